@@ -1,0 +1,3 @@
+from netops.cli.main import run
+
+run()

@@ -1,0 +1,127 @@
+"""The ``netops`` command: a lazy click group and the one place errors become exit codes.
+
+Exit codes (documented in ``netops --help`` and the README):
+  0 success · 1 operation failed · 2 bad input or configuration · 3 a backend (Ollama, Chroma,
+  mirror) unreachable · 4 not found · 5 refused (policy, approval, unvetted playbook) ·
+  6 audit log tampered · 7 partial failure (some hosts failed) · 70 internal error ·
+  130 interrupted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+# name -> (module:attribute, one-line help). Help lives here so `netops --help` imports nothing.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ask": ("netops.cli.ask:ask", "Ask a question or state an intent (one shot)."),
+    "chat": ("netops.cli.chat:chat", "Open the terminal chat."),
+    "kb": ("netops.cli.kb:kb", "Build, search and evaluate the knowledge base."),
+    "devices": ("netops.cli.devices:devices", "List, check, trust and import devices."),
+    "show": ("netops.cli.devices:show", "Run a read-only command on devices."),
+    "state": ("netops.cli.devices:state", "Typed device state: facts, interfaces, bgp, ospf, route, config."),
+    "playbook": ("netops.cli.playbook:playbook", "List, lint, vet, plan and run vetted playbooks."),
+    "audit": ("netops.cli.audit:audit", "Read and verify the tamper-evident audit log."),
+    "models": ("netops.cli.models:models", "List and pull local models (Ollama)."),
+    "lab": ("netops.cli.lab:lab", "Run a real FRRouting lab on this machine (root)."),
+    "doctor": ("netops.cli.doctor:doctor", "Check every part of netops and say how to fix it."),
+    "plugins": ("netops.cli.plugins:plugins", "List installed plugins and what they provide."),
+}
+
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+EPILOG = (
+    "Exit codes: 0 ok, 1 failed, 2 bad input/config, 3 backend unreachable, 4 not found, "
+    "5 refused, 6 audit tampered, 7 partial failure, 70 internal error, 130 interrupted. "
+    "State lives in $NETOPS_HOME (default ~/.local/share/netops)."
+)
+
+
+class LazyGroup(click.Group):
+    """Imports a subcommand's module only when that subcommand is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, name)
+        if cmd is not None or name not in COMMANDS:
+            return cmd
+        target, _ = COMMANDS[name]
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            return None
+        return getattr(module, attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="netops", prog_name="netops")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """netops: a local-first assistant for people who run networks.
+
+    Ask about specs and live device state; change devices only through vetted playbooks.
+    Models run locally through Ollama; nothing leaves this machine.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("NETOPS_DEBUG", "") not in ("", "0")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and map every outcome to an exit code."""
+    from netops.errors import NetopsError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        rv = cli.main(args=args, prog_name="netops", standalone_mode=False)
+        code = rv if isinstance(rv, int) else 0
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        code = EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except NetopsError as exc:
+        from netops.cli._common import print_error
+
+        print_error(exc)
+        code = exc.exit_code
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:  # the last line of defence: never a bare traceback
+        if _debug_requested(args):
+            raise
+        click.echo(
+            f"error: unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)",
+            err=True,
+        )
+        code = EXIT_INTERNAL
+    sys.stdout.flush()
+    return code
+
+
+def run() -> None:  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Devices: inventory, SSH transport, command policy, parsers/getters, fan-out."""

@@ -1,0 +1,103 @@
+"""Typed per-host outcomes, rolled up into an aggregate (after Nornir's Result/AggregatedResult).
+
+Every failure on one host becomes a failed :class:`HostResult`; it never hides the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from netops.errors import DeviceError
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class HostResult:
+    host: str
+    ok: bool
+    command: str | None = None
+    output: str | None = None
+    """Raw text output, already redacted."""
+    data: Any = None
+    """Parsed/typed data (a getter's result, parsed JSON)."""
+    error: str | None = None
+    """One line saying what went wrong, for a failed result."""
+    error_type: str | None = None
+    """Name of the netops error class (``AuthError``, ``HostKeyError``, ...)."""
+    started_at: datetime = field(default_factory=_now)
+    elapsed: float = 0.0
+    truncated: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return not self.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.data
+        if hasattr(data, "model_dump"):
+            data = data.model_dump(mode="json")
+        elif isinstance(data, list) and data and hasattr(data[0], "model_dump"):
+            data = [d.model_dump(mode="json") for d in data]
+        return {
+            "host": self.host,
+            "ok": self.ok,
+            "command": self.command,
+            "output": self.output,
+            "data": data,
+            "error": self.error,
+            "error_type": self.error_type,
+            "started_at": self.started_at.isoformat(),
+            "elapsed": round(self.elapsed, 4),
+            "truncated": self.truncated,
+        }
+
+
+@dataclass
+class AggregateResult(Mapping[str, HostResult]):
+    """Results of one operation over many hosts, keyed by host name."""
+
+    name: str
+    results: dict[str, HostResult] = field(default_factory=dict)
+
+    def __getitem__(self, host: str) -> HostResult:
+        return self.results[host]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def add(self, result: HostResult) -> None:
+        self.results[result.host] = result
+
+    @property
+    def failed(self) -> bool:
+        return any(r.failed for r in self.results.values())
+
+    @property
+    def failed_hosts(self) -> dict[str, HostResult]:
+        return {h: r for h, r in self.results.items() if r.failed}
+
+    @property
+    def ok_hosts(self) -> dict[str, HostResult]:
+        return {h: r for h, r in self.results.items() if r.ok}
+
+    def raise_on_error(self) -> None:
+        if self.failed:
+            detail = "; ".join(f"{h}: {r.error}" for h, r in self.failed_hosts.items())
+            raise DeviceError(f"{self.name} failed on {len(self.failed_hosts)} host(s): {detail}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "failed": self.failed,
+            "failed_hosts": sorted(self.failed_hosts),
+            "results": {h: r.to_dict() for h, r in self.results.items()},
+        }

@@ -1,0 +1,64 @@
+"""Where netops keeps its state. Everything is under ``Settings.home`` unless configured."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from netops.settings import Settings
+
+
+@dataclass(frozen=True)
+class Paths:
+    home: Path
+    index_dir: Path
+    """Knowledge index: Chroma files, lexical FTS5 database, document registry."""
+    chroma_dir: Path
+    kb_db: Path
+    """SQLite: documents, chunks (text + metadata), FTS5 lexical index, index metadata."""
+    rfc_cache: Path
+    """RFCs fetched by ``kb pull`` land here before they are indexed."""
+    audit_db: Path
+    history_db: Path
+    lab_dir: Path
+    known_hosts: Path
+    inventory: Path
+    policy_file: Path
+    playbooks_dir: Path
+    playbooks_lock: Path
+    knowledge_dir: Path
+
+    @classmethod
+    def from_settings(cls, s: "Settings") -> "Paths":
+        home = Path(s.home).expanduser()
+        index = home / "index"
+        lab = home / "lab"
+        if s.inventory is not None:
+            inventory = Path(s.inventory).expanduser()
+        elif (home / "inventory.yaml").exists() or not (lab / "inventory.yaml").exists():
+            inventory = home / "inventory.yaml"
+        else:
+            inventory = lab / "inventory.yaml"
+        playbooks = Path(s.playbooks_dir).expanduser()
+        return cls(
+            home=home,
+            index_dir=index,
+            chroma_dir=index / "chroma",
+            kb_db=index / "kb.sqlite",
+            rfc_cache=home / "rfc",
+            audit_db=home / "audit.sqlite",
+            history_db=home / "history.sqlite",
+            lab_dir=lab,
+            known_hosts=Path(s.known_hosts).expanduser() if s.known_hosts else home / "known_hosts",
+            inventory=inventory,
+            policy_file=Path(s.policy_file).expanduser() if s.policy_file else home / "policy.yaml",
+            playbooks_dir=playbooks,
+            playbooks_lock=playbooks / "playbooks.lock",
+            knowledge_dir=Path(s.knowledge_dir).expanduser(),
+        )
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home

@@ -1,0 +1,1 @@
+"""Knowledge: ingest -> chunk -> index (Chroma + lexical) -> retrieve -> cite."""

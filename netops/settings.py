@@ -1,0 +1,167 @@
+"""Settings: one typed object, read from ``NETOPS_*`` variables and a TOML config file.
+
+Precedence (highest first): explicit keyword arguments, environment (``NETOPS_``, nested
+with ``__``), ``$NETOPS_CONFIG`` or ``$XDG_CONFIG_HOME/netops/config.toml``, defaults.
+The object is created once by the caller (CLI, TUI, tests) and passed down; nothing in netops
+reads it from a module global.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from netops.errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _data_dir(name: str) -> Path:
+    """A directory that ships with netops (``knowledge/``, ``playbooks/``).
+
+    In a source checkout (editable install) it is the repository's own top-level directory;
+    in a wheel it is the copy under ``netops/data``.
+    """
+    repo = PACKAGE_DIR.parent / name
+    if repo.is_dir():
+        return repo
+    return PACKAGE_DIR / "data" / name
+
+
+def default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "netops"
+
+
+def config_path() -> Path:
+    """Where the TOML config file is looked for."""
+    explicit = os.environ.get("NETOPS_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "netops" / "config.toml"
+
+
+class SSHSettings(BaseModel):
+    """SSH transport settings (``NETOPS_SSH__...``)."""
+
+    connect_timeout: float = 8.0
+    """Seconds to wait for TCP connect + SSH handshake + auth."""
+    command_timeout: float = 30.0
+    """Seconds a single command may run before it is abandoned."""
+    max_workers: int = Field(default=20, ge=1, le=256)
+    """Concurrent sessions during a fan-out."""
+    max_output_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    """Output beyond this many bytes is cut off (and the result says so)."""
+    allow_legacy_algorithms: bool = False
+    """Re-enable SHA-1 key exchange and ssh-rsa host keys for old devices (weaker security)."""
+
+
+class KBSettings(BaseModel):
+    """Knowledge base settings (``NETOPS_KB__...``)."""
+
+    embedder: Literal["auto", "minilm", "ollama", "none"] = "auto"
+    """auto: Ollama embeddings if ``ollama_embed_model`` is set and reachable, else the
+    in-process MiniLM, else lexical-only. ``none`` forces lexical-only."""
+    ollama_embed_model: str | None = None
+    """e.g. ``nomic-embed-text`` or ``all-minilm``; used by the ``ollama`` embedder."""
+    max_file_mb: float = Field(default=32.0, gt=0)
+    """Files larger than this are refused by ``kb add`` (raise it for big spec bundles)."""
+    chunk_chars: int = Field(default=1600, ge=200)
+    """Target chunk size in characters."""
+    top_k: int = Field(default=5, ge=1, le=100)
+    rfc_dir: Path = Path("/usr/share/doc/RFC")
+    """Local RFC tree in Debian's doc-rfc layout, searched by ``kb pull rfc``."""
+    rfc_mirror_url: str = "https://www.rfc-editor.org/rfc"
+    """Where ``kb pull`` downloads RFCs the local tree lacks (``{url}/rfcNNNN.txt``)."""
+
+
+class Settings(BaseSettings):
+    """Everything configurable about netops."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NETOPS_",
+        env_nested_delimiter="__",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    home: Path = Field(default_factory=default_home)
+    """All state (index, audit log, history, lab files) lives here. Tests always set it."""
+    knowledge_dir: Path = Field(default_factory=lambda: _data_dir("knowledge"))
+    """Team-written knowledge that ships with netops: glossary, runbooks, RFC pack manifests."""
+    playbooks_dir: Path = Field(default_factory=lambda: _data_dir("playbooks"))
+    """Vetted playbooks and their lock file."""
+    inventory: Path | None = None
+    """Inventory file (Nornir SimpleInventory layout). Default: ``<home>/inventory.yaml``,
+    falling back to the lab's inventory when the lab is up."""
+    known_hosts: Path | None = None
+    """known_hosts file for strict host-key checking. Default: ``<home>/known_hosts``."""
+    policy_file: Path | None = None
+    """Approval policy (roles, maximum risk for ``--yes``, change windows).
+    Default: ``<home>/policy.yaml``."""
+
+    ollama_url: str = "http://127.0.0.1:11434"
+    model: str = "qwen2.5:7b-instruct"
+    openai_base_url: str | None = None
+    """An OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama's ``/v1``)."""
+    openai_api_key: SecretStr | None = None
+    chroma_url: str | None = None
+    """A shared team index served by ``chroma run``; default is an embedded index in home."""
+    user: str = Field(default_factory=lambda: os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown")
+    """Who is recorded in the audit log."""
+
+    ssh: SSHSettings = SSHSettings()
+    kb: KBSettings = KBSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = config_path()
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    # Resolved locations -------------------------------------------------------------------
+    @property
+    def paths(self) -> "Paths":
+        from netops.paths import Paths
+
+        return Paths.from_settings(self)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build :class:`Settings`, turning every config problem into one :class:`ConfigError`."""
+    path = config_path()
+    if path.is_file():
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}",
+                              hint="fix the file or point NETOPS_CONFIG elsewhere") from exc
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ())) or "settings"
+        raise ConfigError(
+            f"invalid setting {where}: {err.get('msg')}",
+            hint=f"check NETOPS_{where.upper().replace('.', '__')} and {path}",
+        ) from exc

@@ -1,0 +1,1 @@
+"""Test doubles for netops backends (usable by plugin authors)."""
