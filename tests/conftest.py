@@ -1,0 +1,75 @@
+"""Shared fixtures. Every test gets its own NETOPS_HOME and config dir; no test touches ~."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parent.parent
+RFC_DIR = Path("/usr/share/doc/RFC")
+
+
+@pytest.fixture(autouse=True)
+def netops_env(tmp_path, monkeypatch):
+    """Isolate state: NETOPS_HOME and XDG dirs under tmp_path; no stray NETOPS_* from the host."""
+    for key in list(os.environ):
+        if key.startswith("NETOPS_"):
+            monkeypatch.delenv(key, raising=False)
+    home = tmp_path / "netops-home"
+    monkeypatch.setenv("NETOPS_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    # Nothing listens here: a test that wants a model starts the scripted server itself.
+    monkeypatch.setenv("NETOPS_OLLAMA_URL", "http://127.0.0.1:9")
+    return home
+
+
+@pytest.fixture
+def settings(netops_env):
+    from netops.settings import load_settings
+
+    return load_settings()
+
+
+def rfc_path(number: int) -> Path | None:
+    for sub in ("standard", "draft-standard", "proposed-standard", "best-current-practice", "experimental", "informational"):
+        p = RFC_DIR / sub / f"rfc{number}.txt.gz"
+        if p.exists():
+            return p
+    return None
+
+
+@pytest.fixture
+def rfc():
+    """Path to a real RFC from Debian's doc-rfc-std; skips when the package is absent."""
+
+    def get(number: int) -> Path:
+        p = rfc_path(number)
+        if p is None:
+            pytest.skip(f"RFC {number} not installed (apt-get install doc-rfc-std; scripts/setup.sh does it)")
+        return p
+
+    return get
+
+
+def has_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def missing_lab_tools() -> list[str]:
+    need = {"vtysh": "frr", "sshd": "openssh-server", "socat": "socat", "ip": "iproute2"}
+    missing = []
+    for tool, pkg in need.items():
+        if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
+            missing.append(pkg)
+    if not Path("/usr/lib/frr/bgpd").exists():
+        missing.append("frr")
+    return sorted(set(missing))
