@@ -18,7 +18,6 @@ import click
 # name -> (module:attribute, one-line help). Help lives here so `netops --help` imports nothing.
 COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("netops.cli.ask:ask", "Ask a question or state an intent (one shot)."),
-    "chat": ("netops.cli.chat:chat", "Open the terminal chat."),
     "kb": ("netops.cli.kb:kb", "Build, search and evaluate the knowledge base."),
     "devices": ("netops.cli.devices:devices", "List, check, trust and import devices."),
     "show": ("netops.cli.devices:show", "Run a read-only command on devices."),
@@ -79,6 +78,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if not ctx.resilient_parsing:
+        from netops.cli._common import settings_from
+
+        settings_from(ctx)  # a broken config or environment fails here, once, in one line
 
 
 def _debug_requested(argv: list[str]) -> bool:
@@ -98,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except click.exceptions.Abort as exc:
+        interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
+        click.echo("interrupted" if interrupted else "aborted", err=True)
         code = EXIT_INTERRUPTED
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

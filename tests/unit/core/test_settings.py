@@ -1,0 +1,72 @@
+from pathlib import Path
+
+import pytest
+
+from netops.errors import ConfigError
+from netops.settings import load_settings
+
+
+def test_home_from_env_moves_all_state(netops_env):
+    s = load_settings()
+    p = s.paths
+    assert s.home == netops_env
+    for path in (p.index_dir, p.chroma_dir, p.kb_db, p.audit_db, p.history_db, p.lab_dir, p.known_hosts):
+        assert netops_env in path.parents
+
+
+def test_env_overrides_and_nested_delimiter(monkeypatch):
+    monkeypatch.setenv("NETOPS_MODEL", "llama3.1:8b")
+    monkeypatch.setenv("NETOPS_SSH__MAX_WORKERS", "7")
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    s = load_settings()
+    assert s.model == "llama3.1:8b"
+    assert s.ssh.max_workers == 7
+    assert s.kb.embedder == "none"
+
+
+def test_toml_config_file_is_read_and_env_wins(tmp_path, monkeypatch):
+    cfg = tmp_path / "xdg-config" / "netops" / "config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('model = "from-file"\nchroma_url = "http://127.0.0.1:8000"\n[ssh]\ncommand_timeout = 5.5\n')
+    s = load_settings()
+    assert s.model == "from-file"
+    assert s.chroma_url == "http://127.0.0.1:8000"
+    assert s.ssh.command_timeout == 5.5
+    monkeypatch.setenv("NETOPS_MODEL", "from-env")
+    assert load_settings().model == "from-env"
+
+
+def test_netops_config_points_elsewhere(tmp_path, monkeypatch):
+    cfg = tmp_path / "team.toml"
+    cfg.write_text('model = "team-model"\n')
+    monkeypatch.setenv("NETOPS_CONFIG", str(cfg))
+    assert load_settings().model == "team-model"
+
+
+def test_broken_toml_is_one_config_error(tmp_path, monkeypatch):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("model = \n")
+    monkeypatch.setenv("NETOPS_CONFIG", str(cfg))
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "bad.toml" in str(err.value) and "TOML" in str(err.value)
+
+
+def test_invalid_value_names_the_setting(monkeypatch):
+    monkeypatch.setenv("NETOPS_SSH__MAX_WORKERS", "0")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "ssh.max_workers" in str(err.value)
+    assert "NETOPS_SSH__MAX_WORKERS" in err.value.hint
+
+
+def test_secret_is_not_shown(monkeypatch):
+    monkeypatch.setenv("NETOPS_OPENAI_API_KEY", "sk-very-secret")
+    s = load_settings()
+    assert "sk-very-secret" not in repr(s)
+    assert s.openai_api_key.get_secret_value() == "sk-very-secret"
+
+
+def test_shipped_data_dirs_exist(settings):
+    assert Path(settings.knowledge_dir).is_dir()
+    assert Path(settings.playbooks_dir).is_dir()
