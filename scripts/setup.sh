@@ -28,4 +28,6 @@ echo "==> python packages"
 # CPU torch first: otherwise sentence-transformers pulls the CUDA build (gigabytes).
 $PY -m pip install -q "torch==2.13.0"
 $PY -m pip install -q -e ".[test]"
+# pyenv installs console scripts behind shims; make `netops` visible right away.
+command -v pyenv >/dev/null 2>&1 && pyenv rehash 2>/dev/null || true
 echo "==> done"
