@@ -1,0 +1,250 @@
+"""The dense side of the knowledge index: ChromaDB through llama-index's ``ChromaVectorStore``.
+
+Embedded (``chromadb.PersistentClient`` under ``settings.paths.chroma_dir``) by default, or a
+shared server (``chromadb.HttpClient``) when ``settings.chroma_url`` is set. Vectors are always
+precomputed by our embedder; the collection has no embedding function, so Chroma never tries to
+fetch its default ONNX model. Each node carries the chunk's citation metadata and text, so a
+shared index is searchable from a machine that lacks the lexical database.
+
+Every chromadb/httpx error is translated here: an unreachable server becomes
+:class:`BackendUnavailable`, anything else :class:`KnowledgeError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+from urllib.parse import urlparse
+
+from netops.errors import BackendUnavailable, ConfigError, IndexMismatchError, KnowledgeError, NetopsError
+from netops.rag.types import Chunk
+
+if TYPE_CHECKING:
+    from netops.settings import Settings
+
+COLLECTION = "netops-kb"
+META_FINGERPRINT = "netops_embedder"
+_HEADING_SEP = " > "
+
+
+def _quiet_env() -> None:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _llama_settings() -> None:
+    """llama-index must never reach for OpenAI; setting ``llm = None`` prints, so hush it."""
+    from llama_index.core import Settings as LlamaSettings
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        LlamaSettings.llm = None
+
+
+class ChromaVectors:
+    """Chunk vectors in one Chroma collection, keyed by ``chunk_id`` (``source#ordinal``)."""
+
+    def __init__(self, settings: "Settings", *, collection: str = COLLECTION) -> None:
+        self.url = settings.chroma_url
+        self.path: Path = settings.paths.chroma_dir
+        self.collection_name = collection
+        self._store = None
+        self._collection = None
+        self._client = None
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.url)
+
+    @property
+    def where(self) -> str:
+        return self.url or str(self.path)
+
+    # errors ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except NetopsError:
+            raise
+        except Exception as exc:  # chromadb raises ValueError, httpx errors, its own types
+            if self.remote and _looks_unreachable(exc):
+                raise BackendUnavailable(
+                    f"Chroma server at {self.url} is unreachable ({action})",
+                    hint="start it (chroma run --path DIR) or unset NETOPS_CHROMA_URL",
+                ) from exc
+            raise KnowledgeError(
+                f"vector index {action} failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                hint="netops kb reset --yes rebuilds the index",
+            ) from exc
+
+    # opening ---------------------------------------------------------------------------
+    def _open(self):
+        if self._store is not None:
+            return self._store
+        _quiet_env()
+        with self._guard("open"):
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            _llama_settings()
+            chroma_settings = ChromaSettings(anonymized_telemetry=False)
+            if self.remote:
+                host, port, ssl = _parse_url(self.url or "")
+                client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
+            collection = client.get_or_create_collection(
+                self.collection_name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            self._client = client
+            self._collection = collection
+            self._store = ChromaVectorStore(chroma_collection=collection)
+        return self._store
+
+    # metadata --------------------------------------------------------------------------
+    def fingerprint(self) -> str | None:
+        """Which embedder wrote these vectors (recorded on the collection)."""
+        self._open()
+        with self._guard("read metadata"):
+            return (self._collection.metadata or {}).get(META_FINGERPRINT)
+
+    def claim(self, fingerprint: str) -> None:
+        """Record ``fingerprint`` on the collection; refuse when it holds other vectors."""
+        current = self.fingerprint()
+        if current == fingerprint:
+            return
+        if current and self.count() > 0:
+            raise IndexMismatchError(
+                f"the vector index at {self.where} was built with {current}, not {fingerprint}",
+                hint="netops kb reset --yes (rebuild), or set NETOPS_KB__EMBEDDER back to "
+                     f"{current.split(':', 1)[0]}",
+            )
+        with self._guard("write metadata"):
+            meta = dict(self._collection.metadata or {})
+            meta[META_FINGERPRINT] = fingerprint
+            self._collection.modify(metadata=meta)
+
+    # data ------------------------------------------------------------------------------
+    def count(self) -> int:
+        self._open()
+        with self._guard("count"):
+            return int(self._collection.count())
+
+    def replace(self, source: str, chunks: list[Chunk], embeddings: list[list[float]]) -> None:
+        """Drop ``source``'s vectors, then add these (all of one document)."""
+        store = self._open()
+        nodes = [_node(c, e) for c, e in zip(chunks, embeddings, strict=True)]
+        with self._guard("write"):
+            store.delete(ref_doc_id=source)
+            if nodes:
+                store.add(nodes)
+
+    def delete(self, source: str) -> None:
+        store = self._open()
+        with self._guard("delete"):
+            store.delete(ref_doc_id=source)
+
+    def sources(self) -> set[str]:
+        """Every source that has vectors (reads all metadata: for checks, not hot paths)."""
+        self._open()
+        with self._guard("read"):
+            got = self._collection.get(include=["metadatas"])
+        return {m.get("document_id") or m.get("source", "") for m in got.get("metadatas") or []}
+
+    def query(self, embedding: list[float], limit: int) -> list[tuple[Chunk, float]]:
+        """Nearest ``limit`` chunks with cosine similarity (higher is better)."""
+        self._open()
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        with self._guard("query"):
+            if self._collection.count() == 0:
+                return []
+            result = self._store.query(VectorStoreQuery(query_embedding=embedding, similarity_top_k=limit))
+        out = []
+        for node, sim in zip(result.nodes or [], result.similarities or []):
+            out.append((_chunk(node), float(sim)))
+        return out
+
+    def reset(self) -> None:
+        """Delete the collection (and recreate it empty on next use)."""
+        self._open()
+        with self._guard("reset"):
+            self._client.delete_collection(self.collection_name)
+        self._store = self._collection = None
+
+    def size_bytes(self) -> int | None:
+        if self.remote or not self.path.exists():
+            return None if self.remote else 0
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+
+
+def _parse_url(url: str) -> tuple[str, int, bool]:
+    parsed = urlparse(url if "://" in url else f"http://{url}")
+    if not parsed.hostname:
+        raise ConfigError(f"NETOPS_CHROMA_URL {url!r} has no host", hint="e.g. http://127.0.0.1:8000")
+    ssl = parsed.scheme == "https"
+    return parsed.hostname, parsed.port or (443 if ssl else 8000), ssl
+
+
+def _looks_unreachable(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        name = type(exc).__name__
+        text = str(exc).lower()
+        if isinstance(exc, (ConnectionError, TimeoutError)) or name in {
+            "ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError", "ReadError",
+            "WriteError", "PoolTimeout", "NetworkError",
+        }:
+            return True
+        if "could not connect" in text or "connection refused" in text:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _node(chunk: Chunk, embedding: list[float]):
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+    return TextNode(
+        id_=chunk.chunk_id,
+        text=chunk.text,
+        embedding=embedding,
+        metadata={
+            "doc_id": chunk.doc_id,
+            "source": chunk.source,
+            "ordinal": chunk.ordinal,
+            "section": chunk.section,
+            "section_title": chunk.section_title,
+            "heading_path": _HEADING_SEP.join(chunk.heading_path),
+            "page": chunk.page if chunk.page is not None else -1,
+            "title": chunk.title,
+        },
+        # ref_doc_id == source lets ChromaVectorStore.delete(ref_doc_id=source) drop a document
+        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.source)},
+    )
+
+
+def _chunk(node) -> Chunk:
+    m = node.metadata or {}
+    page = m.get("page")
+    path = m.get("heading_path") or ""
+    return Chunk(
+        doc_id=str(m.get("doc_id", "")),
+        source=str(m.get("source", "")),
+        ordinal=int(m.get("ordinal", 0)),
+        text=node.get_content(),
+        section=str(m.get("section", "")),
+        section_title=str(m.get("section_title", "")),
+        heading_path=tuple(path.split(_HEADING_SEP)) if path else (),
+        page=int(page) if isinstance(page, int) and page >= 0 else None,
+        title=str(m.get("title", "")),
+    )
