@@ -1,0 +1,100 @@
+"""What netops needs from a model endpoint, as a Protocol, and the typed values it returns.
+
+Two implementations: :class:`netops.model.ollama.OllamaBackend` (Ollama's native API) and
+:class:`netops.model.openai_compat.OpenAICompatBackend` (vLLM, llama.cpp server, Ollama's
+``/v1``). Tests point either at :class:`netops.testing.ollama_server.ScriptedOllama`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from netops.settings import Settings
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One local model, as ``models list`` shows it."""
+
+    name: str
+    size: int | None = None
+    """Bytes on disk."""
+    family: str | None = None
+    parameter_size: str | None = None
+    quantization: str | None = None
+    context_length: int | None = None
+    capabilities: tuple[str, ...] = ()
+    """``completion``, ``tools``, ``embedding``, ``vision``, ``thinking`` (as Ollama reports)."""
+    modified_at: str | None = None
+
+    @property
+    def supports_tools(self) -> bool:
+        return "tools" in self.capabilities
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["capabilities"] = list(self.capabilities)
+        d["supports_tools"] = self.supports_tools
+        return d
+
+
+@dataclass(frozen=True)
+class PullProgress:
+    """One line of a streamed ``pull``."""
+
+    status: str
+    completed: int | None = None
+    total: int | None = None
+    digest: str | None = None
+
+
+@dataclass
+class EndpointStatus:
+    """Is the endpoint up, and does it have the configured model?"""
+
+    url: str
+    kind: str
+    reachable: bool
+    version: str | None = None
+    error: str | None = None
+    models: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class ModelBackend(Protocol):
+    """A model endpoint: administration plus a LangChain chat model for the agent."""
+
+    kind: str
+    url: str
+
+    def status(self, timeout: float = 2.0) -> EndpointStatus:
+        """Probe the endpoint (never raises)."""
+        ...
+
+    def list_models(self) -> list[ModelInfo]:
+        ...
+
+    def show(self, name: str) -> ModelInfo:
+        """Details of one model; :class:`netops.errors.NotFoundError` if absent."""
+        ...
+
+    def pull(self, name: str) -> Iterator[PullProgress]:
+        ...
+
+    def chat_model(self, name: str, *, temperature: float = 0.0) -> "BaseChatModel":
+        ...
+
+
+def backend_for(settings: "Settings") -> ModelBackend:
+    """The configured backend: OpenAI-compatible when ``openai_base_url`` is set, else Ollama."""
+    if settings.openai_base_url:
+        from netops.model.openai_compat import OpenAICompatBackend
+
+        return OpenAICompatBackend(settings)
+    from netops.model.ollama import OllamaBackend
+
+    return OllamaBackend(settings)
