@@ -1,0 +1,532 @@
+"""``KnowledgeBase``: the one facade over the knowledge index (lexical + vectors + embedder).
+
+    kb = KnowledgeBase(settings)              # embedder chosen per settings.kb.embedder
+    report = kb.add([Path("runbooks/")])      # incremental by content hash
+    hits = kb.search("BGP hold timer", top_k=5, mode="hybrid")
+
+Consistency: each document is committed on its own -- its SQLite transaction stays open while
+its vectors are upserted, and is rolled back (with that document's vectors deleted) if anything
+fails, Ctrl-C included. An interrupted ``add`` keeps every committed document; running it again
+skips those (same hash) and indexes the rest.
+
+Throughput: chunks are embedded in batches across documents (documents are grouped until about
+:data:`GROUP_CHUNKS` chunks are pending), so small files do not mean small batches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Literal
+
+from netops.errors import (
+    ConfigError,
+    IndexMismatchError,
+    InputError,
+    KnowledgeError,
+    NotFoundError,
+)
+from netops.rag.embedders import Embedder, describe, fingerprint_kind, make_embedder
+from netops.rag.fusion import RRF_K, rrf
+from netops.rag.lexical import DocumentRecord, LexicalIndex
+from netops.rag.types import Chunk, DocumentInfo, Hit, IngestReport
+
+if TYPE_CHECKING:
+    from netops.rag.vectors import ChromaVectors
+    from netops.settings import Settings
+
+Mode = Literal["hybrid", "dense", "lexical"]
+MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
+ProgressFn = Callable[[int, int, str], None]
+"""``on_progress(done, total, label)``: called after each file is settled."""
+
+GROUP_CHUNKS = 256
+NO_EMBEDDER = "none"
+
+__all__ = [
+    "KnowledgeBase", "KBStats", "Consistency", "PullOutcome", "DocumentRecord", "MODES", "ProgressFn",
+]
+
+
+@dataclass(frozen=True)
+class KBStats:
+    """What ``netops kb stats`` shows."""
+
+    docs: int
+    chunks: int
+    vectors: int | None
+    """Vectors in Chroma; None when the index is lexical-only and Chroma was not opened."""
+    embedder: str
+    """The configured embedder (fingerprint or ``none (lexical-only)``)."""
+    index_embedder: str | None
+    """The fingerprint recorded by whoever built the index (None when empty)."""
+    mode: str
+    """``hybrid`` or ``lexical-only``."""
+    db_bytes: int
+    vector_bytes: int | None
+    vector_location: str
+    kinds: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """Whether the lexical registry and the vector store hold the same documents."""
+
+    lexical_only: tuple[str, ...] = ()
+    vector_only: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.lexical_only and not self.vector_only
+
+
+@dataclass
+class PullOutcome:
+    """``kb pull``: what was fetched and, unless ``--no-index``, what indexing did."""
+
+    fetched: dict[int, str] = field(default_factory=dict)
+    failed: dict[int, str] = field(default_factory=dict)
+    ingest: IngestReport | None = None
+
+
+@dataclass
+class _Pending:
+    info: DocumentInfo
+    chunks: list[Chunk]
+    updated: bool
+
+
+class KnowledgeBase:
+    """The knowledge index of one ``Settings``: add, remove, list, stats, search, reset."""
+
+    def __init__(self, settings: "Settings", embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.paths = settings.paths
+        self.lexical = LexicalIndex(self.paths.kb_db)
+        self._embedder = embedder
+        self._embedder_resolved = embedder is not None
+        self._vectors: ChromaVectors | None = None
+        self._vectors_checked = False
+        self._glossary: dict[str, list[str]] | None = None
+
+    # parts -----------------------------------------------------------------------------
+    @property
+    def index_fingerprint(self) -> str | None:
+        """Fingerprint of the embedder that built the index (``none`` = lexical-only)."""
+        return self.lexical.get_meta("embedder")
+
+    @property
+    def embedder(self) -> Embedder | None:
+        """The embedder in use; None means lexical-only. Resolved lazily (no model load)."""
+        if not self._embedder_resolved:
+            prefer = fingerprint_kind(self.index_fingerprint) if not self.is_empty(local=True) else None
+            self._embedder = make_embedder(self.settings, prefer=prefer)
+            self._embedder_resolved = True
+        return self._embedder
+
+    @property
+    def vectors(self) -> "ChromaVectors":
+        if self._vectors is None:
+            from netops.rag.vectors import ChromaVectors
+
+            self._vectors = ChromaVectors(self.settings)
+        return self._vectors
+
+    @property
+    def lexical_only(self) -> bool:
+        return self.embedder is None
+
+    def close(self) -> None:
+        self.lexical.close()
+
+    def __enter__(self) -> "KnowledgeBase":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # embedder bookkeeping --------------------------------------------------------------
+    def _current_fingerprint(self) -> str:
+        return self.embedder.fingerprint if self.embedder is not None else NO_EMBEDDER
+
+    def _mismatch(self, built: str, current: str) -> IndexMismatchError:
+        kind = fingerprint_kind(built)
+        return IndexMismatchError(
+            f"the knowledge index was built with embedder {built}, but {current} is configured",
+            hint=f"netops kb reset --yes and re-add, or set NETOPS_KB__EMBEDDER={kind} back",
+        )
+
+    def _check_for_write(self) -> str:
+        """Refuse to mix embedders; claim an empty index for the current one."""
+        current = self._current_fingerprint()
+        built = self.index_fingerprint
+        if built and built != current and not self.is_empty(local=True):
+            raise self._mismatch(built, current)
+        if current != NO_EMBEDDER:
+            self.vectors.claim(current)
+        if built != current:
+            dim = self.embedder.dim if self.embedder is not None else None
+            self.lexical.set_meta(embedder=current, dim=dim)
+        return current
+
+    def _check_for_search(self) -> None:
+        if self.embedder is None:
+            return
+        current = self.embedder.fingerprint
+        built = self.index_fingerprint
+        if built and built != current and not self.is_empty(local=True):
+            raise self._mismatch(built, current)
+        if not self._vectors_checked:
+            remote = self.vectors.fingerprint()
+            if remote and remote != current and self.vectors.count() > 0:
+                raise self._mismatch(remote, current)
+            self._vectors_checked = True
+
+    # ingest ----------------------------------------------------------------------------
+    def add(self, paths: Iterable[Path | str], on_progress: ProgressFn | None = None, *,
+            origin: str | None = None) -> IngestReport:
+        """Index files and directories; unchanged files are skipped, changed ones replaced.
+
+        A path that does not exist is bad input (nothing is written); a file that cannot be
+        read is recorded in ``report.failed`` and the others continue.
+        """
+        from netops.rag import loaders
+
+        started = time.perf_counter()
+        given = [Path(p).expanduser() for p in paths]
+        if not given:
+            raise InputError("nothing to add", hint="give files or directories, or --source NAME")
+        missing = [str(p) for p in given if not p.exists()]
+        if missing:
+            raise InputError(f"no such file or directory: {missing[0]}",
+                             hint="check the path (nothing was indexed)")
+        report = IngestReport()
+        files, problems = loaders.discover([p.resolve() for p in given])
+        for source, reason in _problem_items(problems):
+            report.failed[source] = reason
+        self._check_for_write()
+        self._ingest(list(files), report, on_progress, origin)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest(self, files: list[Path], report: IngestReport, on_progress: ProgressFn | None,
+                origin: str | None) -> None:
+        from netops.errors import IngestError
+        from netops.rag import loaders
+
+        total = len(files)
+        done = 0
+        pending: list[_Pending] = []
+        pending_chunks = 0
+        max_bytes = int(self.settings.kb.max_file_mb * 1024 * 1024)
+
+        def settle(label: str) -> None:
+            nonlocal done
+            done += 1
+            if on_progress is not None:
+                on_progress(done, total, label)
+
+        def flush() -> None:
+            nonlocal pending, pending_chunks
+            batch, pending, pending_chunks = pending, [], 0
+            self._commit_group(batch, report, origin, settle)
+
+        for path in files:
+            source = str(Path(path).resolve())
+            try:
+                digest = _sha256(Path(source))
+            except OSError as exc:
+                report.failed[source] = f"cannot read: {exc.strerror or exc}"
+                settle(source)
+                continue
+            known = self.lexical.document(source)
+            if known is not None and known.sha256 == digest and (origin is None or known.origin == origin):
+                report.unchanged.append(source)
+                settle(source)
+                continue
+            try:
+                info, chunks = loaders.load_document(Path(source), max_bytes=max_bytes,
+                                                     chunk_chars=self.settings.kb.chunk_chars)
+            except IngestError as exc:
+                report.failed[source] = exc.message
+                settle(source)
+                continue
+            except (KnowledgeError, ConfigError):
+                raise
+            except Exception as exc:  # a loader bug must not sink the other files
+                report.failed[source] = f"unexpected {type(exc).__name__}: {exc}"
+                settle(source)
+                continue
+            if not chunks:
+                report.failed[source] = "no text found"
+                settle(source)
+                continue
+            info, chunks = _pin_source(info, chunks, source)
+            pending.append(_Pending(info, chunks, updated=known is not None))
+            pending_chunks += len(chunks)
+            if pending_chunks >= GROUP_CHUNKS:
+                flush()
+        flush()
+
+    def _commit_group(self, group: list[_Pending], report: IngestReport, origin: str | None,
+                      settle: Callable[[str], None]) -> None:
+        if not group:
+            return
+        vectors: list[list[float]] = []
+        if self.embedder is not None:
+            texts = [c.text for p in group for c in p.chunks]
+            vectors = self.embedder.embed_documents(texts)
+            if len(vectors) != len(texts):
+                raise KnowledgeError(f"embedder returned {len(vectors)} vectors for {len(texts)} chunks")
+        offset = 0
+        for item in group:
+            n = len(item.chunks)
+            self._commit_one(item, vectors[offset:offset + n] if vectors else None, origin)
+            offset += n
+            (report.updated if item.updated else report.added).append(item.info.source)
+            report.chunks += n
+            settle(item.info.source)
+
+    def _commit_one(self, item: _Pending, vectors: list[list[float]] | None, origin: str | None) -> None:
+        source = item.info.source
+
+        def write_vectors() -> None:
+            if vectors is not None:
+                self.vectors.replace(source, item.chunks, vectors)
+
+        try:
+            self.lexical.replace_document(item.info, item.chunks, origin=origin, before_commit=write_vectors)
+        except BaseException:
+            # The SQLite transaction rolled back, but the old vectors may be gone and new ones
+            # half-written: drop the document from both stores so a rerun re-adds it cleanly.
+            try:
+                if vectors is not None:
+                    self.vectors.delete(source)
+                self.lexical.delete_document(source)
+            except Exception:  # the original error is the one worth reporting
+                pass
+            raise
+
+    def add_source(self, name: str, on_progress: ProgressFn | None = None) -> IngestReport:
+        """Index a registered knowledge source (its paths and RFC packs) by name."""
+        from netops.plugins import knowledge_sources
+
+        sources = knowledge_sources()
+        if name not in sources.items:
+            known = ", ".join(sorted(sources.items)) or "none"
+            raise NotFoundError(f"no knowledge source named {name!r}", hint=f"known sources: {known}")
+        return self._index_sources([sources.items[name]], on_progress)
+
+    def bootstrap(self, on_progress: ProgressFn | None = None) -> IngestReport:
+        """Index every knowledge source registered with ``default=True`` (``kb init``)."""
+        from netops.plugins import knowledge_sources
+
+        defaults = [s for s in knowledge_sources().items.values() if s.default]
+        return self._index_sources(defaults, on_progress)
+
+    def _index_sources(self, sources: list, on_progress: ProgressFn | None) -> IngestReport:
+        started = time.perf_counter()
+        total = IngestReport()
+        for src in sources:
+            paths = [p for p in src.paths if Path(p).exists()]
+            for p in src.paths:
+                if not Path(p).exists():
+                    total.failed[str(p)] = f"missing file of knowledge source {src.name}"
+            for pack in src.rfc_packs:
+                outcome = self.pull_pack(str(pack), index=False)
+                paths.extend(Path(p) for p in outcome.fetched.values())
+                for num, reason in outcome.failed.items():
+                    total.failed[f"RFC {num}"] = reason
+            if paths:
+                _merge(total, self.add(paths, on_progress, origin=src.name))
+        total.seconds = time.perf_counter() - started
+        return total
+
+    def pull_rfcs(self, numbers: Iterable[int], *, mirror_url: str | None = None, index: bool = True,
+                  on_progress: ProgressFn | None = None) -> PullOutcome:
+        """Fetch RFCs (local Debian tree first, then the mirror) into the cache; index them."""
+        from netops.rag import pull
+
+        nums = sorted({int(n) for n in numbers})
+        if not nums:
+            raise InputError("no RFC numbers given", hint="e.g. netops kb pull rfc 4271 2328")
+        self.paths.rfc_cache.mkdir(parents=True, exist_ok=True)
+        got = pull.pull_rfcs(nums, dest=self.paths.rfc_cache, rfc_dir=self.settings.kb.rfc_dir,
+                             mirror_url=mirror_url or self.settings.kb.rfc_mirror_url)
+        outcome = PullOutcome(fetched={int(k): str(v) for k, v in got.fetched.items()},
+                              failed={int(k): str(v) for k, v in got.failed.items()})
+        if index and outcome.fetched:
+            outcome.ingest = self.add([Path(p) for p in outcome.fetched.values()], on_progress, origin="rfc")
+        return outcome
+
+    def pull_pack(self, name_or_path: str, *, mirror_url: str | None = None, index: bool = True,
+                  on_progress: ProgressFn | None = None) -> PullOutcome:
+        """Pull every RFC a pack manifest names (``core`` or a path to a YAML file)."""
+        from netops.rag import pull
+
+        pack = pull.load_pack(name_or_path, self.paths.knowledge_dir)
+        return self.pull_rfcs(pack.rfcs, mirror_url=mirror_url, index=index, on_progress=on_progress)
+
+    # registry --------------------------------------------------------------------------
+    def remove(self, sources: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Forget documents by source path or doc_id: returns (removed, not_found)."""
+        removed: list[str] = []
+        missing: list[str] = []
+        for key in sources:
+            matches = self.lexical.find_sources(key)
+            if not matches and Path(key).expanduser().exists():
+                matches = self.lexical.find_sources(str(Path(key).expanduser().resolve()))
+            if not matches:
+                missing.append(key)
+                continue
+            for source in matches:
+                if self.embedder is not None or self.paths.chroma_dir.exists() or self.settings.chroma_url:
+                    self.vectors.delete(source)
+                self.lexical.delete_document(source)
+                removed.append(source)
+        return removed, missing
+
+    def list(self) -> list[DocumentRecord]:
+        """Every indexed document."""
+        return self.lexical.documents()
+
+    def is_empty(self, *, local: bool = False) -> bool:
+        """No documents indexed (a shared Chroma index counts too unless ``local``)."""
+        docs, _ = self.lexical.counts()
+        if docs or local or not self.settings.chroma_url:
+            return docs == 0
+        return self.vectors.count() == 0
+
+    def stats(self) -> KBStats:
+        docs, chunks = self.lexical.counts()
+        kinds: dict[str, int] = {}
+        for rec in self.lexical.documents():
+            kinds[rec.kind] = kinds.get(rec.kind, 0) + 1
+        open_vectors = self.embedder is not None or self.paths.chroma_dir.exists() or bool(self.settings.chroma_url)
+        return KBStats(
+            docs=docs,
+            chunks=chunks,
+            vectors=self.vectors.count() if open_vectors else None,
+            embedder=describe(self.embedder),
+            index_embedder=self.index_fingerprint,
+            mode="lexical-only" if self.embedder is None else "hybrid",
+            db_bytes=self.lexical.size_bytes(),
+            vector_bytes=self.vectors.size_bytes() if open_vectors else None,
+            vector_location=self.settings.chroma_url or str(self.paths.chroma_dir),
+            kinds=kinds,
+        )
+
+    def verify(self) -> Consistency:
+        """Compare the documents the two stores hold (reads all vector metadata)."""
+        lexical = self.lexical.sources()
+        if self.index_fingerprint in (None, NO_EMBEDDER) and self.embedder is None:
+            return Consistency()
+        vectors = self.vectors.sources()
+        return Consistency(lexical_only=tuple(sorted(lexical - vectors)),
+                           vector_only=tuple(sorted(vectors - lexical)))
+
+    def reset(self) -> None:
+        """Delete the whole index (documents, chunks, vectors, embedder record)."""
+        self.lexical.clear()
+        if self.settings.chroma_url or self.paths.chroma_dir.exists():
+            self.vectors.reset()
+        self._vectors_checked = False
+        if self._embedder is None:
+            self._embedder_resolved = False
+
+    # search ----------------------------------------------------------------------------
+    def glossary(self) -> dict[str, list[str]]:
+        if self._glossary is None:
+            path = self.paths.knowledge_dir / "glossary.md"
+            self._glossary = {}
+            if path.is_file():
+                try:
+                    from netops.rag.glossary import load_glossary
+
+                    self._glossary = load_glossary(path)
+                except (ImportError, KnowledgeError, OSError):
+                    self._glossary = {}
+        return self._glossary
+
+    def expand(self, query: str) -> str:
+        """The query with glossary expansions (acronyms <-> spelled out) appended."""
+        glossary = self.glossary()
+        if not glossary:
+            return query
+        from netops.rag.glossary import expand_query
+
+        return expand_query(query, glossary)
+
+    def search(self, query: str, top_k: int | None = None, mode: Mode = "hybrid") -> list[Hit]:
+        """Best passages for ``query``: dense, lexical (BM25) or both fused with RRF (k=60).
+
+        Lexical-only indexes answer ``hybrid`` with lexical hits (each ``Hit.mode`` says so).
+        """
+        query = (query or "").strip()
+        if not query:
+            raise InputError("the query is empty", hint="ask something, e.g. 'BGP hold timer'")
+        if mode not in MODES:
+            raise InputError(f"unknown search mode {mode!r}", hint="use hybrid, dense or lexical")
+        k = top_k or self.settings.kb.top_k
+        if k < 1:
+            raise InputError("top-k must be at least 1")
+        if mode == "dense" and self.embedder is None:
+            raise ConfigError("dense search needs an embedder, but the knowledge base is lexical-only",
+                              hint="set NETOPS_KB__EMBEDDER=minilm (or auto) and rebuild: netops kb reset --yes")
+        if mode == "lexical" or self.embedder is None:
+            return [Hit(chunk=c, score=s, lexical_rank=i, mode="lexical")
+                    for i, (c, s) in enumerate(self.lexical.search(self.expand(query), k), start=1)]
+        self._check_for_search()
+        pool = max(k * 4, 20)
+        dense = self.vectors.query(self.embedder.embed_query(query), pool if mode == "hybrid" else k)
+        if mode == "dense":
+            return [Hit(chunk=c, score=s, dense_rank=i, mode="dense") for i, (c, s) in enumerate(dense, start=1)]
+        lexical = self.lexical.search(self.expand(query), pool)
+        by_id: dict[str, Chunk] = {c.chunk_id: c for c, _ in dense}
+        by_id.update({c.chunk_id: c for c, _ in lexical})  # registry metadata wins when both exist
+        fused = rrf([[c.chunk_id for c, _ in dense], [c.chunk_id for c, _ in lexical]], k=RRF_K)
+        return [Hit(chunk=by_id[f.key], score=f.score, dense_rank=f.ranks[0], lexical_rank=f.ranks[1],
+                    mode="hybrid") for f in fused[:k]]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _pin_source(info: DocumentInfo, chunks: list[Chunk], source: str) -> tuple[DocumentInfo, list[Chunk]]:
+    """Key everything by the resolved path we hashed, whatever the loader reported."""
+    if info.source != source:
+        info = dataclasses.replace(info, source=source)
+    if any(c.source != source for c in chunks):
+        chunks = [dataclasses.replace(c, source=source) for c in chunks]
+    return info, chunks
+
+
+def _problem_items(problems) -> list[tuple[str, str]]:
+    """``discover`` problems as (path, reason), whether a dict or a list of pairs/objects."""
+    if not problems:
+        return []
+    if isinstance(problems, dict):
+        return [(str(k), str(v)) for k, v in problems.items()]
+    out = []
+    for p in problems:
+        if isinstance(p, tuple) and len(p) == 2:
+            out.append((str(p[0]), str(p[1])))
+        else:
+            out.append((str(getattr(p, "path", getattr(p, "source", p))), str(getattr(p, "reason", p))))
+    return out
+
+
+def _merge(total: IngestReport, part: IngestReport) -> None:
+    total.added += part.added
+    total.updated += part.updated
+    total.unchanged += part.unchanged
+    total.failed.update(part.failed)
+    total.chunks += part.chunks

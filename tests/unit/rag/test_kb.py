@@ -1,0 +1,221 @@
+"""KnowledgeBase over real SQLite and real (embedded) Chroma, with the HashEmbedder double."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netops.errors import ConfigError, IndexMismatchError, InputError, KnowledgeError, NotFoundError
+from netops.rag.kb import KnowledgeBase
+from netops.testing.embedders import FailingEmbedder, HashEmbedder
+
+pytest.importorskip("netops.rag.loaders")  # lands with the loaders work; skip until then
+
+DOCS = {
+    "bgp-runbook.md": "# BGP session down\n\nCheck the hold timer and keepalive messages. "
+                      "A BGP peer that misses three keepalives drops the session.\n\n"
+                      "# Checks\n\nRun show bgp summary and look at the peer state Established.\n",
+    "ospf-runbook.md": "# OSPF adjacency stuck\n\nCompare hello and dead intervals, area IDs and MTU "
+                       "on both ends of the link. Neighbors stuck in ExStart usually mean an MTU mismatch.\n",
+    "mpls-notes.md": "# MPLS label distribution\n\nLDP assigns labels to FECs; check the label "
+                     "bindings and the LSP towards the loopback.\n",
+}
+
+
+def write_docs(root: Path, docs: dict[str, str] = DOCS) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def kb(settings):
+    with KnowledgeBase(settings, embedder=HashEmbedder()) as k:
+        yield k
+
+
+def test_add_then_search_every_mode_finds_the_right_document(kb, tmp_path):
+    report = kb.add([write_docs(tmp_path / "docs")])
+    assert report.ok and len(report.added) == 3 and report.chunks >= 3
+    for mode in ("hybrid", "dense", "lexical"):
+        hits = kb.search("OSPF neighbors stuck in ExStart MTU", top_k=3, mode=mode)
+        assert hits, mode
+        assert hits[0].chunk.source.endswith("ospf-runbook.md"), mode
+        assert hits[0].mode == mode
+    hybrid = kb.search("BGP hold timer keepalive", top_k=2)
+    assert hybrid[0].dense_rank is not None and hybrid[0].lexical_rank is not None
+    assert hybrid[0].to_dict()["citation"]
+    assert kb.verify().ok
+
+
+def test_stats_and_list_describe_the_index(kb, tmp_path):
+    kb.add([write_docs(tmp_path / "docs")])
+    stats = kb.stats()
+    assert (stats.docs, stats.mode, stats.embedder) == (3, "hybrid", "hash:v1:64")
+    assert stats.vectors == stats.chunks > 0
+    assert stats.index_embedder == "hash:v1:64"
+    assert {r.source.rsplit("/", 1)[1] for r in kb.list()} == set(DOCS)
+    assert all(len(r.sha256) == 64 and r.n_chunks >= 1 for r in kb.list())
+
+
+def test_rerun_is_incremental_and_a_changed_file_replaces_its_chunks(kb, tmp_path):
+    docs = write_docs(tmp_path / "docs")
+    kb.add([docs])
+    again = kb.add([docs])
+    assert len(again.unchanged) == 3 and not again.added and not again.updated
+    (docs / "mpls-notes.md").write_text("# Segment routing\n\nSR-MPLS uses prefix SIDs instead of LDP.\n")
+    third = kb.add([docs])
+    assert [Path(s).name for s in third.updated] == ["mpls-notes.md"] and len(third.unchanged) == 2
+    assert kb.search("FECs bindings", mode="lexical") == []
+    assert kb.search("prefix SIDs", mode="lexical")[0].chunk.source.endswith("mpls-notes.md")
+    dense_sources = {h.chunk.source for h in kb.search("label bindings FECs", top_k=50, mode="dense")}
+    assert len(dense_sources) == 3  # exactly one copy of each document's vectors
+    assert kb.stats().vectors == kb.stats().chunks
+
+
+def test_bad_files_are_recorded_and_the_others_still_indexed(kb, tmp_path):
+    docs = write_docs(tmp_path / "docs")
+    (docs / "empty.md").write_text("")
+    (docs / "blob.md").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    report = kb.add([docs])
+    assert len(report.added) == 3
+    assert {Path(s).name for s in report.failed} == {"empty.md", "blob.md"}
+    assert all(reason and "\n" not in reason for reason in report.failed.values())
+    assert not report.ok
+
+
+def test_missing_path_is_input_error_and_nothing_is_written(kb, tmp_path):
+    docs = write_docs(tmp_path / "docs")
+    with pytest.raises(InputError, match="no such file"):
+        kb.add([docs, tmp_path / "nope.md"])
+    assert kb.is_empty()
+
+
+def test_ctrl_c_keeps_committed_documents_and_a_rerun_finishes(settings, tmp_path):
+    docs = write_docs(tmp_path / "docs", {f"doc{i:02}.md": f"# Topic {i}\n\nword{i} text about item {i}.\n"
+                                          for i in range(12)})
+    kb = KnowledgeBase(settings, embedder=HashEmbedder())
+    seen: list[str] = []
+
+    def interrupt(done: int, total: int, label: str) -> None:
+        seen.append(label)
+        if done == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        kb.add([docs], on_progress=interrupt)
+    kb.close()
+
+    again = KnowledgeBase(settings, embedder=HashEmbedder())
+    committed = again.lexical.sources()
+    assert committed == set(seen)
+    assert again.vectors.sources() == committed
+    assert again.verify().ok
+    report = again.add([docs])
+    assert set(report.unchanged) == committed
+    assert len(report.added) == 12 - len(committed)
+    assert again.verify().ok and again.stats().docs == 12
+
+
+def test_failed_vector_write_leaves_both_stores_without_the_document(kb, tmp_path, monkeypatch):
+    docs = write_docs(tmp_path / "docs")
+    kb.add([docs])
+    (docs / "bgp-runbook.md").write_text("# BGP\n\nnew text about route reflectors\n")
+    real = kb.vectors.replace
+
+    def half_then_fail(source, chunks, vectors):
+        real(source, chunks[:1], vectors[:1])
+        raise KnowledgeError("disk full")
+
+    monkeypatch.setattr(kb.vectors, "replace", half_then_fail)
+    with pytest.raises(KnowledgeError, match="disk full"):
+        kb.add([docs])
+    monkeypatch.undo()
+    names = {Path(s).name for s in kb.lexical.sources()}
+    assert "bgp-runbook.md" not in names and kb.verify().ok
+    assert {Path(s).name for s in kb.add([docs]).added} == {"bgp-runbook.md"}
+
+
+def test_embedder_failure_keeps_earlier_groups(settings, tmp_path, monkeypatch):
+    import netops.rag.kb as kbmod
+
+    monkeypatch.setattr(kbmod, "GROUP_CHUNKS", 1)  # one document per embedding call
+    docs = write_docs(tmp_path / "docs")
+    kb = KnowledgeBase(settings, embedder=FailingEmbedder(fail_on_call=2))
+    with pytest.raises(KnowledgeError):
+        kb.add([docs])
+    assert kb.stats().docs >= 1 and kb.verify().ok
+
+
+def test_documents_are_embedded_in_batches_across_files(settings, tmp_path):
+    emb = HashEmbedder()
+    docs = write_docs(tmp_path / "docs", {f"n{i}.md": f"# N{i}\n\nnote {i}\n" for i in range(40)})
+    KnowledgeBase(settings, embedder=emb).add([docs])
+    assert emb.texts_embedded == 40 and emb.calls == 1
+
+
+def test_index_refuses_another_embedder(settings, tmp_path):
+    docs = write_docs(tmp_path / "docs")
+    KnowledgeBase(settings, embedder=HashEmbedder()).add([docs])
+    other = KnowledgeBase(settings, embedder=HashEmbedder(version="v2"))
+    with pytest.raises(IndexMismatchError) as err:
+        other.add([docs])
+    assert "netops kb reset" in err.value.hint
+    with pytest.raises(IndexMismatchError):
+        other.search("BGP hold timer")
+    assert other.search("BGP hold timer", mode="lexical")  # lexical needs no vectors
+    other.reset()
+    assert other.is_empty()
+    assert len(other.add([docs]).added) == 3
+    assert other.index_fingerprint == "hash:v2:64"
+
+
+def test_lexical_only_when_embedder_is_none(tmp_path, monkeypatch):
+    from netops.settings import load_settings
+
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    kb = KnowledgeBase(load_settings())
+    assert kb.embedder is None and kb.lexical_only
+    kb.add([write_docs(tmp_path / "docs")])
+    hits = kb.search("MTU mismatch ExStart")
+    assert hits and hits[0].mode == "lexical" and hits[0].chunk.source.endswith("ospf-runbook.md")
+    assert kb.stats().mode == "lexical-only" and kb.index_fingerprint == "none"
+    with pytest.raises(ConfigError, match="lexical-only"):
+        kb.search("MTU", mode="dense")
+    assert not kb.paths.chroma_dir.exists()  # Chroma never opened
+
+
+def test_remove_by_path_and_doc_id(kb, tmp_path):
+    docs = write_docs(tmp_path / "docs")
+    kb.add([docs])
+    removed, missing = kb.remove([str(docs / "mpls-notes.md"), "ospf-runbook", "nope"])
+    assert {Path(s).name for s in removed} == {"mpls-notes.md", "ospf-runbook.md"}
+    assert missing == ["nope"]
+    assert kb.stats().docs == 1 and kb.verify().ok
+
+
+def test_bad_queries_are_input_errors(kb):
+    with pytest.raises(InputError):
+        kb.search("   ")
+    with pytest.raises(InputError):
+        kb.search("bgp", mode="fuzzy")  # type: ignore[arg-type]
+
+
+def test_bootstrap_indexes_default_sources_only(kb, tmp_path, monkeypatch):
+    from netops import plugins
+    from netops.plugins import KnowledgeSource, Registry
+
+    default = write_docs(tmp_path / "default", {"a.md": "# Alpha\n\nalpha routing text\n"})
+    optional = write_docs(tmp_path / "optional", {"b.md": "# Beta\n\nbeta text\n"})
+    reg = Registry("knowledge source")
+    reg.add("d", KnowledgeSource("d", "default docs", paths=(default,), default=True), "test")
+    reg.add("o", KnowledgeSource("o", "optional docs", paths=(optional,)), "test")
+    monkeypatch.setattr(plugins, "knowledge_sources", lambda: reg)
+    report = kb.bootstrap()
+    assert [Path(s).name for s in report.added] == ["a.md"]
+    assert [r.origin for r in kb.list()] == ["d"]
+    assert [Path(s).name for s in kb.add_source("o").added] == ["b.md"]
+    with pytest.raises(NotFoundError):
+        kb.add_source("missing")
