@@ -1,0 +1,127 @@
+"""Search latency in-process over >= 10k real RFC chunks, model loaded: p50/p95 per mode.
+
+The corpus is every RFC in Debian's doc-rfc-std (standard, then draft-standard) until the
+index holds ``--target-chunks``. Embedding 10k chunks takes minutes on 2 cores, so the built
+index is cached under ``bench/.cache/`` keyed by the RFC file contents, the netops/rag sources
+and the embedder; any change there rebuilds it. The baseline, measured on the same queries in
+the same run, is the bare ``embed_query`` call every dense/hybrid search has to make.
+
+    python bench/kb_search.py [--json] [--queries 200] [--target-chunks 10000] [--rebuild]
+
+Target: p50 <= 50 ms per mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+from pathlib import Path
+
+import _common as c
+
+MODES = ("hybrid", "lexical", "dense")
+TARGET_P50_MS = 50.0
+BATCH_FILES = 16
+
+
+def build_or_reuse(embedder, target_chunks: int, rebuild: bool) -> tuple[Path, dict]:
+    """A NETOPS_HOME holding >= target_chunks chunks; reused when the key matches."""
+    candidates = c.all_rfc_files()
+    key = c.source_fingerprint(embedder.fingerprint, str(target_chunks), c.files_fingerprint(candidates))
+    root = c.CACHE / f"kb_search-{key}"
+    manifest_path = root / "manifest.json"
+    if rebuild and root.exists():
+        shutil.rmtree(root)
+    if manifest_path.is_file():
+        return root / "home", json.loads(manifest_path.read_text())
+    for stale in c.CACHE.glob("kb_search-*"):  # other keys: outdated builds
+        shutil.rmtree(stale, ignore_errors=True)
+    root.mkdir(parents=True, exist_ok=True)
+    settings = c.settings_for(root / "home")
+    kb = c.open_kb(settings, embedder)
+    used: list[str] = []
+    chunks = 0
+    t0 = time.perf_counter()
+    for i in range(0, len(candidates), BATCH_FILES):
+        batch = candidates[i:i + BATCH_FILES]
+        report = kb.add(batch)
+        chunks += report.chunks
+        used += [str(p) for p in batch]
+        c.log(f"  built {chunks} chunks from {len(used)} RFCs ({time.perf_counter() - t0:.0f}s)")
+        if chunks >= target_chunks:
+            break
+    c.close(kb)
+    manifest = {"key": key, "files": used, "chunks": chunks,
+                "build_seconds": round(time.perf_counter() - t0, 1),
+                "built": time.strftime("%Y-%m-%d %H:%M")}
+    manifest_path.write_text(json.dumps(manifest, indent=1))
+    return root / "home", manifest
+
+
+def latencies(fn, queries: list[str]) -> list[float]:
+    out = []
+    for q in queries:
+        t0 = time.perf_counter()
+        fn(q)
+        out.append(1000 * (time.perf_counter() - t0))
+    return out
+
+
+def summary(ms: list[float]) -> dict:
+    return {"p50_ms": round(c.median(ms), 2), "p95_ms": round(c.pct(ms, 95), 2),
+            "mean_ms": round(sum(ms) / len(ms), 2), "n": len(ms)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    ap.add_argument("--queries", type=int, default=200, help="timed queries per mode")
+    ap.add_argument("--top-k", type=int, default=5)
+    ap.add_argument("--target-chunks", type=int, default=10_000)
+    ap.add_argument("--rebuild", action="store_true", help="ignore the cached index")
+    args = ap.parse_args()
+
+    embedder = c.make_minilm()
+    embedder.embed_query("load the model before anything is timed")
+    home, manifest = build_or_reuse(embedder, args.target_chunks, args.rebuild)
+    c.log(f"index: {manifest['chunks']} chunks from {len(manifest['files'])} RFCs at {home}")
+
+    texts = [q.question for q in c.load_questions()]
+    # Every timed query is distinct, so a query-embedding cache cannot flatter a mode.
+    queries = [texts[i % len(texts)] + ("" if i < len(texts) else f" (take {i // len(texts)})")
+               for i in range(args.queries)]
+    settings = c.settings_for(home)
+    with c.Timer() as open_t:
+        kb = c.open_kb(settings, embedder)
+    for mode in MODES:  # warm every backend (SQLite pages, Chroma segments) on unrelated queries
+        for q in ("bgp hold timer", "ospf area border router", "ipv6 fragment header"):
+            kb.search(q, top_k=args.top_k, mode=mode)
+
+    results = {"embed_query (baseline)": summary(latencies(embedder.embed_query, queries))}
+    for mode in MODES:
+        results[mode] = summary(latencies(lambda q, m=mode: kb.search(q, top_k=args.top_k, mode=m), queries))
+    c.close(kb)
+
+    base = results["embed_query (baseline)"]["p50_ms"]
+    for mode in MODES:
+        results[mode]["p50_vs_embed"] = round(results[mode]["p50_ms"] / base, 2) if base else None
+    verdict = {f"{m}_p50_le_{TARGET_P50_MS:g}ms": results[m]["p50_ms"] <= TARGET_P50_MS for m in MODES}
+    doc = {"bench": "kb_search", "date": time.strftime("%Y-%m-%d"), "chunks": manifest["chunks"],
+           "rfcs": len(manifest["files"]), "top_k": args.top_k, "open_seconds": round(open_t.seconds, 3),
+           "index_build_seconds": manifest.get("build_seconds"), "latency": results, "targets": verdict}
+    if args.json:
+        c.emit_json(doc)
+        return 0
+    print(f"kb_search: {manifest['chunks']} chunks from {len(manifest['files'])} RFCs, top_k={args.top_k}, "
+          f"{args.queries} queries per mode (KnowledgeBase opened in {open_t.seconds * 1000:.0f} ms)")
+    rows = [[name, r["p50_ms"], r["p95_ms"], r["mean_ms"], r.get("p50_vs_embed", "1.00")]
+            for name, r in results.items()]
+    print(c.fmt_table(["mode", "p50 ms", "p95 ms", "mean ms", "p50 / embed"], rows))
+    print("targets: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}" for k, v in verdict.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,127 @@
+"""Start-up cost of the CLI: ``netops --help``, importing the CLI, and a cold ``kb search``.
+
+Every figure is the median wall time of N fresh subprocesses, next to the bare interpreter
+start (``python -c pass``) measured in the same run. For the cold search an index over one
+RFC is prepared first (not timed); then ``netops kb search`` runs end to end in new processes,
+and one extra run under ``python -X importtime`` lists the imports that cost the most.
+
+    python bench/startup.py [--json] [-n 10] [--search-runs 3]
+
+Target: ``netops --help`` median <= 0.3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import _common as c
+
+TARGET_HELP_S = 0.3
+QUERY = "what is the default BGP hold time"
+
+
+def netops_argv() -> list[str]:
+    exe = shutil.which("netops")
+    return [exe] if exe else [sys.executable, "-m", "netops"]
+
+
+def timed_runs(argv: list[str], n: int, env: dict) -> tuple[list[float], subprocess.CompletedProcess]:
+    times, last = [], None
+    for _ in range(n):
+        t0 = time.perf_counter()
+        last = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+        times.append(time.perf_counter() - t0)
+        if last.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} exited {last.returncode}:\n{last.stderr.strip()[-2000:]}")
+    return times, last
+
+
+def importtime_top(argv: list[str], env: dict, top: int) -> list[dict]:
+    """Top-level imports by cumulative time from one ``-X importtime`` run."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", *argv], env=env,
+                          capture_output=True, text=True, timeout=300)
+    rows = []
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)", line)
+        if m and not m[3]:  # depth 0: imported directly by the program, cumulative covers children
+            rows.append({"module": m[4], "cumulative_ms": int(m[2]) / 1000, "self_ms": int(m[1]) / 1000})
+    rows.sort(key=lambda r: r["cumulative_ms"], reverse=True)
+    return rows[:top]
+
+
+def prepare_index(home: Path) -> None:
+    settings = c.settings_for(home)
+    kb = c.open_kb(settings, c.make_minilm())
+    report = kb.add([c.rfc_file(4271)])
+    c.close(kb)
+    if report.failed:
+        raise SystemExit(f"could not prepare the index: {report.failed}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    ap.add_argument("-n", type=int, default=10, help="runs per quick command")
+    ap.add_argument("--search-runs", type=int, default=3, help="runs of the cold kb search")
+    ap.add_argument("--top", type=int, default=12, help="import-time offenders to list")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="netops-bench-startup-") as tmp:
+        home = Path(tmp) / "home"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NETOPS_")}
+        env.update(NETOPS_HOME=str(home), XDG_CONFIG_HOME=str(Path(tmp) / "xdg"),
+                   NETOPS_OLLAMA_URL="http://127.0.0.1:9")
+        py = sys.executable
+        quick = {
+            "python -c pass (baseline)": [py, "-c", "pass"],
+            "netops --help": [*netops_argv(), "--help"],
+            "python -c 'import netops.cli.main'": [py, "-c", "import netops.cli.main"],
+        }
+        results: dict[str, dict] = {}
+        for name, argv in quick.items():
+            subprocess.run(argv, env=env, capture_output=True, timeout=120)  # warm the OS file cache
+            times, _ = timed_runs(argv, args.n, env)
+            results[name] = {"median_s": round(c.median(times), 4), "min_s": round(min(times), 4), "runs": len(times)}
+        help_top = importtime_top(["-m", "netops", "--help"], env, args.top)
+
+        c.log("preparing an index over RFC 4271 for the cold search (not timed) ...")
+        prepare_index(home)
+        search = [*netops_argv(), "kb", "search", QUERY, "--json"]
+        times, last = timed_runs(search, args.search_runs, env)
+        results["netops kb search (cold, end to end)"] = {
+            "median_s": round(c.median(times), 3), "min_s": round(min(times), 3), "runs": len(times)}
+        search_top = importtime_top(["-m", "netops", "kb", "search", QUERY, "--json"], env, args.top)
+
+    base = results["python -c pass (baseline)"]["median_s"]
+    for r in results.values():
+        r["x_baseline"] = round(r["median_s"] / base, 1) if base else None
+    help_s = results["netops --help"]["median_s"]
+    verdict = {f"help_le_{TARGET_HELP_S}s": help_s <= TARGET_HELP_S}
+    doc = {"bench": "startup", "date": time.strftime("%Y-%m-%d"), "python": sys.version.split()[0],
+           "results": results, "importtime_help": help_top, "importtime_kb_search": search_top,
+           "targets": verdict}
+    if args.json:
+        c.emit_json(doc)
+        return 0
+    print(f"startup: median of {args.n} runs ({args.search_runs} for the cold search), Python {doc['python']}")
+    print(c.fmt_table(["command", "median s", "min s", "x python"],
+                      [[k, v["median_s"], v["min_s"], v["x_baseline"]] for k, v in results.items()]))
+    print(f"netops --help {help_s:.3f}s (target <= {TARGET_HELP_S}s): "
+          f"{'PASS' if verdict[f'help_le_{TARGET_HELP_S}s'] else 'FAIL'}")
+    for title, rows in (("netops --help", help_top), ("netops kb search (cold)", search_top)):
+        print(f"\nslowest top-level imports, {title} (-X importtime, cumulative ms):")
+        for r in rows:
+            print(f"  {r['cumulative_ms']:9.1f}  {r['module']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
