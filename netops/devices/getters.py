@@ -1,0 +1,76 @@
+"""Typed getters: one name, one model, every platform (``DeviceService.get``).
+
+=============== ============================== =========================================
+getter          aliases                        model
+=============== ============================== =========================================
+facts           facts                          :class:`~netops.devices.models.Facts`
+interfaces      interfaces, int                :class:`~netops.devices.models.Interfaces`
+bgp_neighbors   bgp                            :class:`~netops.devices.models.BgpNeighbors`
+ospf_neighbors  ospf                           :class:`~netops.devices.models.OspfNeighbors`
+route           route (``prefix=`` required)   :class:`~netops.devices.models.RouteLookup`
+config          config, running_config         :class:`~netops.devices.models.RunningConfig`
+=============== ============================== =========================================
+"""
+
+from __future__ import annotations
+
+import importlib
+import ipaddress
+from collections.abc import Callable
+from typing import Any
+
+from netops.errors import DeviceError, InputError
+
+GETTER_NAMES = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config")
+ALIASES = {
+    "bgp": "bgp_neighbors", "ospf": "ospf_neighbors", "int": "interfaces", "intf": "interfaces",
+    "running_config": "config", "running-config": "config", "bgp-neighbors": "bgp_neighbors",
+    "ospf-neighbors": "ospf_neighbors",
+}
+_PLATFORM_MODULES = {
+    "frr": "netops.devices.parsers.frr",
+    "cisco_ios": "netops.devices.parsers.cisco_ios",
+    "arista_eos": "netops.devices.parsers.arista_eos",
+    "juniper_junos": "netops.devices.parsers.juniper_junos",
+    "linux": "netops.devices.parsers.linux",
+}
+
+
+class GetterUnsupported(DeviceError):
+    """The platform has no implementation of this getter."""
+
+
+def canonical(getter: str) -> str:
+    name = ALIASES.get(getter.strip().lower(), getter.strip().lower())
+    if name not in GETTER_NAMES:
+        raise InputError(f"unknown getter {getter!r}",
+                         hint=f"one of: {', '.join(GETTER_NAMES)} (aliases: bgp, ospf, config)")
+    return name
+
+
+def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., Any]]:
+    """``(canonical name, fn(host, read, **kw))``; validates the getter's arguments up front."""
+    name = canonical(getter)
+    if name == "route":
+        prefix = kw.get("prefix")
+        if not prefix:
+            raise InputError("the route getter needs a prefix or address", hint="e.g. --prefix 10.0.0.0/24")
+        try:
+            ipaddress.ip_network(str(prefix), strict=False)
+        except ValueError:
+            raise InputError(f"{prefix!r} is not an IP prefix or address") from None
+        kw["prefix"] = str(prefix)
+    elif kw:
+        raise InputError(f"getter {name!r} takes no arguments (got {', '.join(kw)})")
+
+    def dispatch(host: Any, read: Callable[[str], str], **args: Any) -> Any:
+        module_name = _PLATFORM_MODULES.get(host.platform)
+        if module_name is None:
+            raise GetterUnsupported(f"no getters for platform {host.platform!r}")
+        module = importlib.import_module(module_name)
+        fn = module.GETTERS.get(name)
+        if fn is None:
+            raise GetterUnsupported(f"getter {name!r} is not available for platform {host.platform}")
+        return fn(host, read, **args)
+
+    return name, dispatch

@@ -1,0 +1,119 @@
+"""Typed results of the device getters (``DeviceService.get``).
+
+Every getter returns one of these pydantic models in ``HostResult.data``; the same shape for
+every platform, with ``None`` where a platform does not report a field.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Facts(BaseModel):
+    """Who the device is."""
+
+    hostname: str
+    vendor: str
+    platform: str
+    """netops platform name (``frr``, ``cisco_ios``, ...)."""
+    os_version: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    uptime_seconds: float | None = None
+
+
+class InterfaceCounters(BaseModel):
+    rx_packets: int | None = None
+    tx_packets: int | None = None
+    rx_bytes: int | None = None
+    tx_bytes: int | None = None
+    rx_errors: int | None = None
+    tx_errors: int | None = None
+
+
+class Interface(BaseModel):
+    name: str
+    admin_up: bool
+    oper_up: bool
+    description: str | None = None
+    addresses: list[str] = Field(default_factory=list)
+    """Addresses with prefix length (``10.0.0.1/30``)."""
+    mtu: int | None = None
+    mac: str | None = None
+    counters: InterfaceCounters | None = None
+
+
+class Interfaces(BaseModel):
+    interfaces: list[Interface] = Field(default_factory=list)
+
+    def by_name(self, name: str) -> Interface | None:
+        return next((i for i in self.interfaces if i.name == name), None)
+
+
+class BgpNeighbor(BaseModel):
+    peer: str
+    """Peer address (or interface name for unnumbered peers)."""
+    remote_as: int | None = None
+    state: str
+    """``Established`` or the FSM state (``Active``, ``Idle``, ``Connect``, ...)."""
+    established: bool
+    uptime: str | None = None
+    uptime_seconds: float | None = None
+    prefixes_received: int | None = None
+    description: str | None = None
+    vrf: str = "default"
+    afi_safi: str = "ipv4-unicast"
+
+
+class BgpNeighbors(BaseModel):
+    router_id: str | None = None
+    local_as: int | None = None
+    neighbors: list[BgpNeighbor] = Field(default_factory=list)
+
+    def by_peer(self, peer: str) -> BgpNeighbor | None:
+        return next((n for n in self.neighbors if n.peer == peer), None)
+
+
+class OspfNeighbor(BaseModel):
+    neighbor_id: str
+    address: str | None = None
+    interface: str | None = None
+    state: str
+    """Adjacency state without the DR role (``Full``, ``2-Way``, ``Init``, ...)."""
+    full: bool
+    role: str | None = None
+    """DR/BDR/DROther or ``None`` on point-to-point links."""
+    dead_time_seconds: float | None = None
+    priority: int | None = None
+
+
+class OspfNeighbors(BaseModel):
+    neighbors: list[OspfNeighbor] = Field(default_factory=list)
+
+    def by_id(self, neighbor_id: str) -> OspfNeighbor | None:
+        return next((n for n in self.neighbors if n.neighbor_id == neighbor_id), None)
+
+
+class NextHop(BaseModel):
+    address: str | None = None
+    interface: str | None = None
+    active: bool = True
+
+
+class RouteLookup(BaseModel):
+    """The best route the device would use for ``query`` (a prefix or an address)."""
+
+    query: str
+    found: bool
+    prefix: str | None = None
+    protocol: str | None = None
+    distance: int | None = None
+    metric: int | None = None
+    next_hops: list[NextHop] = Field(default_factory=list)
+    uptime: str | None = None
+
+
+class RunningConfig(BaseModel):
+    text: str
+    """The running configuration with secrets replaced by ``<redacted>``."""
+    redacted: bool = True

@@ -1,0 +1,175 @@
+"""FRRouting: getters from vtysh JSON output (``show ... json``) and ``show version``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from netops.devices.models import (
+    BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
+    OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
+)
+from netops.devices.parsers import ParseError, load_json, to_int
+
+Read = Callable[[str], str]
+
+_VERSION = re.compile(r"FRRouting (?P<version>\S+) \((?P<hostname>[^)]*)\)(?: on (?P<os>[^\n]+?))?\.?$", re.M)
+_AFI = {"ipv4Unicast": "ipv4-unicast", "ipv6Unicast": "ipv6-unicast", "l2VpnEvpn": "l2vpn-evpn"}
+
+
+def parse_version(text: str) -> Facts:
+    m = _VERSION.search(text)
+    if not m:
+        raise ParseError(f"'show version' output is not FRRouting's: {text.strip()[:80]!r}")
+    return Facts(hostname=m.group("hostname"), vendor="FRRouting", platform="frr",
+                 os_version=m.group("version"), model=(m.group("os") or "").strip() or None)
+
+
+def parse_uptime(text: str) -> float | None:
+    """Seconds from zebra's ``show zebra ...`` style ``HH:MM:SS`` or ``XdYYhZZm`` uptimes."""
+    return uptime_seconds(text.strip()) if text.strip() else None
+
+
+def uptime_seconds(value: str | None) -> float | None:
+    """FRR uptimes: ``00:01:02``, ``1d02h03m``, ``2w3d04h``."""
+    if not value:
+        return None
+    value = value.strip()
+    m = re.fullmatch(r"(\d+):(\d+):(\d+)", value)
+    if m:
+        h, mi, s = map(int, m.groups())
+        return float(h * 3600 + mi * 60 + s)
+    units = {"y": 31536000, "w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+    parts = re.findall(r"(\d+)([ywdhms])", value)
+    if parts and "".join(n + u for n, u in parts) == value:
+        return float(sum(int(n) * units[u] for n, u in parts))
+    return None
+
+
+def parse_bgp_summary(text: str) -> BgpNeighbors:
+    doc = load_json(text, "show bgp summary json")
+    if not isinstance(doc, dict):
+        raise ParseError("'show bgp summary json' is not a JSON object")
+    out = BgpNeighbors()
+    for afi_key, afi in doc.items():
+        if not isinstance(afi, dict) or "peers" not in afi:
+            continue
+        out.router_id = out.router_id or afi.get("routerId")
+        out.local_as = out.local_as or to_int(afi.get("as"))
+        for peer, p in (afi.get("peers") or {}).items():
+            state = str(p.get("state", "Unknown"))
+            out.neighbors.append(BgpNeighbor(
+                peer=peer,
+                remote_as=to_int(p.get("remoteAs")),
+                state=state,
+                established=state == "Established",
+                uptime=p.get("peerUptime"),
+                uptime_seconds=(p["peerUptimeMsec"] / 1000.0) if isinstance(p.get("peerUptimeMsec"), (int, float)) else None,
+                prefixes_received=to_int(p.get("pfxRcd")) if state == "Established" else None,
+                description=p.get("desc") or None,
+                vrf=afi.get("vrfName") or "default",
+                afi_safi=_AFI.get(afi_key, afi_key),
+            ))
+    return out
+
+
+def parse_ospf_neighbors(text: str) -> OspfNeighbors:
+    doc = load_json(text, "show ip ospf neighbor json")
+    out = OspfNeighbors()
+    for nid, entries in (doc.get("neighbors") or {}).items():
+        for n in entries if isinstance(entries, list) else [entries]:
+            raw_state = str(n.get("nbrState") or n.get("state") or "Unknown")
+            state, _, role = raw_state.partition("/")
+            iface = n.get("ifaceName")
+            out.neighbors.append(OspfNeighbor(
+                neighbor_id=nid,
+                address=n.get("ifaceAddress") or n.get("address"),
+                interface=iface.split(":")[0] if isinstance(iface, str) else None,
+                state=state,
+                full=state == "Full",
+                role=(n.get("role") or role or None) if (n.get("role") or role) not in ("-", "") else None,
+                dead_time_seconds=(n["deadTimeMsecs"] / 1000.0) if isinstance(n.get("deadTimeMsecs"), (int, float)) else None,
+                priority=to_int(n.get("nbrPriority", n.get("priority"))),
+            ))
+    return out
+
+
+def parse_interfaces(text: str) -> Interfaces:
+    doc = load_json(text, "show interface json")
+    out = Interfaces()
+    for name, i in doc.items():
+        if not isinstance(i, dict):
+            continue
+        counters = None
+        if any(k in i for k in ("inputPackets", "outputPackets")):
+            counters = InterfaceCounters(
+                rx_packets=to_int(i.get("inputPackets")), tx_packets=to_int(i.get("outputPackets")),
+                rx_bytes=to_int(i.get("inputBytes")), tx_bytes=to_int(i.get("outputBytes")),
+                rx_errors=to_int(i.get("inputErrors")), tx_errors=to_int(i.get("outputErrors")),
+            )
+        out.interfaces.append(Interface(
+            name=name,
+            admin_up=str(i.get("administrativeStatus", "")).lower() == "up",
+            oper_up=str(i.get("operationalStatus", "")).lower() == "up",
+            description=i.get("description") or None,
+            addresses=[a["address"] for a in i.get("ipAddresses", []) if isinstance(a, dict) and "address" in a],
+            mtu=to_int(i.get("mtu")),
+            mac=i.get("hardwareAddress") or None,
+            counters=counters,
+        ))
+    return out
+
+
+def parse_route(text: str, query: str) -> RouteLookup:
+    if text.strip().startswith("%"):  # "% Network not in table"
+        return RouteLookup(query=query, found=False)
+    doc = load_json(text, f"show ip route {query} json")
+    for prefix, entries in doc.items():
+        routes = entries if isinstance(entries, list) else [entries]
+        best: dict[str, Any] | None = next((r for r in routes if r.get("selected")), None) or (routes[0] if routes else None)
+        if best is None:
+            continue
+        return RouteLookup(
+            query=query, found=True, prefix=best.get("prefix", prefix), protocol=best.get("protocol"),
+            distance=to_int(best.get("distance")), metric=to_int(best.get("metric")),
+            uptime=best.get("uptime"),
+            next_hops=[NextHop(address=nh.get("ip"), interface=nh.get("interfaceName"),
+                               active=bool(nh.get("active", False)))
+                       for nh in best.get("nexthops", [])],
+        )
+    return RouteLookup(query=query, found=False)
+
+
+def _family(query: str) -> str:
+    return "ipv6" if ":" in query else "ip"
+
+
+def facts(host: Any, read: Read) -> Facts:
+    return parse_version(read("show version"))
+
+
+def interfaces(host: Any, read: Read) -> Interfaces:
+    return parse_interfaces(read("show interface json"))
+
+
+def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
+    return parse_bgp_summary(read("show bgp summary json"))
+
+
+def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:
+    return parse_ospf_neighbors(read("show ip ospf neighbor json"))
+
+
+def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
+    return parse_route(read(f"show {_family(prefix)} route {prefix} json"), prefix)
+
+
+def config(host: Any, read: Read) -> RunningConfig:
+    return RunningConfig(text=read("show running-config"))
+
+
+GETTERS = {
+    "facts": facts, "interfaces": interfaces, "bgp_neighbors": bgp_neighbors,
+    "ospf_neighbors": ospf_neighbors, "route": route, "config": config,
+}

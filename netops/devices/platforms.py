@@ -1,0 +1,145 @@
+"""Device platforms: how netops talks to each kind of device and which commands are read-only.
+
+``frr`` (FRRouting behind OpenSSH with a forced vtysh command) is driven over a plain SSH exec
+channel. The others go through netmiko device types. Plugins can add platforms through the
+``register_platforms`` hook with a :class:`PlatformSpec`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from netops.errors import InventoryError
+
+
+@dataclass(frozen=True)
+class PlatformSpec:
+    """Everything platform-specific the policy and the transport need."""
+
+    name: str
+    vendor: str
+    driver: Literal["exec", "netmiko"]
+    """``exec``: one SSH exec request per command; ``netmiko``: an interactive CLI session."""
+    netmiko_type: str | None = None
+    allow: tuple[str, ...] = (r"show( .+)?",)
+    """Regexes (full match, on the lower-cased, whitespace-normalised command before any pipe)."""
+    verb_aliases: dict[str, str] = field(default_factory=lambda: {"sh": "show", "sho": "show"})
+    """Abbreviations of read-only verbs that this CLI accepts, expanded before matching."""
+    pipe_filters: dict[str, str | None] = field(default_factory=dict)
+    """Allowed ``| filter`` names, each with a regex its arguments must match (``None``: any)."""
+    ping: str | None = None
+    """Regex for a ping with a count; group ``count`` is capped by ``max_ping_count``."""
+    ping_refusal: str = "ping needs an explicit count"
+    traceroute: str | None = None
+    max_ping_count: int = 10
+    forbidden_verbs: tuple[str, ...] = ()
+    """Extra platform verbs that change state (checked as words and as abbreviations)."""
+
+
+_IOS_FILTERS: dict[str, str | None] = {
+    "include": None, "exclude": None, "begin": None, "section": None, "count": None, "i": None, "e": None,
+}
+_HOST = r"[a-z0-9][a-z0-9.:_-]*"
+
+PLATFORMS: dict[str, PlatformSpec] = {
+    p.name: p
+    for p in (
+        PlatformSpec(
+            name="frr", vendor="FRRouting", driver="exec",
+            netmiko_type="cisco_ios",  # only for interactive use; commands go over exec
+            allow=(r"show( .+)?",),
+            # vtysh passes a whole line to each daemon: "| include" is not vtysh syntax.
+            pipe_filters={},
+            ping=None,
+            ping_refusal="FRR's vtysh ping has no count option and never ends; use traceroute or a playbook",
+            traceroute=rf"traceroute( ip| ipv6)? {_HOST}",
+        ),
+        PlatformSpec(
+            name="cisco_ios", vendor="Cisco", driver="netmiko", netmiko_type="cisco_ios",
+            pipe_filters=_IOS_FILTERS,
+            ping=rf"ping( ip| ipv6)? {_HOST} repeat (?P<count>\d+)( timeout \d+)?( source \S+)?",
+            ping_refusal="ping needs 'repeat N' (N <= 10)",
+            traceroute=rf"traceroute( ip| ipv6)? {_HOST}( timeout \d+)?( ttl \d+ \d+)?",
+            forbidden_verbs=("tclsh", "archive", "event", "send", "test"),
+        ),
+        PlatformSpec(
+            name="arista_eos", vendor="Arista", driver="netmiko", netmiko_type="arista_eos",
+            pipe_filters={**_IOS_FILTERS, "json": r"", "no-more": r""},
+            ping=rf"ping( ip| ipv6)? {_HOST} repeat (?P<count>\d+)( source \S+)?",
+            ping_refusal="ping needs 'repeat N' (N <= 10)",
+            traceroute=rf"traceroute {_HOST}",
+        ),
+        PlatformSpec(
+            name="juniper_junos", vendor="Juniper", driver="netmiko", netmiko_type="juniper_junos",
+            pipe_filters={
+                "match": None, "except": None, "count": r"", "last": r"\d+", "find": None,
+                "no-more": r"", "display": r"(json|xml|set)",
+            },
+            ping=rf"ping {_HOST} count (?P<count>\d+)( rapid)?( source \S+)?",
+            ping_refusal="ping needs 'count N' (N <= 10)",
+            traceroute=rf"traceroute {_HOST}( no-resolve)?",
+            forbidden_verbs=("request", "start", "restart", "file", "load", "edit"),
+        ),
+        PlatformSpec(
+            name="linux", vendor="Linux", driver="netmiko", netmiko_type="linux",
+            allow=(
+                r"ip( -[46])?( -j)?( -br)? (addr|address|link|route|neigh|rule)( show( \S+)*)?",
+                r"ip( -[46])?( -j)? route get \S+",
+                r"ip( -j)? -s link( show( \S+)*)?",
+                r"uname( -[a-z]+)?", r"hostname", r"uptime", r"cat /etc/os-release",
+                r"ss -[tuanlp]+", r"vtysh -c (\"show [^\"]+\"|'show [^']+')",
+            ),
+            verb_aliases={},
+            pipe_filters={},
+            ping=rf"ping( -[46])? -c (?P<count>\d+)( -w \d+)? {_HOST}",
+            ping_refusal="ping needs '-c N' (N <= 10)",
+            traceroute=rf"traceroute( -n)?( -m \d+)? {_HOST}",
+            forbidden_verbs=("sudo", "su", "rm", "mv", "sh", "python", "python3", "perl", "systemctl"),
+        ),
+    )
+}
+
+
+def _registered() -> dict[str, PlatformSpec]:
+    """Built-in platforms plus those plugins registered (built-ins win a name clash)."""
+    out = dict(PLATFORMS)
+    try:
+        from netops.plugins import platforms as plugin_platforms
+
+        for name, spec in plugin_platforms().items.items():
+            out.setdefault(name, spec)
+    except Exception:  # a broken plugin must not take the device layer down; doctor reports it
+        pass
+    return out
+
+
+def platform_names() -> list[str]:
+    return sorted(_registered())
+
+
+def get_platform(name: str) -> PlatformSpec:
+    """The spec for ``name``; an unknown platform is an :class:`InventoryError` naming the valid ones."""
+    specs = _registered()
+    try:
+        return specs[name]
+    except KeyError:
+        raise InventoryError(
+            f"unknown platform {name!r}; known platforms: {', '.join(sorted(specs))}",
+            hint="set 'platform:' to one of the known platforms in the inventory",
+        ) from None
+
+
+def compiled(pattern: str) -> re.Pattern[str]:
+    return _compile(pattern)
+
+
+_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    rx = _CACHE.get(pattern)
+    if rx is None:
+        rx = _CACHE[pattern] = re.compile(pattern)
+    return rx

@@ -1,0 +1,140 @@
+"""The read-only command policy, enforced before anything is sent to a device.
+
+A command is allowed only if it is short printable ASCII, has no shell or CLI separators,
+contains none of the state-changing words (or abbreviations of them in verb position), its
+head matches the platform's allowlist (``show ...``, a ping *with a count*, a bounded
+traceroute) and every ``| filter`` is one the platform allowlists. Everything else is refused
+with the reason. The check is deliberately conservative: ``show run | include clear`` is
+refused too, because a refused read costs less than an allowed write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netops.devices.platforms import PlatformSpec, compiled, get_platform
+from netops.errors import PolicyViolation
+
+MAX_COMMAND_LENGTH = 256
+
+FORBIDDEN_WORDS: frozenset[str] = frozenset({
+    "configure", "config", "conf", "write", "wr", "copy", "reload", "reboot", "delete", "erase",
+    "format", "clear", "debug", "undebug", "shell", "start-shell", "bash", "exec", "commit",
+    "rollback", "set", "unset", "shutdown", "squeeze", "install", "upgrade", "tclsh", "telnet",
+    "ssh", "rm", "redirect", "tee", "append", "save",
+})
+"""Words that never appear in an allowed command, in any position."""
+
+DANGEROUS_VERBS: tuple[str, ...] = (
+    "configure", "write", "copy", "reload", "delete", "erase", "clear", "debug", "undebug",
+    "terminal", "exit", "enable", "disable", "request", "restart", "start", "bash", "shell",
+    "format", "rollback", "commit", "install", "vtysh", "end",
+)
+"""Verbs whose abbreviations (``conf t``, ``wr``, ``cl``) are refused with a helpful reason."""
+
+FORBIDDEN_CHARS = {";": "a command separator ';'", "!": "'!' (a comment or shell escape)",
+                   "`": "a backtick", "$": "'$'", "&": "'&'", ">": "a redirect '>'",
+                   "<": "a redirect '<'", "#": "'#'", "\\": "a backslash"}
+
+
+@dataclass(frozen=True)
+class PolicyDecision:
+    """Outcome of a policy check: ``allowed`` and the reason either way."""
+
+    allowed: bool
+    reason: str
+    command: str = ""
+    """The normalised command that would be sent (only meaningful when allowed)."""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def normalize(command: str) -> str:
+    """Collapse runs of spaces and strip the ends (what is actually sent)."""
+    return " ".join(command.split())
+
+
+def _refuse(reason: str) -> PolicyDecision:
+    return PolicyDecision(False, reason)
+
+
+def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
+    """Decide whether ``command`` may run on a device of ``platform`` as a read-only command."""
+    spec = platform if isinstance(platform, PlatformSpec) else get_platform(platform)
+    if not isinstance(command, str) or not command.strip():
+        return _refuse("empty command")
+    if len(command) > MAX_COMMAND_LENGTH:
+        return _refuse(f"command longer than {MAX_COMMAND_LENGTH} characters")
+    for ch in command:
+        code = ord(ch)
+        if ch == "\n" or ch == "\r":
+            return _refuse("newlines are not allowed (one command at a time)")
+        if code < 0x20 or code == 0x7F:
+            return _refuse(f"control character {code:#04x} is not allowed")
+        if code > 0x7E:
+            return _refuse(f"non-ASCII character {ch!r} is not allowed")
+        if ch in FORBIDDEN_CHARS:
+            return _refuse(f"{FORBIDDEN_CHARS[ch]} is not allowed")
+    text = normalize(command)
+    segments = [s.strip() for s in text.split("|")]
+    if any(not s for s in segments):
+        return _refuse("empty pipe segment")
+    words = text.lower().replace("|", " ").split()
+    for word in words:
+        if word in FORBIDDEN_WORDS or word in spec.forbidden_verbs:
+            return _refuse(f"'{word}' is not allowed in a read-only command")
+    head_words = segments[0].split()
+    verb = head_words[0].lower()
+    verb = spec.verb_aliases.get(verb, verb)
+    if verb not in ("show", "ping", "traceroute") or verb != head_words[0].lower():
+        for danger in DANGEROUS_VERBS + spec.forbidden_verbs:
+            if danger.startswith(verb) and verb not in spec.verb_aliases:
+                return _refuse(f"'{head_words[0]}' may abbreviate '{danger}', which is not read-only")
+    head = " ".join([verb, *head_words[1:]]).lower()
+    decision = _check_head(head, spec)
+    if not decision.allowed:
+        return decision
+    for seg in segments[1:]:
+        name, _, args = seg.partition(" ")
+        name = name.lower()
+        if name not in spec.pipe_filters:
+            allowed = ", ".join(f"| {f}" for f in spec.pipe_filters) or "none"
+            return _refuse(f"pipe to '{name}' is not allowed on {spec.name} (allowed: {allowed})")
+        pattern = spec.pipe_filters[name]
+        if pattern is not None and not compiled(pattern).fullmatch(args.strip().lower()):
+            return _refuse(f"'| {name}' does not take {args!r}")
+    sent = " | ".join([" ".join([verb, *head_words[1:]]), *segments[1:]])
+    return PolicyDecision(True, decision.reason, sent)
+
+
+def _check_head(head: str, spec: PlatformSpec) -> PolicyDecision:
+    if head.startswith("ping"):
+        if spec.ping is None:
+            return _refuse(spec.ping_refusal)
+        m = compiled(spec.ping).fullmatch(head)
+        if not m:
+            return _refuse(spec.ping_refusal)
+        count = int(m.group("count"))
+        if not 1 <= count <= spec.max_ping_count:
+            return _refuse(f"ping count must be between 1 and {spec.max_ping_count}")
+        return PolicyDecision(True, f"ping with count {count}")
+    if head.startswith("traceroute"):
+        if spec.traceroute and compiled(spec.traceroute).fullmatch(head):
+            return PolicyDecision(True, "bounded traceroute")
+        return _refuse(f"traceroute takes one destination on {spec.name}")
+    for pattern in spec.allow:
+        if compiled(pattern).fullmatch(head):
+            return PolicyDecision(True, "read-only command on the allowlist")
+    return _refuse(f"'{head.split()[0]}' is not a read-only command allowed on {spec.name}")
+
+
+def enforce(command: str, platform: str | PlatformSpec) -> str:
+    """Return the normalised command or raise :class:`PolicyViolation` with the reason."""
+    decision = check_command(command, platform)
+    if not decision.allowed:
+        raise PolicyViolation(
+            f"refused {command!r}: {decision.reason}",
+            hint="only read-only commands run through show/state; changes go through vetted playbooks",
+        )
+    return decision.command

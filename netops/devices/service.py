@@ -1,0 +1,279 @@
+"""DeviceService: the library API for live device state (what the CLI, agent and playbooks use).
+
+::
+
+    with DeviceService(settings) as devices:
+        agg = devices.run("r1,r2", "show bgp summary")        # read-only, policy-checked
+        bgp = devices.get("all", "bgp_neighbors")              # typed models in .data
+        devices.configure("r1", ["router bgp 65001", " ..."])  # privileged: playbook runner only
+
+Read commands are checked by :mod:`netops.devices.policy` for every target before anything is
+sent; refused hosts get a failed result with ``error_type="PolicyViolation"``. All output is
+redacted before it is returned or recorded. Connections are pooled per host for the life of
+the service and closed by :meth:`close` (or leaving the ``with`` block).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from netops.devices.fanout import failed_result, fan_out
+from netops.devices.inventory import Host, Inventory, load_inventory
+from netops.devices.policy import check_command
+from netops.devices.redact import redact
+from netops.devices.results import AggregateResult, HostResult
+from netops.devices.transport import CommandOutput, Connection, TransportFactory
+from netops.errors import DeviceError, InputError, PolicyViolation, SessionClosed
+
+if TYPE_CHECKING:
+    from netops.settings import Settings
+
+log = logging.getLogger("netops.devices")
+
+Recorder = Callable[[dict[str, Any]], None]
+
+
+class ConnectionPool:
+    """One open connection per host, reused across commands; one command at a time per host."""
+
+    def __init__(self, factory: TransportFactory, settings: "Settings") -> None:
+        self._factory = factory
+        self._settings = settings
+        self._conns: dict[str, Connection] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def lock(self, host: Host) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(host.name, threading.Lock())
+
+    def acquire(self, host: Host) -> tuple[Connection, bool]:
+        """The pooled connection for ``host`` (caller holds :meth:`lock`); ``(conn, reused)``."""
+        conn = self._conns.get(host.name)
+        if conn is not None and conn.is_alive():
+            return conn, True
+        if conn is not None:
+            self.discard(host)
+        conn = self._factory(host, self._settings)
+        self._conns[host.name] = conn
+        return conn, False
+
+    def discard(self, host: Host) -> None:
+        conn = self._conns.pop(host.name, None)
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # closing a broken session must not mask the real error
+                log.debug("closing %s failed", host.name, exc_info=True)
+
+    def close_all(self) -> None:
+        with self._guard:
+            names = list(self._conns)
+        for name in names:
+            conn = self._conns.pop(name, None)
+            if conn is not None:
+                try:
+                    conn.close()
+                except Exception:
+                    log.debug("closing %s failed", name, exc_info=True)
+
+    def __len__(self) -> int:
+        return len(self._conns)
+
+
+class DeviceService:
+    """Inventory, pooled sessions, read-only commands, typed getters and (privileged) config."""
+
+    def __init__(self, settings: "Settings", *, transport_factory: TransportFactory | None = None,
+                 recorder: Recorder | None = None, inventory: Inventory | None = None) -> None:
+        from netops.devices.transport import ssh_transport
+
+        self.settings = settings
+        self.recorder = recorder
+        self._inventory = inventory
+        self._pool = ConnectionPool(transport_factory or ssh_transport, settings)
+
+    # -- inventory --------------------------------------------------------------------------
+    @property
+    def inventory(self) -> Inventory:
+        """The inventory at ``settings.paths.inventory`` (loaded on first use)."""
+        if self._inventory is None:
+            self._inventory = load_inventory(self.settings.paths.inventory)
+        return self._inventory
+
+    def select(self, targets: str | Sequence[str]) -> list[Host]:
+        """Hosts for names, groups, ``all``, ``platform=frr``, ``group=core``; unknown -> NotFoundError."""
+        return self.inventory.select(targets)
+
+    # -- reads ------------------------------------------------------------------------------
+    def run(self, targets: str | Sequence[str], command: str, *, timeout: float | None = None,
+            on_result: Callable[[HostResult], None] | None = None) -> AggregateResult:
+        """Run one read-only command on every target, in parallel. Policy is checked first."""
+        hosts = self.select(targets)
+        decisions = {h.name: check_command(command, h.platform) for h in hosts}
+        allowed = [h for h in hosts if decisions[h.name].allowed]
+        refused = {h.name: failed_result(h.name, PolicyViolation(f"refused {command!r}: {decisions[h.name].reason}"),
+                                         command=command)
+                   for h in hosts if not decisions[h.name].allowed}
+        for r in refused.values():
+            if on_result:
+                on_result(r)
+
+        def one(host: Host) -> HostResult:
+            return self._run_read(host, decisions[host.name].command, timeout)
+
+        agg = fan_out(f"run {command!r}", allowed, one, max_workers=self.settings.ssh.max_workers,
+                      on_result=on_result)
+        out = AggregateResult(name=agg.name)
+        for h in hosts:
+            out.add(refused.get(h.name) or agg[h.name])
+        return out
+
+    def get(self, targets: str | Sequence[str], getter: str, *,
+            on_result: Callable[[HostResult], None] | None = None, **kw: Any) -> AggregateResult:
+        """Typed state from every target: ``facts``, ``interfaces``, ``bgp_neighbors``,
+        ``ospf_neighbors``, ``route`` (``prefix=...``), ``config``. Models are in ``.data``."""
+        from netops.devices.getters import resolve_getter
+
+        name, impl = resolve_getter(getter, kw)
+        hosts = self.select(targets)
+
+        def one(host: Host) -> HostResult:
+            start = time.monotonic()
+            commands: list[str] = []
+            outputs: list[CommandOutput] = []
+
+            def read(command: str, timeout: float | None = None) -> str:
+                decision = check_command(command, host.platform)
+                if not decision.allowed:  # getters only use allowlisted commands; keep it checked
+                    raise PolicyViolation(f"refused {command!r}: {decision.reason}")
+                commands.append(decision.command)
+                out = self._send(host, decision.command, timeout, kind="read")
+                outputs.append(out)
+                if out.truncated:
+                    raise DeviceError(f"{host.name}: output of {command!r} exceeded "
+                                      f"{self.settings.ssh.max_output_bytes} bytes; cannot parse it")
+                return out.text
+
+            try:
+                data = impl(host, read, **kw)
+            except Exception as exc:
+                return failed_result(host.name, exc, command="; ".join(commands) or name,
+                                     elapsed=time.monotonic() - start)
+            return HostResult(host=host.name, ok=True, command="; ".join(commands), data=data,
+                              output=outputs[-1].text if outputs and name == "config" else None,
+                              elapsed=time.monotonic() - start)
+
+        return fan_out(f"get {name}", hosts, one, max_workers=self.settings.ssh.max_workers,
+                       on_result=on_result)
+
+    def running_config(self, host: str) -> str:
+        """The redacted running configuration of one host (raises on failure)."""
+        result = self.get(host, "config")[self.inventory.host(host).name]
+        if result.failed:
+            raise _error_from(result)
+        return result.data.text
+
+    # -- privileged -------------------------------------------------------------------------
+    def configure(self, host: str, lines: Sequence[str], *, timeout: float | None = None) -> HostResult:
+        """Apply configuration lines to one host. PRIVILEGED: for the playbook runner only.
+
+        Never exposed through ``show``/``state`` or the agent's tools. The lines are sent as
+        given (no policy check), once, without retry; the result's output is redacted.
+        """
+        h = self.inventory.host(host)
+        clean = [ln.rstrip() for ln in lines]
+        for ln in clean:
+            if re.search(r"[\x00-\x08\x0a-\x1f\x7f]", ln):
+                raise InputError(f"configuration line {ln!r} contains a control character")
+        clean = [ln for ln in clean if ln.strip()]
+        if not clean:
+            raise InputError("no configuration lines given")
+        command = "\n".join(clean)
+        start = time.monotonic()
+        try:
+            with self._pool.lock(h):
+                conn, _ = self._pool.acquire(h)
+                t0 = time.monotonic()
+                try:
+                    out = conn.send_config(clean, timeout=timeout or self.settings.ssh.command_timeout)
+                except BaseException as exc:
+                    if isinstance(exc, SessionClosed):
+                        self._pool.discard(h)
+                    self._record(h, command, ok=False, elapsed=time.monotonic() - t0, text="", kind="config")
+                    raise
+            text = redact(out.text) or ""
+            ok = out.exit_status in (0, None)
+            self._record(h, command, ok=ok, elapsed=out.elapsed or time.monotonic() - t0, text=text, kind="config")
+        except Exception as exc:
+            return failed_result(h.name, exc, command=command, elapsed=time.monotonic() - start)
+        return HostResult(host=h.name, ok=ok, command=command, output=text,
+                          error=None if ok else (text.strip().splitlines() or ["configuration failed"])[-1],
+                          error_type=None if ok else "DeviceError",
+                          elapsed=time.monotonic() - start, truncated=out.truncated)
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close every pooled session."""
+        self._pool.close_all()
+
+    def __enter__(self) -> "DeviceService":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------
+    def _run_read(self, host: Host, command: str, timeout: float | None) -> HostResult:
+        start = time.monotonic()
+        out = self._send(host, command, timeout, kind="read")
+        return HostResult(host=host.name, ok=True, command=command, output=out.text,
+                          elapsed=time.monotonic() - start, truncated=out.truncated)
+
+    def _send(self, host: Host, command: str, timeout: float | None, *, kind: str) -> CommandOutput:
+        """Send one command over the pooled session, redact, record. Reads retry once on a
+        stale pooled session (safe: they are read-only)."""
+        timeout = timeout or self.settings.ssh.command_timeout
+        with self._pool.lock(host):
+            for attempt in (1, 2):
+                conn, reused = self._pool.acquire(host)
+                t0 = time.monotonic()
+                try:
+                    out = conn.run(command, timeout=timeout)
+                except SessionClosed:
+                    self._pool.discard(host)
+                    if reused and attempt == 1:
+                        continue
+                    self._record(host, command, ok=False, elapsed=time.monotonic() - t0, text="", kind=kind)
+                    raise
+                except BaseException:
+                    self._record(host, command, ok=False, elapsed=time.monotonic() - t0, text="", kind=kind)
+                    raise
+                break
+        out.text = redact(out.text) or ""
+        out.elapsed = out.elapsed or time.monotonic() - t0
+        self._record(host, command, ok=True, elapsed=out.elapsed, text=out.text, kind=kind)
+        return out
+
+    def _record(self, host: Host, command: str, *, ok: bool, elapsed: float, text: str, kind: str) -> None:
+        if self.recorder is None:
+            return
+        self.recorder({
+            "host": host.name, "command": command, "ok": ok, "elapsed": round(elapsed, 4),
+            "output_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "kind": kind,
+        })
+
+
+def _error_from(result: HostResult) -> DeviceError:
+    import netops.errors as errors
+
+    cls = getattr(errors, result.error_type or "", None)
+    if not (isinstance(cls, type) and issubclass(cls, DeviceError)):
+        cls = DeviceError
+    return cls(f"{result.host}: {result.error}")
