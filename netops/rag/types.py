@@ -20,6 +20,8 @@ class DocumentInfo:
     size: int
     version: str | None = None
     """``V17.5.0`` for 3GPP, the RFC's date/obsoletes line is not a version (None)."""
+    notes: tuple[str, ...] = ()
+    """Anything worth telling the user about how the file was read (e.g. an encoding fallback)."""
 
 
 @dataclass(frozen=True)

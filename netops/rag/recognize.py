@@ -1,0 +1,139 @@
+"""Recognise what a document is: an RFC, a 3GPP spec, an O-RAN document, or just a file.
+
+Recognition looks at the file name and the first page of text and returns a
+:class:`Recognition` (doc_id, title, kind, version). It never raises: anything unrecognised is
+named after its file stem.
+
+Rules:
+
+- RFC: ``Request for Comments: 4271`` (or the old ``RFC: 791``) in the header of the first
+  page, else a file name ``rfc4271...`` -> ``RFC 4271``; the title is the centred line(s)
+  below the header block.
+- 3GPP: ``3GPP TS 23.501 V17.5.0 (2022-06)`` on the title page, else the 3GPP file naming
+  convention ``23501-h50.docx`` -> ``TS 23.501`` ``V17.5.0`` (version characters 0-9 are
+  0-9 and a-z are 10-35). Specs numbered ``xx.9yy`` are technical reports (``TR``).
+- O-RAN: ``O-RAN.WG1.O-RAN-Architecture-Description-v08.00`` -> doc_id without the version,
+  version ``v08.00``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Recognition", "recognize", "rfc_number", "threegpp_version", "rfc_title"]
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What a document turned out to be."""
+
+    doc_id: str
+    title: str
+    kind: str
+    """``rfc``, ``3gpp``, ``oran`` or the empty string (caller uses the file format)."""
+    version: str | None = None
+
+
+_RFC_HEADER = re.compile(r"^(?:Request\s+for\s+Comments|RFC)\s*:\s*(\d{1,5})\b", re.IGNORECASE | re.MULTILINE)
+_RFC_FILE = re.compile(r"^rfc(\d{1,5})(?:\D|$)", re.IGNORECASE)
+_3GPP_TEXT = re.compile(r"\b3GPP\s+(TS|TR)\s+(\d{2}\.\d{3}(?:-\d+)?)\s+V(\d+\.\d+\.\d+)")
+_3GPP_FILE = re.compile(r"^(\d{2})(\d{3})(?:-(\d+))?-([0-9a-z])([0-9a-z])([0-9a-z])(?:\D|$)", re.IGNORECASE)
+_ORAN = re.compile(r"\b(O-RAN[.\-]WG\d+[A-Za-z0-9.\-]*?)(?:[-_ ]v(\d{1,2}\.\d{2}))?(?=$|[\s_.,;)]|\.docx|\.pdf)")
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def rfc_number(name: str, head: str) -> int | None:
+    """The RFC number from the first page text (preferred) or the file name."""
+    first_page = head.split("\f", 1)[0][:6000]
+    m = _RFC_HEADER.search(first_page)
+    if m:
+        return int(m.group(1))
+    m = _RFC_FILE.match(name)
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def rfc_title(head: str) -> str:
+    """The centred title line(s) below the header block of an RFC's first page."""
+    lines = head.split("\f", 1)[0].splitlines()
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    # Header block: the two-column "Network Working Group ... / Request for Comments ..." lines.
+    while i < len(lines) and lines[i].strip():
+        i += 1
+    title: list[str] = []
+    for line in lines[i:]:
+        stripped = line.strip()
+        if not stripped:
+            if title:
+                break
+            continue
+        if not line.startswith("   ") or stripped.lower().startswith("status of"):
+            break
+        title.append(stripped)
+    return " ".join(" ".join(title).split())
+
+
+def threegpp_version(code: str) -> str:
+    """``h50`` -> ``V17.5.0`` (3GPP file naming: 0-9 then a-z as 10-35)."""
+    return "V" + ".".join(str(int(c, 36)) for c in code.lower())
+
+
+def _tstr(number: str) -> str:
+    return "TR" if number[3] == "9" else "TS"
+
+
+def recognize(path: Path, head: str, *, fallback_title: str = "") -> Recognition:
+    """Recognise a document from its file name and the text of its first page(s).
+
+    ``fallback_title`` (first heading or first line, chosen by the caller) is used when the
+    document has no recognisable title of its own.
+    """
+    name = path.name
+    stem = name.split(".")[0] if name.lower().endswith(".txt.gz") else path.stem
+    suffix = name.lower()
+
+    if suffix.endswith((".txt", ".txt.gz")) or _RFC_FILE.match(name):
+        n = rfc_number(name, head)
+        if n is not None and (_RFC_FILE.match(name) or _RFC_HEADER.search(head.split("\f", 1)[0][:6000])):
+            return Recognition(f"RFC {n}", rfc_title(head) or fallback_title or f"RFC {n}", "rfc")
+
+    m = _3GPP_TEXT.search(head[:20000])
+    if m:
+        kind, number, version = m.groups()
+        return Recognition(f"{kind} {number}", _3gpp_title(head, m.end()) or fallback_title or stem, "3gpp", f"V{version}")
+    m = _3GPP_FILE.match(name)
+    if m:
+        series, num, part, a, b, c = m.groups()
+        number = f"{series}.{num}" + (f"-{part}" if part else "")
+        return Recognition(f"{_tstr(number)} {number}", fallback_title or stem, "3gpp", threegpp_version(a + b + c))
+
+    m = _ORAN.search(stem) or _ORAN.search(head[:5000])
+    if m:
+        doc_id = m.group(1).rstrip(".-")
+        version = f"v{m.group(2)}" if m.group(2) else None
+        return Recognition(doc_id, fallback_title or doc_id, "oran", version)
+
+    return Recognition(stem, fallback_title or stem, "")
+
+
+def _3gpp_title(head: str, start: int) -> str:
+    """The spec title: the first substantial lines after the ``3GPP TS ... V...`` line."""
+    out: list[str] = []
+    for line in head[start:].splitlines()[1:40]:
+        s = line.strip()
+        if not s:
+            if out:
+                break
+            continue
+        if s.startswith(("Technical Specification", "3rd Generation", "The present document")):
+            continue
+        if s.startswith("(Release") or s.startswith("Release "):
+            out.append(s)
+            break
+        out.append(s)
+    return " ".join(out)
