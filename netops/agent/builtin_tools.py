@@ -1,0 +1,110 @@
+"""The tools netops gives the model: knowledge search and read-only device access.
+
+Changes (playbooks) live in :mod:`netops.agent.change_tools`. Every tool returns a
+:class:`ToolResult`; device output and documents go to the model wrapped as data.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from netops.agent.evidence import device_evidence, spec_evidence, wrap_data
+from netops.agent.tools import Tool, ToolContext, ToolResult
+
+PASSAGE_CHARS = 1400
+
+
+class KbSearchArgs(BaseModel):
+    query: str = Field(description="What to look up in the specs and runbooks")
+    top_k: int = Field(default=4, ge=1, le=8, description="How many passages")
+
+
+def kb_search(ctx: ToolContext, args: KbSearchArgs) -> ToolResult:
+    hits = ctx.get_kb().search(args.query, top_k=args.top_k)
+    if not hits:
+        return ToolResult("kb_search", True, content="No passages found in the knowledge base.", data=[])
+    blocks = []
+    for n, hit in enumerate(hits, 1):
+        c = hit.chunk
+        text = c.text if len(c.text) <= PASSAGE_CHARS else c.text[:PASSAGE_CHARS] + " [...]"
+        blocks.append(f"[{n}] cite as: {c.citation}\n" + wrap_data(c.citation, text))
+    return ToolResult("kb_search", True, content="\n".join(blocks), data=hits,
+                      evidence=[spec_evidence(h.chunk.citation) for h in hits])
+
+
+class ListDevicesArgs(BaseModel):
+    targets: str = Field(default="all", description="Host names, groups, 'all' or filters like platform=frr")
+
+
+def list_devices(ctx: ToolContext, args: ListDevicesArgs) -> ToolResult:
+    hosts = ctx.get_devices().select(args.targets)
+    rows = [{"name": h.name, "platform": h.platform, "groups": list(getattr(h, "groups", ()))} for h in hosts]
+    return ToolResult("list_devices", True, content=json.dumps(rows), data=rows)
+
+
+class ShowArgs(BaseModel):
+    hosts: list[str] = Field(description="Device names, e.g. [\"r1\"]")
+    command: str = Field(description="A read-only show command, e.g. 'show bgp summary json'")
+
+
+def _render_aggregate(agg: Any, label: str, ctx: ToolContext, key: str | None = None) -> ToolResult:
+    blocks, evidence, failed = [], [], []
+    for host, r in agg.items():
+        source = f"{host}: {r.command or label}"
+        if r.ok:
+            if r.data is not None and key is not None:
+                data = r.data.model_dump(mode="json") if hasattr(r.data, "model_dump") else r.data
+                body = json.dumps(data, indent=None, default=str)
+                ctx.observations[f"{host}:{key}"] = r.data
+            else:
+                body = r.output or ""
+            blocks.append(wrap_data(source, body))
+            evidence.append(device_evidence(host, r.command or label, r.started_at))
+        else:
+            failed.append(f"{host}: {r.error}")
+            blocks.append(f"{host}: FAILED ({r.error_type or 'error'}): {r.error}")
+    ok = not failed or bool(evidence)
+    return ToolResult(label.split()[0], ok, content="\n".join(blocks), data=agg, evidence=evidence,
+                      error="; ".join(failed) if not ok else None)
+
+
+def show(ctx: ToolContext, args: ShowArgs) -> ToolResult:
+    agg = ctx.get_devices().run(args.hosts, args.command)
+    res = _render_aggregate(agg, args.command, ctx)
+    res.tool = "show"
+    return res
+
+
+Getter = Literal["facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config"]
+
+
+class GetStateArgs(BaseModel):
+    hosts: list[str] = Field(description="Device names, e.g. [\"r1\", \"r2\"]")
+    getter: Getter = Field(description="Which typed state to fetch")
+    prefix: str | None = Field(default=None, description="For getter=route: the prefix or address to look up")
+
+
+def get_state(ctx: ToolContext, args: GetStateArgs) -> ToolResult:
+    kw: dict[str, Any] = {}
+    if args.getter == "route":
+        if not args.prefix:
+            return ToolResult("get_state", False, error="getter 'route' needs prefix (e.g. 203.0.113.3/32)")
+        kw["prefix"] = args.prefix
+    agg = ctx.get_devices().get(args.hosts, args.getter, **kw)
+    res = _render_aggregate(agg, args.getter + (f" {args.prefix}" if args.prefix else ""), ctx, key=args.getter)
+    res.tool = "get_state"
+    return res
+
+
+def read_tools() -> list[Tool]:
+    return [
+        Tool("kb_search", "Search RFCs, vendor docs and runbooks; returns passages with citations.",
+             KbSearchArgs, kb_search),
+        Tool("list_devices", "List devices in the inventory.", ListDevicesArgs, list_devices),
+        Tool("show", "Run a read-only show command on devices (policy-checked).", ShowArgs, show),
+        Tool("get_state", "Typed device state: facts, interfaces, bgp_neighbors, ospf_neighbors, "
+             "route (needs prefix), config.", GetStateArgs, get_state),
+    ]

@@ -1,0 +1,112 @@
+"""Offline intent router: common questions -> one read-only tool call, without a model.
+
+Entities are found with patterns (inventory host names, IPv4/IPv6 addresses and prefixes,
+interface names); the intent is picked by keyword overlap with a few example phrasings per
+intent. Change intents are never routed offline: they need a model and a person.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_ADDR = re.compile(r"(?<![\w:.])((?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?:/\d{1,3})?)(?![\w:])")
+_IFACE = re.compile(r"\b((?:eth|ens|enp|eno|lo|ge-|xe-|et-|Gi|GigabitEthernet|TenGigE|Te|Fa|Ethernet|swp|veth)[\w/.:-]*\d)\b")
+_WORD = re.compile(r"[a-z0-9]+")
+
+# intent -> (tool, getter, example phrasings). Keywords are weighted by how specific they are.
+INTENTS: dict[str, dict[str, Any]] = {
+    "bgp_neighbors": {"tool": "get_state", "getter": "bgp_neighbors",
+                      "keywords": {"bgp": 3, "neighbour": 2, "neighbor": 2, "neighbours": 2, "neighbors": 2,
+                                   "peer": 2, "peers": 2, "session": 1, "sessions": 1, "established": 1}},
+    "ospf_neighbors": {"tool": "get_state", "getter": "ospf_neighbors",
+                       "keywords": {"ospf": 3, "adjacency": 2, "adjacencies": 2, "neighbour": 1, "neighbor": 1,
+                                    "neighbours": 1, "neighbors": 1, "full": 1}},
+    "interfaces": {"tool": "get_state", "getter": "interfaces",
+                   "keywords": {"interface": 3, "interfaces": 3, "down": 1, "up": 1, "link": 1, "links": 1,
+                                "port": 2, "ports": 2, "errors": 1, "description": 1}},
+    "route": {"tool": "get_state", "getter": "route",
+              "keywords": {"route": 3, "routes": 2, "table": 2, "rib": 2, "fib": 2, "reach": 1, "reachable": 1,
+                           "next": 1, "hop": 1, "prefix": 1, "path": 1}},
+    "facts": {"tool": "get_state", "getter": "facts",
+              "keywords": {"version": 3, "uptime": 3, "facts": 3, "model": 1, "serial": 2, "os": 1}},
+    "config": {"tool": "get_state", "getter": "config",
+               "keywords": {"config": 3, "configuration": 3, "running": 1}},
+    "list_devices": {"tool": "list_devices", "getter": None,
+                     "keywords": {"devices": 3, "inventory": 3, "routers": 2, "hosts": 2, "list": 1}},
+}
+
+_SPEC = {"rfc": 3, "spec": 2, "standard": 2, "section": 2, "timer": 1, "timers": 1, "what": 1, "explain": 2,
+         "define": 2, "definition": 2, "meaning": 2, "means": 2, "why": 1, "how": 1, "according": 2,
+         "attribute": 1, "message": 1, "fsm": 2, "state": 1, "lsa": 2, "3gpp": 3, "runbook": 2}
+_CHANGE = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
+           "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy"}
+
+
+@dataclass
+class Route:
+    """Where an offline question goes."""
+
+    kind: str
+    """``tool`` (one read-only call), ``spec`` (retrieval answer), ``change`` or ``unknown``."""
+    intent: str | None = None
+    tool: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    score: float = 0.0
+    reason: str = ""
+
+
+def _addresses(text: str) -> list[str]:
+    out = []
+    for m in _ADDR.findall(text):
+        try:
+            ipaddress.ip_network(m, strict=False) if "/" in m else ipaddress.ip_address(m)
+        except ValueError:
+            continue
+        out.append(m)
+    return out
+
+
+def entities(question: str, hosts: list[str]) -> dict[str, list[str]]:
+    """Host names, addresses/prefixes and interface names mentioned in ``question``."""
+    found_hosts = [h for h in hosts if re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
+    return {"hosts": found_hosts, "addresses": _addresses(question), "interfaces": _IFACE.findall(question)}
+
+
+def _score(words: list[str], keywords: dict[str, int]) -> float:
+    return float(sum(keywords.get(w, 0) for w in set(words)))
+
+
+def route(question: str, hosts: list[str]) -> Route:
+    """Map ``question`` to a read-only tool call, a spec lookup, or nothing."""
+    words = _WORD.findall(question.lower().replace("'s", ""))
+    ents = entities(question, hosts)
+    if _CHANGE & set(words) and (ents["hosts"] or ents["addresses"]):
+        return Route("change", reason="changes need a model to plan them and a person to approve them")
+    scores = {name: _score(words, spec["keywords"]) for name, spec in INTENTS.items()}
+    if ents["addresses"]:
+        scores["route"] += 2
+    if ents["interfaces"]:
+        scores["interfaces"] += 2
+    best = max(scores, key=lambda k: scores[k])
+    spec_score = _score(words, _SPEC) + (3 if re.search(r"\brfc\s*\d+", question, re.I) else 0)
+    targets = ents["hosts"]
+    if best == "list_devices" and scores[best] >= 3:
+        return Route("tool", "list_devices", "list_devices", {"targets": ",".join(targets) or "all"}, scores[best])
+    if targets and scores[best] >= 3 and not (spec_score > scores[best] + 2):
+        spec = INTENTS[best]
+        args: dict[str, Any] = {"hosts": targets, "getter": spec["getter"]}
+        if best == "route":
+            if not ents["addresses"]:
+                return Route("unknown", reason="a route lookup needs a prefix or address")
+            args["prefix"] = ents["addresses"][0]
+        route_ = Route("tool", best, spec["tool"], args, scores[best])
+        if best == "interfaces":
+            route_.args["_filter"] = "down" if "down" in words else ("up" if "up" in words else None)
+            route_.args["_names"] = ents["interfaces"]
+        return route_
+    if spec_score >= 2:
+        return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
+    return Route("unknown", reason="no known intent matched")

@@ -1,0 +1,249 @@
+"""Agent tools: a typed :class:`Tool` (name, description, pydantic parameters, a function)
+and the :class:`ToolResult` it returns. A failure is a result given back to the model, never
+an exception that ends the conversation.
+
+Plugins contribute tools through the ``register_tools`` hook with objects of this shape.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from netops.agent.budget import Budget, estimate_tokens, truncate
+from netops.agent.evidence import Evidence, wrap_data
+
+if TYPE_CHECKING:
+    from netops.settings import Settings
+
+
+@dataclass
+class ToolResult:
+    """What one tool call produced, for the model and for the person."""
+
+    tool: str
+    ok: bool
+    content: str = ""
+    """Text the model reads (already wrapped as data where it is untrusted)."""
+    error: str | None = None
+    data: Any = None
+    """Typed payload for renderers and the reviewer (not sent to the model)."""
+    evidence: list[Evidence] = field(default_factory=list)
+    truncated: bool = False
+    changed: bool = False
+    """True only when a playbook actually applied a change."""
+
+    def for_model(self) -> str:
+        if self.ok:
+            return self.content
+        return f"ERROR: {self.error}" + (f"\n{self.content}" if self.content else "")
+
+
+@dataclass
+class ToolCallRecord:
+    """One tool call as it happened (what ``--json`` reports under ``tool_calls``)."""
+
+    tool: str
+    args: dict[str, Any]
+    ok: bool
+    error: str | None = None
+    elapsed: float = 0.0
+    truncated: bool = False
+    output_tokens: int = 0
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ApprovalRecord:
+    """A change the agent proposed and what became of it."""
+
+    playbook: str
+    targets: list[str]
+    params: dict[str, Any]
+    review: str
+    """Reviewer verdict level: ok, warn, block."""
+    review_findings: list[str]
+    decision: str
+    """approved, denied, blocked (by the reviewer), failed."""
+    by: str | None = None
+    result: str | None = None
+    verified: bool | None = None
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A capability the model may call."""
+
+    name: str
+    description: str
+    params: type[BaseModel]
+    run: Callable[["ToolContext", Any], ToolResult]
+    changes_state: bool = False
+    """Only playbook execution sets this; such tools go through the approval gate."""
+
+    def openai_schema(self) -> dict[str, Any]:
+        schema = self.params.model_json_schema()
+        schema.pop("title", None)
+        return {"type": "function", "function": {"name": self.name, "description": self.description,
+                                                 "parameters": schema}}
+
+
+@dataclass
+class ToolContext:
+    """Everything tools may use; services are built lazily from settings unless injected."""
+
+    settings: "Settings"
+    budget: Budget = field(default_factory=Budget)
+    kb: Any = None
+    devices: Any = None
+    approver: Any = None
+    reviewer: Any = None
+    audit: Any = None
+    catalogue: Any = None
+    question: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    observations: dict[str, Any] = field(default_factory=dict)
+    """``"host:getter"`` -> typed device data seen this turn (the reviewer reads it)."""
+    approvals: list[ApprovalRecord] = field(default_factory=list)
+    on_event: Callable[[Any], None] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def get_kb(self) -> Any:
+        if self.kb is None:
+            from netops.rag.kb import KnowledgeBase
+
+            self.kb = KnowledgeBase(self.settings)
+        return self.kb
+
+    def get_devices(self) -> Any:
+        if self.devices is None:
+            from netops.devices.service import DeviceService
+
+            self.devices = DeviceService(self.settings)
+        return self.devices
+
+    def add_evidence(self, items: list[Evidence]) -> None:
+        with self._lock:
+            self.evidence.extend(items)
+
+    def emit(self, event: Any) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+
+
+# -- argument tolerance --------------------------------------------------------------------
+
+def _coerce_value(value: Any, annotation: Any) -> Any:
+    """Nudge what small models send towards the declared type (``5`` -> ``"5"``, ``"a,b"`` -> list)."""
+    origin = get_origin(annotation)
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if origin is not None and origin not in (list, dict) and args:  # Optional[X] / X | None
+        if len(args) == 1:
+            return _coerce_value(value, args[0])
+        if value is not None and any(get_origin(a) is list for a in args) and not isinstance(value, list):
+            return _coerce_value(value, next(a for a in args if get_origin(a) is list))
+        return value
+    if annotation is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if annotation is str and isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+        return value[0]
+    if origin is list and isinstance(value, str):
+        s = value.strip()
+        if s.startswith("["):
+            try:
+                return json.loads(s)
+            except json.JSONDecodeError:
+                pass
+        return [p for p in (x.strip() for x in s.replace(";", ",").split(",")) if p]
+    if origin is dict and isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+            return parsed if isinstance(parsed, dict) else value
+        except json.JSONDecodeError:
+            return value
+    if annotation is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def validate_args(tool: Tool, raw: Any) -> tuple[BaseModel | None, str | None]:
+    """Coerce and validate arguments; return (params, None) or (None, one-paragraph error)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else {}
+        except json.JSONDecodeError:
+            return None, f"arguments for {tool.name} are not a JSON object: {raw[:200]!r}"
+    if not isinstance(raw, dict):
+        return None, f"arguments for {tool.name} must be an object, got {type(raw).__name__}"
+    fields = tool.params.model_fields
+    fixed = {k: _coerce_value(v, fields[k].annotation) if k in fields else v for k, v in raw.items()}
+    try:
+        return tool.params.model_validate(fixed), None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}"
+                             for e in exc.errors()[:5])
+        expected = json.dumps(tool.openai_schema()["function"]["parameters"].get("properties", {}))
+        return None, f"invalid arguments for {tool.name}: {problems}. Expected: {expected}"
+
+
+# -- running -------------------------------------------------------------------------------
+
+@dataclass
+class ToolBox:
+    """The tools of one conversation, with the guards every call goes through."""
+
+    tools: dict[str, Tool]
+    ctx: ToolContext
+    calls: list[ToolCallRecord] = field(default_factory=list)
+    _seen: dict[str, int] = field(default_factory=dict)
+
+    def call(self, name: str, raw_args: Any) -> ToolResult:
+        """Run one call: unknown tool, bad arguments, repeats and overlong output become data."""
+        started = time.perf_counter()
+        args_dict = raw_args if isinstance(raw_args, dict) else {"_raw": raw_args}
+        tool = self.tools.get(name)
+        if tool is None:
+            result = ToolResult(name, False, error=f"unknown tool {name!r}; valid tools: {', '.join(sorted(self.tools))}")
+        else:
+            key = f"{name}:{json.dumps(args_dict, sort_keys=True, default=str)}"
+            with self.ctx._lock:
+                self._seen[key] = self._seen.get(key, 0) + 1
+                repeats = self._seen[key]
+            params, err = validate_args(tool, raw_args)
+            if repeats > self.ctx.budget.max_identical_calls:
+                result = ToolResult(name, False, error=(
+                    f"{name} was already called {repeats - 1} times with these arguments; "
+                    "do not repeat it - answer from the results you have"))
+            elif err is not None:
+                result = ToolResult(name, False, error=err)
+            else:
+                try:
+                    result = tool.run(self.ctx, params)
+                except Exception as exc:  # a tool bug or a backend error is data for the model
+                    message = getattr(exc, "message", None) or str(exc)
+                    hint = getattr(exc, "hint", None)
+                    result = ToolResult(name, False, error=f"{type(exc).__name__}: {message}"
+                                        + (f" (hint: {hint})" if hint else ""))
+        text, cut = truncate(result.content, self.ctx.budget.tool_output_tokens)
+        if cut:
+            result.content, result.truncated = text, True
+        self.ctx.add_evidence(result.evidence)
+        record = ToolCallRecord(
+            tool=name, args=args_dict, ok=result.ok, error=result.error,
+            elapsed=round(time.perf_counter() - started, 4), truncated=result.truncated,
+            output_tokens=estimate_tokens(result.for_model()), evidence=[e.label for e in result.evidence],
+        )
+        with self.ctx._lock:
+            self.calls.append(record)
+        return result
+
+
+def data_block(source: str, text: str) -> str:
+    """Untrusted text as the model sees it (re-exported for tool authors)."""
+    return wrap_data(source, text)
