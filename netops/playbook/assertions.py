@@ -1,0 +1,181 @@
+"""A small, safe assertion language over JSON: ``<jmespath> <op> <value>``.
+
+Operators (surrounded by spaces): ``==  !=  <  <=  >  >=  in  not in  contains  not contains``
+and the postfix ``exists`` / ``not exists``. The left side is a JMESPath expression evaluated
+against the command's parsed output; the right side is a YAML scalar or flow list
+(``Established``, ``30``, ``true``, ``[Idle, Active]``, ``'quoted string'``). Nothing is ever
+passed to ``eval``. See ``playbooks/README.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from netops.errors import PlaybookInvalid
+
+BINARY_OPS = ("not contains", "contains", "not in", "in", "==", "!=", "<=", ">=", "<", ">")
+UNARY_OPS = ("not exists", "exists")
+_OPEN = "([{"
+_CLOSE = ")]}"
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """A parsed assertion."""
+
+    source: str
+    path: str
+    op: str
+    value: Any = None
+
+    def evaluate(self, data: Any) -> "AssertionResult":
+        import jmespath
+
+        try:
+            actual = jmespath.search(self.path, data)
+        except Exception as exc:  # jmespath raises its own error types for bad input types
+            return AssertionResult(self.source, False, None, self.value, f"cannot evaluate: {exc}")
+        ok, why = _apply(self.op, actual, self.value)
+        return AssertionResult(self.source, ok, _short(actual), self.value, why)
+
+
+@dataclass(frozen=True)
+class AssertionResult:
+    expr: str
+    ok: bool
+    actual: Any
+    expected: Any
+    message: str = ""
+
+
+def _short(value: Any, limit: int = 300) -> Any:
+    text = repr(value)
+    if isinstance(value, (dict, list)) and len(text) > limit:
+        return text[:limit] + "..."
+    return value
+
+
+def _top_level_positions(text: str) -> list[int]:
+    """Indexes in ``text`` that are outside quotes and brackets."""
+    out: list[int] = []
+    depth = 0
+    quote: str | None = None
+    escaped = False
+    for i, ch in enumerate(text):
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = None
+            continue
+        if ch in "\"'`":
+            quote = ch
+        elif ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+        elif depth == 0:
+            out.append(i)
+    if quote or depth:
+        raise PlaybookInvalid(f"assertion {text!r}: unbalanced quotes or brackets")
+    return out
+
+
+def parse(source: str) -> Assertion:
+    """Parse ``source`` into an :class:`Assertion`; raises :class:`PlaybookInvalid`."""
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    text = source.strip()
+    if not text:
+        raise PlaybookInvalid("empty assertion")
+    positions = set(_top_level_positions(text))
+    for op in UNARY_OPS:
+        suffix = " " + op
+        if text.endswith(suffix) and (len(text) - len(suffix)) in positions:
+            path = text[: -len(suffix)].strip()
+            break
+    else:
+        path = ""
+        op = ""
+        value: Any = None
+        for i in sorted(positions):
+            if i == 0 or not text[i - 1].isspace():
+                continue
+            match = next((o for o in BINARY_OPS if text.startswith(o + " ", i)), None)
+            if match:
+                path, op, rhs = text[:i].strip(), match, text[i + len(match):].strip()
+                try:
+                    value = yaml.safe_load(rhs) if rhs else None
+                except yaml.YAMLError as exc:
+                    raise PlaybookInvalid(f"assertion {source!r}: cannot read value {rhs!r}: {exc}") from exc
+                if rhs == "":
+                    raise PlaybookInvalid(f"assertion {source!r}: missing value after {op!r}")
+                if op in ("in", "not in") and not isinstance(value, list):
+                    raise PlaybookInvalid(f"assertion {source!r}: {op!r} needs a list, e.g. [Idle, Active]")
+                if op in ("<", "<=", ">", ">=") and not _num(value):
+                    raise PlaybookInvalid(f"assertion {source!r}: {op!r} needs a number")
+                break
+        if not op:
+            raise PlaybookInvalid(
+                f"assertion {source!r}: no operator found",
+                hint="write '<jmespath> <op> <value>' with spaces around one of: "
+                     + ", ".join(BINARY_OPS + UNARY_OPS))
+        if not path:
+            raise PlaybookInvalid(f"assertion {source!r}: missing JMESPath before {op!r}")
+        try:
+            jmespath.compile(path)
+        except JMESPathError as exc:
+            raise PlaybookInvalid(f"assertion {source!r}: bad JMESPath {path!r}: {exc}") from exc
+        return Assertion(source, path, op, value)
+    if not path:
+        raise PlaybookInvalid(f"assertion {source!r}: missing JMESPath before {op!r}")
+    try:
+        jmespath.compile(path)
+    except JMESPathError as exc:
+        raise PlaybookInvalid(f"assertion {source!r}: bad JMESPath {path!r}: {exc}") from exc
+    return Assertion(source, path, op, None)
+
+
+def _num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _apply(op: str, actual: Any, expected: Any) -> tuple[bool, str]:
+    if op == "exists":
+        return actual is not None, "" if actual is not None else "not found"
+    if op == "not exists":
+        return actual is None, "" if actual is None else "present"
+    if op == "==":
+        ok = actual == expected or (_num(actual) and _num(expected) and float(actual) == float(expected))
+    elif op == "!=":
+        ok = actual != expected
+    elif op in ("<", "<=", ">", ">="):
+        if not _num(actual):
+            return False, f"{actual!r} is not a number"
+        ok = {"<": actual < expected, "<=": actual <= expected, ">": actual > expected,
+              ">=": actual >= expected}[op]
+    elif op in ("in", "not in"):
+        ok = (actual in expected) == (op == "in")
+    elif op in ("contains", "not contains"):
+        if isinstance(actual, str):
+            found = isinstance(expected, str) and expected in actual
+        elif isinstance(actual, list):
+            found = expected in actual
+        elif isinstance(actual, dict):
+            found = expected in actual
+        else:
+            return False, f"{actual!r} is not a list, string or object"
+        ok = found == (op == "contains")
+    else:  # pragma: no cover - parse() only produces the operators above
+        return False, f"unknown operator {op}"
+    return ok, "" if ok else f"got {_short(actual)!r}"
+
+
+def evaluate_all(sources: list[str], data: Any) -> list[AssertionResult]:
+    return [parse(s).evaluate(data) for s in sources]

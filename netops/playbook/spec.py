@@ -1,0 +1,228 @@
+"""The playbook format: ``playbooks/<name>/playbook.yaml`` validated by pydantic.
+
+A playbook directory holds ``playbook.yaml`` and its per-platform Jinja2 templates
+(``frr.j2``, ``rollback-frr.j2`` ...). :func:`load_playbook` reads and validates one directory
+into a :class:`Playbook` (spec + where it lives + content hash). The format is documented in
+``playbooks/README.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+
+from netops.errors import PlaybookInvalid
+from netops.playbook.params import Param
+
+NAME_RE = r"^[a-z0-9][a-z0-9-]{1,63}$"
+RISKS = ("low", "medium", "high")
+RISK_ORDER = {r: i for i, r in enumerate(RISKS)}
+_DURATION_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m)?\s*$")
+
+Risk = Literal["low", "medium", "high"]
+
+
+def parse_duration(value: Any) -> float:
+    """``30s`` / ``500ms`` / ``2m`` / ``5`` (seconds) -> seconds."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        m = _DURATION_RE.match(str(value))
+        if not m:
+            raise ValueError(f"{value!r} is not a duration (e.g. 30s, 500ms, 2m)")
+        seconds = float(m.group(1)) * {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}[m.group(2)]
+    if seconds < 0 or seconds > 3600:
+        raise ValueError(f"duration {value!r} must be between 0 and 1 hour")
+    return seconds
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Capture(_Strict):
+    """A value taken from a check's output for later templates: ``{query, type, ...}``."""
+
+    query: str
+    param: Any = Field(default=None, exclude=True)
+    type: str
+    min: int | None = None
+    max: int | None = None
+    choices: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _typed(self) -> "Capture":
+        spec = {k: v for k, v in {"type": self.type, "min": self.min, "max": self.max,
+                                   "choices": self.choices}.items() if v is not None}
+        self.param = TypeAdapter(Param).validate_python(spec)
+        return self
+
+
+class Check(_Strict):
+    """A read-only command, assertions over its output, optional captures."""
+
+    name: str
+    command: str
+    expect: list[str] = Field(default_factory=list, alias="assert")
+    capture: dict[str, Capture] = Field(default_factory=dict)
+    within: float = 0.0
+    """Postchecks: keep retrying until this many seconds have passed."""
+    interval: float = 1.0
+
+    @field_validator("within", "interval", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+class TargetRules(_Strict):
+    platform: str | None = None
+    """Every target must be of this platform."""
+    min_hosts: int = Field(default=1, ge=1)
+    max_hosts: int | None = Field(default=None, ge=1)
+    """``1`` means exactly one host per run."""
+    group: str | None = None
+    """Every target must belong to this inventory group."""
+
+
+class Change(_Strict):
+    mode: Literal["config", "exec"] = "config"
+    """``config``: lines inside configuration mode. ``exec``: allow-listed operational commands."""
+    templates: dict[str, str]
+    """platform -> template file next to playbook.yaml."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        if isinstance(v, dict) and "templates" not in v:
+            return {"templates": v}
+        return v
+
+
+class Rollback(_Strict):
+    templates: dict[str, str] = Field(default_factory=dict)
+    """platform -> explicit rollback template. Empty: restore the snapshot by config diff."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        if v == "snapshot":
+            return {"templates": {}}
+        if isinstance(v, dict) and "templates" not in v:
+            return {"templates": v}
+        return v
+
+    @property
+    def snapshot_only(self) -> bool:
+        return not self.templates
+
+
+class ReportItem(_Strict):
+    """Read-only playbooks: what to show from a command's output."""
+
+    name: str
+    command: str
+    query: str = "@"
+
+
+class PlaybookSpec(_Strict):
+    name: str = Field(pattern=NAME_RE)
+    version: int | str
+    description: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    risk: Risk
+    read_only: bool = False
+    platforms: list[str] = Field(min_length=1)
+    parameters: dict[str, Param] = Field(default_factory=dict)
+    targets: TargetRules = Field(default_factory=TargetRules)
+    prechecks: list[Check] = Field(default_factory=list)
+    change: Change | None = None
+    postchecks: list[Check] = Field(default_factory=list)
+    rollback: Rollback | None = None
+    report: list[ReportItem] = Field(default_factory=list)
+
+    @field_validator("parameters")
+    @classmethod
+    def _param_names(cls, v: dict[str, Any]) -> dict[str, Any]:
+        for name in v:
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+                raise ValueError(f"parameter name {name!r} must be lower_snake_case")
+            if name in ("facts", "host", "platform"):
+                raise ValueError(f"parameter name {name!r} is reserved")
+        return v
+
+    @model_validator(mode="after")
+    def _shape(self) -> "PlaybookSpec":
+        if self.read_only:
+            if self.change is not None or self.rollback is not None or self.postchecks:
+                raise ValueError("a read_only playbook has no change, rollback or postchecks")
+        else:
+            if self.change is None:
+                raise ValueError("a playbook that is not read_only needs a change section")
+            if self.rollback is None:
+                raise ValueError("a playbook that is not read_only needs a rollback (templates or 'snapshot')")
+        return self
+
+
+@dataclass(frozen=True)
+class Playbook:
+    """A loaded playbook: its spec, its directory and the sha256 over its content."""
+
+    spec: PlaybookSpec
+    path: Path
+    hash: str
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def files(self) -> list[Path]:
+        from netops.playbook.lock import content_files
+
+        return content_files(self.path)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith("function-"))
+    msg = err.get("msg", "invalid").removeprefix("Value error, ")
+    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{loc or 'playbook'}: {msg}{more}"
+
+
+def load_spec(path: Path) -> PlaybookSpec:
+    """Read and validate ``path/playbook.yaml``; raises :class:`PlaybookInvalid`."""
+    file = Path(path) / "playbook.yaml"
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlaybookInvalid(f"cannot read {file}: {exc.strerror}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise PlaybookInvalid(f"{file} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise PlaybookInvalid(f"{file}: expected a mapping at the top level")
+    try:
+        spec = PlaybookSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise PlaybookInvalid(f"{file}: {_first_error(exc)}", hint="see playbooks/README.md for the format") from exc
+    if spec.name != Path(path).name:
+        raise PlaybookInvalid(f"{file}: name {spec.name!r} does not match its directory {Path(path).name!r}")
+    return spec
+
+
+def load_playbook(path: Path) -> Playbook:
+    from netops.playbook.lock import content_hash
+
+    path = Path(path)
+    spec = load_spec(path)
+    return Playbook(spec=spec, path=path, hash=content_hash(path))
