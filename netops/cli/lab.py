@@ -1,0 +1,115 @@
+"""``netops lab``: a real FRRouting lab on this machine (needs root)."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from netops.cli._common import emit_json, json_option, progress, settings_from
+
+id_option = click.option("--id", "lab_id", type=click.IntRange(1, 99), default=1, show_default=True,
+                         help="Which lab (labs with different ids run side by side).")
+
+
+@click.group()
+def lab() -> None:
+    """Run three FRR routers (r1, r2, r3) in network namespaces behind real OpenSSH.
+
+    Lab N answers SSH on 127.0.<100+N>.1-3 port 22; `up` writes an inventory and
+    known_hosts for netops to use. Needs root and: apt-get install frr openssh-server socat.
+    """
+
+
+def _lab(lab_id: int):
+    from netops.lab import Lab
+
+    return Lab(settings_from(), lab_id)
+
+
+def _bring_up(lab_obj, wait: bool, as_json: bool, reset: bool) -> None:
+    start = time.monotonic()
+    with progress() as bar:
+        task = bar.add_task("lab", total=9)
+
+        def on_progress(msg: str, done: int, total: int) -> None:
+            bar.update(task, description=msg, completed=done, total=total + 1)
+
+        info = lab_obj.reset(on_progress) if reset else lab_obj.up(on_progress)
+        converged = None
+        if wait:
+            bar.update(task, description="waiting for BGP and OSPF")
+            converged = lab_obj.wait_converged(30.0)
+    elapsed = time.monotonic() - start
+    if as_json:
+        emit_json({"lab": info, "converged_s": converged, "elapsed_s": round(elapsed, 2)})
+        return
+    click.echo(f"lab {info.lab_id} is up ({elapsed:.1f} s" + (", converged)" if wait else ")"))
+    for r in info.routers:
+        click.echo(f"  {r.name}  ssh {info.username}@{r.ssh_host}  AS{r.asn}  loopback {r.loopback}  netns {r.namespace}")
+    click.echo(f"inventory:   {info.inventory_path}")
+    click.echo(f"known_hosts: {info.known_hosts_path} (also merged into {lab_obj.settings.paths.known_hosts})")
+    click.echo(f"ssh key:     {info.key_file}")
+    click.echo(f"password:    source {info.password_file}  (sets ${info.password_env})")
+    click.echo(f"try:         ssh -i {info.key_file} -o UserKnownHostsFile={info.known_hosts_path} "
+               f"{info.username}@{info.routers[0].ssh_host} 'show bgp summary'")
+
+
+@lab.command()
+@id_option
+@click.option("--wait/--no-wait", default=True, show_default=True, help="Wait until BGP and OSPF are up.")
+@json_option
+def up(lab_id: int, wait: bool, as_json: bool) -> None:
+    """Build and start the lab."""
+    _bring_up(_lab(lab_id), wait, as_json, reset=False)
+
+
+@lab.command()
+@id_option
+@click.option("--wait/--no-wait", default=True, show_default=True, help="Wait until BGP and OSPF are up.")
+@json_option
+def reset(lab_id: int, wait: bool, as_json: bool) -> None:
+    """Tear the lab down and build it again (fresh configs)."""
+    _bring_up(_lab(lab_id), wait, as_json, reset=True)
+
+
+@lab.command()
+@id_option
+@json_option
+def down(lab_id: int, as_json: bool) -> None:
+    """Stop the lab and remove everything it created (safe to repeat)."""
+    removed = _lab(lab_id).down()
+    if as_json:
+        emit_json({"lab_id": lab_id, "removed": removed})
+    else:
+        click.echo(f"lab {lab_id} removed" if removed else f"lab {lab_id} was not up")
+
+
+@lab.command()
+@id_option
+@json_option
+def status(lab_id: int, as_json: bool) -> None:
+    """Per router: namespace, daemons, SSH, BGP and OSPF neighbours."""
+    from netops.lab import system
+
+    system.preflight()
+    st = _lab(lab_id).status()
+    if as_json:
+        emit_json({**_asdict(st), "healthy": st.healthy})
+        return
+    if not st.up and not st.routers:
+        click.echo(f"lab {lab_id} is not up (netops lab up --id {lab_id})")
+        return
+    click.echo(f"lab {lab_id}: {'healthy' if st.healthy else 'DEGRADED'}")
+    for r in st.routers:
+        daemons = " ".join(f"{d}:{pid or 'DOWN'}" for d, pid in r.daemons.items())
+        click.echo(f"  {r.name} netns {r.namespace} {'present' if r.namespace_present else 'MISSING'}; {daemons}")
+        click.echo(f"     ssh {r.ssh_host}:{r.ssh_port} {'ok' if r.ssh_reachable else 'UNREACHABLE'}")
+        click.echo("     bgp  " + (", ".join(f"{k} {v}" for k, v in r.bgp_peers.items()) or "none"))
+        click.echo("     ospf " + (", ".join(f"{k} {v}" for k, v in r.ospf_neighbors.items()) or "none"))
+
+
+def _asdict(obj):
+    from dataclasses import asdict
+
+    return asdict(obj)

@@ -1,0 +1,108 @@
+"""The shared real-FRR lab for integration tests.
+
+``lab`` (session scope) brings up lab id 9 (SSH on 127.0.109.1-3, namespaces ``nl9-r*``,
+user ``netops9``) under a session temp home, waits for BGP/OSPF, and always tears it down.
+It yields a :class:`RunningLab`:
+
+* ``lab.info``      -- :class:`netops.lab.LabInfo` (routers, key_file, username, password, ...)
+* ``lab.settings``  -- a ``Settings`` whose ``inventory`` and ``known_hosts`` are the lab's
+                       (its ``home`` is the session dir; ``settings.model_copy(update=...)``
+                       to move it)
+* ``lab.lab``       -- the :class:`netops.lab.Lab` (``vtysh``, ``set_link``, ``status``...)
+
+``lab_clean`` (function scope) is the same object, but after the test every link is set up
+again and any router whose running config changed is restarted from its original config.
+``lab_password_env`` exports the lab password under ``info.password_env`` for one test.
+Tests that use these must be marked ``@pytest.mark.lab``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.conftest import has_root, missing_lab_tools
+
+LAB_ID = 9
+
+
+@dataclass
+class RunningLab:
+    info: "object"  # netops.lab.LabInfo (kept lazy so collection never imports the lab)
+    settings: "object"  # netops.settings.Settings
+    lab: "object"  # netops.lab.Lab
+    converge_s: float
+    baseline: dict[str, str]
+    """router -> running config right after convergence."""
+
+
+def _skip_reason() -> str | None:
+    if not has_root():
+        return "the FRR lab needs root (network namespaces, users)"
+    missing = missing_lab_tools()
+    from netops.lab.system import missing_packages
+
+    missing = sorted(set(missing) | set(missing_packages()))
+    if missing:
+        return "lab packages missing: apt-get install " + " ".join(missing)
+    return None
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory) -> Iterator[RunningLab]:
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from netops.lab import Lab
+    from netops.settings import Settings
+
+    home = tmp_path_factory.mktemp("lab-home")
+    # session fixtures run before the per-test env isolation: keep host NETOPS_* and config out
+    with pytest.MonkeyPatch.context() as mp:
+        for key in list(os.environ):
+            if key.startswith("NETOPS_"):
+                mp.delenv(key)
+        mp.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+        base = Settings(home=home, ollama_url="http://127.0.0.1:9")
+    the_lab = Lab(base, LAB_ID)
+    the_lab.down()  # leftovers of an interrupted earlier session
+    try:
+        info = the_lab.up()
+        converge_s = the_lab.wait_converged(30.0)
+        settings = base.model_copy(update={"inventory": info.inventory_path,
+                                           "known_hosts": info.known_hosts_path})
+        baseline = {r.name: the_lab.running_config(r.name) for r in info.routers}
+        yield RunningLab(info=info, settings=settings, lab=the_lab, converge_s=converge_s, baseline=baseline)
+    finally:
+        the_lab.down()
+
+
+@pytest.fixture
+def lab_clean(lab: RunningLab) -> Iterator[RunningLab]:
+    """The session lab, restored after the test (links up, changed routers restarted)."""
+    yield lab
+    restore(lab)
+
+
+def restore(lab: RunningLab) -> None:
+    """Links up; routers whose running config drifted from the baseline restart clean."""
+    the_lab = lab.lab
+    changed = False
+    for r in lab.info.routers:
+        for link in r.links:
+            the_lab.set_link(r.name, link.peer, True)
+        if the_lab.running_config(r.name) != lab.baseline[r.name]:
+            the_lab.restart_router(r.name)
+            changed = True
+    if changed or not the_lab.status().healthy:
+        the_lab.wait_converged(30.0)
+
+
+@pytest.fixture
+def lab_password_env(lab: RunningLab, monkeypatch) -> str:
+    """Export the lab password (for inventories using ``password_env``); returns the var name."""
+    monkeypatch.setenv(lab.info.password_env, lab.info.password.get_secret_value())
+    return lab.info.password_env
