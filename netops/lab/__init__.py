@@ -6,8 +6,9 @@ Debian packages frr, openssh-server and socat. See :mod:`netops.lab.topology` fo
 """
 
 from netops.lab.builder import Lab, ProgressFn
+from netops.lab.system import LabPrerequisiteError
 from netops.lab.topology import Topology, build_topology
 from netops.lab.types import LabInfo, LabStatus, LinkInfo, RouterInfo, RouterStatus
 
-__all__ = ["Lab", "LabInfo", "LabStatus", "LinkInfo", "ProgressFn", "RouterInfo", "RouterStatus",
+__all__ = ["Lab", "LabInfo", "LabPrerequisiteError", "LabStatus", "LinkInfo", "ProgressFn", "RouterInfo", "RouterStatus",
            "Topology", "build_topology"]

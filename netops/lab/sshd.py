@@ -21,6 +21,8 @@ CLI_SCRIPT = r"""#!/bin/bash
 # $2 a directory with a vtysh.conf the login user can read.
 # The exec request is router CLI text: one vtysh -c per non-blank line, never a shell.
 set -u
+# interactive `terminal paginate` would otherwise hand output to a pager with shell escapes
+export VTYSH_PAGER=/bin/cat LESSSECURE=1
 vty="$1"
 conf="$2"
 if [ -z "${SSH_ORIGINAL_COMMAND:-}" ]; then

@@ -57,14 +57,20 @@ def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+class LabPrerequisiteError(LabError):
+    """Not root, or a package the lab needs is missing (checked before anything changes)."""
+
+    exit_code = 2
+
+
 def preflight() -> None:
     """Refuse early (before anything changes) when not root or packages are missing."""
     if not is_root():
-        raise LabError("the lab needs root (network namespaces, users, port 22 on loopback)",
+        raise LabPrerequisiteError("the lab needs root (network namespaces, users, port 22 on loopback)",
                        hint="run it as root, e.g. sudo netops lab up")
     missing = missing_packages()
     if missing:
-        raise LabError("missing packages for the lab: " + ", ".join(missing),
+        raise LabPrerequisiteError("missing packages for the lab: " + ", ".join(missing),
                        hint="apt-get install " + " ".join(missing))
 
 
