@@ -22,7 +22,7 @@ def translate(exc: BaseException, url: str, model: str | None = None) -> Excepti
 
     if isinstance(exc, ollama.ResponseError):
         msg = (exc.error or str(exc)).strip()
-        if exc.status_code == 404 or "not found" in msg:
+        if exc.status_code == 404 or "not found" in msg or "does not exist" in msg:
             name = model or "model"
             return NotFoundError(f"{name} is not available at {url}: {msg}",
                                  hint=f"netops models pull {name}" if model else "netops models list")

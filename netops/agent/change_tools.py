@@ -1,0 +1,164 @@
+"""Change tools: the agent proposes vetted playbooks; only the approval gate lets one run.
+
+``playbook_run`` is the single tool with ``changes_state=True``. It plans (dry-run), asks the
+reviewer, shows both (a :class:`PlanEvent`), then hands the plan to the playbook runner with a
+gated approver: a reviewer *block* refuses without asking anyone; otherwise the injected
+approver (a person at the CLI prompt, ``--yes`` policy, DenyAll in tests) decides. Nothing the
+model says or any document contains can skip that step.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from netops.agent.events import ApprovalEvent, PlanEvent
+from netops.agent.tools import ApprovalRecord, Tool, ToolContext, ToolResult
+
+
+class ListPlaybooksArgs(BaseModel):
+    pass
+
+
+class PlaybookArgs(BaseModel):
+    playbook: str = Field(description="Name of a vetted playbook from list_playbooks")
+    hosts: list[str] = Field(description="Target device names")
+    params: dict[str, Any] = Field(default_factory=dict, description="Playbook parameters")
+
+
+def _catalogue(ctx: ToolContext) -> Any:
+    if ctx.catalogue is None:
+        from netops.playbook.catalogue import Catalogue
+
+        ctx.catalogue = Catalogue(ctx.settings)
+    return ctx.catalogue
+
+
+def list_playbooks(ctx: ToolContext, args: ListPlaybooksArgs) -> ToolResult:
+    cat = _catalogue(ctx)
+    rows = []
+    for e in cat.list():
+        if e.vetting != "vetted":
+            continue
+        params = {}
+        try:
+            for name, p in cat.get(e.name).spec.parameters.items():
+                params[name] = getattr(p, "description", None) or getattr(p, "type", "")
+        except Exception:
+            pass
+        rows.append({"name": e.name, "description": e.description, "risk": e.risk,
+                     "read_only": e.read_only, "parameters": params})
+    return ToolResult("list_playbooks", True, content=json.dumps(rows, default=str), data=rows)
+
+
+def _plan(ctx: ToolContext, args: PlaybookArgs) -> Any:
+    from netops.playbook.runner import plan
+
+    return plan(ctx.settings, args.playbook, args.hosts, args.params, devices=ctx.get_devices(),
+                catalogue=_catalogue(ctx))
+
+
+def _plan_text(p: Any) -> str:
+    render = getattr(p, "render", None) or getattr(p, "summary", None)
+    if callable(render):
+        return str(render())
+    return str(p)
+
+
+def playbook_plan(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
+    p = _plan(ctx, args)
+    text = _plan_text(p)
+    return ToolResult("playbook_plan", True, data=p, content=(
+        f"DRY RUN, nothing was changed. Plan for {args.playbook} on {', '.join(args.hosts)}:\n{text}\n"
+        "To apply it call playbook_run with the same arguments; a person must approve."))
+
+
+def _review(ctx: ToolContext, p: Any, text: str) -> Any:
+    from netops.agent.reviewer import review_rules
+
+    devices = ctx.get_devices()
+    try:
+        hosts = [h.name for h in devices.inventory]
+    except Exception:
+        hosts = []
+    verdict = review_rules(p, ctx.question, hosts=hosts, devices=devices, observations=ctx.observations)
+    if ctx.reviewer is not None:  # e.g. a model reviewer: (plan, plan_text, question, evidence) -> Verdict
+        verdict = verdict.merge(ctx.reviewer(p, text, ctx.question, "\n".join(e.label for e in ctx.evidence)))
+    return verdict
+
+
+class _GatedApprover:
+    """The approval gate: shows plan + verdict, lets the reviewer block, then asks the approver."""
+
+    def __init__(self, ctx: ToolContext, args: PlaybookArgs, verdict: Any, text: str) -> None:
+        self.ctx, self.args, self.verdict, self.text = ctx, args, verdict, text
+        self.record: ApprovalRecord | None = None
+
+    def approve(self, plan: Any) -> Any:
+        from netops.playbook.approval import Approval, DenyAll
+
+        self.ctx.emit(PlanEvent(self.args.playbook, self.text, self.verdict, plan))
+        if self.verdict.level == "block":
+            decision = Approval(False, "reviewer", "blocked by the reviewer: " + "; ".join(self.verdict.findings))
+        else:
+            approver = self.ctx.approver or DenyAll("no approver configured")
+            decision = approver.approve(plan)
+        self.record = ApprovalRecord(
+            playbook=self.args.playbook, targets=list(self.args.hosts), params=dict(self.args.params),
+            review=self.verdict.level, review_findings=list(self.verdict.findings),
+            decision="approved" if decision.approved else ("blocked" if decision.by == "reviewer" else "denied"),
+            by=decision.by,
+        )
+        return decision
+
+
+def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
+    from netops.errors import ApprovalDenied
+    from netops.playbook.runner import execute
+
+    p = _plan(ctx, args)
+    text = _plan_text(p)
+    verdict = _review(ctx, p, text)
+    gate = _GatedApprover(ctx, args, verdict, text)
+    try:
+        report = execute(p, approver=gate, devices=ctx.get_devices(), audit=ctx.audit)
+    except ApprovalDenied as exc:
+        report = None
+        reason = exc.message
+    else:
+        reason = None
+    record = gate.record or ApprovalRecord(args.playbook, list(args.hosts), dict(args.params), verdict.level,
+                                           list(verdict.findings), "denied", result=reason)
+    if report is None:
+        record.result = reason or "not approved"
+        ctx.approvals.append(record)
+        ctx.emit(ApprovalEvent(record))
+        return ToolResult("playbook_run", False, error=(
+            f"{record.decision.upper()}: {record.result}. Nothing was changed. Tell the person; do not retry."))
+    ok = bool(getattr(report, "ok", False))
+    verified = getattr(report, "verified", None)
+    record.result = getattr(report, "status", None) or ("applied" if ok else "failed")
+    record.verified = verified if verified is not None else ok
+    ctx.approvals.append(record)
+    ctx.emit(ApprovalEvent(record))
+    summary = report.summary() if callable(getattr(report, "summary", None)) else str(report)
+    return ToolResult("playbook_run", ok, content=f"Run report:\n{summary}", data=report, changed=ok,
+                      error=None if ok else f"the run did not complete: {record.result}")
+
+
+def change_tools() -> list[Tool]:
+    """Playbook tools, when the playbook runner is installed."""
+    try:
+        import netops.playbook.runner  # noqa: F401
+    except ImportError:
+        return []
+    return [
+        Tool("list_playbooks", "List vetted playbooks with their parameters and risk.", ListPlaybooksArgs,
+             list_playbooks),
+        Tool("playbook_plan", "Dry-run a vetted playbook: show what would change. Changes nothing.",
+             PlaybookArgs, playbook_plan),
+        Tool("playbook_run", "Run a vetted playbook. A person must approve; the result includes post-checks.",
+             PlaybookArgs, playbook_run, changes_state=True),
+    ]

@@ -1,0 +1,98 @@
+"""Answers without a model: the intent router picks one read-only tool or a retrieval answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from netops.agent.prompts import NO_MODEL
+from netops.agent.router import route
+from netops.agent.tools import ToolBox
+
+if TYPE_CHECKING:
+    from netops.assistant import Answer, Assistant
+
+LABEL = "offline answer (no language model used)"
+
+
+def _hosts(devices: Any) -> list[str]:
+    try:
+        return [h.name for h in devices.inventory]
+    except Exception:  # no inventory yet: only spec questions can be routed
+        return []
+
+
+def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
+    """One or more Markdown lines for one host's typed state."""
+    if getter == "bgp_neighbors":
+        rows = [f"- {n.peer} AS{n.remote_as}: {n.state}" + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
+                for n in data.neighbors]
+        return "\n".join(rows) or "- no BGP neighbours configured"
+    if getter == "ospf_neighbors":
+        rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}" for n in data.neighbors]
+        return "\n".join(rows) or "- no OSPF neighbours"
+    if getter == "interfaces":
+        ifs = data.interfaces
+        if extra.get("_names"):
+            ifs = [i for i in ifs if i.name in extra["_names"]]
+        if extra.get("_filter") == "down":
+            ifs = [i for i in ifs if not i.oper_up]
+            if not ifs:
+                return "- no interfaces are down"
+        elif extra.get("_filter") == "up":
+            ifs = [i for i in ifs if i.oper_up]
+        return "\n".join(f"- {i.name}: admin {'up' if i.admin_up else 'down'}, oper {'up' if i.oper_up else 'down'}"
+                         + (f" ({', '.join(i.addresses)})" if i.addresses else "") for i in ifs) or "- no interfaces"
+    if getter == "route":
+        if not data.found:
+            return f"- {data.query}: no route"
+        hops = ", ".join(f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip() for h in data.next_hops)
+        return f"- {data.query}: yes, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
+    if getter == "facts":
+        return f"- {data.hostname}: {data.vendor} {data.platform} {data.os_version or ''}".rstrip() + (
+            f", up {int(data.uptime_seconds)} s" if data.uptime_seconds else "")
+    if getter == "config":
+        return "```\n" + data.text.strip()[:3000] + "\n```"
+    return f"- {data}"
+
+
+def answer_offline(assistant: "Assistant", question: str) -> "Answer":
+    from netops.assistant import Answer
+
+    ctx = assistant._context(question, None)
+    toolbox = ToolBox({t.name: t for t in assistant.tools()}, ctx)
+    answer = Answer(question=question, text="", mode="offline")
+    hosts = _hosts(ctx.get_devices()) if ctx.devices is not None or assistant.settings.paths.inventory.exists() else []
+    r = route(question, hosts)
+    if r.kind == "spec":
+        from netops.rag.answer import retrieval_answer
+
+        ra = retrieval_answer(ctx.get_kb(), question, top_k=3)
+        from netops.agent.evidence import spec_evidence
+
+        answer.text = ra.text
+        answer.evidence = [spec_evidence(c) for c in ra.citations]
+        answer.notice = ra.notice
+        return answer
+    if r.kind != "tool":
+        answer.text = f"{LABEL}: {r.reason}.\n\n{NO_MODEL}"
+        return answer
+    extra = {k: v for k, v in r.args.items() if k.startswith("_")}
+    args = {k: v for k, v in r.args.items() if not k.startswith("_")}
+    result = toolbox.call(r.tool or "", args)
+    answer.tool_calls = list(toolbox.calls)
+    answer.evidence = list(ctx.evidence)
+    if r.tool == "list_devices":
+        rows = result.data or []
+        body = "\n".join(f"- {d['name']} ({d['platform']})" for d in rows) or "- no devices"
+        answer.text = f"{LABEL}, intent: list devices.\n\n{body}"
+        return answer
+    parts = [f"{LABEL}, intent: {r.intent} on {', '.join(args['hosts'])}."]
+    agg = result.data
+    if agg is None:
+        parts.append(f"Failed: {result.error}")
+    else:
+        for host, hr in agg.items():
+            parts.append(f"**{host}** ({hr.command}):")
+            parts.append(_summarise(args["getter"], hr.data, extra) if hr.ok else f"- failed: {hr.error}")
+    answer.text = "\n\n".join(parts)
+    return answer

@@ -1,0 +1,121 @@
+"""Second opinion on a proposed change, shown beside the plan before anyone approves it.
+
+Deterministic rules always run (right host? does the named neighbour exist? risk, blast
+radius); with a model reachable a separate model call with its own prompt adds findings.
+The reviewer can warn or block. It can never approve: approval belongs to the approver.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from netops.agent.router import entities
+
+Level = Literal["ok", "warn", "block"]
+_ORDER = {"ok": 0, "warn": 1, "block": 2}
+
+
+@dataclass
+class Verdict:
+    level: Level = "ok"
+    findings: list[str] = field(default_factory=list)
+    by: list[str] = field(default_factory=list)
+
+    def raise_to(self, level: Level, finding: str) -> None:
+        if _ORDER[level] > _ORDER[self.level]:
+            self.level = level
+        self.findings.append(finding)
+
+    def merge(self, other: "Verdict") -> "Verdict":
+        out = Verdict(self.level, [*self.findings], [*self.by, *other.by])
+        for f in other.findings:
+            out.findings.append(f)
+        if _ORDER[other.level] > _ORDER[out.level]:
+            out.level = other.level
+        return out
+
+    def summary(self) -> str:
+        head = {"ok": "reviewer: no objection", "warn": "reviewer: WARNING", "block": "reviewer: BLOCKED"}[self.level]
+        return head + ("" if not self.findings else " - " + "; ".join(self.findings))
+
+
+def _ips(value: Any) -> list[str]:
+    out = []
+    for v in value.values() if isinstance(value, dict) else [value]:
+        try:
+            out.append(str(ipaddress.ip_address(str(v))))
+        except ValueError:
+            continue
+    return out
+
+
+def review_rules(plan: Any, intent: str, *, hosts: list[str], devices: Any = None,
+                 observations: dict[str, Any] | None = None) -> Verdict:
+    """Deterministic checks of ``plan`` (``.playbook``, ``.hosts``, ``.params``, ``.risk``)."""
+    v = Verdict(by=["rules"])
+    observations = dict(observations or {})
+    plan_hosts = list(getattr(plan, "hosts", []) or [])
+    params = dict(getattr(plan, "params", {}) or {})
+    ents = entities(intent, hosts)
+    named = ents["hosts"]
+    if named and not set(plan_hosts) <= set(named):
+        v.raise_to("block", f"plan targets {', '.join(plan_hosts)} but the request names {', '.join(named)}")
+    if len(plan_hosts) > 1:
+        v.raise_to("warn", f"touches {len(plan_hosts)} devices at once")
+    risk = str(getattr(plan, "risk", "") or "")
+    if risk in ("high", "critical"):
+        v.raise_to("warn", f"{risk}-risk playbook")
+    asked = {a.split("/")[0] for a in ents["addresses"]}
+    param_ips = _ips(params)
+    if asked and param_ips and not asked & set(param_ips):
+        v.raise_to("block", f"parameters name {', '.join(param_ips)} but the request names {', '.join(sorted(asked))}")
+    # A neighbour parameter must be a configured BGP neighbour on every target.
+    for ip in param_ips:
+        if not re.search(r"bgp|neighbo|peer|session", f"{getattr(plan, 'playbook', '')} {json.dumps(params)}", re.I):
+            break
+        for h in plan_hosts:
+            state = observations.get(f"{h}:bgp_neighbors")
+            if state is None and devices is not None:
+                try:
+                    r = devices.get([h], "bgp_neighbors")[h]
+                    state = r.data if r.ok else None
+                except Exception:
+                    state = None
+            if state is None:
+                v.raise_to("warn", f"could not confirm that {ip} is a BGP neighbour of {h}")
+            elif state.by_peer(ip) is None:
+                v.raise_to("block", f"{ip} is not a BGP neighbour of {h}")
+    return v
+
+
+def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: str) -> Verdict:
+    """Ask a model for a second opinion (its own prompt, no tools). Failures become a warning."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from netops.agent.evidence import wrap_data
+    from netops.agent.prompts import REVIEWER
+
+    v = Verdict(by=["model"])
+    try:
+        msg = chat_model.invoke([SystemMessage(REVIEWER), HumanMessage(
+            f"Request: {intent}\n\nPlan:\n{wrap_data('plan', plan_text)}\n\nEvidence:\n{wrap_data('evidence', evidence)}")])
+        text = str(msg.content).strip()
+        m = re.search(r"\{.*\}", text, re.DOTALL)
+        data = json.loads(m.group(0)) if m else {}
+    except Exception as exc:  # the second opinion is advisory; its failure must not approve anything
+        v.raise_to("warn", f"model review unavailable ({type(exc).__name__})")
+        return v
+    level = str(data.get("verdict", "warn")).lower()
+    findings = [str(f) for f in data.get("findings", []) if f][:5]
+    if level not in ("ok", "warn", "block"):  # e.g. "approve": the reviewer cannot approve
+        level = "warn"
+        findings.append(f"reviewer answered {data.get('verdict')!r}, treated as a warning")
+    for f in findings or ([] if level == "ok" else ["model reviewer objected"]):
+        v.raise_to(level if level != "ok" else "ok", f"model: {f}")  # type: ignore[arg-type]
+    if level != "ok" and _ORDER[level] > _ORDER[v.level]:
+        v.level = level  # type: ignore[assignment]
+    return v
