@@ -30,19 +30,27 @@ class Credentials:
     key_file: Path | None = None
     use_agent: bool = True
 
-    def password_value(self) -> str | None:
-        """The password to try, read now (env vars can change between runs)."""
+    def password_value(self, *, required: bool = True) -> str | None:
+        """The password to try, read now (env vars can change between runs).
+
+        With ``required=False`` (a key file or agent can still authenticate) an unset
+        variable means "no password" instead of an error.
+        """
         if self.password is not None:
             return self.password.get_secret_value()
         if self.password_env:
             value = os.environ.get(self.password_env)
-            if value is None:
+            if value is None and required:
                 raise AuthError(
                     f"environment variable {self.password_env} (the device password) is not set",
                     hint=f"export {self.password_env}=... or use an SSH key / ssh-agent",
                 )
             return value
         return None
+
+    def has_other_methods(self) -> bool:
+        """Whether a key file or a running ssh-agent could authenticate without a password."""
+        return bool(self.key_file) or (self.use_agent and bool(os.environ.get("SSH_AUTH_SOCK")))
 
     def describe(self) -> dict[str, Any]:
         """A printable view: never the secret, only where it comes from."""

@@ -50,8 +50,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             name="frr", vendor="FRRouting", driver="exec",
             netmiko_type="cisco_ios",  # only for interactive use; commands go over exec
             allow=(r"show( .+)?",),
-            # vtysh passes a whole line to each daemon: "| include" is not vtysh syntax.
-            pipe_filters={},
+            # FRR 8.4 vtysh knows only "| include" (exclude/begin/section: "Unknown action").
+            pipe_filters={"include": None},
             ping=None,
             ping_refusal="FRR's vtysh ping has no count option and never ends; use traceroute or a playbook",
             traceroute=rf"traceroute( ip| ipv6)? {_HOST}",

@@ -59,14 +59,16 @@ def parse_bgp_summary(text: str) -> BgpNeighbors:
         out.local_as = out.local_as or to_int(afi.get("as"))
         for peer, p in (afi.get("peers") or {}).items():
             state = str(p.get("state", "Unknown"))
+            up = state == "Established"
+            # When down, FRR's peerUptime is the time since the session dropped: not an uptime.
             out.neighbors.append(BgpNeighbor(
                 peer=peer,
                 remote_as=to_int(p.get("remoteAs")),
                 state=state,
-                established=state == "Established",
-                uptime=p.get("peerUptime"),
-                uptime_seconds=(p["peerUptimeMsec"] / 1000.0) if isinstance(p.get("peerUptimeMsec"), (int, float)) else None,
-                prefixes_received=to_int(p.get("pfxRcd")) if state == "Established" else None,
+                established=up,
+                uptime=p.get("peerUptime") if up else None,
+                uptime_seconds=(p["peerUptimeMsec"] / 1000.0) if up and isinstance(p.get("peerUptimeMsec"), (int, float)) else None,
+                prefixes_received=to_int(p.get("pfxRcd")) if up else None,
                 description=p.get("desc") or None,
                 vrf=afi.get("vrfName") or "default",
                 afi_safi=_AFI.get(afi_key, afi_key),
@@ -88,7 +90,8 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
                 interface=iface.split(":")[0] if isinstance(iface, str) else None,
                 state=state,
                 full=state == "Full",
-                role=(n.get("role") or role or None) if (n.get("role") or role) not in ("-", "") else None,
+                # "Full/-": no DR election on point-to-point links, whatever "role" says.
+                role=role if role and role != "-" else None,
                 dead_time_seconds=(n["deadTimeMsecs"] / 1000.0) if isinstance(n.get("deadTimeMsecs"), (int, float)) else None,
                 priority=to_int(n.get("nbrPriority", n.get("priority"))),
             ))

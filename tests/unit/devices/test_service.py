@@ -29,11 +29,11 @@ def test_refused_command_is_never_sent(service, fake):
 
 
 def test_policy_is_per_platform(dev_settings):
-    fake = FakeTransport(default={"show version | include uptime": "r uptime is 1 day\n"})
+    fake = FakeTransport(default={"show version | exclude uptime": "r uptime is 1 day\n"})
     with DeviceService(dev_settings, transport_factory=fake) as svc:
-        agg = svc.run("r1,sw1", "show version | include uptime")
+        agg = svc.run("r1,sw1", "show version | exclude uptime")
     assert agg["sw1"].ok and agg["r1"].error_type == "PolicyViolation"
-    assert fake.sent == [("sw1", "show version | include uptime")]
+    assert fake.sent == [("sw1", "show version | exclude uptime")]
 
 
 def test_one_host_failing_does_not_hide_others(dev_settings):
