@@ -26,7 +26,7 @@ export VTYSH_PAGER=/bin/cat LESSSECURE=1
 vty="$1"
 conf="$2"
 if [ -z "${SSH_ORIGINAL_COMMAND:-}" ]; then
-    exec /usr/bin/vtysh --vty_socket "$vty" --config_dir "$conf"
+    exec __VTYSH__ --vty_socket "$vty" --config_dir "$conf"
 fi
 args=()
 while IFS= read -r line || [ -n "$line" ]; do
@@ -34,15 +34,16 @@ while IFS= read -r line || [ -n "$line" ]; do
     [ -z "${line//[[:space:]]/}" ] && continue
     args+=(-c "$line")
 done <<< "$SSH_ORIGINAL_COMMAND"
-exec /usr/bin/timeout -k 2 __TIMEOUT__ /usr/bin/vtysh --vty_socket "$vty" --config_dir "$conf" "${args[@]}"
+exec /usr/bin/timeout -k 2 __TIMEOUT__ __VTYSH__ --vty_socket "$vty" --config_dir "$conf" "${args[@]}"
 """
 
 COMMAND_TIMEOUT = 60
 """Seconds one exec request may run inside the router before it is killed."""
 
 
-def render_cli_script(timeout: int = COMMAND_TIMEOUT) -> str:
-    return CLI_SCRIPT.replace("__TIMEOUT__", str(int(timeout)))
+def render_cli_script(timeout: int = COMMAND_TIMEOUT, vtysh: str = "/usr/bin/vtysh") -> str:
+    """The forced command; ``vtysh`` is replaceable so tests can observe the argument list."""
+    return CLI_SCRIPT.replace("__TIMEOUT__", str(int(timeout))).replace("__VTYSH__", vtysh)
 
 
 def render_sshd_config(*, host_key: Path, authorized_keys: Path, user: str, cli_script: Path,
