@@ -57,14 +57,31 @@ def _plan(ctx: ToolContext, args: PlaybookArgs) -> Any:
     from netops.playbook.runner import plan
 
     return plan(ctx.settings, args.playbook, args.hosts, args.params, devices=ctx.get_devices(),
-                catalogue=_catalogue(ctx))
+                audit=ctx.audit, intent=ctx.question, catalogue=_catalogue(ctx))
 
 
 def _plan_text(p: Any) -> str:
-    render = getattr(p, "render", None) or getattr(p, "summary", None)
-    if callable(render):
-        return str(render())
-    return str(p)
+    """The plan as a person and the model see it: risk, per-host prechecks, commands, diff."""
+    lines = [f"playbook {p.playbook} v{p.version} ({p.risk} risk), params {json.dumps(p.params, default=str)}"]
+    for host, hp in p.host_plans.items():
+        lines.append(f"{host} ({hp.platform}):" + (f" ERROR {hp.error}" if hp.error else ""))
+        for c in hp.prechecks:
+            lines.append(f"  precheck {c.name}: {'ok' if c.ok else 'FAILED'}" + (f" ({c.error})" if c.error else ""))
+        lines.extend(f"  + {cmd}" for cmd in hp.commands)
+        if hp.diff:
+            lines.append("  diff:\n" + "\n".join("    " + d for d in hp.diff.splitlines()))
+    return "\n".join(lines)
+
+
+def _report_text(report: Any) -> tuple[str, bool]:
+    """Per-host state and post-check outcomes; (text, every host verified)."""
+    lines, verified = [], True
+    for host, hr in report.hosts.items():
+        lines.append(f"{host}: {hr.state}" + (f" ({hr.error})" if hr.error else ""))
+        for c in hr.postchecks:
+            lines.append(f"  postcheck {c.name}: {'ok' if c.ok else 'FAILED'}")
+        verified = verified and hr.state == "verified"
+    return "\n".join(lines), verified
 
 
 def playbook_plan(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
@@ -137,14 +154,14 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
         ctx.emit(ApprovalEvent(record))
         return ToolResult("playbook_run", False, error=(
             f"{record.decision.upper()}: {record.result}. Nothing was changed. Tell the person; do not retry."))
-    ok = bool(getattr(report, "ok", False))
-    verified = getattr(report, "verified", None)
-    record.result = getattr(report, "status", None) or ("applied" if ok else "failed")
-    record.verified = verified if verified is not None else ok
+    ok = not report.failed
+    summary, verified = _report_text(report)
+    record.result = "applied and verified" if ok and verified else ("applied" if ok else "failed: " + ", ".join(report.failed_hosts))
+    record.verified = verified
     ctx.approvals.append(record)
     ctx.emit(ApprovalEvent(record))
-    summary = report.summary() if callable(getattr(report, "summary", None)) else str(report)
-    return ToolResult("playbook_run", ok, content=f"Run report:\n{summary}", data=report, changed=ok,
+    return ToolResult("playbook_run", ok, content=f"Run report (post-checks are the verification):\n{summary}",
+                      data=report, changed=any(hr.applied for hr in report.hosts.values()),
                       error=None if ok else f"the run did not complete: {record.result}")
 
 
