@@ -88,9 +88,15 @@ def _load_sentence_transformer(path: Path) -> object:
         if key not in _MODELS:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             try:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
 
+                # "Loading weights" bars and load reports would land on the user's terminal
+                hf_logging.disable_progress_bar()
+                hf_logging.set_verbosity_error()
                 _MODELS[key] = SentenceTransformer(key, device="cpu", local_files_only=True)
             except Exception as exc:  # torch/transformers raise many types
                 raise KnowledgeError(

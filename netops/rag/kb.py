@@ -47,7 +47,7 @@ GROUP_CHUNKS = 256
 NO_EMBEDDER = "none"
 
 __all__ = [
-    "KnowledgeBase", "KBStats", "Consistency", "PullOutcome", "DocumentRecord", "MODES", "ProgressFn",
+    "KnowledgeBase", "KBStats", "merge_reports", "Consistency", "PullOutcome", "DocumentRecord", "MODES", "ProgressFn",
 ]
 
 
@@ -341,7 +341,7 @@ class KnowledgeBase:
                 for num, reason in outcome.failed.items():
                     total.failed[f"RFC {num}"] = reason
             if paths:
-                _merge(total, self.add(paths, on_progress, origin=src.name))
+                merge_reports(total, self.add(paths, on_progress, origin=src.name))
         total.seconds = time.perf_counter() - started
         return total
 
@@ -476,6 +476,8 @@ class KnowledgeBase:
         if mode == "dense" and self.embedder is None:
             raise ConfigError("dense search needs an embedder, but the knowledge base is lexical-only",
                               hint="set NETOPS_KB__EMBEDDER=minilm (or auto) and rebuild: netops kb reset --yes")
+        if self.is_empty():
+            return []  # nothing to find; and no reason to load an embedding model
         if mode == "lexical" or self.embedder is None:
             return [Hit(chunk=c, score=s, lexical_rank=i, mode="lexical")
                     for i, (c, s) in enumerate(self.lexical.search(self.expand(query), k), start=1)]
@@ -524,9 +526,11 @@ def _problem_items(problems) -> list[tuple[str, str]]:
     return out
 
 
-def _merge(total: IngestReport, part: IngestReport) -> None:
+def merge_reports(total: IngestReport, part: IngestReport) -> None:
+    """Fold ``part`` into ``total``."""
     total.added += part.added
     total.updated += part.updated
     total.unchanged += part.unchanged
     total.failed.update(part.failed)
     total.chunks += part.chunks
+    total.seconds += part.seconds

@@ -10,8 +10,6 @@ from netops.errors import ConfigError, IndexMismatchError, InputError, Knowledge
 from netops.rag.kb import KnowledgeBase
 from netops.testing.embedders import FailingEmbedder, HashEmbedder
 
-pytest.importorskip("netops.rag.loaders")  # lands with the loaders work; skip until then
-
 DOCS = {
     "bgp-runbook.md": "# BGP session down\n\nCheck the hold timer and keepalive messages. "
                       "A BGP peer that misses three keepalives drops the session.\n\n"

@@ -1,0 +1,84 @@
+"""Retrieval-only answers: the best passages with their citations, no language model.
+
+The assistant layer reuses :func:`retrieval_answer` as its offline fallback.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from netops.rag.types import Hit
+
+if TYPE_CHECKING:
+    from netops.rag.kb import KnowledgeBase
+
+LABEL = "retrieval-only answer (no language model used)"
+SNIPPET_CHARS = 600
+
+
+@dataclass
+class Answer:
+    """An answer with the evidence it rests on."""
+
+    question: str
+    text: str
+    citations: list[str]
+    hits: list[Hit]
+    mode: str = "retrieval"
+    model: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    """Milliseconds per phase (``retrieve``, ``total``)."""
+    notice: str | None = None
+    """Something the reader should know (lexical-only index, nothing found)."""
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "citations": self.citations,
+            "hits": [h.to_dict() for h in self.hits],
+            "mode": self.mode,
+            "model": self.model,
+            "timings": {k: round(v, 1) for k, v in self.timings.items()},
+            "notice": self.notice,
+        }
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """Collapse whitespace and cut at a word boundary near ``limit``."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind(" ", 0, limit)
+    return flat[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + " …"
+
+
+def retrieval_answer(kb: "KnowledgeBase", question: str, top_k: int = 3) -> Answer:
+    """Answer ``question`` with the ``top_k`` best passages, each with its citation."""
+    started = time.perf_counter()
+    hits = kb.search(question, top_k=top_k)
+    retrieved = time.perf_counter()
+    citations: list[str] = []
+    for h in hits:
+        if h.chunk.citation not in citations:
+            citations.append(h.chunk.citation)
+    notice = "the knowledge base is lexical-only (no embedder)" if kb.lexical_only else None
+    if not hits:
+        text = f"{LABEL}: nothing in the knowledge base matches this question."
+        notice = "no passages found; add documents with `netops kb add` or `netops kb pull`"
+    else:
+        parts = [f"{LABEL}. The most relevant passages:"]
+        for i, h in enumerate(hits, start=1):
+            parts.append(f"[{i}] {h.chunk.citation}\n{snippet(h.chunk.text)}")
+        text = "\n\n".join(parts)
+    done = time.perf_counter()
+    return Answer(
+        question=question,
+        text=text,
+        citations=citations,
+        hits=hits,
+        timings={"retrieve": (retrieved - started) * 1000, "total": (done - started) * 1000},
+        notice=notice,
+    )
