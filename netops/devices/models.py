@@ -117,3 +117,13 @@ class RunningConfig(BaseModel):
     text: str
     """The running configuration with secrets replaced by ``<redacted>``."""
     redacted: bool = True
+
+
+class HostCheck(BaseModel):
+    """``netops devices check``: can netops reach, trust and log in to a host?"""
+
+    reachable: bool
+    host_key_known: bool | None = None
+    """``None`` when the check stopped before the key exchange."""
+    authenticated: bool = False
+    fingerprint: str | None = None

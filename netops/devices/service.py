@@ -173,6 +173,38 @@ class DeviceService:
         return fan_out(f"get {name}", hosts, one, max_workers=self.settings.ssh.max_workers,
                        on_result=on_result)
 
+    def check(self, targets: str | Sequence[str], *,
+              on_result: Callable[[HostResult], None] | None = None) -> AggregateResult:
+        """Connect to every target (pooled): reachable, host key known, authenticated.
+
+        Sends no command. ``.data`` is a :class:`~netops.devices.models.HostCheck`; a host that
+        fails any step is a failed result whose ``error``/``error_type`` say which.
+        """
+        from netops.devices.models import HostCheck
+        from netops.errors import AuthError, HostKeyError
+
+        hosts = self.select(targets)
+
+        def one(host: Host) -> HostResult:
+            start = time.monotonic()
+            try:
+                with self._pool.lock(host):
+                    self._pool.acquire(host)
+            except Exception as exc:
+                r = failed_result(host.name, exc, elapsed=time.monotonic() - start)
+                if isinstance(exc, HostKeyError):
+                    r.data = HostCheck(reachable=True, host_key_known=False)
+                elif isinstance(exc, AuthError):
+                    r.data = HostCheck(reachable=True, host_key_known=True)
+                else:
+                    r.data = HostCheck(reachable=False)
+                return r
+            return HostResult(host=host.name, ok=True, data=HostCheck(reachable=True, host_key_known=True,
+                                                                       authenticated=True),
+                              elapsed=time.monotonic() - start)
+
+        return fan_out("check", hosts, one, max_workers=self.settings.ssh.max_workers, on_result=on_result)
+
     def running_config(self, host: str) -> str:
         """The redacted running configuration of one host (raises on failure)."""
         result = self.get(host, "config")[self.inventory.host(host).name]

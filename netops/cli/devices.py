@@ -1,0 +1,268 @@
+"""``netops devices`` (list, check, trust, import ansible), ``netops show`` and ``netops state``.
+
+Thin: parse arguments, call :class:`netops.devices.service.DeviceService`, render.
+Exit codes: 0 all hosts ok, 7 some hosts failed, 1 every host failed, 5 refused by policy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from netops.cli._common import EXIT_PARTIAL, console, emit_json, json_option, progress, settings_from
+
+
+def _service(ctx: click.Context):
+    from netops.devices.service import DeviceService
+
+    return DeviceService(settings_from(ctx))
+
+
+def _raise_if_refused(agg: Any) -> None:
+    """Every host refused the command by policy: one line, exit 5 (nothing was sent)."""
+    from netops.errors import PolicyViolation
+
+    failed = agg.failed_hosts
+    if failed and len(failed) == len(agg) and all(r.error_type == "PolicyViolation" for r in failed.values()):
+        first = next(iter(failed.values()))
+        raise PolicyViolation(first.error or "refused by the read-only policy",
+                              hint="only read-only commands run through show/state; changes go through vetted playbooks")
+
+
+def _exit_for(ctx: click.Context, agg: Any) -> None:
+    if not agg.failed:
+        return
+    failed = agg.failed_hosts
+    ctx.exit(EXIT_PARTIAL if len(failed) < len(agg) else 1)
+
+
+def _with_progress(label: str, total: int, call):
+    with progress() as bar:
+        task = bar.add_task(label, total=total)
+        return call(lambda _r: bar.advance(task))
+
+
+def _print_failures(agg: Any) -> None:
+    err = console(stderr=True)
+    for host, r in agg.failed_hosts.items():
+        err.print(f"[red]{host}[/red]: {r.error_type}: {r.error}", markup=True, highlight=False)
+
+
+@click.group()
+def devices() -> None:
+    """List, check, trust and import devices (the inventory)."""
+
+
+@devices.command("list")
+@click.argument("targets", required=False, default="all")
+@json_option
+@click.pass_context
+def list_cmd(ctx: click.Context, targets: str, as_json: bool) -> None:
+    """List inventory hosts (secrets are never shown)."""
+    from netops.devices.inventory import load_inventory
+
+    inv = load_inventory(settings_from(ctx).paths.inventory)
+    hosts = inv.select(targets)
+    if as_json:
+        emit_json({"inventory": str(inv.source), "hosts": [h.describe() for h in hosts]})
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(hosts)} host(s) from {inv.source}")
+    for col in ("name", "address", "platform", "groups", "user", "auth"):
+        table.add_column(col)
+    for h in hosts:
+        c = h.credentials.describe()
+        auth = ", ".join(a for a in (
+            "key" if c["key_file"] else "", c["password"] or "", "agent" if c["agent"] else "") if a)
+        table.add_row(h.name, f"{h.hostname}:{h.port}", h.platform, ",".join(h.all_groups),
+                      c["username"] or "-", auth)
+    console().print(table)
+    for w in inv.warnings:
+        click.echo(f"warning: {w}", err=True)
+
+
+@devices.command("check")
+@click.argument("targets")
+@json_option
+@click.pass_context
+def check_cmd(ctx: click.Context, targets: str, as_json: bool) -> None:
+    """Check hosts in parallel: reachable, host key known, authenticated."""
+    with _service(ctx) as svc:
+        hosts = svc.select(targets)
+        agg = _with_progress("checking", len(hosts), lambda cb: svc.check(targets, on_result=cb))
+    if as_json:
+        emit_json(agg.to_dict())
+    else:
+        from rich.table import Table
+
+        def mark(v: Any) -> str:
+            return "-" if v is None else ("yes" if v else "NO")
+
+        table = Table(title="device check")
+        for col in ("host", "reachable", "host key", "auth", "time", "problem"):
+            table.add_column(col)
+        for name, r in agg.items():
+            d = r.data
+            table.add_row(name, mark(d.reachable if d else None), mark(d.host_key_known if d else None),
+                          mark(d.authenticated if d else None), f"{r.elapsed:.2f}s",
+                          f"{r.error_type}: {r.error}" if r.failed else "")
+        console().print(table)
+    _exit_for(ctx, agg)
+
+
+@devices.command("trust")
+@click.argument("host")
+@click.option("--yes", "-y", is_flag=True, help="Record the key without asking.")
+@json_option
+@click.pass_context
+def trust_cmd(ctx: click.Context, host: str, yes: bool, as_json: bool) -> None:
+    """Fetch HOST's SSH key, show its fingerprint and record it in known_hosts.
+
+    HOST is an inventory name or ADDRESS[:PORT].
+    """
+    from netops.devices import hostkeys
+    from netops.errors import ApprovalDenied, InputError
+
+    settings = settings_from(ctx)
+    hostname, port = _endpoint(settings, host)
+    key = hostkeys.fetch_host_key(hostname, port, timeout=settings.ssh.connect_timeout,
+                                  legacy=settings.ssh.allow_legacy_algorithms)
+    path = settings.paths.known_hosts
+    known = hostkeys.known_keys(path, hostname, port)
+    fp = hostkeys.fingerprint(key)
+    info = {"host": host, "endpoint": hostkeys.known_hosts_name(hostname, port), "key_type": key.get_name(),
+            "fingerprint": fp, "known_hosts": str(path)}
+    same = known.get(key.get_name())
+    if same is not None and same.asbytes() == key.asbytes():
+        info["recorded"] = True
+        info["already_known"] = True
+        emit_json(info) if as_json else click.echo(f"{host}: {key.get_name()} {fp} is already trusted")
+        return
+    click.echo(f"{info['endpoint']} offers {key.get_name()} {fp}", err=True)
+    if known:
+        click.echo("WARNING: this differs from the recorded key(s): "
+                   + ", ".join(f"{t} {hostkeys.fingerprint(k)}" for t, k in known.items())
+                   + " (possible man-in-the-middle)", err=True)
+    if not yes:
+        if not click.get_text_stream("stdin").isatty():
+            raise InputError("refusing to trust a key without confirmation", hint="pass --yes after checking the fingerprint")
+        if not click.confirm("Trust this key?", default=False, err=True):
+            raise ApprovalDenied(f"key for {host} not recorded")
+    hostkeys.trust_key(path, hostname, port, key)
+    info["recorded"] = True
+    info["already_known"] = False
+    emit_json(info) if as_json else click.echo(f"recorded {info['endpoint']} {key.get_name()} {fp} in {path}")
+
+
+def _endpoint(settings: Any, host: str) -> tuple[str, int]:
+    from netops.errors import InputError, InventoryError
+
+    try:
+        from netops.devices.inventory import load_inventory
+
+        inv = load_inventory(settings.paths.inventory)
+        if host in inv:
+            h = inv.host(host)
+            return h.hostname, h.port
+    except InventoryError:
+        pass
+    name, sep, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
+    if not sep:
+        return host, 22
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise InputError(f"bad port in {host!r}")
+    return name, int(port)
+
+
+@devices.group("import")
+def import_group() -> None:
+    """Import inventories from other tools."""
+
+
+@import_group.command("ansible")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the netops inventory here.")
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+@json_option
+def import_ansible(file: Path, output: Path | None, force: bool, as_json: bool) -> None:
+    """Convert an Ansible inventory (INI or YAML) to a netops inventory."""
+    from netops.devices.ansible import convert, write_inventory
+
+    result = convert(file)
+    if output is not None:
+        write_inventory(result, output, force=force)
+    if as_json:
+        emit_json({"inventory": result.inventory, "warnings": result.warnings,
+                   "output": str(output) if output else None})
+    elif output is None:
+        click.echo(result.to_yaml(), nl=False)
+    else:
+        click.echo(f"wrote {len(result.inventory['hosts'])} host(s) to {output}", err=True)
+    if not as_json:
+        for w in result.warnings:
+            click.echo(f"warning: {w}", err=True)
+
+
+@click.command()
+@click.argument("targets")
+@click.argument("command")
+@click.option("--timeout", type=float, help="Seconds per command (default: settings.ssh.command_timeout).")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, targets: str, command: str, timeout: float | None, as_json: bool) -> None:
+    """Run one read-only COMMAND on TARGETS (names, groups, 'all', 'platform=frr').
+
+    Refused commands (configure, write, clear, pipes to anything but an allowed filter, ...)
+    are never sent; the reason is printed and the exit code is 5.
+    """
+    with _service(ctx) as svc:
+        hosts = svc.select(targets)
+        agg = _with_progress(command, len(hosts), lambda cb: svc.run(targets, command, timeout=timeout, on_result=cb))
+    _raise_if_refused(agg)
+    if as_json:
+        emit_json(agg.to_dict())
+    else:
+        _render_outputs(agg)
+    _exit_for(ctx, agg)
+
+
+def _render_outputs(agg: Any) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    out = console()
+    for host, r in agg.items():
+        if r.failed:
+            out.print(Panel(Text(f"{r.error_type}: {r.error}"), title=host, border_style="red"))
+            continue
+        body = Text(r.output or "")
+        if r.truncated:
+            body.append("\n[output truncated]", style="yellow")
+        out.print(Panel(body, title=f"{host}: {r.command}", subtitle=f"{r.elapsed:.2f}s", border_style="green"))
+
+
+@click.command()
+@click.argument("targets")
+@click.argument("getter")
+@click.option("--prefix", help="Prefix or address for the 'route' getter.")
+@json_option
+@click.pass_context
+def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, as_json: bool) -> None:
+    """Typed device state. GETTER: facts, interfaces, bgp, ospf, route (--prefix), config."""
+    from netops.devices.getters import canonical
+
+    name = canonical(getter)
+    kw = {"prefix": prefix} if name == "route" or prefix else {}
+    with _service(ctx) as svc:
+        hosts = svc.select(targets)
+        agg = _with_progress(name, len(hosts), lambda cb: svc.get(targets, name, on_result=cb, **kw))
+    if as_json:
+        emit_json(agg.to_dict())
+    else:
+        from netops.cli.devices_render import render_state
+
+        render_state(console(), name, agg)
+    _exit_for(ctx, agg)

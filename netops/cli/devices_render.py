@@ -1,0 +1,58 @@
+"""Human rendering of typed device state (``netops state``): one rich table per host."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _yn(v: Any) -> str:
+    return "up" if v else "down"
+
+
+def render_state(out: Any, getter: str, agg: Any) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    for host, r in agg.items():
+        if r.failed:
+            out.print(Panel(Text(f"{r.error_type}: {r.error}"), title=host, border_style="red"))
+            continue
+        d = r.data
+        if getter == "config":
+            out.print(Panel(Text(d.text), title=f"{host}: running config (redacted)"))
+            continue
+        table = Table(title=f"{host}: {getter}")
+        if getter == "facts":
+            for col in ("hostname", "vendor", "platform", "version", "model", "uptime"):
+                table.add_column(col)
+            table.add_row(d.hostname, d.vendor, d.platform, d.os_version or "-", d.model or "-",
+                          f"{d.uptime_seconds:.0f}s" if d.uptime_seconds is not None else "-")
+        elif getter == "interfaces":
+            for col in ("name", "admin", "oper", "addresses", "mtu", "description"):
+                table.add_column(col)
+            for i in d.interfaces:
+                table.add_row(i.name, _yn(i.admin_up), _yn(i.oper_up), " ".join(i.addresses),
+                              str(i.mtu or "-"), i.description or "")
+        elif getter == "bgp_neighbors":
+            table.caption = f"router-id {d.router_id} AS {d.local_as}"
+            for col in ("peer", "remote AS", "state", "uptime", "pfx rcvd", "description"):
+                table.add_column(col)
+            for n in d.neighbors:
+                table.add_row(n.peer, str(n.remote_as), n.state, n.uptime or "-",
+                              "-" if n.prefixes_received is None else str(n.prefixes_received), n.description or "")
+        elif getter == "ospf_neighbors":
+            for col in ("neighbor id", "address", "interface", "state", "dead time"):
+                table.add_column(col)
+            for n in d.neighbors:
+                table.add_row(n.neighbor_id, n.address or "-", n.interface or "-", n.state,
+                              f"{n.dead_time_seconds:.1f}s" if n.dead_time_seconds is not None else "-")
+        elif getter == "route":
+            if not d.found:
+                out.print(Panel(Text(f"no route to {d.query}"), title=host, border_style="yellow"))
+                continue
+            for col in ("prefix", "protocol", "distance/metric", "next hops"):
+                table.add_column(col)
+            hops = ", ".join(f"{h.address or 'directly'} via {h.interface or '?'}" for h in d.next_hops)
+            table.add_row(d.prefix or "-", d.protocol or "-", f"{d.distance}/{d.metric}", hops)
+        out.print(table)
