@@ -54,6 +54,8 @@ class Capture(_Strict):
     min: int | None = None
     max: int | None = None
     choices: list[str] | None = None
+    example: Any = None
+    """A plausible value for ``playbook lint`` (default: one derived from the type)."""
 
     @model_validator(mode="after")
     def _typed(self) -> "Capture":
@@ -133,6 +135,8 @@ class ReportItem(_Strict):
     name: str
     command: str
     query: str = "@"
+    each: str | None = None
+    """When ``query`` yields an object, apply this JMESPath to each value, keeping the keys."""
 
 
 class PlaybookSpec(_Strict):

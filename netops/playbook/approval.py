@@ -1,0 +1,95 @@
+"""Approval: who says yes to a plan. Injected into :func:`netops.playbook.runner.execute`.
+
+* :class:`CliApprover` shows nothing itself (the CLI has printed the plan) and asks a yes/no
+  question through an injected prompt function.
+* :class:`PolicyApprover` approves without asking when the approval policy allows it for the
+  plan's risk and the current time (``--yes``); otherwise it denies with the reason.
+* :class:`DenyAll` and :class:`AllowAll` are for tests (AllowAll must never be wired to a CLI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from netops.playbook.runner import Plan
+    from netops.settings import Settings
+
+
+@dataclass(frozen=True)
+class Approval:
+    approved: bool
+    by: str
+    reason: str
+
+
+@runtime_checkable
+class Approver(Protocol):
+    def approve(self, plan: "Plan") -> Approval:
+        """Decide on ``plan``. Must not raise for a plain "no": return ``approved=False``."""
+        ...
+
+
+class CliApprover:
+    """Ask a person. ``confirm(question) -> bool`` defaults to a click prompt on the terminal."""
+
+    def __init__(self, user: str, confirm: Callable[[str], bool] | None = None) -> None:
+        self.user = user
+        self._confirm = confirm
+
+    def approve(self, plan: "Plan") -> Approval:
+        confirm = self._confirm
+        if confirm is None:
+            import click
+
+            def confirm(q: str) -> bool:
+                return click.confirm(q, default=False, err=True)
+
+        hosts = ", ".join(plan.hosts)
+        question = f"Apply {plan.playbook} ({plan.risk} risk) to {hosts}?"
+        try:
+            ok = bool(confirm(question))
+        except (EOFError, KeyboardInterrupt):
+            ok = False
+        return Approval(ok, self.user, "approved at the prompt" if ok else "declined at the prompt")
+
+
+class PolicyApprover:
+    """Approve only what the approval policy allows the user to approve with ``--yes``."""
+
+    def __init__(self, settings: "Settings", *, now: Callable[[], datetime] | None = None) -> None:
+        self.settings = settings
+        self._now = now or (lambda: datetime.now(timezone.utc))
+
+    def approve(self, plan: "Plan") -> Approval:
+        from netops.playbook.policy import load_policy
+
+        policy = load_policy(self.settings.paths.policy_file)
+        if policy.source is None:
+            return Approval(False, self.settings.user,
+                            f"no approval policy at {self.settings.paths.policy_file}; --yes is not allowed")
+        ok, why = policy.auto_approve(self.settings.user, plan.risk, self._now())
+        return Approval(ok, self.settings.user, why)
+
+
+class DenyAll:
+    """Says no to everything (tests, and dry runs that must never apply)."""
+
+    def __init__(self, reason: str = "denied by DenyAll") -> None:
+        self.reason = reason
+
+    def approve(self, plan: "Plan") -> Approval:
+        return Approval(False, "deny-all", self.reason)
+
+
+class AllowAll:
+    """Says yes to everything. For tests only."""
+
+    def __init__(self, by: str = "allow-all (tests)") -> None:
+        self.by = by
+
+    def approve(self, plan: "Plan") -> Approval:
+        return Approval(True, self.by, "approved by AllowAll")

@@ -1,0 +1,119 @@
+"""The catalogue: every playbook netops can see, from the configured directory and plugins.
+
+Directories: ``settings.paths.playbooks_dir`` first (the built-in one unless relocated), then
+every directory registered by a plugin through ``register_playbook_dirs``. Each directory has
+its own ``playbooks.lock``. A name found in two directories is a configuration error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from netops.errors import ConfigError, NetopsError, NotFoundError
+from netops.playbook.lock import Lock
+from netops.playbook.spec import Playbook, load_playbook
+
+if TYPE_CHECKING:
+    from netops.settings import Settings
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One playbook directory as listed: its summary, vetting state, or why it does not load."""
+
+    name: str
+    path: Path
+    source: str
+    """``netops`` or the plugin that registered the directory."""
+    version: str | None = None
+    description: str | None = None
+    risk: str | None = None
+    read_only: bool | None = None
+    platforms: tuple[str, ...] = ()
+    hash: str | None = None
+    vetting: str = "invalid"
+    """vetted | never_reviewed | edited | invalid"""
+    reviewer: str | None = None
+    vetted_at: str | None = None
+    error: str | None = None
+
+
+class Catalogue:
+    """Find, list and load playbooks."""
+
+    def __init__(self, settings: "Settings", *, extra_dirs: tuple[Path, ...] = ()) -> None:
+        self.settings = settings
+        self._extra = tuple(Path(d) for d in extra_dirs)
+
+    def directories(self) -> list[tuple[Path, str]]:
+        """(directory, source) in search order, without duplicates."""
+        from netops.plugins import playbook_dirs
+
+        out: list[tuple[Path, str]] = [(self.settings.paths.playbooks_dir, "netops")]
+        registry = playbook_dirs()
+        for key, path in registry.items.items():
+            owner = registry.owners[key]
+            # The built-in registration names the shipped directory, which settings may relocate.
+            if owner == "netops.builtins":
+                continue
+            out.append((Path(path), owner))
+        out.extend((d, "extra") for d in self._extra)
+        seen: set[Path] = set()
+        unique = []
+        for d, src in out:
+            r = d.resolve()
+            if r not in seen:
+                seen.add(r)
+                unique.append((d, src))
+        return unique
+
+    def _dirs_by_name(self) -> dict[str, tuple[Path, str]]:
+        found: dict[str, tuple[Path, str]] = {}
+        for directory, source in self.directories():
+            if not directory.is_dir():
+                continue
+            for sub in sorted(p for p in directory.iterdir() if (p / "playbook.yaml").is_file()):
+                if sub.name in found:
+                    raise ConfigError(f"playbook {sub.name!r} exists in both {found[sub.name][0]} and {sub}",
+                                      hint="rename one of them or uninstall the plugin")
+                found[sub.name] = (sub, source)
+        return found
+
+    def names(self) -> list[str]:
+        return sorted(self._dirs_by_name())
+
+    def list(self) -> list[CatalogueEntry]:
+        """Every playbook, including ones that fail to load (with ``error`` set)."""
+        out = []
+        locks: dict[Path, Lock] = {}
+        for name, (path, source) in sorted(self._dirs_by_name().items()):
+            try:
+                pb = load_playbook(path)
+            except NetopsError as exc:
+                out.append(CatalogueEntry(name=name, path=path, source=source, error=exc.message))
+                continue
+            lock = locks.setdefault(path.parent, Lock.for_dir(path.parent))
+            st = lock.status(pb)
+            s = pb.spec
+            out.append(CatalogueEntry(
+                name=name, path=path, source=source, version=str(s.version), description=s.description,
+                risk=s.risk, read_only=s.read_only, platforms=tuple(s.platforms), hash=pb.hash,
+                vetting=st.state, reviewer=st.entry.reviewer if st.entry else None,
+                vetted_at=st.entry.vetted_at if st.entry else None))
+        return out
+
+    def path_of(self, name: str) -> Path:
+        found = self._dirs_by_name()
+        if name not in found:
+            raise NotFoundError(f"no playbook named {name!r}",
+                                hint=f"known: {', '.join(sorted(found)) or 'none'} (netops playbook list)")
+        return found[name][0]
+
+    def get(self, name: str) -> Playbook:
+        """Load and validate one playbook (vetting is checked by the runner, not here)."""
+        return load_playbook(self.path_of(name))
+
+    def lock_for(self, playbook: Playbook) -> Lock:
+        return Lock.for_dir(playbook.path.parent)

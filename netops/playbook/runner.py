@@ -1,0 +1,511 @@
+"""Plan and execute a vetted playbook: prechecks, snapshot, apply, postchecks, rollback, record.
+
+::
+
+    p = plan(settings, "bgp-neighbor-shutdown", "r1", {"neighbor": "198.51.100.2"}, devices=devices)
+    report = execute(p, approver=CliApprover(user), devices=devices, audit=audit)
+
+:func:`plan` never changes anything: it resolves targets, validates parameters, runs the
+prechecks, renders the per-host commands and predicts the running-config diff.
+:func:`execute` re-checks the vetting hash, asks the approver, then per host (serial batches
+behind a one-host canary): re-run prechecks (the commands must still render exactly as shown),
+snapshot the running config, apply, run postchecks with retry, and on any failure roll back and
+verify the running config equals the snapshot. Ctrl-C stops new work, rolls back hosts that were
+changed and returns a report that says which host is in which state.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Literal
+
+from netops.errors import (
+    ApprovalDenied,
+    DeviceError,
+    InputError,
+    NetopsError,
+    PlaybookError,
+    PlaybookInvalid,
+)
+from netops.playbook import diff as cfgdiff
+from netops.playbook.approval import Approval, Approver
+from netops.playbook.checks import CheckResult, run_check, run_report
+from netops.playbook.lock import require_vetted
+from netops.playbook.params import validate_params
+from netops.playbook.policy import command_problems
+from netops.playbook.render import context, render_change, render_rollback
+from netops.playbook.spec import Playbook, load_playbook
+from netops.store.audit import digest, to_jsonable
+
+if TYPE_CHECKING:
+    from netops.settings import Settings
+    from netops.store.audit import AuditLog
+
+HostState = Literal["pending", "prechecked", "applied", "verified", "failed", "rolled_back",
+                    "rollback_failed", "skipped"]
+FAILED_STATES = ("failed", "rolled_back", "rollback_failed")
+
+
+@dataclass
+class HostPlan:
+    """What the plan found and would do on one host."""
+
+    host: str
+    platform: str
+    commands: list[str] = field(default_factory=list)
+    rollback: list[str] | None = None
+    """Explicit rollback lines; None means "restore the snapshot"."""
+    prechecks: list[CheckResult] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    diff: str | None = None
+    diff_note: str = ""
+    report: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(c.ok for c in self.prechecks)
+
+
+@dataclass
+class Plan:
+    """A playbook resolved against real targets, ready to show and approve."""
+
+    playbook: str
+    version: str
+    hash: str
+    risk: str
+    read_only: bool
+    mode: str
+    description: str
+    params: dict[str, Any]
+    targets: str
+    hosts: list[str]
+    host_plans: dict[str, HostPlan]
+    reviewer: str
+    created_at: str
+    intent: str | None = None
+    actor: str = "unknown"
+    audit_seq: int | None = None
+    _playbook: Playbook | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return all(hp.ok for hp in self.host_plans.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+        d["ok"] = self.ok
+        return to_jsonable(d)
+
+
+@dataclass
+class HostRun:
+    host: str
+    state: HostState = "pending"
+    prechecks: list[CheckResult] = field(default_factory=list)
+    postchecks: list[CheckResult] = field(default_factory=list)
+    applied: list[str] = field(default_factory=list)
+    rollback_applied: list[str] = field(default_factory=list)
+    snapshot_digest: str | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class RunEvent:
+    host: str
+    state: str
+    message: str = ""
+
+
+@dataclass
+class RunReport:
+    playbook: str
+    hash: str
+    approval: Approval | None
+    hosts: dict[str, HostRun]
+    interrupted: bool = False
+    started_at: str = ""
+    finished_at: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.interrupted or any(h.state in FAILED_STATES for h in self.hosts.values())
+
+    @property
+    def failed_hosts(self) -> list[str]:
+        return [n for n, h in self.hosts.items() if h.state in FAILED_STATES]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = to_jsonable(asdict(self))
+        d["failed"] = self.failed
+        return d
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _record(audit: "AuditLog | None", kind: str, payload: dict[str, Any], actor: str) -> int | None:
+    if audit is None:
+        return None
+    return audit.append(kind, payload, actor=actor).seq
+
+
+def _check_targets(pb: Playbook, hosts: list[Any]) -> None:
+    rules = pb.spec.targets
+    names = [h.name for h in hosts]
+    if len(hosts) < rules.min_hosts:
+        raise InputError(f"{pb.name} needs at least {rules.min_hosts} target host(s), got {len(hosts)}")
+    if rules.max_hosts is not None and len(hosts) > rules.max_hosts:
+        raise InputError(f"{pb.name} takes at most {rules.max_hosts} host(s) per run, "
+                         f"targets resolved to {len(hosts)}: {', '.join(names)}",
+                         hint="name a single host with --target")
+    for h in hosts:
+        if rules.platform and h.platform != rules.platform:
+            raise InputError(f"{pb.name}: host {h.name} is platform {h.platform}, this playbook needs {rules.platform}")
+        if h.platform not in pb.spec.platforms:
+            raise InputError(f"{pb.name} supports {', '.join(pb.spec.platforms)}; host {h.name} is {h.platform}")
+        if rules.group and rules.group not in getattr(h, "all_groups", ()):
+            raise InputError(f"{pb.name}: host {h.name} is not in group {rules.group}")
+
+
+def _prepare_host(pb: Playbook, host: Any, params: dict[str, Any], devices: Any, *, with_diff: bool,
+                  cancelled: Callable[[], bool] = lambda: False) -> HostPlan:
+    """Prechecks (with captures) then render; shared by plan and execute."""
+    hp = HostPlan(host=host.name, platform=host.platform)
+    facts: dict[str, Any] = {}
+    for check in pb.spec.prechecks:
+        ctx = context(params, host=host.name, platform=host.platform, facts=facts)
+        result = run_check(pb, check, host=host.name, devices=devices, ctx=ctx, cancelled=cancelled)
+        hp.prechecks.append(result)
+        if not result.ok:
+            return hp
+        facts.update(result.captured)
+    hp.facts = facts
+    ctx = context(params, host=host.name, platform=host.platform, facts=facts)
+    if pb.spec.read_only:
+        hp.report = run_report(pb, host=host.name, devices=devices, ctx=ctx)
+        hp.diff_note = "read-only playbook: no change"
+        return hp
+    hp.commands = render_change(pb, host.platform, ctx)
+    hp.rollback = render_rollback(pb, host.platform, ctx)
+    mode = pb.spec.change.mode if pb.spec.change else "config"
+    problems = command_problems(hp.commands, mode=mode) + command_problems(hp.rollback or [], mode="config")
+    if problems:
+        raise PlaybookInvalid(f"{pb.name} rendered forbidden commands for {host.name}: {problems[0]}")
+    if not hp.commands:
+        hp.error = "the change rendered no commands"
+    if with_diff:
+        if mode == "exec":
+            hp.diff_note = "operational command: no configuration change expected"
+        else:
+            try:
+                running = devices.running_config(host.name)
+            except NetopsError as exc:
+                hp.diff, hp.diff_note = None, f"not computable: cannot read running config ({exc.message})"
+            else:
+                hp.diff, hp.diff_note = cfgdiff.predict(running, hp.commands)
+    return hp
+
+
+def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: dict[str, Any], *,
+         devices: Any, audit: "AuditLog | None" = None, intent: str | None = None,
+         catalogue: Any = None) -> Plan:
+    """Resolve, validate, precheck and render ``name`` for ``targets``. Changes nothing.
+
+    Raises :class:`NotVetted`, :class:`ParameterError`, :class:`InputError` (targets),
+    :class:`NotFoundError`; failed prechecks are data in the plan (``plan.ok`` is False).
+    """
+    from netops.playbook.catalogue import Catalogue
+
+    cat = catalogue or Catalogue(settings)
+    pb = cat.get(name)
+    entry = require_vetted(pb)
+    values = validate_params(pb.spec.parameters, dict(params))
+    hosts = devices.select(targets)
+    _check_targets(pb, hosts)
+    host_plans = {h.name: _prepare_host(pb, h, values, devices, with_diff=True) for h in hosts}
+    p = Plan(
+        playbook=pb.name, version=str(pb.spec.version), hash=pb.hash, risk=pb.spec.risk,
+        read_only=pb.spec.read_only, mode=pb.spec.change.mode if pb.spec.change else "read-only",
+        description=pb.spec.description, params=values,
+        targets=targets if isinstance(targets, str) else ",".join(targets),
+        hosts=[h.name for h in hosts], host_plans=host_plans, reviewer=entry.reviewer,
+        created_at=_now(), intent=intent, actor=settings.user, _playbook=pb)
+    p.audit_seq = _record(audit, "plan", {
+        "intent": intent, "playbook": pb.name, "version": p.version, "hash": pb.hash, "risk": p.risk,
+        "params": values, "targets": p.targets, "hosts": p.hosts, "ok": p.ok,
+        "commands": {h: hp.commands for h, hp in host_plans.items()},
+        "prechecks": {h: [_check_summary(c) for c in hp.prechecks] for h, hp in host_plans.items()},
+    }, settings.user)
+    return p
+
+
+def _check_summary(c: CheckResult) -> dict[str, Any]:
+    return {"name": c.name, "command": c.command, "ok": c.ok, "attempts": c.attempts,
+            "detail": c.summary, "output_digest": c.output_digest}
+
+
+class _Run:
+    """State shared by the workers of one execution."""
+
+    def __init__(self, pb: Playbook, p: Plan, devices: Any, audit: "AuditLog | None",
+                 on_event: Callable[[RunEvent], None] | None) -> None:
+        self.pb = pb
+        self.plan = p
+        self.devices = devices
+        self.audit = audit
+        self.on_event = on_event
+        self.cancel = threading.Event()
+        self.lock = threading.Lock()
+
+    def event(self, run: HostRun, state: str | None = None, message: str = "") -> None:
+        if state is not None:
+            run.state = state  # type: ignore[assignment]
+        if self.on_event is not None:
+            try:
+                self.on_event(RunEvent(run.host, run.state, message))
+            except Exception:  # a broken progress display must not break a change
+                pass
+
+    def record(self, kind: str, payload: dict[str, Any]) -> None:
+        with self.lock:
+            _record(self.audit, kind, {"playbook": self.plan.playbook, "hash": self.plan.hash, **payload},
+                    self.plan.actor)
+
+
+def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | None",
+            on_event: Callable[[RunEvent], None] | None = None, batch: int = 1) -> RunReport:
+    """Approve and carry out ``p``; returns a :class:`RunReport` (see module docstring).
+
+    Raises :class:`NotVetted` if the playbook changed since planning or is not vetted,
+    :class:`PlaybookError` if the plan's prechecks failed, :class:`ApprovalDenied` when the
+    approver says no (recorded; nothing changed).
+    """
+    if batch < 1:
+        raise InputError("--batch must be at least 1")
+    pb = p._playbook or load_playbook(_path_of(p))
+    fresh = load_playbook(pb.path)
+    if fresh.hash != p.hash:
+        from netops.errors import NotVetted
+
+        raise NotVetted(f"playbook {p.playbook} changed on disk after it was planned",
+                        hint="plan again (and have the change reviewed)")
+    require_vetted(fresh)
+    pb = fresh
+    if not p.ok:
+        bad = {h: hp.error or "; ".join(f"{c.name}: {c.summary}" for c in hp.prechecks if not c.ok)
+               for h, hp in p.host_plans.items() if not hp.ok}
+        raise PlaybookError(f"prechecks failed, nothing was changed: "
+                            + "; ".join(f"{h}: {why}" for h, why in bad.items()),
+                            hint="fix the condition or choose other targets, then plan again")
+    run = _Run(pb, p, devices, audit, on_event)
+    report = RunReport(p.playbook, p.hash, None, {h: HostRun(h) for h in p.hosts}, started_at=_now())
+    if p.read_only:
+        approval = Approval(True, p.actor, "read-only playbook: no approval needed")
+    else:
+        approval = approver.approve(p)
+        run.record("approval" if approval.approved else "denial", {
+            "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
+            "risk": p.risk, "params": p.params, "intent": p.intent})
+        if not approval.approved:
+            raise ApprovalDenied(f"{p.playbook} was not approved: {approval.reason}; nothing was changed",
+                                 hint="run interactively to approve at the prompt, or ask for a policy that allows it")
+    report.approval = approval
+    hosts = {h.name: h for h in devices.select(p.hosts)}
+    batches = [p.hosts[:1]] + [p.hosts[i:i + batch] for i in range(1, len(p.hosts), batch)]
+    try:
+        for group in batches:
+            if not group:
+                continue
+            _run_batch(run, [hosts[h] for h in group], report)
+            if any(report.hosts[h].state in FAILED_STATES for h in group) or run.cancel.is_set():
+                break
+    finally:
+        for hr in report.hosts.values():
+            if hr.state == "pending":
+                run.event(hr, "skipped", "not started: an earlier host failed or the run was interrupted")
+        report.interrupted = run.cancel.is_set()
+        report.finished_at = _now()
+        run.record("result", {"plan_seq": p.audit_seq, "interrupted": report.interrupted,
+                              "failed": report.failed,
+                              "hosts": {h: {"state": r.state, "error": r.error} for h, r in report.hosts.items()}})
+    return report
+
+
+def _path_of(p: Plan):  # pragma: no cover - plans built by plan() carry their playbook
+    raise PlaybookError(f"plan for {p.playbook} does not carry its playbook; build it with plan()")
+
+
+def _run_batch(run: _Run, hosts: list[Any], report: RunReport) -> None:
+    """Run one batch in worker threads; Ctrl-C in the main thread cancels and waits for rollbacks."""
+    pool = ThreadPoolExecutor(max_workers=len(hosts), thread_name_prefix="playbook")
+    futures = {pool.submit(_run_host, run, h, report.hosts[h.name]): h.name for h in hosts}
+    pending = set(futures)
+    try:
+        while pending:
+            try:
+                _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:
+                run.cancel.set()
+                for hr in report.hosts.values():
+                    run.event(hr, None, "interrupted: rolling back hosts that were changed")
+    finally:
+        # Workers finish their current step and roll back; never abandon a half-applied host.
+        while True:
+            try:
+                pool.shutdown(wait=True)
+                break
+            except KeyboardInterrupt:
+                run.cancel.set()
+    for f, name in futures.items():
+        exc = f.exception()
+        if exc is not None:
+            hr = report.hosts[name]
+            hr.error = f"internal error: {type(exc).__name__}: {exc}"
+            if hr.state not in FAILED_STATES:
+                hr.state = "failed"
+
+
+def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
+    p, pb, devices = run.plan, run.pb, run.devices
+    planned = p.host_plans[host.name]
+    t0 = time.monotonic()
+    if run.cancel.is_set():
+        run.event(hr, "skipped", "interrupted before start")
+        return
+    # 1. prechecks again: the device may have changed since the plan was approved
+    try:
+        fresh = _prepare_host(pb, host, p.params, devices, with_diff=False, cancelled=run.cancel.is_set)
+    except NetopsError as exc:
+        hr.error = exc.message
+        run.event(hr, "failed", exc.message)
+        return
+    hr.prechecks = fresh.prechecks
+    run.record("precheck", {"host": host.name, "ok": fresh.ok,
+                            "checks": [_check_summary(c) for c in fresh.prechecks]})
+    if not fresh.ok:
+        hr.error = "precheck failed: " + "; ".join(f"{c.name}: {c.summary}" for c in fresh.prechecks if not c.ok)
+        run.event(hr, "failed", hr.error)
+        return
+    if p.read_only:
+        hr.report = fresh.report
+        hr.timings["total"] = time.monotonic() - t0
+        run.record("report", {"host": host.name, "report": fresh.report})
+        run.event(hr, "verified", "checks passed")
+        return
+    if fresh.commands != planned.commands or fresh.rollback != planned.rollback:
+        hr.error = "the commands would differ from the approved plan (device state changed); plan again"
+        run.event(hr, "failed", hr.error)
+        return
+    run.event(hr, "prechecked", "prechecks passed")
+    if run.cancel.is_set():
+        run.event(hr, "skipped", "interrupted before the change")
+        return
+    # 2. snapshot
+    try:
+        snapshot = devices.running_config(host.name)
+    except NetopsError as exc:
+        hr.error = f"cannot snapshot the running config: {exc.message}"
+        run.event(hr, "failed", hr.error)
+        return
+    hr.snapshot_digest = digest(snapshot)
+    run.record("snapshot", {"host": host.name, "digest": hr.snapshot_digest, "bytes": len(snapshot)})
+    # 3. apply
+    mode = pb.spec.change.mode if pb.spec.change else "config"
+    lines = [f"do {ln}" for ln in planned.commands] if mode == "exec" else list(planned.commands)
+    t_apply = time.monotonic()
+    result = devices.configure(host.name, lines)
+    hr.applied = lines
+    hr.timings["apply"] = time.monotonic() - t_apply
+    run.record("apply", {"host": host.name, "commands": lines, "ok": result.ok, "error": result.error,
+                         "output_digest": digest(result.output or "")})
+    if result.failed or _config_error(result.output):
+        hr.error = f"apply failed: {result.error or _config_error(result.output)}"
+        run.event(hr, "applied", hr.error)
+        _rollback(run, host, hr, planned, snapshot)
+        return
+    run.event(hr, "applied", f"{len(lines)} line(s) applied")
+    # 4. postchecks with retry
+    t_verify = time.monotonic()
+    ctx = context(p.params, host=host.name, platform=host.platform, facts=fresh.facts)
+    for check in pb.spec.postchecks:
+        if run.cancel.is_set():
+            hr.error = "interrupted during postchecks"
+            break
+        try:
+            res = run_check(pb, check, host=host.name, devices=devices, ctx=ctx, retry=True,
+                            cancelled=run.cancel.is_set)
+        except NetopsError as exc:
+            hr.error = f"postcheck {check.name}: {exc.message}"
+            break
+        hr.postchecks.append(res)
+        if not res.ok:
+            hr.error = f"postcheck {check.name} failed after {res.attempts} attempt(s) in {res.elapsed:.1f}s: {res.summary}"
+            break
+    hr.timings["verify"] = time.monotonic() - t_verify
+    run.record("postcheck", {"host": host.name, "ok": hr.error is None,
+                             "checks": [_check_summary(c) for c in hr.postchecks]})
+    if hr.error is not None or run.cancel.is_set():
+        if hr.error is None:
+            hr.error = "interrupted after the change"
+        _rollback(run, host, hr, planned, snapshot)
+        return
+    hr.timings["total"] = time.monotonic() - t0
+    run.event(hr, "verified", "postchecks passed")
+
+
+def _config_error(output: str | None) -> str | None:
+    """vtysh reports a rejected line as ``% ...`` (and may still exit 0)."""
+    for line in (output or "").splitlines():
+        s = line.strip()
+        if s.startswith("% ") and not s.startswith("% Refusing to remove a non-existent"):
+            return s
+    return None
+
+
+def _rollback(run: _Run, host: Any, hr: HostRun, planned: HostPlan, snapshot: str) -> None:
+    """Explicit rollback template (if any), then restore by diff until equal to the snapshot."""
+    t0 = time.monotonic()
+    devices = run.devices
+    steps: list[list[str]] = []
+    try:
+        if planned.rollback:
+            devices.configure(host.name, planned.rollback)
+            steps.append(planned.rollback)
+        current = devices.running_config(host.name)
+        for _ in range(3):
+            if cfgdiff.same_config(current, snapshot):
+                break
+            restore = cfgdiff.restore_commands(current, snapshot)
+            if not restore or any("<redacted>" in ln for ln in restore):
+                break
+            devices.configure(host.name, restore)
+            steps.append(restore)
+            current = devices.running_config(host.name)
+    except (DeviceError, NetopsError) as exc:
+        hr.rollback_applied = [ln for s in steps for ln in s]
+        hr.timings["rollback"] = time.monotonic() - t0
+        hr.error = f"{hr.error}; rollback failed: {exc.message}"
+        run.record("rollback", {"host": host.name, "ok": False, "commands": hr.rollback_applied, "error": exc.message})
+        run.event(hr, "rollback_failed", hr.error)
+        return
+    hr.rollback_applied = [ln for s in steps for ln in s]
+    hr.timings["rollback"] = time.monotonic() - t0
+    ok = cfgdiff.same_config(current, snapshot)
+    remaining = None if ok else cfgdiff.unified(snapshot, current, "running-config")
+    run.record("rollback", {"host": host.name, "ok": ok, "commands": hr.rollback_applied,
+                            "verified_equal_to_snapshot": ok, "remaining_diff": remaining})
+    if ok:
+        run.event(hr, "rolled_back", "running config equals the snapshot again")
+    else:
+        hr.error = f"{hr.error}; rollback did not restore the snapshot:\n{remaining}"
+        run.event(hr, "rollback_failed", "running config still differs from the snapshot")
