@@ -197,3 +197,10 @@ def check_lab_tools(settings: "Settings") -> Check:
         return Check("lab tools", False, f"missing: {', '.join(missing)}",
                      f"apt-get install {' '.join(missing)}", essential=False)
     return Check("lab tools", True, "frr, openssh-server, socat, iproute2 present", essential=False)
+
+
+@register_check
+def check_model(settings: "Settings") -> list[Check]:
+    from netops.model.checks import model_checks
+
+    return model_checks(settings)

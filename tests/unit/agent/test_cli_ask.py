@@ -1,0 +1,71 @@
+"""`netops ask` end to end through the CLI entry point, with the scripted model."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from netops.cli.main import main
+from netops.testing.ollama_server import Reply, say, tool_call
+
+
+@pytest.fixture
+def cli_env(monkeypatch, scripted, agent_settings, rfc, tmp_path):
+    from netops.rag.kb import KnowledgeBase
+
+    monkeypatch.setenv("NETOPS_OLLAMA_URL", scripted.url)
+    monkeypatch.setenv("NETOPS_INVENTORY", str(agent_settings.inventory))
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    src = tmp_path / "rfc4271.txt"
+    src.write_bytes(gzip.decompress(rfc(4271).read_bytes()))
+    with KnowledgeBase(agent_settings) as kb:
+        kb.add([src])
+    return scripted
+
+
+def test_ask_json_agent_mode(cli_env, capsys):
+    cli_env.push(tool_call("kb_search", query="hold timer"), say("Hold time: see RFC 4271 §4.2."))
+    assert main(["ask", "--json", "what is the hold timer?"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) >= {"answer", "citations", "tool_calls", "approvals", "mode", "model", "timings"}
+    assert doc["mode"] == "agent" and doc["model"] == "qwen2.5:7b-instruct"
+    assert doc["tool_calls"][0]["tool"] == "kb_search" and doc["citations"]
+
+
+def test_ask_human_output_shows_mode_tools_and_evidence(cli_env, capsys):
+    cli_env.push(tool_call("kb_search", query="hold timer"), say("The **hold timer**."))
+    assert main(["ask", "hold", "timer?"]) == 0
+    out, err = capsys.readouterr()
+    assert "hold timer" in out and "evidence: RFC 4271" in out
+    assert "mode: agent" in err and "> kb_search" in err
+
+
+def test_ask_offline_flag_and_continue(cli_env, capsys):
+    assert main(["ask", "--offline", "--json", "RFC 4271 hold timer"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["mode"] == "offline" and doc["model"] is None and doc["citations"]
+    cli_env.push(say("continuing"))
+    assert main(["ask", "--continue", "--json", "and the keepalive?"]) == 0
+    assert json.loads(capsys.readouterr().out)["conversation_id"] == doc["conversation_id"]
+
+
+def test_ask_dropped_stream_exits_nonzero_with_partial_answer(cli_env, capsys):
+    cli_env.push(Reply(content="The hold timer is negotiated in the OPEN message and", drop_after=2))
+    assert main(["ask", "--json", "hold timer?"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["partial"] and doc["answer"].startswith("**PARTIAL ANSWER")
+
+
+def test_ask_model_down_answers_offline_with_notice(cli_env, monkeypatch, capsys):
+    monkeypatch.setenv("NETOPS_OLLAMA_URL", "http://127.0.0.1:9")
+    assert main(["ask", "tell me a joke"]) == 0
+    out, err = capsys.readouterr()
+    assert "mode: offline" in err and "no model reachable" in err
+    assert "ollama serve" in out
+
+
+def test_ask_empty_question_is_bad_input(cli_env, capsys):
+    assert main(["ask", "  "]) == 2
+    assert capsys.readouterr().err.startswith("error: the question is empty")
