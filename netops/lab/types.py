@@ -66,7 +66,10 @@ class LabInfo:
         for r in self.routers:
             if r.name == name:
                 return r
-        raise KeyError(name)
+        from netops.errors import NotFoundError
+
+        raise NotFoundError(f"no router {name!r} in lab {self.lab_id}",
+                            hint="routers are " + ", ".join(r.name for r in self.routers))
 
 
 @dataclass(frozen=True)

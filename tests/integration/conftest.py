@@ -1,7 +1,9 @@
 """The shared real-FRR lab for integration tests.
 
-``lab`` (session scope) brings up lab id 9 (SSH on 127.0.109.1-3, namespaces ``nl9-r*``,
-user ``netops9``) under a session temp home, waits for BGP/OSPF, and always tears it down.
+``lab`` (session scope) brings up a lab under a session temp home, waits for BGP/OSPF, and
+always tears it down. Its id is the first of 9, 10, ... that no other pytest session holds
+(a lock in ``/run/netops-lab/locks``), so usually lab 9: SSH on 127.0.109.1-3, namespaces
+``nl9-r*``, user ``netops9``. Never hard-code those: read them from ``lab.info``.
 It yields a :class:`RunningLab`:
 
 * ``lab.info``      -- :class:`netops.lab.LabInfo` (routers, key_file, username, password, ...)
@@ -18,15 +20,43 @@ Tests that use these must be marked ``@pytest.mark.lab``.
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import has_root, missing_lab_tools
 
-LAB_ID = 9
+LAB_IDS = range(9, 60)
+"""Ids the session lab may use; 90-98 are for tests that build a throwaway lab."""
+SPARE_IDS = range(90, 99)
+LOCK_DIR = Path("/run/netops-lab/locks")
+
+
+@contextmanager
+def claim_lab_id(ids: range) -> Iterator[int]:
+    """Hold an exclusive lock on the first free id in ``ids`` (concurrent pytest sessions on
+    one machine must not tear down each other's labs). A free lock with leftovers behind it
+    means a crashed session: the caller's ``down()`` sweeps them."""
+    LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    for lab_id in ids:
+        f = open(LOCK_DIR / f"{lab_id}.lock", "w")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.close()
+            continue
+        try:
+            yield lab_id
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+            f.close()
+        return
+    pytest.skip(f"every lab id in {ids.start}..{ids.stop - 1} is in use by other test sessions")
 
 
 @dataclass
@@ -56,6 +86,11 @@ def lab(tmp_path_factory) -> Iterator[RunningLab]:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
+    with claim_lab_id(LAB_IDS) as lab_id:
+        yield from _session_lab(tmp_path_factory, lab_id)
+
+
+def _session_lab(tmp_path_factory, lab_id: int) -> Iterator[RunningLab]:
     from netops.lab import Lab
     from netops.settings import Settings
 
@@ -67,7 +102,7 @@ def lab(tmp_path_factory) -> Iterator[RunningLab]:
                 mp.delenv(key)
         mp.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
         base = Settings(home=home, ollama_url="http://127.0.0.1:9")
-    the_lab = Lab(base, LAB_ID)
+    the_lab = Lab(base, lab_id)
     the_lab.down()  # leftovers of an interrupted earlier session
     try:
         info = the_lab.up()
@@ -99,6 +134,16 @@ def restore(lab: RunningLab) -> None:
             changed = True
     if changed or not the_lab.status().healthy:
         the_lab.wait_converged(30.0)
+
+
+@pytest.fixture
+def spare_lab_id() -> Iterator[int]:
+    """A lab id (90-98) reserved for this test, for tests that build their own lab."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    with claim_lab_id(SPARE_IDS) as lab_id:
+        yield lab_id
 
 
 @pytest.fixture

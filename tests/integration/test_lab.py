@@ -36,7 +36,7 @@ def test_lab_files_inventory_and_known_hosts(lab):
     inv = yaml.safe_load(info.inventory_path.read_text())
     assert set(inv["hosts"]) == {"r1", "r2", "r3"}
     r1 = inv["hosts"]["r1"]
-    assert r1["hostname"] == "127.0.109.1" and r1["platform"] == "frr" and r1["data"]["asn"] == 65001
+    assert r1["hostname"] == info.router("r1").ssh_host and r1["platform"] == "frr" and r1["data"]["asn"] == 65001
     assert inv["defaults"]["ssh_key_file"] == str(info.key_file)
     assert info.password.get_secret_value() not in info.inventory_path.read_text()
     assert oct(info.password_file.stat().st_mode & 0o777) == "0o600"
@@ -155,7 +155,7 @@ def test_cli_status_json_reports_the_lab(lab, monkeypatch, capsys):
     from netops.cli.main import main
 
     monkeypatch.setenv("NETOPS_HOME", str(lab.settings.home))
-    assert main(["lab", "status", "--id", "9", "--json"]) == 0
+    assert main(["lab", "status", "--id", str(lab.info.lab_id), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["healthy"] is True and doc["up"] is True
     assert [r["name"] for r in doc["routers"]] == ["r1", "r2", "r3"]
@@ -181,13 +181,13 @@ def _leftovers(lab_obj, state) -> list[str]:
     return left
 
 
-def test_down_leaves_nothing_behind(tmp_path):
+def test_down_leaves_nothing_behind(tmp_path, spare_lab_id):
     from netops.lab import Lab
     from netops.lab.state import LabState
     from netops.settings import Settings
 
     settings = Settings(home=tmp_path / "home")
-    lab = Lab(settings, 98)
+    lab = Lab(settings, spare_lab_id)
     lab.down()
     lab.up()
     state = LabState.load(lab.state_path)
@@ -199,14 +199,14 @@ def test_down_leaves_nothing_behind(tmp_path):
     assert lab.down() is False  # idempotent
 
 
-def test_failed_up_cleans_up_after_itself(tmp_path, monkeypatch):
+def test_failed_up_cleans_up_after_itself(tmp_path, monkeypatch, spare_lab_id):
     from netops.errors import LabError
     from netops.lab import Lab
     from netops.lab.builder import Lab as LabClass
     from netops.lab.state import LabState
     from netops.settings import Settings
 
-    lab = Lab(Settings(home=tmp_path / "home"), 97)
+    lab = Lab(Settings(home=tmp_path / "home"), spare_lab_id)
     lab.down()
     seen: dict[str, LabState] = {}
 
