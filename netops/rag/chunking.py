@@ -262,8 +262,6 @@ def _successors(last: tuple | None) -> set[tuple]:
         prefix = last[:depth]
         out.add(prefix[:-1] + (prefix[-1] + 1,))
     out.add((1, 1))
-    if last[0] == 0:
-        out.add((0, 1))
     return out
 
 
@@ -731,6 +729,7 @@ def numbered_text_sections(pages: Sequence[tuple[int | None, str]]) -> list[Sect
             o.block("\n".join(para), para_page)
             para.clear()
 
+    prev_numbered: tuple | None = None
     for page, text in pages:
         lines = text.replace("\r\n", "\n").replace("\f", "\n").split("\n")
         for line in lines:
@@ -741,11 +740,18 @@ def numbered_text_sections(pages: Sequence[tuple[int | None, str]]) -> list[Sect
             if cand:
                 num, title, _ = cand
                 key = _num_key(num)
-                if key in _successors(last_key) and len(title) <= 90 and not title.endswith((",", ";", ".")):
+                # A numbered line right after another numbered line is a list, unless it is
+                # the first child of a heading just accepted ("5 Architecture" / "5.1 General").
+                in_run = prev_numbered is not None and not (prev_numbered == last_key and key == last_key + (1,))
+                ok = key in _successors(last_key) and len(title) <= 90 and not title.endswith((",", ";", "."))
+                prev_numbered = key
+                if ok and not in_run:
                     flush()
                     last_key = key
                     o.heading(len(key) - 1, line.strip(), page=page)
                     continue
+            else:
+                prev_numbered = None
             if not para:
                 para_page = page
             para.append(line)
