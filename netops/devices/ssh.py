@@ -160,7 +160,9 @@ class ExecConnection:
                 buf += data
             status: int | None = None
             if not truncated:
-                if chan.status_event.wait(max(0.0, min(deadline - time.monotonic(), 5.0))) and chan.exit_status_ready():
+                chan.status_event.wait(max(0.0, min(deadline - time.monotonic(), 5.0)))
+                # paramiko reports -1 when the channel closed without an exit-status message
+                if chan.exit_status_ready() and chan.recv_exit_status() != -1:
                     status = chan.recv_exit_status()
                 elif not transport.is_active():
                     raise SessionClosed(f"{self.host.name}: the device closed the session during "

@@ -1,0 +1,140 @@
+"""The real paramiko exec transport against a tiny loopback SSH server: faults and host keys."""
+
+from __future__ import annotations
+
+import time
+
+import paramiko
+import pytest
+
+from netops.devices import hostkeys
+from netops.devices.service import DeviceService
+from netops.testing.sshserver import FaultSSHServer
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def server():
+    with FaultSSHServer() as srv:
+        yield srv
+
+
+def _inventory(tmp_path, port: int, hostname: str = "127.0.0.1") -> str:
+    p = tmp_path / "inv.yaml"
+    p.write_text(f"""\
+defaults: {{username: netops, password_env: FAULT_PW, platform: frr}}
+hosts:
+  dev: {{hostname: {hostname}, port: {port}}}
+""")
+    return str(p)
+
+
+@pytest.fixture
+def svc_settings(settings, tmp_path, server, monkeypatch):
+    monkeypatch.setenv("FAULT_PW", "pw")
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    kh = tmp_path / "known_hosts"
+    hostkeys.trust_key(kh, "127.0.0.1", server.port, server.host_key)
+    ssh = settings.ssh.model_copy(update={"connect_timeout": 3.0, "max_output_bytes": 1 << 20})
+    return settings.model_copy(update={"inventory": _inventory(tmp_path, server.port), "known_hosts": kh, "ssh": ssh})
+
+
+def test_command_runs_and_connection_is_reused(svc_settings, server):
+    with DeviceService(svc_settings) as svc:
+        a = svc.run("dev", "show version")["dev"]
+        b = svc.run("dev", "show ip route")["dev"]
+    assert a.ok and a.output == "show version\n" and b.ok
+    assert server.connections == 1
+
+
+def test_sleeping_device_times_out(svc_settings):
+    # 'sleep' is not a read-only command, so drive the connection below the policy layer.
+    from netops.devices.ssh import ExecConnection
+    from netops.errors import CommandTimeout
+
+    with DeviceService(svc_settings) as svc:
+        conn = ExecConnection.open(svc.inventory.host("dev"), svc_settings)
+    try:
+        t = time.monotonic()
+        with pytest.raises(CommandTimeout):
+            conn.run("sleep", timeout=0.5)
+        assert time.monotonic() - t < 3
+        assert conn.run("echo still usable", timeout=2).text == "echo still usable\n"
+    finally:
+        conn.close()
+
+
+def test_device_closing_the_session(svc_settings):
+    from netops.devices.ssh import ExecConnection
+    from netops.errors import SessionClosed
+
+    with DeviceService(svc_settings) as svc:
+        conn = ExecConnection.open(svc.inventory.host("dev"), svc_settings)
+    with pytest.raises(SessionClosed):
+        conn.run("close", timeout=3)
+    assert not conn.is_alive()
+
+
+def test_ten_megabytes_are_capped(svc_settings):
+    from netops.devices.ssh import ExecConnection
+
+    with DeviceService(svc_settings) as svc:
+        conn = ExecConnection.open(svc.inventory.host("dev"), svc_settings)
+    try:
+        t = time.monotonic()
+        out = conn.run(f"big {10 * 1024 * 1024}", timeout=20)
+        assert out.truncated and len(out.text) == 1 << 20
+        assert time.monotonic() - t < 15
+    finally:
+        conn.close()
+
+
+def test_wrong_password_is_auth_error(svc_settings, monkeypatch):
+    monkeypatch.setenv("FAULT_PW", "wrong")
+    with DeviceService(svc_settings) as svc:
+        r = svc.run("dev", "show version")["dev"]
+    assert r.error_type == "AuthError" and "authentication failed" in r.error
+
+
+def test_unknown_host_key_names_fingerprint_and_trust(svc_settings, server, tmp_path):
+    s = svc_settings.model_copy(update={"known_hosts": tmp_path / "empty_known_hosts"})
+    with DeviceService(s) as svc:
+        r = svc.check("dev")["dev"]
+    assert r.error_type == "HostKeyError" and server.host_key.fingerprint in r.error
+    assert r.data.reachable and r.data.host_key_known is False
+
+
+def test_changed_host_key_says_so_with_both_fingerprints(svc_settings, server, tmp_path):
+    other = paramiko.ECDSAKey.generate()
+    kh = tmp_path / "changed_known_hosts"
+    hostkeys.trust_key(kh, "127.0.0.1", server.port, other)
+    s = svc_settings.model_copy(update={"known_hosts": kh})
+    with DeviceService(s) as svc:
+        r = svc.run("dev", "show version")["dev"]
+    assert r.error_type == "HostKeyError" and "CHANGED" in r.error
+    assert other.fingerprint in r.error and server.host_key.fingerprint in r.error
+
+
+def test_fetch_and_trust_records_the_key(server, tmp_path):
+    key = hostkeys.fetch_host_key("127.0.0.1", server.port, timeout=3)
+    assert key.fingerprint == server.host_key.fingerprint
+    kh = tmp_path / "kh"
+    hostkeys.trust_key(kh, "127.0.0.1", server.port, key)
+    assert f"[127.0.0.1]:{server.port}" in kh.read_text()
+    assert hostkeys.known_keys(kh, "127.0.0.1", server.port)[key.get_name()].asbytes() == key.asbytes()
+
+
+def test_refused_port_and_unknown_host(settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("FAULT_PW", "pw")
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    closed_port = s.getsockname()[1]
+    s.close()
+    for hostname, port in (("127.0.0.1", closed_port), ("no-such-host.invalid", 22)):
+        st = settings.model_copy(update={"inventory": _inventory(tmp_path, port, hostname)})
+        with DeviceService(st) as svc:
+            r = svc.run("dev", "show version")["dev"]
+        assert r.error_type == "ConnectError", r
