@@ -40,7 +40,8 @@ _RFC_HEADER = re.compile(r"^(?:Request\s+for\s+Comments|RFC)\s*:\s*(\d{1,5})\b",
 _RFC_FILE = re.compile(r"^rfc(\d{1,5})(?:\D|$)", re.IGNORECASE)
 _3GPP_TEXT = re.compile(r"\b3GPP\s+(TS|TR)\s+(\d{2}\.\d{3}(?:-\d+)?)\s+V(\d+\.\d+\.\d+)")
 _3GPP_FILE = re.compile(r"^(\d{2})(\d{3})(?:-(\d+))?-([0-9a-z])([0-9a-z])([0-9a-z])(?:\D|$)", re.IGNORECASE)
-_ORAN = re.compile(r"\b(O-RAN[.\-]WG\d+[A-Za-z0-9.\-]*?)(?:[-_ ]v(\d{1,2}\.\d{2}))?(?=$|[\s_.,;)]|\.docx|\.pdf)")
+_ORAN = re.compile(r"\bO-RAN[.\-]WG\d+(?:[.\-][A-Za-z0-9]+)*")
+_ORAN_VERSION = re.compile(r"^(.*?)[-_ ]v(\d{1,2}\.\d{2})$")
 _MONTHS = ("January February March April May June July August September October November December").split()
 
 
@@ -114,8 +115,10 @@ def recognize(path: Path, head: str, *, fallback_title: str = "") -> Recognition
 
     m = _ORAN.search(stem) or _ORAN.search(head[:5000])
     if m:
-        doc_id = m.group(1).rstrip(".-")
-        version = f"v{m.group(2)}" if m.group(2) else None
+        doc_id, version = m.group(0), None
+        mv = _ORAN_VERSION.match(doc_id)
+        if mv:
+            doc_id, version = mv.group(1), f"v{mv.group(2)}"
         return Recognition(doc_id, fallback_title or doc_id, "oran", version)
 
     return Recognition(stem, fallback_title or stem, "")
