@@ -1,0 +1,159 @@
+"""The device layer against the real FRR lab (routers in namespaces behind real OpenSSH)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import paramiko
+import pytest
+
+from netops.cli.main import main
+from netops.devices import hostkeys
+from netops.devices.service import DeviceService
+
+pytestmark = [pytest.mark.lab, pytest.mark.timeout(180)]
+
+
+@pytest.fixture
+def cli_env(lab, monkeypatch):
+    monkeypatch.setenv("NETOPS_INVENTORY", str(lab.settings.inventory))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(lab.settings.known_hosts))
+    return lab
+
+
+def test_devices_check_all(cli_env, capsys):
+    assert main(["devices", "check", "all", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert sorted(doc["results"]) == ["r1", "r2", "r3"]
+    assert all(r["data"] == {"reachable": True, "host_key_known": True, "authenticated": True, "fingerprint": None}
+               for r in doc["results"].values())
+
+
+def test_show_bgp_summary(cli_env, capsys):
+    assert main(["show", "r1", "show bgp summary"]) == 0
+    out = capsys.readouterr().out
+    assert "Neighbor" in out and "198.51.100.2" in out
+
+
+@pytest.mark.parametrize("command", [
+    "configure terminal", "conf t", "show version\nconfigure terminal", "show version; write memory",
+    "write memory", "clear ip bgp *", "show running-config | write", "ping 198.51.100.2",
+])
+def test_config_command_refused_and_router_unchanged(cli_env, capsys, command):
+    before = cli_env.lab.vtysh("r1", "show running-config")
+    assert main(["show", "r1", command]) == 5
+    err = capsys.readouterr().err
+    assert err.startswith("error: refused") and len(err.strip().splitlines()) == 2  # error + hint
+    assert cli_env.lab.vtysh("r1", "show running-config") == before
+
+
+def test_getters_report_established_and_full(lab):
+    with DeviceService(lab.settings) as svc:
+        bgp = svc.get("all", "bgp")
+        ospf = svc.get("all", "ospf")
+        facts = svc.get("all", "facts")
+        ifs = svc.get("r1", "interfaces")["r1"].data
+        route = svc.get("r1", "route", prefix="203.0.113.3")["r1"].data
+        cfg = svc.running_config("r2")
+    assert not bgp.failed and not ospf.failed and not facts.failed
+    for name in ("r1", "r2", "r3"):
+        assert len(bgp[name].data.neighbors) == 2 and all(n.established for n in bgp[name].data.neighbors)
+        assert len(ospf[name].data.neighbors) == 2 and all(n.full for n in ospf[name].data.neighbors)
+        assert facts[name].data.hostname == name
+    assert ifs.by_name("eth-r2").oper_up and "198.51.100.1/30" in ifs.by_name("eth-r2").addresses
+    assert route.found and route.prefix == "203.0.113.3/32"
+    assert "hostname r2" in cfg
+
+
+def _wait(fn, timeout: float) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if fn():
+            return time.monotonic() - start
+        time.sleep(0.5)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+def test_link_down_is_seen_by_getters_then_recovers(lab_clean):
+    lab = lab_clean
+    with DeviceService(lab.settings) as svc:
+        def bgp_peer(state_ok):
+            n = svc.get("r1", "bgp")["r1"].data.by_peer("198.51.100.2")
+            return n is not None and n.established == state_ok
+
+        def ospf_nbr(present):
+            n = svc.get("r1", "ospf")["r1"].data.by_id("203.0.113.2")
+            return (n is not None and n.full) == present
+
+        lab.lab.set_link("r1", "r2", False)
+        # OSPF dead interval 4 s; BGP hold time 9 s (plus a poll interval).
+        t_ospf = _wait(lambda: ospf_nbr(False), 8)
+        t_bgp = _wait(lambda: bgp_peer(False), 14)
+        assert t_ospf <= 8 and t_bgp <= 14
+        assert svc.get("r1", "bgp")["r1"].data.by_peer("198.51.100.10").established  # the other peer is fine
+        lab.lab.set_link("r1", "r2", True)
+        _wait(lambda: ospf_nbr(True), 20)
+        _wait(lambda: bgp_peer(True), 30)
+
+
+def _inventory_with(lab, tmp_path, **host) -> str:
+    info = lab.info
+    r1 = info.router("r1")
+    fields = {"hostname": r1.ssh_host, "port": r1.ssh_port, "username": info.username, "platform": "frr", **host}
+    body = "hosts:\n  r1:\n" + "".join(f"    {k}: {v}\n" for k, v in fields.items())
+    p = tmp_path / "inv.yaml"
+    p.write_text(body)
+    return str(p)
+
+
+def test_password_auth_and_wrong_password(lab, lab_password_env, tmp_path, monkeypatch):
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    s = lab.settings.model_copy(update={"inventory": _inventory_with(lab, tmp_path, password_env=lab_password_env)})
+    with DeviceService(s) as svc:
+        assert svc.run("r1", "show version")["r1"].ok
+    monkeypatch.setenv(lab_password_env, "not-the-password")
+    with DeviceService(s) as svc:
+        r = svc.run("r1", "show version")["r1"]
+    assert r.error_type == "AuthError"
+
+
+def test_unknown_host_key_then_trust(lab, tmp_path, monkeypatch, capsys):
+    kh = tmp_path / "known_hosts"
+    monkeypatch.setenv("NETOPS_INVENTORY", str(lab.settings.inventory))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(kh))
+    assert main(["devices", "check", "r1", "--json"]) == 1
+    r = json.loads(capsys.readouterr().out)["results"]["r1"]
+    assert r["error_type"] == "HostKeyError" and "SHA256:" in r["error"]
+    assert main(["devices", "trust", "r1", "--yes", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["recorded"] is True
+    assert main(["devices", "check", "r1"]) == 0
+
+
+def test_changed_host_key_is_refused(lab, tmp_path):
+    r1 = lab.info.router("r1")
+    kh = tmp_path / "known_hosts"
+    hostkeys.trust_key(kh, r1.ssh_host, r1.ssh_port, paramiko.ECDSAKey.generate())
+    s = lab.settings.model_copy(update={"known_hosts": kh})
+    with DeviceService(s) as svc:
+        r = svc.run("r1", "show version")["r1"]
+    assert r.error_type == "HostKeyError" and "CHANGED" in r.error and "man-in-the-middle" in r.error
+
+
+def test_refused_port_and_unknown_host(lab, tmp_path):
+    s = lab.settings.model_copy(update={"inventory": _inventory_with(lab, tmp_path, port=2)})
+    with DeviceService(s) as svc:
+        assert svc.run("r1", "show version")["r1"].error_type == "ConnectError"
+    s = lab.settings.model_copy(update={"inventory": _inventory_with(lab, tmp_path, hostname="r1.invalid")})
+    with DeviceService(s) as svc:
+        assert svc.run("r1", "show version")["r1"].error_type == "ConnectError"
+
+
+def test_configure_applies_and_is_recorded(lab_clean):
+    lab = lab_clean
+    records = []
+    with DeviceService(lab.settings, recorder=records.append) as svc:
+        res = svc.configure("r3", ["interface lo", " description changed-by-test"])
+        assert res.ok, res.error
+        assert "description changed-by-test" in svc.running_config("r3")
+    assert [r["kind"] for r in records] == ["config", "read"]
