@@ -73,6 +73,47 @@ def score_mode(kb, questions: list[c.Question], mode: str, top_k: int) -> ModeSc
     )
 
 
+def fusion_sweep(kb, questions: list[c.Question], top_k: int) -> list[dict]:
+    """Re-fuse the same dense and lexical candidate lists with other RRF settings.
+
+    Diagnostic only: it reproduces what ``KnowledgeBase.search(mode="hybrid")`` does (same
+    candidate pools, same fusion function) with other ``k`` and lexical weights, to show
+    whether the fusion parameters are what holds hybrid back.
+    """
+    from netops.rag.fusion import rrf
+
+    pool = max(top_k * 4, 20)
+    lists = []
+    for q in questions:
+        dense = kb.search(q.question, top_k=pool, mode="dense")
+        lexical = kb.search(q.question, top_k=pool, mode="lexical")
+        by_id = {h.chunk.chunk_id: h for h in dense + lexical}
+        lists.append((q, [h.chunk.chunk_id for h in dense], [h.chunk.chunk_id for h in lexical], by_id))
+    out = []
+    for k in (0, 10, 30, 60):
+        for w_lex in (1.0, 1.5, 2.0, 3.0):
+            ranks = []
+            for q, d_ids, l_ids, by_id in lists:
+                fused = rrf([d_ids, l_ids], k=k, weights=[1.0, w_lex])[:top_k]
+                ranks.append(next((i for i, f in enumerate(fused, 1) if c.hit_matches(by_id[f.key], q.expected)), None))
+            n = len(ranks)
+            out.append({"rrf_k": k, "lexical_weight": w_lex,
+                        "recall_at_1": sum(r == 1 for r in ranks) / n,
+                        "recall_at_5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+                        "mrr": sum(1 / r for r in ranks if r is not None) / n})
+    return out
+
+
+def project_eval(kb, questions: list[c.Question]) -> dict | None:
+    """Cross-check with the project's own ``netops.rag.eval.evaluate`` (hybrid, k=5)."""
+    try:
+        from netops.rag.eval import EvalItem, evaluate
+    except ImportError:
+        return None
+    rep = evaluate(kb, [EvalItem(q.question, q.expected) for q in questions], top_k=5, mode="hybrid")
+    return {"recall_at_1": rep.recall_at_1, "recall_at_5": rep.recall_at_k, "mrr_at_5": rep.mrr}
+
+
 def beats(a: ModeScore, b: ModeScore) -> bool:
     """``a`` is no worse on recall@5 and MRR, and strictly better on at least one."""
     return a.recall_at_5 >= b.recall_at_5 and a.mrr >= b.mrr and (a.recall_at_5, a.mrr) != (b.recall_at_5, b.mrr)
@@ -83,6 +124,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true", help="one JSON document on stdout")
     ap.add_argument("--top-k", type=int, default=10, help="hits per query (MRR is @k)")
     ap.add_argument("--questions", type=Path, default=c.QUESTIONS)
+    ap.add_argument("--sweep", action="store_true", help="also re-fuse with other RRF k / lexical weights")
     args = ap.parse_args()
 
     questions = c.load_questions(args.questions)
@@ -107,6 +149,9 @@ def main() -> int:
         # Warm the model once so the first mode does not pay for loading it.
         kb.search("warm up", top_k=1, mode="dense")
         scores = {m: score_mode(kb, questions, m, args.top_k) for m in MODES}
+        cross = project_eval(kb, questions)
+        sweep = fusion_sweep(kb, questions, args.top_k) if args.sweep else None
+        glossary_terms = len(kb.glossary()) if hasattr(kb, "glossary") else None
         c.close(kb)
 
     h, lx, d = scores["hybrid"], scores["lexical"], scores["dense"]
@@ -123,6 +168,9 @@ def main() -> int:
         "chunks": chunks,
         "build_seconds": round(build.seconds, 2),
         "top_k": args.top_k,
+        "glossary_terms": glossary_terms,
+        "project_eval_hybrid_k5": cross,
+        "fusion_sweep": sweep,
         "modes": {m: s for m, s in scores.items()},
         "targets": verdict,
     }
@@ -134,6 +182,10 @@ def main() -> int:
           f"{chunks} chunks (index built in {build.seconds:.1f}s), MRR@{args.top_k}")
     rows = [[s.mode, s.recall_at_1, s.recall_at_5, s.mrr, f"{s.mean_query_ms:.1f}"] for s in scores.values()]
     print(c.fmt_table(["mode", "recall@1", "recall@5", "MRR", "ms/query"], rows))
+    if cross:
+        print(f"netops.rag.eval.evaluate (hybrid, k=5): recall@1 {cross['recall_at_1']:.3f}, "
+              f"recall@5 {cross['recall_at_5']:.3f}, MRR@5 {cross['mrr_at_5']:.3f}")
+    print(f"glossary terms used for query expansion: {glossary_terms}")
     print(f"\nhybrid vs lexical: recall@5 {h.recall_at_5 - lx.recall_at_5:+.3f}, MRR {h.mrr - lx.mrr:+.3f}")
     print(f"hybrid vs dense:   recall@5 {h.recall_at_5 - d.recall_at_5:+.3f}, MRR {h.mrr - d.mrr:+.3f}")
     print("targets: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}" for k, v in verdict.items()))
@@ -141,6 +193,11 @@ def main() -> int:
     for rfc in h.per_rfc_recall_at_5:
         print(f"  {rfc:9} {h.per_rfc_recall_at_5[rfc]:.2f} / {lx.per_rfc_recall_at_5[rfc]:.2f} / "
               f"{d.per_rfc_recall_at_5[rfc]:.2f}")
+    if sweep:
+        print("\nfusion sweep (same candidate pools, RRF k x lexical weight):")
+        print(c.fmt_table(["rrf_k", "w_lex", "recall@1", "recall@5", "MRR"],
+                          [[r["rrf_k"], r["lexical_weight"], r["recall_at_1"], r["recall_at_5"], r["mrr"]]
+                           for r in sweep]))
     print(f"\nhybrid misses (not in top 5): {len(h.misses)}")
     for m in h.misses:
         print(f"  - {m['question']}\n      want {m['expected']} (rank {m['rank']}); got {m['got']}")
