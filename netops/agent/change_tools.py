@@ -87,6 +87,9 @@ def _report_text(report: Any) -> tuple[str, bool]:
 def playbook_plan(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
     p = _plan(ctx, args)
     text = _plan_text(p)
+    if not p.ok:
+        return ToolResult("playbook_plan", False, data=p, content=text, error=(
+            "prechecks failed: this plan cannot run; nothing was changed"))
     return ToolResult("playbook_plan", True, data=p, content=(
         f"DRY RUN, nothing was changed. Plan for {args.playbook} on {', '.join(args.hosts)}:\n{text}\n"
         "To apply it call playbook_run with the same arguments; a person must approve."))
@@ -107,28 +110,33 @@ def _review(ctx: ToolContext, p: Any, text: str) -> Any:
 
 
 class _GatedApprover:
-    """The approval gate: shows plan + verdict, lets the reviewer block, then asks the approver."""
+    """The approval gate handed to the runner: the injected approver decides (deny-all if none)."""
 
-    def __init__(self, ctx: ToolContext, args: PlaybookArgs, verdict: Any, text: str) -> None:
-        self.ctx, self.args, self.verdict, self.text = ctx, args, verdict, text
+    def __init__(self, ctx: ToolContext, args: PlaybookArgs, verdict: Any) -> None:
+        self.ctx, self.args, self.verdict = ctx, args, verdict
         self.record: ApprovalRecord | None = None
 
     def approve(self, plan: Any) -> Any:
-        from netops.playbook.approval import Approval, DenyAll
+        from netops.playbook.approval import DenyAll
 
-        self.ctx.emit(PlanEvent(self.args.playbook, self.text, self.verdict, plan))
-        if self.verdict.level == "block":
-            decision = Approval(False, "reviewer", "blocked by the reviewer: " + "; ".join(self.verdict.findings))
-        else:
-            approver = self.ctx.approver or DenyAll("no approver configured")
-            decision = approver.approve(plan)
-        self.record = ApprovalRecord(
-            playbook=self.args.playbook, targets=list(self.args.hosts), params=dict(self.args.params),
-            review=self.verdict.level, review_findings=list(self.verdict.findings),
-            decision="approved" if decision.approved else ("blocked" if decision.by == "reviewer" else "denied"),
-            by=decision.by,
-        )
+        approver = self.ctx.approver or DenyAll("no approver configured")
+        decision = approver.approve(plan)
+        self.record = _record(self.args, self.verdict, "approved" if decision.approved else "denied", decision.by,
+                              None if decision.approved else decision.reason)
         return decision
+
+
+def _record(args: PlaybookArgs, verdict: Any, decision: str, by: str | None, result: str | None) -> ApprovalRecord:
+    return ApprovalRecord(playbook=args.playbook, targets=list(args.hosts), params=dict(args.params),
+                          review=verdict.level, review_findings=list(verdict.findings), decision=decision,
+                          by=by, result=result)
+
+
+def _refused(ctx: ToolContext, record: ApprovalRecord) -> ToolResult:
+    ctx.approvals.append(record)
+    ctx.emit(ApprovalEvent(record))
+    return ToolResult("playbook_run", False, error=(
+        f"{record.decision.upper()}: {record.result}. Nothing was changed. Tell the person; do not retry."))
 
 
 def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
@@ -138,25 +146,22 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
     p = _plan(ctx, args)
     text = _plan_text(p)
     verdict = _review(ctx, p, text)
-    gate = _GatedApprover(ctx, args, verdict, text)
+    ctx.emit(PlanEvent(args.playbook, text, verdict, p))  # shown before anyone is asked
+    if verdict.level == "block":
+        return _refused(ctx, _record(args, verdict, "blocked", "reviewer",
+                                     "blocked by the reviewer: " + "; ".join(verdict.findings)))
+    gate = _GatedApprover(ctx, args, verdict)
     try:
         report = execute(p, approver=gate, devices=ctx.get_devices(), audit=ctx.audit)
     except ApprovalDenied as exc:
-        report = None
-        reason = exc.message
-    else:
-        reason = None
-    record = gate.record or ApprovalRecord(args.playbook, list(args.hosts), dict(args.params), verdict.level,
-                                           list(verdict.findings), "denied", result=reason)
-    if report is None:
-        record.result = reason or "not approved"
-        ctx.approvals.append(record)
-        ctx.emit(ApprovalEvent(record))
-        return ToolResult("playbook_run", False, error=(
-            f"{record.decision.upper()}: {record.result}. Nothing was changed. Tell the person; do not retry."))
+        record = gate.record or _record(args, verdict, "denied", None, exc.message)
+        record.result = record.result or exc.message
+        return _refused(ctx, record)
+    record = gate.record or _record(args, verdict, "approved", "read-only", None)
     ok = not report.failed
     summary, verified = _report_text(report)
-    record.result = "applied and verified" if ok and verified else ("applied" if ok else "failed: " + ", ".join(report.failed_hosts))
+    record.result = ("applied and verified" if ok and verified
+                     else ("applied" if ok else "failed: " + ", ".join(report.failed_hosts)))
     record.verified = verified
     ctx.approvals.append(record)
     ctx.emit(ApprovalEvent(record))
