@@ -1,0 +1,240 @@
+"""``netops playbook``: list, show, lint, vet, and run (plan -> approve -> apply -> verify)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from netops.cli._common import EXIT_PARTIAL, emit_json, json_option, settings_from
+
+
+@click.group()
+def playbook() -> None:
+    """Vetted playbooks: reviewed, hash-pinned changes with prechecks, approval and rollback."""
+
+
+@playbook.command("list")
+@json_option
+def list_cmd(as_json: bool) -> None:
+    """List playbooks with their risk and vetting state."""
+    from netops.playbook.catalogue import Catalogue
+
+    entries = Catalogue(settings_from()).list()
+    if as_json:
+        emit_json({"playbooks": entries})
+        return
+    if not entries:
+        click.echo("no playbooks found")
+        return
+    for e in entries:
+        if e.error:
+            click.echo(f"{e.name:<24} INVALID  {e.error}")
+            continue
+        kind = "read-only" if e.read_only else f"{e.risk} risk"
+        click.echo(f"{e.name:<24} v{e.version:<3} {kind:<12} {e.vetting:<15} {e.description}")
+
+
+@playbook.command()
+@click.argument("name")
+@json_option
+def show(name: str, as_json: bool) -> None:
+    """Show one playbook: parameters, checks, templates, hash and who vetted it."""
+    from netops.playbook.catalogue import Catalogue
+
+    cat = Catalogue(settings_from())
+    pb = cat.get(name)
+    status = cat.lock_for(pb).status(pb)
+    files = {f.name: f.read_text(encoding="utf-8") for f in pb.files() if f.name != "playbook.yaml"}
+    if as_json:
+        emit_json({"name": pb.name, "path": str(pb.path), "hash": pb.hash, "vetting": status.state,
+                   "lock": status.entry, "spec": pb.spec.model_dump(mode="json", by_alias=True), "templates": files})
+        return
+    s = pb.spec
+    click.echo(f"{s.name} v{s.version}  ({'read-only' if s.read_only else s.risk + ' risk'}; owner {s.owner})")
+    click.echo(f"  {s.description}")
+    click.echo(f"  path: {pb.path}\n  hash: {pb.hash}")
+    who = f" by {status.entry.reviewer} at {status.entry.vetted_at}" if status.entry else ""
+    click.echo(f"  vetting: {status.state}{who}")
+    click.echo(f"  platforms: {', '.join(s.platforms)}")
+    if s.parameters:
+        click.echo("  parameters:")
+        for n, p in s.parameters.items():
+            click.echo(f"    {n} ({p.type}): {p.description}  e.g. {p.example}")
+    for label, checks in (("prechecks", s.prechecks), ("postchecks", s.postchecks)):
+        if checks:
+            click.echo(f"  {label}:")
+            for c in checks:
+                wait = f" (within {c.within:g}s)" if c.within else ""
+                click.echo(f"    - {c.name}{wait}: {c.command}")
+                for a in c.expect:
+                    click.echo(f"        assert {a}")
+    for fname, text in files.items():
+        click.echo(f"  --- {fname}")
+        for line in text.rstrip().splitlines():
+            click.echo(f"    {line}")
+
+
+@playbook.command()
+@click.argument("name", required=False)
+@json_option
+@click.pass_context
+def lint(ctx: click.Context, name: str | None, as_json: bool) -> None:
+    """Lint one playbook (or all): schema, templates, deny list, rollback."""
+    from netops.playbook.catalogue import Catalogue
+    from netops.playbook.lint import lint_playbook
+
+    cat = Catalogue(settings_from())
+    paths = [cat.path_of(name)] if name else [cat.path_of(n) for n in cat.names()]
+    reports = [lint_playbook(p) for p in paths]
+    if as_json:
+        emit_json({"ok": all(r.ok for r in reports), "playbooks": reports})
+    else:
+        for r in reports:
+            click.echo(f"{r.name}: {'ok' if r.ok else 'FAILED'}")
+            for p in r.problems:
+                click.echo(f"  - {p}")
+    if not all(r.ok for r in reports):
+        ctx.exit(2)
+
+
+@playbook.command()
+@click.argument("name")
+@click.option("--reviewer", required=True, help="Who reviewed this exact content.")
+@json_option
+def vet(name: str, reviewer: str, as_json: bool) -> None:
+    """Record the playbook's current content hash as reviewed (in its playbooks.lock)."""
+    from netops.errors import PlaybookInvalid
+    from netops.playbook.catalogue import Catalogue
+    from netops.playbook.lint import lint_playbook
+    from netops.store.audit import AuditLog
+
+    settings = settings_from()
+    cat = Catalogue(settings)
+    report = lint_playbook(cat.path_of(name))
+    if not report.ok:
+        raise PlaybookInvalid(f"{name} does not lint: {report.problems[0]}",
+                              hint=f"netops playbook lint {name}")
+    pb = cat.get(name)
+    lock = cat.lock_for(pb)
+    entry = lock.vet(pb, reviewer)
+    with AuditLog.from_settings(settings) as audit:
+        audit.append("vet", {"playbook": pb.name, "hash": pb.hash, "reviewer": entry.reviewer,
+                             "lock": str(lock.path)}, actor=settings.user)
+    if as_json:
+        emit_json({"name": pb.name, "lock": str(lock.path), **entry.__dict__})
+    else:
+        click.echo(f"vetted {pb.name} {pb.hash} by {entry.reviewer} at {entry.vetted_at} ({lock.path})")
+
+
+def _render_plan(p) -> None:
+    click.echo(f"playbook {p.playbook} v{p.version}  risk: {p.risk}  hash: {p.hash[:19]}...  (vetted by {p.reviewer})")
+    if p.params:
+        click.echo("parameters: " + ", ".join(f"{k}={v}" for k, v in p.params.items()))
+    click.echo(f"targets: {', '.join(p.hosts)}")
+    for host, hp in p.host_plans.items():
+        click.echo(f"\n== {host} ({hp.platform})")
+        for c in hp.prechecks:
+            click.echo(f"  precheck {'PASS' if c.ok else 'FAIL'}  {c.name}" + ("" if c.ok else f": {c.summary}"))
+        if hp.error:
+            click.echo(f"  problem: {hp.error}")
+        if hp.commands:
+            click.echo("  commands:")
+            for line in hp.commands:
+                click.echo(f"    {line}")
+            if hp.rollback is not None:
+                click.echo("  rollback: " + " / ".join(hp.rollback))
+            else:
+                click.echo("  rollback: restore the pre-change snapshot")
+        if hp.diff:
+            click.echo("  diff:")
+            for line in hp.diff.rstrip().splitlines():
+                click.echo(f"    {line}")
+        elif hp.diff_note:
+            click.echo(f"  diff: {hp.diff_note}")
+        if hp.report:
+            from netops.cli._common import to_json
+
+            click.echo("  report:")
+            for line in to_json(hp.report).splitlines():
+                click.echo(f"    {line}")
+
+
+def _render_report(r) -> None:
+    click.echo("")
+    for host, hr in r.hosts.items():
+        line = f"{host}: {hr.state}"
+        if hr.error:
+            line += f" ({hr.error.splitlines()[0]})"
+        click.echo(line)
+        if hr.report:
+            from netops.cli._common import to_json
+
+            for ln in to_json(hr.report).splitlines():
+                click.echo(f"    {ln}")
+    if r.interrupted:
+        click.echo("interrupted: hosts above show where each one was left")
+
+
+@playbook.command()
+@click.argument("name")
+@click.option("--target", "-t", "targets", multiple=True, required=True, help="Host, group or filter (repeatable).")
+@click.option("--param", "-p", "params", multiple=True, help="NAME=VALUE (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Plan only: show targets, commands, prechecks, diff; change nothing.")
+@click.option("--yes", is_flag=True, help="Approve without a prompt, where the approval policy allows it.")
+@click.option("--batch", type=click.IntRange(1, 100), default=1, show_default=True,
+              help="Hosts per batch after the one-host canary.")
+@click.option("--intent", default=None, help="Why (recorded in the audit log).")
+@json_option
+@click.pass_context
+def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[str, ...], dry_run: bool,
+        yes: bool, batch: int, intent: str | None, as_json: bool) -> None:
+    """Plan, approve and apply a vetted playbook, with postchecks and automatic rollback."""
+    from netops.devices.service import DeviceService
+    from netops.errors import ApprovalDenied
+    from netops.playbook.approval import CliApprover, PolicyApprover
+    from netops.playbook.params import parse_kv
+    from netops.playbook.runner import execute, plan
+    from netops.store.audit import AuditLog
+
+    settings = settings_from()
+    values = parse_kv(params)
+    target = ",".join(targets)
+    with AuditLog.from_settings(settings) as audit, \
+            DeviceService(settings, recorder=audit.recorder(settings.user)) as devices:
+        p = plan(settings, name, target, values, devices=devices, audit=audit, intent=intent)
+        if not as_json:
+            _render_plan(p)
+        if dry_run or not p.ok:
+            if as_json:
+                emit_json({"plan": p.to_dict(), "dry_run": dry_run, "report": None})
+            elif not p.ok:
+                click.echo("\nprechecks failed: nothing will be changed", err=True)
+            ctx.exit(0 if p.ok else 1)
+        if yes:
+            approver = PolicyApprover(settings)
+        elif sys.stdin.isatty() and not p.read_only:
+            approver = CliApprover(settings.user)
+        elif p.read_only:
+            approver = PolicyApprover(settings)  # not consulted for read-only playbooks
+        else:
+            audit.append("denial", {"playbook": p.playbook, "hash": p.hash, "plan_seq": p.audit_seq,
+                                    "by": settings.user, "reason": "not interactive and no --yes"},
+                         actor=settings.user)
+            raise ApprovalDenied("not interactive and --yes not given: nothing was changed",
+                                 hint="run in a terminal to approve at the prompt, or use --yes where policy allows")
+
+        def on_event(ev) -> None:
+            if not as_json:
+                click.echo(f"  [{ev.host}] {ev.state}: {ev.message}", err=True)
+
+        report = execute(p, approver=approver, devices=devices, audit=audit, on_event=on_event, batch=batch)
+    if as_json:
+        emit_json({"plan": p.to_dict(), "dry_run": False, "report": report.to_dict()})
+    else:
+        _render_report(report)
+    if report.interrupted:
+        ctx.exit(130)
+    if report.failed:
+        ok = sum(1 for h in report.hosts.values() if h.state == "verified")
+        ctx.exit(EXIT_PARTIAL if ok else 1)
