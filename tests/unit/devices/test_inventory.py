@@ -1,0 +1,126 @@
+"""Inventory: Nornir layout, inheritance, selection, strict loading, credentials."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from netops.cli.main import main
+from netops.devices.inventory import load_inventory
+from netops.errors import AuthError, InventoryError, NotFoundError
+
+
+def write(tmp_path, text, name="inv.yaml"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_inheritance_and_defaults(inventory_file):
+    inv = load_inventory(inventory_file)
+    r1 = inv.host("r1")
+    assert (r1.platform, r1.port, r1.username) == ("frr", 22, "netops")
+    assert r1.all_groups == ("core", "lab") and r1.data == {"site": "lab", "role": "core"}
+    assert inv.host("sw1").platform == "cisco_ios" and inv.host("sw1").port == 2222
+
+
+@pytest.mark.parametrize("targets,expected", [
+    ("all", ["r1", "r2", "r3", "sw1"]), ("r2,r1", ["r1", "r2"]), ("core", ["r1", "r2"]),
+    ("lab", ["r1", "r2", "r3"]), ("platform=cisco_ios", ["sw1"]), ("group=core", ["r1", "r2"]),
+    ("role=core", ["r1", "r2"]), (["r3", "edge"], ["r3", "sw1"]), ("r1 r1", ["r1"]),
+])
+def test_select(inventory_file, targets, expected):
+    assert [h.name for h in load_inventory(inventory_file).select(targets)] == expected
+
+
+def test_select_unknown_is_not_found(inventory_file):
+    with pytest.raises(NotFoundError, match="nope"):
+        load_inventory(inventory_file).select("r1,nope")
+
+
+def test_duplicate_host_is_refused_with_line(tmp_path):
+    p = write(tmp_path, "hosts:\n  r1: {hostname: a, platform: frr}\n  r1: {hostname: b, platform: frr}\n")
+    with pytest.raises(InventoryError, match=r"inv.yaml:3: duplicate key 'r1'"):
+        load_inventory(p)
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path):
+    p = write(tmp_path, "hosts:\n  r1:\n    hostname: [unclosed\n  r2: {}\n")
+    with pytest.raises(InventoryError, match=r"inv.yaml:\d+: invalid YAML"):
+        load_inventory(p)
+
+
+def test_unknown_platform_lists_the_known_ones(tmp_path):
+    p = write(tmp_path, "hosts:\n  r1: {platform: vyos}\n")
+    with pytest.raises(InventoryError, match="unknown platform 'vyos'.*cisco_ios.*frr"):
+        load_inventory(p)
+
+
+def test_missing_file_has_hint(tmp_path):
+    with pytest.raises(InventoryError) as exc:
+        load_inventory(tmp_path / "absent.yaml")
+    assert "netops lab up" in exc.value.hint
+
+
+def test_unknown_key_and_unknown_group(tmp_path):
+    with pytest.raises(InventoryError, match="unknown key.*hostnmae"):
+        load_inventory(write(tmp_path, "hosts:\n  r1: {hostnmae: x, platform: frr}\n"))
+    with pytest.raises(InventoryError, match="unknown group 'core'"):
+        load_inventory(write(tmp_path, "hosts:\n  r1: {platform: frr, groups: [core]}\n"))
+
+
+def test_plaintext_password_refused_unless_allowed(tmp_path, caplog):
+    text = "hosts:\n  r1: {platform: frr, password: hunter2}\n"
+    with pytest.raises(InventoryError, match="plain-text password"):
+        load_inventory(write(tmp_path, text))
+    inv = load_inventory(write(tmp_path, "options: {allow_plaintext_password: true}\n" + text))
+    assert inv.warnings and "hunter2" not in repr(inv.host("r1"))
+    assert inv.host("r1").credentials.password_value() == "hunter2"
+    assert "plain-text password" in caplog.text
+
+
+def test_password_env(tmp_path, monkeypatch):
+    inv = load_inventory(write(tmp_path, "hosts:\n  r1: {platform: frr, password_env: LAB_PW}\n"))
+    creds = inv.host("r1").credentials
+    monkeypatch.delenv("LAB_PW", raising=False)
+    with pytest.raises(AuthError, match="LAB_PW"):
+        creds.password_value()
+    assert creds.password_value(required=False) is None
+    monkeypatch.setenv("LAB_PW", "s3cret")
+    assert creds.password_value() == "s3cret"
+    assert creds.describe()["password"] == "env:LAB_PW"
+
+
+def test_nornir_directory_layout(tmp_path):
+    d = tmp_path / "nornir"
+    d.mkdir()
+    (d / "hosts.yaml").write_text("r1:\n  hostname: 10.0.0.1\n  groups: [g]\n")
+    (d / "groups.yaml").write_text("g:\n  platform: frr\n")
+    (d / "defaults.yaml").write_text("username: ops\n")
+    h = load_inventory(d).host("r1")
+    assert (h.hostname, h.platform, h.username) == ("10.0.0.1", "frr", "ops")
+
+
+def test_devices_list_json_masks_secrets(tmp_path, monkeypatch, capsys):
+    p = write(tmp_path, "options: {allow_plaintext_password: true}\nhosts:\n"
+                        "  a: {platform: frr, password: hunter2}\n  b: {platform: frr, password_env: LAB_PW}\n")
+    monkeypatch.setenv("NETOPS_INVENTORY", str(p))
+    assert main(["devices", "list", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "hunter2" not in out
+    hosts = {h["name"]: h for h in json.loads(out)["hosts"]}
+    assert hosts["a"]["password"] == "********" and hosts["b"]["password"] == "env:LAB_PW"
+
+
+def test_show_refused_exits_5_and_sends_nothing(inventory_file, monkeypatch, capsys):
+    monkeypatch.setenv("NETOPS_INVENTORY", str(inventory_file))
+    assert main(["show", "r1", "configure terminal"]) == 5
+    err = capsys.readouterr().err
+    assert err.startswith("error: refused 'configure terminal'")
+
+
+def test_state_unknown_getter_is_bad_input(inventory_file, monkeypatch, capsys):
+    monkeypatch.setenv("NETOPS_INVENTORY", str(inventory_file))
+    assert main(["state", "r1", "mpls"]) == 2
+    assert "unknown getter" in capsys.readouterr().err
