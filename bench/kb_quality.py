@@ -89,18 +89,27 @@ def fusion_sweep(kb, questions: list[c.Question], top_k: int) -> list[dict]:
         lexical = kb.search(q.question, top_k=pool, mode="lexical")
         by_id = {h.chunk.chunk_id: h for h in dense + lexical}
         lists.append((q, [h.chunk.chunk_id for h in dense], [h.chunk.chunk_id for h in lexical], by_id))
+    def section_of(hit) -> tuple[str, str]:
+        return hit.chunk.doc_id, hit.chunk.section
+
     out = []
-    for k in (0, 10, 30, 60):
-        for w_lex in (1.0, 1.5, 2.0, 3.0):
-            ranks = []
-            for q, d_ids, l_ids, by_id in lists:
-                fused = rrf([d_ids, l_ids], k=k, weights=[1.0, w_lex])[:top_k]
-                ranks.append(next((i for i, f in enumerate(fused, 1) if c.hit_matches(by_id[f.key], q.expected)), None))
-            n = len(ranks)
-            out.append({"rrf_k": k, "lexical_weight": w_lex,
-                        "recall_at_1": sum(r == 1 for r in ranks) / n,
-                        "recall_at_5": sum(1 for r in ranks if r is not None and r <= 5) / n,
-                        "mrr": sum(1 / r for r in ranks if r is not None) / n})
+    settings = [(k, w, False) for k in (0, 10, 30, 60) for w in (1.0, 1.5, 2.0, 3.0)]
+    # One passage per section: several chunks of one long section otherwise fill the top 5.
+    settings += [(60, 1.0, True), (10, 1.0, True), (10, 2.0, True), (0, 2.0, True)]
+    for k, w_lex, dedupe in settings:
+        ranks = []
+        for q, d_ids, l_ids, by_id in lists:
+            fused = [by_id[f.key] for f in rrf([d_ids, l_ids], k=k, weights=[1.0, w_lex])]
+            if dedupe:
+                seen: set = set()
+                fused = [h for h in fused if not (section_of(h) in seen or seen.add(section_of(h)))]
+            fused = fused[:top_k]
+            ranks.append(next((i for i, h in enumerate(fused, 1) if c.hit_matches(h, q.expected)), None))
+        n = len(ranks)
+        out.append({"rrf_k": k, "lexical_weight": w_lex, "one_per_section": dedupe,
+                    "recall_at_1": sum(r == 1 for r in ranks) / n,
+                    "recall_at_5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+                    "mrr": sum(1 / r for r in ranks if r is not None) / n})
     return out
 
 
@@ -195,8 +204,9 @@ def main() -> int:
               f"{d.per_rfc_recall_at_5[rfc]:.2f}")
     if sweep:
         print("\nfusion sweep (same candidate pools, RRF k x lexical weight):")
-        print(c.fmt_table(["rrf_k", "w_lex", "recall@1", "recall@5", "MRR"],
-                          [[r["rrf_k"], r["lexical_weight"], r["recall_at_1"], r["recall_at_5"], r["mrr"]]
+        print(c.fmt_table(["rrf_k", "w_lex", "1/section", "recall@1", "recall@5", "MRR"],
+                          [[r["rrf_k"], r["lexical_weight"], "yes" if r["one_per_section"] else "no",
+                            r["recall_at_1"], r["recall_at_5"], r["mrr"]]
                            for r in sweep]))
     print(f"\nhybrid misses (not in top 5): {len(h.misses)}")
     for m in h.misses:
