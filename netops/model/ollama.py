@@ -55,6 +55,9 @@ class OllamaBackend:
         self.url = settings.ollama_url.rstrip("/")
         self.timeout = timeout
         self._client: Any = None
+        # httpx builds an SSL context per client (~50 ms): build clients once per backend.
+        self._probe: Any = None
+        self._chat_models: dict[tuple[str, float], Any] = {}
 
     @property
     def client(self) -> Any:
@@ -67,10 +70,12 @@ class OllamaBackend:
     def status(self, timeout: float = 2.0) -> EndpointStatus:
         import httpx
 
+        if self._probe is None:
+            self._probe = httpx.Client()
         try:
-            with httpx.Client(timeout=timeout) as c:
-                version = c.get(f"{self.url}/api/version").json().get("version")
-                tags = c.get(f"{self.url}/api/tags").json().get("models", [])
+            c = self._probe
+            version = c.get(f"{self.url}/api/version", timeout=timeout).json().get("version")
+            tags = c.get(f"{self.url}/api/tags", timeout=timeout).json().get("models", [])
         except (httpx.HTTPError, ValueError) as exc:
             return EndpointStatus(self.url, self.kind, False, error=f"{type(exc).__name__}: {exc}")
         return EndpointStatus(self.url, self.kind, True, version=version,
@@ -122,7 +127,10 @@ class OllamaBackend:
             raise translate(exc, self.url, name) from exc
 
     def chat_model(self, name: str, *, temperature: float = 0.0) -> "BaseChatModel":
-        from langchain_ollama import ChatOllama
+        key = (name, temperature)
+        if key not in self._chat_models:
+            from langchain_ollama import ChatOllama
 
-        return ChatOllama(model=name, base_url=self.url, temperature=temperature,
-                          client_kwargs={"timeout": self.timeout})
+            self._chat_models[key] = ChatOllama(model=name, base_url=self.url, temperature=temperature,
+                                                client_kwargs={"timeout": self.timeout})
+        return self._chat_models[key]
