@@ -146,12 +146,16 @@ def apply_lines(tree: Node, lines: list[str]) -> Node:
         if ctx.find(line) is not None:
             continue
         key = _key(line)
+        replaced = None
         if key:
-            for c in list(ctx.children):
+            for i, c in enumerate(list(ctx.children)):
                 if _key(c.line) == key and not c.children:
+                    replaced = i
                     ctx.children.remove(c)
-        # New leaves go before nested blocks, as FRR prints them.
-        idx = next((i for i, c in enumerate(ctx.children) if c.children), len(ctx.children))
+                    break
+        # New leaves go before nested blocks, as FRR prints them; a replaced value keeps its place.
+        idx = replaced if replaced is not None else next(
+            (i for i, c in enumerate(ctx.children) if c.children), len(ctx.children))
         ctx.children.insert(idx, Node(line))
     return root
 
