@@ -11,11 +11,12 @@ The test double ``HashEmbedder`` lives in :mod:`netops.testing.embedders`.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Iterator, Protocol, runtime_checkable
 
 from netops.errors import BackendUnavailable, ConfigError, KnowledgeError
 
@@ -106,6 +107,34 @@ def _load_sentence_transformer(path: Path) -> object:
         return _MODELS[key]
 
 
+SMALL_BATCH = 4
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int | None) -> Iterator[None]:
+    """Run a tiny encode (a query) on one thread.
+
+    Measured on a busy 2-core machine: a one-line query took ~100 ms with torch's two intra-op
+    threads (they spin waiting for each other while other processes hold the cores) and
+    ~18 ms with one. Batches keep every thread.
+    """
+    if n is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    if before == n:
+        yield
+        return
+    with _MODEL_LOCK:
+        torch.set_num_threads(n)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 in-process: 384-d, L2-normalised, batched; loaded lazily."""
 
@@ -135,13 +164,15 @@ class MiniLMEmbedder:
     def _encode(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        vectors = self._model().encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        model = self._model()
+        with _torch_threads(1 if len(texts) <= SMALL_BATCH else None):
+            vectors = model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return vectors.tolist()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -165,8 +165,6 @@ class ChromaVectors:
         from llama_index.core.vector_stores.types import VectorStoreQuery
 
         with self._guard("query"):
-            if self._collection.count() == 0:
-                return []
             result = self._store.query(VectorStoreQuery(query_embedding=embedding, similarity_top_k=limit))
         out = []
         for node, sim in zip(result.nodes or [], result.similarities or []):

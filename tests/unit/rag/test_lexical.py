@@ -1,0 +1,90 @@
+"""SQLite FTS5 lexical index and document registry."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from netops.errors import KnowledgeError
+from netops.rag.lexical import LexicalIndex, fts_query
+from netops.rag.types import Chunk, DocumentInfo
+
+
+def doc(source: str, doc_id: str, texts: list[str], sha: str = "a" * 64):
+    info = DocumentInfo(doc_id=doc_id, title=f"{doc_id} title", source=source, kind="rfc", sha256=sha, size=10)
+    chunks = [Chunk(doc_id=doc_id, source=source, ordinal=i, text=t, section=str(i + 1),
+                    section_title=f"Part {i + 1}", heading_path=("Top", f"Part {i + 1}"), title=info.title)
+              for i, t in enumerate(texts)]
+    return info, chunks
+
+
+@pytest.fixture
+def idx(tmp_path):
+    index = LexicalIndex(tmp_path / "kb.sqlite")
+    yield index
+    index.close()
+
+
+def test_fts_query_quotes_terms_drops_stopwords_and_splits_rfc_numbers():
+    assert fts_query("What is the BGP hold timer?") == '"bgp" OR "hold" OR "timer"'
+    assert fts_query('RFC4271 "quoted" AND OR NEAR') == '"rfc4271" OR "rfc" OR "4271" OR "quoted" OR "near"'
+    assert fts_query("the of") == '"the" OR "of"'
+    assert fts_query("?!") is None
+
+
+def test_search_ranks_by_bm25_stems_and_keeps_numbers(idx):
+    idx.replace_document(*doc("/d/4271", "RFC 4271", ["The Hold Timer is reset on KEEPALIVE messages.",
+                                                       "Route selection compares AS_PATH lengths."]))
+    idx.replace_document(*doc("/d/2328", "RFC 2328", ["Hello packets keep OSPF neighbors alive."]))
+    hits = idx.search("timers keepalive", 5)
+    assert hits[0][0].doc_id == "RFC 4271" and hits[0][0].ordinal == 0
+    assert hits[0][1] > 0
+    assert [c.doc_id for c, _ in idx.search("4271", 5)] == ["RFC 4271", "RFC 4271"]  # doc_id is searchable
+    chunk = hits[0][0]
+    assert (chunk.section, chunk.section_title, chunk.heading_path) == ("1", "Part 1", ("Top", "Part 1"))
+    assert chunk.citation == "RFC 4271 §1 (Part 1)"
+
+
+def test_replace_document_is_atomic_and_registry_tracks_it(idx):
+    idx.replace_document(*doc("/d/a", "A", ["alpha one", "alpha two"]))
+    assert idx.counts() == (1, 2) and idx.document("/d/a").n_chunks == 2
+
+    def boom():
+        raise KnowledgeError("vector write failed")
+
+    info, chunks = doc("/d/a", "A", ["beta"], sha="b" * 64)
+    with pytest.raises(KnowledgeError):
+        idx.replace_document(info, chunks, before_commit=boom)
+    assert idx.document("/d/a").sha256 == "a" * 64 and idx.counts() == (1, 2)
+    assert idx.search("beta", 5) == []
+    idx.replace_document(info, chunks)
+    assert idx.counts() == (1, 1) and idx.search("alpha", 5) == []
+    assert idx.find_sources("a") == ["/d/a"]  # doc_id, case-insensitive
+    assert idx.delete_document("/d/a") and not idx.delete_document("/d/a")
+    assert idx.counts() == (0, 0)
+
+
+def test_meta_and_clear(idx):
+    idx.set_meta(embedder="hash:v1:64", dim=64)
+    assert idx.get_meta("embedder") == "hash:v1:64" and idx.get_meta("dim") == "64"
+    idx.replace_document(*doc("/d/a", "A", ["alpha"]))
+    idx.clear()
+    assert idx.counts() == (0, 0) and idx.get_meta("embedder") is None
+    assert idx.search("alpha", 5) == []
+
+
+def test_reopen_keeps_data_and_a_corrupt_file_is_one_error(tmp_path):
+    path = tmp_path / "kb.sqlite"
+    first = LexicalIndex(path)
+    first.replace_document(*doc("/d/a", "A", ["alpha"]))
+    first.close()
+    again = LexicalIndex(path)
+    assert again.sources() == {"/d/a"}
+    again.close()
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(KnowledgeError, match="unusable") as err:
+        LexicalIndex(bad)
+    assert "reset" in err.value.hint
+    assert isinstance(err.value.__cause__, sqlite3.DatabaseError)
