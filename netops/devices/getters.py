@@ -67,7 +67,13 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
         module_name = _PLATFORM_MODULES.get(host.platform)
         if module_name is None:
             raise GetterUnsupported(f"no getters for platform {host.platform!r}")
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            raise GetterUnsupported(f"no getters implemented for platform {host.platform} yet",
+                                    hint="use 'netops show' with a read-only command instead") from None
         fn = module.GETTERS.get(name)
         if fn is None:
             raise GetterUnsupported(f"getter {name!r} is not available for platform {host.platform}")

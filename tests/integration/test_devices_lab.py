@@ -157,3 +157,18 @@ def test_configure_applies_and_is_recorded(lab_clean):
         assert res.ok, res.error
         assert "description changed-by-test" in svc.running_config("r3")
     assert [r["kind"] for r in records] == ["config", "read"]
+
+
+def test_netmiko_driver_on_interactive_vtysh(lab, tmp_path):
+    """The netmiko path (device type cisco_ios) against the lab's interactive vtysh session."""
+    s = lab.settings.model_copy(update={"inventory": _inventory_with(
+        lab, tmp_path, platform="cisco_ios", ssh_key_file=str(lab.info.key_file))})
+    with DeviceService(s) as svc:
+        r = svc.run("r1", "show version")["r1"]
+        assert r.ok and "FRRouting" in r.output
+        assert svc.run("r1", "conf t")["r1"].error_type == "PolicyViolation"
+    kh = tmp_path / "empty_known_hosts"
+    kh.write_text("")
+    with DeviceService(s.model_copy(update={"known_hosts": kh})) as svc:
+        r = svc.run("r1", "show version")["r1"]
+    assert r.error_type == "HostKeyError" and "SHA256:" in r.error
