@@ -66,11 +66,11 @@ def _print_report(report) -> None:
     con = console()
     con.print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged "
               f"{len(report.unchanged)}, failed {len(report.failed)} "
-              f"({report.chunks} chunks in {report.seconds:.1f} s)")
+              f"({report.chunks} chunks in {report.seconds:.1f} s)", soft_wrap=True)
     from rich.markup import escape
 
     for source, reason in report.failed.items():
-        con.print(f"  [red]failed[/red] {escape(source)}: {escape(reason)}")
+        con.print(f"  [red]failed[/red] {escape(source)}: {escape(reason)}", soft_wrap=True)
 
 
 @click.group()
@@ -122,10 +122,12 @@ def _pull_output(outcome, as_json: bool) -> int:
             "index": _report_dict(outcome.ingest) if outcome.ingest else None,
         })
     else:
+        from rich.markup import escape
+
         con = console()
         con.print(f"fetched {len(outcome.fetched)} RFC(s), failed {len(outcome.failed)}")
         for num, reason in outcome.failed.items():
-            con.print(f"  [red]failed[/red] RFC {num}: {reason}")
+            con.print(f"  [red]failed[/red] RFC {num}: {escape(reason)}", soft_wrap=True)
         if outcome.ingest is not None:
             _print_report(outcome.ingest)
     return 0 if ok else 1
@@ -267,7 +269,7 @@ def print_hits(hits) -> None:
         return
     for i, h in enumerate(hits, start=1):
         con.print(f"[bold]{i}. {escape(h.chunk.citation)}[/bold]  [dim]{h.mode} {h.score:.4f}  "
-                  f"{escape(h.chunk.source)}[/dim]")
+                  f"{escape(h.chunk.source)}[/dim]", soft_wrap=True)
         con.print(f"   {escape(snippet(h.chunk.text, SNIPPET))}\n")
 
 

@@ -1,0 +1,66 @@
+"""``netops ask`` bootstraps an empty knowledge base; ``retrieval_answer`` (the offline answer
+the assistant reuses) labels itself and cites every passage."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from netops.cli.main import main
+from netops.rag.answer import LABEL, retrieval_answer, snippet
+from netops.rag.kb import KnowledgeBase
+from netops.testing.embedders import HashEmbedder
+
+
+@pytest.fixture
+def defaults(monkeypatch, tmp_path):
+    from netops import plugins
+    from netops.plugins import KnowledgeSource, Registry
+
+    monkeypatch.setattr("netops.rag.kb.make_embedder", lambda settings, prefer=None: HashEmbedder())
+    root = tmp_path / "defaults"
+    root.mkdir()
+    (root / "bgp.md").write_text("# BGP hold timer\n\nThe hold timer defaults to 90 seconds.\n")
+    (root / "ospf.md").write_text("# OSPF\n\nDead interval is four times the hello interval.\n")
+    reg = Registry("knowledge source")
+    reg.add("defaults", KnowledgeSource("defaults", "test defaults", paths=(root,), default=True), "test")
+    monkeypatch.setattr(plugins, "knowledge_sources", lambda: reg)
+    return root
+
+
+def test_first_ask_indexes_the_defaults_with_a_notice(capsys, defaults, settings):
+    code = main(["ask", "--offline", "--json", "what is the BGP hold timer?"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "knowledge base is empty" in err
+    json.loads(out)  # one JSON document on stdout
+    with KnowledgeBase(settings) as kb:
+        assert {r.origin for r in kb.list()} == {"defaults"} and kb.stats().docs == 2
+    main(["ask", "--offline", "OSPF dead interval"])
+    assert "knowledge base is empty" not in capsys.readouterr().err
+
+
+def test_retrieval_answer_is_labelled_and_cited(defaults, settings):
+    kb = KnowledgeBase(settings)
+    kb.add([defaults])
+    answer = retrieval_answer(kb, "BGP hold timer default", top_k=2)
+    assert answer.text.startswith(LABEL) and "[1] " in answer.text
+    assert answer.citations[0] == answer.hits[0].chunk.citation
+    assert answer.hits[0].chunk.source.endswith("bgp.md")
+    doc = answer.to_dict()
+    assert (doc["mode"], doc["model"]) == ("retrieval", None)
+    assert {"answer", "citations", "hits", "timings"} <= set(doc)
+    assert doc["timings"]["total"] >= doc["timings"]["retrieve"] >= 0
+
+
+def test_retrieval_answer_with_nothing_found_says_so(settings):
+    kb = KnowledgeBase(settings, embedder=HashEmbedder())
+    answer = retrieval_answer(kb, "anything")
+    assert answer.hits == [] and answer.citations == [] and LABEL in answer.text and answer.notice
+
+
+def test_snippet_collapses_whitespace_and_trims_at_a_word():
+    assert snippet("a  b\n\nc") == "a b c"
+    cut = snippet("word " * 300, limit=50)
+    assert cut.endswith(" …") and len(cut) <= 52 and "wor …" not in cut
