@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Literal
 
 from netops.errors import (
+    BackendUnavailable,
     ConfigError,
     IndexMismatchError,
     InputError,
@@ -336,7 +337,12 @@ class KnowledgeBase:
                 if not Path(p).exists():
                     total.failed[str(p)] = f"missing file of knowledge source {src.name}"
             for pack in src.rfc_packs:
-                outcome = self.pull_pack(str(pack), index=False)
+                try:
+                    outcome = self.pull_pack(str(pack), index=False)
+                except (InputError, NotFoundError, BackendUnavailable, ConfigError) as exc:
+                    # one unusable pack (bad manifest, mirror down) must not stop the others
+                    total.failed[str(pack)] = exc.message
+                    continue
                 paths.extend(Path(p) for p in outcome.fetched.values())
                 for num, reason in outcome.failed.items():
                     total.failed[f"RFC {num}"] = reason

@@ -145,3 +145,14 @@ def test_init_indexes_default_sources(capsys, tmp_path, monkeypatch):
     assert code == 0 and len(json.loads(out)["unchanged"]) == 1
     code, _, err = run(capsys, "kb", "add", "--source", "nope")
     assert code == 4 and "no knowledge source named 'nope'" in err
+
+
+def test_cli_modules_import_no_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = ("import sys, netops.cli.kb, netops.cli.doctor, netops.rag.kb, netops.doctor, netops.rag.eval;"
+            "heavy = ('chromadb', 'llama_index', 'torch', 'sentence_transformers', 'langchain', 'numpy');"
+            "print([m for m in heavy if m in sys.modules])")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stdout + r.stderr
