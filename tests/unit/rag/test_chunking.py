@@ -119,19 +119,29 @@ def test_ospf_appendices_recognised(ospf_chunks):
     assert not any(t.startswith("Detailed formats") for t in sections.values())
 
 
-def test_chunk_sizes_and_continuation_context(bgp_chunks):
-    assert max(len(c.text) for c in bgp_chunks) <= 1600 * 5 // 4 + 80
+def test_chunk_sizes_and_long_section_split(bgp_chunks):
+    assert max(len(c.text) for c in bgp_chunks) <= 1600 * 5 // 4
     fsm = [c for c in bgp_chunks if c.section == "8.2.2"]
-    assert len(fsm) > 10  # a long section is split ...
+    assert len(fsm) > 10  # a long section is split, every piece keeps its section fields
     assert fsm[0].text.startswith("8.2.2.  Finite State Machine")
-    assert all(c.text.startswith("[RFC 4271 §8.2.2 Finite State Machine]\n") for c in fsm[1:])  # ... with context
+    assert all(c.section_title == "Finite State Machine" and not c.text.startswith("[") for c in fsm)
+
+
+def test_optional_context_line_on_continuation_chunks():
+    sec = Section(number="8.2.2", title="Finite State Machine", heading="8.2.2.  Finite State Machine",
+                  blocks=[Block(f"Paragraph {i} " + "text " * 60) for i in range(4)])
+    plain = build_chunks([sec], doc_id="RFC 4271", source="/r", title="BGP", chunk_chars=400)
+    ctx = build_chunks([sec], doc_id="RFC 4271", source="/r", title="BGP", chunk_chars=400, context=True)
+    assert len(plain) == len(ctx) > 2
+    assert ctx[0].text == plain[0].text
+    assert all(c.text == "[RFC 4271 §8.2.2 Finite State Machine]\n" + p.text for c, p in zip(ctx[1:], plain[1:]))
 
 
 def test_smaller_chunk_chars_gives_more_chunks(rfc):
     few = load_document(rfc(4456), max_bytes=LIMIT, chunk_chars=3000)[1]
     many = load_document(rfc(4456), max_bytes=LIMIT, chunk_chars=400)[1]
     assert len(many) > len(few)
-    assert max(len(c.text) for c in many) <= 400 * 5 // 4 + 80
+    assert max(len(c.text) for c in many) <= 400 * 5 // 4
 
 
 # --- synthetic RFC layout ---------------------------------------------------------------------
