@@ -38,9 +38,10 @@ class Recognition:
 
 _RFC_HEADER = re.compile(r"^(?:Request\s+for\s+Comments|RFC)\s*:\s*(\d{1,5})\b", re.IGNORECASE | re.MULTILINE)
 _RFC_FILE = re.compile(r"^rfc(\d{1,5})(?:\D|$)", re.IGNORECASE)
-_3GPP_TEXT = re.compile(r"\b3GPP\s+(TS|TR)\s+(\d{2}\.\d{3}(?:-\d+)?)\s+V(\d+\.\d+\.\d+)")
+_3GPP_TEXT = re.compile(r"^[ \t]*3GPP\s+(TS|TR)\s+(\d{2}\.\d{3}(?:-\d+)?)\s+V(\d+\.\d+\.\d+)", re.MULTILINE)
 _3GPP_FILE = re.compile(r"^(\d{2})(\d{3})(?:-(\d+))?-([0-9a-z])([0-9a-z])([0-9a-z])(?:\D|$)", re.IGNORECASE)
 _ORAN = re.compile(r"\bO-RAN[.\-]WG\d+(?:[.\-][A-Za-z0-9]+)*")
+_ORAN_LINE = re.compile(r"^[ \t]*(O-RAN[.\-]WG\d+(?:[.\-][A-Za-z0-9]+)*)", re.MULTILINE)
 _ORAN_VERSION = re.compile(r"^(.*?)[-_ ]v(\d{1,2}\.\d{2})$")
 _MONTHS = ("January February March April May June July August September October November December").split()
 
@@ -103,7 +104,9 @@ def recognize(path: Path, head: str, *, fallback_title: str = "") -> Recognition
         if n is not None and (_RFC_FILE.match(name) or _RFC_HEADER.search(head.split("\f", 1)[0][:6000])):
             return Recognition(f"RFC {n}", rfc_title(head) or fallback_title or f"RFC {n}", "rfc")
 
-    m = _3GPP_TEXT.search(head[:20000])
+    # Title-page identifiers count only at the start of a line near the top, so a document
+    # that merely mentions "3GPP TS 23.501 V17.5.0" is not taken for the spec itself.
+    m = _3GPP_TEXT.search(head[:3000])
     if m:
         kind, number, version = m.groups()
         return Recognition(f"{kind} {number}", _3gpp_title(head, m.end()) or fallback_title or stem, "3gpp", f"V{version}")
@@ -113,9 +116,9 @@ def recognize(path: Path, head: str, *, fallback_title: str = "") -> Recognition
         number = f"{series}.{num}" + (f"-{part}" if part else "")
         return Recognition(f"{_tstr(number)} {number}", fallback_title or stem, "3gpp", threegpp_version(a + b + c))
 
-    m = _ORAN.search(stem) or _ORAN.search(head[:5000])
+    m = _ORAN.search(stem) or _ORAN_LINE.search(head[:3000])
     if m:
-        doc_id, version = m.group(0), None
+        doc_id, version = m.group(m.lastindex or 0), None
         mv = _ORAN_VERSION.match(doc_id)
         if mv:
             doc_id, version = mv.group(1), f"v{mv.group(2)}"

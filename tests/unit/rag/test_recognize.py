@@ -80,3 +80,9 @@ def test_everything_else_is_its_stem():
     r = recognize(Path("/kb/runbook-bgp.md"), "# Runbook", fallback_title="Runbook: BGP")
     assert (r.doc_id, r.title, r.kind, r.version) == ("runbook-bgp", "Runbook: BGP", "", None)
     assert recognize(Path("plain.txt"), "hello\n").doc_id == "plain"
+
+
+def test_mentions_in_running_text_are_not_identities():
+    head = "# Notes\n\nWe read `3GPP TS 23.501 V17.5.0 (2022-06)` and O-RAN.WG1.Foo-v01.00 last week.\n"
+    r = recognize(Path("notes.md"), head, fallback_title="Notes")
+    assert (r.doc_id, r.kind) == ("notes", "")
