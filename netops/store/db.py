@@ -33,7 +33,7 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
+        _ensure_wal(conn)
         # NORMAL is durable against a process crash in WAL mode (not against power loss).
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -42,6 +42,23 @@ def connect(path: Path) -> sqlite3.Connection:
                           hint="check NETOPS_HOME is writable") from exc
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL once (it is persistent). The switch needs an exclusive lock and can
+    report SQLITE_BUSY without waiting when another process is opening the file, so retry."""
+    import time
+
+    for attempt in range(50):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == 49:
+                raise
+            time.sleep(0.05)
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:

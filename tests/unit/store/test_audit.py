@@ -112,15 +112,21 @@ def test_concurrent_writers(tmp_path):
     a = AuditLog(tmp_path / "a.sqlite")
     b = AuditLog(tmp_path / "a.sqlite")
 
+    errors = []
+
     def write(log, n):
-        for i in range(n):
-            log.append("t", {"i": i}, actor="x")
+        try:
+            for i in range(n):
+                log.append("t", {"i": i}, actor="x")
+        except Exception as exc:  # surfaced below: a thread's exception is otherwise lost
+            errors.append(exc)
 
     ts = [threading.Thread(target=write, args=(log, 30)) for log in (a, b, a)]
     for t in ts:
         t.start()
     for t in ts:
         t.join()
+    assert errors == []
     assert a.verify().ok and a.verify().count == 90
     a.close()
     b.close()
