@@ -156,3 +156,35 @@ def test_cli_modules_import_no_heavy_libraries():
             "print([m for m in heavy if m in sys.modules])")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
+def test_pull_rfc_from_the_local_tree_and_a_dead_mirror(capsys, rfc, settings):
+    rfc(5492)  # skips without doc-rfc-std
+    code, out, _ = run(capsys, "kb", "pull", "rfc", "5492", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["ok"] and "5492" in doc["fetched"]
+    assert len(doc["index"]["added"]) == 1
+    code, out, _ = run(capsys, "kb", "search", "capabilities advertisement", "--mode", "lexical", "--json")
+    assert json.loads(out)[0]["doc_id"] == "RFC 5492"
+    code, out, _ = run(capsys, "kb", "pull", "rfc", "99999", "--mirror", "http://127.0.0.1:9", "--no-index", "--json")
+    doc = json.loads(out)
+    assert code == 1 and "99999" in doc["failed"] and doc["index"] is None
+    code, out, _ = run(capsys, "kb", "pull", "pack", "no-such-pack")
+    assert code == 4
+
+
+def test_packs_lists_the_shipped_packs(capsys):
+    code, out, _ = run(capsys, "kb", "packs", "--json")
+    packs = {p["name"]: p for p in json.loads(out)}
+    assert code == 0 and 4271 in packs["core"]["rfcs"]
+
+
+def test_init_with_the_real_default_sources(capsys, rfc):
+    rfc(4271)
+    code, out, err = run(capsys, "kb", "init", "--json")
+    report = json.loads(out)
+    assert code == 0, report["failed"]
+    names = {Path(s).name for s in report["added"]}
+    assert "glossary.md" in names and any(n.startswith("rfc4271") for n in names)
+    code, out, _ = run(capsys, "kb", "search", "BGP hold timer", "--json", "--top-k", "3")
+    assert any(h["doc_id"] == "RFC 4271" for h in json.loads(out))
