@@ -4,10 +4,18 @@
     report = kb.add([Path("runbooks/")])      # incremental by content hash
     hits = kb.search("BGP hold timer", top_k=5, mode="hybrid")
 
-Consistency: each document is committed on its own -- its SQLite transaction stays open while
-its vectors are upserted, and is rolled back (with that document's vectors deleted) if anything
-fails, Ctrl-C included. An interrupted ``add`` keeps every committed document; running it again
-skips those (same hash) and indexes the rest.
+Consistency: a group of documents is embedded and its vectors written in one Chroma call, then
+each document is committed to SQLite in its own transaction. If anything fails, Ctrl-C
+included, the group's not-yet-committed documents are dropped from both stores, so lexical and
+vector stores always hold the same documents. An interrupted ``add`` keeps every committed
+document; running it again skips those (same hash) and indexes the rest.
+
+Ranking, measured on bench/questions/rfc.jsonl (93 questions, 14 RFCs, MiniLM, top 5):
+hybrid RRF (k=60, equal weights, 20 candidates per side) recall@5 0.88 / MRR 0.70, lexical
+0.87 / 0.71, dense 0.76 / 0.58. Glossary expansion on the lexical side lifts hybrid recall@5
+from 0.86 to 0.88; expanding the dense query too helps dense alone (0.76 -> 0.80) but not
+hybrid, so only the lexical side is expanded. Weighting lexical 1.5x raises recall@1
+(0.59 -> 0.65) but lowers recall@5; plain RRF is kept.
 
 Throughput: chunks are embedded in batches across documents (documents are grouped until about
 :data:`GROUP_CHUNKS` chunks are pending), so small files do not mean small batches.
@@ -274,39 +282,39 @@ class KnowledgeBase:
 
     def _commit_group(self, group: list[_Pending], report: IngestReport, origin: str | None,
                       settle: Callable[[str], None]) -> None:
+        """Embed a group in one go, write its vectors in one go, then commit document by document.
+
+        If anything fails or is interrupted (Ctrl-C), every document of the group that is not
+        yet committed to SQLite is dropped from both stores -- including the old version of an
+        updated one, whose vectors are already gone -- so the stores always agree and a rerun
+        re-adds exactly those.
+        """
         if not group:
             return
-        vectors: list[list[float]] = []
-        if self.embedder is not None:
-            texts = [c.text for p in group for c in p.chunks]
-            vectors = self.embedder.embed_documents(texts)
-            if len(vectors) != len(texts):
-                raise KnowledgeError(f"embedder returned {len(vectors)} vectors for {len(texts)} chunks")
-        offset = 0
-        for item in group:
-            n = len(item.chunks)
-            self._commit_one(item, vectors[offset:offset + n] if vectors else None, origin)
-            offset += n
-            (report.updated if item.updated else report.added).append(item.info.source)
-            report.chunks += n
-            settle(item.info.source)
-
-    def _commit_one(self, item: _Pending, vectors: list[list[float]] | None, origin: str | None) -> None:
-        source = item.info.source
-
-        def write_vectors() -> None:
-            if vectors is not None:
-                self.vectors.replace(source, item.chunks, vectors)
-
+        committed: set[str] = set()
+        wrote_vectors = False
         try:
-            self.lexical.replace_document(item.info, item.chunks, origin=origin, before_commit=write_vectors)
+            if self.embedder is not None:
+                texts = [c.text for p in group for c in p.chunks]
+                vectors = self.embedder.embed_documents(texts)
+                if len(vectors) != len(texts):
+                    raise KnowledgeError(f"embedder returned {len(vectors)} vectors for {len(texts)} chunks")
+                wrote_vectors = True
+                self.vectors.replace({p.info.source: p.chunks for p in group}, vectors)
+            for item in group:
+                self.lexical.replace_document(item.info, item.chunks, origin=origin)
+                committed.add(item.info.source)
+                (report.updated if item.updated else report.added).append(item.info.source)
+                report.chunks += len(item.chunks)
+                settle(item.info.source)
         except BaseException:
-            # The SQLite transaction rolled back, but the old vectors may be gone and new ones
-            # half-written: drop the document from both stores so a rerun re-adds it cleanly.
+            pending = [p.info.source for p in group if p.info.source not in committed]
             try:
-                if vectors is not None:
-                    self.vectors.delete(source)
-                self.lexical.delete_document(source)
+                if wrote_vectors and pending:
+                    self.vectors.delete(pending)
+                for source in pending:
+                    if self.lexical.document(source) is not None and wrote_vectors:
+                        self.lexical.delete_document(source)
             except Exception:  # the original error is the one worth reporting
                 pass
             raise
@@ -390,7 +398,7 @@ class KnowledgeBase:
                 continue
             for source in matches:
                 if self.embedder is not None or self.paths.chroma_dir.exists() or self.settings.chroma_url:
-                    self.vectors.delete(source)
+                    self.vectors.delete([source])
                 self.lexical.delete_document(source)
                 removed.append(source)
         return removed, missing

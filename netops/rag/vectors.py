@@ -138,19 +138,32 @@ class ChromaVectors:
         with self._guard("count"):
             return int(self._collection.count())
 
-    def replace(self, source: str, chunks: list[Chunk], embeddings: list[list[float]]) -> None:
-        """Drop ``source``'s vectors, then add these (all of one document)."""
+    def replace(self, chunks_by_source: dict[str, list[Chunk]], embeddings: list[list[float]]) -> None:
+        """Drop the vectors of every listed source, then add these (in the dict's chunk order).
+
+        One delete and one add for a whole group of documents: each Chroma write costs a fixed
+        ~30 ms (its own commit), so per-document writes would dominate small files.
+        """
         store = self._open()
+        chunks = [c for cs in chunks_by_source.values() for c in cs]
         nodes = [_node(c, e) for c, e in zip(chunks, embeddings, strict=True)]
         with self._guard("write"):
-            store.delete(ref_doc_id=source)
+            self._delete_where(list(chunks_by_source))
             if nodes:
                 store.add(nodes)
 
-    def delete(self, source: str) -> None:
-        store = self._open()
+    def delete(self, sources: str | list[str]) -> None:
+        """Drop every vector of these sources."""
+        self._open()
         with self._guard("delete"):
-            store.delete(ref_doc_id=source)
+            self._delete_where([sources] if isinstance(sources, str) else list(sources))
+
+    def _delete_where(self, sources: list[str]) -> None:
+        if not sources:
+            return
+        # llama-index stores the node's ref_doc_id (our source) as "document_id"
+        where = {"document_id": sources[0]} if len(sources) == 1 else {"document_id": {"$in": sources}}
+        self._collection.delete(where=where)
 
     def sources(self) -> set[str]:
         """Every source that has vectors (reads all metadata: for checks, not hot paths)."""

@@ -123,8 +123,9 @@ def test_failed_vector_write_leaves_both_stores_without_the_document(kb, tmp_pat
     (docs / "bgp-runbook.md").write_text("# BGP\n\nnew text about route reflectors\n")
     real = kb.vectors.replace
 
-    def half_then_fail(source, chunks, vectors):
-        real(source, chunks[:1], vectors[:1])
+    def half_then_fail(chunks_by_source, vectors):
+        source, chunks = next(iter(chunks_by_source.items()))
+        real({source: chunks[:1]}, vectors[:1])
         raise KnowledgeError("disk full")
 
     monkeypatch.setattr(kb.vectors, "replace", half_then_fail)

@@ -70,8 +70,8 @@ def test_hybrid_search_p50_under_50ms_over_10k_chunks(settings):
         vecs = rng.normal(size=(per_doc, emb.dim))
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         info = DocumentInfo(doc_id=f"DOC {d}", title=f"Doc {d}", source=source, kind="text", sha256="0" * 64, size=1)
-        kb.lexical.replace_document(info, chunks,
-                                    before_commit=lambda s=source, c=chunks, v=vecs.tolist(): kb.vectors.replace(s, c, v))
+        kb.vectors.replace({source: chunks}, vecs.tolist())
+        kb.lexical.replace_document(info, chunks)
     assert kb.stats().chunks == kb.vectors.count() == 10_000
     queries = ["BGP hold timer default", "OSPF adjacency stuck in exstart", "route selection local preference",
                "interface MTU mismatch", "withdrawn prefixes in an update", "LSA flooding in an area"]
