@@ -280,6 +280,10 @@ def make_embedder(settings: "Settings", *, prefer: str | None = None) -> Embedde
                               hint="set NETOPS_KB__OLLAMA_EMBED_MODEL, e.g. nomic-embed-text")
         return OllamaEmbedder(settings.ollama_url, settings.kb.ollama_embed_model)
     # auto
+    if prefer == "ollama" and settings.kb.ollama_embed_model:
+        # the index is Ollama's: if Ollama is down, say so (BackendUnavailable) rather than
+        # silently switching to another embedder and failing with a mismatch
+        return OllamaEmbedder(settings.ollama_url, settings.kb.ollama_embed_model)
     order = ["ollama", "minilm"]
     if prefer in order:
         order.remove(prefer)
@@ -297,5 +301,10 @@ def make_embedder(settings: "Settings", *, prefer: str | None = None) -> Embedde
 
 
 def describe(embedder: Embedder | None) -> str:
-    """Human label: the fingerprint, or ``none (lexical-only)``."""
-    return embedder.fingerprint if embedder is not None else "none (lexical-only)"
+    """Human label: the fingerprint, or ``none (lexical-only)``; never raises."""
+    if embedder is None:
+        return "none (lexical-only)"
+    try:
+        return embedder.fingerprint
+    except KnowledgeError as exc:
+        return f"{embedder.name} (unavailable: {exc.message})"

@@ -218,3 +218,24 @@ def test_bootstrap_indexes_default_sources_only(kb, tmp_path, monkeypatch):
     assert [Path(s).name for s in kb.add_source("o").added] == ["b.md"]
     with pytest.raises(NotFoundError):
         kb.add_source("missing")
+
+
+def test_ollama_embedded_index_end_to_end_and_ollama_down(tmp_path, monkeypatch):
+    from netops.errors import BackendUnavailable
+    from netops.settings import load_settings
+    from netops.testing.ollama_server import FakeModel, ScriptedOllama
+
+    docs = write_docs(tmp_path / "docs")
+    monkeypatch.setenv("NETOPS_KB__OLLAMA_EMBED_MODEL", "nomic-embed-text")
+    with ScriptedOllama(models=[FakeModel(name="nomic-embed-text")], embed_dim=16) as srv:
+        monkeypatch.setenv("NETOPS_OLLAMA_URL", srv.url)
+        kb = KnowledgeBase(load_settings())  # auto picks the reachable Ollama
+        assert kb.add([docs]).ok and kb.index_fingerprint == "ollama:nomic-embed-text:16"
+        assert len(kb.search("anything at all", top_k=2, mode="dense")) == 2
+        kb.close()
+    # Ollama gone: auto stays with the index's embedder and says Ollama is down
+    later = KnowledgeBase(load_settings())
+    with pytest.raises(BackendUnavailable, match="unreachable"):
+        later.search("BGP hold timer")
+    assert later.search("BGP hold timer", mode="lexical")
+    assert "unavailable" in later.stats().embedder
