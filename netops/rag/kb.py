@@ -372,6 +372,13 @@ class KnowledgeBase:
                              mirror_url=mirror_url or self.settings.kb.rfc_mirror_url)
         outcome = PullOutcome(fetched={int(k): str(v) for k, v in got.fetched.items()},
                               failed={int(k): str(v) for k, v in got.failed.items()})
+        mirror = mirror_url or self.settings.kb.rfc_mirror_url
+        if not outcome.fetched and outcome.failed and all(
+                r.startswith(("mirror unreachable", "mirror timed out")) for r in outcome.failed.values()):
+            raise BackendUnavailable(
+                f"RFC mirror {mirror} is unreachable (needed for RFC {', '.join(map(str, outcome.failed))})",
+                hint="check the network or --mirror / NETOPS_KB__RFC_MIRROR_URL; "
+                     "apt-get install doc-rfc-std gives offline copies")
         if index and outcome.fetched:
             outcome.ingest = self.add([Path(p) for p in outcome.fetched.values()], on_progress, origin="rfc")
         return outcome

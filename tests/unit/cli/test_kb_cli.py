@@ -166,9 +166,12 @@ def test_pull_rfc_from_the_local_tree_and_a_dead_mirror(capsys, rfc, settings):
     assert len(doc["index"]["added"]) == 1
     code, out, _ = run(capsys, "kb", "search", "capabilities advertisement", "--mode", "lexical", "--json")
     assert json.loads(out)[0]["doc_id"] == "RFC 5492"
-    code, out, _ = run(capsys, "kb", "pull", "rfc", "99999", "--mirror", "http://127.0.0.1:9", "--no-index", "--json")
-    doc = json.loads(out)
-    assert code == 1 and "99999" in doc["failed"] and doc["index"] is None
+    code, out, err = run(capsys, "kb", "pull", "rfc", "99999", "--mirror", "http://127.0.0.1:9", "--no-index")
+    assert code == 3 and out == "" and err.startswith("error: RFC mirror http://127.0.0.1:9 is unreachable")
+    code, out, _ = run(capsys, "kb", "pull", "rfc", "5492", "99999", "--mirror", "http://127.0.0.1:9",
+                       "--no-index", "--json")
+    doc = json.loads(out)  # partly fetched: a per-RFC failure, exit 1
+    assert code == 1 and "99999" in doc["failed"] and "5492" in doc["fetched"] and doc["index"] is None
     code, out, _ = run(capsys, "kb", "pull", "pack", "no-such-pack")
     assert code == 4
 
