@@ -184,6 +184,8 @@ def check_chroma_server(settings: "Settings") -> Check:
     return Check("chroma server", True, f"{url} answers")
 
 
+check_index.check_name = "knowledge index"  # type: ignore[attr-defined]
+
 LAB_TOOLS = {"vtysh": "frr", "sshd": "openssh-server", "socat": "socat", "ip": "iproute2"}
 
 

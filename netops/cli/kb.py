@@ -304,7 +304,9 @@ def reset(yes: bool) -> None:
     """Delete the whole index (documents stay where they are on disk)."""
     if not yes:
         click.confirm("Delete the whole knowledge index?", abort=True, err=True)
-    open_kb().reset()
+    from netops.rag.kb import KnowledgeBase
+
+    KnowledgeBase.wipe(settings_from())  # without opening: a damaged index can be reset too
     click.echo("knowledge index reset")
 
 

@@ -449,6 +449,17 @@ class KnowledgeBase:
         return Consistency(lexical_only=tuple(sorted(lexical - vectors)),
                            vector_only=tuple(sorted(vectors - lexical)))
 
+    @staticmethod
+    def wipe(settings: "Settings") -> None:
+        """Delete the index without opening it (works when its files are damaged)."""
+        from netops.rag.vectors import ChromaVectors
+
+        db = settings.paths.kb_db
+        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            path.unlink(missing_ok=True)
+        if settings.chroma_url or settings.paths.chroma_dir.exists():
+            ChromaVectors(settings).reset()
+
     def reset(self) -> None:
         """Delete the whole index (documents, chunks, vectors, embedder record)."""
         self.lexical.clear()

@@ -185,11 +185,26 @@ class ChromaVectors:
         return out
 
     def reset(self) -> None:
-        """Delete the collection (and recreate it empty on next use)."""
-        self._open()
-        with self._guard("reset"):
-            self._client.delete_collection(self.collection_name)
-        self._store = self._collection = None
+        """Delete the collection (recreated empty on next use); a local index that cannot be
+        opened or cleared (damaged files) is removed from disk instead."""
+        try:
+            self._open()
+            with self._guard("reset"):
+                self._client.delete_collection(self.collection_name)
+        except KnowledgeError:
+            if self.remote:
+                raise
+            self._wipe_local()
+        self._store = self._collection = self._client = None
+
+    def _wipe_local(self) -> None:
+        import shutil
+
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # chromadb caches one client system per path in the process; drop it with the files
+        SharedSystemClient.clear_system_cache()
+        shutil.rmtree(self.path, ignore_errors=True)
 
     def size_bytes(self) -> int | None:
         if self.remote or not self.path.exists():

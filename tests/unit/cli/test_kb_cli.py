@@ -191,3 +191,16 @@ def test_init_with_the_real_default_sources(capsys, rfc):
     assert "glossary.md" in names and any(n.startswith("rfc4271") for n in names)
     code, out, _ = run(capsys, "kb", "search", "BGP hold timer", "--json", "--top-k", "3")
     assert any(h["doc_id"] == "RFC 4271" for h in json.loads(out))
+
+
+def test_damaged_index_is_one_error_and_reset_recovers(capsys, docs, settings):
+    run(capsys, "kb", "add", str(docs))
+    for p in settings.paths.index_dir.rglob("*.sqlite*"):
+        p.write_bytes(b"garbage" * 500)
+    code, out, err = run(capsys, "kb", "search", "hold timer")
+    assert code == 1 and out == "" and err.startswith("error: ") and "hint: netops kb reset" in err
+    assert "Traceback" not in err
+    code, _, err = run(capsys, "kb", "reset", "--yes")
+    assert code == 0, err
+    code, out, err = run(capsys, "kb", "add", str(docs), "--json")
+    assert code == 0 and len(json.loads(out)["added"]) == 2, err
