@@ -149,8 +149,16 @@ class ChromaVectors:
         nodes = [_node(c, e) for c, e in zip(chunks, embeddings, strict=True)]
         with self._guard("write"):
             self._delete_where(list(chunks_by_source))
-            if nodes:
-                store.add(nodes)
+            step = self._max_batch()
+            for i in range(0, len(nodes), step):
+                store.add(nodes[i:i + step])
+
+    def _max_batch(self) -> int:
+        """Chroma refuses bigger writes (5461 records embedded; the server says its own)."""
+        try:
+            return max(1, int(self._client.get_max_batch_size()))
+        except Exception:  # older servers lack the call; a conservative default
+            return 1000
 
     def delete(self, sources: str | list[str]) -> None:
         """Drop every vector of these sources."""

@@ -63,15 +63,17 @@ def test_hybrid_search_p50_under_50ms_over_10k_chunks(settings):
     words = ("bgp ospf hold timer keepalive route selection prefix neighbor adjacency area lsa update "
              "withdraw path attribute community med local preference interface mtu hello dead").split()
     n_docs, per_doc = 100, 100  # 10,000 chunks; random vectors: search cost does not depend on them
+    by_source: dict[str, list[Chunk]] = {}
     for d in range(n_docs):
         source = f"/synthetic/doc{d}.txt"
-        chunks = [Chunk(doc_id=f"DOC {d}", source=source, ordinal=i, section=str(i),
-                        text=" ".join(rng.choice(words, 120)), title=f"Doc {d}") for i in range(per_doc)]
-        vecs = rng.normal(size=(per_doc, emb.dim))
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        by_source[source] = chunks = [
+            Chunk(doc_id=f"DOC {d}", source=source, ordinal=i, section=str(i),
+                  text=" ".join(rng.choice(words, 120)), title=f"Doc {d}") for i in range(per_doc)]
         info = DocumentInfo(doc_id=f"DOC {d}", title=f"Doc {d}", source=source, kind="text", sha256="0" * 64, size=1)
-        kb.vectors.replace({source: chunks}, vecs.tolist())
         kb.lexical.replace_document(info, chunks)
+    vecs = rng.normal(size=(n_docs * per_doc, emb.dim)).astype("float32")
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    kb.vectors.replace(by_source, vecs.tolist())
     assert kb.stats().chunks == kb.vectors.count() == 10_000
     queries = ["BGP hold timer default", "OSPF adjacency stuck in exstart", "route selection local preference",
                "interface MTU mismatch", "withdrawn prefixes in an update", "LSA flooding in an area"]
