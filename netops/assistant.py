@@ -253,6 +253,8 @@ class Assistant:
         chat_model = self.backend.chat_model(self.model)
         if hasattr(chat_model, "num_ctx"):
             chat_model.num_ctx = self.budget.num_ctx
+        if ctx.reviewer is None and self.settings.model_review:
+            ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model))
         agent = build_agent(chat_model, toolbox, SYSTEM, stats, pending.append)
         messages: list[Any] = [HumanMessage(m.content) if m.role == "user" else AIMessage(m.content) for m in prior]
         messages.append(HumanMessage(question))
@@ -304,3 +306,13 @@ class Assistant:
                          "text_tool_calls": stats.text_tool_calls,
                          "system_prompt": estimate_tokens(SYSTEM)}
         return answer
+
+
+def _model_reviewer(chat_model: Any) -> Any:
+    """The second opinion in agent mode: the same local model, its own prompt, no tools."""
+    from netops.agent.reviewer import review_with_model
+
+    def review(plan: Any, plan_text: str, question: str, evidence: str) -> Any:
+        return review_with_model(chat_model, plan_text, question, evidence)
+
+    return review

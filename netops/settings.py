@@ -116,6 +116,9 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     """An OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama's ``/v1``)."""
     openai_api_key: SecretStr | None = None
+    model_review: bool = True
+    """Ask the model for a second opinion on every change plan (shown beside the plan; it can
+    warn or block, never approve). Deterministic review rules run regardless."""
     chroma_url: str | None = None
     """A shared team index served by ``chroma run``; default is an embedded index in home."""
     user: str = Field(default_factory=lambda: os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown")

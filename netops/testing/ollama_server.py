@@ -37,6 +37,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from netops.agent.prompts import REVIEWER_MARK
+
 __all__ = [
     "ChatRequest",
     "FakeModel",
@@ -335,6 +337,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _next_reply(self, req: ChatRequest) -> Reply:
         srv = self.server.owner
+        if srv.review is not None and not req.tools and REVIEWER_MARK in req.system():
+            with srv._lock:
+                srv.review_requests.append(req)
+            return srv.review(req) if callable(srv.review) else srv.review
         with srv._lock:
             srv.requests.append(req)
             if not srv._script:
@@ -463,8 +469,14 @@ class ScriptedOllama:
         embed_dim: int = 16,
         pull_steps: int = 5,
         version: str = "0.12.0",
+        review: Turn | None = None,
     ) -> None:
         self._script: list[Turn] = list(script)
+        self.review: Turn | None = review if review is not None else say('{"verdict": "ok", "findings": []}')
+        """How the reviewer role answers (netops' second-opinion calls are recognised by their
+        prompt and answered from here, so they never consume the main script). None sends them
+        through the main script like any other request."""
+        self.review_requests: list[ChatRequest] = []
         self._lock = threading.Lock()
         model_list = list(models) if models is not None else [FakeModel()]
         self.models: dict[str, FakeModel] = {m.name: m for m in model_list}

@@ -73,3 +73,50 @@ def test_reviewer_rules_wrong_host():
     ok = review_rules(SimpleNamespace(playbook="router-drain", hosts=["r2"], params={}, risk="low"),
                       "drain r2", hosts=["r1", "r2", "r3"])
     assert ok.level == "ok"
+
+
+DRAIN = {"playbook": "router-drain", "hosts": ["r2"], "params": {}}
+
+
+def _drainable(fake_transport):
+    fake_transport.outputs["r2"] = {**fake_transport.outputs["r2"],
+                                    "show_ip_ospf_json": '{"routerId": "203.0.113.2", "areas": {"0.0.0.0": {}}}'}
+
+
+def test_model_second_opinion_sees_the_plan_without_tools_and_can_block(scripted, change_assistant, fake_transport):
+    from netops.playbook.approval import AllowAll
+
+    _drainable(fake_transport)
+    scripted.review = say('{"verdict": "block", "findings": ["r2 carries the only path to 203.0.113.3"]}')
+    scripted.push(tool_call("playbook_run", **DRAIN), say("The reviewer blocked the drain."))
+    events = list(change_assistant(approver=AllowAll()).events("drain r2"))
+    answer = events[-1].answer
+    (review,) = scripted.review_requests
+    assert not review.tools                                   # the reviewer gets no tools
+    assert "router-drain" in review.last_user() and "<data" in review.last_user()
+    plan = next(e for e in events if isinstance(e, PlanEvent))
+    assert plan.verdict.level == "block" and "model" in plan.verdict.by
+    assert answer.approvals[0].decision == "blocked"          # AllowAll was never asked
+    assert any("only path" in f for f in answer.approvals[0].review_findings)
+    assert not fake_transport.configs
+
+
+def test_model_reviewer_cannot_approve(scripted, change_assistant, fake_transport):
+    _drainable(fake_transport)
+    scripted.review = say('{"verdict": "approve", "findings": []}')
+    scripted.push(tool_call("playbook_run", **DRAIN), say("Refused."))
+    answer = change_assistant().ask("drain r2")               # DenyAll approver
+    (approval,) = answer.approvals
+    assert approval.decision == "denied"
+    assert any("treated as a warning" in f for f in approval.review_findings)
+    assert not fake_transport.configs
+
+
+def test_model_review_can_be_turned_off(scripted, change_assistant, fake_transport):
+    _drainable(fake_transport)
+    scripted.push(tool_call("playbook_run", **DRAIN), say("Refused."))
+    a = change_assistant()
+    a.settings = a.settings.model_copy(update={"model_review": False})
+    answer = a.ask("drain r2")
+    assert not scripted.review_requests
+    assert answer.approvals and "model" not in " ".join(answer.approvals[0].review_findings)
