@@ -52,7 +52,26 @@ def _print_failures(agg: Any) -> None:
 
 @click.group()
 def devices() -> None:
-    """List, check, trust and import devices (the inventory)."""
+    """List, check, trust and import devices (the inventory).
+
+    \b
+    The inventory is $NETOPS_INVENTORY, else $NETOPS_HOME/inventory.yaml, else the
+    inventory of lab 1 (`netops lab up` prints the file of every lab). Format (Nornir
+    SimpleInventory; passwords come from the environment, not the file):
+      hosts:
+        r1: {hostname: 10.0.0.1, platform: frr, groups: [core]}
+      groups:
+        core: {data: {site: lon1}}
+      defaults: {username: netops, ssh_key_file: ~/.ssh/id_ed25519, password_env: NETOPS_PW}
+    Host keys are checked strictly against $NETOPS_HOME/known_hosts (`netops devices trust`).
+
+    \b
+    Examples:
+      netops devices list --json
+      netops devices check all
+      netops show r1 "show bgp summary"
+      netops state r2 route --prefix 203.0.113.3/32
+    """
 
 
 @devices.command("list")

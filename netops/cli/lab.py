@@ -16,8 +16,10 @@ id_option = click.option("--id", "lab_id", type=click.IntRange(1, 99), default=1
 def lab() -> None:
     """Run three FRR routers (r1, r2, r3) in network namespaces behind real OpenSSH.
 
-    Lab N answers SSH on 127.0.<100+N>.1-3 port 22; `up` writes an inventory and
-    known_hosts for netops to use. Needs root and: apt-get install frr openssh-server socat.
+    Lab N answers SSH on 127.0.<100+N>.1-3 port 22; `up` writes an inventory and merges the
+    routers' host keys into netops' known_hosts. Lab 1's inventory is the default one; for
+    another id, `up` prints the NETOPS_INVENTORY to export. Needs root and:
+    apt-get install frr openssh-server socat.
     """
 
 
@@ -41,8 +43,10 @@ def _bring_up(lab_obj, wait: bool, as_json: bool, reset: bool) -> None:
             bar.update(task, description="waiting for BGP and OSPF")
             converged = lab_obj.wait_converged(30.0)
     elapsed = time.monotonic() - start
+    env = _env_to_use(lab_obj, info)
     if as_json:
-        emit_json({"lab": info, "converged_s": converged, "elapsed_s": round(elapsed, 2)})
+        emit_json({"lab": info, "converged_s": converged, "elapsed_s": round(elapsed, 2),
+                   "inventory_in_use": not env, "env": env})
         return
     click.echo(f"lab {info.lab_id} is up ({elapsed:.1f} s" + (", converged)" if wait else ")"))
     for r in info.routers:
@@ -51,8 +55,29 @@ def _bring_up(lab_obj, wait: bool, as_json: bool, reset: bool) -> None:
     click.echo(f"known_hosts: {info.known_hosts_path} (also merged into {lab_obj.settings.paths.known_hosts})")
     click.echo(f"ssh key:     {info.key_file}")
     click.echo(f"password:    source {info.password_file}  (sets ${info.password_env})")
+    if env:
+        click.echo("use it:      " + " ".join(f"export {k}={v};" for k, v in env.items())
+                   + " netops devices check all")
+    else:
+        click.echo("use it:      netops devices check all  (netops uses this inventory by default)")
     click.echo(f"try:         ssh -i {info.key_file} -o UserKnownHostsFile={info.known_hosts_path} "
                f"{info.username}@{info.routers[0].ssh_host} 'show bgp summary'")
+
+
+def _env_to_use(lab_obj, info) -> dict[str, str]:
+    """Environment a new shell needs so netops finds this lab's inventory (empty: none).
+
+    Only lab 1 publishes the default inventory; other ids (side-by-side labs) do not, and the
+    user cannot guess that without reading the code, so say it.
+    """
+    from netops.paths import Paths
+
+    in_use = Paths.from_settings(lab_obj.settings).inventory
+    if in_use.resolve() == info.inventory_path.resolve():
+        return {}
+    if lab_obj.lab_id == 1 and in_use.resolve() == (lab_obj.home_lab_dir / "inventory.yaml").resolve():
+        return {}
+    return {"NETOPS_INVENTORY": str(info.inventory_path)}
 
 
 @lab.command()
@@ -60,7 +85,14 @@ def _bring_up(lab_obj, wait: bool, as_json: bool, reset: bool) -> None:
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait until BGP and OSPF are up.")
 @json_option
 def up(lab_id: int, wait: bool, as_json: bool) -> None:
-    """Build and start the lab."""
+    """Build and start the lab, then print how to reach it.
+
+    \b
+    Examples:
+      netops lab up                 # lab 1 becomes the default inventory
+      netops lab up --id 3          # prints: export NETOPS_INVENTORY=.../lab/3/inventory.yaml
+      netops lab status --id 3 --json
+    """
     _bring_up(_lab(lab_id), wait, as_json, reset=False)
 
 

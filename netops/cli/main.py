@@ -98,8 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         code = rv if isinstance(rv, int) else 0
     except click.exceptions.Exit as exc:
         code = exc.exit_code
+    except click.UsageError as exc:
+        # Bad arguments are bad input like any other: one line, plus where to look.
+        click.echo(f"error: {exc.format_message()}", err=True)
+        if exc.ctx is not None:
+            click.echo(f"hint: {exc.ctx.command_path} --help", err=True)
+        code = exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {exc.format_message()}", err=True)
         code = exc.exit_code
     except click.exceptions.Abort as exc:
         interrupted = isinstance(exc.__cause__, KeyboardInterrupt)

@@ -200,6 +200,10 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
     settings = settings_from()
     values = parse_kv(params)
     target = ",".join(targets)
+    if yes:
+        from netops.playbook.policy import load_policy
+
+        load_policy(settings.paths.policy_file)  # a broken policy fails before anything is planned or recorded
     with AuditLog.from_settings(settings) as audit, \
             DeviceService(settings, recorder=audit.recorder(settings.user)) as devices:
         p = plan(settings, name, target, values, devices=devices, audit=audit, intent=intent)

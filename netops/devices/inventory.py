@@ -67,7 +67,8 @@ def load_yaml(path: Path) -> Any:
     except FileNotFoundError:
         raise InventoryError(
             f"inventory file {path} does not exist",
-            hint="run 'netops lab up' for a lab inventory, or create the file (see 'netops devices --help')",
+            hint=("run 'netops lab up' for a lab inventory, set NETOPS_INVENTORY to an inventory file, "
+                  "or create this one (format: 'netops devices --help')"),
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InventoryError(f"cannot read inventory {path}: {exc}") from exc

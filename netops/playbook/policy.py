@@ -159,13 +159,20 @@ def load_policy(path: Path) -> ApprovalPolicy:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         policy = ApprovalPolicy.model_validate(raw)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"approval policy {path} is unreadable: {exc}", hint="fix the YAML") from exc
+    except yaml.YAMLError as exc:
+        # PyYAML's str() is several lines with a caret drawing; the CLI promises one line.
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"approval policy {path}{where}: invalid YAML: {problem}",
+                          hint="fix the YAML syntax at that line") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"approval policy {path} is unreadable: {exc}", hint="fix the file") from exc
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
         raise ConfigError(f"approval policy {path}: {loc}: {err['msg']}",
-                          hint="see netops/playbook/policy.py docstring for the format") from exc
+                          hint="see 'Approval policy' in playbooks/README.md for the format") from exc
     for user, role in policy.users.items():
         if role not in policy.roles:
             raise ConfigError(f"approval policy {path}: user {user!r} has undefined role {role!r}")
