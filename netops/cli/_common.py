@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
@@ -57,6 +58,52 @@ def print_error(exc: NetopsError) -> None:
     click.echo(f"error: {exc.message}", err=True)
     if exc.hint:
         click.echo(f"hint: {exc.hint}", err=True)
+
+
+class _StderrLogHandler(logging.Handler):
+    """netops' own warnings as ``warning: ...`` lines on stderr; everything else only with --debug.
+
+    Without a handler, Python's last-resort handler prints third-party records as they are,
+    and paramiko logs a whole traceback for a failed handshake that netops already reports
+    as a failed host result: a new user sees a "crash" that is not one.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.debug = False
+        self.seen: set[tuple[str, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.debug:
+            return True
+        return record.name.split(".")[0] == "netops" and record.levelno >= logging.WARNING
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            msg = record.getMessage()
+            if (record.name, msg) in self.seen:  # e.g. the inventory is read twice in one command
+                return
+            self.seen.add((record.name, msg))
+            if self.debug and record.exc_info:
+                msg += "\n" + logging.Formatter().formatException(record.exc_info)
+            label = record.levelname.lower() if record.name.split(".")[0] == "netops" else f"{record.name}"
+            # click.echo looks sys.stderr up at call time (CliRunner and pytest swap it).
+            click.echo(f"{label}: {msg}", err=True)
+        except Exception:  # logging must never break a command
+            self.handleError(record)
+
+
+def configure_logging(debug: bool = False) -> None:
+    """Route log records to stderr for the CLI (idempotent: safe to call per invocation)."""
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if isinstance(h, _StderrLogHandler)), None)
+    if handler is None:
+        handler = _StderrLogHandler()
+        root.addHandler(handler)
+    handler.debug = debug
+    handler.seen.clear()
+    if debug and root.level > logging.DEBUG:
+        root.setLevel(logging.DEBUG)
 
 
 def console(stderr: bool = False):

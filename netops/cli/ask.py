@@ -37,6 +37,7 @@ class _Renderer:
         self.out = console()
         self.live: Any = None
         self.text = ""
+        self.notices: set[str] = set()
 
     def pause(self) -> None:
         if self.live is not None:
@@ -62,7 +63,9 @@ class _Renderer:
 
         if isinstance(ev, E.ModeEvent):
             line = f"mode: {ev.mode}" + (f" ({ev.model})" if ev.model else "") + (f" - {ev.notice}" if ev.notice else "")
-            self.err.print(f"[dim]{escape(line)}[/dim]")
+            if ev.notice:
+                self.notices.add(ev.notice)
+            click.secho(line, dim=True, err=True)  # unwrapped: an error message must stay one line
         elif isinstance(ev, E.TokenEvent):
             self.text += ev.text
             self._update()
@@ -100,7 +103,7 @@ class _Renderer:
             self.out.print("[dim]evidence: " + escape("; ".join(answer.citations)) + "[/dim]")
         self.err.print(f"[dim]answered in {answer.mode} mode{' by ' + answer.model if answer.model else ''}"
                        f", {answer.timings.get('total', 0):.0f} ms[/dim]")
-        if answer.notice:
+        if answer.notice and answer.notice not in self.notices:
             click.echo(f"note: {answer.notice}", err=True)
         if answer.error:
             click.echo(f"error: {answer.error}", err=True)

@@ -98,9 +98,7 @@ def list_cmd(ctx: click.Context, targets: str, as_json: bool) -> None:
             "key" if c["key_file"] else "", c["password"] or "", "agent" if c["agent"] else "") if a)
         table.add_row(h.name, f"{h.hostname}:{h.port}", h.platform, ",".join(h.all_groups),
                       c["username"] or "-", auth)
-    console().print(table)
-    for w in inv.warnings:
-        click.echo(f"warning: {w}", err=True)
+    console().print(table)  # inventory warnings reach stderr through logging (configure_logging)
 
 
 @devices.command("check")

@@ -79,6 +79,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     if not ctx.resilient_parsing:
+        from netops.cli._common import configure_logging
+
+        configure_logging(debug or _debug_requested([]))
         from netops.cli._common import settings_from
 
         settings_from(ctx)  # a broken config or environment fails here, once, in one line
