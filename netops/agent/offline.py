@@ -55,6 +55,17 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     return f"- {data}"
 
 
+def _domain(settings: Any) -> frozenset[str]:
+    from netops.agent.router import DOMAIN_WORDS, vocabulary
+    from netops.rag.glossary import load_glossary
+
+    path = settings.paths.knowledge_dir / "glossary.md"
+    try:
+        return vocabulary(load_glossary(path)) if path.is_file() else DOMAIN_WORDS
+    except Exception:  # a broken team glossary must not break offline answers
+        return DOMAIN_WORDS
+
+
 def answer_offline(assistant: "Assistant", question: str) -> "Answer":
     from netops.assistant import Answer
 
@@ -62,16 +73,19 @@ def answer_offline(assistant: "Assistant", question: str) -> "Answer":
     toolbox = ToolBox({t.name: t for t in assistant.tools()}, ctx)
     answer = Answer(question=question, text="", mode="offline")
     hosts = _hosts(ctx.get_devices()) if ctx.devices is not None or assistant.settings.paths.inventory.exists() else []
-    r = route(question, hosts)
+    r = route(question, hosts, _domain(assistant.settings))
     if r.kind == "spec":
         from netops.rag.answer import retrieval_answer
 
         ra = retrieval_answer(ctx.get_kb(), question, top_k=3)
         from netops.agent.evidence import spec_evidence
 
+        if not ra.citations and r.reason:
+            answer.text = f"{LABEL}: {r.reason}, and the knowledge base has nothing close.\n\n{NO_MODEL}"
+            return answer
         answer.text = ra.text
         answer.evidence = [spec_evidence(c) for c in ra.citations]
-        answer.notice = ra.notice
+        answer.notice = "; ".join(x for x in (r.reason, ra.notice) if x) or None
         return answer
     if r.kind != "tool":
         answer.text = f"{LABEL}: {r.reason}.\n\n{NO_MODEL}"

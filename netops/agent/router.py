@@ -79,8 +79,32 @@ def _score(words: list[str], keywords: dict[str, int]) -> float:
     return float(sum(keywords.get(w, 0) for w in set(words)))
 
 
-def route(question: str, hosts: list[str]) -> Route:
-    """Map ``question`` to a read-only tool call, a spec lookup, or nothing."""
+# Words that mark a question as being about networks even when no intent keyword matched.
+# The shipped glossary (acronyms and their expansions) extends this at run time.
+DOMAIN_WORDS = frozenset({
+    "bgp", "ospf", "isis", "mpls", "ldp", "rsvp", "ipv4", "ipv6", "icmp", "icmpv6", "tcp", "udp", "vlan",
+    "vrf", "evpn", "vxlan", "bfd", "lsa", "nlri", "hold", "keepalive", "speaker", "router", "routing",
+    "prefix", "subnet", "mtu", "autonomous", "peering", "adjacency", "multicast", "unicast", "neighbor",
+    "neighbour", "amf", "smf", "upf", "gnb", "ran", "pdu", "qos", "ue", "5g", "lte", "nr", "3gpp",
+})
+
+
+def vocabulary(glossary: dict[str, list[str]]) -> frozenset[str]:
+    """Domain words from a glossary: its acronyms and the longer words of their expansions."""
+    words = set(DOMAIN_WORDS)
+    for acronym, expansions in glossary.items():
+        words.update(_WORD.findall(acronym.lower()))
+        for e in expansions:
+            words.update(w for w in _WORD.findall(e.lower()) if len(w) > 3)
+    return frozenset(words)
+
+
+def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS) -> Route:
+    """Map ``question`` to a read-only tool call, a spec lookup, or nothing.
+
+    A question that names no device but uses the domain's vocabulary goes to the knowledge
+    base; one that does neither ("tell me a joke") is not routed.
+    """
     words = _WORD.findall(question.lower().replace("'s", ""))
     ents = entities(question, hosts)
     if _CHANGE & set(words) and (ents["hosts"] or ents["addresses"]):
@@ -109,4 +133,8 @@ def route(question: str, hosts: list[str]) -> Route:
         return route_
     if spec_score >= 2:
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
+    if not targets and domain & set(words):
+        # Nothing points at a device: the knowledge base is the best evidence we have offline.
+        return Route("spec", "spec", "kb_search", {"query": question}, spec_score,
+                     reason="no device intent matched; closest passages from the knowledge base")
     return Route("unknown", reason="no known intent matched")

@@ -36,6 +36,9 @@ def test_text_tool_calls(text, expected):
     ("drain r2", "change", None, {}),
     ("shut the BGP session to 198.51.100.6 on r1", "change", None, {}),
     ("tell me a joke", "unknown", None, {}),
+    ("What is the lowest hold time a BGP speaker may accept?", "spec", "spec",
+     {"query": "What is the lowest hold time a BGP speaker may accept?"}),
+    ("which LSA type carries AS-external routes", "spec", "spec", {"query": "which LSA type carries AS-external routes"}),
 ])
 def test_router(question, kind, intent, args):
     r = route(question, HOSTS)
