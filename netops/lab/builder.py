@@ -32,6 +32,8 @@ from netops.lab.sshd import (
     render_cli_script,
     render_launcher,
     render_sshd_config,
+    render_vtysh_conf,
+    socat_listen_address,
 )
 from netops.lab.state import LabState, UserRecord
 from netops.lab.topology import RouterSpec, Topology, build_topology
@@ -235,7 +237,7 @@ class Lab:
         cli.write_text(render_cli_script(), encoding="utf-8")
         os.chmod(cli, 0o755)
         # the login user cannot read /etc/frr; give its vtysh a config it can read
-        (self.runtime_dir / "vtysh.conf").write_text(VTYSH_CONF, encoding="utf-8")
+        (self.runtime_dir / "vtysh.conf").write_text(render_vtysh_conf(user), encoding="utf-8")
         os.chmod(self.runtime_dir / "vtysh.conf", 0o644)
         for r in self.topology.routers:
             vty = self.vty_dir(r.name)
@@ -256,7 +258,7 @@ class Lab:
             os.chmod(launcher, 0o700)
             log = self.log_dir / f"{r.name}-ssh.log"
             socat = [system.which("socat") or "socat", "-lf", str(log),
-                     f"TCP-LISTEN:{r.ssh_port},bind={r.ssh_host},reuseaddr,fork",
+                     socat_listen_address(r.ssh_host, r.ssh_port),
                      f"EXEC:{launcher},nofork"]
             # `&` in a throwaway shell detaches socat (its parent becomes init), so no
             # zombie is left in long-lived callers such as a pytest session.
