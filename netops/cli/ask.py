@@ -103,8 +103,12 @@ class _Renderer:
             self.out.print("[dim]evidence: " + escape("; ".join(answer.citations)) + "[/dim]")
         self.err.print(f"[dim]answered in {answer.mode} mode{' by ' + answer.model if answer.model else ''}"
                        f", {answer.timings.get('total', 0):.0f} ms[/dim]")
-        if answer.notice and answer.notice not in self.notices:
-            click.echo(f"note: {answer.notice}", err=True)
+        notice = answer.notice or ""
+        for seen in self.notices:  # the mode line already said it; repeat only what is new
+            notice = notice.replace(seen, "")
+        notice = "; ".join(p.strip() for p in notice.split("; ") if p.strip())
+        if notice:
+            click.echo(f"note: {notice}", err=True)
         if answer.error:
             click.echo(f"error: {answer.error}", err=True)
             if answer.error_hint:
