@@ -206,3 +206,30 @@ def check_model(settings: "Settings") -> list[Check]:
     from netops.model.checks import model_checks
 
     return model_checks(settings)
+
+
+@register_check
+def check_devices(settings: "Settings") -> list[Check]:
+    """Inventory loads; host keys are recorded for every host (strict checking would refuse)."""
+    from netops.devices.inventory import load_inventory
+
+    paths = settings.paths
+    if not paths.inventory.exists():
+        return [Check("inventory", False, f"no inventory at {paths.inventory}",
+                      "netops lab up (a local lab), netops devices import ansible FILE, or set NETOPS_INVENTORY",
+                      essential=False)]
+    try:
+        inv = load_inventory(paths.inventory)
+    except NetopsError as exc:
+        return [Check("inventory", False, exc.message, exc.hint or f"fix {paths.inventory}")]
+    hosts = list(inv)
+    checks = [Check("inventory", True, f"{len(hosts)} hosts in {paths.inventory}", essential=False)]
+    known = paths.known_hosts.read_text(encoding="utf-8", errors="replace") if paths.known_hosts.exists() else ""
+    unknown = [h.name for h in hosts if h.hostname not in known]
+    if unknown:
+        checks.append(Check("host keys", False, f"no known host key for: {', '.join(unknown)}",
+                            f"netops devices trust {unknown[0]} (after checking the fingerprint)", essential=False))
+    else:
+        checks.append(Check("host keys", True, f"recorded for all {len(hosts)} hosts in {paths.known_hosts}",
+                            essential=False))
+    return checks
