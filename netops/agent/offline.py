@@ -21,6 +21,17 @@ def _hosts(devices: Any) -> list[str]:
         return []
 
 
+def _no_hosts_note(assistant: Any, hosts: list[str], reason: str | None) -> str | None:
+    """Why a question that looked for a device found none: a missing or broken inventory must
+    not silently turn "bgp neighbours on r1" into an RFC search."""
+    if hosts or not reason:
+        return None
+    path = assistant.settings.paths.inventory
+    if not path.exists():
+        return f"no device inventory at {path} (netops lab up, or set NETOPS_INVENTORY)"
+    return f"no hosts from the inventory {path} (netops devices list says why)"
+
+
 def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     """One or more Markdown lines for one host's typed state."""
     if getter == "bgp_neighbors":
@@ -85,7 +96,8 @@ def answer_offline(assistant: "Assistant", question: str) -> "Answer":
             return answer
         answer.text = ra.text
         answer.evidence = [spec_evidence(c) for c in ra.citations]
-        answer.notice = "; ".join(x for x in (r.reason, ra.notice) if x) or None
+        answer.notice = "; ".join(x for x in (r.reason, _no_hosts_note(assistant, hosts, r.reason), ra.notice)
+                                  if x) or None
         return answer
     if r.kind != "tool":
         answer.text = f"{LABEL}: {r.reason}.\n\n{NO_MODEL}"

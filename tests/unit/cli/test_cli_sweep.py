@@ -412,3 +412,14 @@ def test_lab_inventory_already_selected_needs_no_env(monkeypatch, netops_env):
     monkeypatch.setenv("NETOPS_INVENTORY", str(inv))
     lab_obj = SimpleNamespace(settings=load_settings(), lab_id=3, home_lab_dir=netops_env / "lab")
     assert _env_to_use(lab_obj, SimpleNamespace(inventory_path=inv)) == {}
+
+
+@pytest.mark.parametrize("inventory,expect", [(None, "no device inventory at"), ("hosts: [oops\n", "no hosts from the inventory")])
+def test_ask_device_question_with_no_usable_inventory_says_why(capsys, monkeypatch, tmp_path, small_defaults,
+                                                               inventory, expect):
+    if inventory is not None:
+        _inventory(tmp_path, monkeypatch, inventory)
+    code, out, err = run(capsys, "ask", "--offline", "bgp neighbours on r1")
+    assert code == 0, err
+    assert expect in err
+    assert ("NETOPS_INVENTORY" if inventory is None else "netops devices list says why") in err
