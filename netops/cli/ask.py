@@ -115,6 +115,32 @@ class _Renderer:
                 click.echo(f"hint: {answer.error_hint}", err=True)
 
 
+class _FirstUseKB:
+    """Opens the knowledge base when an answer first needs it, indexing the defaults if empty.
+
+    A device question ("bgp neighbours on r1") never touches the index, so it never waits for
+    the one-time indexing of the default sources.
+    """
+
+    def __init__(self, ctx: click.Context, settings: Any) -> None:
+        self._ctx, self._settings, self._kb = ctx, settings, None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._kb is None:
+            from netops.rag.kb import KnowledgeBase
+
+            kb = self._ctx.with_resource(KnowledgeBase(self._settings))
+            if kb.is_empty():
+                from netops.cli.kb import progress_callback
+
+                click.echo("note: the knowledge base is empty; indexing the default sources first "
+                           "(runbooks, glossary, core RFCs). This happens once.", err=True)
+                with progress_callback("indexing defaults") as cb:
+                    kb.bootstrap(cb)
+            self._kb = kb
+        return getattr(self._kb, name)
+
+
 @click.command()
 @click.argument("question", nargs=-1, required=True)
 @click.option("--offline", is_flag=True, help="Do not use a model: intent router and retrieval only.")
@@ -127,21 +153,12 @@ def ask(question: tuple[str, ...], offline: bool, model: str | None, yes: bool, 
     """Ask a question or state an intent ("drain r2"); answers cite their evidence."""
     from netops.assistant import Assistant
     from netops.errors import InputError
-    from netops.rag.kb import KnowledgeBase
-
     text = " ".join(question).strip()
     if not text:
         raise InputError("the question is empty", hint='netops ask "BGP neighbours on r1"')
     ctx = click.get_current_context()
     settings = settings_from(ctx)
-    kb = ctx.with_resource(KnowledgeBase(settings))
-    if kb.is_empty():
-        from netops.cli.kb import progress_callback
-
-        click.echo("note: the knowledge base is empty; indexing the default sources first "
-                   "(runbooks, glossary, core RFCs). This happens once.", err=True)
-        with progress_callback("indexing defaults") as cb:
-            kb.bootstrap(cb)
+    kb = _FirstUseKB(ctx, settings)
     renderer = None if as_json else _Renderer()
     assistant = Assistant(settings, model=model, kb=kb, approver=_approver(settings, yes, renderer))
     answer = None

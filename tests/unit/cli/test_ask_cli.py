@@ -64,3 +64,13 @@ def test_snippet_collapses_whitespace_and_trims_at_a_word():
     assert snippet("a  b\n\nc") == "a b c"
     cut = snippet("word " * 300, limit=50)
     assert cut.endswith(" …") and len(cut) <= 52 and "wor …" not in cut
+
+
+def test_a_question_that_needs_no_knowledge_does_not_index_the_defaults(settings, capsys):
+    from netops.cli.main import main
+
+    code = main(["ask", "--offline", "tell me a joke"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "indexing the default sources" not in captured.err
+    assert not settings.paths.kb_db.exists()
