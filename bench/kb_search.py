@@ -37,7 +37,12 @@ def index_key(embedder, settings, candidates: list[Path]) -> str:
     for name in INDEX_SOURCES:
         p = c.REPO / "netops" / "rag" / name
         h.update(name.encode() + (p.read_bytes() if p.is_file() else b""))
-    h.update(f"{embedder.fingerprint}|{settings.kb.chunk_chars}|{c.files_fingerprint(candidates)}".encode())
+    try:
+        from netops.rag.kb import INDEX_FORMAT
+    except ImportError:  # netops before index formats
+        INDEX_FORMAT = 1
+    h.update(f"{embedder.fingerprint}|{settings.kb.chunk_chars}|{c.files_fingerprint(candidates)}"
+             f"|format {INDEX_FORMAT}".encode())
     return h.hexdigest()[:16]
 
 

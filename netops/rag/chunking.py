@@ -46,6 +46,8 @@ __all__ = [
     "docx_sections",
     "split_number",
     "BOILERPLATE_TITLES",
+    "index_heading",
+    "embed_text",
 ]
 
 
@@ -118,6 +120,32 @@ def build_chunks(
                 )
             )
     return out
+
+
+def index_heading(chunk: Chunk) -> str:
+    """What the index adds about where a chunk sits: doc id, document title, section number and
+    title, heading path (``RFC 4271 A Border Gateway Protocol 4 (BGP-4) §6.5 Hold Timer ...``).
+
+    Both sides of the index use it next to the raw passage (``Chunk.text`` never changes): the
+    lexical index as its own, separately weighted FTS5 column, the embedder as a first line. A
+    short subsection's few words otherwise lose to a parent or sibling that repeats the same
+    vocabulary at length; its heading is often the best summary of what it answers.
+    """
+    parts = [chunk.doc_id]
+    if chunk.title and chunk.title != chunk.doc_id:
+        parts.append(chunk.title)
+    if chunk.section:
+        parts.append(f"§{chunk.section}")
+    if chunk.section_title:
+        parts.append(chunk.section_title)
+    parts += [h for h in chunk.heading_path if h and h != chunk.section_title]
+    return " ".join(p for p in parts if p)
+
+
+def embed_text(chunk: Chunk) -> str:
+    """The text the embedder sees for ``chunk``: its heading line, then the raw passage."""
+    heading = index_heading(chunk)
+    return f"{heading}\n{chunk.text}" if heading else chunk.text
 
 
 def _context_label(doc_id: str, sec: Section) -> str:

@@ -10,12 +10,12 @@ included, the group's not-yet-committed documents are dropped from both stores, 
 vector stores always hold the same documents. An interrupted ``add`` keeps every committed
 document; running it again skips those (same hash) and indexes the rest.
 
-Ranking, measured on bench/questions/rfc.jsonl (93 questions, 14 RFCs, MiniLM, top 5):
-hybrid RRF (k=60, equal weights, 20 candidates per side) recall@5 0.88 / MRR 0.70, lexical
-0.87 / 0.71, dense 0.76 / 0.58. Glossary expansion on the lexical side lifts hybrid recall@5
-from 0.86 to 0.88; expanding the dense query too helps dense alone (0.76 -> 0.80) but not
-hybrid, so only the lexical side is expanded. Weighting lexical 1.5x raises recall@1
-(0.59 -> 0.65) but lowers recall@5; plain RRF is kept.
+Ranking (:class:`~netops.rag.fusion.Ranking`, measured in bench/README.md): both sides see each
+chunk's heading (doc id, document title, section number and title) next to the raw passage --
+a first line of the embedded text, a separately weighted FTS5 column; each candidate list is
+collapsed to one chunk per section, the lists are fused with weighted RRF, and a document the
+query names (``RFC 4271``) is ranked first. What gets indexed is versioned
+(:data:`INDEX_FORMAT`): an index of another format asks to be rebuilt instead of mixing.
 
 Throughput: chunks are embedded in batches across documents (documents are grouped until about
 :data:`GROUP_CHUNKS` chunks are pending), so small files do not mean small batches.
@@ -38,9 +38,10 @@ from netops.errors import (
     KnowledgeError,
     NotFoundError,
 )
+from netops.rag.chunking import embed_text
 from netops.rag.embedders import Embedder, describe, fingerprint_kind, make_embedder
-from netops.rag.fusion import RRF_K, rrf
 from netops.rag.lexical import DocumentRecord, LexicalIndex
+from netops.rag.fusion import Ranking, rank
 from netops.rag.types import Chunk, DocumentInfo, Hit, IngestReport
 
 if TYPE_CHECKING:
@@ -54,9 +55,12 @@ ProgressFn = Callable[[int, int, str], None]
 
 GROUP_CHUNKS = 256
 NO_EMBEDDER = "none"
+INDEX_FORMAT = 2
+"""Bumped whenever what gets indexed changes (2: headings embedded with the passage and in
+their own FTS5 column). An index of another format must be rebuilt, never mixed."""
 
 __all__ = [
-    "KnowledgeBase", "KBStats", "merge_reports", "Consistency", "PullOutcome", "DocumentRecord", "MODES", "ProgressFn",
+    "KnowledgeBase", "KBStats", "Ranking", "INDEX_FORMAT", "merge_reports", "Consistency", "PullOutcome", "DocumentRecord", "MODES", "ProgressFn",
 ]
 
 
@@ -168,20 +172,35 @@ class KnowledgeBase:
             hint=f"netops kb reset --yes and re-add, or set NETOPS_KB__EMBEDDER={kind} back",
         )
 
+    def _check_format(self) -> None:
+        """An index written in another format (see :data:`INDEX_FORMAT`) must be rebuilt."""
+        if self.is_empty(local=True):
+            return
+        found = self.lexical.get_meta("format")
+        if found is None or int(found) != INDEX_FORMAT:
+            raise IndexMismatchError(
+                f"the knowledge index is in format {found or 1}; this netops needs format {INDEX_FORMAT}",
+                hint="rebuild it: netops kb reset --yes, then re-add your documents (netops kb init / kb add)",
+            )
+
     def _check_for_write(self) -> str:
-        """Refuse to mix embedders; claim an empty index for the current one."""
+        """Refuse to mix embedders or formats; claim an empty index for the current one."""
+        self._check_format()
         current = self._current_fingerprint()
         built = self.index_fingerprint
         if built and built != current and not self.is_empty(local=True):
             raise self._mismatch(built, current)
         if current != NO_EMBEDDER:
-            self.vectors.claim(current)
+            self.vectors.claim(current, index_format=INDEX_FORMAT)
         if built != current:
             dim = self.embedder.dim if self.embedder is not None else None
             self.lexical.set_meta(embedder=current, dim=dim)
+        if self.lexical.get_meta("format") != str(INDEX_FORMAT):
+            self.lexical.set_meta(format=INDEX_FORMAT)
         return current
 
     def _check_for_search(self) -> None:
+        self._check_format()
         if self.embedder is None:
             return
         current = self.embedder.fingerprint
@@ -192,6 +211,11 @@ class KnowledgeBase:
             remote = self.vectors.fingerprint()
             if remote and remote != current and self.vectors.count() > 0:
                 raise self._mismatch(remote, current)
+            if self.is_empty(local=True) and remote and self.vectors.index_format() != INDEX_FORMAT:
+                # a shared index searched from a machine without the lexical database
+                raise IndexMismatchError(
+                    f"the shared vector index at {self.vectors.where} is in another format",
+                    hint="rebuild it: netops kb reset --yes, then re-add your documents")
             self._vectors_checked = True
 
     # ingest ----------------------------------------------------------------------------
@@ -295,7 +319,7 @@ class KnowledgeBase:
         wrote_vectors = False
         try:
             if self.embedder is not None:
-                texts = [c.text for p in group for c in p.chunks]
+                texts = [embed_text(c) for p in group for c in p.chunks]
                 vectors = self.embedder.embed_documents(texts)
                 if len(vectors) != len(texts):
                     raise KnowledgeError(f"embedder returned {len(vectors)} vectors for {len(texts)} chunks")
@@ -492,10 +516,14 @@ class KnowledgeBase:
 
         return expand_query(query, glossary)
 
-    def search(self, query: str, top_k: int | None = None, mode: Mode = "hybrid") -> list[Hit]:
-        """Best passages for ``query``: dense, lexical (BM25) or both fused with RRF (k=60).
+    def search(self, query: str, top_k: int | None = None, mode: Mode = "hybrid", *,
+               ranking: Ranking | None = None) -> list[Hit]:
+        """Best passages for ``query``: dense, lexical (BM25) or both fused (weighted RRF).
 
-        Lexical-only indexes answer ``hybrid`` with lexical hits (each ``Hit.mode`` says so).
+        At most one hit per section (its best chunk); hits from a document the query names
+        (``RFC 4271``) come first. ``ranking`` overrides the tuned defaults (see
+        :class:`~netops.rag.fusion.Ranking`). Lexical-only indexes answer ``hybrid`` with lexical hits
+        (each ``Hit.mode`` says so).
         """
         query = (query or "").strip()
         if not query:
@@ -510,20 +538,19 @@ class KnowledgeBase:
                               hint="set NETOPS_KB__EMBEDDER=minilm (or auto) and rebuild: netops kb reset --yes")
         if self.is_empty():
             return []  # nothing to find; and no reason to load an embedding model
+        r = ranking or Ranking()
+        pool = r.pool(k)
         if mode == "lexical" or self.embedder is None:
-            return [Hit(chunk=c, score=s, lexical_rank=i, mode="lexical")
-                    for i, (c, s) in enumerate(self.lexical.search(self.expand(query), k), start=1)]
+            self._check_format()
+            lexical = self.lexical.search(self.expand(query), pool, heading_weight=r.heading_weight)
+            return rank(query, [], lexical, k, r, mode="lexical")
         self._check_for_search()
-        pool = max(k * 4, 20)
-        dense = self.vectors.query(self.embedder.embed_query(query), pool if mode == "hybrid" else k)
+        dense_query = self.expand(query) if r.expand_dense else query
+        dense = self.vectors.query(self.embedder.embed_query(dense_query), pool)
         if mode == "dense":
-            return [Hit(chunk=c, score=s, dense_rank=i, mode="dense") for i, (c, s) in enumerate(dense, start=1)]
-        lexical = self.lexical.search(self.expand(query), pool)
-        by_id: dict[str, Chunk] = {c.chunk_id: c for c, _ in dense}
-        by_id.update({c.chunk_id: c for c, _ in lexical})  # registry metadata wins when both exist
-        fused = rrf([[c.chunk_id for c, _ in dense], [c.chunk_id for c, _ in lexical]], k=RRF_K)
-        return [Hit(chunk=by_id[f.key], score=f.score, dense_rank=f.ranks[0], lexical_rank=f.ranks[1],
-                    mode="hybrid") for f in fused[:k]]
+            return rank(query, dense, [], k, r, mode="dense")
+        lexical = self.lexical.search(self.expand(query), pool, heading_weight=r.heading_weight)
+        return rank(query, dense, lexical, k, r, mode="hybrid")
 
 
 def _sha256(path: Path) -> str:

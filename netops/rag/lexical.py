@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from netops.errors import KnowledgeError
+from netops.rag.chunking import index_heading
 from netops.rag.types import Chunk, DocumentInfo
 
 SCHEMA_VERSION = 1
@@ -68,6 +69,8 @@ END;
 """
 
 HEADING_SEP = " > "
+HEADING_WEIGHT = 0.5
+"""Default BM25 weight of the heading column (the passage weighs 1.0)."""
 
 # Words that match nearly every passage; dropping them keeps BM25 fast and focused.
 STOPWORDS = frozenset("""
@@ -221,7 +224,7 @@ class LexicalIndex:
                 "INSERT INTO chunks(doc, ordinal, section, section_title, heading_path, page, text,"
                 " heading) VALUES (?,?,?,?,?,?,?,?)",
                 [(doc_row, c.ordinal, c.section, c.section_title, HEADING_SEP.join(c.heading_path),
-                  c.page, c.text, _heading(c)) for c in chunks],
+                  c.page, c.text, index_heading(c)) for c in chunks],
             )
             if before_commit is not None:
                 before_commit()
@@ -247,21 +250,26 @@ class LexicalIndex:
             db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('rebuild')")
 
     # search ----------------------------------------------------------------------------
-    def search(self, query: str, limit: int) -> list[tuple[Chunk, float]]:
-        """BM25 top ``limit``: (chunk, score) with higher scores better."""
+    def search(self, query: str, limit: int, *, heading_weight: float = HEADING_WEIGHT) -> list[tuple[Chunk, float]]:
+        """BM25 top ``limit``: (chunk, score) with higher scores better.
+
+        The passage and its heading (:func:`~netops.rag.chunking.index_heading`) are separate
+        FTS5 columns; ``heading_weight`` is the heading's BM25 weight relative to the passage.
+        """
         match = fts_query(query)
         if match is None:
             return []
         sql = (
             "SELECT c.*, d.doc_id, d.title, d.source, f.score FROM ("
-            "  SELECT rowid, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts"
-            "  WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 1.0, 0.5) LIMIT ?"
+            "  SELECT rowid, -bm25(chunks_fts, 1.0, ?) AS score FROM chunks_fts"
+            "  WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 1.0, ?) LIMIT ?"
             ") AS f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc "
             "ORDER BY f.score DESC"
         )
+        w = float(heading_weight)
         with self._lock:
             try:
-                rows = self._db.execute(sql, (match, limit)).fetchall()
+                rows = self._db.execute(sql, (w, match, w, limit)).fetchall()
             except sqlite3.OperationalError as exc:
                 raise KnowledgeError(f"lexical search failed: {exc}",
                                      hint="netops kb reset --yes rebuilds the index") from exc
@@ -315,11 +323,6 @@ class _Transaction:
             self.db.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
             self.lock.release()
-
-
-def _heading(c: Chunk) -> str:
-    parts = [c.doc_id, c.title, c.section, c.section_title, *c.heading_path]
-    return " ".join(p for p in parts if p)
 
 
 def _chunk(row: sqlite3.Row) -> Chunk:

@@ -1,4 +1,4 @@
-"""The dense side of the knowledge index: ChromaDB through llama-index's ``ChromaVectorStore``.
+"""The dense side of the knowledge index: ChromaDB, written through llama-index's ``ChromaVectorStore``.
 
 Embedded (``chromadb.PersistentClient`` under ``settings.paths.chroma_dir``) by default, or a
 shared server (``chromadb.HttpClient``) when ``settings.chroma_url`` is set. Vectors are always
@@ -13,7 +13,6 @@ Every chromadb/httpx error is translated here: an unreachable server becomes
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
 
 COLLECTION = "netops-kb"
 META_FINGERPRINT = "netops_embedder"
+META_FORMAT = "netops_index_format"
 _HEADING_SEP = " > "
 
 
@@ -37,11 +37,14 @@ def _quiet_env() -> None:
 
 
 def _llama_settings() -> None:
-    """llama-index must never reach for OpenAI; setting ``llm = None`` prints, so hush it."""
+    """llama-index must never reach for OpenAI: give it the MockLLM that ``Settings.llm = None``
+    would. Not through that setter: it imports langchain_core (~0.7 s) only for an isinstance
+    check, and prints."""
     from llama_index.core import Settings as LlamaSettings
+    from llama_index.core.llms.mock import MockLLM
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        LlamaSettings.llm = None
+    if getattr(LlamaSettings, "_llm", None) is None:
+        LlamaSettings._llm = MockLLM()
 
 
 class ChromaVectors:
@@ -83,15 +86,14 @@ class ChromaVectors:
 
     # opening ---------------------------------------------------------------------------
     def _open(self):
-        if self._store is not None:
-            return self._store
+        """The Chroma collection (chromadb only: reads never import llama-index)."""
+        if self._collection is not None:
+            return self._collection
         _quiet_env()
         with self._guard("open"):
             import chromadb
             from chromadb.config import Settings as ChromaSettings
-            from llama_index.vector_stores.chroma import ChromaVectorStore
 
-            _llama_settings()
             chroma_settings = ChromaSettings(anonymized_telemetry=False)
             if self.remote:
                 host, port, ssl = _parse_url(self.url or "")
@@ -106,7 +108,17 @@ class ChromaVectors:
             )
             self._client = client
             self._collection = collection
-            self._store = ChromaVectorStore(chroma_collection=collection)
+        return self._collection
+
+    def _writer(self):
+        """llama-index's ``ChromaVectorStore`` over the collection: ingestion writes go through it."""
+        if self._store is None:
+            collection = self._open()
+            with self._guard("open"):
+                from llama_index.vector_stores.chroma import ChromaVectorStore
+
+                _llama_settings()
+                self._store = ChromaVectorStore(chroma_collection=collection)
         return self._store
 
     # metadata --------------------------------------------------------------------------
@@ -116,10 +128,18 @@ class ChromaVectors:
         with self._guard("read metadata"):
             return (self._collection.metadata or {}).get(META_FINGERPRINT)
 
-    def claim(self, fingerprint: str) -> None:
-        """Record ``fingerprint`` on the collection; refuse when it holds other vectors."""
+    def index_format(self) -> int | None:
+        """The index format recorded on the collection (None: written before formats existed)."""
+        self._open()
+        with self._guard("read metadata"):
+            value = (self._collection.metadata or {}).get(META_FORMAT)
+        return int(value) if value is not None else None
+
+    def claim(self, fingerprint: str, *, index_format: int | None = None) -> None:
+        """Record ``fingerprint`` (and the index format) on the collection; refuse when it holds
+        vectors of another embedder."""
         current = self.fingerprint()
-        if current == fingerprint:
+        if current == fingerprint and (index_format is None or self.index_format() == index_format):
             return
         if current and self.count() > 0:
             raise IndexMismatchError(
@@ -130,6 +150,8 @@ class ChromaVectors:
         with self._guard("write metadata"):
             meta = dict(self._collection.metadata or {})
             meta[META_FINGERPRINT] = fingerprint
+            if index_format is not None:
+                meta[META_FORMAT] = index_format
             self._collection.modify(metadata=meta)
 
     # data ------------------------------------------------------------------------------
@@ -144,7 +166,7 @@ class ChromaVectors:
         One delete and one add for a whole group of documents: each Chroma write costs a fixed
         ~30 ms (its own commit), so per-document writes would dominate small files.
         """
-        store = self._open()
+        store = self._writer()
         chunks = [c for cs in chunks_by_source.values() for c in cs]
         nodes = [_node(c, e) for c, e in zip(chunks, embeddings, strict=True)]
         with self._guard("write"):
@@ -181,16 +203,20 @@ class ChromaVectors:
         return {m.get("document_id") or m.get("source", "") for m in got.get("metadatas") or []}
 
     def query(self, embedding: list[float], limit: int) -> list[tuple[Chunk, float]]:
-        """Nearest ``limit`` chunks with cosine similarity (higher is better)."""
-        self._open()
-        from llama_index.core.vector_stores.types import VectorStoreQuery
+        """Nearest ``limit`` chunks with cosine similarity (higher is better).
 
+        Asks chromadb directly: llama-index's store adds ~1 s of imports to a cold search and
+        nothing the answer needs (the node JSON it wrote is read back here).
+        """
+        collection = self._open()
         with self._guard("query"):
-            result = self._store.query(VectorStoreQuery(query_embedding=embedding, similarity_top_k=limit))
-        out = []
-        for node, sim in zip(result.nodes or [], result.similarities or []):
-            out.append((_chunk(node), float(sim)))
-        return out
+            got = collection.query(query_embeddings=[embedding], n_results=limit,
+                                   include=["metadatas", "documents", "distances"])
+        metas = (got.get("metadatas") or [[]])[0] or []
+        docs = (got.get("documents") or [[]])[0] or []
+        dists = (got.get("distances") or [[]])[0] or []
+        return [(_chunk_from_record(m or {}, d), 1.0 - float(dist))
+                for m, d, dist in zip(metas, docs, dists, strict=False)]
 
     def reset(self) -> None:
         """Delete the collection (recreated empty on next use); a local index that cannot be
@@ -267,18 +293,34 @@ def _node(chunk: Chunk, embedding: list[float]):
     )
 
 
-def _chunk(node) -> Chunk:
-    m = node.metadata or {}
-    page = m.get("page")
-    path = m.get("heading_path") or ""
+def _chunk_from_record(meta: dict, document: str | None) -> Chunk:
+    """A chunk from one Chroma record as llama-index wrote it.
+
+    llama-index overwrites the flat ``doc_id`` key with the node's ref_doc_id (our source), so
+    our own metadata is taken from the node JSON it keeps in ``_node_content``.
+    """
+    import json
+
+    own = meta
+    text = document
+    raw = meta.get("_node_content")
+    if isinstance(raw, str):
+        try:
+            node = json.loads(raw)
+            own = node.get("metadata") or meta
+            text = text or node.get("text")
+        except ValueError:
+            pass
+    page = own.get("page")
+    path = own.get("heading_path") or ""
     return Chunk(
-        doc_id=str(m.get("doc_id", "")),
-        source=str(m.get("source", "")),
-        ordinal=int(m.get("ordinal", 0)),
-        text=node.get_content(),
-        section=str(m.get("section", "")),
-        section_title=str(m.get("section_title", "")),
+        doc_id=str(own.get("doc_id", "")),
+        source=str(own.get("source", "")),
+        ordinal=int(own.get("ordinal", 0)),
+        text=text or "",
+        section=str(own.get("section", "")),
+        section_title=str(own.get("section_title", "")),
         heading_path=tuple(path.split(_HEADING_SEP)) if path else (),
         page=int(page) if isinstance(page, int) and page >= 0 else None,
-        title=str(m.get("title", "")),
+        title=str(own.get("title", "")),
     )
