@@ -77,6 +77,27 @@ def _domain(settings: Any) -> frozenset[str]:
         return DOMAIN_WORDS
 
 
+_MATCHERS: dict[str, Any] = {}
+
+
+def _matcher(settings: Any) -> Any:
+    """The embedding half of the router, built on first need and kept for the process."""
+    from netops.rag.embedders import make_embedder
+
+    try:
+        embedder = make_embedder(settings)
+    except Exception:  # no embedder reachable: the keyword half still works
+        return None
+    if embedder is None:
+        return None
+    key = embedder.fingerprint
+    if key not in _MATCHERS:
+        from netops.agent.router import SemanticMatcher
+
+        _MATCHERS[key] = SemanticMatcher(embedder)
+    return _MATCHERS[key]
+
+
 def answer_offline(assistant: "Assistant", question: str) -> "Answer":
     from netops.assistant import Answer
 
@@ -84,7 +105,7 @@ def answer_offline(assistant: "Assistant", question: str) -> "Answer":
     toolbox = ToolBox({t.name: t for t in assistant.tools()}, ctx)
     answer = Answer(question=question, text="", mode="offline")
     hosts = _hosts(ctx.get_devices()) if ctx.devices is not None or assistant.settings.paths.inventory.exists() else []
-    r = route(question, hosts, _domain(assistant.settings))
+    r = route(question, hosts, _domain(assistant.settings), matcher=lambda: _matcher(assistant.settings))
     if r.kind == "spec":
         from netops.rag.answer import retrieval_answer
 

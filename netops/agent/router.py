@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 _ADDR = re.compile(r"(?<![\w:.])((?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?:/\d{1,3})?)(?![\w:])")
 _IFACE = re.compile(r"\b((?:eth|ens|enp|eno|lo|ge-|xe-|et-|Gi|GigabitEthernet|TenGigE|Te|Fa|Ethernet|swp|veth)[\w/.:-]*\d)\b")
@@ -99,7 +99,52 @@ def vocabulary(glossary: dict[str, list[str]]) -> frozenset[str]:
     return frozenset(words)
 
 
-def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS) -> Route:
+# A few phrasings per device intent, for questions whose words the keyword table misses
+# ("who is r1 peering with?"). Compared by embedding similarity; host names and addresses are
+# masked on both sides so the match is about the question, not the device.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "bgp_neighbors": ("bgp neighbours on HOST", "who is HOST peering with", "is the session to ADDR up on HOST",
+                      "list the peers of HOST and their state", "how many prefixes does HOST receive from its peers"),
+    "ospf_neighbors": ("ospf neighbours on HOST", "is the ospf adjacency on HOST full",
+                       "which routers are adjacent to HOST in the igp"),
+    "interfaces": ("interfaces down on HOST", "which ports are up on HOST", "show me the links of HOST and their status",
+                   "what ip addresses does HOST have", "is any link flapping or erroring on HOST"),
+    "route": ("is ADDR in HOST's table", "how does HOST reach ADDR", "what is the next hop for ADDR on HOST",
+              "does HOST have a path to ADDR"),
+    "facts": ("what version is HOST running", "how long has HOST been up", "what software and hardware is HOST"),
+    "config": ("show me the running config of HOST", "how is HOST configured"),
+}
+SEMANTIC_THRESHOLD = 0.55
+"""Cosine similarity (normalised MiniLM vectors) above which an example phrasing decides the intent."""
+
+
+def mask(question: str, hosts: list[str]) -> str:
+    """Replace host names and addresses by placeholders (``HOST``, ``ADDR``)."""
+    out = question
+    for a in _addresses(question):
+        out = out.replace(a, "ADDR")
+    for h in sorted(hosts, key=len, reverse=True):
+        out = re.sub(rf"(?<![\w-]){re.escape(h)}(?![\w-])", "HOST", out, flags=re.IGNORECASE)
+    return out
+
+
+class SemanticMatcher:
+    """Nearest example phrasing by embedding similarity (the example vectors are computed once)."""
+
+    def __init__(self, embedder: Any) -> None:
+        self.embedder = embedder
+        self.labels = [intent for intent, phrases in EXAMPLES.items() for _ in phrases]
+        self.vectors = embedder.embed_documents([p for phrases in EXAMPLES.values() for p in phrases])
+
+    def best(self, text: str) -> tuple[str, float]:
+        q = self.embedder.embed_query(text)
+        sims = [sum(a * b for a, b in zip(q, v)) for v in self.vectors]
+        i = max(range(len(sims)), key=sims.__getitem__)
+        return self.labels[i], float(sims[i])
+
+
+def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS,
+          matcher: "Callable[[], SemanticMatcher | None] | None" = None) -> Route:
     """Map ``question`` to a read-only tool call, a spec lookup, or nothing.
 
     A question that names no device but uses the domain's vocabulary goes to the knowledge
@@ -117,6 +162,11 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     best = max(scores, key=lambda k: scores[k])
     spec_score = _score(words, _SPEC) + (3 if re.search(r"\brfc\s*\d+", question, re.I) else 0)
     targets = ents["hosts"]
+    if targets and scores[best] < 3 and matcher is not None and (m := matcher()) is not None:
+        intent, sim = m.best(mask(question, hosts))
+        if sim >= SEMANTIC_THRESHOLD:
+            scores[intent] = max(scores[intent], 3.0)
+            best = intent
     if best == "list_devices" and scores[best] >= 3:
         return Route("tool", "list_devices", "list_devices", {"targets": ",".join(targets) or "all"}, scores[best])
     if targets and scores[best] >= 3 and not (spec_score > scores[best] + 2):
