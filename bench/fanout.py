@@ -57,20 +57,19 @@ def main() -> None:
                                                    "ssh": ssh.model_copy(update={"max_workers": 1})})
         with DeviceService(seq_settings) as warm:  # first sshd spawn pays for page cache
             warm.run("r1-s01", args.command)
-        cpu.settle()
 
         seq_walls, par_walls, pooled_walls, singles = [], [], [], []
         seq_cpu, par_cpu, pooled_cpu, others = [], [], [], []
         for _ in range(args.repeat):
-            seq, wall, used, _ = timed(cpu, seq_settings, args.command)
+            seq, wall, used = timed(cpu, seq_settings, args.command)
             seq_walls.append(wall)
             seq_cpu.append(used)
             singles.append(sorted(r.elapsed for r in seq.values()))
-            par, wall, used, other = timed(cpu, par_settings, args.command)
+            par, wall, used = timed(cpu, par_settings, args.command)
             par_walls.append(wall)
             par_cpu.append(used)
-            others.append(other)
-            pooled, wall, used, _ = timed(cpu, par_settings, args.command, pooled=True)
+            others.append(used.others)
+            pooled, wall, used = timed(cpu, par_settings, args.command, pooled=True)
             pooled_walls.append(wall)
             pooled_cpu.append(used)
             assert not (seq.failed or par.failed or pooled.failed), (seq.failed_hosts, par.failed_hosts)
@@ -78,29 +77,26 @@ def main() -> None:
 
 
 def timed(cpu: LabCpu, settings, command: str, *, pooled: bool = False):
-    """``(result, wall, CPU used, other processes' CPU during the wall)`` of one fan-out.
+    """``(result, wall, CpuUse)`` of one fan-out.
 
-    The CPU sample closes after the sessions have ended and their server processes are reaped,
-    so it includes session teardown. With ``pooled`` every session is opened first (untimed) and
-    the timed run costs one exec channel per session; its CPU sample still books the whole
-    sessions (server CPU is only known once they exit): subtract a plain run's to get the
-    commands' share.
+    The CPU block ends after the sessions are closed, so it includes their teardown. With
+    ``pooled`` every session is opened first, outside the block: the timed run then costs one
+    exec channel (bash + vtysh on the router) per session.
     """
     from netops.devices.service import DeviceService
 
-    with DeviceService(settings) as svc:
+    svc = DeviceService(settings)
+    try:
         if pooled:
             svc.run("all", command)
-        c0, t = cpu.sample(), time.perf_counter()
-        result = svc.run("all", command)
-        wall = time.perf_counter() - t
-        during = cpu.sample() - c0
-    cpu.settle()
-    used = cpu.sample() - c0
-    # other processes' share of the machine during the timed wall; server CPU is only known
-    # after teardown, so this errs towards blaming the lab (teardown is included in `used`)
-    other = max(0.0, during.machine - during.client - used.server - used.daemons)
-    return result, wall, used, other
+        with cpu.measure() as used:
+            t = time.perf_counter()
+            result = svc.run("all", command)
+            wall = time.perf_counter() - t
+            svc.close()
+    finally:
+        svc.close()
+    return result, wall, used
 
 
 def report(args, load0, seq_walls, par_walls, pooled_walls, singles, seq_cpu, par_cpu, pooled_cpu,
@@ -129,7 +125,7 @@ def report(args, load0, seq_walls, par_walls, pooled_walls, singles, seq_cpu, pa
           f"{seq_lab / seq_wall / ncpu:.0%} of the machine)")
     print(f"parallel    wall={par_wall:7.3f}s  (walls {', '.join(f'{w:.2f}' for w in par_walls)})")
     print(f"pooled      wall={pooled_wall:7.3f}s  (connections already open; CPU "
-          f"{_split(pooled_cpu, n, minus=par_cpu)} per command)")
+          f"{_split(pooled_cpu, n)} per command)")
     print(f"CPU per session (parallel run): client {per['client'] * 1000:.1f} ms + server (sshd, bash, vtysh) "
           f"{per['server'] * 1000:.1f} ms + FRR daemons {per['daemons'] * 1000:.1f} ms = "
           f"{lab_cpu / n * 1000:.1f} ms (incl. teardown)")
@@ -143,13 +139,10 @@ def report(args, load0, seq_walls, par_walls, pooled_walls, singles, seq_cpu, pa
     print(f"parallel / CPU floor:   {par_wall / floor:5.2f}x  (1.0 = every CPU busy with this work only)")
 
 
-def _split(samples, n: int, minus=None) -> str:
-    """Median CPU per session by side, in ms (``minus``: median of other samples subtracted)."""
+def _split(samples, n: int) -> str:
+    """Median CPU per session by side, in ms."""
     def part(k: str) -> float:
-        v = statistics.median(getattr(x, k) for x in samples)
-        if minus:
-            v -= statistics.median(getattr(x, k) for x in minus)
-        return v / n * 1000
+        return statistics.median(getattr(x, k) for x in samples) / n * 1000
 
     c, s, d = part("client"), part("server"), part("daemons")
     return f"{c + s + d:.0f} ms each = client {c:.1f} + server {s:.1f} + daemons {d:.1f}"
