@@ -32,7 +32,6 @@ from netops.lab.sshd import (
     render_cli_script,
     render_launcher,
     render_sshd_config,
-    render_vtysh_conf,
     socat_listen_address,
 )
 from netops.lab.state import LabState, UserRecord
@@ -237,7 +236,7 @@ class Lab:
         cli.write_text(render_cli_script(), encoding="utf-8")
         os.chmod(cli, 0o755)
         # the login user cannot read /etc/frr; give its vtysh a config it can read
-        (self.runtime_dir / "vtysh.conf").write_text(render_vtysh_conf(user), encoding="utf-8")
+        (self.runtime_dir / "vtysh.conf").write_text(VTYSH_CONF, encoding="utf-8")
         os.chmod(self.runtime_dir / "vtysh.conf", 0o644)
         for r in self.topology.routers:
             vty = self.vty_dir(r.name)

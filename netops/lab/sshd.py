@@ -13,8 +13,10 @@ The command text is never interpreted by a shell: bash only reads it as data.
 
 Per-connection cost (measured, see bench/README.md "Devices"): socat's TCP socket has Nagle's
 algorithm off (:func:`socat_listen_address`), otherwise each small SSH reply waits for the
-client's delayed ACK (40 ms, several times per session); and the session's vtysh skips FRR's
-PAM step (:func:`render_vtysh_conf`).
+client's delayed ACK (40 ms, several times per session). The session's vtysh still runs FRR's
+PAM step (~20 ms per command): ``username USER nopassword`` in vtysh.conf would skip it, but
+vtysh prints that line in ``show running-config``, so the device's configuration as netops sees
+it would no longer match the router's (playbook diffs and restores then go wrong).
 """
 
 from __future__ import annotations
@@ -56,17 +58,6 @@ def socat_listen_address(host: str, port: int) -> str:
     ``nodelay`` because socat, not sshd, owns the TCP socket (sshd sets TCP_NODELAY itself only
     on sockets it accepted)."""
     return f"TCP-LISTEN:{port},bind={host},reuseaddr,fork,nodelay"
-
-
-def render_vtysh_conf(user: str) -> str:
-    """vtysh.conf for the SSH login user's vtysh.
-
-    ``username USER nopassword`` makes vtysh skip its PAM conversation. That loses nothing: the
-    user has already authenticated to sshd, FRR's own PAM service (``/etc/pam.d/frr``) is
-    ``auth sufficient pam_permit.so``, and access to the daemons is the ``frrvty`` group on the
-    vty sockets. It saves a pam_unix account check (fork + exec of ``unix_chkpwd``) per command.
-    """
-    return f"service integrated-vtysh-config\nusername {user} nopassword\n"
 
 
 def render_sshd_config(*, host_key: Path, authorized_keys: Path, user: str, cli_script: Path,

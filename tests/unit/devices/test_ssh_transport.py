@@ -138,3 +138,40 @@ def test_refused_port_and_unknown_host(settings, tmp_path, monkeypatch):
         with DeviceService(st) as svc:
             r = svc.run("dev", "show version")["dev"]
         assert r.error_type == "ConnectError", r
+
+
+def test_socket_has_nagle_off(svc_settings):
+    # SSH is small request/response messages: with Nagle on, each one that follows an
+    # unacknowledged write waits for the peer's delayed ACK (measured: ~130 ms per session).
+    import socket
+
+    from netops.devices.ssh import ExecConnection
+
+    with DeviceService(svc_settings) as svc:
+        conn = ExecConnection.open(svc.inventory.host("dev"), svc_settings)
+    try:
+        sock = conn._client.get_transport().sock
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        assert conn.run("echo ok", timeout=3).text == "echo ok\n"
+    finally:
+        conn.close()
+
+
+
+def test_refused_and_unknown_host_messages(settings, tmp_path):
+    import socket
+
+    from netops.devices.inventory import load_inventory
+    from netops.devices.ssh import open_socket
+    from netops.errors import ConnectError
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    closed_port = s.getsockname()[1]
+    s.close()
+    inv = load_inventory(_inventory(tmp_path, closed_port))
+    with pytest.raises(ConnectError, match="connection refused"):
+        open_socket(inv.host("dev"), 2.0)
+    inv = load_inventory(_inventory(tmp_path, 22, "no-such-host.invalid"))
+    with pytest.raises(ConnectError, match="unknown host"):
+        open_socket(inv.host("dev"), 2.0)

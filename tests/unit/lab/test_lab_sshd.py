@@ -93,3 +93,12 @@ def test_merge_replaces_stale_entries_and_remove_keeps_others(tmp_path):
     remove_lines(path, [other])
     assert not path.exists()
     remove_lines(path, new)  # absent file: nothing to do
+
+
+def test_socat_listens_with_nagle_off():
+    from netops.lab.sshd import socat_listen_address
+
+    addr = socat_listen_address("127.0.104.1", 22)
+    assert addr.startswith("TCP-LISTEN:22,") and "bind=127.0.104.1" in addr.split(",")
+    assert {"fork", "nodelay", "reuseaddr"} <= set(addr.split(","))
+
