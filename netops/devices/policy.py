@@ -87,11 +87,15 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
     head_words = segments[0].split()
     verb = head_words[0].lower()
     verb = spec.verb_aliases.get(verb, verb)
+    head = " ".join([verb, *head_words[1:]]).lower()
     if verb not in ("show", "ping", "traceroute") or verb != head_words[0].lower():
         for danger in DANGEROUS_VERBS + spec.forbidden_verbs:
             if danger.startswith(verb) and verb not in spec.verb_aliases:
+                # The verb itself (not an abbreviation) in a command the platform allowlists in
+                # full, e.g. linux "vtysh -c 'show ...'", is not a dangerous verb.
+                if verb == danger and any(compiled(p).fullmatch(head) for p in spec.allow):
+                    continue
                 return _refuse(f"'{head_words[0]}' may abbreviate '{danger}', which is not read-only")
-    head = " ".join([verb, *head_words[1:]]).lower()
     decision = _check_head(head, spec)
     if not decision.allowed:
         return decision

@@ -106,3 +106,12 @@ def test_anything_allowed_is_short_printable_and_read_only(text, platform):
         assert all(0x20 <= ord(c) <= 0x7E for c in text)
         head = d.command.split()[0]
         assert head in ("show", "ping", "traceroute", "ip", "uname", "hostname", "uptime", "cat", "ss", "vtysh")
+
+
+def test_linux_vtysh_show_json_is_allowed_but_not_other_vtysh_uses():
+    assert check_command("vtysh -c 'show bgp summary json'", "linux").allowed
+    assert check_command('vtysh -c "show ip ospf neighbor json"', "linux").allowed
+    for bad in ("vtysh", "vtysh -c 'conf t'", "vtysh -c 'show run' -c 'conf t'", "vty -c 'show run'",
+                "vtysh -c 'show run' ; reboot"):
+        assert not check_command(bad, "linux").allowed, bad
+    assert not check_command("vtysh -c 'show run'", "frr").allowed

@@ -1,0 +1,269 @@
+"""Arista EOS: getters from eAPI-shaped CLI JSON (``show ... | json``).
+
+EOS renders every getter's command as JSON, so that is the primary path. When a device
+refuses ``| json`` for a command (very old EOS, or an "unconverted" command) the BGP and OSPF
+getters fall back to the text output parsed with ntc-templates.
+
+EOS reports times as epoch timestamps (``upDownTime``: last state change; ``inactivity``:
+when the dead timer expires), so the parsers take ``now`` (epoch seconds) for the relative
+values. Tested on output hand-written from Arista's documented eAPI shapes (no EOS device in
+our lab).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections.abc import Callable
+from typing import Any
+
+from netops.devices.models import (
+    BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
+    OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
+)
+from netops.devices.parsers import ParseError, load_json, to_int
+from netops.devices.parsers._shape import shaped
+
+Read = Callable[[str], str]
+
+_NO_JSON_MARKERS = ("unconverted command", "% invalid input")
+_OSPF_STATES = {"full": "Full", "2ways": "2-Way", "2way": "2-Way", "init": "Init", "down": "Down",
+                "attempt": "Attempt", "exchstart": "ExStart", "exstart": "ExStart",
+                "exchange": "Exchange", "loading": "Loading"}
+_PROTOCOLS = {"connected": "connected", "static": "static", "ebgp": "bgp", "ibgp": "bgp", "bgp": "bgp",
+              "ospf": "ospf", "isis": "isis", "rip": "rip", "aggregate": "aggregate", "kernel": "kernel"}
+
+
+def _doc(text: str, command: str) -> dict[str, Any]:
+    stripped = text.strip()
+    if stripped.startswith("%"):
+        raise ParseError(f"{command!r} failed on the device: {stripped.splitlines()[0]}")
+    doc = load_json(text, command)
+    if not isinstance(doc, dict):
+        raise ParseError(f"{command!r} did not return a JSON object")
+    if "errors" in doc:  # eAPI-style error document
+        raise ParseError(f"{command!r} failed on the device: {'; '.join(map(str, doc['errors']))}")
+    return doc
+
+
+def _no_json(text: str) -> bool:
+    low = text.strip().lower()
+    return any(m in low for m in _NO_JSON_MARKERS)
+
+
+def _elapsed(since: Any, now: float) -> float | None:
+    return max(0.0, now - float(since)) if isinstance(since, (int, float)) and since > 0 else None
+
+
+def _hms(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    s = int(seconds)
+    d, s = divmod(s, 86400)
+    h, s = divmod(s, 3600)
+    m, s = divmod(s, 60)
+    return f"{d}d{h:02d}h{m:02d}m" if d else f"{h:02d}:{m:02d}:{s:02d}"
+
+
+@shaped("show version | json")
+def parse_version(version: str, hostname: str) -> Facts:
+    """``show version | json`` plus ``show hostname | json``."""
+    v = _doc(version, "show version | json")
+    h = _doc(hostname, "show hostname | json")
+    if "version" not in v or "hostname" not in h:
+        raise ParseError("'show version | json' / 'show hostname | json' are not EOS output")
+    return Facts(hostname=h["hostname"], vendor="Arista", platform="arista_eos", os_version=v["version"],
+                 model=v.get("modelName") or None, serial=v.get("serialNumber") or None,
+                 uptime_seconds=float(v["uptime"]) if isinstance(v.get("uptime"), (int, float)) else None)
+
+
+@shaped("show interfaces | json")
+def parse_interfaces(text: str) -> Interfaces:
+    doc = _doc(text, "show interfaces | json")
+    if not isinstance(doc.get("interfaces"), dict):
+        raise ParseError("'show interfaces | json' has no 'interfaces' object")
+    out = Interfaces()
+    for name, i in doc["interfaces"].items():
+        if not isinstance(i, dict):
+            continue
+        addresses = []
+        for a in i.get("interfaceAddress") or []:
+            primary = a.get("primaryIp") or {}
+            if primary.get("address") not in (None, "0.0.0.0"):
+                addresses.append(f"{primary['address']}/{primary.get('maskLen')}")
+            for sec in (a.get("secondaryIps") or {}).values():
+                addresses.append(f"{sec['address']}/{sec.get('maskLen')}")
+        c = i.get("interfaceCounters")
+        counters = None
+        if isinstance(c, dict):
+            counters = InterfaceCounters(
+                rx_packets=_sum(c, "inUcastPkts", "inMulticastPkts", "inBroadcastPkts"),
+                tx_packets=_sum(c, "outUcastPkts", "outMulticastPkts", "outBroadcastPkts"),
+                rx_bytes=to_int(c.get("inOctets")), tx_bytes=to_int(c.get("outOctets")),
+                rx_errors=to_int(c.get("totalInErrors")), tx_errors=to_int(c.get("totalOutErrors")))
+        out.interfaces.append(Interface(
+            name=i.get("name", name),
+            admin_up=i.get("interfaceStatus") != "disabled",
+            oper_up=i.get("lineProtocolStatus") == "up",
+            description=i.get("description") or None,
+            addresses=addresses,
+            mtu=to_int(i.get("mtu")),
+            mac=i.get("physicalAddress") or None,
+            counters=counters,
+        ))
+    return out
+
+
+def _sum(d: dict[str, Any], *keys: str) -> int | None:
+    values = [to_int(d.get(k)) for k in keys]
+    return sum(v for v in values if v is not None) if any(v is not None for v in values) else None
+
+
+@shaped("show ip bgp summary | json")
+def parse_bgp_summary(text: str, *, now: float | None = None) -> BgpNeighbors:
+    now = time.time() if now is None else now
+    doc = _doc(text, "show ip bgp summary | json")
+    if not isinstance(doc.get("vrfs"), dict):
+        raise ParseError("'show ip bgp summary | json' has no 'vrfs' object")
+    out = BgpNeighbors()
+    for vrf_name, vrf in doc["vrfs"].items():
+        if vrf_name == "default" or out.router_id is None:
+            out.router_id = vrf.get("routerId") or out.router_id
+            out.local_as = to_int(vrf.get("asn")) or out.local_as
+        for peer, p in (vrf.get("peers") or {}).items():
+            state = str(p.get("peerState", "Unknown"))
+            up = state == "Established"
+            # upDownTime is the last state change: an uptime only while Established.
+            seconds = _elapsed(p.get("upDownTime"), now) if up else None
+            out.neighbors.append(BgpNeighbor(
+                peer=peer, remote_as=to_int(p.get("asn")), state=state, established=up,
+                uptime=_hms(seconds), uptime_seconds=seconds,
+                prefixes_received=to_int(p.get("prefixReceived")) if up else None,
+                description=p.get("description") or None, vrf=vrf_name,
+                afi_safi="ipv6-unicast" if ":" in peer else "ipv4-unicast"))
+    return out
+
+
+@shaped("show ip bgp summary")
+def parse_bgp_summary_text(text: str) -> BgpNeighbors:
+    """Fallback: ``show ip bgp summary`` text through ntc-templates."""
+    rows = _ntc("show ip bgp summary", text)
+    out = BgpNeighbors(router_id=rows[0]["router_id"] or None if rows else None,
+                       local_as=to_int(rows[0]["local_as"]) if rows else None)
+    for r in rows:
+        state = r["state"] or ("Established" if r["state_pfxrcd"] else "Unknown")
+        up = state.lower().startswith("estab")
+        out.neighbors.append(BgpNeighbor(
+            peer=r["bgp_neigh"], remote_as=to_int(r["neigh_as"]), state="Established" if up else state,
+            established=up, uptime=r["up_down"] if up else None,
+            prefixes_received=to_int(r["state_pfxrcd"]) if up else None,
+            description=r.get("description") or None, vrf=r.get("vrf") or "default"))
+    return out
+
+
+@shaped("show ip ospf neighbor | json")
+def parse_ospf_neighbors(text: str, *, now: float | None = None) -> OspfNeighbors:
+    now = time.time() if now is None else now
+    doc = _doc(text, "show ip ospf neighbor | json")
+    if not isinstance(doc.get("vrfs"), dict):
+        raise ParseError("'show ip ospf neighbor | json' has no 'vrfs' object")
+    out = OspfNeighbors()
+    for vrf in doc["vrfs"].values():
+        for inst in (vrf.get("instList") or {}).values():
+            for n in inst.get("ospfNeighborEntries") or []:
+                raw = str(n.get("adjacencyState", "unknown"))
+                state = _OSPF_STATES.get(raw.lower(), raw.capitalize())
+                dead = n.get("inactivity")
+                out.neighbors.append(OspfNeighbor(
+                    neighbor_id=n["routerId"], address=n.get("interfaceAddress"),
+                    interface=n.get("interfaceName"), state=state, full=state == "Full",
+                    role=_role(n.get("drState")), priority=to_int(n.get("priority")),
+                    dead_time_seconds=max(0.0, float(dead) - now) if isinstance(dead, (int, float)) else None))
+    return out
+
+
+def _role(value: Any) -> str | None:
+    if not value or str(value).lower() in ("p2p", "-", "none", "ptp"):
+        return None
+    return {"drother": "DROther"}.get(str(value).lower(), str(value))
+
+
+@shaped("show ip ospf neighbor")
+def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
+    """Fallback: ``show ip ospf neighbor`` text through ntc-templates."""
+    out = OspfNeighbors()
+    for r in _ntc("show ip ospf neighbor", text):
+        raw, _, role = r["state"].partition("/")
+        state = _OSPF_STATES.get(raw.lower(), raw.capitalize())
+        h, m, s = (r["dead_time"].split(":") + ["", "", ""])[:3]
+        out.neighbors.append(OspfNeighbor(
+            neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
+            state=state, full=state == "Full", role=_role(role), priority=to_int(r["priority"]),
+            dead_time_seconds=float(int(h) * 3600 + int(m) * 60 + int(s)) if s.isdigit() else None))
+    return out
+
+
+@shaped("show ip route | json")
+def parse_route(text: str, query: str) -> RouteLookup:
+    doc = _doc(text, f"show ip route {query} | json")
+    if not isinstance(doc.get("vrfs"), dict):
+        raise ParseError("'show ip route | json' has no 'vrfs' object")
+    routes = (doc["vrfs"].get("default") or {}).get("routes") or {}
+    if not routes:
+        return RouteLookup(query=query, found=False)
+    # EOS returns the longest match for an address; keep the most specific if it lists more.
+    prefix = max(routes, key=lambda p: ipaddress.ip_network(p, strict=False).prefixlen)
+    r = routes[prefix]
+    kind = str(r.get("routeType", ""))
+    protocol = _PROTOCOLS.get(kind.lower()) or ("ospf" if kind.lower().startswith("ospf") else kind or None)
+    return RouteLookup(
+        query=query, found=True, prefix=prefix, protocol=protocol,
+        distance=to_int(r.get("preference")), metric=to_int(r.get("metric")),
+        next_hops=[NextHop(address=v.get("nexthopAddr") or None, interface=v.get("interface") or None)
+                   for v in r.get("vias") or []])
+
+
+def _ntc(command: str, text: str) -> list[dict[str, Any]]:
+    from ntc_templates.parse import parse_output
+
+    if text.lstrip().startswith("%"):
+        raise ParseError(f"{command!r} failed on the device: {text.strip().splitlines()[0]}")
+    try:
+        return parse_output(platform="arista_eos", command=command, data=text)
+    except Exception as exc:  # textfsm raises its own exception types
+        raise ParseError(f"cannot parse {command!r} output: {exc}") from exc
+
+
+def facts(host: Any, read: Read) -> Facts:
+    return parse_version(read("show version | json"), read("show hostname | json"))
+
+
+def interfaces(host: Any, read: Read) -> Interfaces:
+    return parse_interfaces(read("show interfaces | json"))
+
+
+def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
+    text = read("show ip bgp summary | json")
+    return parse_bgp_summary_text(read("show ip bgp summary")) if _no_json(text) else parse_bgp_summary(text)
+
+
+def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:
+    text = read("show ip ospf neighbor | json")
+    if _no_json(text):
+        return parse_ospf_neighbors_text(read("show ip ospf neighbor"))
+    return parse_ospf_neighbors(text)
+
+
+def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
+    family = "ipv6" if ":" in prefix else "ip"
+    return parse_route(read(f"show {family} route {prefix} | json"), prefix)
+
+
+def config(host: Any, read: Read) -> RunningConfig:
+    return RunningConfig(text=read("show running-config"))
+
+
+GETTERS = {
+    "facts": facts, "interfaces": interfaces, "bgp_neighbors": bgp_neighbors,
+    "ospf_neighbors": ospf_neighbors, "route": route, "config": config,
+}
