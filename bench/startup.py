@@ -3,7 +3,8 @@
 Every figure is the median wall time of N fresh subprocesses, next to the bare interpreter
 start (``python -c pass``) measured in the same run. For the cold search an index over one
 RFC is prepared first (not timed); then ``netops kb search`` runs end to end in new processes,
-and one extra run under ``python -X importtime`` lists the imports that cost the most.
+and one extra run under ``python -X importtime`` lists the imports that cost the most. The same
+is done for a lexical-only index (``NETOPS_KB__EMBEDDER=none``), which must load no model.
 
     python bench/startup.py [--json] [-n 10] [--search-runs 3]
 
@@ -57,9 +58,11 @@ def importtime_top(argv: list[str], env: dict, top: int) -> list[dict]:
     return rows[:top]
 
 
-def prepare_index(home: Path) -> None:
+def prepare_index(home: Path, lexical_only: bool = False) -> None:
     settings = c.settings_for(home)
-    kb = c.open_kb(settings, c.make_minilm())
+    if lexical_only:
+        settings = settings.model_copy(update={"kb": settings.kb.model_copy(update={"embedder": "none"})})
+    kb = c.open_kb(settings, None if lexical_only else c.make_minilm())
     report = kb.add([c.rfc_file(4271)])
     c.close(kb)
     if report.failed:
@@ -100,6 +103,19 @@ def main() -> int:
             "median_s": round(c.median(times), 3), "min_s": round(min(times), 3), "runs": len(times)}
         search_top = importtime_top(["-m", "netops", "kb", "search", QUERY, "--json"], env, args.top)
 
+        c.log("preparing a lexical-only index over RFC 4271 (NETOPS_KB__EMBEDDER=none) ...")
+        lex_home = Path(tmp) / "lexical-home"
+        lex_env = {**env, "NETOPS_HOME": str(lex_home), "NETOPS_KB__EMBEDDER": "none"}
+        os.environ["NETOPS_KB__EMBEDDER"] = "none"
+        try:
+            prepare_index(lex_home, lexical_only=True)
+        finally:
+            os.environ.pop("NETOPS_KB__EMBEDDER", None)
+        times, _ = timed_runs(search, max(args.search_runs, 5), lex_env)
+        results["netops kb search (cold, lexical-only index)"] = {
+            "median_s": round(c.median(times), 3), "min_s": round(min(times), 3), "runs": len(times)}
+        lexical_top = importtime_top(["-m", "netops", "kb", "search", QUERY, "--json"], lex_env, args.top)
+
     base = results["python -c pass (baseline)"]["median_s"]
     for r in results.values():
         r["x_baseline"] = round(r["median_s"] / base, 1) if base else None
@@ -107,6 +123,7 @@ def main() -> int:
     verdict = {f"help_le_{TARGET_HELP_S}s": help_s <= TARGET_HELP_S}
     doc = {"bench": "startup", "date": time.strftime("%Y-%m-%d"), "python": sys.version.split()[0],
            "results": results, "importtime_help": help_top, "importtime_kb_search": search_top,
+           "importtime_kb_search_lexical_only": lexical_top,
            "targets": verdict}
     if args.json:
         c.emit_json(doc)
@@ -116,7 +133,8 @@ def main() -> int:
                       [[k, v["median_s"], v["min_s"], v["x_baseline"]] for k, v in results.items()]))
     print(f"netops --help {help_s:.3f}s (target <= {TARGET_HELP_S}s): "
           f"{'PASS' if verdict[f'help_le_{TARGET_HELP_S}s'] else 'FAIL'}")
-    for title, rows in (("netops --help", help_top), ("netops kb search (cold)", search_top)):
+    for title, rows in (("netops --help", help_top), ("netops kb search (cold)", search_top),
+                        ("netops kb search (cold, lexical-only)", lexical_top)):
         print(f"\nslowest top-level imports, {title} (-X importtime, cumulative ms):")
         for r in rows:
             print(f"  {r['cumulative_ms']:9.1f}  {r['module']}")
