@@ -18,7 +18,9 @@ Definitions (walls are medians over --repeat rounds):
   The achievable bound is max(ideal, CPU floor); speed-up can be at most sequential / bound.
 
 The lab's servers run on the same CPUs as the client, so on a 2-CPU box the CPU floor, not
-latency, decides the parallel wall. Brings up its own lab if none is running under --home.
+latency, decides the parallel wall. ``--latency 0.2`` makes each router wait 0.2 s before
+answering (what a real device's CLI costs; no netem here), which measures the fan-out engine
+itself rather than this machine's CPUs. Brings up its own lab if none is running under --home.
 """
 
 from __future__ import annotations
@@ -44,11 +46,18 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--command", default="show bgp summary json")
+    ap.add_argument("--latency", type=float, default=0.0,
+                    help="emulated device response time in seconds (the router waits this long before "
+                         "answering each exec request); 0 = the lab as it is")
     args = ap.parse_args()
     from netops.devices.service import DeviceService
 
     load0 = os.getloadavg()
     with lab_settings(args.lab_id, args.home) as (settings, info), tempfile.TemporaryDirectory() as tmp:
+        from netops.lab import Lab
+
+        lab = Lab(settings, args.lab_id)
+        lab.set_latency(args.latency)
         cpu = LabCpu(info.lab_dir)
         inv = fanned_inventory(info, Path(tmp) / "inv.yaml", args.per_router)
         ssh = settings.ssh.model_copy(update={"max_workers": args.workers})
@@ -73,6 +82,7 @@ def main() -> None:
             pooled_walls.append(wall)
             pooled_cpu.append(used)
             assert not (seq.failed or par.failed or pooled.failed), (seq.failed_hosts, par.failed_hosts)
+        lab.set_latency(0)
         report(args, load0, seq_walls, par_walls, pooled_walls, singles, seq_cpu, par_cpu, pooled_cpu, others)
 
 
@@ -117,7 +127,7 @@ def report(args, load0, seq_walls, par_walls, pooled_walls, singles, seq_cpu, pa
     seq_lab = med(c.lab for c in seq_cpu)
 
     print(f"# fanout {datetime.datetime.now():%Y-%m-%d %H:%M}  sessions={n} workers={args.workers} "
-          f"repeat={args.repeat} command={args.command!r}")
+          f"repeat={args.repeat} command={args.command!r} emulated device latency={args.latency:g}s")
     print(f"cpus={ncpu}  loadavg at start={load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}  "
           f"(client, lab sshd/vtysh and FRR all share these CPUs)")
     print(f"sequential  wall={seq_wall:7.3f}s  per session median={median_single * 1000:.0f} ms  "

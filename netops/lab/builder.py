@@ -403,6 +403,19 @@ class Lab:
         link = self.topology.link(router_a, router_b)
         system.run(["ip", "-n", r.namespace, "link", "set", link.interface, "up" if up else "down"])
 
+    def set_latency(self, seconds: float) -> None:
+        """Make every exec request wait ``seconds`` before the router answers (0 turns it off).
+
+        Emulates a real device's response time for benchmarks (no netem on these machines);
+        interactive sessions are not delayed.
+        """
+        path = self.runtime_dir / "latency_s"
+        if seconds <= 0:
+            path.unlink(missing_ok=True)
+            return
+        path.write_text(f"{seconds:.3f}\n", encoding="utf-8")
+        os.chmod(path, 0o644)
+
     def running_config(self, router: str) -> str:
         """``show running-config`` without the volatile header lines."""
         out = self.vtysh(router, "show running-config")

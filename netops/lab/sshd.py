@@ -35,6 +35,11 @@ conf="$2"
 if [ -z "${SSH_ORIGINAL_COMMAND:-}" ]; then
     exec __VTYSH__ --vty_socket "$vty" --config_dir "$conf"
 fi
+# Emulated device latency (benchmarks only; see Lab.set_latency): real routers take hundreds
+# of milliseconds to answer a show command, which is what fan-out hides.
+if [ -r "$conf/latency_s" ]; then
+    read -r delay < "$conf/latency_s" && [[ "$delay" =~ ^[0-9]+(\.[0-9]+)?$ ]] && /bin/sleep "$delay"
+fi
 args=()
 while IFS= read -r line || [ -n "$line" ]; do
     line="${line%$'\r'}"
