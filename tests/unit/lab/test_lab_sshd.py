@@ -102,3 +102,31 @@ def test_socat_listens_with_nagle_off():
     assert addr.startswith("TCP-LISTEN:22,") and "bind=127.0.104.1" in addr.split(",")
     assert {"fork", "nodelay", "reuseaddr"} <= set(addr.split(","))
 
+
+
+def test_emulated_latency_delays_exec_and_ignores_junk(tmp_path):
+    """Lab.set_latency writes latency_s in the vtysh conf dir; the forced command sleeps that long."""
+    import time
+
+    fake = tmp_path / "vtysh"
+    fake.write_text("#!/bin/sh\necho ok\n")
+    fake.chmod(0o755)
+    script = tmp_path / "cli"
+    script.write_text(render_cli_script(timeout=5, vtysh=str(fake)))
+    script.chmod(0o755)
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "SSH_ORIGINAL_COMMAND": "show version"}
+
+    def run() -> float:
+        t = time.monotonic()
+        out = subprocess.run([str(script), "/run/vty", str(conf)], env=env, capture_output=True, text=True,
+                             timeout=10, check=True).stdout
+        assert out.strip() == "ok"
+        return time.monotonic() - t
+
+    (conf / "latency_s").write_text("0.400\n")
+    assert run() >= 0.4
+    marker = tmp_path / "pwned"
+    (conf / "latency_s").write_text(f"1; touch {marker}\n")   # not a number: ignored, never run
+    assert run() < 1.0 and not marker.exists()
