@@ -17,7 +17,10 @@ contain the heading. ``build_chunks(..., context=True)`` prefixes such chunks wi
 hit@1 0.473 / 0.462, hit@3 0.688 / 0.656, hit@5 0.753 / 0.763, hit@10 0.849 / 0.860, MRR
 0.604 / 0.593 -- within one to three questions either way, so ``text`` stays the raw passage
 (page furniture removed, common indentation stripped) and the section lives in the chunk's
-fields (``section``, ``section_title``, ``heading_path``) for display and lexical boosts.
+fields (``section``, ``section_title``, ``heading_path``). What the index adds is decided by
+:func:`index_heading` / :func:`embed_text`: every chunk's heading (not only continuation
+chunks) as the first line of the embedded text and as a weighted FTS5 column, which lifted
+dense recall@5 from 0.785 to 0.828 and hybrid from 0.892 to 0.935 (bench/README.md).
 
 RFC boilerplate (Status of This Memo, Copyright Notice, Table of Contents, references,
 authors' addresses, IPR and acknowledgement sections) is dropped: it carries no technical

