@@ -92,6 +92,10 @@ def check_index(settings: "Settings") -> Check:
         return Check("knowledge index", True, "empty (nothing indexed yet)",
                      "netops kb init indexes the default sources", essential=True)
     with KnowledgeBase(settings) as kb:
+        try:
+            kb.check_format()
+        except NetopsError as exc:
+            return Check("knowledge index", False, exc.message, exc.hint)
         built = kb.index_fingerprint
         stats_docs, stats_chunks = kb.lexical.counts()
         if stats_docs == 0:

@@ -300,14 +300,19 @@ def eval_(file: Path, top_k: int, mode: str, as_json: bool) -> None:
 
 @kb.command()
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def reset(yes: bool) -> None:
+@json_option
+def reset(yes: bool, as_json: bool) -> None:
     """Delete the whole index (documents stay where they are on disk)."""
     if not yes:
         click.confirm("Delete the whole knowledge index?", abort=True, err=True)
     from netops.rag.kb import KnowledgeBase
 
-    KnowledgeBase.wipe(settings_from())  # without opening: a damaged index can be reset too
-    click.echo("knowledge index reset")
+    settings = settings_from()
+    KnowledgeBase.wipe(settings)  # without opening: a damaged index can be reset too
+    if as_json:
+        emit_json({"reset": True, "index_dir": str(settings.paths.index_dir)})
+    else:
+        click.echo("knowledge index reset")
 
 
 @kb.command()

@@ -172,6 +172,10 @@ class KnowledgeBase:
             hint=f"netops kb reset --yes and re-add, or set NETOPS_KB__EMBEDDER={kind} back",
         )
 
+    def check_format(self) -> None:
+        """Raise :class:`IndexMismatchError` when the index was written in another format."""
+        self._check_format()
+
     def _check_format(self) -> None:
         """An index written in another format (see :data:`INDEX_FORMAT`) must be rebuilt."""
         if self.is_empty(local=True):
