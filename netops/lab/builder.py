@@ -36,7 +36,7 @@ from netops.lab.sshd import (
 )
 from netops.lab.state import LabState, UserRecord
 from netops.lab.topology import RouterSpec, Topology, build_topology
-from netops.lab.types import LabInfo, LabStatus, LinkInfo, RouterInfo, RouterStatus
+from netops.lab.types import LabInfo, LabStatus, RouterInfo, RouterStatus
 
 if TYPE_CHECKING:
     from netops.settings import Settings
@@ -305,9 +305,7 @@ class Lab:
             RouterInfo(
                 name=r.name, namespace=r.namespace, ssh_host=r.ssh_host, ssh_port=r.ssh_port,
                 asn=r.asn, loopback=r.loopback, router_id=r.router_id,
-                links=tuple(LinkInfo(peer=lk.peer, interface=lk.interface, address=lk.address,
-                                     peer_address=lk.peer_address, network=lk.network,
-                                     description=lk.description) for lk in r.links),
+                links=r.links,
                 vty_dir=self.vty_dir(r.name), config_file=self.config_dir(r.name) / "frr.conf",
             )
             for r in self.topology.routers

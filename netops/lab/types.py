@@ -7,18 +7,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-
-@dataclass(frozen=True)
-class LinkInfo:
-    """A router's end of a point-to-point link."""
-
-    peer: str
-    interface: str
-    address: str
-    """With prefix length, e.g. ``198.51.100.1/30``."""
-    peer_address: str
-    network: str
-    description: str
+from netops.lab.topology import LinkSpec as LinkInfo  # a router's end of a link: one type for both
 
 
 @dataclass(frozen=True)
