@@ -73,3 +73,22 @@ def missing_lab_tools() -> list[str]:
     if not Path("/usr/lib/frr/bgpd").exists():
         missing.append("frr")
     return sorted(set(missing))
+
+
+@pytest.fixture
+def small_defaults(monkeypatch, tmp_path):
+    """A two-document default knowledge source and a hash embedder, so `netops ask` bootstraps
+    in milliseconds instead of indexing the real RFC pack."""
+    from netops import plugins
+    from netops.plugins import KnowledgeSource, Registry
+    from netops.testing.embedders import HashEmbedder
+
+    monkeypatch.setattr("netops.rag.kb.make_embedder", lambda settings, prefer=None: HashEmbedder())
+    root = tmp_path / "defaults"
+    root.mkdir()
+    (root / "bgp.md").write_text("# BGP hold timer\n\nThe hold time is either zero or at least three seconds.\n")
+    (root / "ospf.md").write_text("# OSPF\n\nThe dead interval is four times the hello interval.\n")
+    reg = Registry("knowledge source")
+    reg.add("defaults", KnowledgeSource("defaults", "test defaults", paths=(root,), default=True), "test")
+    monkeypatch.setattr(plugins, "knowledge_sources", lambda: reg)
+    return root

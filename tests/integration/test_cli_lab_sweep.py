@@ -20,22 +20,6 @@ def lab_env(lab, monkeypatch):
     return lab
 
 
-@pytest.fixture
-def small_defaults(monkeypatch, tmp_path):
-    """A tiny default knowledge source and a hash embedder, so `ask` does not index real RFCs."""
-    from netops import plugins
-    from netops.plugins import KnowledgeSource, Registry
-    from netops.testing.embedders import HashEmbedder
-
-    monkeypatch.setattr("netops.rag.kb.make_embedder", lambda settings, prefer=None: HashEmbedder())
-    root = tmp_path / "defaults"
-    root.mkdir()
-    (root / "bgp.md").write_text("# BGP hold timer\n\nThe hold time is either zero or at least three seconds.\n")
-    reg = Registry("knowledge source")
-    reg.add("defaults", KnowledgeSource("defaults", "test defaults", paths=(root,), default=True), "test")
-    monkeypatch.setattr(plugins, "knowledge_sources", lambda: reg)
-
-
 def run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()

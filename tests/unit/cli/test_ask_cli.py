@@ -13,23 +13,7 @@ from netops.rag.kb import KnowledgeBase
 from netops.testing.embedders import HashEmbedder
 
 
-@pytest.fixture
-def defaults(monkeypatch, tmp_path):
-    from netops import plugins
-    from netops.plugins import KnowledgeSource, Registry
-
-    monkeypatch.setattr("netops.rag.kb.make_embedder", lambda settings, prefer=None: HashEmbedder())
-    root = tmp_path / "defaults"
-    root.mkdir()
-    (root / "bgp.md").write_text("# BGP hold timer\n\nThe hold timer defaults to 90 seconds.\n")
-    (root / "ospf.md").write_text("# OSPF\n\nDead interval is four times the hello interval.\n")
-    reg = Registry("knowledge source")
-    reg.add("defaults", KnowledgeSource("defaults", "test defaults", paths=(root,), default=True), "test")
-    monkeypatch.setattr(plugins, "knowledge_sources", lambda: reg)
-    return root
-
-
-def test_first_ask_indexes_the_defaults_with_a_notice(capsys, defaults, settings):
+def test_first_ask_indexes_the_defaults_with_a_notice(capsys, small_defaults, settings):
     code = main(["ask", "--offline", "--json", "what is the BGP hold timer?"])
     out, err = capsys.readouterr()
     assert code == 0, err
@@ -41,9 +25,9 @@ def test_first_ask_indexes_the_defaults_with_a_notice(capsys, defaults, settings
     assert "knowledge base is empty" not in capsys.readouterr().err
 
 
-def test_retrieval_answer_is_labelled_and_cited(defaults, settings):
+def test_retrieval_answer_is_labelled_and_cited(small_defaults, settings):
     kb = KnowledgeBase(settings)
-    kb.add([defaults])
+    kb.add([small_defaults])
     answer = retrieval_answer(kb, "BGP hold timer default", top_k=2)
     assert answer.text.startswith(LABEL) and "[1] " in answer.text
     assert answer.citations[0] == answer.hits[0].chunk.citation

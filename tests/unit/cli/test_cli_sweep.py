@@ -305,24 +305,6 @@ def test_ask_empty_question_is_exit_2_and_indexes_nothing(capsys, settings, ques
     assert not settings.paths.kb_db.exists()
 
 
-@pytest.fixture
-def small_defaults(monkeypatch, tmp_path):
-    """A two-document default knowledge source and a hash embedder (bootstrap in milliseconds)."""
-    from netops import plugins
-    from netops.plugins import KnowledgeSource, Registry
-    from netops.testing.embedders import HashEmbedder
-
-    monkeypatch.setattr("netops.rag.kb.make_embedder", lambda settings, prefer=None: HashEmbedder())
-    root = tmp_path / "defaults"
-    root.mkdir()
-    (root / "bgp.md").write_text("# BGP hold timer\n\nThe hold time is either zero or at least three seconds.\n")
-    (root / "ospf.md").write_text("# OSPF\n\nThe dead interval is four times the hello interval.\n")
-    reg = Registry("knowledge source")
-    reg.add("defaults", KnowledgeSource("defaults", "test defaults", paths=(root,), default=True), "test")
-    monkeypatch.setattr(plugins, "knowledge_sources", lambda: reg)
-    return root
-
-
 def test_ask_with_ollama_down_falls_back_offline_and_says_so(capsys, small_defaults):
     code, out, err = run(capsys, "ask", "what is the BGP hold time?")
     assert code == 0, err
