@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import (
@@ -22,6 +22,9 @@ from pydantic_settings import (
 )
 
 from netops.errors import ConfigError
+
+if TYPE_CHECKING:
+    from netops.paths import Paths
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -171,11 +171,7 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
 
 
 def change_tools() -> list[Tool]:
-    """Playbook tools, when the playbook runner is installed."""
-    try:
-        import netops.playbook.runner  # noqa: F401
-    except ImportError:
-        return []
+    """Playbook tools: list, plan (dry-run) and run (through the approval gate)."""
     return [
         Tool("list_playbooks", "List vetted playbooks with their parameters and risk.", ListPlaybooksArgs,
              list_playbooks),

@@ -304,7 +304,7 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
     if not p.ok:
         bad = {h: hp.error or "; ".join(f"{c.name}: {c.summary}" for c in hp.prechecks if not c.ok)
                for h, hp in p.host_plans.items() if not hp.ok}
-        raise PlaybookError(f"prechecks failed, nothing was changed: "
+        raise PlaybookError("prechecks failed, nothing was changed: "
                             + "; ".join(f"{h}: {why}" for h, why in bad.items()),
                             hint="fix the condition or choose other targets, then plan again")
     run = _Run(pb, p, devices, audit, on_event)

@@ -756,7 +756,6 @@ def numbered_text_sections(pages: Sequence[tuple[int | None, str]]) -> list[Sect
     para_page: int | None = None
 
     def flush() -> None:
-        nonlocal para_page
         if para:
             o.block("\n".join(para), para_page)
             para.clear()

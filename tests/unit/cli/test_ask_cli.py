@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from netops.cli.main import main
 from netops.rag.answer import LABEL, retrieval_answer, snippet
