@@ -21,6 +21,9 @@ class Paths:
     rfc_cache: Path
     """RFCs fetched by ``kb pull`` land here before they are indexed."""
     audit_db: Path
+    audit_key: Path
+    """HMAC key of the audit chain; outside the database (see ``Settings.audit``)."""
+    audit_anchor_file: Path | None
     history_db: Path
     lab_dir: Path
     known_hosts: Path
@@ -49,6 +52,8 @@ class Paths:
             kb_db=index / "kb.sqlite",
             rfc_cache=home / "rfc",
             audit_db=home / "audit.sqlite",
+            audit_key=Path(s.audit.key_file).expanduser() if s.audit.key_file else home / "keys" / "audit.key",
+            audit_anchor_file=Path(s.audit.anchor_file).expanduser() if s.audit.anchor_file else None,
             history_db=home / "history.sqlite",
             lab_dir=lab,
             known_hosts=Path(s.known_hosts).expanduser() if s.known_hosts else home / "known_hosts",

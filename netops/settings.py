@@ -89,6 +89,20 @@ class KBSettings(BaseModel):
     """Where ``kb pull`` downloads RFCs the local tree lacks (``{url}/rfcNNNN.txt``)."""
 
 
+class AuditSettings(BaseModel):
+    """Audit log protection (``NETOPS_AUDIT__...``)."""
+
+    key_file: Path | None = None
+    """HMAC key of the audit chain (0600, created on first use). Default:
+    ``<home>/keys/audit.key``, a separate file in a 0700 directory. Whoever can read it can
+    re-key a rewritten log, so for separation of duties point this at a location the netops
+    user can read but that is backed up and watched apart from ``NETOPS_HOME``."""
+    anchor_file: Path | None = None
+    """Where ``netops audit anchor`` appends the chain head by default and ``audit verify``
+    reads anchors from. Put it outside ``NETOPS_HOME`` (another disk, a mounted share, a path
+    shipped off the machine) or use ``--syslog``."""
+
+
 class Settings(BaseSettings):
     """Everything configurable about netops."""
 
@@ -129,6 +143,7 @@ class Settings(BaseSettings):
 
     ssh: SSHSettings = SSHSettings()
     kb: KBSettings = KBSettings()
+    audit: AuditSettings = AuditSettings()
 
     @classmethod
     def settings_customise_sources(

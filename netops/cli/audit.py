@@ -54,17 +54,39 @@ def show(seq: int, as_json: bool) -> None:
     click.echo(to_json(r.payload))
 
 
+def _anchors(paths: tuple[str, ...], settings) -> list:
+    from netops.store.anchor import read_anchors
+
+    files = [*paths]
+    default = settings.paths.audit_anchor_file
+    if default is not None and default.exists() and str(default) not in files:
+        files.append(str(default))
+    out = []
+    for f in files:
+        out.extend(read_anchors(f))
+    return out
+
+
 @audit.command()
+@click.option("--anchor", "anchors", multiple=True, type=click.Path(dir_okay=False),
+              help="An anchor file (from 'audit anchor', or a syslog file); repeatable. "
+                   "The configured audit.anchor_file is always read.")
 @json_option
 @click.pass_context
-def verify(ctx: click.Context, as_json: bool) -> None:
-    """Walk the hash chain; exit 6 naming the first edited, deleted or moved record."""
+def verify(ctx: click.Context, anchors: tuple[str, ...], as_json: bool) -> None:
+    """Walk the keyed chain, check the head and anchors; exit 6 naming the first problem."""
+    settings = settings_from()
+    heads = _anchors(anchors, settings)
     with _log() as log:
-        report = log.verify()
+        report = log.verify(heads)
     if as_json:
         emit_json(report.to_dict())
     elif report.ok:
-        click.echo(f"ok: {report.count} records, head seq {report.head_seq} hash {report.head_hash}")
+        click.echo(f"ok: {report.count} records, head seq {report.head_seq} hash {report.head_hash}, "
+                   f"{report.anchors_checked} anchor(s) checked")
+        if not report.anchors_checked:
+            click.echo("note: no anchors checked; 'netops audit anchor --to FILE' outside NETOPS_HOME "
+                       "protects against someone holding the key", err=True)
     else:
         for p in report.problems:
             click.echo(f"TAMPERED seq {p.seq}: {p.problem}", err=True)
@@ -73,3 +95,46 @@ def verify(ctx: click.Context, as_json: bool) -> None:
             p = report.problems[0]
             click.echo(f"error: audit log does not verify (first problem at seq {p.seq})", err=True)
         ctx.exit(6)
+
+
+@audit.command()
+@click.option("--to", "to", type=click.Path(dir_okay=False), default=None,
+              help="Append the anchor to this file (default: the configured audit.anchor_file).")
+@click.option("--syslog", "use_syslog", is_flag=True, help="Send the anchor to the local syslog (auth.notice).")
+@json_option
+def anchor(to: str | None, use_syslog: bool, as_json: bool) -> None:
+    """Export the verified head of the chain to a file or syslog outside NETOPS_HOME.
+
+    A later 'audit verify --anchor FILE' proves the log was not cut short, replaced by an
+    older copy or rewritten since, even by someone holding the audit key.
+    """
+    from pathlib import Path
+
+    from netops.errors import InputError
+    from netops.store import anchor as anchors
+
+    settings = settings_from()
+    dest = Path(to).expanduser() if to else settings.paths.audit_anchor_file
+    if dest is None and not use_syslog:
+        raise InputError("nowhere to write the anchor",
+                         hint="give --to FILE (outside NETOPS_HOME) or --syslog, or set NETOPS_AUDIT__ANCHOR_FILE")
+    with _log() as log:
+        report = log.verify_or_raise(_anchors((), settings))
+        head = log.head()
+        kid = log.key_id or ""
+    out: dict = {"seq": head.seq, "hash": head.hash, "key_id": kid, "written": []}
+    if dest is not None:
+        anchors.write_file(dest, anchors.anchor_line(log.path, head.seq, head.hash, kid))
+        out["written"].append(str(dest))
+        home = settings.paths.home.resolve()
+        if dest.resolve().is_relative_to(home):
+            out["warning"] = f"{dest} is inside NETOPS_HOME: whoever can rewrite the log can rewrite this anchor"
+    if use_syslog:
+        out["syslog"] = anchors.write_syslog(log.path, head.seq, head.hash, kid)
+        out["written"].append("syslog")
+    if as_json:
+        emit_json(out)
+        return
+    click.echo(f"anchored seq {head.seq} hash {head.hash} ({report.count} records) -> {', '.join(out['written'])}")
+    if "warning" in out:
+        click.echo(f"warning: {out['warning']}", err=True)

@@ -1,13 +1,25 @@
-"""The audit log: append-only, hash-chained SQLite records of everything netops did.
+"""The audit log: append-only, HMAC-chained SQLite records of everything netops did.
 
 Each record is ``(seq, ts, actor, kind, payload, prev_hash, hash)`` with
-``hash = sha256(prev_hash + canonical_json({seq, ts, actor, kind, payload}))`` and
-``prev_hash`` the hash of record ``seq - 1`` (64 zeros for the first). :meth:`AuditLog.verify`
-walks the chain and names the first record that was edited, deleted or moved. Triggers that
-refuse UPDATE/DELETE are a seatbelt only; the chain is the proof. A small ``audit_head`` row
-(kept by an insert trigger) lets verify notice records cut off the end of the log; whoever can
-rewrite the file can rewrite that too, so publish :attr:`VerifyReport.head_hash` somewhere else
-if you need that guarantee.
+``hash = HMAC-SHA256(key, prev_hash + canonical_json({seq, ts, actor, kind, payload}))`` and
+``prev_hash`` the hash of record ``seq - 1`` (64 zeros for the first). The key lives outside
+the database (``settings.audit.key_file``, default ``<home>/keys/audit.key``, 0600, created on
+first use; see :mod:`netops.store.auditkey`), so someone who can rewrite the database file but
+not read the key cannot forge a record or re-hash the chain after an edit.
+
+Three things pin the end of the chain, so records cut off the end are noticed:
+
+* the ``audit_head`` row, written in the same transaction as each record and carrying a key MAC
+  (a missing or dropped head is tampering);
+* the local head file beside the key (forward-only: catches a database replaced by an older copy);
+* anchors exported with ``netops audit anchor`` to a file or syslog outside ``NETOPS_HOME``
+  (:mod:`netops.store.anchor`): the only defence against someone who holds the key.
+
+:meth:`AuditLog.verify` walks the chain and names the first record that was edited, deleted or
+moved. Triggers that refuse UPDATE/DELETE are a seatbelt only; the chain is the proof.
+
+Logs written before the chain was keyed are migrated on first open: their plain-SHA-256 prefix
+is sealed by one keyed ``audit_keyed`` record that pins its last hash.
 
 Appends happen in ``BEGIN IMMEDIATE`` transactions, so concurrent writers (threads or
 processes) serialise and a crash (even ``kill -9``) leaves either the whole record or nothing.
@@ -16,18 +28,23 @@ processes) serialise and a crash (even ``kill -9``) leaves either the whole reco
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netops.errors import AuditError, NotFoundError, TamperDetected
-from netops.store.db import Migration, open_db
+from netops.errors import AuditError, ConfigError, NotFoundError, TamperDetected
+from netops.store.auditkey import Head, LocalHead, head_mac, key_id, load_key
+from netops.store.db import Migration, connect, migrate
+
+log = logging.getLogger("netops.audit")
 
 if TYPE_CHECKING:
     from netops.settings import Settings
@@ -58,7 +75,14 @@ CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT 
 CREATE TRIGGER audit_head_track AFTER INSERT ON audit
 BEGIN INSERT OR REPLACE INTO audit_head(id, seq, hash) VALUES (1, NEW.seq, NEW.hash); END;
 """),
+    # The head is now written by append() with a key MAC (a trigger cannot compute one).
+    Migration("0004_keyed_chain", """
+DROP TRIGGER IF EXISTS audit_head_track;
+ALTER TABLE audit_head ADD COLUMN mac TEXT;
+CREATE TABLE audit_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+"""),
 )
+SEAL_KIND = "audit_keyed"
 
 # Keys whose values are replaced by a digest when a device command is recorded.
 _BULKY_KEYS = ("output", "stdout", "raw")
@@ -96,9 +120,13 @@ def digest(text: str | bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def record_hash(prev_hash: str, seq: int, ts: str, actor: str, kind: str, payload: Any) -> str:
-    body = canonical({"seq": seq, "ts": ts, "actor": actor, "kind": kind, "payload": payload})
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+def record_hash(prev_hash: str, seq: int, ts: str, actor: str, kind: str, payload: Any,
+                key: bytes | None = None) -> str:
+    """HMAC-SHA256 with ``key``; plain SHA-256 (the pre-key format) when ``key`` is None."""
+    body = (prev_hash + canonical({"seq": seq, "ts": ts, "actor": actor, "kind": kind, "payload": payload}))
+    if key is None:
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -125,13 +153,15 @@ class Problem:
 
 @dataclass
 class VerifyReport:
-    """Outcome of walking the chain. ``ok`` only when every link and hash checks out."""
+    """Outcome of walking the chain. ``ok`` only when every link, hash, head and anchor checks out."""
 
     ok: bool
     count: int
     head_seq: int
     head_hash: str
     problems: list[Problem] = field(default_factory=list)
+    anchors_checked: int = 0
+    key_id: str | None = None
 
     @property
     def first_bad_seq(self) -> int | None:
@@ -139,7 +169,8 @@ class VerifyReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "count": self.count, "head_seq": self.head_seq, "head_hash": self.head_hash,
-                "first_bad_seq": self.first_bad_seq, "problems": [asdict(p) for p in self.problems]}
+                "first_bad_seq": self.first_bad_seq, "anchors_checked": self.anchors_checked,
+                "key_id": self.key_id, "problems": [asdict(p) for p in self.problems]}
 
 
 def _now() -> str:
@@ -147,24 +178,48 @@ def _now() -> str:
 
 
 class AuditLog:
-    """The hash-chained audit log in one SQLite file (``settings.paths.audit_db``)."""
+    """The keyed, hash-chained audit log in one SQLite file (``settings.paths.audit_db``).
 
-    def __init__(self, path: Path) -> None:
+    ``key_file`` defaults to ``keys/audit.key`` beside the database.
+    """
+
+    def __init__(self, path: Path, *, key_file: Path | None = None) -> None:
         self.path = Path(path)
+        self.key_file = Path(key_file) if key_file else self.path.parent / "keys" / "audit.key"
+        self.local_head = LocalHead(self.key_file, self.path)
         self._conn: sqlite3.Connection | None = None
+        self._key: bytes | None = None
         self._lock = threading.RLock()
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "AuditLog":
-        return cls(settings.paths.audit_db)
+        return cls(settings.paths.audit_db, key_file=settings.paths.audit_key)
 
     # connection -------------------------------------------------------------------------
     @property
     def conn(self) -> sqlite3.Connection:
         with self._lock:
             if self._conn is None:
-                self._conn = open_db(self.path, MIGRATIONS)
+                conn = connect(self.path)
+                try:
+                    applied = migrate(conn, MIGRATIONS)
+                except sqlite3.Error as exc:
+                    conn.close()
+                    raise ConfigError(f"cannot migrate database {self.path}: {exc}",
+                                      hint="move the file aside; netops will create a new one") from exc
+                self._conn = conn
+                if "0004_keyed_chain" in applied:
+                    self._seal_legacy()
             return self._conn
+
+    def _seal_legacy(self) -> None:
+        """Pin a pre-key (plain SHA-256) chain with one keyed record, once, at migration."""
+        row = self._conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:
+            return
+        self.append(SEAL_KIND, {"legacy_records": row["seq"], "legacy_head_hash": row["hash"],
+                                "note": "records up to legacy_records were chained before the key existed"},
+                    actor="netops")
 
     def close(self) -> None:
         with self._lock:
@@ -178,6 +233,33 @@ class AuditLog:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def key_id(self) -> str | None:
+        """Fingerprint of the audit key (None while no key exists)."""
+        key = self._key or load_key(self.key_file, create=False)
+        return key_id(key) if key else None
+
+    def _meta(self, k: str) -> str | None:
+        try:
+            row = self.conn.execute("SELECT v FROM audit_meta WHERE k = ?", (k,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def _write_key(self) -> bytes:
+        """The key for appending: created only for a log that has never been keyed."""
+        if self._key is None:
+            known = self._meta("key_id")
+            key = load_key(self.key_file, create=known is None)
+            if key is None:
+                raise AuditError(f"the audit key {self.key_file} is missing; this log was keyed with {known}",
+                                 hint="restore the key file from backup (a new key would break the chain)")
+            if known is not None and known != key_id(key):
+                raise AuditError(f"the audit key {self.key_file} (id {key_id(key)}) is not the key of this log ({known})",
+                                 hint="point NETOPS_AUDIT__KEY_FILE at this log's key")
+            self._key = key
+        return self._key
+
     # writing ----------------------------------------------------------------------------
     def append(self, kind: str, payload: Mapping[str, Any] | None = None, *, actor: str) -> AuditRecord:
         """Append one record and return it (with its seq and hash)."""
@@ -187,22 +269,30 @@ class AuditLog:
         text = canonical(body)
         with self._lock:
             conn = self.conn
+            key = self._write_key()
             try:
                 conn.execute("BEGIN IMMEDIATE")
+                conn.execute("INSERT OR IGNORE INTO audit_meta(k, v) VALUES ('key_id', ?)", (key_id(key),))
                 row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
                 seq, prev = (row["seq"] + 1, row["hash"]) if row else (1, GENESIS)
                 ts = _now()
-                h = record_hash(prev, seq, ts, actor, kind, body)
+                h = record_hash(prev, seq, ts, actor, kind, body, key)
                 conn.execute(
                     "INSERT INTO audit(seq, ts, actor, kind, payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
                     (seq, ts, actor, kind, text, prev, h),
                 )
+                conn.execute("INSERT OR REPLACE INTO audit_head(id, seq, hash, mac) VALUES (1, ?, ?, ?)",
+                             (seq, h, head_mac(key, seq, h)))
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise AuditError(f"cannot append to the audit log {self.path}: {exc}",
                                  hint="check the disk and NETOPS_HOME permissions") from exc
+        try:  # after COMMIT: a crash in between leaves the file behind the log, never ahead
+            self.local_head.advance(key, seq, h)
+        except OSError as exc:
+            log.warning("cannot update the audit head file %s: %s", self.local_head.path, exc)
         return AuditRecord(seq, ts, actor, kind, body, prev, h)
 
     def recorder(self, actor: str) -> Callable[[Mapping[str, Any]], None]:
@@ -242,33 +332,90 @@ class AuditLog:
             sql += " LIMIT ?"
             args.append(int(limit))
         with self._lock:
-            rows = self.conn.execute(sql, args).fetchall()
+            rows = self._read(sql, args)
         return [self._row(r) for r in reversed(rows)]
+
+    def _read(self, sql: str, args: Any = ()) -> list[sqlite3.Row]:
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise TamperDetected(f"the audit database {self.path} is damaged: {exc}",
+                                 hint="keep a copy for investigation; netops audit verify") from exc
 
     def get(self, seq: int) -> AuditRecord:
         with self._lock:
-            row = self.conn.execute("SELECT * FROM audit WHERE seq = ?", (int(seq),)).fetchone()
-        if row is None:
+            rows = self._read("SELECT * FROM audit WHERE seq = ?", (int(seq),))
+        if not rows:
             raise NotFoundError(f"no audit record with seq {seq}", hint="netops audit list")
-        return self._row(row)
+        return self._row(rows[0])
 
     def kinds(self) -> list[str]:
         with self._lock:
-            return [r[0] for r in self.conn.execute("SELECT DISTINCT kind FROM audit ORDER BY kind")]
+            return [r[0] for r in self._read("SELECT DISTINCT kind FROM audit ORDER BY kind")]
 
     # verifying --------------------------------------------------------------------------
-    def verify(self) -> VerifyReport:
-        """Walk the whole chain; report every record that does not check out."""
+    def verify(self, anchors: Sequence[Head] = ()) -> VerifyReport:
+        """Walk the whole chain; check the head row, the local head file and ``anchors``.
+
+        Every record that does not check out is a :class:`Problem`; so is a missing or forged
+        head, a missing key, and a record an anchor remembers that is gone or different.
+        """
         problems: list[Problem] = []
-        prev = GENESIS
-        expected = 1
-        count = 0
         with self._lock:
-            rows = self.conn.execute(
-                "SELECT seq, ts, actor, kind, payload, prev_hash, hash FROM audit ORDER BY seq").fetchall()
-            head = self.conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+            try:
+                rows = self.conn.execute(
+                    "SELECT seq, ts, actor, kind, payload, prev_hash, hash FROM audit ORDER BY seq").fetchall()
+            except sqlite3.Error as exc:
+                return VerifyReport(False, 0, 0, GENESIS, [Problem(0, f"the audit table is unreadable ({exc})")])
+            try:
+                head = self.conn.execute("SELECT seq, hash, mac FROM audit_head WHERE id = 1").fetchone()
+            except sqlite3.Error as exc:
+                head, head_error = None, f"the audit_head table is gone ({exc})"
+            else:
+                head_error = None
+            known_kid = self._meta("key_id")
+        try:
+            key = load_key(self.key_file, create=False)
+        except AuditError as exc:
+            key = None
+            problems.append(Problem(0, exc.message))
+        kid = key_id(key) if key else None
+        last_seq = rows[-1]["seq"] if rows else 0
+        last_hash = rows[-1]["hash"] if rows else GENESIS
+
+        if rows and key is None and not problems:
+            problems.append(Problem(0, f"the audit key {self.key_file} is missing: the chain cannot be verified"))
+        elif key is not None and known_kid is not None and known_kid != kid:
+            problems.append(Problem(0, f"the log was written with audit key {known_kid}, not {kid} ({self.key_file})"))
+        if key is not None:
+            problems += self._walk(rows, key)
+            problems += self._check_head(head, head_error, key, last_seq, last_hash, rows)
+        by_seq = {r["seq"]: r["hash"] for r in rows}
+        claims = list(anchors)
+        if key is not None:
+            try:
+                local = self.local_head.read(key)
+            except AuditError as exc:
+                problems.append(Problem(last_seq, exc.message))
+            else:
+                if local is not None:
+                    claims.insert(0, local)
+                elif rows and known_kid is not None:
+                    problems.append(Problem(last_seq, f"the local head file {self.local_head.path} is missing (deleted)"))
+        for claim in claims:
+            p = _check_claim(claim, by_seq, last_seq)
+            if p is not None:
+                problems.append(p)
+        problems.sort(key=lambda p: p.seq)
+        return VerifyReport(not problems, len(rows), last_seq, last_hash, problems,
+                            anchors_checked=len(anchors), key_id=kid)
+
+    @staticmethod
+    def _walk(rows: Sequence[sqlite3.Row], key: bytes) -> list[Problem]:
+        legacy_upto = _legacy_prefix(rows, key)
+        problems: list[Problem] = []
+        prev, expected = GENESIS, 1
         for row in rows:
-            count += 1
             seq = row["seq"]
             if seq != expected:
                 missing = f"{expected}" if seq == expected + 1 else f"{expected}..{seq - 1}"
@@ -278,28 +425,74 @@ class AuditLog:
             except ValueError:
                 problems.append(Problem(seq, "payload is not valid JSON (edited)"))
                 payload = None
-            own_ok = payload is not None and row["hash"] == record_hash(
-                row["prev_hash"], seq, row["ts"], row["actor"], row["kind"], payload)
-            if payload is not None and not own_ok:
-                problems.append(Problem(seq, "contents do not match the record's hash (edited or moved)"))
+            if payload is not None:
+                k = None if seq <= legacy_upto else key
+                want = record_hash(row["prev_hash"], seq, row["ts"], row["actor"], row["kind"], payload, k)
+                if not hmac.compare_digest(row["hash"], want):
+                    problems.append(Problem(seq, "contents do not match the record's keyed hash (edited, moved or forged)"))
             if row["prev_hash"] != prev and seq == expected:
                 problems.append(Problem(seq, f"does not chain to record {seq - 1} (reordered, or a neighbour was edited)"))
             prev = row["hash"]
             expected = seq + 1
-        last_seq = rows[-1]["seq"] if rows else 0
-        last_hash = rows[-1]["hash"] if rows else GENESIS
-        if head is not None and (head["seq"] > last_seq):
-            problems.append(Problem(last_seq + 1, f"records {last_seq + 1}..{head['seq']} deleted from the end"))
-        elif head is not None and head["seq"] == last_seq and head["hash"] != last_hash:
-            problems.append(Problem(last_seq, "the last record differs from the recorded head (edited)"))
-        problems.sort(key=lambda p: p.seq)
-        return VerifyReport(not problems, count, last_seq, last_hash, problems)
+        return problems
 
-    def verify_or_raise(self) -> VerifyReport:
-        report = self.verify()
+    @staticmethod
+    def _check_head(head: Any, head_error: str | None, key: bytes, last_seq: int, last_hash: str,
+                    rows: Sequence[sqlite3.Row]) -> list[Problem]:
+        if head is None:
+            if rows:
+                return [Problem(last_seq, (head_error or "the head record is missing")
+                                + ": records may have been cut off the end")]
+            return []
+        if not head["mac"] or not hmac.compare_digest(head["mac"], head_mac(key, head["seq"], head["hash"])):
+            return [Problem(min(head["seq"], last_seq) or 1, "the head record does not carry a valid key MAC (forged)")]
+        if head["seq"] > last_seq:
+            return [Problem(last_seq + 1, f"records {last_seq + 1}..{head['seq']} deleted from the end")]
+        if head["seq"] < last_seq:
+            return [Problem(head["seq"] + 1, f"records {head['seq'] + 1}..{last_seq} were added outside netops")]
+        if head["hash"] != last_hash:
+            return [Problem(last_seq, "the last record differs from the recorded head (edited)")]
+        return []
+
+    def head(self) -> Head:
+        """The current head (verify first: anchoring an unverified head proves nothing)."""
+        rows = self._read("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        return Head(rows[0]["seq"], rows[0]["hash"], str(self.path)) if rows else Head(0, GENESIS, str(self.path))
+
+    def verify_or_raise(self, anchors: Sequence[Head] = ()) -> VerifyReport:
+        report = self.verify(anchors)
         if not report.ok:
             p = report.problems[0]
             more = f" (+{len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
             raise TamperDetected(f"audit log does not verify: seq {p.seq}: {p.problem}{more}",
                                  hint="the audit database was modified outside netops; keep a copy for investigation")
         return report
+
+
+def _legacy_prefix(rows: Sequence[sqlite3.Row], key: bytes) -> int:
+    """How many leading records predate the key, per the first valid keyed seal (0: none)."""
+    for row in rows:
+        if row["kind"] != SEAL_KIND:
+            continue
+        try:
+            payload = json.loads(row["payload"])
+        except ValueError:
+            continue
+        want = record_hash(row["prev_hash"], row["seq"], row["ts"], row["actor"], row["kind"], payload, key)
+        if hmac.compare_digest(row["hash"], want) and isinstance(payload.get("legacy_records"), int):
+            return int(payload["legacy_records"])
+    return 0
+
+
+def _check_claim(claim: Head, by_seq: dict[int, str], last_seq: int) -> Problem | None:
+    if claim.seq <= 0:
+        return None
+    have = by_seq.get(claim.seq)
+    if have is None and claim.seq > last_seq:
+        return Problem(last_seq + 1, f"records {last_seq + 1}..{claim.seq} are missing: the log was cut short "
+                                     f"or replaced by an older copy (per {claim.source})")
+    if have is None:
+        return Problem(claim.seq, f"record {claim.seq} is missing (per {claim.source})")
+    if have != claim.hash:
+        return Problem(claim.seq, f"record {claim.seq} differs from {claim.source} (the chain was rewritten)")
+    return None

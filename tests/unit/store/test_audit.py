@@ -59,13 +59,29 @@ def test_edit_detected(log):
     assert ei.value.exit_code == 6
 
 
-def test_edit_with_recomputed_hash_breaks_the_next_link(log):
+def test_edit_with_recomputed_plain_hash_is_caught_at_the_record(log):
+    """Without the key an attacker can only compute the unkeyed hash: the record itself fails."""
     from netops.store.audit import record_hash
 
     conn = raw(log)
     r = conn.execute("SELECT seq, ts, actor, kind, prev_hash FROM audit WHERE seq=3").fetchone()
     payload = {"i": 3, "text": "forged"}
     h = record_hash(r[4], r[0], r[1], r[2], r[3], payload)
+    conn.execute("UPDATE audit SET payload=?, hash=? WHERE seq=3", ('{"i":3,"text":"forged"}', h))
+    conn.close()
+    report = log.verify()
+    assert report.first_bad_seq == 3 and "keyed hash" in report.problems[0].problem
+
+
+def test_edit_with_the_key_breaks_the_next_link(log):
+    from netops.store.audit import record_hash
+    from netops.store.auditkey import load_key
+
+    key = load_key(log.key_file, create=False)
+    conn = raw(log)
+    r = conn.execute("SELECT seq, ts, actor, kind, prev_hash FROM audit WHERE seq=3").fetchone()
+    payload = {"i": 3, "text": "forged"}
+    h = record_hash(r[4], r[0], r[1], r[2], r[3], payload, key)
     conn.execute("UPDATE audit SET payload=?, hash=? WHERE seq=3", ('{"i":3,"text":"forged"}', h))
     conn.close()
     assert log.verify().first_bad_seq == 4

@@ -1,0 +1,91 @@
+"""``netops audit anchor`` / ``audit verify``: anchors outside NETOPS_HOME, exit 6 on tampering."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from netops.cli.main import main
+from netops.store.audit import AuditLog
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _log(settings, n=4):
+    with AuditLog.from_settings(settings) as log:
+        for i in range(n):
+            log.append("test", {"i": i}, actor="alice")
+        return log.path
+
+
+def test_anchor_then_verify_against_it(settings, tmp_path, capsys):
+    path = _log(settings)
+    anchors = tmp_path / "offbox" / "anchors.jsonl"
+    code, out, err = run(capsys, "audit", "anchor", "--to", str(anchors), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["seq"] == 4 and data["written"] == [str(anchors)] and "warning" not in data
+    code, out, _ = run(capsys, "audit", "verify", "--anchor", str(anchors), "--json")
+    assert code == 0 and json.loads(out)["anchors_checked"] == 1
+    # cut the log short, head and all: the anchor (and the local head file) say so
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TRIGGER audit_no_delete")
+    conn.execute("DELETE FROM audit WHERE seq >= 3")
+    conn.execute("DELETE FROM audit_head")
+    conn.close()
+    code, out, err = run(capsys, "audit", "verify", "--anchor", str(anchors))
+    assert code == 6 and "TAMPERED" in err and "Traceback" not in err
+    code, _, err = run(capsys, "audit", "anchor", "--to", str(anchors))
+    assert code == 6  # never anchor a log that does not verify
+
+
+def test_dropped_head_table_exits_6_not_70(settings, capsys):
+    path = _log(settings)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE audit_head")
+    conn.close()
+    code, out, err = run(capsys, "audit", "verify", "--json")
+    assert code == 6
+    assert not json.loads(out)["ok"]
+
+
+def test_dropped_audit_table_exits_6(settings, capsys):
+    path = _log(settings)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE audit")
+    conn.close()
+    code, _, err = run(capsys, "audit", "verify")
+    assert code == 6, err
+    code, _, err = run(capsys, "audit", "list")
+    assert code == 6 and err.startswith("error: ")
+
+
+def test_anchor_needs_a_destination_and_warns_inside_home(settings, capsys):
+    _log(settings)
+    code, _, err = run(capsys, "audit", "anchor")
+    assert code == 2 and "--to FILE" in err
+    inside = settings.paths.home / "anchors.jsonl"
+    code, _, err = run(capsys, "audit", "anchor", "--to", str(inside))
+    assert code == 0 and "inside NETOPS_HOME" in err
+
+
+def test_configured_anchor_file_is_used_by_both(settings, tmp_path, monkeypatch, capsys):
+    anchors = tmp_path / "configured.jsonl"
+    monkeypatch.setenv("NETOPS_AUDIT__ANCHOR_FILE", str(anchors))
+    from netops.settings import load_settings
+
+    _log(load_settings(), 2)
+    assert run(capsys, "audit", "anchor")[0] == 0
+    assert anchors.read_text().count("netops_audit_anchor") == 1
+    code, out, _ = run(capsys, "audit", "verify", "--json")
+    assert code == 0 and json.loads(out)["anchors_checked"] == 1
+
+
+def test_syslog_anchor(settings, capsys):
+    _log(settings, 1)
+    code, out, _ = run(capsys, "audit", "anchor", "--syslog", "--json")
+    assert code == 0 and json.loads(out)["syslog"].startswith("netops-audit-anchor db=")

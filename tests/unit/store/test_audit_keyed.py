@@ -1,0 +1,290 @@
+"""The keyed audit chain: key handling, head, local head file, anchors, migration, 8 writers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netops.store.anchor import anchor_line, read_anchors, write_file
+from netops.store.audit import GENESIS, AuditLog, record_hash
+from netops.store.auditkey import head_mac, load_key
+
+
+def _fill(log: AuditLog, n: int = 5) -> None:
+    for i in range(1, n + 1):
+        log.append("test", {"i": i}, actor="alice")
+
+
+@pytest.fixture
+def log(tmp_path):
+    with AuditLog(tmp_path / "audit.sqlite") as a:
+        _fill(a)
+        yield a
+
+
+def attacker(log: AuditLog) -> sqlite3.Connection:
+    log.close()
+    conn = sqlite3.connect(log.path, isolation_level=None)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("DROP TRIGGER audit_no_delete")
+    return conn
+
+
+def rewrite_with_key(log: AuditLog, from_seq: int, new_text: str) -> None:
+    """What someone holding the key can do: edit a record and re-key everything after it."""
+    key = load_key(log.key_file, create=False)
+    conn = attacker(log)
+    rows = conn.execute("SELECT seq, ts, actor, kind, payload, prev_hash FROM audit WHERE seq >= ? ORDER BY seq",
+                        (from_seq,)).fetchall()
+    prev = conn.execute("SELECT hash FROM audit WHERE seq = ?", (from_seq - 1,)).fetchone()
+    prev = prev[0] if prev else GENESIS
+    for seq, ts, actor, kind, payload, _ in rows:
+        body = json.loads(payload)
+        if seq == from_seq:
+            body["text"] = new_text
+        h = record_hash(prev, seq, ts, actor, kind, body, key)
+        conn.execute("UPDATE audit SET payload=?, prev_hash=?, hash=? WHERE seq=?",
+                     (json.dumps(body, sort_keys=True, separators=(",", ":")), prev, h, seq))
+        prev = h
+    last = rows[-1][0]
+    conn.execute("UPDATE audit_head SET seq=?, hash=?, mac=?", (last, prev, head_mac(key, last, prev)))
+    conn.close()
+    log.local_head.path.unlink()
+    log.local_head.advance(key, last, prev)
+
+
+def test_key_created_on_first_use_private_and_outside_the_database(tmp_path):
+    db = tmp_path / "audit.sqlite"
+    with AuditLog(db) as log:
+        assert not log.key_file.exists()
+        log.append("x", {}, actor="a")
+        mode = stat.S_IMODE(log.key_file.stat().st_mode)
+        assert mode == 0o600, oct(mode)
+        assert stat.S_IMODE(log.key_file.parent.stat().st_mode) == 0o700
+        key = log.key_file.read_text().strip()
+        assert len(bytes.fromhex(key)) == 32
+    assert key.encode() not in db.read_bytes()
+
+
+def test_key_location_comes_from_settings(tmp_path, monkeypatch):
+    from netops.settings import load_settings
+
+    keyfile = tmp_path / "elsewhere" / "netops.key"
+    monkeypatch.setenv("NETOPS_AUDIT__KEY_FILE", str(keyfile))
+    with AuditLog.from_settings(load_settings()) as log:
+        log.append("x", {}, actor="a")
+        assert log.key_file == keyfile and keyfile.exists()
+        assert log.verify().ok
+
+
+def test_forging_without_the_key_is_detected_even_when_the_whole_chain_is_rehashed(log):
+    conn = attacker(log)
+    prev = GENESIS
+    for seq, ts, actor, kind, payload in conn.execute(
+            "SELECT seq, ts, actor, kind, payload FROM audit ORDER BY seq").fetchall():
+        h = record_hash(prev, seq, ts, actor, kind, json.loads(payload))  # the best guess: unkeyed
+        conn.execute("UPDATE audit SET prev_hash=?, hash=? WHERE seq=?", (prev, h, seq))
+        prev = h
+    conn.execute("UPDATE audit_head SET hash=?", (prev,))
+    conn.close()
+    report = log.verify()
+    assert not report.ok and report.first_bad_seq == 1
+
+
+def test_someone_with_the_key_is_caught_by_an_anchor_taken_before(log, tmp_path):
+    anchors = tmp_path / "outside" / "anchors.jsonl"
+    head = log.head()
+    write_file(anchors, anchor_line(log.path, head.seq, head.hash, log.key_id))
+    rewrite_with_key(log, 3, "nothing happened")
+    assert log.verify().ok  # the key holder fools everything local ...
+    report = log.verify(read_anchors(anchors))  # ... but not an anchor they cannot reach
+    assert not report.ok and report.first_bad_seq == 5 and "rewritten" in report.problems[0].problem
+
+
+def test_truncation_of_the_last_records_and_the_head_is_detected(log):
+    conn = attacker(log)
+    conn.execute("DELETE FROM audit WHERE seq >= 4")
+    conn.execute("DELETE FROM audit_head")
+    conn.close()
+    report = log.verify()
+    assert not report.ok
+    assert any("head record is missing" in p.problem for p in report.problems)
+    assert any("4..5" in p.problem for p in report.problems)  # the local head file remembers 5
+
+
+def test_truncation_with_a_replayed_old_head_row_is_detected(log):
+    conn = attacker(log)
+    old = conn.execute("SELECT seq, hash FROM audit WHERE seq=3").fetchone()
+    conn.execute("DELETE FROM audit WHERE seq >= 4")
+    # A head row for seq 3 with a valid MAC existed once; replaying it passes the MAC check.
+    key = load_key(log.key_file, create=False)
+    conn.execute("UPDATE audit_head SET seq=?, hash=?, mac=?", (old[0], old[1], head_mac(key, *old)))
+    conn.close()
+    report = log.verify()
+    assert not report.ok and report.first_bad_seq == 4 and "older copy" in report.problems[0].problem
+
+
+def test_forged_head_without_the_key_is_detected(log):
+    conn = attacker(log)
+    conn.execute("DELETE FROM audit WHERE seq = 5")
+    row = conn.execute("SELECT seq, hash FROM audit WHERE seq=4").fetchone()
+    conn.execute("UPDATE audit_head SET seq=?, hash=?, mac=?", (row[0], row[1], "0" * 64))
+    conn.close()
+    assert any("MAC" in p.problem for p in log.verify().problems)
+
+
+def test_dropped_head_table_is_tampering_not_a_crash(log, capsys):
+    conn = attacker(log)
+    conn.execute("DROP TABLE audit_head")
+    conn.close()
+    report = log.verify()
+    assert not report.ok and "audit_head table is gone" in report.problems[0].problem
+
+
+def test_restored_old_copy_is_detected(log, tmp_path):
+    log.close()
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(log.path, copy)
+    with AuditLog(log.path) as again:
+        _fill(again, 2)
+    for suffix in ("-wal", "-shm"):
+        Path(str(log.path) + suffix).unlink(missing_ok=True)
+    shutil.copy(copy, log.path)
+    with AuditLog(log.path) as again:
+        report = again.verify()
+    assert not report.ok and "older copy" in report.problems[0].problem
+
+
+def test_deleted_database_is_detected(log):
+    log.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(log.path) + suffix).unlink(missing_ok=True)
+    with AuditLog(log.path) as fresh:
+        report = fresh.verify()
+    assert not report.ok and "1..5" in report.problems[0].problem
+
+
+def test_missing_or_wrong_key_fails_verification(log, tmp_path):
+    log.close()
+    saved = log.key_file.read_text()
+    log.key_file.unlink()
+    with AuditLog(log.path) as again:
+        assert not again.verify().ok
+        assert "key" in again.verify().problems[0].problem
+        from netops.errors import AuditError
+
+        with pytest.raises(AuditError, match="missing"):
+            again.append("x", {}, actor="a")  # never silently start a new key
+    fd = os.open(log.key_file, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.write(fd, (os.urandom(32).hex() + "\n").encode())
+    os.close(fd)
+    with AuditLog(log.path) as again:
+        report = again.verify()
+        assert not report.ok and "written with audit key" in report.problems[0].problem
+    log.key_file.write_text(saved)
+    with AuditLog(log.path) as again:
+        assert again.verify().ok
+
+
+def test_world_readable_key_is_refused(log):
+    os.chmod(log.key_file, 0o644)
+    from netops.errors import AuditError
+
+    with pytest.raises(AuditError, match="readable by others") as ei:
+        load_key(log.key_file, create=False)
+    assert "chmod 600" in ei.value.hint
+    assert not log.verify().ok
+
+
+def _legacy_db(path: Path, n: int) -> None:
+    """A log as the previous netops wrote it: migrations 1-3, unkeyed chain, trigger-kept head."""
+    from netops.store.audit import MIGRATIONS, canonical
+    from netops.store.db import connect, migrate
+
+    conn = connect(path)
+    migrate(conn, MIGRATIONS[:3])
+    prev = GENESIS
+    for seq in range(1, n + 1):
+        body = {"i": seq}
+        ts = f"2026-01-01T00:00:0{seq}+00:00"
+        h = record_hash(prev, seq, ts, "old", "legacy", body)
+        conn.execute("INSERT INTO audit(seq, ts, actor, kind, payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
+                     (seq, ts, "old", "legacy", canonical(body), prev, h))
+        prev = h
+    conn.close()
+
+
+def test_legacy_log_is_migrated_and_sealed(tmp_path):
+    db = tmp_path / "audit.sqlite"
+    _legacy_db(db, 3)
+    with AuditLog(db) as log:
+        report = log.verify()
+        assert report.ok, report.problems
+        seal = log.get(4)
+        assert seal.kind == "audit_keyed" and seal.payload["legacy_records"] == 3
+        log.append("new", {}, actor="a")
+        assert log.verify().ok and log.verify().count == 5
+    # The legacy prefix is pinned by the keyed seal: rewriting it (even re-hashed) is caught.
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER audit_no_update")
+    prev = GENESIS
+    for seq in (1, 2, 3):
+        ts, = conn.execute("SELECT ts FROM audit WHERE seq=?", (seq,)).fetchone()
+        body = {"i": seq * 100}
+        h = record_hash(prev, seq, ts, "old", "legacy", body)
+        conn.execute("UPDATE audit SET payload=?, prev_hash=?, hash=? WHERE seq=?", (json.dumps(body), prev, h, seq))
+        prev = h
+    conn.close()
+    with AuditLog(db) as log:
+        report = log.verify()
+        assert not report.ok and report.first_bad_seq == 4
+
+
+def test_anchor_files_and_syslog_lines_read_back(tmp_path):
+    f = tmp_path / "mixed.log"
+    h = "ab" * 32
+    f.write_text("Dec  1 15:00:00 host netops: netops-audit-anchor db=/x seq=7 hash=" + h + " key_id=k\n"
+                 "unrelated line\n" + anchor_line(Path("/x"), 9, "cd" * 32, "k") + "\n")
+    heads = read_anchors(f)
+    assert [(a.seq, a.hash) for a in heads] == [(7, h), (9, "cd" * 32)]
+
+
+WRITER = """
+import sys
+from netops.store.audit import AuditLog
+log = AuditLog(sys.argv[1])
+sys.stdin.readline()            # start together
+for i in range(int(sys.argv[3])):
+    log.append("w", {"writer": int(sys.argv[2]), "i": i}, actor="w" + sys.argv[2])
+log.close()
+"""
+
+
+def test_eight_writer_processes_lose_nothing_and_verify(tmp_path):
+    """Eight real processes on a fresh log (so they also race to create the key)."""
+    db = tmp_path / "audit.sqlite"
+    n = 40
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(w), str(n)], stdin=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+             for w in range(8)]
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    with AuditLog(db) as log:
+        report = log.verify()
+        assert report.ok, report.problems
+        assert report.count == 8 * n
+        got = sorted((r.payload["writer"], r.payload["i"]) for r in log.list(limit=None))
+        assert got == sorted((w, i) for w in range(8) for i in range(n))
+        assert log.local_head.read(load_key(log.key_file, create=False)).seq == 8 * n
