@@ -22,6 +22,11 @@ fields (``section``, ``section_title``, ``heading_path``). What the index adds i
 chunks) as the first line of the embedded text and as a weighted FTS5 column, which lifted
 dense recall@5 from 0.785 to 0.828 and hybrid from 0.892 to 0.935 (bench/README.md).
 
+Every RFC passage cites a section: numbered headings (``4.2.``), appendices in each style RFCs
+use (``Appendix B.``, ``Appendix B - Title``, ``Appendix B:``, a bare ``Appendix B`` line followed
+by ``B.  Title``, subsections ``B.2``), and in old RFCs without numbers (768, 792, 826, ...) the
+short margin lines that serve as headings there; a passage cites the deepest one holding it.
+
 RFC boilerplate (Status of This Memo, Copyright Notice, Table of Contents, references,
 authors' addresses, IPR and acknowledgement sections) is dropped: it carries no technical
 content and, being near-identical across RFCs, it would otherwise crowd results for any
@@ -247,7 +252,10 @@ def _pack(blocks: Sequence[Block], limit: int, overlap: int) -> list[tuple[str, 
 # --------------------------------------------------------------------------------------------
 
 _NUM = r"(?:Appendix\s+[A-Z](?:\.\d+)*|Annex\s+[A-Z](?:\.\d+)*|\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})+|[A-Z])"
-_HEADING_NUM = re.compile(rf"^({_NUM})\.?(?:\t+|\s+)(\S.*)$")
+# "3.2.  Foo", "Appendix A.  Foo", and the older "Appendix A - Foo" / "Appendix A:  Foo"
+_SEP = r"(?:\s+-\s+|:\s+|\.?(?:\t+|\s+))"
+_HEADING_NUM = re.compile(rf"^({_NUM}){_SEP}(\S.*)$")
+_BARE_APPENDIX = re.compile(r"^(Appendix\s+[A-Z](?:\.\d+)*)[.:]?$")
 
 
 def split_number(heading: str) -> tuple[str, str]:
@@ -257,11 +265,16 @@ def split_number(heading: str) -> tuple[str, str]:
     (``A.  Foo``, ``A\\tFoo``), so ``A sample heading`` stays a title.
     """
     text = " ".join(heading.replace("\t", "  ").split(" ")).strip()
-    m = re.match(rf"^({_NUM})(\.?)(\t+|\s+)(\S.*)$", heading.strip())
+    bare = _BARE_APPENDIX.match(heading.strip())
+    if bare:
+        return _norm_num(bare.group(1)), ""
+    m = re.match(rf"^({_NUM})({_SEP})(\S.*)$", heading.strip())
     if not m:
         return "", " ".join(text.split())
-    num, dot, sep, rest = m.groups()
-    if re.fullmatch(r"[A-Z]", num) and not dot and "\t" not in sep:
+    num, sep, rest = m.groups()
+    if not num.startswith(("Appendix", "Annex")) and not sep.startswith(".") and sep.strip() in {":", "-"}:
+        return "", " ".join(text.split())  # "3: foo", "A - b" are not headings
+    if re.fullmatch(r"[A-Z]", num) and not sep.startswith(".") and "\t" not in sep:
         return "", " ".join(text.split())
     return _norm_num(num), " ".join(rest.split())
 
@@ -287,8 +300,8 @@ def _num_key(num: str) -> tuple:
 def _successors(last: tuple | None) -> set[tuple]:
     """Section keys that may directly follow ``last``: a first child, or the next sibling of
     it or of any ancestor; the first appendix may follow anything."""
-    if last is None:
-        return {(0, 1), (1, 1)}
+    if last is None:  # some RFCs number "Status of this Memo" 1 and start the text at 2 (2390)
+        return {(0, 1), (0, 2), (0, 3), (1, 1)}
     out = {last + (1,)}
     for depth in range(2, len(last) + 1):
         prefix = last[:depth]
@@ -301,7 +314,7 @@ def _successors(last: tuple | None) -> set[tuple]:
 # RFCs (plain-text, as published)
 # --------------------------------------------------------------------------------------------
 
-_FOOTER = re.compile(r"^(?:\S.*)?\[Page\s+(\d+|[ivxlc]+)\]\s*$|^\s*\[Page\s+(\d+|[ivxlc]+)\](?:\s.*)?$")
+_FOOTER = re.compile(r"^(?:\S.*)?\[Page\s+(\d+|[ivxlc]+)\]\s*$|^\s*\[Page\s+(\d+|[ivxlc]+)\](?:\s.*)?$", re.IGNORECASE)
 _HEADER = re.compile(r"^RFC\s+\d+\s{2,}.*\S\s{2,}\S.*\d{4}\s*$")
 _DOT_LEADER = re.compile(r"(?:\.\s?){3,}\s*\d*\s*$")
 _TRAILING_PAGE = re.compile(r"\S(?:\s{2,}|\s*\.{2,}\s*)(?:\d{1,4}|[ivxlc]{1,6})\s*$")
@@ -435,11 +448,16 @@ def _parse_toc(lines: list[tuple[str, int | None]]) -> tuple[int, int, dict[str,
 def _rfc_candidate(line: str) -> tuple[str, str, int] | None:
     if not line.strip() or len(line) > 100 or _DOT_LEADER.search(line) or _TRAILING_PAGE.search(line):
         return None
+    bare = _BARE_APPENDIX.match(line.strip())
+    if bare and _indent(line) == 0:
+        return _norm_num(bare.group(1)), "", 0
     m = _HEADING_NUM.match(line.strip())
     if not m:
         return None
     num, title = split_number(line.strip())
-    if not num or not re.match(r"^[A-Za-z\"'(]", title):
+    # titles may open with a digit or a symbol ("16-bit FCS", "#-literals", "<groups> Example")
+    if not num or not re.match(r"^[\w\"'(<#]", title) or not re.search(r"[A-Za-z]", title) \
+            or (not title[0].isalpha() and not re.search(r"[A-Za-z]{2}", title)):
         return None
     if re.search(r"\s{3,}", title):  # figure or table columns, not a title
         return None
@@ -447,10 +465,42 @@ def _rfc_candidate(line: str) -> tuple[str, str, int] | None:
 
 
 def rfc_sections(text: str, *, keep_boilerplate: bool = False) -> list[Section]:
-    """Sections of a plain-text RFC, with page furniture removed and page numbers kept."""
-    lines = _depage(text)
-    toc_start, toc_end, toc, toc_unnumbered = _parse_toc(lines)
+    """Sections of a plain-text RFC, with page furniture removed and page numbers kept.
 
+    Numbered headings (``4.2.  Foo``, ``Appendix B.  Foo``, ``B.2.  Foo``) are checked against
+    the table of contents or, without one, against the numbering so far. Old RFCs with no
+    numbered heading at all (768, 792, 826, ...) are read a second time with their own
+    conventions: a short line at the left margin that is underlined (``-----``) or stands
+    alone between a blank line and the text (``Destination Unreachable Message``,
+    ``Packet Generation:``) is a heading.
+    """
+    lines = _depage(text)
+    toc = _parse_toc(lines)
+    sections = _scan_rfc(lines, toc, loose=False)
+    if not any(s.number for s in sections):
+        sections = _scan_rfc(lines, toc, loose=True)
+
+    out: list[Section] = []
+    for n, sec in enumerate(sections):
+        if n == 0:
+            # Preamble (header block, title, sometimes a bare abstract in old RFCs): keep only
+            # when the RFC has no Abstract heading and the text is more than the header block.
+            if any(s.title.lower() == "abstract" for s in sections[1:]):
+                continue
+            if not any(re.search(r"[a-z]{2}[.;]\s+[A-Z]|[a-z]{3}\.$", b.text, re.M) for b in sec.blocks):
+                continue  # only the header block and title (no sentence)
+        if not keep_boilerplate and (BOILERPLATE_TITLES.match(sec.title) or sec.title.lower().startswith("references")):
+            continue
+        sec.blocks = _paragraphs(sec.blocks)
+        out.append(sec)
+    return out
+
+
+_UNDERLINE = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")
+
+
+def _scan_rfc(lines: list[tuple[str, int | None]], toc: tuple, *, loose: bool) -> list[Section]:
+    toc_start, toc_end, toc_numbered, toc_unnumbered = toc
     sections: list[Section] = [Section()]  # preamble
     last_key: tuple | None = None
     stack: list[tuple[tuple, str]] = []  # (key, "num title") for the heading path
@@ -460,15 +510,35 @@ def rfc_sections(text: str, *, keep_boilerplate: bool = False) -> list[Section]:
         line, page = lines[i]
         in_toc = toc_start >= 0 and toc_start < i < toc_end
         head: tuple[str, str] | None = None
+        underlined = False
+        if prev_blank and line.strip() and not in_toc and _titles_bare_appendix(line, sections[-1]):
+            # "Appendix A" alone on a line, then "A.  Guidelines for ...": one heading
+            sections[-1].title = split_number(line.strip())[1].rstrip(".")
+            sections[-1].heading += f"\n\n{line}"
+            sections[-1].heading_path = sections[-1].heading_path[:-1] + (f"{sections[-1].number} {sections[-1].title}",)
+            stack[-1:] = [(stack[-1][0], sections[-1].heading_path[-1])] if stack else []
+            i += 1
+            continue
         if prev_blank and line.strip() and not in_toc:
-            head = _rfc_heading(line, lines, i, toc, toc_unnumbered, last_key)
+            head = _rfc_heading(line, lines, i, toc_numbered, toc_unnumbered, last_key, loose)
+            if head is None and loose:
+                head = _underlined_heading(line, lines, i)
+                underlined = head is not None
+        if head is not None and not head[0] and head[1].rstrip(":") == sections[-1].title and not sections[-1].number:
+            # old RFCs repeat the current heading at the top of a page: a continuation
+            i += 2 if underlined else 1
+            prev_blank = True
+            continue
         if head is not None:
             num, title = head
-            title = title.rstrip(".")
+            title = title.rstrip(".:") if not num else title.rstrip(".")
             nxt = lines[i + 1][0] if i + 1 < len(lines) else ""
             after = lines[i + 2][0] if i + 2 < len(lines) else ""
             col = line.find(title[:8]) if title else -1
-            if num and nxt.strip() and not after.strip() and col > 0 and _indent(nxt) == col and len(nxt) < 80:
+            if underlined:
+                line = f"{line}\n{nxt}"
+                i += 1
+            elif num and nxt.strip() and not after.strip() and col > 0 and _indent(nxt) == col and len(nxt) < 80:
                 # A title wrapped onto a second line, aligned under the first.
                 title = f"{title} {nxt.strip()}"
                 line = f"{line}\n{nxt}"
@@ -479,7 +549,7 @@ def rfc_sections(text: str, *, keep_boilerplate: bool = False) -> list[Section]:
                 last_key = key
                 while stack and not (len(stack[-1][0]) < len(key) and key[: len(stack[-1][0])] == stack[-1][0]):
                     stack.pop()
-                stack.append((key, f"{num} {title}"))
+                stack.append((key, f"{num} {title}".strip()))
                 sec.heading_path = tuple(s for _, s in stack)
             else:
                 stack.clear()
@@ -489,22 +559,40 @@ def rfc_sections(text: str, *, keep_boilerplate: bool = False) -> list[Section]:
             sections[-1].blocks.append(Block(line, page))
         prev_blank = not line.strip()
         i += 1
-
-    out: list[Section] = []
-    for n, sec in enumerate(sections):
-        if n == 0:
-            # Preamble (header block, title, sometimes a bare abstract in old RFCs): keep only
-            # when the RFC has no Abstract heading and the text is more than the header block.
-            if any(s.title.lower() == "abstract" for s in sections[1:]):
-                continue
-        if not keep_boilerplate and (BOILERPLATE_TITLES.match(sec.title) or sec.title.lower().startswith("references")):
-            continue
-        sec.blocks = _paragraphs(sec.blocks)
-        out.append(sec)
-    return out
+    return sections
 
 
-def _rfc_heading(line, lines, i, toc, toc_unnumbered, last_key) -> tuple[str, str] | None:
+def _titles_bare_appendix(line: str, sec: Section) -> bool:
+    if not sec.number.startswith("Appendix ") or sec.title or any(b.text.strip() for b in sec.blocks):
+        return False
+    cand = _rfc_candidate(line)
+    return cand is not None and _num_key(cand[0]) == _num_key(sec.number) and bool(cand[1])
+
+
+def _underlined_heading(line: str, lines, i: int) -> tuple[str, str] | None:
+    """``Format`` over ``------``: the heading style of the oldest RFCs (768)."""
+    nxt = lines[i + 1][0] if i + 1 < len(lines) else ""
+    stripped = line.strip()
+    if not _UNDERLINE.match(nxt) or _indent(line) > 0 or not _loose_title(stripped.rstrip(":")):
+        return None
+    if abs(len(nxt.strip()) - len(stripped)) > 3 or abs(_indent(nxt) - _indent(line)) > 2:
+        return None
+    return split_number(stripped)
+
+
+def _loose_title(stripped: str) -> bool:
+    """A short, title-like line: capitalised, a few words, no sentence punctuation."""
+    return (len(stripped) <= 60 and stripped[0].isupper() and len(stripped.split()) <= 8
+            and not stripped.endswith((".", ",", ";")) and bool(re.search(r"[\w:?)]$", stripped))
+            and not re.search(r"\s{3,}", stripped) and not _DANGLING.search(stripped))
+
+
+# a line ending like this is the start of a sentence, not a title ("A user interface should allow")
+_DANGLING = re.compile(r"\b(?:a|an|the|of|to|and|or|should|must|may|shall|will|can|is|are|be|with|for|in|by|"
+                       r"as|that|which|allow|allows|on|at|from)$", re.IGNORECASE)
+
+
+def _rfc_heading(line, lines, i, toc, toc_unnumbered, last_key, loose=False) -> tuple[str, str] | None:
     cand = _rfc_candidate(line)
     if cand:
         num, title, indent = cand
@@ -515,7 +603,7 @@ def _rfc_heading(line, lines, i, toc, toc_unnumbered, last_key) -> tuple[str, st
         if toc and bare in toc:
             a, b = _norm_title(title), _norm_title(toc[bare])
             n = min(len(a), len(b), 16)
-            if n and a[:n] == b[:n]:
+            if (n and a[:n] == b[:n]) or not a:
                 return num, title
             return None
         depth = len(key) - 1
@@ -531,7 +619,8 @@ def _rfc_heading(line, lines, i, toc, toc_unnumbered, last_key) -> tuple[str, st
             return None
         front = re.match(r"^(abstract|status of th(is|e) memo|copyright notice|(table of )?contents)$", stripped, re.I)
         listed = _norm_title(stripped) in toc_unnumbered
-        if listed or front or (_KNOWN_UNNUMBERED.match(stripped) and not toc_unnumbered):
+        if listed or front or (_KNOWN_UNNUMBERED.match(stripped) and not toc_unnumbered) \
+                or (loose and _loose_title(stripped)):
             m = re.match(r"^(Appendix\s+[A-Z])[.:]?\s+(.*)$", stripped)
             if m:
                 return m.group(1), m.group(2)

@@ -55,9 +55,10 @@ ProgressFn = Callable[[int, int, str], None]
 
 GROUP_CHUNKS = 256
 NO_EMBEDDER = "none"
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 """Bumped whenever what gets indexed changes (2: headings embedded with the passage and in
-their own FTS5 column). An index of another format must be rebuilt, never mixed."""
+their own FTS5 column; 3: old-style RFC headings and appendix forms recognised, so those RFCs
+chunk differently). An index of another format must be rebuilt, never mixed."""
 
 __all__ = [
     "KnowledgeBase", "KBStats", "Ranking", "INDEX_FORMAT", "merge_reports", "Consistency", "PullOutcome", "DocumentRecord", "MODES", "ProgressFn",

@@ -271,3 +271,90 @@ def test_gzip_and_plain_rfc_give_identical_chunks(rfc, tmp_path):
     a = [(c.section, c.text, c.page) for c in load_document(rfc(4456), max_bytes=LIMIT)[1]]
     b = [(c.section, c.text, c.page) for c in load_document(plain, max_bytes=LIMIT)[1]]
     assert a == b
+
+
+# --- old-style RFCs and appendices: every passage cites the section that holds it -------------
+
+
+def _sections(rfc, number: int, **kw):
+    return rfc_sections(gzip.decompress(rfc(number).read_bytes()).decode("utf-8", "replace"), **kw)
+
+
+def _chunks(rfc, number: int):
+    return load_document(rfc(number), max_bytes=LIMIT)[1]
+
+
+def test_rfc768_underlined_headings_and_page_top_repeat(rfc):
+    secs = _sections(rfc, 768)
+    titles = [s.title for s in secs if s.blocks]
+    assert titles == ["Introduction", "Format", "Fields", "User Interface", "IP Interface",
+                      "Protocol Application", "Protocol Number"]
+    # "[page 1]" (lower case) is a footer, and page 2 repeats "Fields" at its top: one section
+    fields = next(s for s in secs if s.title == "Fields")
+    text = "\n".join(b.text for b in fields.blocks)
+    assert "Source Port is an optional field" in text and "Checksum is the 16-bit" in text
+    assert "[page" not in text.lower()
+    checksum = next(c for c in _chunks(rfc, 768) if "pseudo  header" in c.text or "pseudo header" in c.text)
+    assert checksum.citation.startswith("RFC 768 (Fields)")
+
+
+def test_rfc792_headings_at_the_margin_over_indented_text(rfc):
+    chunks = _chunks(rfc, 792)
+    titles = list(dict.fromkeys(c.section_title for c in chunks))
+    assert titles[:4] == ["Introduction", "Message Formats", "Destination Unreachable Message",
+                          "Time Exceeded Message"]
+    assert "Echo or Echo Reply Message" in titles and "Timestamp or Timestamp Reply Message" in titles
+    echo = [c for c in chunks if "echo reply message" in c.text.lower() and "identifier" in c.text.lower()]
+    assert echo and all(c.section_title == "Echo or Echo Reply Message" for c in echo)
+    assert not any(c.section_title == "" for c in chunks[1:])
+
+
+def test_rfc826_colon_headings_in_flush_left_text(rfc):
+    titles = [s.title for s in _sections(rfc, 826)]
+    for want in ("The Problem", "Motivation", "Definitions", "Packet format", "Packet Generation",
+                 "Packet Reception", "Why is it done this way??", "An Example", "Related issue"):
+        assert want in titles
+    # a sentence broken after its first line is not a heading
+    assert not any(t.endswith((" the", " of", " and")) for t in titles)
+    reception = next(c for c in _chunks(rfc, 826) if "Merge_flag" in c.text)
+    assert reception.section_title == "Packet Reception"
+
+
+def test_old_style_pass_is_not_used_on_numbered_rfcs(rfc):
+    # RFC 4271 has numbered headings: no stray unnumbered "headings" from table/figure lines
+    secs = _sections(rfc, 4271)
+    unnumbered = {s.title for s in secs if not s.number}
+    assert unnumbered == {"Abstract", "IANA Considerations", "Security Considerations"}
+    assert {s.number for s in secs if re.fullmatch(r"Appendix [A-Z]", s.number)} == {f"Appendix {x}" for x in "ABCDEF"}
+
+
+def test_appendix_styles(rfc):
+    # "Appendix A: Title" (4291), "Appendix A" alone then "A.  Title" (3411), bare "Appendix A" (2453)
+    a4291 = {s.number: s.title for s in _sections(rfc, 4291)}
+    assert a4291["Appendix A"] == "Creating Modified EUI-64 Format Interface Identifiers"
+    assert a4291["Appendix B"] == "Changes from RFC 3513"
+    s3411 = _sections(rfc, 3411)
+    a3411 = {s.number: s for s in s3411}
+    assert a3411["Appendix A"].title == "Guidelines for Model Designers"
+    assert a3411["A.1.1"].heading_path == ("Appendix A Guidelines for Model Designers",
+                                           "A.1 Security Model Design Requirements", "A.1.1 Threats")
+    assert "Appendix A" in {s.number for s in _sections(rfc, 2453)}
+    # "C.2.  16-bit FCS Computation Method": a title may open with a digit
+    a1662 = {s.number: s.title for s in _sections(rfc, 1662)}
+    assert a1662["C.2"] == "16-bit FCS Computation Method" and a1662["C.3"] == "32-bit FCS Computation Method"
+
+
+def test_appendix_passages_cite_the_deepest_appendix_section(rfc):
+    chunks = _chunks(rfc, 4291)
+    eui = [c for c in chunks if "universal/local" in c.text.lower() and c.section.startswith("Appendix")]
+    assert eui and all(c.citation.startswith("RFC 4291 §Appendix A (Creating Modified EUI-64") for c in eui)
+    a3411 = [c for c in _chunks(rfc, 3411) if c.section == "A.1.1"]
+    assert a3411 and a3411[0].citation.startswith("RFC 3411 §A.1.1 (Threats)")
+
+
+def test_split_number_older_appendix_separators():
+    assert split_number("Appendix A - Collected Status Codes") == ("Appendix A", "Collected Status Codes")
+    assert split_number("Appendix A:  Creating Modified") == ("Appendix A", "Creating Modified")
+    assert split_number("Appendix A") == ("Appendix A", "")
+    assert split_number("3: foo") == ("", "3: foo")
+    assert split_number("4 - 5 bar") == ("", "4 - 5 bar")
