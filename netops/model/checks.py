@@ -22,8 +22,13 @@ def model_checks(settings: "Settings") -> list[Any]:
     name = settings.model
     status = backend.status(timeout=1.5)
     if not status.reachable:
+        fix = ("start the server, e.g. python -m llama_cpp.server --model MODEL.gguf --model_alias "
+               f"{name} --port 8000 (README: llama.cpp)" if backend.kind == "openai"
+               else "ollama serve, then ollama pull " + name)
         return [Check("model", False, f"{backend.kind} at {backend.url} unreachable; offline mode only",
-                      "ollama serve, then ollama pull " + name, essential=False)]
+                      fix, essential=False)]
+    if backend.kind == "openai":
+        return _openai_checks(backend, name, status)
     try:
         info = backend.show(name)
     except NetopsError as exc:
@@ -44,3 +49,51 @@ def model_checks(settings: "Settings") -> list[Any]:
     else:
         rows.append(Check("model context", True, f"context length {ctx or 'unknown'}", essential=False))
     return rows
+
+
+def _openai_checks(backend: Any, name: str, status: Any) -> list[Any]:
+    """An OpenAI-compatible server (llama.cpp, vLLM, Ollama's /v1): served names, one tiny
+    streamed completion (does it work, does it report usage), context size where published."""
+    from netops.doctor import Check
+
+    info = backend.server_info()
+    kind = info["server"]
+    if name not in status.models:
+        served = ", ".join(status.models) or "none"
+        return [Check("model", False, f"{name} is not served by the {kind} server at {backend.url} (serves: {served})",
+                      f"set NETOPS_MODEL to one of them, or start the server with --model_alias {name}",
+                      essential=False)]
+    rows = [Check("model", True, f"{name} served by {kind} at {backend.url}", essential=False)]
+    rows.append(_chat_probe(backend, name))
+    n_ctx = info.get("n_ctx")
+    if n_ctx is not None and n_ctx < MIN_CONTEXT:
+        rows.append(Check("model context", False, f"context {n_ctx} < {MIN_CONTEXT} tokens",
+                          "restart the server with --n_ctx 8192", essential=False))
+    else:
+        rows.append(Check("model context", True, f"context {n_ctx or 'not reported'}"
+                          + ("" if n_ctx else " (start llama.cpp with --n_ctx 8192)"), essential=False))
+    return rows
+
+
+def _chat_probe(backend: Any, name: str) -> Any:
+    """Ask for two tokens, streamed, and see whether usage comes back."""
+    import time
+
+    from langchain_core.messages import HumanMessage
+
+    from netops.doctor import Check
+
+    chat = backend.chat_model(name)
+    chat.max_tokens = 2
+    started = time.perf_counter()
+    try:
+        msg = chat.invoke([HumanMessage("Say OK.")])
+    except NetopsError as exc:
+        return Check("model chat", False, f"a 2-token completion failed: {exc.message}", exc.hint, essential=False)
+    ms = (time.perf_counter() - started) * 1000
+    usage = msg.usage_metadata or {}
+    if usage.get("input_tokens"):
+        return Check("model chat", True, f"streamed completion in {ms:.0f} ms; usage reported "
+                     f"({usage['input_tokens']} prompt tokens)", essential=False)
+    return Check("model chat", True, f"streamed completion in {ms:.0f} ms; the server reports no token usage "
+                 "(answers will show no prompt-token counts)", essential=False)

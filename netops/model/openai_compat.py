@@ -1,8 +1,22 @@
-"""An OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama's ``/v1``) over httpx.
+"""An OpenAI-compatible endpoint (llama.cpp's server, vLLM, Ollama's ``/v1``) over httpx.
 
 We speak the chat-completions API ourselves instead of adding langchain-openai: it would pull
 in the ``openai`` SDK and ``tiktoken`` (which downloads BPE files at runtime, a problem offline)
 for the few requests we need: ``GET /models`` and streamed ``POST /chat/completions``.
+
+llama.cpp (``python -m llama_cpp.server`` from llama-cpp-python, or the C++ ``llama-server``)
+is a first-class local backend through this path:
+
+- streamed usage: every request asks for ``stream_options: {"include_usage": true}`` so the
+  prompt tokens of each answer are reported; a server that rejects the option is asked again
+  without it (and then the answer reports no token counts rather than failing);
+- model listing: ``/v1/models`` gives the ``--model_alias`` (``meta`` sizes when the C++ server
+  reports them); :meth:`OpenAICompatBackend.server_info` tells llama.cpp apart and reads its
+  context size where it is published (``/props``);
+- tool calls: with a GGUF's own chat template llama.cpp returns ``auto`` tool calls as text
+  content; the agent turns JSON printed as text into real calls (:mod:`netops.agent.textcalls`);
+- answers are capped at :data:`MAX_TOKENS` (llama.cpp's default is "until the context is full",
+  which a small model reaches by repeating itself).
 """
 
 from __future__ import annotations
@@ -14,6 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from netops.errors import ModelError, ModelProtocolError, ModelUnavailable, NotFoundError
 from netops.model.base import EndpointStatus, ModelInfo, PullProgress
+
+MAX_TOKENS = 1024
+"""Completion tokens per model call."""
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -47,6 +64,8 @@ class OpenAICompatBackend:
         self._headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.timeout = timeout
         self._http: Any = None
+        self._stream_options = True
+        """Send ``stream_options``; turned off for a server that rejects it."""
 
     @property
     def http(self) -> Any:
@@ -56,10 +75,37 @@ class OpenAICompatBackend:
             self._http = httpx.Client(headers=self._headers, timeout=self.timeout)
         return self._http
 
-    def _model_ids(self, timeout: float | None = None) -> list[str]:
+    def _models(self, timeout: float | None = None) -> list[dict[str, Any]]:
         r = self.http.get(f"{self.url}/models", timeout=timeout or self.timeout)
         r.raise_for_status()
-        return [m["id"] for m in r.json().get("data", [])]
+        return [m for m in r.json().get("data", []) if isinstance(m, dict) and m.get("id")]
+
+    def _model_ids(self, timeout: float | None = None) -> list[str]:
+        return [m["id"] for m in self._models(timeout)]
+
+    def server_info(self, timeout: float = 2.0) -> dict[str, Any]:
+        """What kind of server this is: ``{"server": "llama.cpp"|"ollama"|"openai-compatible",
+        "n_ctx": int|None, "stream_options": bool|None}`` (never raises)."""
+        info: dict[str, Any] = {"server": "openai-compatible", "n_ctx": None}
+        root = self.url[:-3] if self.url.endswith("/v1") else self.url
+        try:
+            owners = {str(m.get("owned_by", "")) for m in self._models(timeout)}
+        except Exception:
+            return info
+        if "llamacpp" in owners or "me" in owners:  # C++ llama-server / llama-cpp-python
+            info["server"] = "llama.cpp"
+        elif "library" in owners or "ollama" in owners:
+            info["server"] = "ollama"
+        try:
+            r = self.http.get(f"{root}/props", timeout=timeout)
+            if r.status_code == 200:
+                props = r.json()
+                info["server"] = "llama.cpp"
+                n_ctx = (props.get("default_generation_settings") or {}).get("n_ctx") or props.get("n_ctx")
+                info["n_ctx"] = int(n_ctx) if n_ctx else None
+        except Exception:  # llama-cpp-python has no /props; that is fine
+            pass
+        return info
 
     def status(self, timeout: float = 2.0) -> EndpointStatus:
         try:
@@ -71,7 +117,7 @@ class OpenAICompatBackend:
     def list_models(self) -> list[ModelInfo]:
         """The endpoint's models; the API reports no size, family or capabilities."""
         try:
-            return [ModelInfo(name=i) for i in self._model_ids()]
+            return [_info(m) for m in self._models()]
         except Exception as exc:
             raise _translate(exc, self.url) from exc
 
@@ -89,6 +135,15 @@ class OpenAICompatBackend:
         return make_chat_model(self, name, temperature)
 
 
+def _info(m: dict[str, Any]) -> ModelInfo:
+    meta = m.get("meta") if isinstance(m.get("meta"), dict) else {}
+    params = meta.get("n_params")
+    return ModelInfo(name=m["id"], size=meta.get("size") if isinstance(meta.get("size"), int) else None,
+                     family=m.get("owned_by") or None,
+                     parameter_size=f"{params / 1e6:.0f}M" if isinstance(params, (int, float)) and params else None,
+                     context_length=meta.get("n_ctx_train") if isinstance(meta.get("n_ctx_train"), int) else None)
+
+
 def _to_openai(messages: list[Any]) -> list[dict[str, Any]]:
     out = []
     for m in messages:
@@ -104,6 +159,30 @@ def _to_openai(messages: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _events(backend: OpenAICompatBackend, body: dict[str, Any]) -> Iterator[dict[str, Any] | None]:
+    """The JSON objects of one streamed completion; ``None`` for ``[DONE]``. A server that
+    rejects ``stream_options`` (HTTP 400/422 naming it) is asked again without it, once."""
+    for attempt in (0, 1):
+        with backend.http.stream("POST", f"{backend.url}/chat/completions", json=body) as r:
+            if r.status_code >= 400:
+                r.read()
+                if (attempt == 0 and "stream_options" in body and r.status_code in (400, 422)
+                        and "stream_options" in r.text):
+                    backend._stream_options = False
+                    body = {k: v for k, v in body.items() if k != "stream_options"}
+                    continue
+                r.raise_for_status()
+            for line in r.iter_lines():
+                if not line.startswith("data: "):
+                    continue
+                data = line[6:].strip()
+                if data == "[DONE]":
+                    yield None
+                    return
+                yield json.loads(data)
+            return
+
+
 def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float) -> "BaseChatModel":
     """A LangChain chat model over the backend's HTTP client (streaming, tool calls)."""
     from langchain_core.language_models import BaseChatModel
@@ -114,6 +193,7 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
     class OpenAICompatChat(BaseChatModel):
         model_name: str
         temperature: float = 0.0
+        max_tokens: int = MAX_TOKENS
 
         @property
         def _llm_type(self) -> str:
@@ -125,38 +205,36 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
         def _stream(self, messages: list[Any], stop: Any = None, run_manager: Any = None,
                     **kw: Any) -> Iterator[ChatGenerationChunk]:
             body: dict[str, Any] = {"model": self.model_name, "messages": _to_openai(messages), "stream": True,
-                                    "temperature": self.temperature}
+                                    "temperature": self.temperature, "max_tokens": self.max_tokens}
             if kw.get("tools"):
                 body["tools"] = kw["tools"]
+            if backend._stream_options:
+                body["stream_options"] = {"include_usage": True}
             calls: dict[int, dict[str, Any]] = {}
+            usage: dict[str, Any] = {}
             finished = False
             try:
-                with backend.http.stream("POST", f"{backend.url}/chat/completions", json=body) as r:
-                    if r.status_code >= 400:
-                        r.read()
-                        r.raise_for_status()
-                    for line in r.iter_lines():
-                        if not line.startswith("data: "):
-                            continue
-                        data = line[6:].strip()
-                        if data == "[DONE]":
-                            finished = True
-                            break
-                        choice = (json.loads(data).get("choices") or [{}])[0]
-                        delta = choice.get("delta") or {}
-                        for tc in delta.get("tool_calls") or []:
-                            slot = calls.setdefault(tc.get("index", 0), {"id": None, "name": "", "args": ""})
-                            slot["id"] = tc.get("id") or slot["id"]
-                            fn = tc.get("function") or {}
-                            slot["name"] += fn.get("name") or ""
-                            slot["args"] += fn.get("arguments") or ""
-                        if delta.get("content"):
-                            chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta["content"]))
-                            if run_manager:
-                                run_manager.on_llm_new_token(delta["content"], chunk=chunk)
-                            yield chunk
-                        if choice.get("finish_reason"):
-                            finished = True
+                for obj in _events(backend, body):
+                    if obj is None:
+                        finished = True
+                        break
+                    if isinstance(obj.get("usage"), dict):
+                        usage = obj["usage"]
+                    choice = (obj.get("choices") or [{}])[0]
+                    delta = choice.get("delta") or {}
+                    for tc in delta.get("tool_calls") or []:
+                        slot = calls.setdefault(tc.get("index", 0), {"id": None, "name": "", "args": ""})
+                        slot["id"] = tc.get("id") or slot["id"]
+                        fn = tc.get("function") or {}
+                        slot["name"] += fn.get("name") or ""
+                        slot["args"] += fn.get("arguments") or ""
+                    if delta.get("content"):
+                        chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta["content"]))
+                        if run_manager:
+                            run_manager.on_llm_new_token(delta["content"], chunk=chunk)
+                        yield chunk
+                    if choice.get("finish_reason"):
+                        finished = True
             except Exception as exc:
                 raise _translate(exc, backend.url) from exc
             tool_calls = []
@@ -167,8 +245,14 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
                     args = {"_raw": slot["args"]}
                 tool_calls.append({"name": slot["name"], "args": args if isinstance(args, dict) else {"_raw": args},
                                    "id": slot["id"] or f"call-{uuid.uuid4().hex[:8]}", "type": "tool_call"})
+            meta = {"done": finished, "model_name": self.model_name}
+            usage_metadata = None
+            if usage:
+                p, c = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+                usage_metadata = {"input_tokens": p, "output_tokens": c,
+                                  "total_tokens": int(usage.get("total_tokens") or p + c)}
             yield ChatGenerationChunk(message=AIMessageChunk(
-                content="", tool_calls=tool_calls, response_metadata={"done": finished, "model_name": self.model_name}))
+                content="", tool_calls=tool_calls, response_metadata=meta, usage_metadata=usage_metadata))
 
         def _generate(self, messages: list[Any], stop: Any = None, run_manager: Any = None,
                       **kw: Any) -> ChatResult:
@@ -180,6 +264,7 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
             from langchain_core.messages import AIMessage
 
             return ChatResult(generations=[ChatGeneration(message=AIMessage(
-                content=msg.content, tool_calls=msg.tool_calls, response_metadata=msg.response_metadata))])
+                content=msg.content, tool_calls=msg.tool_calls, response_metadata=msg.response_metadata,
+                usage_metadata=msg.usage_metadata))])
 
     return OpenAICompatChat(model_name=name, temperature=temperature)

@@ -275,6 +275,23 @@ class LexicalIndex:
                                      hint="netops kb reset --yes rebuilds the index") from exc
         return [(_chunk(r), float(r["score"])) for r in rows]
 
+    def term_counts(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(chunks in the index, chunks containing each term): document frequencies, stemmed
+        the way the index is, for weighting a question's words by how rare they are."""
+        counts: dict[str, int] = {}
+        with self._lock:
+            total = int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+            for term in terms:
+                if not _WORD.fullmatch(term):
+                    continue
+                try:
+                    row = self._db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                           ('"' + term + '"',)).fetchone()
+                except sqlite3.OperationalError:
+                    continue
+                counts[term] = int(row[0])
+        return total, counts
+
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         """Look chunks up by ``source#ordinal``."""
         out: dict[str, Chunk] = {}

@@ -442,6 +442,10 @@ class _Handler(BaseHTTPRequestHandler):
         if calls:
             event({"tool_calls": [{"index": i, **c} for i, c in enumerate(calls)]})
         event({}, finish)
+        if (body.get("stream_options") or {}).get("include_usage"):
+            obj = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
+                   "choices": [], "usage": usage}
+            self._chunk(b"data: " + json.dumps(obj).encode() + b"\n\n")
         self._chunk(b"data: [DONE]\n\n")
         self._end_chunked()
 

@@ -41,3 +41,39 @@ def test_openai_compat_dropped_stream_is_partial(oa_settings, scripted):
     scripted.push(Reply(content="partial text that will break", drop_after=1))
     answer = Assistant(oa_settings).ask("hello?")
     assert answer.partial and answer.exit_code == 1
+
+
+def test_streamed_usage_is_requested_and_reported(oa_settings, scripted):
+    from langchain_core.messages import HumanMessage
+
+    scripted.push(say("Three seconds [1]."))
+    backend = backend_for(oa_settings)
+    msg = backend.chat_model("qwen2.5:7b-instruct").invoke([HumanMessage("What is the lowest hold time? " * 10)])
+    assert msg.content == "Three seconds [1]."
+    assert msg.usage_metadata["input_tokens"] > 10 and msg.usage_metadata["output_tokens"] >= 1
+
+
+def test_server_that_rejects_stream_options_is_asked_again(oa_settings, scripted):
+    from langchain_core.messages import HumanMessage
+
+    scripted.push(Reply(error="unknown field stream_options", status=422), say("fine"))
+    backend = backend_for(oa_settings)
+    msg = backend.chat_model("qwen2.5:7b-instruct").invoke([HumanMessage("hi")])
+    assert msg.content == "fine" and msg.usage_metadata is None and backend._stream_options is False
+
+
+def test_doctor_checks_for_an_openai_compatible_server(oa_settings, scripted):
+    from netops.model.checks import model_checks
+
+    scripted.push(say("OK"))
+    rows = {c.name: c for c in model_checks(oa_settings)}
+    assert rows["model"].ok and "served by" in rows["model"].detail
+    assert rows["model chat"].ok and "usage reported" in rows["model chat"].detail
+    assert rows["model context"].ok
+
+
+def test_doctor_names_the_served_models_when_the_alias_differs(oa_settings):
+    from netops.model.checks import model_checks
+
+    rows = model_checks(oa_settings.model_copy(update={"model": "smollm2"}))
+    assert not rows[0].ok and "qwen2.5:7b-instruct" in rows[0].detail and "--model_alias smollm2" in rows[0].fix

@@ -1,0 +1,132 @@
+"""Is retrieval good enough to answer from? If not, say so instead of letting a model invent.
+
+Search always returns *something* (fused ranks are relative), so the decision uses absolute
+signals:
+
+- **coverage**: the share of the question's words found together in one retrieved passage,
+  each word weighted by how rare it is in the whole index (``vxlan`` in a BGP/OSPF index weighs
+  a lot, ``default`` very little);
+- **unknown words**: question words that occur nowhere in the index at all;
+- **similarity** (when the index has an embedder): cosine between the question and the closest
+  retrieved passage.
+
+The thresholds were set on bench/grounding.py's question set (answerable and unanswerable
+questions over the default knowledge base); see bench/README.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from netops.agent import facts
+
+MIN_COVERAGE = 0.5
+"""Below this weighted coverage in the best passage the documents do not answer the question."""
+MIN_COVERAGE_WITH_UNKNOWN = 0.7
+"""A question with a word the index has never seen needs this much coverage of the rest."""
+MIN_SIMILARITY = 0.3
+"""Cosine (normalised MiniLM) below which the closest passage is about something else."""
+
+GENERIC = frozenset(facts.stem(w) for w in """
+lowest highest minimum maximum min max default value values mean meaning means happen happens
+difference differ work works purpose role kind type number many much long often large small big
+allowed suggested recommended typical typically describe define definition explain called name
+named exactly exist exists need needs happen used usual normal possible main different thing
+""".split())
+"""Words that shape a question without saying what it is about: they weigh little."""
+
+
+@dataclass
+class Coverage:
+    """The verdict on one retrieval, with the evidence for it."""
+
+    covered: bool
+    coverage: float
+    """Best weighted share of the question's words in one passage (0..1)."""
+    similarity: float | None = None
+    unknown_terms: list[str] = field(default_factory=list)
+    """Question words that occur nowhere in the index."""
+    missing_terms: list[str] = field(default_factory=list)
+    """Question words the best passage lacks."""
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"covered": self.covered, "coverage": round(self.coverage, 3),
+                "similarity": None if self.similarity is None else round(self.similarity, 3),
+                "unknown_terms": self.unknown_terms, "missing_terms": self.missing_terms, "reason": self.reason}
+
+
+def question_terms(question: str) -> list[str]:
+    """The question's content words (stemmed), in order."""
+    return list(dict.fromkeys(facts.content_words(question)))
+
+
+def _weights(terms: list[str], total: int, df: dict[str, int]) -> dict[str, float]:
+    out = {}
+    for t in terms:
+        idf = math.log((total + 1) / (df.get(t, 0) + 1)) + 1.0
+        out[t] = idf * (0.25 if t in GENERIC else 1.0)
+    return out
+
+
+def assess(question: str, passages: Sequence[str], *, counts: Callable[[list[str]], tuple[int, dict[str, int]]] | None,
+           embed: Callable[[str], Sequence[float]] | None = None) -> Coverage:
+    """Decide whether ``passages`` (best first, each with its heading) can answer ``question``.
+
+    ``counts(terms) -> (chunks, {term: chunks containing it})`` gives document frequencies (the
+    knowledge base's :meth:`~netops.rag.lexical.LexicalIndex.term_counts`); ``embed`` adds the
+    similarity signal.
+    """
+    terms = question_terms(question)
+    if not passages:
+        return Coverage(False, 0.0, reason="no passage matched")
+    if not terms:
+        return Coverage(True, 1.0, reason="the question has no content words to check")
+    total, df = counts(terms) if counts is not None else (0, {})
+    weights = _weights(terms, total, df)
+    unknown = [t for t in terms if counts is not None and df.get(t, 0) == 0 and t not in GENERIC]
+    best, best_missing = 0.0, terms
+    for text in passages:
+        words = facts.content_words(text)
+        have = sum(w for t, w in weights.items() if t in words)
+        share = have / sum(weights.values())
+        if share > best:
+            best, best_missing = share, [t for t in terms if t not in words]
+    similarity = None
+    if embed is not None:
+        try:
+            from netops.agent.answer_check import _cos
+
+            q = embed(question)
+            similarity = max(_cos(q, embed(p[:1200])) for p in passages[:3])
+        except Exception:  # no embedding, no similarity signal; coverage still decides
+            similarity = None
+    if best < MIN_COVERAGE:
+        return Coverage(False, best, similarity, unknown, best_missing,
+                        f"the best passage has only {best:.0%} of the question's (weighted) words")
+    if unknown and best < MIN_COVERAGE_WITH_UNKNOWN:
+        return Coverage(False, best, similarity, unknown, best_missing,
+                        f"{', '.join(unknown)} occur{'s' if len(unknown) == 1 else ''} nowhere in the documents")
+    if similarity is not None and similarity < MIN_SIMILARITY:
+        return Coverage(False, best, similarity, unknown, best_missing,
+                        f"the closest passage is about something else (similarity {similarity:.2f})")
+    return Coverage(True, best, similarity, unknown, best_missing, "")
+
+
+NOT_COVERED = "Your documents do not cover this"
+
+
+def abstention_text(coverage: Coverage, nearest: Sequence[tuple[str, str]]) -> str:
+    """The answer when the documents do not cover the question: say so, show the nearest passages."""
+    from netops.rag.answer import snippet
+
+    lines = [f"**{NOT_COVERED}**, so I will not guess ({coverage.reason})."]
+    if nearest:
+        lines.append("The nearest passages in your documents:")
+        for i, (label, text) in enumerate(nearest, 1):
+            lines.append(f"{i}. {label}: {snippet(text, 240)}")
+    lines.append("Add a document that covers it (`netops kb add PATH` or `netops kb pull rfc N`) and ask again.")
+    return "\n\n".join(lines)

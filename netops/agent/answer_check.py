@@ -1,0 +1,396 @@
+"""The answer check: is each sentence of an answer backed by the sources it cites?
+
+::
+
+    report = check_answer(text, sources, question=q, embed=kb_embedder.embed_query)
+    report.text                 # the answer with [n] cleaned and unsupported sentences marked
+    report.sentences[i].status  # supported | unsupported | contradicted | not_checked
+
+Every sentence that states something (it has content words or a number and is not a question or
+a "the sources do not say" hedge) is compared with each numbered source, the cited ones first:
+
+- **numbers and units**: every quantity in the sentence must occur in the source, with the same
+  unit when both give one (``three seconds`` matches ``3 seconds``; ``10 seconds`` does not);
+- **normative words**: a MUST/SHOULD/MAY in the sentence must be in the source, and a conflicting
+  one there (MUST vs MAY, MUST vs MUST NOT) counts against it;
+- **names**: acronyms, message names, identifiers and addresses must occur in the source (or in the
+  question, which is the person's own premise);
+- **content words**: the share of the sentence's meaningful words found in the source (words that
+  only repeat the question weigh half);
+- **embedding similarity** between the sentence and the source's closest passage, when an embedder
+  is given.
+
+A sentence is *supported* when some source passes the hard checks (numbers, normative words,
+names) and is close enough by words or meaning; *contradicted* when the closest source gives a
+different number for the same unit or a conflicting normative word; otherwise *unsupported*.
+Citations of sources that do not exist are removed and counted; a supported sentence that cites
+nothing gets the citation of the source that backs it (counted as added).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from netops.agent import facts
+
+SUPPORTED, UNSUPPORTED, CONTRADICTED, NOT_CHECKED = "supported", "unsupported", "contradicted", "not_checked"
+MARKS = {UNSUPPORTED: " *(⚠ not supported by the sources)*", CONTRADICTED: " *(⚠ contradicted by source {n})*"}
+
+MIN_OVERLAP = 0.5
+"""Share of (weighted) content words a source must contain to back a sentence on words alone."""
+MIN_SIMILARITY = 0.55
+"""Cosine similarity that backs a sentence whose words are paraphrased ..."""
+MIN_OVERLAP_WITH_SIMILARITY = 0.25
+"""... provided at least this share of its words is in the source."""
+CONFLICT_OVERLAP = 0.3
+"""A differing number or normative word counts as a contradiction only in a source this close."""
+
+_CITE = re.compile(r"\[\s*(?:sources?\s*)?(\d+(?:\s*(?:,|and|&)\s*(?:sources?\s*)?\d+)*)\s*\]", re.IGNORECASE)
+_LABEL_CITE = re.compile(r"\[([^\[\]\n]{3,120})\]")
+_END = re.compile(r"[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s+[A-Z0-9\[*_(\"'`]|\s*$)")
+_BULLET = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+|#{1,6}\s+|>\s*)")
+_HEDGE = re.compile(r"\b(do(?:es)? not (?:cover|mention|say|specify|contain|state|define)|not (?:covered|mentioned|"
+                    r"specified|stated) (?:in|by)|(?:don't|do not|cannot|can't) (?:know|tell|answer|find)|no information|"
+                    r"not enough information|are not in your documents)\b", re.IGNORECASE)
+
+
+class SourceLike(Protocol):
+    n: int
+    label: str
+    text: str
+
+
+@dataclass
+class SentenceSupport:
+    """How one sentence of the answer fares against the sources."""
+
+    index: int
+    text: str
+    status: str
+    """``supported``, ``unsupported``, ``contradicted`` or ``not_checked`` (no factual claim)."""
+    cited: list[int] = field(default_factory=list)
+    supported_by: list[int] = field(default_factory=list)
+    contradicted_by: list[int] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    """Why it is not supported (``10 s is not in [1]``), empty when it is."""
+    score: float = 0.0
+    """Best support score over the sources, 0..1 (0 when a hard check failed everywhere)."""
+    similarity: float | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class CheckReport:
+    """The whole answer's check: per-sentence support, counts, and the marked text."""
+
+    text: str
+    sentences: list[SentenceSupport] = field(default_factory=list)
+    removed_citations: list[str] = field(default_factory=list)
+    """Citations of sources that do not exist (``[7]``), removed from the text."""
+    added_citations: int = 0
+    used_embeddings: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.sentences if s.status == status)
+
+    @property
+    def checked(self) -> int:
+        return sum(1 for s in self.sentences if s.status != NOT_CHECKED)
+
+    @property
+    def unsupported(self) -> int:
+        return self.count(UNSUPPORTED) + self.count(CONTRADICTED)
+
+    @property
+    def cited_sources(self) -> list[int]:
+        seen: list[int] = []
+        for s in self.sentences:
+            for n in s.cited:
+                if n not in seen:
+                    seen.append(n)
+        return seen
+
+    def summary(self) -> str:
+        """``3 of 4 sentences supported, 1 unsupported; 1 citation of a missing source removed``."""
+        parts = [f"{self.count(SUPPORTED)} of {self.checked} sentences supported"]
+        if self.count(UNSUPPORTED):
+            parts.append(f"{self.count(UNSUPPORTED)} unsupported")
+        if self.count(CONTRADICTED):
+            parts.append(f"{self.count(CONTRADICTED)} contradicted")
+        out = ", ".join(parts)
+        if self.removed_citations:
+            k = len(self.removed_citations)
+            out += f"; {k} citation{'s' if k > 1 else ''} of a missing source removed"
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "supported": self.count(SUPPORTED), "unsupported": self.count(UNSUPPORTED),
+            "contradicted": self.count(CONTRADICTED), "checked": self.checked,
+            "removed_citations": list(self.removed_citations), "added_citations": self.added_citations,
+            "used_embeddings": self.used_embeddings,
+            "sentences": [{k: v for k, v in asdict(s).items() if k not in ("start", "end")} for s in self.sentences],
+        }
+
+
+# -- citations -----------------------------------------------------------------------------
+
+def normalise_citations(text: str, sources: Sequence[SourceLike]) -> tuple[str, list[str]]:
+    """``[Source 1]``/``[1, 2]``/``[RFC 4271 §4.2]`` -> ``[1]``/``[1][2]``; drop numbers with no source."""
+    valid = {s.n for s in sources}
+    removed: list[str] = []
+    by_label = {s.label.lower(): s.n for s in sources}
+
+    def numbers(m: re.Match[str]) -> str:
+        nums = [int(x) for x in re.findall(r"\d+", m.group(1))]
+        keep = [n for n in nums if n in valid]
+        removed.extend(f"[{n}]" for n in nums if n not in valid)
+        return "".join(f"[{n}]" for n in dict.fromkeys(keep))
+
+    def labels(m: re.Match[str]) -> str:
+        inner = m.group(1).strip().lower()
+        for label, n in by_label.items():
+            if label.startswith(inner) or inner.startswith(label.split(" (")[0]):
+                return f"[{n}]"
+        return m.group(0)
+
+    text = _LABEL_CITE.sub(labels, text) if by_label else text
+    text = _CITE.sub(numbers, text)
+    text = re.sub(r"[ \t]+(?=[.,;:!?])", "", re.sub(r"[ \t]{2,}", " ", text)) if removed else text
+    return text, removed
+
+
+def cited(sentence: str) -> list[int]:
+    return list(dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", sentence)))
+
+
+# -- sentences -----------------------------------------------------------------------------
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of a Markdown answer (code blocks and headings skipped)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    in_code = False
+    for line in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        body = line.rstrip("\r\n")
+        if body.strip().startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code or not body.strip() or body.lstrip().startswith("#") or body.lstrip().startswith("|"):
+            continue
+        m = _BULLET.match(body)
+        seg = start + (m.end() if m else len(body) - len(body.lstrip()))
+        end_of_line = start + len(body.rstrip())
+        for e in _END.finditer(text, seg, end_of_line):
+            if text[seg:e.end()].strip():
+                spans.append((seg, e.end()))
+            seg = e.end()
+            while seg < end_of_line and text[seg].isspace():
+                seg += 1
+        if seg < end_of_line and text[seg:end_of_line].strip():
+            if re.fullmatch(r"(?:\s*\[\d+\])+\s*", text[seg:end_of_line]) and spans and spans[-1][1] <= seg:
+                spans[-1] = (spans[-1][0], end_of_line)  # "... seconds. [1]" belongs to the sentence
+            else:
+                spans.append((seg, end_of_line))
+    return spans
+
+
+def is_claim(sentence: str) -> bool:
+    """Does the sentence state something checkable?"""
+    s = sentence.strip()
+    if not s or s.endswith("?") or _HEDGE.search(s):
+        return False
+    plain = re.sub(r"\[\d+\]", "", s)
+    return len(facts.content_words(plain)) >= 2 or bool(facts.quantities(plain))
+
+
+# -- support -------------------------------------------------------------------------------
+
+@dataclass
+class _Prepared:
+    n: int
+    label: str
+    text: str
+    low: str
+    words: set[str]
+    quantities: list[facts.Quantity]
+    windows: list[str]
+    parts: list[tuple[set[str], set[str], set[str], set[float]]]
+    """Per source sentence: content words, RFC 2119 levels as written, levels in any case, numbers."""
+
+
+def _windows(text: str, size: int = 2) -> list[str]:
+    flat = " ".join(text.split())
+    parts = [flat[a:b] for a, b in split_sentences(flat)] or [flat]
+    if len(parts) <= size:
+        return [" ".join(parts)]
+    return [" ".join(parts[i:i + size]) for i in range(0, len(parts) - size + 1)]
+
+
+def _prepare(src: SourceLike) -> _Prepared:
+    body = f"{src.label}\n{src.text}"
+    flat = " ".join(src.text.split())
+    parts = [(facts.content_words(t), facts.normative(t), facts.normative(t.upper()),
+              {q.value for q in facts.quantities(t)}) for t in (flat[a:b] for a, b in split_sentences(flat))]
+    return _Prepared(src.n, src.label, src.text, " ".join(body.lower().split()), facts.content_words(body),
+                     facts.quantities(src.text), _windows(src.text), parts)
+
+
+def _overlap(words: set[str], premise: set[str], source: set[str]) -> float:
+    if not words:
+        return 1.0
+    weight = {w: (0.5 if w in premise else 1.0) for w in words}
+    return sum(weight[w] for w in words if w in source) / sum(weight.values())
+
+
+def _cos(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b))
+    na = math.sqrt(sum(x * x for x in a)) or 1.0
+    nb = math.sqrt(sum(y * y for y in b)) or 1.0
+    return dot / (na * nb)
+
+
+def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names: set[str],
+           sim: float | None) -> tuple[str, float, list[str]]:
+    """(status, score, reasons) of one sentence against one source."""
+    plain = re.sub(r"\[\d+\]", "", sentence)
+    words = facts.content_words(plain)
+    overlap = _overlap(words, premise_words, src.words)
+    reasons: list[str] = []
+    conflict = False
+    for q in facts.quantities(plain):
+        occurs, same_unit = facts.has_value(src.text, q)
+        if occurs and same_unit:
+            continue
+        unit_numbers = sorted({f"{x.text}" for x in src.quantities if q.unit and x.unit == q.unit})
+        if q.unit and unit_numbers and overlap >= CONFLICT_OVERLAP:
+            conflict = True
+            reasons.append(f"{q.text} {q.unit}: [{src.n}] says {', '.join(unit_numbers[:3])}")
+        else:
+            reasons.append(f"{q.text}{' ' + q.unit if q.unit else ''} is not in [{src.n}]")
+    levels = facts.normative(plain)
+    lowercase = facts.normative(plain.upper()) - levels - {"MAY"}  # lower-case "may" is plain English
+    # Normative words are compared with the source sentences that say the same thing.
+    values = {q.value for q in facts.quantities(plain)}
+    scored = [(len(words & part[0]) + 2 * len(values & part[3]), part) for part in src.parts]
+    top = max((sc for sc, _ in scored), default=0)
+    closest = [part for sc, part in scored if sc == top and sc > 0]
+    for level in levels | lowercase:
+        have = set().union(*(part[1] if level in levels else part[2] for part in closest)) if closest else set()
+        if level in have:
+            continue
+        clash = _conflicts(level) & have
+        if clash and overlap >= CONFLICT_OVERLAP:
+            conflict = True
+            reasons.append(f"{level}: [{src.n}] says {', '.join(sorted(clash))}")
+        else:
+            reasons.append(f"{level} is not in [{src.n}]")
+    missing = [n for n in facts.names(plain) if n not in src.low and n not in premise_names]
+    if missing:
+        reasons.append(f"{', '.join(sorted(missing)[:3])} not in [{src.n}]")
+    soft = overlap if sim is None else max(overlap, 0.5 * overlap + 0.5 * sim)
+    if reasons:
+        return (CONTRADICTED if conflict else UNSUPPORTED), 0.0 if conflict else soft * 0.5, reasons
+    close = overlap >= MIN_OVERLAP or (sim is not None and sim >= MIN_SIMILARITY
+                                       and overlap >= MIN_OVERLAP_WITH_SIMILARITY)
+    if not close:
+        detail = f"only {overlap:.0%} of its words" + (f", similarity {sim:.2f}" if sim is not None else "")
+        return UNSUPPORTED, soft * 0.5, [f"[{src.n}] is not close enough ({detail})"]
+    return SUPPORTED, 0.5 + 0.5 * min(1.0, soft), []
+
+
+def _conflicts(level: str) -> set[str]:
+    return facts.CONFLICTS.get(level, set())
+
+
+def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = "",
+                 embed: Callable[[str], Sequence[float]] | None = None, mark: bool = True) -> CheckReport:
+    """Check ``text`` against ``sources`` (numbered ``n``); see the module docstring."""
+    text, removed = normalise_citations(text, sources)
+    prepared = [_prepare(s) for s in sources]
+    premise_words = facts.content_words(question)
+    premise_names = facts.names(question)
+    spans = split_sentences(text)
+    report = CheckReport(text=text, removed_citations=removed)
+    sims: dict[tuple[int, int], float] = {}
+    claims = [i for i, (a, b) in enumerate(spans) if is_claim(text[a:b])]
+    if embed is not None and claims and prepared:
+        try:
+            sims = _similarities([text[spans[i][0]:spans[i][1]] for i in claims], claims, prepared, embed)
+            report.used_embeddings = True
+        except Exception:  # an embedder failure must not lose the lexical check
+            sims = {}
+    for i, (a, b) in enumerate(spans):
+        sentence = text[a:b]
+        item = SentenceSupport(index=i, text=sentence.strip(), status=NOT_CHECKED, cited=cited(sentence),
+                               start=a, end=b)
+        report.sentences.append(item)
+        if i not in claims:
+            continue
+        if not prepared:
+            item.status, item.reasons = UNSUPPORTED, ["there are no sources"]
+            continue
+        order = sorted(prepared, key=lambda p: (p.n not in item.cited, p.n))
+        verdicts = []
+        for p in order:
+            sim = sims.get((i, p.n))
+            verdicts.append((p, *_judge(sentence, p, premise_words, premise_names, sim), sim))
+        item.supported_by = [p.n for p, status, *_ in verdicts if status == SUPPORTED]
+        best = max(verdicts, key=lambda v: v[2])
+        item.score = round(best[2], 3)
+        known = [v[4] for v in verdicts if v[4] is not None]
+        item.similarity = round(max(known), 3) if known else None
+        if item.supported_by:
+            item.status = SUPPORTED
+            continue
+        # The verdict that matters: a cited source first, else the closest one.
+        focus = [v for v in verdicts if v[0].n in item.cited] or [best]
+        contradicting = [v for v in focus if v[1] == CONTRADICTED]
+        if contradicting:
+            item.status = CONTRADICTED
+            item.contradicted_by = [v[0].n for v in contradicting]
+            item.reasons = [r for v in contradicting for r in v[3]]
+        else:
+            item.status = UNSUPPORTED
+            item.reasons = [r for v in focus for r in v[3]][:4]
+    report.text = _rewrite(text, report, mark) if (mark or any(s.status == SUPPORTED for s in report.sentences)) else text
+    return report
+
+
+def _similarities(sentences: list[str], idx: list[int], prepared: list[_Prepared],
+                  embed: Callable[[str], Sequence[float]]) -> dict[tuple[int, int], float]:
+    """Cosine of each claim with each source's passages closest to the answer by words."""
+    answer_words = set().union(*(facts.content_words(s) for s in sentences))
+    svecs = [embed(s) for s in sentences]
+    out: dict[tuple[int, int], float] = {}
+    for p in prepared:
+        windows = sorted(p.windows, key=lambda w: -len(facts.content_words(w) & answer_words))[:2]
+        wvecs = [embed(w) for w in windows]
+        for i, v in zip(idx, svecs):
+            out[(i, p.n)] = max(_cos(v, w) for w in wvecs) if wvecs else 0.0
+    return out
+
+
+def _rewrite(text: str, report: CheckReport, mark: bool) -> str:
+    """Insert missing citations and the marks, from the end so earlier offsets stay valid."""
+    out = text
+    for s in sorted(report.sentences, key=lambda s: s.start, reverse=True):
+        end = s.end
+        while end > s.start and out[end - 1].isspace():
+            end -= 1
+        if s.status == SUPPORTED and not s.cited and s.supported_by:
+            n = s.supported_by[0]
+            at = end - 1 if out[end - 1] in ".!?" else end
+            out = f"{out[:at]} [{n}]{out[at:]}"
+            s.cited = [n]
+            report.added_citations += 1
+        elif mark and s.status in MARKS:
+            note = MARKS[s.status].format(n=", ".join(str(n) for n in s.contradicted_by))
+            out = f"{out[:end]}{note}{out[end:]}"
+    return out

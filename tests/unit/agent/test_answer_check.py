@@ -1,0 +1,132 @@
+"""The answer check on real RFC 4271 text: numbers, units, normative words, names, citations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from netops.agent.answer_check import (
+    CONTRADICTED,
+    NOT_CHECKED,
+    SUPPORTED,
+    UNSUPPORTED,
+    check_answer,
+    normalise_citations,
+    split_sentences,
+)
+
+HOLD = ("Hold Time: This 2-octet unsigned integer indicates the number of seconds the sender proposes for "
+        "the value of the Hold Timer. Upon receipt of an OPEN message, a BGP speaker MUST calculate the value "
+        "of the Hold Timer by using the smaller of its configured Hold Time and the Hold Time received in the "
+        "OPEN message. The Hold Time MUST be either zero or at least three seconds. An implementation MAY "
+        "reject connections on the basis of the Hold Time.")
+TIMERS = ("ConnectRetryTime is a mandatory FSM attribute that stores the initial value for the "
+          "ConnectRetryTimer. The suggested default value for the ConnectRetryTime is 120 seconds. "
+          "The suggested default value for the HoldTime is 90 seconds.")
+Q = "What is the lowest hold time a BGP speaker may accept?"
+
+
+@dataclass
+class Src:
+    n: int
+    label: str
+    text: str
+
+
+SOURCES = [Src(1, "RFC 4271 §4.2 (OPEN Message Format)", HOLD), Src(2, "RFC 4271 §10 (BGP Timers)", TIMERS)]
+
+
+def statuses(text: str, **kw) -> list[str]:
+    return [s.status for s in check_answer(text, SOURCES, question=Q, **kw).sentences]
+
+
+def test_supported_number_in_words_or_digits():
+    assert statuses("The Hold Time must be zero or at least 3 seconds [1].") == [SUPPORTED]
+    assert statuses("It must be zero or at least three seconds [1].") == [SUPPORTED]
+
+
+def test_invented_number_is_contradicted_and_marked():
+    report = check_answer("The minimum hold time a BGP speaker may accept is 10 seconds [1].", SOURCES, question=Q)
+    s = report.sentences[0]
+    assert s.status == CONTRADICTED and s.contradicted_by == [1]
+    assert "10" in s.reasons[0] and "⚠" in report.text and report.unsupported == 1
+
+
+def test_number_with_wrong_unit_is_not_supported():
+    assert statuses("The Hold Time field is 3 octets long [1].") != [SUPPORTED]
+
+
+def test_normative_conflict_uses_the_matching_source_sentence():
+    # §4.2 says an implementation MAY reject; it MUST calculate (elsewhere in the passage).
+    report = check_answer("An implementation MUST reject connections on the basis of the Hold Time [1].", SOURCES)
+    assert report.sentences[0].status == CONTRADICTED
+    assert statuses("An implementation MAY reject connections on the basis of the Hold Time [1].") == [SUPPORTED]
+
+
+def test_unknown_names_are_unsupported():
+    assert statuses("The Hold Time of an OSPF LSA must be at least three seconds [1].") == [UNSUPPORTED]
+
+
+def test_unrelated_claim_is_unsupported_and_question_is_not_checked():
+    assert statuses("Route reflectors forward routes between clients [1]. Shall I look it up?") == [UNSUPPORTED, NOT_CHECKED]
+
+
+def test_hedge_is_not_a_claim():
+    assert statuses("The documents do not cover this.") == [NOT_CHECKED]
+
+
+def test_missing_source_citations_removed_and_counted():
+    report = check_answer("The hold time must be zero or at least three seconds [1][7].", SOURCES, question=Q)
+    assert report.removed_citations == ["[7]"] and "[7]" not in report.text
+    assert report.sentences[0].cited == [1]
+
+
+def test_citation_forms_normalised():
+    text, removed = normalise_citations("A [Source 1]. B [1, 2]. C [RFC 4271 §10]. D [9].", SOURCES)
+    assert text == "A [1]. B [1][2]. C [2]. D." and removed == ["[9]"]
+
+
+def test_uncited_supported_sentence_gets_its_source():
+    report = check_answer("The suggested default HoldTime is 90 seconds.", SOURCES)
+    assert report.sentences[0].status == SUPPORTED and report.added_citations == 1
+    assert report.text == "The suggested default HoldTime is 90 seconds [2]."
+
+
+def test_supported_by_another_source_than_cited():
+    report = check_answer("The suggested default value for the ConnectRetryTime is 120 seconds [1].", SOURCES)
+    s = report.sentences[0]
+    assert s.status == SUPPORTED and s.supported_by == [2] and s.cited == [1]
+
+
+def test_bullets_and_code_are_split_sensibly():
+    text = "Timers:\n- The HoldTime default is 90 seconds [2]\n- ConnectRetryTime defaults to 120 seconds.\n```\nhold 3\n```\n"
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["Timers:", "The HoldTime default is 90 seconds [2]",
+                                             "ConnectRetryTime defaults to 120 seconds."]
+
+
+def test_similarity_signal_lets_a_paraphrase_through():
+    # A paraphrase with few shared words: words alone do not back it, the embedding does.
+    text = "Peers may refuse sessions because of the hold time value [1]."
+    assert statuses(text) == [UNSUPPORTED]
+    assert statuses(text, embed=lambda s: [1.0, 0.0]) == [SUPPORTED]
+
+
+def test_embedder_failure_falls_back_to_words():
+    def broken(_: str):
+        raise RuntimeError("no model")
+
+    report = check_answer("The HoldTime suggested default is 90 seconds [2].", SOURCES, embed=broken)
+    assert report.sentences[0].status == SUPPORTED and not report.used_embeddings
+
+
+@pytest.mark.parametrize("text", ["", "OK.", "# Heading only"])
+def test_nothing_to_check(text):
+    assert check_answer(text, SOURCES).checked == 0
+
+
+def test_to_dict_has_per_sentence_support():
+    d = check_answer("The HoldTime suggested default is 90 seconds [2]. It is 7 seconds [2].", SOURCES).to_dict()
+    assert d["supported"] == 1 and d["contradicted"] + d["unsupported"] == 1
+    assert [s["status"] for s in d["sentences"]][0] == SUPPORTED and "start" not in d["sentences"][0]

@@ -1,0 +1,86 @@
+"""Evidence first, on a real lexical index of RFC 4271: sources, budget, abstention, prompt."""
+
+from __future__ import annotations
+
+from netops.agent import grounding
+from netops.agent.abstain import NOT_COVERED, assess
+from netops.agent.budget import estimate_tokens
+from netops.agent.router import route
+
+README_Q = "What is the lowest hold time a BGP speaker may accept?"
+
+
+def test_knowledge_question_gets_numbered_sources_first(kb):
+    g = grounding.from_knowledge(README_Q, kb)
+    assert g.kind == grounding.KNOWLEDGE and g.grounded and not g.abstain
+    assert any(s.label.startswith("RFC 4271 §4.2") for s in g.sources)
+    assert [s.n for s in g.sources] == list(range(1, len(g.sources) + 1))
+    msg = g.user_message(README_Q)
+    assert "untrusted data" in msg and '<data source="RFC 4271 §4.2' in msg and msg.rstrip().endswith("like [1].")
+    assert "three seconds" in msg
+
+
+def test_sources_fit_the_budget(kb):
+    budget = grounding.GroundingBudget(max_sources=2, source_tokens=300, passage_tokens=150)
+    g = grounding.from_knowledge(README_Q, kb, budget)
+    assert 1 <= len(g.sources) <= 2
+    assert all(estimate_tokens(s.text) <= 160 for s in g.sources)
+
+
+def test_trim_keeps_the_sentences_about_the_question():
+    text = " ".join(f"Filler sentence number {i} about nothing." for i in range(40))
+    text += " The Hold Time MUST be either zero or at least three seconds. " + text
+    out = grounding.trim(text, README_Q, 40)
+    assert "at least three seconds" in out and len(out) <= 40 * 4 + 8
+
+
+def test_uncovered_question_abstains_with_nearest_passages(kb):
+    g = grounding.from_knowledge("What UDP port does VXLAN use for encapsulation?", kb)
+    assert g.abstain and g.coverage is not None and "vxlan" in g.coverage.unknown_terms
+    text = g.abstention()
+    assert text.startswith(f"**{NOT_COVERED}**") and "1. RFC 4271" in text
+
+
+def test_empty_index_abstains(agent_settings):
+    from netops.rag.kb import KnowledgeBase
+
+    with KnowledgeBase(agent_settings) as empty:
+        g = grounding.from_knowledge(README_Q, empty)
+    assert g.abstain and not g.nearest and "nothing" in g.abstention().lower()
+
+
+def test_assess_weights_rare_words():
+    passages = ["RFC 4271 §4.2\nThe Hold Time MUST be either zero or at least three seconds."]
+    counts = lambda terms: (100, {t: (90 if t in ("default", "time") else 3) for t in terms})  # noqa: E731
+    assert assess("lowest hold time?", passages, counts=counts).covered
+    cov = assess("default port of the kerberos kdc?", passages, counts=lambda t: (100, {}))
+    assert not cov.covered and cov.coverage == 0.0
+
+
+def test_assess_similarity_can_veto():
+    passages = ["The lowest Hold Time a BGP speaker may accept is three seconds."]
+    counts = lambda terms: (10, {t: 1 for t in terms})  # noqa: E731
+    vecs = {README_Q: [1.0, 0.0]}
+    cov = assess(README_Q, passages, counts=counts, embed=lambda s: vecs.get(s, [0.0, 1.0]))
+    assert not cov.covered and "something else" in cov.reason
+
+
+def test_device_question_reads_typed_state_through_the_tool_path(agent_settings, devices):
+    from netops.agent.builtin_tools import read_tools
+    from netops.agent.tools import ToolBox, ToolContext
+
+    ctx = ToolContext(settings=agent_settings, devices=devices)
+    box = ToolBox({t.name: t for t in read_tools()}, ctx)
+    r = route("bgp neighbours on r1", ["r1", "r2", "r3"])
+    kind, args = grounding.plan(r)
+    assert kind == grounding.DEVICE
+    g = grounding.from_devices(box.call, args)
+    assert g.grounded and g.sources[0].label.startswith("r1: ") and g.sources[0].kind == "device"
+    assert "198.51.100" in g.sources[0].text          # the neighbour address from the captured FRR output
+    assert [c.tool for c in box.calls] == ["get_state"] and ctx.evidence  # evidence recorded like any call
+
+
+def test_plan_routes():
+    assert grounding.plan(route(README_Q, []))[0] == grounding.KNOWLEDGE
+    assert grounding.plan(route("drain r2 now", ["r2"]))[0] == grounding.NONE
+    assert grounding.plan(None)[0] == grounding.NONE
