@@ -1,8 +1,21 @@
-"""Loading plugins and collecting what they register."""
+"""Loading plugins and collecting what they register.
+
+Plugins are found through entry points in the ``netops`` group. Discovery reads installed
+metadata only; a plugin module is imported the first time something asks for a registry
+(``tools()``, ``playbook_dirs()`` ...), never for ``netops --help``. Built-ins
+(:mod:`netops.builtins`) register first, through the same hooks.
+
+A plugin that fails to import, raises in a hook, registers something malformed, registers a
+tool that changes state, or clashes on a name with an earlier registration is *reported*
+(:func:`problems`, shown by ``netops plugins`` and ``netops doctor``) and left out; everything
+else keeps working. The first registration of a name wins, so a plugin cannot replace a
+built-in.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -13,6 +26,7 @@ from netops import hookspecs
 from netops.errors import ConfigError
 
 ENTRY_POINT_GROUP = "netops"
+BUILTIN = "netops.builtins"
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,33 @@ class KnowledgeSource:
     """Pack manifests (YAML) naming RFCs to pull."""
     default: bool = False
     """Indexed automatically the first time a user asks with an empty knowledge base."""
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """One installed plugin as ``netops plugins`` shows it."""
+
+    name: str
+    package: str
+    version: str | None
+    origin: str
+    """``built-in``, ``editable <dir>`` or the directory the distribution is installed in."""
+    hooks: tuple[str, ...] = ()
+    loaded: bool = True
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PluginProblem:
+    """Something a plugin got wrong; the offending part was left out."""
+
+    plugin: str
+    kind: str
+    """``import`` | ``hook`` | ``invalid`` | ``refused`` | ``clash``"""
+    message: str
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin}: {self.message}"
 
 
 @dataclass
@@ -46,15 +87,85 @@ class Registry:
         self.items[name] = item
         self.owners[name] = owner
 
+    def by_owner(self, owner: str) -> dict[str, Any]:
+        return {n: v for n, v in self.items.items() if self.owners[n] == owner}
+
+
+@dataclass
+class _State:
+    order: list[str] = field(default_factory=list)
+    infos: dict[str, PluginInfo] = field(default_factory=dict)
+    problems: list[PluginProblem] = field(default_factory=list)
+    cache: dict[str, Registry] = field(default_factory=dict)
+
+
+def _origin(dist: Any) -> str:
+    if dist is None:
+        return "unknown"
+    try:
+        direct = dist.read_text("direct_url.json")
+        if direct:
+            info = json.loads(direct)
+            url = str(info.get("url", ""))
+            where = url.removeprefix("file://")
+            if info.get("dir_info", {}).get("editable"):
+                return f"editable {where}"
+            return where or "installed"
+    except (OSError, ValueError):
+        pass
+    try:
+        return str(Path(str(dist.locate_file(""))).resolve())
+    except Exception:  # some finders do not implement locate_file
+        return "installed"
+
+
+def entry_points() -> list[Any]:
+    """The ``netops`` entry points of installed distributions (metadata only, nothing imported)."""
+    from importlib.metadata import entry_points as eps
+
+    return list(eps(group=ENTRY_POINT_GROUP))
+
 
 def _plugin_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager("netops")
     pm.add_hookspecs(hookspecs)
+    state = _State()
     from netops import builtins
 
-    pm.register(builtins, name="netops.builtins")
-    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    pm.register(builtins, name=BUILTIN)
+    state.order.append(BUILTIN)
+    state.infos[BUILTIN] = PluginInfo(name=BUILTIN, package="netops", version=_netops_version(), origin="built-in")
+    for ep in entry_points():
+        dist = getattr(ep, "dist", None)
+        package = dist.metadata["Name"] if dist is not None else ep.value
+        version = dist.version if dist is not None else None
+        origin = _origin(dist)
+        error = None
+        if pm.has_plugin(ep.name) or ep.name in state.infos:
+            error = f"the name {ep.name!r} is already taken by {state.infos[ep.name].package}; not loaded"
+            state.problems.append(PluginProblem(ep.name, "clash", f"({package}) {error}"))
+        else:
+            try:
+                obj = ep.load()
+                pm.register(obj, name=ep.name)
+            except Exception as exc:  # any import-time failure of third-party code is reported, not raised
+                error = f"failed to load {ep.value}: {type(exc).__name__}: {exc}"
+                state.problems.append(PluginProblem(ep.name, "import", error))
+            else:
+                state.order.append(ep.name)
+        state.infos.setdefault(ep.name, PluginInfo(name=ep.name, package=package, version=version, origin=origin,
+                                                   loaded=error is None, error=error))
+    pm.netops_state = state  # type: ignore[attr-defined]
     return pm
+
+
+def _netops_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("netops")
+    except PackageNotFoundError:
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -62,54 +173,198 @@ def plugin_manager() -> pluggy.PluginManager:
     return _plugin_manager()
 
 
-def _collect(hook_name: str, kind: str, key: Callable[[Any], str]) -> Registry:
+def reset() -> None:
+    """Forget loaded plugins (tests that install a plugin while running)."""
+    plugin_manager.cache_clear()
+
+
+def _state() -> _State:
+    return plugin_manager().netops_state  # type: ignore[attr-defined,no-any-return]
+
+
+# -- collecting one hook -------------------------------------------------------------------
+
+Validator = Callable[[Any, str], "tuple[Any, str | None]"]
+
+
+def _collect(hook_name: str, kind: str, key: Callable[[Any], str], validate: Validator | None = None) -> Registry:
     pm = plugin_manager()
+    state = _state()
+    cached = state.cache.get(hook_name)
+    if cached is not None:
+        return cached
     registry = Registry(kind)
-    hook = getattr(pm.hook, hook_name)
-    for impl in hook.get_hookimpls():
-        owner = pm.get_name(impl.plugin) or repr(impl.plugin)
+    impls = {impl.plugin_name: impl for impl in getattr(pm.hook, hook_name).get_hookimpls()}
+    for owner in state.order:
+        impl = impls.get(owner)
+        if impl is None:
+            continue
+        given: list[Any] = []
 
-        def register(item: Any, *rest: Any, _owner: str = owner) -> None:
-            value = (item, *rest) if rest else item
-            registry.add(key(value), value, _owner)
+        def register(item: Any, *rest: Any, _given: list[Any] = given) -> None:
+            _given.append((item, *rest) if rest else item)
 
-        impl.function(register=register)
+        try:
+            impl.function(register=register)
+        except Exception as exc:  # a plugin's hook failing must not take the others down
+            state.problems.append(PluginProblem(owner, "hook", f"{hook_name} raised {type(exc).__name__}: {exc}"))
+            continue
+        for value in given:
+            if validate is not None:
+                try:
+                    value, why = validate(value, owner)
+                except Exception as exc:  # a malformed registration is reported, whatever its shape
+                    value, why = None, f"invalid {kind}: {type(exc).__name__}: {exc}"
+                if why is not None:
+                    state.problems.append(PluginProblem(owner, why.split(":", 1)[0].split()[0], why))
+                    continue
+            try:
+                name = key(value)
+            except Exception as exc:
+                state.problems.append(PluginProblem(owner, "invalid", f"invalid {kind} {value!r}: {exc}"))
+                continue
+            if name in registry.items:
+                state.problems.append(PluginProblem(
+                    owner, "clash", f"clash: {kind} {name!r} is already registered by {registry.owners[name]}; "
+                                    "this one was left out"))
+                continue
+            registry.items[name] = value
+            registry.owners[name] = owner
+    state.cache[hook_name] = registry
     return registry
 
 
+def _knowledge(item: Any, owner: str) -> tuple[Any, str | None]:
+    if not isinstance(item, KnowledgeSource):
+        return None, f"invalid knowledge source {item!r}: register a netops.plugins.KnowledgeSource"
+    missing = [str(p) for p in (*item.paths, *item.rfc_packs) if not Path(p).exists()]
+    if missing:
+        return None, f"invalid knowledge source {item.name!r}: missing {', '.join(missing)}"
+    return item, None
+
+
+def _playbook_dir(item: Any, owner: str) -> tuple[Any, str | None]:
+    path = Path(item)
+    if not path.is_dir():
+        return None, f"invalid playbook directory {path}: not a directory"
+    return path, None
+
+
+def _tool(item: Any, owner: str) -> tuple[Any, str | None]:
+    from pydantic import BaseModel
+
+    from netops.agent.tools import Tool
+
+    if not isinstance(item, Tool):
+        return None, f"invalid tool {item!r}: register a netops.agent.tools.Tool"
+    if not (isinstance(item.params, type) and issubclass(item.params, BaseModel)) or not callable(item.run):
+        return None, f"invalid tool {item.name!r}: params must be a pydantic model and run a function"
+    if owner == BUILTIN:
+        return item, None
+    if item.changes_state:
+        return None, (f"refused tool {item.name!r}: it changes state outside the playbook approval gate "
+                      "(plugins change devices only through vetted playbooks)")
+    return replace(item, run=_read_only(item.run)), None
+
+
+def _read_only(run: Callable[..., Any]) -> Callable[..., Any]:
+    """A plugin tool sees the devices through a read-only view and no approver."""
+
+    def guarded(ctx: Any, args: Any) -> Any:
+        from netops.devices.readonly import ReadOnlyDevices
+
+        view = replace(ctx, devices=ReadOnlyDevices(ctx.get_devices()), approver=None)
+        try:
+            return run(view, args)
+        finally:
+            if ctx.kb is None and view.kb is not None:
+                ctx.kb = view.kb
+
+    guarded.__wrapped__ = run  # type: ignore[attr-defined]
+    return guarded
+
+
+def _parser(item: Any, owner: str) -> tuple[Any, str | None]:
+    from netops.devices.parser_registry import GetterModule, Parser
+
+    if isinstance(item, tuple) and len(item) == 3:  # register(platform, command_regex, fn)
+        item = Parser(platform=item[0], command=item[1], parse=item[2])
+    if isinstance(item, Parser):
+        why = item.problem()
+        return (item, None) if why is None else (None, f"invalid parser {item.key}: {why}")
+    if isinstance(item, GetterModule):
+        return item, None
+    return None, f"invalid parser {item!r}: register a netops.devices.parser_registry.Parser"
+
+
+def _platform(item: Any, owner: str) -> tuple[Any, str | None]:
+    from netops.devices.platforms import PlatformSpec
+
+    if not isinstance(item, PlatformSpec):
+        return None, f"invalid platform {item!r}: register a netops.devices.platforms.PlatformSpec"
+    return item, None
+
+
 def knowledge_sources() -> Registry:
-    return _collect("register_knowledge_sources", "knowledge source", lambda s: s.name)
+    return _collect("register_knowledge_sources", "knowledge source", lambda s: s.name, _knowledge)
 
 
 def playbook_dirs() -> Registry:
-    return _collect("register_playbook_dirs", "playbook directory", lambda p: str(Path(p).resolve()))
+    return _collect("register_playbook_dirs", "playbook directory", lambda p: str(Path(p).resolve()), _playbook_dir)
 
 
 def tools() -> Registry:
-    return _collect("register_tools", "tool", lambda t: t.name)
+    """Agent tools by name; plugin tools run with a read-only view of the devices."""
+    return _collect("register_tools", "tool", lambda t: t.name, _tool)
+
+
+def agent_tools() -> list[Any]:
+    """Every tool the agent may call, built-ins first."""
+    return list(tools().items.values())
 
 
 def parsers() -> Registry:
-    return _collect("register_parsers", "parser", lambda v: f"{v[0]}:{v[1]}")
+    return _collect("register_parsers", "parser", lambda v: v.key, _parser)
 
 
 def platforms() -> Registry:
-    return _collect("register_platforms", "platform", lambda p: p.name)
+    return _collect("register_platforms", "platform", lambda p: p.name, _platform)
+
+
+_ALL = (knowledge_sources, playbook_dirs, tools, parsers, platforms)
+
+
+def problems() -> list[PluginProblem]:
+    """Every problem found loading plugins and collecting all hooks."""
+    for collect in _ALL:
+        collect()
+    return list(_state().problems)
+
+
+def plugin_infos() -> list[PluginInfo]:
+    """Installed plugins (built-ins first), including ones that failed to load."""
+    pm = plugin_manager()
+    state = _state()
+    out = []
+    for name, info in state.infos.items():
+        plugin = pm.get_plugin(name)
+        hooks = tuple(sorted(h.name for h in pm.get_hookcallers(plugin) or [])) if plugin is not None else ()
+        out.append(replace(info, hooks=hooks))
+    return out
+
+
+def provided_by(owner: str) -> dict[str, list[str]]:
+    """What one plugin contributes, by kind (``tools``, ``parsers``, ...)."""
+    return {
+        "knowledge_sources": sorted(knowledge_sources().by_owner(owner)),
+        "playbook_dirs": sorted(playbook_dirs().by_owner(owner)),
+        "tools": sorted(tools().by_owner(owner)),
+        "parsers": sorted(parsers().by_owner(owner)),
+        "platforms": sorted(platforms().by_owner(owner)),
+    }
 
 
 def list_plugins() -> list[dict[str, Any]]:
-    """Installed plugins with their distribution, version and hooks, for ``netops plugins``."""
-    pm = plugin_manager()
-    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
-    out = []
-    for name, plugin in pm.list_name_plugin():
-        if plugin is None:
-            continue
-        dist = dists.get(id(plugin))
-        out.append({
-            "name": name,
-            "package": getattr(dist, "project_name", None) or (dist.metadata["name"] if dist else "netops"),
-            "version": getattr(dist, "version", None) if dist else None,
-            "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or []),
-        })
-    return out
+    """Installed plugins with their distribution, version, origin and hooks (``netops plugins``)."""
+    return [{"name": i.name, "package": i.package, "version": i.version, "origin": i.origin,
+             "hooks": list(i.hooks), "loaded": i.loaded, "error": i.error} for i in plugin_infos()]

@@ -27,13 +27,6 @@ ALIASES = {
     "running_config": "config", "running-config": "config", "bgp-neighbors": "bgp_neighbors",
     "ospf-neighbors": "ospf_neighbors",
 }
-_PLATFORM_MODULES = {
-    "frr": "netops.devices.parsers.frr",
-    "cisco_ios": "netops.devices.parsers.cisco_ios",
-    "arista_eos": "netops.devices.parsers.arista_eos",
-    "juniper_junos": "netops.devices.parsers.juniper_junos",
-    "linux": "netops.devices.parsers.linux",
-}
 
 
 class GetterUnsupported(DeviceError):
@@ -64,7 +57,10 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
         raise InputError(f"getter {name!r} takes no arguments (got {', '.join(kw)})")
 
     def dispatch(host: Any, read: Callable[[str], str], **args: Any) -> Any:
-        module_name = _PLATFORM_MODULES.get(host.platform)
+        from netops.devices.parser_registry import getter_modules
+
+        # Built-in platforms register their getter modules through the same hook as plugins.
+        module_name = getter_modules().get(host.platform)
         if module_name is None:
             raise GetterUnsupported(f"no getters for platform {host.platform!r}")
         try:

@@ -103,16 +103,14 @@ PLATFORMS: dict[str, PlatformSpec] = {
 
 
 def _registered() -> dict[str, PlatformSpec]:
-    """Built-in platforms plus those plugins registered (built-ins win a name clash)."""
-    out = dict(PLATFORMS)
+    """Platforms registered through ``register_platforms`` (built-ins first; they win a clash)."""
     try:
-        from netops.plugins import platforms as plugin_platforms
+        from netops.plugins import platforms as registered
 
-        for name, spec in plugin_platforms().items.items():
-            out.setdefault(name, spec)
-    except Exception:  # a broken plugin must not take the device layer down; doctor reports it
-        pass
-    return out
+        found = registered().items
+    except Exception:  # plugin machinery broken: the device layer still knows the built-ins
+        return dict(PLATFORMS)
+    return {**found, **PLATFORMS}
 
 
 def platform_names() -> list[str]:

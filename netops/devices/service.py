@@ -266,6 +266,7 @@ class DeviceService:
         start = time.monotonic()
         out = self._send(host, command, timeout, kind="read")
         return HostResult(host=host.name, ok=True, command=command, output=out.text,
+                          data=None if out.truncated else _parsed(host.platform, command, out.text),
                           elapsed=time.monotonic() - start, truncated=out.truncated)
 
     def _send(self, host: Host, command: str, timeout: float | None, *, kind: str) -> CommandOutput:
@@ -300,6 +301,17 @@ class DeviceService:
             "host": host.name, "command": command, "ok": ok, "elapsed": round(elapsed, 4),
             "output_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "kind": kind,
         })
+
+
+def _parsed(platform: str, command: str, text: str) -> Any:
+    """Structured data from a parser registered for this command (built-in or plugin), if any.
+    A parser that fails leaves the raw text as the only result: reads never fail for it."""
+    from netops.devices.parser_registry import parse_output
+
+    try:
+        return parse_output(platform, command, text)
+    except DeviceError:
+        return None
 
 
 def _error_from(result: HostResult) -> DeviceError:

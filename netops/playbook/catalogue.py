@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from netops.errors import ConfigError, NetopsError, NotFoundError
+from netops.errors import NetopsError, NotFoundError
 from netops.playbook.lock import Lock
 from netops.playbook.spec import Playbook, load_playbook
 
@@ -70,16 +70,32 @@ class Catalogue:
         return unique
 
     def _dirs_by_name(self) -> dict[str, tuple[Path, str]]:
+        found, _ = self._scan()
+        return found
+
+    def _scan(self) -> tuple[dict[str, tuple[Path, str]], list[str]]:
+        """(name -> (dir, source), clashes). The first directory wins a name; a later playbook
+        of the same name (a plugin shadowing a built-in) is left out and reported."""
         found: dict[str, tuple[Path, str]] = {}
+        clashes: list[str] = []
         for directory, source in self.directories():
             if not directory.is_dir():
                 continue
             for sub in sorted(p for p in directory.iterdir() if (p / "playbook.yaml").is_file()):
                 if sub.name in found:
-                    raise ConfigError(f"playbook {sub.name!r} exists in both {found[sub.name][0]} and {sub}",
-                                      hint="rename one of them or uninstall the plugin")
+                    clashes.append(f"playbook {sub.name!r} from {source} ({sub}) is left out: "
+                                   f"{found[sub.name][1]} already provides it ({found[sub.name][0]})")
+                    continue
                 found[sub.name] = (sub, source)
-        return found
+        return found, clashes
+
+    def problems(self) -> list[str]:
+        """Playbooks left out because another directory already has one of that name."""
+        return self._scan()[1]
+
+    def by_source(self, source: str) -> list[CatalogueEntry]:
+        """The playbooks one plugin (or ``netops``) contributes, with their vetting state."""
+        return [e for e in self.list() if e.source == source]
 
     def names(self) -> list[str]:
         return sorted(self._dirs_by_name())
