@@ -2,32 +2,52 @@
 
 ::
 
-    assistant = Assistant(settings, approver=DenyAll())
-    answer = assistant.ask("BGP neighbours on r1")          # -> Answer
-    for event in assistant.events("drain r2"):              # streamed variant
-        ...
+    with Session(settings) as session:
+        assistant = Assistant(session)                        # or session.assistant()
+        answer = assistant.ask("BGP neighbours on r1")         # -> Answer
+        token = CancelToken()
+        for event in assistant.events("drain r2", cancel=token):   # streamed variant
+            if isinstance(event, ApprovalRequestEvent):
+                event.respond(True, by="alice")                 # the consumer answers
+            ...
 
 With a model reachable the question goes to the tool-calling agent (:mod:`netops.agent.graph`);
 without one (or with ``offline=True``) the offline router answers what it can and says which
 mode answered. Every answer lists its evidence; an answer without any says so.
+
+The work runs in one worker thread per question; :meth:`Assistant.events` hands its events to
+the consumer in order (see :mod:`netops.agent.events` for the delivery guarantees). Cancelling
+the token stops the model at its next token (the partial answer is kept and marked) and a
+playbook run before its next step, rolling back what it changed; the answer then has exit 130.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from netops.agent.budget import Budget, estimate_tokens
-from netops.agent.events import AnswerEvent, ModeEvent, TokenEvent, TurnResetEvent
+from netops.agent.events import (
+    AnswerEvent,
+    ApprovalRequestEvent,
+    Event,
+    ModeEvent,
+    TokenEvent,
+    TurnResetEvent,
+)
 from netops.agent.evidence import Evidence, dedupe
 from netops.agent.tools import ApprovalRecord, Tool, ToolBox, ToolCallRecord, ToolContext
-from netops.errors import NetopsError
+from netops.cancel import CancelToken
+from netops.errors import Cancelled, NetopsError
 
 if TYPE_CHECKING:
     from netops.model.base import ModelBackend
+    from netops.playbook.approval import Approval
+    from netops.session import Session
     from netops.settings import Settings
 
 EXIT_REFUSED = 5
@@ -55,6 +75,8 @@ class Answer:
     error_hint: str | None = None
     error_exit: int = 0
     conversation_id: str | None = None
+    cancelled: bool = False
+    """The person cancelled (``error`` says so; ``exit_code`` is 130)."""
 
     @property
     def citations(self) -> list[str]:
@@ -82,7 +104,7 @@ class Answer:
             "citations": self.citations,
             "evidence": [asdict(e) for e in self.evidence],
             "grounded": self.grounded,
-            "tool_calls": [asdict(c) for c in self.tool_calls],
+            "tool_calls": [{k: v for k, v in asdict(c).items() if k != "output"} for c in self.tool_calls],
             "approvals": [asdict(a) for a in self.approvals],
             "mode": self.mode,
             "model": self.model,
@@ -91,44 +113,141 @@ class Answer:
             "notice": self.notice,
             "partial": self.partial,
             "error": self.error,
+            "cancelled": self.cancelled,
             "conversation_id": self.conversation_id,
         }
+
+
+_DONE = object()
+CANCEL_GRACE = 1.0
+"""Seconds a cancelled model call gets to notice; after that the answer goes out without it.
+A change in progress is always waited for (its rollback must finish)."""
+
+
+class _Channel:
+    """Events from the worker thread to the consumer, in order.
+
+    ``emit(event, wait=True)`` returns once the consumer has taken the event and asked for the
+    next one (or the consumer is gone); tokens are sent without waiting.
+    """
+
+    def __init__(self) -> None:
+        self._q: queue.Queue[tuple[Any, threading.Event | None]] = queue.Queue()
+        self.closed = threading.Event()
+
+    def emit(self, event: Event, *, wait: bool = True) -> None:
+        if self.closed.is_set():
+            return
+        ack = threading.Event() if wait else None
+        self._q.put((event, ack))
+        if ack is None:
+            return
+        while not ack.wait(0.1):
+            if self.closed.is_set():
+                return
+
+    def finish(self) -> None:
+        self._q.put((_DONE, None))
+
+    def get(self, timeout: float) -> tuple[Any, threading.Event | None]:
+        return self._q.get(timeout=timeout)
+
+    def close(self) -> None:
+        self.closed.set()
+        while True:
+            try:
+                _, ack = self._q.get_nowait()
+            except queue.Empty:
+                return
+            if ack is not None:
+                ack.set()
+
+
+class _Turn:
+    """The text the model has streamed in its current turn (cleared when it was a tool call)."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._lock = threading.Lock()
+
+    def add(self, text: str) -> None:
+        with self._lock:
+            self._parts.append(text)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parts.clear()
+
+    @property
+    def text(self) -> str:
+        with self._lock:
+            return "".join(self._parts)
+
+
+def _token_handler(turn: _Turn, send: Any, cancel: CancelToken) -> Any:
+    """A LangChain callback: streams the agent model's tokens and stops the call when cancelled
+    (raising inside the model's stream ends the HTTP response there)."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class TokenHandler(BaseCallbackHandler):
+        raise_error = True
+
+        def __init__(self) -> None:
+            self.model_runs: set[Any] = set()
+
+        def on_chat_model_start(self, serialized: Any, messages: Any, *, run_id: Any,
+                                metadata: dict[str, Any] | None = None, **kw: Any) -> None:
+            if (metadata or {}).get("langgraph_node") == "model":  # not the reviewer's own call
+                self.model_runs.add(run_id)
+
+        def on_llm_new_token(self, token: str, *, run_id: Any, **kw: Any) -> None:
+            cancel.raise_if_cancelled()
+            if token and run_id in self.model_runs:
+                turn.add(token)
+                send(TokenEvent(token))
+
+    return TokenHandler()
 
 
 class Assistant:
     """Answers questions from specs and live device state; proposes changes for approval.
 
-    Everything is injectable (tests pass fakes; the CLI passes nothing): ``backend`` (model
-    endpoint), ``kb``, ``devices``, ``approver`` (deny-all when None), ``reviewer``,
-    ``tools`` (default: built-ins + plugin tools), ``budget``.
+    ``session`` (a :class:`netops.session.Session`) provides the knowledge base, the audited
+    device service, the audit log, the playbook catalogue and history; a bare ``Settings`` gets
+    a private session. ``approver``: who decides on a change; None puts each change to the
+    consumer of :meth:`events` as an :class:`ApprovalRequestEvent` (:meth:`ask` denies those).
+    ``backend`` (model endpoint), ``reviewer``, ``tools`` (default: built-ins + plugin tools)
+    and ``budget`` are injectable.
     """
 
     def __init__(
         self,
-        settings: "Settings",
+        session: "Session | Settings",
         *,
+        model: str | None = None,
         approver: Any = None,
         backend: "ModelBackend | None" = None,
-        model: str | None = None,
-        kb: Any = None,
-        devices: Any = None,
         reviewer: Any = None,
-        audit: Any = None,
         tools: list[Tool] | None = None,
         budget: Budget | None = None,
         history: bool = True,
     ) -> None:
-        self.settings = settings
+        from netops.session import Session
+
+        if not isinstance(session, Session):
+            session = Session(session)
+        self.session = session
         self.approver = approver
         self._backend = backend
-        self.model = model or settings.model
-        self.kb = kb
-        self.devices = devices
+        self.model = model or session.settings.model
         self.reviewer = reviewer
-        self.audit = audit
         self._tools = tools
         self.budget = budget or Budget()
         self.use_history = history
+
+    @property
+    def settings(self) -> "Settings":
+        return self.session.settings
 
     # -- parts -----------------------------------------------------------------------------
     @property
@@ -153,31 +272,60 @@ class Assistant:
                 found.append(tool)
         return found
 
-    def _context(self, question: str, emit: Any) -> ToolContext:
-        ctx = ToolContext(settings=self.settings, budget=self.budget, kb=self.kb, devices=self.devices,
-                          approver=self.approver, reviewer=self.reviewer, audit=self.audit,
-                          question=question, on_event=emit)
-        return ctx
+    def _context(self, question: str, channel: _Channel, turn: _Turn, cancel: CancelToken) -> ToolContext:
+        def emit(event: Event) -> None:
+            if isinstance(event, TurnResetEvent):
+                turn.clear()
+            channel.emit(event, wait=not isinstance(event, TokenEvent))
+
+        def request_approval(plan: Any, summary: str, verdict: Any) -> "Approval":
+            req = ApprovalRequestEvent(plan, summary, verdict)
+            channel.emit(req, wait=False)
+            while not req.wait(0.1):
+                if cancel.cancelled:
+                    req.respond(False, by=self.session.actor, reason=f"{cancel.reason or 'cancelled'} before approval")
+                elif channel.closed.is_set():
+                    req.respond(False, by=self.session.actor, reason="nobody answered the approval request")
+            assert req.approval is not None
+            return req.approval
+
+        return ToolContext(settings=self.settings, budget=self.budget, approver=self.approver,
+                           reviewer=self.reviewer, question=question, on_event=emit, session=self.session,
+                           cancel=cancel, request_approval=request_approval)
 
     # -- public API ------------------------------------------------------------------------
-    def ask(self, question: str, *, offline: bool = False, continue_last: bool = False) -> Answer:
-        """Answer one question (blocking). See :meth:`events` for the streamed variant."""
+    def ask(self, question: str, *, offline: bool = False, conversation_id: str | None = None,
+            continue_last: bool = False, cancel: CancelToken | None = None) -> Answer:
+        """Answer one question (blocking). A change is approved only by an injected approver.
+
+        See :meth:`events` for the streamed variant."""
         answer = None
-        for ev in self.events(question, offline=offline, continue_last=continue_last):
+        for ev in self.events(question, offline=offline, conversation_id=conversation_id,
+                              continue_last=continue_last, cancel=cancel):
+            if isinstance(ev, ApprovalRequestEvent):
+                ev.respond(False, by="nobody", reason="no approver configured (Assistant.ask answers no request)")
             if isinstance(ev, AnswerEvent):
                 answer = ev.answer
         assert answer is not None
         return answer
 
-    def events(self, question: str, *, offline: bool = False, continue_last: bool = False) -> Iterator[Any]:
-        """Answer ``question``, yielding events (mode, tokens, tool calls, plans, approvals, answer)."""
+    def events(self, question: str, *, offline: bool = False, conversation_id: str | None = None,
+               continue_last: bool = False, cancel: CancelToken | None = None) -> Iterator[Event]:
+        """Answer ``question``, yielding events (mode, tokens, tool calls, plans, approval
+        requests, run and index progress, answer last).
+
+        ``conversation_id`` continues that conversation (``continue_last`` the newest one);
+        otherwise a new one starts. ``cancel`` stops the work (see the module docstring).
+        Closing the generator early cancels and still waits for a change to roll back.
+        """
         question = (question or "").strip()
         if not question:
             from netops.errors import InputError
 
             raise InputError("the question is empty", hint='ask something, e.g. netops ask "BGP neighbours on r1"')
+        token = cancel or CancelToken()
         started = time.perf_counter()
-        history, cid, prior = self._open_history(question, continue_last)
+        cid, prior = self._open_history(question, conversation_id, continue_last)
         notice = None
         probe_ms = 0.0
         if not offline:
@@ -186,17 +334,61 @@ class Assistant:
             probe_ms = (time.perf_counter() - t) * 1000
             if reason:
                 offline, notice = True, f"{reason}; answering offline"
-        if offline:
-            yield ModeEvent("offline", None, notice)
-            from netops.agent.offline import answer_offline
+        yield ModeEvent("offline", None, notice) if offline else ModeEvent("agent", self.model, None)
+        channel, turn = _Channel(), _Turn()
+        ctx = self._context(question, channel, turn, token)
+        toolbox = ToolBox({t.name: t for t in self.tools()}, ctx)
+        from netops.agent.graph import RunStats
 
-            answer = answer_offline(self, question)
+        stats = RunStats()
+        result: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                if offline:
+                    from netops.agent.offline import answer_offline
+
+                    result["answer"] = answer_offline(question, ctx, toolbox)
+                else:
+                    result["answer"] = self._run_agent(question, prior, ctx, toolbox, stats, turn, token)
+            except BaseException as exc:  # handed to the consumer's thread below
+                result["error"] = exc
+            finally:
+                channel.finish()
+
+        worker = threading.Thread(target=work, name="netops-answer", daemon=True)
+        worker.start()
+        cancelled_at: float | None = None
+        try:
+            while True:
+                try:
+                    ev, ack = channel.get(0.05)
+                except queue.Empty:
+                    if token.cancelled:
+                        cancelled_at = cancelled_at or time.monotonic()
+                        if not ctx.changing and time.monotonic() - cancelled_at > CANCEL_GRACE:
+                            break  # a stalled model call: answer without waiting for it
+                    continue
+                if ev is _DONE:
+                    break
+                yield ev
+                if ack is not None:
+                    ack.set()
+        finally:
+            if worker.is_alive():
+                token.cancel(token.reason or "the consumer stopped listening")
+                if ctx.changing:
+                    worker.join()  # never leave a change half-applied: its rollback finishes first
+            channel.close()
+        if "error" in result and not isinstance(result["error"], NetopsError):
+            raise result["error"]
+        answer = result.get("answer")
+        if answer is None:
+            error = result.get("error") or Cancelled(token.reason or "cancelled")
+            answer = self._agent_answer(question, ctx, toolbox, stats, "", turn.text, error)
+        if offline:
             answer.notice = "; ".join(x for x in (notice, answer.notice) if x) or None
-            yield from self._finish(answer, started, probe_ms, history, cid, question)
-            return
-        yield ModeEvent("agent", self.model, None)
-        answer = yield from self._run_agent(question, prior)
-        yield from self._finish(answer, started, probe_ms, history, cid, question)
+        yield from self._finish(answer, started, probe_ms, cid, question)
 
     # -- internals -------------------------------------------------------------------------
     def _model_problem(self) -> str | None:
@@ -208,20 +400,23 @@ class Assistant:
             return f"model {self.model} is not available at {status.url} (try `netops models pull {self.model}`)"
         return None
 
-    def _open_history(self, question: str, continue_last: bool) -> tuple[Any, str | None, list[Any]]:
+    def _open_history(self, question: str, conversation_id: str | None,
+                      continue_last: bool) -> tuple[str | None, list[Any]]:
         if not self.use_history:
-            return None, None, []
-        from netops.store.history import History
-
-        history = History(self.settings.paths.history_db)
-        cid = history.last_conversation() if continue_last else None
+            return None, []
+        history = self.session.history
+        cid = conversation_id
+        if cid is not None:
+            history.conversation(cid, with_messages=False)  # NotFoundError for an unknown id
+        elif continue_last:
+            cid = history.last_conversation()
         prior = history.messages(cid, last=self.budget.history_messages) if cid else []
         if cid is None:
             cid = history.new_conversation(question, self.model)
-        return history, cid, prior
+        return cid, prior
 
-    def _finish(self, answer: Answer, started: float, probe_ms: float, history: Any, cid: str | None,
-                question: str) -> Iterator[Any]:
+    def _finish(self, answer: Answer, started: float, probe_ms: float, cid: str | None,
+                question: str) -> Iterator[Event]:
         from netops.agent.prompts import NO_EVIDENCE
 
         answer.evidence = dedupe(answer.evidence)
@@ -230,74 +425,70 @@ class Assistant:
         answer.timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings["probe"] = probe_ms
         answer.conversation_id = cid
-        if history is not None:
-            try:
-                history.append(cid, "user", question)
-                history.append(cid, "assistant", answer.text, {"mode": answer.mode, "citations": answer.citations,
-                                                               "partial": answer.partial})
-            finally:
-                history.close()
+        if cid is not None:
+            history = self.session.history
+            history.append(cid, "user", question)
+            history.append(cid, "assistant", answer.text, {"mode": answer.mode, "citations": answer.citations,
+                                                           "partial": answer.partial,
+                                                           "cancelled": answer.cancelled})
         yield AnswerEvent(answer)
 
-    def _run_agent(self, question: str, prior: list[Any]) -> Iterator[Any]:
+    def _run_agent(self, question: str, prior: list[Any], ctx: ToolContext, toolbox: ToolBox, stats: Any,
+                   turn: _Turn, cancel: CancelToken) -> Answer:
         from langchain_core.messages import AIMessage, HumanMessage
 
-        from netops.agent.graph import RunStats, build_agent
+        from netops.agent.graph import build_agent
         from netops.agent.prompts import SYSTEM
         from netops.model.ollama import translate
 
-        pending: deque[Any] = deque()
-        ctx = self._context(question, pending.append)
-        toolbox = ToolBox({t.name: t for t in self.tools()}, ctx)
-        stats = RunStats()
         chat_model = self.backend.chat_model(self.model)
         if hasattr(chat_model, "num_ctx"):
             chat_model.num_ctx = self.budget.num_ctx
         if ctx.reviewer is None and self.settings.model_review:
             ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model))
-        agent = build_agent(chat_model, toolbox, SYSTEM, stats, pending.append)
+        agent = build_agent(chat_model, toolbox, SYSTEM, stats, ctx.emit, cancel)
         messages: list[Any] = [HumanMessage(m.content) if m.role == "user" else AIMessage(m.content) for m in prior]
         messages.append(HumanMessage(question))
-        turn_text: list[str] = []
         final_text = ""
         error: NetopsError | None = None
-        config = {"recursion_limit": 4 * self.budget.max_model_calls + 8}
+        handler = _token_handler(turn, ctx.emit, cancel)
+        config = {"recursion_limit": 4 * self.budget.max_model_calls + 8, "callbacks": [handler]}
         try:
-            for mode, payload in agent.stream({"messages": messages}, config=config, stream_mode=["messages", "values"]):
-                while pending:
-                    ev = pending.popleft()
-                    if isinstance(ev, TurnResetEvent):
-                        turn_text.clear()
-                    yield ev
-                if mode == "messages":
-                    chunk, meta = payload
-                    if meta.get("langgraph_node") == "model" and isinstance(chunk.content, str) and chunk.content:
-                        turn_text.append(chunk.content)
-                        yield TokenEvent(chunk.content)
-                elif mode == "values":
-                    last = payload["messages"][-1] if payload.get("messages") else None
-                    if isinstance(last, AIMessage) and not last.tool_calls:
-                        final_text = last.content if isinstance(last.content, str) else str(last.content)
+            for payload in agent.stream({"messages": messages}, config=config, stream_mode="values"):
+                last = payload["messages"][-1] if payload.get("messages") else None
+                if isinstance(last, AIMessage) and not last.tool_calls:
+                    final_text = last.content if isinstance(last.content, str) else str(last.content)
         except NetopsError as exc:
             error = exc
         except Exception as exc:  # model/HTTP errors from inside the graph: translate at this boundary
-            translated = translate(exc, self.backend.url, self.model)
-            if not isinstance(translated, NetopsError):
-                raise
-            error = translated
-        while pending:
-            yield pending.popleft()
-        partial = error is not None and bool(turn_text)
+            if cancel.cancelled:
+                error = Cancelled(cancel.reason or "cancelled")
+            else:
+                translated = translate(exc, self.backend.url, self.model)
+                if not isinstance(translated, NetopsError):
+                    raise
+                error = translated
+        return self._agent_answer(question, ctx, toolbox, stats, final_text, turn.text, error)
+
+    def _agent_answer(self, question: str, ctx: ToolContext, toolbox: ToolBox, stats: Any, final_text: str,
+                      streamed: str, error: BaseException | None) -> Answer:
+        from netops.agent.prompts import SYSTEM
+
+        err = error if isinstance(error, NetopsError) else (NetopsError(str(error)) if error else None)
+        cancelled = isinstance(err, Cancelled)
+        partial = err is not None and bool(streamed)
         text = final_text
-        if error is not None:
-            text = "".join(turn_text)
-            label = "PARTIAL ANSWER (the model stream broke off)" if partial else "No answer"
-            text = f"**{label}:** {error.message}\n\n{text}".rstrip()
+        if err is not None:
+            if cancelled:
+                label = "PARTIAL ANSWER (cancelled)" if partial else "Cancelled"
+            else:
+                label = "PARTIAL ANSWER (the model stream broke off)" if partial else "No answer"
+            text = f"**{label}:** {err.message}\n\n{streamed}".rstrip()
         answer = Answer(
             question=question, text=text, mode="agent", model=self.model, evidence=list(ctx.evidence),
             tool_calls=list(toolbox.calls), approvals=list(ctx.approvals), partial=partial,
-            error=error.message if error else None, error_hint=getattr(error, "hint", None),
-            error_exit=error.exit_code if error else 0,
+            error=err.message if err else None, error_hint=getattr(err, "hint", None),
+            error_exit=err.exit_code if err else 0, cancelled=cancelled,
             notice="stopped at the model-turn limit" if stats.stopped_by_limit else None,
         )
         answer.timings.update(model=stats.model_seconds * 1000, tools=stats.tool_seconds * 1000)

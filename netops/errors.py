@@ -30,7 +30,8 @@ ever see these types::
     ├── ModelError
     │   ├── ModelUnavailable         exit 3   no model endpoint reachable
     │   └── ModelProtocolError                the endpoint answered something unusable
-    └── LabError                              the lab could not be built or torn down
+    ├── LabError                              the lab could not be built or torn down
+    └── Cancelled                    exit 130 the person cancelled (Ctrl-C, Escape, CancelToken)
 
 Every error carries an optional ``hint``: one line on how to fix it. The CLI prints
 ``error: <message>`` and ``hint: <hint>`` and exits with ``exit_code``.
@@ -155,6 +156,12 @@ class ModelProtocolError(ModelError):
 
 class LabError(NetopsError):
     pass
+
+
+class Cancelled(NetopsError):
+    """Work stopped because a :class:`netops.cancel.CancelToken` was cancelled."""
+
+    exit_code = 130
 
 
 __all__ = [name for name, obj in dict(globals()).items() if isinstance(obj, type) and issubclass(obj, NetopsError)]

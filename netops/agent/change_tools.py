@@ -1,10 +1,13 @@
 """Change tools: the agent proposes vetted playbooks; only the approval gate lets one run.
 
 ``playbook_run`` is the single tool with ``changes_state=True``. It plans (dry-run), asks the
-reviewer, shows both (a :class:`PlanEvent`), then hands the plan to the playbook runner with a
-gated approver: a reviewer *block* refuses without asking anyone; otherwise the injected
-approver (a person at the CLI prompt, ``--yes`` policy, DenyAll in tests) decides. Nothing the
-model says or any document contains can skip that step.
+reviewer, shows both (a :class:`PlanEvent`, delivered before anything else happens), then hands
+the plan to the playbook runner with a gated approver: a reviewer *block* refuses without asking
+anyone (and is recorded as a denial); otherwise the injected approver decides, or, with none
+injected, the consumer of the event stream answers an :class:`ApprovalRequestEvent` (a person
+at the ``netops ask`` prompt or the chat modal). Nothing the model says or any document contains
+can skip that step. Plan, approval, denial, apply, postchecks and rollback are audited exactly
+as ``netops playbook run`` records them; the run stops and rolls back on the cancel token.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class PlaybookArgs(BaseModel):
 
 
 def _catalogue(ctx: ToolContext) -> Any:
+    if ctx.catalogue is None and ctx.session is not None:
+        ctx.catalogue = ctx.session.catalogue
     if ctx.catalogue is None:
         from netops.playbook.catalogue import Catalogue
 
@@ -57,7 +62,7 @@ def _plan(ctx: ToolContext, args: PlaybookArgs) -> Any:
     from netops.playbook.runner import plan
 
     return plan(ctx.settings, args.playbook, args.hosts, args.params, devices=ctx.get_devices(),
-                audit=ctx.audit, intent=ctx.question, catalogue=_catalogue(ctx))
+                audit=ctx.get_audit(), intent=ctx.question, catalogue=_catalogue(ctx))
 
 
 def _plan_text(p: Any) -> str:
@@ -110,17 +115,25 @@ def _review(ctx: ToolContext, p: Any, text: str) -> Any:
 
 
 class _GatedApprover:
-    """The approval gate handed to the runner: the injected approver decides (deny-all if none)."""
+    """The approval gate handed to the runner: the injected approver decides; without one the
+    consumer answers an approval request; with neither, deny-all."""
 
-    def __init__(self, ctx: ToolContext, args: PlaybookArgs, verdict: Any) -> None:
-        self.ctx, self.args, self.verdict = ctx, args, verdict
+    def __init__(self, ctx: ToolContext, args: PlaybookArgs, verdict: Any, text: str) -> None:
+        self.ctx, self.args, self.verdict, self.text = ctx, args, verdict, text
         self.record: ApprovalRecord | None = None
 
     def approve(self, plan: Any) -> Any:
-        from netops.playbook.approval import DenyAll
+        from netops.playbook.approval import Approval, DenyAll
 
-        approver = self.ctx.approver or DenyAll("no approver configured")
-        decision = approver.approve(plan)
+        if self.ctx.cancel is not None and self.ctx.cancel.cancelled:
+            decision = Approval(False, self.ctx.settings.user,
+                                f"{self.ctx.cancel.reason or 'cancelled'} before approval")
+        elif self.ctx.approver is not None:
+            decision = self.ctx.approver.approve(plan)
+        elif self.ctx.request_approval is not None:
+            decision = self.ctx.request_approval(plan, self.text, self.verdict)
+        else:
+            decision = DenyAll("no approver configured").approve(plan)
         self.record = _record(self.args, self.verdict, "approved" if decision.approved else "denied", decision.by,
                               None if decision.approved else decision.reason)
         return decision
@@ -146,22 +159,42 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
     p = _plan(ctx, args)
     text = _plan_text(p)
     verdict = _review(ctx, p, text)
-    ctx.emit(PlanEvent(args.playbook, text, verdict, p))  # shown before anyone is asked
+    ctx.emit(PlanEvent(args.playbook, text, verdict, p))  # delivered before anyone is asked
     if verdict.level == "block":
-        return _refused(ctx, _record(args, verdict, "blocked", "reviewer",
-                                     "blocked by the reviewer: " + "; ".join(verdict.findings)))
-    gate = _GatedApprover(ctx, args, verdict)
+        reason = "blocked by the reviewer: " + "; ".join(verdict.findings)
+        audit = ctx.get_audit()
+        if audit is not None:
+            audit.append("denial", {"playbook": p.playbook, "hash": p.hash, "plan_seq": p.audit_seq,
+                                    "by": "reviewer", "decision": "blocked", "reason": reason,
+                                    "findings": list(verdict.findings), "hosts": p.hosts, "intent": p.intent},
+                         actor=p.actor)
+        return _refused(ctx, _record(args, verdict, "blocked", "reviewer", reason))
+    gate = _GatedApprover(ctx, args, verdict, text)
+    with ctx._lock:
+        ctx.changing += 1
     try:
-        report = execute(p, approver=gate, devices=ctx.get_devices(), audit=ctx.audit)
+        report = execute(p, approver=gate, devices=ctx.get_devices(), audit=ctx.get_audit(), cancel=ctx.cancel,
+                         on_progress=ctx.emit)
     except ApprovalDenied as exc:
         record = gate.record or _record(args, verdict, "denied", None, exc.message)
         record.result = record.result or exc.message
         return _refused(ctx, record)
+    finally:
+        with ctx._lock:
+            ctx.changing -= 1
     record = gate.record or _record(args, verdict, "approved", "read-only", None)
     ok = not report.failed
     summary, verified = _report_text(report)
-    record.result = ("applied and verified" if ok and verified
-                     else ("applied" if ok else "failed: " + ", ".join(report.failed_hosts)))
+    if report.interrupted:
+        undone = [h for h, r in report.hosts.items() if r.state == "rolled_back"]
+        record.result = ("cancelled: nothing was changed" if not undone
+                         else "cancelled: rolled back " + ", ".join(undone))
+        bad = [h for h, r in report.hosts.items() if r.state == "rollback_failed"]
+        if bad:
+            record.result += "; ROLLBACK FAILED on " + ", ".join(bad)
+    else:
+        record.result = ("applied and verified" if ok and verified
+                         else ("applied" if ok else "failed: " + ", ".join(report.failed_hosts)))
     record.verified = verified
     ctx.approvals.append(record)
     ctx.emit(ApprovalEvent(record))

@@ -1,13 +1,48 @@
-"""Events an :class:`netops.assistant.Assistant` streams while it answers."""
+"""Events an :class:`netops.assistant.Assistant` streams while it answers.
+
+The event stream is the one channel between the library and a surface (``netops ask``,
+``netops chat``, a plugin). Every event derives from :class:`Event` and names itself with
+``kind``. Order guarantees:
+
+* a :class:`PlanEvent` is delivered (the consumer has taken it and asked for the next event)
+  before anyone is asked to approve that plan;
+* a :class:`RunProgressEvent` is delivered before the runner goes on, so cancelling when one
+  arrives stops the run at that stage;
+* the last event is always one :class:`AnswerEvent`.
+
+When the assistant has no injected approver it puts each change to the consumer as an
+:class:`ApprovalRequestEvent` and waits for :meth:`ApprovalRequestEvent.respond` (or the cancel
+token, which denies).
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from netops.agent.reviewer import Verdict
+    from netops.agent.tools import ApprovalRecord, ToolCallRecord
+    from netops.assistant import Answer
+    from netops.playbook.approval import Approval
+    from netops.playbook.runner import Plan
+
+RUN_STAGES = ("precheck", "snapshot", "apply", "postcheck", "rollback", "verified", "failed", "rolled_back",
+              "rollback_failed", "skipped", "cancelled")
+"""``RunProgressEvent.stage`` values: steps as they start, then one final state per host."""
 
 
 @dataclass
-class ModeEvent:
+class Event:
+    """Base of every event."""
+
+    kind: ClassVar[str] = "event"
+
+
+@dataclass
+class ModeEvent(Event):
+    kind: ClassVar[str] = "mode"
     mode: str
     """``agent`` (a model answers) or ``offline`` (intent router + retrieval)."""
     model: str | None = None
@@ -15,44 +50,122 @@ class ModeEvent:
 
 
 @dataclass
-class TokenEvent:
+class TokenEvent(Event):
+    kind: ClassVar[str] = "token"
     text: str
 
 
 @dataclass
-class TurnResetEvent:
+class TurnResetEvent(Event):
     """The text streamed so far was a tool call, not answer text: clear it."""
 
+    kind: ClassVar[str] = "turn_reset"
+
 
 @dataclass
-class ToolStartEvent:
+class ToolStartEvent(Event):
+    kind: ClassVar[str] = "tool_start"
     tool: str
     args: dict[str, Any]
+    call_id: str = ""
 
 
 @dataclass
-class ToolEndEvent:
-    record: Any
-    """:class:`netops.agent.tools.ToolCallRecord`."""
+class ToolEndEvent(Event):
+    kind: ClassVar[str] = "tool_end"
+    record: "ToolCallRecord"
+    call_id: str = ""
 
 
 @dataclass
-class PlanEvent:
+class PlanEvent(Event):
     """A change is proposed: the plan and the reviewer's verdict, before approval."""
 
+    kind: ClassVar[str] = "plan"
     playbook: str
     summary: str
-    verdict: Any
-    plan: Any = None
+    verdict: "Verdict"
+    plan: "Plan | None" = None
 
 
 @dataclass
-class ApprovalEvent:
-    record: Any
-    """:class:`netops.agent.tools.ApprovalRecord`."""
+class ApprovalRequestEvent(Event):
+    """The library asks the consumer to approve ``plan``; answer with :meth:`respond`.
+
+    The change waits until it is answered (from any thread) or the cancel token fires (which
+    denies). Never produced for a reviewer *block*.
+    """
+
+    kind: ClassVar[str] = "approval_request"
+    plan: "Plan"
+    summary: str
+    verdict: "Verdict"
+    _answered: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    approval: "Approval | None" = field(default=None, compare=False)
+    """The answer once given."""
+
+    def respond(self, approved: bool, by: str | None = None, reason: str | None = None) -> None:
+        """Approve or deny (first answer wins)."""
+        from netops.playbook.approval import Approval
+
+        with self._lock:
+            if self._answered.is_set():
+                return
+            self.approval = Approval(bool(approved), by or "unknown",
+                                     reason or ("approved" if approved else "denied"))
+            self._answered.set()
+
+    @property
+    def answered(self) -> bool:
+        return self._answered.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until answered or ``timeout``; True when answered."""
+        return self._answered.wait(timeout)
 
 
 @dataclass
-class AnswerEvent:
-    answer: Any
+class ApprovalEvent(Event):
+    """What became of a proposed change: approved, denied, blocked (by the reviewer), failed."""
+
+    kind: ClassVar[str] = "approval"
+    record: "ApprovalRecord"
+
+
+@dataclass
+class RunProgressEvent(Event):
+    """One host's progress through a playbook run (see :data:`RUN_STAGES`)."""
+
+    kind: ClassVar[str] = "run_progress"
+    playbook: str
+    host: str
+    stage: str
+    ok: bool | None = None
+    detail: str = ""
+
+
+@dataclass
+class IndexProgressEvent(Event):
+    """Knowledge-base indexing progress (the first-use bootstrap of the default sources).
+
+    ``stage``: ``start`` (``detail`` says why), ``file`` (one more file settled), ``done``.
+    """
+
+    kind: ClassVar[str] = "index_progress"
+    stage: str
+    done: int = 0
+    total: int | None = None
+    detail: str = ""
+
+
+@dataclass
+class AnswerEvent(Event):
+    kind: ClassVar[str] = "answer"
+    answer: "Answer"
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+__all__ = ["Event", "ModeEvent", "TokenEvent", "TurnResetEvent", "ToolStartEvent", "ToolEndEvent", "PlanEvent",
+           "ApprovalRequestEvent", "ApprovalEvent", "RunProgressEvent", "IndexProgressEvent", "AnswerEvent",
+           "RUN_STAGES"]

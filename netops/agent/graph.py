@@ -29,6 +29,8 @@ from netops.errors import ModelProtocolError
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from netops.cancel import CancelToken
+
 
 @dataclass
 class RunStats:
@@ -46,7 +48,8 @@ class RunStats:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], require_done: bool) -> Any:
+def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], require_done: bool,
+                cancel: "CancelToken | None" = None) -> Any:
     from langchain.agents.middleware import AgentMiddleware, ModelResponse
     from langchain_core.messages import AIMessage, ToolMessage
 
@@ -54,6 +57,8 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
 
     class NetopsMiddleware(AgentMiddleware):
         def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             if stats.model_calls >= budget.max_model_calls:
                 stats.stopped_by_limit = True
                 return ModelResponse(result=[AIMessage(content=(
@@ -94,11 +99,14 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
 
         def wrap_tool_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
             call = request.tool_call
-            emit(ToolStartEvent(call["name"], dict(call.get("args") or {})))
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            call_id = str(call.get("id") or uuid.uuid4().hex[:10])
+            emit(ToolStartEvent(call["name"], dict(call.get("args") or {}), call_id))
             started = time.perf_counter()
             result = toolbox.call(call["name"], call.get("args") or {})
             stats.tool_seconds += time.perf_counter() - started
-            emit(ToolEndEvent(toolbox.calls[-1]))
+            emit(ToolEndEvent(toolbox.calls[-1], call_id))
             return ToolMessage(content=result.for_model(), tool_call_id=call["id"], name=call["name"],
                                status="success" if result.ok else "error")
 
@@ -106,7 +114,7 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
 
 
 def build_agent(chat_model: "BaseChatModel", toolbox: ToolBox, system_prompt: str, stats: RunStats,
-                emit: Callable[[Any], None]) -> Any:
+                emit: Callable[[Any], None], cancel: "CancelToken | None" = None) -> Any:
     """A compiled LangGraph agent over ``toolbox``'s tools."""
     from langchain.agents import create_agent
     from langchain_core.tools import StructuredTool
@@ -122,4 +130,4 @@ def build_agent(chat_model: "BaseChatModel", toolbox: ToolBox, system_prompt: st
         for t in toolbox.tools.values()
     ]
     return create_agent(chat_model, tools=lc_tools, system_prompt=system_prompt,
-                        middleware=[_middleware(toolbox, stats, emit, require_done)])
+                        middleware=[_middleware(toolbox, stats, emit, require_done, cancel)])

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from netops.agent.prompts import NO_MODEL
 from netops.agent.router import route
-from netops.agent.tools import ToolBox
+from netops.agent.tools import ToolBox, ToolContext
 
 if TYPE_CHECKING:
-    from netops.assistant import Answer, Assistant
+    from netops.assistant import Answer
 
 LABEL = "offline answer (no language model used)"
 
@@ -21,12 +21,12 @@ def _hosts(devices: Any) -> list[str]:
         return []
 
 
-def _no_hosts_note(assistant: Any, hosts: list[str], reason: str | None) -> str | None:
+def _no_hosts_note(settings: Any, hosts: list[str], reason: str | None) -> str | None:
     """Why a question that looked for a device found none: a missing or broken inventory must
     not silently turn "bgp neighbours on r1" into an RFC search."""
     if hosts or not reason:
         return None
-    path = assistant.settings.paths.inventory
+    path = settings.paths.inventory
     if not path.exists():
         return f"no device inventory at {path} (netops lab up, or set NETOPS_INVENTORY)"
     return f"no hosts from the inventory {path} (netops devices list says why)"
@@ -98,14 +98,15 @@ def _matcher(settings: Any) -> Any:
     return _MATCHERS[key]
 
 
-def answer_offline(assistant: "Assistant", question: str) -> "Answer":
+def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox) -> "Answer":
+    """Answer without a model: route ``question`` to one read-only tool of ``toolbox`` or to a
+    retrieval answer from ``ctx``'s knowledge base. Everything it uses comes in as arguments."""
     from netops.assistant import Answer
 
-    ctx = assistant._context(question, None)
-    toolbox = ToolBox({t.name: t for t in assistant.tools()}, ctx)
+    settings = ctx.settings
     answer = Answer(question=question, text="", mode="offline")
-    hosts = _hosts(ctx.get_devices()) if ctx.devices is not None or assistant.settings.paths.inventory.exists() else []
-    r = route(question, hosts, _domain(assistant.settings), matcher=lambda: _matcher(assistant.settings))
+    hosts = _hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
+    r = route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings))
     if r.kind == "spec":
         from netops.rag.answer import retrieval_answer
 
@@ -117,7 +118,7 @@ def answer_offline(assistant: "Assistant", question: str) -> "Answer":
             return answer
         answer.text = ra.text
         answer.evidence = [spec_evidence(c) for c in ra.citations]
-        answer.notice = "; ".join(x for x in (r.reason, _no_hosts_note(assistant, hosts, r.reason), ra.notice)
+        answer.notice = "; ".join(x for x in (r.reason, _no_hosts_note(settings, hosts, r.reason), ra.notice)
                                   if x) or None
         return answer
     if r.kind != "tool":

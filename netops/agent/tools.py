@@ -20,6 +20,12 @@ from netops.agent.budget import Budget, estimate_tokens, truncate
 from netops.agent.evidence import Evidence, wrap_data
 
 if TYPE_CHECKING:
+    from netops.agent.events import Event
+    from netops.agent.reviewer import Verdict
+    from netops.cancel import CancelToken
+    from netops.playbook.approval import Approval
+    from netops.playbook.runner import Plan
+    from netops.session import Session
     from netops.settings import Settings
 
 
@@ -57,6 +63,10 @@ class ToolCallRecord:
     truncated: bool = False
     output_tokens: int = 0
     evidence: list[str] = field(default_factory=list)
+    summary: str = ""
+    """One line for a person: the error, or the first line of what the tool returned."""
+    output: str = ""
+    """What the model read (already within the output budget)."""
 
 
 @dataclass
@@ -96,7 +106,7 @@ class Tool:
 
 @dataclass
 class ToolContext:
-    """Everything tools may use; services are built lazily from settings unless injected."""
+    """Everything tools may use. Services come from ``session`` (or are injected directly)."""
 
     settings: "Settings"
     budget: Budget = field(default_factory=Budget)
@@ -111,11 +121,19 @@ class ToolContext:
     observations: dict[str, Any] = field(default_factory=dict)
     """``"host:getter"`` -> typed device data seen this turn (the reviewer reads it)."""
     approvals: list[ApprovalRecord] = field(default_factory=list)
-    on_event: Callable[[Any], None] | None = None
+    on_event: "Callable[[Event], None] | None" = None
+    session: "Session | None" = None
+    cancel: "CancelToken | None" = None
+    request_approval: "Callable[[Plan, str, Verdict], Approval] | None" = None
+    """Puts a plan to the consumer (an ApprovalRequestEvent) when no approver is injected."""
+    changing: int = 0
+    """Changes in progress; while non-zero a cancel waits for their rollback."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def get_kb(self) -> Any:
         if self.kb is None:
+            if self.session is not None:
+                return self.session.ensure_kb(progress=self.emit)
             from netops.rag.kb import KnowledgeBase
 
             self.kb = KnowledgeBase(self.settings)
@@ -123,16 +141,23 @@ class ToolContext:
 
     def get_devices(self) -> Any:
         if self.devices is None:
+            if self.session is not None:
+                return self.session.devices
             from netops.devices.service import DeviceService
 
             self.devices = DeviceService(self.settings)
         return self.devices
 
+    def get_audit(self) -> Any:
+        if self.audit is None and self.session is not None:
+            return self.session.audit
+        return self.audit
+
     def add_evidence(self, items: list[Evidence]) -> None:
         with self._lock:
             self.evidence.extend(items)
 
-    def emit(self, event: Any) -> None:
+    def emit(self, event: "Event") -> None:
         if self.on_event is not None:
             self.on_event(event)
 
@@ -234,10 +259,13 @@ class ToolBox:
         if cut:
             result.content, result.truncated = text, True
         self.ctx.add_evidence(result.evidence)
+        for_model = result.for_model()
+        first = next((ln.strip() for ln in (result.content or "").splitlines() if ln.strip()), "")
         record = ToolCallRecord(
             tool=name, args=args_dict, ok=result.ok, error=result.error,
             elapsed=round(time.perf_counter() - started, 4), truncated=result.truncated,
-            output_tokens=estimate_tokens(result.for_model()), evidence=[e.label for e in result.evidence],
+            output_tokens=estimate_tokens(for_model), evidence=[e.label for e in result.evidence],
+            summary=(result.error or first)[:200], output=for_model,
         )
         with self.ctx._lock:
             self.calls.append(record)

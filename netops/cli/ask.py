@@ -1,8 +1,14 @@
 """``netops ask``: one question to the assistant; streams the answer, shows tool calls, asks
 for approval before any change. Without a model it answers offline and says so.
 
+Thin: a renderer of :mod:`netops.agent.events` and a prompt for each
+:class:`~netops.agent.events.ApprovalRequestEvent` (``--yes``: the approval policy decides;
+no terminal: denied). Ctrl-C cancels through a :class:`~netops.cancel.CancelToken`: the model
+stops, a change in progress stops before its next step and is rolled back.
+
 Exit codes: 0 answered · 1 the model failed or its stream broke off (a partial answer is
-labelled) · 2 bad input · 5 a proposed change was refused (by you, the policy or the reviewer).
+labelled) · 2 bad input · 4 no such conversation · 5 a proposed change was refused (by you,
+the policy or the reviewer) · 130 cancelled (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -15,34 +21,47 @@ import click
 from netops.cli._common import console, emit_json, json_option, settings_from
 
 
-def _approver(settings: Any, yes: bool, renderer: "_Renderer | None") -> Any:
-    from netops.playbook.approval import CliApprover, DenyAll, PolicyApprover
-
-    if yes:
-        return PolicyApprover(settings)
-    if sys.stdin.isatty() and renderer is not None:
-        def confirm(question: str) -> bool:
-            renderer.pause()
-            return click.confirm(question, default=False, err=True)
-
-        return CliApprover(settings.user, confirm)
-    return DenyAll("no terminal to ask for approval (use --yes with an approval policy)")
-
-
 class _Renderer:
-    """Human output: progress lines on stderr, the answer as Markdown on stdout."""
+    """Human output: progress lines on stderr, the answer as Markdown on stdout.
 
-    def __init__(self) -> None:
+    With ``quiet`` (``--json``) only what must reach a person anyway (indexing notices) is
+    printed, on stderr.
+    """
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
         self.err = console(stderr=True)
         self.out = console()
         self.live: Any = None
         self.text = ""
         self.notices: set[str] = set()
+        self.index_bar: Any = None
 
     def pause(self) -> None:
         if self.live is not None:
             self.live.stop()
             self.live = None
+
+    def index(self, ev: Any) -> None:
+        """Knowledge-base bootstrap: a notice, then a progress bar on stderr."""
+        if ev.stage == "start":
+            click.echo(f"note: {ev.detail}", err=True)
+            from netops.cli._common import progress
+
+            self.index_bar = progress()
+            self.index_bar.start()
+            self.index_task = self.index_bar.add_task("indexing defaults", total=None)
+        elif ev.stage == "file" and self.index_bar is not None:
+            self.index_bar.update(self.index_task, completed=ev.done, total=ev.total,
+                                  description=f"indexing defaults {ev.detail.rsplit('/', 1)[-1][:40]}")
+        elif ev.stage == "done" and self.index_bar is not None:
+            self.index_bar.stop()
+            self.index_bar = None
+
+    def cancelling(self, changing: bool) -> None:
+        self.pause()
+        click.echo("cancelling: " + ("stopping the change and rolling back what it changed (wait)"
+                                     if changing else "stopping the answer"), err=True)
 
     def _update(self) -> None:
         if not self.out.is_terminal:
@@ -61,6 +80,11 @@ class _Renderer:
 
         from netops.agent import events as E
 
+        if isinstance(ev, E.IndexProgressEvent):
+            self.index(ev)
+            return
+        if self.quiet:
+            return
         if isinstance(ev, E.ModeEvent):
             line = f"mode: {ev.mode}" + (f" ({ev.model})" if ev.model else "") + (f" - {ev.notice}" if ev.notice else "")
             if ev.notice:
@@ -86,6 +110,11 @@ class _Renderer:
             self.err.rule(f"proposed change: {ev.playbook}")
             self.err.print(escape(ev.summary))
             self.err.print(f"[{colour}]{escape(ev.verdict.summary())}[/{colour}]")
+        elif isinstance(ev, E.RunProgressEvent):
+            self.pause()
+            mark = {True: "[green]ok[/green] ", False: "[red]FAILED[/red] "}.get(ev.ok, "")
+            self.err.print(f"  [{escape(ev.host)}] {mark}{escape(ev.stage)}"
+                           + (f": {escape(ev.detail.splitlines()[0])}" if ev.detail else ""))
         elif isinstance(ev, E.ApprovalEvent):
             r = ev.record
             self.err.print(f"[bold]change {r.decision}[/bold]" + (f" by {escape(r.by)}" if r.by else "")
@@ -115,30 +144,70 @@ class _Renderer:
                 click.echo(f"hint: {answer.error_hint}", err=True)
 
 
-class _FirstUseKB:
-    """Opens the knowledge base when an answer first needs it, indexing the defaults if empty.
+class _Approvals:
+    """Answers approval requests: a yes/no prompt at a terminal, the policy with ``--yes``,
+    otherwise no (and says why; the denial is recorded in the audit log)."""
 
-    A device question ("bgp neighbours on r1") never touches the index, so it never waits for
-    the one-time indexing of the default sources.
-    """
+    def __init__(self, settings: Any, yes: bool, renderer: _Renderer, interactive: bool) -> None:
+        self.settings, self.yes, self.renderer, self.interactive = settings, yes, renderer, interactive
+        self.prompting = False
 
-    def __init__(self, ctx: click.Context, settings: Any) -> None:
-        self._ctx, self._settings, self._kb = ctx, settings, None
+    def answer(self, req: Any) -> None:
+        from netops.playbook.approval import PolicyApprover
 
-    def __getattr__(self, name: str) -> Any:
-        if self._kb is None:
-            from netops.rag.kb import KnowledgeBase
+        if self.yes:
+            decision = PolicyApprover(self.settings).approve(req.plan)
+            req.respond(decision.approved, by=decision.by, reason=decision.reason)
+            return
+        if not self.interactive:
+            req.respond(False, by=self.settings.user,
+                        reason="no terminal to ask for approval (use --yes with an approval policy)")
+            return
+        self.renderer.pause()
+        hosts = ", ".join(req.plan.hosts)
+        self.prompting = True
+        try:
+            ok = click.confirm(f"Apply {req.plan.playbook} ({req.plan.risk} risk) to {hosts}?", default=False,
+                               err=True)
+        except (EOFError, KeyboardInterrupt, click.exceptions.Abort):
+            ok = False
+        finally:
+            self.prompting = False
+        req.respond(ok, by=self.settings.user, reason="approved at the prompt" if ok else "declined at the prompt")
 
-            kb = self._ctx.with_resource(KnowledgeBase(self._settings))
-            if kb.is_empty():
-                from netops.cli.kb import progress_callback
 
-                click.echo("note: the knowledge base is empty; indexing the default sources first "
-                           "(runbooks, glossary, core RFCs). This happens once.", err=True)
-                with progress_callback("indexing defaults") as cb:
-                    kb.bootstrap(cb)
-            self._kb = kb
-        return getattr(self._kb, name)
+class _CtrlC:
+    """While installed, Ctrl-C cancels the token instead of killing the process (a change must
+    be rolled back, not abandoned); at the approval prompt it also breaks out of the prompt."""
+
+    def __init__(self, token: Any, approvals: _Approvals, renderer: _Renderer) -> None:
+        self.token, self.approvals, self.renderer = token, approvals, renderer
+        self.changing = False
+        self._old: Any = None
+
+    def __enter__(self) -> "_CtrlC":
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        first = not self.token.cancelled
+        self.token.cancel("cancelled by the user (Ctrl-C)")
+        if self.approvals.prompting:
+            raise KeyboardInterrupt
+        if first:
+            self.renderer.cancelling(self.changing)
+        else:
+            click.echo("still cancelling; a change is rolled back before netops exits", err=True)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
 
 
 @click.command()
@@ -147,25 +216,40 @@ class _FirstUseKB:
 @click.option("--model", "-m", default=None, help="Model to use (default: settings.model).")
 @click.option("--yes", "-y", is_flag=True, help="Approve changes the approval policy allows (no prompt).")
 @click.option("--continue", "-c", "continue_last", is_flag=True, help="Continue the last conversation.")
+@click.option("--conversation", "conversation_id", default=None, metavar="ID",
+              help="Continue conversation ID (see `netops conversations list`).")
 @json_option
 def ask(question: tuple[str, ...], offline: bool, model: str | None, yes: bool, continue_last: bool,
-        as_json: bool) -> int:
+        conversation_id: str | None, as_json: bool) -> int:
     """Ask a question or state an intent ("drain r2"); answers cite their evidence."""
-    from netops.assistant import Assistant
+    from netops.agent.events import AnswerEvent, ApprovalEvent, ApprovalRequestEvent, PlanEvent
+    from netops.cancel import CancelToken
     from netops.errors import InputError
+    from netops.session import Session
+
     text = " ".join(question).strip()
     if not text:
         raise InputError("the question is empty", hint='netops ask "BGP neighbours on r1"')
-    ctx = click.get_current_context()
-    settings = settings_from(ctx)
-    kb = _FirstUseKB(ctx, settings)
-    renderer = None if as_json else _Renderer()
-    assistant = Assistant(settings, model=model, kb=kb, approver=_approver(settings, yes, renderer))
+    if conversation_id and continue_last:
+        raise InputError("give --continue or --conversation, not both")
+    settings = settings_from(click.get_current_context())
+    renderer = _Renderer(quiet=as_json)
+    approvals = _Approvals(settings, yes, renderer, interactive=sys.stdin.isatty() and not as_json)
+    token = CancelToken()
     answer = None
-    for ev in assistant.events(text, offline=offline, continue_last=continue_last):
-        if renderer is not None:
+    with Session(settings, surface="ask") as session, _CtrlC(token, approvals, renderer) as ctrl_c:
+        assistant = session.assistant(model=model)
+        for ev in assistant.events(text, offline=offline, continue_last=continue_last,
+                                   conversation_id=conversation_id, cancel=token):
             renderer.handle(ev)
-        answer = getattr(ev, "answer", answer)
+            if isinstance(ev, PlanEvent):
+                ctrl_c.changing = True
+            elif isinstance(ev, ApprovalEvent):
+                ctrl_c.changing = False
+            elif isinstance(ev, ApprovalRequestEvent):
+                approvals.answer(ev)
+            elif isinstance(ev, AnswerEvent):
+                answer = ev.answer
     assert answer is not None
     if as_json:
         emit_json(answer.to_dict())

@@ -1,6 +1,7 @@
 """``netops devices`` (list, check, trust, import ansible), ``netops show`` and ``netops state``.
 
-Thin: parse arguments, call :class:`netops.devices.service.DeviceService`, render.
+Thin: parse arguments, call :class:`netops.devices.service.DeviceService` (from a
+:class:`netops.session.Session`, so every command sent or refused is in the audit log), render.
 Exit codes: 0 all hosts ok, 7 some hosts failed, 1 every host failed, 5 refused by policy.
 """
 
@@ -14,10 +15,10 @@ import click
 from netops.cli._common import EXIT_PARTIAL, console, emit_json, json_option, progress, settings_from
 
 
-def _service(ctx: click.Context):
-    from netops.devices.service import DeviceService
+def _session(ctx: click.Context, surface: str):
+    from netops.session import Session
 
-    return DeviceService(settings_from(ctx))
+    return Session(settings_from(ctx), surface=surface)
 
 
 def _raise_if_refused(agg: Any) -> None:
@@ -107,7 +108,8 @@ def list_cmd(ctx: click.Context, targets: str, as_json: bool) -> None:
 @click.pass_context
 def check_cmd(ctx: click.Context, targets: str, as_json: bool) -> None:
     """Check hosts in parallel: reachable, host key known, authenticated."""
-    with _service(ctx) as svc:
+    with _session(ctx, "devices check") as session:
+        svc = session.devices
         hosts = svc.select(targets)
         agg = _with_progress("checking", len(hosts), lambda cb: svc.check(targets, on_result=cb))
     if as_json:
@@ -235,7 +237,8 @@ def show(ctx: click.Context, targets: str, command: str, timeout: float | None, 
     Refused commands (configure, write, clear, pipes to anything but an allowed filter, ...)
     are never sent; the reason is printed and the exit code is 5.
     """
-    with _service(ctx) as svc:
+    with _session(ctx, "show") as session:
+        svc = session.devices
         hosts = svc.select(targets)
         agg = _with_progress(command, len(hosts), lambda cb: svc.run(targets, command, timeout=timeout, on_result=cb))
     _raise_if_refused(agg)
@@ -273,7 +276,8 @@ def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, as_
 
     name = canonical(getter)
     kw = {"prefix": prefix} if name == "route" or prefix else {}
-    with _service(ctx) as svc:
+    with _session(ctx, "state") as session:
+        svc = session.devices
         hosts = svc.select(targets)
         agg = _with_progress(name, len(hosts), lambda cb: svc.get(targets, name, on_result=cb, **kw))
     if as_json:

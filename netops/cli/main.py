@@ -18,6 +18,7 @@ import click
 # name -> (module:attribute, one-line help). Help lives here so `netops --help` imports nothing.
 COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("netops.cli.ask:ask", "Ask a question or state an intent (one shot)."),
+    "conversations": ("netops.cli.conversations:conversations", "List, search, show and delete conversations."),
     "kb": ("netops.cli.kb:kb", "Build, search and evaluate the knowledge base."),
     "devices": ("netops.cli.devices:devices", "List, check, trust and import devices."),
     "show": ("netops.cli.devices:show", "Run a read-only command on devices."),

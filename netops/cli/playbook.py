@@ -190,12 +190,11 @@ def _render_report(r) -> None:
 def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[str, ...], dry_run: bool,
         yes: bool, batch: int, intent: str | None, as_json: bool) -> None:
     """Plan, approve and apply a vetted playbook, with postchecks and automatic rollback."""
-    from netops.devices.service import DeviceService
     from netops.errors import ApprovalDenied
     from netops.playbook.approval import CliApprover, PolicyApprover
     from netops.playbook.params import parse_kv
     from netops.playbook.runner import execute, plan
-    from netops.store.audit import AuditLog
+    from netops.session import Session
 
     settings = settings_from()
     values = parse_kv(params)
@@ -204,9 +203,10 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
         from netops.playbook.policy import load_policy
 
         load_policy(settings.paths.policy_file)  # a broken policy fails before anything is planned or recorded
-    with AuditLog.from_settings(settings) as audit, \
-            DeviceService(settings, recorder=audit.recorder(settings.user)) as devices:
-        p = plan(settings, name, target, values, devices=devices, audit=audit, intent=intent)
+    with Session(settings, surface="playbook run") as session:
+        audit, devices = session.audit, session.devices
+        p = plan(settings, name, target, values, devices=devices, audit=audit, intent=intent,
+                 catalogue=session.catalogue)
         if not as_json:
             _render_plan(p)
         if dry_run or not p.ok:

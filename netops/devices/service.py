@@ -121,6 +121,10 @@ class DeviceService:
         refused = {h.name: failed_result(h.name, PolicyViolation(f"refused {command!r}: {decisions[h.name].reason}"),
                                          command=command)
                    for h in hosts if not decisions[h.name].allowed}
+        for h in hosts:
+            if h.name in refused:
+                self._record(h, command, ok=False, elapsed=0.0, text="", kind="read",
+                             refused=decisions[h.name].reason)
         for r in refused.values():
             if on_result:
                 on_result(r)
@@ -152,6 +156,8 @@ class DeviceService:
             def read(command: str, timeout: float | None = None) -> str:
                 decision = check_command(command, host.platform)
                 if not decision.allowed:  # getters only use allowlisted commands; keep it checked
+                    self._record(host, command, ok=False, elapsed=0.0, text="", kind="read",
+                                 refused=decision.reason)
                     raise PolicyViolation(f"refused {command!r}: {decision.reason}")
                 commands.append(decision.command)
                 out = self._send(host, decision.command, timeout, kind="read")
@@ -294,13 +300,21 @@ class DeviceService:
         self._record(host, command, ok=True, elapsed=out.elapsed, text=out.text, kind=kind)
         return out
 
-    def _record(self, host: Host, command: str, *, ok: bool, elapsed: float, text: str, kind: str) -> None:
+    def _record(self, host: Host, command: str, *, ok: bool, elapsed: float, text: str, kind: str,
+                refused: str | None = None) -> None:
+        """One record per command: who (the recorder's actor), host, command, output digest;
+        a command the policy refused is recorded too, with ``refused: true`` and why (not sent)."""
         if self.recorder is None:
             return
-        self.recorder({
+        event: dict[str, Any] = {
             "host": host.name, "command": command, "ok": ok, "elapsed": round(elapsed, 4),
             "output_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "kind": kind,
-        })
+            "refused": refused is not None,
+        }
+        if refused is not None:
+            event["reason"] = refused
+            event["sent"] = False
+        self.recorder(event)
 
 
 def _parsed(platform: str, command: str, text: str) -> Any:

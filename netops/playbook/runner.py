@@ -10,8 +10,15 @@ prechecks, renders the per-host commands and predicts the running-config diff.
 :func:`execute` re-checks the vetting hash, asks the approver, then per host (serial batches
 behind a one-host canary): re-run prechecks (the commands must still render exactly as shown),
 snapshot the running config, apply, run postchecks with retry, and on any failure roll back and
-verify the running config equals the snapshot. Ctrl-C stops new work, rolls back hosts that were
-changed and returns a report that says which host is in which state.
+verify the running config equals the snapshot. Cancelling (a :class:`~netops.cancel.CancelToken`,
+or Ctrl-C in the main thread) stops before the next step and the next host, rolls back every
+host that was changed (including hosts already verified in an earlier batch), verifies each
+against its snapshot, records it, and returns a report that says which host is in which state.
+
+Progress reaches the caller two ways: ``on_event`` (:class:`RunEvent`, host states) and
+``on_progress`` (:class:`~netops.agent.events.RunProgressEvent`, every stage as it starts and
+each host's final state). ``on_progress`` is called synchronously from the host's worker, so a
+consumer that cancels when it sees a stage stops the run at that stage.
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ from netops.playbook.spec import Playbook, load_playbook
 from netops.store.audit import digest, to_jsonable
 
 if TYPE_CHECKING:
+    from netops.agent.events import RunProgressEvent
+    from netops.cancel import CancelToken
     from netops.settings import Settings
     from netops.store.audit import AuditLog
 
@@ -258,14 +267,29 @@ class _Run:
     """State shared by the workers of one execution."""
 
     def __init__(self, pb: Playbook, p: Plan, devices: Any, audit: "AuditLog | None",
-                 on_event: Callable[[RunEvent], None] | None) -> None:
+                 on_event: Callable[[RunEvent], None] | None,
+                 on_progress: "Callable[[RunProgressEvent], None] | None" = None,
+                 token: "CancelToken | None" = None) -> None:
         self.pb = pb
         self.plan = p
         self.devices = devices
         self.audit = audit
         self.on_event = on_event
+        self.on_progress = on_progress
         self.cancel = threading.Event()
+        self.token = token
+        self.reason = "interrupted"
+        self.snapshots: dict[str, str] = {}
         self.lock = threading.Lock()
+        if token is not None:
+            token.on_cancel(self._cancelled)
+
+    def _cancelled(self) -> None:
+        self.reason = (self.token.reason if self.token is not None else None) or "cancelled"
+        self.cancel.set()
+
+    _FINAL = {"verified": "verified", "failed": "failed", "rolled_back": "rolled_back",
+              "rollback_failed": "rollback_failed", "skipped": "skipped"}
 
     def event(self, run: HostRun, state: str | None = None, message: str = "") -> None:
         if state is not None:
@@ -275,6 +299,22 @@ class _Run:
                 self.on_event(RunEvent(run.host, run.state, message))
             except Exception:  # a broken progress display must not break a change
                 pass
+        if state in self._FINAL:
+            ok = {"verified": True, "skipped": None}.get(state, False)
+            if state == "skipped" and self.cancel.is_set():
+                self.progress(run.host, "cancelled", None, message)
+            else:
+                self.progress(run.host, state, ok, message)
+
+    def progress(self, host: str, stage: str, ok: bool | None = None, detail: str = "") -> None:
+        if self.on_progress is None:
+            return
+        from netops.agent.events import RunProgressEvent
+
+        try:
+            self.on_progress(RunProgressEvent(self.plan.playbook, host, stage, ok, detail))
+        except Exception:  # a broken progress display must not break a change
+            pass
 
     def record(self, kind: str, payload: dict[str, Any]) -> None:
         with self.lock:
@@ -283,8 +323,13 @@ class _Run:
 
 
 def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | None",
-            on_event: Callable[[RunEvent], None] | None = None, batch: int = 1) -> RunReport:
+            on_event: Callable[[RunEvent], None] | None = None, batch: int = 1,
+            cancel: "CancelToken | None" = None,
+            on_progress: "Callable[[RunProgressEvent], None] | None" = None) -> RunReport:
     """Approve and carry out ``p``; returns a :class:`RunReport` (see module docstring).
+
+    ``cancel`` stops the run (see module docstring); cancelled before approval, nothing is
+    asked or changed and :class:`ApprovalDenied` is raised as for a "no".
 
     Raises :class:`NotVetted` if the playbook changed since planning or is not vetted,
     :class:`PlaybookError` if the plan's prechecks failed, :class:`ApprovalDenied` when the
@@ -307,12 +352,14 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
         raise PlaybookError("prechecks failed, nothing was changed: "
                             + "; ".join(f"{h}: {why}" for h, why in bad.items()),
                             hint="fix the condition or choose other targets, then plan again")
-    run = _Run(pb, p, devices, audit, on_event)
+    run = _Run(pb, p, devices, audit, on_event, on_progress, cancel)
     report = RunReport(p.playbook, p.hash, None, {h: HostRun(h) for h in p.hosts}, started_at=_now())
     if p.read_only:
         approval = Approval(True, p.actor, "read-only playbook: no approval needed")
     else:
         approval = approver.approve(p)
+        if approval.approved and run.cancel.is_set():
+            approval = Approval(False, approval.by, f"{run.reason} before the change started")
         run.record("approval" if approval.approved else "denial", {
             "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
             "risk": p.risk, "params": p.params, "intent": p.intent})
@@ -326,19 +373,35 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
         for group in batches:
             if not group:
                 continue
+            if run.cancel.is_set():
+                break
             _run_batch(run, [hosts[h] for h in group], report)
             if any(report.hosts[h].state in FAILED_STATES for h in group) or run.cancel.is_set():
                 break
     finally:
+        if run.cancel.is_set():
+            run.record("cancel", {"plan_seq": p.audit_seq, "reason": run.reason,
+                                  "changed": [h for h, r in report.hosts.items() if r.state == "verified"]})
+            _undo_verified(run, hosts, report)
         for hr in report.hosts.values():
             if hr.state == "pending":
                 run.event(hr, "skipped", "not started: an earlier host failed or the run was interrupted")
         report.interrupted = run.cancel.is_set()
         report.finished_at = _now()
         run.record("result", {"plan_seq": p.audit_seq, "interrupted": report.interrupted,
+                              "cancel_reason": run.reason if report.interrupted else None,
                               "failed": report.failed,
                               "hosts": {h: {"state": r.state, "error": r.error} for h, r in report.hosts.items()}})
     return report
+
+
+def _undo_verified(run: _Run, hosts: dict[str, Any], report: RunReport) -> None:
+    """A cancelled run leaves nothing changed: roll back hosts that finished (verified) too."""
+    for name, hr in report.hosts.items():
+        if hr.state != "verified" or not hr.applied or name not in run.snapshots:
+            continue
+        hr.error = f"{run.reason} after the change"
+        _rollback(run, hosts[name], hr, run.plan.host_plans[name], run.snapshots[name])
 
 
 def _path_of(p: Plan):  # pragma: no cover - plans built by plan() carry their playbook
@@ -380,9 +443,10 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
     planned = p.host_plans[host.name]
     t0 = time.monotonic()
     if run.cancel.is_set():
-        run.event(hr, "skipped", "interrupted before start")
+        run.event(hr, "skipped", f"{run.reason} before start")
         return
     # 1. prechecks again: the device may have changed since the plan was approved
+    run.progress(host.name, "precheck", None, f"{len(pb.spec.prechecks)} precheck(s)")
     try:
         fresh = _prepare_host(pb, host, p.params, devices, with_diff=False, cancelled=run.cancel.is_set)
     except NetopsError as exc:
@@ -408,9 +472,13 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
         return
     run.event(hr, "prechecked", "prechecks passed")
     if run.cancel.is_set():
-        run.event(hr, "skipped", "interrupted before the change")
+        run.event(hr, "skipped", f"{run.reason} before the change")
         return
     # 2. snapshot
+    run.progress(host.name, "snapshot", None, "reading the running config")
+    if run.cancel.is_set():
+        run.event(hr, "skipped", f"{run.reason} before the change")
+        return
     try:
         snapshot = devices.running_config(host.name)
     except NetopsError as exc:
@@ -418,10 +486,15 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
         run.event(hr, "failed", hr.error)
         return
     hr.snapshot_digest = digest(snapshot)
+    run.snapshots[host.name] = snapshot
     run.record("snapshot", {"host": host.name, "digest": hr.snapshot_digest, "bytes": len(snapshot)})
     # 3. apply
     mode = pb.spec.change.mode if pb.spec.change else "config"
     lines = [f"do {ln}" for ln in planned.commands] if mode == "exec" else list(planned.commands)
+    run.progress(host.name, "apply", None, f"{len(lines)} line(s)")
+    if run.cancel.is_set():
+        run.event(hr, "skipped", f"{run.reason} before the change")
+        return
     t_apply = time.monotonic()
     result = devices.configure(host.name, lines)
     hr.applied = lines
@@ -435,11 +508,12 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
         return
     run.event(hr, "applied", f"{len(lines)} line(s) applied")
     # 4. postchecks with retry
+    run.progress(host.name, "postcheck", None, f"{len(pb.spec.postchecks)} postcheck(s)")
     t_verify = time.monotonic()
     ctx = context(p.params, host=host.name, platform=host.platform, facts=fresh.facts)
     for check in pb.spec.postchecks:
         if run.cancel.is_set():
-            hr.error = "interrupted during postchecks"
+            hr.error = f"{run.reason} during postchecks"
             break
         try:
             res = run_check(pb, check, host=host.name, devices=devices, ctx=ctx, retry=True,
@@ -456,7 +530,7 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
                              "checks": [_check_summary(c) for c in hr.postchecks]})
     if hr.error is not None or run.cancel.is_set():
         if hr.error is None:
-            hr.error = "interrupted after the change"
+            hr.error = f"{run.reason} after the change"
         _rollback(run, host, hr, planned, snapshot)
         return
     hr.timings["total"] = time.monotonic() - t0
@@ -477,6 +551,7 @@ def _rollback(run: _Run, host: Any, hr: HostRun, planned: HostPlan, snapshot: st
     t0 = time.monotonic()
     devices = run.devices
     steps: list[list[str]] = []
+    run.progress(host.name, "rollback", None, hr.error or "")
     try:
         if planned.rollback:
             devices.configure(host.name, planned.rollback)

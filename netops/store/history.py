@@ -1,7 +1,8 @@
 """Conversation history in SQLite (``settings.paths.history_db``): conversations and messages.
 
 Only what a person saw is kept (questions, answers, mode, citations), not raw device output;
-``netops ask --continue`` feeds the last few messages back to the model.
+``netops ask --continue`` (or ``--conversation ID``) feeds the last few messages back to the
+model. Messages are full-text searchable (SQLite FTS5) for ``netops conversations list --query``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
     """,
+    """
+    CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', content_rowid='id');
+    INSERT INTO messages_fts(rowid, content) SELECT id, content FROM messages;
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+    BEGIN INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+    BEGIN INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END;
+    """,
 )
 
 
@@ -53,11 +62,30 @@ class HistoryMessage:
 
 @dataclass(frozen=True)
 class Conversation:
+    """One conversation; ``messages`` is filled only by :meth:`History.conversation`."""
+
     id: str
     title: str
     started_at: str
     updated_at: str
     model: str | None
+    message_count: int = 0
+    messages: tuple[HistoryMessage, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+_COLUMNS = ("c.id, c.title, c.started_at, c.updated_at, c.model, "
+            "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)")
+
+
+def _fts_query(text: str) -> str:
+    """Free text as an FTS5 query: every word must occur (quoted, so no operator can break it)."""
+    words = [w.replace('"', '""') for w in text.split()]
+    return " ".join(f'"{w}"' for w in words if w)
 
 
 class History:
@@ -104,17 +132,34 @@ class History:
         row = self._conn.execute("SELECT id FROM conversations ORDER BY updated_at DESC, rowid DESC LIMIT 1").fetchone()
         return row[0] if row else None
 
-    def conversation(self, cid: str) -> Conversation:
-        row = self._conn.execute("SELECT id, title, started_at, updated_at, model FROM conversations WHERE id=?",
-                                 (cid,)).fetchone()
+    def conversation(self, cid: str, *, with_messages: bool = True) -> Conversation:
+        """One conversation (with its messages); :class:`NotFoundError` if there is none."""
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM conversations c WHERE c.id=?", (cid,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no conversation {cid!r}")
-        return Conversation(*row)
+            raise NotFoundError(f"no conversation {cid!r}", hint="netops conversations list")
+        msgs = tuple(self.messages(cid)) if with_messages else ()
+        return Conversation(*row, messages=msgs)
 
-    def conversations(self, limit: int = 20) -> list[Conversation]:
-        rows = self._conn.execute("SELECT id, title, started_at, updated_at, model FROM conversations "
-                                  "ORDER BY updated_at DESC LIMIT ?", (limit,)).fetchall()
+    def conversations(self, limit: int = 20, query: str | None = None) -> list[Conversation]:
+        """Newest first; ``query`` keeps those whose title or messages contain every word."""
+        if query and _fts_query(query):
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM conversations c WHERE c.id IN ("
+                " SELECT m.conversation_id FROM messages_fts f JOIN messages m ON m.id = f.rowid"
+                " WHERE messages_fts MATCH ?) OR c.title LIKE ? "
+                "ORDER BY c.updated_at DESC LIMIT ?", (_fts_query(query), f"%{query.strip()}%", limit)).fetchall()
+        else:
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM conversations c "
+                                      "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?", (limit,)).fetchall()
         return [Conversation(*r) for r in rows]
+
+    def delete_conversation(self, cid: str) -> None:
+        """Delete a conversation and its messages; :class:`NotFoundError` if there is none."""
+        with self._conn:
+            self._conn.execute("DELETE FROM messages WHERE conversation_id=?", (cid,))
+            gone = self._conn.execute("DELETE FROM conversations WHERE id=?", (cid,)).rowcount
+        if not gone:
+            raise NotFoundError(f"no conversation {cid!r}", hint="netops conversations list")
 
     def append(self, cid: str, role: str, content: str, meta: dict[str, Any] | None = None) -> None:
         now = _now()

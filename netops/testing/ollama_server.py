@@ -91,6 +91,8 @@ class Reply:
     """Seconds to wait before the first byte."""
     piece_chars: int = 16
     """Content is streamed in pieces of this many characters."""
+    piece_delay: float = 0.0
+    """Seconds between streamed pieces (a slow model, e.g. to cancel mid-stream)."""
     status: int = 200
     error: str | None = None
     """Answer with this HTTP status and ``{"error": ...}`` instead."""
@@ -378,11 +380,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._json({**final, "message": msg})
             return
         self._start_chunked("application/x-ndjson")
+        try:
+            self._stream_reply(reply, model, tool_calls, final)
+        except (BrokenPipeError, ConnectionResetError):
+            with srv._lock:
+                srv.hangups += 1
+            self.close_connection = True
+
+    def _stream_reply(self, reply: Reply, model: str, tool_calls: list[dict[str, Any]],
+                      final: dict[str, Any]) -> None:
         text = reply.content
         pieces = [text[i:i + reply.piece_chars] for i in range(0, len(text), reply.piece_chars)]
         for n, piece in enumerate(pieces):
             if reply.drop_after is not None and n >= reply.drop_after:
                 self._drop()
+            if n and reply.piece_delay:
+                time.sleep(reply.piece_delay)
             line = {"model": model, "created_at": _now(), "message": {"role": "assistant", "content": piece}, "done": False}
             self._chunk(json.dumps(line).encode() + b"\n")
         if reply.drop_after is not None:
@@ -492,6 +505,8 @@ class ScriptedOllama:
         self.requests: list[ChatRequest] = []
         """Every chat request received, in order (inspect what the client sent)."""
         self.hits: list[str] = []
+        self.hangups = 0
+        """Streamed chat answers the client hung up on before the end (e.g. a cancelled call)."""
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 

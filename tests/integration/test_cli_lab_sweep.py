@@ -26,12 +26,18 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_refused_show_sends_nothing(capsys, lab_env):
+def test_refused_show_sends_nothing_and_is_recorded_as_refused(capsys, lab_env):
+    before = {r.name: lab_env.lab.running_config(r.name) for r in lab_env.info.routers}
     code, out, err = run(capsys, "show", "all", "configure terminal")
     assert code == 5 and out == ""
     assert err.startswith("error: refused") and "Traceback" not in err
     code, out, _ = run(capsys, "audit", "list", "--json", "--kind", "device_command")
-    assert json.loads(out)["records"] == []
+    records = [r["payload"] for r in json.loads(out)["records"]]
+    # one record per host, each refused and never sent (a sent command would be refused: false)
+    assert sorted(r["host"] for r in records) == ["r1", "r2", "r3"]
+    assert all(r["refused"] and r["sent"] is False and r["command"] == "configure terminal"
+               and r["surface"] == "show" and r["reason"] for r in records)
+    assert {r.name: lab_env.lab.running_config(r.name) for r in lab_env.info.routers} == before
 
 
 def test_state_route_json_is_one_document(capsys, lab_env):

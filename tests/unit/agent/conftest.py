@@ -68,13 +68,31 @@ def kb(agent_settings, rfc, tmp_path):
 
 
 @pytest.fixture
-def make_assistant(agent_settings, kb, devices):
+def make_session(agent_settings, kb, devices):
+    """A Session over the fake-transport devices and the RFC 4271 KB (audit and history real)."""
+    from netops.session import Session
+
+    made = []
+
+    def make(settings=None, **kw):
+        s = Session(settings or agent_settings, kb=kb, devices=devices, **kw)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s._kb = None  # the kb fixture closes its own KB
+        s.close()
+
+
+@pytest.fixture
+def make_assistant(make_session):
     from netops.assistant import Assistant
     from netops.playbook.approval import DenyAll
 
-    def make(**kw):
+    def make(settings=None, **kw):
         kw.setdefault("approver", DenyAll())
-        return Assistant(agent_settings, kb=kb, devices=devices, **kw)
+        return Assistant(make_session(settings), **kw)
 
     return make
 

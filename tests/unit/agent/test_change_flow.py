@@ -10,10 +10,9 @@ from netops.testing.ollama_server import tool_call, say
 
 @pytest.fixture
 def change_assistant(make_assistant, agent_settings, vetted_playbooks):
-    def make(**kw):
-        a = make_assistant(**kw)
-        a.settings = agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks})
-        return a
+    def make(settings=None, **kw):
+        settings = settings or agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks})
+        return make_assistant(settings, **kw)
 
     return make
 
@@ -116,7 +115,7 @@ def test_model_review_can_be_turned_off(scripted, change_assistant, fake_transpo
     _drainable(fake_transport)
     scripted.push(tool_call("playbook_run", **DRAIN), say("Refused."))
     a = change_assistant()
-    a.settings = a.settings.model_copy(update={"model_review": False})
+    a = change_assistant(a.settings.model_copy(update={"model_review": False}))
     answer = a.ask("drain r2")
     assert not scripted.review_requests
     assert answer.approvals and "model" not in " ".join(answer.approvals[0].review_findings)

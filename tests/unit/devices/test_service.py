@@ -18,7 +18,19 @@ def test_run_returns_redacted_output_per_host(dev_settings):
     assert all(r.ok for r in agg.values())
     assert "s3cret" not in agg["r1"].output and "<redacted>" in agg["r1"].output
     assert len(records) == 2 and {r["kind"] for r in records} == {"read"}
-    assert set(records[0]) == {"host", "command", "ok", "elapsed", "output_sha256", "kind"}
+    assert set(records[0]) == {"host", "command", "ok", "elapsed", "output_sha256", "kind", "refused"}
+    assert records[0]["refused"] is False
+
+
+def test_refused_command_is_recorded_but_not_sent(dev_settings):
+    fake = FakeTransport(default={})
+    records = []
+    with DeviceService(dev_settings, transport_factory=fake, recorder=records.append) as svc:
+        svc.run("r1,r2", "configure terminal")
+    assert fake.sent == []
+    assert sorted(r["host"] for r in records) == ["r1", "r2"]
+    assert all(r["refused"] and r["sent"] is False and not r["ok"] and r["reason"] for r in records)
+    assert records[0]["command"] == "configure terminal"
 
 
 def test_refused_command_is_never_sent(service, fake):

@@ -1,0 +1,69 @@
+"""``netops conversations``: list (and search), show and delete stored conversations.
+
+Continue one with ``netops ask --conversation ID "..."`` (or the newest with ``--continue``).
+"""
+
+from __future__ import annotations
+
+import click
+
+from netops.cli._common import emit_json, json_option, settings_from
+
+
+def _session():
+    from netops.session import Session
+
+    return Session(settings_from())
+
+
+@click.group()
+def conversations() -> None:
+    """Stored conversations: list, search, show, delete."""
+
+
+@conversations.command("list")
+@click.option("--query", "-q", default=None, help="Only conversations whose messages contain every word.")
+@click.option("--limit", "-n", type=click.IntRange(1, 10000), default=50, show_default=True)
+@json_option
+def list_cmd(query: str | None, limit: int, as_json: bool) -> None:
+    """Newest first: id, last activity, messages, title."""
+    with _session() as session:
+        found = session.conversations(limit=limit, query=query)
+    if as_json:
+        emit_json({"conversations": [c.to_dict() for c in found], "query": query})
+        return
+    if not found:
+        click.echo("no conversations" + (f" matching {query!r}" if query else ""))
+        return
+    for c in found:
+        click.echo(f"{c.id}  {c.updated_at[:19].replace('T', ' ')}  {c.message_count:>3} msg  {c.title[:70]}")
+
+
+@conversations.command("show")
+@click.argument("cid", metavar="ID")
+@json_option
+def show_cmd(cid: str, as_json: bool) -> None:
+    """Every message of one conversation."""
+    with _session() as session:
+        conv = session.conversation(cid)
+    if as_json:
+        emit_json(conv.to_dict())
+        return
+    click.echo(f"{conv.id}  {conv.title}  (started {conv.started_at[:19].replace('T', ' ')}"
+               + (f", model {conv.model}" if conv.model else "") + ")")
+    for m in conv.messages:
+        click.echo(f"\n[{m.role}] {m.created_at[:19].replace('T', ' ')}")
+        click.echo(m.content)
+
+
+@conversations.command("delete")
+@click.argument("cid", metavar="ID")
+@json_option
+def delete_cmd(cid: str, as_json: bool) -> None:
+    """Delete one conversation and its messages."""
+    with _session() as session:
+        session.delete_conversation(cid)
+    if as_json:
+        emit_json({"deleted": cid})
+    else:
+        click.echo(f"deleted conversation {cid}")

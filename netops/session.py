@@ -1,0 +1,203 @@
+"""The library session: the parts every surface shares, built once from ``Settings``.
+
+::
+
+    with Session(settings) as session:                    # closes SSH pool, DBs, KB
+        assistant = session.assistant()                    # Assistant(session)
+        for event in assistant.events("bgp neighbours on r1", cancel=token):
+            ...
+        session.devices.run("r1", "show bgp summary")      # audited, pooled
+        session.conversations(query="hold timer")
+
+``netops ask``, ``show``, ``state``, ``playbook run``, the agent's tools and ``netops chat`` take
+their knowledge base, device service (always with the audit recorder), audit log, playbook
+catalogue and history from here; none of them wires audit or approval itself. Every part is
+built on first use, so a device question never opens the index and a spec question never
+opens SSH. The SSH pool lives as long as the session: a second question reuses the
+connections of the first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netops.agent.events import IndexProgressEvent
+    from netops.assistant import Assistant
+    from netops.devices.service import DeviceService
+    from netops.devices.transport import TransportFactory
+    from netops.playbook.catalogue import Catalogue
+    from netops.rag.kb import KnowledgeBase
+    from netops.settings import Settings
+    from netops.store.audit import AuditLog
+    from netops.store.history import Conversation, History
+
+IndexProgress = Callable[["IndexProgressEvent"], None]
+
+BOOTSTRAP_NOTICE = ("the knowledge base is empty; indexing the default sources first "
+                    "(runbooks, glossary, core RFCs). This happens once.")
+
+
+class Session:
+    """Owns the knowledge base, devices (with audit), audit log, catalogue and history.
+
+    ``actor`` is who the audit log names (default ``settings.user``); ``surface`` (``ask``,
+    ``show``, ``chat``...) is recorded with every device command. ``transport_factory``,
+    ``kb`` and ``devices`` are seams for tests; an injected ``devices`` without a recorder gets
+    this session's.
+    """
+
+    def __init__(self, settings: "Settings", *, actor: str | None = None, surface: str | None = None,
+                 transport_factory: "TransportFactory | None" = None, kb: "KnowledgeBase | None" = None,
+                 devices: "DeviceService | None" = None) -> None:
+        self.settings = settings
+        self.actor = actor or settings.user
+        self.surface = surface
+        self._transport_factory = transport_factory
+        self._kb = kb
+        self._kb_ready = False
+        self._devices = devices
+        self._audit: AuditLog | None = None
+        self._catalogue: Catalogue | None = None
+        self._history: History | None = None
+        self._lock = threading.RLock()
+        self._kb_lock = threading.Lock()
+        self._closed = False
+        if devices is not None and getattr(devices, "recorder", None) is None:
+            devices.recorder = self._recorder()
+
+    # -- parts -----------------------------------------------------------------------------
+    @property
+    def audit(self) -> "AuditLog":
+        """The hash-chained audit log (``settings.paths.audit_db``)."""
+        with self._lock:
+            if self._audit is None:
+                from netops.store.audit import AuditLog
+
+                self._audit = AuditLog.from_settings(self.settings)
+            return self._audit
+
+    def _recorder(self) -> Callable[[dict[str, Any]], None]:
+        record = self.audit.recorder(self.actor)
+        surface = self.surface
+
+        def recorder(event: dict[str, Any]) -> None:
+            record({**event, "surface": surface} if surface else event)
+
+        return recorder
+
+    @property
+    def devices(self) -> "DeviceService":
+        """Device service with this session's audit recorder; its SSH pool lives until close()."""
+        with self._lock:
+            if self._devices is None:
+                from netops.devices.service import DeviceService
+
+                self._devices = DeviceService(self.settings, transport_factory=self._transport_factory,
+                                              recorder=self._recorder())
+            return self._devices
+
+    @property
+    def kb(self) -> "KnowledgeBase":
+        """The knowledge base, opened on first use (not bootstrapped: see :meth:`ensure_kb`)."""
+        with self._lock:
+            if self._kb is None:
+                from netops.rag.kb import KnowledgeBase
+
+                self._kb = KnowledgeBase(self.settings)
+            return self._kb
+
+    def ensure_kb(self, progress: IndexProgress | None = None) -> "KnowledgeBase":
+        """The knowledge base, indexing the default sources first if it is empty (once).
+
+        Reports :class:`~netops.agent.events.IndexProgressEvent` through ``progress``: ``start``
+        (with the reason), ``file`` per settled file, ``done``.
+        """
+        with self._kb_lock:
+            kb = self.kb
+            if self._kb_ready:
+                return kb
+            if kb.is_empty():
+                from netops.agent.events import IndexProgressEvent
+
+                def emit(ev: IndexProgressEvent) -> None:
+                    if progress is not None:
+                        progress(ev)
+
+                emit(IndexProgressEvent("start", 0, None, BOOTSTRAP_NOTICE))
+                done_count = [0]
+
+                def on_file(done: int, total: int, name: str) -> None:
+                    done_count[0] = done
+                    emit(IndexProgressEvent("file", done, total, name))
+
+                kb.bootstrap(on_file)
+                emit(IndexProgressEvent("done", done_count[0], done_count[0], "default sources indexed"))
+            self._kb_ready = True
+            return kb
+
+    @property
+    def catalogue(self) -> "Catalogue":
+        with self._lock:
+            if self._catalogue is None:
+                from netops.playbook.catalogue import Catalogue
+
+                self._catalogue = Catalogue(self.settings)
+            return self._catalogue
+
+    @property
+    def history(self) -> "History":
+        with self._lock:
+            if self._history is None:
+                from netops.store.history import History
+
+                self._history = History(self.settings.paths.history_db)
+            return self._history
+
+    # -- assistant and conversations --------------------------------------------------------
+    def assistant(self, *, model: str | None = None, approver: Any = None, **kw: Any) -> "Assistant":
+        """An :class:`~netops.assistant.Assistant` over this session (see its docstring)."""
+        from netops.assistant import Assistant
+
+        return Assistant(self, model=model, approver=approver, **kw)
+
+    def conversations(self, limit: int = 50, query: str | None = None) -> list["Conversation"]:
+        """Conversations, newest first; ``query`` is full-text search over their messages."""
+        return self.history.conversations(limit=limit, query=query)
+
+    def conversation(self, cid: str) -> "Conversation":
+        """One conversation with its messages (:class:`NotFoundError` if there is none)."""
+        return self.history.conversation(cid)
+
+    def new_conversation(self, title: str, model: str | None = None) -> str:
+        """Start an empty conversation; returns its id (pass it as ``conversation_id``)."""
+        return self.history.new_conversation(title, model)
+
+    def delete_conversation(self, cid: str) -> None:
+        self.history.delete_conversation(cid)
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the SSH pool, the knowledge base and the databases (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            parts = [self._devices, self._kb, self._history, self._audit]
+        for part in parts:
+            if part is None:
+                continue
+            try:
+                part.close()
+            except Exception:  # closing one part must not leave the others open
+                import logging
+
+                logging.getLogger("netops.session").debug("closing %r failed", part, exc_info=True)
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,228 @@
+"""The Session on the real FRR lab: every device command from ``ask``, ``show`` and ``state`` is
+in the audit log (sent or refused); every agent-proposed change is audited like ``playbook run``
+(approved, denied, blocked by the reviewer, refused for lack of a terminal); cancelling at each
+stage of an agent-driven change leaves every router byte-identical to its snapshot."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from netops.agent import events as E
+from netops.cancel import CancelToken
+from netops.testing.ollama_server import ScriptedOllama, say, tool_call
+
+pytestmark = [pytest.mark.lab, pytest.mark.timeout(300)]
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def lab_settings(lab_clean, lab_password_env, tmp_path):
+    """A private vetted copy of the playbooks; interface-description may take three hosts."""
+    from netops.playbook.lock import Lock
+    from netops.playbook.spec import load_playbook
+
+    books = tmp_path / "playbooks"
+    shutil.copytree(REPO / "playbooks", books, ignore=shutil.ignore_patterns("playbooks.lock"))
+    y = books / "interface-description" / "playbook.yaml"
+    y.write_text(y.read_text().replace("max_hosts: 1", "max_hosts: 3"))
+    lock = Lock.for_dir(books)
+    for d in sorted(p for p in books.iterdir() if (p / "playbook.yaml").exists()):
+        lock.vet(load_playbook(d), "test-reviewer")
+    lock.save()
+    return lab_clean.settings.model_copy(update={
+        "home": tmp_path / "home", "playbooks_dir": books, "model_review": False,
+        "kb": lab_clean.settings.kb.model_copy(update={"embedder": "none"})})
+
+
+def _configs(lab) -> dict[str, str]:
+    return {r.name: lab.lab.running_config(r.name) for r in lab.info.routers}
+
+
+def _peer(settings) -> str:
+    from netops.devices.service import DeviceService
+
+    with DeviceService(settings) as svc:
+        r = svc.get(["r1"], "bgp_neighbors")["r1"]
+    assert r.ok, r.error
+    return r.data.neighbors[0].peer
+
+
+def _ask(settings, script, question, *, respond=None, cancel_when=None):
+    """Run one question through a Session; ``respond(req)`` answers approval requests,
+    ``cancel_when(event)`` returning True cancels. Returns (answer, events, audit records)."""
+    from netops.session import Session
+
+    token = CancelToken()
+    seen = []
+    with ScriptedOllama(script) as srv, \
+            Session(settings.model_copy(update={"ollama_url": srv.url}), actor="alice", surface="ask") as session:
+        for ev in session.assistant().events(question, cancel=token):
+            seen.append(ev)
+            if cancel_when is not None and cancel_when(ev):
+                token.cancel("cancelled by the test")
+            elif isinstance(ev, E.ApprovalRequestEvent) and respond is not None:
+                respond(ev)
+        records = session.audit.list(limit=None)
+        assert session.audit.verify().ok
+    return seen[-1].answer, seen, records
+
+
+def _kinds(records) -> list[str]:
+    return [r.kind for r in records]
+
+
+def test_ask_approved_change_is_audited_like_playbook_run(lab_clean, lab_settings):
+    peer = _peer(lab_settings)
+    args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": peer}}
+    answer, events, records = _ask(lab_settings, [tool_call("playbook_run", **args), say("done")],
+                                   f"shut the BGP session to {peer} on r1",
+                                   respond=lambda req: req.respond(True, by="alice", reason="change 42"))
+    (approval,) = answer.approvals
+    assert approval.decision == "approved" and approval.verified and approval.by == "alice"
+    assert f"neighbor {peer} shutdown" in lab_clean.lab.running_config("r1")
+    kinds = _kinds(records)
+    for kind in ("plan", "approval", "precheck", "snapshot", "apply", "postcheck", "result"):
+        assert kind in kinds, kind
+    assert kinds.index("plan") < kinds.index("approval") < kinds.index("apply") < kinds.index("postcheck")
+    ok = next(r for r in records if r.kind == "approval")
+    assert ok.actor == "alice" and ok.payload["by"] == "alice" and ok.payload["reason"] == "change 42"
+    sent = [r for r in records if r.kind == "device_command"]
+    assert sent and all(r.payload["surface"] == "ask" and r.payload["host"] == "r1" for r in sent)
+    assert any(r.payload["kind"] == "config" for r in sent)              # the applied lines themselves
+    assert all(len(r.payload["output_sha256"]) == 64 for r in sent)
+    stages = [(e.host, e.stage) for e in events if isinstance(e, E.RunProgressEvent)]
+    assert stages == [("r1", s) for s in ("precheck", "snapshot", "apply", "postcheck", "verified")]
+
+
+def test_ask_denied_change_is_audited_and_changes_nothing(lab_clean, lab_settings):
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+    args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": peer}}
+    answer, _, records = _ask(lab_settings, [tool_call("playbook_run", **args), say("refused")],
+                              f"shut the BGP session to {peer} on r1",
+                              respond=lambda req: req.respond(False, by="alice", reason="not in a window"))
+    assert answer.approvals[0].decision == "denied" and answer.exit_code == 5
+    denial = next(r for r in records if r.kind == "denial")
+    assert denial.payload["by"] == "alice" and denial.payload["reason"] == "not in a window"
+    assert "apply" not in _kinds(records) and _configs(lab_clean) == before
+
+
+def test_ask_change_blocked_by_the_reviewer_is_audited(lab_clean, lab_settings):
+    before = _configs(lab_clean)
+    args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": "198.51.100.254"}}
+    asked = []
+    answer, events, records = _ask(lab_settings, [tool_call("playbook_run", **args), say("blocked")],
+                                   "shut the BGP session to 198.51.100.254 on r1", respond=asked.append)
+    assert not asked and not any(isinstance(e, E.ApprovalRequestEvent) for e in events)
+    assert answer.approvals[0].decision == "blocked"
+    denial = next(r for r in records if r.kind == "denial")
+    assert denial.payload["by"] == "reviewer" and denial.payload["decision"] == "blocked"
+    assert "plan" in _kinds(records) and _configs(lab_clean) == before
+
+
+def test_ask_cli_without_a_terminal_refuses_and_records_why(lab_clean, lab_settings, monkeypatch, capsys):
+    from netops.cli.main import main
+    from netops.store.audit import AuditLog
+
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+    args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": peer}}
+    home = lab_settings.home
+    with ScriptedOllama([tool_call("playbook_run", **args), say("refused")]) as srv:
+        for key, value in {"NETOPS_HOME": str(home), "NETOPS_OLLAMA_URL": srv.url,
+                           "NETOPS_INVENTORY": str(lab_settings.inventory),
+                           "NETOPS_KNOWN_HOSTS": str(lab_settings.known_hosts),
+                           "NETOPS_PLAYBOOKS_DIR": str(lab_settings.playbooks_dir),
+                           "NETOPS_MODEL_REVIEW": "false", "NETOPS_KB__EMBEDDER": "none"}.items():
+            monkeypatch.setenv(key, value)
+        code = main(["ask", f"shut the BGP session to {peer} on r1"])
+    out, err = capsys.readouterr()
+    assert code == 5, err
+    assert "proposed change: bgp-neighbor-shutdown" in err and "change denied" in err
+    assert err.index("proposed change") < err.index("change denied")
+    with AuditLog(lab_settings.paths.audit_db) as audit:
+        denial = audit.list(kind="denial")[-1]
+        assert "no terminal" in denial.payload["reason"]
+        assert audit.list(kind="device_command")[-1].payload["surface"] == "ask"
+        assert audit.verify().ok
+    assert _configs(lab_clean) == before
+
+
+@pytest.fixture
+def cli_env(lab, monkeypatch):
+    monkeypatch.setenv("NETOPS_INVENTORY", str(lab.settings.inventory))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(lab.settings.known_hosts))
+    return lab
+
+
+def _audit_list(capsys, *extra):
+    from netops.cli.main import main
+
+    assert main(["audit", "list", "--json", "--limit", "1000", *extra]) == 0
+    return json.loads(capsys.readouterr().out)["records"]
+
+
+def test_show_and_state_appear_in_the_audit_log(cli_env, capsys):
+    from netops.cli.main import main
+
+    assert main(["show", "r1,r2", "show version"]) == 0
+    capsys.readouterr()
+    assert main(["state", "r3", "bgp", "--json"]) == 0
+    capsys.readouterr()
+    records = [r["payload"] for r in _audit_list(capsys, "--kind", "device_command")]
+    shows = [r for r in records if r["surface"] == "show"]
+    assert sorted(r["host"] for r in shows) == ["r1", "r2"]
+    assert all(r["command"] == "show version" and r["ok"] and not r["refused"] for r in shows)
+    states = [r for r in records if r["surface"] == "state"]
+    assert states and {r["host"] for r in states} == {"r3"} and all("bgp" in r["command"] for r in states)
+    assert all(len(r["output_sha256"]) == 64 for r in records)
+    assert main(["audit", "verify"]) == 0
+
+
+def test_ask_offline_device_question_is_audited(cli_env, capsys, small_defaults):
+    from netops.cli.main import main
+
+    assert main(["ask", "--offline", "bgp neighbours on r2"]) == 0
+    capsys.readouterr()
+    records = [r["payload"] for r in _audit_list(capsys, "--kind", "device_command")]
+    assert records and all(r["surface"] == "ask" and r["host"] == "r2" for r in records)
+
+
+# -- cancel at each stage of an agent-driven change -------------------------------------------
+
+def _at(kind, host=None, stage=None):
+    def when(ev):
+        if kind == "run_progress":
+            return isinstance(ev, E.RunProgressEvent) and (ev.host, ev.stage) == (host, stage)
+        return ev.kind == kind
+    return when
+
+
+@pytest.mark.parametrize("when", [
+    _at("plan"), _at("approval_request"),
+    _at("run_progress", "r1", "precheck"), _at("run_progress", "r1", "snapshot"),
+    _at("run_progress", "r1", "apply"), _at("run_progress", "r1", "postcheck"),
+    _at("run_progress", "r1", "verified"), _at("run_progress", "r2", "postcheck"),
+], ids=["plan", "approval-request", "precheck", "snapshot", "apply", "postcheck", "after-first-host",
+        "second-host-postcheck"])
+def test_cancel_at_each_stage_leaves_every_router_byte_identical(lab_clean, lab_settings, when):
+    before = _configs(lab_clean)
+    args = {"playbook": "interface-description", "hosts": ["r1", "r2"],
+            "params": {"interface": "lo", "description": "cancel test"}}
+    answer, events, records = _ask(lab_settings, [tool_call("playbook_run", **args), say("never reached")],
+                                   "set the description of lo on r1 and r2 to 'cancel test'",
+                                   respond=lambda req: req.respond(True, by="alice"), cancel_when=when)
+    assert _configs(lab_clean) == before
+    assert answer.cancelled and answer.exit_code == 130
+    assert not any(isinstance(e, E.TokenEvent) and "never reached" in e.text for e in events)
+    rollbacks = [r.payload for r in records if r.kind == "rollback"]
+    applied = {r.payload["host"] for r in records if r.kind == "apply"}
+    assert {r["host"] for r in rollbacks} == applied
+    assert all(r["ok"] and r["verified_equal_to_snapshot"] for r in rollbacks)
+    if applied:
+        assert any(r.kind == "cancel" and r.payload["reason"] == "cancelled by the test" for r in records)
+        assert answer.approvals[0].result.startswith("cancelled: rolled back")
