@@ -54,6 +54,7 @@ class BgpNeighbor(BaseModel):
     peer: str
     """Peer address (or interface name for unnumbered peers)."""
     remote_as: int | None = None
+    """asplain (asdot ``65002.2048`` is reported as 65002 x 65536 + 2048)."""
     state: str
     """``Established`` or the FSM state (``Active``, ``Idle``, ``Connect``, ...)."""
     established: bool
@@ -62,13 +63,23 @@ class BgpNeighbor(BaseModel):
     prefixes_received: int | None = None
     description: str | None = None
     vrf: str = "default"
+    """VRF / routing instance of the session (``default`` for the global table)."""
     afi_safi: str = "ipv4-unicast"
+    """``ipv4-unicast``, ``ipv6-unicast``, ``vpnv4-unicast``, ``l2vpn-evpn``, ... (the family the
+    routes are exchanged in, not the transport: an IPv4 session over an IPv6 link-local peer is
+    ``ipv4-unicast``)."""
 
 
 class BgpNeighbors(BaseModel):
+    """Every BGP session of the device: all address families and all VRFs/routing instances,
+    one entry per peer and address family (``vrf`` and ``afi_safi`` on each)."""
+
     router_id: str | None = None
     local_as: int | None = None
+    """asplain, whatever notation the device prints (``65002.2048`` -> 4259907584)."""
     neighbors: list[BgpNeighbor] = Field(default_factory=list)
+    note: str | None = None
+    """Why the list is empty when it is not simply "no peers" (BGP not configured/running)."""
 
     def by_peer(self, peer: str) -> BgpNeighbor | None:
         return next((n for n in self.neighbors if n.peer == peer), None)
@@ -89,6 +100,8 @@ class OspfNeighbor(BaseModel):
 
 class OspfNeighbors(BaseModel):
     neighbors: list[OspfNeighbor] = Field(default_factory=list)
+    note: str | None = None
+    """Why the list is empty when it is not simply "no neighbors" (OSPF not configured/running)."""
 
     def by_id(self, neighbor_id: str) -> OspfNeighbor | None:
         return next((n for n in self.neighbors if n.neighbor_id == neighbor_id), None)

@@ -7,6 +7,7 @@ where ``read(command)`` runs one policy-checked, redacted command on the host.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from netops.errors import DeviceError
@@ -33,3 +34,53 @@ def to_int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+_ASDOT = re.compile(r"(?:AS)?(\d+)\.(\d+)", re.I)
+_ASPLAIN = re.compile(r"(?:AS)?(\d+)", re.I)
+
+
+def to_asn(value: Any) -> int | None:
+    """An AS number as an asplain integer: ``65002``, ``"65002"``, ``"AS65002"`` and the asdot
+    form of a 4-byte AS (``"65002.2048"`` = 65002 x 65536 + 2048, RFC 5396) all work; anything
+    else (``""``, ``None``, ``"-"``) is ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 2**32 else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    m = _ASDOT.fullmatch(text)
+    if m:
+        high, low = int(m.group(1)), int(m.group(2))
+        return high * 65536 + low if high < 65536 and low < 65536 else None
+    m = _ASPLAIN.fullmatch(text)
+    if m and int(m.group(1)) < 2**32:
+        return int(m.group(1))
+    return None
+
+
+def afi_safi(afi: str, safi: str = "unicast") -> str:
+    """One spelling for every platform: ``ipv4-unicast``, ``ipv6-unicast``, ``vpnv4-unicast``,
+    ``l2vpn-evpn``, ``ipv4-labeled-unicast``, ``ipv4-multicast``, ..."""
+    a = re.sub(r"[^a-z0-9]+", "", afi.lower())
+    s = re.sub(r"[^a-z0-9]+", "-", safi.lower()).strip("-")
+    if a == "l2vpn" and s in ("evpn", "e-vpn"):
+        return "l2vpn-evpn"
+    if s in ("labeled-unicast", "label-unicast", "labeled", "lu"):
+        s = "labeled-unicast"
+    return f"{a}-{s}" if s else a
+
+
+def af_name(text: str) -> str:
+    """``IPv4 Unicast`` / ``VPNv4 Unicast`` / ``L2VPN E-VPN`` / ``IPv6 Labeled-Unicast`` -> the
+    :func:`afi_safi` spelling."""
+    afi, _, safi = text.strip().partition(" ")
+    return afi_safi(afi, safi.strip() or "unicast")
+
+
+def not_running_note(protocol: str, said: str | None = None) -> str:
+    """The note on an empty result for a protocol that is not configured (never an error)."""
+    note = f"{protocol} is not configured or not running on this device"
+    return f"{note} (the device said: {said.strip()})" if said and said.strip() else note

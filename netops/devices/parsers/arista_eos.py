@@ -21,8 +21,10 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, load_json, to_int
+from netops.devices.parsers import ParseError, load_json, not_running_note, to_asn, to_int
+from netops.devices.parsers import _bgp_table
 from netops.devices.parsers._shape import shaped
+from netops.devices.parsers._textfsm import ntc
 
 Read = Callable[[str], str]
 
@@ -66,15 +68,19 @@ def _hms(seconds: float | None) -> str | None:
 
 
 @shaped("show version | json")
-def parse_version(version: str, hostname: str) -> Facts:
-    """``show version | json`` plus ``show hostname | json``."""
+def parse_version(version: str, hostname: str, *, now: float | None = None) -> Facts:
+    """``show version | json`` plus ``show hostname | json``. EOS before 4.20 has no ``uptime``,
+    only ``bootupTimestamp`` (epoch): the uptime is then ``now`` minus that."""
     v = _doc(version, "show version | json")
     h = _doc(hostname, "show hostname | json")
     if "version" not in v or "hostname" not in h:
         raise ParseError("'show version | json' / 'show hostname | json' are not EOS output")
+    uptime = v.get("uptime")
+    if not isinstance(uptime, (int, float)) or isinstance(uptime, bool):
+        uptime = _elapsed(v.get("bootupTimestamp"), time.time() if now is None else now)
     return Facts(hostname=h["hostname"], vendor="Arista", platform="arista_eos", os_version=v["version"],
                  model=v.get("modelName") or None, serial=v.get("serialNumber") or None,
-                 uptime_seconds=float(v["uptime"]) if isinstance(v.get("uptime"), (int, float)) else None)
+                 uptime_seconds=float(uptime) if uptime is not None else None)
 
 
 @shaped("show interfaces | json")
@@ -119,46 +125,66 @@ def _sum(d: dict[str, Any], *keys: str) -> int | None:
     return sum(v for v in values if v is not None) if any(v is not None for v in values) else None
 
 
+def _bgp_family(peers: dict[str, Any]) -> str:
+    """The family of a summary that does not say (``show ip bgp summary`` or ``show ipv6 ...``):
+    IPv4 peers or only link-local ones (RFC 5549 unnumbered, ``fe80::1%Et1``) mean IPv4 unicast."""
+    addresses = [p.split("%")[0] for p in peers]
+    if any(":" not in a for a in addresses):
+        return "ipv4-unicast"
+    if any(not a.lower().startswith("fe80:") for a in addresses):
+        return "ipv6-unicast"
+    return "ipv4-unicast"
+
+
+_INACTIVE = ("bgp inactive", "bgp is not configured", "bgp is not running")
+
+
 @shaped("show ip bgp summary | json")
-def parse_bgp_summary(text: str, *, now: float | None = None) -> BgpNeighbors:
+def parse_bgp_summary(text: str, *, now: float | None = None, afi: str | None = None) -> BgpNeighbors:
+    """``show ip|ipv6 bgp summary [vrf all] | json`` (or ``show bgp evpn summary | json``).
+
+    ``afi`` is the family the command lists; without it, it is inferred from the peers (see
+    :func:`_bgp_family`). AS numbers in asdot (``65002.2048``) come back asplain."""
     now = time.time() if now is None else now
+    low = text.strip().lower().lstrip("% ")
+    if any(low.startswith(m) for m in _INACTIVE):
+        return BgpNeighbors(note=not_running_note("BGP", text.strip().splitlines()[0]))
     doc = _doc(text, "show ip bgp summary | json")
     if not isinstance(doc.get("vrfs"), dict):
         raise ParseError("'show ip bgp summary | json' has no 'vrfs' object")
     out = BgpNeighbors()
+    if not doc["vrfs"]:
+        out.note = not_running_note("BGP")
+    family = afi or _bgp_family({p: 1 for v in doc["vrfs"].values() if isinstance(v, dict)
+                                 for p in (v.get("peers") or {})})
     for vrf_name, vrf in doc["vrfs"].items():
+        if not isinstance(vrf, dict):
+            continue
         if vrf_name == "default" or out.router_id is None:
             out.router_id = vrf.get("routerId") or out.router_id
-            out.local_as = to_int(vrf.get("asn")) or out.local_as
+            out.local_as = to_asn(vrf.get("asn")) or out.local_as
         for peer, p in (vrf.get("peers") or {}).items():
-            state = str(p.get("peerState", "Unknown"))
+            state = _bgp_table.state_name(str(p.get("peerState", "Unknown")))
             up = state == "Established"
             # upDownTime is the last state change: an uptime only while Established.
             seconds = _elapsed(p.get("upDownTime"), now) if up else None
             out.neighbors.append(BgpNeighbor(
-                peer=peer, remote_as=to_int(p.get("asn")), state=state, established=up,
+                peer=peer, remote_as=to_asn(p.get("asn")), state=state, established=up,
                 uptime=_hms(seconds), uptime_seconds=seconds,
                 prefixes_received=to_int(p.get("prefixReceived")) if up else None,
-                description=p.get("description") or None, vrf=vrf_name,
-                afi_safi="ipv6-unicast" if ":" in peer else "ipv4-unicast"))
+                description=p.get("description") or None, vrf=vrf_name, afi_safi=family))
     return out
 
 
 @shaped("show ip bgp summary")
-def parse_bgp_summary_text(text: str) -> BgpNeighbors:
-    """Fallback: ``show ip bgp summary`` text through ntc-templates."""
-    rows = _ntc("show ip bgp summary", text)
-    out = BgpNeighbors(router_id=rows[0]["router_id"] or None if rows else None,
-                       local_as=to_int(rows[0]["local_as"]) if rows else None)
-    for r in rows:
-        state = r["state"] or ("Established" if r["state_pfxrcd"] else "Unknown")
-        up = state.lower().startswith("estab")
-        out.neighbors.append(BgpNeighbor(
-            peer=r["bgp_neigh"], remote_as=to_int(r["neigh_as"]), state="Established" if up else state,
-            established=up, uptime=r["up_down"] if up else None,
-            prefixes_received=to_int(r["state_pfxrcd"]) if up else None,
-            description=r.get("description") or None, vrf=r.get("vrf") or "default"))
-    return out
+def parse_bgp_summary_text(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
+    """Fallback: ``show ip bgp summary [vrf all]`` text (the Cisco-style table, every VRF)."""
+    low = text.strip().lower().lstrip("% ")
+    if any(low.startswith(m) for m in _INACTIVE):
+        return BgpNeighbors(note=not_running_note("BGP", text.strip().splitlines()[0]))
+    if text.lstrip().startswith("%"):
+        raise ParseError(f"'show ip bgp summary' failed on the device: {text.strip().splitlines()[0]}")
+    return _bgp_table.parse(text, afi=afi)
 
 
 @shaped("show ip ospf neighbor | json")
@@ -168,6 +194,8 @@ def parse_ospf_neighbors(text: str, *, now: float | None = None) -> OspfNeighbor
     if not isinstance(doc.get("vrfs"), dict):
         raise ParseError("'show ip ospf neighbor | json' has no 'vrfs' object")
     out = OspfNeighbors()
+    if not doc["vrfs"]:
+        out.note = not_running_note("OSPF")
     for vrf in doc["vrfs"].values():
         for inst in (vrf.get("instList") or {}).values():
             for n in inst.get("ospfNeighborEntries") or []:
@@ -192,7 +220,9 @@ def _role(value: Any) -> str | None:
 def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
     """Fallback: ``show ip ospf neighbor`` text through ntc-templates."""
     out = OspfNeighbors()
-    for r in _ntc("show ip ospf neighbor", text):
+    if not text.strip():
+        return OspfNeighbors(note=not_running_note("OSPF"))
+    for r in ntc("arista_eos", "show ip ospf neighbor", text):
         raw, _, role = r["state"].partition("/")
         state = _OSPF_STATES.get(raw.lower(), raw.capitalize())
         h, m, s = (r["dead_time"].split(":") + ["", "", ""])[:3]
@@ -223,28 +253,47 @@ def parse_route(text: str, query: str) -> RouteLookup:
                    for v in r.get("vias") or []])
 
 
-def _ntc(command: str, text: str) -> list[dict[str, Any]]:
-    from ntc_templates.parse import parse_output
-
-    if text.lstrip().startswith("%"):
-        raise ParseError(f"{command!r} failed on the device: {text.strip().splitlines()[0]}")
-    try:
-        return parse_output(platform="arista_eos", command=command, data=text)
-    except Exception as exc:  # textfsm raises its own exception types
-        raise ParseError(f"cannot parse {command!r} output: {exc}") from exc
-
-
 def facts(host: Any, read: Read) -> Facts:
-    return parse_version(read("show version | json"), read("show hostname | json"))
+    return parse_version(read("show version | json"), read("show hostname | json"), now=time.time())
 
 
 def interfaces(host: Any, read: Read) -> Interfaces:
     return parse_interfaces(read("show interfaces | json"))
 
 
+BGP_FAMILIES = (
+    ("show ip bgp summary vrf all", "ipv4-unicast"),
+    ("show ipv6 bgp summary vrf all", "ipv6-unicast"),
+    ("show bgp evpn summary", "l2vpn-evpn"),
+)
+"""One summary per address family, every VRF in each (EOS has no single all-families summary)."""
+
+
 def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
-    text = read("show ip bgp summary | json")
-    return parse_bgp_summary_text(read("show ip bgp summary")) if _no_json(text) else parse_bgp_summary(text)
+    now = time.time()
+    out: BgpNeighbors | None = None
+    for command, afi in BGP_FAMILIES:
+        text = read(f"{command} | json")
+        if _no_json(text):
+            if out is None:  # very old EOS: the IPv4 table as text; other families need JSON
+                text = read(command)
+                part = parse_bgp_summary_text(text, afi=afi)
+            else:
+                continue
+        elif out is not None and text.strip().startswith("%"):
+            continue  # a family this device does not run (e.g. no EVPN)
+        else:
+            part = parse_bgp_summary(text, now=now, afi=afi)
+        if out is None:
+            out = part
+        else:
+            out.neighbors.extend(part.neighbors)
+            out.router_id = out.router_id or part.router_id
+            out.local_as = out.local_as or part.local_as
+    assert out is not None
+    if out.neighbors:
+        out.note = None
+    return out
 
 
 def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:

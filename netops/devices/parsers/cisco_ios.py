@@ -1,52 +1,42 @@
-"""Cisco IOS: getters from CLI text via ntc-templates, plus netops' own TextFSM template for
-``show ip route ADDRESS`` (ntc-templates has none for a single-route lookup).
+"""Cisco IOS / IOS-XE: getters from CLI text.
 
-Tested on carefully written realistic output only (no IOS device in our lab).
+``show version``, ``show interfaces`` and ``show ip ospf neighbor`` go through ntc-templates;
+the BGP summary through netops' reader of the Cisco-style table (:mod:`._bgp_table`: every
+address family of ``show bgp all summary``, IPv6 peers, asdot AS numbers, which the ntc-templates
+template does not cover) and ``show ip route ADDRESS`` through netops' own TextFSM template
+(ntc-templates has none for a single-route lookup).
+
+IOS summaries do not name the VRF of a PE-CE session: when a VPN family is present, the getter
+lists the VRFs (``show vrf``) and reads each VRF's summary, so those peers carry their VRF.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from netops.devices.models import (
-    BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
-    OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
+    BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbor,
+    OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, to_int
+from netops.devices.parsers import ParseError, not_running_note, to_int
+from netops.devices.parsers import _bgp_table
+from netops.devices.parsers._shape import shaped
+from netops.devices.parsers._textfsm import device_error, ntc, template
 
 Read = Callable[[str], str]
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UNITS = {"years": 31536000, "year": 31536000, "weeks": 604800, "week": 604800, "days": 86400,
-          "day": 86400, "hours": 3600, "hour": 3600, "minutes": 60, "minute": 60}
-
-
-def ntc(command: str, text: str) -> list[dict[str, Any]]:
-    """Parse with ntc-templates; an error message from the device is a :class:`ParseError`."""
-    from ntc_templates.parse import parse_output
-
-    if text.lstrip().startswith("%"):
-        raise ParseError(f"{command!r} failed on the device: {text.strip().splitlines()[0]}")
-    try:
-        return parse_output(platform="cisco_ios", command=command, data=text)
-    except Exception as exc:  # textfsm raises its own exception types
-        raise ParseError(f"cannot parse {command!r} output: {exc}") from exc
-
-
-def _textfsm(template: str, text: str) -> list[dict[str, str]]:
-    import textfsm
-
-    with (TEMPLATES / template).open(encoding="utf-8") as fh:
-        fsm = textfsm.TextFSM(fh)
-    rows = fsm.ParseText(text)
-    return [dict(zip([h.lower() for h in fsm.header], row)) for row in rows]
+          "day": 86400, "hours": 3600, "hour": 3600, "minutes": 60, "minute": 60, "seconds": 1, "second": 1}
+_BGP_OFF = ("bgp not active", "bgp is not running", "bgp not running")
+_OSPF_OFF = ("no router process", "ospf not", "ospf is not", "ospf: no")
 
 
 def uptime_seconds(text: str) -> float | None:
+    """``3 weeks, 2 days, 4 hours, 17 minutes`` -> seconds."""
     total = 0
     found = False
-    for part in text.split(","):
+    for part in (text or "").split(","):
         bits = part.split()
         if len(bits) == 2 and bits[1] in _UNITS and bits[0].isdigit():
             total += int(bits[0]) * _UNITS[bits[1]]
@@ -54,77 +44,138 @@ def uptime_seconds(text: str) -> float | None:
     return float(total) if found else None
 
 
+@shaped("show version")
 def parse_version(text: str) -> Facts:
-    rows = ntc("show version", text)
+    rows = ntc("cisco_ios", "show version", text)
     if not rows:
         raise ParseError("'show version' output not recognised as IOS")
     r = rows[0]
-    return Facts(hostname=r["hostname"], vendor="Cisco", platform="cisco_ios", os_version=r.get("version") or None,
-                 model=(r.get("hardware") or [None])[0], serial=(r.get("serial") or [None])[0],
-                 uptime_seconds=uptime_seconds(r.get("uptime", "")))
+    return Facts(hostname=r["hostname"], vendor="Cisco", platform="cisco_ios", os_version=r["version"] or None,
+                 model=(r["hardware"] or [None])[0], serial=(r["serial"] or [None])[0],
+                 uptime_seconds=uptime_seconds(r["uptime"]))
 
 
+@shaped("show interfaces")
 def parse_interfaces(text: str) -> Interfaces:
     out = Interfaces()
-    for r in ntc("show interfaces", text):
-        addr = f"{r['ip_address']}/{r['prefix_length']}" if r.get("ip_address") else None
+    for r in ntc("cisco_ios", "show interfaces", text):
+        addr = f"{r['ip_address']}/{r['prefix_length']}" if r["ip_address"] and r["prefix_length"] else None
         out.interfaces.append(Interface(
-            name=r["interface"], admin_up="administratively" not in r.get("link_status", ""),
-            oper_up=r.get("protocol_status", "").startswith("up"), description=r.get("description") or None,
-            addresses=[addr] if addr else [], mtu=to_int(r.get("mtu")), mac=r.get("mac_address") or None,
-            counters=InterfaceCounters(rx_packets=to_int(r.get("input_packets")), tx_packets=to_int(r.get("output_packets")),
-                                       rx_errors=to_int(r.get("input_errors")), tx_errors=to_int(r.get("output_errors"))),
+            name=r["interface"], admin_up="administratively" not in r["link_status"].lower(),
+            oper_up=r["protocol_status"].lower().startswith("up"), description=r["description"] or None,
+            addresses=[addr] if addr else [], mtu=to_int(r["mtu"]), mac=r["mac_address"] or None,
+            counters=InterfaceCounters(rx_packets=to_int(r["input_packets"]), tx_packets=to_int(r["output_packets"]),
+                                       rx_errors=to_int(r["input_errors"]), tx_errors=to_int(r["output_errors"])),
         ))
     return out
 
 
-def parse_bgp_summary(text: str) -> BgpNeighbors:
-    rows = ntc("show ip bgp summary", text)
-    out = BgpNeighbors(router_id=rows[0]["router_id"] if rows else None,
-                       local_as=to_int(rows[0]["local_as"]) if rows else None)
-    for r in rows:
-        sp = r["state_or_prefixes_received"]
-        up = sp.isdigit()
-        out.neighbors.append(BgpNeighbor(
-            peer=r["bgp_neighbor"], remote_as=to_int(r["neighbor_as"]), state="Established" if up else sp,
-            established=up, uptime=r["up_down"] if up else None, prefixes_received=int(sp) if up else None))
-    return out
+@shaped("show bgp all summary")
+def parse_bgp_summary(text: str, *, vrf: str = "default", afi: str = "ipv4-unicast") -> BgpNeighbors:
+    """``show ip bgp summary``, ``show bgp all summary`` (every ``For address family:`` section)
+    or one VRF's summary (pass ``vrf``). ``% BGP not active`` is an empty result with a note."""
+    said = device_error(text)
+    if said:
+        if any(m in said.lower() for m in _BGP_OFF):
+            return BgpNeighbors(note=not_running_note("BGP", said))
+        raise ParseError(f"'show bgp summary' failed on the device: {said}")
+    return _bgp_table.parse(text, vrf=vrf, afi=afi)
 
 
+@shaped("show ip ospf neighbor")
 def parse_ospf_neighbors(text: str) -> OspfNeighbors:
+    said = device_error(text)
+    if said and any(m in said.lower() for m in _OSPF_OFF):
+        return OspfNeighbors(note=not_running_note("OSPF", said))
+    if not text.strip():  # IOS prints nothing at all when no OSPF process runs
+        return OspfNeighbors(note="the device listed no OSPF neighbors (OSPF may not be configured)")
     out = OspfNeighbors()
-    for r in ntc("show ip ospf neighbor", text):
+    for r in ntc("cisco_ios", "show ip ospf neighbor", text):
         state, _, role = r["state"].partition("/")
         role = role.strip()
-        dead = r.get("dead_time", "")
-        h, m, s = (dead.split(":") + ["", "", ""])[:3]
+        h, m, s = (r["dead_time"].split(":") + ["", "", ""])[:3]
+        state = state.strip().upper()
         out.neighbors.append(OspfNeighbor(
-            neighbor_id=r["neighbor_id"], address=r.get("ip_address") or None, interface=r.get("interface") or None,
-            state=state.capitalize() if state != "2WAY" else "2-Way", full=state == "FULL",
-            role=role if role and role != "-" else None, priority=to_int(r.get("priority")),
+            neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
+            state={"2WAY": "2-Way", "EXSTART": "ExStart"}.get(state, state.capitalize()), full=state == "FULL",
+            role=role if role and role != "-" else None, priority=to_int(r["priority"]),
             dead_time_seconds=float(int(h) * 3600 + int(m) * 60 + int(s)) if s.isdigit() else None))
     return out
 
 
+@shaped("show ip route")
 def parse_route(text: str, query: str) -> RouteLookup:
-    rows = _textfsm("cisco_ios_show_ip_route_lookup.textfsm", text)
-    if not rows or not rows[0].get("prefix"):
+    if not text.strip() or "not in table" in text.lower():
+        return RouteLookup(query=query, found=False)
+    said = device_error(text)
+    if said:
+        raise ParseError(f"'show ip route {query}' failed on the device: {said}")
+    rows = template("cisco_ios_show_ip_route_lookup.textfsm", text)
+    if not rows or not rows[0]["prefix"]:
         return RouteLookup(query=query, found=False)
     first = rows[0]
     best = [r for r in rows if r["best"]] or rows
-    return RouteLookup(query=query, found=True, prefix=first["prefix"], protocol=first["protocol"].split()[0],
+    return RouteLookup(query=query, found=True, prefix=first["prefix"],
+                       protocol=first["protocol"].split()[0] if first["protocol"] else None,
                        distance=to_int(first["distance"]), metric=to_int(first["metric"]),
                        next_hops=[NextHop(address=None if r["nexthop"] == "directly connected" else r["nexthop"],
                                           interface=r["interface"] or None, active=bool(r["best"]))
-                                  for r in rows if r["nexthop"]] or [],
-                       uptime=best[0].get("age") or None)
+                                  for r in rows if r["nexthop"]],
+                       uptime=best[0]["age"] or None)
+
+
+_VRF_ROW = re.compile(r"^\s{0,4}(?P<name>\S+)\s+(?P<rd><not set>|\d+:\d+|[\d.]+:\d+)\s+(?P<rest>.*)$")
+
+
+def parse_vrfs(text: str) -> list[str]:
+    """VRF names from ``show vrf`` (IOS-XE) or ``show ip vrf`` (IOS)."""
+    if device_error(text):
+        return []
+    names = []
+    for line in text.splitlines():
+        m = _VRF_ROW.match(line)
+        if m and m.group("name").lower() not in ("name", "mgmt-intf", "mgmt-vrf") and "Default RD" not in line:
+            names.append(m.group("name"))
+    return list(dict.fromkeys(names))
+
+
+_VPN_FAMILIES = {"vpnv4-unicast": ("vpnv4", "ipv4-unicast"), "vpnv6-unicast": ("vpnv6", "ipv6-unicast")}
+
+
+def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
+    text = read("show bgp all summary")
+    said = device_error(text)
+    if said and not any(m in said.lower() for m in _BGP_OFF):  # IOS before 15: no "show bgp all"
+        text = read("show ip bgp summary")
+    out = parse_bgp_summary(text)
+    vpn = {n.afi_safi for n in out.neighbors} & set(_VPN_FAMILIES)
+    if not vpn:
+        return out
+    vrf_peers: set[str] = set()
+    for vrf in parse_vrfs(read("show vrf")):
+        for family in sorted(vpn):
+            keyword, afi = _VPN_FAMILIES[family]
+            part = read(f"show bgp {keyword} unicast vrf {vrf} summary")
+            if device_error(part):
+                continue
+            for n in parse_bgp_summary(part, vrf=vrf, afi=afi).neighbors:
+                n.vrf, n.afi_safi = vrf, afi  # a per-VRF summary names its family "VPNv4 Unicast"
+                out.neighbors.append(n)
+                vrf_peers.add(n.peer)
+    # The VPN family's own section lists the VRF (PE-CE) peers again, without their VRF.
+    out.neighbors = [n for n in out.neighbors if not (n.afi_safi in vpn and n.vrf == "default" and n.peer in vrf_peers)]
+    return out
+
+
+def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
+    return parse_route(read(f"show ip route {prefix.split('/')[0]}"), prefix)
 
 
 GETTERS = {
     "facts": lambda host, read: parse_version(read("show version")),
     "interfaces": lambda host, read: parse_interfaces(read("show interfaces")),
-    "bgp_neighbors": lambda host, read: parse_bgp_summary(read("show ip bgp summary")),
+    "bgp_neighbors": bgp_neighbors,
     "ospf_neighbors": lambda host, read: parse_ospf_neighbors(read("show ip ospf neighbor")),
-    "route": lambda host, read, prefix: parse_route(read(f"show ip route {prefix.split('/')[0]}"), prefix),
+    "route": route,
     "config": lambda host, read: RunningConfig(text=read("show running-config")),
 }

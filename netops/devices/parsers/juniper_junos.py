@@ -15,6 +15,7 @@ our lab).
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -23,8 +24,9 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, load_json, to_int
+from netops.devices.parsers import ParseError, not_running_note, load_json, to_asn, to_int
 from netops.devices.parsers._shape import shaped
+from netops.devices.parsers._textfsm import ntc
 
 Read = Callable[[str], str]
 
@@ -113,6 +115,24 @@ def _no_json(text: str) -> bool:
     return "syntax error" in text.lower()
 
 
+_NOT_RUNNING = re.compile(r"(?:OSPF3?|BGP|RIP|IS-IS|LDP)\b[\w -]*?\bis not running|instance is not running", re.I)
+
+
+def not_running(text: str) -> str | None:
+    """The device's words when a protocol is not configured (``OSPF instance is not running``,
+    ``BGP is not running``), printed as text or as ``{"output": [{"data": "..."}]}``."""
+    stripped = _PROMPT_LINE.sub("", text).strip()
+    if len(stripped) > 400 or not _NOT_RUNNING.search(stripped):
+        return None
+    try:
+        doc = json.loads(stripped)
+    except ValueError:
+        return stripped.splitlines()[0].strip()
+    if isinstance(doc, dict) and set(doc) <= {"output", "attributes"}:
+        return str(_leaf(doc, "output") or stripped).strip()
+    return None
+
+
 # -- parsers --------------------------------------------------------------------------------------
 
 @shaped("show version | display json")
@@ -161,42 +181,76 @@ def parse_interfaces(text: str) -> Interfaces:
                 if _leaf(fam, "address-family-name") == "inet":
                     mtu = to_int(_leaf(fam, "mtu"))
                 for a in _items(fam, "interface-address"):
-                    local = _leaf(a, "ifa-local")
-                    if local:
-                        addresses.append(_with_length(local, _leaf(a, "ifa-destination")))
+                    address = _with_length(_leaf(a, "ifa-local"), _leaf(a, "ifa-destination"))
+                    if address:
+                        addresses.append(address)
             stats = (_items(unit, "traffic-statistics") or [{}])[0]
             counters = None
             if stats:
                 counters = InterfaceCounters(rx_packets=to_int(_leaf(stats, "input-packets")),
                                              tx_packets=to_int(_leaf(stats, "output-packets")))
+            # Like "show interfaces terse": a unit is up unless it or its device is down (the
+            # "Up" flag is absent on loopback units that are up).
+            unit_admin = _status(unit, "admin-status", admin and not _has(flags, "iff-down"))
+            unit_oper = _status(unit, "oper-status", oper and unit_admin and not _has(flags, "iff-down"))
             out.interfaces.append(Interface(
-                name=_leaf(unit, "name"), admin_up=admin and not _has(flags, "iff-down"),
-                oper_up=oper and _has(flags, "iff-up"), description=_leaf(unit, "description") or None,
+                name=_leaf(unit, "name"), admin_up=unit_admin,
+                oper_up=unit_oper, description=_leaf(unit, "description") or None,
                 addresses=addresses, mtu=mtu, counters=counters))
     return out
 
 
-def _with_length(local: str, destination: str | None) -> str:
-    if destination and "/" in destination:
-        return f"{local}/{destination.split('/')[1]}"
-    return f"{local}/{ipaddress.ip_address(local).max_prefixlen}"
+def _status(node: Any, key: str, default: bool) -> bool:
+    value = _leaf(node, key)
+    return str(value).lower() == "up" if value is not None else default
+
+
+def _with_length(local: Any, destination: Any) -> str | None:
+    """``10.0.0.1`` + ``10.0.0/30`` -> ``10.0.0.1/30``. Routing-engine families (``tnp`` on em0,
+    em1, fxp0, bme0) carry non-IP locals such as ``0x4``: those are not addresses (``None``)."""
+    if not isinstance(local, str) or not local.strip():
+        return None
+    local = local.strip()
+    if "/" in local:  # terse style: "fe80::1/64"
+        try:
+            return str(ipaddress.ip_interface(local))
+        except ValueError:
+            return None
+    try:
+        ip = ipaddress.ip_address(local)
+    except ValueError:
+        return None
+    length = destination.split("/")[1] if isinstance(destination, str) and "/" in destination else ""
+    return f"{ip}/{length}" if length.isdigit() else f"{ip}/{ip.max_prefixlen}"
+
+
+_RIB_FAMILIES = {
+    "inet": "ipv4-unicast", "inet6": "ipv6-unicast", "l3vpn": "vpnv4-unicast", "l3vpn-inet6": "vpnv6-unicast",
+    "evpn": "l2vpn-evpn", "l2vpn": "l2vpn-vpls", "inetflow": "ipv4-flowspec", "inet6flow": "ipv6-flowspec",
+    "rtarget": "rtarget", "mvpn": "ipv4-mvpn", "mvpn-inet6": "ipv6-mvpn", "inetmdt": "ipv4-mdt",
+    "l2vpn-inet6": "l2vpn", "inet3": "ipv4-labeled-unicast",
+}
 
 
 def _rib_afi(rib: str) -> tuple[str, str]:
-    """``inet.0`` -> (default, ipv4-unicast); ``CUST-A.inet6.0`` -> (CUST-A, ipv6-unicast)."""
+    """``inet.0`` -> (default, ipv4-unicast); ``CUST-A.inet6.0`` -> (CUST-A, ipv6-unicast);
+    ``bgp.l3vpn.0`` (the global VPN table) -> (default, vpnv4-unicast); ``inet.2`` -> multicast."""
     parts = rib.split(".")
-    vrf = ".".join(parts[:-2]) if len(parts) > 2 else "default"
-    family = parts[-2] if len(parts) >= 2 else rib
-    afi = {"inet": "ipv4-unicast", "inet6": "ipv6-unicast", "inet3": "ipv4-labeled",
-           "bgp": "l2vpn", "evpn": "l2vpn-evpn", "l2vpn": "l2vpn"}.get(family, family)
-    if vrf == "bgp" and family in ("l3vpn", "l3vpn-inet6"):
-        vrf, afi = "default", "vpnv4-unicast" if family == "l3vpn" else "vpnv6-unicast"
+    table = parts.pop() if len(parts) > 1 and parts[-1].isdigit() else "0"
+    family = parts.pop() if parts else rib
+    instance = ".".join(parts)
+    vrf = "default" if instance in ("", "bgp", "master") else instance
+    afi = _RIB_FAMILIES.get(family, family)
+    if table == "2" and family in ("inet", "inet6"):
+        afi = afi.replace("unicast", "multicast")
     return vrf, afi
 
 
 @shaped("show bgp summary | display json")
 def parse_bgp_summary(text: str) -> BgpNeighbors:
     """One neighbor per peer and RIB it exchanges routes in (a down peer: one entry)."""
+    if not_running(text):
+        return BgpNeighbors(note=not_running_note("BGP", not_running(text)))
     info = _doc(text, "show bgp summary | display json", "bgp-information")
     out = BgpNeighbors()
     for p in _items(info, "bgp-peer"):
@@ -208,7 +262,7 @@ def parse_bgp_summary(text: str) -> BgpNeighbors:
         up = state == "Established"
         seconds = _seconds(p, "elapsed-time") if up else None
         ribs = _items(p, "bgp-rib") if up else []
-        common = dict(peer=peer, remote_as=to_int(_leaf(p, "peer-as")), state=state, established=up,
+        common = dict(peer=peer, remote_as=to_asn(_leaf(p, "peer-as")), state=state, established=up,
                       uptime=_leaf(p, "elapsed-time") if up else None, uptime_seconds=seconds,
                       description=_leaf(p, "description") or None)
         if not ribs:
@@ -221,7 +275,7 @@ def parse_bgp_summary(text: str) -> BgpNeighbors:
 
 
 _TEXT_PEER = re.compile(
-    r"^(?P<peer>[0-9a-f.:]+)(?:\+\d+)?\s+(?P<asn>\d+)\s+\d+\s+\d+\s+\d+\s+\d+\s+"
+    r"^(?P<peer>[0-9a-f.:]+)(?:\+\d+)?\s+(?P<asn>\d+(?:\.\d+)?)\s+\d+\s+\d+\s+\d+\s+\d+\s+"
     r"(?P<updown>(?:\d+w)?(?:\d+d)?\s?\d+(?::\d+){0,2})\s+(?P<rest>\S.*)$", re.I)
 _TEXT_RIB = re.compile(r"^\s+(?P<rib>\S+): (?P<act>\d+)/(?P<rcv>\d+)/(?P<acc>\d+)/\d+")
 _TEXT_COUNTS = re.compile(r"^(\d+)/(\d+)/(\d+)/\d+")
@@ -231,6 +285,8 @@ _TEXT_COUNTS = re.compile(r"^(\d+)/(\d+)/(\d+)/\d+")
 def parse_bgp_summary_text(text: str) -> BgpNeighbors:
     """Fallback for routers without JSON: ``show bgp summary`` text. (ntc-templates' Junos
     template stops at the RIB totals table every real summary starts with, so we parse it.)"""
+    if not_running(text):
+        return BgpNeighbors(note=not_running_note("BGP", not_running(text)))
     if "syntax error" in text.lower() or text.strip().lower().startswith("error:"):
         raise ParseError(f"'show bgp summary' failed on the device: {text.strip().splitlines()[-1].strip()}")
     out = BgpNeighbors()
@@ -241,7 +297,7 @@ def parse_bgp_summary_text(text: str) -> BgpNeighbors:
             rest = m.group("rest").split()
             state = "Established" if rest[0] in ("Establ", "Established") or _TEXT_COUNTS.match(rest[0]) else rest[0]
             up = state == "Established"
-            current = dict(peer=m.group("peer"), remote_as=int(m.group("asn")), state=state, established=up,
+            current = dict(peer=m.group("peer"), remote_as=to_asn(m.group("asn")), state=state, established=up,
                            uptime=m.group("updown") if up else None,
                            uptime_seconds=duration_seconds(m.group("updown")) if up else None)
             counts = _TEXT_COUNTS.match(rest[0])
@@ -267,6 +323,8 @@ def _ospf_state(raw: str) -> str:
 
 @shaped("show ospf neighbor | display json")
 def parse_ospf_neighbors(text: str) -> OspfNeighbors:
+    if not_running(text):
+        return OspfNeighbors(note=not_running_note("OSPF", not_running(text)))
     info = _doc(text, "show ospf neighbor | display json", "ospf-neighbor-information")
     out = OspfNeighbors()
     for n in _items(info, "ospf-neighbor"):
@@ -283,8 +341,10 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
 @shaped("show ospf neighbor")
 def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
     """Fallback: ``show ospf neighbor`` text through ntc-templates."""
+    if not_running(text):
+        return OspfNeighbors(note=not_running_note("OSPF", not_running(text)))
     out = OspfNeighbors()
-    for r in _ntc("show ospf neighbor", text):
+    for r in ntc("juniper_junos", "show ospf neighbor", text):
         state = _ospf_state(r["state"])
         out.neighbors.append(OspfNeighbor(
             neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
@@ -321,15 +381,6 @@ def parse_route(text: str, query: str) -> RouteLookup:
                        protocol=_PROTOCOLS.get(protocol.lower(), protocol.lower() or None),
                        distance=to_int(_leaf(entry, "preference")), metric=to_int(_leaf(entry, "metric")),
                        uptime=_leaf(entry, "age"), next_hops=hops)
-
-
-def _ntc(command: str, text: str) -> list[dict[str, Any]]:
-    from ntc_templates.parse import parse_output
-
-    try:
-        return parse_output(platform="juniper_junos", command=command, data=text)
-    except Exception as exc:  # textfsm raises its own exception types
-        raise ParseError(f"cannot parse {command!r} output: {exc}") from exc
 
 
 # -- getters --------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def test_interfaces():
 
 
 def test_bgp_summary_across_vrfs():
-    b = arista_eos.parse_bgp_summary(read("show_ip_bgp_summary_json"), now=NOW)
+    b = arista_eos.parse_bgp_summary(read("show_ip_bgp_summary_vrf_all_json"), now=NOW)
     assert (b.router_id, b.local_as) == ("10.255.0.11", 65101)
     up, down, fw = b.by_peer("10.0.1.0"), b.by_peer("10.0.1.2"), b.by_peer("10.99.0.1")
     assert up.established and up.remote_as == 65000 and up.prefixes_received == 14 and up.description == "spine1"
@@ -84,7 +84,7 @@ def test_route_lookup():
 
 
 def test_text_fallbacks_through_ntc_templates():
-    b = arista_eos.parse_bgp_summary_text(read("show_ip_bgp_summary", "leaf-old"))
+    b = arista_eos.parse_bgp_summary_text(read("show_ip_bgp_summary_vrf_all", "leaf-old"))
     assert (b.router_id, b.local_as) == ("10.255.0.11", 65101)
     assert b.by_peer("10.0.1.0").prefixes_received == 14 and not b.by_peer("10.0.1.2").established
     o = arista_eos.parse_ospf_neighbors_text(read("show_ip_ospf_neighbor", "leaf-old"))
@@ -118,7 +118,7 @@ def test_getters_through_the_service_use_json_commands(svc):
 def test_service_falls_back_to_text_when_json_is_refused(svc):
     r = svc.get("leaf-old", "bgp")["leaf-old"]
     assert r.ok and r.data.by_peer("10.0.1.0").prefixes_received == 14
-    assert svc.fake.commands_for("leaf-old")[-2:] == ["show ip bgp summary | json", "show ip bgp summary"]
+    assert svc.fake.commands_for("leaf-old")[:2] == ["show ip bgp summary vrf all | json", "show ip bgp summary vrf all"]
     assert svc.get("leaf-old", "ospf")["leaf-old"].data.by_id("10.255.0.21").role == "DR"
 
 

@@ -1,0 +1,131 @@
+"""Issue 13 cases on output captured from real devices (provenance: each fixture folder's README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netops.devices.parsers import arista_eos, cisco_ios, juniper_junos as junos, to_asn
+
+FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
+
+
+def read(platform: str, host: str, slug: str) -> str:
+    return (FIX / platform / host / f"{slug}.txt").read_text()
+
+
+@pytest.mark.parametrize("value, asn", [
+    ("65002.2048", 65002 * 65536 + 2048), ("65002", 65002), (65002, 65002), ("AS65001", 65001),
+    ("4259907584", 4259907584), ("0.65535", 65535), ("", None), (None, None), ("-", None),
+    ("65536.1", None), ("4294967296", None), (True, None),
+])
+def test_asdot_and_asplain_become_one_integer(value, asn):
+    assert to_asn(value) == asn
+
+
+# -- Junos -----------------------------------------------------------------------------------------
+
+def test_junos_routing_engine_interfaces_with_non_ip_locals():
+    """vMX 25.4: em1.0 carries the internal 'tnp' family whose ifa-local is 0x4."""
+    i = junos.parse_interfaces(read("juniper_junos", "vmx-r1", "show_interfaces_display_json"))
+    em1 = i.by_name("em1.0")
+    assert em1.addresses == ["10.0.0.4/8", "128.0.0.1/2", "128.0.0.4/2",
+                             "fe80::5254:ff:fe12:bdfe/64", "fec0::a:0:0:4/64"]
+    assert not any("0x" in a for x in i.interfaces for a in x.addresses)
+    assert i.by_name("fxp0.0").addresses[0] == "10.0.0.15/24"
+    lo = i.by_name("lo0.0")  # loopback units have no "Up" flag and are up
+    assert lo.oper_up and "10.255.0.1/32" in lo.addresses and "2001:db8::1/128" in lo.addresses
+
+
+@pytest.mark.parametrize("host", ["vmx-r1", "vqfx-bor01"])
+def test_junos_ospf_not_running_is_empty_with_a_note(host):
+    o = junos.parse_ospf_neighbors(read("juniper_junos", host, "show_ospf_neighbor_display_json"))
+    assert o.neighbors == [] and "OSPF instance is not running" in o.note
+
+
+@pytest.mark.parametrize("text", [
+    '{\n    "output" : [\n    {\n        "data" : "BGP is not running"\n    }\n    ]\n}\n\n{master:0}\n',
+    "BGP is not running\n",
+])
+def test_junos_bgp_not_running_is_empty_with_a_note(text):
+    b = junos.parse_bgp_summary(text) if text.startswith("{") else junos.parse_bgp_summary_text(text)
+    assert b.neighbors == [] and "BGP is not running" in b.note
+
+
+def test_junos_versions_of_real_routers():
+    assert junos.parse_version(read("juniper_junos", "vmx-r1", "show_version_display_json")).os_version == "25.4R1.12"
+    f = junos.parse_version(read("juniper_junos", "vqfx-bor01", "show_version_display_json"))
+    assert (f.hostname, f.model, f.os_version) == ("bor01", "vqfx-10000", "17.4R1.16")
+
+
+@pytest.mark.parametrize("rib, vrf, afi", [
+    ("inet.0", "default", "ipv4-unicast"), ("inet6.0", "default", "ipv6-unicast"),
+    ("CUST-A.inet.0", "CUST-A", "ipv4-unicast"), ("CUST-A.inet6.0", "CUST-A", "ipv6-unicast"),
+    ("bgp.l3vpn.0", "default", "vpnv4-unicast"), ("bgp.l3vpn-inet6.0", "default", "vpnv6-unicast"),
+    ("bgp.evpn.0", "default", "l2vpn-evpn"), ("inet.2", "default", "ipv4-multicast"),
+])
+def test_junos_ribs_name_vrf_and_family(rib, vrf, afi):
+    assert junos._rib_afi(rib) == (vrf, afi)
+
+
+# -- EOS -------------------------------------------------------------------------------------------
+
+def test_eos_unnumbered_peers_are_ipv4_sessions_with_asdot_numbers():
+    """RFC 5549: IPv4 unicast over IPv6 link-local peers (fe80::...%Et1), 4-byte AS in asdot."""
+    v4 = arista_eos.parse_bgp_summary(read("arista_eos", "unnumbered", "show_ip_bgp_summary_vrf_all_json"),
+                                      now=1721149910.456982 + 60)
+    assert v4.local_as == 65002 * 65536 + 2048 and v4.router_id == "172.18.8.0"
+    n = v4.by_peer("fe80::a8c1:abff:fedc:fb58%Et1")
+    assert n.afi_safi == "ipv4-unicast" and n.remote_as == 65001 * 65536 + 1026 and n.established
+    assert n.uptime_seconds == pytest.approx(60) and n.prefixes_received == 6
+    assert {x.afi_safi for x in v4.neighbors} == {"ipv4-unicast"}
+    v6 = arista_eos.parse_bgp_summary(read("arista_eos", "unnumbered", "show_ipv6_bgp_summary_vrf_all_json"),
+                                      afi="ipv6-unicast")
+    assert {x.afi_safi for x in v6.neighbors} == {"ipv6-unicast"} and len(v6.neighbors) == 3
+    assert v6.by_peer("fe80::a8c1:abff:fea1:b618%Et2").remote_as == 65001 * 65536 + 1027
+
+
+def test_eos_bgp_not_configured_is_empty_with_a_note():
+    b = arista_eos.parse_bgp_summary(read("arista_eos", "nobgp", "show_ip_bgp_summary_vrf_all_json"))
+    assert b.neighbors == [] and "not configured" in b.note
+    assert arista_eos.parse_ospf_neighbors('{"vrfs": {}}').note
+
+
+def test_eos_4_15_uptime_from_the_boot_timestamp():
+    f = arista_eos.parse_version(read("arista_eos", "veos-4.15", "show_version_json"),
+                                 read("arista_eos", "veos-4.15", "show_hostname_json"), now=1466586790.4 + 3600)
+    assert f.os_version == "4.15.5M" and f.model == "vEOS" and f.serial is None
+    assert f.uptime_seconds == pytest.approx(3600)
+
+
+def test_eos_text_summary_with_asdot():
+    text = ("BGP summary information for VRF default\n"
+            "Router identifier 10.0.0.1, local AS number 65001.10\n"
+            "  Neighbor         V  AS           MsgRcvd   MsgSent  InQ OutQ  Up/Down State   PfxRcd PfxAcc\n"
+            "  10.0.0.2         4  65002.2048        20        21    0    0 00:10:00 Estab   3      3\n")
+    b = arista_eos.parse_bgp_summary_text(text)
+    assert b.local_as == 65001 * 65536 + 10
+    assert b.neighbors[0].remote_as == 65002 * 65536 + 2048 and b.neighbors[0].uptime_seconds == 600
+
+
+# -- IOS -------------------------------------------------------------------------------------------
+
+def test_ios_route_lookup_prefix_has_no_trailing_comma():
+    text = ('Routing entry for 1.0.4.0/24, supernet\n'
+            '  Known via "bgp 65000", distance 20, metric 0\n'
+            '  Tag 4826, type external\n'
+            '  Last update from 10.0.0.1 1w2d ago\n'
+            '  Routing Descriptor Blocks:\n'
+            '  * 10.0.0.1, from 10.0.0.1, 1w2d ago\n'
+            '      Route metric is 0, traffic share count is 1\n'
+            '      AS Hops 2\n')
+    r = cisco_ios.parse_route(text, "1.0.4.1")
+    assert r.found and r.prefix == "1.0.4.0/24" and r.protocol == "bgp" and r.next_hops[0].address == "10.0.0.1"
+
+
+def test_ios_bgp_uptime_and_not_active():
+    b = cisco_ios.parse_bgp_summary(read("cisco_ios", "sw1", "show_ip_bgp_summary"))
+    assert b.by_peer("10.20.0.2").uptime_seconds == 86400 + 3600
+    off = cisco_ios.parse_bgp_summary("% BGP not active\n")
+    assert off.neighbors == [] and "BGP not active" in off.note
