@@ -2,7 +2,7 @@
 
 Mapped: ``ansible_host`` -> hostname, ``ansible_port`` -> port, ``ansible_user`` -> username,
 ``ansible_network_os`` -> platform (frr, ios -> cisco_ios, junos -> juniper_junos,
-eos -> arista_eos, linux), ``ansible_ssh_private_key_file`` -> ssh_key_file, groups,
+eos -> arista_eos, nxos -> cisco_nxos, linux), ``ansible_ssh_private_key_file`` -> ssh_key_file, groups,
 ``children`` (a child group inherits from its parents), ``vars``. Passwords
 (``ansible_password``, ``ansible_ssh_pass``, ``ansible_become_pass``) are NOT copied: they are
 reported in ``warnings``; use ``password_env`` or keys instead. Other variables go to ``data``.
@@ -20,6 +20,7 @@ from netops.errors import InventoryError
 NETWORK_OS = {
     "frr": "frr", "frr.frr.frr": "frr",
     "ios": "cisco_ios", "cisco.ios.ios": "cisco_ios", "cisco_ios": "cisco_ios",
+    "nxos": "cisco_nxos", "cisco.nxos.nxos": "cisco_nxos", "cisco_nxos": "cisco_nxos",
     "junos": "juniper_junos", "junipernetworks.junos.junos": "juniper_junos", "juniper_junos": "juniper_junos",
     "eos": "arista_eos", "arista.eos.eos": "arista_eos", "arista_eos": "arista_eos",
     "linux": "linux",

@@ -72,6 +72,15 @@ PLATFORMS: dict[str, PlatformSpec] = {
             traceroute=rf"traceroute {_HOST}",
         ),
         PlatformSpec(
+            name="cisco_nxos", vendor="Cisco", driver="netmiko", netmiko_type="cisco_nxos",
+            pipe_filters={**_IOS_FILTERS, "json": r"", "json-pretty": r"", "no-more": r"",
+                          "last": r"\d+", "head": r"(-n )?\d+"},
+            ping=rf"ping( ipv6)? {_HOST} count (?P<count>\d+)( vrf \S+)?( source \S+)?( vrf \S+)?",
+            ping_refusal="ping needs 'count N' (N <= 10)",
+            traceroute=rf"traceroute( ipv6)? {_HOST}( vrf \S+)?",
+            forbidden_verbs=("run", "guestshell", "python", "python3", "tclsh", "event", "send", "test", "attach"),
+        ),
+        PlatformSpec(
             name="juniper_junos", vendor="Juniper", driver="netmiko", netmiko_type="juniper_junos",
             pipe_filters={
                 "match": None, "except": None, "count": r"", "last": r"\d+", "find": None,

@@ -43,9 +43,15 @@ def test_yaml(tmp_path):
 
 def test_unknown_network_os(tmp_path):
     p = tmp_path / "h.ini"
-    p.write_text("[x]\nsw ansible_network_os=nxos\n")
-    with pytest.raises(InventoryError, match="nxos"):
+    p.write_text("[x]\nsw ansible_network_os=vyos\n")
+    with pytest.raises(InventoryError, match="vyos"):
         convert(p)
+
+
+def test_nxos_maps_to_cisco_nxos(tmp_path):
+    p = tmp_path / "h.ini"
+    p.write_text("[x]\nsw ansible_network_os=cisco.nxos.nxos ansible_host=127.0.9.31\n")
+    assert "platform: cisco_nxos" in convert(p).to_yaml()
 
 
 def test_cli_import_writes_and_refuses_overwrite(tmp_path, capsys):

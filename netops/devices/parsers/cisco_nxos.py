@@ -1,0 +1,368 @@
+"""Cisco NX-OS: getters from ``| json`` output, with text fallbacks.
+
+NX-OS JSON mirrors its XML schema: tables are ``{"TABLE_x": {"ROW_x": ...}}`` where a table of
+one row holds a dict and a longer one a list (:func:`rows` makes both a list), and numbers are
+often strings. BGP comes from ``show bgp all summary vrf all`` (every address family and VRF in
+one document); OSPF from ``show ip ospf neighbors vrf all``. A feature that is not enabled makes
+its commands unknown (``% Invalid command``): for BGP/OSPF that is an empty result with a note.
+When ``| json`` is refused, facts, interfaces and OSPF fall back to ntc-templates and BGP to the
+Cisco-style table reader.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Any
+
+from netops.devices.models import (
+    BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
+    OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
+)
+from netops.devices.parsers import ParseError, af_name, load_json, not_running_note, to_asn, to_int
+from netops.devices.parsers import _bgp_table
+from netops.devices.parsers._shape import shaped
+from netops.devices.parsers._textfsm import device_error, ntc
+
+Read = Callable[[str], str]
+
+_OSPF_STATES = {"FULL": "Full", "2WAY": "2-Way", "INIT": "Init", "DOWN": "Down", "EXSTART": "ExStart",
+                "EXCHANGE": "Exchange", "LOADING": "Loading", "ATTEMPT": "Attempt"}
+_PROTOCOLS = {"direct": "connected", "local": "local", "static": "static", "hsrp": "hsrp", "am": "adjacency",
+              "bgp": "bgp", "ospf": "ospf", "isis": "isis", "eigrp": "eigrp", "rip": "rip"}
+
+
+def rows(node: Any, table: str) -> list[dict[str, Any]]:
+    """The rows of ``TABLE_<table>``: a list whether the device printed one row or many."""
+    t = node.get(f"TABLE_{table}") if isinstance(node, dict) else None
+    if isinstance(t, list):  # some releases wrap the table itself in a list
+        out: list[dict[str, Any]] = []
+        for part in t:
+            out.extend(rows({f"TABLE_{table}": part}, table))
+        return out
+    r = t.get(f"ROW_{table}") if isinstance(t, dict) else None
+    if isinstance(r, dict):
+        return [r]
+    return [x for x in r if isinstance(x, dict)] if isinstance(r, list) else []
+
+
+def _doc(text: str, command: str) -> dict[str, Any]:
+    said = device_error(text)
+    if said:
+        raise ParseError(f"{command!r} failed on the device: {said}")
+    doc = load_json(text, command)
+    if not isinstance(doc, dict):
+        raise ParseError(f"{command!r} did not return a JSON object")
+    return doc
+
+
+def _feature_off(text: str) -> str | None:
+    """The device's words when a protocol's commands do not exist (feature not enabled)."""
+    said = device_error(text)
+    if said and ("invalid command" in said.lower() or "not enabled" in said.lower()
+                 or "not running" in said.lower() or "not configured" in said.lower()):
+        return said
+    return None
+
+
+def iso_seconds(value: Any) -> float | None:
+    """NX-OS JSON durations: ``P14DT19H11M58S``, ``PT5M``; also ``1d02h``, ``6w3d``, ``00:01:02``."""
+    if not isinstance(value, str) or not value:
+        return None
+    m = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?",
+                     value.strip())
+    if m and any(m.groups()):
+        y, mo, w, d, h, mi, s = (float(x) if x else 0.0 for x in m.groups())
+        return y * 31536000 + mo * 2592000 + w * 604800 + d * 86400 + h * 3600 + mi * 60 + s
+    return _bgp_table.duration_seconds(value)
+
+
+# -- facts ----------------------------------------------------------------------------------------
+
+def _version_string(v: dict[str, Any]) -> str | None:
+    raw = v.get("nxos_ver_str") or v.get("sys_ver_str") or v.get("kickstart_ver_str") or v.get("rr_sys_ver")
+    return str(raw).split(" [")[0].strip() or None if raw else None
+
+
+@shaped("show version | json")
+def parse_version(version: str, hostname: str | None = None) -> Facts:
+    """``show version | json`` (``show hostname | json`` is optional: ``host_name`` is in the version)."""
+    v = _doc(version, "show version | json")
+    name = v.get("host_name")
+    if hostname and hostname.strip():
+        h = _doc(hostname, "show hostname | json")
+        name = name or h.get("hostname")
+    if not name or not _version_string(v):
+        raise ParseError("'show version | json' is not NX-OS output (no host_name / version)")
+    parts = [to_int(v.get(k)) for k in ("kern_uptm_days", "kern_uptm_hrs", "kern_uptm_mins", "kern_uptm_secs")]
+    uptime = None
+    if any(p is not None for p in parts):
+        d, h, m, s = (p or 0 for p in parts)
+        uptime = float(d * 86400 + h * 3600 + m * 60 + s)
+    return Facts(hostname=str(name), vendor="Cisco", platform="cisco_nxos", os_version=_version_string(v),
+                 model=v.get("chassis_id") or None, serial=v.get("proc_board_id") or None, uptime_seconds=uptime)
+
+
+@shaped("show version")
+def parse_version_text(text: str) -> Facts:
+    """Fallback: ``show version`` text through ntc-templates."""
+    found = ntc("cisco_nxos", "show version", text)
+    if not found:
+        raise ParseError("'show version' output not recognised as NX-OS")
+    r = found[0]
+    up = re.findall(r"(\d+)\s+(day|hour|minute|second)", r["uptime"])
+    units = {"day": 86400, "hour": 3600, "minute": 60, "second": 1}
+    return Facts(hostname=r["hostname"], vendor="Cisco", platform="cisco_nxos", os_version=r["os"] or None,
+                 model=r["platform"] or None, serial=r["serial"] or None,
+                 uptime_seconds=float(sum(int(n) * units[u] for n, u in up)) if up else None)
+
+
+# -- interfaces -----------------------------------------------------------------------------------
+
+def _mac(value: Any) -> str | None:
+    return str(value) if value else None
+
+
+@shaped("show interface | json")
+def parse_interfaces(text: str) -> Interfaces:
+    doc = _doc(text, "show interface | json")
+    if "TABLE_interface" not in doc:
+        raise ParseError("'show interface | json' has no TABLE_interface")
+    out = Interfaces()
+    for r in rows(doc, "interface"):
+        name = r.get("interface")
+        if not name:
+            continue
+        svi = "svi_admin_state" in r or r.get("type") == "svi"
+        if svi:
+            admin = str(r.get("svi_admin_state", "")).lower() == "up"
+            oper = str(r.get("svi_line_proto", "")).lower() == "up"
+            ip, mask = r.get("svi_ip_addr"), r.get("svi_ip_mask")
+            mtu, mac, desc = r.get("svi_mtu"), r.get("svi_mac"), r.get("svi_desc")
+            counters = InterfaceCounters(
+                rx_packets=to_int(r.get("svi_ucast_pkts_in")), tx_packets=to_int(r.get("svi_ucast_pkts_out")),
+                rx_bytes=to_int(r.get("svi_ucast_bytes_in")), tx_bytes=to_int(r.get("svi_ucast_bytes_out"))
+            ) if "svi_ucast_pkts_in" in r else None
+        else:
+            state = str(r.get("state", "")).lower()
+            admin_raw = r.get("admin_state")
+            admin = str(admin_raw).lower() == "up" if admin_raw is not None else \
+                "administratively" not in str(r.get("state_rsn_desc", "")).lower()
+            oper = state == "up"
+            ip, mask = r.get("eth_ip_addr"), r.get("eth_ip_mask")
+            mtu, mac, desc = r.get("eth_mtu"), r.get("eth_hw_addr"), r.get("desc")
+            has = any(k in r for k in ("eth_inpkts", "eth_outpkts", "loop_in_pkts", "loop_out_pkts"))
+            counters = InterfaceCounters(
+                rx_packets=to_int(r.get("eth_inpkts", r.get("loop_in_pkts"))),
+                tx_packets=to_int(r.get("eth_outpkts", r.get("loop_out_pkts"))),
+                rx_bytes=to_int(r.get("eth_inbytes", r.get("loop_in_bytes"))),
+                tx_bytes=to_int(r.get("eth_outbytes", r.get("loop_out_bytes"))),
+                rx_errors=to_int(r.get("eth_inerr", r.get("loop_in_errors"))),
+                tx_errors=to_int(r.get("eth_outerr", r.get("loop_out_errors")))) if has else None
+        out.interfaces.append(Interface(
+            name=str(name), admin_up=admin, oper_up=oper, description=str(desc) if desc else None,
+            addresses=[f"{ip}/{mask}"] if ip and mask not in (None, "") else [], mtu=to_int(mtu),
+            mac=_mac(mac), counters=counters))
+    return out
+
+
+@shaped("show interface")
+def parse_interfaces_text(text: str) -> Interfaces:
+    """Fallback: ``show interface`` text through ntc-templates."""
+    out = Interfaces()
+    for r in ntc("cisco_nxos", "show interface", text):
+        link = r["link_status"].lower()
+        admin_state = r["admin_state"].lower()
+        out.interfaces.append(Interface(
+            name=r["interface"], admin_up=admin_state == "up" if admin_state else "admin" not in link,
+            oper_up=link == "up", description=r["description"] or None,
+            addresses=[f"{r['ip_address']}/{r['prefix_length']}"] if r["ip_address"] and r["prefix_length"] else [],
+            mtu=to_int(r["mtu"]), mac=r["mac_address"] or None,
+            counters=InterfaceCounters(rx_packets=to_int(r["input_packets"]), tx_packets=to_int(r["output_packets"]),
+                                       rx_errors=to_int(r["input_errors"]), tx_errors=to_int(r["output_errors"]))))
+    return out
+
+
+# -- BGP ------------------------------------------------------------------------------------------
+
+def _neighbor_address(n: dict[str, Any]) -> str | None:
+    for key in ("neighborid", "ipv6neighborid", "neighbor-id", "neighbor"):
+        if n.get(key):
+            return str(n[key])
+    return None
+
+
+@shaped("show bgp all summary vrf all | json")
+def parse_bgp_summary(text: str) -> BgpNeighbors:
+    """``show bgp all summary vrf all | json`` (also ``show ip bgp summary [vrf all] | json``):
+    one entry per peer, VRF and address family."""
+    said = _feature_off(text)
+    if said:
+        return BgpNeighbors(note=not_running_note("BGP", said))
+    if not text.strip():
+        return BgpNeighbors(note=not_running_note("BGP"))
+    doc = _doc(text, "show bgp all summary vrf all | json")
+    if "TABLE_vrf" not in doc:
+        raise ParseError("'show bgp all summary vrf all | json' has no TABLE_vrf")
+    out = BgpNeighbors()
+    default_seen = False
+    for vrf in rows(doc, "vrf"):
+        name = str(vrf.get("vrf-name-out") or "default")
+        if not default_seen and (vrf.get("vrf-router-id") or vrf.get("vrf-local-as")):
+            out.router_id = vrf.get("vrf-router-id") or out.router_id
+            out.local_as = to_asn(vrf.get("vrf-local-as")) or out.local_as
+            default_seen = name == "default"
+        for af in rows(vrf, "af"):
+            for saf in rows(af, "saf"):
+                afi = af_name(str(saf.get("af-name") or "IPv4 Unicast"))
+                for n in rows(saf, "neighbor"):
+                    peer = _neighbor_address(n)
+                    if peer is None:
+                        continue
+                    raw_state = str(n.get("state") or "Unknown")
+                    state = _bgp_table.state_name(raw_state)
+                    up = state == "Established"
+                    uptime = str(n.get("time")) if up and n.get("time") else None
+                    out.neighbors.append(BgpNeighbor(
+                        peer=peer, remote_as=to_asn(n.get("neighboras")), state=state, established=up,
+                        uptime=uptime, uptime_seconds=iso_seconds(uptime) if uptime else None,
+                        prefixes_received=to_int(n.get("prefixreceived")) if up else None,
+                        vrf=name, afi_safi=afi))
+    return out
+
+
+@shaped("show bgp all summary vrf all")
+def parse_bgp_summary_text(text: str) -> BgpNeighbors:
+    """Fallback: the text summary (``BGP summary information for VRF X, address family Y`` sections)."""
+    said = _feature_off(text)
+    if said:
+        return BgpNeighbors(note=not_running_note("BGP", said))
+    return _bgp_table.parse(text)
+
+
+# -- OSPF -----------------------------------------------------------------------------------------
+
+def _role(value: Any) -> str | None:
+    v = str(value or "").strip().upper()
+    return {"DR": "DR", "BDR": "BDR", "DROTHER": "DROther"}.get(v)
+
+
+@shaped("show ip ospf neighbors vrf all | json")
+def parse_ospf_neighbors(text: str) -> OspfNeighbors:
+    said = _feature_off(text)
+    if said:
+        return OspfNeighbors(note=not_running_note("OSPF", said))
+    if not text.strip():  # feature on, no process: NX-OS prints nothing
+        return OspfNeighbors(note=not_running_note("OSPF"))
+    doc = _doc(text, "show ip ospf neighbors vrf all | json")
+    if "TABLE_ctx" not in doc:
+        raise ParseError("'show ip ospf neighbors | json' has no TABLE_ctx")
+    out = OspfNeighbors()
+    for ctx in rows(doc, "ctx"):
+        for n in rows(ctx, "nbr"):
+            raw = str(n.get("state") or "Unknown").upper()
+            state = _OSPF_STATES.get(raw, raw.capitalize())
+            out.neighbors.append(OspfNeighbor(
+                neighbor_id=str(n["rid"]), address=n.get("addr") or None, interface=n.get("intf") or None,
+                state=state, full=state == "Full", role=_role(n.get("drstate")),
+                priority=to_int(n.get("priority"))))
+    return out
+
+
+@shaped("show ip ospf neighbors vrf all")
+def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
+    """Fallback: the text table through ntc-templates."""
+    said = _feature_off(text)
+    if said:
+        return OspfNeighbors(note=not_running_note("OSPF", said))
+    out = OspfNeighbors()
+    for r in ntc("cisco_nxos", "show ip ospf neighbor", text):
+        raw, _, role = r["state"].partition("/")
+        state = _OSPF_STATES.get(raw.strip().upper(), raw.strip().capitalize())
+        out.neighbors.append(OspfNeighbor(
+            neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
+            state=state, full=state == "Full", role=_role(role)))
+    return out
+
+
+# -- route ----------------------------------------------------------------------------------------
+
+@shaped("show ip route | json")
+def parse_route(text: str, query: str) -> RouteLookup:
+    if not text.strip() or "route not found" in text.lower()[:200] or "not in table" in text.lower()[:200]:
+        return RouteLookup(query=query, found=False)
+    doc = _doc(text, f"show ip route {query} | json")
+    best: tuple[int, dict[str, Any]] | None = None
+    for vrf in rows(doc, "vrf"):
+        for af in rows(vrf, "addrf"):
+            for p in rows(af, "prefix"):
+                prefix = p.get("ipprefix") or p.get("ipv6prefix")
+                if not prefix:
+                    continue
+                length = ipaddress.ip_network(str(prefix), strict=False).prefixlen
+                if best is None or length > best[0]:
+                    best = (length, p)
+    if best is None:
+        return RouteLookup(query=query, found=False)
+    p = best[1]
+    # Some releases split a path over two rows; a row without a next hop or interface is not one.
+    paths = [x for x in rows(p, "path") if x.get("ipnexthop") or x.get("ipv6nexthop") or x.get("ifname")]
+    marked = any("ubest" in x for x in paths)  # "ubest" is only on the best unicast paths
+
+    def best_path(x: dict[str, Any]) -> bool:
+        return str(x.get("ubest", "")).lower() == "true" if marked else True
+
+    chosen = [x for x in paths if best_path(x)] or paths
+    first = chosen[0] if chosen else {}
+    kind = str(first.get("clientname") or "").split("-")[0].lower()
+    return RouteLookup(
+        query=query, found=True, prefix=str(p.get("ipprefix") or p.get("ipv6prefix")),
+        protocol=_PROTOCOLS.get(kind, kind or None), distance=to_int(first.get("pref")),
+        metric=to_int(first.get("metric")), uptime=first.get("uptime") or None,
+        next_hops=[NextHop(address=x.get("ipnexthop") or x.get("ipv6nexthop") or None,
+                           interface=x.get("ifname") or None, active=best_path(x)) for x in paths])
+
+
+# -- getters --------------------------------------------------------------------------------------
+
+# A refused "| json" (old release, or a command without JSON support) and a feature that is not
+# enabled look alike ("% Invalid command"): the text command tells them apart.
+
+def facts(host: Any, read: Read) -> Facts:
+    text = read("show version | json")
+    return parse_version_text(read("show version")) if device_error(text) else parse_version(text)
+
+
+def interfaces(host: Any, read: Read) -> Interfaces:
+    text = read("show interface | json")
+    return parse_interfaces_text(read("show interface")) if device_error(text) else parse_interfaces(text)
+
+
+def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
+    text = read("show bgp all summary vrf all | json")
+    if device_error(text):
+        return parse_bgp_summary_text(read("show bgp all summary vrf all"))
+    return parse_bgp_summary(text)
+
+
+def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:
+    text = read("show ip ospf neighbors vrf all | json")
+    if device_error(text):
+        return parse_ospf_neighbors_text(read("show ip ospf neighbors vrf all"))
+    return parse_ospf_neighbors(text)
+
+
+def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
+    family = "ipv6" if ":" in prefix else "ip"
+    return parse_route(read(f"show {family} route {prefix} | json"), prefix)
+
+
+def config(host: Any, read: Read) -> RunningConfig:
+    return RunningConfig(text=read("show running-config"))
+
+
+GETTERS = {
+    "facts": facts, "interfaces": interfaces, "bgp_neighbors": bgp_neighbors,
+    "ospf_neighbors": ospf_neighbors, "route": route, "config": config,
+}
