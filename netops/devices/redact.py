@@ -1,42 +1,107 @@
 """Secret redaction for device output, applied before anything is shown, logged or stored.
 
-Each rule finds a secret by its context (the keyword before it) and replaces only the secret
-with ``<redacted>``, keeping the line readable (``enable secret 5 <redacted>``).
+Two mechanisms, chosen by the shape of the data, never mixed:
+
+* **Line rules** for configuration and other text (:func:`redact`). Each rule finds a secret by
+  its context (the keywords before it) and replaces only the secret with ``<redacted>``,
+  keeping the line readable (``enable secret 5 <redacted>``). Rules are grouped per platform
+  family (``common`` applies everywhere); with no platform, every rule applies.
+* **Structural redaction** for parsed data (:func:`redact_data`, :func:`redact_output`): JSON
+  is parsed first, then values are replaced by *field* (``password``, ``secret``, Junos
+  ``authentication-key`` ...), dictionary keys that are configuration lines (EOS ``| json``)
+  and string values go through the line rules one string at a time. The result is always
+  valid JSON of the same shape: a description saying "password X" can no longer break a
+  parser, a check or a rollback.
+
+Redaction is for what leaves the device layer. The playbook runner compares unredacted
+configurations in memory (a changed secret is a difference) and records only redacted text.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
+from typing import Any
 
 REDACTED = "<redacted>"
 
-_ENC = r"(?:(?:[0-9]|sha256|sha512|md5|plain|encrypted)\s+)?"  # optional encryption type
-_SECRET = r"(?P<secret>\"[^\"\n]*\"|\S+)"
+_ENC = (r"(?:(?:[0-9]|8a|sha1|sha256|sha512|md5|hmac-md5|hmac-sha-?\d*|plain|plaintext|clear|cleartext|"
+        r"encrypted|text)\s+)?")  # optional encryption type / algorithm keyword
+_SECRET = r"(?P<secret>\"[^\"\n]*\"|[^\s\";]+)"
+_REST = r"(?P<secret>\"[^\"\n]*\"|[^\s\";](?:[^\n;]*[^\s;])?)"  # the rest of the line (multi-word keys)
 
-_RULES: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
-    # enable secret / password, username ... secret|password
-    rf"^\s*enable\s+(?:secret|password)\s+(?:level\s+\d+\s+)?{_ENC}{_SECRET}",
-    rf"\busername\s+\S+(?:\s+(?:privilege\s+\d+|role\s+\S+|nopassword))*\s+(?:secret|password)\s+{_ENC}{_SECRET}",
-    # BGP neighbor passwords (IOS, EOS, FRR)
-    rf"\bneighbor\s+\S+\s+password\s+{_ENC}{_SECRET}",
-    # SNMP communities (IOS/EOS/FRR) and Junos "community NAME {"
-    rf"\bsnmp-server\s+community\s+{_SECRET}",
-    rf"^\s*community\s+{_SECRET}(?=\s*[{{;]|\s*$)",
-    rf"\bsnmp-server\s+user\s+\S+\s+\S+(?:\s+v3)?\s+auth\s+\S+\s+{_SECRET}",
-    r"\bpriv\s+(?:des|3des|aes(?:\s+\d+)?)\s+(?P<secret>\S+)",
-    # pre-shared keys, key chains, routing protocol authentication
-    rf"\bpre-shared-key\s+(?:local\s+|remote\s+|ascii-text\s+|hexadecimal\s+)?{_ENC}{_SECRET}",
+
+def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in patterns)
+
+
+_COMMON = _rx(
+    # enable secret / password, username ... secret|password (IOS, EOS, FRR)
+    rf"^\s*enable\s+(?:secret|password)\s+(?:level\s+\d+\s+)?{_ENC}{_REST}",
+    rf"\busername\s+\S+(?:\s+(?:privilege\s+\d+|role\s+\S+|nopassword|view\s+\S+))*\s+(?:secret|password)\s+{_ENC}{_REST}",
+    # BGP neighbor passwords (IOS, EOS, FRR, NX-OS)
+    rf"\bneighbor\s+\S+\s+password\s+{_ENC}{_REST}",
+    # SNMP: communities, trap hosts, v3 users (IOS, EOS, NX-OS, FRR's snmp)
+    rf"\bsnmp-server\s+community\s+{_ENC}{_SECRET}",
+    (r"\bsnmp-server\s+host\s+\S+(?:\s+vrf\s+\S+)?(?:\s+(?:informs|traps))?"
+     r"(?:\s+version\s+(?:1|2c|3\s+(?:auth|noauth|priv)))?\s+(?!version\b)" + _SECRET),
+    rf"^\s*snmp-server\b[^\n]*?\bauth\s+(?:md5|sha\S*)\s+{_ENC}{_SECRET}",
+    rf"^\s*snmp-server\b[^\n]*?\bpriv\s+(?:des\S*|3des|aes(?:\s*\d+)?|aes\S*)\s+{_ENC}{_SECRET}",
+    # NTP authentication keys: ntp authentication-key 1 md5 [7] KEY [7]
+    rf"\bntp\s+authentication-key\s+\d+\s+(?:md5|sha\d*|hmac-sha\d*|cmac-aes-128|aes-cmac)\s+(?:[0-9]\s+|8a\s+)?{_SECRET}",
+    # pre-shared keys, key chains, routing-protocol authentication
+    rf"\bpre-shared-key\s+(?:local\s+|remote\s+|ascii-text\s+|hexadecimal\s+)?{_ENC}(?!address\b|hostname\b){_REST}",
+    rf"\bpre-shared-key\s+(?:address|hostname)\s+\S+(?:\s+\S+)?\s+key\s+{_ENC}{_REST}",
     rf"\bcrypto\s+isakmp\s+key\s+{_ENC}{_SECRET}",
-    rf"\bkey-string\s+{_ENC}{_SECRET}",
-    rf"\b(?:ip\s+)?ospf\s+authentication-key\s+{_ENC}{_SECRET}",
-    rf"\bmessage-digest-key\s+\d+\s+md5\s+{_ENC}{_SECRET}",
-    rf"\bauthentication-key\s+{_SECRET}",
+    rf"\bkey-string\s+{_ENC}{_REST}",
+    rf"\b(?:ip\s+|ipv6\s+)?ospf\s+authentication-key\s+{_ENC}{_REST}",
+    rf"\bmessage-digest-key\s+\d+\s+md5\s+{_ENC}{_REST}",
+    rf"^\s*(?:standby|vrrp)\s+\d+\s+authentication\s+(?:text\s+)?(?!md5\b){_SECRET}",
+    rf"\b(?:area|domain)-password\s+{_ENC}{_REST}",
     # TACACS+ / RADIUS keys
-    rf"\b(?:tacacs-server|radius-server|tacacs|radius)\b[^\n]*?\bkey\s+{_ENC}{_SECRET}",
-    rf"^\s*key\s+{_ENC}{_SECRET}",
-    # Junos / generic quoted secrets
-    rf"^(?!\s*(?:description|alias|banner)\b)[^\n]*?\b(?:encrypted-password|secret|password)\s+{_ENC}{_SECRET}",
-))
+    rf"\b(?:tacacs-server|radius-server|tacacs|radius)\b[^\n]*?\bkey\s+{_ENC}{_REST}",
+    rf"^\s*server-private\s+\S+[^\n]*?\bkey\s+{_ENC}{_REST}",
+    rf"^\s*key\s+(?!chain\b|config-key\b|\d+\s*$){_ENC}{_REST}",
+    # wireless pre-shared keys (IOS/AireOS wpa-psk, hostapd, wpa_supplicant)
+    rf"\bwpa-psk\s+(?:ascii|hex)\s+{_ENC}{_REST}",
+    r"\b(?:wpa[-_]passphrase|wpa_psk|sae[-_]password)\s*[=\s]\s*(?P<secret>\"[^\"\n]*\"|\S.*?)\s*$",
+    r"^\s*psk\s*=\s*(?P<secret>\"[^\"\n]*\"|\S+)",
+    # generic: "... password|secret X" anywhere except free-text lines
+    rf"^(?!\s*(?:description|alias|banner|remark)\b)[^\n]*?\b(?:encrypted-password|secret|password|passphrase)\s+{_ENC}{_REST}",
+)
+
+_JUNOS = _rx(
+    rf"^\s*community\s+{_SECRET}(?=\s*[{{;]|\s*$)",
+    rf"\bset\s+snmp\s+(?:v3\s+)?community\s+{_SECRET}",
+    rf"\bset\s+snmp\b[^\n]*?\bcommunity-name\s+{_SECRET}",
+    rf"^\s*community-name\s+{_SECRET}",
+    rf"\bauthentication-key\s+(?:\d+\s+(?:type\s+\S+\s+)?value\s+|(?!\d+\s)){_SECRET}",
+    rf"\b(?:authentication|privacy)-password\s+{_SECRET}",
+    r"\bsecret\s+(?P<secret>\"[^\"\n]*\")",  # Junos quotes every secret
+)
+
+_FRR = _rx(
+    rf"^\s*password\s+{_ENC}{_REST}",
+    rf"\bip\s+rip\s+authentication\s+string\s+{_REST}",
+)
+
+_LINUX = _rx(
+    r"^\s*(?:keys?|secret|password)\s*=\s*(?P<secret>\S.*?)\s*$",
+    r"^\s*\d+\s+(?:MD5|SHA1|SHA256|SHA512|AES128CMAC|M)\s+(?P<secret>(?:HEX:|ASCII:)?\S+)",  # chrony/ntp keys files
+)
+
+# Crypt-style hashes and type-7/8/9 strings are secret wherever they appear.
+_HASHES = _rx(r"(?P<secret>\$(?:1|5|6|8|9|y|2[aby])\$[^\s\";,]+)")
+
+PLATFORM_RULES: dict[str, tuple[re.Pattern[str], ...]] = {
+    "cisco_ios": _COMMON,
+    "arista_eos": _COMMON,
+    "frr": _COMMON + _FRR,
+    "juniper_junos": _COMMON + _JUNOS,
+    "linux": _COMMON + _FRR + _LINUX,
+}
+_ALL_RULES = _COMMON + _JUNOS + _FRR + _LINUX
 
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END \1PRIVATE KEY-----|\Z)", re.DOTALL)
@@ -47,16 +112,154 @@ def _replace(match: re.Match[str]) -> str:
     base = match.start()
     text = match.group(0)
     secret = match.group("secret")
-    if secret == REDACTED or secret == f'"{REDACTED}"':
+    if REDACTED in secret:
         return text
     return text[: start - base] + REDACTED + text[end - base:]
 
 
-def redact(text: str | None) -> str | None:
-    """``text`` with every known secret replaced by ``<redacted>`` (``None`` stays ``None``)."""
+def rules_for(platform: str | None) -> tuple[re.Pattern[str], ...]:
+    """The line rules for ``platform`` (every rule for ``None`` or an unknown platform)."""
+    return PLATFORM_RULES.get(platform or "", _ALL_RULES)
+
+
+def redact(text: str | None, platform: str | None = None) -> str | None:
+    """``text`` with every known secret replaced by ``<redacted>`` (``None`` stays ``None``).
+
+    For configuration and other plain text. JSON goes through :func:`redact_output`.
+    """
     if not text:
         return text
     out = _PRIVATE_KEY.sub(f"-----BEGIN \\1PRIVATE KEY-----{REDACTED}-----END \\1PRIVATE KEY-----", text)
-    for rule in _RULES:
+    for rule in rules_for(platform) + _HASHES:
         out = rule.sub(_replace, out)
     return out
+
+
+def redact_lines(lines: Iterable[str], platform: str | None = None) -> list[str]:
+    """Each line redacted on its own (rendered commands before they are recorded)."""
+    return [redact(ln, platform) or "" for ln in lines]
+
+
+# -- structural ---------------------------------------------------------------------------
+_SECRET_FIELDS = ("password", "passwd", "secret", "passphrase", "psk", "presharedkey", "authkey",
+                  "authenticationkey", "keystring", "privatekey", "md5key", "apikey", "communitystring",
+                  "authpassword", "privpassword", "privacykey", "wpapassphrase", "saepassword")
+_SNMP_ONLY_FIELDS = ("community", "communityname")  # BGP communities are route data, not secrets
+
+
+_FREE_TEXT_FIELDS = ("description", "desc", "alias", "ifalias", "banner", "remark", "comment", "motd")
+
+
+def _free_text(key: str) -> bool:
+    """An operator's free text (descriptions): not a secret, and must survive byte for byte
+    (a postcheck compares it; config line rules exempt ``description`` lines the same way)."""
+    k = _norm(key)
+    return k in _FREE_TEXT_FIELDS or k.endswith("description")
+
+
+def _norm(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key.lower())
+
+
+def _secret_field(key: str, in_snmp: bool) -> bool:
+    k = _norm(key)
+    if not k or k.endswith(("required", "set", "configured", "type", "encryption", "id", "len", "length")):
+        return False  # flags and metadata about a secret, not the secret
+    if k == "key" or k.endswith(_SECRET_FIELDS):
+        return True
+    return in_snmp and k in _SNMP_ONLY_FIELDS
+
+
+def _wipe(value: Any) -> Any:
+    """Every string inside a secret field's value (Junos wraps values: ``[{"data": "$9$..."}]``)."""
+    if isinstance(value, str):
+        return REDACTED if value else value
+    if isinstance(value, dict):
+        return {k: _wipe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wipe(v) for v in value]
+    return value
+
+
+def redact_data(obj: Any, platform: str | None = None, *, _snmp: bool = False) -> Any:
+    """A copy of parsed data (dicts, lists, strings, pydantic models) with secrets redacted by field.
+
+    * a field named like a secret (``password``, ``secret``, ``authentication-key``, ``psk``,
+      ``key`` ...; ``community`` under SNMP): every string in its value becomes ``<redacted>``;
+    * a free-text field (``description``, ``alias``): kept as it is, like ``description`` lines;
+    * a dictionary key that is a configuration line (EOS ``show running-config | json``) and
+      every other string value: the line rules, applied to that one string.
+    Numbers, booleans and ``None`` are kept; the shape never changes.
+    """
+    if hasattr(obj, "model_dump") and hasattr(type(obj), "model_validate"):
+        return type(obj).model_validate(redact_data(obj.model_dump(), platform))
+    if isinstance(obj, dict):
+        out: dict[Any, Any] = {}
+        for k, v in obj.items():
+            snmp = _snmp or (isinstance(k, str) and "snmp" in k.lower())
+            if isinstance(k, str) and _secret_field(k, snmp):
+                out[k] = _wipe(v)
+                continue
+            if isinstance(k, str) and isinstance(v, str) and _free_text(k):
+                out[k] = v
+                continue
+            nk = redact(k, platform) if isinstance(k, str) else k
+            out[nk] = redact_data(v, platform, _snmp=snmp)
+        return out
+    if isinstance(obj, list):
+        return [redact_data(v, platform, _snmp=_snmp) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(redact_data(v, platform, _snmp=_snmp) for v in obj)
+    if isinstance(obj, str):
+        return redact(obj, platform)
+    return obj
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def redact_output(text: str | None, platform: str | None = None) -> str | None:
+    """Command output, redacted by shape: JSON structurally (still valid JSON), text by line rules.
+
+    JSON that comes back unchanged keeps its exact bytes. JSON-looking output that does not
+    parse (several documents, a trailing prompt) is redacted one string literal at a time, so
+    redaction itself can never break it.
+    """
+    if not text:
+        return text
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return redact(text, platform)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return _redact_json_tokens(text, platform)
+    clean = redact_data(data, platform)
+    if clean == data:
+        return text
+    return json.dumps(clean, indent=2, ensure_ascii=False)
+
+
+def _redact_json_tokens(text: str, platform: str | None) -> str:
+    wipe = False  # the previous key named a secret: the next string value is one
+    free = False  # the previous key was a description: keep the next string value
+    out: list[str] = []
+    pos = 0
+    for m in _JSON_STRING.finditer(text):
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        try:
+            value = json.loads(m.group(0))
+        except ValueError:
+            out.append(m.group(0))
+            continue
+        if text[m.end():].lstrip().startswith(":"):
+            wipe = wipe or _secret_field(value, False)
+            free = _free_text(value)
+            new = redact(value, platform) or value
+        else:
+            new = REDACTED if (wipe and value) else (value if free else (redact(value, platform) or value))
+            wipe = free = False
+        out.append(m.group(0) if new == value else json.dumps(new, ensure_ascii=False))
+    out.append(text[pos:])
+    return "".join(out)

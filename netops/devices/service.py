@@ -9,7 +9,10 @@
 
 Read commands are checked by :mod:`netops.devices.policy` for every target before anything is
 sent; refused hosts get a failed result with ``error_type="PolicyViolation"``. All output is
-redacted before it is returned or recorded. Connections are pooled per host for the life of
+redacted before it is returned or recorded: command output by shape (JSON structurally, text by
+the platform's line rules), getter results by field after parsing (parsers see the raw text, so
+a secret-looking description can never break their JSON). Only the playbook runner reads an
+unredacted running config (``running_config(host, redacted=False)``), to compare in memory. Connections are pooled per host for the life of
 the service and closed by :meth:`close` (or leaving the ``with`` block).
 """
 
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from netops.devices.fanout import failed_result, fan_out
 from netops.devices.inventory import Host, Inventory, load_inventory
 from netops.devices.policy import check_command
-from netops.devices.redact import redact
+from netops.devices.redact import redact, redact_data, redact_lines, redact_output
 from netops.devices.results import AggregateResult, HostResult
 from netops.devices.transport import CommandOutput, Connection, TransportFactory
 from netops.errors import DeviceError, InputError, PolicyViolation, SessionClosed
@@ -142,7 +145,12 @@ class DeviceService:
     def get(self, targets: str | Sequence[str], getter: str, *,
             on_result: Callable[[HostResult], None] | None = None, **kw: Any) -> AggregateResult:
         """Typed state from every target: ``facts``, ``interfaces``, ``bgp_neighbors``,
-        ``ospf_neighbors``, ``route`` (``prefix=...``), ``config``. Models are in ``.data``."""
+        ``ospf_neighbors``, ``route`` (``prefix=...``), ``config``. Models are in ``.data``,
+        redacted by field after parsing."""
+        return self._get(targets, getter, on_result=on_result, raw=False, **kw)
+
+    def _get(self, targets: str | Sequence[str], getter: str, *, raw: bool,
+             on_result: Callable[[HostResult], None] | None = None, **kw: Any) -> AggregateResult:
         from netops.devices.getters import resolve_getter
 
         name, impl = resolve_getter(getter, kw)
@@ -151,7 +159,7 @@ class DeviceService:
         def one(host: Host) -> HostResult:
             start = time.monotonic()
             commands: list[str] = []
-            outputs: list[CommandOutput] = []
+            outputs: list[str] = []
 
             def read(command: str, timeout: float | None = None) -> str:
                 decision = check_command(command, host.platform)
@@ -160,8 +168,8 @@ class DeviceService:
                                  refused=decision.reason)
                     raise PolicyViolation(f"refused {command!r}: {decision.reason}")
                 commands.append(decision.command)
-                out = self._send(host, decision.command, timeout, kind="read")
-                outputs.append(out)
+                out, clean = self._send(host, decision.command, timeout, kind="read")
+                outputs.append(clean)
                 if out.truncated:
                     raise DeviceError(f"{host.name}: output of {command!r} exceeded "
                                       f"{self.settings.ssh.max_output_bytes} bytes; cannot parse it")
@@ -169,11 +177,15 @@ class DeviceService:
 
             try:
                 data = impl(host, read, **kw)
+                if raw and name == "config":
+                    data = type(data)(text=data.text, redacted=False)
+                else:
+                    data = redact_data(data, host.platform)
             except Exception as exc:
                 return failed_result(host.name, exc, command="; ".join(commands) or name,
                                      elapsed=time.monotonic() - start)
             return HostResult(host=host.name, ok=True, command="; ".join(commands), data=data,
-                              output=outputs[-1].text if outputs and name == "config" else None,
+                              output=outputs[-1] if outputs and name == "config" else None,
                               elapsed=time.monotonic() - start)
 
         return fan_out(f"get {name}", hosts, one, max_workers=self.settings.ssh.max_workers,
@@ -211,9 +223,14 @@ class DeviceService:
 
         return fan_out("check", hosts, one, max_workers=self.settings.ssh.max_workers, on_result=on_result)
 
-    def running_config(self, host: str) -> str:
-        """The redacted running configuration of one host (raises on failure)."""
-        result = self.get(host, "config")[self.inventory.host(host).name]
+    def running_config(self, host: str, *, redacted: bool = True) -> str:
+        """The running configuration of one host (raises on failure), redacted by default.
+
+        ``redacted=False`` is PRIVILEGED, for the playbook runner's snapshot and rollback check
+        only: a changed secret must count as a difference, and a restore must put back the
+        real line. Never show, log or store that text.
+        """
+        result = self._get(host, "config", raw=not redacted)[self.inventory.host(host).name]
         if result.failed:
             raise _error_from(result)
         return result.data.text
@@ -234,6 +251,7 @@ class DeviceService:
         if not clean:
             raise InputError("no configuration lines given")
         command = "\n".join(clean)
+        shown = "\n".join(redact_lines(clean, h.platform))  # what results and the audit log get
         start = time.monotonic()
         try:
             with self._pool.lock(h):
@@ -244,14 +262,14 @@ class DeviceService:
                 except BaseException as exc:
                     if isinstance(exc, SessionClosed):
                         self._pool.discard(h)
-                    self._record(h, command, ok=False, elapsed=time.monotonic() - t0, text="", kind="config")
+                    self._record(h, shown, ok=False, elapsed=time.monotonic() - t0, text="", kind="config")
                     raise
-            text = redact(out.text) or ""
+            text = redact(out.text, h.platform) or ""
             ok = out.exit_status in (0, None)
-            self._record(h, command, ok=ok, elapsed=out.elapsed or time.monotonic() - t0, text=text, kind="config")
+            self._record(h, shown, ok=ok, elapsed=out.elapsed or time.monotonic() - t0, text=text, kind="config")
         except Exception as exc:
-            return failed_result(h.name, exc, command=command, elapsed=time.monotonic() - start)
-        return HostResult(host=h.name, ok=ok, command=command, output=text,
+            return failed_result(h.name, exc, command=shown, elapsed=time.monotonic() - start)
+        return HostResult(host=h.name, ok=ok, command=shown, output=text,
                           error=None if ok else (text.strip().splitlines() or ["configuration failed"])[-1],
                           error_type=None if ok else "DeviceError",
                           elapsed=time.monotonic() - start, truncated=out.truncated)
@@ -270,14 +288,15 @@ class DeviceService:
     # -- internals --------------------------------------------------------------------------
     def _run_read(self, host: Host, command: str, timeout: float | None) -> HostResult:
         start = time.monotonic()
-        out = self._send(host, command, timeout, kind="read")
-        return HostResult(host=host.name, ok=True, command=command, output=out.text,
-                          data=None if out.truncated else _parsed(host.platform, command, out.text),
+        out, clean = self._send(host, command, timeout, kind="read")
+        data = None if out.truncated else _parsed(host.platform, command, out.text)  # parse raw, then redact
+        return HostResult(host=host.name, ok=True, command=command, output=clean,
+                          data=None if data is None else redact_data(data, host.platform),
                           elapsed=time.monotonic() - start, truncated=out.truncated)
 
-    def _send(self, host: Host, command: str, timeout: float | None, *, kind: str) -> CommandOutput:
-        """Send one command over the pooled session, redact, record. Reads retry once on a
-        stale pooled session (safe: they are read-only)."""
+    def _send(self, host: Host, command: str, timeout: float | None, *, kind: str) -> tuple[CommandOutput, str]:
+        """Send one command over the pooled session, record it; ``(raw output, redacted text)``.
+        Reads retry once on a stale pooled session (safe: they are read-only)."""
         timeout = timeout or self.settings.ssh.command_timeout
         with self._pool.lock(host):
             for attempt in (1, 2):
@@ -295,10 +314,10 @@ class DeviceService:
                     self._record(host, command, ok=False, elapsed=time.monotonic() - t0, text="", kind=kind)
                     raise
                 break
-        out.text = redact(out.text) or ""
+        clean = redact_output(out.text, host.platform) or ""
         out.elapsed = out.elapsed or time.monotonic() - t0
-        self._record(host, command, ok=True, elapsed=out.elapsed, text=out.text, kind=kind)
-        return out
+        self._record(host, command, ok=True, elapsed=out.elapsed, text=clean, kind=kind)
+        return out, clean
 
     def _record(self, host: Host, command: str, *, ok: bool, elapsed: float, text: str, kind: str,
                 refused: str | None = None) -> None:

@@ -39,6 +39,7 @@ from netops.errors import (
     PlaybookError,
     PlaybookInvalid,
 )
+from netops.devices.redact import redact, redact_lines
 from netops.playbook import diff as cfgdiff
 from netops.playbook.approval import Approval, Approver
 from netops.playbook.checks import CheckResult, run_check, run_report
@@ -221,7 +222,8 @@ def _prepare_host(pb: Playbook, host: Any, params: dict[str, Any], devices: Any,
             except NetopsError as exc:
                 hp.diff, hp.diff_note = None, f"not computable: cannot read running config ({exc.message})"
             else:
-                hp.diff, hp.diff_note = cfgdiff.predict(running, hp.commands)
+                diff, hp.diff_note = cfgdiff.predict(running, hp.commands)
+                hp.diff = redact(diff, host.platform)
     return hp
 
 
@@ -252,7 +254,7 @@ def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: 
     p.audit_seq = _record(audit, "plan", {
         "intent": intent, "playbook": pb.name, "version": p.version, "hash": pb.hash, "risk": p.risk,
         "params": values, "targets": p.targets, "hosts": p.hosts, "ok": p.ok,
-        "commands": {h: hp.commands for h, hp in host_plans.items()},
+        "commands": {h: redact_lines(hp.commands, hp.platform) for h, hp in host_plans.items()},
         "prechecks": {h: [_check_summary(c) for c in hp.prechecks] for h, hp in host_plans.items()},
     }, settings.user)
     return p
@@ -474,13 +476,13 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
     if run.cancel.is_set():
         run.event(hr, "skipped", f"{run.reason} before the change")
         return
-    # 2. snapshot
+    # 2. snapshot: unredacted, kept in memory only (a changed secret must count as a difference)
     run.progress(host.name, "snapshot", None, "reading the running config")
     if run.cancel.is_set():
         run.event(hr, "skipped", f"{run.reason} before the change")
         return
     try:
-        snapshot = devices.running_config(host.name)
+        snapshot = devices.running_config(host.name, redacted=False)
     except NetopsError as exc:
         hr.error = f"cannot snapshot the running config: {exc.message}"
         run.event(hr, "failed", hr.error)
@@ -497,9 +499,9 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
         return
     t_apply = time.monotonic()
     result = devices.configure(host.name, lines)
-    hr.applied = lines
+    hr.applied = redact_lines(lines, host.platform)
     hr.timings["apply"] = time.monotonic() - t_apply
-    run.record("apply", {"host": host.name, "commands": lines, "ok": result.ok, "error": result.error,
+    run.record("apply", {"host": host.name, "commands": hr.applied, "ok": result.ok, "error": result.error,
                          "output_digest": digest(result.output or "")})
     if result.failed or _config_error(result.output):
         hr.error = f"apply failed: {result.error or _config_error(result.output)}"
@@ -556,7 +558,7 @@ def _rollback(run: _Run, host: Any, hr: HostRun, planned: HostPlan, snapshot: st
         if planned.rollback:
             devices.configure(host.name, planned.rollback)
             steps.append(planned.rollback)
-        current = devices.running_config(host.name)
+        current = devices.running_config(host.name, redacted=False)
         for _ in range(3):
             if cfgdiff.same_config(current, snapshot):
                 break
@@ -565,18 +567,18 @@ def _rollback(run: _Run, host: Any, hr: HostRun, planned: HostPlan, snapshot: st
                 break
             devices.configure(host.name, restore)
             steps.append(restore)
-            current = devices.running_config(host.name)
+            current = devices.running_config(host.name, redacted=False)
     except (DeviceError, NetopsError) as exc:
-        hr.rollback_applied = [ln for s in steps for ln in s]
+        hr.rollback_applied = redact_lines([ln for s in steps for ln in s], host.platform)
         hr.timings["rollback"] = time.monotonic() - t0
         hr.error = f"{hr.error}; rollback failed: {exc.message}"
         run.record("rollback", {"host": host.name, "ok": False, "commands": hr.rollback_applied, "error": exc.message})
         run.event(hr, "rollback_failed", hr.error)
         return
-    hr.rollback_applied = [ln for s in steps for ln in s]
+    hr.rollback_applied = redact_lines([ln for s in steps for ln in s], host.platform)
     hr.timings["rollback"] = time.monotonic() - t0
     ok = cfgdiff.same_config(current, snapshot)
-    remaining = None if ok else cfgdiff.unified(snapshot, current, "running-config")
+    remaining = None if ok else redact(cfgdiff.unified(snapshot, current, "running-config"), host.platform)
     run.record("rollback", {"host": host.name, "ok": ok, "commands": hr.rollback_applied,
                             "verified_equal_to_snapshot": ok, "remaining_diff": remaining})
     if ok:
