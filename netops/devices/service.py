@@ -12,8 +12,9 @@ sent; refused hosts get a failed result with ``error_type="PolicyViolation"``. A
 redacted before it is returned or recorded: command output by shape (JSON structurally, text by
 the platform's line rules), getter results by field after parsing (parsers see the raw text, so
 a secret-looking description can never break their JSON). Only the playbook runner reads an
-unredacted running config (``running_config(host, redacted=False)``), to compare in memory. Connections are pooled per host for the life of
-the service and closed by :meth:`close` (or leaving the ``with`` block).
+unredacted running config (``running_config(host, redacted=False)``), to compare in memory.
+Connections are pooled per host for the life of the service and closed by :meth:`close`
+(or leaving the ``with`` block).
 """
 
 from __future__ import annotations
