@@ -62,7 +62,8 @@ def _plan(ctx: ToolContext, args: PlaybookArgs) -> Any:
     from netops.playbook.runner import plan
 
     return plan(ctx.settings, args.playbook, args.hosts, args.params, devices=ctx.get_devices(),
-                audit=ctx.get_audit(), intent=ctx.question, catalogue=_catalogue(ctx))
+                audit=ctx.get_audit(), intent=ctx.question, catalogue=_catalogue(ctx),
+                actor=ctx.session.actor if ctx.session is not None else None)
 
 
 def _plan_text(p: Any) -> str:
@@ -126,7 +127,7 @@ class _GatedApprover:
         from netops.playbook.approval import Approval, DenyAll
 
         if self.ctx.cancel is not None and self.ctx.cancel.cancelled:
-            decision = Approval(False, self.ctx.settings.user,
+            decision = Approval(False, plan.actor,
                                 f"{self.ctx.cancel.reason or 'cancelled'} before approval")
         elif self.ctx.approver is not None:
             decision = self.ctx.approver.approve(plan)

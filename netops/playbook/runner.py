@@ -229,7 +229,7 @@ def _prepare_host(pb: Playbook, host: Any, params: dict[str, Any], devices: Any,
 
 def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: dict[str, Any], *,
          devices: Any, audit: "AuditLog | None" = None, intent: str | None = None,
-         catalogue: Any = None) -> Plan:
+         catalogue: Any = None, actor: str | None = None) -> Plan:
     """Resolve, validate, precheck and render ``name`` for ``targets``. Changes nothing.
 
     Raises :class:`NotVetted`, :class:`ParameterError`, :class:`InputError` (targets),
@@ -250,13 +250,13 @@ def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: 
         description=pb.spec.description, params=values,
         targets=targets if isinstance(targets, str) else ",".join(targets),
         hosts=[h.name for h in hosts], host_plans=host_plans, reviewer=entry.reviewer,
-        created_at=_now(), intent=intent, actor=settings.user, _playbook=pb)
+        created_at=_now(), intent=intent, actor=actor or settings.user, _playbook=pb)
     p.audit_seq = _record(audit, "plan", {
         "intent": intent, "playbook": pb.name, "version": p.version, "hash": pb.hash, "risk": p.risk,
         "params": values, "targets": p.targets, "hosts": p.hosts, "ok": p.ok,
         "commands": {h: redact_lines(hp.commands, hp.platform) for h, hp in host_plans.items()},
         "prechecks": {h: [_check_summary(c) for c in hp.prechecks] for h, hp in host_plans.items()},
-    }, settings.user)
+    }, p.actor)
     return p
 
 
