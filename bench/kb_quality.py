@@ -1,26 +1,65 @@
-"""Retrieval quality on the RFC question set: hybrid vs lexical-only vs dense-only, same run.
+"""Retrieval quality on every question set, each mode, one run: tuning sets and check sets.
 
-Builds a fresh index in a temporary NETOPS_HOME over the RFCs the questions use (real
-all-MiniLM-L6-v2 embedder), asks every question in every mode against that one index and
-prints recall@1, recall@5 and MRR@k per mode, the hybrid misses, and per-RFC recall@5.
+For each set a fresh index is built in a temporary NETOPS_HOME over the set's corpus (real
+all-MiniLM-L6-v2 embedder) and every question is asked in every mode against that one index:
 
-    python bench/kb_quality.py [--json] [--top-k 10] [--questions bench/questions/rfc.jsonl]
+* ``hybrid``, ``lexical``, ``dense``: ``KnowledgeBase.search`` exactly as netops answers;
+* ``bm25``: a plain stdlib BM25 (k1 1.2, b 0.75, lower-cased words, no stemming, no headings,
+  no glossary) over the same chunks' raw text, one hit per section -- the baseline to beat.
 
-Targets: hybrid recall@5 >= 0.9, and hybrid beats both single modes on recall@5 and MRR.
+Scores are at section level (the deepest section, or for passages the passage file):
+recall@1, recall@5 and MRR@k. Sets (each skipped with a note when its files are missing):
+
+==================  ======  ===========================================================
+set                 role    corpus
+==================  ======  ===========================================================
+``rfc``             tuning  the RFCs ``questions/rfc.jsonl`` names
+``passages``        tuning  short passages cut from those RFCs' sections (bench/_passages.py)
+``rfc_check``       check   every RFC in ``questions/rfc_check.sources``
+``shortpassages``   check   ``corpora/shortpassages/`` with ``questions/shortpassages.jsonl``
+==================  ======  ===========================================================
+
+Ranking may be tuned on the tuning sets only; check-set figures are reported as measured.
+
+    python bench/kb_quality.py [--json] [--sets rfc,passages,rfc_check,shortpassages] [--top-k 10]
+        [--dump DIR]   # also write each question's candidate pools (tuning sets only) for bench/fusion_tune.py
+
+Targets: rfc_check hybrid recall@5 >= 0.95; shortpassages hybrid recall@1 >= lexical + 0.10;
+hybrid beats lexical and dense (recall@5 and MRR no worse, one better) on every set.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import re
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import _common as c
 
-MODES = ("hybrid", "lexical", "dense")
+MODES = ("hybrid", "lexical", "dense", "bm25")
+TUNING = ("rfc", "passages")
+ALL_SETS = ("rfc", "passages", "rfc_check", "shortpassages")
+
+
+@dataclass
+class Item:
+    question: str
+    labels: tuple[str, ...]
+
+
+@dataclass
+class QSet:
+    name: str
+    role: str
+    items: list[Item]
+    paths: list[Path]
+    note: str = ""
 
 
 @dataclass
@@ -32,113 +71,123 @@ class ModeScore:
     mrr: float
     mean_query_ms: float
     misses: list[dict] = field(default_factory=list)
-    per_rfc_recall_at_5: dict[str, float] = field(default_factory=dict)
 
 
-def rank_of(hits, expected: str) -> int | None:
+# -- sets -----------------------------------------------------------------------------------
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _rfc_paths(numbers) -> list[Path]:
+    paths, missing = [], []
+    for n in sorted(set(numbers)):
+        p = c.rfc_file(n)
+        (paths.append(p) if p else missing.append(n))
+    if missing:
+        raise SystemExit(f"RFCs not installed: {missing} (apt-get install doc-rfc-std)")
+    return paths
+
+
+def load_set(name: str, work: Path) -> QSet | None:
+    qdir = c.BENCH / "questions"
+    if name == "rfc":
+        qs = c.load_questions(qdir / "rfc.jsonl")
+        return QSet(name, "tuning", [Item(q.question, (q.expected,)) for q in qs], _rfc_paths(q.rfc for q in qs))
+    if name == "passages":
+        import _passages
+
+        qs = c.load_questions(qdir / "rfc.jsonl")
+        dest = c.CACHE / "passages-tuning"
+        gold = _passages.build(qs, dest)
+        items = [Item(q.question, gold[q.expected]) for q in qs if q.expected in gold]
+        return QSet(name, "tuning", items, sorted(dest.glob("*.md")),
+                    note=f"{len(items)} of {len(qs)} rfc.jsonl questions, gold = the section's passage files")
+    if name == "rfc_check":
+        qfile, sfile = qdir / "rfc_check.jsonl", qdir / "rfc_check.sources"
+        if not qfile.is_file() or not sfile.is_file():
+            return None
+        nums = [int(x.split("#")[0]) for x in sfile.read_text().splitlines() if x.split("#")[0].strip()]
+        items = [Item(d["question"], (d["expected"], *d.get("also", []))) for d in _jsonl(qfile)]
+        return QSet(name, "check", items, _rfc_paths(nums))
+    if name == "shortpassages":
+        qfile, cdir = qdir / "shortpassages.jsonl", c.BENCH / "corpora" / "shortpassages"
+        if not qfile.is_file() or not cdir.is_dir():
+            return None
+        items = [Item(d["question"], (d["expected"], *d.get("also", []))) for d in _jsonl(qfile)]
+        paths = sorted(p for p in cdir.rglob("*") if p.is_file() and p.suffix in {".md", ".txt"})
+        return QSet(name, "check", items, paths)
+    raise SystemExit(f"unknown set {name!r}; known: {', '.join(ALL_SETS)}")
+
+
+# -- scoring --------------------------------------------------------------------------------
+
+def rank_of(hits, labels) -> int | None:
+    from netops.rag.eval import hit_matches
+
     for i, hit in enumerate(hits, 1):
-        if c.hit_matches(hit, expected):
+        if hit_matches(hit, labels):
             return i
     return None
 
 
-def question_ranks(kb, questions: list[c.Question], mode: str, top_k: int, **kw) -> tuple[list, list, float]:
-    """Rank of the gold per question (None = not in the top k), the hits, and seconds taken."""
-    ranks, hits_per_q = [], []
-    t0 = time.perf_counter()
-    for q in questions:
-        hits = kb.search(q.question, top_k=top_k, mode=mode, **kw)
-        ranks.append(rank_of(hits, q.expected))
-        hits_per_q.append(hits)
-    return ranks, hits_per_q, time.perf_counter() - t0
+def summarize(mode: str, items: list[Item], ranks: list, hits_per_q: list, seconds: float) -> ModeScore:
+    n = len(items)
+    misses = [{"question": it.question, "expected": it.labels[0], "rank": r,
+               "got": [h.chunk.citation for h in hits[:3]]}
+              for it, r, hits in zip(items, ranks, hits_per_q) if r is None or r > 5]
+    return ModeScore(mode=mode, n=n,
+                     recall_at_1=sum(1 for r in ranks if r == 1) / n,
+                     recall_at_5=sum(1 for r in ranks if r is not None and r <= 5) / n,
+                     mrr=sum(1 / r for r in ranks if r is not None) / n,
+                     mean_query_ms=1000 * seconds / n, misses=misses)
 
 
-def summarize(mode: str, questions: list[c.Question], ranks: list, hits_per_q: list,
-              seconds: float) -> ModeScore:
-    misses = []
-    per_rfc: dict[int, list[bool]] = defaultdict(list)
-    for q, r, hits in zip(questions, ranks, hits_per_q):
-        per_rfc[q.rfc].append(r is not None and r <= 5)
-        if r is None or r > 5:
-            misses.append({"question": q.question, "expected": q.expected, "rank": r,
-                           "got": [h.chunk.citation for h in hits[:3]]})
-    n = len(questions)
-    return ModeScore(
-        mode=mode,
-        n=n,
-        recall_at_1=sum(1 for r in ranks if r == 1) / n,
-        recall_at_5=sum(1 for r in ranks if r is not None and r <= 5) / n,
-        mrr=sum(1 / r for r in ranks if r is not None) / n,
-        mean_query_ms=1000 * seconds / n,
-        misses=misses,
-        per_rfc_recall_at_5={f"RFC {k}": sum(v) / len(v) for k, v in sorted(per_rfc.items())},
-    )
+class PlainBM25:
+    """Okapi BM25 over raw chunk text (the baseline), one hit per section."""
 
+    def __init__(self, chunks, k1: float = 1.2, b: float = 0.75) -> None:
+        self.chunks = chunks
+        self.k1, self.b = k1, b
+        self.tf = [Counter(self._words(ch.text)) for ch in chunks]
+        self.len = [sum(t.values()) for t in self.tf]
+        self.avg = sum(self.len) / max(len(self.len), 1)
+        df: Counter = Counter()
+        for t in self.tf:
+            df.update(t.keys())
+        n = len(chunks)
+        self.idf = {w: math.log(1 + (n - d + 0.5) / (d + 0.5)) for w, d in df.items()}
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for i, t in enumerate(self.tf):
+            for w in t:
+                self.postings[w].append(i)
 
-def halves(n: int) -> dict[str, list[int]]:
-    """Question indexes of the odd-numbered lines (tuning half), even-numbered (check), all."""
-    return {"odd": list(range(0, n, 2)), "even": list(range(1, n, 2)), "all": list(range(n))}
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        return re.findall(r"\w+", text.lower())
 
+    def search(self, query: str, k: int):
+        from netops.rag.fusion import section_key
+        from netops.rag.types import Hit
 
-def score_mode(kb, questions: list[c.Question], mode: str, top_k: int) -> dict[str, ModeScore]:
-    """Scores for ``mode`` on the whole set and on each half (same searches)."""
-    ranks, hits, seconds = question_ranks(kb, questions, mode, top_k)
-    out = {}
-    for name, idx in halves(len(questions)).items():
-        out[name] = summarize(mode, [questions[i] for i in idx], [ranks[i] for i in idx],
-                              [hits[i] for i in idx], seconds * len(idx) / len(questions))
-    return out
-
-
-def fusion_sweep(kb, questions: list[c.Question], top_k: int) -> list[dict]:
-    """Re-rank the same candidate pools with other ranking settings, scored per half.
-
-    Tuning aid: candidates are fetched once per heading weight / dense expansion setting (with
-    ``mode`` dense and lexical at the pool size), then :func:`netops.rag.fusion.rank` fuses
-    them as ``KnowledgeBase.search`` would, with each RRF k, lexical weight, section collapse
-    and boost. Choose on the odd half, confirm on the even half.
-    """
-    import dataclasses
-
-    from netops.rag.fusion import Ranking, rank
-
-    base = Ranking()
-    pool = base.pool(top_k)
-    idx = halves(len(questions))
-    out = []
-    for hw in (0.5, 1.0, 2.0):
-        for expand_dense in (False, True):
-            cand = []
-            for q in questions:
-                dense_q = kb.expand(q.question) if expand_dense else q.question
-                dense = kb.vectors.query(kb.embedder.embed_query(dense_q), pool)
-                lexical = kb.lexical.search(kb.expand(q.question), pool, heading_weight=hw)
-                cand.append((dense, lexical))
-            for k in (0, 10, 30, 60):
-                for w in (1.0, 1.5, 2.0, 3.0):
-                    for collapse in (False, True):
-                        r = dataclasses.replace(base, rrf_k=k, lexical_weight=w, heading_weight=hw,
-                                                one_per_section=collapse, expand_dense=expand_dense)
-                        ranks = [rank_of(rank(q.question, d, lx, top_k, r, mode="hybrid"), q.expected)
-                                 for q, (d, lx) in zip(questions, cand)]
-                        row = {"heading_weight": hw, "expand_dense": expand_dense, "rrf_k": k,
-                               "lexical_weight": w, "one_per_section": collapse}
-                        for name, ids in idx.items():
-                            rs = [ranks[i] for i in ids]
-                            row[f"{name}_recall_at_5"] = sum(1 for x in rs if x is not None and x <= 5) / len(rs)
-                            row[f"{name}_mrr"] = sum(1 / x for x in rs if x is not None) / len(rs)
-                        out.append(row)
-    return out
-
-
-def project_eval(kb, questions: list[c.Question]) -> dict | None:
-    """Cross-check with the project's own ``netops.rag.eval.evaluate`` (hybrid, k=5)."""
-    try:
-        from netops.rag.eval import EvalItem, evaluate
-    except ImportError:
-        return None
-    rep = evaluate(kb, [EvalItem(q.question, q.expected) for q in questions], top_k=5, mode="hybrid")
-    return {"recall_at_1": rep.recall_at_1, "recall_at_5": rep.recall_at_k, "mrr_at_5": rep.mrr}
+        scores: dict[int, float] = defaultdict(float)
+        for w in set(self._words(query)):
+            idf = self.idf.get(w)
+            if idf is None:
+                continue
+            for i in self.postings[w]:
+                f = self.tf[i][w]
+                scores[i] += idf * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * self.len[i] / self.avg))
+        seen, hits = set(), []
+        for i in sorted(scores, key=lambda i: -scores[i]):
+            key = section_key(self.chunks[i])
+            if key in seen:
+                continue
+            seen.add(key)
+            hits.append(Hit(chunk=self.chunks[i], score=scores[i], mode="bm25"))
+            if len(hits) == k:
+                break
+        return hits
 
 
 def beats(a: ModeScore, b: ModeScore) -> bool:
@@ -146,108 +195,163 @@ def beats(a: ModeScore, b: ModeScore) -> bool:
     return a.recall_at_5 >= b.recall_at_5 and a.mrr >= b.mrr and (a.recall_at_5, a.mrr) != (b.recall_at_5, b.mrr)
 
 
+def _index_key(qs: QSet, embedder) -> str:
+    """What decides an index's content: the files, the index-shaping sources, the embedder."""
+    import hashlib
+
+    from kb_search import INDEX_SOURCES
+    from netops.rag.kb import INDEX_FORMAT
+
+    h = hashlib.sha256()
+    for name in INDEX_SOURCES:
+        p = c.REPO / "netops" / "rag" / name
+        h.update(name.encode() + (p.read_bytes() if p.is_file() else b""))
+    h.update(f"{embedder.fingerprint}|format {INDEX_FORMAT}|{c.files_fingerprint(qs.paths)}".encode())
+    return h.hexdigest()[:16]
+
+
+def open_index(qs: QSet, embedder, tmp: Path, reuse: bool):
+    """A KnowledgeBase over the set's corpus: built fresh, or reused from bench/.cache when
+    ``reuse`` and nothing that shapes the index changed (ranking code may change freely)."""
+    import shutil
+
+    if reuse:
+        root = c.CACHE / f"kb_quality-{qs.name}-{_index_key(qs, embedder)}"
+        for stale in c.CACHE.glob(f"kb_quality-{qs.name}-*"):
+            if stale != root:
+                shutil.rmtree(stale, ignore_errors=True)
+        done = root / "built.json"
+        if done.is_file():
+            kb = c.open_kb(c.settings_for(root / "home"), embedder)
+            return kb, json.loads(done.read_text())["seconds"], True
+        shutil.rmtree(root, ignore_errors=True)
+        home = root / "home"
+    else:
+        home = tmp / f"home-{qs.name}"
+    kb = c.open_kb(c.settings_for(home), embedder)
+    c.log(f"[{qs.name}] indexing {len(qs.paths)} files with {embedder.fingerprint} ...")
+    with c.Timer() as build:
+        report = kb.add(qs.paths)
+    if report.failed:
+        raise SystemExit(f"ingest failed: {report.failed}")
+    if reuse:
+        (home.parent / "built.json").write_text(json.dumps({"seconds": round(build.seconds, 1)}))
+    return kb, build.seconds, False
+
+
+def run_set(qs: QSet, embedder, top_k: int, tmp: Path, dump: Path | None, reuse: bool = False) -> dict:
+    kb, build_seconds, cached = open_index(qs, embedder, tmp, reuse)
+    chunks = [ch for rec in kb.list() for ch in kb.lexical.iter_chunks(rec.source)]
+    c.log(f"[{qs.name}] {len(chunks)} chunks ({'cached index' if cached else f'built in {build_seconds:.1f}s'}); "
+          f"{len(qs.items)} questions")
+    kb.search("warm up", top_k=1, mode="dense")
+    bm25 = PlainBM25(chunks)
+    scores: dict[str, ModeScore] = {}
+    ranks_by_mode: dict[str, list] = {}
+    for mode in MODES:
+        ranks, hits_per_q = [], []
+        t0 = time.perf_counter()
+        for it in qs.items:
+            hits = bm25.search(it.question, top_k) if mode == "bm25" else kb.search(it.question, top_k=top_k, mode=mode)
+            ranks.append(rank_of(hits, it.labels))
+            hits_per_q.append(hits)
+        scores[mode] = summarize(mode, qs.items, ranks, hits_per_q, time.perf_counter() - t0)
+        ranks_by_mode[mode] = ranks
+    if dump is not None and qs.role == "tuning":
+        _dump_candidates(kb, qs, dump / f"{qs.name}.jsonl", top_k)
+    c.close(kb)
+    return {"set": qs.name, "role": qs.role, "questions": len(qs.items), "files": len(qs.paths),
+            "chunks": len(chunks), "build_seconds": round(build_seconds, 1), "cached_index": cached, "note": qs.note,
+            "modes": scores, "ranks": ranks_by_mode}
+
+
+def _dump_candidates(kb, qs: QSet, path: Path, top_k: int) -> None:
+    """Each question's dense and lexical candidate pools, with scores and gold flags."""
+    from netops.rag.eval import hit_matches
+    from netops.rag.fusion import Ranking, section_key
+    from netops.rag.types import Hit
+
+    r = Ranking()
+    pool = r.pool(top_k)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for it in qs.items:
+            dense = kb.vectors.query(kb.embedder.embed_query(it.question), pool)
+            lexical = kb.lexical.search(kb.expand(it.question), pool, heading_weight=r.heading_weight)
+
+            def row(ch, s):
+                return {"id": ch.chunk_id, "sec": repr(section_key(ch)), "doc": ch.doc_id, "score": s,
+                        "gold": hit_matches(Hit(chunk=ch, score=s), it.labels)}
+
+            union = [ch.chunk_id for ch, _ in dense] + [ch.chunk_id for ch, _ in lexical]
+            full = {"dense": kb.vectors.similarities(kb.embedder.embed_query(it.question), union),
+                    "lexical": kb.lexical.scores(kb.expand(it.question), union, heading_weight=r.heading_weight)}
+            fh.write(json.dumps({"q": it.question, "dense": [row(ch, s) for ch, s in dense],
+                                 "lexical": [row(ch, s) for ch, s in lexical], "full": full}) + "\n")
+
+
+# -- main -----------------------------------------------------------------------------------
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="one JSON document on stdout")
     ap.add_argument("--top-k", type=int, default=10, help="hits per query (MRR is @k)")
-    ap.add_argument("--questions", type=Path, default=c.QUESTIONS)
-    ap.add_argument("--sweep", action="store_true", help="also re-fuse with other RRF k / lexical weights")
-    ap.add_argument("--plain-embeddings", action="store_true",
-                    help="diagnostic: embed the raw passage only (no heading line), as index format 1 did")
+    ap.add_argument("--sets", default=",".join(ALL_SETS))
+    ap.add_argument("--dump", type=Path, default=None, help="write tuning sets' candidate pools here")
+    ap.add_argument("--misses", action="store_true", help="list hybrid misses of the tuning sets")
+    ap.add_argument("--reuse-index", action="store_true",
+                    help="keep built indexes in bench/.cache and reuse them while the corpus, the "
+                         "index-shaping code and the embedder are unchanged")
     args = ap.parse_args()
-    if args.plain_embeddings:
-        import netops.rag.kb as kb_module
 
-        kb_module.embed_text = lambda chunk: chunk.text
-
-    questions = c.load_questions(args.questions)
-    numbers = sorted({q.rfc for q in questions})
-    paths = [c.rfc_file(n) for n in numbers]
-    missing = [n for n, p in zip(numbers, paths) if p is None]
-    if missing:
-        raise SystemExit(f"RFCs not installed: {missing} (apt-get install doc-rfc-std)")
-
+    embedder = c.make_minilm()
+    results, skipped = [], []
     with tempfile.TemporaryDirectory(prefix="netops-bench-quality-") as tmp:
-        settings = c.settings_for(Path(tmp) / "home")
-        embedder = c.make_minilm()
-        kb = c.open_kb(settings, embedder)
-        c.log(f"indexing {len(paths)} RFCs with {embedder.fingerprint} ...")
-        with c.Timer() as build:
-            report = kb.add(paths)
-        failed = getattr(report, "failed", {})
-        if failed:
-            raise SystemExit(f"ingest failed: {failed}")
-        chunks = getattr(report, "chunks", None)
-        c.log(f"indexed {chunks} chunks in {build.seconds:.1f}s")
-        # Warm the model once so the first mode does not pay for loading it.
-        kb.search("warm up", top_k=1, mode="dense")
-        by_half = {m: score_mode(kb, questions, m, args.top_k) for m in MODES}
-        scores = {m: by_half[m]["all"] for m in MODES}
-        cross = project_eval(kb, questions)
-        sweep = fusion_sweep(kb, questions, args.top_k) if args.sweep else None
-        glossary_terms = len(kb.glossary()) if hasattr(kb, "glossary") else None
-        c.close(kb)
+        for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
+            qs = load_set(name, Path(tmp))
+            if qs is None:
+                skipped.append(name)
+                c.log(f"[{name}] files missing; skipped")
+                continue
+            results.append(run_set(qs, embedder, args.top_k, Path(tmp), args.dump, args.reuse_index))
 
-    h, lx, d = scores["hybrid"], scores["lexical"], scores["dense"]
-    verdict = {
-        "hybrid_recall_at_5_ge_0.9": h.recall_at_5 >= 0.9,
-        "hybrid_beats_lexical": beats(h, lx),
-        "hybrid_beats_dense": beats(h, d),
-    }
-    doc = {
-        "bench": "kb_quality",
-        "date": time.strftime("%Y-%m-%d"),
-        "questions": len(questions),
-        "rfcs": numbers,
-        "chunks": chunks,
-        "build_seconds": round(build.seconds, 2),
-        "top_k": args.top_k,
-        "plain_embeddings": args.plain_embeddings,
-        "glossary_terms": glossary_terms,
-        "project_eval_hybrid_k5": cross,
-        "fusion_sweep": sweep,
-        "modes": {m: s for m, s in scores.items()},
-        "halves": {half: {m: {"recall_at_1": by_half[m][half].recall_at_1,
-                              "recall_at_5": by_half[m][half].recall_at_5, "mrr": by_half[m][half].mrr,
-                              "n": by_half[m][half].n} for m in MODES} for half in ("odd", "even")},
-        "targets": verdict,
-    }
+    verdict = {}
+    for res in results:
+        m = res["modes"]
+        verdict[f"{res['set']}: hybrid beats lexical"] = beats(m["hybrid"], m["lexical"])
+        verdict[f"{res['set']}: hybrid beats dense"] = beats(m["hybrid"], m["dense"])
+        if res["set"] == "rfc_check":
+            verdict["rfc_check: hybrid recall@5 >= 0.95"] = m["hybrid"].recall_at_5 >= 0.95
+        if res["set"] == "shortpassages":
+            verdict["shortpassages: hybrid recall@1 >= lexical + 0.10"] = \
+                m["hybrid"].recall_at_1 >= m["lexical"].recall_at_1 + 0.10
+    doc = {"bench": "kb_quality", "date": time.strftime("%Y-%m-%d %H:%M"), "top_k": args.top_k,
+           "embedder": embedder.fingerprint, "skipped": skipped,
+           "sets": [{k: v for k, v in r.items() if k != "ranks"} for r in results], "targets": verdict}
     if args.json:
         c.emit_json(doc)
         return 0
-
-    print(f"kb_quality: {len(questions)} questions over {len(numbers)} RFCs, "
-          f"{chunks} chunks (index built in {build.seconds:.1f}s), MRR@{args.top_k}")
-    rows = [[s.mode, s.recall_at_1, s.recall_at_5, s.mrr, f"{s.mean_query_ms:.1f}"] for s in scores.values()]
-    print(c.fmt_table(["mode", "recall@1", "recall@5", "MRR", "ms/query"], rows))
-    print("\nper half (odd lines = tuning, even lines = check):")
-    print(c.fmt_table(["half", "mode", "n", "recall@1", "recall@5", "MRR"],
-                      [[half, m, by_half[m][half].n, by_half[m][half].recall_at_1,
-                        by_half[m][half].recall_at_5, by_half[m][half].mrr]
-                       for half in ("odd", "even") for m in MODES]))
-    if cross:
-        print(f"netops.rag.eval.evaluate (hybrid, k=5): recall@1 {cross['recall_at_1']:.3f}, "
-              f"recall@5 {cross['recall_at_5']:.3f}, MRR@5 {cross['mrr_at_5']:.3f}")
-    print(f"glossary terms used for query expansion: {glossary_terms}")
-    print(f"\nhybrid vs lexical: recall@5 {h.recall_at_5 - lx.recall_at_5:+.3f}, MRR {h.mrr - lx.mrr:+.3f}")
-    print(f"hybrid vs dense:   recall@5 {h.recall_at_5 - d.recall_at_5:+.3f}, MRR {h.mrr - d.mrr:+.3f}")
-    print("targets: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}" for k, v in verdict.items()))
-    print("\nper-RFC recall@5 (hybrid / lexical / dense):")
-    for rfc in h.per_rfc_recall_at_5:
-        print(f"  {rfc:9} {h.per_rfc_recall_at_5[rfc]:.2f} / {lx.per_rfc_recall_at_5[rfc]:.2f} / "
-              f"{d.per_rfc_recall_at_5[rfc]:.2f}")
-    if sweep:
-        print("\nranking sweep (same candidates; sorted by odd-half MRR):")
-        top = sorted(sweep, key=lambda r: (r["odd_recall_at_5"], r["odd_mrr"]), reverse=True)
-        print(c.fmt_table(["hw", "xdense", "rrf_k", "w_lex", "1/sec", "odd r@5", "odd MRR", "even r@5",
-                           "even MRR", "all r@5", "all MRR"],
-                          [[r["heading_weight"], "yes" if r["expand_dense"] else "no", r["rrf_k"],
-                            r["lexical_weight"], "yes" if r["one_per_section"] else "no",
-                            r["odd_recall_at_5"], r["odd_mrr"], r["even_recall_at_5"], r["even_mrr"],
-                            r["all_recall_at_5"], r["all_mrr"]] for r in top[:25]]))
-    print(f"\nhybrid misses (not in top 5): {len(h.misses)}")
-    for m in h.misses:
-        print(f"  - {m['question']}\n      want {m['expected']} (rank {m['rank']}); got {m['got']}")
+    print(f"kb_quality ({doc['date']}, {embedder.fingerprint}, top {args.top_k}, MRR@{args.top_k}, section level)")
+    rows = []
+    for r in results:
+        for mode in MODES:
+            s = r["modes"][mode]
+            rows.append([f"{r['set']} ({r['role']}, n={r['questions']}, {r['chunks']} chunks)" if mode == MODES[0] else "",
+                         mode, s.recall_at_1, s.recall_at_5, s.mrr, f"{s.mean_query_ms:.1f}"])
+    print(c.fmt_table(["set", "mode", "recall@1", "recall@5", "MRR", "ms/query"], rows))
+    for r in results:
+        if r["note"]:
+            print(f"  {r['set']}: {r['note']}")
+    if skipped:
+        print(f"skipped (files missing): {', '.join(skipped)}")
+    print("targets: " + "; ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in verdict.items()))
+    if args.misses:
+        for r in results:
+            if r["role"] != "tuning":
+                continue  # check-set misses are not for reading while tuning
+            print(f"\n{r['set']} hybrid misses (not in top 5): {len(r['modes']['hybrid'].misses)}")
+            for m in r["modes"]["hybrid"].misses:
+                print(f"  - {m['question']}\n      want {m['expected']} (rank {m['rank']}); got {m['got']}")
     return 0
 
 

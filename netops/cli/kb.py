@@ -38,6 +38,9 @@ def _notice(kb) -> None:
     if kb.lexical_only:
         click.echo("note: no embedder available: lexical-only search (BM25); "
                    "see netops doctor", err=True)
+    elif kb.vectors_pending:
+        click.echo(f"note: {kb.vectors_pending} documents still await vectors: lexical search (BM25) "
+                   "until they are embedded (netops kb init finishes it now)", err=True)
 
 
 def _size(n: int | None) -> str:
@@ -234,7 +237,8 @@ def stats(as_json: bool) -> None:
     con = console()
     con.print(f"documents      {s.docs}  ({', '.join(f'{k} {v}' for k, v in sorted(s.kinds.items())) or '-'})")
     con.print(f"chunks         {s.chunks}")
-    con.print(f"vectors        {s.vectors if s.vectors is not None else '-'}")
+    con.print(f"vectors        {s.vectors if s.vectors is not None else '-'}"
+              + (f"  ({s.vectors_pending} documents still to embed)" if s.vectors_pending else ""))
     con.print(f"embedder       {s.embedder}")
     con.print(f"index built by {s.index_embedder or '-'}")
     con.print(f"search mode    {s.mode}")
@@ -318,12 +322,21 @@ def reset(yes: bool, as_json: bool) -> None:
 @kb.command()
 @json_option
 def init(as_json: bool) -> int:
-    """Index the default knowledge sources (runbooks, glossary, core RFCs)."""
+    """Index the default knowledge sources (runbooks, glossary, core RFCs), vectors included.
+
+    Also embeds whatever a lexical-first first use left awaiting vectors.
+    """
+    from netops.rag.kb import merge_reports
+
     k = open_kb()
     if not as_json:
         _notice(k)
     with progress_callback("indexing defaults") as cb:
-        report = k.bootstrap(cb)
+        report = k.bootstrap(cb, vectors="now")
+    if k.vectors_pending:
+        with progress_callback("embedding") as cb:
+            done = k.complete_vectors(cb)
+        merge_reports(report, type(done)(chunks=done.chunks, seconds=done.seconds))
     if as_json:
         emit_json(_report_dict(report))
     else:

@@ -65,6 +65,10 @@ def retrieval_answer(kb: "KnowledgeBase", question: str, top_k: int = 3) -> Answ
         if h.chunk.citation not in citations:
             citations.append(h.chunk.citation)
     notice = "the knowledge base is lexical-only (no embedder)" if kb.lexical_only else None
+    if hits and not kb.lexical_only and all(h.mode == "lexical" for h in hits):
+        pending = kb.vectors_pending
+        notice = ("answered by lexical search (BM25): the dense index is still being built "
+                  f"({pending} documents to embed); hybrid search follows when it is done") if pending else None
     if not hits:
         text = f"{LABEL}: nothing in the knowledge base matches this question."
         notice = "no passages found; add documents with `netops kb add` or `netops kb pull`"

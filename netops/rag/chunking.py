@@ -251,11 +251,11 @@ def _pack(blocks: Sequence[Block], limit: int, overlap: int) -> list[tuple[str, 
 # Section numbers
 # --------------------------------------------------------------------------------------------
 
-_NUM = r"(?:Appendix\s+[A-Z](?:\.\d+)*|Annex\s+[A-Z](?:\.\d+)*|\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})+|[A-Z])"
+_NUM = r"(?:(?:Appendix|APPENDIX)\s+[A-Z](?:\.\d+)*|Annex\s+[A-Z](?:\.\d+)*|\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})+|[A-Z])"
 # "3.2.  Foo", "Appendix A.  Foo", and the older "Appendix A - Foo" / "Appendix A:  Foo"
 _SEP = r"(?:\s+-\s+|:\s+|\.?(?:\t+|\s+))"
 _HEADING_NUM = re.compile(rf"^({_NUM}){_SEP}(\S.*)$")
-_BARE_APPENDIX = re.compile(r"^(Appendix\s+[A-Z](?:\.\d+)*)[.:]?$")
+_BARE_APPENDIX = re.compile(r"^((?:Appendix|APPENDIX)\s+[A-Z](?:\.\d+)*)[.:]?$")
 
 
 def split_number(heading: str) -> tuple[str, str]:
@@ -281,6 +281,8 @@ def split_number(heading: str) -> tuple[str, str]:
 
 def _norm_num(num: str) -> str:
     num = " ".join(num.split()).rstrip(".")
+    if num.startswith("APPENDIX "):
+        num = "Appendix " + num[len("APPENDIX "):]
     if num.startswith("Appendix "):
         return num  # "Appendix A", "Appendix F.1"
     if num.startswith("Annex "):
@@ -621,9 +623,9 @@ def _rfc_heading(line, lines, i, toc, toc_unnumbered, last_key, loose=False) -> 
         listed = _norm_title(stripped) in toc_unnumbered
         if listed or front or (_KNOWN_UNNUMBERED.match(stripped) and not toc_unnumbered) \
                 or (loose and _loose_title(stripped)):
-            m = re.match(r"^(Appendix\s+[A-Z])[.:]?\s+(.*)$", stripped)
+            m = re.match(r"^((?:Appendix|APPENDIX)\s+[A-Z])[.:]?\s+(.*)$", stripped)
             if m:
-                return m.group(1), m.group(2)
+                return _norm_num(m.group(1)), m.group(2)
             return "", stripped
     return None
 

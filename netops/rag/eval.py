@@ -1,8 +1,11 @@
 """Retrieval evaluation: recall@1, recall@k and MRR over a JSONL question set.
 
-Each line is ``{"question": "...", "expected": "..."}``. A hit answers an item when
-``expected`` equals the hit's ``doc_id`` or its citation (with or without the section title,
-``RFC 4271 §10 (BGP Timers)`` / ``RFC 4271 §10``), or is a substring of its ``source`` path.
+Each line is ``{"question": "...", "expected": "...", "also": [...]}`` (``also`` optional: other
+labels that count as correct). A hit answers an item when a label equals the hit's ``doc_id`` or
+its citation (with or without the section title, ``RFC 4271 §10 (BGP Timers)`` /
+``RFC 4271 §10``), names an unnumbered section by its title (``RFC 768 §Fields``), names an
+appendix with or without the word (``§Appendix E`` = ``§E``), or is a substring of its
+``source`` path.
 """
 
 from __future__ import annotations
@@ -24,6 +27,12 @@ if TYPE_CHECKING:
 class EvalItem:
     question: str
     expected: str
+    also: tuple[str, ...] = ()
+    """Other labels that count as correct (another spelling, or a second answering section)."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.expected, *self.also)
 
 
 @dataclass(frozen=True)
@@ -72,18 +81,34 @@ def load_items(path: Path) -> list[EvalItem]:
                 or not obj["expected"].strip()):
             raise InputError(f'{path}:{lineno}: needs non-empty string fields "question" and "expected"',
                              hint='each line must be {"question": "...", "expected": "..."}')
-        items.append(EvalItem(obj["question"].strip(), obj["expected"].strip()))
+        also = obj.get("also") or []
+        if isinstance(also, str):
+            also = [also]
+        items.append(EvalItem(obj["question"].strip(), obj["expected"].strip(),
+                              tuple(str(a).strip() for a in also if str(a).strip())))
     if not items:
         raise InputError(f"{path} holds no questions")
     return items
 
 
-def hit_matches(hit: Hit, expected: str) -> bool:
-    """Whether ``hit`` is an answer to an item expecting ``expected``."""
+def _norm_label(label: str) -> str:
+    label = " ".join(label.split()).casefold()
+    return label.replace("§appendix ", "§")
+
+
+def hit_matches(hit: Hit, expected: str | Iterable[str]) -> bool:
+    """Whether ``hit`` answers an item labelled ``expected`` (one label or several)."""
+    if not isinstance(expected, str):
+        return any(hit_matches(hit, e) for e in expected)
     c = hit.chunk
-    want = " ".join(expected.split()).casefold()
-    candidates = (c.doc_id, c.citation, format_citation(c.doc_id, c.section, "", c.page))
-    if any(" ".join(x.split()).casefold() == want for x in candidates):
+    want = _norm_label(expected)
+    candidates = [c.doc_id, c.citation, format_citation(c.doc_id, c.section, "", c.page),
+                  format_citation(c.doc_id, c.section, c.section_title, None)]
+    if c.section:
+        candidates.append(f"{c.doc_id} §{c.section}")
+    elif c.section_title:
+        candidates.append(f"{c.doc_id} §{c.section_title}")
+    if any(_norm_label(x) == want for x in candidates):
         return True
     return expected in c.source
 
@@ -100,7 +125,7 @@ def evaluate(kb: "KnowledgeBase", items: Iterable[EvalItem], top_k: int = 5,
     misses: list[EvalMiss] = []
     for item in items:
         hits = kb.search(item.question, top_k=top_k, mode=mode)
-        rank = next((i for i, h in enumerate(hits, start=1) if hit_matches(h, item.expected)), None)
+        rank = next((i for i, h in enumerate(hits, start=1) if hit_matches(h, item.labels)), None)
         if rank is None:
             misses.append(EvalMiss(item.question, item.expected, [h.chunk.citation for h in hits[:3]]))
             continue

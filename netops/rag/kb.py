@@ -17,6 +17,13 @@ collapsed to one chunk per section, the lists are fused with weighted RRF, and a
 query names (``RFC 4271``) is ranked first. What gets indexed is versioned
 (:data:`INDEX_FORMAT`): an index of another format asks to be rebuilt instead of mixing.
 
+First answer fast: :meth:`KnowledgeBase.bootstrap` indexes the default sources lexically only
+(seconds: chunking and SQLite FTS5) and records their documents as awaiting vectors; searches
+answer from the lexical index meanwhile (each ``Hit.mode`` is ``lexical``), and
+:meth:`KnowledgeBase.complete_vectors` -- in the foreground, or in a detached process started
+by :meth:`KnowledgeBase.start_background_vectors` -- embeds them, group by group, resumably.
+Once nothing awaits vectors, hybrid search is back.
+
 Throughput: chunks are embedded in batches across documents (documents are grouped until about
 :data:`GROUP_CHUNKS` chunks are pending), so small files do not mean small batches.
 """
@@ -45,10 +52,14 @@ from netops.rag.fusion import Ranking, rank
 from netops.rag.types import Chunk, DocumentInfo, Hit, IngestReport
 
 if TYPE_CHECKING:
+    import subprocess
+
     from netops.rag.vectors import ChromaVectors
     from netops.settings import Settings
 
 Mode = Literal["hybrid", "dense", "lexical"]
+When = Literal["now", "later"]
+"""``vectors="later"``: index lexically now, embed later (:meth:`KnowledgeBase.complete_vectors`)."""
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
 ProgressFn = Callable[[int, int, str], None]
 """``on_progress(done, total, label)``: called after each file is settled."""
@@ -61,7 +72,7 @@ their own FTS5 column; 3: old-style RFC headings and appendix forms recognised, 
 chunk differently). An index of another format must be rebuilt, never mixed."""
 
 __all__ = [
-    "KnowledgeBase", "KBStats", "Ranking", "INDEX_FORMAT", "merge_reports", "Consistency", "PullOutcome", "DocumentRecord", "MODES", "ProgressFn",
+    "KnowledgeBase", "KBStats", "Ranking", "INDEX_FORMAT", "When", "merge_reports", "Consistency", "PullOutcome", "DocumentRecord", "MODES", "ProgressFn",
 ]
 
 
@@ -83,6 +94,8 @@ class KBStats:
     vector_bytes: int | None
     vector_location: str
     kinds: dict[str, int] = field(default_factory=dict)
+    vectors_pending: int = 0
+    """Documents indexed lexically whose vectors are not written yet."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,7 @@ class KnowledgeBase:
         self.lexical = LexicalIndex(self.paths.kb_db)
         self._embedder = embedder
         self._embedder_resolved = embedder is not None
+        self._embedder_made_here = False
         self._vectors: ChromaVectors | None = None
         self._vectors_checked = False
         self._glossary: dict[str, list[str]] | None = None
@@ -139,6 +153,7 @@ class KnowledgeBase:
             prefer = fingerprint_kind(self.index_fingerprint) if not self.is_empty(local=True) else None
             self._embedder = make_embedder(self.settings, prefer=prefer)
             self._embedder_resolved = True
+            self._embedder_made_here = True
         return self._embedder
 
     @property
@@ -188,14 +203,14 @@ class KnowledgeBase:
                 hint="rebuild it: netops kb reset --yes, then re-add your documents (netops kb init / kb add)",
             )
 
-    def _check_for_write(self) -> str:
+    def _check_for_write(self, *, vectors_now: bool = True) -> str:
         """Refuse to mix embedders or formats; claim an empty index for the current one."""
         self._check_format()
         current = self._current_fingerprint()
         built = self.index_fingerprint
         if built and built != current and not self.is_empty(local=True):
             raise self._mismatch(built, current)
-        if current != NO_EMBEDDER:
+        if current != NO_EMBEDDER and vectors_now:
             self.vectors.claim(current, index_format=INDEX_FORMAT)
         if built != current:
             dim = self.embedder.dim if self.embedder is not None else None
@@ -225,11 +240,12 @@ class KnowledgeBase:
 
     # ingest ----------------------------------------------------------------------------
     def add(self, paths: Iterable[Path | str], on_progress: ProgressFn | None = None, *,
-            origin: str | None = None) -> IngestReport:
+            origin: str | None = None, vectors: When = "now") -> IngestReport:
         """Index files and directories; unchanged files are skipped, changed ones replaced.
 
         A path that does not exist is bad input (nothing is written); a file that cannot be
-        read is recorded in ``report.failed`` and the others continue.
+        read is recorded in ``report.failed`` and the others continue. ``vectors="later"``
+        indexes lexically only and leaves the embedding to :meth:`complete_vectors`.
         """
         from netops.rag import loaders
 
@@ -245,13 +261,14 @@ class KnowledgeBase:
         files, problems = loaders.discover([p.resolve() for p in given])
         for source, reason in _problem_items(problems):
             report.failed[source] = reason
-        self._check_for_write()
-        self._ingest(list(files), report, on_progress, origin)
+        later = vectors == "later" and self.embedder is not None
+        self._check_for_write(vectors_now=not later)
+        self._ingest(list(files), report, on_progress, origin, later)
         report.seconds = time.perf_counter() - started
         return report
 
     def _ingest(self, files: list[Path], report: IngestReport, on_progress: ProgressFn | None,
-                origin: str | None) -> None:
+                origin: str | None, later: bool = False) -> None:
         from netops.errors import IngestError
         from netops.rag import loaders
 
@@ -270,7 +287,7 @@ class KnowledgeBase:
         def flush() -> None:
             nonlocal pending, pending_chunks
             batch, pending, pending_chunks = pending, [], 0
-            self._commit_group(batch, report, origin, settle)
+            self._commit_group(batch, report, origin, settle, later)
 
         for path in files:
             source = str(Path(path).resolve())
@@ -310,7 +327,7 @@ class KnowledgeBase:
         flush()
 
     def _commit_group(self, group: list[_Pending], report: IngestReport, origin: str | None,
-                      settle: Callable[[str], None]) -> None:
+                      settle: Callable[[str], None], later: bool = False) -> None:
         """Embed a group in one go, write its vectors in one go, then commit document by document.
 
         If anything fails or is interrupted (Ctrl-C), every document of the group that is not
@@ -323,7 +340,10 @@ class KnowledgeBase:
         committed: set[str] = set()
         wrote_vectors = False
         try:
-            if self.embedder is not None:
+            if self.embedder is not None and later:
+                if any(p.updated for p in group):  # the old version's vectors must not linger
+                    self.vectors.delete([p.info.source for p in group if p.updated])
+            elif self.embedder is not None:
                 texts = [embed_text(c) for p in group for c in p.chunks]
                 vectors = self.embedder.embed_documents(texts)
                 if len(vectors) != len(texts):
@@ -331,7 +351,8 @@ class KnowledgeBase:
                 wrote_vectors = True
                 self.vectors.replace({p.info.source: p.chunks for p in group}, vectors)
             for item in group:
-                self.lexical.replace_document(item.info, item.chunks, origin=origin)
+                self.lexical.replace_document(item.info, item.chunks, origin=origin,
+                                              vectors_pending=later)
                 committed.add(item.info.source)
                 (report.updated if item.updated else report.added).append(item.info.source)
                 report.chunks += len(item.chunks)
@@ -358,14 +379,107 @@ class KnowledgeBase:
             raise NotFoundError(f"no knowledge source named {name!r}", hint=f"known sources: {known}")
         return self._index_sources([sources.items[name]], on_progress)
 
-    def bootstrap(self, on_progress: ProgressFn | None = None) -> IngestReport:
-        """Index every knowledge source registered with ``default=True`` (``kb init``)."""
+    def bootstrap(self, on_progress: ProgressFn | None = None, *, vectors: When = "later",
+                  background: bool | None = None) -> IngestReport:
+        """Index every knowledge source registered with ``default=True`` (first use, ``kb init``).
+
+        By default lexically first (seconds), so a first question is answered at once, and the
+        vectors are then embedded by a detached process (:meth:`start_background_vectors`).
+        ``background=None`` starts that process only when it can rebuild this embedder from
+        the settings (an embedder handed in, like a test double, stays in the foreground:
+        call :meth:`complete_vectors`). ``vectors="now"`` embeds before returning.
+        """
         from netops.plugins import knowledge_sources
 
         defaults = [s for s in knowledge_sources().items.values() if s.default]
-        return self._index_sources(defaults, on_progress)
+        report = self._index_sources(defaults, on_progress, vectors)
+        if vectors == "later" and (background or (background is None and self._embedder_from_settings())):
+            self.start_background_vectors()
+        return report
 
-    def _index_sources(self, sources: list, on_progress: ProgressFn | None) -> IngestReport:
+    def _embedder_from_settings(self) -> bool:
+        """Whether another process reading the same settings gets this very embedder."""
+        emb = self.embedder
+        return emb is not None and self._embedder_made_here and emb.name in ("minilm", "ollama")
+
+    # vectors written later ---------------------------------------------------------------
+    @property
+    def vectors_pending(self) -> int:
+        """How many documents are indexed lexically but not embedded yet."""
+        return self.lexical.pending_count()
+
+    def complete_vectors(self, on_progress: ProgressFn | None = None) -> IngestReport:
+        """Embed every document still awaiting vectors; resumable, one process at a time.
+
+        Documents are embedded in groups (:data:`GROUP_CHUNKS`); each group's vectors are
+        written, then its documents are marked done, so an interrupted run loses at most one
+        group. If another process holds the lock, returns at once with nothing done.
+        """
+        started = time.perf_counter()
+        report = IngestReport()
+        if self.embedder is None:
+            return report
+        with _VectorLock(self.paths.kb_db) as locked:
+            if not locked:
+                return report
+            pending = self.lexical.pending_sources()
+            if not pending:
+                return report
+            self._check_for_write()
+            total, done = len(pending), 0
+            group: dict[str, list[Chunk]] = {}
+            size = 0
+
+            def flush() -> None:
+                nonlocal group, size, done
+                if not group:
+                    return
+                texts = [embed_text(c) for cs in group.values() for c in cs]
+                vecs = self.embedder.embed_documents(texts)
+                if len(vecs) != len(texts):
+                    raise KnowledgeError(f"embedder returned {len(vecs)} vectors for {len(texts)} chunks")
+                self.vectors.replace(group, vecs)
+                self.lexical.vectors_written(list(group))
+                for source, cs in group.items():
+                    report.added.append(source)
+                    report.chunks += len(cs)
+                    done += 1
+                    if on_progress is not None:
+                        on_progress(done, total, source)
+                group, size = {}, 0
+
+            for source in pending:
+                chunks = list(self.lexical.iter_chunks(source))
+                group[source] = chunks
+                size += len(chunks)
+                if size >= GROUP_CHUNKS:
+                    flush()
+            flush()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def start_background_vectors(self) -> "subprocess.Popen | None":
+        """Embed the pending documents in a detached process (it outlives this one).
+
+        Returns the process, or None when nothing is pending or there is no embedder. The
+        process reads the same settings (``NETOPS_HOME`` and config) and writes its output to
+        ``<home>/index/vectors.log``; a second one started meanwhile exits at once (lock).
+        """
+        import os
+        import subprocess
+        import sys
+
+        if self.embedder is None or not self.vectors_pending:
+            return None
+        env = dict(os.environ, NETOPS_HOME=str(self.paths.home))
+        log = self.paths.kb_db.with_name("vectors.log")
+        with log.open("ab") as fh:
+            return subprocess.Popen([sys.executable, "-m", "netops.rag.background"], env=env,
+                                    stdin=subprocess.DEVNULL, stdout=fh, stderr=fh,
+                                    start_new_session=True, close_fds=True)
+
+    def _index_sources(self, sources: list, on_progress: ProgressFn | None,
+                       vectors: When = "now") -> IngestReport:
         started = time.perf_counter()
         total = IngestReport()
         for src in sources:
@@ -384,7 +498,7 @@ class KnowledgeBase:
                 for num, reason in outcome.failed.items():
                     total.failed[f"RFC {num}"] = reason
             if paths:
-                merge_reports(total, self.add(paths, on_progress, origin=src.name))
+                merge_reports(total, self.add(paths, on_progress, origin=src.name, vectors=vectors))
         total.seconds = time.perf_counter() - started
         return total
 
@@ -467,6 +581,7 @@ class KnowledgeBase:
             vector_bytes=self.vectors.size_bytes() if open_vectors else None,
             vector_location=self.settings.chroma_url or str(self.paths.chroma_dir),
             kinds=kinds,
+            vectors_pending=self.lexical.pending_count(),
         )
 
     def verify(self) -> Consistency:
@@ -475,6 +590,7 @@ class KnowledgeBase:
         if self.index_fingerprint in (None, NO_EMBEDDER) and self.embedder is None:
             return Consistency()
         vectors = self.vectors.sources()
+        lexical -= set(self.lexical.pending_sources())  # awaiting vectors, by design
         return Consistency(lexical_only=tuple(sorted(lexical - vectors)),
                            vector_only=tuple(sorted(vectors - lexical)))
 
@@ -545,6 +661,12 @@ class KnowledgeBase:
             return []  # nothing to find; and no reason to load an embedding model
         r = ranking or Ranking()
         pool = r.pool(k)
+        if mode != "lexical" and self.embedder is not None and self.vectors_pending:
+            if mode == "dense":
+                raise KnowledgeError(
+                    f"the dense index is still being built ({self.vectors_pending} documents to embed)",
+                    hint="use --mode lexical or hybrid meanwhile, or finish it now: netops kb init")
+            mode = "lexical"  # answer now from the complete lexical index; Hit.mode says so
         if mode == "lexical" or self.embedder is None:
             self._check_format()
             lexical = self.lexical.search(self.expand(query), pool, heading_weight=r.heading_weight)
@@ -598,3 +720,35 @@ def merge_reports(total: IngestReport, part: IngestReport) -> None:
     total.failed.update(part.failed)
     total.chunks += part.chunks
     total.seconds += part.seconds
+
+
+class _VectorLock:
+    """An exclusive, non-blocking ``flock`` next to the index: one vector writer at a time."""
+
+    def __init__(self, db: Path) -> None:
+        self.path = db.with_name("vectors.lock")
+        self._fh = None
+
+    def __enter__(self) -> bool:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = self.path.open("a")
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._fh.close()
+            self._fh = None
+            return False
+        import os
+
+        self._fh.truncate(0)  # who holds it, for whoever needs to stop it
+        self._fh.write(f"{os.getpid()}\n")
+        self._fh.flush()
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            self._fh.truncate(0)
+            self._fh.close()  # releases the lock
+            self._fh = None

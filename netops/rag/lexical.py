@@ -7,7 +7,9 @@ One file (``settings.paths.kb_db``) holds
 * ``chunks``: every passage with what a citation needs;
 * ``chunks_fts``: an FTS5 index over the chunks (porter stemming over unicode61, which keeps
   numbers such as ``4271`` as tokens), kept in step by triggers;
-* ``meta``: which embedder built the index (fingerprint, dim).
+* ``meta``: which embedder built the index (fingerprint, dim);
+* ``pending_vectors``: documents indexed lexically whose vectors are not written yet (a
+  lexical-first bootstrap answers at once and embeds them later).
 
 Every document is written in one transaction (:meth:`LexicalIndex.replace_document`).
 """
@@ -26,7 +28,7 @@ from netops.errors import KnowledgeError
 from netops.rag.chunking import index_heading
 from netops.rag.types import Chunk, DocumentInfo
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,6 +61,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, heading, content='chunks', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS pending_vectors (source TEXT PRIMARY KEY);
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
     INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.id, new.text, new.heading);
 END;
@@ -204,7 +207,7 @@ class LexicalIndex:
         return docs, chunks
 
     def replace_document(self, info: DocumentInfo, chunks: list[Chunk], *, origin: str | None = None,
-                         before_commit=None) -> None:
+                         before_commit=None, vectors_pending: bool = False) -> None:
         """Replace everything known about ``info.source`` in one transaction.
 
         ``before_commit`` runs inside the transaction (the vector upsert): if it raises, the
@@ -226,6 +229,8 @@ class LexicalIndex:
                 [(doc_row, c.ordinal, c.section, c.section_title, HEADING_SEP.join(c.heading_path),
                   c.page, c.text, index_heading(c)) for c in chunks],
             )
+            if vectors_pending:
+                db.execute("INSERT OR IGNORE INTO pending_vectors(source) VALUES (?)", (info.source,))
             if before_commit is not None:
                 before_commit()
 
@@ -240,13 +245,33 @@ class LexicalIndex:
             return False
         db.execute("DELETE FROM chunks WHERE doc=?", (row[0],))
         db.execute("DELETE FROM documents WHERE id=?", (row[0],))
+        db.execute("DELETE FROM pending_vectors WHERE source=?", (source,))
         return True
+
+    # vectors written later ---------------------------------------------------------------
+    def pending_sources(self) -> list[str]:
+        """Documents whose vectors are not written yet, in indexing order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT p.source FROM pending_vectors p JOIN documents d ON d.source = p.source ORDER BY d.id"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def pending_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM pending_vectors").fetchone()[0])
+
+    def vectors_written(self, sources: Iterable[str]) -> None:
+        """Mark these documents' vectors as written."""
+        with self._tx() as db:
+            db.executemany("DELETE FROM pending_vectors WHERE source=?", [(s,) for s in sources])
 
     def clear(self) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM chunks")
             db.execute("DELETE FROM documents")
             db.execute("DELETE FROM meta")
+            db.execute("DELETE FROM pending_vectors")
             db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('rebuild')")
 
     # search ----------------------------------------------------------------------------
@@ -291,6 +316,42 @@ class LexicalIndex:
                     continue
                 counts[term] = int(row[0])
         return total, counts
+
+    def scores(self, query: str, chunk_ids: Iterable[str], *,
+               heading_weight: float = HEADING_WEIGHT) -> dict[str, float]:
+        """BM25 scores of these chunks (``source#ordinal``) for ``query``; 0.0 when no term matches.
+
+        The same scoring as :meth:`search`, for candidates the other side found: fusion can then
+        compare both scores of every candidate instead of guessing the missing one.
+        """
+        ids = list(dict.fromkeys(chunk_ids))
+        out = {cid: 0.0 for cid in ids}
+        match = fts_query(query)
+        if match is None or not ids:
+            return out
+        rowids: dict[int, str] = {}
+        with self._lock:
+            for cid in ids:
+                source, _, ordinal = cid.rpartition("#")
+                row = self._db.execute(
+                    "SELECT c.id FROM chunks c JOIN documents d ON d.id=c.doc WHERE d.source=? AND c.ordinal=?",
+                    (source, int(ordinal or -1))).fetchone()
+                if row is not None:
+                    rowids[row[0]] = cid
+            if not rowids:
+                return out
+            marks = ",".join("?" * len(rowids))
+            w = float(heading_weight)
+            try:
+                rows = self._db.execute(
+                    f"SELECT rowid, -bm25(chunks_fts, 1.0, ?) FROM chunks_fts WHERE chunks_fts MATCH ? "
+                    f"AND rowid IN ({marks})", (w, match, *rowids)).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise KnowledgeError(f"lexical search failed: {exc}",
+                                     hint="netops kb reset --yes rebuilds the index") from exc
+        for rowid, score in rows:
+            out[rowids[rowid]] = float(score)
+        return out
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         """Look chunks up by ``source#ordinal``."""

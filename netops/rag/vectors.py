@@ -218,6 +218,26 @@ class ChromaVectors:
         return [(_chunk_from_record(m or {}, d), 1.0 - float(dist))
                 for m, d, dist in zip(metas, docs, dists, strict=False)]
 
+    def similarities(self, embedding: list[float], chunk_ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of ``embedding`` to each of these chunks' stored vectors (missing
+        chunks are left out): the dense score of candidates the lexical side found."""
+        import numpy as np
+
+        ids = list(dict.fromkeys(chunk_ids))
+        if not ids:
+            return {}
+        collection = self._open()
+        with self._guard("read"):
+            got = collection.get(ids=ids, include=["embeddings"])
+        vecs = got.get("embeddings")
+        if vecs is None or len(vecs) == 0:
+            return {}
+        m = np.asarray(vecs, dtype=np.float32)
+        q = np.asarray(embedding, dtype=np.float32)
+        norms = np.linalg.norm(m, axis=1) * max(float(np.linalg.norm(q)), 1e-12)
+        sims = (m @ q) / np.maximum(norms, 1e-12)
+        return {cid: float(s) for cid, s in zip(got["ids"], sims)}
+
     def reset(self) -> None:
         """Delete the collection (recreated empty on next use); a local index that cannot be
         opened or cleared (damaged files) is removed from disk instead."""

@@ -55,3 +55,18 @@ def test_evaluate_scores_recall_and_mrr(settings, tmp_path):
     assert report.recall_at_1 == pytest.approx(2 / 3) and report.recall_at_k == pytest.approx(2 / 3)
     assert report.mrr == pytest.approx(2 / 3)
     assert [m.expected for m in report.misses] == ["physics.md"]
+
+
+def test_labels_for_unnumbered_sections_appendices_and_alternatives(tmp_path):
+    old = Hit(Chunk("RFC 768", "/r/rfc768.txt.gz", 3, "x", section="", section_title="Fields", page=1), 1.0)
+    assert hit_matches(old, "RFC 768 §Fields")
+    assert hit_matches(old, "RFC 768 (Fields) p. 1") and not hit_matches(old, "RFC 768 §Format")
+    app = Hit(Chunk("RFC 4271", "/r/rfc4271.txt.gz", 9, "x", section="Appendix E", section_title="TCP Options"), 1.0)
+    assert hit_matches(app, "RFC 4271 §Appendix E") and hit_matches(app, "RFC 4271 §E")
+    sub = Hit(Chunk("RFC 4271", "/r/rfc4271.txt.gz", 9, "x", section="F.2", section_title="Reducing"), 1.0)
+    assert hit_matches(sub, "RFC 4271 §F.2") and hit_matches(sub, "RFC 4271 §Appendix F.2")
+    assert not hit_matches(sub, "RFC 4271 §F.1")
+    assert hit_matches(sub, ["RFC 4271 §9", "RFC 4271 §F.2"])  # any label counts
+    p = tmp_path / "q.jsonl"
+    p.write_text(json.dumps({"question": "q", "expected": "RFC 4271 §F.2", "also": ["RFC 4271 §Appendix F.2"]}) + "\n")
+    assert load_items(p)[0].labels == ("RFC 4271 §F.2", "RFC 4271 §Appendix F.2")

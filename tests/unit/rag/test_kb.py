@@ -239,3 +239,76 @@ def test_ollama_embedded_index_end_to_end_and_ollama_down(tmp_path, monkeypatch)
         later.search("BGP hold timer")
     assert later.search("BGP hold timer", mode="lexical")
     assert "unavailable" in later.stats().embedder
+
+
+# --- lexical first, vectors later (fast first answer) ------------------------------------------
+
+
+def test_lexical_first_answers_at_once_then_completes_to_hybrid(kb, tmp_path):
+    report = kb.add([write_docs(tmp_path / "docs")], vectors="later")
+    assert report.ok and len(report.added) == 3
+    assert kb.vectors_pending == 3
+    assert kb.stats().vectors_pending == 3 and kb.stats().vectors == 0
+    hits = kb.search("OSPF neighbors stuck in ExStart MTU", top_k=3)  # hybrid asked
+    assert hits[0].chunk.source.endswith("ospf-runbook.md")
+    assert {h.mode for h in hits} == {"lexical"}  # says which index answered
+    with pytest.raises(KnowledgeError, match="still being built"):
+        kb.search("OSPF", mode="dense")
+    assert kb.verify().ok  # pending documents are not an inconsistency
+
+    seen = []
+    done = kb.complete_vectors(lambda d, t, s: seen.append((d, t)))
+    assert len(done.added) == 3 and done.chunks == kb.stats().chunks
+    assert seen[-1] == (3, 3)
+    assert kb.vectors_pending == 0 and kb.stats().vectors == kb.stats().chunks
+    hits = kb.search("OSPF neighbors stuck in ExStart MTU", top_k=3)
+    assert hits[0].mode == "hybrid" and hits[0].dense_rank is not None
+    assert kb.verify().ok
+    assert kb.complete_vectors().added == []  # nothing left: a no-op
+
+
+def test_complete_vectors_is_resumable_and_single_writer(kb, tmp_path, monkeypatch):
+    import netops.rag.kb as kb_module
+
+    kb.add([write_docs(tmp_path / "docs")], vectors="later")
+    monkeypatch.setattr(kb_module, "GROUP_CHUNKS", 1)  # one document per group
+    calls = {"n": 0}
+    real = kb.embedder.embed_documents
+
+    def flaky(texts):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # interrupted after the first group
+        return real(texts)
+
+    monkeypatch.setattr(kb.embedder, "embed_documents", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        kb.complete_vectors()
+    assert kb.vectors_pending == 2 and kb.stats().vectors > 0  # the first group stayed
+    with kb_module._VectorLock(kb.paths.kb_db):  # another process at work: return at once
+        assert kb.complete_vectors().added == []
+    assert len(kb.complete_vectors().added) == 2 and kb.vectors_pending == 0
+    assert kb.verify().ok
+
+
+def test_removing_or_resetting_clears_pending(kb, tmp_path):
+    kb.add([write_docs(tmp_path / "docs")], vectors="later")
+    removed, _ = kb.remove([str(tmp_path / "docs" / "mpls-notes.md")])
+    assert removed and kb.vectors_pending == 2
+    kb.reset()
+    assert kb.vectors_pending == 0
+
+
+def test_bootstrap_is_lexical_first_unless_asked(kb, tmp_path, monkeypatch):
+    from netops import plugins
+    from netops.plugins import KnowledgeSource, Registry
+
+    default = write_docs(tmp_path / "default")
+    reg = Registry("knowledge source")
+    reg.add("d", KnowledgeSource("d", "default docs", paths=(default,), default=True), "test")
+    monkeypatch.setattr(plugins, "knowledge_sources", lambda: reg)
+    kb.bootstrap()
+    assert kb.vectors_pending == 3
+    kb.reset()
+    kb.bootstrap(vectors="now")
+    assert kb.vectors_pending == 0 and kb.stats().vectors == kb.stats().chunks

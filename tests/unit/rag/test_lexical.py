@@ -88,3 +88,21 @@ def test_reopen_keeps_data_and_a_corrupt_file_is_one_error(tmp_path):
         LexicalIndex(bad)
     assert "reset" in err.value.hint
     assert isinstance(err.value.__cause__, sqlite3.DatabaseError)
+
+
+def test_scores_for_given_chunks_match_search(tmp_path):
+    from netops.rag.lexical import LexicalIndex
+    from netops.rag.types import Chunk, DocumentInfo
+
+    idx = LexicalIndex(tmp_path / "kb.sqlite")
+    info = DocumentInfo("doc", "Doc", "/d.md", "markdown", "0" * 64, 10)
+    chunks = [Chunk("doc", "/d.md", 0, "hold timer expired notification", section_title="A"),
+              Chunk("doc", "/d.md", 1, "keepalive messages and the hold timer", section_title="B"),
+              Chunk("doc", "/d.md", 2, "route reflection clusters", section_title="C")]
+    idx.replace_document(info, chunks)
+    searched = {c.chunk_id: s for c, s in idx.search("hold timer", 10)}
+    scored = idx.scores("hold timer", ["/d.md#0", "/d.md#1", "/d.md#2", "/nope.md#0"])
+    assert scored["/d.md#0"] == pytest.approx(searched["/d.md#0"])
+    assert scored["/d.md#1"] == pytest.approx(searched["/d.md#1"])
+    assert scored["/d.md#2"] == 0.0 and scored["/nope.md#0"] == 0.0
+    idx.close()

@@ -1,0 +1,174 @@
+"""Fusion design aid: re-fuse the candidate pools ``kb_quality.py --dump DIR`` wrote for the
+TUNING sets (``rfc``, ``passages``) with other fusion functions, without searching again.
+
+    python bench/kb_quality.py --sets rfc,passages --reuse-index --dump /tmp/dump
+    python bench/fusion_tune.py /tmp/dump
+
+Refuses check sets: a setting chosen on them would stop them being checks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import _common as c
+
+TUNING = ("rfc", "passages")
+
+
+def load(dump: Path) -> dict[str, list[dict]]:
+    out = {}
+    for p in sorted(dump.glob("*.jsonl")):
+        if p.stem not in TUNING:
+            raise SystemExit(f"{p.name}: not a tuning set; fusion is tuned on {', '.join(TUNING)} only")
+        out[p.stem] = [json.loads(line) for line in p.read_text().splitlines() if line.strip()]
+    return out
+
+
+def collapse(rows: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for r in rows:
+        if r["sec"] in seen:
+            continue
+        seen.add(r["sec"])
+        out.append(r)
+    return out
+
+
+def score_of(order: list[str], gold: set[str]) -> int | None:
+    for i, s in enumerate(order, 1):
+        if s in gold:
+            return i
+    return None
+
+
+def metrics(ranks: list) -> tuple[float, float, float]:
+    n = len(ranks)
+    return (sum(r == 1 for r in ranks) / n, sum(r is not None and r <= 5 for r in ranks) / n,
+            sum(1 / r for r in ranks if r is not None) / n)
+
+
+def run(fuse, data: dict[str, list[dict]], k: int = 10) -> dict[str, tuple]:
+    res = {}
+    for name, qs in data.items():
+        ranks = []
+        for q in qs:
+            d, lx = collapse(q["dense"]), collapse(q["lexical"])
+            gold = {r["sec"] for r in d + lx if r["gold"]}
+            order = fuse(d, lx)[:k]
+            ranks.append(score_of(order, gold))
+        res[name] = metrics(ranks)
+    return res
+
+
+# -- fusion functions over section-collapsed lists ([{sec, score}], best first) --------------
+
+def only(which):
+    return lambda d, lx: [r["sec"] for r in (d if which == "dense" else lx)]
+
+
+def rrf(k=10, w_lex=1.5):
+    def f(d, lx):
+        s = {}
+        for w, lst in ((1.0, d), (w_lex, lx)):
+            for i, r in enumerate(lst, 1):
+                s[r["sec"]] = s.get(r["sec"], 0.0) + w / (k + i)
+        return sorted(s, key=lambda x: -s[x])
+    return f
+
+
+def _z(lst):
+    xs = [r["score"] for r in lst]
+    if not xs:
+        return {}, 0.0
+    m = sum(xs) / len(xs)
+    sd = math.sqrt(sum((x - m) ** 2 for x in xs) / len(xs)) or 1.0
+    return {r["sec"]: (r["score"] - m) / sd for r in lst}, (min(xs) - m) / sd
+
+
+def _mm(lst):
+    xs = [r["score"] for r in lst]
+    if not xs:
+        return {}, 0.0
+    lo, hi = min(xs), max(xs)
+    span = (hi - lo) or 1.0
+    return {r["sec"]: (r["score"] - lo) / span for r in lst}, 0.0
+
+
+def comb(alpha=0.5, norm="z", adaptive=None):
+    """alpha = lexical weight; adaptive: None | 'gap' | 'top'"""
+    nf = _z if norm == "z" else _mm
+
+    def conf(lst, zs):
+        if len(lst) < 2:
+            return 1.0
+        if adaptive == "gap":
+            a, b = zs[lst[0]["sec"]], zs[lst[1]["sec"]]
+            return max(a - b, 1e-3)
+        if adaptive == "top":
+            return max(zs[lst[0]["sec"]], 1e-3)
+        return 1.0
+
+    def f(d, lx):
+        zd, fd = nf(d)
+        zl, fl = nf(lx)
+        a = alpha
+        if adaptive:
+            cl, cd = conf(lx, zl), conf(d, zd)
+            a = alpha * cl / (alpha * cl + (1 - alpha) * cd)
+        secs = list(dict.fromkeys([r["sec"] for r in lx] + [r["sec"] for r in d]))
+        s = {x: a * zl.get(x, fl) + (1 - a) * zd.get(x, fd) for x in secs}
+        return sorted(secs, key=lambda x: -s[x])
+    return f
+
+
+def docprior(base, beta=0.3, src="both"):
+    """Add beta * (sum of positive z-scores of the document's candidates) to each section."""
+    def f(d, lx):
+        order = base(d, lx)
+        zd, _ = _z(d)
+        zl, _ = _z(lx)
+        doc_of = {r["sec"]: r["doc"] for r in d + lx}
+        ev = {}
+        for zs, lst in ((zl, lx), (zd, d)):
+            if src != "both" and (lst is lx) != (src == "lexical"):
+                continue
+            for r in lst:
+                ev[r["doc"]] = ev.get(r["doc"], 0.0) + max(zs[r["sec"]], 0.0)
+        pos = {x: i for i, x in enumerate(order)}
+        # base order as a score: reciprocal rank, so the prior can move near-ties only
+        s = {x: 1.0 / (10 + pos[x]) + beta * ev.get(doc_of[x], 0.0) / 100 for x in order}
+        return sorted(order, key=lambda x: -s[x])
+    return f
+
+
+def main() -> int:
+    data = load(Path(sys.argv[1]))
+    variants = {"lexical": only("lexical"), "dense": only("dense"), "rrf k10 w1.5 (format 2)": rrf()}
+    for k in (10, 30, 60):
+        for w in (1.0, 1.5, 2.0, 3.0):
+            variants[f"rrf k{k} w{w}"] = rrf(k, w)
+    for norm in ("z", "mm"):
+        for a in (0.4, 0.5, 0.6, 0.7, 0.8):
+            for ad in (None, "gap", "top"):
+                variants[f"comb {norm} a{a} {ad or ''}"] = comb(a, norm, ad)
+    if len(sys.argv) > 2 and sys.argv[2] == "prior":
+        variants = {"rrf k10 w1.5": rrf(), "comb z a0.6": comb(0.6)}
+        for base_name in list(variants):
+            for beta in (0.5, 1, 2, 4):
+                for src in ("both", "lexical"):
+                    variants[f"{base_name} +prior {beta} {src}"] = docprior(variants[base_name], beta, src)
+    rows = []
+    for name, f in variants.items():
+        res = run(f, data)
+        rows.append([name] + [x for s in data for x in res[s]])
+    heads = ["variant"] + [f"{s} {m}" for s in data for m in ("r@1", "r@5", "MRR")]
+    print(c.fmt_table(heads, rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
