@@ -37,6 +37,8 @@ from netops.agent.events import (
     Event,
     ModeEvent,
     TokenEvent,
+    ToolEndEvent,
+    ToolStartEvent,
     TurnResetEvent,
 )
 from netops.agent.evidence import Evidence, dedupe
@@ -77,6 +79,12 @@ class Answer:
     conversation_id: str | None = None
     cancelled: bool = False
     """The person cancelled (``error`` says so; ``exit_code`` is 130)."""
+    grounding: Any = None
+    """:class:`netops.agent.grounding.Grounding`: the numbered sources gathered before the model spoke."""
+    check: Any = None
+    """:class:`netops.agent.answer_check.CheckReport`: per-sentence support of a grounded answer."""
+    abstained: bool = False
+    """The documents do not cover the question, so no model was asked to answer it."""
 
     @property
     def citations(self) -> list[str]:
@@ -115,6 +123,9 @@ class Answer:
             "error": self.error,
             "cancelled": self.cancelled,
             "conversation_id": self.conversation_id,
+            "abstained": self.abstained,
+            "grounding": self.grounding.to_dict() if self.grounding is not None else None,
+            "check": self.check.to_dict() if self.check is not None else None,
         }
 
 
@@ -420,7 +431,7 @@ class Assistant:
         from netops.agent.prompts import NO_EVIDENCE
 
         answer.evidence = dedupe(answer.evidence)
-        if not answer.grounded and not answer.error and NO_EVIDENCE not in answer.text:
+        if not answer.grounded and not answer.error and not answer.abstained and NO_EVIDENCE not in answer.text:
             answer.text = f"{answer.text.rstrip()}\n\n_{NO_EVIDENCE}_"
         answer.timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings["probe"] = probe_ms
@@ -437,10 +448,20 @@ class Assistant:
                    turn: _Turn, cancel: CancelToken) -> Answer:
         from langchain_core.messages import AIMessage, HumanMessage
 
+        from netops.agent import grounding
         from netops.agent.graph import build_agent
         from netops.agent.prompts import SYSTEM
         from netops.model.ollama import translate
 
+        previous = next((m.content for m in reversed(prior) if m.role == "user"), "")
+        g = grounding.prepare(question, ctx, lambda name, args: _prefetch(toolbox, name, args, ctx.emit),
+                              previous=previous)
+        if g.abstain:
+            return Answer(question=question, text=g.abstention(), mode="agent", model=self.model,
+                          tool_calls=list(toolbox.calls), grounding=g, abstained=True,
+                          notice="the documents do not cover this question; the model was not asked")
+        if g.grounded:
+            SYSTEM = grounding.SYSTEM  # noqa: N806 - the grounded variant of the same prompt
         chat_model = self.backend.chat_model(self.model)
         if hasattr(chat_model, "num_ctx"):
             chat_model.num_ctx = self.budget.num_ctx
@@ -448,7 +469,7 @@ class Assistant:
             ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model))
         agent = build_agent(chat_model, toolbox, SYSTEM, stats, ctx.emit, cancel)
         messages: list[Any] = [HumanMessage(m.content) if m.role == "user" else AIMessage(m.content) for m in prior]
-        messages.append(HumanMessage(question))
+        messages.append(HumanMessage(g.user_message(question)))
         final_text = ""
         error: NetopsError | None = None
         handler = _token_handler(turn, ctx.emit, cancel)
@@ -468,7 +489,11 @@ class Assistant:
                 if not isinstance(translated, NetopsError):
                     raise
                 error = translated
-        return self._agent_answer(question, ctx, toolbox, stats, final_text, turn.text, error)
+        answer = self._agent_answer(question, ctx, toolbox, stats, final_text, turn.text, error)
+        answer.grounding = g
+        answer.tokens["sources"] = g.source_tokens()
+        grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None)
+        return answer
 
     def _agent_answer(self, question: str, ctx: ToolContext, toolbox: ToolBox, stats: Any, final_text: str,
                       streamed: str, error: BaseException | None) -> Answer:
@@ -497,6 +522,17 @@ class Assistant:
                          "text_tool_calls": stats.text_tool_calls,
                          "system_prompt": estimate_tokens(SYSTEM)}
         return answer
+
+
+def _prefetch(toolbox: ToolBox, name: str, args: dict[str, Any], emit: Any) -> Any:
+    """A read-only call made before the model speaks, shown to the surface like any other."""
+    import uuid
+
+    call_id = f"first-{uuid.uuid4().hex[:8]}"
+    emit(ToolStartEvent(name, dict(args), call_id))
+    result = toolbox.call(name, args)
+    emit(ToolEndEvent(toolbox.calls[-1], call_id))
+    return result
 
 
 def _model_reviewer(chat_model: Any) -> Any:

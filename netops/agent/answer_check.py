@@ -207,7 +207,7 @@ def is_claim(sentence: str) -> bool:
     if not s or s.endswith("?") or _HEDGE.search(s):
         return False
     plain = re.sub(r"\[\d+\]", "", s)
-    return len(facts.content_words(plain)) >= 2 or bool(facts.quantities(plain))
+    return len(facts.content_words(plain)) >= 2 or bool(facts.quantities(plain)) or bool(facts.names(plain))
 
 
 # -- support -------------------------------------------------------------------------------
@@ -297,8 +297,10 @@ def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names
     soft = overlap if sim is None else max(overlap, 0.5 * overlap + 0.5 * sim)
     if reasons:
         return (CONTRADICTED if conflict else UNSUPPORTED), 0.0 if conflict else soft * 0.5, reasons
-    close = overlap >= MIN_OVERLAP or (sim is not None and sim >= MIN_SIMILARITY
-                                       and overlap >= MIN_OVERLAP_WITH_SIMILARITY)
+    hard = [q for q in facts.quantities(plain)] + [n for n in facts.names(plain) if n not in premise_names]
+    close = (overlap >= MIN_OVERLAP or (sim is not None and sim >= MIN_SIMILARITY
+                                        and overlap >= MIN_OVERLAP_WITH_SIMILARITY)
+             or (bool(hard) and len(words - premise_words) <= 1))  # "r1 peers with 198.51.100.2": the address is the claim
     if not close:
         detail = f"only {overlap:.0%} of its words" + (f", similarity {sim:.2f}" if sim is not None else "")
         return UNSUPPORTED, soft * 0.5, [f"[{src.n}] is not close enough ({detail})"]

@@ -92,8 +92,11 @@ DOMAIN_WORDS = frozenset({
 def vocabulary(glossary: dict[str, list[str]]) -> frozenset[str]:
     """Domain words from a glossary: its acronyms and the longer words of their expansions."""
     words = set(DOMAIN_WORDS)
+    from netops.rag.lexical import STOPWORDS
+
     for acronym, expansions in glossary.items():
-        words.update(_WORD.findall(acronym.lower()))
+        # "IS-IS" must not make every question with "is" a networking question
+        words.update(w for w in _WORD.findall(acronym.lower()) if w not in STOPWORDS)
         for e in expansions:
             words.update(w for w in _WORD.findall(e.lower()) if len(w) > 3)
     return frozenset(words)

@@ -130,6 +130,14 @@ class _Renderer:
         self.out.print(Markdown(answer.text))
         if answer.citations:
             self.out.print("[dim]evidence: " + escape("; ".join(answer.citations)) + "[/dim]")
+        if getattr(answer, "check", None) is not None:
+            g = answer.grounding
+            cited = set(answer.check.cited_sources)
+            for s in g.sources if g is not None else []:
+                if s.n in cited:
+                    self.out.print(f"[dim][{s.n}] {escape(s.label)}[/dim]")
+            colour = "yellow" if answer.check.unsupported or answer.check.removed_citations else "dim"
+            self.err.print(f"[{colour}]answer check: {escape(answer.check.summary())}[/{colour}]")
         self.err.print(f"[dim]answered in {answer.mode} mode{' by ' + answer.model if answer.model else ''}"
                        f", {answer.timings.get('total', 0):.0f} ms[/dim]")
         notice = answer.notice or ""

