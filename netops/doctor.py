@@ -237,3 +237,28 @@ def check_devices(settings: "Settings") -> list[Check]:
         checks.append(Check("host keys", True, f"recorded for all {len(hosts)} hosts in {paths.known_hosts}",
                             essential=False))
     return checks
+
+
+@register_check
+def check_plugins(settings: "Settings") -> Check:
+    """Every installed plugin loaded, registered valid things without clashes, and every
+    playbook it contributes is pinned by its lock."""
+    from netops import plugins
+    from netops.playbook.catalogue import Catalogue
+
+    infos = [i for i in plugins.plugin_infos() if i.name != plugins.BUILTIN]
+    problems = [str(p) for p in plugins.problems()]
+    catalogue = Catalogue(settings)
+    problems += catalogue.problems()
+    sources = {i.name for i in infos}
+    unvetted = [f"{e.name} ({e.source}: {e.vetting})" for e in catalogue.list()
+                if e.source in sources and e.vetting != "vetted"]
+    names = ", ".join(f"{i.name} {i.version or ''}".strip() for i in infos) or "none installed"
+    if problems:
+        return Check("plugins", False, f"{names}; {len(problems)} problem(s): {'; '.join(problems)}",
+                     "fix or uninstall the plugin named above (the rest of netops works without that part)",
+                     essential=False)
+    if unvetted:
+        return Check("plugins", False, f"{names}; not vetted here: {', '.join(unvetted)} (they are refused)",
+                     "review them, then: netops playbook vet --plugin PLUGIN --reviewer WHO", essential=False)
+    return Check("plugins", True, names, essential=False)

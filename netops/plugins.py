@@ -135,7 +135,11 @@ def _plugin_manager() -> pluggy.PluginManager:
     pm.register(builtins, name=BUILTIN)
     state.order.append(BUILTIN)
     state.infos[BUILTIN] = PluginInfo(name=BUILTIN, package="netops", version=_netops_version(), origin="built-in")
+    seen: dict[str, str] = {}
     for ep in entry_points():
+        if seen.get(ep.name) == ep.value:  # the same plugin found twice on sys.path (e.g. egg-info in a checkout)
+            continue
+        seen.setdefault(ep.name, ep.value)
         dist = getattr(ep, "dist", None)
         package = dist.metadata["Name"] if dist is not None else ep.value
         version = dist.version if dist is not None else None

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lab": ("netops.cli.lab:lab", "Run a real FRRouting lab on this machine (root)."),
     "doctor": ("netops.cli.doctor:doctor", "Check every part of netops and say how to fix it."),
     "plugins": ("netops.cli.plugins:plugins", "List installed plugins and what they provide."),
+    "plugin": ("netops.cli.plugin:plugin", "Scaffold a new plugin package (plugin new NAME)."),
 }
 
 EXIT_INTERNAL = 70

@@ -32,7 +32,8 @@ def list_cmd(as_json: bool) -> None:
             click.echo(f"{e.name:<24} INVALID  {e.error}")
             continue
         kind = "read-only" if e.read_only else f"{e.risk} risk"
-        click.echo(f"{e.name:<24} v{e.version:<3} {kind:<12} {e.vetting:<15} {e.description}")
+        origin = "" if e.source == "netops" else f"[{e.source}] "
+        click.echo(f"{e.name:<24} v{e.version:<3} {kind:<12} {e.vetting:<15} {origin}{e.description}")
 
 
 @playbook.command()
@@ -99,32 +100,43 @@ def lint(ctx: click.Context, name: str | None, as_json: bool) -> None:
 
 
 @playbook.command()
-@click.argument("name")
+@click.argument("name", required=False)
 @click.option("--reviewer", required=True, help="Who reviewed this exact content.")
+@click.option("--plugin", "plugin", metavar="PLUGIN",
+              help="Vet the playbooks PLUGIN contributes (all of them, or NAME), in the plugin's own lock.")
 @json_option
-def vet(name: str, reviewer: str, as_json: bool) -> None:
-    """Record the playbook's current content hash as reviewed (in its playbooks.lock)."""
-    from netops.errors import PlaybookInvalid
+def vet(name: str | None, reviewer: str, plugin: str | None, as_json: bool) -> None:
+    """Record a playbook's current content hash as reviewed (in its directory's playbooks.lock).
+
+    With --plugin, every playbook of that plugin (see `netops plugins`) is linted and re-vetted;
+    until then an edited plugin playbook is refused exactly like an edited built-in one.
+    """
+    from netops.errors import InputError, NotFoundError
     from netops.playbook.catalogue import Catalogue
-    from netops.playbook.lint import lint_playbook
     from netops.store.audit import AuditLog
 
     settings = settings_from()
     cat = Catalogue(settings)
-    report = lint_playbook(cat.path_of(name))
-    if not report.ok:
-        raise PlaybookInvalid(f"{name} does not lint: {report.problems[0]}",
-                              hint=f"netops playbook lint {name}")
-    pb = cat.get(name)
-    lock = cat.lock_for(pb)
-    entry = lock.vet(pb, reviewer)
-    with AuditLog.from_settings(settings) as audit:
-        audit.append("vet", {"playbook": pb.name, "hash": pb.hash, "reviewer": entry.reviewer,
-                             "lock": str(lock.path)}, actor=settings.user)
-    if as_json:
-        emit_json({"name": pb.name, "lock": str(lock.path), **entry.__dict__})
+    if plugin is not None:
+        names = cat.plugin_playbooks(plugin)
+        if name is not None and name not in names:
+            raise NotFoundError(f"plugin {plugin!r} has no playbook {name!r}", hint=f"its playbooks: {', '.join(names)}")
+        names = [name] if name else names
+    elif name is None:
+        raise InputError("name the playbook to vet, or --plugin PLUGIN", hint="netops playbook list")
     else:
-        click.echo(f"vetted {pb.name} {pb.hash} by {entry.reviewer} at {entry.vetted_at} ({lock.path})")
+        names = [name]
+    done = []
+    with AuditLog.from_settings(settings) as audit:
+        for n in names:
+            pb, entry, lock = cat.vet(n, reviewer)
+            audit.append("vet", {"playbook": pb.name, "hash": pb.hash, "reviewer": entry.reviewer,
+                                 "lock": str(lock.path), "plugin": plugin}, actor=settings.user)
+            done.append({"name": pb.name, "lock": str(lock.path), **entry.__dict__})
+            if not as_json:
+                click.echo(f"vetted {pb.name} {pb.hash} by {entry.reviewer} at {entry.vetted_at} ({lock.path})")
+    if as_json:
+        emit_json(done[0] if plugin is None else {"plugin": plugin, "vetted": done})
 
 
 def _render_plan(p) -> None:

@@ -1,33 +1,68 @@
-"""``netops plugins``."""
+"""``netops plugins``: what is installed, where from, what it provides, and what went wrong."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from netops.cli._common import emit_json, json_option
+from netops.cli._common import emit_json, json_option, settings_from
+
+
+def report(settings: Any) -> dict[str, Any]:
+    """Every plugin with its version, origin, contributions and playbook vetting; problems."""
+    from netops import plugins as registry
+    from netops.playbook.catalogue import Catalogue
+
+    catalogue = Catalogue(settings)
+    entries = catalogue.list()
+    rows = []
+    for info in registry.plugin_infos():
+        source = "netops" if info.name == registry.BUILTIN else info.name
+        rows.append({
+            "name": info.name, "package": info.package, "version": info.version, "origin": info.origin,
+            "loaded": info.loaded, "error": info.error, "hooks": list(info.hooks),
+            "provides": registry.provided_by(info.name) if info.loaded else {},
+            "playbooks": [{"name": e.name, "vetting": e.vetting if not e.error else "invalid",
+                           "reviewer": e.reviewer, "vetted_at": e.vetted_at, "error": e.error}
+                          for e in entries if e.source == source],
+        })
+    sources = registry.knowledge_sources()
+    problems = [{"plugin": p.plugin, "kind": p.kind, "message": p.message} for p in registry.problems()]
+    problems += [{"plugin": "catalogue", "kind": "clash", "message": m} for m in catalogue.problems()]
+    return {
+        "plugins": rows,
+        "knowledge_sources": [{"name": n, "plugin": sources.owners[n], "description": s.description}
+                              for n, s in sources.items.items()],
+        "problems": problems,
+    }
 
 
 @click.command()
 @json_option
 def plugins(as_json: bool) -> None:
-    """List installed plugins and the hooks each implements."""
-    from netops import plugins as registry
+    """List installed plugins: version, origin, what each provides, vetting of its playbooks.
 
-    rows = registry.list_plugins()
-    sources = registry.knowledge_sources()
+    A plugin that fails to load, registers a state-changing tool or clashes on a name is
+    listed under "problems"; the rest of netops keeps working without that part.
+    """
+    data = report(settings_from())
     if as_json:
-        emit_json({
-            "plugins": rows,
-            "knowledge_sources": [
-                {"name": n, "plugin": sources.owners[n], "description": s.description}
-                for n, s in sources.items.items()
-            ],
-        })
+        emit_json(data)
         return
-    for row in rows:
+    for row in data["plugins"]:
         version = f" {row['version']}" if row["version"] else ""
-        click.echo(f"{row['name']} ({row['package']}{version}): {', '.join(row['hooks']) or 'no hooks'}")
-    if sources.items:
-        click.echo("\nknowledge sources:")
-        for name, src in sources.items.items():
-            click.echo(f"  {name:<20} {src.description}  [{sources.owners[name]}]")
+        click.echo(f"{row['name']}  {row['package']}{version}  ({row['origin']})")
+        if not row["loaded"]:
+            click.echo(f"  NOT LOADED: {row['error']}")
+            continue
+        if row["playbooks"]:
+            shown = ", ".join(f"{p['name']} [{p['vetting']}]" for p in row["playbooks"])
+            click.echo(f"  playbooks: {shown}")
+        for kind, names in row["provides"].items():
+            if names and kind != "playbook_dirs":
+                click.echo(f"  {kind.replace('_', ' ')}: {', '.join(names)}")
+    if data["problems"]:
+        click.echo("\nproblems (left out; everything else works):")
+        for p in data["problems"]:
+            click.echo(f"  {p['plugin']}: {p['message']}")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netops.errors import NetopsError, NotFoundError
-from netops.playbook.lock import Lock
+from netops.playbook.lock import Lock, LockEntry
 from netops.playbook.spec import Playbook, load_playbook
 
 if TYPE_CHECKING:
@@ -133,3 +133,30 @@ class Catalogue:
 
     def lock_for(self, playbook: Playbook) -> Lock:
         return Lock.for_dir(playbook.path.parent)
+
+    def plugin_playbooks(self, plugin: str) -> list[str]:
+        """Names of the playbooks a plugin contributes; :class:`NotFoundError` when it has none."""
+        names = sorted(n for n, (_, src) in self._dirs_by_name().items() if src == plugin)
+        if not names:
+            from netops import plugins
+
+            known = sorted({src for _, src in self.directories() if src not in ("netops", "extra")})
+            installed = {i.name for i in plugins.plugin_infos()}
+            why = "is not installed" if plugin not in installed else "contributes no playbooks"
+            raise NotFoundError(f"plugin {plugin!r} {why}",
+                                hint=f"plugins with playbooks: {', '.join(known) or 'none'} (netops plugins)")
+        return names
+
+    def vet(self, name: str, reviewer: str) -> tuple[Playbook, "LockEntry", Lock]:
+        """Lint, then pin the playbook's current hash in its directory's lock (a plugin's own lock
+        for a plugin playbook). Raises :class:`PlaybookInvalid` when it does not lint."""
+        from netops.errors import PlaybookInvalid
+        from netops.playbook.lint import lint_playbook
+
+        report = lint_playbook(self.path_of(name))
+        if not report.ok:
+            raise PlaybookInvalid(f"{name} does not lint: {report.problems[0]}",
+                                  hint=f"netops playbook lint {name}")
+        pb = self.get(name)
+        lock = self.lock_for(pb)
+        return pb, lock.vet(pb, reviewer), lock

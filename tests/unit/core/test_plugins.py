@@ -30,7 +30,7 @@ def fresh_plugins(tmp_path, monkeypatch):
     plugins.reset()
     yield site
     plugins.reset()
-    for mod in [m for m in sys.modules if m.startswith(("broken_plugin", "clash_plugin", "bad_tool", "good_"))]:
+    for mod in [m for m in sys.modules if m.startswith(("broken_plugin", "clash_plugin", "bad_tool", "good_", "netops_peering"))]:
         del sys.modules[mod]
 
 
@@ -65,12 +65,19 @@ def test_every_hook_has_a_consumer():
 
 
 def test_example_plugin_is_discovered_by_entry_point(fresh_plugins, monkeypatch):
-    monkeypatch.syspath_prepend(str(REPO / "plugins" / "netops-acme"))
-    _install_dist(fresh_plugins, "netops-acme", "netops_acme")
+    monkeypatch.syspath_prepend(str(REPO / "plugins" / "netops-peering"))
+    _install_dist(fresh_plugins, "netops-peering", "netops_peering.plugin", ep_name="peering")
     sources = plugins.knowledge_sources()
-    assert sources.owners["acme-peering"] == "netops-acme"
+    assert sources.owners["peering-runbooks"] == "peering"
+    (runbooks, glossary) = sources.items["peering-runbooks"].paths
+    assert (runbooks / "ixp-peer-turn-up.md").is_file() and glossary.is_file()
+    assert plugins.tools().owners["peeringdb_lookup"] == "peering"
+    assert [k for k, o in plugins.parsers().owners.items() if o == "peering"]
+    (pb_dir,) = plugins.playbook_dirs().by_owner("peering").values()
+    assert (pb_dir / "ixp-peer-turn-up" / "playbook.yaml").is_file()
     listed = {p["name"]: p for p in plugins.list_plugins()}
-    assert "register_knowledge_sources" in listed["netops-acme"]["hooks"]
+    assert listed["peering"]["package"] == "netops-peering" and listed["peering"]["loaded"]
+    assert "register_tools" in listed["peering"]["hooks"]
     assert plugins.problems() == []
 
 
