@@ -7,8 +7,10 @@ model. Messages are full-text searchable (SQLite FTS5) for ``netops conversation
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -82,6 +84,18 @@ _COLUMNS = ("c.id, c.title, c.started_at, c.updated_at, c.model, "
             "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)")
 
 
+def _locked(method: Any) -> Any:
+    """One statement sequence at a time: a Session shares its History between the answering
+    worker and the surface's thread (one sqlite3 connection must not be used concurrently)."""
+
+    @functools.wraps(method)
+    def wrapper(self: "History", *args: Any, **kw: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kw)
+
+    return wrapper
+
+
 def _fts_query(text: str) -> str:
     """Free text as an FTS5 query: every word must occur (quoted, so no operator can break it)."""
     words = [w.replace('"', '""') for w in text.split()]
@@ -93,6 +107,7 @@ class History:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
@@ -112,6 +127,7 @@ class History:
             with self._conn:
                 self._conn.executescript(f"BEGIN; {sql}; PRAGMA user_version = {n}; COMMIT;")
 
+    @_locked
     def close(self) -> None:
         self._conn.close()
 
@@ -121,6 +137,7 @@ class History:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @_locked
     def new_conversation(self, title: str, model: str | None = None) -> str:
         cid = uuid.uuid4().hex[:12]
         now = _now()
@@ -128,10 +145,12 @@ class History:
             self._conn.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)", (cid, now, now, title[:200], model))
         return cid
 
+    @_locked
     def last_conversation(self) -> str | None:
         row = self._conn.execute("SELECT id FROM conversations ORDER BY updated_at DESC, rowid DESC LIMIT 1").fetchone()
         return row[0] if row else None
 
+    @_locked
     def conversation(self, cid: str, *, with_messages: bool = True) -> Conversation:
         """One conversation (with its messages); :class:`NotFoundError` if there is none."""
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM conversations c WHERE c.id=?", (cid,)).fetchone()
@@ -140,6 +159,7 @@ class History:
         msgs = tuple(self.messages(cid)) if with_messages else ()
         return Conversation(*row, messages=msgs)
 
+    @_locked
     def conversations(self, limit: int = 20, query: str | None = None) -> list[Conversation]:
         """Newest first; ``query`` keeps those whose title or messages contain every word."""
         if query and _fts_query(query):
@@ -153,6 +173,7 @@ class History:
                                       "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?", (limit,)).fetchall()
         return [Conversation(*r) for r in rows]
 
+    @_locked
     def delete_conversation(self, cid: str) -> None:
         """Delete a conversation and its messages; :class:`NotFoundError` if there is none."""
         with self._conn:
@@ -161,6 +182,7 @@ class History:
         if not gone:
             raise NotFoundError(f"no conversation {cid!r}", hint="netops conversations list")
 
+    @_locked
     def append(self, cid: str, role: str, content: str, meta: dict[str, Any] | None = None) -> None:
         now = _now()
         with self._conn:
@@ -168,6 +190,7 @@ class History:
                                "VALUES (?, ?, ?, ?, ?)", (cid, role, content, now, json.dumps(meta or {}, default=str)))
             self._conn.execute("UPDATE conversations SET updated_at=? WHERE id=?", (now, cid))
 
+    @_locked
     def messages(self, cid: str, last: int | None = None) -> list[HistoryMessage]:
         rows = self._conn.execute("SELECT role, content, created_at, meta FROM messages WHERE conversation_id=? "
                                   "ORDER BY id", (cid,)).fetchall()

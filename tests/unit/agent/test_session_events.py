@@ -152,3 +152,19 @@ def test_tool_events_carry_a_call_id_and_a_summary(scripted, make_assistant):
     end = next(e for e in evs if isinstance(e, E.ToolEndEvent))
     assert start.call_id and start.call_id == end.call_id
     assert end.record.ok and "r1" in end.record.output and end.record.summary
+
+
+def test_readme_library_example_runs(scripted, monkeypatch, capsys):
+    """The README's "As a library" block, executed as written (scripted model)."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    section = readme.split("## As a library", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    monkeypatch.setenv("NETOPS_OLLAMA_URL", scripted.url)
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    scripted.push(say("Draining r2 needs a plan first."))
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "Draining r2 needs a plan first." in out and "['drain r2']" in out
