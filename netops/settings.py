@@ -103,6 +103,18 @@ class AuditSettings(BaseModel):
     shipped off the machine) or use ``--syslog``."""
 
 
+class ChatSettings(BaseModel):
+    """``netops chat`` look and keys (``[chat]`` in the config file, ``NETOPS_CHAT__...``)."""
+
+    theme: str = "textual-dark"
+    """A Textual theme name (``textual-light``, ``nord``, ``gruvbox``, ...; Ctrl+P -> Theme lists them)."""
+    keys: dict[str, str] = Field(default_factory=dict)
+    """Key overrides by binding id, e.g. ``{"chat.side_panel" = "f3", "chat.cancel" = "ctrl+x"}``
+    (F1 shows every id and its keys)."""
+    side_panel: bool = False
+    """Show the side panel (devices, lab, index) at start."""
+
+
 class Settings(BaseSettings):
     """Everything configurable about netops."""
 
@@ -144,6 +156,7 @@ class Settings(BaseSettings):
     ssh: SSHSettings = SSHSettings()
     kb: KBSettings = KBSettings()
     audit: AuditSettings = AuditSettings()
+    chat: ChatSettings = ChatSettings()
 
     @classmethod
     def settings_customise_sources(

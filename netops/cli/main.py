@@ -19,6 +19,7 @@ import click
 COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("netops.cli.ask:ask", "Ask a question or state an intent (one shot)."),
     "conversations": ("netops.cli.conversations:conversations", "List, search, show and delete conversations."),
+    "chat": ("netops.cli.chat:chat", "Chat in the terminal: cited answers, approvals, cancel."),
     "kb": ("netops.cli.kb:kb", "Build, search and evaluate the knowledge base."),
     "devices": ("netops.cli.devices:devices", "List, check, trust and import devices."),
     "show": ("netops.cli.devices:show", "Run a read-only command on devices."),

@@ -1,0 +1,35 @@
+"""``netops chat``: the terminal chat (Textual). Textual is imported only here, when it runs."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from netops.cli._common import settings_from
+
+
+@click.command()
+@click.option("--model", "-m", default=None, help="Model to use (default: settings.model).")
+@click.option("--offline", is_flag=True, help="Do not use a model: intent router and retrieval only.")
+@click.option("--continue", "-c", "continue_last", is_flag=True, help="Continue the last conversation.")
+@click.option("--conversation", "conversation_id", default=None, metavar="ID", help="Resume a stored conversation.")
+def chat(model: str | None, offline: bool, continue_last: bool, conversation_id: str | None) -> int:
+    """Chat with netops in the terminal: answers cite evidence, changes ask for approval.
+
+    Keys: Enter sends, Esc stops an answer, Ctrl+C cancels a change (rolled back), F1 help,
+    Ctrl+P commands, Ctrl+Q quits.
+    """
+    from netops.errors import InputError
+
+    if continue_last and conversation_id:
+        raise InputError("use either --continue or --conversation, not both")
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise InputError("netops chat needs a terminal", hint='for scripts use: netops ask "..." --json')
+    settings = settings_from(click.get_current_context())
+    from netops.tui.app import ChatApp
+
+    app = ChatApp(settings, model=model, offline=offline, conversation_id=conversation_id,
+                  continue_last=continue_last)
+    app.run()
+    return 0

@@ -1,0 +1,644 @@
+"""``netops chat``: the Textual app. It holds no business logic: questions go to
+:meth:`Assistant.events` in a thread, events are rendered as they arrive, an approval
+request is answered by a modal, Escape / Ctrl+C cancel through the :class:`CancelToken`,
+and slash commands call the agent's own tools (same policy, audit and approval gate).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from netops.tui.commands import BY_NAME, COMMANDS, SlashProvider, params_from, parse
+from netops.tui.export import Entry, to_markdown
+from netops.tui.widgets.answer import AnswerView
+from netops.tui.widgets.citations import CitationLink
+from netops.tui.widgets.message import Notice, UserMessage
+from netops.tui.widgets.prompt import PromptInput
+from netops.tui.widgets.sidepanel import SidePanel
+from netops.tui.widgets.statusbar import StatusBar
+
+_END = object()
+_DEVICE_LABEL = re.compile(r"^[^:\s]+: .+, \d\d:\d\d:\d\d$")  # "r1: show bgp summary json, 12:03:04"
+
+
+class _Failure:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as one line (netops errors carry their own message and hint)."""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    hint = getattr(exc, "hint", None)
+    text = message.splitlines()[0] if message else type(exc).__name__
+    if not hasattr(exc, "exit_code"):
+        text = f"unexpected {type(exc).__name__}: {text}"
+    return text + (f" (hint: {hint})" if hint else "")
+
+
+class ChatApp(App[None]):
+    """The chat. ``session`` is a :class:`netops.session.Session` (built from ``settings`` on
+    first use when not given); the app closes a session it built."""
+
+    TITLE = "netops chat"
+    CSS = """
+    #conversation { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    #welcome { color: $text-muted; padding: 1 1; }
+    #hints { height: auto; color: $text-muted; padding: 0 2; display: none; }
+    #hints.-show { display: block; }
+    """
+    COMMANDS = App.COMMANDS | {SlashProvider}
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="chat.cancel"),
+        Binding("ctrl+c", "interrupt", "Stop", id="chat.interrupt", priority=True, show=False),
+        Binding("f1", "help", "Help", id="chat.help"),
+        Binding("f2", "side_panel", "Panel", id="chat.side_panel"),
+        Binding("ctrl+n", "new_conversation", "New", id="chat.new"),
+        Binding("ctrl+r", "conversations", "History", id="chat.conversations"),
+        Binding("ctrl+e", "export", "Export", id="chat.export"),
+        Binding("ctrl+o", "copy_answer", "Copy", id="chat.copy"),
+        Binding("ctrl+l", "focus_prompt", "Input", id="chat.focus_input", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="chat.quit", priority=True),
+    ]
+
+    def __init__(self, settings: Any, *, session: Any = None, model: str | None = None, offline: bool = False,
+                 conversation_id: str | None = None, continue_last: bool = False) -> None:
+        super().__init__()
+        self.settings = settings
+        self._session = session
+        self._owns_session = session is None
+        self._session_lock = threading.Lock()
+        self.model = model or settings.model
+        self.offline = offline
+        self.conversation_id = conversation_id
+        self.continue_last = continue_last and not conversation_id
+        self.entries: list[Entry] = []
+        self.cancel_token: Any = None
+        self.busy = False
+        self.change_running = False
+        self._approval: Any = None
+        self._told_offline = False
+        chat = getattr(settings, "chat", None)
+        if chat is not None and chat.theme:
+            self.theme = chat.theme if chat.theme in self.available_themes else self.theme
+        if chat is not None and chat.keys:
+            self.set_keymap(dict(chat.keys))
+
+    # -- parts -----------------------------------------------------------------------------
+    @property
+    def session(self) -> Any:
+        """The library session, built on first use (in a worker thread, never at start-up)."""
+        with self._session_lock:
+            if self._session is None:
+                from netops.session import Session
+
+                self._session = Session(self.settings, actor=self.settings.user)
+            return self._session
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        with VerticalScroll(id="conversation"):
+            yield Static("Ask about specs or your devices. [b]/[/b] lists commands, [b]F1[/b] help, "
+                         "[b]Ctrl+P[/b] palette.", id="welcome")
+        yield Static("", id="hints")
+        yield PromptInput([c.name for c in COMMANDS], id="prompt")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._status()
+        self.query_one(PromptInput).focus()
+        if getattr(getattr(self.settings, "chat", None), "side_panel", False):
+            self.action_side_panel()
+        if self.conversation_id:
+            self._load_conversation(self.conversation_id)
+        elif self.continue_last:
+            self._load_conversation(None)
+
+    async def on_unmount(self) -> None:
+        if self.cancel_token is not None:
+            self.cancel_token.cancel("the chat was closed")
+        if self._approval is not None:
+            self._approval.respond(False, by=self.settings.user, reason="the chat was closed")
+        if self._owns_session and self._session is not None:
+            try:
+                self._session.close()
+            except Exception:
+                pass
+
+    def _status(self, activity: str = "") -> None:
+        self.query_one(StatusBar).set(mode="offline" if self.offline else "agent", model=self.model,
+                                      conversation=self.conversation_id or "", activity=activity)
+
+    @property
+    def conversation(self) -> VerticalScroll:
+        return self.query_one("#conversation", VerticalScroll)
+
+    async def _append(self, *widgets: Any) -> None:
+        view = self.conversation
+        await view.mount_all(widgets)
+        view.anchor()
+
+    # -- input -----------------------------------------------------------------------------
+    @on(PromptInput.Submitted)
+    async def _submitted(self, event: PromptInput.Submitted) -> None:
+        self.query_one("#hints", Static).remove_class("-show")
+        if event.text.startswith("/"):
+            self.run_slash(event.text)
+        else:
+            await self.ask(event.text)
+
+    @on(PromptInput.Changed)
+    def _changed(self, event: PromptInput.Changed) -> None:
+        prompt = event.text_area
+        hints = self.query_one("#hints", Static)
+        found = prompt.matches() if isinstance(prompt, PromptInput) else []
+        if found:
+            hints.update("   ".join(BY_NAME[c].usage for c in found[:6]) + "   [dim](Tab completes)[/]")
+            hints.add_class("-show")
+        else:
+            hints.remove_class("-show")
+
+    def prefill(self, text: str) -> None:
+        prompt = self.query_one(PromptInput)
+        prompt.load_text(text)
+        prompt.move_cursor(prompt.document.end)
+        prompt.focus()
+
+    # -- questions -------------------------------------------------------------------------
+    async def ask(self, question: str) -> None:
+        if self.busy:
+            self.notify("still answering: Esc cancels it", severity="warning")
+            return
+        view = AnswerView(head="offline" if self.offline else f"agent · {self.model}")
+        self.entries.append(Entry("user", question))
+        await self._append(UserMessage(question), view)
+        self.busy = True
+        self._run_turn(question, view)
+
+    @work(exclusive=True, group="turn", exit_on_error=False)
+    async def _run_turn(self, question: str, view: AnswerView) -> None:
+        from netops.cancel import CancelToken
+
+        token = CancelToken()
+        self.cancel_token = token
+        self._status("answering… (Esc cancels)")
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        offline, cid, cont = self.offline, self.conversation_id, self.continue_last
+        self.continue_last = False
+
+        def produce() -> None:
+            try:
+                assistant = self.session.assistant(model=self.model)
+                for ev in assistant.events(question, offline=offline, conversation_id=cid,
+                                           continue_last=cont, cancel=token):
+                    loop.call_soon_threadsafe(queue.put_nowait, ev)
+            except BaseException as exc:  # shown as one line; the conversation goes on
+                loop.call_soon_threadsafe(queue.put_nowait, _Failure(exc))
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, _END)
+
+        try:
+            threading.Thread(target=produce, name="netops-chat-turn", daemon=True).start()
+            while True:
+                ev = await queue.get()
+                if ev is _END:
+                    break
+                if type(ev).__name__ == "TokenEvent":  # coalesce the tokens that already arrived
+                    parts, pending = [ev.text], None
+                    while not queue.empty():
+                        nxt = queue.get_nowait()
+                        if type(nxt).__name__ != "TokenEvent":
+                            pending = nxt
+                            break
+                        parts.append(nxt.text)
+                    await view.write("".join(parts))
+                    if pending is None:
+                        continue
+                    if pending is _END:
+                        break
+                    ev = pending
+                await self._render(view, ev)
+        except asyncio.CancelledError:
+            token.cancel("the chat was closed")
+            raise
+        except Exception as exc:  # never lose an error silently: one line, the chat goes on
+            token.cancel("the chat failed to show the answer")
+            await view.note(one_line(exc), "error")
+        finally:
+            await view.stop_stream()
+            self.busy = False
+            self.change_running = False
+            self.cancel_token = None
+            self._status()
+
+    async def _render(self, view: AnswerView, ev: Any) -> None:
+        """Render one event. Dispatch on the class name: the event module is the contract."""
+        if ev is _END:
+            return
+        name = type(ev).__name__
+        try:
+            if name == "ModeEvent":
+                view.set_mode(ev.mode, ev.model, ev.notice)
+                if ev.mode == "offline" and not self.offline and ev.notice:
+                    self._fall_back_offline(ev.notice)
+            elif name == "TurnResetEvent":
+                await view.reset_turn()
+            elif name == "ToolStartEvent":
+                await view.tool_started(ev.tool, ev.args, getattr(ev, "call_id", ""))
+            elif name == "ToolEndEvent":
+                view.tool_finished(ev.record, getattr(ev, "call_id", ""))
+            elif name == "PlanEvent":
+                await view.show_plan(ev.plan, ev.verdict, ev.summary)
+            elif name == "ApprovalRequestEvent":
+                await self._ask_approval(ev)
+            elif name == "ApprovalEvent":
+                r = ev.record
+                level = "info" if r.decision == "approved" else "warning"
+                await view.note(f"change {r.decision}" + (f" by {r.by}" if r.by else "")
+                                + (f": {r.result}" if r.result else ""), level)
+            elif name == "RunProgressEvent":
+                self.change_running = ev.stage not in ("verified", "failed", "rolled_back", "rollback_failed",
+                                                       "skipped", "cancelled")
+                self._status(f"changing {ev.host}: {ev.stage} (Ctrl+C cancels and rolls back)")
+                await view.run_progress(ev)
+            elif name == "IndexProgressEvent":
+                total = f"/{ev.total}" if ev.total else ""
+                self._status(f"indexing the knowledge base (first use): {ev.stage} {ev.done}{total}")
+            elif name == "AnswerEvent":
+                await self._answered(view, ev.answer)
+            elif isinstance(ev, _Failure):
+                await view.note(one_line(ev.exc), "error")
+                if view.answer is None:
+                    self.entries.append(Entry("assistant", f"error: {one_line(ev.exc)}"))
+        except Exception as exc:  # a rendering bug must not end the conversation
+            await view.note(f"could not show {name}: {one_line(exc)}", "error")
+
+    async def _answered(self, view: AnswerView, answer: Any) -> None:
+        await view.finish(answer)
+        self.entries.append(Entry.from_answer(answer))
+        if answer.conversation_id:
+            self.conversation_id = answer.conversation_id
+        if answer.error:
+            await view.note(answer.error + (f" (hint: {answer.error_hint})" if answer.error_hint else ""), "error")
+            if getattr(answer, "error_exit", 0) == 3:
+                self._fall_back_offline(answer.error)
+        self.conversation.anchor()
+
+    def _fall_back_offline(self, why: str) -> None:
+        """The model went away: say so once, answer offline from the next question on."""
+        self.offline = True
+        self._status()
+        if not self._told_offline:
+            self._told_offline = True
+            self.notify(f"{why}. Next questions are answered offline; /online tries the model again.",
+                        severity="warning", timeout=8)
+
+    async def _ask_approval(self, request: Any) -> None:
+        from netops.tui.screens.approval import ApprovalScreen
+
+        self._approval = request
+        self._status("waiting for your approval")
+        try:
+            approved = await self.push_screen_wait(ApprovalScreen(request.plan, request.verdict, request.summary))
+        finally:
+            self._approval = None
+        request.respond(bool(approved), by=self.settings.user,
+                        reason="approved in netops chat" if approved else "denied in netops chat")
+        self.change_running = bool(approved)
+        self._status("applying the change (Ctrl+C cancels and rolls back)" if approved else "")
+
+    # -- cancel ----------------------------------------------------------------------------
+    def action_cancel(self) -> None:
+        """Escape: stop the streaming answer (the partial text stays)."""
+        if self.cancel_token is not None and not self.cancel_token.cancelled:
+            self.cancel_token.cancel("cancelled with Escape")
+            self.notify("cancelling…")
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C: cancel a change (the library rolls back) or an answer; otherwise a hint."""
+        if isinstance(self.screen, Screen) and type(self.screen).__name__ == "ApprovalScreen":
+            self.screen.dismiss(False)
+        if self.cancel_token is not None and not self.cancel_token.cancelled:
+            self.cancel_token.cancel("interrupted with Ctrl+C")
+            self.notify("cancelling: changed hosts are rolled back" if self.change_running else "cancelling…",
+                        severity="warning")
+            return
+        focused = self.focused
+        selected = getattr(focused, "selected_text", "")
+        if selected:
+            self.copy_to_clipboard(selected)
+            self.notify("copied")
+            return
+        self.notify("Nothing to cancel. Ctrl+Q quits.")
+
+    # -- evidence --------------------------------------------------------------------------
+    @on(CitationLink.Selected)
+    def _open_evidence(self, event: CitationLink.Selected) -> None:
+        from netops.tui.lookup import evidence_detail
+        from netops.tui.screens.evidence import EvidenceScreen
+
+        answer = event.link.answer
+        self.push_screen(EvidenceScreen(event.evidence, lambda ev: evidence_detail(self.session, ev, answer)))
+
+    # -- slash commands --------------------------------------------------------------------
+    def run_slash(self, text: str) -> None:
+        cmd, words, rest = parse(text)
+        if cmd is None:
+            self.notify(f"unknown command {text.split()[0]}; /help lists them", severity="error")
+            return
+        local = {
+            "/help": self.action_help, "/new": self.action_new_conversation, "/history": self.action_conversations,
+            "/panel": self.action_side_panel, "/quit": self.exit,
+        }
+        if cmd.name in local:
+            local[cmd.name]()
+        elif cmd.name == "/offline":
+            self.offline = True
+            self._status()
+            self.notify("offline: answers come from the intent router and retrieval")
+        elif cmd.name == "/online":
+            self.offline = False
+            self._told_offline = False
+            self._status()
+            self.notify(f"using the model {self.model}")
+        elif cmd.name == "/model":
+            if not words:
+                self.notify(f"model: {self.model} (usage: /model <name>)")
+            else:
+                self.model, self.offline = words[0], False
+                self._status()
+                self.notify(f"model: {self.model}")
+        elif cmd.name == "/export":
+            self.action_export(rest or None)
+        elif cmd.name == "/copy":
+            self._copy(words)
+        else:
+            self._tool_command(cmd.name, words, text)
+
+    def _tool_command(self, name: str, words: list[str], text: str) -> None:
+        """Turn a slash command into a tool call (validated by the tool like a model's call)."""
+        try:
+            tool, args = _tool_call_for(name, words)
+        except Exception as exc:
+            self.notify(one_line(exc), severity="error")
+            return
+        view = AnswerView(head=f"command · {tool}")
+        self.entries.append(Entry("user", text))
+        self.call_after_refresh(self._append_and_run, text, view, tool, args)
+
+    async def _append_and_run(self, text: str, view: AnswerView, tool: str, args: dict[str, Any]) -> None:
+        await self._append(UserMessage(text), view)
+        card = await view.tool_started(tool, args)
+        self._run_tool(view, card, tool, args, text)
+
+    @work(thread=True, exit_on_error=False, group="slash")
+    def _run_tool(self, view: AnswerView, card: Any, tool: str, args: dict[str, Any], text: str) -> None:
+        from netops.agent.direct import run_tool
+
+        def progress(ev: Any) -> None:  # the first /kb may index the default sources first
+            if type(ev).__name__ == "IndexProgressEvent":
+                total = f"/{ev.total}" if ev.total else ""
+                self.call_from_thread(self._status, f"indexing the knowledge base (first use) {ev.done}{total}")
+
+        try:
+            result, record = run_tool(self.session, tool, args, question=text, on_event=progress)
+        except Exception as exc:
+            self.call_from_thread(self._slash_failed, view, exc)
+            return
+        self.call_from_thread(self._slash_done, view, card, result, record)
+
+    async def _slash_failed(self, view: AnswerView, exc: Exception) -> None:
+        await view.note(one_line(exc), "error")
+        self.entries.append(Entry("command", f"error: {one_line(exc)}"))
+
+    async def _slash_done(self, view: AnswerView, card: Any, result: Any, record: Any) -> None:
+        from netops.tui.results import result_markdown
+
+        self._status()
+        card.finish(record)
+        if result.tool == "playbook_plan" and result.data is not None:
+            await view.show_plan(result.data, None)
+        text = result_markdown(result)
+
+        class _Shown:  # what AnswerView.finish and the export read
+            pass
+
+        shown = _Shown()
+        shown.text, shown.mode, shown.model, shown.partial = text, "command", None, False  # type: ignore[attr-defined]
+        shown.evidence, shown.tool_calls, shown.approvals = list(result.evidence), [record], []  # type: ignore[attr-defined]
+        await view.finish(shown)
+        self.entries.append(Entry("command", text, "command", None, [e.label for e in result.evidence], [record]))
+        self.conversation.anchor()
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_focus_prompt(self) -> None:
+        self.query_one(PromptInput).focus()
+
+    def action_help(self) -> None:
+        from netops.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.help_markdown()))
+
+    def help_markdown(self) -> str:
+        keys = ["| key | action | binding id |", "|---|---|---|"]
+        for b in self.BINDINGS:
+            if isinstance(b, Binding) and b.id:
+                keys.append(f"| `{self._keymap.get(b.id, b.key)}` | {b.description} | `{b.id}` |")
+        cmds = ["| command | what it does |", "|---|---|"] + [f"| `{c.usage}` | {c.help} |" for c in COMMANDS]
+        return "\n".join([
+            "# netops chat", "",
+            "Ask in plain language. Answers cite their evidence (select a citation to read it). "
+            "Changes are only proposed: you see the plan and the diff, then approve or deny.", "",
+            "**Enter** sends, **Shift+Enter** / **Ctrl+J** adds a line, **Up/Down** walk your history, "
+            "**Tab** completes a slash command. **Esc** stops an answer (the partial text stays); "
+            "**Ctrl+C** during a change cancels it and the library rolls back changed hosts.", "",
+            "## Keys", "", *keys, "",
+            "Override keys in the config file: `[chat.keys]` then `\"chat.side_panel\" = \"f3\"`. "
+            "Theme: `[chat] theme = \"nord\"` (Ctrl+P → Theme lists them). `NO_COLOR=1` turns colour off.", "",
+            "## Commands", "", *cmds, "",
+        ])
+
+    def action_side_panel(self) -> None:
+        existing = self.query(SidePanel)
+        if existing:
+            existing.first().remove()
+            return
+        panel = SidePanel(self.session_or_builder(), id="side")
+        self.mount(panel, before=self.query_one("#conversation"))
+        panel.refresh_all()
+
+    def session_or_builder(self) -> Any:
+        """The session, or a stand-in that builds it on first attribute use (in the worker)."""
+        app = self
+
+        class _Lazy:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(app.session, name)
+
+        return _Lazy()
+
+    async def action_new_conversation(self) -> None:
+        if self.busy:
+            self.notify("still answering: Esc cancels it first", severity="warning")
+            return
+        self.conversation_id = None
+        self.entries.clear()
+        await self.conversation.remove_children()
+        await self.conversation.mount(Static("New conversation.", id="welcome"))
+        self._status()
+
+    def action_conversations(self) -> None:
+        from netops.tui.screens.conversations import ConversationsScreen
+
+        def chosen(cid: str | None) -> None:
+            if cid:
+                self._load_conversation(cid)
+
+        self.push_screen(ConversationsScreen(self.session_or_builder()), chosen)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load_conversation(self, cid: str | None) -> None:
+        """Show a stored conversation; the next question continues it."""
+        try:
+            if cid is None:
+                found = self.session.conversations(limit=1)
+                if not found:
+                    return
+                cid = found[0].id
+            conv = self.session.conversation(cid)
+        except Exception as exc:
+            self.call_from_thread(self.notify, one_line(exc), severity="error")
+            return
+        self.call_from_thread(self._show_conversation, conv)
+
+    async def _show_conversation(self, conv: Any) -> None:
+        self.conversation_id = conv.id
+        self.continue_last = False
+        self.entries.clear()
+        await self.conversation.remove_children()
+        widgets: list[Any] = [Notice(f"conversation {conv.id}: {conv.title}")]
+        for m in getattr(conv, "messages", []) or []:
+            meta = getattr(m, "meta", {}) or {}
+            if m.role == "user":
+                widgets.append(UserMessage(m.content))
+                self.entries.append(Entry("user", m.content))
+            else:
+                view = AnswerView(head=meta.get("mode") or "")
+                widgets.append(view)
+                self.entries.append(Entry("assistant", m.content, meta.get("mode"), meta.get("model"),
+                                          list(meta.get("citations") or []), partial=bool(meta.get("partial"))))
+                view._restored = m  # type: ignore[attr-defined]
+        await self._append(*widgets)
+        for view in self.conversation.query(AnswerView):
+            restored = getattr(view, "_restored", None)
+            if restored is not None:
+                await view.finish(_restored_answer(restored))
+        self._status()
+
+    def action_export(self, path: str | None = None) -> None:
+        when = datetime.now(timezone.utc)
+        target = Path(path).expanduser() if path else (
+            self.settings.paths.home / "exports" / f"conversation-{self.conversation_id or when:%Y%m%d-%H%M%S}.md"
+            if not self.conversation_id else
+            self.settings.paths.home / "exports" / f"conversation-{self.conversation_id}.md")
+        title = next((e.text for e in self.entries if e.role == "user"), "netops conversation")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(to_markdown(self.entries, title=title[:80], conversation_id=self.conversation_id,
+                                          exported_at=when.isoformat(timespec="seconds")), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"cannot export to {target}: {exc.strerror or exc}", severity="error")
+            return
+        self.last_export = target
+        self.notify(f"exported to {target}")
+
+    def action_copy_answer(self) -> None:
+        self._copy([])
+
+    def _copy(self, words: list[str]) -> None:
+        answers = [e for e in self.entries if e.role in ("assistant", "command")]
+        if not answers:
+            self.notify("no answer to copy yet")
+            return
+        text = answers[-1].text
+        if words and words[0] == "code":
+            blocks = re.findall(r"```[^\n]*\n(.*?)```", text, flags=re.S)
+            n = int(words[1]) if len(words) > 1 and words[1].isdigit() else 1
+            if not blocks or n < 1 or n > len(blocks):
+                self.notify(f"the last answer has {len(blocks)} code block(s)", severity="warning")
+                return
+            text = blocks[n - 1]
+        self.copy_to_clipboard(text)
+        self.notify(f"copied {len(text)} characters (OSC 52)")
+
+    # -- palette ---------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Any:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Export conversation", "Write this conversation to Markdown", self.action_export)
+        yield SystemCommand("Conversations", "List, search, resume or delete conversations",
+                            self.action_conversations)
+        yield SystemCommand("Side panel", "Devices, lab and index", self.action_side_panel)
+
+
+def _tool_call_for(name: str, words: list[str]) -> tuple[str, dict[str, Any]]:
+    """Slash command words -> (tool, arguments); the tool validates them like a model's call."""
+    from netops.errors import InputError
+
+    def need(n: int, usage: str) -> None:
+        if len(words) < n:
+            raise InputError(f"usage: {usage}")
+
+    hosts = (lambda w: [h for h in w.split(",") if h])
+    if name == "/kb":
+        need(1, BY_NAME[name].usage)
+        return "kb_search", {"query": " ".join(words)}
+    if name == "/show":
+        need(2, BY_NAME[name].usage)
+        return "show", {"hosts": hosts(words[0]), "command": " ".join(words[1:])}
+    if name == "/state":
+        need(2, BY_NAME[name].usage)
+        args: dict[str, Any] = {"hosts": hosts(words[0]), "getter": words[1]}
+        if len(words) > 2:
+            args["prefix"] = words[2]
+        return "get_state", args
+    if name == "/playbooks":
+        return "list_playbooks", {}
+    if name == "/devices":
+        return "list_devices", {"targets": words[0] if words else "all"}
+    if name == "/plan":
+        need(2, BY_NAME[name].usage)
+        return "playbook_plan", {"playbook": words[0], "hosts": hosts(words[1]), "params": params_from(words[2:])}
+    raise InputError(f"{name} is not a tool command")
+
+
+def _restored_answer(message: Any) -> Any:
+    """A stored assistant message in the shape AnswerView.finish reads."""
+    from netops.agent.evidence import Evidence
+
+    meta = getattr(message, "meta", {}) or {}
+
+    class _Stored:
+        pass
+
+    a = _Stored()
+    a.text = message.content  # type: ignore[attr-defined]
+    a.mode = meta.get("mode")  # type: ignore[attr-defined]
+    a.model = meta.get("model")  # type: ignore[attr-defined]
+    a.partial = bool(meta.get("partial"))  # type: ignore[attr-defined]
+    a.evidence = [Evidence("device" if _DEVICE_LABEL.search(c) else "spec", c)  # type: ignore[attr-defined]
+                  for c in meta.get("citations") or []]
+    a.tool_calls, a.approvals = [], []  # type: ignore[attr-defined]
+    return a

@@ -1,0 +1,95 @@
+"""Slash commands: the table the prompt completes from, the help lists, and the command
+palette (Ctrl+P) offers. What each one does lives in :class:`netops.tui.app.ChatApp`, and
+every one that touches devices, the index or playbooks goes through the agent's own tools."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from netops.tui.app import ChatApp
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    name: str
+    usage: str
+    help: str
+    takes_args: bool = False
+
+
+COMMANDS: tuple[SlashCommand, ...] = (
+    SlashCommand("/kb", "/kb <query>", "Search the knowledge base (specs, runbooks) with citations", True),
+    SlashCommand("/show", "/show <host[,host]> <command>", "Run a read-only command (policy-checked, audited)", True),
+    SlashCommand("/state", "/state <host[,host]> <getter> [prefix]",
+                 "Typed state: facts, interfaces, bgp_neighbors, ospf_neighbors, route, config", True),
+    SlashCommand("/playbooks", "/playbooks", "List vetted playbooks"),
+    SlashCommand("/plan", "/plan <playbook> <host[,host]> [name=value ...]", "Dry-run a playbook (changes nothing)", True),
+    SlashCommand("/devices", "/devices", "List devices in the inventory"),
+    SlashCommand("/model", "/model <name>", "Use another model for the next questions", True),
+    SlashCommand("/offline", "/offline", "Answer without a model (intent router and retrieval)"),
+    SlashCommand("/online", "/online", "Use the model again"),
+    SlashCommand("/new", "/new", "Start a new conversation"),
+    SlashCommand("/history", "/history", "List, search, resume or delete conversations"),
+    SlashCommand("/export", "/export [path]", "Export this conversation to Markdown"),
+    SlashCommand("/copy", "/copy [code [n]]", "Copy the last answer (or its n-th code block) to the clipboard"),
+    SlashCommand("/panel", "/panel", "Show or hide the side panel (devices, lab, index)"),
+    SlashCommand("/help", "/help", "Keys and commands"),
+    SlashCommand("/quit", "/quit", "Leave the chat"),
+)
+BY_NAME = {c.name: c for c in COMMANDS}
+
+
+def parse(text: str) -> tuple[SlashCommand | None, list[str], str]:
+    """``/show r1 show ip route`` -> (command, ["r1", "show", "ip", "route"], "r1 show ip route")."""
+    head, _, rest = text.strip().partition(" ")
+    cmd = BY_NAME.get(head.lower())
+    try:
+        words = shlex.split(rest)
+    except ValueError:
+        words = rest.split()
+    return cmd, words, rest.strip()
+
+
+def params_from(words: list[str]) -> dict[str, str]:
+    """``["neighbor=198.51.100.2", "x=1"]`` -> dict (values stay strings; the playbook validates)."""
+    out: dict[str, str] = {}
+    for w in words:
+        key, sep, value = w.partition("=")
+        if not sep or not key:
+            from netops.errors import InputError
+
+            raise InputError(f"parameter {w!r} is not name=value", hint="/plan <playbook> <hosts> name=value ...")
+        out[key] = value
+    return out
+
+
+class SlashProvider(Provider):
+    """The slash commands in the command palette: argument-less ones run, the others are put
+    into the prompt for the person to finish."""
+
+    def _choose(self, cmd: SlashCommand):  # type: ignore[no-untyped-def]
+        app: "ChatApp" = self.app  # type: ignore[assignment]
+
+        def run() -> None:
+            if cmd.takes_args:
+                app.prefill(cmd.name + " ")
+            else:
+                app.run_slash(cmd.name)
+
+        return run
+
+    async def discover(self) -> Hits:
+        for cmd in COMMANDS:
+            yield DiscoveryHit(cmd.usage, self._choose(cmd), help=cmd.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for cmd in COMMANDS:
+            score = max(matcher.match(cmd.usage), matcher.match(cmd.help) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(cmd.usage), self._choose(cmd), text=cmd.usage, help=cmd.help)

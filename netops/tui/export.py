@@ -1,0 +1,61 @@
+"""A conversation as Markdown: questions, answers, evidence, tool calls and approvals."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Entry:
+    """One exchange as the chat showed it (what an export writes)."""
+
+    role: str
+    """``user``, ``assistant`` or ``command`` (a slash command and its result)."""
+    text: str
+    mode: str | None = None
+    model: str | None = None
+    citations: list[str] = field(default_factory=list)
+    tool_calls: list[Any] = field(default_factory=list)
+    approvals: list[Any] = field(default_factory=list)
+    partial: bool = False
+
+    @classmethod
+    def from_answer(cls, answer: Any) -> "Entry":
+        return cls("assistant", answer.text, answer.mode, answer.model, list(answer.citations),
+                   list(answer.tool_calls), list(answer.approvals), bool(answer.partial))
+
+
+def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None, exported_at: str) -> str:
+    lines = [f"# {title}", "", f"_netops chat export · conversation {conversation_id or '(not stored)'} · "
+             f"{exported_at}_", ""]
+    for e in entries:
+        if e.role == "user":
+            lines += ["## Question", "", e.text, ""]
+            continue
+        head = "## Command result" if e.role == "command" else "## Answer"
+        who = "offline (no model)" if e.mode == "offline" else (f"agent ({e.model})" if e.model else (e.mode or ""))
+        lines += [head + (f" — {who}" if who else ""), ""]
+        if e.partial:
+            lines += ["**Partial answer: it was cut off before it finished.**", ""]
+        lines += [e.text.rstrip(), ""]
+        if e.tool_calls:
+            lines += ["Tool calls:", ""]
+            for c in e.tool_calls:
+                args = json.dumps(c.args, default=str)
+                status = "ok" if c.ok else f"failed: {c.error}"
+                lines.append(f"- `{c.tool}` {args} — {status}, {c.elapsed:.2f} s")
+            lines.append("")
+        if e.approvals:
+            lines += ["Changes:", ""]
+            for a in e.approvals:
+                lines.append(f"- {a.playbook} on {', '.join(a.targets)}: **{a.decision}**"
+                             + (f" by {a.by}" if a.by else "") + (f" — {a.result}" if a.result else ""))
+            lines.append("")
+        if e.role == "assistant":
+            if e.citations:
+                lines += ["Evidence:", ""] + [f"{n}. {c}" for n, c in enumerate(e.citations, 1)] + [""]
+            else:
+                lines += ["_No evidence: this answer cites nothing._", ""]
+    return "\n".join(lines).rstrip() + "\n"

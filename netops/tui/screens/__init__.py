@@ -1,0 +1,1 @@
+"""Chat screens: approval, evidence viewer, conversations, help."""

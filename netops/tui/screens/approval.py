@@ -1,0 +1,75 @@
+"""The approval modal: the whole plan, the coloured diff and the reviewer's verdict, with
+explicit keys. Nothing is pre-selected that approves: Enter on the default focus denies,
+Escape denies, and a reviewer block cannot be approved from here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from netops.tui.render import plan_renderable
+
+
+class ApprovalScreen(ModalScreen[bool]):
+    """Dismisses with True only on an explicit approve (``a`` or the Approve button)."""
+
+    DEFAULT_CSS = """
+    ApprovalScreen { align: center middle; }
+    ApprovalScreen > Vertical {
+        width: 90%; max-width: 120; height: 90%;
+        border: thick $warning; background: $panel; padding: 0 1;
+    }
+    ApprovalScreen .approval-title { text-style: bold; color: $warning; padding: 0 0 1 0; }
+    ApprovalScreen VerticalScroll { height: 1fr; }
+    ApprovalScreen .approval-keys { color: $text-muted; padding: 1 0 0 0; }
+    ApprovalScreen Horizontal { height: auto; align-horizontal: right; }
+    ApprovalScreen Button { margin: 0 1; }
+    """
+    BINDINGS = [
+        Binding("a", "approve", "Approve", id="approval.approve"),
+        Binding("d,n,escape", "deny", "Deny", id="approval.deny"),
+    ]
+
+    def __init__(self, plan: Any, verdict: Any = None, summary: str = "") -> None:
+        super().__init__()
+        self.plan = plan
+        self.verdict = verdict
+        self.summary = summary
+        self.blocked = getattr(verdict, "level", "ok") == "block"
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Approve this change?  Nothing has been changed yet.", classes="approval-title")
+            with VerticalScroll(id="approval-body"):
+                body = plan_renderable(self.plan, self.verdict) if self.plan is not None else self.summary
+                yield Static(body, id="approval-plan")
+            keys = ("[b]a[/b] approve (applies it, then post-checks; a failure rolls back)   "
+                    "[b]d[/b] / [b]Esc[/b] deny")
+            if self.blocked:
+                keys = "The reviewer BLOCKED this change; it cannot be approved here.   [b]d[/b] / [b]Esc[/b] close"
+            yield Static(keys, classes="approval-keys")
+            with Horizontal():
+                yield Button("Deny", id="deny", variant="default")
+                yield Button("Approve", id="approve", variant="warning", disabled=self.blocked)
+
+    def on_mount(self) -> None:
+        self.query_one("#deny", Button).focus()
+
+    def action_approve(self) -> None:
+        if not self.blocked:
+            self.dismiss(True)
+
+    def action_deny(self) -> None:
+        self.dismiss(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "approve":
+            self.action_approve()
+        else:
+            self.action_deny()

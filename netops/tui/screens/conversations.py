@@ -1,0 +1,97 @@
+"""Stored conversations: list, full-text search, resume (Enter) and delete (Delete)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Static
+
+
+class ConversationsScreen(ModalScreen[str | None]):
+    """Dismisses with the id of the conversation to resume, or None."""
+
+    DEFAULT_CSS = """
+    ConversationsScreen { align: center middle; }
+    ConversationsScreen > Vertical {
+        width: 90%; max-width: 130; height: 85%;
+        border: thick $accent; background: $panel; padding: 0 1;
+    }
+    ConversationsScreen DataTable { height: 1fr; }
+    ConversationsScreen .conv-keys { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="conversations.close"),
+        Binding("delete,ctrl+d", "delete", "Delete", id="conversations.delete"),
+    ]
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+        self.rows: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]Conversations[/b]")
+            yield Input(placeholder="search (full text)...", id="conv-search")
+            table: DataTable[str] = DataTable(id="conv-table", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Static("[b]Enter[/b] resume   [b]Delete[/b] delete   [b]Esc[/b] close", classes="conv-keys")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("id", "updated", "title")
+        self.refresh_list("")
+
+    @on(Input.Changed, "#conv-search")
+    def _search(self, event: Input.Changed) -> None:
+        self.refresh_list(event.value)
+
+    @on(Input.Submitted, "#conv-search")
+    def _to_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
+    def refresh_list(self, query: str) -> None:
+        try:
+            rows = self.session.conversations(limit=200, query=query.strip() or None)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"cannot list conversations: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._fill, rows)
+
+    def _fill(self, rows: list[Any]) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for c in rows:
+            table.add_row(c.id, (c.updated_at or "")[:16].replace("T", " "), c.title, key=c.id)
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row].id
+
+    @on(DataTable.RowSelected)
+    def _resume(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(str(event.row_key.value))
+
+    def action_delete(self) -> None:
+        cid = self._selected()
+        if cid is None:
+            return
+        try:
+            self.session.delete_conversation(cid)
+        except Exception as exc:
+            self.notify(f"cannot delete {cid}: {exc}", severity="error")
+            return
+        self.notify(f"deleted conversation {cid}")
+        self.refresh_list(self.query_one("#conv-search", Input).value)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

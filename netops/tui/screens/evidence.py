@@ -1,0 +1,76 @@
+"""The evidence viewer: the cited passage (document, section, heading, page and its text) or
+the device output (host, command, time). ``c`` copies it, Escape closes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+
+class EvidenceScreen(ModalScreen[None]):
+    """Shows one piece of evidence; the text is looked up in a worker (never blocks)."""
+
+    DEFAULT_CSS = """
+    EvidenceScreen { align: center middle; }
+    EvidenceScreen > Vertical {
+        width: 90%; max-width: 120; height: 85%;
+        border: thick $accent; background: $panel; padding: 0 1;
+    }
+    EvidenceScreen .evidence-title { text-style: bold; }
+    EvidenceScreen .evidence-meta { color: $text-muted; padding: 0 0 1 0; }
+    EvidenceScreen TextArea { height: 1fr; border: none; }
+    EvidenceScreen .evidence-keys { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="evidence.close"),
+        Binding("c", "copy", "Copy", id="evidence.copy"),
+    ]
+
+    def __init__(self, evidence: Any, lookup: Any) -> None:
+        """``lookup(evidence) -> (meta lines, text)``, called in a thread worker."""
+        super().__init__()
+        self.evidence = evidence
+        self._lookup = lookup
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        kind = getattr(self.evidence, "kind", "spec")
+        with Vertical():
+            yield Static(f"{'Device output' if kind == 'device' else 'Cited passage'}: "
+                         f"{escape(self.evidence.label)}", classes="evidence-title")
+            yield Static("looking it up...", id="evidence-meta", classes="evidence-meta")
+            yield TextArea("", id="evidence-text", read_only=True, soft_wrap=True, show_line_numbers=False)
+            yield Static("[b]c[/b] copy   [b]Esc[/b] close", classes="evidence-keys")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            meta, text = self._lookup(self.evidence)
+        except Exception as exc:  # a missing index or device log is shown, not raised
+            meta, text = [f"cannot show this evidence: {getattr(exc, 'message', None) or exc}"], ""
+        self.app.call_from_thread(self._show, meta, text)
+
+    def _show(self, meta: list[str], text: str) -> None:
+        self.text = text
+        self.query_one("#evidence-meta", Static).update(escape("\n".join(meta)))
+        area = self.query_one("#evidence-text", TextArea)
+        area.load_text(text)
+        area.focus()
+
+    def action_copy(self) -> None:
+        if self.text:
+            self.app.copy_to_clipboard(self.text)
+            self.notify("copied to the clipboard (OSC 52)")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,135 @@
+"""One answer as it happens: mode, streamed Markdown, tool cards, the plan, approval and
+per-host progress of a change, then the evidence. Holds no logic beyond rendering events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual.containers import Vertical
+from textual.widgets import Markdown, Static
+
+from netops.tui.render import mode_line, plan_renderable
+from netops.tui.widgets.citations import CitationList
+from netops.tui.widgets.message import Notice
+from netops.tui.widgets.progress import RunProgress
+from netops.tui.widgets.toolcard import ToolCard
+
+
+class AnswerView(Vertical):
+    """The assistant's side of one exchange, filled in event by event."""
+
+    DEFAULT_CSS = """
+    AnswerView { height: auto; margin: 0 0 1 0; padding: 0 0 0 1; }
+    AnswerView > .answer-head { color: $text-muted; padding: 0 1; }
+    AnswerView > .answer-partial { color: $warning; text-style: bold; padding: 0 1; }
+    AnswerView > Markdown { margin: 0; padding: 0 1; background: transparent; }
+    AnswerView > .plan { margin: 0 0 0 2; padding: 0 1; border: round $warning 70%; height: auto; }
+    """
+
+    def __init__(self, *, head: str = "netops") -> None:
+        super().__init__()
+        self._head = Static(f"[b]netops[/b]  {escape(head)}", classes="answer-head")
+        self.mode: str | None = None
+        self.model: str | None = None
+        self.text = ""
+        self.answer: Any = None
+        self.cards: dict[str, ToolCard] = {}
+        self.progress: RunProgress | None = None
+        self._md: Markdown | None = None
+        self._stream: Any = None
+        self._streamed: list[str] = []
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._head
+
+    # -- header ----------------------------------------------------------------------------
+    def set_mode(self, mode: str, model: str | None, notice: str | None = None) -> None:
+        self.mode, self.model = mode, model
+        self._head.update(f"[b]netops[/b]  {escape(mode_line(mode, model, notice))}")
+
+    # -- streamed text ---------------------------------------------------------------------
+    async def _ensure_stream(self) -> None:
+        if self._stream is None:
+            self._md = Markdown()
+            await self.mount(self._md)
+            self._stream = Markdown.get_stream(self._md)
+
+    async def write(self, text: str) -> None:
+        """Append streamed answer text (rendered incrementally by a MarkdownStream)."""
+        await self._ensure_stream()
+        self._streamed.append(text)
+        await self._stream.write(text)
+
+    async def stop_stream(self) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+
+    async def reset_turn(self) -> None:
+        """The text streamed so far was a tool call: drop it."""
+        await self.stop_stream()
+        if self._md is not None:
+            await self._md.remove()
+        self._md = None
+        self._streamed.clear()
+
+    # -- tools, plans, changes -------------------------------------------------------------
+    async def tool_started(self, tool: str, args: dict[str, Any], call_id: str = "") -> ToolCard:
+        await self.stop_stream()
+        self._md = None
+        self._streamed.clear()
+        card = ToolCard(tool, args, call_id)
+        self.cards[call_id or f"#{len(self.cards)}"] = card
+        await self.mount(card)
+        return card
+
+    def tool_finished(self, record: Any, call_id: str = "") -> ToolCard | None:
+        card = self.cards.get(call_id) if call_id else None
+        if card is None:  # no id: the oldest card still running with this tool's name
+            card = next((c for c in self.cards.values() if c.record is None and c.tool == record.tool), None)
+        if card is not None:
+            card.finish(record)
+        return card
+
+    async def show_plan(self, plan: Any, verdict: Any, summary: str = "") -> None:
+        await self.stop_stream()
+        self._md = None
+        body = plan_renderable(plan, verdict) if plan is not None else summary
+        card = Static(body, classes="plan")
+        card.border_title = "proposed change"
+        await self.mount(card)
+
+    async def run_progress(self, event: Any) -> RunProgress:
+        if self.progress is None:
+            self.progress = RunProgress(event.playbook)
+            await self.mount(self.progress)
+        self.progress.step(event)
+        return self.progress
+
+    async def note(self, text: str, level: str = "info") -> None:
+        await self.mount(Notice(text, level))
+
+    # -- the end ---------------------------------------------------------------------------
+    async def finish(self, answer: Any) -> None:
+        """The final answer: make the text exact, mark a partial answer, list the evidence."""
+        streamed = "".join(self._streamed)
+        final = answer.text or ""
+        if self._stream is not None and final.startswith(streamed):
+            await self._stream.write(final[len(streamed):])
+            await self.stop_stream()
+        else:
+            await self.stop_stream()
+            if self._md is None:
+                self._md = Markdown(final)
+                await self.mount(self._md)
+            else:
+                await self._md.update(final)
+        self.text = final
+        if getattr(answer, "mode", None) and self.mode is None:
+            self.set_mode(answer.mode, getattr(answer, "model", None))
+        if getattr(answer, "partial", False):
+            await self.mount(Static("PARTIAL ANSWER: the answer was cut off before it finished",
+                                    classes="answer-partial"))
+        await self.mount(CitationList(list(getattr(answer, "evidence", []) or []), answer))
+        self.answer = answer  # last: tests and the export treat a set answer as fully shown

@@ -1,0 +1,71 @@
+"""An answer's evidence: one selectable line per citation (Enter or a click opens the viewer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+
+class CitationLink(Static, can_focus=True):
+    """One citation; selecting it posts :class:`CitationLink.Selected`."""
+
+    DEFAULT_CSS = """
+    CitationLink { padding: 0 1; color: $text-accent; height: auto; }
+    CitationLink:hover { background: $boost; text-style: underline; }
+    CitationLink:focus { background: $accent 30%; text-style: bold; }
+    """
+    BINDINGS = [Binding("enter,space", "open", "Open evidence", show=False)]
+
+    class Selected(Message):
+        def __init__(self, link: "CitationLink") -> None:
+            super().__init__()
+            self.link = link
+
+        @property
+        def evidence(self) -> Any:
+            return self.link.evidence
+
+    def __init__(self, number: int, evidence: Any, answer: Any = None) -> None:
+        kind = getattr(evidence, "kind", "spec")
+        icon = "device" if kind == "device" else "spec"
+        super().__init__(f"[{number}] {escape(evidence.label)}  [dim]({icon})[/dim]")
+        self.number = number
+        self.evidence = evidence
+        self.answer = answer
+
+    def action_open(self) -> None:
+        self.post_message(self.Selected(self))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_open()
+
+
+class CitationList(Vertical):
+    """``evidence:`` and the numbered citations, or a plain statement that there are none."""
+
+    DEFAULT_CSS = """
+    CitationList { height: auto; margin: 0 0 0 1; }
+    CitationList > .citations-head { color: $text-muted; padding: 0 1; }
+    CitationList.-none > .citations-head { color: $warning; }
+    """
+
+    def __init__(self, evidence: list[Any], answer: Any = None) -> None:
+        super().__init__(classes="-none" if not evidence else "")
+        self.evidence = list(evidence)
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        if not self.evidence:
+            yield Static("no evidence: this answer cites nothing; treat it as unverified", classes="citations-head")
+            return
+        yield Static(f"evidence ({len(self.evidence)}):", classes="citations-head")
+        for n, ev in enumerate(self.evidence, 1):
+            yield CitationLink(n, ev, self.answer)

@@ -1,0 +1,74 @@
+"""A tool call as a card: tool, arguments, duration, ok/failed and a one-line summary;
+expanding it shows the (already redacted) output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from textual.widgets import Collapsible, Static
+
+
+def _args_text(args: dict[str, Any]) -> str:
+    parts = []
+    for k, v in args.items():
+        shown = v if isinstance(v, str) else json.dumps(v, default=str)
+        parts.append(f"{k}={shown}")
+    text = " ".join(parts)
+    return text if len(text) <= 90 else text[:87] + "..."
+
+
+class ToolCard(Collapsible):
+    """Starts as "running"; :meth:`finish` fills in the outcome from a ToolCallRecord."""
+
+    DEFAULT_CSS = """
+    ToolCard {
+        margin: 0 0 0 2;
+        padding: 0;
+        border: none;
+        border-left: wide $secondary 50%;
+        background: $surface;
+        height: auto;
+    }
+    ToolCard.-failed { border-left: wide $error; }
+    ToolCard.-ok { border-left: wide $success 60%; }
+    ToolCard Contents { padding: 0 1 0 2; }
+    ToolCard .tool-output { color: $text-muted; }
+    """
+
+    def __init__(self, tool: str, args: dict[str, Any], call_id: str = "") -> None:
+        self.tool = tool
+        self.args = dict(args)
+        self.call_id = call_id
+        self.record: Any = None
+        self._body = Static("(running...)", classes="tool-output", markup=False)
+        super().__init__(self._body, title=self._heading("…", "running"), collapsed=True)
+
+    def _heading(self, mark: str, status: str) -> str:
+        return f"{mark} {self.tool} {_args_text(self.args)} · {status}"
+
+    @property
+    def ok(self) -> bool | None:
+        return None if self.record is None else bool(self.record.ok)
+
+    def finish(self, record: Any) -> None:
+        """Show the outcome: duration, ok/failed, the summary; the body gets the output."""
+        self.record = record
+        ok = bool(record.ok)
+        summary = getattr(record, "summary", None) or (record.error if not ok else "") or ""
+        status = f"{'ok' if ok else 'FAILED'} {record.elapsed:.2f}s"
+        if summary:
+            status += f" · {summary.splitlines()[0][:100]}"
+        self.title = self._heading("✓" if ok else "✗", status)
+        self.add_class("-ok" if ok else "-failed")
+        output = getattr(record, "output", None)
+        body = [f"arguments: {json.dumps(record.args, default=str)}"]
+        if record.error:
+            body.append(f"error: {record.error}")
+        if getattr(record, "evidence", None):
+            body.append("evidence: " + "; ".join(record.evidence))
+        if output:
+            body.append(str(output))
+        elif ok:
+            body.append("(no output kept)")
+        self._body.update("\n".join(body))

@@ -1,0 +1,33 @@
+"""Escape stops a streaming answer and keeps the partial text; the chat goes on."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.testing.ollama_server import ScriptedOllama, say
+from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
+
+pytestmark = pytest.mark.asyncio
+
+LONG = " ".join(f"word{n}" for n in range(400)) + " THE-END"
+
+
+async def test_escape_keeps_the_partial_answer(chat_settings):
+    from netops.tui.app import ChatApp
+
+    with ScriptedOllama([say(LONG, piece_chars=8, piece_delay=0.02), say("second answer")]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        app = ChatApp(settings)
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "say many words")
+            view = await wait_until(pilot, lambda: app.query("AnswerView") and "word20" in "".join(
+                app.query_one("AnswerView")._streamed) and app.query_one("AnswerView"), what="streaming")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: view.answer is not None, what="the cancelled answer")
+            assert view.answer.partial
+            assert "word1" in view.text and "THE-END" not in view.text
+            assert view.query(".answer-partial"), "a partial answer is marked"
+            assert not app.busy and app.cancel_token is None
+            await type_and_send(pilot, "and now?")
+            await wait_until(pilot, lambda: len(finished(app)) == 2, what="the next answer")
+            assert "second answer" in finished(app)[1].text

@@ -1,0 +1,127 @@
+"""The chat on the real FRR lab with the scripted model: a proposed change approved, denied,
+and cancelled mid-change with Ctrl+C; routers changed or byte-identical, audit records there."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from netops.testing.ollama_server import ScriptedOllama, say, tool_call
+from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
+
+pytestmark = [pytest.mark.lab, pytest.mark.asyncio]
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def lab_settings(lab_clean, lab_password_env, tmp_path):
+    from netops.playbook.lock import Lock
+    from netops.playbook.spec import load_playbook
+
+    books = tmp_path / "playbooks"
+    shutil.copytree(REPO / "playbooks", books, ignore=shutil.ignore_patterns("playbooks.lock"))
+    lock = Lock.for_dir(books)
+    for d in sorted(p for p in books.iterdir() if (p / "playbook.yaml").exists()):
+        lock.vet(load_playbook(d), "test-reviewer")
+    lock.save()
+    return lab_clean.settings.model_copy(update={
+        "home": tmp_path / "home", "playbooks_dir": books,
+        "kb": lab_clean.settings.kb.model_copy(update={"embedder": "none"})})
+
+
+def _configs(lab) -> dict[str, str]:
+    return {r.name: lab.lab.running_config(r.name) for r in lab.info.routers}
+
+
+def _peer(settings) -> str:
+    from netops.session import Session
+
+    with Session(settings) as s:
+        r = s.devices.get(["r1"], "bgp_neighbors")["r1"]
+    assert r.ok, r.error
+    return r.data.neighbors[0].peer
+
+
+def _script(peer: str) -> list:
+    args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": peer}}
+    return [tool_call("get_state", hosts=["r1"], getter="bgp_neighbors"), tool_call("playbook_run", **args),
+            say(f"Done with the BGP session to {peer} on r1.")]
+
+
+def _audit_kinds(settings) -> list[str]:
+    from netops.session import Session
+
+    with Session(settings) as s:
+        return [r.kind for r in reversed(s.audit.list(limit=None))]
+
+
+async def _propose(settings, peer: str, decide):  # noqa: ANN001
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.approval import ApprovalScreen
+
+    with ScriptedOllama(_script(peer)) as srv:
+        app = ChatApp(settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, f"shut the BGP session to {peer} on r1")
+            modal = await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen,
+                                     timeout=60, what="the approval modal")
+            assert "bgp-neighbor-shutdown" in str(modal.query_one("#approval-plan").render())
+            await decide(pilot, app)
+            view = (await wait_until(pilot, lambda: finished(app), timeout=90, what="the answer"))[0]
+            return app, view
+
+
+async def test_approve_applies_and_verifies(lab_clean, lab_settings):
+    peer = _peer(lab_settings)
+
+    async def approve(pilot, app):  # noqa: ANN001
+        await pilot.press("a")
+
+    app, view = await _propose(lab_settings, peer, approve)
+    (approval,) = view.answer.approvals
+    assert approval.decision == "approved" and approval.verified, approval
+    assert view.progress is not None and view.progress.outcome == {"r1": "verified"}
+    assert [c.tool for c in view.cards.values()] == ["get_state", "playbook_run"]
+    assert all(c.ok for c in view.cards.values())
+    assert f"neighbor {peer} shutdown" in lab_clean.lab.running_config("r1")
+    kinds = _audit_kinds(lab_settings)
+    for kind in ("plan", "approval", "snapshot", "apply", "postcheck", "result"):
+        assert kind in kinds, kinds
+
+
+async def test_deny_with_escape_changes_nothing(lab_clean, lab_settings):
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+
+    async def deny(pilot, app):  # noqa: ANN001
+        await pilot.press("enter")  # the default focus is Deny: Enter must never approve
+        
+    app, view = await _propose(lab_settings, peer, deny)
+    (approval,) = view.answer.approvals
+    assert approval.decision == "denied"
+    assert _configs(lab_clean) == before
+    kinds = _audit_kinds(lab_settings)
+    assert "denial" in kinds and "apply" not in kinds
+
+
+async def test_ctrl_c_during_the_change_rolls_back(lab_clean, lab_settings):
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+    lab_clean.lab.set_latency(1.0)  # post-checks take seconds: time to press Ctrl+C
+
+    async def approve_then_interrupt(pilot, app):  # noqa: ANN001
+        await pilot.press("a")
+        await wait_until(pilot, lambda: app.query("RunProgress") and "apply" in str(
+            app.query_one("RunProgress").rows.get("r1", {})), timeout=60, what="the change applying")
+        await pilot.press("ctrl+c")
+
+    try:
+        app, view = await _propose(lab_settings, peer, approve_then_interrupt)
+    finally:
+        lab_clean.lab.set_latency(0)
+    assert view.progress.outcome.get("r1") in ("rolled_back", "cancelled"), view.progress.outcome
+    assert _configs(lab_clean) == before
+    kinds = _audit_kinds(lab_settings)
+    assert "apply" in kinds and "rollback" in kinds, kinds

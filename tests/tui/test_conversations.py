@@ -1,0 +1,96 @@
+"""Conversations: resume by id or --continue, list, search and delete; export to Markdown."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
+
+pytestmark = pytest.mark.asyncio
+
+
+async def _one_exchange(settings, question: str) -> str:
+    from netops.tui.app import ChatApp
+
+    app = ChatApp(settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, question)
+        await wait_until(pilot, lambda: finished(app), what="the answer")
+        return app.conversation_id
+
+
+async def test_resume_by_id_and_continue(chat_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.message import UserMessage
+
+    first = await _one_exchange(chat_settings, "BGP hold timer")
+    second = await _one_exchange(chat_settings, "OSPF dead interval")
+    assert first and second and first != second
+
+    app = ChatApp(chat_settings, offline=True, conversation_id=first)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: finished(app), what="the stored answer")
+        assert [m.text for m in app.query(UserMessage)] == ["BGP hold timer"]
+        assert any("BGP hold timer" in link.evidence.label for link in app.query("CitationLink"))
+        await type_and_send(pilot, "OSPF dead interval")
+        await wait_until(pilot, lambda: len(finished(app)) == 2, what="the follow-up")
+        assert app.conversation_id == first, "the follow-up continues the resumed conversation"
+
+    app = ChatApp(chat_settings, offline=True, continue_last=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: finished(app), what="the last conversation")
+        assert app.conversation_id == first  # it was updated last
+
+
+async def test_conversation_screen_search_resume_delete(chat_settings):
+    from netops.session import Session
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.conversations import ConversationsScreen
+
+    keep = await _one_exchange(chat_settings, "BGP hold timer")
+    drop = await _one_exchange(chat_settings, "OSPF dead interval, asked by a zebra")
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        screen = await wait_until(pilot, lambda: isinstance(app.screen, ConversationsScreen) and len(app.screen.rows) == 2
+                                  and app.screen, what="both conversations listed")
+        for ch in "zebra":
+            await pilot.press(ch)
+        await wait_until(pilot, lambda: [c.id for c in screen.rows] == [drop], what="full-text search")
+        await pilot.press("enter")  # from the search box to the table
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: screen.rows == [], what="deleted")
+        await pilot.press("escape")
+    with Session(chat_settings) as s:
+        assert [c.id for c in s.conversations()] == [keep]
+
+
+async def test_export_markdown(chat_settings, tmp_path):
+    from netops.tui.app import ChatApp
+
+    app = ChatApp(chat_settings, offline=True)
+    target = tmp_path / "out.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "BGP hold timer")
+        await wait_until(pilot, lambda: finished(app), what="the answer")
+        await type_and_send(pilot, "/kb dead interval")
+        await wait_until(pilot, lambda: len(finished(app)) == 2, what="the command")
+        await type_and_send(pilot, f"/export {target}")
+        await wait_until(pilot, target.exists, what="the export file")
+    text = target.read_text()
+    assert text.startswith("# BGP hold timer")
+    assert "## Question" in text and "## Answer — offline" in text
+    assert "Evidence:" in text and "BGP hold timer" in text
+    assert "`kb_search`" in text and "dead interval" in text
+    assert app.conversation_id in text
+
+
+async def test_copy_last_answer_and_code_block(chat_settings):
+    from netops.tui.app import ChatApp
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "BGP hold timer")
+        view = (await wait_until(pilot, lambda: finished(app), what="the answer"))[0]
+        await pilot.press("ctrl+o")
+        assert app.clipboard == view.text

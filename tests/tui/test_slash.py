@@ -1,0 +1,105 @@
+"""Slash commands: completion, the palette, and commands that run through the agent's tools."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_completion_and_hints(chat_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.query_one(PromptInput)
+        await pilot.press("/", "p", "l", "a")
+        assert prompt.suggestion == "n"
+        hints = app.query_one("#hints")
+        assert hints.has_class("-show") and "/plan" in str(hints.render())
+        await pilot.press("tab")
+        assert prompt.text == "/plan "
+        assert not hints.has_class("-show")
+
+
+async def test_kb_command_shows_passages_with_citations(chat_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.citations import CitationLink
+    from netops.tui.widgets.toolcard import ToolCard
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "/kb hold timer")
+        view = (await wait_until(pilot, lambda: finished(app), what="the command result"))[0]
+        (card,) = view.query(ToolCard)
+        assert card.tool == "kb_search" and card.ok
+        assert "three seconds" in view.text
+        assert any("BGP hold timer" in link.evidence.label for link in view.query(CitationLink))
+
+
+async def test_show_refuses_a_configuration_command(chat_settings, tmp_path):
+    """The read-only policy applies to a person's /show exactly as to the model's tool call."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.toolcard import ToolCard
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "/show r1 configure terminal")
+        view = (await wait_until(pilot, lambda: finished(app), what="the command result"))[0]
+        (card,) = view.query(ToolCard)
+        assert card.ok is False
+
+
+async def test_local_commands(chat_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.help import HelpScreen
+
+    app = ChatApp(chat_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "/offline")
+        assert app.offline
+        await type_and_send(pilot, "/model llama3.2")
+        assert app.model == "llama3.2" and not app.offline
+        await type_and_send(pilot, "/help")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        assert "/state <host[,host]> <getter> [prefix]" in app.screen.markdown
+        await pilot.press("escape")
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help via F1")
+        await pilot.press("escape")
+        await type_and_send(pilot, "/nonsense")
+        await pilot.pause()
+        assert any("unknown command" in str(n.message) for n in app._notifications)
+
+
+async def test_palette_offers_slash_commands(chat_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        for ch in "/state":
+            await pilot.press(ch)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.query_one(PromptInput).text == "/state ", what="prefilled /state")
+
+
+async def test_keymap_and_theme_from_config(chat_settings):
+    from netops.tui.app import ChatApp
+
+    settings = chat_settings.model_copy(update={"chat": chat_settings.chat.model_copy(
+        update={"keys": {"chat.side_panel": "f3"}, "theme": "nord"})})
+    app = ChatApp(settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.theme == "nord"
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: app.query("SidePanel"), what="side panel on F3")
+        panel = app.query_one("SidePanel")
+        await wait_until(pilot, lambda: "documents" in str(panel.query_one("#side-index").render()),
+                         what="index stats in the panel")

@@ -1,0 +1,60 @@
+"""One run in a real terminal: tmux starts ``netops chat --offline``, a question is typed
+with send-keys, and the pane shows the cited answer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)")
+
+
+def _pane(name: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+
+
+def test_chat_in_tmux_answers_with_citation(tmp_path, monkeypatch):
+    from netops.rag.kb import KnowledgeBase
+    from netops.settings import load_settings
+
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")  # lexical-only: no model to load in the child
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bgp-timers.md").write_text("# BGP hold timer\n\nThe hold time is either zero or at least "
+                                        "three seconds.\n")
+    with KnowledgeBase(load_settings()) as kb:
+        kb.add([docs / "bgp-timers.md"])
+    env = {k: v for k, v in os.environ.items() if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
+    env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path))
+    name = f"netops-chat-{uuid.uuid4().hex[:8]}"
+    command = " ".join([*(f"{k}='{v}'" for k, v in env.items()), sys.executable, "-m", "netops", "chat", "--offline"])
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", "env", "-i", "sh", "-c",
+                    command], check=True)
+    try:
+        deadline = time.monotonic() + 30
+        while "netops chat" not in _pane(name):
+            assert time.monotonic() < deadline, "the chat did not start:\n" + _pane(name)
+            time.sleep(0.1)
+        subprocess.run(["tmux", "send-keys", "-t", name, "what is the BGP hold timer minimum", "Enter"], check=True)
+        deadline = time.monotonic() + 60
+        while not ("three seconds" in (pane := _pane(name)) and "evidence (" in pane):
+            assert time.monotonic() < deadline, "no cited answer on screen:\n" + pane
+            time.sleep(0.2)
+        assert "bgp-timers" in pane or "BGP hold timer" in pane
+        subprocess.run(["tmux", "send-keys", "-t", name, "C-q"], check=True)
+        deadline = time.monotonic() + 10
+        while subprocess.run(["tmux", "has-session", "-t", name], capture_output=True).returncode == 0:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
