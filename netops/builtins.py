@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Callable
 
 from netops.hookspecs import hookimpl
-from netops.settings import _data_dir
+from netops.paths import shipped_dir
 
 
 @hookimpl
 def register_knowledge_sources(register: Callable[..., None]) -> None:
     from netops.plugins import KnowledgeSource
 
-    knowledge = _data_dir("knowledge")
+    knowledge = shipped_dir("knowledge")
     register(KnowledgeSource(
         name="netops-runbooks",
         description="Team runbooks and the telecom/network acronym glossary shipped with netops",
@@ -30,7 +30,7 @@ def register_knowledge_sources(register: Callable[..., None]) -> None:
 
 @hookimpl
 def register_playbook_dirs(register: Callable[..., None]) -> None:
-    register(_data_dir("playbooks"))
+    register(shipped_dir("playbooks"))
 
 
 def _paths_exist(paths: tuple[Path, ...]) -> bool:  # used by doctor

@@ -71,6 +71,21 @@ def run_checks(settings: "Settings", checks: list[CheckFn] | None = None) -> Doc
 # The checks -------------------------------------------------------------------------------
 
 @register_check
+def check_environment(settings: "Settings") -> Check:
+    """Which netops, installed how, on which interpreter and venv; the shipped data is there."""
+    from netops.environment import current_environment
+
+    env = current_environment()
+    detail = f"{env.describe()}; package {env.package_dir}"
+    if env.venv is not None:
+        detail += f"; venv made from {env.base_python}"
+    if env.missing_data:
+        return Check("environment", False, f"{detail}; shipped data missing: {', '.join(env.missing_data)}",
+                     "reinstall netops from a wheel built with setup.py (it copies knowledge/ and playbooks/)")
+    return Check("environment", True, detail)
+
+
+@register_check
 def check_state_dir(settings: "Settings") -> Check:
     home = settings.paths.home
     try:

@@ -9,6 +9,30 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from netops.settings import Settings
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHIPPED = ("knowledge", "playbooks")
+"""Top-level repository directories that a wheel carries as ``netops/data/<name>``."""
+
+
+def source_checkout() -> Path | None:
+    """The repository netops runs from (an editable install or PYTHONPATH), else None."""
+    repo = PACKAGE_DIR.parent
+    if (repo / "pyproject.toml").is_file() and all((repo / name).is_dir() for name in SHIPPED):
+        return repo
+    return None
+
+
+def shipped_dir(name: str) -> Path:
+    """A directory that ships with netops (``knowledge``, ``playbooks``).
+
+    In a source checkout it is the repository's own top-level directory, so edits show at once;
+    in an installed wheel it is the copy under ``netops/data`` (setup.py puts it there).
+    """
+    repo = source_checkout()
+    if repo is not None:
+        return repo / name
+    return PACKAGE_DIR / "data" / name
+
 
 @dataclass(frozen=True)
 class Paths:

@@ -22,24 +22,10 @@ from pydantic_settings import (
 )
 
 from netops.errors import ConfigError
+from netops.paths import shipped_dir
 
 if TYPE_CHECKING:
     from netops.paths import Paths
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def _data_dir(name: str) -> Path:
-    """A directory that ships with netops (``knowledge/``, ``playbooks/``).
-
-    In a source checkout (editable install) it is the repository's own top-level directory;
-    in a wheel it is the copy under ``netops/data``.
-    """
-    repo = PACKAGE_DIR.parent / name
-    if repo.is_dir():
-        return repo
-    return PACKAGE_DIR / "data" / name
-
 
 def default_home() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -127,9 +113,9 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=default_home)
     """All state (index, audit log, history, lab files) lives here. Tests always set it."""
-    knowledge_dir: Path = Field(default_factory=lambda: _data_dir("knowledge"))
+    knowledge_dir: Path = Field(default_factory=lambda: shipped_dir("knowledge"))
     """Team-written knowledge that ships with netops: glossary, runbooks, RFC pack manifests."""
-    playbooks_dir: Path = Field(default_factory=lambda: _data_dir("playbooks"))
+    playbooks_dir: Path = Field(default_factory=lambda: shipped_dir("playbooks"))
     """Vetted playbooks and their lock file."""
     inventory: Path | None = None
     """Inventory file (Nornir SimpleInventory layout). Default: ``<home>/inventory.yaml``,

@@ -12,10 +12,11 @@ from netops.cli._common import console, emit_json, json_option, settings_from
 def doctor(as_json: bool) -> int:
     """Check state dir, knowledge index, embedder, Ollama, RFC sources, Chroma and lab tools."""
     from netops.doctor import run_checks
+    from netops.environment import current_environment
 
     report = run_checks(settings_from())
     if as_json:
-        emit_json({"ok": report.ok, "checks": report.checks})
+        emit_json({"ok": report.ok, "environment": current_environment(), "checks": report.checks})
         return 0 if report.ok else 1
     from rich.markup import escape
 

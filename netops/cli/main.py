@@ -43,6 +43,15 @@ EPILOG = (
 )
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from netops.environment import current_environment
+
+    click.echo(current_environment().describe())
+    ctx.exit(0)
+
+
 class LazyGroup(click.Group):
     """Imports a subcommand's module only when that subcommand is used."""
 
@@ -70,7 +79,8 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="netops", prog_name="netops")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version, the Python and the environment netops runs from, and exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
