@@ -98,7 +98,7 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
         out.neighbors.append(OspfNeighbor(
             neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
             state={"2WAY": "2-Way", "EXSTART": "ExStart"}.get(state, state.capitalize()), full=state == "FULL",
-            role=role if role and role != "-" else None, priority=to_int(r["priority"]),
+            role={"DR": "DR", "BDR": "BDR", "DROTHER": "DROther"}.get(role.upper()), priority=to_int(r["priority"]),
             dead_time_seconds=float(int(h) * 3600 + int(m) * 60 + int(s)) if s.isdigit() else None))
     return out
 

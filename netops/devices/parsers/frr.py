@@ -10,12 +10,18 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, load_json, to_int
+from netops.devices.parsers import ParseError, load_json, not_running_note, to_asn, to_int
+from netops.devices.parsers._textfsm import device_error
 
 Read = Callable[[str], str]
 
 _VERSION = re.compile(r"FRRouting (?P<version>\S+) \((?P<hostname>[^)]*)\)(?: on (?P<os>[^\n]+?))?\.?$", re.M)
-_AFI = {"ipv4Unicast": "ipv4-unicast", "ipv6Unicast": "ipv6-unicast", "l2VpnEvpn": "l2vpn-evpn"}
+_AFI = {"ipv4Unicast": "ipv4-unicast", "ipv6Unicast": "ipv6-unicast", "l2VpnEvpn": "l2vpn-evpn",
+        "ipv4Multicast": "ipv4-multicast", "ipv6Multicast": "ipv6-multicast", "ipv4Vpn": "vpnv4-unicast",
+        "ipv6Vpn": "vpnv6-unicast", "ipv4LabeledUnicast": "ipv4-labeled-unicast",
+        "ipv6LabeledUnicast": "ipv6-labeled-unicast", "ipv4Flowspec": "ipv4-flowspec",
+        "ipv6Flowspec": "ipv6-flowspec"}
+_OFF = ("instance not found", "not enabled", "is not running", "not running", "no bgp", "no ospf")
 
 
 def parse_version(text: str) -> Facts:
@@ -47,37 +53,64 @@ def uptime_seconds(value: str | None) -> float | None:
     return None
 
 
+def _off(text: str) -> str | None:
+    said = device_error(text)
+    return said if said and any(m in said.lower() for m in _OFF) else None
+
+
 def parse_bgp_summary(text: str) -> BgpNeighbors:
+    """``show bgp summary json`` (families of the default VRF) or ``show bgp vrf all summary json``
+    (VRF name -> families). ``{}`` / ``% BGP instance not found``: not configured (a note)."""
+    said = _off(text)
+    if said:
+        return BgpNeighbors(note=not_running_note("BGP", said))
     doc = load_json(text, "show bgp summary json")
     if not isinstance(doc, dict):
         raise ParseError("'show bgp summary json' is not a JSON object")
+    if not doc:
+        return BgpNeighbors(note=not_running_note("BGP"))
+    by_family = any(isinstance(v, dict) and "peers" in v for v in doc.values())
+    vrfs = {"default": doc} if by_family else doc
     out = BgpNeighbors()
-    for afi_key, afi in doc.items():
-        if not isinstance(afi, dict) or "peers" not in afi:
+    default_seen = False
+    for vrf_name, families in vrfs.items():
+        if not isinstance(families, dict):
             continue
-        out.router_id = out.router_id or afi.get("routerId")
-        out.local_as = out.local_as or to_int(afi.get("as"))
-        for peer, p in (afi.get("peers") or {}).items():
-            state = str(p.get("state", "Unknown"))
-            up = state == "Established"
-            # When down, FRR's peerUptime is the time since the session dropped: not an uptime.
-            out.neighbors.append(BgpNeighbor(
-                peer=peer,
-                remote_as=to_int(p.get("remoteAs")),
-                state=state,
-                established=up,
-                uptime=p.get("peerUptime") if up else None,
-                uptime_seconds=(p["peerUptimeMsec"] / 1000.0) if up and isinstance(p.get("peerUptimeMsec"), (int, float)) else None,
-                prefixes_received=to_int(p.get("pfxRcd")) if up else None,
-                description=p.get("desc") or None,
-                vrf=afi.get("vrfName") or "default",
-                afi_safi=_AFI.get(afi_key, afi_key),
-            ))
+        for afi_key, afi in families.items():
+            if not isinstance(afi, dict) or "peers" not in afi:
+                continue
+            if not default_seen:  # the default VRF's identity wins; else the first listed
+                out.router_id = afi.get("routerId") or out.router_id
+                out.local_as = to_asn(afi.get("as")) or out.local_as
+                default_seen = vrf_name == "default"
+            for peer, p in (afi.get("peers") or {}).items():
+                state = str(p.get("state", "Unknown"))
+                up = state == "Established"
+                # When down, FRR's peerUptime is the time since the session dropped: not an uptime.
+                out.neighbors.append(BgpNeighbor(
+                    peer=peer,
+                    remote_as=to_asn(p.get("remoteAs")),
+                    state=state,
+                    established=up,
+                    uptime=p.get("peerUptime") if up else None,
+                    uptime_seconds=(p["peerUptimeMsec"] / 1000.0) if up and isinstance(p.get("peerUptimeMsec"), (int, float)) else None,
+                    prefixes_received=to_int(p.get("pfxRcd")) if up else None,
+                    description=p.get("desc") or None,
+                    vrf=afi.get("vrfName") or vrf_name,
+                    afi_safi=_AFI.get(afi_key, afi_key),
+                ))
     return out
 
 
 def parse_ospf_neighbors(text: str) -> OspfNeighbors:
+    said = _off(text)
+    if said:
+        return OspfNeighbors(note=not_running_note("OSPF", said))
     doc = load_json(text, "show ip ospf neighbor json")
+    if not isinstance(doc, dict):
+        raise ParseError("'show ip ospf neighbor json' is not a JSON object")
+    if "neighbors" not in doc:  # FRR prints {} when OSPF is not configured
+        return OspfNeighbors(note=not_running_note("OSPF"))
     out = OspfNeighbors()
     for nid, entries in (doc.get("neighbors") or {}).items():
         for n in entries if isinstance(entries, list) else [entries]:
@@ -157,7 +190,22 @@ def interfaces(host: Any, read: Read) -> Interfaces:
 
 
 def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
-    return parse_bgp_summary(read("show bgp summary json"))
+    return with_vrfs(parse_bgp_summary(read("show bgp summary json")), read("show bgp vrf all summary json"))
+
+
+def with_vrfs(default: BgpNeighbors, vrf_all: str) -> BgpNeighbors:
+    """The default VRF's summary plus the peers of every other VRF (from ``show bgp vrf all
+    summary json``; a router that refuses it keeps the default VRF's view)."""
+    if device_error(vrf_all):
+        return default
+    try:
+        every = parse_bgp_summary(vrf_all)
+    except ParseError:
+        return default
+    default.neighbors.extend(n for n in every.neighbors if n.vrf != "default")
+    if default.neighbors:
+        default.note = None
+    return default
 
 
 def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:

@@ -160,7 +160,8 @@ def interfaces(host: Any, read: Read) -> Interfaces:
 
 
 def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
-    return frr.parse_bgp_summary(_vtysh(read, "show bgp summary json"))
+    return frr.with_vrfs(frr.parse_bgp_summary(_vtysh(read, "show bgp summary json")),
+                         read("vtysh -c 'show bgp vrf all summary json'"))
 
 
 def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:

@@ -77,7 +77,33 @@ def test_route_lookup_found_connected_and_missing():
 
 def test_cli_error_instead_of_json_is_a_parse_error():
     with pytest.raises(ParseError, match="did not return JSON"):
-        frr.parse_bgp_summary("% BGP instance not found\n")
+        frr.parse_bgp_summary("% Unknown command: show bgp summary jsn\n")
+
+
+@pytest.mark.parametrize("slug", ["show_bgp_summary_json", "show_bgp_vrf_all_summary_json", "show_bgp_summary"])
+def test_bgp_not_configured_is_empty_with_a_note(slug):
+    """Captured from the lab after 'no router bgp': {} in JSON, '% BGP instance not found' as text."""
+    b = frr.parse_bgp_summary((FIXTURES / "frr" / "noproto" / f"{slug}.txt").read_text())
+    assert b.neighbors == [] and "not configured" in b.note
+
+
+@pytest.mark.parametrize("slug", ["show_ip_ospf_neighbor_json", "show_ip_ospf_neighbor"])
+def test_ospf_not_configured_is_empty_with_a_note(slug):
+    o = frr.parse_ospf_neighbors((FIXTURES / "frr" / "noproto" / f"{slug}.txt").read_text())
+    assert o.neighbors == [] and "not configured" in o.note
+
+
+def test_vrf_all_summary_is_keyed_by_vrf():
+    """FRR 8.4 'show bgp vrf all summary json' (captured): VRF -> family -> peers."""
+    b = frr.parse_bgp_summary((FIXTURES / "frr" / "lab-r1" / "show_bgp_vrf_all_summary_json.txt").read_text())
+    plain = frr.parse_bgp_summary((FIXTURES / "frr" / "lab-r1" / "show_bgp_summary_json.txt").read_text())
+    assert [(n.peer, n.vrf, n.afi_safi) for n in b.neighbors] == [(n.peer, n.vrf, n.afi_safi) for n in plain.neighbors]
+    assert (b.router_id, b.local_as) == ("203.0.113.1", 65001) and len(b.neighbors) == 2
+    other = '{"default": {}, "RED": {"ipv4Unicast": {"routerId": "10.9.9.9", "as": 65009, "vrfName": "RED", ' \
+            '"peers": {"10.1.1.2": {"remoteAs": 65010, "state": "Established", "pfxRcd": 2}}}}}'
+    merged = frr.with_vrfs(plain, other)
+    assert merged.by_peer("10.1.1.2").vrf == "RED" and len(merged.neighbors) == 3
+    assert len(frr.with_vrfs(frr.parse_bgp_summary("{}"), "% Unknown command").neighbors) == 0
 
 
 @pytest.mark.parametrize("value,seconds", [("00:01:02", 62), ("1d02h03m", 93780), ("2w3d04h", 1483200), ("", None), ("never", None)])
