@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from netops.agent.budget import Budget, estimate_tokens
+from netops.agent.budget import Budget, estimate_tokens, fit_question
 from netops.agent.events import (
     AnswerEvent,
     ApprovalRequestEvent,
@@ -289,8 +289,8 @@ class Assistant:
                 turn.clear()
             channel.emit(event, wait=not isinstance(event, TokenEvent))
 
-        def request_approval(plan: Any, summary: str, verdict: Any) -> "Approval":
-            req = ApprovalRequestEvent(plan, summary, verdict)
+        def request_approval(plan: Any, summary: str, verdict: Any, *, needs_person: str | None = None) -> "Approval":
+            req = ApprovalRequestEvent(plan, summary, verdict, needs_person=needs_person)
             channel.emit(req, wait=False)
             while not req.wait(0.1):
                 if cancel.cancelled:
@@ -334,6 +334,7 @@ class Assistant:
             from netops.errors import InputError
 
             raise InputError("the question is empty", hint='ask something, e.g. netops ask "BGP neighbours on r1"')
+        question, cut = fit_question(question, self.budget)
         token = cancel or CancelToken()
         started = time.perf_counter()
         cid, prior = self._open_history(question, conversation_id, continue_last)
@@ -345,7 +346,8 @@ class Assistant:
             probe_ms = (time.perf_counter() - t) * 1000
             if reason:
                 offline, notice = True, f"{reason}; answering offline"
-        yield ModeEvent("offline", None, notice) if offline else ModeEvent("agent", self.model, None)
+        yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x)) if offline \
+            else ModeEvent("agent", self.model, cut)
         channel, turn = _Channel(), _Turn()
         ctx = self._context(question, channel, turn, token)
         toolbox = ToolBox({t.name: t for t in self.tools()}, ctx)
@@ -399,6 +401,8 @@ class Assistant:
             answer = self._agent_answer(question, ctx, toolbox, stats, "", turn.text, error)
         if offline:
             answer.notice = "; ".join(x for x in (notice, answer.notice) if x) or None
+        if cut:
+            answer.notice = "; ".join(x for x in (cut, answer.notice) if x)
         yield from self._finish(answer, started, probe_ms, cid, question)
 
     # -- internals -------------------------------------------------------------------------

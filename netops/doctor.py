@@ -243,6 +243,11 @@ def check_devices(settings: "Settings") -> list[Check]:
         return [Check("inventory", False, exc.message, exc.hint or f"fix {paths.inventory}")]
     hosts = list(inv)
     checks = [Check("inventory", True, f"{len(hosts)} hosts in {paths.inventory}", essential=False)]
+    no_address = [h.name for h in hosts if any(f"host {h.name!r} has no hostname" in w for w in inv.warnings)]
+    if no_address:
+        checks.append(Check("host addresses", False, f"no hostname for {', '.join(no_address)}: "
+                            "netops would resolve these names through DNS",
+                            f"set 'hostname:' for {no_address[0]} in {paths.inventory}", essential=False))
     known = paths.known_hosts.read_text(encoding="utf-8", errors="replace") if paths.known_hosts.exists() else ""
     unknown = [h.name for h in hosts if h.hostname not in known]
     if unknown:

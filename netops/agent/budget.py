@@ -30,6 +30,19 @@ class Budget:
     """Earlier user/assistant messages carried into a continued conversation."""
     num_ctx: int = 8192
     """Context window requested from Ollama."""
+    question_tokens: int = 2000
+    """A longer question is cut to this many tokens (with a notice) so the system prompt,
+    tools, evidence and history still fit in ``num_ctx``."""
+
+
+def fit_question(question: str, budget: Budget) -> tuple[str, str | None]:
+    """``(question, notice)``: the question cut to ``budget.question_tokens`` and why, or as it was."""
+    tokens = estimate_tokens(question)
+    if tokens <= budget.question_tokens:
+        return question, None
+    keep = question[: budget.question_tokens * CHARS_PER_TOKEN].rstrip()
+    return keep, (f"the question was about {tokens} tokens, more than the {budget.question_tokens}-token "
+                  f"budget of a {budget.num_ctx}-token context: only its first {len(keep)} characters were used")
 
 
 def truncate(text: str, max_tokens: int) -> tuple[str, bool]:

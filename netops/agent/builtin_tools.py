@@ -30,7 +30,8 @@ def kb_search(ctx: ToolContext, args: KbSearchArgs) -> ToolResult:
     for n, hit in enumerate(hits, 1):
         c = hit.chunk
         text = c.text if len(c.text) <= PASSAGE_CHARS else c.text[:PASSAGE_CHARS] + " [...]"
-        blocks.append(f"[{n}] cite as: {c.citation}\n" + wrap_data(c.citation, text))
+        # The citation carries the document's own heading: untrusted, so inside the wrapper.
+        blocks.append(f"[{n}]\n" + wrap_data(c.citation, f"cite as: {c.citation}\n{text}"))
     return ToolResult("kb_search", True, content="\n".join(blocks), data=hits,
                       evidence=[spec_evidence(h.chunk.citation) for h in hits])
 

@@ -115,12 +115,33 @@ def _review(ctx: ToolContext, p: Any, text: str) -> Any:
     return verdict
 
 
+def _needs_person(ctx: ToolContext, p: Any, verdict: Any) -> str | None:
+    """Why a policy (``--yes``) may not approve ``p``; None when it may."""
+    from netops.agent.intent import check_intent
+
+    why: list[str] = []
+    if verdict.level != "ok":
+        why.append("the reviewer warned: " + "; ".join(verdict.findings))
+    try:
+        hosts = [h.name for h in ctx.get_devices().inventory]
+    except Exception:
+        hosts = list(getattr(p, "hosts", []))
+    intent = check_intent(ctx.question, p, hosts=hosts)
+    if not intent.bound:
+        why.append("the change does not follow from your question alone (" + intent.summary() + ")")
+    return "; ".join(why) or None
+
+
 class _GatedApprover:
     """The approval gate handed to the runner: the injected approver decides; without one the
-    consumer answers an approval request; with neither, deny-all."""
+    consumer answers an approval request; with neither, deny-all. A non-interactive yes (a
+    policy, ``--yes``) counts only for a change the question itself asked for, with no reviewer
+    warning; otherwise the change needs a person at a prompt and is refused."""
 
-    def __init__(self, ctx: ToolContext, args: PlaybookArgs, verdict: Any, text: str) -> None:
+    def __init__(self, ctx: ToolContext, args: PlaybookArgs, verdict: Any, text: str,
+                 needs_person: str | None = None) -> None:
         self.ctx, self.args, self.verdict, self.text = ctx, args, verdict, text
+        self.needs_person = needs_person
         self.record: ApprovalRecord | None = None
 
     def approve(self, plan: Any) -> Any:
@@ -132,9 +153,12 @@ class _GatedApprover:
         elif self.ctx.approver is not None:
             decision = self.ctx.approver.approve(plan)
         elif self.ctx.request_approval is not None:
-            decision = self.ctx.request_approval(plan, self.text, self.verdict)
+            decision = self.ctx.request_approval(plan, self.text, self.verdict, needs_person=self.needs_person)
         else:
             decision = DenyAll("no approver configured").approve(plan)
+        if decision.approved and not getattr(decision, "interactive", False) and self.needs_person:
+            decision = Approval(False, decision.by, "a non-interactive approval cannot cover this change: "
+                                f"{self.needs_person}. Ask again at an interactive prompt to approve it yourself")
         self.record = _record(self.args, self.verdict, "approved" if decision.approved else "denied", decision.by,
                               None if decision.approved else decision.reason)
         return decision
@@ -170,7 +194,7 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
                                     "findings": list(verdict.findings), "hosts": p.hosts, "intent": p.intent},
                          actor=p.actor)
         return _refused(ctx, _record(args, verdict, "blocked", "reviewer", reason))
-    gate = _GatedApprover(ctx, args, verdict, text)
+    gate = _GatedApprover(ctx, args, verdict, text, _needs_person(ctx, p, verdict))
     with ctx._lock:
         ctx.changing += 1
     try:

@@ -104,16 +104,21 @@ class ApprovalRequestEvent(Event):
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     approval: "Approval | None" = field(default=None, compare=False)
     """The answer once given."""
+    needs_person: str | None = None
+    """Why only a person at an interactive prompt may approve this (the change does not follow
+    from the question's own words, or the reviewer warned); None: a policy may (``--yes``)."""
 
-    def respond(self, approved: bool, by: str | None = None, reason: str | None = None) -> None:
-        """Approve or deny (first answer wins)."""
+    def respond(self, approved: bool, by: str | None = None, reason: str | None = None, *,
+                by_policy: bool = False) -> None:
+        """Approve or deny (first answer wins). ``by_policy=True`` when no person decided
+        (``--yes``): the library then refuses the change if :attr:`needs_person` is set."""
         from netops.playbook.approval import Approval
 
         with self._lock:
             if self._answered.is_set():
                 return
             self.approval = Approval(bool(approved), by or "unknown",
-                                     reason or ("approved" if approved else "denied"))
+                                     reason or ("approved" if approved else "denied"), interactive=not by_policy)
             self._answered.set()
 
     @property

@@ -2,7 +2,10 @@
 
 Device output and documents are *data*, never instructions. They reach the model wrapped in
 ``<data source="...">...</data>``; anything in them that looks like our own tags is
-neutralised so a document cannot close the wrapper and speak as the system.
+neutralised so a document cannot close the wrapper and speak as the system. Tool-call-shaped
+text (``<tool_call>`` tags, chat-template tokens such as ``<|im_start|>``, JSON objects with a
+tool name and arguments) is defanged too, so a model that quotes it does not produce a call.
+Everything from a document, its headings and citation included, goes inside the wrapper.
 """
 
 from __future__ import annotations
@@ -12,7 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
-_TAG = re.compile(r"<\s*/?\s*(data|system|tool|instructions?)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<\s*/?\s*(data|system|tool|tool_calls?|tool_response|function_calls?|function|"
+                  r"instructions?|assistant|user|im_start|im_end)\b[^>]*>", re.IGNORECASE)
+_SPECIAL = re.compile(r"<\|[^|<>\n]{1,40}\|>")  # chat-template tokens: <|im_start|>, <|eot_id|>
+# Tool-call-shaped JSON, also when it sits escaped inside a JSON string (\"name\").
+_Q = r'\\?"'
+_CALL_KEYS = re.compile(rf'({_Q})(name|tool|function|tool_calls|arguments|parameters|args|input)({_Q}\s*:)')
+_CALL_SHAPE = re.compile(
+    rf'{_Q}(?:name|tool){_Q}\s*:\s*{_Q}[^"\n]{{1,80}}{_Q}\s*,\s*{_Q}(?:arguments|parameters|args|input){_Q}\s*:'
+    rf'|{_Q}(?:arguments|parameters|args|input){_Q}\s*:[^\n]{{0,400}}?{_Q}(?:name|tool){_Q}\s*:\s*{_Q}'
+    rf'|{_Q}(?:function|tool_calls){_Q}\s*:\s*[\[{{]')
 
 
 @dataclass(frozen=True)
@@ -40,13 +52,18 @@ def spec_evidence(citation: str) -> Evidence:
 
 
 def neutralise(text: str) -> str:
-    """Defang tags that could close or fake our wrappers (``</data>`` -> ``[/data]``)."""
-    return _TAG.sub(lambda m: "[" + m.group(0).strip("<>").strip() + "]", text)
+    """Defang tags that could close or fake our wrappers (``</data>`` -> ``[/data]``), chat
+    template tokens, and tool-call-shaped JSON (its keys become ``"name (quoted)"``...)."""
+    out = _TAG.sub(lambda m: "[" + m.group(0).strip("<>").strip() + "]", text)
+    out = _SPECIAL.sub(lambda m: "[" + m.group(0)[2:-2] + "]", out)
+    if _CALL_SHAPE.search(out):
+        out = _CALL_KEYS.sub(r"\1\2 (quoted)\3", out)
+    return out
 
 
 def wrap_data(source: str, text: str) -> str:
-    """Wrap untrusted text for the model."""
-    src = neutralise(source).replace('"', "'")
+    """Wrap untrusted text for the model (the source label is untrusted too: one line, defanged)."""
+    src = " ".join(neutralise(source).replace('"', "'").split())
     return f'<data source="{src}">\n{neutralise(text)}\n</data>'
 
 

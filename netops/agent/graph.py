@@ -54,6 +54,7 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
     from langchain_core.messages import AIMessage, ToolMessage
 
     budget = toolbox.ctx.budget
+    state_changing = {n for n, t in toolbox.tools.items() if getattr(t, "changes_state", False)}
 
     class NetopsMiddleware(AgentMiddleware):
         def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
@@ -80,7 +81,7 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
             stats.prompt_tokens_total += int(usage.get("input_tokens") or 0)
             stats.completion_tokens += int(usage.get("output_tokens") or 0)
             if not msg.tool_calls and isinstance(msg.content, str) and msg.content.strip():
-                calls = parse_text_tool_calls(msg.content)
+                calls = parse_text_tool_calls(msg.content, refuse=state_changing)
                 if calls:
                     stats.text_tool_calls += len(calls)
                     emit(TurnResetEvent())

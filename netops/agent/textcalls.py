@@ -3,12 +3,17 @@
 Recognised shapes (optionally inside ```json fences or ``<tool_call>`` tags):
 ``{"name": ..., "arguments": {...}}`` (also ``parameters``/``args``/``input``), a list of
 those, ``{"function": {...}}`` and ``{"tool_calls": [...]}``.
+
+A text call is accepted only when it is the *whole* message (a call quoted inside an answer,
+say from a device description the model read, stays prose), and never for a tool that changes
+state (``refuse``): a state-changing call must come as a real structured tool call.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from typing import Any
 
 _FENCE = re.compile(r"^```(?:json|tool_call)?\s*(.*?)\s*```$", re.DOTALL)
@@ -32,11 +37,15 @@ def _as_call(obj: Any) -> dict[str, Any] | None:
     return {"name": name, "args": args if isinstance(args, dict) else {"_raw": args}}
 
 
-def parse_text_tool_calls(content: str) -> list[dict[str, Any]]:
-    """Tool calls found in ``content``; empty when it is ordinary prose."""
+def parse_text_tool_calls(content: str, *, refuse: Container[str] = ()) -> list[dict[str, Any]]:
+    """Tool calls that make up the whole of ``content``; empty when it is prose (or quotes a call
+    among other text), or when any call names a tool in ``refuse``."""
     text = content.strip()
     candidates = _TAGGED.findall(text)
-    if not candidates:
+    if candidates:
+        if _TAGGED.sub("", text).strip():
+            return []  # tagged calls with prose around them: a quote, not a call
+    else:
         m = _FENCE.match(text)
         candidates = [m.group(1) if m else text]
     calls: list[dict[str, Any]] = []
@@ -55,4 +64,6 @@ def parse_text_tool_calls(content: str) -> list[dict[str, Any]]:
         if not parsed or any(p is None for p in parsed):
             return []
         calls.extend(p for p in parsed if p is not None)
+    if any(c["name"] in refuse for c in calls):
+        return []
     return calls

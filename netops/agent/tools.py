@@ -124,8 +124,9 @@ class ToolContext:
     on_event: "Callable[[Event], None] | None" = None
     session: "Session | None" = None
     cancel: "CancelToken | None" = None
-    request_approval: "Callable[[Plan, str, Verdict], Approval] | None" = None
-    """Puts a plan to the consumer (an ApprovalRequestEvent) when no approver is injected."""
+    request_approval: "Callable[..., Approval] | None" = None
+    """``(plan, summary, verdict, *, needs_person=None) -> Approval``: puts a plan to the consumer
+    (an ApprovalRequestEvent) when no approver is injected."""
     changing: int = 0
     """Changes in progress; while non-zero a cancel waits for their rollback."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -163,15 +163,19 @@ class _Approvals:
     def answer(self, req: Any) -> None:
         from netops.playbook.approval import PolicyApprover
 
-        if self.yes:
+        needs_person = getattr(req, "needs_person", None)
+        if self.yes and not needs_person:
             decision = PolicyApprover(self.settings).approve(req.plan)
-            req.respond(decision.approved, by=decision.by, reason=decision.reason)
+            req.respond(decision.approved, by=decision.by, reason=decision.reason, by_policy=True)
             return
         if not self.interactive:
-            req.respond(False, by=self.settings.user,
-                        reason="no terminal to ask for approval (use --yes with an approval policy)")
+            why = (f"--yes does not cover this change ({needs_person}) and there is no terminal to ask"
+                   if self.yes else "no terminal to ask for approval (use --yes with an approval policy)")
+            req.respond(False, by=self.settings.user, reason=why)
             return
         self.renderer.pause()
+        if self.yes and needs_person:
+            click.echo(f"--yes does not cover this change: {needs_person}", err=True)
         hosts = ", ".join(req.plan.hosts)
         self.prompting = True
         try:

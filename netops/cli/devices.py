@@ -86,7 +86,8 @@ def list_cmd(ctx: click.Context, targets: str, as_json: bool) -> None:
     inv = load_inventory(settings_from(ctx).paths.inventory)
     hosts = inv.select(targets)
     if as_json:
-        emit_json({"inventory": str(inv.source), "hosts": [h.describe() for h in hosts]})
+        emit_json({"inventory": str(inv.source), "hosts": [h.describe() for h in hosts],
+                   "warnings": list(inv.warnings)})
         return
     from rich.table import Table
 

@@ -313,6 +313,11 @@ def _build_host(name: str, raw: Mapping[str, Any], chain: list[str], layers: lis
         msg = f"host {name!r} uses a plain-text password from {path} (allow_plaintext_password is set)"
         log.warning(msg)
         warnings.append(msg)
+    if not _attr(layers, "hostname"):
+        msg = (f"host {name!r} has no hostname: netops connects to {name!r} as a DNS name "
+               f"({path}:{line}; set 'hostname:' to the management address)")
+        log.warning(msg)
+        warnings.append(msg)
     key_file = _attr(layers, "ssh_key_file") or data.get("ssh_key_file")
     creds = Credentials(
         username=_attr(layers, "username"),

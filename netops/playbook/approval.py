@@ -24,6 +24,9 @@ class Approval:
     approved: bool
     by: str
     reason: str
+    interactive: bool = False
+    """A person said yes at a prompt just now. Non-interactive approvals (a policy, ``--yes``)
+    cover only changes the person's own question asked for (see :mod:`netops.agent.intent`)."""
 
 
 @runtime_checkable
@@ -54,7 +57,7 @@ class CliApprover:
             ok = bool(confirm(question))
         except (EOFError, KeyboardInterrupt):
             ok = False
-        return Approval(ok, self.user, "approved at the prompt" if ok else "declined at the prompt")
+        return Approval(ok, self.user, "approved at the prompt" if ok else "declined at the prompt", interactive=True)
 
 
 class PolicyApprover:
@@ -86,10 +89,11 @@ class DenyAll:
 
 
 class AllowAll:
-    """Says yes to everything. For tests only."""
+    """Says yes to everything, as a person at a prompt would (``interactive``). For tests only."""
 
-    def __init__(self, by: str = "allow-all (tests)") -> None:
+    def __init__(self, by: str = "allow-all (tests)", *, interactive: bool = True) -> None:
         self.by = by
+        self.interactive = interactive
 
     def approve(self, plan: "Plan") -> Approval:
-        return Approval(True, self.by, "approved by AllowAll")
+        return Approval(True, self.by, "approved by AllowAll", interactive=self.interactive)

@@ -89,3 +89,4 @@ def test_syslog_anchor(settings, capsys):
     _log(settings, 1)
     code, out, _ = run(capsys, "audit", "anchor", "--syslog", "--json")
     assert code == 0 and json.loads(out)["syslog"].startswith("netops-audit-anchor db=")
+

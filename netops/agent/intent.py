@@ -1,0 +1,97 @@
+"""Is a proposed change what the person's own words asked for?
+
+Non-interactive approval (``--yes`` with a policy, :class:`~netops.playbook.approval.PolicyApprover`)
+may cover a change only when its *action*, its *targets* and its *parameter values* all follow
+from the person's question, not from anything read since (device output, documents, the model's
+own ideas). Everything else needs a person to say yes at an interactive prompt. The check is
+deliberately literal: a host must be named, the playbook's action word (or a synonym) must be
+said, and every parameter value must appear in the question.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Action words in playbook names -> words a person uses for them.
+ACTION_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "drain": ("drain", "isolate"),
+    "undrain": ("undrain", "un-drain", "unisolate"),
+    "shutdown": ("shut", "shutdown", "disable"),
+    "enable": ("enable", "unshut", "no-shut"),
+    "clear": ("clear", "reset", "refresh"),
+    "add": ("add", "create", "install"),
+    "remove": ("remove", "delete", "withdraw"),
+    "description": ("description", "describe", "label", "rename"),
+    "cost": ("cost", "metric"),
+}
+_WORDS = re.compile(r"[a-z0-9][a-z0-9-]*")
+# A question about a change is not a request for it ("what happens if I drain r1", "don't drain r1").
+_HYPOTHETICAL = {"if", "would", "whether", "should", "happens", "happen", "explain", "why", "when", "unless"}
+_NEGATION = re.compile(r"\b(?:not|don'?t|do\s+not|never|without|no)\b(?:\W+\w+){0,3}?\W+(\w[\w-]*)", re.IGNORECASE)
+
+
+@dataclass
+class IntentCheck:
+    """``bound``: action, targets and parameters all follow from the question."""
+
+    bound: bool
+    reasons: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def _in_question(value: Any, question: str) -> bool:
+    text = str(value).strip()
+    if not text:
+        return True
+    q = question.lower()
+    try:
+        net = ipaddress.ip_network(text, strict=False)
+        found = re.findall(r"[0-9a-fA-F:.]+(?:/\d+)?", question)
+        for tok in found:
+            try:
+                if ipaddress.ip_network(tok.strip(".:"), strict=False) == net:
+                    return True
+            except ValueError:
+                continue
+        return False
+    except ValueError:
+        pass
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return re.search(rf"(?<![\d.]){re.escape(text)}(?![\d.])", q) is not None
+    return text.lower() in q
+
+
+def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
+    """Does ``plan`` (``.playbook``, ``.hosts``, ``.params``) follow from ``question``?"""
+    from netops.agent.router import entities
+
+    reasons: list[str] = []
+    q = question or ""
+    words = set(_WORDS.findall(q.lower()))
+    named = set(entities(q, hosts)["hosts"]) if q else set()
+    targets = list(getattr(plan, "hosts", []) or [])
+    not_named = [h for h in targets if h not in named]
+    if not targets or not_named:
+        reasons.append(f"the question does not name {', '.join(not_named) or 'the targets'}")
+    name = str(getattr(plan, "playbook", ""))
+    actions = [t for t in name.lower().split("-") if t in ACTION_SYNONYMS]
+    if not actions:
+        reasons.append(f"{name} has no action word netops can match to a question")
+    negated = {m.group(1).lower() for m in _NEGATION.finditer(q)}
+    for action in actions:
+        said = words & set(ACTION_SYNONYMS[action])
+        if not said:
+            reasons.append(f"the question does not ask to {action} ({name})")
+        elif said <= negated:
+            reasons.append(f"the question says not to {action}")
+    if words & _HYPOTHETICAL:
+        reasons.append("the question asks about a change rather than for one")
+    for key, value in dict(getattr(plan, "params", {}) or {}).items():
+        if not _in_question(value, q):
+            reasons.append(f"parameter {key}={value!r} is not in the question")
+    return IntentCheck(not reasons, reasons)
