@@ -106,6 +106,7 @@ def parse(text: str, *, vrf: str = "default", afi: str = "ipv4-unicast") -> BgpN
 
 
 def _row(tokens: list[str], columns: list[str], vrf: str, afi: str) -> BgpNeighbor | None:
+    tokens = [t.lstrip("*") if is_peer(t.lstrip("*")) else t for t in tokens]  # "*10.0.0.2": dynamic peer
     at = next((i for i, t in enumerate(tokens) if is_peer(t)), None)
     if at is None or len(tokens) < at + 3 or not tokens[at + 1].isdigit() or not _ASN.match(tokens[at + 2]):
         return None

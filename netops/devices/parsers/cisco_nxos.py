@@ -58,7 +58,11 @@ def _doc(text: str, command: str) -> dict[str, Any]:
 
 
 def _feature_off(text: str) -> str | None:
-    """The device's words when a protocol's commands do not exist (feature not enabled)."""
+    """The device's words when a protocol is off: its commands do not exist (feature not
+    enabled) or ``Note:  process currently not running`` (enabled, no process configured)."""
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    if "process currently not running" in first.lower() or "not running" in first.lower()[:60]:
+        return " ".join(first.split())
     said = device_error(text)
     if said and ("invalid command" in said.lower() or "not enabled" in said.lower()
                  or "not running" in said.lower() or "not configured" in said.lower()):

@@ -129,3 +129,37 @@ def test_ios_bgp_uptime_and_not_active():
     assert b.by_peer("10.20.0.2").uptime_seconds == 86400 + 3600
     off = cisco_ios.parse_bgp_summary("% BGP not active\n")
     assert off.neighbors == [] and "BGP not active" in off.note
+
+
+def test_ios_xe_show_bgp_all_summary_every_family():
+    """IOS-XE 'show bgp all summary' published as genieparser test data (see cisco_ios/README.md)."""
+    b = cisco_ios.parse_bgp_summary(read("cisco_ios", "genie-xe1", "show_bgp_all_summary"))
+    assert (b.router_id, b.local_as) == ("192.168.111.1", 100)
+    families = [n.afi_safi for n in b.neighbors]
+    assert families.count("ipv4-unicast") == 5 and families.count("ipv6-unicast") == 4
+    assert families.count("vpnv4-unicast") == 1 and families.count("vpnv6-unicast") == 1
+    assert not any(n.established for n in b.neighbors) and b.by_peer("192.168.70.4").remote_as == 200
+
+
+def test_ios_vrf_peers_get_their_vrf_and_wrapped_ipv6_neighbors_parse():
+    summary = read("cisco_ios", "genie-xe2", "show_bgp_all_summary")
+    outputs = {
+        "show bgp all summary": summary,
+        "show vrf": "  Name                             Default RD            Protocols   Interfaces\n"
+                    "  CE-300                           100:300               ipv4,ipv6   Gi3\n",
+        "show bgp vpnv4 unicast vrf CE-300 summary":
+            "BGP router identifier 10.64.4.4, local AS number 100\n\n"
+            "Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd\n"
+            "10.4.6.6        4          300      68      75       56    0    0 01:03:23        5\n",
+        "show bgp vpnv6 unicast vrf CE-300 summary":
+            "BGP router identifier 10.64.4.4, local AS number 100\n\n"
+            "Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd\n"
+            "2001:DB8:4:6::6 4          300      67      75       66    0    0 01:03:19        5\n",
+    }
+    b = cisco_ios.GETTERS["bgp_neighbors"](None, lambda c: outputs.get(c, "% Invalid input detected\n"))
+    assert [(n.vrf, n.afi_safi) for n in b.neighbors if n.peer == "10.4.6.6"] == [("CE-300", "ipv4-unicast")]
+    assert [(n.vrf, n.afi_safi) for n in b.neighbors if n.peer == "2001:DB8:4:6::6"] == [("CE-300", "ipv6-unicast")]
+    assert b.by_peer("10.16.2.2").vrf == "default" and b.by_peer("10.66.6.6").afi_safi == "vpnv4-unicast"
+    wrapped = [n for n in b.neighbors if n.peer == "2001:DB8:20:4:6::6"]
+    assert wrapped and wrapped[0].remote_as == 400 and wrapped[0].prefixes_received == 5
+    assert b.by_peer("10.36.3.3").uptime_seconds == 3600 + 12 * 60 + 6

@@ -85,10 +85,23 @@ def test_ospf_neighbors_across_vrfs():
     assert bdr.role == "BDR" and start.state == "ExStart" and not start.full and start.interface == "Vlan50"
 
 
-@pytest.mark.parametrize("text", ["% Invalid command at '^' marker.\n", ""])
+@pytest.mark.parametrize("text", ["% Invalid command at '^' marker.\n", "",
+                                  "Note:  process currently not running\n"])
 def test_protocol_not_enabled_is_empty_with_a_note(text):
     assert nxos.parse_bgp_summary(text).note and nxos.parse_bgp_summary(text).neighbors == []
     assert nxos.parse_ospf_neighbors(text).note
+    if text.strip():
+        assert nxos.parse_ospf_neighbors_text(text).note and nxos.parse_bgp_summary_text(text).note
+
+
+def test_ospf_text_fallback():
+    """NX-OS 9.2 text captured in batfish/lab-validation (nxos_redistribution, d1_redist)."""
+    text = ("OSPF Process ID 1 VRF default\n Total number of neighbors: 1\n"
+            " Neighbor ID     Pri State            Up Time  Address         Interface\n"
+            " 192.168.12.5      1 FULL/DR          23:04:24 10.15.41.2      Eth1/4\n")
+    (n,) = nxos.parse_ospf_neighbors_text(text).neighbors
+    assert (n.neighbor_id, n.state, n.full, n.role, n.address, n.interface) == (
+        "192.168.12.5", "Full", True, "DR", "10.15.41.2", "Eth1/4")
 
 
 def test_route_lookup():
