@@ -399,6 +399,8 @@ class Assistant:
         if answer is None:
             error = result.get("error") or Cancelled(token.reason or "cancelled")
             answer = self._agent_answer(question, ctx, toolbox, stats, "", turn.text, error)
+            if offline:
+                answer.mode, answer.model = "offline", None
         if offline:
             answer.notice = "; ".join(x for x in (notice, answer.notice) if x) or None
         if cut:

@@ -141,3 +141,38 @@ def json_option(f):
 
 def iter_lines(text: str) -> Iterator[str]:
     yield from text.splitlines()
+
+
+class CtrlCCancels:
+    """While active (main thread only), Ctrl-C cancels ``token`` instead of killing the process:
+    a change in progress must be rolled back, not abandoned. ``prompting()`` True means a yes/no
+    prompt is open: then Ctrl-C also breaks out of it (the prompt counts as a "no").
+    ``notice(first)`` prints what happens next (``first`` False on a repeated Ctrl-C)."""
+
+    def __init__(self, token: Any, *, prompting: Any = lambda: False, notice: Any = None) -> None:
+        self.token, self.prompting, self.notice = token, prompting, notice
+        self._old: Any = None
+
+    def __enter__(self) -> "CtrlCCancels":
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        first = not self.token.cancelled
+        self.token.cancel(self.token.reason or "cancelled by the user (Ctrl-C)")
+        if self.prompting():
+            raise KeyboardInterrupt
+        if self.notice is not None:
+            self.notice(first)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+            self._old = None
+

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from netops.cli._common import console, emit_json, json_option, settings_from
+from netops.cli._common import CtrlCCancels, console, emit_json, json_option, settings_from
 
 
 class _Renderer:
@@ -188,40 +188,6 @@ class _Approvals:
         req.respond(ok, by=self.settings.user, reason="approved at the prompt" if ok else "declined at the prompt")
 
 
-class _CtrlC:
-    """While installed, Ctrl-C cancels the token instead of killing the process (a change must
-    be rolled back, not abandoned); at the approval prompt it also breaks out of the prompt."""
-
-    def __init__(self, token: Any, approvals: _Approvals, renderer: _Renderer) -> None:
-        self.token, self.approvals, self.renderer = token, approvals, renderer
-        self.changing = False
-        self._old: Any = None
-
-    def __enter__(self) -> "_CtrlC":
-        import signal
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            self._old = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        first = not self.token.cancelled
-        self.token.cancel("cancelled by the user (Ctrl-C)")
-        if self.approvals.prompting:
-            raise KeyboardInterrupt
-        if first:
-            self.renderer.cancelling(self.changing)
-        else:
-            click.echo("still cancelling; a change is rolled back before netops exits", err=True)
-
-    def __exit__(self, *exc: object) -> None:
-        import signal
-
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
-
-
 @click.command()
 @click.argument("question", nargs=-1, required=True)
 @click.option("--offline", is_flag=True, help="Do not use a model: intent router and retrieval only.")
@@ -249,15 +215,24 @@ def ask(question: tuple[str, ...], offline: bool, model: str | None, yes: bool, 
     approvals = _Approvals(settings, yes, renderer, interactive=sys.stdin.isatty() and not as_json)
     token = CancelToken()
     answer = None
-    with Session(settings, surface="ask") as session, _CtrlC(token, approvals, renderer) as ctrl_c:
+    changing = [False]
+
+    def notice(first: bool) -> None:
+        if first:
+            renderer.cancelling(changing[0])
+        else:
+            click.echo("still cancelling; a change is rolled back before netops exits", err=True)
+
+    with Session(settings, surface="ask") as session, \
+            CtrlCCancels(token, prompting=lambda: approvals.prompting, notice=notice):
         assistant = session.assistant(model=model)
         for ev in assistant.events(text, offline=offline, continue_last=continue_last,
                                    conversation_id=conversation_id, cancel=token):
             renderer.handle(ev)
             if isinstance(ev, PlanEvent):
-                ctrl_c.changing = True
+                changing[0] = True
             elif isinstance(ev, ApprovalEvent):
-                ctrl_c.changing = False
+                changing[0] = False
             elif isinstance(ev, ApprovalRequestEvent):
                 approvals.answer(ev)
             elif isinstance(ev, AnswerEvent):

@@ -202,6 +202,8 @@ def _render_report(r) -> None:
 def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[str, ...], dry_run: bool,
         yes: bool, batch: int, intent: str | None, as_json: bool) -> None:
     """Plan, approve and apply a vetted playbook, with postchecks and automatic rollback."""
+    from netops.cancel import CancelToken
+    from netops.cli._common import CtrlCCancels
     from netops.errors import ApprovalDenied
     from netops.playbook.approval import CliApprover, PolicyApprover
     from netops.playbook.params import parse_kv
@@ -227,10 +229,19 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
             elif not p.ok:
                 click.echo("\nprechecks failed: nothing will be changed", err=True)
             ctx.exit(0 if p.ok else 1)
+        prompting = [False]
+
+        def confirm(question: str) -> bool:
+            prompting[0] = True
+            try:
+                return click.confirm(question, default=False, err=True)
+            finally:
+                prompting[0] = False
+
         if yes:
             approver = PolicyApprover(settings)
         elif sys.stdin.isatty() and not p.read_only:
-            approver = CliApprover(settings.user)
+            approver = CliApprover(settings.user, confirm)
         elif p.read_only:
             approver = PolicyApprover(settings)  # not consulted for read-only playbooks
         else:
@@ -244,7 +255,14 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
             if not as_json:
                 click.echo(f"  [{ev.host}] {ev.state}: {ev.message}", err=True)
 
-        report = execute(p, approver=approver, devices=devices, audit=audit, on_event=on_event, batch=batch)
+        def notice(first: bool) -> None:
+            click.echo("interrupted: stopping before the next step; every changed host is rolled back"
+                       if first else "still rolling back; netops exits when every host is restored", err=True)
+
+        token = CancelToken()
+        with CtrlCCancels(token, prompting=lambda: prompting[0], notice=notice):
+            report = execute(p, approver=approver, devices=devices, audit=audit, on_event=on_event, batch=batch,
+                             cancel=token)
     if as_json:
         emit_json({"plan": p.to_dict(), "dry_run": False, "report": report.to_dict()})
     else:

@@ -226,3 +226,56 @@ def test_cancel_at_each_stage_leaves_every_router_byte_identical(lab_clean, lab_
     if applied:
         assert any(r.kind == "cancel" and r.payload["reason"] == "cancelled by the test" for r in records)
         assert answer.approvals[0].result.startswith("cancelled: rolled back")
+
+
+def test_ctrl_c_during_playbook_run_rolls_back_every_changed_host(lab_clean, lab_settings, lab_password_env):
+    """A real SIGINT to `netops playbook run` after the first host changed: exit 130, both hosts
+    as they were (the verified canary included), the cancel and rollbacks in the audit log."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    from netops.store.audit import AuditLog
+
+    before = _configs(lab_clean)
+    lab_settings.paths.policy_file.parent.mkdir(parents=True, exist_ok=True)
+    lab_settings.paths.policy_file.write_text(f"roles: {{eng: {{max_risk: low}}}}\nusers: {{{lab_settings.user}: eng}}\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NETOPS_HOME": str(lab_settings.home),
+           "NETOPS_INVENTORY": str(lab_settings.inventory), "NETOPS_KNOWN_HOSTS": str(lab_settings.known_hosts),
+           "NETOPS_PLAYBOOKS_DIR": str(lab_settings.playbooks_dir)}
+    lab_clean.lab.set_latency(0.4)  # each exec waits: room for Ctrl-C between the steps
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "netops", "playbook", "run", "interface-description",
+                                 "-t", "r1,r2", "-p", "interface=lo", "-p", "description=ctrl-c test", "--yes"],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines: list[str] = []
+        seen = threading.Event()
+
+        def read() -> None:
+            for line in proc.stderr:
+                lines.append(line)
+                if "[r2] applied" in line:
+                    seen.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        assert seen.wait(120), "".join(lines)
+        proc.send_signal(signal.SIGINT)
+        out = proc.stdout.read()
+        proc.wait(120)
+        reader.join(10)
+    finally:
+        lab_clean.lab.set_latency(0)
+    err = "".join(lines)
+    assert proc.returncode == 130, err
+    assert "interrupted: stopping before the next step" in err and "Traceback" not in err
+    assert "r1: rolled_back" in out and "r2: rolled_back" in out
+    assert _configs(lab_clean) == before
+    with AuditLog(lab_settings.paths.audit_db) as audit:
+        assert audit.list(kind="cancel")[-1].payload["changed"] == ["r1"]
+        rollbacks = [r.payload for r in audit.list(kind="rollback", limit=None)]
+        assert sorted(r["host"] for r in rollbacks) == ["r1", "r2"]
+        assert all(r["verified_equal_to_snapshot"] for r in rollbacks)
+        assert audit.verify().ok
