@@ -6,9 +6,14 @@ RFC is prepared first (not timed); then ``netops kb search`` runs end to end in 
 and one extra run under ``python -X importtime`` lists the imports that cost the most. The same
 is done for a lexical-only index (``NETOPS_KB__EMBEDDER=none``), which must load no model.
 
-    python bench/startup.py [--json] [-n 10] [--search-runs 3]
+    python bench/startup.py [--json] [-n 10] [--search-runs 3] [--plugins-only]
 
-Target: ``netops --help`` median <= 0.3 s.
+Plugins: two fresh virtualenvs that see this environment (``.pth`` + ``site.addsitedir``), one
+bare and one with two plugins installed by pip (the example ``netops-peering`` and a
+``netops plugin new`` scaffold); ``netops --help`` and ``netops plugins --json`` are timed in
+both, interleaved. ``--plugins-only`` runs just that part.
+
+Targets: ``netops --help`` median <= 0.3 s; with two plugins installed within 20% of without.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 import _common as c
 
 TARGET_HELP_S = 0.3
+TARGET_PLUGIN_RATIO = 1.2
 QUERY = "what is the default BGP hold time"
 
 
@@ -58,6 +64,50 @@ def importtime_top(argv: list[str], env: dict, top: int) -> list[dict]:
     return rows[:top]
 
 
+def make_venv(root: Path) -> Path:
+    """A venv without pip that sees the running environment; returns its python."""
+    import site
+    import sysconfig
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
+    python = root / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    parents = [p for p in [*site.getsitepackages(), sysconfig.get_paths()["purelib"]] if Path(p).is_dir()]
+    Path(purelib, "_parent_env.pth").write_text(
+        "".join(f"import site; site.addsitedir({p!r})\n" for p in dict.fromkeys(parents)), encoding="utf-8")
+    return python
+
+
+def bench_plugins(tmp: Path, env: dict, n: int) -> dict:
+    """``netops --help`` and ``netops plugins --json`` without and with two plugins installed."""
+    env = {**env, "PYTHONPATH": str(c.REPO), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    bare = make_venv(tmp / "venv-bare")
+    plugged = make_venv(tmp / "venv-plugins")
+    subprocess.run([str(plugged), "-m", "netops", "plugin", "new", "bench-dc", "--dir", str(tmp)],
+                   env=env, check=True, capture_output=True)
+    for src in (c.REPO / "plugins" / "netops-peering", tmp / "bench-dc"):
+        subprocess.run([str(plugged), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(src)],
+                       env=env, check=True, capture_output=True)
+    listed = subprocess.run([str(plugged), "-m", "netops", "plugins", "--json"], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    names = sorted(p["name"] for p in __import__("json").loads(listed)["plugins"] if p["name"] != "netops.builtins")
+    out: dict[str, dict] = {}
+    for label, args in (("netops --help", ["--help"]), ("netops plugins --json", ["plugins", "--json"])):
+        times: dict[str, list[float]] = {"without": [], "with": []}
+        for py in (bare, plugged):  # warm the file cache
+            subprocess.run([str(py), "-m", "netops", *args], env=env, capture_output=True, timeout=120)
+        for _ in range(n):  # interleaved, so drift on a shared machine hits both alike
+            for key, py in (("without", bare), ("with", plugged)):
+                t, _ = timed_runs([str(py), "-m", "netops", *args], 1, env)
+                times[key] += t
+        without, with_ = c.median(times["without"]), c.median(times["with"])
+        out[label] = {"without_s": round(without, 4), "with_s": round(with_, 4),
+                      "ratio": round(with_ / without, 3), "runs": n}
+    return {"plugins": names, "results": out,
+            "help_within_20pct": out["netops --help"]["ratio"] <= TARGET_PLUGIN_RATIO}
+
+
 def prepare_index(home: Path, lexical_only: bool = False) -> None:
     settings = c.settings_for(home)
     if lexical_only:
@@ -75,7 +125,18 @@ def main() -> int:
     ap.add_argument("-n", type=int, default=10, help="runs per quick command")
     ap.add_argument("--search-runs", type=int, default=3, help="runs of the cold kb search")
     ap.add_argument("--top", type=int, default=12, help="import-time offenders to list")
+    ap.add_argument("--plugins-only", action="store_true", help="only the with/without plugins comparison")
     args = ap.parse_args()
+    if args.plugins_only:
+        with tempfile.TemporaryDirectory(prefix="netops-bench-plugins-") as tmp:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("NETOPS_")}
+            env.update(NETOPS_HOME=str(Path(tmp) / "home"), XDG_CONFIG_HOME=str(Path(tmp) / "xdg"))
+            doc = {"bench": "startup-plugins", "date": time.strftime("%Y-%m-%d"), **bench_plugins(Path(tmp), env, args.n)}
+        if args.json:
+            c.emit_json(doc)
+        else:
+            print_plugins(doc)
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="netops-bench-startup-") as tmp:
         home = Path(tmp) / "home"
@@ -115,6 +176,8 @@ def main() -> int:
         results["netops kb search (cold, lexical-only index)"] = {
             "median_s": round(c.median(times), 3), "min_s": round(min(times), 3), "runs": len(times)}
         lexical_top = importtime_top(["-m", "netops", "kb", "search", QUERY, "--json"], lex_env, args.top)
+        c.log("two virtualenvs, one with two plugins installed by pip ...")
+        plugin_doc = bench_plugins(Path(tmp), env, args.n)
 
     base = results["python -c pass (baseline)"]["median_s"]
     for r in results.values():
@@ -123,8 +186,8 @@ def main() -> int:
     verdict = {f"help_le_{TARGET_HELP_S}s": help_s <= TARGET_HELP_S}
     doc = {"bench": "startup", "date": time.strftime("%Y-%m-%d"), "python": sys.version.split()[0],
            "results": results, "importtime_help": help_top, "importtime_kb_search": search_top,
-           "importtime_kb_search_lexical_only": lexical_top,
-           "targets": verdict}
+           "importtime_kb_search_lexical_only": lexical_top, "plugins": plugin_doc,
+           "targets": {**verdict, "help_with_two_plugins_within_20pct": plugin_doc["help_within_20pct"]}}
     if args.json:
         c.emit_json(doc)
         return 0
@@ -133,12 +196,21 @@ def main() -> int:
                       [[k, v["median_s"], v["min_s"], v["x_baseline"]] for k, v in results.items()]))
     print(f"netops --help {help_s:.3f}s (target <= {TARGET_HELP_S}s): "
           f"{'PASS' if verdict[f'help_le_{TARGET_HELP_S}s'] else 'FAIL'}")
+    print_plugins(plugin_doc)
     for title, rows in (("netops --help", help_top), ("netops kb search (cold)", search_top),
                         ("netops kb search (cold, lexical-only)", lexical_top)):
         print(f"\nslowest top-level imports, {title} (-X importtime, cumulative ms):")
         for r in rows:
             print(f"  {r['cumulative_ms']:9.1f}  {r['module']}")
     return 0
+
+
+def print_plugins(doc: dict) -> None:
+    print(f"\nwith two plugins installed ({', '.join(doc['plugins'])}) vs without, interleaved medians:")
+    print(c.fmt_table(["command", "without s", "with s", "ratio"],
+                      [[k, v["without_s"], v["with_s"], v["ratio"]] for k, v in doc["results"].items()]))
+    print(f"netops --help with two plugins within {round((TARGET_PLUGIN_RATIO - 1) * 100)}%: "
+          f"{'PASS' if doc['help_within_20pct'] else 'FAIL'}")
 
 
 if __name__ == "__main__":

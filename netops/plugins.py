@@ -100,23 +100,25 @@ class _State:
 
 
 def _origin(dist: Any) -> str:
+    """``editable <source dir>``, or the directory the distribution is installed in, plus
+    ``from <url>`` when pip recorded where it came from (a local directory, a VCS, a wheel)."""
     if dist is None:
         return "unknown"
+    source = None
     try:
         direct = dist.read_text("direct_url.json")
         if direct:
             info = json.loads(direct)
-            url = str(info.get("url", ""))
-            where = url.removeprefix("file://")
-            if info.get("dir_info", {}).get("editable"):
-                return f"editable {where}"
-            return where or "installed"
+            source = str(info.get("url", "")).removeprefix("file://") or None
+            if source and info.get("dir_info", {}).get("editable"):
+                return f"editable {source}"
     except (OSError, ValueError):
         pass
     try:
-        return str(Path(str(dist.locate_file(""))).resolve())
+        where = str(Path(str(dist.locate_file(""))).resolve())
     except Exception:  # some finders do not implement locate_file
-        return "installed"
+        where = "installed"
+    return f"{where} from {source}" if source else where
 
 
 def entry_points() -> list[Any]:
