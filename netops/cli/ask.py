@@ -178,14 +178,16 @@ class _Approvals:
             click.echo(f"--yes does not cover this change: {needs_person}", err=True)
         hosts = ", ".join(req.plan.hosts)
         self.prompting = True
+        reason = None
         try:
             ok = click.confirm(f"Apply {req.plan.playbook} ({req.plan.risk} risk) to {hosts}?", default=False,
                                err=True)
         except (EOFError, KeyboardInterrupt, click.exceptions.Abort):
-            ok = False
+            ok, reason = False, "cancelled at the prompt (Ctrl-C)"
         finally:
             self.prompting = False
-        req.respond(ok, by=self.settings.user, reason="approved at the prompt" if ok else "declined at the prompt")
+        req.respond(ok, by=self.settings.user,
+                    reason=reason or ("approved at the prompt" if ok else "declined at the prompt"))
 
 
 @click.command()

@@ -279,3 +279,80 @@ def test_ctrl_c_during_playbook_run_rolls_back_every_changed_host(lab_clean, lab
         assert sorted(r["host"] for r in rollbacks) == ["r1", "r2"]
         assert all(r["verified_equal_to_snapshot"] for r in rollbacks)
         assert audit.verify().ok
+
+
+def _pty_ask(settings, srv_url, question, *, until, then):
+    """Run `netops ask QUESTION` on a pseudo-terminal (so it prompts); once the output contains
+    ``until``, ``then(proc, master_fd)``; returns (exit code, everything it printed)."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NETOPS_HOME": str(settings.home), "NETOPS_OLLAMA_URL": srv_url,
+           "NETOPS_INVENTORY": str(settings.inventory), "NETOPS_KNOWN_HOSTS": str(settings.known_hosts),
+           "NETOPS_PLAYBOOKS_DIR": str(settings.playbooks_dir), "NETOPS_MODEL_REVIEW": "false",
+           "NETOPS_KB__EMBEDDER": "none", "TERM": "xterm", "COLUMNS": "200"}
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "netops", "ask", question], env=env,
+                            stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+    os.close(slave)
+    buf, done, deadline = b"", False, time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            buf += chunk
+        if not done and until.encode() in buf:
+            done = True
+            then(proc, master)
+        if proc.poll() is not None and not ready:
+            break
+    proc.wait(30)
+    os.close(master)
+    return proc.returncode, buf.decode(errors="replace")
+
+
+@pytest.mark.parametrize("key,code,decision", [("y", 0, "approved"), ("n", 5, "denied"), ("ctrl-c", 130, "denied")])
+def test_ask_at_a_terminal_shows_the_plan_then_asks(lab_clean, lab_settings, key, code, decision):
+    import os
+    import signal
+
+    from netops.store.audit import AuditLog
+
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+    args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": peer}}
+
+    def answer(proc, master):
+        if key == "ctrl-c":
+            proc.send_signal(signal.SIGINT)
+        else:
+            os.write(master, f"{key}\n".encode())
+
+    with ScriptedOllama([tool_call("playbook_run", **args), say("Done as you decided.")]) as srv:
+        rc, shown = _pty_ask(lab_settings, srv.url, f"shut the BGP session to {peer} on r1",
+                             until="Apply bgp-neighbor-shutdown", then=answer)
+    assert rc == code, shown
+    assert shown.index("proposed change: bgp-neighbor-shutdown") < shown.index("Apply bgp-neighbor-shutdown")
+    assert f"neighbor {peer} shutdown" in shown  # the commands were on screen before the question
+    assert f"change {decision}" in shown and "Traceback" not in shown
+    after = _configs(lab_clean)
+    if decision == "approved":
+        assert f"neighbor {peer} shutdown" in after["r1"] and "verified" in shown
+    else:
+        assert after == before
+    with AuditLog(lab_settings.paths.audit_db) as audit:
+        kind = "approval" if decision == "approved" else "denial"
+        rec = audit.list(kind=kind)[-1].payload
+        assert rec["by"] == lab_settings.user
+        assert rec["reason"] == {"y": "approved at the prompt", "n": "declined at the prompt",
+                                 "ctrl-c": "cancelled at the prompt (Ctrl-C)"}[key]
+        assert audit.verify().ok
