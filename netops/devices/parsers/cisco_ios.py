@@ -167,8 +167,41 @@ def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
     return out
 
 
+_V6_ENTRY = re.compile(r"^Routing entry for (?P<prefix>[0-9A-Fa-f:]+/\d+)", re.M)
+_V6_KNOWN = re.compile(r'Known via "(?P<proto>[^"]+)", distance (?P<distance>\d+), metric (?P<metric>\d+)')
+_V6_PATH = re.compile(r"^\s+(?:(?P<addr>[0-9A-Fa-f:]+(?:%\S+)?), (?P<iface>\S+)|directly connected via (?P<conn>\S+))\s*$")
+_V6_AGE = re.compile(r"^\s+Last updated (?P<age>\S+) ago")
+
+
+@shaped("show ipv6 route")
+def parse_route_v6(text: str, query: str) -> RouteLookup:
+    """``show ipv6 route ADDRESS``: the entry, its protocol and its routing paths."""
+    m = _V6_ENTRY.search(text)
+    if not m or "not found" in text.lower()[:80]:
+        if device_error(text) and "not found" not in text.lower():
+            raise ParseError(f"'show ipv6 route {query}' failed on the device: {device_error(text)}")
+        return RouteLookup(query=query, found=False)
+    known = _V6_KNOWN.search(text)
+    hops: list[NextHop] = []
+    age = None
+    for line in text[m.end():].splitlines():
+        p = _V6_PATH.match(line)
+        if p and "Known via" not in line:
+            hops.append(NextHop(address=p.group("addr"), interface=p.group("iface") or p.group("conn")))
+        a = _V6_AGE.match(line)
+        if a and age is None:
+            age = a.group("age")
+    return RouteLookup(query=query, found=True, prefix=m.group("prefix"),
+                       protocol=known.group("proto").split()[0] if known else None,
+                       distance=to_int(known.group("distance")) if known else None,
+                       metric=to_int(known.group("metric")) if known else None, next_hops=hops, uptime=age)
+
+
 def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
-    return parse_route(read(f"show ip route {prefix.split('/')[0]}"), prefix)
+    address = prefix.split("/")[0]
+    if ":" in address:
+        return parse_route_v6(read(f"show ipv6 route {address}"), prefix)
+    return parse_route(read(f"show ip route {address}"), prefix)
 
 
 GETTERS = {

@@ -171,11 +171,61 @@ def parse_interfaces(text: str) -> Interfaces:
     return out
 
 
+_IF_HEAD = re.compile(r"^(?P<name>[A-Za-z][\w/.:-]*) is (?P<state>up|down|administratively down)\b(?P<rest>.*)$")
+_IF_LINES = {
+    "admin": re.compile(r"^\s*admin state is (up|down)", re.I),
+    "description": re.compile(r"^\s*Description: (.*?)\s*$"),
+    "address": re.compile(r"^\s*Internet Address is (\S+/\d+)"),
+    "mtu": re.compile(r"^\s*MTU (\d+) bytes"),
+    "mac": re.compile(r"^\s*Hardware:.*?address(?: is|:) ([0-9a-fA-F.:]+)"),
+    "rx": re.compile(r"^\s*(\d+) input packets"),
+    "tx": re.compile(r"^\s*(\d+) output packets"),
+}
+
+
+def _interfaces_by_lines(text: str) -> Interfaces:
+    """NX-OS ``show interface`` read line by line: the fallback when the ntc-templates template
+    stops at a line it does not know (seen on 7.x N1K/N5K and releases that drop the MTU)."""
+    out = Interfaces()
+    cur: dict[str, Any] | None = None
+
+    def flush() -> None:
+        if cur is not None:
+            out.interfaces.append(Interface(
+                name=cur["name"], admin_up=cur.get("admin", cur["state"] != "administratively down") is True,
+                oper_up=cur["state"] == "up", description=cur.get("description") or None,
+                addresses=[cur["address"]] if cur.get("address") else [], mtu=to_int(cur.get("mtu")),
+                mac=cur.get("mac"),
+                counters=InterfaceCounters(rx_packets=to_int(cur.get("rx")), tx_packets=to_int(cur.get("tx")))
+                if "rx" in cur or "tx" in cur else None))
+
+    for line in text.splitlines():
+        head = _IF_HEAD.match(line)
+        if head:
+            flush()
+            cur = {"name": head.group("name"), "state": head.group("state")}
+            continue
+        if cur is None:
+            continue
+        for key, rx in _IF_LINES.items():
+            m = rx.match(line)
+            if m and key not in cur:
+                cur[key] = (m.group(1).lower() == "up") if key == "admin" else m.group(1)
+    flush()
+    return out
+
+
 @shaped("show interface")
 def parse_interfaces_text(text: str) -> Interfaces:
-    """Fallback: ``show interface`` text through ntc-templates."""
+    """Fallback: ``show interface`` text through ntc-templates (line by line if the template fails)."""
+    try:
+        rows_ = ntc("cisco_nxos", "show interface", text)
+    except ParseError:
+        if device_error(text):
+            raise
+        return _interfaces_by_lines(text)
     out = Interfaces()
-    for r in ntc("cisco_nxos", "show interface", text):
+    for r in rows_:
         link = r["link_status"].lower()
         admin_state = r["admin_state"].lower()
         out.interfaces.append(Interface(

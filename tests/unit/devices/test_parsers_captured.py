@@ -163,3 +163,20 @@ def test_ios_vrf_peers_get_their_vrf_and_wrapped_ipv6_neighbors_parse():
     wrapped = [n for n in b.neighbors if n.peer == "2001:DB8:20:4:6::6"]
     assert wrapped and wrapped[0].remote_as == 400 and wrapped[0].prefixes_received == 5
     assert b.by_peer("10.36.3.3").uptime_seconds == 3600 + 12 * 60 + 6
+
+
+@pytest.mark.parametrize("text, found, prefix, protocol, hops", [
+    ("Routing entry for 2001:DB8:1::/64\n  Known via \"connected\", distance 0, metric 0, type connected\n"
+     "  Route count is 1/1, share count 0\n  Routing paths:\n    directly connected via GigabitEthernet0/0\n"
+     "      Last updated 00:05:02 ago\n", True, "2001:DB8:1::/64", "connected", [(None, "GigabitEthernet0/0")]),
+    ("Routing entry for 2001:DB8:99::/48\n  Known via \"ospf 1\", distance 110, metric 20, type intra area\n"
+     "  Route count is 2/2, share count 0\n  Routing paths:\n    FE80::2, GigabitEthernet0/1\n"
+     "      Route metric is 20, traffic share count is 1\n      Last updated 01:02:03 ago\n"
+     "    FE80::3, GigabitEthernet0/2\n      Last updated 01:02:03 ago\n",
+     True, "2001:DB8:99::/48", "ospf", [("FE80::2", "GigabitEthernet0/1"), ("FE80::3", "GigabitEthernet0/2")]),
+    ("% Route not found\n", False, None, None, []),
+])
+def test_ios_ipv6_route_lookup(text, found, prefix, protocol, hops):
+    r = cisco_ios.parse_route_v6(text, "2001:db8::1")
+    assert (r.found, r.prefix, r.protocol) == (found, prefix, protocol)
+    assert [(h.address, h.interface) for h in r.next_hops] == hops

@@ -137,3 +137,11 @@ def test_getters_through_the_service(svc):
 ])
 def test_read_only_policy(command, allowed):
     assert bool(check_command(command, "cisco_nxos")) is allowed
+
+
+def test_interface_text_fallback_survives_lines_the_template_does_not_know():
+    i = nxos.parse_interfaces_text(read("text", "show_interface"))
+    mgmt, e21 = i.by_name("mgmt0"), i.by_name("Ethernet2/1")
+    assert mgmt.addresses == ["10.0.0.71/24"] and mgmt.mtu == 1500 and mgmt.counters.rx_packets == 2322661
+    assert e21.description == "Testing port descriptions" and e21.addresses == ["10.10.10.10/24"]
+    assert e21.admin_up and e21.oper_up and e21.mtu is None
