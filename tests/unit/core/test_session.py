@@ -1,0 +1,87 @@
+"""Session: parts built once and lazily, the audited device service, one SSH pool across questions,
+close() closes it all; CancelToken semantics; the first-use KB bootstrap reports progress."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from netops.cancel import CancelToken
+from netops.errors import Cancelled
+from netops.session import Session
+from netops.testing.transport import FakeTransport
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "frr"
+INVENTORY = """\
+hosts:
+  r1: {hostname: 127.0.0.1, platform: frr}
+  r2: {hostname: 127.0.0.1, platform: frr}
+defaults: {username: tester}
+"""
+
+
+@pytest.fixture
+def inv_settings(settings, tmp_path):
+    inv = tmp_path / "inventory.yaml"
+    inv.write_text(INVENTORY)
+    return settings.model_copy(update={"inventory": inv, "kb": settings.kb.model_copy(update={"embedder": "none"})})
+
+
+def test_parts_are_lazy_and_device_commands_are_audited(inv_settings):
+    fake = FakeTransport.from_dir(FIXTURES)
+    with Session(inv_settings, actor="carol", surface="unit", transport_factory=fake) as session:
+        assert session._devices is None and session._kb is None and session._history is None
+        assert session.devices is session.devices and session.audit is session.audit
+        session.devices.run("r1", "show version")
+        session.devices.run("r1,r2", "configure terminal")
+        records = session.audit.list(kind="device_command")
+    assert [(r.actor, r.payload["host"], r.payload["refused"]) for r in records] == [
+        ("carol", "r1", False), ("carol", "r1", True), ("carol", "r2", True)]
+    assert all(r.payload["surface"] == "unit" for r in records)
+    assert fake.sent == [("r1", "show version")]
+
+
+def test_one_pool_across_questions_closed_with_the_session(inv_settings):
+    fake = FakeTransport.from_dir(FIXTURES)
+    session = Session(inv_settings, transport_factory=fake)
+    a = session.assistant()
+    for question in ("bgp neighbours on r1", "interfaces down on r1"):
+        assert a.ask(question, offline=True).tool_calls[0].ok
+    assert fake.connects == {"r1": 1}  # the second question reused the first one's connection
+    conn = session.devices._pool._conns["r1"]
+    session.close()
+    assert not conn.is_alive() and len(session.devices._pool) == 0
+    session.close()  # idempotent
+
+
+def test_ensure_kb_bootstraps_once_with_progress_events(settings, small_defaults):
+    events = []
+    with Session(settings) as session:
+        kb = session.ensure_kb(events.append)
+        assert kb.stats().docs == 2
+        session.ensure_kb(events.append)
+    stages = [e.stage for e in events]
+    assert stages[0] == "start" and "empty" in events[0].detail
+    assert stages.count("file") == 2 and stages[-1] == "done" and stages.count("start") == 1
+    assert events[-2].done == events[-2].total == 2
+
+
+def test_cancel_token():
+    token = CancelToken()
+    calls = []
+    token.on_cancel(lambda: calls.append("a"))
+    token.on_cancel(lambda: 1 / 0)  # a broken listener does not stop the others
+    token.on_cancel(lambda: calls.append("b"))
+    token.raise_if_cancelled()
+    assert not token.wait(0.01) and not token.cancelled
+    threading.Thread(target=token.cancel, args=("Escape",)).start()
+    assert token.wait(5) and token.cancelled and token.reason == "Escape"
+    token.cancel("again")
+    assert calls == ["a", "b"] and token.reason == "Escape"
+    token.on_cancel(lambda: calls.append("late"))
+    assert calls[-1] == "late"
+    with pytest.raises(Cancelled) as err:
+        token.raise_if_cancelled()
+    assert err.value.exit_code == 130 and err.value.message == "Escape"
