@@ -65,7 +65,7 @@ def parse(text: str, *, vrf: str = "default", afi: str = "ipv4-unicast") -> BgpN
     """Every peer row of every section of ``text``; ``vrf``/``afi`` apply until a section names its own."""
     out = BgpNeighbors()
     columns: list[str] | None = None
-    pending: str | None = None
+    pending: list[str] | None = None
     cur_vrf, cur_afi = vrf, afi
     default_seen = False
     for line in text.splitlines():
@@ -95,13 +95,12 @@ def parse(text: str, *, vrf: str = "default", afi: str = "ipv4-unicast") -> BgpN
             continue
         tokens = line.split()
         if pending is not None:
-            tokens, pending = [pending, *tokens], None
-        if len(tokens) == 1 and is_peer(tokens[0]):
-            pending = tokens[0]
-            continue
+            tokens, pending = [*pending, *tokens], None
         n = _row(tokens, columns, cur_vrf, cur_afi)
         if n is not None:
             out.neighbors.append(n)
+        elif tokens and is_peer(tokens[0].lstrip("*")) and len(tokens) <= len(columns):
+            pending = tokens  # a long neighbor or AS wraps the rest of the row onto the next line
     return out
 
 

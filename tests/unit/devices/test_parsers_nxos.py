@@ -145,3 +145,19 @@ def test_interface_text_fallback_survives_lines_the_template_does_not_know():
     assert mgmt.addresses == ["10.0.0.71/24"] and mgmt.mtu == 1500 and mgmt.counters.rx_packets == 2322661
     assert e21.description == "Testing port descriptions" and e21.addresses == ["10.10.10.10/24"]
     assert e21.admin_up and e21.oper_up and e21.mtu is None
+
+
+def test_text_rows_wrapped_after_a_long_as_number():
+    """NX-OS wraps a row after a long AS number (ntc-templates test data,
+    tests/cisco_nxos/show_ip_bgp_summary_vrf/cisco_nxos_show_ip_bgp_summary_vrf.raw)."""
+    text = ("BGP summary information for VRF PURPLE, address family IPv4 Unicast\n"
+            "BGP router identifier 1.1.1.1, local AS number 65001\n\n"
+            "Neighbor        V    AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd\n"
+            "10.101.1.1      4 4233316914\n"
+            "                        14111081 14037706     1922    0    0     5w1d 100\n"
+            "10.101.1.4      4 4255544594\n"
+            "                        14124621 14051162     1922    0    0     5w1d 0\n")
+    a, b = nxos.parse_bgp_summary_text(text).neighbors
+    assert (a.peer, a.remote_as, a.prefixes_received, a.vrf, a.uptime_seconds) == (
+        "10.101.1.1", 4233316914, 100, "PURPLE", 5 * 604800 + 86400)
+    assert (b.peer, b.prefixes_received, b.established) == ("10.101.1.4", 0, True)
