@@ -104,7 +104,7 @@ class ChatApp(App[None]):
             if self._session is None:
                 from netops.session import Session
 
-                self._session = Session(self.settings, actor=self.settings.user)
+                self._session = Session(self.settings, actor=self.settings.user, surface="chat")
             return self._session
 
     def compose(self) -> ComposeResult:

@@ -67,6 +67,9 @@ def plan() -> tuple[Any, Any]:
 class DemoChat(ChatApp):
     """The chat showing one finished exchange (no session is opened)."""
 
+    def _load_conversation(self, cid: str | None) -> None:  # type: ignore[override]
+        """Nothing stored to load: the exchange is mounted by on_mount."""
+
     async def on_mount(self) -> None:  # type: ignore[override]
         from netops.tui.widgets.answer import AnswerView
         from netops.tui.widgets.message import UserMessage

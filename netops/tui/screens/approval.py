@@ -54,8 +54,8 @@ class ApprovalScreen(ModalScreen[bool]):
                 keys = "The reviewer BLOCKED this change; it cannot be approved here.   [b]d[/b] / [b]Esc[/b] close"
             yield Static(keys, classes="approval-keys")
             with Horizontal():
-                yield Button("Deny", id="deny", variant="default")
-                yield Button("Approve", id="approve", variant="warning", disabled=self.blocked)
+                yield Button("Deny (d)", id="deny", variant="default")
+                yield Button("Approve (a)", id="approve", variant="warning", disabled=self.blocked)
 
     def on_mount(self) -> None:
         self.query_one("#deny", Button).focus()
