@@ -10,6 +10,9 @@ import pytest
 
 pytest.importorskip("textual")
 
+# the shared FRR lab (skips with the reason when not root or the lab packages are missing)
+from tests.integration.conftest import lab, lab_clean, lab_password_env  # noqa: E402,F401
+
 SIZE = (110, 40)
 
 

@@ -65,9 +65,11 @@ async def _propose(settings, peer: str, decide):  # noqa: ANN001
         app = ChatApp(settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
         async with app.run_test(size=SIZE) as pilot:
             await type_and_send(pilot, f"shut the BGP session to {peer} on r1")
-            modal = await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen,
-                                     timeout=60, what="the approval modal")
-            assert "bgp-neighbor-shutdown" in str(modal.query_one("#approval-plan").render())
+            modal = await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen.query("#deny")
+                                     and app.focused is not None and app.screen, timeout=60, what="the approval modal")
+            assert modal.plan.playbook == "bgp-neighbor-shutdown" and modal.plan.hosts == ["r1"]
+            assert any(f"neighbor {peer} shutdown" in c for c in modal.plan.host_plans["r1"].commands)
+            assert app.focused is modal.query_one("#deny"), "nothing that approves has the focus"
             await decide(pilot, app)
             view = (await wait_until(pilot, lambda: finished(app), timeout=90, what="the answer"))[0]
             return app, view

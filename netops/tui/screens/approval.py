@@ -58,7 +58,8 @@ class ApprovalScreen(ModalScreen[bool]):
                 yield Button("Approve (a)", id="approve", variant="warning", disabled=self.blocked)
 
     def on_mount(self) -> None:
-        self.query_one("#deny", Button).focus()
+        for deny in self.query("#deny"):
+            deny.focus()
 
     def action_approve(self) -> None:
         if not self.blocked:
