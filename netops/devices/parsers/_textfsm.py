@@ -30,6 +30,10 @@ FIELDS: dict[tuple[str, str], frozenset[str]] = {
     ("juniper_junos", "show ospf neighbor"): frozenset({
         "neighbor_id", "priority", "state", "dead_time", "ip_address", "interface"}),
     ("cisco_nxos", "show version"): frozenset({"hostname", "os", "platform", "serial", "uptime"}),
+    ("cisco_nxos", "show interface"): frozenset({
+        "interface", "link_status", "admin_state", "description", "ip_address", "prefix_length", "mtu",
+        "mac_address", "input_packets", "output_packets", "input_errors", "output_errors"}),
+    ("cisco_nxos", "show ip ospf neighbor"): frozenset({"neighbor_id", "state", "ip_address", "interface"}),
 }
 """(platform, command) -> the ntc-templates fields netops reads."""
 

@@ -271,26 +271,19 @@ BGP_FAMILIES = (
 
 def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
     now = time.time()
-    out: BgpNeighbors | None = None
-    for command, afi in BGP_FAMILIES:
+    (first, afi), *others = BGP_FAMILIES
+    text = read(f"{first} | json")
+    # Very old EOS refuses "| json" here: the IPv4 table as text (the other families need JSON).
+    out = parse_bgp_summary_text(read(first), afi=afi) if _no_json(text) else \
+        parse_bgp_summary(text, now=now, afi=afi)
+    for command, afi in others:
         text = read(f"{command} | json")
-        if _no_json(text):
-            if out is None:  # very old EOS: the IPv4 table as text; other families need JSON
-                text = read(command)
-                part = parse_bgp_summary_text(text, afi=afi)
-            else:
-                continue
-        elif out is not None and text.strip().startswith("%"):
-            continue  # a family this device does not run (e.g. no EVPN)
-        else:
-            part = parse_bgp_summary(text, now=now, afi=afi)
-        if out is None:
-            out = part
-        else:
-            out.neighbors.extend(part.neighbors)
-            out.router_id = out.router_id or part.router_id
-            out.local_as = out.local_as or part.local_as
-    assert out is not None
+        if _no_json(text) or text.strip().startswith("%"):
+            continue  # a family this device does not run or cannot show (e.g. no EVPN)
+        part = parse_bgp_summary(text, now=now, afi=afi)
+        out.neighbors.extend(part.neighbors)
+        out.router_id = out.router_id or part.router_id
+        out.local_as = out.local_as or part.local_as
     if out.neighbors:
         out.note = None
     return out
