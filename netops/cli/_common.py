@@ -159,11 +159,17 @@ class CtrlCCancels:
 
         if threading.current_thread() is threading.main_thread():
             self._old = signal.signal(signal.SIGINT, self._handle)
+            # SIGTERM and SIGHUP (a closed terminal) are handled like Ctrl-C: a change is rolled back.
+            self._old_term = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGTERM, signal.SIGHUP)}
         return self
 
     def _handle(self, signum: int, frame: Any) -> None:
+        import signal
+
         first = not self.token.cancelled
-        self.token.cancel(self.token.reason or "cancelled by the user (Ctrl-C)")
+        why = ("cancelled by the user (Ctrl-C)" if signum == signal.SIGINT
+               else f"terminated by {signal.Signals(signum).name}")
+        self.token.cancel(self.token.reason or why)
         if self.prompting():
             raise KeyboardInterrupt
         if self.notice is not None:
@@ -175,4 +181,7 @@ class CtrlCCancels:
         if self._old is not None:
             signal.signal(signal.SIGINT, self._old)
             self._old = None
+        for sig, handler in getattr(self, "_old_term", {}).items():
+            signal.signal(sig, handler)
+        self._old_term = {}
 

@@ -98,6 +98,18 @@ def cli(ctx: click.Context, debug: bool) -> None:
         from netops.cli._common import settings_from
 
         settings_from(ctx)  # a broken config or environment fails here, once, in one line
+        _warn_unfinished_runs(ctx)
+
+
+def _warn_unfinished_runs(ctx: click.Context) -> None:
+    """Every command warns while a change was left unfinished (one listdir; no file is read)."""
+    from netops.cli._common import settings_from
+    from netops.playbook.journal import unfinished_quick
+
+    runs = unfinished_quick(settings_from(ctx).paths.home)
+    if runs and "recover" not in (ctx.obj.get("argv") or sys.argv[1:]):
+        click.echo(f"warning: {len(runs)} change(s) stopped before they finished ({', '.join(runs)}); "
+                   "devices may still be changed: run `netops playbook recover`", err=True)
 
 
 def _debug_requested(argv: list[str]) -> bool:
@@ -110,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        rv = cli.main(args=args, prog_name="netops", standalone_mode=False)
+        rv = cli.main(args=args, prog_name="netops", standalone_mode=False, obj={"argv": args})
         code = rv if isinstance(rv, int) else 0
     except click.exceptions.Exit as exc:
         code = exc.exit_code

@@ -272,3 +272,42 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
     if report.failed:
         ok = sum(1 for h in report.hosts.values() if h.state == "verified")
         ctx.exit(EXIT_PARTIAL if ok else 1)
+
+
+@playbook.command()
+@json_option
+@click.pass_context
+def recover(ctx: click.Context, as_json: bool) -> None:
+    """Restore hosts a crashed or killed run left changed, from its journalled snapshots.
+
+    Finds runs whose netops process is gone without a result, puts each host back to its
+    pre-change running config, verifies it byte for byte and records it in the audit log.
+    """
+    from netops.playbook.journal import unfinished
+    from netops.playbook.recover import recover as do_recover
+    from netops.session import Session
+
+    settings = settings_from()
+    pending = unfinished(settings.paths.home)
+    if not pending:
+        if as_json:
+            emit_json({"runs": 0, "hosts": []})
+        else:
+            click.echo("nothing to recover: no unfinished runs")
+        return
+
+    def show(r) -> None:
+        if not as_json:
+            click.echo(f"  [{r.host}] {'ok' if r.ok else 'FAILED'}: {r.detail} (run {r.run_id}, {r.playbook})")
+
+    with Session(settings, surface="playbook recover") as session:
+        done = do_recover(settings, session.devices, session.audit, on_host=show)
+    if as_json:
+        emit_json({"runs": len(pending), "hosts": [r.to_dict() for r in done]})
+    elif all(r.ok for r in done):
+        click.echo(f"recovered {len(pending)} run(s): every host equals its snapshot again")
+    if not all(r.ok for r in done):
+        if not as_json:
+            click.echo("error: some hosts could not be restored; see above and `netops audit list --kind recover`",
+                       err=True)
+        ctx.exit(1)

@@ -100,6 +100,9 @@ class DeviceService:
 
         self.settings = settings
         self.recorder = recorder
+        self.default_transport = transport_factory is None
+        """True with the real SSH transport: another process (the playbook guard) can reach
+        the same hosts with the same settings."""
         self._inventory = inventory
         self._pool = ConnectionPool(transport_factory or ssh_transport, settings)
 

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from netops.errors import (
     ApprovalDenied,
-    DeviceError,
     InputError,
     NetopsError,
     PlaybookError,
@@ -282,6 +281,9 @@ class _Run:
         self.token = token
         self.reason = "interrupted"
         self.snapshots: dict[str, str] = {}
+        self.journal: Any = None
+        """Write-ahead journal (:mod:`netops.playbook.journal`); None when the devices have no home."""
+        self.guards: bool = False
         self.lock = threading.Lock()
         if token is not None:
             token.on_cancel(self._cancelled)
@@ -323,15 +325,37 @@ class _Run:
             _record(self.audit, kind, {"playbook": self.plan.playbook, "hash": self.plan.hash, **payload},
                     self.plan.actor)
 
+    def stage(self, host: str, state: str, **extra: Any) -> None:
+        """Move ``host`` on in the journal (a final state also confirms it to its guard)."""
+        if self.journal is not None:
+            with self.lock:
+                self.journal.stage(host, state, **extra)
+
+    def terminate(self, signum: int, frame: Any) -> None:
+        """SIGTERM / SIGHUP (a closed terminal): like Ctrl-C, stop and roll back."""
+        import signal
+
+        self.reason = f"terminated by {signal.Signals(signum).name}"
+        if self.token is not None:
+            self.token.cancel(self.reason)
+        self.cancel.set()
+
 
 def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | None",
             on_event: Callable[[RunEvent], None] | None = None, batch: int = 1,
             cancel: "CancelToken | None" = None,
-            on_progress: "Callable[[RunProgressEvent], None] | None" = None) -> RunReport:
+            on_progress: "Callable[[RunProgressEvent], None] | None" = None,
+            guard: bool | None = None) -> RunReport:
     """Approve and carry out ``p``; returns a :class:`RunReport` (see module docstring).
 
     ``cancel`` stops the run (see module docstring); cancelled before approval, nothing is
-    asked or changed and :class:`ApprovalDenied` is raised as for a "no".
+    asked or changed and :class:`ApprovalDenied` is raised as for a "no". SIGTERM and SIGHUP
+    do the same as Ctrl-C when ``execute`` runs on the main thread.
+
+    Crash safety: each host's full snapshot goes to the write-ahead journal before its change;
+    ``guard`` (default: on with the real SSH transport) starts a detached router-side guard per
+    host that restores the snapshot unless this run settles the host first (see
+    :mod:`netops.playbook.guard`); ``netops playbook recover`` does the same by hand.
 
     Raises :class:`NotVetted` if the playbook changed since planning or is not vetted,
     :class:`PlaybookError` if the plan's prechecks failed, :class:`ApprovalDenied` when the
@@ -371,6 +395,9 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
     report.approval = approval
     hosts = {h.name: h for h in devices.select(p.hosts)}
     batches = [p.hosts[:1]] + [p.hosts[i:i + batch] for i in range(1, len(p.hosts), batch)]
+    if not p.read_only:
+        _start_journal(run, guard)
+    restore_signals = _catch_termination(run)
     try:
         for group in batches:
             if not group:
@@ -394,7 +421,41 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
                               "cancel_reason": run.reason if report.interrupted else None,
                               "failed": report.failed,
                               "hosts": {h: {"state": r.state, "error": r.error} for h, r in report.hosts.items()}})
+        if run.journal is not None:
+            run.journal.finish()  # after the result record: a crash before this leaves it recoverable
+        restore_signals()
     return report
+
+
+def _start_journal(run: _Run, guard: bool | None) -> None:
+    """Open the write-ahead journal (when the devices know their home) and decide on guards."""
+    from netops.playbook.journal import Journal
+
+    settings = getattr(run.devices, "settings", None)
+    home = getattr(getattr(settings, "paths", None), "home", None)
+    if home is None:
+        return
+    run.journal = Journal.start(home, playbook=run.plan.playbook, hash=run.plan.hash, actor=run.plan.actor,
+                                plan_seq=run.plan.audit_seq,
+                                settings=settings.model_dump(mode="json", exclude={"openai_api_key"}))
+    if guard is None:  # the guard reconnects on its own: only with the real SSH transport
+        guard = bool(getattr(run.devices, "default_transport", False))
+    run.guards = guard
+
+
+def _catch_termination(run: _Run) -> Callable[[], None]:
+    """SIGTERM and SIGHUP cancel the run like Ctrl-C (main thread only); returns the undo."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    old = {sig: signal.signal(sig, run.terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
+
+    def undo() -> None:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+    return undo
 
 
 def _undo_verified(run: _Run, hosts: dict[str, Any], report: RunReport) -> None:
@@ -403,6 +464,10 @@ def _undo_verified(run: _Run, hosts: dict[str, Any], report: RunReport) -> None:
         if hr.state != "verified" or not hr.applied or name not in run.snapshots:
             continue
         hr.error = f"{run.reason} after the change"
+        if run.journal is not None:  # unsettled again until the undo is verified
+            with run.lock:
+                run.journal.snapshot(name, hosts[name].platform, run.snapshots[name])
+            run.stage(name, "undoing")
         _rollback(run, hosts[name], hr, run.plan.host_plans[name], run.snapshots[name])
 
 
@@ -489,7 +554,19 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
         return
     hr.snapshot_digest = digest(snapshot)
     run.snapshots[host.name] = snapshot
-    run.record("snapshot", {"host": host.name, "digest": hr.snapshot_digest, "bytes": len(snapshot)})
+    if run.journal is not None:
+        with run.lock:
+            run.journal.snapshot(host.name, host.platform, snapshot)  # write-ahead, before any change
+    run.record("snapshot", {"host": host.name, "digest": hr.snapshot_digest, "bytes": len(snapshot),
+                            "journal": run.journal.run_id if run.journal is not None else None})
+    if run.guards and run.journal is not None:
+        from netops.playbook.guard import spawn_guard
+
+        try:
+            gpid = spawn_guard(run.journal.path, host.name, deadline=_guard_deadline(pb))
+            run.record("guard", {"host": host.name, "pid": gpid, "deadline_s": _guard_deadline(pb)})
+        except OSError as exc:
+            run.record("guard", {"host": host.name, "pid": None, "error": str(exc)})
     # 3. apply
     mode = pb.spec.change.mode if pb.spec.change else "config"
     lines = [f"do {ln}" for ln in planned.commands] if mode == "exec" else list(planned.commands)
@@ -498,7 +575,10 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
         run.event(hr, "skipped", f"{run.reason} before the change")
         return
     t_apply = time.monotonic()
+    run.stage(host.name, "applying")
+    run.record("apply_start", {"host": host.name, "commands": redact_lines(lines, host.platform)})
     result = devices.configure(host.name, lines)
+    run.stage(host.name, "applied")
     hr.applied = redact_lines(lines, host.platform)
     hr.timings["apply"] = time.monotonic() - t_apply
     run.record("apply", {"host": host.name, "commands": hr.applied, "ok": result.ok, "error": result.error,
@@ -536,6 +616,7 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
         _rollback(run, host, hr, planned, snapshot)
         return
     hr.timings["total"] = time.monotonic() - t0
+    run.stage(host.name, "verified")
     run.event(hr, "verified", "postchecks passed")
 
 
@@ -548,41 +629,33 @@ def _config_error(output: str | None) -> str | None:
     return None
 
 
+def _guard_deadline(pb: Playbook) -> float:
+    """Seconds a guard waits for this run to settle a host before it restores the snapshot itself."""
+    within = sum(float(c.within or 0) for c in pb.spec.postchecks)
+    return 60.0 + 2 * within
+
+
 def _rollback(run: _Run, host: Any, hr: HostRun, planned: HostPlan, snapshot: str) -> None:
     """Explicit rollback template (if any), then restore by diff until equal to the snapshot."""
+    from netops.playbook.recover import restore_snapshot
+
     t0 = time.monotonic()
-    devices = run.devices
-    steps: list[list[str]] = []
     run.progress(host.name, "rollback", None, hr.error or "")
-    try:
-        if planned.rollback:
-            devices.configure(host.name, planned.rollback)
-            steps.append(planned.rollback)
-        current = devices.running_config(host.name, redacted=False)
-        for _ in range(3):
-            if cfgdiff.same_config(current, snapshot):
-                break
-            restore = cfgdiff.restore_commands(current, snapshot)
-            if not restore or any("<redacted>" in ln for ln in restore):
-                break
-            devices.configure(host.name, restore)
-            steps.append(restore)
-            current = devices.running_config(host.name, redacted=False)
-    except (DeviceError, NetopsError) as exc:
-        hr.rollback_applied = redact_lines([ln for s in steps for ln in s], host.platform)
-        hr.timings["rollback"] = time.monotonic() - t0
-        hr.error = f"{hr.error}; rollback failed: {exc.message}"
-        run.record("rollback", {"host": host.name, "ok": False, "commands": hr.rollback_applied, "error": exc.message})
+    res = restore_snapshot(run.devices, host.name, snapshot, host.platform, first=planned.rollback)
+    hr.rollback_applied = res.commands
+    hr.timings["rollback"] = time.monotonic() - t0
+    if res.error is not None:
+        hr.error = f"{hr.error}; rollback failed: {res.error}"
+        run.record("rollback", {"host": host.name, "ok": False, "commands": res.commands, "error": res.error})
+        run.stage(host.name, "rollback_failed")
         run.event(hr, "rollback_failed", hr.error)
         return
-    hr.rollback_applied = redact_lines([ln for s in steps for ln in s], host.platform)
-    hr.timings["rollback"] = time.monotonic() - t0
-    ok = cfgdiff.same_config(current, snapshot)
-    remaining = None if ok else redact(cfgdiff.unified(snapshot, current, "running-config"), host.platform)
-    run.record("rollback", {"host": host.name, "ok": ok, "commands": hr.rollback_applied,
-                            "verified_equal_to_snapshot": ok, "remaining_diff": remaining})
-    if ok:
+    run.record("rollback", {"host": host.name, "ok": res.ok, "commands": res.commands,
+                            "verified_equal_to_snapshot": res.ok, "remaining_diff": res.remaining})
+    if res.ok:
+        run.stage(host.name, "rolled_back")
         run.event(hr, "rolled_back", "running config equals the snapshot again")
     else:
-        hr.error = f"{hr.error}; rollback did not restore the snapshot:\n{remaining}"
+        hr.error = f"{hr.error}; rollback did not restore the snapshot:\n{res.remaining}"
+        run.stage(host.name, "rollback_failed")
         run.event(hr, "rollback_failed", "running config still differs from the snapshot")

@@ -1,0 +1,125 @@
+"""Router-side safety net for platforms without commit-confirmed (FRR): a detached guard process.
+
+Before a host is changed, the runner starts one guard per host (:func:`spawn_guard`): a process
+in its own session (double fork + ``setsid``), so it outlives ``kill -9`` of netops, a closed
+terminal (SIGHUP) and the loss of netops' process group. The guard watches the run's journal:
+
+* the run settles the host (verified, rolled back...) or finishes: the guard exits, doing nothing;
+* the netops process that owns the run is gone: the guard restores every unsettled host of the
+  run to its journalled snapshot, verifies it byte for byte and records it in the audit log
+  (the same procedure as ``netops playbook recover``, which it shares);
+* netops is alive but has not settled the host long after ``deadline`` seconds (hung): the
+  guard restores it too, as a commit-confirmed timer would.
+
+Platforms with their own timer should use it instead: Junos ``commit confirmed N`` then
+``commit`` after the postchecks, Arista EOS ``configure session`` + ``commit timer hh:mm:ss``
+(then ``configure session NAME commit``), IOS-XR ``commit confirmed``; see playbooks/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+POLL_SECONDS = 0.3
+HUNG_FACTOR = 3.0
+"""An owner that is still alive gets ``HUNG_FACTOR * deadline`` before the guard steps in."""
+
+
+def spawn_guard(journal: Path, host: str, *, deadline: float) -> int:
+    """Start a detached guard for ``host`` of the run in ``journal``; returns the guard's pid."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netops.playbook.guard", str(journal), host, str(float(deadline))],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        start_new_session=True, close_fds=True, env=_env())
+    try:
+        line = proc.stdout.readline().strip() if proc.stdout else b""
+    finally:
+        proc.wait(10)  # the intermediate process exits at once; the guard itself is orphaned on purpose
+    try:
+        return int(line)
+    except ValueError:
+        raise OSError(f"the guard for {host} did not start") from None
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[2])  # so a source checkout guards with its own code
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def _detach() -> None:
+    """Second fork: the intermediate prints the guard's pid and exits; the guard is never a
+    session leader that could acquire a terminal."""
+    pid = os.fork()
+    if pid > 0:
+        os.write(1, f"{pid}\n".encode())
+        os._exit(0)
+    for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGPIPE):
+        signal.signal(sig, signal.SIG_IGN)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1):
+        os.dup2(devnull, fd)
+
+
+def watch(journal_path: Path, host: str, deadline: float) -> str:
+    """The guard's loop; returns what it did (also written to its log)."""
+    from netops.playbook.journal import FINAL_STATES, Journal, pid_alive
+
+    started = time.monotonic()
+    owner: int | None = None
+    while True:
+        try:
+            j = Journal.load(journal_path)
+        except FileNotFoundError:
+            return "run finished: nothing to do"
+        except (OSError, ValueError):
+            time.sleep(POLL_SECONDS)  # caught mid-replace; the next read is whole
+            continue
+        owner = owner or j.pid
+        if j.host(host).get("state") in FINAL_STATES:
+            return f"host {host} settled by the run ({j.host(host).get('state')}): nothing to do"
+        alive = pid_alive(owner)
+        waited = time.monotonic() - started
+        if not alive or waited > deadline * HUNG_FACTOR:
+            why = f"netops (pid {owner}) is gone" if not alive else f"netops hung for {waited:.0f}s"
+            return why + ": " + _restore(j)
+        time.sleep(POLL_SECONDS)
+
+
+def _restore(j) -> str:
+    from netops.devices.service import DeviceService
+    from netops.playbook.recover import recover_journal
+    from netops.settings import Settings
+    from netops.store.audit import AuditLog
+
+    settings = Settings(**j.data.get("settings", {}))
+    with AuditLog.from_settings(settings) as audit, \
+            DeviceService(settings, recorder=audit.recorder("netops-guard")) as devices:
+        done = recover_journal(j, devices, audit, actor=settings.user, by="guard")
+    if not done:
+        return "nothing left to restore"
+    return "; ".join(f"{r.host}: {r.detail}" for r in done)
+
+
+def main(argv: list[str]) -> int:
+    journal, host, deadline = Path(argv[0]), argv[1], float(argv[2])
+    _detach()
+    log = journal.with_name(f".{journal.stem}.{host}.guard.log")
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(fd, 2)
+    try:
+        outcome = watch(journal, host, deadline)
+    except BaseException as exc:  # a guard that fails must say so where someone can look
+        outcome = f"guard failed: {type(exc).__name__}: {exc}"
+    os.write(2, f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {host}: {outcome}\n".encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
