@@ -272,16 +272,11 @@ class Assistant:
     def tools(self) -> list[Tool]:
         if self._tools is not None:
             return list(self._tools)
-        from netops.agent.builtin_tools import read_tools
-        from netops.agent.change_tools import change_tools
+        # Built-ins and plugins register through the same hook; a plugin tool that changes
+        # state was refused at load, and plugin tools see the devices read-only.
+        from netops.plugins import agent_tools
 
-        found = [*read_tools(), *change_tools()]
-        from netops.plugins import tools as plugin_tools
-
-        for name, tool in plugin_tools().items.items():
-            if name not in {t.name for t in found} and not getattr(tool, "changes_state", False):
-                found.append(tool)
-        return found
+        return agent_tools()
 
     def _context(self, question: str, channel: _Channel, turn: _Turn, cancel: CancelToken) -> ToolContext:
         def emit(event: Event) -> None:

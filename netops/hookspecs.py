@@ -7,7 +7,7 @@ A plugin is a Python package with an entry point in the ``netops`` group pointin
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 import pluggy
 
@@ -31,18 +31,21 @@ def register_playbook_dirs(register: Callable[..., None]) -> None:
 
 @hookspec
 def register_tools(register: Callable[..., None]) -> None:
-    """Register agent tools: ``register(tool)`` where tool follows ``netops.agent.tools.Tool``."""
+    """Register agent tools: ``register(netops.agent.tools.Tool(...))``.
+
+    A plugin tool must be read-only: one with ``changes_state=True`` is refused at load
+    (changes go through vetted playbooks), and plugin tools get a read-only device view.
+    """
 
 
 @hookspec
 def register_parsers(register: Callable[..., None]) -> None:
-    """Register output parsers: ``register(platform, command_regex, parse_fn)``."""
+    """Register output parsers: ``register(netops.devices.parser_registry.Parser(...))`` (one
+    command on one platform -> data; ``netops show`` attaches it) or ``register(GetterModule(...))``
+    (typed getters for a platform). ``register(platform, command_regex, parse_fn)`` also works.
+    """
 
 
 @hookspec
 def register_platforms(register: Callable[..., None]) -> None:
     """Register device platforms: ``register(PlatformSpec(...))`` (allowlist, netmiko type)."""
-
-
-def _unused(*_: Any) -> None:  # pragma: no cover - keeps the Callable import honest
-    return None

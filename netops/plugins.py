@@ -213,6 +213,8 @@ def _collect(hook_name: str, kind: str, key: Callable[[Any], str], validate: Val
         try:
             impl.function(register=register)
         except Exception as exc:  # a plugin's hook failing must not take the others down
+            if owner == BUILTIN:  # a bug in netops itself: fail loudly
+                raise
             state.problems.append(PluginProblem(owner, "hook", f"{hook_name} raised {type(exc).__name__}: {exc}"))
             continue
         for value in given:
