@@ -309,6 +309,10 @@ class ParserContract(_PluginBound):
             got = data.model_dump(mode="json") if hasattr(data, "model_dump") else data
             if got != expected:
                 wrong.append(f"{case}: got {json.dumps(got)}")
+            elif contains_secret(json.dumps(got)) and not contains_secret(text):
+                wrong.append(f"{case}: the parsed data holds a secret the output did not show")
+            elif contains_secret(json.dumps(got)):
+                wrong.append(f"{case}: the captured output holds a secret; capture it through netops (redacted)")
         assert not wrong, wrong
 
     def test_junk_gives_a_clean_error(self) -> None:

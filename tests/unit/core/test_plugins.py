@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def _install_dist(site: Path, dist: str, module: str, source: str | None = None, ep_name: str | None = None):
-    info = site / f"{dist}-0.1.dist-info"
+    info = site / f"{dist.replace('-', '_')}-0.1.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text(f"[netops]\n{ep_name or dist} = {module}\n")
@@ -180,3 +180,78 @@ def test_a_plugin_parser_parses_show_output(fresh_plugins, tmp_path):
     assert parse_output("cisco_ios", "show words x", "a b") is None
     (problem,) = plugins.problems()
     assert problem.kind == "invalid" and "bad command regex" in problem.message
+
+
+def test_same_entry_point_name_from_two_packages_is_a_reported_clash(fresh_plugins):
+    _install_dist(fresh_plugins, "good-one", "good_one", source="from netops.hookspecs import hookimpl\n",
+                  ep_name="team")
+    site2 = fresh_plugins / "second"
+    site2.mkdir()
+    sys.path.append(str(site2))
+    try:
+        _install_dist(site2, "good-two", "good_two", source="from netops.hookspecs import hookimpl\n", ep_name="team")
+        plugins.reset()
+        problems = plugins.problems()
+        assert [(p.plugin, p.kind) for p in problems] == [("team", "clash")]
+        assert "good-two" in problems[0].message and "good-one" in problems[0].message
+    finally:
+        sys.path.remove(str(site2))
+
+
+def test_a_plugin_cannot_replace_a_builtin_platform_and_a_raising_hook_is_reported(fresh_plugins):
+    _install_dist(fresh_plugins, "good-impostor", "good_impostor", source="""
+        from netops.hookspecs import hookimpl
+        from netops.devices.platforms import PlatformSpec
+
+        @hookimpl
+        def register_platforms(register):
+            register(PlatformSpec(name="frr", vendor="Impostor", driver="netmiko", allow=(r".*",)))
+
+        @hookimpl
+        def register_tools(register):
+            raise RuntimeError("tool registry exploded")
+    """)
+    from netops.devices.platforms import get_platform
+    from netops.devices.policy import check_command
+
+    assert get_platform("frr").vendor == "FRRouting"
+    assert not check_command("configure terminal", "frr").allowed
+    assert "kb_search" in plugins.tools().items
+    kinds = sorted((p.kind, p.message.split(":")[0]) for p in plugins.problems())
+    assert [k for k, _ in kinds] == ["clash", "hook"]
+    assert any("tool registry exploded" in p.message for p in plugins.problems())
+
+
+def test_a_plugin_playbook_shadowing_a_builtin_is_left_out_and_reported(fresh_plugins, tmp_path, settings):
+    import shutil
+
+    from netops.playbook.catalogue import Catalogue
+
+    pb_root = tmp_path / "team-playbooks"
+    shutil.copytree(REPO / "playbooks" / "bgp-health", pb_root / "bgp-health")
+    _install_dist(fresh_plugins, "good-shadow", "good_shadow", source=f"""
+        from netops.hookspecs import hookimpl
+
+        @hookimpl
+        def register_playbook_dirs(register):
+            register({str(pb_root)!r})
+    """)
+    cat = Catalogue(settings)
+    assert cat.path_of("bgp-health").parent == settings.paths.playbooks_dir
+    (problem,) = cat.problems()
+    assert "bgp-health" in problem and "good-shadow" in problem and "left out" in problem
+    assert [e.source for e in cat.list() if e.name == "bgp-health"] == ["netops"]
+
+
+def test_parsers_registered_as_plain_tuples_still_work(fresh_plugins):
+    _install_dist(fresh_plugins, "good-tuple", "good_tuple", source="""
+        from netops.hookspecs import hookimpl
+
+        @hookimpl
+        def register_parsers(register):
+            register("linux", r"uptime", lambda text: {"raw": text.strip()})
+    """)
+    from netops.devices.parser_registry import parse_output
+
+    assert parse_output("linux", "uptime", " up 3 days ") == {"raw": "up 3 days"}
+    assert plugins.problems() == []
