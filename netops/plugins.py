@@ -41,6 +41,8 @@ class KnowledgeSource:
     """Pack manifests (YAML) naming RFCs to pull."""
     default: bool = False
     """Indexed automatically the first time a user asks with an empty knowledge base."""
+    glossaries: tuple[Path, ...] = ()
+    """Acronym glossaries (``- **ACRONYM**: Expansion`` bullets) that also expand search queries."""
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,7 @@ def _collect(hook_name: str, kind: str, key: Callable[[Any], str], validate: Val
 def _knowledge(item: Any, owner: str) -> tuple[Any, str | None]:
     if not isinstance(item, KnowledgeSource):
         return None, f"invalid knowledge source {item!r}: register a netops.plugins.KnowledgeSource"
-    missing = [str(p) for p in (*item.paths, *item.rfc_packs) if not Path(p).exists()]
+    missing = [str(p) for p in (*item.paths, *item.rfc_packs, *item.glossaries) if not Path(p).exists()]
     if missing:
         return None, f"invalid knowledge source {item.name!r}: missing {', '.join(missing)}"
     return item, None
@@ -315,6 +317,11 @@ def _platform(item: Any, owner: str) -> tuple[Any, str | None]:
 
 def knowledge_sources() -> Registry:
     return _collect("register_knowledge_sources", "knowledge source", lambda s: s.name, _knowledge)
+
+
+def glossary_files() -> list[Path]:
+    """Glossaries registered with knowledge sources (query expansion), in registration order."""
+    return [Path(g) for s in knowledge_sources().items.values() for g in s.glossaries]
 
 
 def playbook_dirs() -> Registry:

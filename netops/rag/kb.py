@@ -617,15 +617,21 @@ class KnowledgeBase:
     # search ----------------------------------------------------------------------------
     def glossary(self) -> dict[str, list[str]]:
         if self._glossary is None:
-            path = self.paths.knowledge_dir / "glossary.md"
+            from netops.plugins import glossary_files
+
             self._glossary = {}
-            if path.is_file():
+            # netops' own glossary first; plugins' glossaries only add acronyms it lacks.
+            for path in (self.paths.knowledge_dir / "glossary.md", *glossary_files()):
+                if not Path(path).is_file():
+                    continue
                 try:
                     from netops.rag.glossary import load_glossary
 
-                    self._glossary = load_glossary(path)
+                    entries = load_glossary(Path(path))
                 except (ImportError, KnowledgeError, OSError):
-                    self._glossary = {}
+                    continue
+                for key, expansions in entries.items():
+                    self._glossary.setdefault(key, expansions)
         return self._glossary
 
     def expand(self, query: str) -> str:

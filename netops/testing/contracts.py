@@ -355,6 +355,12 @@ class KnowledgeContract(_PluginBound):
         assert self.files() or any(s.rfc_packs for s in self.sources().values()), "sources name no files"
         assert not empty, f"no passages from {empty}"
 
+    def test_glossaries_parse(self) -> None:
+        from netops.rag.glossary import load_glossary
+
+        empty = [str(g) for s in self.sources().values() for g in s.glossaries if not load_glossary(Path(g))]
+        assert not empty, f"no '- **ACRONYM**: Expansion' entries in {empty}"
+
     def test_knowledge_holds_no_secrets(self) -> None:
         leaks = [str(f) for f in self.files() if contains_secret(f.read_text(encoding="utf-8", errors="replace"))]
         assert not leaks, f"secrets in {leaks}"

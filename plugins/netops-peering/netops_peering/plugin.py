@@ -46,5 +46,6 @@ def register_knowledge_sources(register: Callable[..., None]) -> None:
         name="peering-runbooks",
         description="Peering team runbooks (IXP turn-up, peer maintenance, prefix-limit hits) and glossary",
         paths=(KNOWLEDGE / "runbooks", KNOWLEDGE / "glossary.md"),
+        glossaries=(KNOWLEDGE / "glossary.md",),
         default=True,
     ))

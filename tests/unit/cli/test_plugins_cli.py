@@ -167,3 +167,16 @@ def test_scaffold_writes_a_package_that_lints(tmp_path, capsys):
     assert (root / "tests" / "rendered" / doc["playbook"] / "frr.txt").read_text().startswith("interface eth-r2")
     assert main(["plugin", "new", "acme-dc", "--dir", str(tmp_path)]) == 2
     assert main(["plugin", "new", "Bad Name!", "--dir", str(tmp_path)]) == 2
+
+
+def test_plugin_glossary_expands_queries_without_overriding_netops(peering, settings):
+    from netops.rag.kb import KnowledgeBase
+
+    kb = KnowledgeBase(settings)
+    try:
+        glossary = kb.glossary()
+        assert glossary["GSHUT"][0].startswith("Graceful Shutdown")
+        assert "Graceful Shutdown" in kb.expand("GSHUT before the port move")
+        assert glossary["IXP"][0] == "Internet Exchange Point"  # netops' own entry stays first
+    finally:
+        kb.close()
