@@ -60,6 +60,7 @@ def test_example_plugin_installed_by_pip_shows_up_everywhere_and_passes_its_cont
     assert row["version"] == "0.2.0" and str(venv.root) in row["origin"]
     assert row["provides"]["tools"] == ["peeringdb_lookup"]
     assert row["provides"]["knowledge_sources"] == ["peering-runbooks"]
+    assert [p for p in row["provides"]["parsers"] if "prefix-counts" in p]
     assert {p["vetting"] for p in row["playbooks"]} == {"vetted"} and len(row["playbooks"]) == 3
 
     listed = json.loads(venv("-m", "netops", "playbook", "list", "--json").stdout)["playbooks"]
