@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static
 
 from netops.tui.commands import BY_NAME, COMMANDS, SlashProvider, params_from, parse
 from netops.tui.export import Entry, to_markdown
+from netops.tui.render import mode_line
 from netops.tui.widgets.answer import AnswerView
 from netops.tui.widgets.citations import CitationLink
 from netops.tui.widgets.message import Notice, UserMessage
@@ -181,6 +182,8 @@ class ChatApp(App[None]):
         if self.busy:
             self.notify("still answering: Esc cancels it", severity="warning")
             return
+        for done in self.conversation.query(AnswerView):
+            await done.settle()
         view = AnswerView(head="offline" if self.offline else f"agent · {self.model}")
         self.entries.append(Entry("user", question))
         await self._append(UserMessage(question), view)
@@ -536,16 +539,11 @@ class ChatApp(App[None]):
                 widgets.append(UserMessage(m.content))
                 self.entries.append(Entry("user", m.content))
             else:
-                view = AnswerView(head=meta.get("mode") or "")
-                widgets.append(view)
+                widgets.append(AnswerView(head=mode_line(meta.get("mode") or "offline", meta.get("model")),
+                                          settled=_restored_answer(m)))
                 self.entries.append(Entry("assistant", m.content, meta.get("mode"), meta.get("model"),
                                           list(meta.get("citations") or []), partial=bool(meta.get("partial"))))
-                view._restored = m  # type: ignore[attr-defined]
         await self._append(*widgets)
-        for view in self.conversation.query(AnswerView):
-            restored = getattr(view, "_restored", None)
-            if restored is not None:
-                await view.finish(_restored_answer(restored))
         self._status()
 
     def action_export(self, path: str | None = None) -> None:

@@ -16,6 +16,15 @@ from netops.tui.widgets.progress import RunProgress
 from netops.tui.widgets.toolcard import ToolCard
 
 
+PARTIAL = "PARTIAL ANSWER: the answer was cut off before it finished"
+
+
+def _settled_body(text: str) -> Static:
+    from rich.markdown import Markdown as RichMarkdown
+
+    return Static(RichMarkdown(text, code_theme="ansi_dark", hyperlinks=False), classes="answer-body")
+
+
 class AnswerView(Vertical):
     """The assistant's side of one exchange, filled in event by event."""
 
@@ -24,12 +33,16 @@ class AnswerView(Vertical):
     AnswerView > .answer-head { color: $text-muted; padding: 0 1; }
     AnswerView > .answer-partial { color: $warning; text-style: bold; padding: 0 1; }
     AnswerView > Markdown { margin: 0; padding: 0 1; background: transparent; }
+    AnswerView > .answer-body { margin: 0 0 1 0; padding: 0 1; }
     AnswerView > .plan { margin: 0 0 0 2; padding: 0 1; border: round $warning 70%; height: auto; }
     """
 
-    def __init__(self, *, head: str = "netops") -> None:
+    def __init__(self, *, head: str = "netops", settled: Any = None) -> None:
+        """``settled``: an answer that is already complete (from history): composed at once as
+        one lightweight block instead of being streamed."""
         super().__init__()
         self._head = Static(f"[b]netops[/b]  {escape(head)}", classes="answer-head")
+        self._settled = settled
         self.mode: str | None = None
         self.model: str | None = None
         self.text = ""
@@ -42,6 +55,23 @@ class AnswerView(Vertical):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._head
+        if self._settled is not None:
+            answer, self._settled = self._settled, None
+            self.text = answer.text or ""
+            yield _settled_body(self.text)
+            if getattr(answer, "partial", False):
+                yield Static(PARTIAL, classes="answer-partial")
+            yield CitationList(list(getattr(answer, "evidence", []) or []), answer)
+            self.answer = answer
+
+    async def settle(self) -> None:
+        """Swap the streamed Markdown widgets for one static block: a long conversation stays
+        cheap to lay out and scroll (Textual's Markdown is one widget per paragraph)."""
+        if self.answer is None or self._stream is not None or self._md is None:
+            return
+        md, self._md = self._md, None
+        await self.mount(_settled_body(self.text), after=md)
+        await md.remove()
 
     # -- header ----------------------------------------------------------------------------
     def set_mode(self, mode: str, model: str | None, notice: str | None = None) -> None:
@@ -129,7 +159,6 @@ class AnswerView(Vertical):
         if getattr(answer, "mode", None) and self.mode is None:
             self.set_mode(answer.mode, getattr(answer, "model", None))
         if getattr(answer, "partial", False):
-            await self.mount(Static("PARTIAL ANSWER: the answer was cut off before it finished",
-                                    classes="answer-partial"))
+            await self.mount(Static(PARTIAL, classes="answer-partial"))
         await self.mount(CitationList(list(getattr(answer, "evidence", []) or []), answer))
         self.answer = answer  # last: tests and the export treat a set answer as fully shown
