@@ -15,6 +15,7 @@ built-in.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -99,6 +100,8 @@ class _State:
     infos: dict[str, PluginInfo] = field(default_factory=dict)
     problems: list[PluginProblem] = field(default_factory=list)
     cache: dict[str, Registry] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    """Registries are first collected from whichever thread asks (fan-out workers too)."""
 
 
 def _origin(dist: Any) -> str:
@@ -196,11 +199,20 @@ Validator = Callable[[Any, str], "tuple[Any, str | None]"]
 
 
 def _collect(hook_name: str, kind: str, key: Callable[[Any], str], validate: Validator | None = None) -> Registry:
-    pm = plugin_manager()
     state = _state()
     cached = state.cache.get(hook_name)
     if cached is not None:
         return cached
+    with state.lock:
+        cached = state.cache.get(hook_name)
+        if cached is None:
+            cached = state.cache[hook_name] = _collect_now(hook_name, kind, key, validate, state)
+        return cached
+
+
+def _collect_now(hook_name: str, kind: str, key: Callable[[Any], str], validate: Validator | None,
+                 state: _State) -> Registry:
+    pm = plugin_manager()
     registry = Registry(kind)
     impls = {impl.plugin_name: impl for impl in getattr(pm.hook, hook_name).get_hookimpls()}
     for owner in state.order:
@@ -240,7 +252,6 @@ def _collect(hook_name: str, kind: str, key: Callable[[Any], str], validate: Val
                 continue
             registry.items[name] = value
             registry.owners[name] = owner
-    state.cache[hook_name] = registry
     return registry
 
 
