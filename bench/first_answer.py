@@ -75,16 +75,31 @@ def one_run(wait_vectors: bool, budget: float) -> dict:
 def _stop_background(lock: Path) -> None:
     """The background embedder writes its pid into the lock file: end it before the temporary
     home goes away (it is ours: started by the run above)."""
-    try:
-        pid = int(lock.read_text().strip() or 0)
-    except (OSError, ValueError):
-        return
+    pid = 0
+    for _ in range(120):  # the process may still be starting (imports) before it takes the lock
+        try:
+            pid = int(lock.read_text().strip() or 0)
+        except (OSError, ValueError):
+            pid = 0
+        if pid or (lock.exists() and not _vectors_pending(lock.parent)):
+            break
+        time.sleep(1)
     if pid > 0:
         try:
             os.kill(pid, signal.SIGTERM)
             time.sleep(1)
         except ProcessLookupError:
             pass
+
+
+def _vectors_pending(index_dir: Path) -> bool:
+    from netops.rag.lexical import LexicalIndex
+
+    idx = LexicalIndex(index_dir / "kb.sqlite")
+    try:
+        return idx.pending_count() > 0
+    finally:
+        idx.close()
 
 
 def main() -> int:

@@ -58,10 +58,39 @@ def run(fuse, data: dict[str, list[dict]], k: int = 10) -> dict[str, tuple]:
         for q in qs:
             d, lx = collapse(q["dense"]), collapse(q["lexical"])
             gold = {r["sec"] for r in d + lx if r["gold"]}
-            order = fuse(d, lx)[:k]
+            order = (fuse.whole(q) if hasattr(fuse, "whole") else fuse(d, lx))[:k]
             ranks.append(score_of(order, gold))
         res[name] = metrics(ranks)
     return res
+
+
+class Real:
+    """netops' own :func:`netops.rag.fusion.rank` with a given :class:`Ranking`, on the dump."""
+
+    def __init__(self, use_full: bool = True, **kw) -> None:
+        from netops.rag.fusion import Ranking
+
+        self.ranking = Ranking(**kw)
+        self.use_full = use_full
+
+    def whole(self, q: dict) -> list[str]:
+        from netops.rag.fusion import rank
+        from netops.rag.types import Chunk
+
+        made: dict[str, Chunk] = {}
+
+        def chunk(r):
+            if r["id"] not in made:
+                src, _, ordinal = r["id"].rpartition("#")
+                made[r["id"]] = Chunk(doc_id=r["doc"], source=src, ordinal=int(ordinal), text="",
+                                      section=r["sec"])
+            return made[r["id"]]
+
+        dense = [(chunk(r), r["score"]) for r in q["dense"]]
+        lexical = [(chunk(r), r["score"]) for r in q["lexical"]]
+        full = (q["full"]["dense"], q["full"]["lexical"]) if self.use_full and "full" in q else None
+        hits = rank(q["q"], dense, lexical, 10, self.ranking, mode="hybrid", full=full)
+        return [h.chunk.section for h in hits]
 
 
 # -- fusion functions over section-collapsed lists ([{sec, score}], best first) --------------
@@ -155,6 +184,13 @@ def main() -> int:
         for a in (0.4, 0.5, 0.6, 0.7, 0.8):
             for ad in (None, "gap", "top"):
                 variants[f"comb {norm} a{a} {ad or ''}"] = comb(a, norm, ad)
+    if len(sys.argv) > 2 and sys.argv[2] == "real":
+        variants = {"lexical": only("lexical"), "dense": only("dense"),
+                    "rrf k10 w1.5 (format 2)": Real(fusion="rrf")}
+        for full in (False, True):
+            for a in (0.5, 0.6, 0.7):
+                for ad in (False, True):
+                    variants[f"zsum a{a} adaptive={ad} full={full}"] = Real(full, lexical_share=a, adaptive=ad)
     if len(sys.argv) > 2 and sys.argv[2] == "prior":
         variants = {"rrf k10 w1.5": rrf(), "comb z a0.6": comb(0.6)}
         for base_name in list(variants):

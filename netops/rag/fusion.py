@@ -1,17 +1,31 @@
-"""Reciprocal-rank fusion, and how a search turns candidate lists into hits (:func:`rank`).
+"""How a search turns its dense and lexical candidates into hits (:func:`rank`).
 
-RRF merges ranked lists without comparing their scores:
+Hybrid search fuses the two lists by **standardised scores** (``fusion="zsum"``, the default):
 
-``score(d) = sum over lists of 1 / (k + rank(d))`` with 1-based ranks and ``k = 60``
-(Cormack, Clarke & Buettcher, SIGIR 2009). Documents missing from a list contribute nothing
-for it. Ties keep the order of first appearance (dense list first), so results are stable.
+* each list is collapsed to its best chunk per section;
+* each side's section scores (cosine, BM25) become z-scores over the candidates, so a
+  passage that stands out from the rest counts for a lot and a flat list counts for little;
+  a candidate the other side did not return gets that side's real score when the caller
+  passes it (``full``: :meth:`LexicalIndex.scores`, :meth:`ChromaVectors.similarities`),
+  otherwise the lowest z-score of that side;
+* the fused score is ``a * z_lexical + (1 - a) * z_dense`` with ``a`` set *per query*: starting
+  from ``lexical_share``, each side's weight is scaled by how far its own best candidate
+  stands out (its top z-score). A query whose words single out one passage is decided by BM25;
+  a paraphrase that matches no rare word is decided by the embedding.
+
+Why not reciprocal-rank fusion (still available, ``fusion="rrf"``: ``sum of w / (k + rank)``,
+Cormack, Clarke & Buettcher, SIGIR 2009): ranks throw away *how sure* each side is. On short
+passages, where the dense side is much weaker, RRF let a middling dense rank overturn a
+clear BM25 winner and scored below lexical alone; the z-score sum keeps it
+(bench/README.md). Ties keep the order of first appearance (lexical list first).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Hashable, Iterable, Mapping, Sequence
 
 if TYPE_CHECKING:
     from netops.rag.types import Chunk, Hit
@@ -59,13 +73,22 @@ def rrf(rankings: Sequence[Sequence[Hashable]], *, k: int = RRF_K,
 @dataclass(frozen=True)
 class Ranking:
     """How :meth:`KnowledgeBase.search` turns candidate lists into hits (defaults are tuned on
-    the odd-numbered lines of bench/questions/rfc.jsonl and checked on the even ones; see
-    bench/README.md)."""
+    the tuning sets only -- bench/questions/rfc.jsonl and short passages cut from the same RFCs
+    -- and reported on independent check sets; see bench/README.md)."""
 
+    fusion: str = "zsum"
+    """``zsum`` (standardised score sum, query-adaptive) or ``rrf`` (weighted reciprocal rank)."""
+    lexical_share: float = 0.6
+    """zsum: the lexical side's share ``a`` of the fused score before per-query adaptation."""
+    adaptive: bool = True
+    """zsum: scale each side's share by how far its best candidate stands out (top z-score)."""
+    full_scores: bool = False
+    """zsum: look up each side's score of the candidates only the other side returned (measured:
+    no better on the tuning sets than the lowest z-score stand-in, and two extra lookups)."""
     rrf_k: int = 10
     """RRF constant: small k lets the first few ranks of each list dominate."""
     lexical_weight: float = 1.5
-    """Weight of the BM25 list against the dense list (1.0)."""
+    """RRF: weight of the BM25 list against the dense list (1.0)."""
     heading_weight: float = 0.5
     """BM25 weight of the heading column (doc id, section number and title) vs the passage."""
     one_per_section: bool = True
@@ -107,13 +130,89 @@ def section_key(chunk: "Chunk") -> Hashable:
 
 
 def rank(query: str, dense: Sequence[tuple["Chunk", float]], lexical: Sequence[tuple["Chunk", float]],
-         k: int, ranking: Ranking, *, mode: str) -> list["Hit"]:
+         k: int, ranking: Ranking, *, mode: str,
+         full: tuple[Mapping[str, float], Mapping[str, float]] | None = None) -> list["Hit"]:
     """Fuse dense and lexical candidates (best first) into the top ``k`` hits for ``query``.
 
     Each list is collapsed to its best chunk per section first, so one long section cannot
-    fill the results and a section's rank reflects its best passage. The section shown is
-    represented by its best chunk under chunk-level fusion.
+    fill the results and a section's rank reflects its best passage. ``full`` optionally
+    gives (dense, lexical) scores by chunk id for candidates either side found (see the
+    module docstring).
     """
+    if ranking.fusion == "zsum" and dense and lexical:
+        return _zsum(query, dense, lexical, k, ranking, mode=mode, full=full)
+    return _rrf_rank(query, dense, lexical, k, ranking, mode=mode)
+
+
+def _zsum(query: str, dense: Sequence[tuple["Chunk", float]], lexical: Sequence[tuple["Chunk", float]],
+          k: int, ranking: Ranking, *, mode: str,
+          full: tuple[Mapping[str, float], Mapping[str, float]] | None) -> list["Hit"]:
+    from netops.rag.types import Hit
+
+    key = section_key if ranking.one_per_section else (lambda c: c.chunk_id)
+    chunks: dict[str, Chunk] = {c.chunk_id: c for c, _ in dense}
+    chunks.update({c.chunk_id: c for c, _ in lexical})
+    sides = []  # per side: {section: (score, chunk id)}, section order, z by section, floor z
+    for i, lst in enumerate((dense, lexical)):
+        scores = {c.chunk_id: s for c, s in lst}
+        if full is not None:
+            for cid, s in full[i].items():
+                if cid in chunks:
+                    scores[cid] = max(s, scores.get(cid, s))
+        best: dict[Hashable, tuple[float, str]] = {}
+        for cid, s in scores.items():
+            sec = key(chunks[cid])
+            if sec not in best or s > best[sec][0]:
+                best[sec] = (s, cid)
+        order = [key(c) for c, _ in lst]
+        sides.append((best, list(dict.fromkeys(order)), *_standardise({x: v[0] for x, v in best.items()})))
+    (d_best, d_order, zd, d_floor), (l_best, l_order, zl, l_floor) = sides
+    share = ranking.lexical_share
+    if ranking.adaptive:
+        cl = max(zl.get(l_order[0], 0.0), 1e-3) if l_order else 1e-3
+        cd = max(zd.get(d_order[0], 0.0), 1e-3) if d_order else 1e-3
+        share = share * cl / (share * cl + (1 - share) * cd)
+    secs = list(dict.fromkeys(l_order + d_order))
+    fused = {x: share * zl.get(x, l_floor) + (1 - share) * zd.get(x, d_floor) for x in secs}
+    order = sorted(secs, key=lambda x: -fused[x])  # stable: lexical first on ties
+    if ranking.boost_named_docs:
+        named = named_documents(query, {c.doc_id for c in chunks.values()})
+        if named:
+            order = sorted(order, key=lambda x: _doc_of(x, l_best, d_best, chunks) not in named)
+    d_rank = {x: i for i, x in enumerate(d_order, 1)}
+    l_rank = {x: i for i, x in enumerate(l_order, 1)}
+    hits = []
+    for x in order[:k]:
+        cid = _representative(x, l_best, d_best, zl, zd, share)
+        hits.append(Hit(chunk=chunks[cid], score=fused[x], dense_rank=d_rank.get(x),
+                        lexical_rank=l_rank.get(x), mode=mode))
+    return hits
+
+
+def _standardise(scores: Mapping[Hashable, float]) -> tuple[dict[Hashable, float], float]:
+    """z-scores, and the lowest one (what a candidate the side did not return is worth)."""
+    if not scores:
+        return {}, 0.0
+    vals = list(scores.values())
+    mean = sum(vals) / len(vals)
+    sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals)) or 1.0
+    z = {x: (v - mean) / sd for x, v in scores.items()}
+    return z, min(z.values())
+
+
+def _doc_of(sec, l_best, d_best, chunks) -> str:
+    return chunks[(l_best.get(sec) or d_best[sec])[1]].doc_id
+
+
+def _representative(sec, l_best, d_best, zl, zd, share) -> str:
+    """The chunk shown for a section: the one the side with more say in it returned."""
+    if sec in l_best and sec in d_best:
+        return l_best[sec][1] if share * zl.get(sec, 0.0) >= (1 - share) * zd.get(sec, 0.0) else d_best[sec][1]
+    return (l_best.get(sec) or d_best[sec])[1]
+
+
+def _rrf_rank(query: str, dense: Sequence[tuple["Chunk", float]], lexical: Sequence[tuple["Chunk", float]],
+              k: int, ranking: Ranking, *, mode: str) -> list["Hit"]:
     from netops.rag.types import Hit
 
     key = section_key if ranking.one_per_section else (lambda c: c.chunk_id)

@@ -679,11 +679,19 @@ class KnowledgeBase:
             return rank(query, [], lexical, k, r, mode="lexical")
         self._check_for_search()
         dense_query = self.expand(query) if r.expand_dense else query
-        dense = self.vectors.query(self.embedder.embed_query(dense_query), pool)
+        qvec = self.embedder.embed_query(dense_query)
+        dense = self.vectors.query(qvec, pool)
         if mode == "dense":
             return rank(query, dense, [], k, r, mode="dense")
-        lexical = self.lexical.search(self.expand(query), pool, heading_weight=r.heading_weight)
-        return rank(query, dense, lexical, k, r, mode="hybrid")
+        lexical_query = self.expand(query)
+        lexical = self.lexical.search(lexical_query, pool, heading_weight=r.heading_weight)
+        full = None
+        if r.fusion == "zsum" and r.full_scores:
+            # both scores for every candidate: what the other side thinks of it, not a guess
+            union = [c.chunk_id for c, _ in dense] + [c.chunk_id for c, _ in lexical]
+            full = (self.vectors.similarities(qvec, union),
+                    self.lexical.scores(lexical_query, union, heading_weight=r.heading_weight))
+        return rank(query, dense, lexical, k, r, mode="hybrid", full=full)
 
 
 def _sha256(path: Path) -> str:

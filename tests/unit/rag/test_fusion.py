@@ -1,4 +1,4 @@
-"""Reciprocal-rank fusion."""
+"""Fusion: reciprocal ranks, and the default query-adaptive standardised score sum."""
 
 from __future__ import annotations
 
@@ -41,11 +41,11 @@ def test_rank_collapses_each_list_to_one_chunk_per_section():
                           _chunk("RFC 1", "2", 3), _chunk("RFC 2", "3", 0))
     dense = [(a1, 0.9), (a0, 0.8), (b0, 0.7), (a2, 0.6)]
     lexical = [(a0, 9.0), (c0, 8.0), (a2, 7.0), (b0, 6.0)]
-    hits = rank("q", dense, lexical, 3, Ranking(), mode="hybrid")
+    hits = rank("q", dense, lexical, 3, Ranking(fusion="rrf"), mode="hybrid")
     assert [h.chunk.section for h in hits] == ["1", "2", "3"]
     assert hits[0].chunk is a0  # best chunk of section 1 under chunk-level fusion
     assert (hits[1].dense_rank, hits[1].lexical_rank) == (2, 3)  # section ranks, not chunk ranks
-    flat = rank("q", dense, lexical, 3, Ranking(one_per_section=False), mode="hybrid")
+    flat = rank("q", dense, lexical, 3, Ranking(fusion="rrf", one_per_section=False), mode="hybrid")
     assert [h.chunk.section for h in flat] == ["1", "1", "2"]  # a0, a2, then b0
 
 
@@ -57,3 +57,57 @@ def test_rank_puts_a_named_rfc_first_and_single_lists_work():
         hits = rank(q, [(y, 0.9), (x, 0.5)], [], 2, Ranking(), mode="dense")
         assert hits[0].chunk.doc_id == "RFC 4271" and hits[0].dense_rank == 2, q
     assert named_documents("see RFC 42710", ["RFC 4271"]) == set()
+
+
+# --- zsum: standardised scores, per-query weights ------------------------------------------------
+
+
+def _pool(first: list, top: float, rest: float, step: float, n: int = 30):
+    """A realistic candidate pool, best first: ``first`` in order, then fillers down to ``n``;
+    the first scores ``top``, the others decline from ``rest`` by ``step``."""
+    fill = [_chunk(f"f{id(first)}-{i}", "1", 0) for i in range(n - len(first))]
+    return [(c, top if i == 0 else rest - i * step) for i, c in enumerate(first + fill)]
+
+
+def test_a_clear_bm25_winner_is_not_overturned_by_a_middling_dense_rank():
+    # the short-passage failure of rank fusion: BM25 singles out one passage (a rare term),
+    # the embedding ranks it 4th among near-equal cosines; RRF put the dense #1 first
+    cs = [_chunk(f"p{i}", "1", 0) for i in range(5)]
+    lexical = _pool([cs[0], cs[1]], 14.0, 6.0, 0.1)
+    dense = _pool([cs[1], cs[2], cs[3], cs[0], cs[4]], 0.56, 0.555, 0.003)
+    assert rank("q", dense, lexical, 3, Ranking(fusion="rrf", lexical_weight=1.0), mode="hybrid")[0].chunk is cs[1]
+    hits = rank("q", dense, lexical, 3, Ranking(), mode="hybrid")
+    assert hits[0].chunk is cs[0] and (hits[0].lexical_rank, hits[0].dense_rank) == (1, 4)
+
+
+def test_a_paraphrase_is_decided_by_the_embedding_when_bm25_is_flat():
+    cs = [_chunk(f"p{i}", "1", 0) for i in range(5)]
+    lexical = _pool([cs[1], cs[2], cs[3], cs[0]], 5.1, 5.05, 0.05)  # no passage stands out
+    dense = _pool([cs[0], cs[4], cs[1]], 0.80, 0.45, 0.004)  # one passage does
+    adaptive = rank("q", dense, lexical, 3, Ranking(), mode="hybrid")
+    assert [h.chunk for h in adaptive[:2]] == [cs[0], cs[1]]
+    # the per-query weights hand the standing-out side more say than the fixed share does
+    fixed = rank("q", dense, lexical, 3, Ranking(adaptive=False), mode="hybrid")
+    assert adaptive[0].score - adaptive[1].score > fixed[0].score - fixed[1].score
+
+
+def test_full_scores_replace_the_guess_for_candidates_one_side_missed():
+    a, b, c = _chunk("A", "1", 0), _chunk("B", "1", 0), _chunk("C", "1", 0)
+    lexical = [(a, 10.0), (b, 9.9), (c, 1.0)]
+    dense = [(a, 0.30), (c, 0.29)]  # b was not in the dense pool...
+    guessed = rank("q", dense, lexical, 3, Ranking(adaptive=False), mode="hybrid")
+    assert [h.chunk.doc_id for h in guessed][:2] == ["A", "B"]
+    full = ({"/d/A#0": 0.30, "/d/B#0": 0.90, "/d/C#0": 0.29}, {"/d/A#0": 10.0, "/d/B#0": 9.9, "/d/C#0": 1.0})
+    known = rank("q", dense, lexical, 3, Ranking(adaptive=False), mode="hybrid", full=full)
+    assert known[0].chunk.doc_id == "B"  # ...but it is by far the closest: now it wins
+    assert known[0].dense_rank is None and known[0].lexical_rank == 2  # ranks are the lists' own
+
+
+def test_zsum_collapses_sections_boosts_named_documents_and_single_lists_fall_back():
+    a0, a1, b0 = _chunk("RFC 1", "1", 0), _chunk("RFC 1", "1", 1), _chunk("RFC 4271", "2", 0)
+    hits = rank("q", [(a1, 0.9), (a0, 0.8), (b0, 0.1)], [(a0, 9.0), (a1, 8.0), (b0, 1.0)], 3, Ranking(), mode="hybrid")
+    assert [h.chunk.section for h in hits] == ["1", "2"] and hits[0].chunk is a0
+    named = rank("see RFC 4271", [(a1, 0.9), (b0, 0.1)], [(a0, 9.0), (b0, 1.0)], 2, Ranking(), mode="hybrid")
+    assert named[0].chunk.doc_id == "RFC 4271"
+    only = rank("q", [], [(b0, 2.0), (a0, 1.0)], 2, Ranking(), mode="lexical")
+    assert [h.chunk.doc_id for h in only] == ["RFC 4271", "RFC 1"] and only[0].mode == "lexical"

