@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_BLOCK = re.compile(r'<data source="(?P<source>[^"]*)">\n(?P<body>.*?)\n</data>', re.S)
+
+
+def _host_output(output: str, host: str, command: str) -> str:
+    """The block of ``output`` (what the tool returned, data-wrapped) from ``host``."""
+    for m in _BLOCK.finditer(output):
+        if m["source"] == f"{host}: {command}" or m["source"].startswith(f"{host}: "):
+            return m["body"]
+    return output
 
 
 def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> tuple[list[str], str]:
@@ -14,7 +25,8 @@ def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> tuple[li
             if evidence.label in (getattr(call, "evidence", None) or []):
                 output = getattr(call, "output", None)
                 if output:
-                    return meta + [f"from tool call: {call.tool}"], str(output)
+                    return meta + [f"from tool call: {call.tool}"], _host_output(str(output), evidence.host,
+                                                                                evidence.command)
         return meta, (f"The output of this command was not kept with the answer. "
                       f"Run it again: /show {evidence.host} {evidence.command}")
     from netops.rag.passages import passages_for

@@ -1,0 +1,93 @@
+"""Widgets on their own: run progress, tool cards, export, evidence lookup, NO_COLOR."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+
+
+class One(App[None]):
+    def __init__(self, widget) -> None:  # noqa: ANN001
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+
+@pytest.mark.asyncio
+async def test_run_progress_follows_each_host():
+    from netops.agent.events import RunProgressEvent
+    from netops.tui.widgets.progress import RunProgress
+
+    progress = RunProgress("bgp-neighbor-shutdown")
+    async with One(progress).run_test():
+        for stage in ("precheck", "snapshot", "apply", "postcheck"):
+            progress.step(RunProgressEvent("bgp-neighbor-shutdown", "r1", stage, None, ""))
+        assert progress.rows["r1"]["postcheck"] == "running" and not progress.finished
+        progress.step(RunProgressEvent("bgp-neighbor-shutdown", "r2", "skipped", None, "interrupted"))
+        progress.step(RunProgressEvent("bgp-neighbor-shutdown", "r1", "rollback", None, ""))
+        progress.step(RunProgressEvent("bgp-neighbor-shutdown", "r1", "rolled_back", True, "equals the snapshot"))
+        assert progress.outcome == {"r2": "skipped", "r1": "rolled_back"}
+        assert progress.rows["r1"]["rollback"] == "ok" and progress.rows["r1"]["postcheck"] == "stopped"
+        assert progress.finished
+
+
+@pytest.mark.asyncio
+async def test_tool_card_shows_outcome_and_output():
+    from netops.agent.tools import ToolCallRecord
+    from netops.tui.widgets.toolcard import ToolCard
+
+    card = ToolCard("show", {"hosts": ["r1"], "command": "show version"}, "c1")
+    async with One(card).run_test() as pilot:
+        assert "running" in card.title
+        card.finish(ToolCallRecord("show", {"hosts": ["r1"], "command": "show version"}, False,
+                                   error="PolicyViolation: 'configure' is not allowed", elapsed=0.01,
+                                   summary="PolicyViolation: 'configure' is not allowed", output="ERROR: ..."))
+        await pilot.pause()
+        assert card.title.startswith("✗ show") and "FAILED" in card.title and card.has_class("-failed")
+        assert card.collapsed
+        await pilot.click("ToolCard CollapsibleTitle")
+        assert not card.collapsed
+
+
+def test_export_lists_calls_approvals_and_missing_evidence():
+    from netops.agent.tools import ApprovalRecord, ToolCallRecord
+    from netops.tui.export import Entry, to_markdown
+
+    entries = [Entry("user", "drain r2"),
+               Entry("assistant", "Denied, nothing changed.", "agent", "qwen", [],
+                     [ToolCallRecord("playbook_run", {"playbook": "router-drain"}, False, error="DENIED", elapsed=1.5)],
+                     [ApprovalRecord("router-drain", ["r2"], {}, "ok", [], "denied", by="alice", result="declined")])]
+    text = to_markdown(entries, title="drain r2", conversation_id="abc", exported_at="2026-12-01T10:00:00+00:00")
+    assert "## Answer — agent (qwen)" in text
+    assert '- `playbook_run` {"playbook": "router-drain"} — failed: DENIED, 1.50 s' in text
+    assert "- router-drain on r2: **denied** by alice — declined" in text
+    assert "_No evidence: this answer cites nothing._" in text
+
+
+def test_device_evidence_shows_that_hosts_output(settings):
+    from netops.agent.evidence import Evidence
+    from netops.agent.tools import ToolCallRecord
+    from netops.tui.lookup import evidence_detail
+
+    label = "r2: show ip route, 10:00:00"
+    out = '<data source="r1: show ip route">\nr1 routes\n</data>\n<data source="r2: show ip route">\nr2 routes\n</data>'
+
+    class A:
+        tool_calls = [ToolCallRecord("show", {}, True, evidence=["r1: show ip route, 10:00:00", label], output=out)]
+
+    meta, text = evidence_detail(None, Evidence("device", label, host="r2", command="show ip route",
+                                                at="2026-12-01T10:00:00+00:00"), A())
+    assert text == "r2 routes"
+    assert "host: r2" in meta and "command: show ip route" in meta
+
+
+@pytest.mark.asyncio
+async def test_no_color_is_respected(settings, monkeypatch):
+    from netops.tui.app import ChatApp
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ChatApp(settings, offline=True)
+    async with app.run_test():
+        assert app.no_color
