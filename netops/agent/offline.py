@@ -36,11 +36,12 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     """One or more Markdown lines for one host's typed state."""
     if getter == "bgp_neighbors":
         rows = [f"- {n.peer} AS{n.remote_as}: {n.state}" + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
+                + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
                 for n in data.neighbors]
-        return "\n".join(rows) or "- no BGP neighbours configured"
+        return "\n".join(rows) or f"- {data.note or 'no BGP neighbours configured'}"
     if getter == "ospf_neighbors":
         rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}" for n in data.neighbors]
-        return "\n".join(rows) or "- no OSPF neighbours"
+        return "\n".join(rows) or f"- {data.note or 'no OSPF neighbours'}"
     if getter == "interfaces":
         ifs = data.interfaces
         if extra.get("_names"):

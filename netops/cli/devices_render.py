@@ -35,13 +35,14 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                 table.add_row(i.name, _yn(i.admin_up), _yn(i.oper_up), " ".join(i.addresses),
                               str(i.mtu or "-"), i.description or "")
         elif getter == "bgp_neighbors":
-            table.caption = f"router-id {d.router_id} AS {d.local_as}"
-            for col in ("peer", "remote AS", "state", "uptime", "pfx rcvd", "description"):
+            table.caption = d.note or f"router-id {d.router_id} AS {d.local_as}"
+            for col in ("peer", "vrf", "family", "remote AS", "state", "uptime", "pfx rcvd", "description"):
                 table.add_column(col)
             for n in d.neighbors:
-                table.add_row(n.peer, str(n.remote_as), n.state, n.uptime or "-",
+                table.add_row(n.peer, n.vrf, n.afi_safi, str(n.remote_as), n.state, n.uptime or "-",
                               "-" if n.prefixes_received is None else str(n.prefixes_received), n.description or "")
         elif getter == "ospf_neighbors":
+            table.caption = d.note
             for col in ("neighbor id", "address", "interface", "state", "dead time"):
                 table.add_column(col)
             for n in d.neighbors:
