@@ -180,3 +180,41 @@ def test_ios_ipv6_route_lookup(text, found, prefix, protocol, hops):
     r = cisco_ios.parse_route_v6(text, "2001:db8::1")
     assert (r.found, r.prefix, r.protocol) == (found, prefix, protocol)
     assert [(h.address, h.interface) for h in r.next_hops] == hops
+
+
+# -- batfish/lab-validation captures of cEOS, CSR1000v and Nexus 9000v -----------------------------
+
+def test_eos_ceos_capture_facts_interfaces_and_unnumbered_ospf():
+    f = arista_eos.parse_version(read("arista_eos", "bf-leaf1", "show_version_json"), '{"hostname": "leaf1"}')
+    assert (f.model, f.os_version.split("-")[0], f.serial) == ("cEOSLab", "4.36.0.1F", "A5178FF9CACC1E18D80D09992871DB3A")
+    assert f.uptime_seconds == pytest.approx(144.36, abs=0.01)
+    i = arista_eos.parse_interfaces(read("arista_eos", "bf-leaf1", "show_interfaces_json"))
+    assert [(x.name, x.oper_up, x.addresses) for x in i.interfaces] == [
+        ("Ethernet1", True, ["10.0.1.1/32"]), ("Management0", True, ["172.20.20.3/24"]),
+        ("Loopback0", True, ["10.0.1.1/32"])]
+    (n,) = arista_eos.parse_ospf_neighbors(read("arista_eos", "bf-leaf1", "show_ip_ospf_neighbor_json"),
+                                           now=1777426318.63072 - 30).neighbors
+    assert (n.neighbor_id, n.interface, n.state, n.full, n.role, n.priority) == ("10.0.0.1", "Ethernet1", "Full", True, None, 0)
+    assert n.dead_time_seconds == pytest.approx(30)
+
+
+def test_ios_xe_csr_capture():
+    f = cisco_ios.parse_version(read("cisco_ios", "bf-iosv", "show_version"))
+    assert (f.hostname, f.os_version, f.model, f.serial, f.uptime_seconds) == (
+        "low_igp_metric_8", "16.4.1", "CSR1000V", "9BMQGT7C99X", 2 * 3600 + 3 * 60)
+    i = cisco_ios.parse_interfaces(read("cisco_ios", "bf-iosv", "show_interfaces"))
+    assert i.by_name("GigabitEthernet1").addresses == ["10.20.1.2/24"] and i.by_name("GigabitEthernet1").oper_up
+    assert not i.by_name("GigabitEthernet4").admin_up and i.by_name("Loopback123").addresses == ["192.168.123.4/32"]
+    o = cisco_ios.parse_ospf_neighbors(read("cisco_ios", "bf-iosv", "show_ip_ospf_neighbor"))
+    assert [(n.neighbor_id, n.role, n.dead_time_seconds) for n in o.neighbors] == [
+        ("192.168.123.3", "BDR", 36.0), ("192.168.123.2", "BDR", 32.0)]
+
+
+def test_nxos_9000v_text_capture():
+    from netops.devices.parsers import cisco_nxos
+
+    f = cisco_nxos.parse_version_text(read("cisco_nxos", "bf-d1", "show_version"))
+    assert (f.hostname, f.os_version, f.serial, f.uptime_seconds) == (
+        "d1_redist", "9.2(3)", "98YZ047SYF1", 23 * 3600 + 7 * 60 + 14)
+    (n,) = cisco_nxos.parse_ospf_neighbors_text(read("cisco_nxos", "bf-d1", "show_ip_ospf_neighbor")).neighbors
+    assert (n.neighbor_id, n.address, n.interface, n.full, n.role) == ("192.168.12.5", "10.15.41.2", "Eth1/4", True, "DR")
