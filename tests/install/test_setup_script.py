@@ -40,6 +40,7 @@ def _stock_env(bin_dir: Path, home: Path) -> dict[str, str]:
     env["PATH"] = f"{bin_dir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     env["NETOPS_BIN_DIR"] = str(bin_dir)  # not /usr/local/bin: this machine's own link stays
     env["NETOPS_HOME"] = str(home)
+    env["PIP_NO_COMPILE"] = "1"  # byte-compiling torch & co. is minutes of CPU and proves nothing here
     return env
 
 
