@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 IndexProgress = Callable[["IndexProgressEvent"], None]
 
 BOOTSTRAP_NOTICE = ("the knowledge base is empty; indexing the default sources first "
-                    "(runbooks, glossary, core RFCs). This happens once.")
+                    "(runbooks, glossary, core RFCs): lexical search in seconds, the dense index "
+                    "is embedded in the background. This happens once.")
 
 
 class Session:
@@ -113,7 +114,9 @@ class Session:
         """The knowledge base, indexing the default sources first if it is empty (once).
 
         Reports :class:`~netops.agent.events.IndexProgressEvent` through ``progress``: ``start``
-        (with the reason), ``file`` per settled file, ``done``.
+        (with the reason), ``file`` per settled file, ``done``. The bootstrap is lexical first
+        (seconds); the vectors are embedded by a detached background process, which a later
+        session restarts if it was stopped before it finished.
         """
         with self._kb_lock:
             kb = self.kb
@@ -134,7 +137,11 @@ class Session:
                     emit(IndexProgressEvent("file", done, total, name))
 
                 kb.bootstrap(on_file)
-                emit(IndexProgressEvent("done", done_count[0], done_count[0], "default sources indexed"))
+                emit(IndexProgressEvent("done", done_count[0], done_count[0],
+                                        "default sources indexed (lexical); vectors follow in the background"
+                                        if kb.vectors_pending else "default sources indexed"))
+            elif kb.vectors_pending and kb._embedder_from_settings():
+                kb.start_background_vectors()  # an earlier one was stopped: carry on (no-op if running)
             self._kb_ready = True
             return kb
 

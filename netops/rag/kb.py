@@ -471,6 +471,9 @@ class KnowledgeBase:
 
         if self.embedder is None or not self.vectors_pending:
             return None
+        with _VectorLock(self.paths.kb_db, record=False) as free:
+            if not free:
+                return None  # one is at work already
         env = dict(os.environ, NETOPS_HOME=str(self.paths.home))
         log = self.paths.kb_db.with_name("vectors.log")
         with log.open("ab") as fh:
@@ -739,8 +742,9 @@ def merge_reports(total: IngestReport, part: IngestReport) -> None:
 class _VectorLock:
     """An exclusive, non-blocking ``flock`` next to the index: one vector writer at a time."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, *, record: bool = True) -> None:
         self.path = db.with_name("vectors.lock")
+        self.record = record
         self._fh = None
 
     def __enter__(self) -> bool:
@@ -754,15 +758,17 @@ class _VectorLock:
             self._fh.close()
             self._fh = None
             return False
-        import os
+        if self.record:
+            import os
 
-        self._fh.truncate(0)  # who holds it, for whoever needs to stop it
-        self._fh.write(f"{os.getpid()}\n")
-        self._fh.flush()
+            self._fh.truncate(0)  # who holds it, for whoever needs to stop it
+            self._fh.write(f"{os.getpid()}\n")
+            self._fh.flush()
         return True
 
     def __exit__(self, *exc: object) -> None:
         if self._fh is not None:
-            self._fh.truncate(0)
+            if self.record:
+                self._fh.truncate(0)
             self._fh.close()  # releases the lock
             self._fh = None
