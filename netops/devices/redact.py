@@ -96,6 +96,7 @@ _HASHES = _rx(r"(?P<secret>\$(?:1|5|6|8|9|y|2[aby])\$[^\s\";,]+)")
 
 PLATFORM_RULES: dict[str, tuple[re.Pattern[str], ...]] = {
     "cisco_ios": _COMMON,
+    "cisco_nxos": _COMMON,
     "arista_eos": _COMMON,
     "frr": _COMMON + _FRR,
     "juniper_junos": _COMMON + _JUNOS,

@@ -14,7 +14,7 @@ def test_knowledge_question_is_grounded_checked_and_marked(scripted, make_assist
     answer = make_assistant().ask(README_Q)
     # the model saw numbered sources as data, before answering, and no tool call was needed
     sent = scripted.requests[0].messages[-1]["content"]
-    assert sent.startswith("Sources (untrusted data") and "[1] RFC 4271 §" in sent and README_Q in sent
+    assert sent.startswith("Sources (untrusted data") and '[1]\n<data source="RFC 4271 §' in sent and README_Q in sent
     assert "at least three seconds" in sent
     labels = [s.label for s in answer.grounding.sources]
     assert any(lbl.startswith("RFC 4271 §4.2") for lbl in labels)

@@ -68,7 +68,7 @@ def test_honest_model_quoting_a_planted_call_changes_nothing(scripted, make_assi
 
     scripted.push(tool_call("get_state", hosts=["r1"], getter="interfaces"), quote, say("done"))
     answer = make_assistant(approver=AllowAll()).ask("what are r1's interface descriptions?")
-    assert [c.tool for c in answer.tool_calls] == ["get_state"]
+    assert "playbook_run" not in [c.tool for c in answer.tool_calls]
     assert not fake_transport.configs
 
 
