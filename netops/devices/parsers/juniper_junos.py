@@ -2,7 +2,8 @@
 
 Junos JSON mirrors its XML: every element is a list of objects and every leaf is
 ``[{"data": "value", "attributes": {...}}]``; an empty element is ``[{"data": [null]}]``.
-Durations carry exact seconds in a ``junos:seconds`` attribute. Routers without JSON support
+Durations carry exact seconds in a ``junos:seconds`` attribute. ``| display xml`` (NETCONF)
+replies are read too, converted to that shape (:func:`xml_as_json`). Routers without JSON support
 (before 14.2) answer with a syntax error; for them the BGP and OSPF getters fall back to the
 text output (OSPF through ntc-templates; BGP through our own line parser, see
 :func:`parse_bgp_summary_text`). ``router_id``/``local_as`` are not in ``show bgp summary``
@@ -79,15 +80,48 @@ def duration_seconds(value: str | None) -> float | None:
     return float(w * 604800 + d * 86400 + h * 3600 + mi * 60 + s)
 
 
+def xml_as_json(text: str) -> dict[str, Any]:
+    """A ``| display xml`` (or NETCONF RPC) reply in the shape of ``| display json``:
+    ``{"tag": [{"data": ..., "attributes": {"junos:seconds": ...}}]}``, namespaces dropped."""
+    import xml.etree.ElementTree as ET  # expat >= 2.4 refuses entity expansion bombs
+
+    def local(name: str) -> str:
+        return name.rsplit("}", 1)[-1]
+
+    def attrs(el: ET.Element) -> dict[str, str]:
+        return {("junos:" if k.startswith("{http://xml.juniper.net/junos") or k in ("seconds", "format", "style")
+                 else "") + local(k): v for k, v in el.attrib.items()}
+
+    def node(el: ET.Element) -> dict[str, Any]:
+        children = list(el)
+        if not children:
+            text_ = (el.text or "").strip()
+            out: dict[str, Any] = {"data": text_ if text_ else [None]}
+        else:
+            out = {}
+            for child in children:
+                out.setdefault(local(child.tag), []).append(node(child))
+        if el.attrib:
+            out["attributes"] = attrs(el)
+        return out
+
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise ParseError(f"Junos XML output is not well-formed: {exc}") from exc
+    return {local(root.tag): [node(root)]}
+
+
 def _doc(text: str, command: str, root: str) -> dict[str, Any]:
-    """The first ``root`` element of a ``| display json`` document (searching multi-RE results)."""
+    """The first ``root`` element of a ``| display json`` document (searching multi-RE results);
+    a ``| display xml`` / NETCONF reply is read too."""
     stripped = _PROMPT_LINE.sub("", text).strip()
     low = stripped.lower()
     if low.startswith("error:") or "syntax error" in low or low.startswith("unknown command"):
         lines = [ln.strip() for ln in stripped.splitlines() if ln.strip()]
         line = next((ln for ln in lines if "error" in ln.lower()), lines[0])
         raise ParseError(f"{command!r} failed on the device: {line}")
-    doc = load_json(stripped, command)
+    doc = xml_as_json(stripped) if stripped.startswith("<") else load_json(stripped, command)
     found = _find(doc, root)
     if found is None:
         raise ParseError(f"{command!r} output has no {root!r} element")
@@ -124,6 +158,9 @@ def not_running(text: str) -> str | None:
     stripped = _PROMPT_LINE.sub("", text).strip()
     if len(stripped) > 400 or not _NOT_RUNNING.search(stripped):
         return None
+    if stripped.startswith("<"):
+        m = re.search(r"<output>\s*([^<]*?is not running)\s*</output>", stripped)
+        return m.group(1) if m else None
     try:
         doc = json.loads(stripped)
     except ValueError:

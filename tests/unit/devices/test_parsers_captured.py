@@ -218,3 +218,15 @@ def test_nxos_9000v_text_capture():
         "d1_redist", "9.2(3)", "98YZ047SYF1", 23 * 3600 + 7 * 60 + 14)
     (n,) = cisco_nxos.parse_ospf_neighbors_text(read("cisco_nxos", "bf-d1", "show_ip_ospf_neighbor")).neighbors
     assert (n.neighbor_id, n.address, n.interface, n.full, n.role) == ("192.168.12.5", "10.15.41.2", "Eth1/4", True, "DR")
+
+
+def test_junos_xml_replies_read_like_json():
+    """NETCONF/'| display xml' replies published as NAPALM test data (an EVPN fabric's BGP summary)."""
+    b = junos.parse_bgp_summary(read("juniper_junos", "napalm-xml", "show_bgp_summary_display_xml"))
+    leaf1 = [n for n in b.neighbors if n.peer == "10.92.51.2"]
+    assert [(n.remote_as, n.afi_safi, n.vrf, n.prefixes_received, n.uptime_seconds) for n in leaf1] == [
+        (65001, "ipv4-unicast", "default", 4, 2 * 3600 + 28 * 60 + 38)]
+    assert {n.afi_safi for n in b.neighbors if n.peer == "10.92.99.91"} == {"l2vpn-evpn"}
+    assert ("default", "l2vpn-evpn") in {(n.vrf, n.afi_safi) for n in b.neighbors}
+    i = junos.parse_interfaces(read("juniper_junos", "napalm-xml", "show_interfaces_display_xml"))
+    assert i.interfaces and all(a.count("/") == 1 for x in i.interfaces for a in x.addresses)
