@@ -127,3 +127,35 @@ async def test_ctrl_c_during_the_change_rolls_back(lab_clean, lab_settings):
     assert _configs(lab_clean) == before
     kinds = _audit_kinds(lab_settings)
     assert "apply" in kinds and "rollback" in kinds, kinds
+
+
+async def test_slash_commands_on_the_lab_are_policy_checked_and_audited(lab_clean, lab_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.sidepanel import SidePanel
+
+    before = _configs(lab_clean)
+    app = ChatApp(lab_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "/state r1 bgp_neighbors")
+        view = (await wait_until(pilot, lambda: finished(app), timeout=60, what="/state"))[0]
+        (card,) = view.cards.values()
+        assert card.ok and "Established" in view.text
+        assert any(e.label.startswith("r1: show bgp summary json") for e in view.answer.evidence)
+        await type_and_send(pilot, "/show r1 configure terminal")
+        refused = (await wait_until(pilot, lambda: len(finished(app)) == 2 and finished(app)[1], timeout=60,
+                                    what="/show refused"))
+        (card,) = refused.cards.values()
+        assert card.ok is False
+        await pilot.press("f2")
+        panel = await wait_until(pilot, lambda: app.query(SidePanel) and app.query_one(SidePanel), what="panel")
+        await wait_until(pilot, lambda: panel.reachable and all(v is True for v in panel.reachable.values()),
+                         timeout=60, what="every lab router reachable")
+        assert sorted(panel.reachable) == sorted(r.name for r in lab_clean.info.routers)
+    assert _configs(lab_clean) == before
+    from netops.session import Session
+
+    with Session(lab_settings) as s:
+        records = s.audit.list(limit=None)
+    commands = [r.payload for r in records if r.payload.get("host") == "r1"]
+    assert any(p.get("surface") == "chat" for p in commands), commands[:3]
+    assert any("configure terminal" in str(p.get("command")) and p.get("refused") for p in commands), commands
