@@ -6,7 +6,7 @@ stream, scrolling a long conversation, and memory with a 10k-chunk index open.
 * cold start: ``python -m netops chat --offline`` in a real terminal (tmux, 120x40), from
   process launch to the first frame and to a focused input (Textual's Ready event; the
   child records the time there and quits). Target <= 0.6 s.
-* keystroke echo: the scripted Ollama server streams a ``--tokens`` answer at ``--rate``
+* keystroke echo: the scripted Ollama server (its own process) streams a ``--tokens`` answer at ``--rate``
   tokens/s (4 characters per token); meanwhile a key is pressed every 50 ms and timed from
   the key event to the next screen update showing it in the input. Target p95 <= 50 ms.
 * stream end: from the library yielding the last token to the answer fully rendered
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -103,9 +104,30 @@ def cold_start(runs: int) -> dict:
 
 
 # -- streaming: keystrokes and the end of the stream --------------------------------------
+SERVER = r"""
+import json, sys
+from netops.testing.ollama_server import ScriptedOllama, say
+text, rate = json.loads(sys.argv[1]), float(sys.argv[2])
+with ScriptedOllama([say(text, piece_chars=4, piece_delay=1 / rate)]) as srv:
+    print(srv.url, flush=True)
+    sys.stdin.read()
+"""
+
+
+@contextlib.contextmanager
+def _model_server(text: str, rate: float):  # noqa: ANN202
+    """The scripted Ollama server in its own process, as a real model server would be (in this
+    process its streaming thread would compete with the app for the interpreter)."""
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, json.dumps(text), str(rate)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(c.REPO)})
+    try:
+        yield proc.stdout.readline().strip()
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+
 async def streaming(tokens: int, rate: float) -> dict:
     from netops.settings import load_settings
-    from netops.testing.ollama_server import ScriptedOllama, say
     from netops.tui.app import ChatApp
     from netops.tui.widgets.answer import AnswerView
     from netops.tui.widgets.prompt import PromptInput
@@ -117,9 +139,9 @@ async def streaming(tokens: int, rate: float) -> dict:
         body += w + ("\n\n" if n % 60 == 59 else " ")
     text = body[:tokens * 4]
     last_token = [0.0]
-    with tempfile.TemporaryDirectory() as tmp, ScriptedOllama([say(text, piece_chars=4, piece_delay=1 / rate)]) as srv:
+    with tempfile.TemporaryDirectory() as tmp, _model_server(text, rate) as url:
         os.environ["NETOPS_HOME"] = str(Path(tmp) / "home")
-        settings = load_settings(ollama_url=srv.url, model_review=False)
+        settings = load_settings(ollama_url=url, model_review=False)
         app = ChatApp(settings)
         original = app.__class__.session.fget  # type: ignore[attr-defined]
 

@@ -31,6 +31,8 @@ from netops.tui.widgets.sidepanel import SidePanel
 from netops.tui.widgets.statusbar import StatusBar
 
 _END = object()
+STREAM_INTERVAL = 0.08
+"""Seconds of streamed tokens gathered into one Markdown append (~12 appends a second)."""
 _DEVICE_LABEL = re.compile(r"^[^:\s]+: .+, \d\d:\d\d:\d\d$")  # "r1: show bgp summary json, 12:03:04"
 
 
@@ -219,14 +221,23 @@ class ChatApp(App[None]):
                 ev = await queue.get()
                 if ev is _END:
                     break
-                if type(ev).__name__ == "TokenEvent":  # coalesce the tokens that already arrived
+                if type(ev).__name__ == "TokenEvent":
+                    # Tokens are gathered for up to STREAM_INTERVAL and written as one fragment:
+                    # every Markdown append costs a layout and a frame, keys must get their turn.
                     parts, pending = [ev.text], None
-                    while not queue.empty():
-                        nxt = queue.get_nowait()
-                        if type(nxt).__name__ != "TokenEvent":
-                            pending = nxt
+                    deadline = loop.time() + STREAM_INTERVAL
+                    while pending is None:
+                        left = deadline - loop.time()
+                        if left <= 0:
                             break
-                        parts.append(nxt.text)
+                        try:
+                            nxt = await asyncio.wait_for(queue.get(), left)
+                        except asyncio.TimeoutError:
+                            break
+                        if type(nxt).__name__ == "TokenEvent":
+                            parts.append(nxt.text)
+                        else:
+                            pending = nxt
                     await view.write("".join(parts))
                     if pending is None:
                         continue
