@@ -9,8 +9,8 @@ text output (OSPF through ntc-templates; BGP through our own line parser, see
 :func:`parse_bgp_summary_text`). ``router_id``/``local_as`` are not in ``show bgp summary``
 and stay ``None``.
 
-Tested on output hand-written from Juniper's documented XML/JSON shapes (no Junos device in
-our lab).
+Tested on captures from vMX 25.4, vQFX 17.4 and NAPALM's published NETCONF replies, plus output
+written after Juniper's documented shapes (``tests/fixtures/devices/juniper_junos/README.md``).
 """
 
 from __future__ import annotations
