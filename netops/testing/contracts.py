@@ -234,10 +234,15 @@ class ToolContract(_PluginBound):
         from netops.agent.tools import ToolBox
 
         box = ToolBox(self.tools(), self._context(tmp_path))
-        for name in self.tools():
-            for raw in ({}, "not json", {"unexpected": object.__name__}, [1, 2]):
+        for name, tool in self.tools().items():
+            required = tool.openai_schema()["function"]["parameters"].get("required", [])
+            bad: list[object] = ["not json", [1, 2], 42]
+            if required:
+                bad.append({})
+            for raw in bad:  # ToolBox.call never raises; a bad call must come back as a failed result
                 result = box.call(name, raw)
                 assert result.ok is False and result.error, f"{name}({raw!r}) should fail as data"
+            box.call(name, {"unexpected": "value"})  # must not raise, whatever it returns
 
     def test_sample_calls_answer_without_secrets(self, tmp_path: Path) -> None:
         from netops.agent.tools import ToolBox
