@@ -66,6 +66,17 @@ def _in_question(value: Any, question: str) -> bool:
     return text.lower() in q
 
 
+_QUESTION_START = {"is", "are", "was", "were", "what", "why", "how", "which", "who", "does", "did", "do",
+                   "will", "shall", "may", "might", "has", "have", "can", "could", "would"}
+_POLITE = re.compile(r"^(?:please\s+)?(?:can|could|would|will)\s+you\b", re.IGNORECASE)
+
+
+def _asks_about(question: str) -> bool:
+    """"is it safe to drain r1?" asks about a change; "can you drain r1?" asks for one."""
+    first = _WORDS.findall(question.lower())[:1]
+    return bool(first) and first[0] in _QUESTION_START and not _POLITE.match(question.strip())
+
+
 def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
     """Does ``plan`` (``.playbook``, ``.hosts``, ``.params``) follow from ``question``?"""
     from netops.agent.router import entities
@@ -89,7 +100,7 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
             reasons.append(f"the question does not ask to {action} ({name})")
         elif said <= negated:
             reasons.append(f"the question says not to {action}")
-    if words & _HYPOTHETICAL:
+    if words & _HYPOTHETICAL or _asks_about(q):
         reasons.append("the question asks about a change rather than for one")
     for key, value in dict(getattr(plan, "params", {}) or {}).items():
         if not _in_question(value, q):

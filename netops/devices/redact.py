@@ -63,8 +63,12 @@ _COMMON = _rx(
     rf"\b(?:tacacs-server|radius-server|tacacs|radius)\b[^\n]*?\bkey\s+{_ENC}{_REST}",
     rf"^\s*server-private\s+\S+[^\n]*?\bkey\s+{_ENC}{_REST}",
     rf"^\s*key\s+(?!chain\b|config-key\b|\d+\s*$){_ENC}{_REST}",
-    # wireless pre-shared keys (IOS/AireOS wpa-psk, hostapd, wpa_supplicant)
+    rf"\bnhrp\s+authentication\s+{_SECRET}",
+    rf"\bauthentication\s+key\s+(?:\d\s+)?{_REST}",  # EOS IS-IS authentication key 0|7 KEY
+    rf"\bmd5\s+\d+\s+key\s+{_SECRET}",  # Junos OSPF: authentication md5 1 key KEY
+    # wireless pre-shared keys (IOS/AireOS wpa-psk, IOS-XE wlan set-key, hostapd, wpa_supplicant)
     rf"\bwpa-psk\s+(?:ascii|hex)\s+{_ENC}{_REST}",
+    rf"\bset-key\s+(?:ascii|hex)\s+{_ENC}{_REST}",
     r"\b(?:wpa[-_]passphrase|wpa_psk|sae[-_]password)\s*[=\s]\s*(?P<secret>\"[^\"\n]*\"|\S.*?)\s*$",
     r"^\s*psk\s*=\s*(?P<secret>\"[^\"\n]*\"|\S+)",
     # generic: "... password|secret X" anywhere except free-text lines

@@ -21,7 +21,7 @@ from pathlib import Path
 from netops.errors import AuditError, InputError
 from netops.store.auditkey import Head
 
-_SYSLOG = re.compile(r"netops-audit-anchor\b.*?\bseq=(\d+)\s+hash=([0-9a-f]{64})")
+_SYSLOG = re.compile(r"netops-audit-anchor\b.*?\bseq=(\d+)\s+hash=([0-9a-f]{64})(?:\s+key_id=([0-9a-f]+))?")
 
 
 def anchor_line(db: Path, seq: int, record_hash: str, key_id: str) -> str:
@@ -72,11 +72,12 @@ def read_anchors(path: Path) -> list[Head]:
             try:
                 data = json.loads(line)
                 if data.get("netops_audit_anchor"):
-                    out.append(Head(int(data["seq"]), str(data["hash"]), f"anchor {path}:{n}"))
+                    out.append(Head(int(data["seq"]), str(data["hash"]), f"anchor {path}:{n}",
+                                    str(data.get("key_id") or "") or None))
                 continue
             except (ValueError, KeyError, TypeError, AttributeError):
                 pass
         m = _SYSLOG.search(line)
         if m:
-            out.append(Head(int(m.group(1)), m.group(2), f"anchor {path}:{n}"))
+            out.append(Head(int(m.group(1)), m.group(2), f"anchor {path}:{n}", m.group(3)))
     return out

@@ -406,6 +406,9 @@ class AuditLog:
             p = _check_claim(claim, by_seq, last_seq)
             if p is not None:
                 problems.append(p)
+            elif claim.key_id and kid and claim.key_id != kid:
+                problems.append(Problem(claim.seq, f"the audit key was replaced since {claim.source} "
+                                                   f"(key {claim.key_id} then, {kid} now)"))
         problems.sort(key=lambda p: p.seq)
         return VerifyReport(not problems, len(rows), last_seq, last_hash, problems,
                             anchors_checked=len(anchors), key_id=kid)

@@ -88,6 +88,8 @@ class Head:
     seq: int
     hash: str
     source: str
+    key_id: str | None = None
+    """The audit key's fingerprint when the head was exported (anchors record it)."""
 
 
 def head_mac(key: bytes, seq: int, record_hash: str) -> str:

@@ -288,3 +288,36 @@ def test_eight_writer_processes_lose_nothing_and_verify(tmp_path):
         got = sorted((r.payload["writer"], r.payload["i"]) for r in log.list(limit=None))
         assert got == sorted((w, i) for w in range(8) for i in range(n))
         assert log.local_head.read(load_key(log.key_file, create=False)).seq == 8 * n
+
+
+def test_replacing_the_key_and_rekeying_everything_is_caught_by_an_anchor(log, tmp_path):
+    """No key, but write access to the key file: make a new key and re-key the whole log."""
+    import secrets
+
+    from netops.store.audit import canonical
+
+    anchors = tmp_path / "outside.jsonl"
+    head = log.head()
+    write_file(anchors, anchor_line(log.path, head.seq, head.hash, log.key_id))
+    log.close()
+    os.chmod(log.key_file, 0o600)
+    new = secrets.token_bytes(32)
+    log.key_file.write_text(new.hex() + "\n")
+    conn = attacker(log)
+    prev = GENESIS
+    for seq, ts, actor, kind, payload in conn.execute(
+            "SELECT seq, ts, actor, kind, payload FROM audit ORDER BY seq").fetchall():
+        h = record_hash(prev, seq, ts, actor, kind, json.loads(payload), new)
+        conn.execute("UPDATE audit SET prev_hash=?, hash=?, payload=? WHERE seq=?",
+                     (prev, h, canonical(json.loads(payload)), seq))
+        prev = h
+    from netops.store.auditkey import key_id
+
+    conn.execute("UPDATE audit_head SET hash=?, mac=?", (prev, head_mac(new, 5, prev)))
+    conn.execute("UPDATE audit_meta SET v=? WHERE k='key_id'", (key_id(new),))
+    conn.close()
+    log.local_head.path.unlink()
+    log.local_head.advance(new, 5, prev)
+    assert log.verify().ok  # locally consistent again ...
+    report = log.verify(read_anchors(anchors))
+    assert not report.ok and any("rewritten" in p.problem or "replaced" in p.problem for p in report.problems)
