@@ -78,15 +78,17 @@ def show(name: str, as_json: bool) -> None:
 
 @playbook.command()
 @click.argument("name", required=False)
+@click.option("--plugin", "plugin", metavar="PLUGIN", help="Lint the playbooks PLUGIN contributes.")
 @json_option
 @click.pass_context
-def lint(ctx: click.Context, name: str | None, as_json: bool) -> None:
-    """Lint one playbook (or all): schema, templates, deny list, rollback."""
+def lint(ctx: click.Context, name: str | None, plugin: str | None, as_json: bool) -> None:
+    """Lint one playbook (or all, or a plugin's): schema, templates, deny list, rollback."""
     from netops.playbook.catalogue import Catalogue
     from netops.playbook.lint import lint_playbook
 
     cat = Catalogue(settings_from())
-    paths = [cat.path_of(name)] if name else [cat.path_of(n) for n in cat.names()]
+    names = [name] if name else cat.plugin_playbooks(plugin) if plugin else cat.names()
+    paths = [cat.path_of(n) for n in names]
     reports = [lint_playbook(p) for p in paths]
     if as_json:
         emit_json({"ok": all(r.ok for r in reports), "playbooks": reports})

@@ -101,6 +101,14 @@ def test_unreviewed_plugin_playbook_is_refused_like_a_builtin(peering, settings)
         plan(settings, "ixp-peer-maintenance", "r1", {}, devices=object())
 
 
+def test_lint_plugin(peering, capsys):
+    code, doc = _json(capsys, "playbook", "lint", "--plugin", "peering")
+    assert code == 0 and doc["ok"]
+    assert sorted(r["name"] for r in doc["playbooks"]) == ["ixp-peer-maintenance", "ixp-peer-prefix-limit",
+                                                            "ixp-peer-turn-up"]
+    assert set(doc["playbooks"][2]["rendered"]) == {"frr", "cisco_ios"}
+
+
 def test_vet_plugin_errors(peering, capsys):
     assert main(["playbook", "vet", "--plugin", "nosuch", "--reviewer", "x"]) == 4
     assert "plugin 'nosuch' is not installed" in capsys.readouterr().err
