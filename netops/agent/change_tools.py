@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from netops.agent.events import ApprovalEvent, PlanEvent
+from netops.devices.redact import redact_lines
 from netops.agent.tools import ApprovalRecord, Tool, ToolContext, ToolResult
 
 
@@ -73,7 +74,7 @@ def _plan_text(p: Any) -> str:
         lines.append(f"{host} ({hp.platform}):" + (f" ERROR {hp.error}" if hp.error else ""))
         for c in hp.prechecks:
             lines.append(f"  precheck {c.name}: {'ok' if c.ok else 'FAILED'}" + (f" ({c.error})" if c.error else ""))
-        lines.extend(f"  + {cmd}" for cmd in hp.commands)
+        lines.extend(f"  + {cmd}" for cmd in redact_lines(hp.commands, hp.platform))  # the model sees no secret
         if hp.diff:
             lines.append("  diff:\n" + "\n".join("    " + d for d in hp.diff.splitlines()))
     return "\n".join(lines)

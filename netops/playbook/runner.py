@@ -38,7 +38,7 @@ from netops.errors import (
     PlaybookError,
     PlaybookInvalid,
 )
-from netops.devices.redact import redact, redact_lines
+from netops.devices.redact import redact, redact_data, redact_lines
 from netops.playbook import diff as cfgdiff
 from netops.playbook.approval import Approval, Approver
 from netops.playbook.checks import CheckResult, run_check, run_report
@@ -252,7 +252,7 @@ def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: 
         created_at=_now(), intent=intent, actor=actor or settings.user, _playbook=pb)
     p.audit_seq = _record(audit, "plan", {
         "intent": intent, "playbook": pb.name, "version": p.version, "hash": pb.hash, "risk": p.risk,
-        "params": values, "targets": p.targets, "hosts": p.hosts, "ok": p.ok,
+        "params": redact_data(values), "targets": p.targets, "hosts": p.hosts, "ok": p.ok,
         "commands": {h: redact_lines(hp.commands, hp.platform) for h, hp in host_plans.items()},
         "prechecks": {h: [_check_summary(c) for c in hp.prechecks] for h, hp in host_plans.items()},
     }, p.actor)
@@ -388,7 +388,7 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
             approval = Approval(False, approval.by, f"{run.reason} before the change started")
         run.record("approval" if approval.approved else "denial", {
             "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
-            "risk": p.risk, "params": p.params, "intent": p.intent})
+            "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
         if not approval.approved:
             raise ApprovalDenied(f"{p.playbook} was not approved: {approval.reason}; nothing was changed",
                                  hint="run interactively to approve at the prompt, or ask for a policy that allows it")
