@@ -87,8 +87,10 @@ def bench_plugins(tmp: Path, env: dict, n: int) -> dict:
     subprocess.run([str(plugged), "-m", "netops", "plugin", "new", "bench-dc", "--dir", str(tmp)],
                    env=env, check=True, capture_output=True)
     for src in (c.REPO / "plugins" / "netops-peering", tmp / "bench-dc"):
-        subprocess.run([str(plugged), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(src)],
-                       env=env, check=True, capture_output=True)
+        pip = [str(plugged), "-m", "pip", "install", "-q", "--no-deps", str(src)]
+        # Old setuptools (a venv made by ensurepip) cannot build a wheel without isolation.
+        if subprocess.run([*pip, "--no-build-isolation"], env=env, capture_output=True).returncode != 0:
+            subprocess.run(pip, env=env, check=True, capture_output=True)
     listed = subprocess.run([str(plugged), "-m", "netops", "plugins", "--json"], env=env, check=True,
                             capture_output=True, text=True).stdout
     names = sorted(p["name"] for p in __import__("json").loads(listed)["plugins"] if p["name"] != "netops.builtins")
