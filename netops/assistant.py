@@ -352,6 +352,7 @@ class Assistant:
         result: dict[str, Any] = {}
 
         def work() -> None:
+            _signals_to_main_thread()
             try:
                 if offline:
                     from netops.agent.offline import answer_offline
@@ -523,6 +524,17 @@ class Assistant:
                          "text_tool_calls": stats.text_tool_calls,
                          "system_prompt": estimate_tokens(SYSTEM)}
         return answer
+
+
+def _signals_to_main_thread() -> None:
+    """Block Ctrl-C/SIGTERM/SIGHUP in this worker and every thread it starts (SSH, HTTP, the
+    runner's pool). The kernel hands a process signal to any thread that does not block it; one
+    delivered to a worker never interrupts a main thread that waits in ``input()`` (the approval
+    prompt), so Ctrl-C there was lost now and then."""
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
 def _prefetch(toolbox: ToolBox, name: str, args: dict[str, Any], emit: Any) -> Any:

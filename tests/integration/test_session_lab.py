@@ -315,8 +315,14 @@ def _pty_ask(settings, srv_url, question, *, until, then):
             then(proc, master)
         if proc.poll() is not None and not ready:
             break
-    proc.wait(30)
-    os.close(master)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+        raise AssertionError("netops ask did not exit; it printed:\n" + buf.decode(errors="replace")) from None
+    finally:
+        os.close(master)
     return proc.returncode, buf.decode(errors="replace")
 
 
