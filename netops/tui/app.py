@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -172,6 +172,16 @@ class ChatApp(App[None]):
             hints.add_class("-show")
         else:
             hints.remove_class("-show")
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while a citation or card has the focus goes to the prompt."""
+        if (event.is_printable and event.character and self.screen is self.screen_stack[0]
+                and event.key not in self.screen.active_bindings):
+            prompt = self.query_one(PromptInput)
+            if self.focused is not prompt:
+                event.stop()
+                prompt.focus()
+                prompt.insert(event.character)
 
     def prefill(self, text: str) -> None:
         prompt = self.query_one(PromptInput)

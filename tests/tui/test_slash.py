@@ -103,3 +103,18 @@ async def test_keymap_and_theme_from_config(chat_settings):
         panel = app.query_one("SidePanel")
         await wait_until(pilot, lambda: "documents" in str(panel.query_one("#side-index").render()),
                          what="index stats in the panel")
+
+
+async def test_typing_on_a_citation_goes_to_the_prompt(chat_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.citations import CitationLink
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "BGP hold timer")
+        await wait_until(pilot, lambda: finished(app), what="the answer")
+        app.query(CitationLink).first().focus()
+        await pilot.press("/", "n", "e", "w")
+        prompt = app.query_one(PromptInput)
+        assert app.focused is prompt and prompt.text == "/new"

@@ -43,6 +43,7 @@ class AnswerView(Vertical):
         super().__init__()
         self._head = Static(f"[b]netops[/b]  {escape(head)}", classes="answer-head")
         self._settled = settled
+        self._mode_notice: str | None = None
         self.mode: str | None = None
         self.model: str | None = None
         self.text = ""
@@ -75,7 +76,7 @@ class AnswerView(Vertical):
 
     # -- header ----------------------------------------------------------------------------
     def set_mode(self, mode: str, model: str | None, notice: str | None = None) -> None:
-        self.mode, self.model = mode, model
+        self.mode, self.model, self._mode_notice = mode, model, notice
         self._head.update(f"[b]netops[/b]  {escape(mode_line(mode, model, notice))}")
 
     # -- streamed text ---------------------------------------------------------------------
@@ -160,5 +161,9 @@ class AnswerView(Vertical):
             self.set_mode(answer.mode, getattr(answer, "model", None))
         if getattr(answer, "partial", False):
             await self.mount(Static(PARTIAL, classes="answer-partial"))
+        notice = "; ".join(p for p in (getattr(answer, "notice", None) or "").split("; ")
+                           if p and p not in (self._mode_notice or ""))
+        if notice:
+            await self.mount(Notice(f"note: {notice}"))
         await self.mount(CitationList(list(getattr(answer, "evidence", []) or []), answer))
         self.answer = answer  # last: tests and the export treat a set answer as fully shown
