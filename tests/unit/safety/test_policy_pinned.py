@@ -1,0 +1,218 @@
+"""The read-only command policy, pinned from the outside with this file's own refusal cases.
+
+Nothing here is drawn from the product's lists (FORBIDDEN_WORDS, FORBIDDEN_CHARS, the platform
+tables): a word or character dropped from the product must turn one of these cases green->red.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.devices.policy import check_command, enforce
+from netops.errors import PolicyViolation
+
+PLATFORMS = ("frr", "cisco_ios", "arista_eos", "cisco_nxos", "juniper_junos", "linux")
+
+# Words that change state (or escape to a shell) on every platform, in any position.
+WORDS_EVERYWHERE = (
+    "configure", "config", "conf", "write", "wr", "copy", "reload", "reboot", "delete", "erase",
+    "format", "clear", "debug", "undebug", "shell", "start-shell", "bash", "exec", "commit",
+    "rollback", "set", "unset", "shutdown", "squeeze", "install", "upgrade", "tclsh", "telnet",
+    "ssh", "rm", "redirect", "tee", "append", "save",
+)
+# Extra verbs per platform (refused as words there).
+WORDS_PER_PLATFORM = {
+    "cisco_ios": ("tclsh", "archive", "event", "send", "test"),
+    "cisco_nxos": ("run", "guestshell", "python", "python3", "tclsh", "event", "send", "test", "attach"),
+    "juniper_junos": ("request", "start", "restart", "file", "load", "edit"),
+    "linux": ("sudo", "su", "rm", "mv", "sh", "python", "python3", "perl", "systemctl"),
+}
+CHARS = (";", "!", "`", "$", "&", ">", "<", "#", "\\", "\n", "\r", "\x00", "\x1b", "\x7f", "\t")
+
+# Shell redirects and pipes to filters a platform does not allowlist.
+REDIRECTS = [
+    ("linux", "ip addr show > /etc/motd"),
+    ("linux", "ip addr show >> /etc/motd"),
+    ("linux", "ip addr show>/etc/motd"),
+    ("linux", "ip route show 2> /tmp/x"),
+    ("linux", "ip addr show < /etc/passwd"),
+    ("linux", "ip addr show | sh"),
+    ("linux", "ip addr show | tee /etc/motd"),
+    ("linux", "ip addr show | cat"),
+    ("linux", "ip addr show | grep eth0"),
+    ("linux", "cat /etc/os-release | xargs rm"),
+    ("frr", "show running-config > /tmp/x"),
+    ("frr", "show running-config >> /tmp/x"),
+    ("frr", "show running-config | exclude bgp"),
+    ("frr", "show running-config | begin bgp"),
+    ("frr", "show running-config | section bgp"),
+    ("frr", "show running-config | wc -l"),
+    ("cisco_ios", "show running-config > flash:x"),
+    ("cisco_ios", "show running-config | redirect flash:x"),
+    ("cisco_ios", "show running-config | append flash:x"),
+    ("cisco_ios", "show running-config | tee flash:x"),
+    ("cisco_ios", "show running-config | save flash:x"),
+    ("cisco_ios", "show running-config | json"),
+    ("arista_eos", "show running-config > flash:x"),
+    ("arista_eos", "show running-config | bash"),
+    ("cisco_nxos", "show running-config > bootflash:x"),
+    ("cisco_nxos", "show running-config | python"),
+    ("juniper_junos", "show configuration | save /var/tmp/x"),
+    ("juniper_junos", "show configuration | display set | save x"),
+    ("juniper_junos", "show configuration | compare rollback 1"),
+    ("juniper_junos", "show configuration | load merge terminal"),
+]
+
+# An allowlisted filter with arguments it does not take.
+FILTER_ARGUMENTS = [
+    ("juniper_junos", "show interfaces | display html"),
+    ("juniper_junos", "show interfaces | display json extra"),
+    ("juniper_junos", "show interfaces | count 5"),
+    ("juniper_junos", "show interfaces | last many"),
+    ("juniper_junos", "show interfaces | no-more please"),
+    ("cisco_nxos", "show interface | json now"),
+    ("cisco_nxos", "show interface | last ten"),
+    ("cisco_nxos", "show interface | head -c 10"),
+    ("cisco_nxos", "show interface | head -n x"),
+    ("arista_eos", "show interfaces | json yes"),
+    ("arista_eos", "show interfaces | no-more x"),
+]
+
+# The allowlisted forms of the same commands (so the refusals above are about the added part).
+ALLOWED = [
+    ("linux", "ip addr show"), ("linux", "ip route show"), ("linux", "cat /etc/os-release"),
+    ("frr", "show running-config"), ("frr", "show running-config | include bgp"),
+    ("cisco_ios", "show running-config"), ("cisco_ios", "show running-config | include bgp"),
+    ("arista_eos", "show interfaces | json"), ("arista_eos", "show interfaces | no-more"),
+    ("cisco_nxos", "show interface | json"), ("cisco_nxos", "show interface | last 10"),
+    ("cisco_nxos", "show interface | head -n 5"), ("cisco_nxos", "show interface | head 5"),
+    ("juniper_junos", "show interfaces | display json"), ("juniper_junos", "show interfaces | display xml"),
+    ("juniper_junos", "show interfaces | count"),
+    ("juniper_junos", "show interfaces | last 20"), ("juniper_junos", "show interfaces | no-more"),
+    ("juniper_junos", "show interfaces | match ge-0/0/0"),
+]
+
+
+@pytest.mark.parametrize("platform,command", ALLOWED)
+def test_the_plain_forms_are_allowed(platform, command):
+    d = check_command(command, platform)
+    assert d.allowed, d.reason
+    assert d.command == command
+
+
+@pytest.mark.parametrize("platform,command", REDIRECTS)
+def test_redirects_and_pipes_to_unlisted_filters_are_refused(platform, command):
+    d = check_command(command, platform)
+    assert not d.allowed, f"{command!r} on {platform} was allowed"
+    assert d.reason
+    with pytest.raises(PolicyViolation):
+        enforce(command, platform)
+
+
+def test_ip_addr_show_redirected_to_motd_is_refused_on_linux_for_the_redirect():
+    d = check_command("ip addr show > /etc/motd", "linux")
+    assert not d.allowed
+    assert "redirect" in d.reason and "'>'" in d.reason
+    d = check_command("ip addr show < /etc/motd", "linux")
+    assert not d.allowed and "'<'" in d.reason
+
+
+@pytest.mark.parametrize("platform,command", FILTER_ARGUMENTS)
+def test_arguments_of_allowlisted_filters_are_checked(platform, command):
+    d = check_command(command, platform)
+    assert not d.allowed, f"{command!r} on {platform} was allowed"
+    name = command.split("|")[-1].split()[0]
+    assert f"'| {name}' does not take" in d.reason
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("word", WORDS_EVERYWHERE)
+def test_state_changing_words_are_refused_everywhere_in_any_position(platform, word):
+    for command in (f"show {word}", f"show ip bgp {word} summary", f"show version | include {word}",
+                    f"show {word.upper()} x", f"{word} x"):
+        d = check_command(command, platform)
+        assert not d.allowed, f"{command!r} allowed on {platform}"
+
+
+@pytest.mark.parametrize("platform,word", [(p, w) for p, ws in WORDS_PER_PLATFORM.items() for w in ws])
+def test_platform_verbs_are_refused_as_words(platform, word):
+    for command in (f"show {word}", f"show version | include {word}", word):
+        d = check_command(command, platform)
+        assert not d.allowed, f"{command!r} allowed on {platform}"
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("ch", CHARS)
+def test_forbidden_characters_are_refused_anywhere(platform, ch):
+    base = "show version" if platform != "linux" else "ip addr show"
+    for cmd in (base + ch, ch + base, base.replace(" ", f" {ch}", 1), base + f" x{ch}y"):
+        d = check_command(cmd, platform)
+        assert not d.allowed, f"{cmd!r} allowed on {platform}"
+
+
+@pytest.mark.parametrize("platform,command,reason", [
+    ("cisco_ios", "confi t", "abbreviate 'configure'"),
+    ("cisco_ios", "wri mem", "abbreviate 'write'"),
+    ("cisco_ios", "cop run start", "abbreviate 'copy'"),
+    ("cisco_ios", "relo", "abbreviate 'reload'"),
+    ("cisco_ios", "del flash:x", "abbreviate 'delete'"),
+    ("cisco_ios", "term len 0", "abbreviate 'terminal'"),
+    ("cisco_ios", "en", "abbreviate 'enable'"),
+    ("arista_eos", "deb ip packet", "abbreviate 'debug'"),
+    ("juniper_junos", "req system reboot", "'reboot'"),
+    ("juniper_junos", "edi", "abbreviate 'edit'"),
+    ("frr", "vty", "abbreviate 'vtysh'"),
+    ("linux", "vtysh", "may abbreviate 'vtysh'"),
+])
+def test_abbreviated_dangerous_verbs_are_refused(platform, command, reason):
+    d = check_command(command, platform)
+    assert not d.allowed and reason in d.reason, d.reason
+
+
+@pytest.mark.parametrize("platform,command,reason", [
+    ("frr", "", "empty"), ("frr", "   ", "empty"), ("frr", "show version | ", "empty pipe"),
+    ("frr", "show version || include x", "empty pipe"), ("frr", "| include x", "empty pipe"),
+    ("frr", "show " + "a" * 252, "longer than 256"), ("frr", "show vérsion", "non-ASCII"),
+    ("frr", "show\x01version", "control character 0x01"), ("frr", "show\x1fversion", "control character 0x1f"),
+    ("frr", "show\x7fversion", "control character 0x7f"), ("frr", "show version\n", "newlines"),
+    ("frr", "ping 198.51.100.1", "no count"), ("cisco_ios", "ping 198.51.100.1 repeat 0", "between 1 and 10"),
+    ("cisco_ios", "ping 198.51.100.1 repeat 11", "between 1 and 10"),
+    ("linux", "ping -c 11 198.51.100.1", "between 1 and 10"), ("linux", "ping 198.51.100.1", "-c N"),
+    ("frr", "traceroute 198.51.100.1 198.51.100.2", "one destination"),
+    ("cisco_ios", "dir flash:", "not a read-only command allowed on cisco_ios"),
+    ("linux", "cat /etc/shadow", "not a read-only command allowed on linux"),
+])
+def test_refusal_reasons(platform, command, reason):
+    d = check_command(command, platform)
+    assert not d.allowed and reason in d.reason, d.reason
+
+
+@pytest.mark.parametrize("platform,command,sent", [
+    ("frr", "show  bgp   summary json", "show bgp summary json"),
+    ("cisco_ios", "sh ip  bgp", "show ip bgp"),
+    ("cisco_ios", "sho ver | i Version", "show ver | i Version"),
+    ("cisco_ios", "ping 198.51.100.1 repeat 1", "ping 198.51.100.1 repeat 1"),
+    ("cisco_ios", "ping 198.51.100.1 repeat 10", "ping 198.51.100.1 repeat 10"),
+    ("linux", "ping -c 10 198.51.100.1", "ping -c 10 198.51.100.1"),
+    ("frr", "show " + "a" * 251, "show " + "a" * 251),
+])
+def test_allowed_commands_are_sent_normalised(platform, command, sent):
+    d = check_command(command, platform)
+    assert d.allowed, d.reason
+    assert d.command == sent
+    assert enforce(command, platform) == sent
+    assert bool(d) is True
+    assert bool(check_command("conf t", platform)) is False
+
+
+def test_reasons_for_allowed_commands():
+    assert check_command("ping 198.51.100.1 repeat 3", "cisco_ios").reason == "ping with count 3"
+    assert check_command("traceroute 198.51.100.1", "frr").reason == "bounded traceroute"
+    assert check_command("show version", "frr").reason == "read-only command on the allowlist"
+
+
+def test_enforce_message_names_the_command_and_reason():
+    with pytest.raises(PolicyViolation) as ei:
+        enforce("show run > x", "frr")
+    assert "refused 'show run > x'" in ei.value.message and "redirect" in ei.value.message
+    assert ei.value.hint
