@@ -57,7 +57,7 @@ _GETTER_MODULES = {
 
 # Commands whose raw output `netops show` also returns parsed (modules are imported on first use).
 _FRR_COMMANDS = {
-    r"show (ip )?bgp summary json": "parse_bgp_summary",
+    r"show (ip )?bgp( vrf \S+)? summary json": "parse_bgp_summary",
     r"show ip ospf neighbor json": "parse_ospf_neighbors",
     r"show interface json": "parse_interfaces",
     r"show version": "parse_version",
