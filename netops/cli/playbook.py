@@ -237,6 +237,8 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
             prompting[0] = True
             try:
                 return click.confirm(question, default=False, err=True)
+            except click.exceptions.Abort:  # Ctrl-C at the prompt is a "no" (and recorded as one)
+                return False
             finally:
                 prompting[0] = False
 

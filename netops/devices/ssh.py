@@ -10,9 +10,10 @@ ConnectError, AuthError, HostKeyError, CommandTimeout, SessionClosed.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from netops.devices.hostkeys import changed_key_error, legacy_transport_class, strict_policy
@@ -85,6 +86,24 @@ def connect_client(host: "Host", settings: "Settings") -> "paramiko.SSHClient":
     return client
 
 
+@contextlib.contextmanager
+def _signals_for_the_main_thread() -> Iterator[None]:
+    """paramiko starts its transport thread inside ``connect``; that thread inherits this
+    thread's signal mask. Blocking Ctrl-C/SIGTERM/SIGHUP meanwhile keeps the kernel from handing
+    such a signal to the transport thread later, where it would never interrupt a main thread
+    waiting at an approval prompt. A signal arriving during the handshake is delivered after it."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _handshake(client: "paramiko.SSHClient", kwargs: dict[str, Any], *, where: str, label: str,
                known_hosts: Any, hint_env: str | None, username: str | None) -> None:
     """``client.connect`` with paramiko and socket errors translated into the netops tree."""
@@ -92,7 +111,8 @@ def _handshake(client: "paramiko.SSHClient", kwargs: dict[str, Any], *, where: s
 
     timeout = kwargs["timeout"]
     try:
-        client.connect(**kwargs)
+        with _signals_for_the_main_thread():
+            client.connect(**kwargs)
     except HostKeyError:
         raise
     except paramiko.BadHostKeyException as exc:

@@ -281,9 +281,9 @@ def test_ctrl_c_during_playbook_run_rolls_back_every_changed_host(lab_clean, lab
         assert audit.verify().ok
 
 
-def _pty_ask(settings, srv_url, question, *, until, then):
-    """Run `netops ask QUESTION` on a pseudo-terminal (so it prompts); once the output contains
-    ``until``, ``then(proc, master_fd)``; returns (exit code, everything it printed)."""
+def _pty_ask(settings, srv_url, question, *, until, then, argv=None):
+    """Run `netops ask QUESTION` (or ``argv``) on a pseudo-terminal (so it prompts); once the
+    output contains ``until``, ``then(proc, master_fd)``; returns (exit code, what it printed)."""
     import os
     import pty
     import select
@@ -296,7 +296,7 @@ def _pty_ask(settings, srv_url, question, *, until, then):
            "NETOPS_PLAYBOOKS_DIR": str(settings.playbooks_dir), "NETOPS_MODEL_REVIEW": "false",
            "NETOPS_KB__EMBEDDER": "none", "TERM": "xterm", "COLUMNS": "200"}
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "netops", "ask", question], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "netops", *(argv or ["ask", question])], env=env,
                             stdin=slave, stdout=slave, stderr=slave, close_fds=True)
     os.close(slave)
     buf, done, deadline = b"", False, time.monotonic() + 120
@@ -312,6 +312,9 @@ def _pty_ask(settings, srv_url, question, *, until, then):
             buf += chunk
         if not done and until.encode() in buf:
             done = True
+            # A person answers some time after the prompt appears; a signal landing in the
+            # microseconds between printing the prompt and entering read() would wait for a key.
+            time.sleep(0.5)
             then(proc, master)
         if proc.poll() is not None and not ready:
             break
@@ -362,3 +365,22 @@ def test_ask_at_a_terminal_shows_the_plan_then_asks(lab_clean, lab_settings, key
         assert rec["reason"] == {"y": "approved at the prompt", "n": "declined at the prompt",
                                  "ctrl-c": "cancelled at the prompt (Ctrl-C)"}[key]
         assert audit.verify().ok
+
+
+def test_ctrl_c_at_the_playbook_run_prompt_refuses_at_once(lab_clean, lab_settings):
+    """The SSH transport thread started by the plan must not swallow Ctrl-C at the prompt."""
+    import signal
+
+    from netops.store.audit import AuditLog
+
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+    for _ in range(3):  # a lost signal showed up about one run in three
+        rc, shown = _pty_ask(lab_settings, "http://127.0.0.1:9", "", until="Apply bgp-neighbor-shutdown",
+                             then=lambda proc, master: proc.send_signal(signal.SIGINT),
+                             argv=["playbook", "run", "bgp-neighbor-shutdown", "-t", "r1", "-p", f"neighbor={peer}"])
+        assert rc == 5 and "nothing was changed" in shown, shown
+    assert _configs(lab_clean) == before
+    with AuditLog(lab_settings.paths.audit_db) as audit:
+        assert [r.payload["reason"] for r in audit.list(kind="denial")] == ["declined at the prompt"] * 3
+
