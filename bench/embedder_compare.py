@@ -52,9 +52,11 @@ def main() -> int:
     ap.add_argument("--sets", default="rfc,passages")
     ap.add_argument("--e5-path", default=None)
     ap.add_argument("--limit", type=int, default=0, help="only the first N questions (quick look)")
+    ap.add_argument("--candidates", default="minilm,e5", help="which of minilm, e5")
     args = ap.parse_args()
-    cands = {"minilm": minilm}
-    if args.e5_path:
+    wanted = args.candidates.split(",")
+    cands = {"minilm": minilm} if "minilm" in wanted else {}
+    if args.e5_path and "e5" in wanted:
         cands["e5"] = lambda: e5(args.e5_path)
     import tempfile
 
