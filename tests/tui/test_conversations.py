@@ -94,3 +94,10 @@ async def test_copy_last_answer_and_code_block(chat_settings):
         view = (await wait_until(pilot, lambda: finished(app), what="the answer"))[0]
         await pilot.press("ctrl+o")
         assert app.clipboard == view.text
+        from netops.tui.export import Entry
+
+        app.entries.append(Entry("command", "r1:\n\n```json\n{\"a\": 1}\n```\n\n```\nsecond\n```\n"))
+        await type_and_send(pilot, "/copy code 2")
+        assert app.clipboard == "second\n"
+        await type_and_send(pilot, "/copy code 3")
+        assert app.clipboard == "second\n", "no third block: nothing copied"

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.markup import escape
 from textual.containers import Vertical
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from netops.tui.render import mode_line, plan_renderable
 from netops.tui.widgets.citations import CitationList
@@ -50,7 +50,7 @@ class AnswerView(Vertical):
         self.answer: Any = None
         self.cards: dict[str, ToolCard] = {}
         self.progress: RunProgress | None = None
-        self._md: Markdown | None = None
+        self._md: Any = None
         self._stream: Any = None
         self._streamed: list[str] = []
 
@@ -81,6 +81,8 @@ class AnswerView(Vertical):
 
     # -- streamed text ---------------------------------------------------------------------
     async def _ensure_stream(self) -> None:
+        from textual.widgets import Markdown  # markdown-it and the widget: ~0.1 s, not at start-up
+
         if self._stream is None:
             self._md = Markdown()
             await self.mount(self._md)
@@ -152,6 +154,8 @@ class AnswerView(Vertical):
         else:
             await self.stop_stream()
             if self._md is None:
+                from textual.widgets import Markdown
+
                 self._md = Markdown(final)
                 await self.mount(self._md)
             else:
