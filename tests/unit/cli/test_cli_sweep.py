@@ -53,7 +53,8 @@ def _all_commands() -> list[tuple[tuple[str, ...], click.Command]]:
 
 
 COMMANDS = _all_commands()
-LEAVES = [(p, c) for p, c in COMMANDS if not isinstance(c, click.Group)]
+INTERACTIVE = {("chat",): "the terminal chat prints no data; `netops ask --json` is its scriptable twin"}
+LEAVES = [(p, c) for p, c in COMMANDS if not isinstance(c, click.Group) and p not in INTERACTIVE]
 NO_JSON_YET: dict[tuple[str, ...], str] = {}
 
 
