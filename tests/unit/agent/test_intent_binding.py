@@ -3,6 +3,7 @@ warning; anything read since (device output, documents) can at most earn an inte
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -133,3 +134,25 @@ def test_a_person_at_the_prompt_can_still_approve_it(scripted, make_assistant, y
         last = ev
     assert last.answer.approvals[0].decision == "approved"
     assert fake_transport.configs
+
+
+def test_cli_ask_yes_without_terminal_refuses_what_the_question_did_not_ask(
+        monkeypatch, scripted, yes_settings, fake_transport, capsys):
+    """`netops ask --yes` in a pipe: the change came from the model, not the question: refused, exit 5."""
+    from netops.cli.main import main
+    from netops.devices import transport
+
+    _describable(fake_transport)
+    monkeypatch.setattr(transport, "ssh_transport", fake_transport)
+    for key, value in {"NETOPS_OLLAMA_URL": scripted.url, "NETOPS_INVENTORY": str(yes_settings.inventory),
+                       "NETOPS_POLICY_FILE": str(yes_settings.policy_file), "NETOPS_MODEL_REVIEW": "false",
+                       "NETOPS_PLAYBOOKS_DIR": str(yes_settings.playbooks_dir), "NETOPS_KB__EMBEDDER": "none"}.items():
+        monkeypatch.setenv(key, value)
+    args = {"playbook": "interface-description", "hosts": ["r1"],
+            "params": {"interface": "eth-r2", "description": "pwned"}}
+    scripted.push(tool_call("playbook_run", **args), say("Done."))
+    code = main(["ask", "--yes", "--json", "list r1's interfaces"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 5, doc
+    assert doc["approvals"][0]["decision"] == "denied" and "--yes does not cover" in doc["approvals"][0]["result"]
+    assert not fake_transport.configs
