@@ -27,10 +27,9 @@ class SidePanel(VerticalScroll):
     SidePanel .side-body { color: $text; }
     """
 
-    def __init__(self, session: Any, *, lab_id: int = 1, id: str | None = None) -> None:
+    def __init__(self, session: Any, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session = session
-        self.lab_id = lab_id
         self.devices: list[dict[str, Any]] = []
         self.reachable: dict[str, bool | None] = {}
         self.loaded = False
@@ -90,19 +89,26 @@ class SidePanel(VerticalScroll):
     # -- lab -------------------------------------------------------------------------------
     @work(thread=True, group="side-lab", exclusive=True, exit_on_error=False)
     def _load_lab(self) -> None:
+        """Every lab with recorded state under this home (``netops lab up [--id N]``)."""
         try:
             from netops.lab import Lab
 
-            st = Lab(self.session.settings, self.lab_id).status()
+            root = self.session.settings.paths.lab_dir
+            ids = sorted(int(d.name) for d in root.iterdir() if d.name.isdigit() and (d / "state.json").exists()) \
+                if root.is_dir() else []
+            statuses = [Lab(self.session.settings, i).status() for i in ids]
         except Exception as exc:
-            self._post("lab", escape(f"lab {self.lab_id}: unknown ({getattr(exc, 'message', None) or exc})"))
+            self._post("lab", escape(f"unknown ({getattr(exc, 'message', None) or exc})"))
             return
-        if not st.up:
-            self._post("lab", f"lab {self.lab_id} is not up [dim](netops lab up)[/]")
+        up = [st for st in statuses if st.up]
+        if not up:
+            self._post("lab", "no lab is up [dim](netops lab up)[/]")
             return
-        lines = [f"lab {self.lab_id}: " + ("[green]healthy[/]" if st.healthy else "[yellow]degraded[/]")]
-        for r in st.routers:
-            lines.append(f"{escape(r.name)} " + ("[green]✓[/]" if r.healthy else "[red]✗[/]"))
+        lines = []
+        for st in up:
+            lines.append(f"lab {st.lab_id}: " + ("[green]healthy[/]" if st.healthy else "[yellow]degraded[/]"))
+            lines.append("  " + "  ".join(f"{escape(r.name)} " + ("[green]✓[/]" if r.healthy else "[red]✗[/]")
+                                          for r in st.routers))
         self._post("lab", "\n".join(lines))
 
     # -- index -----------------------------------------------------------------------------
