@@ -131,6 +131,10 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     """An OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama's ``/v1``)."""
     openai_api_key: SecretStr | None = None
+    grounding_sources: int = Field(default=1, ge=1, le=8)
+    """Passages given to the model with a knowledge question. Measured with SmolLM2-135M, one
+    focused passage gives the right answer where two or three lead it astray; raise it for 7B+
+    models, which use several."""
     model_review: bool = True
     """Ask the model for a second opinion on every change plan (shown beside the plan; it can
     warn or block, never approve). Deterministic review rules run regardless."""

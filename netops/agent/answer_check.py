@@ -221,8 +221,21 @@ class _Prepared:
     words: set[str]
     quantities: list[facts.Quantity]
     windows: list[str]
-    parts: list[tuple[set[str], set[str], set[str], set[float]]]
-    """Per source sentence: content words, RFC 2119 levels as written, levels in any case, numbers."""
+    parts: list["_Part"]
+
+
+@dataclass
+class _Part:
+    """One sentence of a source, with what the check compares."""
+
+    text: str
+    raw: set[str]
+    """Lower-case words as written (for antonyms)."""
+    words: set[str]
+    names: set[str]
+    levels: set[str]
+    levels_any: set[str]
+    quantities: list[facts.Quantity]
 
 
 def _windows(text: str, size: int = 2) -> list[str]:
@@ -234,12 +247,14 @@ def _windows(text: str, size: int = 2) -> list[str]:
 
 
 def _prepare(src: SourceLike) -> _Prepared:
-    body = f"{src.label}\n{src.text}"
-    flat = " ".join(src.text.split())
-    parts = [(facts.content_words(t), facts.normative(t), facts.normative(t.upper()),
-              {q.value for q in facts.quantities(t)}) for t in (flat[a:b] for a, b in split_sentences(flat))]
-    return _Prepared(src.n, src.label, src.text, " ".join(body.lower().split()), facts.content_words(body),
-                     facts.quantities(src.text), _windows(src.text), parts)
+    plain = facts.strip_art(src.text)
+    body = f"{src.label} {getattr(src, 'title', '')}\n{plain}"
+    flat = " ".join(plain.split())
+    parts = [_Part(t, {w.lower() for w in re.findall(r"[A-Za-z]+", t)}, facts.content_words(t), facts.names(t),
+                   facts.normative(t), facts.normative(t.upper()), facts.quantities(t))
+             for t in (flat[a:b] for a, b in split_sentences(flat))]
+    return _Prepared(src.n, src.label, plain, " ".join(body.lower().split()), facts.content_words(body),
+                     facts.quantities(plain), _windows(plain), parts)
 
 
 def _overlap(words: set[str], premise: set[str], source: set[str]) -> float:
@@ -261,28 +276,42 @@ def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names
     """(status, score, reasons) of one sentence against one source."""
     plain = re.sub(r"\[\d+\]", "", sentence)
     words = facts.content_words(plain)
+    claim_names = facts.names(plain)
     overlap = _overlap(words, premise_words, src.words)
     reasons: list[str] = []
     conflict = False
-    for q in facts.quantities(plain):
-        occurs, same_unit = facts.has_value(src.text, q)
-        if occurs and same_unit:
-            continue
-        unit_numbers = sorted({f"{x.text}" for x in src.quantities if q.unit and x.unit == q.unit})
-        if q.unit and unit_numbers and overlap >= CONFLICT_OVERLAP:
-            conflict = True
-            reasons.append(f"{q.text} {q.unit}: [{src.n}] says {', '.join(unit_numbers[:3])}")
-        else:
-            reasons.append(f"{q.text}{' ' + q.unit if q.unit else ''} is not in [{src.n}]")
-    levels = facts.normative(plain)
-    lowercase = facts.normative(plain.upper()) - levels - {"MAY"}  # lower-case "may" is plain English
-    # Normative words are compared with the source sentences that say the same thing.
-    values = {q.value for q in facts.quantities(plain)}
-    scored = [(len(words & part[0]) + 2 * len(values & part[3]), part) for part in src.parts]
+    # Facts are bound to the source sentence that says them: "4 octets" must come from the
+    # sentence about the field the claim names, not from any sentence with a 4 in it.
+    key = (words | claim_names) or premise_words  # "It is three seconds.": the question says what "it" is
+    scored = [(len(key & (part.words | part.names)), part) for part in src.parts]
     top = max((sc for sc, _ in scored), default=0)
     closest = [part for sc, part in scored if sc == top and sc > 0]
+    need = min(2, len(key)) or 1
+    for q in facts.quantities(plain):
+        holders = [(sc, part) for sc, part in scored if all(facts.matches(part.quantities, q))]
+        bound = max((sc for sc, _ in holders), default=-1)
+        rivals = sorted({x.text for part in closest for x in part.quantities
+                         if q.unit and x.unit == q.unit and abs(x.value - q.value) > 1e-9})
+        in_closest = any(all(facts.matches(part.quantities, q)) for part in closest)
+        unit = f" {q.unit}" if q.unit else ""
+        if in_closest or (bound >= need and not (rivals and bound < top)):
+            continue
+        if rivals and overlap >= CONFLICT_OVERLAP:
+            conflict = True
+            reasons.append(f"{q.text}{unit}: [{src.n}] says {', '.join(rivals[:3])}")
+        elif holders:
+            reasons.append(f"{q.text}{unit} is in [{src.n}] but not where it says what the sentence says")
+        else:
+            unit_numbers = sorted({x.text for x in src.quantities if q.unit and x.unit == q.unit})
+            if q.unit and unit_numbers and overlap >= CONFLICT_OVERLAP:
+                conflict = True
+                reasons.append(f"{q.text}{unit}: [{src.n}] says {', '.join(unit_numbers[:3])}")
+            else:
+                reasons.append(f"{q.text}{unit} is not in [{src.n}]")
+    levels = facts.normative(plain)
+    lowercase = facts.normative(plain.upper()) - levels - {"MAY"}  # lower-case "may" is plain English
     for level in levels | lowercase:
-        have = set().union(*(part[1] if level in levels else part[2] for part in closest)) if closest else set()
+        have = set().union(*(part.levels if level in levels else part.levels_any for part in closest)) if closest else set()
         if level in have:
             continue
         clash = _conflicts(level) & have
@@ -291,16 +320,31 @@ def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names
             reasons.append(f"{level}: [{src.n}] says {', '.join(sorted(clash))}")
         else:
             reasons.append(f"{level} is not in [{src.n}]")
-    missing = [n for n in facts.names(plain) if n not in src.low and n not in premise_names]
+    if closest and top >= max(2, len(key) // 2):
+        # The sentence that says the same thing says the opposite: negation or an antonym.
+        shared = set().union(*(words & p.words for p in closest))
+        claim_negated = facts.negated(plain, shared)
+        if all(facts.negated(p.text, shared) != claim_negated for p in closest):
+            conflict = True
+            reasons.append(f"[{src.n}] says the opposite ({'no' if claim_negated else 'a'} negation there)")
+        lower = {w.lower() for w in re.findall(r"[A-Za-z]+", plain) if not w.isupper()}
+        said = set().union(*(p.raw for p in closest))
+        flips = sorted(w for w in lower if w in facts.ANTONYMS and facts.ANTONYMS[w] in said and w not in said)
+        if flips:
+            conflict = True
+            reasons.append(f"[{src.n}] says {facts.ANTONYMS[flips[0]]}, not {flips[0]}")
+    missing = [n for n in claim_names if n not in src.low and n not in premise_names]
     if missing:
         reasons.append(f"{', '.join(sorted(missing)[:3])} not in [{src.n}]")
     soft = overlap if sim is None else max(overlap, 0.5 * overlap + 0.5 * sim)
     if reasons:
         return (CONTRADICTED if conflict else UNSUPPORTED), 0.0 if conflict else soft * 0.5, reasons
-    hard = [q for q in facts.quantities(plain)] + [n for n in facts.names(plain) if n not in premise_names]
+    hard = [q for q in facts.quantities(plain)] + [n for n in claim_names if n not in premise_names]
     close = (overlap >= MIN_OVERLAP or (sim is not None and sim >= MIN_SIMILARITY
                                         and overlap >= MIN_OVERLAP_WITH_SIMILARITY)
-             or (bool(hard) and len(words - premise_words) <= 1))  # "r1 peers with 198.51.100.2": the address is the claim
+             # the facts are the claim: "r1 peers with 198.51.100.2", "at least 19 and at most 4096 octets"
+             or (bool(hard) and len(words - premise_words) <= 1)
+             or (len(hard) >= 2 and overlap >= MIN_OVERLAP_WITH_SIMILARITY))
     if not close:
         detail = f"only {overlap:.0%} of its words" + (f", similarity {sim:.2f}" if sim is not None else "")
         return UNSUPPORTED, soft * 0.5, [f"[{src.n}] is not close enough ({detail})"]

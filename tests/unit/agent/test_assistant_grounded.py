@@ -9,24 +9,22 @@ README_Q = "What is the lowest hold time a BGP speaker may accept?"
 
 
 def test_knowledge_question_is_grounded_checked_and_marked(scripted, make_assistant):
-    scripted.push(say("The Hold Time must be either zero or at least three seconds [2]. "
-                      "A BGP speaker accepts 10 seconds as the minimum [2]. See also [7]."))
+    scripted.push(say("An implementation MUST reject Hold Time values of one or two seconds [1]. "
+                      "A BGP speaker accepts 10 seconds as the minimum [1]. See also [7]."))
     answer = make_assistant().ask(README_Q)
     # the model saw numbered sources as data, before answering, and no tool call was needed
     sent = scripted.requests[0].messages[-1]["content"]
-    assert sent.startswith("Sources (untrusted data") and '[1]\n<data source="RFC 4271 §' in sent and README_Q in sent
-    assert "at least three seconds" in sent
+    assert sent.startswith("Sources (untrusted data") and "[1] RFC 4271 §" in sent and README_Q in sent
+    assert "untrusted DATA" in scripted.requests[0].system()
     labels = [s.label for s in answer.grounding.sources]
-    assert any(lbl.startswith("RFC 4271 §4.2") for lbl in labels)
-    n42 = next(s.n for s in answer.grounding.sources if s.label.startswith("RFC 4271 §4.2"))
-    assert n42 == 2, labels  # the scripted answer cites [2]; if ranking changes, this says why it failed
+    assert labels[0].startswith("RFC 4271 §6.2"), labels  # the lexical index ranks the error-handling rule first
     check = answer.check
     assert [s.status for s in check.sentences if s.status != "not_checked"] == ["supported", "contradicted"]
     assert check.removed_citations == ["[7]"] and "[7]" not in answer.text
     assert "⚠ contradicted" in answer.text
-    assert answer.citations == [labels[1]]      # only the cited passage is evidence
+    assert answer.citations == [labels[0]]      # only the cited passage is evidence
     d = answer.to_dict()
-    assert d["check"]["contradicted"] == 1 and d["check"]["sentences"][0]["cited"] == [2]
+    assert d["check"]["contradicted"] == 1 and d["check"]["sentences"][0]["cited"] == [1]
     assert d["grounding"]["kind"] == "knowledge" and d["tokens"]["sources"] > 0
     assert d["tokens"]["prompt_max"] > 0 and not d["abstained"]
 
