@@ -71,7 +71,13 @@ _COMMON = _rx(
     rf"\bset-key\s+(?:ascii|hex)\s+{_ENC}{_REST}",
     r"\b(?:wpa[-_]passphrase|wpa_psk|sae[-_]password)\s*[=\s]\s*(?P<secret>\"[^\"\n]*\"|\S.*?)\s*$",
     r"^\s*psk\s*=\s*(?P<secret>\"[^\"\n]*\"|\S+)",
-    # generic: "... password|secret X" anywhere except free-text lines
+    # show-command output: IOS/EOS "show snmp community", "show snmp host"
+    r"\bcommunity\s+name:\s*(?P<secret>\S+)",
+    r"^\s*user:\s*(?P<secret>\S+)(?=\s+security model)",
+    # XML output (Junos "| display xml", NETCONF): secret elements
+    (r"<(?P<tag>(?:[\w-]*-)?(?:password|secret|key|community-name|pre-shared-key|psk)(?:-value)?)>"
+     r"(?P<secret>[^<]+)</(?P=tag)>"),
+        # generic: "... password|secret X" anywhere except free-text lines
     rf"^(?!\s*(?:description|alias|banner|remark)\b)[^\n]*?\b(?:encrypted-password|secret|password|passphrase)\s+{_ENC}{_REST}",
 )
 
