@@ -57,6 +57,10 @@ CASES = [
     ("arista_eos", "snmp-server host 10.2.2.2 version 2c EosTrapComm", "EosTrapComm", "version 2c"),
     ("arista_eos", "enable password sha512 $6$EnableHash", "EnableHash", "enable password"),
     ("arista_eos", "   authentication key 0 EosIsisKey", "EosIsisKey", "authentication key 0"),
+    ("cisco_ios", "Community name: PubShowComm", "PubShowComm", "Community name:"),
+    ("cisco_ios", "user: HostComm9     security model: v2c", "HostComm9", "security model: v2c"),
+    ("juniper_junos", "<authentication-key>PlainXmlKey</authentication-key>", "PlainXmlKey", "<authentication-key>"),
+    ("juniper_junos", "<secret>XmlSecret</secret>", "XmlSecret", "</secret>"),
     # Junos (curly and set forms; $9$ and $6$)
     ("juniper_junos", "set protocols ospf area 0 interface ge-0/0/0 authentication md5 1 key OspfJ", "OspfJ", "md5 1 key"),
     ("juniper_junos", "set system tacplus-server 10.0.0.9 secret TacJ", "TacJ", "tacplus-server 10.0.0.9"),
