@@ -87,7 +87,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """netops: a local-first assistant for people who run networks.
 
     Ask about specs and live device state; change devices only through vetted playbooks.
-    Models run locally through Ollama; nothing leaves this machine.
+    Models run locally through Ollama; nothing leaves this machine. `netops` alone, on a
+    terminal, opens the chat (`netops chat`).
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
@@ -121,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     from netops.errors import NetopsError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args and argv is None and sys.stdin.isatty() and sys.stdout.isatty():
+        args = ["chat"]  # `netops` alone, on a terminal, opens the chat (the help says so)
     try:
         rv = cli.main(args=args, prog_name="netops", standalone_mode=False, obj={"argv": args})
         code = rv if isinstance(rv, int) else 0

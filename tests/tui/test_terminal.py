@@ -58,3 +58,21 @@ def test_chat_in_tmux_answers_with_citation(tmp_path, monkeypatch):
             time.sleep(0.1)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_netops_alone_on_a_terminal_opens_the_chat(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
+    env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path))
+    name = f"netops-alone-{uuid.uuid4().hex[:8]}"
+    command = " ".join([*(f"{k}='{v}'" for k, v in env.items()), sys.executable, "-m", "netops"])
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "env", "-i", "sh", "-c",
+                    command], check=True)
+    try:
+        deadline = time.monotonic() + 30
+        while "new conversation" not in (pane := _pane(name)):
+            assert time.monotonic() < deadline, "no chat on screen:\n" + pane
+            time.sleep(0.1)
+        assert "netops chat" in pane
+        subprocess.run(["tmux", "send-keys", "-t", name, "C-q"], check=True)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
