@@ -213,11 +213,23 @@ class AuditLog:
             return self._conn
 
     def _seal_legacy(self) -> None:
-        """Pin a pre-key (plain SHA-256) chain with one keyed record, once, at migration."""
-        row = self._conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        if row is None:
+        """Pin a pre-key (plain SHA-256) chain with one keyed record, once, at migration.
+
+        The legacy prefix is the leading run of records whose plain hash checks out (another
+        process may already have appended a keyed record after the migration committed)."""
+        legacy, last_hash, prev = 0, GENESIS, GENESIS
+        for row in self._conn.execute("SELECT seq, ts, actor, kind, payload, prev_hash, hash FROM audit ORDER BY seq"):
+            try:
+                body = json.loads(row["payload"])
+            except ValueError:
+                break
+            if row["prev_hash"] != prev or row["hash"] != record_hash(
+                    prev, row["seq"], row["ts"], row["actor"], row["kind"], body):
+                break
+            legacy, last_hash, prev = row["seq"], row["hash"], row["hash"]
+        if legacy == 0:
             return
-        self.append(SEAL_KIND, {"legacy_records": row["seq"], "legacy_head_hash": row["hash"],
+        self.append(SEAL_KIND, {"legacy_records": legacy, "legacy_head_hash": last_hash,
                                 "note": "records up to legacy_records were chained before the key existed"},
                     actor="netops")
 

@@ -321,3 +321,23 @@ def test_replacing_the_key_and_rekeying_everything_is_caught_by_an_anchor(log, t
     assert log.verify().ok  # locally consistent again ...
     report = log.verify(read_anchors(anchors))
     assert not report.ok and any("rewritten" in p.problem or "replaced" in p.problem for p in report.problems)
+
+
+def test_legacy_log_migrated_by_eight_writers_at_once(tmp_path):
+    db = tmp_path / "audit.sqlite"
+    _legacy_db(db, 4)
+    n = 15
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(w), str(n)], stdin=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+             for w in range(8)]
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    with AuditLog(db) as log:
+        report = log.verify()
+        assert report.ok, report.problems
+        assert report.count == 4 + 1 + 8 * n
+        assert len(log.list(kind="audit_keyed", limit=None)) == 1
