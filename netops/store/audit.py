@@ -375,7 +375,11 @@ class AuditLog:
         problems: list[Problem] = []
         with self._lock:
             try:
-                rows = self.conn.execute(
+                conn = self.conn
+            except ConfigError as exc:  # not a database any more (replaced, truncated, garbage)
+                return VerifyReport(False, 0, 0, GENESIS, [Problem(0, f"the audit database cannot be read: {exc.message}")])
+            try:
+                rows = conn.execute(
                     "SELECT seq, ts, actor, kind, payload, prev_hash, hash FROM audit ORDER BY seq").fetchall()
             except sqlite3.Error as exc:
                 return VerifyReport(False, 0, 0, GENESIS, [Problem(0, f"the audit table is unreadable ({exc})")])

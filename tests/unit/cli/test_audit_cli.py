@@ -90,3 +90,12 @@ def test_syslog_anchor(settings, capsys):
     code, out, _ = run(capsys, "audit", "anchor", "--syslog", "--json")
     assert code == 0 and json.loads(out)["syslog"].startswith("netops-audit-anchor db=")
 
+
+
+def test_garbage_instead_of_a_database_is_tampering(settings, capsys):
+    path = _log(settings)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    path.write_bytes(b"this is not the audit log" * 100)
+    code, out, err = run(capsys, "audit", "verify", "--json")
+    assert code == 6 and not json.loads(out)["ok"]
