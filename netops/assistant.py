@@ -245,7 +245,8 @@ class Assistant:
     ) -> None:
         from netops.session import Session
 
-        if not isinstance(session, Session):
+        self._owns_session = not isinstance(session, Session)
+        if self._owns_session:
             session = Session(session)
         self.session = session
         self.approver = approver
@@ -259,6 +260,17 @@ class Assistant:
     @property
     def settings(self) -> "Settings":
         return self.session.settings
+
+    def close(self) -> None:
+        """Close the session this assistant made for itself (one passed in is the caller's)."""
+        if self._owns_session:
+            self.session.close()
+
+    def __enter__(self) -> "Assistant":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- parts -----------------------------------------------------------------------------
     @property

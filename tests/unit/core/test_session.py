@@ -85,3 +85,15 @@ def test_cancel_token():
     with pytest.raises(Cancelled) as err:
         token.raise_if_cancelled()
     assert err.value.exit_code == 130 and err.value.message == "Escape"
+
+
+def test_an_assistant_closes_only_the_session_it_made(inv_settings):
+    from netops.assistant import Assistant
+
+    with Assistant(inv_settings) as own:
+        assert not own.session._closed
+    assert own.session._closed
+    with Session(inv_settings) as session:
+        with Assistant(session):
+            pass
+        assert not session._closed
