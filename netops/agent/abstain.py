@@ -27,8 +27,9 @@ from netops.agent import facts
 
 MIN_SIMILARITY = 0.55
 """Cosine (normalised MiniLM) between the question and its closest passage below which the passage
-is about something else. On bench/questions/grounding.jsonl answerable questions scored 0.67-0.82,
-unanswerable ones 0.32-0.47."""
+is about something else (compared with the passage trimmed to the sentences nearest the question).
+On the tuning half of bench/questions/grounding.jsonl answerable questions scored 0.63-0.83,
+unanswerable ones 0.30-0.51."""
 MIN_COVERAGE_WITH_SIMILARITY = 0.3
 MIN_COVERAGE = 0.5
 """Lexical-only index: below this weighted coverage in the best passage the documents do not
@@ -82,20 +83,22 @@ def _weights(terms: list[str], total: int, df: dict[str, int]) -> dict[str, floa
 
 def assess(question: str, passages: Sequence[str], *,
            counts: Callable[[list[str]], tuple[int, dict[str, int]]] | None,
-           embed: Callable[[str], Sequence[float]] | None = None) -> Coverage:
+           embed: Callable[[str], Sequence[float]] | None = None, focus: Sequence[str] | None = None) -> Coverage:
     """Decide whether ``passages`` (best first, each with its heading) can answer ``question``.
 
     ``counts(terms) -> (chunks, {term: chunks containing it})`` gives document frequencies (the
     knowledge base's :meth:`~netops.rag.lexical.LexicalIndex.term_counts`); ``embed`` adds the
-    similarity signal.
+    similarity signal, computed on ``focus`` (the part of each passage closest to the question)
+    when given, since a whole section dilutes the sentence that answers.
     """
     shares: list[float] = []
-    cov = _assess(question, passages, counts, embed, shares)
+    cov = _assess(question, passages, counts, embed, shares, focus or passages)
     cov.shares = shares
     return cov
 
 
-def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, shares: list[float]) -> Coverage:
+def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, shares: list[float],
+            focus: Sequence[str]) -> Coverage:
     terms = question_terms(question)
     if not passages:
         return Coverage(False, 0.0, reason="no passage matched")
@@ -118,7 +121,7 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
             from netops.agent.answer_check import _cos
 
             q = embed(question)
-            similarity = max(_cos(q, embed(p[:1200])) for p in passages[:3])
+            similarity = max(_cos(q, embed(p[:1200])) for p in focus[:3])
         except Exception:  # no embedding, no similarity signal; coverage still decides
             similarity = None
     if similarity is not None:

@@ -192,13 +192,16 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
         embed = kb.embedder.embed_query
     texts = [section_text(kb, h.chunk) for h in hits]
     passages = [f"{h.chunk.citation} {h.chunk.title}\n{t}" for h, t in zip(hits, texts)]
-    coverage = assess(question, passages, counts=counts, embed=embed)
+    focused = [trim(t, question, budget.passage_tokens) for t in texts]
+    coverage = assess(question, passages, counts=counts, embed=embed,
+                      focus=[f"{h.chunk.citation}: {f}" for h, f in zip(hits, focused)])
     sources: list[Source] = []
     spent = 0
     terms = facts.content_words(question)
     best_share = max(coverage.shares, default=0.0)
-    order = sorted(range(len(hits)), key=lambda i: -(coverage.shares[i] if i < len(coverage.shares) else 0.0))
-    for i in order:
+    # Retrieval order (which weighs meaning, not only words) among the passages that cover the
+    # question about as well as the best one does.
+    for i in range(len(hits)):
         h = hits[i]
         share = coverage.shares[i] if i < len(coverage.shares) else 0.0
         if len(sources) >= budget.max_sources:
@@ -206,7 +209,7 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
         if sources and (share < budget.relevance * best_share
                         or not (facts.content_words(h.chunk.text + " " + h.chunk.section_title) & terms)):
             continue
-        text = trim(texts[i], question, budget.passage_tokens)
+        text = focused[i]
         cost = estimate_tokens(text)
         if sources and spent + cost > budget.source_tokens:
             continue
