@@ -70,7 +70,7 @@ class ChatApp(App[None]):
         Binding("f2", "side_panel", "Panel", id="chat.side_panel"),
         Binding("ctrl+n", "new_conversation", "New", id="chat.new"),
         Binding("ctrl+r", "conversations", "History", id="chat.conversations"),
-        Binding("ctrl+e", "export", "Export", id="chat.export"),
+        Binding("ctrl+s", "export", "Export", id="chat.export"),
         Binding("ctrl+o", "copy_answer", "Copy", id="chat.copy"),
         Binding("ctrl+l", "focus_prompt", "Input", id="chat.focus_input", show=False),
         Binding("ctrl+q", "quit", "Quit", id="chat.quit", priority=True),
@@ -569,10 +569,8 @@ class ChatApp(App[None]):
 
     def action_export(self, path: str | None = None) -> None:
         when = datetime.now(timezone.utc)
-        target = Path(path).expanduser() if path else (
-            self.settings.paths.home / "exports" / f"conversation-{self.conversation_id or when:%Y%m%d-%H%M%S}.md"
-            if not self.conversation_id else
-            self.settings.paths.home / "exports" / f"conversation-{self.conversation_id}.md")
+        name = f"conversation-{self.conversation_id or when.strftime('%Y%m%d-%H%M%S')}.md"
+        target = Path(path).expanduser() if path else self.settings.paths.home / "exports" / name
         title = next((e.text for e in self.entries if e.role == "user"), "netops conversation")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -85,6 +85,19 @@ async def test_export_markdown(chat_settings, tmp_path):
     assert app.conversation_id in text
 
 
+async def test_ctrl_s_exports_under_the_home(chat_settings):
+    from netops.tui.app import ChatApp
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "BGP hold timer")
+        await wait_until(pilot, lambda: finished(app), what="the answer")
+        await pilot.press("ctrl+s")
+        target = chat_settings.paths.home / "exports" / f"conversation-{app.conversation_id}.md"
+        await wait_until(pilot, target.exists, what="the export under NETOPS_HOME")
+        assert "BGP hold timer" in target.read_text()
+
+
 async def test_copy_last_answer_and_code_block(chat_settings):
     from netops.tui.app import ChatApp
 
