@@ -11,6 +11,7 @@ import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from textual import events, on, work
@@ -20,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from netops.tui.commands import BY_NAME, COMMANDS, SlashProvider, params_from, parse
+from netops.tui.commands import BY_NAME, COMMANDS, SlashProvider, parse, tool_call_for
 from netops.tui.export import Entry, to_markdown
 from netops.tui.render import mode_line
 from netops.tui.widgets.answer import AnswerView
@@ -415,7 +416,7 @@ class ChatApp(App[None]):
     def _tool_command(self, name: str, words: list[str], text: str) -> None:
         """Turn a slash command into a tool call (validated by the tool like a model's call)."""
         try:
-            tool, args = _tool_call_for(name, words)
+            tool, args = tool_call_for(name, words)
         except Exception as exc:
             self.notify(one_line(exc), severity="error")
             return
@@ -457,12 +458,8 @@ class ChatApp(App[None]):
             await view.show_plan(result.data, None)
         text = result_markdown(result)
 
-        class _Shown:  # what AnswerView.finish and the export read
-            pass
-
-        shown = _Shown()
-        shown.text, shown.mode, shown.model, shown.partial = text, "command", None, False  # type: ignore[attr-defined]
-        shown.evidence, shown.tool_calls, shown.approvals = list(result.evidence), [record], []  # type: ignore[attr-defined]
+        shown = SimpleNamespace(text=text, mode="command", model=None, partial=False, notice=None,
+                                evidence=list(result.evidence), tool_calls=[record], approvals=[])
         await view.finish(shown)
         self.entries.append(Entry("command", text, "command", None, [e.label for e in result.evidence], [record]))
         self.conversation.anchor()
@@ -610,52 +607,13 @@ class ChatApp(App[None]):
         yield SystemCommand("Side panel", "Devices, lab and index", self.action_side_panel)
 
 
-def _tool_call_for(name: str, words: list[str]) -> tuple[str, dict[str, Any]]:
-    """Slash command words -> (tool, arguments); the tool validates them like a model's call."""
-    from netops.errors import InputError
-
-    def need(n: int, usage: str) -> None:
-        if len(words) < n:
-            raise InputError(f"usage: {usage}")
-
-    hosts = (lambda w: [h for h in w.split(",") if h])
-    if name == "/kb":
-        need(1, BY_NAME[name].usage)
-        return "kb_search", {"query": " ".join(words)}
-    if name == "/show":
-        need(2, BY_NAME[name].usage)
-        return "show", {"hosts": hosts(words[0]), "command": " ".join(words[1:])}
-    if name == "/state":
-        need(2, BY_NAME[name].usage)
-        args: dict[str, Any] = {"hosts": hosts(words[0]), "getter": words[1]}
-        if len(words) > 2:
-            args["prefix"] = words[2]
-        return "get_state", args
-    if name == "/playbooks":
-        return "list_playbooks", {}
-    if name == "/devices":
-        return "list_devices", {"targets": words[0] if words else "all"}
-    if name == "/plan":
-        need(2, BY_NAME[name].usage)
-        return "playbook_plan", {"playbook": words[0], "hosts": hosts(words[1]), "params": params_from(words[2:])}
-    raise InputError(f"{name} is not a tool command")
-
-
 def _restored_answer(message: Any) -> Any:
     """A stored assistant message in the shape AnswerView.finish reads."""
     from netops.agent.evidence import Evidence
 
     meta = getattr(message, "meta", {}) or {}
 
-    class _Stored:
-        pass
-
-    a = _Stored()
-    a.text = message.content  # type: ignore[attr-defined]
-    a.mode = meta.get("mode")  # type: ignore[attr-defined]
-    a.model = meta.get("model")  # type: ignore[attr-defined]
-    a.partial = bool(meta.get("partial"))  # type: ignore[attr-defined]
-    a.evidence = [Evidence("device" if _DEVICE_LABEL.search(c) else "spec", c)  # type: ignore[attr-defined]
-                  for c in meta.get("citations") or []]
-    a.tool_calls, a.approvals = [], []  # type: ignore[attr-defined]
-    return a
+    return SimpleNamespace(
+        text=message.content, mode=meta.get("mode"), model=meta.get("model"), partial=bool(meta.get("partial")),
+        notice=None, tool_calls=[], approvals=[],
+        evidence=[Evidence("device" if _DEVICE_LABEL.search(c) else "spec", c) for c in meta.get("citations") or []])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
+from typing import Any
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -66,6 +67,37 @@ def params_from(words: list[str]) -> dict[str, str]:
             raise InputError(f"parameter {w!r} is not name=value", hint="/plan <playbook> <hosts> name=value ...")
         out[key] = value
     return out
+
+
+def tool_call_for(name: str, words: list[str]) -> tuple[str, dict[str, Any]]:
+    """Slash command words -> (tool, arguments); the tool validates them like a model's call."""
+    from netops.errors import InputError
+
+    def need(n: int, usage: str) -> None:
+        if len(words) < n:
+            raise InputError(f"usage: {usage}")
+
+    hosts = (lambda w: [h for h in w.split(",") if h])
+    if name == "/kb":
+        need(1, BY_NAME[name].usage)
+        return "kb_search", {"query": " ".join(words)}
+    if name == "/show":
+        need(2, BY_NAME[name].usage)
+        return "show", {"hosts": hosts(words[0]), "command": " ".join(words[1:])}
+    if name == "/state":
+        need(2, BY_NAME[name].usage)
+        args: dict[str, Any] = {"hosts": hosts(words[0]), "getter": words[1]}
+        if len(words) > 2:
+            args["prefix"] = words[2]
+        return "get_state", args
+    if name == "/playbooks":
+        return "list_playbooks", {}
+    if name == "/devices":
+        return "list_devices", {"targets": words[0] if words else "all"}
+    if name == "/plan":
+        need(2, BY_NAME[name].usage)
+        return "playbook_plan", {"playbook": words[0], "hosts": hosts(words[1]), "params": params_from(words[2:])}
+    raise InputError(f"{name} is not a tool command")
 
 
 class SlashProvider(Provider):

@@ -4,7 +4,6 @@ exist, its slash commands are the real ones."""
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[2] / "README.md"
