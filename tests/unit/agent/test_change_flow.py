@@ -36,28 +36,68 @@ def test_drain_stops_at_approval_and_deny_changes_nothing(scripted, change_assis
     assert "router-drain" in scripted.requests[1].tool_results()[0]
 
 
-def test_reviewer_blocks_a_neighbour_that_does_not_exist(scripted, change_assistant, fake_transport):
-    from netops.playbook.approval import AllowAll
+class _Spy:
+    """An approver that says yes and remembers every plan it was shown."""
 
+    def __init__(self):
+        self.plans = []
+
+    def approve(self, plan):
+        from netops.playbook.approval import Approval
+
+        self.plans.append(plan)
+        return Approval(True, "spy", "yes", interactive=True)
+
+
+def _neighbour(fake_transport, address, reply):
+    """FRR's reply to ``show bgp neighbors ADDRESS json`` on r1 (the playbook's precheck)."""
+    slug = "show_bgp_neighbors_" + address.replace(".", "_") + "_json"
+    fake_transport.outputs["r1"] = {**fake_transport.outputs["r1"], slug: reply}
+
+
+def test_reviewer_blocks_a_neighbour_that_does_not_exist(scripted, change_assistant, fake_transport):
+    """The plan is made (its precheck reads FRR's 'no such neighbor' reply) and reaches the gate,
+    where the reviewer blocks it: the approver, which would say yes, is never asked."""
+    _neighbour(fake_transport, "198.51.100.6", '{"bgpNoSuchNeighbor": true}')
     args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": "198.51.100.6"}}
     scripted.push(tool_call("playbook_run", **args), say("blocked"))
-    answer = change_assistant(approver=AllowAll()).ask("shut the BGP session to 198.51.100.6 on r1")
-    run = answer.tool_calls[0]
-    assert not run.ok
-    if answer.approvals:  # reached the gate: the reviewer must have blocked, even though AllowAll would say yes
-        assert answer.approvals[0].decision == "blocked"
-    else:  # or the playbook's own precheck refused first
-        assert "neighbor" in (run.error or "").lower() or "198.51.100.6" in (run.error or "")
-        assert any("not a BGP neighbour of r1" in f for f in answer.approvals[0].review_findings)
+    spy = _Spy()
+    events = list(change_assistant(approver=spy).events("shut the BGP session to 198.51.100.6 on r1"))
+    answer = events[-1].answer
+    assert any(isinstance(e, PlanEvent) for e in events)       # the plan was made and shown
+    (approval,) = answer.approvals
+    assert approval.decision == "blocked" and approval.by == "reviewer"
+    assert any("not a BGP neighbour of r1" in f for f in approval.review_findings)
+    assert spy.plans == []
+    assert not answer.tool_calls[0].ok
     assert not fake_transport.configs
 
 
 def test_model_cannot_change_without_the_gate(scripted, change_assistant, fake_transport):
-    """No approver configured: the gate falls back to deny-all."""
+    """No approver configured: the plan passes its prechecks, reaches the gate and is denied."""
+    _neighbour(fake_transport, "198.51.100.2",
+               '{"198.51.100.2": {"remoteAs": 65002, "bgpState": "Established"}}')
     args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": "198.51.100.2"}}
     scripted.push(tool_call("playbook_run", **args), say("tried"))
-    answer = change_assistant(approver=None).ask("shut the BGP session to 198.51.100.2 on r1")
+    from netops.agent.events import ApprovalRequestEvent
+
+    events, requests = [], []
+    for e in change_assistant(approver=None).events("shut the BGP session to 198.51.100.2 on r1"):
+        events.append(e)
+        if isinstance(e, ApprovalRequestEvent):  # the gate put the plan to the consumer
+            requests.append(e)
+            e.respond(False, by="nobody", reason="no one to approve")
+    answer = events[-1].answer
+    (request,) = requests
+    assert request.plan.ok and request.plan.playbook == "bgp-neighbor-shutdown" and request.plan.hosts == ["r1"]
+    (approval,) = answer.approvals
+    assert approval.decision == "denied" and "no one to approve" in approval.result
     assert not answer.tool_calls[0].ok
+    assert not fake_transport.configs
+    # ask() has no one to put the request to: denied the same way
+    scripted.push(tool_call("playbook_run", **args), say("tried"))
+    answer = change_assistant(approver=None).ask("shut the BGP session to 198.51.100.2 on r1")
+    assert [a.decision for a in answer.approvals] == ["denied"]
     assert not fake_transport.configs
 
 
