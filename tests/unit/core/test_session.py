@@ -76,8 +76,10 @@ def test_cancel_token():
     token.on_cancel(lambda: calls.append("b"))
     token.raise_if_cancelled()
     assert not token.wait(0.01) and not token.cancelled
-    threading.Thread(target=token.cancel, args=("Escape",)).start()
+    canceller = threading.Thread(target=token.cancel, args=("Escape",))
+    canceller.start()
     assert token.wait(5) and token.cancelled and token.reason == "Escape"
+    canceller.join(5)  # the callbacks run in the cancelling thread, after the flag is set
     token.cancel("again")
     assert calls == ["a", "b"] and token.reason == "Escape"
     token.on_cancel(lambda: calls.append("late"))
