@@ -16,6 +16,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parent.parent
 RFC_DIR = Path("/usr/share/doc/RFC")
 
+from tests._lab_gate import pytest_configure, pytest_runtest_makereport  # noqa: E402,F401  (hooks)
+
 
 @pytest.fixture(autouse=True)
 def netops_env(tmp_path, monkeypatch):

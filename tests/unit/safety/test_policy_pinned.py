@@ -216,3 +216,44 @@ def test_enforce_message_names_the_command_and_reason():
         enforce("show run > x", "frr")
     assert "refused 'show run > x'" in ei.value.message and "redirect" in ei.value.message
     assert ei.value.hint
+
+
+@pytest.mark.parametrize("platform,command,reason", [
+    ("frr", "", "empty command"),
+    ("frr", "show version\nshow x", "newlines are not allowed (one command at a time)"),
+    ("frr", "show version | | include x", "empty pipe segment"),
+    ("frr", "show version | wc -l", "pipe to 'wc' is not allowed on frr (allowed: | include)"),
+    ("linux", "ip addr show | grep x", "pipe to 'grep' is not allowed on linux (allowed: none)"),
+    ("juniper_junos", "show version | xargs",
+     "pipe to 'xargs' is not allowed on juniper_junos (allowed: | match, | except, | count, | last, | find, "
+     "| no-more, | display)"),
+    ("frr", "show write|include x", "'write' is not allowed in a read-only command"),
+    ("frr", "show x|write", "'write' is not allowed in a read-only command"),
+])
+def test_exact_refusal_reasons(platform, command, reason):
+    assert check_command(command, platform).reason == reason
+
+
+def test_not_a_string_is_an_empty_command():
+    assert check_command(None, "frr").reason == "empty command"  # type: ignore[arg-type]
+    assert check_command(b"show version", "frr").reason == "empty command"  # type: ignore[arg-type]
+
+
+def test_tilde_is_printable_ascii_and_allowed():
+    d = check_command("show running-config | include ~", "frr")
+    assert d.allowed and d.command == "show running-config | include ~"
+
+
+def test_a_platform_spec_can_be_passed_directly():
+    from netops.devices.platforms import get_platform
+
+    spec = get_platform("cisco_ios")
+    assert check_command("sh ver", spec).command == "show ver"
+    assert not check_command("conf t", spec).allowed
+    assert enforce("sh ver", spec) == "show ver"
+
+
+def test_enforce_hint_points_to_playbooks():
+    with pytest.raises(PolicyViolation) as ei:
+        enforce("conf t", "frr")
+    assert ei.value.hint == "only read-only commands run through show/state; changes go through vetted playbooks"
