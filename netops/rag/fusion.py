@@ -139,9 +139,19 @@ def rank(query: str, dense: Sequence[tuple["Chunk", float]], lexical: Sequence[t
     gives (dense, lexical) scores by chunk id for candidates either side found (see the
     module docstring).
     """
-    if ranking.fusion == "zsum" and dense and lexical:
+    if ranking.fusion == "zsum" and _sections(dense, ranking) >= MIN_ZSUM and _sections(lexical, ranking) >= MIN_ZSUM:
         return _zsum(query, dense, lexical, k, ranking, mode=mode, full=full)
     return _rrf_rank(query, dense, lexical, k, ranking, mode=mode)
+
+
+MIN_ZSUM = 3
+"""Fewest sections per side for z-scores to mean anything: with one or two candidates (a tiny
+index, a query only one passage matches) their spread says nothing, so ranks are fused."""
+
+
+def _sections(lst: Sequence[tuple["Chunk", float]], ranking: Ranking) -> int:
+    key = section_key if ranking.one_per_section else (lambda c: c.chunk_id)
+    return len({key(c) for c, _ in lst})
 
 
 def _zsum(query: str, dense: Sequence[tuple["Chunk", float]], lexical: Sequence[tuple["Chunk", float]],

@@ -93,11 +93,11 @@ def test_a_paraphrase_is_decided_by_the_embedding_when_bm25_is_flat():
 
 def test_full_scores_replace_the_guess_for_candidates_one_side_missed():
     a, b, c = _chunk("A", "1", 0), _chunk("B", "1", 0), _chunk("C", "1", 0)
-    lexical = [(a, 10.0), (b, 9.9), (c, 1.0)]
-    dense = [(a, 0.30), (c, 0.29)]  # b was not in the dense pool...
+    lexical = _pool([a, b, c], 10.0, 9.9, 0.3)
+    dense = _pool([a, c], 0.30, 0.29, 0.005)  # b was not in the dense pool...
     guessed = rank("q", dense, lexical, 3, Ranking(adaptive=False), mode="hybrid")
-    assert [h.chunk.doc_id for h in guessed][:2] == ["A", "B"]
-    full = ({"/d/A#0": 0.30, "/d/B#0": 0.90, "/d/C#0": 0.29}, {"/d/A#0": 10.0, "/d/B#0": 9.9, "/d/C#0": 1.0})
+    assert [h.chunk.doc_id for h in guessed][:2] == ["A", "C"]
+    full = ({"/d/B#0": 0.90}, {})
     known = rank("q", dense, lexical, 3, Ranking(adaptive=False), mode="hybrid", full=full)
     assert known[0].chunk.doc_id == "B"  # ...but it is by far the closest: now it wins
     assert known[0].dense_rank is None and known[0].lexical_rank == 2  # ranks are the lists' own
@@ -111,3 +111,11 @@ def test_zsum_collapses_sections_boosts_named_documents_and_single_lists_fall_ba
     assert named[0].chunk.doc_id == "RFC 4271"
     only = rank("q", [], [(b0, 2.0), (a0, 1.0)], 2, Ranking(), mode="lexical")
     assert [h.chunk.doc_id for h in only] == ["RFC 4271", "RFC 1"] and only[0].mode == "lexical"
+
+
+def test_too_few_candidates_for_z_scores_fall_back_to_ranks():
+    # two documents, and only one of them contains a query word: one lexical candidate has no
+    # spread to standardise; the lone lexical match must not lose to the dense order
+    bgp, ospf = _chunk("bgp", "1", 0), _chunk("ospf", "1", 0)
+    hits = rank("hold timer", [(ospf, 0.31), (bgp, 0.30)], [(bgp, 2.5)], 2, Ranking(), mode="hybrid")
+    assert [h.chunk.doc_id for h in hits] == ["bgp", "ospf"]
