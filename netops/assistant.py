@@ -453,9 +453,9 @@ class Assistant:
         if cid is not None:
             history = self.session.history
             history.append(cid, "user", question)
-            history.append(cid, "assistant", answer.text, {"mode": answer.mode, "citations": answer.citations,
-                                                           "partial": answer.partial,
-                                                           "cancelled": answer.cancelled})
+            from netops.agent.transcript import answer_meta
+
+            history.append(cid, "assistant", answer.text, answer_meta(answer))
         yield AnswerEvent(answer)
 
     def _run_agent(self, question: str, prior: list[Any], ctx: ToolContext, toolbox: ToolBox, stats: Any,

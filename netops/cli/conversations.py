@@ -5,6 +5,8 @@ Continue one with ``netops ask --conversation ID "..."`` (or the newest with ``-
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from netops.cli._common import emit_json, json_option, settings_from
@@ -43,7 +45,8 @@ def list_cmd(query: str | None, limit: int, as_json: bool) -> None:
 @click.argument("cid", metavar="ID")
 @json_option
 def show_cmd(cid: str, as_json: bool) -> None:
-    """Every message of one conversation."""
+    """Every message of one conversation, with the tool calls, changes and evidence of each
+    answer (``--json``: under each message's ``meta``)."""
     with _session() as session:
         conv = session.conversation(cid)
     if as_json:
@@ -54,6 +57,25 @@ def show_cmd(cid: str, as_json: bool) -> None:
     for m in conv.messages:
         click.echo(f"\n[{m.role}] {m.created_at[:19].replace('T', ' ')}")
         click.echo(m.content)
+        if m.role == "assistant":
+            _answer_details(m)
+
+
+def _answer_details(message) -> None:  # type: ignore[no-untyped-def]
+    """Tool calls, changes, the answer check and the evidence stored with an answer."""
+    from netops.agent.transcript import stored_answer
+
+    stored = stored_answer(message)
+    for c in stored.tool_calls:
+        status = f"ok, {c.summary}" if c.ok else f"failed: {c.error}"
+        click.echo(f"  tool {c.tool} {json.dumps(c.args, default=str)} ({c.elapsed:.2f} s): {status}"[:200])
+    for a in stored.approvals:
+        click.echo(f"  change {a.playbook} on {', '.join(a.targets)}: {a.decision}"
+                   + (f" by {a.by}" if a.by else "") + (f" ({a.result})" if a.result else ""))
+    if stored.check:
+        click.echo(f"  answer check: {stored.check.get('summary', '')}")
+    for n, e in enumerate(stored.evidence, 1):
+        click.echo(f"  [{n}] {e.label}")
 
 
 @conversations.command("delete")

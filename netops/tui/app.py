@@ -34,7 +34,6 @@ from netops.tui.widgets.statusbar import StatusBar
 _END = object()
 STREAM_INTERVAL = 0.08
 """Seconds of streamed tokens gathered into one Markdown append (~12 appends a second)."""
-_DEVICE_LABEL = re.compile(r"^[^:\s]+: .+, \d\d:\d\d:\d\d$")  # "r1: show bgp summary json, 12:03:04"
 
 
 class _Failure:
@@ -540,6 +539,7 @@ class ChatApp(App[None]):
                     return
                 cid = found[0].id
             conv = self.session.conversation(cid)
+            import netops.agent.transcript  # noqa: F401 - imported here, not on the event loop
         except Exception as exc:
             self.call_from_thread(self.notify, one_line(exc), severity="error")
             return
@@ -551,16 +551,16 @@ class ChatApp(App[None]):
         self.entries.clear()
         await self.conversation.remove_children()
         widgets: list[Any] = [Notice(f"conversation {conv.id}: {conv.title}")]
+        from netops.agent.transcript import stored_answer
+
         for m in getattr(conv, "messages", []) or []:
-            meta = getattr(m, "meta", {}) or {}
             if m.role == "user":
                 widgets.append(UserMessage(m.content))
                 self.entries.append(Entry("user", m.content))
             else:
-                widgets.append(AnswerView(head=mode_line(meta.get("mode") or "offline", meta.get("model")),
-                                          settled=_restored_answer(m)))
-                self.entries.append(Entry("assistant", m.content, meta.get("mode"), meta.get("model"),
-                                          list(meta.get("citations") or []), partial=bool(meta.get("partial"))))
+                stored = stored_answer(m)
+                widgets.append(AnswerView(head=mode_line(stored.mode or "offline", stored.model), settled=stored))
+                self.entries.append(Entry.from_answer(stored))
         await self._append(*widgets)
         self._status()
 
@@ -606,14 +606,3 @@ class ChatApp(App[None]):
                             self.action_conversations)
         yield SystemCommand("Side panel", "Devices, lab and index", self.action_side_panel)
 
-
-def _restored_answer(message: Any) -> Any:
-    """A stored assistant message in the shape AnswerView.finish reads."""
-    from netops.agent.evidence import Evidence
-
-    meta = getattr(message, "meta", {}) or {}
-
-    return SimpleNamespace(
-        text=message.content, mode=meta.get("mode"), model=meta.get("model"), partial=bool(meta.get("partial")),
-        notice=None, tool_calls=[], approvals=[],
-        evidence=[Evidence("device" if _DEVICE_LABEL.search(c) else "spec", c) for c in meta.get("citations") or []])

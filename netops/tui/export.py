@@ -20,11 +20,18 @@ class Entry:
     tool_calls: list[Any] = field(default_factory=list)
     approvals: list[Any] = field(default_factory=list)
     partial: bool = False
+    check: str | None = None
+    """The answer check's one-line summary, when the answer was checked."""
 
     @classmethod
     def from_answer(cls, answer: Any) -> "Entry":
+        """From a live :class:`~netops.assistant.Answer` or a resumed ``StoredAnswer``."""
+        from netops.agent.transcript import check_summary
+
+        check = check_summary(getattr(answer, "check", None))
         return cls("assistant", answer.text, answer.mode, answer.model, list(answer.citations),
-                   list(answer.tool_calls), list(answer.approvals), bool(answer.partial))
+                   list(answer.tool_calls), list(answer.approvals), bool(answer.partial),
+                   check.get("summary") if check else None)
 
 
 def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None, exported_at: str) -> str:
@@ -45,14 +52,21 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
             for c in e.tool_calls:
                 args = json.dumps(c.args, default=str)
                 status = "ok" if c.ok else f"failed: {c.error}"
-                lines.append(f"- `{c.tool}` {args} — {status}, {c.elapsed:.2f} s")
+                summary = (getattr(c, "summary", "") or "").splitlines()
+                lines.append(f"- `{c.tool}` {args} — {status}, {c.elapsed:.2f} s"
+                             + (f" — {summary[0][:160]}" if c.ok and summary else ""))
             lines.append("")
         if e.approvals:
             lines += ["Changes:", ""]
             for a in e.approvals:
+                verified = {True: ", verified", False: ", NOT verified"}.get(getattr(a, "verified", None), "")
+                review = f" (review: {a.review})" if getattr(a, "review", "") else ""
                 lines.append(f"- {a.playbook} on {', '.join(a.targets)}: **{a.decision}**"
-                             + (f" by {a.by}" if a.by else "") + (f" — {a.result}" if a.result else ""))
+                             + (f" by {a.by}" if a.by else "") + review + (f" — {a.result}" if a.result else "")
+                             + verified)
             lines.append("")
+        if e.check:
+            lines += [f"Answer check: {e.check}", ""]
         if e.role == "assistant":
             if e.citations:
                 lines += ["Evidence:", ""] + [f"{n}. {c}" for n, c in enumerate(e.citations, 1)] + [""]

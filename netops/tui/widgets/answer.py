@@ -19,6 +19,21 @@ from netops.tui.widgets.toolcard import ToolCard
 PARTIAL = "PARTIAL ANSWER: the answer was cut off before it finished"
 
 
+def approval_line(record: Any) -> str:
+    """``change approved by alice: verified on r1`` (an ApprovalRecord, live or stored)."""
+    return (f"change {record.playbook} on {', '.join(record.targets)} {record.decision}"
+            + (f" by {record.by}" if record.by else "") + (f": {record.result}" if record.result else ""))
+
+
+def check_line(answer: Any) -> str:
+    """``answer check: 3 of 4 sentences supported, 1 unsupported`` or "" when not checked."""
+    check = getattr(answer, "check", None)
+    if check is None:
+        return ""
+    summary = check.get("summary") if isinstance(check, dict) else check.summary()
+    return f"answer check: {summary}" if summary else ""
+
+
 def _settled_body(text: str) -> Static:
     from rich.markdown import Markdown as RichMarkdown
 
@@ -59,9 +74,19 @@ class AnswerView(Vertical):
         if self._settled is not None:
             answer, self._settled = self._settled, None
             self.text = answer.text or ""
+            for n, record in enumerate(getattr(answer, "tool_calls", []) or []):
+                card = ToolCard(record.tool, record.args, f"stored-{n}")
+                card.finish(record)
+                self.cards[card.call_id] = card
+                yield card
+            for a in getattr(answer, "approvals", []) or []:
+                yield Notice(approval_line(a), "info" if a.decision == "approved" else "warning")
             yield _settled_body(self.text)
             if getattr(answer, "partial", False):
                 yield Static(PARTIAL, classes="answer-partial")
+            check = check_line(answer)
+            if check:
+                yield Notice(check)
             yield CitationList(list(getattr(answer, "evidence", []) or []), answer)
             self.answer = answer
 
@@ -169,5 +194,8 @@ class AnswerView(Vertical):
                            if p and p not in (self._mode_notice or ""))
         if notice:
             await self.mount(Notice(f"note: {notice}"))
+        check = check_line(answer)
+        if check:
+            await self.mount(Notice(check))
         await self.mount(CitationList(list(getattr(answer, "evidence", []) or []), answer))
         self.answer = answer  # last: tests and the export treat a set answer as fully shown

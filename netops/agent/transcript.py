@@ -1,0 +1,193 @@
+"""An answer as the history keeps it, and back: what a resumed chat, an export and
+``netops conversations show --json`` can show without asking anything again.
+
+::
+
+    meta = answer_meta(answer)              # stored with the assistant message (JSON)
+    stored = stored_answer(message)         # a HistoryMessage -> StoredAnswer
+    stored.tool_calls, stored.approvals, stored.evidence, stored.check
+    stored.evidence_text(label)             # device output (or a passage) kept with the answer
+
+Stored per answer: mode, model, citations, partial/cancelled, notice, error; every tool call
+(tool, arguments, ok, error, elapsed, one-line summary, the evidence it produced), every change
+proposed (playbook, targets, parameters, decision, by whom, result, verified, review level);
+every piece of evidence (label, kind, host/command/time; the device output it cites, or for a
+passage a reference the viewer re-opens from the index plus the source text the model was given
+when there was one); the answer check's summary. Arguments, parameters, errors, summaries and
+texts are redacted again before they are stored (device output already is). Rows written before
+these fields existed come back with what they had (citations, mode, partial).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from netops.agent.evidence import Evidence
+from netops.agent.tools import ApprovalRecord, ToolCallRecord
+
+MAX_EVIDENCE_CHARS = 20_000
+"""Device output kept per piece of evidence (a full running config fits; a route table is cut)."""
+
+_BLOCK = re.compile(r'<data source="(?P<source>[^"]*)">\n(?P<body>.*?)\n</data>', re.S)
+_DEVICE_LABEL = re.compile(r"^[^:\s]+: .+, \d\d:\d\d:\d\d$")  # "r1: show bgp summary json, 12:03:04"
+
+
+def host_output(output: str, host: str | None, command: str | None) -> str:
+    """The block of a tool's data-wrapped ``output`` that came from ``host`` (all of it if none)."""
+    for m in _BLOCK.finditer(output):
+        if m["source"] == f"{host}: {command}" or m["source"].startswith(f"{host}: "):
+            return m["body"]
+    return output
+
+
+def _redact(value: Any) -> Any:
+    from netops.devices.redact import redact_data
+
+    return redact_data(value)
+
+
+def _cap(text: str) -> str:
+    if len(text) <= MAX_EVIDENCE_CHARS:
+        return text
+    return text[:MAX_EVIDENCE_CHARS] + f"\n[... cut: {len(text) - MAX_EVIDENCE_CHARS} more characters not kept]"
+
+
+def check_summary(check: Any) -> dict[str, Any] | None:
+    """The answer check in a few fields (``summary`` is the line a person reads)."""
+    if check is None:
+        return None
+    if isinstance(check, dict):
+        return check
+    return {"summary": check.summary(), "supported": check.count("supported"),
+            "unsupported": check.count("unsupported"), "contradicted": check.count("contradicted"),
+            "checked": check.checked, "removed_citations": list(check.removed_citations),
+            "added_citations": check.added_citations}
+
+
+def _evidence_texts(answer: Any) -> dict[str, str]:
+    """label -> the text behind it: device output from the tool call that produced it, else the
+    source text the model was given up front."""
+    out: dict[str, str] = {}
+    g = getattr(answer, "grounding", None)
+    for s in getattr(g, "sources", None) or []:
+        if s.text:
+            out[s.evidence.label] = s.text
+    by_label = {e.label: e for e in answer.evidence}
+    for call in answer.tool_calls:
+        for label in call.evidence or []:
+            ev = by_label.get(label)
+            if ev is not None and ev.kind == "device" and call.output:
+                out[label] = host_output(str(call.output), ev.host, ev.command)
+    return out
+
+
+def answer_meta(answer: Any) -> dict[str, Any]:
+    """The JSON-able record of ``answer`` stored with its history message."""
+    texts = _evidence_texts(answer)
+    evidence = []
+    for e in answer.evidence:
+        item: dict[str, Any] = {"label": e.label, "kind": e.kind, "host": e.host, "command": e.command, "at": e.at}
+        text = texts.get(e.label)
+        if text:
+            item["text"] = _cap(_redact(text))
+        if e.kind == "spec":
+            item["ref"] = e.label  # the viewer re-opens the passage from the index by its citation
+        evidence.append(item)
+    calls = [{"tool": c.tool, "args": _redact(c.args), "ok": c.ok, "error": _redact(c.error),
+              "elapsed": c.elapsed, "summary": _redact(c.summary), "evidence": list(c.evidence),
+              "truncated": c.truncated} for c in answer.tool_calls]
+    approvals = [{"playbook": a.playbook, "targets": list(a.targets), "params": _redact(a.params),
+                  "decision": a.decision, "by": a.by, "result": _redact(a.result), "verified": a.verified,
+                  "review": a.review, "review_findings": _redact(list(a.review_findings))}
+                 for a in answer.approvals]
+    meta: dict[str, Any] = {
+        "mode": answer.mode, "model": answer.model, "citations": list(answer.citations),
+        "partial": answer.partial, "cancelled": answer.cancelled,
+        "tool_calls": calls, "approvals": approvals, "evidence": evidence,
+    }
+    for key in ("notice", "error"):
+        if getattr(answer, key, None):
+            meta[key] = _redact(getattr(answer, key))
+    summary = check_summary(getattr(answer, "check", None))
+    if summary is not None:
+        meta["check"] = summary
+    return meta
+
+
+@dataclass
+class StoredAnswer:
+    """An assistant message read back from history, in the shape of an
+    :class:`~netops.assistant.Answer` as far as a surface shows one."""
+
+    text: str
+    mode: str | None = None
+    model: str | None = None
+    partial: bool = False
+    cancelled: bool = False
+    notice: str | None = None
+    error: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    tool_calls: list[ToolCallRecord] = field(default_factory=list)
+    approvals: list[ApprovalRecord] = field(default_factory=list)
+    check: dict[str, Any] | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    created_at: str | None = None
+
+    @property
+    def citations(self) -> list[str]:
+        return [e.label for e in self.evidence]
+
+    def evidence_text(self, label: str) -> str | None:
+        """The output or passage text stored for the evidence ``label`` (None when not kept)."""
+        return self.texts.get(label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "mode": self.mode, "model": self.model, "partial": self.partial,
+                "cancelled": self.cancelled, "notice": self.notice, "error": self.error,
+                "citations": self.citations,
+                "evidence": [{**asdict(e), **({"text": self.texts[e.label]} if e.label in self.texts else {})}
+                             for e in self.evidence],
+                "tool_calls": [{k: v for k, v in asdict(c).items() if k != "output"} for c in self.tool_calls],
+                "approvals": [asdict(a) for a in self.approvals], "check": self.check}
+
+
+def _kind(label: str) -> str:
+    return "device" if _DEVICE_LABEL.search(label) else "spec"
+
+
+def stored_answer(message: Any) -> StoredAnswer:
+    """A stored assistant message (``HistoryMessage``) as a :class:`StoredAnswer`; rows from
+    before tool calls and evidence were kept give their citations only."""
+    meta = getattr(message, "meta", None) or {}
+    texts: dict[str, str] = {}
+    evidence: list[Evidence] = []
+    if meta.get("evidence"):
+        for item in meta["evidence"]:
+            label = str(item.get("label") or "")
+            if not label:
+                continue
+            kind = item.get("kind") if item.get("kind") in ("spec", "device") else _kind(label)
+            evidence.append(Evidence(kind, label, host=item.get("host"), command=item.get("command"),
+                                     at=item.get("at")))
+            if item.get("text"):
+                texts[label] = str(item["text"])
+    else:
+        evidence = [Evidence(_kind(c), c) for c in meta.get("citations") or []]
+    calls = [ToolCallRecord(tool=str(c.get("tool", "?")), args=dict(c.get("args") or {}), ok=bool(c.get("ok")),
+                            error=c.get("error"), elapsed=float(c.get("elapsed") or 0.0),
+                            truncated=bool(c.get("truncated")), evidence=list(c.get("evidence") or []),
+                            summary=str(c.get("summary") or ""))
+             for c in meta.get("tool_calls") or []]
+    approvals = [ApprovalRecord(playbook=str(a.get("playbook", "?")), targets=list(a.get("targets") or []),
+                                params=dict(a.get("params") or {}), review=str(a.get("review") or ""),
+                                review_findings=list(a.get("review_findings") or []),
+                                decision=str(a.get("decision") or "?"), by=a.get("by"), result=a.get("result"),
+                                verified=a.get("verified"))
+                 for a in meta.get("approvals") or []]
+    return StoredAnswer(text=getattr(message, "content", "") or "", mode=meta.get("mode"), model=meta.get("model"),
+                        partial=bool(meta.get("partial")), cancelled=bool(meta.get("cancelled")),
+                        notice=meta.get("notice"), error=meta.get("error"), evidence=evidence, tool_calls=calls,
+                        approvals=approvals, check=meta.get("check"), texts=texts,
+                        created_at=getattr(message, "created_at", None))
