@@ -250,3 +250,57 @@ def test_read_only_playbook_needs_no_approver(pb_settings, vetted, devices, sim,
     report = execute(p, approver=spy, devices=devices, audit=audit)
     assert spy.plans == [] and report.approval.approved
     assert sim.routers["r1"].configs == []
+
+
+def _plan(*hosts):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(playbook="interface-description", risk="low", hosts=list(hosts), actor="a")
+
+
+def test_approvers_say_exactly_who_and_why():
+    p = _plan("r1")
+    assert AllowAll().approve(p) == Approval(True, "allow-all (tests)", "approved by AllowAll", interactive=True)
+    assert AllowAll("bob", interactive=False).approve(p) == Approval(True, "bob", "approved by AllowAll",
+                                                                     interactive=False)
+    assert DenyAll("freeze").approve(p) == Approval(False, "deny-all", "freeze")
+    assert CliApprover("c", lambda q: False).approve(p) == Approval(False, "c", "declined at the prompt",
+                                                                    interactive=True)
+
+    def eof(q):
+        raise EOFError
+
+    a = CliApprover("c", eof).approve(p)
+    assert a.approved is False and a.reason == "declined at the prompt"
+
+
+def test_cli_approver_question_names_every_host():
+    asked = []
+    CliApprover("c", lambda q: asked.append(q) or False).approve(_plan("r1", "r2", "r3"))
+    assert asked == ["Apply interface-description (low risk) to r1, r2, r3?"]
+
+
+def test_cli_approver_default_prompt_defaults_to_no_on_stderr(monkeypatch):
+    import click
+
+    calls = []
+
+    def confirm(*args, **kw):
+        calls.append((args, kw))
+        return True
+
+    monkeypatch.setattr(click, "confirm", confirm)
+    a = CliApprover("dave").approve(_plan("r1"))
+    assert a == Approval(True, "dave", "approved at the prompt", interactive=True)
+    assert calls == [(("Apply interface-description (low risk) to r1?",), {"default": False, "err": True})]
+
+
+def test_policy_approver_names_the_user_either_way(pb_settings):
+    p = _plan("r1")
+    a = PolicyApprover(pb_settings).approve(p)
+    assert a.approved is False and a.by == pb_settings.user
+    pf = pb_settings.paths.policy_file
+    pf.parent.mkdir(parents=True, exist_ok=True)
+    pf.write_text(f"roles:\n  op: {{max_risk: low}}\nusers:\n  {pb_settings.user}: op\n")
+    a = PolicyApprover(pb_settings).approve(p)
+    assert a == Approval(True, pb_settings.user, "policy: role 'op' allows low risk")
