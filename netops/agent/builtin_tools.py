@@ -67,13 +67,21 @@ def _render_aggregate(agg: Any, label: str, ctx: ToolContext, key: str | None = 
         else:
             failed.append(f"{host}: {r.error}")
             blocks.append(f"{host}: FAILED ({r.error_type or 'error'}): {r.error}")
+    if failed and ctx.cancel is not None and ctx.cancel.cancelled and not evidence:
+        return ToolResult(label.split()[0], False, content="\n".join(blocks), data=agg,
+                          error=f"cancelled ({ctx.cancel.reason or 'cancelled'})")
     ok = not failed or bool(evidence)
     return ToolResult(label.split()[0], ok, content="\n".join(blocks), data=agg, evidence=evidence,
                       error="; ".join(failed) if not ok else None)
 
 
+def _cancel(ctx: ToolContext) -> dict[str, Any]:
+    """The question's cancel token for a device call: a cancel abandons the SSH work at once."""
+    return {"cancel": ctx.cancel} if ctx.cancel is not None else {}
+
+
 def show(ctx: ToolContext, args: ShowArgs) -> ToolResult:
-    agg = ctx.get_devices().run(args.hosts, args.command)
+    agg = ctx.get_devices().run(args.hosts, args.command, **_cancel(ctx))
     res = _render_aggregate(agg, args.command, ctx)
     res.tool = "show"
     return res
@@ -94,7 +102,7 @@ def get_state(ctx: ToolContext, args: GetStateArgs) -> ToolResult:
         if not args.prefix:
             return ToolResult("get_state", False, error="getter 'route' needs prefix (e.g. 203.0.113.3/32)")
         kw["prefix"] = args.prefix
-    agg = ctx.get_devices().get(args.hosts, args.getter, **kw)
+    agg = ctx.get_devices().get(args.hosts, args.getter, **kw, **_cancel(ctx))
     res = _render_aggregate(agg, args.getter + (f" {args.prefix}" if args.prefix else ""), ctx, key=args.getter)
     res.tool = "get_state"
     return res

@@ -67,6 +67,8 @@ class ToolCallRecord:
     """One line for a person: the error, or the first line of what the tool returned."""
     output: str = ""
     """What the model read (already within the output budget)."""
+    cancelled: bool = False
+    """The call failed because the question (or command) was cancelled while it ran."""
 
 
 @dataclass
@@ -267,6 +269,7 @@ class ToolBox:
             elapsed=round(time.perf_counter() - started, 4), truncated=result.truncated,
             output_tokens=estimate_tokens(for_model), evidence=[e.label for e in result.evidence],
             summary=(result.error or first)[:200], output=for_model,
+            cancelled=not result.ok and self.ctx.cancel is not None and self.ctx.cancel.cancelled,
         )
         with self.ctx._lock:
             self.calls.append(record)

@@ -97,7 +97,7 @@ def answer_meta(answer: Any) -> dict[str, Any]:
         evidence.append(item)
     calls = [{"tool": c.tool, "args": _redact(c.args), "ok": c.ok, "error": _redact(c.error),
               "elapsed": c.elapsed, "summary": _redact(c.summary), "evidence": list(c.evidence),
-              "truncated": c.truncated} for c in answer.tool_calls]
+              "truncated": c.truncated, "cancelled": c.cancelled} for c in answer.tool_calls]
     approvals = [{"playbook": a.playbook, "targets": list(a.targets), "params": _redact(a.params),
                   "decision": a.decision, "by": a.by, "result": _redact(a.result), "verified": a.verified,
                   "review": a.review, "review_findings": _redact(list(a.review_findings))}
@@ -178,7 +178,7 @@ def stored_answer(message: Any) -> StoredAnswer:
     calls = [ToolCallRecord(tool=str(c.get("tool", "?")), args=dict(c.get("args") or {}), ok=bool(c.get("ok")),
                             error=c.get("error"), elapsed=float(c.get("elapsed") or 0.0),
                             truncated=bool(c.get("truncated")), evidence=list(c.get("evidence") or []),
-                            summary=str(c.get("summary") or ""))
+                            summary=str(c.get("summary") or ""), cancelled=bool(c.get("cancelled")))
              for c in meta.get("tool_calls") or []]
     approvals = [ApprovalRecord(playbook=str(a.get("playbook", "?")), targets=list(a.get("targets") or []),
                                 params=dict(a.get("params") or {}), review=str(a.get("review") or ""),

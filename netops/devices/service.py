@@ -33,9 +33,10 @@ from netops.devices.policy import check_command
 from netops.devices.redact import redact, redact_data, redact_lines, redact_output
 from netops.devices.results import AggregateResult, HostResult
 from netops.devices.transport import CommandOutput, Connection, TransportFactory
-from netops.errors import DeviceError, InputError, PolicyViolation, SessionClosed
+from netops.errors import Cancelled, DeviceError, InputError, PolicyViolation, SessionClosed
 
 if TYPE_CHECKING:
+    from netops.cancel import CancelToken
     from netops.settings import Settings
 
 log = logging.getLogger("netops.devices")
@@ -75,6 +76,12 @@ class ConnectionPool:
                 conn.close()
             except Exception:  # closing a broken session must not mask the real error
                 log.debug("closing %s failed", host.name, exc_info=True)
+
+    def forget(self, host: Host, conn: Connection) -> None:
+        """Drop ``conn`` from the pool if it is still ``host``'s (without closing it)."""
+        with self._guard:
+            if self._conns.get(host.name) is conn:
+                self._conns.pop(host.name, None)
 
     def close_all(self) -> None:
         with self._guard:
@@ -120,8 +127,13 @@ class DeviceService:
 
     # -- reads ------------------------------------------------------------------------------
     def run(self, targets: str | Sequence[str], command: str, *, timeout: float | None = None,
-            on_result: Callable[[HostResult], None] | None = None) -> AggregateResult:
-        """Run one read-only command on every target, in parallel. Policy is checked first."""
+            on_result: Callable[[HostResult], None] | None = None,
+            cancel: "CancelToken | None" = None) -> AggregateResult:
+        """Run one read-only command on every target, in parallel. Policy is checked first.
+
+        ``cancel``: when it fires, this returns at once; hosts still running get a failed result
+        (``error_type="Cancelled"``) and their SSH sessions are closed (the command is abandoned,
+        recorded as failed, and the next command reconnects)."""
         hosts = self.select(targets)
         decisions = {h.name: check_command(command, h.platform) for h in hosts}
         allowed = [h for h in hosts if decisions[h.name].allowed]
@@ -137,24 +149,26 @@ class DeviceService:
                 on_result(r)
 
         def one(host: Host) -> HostResult:
-            return self._run_read(host, decisions[host.name].command, timeout)
+            return self._run_read(host, decisions[host.name].command, timeout, cancel)
 
-        agg = fan_out(f"run {command!r}", allowed, one, max_workers=self.settings.ssh.max_workers,
-                      on_result=on_result)
+        agg = self._fan_out(f"run {command!r}", allowed, one, on_result, cancel,
+                            {h.name: decisions[h.name].command for h in allowed})
         out = AggregateResult(name=agg.name)
         for h in hosts:
             out.add(refused.get(h.name) or agg[h.name])
         return out
 
     def get(self, targets: str | Sequence[str], getter: str, *,
-            on_result: Callable[[HostResult], None] | None = None, **kw: Any) -> AggregateResult:
+            on_result: Callable[[HostResult], None] | None = None, cancel: "CancelToken | None" = None,
+            **kw: Any) -> AggregateResult:
         """Typed state from every target: ``facts``, ``interfaces``, ``bgp_neighbors``,
         ``ospf_neighbors``, ``route`` (``prefix=...``), ``config``. Models are in ``.data``,
-        redacted by field after parsing."""
-        return self._get(targets, getter, on_result=on_result, raw=False, **kw)
+        redacted by field after parsing. ``cancel`` as for :meth:`run`."""
+        return self._get(targets, getter, on_result=on_result, raw=False, cancel=cancel, **kw)
 
     def _get(self, targets: str | Sequence[str], getter: str, *, raw: bool,
-             on_result: Callable[[HostResult], None] | None = None, **kw: Any) -> AggregateResult:
+             on_result: Callable[[HostResult], None] | None = None, cancel: "CancelToken | None" = None,
+             **kw: Any) -> AggregateResult:
         from netops.devices.getters import resolve_getter
 
         name, impl = resolve_getter(getter, kw)
@@ -172,7 +186,7 @@ class DeviceService:
                                  refused=decision.reason)
                     raise PolicyViolation(f"refused {command!r}: {decision.reason}")
                 commands.append(decision.command)
-                out, clean = self._send(host, decision.command, timeout, kind="read")
+                out, clean = self._send(host, decision.command, timeout, kind="read", cancel=cancel)
                 outputs.append(clean)
                 if out.truncated:
                     raise DeviceError(f"{host.name}: output of {command!r} exceeded "
@@ -192,8 +206,7 @@ class DeviceService:
                               output=outputs[-1] if outputs and name == "config" else None,
                               elapsed=time.monotonic() - start)
 
-        return fan_out(f"get {name}", hosts, one, max_workers=self.settings.ssh.max_workers,
-                       on_result=on_result)
+        return self._fan_out(f"get {name}", hosts, one, on_result, cancel, {h.name: name for h in hosts})
 
     def check(self, targets: str | Sequence[str], *,
               on_result: Callable[[HostResult], None] | None = None) -> AggregateResult:
@@ -290,26 +303,106 @@ class DeviceService:
         self.close()
 
     # -- internals --------------------------------------------------------------------------
-    def _run_read(self, host: Host, command: str, timeout: float | None) -> HostResult:
+    def _fan_out(self, name: str, hosts: Sequence[Host], one: Callable[[Host], HostResult],
+                 on_result: Callable[[HostResult], None] | None, cancel: "CancelToken | None",
+                 commands: dict[str, str]) -> AggregateResult:
+        """:func:`fan_out`, or with ``cancel``: the fan-out in a worker this returns from as soon
+        as the token fires (finished hosts keep their results, the rest are ``Cancelled``)."""
+        if cancel is None:
+            return fan_out(name, hosts, one, max_workers=self.settings.ssh.max_workers, on_result=on_result)
+        finished: dict[str, HostResult] = {}
+        box: dict[str, Any] = {}
+        wake = threading.Event()
+        lock = threading.Lock()
+
+        def settled(r: HostResult) -> None:
+            with lock:
+                if box.get("returned"):
+                    return  # the caller has moved on: a late result is not reported
+                finished[r.host] = r
+            if on_result:
+                on_result(r)
+
+        def work() -> None:
+            try:
+                box["agg"] = fan_out(name, hosts, one, max_workers=self.settings.ssh.max_workers,
+                                     on_result=settled)
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+            finally:
+                wake.set()
+
+        if not cancel.cancelled:
+            threading.Thread(target=work, name="netops-devices", daemon=True).start()
+            cancel.on_cancel(wake.set)
+            wake.wait()
+        with lock:
+            box["returned"] = True
+            if "agg" in box:
+                return box["agg"]
+            if "error" in box:
+                raise box["error"]
+            done = dict(finished)
+        agg = AggregateResult(name=name)
+        reason = cancel.reason or "cancelled"
+        for h in hosts:
+            r = done.get(h.name) or failed_result(h.name, Cancelled(f"cancelled ({reason})"),
+                                                  command=commands.get(h.name))
+            if h.name not in done and on_result:
+                on_result(r)
+            agg.add(r)
+        return agg
+
+    def _abort_on_cancel(self, cancel: "CancelToken | None", host: Host, conn: Connection) -> list[bool]:
+        """Close ``conn`` if ``cancel`` fires while the returned flag is ``[True]`` (clear it when
+        the command is over): a blocked read ends with SessionClosed instead of running on."""
+        active = [True]
+        if cancel is None:
+            return active
+
+        def abort() -> None:
+            if not active[0]:
+                return
+            self._pool.forget(host, conn)
+            # closing may wait on the SSH transport thread: never in the cancelling (UI) thread
+            threading.Thread(target=_quiet_close, args=(conn, host.name), name="netops-ssh-abort",
+                             daemon=True).start()
+
+        cancel.on_cancel(abort)
+        return active
+
+    def _run_read(self, host: Host, command: str, timeout: float | None,
+                  cancel: "CancelToken | None" = None) -> HostResult:
         start = time.monotonic()
-        out, clean = self._send(host, command, timeout, kind="read")
+        out, clean = self._send(host, command, timeout, kind="read", cancel=cancel)
         data = None if out.truncated else _parsed(host.platform, command, out.text)  # parse raw, then redact
         return HostResult(host=host.name, ok=True, command=command, output=clean,
                           data=None if data is None else redact_data(data, host.platform),
                           elapsed=time.monotonic() - start, truncated=out.truncated)
 
-    def _send(self, host: Host, command: str, timeout: float | None, *, kind: str) -> tuple[CommandOutput, str]:
+    def _send(self, host: Host, command: str, timeout: float | None, *, kind: str,
+              cancel: "CancelToken | None" = None) -> tuple[CommandOutput, str]:
         """Send one command over the pooled session, record it; ``(raw output, redacted text)``.
-        Reads retry once on a stale pooled session (safe: they are read-only)."""
+        Reads retry once on a stale pooled session (safe: they are read-only). A ``cancel``
+        closes the session under a running command (see :meth:`run`)."""
         timeout = timeout or self.settings.ssh.command_timeout
         with self._pool.lock(host):
             for attempt in (1, 2):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
                 conn, reused = self._pool.acquire(host)
+                if cancel is not None:
+                    cancel.raise_if_cancelled()  # connecting took a while: send nothing now
+                active = self._abort_on_cancel(cancel, host, conn)
                 t0 = time.monotonic()
                 try:
                     out = conn.run(command, timeout=timeout)
-                except SessionClosed:
+                except SessionClosed as exc:
                     self._pool.discard(host)
+                    if cancel is not None and cancel.cancelled:
+                        self._record(host, command, ok=False, elapsed=time.monotonic() - t0, text="", kind=kind,
+                                     cancelled=True)
+                        raise Cancelled(f"{host.name}: {command!r} cancelled ({cancel.reason})") from exc
                     if reused and attempt == 1:
                         continue
                     self._record(host, command, ok=False, elapsed=time.monotonic() - t0, text="", kind=kind)
@@ -317,6 +410,8 @@ class DeviceService:
                 except BaseException:
                     self._record(host, command, ok=False, elapsed=time.monotonic() - t0, text="", kind=kind)
                     raise
+                finally:
+                    active[0] = False
                 break
         clean = redact_output(out.text, host.platform) or ""
         out.elapsed = out.elapsed or time.monotonic() - t0
@@ -324,7 +419,7 @@ class DeviceService:
         return out, clean
 
     def _record(self, host: Host, command: str, *, ok: bool, elapsed: float, text: str, kind: str,
-                refused: str | None = None) -> None:
+                refused: str | None = None, cancelled: bool = False) -> None:
         """One record per command: who (the recorder's actor), host, command, output digest;
         a command the policy refused is recorded too, with ``refused: true`` and why (not sent)."""
         if self.recorder is None:
@@ -337,6 +432,8 @@ class DeviceService:
         if refused is not None:
             event["reason"] = refused
             event["sent"] = False
+        if cancelled:
+            event["cancelled"] = True
         self.recorder(event)
 
 
@@ -358,3 +455,10 @@ def _error_from(result: HostResult) -> DeviceError:
     if not (isinstance(cls, type) and issubclass(cls, DeviceError)):
         cls = DeviceError
     return cls(f"{result.host}: {result.error}")
+
+
+def _quiet_close(conn: Connection, name: str) -> None:
+    try:
+        conn.close()
+    except Exception:  # the session is being abandoned; its errors are of no use now
+        log.debug("closing %s after a cancel failed", name, exc_info=True)

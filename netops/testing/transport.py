@@ -98,6 +98,16 @@ class FakeConnection:
         self.host = host
         self._max = max_output_bytes
         self._alive = True
+        self._closed = threading.Event()
+        self.closed_while_running = False
+        """close() came while a command was running (the way a cancel abandons one)."""
+
+    def _sleep(self, seconds: float, command: str) -> None:
+        """Wait like a slow device; closing the session (from another thread) ends the wait
+        with SessionClosed, as closing a real SSH session ends a blocked read."""
+        if self._closed.wait(seconds):
+            self.closed_while_running = True
+            raise SessionClosed(f"{self.host.name}: the session was closed during {command!r}")
 
     def run(self, command: str, *, timeout: float) -> CommandOutput:
         if not self._alive:
@@ -106,7 +116,7 @@ class FakeConnection:
             self._t.sent.append((self.host.name, command))
         start = time.monotonic()
         if self._t.latency:
-            time.sleep(min(self._t.latency, timeout))
+            self._sleep(min(self._t.latency, timeout), command)
         reply = self._t._lookup(self.host.name, command)
         if reply is None:
             return CommandOutput(f"% Unknown command: {command}\n", exit_status=1,
@@ -123,9 +133,9 @@ class FakeConnection:
     def _fault(self, fault: Fault, command: str, timeout: float, start: float) -> CommandOutput:
         if fault.sleep:
             if fault.sleep >= timeout:
-                time.sleep(timeout)
+                self._sleep(timeout, command)
                 raise CommandTimeout(f"{self.host.name}: {command!r} did not finish within {timeout:g}s")
-            time.sleep(fault.sleep)
+            self._sleep(fault.sleep, command)
         if fault.close:
             self._alive = False
             raise SessionClosed(f"{self.host.name}: the device closed the session during {command!r}")
@@ -150,3 +160,4 @@ class FakeConnection:
 
     def close(self) -> None:
         self._alive = False
+        self._closed.set()

@@ -92,6 +92,8 @@ class ChatApp(App[None]):
         self.busy = False
         self.change_running = False
         self._approval: Any = None
+        self._slash_tokens: list[Any] = []
+        """Cancel tokens of the slash commands running now (Esc cancels them)."""
         self._told_offline = False
         chat = getattr(settings, "chat", None)
         if chat is not None and chat.theme:
@@ -132,6 +134,8 @@ class ChatApp(App[None]):
     async def on_unmount(self) -> None:
         if self.cancel_token is not None:
             self.cancel_token.cancel("the chat was closed")
+        for token in list(self._slash_tokens):
+            token.cancel("the chat was closed")
         if self._approval is not None:
             self._approval.respond(False, by=self.settings.user, reason="the chat was closed")
         if self._owns_session and self._session is not None:
@@ -350,6 +354,9 @@ class ChatApp(App[None]):
         if self.cancel_token is not None and not self.cancel_token.cancelled:
             self.cancel_token.cancel("cancelled with Escape")
             self.notify("cancelling…")
+        elif self._slash_tokens:
+            for token in list(self._slash_tokens):
+                token.cancel("cancelled with Escape")
 
     def action_interrupt(self) -> None:
         """Ctrl+C: cancel a change (the library rolls back) or an answer; otherwise a hint."""
@@ -359,6 +366,10 @@ class ChatApp(App[None]):
             self.cancel_token.cancel("interrupted with Ctrl+C")
             self.notify("cancelling: changed hosts are rolled back" if self.change_running else "cancelling…",
                         severity="warning")
+            return
+        if self._slash_tokens:
+            for token in list(self._slash_tokens):
+                token.cancel("interrupted with Ctrl+C")
             return
         focused = self.focused
         selected = getattr(focused, "selected_text", "")
@@ -437,14 +448,22 @@ class ChatApp(App[None]):
                 total = f"/{ev.total}" if ev.total else ""
                 self.call_from_thread(self._status, f"indexing the knowledge base (first use) {ev.done}{total}")
 
+        from netops.cancel import CancelToken
+
+        token = CancelToken()  # Esc cancels it: device reads return at once, their sessions closed
+        self._slash_tokens.append(token)
+        self.call_from_thread(self._status, f"running {text.split()[0]}… (Esc cancels)")
         try:
-            result, record = run_tool(self.session, tool, args, question=text, on_event=progress)
+            result, record = run_tool(self.session, tool, args, question=text, on_event=progress, cancel=token)
         except Exception as exc:
             self.call_from_thread(self._slash_failed, view, exc)
             return
+        finally:
+            self._slash_tokens.remove(token)
         self.call_from_thread(self._slash_done, view, card, result, record)
 
     async def _slash_failed(self, view: AnswerView, exc: Exception) -> None:
+        self._status()
         await view.note(one_line(exc), "error")
         self.entries.append(Entry("command", f"error: {one_line(exc)}"))
 

@@ -60,10 +60,9 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
             lines += ["Changes:", ""]
             for a in e.approvals:
                 verified = {True: ", verified", False: ", NOT verified"}.get(getattr(a, "verified", None), "")
-                review = f" (review: {a.review})" if getattr(a, "review", "") else ""
+                review = f" (review: {a.review}{verified})" if getattr(a, "review", "") else verified
                 lines.append(f"- {a.playbook} on {', '.join(a.targets)}: **{a.decision}**"
-                             + (f" by {a.by}" if a.by else "") + review + (f" — {a.result}" if a.result else "")
-                             + verified)
+                             + (f" by {a.by}" if a.by else "") + (f" — {a.result}" if a.result else "") + review)
             lines.append("")
         if e.check:
             lines += [f"Answer check: {e.check}", ""]

@@ -16,6 +16,8 @@ def _json(data: Any) -> str:
 
 def result_markdown(result: Any) -> str:
     """What ``/kb``, ``/show``, ``/state``, ``/devices``, ``/playbooks`` and ``/plan`` display."""
+    if not result.ok and (result.error or "").startswith("cancelled"):
+        return f"**Cancelled** {result.error.removeprefix('cancelled').strip()}: the device command was abandoned."
     if not result.ok and result.data is None:
         return f"**Failed:** {result.error}"
     data = result.data

@@ -32,6 +32,7 @@ class ToolCard(Collapsible):
     }
     ToolCard.-failed { border-left: wide $error; }
     ToolCard.-ok { border-left: wide $success 60%; }
+    ToolCard.-cancelled { border-left: wide $warning; }
     ToolCard Contents { padding: 0 1 0 2; }
     ToolCard .tool-output { color: $text-muted; }
     """
@@ -56,11 +57,12 @@ class ToolCard(Collapsible):
         self.record = record
         ok = bool(record.ok)
         summary = getattr(record, "summary", None) or (record.error if not ok else "") or ""
-        status = f"{'ok' if ok else 'FAILED'} {record.elapsed:.2f}s"
-        if summary:
+        cancelled = not ok and bool(getattr(record, "cancelled", False))
+        status = f"{'ok' if ok else 'cancelled' if cancelled else 'FAILED'} {record.elapsed:.2f}s"
+        if summary and not cancelled:
             status += f" · {summary.splitlines()[0][:100]}"
-        self.title = self._heading("✓" if ok else "✗", status)
-        self.add_class("-ok" if ok else "-failed")
+        self.title = self._heading("✓" if ok else "⊘" if cancelled else "✗", status)
+        self.add_class("-ok" if ok else "-cancelled" if cancelled else "-failed")
         output = getattr(record, "output", None)
         body = [f"arguments: {json.dumps(record.args, default=str)}"]
         if record.error:
