@@ -229,3 +229,132 @@ def test_a_failed_host_stops_later_batches(pb_settings, vetted, pb_dir, devices,
     report = execute(p, approver=AllowAll(), devices=devices, audit=audit)
     assert {h: r.state for h, r in report.hosts.items()} == {"r1": "failed", "r2": "skipped"}
     assert sim.routers["r2"].configs == [] and sim.routers["r1"].configs == []
+
+
+# -- exact outcomes of a restore (killing mutmut survivors) --------------------------------
+
+def test_a_trailing_character_is_a_difference():
+    assert not cfgdiff.same_config("hostname rX\n", "hostname r\n")
+    assert not cfgdiff.same_config("hostname r\nX", "hostname r\n")
+
+
+def test_restore_tries_three_times_by_default():
+    snap = cfgdiff.render_tree(cfgdiff.parse(SNAP))
+    dev = Device(snap.replace("cost 10", "cost 20"), ignore=lambda ln: "cost" in ln)
+    res = restore_snapshot(dev, "r1", snap, "frr")
+    assert not res.ok and len(dev.sent) == 3
+
+
+def test_a_difference_no_command_can_undo_is_reported_not_looped():
+    snap = cfgdiff.render_tree(cfgdiff.parse(SNAP))
+    dev = Device(snap)
+    dev.text = snap.replace("hostname r1\n", "hostname r1\n! added by hand\n")
+    res = restore_snapshot(dev, "r1", snap, "frr")
+    assert isinstance(res, type(restore_snapshot(Device(snap), "r1", snap, "frr")))
+    assert res.ok is False and res.commands == [] and dev.sent == []
+    assert res.remaining == ("--- running-config (now)\n+++ running-config (after change)\n"
+                             + res.remaining.split("\n", 2)[2])
+    assert "\n+! added by hand\n" in res.remaining
+
+
+def test_remaining_diff_is_snapshot_to_current_redacted_with_the_platform_rules():
+    snap = cfgdiff.render_tree(cfgdiff.parse(SNAP))
+    dev = Device(snap.replace(" ip ospf cost 10", " ip ospf cost 20").replace("S3cret-one", "S3cret-two"),
+                 ignore=lambda ln: "cost" in ln or "password" in ln)
+    res = restore_snapshot(dev, "r1", snap, "frr")
+    assert not res.ok
+    lines = res.remaining.splitlines()
+    assert lines[0] == "--- running-config (now)" and lines[1] == "+++ running-config (after change)"
+    assert "- ip ospf cost 10" in lines and "+ ip ospf cost 20" in lines
+    assert "S3cret" not in res.remaining
+
+
+def test_recorded_steps_use_the_platform_rules_not_every_rule():
+    # 'community X' is a secret only on Junos: on FRR the line is recorded as it is.
+    snap = cfgdiff.render_tree(cfgdiff.parse(SNAP))
+    dev = Device(snap.replace("cost 10", "cost 20"))
+    res = restore_snapshot(dev, "r1", snap, "frr", first=["community public-x"])
+    assert res.commands[0] == "community public-x"
+    res = restore_snapshot(Device(snap.replace("cost 10", "cost 20")), "r1", snap, "juniper_junos",
+                           first=["community public-x"])
+    assert res.commands[0] == "community <redacted>"
+
+
+def test_a_device_error_mid_restore_keeps_the_steps_sent_so_far_redacted():
+    from netops.errors import SessionClosed
+
+    snap = cfgdiff.render_tree(cfgdiff.parse(SNAP))
+
+    class Flaky(Device):
+        def running_config(self, host, redacted=True):
+            raise SessionClosed("r1: the device closed the session")
+
+    first = ["community public-x", "neighbor 198.51.100.2 password S3cret-one"]
+    res = restore_snapshot(Flaky(snap), "r1", snap, "frr", first=first)
+    assert res.ok is False and res.error == "r1: the device closed the session"
+    assert res.commands == ["community public-x", "neighbor 198.51.100.2 password <redacted>"]
+    assert res.remaining is None and res.already is False
+
+
+def test_rollback_broken_by_the_device_is_rollback_failed_and_fully_recorded(
+        pb_settings, vetted, devices, sim, audit, monkeypatch):
+    from netops.errors import SessionClosed
+    from netops.playbook.journal import Journal
+
+    _break_postcheck(vetted)
+    stages = []
+    real_stage = Journal.stage
+    monkeypatch.setattr(Journal, "stage", lambda self, host, state, **kw: (stages.append((host, state)),
+                                                                           real_stage(self, host, state, **kw))[1])
+    router = sim.routers["r1"]
+    real = router.show
+
+    def show(command):
+        if router.configs and command == "show running-config":  # the rollback cannot read the device
+            raise SessionClosed("r1: the device closed the session")
+        return real(command)
+
+    monkeypatch.setattr(router, "show", show)
+    progress = []
+    p = plan(pb_settings, "bgp-neighbor-shutdown", "r1", NEI, devices=devices, audit=audit)
+    report = execute(p, approver=AllowAll(), devices=devices, audit=audit, on_progress=progress.append)
+    hr = report.hosts["r1"]
+    assert hr.state == "rollback_failed"
+    assert hr.error.startswith("postcheck ") and "; rollback failed: " in hr.error
+    assert "closed the session" in hr.error
+    rb = audit.list(kind="rollback")[-1].payload
+    assert rb["host"] == "r1" and rb["ok"] is False and "closed the session" in rb["error"]
+    assert rb["commands"] == hr.rollback_applied
+    assert ("r1", "rollback_failed") in stages
+    got = [(e.host, e.stage, e.ok) for e in progress]
+    assert ("r1", "rollback", None) in got and got[-1] == ("r1", "rollback_failed", False)
+    rollback_ev = next(e for e in progress if e.stage == "rollback")
+    assert rollback_ev.detail.startswith("postcheck ")
+    assert progress[-1].detail == hr.error
+
+
+def test_successful_rollback_is_recorded_with_its_commands_and_timing(pb_settings, vetted, devices, sim, audit,
+                                                                      monkeypatch):
+    from netops.playbook.journal import Journal
+
+    _break_postcheck(vetted)
+    stages = []
+    real_stage = Journal.stage
+    monkeypatch.setattr(Journal, "stage", lambda self, host, state, **kw: (stages.append((host, state)),
+                                                                           real_stage(self, host, state, **kw))[1])
+    progress = []
+    p = plan(pb_settings, "bgp-neighbor-shutdown", "r1", NEI, devices=devices, audit=audit)
+    report = execute(p, approver=AllowAll(), devices=devices, audit=audit, on_progress=progress.append)
+    hr = report.hosts["r1"]
+    assert hr.state == "rolled_back"
+    assert hr.rollback_applied[:3] == ["router bgp 65001", "no neighbor 198.51.100.2 shutdown", "exit"]
+    assert 0 <= hr.timings["rollback"] < 60
+    rb = audit.list(kind="rollback")[-1].payload
+    assert rb == {"playbook": "bgp-neighbor-shutdown", "hash": p.hash, "host": "r1", "ok": True,
+                  "commands": hr.rollback_applied, "verified_equal_to_snapshot": True, "remaining_diff": None}
+    assert ("r1", "rolled_back") in stages
+    final = progress[-1]
+    assert (final.host, final.stage, final.ok) == ("r1", "rolled_back", False)
+    assert final.detail == "running config equals the snapshot again"
+    rollback_ev = next(e for e in progress if e.stage == "rollback")
+    assert rollback_ev.host == "r1" and rollback_ev.ok is None and rollback_ev.detail == hr.error
