@@ -30,6 +30,7 @@ import argparse
 import json
 import re
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -41,6 +42,9 @@ BENCH = Path(__file__).resolve().parent
 QUESTIONS = BENCH / "questions" / "grounding.jsonl"
 LABELS = BENCH / "questions" / "check_labels.jsonl"
 CLOSED_SYSTEM = "You are netops, an assistant for network engineers. Answer briefly."
+CLOSED_MAX_TOKENS = 120
+"""A closed-book answer from a small model can ramble for hundreds of tokens; the key fact, if
+it is there, comes in the first sentence or two."""
 HEDGE = re.compile(r"do(?:es)? not cover|not (?:in|covered by) (?:your|the) documents|i (?:do not|don't) know|"
                    r"cannot (?:answer|find)|no information", re.IGNORECASE)
 
@@ -91,6 +95,8 @@ def run_questions(settings, questions: list[dict]) -> list[dict]:
         embed = kb.embedder.embed_query if kb.embedder is not None else None
         assistant = session.assistant()
         chat = assistant.backend.chat_model(assistant.model)
+        if hasattr(chat, "max_tokens"):
+            chat.max_tokens = CLOSED_MAX_TOKENS
         for q in questions:
             text, answerable = q["question"], q.get("answerable", True)
             key = re.compile(q["key"], re.IGNORECASE) if answerable else None
@@ -122,7 +128,7 @@ def run_questions(settings, questions: list[dict]) -> list[dict]:
             r = rows[-1]
             print(f"{'A' if answerable else 'U'} closed={r['closed']['key']!s:5} grounded={r['grounded']['key']!s:5} "
                   f"gold={r['grounded']['gold']!s:5} abst={answer.abstained!s:5} {grounded_ms / 1000:5.1f}s  {text[:60]}",
-                  flush=True)
+                  file=sys.stderr, flush=True)
     return rows
 
 

@@ -52,7 +52,9 @@ def test_invented_number_is_marked_unsupported(llama, real_home):
     from netops.settings import load_settings
 
     settings = load_settings(home=real_home, openai_base_url=llama.base_url, model=llama.alias)
-    closed = backend_for(settings).chat_model(llama.alias).invoke(
+    chat = backend_for(settings).chat_model(llama.alias)
+    chat.max_tokens = 80
+    closed = chat.invoke(
         [HumanMessage(README_Q + " Answer with a number of seconds.")]).content
     with KnowledgeBase(settings) as kb:
         g = from_knowledge(README_Q, kb)
