@@ -82,7 +82,21 @@ def names_gold(text: str, gold: list[str]) -> bool:
     return False
 
 
-def run_questions(settings, questions: list[dict]) -> list[dict]:
+def interleave(questions: list[dict]) -> list[dict]:
+    """Answerable and unanswerable, tuning and held-out, alternating: a run cut short (a slow
+    machine) still measures every kind."""
+    groups: dict[tuple, list[dict]] = {}
+    for q in questions:
+        groups.setdefault((q.get("answerable", True), q.get("split", "tuning")), []).append(q)
+    out: list[dict] = []
+    while any(groups.values()):
+        for key in sorted(groups, key=str):
+            if groups[key]:
+                out.append(groups[key].pop(0))
+    return out
+
+
+def run_questions(settings, questions: list[dict], rows_out: Path | None = None) -> list[dict]:
     from langchain_core.messages import HumanMessage, SystemMessage
 
     from netops.agent.answer_check import check_answer
@@ -126,6 +140,9 @@ def run_questions(settings, questions: list[dict]) -> list[dict]:
                              "abstained": answer.abstained, "citations": answer.citations},
             })
             r = rows[-1]
+            if rows_out is not None:
+                with rows_out.open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(r, default=str) + "\n")
             print(f"{'A' if answerable else 'U'} closed={r['closed']['key']!s:5} grounded={r['grounded']['key']!s:5} "
                   f"gold={r['grounded']['gold']!s:5} abst={answer.abstained!s:5} {grounded_ms / 1000:5.1f}s  {text[:60]}",
                   file=sys.stderr, flush=True)
@@ -197,6 +214,8 @@ def main() -> int:
     ap.add_argument("--home", type=Path, help="NETOPS_HOME with the default knowledge base (built if empty)")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--check-only", action="store_true", help="only the answer check's precision/recall")
+    ap.add_argument("--rows", type=Path, help="append each question's result to this JSONL file as it is done")
+    ap.add_argument("--from-rows", type=Path, help="summarise a --rows file (a run cut short) instead of running")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -207,8 +226,12 @@ def main() -> int:
     result: dict = {"home": str(home)}
     with KnowledgeBase(load_settings(home=home)) as kb:
         result["check"] = check_pr(kb, load(LABELS))
-    if not args.check_only:
-        questions = load(QUESTIONS)[: args.limit or None]
+    if args.from_rows:
+        rows = load(args.from_rows)
+        result.update(model=args.model, questions=len(rows), rows=rows,
+                      closed_book=summarise(rows, "closed"), grounded=summarise(rows, "grounded"))
+    elif not args.check_only:
+        questions = interleave(load(QUESTIONS))[: args.limit or None]
         server = None
         base_url = args.base_url
         if base_url is None:
@@ -220,7 +243,7 @@ def main() -> int:
             base_url = server.base_url
         try:
             settings = load_settings(home=home, openai_base_url=base_url, model=args.model)
-            rows = run_questions(settings, questions)
+            rows = run_questions(settings, questions, args.rows)
         finally:
             if server is not None:
                 server.stop()

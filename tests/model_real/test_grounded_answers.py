@@ -10,7 +10,9 @@ import pytest
 
 from tests.model_real.conftest import run_netops
 
-pytestmark = [pytest.mark.slow, pytest.mark.model]
+# The session fixtures index the default knowledge base with vectors (about a minute on an idle
+# 2-core machine, several under load) and start the model server: more than the 300 s default.
+pytestmark = [pytest.mark.slow, pytest.mark.model, pytest.mark.timeout(1800)]
 
 README_Q = "What is the lowest hold time a BGP speaker may accept?"
 
