@@ -26,10 +26,14 @@ def chat(model: str | None, offline: bool, continue_last: bool, conversation_id:
         raise InputError("use either --continue or --conversation, not both")
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise InputError("netops chat needs a terminal", hint='for scripts use: netops ask "..." --json')
-    settings = settings_from(click.get_current_context())
+    ctx = click.get_current_context()
     from netops.tui.app import ChatApp
 
-    app = ChatApp(settings, model=model, offline=offline, conversation_id=conversation_id,
+    # Settings are built by the app after its first frame (pydantic-settings costs ~0.2 s); a
+    # broken config still ends here as one line and its exit code.
+    app = ChatApp(lambda: settings_from(ctx), model=model, offline=offline, conversation_id=conversation_id,
                   continue_last=continue_last)
     app.run()
+    if app.startup_error is not None:
+        raise app.startup_error
     return 0

@@ -96,6 +96,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
         from netops.cli._common import configure_logging
 
         configure_logging(debug or _debug_requested([]))
+        if ctx.invoked_subcommand == "chat":
+            return  # the chat builds Settings and warns about unfinished changes after its first frame
         from netops.cli._common import settings_from
 
         settings_from(ctx)  # a broken config or environment fails here, once, in one line

@@ -78,12 +78,20 @@ class ChatApp(App[None]):
 
     def __init__(self, settings: Any, *, session: Any = None, model: str | None = None, offline: bool = False,
                  conversation_id: str | None = None, continue_last: bool = False) -> None:
+        """``settings``: a :class:`~netops.settings.Settings`, or a callable that builds one; the
+        callable runs in a worker after the first frame (building Settings imports pydantic,
+        ~0.2 s, which the first frame does not need). Until it returns, :attr:`settings` waits
+        for it; if it raises, the app exits and :attr:`startup_error` holds the error."""
         super().__init__()
-        self.settings = settings
+        self._settings_factory = settings if callable(settings) else None
+        self._settings = None if self._settings_factory else settings
+        self._settings_ready = threading.Event()
+        self.startup_error: BaseException | None = None
         self._session = session
         self._owns_session = session is None
         self._session_lock = threading.Lock()
-        self.model = model or settings.model
+        self._model_arg = model
+        self.model = model or (self._settings.model if self._settings is not None else "")
         self.offline = offline
         self.conversation_id = conversation_id
         self.continue_last = continue_last and not conversation_id
@@ -95,7 +103,18 @@ class ChatApp(App[None]):
         self._slash_tokens: list[Any] = []
         """Cancel tokens of the slash commands running now (Esc cancels them)."""
         self._told_offline = False
-        chat = getattr(settings, "chat", None)
+        if self._settings is not None:
+            self._settings_ready.set()
+            self._apply_chat_settings()
+
+    @property
+    def settings(self) -> Any:
+        """The Settings (waits for the start-up worker when it is still building them)."""
+        self._settings_ready.wait()
+        return self._settings
+
+    def _apply_chat_settings(self) -> None:
+        chat = getattr(self._settings, "chat", None)
         if chat is not None and chat.theme:
             self.theme = chat.theme if chat.theme in self.available_themes else self.theme
         if chat is not None and chat.keys:
@@ -124,7 +143,42 @@ class ChatApp(App[None]):
     def on_mount(self) -> None:
         self._status()
         self.query_one(PromptInput).focus()
-        if getattr(getattr(self.settings, "chat", None), "side_panel", False):
+        if self._settings_factory is None:
+            self._settings_loaded([])
+
+    @on(events.Ready)
+    def _first_frame(self) -> None:
+        if self._settings_factory is not None and not self._settings_ready.is_set():
+            self._build_settings()
+
+    @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
+    def _build_settings(self) -> None:
+        """Settings (and the unfinished-change check every command makes) after the first frame."""
+        try:
+            settings = self._settings_factory()
+            from netops.playbook.journal import unfinished_quick
+
+            runs = unfinished_quick(settings.paths.home)
+        except BaseException as exc:  # a broken config: leave the chat, the CLI prints one line
+            self.startup_error = exc
+            self._settings_ready.set()
+            self.call_from_thread(self.exit, return_code=getattr(exc, "exit_code", 2))
+            return
+        self._settings = settings
+        self._settings_ready.set()
+        self.call_from_thread(self._settings_loaded, runs)
+
+    def _settings_loaded(self, unfinished: list[str]) -> None:
+        settings = self._settings
+        if self._settings_factory is not None:
+            self.model = self._model_arg or settings.model
+            self._apply_chat_settings()
+            self._status()
+        if unfinished:
+            self.notify(f"{len(unfinished)} change(s) stopped before they finished ({', '.join(unfinished)}); "
+                        "devices may still be changed: run `netops playbook recover`", severity="warning",
+                        timeout=15)
+        if getattr(getattr(settings, "chat", None), "side_panel", False):
             self.action_side_panel()
         if self.conversation_id:
             self._load_conversation(self.conversation_id)

@@ -4,6 +4,7 @@ with send-keys, and the pane shows the cited answer."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -76,3 +77,32 @@ def test_netops_alone_on_a_terminal_opens_the_chat(tmp_path):
         subprocess.run(["tmux", "send-keys", "-t", name, "C-q"], check=True)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_broken_config_ends_the_chat_with_one_line(tmp_path):
+    """Settings are built after the chat's first frame; a broken config still ends as one error
+    line and exit code 2, as for every other command."""
+    config = tmp_path / "config.toml"
+    config.write_text("[ssh]\nconnect_timeout = 'soon'\n")
+    env = {k: v for k, v in os.environ.items() if k.startswith(("NETOPS_", "HF_", "TRANSFORMERS_", "ORT_"))}
+    env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path),
+               NETOPS_CONFIG=str(config))
+    out = tmp_path / "out.txt"
+    name = f"netops-badcfg-{uuid.uuid4().hex[:8]}"
+    command = " ".join([*(f"{k}='{v}'" for k, v in env.items()), sys.executable, "-m", "netops", "chat", "--offline",
+                        f"2>{out}; echo \"exit=$?\" >>{out}"])
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "env", "-i", "sh", "-c",
+                    command], check=True)
+    try:
+        deadline = time.monotonic() + 30
+        while "exit=" not in (text := out.read_text() if out.exists() else ""):
+            assert time.monotonic() < deadline, "the chat did not end:\n" + _pane(name)
+            time.sleep(0.1)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    after = text.rsplit("\x1b[?1049l", 1)[-1]  # what was written after the app left the screen (stderr)
+    after = re.sub(r"\x1b\[[0-9;?>$]*[a-zA-Z]", "", after)
+    lines = [ln for ln in after.splitlines() if ln.strip()]
+    assert lines[-1] == "exit=2", repr(after)
+    errors = [ln for ln in lines if ln.startswith("error:")]
+    assert len(errors) == 1 and "connect_timeout" in errors[0] and "Traceback" not in text, repr(after)

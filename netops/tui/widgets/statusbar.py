@@ -21,7 +21,7 @@ class StatusBar(Static):
     def set(self, **values: str) -> None:
         for k, v in values.items():
             setattr(self, k, v or "")
-        mode = f"agent · {self.model}" if self.mode == "agent" else "offline (no model)"
+        mode = f"agent · {self.model or '…'}" if self.mode == "agent" else "offline (no model)"
         conv = f"conversation {self.conversation}" if self.conversation else "new conversation"
         act = f" · {self.activity}" if self.activity else ""
         self.update(f"[b]netops chat[/b] · {escape(mode)} · {escape(conv)}{escape(act)}")
