@@ -149,3 +149,85 @@ def test_the_gate_itself():
     gate = _GatedApprover(SimpleNamespace(cancel=None, approver=None, request_approval=None), args, ok, "t")
     d = gate.approve(plan)
     assert not d.approved and d.by == "deny-all" and d.reason == "no approver configured"
+
+
+def _gate_ctx(**kw):
+    from types import SimpleNamespace
+
+    base = dict(cancel=None, approver=None, request_approval=None)
+    base.update(kw)
+    return SimpleNamespace(**base)
+
+
+def _verdict(level="ok", findings=()):
+    from netops.agent.reviewer import Verdict
+
+    return Verdict(level=level, findings=list(findings))
+
+
+def _plan_ns(hosts=("r1",)):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(actor="carol", playbook="interface-description", hosts=list(hosts),
+                           params={"interface": "eth-r2", "description": "gate test"}, risk="low")
+
+
+def test_cancelled_gate_denies_as_the_plan_actor():
+    from types import SimpleNamespace
+
+    args = PlaybookArgs(**ARGS)
+    spy = Spy(True)
+    gate = _GatedApprover(_gate_ctx(cancel=SimpleNamespace(cancelled=True, reason=None), approver=spy),
+                          args, _verdict(), "t")
+    d = gate.approve(_plan_ns())
+    assert d.approved is False and d.by == "carol" and d.reason == "cancelled before approval"
+    assert spy.plans == [] and gate.record.decision == "denied"
+
+
+def test_the_consumer_gets_the_verdict_and_why_a_person_is_needed():
+    seen = []
+
+    def request(plan, text, verdict, *, needs_person=None):
+        seen.append((plan, text, verdict, needs_person))
+        return Approval(True, "person", "ok", interactive=True)
+
+    v = _verdict("warn", ["x"])
+    plan = _plan_ns()
+    gate = _GatedApprover(_gate_ctx(request_approval=request), PlaybookArgs(**ARGS), v, "the plan text", "because")
+    assert gate.approve(plan).approved
+    assert seen == [(plan, "the plan text", v, "because")]
+
+
+def test_a_yes_without_an_interactive_flag_counts_as_non_interactive():
+    from types import SimpleNamespace
+
+    class Bare:
+        def approve(self, plan):
+            return SimpleNamespace(approved=True, by="plugin", reason="yes")
+
+    gate = _GatedApprover(_gate_ctx(approver=Bare()), PlaybookArgs(**ARGS), _verdict(), "t", "not asked for")
+    d = gate.approve(_plan_ns())
+    assert d.approved is False and d.by == "plugin"
+    assert d.reason == ("a non-interactive approval cannot cover this change: not asked for. "
+                        "Ask again at an interactive prompt to approve it yourself")
+    gate = _GatedApprover(_gate_ctx(approver=Bare()), PlaybookArgs(**ARGS), _verdict(), "t", None)
+    assert gate.approve(_plan_ns()).approved is True
+
+
+def test_needs_person_says_why_exactly():
+    from types import SimpleNamespace
+
+    from netops.agent.change_tools import _needs_person
+
+    def broken_devices():
+        raise RuntimeError("no inventory")
+
+    ctx = SimpleNamespace(question=QUESTION, get_devices=broken_devices)
+    plan = _plan_ns()
+    assert _needs_person(ctx, plan, _verdict()) is None  # hosts fall back to the plan's
+    why = _needs_person(ctx, plan, _verdict("warn", ["first", "second"]))
+    assert why == "the reviewer warned: first; second"
+    ctx.question = "what is on r1?"
+    why = _needs_person(ctx, plan, _verdict("warn", ["first"]))
+    assert why.startswith("the reviewer warned: first; the change does not follow from your question alone (")
+    assert why.endswith(")") and not why.endswith("))")
