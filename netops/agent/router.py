@@ -186,7 +186,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         return route_
     if spec_score >= 2:
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
-    if not targets and domain & set(words):
+    versioned = {re.sub(r"v\d+$", "", w) for w in words}  # ospfv3, bgpv4, snmpv2 name their protocol
+    if not targets and domain & (set(words) | versioned):
         # Nothing points at a device: the knowledge base is the best evidence we have offline.
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score,
                      reason="no device intent matched; closest passages from the knowledge base")

@@ -97,12 +97,28 @@ class LlamaServer:
             try:
                 r = httpx.get(f"{self.base_url}/models", timeout=1.0)
                 if r.status_code == 200 and any(m.get("id") == self.alias for m in r.json().get("data", [])):
+                    self._probe()
                     return self
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"llama_cpp.server did not answer within {timeout:.0f} s")
+
+    def _probe(self) -> None:
+        """One 1-token completion: a llama.cpp built with CPU features the machine traps (AMX in
+        some VMs) lists its models and dies here, and that should read as a build problem."""
+        try:
+            httpx.post(f"{self.base_url}/chat/completions", timeout=300,
+                       json={"model": self.alias, "messages": [{"role": "user", "content": "hi"}], "max_tokens": 1})
+        except httpx.HTTPError:
+            pass
+        if self.proc is not None and self.proc.poll() is not None:
+            code = self.proc.returncode
+            self.stop()
+            raise RuntimeError(f"llama_cpp.server died at its first completion (exit {code}): a llama.cpp built "
+                               "with CPU features this machine traps; rebuild it without native flags "
+                               "(README: 'A small local model with llama.cpp')")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -97,5 +97,6 @@ def test_device_question_reads_typed_state_through_the_tool_path(agent_settings,
 
 def test_plan_routes():
     assert grounding.plan(route(README_Q, []))[0] == grounding.KNOWLEDGE
+    assert grounding.plan(route("What is the default OSPFv3 instance ID?", []))[0] == grounding.KNOWLEDGE
     assert grounding.plan(route("drain r2 now", ["r2"]))[0] == grounding.NONE
     assert grounding.plan(None)[0] == grounding.NONE
