@@ -133,6 +133,9 @@ if [ "${NETOPS_SETUP_MODEL:-1}" != 0 ]; then extras="test,local-model"; fi
 key="$extras $(hash_of pyproject.toml setup.py)"
 if ! stamp_ok netops "$key" || [ ! -x "$VENV/bin/netops" ]; then
   say "netops[$extras] (editable; a first build of llama.cpp takes ~10 min, pip caches it)"
+  # llama.cpp built for "this CPU" (-march=native) uses AMX/AVX-512 where the CPU reports them, and
+  # some VMs trap those at the first completion (illegal instruction): build it portable instead.
+  export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF}"
   if ! pip install -q -e ".[$extras]"; then
     [ "$extras" = test ] && die "pip install -e .[test] failed"
     warn "the local model server did not install; netops without it (offline mode and Ollama still work)"
