@@ -99,6 +99,21 @@ def _matcher(settings: Any) -> Any:
     return _MATCHERS[key]
 
 
+def _covered(question: str, kb: Any, hits: list[Any]) -> Any:
+    """Whether the retrieved passages answer the question (:mod:`netops.agent.abstain`)."""
+    from netops.agent.abstain import assess
+
+    if not hits:
+        return None
+    try:
+        embed = kb.embedder.embed_query if getattr(kb, "embedder", None) is not None else None
+        counts = getattr(getattr(kb, "lexical", None), "term_counts", None)
+        return assess(question, [f"{h.chunk.citation} {h.chunk.title}\n{h.chunk.text}" for h in hits],
+                      counts=counts, embed=embed)
+    except Exception:  # the answer without the verdict is still the retrieval answer
+        return None
+
+
 def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox) -> "Answer":
     """Answer without a model: route ``question`` to one read-only tool of ``toolbox`` or to a
     retrieval answer from ``ctx``'s knowledge base. Everything it uses comes in as arguments."""
@@ -119,6 +134,13 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox) -> "Answer
             return answer
         answer.text = ra.text
         answer.evidence = [spec_evidence(c) for c in ra.citations]
+        covered = _covered(question, ctx.get_kb(), ra.hits)
+        if covered is not None and not covered.covered:
+            from netops.agent.abstain import NOT_COVERED
+
+            # The passages are still shown (they are what is nearest), under an honest heading.
+            answer.text = f"**{NOT_COVERED}** ({covered.reason}).\n\n{ra.text}"
+            answer.abstained = True
         answer.notice = "; ".join(x for x in (r.reason, _no_hosts_note(settings, hosts, r.reason), ra.notice)
                                   if x) or None
         return answer

@@ -53,3 +53,11 @@ def test_chit_chat_is_not_grounded(scripted, make_assistant):
     answer = make_assistant().ask("is everything fine?")
     assert answer.grounding.kind == "none" and answer.check is None
     assert scripted.requests[0].messages[-1]["content"] == "is everything fine?"
+
+
+def test_offline_answer_says_when_the_documents_do_not_cover_it(make_assistant):
+    answer = make_assistant().ask("What UDP destination port does VXLAN use?", offline=True)
+    assert answer.mode == "offline" and answer.abstained
+    assert answer.text.startswith("**Your documents do not cover this**") and "RFC 4271 §" in answer.text
+    covered = make_assistant().ask("What is the BGP hold timer?", offline=True)
+    assert not covered.abstained and "do not cover" not in covered.text
