@@ -68,17 +68,22 @@ def on_ready(self):
     now, cpu = time.time(), time.process_time()
     focused = isinstance(self.focused, PromptInput)
     seen.update(first_frame=now - t0, focused=(now if focused else time.time()) - t0, cpu=cpu)
-tui.ChatApp.on_ready = on_ready
-loaded = tui.ChatApp._settings_loaded
-def settings_loaded(self, runs):  # Settings are built in a worker after the first frame
-    loaded(self, runs)
-    seen.update(settings_ready=time.time() - t0, settings_cpu=time.process_time())
+    if not hasattr(tui.ChatApp, "_settings_loaded"):  # an older netops: Settings came before the frame
+        done(self, now, cpu)
+def done(self, now, cpu):
+    seen.update(settings_ready=now - t0, settings_cpu=cpu)
     def later():
         with open(out, "w") as f:
             json.dump(seen, f)
         self.exit()
     self.call_later(later)
-tui.ChatApp._settings_loaded = settings_loaded
+tui.ChatApp.on_ready = on_ready
+if hasattr(tui.ChatApp, "_settings_loaded"):
+    loaded = tui.ChatApp._settings_loaded
+    def settings_loaded(self, runs):  # Settings are built in a worker after the first frame
+        loaded(self, runs)
+        done(self, time.time(), time.process_time())
+    tui.ChatApp._settings_loaded = settings_loaded
 from netops.cli.main import main
 sys.exit(main(["chat", "--offline"]))
 """

@@ -52,7 +52,7 @@ class ShowArgs(BaseModel):
 
 
 def _render_aggregate(agg: Any, label: str, ctx: ToolContext, key: str | None = None) -> ToolResult:
-    blocks, evidence, failed = [], [], []
+    blocks, evidence, failed, seen = [], [], [], []
     for host, r in agg.items():
         source = f"{host}: {r.command or label}"
         if r.ok:
@@ -60,8 +60,12 @@ def _render_aggregate(agg: Any, label: str, ctx: ToolContext, key: str | None = 
                 data = r.data.model_dump(mode="json") if hasattr(r.data, "model_dump") else r.data
                 body = json.dumps(data, indent=None, default=str)
                 ctx.observations[f"{host}:{key}"] = r.data
+                seen.append(f"{host} ok")
             else:
                 body = r.output or ""
+                lines = len(body.splitlines())
+                seen.append(f"{host} ok ({lines} line{'s' if lines != 1 else ''}"
+                            + (", truncated)" if r.truncated else ")"))
             blocks.append(wrap_data(source, body))
             evidence.append(device_evidence(host, r.command or label, r.started_at))
         else:
@@ -72,7 +76,8 @@ def _render_aggregate(agg: Any, label: str, ctx: ToolContext, key: str | None = 
                           error=f"cancelled ({ctx.cancel.reason or 'cancelled'})")
     ok = not failed or bool(evidence)
     return ToolResult(label.split()[0], ok, content="\n".join(blocks), data=agg, evidence=evidence,
-                      error="; ".join(failed) if not ok else None)
+                      error="; ".join(failed) if not ok else None,
+                      summary="; ".join(seen + [f"{f} FAILED" for f in failed]))
 
 
 def _cancel(ctx: ToolContext) -> dict[str, Any]:

@@ -8,6 +8,7 @@ Plugins contribute tools through the ``register_tools`` hook with objects of thi
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -44,6 +45,8 @@ class ToolResult:
     truncated: bool = False
     changed: bool = False
     """True only when a playbook actually applied a change."""
+    summary: str | None = None
+    """One line for a person (default: the first line of ``content``)."""
 
     def for_model(self) -> str:
         if self.ok:
@@ -222,6 +225,9 @@ def validate_args(tool: Tool, raw: Any) -> tuple[BaseModel | None, str | None]:
 
 # -- running -------------------------------------------------------------------------------
 
+_WRAPPER = re.compile(r'^(<data source="[^"]*">|</data>|\[\d+\])$')
+"""Lines of the model's data wrapping and numbering: not a summary for a person."""
+
 @dataclass
 class ToolBox:
     """The tools of one conversation, with the guards every call goes through."""
@@ -263,12 +269,13 @@ class ToolBox:
             result.content, result.truncated = text, True
         self.ctx.add_evidence(result.evidence)
         for_model = result.for_model()
-        first = next((ln.strip() for ln in (result.content or "").splitlines() if ln.strip()), "")
+        first = next((ln.strip() for ln in (result.content or "").splitlines()
+                      if ln.strip() and not _WRAPPER.match(ln.strip())), "")
         record = ToolCallRecord(
             tool=name, args=args_dict, ok=result.ok, error=result.error,
             elapsed=round(time.perf_counter() - started, 4), truncated=result.truncated,
             output_tokens=estimate_tokens(for_model), evidence=[e.label for e in result.evidence],
-            summary=(result.error or first)[:200], output=for_model,
+            summary=(result.error or result.summary or first)[:200], output=for_model,
             cancelled=not result.ok and self.ctx.cancel is not None and self.ctx.cancel.cancelled,
         )
         with self.ctx._lock:

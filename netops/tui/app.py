@@ -556,7 +556,8 @@ class ChatApp(App[None]):
             "Ask in plain language. Answers cite their evidence (select a citation to read it). "
             "Changes are only proposed: you see the plan and the diff, then approve or deny.", "",
             "**Enter** sends, **Shift+Enter** / **Ctrl+J** adds a line, **Up/Down** walk your history, "
-            "**Tab** completes a slash command. **Esc** stops an answer (the partial text stays); "
+            "**Tab** completes a slash command. **Esc** stops an answer (the partial text stays) or a running "
+            "`/show` / `/state` (the device command is abandoned); "
             "**Ctrl+C** during a change cancels it and the library rolls back changed hosts.", "",
             "## Keys", "", *keys, "",
             "Override keys in the config file: `[chat.keys]` then `\"chat.side_panel\" = \"f3\"`. "

@@ -75,5 +75,7 @@ def plan_renderable(plan: Any, verdict: Any = None) -> Group:
 
 def mode_line(mode: str, model: str | None, notice: str | None = None) -> str:
     """``agent · qwen2.5:7b-instruct`` or ``offline (no model)``, plus the notice."""
+    if mode == "command":
+        return "command" + (f" · {notice}" if notice else "")
     text = f"agent · {model}" if mode == "agent" else "offline (no language model)"
     return text + (f" · {notice}" if notice else "")

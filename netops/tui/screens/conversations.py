@@ -40,6 +40,7 @@ class ConversationsScreen(ModalScreen[str | None]):
             yield Input(placeholder="search (full text)...", id="conv-search")
             table: DataTable[str] = DataTable(id="conv-table", cursor_type="row", zebra_stripes=True)
             yield table
+            yield Static("", id="conv-empty", classes="conv-keys")
             yield Static("[b]Enter[/b] resume   [b]Delete[/b] delete   [b]Esc[/b] close", classes="conv-keys")
 
     def on_mount(self) -> None:
@@ -70,6 +71,11 @@ class ConversationsScreen(ModalScreen[str | None]):
         table.clear()
         for c in rows:
             table.add_row(c.id, (c.updated_at or "")[:16].replace("T", " "), c.title, key=c.id)
+        query = self.query_one("#conv-search", Input).value.strip()
+        empty = "" if rows else (f"No conversation contains every word of {query!r}." if query else
+                                 "No stored conversations yet: every question you ask starts one "
+                                 "(slash commands are not stored).")
+        self.query_one("#conv-empty", Static).update(empty)
 
     def _selected(self) -> str | None:
         table = self.query_one(DataTable)

@@ -197,5 +197,7 @@ class AnswerView(Vertical):
         check = check_line(answer)
         if check:
             await self.mount(Notice(check))
-        await self.mount(CitationList(list(getattr(answer, "evidence", []) or []), answer))
+        evidence = list(getattr(answer, "evidence", []) or [])
+        if evidence or getattr(answer, "mode", None) != "command":  # a listing or a cancel is no claim
+            await self.mount(CitationList(evidence, answer))
         self.answer = answer  # last: tests and the export treat a set answer as fully shown
