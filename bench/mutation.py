@@ -72,7 +72,8 @@ MODULES: dict[str, Module] = {m.name: m for m in (
            functions=("netops.playbook.diff.x_normalise__mutmut_*", "netops.playbook.diff.x_same_config__mutmut_*",
                       "netops.playbook.recover.x_restore_snapshot__mutmut_*", "netops.playbook.runner.x__rollback__mutmut_*")),
     Module("audit", ("netops/store/audit.py",),
-           ("tests/unit/store/test_audit.py", "tests/unit/store/test_audit_keyed.py")),
+           ("tests/unit/store/test_audit.py", "tests/unit/store/test_audit_keyed.py",
+            f"{SAFETY_TESTS}/test_audit_chain.py")),
 )}
 SHARED = ("tests/conftest.py", "tests/unit/playbook/conftest.py", "tests/unit/playbook/fakefrr.py",
           f"{SAFETY_TESTS}/conftest.py")
