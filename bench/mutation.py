@@ -59,7 +59,7 @@ MODULES: dict[str, Module] = {m.name: m for m in (
            (f"{SAFETY_TESTS}/test_policy_pinned.py", "tests/unit/devices/test_policy.py")),
     Module("redact", ("netops/devices/redact.py",),
            ("tests/unit/devices/test_redact.py", "tests/unit/devices/test_redact_formats.py",
-            "tests/unit/devices/test_service_redaction.py")),
+            "tests/unit/devices/test_service_redaction.py", f"{SAFETY_TESTS}/test_redaction_pinned.py")),
     Module("approval", ("netops/playbook/approval.py",), (f"{SAFETY_TESTS}/test_approval_gate.py",)),
     Module("approval_policy", ("netops/playbook/policy.py",),
            (f"{SAFETY_TESTS}/test_approval_gate.py", "tests/unit/playbook/test_diff_policy.py",
