@@ -172,3 +172,35 @@ def test_netmiko_driver_on_interactive_vtysh(lab, tmp_path):
     with DeviceService(s.model_copy(update={"known_hosts": kh})) as svc:
         r = svc.run("r1", "show version")["r1"]
     assert r.error_type == "HostKeyError" and "SHA256:" in r.error
+
+
+def test_cancel_abandons_a_command_stuck_on_a_real_router(lab):
+    """bgpd of r1 paused: `show bgp summary` hangs inside vtysh over real SSH. A cancel returns at
+    once, closes that SSH session (its read ends), and the next command reconnects and answers."""
+    import os
+    import signal
+    import threading
+
+    from netops.cancel import CancelToken
+
+    pid = int((lab.info.runtime_dir / "r1" / "bgpd.pid").read_text().split()[0])
+    records: list[dict] = []
+    token = CancelToken()
+    with DeviceService(lab.settings, recorder=records.append) as svc:
+        assert svc.run("r1", "show version")["r1"].ok             # a pooled session exists
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            timer = threading.Timer(1.0, token.cancel, args=("cancelled with Escape",))
+            timer.start()
+            start = time.monotonic()
+            agg = svc.run("r1", "show bgp summary", cancel=token)
+            took = time.monotonic() - start
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        assert agg["r1"].error_type == "Cancelled" and took < 5.0, (agg["r1"], took)
+        deadline = time.monotonic() + 15
+        while not any(r.get("cancelled") for r in records) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the abandoned read ends once its session is closed
+        assert [r["command"] for r in records if r.get("cancelled")] == ["show bgp summary"]
+        again = svc.run("r1", "show bgp summary")
+        assert again["r1"].ok and "Neighbor" in again["r1"].output
