@@ -162,6 +162,9 @@ def check_embedder(settings: "Settings") -> Check:
 def check_ollama(settings: "Settings") -> Check:
     import httpx
 
+    if settings.openai_base_url:
+        return Check("ollama", True, "not used (the model is at NETOPS_OPENAI_BASE_URL)", essential=False)
+
     url = settings.ollama_url.rstrip("/")
     try:
         resp = httpx.get(f"{url}/api/version", timeout=1.5)

@@ -77,3 +77,10 @@ def test_doctor_names_the_served_models_when_the_alias_differs(oa_settings):
 
     rows = model_checks(oa_settings.model_copy(update={"model": "smollm2"}))
     assert not rows[0].ok and "qwen2.5:7b-instruct" in rows[0].detail and "--model_alias smollm2" in rows[0].fix
+
+
+def test_doctor_does_not_ask_for_ollama_when_an_openai_endpoint_is_configured(oa_settings):
+    from netops.doctor import check_ollama
+
+    row = check_ollama(oa_settings)
+    assert row.ok and "not used" in row.detail
