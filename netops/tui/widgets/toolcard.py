@@ -71,6 +71,8 @@ class ToolCard(Collapsible):
             body.append("evidence: " + "; ".join(record.evidence))
         if output:
             body.append(str(output))
+        elif ok and getattr(record, "evidence", None):
+            body.append("(output not kept with the card: open it from the answer's evidence)")
         elif ok:
             body.append("(no output kept)")
         self._body.update("\n".join(body))
