@@ -130,6 +130,26 @@ fi
 
 extras="test"
 if [ "${NETOPS_SETUP_MODEL:-1}" != 0 ]; then extras="test,local-model"; fi
+
+# llama.cpp, built portable once per machine into netops' own wheel directory. pip's wheel cache
+# is keyed by the sdist, not by CMAKE_ARGS: a wheel it built earlier with -march=native (AMX or
+# AVX-512 where the CPU reports them, trapped by some VMs at the first completion) would win
+# otherwise. The spec must match the local-model extra in pyproject.toml.
+LLAMA_SPEC=$(grep -oE 'llama-cpp-python\[server\]==[0-9.]+' pyproject.toml | head -1 | sed 's/\[server\]//')
+LLAMA_WHEELS=${NETOPS_WHEEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/netops/wheels}
+LLAMA_CMAKE="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+if [ "$extras" != test ] && [ -n "$LLAMA_SPEC" ] && ! stamp_ok llama "$LLAMA_SPEC portable"; then
+  llama_whl() { ls "$LLAMA_WHEELS"/llama_cpp_python-"${LLAMA_SPEC#*==}"-*.whl 2>/dev/null | head -1; }
+  if [ -z "$(llama_whl)" ]; then
+    say "building $LLAMA_SPEC portable into $LLAMA_WHEELS (once per machine; ~10 min on 2 cores)"
+    mkdir -p "$LLAMA_WHEELS"
+    CMAKE_ARGS="${CMAKE_ARGS:-$LLAMA_CMAKE}" pip wheel -q --no-cache-dir --no-deps "$LLAMA_SPEC" -w "$LLAMA_WHEELS" \
+      || warn "llama.cpp did not build"
+  fi
+  if [ -n "$(llama_whl)" ] && pip install -q "$(llama_whl)[server]"; then
+    stamp llama "$LLAMA_SPEC portable"
+  fi
+fi
 key="$extras $(hash_of pyproject.toml setup.py)"
 if ! stamp_ok netops "$key" || [ ! -x "$VENV/bin/netops" ]; then
   say "netops[$extras] (editable; a first build of llama.cpp takes ~10 min, pip caches it)"
