@@ -100,3 +100,19 @@ def test_json_that_does_not_parse_is_redacted_token_by_token():
     assert redact_output('["\\x", "secret 5 abc"] z', "cisco_ios") == '["\\x", "secret 5 <redacted>"] z'
     # the keys of a secret-looking community only count under SNMP: the token scan never assumes SNMP
     assert redact_output('{"community": "65000:1"} z', "frr") == '{"community": "65000:1"} z'
+
+
+def test_token_scan_exact_cases():
+    # whitespace before the colon still makes a key
+    assert redact_output('{"password" : "s3"} z', "frr") == '{"password" : "<redacted>"} z'
+    # keys that are configuration lines are redacted, with the host's rules only
+    assert redact_output('{"enable secret 5 abc": 1} z', "cisco_ios") == '{"enable secret 5 <redacted>": 1} z'
+    assert redact_output('{"community public-x": 1} z', "frr") == '{"community public-x": 1} z'
+    # untouched strings keep their exact bytes (escapes included); changed ones keep non-ASCII as is
+    assert redact_output('{"x": "\\u00e9"} z', "frr") == '{"x": "\\u00e9"} z'
+    assert redact_output('{"o": "é enable secret 5 abc"} z', "cisco_ios") == '{"o": "é enable secret 5 <redacted>"} z'
+
+
+def test_snmp_sections_wipe_only_the_community():
+    assert redact_data({"snmp": {"community": "pub", "location": "rack 1"}}) == \
+        {"snmp": {"community": REDACTED, "location": "rack 1"}}
