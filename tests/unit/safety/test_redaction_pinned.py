@@ -116,3 +116,8 @@ def test_token_scan_exact_cases():
 def test_snmp_sections_wipe_only_the_community():
     assert redact_data({"snmp": {"community": "pub", "location": "rack 1"}}) == \
         {"snmp": {"community": REDACTED, "location": "rack 1"}}
+
+
+def test_json_with_leading_whitespace_is_still_redacted_structurally():
+    out = redact_output('\n  {"password": "s3"}', "frr")
+    assert json.loads(out) == {"password": REDACTED}
