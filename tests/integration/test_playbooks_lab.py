@@ -203,6 +203,8 @@ def test_injection_and_bad_parameters_refused_before_any_device_command(env, par
         plan(settings, "bgp-neighbor-shutdown", "r1", params, devices=devices, audit=audit)
     assert audit.list(kind="device_command") == []
     assert lab.lab.running_config("r1") == lab.baseline["r1"]
+    devices.run("r1", "show version")  # the recorder is live: a command that is sent is recorded
+    assert [r.payload["command"] for r in audit.list(kind="device_command")] == ["show version"]
 
 
 def _cli(capsys, settings, monkeypatch, *args):
