@@ -390,7 +390,12 @@ class DeviceService:
             for attempt in (1, 2):
                 if cancel is not None:
                     cancel.raise_if_cancelled()
-                conn, reused = self._pool.acquire(host)
+                try:
+                    conn, reused = self._pool.acquire(host)
+                except BaseException as exc:  # never sent, but asked for: the log still says so
+                    self._record(host, command, ok=False, elapsed=0.0, text="", kind=kind,
+                                 not_sent=str(exc) or type(exc).__name__)
+                    raise
                 if cancel is not None:
                     cancel.raise_if_cancelled()  # connecting took a while: send nothing now
                 active = self._abort_on_cancel(cancel, host, conn)
@@ -419,7 +424,7 @@ class DeviceService:
         return out, clean
 
     def _record(self, host: Host, command: str, *, ok: bool, elapsed: float, text: str, kind: str,
-                refused: str | None = None, cancelled: bool = False) -> None:
+                refused: str | None = None, cancelled: bool = False, not_sent: str | None = None) -> None:
         """One record per command: who (the recorder's actor), host, command, output digest;
         a command the policy refused is recorded too, with ``refused: true`` and why (not sent)."""
         if self.recorder is None:
@@ -432,6 +437,9 @@ class DeviceService:
         if refused is not None:
             event["reason"] = refused
             event["sent"] = False
+        if not_sent is not None:
+            event["sent"] = False
+            event["error"] = not_sent
         if cancelled:
             event["cancelled"] = True
         self.recorder(event)

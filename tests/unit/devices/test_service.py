@@ -33,6 +33,19 @@ def test_refused_command_is_recorded_but_not_sent(dev_settings):
     assert records[0]["command"] == "configure terminal"
 
 
+def test_command_to_an_unreachable_host_is_recorded_as_not_sent(dev_settings):
+    fake = FakeTransport(default={"show version": "ok"}, connect_errors={"r2": ConnectError("r2: connection refused")})
+    records = []
+    with DeviceService(dev_settings, transport_factory=fake, recorder=records.append) as svc:
+        agg = svc.run("r1,r2", "show version")
+    assert agg["r1"].ok and not agg["r2"].ok
+    by_host = {r["host"]: r for r in records}
+    assert sorted(by_host) == ["r1", "r2"]
+    assert by_host["r2"]["ok"] is False and by_host["r2"]["sent"] is False
+    assert "connection refused" in by_host["r2"]["error"] and by_host["r2"]["refused"] is False
+    assert "sent" not in by_host["r1"]
+
+
 def test_refused_command_is_never_sent(service, fake):
     agg = service.run("all", "configure terminal")
     assert agg.failed and len(agg.failed_hosts) == 4
