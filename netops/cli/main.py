@@ -87,7 +87,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """netops: a local-first assistant for people who run networks.
 
     Ask about specs and live device state; change devices only through vetted playbooks.
-    Models run locally through Ollama; nothing leaves this machine. `netops` alone, on a
+    Models run locally (Ollama or llama.cpp); nothing leaves this machine. `netops` alone, on a
     terminal, opens the chat (`netops chat`).
     """
     ctx.ensure_object(dict)
