@@ -94,3 +94,19 @@ def small_defaults(monkeypatch, tmp_path):
     reg.add("defaults", KnowledgeSource("defaults", "test defaults", paths=(root,), default=True), "test")
     monkeypatch.setattr(plugins, "knowledge_sources", lambda: reg)
     return root
+
+
+@pytest.fixture
+def vetted_playbooks(tmp_path) -> Path:
+    """A copy of the shipped playbooks under ``tmp_path``, vetted by a test reviewer."""
+    from netops.playbook.lock import Lock
+    from netops.playbook.spec import load_playbook
+
+    books = tmp_path / "playbooks"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "playbooks", books,
+                    ignore=shutil.ignore_patterns("playbooks.lock"))
+    lock = Lock.for_dir(books)
+    for d in sorted(p for p in books.iterdir() if (p / "playbook.yaml").exists()):
+        lock.vet(load_playbook(d), "test-reviewer")
+    lock.save()
+    return books

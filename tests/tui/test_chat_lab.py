@@ -3,8 +3,6 @@ and cancelled mid-change with Ctrl+C; routers changed or byte-identical, audit r
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -12,20 +10,11 @@ from netops.testing.ollama_server import ScriptedOllama, say, tool_call
 from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
 
 pytestmark = [pytest.mark.lab, pytest.mark.asyncio]
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def lab_settings(lab_clean, lab_password_env, tmp_path):
-    from netops.playbook.lock import Lock
-    from netops.playbook.spec import load_playbook
-
-    books = tmp_path / "playbooks"
-    shutil.copytree(REPO / "playbooks", books, ignore=shutil.ignore_patterns("playbooks.lock"))
-    lock = Lock.for_dir(books)
-    for d in sorted(p for p in books.iterdir() if (p / "playbook.yaml").exists()):
-        lock.vet(load_playbook(d), "test-reviewer")
-    lock.save()
+def lab_settings(lab_clean, lab_password_env, tmp_path, vetted_playbooks):
+    books = vetted_playbooks
     return lab_clean.settings.model_copy(update={
         "home": tmp_path / "home", "playbooks_dir": books,
         "kb": lab_clean.settings.kb.model_copy(update={"embedder": "none"})})
