@@ -153,7 +153,13 @@ def _break_postcheck(cat):
 
 
 def test_rollback_that_does_not_take_hold_ends_rollback_failed(pb_settings, vetted, devices, sim, audit, monkeypatch):
+    from netops.playbook.journal import Journal
+
     _break_postcheck(vetted)
+    stages = []
+    real_stage = Journal.stage
+    monkeypatch.setattr(Journal, "stage", lambda self, host, state, **kw: (stages.append((host, state)),
+                                                                           real_stage(self, host, state, **kw))[1])
     router = sim.routers["r1"]
     real = router.configure
     calls = []
@@ -165,10 +171,15 @@ def test_rollback_that_does_not_take_hold_ends_rollback_failed(pb_settings, vett
         return real([ln for ln in lines if "shutdown" not in ln])  # the undo never takes hold
 
     monkeypatch.setattr(router, "configure", configure)
+    progress = []
     p = plan(pb_settings, "bgp-neighbor-shutdown", "r1", NEI, devices=devices, audit=audit)
-    report = execute(p, approver=AllowAll(), devices=devices, audit=audit)
+    report = execute(p, approver=AllowAll(), devices=devices, audit=audit, on_progress=progress.append)
     hr = report.hosts["r1"]
     assert hr.state == "rollback_failed", hr.error
+    assert stages[-1] == ("r1", "rollback_failed")      # the journal ends in a final, unsettled state
+    final = progress[-1]
+    assert (final.host, final.stage, final.ok) == ("r1", "rollback_failed", False)
+    assert final.detail == "running config still differs from the snapshot"
     assert report.failed and report.failed_hosts == ["r1"]
     assert "rollback did not restore the snapshot" in hr.error
     assert "neighbor 198.51.100.2 shutdown" in router.running()  # still changed
