@@ -212,15 +212,21 @@ def run_module(mod: Module, *, budget: float, children: int, fresh: bool) -> Res
     work = prepare(mod, key)
     cmd = mutmut_command()
     names = list(mod.functions) or [f[:-3].replace("/", ".") + ".*" for f in mod.files]
+    # mutmut re-runs every mutant named on its command line, decided or not: to resume, name only
+    # the ones an earlier (cut short) run left unchecked.
+    earlier = read_statuses(mod, work, cmd) if (work / "mutants").is_dir() else {}
+    if earlier:
+        names = [n for n, s in earlier.items() if s == "not checked"]
+        _log(f"{mod.name}: resuming, {len(names)} of {len(earlier)} mutants left")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ORT_DISABLE_TELEMETRY": "1",
            "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": "", "PYTHONDONTWRITEBYTECODE": "1"}
     t0 = time.monotonic()
     _log(f"{mod.name}: mutmut run ({budget:.0f} s budget, {children} children) in {work}")
     log = open(work / "mutmut.log", "a")
     proc = subprocess.Popen(cmd + ["run", "--max-children", str(children), *names], cwd=work, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True) if names else None
     try:
-        rc = proc.wait(timeout=budget)
+        rc = proc.wait(timeout=budget) if proc is not None else 0
     except subprocess.TimeoutExpired:
         _log(f"{mod.name}: budget spent, stopping (the next run resumes)")
         os.killpg(proc.pid, signal.SIGTERM)
