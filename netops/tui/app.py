@@ -34,6 +34,15 @@ from netops.tui.widgets.statusbar import StatusBar
 _END = object()
 STREAM_INTERVAL = 0.08
 """Seconds of streamed tokens gathered into one Markdown append (~12 appends a second)."""
+TYPING_INTERVAL = 0.16
+"""The same while the person is typing: half as many re-layouts competing with their keys."""
+TYPING_WINDOW = 0.6
+"""Seconds after a key during which the person counts as typing."""
+WARM_SLICE, WARM_PAUSE, WARM_QUIET = 0.004, 0.004, 0.5
+"""Seconds of drawing off-screen messages, then of yielding to input and frames, in turn;
+and how long input and scrolling must have been still before that drawing goes on."""
+KEY_HOLD = 0.2
+"""Longest a streamed append waits for the frame that shows the last key (input goes first)."""
 
 
 class _Failure:
@@ -103,6 +112,11 @@ class ChatApp(App[None]):
         self._slash_tokens: list[Any] = []
         """Cancel tokens of the slash commands running now (Esc cancels them)."""
         self._told_offline = False
+        self._key_at = float("-inf")
+        self._input_at = float("-inf")
+        """When the person last pressed a key, clicked or scrolled (loop time)."""
+        self._key_drawn: asyncio.Event | None = None
+        """Clear from a key until the frame showing it is drawn (streamed appends wait for it)."""
         if self._settings is not None:
             self._settings_ready.set()
             self._apply_chat_settings()
@@ -142,9 +156,41 @@ class ChatApp(App[None]):
 
     def on_mount(self) -> None:
         self._status()
-        self.query_one(PromptInput).focus()
+        self._key_drawn = asyncio.Event()
+        self._key_drawn.set()
+        prompt = self.query_one(PromptInput)
+        prompt.on_typed = self._typed
+        prompt.focus()
         if self._settings_factory is None:
             self._settings_loaded([])
+
+    # -- input before output -----------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseEvent)):
+            self._input_at = asyncio.get_running_loop().time()
+        if isinstance(event, events.Key) and self._key_drawn is not None:
+            self._key_at = self._input_at
+            self._key_drawn.clear()
+        await super().on_event(event)
+
+    def _typed(self) -> None:
+        """The prompt has handled a key: once a frame shows it, streamed appends may go on."""
+        drawn = self._key_drawn
+        if drawn is not None:
+            self.screen.call_after_refresh(drawn.set)
+
+    async def _input_first(self) -> float:
+        """Wait (at most KEY_HOLD) until the last key is on screen, so an append's re-layout
+        never sits between a key and its echo; returns the gathering interval to use next."""
+        loop = asyncio.get_running_loop()
+        drawn = self._key_drawn
+        if drawn is not None and not drawn.is_set():
+            try:
+                await asyncio.wait_for(drawn.wait(), KEY_HOLD)
+            except asyncio.TimeoutError:
+                drawn.set()
+        typing = loop.time() - self._key_at < TYPING_WINDOW
+        return TYPING_INTERVAL if typing else STREAM_INTERVAL
 
     @on(events.Ready)
     def _first_frame(self) -> None:
@@ -285,6 +331,7 @@ class ChatApp(App[None]):
 
         try:
             threading.Thread(target=produce, name="netops-chat-turn", daemon=True).start()
+            interval = STREAM_INTERVAL
             while True:
                 ev = await queue.get()
                 if ev is _END:
@@ -293,7 +340,7 @@ class ChatApp(App[None]):
                     # Tokens are gathered for up to STREAM_INTERVAL and written as one fragment:
                     # every Markdown append costs a layout and a frame, keys must get their turn.
                     parts, pending = [ev.text], None
-                    deadline = loop.time() + STREAM_INTERVAL
+                    deadline = loop.time() + interval
                     while pending is None:
                         left = deadline - loop.time()
                         if left <= 0:
@@ -306,6 +353,7 @@ class ChatApp(App[None]):
                             parts.append(nxt.text)
                         else:
                             pending = nxt
+                    interval = await self._input_first()
                     await view.write("".join(parts))
                     if pending is None:
                         continue
@@ -515,6 +563,28 @@ class ChatApp(App[None]):
         finally:
             self._slash_tokens.remove(token)
         self.call_from_thread(self._slash_done, view, card, result, record)
+        self._keep_command(text, result, record)
+
+    def _keep_command(self, text: str, result: Any, record: Any) -> None:
+        """Store the command and what it showed in this conversation (a resume or an export has
+        it); a history that cannot be written costs a notice, never the result on screen."""
+        from netops.agent.direct import record_command
+        from netops.tui.results import result_markdown
+
+        try:
+            cid = self.conversation_id
+            if cid is None and self.continue_last:  # `chat --continue`: the command continues it too
+                cid = self.session.history.last_conversation()
+            cid = record_command(self.session, cid, text, result_markdown(result), result, record)
+        except Exception as exc:
+            self.call_from_thread(self.notify, f"not kept in history: {one_line(exc)}", severity="warning")
+            return
+        self.call_from_thread(self._kept_in, cid)
+
+    def _kept_in(self, cid: str | None) -> None:
+        if cid is not None and self.conversation_id is None:
+            self.conversation_id, self.continue_last = cid, False
+            self._status()
 
     async def _slash_failed(self, view: AnswerView, exc: Exception) -> None:
         self._status()
@@ -637,6 +707,37 @@ class ChatApp(App[None]):
                 self.entries.append(Entry.from_answer(stored))
         await self._append(*widgets)
         self._status()
+        self.call_after_refresh(self._warm_scrollback)
+
+    @work(exclusive=True, group="warm", exit_on_error=False)
+    async def _warm_scrollback(self) -> None:
+        """Draw a resumed conversation's off-screen messages ahead of time, newest first, in
+        slices of a few milliseconds while the person is neither typing nor scrolling:
+        scrolling back then composes lines already drawn instead of drawing a page of
+        Markdown on demand (what made the first pass up a long conversation slow). It waits
+        while the view moves: drawing an off-screen widget needs the full widget map, which
+        every scroll step rebuilds."""
+        from textual.geometry import Region
+
+        loop = asyncio.get_running_loop()
+        scroller = self.conversation
+        pending = [w for w in scroller.walk_children(with_self=False) if not w.children][::-1]
+        last_y = scroller.scroll_y
+        quiet_since = loop.time()
+        while pending:
+            now = loop.time()
+            if scroller.scroll_y != last_y or now - self._input_at < WARM_QUIET:
+                last_y, quiet_since = scroller.scroll_y, now
+            if now - quiet_since < WARM_QUIET:
+                await asyncio.sleep(WARM_QUIET / 2)
+                continue
+            deadline = now + WARM_SLICE
+            while pending and loop.time() < deadline and scroller.scroll_y == last_y:
+                widget = pending.pop(0)
+                width, height = widget.size
+                if widget.is_attached and width and height:
+                    widget.render_lines(Region(0, 0, width, height))
+            await asyncio.sleep(WARM_PAUSE)
 
     def action_export(self, path: str | None = None) -> None:
         when = datetime.now(timezone.utc)

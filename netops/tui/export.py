@@ -29,7 +29,7 @@ class Entry:
         from netops.agent.transcript import check_summary
 
         check = check_summary(getattr(answer, "check", None))
-        return cls("assistant", answer.text, answer.mode, answer.model, list(answer.citations),
+        return cls("command" if answer.mode == "command" else "assistant", answer.text, answer.mode, answer.model, list(answer.citations),
                    list(answer.tool_calls), list(answer.approvals), bool(answer.partial),
                    check.get("summary") if check else None)
 

@@ -118,3 +118,40 @@ async def test_typing_on_a_citation_goes_to_the_prompt(chat_settings):
         await pilot.press("/", "n", "e", "w")
         prompt = app.query_one(PromptInput)
         assert app.focused is prompt and prompt.text == "/new"
+
+
+async def test_a_command_and_its_result_are_kept_in_the_conversation(chat_settings, tmp_path):
+    """A /kb result is stored like an answer: resuming the conversation shows it with its
+    citations, and the export lists it as a command result."""
+    from netops.session import Session
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.citations import CitationLink
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "/kb hold timer")
+        await wait_until(pilot, lambda: finished(app), what="the command result")
+        await wait_until(pilot, lambda: app.conversation_id, what="the command kept in a conversation")
+        cid = app.conversation_id
+        await type_and_send(pilot, "/kb keepalive")  # a second command goes to the same conversation
+        await wait_until(pilot, lambda: len(finished(app)) == 2, what="the second result")
+        await pilot.pause(0.3)
+        assert app.conversation_id == cid
+
+    with Session(chat_settings) as session:
+        conv = session.conversation(cid)
+        assert [(m.role, m.content[:20]) for m in conv.messages][0] == ("user", "/kb hold timer")
+        assert [m.role for m in conv.messages] == ["user", "assistant", "user", "assistant"]
+        assert "three seconds" in conv.messages[1].content
+        assert conv.messages[1].meta["mode"] == "command"
+        assert conv.messages[1].meta["tool_calls"][0]["tool"] == "kb_search"
+
+    resumed = ChatApp(chat_settings, offline=True, conversation_id=cid)
+    async with resumed.run_test(size=SIZE) as pilot:
+        views = await wait_until(pilot, lambda: len(finished(resumed)) == 2 and finished(resumed), what="the resume")
+        assert "three seconds" in views[0].text
+        assert any("BGP hold timer" in link.evidence.label for link in views[0].query(CitationLink))
+        out = tmp_path / "export.md"
+        resumed.action_export(str(out))
+        text = out.read_text()
+        assert text.count("## Command result") == 2 and "/kb hold timer" in text and "three seconds" in text

@@ -3,7 +3,7 @@ the history, slash commands complete with Tab or Right."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual import events
 from textual.message import Message
@@ -45,6 +45,8 @@ class PromptInput(TextArea):
         self.sent: list[str] = []
         self._browse: int | None = None
         self._draft = ""
+        self.on_typed: Callable[[], None] | None = None
+        """Called after each key the box handled (the app lets a streamed answer wait for its echo)."""
 
     # -- completion ------------------------------------------------------------------------
     def matches(self) -> list[str]:
@@ -87,6 +89,8 @@ class PromptInput(TextArea):
             self._walk(+1)
             return
         await super()._on_key(event)
+        if self.on_typed is not None:
+            self.on_typed()
 
     def _walk(self, step: int) -> None:
         if self._browse is None:
