@@ -4,7 +4,9 @@ The corpus is every RFC in Debian's doc-rfc-std (standard, then draft-standard) 
 index holds ``--target-chunks``. Embedding 10k chunks takes minutes on 2 cores, so the built
 index is cached under ``bench/.cache/`` keyed by the RFC file contents, the netops/rag sources
 and the embedder; any change there rebuilds it. The baseline, measured on the same queries in
-the same run, is the bare ``embed_query`` call every dense/hybrid search has to make.
+the same run, is the bare ``embed_query`` call every dense/hybrid search has to make. The rows
+are timed interleaved, query by query; "hybrid, sides in sequence" is hybrid search with its
+lexical side run after the dense one instead of on the worker thread (``parallel_search``).
 
     python bench/kb_search.py [--json] [--queries 200] [--target-chunks 10000] [--rebuild] [--build-budget 900]
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -22,6 +25,8 @@ from pathlib import Path
 import _common as c
 
 MODES = ("hybrid", "lexical", "dense")
+BASELINE = "embed_query (baseline)"
+SEQUENTIAL = "hybrid, sides in sequence"
 TARGET_P50_MS = 50.0
 BATCH_FILES = 16
 
@@ -131,12 +136,17 @@ def build_or_reuse(embedder, target_chunks: int, rebuild: bool, budget_s: float)
     return root / "home", manifest
 
 
-def latencies(fn, queries: list[str]) -> list[float]:
-    out = []
-    for q in queries:
-        t0 = time.perf_counter()
-        fn(q)
-        out.append(1000 * (time.perf_counter() - t0))
+def latencies(fns: dict, queries: list[str]) -> dict[str, list[float]]:
+    """Milliseconds per query for each function, interleaved query by query (the order rotates),
+    so a change in the machine's load during the run hits every row alike."""
+    names = list(fns)
+    out: dict[str, list[float]] = {n: [] for n in names}
+    for i, q in enumerate(queries):
+        turn = i % len(names)
+        for name in names[turn:] + names[:turn]:
+            t0 = time.perf_counter()
+            fns[name](q)
+            out[name].append(1000 * (time.perf_counter() - t0))
     return out
 
 
@@ -176,20 +186,33 @@ def main() -> int:
         for q in ("bgp hold timer", "ospf area border router", "ipv6 fragment header"):
             kb.search(q, top_k=args.top_k, mode=mode)
 
-    results = {"embed_query (baseline)": summary(latencies(embedder.embed_query, queries))}
-    for mode in MODES:
-        results[mode] = summary(latencies(lambda q, m=mode: kb.search(q, top_k=args.top_k, mode=m), queries))
+    def sequential(q: str):  # hybrid with both sides one after the other (before the worker thread)
+        kb.parallel_search = False
+        try:
+            return kb.search(q, top_k=args.top_k, mode="hybrid")
+        finally:
+            kb.parallel_search = True
+
+    timed = {BASELINE: embedder.embed_query}
+    timed.update({m: (lambda q, m=m: kb.search(q, top_k=args.top_k, mode=m)) for m in MODES})
+    if hasattr(kb, "parallel_search"):
+        timed[SEQUENTIAL] = sequential
+    load_before = os.getloadavg()
+    results = {name: summary(ms) for name, ms in latencies(timed, queries).items()}
+    load_after = os.getloadavg()
     c.close(kb)
 
-    base = results["embed_query (baseline)"]["p50_ms"]
-    for mode in MODES:
+    base = results[BASELINE]["p50_ms"]
+    for mode in [m for m in results if m != BASELINE]:
         results[mode]["p50_vs_embed"] = round(results[mode]["p50_ms"] / base, 2) if base else None
     verdict = {f"{m}_p50_le_{TARGET_P50_MS:g}ms": results[m]["p50_ms"] <= TARGET_P50_MS for m in MODES}
     verdict["corpus_ge_target_chunks"] = manifest["chunks"] >= args.target_chunks
     doc = {"bench": "kb_search", "date": time.strftime("%Y-%m-%d"), "chunks": manifest["chunks"],
            "passage_vectors": "stand-in (latency only)" if args.stand_in_vectors else "real",
            "rfcs": len(manifest["files"]), "top_k": args.top_k, "open_seconds": round(open_t.seconds, 3),
-           "index_build_seconds": manifest.get("build_seconds"), "latency": results, "targets": verdict}
+           "index_build_seconds": manifest.get("build_seconds"), "latency": results, "targets": verdict,
+           "time_utc": time.strftime("%H:%M", time.gmtime()),
+           "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in load_after]}}
     if args.json:
         c.emit_json(doc)
         return 0
@@ -203,6 +226,7 @@ def main() -> int:
             for name, r in results.items()]
     print(c.fmt_table(["mode", "p50 ms", "p95 ms", "mean ms", "p50 / embed"], rows))
     print("targets: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}" for k, v in verdict.items()))
+    print(f"load average (1/5/15 min) before {doc['load_average']['before']}, after {doc['load_average']['after']}")
     return 0
 
 

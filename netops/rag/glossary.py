@@ -19,6 +19,7 @@ are ordinary English words. Longer acronyms (``OSPF``, ``EVPN``, ``eBGP``) match
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from netops.errors import NotFoundError
@@ -62,11 +63,20 @@ def _short(key: str) -> bool:
     return len(re.sub(r"[^A-Za-z]", "", key)) <= 3
 
 
+@lru_cache(maxsize=4096)
 def _pattern(text: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])", re.IGNORECASE)
 
 
-def _has_key(key: str, query: str) -> bool:
+def _absent(text: str, lowered: str) -> bool:
+    """Cheap proof that ``text`` cannot match (a search looks at every glossary entry, and most
+    are absent). Only for ASCII: Unicode case-insensitive matching has pairs ``lower`` misses."""
+    return text.isascii() and lowered.isascii() and text.lower() not in lowered
+
+
+def _has_key(key: str, query: str, lowered: str | None = None) -> bool:
+    if _absent(key, query.lower() if lowered is None else lowered):
+        return False
     for m in _pattern(key).finditer(query):
         if not _short(key) or sum(c.isupper() for c in m.group(0)) >= 2:
             return True
@@ -75,7 +85,8 @@ def _has_key(key: str, query: str) -> bool:
 
 def acronyms_in(query: str, glossary: dict[str, list[str]]) -> list[str]:
     """Glossary keys that occur in ``query`` as whole words (rule above), in glossary order."""
-    return [key for key in glossary if _has_key(key, query)]
+    lowered = query.lower()
+    return [key for key in glossary if _has_key(key, query, lowered)]
 
 
 def expand_query(query: str, glossary: dict[str, list[str]], *, reverse: bool = True) -> str:
@@ -93,8 +104,8 @@ def expand_query(query: str, glossary: dict[str, list[str]], *, reverse: bool = 
                 extra.append(exp)
     if reverse:
         for key, expansions in glossary.items():
-            if any(len(e) > 4 and _pattern(e).search(query) for e in expansions):
-                if not _has_key(key, query) and key not in extra:
+            if any(len(e) > 4 and not _absent(e, lowered) and _pattern(e).search(query) for e in expansions):
+                if not _has_key(key, query, lowered) and key not in extra:
                     extra.append(key)
     if not extra:
         return query

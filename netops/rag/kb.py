@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ from netops.rag.types import Chunk, DocumentInfo, Hit, IngestReport
 
 if TYPE_CHECKING:
     import subprocess
+    from concurrent.futures import ThreadPoolExecutor
 
     from netops.rag.vectors import ChromaVectors
     from netops.settings import Settings
@@ -139,6 +141,12 @@ class KnowledgeBase:
         self._vectors: ChromaVectors | None = None
         self._vectors_checked = False
         self._glossary: dict[str, list[str]] | None = None
+        self.parallel_search = True
+        """Hybrid search runs the lexical side on a worker thread while the query is embedded and
+        the vectors are asked (SQLite, numpy and Chroma's HNSW release the GIL): the same hits,
+        sooner (bench/README.md, kb_search). False runs both sides one after the other."""
+        self._worker: ThreadPoolExecutor | None = None
+        self._worker_lock = threading.Lock()
 
     # parts -----------------------------------------------------------------------------
     @property
@@ -169,6 +177,10 @@ class KnowledgeBase:
         return self.embedder is None
 
     def close(self) -> None:
+        with self._worker_lock:
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.shutdown(wait=True)  # a search still on the worker finishes before the db closes
         self.lexical.close()
 
     def __enter__(self) -> "KnowledgeBase":
@@ -681,13 +693,23 @@ class KnowledgeBase:
             lexical = self.lexical.search(self.expand(query), pool, heading_weight=r.heading_weight)
             return rank(query, [], lexical, k, r, mode="lexical")
         self._check_for_search()
-        dense_query = self.expand(query) if r.expand_dense else query
-        qvec = self.embedder.embed_query(dense_query)
-        dense = self.vectors.query(qvec, pool)
+        pending = None
+        if mode == "hybrid" and self.parallel_search:
+            self.glossary()  # loaded here, never by two threads at once
+            pending = self._lexical_worker().submit(self._lexical_side, query, pool, r)
+        try:
+            dense_query = self.expand(query) if r.expand_dense else query
+            qvec = self.embedder.embed_query(dense_query)
+            dense = self.vectors.query(qvec, pool)
+        except BaseException:
+            if pending is not None:
+                from concurrent.futures import wait
+
+                wait([pending])  # the worker must be off the database before anyone closes it
+            raise
         if mode == "dense":
             return rank(query, dense, [], k, r, mode="dense")
-        lexical_query = self.expand(query)
-        lexical = self.lexical.search(lexical_query, pool, heading_weight=r.heading_weight)
+        lexical_query, lexical = pending.result() if pending is not None else self._lexical_side(query, pool, r)
         full = None
         if r.fusion == "zsum" and r.full_scores:
             # both scores for every candidate: what the other side thinks of it, not a guess
@@ -695,6 +717,19 @@ class KnowledgeBase:
             full = (self.vectors.similarities(qvec, union),
                     self.lexical.scores(lexical_query, union, heading_weight=r.heading_weight))
         return rank(query, dense, lexical, k, r, mode="hybrid", full=full)
+
+    def _lexical_side(self, query: str, pool: int, r: Ranking) -> tuple[str, list[tuple[Chunk, float]]]:
+        """The glossary-expanded query and its BM25 candidates."""
+        lexical_query = self.expand(query)
+        return lexical_query, self.lexical.search(lexical_query, pool, heading_weight=r.heading_weight)
+
+    def _lexical_worker(self) -> "ThreadPoolExecutor":
+        with self._worker_lock:
+            if self._worker is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netops-kb-lexical")
+            return self._worker
 
 
 def _sha256(path: Path) -> str:

@@ -58,6 +58,14 @@ class NumpyMiniLM:
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
         self.w = load_file(str(model_dir / "model.safetensors"))
+        # The dense layers' weights transposed once, contiguous: ``x @ W.T`` on the stored
+        # (out, in) matrices made BLAS read a strided operand on every call (measured: a query
+        # ~20% faster, its vector equal to the last float32 bit on 338 of 339 texts).
+        import numpy as np
+
+        for name in [n for n, a in self.w.items() if n.endswith(".weight") and a.ndim == 2
+                     and not n.startswith("embeddings.")]:
+            self.w[name[: -len("weight")] + "weight_t"] = np.ascontiguousarray(self.w.pop(name).T)
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
@@ -71,7 +79,7 @@ class NumpyMiniLM:
         return (x - mean) / np.sqrt(var + self.eps) * self.w[f"{name}.weight"] + self.w[f"{name}.bias"]
 
     def _dense(self, x, name: str):
-        return x @ self.w[f"{name}.weight"].T + self.w[f"{name}.bias"]
+        return x @ self.w[f"{name}.weight_t"] + self.w[f"{name}.bias"]
 
     def encode(self, text: str) -> list[float]:
         """The normalised 384-d embedding of ``text``."""

@@ -83,3 +83,13 @@ def test_reverse_expansion_and_no_duplicates(shipped):
 def test_missing_glossary(tmp_path):
     with pytest.raises(NotFoundError):
         load_glossary(tmp_path / "nope.md")
+
+
+def test_unicode_case_insensitive_matches_survive_the_ascii_shortcut():
+    # re.IGNORECASE matches the long s and the Kelvin sign to s and K; str.lower() does not
+    # relate them, so the "absent" shortcut must only apply to ASCII text.
+    g = parse_glossary("- **OSPF**: Open Shortest Path First\n- **KEY**: Key Exchange Yard\n")
+    assert expand_query("open \u017fhortest path first areas", g) == "open \u017fhortest path first areas (OSPF)"
+    assert acronyms_in("which \u212aEY here", g) == ["KEY"]
+    assert expand_query("open shortest path first areas", g) == "open shortest path first areas (OSPF)"
+    assert acronyms_in("which KEY here", g) == ["KEY"] and acronyms_in("which KEYS here", g) == []

@@ -105,3 +105,79 @@ def test_an_index_of_an_older_format_asks_for_a_rebuild(settings, tmp_path):
         assert "netops kb reset" in err.value.hint
     kb.reset()
     assert kb.add([tmp_path / "docs"]).ok and kb.search("hold time")
+
+
+PARALLEL_QUERIES = [
+    "How long does a BGP speaker wait before declaring the peer dead?",
+    "UDP checksum computed over a pseudo header",
+    "what happens when an ICMP echo request arrives",
+    "ARP reply: how is the hardware address of the target filled in",
+    "RIP route timeout and garbage collection",
+    "which message carries the MED attribute",
+    "source quench",
+    "hold timer",
+]
+
+
+def test_parallel_hybrid_search_gives_exactly_the_sequential_hits(settings, rfc):
+    """The lexical side on the worker thread changes when it runs, not what comes out."""
+    import threading
+
+    kb = KnowledgeBase(settings, embedder=HashEmbedder(dim=256))
+    report = kb.add([rfc(n) for n in (768, 792, 826, 2453, 4271)])
+    assert report.ok and kb.stats().chunks > 100
+    threads = []
+    real_search = kb.lexical.search
+
+    def recording_search(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real_search(*args, **kwargs)
+
+    kb.lexical.search = recording_search
+
+    def key(hits):
+        return [(h.chunk.chunk_id, h.chunk.citation, h.score, h.dense_rank, h.lexical_rank, h.mode) for h in hits]
+
+    sides: set[str] = set()
+    for q in PARALLEL_QUERIES:
+        for k in (1, 5, 10):
+            kb.parallel_search = False
+            sequential = kb.search(q, top_k=k)
+            assert threads.pop() is threading.current_thread()
+            kb.parallel_search = True
+            parallel = kb.search(q, top_k=k)
+            assert threads.pop() is not threading.current_thread()  # it really ran on the worker
+            assert len(sequential) == k
+            assert key(parallel) == key(sequential), q
+            sides.update(("dense" if h.dense_rank else "") + ("lexical" if h.lexical_rank else "") for h in parallel)
+    assert {"dense", "lexical", "denselexical"} <= sides  # hits from either side and from both were fused
+    kb.close()
+
+
+def test_parallel_search_waits_for_the_worker_when_the_dense_side_fails(settings, tmp_path):
+    from netops.errors import BackendUnavailable
+
+    kb = KnowledgeBase(settings, embedder=HashEmbedder())
+    kb.add([_notes(tmp_path / "docs", 3)])
+    finished = []
+    real_search = kb.lexical.search
+
+    def slow_search(*args, **kwargs):
+        import time
+
+        time.sleep(0.2)
+        out = real_search(*args, **kwargs)
+        finished.append(True)
+        return out
+
+    def broken_query(*args, **kwargs):
+        raise BackendUnavailable("vector store down")
+
+    kb.lexical.search = slow_search
+    kb.vectors.query = broken_query
+    with pytest.raises(BackendUnavailable):
+        kb.search("hold time keepalive")
+    assert finished == [True]  # the lexical side was over before the error reached the caller
+    kb.close()  # and closing afterwards is safe
+    with pytest.raises(Exception):
+        kb.lexical.counts()  # really closed
