@@ -42,6 +42,14 @@ def test_structural_redaction_uses_the_platform_rules_everywhere():
         '{"x": "community <redacted>"} trailing'
 
 
+def test_a_model_class_in_the_data_is_kept_and_an_instance_redacted():
+    """A pydantic class (not an instance) has ``model_dump`` but is not data: kept as it is."""
+    data = {"schema": Cfg, "rows": [Cfg, Cfg(text="enable secret 5 abc")], "n": 3}
+    out = redact_data(data, "frr")
+    assert out["schema"] is Cfg and out["rows"][0] is Cfg and out["n"] == 3
+    assert type(out["rows"][1]) is Cfg and out["rows"][1].text == "enable secret 5 <redacted>"
+
+
 @pytest.mark.parametrize("key", ["password", "Password", "pre-shared-key", "authentication-key", "md5_key",
                                  "keyString", "snmpCommunityString", "key", "wpa-passphrase", "secret"])
 def test_secret_fields_are_wiped(key):
