@@ -203,6 +203,8 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
                          on_progress=ctx.emit)
     except ApprovalDenied as exc:
         record = gate.record or _record(args, verdict, "denied", None, exc.message)
+        if record.decision == "approved":  # a yes that a cancel overtook before the change started
+            record.decision = "denied"
         record.result = record.result or exc.message
         return _refused(ctx, record)
     finally:
@@ -213,11 +215,10 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
     summary, verified = _report_text(report)
     if report.interrupted:
         undone = [h for h, r in report.hosts.items() if r.state == "rolled_back"]
-        record.result = ("cancelled: nothing was changed" if not undone
-                         else "cancelled: rolled back " + ", ".join(undone))
         bad = [h for h, r in report.hosts.items() if r.state == "rollback_failed"]
-        if bad:
-            record.result += "; ROLLBACK FAILED on " + ", ".join(bad)
+        outcome = (["rolled back " + ", ".join(undone)] if undone else []) + (
+            ["ROLLBACK FAILED on " + ", ".join(bad) + " (still changed)"] if bad else [])
+        record.result = "cancelled: " + ("; ".join(outcome) or "nothing was changed")
     else:
         record.result = ("applied and verified" if ok and verified
                          else ("applied" if ok else "failed: " + ", ".join(report.failed_hosts)))

@@ -231,3 +231,195 @@ def test_needs_person_says_why_exactly():
     why = _needs_person(ctx, plan, _verdict("warn", ["first"]))
     assert why.startswith("the reviewer warned: first; the change does not follow from your question alone (")
     assert why.endswith(")") and not why.endswith("))")
+
+
+def test_a_plan_without_hosts_and_no_inventory_needs_a_person():
+    from types import SimpleNamespace
+
+    from netops.agent.change_tools import _needs_person
+
+    def broken_devices():
+        raise RuntimeError("no inventory")
+
+    ctx = SimpleNamespace(question=QUESTION, get_devices=broken_devices)
+    plan = SimpleNamespace(actor="carol", playbook="interface-description",
+                           params={"interface": "eth-r2", "description": "gate test"})
+    assert _needs_person(ctx, plan, _verdict()) == (
+        "the change does not follow from your question alone (the question does not name the targets)")
+
+
+def test_a_reviewer_block_is_refused_recorded_and_never_asked(ctx, sim, audit):
+    from netops.agent.reviewer import Verdict
+
+    ctx.reviewer = lambda p, text, question, evidence: Verdict(level="block", findings=["f one", "f two"])
+    spy = Spy(True)
+    ctx.approver = spy
+    res = _run(ctx)
+    assert not res.ok and not res.changed and spy.plans == []
+    assert res.error == "BLOCKED: blocked by the reviewer: f one; f two. Nothing was changed. Tell the person; do not retry."
+    assert sim.routers["r1"].configs == []
+    (rec,) = ctx.approvals
+    assert (rec.decision, rec.by, rec.result) == ("blocked", "reviewer", "blocked by the reviewer: f one; f two")
+    planned = audit.list(kind="plan")[-1]
+    (denial,) = audit.list(kind="denial")
+    assert denial.payload == {
+        "playbook": "interface-description", "hash": planned.payload["hash"], "plan_seq": planned.seq,
+        "by": "reviewer", "decision": "blocked", "reason": "blocked by the reviewer: f one; f two",
+        "findings": ["f one", "f two"], "hosts": ["r1"], "intent": QUESTION}
+    assert audit.list(kind="approval") == [] and audit.list(kind="apply") == []
+    (pe,) = [e for e in ctx.events if isinstance(e, PlanEvent)]
+    assert pe.playbook == "interface-description" and pe.verdict.level == "block"
+    assert pe.plan.playbook == "interface-description" and pe.plan.hosts == ["r1"]
+    assert pe.plan.hash == planned.payload["hash"]
+    assert [type(e) for e in ctx.events] == [PlanEvent, ApprovalEvent]
+
+
+def test_the_gate_counts_the_change_in_progress(ctx):
+    """While a change runs ``ctx.changing`` is one higher (a cancel then waits for its rollback)."""
+    seen = []
+
+    class Counting(Spy):
+        def approve(self, plan):
+            seen.append(ctx.changing)
+            return super().approve(plan)
+
+    ctx.changing = 2  # two other changes already in progress
+    for answer in (True, False):
+        ctx.approver = Counting(answer)
+        _run(ctx)
+        assert ctx.changing == 2
+    assert seen == [3, 3]
+
+
+def test_a_finished_run_reports_the_run_and_records_the_approval(ctx, sim):
+    from netops.playbook.runner import RunReport
+
+    ctx.approver = Spy(True)
+    res = _run(ctx)
+    assert res.tool == "playbook_run" and res.ok and res.error is None
+    assert res.content == ("Run report (post-checks are the verification):\n"
+                           "r1: verified\n  postcheck description is set: ok")
+    assert isinstance(res.data, RunReport) and res.data.hosts["r1"].state == "verified"
+    (rec,) = ctx.approvals
+    (ev,) = [e for e in ctx.events if isinstance(e, ApprovalEvent)]
+    assert ev.record is rec
+
+
+def test_a_read_only_playbook_runs_without_asking(ctx, sim):
+    spy = Spy(False)
+    ctx.approver = spy
+    res = playbook_run(ctx, PlaybookArgs(playbook="bgp-health", hosts=["r1"], params={}))
+    assert res.ok and not res.changed and spy.plans == []
+    (rec,) = ctx.approvals
+    assert (rec.playbook, rec.targets, rec.params, rec.review, rec.review_findings) == (
+        "bgp-health", ["r1"], {}, "ok", [])
+    assert (rec.decision, rec.by, rec.result, rec.verified) == ("approved", "read-only", "applied and verified", True)
+
+
+def test_an_approver_that_raises_a_denial_changes_nothing(ctx, sim):
+    from netops.errors import ApprovalDenied
+
+    class Raising:
+        def approve(self, plan):
+            raise ApprovalDenied("no terminal to ask at")
+
+    ctx.approver = Raising()
+    res = _run(ctx)
+    assert not res.ok and not res.changed
+    assert res.error == "DENIED: no terminal to ask at. Nothing was changed. Tell the person; do not retry."
+    (rec,) = ctx.approvals
+    assert (rec.playbook, rec.targets, rec.review, rec.decision, rec.by, rec.result) == (
+        "interface-description", ["r1"], "ok", "denied", None, "no terminal to ask at")
+    assert sim.routers["r1"].configs == []
+
+
+def test_a_yes_overtaken_by_a_cancel_is_a_denial(ctx, sim, audit):
+    token = CancelToken()
+    ctx.cancel = token
+
+    class CancelWhileAsking(Spy):
+        def approve(self, plan):
+            token.cancel("Escape")
+            return super().approve(plan)
+
+    ctx.approver = CancelWhileAsking(True)
+    res = _run(ctx)
+    msg = "interface-description was not approved: Escape before the change started; nothing was changed"
+    assert not res.ok and res.error == f"DENIED: {msg}. Nothing was changed. Tell the person; do not retry."
+    (rec,) = ctx.approvals
+    assert (rec.decision, rec.by, rec.result) == ("denied", "spy", msg)
+    assert sim.routers["r1"].configs == []
+    assert audit.list(kind="denial")[-1].payload["reason"] == "Escape before the change started"
+
+
+def _fast_two_host_description(vetted):
+    """The description playbook allowed on two hosts, its post-check given up after 0.3 s."""
+    y = vetted.path_of("interface-description") / "playbook.yaml"
+    text = y.read_text().replace("max_hosts: 1", "max_hosts: 2")
+    y.write_text(text.replace("within: 5s", "within: 0.3s").replace("interval: 1s", "interval: 0.1s"))
+    vetted.lock_for(vetted.get("interface-description")).vet(vetted.get("interface-description"), "unit-reviewer")
+
+
+def _undo_fails_on(sim, monkeypatch, hosts):
+    """On these routers only the first configuration push takes hold (the undo does not)."""
+    for name in hosts:
+        router = sim.routers[name]
+        calls = []
+
+        def configure(lines, router=router, real=router.configure, calls=calls):
+            calls.append(list(lines))
+            return real(lines if len(calls) == 1 else [])
+
+        monkeypatch.setattr(router, "configure", configure)
+
+
+@pytest.mark.parametrize("hosts,at,undo_fails,result", [
+    (["r1"], ("r1", "precheck"), [], "cancelled: nothing was changed"),
+    (["r1", "r2"], ("r2", "postcheck"), [], "cancelled: rolled back r1, r2"),
+    (["r1", "r2"], ("r2", "postcheck"), ["r1", "r2"], "cancelled: ROLLBACK FAILED on r1, r2 (still changed)"),
+    (["r1", "r2"], ("r2", "postcheck"), ["r2"], "cancelled: rolled back r1; ROLLBACK FAILED on r2 (still changed)"),
+])
+def test_a_cancel_during_the_run_says_what_was_undone(ctx, sim, vetted, monkeypatch, hosts, at, undo_fails, result):
+    from netops.agent.events import RunProgressEvent
+
+    _fast_two_host_description(vetted)
+    _undo_fails_on(sim, monkeypatch, undo_fails)
+    token = CancelToken()
+    ctx.cancel = token
+    progress = []
+
+    def on_event(ev):
+        ctx.events.append(ev)
+        if isinstance(ev, RunProgressEvent):
+            progress.append((ev.host, ev.stage))
+            if (ev.host, ev.stage) == at:
+                token.cancel("Escape")
+
+    ctx.on_event = on_event
+    ctx.question = "set the description of interface eth-r2 on r1 and r2 to gate test"
+    ctx.approver = Spy(True)
+    res = _run(ctx, {**ARGS, "hosts": hosts})
+    assert not res.ok
+    (rec,) = ctx.approvals
+    assert (rec.decision, rec.result, rec.verified) == ("approved", result, False)
+    assert res.error == f"the run did not complete: {result}"
+    assert at in progress  # the run's progress reached the consumer, and the cancel reached the run
+    assert res.changed is (at[1] == "postcheck")
+    for name in undo_fails:
+        assert "description gate test" in sim.routers[name].running()
+
+
+def test_a_run_whose_postcheck_fails_is_reported_failed(ctx, sim, vetted, monkeypatch):
+    from netops.playbook.runner import RunReport
+
+    _fast_two_host_description(vetted)
+    monkeypatch.setattr(sim.routers["r1"], "configure", lambda lines, real=sim.routers["r1"].configure: real([]))
+    ctx.approver = Spy(True)
+    res = _run(ctx)
+    assert not res.ok and res.tool == "playbook_run"
+    assert res.error == "the run did not complete: failed: r1"
+    assert res.content.startswith("Run report (post-checks are the verification):\n"
+                                  "r1: rolled_back (postcheck description is set failed")
+    assert isinstance(res.data, RunReport) and res.data.hosts["r1"].state == "rolled_back"
+    (rec,) = ctx.approvals
+    assert (rec.decision, rec.result, rec.verified) == ("approved", "failed: r1", False)
