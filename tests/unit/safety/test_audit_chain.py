@@ -147,3 +147,79 @@ def test_an_empty_or_unkeyed_start_is_not_sealed(tmp_path):
     conn = sqlite3.connect(db2)
     assert conn.execute("SELECT kind FROM audit ORDER BY seq").fetchall() == [("legacy",)]
     conn.close()
+
+
+def test_a_record_needs_both_a_kind_and_an_actor(tmp_path):
+    with AuditLog(tmp_path / "a.sqlite") as log:
+        for kind, actor in [("", "a"), ("k", ""), ("", "")]:
+            with pytest.raises(AuditError) as ei:
+                log.append(kind, {}, actor=actor)
+            assert ei.value.message == "an audit record needs a kind and an actor"
+        assert log.list(limit=None) == []
+
+
+def test_the_device_recorder_keeps_digests_not_output(tmp_path):
+    with AuditLog(tmp_path / "a.sqlite") as log:
+        log.recorder("alice")({"host": "r1", "command": "show version", "ok": True, "output": "héllo",
+                               "stdout": "", "raw": None, "data": {"version": "8.4"}})
+        (rec,) = log.list(limit=None)
+    assert (rec.kind, rec.actor) == ("device_command", "alice")
+    assert rec.payload == {
+        "host": "r1", "command": "show version", "ok": True,
+        "output_digest": "sha256:" + hashlib.sha256("héllo".encode("utf-8")).hexdigest(), "output_bytes": 6,
+        "stdout_digest": "sha256:" + hashlib.sha256(b"").hexdigest(), "stdout_bytes": 0}
+
+
+def test_head_of_an_empty_and_of_a_written_log(tmp_path):
+    from netops.store.auditkey import Head
+
+    db = tmp_path / "a.sqlite"
+    with AuditLog(db) as log:
+        assert log.head() == Head(0, "0" * 64, str(db))
+        log.append("k", {"i": 1}, actor="a")
+        second = log.append("k", {"i": 2}, actor="a")
+        assert log.head() == Head(2, second.hash, str(db))
+
+
+def test_record_and_report_dicts(tmp_path):
+    db = tmp_path / "a.sqlite"
+    with AuditLog(db) as log:
+        rec = log.append("k", {"i": 1}, actor="a")
+        assert rec.to_dict() == {"seq": 1, "ts": rec.ts, "actor": "a", "kind": "k", "payload": {"i": 1},
+                                 "prev_hash": "0" * 64, "hash": rec.hash}
+        assert log.verify().to_dict() == {"ok": True, "count": 1, "head_seq": 1, "head_hash": rec.hash,
+                                          "first_bad_seq": None, "anchors_checked": 0, "key_id": log.key_id,
+                                          "problems": []}
+    _edit_payloads(db, [1])
+    with AuditLog(db) as log:
+        d = log.verify().to_dict()
+    assert d["ok"] is False and d["first_bad_seq"] == 1
+    assert d["problems"] == [{"seq": 1, "problem": "contents do not match the record's keyed hash "
+                                                   "(edited, moved or forged)"}]
+
+
+def _edit_payloads(db: Path, seqs: list[int]) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER audit_no_update")
+    for seq in seqs:
+        conn.execute("UPDATE audit SET payload = ? WHERE seq = ?", ('{"i":99}', seq))
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("edited,suffix", [([2], ""), ([1, 3], " (+1 more)"), ([1, 2, 3], " (+2 more)")])
+def test_verify_or_raise_names_the_first_problem_and_counts_the_rest(tmp_path, edited, suffix):
+    from netops.errors import TamperDetected
+
+    db = tmp_path / "a.sqlite"
+    with AuditLog(db) as log:
+        for i in range(3):
+            log.append("k", {"i": i}, actor="a")
+        assert log.verify_or_raise().ok
+    _edit_payloads(db, edited)
+    with AuditLog(db) as log:
+        with pytest.raises(TamperDetected) as ei:
+            log.verify_or_raise()
+    assert ei.value.message == (f"audit log does not verify: seq {edited[0]}: contents do not match the record's "
+                                f"keyed hash (edited, moved or forged){suffix}")
+    assert ei.value.hint == "the audit database was modified outside netops; keep a copy for investigation"
