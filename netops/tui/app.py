@@ -205,6 +205,8 @@ class ChatApp(App[None]):
             from netops.playbook.journal import unfinished_quick
 
             runs = unfinished_quick(settings.paths.home)
+            if self.conversation_id:  # `chat --conversation ID`: an unknown id ends here, as in `ask`
+                self._check_conversation(settings, self.conversation_id)
         except BaseException as exc:  # a broken config: leave the chat, the CLI prints one line
             self.startup_error = exc
             self._settings_ready.set()
@@ -213,6 +215,16 @@ class ChatApp(App[None]):
         self._settings = settings
         self._settings_ready.set()
         self.call_from_thread(self._settings_loaded, runs)
+
+    @staticmethod
+    def _check_conversation(settings: Any, cid: str) -> None:
+        from netops.errors import NotFoundError
+        from netops.store.history import History
+
+        if not settings.paths.history_db.exists():
+            raise NotFoundError(f"no conversation {cid!r}", hint="netops conversations list")
+        with History(settings.paths.history_db) as history:
+            history.conversation(cid, with_messages=False)
 
     def _settings_loaded(self, unfinished: list[str]) -> None:
         settings = self._settings

@@ -49,3 +49,29 @@ async def test_settings_that_fail_end_the_app_with_the_error(chat_settings):
         await wait_until(pilot, lambda: app.startup_error is not None, what="the error")
         await pilot.pause(0.2)
     assert isinstance(app.startup_error, ConfigError) and app.return_code == 2
+
+
+@pytest.mark.parametrize("with_history", [False, True])
+async def test_an_unknown_conversation_ends_the_app_with_the_error(chat_settings, with_history):
+    """`netops chat --conversation ID` with an id that does not exist: one line and exit 4, as
+    `ask --conversation` does, and no history database created as a side effect."""
+    from netops.errors import NotFoundError
+    from netops.session import Session
+    from netops.tui.app import ChatApp
+
+    if with_history:
+        with Session(chat_settings) as session:
+            real = session.new_conversation("a real one")
+    app = ChatApp(lambda: chat_settings, conversation_id="no-such-id")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.startup_error is not None, what="the error")
+        await pilot.pause(0.2)
+    assert isinstance(app.startup_error, NotFoundError) and app.return_code == 4
+    assert "no-such-id" in app.startup_error.message
+    assert chat_settings.paths.history_db.exists() is with_history
+    if with_history:  # a known id opens as before
+        ok = ChatApp(lambda: chat_settings, conversation_id=real)
+        async with ok.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: ok._settings_ready.is_set(), what="settings")
+            await pilot.pause(0.3)
+            assert ok.startup_error is None and ok.is_running
