@@ -15,9 +15,7 @@ stream, scrolling a long conversation, and memory with a 10k-chunk index open.
   (Markdown flushed, citations mounted). Target <= 0.5 s.
 * scroll: a stored conversation of ``--messages`` messages resumed; scrolled up and down a
   page at a time and 3 lines at a time (a mouse wheel step), each step timed until the next
-  frame is composed, starting the moment the conversation is shown. Target p95 <= 50 ms.
-  Then again in a fresh app, once the chat has drawn the off-screen messages ahead (it does
-  so while the person is still): ``scroll_still``, reported beside it.
+  frame is composed. Target p95 <= 50 ms.
 * RSS: the same process after a ``/kb`` search on a ``--chunks`` index (hash embedder, so the
   Chroma store holds real vectors without loading a model), cached under bench/.cache.
   Target <= 400 MiB.
@@ -278,9 +276,7 @@ def _index(chunks: int) -> Path:
     return root / "home"
 
 
-async def long_conversation(messages: int, chunks: int, *, still: bool = False) -> dict:
-    """``still``: wait, as a person reading the end of a resumed conversation would, until the
-    chat has drawn the off-screen messages (its warm-up), then scroll."""
+async def long_conversation(messages: int, chunks: int) -> dict:
     import netops.rag.kb as kbmod
     from netops.settings import load_settings
     from netops.testing.embedders import HashEmbedder
@@ -302,13 +298,6 @@ async def long_conversation(messages: int, chunks: int, *, still: bool = False) 
         scroller = app.conversation
         scroller.scroll_end(animate=False, immediate=True)
         await pilot.pause()
-        warm_s = None
-        if still:
-            tw = time.perf_counter()
-            await asyncio.sleep(0.1)
-            while any(w.group == "warm" and not w.is_finished for w in app.workers):
-                await asyncio.sleep(0.05)
-            warm_s = round(time.perf_counter() - tw, 2)
         page = scroller.scrollable_content_region.height
         steps = [-page] * 40 + [page] * 40 + [-3] * 30 + [3] * 30  # pages, then mouse-wheel steps
         frames_cpu: list[float] = []
@@ -322,15 +311,12 @@ async def long_conversation(messages: int, chunks: int, *, still: bool = False) 
             frames_cpu.append((time.thread_time() - tc) * 1000)
         rss_conv = _rss_mib()
         stats = None
-        if chunks and not still:
+        if chunks:
             app.query_one("PromptInput").insert("/kb hold timer negotiation")
             await pilot.press("enter")
             while len([v for v in app.query(AnswerView) if v.answer is not None]) < messages // 2 + 1:
                 await asyncio.sleep(0.05)
             stats = app.session.kb.stats()
-    if still:
-        return {"scroll_still_p50_ms": round(c.median(frames), 1), "scroll_still_p95_ms": round(c.pct(frames, 95), 1),
-                "scroll_still_cpu_p95_ms": round(c.pct(frames_cpu, 95), 1), "warm_s": warm_s}
     return {"messages": messages, "load_s": round(load_s, 2), "scroll_p50_ms": round(c.median(frames), 1),
             "scroll_p95_ms": round(c.pct(frames, 95), 1), "scroll_cpu_p95_ms": round(c.pct(frames_cpu, 95), 1), "rss_conversation_mib": round(rss_conv, 1),
             "rss_mib": round(_rss_mib(), 1), "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -366,14 +352,9 @@ def main() -> int:
     c.log(f"a {args.messages}-message conversation, then /kb on a {args.chunks}-chunk index...")
     conv = asyncio.run(long_conversation(args.messages, args.chunks))
     c.log(f"  {conv}")
-    c.log("the same conversation resumed again, scrolled once the chat has drawn it ahead (warm-up)...")
-    still = asyncio.run(long_conversation(args.messages, args.chunks, still=True))
-    c.log(f"  {still}")
-    conv.update(still)
     load = os.getloadavg()[0]
     cpu = {"start_cpu_s": start.get("first_frame_cpu_s"), "keystroke_cpu_p95_ms": stream["keystroke_cpu_p95_ms"],
-           "stream_end_ui_cpu_s": stream["stream_end_ui_cpu_s"], "scroll_cpu_p95_ms": conv["scroll_cpu_p95_ms"],
-           "scroll_still_cpu_p95_ms": conv["scroll_still_cpu_p95_ms"]}
+           "stream_end_ui_cpu_s": stream["stream_end_ui_cpu_s"], "scroll_cpu_p95_ms": conv["scroll_cpu_p95_ms"]}
     figures = {"start_first_frame_s": start.get("first_frame_s"), "start_focused_s": start.get("focused_s"),
                "keystroke_p95_ms": stream["keystroke_p95_ms"], "stream_end_s": stream["stream_end_s"],
                "scroll_p95_ms": conv["scroll_p95_ms"], "rss_mib": conv["rss_mib"]}
@@ -386,8 +367,6 @@ def main() -> int:
     rows = [[k, v, TARGETS[k], "PASS" if verdict[k] else ("-" if verdict[k] is None else "FAIL")]
             for k, v in figures.items()]
     print(c.fmt_table(["figure", "measured", "target", ""], rows))
-    print(f"scroll p95 once the conversation is drawn ahead: {conv['scroll_still_p95_ms']} ms "
-          f"(warm-up took {conv['warm_s']} s after the resume)")
     print(f"load average (1 min) {load:.1f} on {os.cpu_count()} CPUs")
     print("CPU time of the same work (what it costs on an idle core): "
           + ", ".join(f"{k} {v}" for k, v in cpu.items()))

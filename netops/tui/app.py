@@ -38,9 +38,6 @@ TYPING_INTERVAL = 0.16
 """The same while the person is typing: half as many re-layouts competing with their keys."""
 TYPING_WINDOW = 0.6
 """Seconds after a key during which the person counts as typing."""
-WARM_SLICE, WARM_PAUSE, WARM_QUIET = 0.004, 0.004, 0.5
-"""Seconds of drawing off-screen messages, then of yielding to input and frames, in turn;
-and how long input and scrolling must have been still before that drawing goes on."""
 KEY_HOLD = 0.2
 """Longest a streamed append waits for the frame that shows the last key (input goes first)."""
 
@@ -113,8 +110,6 @@ class ChatApp(App[None]):
         """Cancel tokens of the slash commands running now (Esc cancels them)."""
         self._told_offline = False
         self._key_at = float("-inf")
-        self._input_at = float("-inf")
-        """When the person last pressed a key, clicked or scrolled (loop time)."""
         self._key_drawn: asyncio.Event | None = None
         """Clear from a key until the frame showing it is drawn (streamed appends wait for it)."""
         if self._settings is not None:
@@ -166,10 +161,8 @@ class ChatApp(App[None]):
 
     # -- input before output -----------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseEvent)):
-            self._input_at = asyncio.get_running_loop().time()
         if isinstance(event, events.Key) and self._key_drawn is not None:
-            self._key_at = self._input_at
+            self._key_at = asyncio.get_running_loop().time()
             self._key_drawn.clear()
         await super().on_event(event)
 
@@ -719,37 +712,6 @@ class ChatApp(App[None]):
                 self.entries.append(Entry.from_answer(stored))
         await self._append(*widgets)
         self._status()
-        self.call_after_refresh(self._warm_scrollback)
-
-    @work(exclusive=True, group="warm", exit_on_error=False)
-    async def _warm_scrollback(self) -> None:
-        """Draw a resumed conversation's off-screen messages ahead of time, newest first, in
-        slices of a few milliseconds while the person is neither typing nor scrolling:
-        scrolling back then composes lines already drawn instead of drawing a page of
-        Markdown on demand (what made the first pass up a long conversation slow). It waits
-        while the view moves: drawing an off-screen widget needs the full widget map, which
-        every scroll step rebuilds."""
-        from textual.geometry import Region
-
-        loop = asyncio.get_running_loop()
-        scroller = self.conversation
-        pending = [w for w in scroller.walk_children(with_self=False) if not w.children][::-1]
-        last_y = scroller.scroll_y
-        quiet_since = loop.time()
-        while pending:
-            now = loop.time()
-            if scroller.scroll_y != last_y or now - self._input_at < WARM_QUIET:
-                last_y, quiet_since = scroller.scroll_y, now
-            if now - quiet_since < WARM_QUIET:
-                await asyncio.sleep(WARM_QUIET / 2)
-                continue
-            deadline = now + WARM_SLICE
-            while pending and loop.time() < deadline and scroller.scroll_y == last_y:
-                widget = pending.pop(0)
-                width, height = widget.size
-                if widget.is_attached and width and height:
-                    widget.render_lines(Region(0, 0, width, height))
-            await asyncio.sleep(WARM_PAUSE)
 
     def action_export(self, path: str | None = None) -> None:
         when = datetime.now(timezone.utc)
