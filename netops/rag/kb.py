@@ -700,7 +700,7 @@ class KnowledgeBase:
         try:
             dense_query = self.expand(query) if r.expand_dense else query
             qvec = self.embedder.embed_query(dense_query)
-            dense = self.vectors.query(qvec, pool)
+            dense = self.vectors.query(qvec, pool, lookup=self.lexical.chunks)
         except BaseException:
             if pending is not None:
                 from concurrent.futures import wait

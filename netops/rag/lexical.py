@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     heading TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc);
+CREATE INDEX IF NOT EXISTS chunks_doc_ordinal ON chunks(doc, ordinal);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, heading, content='chunks', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
@@ -153,6 +154,11 @@ class LexicalIndex:
             )
         if version < SCHEMA_VERSION:
             self._db.executescript(_SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};")
+        else:
+            # Added without a schema bump (older netops still opens the file and keeps the index
+            # up to date): chunk lookups by (document, ordinal) -- a dense search hydrates its
+            # candidates from here -- took ~3.5 ms per 30 ids scanning a document's chunks.
+            self._db.execute("CREATE INDEX IF NOT EXISTS chunks_doc_ordinal ON chunks(doc, ordinal)")
 
     def close(self) -> None:
         with self._lock:
@@ -354,17 +360,27 @@ class LexicalIndex:
         return out
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
-        """Look chunks up by ``source#ordinal``."""
+        """Look chunks up by ``source#ordinal`` (one query per 400 ids: a dense search hydrates
+        its candidates here)."""
+        keys: dict[tuple[str, int], str] = {}
+        for cid in chunk_ids:
+            source, _, ordinal = cid.rpartition("#")
+            try:
+                keys[(source, int(ordinal))] = cid
+            except ValueError:
+                continue  # not a chunk id: nothing to find
         out: dict[str, Chunk] = {}
+        pairs = list(keys)
         with self._lock:
-            for cid in chunk_ids:
-                source, _, ordinal = cid.rpartition("#")
-                row = self._db.execute(
-                    "SELECT c.*, d.doc_id, d.title, d.source FROM chunks c JOIN documents d ON d.id=c.doc"
-                    " WHERE d.source=? AND c.ordinal=?", (source, int(ordinal or -1))
-                ).fetchone()
-                if row is not None:
-                    out[cid] = _chunk(row)
+            for i in range(0, len(pairs), 400):  # SQLite's variable limit is 999 on old builds
+                batch = pairs[i:i + 400]
+                rows = self._db.execute(
+                    f"WITH want(source, ordinal) AS (VALUES {','.join(['(?,?)'] * len(batch))}) "
+                    "SELECT c.*, d.doc_id, d.title, d.source FROM want CROSS JOIN documents d ON d.source = want.source"
+                    " JOIN chunks c ON c.doc = d.id AND c.ordinal = want.ordinal",
+                    [x for pair in batch for x in pair]).fetchall()
+                for row in rows:
+                    out[keys[(row["source"], row["ordinal"])]] = _chunk(row)
         return out
 
     def iter_chunks(self, source: str) -> Iterator[Chunk]:

@@ -181,3 +181,28 @@ def test_parallel_search_waits_for_the_worker_when_the_dense_side_fails(settings
     kb.close()  # and closing afterwards is safe
     with pytest.raises(Exception):
         kb.lexical.counts()  # really closed
+
+
+def test_dense_candidates_read_from_the_registry_equal_chromas_own_records(settings, rfc):
+    """A local index asks Chroma for ids and distances only and takes the chunks from SQLite."""
+    kb = KnowledgeBase(settings, embedder=HashEmbedder(dim=256))
+    kb.add([rfc(n) for n in (768, 826, 2453)])
+    asked = []
+
+    def lookup(ids):
+        asked.append(list(ids))
+        return kb.lexical.chunks(ids)
+
+    from_chroma = 0
+    for q in PARALLEL_QUERIES:
+        vec = kb.embedder.embed_query(q)
+        own = kb.vectors.query(vec, 30)
+        hydrated = kb.vectors.query(vec, 30, lookup=lookup)
+        assert asked.pop() == [c.chunk_id for c, _ in own]
+        assert len(own) == 30 and hydrated == own  # same chunks (text and citation fields), same scores
+        partial = kb.vectors.query(vec, 30, lookup=lambda ids: {i: c for i, c in kb.lexical.chunks(ids).items()
+                                                                if not i.endswith("1")})
+        assert partial == own  # ids the registry lacks come from Chroma's records
+        from_chroma += sum(c.chunk_id.endswith("1") for c, _ in own)
+    assert from_chroma > 0
+    kb.close()

@@ -106,3 +106,31 @@ def test_scores_for_given_chunks_match_search(tmp_path):
     assert scored["/d.md#1"] == pytest.approx(searched["/d.md#1"])
     assert scored["/d.md#2"] == 0.0 and scored["/nope.md#0"] == 0.0
     idx.close()
+
+
+def test_chunks_looks_up_many_ids_at_once_and_skips_unknown_ones(idx):
+    a_info, a_chunks = doc("/a.md", "A", [f"alpha passage {i}" for i in range(450)])
+    b_info, b_chunks = doc("/dir#x/b.md", "B", ["beta one", "beta two"])  # '#' inside a path
+    idx.replace_document(a_info, a_chunks)
+    idx.replace_document(b_info, b_chunks)
+    wanted = ([c.chunk_id for c in reversed(a_chunks)] + ["/dir#x/b.md#1", "/a.md#450", "/nope.md#0",
+                                                          "not-an-id", "/a.md#x", "/a.md#3"])
+    got = idx.chunks(wanted)
+    assert set(got) == {c.chunk_id for c in a_chunks} | {"/dir#x/b.md#1"}  # more than one batch of 400
+    assert got["/a.md#449"] == a_chunks[449] and got["/dir#x/b.md#1"] == b_chunks[1]
+    assert got["/a.md#3"].heading_path == ("Top", "Part 4") and got["/a.md#3"].title == "A title"
+    assert idx.chunks([]) == {}
+
+
+def test_an_index_written_before_the_ordinal_lookup_index_gets_it_on_open(tmp_path):
+    path = tmp_path / "kb.sqlite"
+    first = LexicalIndex(path)
+    first.replace_document(*doc("/a.md", "A", ["alpha", "beta"]))
+    first._db.execute("DROP INDEX chunks_doc_ordinal")  # as netops wrote it before
+    first.close()
+    again = LexicalIndex(path)
+    names = {r[0] for r in again._db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "chunks_doc_ordinal" in names
+    assert again._db.execute("PRAGMA user_version").fetchone()[0] == 2  # older netops still opens it
+    assert again.chunks(["/a.md#1"])["/a.md#1"].text == "beta"
+    again.close()
