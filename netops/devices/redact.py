@@ -146,6 +146,21 @@ def redact(text: str | None, platform: str | None = None) -> str | None:
     return out
 
 
+def redact_diff(diff: str | None, platform: str | None = None) -> str | None:
+    """A unified diff of configurations, redacted line by line without the ``+``/``-``/`` ``
+    marker: rules anchored at the start of a configuration line (Junos ``community``, IOS
+    ``snmp-server ... auth``) must see the line as the device has it."""
+    if not diff:
+        return diff
+    out = []
+    for line in diff.splitlines(keepends=True):
+        if line[:1] in ("+", "-", " ") and not line.startswith(("+++ ", "--- ")):
+            out.append(line[:1] + (redact(line[1:], platform) or ""))
+        else:
+            out.append(redact(line, platform) or "")
+    return "".join(out)
+
+
 def redact_lines(lines: Iterable[str], platform: str | None = None) -> list[str]:
     """Each line redacted on its own (rendered commands before they are recorded)."""
     return [redact(ln, platform) or "" for ln in lines]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from netops.devices.redact import redact, redact_lines
+from netops.devices.redact import redact_diff, redact_lines
 from netops.errors import NetopsError
 from netops.playbook import diff as cfgdiff
 
@@ -55,7 +55,7 @@ def restore_snapshot(devices: Any, host: str, snapshot: str, platform: str | Non
     except NetopsError as exc:
         return Restore(False, redact_lines(steps, platform), error=exc.message)
     ok = cfgdiff.same_config(current, snapshot)
-    remaining = None if ok else redact(cfgdiff.unified(snapshot, current, "running-config"), platform)
+    remaining = None if ok else redact_diff(cfgdiff.unified(snapshot, current, "running-config"), platform)
     return Restore(ok, redact_lines(steps, platform), remaining, already=already)
 
 

@@ -38,7 +38,7 @@ from netops.errors import (
     PlaybookError,
     PlaybookInvalid,
 )
-from netops.devices.redact import redact, redact_data, redact_lines
+from netops.devices.redact import redact_data, redact_diff, redact_lines
 from netops.playbook import diff as cfgdiff
 from netops.playbook.approval import Approval, Approver
 from netops.playbook.checks import CheckResult, run_check, run_report
@@ -222,7 +222,7 @@ def _prepare_host(pb: Playbook, host: Any, params: dict[str, Any], devices: Any,
                 hp.diff, hp.diff_note = None, f"not computable: cannot read running config ({exc.message})"
             else:
                 diff, hp.diff_note = cfgdiff.predict(running, hp.commands)
-                hp.diff = redact(diff, host.platform)
+                hp.diff = redact_diff(diff, host.platform)
     return hp
 
 

@@ -8,7 +8,8 @@ import json
 import pytest
 from pydantic import BaseModel
 
-from netops.devices.redact import REDACTED, redact, redact_data, redact_lines, redact_output, rules_for
+from netops.devices.redact import (REDACTED, redact, redact_data, redact_diff, redact_lines, redact_output,
+                                   rules_for)
 
 JUNOS_ONLY = "community public-x"  # an SNMP community on Junos; any other text elsewhere
 
@@ -129,3 +130,26 @@ def test_snmp_sections_wipe_only_the_community():
 def test_json_with_leading_whitespace_is_still_redacted_structurally():
     out = redact_output('\n  {"password": "s3"}', "frr")
     assert json.loads(out) == {"password": REDACTED}
+
+
+DIFF = """--- running-config (now)
++++ running-config (after change)
+@@ -1,3 +1,4 @@
+ hostname r1
+-community old-x
++community public-x
++snmp-server user u g v3 auth sha AuthPass1
+ end
+"""
+
+
+def test_a_diff_is_redacted_line_by_line_without_its_markers():
+    """Rules anchored at a line start see the configuration line, not the diff's +/- marker."""
+    assert redact("+community public-x", "juniper_junos") == "+community public-x"  # why redact_diff exists
+    auth = DIFF.replace("AuthPass1", "<redacted>")  # snmp-server auth: a secret on every platform
+    assert redact_diff(DIFF, "juniper_junos") == auth.replace("old-x", "<redacted>").replace("public-x", "<redacted>")
+    assert redact_diff(DIFF, "cisco_ios") == auth and redact_diff(DIFF, "frr") == auth
+    assert redact_diff(DIFF) == redact_diff(DIFF, "juniper_junos")
+    headers = "--- community a\n+++ community b\n"  # file headers are not configuration lines
+    assert redact_diff(headers, "juniper_junos") == headers
+    assert redact_diff(None) is None and redact_diff("") == ""

@@ -369,3 +369,13 @@ def test_successful_rollback_is_recorded_with_its_commands_and_timing(pb_setting
     assert final.detail == "running config equals the snapshot again"
     rollback_ev = next(e for e in progress if e.stage == "rollback")
     assert rollback_ev.host == "r1" and rollback_ev.ok is None and rollback_ev.detail == hr.error
+
+
+def test_remaining_diff_uses_the_platform_rules_not_every_rule():
+    # 'community X' is a secret only on Junos: in an FRR diff the line is shown as it is.
+    snap = cfgdiff.render_tree(cfgdiff.parse(SNAP))
+    current = snap.replace("hostname r1\n", "hostname r1\ncommunity public-x\n")
+    res = restore_snapshot(Device(current, ignore=lambda ln: "community" in ln), "r1", snap, "frr")
+    assert not res.ok and "+community public-x" in res.remaining.splitlines()
+    res = restore_snapshot(Device(current, ignore=lambda ln: "community" in ln), "r1", snap, "juniper_junos")
+    assert not res.ok and "+community <redacted>" in res.remaining.splitlines()
