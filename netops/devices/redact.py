@@ -147,18 +147,14 @@ def redact(text: str | None, platform: str | None = None) -> str | None:
 
 
 def redact_diff(diff: str | None, platform: str | None = None) -> str | None:
-    """A unified diff of configurations, redacted line by line without the ``+``/``-``/`` ``
-    marker: rules anchored at the start of a configuration line (Junos ``community``, IOS
-    ``snmp-server ... auth``) must see the line as the device has it."""
+    """A unified diff of configurations, each line redacted without its first character (the
+    ``+``/``-``/`` `` marker): rules anchored at the start of a configuration line (Junos
+    ``community``, ``snmp-server ... auth``) must see the line as the device has it. Header and
+    hunk lines (``---``, ``+++``, ``@@``) keep a non-space character in front, so no anchored
+    rule matches them either way."""
     if not diff:
         return diff
-    out = []
-    for line in diff.splitlines(keepends=True):
-        if line[:1] in ("+", "-", " ") and not line.startswith(("+++ ", "--- ")):
-            out.append(line[:1] + (redact(line[1:], platform) or ""))
-        else:
-            out.append(redact(line, platform) or "")
-    return "".join(out)
+    return "".join(line[:1] + (redact(line[1:], platform) or "") for line in diff.splitlines(keepends=True))
 
 
 def redact_lines(lines: Iterable[str], platform: str | None = None) -> list[str]:

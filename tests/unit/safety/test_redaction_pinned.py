@@ -70,6 +70,9 @@ def test_community_is_a_secret_only_under_snmp():
     assert redact_data({"snmp": {"community": "pub"}}) == {"snmp": {"community": REDACTED}}
     assert redact_data({"snmpCommunities": [{"communityName": "pub"}]}) == {"snmpCommunities": [{"communityName": REDACTED}]}
     assert redact_data({"bgp": {"community": "65000:1"}}) == {"bgp": {"community": "65000:1"}}
+    # the SNMP context carries through tuples as through lists
+    assert redact_data({"snmp": ({"community": "pub"}, [{"community": "pub"}])}) == {
+        "snmp": ({"community": REDACTED}, [{"community": REDACTED}])}
 
 
 def test_free_text_fields_are_kept_byte_for_byte():
@@ -152,4 +155,9 @@ def test_a_diff_is_redacted_line_by_line_without_its_markers():
     assert redact_diff(DIFF) == redact_diff(DIFF, "juniper_junos")
     headers = "--- community a\n+++ community b\n"  # file headers are not configuration lines
     assert redact_diff(headers, "juniper_junos") == headers
+    junos_only = "--- set snmp community a\n@@ set snmp community b\n"  # unanchored Junos rule: platform rules
+    assert redact_diff(junos_only, "frr") == junos_only
+    assert redact_diff(junos_only, "juniper_junos") == junos_only.replace(" a\n", " <redacted>\n").replace(
+        " b\n", " <redacted>\n")
+    assert redact_diff(" a\n+", "frr") == " a\n+"  # an added empty last line without a newline
     assert redact_diff(None) is None and redact_diff("") == ""
