@@ -325,6 +325,10 @@ def _five(db: Path) -> list:
     (["DELETE FROM audit WHERE seq > 3"],
      [(4, "records 4..5 deleted from the end"),
       (4, "records 4..5 are missing: the log was cut short or replaced by an older copy (per local head file {head})")]),
+    (["UPDATE audit SET hash = '" + "e" * 64 + "' WHERE seq = 5"],
+     [(5, "contents do not match the record's keyed hash (edited, moved or forged)"),
+      (5, "the last record differs from the recorded head (edited)"),
+      (5, "record 5 differs from local head file {head} (the chain was rewritten)")]),
     (["INSERT INTO audit(seq, ts, actor, kind, payload, prev_hash, hash) "
       "SELECT 6, ts, actor, kind, payload, hash, hash FROM audit WHERE seq = 5"],
      [(6, "contents do not match the record's keyed hash (edited, moved or forged)"),
