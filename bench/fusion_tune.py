@@ -2,7 +2,11 @@
 TUNING sets (``rfc``, ``passages``) with other fusion functions, without searching again.
 
     python bench/kb_quality.py --sets rfc,passages --reuse-index --dump /tmp/dump
-    python bench/fusion_tune.py /tmp/dump
+    python bench/fusion_tune.py /tmp/dump              # RRF and score-sum variants
+    python bench/fusion_tune.py /tmp/dump real         # netops' rank() under other Rankings
+    python bench/fusion_tune.py /tmp/dump prior        # a document-level prior
+    python bench/fusion_tune.py /tmp/dump sections     # a section's other passages added
+    python bench/fusion_tune.py /tmp/dump children     # a parent yields to its subsection
 
 Refuses check sets: a setting chosen on them would stop them being checks.
 """
@@ -174,6 +178,77 @@ def docprior(base, beta=0.3, src="both"):
     return f
 
 
+class SectionEvidence:
+    """zsum (a, adaptive by top z) over section scores that add the section's other passages:
+    ``best + lam * sum(other passages of the section in the pool)`` per side (``how="sum"``), or
+    ``best + lam * second best`` (``how="second"``); ``lam=0`` is netops' zsum."""
+
+    def __init__(self, alpha: float = 0.6, lam: float = 0.3, how: str = "sum", side: str = "both") -> None:
+        self.alpha, self.lam, self.how, self.side = alpha, lam, how, side
+
+    def _sections(self, rows: list[dict], use: bool) -> list[dict]:
+        per: dict[str, list[float]] = {}
+        for r in rows:
+            per.setdefault(r["sec"], []).append(r["score"])
+        out = []
+        for sec, scores in per.items():
+            scores.sort(reverse=True)
+            extra = 0.0
+            if use and len(scores) > 1:
+                extra = sum(scores[1:]) if self.how == "sum" else scores[1]
+            out.append({"sec": sec, "score": scores[0] + self.lam * extra})
+        return sorted(out, key=lambda r: -r["score"])
+
+    def whole(self, q: dict) -> list[str]:
+        d = self._sections(q["dense"], self.side in ("both", "dense"))
+        lx = self._sections(q["lexical"], self.side in ("both", "lexical"))
+        return comb(self.alpha, "z", "top")(d, lx)
+
+
+def _number(sec: str) -> tuple[str, str]:
+    """(document, section number) of a dumped section key: the RFC number, or the number after
+    ``clause`` in a generic heading (``RFC 4271 clause 6.5``)."""
+    import ast
+    import re
+
+    try:
+        key = ast.literal_eval(sec)
+    except (ValueError, SyntaxError):
+        return sec, ""
+    if not isinstance(key, tuple):
+        return sec, ""
+    source, number, title = key[0], key[1], key[2]
+    if not number:
+        m = re.search(r"\bclause\s+([A-Z]?\d+(?:\.\d+)*)\b", title)
+        number = m.group(1) if m else ""
+        source = re.sub(r"-[^/]*$", "", source)  # passages: one file per clause, same document
+    return source, number
+
+
+class ChildFirst:
+    """zsum (a 0.6, adaptive), then a section directly above one of its own subsections (same
+    document, its number a prefix) yields its place when their fused scores are within ``gap``."""
+
+    def __init__(self, gap: float) -> None:
+        self.gap = gap
+
+    def whole(self, q: dict) -> list[str]:
+        d, lx = collapse(q["dense"]), collapse(q["lexical"])
+        zd, fd = _z(d)
+        zl, fl = _z(lx)
+        cl = max(zl[lx[0]["sec"]], 1e-3) if lx else 1e-3
+        cd = max(zd[d[0]["sec"]], 1e-3) if d else 1e-3
+        a = 0.6 * cl / (0.6 * cl + 0.4 * cd)
+        secs = list(dict.fromkeys([r["sec"] for r in lx] + [r["sec"] for r in d]))
+        sc = {x: a * zl.get(x, fl) + (1 - a) * zd.get(x, fd) for x in secs}
+        order = sorted(secs, key=lambda x: -sc[x])
+        for i in range(len(order) - 1):
+            (pd, pn), (cd_, cn) = _number(order[i]), _number(order[i + 1])
+            if pn and cn and pd == cd_ and cn.startswith(pn + ".") and sc[order[i]] - sc[order[i + 1]] < self.gap:
+                order[i], order[i + 1] = order[i + 1], order[i]
+        return order
+
+
 def main() -> int:
     data = load(Path(sys.argv[1]))
     variants = {"lexical": only("lexical"), "dense": only("dense"), "rrf k10 w1.5 (format 2)": rrf()}
@@ -197,6 +272,17 @@ def main() -> int:
             for beta in (0.5, 1, 2, 4):
                 for src in ("both", "lexical"):
                     variants[f"{base_name} +prior {beta} {src}"] = docprior(variants[base_name], beta, src)
+    if len(sys.argv) > 2 and sys.argv[2] == "sections":
+        variants = {"lexical": only("lexical"), "dense": only("dense"),
+                    "netops zsum a0.6 adaptive": Real(False)}
+        for how in ("sum", "second"):
+            for lam in (0.1, 0.2, 0.3, 0.5):
+                for side in ("both", "lexical", "dense"):
+                    variants[f"section evidence {how} lam{lam} {side}"] = SectionEvidence(0.6, lam, how, side)
+    if len(sys.argv) > 2 and sys.argv[2] == "children":
+        variants = {"netops zsum a0.6 adaptive": Real(False), "child-first gap 0": ChildFirst(0.0)}
+        for gap in (0.05, 0.1, 0.2, 0.3, 0.5, 1.0):
+            variants[f"child-first gap {gap}"] = ChildFirst(gap)
     rows = []
     for name, f in variants.items():
         res = run(f, data)

@@ -13,7 +13,7 @@ document; running it again skips those (same hash) and indexes the rest.
 Ranking (:class:`~netops.rag.fusion.Ranking`, measured in bench/README.md): both sides see each
 chunk's heading (doc id, document title, section number and title) next to the raw passage --
 a first line of the embedded text, a separately weighted FTS5 column; each candidate list is
-collapsed to one chunk per section, the lists are fused with weighted RRF, and a document the
+collapsed to one chunk per section, the lists are fused by standardised scores (:mod:`~netops.rag.fusion`), and a document the
 query names (``RFC 4271``) is ranked first. What gets indexed is versioned
 (:data:`INDEX_FORMAT`): an index of another format asks to be rebuilt instead of mixing.
 
@@ -141,10 +141,12 @@ class KnowledgeBase:
         self._vectors: ChromaVectors | None = None
         self._vectors_checked = False
         self._glossary: dict[str, list[str]] | None = None
-        self.parallel_search = True
-        """Hybrid search runs the lexical side on a worker thread while the query is embedded and
-        the vectors are asked (SQLite, numpy and Chroma's HNSW release the GIL): the same hits,
-        sooner (bench/README.md, kb_search). False runs both sides one after the other."""
+        self.parallel_search = False
+        """True: hybrid search runs its lexical side on a worker thread while the query is embedded
+        and the vectors are asked (SQLite and numpy release the GIL) -- the same hits (tested). Off
+        by default: on the shared 2-vCPU build machine under load it was no faster at p50 in eight
+        same-run comparisons and sometimes much slower (each side ran ~1.7x slower next to the
+        other); it pays only where a core is really free (bench/README.md, kb_search)."""
         self._worker: ThreadPoolExecutor | None = None
         self._worker_lock = threading.Lock()
 
@@ -660,7 +662,7 @@ class KnowledgeBase:
 
     def search(self, query: str, top_k: int | None = None, mode: Mode = "hybrid", *,
                ranking: Ranking | None = None) -> list[Hit]:
-        """Best passages for ``query``: dense, lexical (BM25) or both fused (weighted RRF).
+        """Best passages for ``query``: dense, lexical (BM25) or both fused (:func:`~netops.rag.fusion.rank`).
 
         At most one hit per section (its best chunk); hits from a document the query names
         (``RFC 4271``) come first. ``ranking`` overrides the tuned defaults (see

@@ -175,6 +175,7 @@ def test_parallel_search_waits_for_the_worker_when_the_dense_side_fails(settings
 
     kb.lexical.search = slow_search
     kb.vectors.query = broken_query
+    kb.parallel_search = True
     with pytest.raises(BackendUnavailable):
         kb.search("hold time keepalive")
     assert finished == [True]  # the lexical side was over before the error reached the caller
