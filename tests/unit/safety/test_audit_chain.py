@@ -403,8 +403,10 @@ def test_verify_checks_anchors_the_head_file_and_the_key_exactly(tmp_path):
     assert _problems(report) == [(0, "the audit table is unreadable (no such table: audit)")]
     db.write_bytes(b"garbage" * 100)
     with AuditLog(db) as log:
-        assert _problems(log.verify()) == [
-            (0, f"the audit database cannot be read: cannot open database {db}: file is not a database")]
+        report = log.verify()
+    assert (report.ok, report.count, report.head_seq, report.head_hash) == (False, 0, 0, "0" * 64)
+    assert _problems(report) == [
+        (0, f"the audit database cannot be read: cannot open database {db}: file is not a database")]
 
 
 def test_record_hash_is_over_the_previous_hash_and_the_canonical_record():
@@ -431,3 +433,53 @@ def test_key_and_head_files_sit_beside_the_database_unless_told(tmp_path):
     log2.close()  # twice is fine
     assert log2.get(1) == rec  # and it opens again on use
     log2.close()
+
+
+def test_verify_edge_cases_exactly(tmp_path):
+    from netops.store.auditkey import Head
+
+    db = tmp_path / "a.sqlite"
+    recs = _five(db)
+    key_file, head_file = tmp_path / "keys" / "audit.key", tmp_path / "keys" / "a.sqlite.head"
+    with AuditLog(db) as log:  # an anchor at record 1 is checked like any other
+        assert _problems(log.verify([Head(1, "f" * 64, "anchor one")])) == [
+            (1, "record 1 differs from anchor one (the chain was rewritten)")]
+    key_file.chmod(0o644)
+    with AuditLog(db) as log:
+        report = log.verify()
+    assert _problems(report) == [(0, f"the audit key {key_file} is readable by others")] and report.key_id is None
+    key_file.chmod(0o600)
+
+    _raw(db, "DELETE FROM audit WHERE seq > 3")  # cut off the end: the head row, the head file and an anchor say so
+    missing = "records 4..5 are missing: the log was cut short or replaced by an older copy (per {})"
+    with AuditLog(db) as log:
+        assert _problems(log.verify([Head(5, recs[4].hash, "anchor Z")])) == [
+            (4, "records 4..5 deleted from the end"), (4, missing.format(f"local head file {head_file}")),
+            (4, missing.format("anchor Z"))]
+    _raw(db, "DELETE FROM audit")
+    head_file.unlink()
+    with AuditLog(db) as log:  # nothing left to pin with a head file: the head row speaks
+        assert _problems(log.verify()) == [(1, "records 1..5 deleted from the end")]
+
+
+def test_a_forged_seal_does_not_turn_keyed_records_into_legacy_ones(tmp_path):
+    db = tmp_path / "a.sqlite"
+    _five(db)
+    payload = canonical({"legacy_records": 3, "legacy_head_hash": "0" * 64, "note": "forged"})
+    _raw(db, "INSERT INTO audit(seq, ts, actor, kind, payload, prev_hash, hash) "
+             f"SELECT 6, ts, 'netops', 'audit_keyed', '{payload}', hash, '{'0' * 64}' FROM audit WHERE seq = 5")
+    with AuditLog(db) as log:
+        assert _problems(log.verify()) == [
+            (6, "contents do not match the record's keyed hash (edited, moved or forged)"),
+            (6, "records 6..6 were added outside netops")]
+
+
+def test_a_broken_seal_before_the_real_one_is_skipped(tmp_path):
+    db = tmp_path / "a.sqlite"
+    _legacy_db(db, [{"i": 1}])
+    _raw(db, "INSERT INTO audit(seq, ts, actor, kind, payload, prev_hash, hash) "
+             f"SELECT 2, ts, 'old', 'audit_keyed', 'not json', hash, '{'0' * 64}' FROM audit WHERE seq = 1")
+    with AuditLog(db) as log:
+        seal = log.get(3)
+        assert seal.kind == "audit_keyed" and seal.payload["legacy_records"] == 1
+        assert _problems(log.verify()) == [(2, "payload is not valid JSON (edited)")]
