@@ -36,14 +36,19 @@ async def test_typing_while_streaming_loses_neither_keys_nor_tokens(chat_setting
                 app.post_message(events.Key("k", "k"))
                 typed += "k"
                 await wait_until(pilot, lambda: prompt.text == typed, timeout=10, what="the key in the prompt")
-                intervals.append(await app._input_first())
+                interval = await app._input_first()
+                since_key = asyncio.get_running_loop().time() - app._key_at
+                intervals.append((interval, since_key))
                 await asyncio.sleep(0.02)
             await wait_until(pilot, lambda: view.answer is not None, what="the end of the answer")
             assert view.answer.text.startswith(WORDS) and not view.answer.partial
             assert "".join(view._streamed) == WORDS, "every streamed token was appended, in order"
             assert view.text == view.answer.text, "and the screen shows the final answer"
             assert prompt.text == typed, "every key typed during the stream is in the prompt"
-            assert intervals and set(intervals) == {app_module.TYPING_INTERVAL}, \
+            # (a loaded machine can take longer than TYPING_WINDOW between a key and the call: those
+            # samples say nothing either way)
+            typing = [i for i, since in intervals if since < app_module.TYPING_WINDOW]
+            assert typing and set(typing) == {app_module.TYPING_INTERVAL}, \
                 "while the person types, appends are gathered over the longer interval"
             assert app._key_drawn.is_set(), "the frame with the last key was drawn"
             await asyncio.sleep(app_module.TYPING_WINDOW + 0.05)
