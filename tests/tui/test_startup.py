@@ -75,3 +75,18 @@ async def test_an_unknown_conversation_ends_the_app_with_the_error(chat_settings
             await wait_until(pilot, lambda: ok._settings_ready.is_set(), what="settings")
             await pilot.pause(0.3)
             assert ok.startup_error is None and ok.is_running
+
+
+@pytest.mark.parametrize("given, expected", [(None, 120), ("30", 30)])
+async def test_the_chat_draws_on_a_finer_frame_timer_unless_told_otherwise(given, expected):
+    """In a fresh interpreter (Textual reads TEXTUAL_FPS once, at import)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    if given is not None:
+        env["TEXTUAL_FPS"] = given
+    code = "import netops.tui.app, textual.constants as c, textual.screen as s; print(c.MAX_FPS, round(1 / s.UPDATE_PERIOD))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(expected), str(expected)]
