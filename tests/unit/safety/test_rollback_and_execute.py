@@ -379,3 +379,29 @@ def test_remaining_diff_uses_the_platform_rules_not_every_rule():
     assert not res.ok and "+community public-x" in res.remaining.splitlines()
     res = restore_snapshot(Device(current, ignore=lambda ln: "community" in ln), "r1", snap, "juniper_junos")
     assert not res.ok and "+community <redacted>" in res.remaining.splitlines()
+
+
+def test_rollback_records_are_redacted_with_the_hosts_own_platform_rules(pb_settings, vetted, devices, sim, audit,
+                                                                         monkeypatch):
+    """The runner's rollback hands the host's platform to the restore: its recorded lines and any
+    remaining diff use that platform's rules (every rule would also blank lines that are no
+    secret there, e.g. a top-level ``community 65000:1``, which only Junos treats as one)."""
+    import netops.playbook.recover as recover
+
+    _break_postcheck(vetted)
+    real = recover.restore_snapshot
+    seen = []
+
+    def spy(devices_, host, snapshot, platform=None, **kw):
+        seen.append((host, platform))
+        return real(devices_, host, snapshot, platform, **kw)
+
+    monkeypatch.setattr(recover, "restore_snapshot", spy)
+    p = plan(pb_settings, "bgp-neighbor-shutdown", "r1", NEI, devices=devices, audit=audit)
+    report = execute(p, approver=AllowAll(), devices=devices, audit=audit)
+    assert report.hosts["r1"].state == "rolled_back"
+    assert seen == [("r1", "frr")]
+    from netops.devices.redact import redact_lines
+
+    assert redact_lines(["community 65000:1"], "frr") == ["community 65000:1"]  # why it matters
+    assert redact_lines(["community 65000:1"], None) != ["community 65000:1"]
