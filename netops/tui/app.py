@@ -161,7 +161,9 @@ class ChatApp(App[None]):
 
     # -- input before output -----------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and self._key_drawn is not None:
+        if isinstance(event, events.Key) and self._key_drawn is not None and isinstance(self.focused, PromptInput):
+            # only the prompt reports back when it has handled a key (a key for a binding or
+            # another widget would hold appends for KEY_HOLD for nothing)
             self._key_at = asyncio.get_running_loop().time()
             self._key_drawn.clear()
         await super().on_event(event)

@@ -27,7 +27,8 @@ async def test_escape_keeps_the_partial_answer(chat_settings):
             assert view.answer.partial
             assert "word1" in view.text and "THE-END" not in view.text
             assert view.query(".answer-partial"), "a partial answer is marked"
-            assert not app.busy and app.cancel_token is None
+            # the turn's clean-up runs just after the answer is shown
+            await wait_until(pilot, lambda: not app.busy and app.cancel_token is None, timeout=10, what="the turn to end")
             await type_and_send(pilot, "and now?")
             await wait_until(pilot, lambda: len(finished(app)) == 2, what="the next answer")
             assert "second answer" in finished(app)[1].text
