@@ -29,25 +29,28 @@ def run_tool(session: Any, name: str, args: dict[str, Any], *, question: str = "
     return result, box.calls[-1]
 
 
-def record_command(session: Any, conversation_id: str | None, command: str, shown: str,
-                   result: ToolResult, record: ToolCallRecord) -> str | None:
-    """Keep a command the person ran, and what it showed them, in the conversation history,
-    so a resumed conversation or an export holds it like an answer (mode ``command``; device
-    output redacted as in any stored answer). A new conversation is opened when
-    ``conversation_id`` is None; returns the conversation's id (None when history is off)."""
+def command_answer(result: ToolResult, record: ToolCallRecord, shown: str) -> Any:
+    """A command the person ran, as an answer: what the chat shows and history stores (mode
+    ``command``; its evidence is the tool's; never partial, a cancel says so in ``shown``)."""
     from types import SimpleNamespace
 
+    return SimpleNamespace(
+        text=shown, mode="command", model=None, citations=[e.label for e in result.evidence], partial=False,
+        cancelled=bool(record.cancelled), notice=None, error=None if result.ok else result.error, check=None,
+        evidence=list(result.evidence), tool_calls=[record], approvals=[])
+
+
+def record_command(session: Any, conversation_id: str | None, command: str, answer: Any) -> str | None:
+    """Keep a command the person ran and its :func:`command_answer` in the conversation history,
+    so a resumed conversation or an export holds it like an answer (device output redacted as
+    in any stored answer). A new conversation is opened when ``conversation_id`` is None;
+    returns the conversation's id (None when history is off)."""
     from netops.agent.transcript import answer_meta
 
     history = session.history
     if history is None:
         return None
     cid = conversation_id or history.new_conversation(command)
-    cancelled = bool(record.cancelled)
-    stored = SimpleNamespace(
-        mode="command", model=None, citations=[e.label for e in result.evidence], partial=cancelled,
-        cancelled=cancelled, tool_calls=[record], approvals=[], evidence=list(result.evidence), check=None,
-        notice=None, error=None if result.ok else result.error)
     history.append(cid, "user", command)
-    history.append(cid, "assistant", shown, answer_meta(stored))
+    history.append(cid, "assistant", answer.text, answer_meta(answer))
     return cid

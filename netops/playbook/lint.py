@@ -129,8 +129,7 @@ def _lint_checks(pb: Playbook, ctx: dict[str, Any], report: LintReport) -> None:
                     _compile(render_string(pb, cap.query, ctx, what="capture query"))
             except NetopsError as exc:
                 report.problem(f"{where}: {exc.message}")
-        if kind == "postcheck" and checks and all(c.within == 0 for c in checks):
-            pass  # a postcheck without a wait is allowed (static config facts)
+        # (a postcheck without a wait is allowed: static config facts need none)
     for item in spec.report:
         try:
             cmd = render_string(pb, item.command, ctx, what="report command")

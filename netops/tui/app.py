@@ -11,7 +11,6 @@ import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from textual import events, on, work
@@ -575,14 +574,14 @@ class ChatApp(App[None]):
     def _keep_command(self, text: str, result: Any, record: Any) -> None:
         """Store the command and what it showed in this conversation (a resume or an export has
         it); a history that cannot be written costs a notice, never the result on screen."""
-        from netops.agent.direct import record_command
+        from netops.agent.direct import command_answer, record_command
         from netops.tui.results import result_markdown
 
         try:
             cid = self.conversation_id
             if cid is None and self.continue_last:  # `chat --continue`: the command continues it too
                 cid = self.session.history.last_conversation()
-            cid = record_command(self.session, cid, text, result_markdown(result), result, record)
+            cid = record_command(self.session, cid, text, command_answer(result, record, result_markdown(result)))
         except Exception as exc:
             self.call_from_thread(self.notify, f"not kept in history: {one_line(exc)}", severity="warning")
             return
@@ -599,18 +598,16 @@ class ChatApp(App[None]):
         self.entries.append(Entry("command", f"error: {one_line(exc)}"))
 
     async def _slash_done(self, view: AnswerView, card: Any, result: Any, record: Any) -> None:
+        from netops.agent.direct import command_answer
         from netops.tui.results import result_markdown
 
         self._status()
         card.finish(record)
         if result.tool == "playbook_plan" and result.data is not None:
             await view.show_plan(result.data, None)
-        text = result_markdown(result)
-
-        shown = SimpleNamespace(text=text, mode="command", model=None, partial=False, notice=None,
-                                evidence=list(result.evidence), tool_calls=[record], approvals=[])
+        shown = command_answer(result, record, result_markdown(result))
         await view.finish(shown)
-        self.entries.append(Entry("command", text, "command", None, [e.label for e in result.evidence], [record]))
+        self.entries.append(Entry.from_answer(shown))
         self.conversation.anchor()
 
     # -- actions ---------------------------------------------------------------------------

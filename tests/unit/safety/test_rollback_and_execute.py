@@ -152,14 +152,20 @@ def _break_postcheck(cat):
     cat.lock_for(cat.get("bgp-neighbor-shutdown")).vet(cat.get("bgp-neighbor-shutdown"), "unit-reviewer")
 
 
-def test_rollback_that_does_not_take_hold_ends_rollback_failed(pb_settings, vetted, devices, sim, audit, monkeypatch):
+def _journal_stages(monkeypatch):
+    """Every (host, state) the run journal records, in order (the journal still writes them)."""
     from netops.playbook.journal import Journal
 
-    _break_postcheck(vetted)
     stages = []
     real_stage = Journal.stage
     monkeypatch.setattr(Journal, "stage", lambda self, host, state, **kw: (stages.append((host, state)),
                                                                            real_stage(self, host, state, **kw))[1])
+    return stages
+
+
+def test_rollback_that_does_not_take_hold_ends_rollback_failed(pb_settings, vetted, devices, sim, audit, monkeypatch):
+    _break_postcheck(vetted)
+    stages = _journal_stages(monkeypatch)
     router = sim.routers["r1"]
     real = router.configure
     calls = []
@@ -310,13 +316,8 @@ def test_a_device_error_mid_restore_keeps_the_steps_sent_so_far_redacted():
 def test_rollback_broken_by_the_device_is_rollback_failed_and_fully_recorded(
         pb_settings, vetted, devices, sim, audit, monkeypatch):
     from netops.errors import SessionClosed
-    from netops.playbook.journal import Journal
-
     _break_postcheck(vetted)
-    stages = []
-    real_stage = Journal.stage
-    monkeypatch.setattr(Journal, "stage", lambda self, host, state, **kw: (stages.append((host, state)),
-                                                                           real_stage(self, host, state, **kw))[1])
+    stages = _journal_stages(monkeypatch)
     router = sim.routers["r1"]
     real = router.show
 
@@ -346,13 +347,8 @@ def test_rollback_broken_by_the_device_is_rollback_failed_and_fully_recorded(
 
 def test_successful_rollback_is_recorded_with_its_commands_and_timing(pb_settings, vetted, devices, sim, audit,
                                                                       monkeypatch):
-    from netops.playbook.journal import Journal
-
     _break_postcheck(vetted)
-    stages = []
-    real_stage = Journal.stage
-    monkeypatch.setattr(Journal, "stage", lambda self, host, state, **kw: (stages.append((host, state)),
-                                                                           real_stage(self, host, state, **kw))[1])
+    stages = _journal_stages(monkeypatch)
     progress = []
     p = plan(pb_settings, "bgp-neighbor-shutdown", "r1", NEI, devices=devices, audit=audit)
     report = execute(p, approver=AllowAll(), devices=devices, audit=audit, on_progress=progress.append)
