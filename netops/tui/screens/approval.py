@@ -18,6 +18,10 @@ from netops.tui.render import plan_renderable
 class ApprovalScreen(ModalScreen[bool]):
     """Dismisses with True only on an explicit approve (``a`` or the Approve button)."""
 
+    AUTO_FOCUS = "#deny"
+    """The screen's first focus goes straight to Deny (the default, the scrollable plan, would
+    hold it for a moment before on_mount moves it)."""
+
     DEFAULT_CSS = """
     ApprovalScreen { align: center middle; }
     ApprovalScreen > Vertical {
