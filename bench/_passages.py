@@ -30,8 +30,9 @@ def _slug(section: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "_", section).strip("_")
 
 
-def build(questions: list[c.Question], dest: Path) -> dict[str, tuple[str, ...]]:
-    """Write the corpus into ``dest``; return gold label -> doc ids of its passage files."""
+def build(questions: list[c.Question], dest: Path, max_chars: int = MAX_CHARS) -> dict[str, tuple[str, ...]]:
+    """Write the corpus into ``dest``; return gold label -> doc ids of its passage files.
+    ``max_chars`` 500 gives passages about as short as the check corpus's (set ``shortrfc``)."""
     from netops.rag.chunking import rfc_sections
 
     dest.mkdir(parents=True, exist_ok=True)
@@ -48,7 +49,7 @@ def build(questions: list[c.Question], dest: Path) -> dict[str, tuple[str, ...]]
                 continue
             parts: list[list[str]] = [[]]
             for p in paras:
-                if parts[-1] and sum(len(x) for x in parts[-1]) + len(p) > MAX_CHARS:
+                if parts[-1] and sum(len(x) for x in parts[-1]) + len(p) > max_chars:
                     parts.append([])
                 parts[-1].append(p)
             for n, part in enumerate(parts, 1):

@@ -7,6 +7,7 @@ TUNING sets (``rfc``, ``passages``) with other fusion functions, without searchi
     python bench/fusion_tune.py /tmp/dump prior        # a document-level prior
     python bench/fusion_tune.py /tmp/dump sections     # a section's other passages added
     python bench/fusion_tune.py /tmp/dump children     # a parent yields to its subsection
+    python bench/fusion_tune.py /tmp/dump share        # netops' zsum across lexical shares
 
 Refuses check sets: a setting chosen on them would stop them being checks.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import _common as c
 
-TUNING = ("rfc", "passages")
+TUNING = ("rfc", "passages", "shortrfc")
 
 
 def load(dump: Path) -> dict[str, list[dict]]:
@@ -283,6 +284,11 @@ def main() -> int:
         variants = {"netops zsum a0.6 adaptive": Real(False), "child-first gap 0": ChildFirst(0.0)}
         for gap in (0.05, 0.1, 0.2, 0.3, 0.5, 1.0):
             variants[f"child-first gap {gap}"] = ChildFirst(gap)
+    if len(sys.argv) > 2 and sys.argv[2] == "share":
+        variants = {"lexical": only("lexical"), "dense": only("dense")}
+        for a in (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8):
+            for ad in (True, False):
+                variants[f"zsum a{a} adaptive={ad}"] = Real(False, lexical_share=a, adaptive=ad)
     rows = []
     for name, f in variants.items():
         res = run(f, data)

@@ -43,8 +43,8 @@ from pathlib import Path
 import _common as c
 
 MODES = ("hybrid", "lexical", "dense", "bm25")
-TUNING = ("rfc", "passages")
-ALL_SETS = ("rfc", "passages", "rfc_check", "shortpassages")
+TUNING = ("rfc", "passages", "shortrfc")
+ALL_SETS = ("rfc", "passages", "shortrfc", "rfc_check", "shortpassages")
 
 
 @dataclass
@@ -94,12 +94,12 @@ def load_set(name: str, work: Path) -> QSet | None:
     if name == "rfc":
         qs = c.load_questions(qdir / "rfc.jsonl")
         return QSet(name, "tuning", [Item(q.question, (q.expected,)) for q in qs], _rfc_paths(q.rfc for q in qs))
-    if name == "passages":
+    if name in ("passages", "shortrfc"):
         import _passages
 
         qs = c.load_questions(qdir / "rfc.jsonl")
-        dest = c.CACHE / "passages-tuning"
-        gold = _passages.build(qs, dest)
+        dest = c.CACHE / f"{name}-tuning"
+        gold = _passages.build(qs, dest, _passages.MAX_CHARS if name == "passages" else 500)
         items = [Item(q.question, gold[q.expected]) for q in qs if q.expected in gold]
         return QSet(name, "tuning", items, sorted(dest.glob("*.md")),
                     note=f"{len(items)} of {len(qs)} rfc.jsonl questions, gold = the section's passage files")

@@ -46,8 +46,7 @@ from netops.errors import (
     KnowledgeError,
     NotFoundError,
 )
-from netops.rag.chunking import embed_text
-from netops.rag.embedders import Embedder, describe, fingerprint_kind, make_embedder
+from netops.rag.embedders import Embedder, describe, embed_chunks, fingerprint_kind, make_embedder
 from netops.rag.lexical import DocumentRecord, LexicalIndex
 from netops.rag.fusion import Ranking, rank
 from netops.rag.types import Chunk, DocumentInfo, Hit, IngestReport
@@ -68,10 +67,11 @@ ProgressFn = Callable[[int, int, str], None]
 
 GROUP_CHUNKS = 256
 NO_EMBEDDER = "none"
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 """Bumped whenever what gets indexed changes (2: headings embedded with the passage and in
 their own FTS5 column; 3: old-style RFC headings and appendix forms recognised, so those RFCs
-chunk differently). An index of another format must be rebuilt, never mixed."""
+chunk differently; 4: a chunk longer than the embedding model reads is embedded whole, as the
+mean of its windows). An index of another format must be rebuilt, never mixed."""
 
 __all__ = [
     "KnowledgeBase", "KBStats", "Ranking", "INDEX_FORMAT", "When", "merge_reports", "Consistency", "PullOutcome", "DocumentRecord", "MODES", "ProgressFn",
@@ -358,10 +358,10 @@ class KnowledgeBase:
                 if any(p.updated for p in group):  # the old version's vectors must not linger
                     self.vectors.delete([p.info.source for p in group if p.updated])
             elif self.embedder is not None:
-                texts = [embed_text(c) for p in group for c in p.chunks]
-                vectors = self.embedder.embed_documents(texts)
-                if len(vectors) != len(texts):
-                    raise KnowledgeError(f"embedder returned {len(vectors)} vectors for {len(texts)} chunks")
+                chunks = [c for p in group for c in p.chunks]
+                vectors = embed_chunks(self.embedder, chunks)
+                if len(vectors) != len(chunks):
+                    raise KnowledgeError(f"embedder returned {len(vectors)} vectors for {len(chunks)} chunks")
                 wrote_vectors = True
                 self.vectors.replace({p.info.source: p.chunks for p in group}, vectors)
             for item in group:
@@ -448,10 +448,10 @@ class KnowledgeBase:
                 nonlocal group, size, done
                 if not group:
                     return
-                texts = [embed_text(c) for cs in group.values() for c in cs]
-                vecs = self.embedder.embed_documents(texts)
-                if len(vecs) != len(texts):
-                    raise KnowledgeError(f"embedder returned {len(vecs)} vectors for {len(texts)} chunks")
+                chunks = [c for cs in group.values() for c in cs]
+                vecs = embed_chunks(self.embedder, chunks)
+                if len(vecs) != len(chunks):
+                    raise KnowledgeError(f"embedder returned {len(vecs)} vectors for {len(chunks)} chunks")
                 self.vectors.replace(group, vecs)
                 self.lexical.vectors_written(list(group))
                 for source, cs in group.items():

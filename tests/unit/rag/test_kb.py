@@ -337,3 +337,33 @@ def test_background_process_embeds_the_pending_documents(settings, tmp_path):
         assert hits[0].mode == "hybrid" and hits[0].chunk.source.endswith("ospf-runbook.md")
         assert "3 documents" in kb.paths.kb_db.with_name("vectors.log").read_text()
         assert kb.start_background_vectors() is None  # nothing left to do
+
+
+class WholePassageEmbedder(HashEmbedder):
+    """Records what ``embed_passages`` got; embeds the heading and text as ``embed_documents`` would."""
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.passages: list[tuple[str, str]] = []
+
+    def embed_passages(self, passages):
+        self.passages += list(passages)
+        return [self._vector(f"{h}\n{t}") for h, t in passages]
+
+
+@pytest.mark.parametrize("vectors", ["now", "later"])
+def test_chunks_reach_an_embedder_as_heading_and_whole_text(settings, tmp_path, vectors):
+    """Both ingest paths (now, and completing later) hand the embedder each chunk's heading and
+    full text, so an embedder with a short reach can cover it whole (index format 4)."""
+    emb = WholePassageEmbedder()
+    with KnowledgeBase(settings, embedder=emb) as kb:
+        kb.add([write_docs(tmp_path / "docs")], vectors=vectors)
+        if vectors == "later":
+            assert emb.passages == []
+            kb.complete_vectors()
+        chunks = [c for rec in kb.list() for c in kb.lexical.iter_chunks(rec.source)]
+        assert emb.calls == 0  # embed_documents never used for chunks
+        assert sorted(t for _, t in emb.passages) == sorted(c.text for c in chunks)
+        assert any("OSPF adjacency stuck" in h for h, _ in emb.passages)
+        assert kb.search("OSPF neighbors stuck in ExStart MTU", top_k=1, mode="dense")[0].chunk.source.endswith(
+            "ospf-runbook.md")
