@@ -32,7 +32,7 @@ BATCH_FILES = 16
 
 
 # What decides the index content and format; search-side code (kb.py, fusion) may change freely.
-INDEX_SOURCES = ("chunking.py", "loaders.py", "recognize.py", "types.py", "lexical.py", "vectors.py")
+INDEX_SOURCES = ("chunking.py", "loaders.py", "recognize.py", "types.py", "lexical.py", "vectors.py", "embedders.py")
 
 
 def index_key(embedder, settings, candidates: list[Path]) -> str:
