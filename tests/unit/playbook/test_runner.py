@@ -179,7 +179,15 @@ def test_interrupt_rolls_back_changed_host(pb_settings, vetted, devices, sim, au
             fired.append(threading.Timer(0.3, _thread.interrupt_main))
             fired[0].start()
 
-    report = execute(p, approver=AllowAll(), devices=devices, audit=audit, on_event=on_event)
+    import signal
+
+    # Ctrl-C as a Python process gets it: a process started with SIGINT ignored (a background
+    # job of a non-interactive shell) would make interrupt_main() do nothing
+    old_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        report = execute(p, approver=AllowAll(), devices=devices, audit=audit, on_event=on_event)
+    finally:
+        signal.signal(signal.SIGINT, old_handler)
     assert report.interrupted and report.failed
     assert report.hosts["r1"].state == "rolled_back"
     assert sim.routers["r1"].running() == before
