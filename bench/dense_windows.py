@@ -39,9 +39,7 @@ def main() -> int:
     from netops.rag.embedders import MiniLMEmbedder, minilm_model_dir, passage_windows
     import json
 
-    from netops.rag.eval import hit_matches
-    from netops.rag.fusion import Ranking, rank, section_key
-    from netops.rag.types import Hit
+    from netops.rag.fusion import Ranking, rank
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", default="rfc,passages")
@@ -93,7 +91,7 @@ def main() -> int:
 
             for variant in args.variants.split(","):
                 m, owner_a, secs = embedded("first" if variant == "first" else "windows")
-                texts = m  # for the vector count below
+                n_vectors = len(owner_a)
                 if variant in ("mean", "wmean2", "wmean3"):
                     weight = np.ones(len(owner_a), dtype=np.float32)
                     if variant != "mean":  # a chunk's first window (its opening) counts more
@@ -123,8 +121,7 @@ def main() -> int:
                     ranks_d.append(kq.rank_of(rank(it.question, dense, [], k, r, mode="dense"), it.labels))
                     if fh is not None:
                         def row(ch, sc, it=it):
-                            return {"id": ch.chunk_id, "sec": repr(section_key(ch)), "doc": ch.doc_id, "score": sc,
-                                    "gold": hit_matches(Hit(chunk=ch, score=sc), it.labels)}
+                            return kq.candidate_row(ch, sc, it.labels)
                         fh.write(json.dumps({"q": it.question, "dense": [row(ch, sc) for ch, sc in dense],
                                              "lexical": [row(ch, sc) for ch, sc in lexical],
                                              "full": {"dense": full[0], "lexical": full[1]}}) + "\n")
@@ -133,7 +130,7 @@ def main() -> int:
                 for mode, ranks in (("hybrid", ranks_h), ("dense", ranks_d)):
                     s = kq.summarize(mode, qs.items, ranks, [[]] * len(qs.items), 0.0)
                     print(f"{name:9} {variant:6} {mode:7} r@1 {s.recall_at_1:.3f} r@5 {s.recall_at_5:.3f} "
-                          f"MRR {s.mrr:.3f}   ({len(texts)} vectors, {secs:.0f} s)", flush=True)
+                          f"MRR {s.mrr:.3f}   ({n_vectors} vectors, {secs:.0f} s)", flush=True)
             c.close(kb)
     return 0
 

@@ -265,11 +265,19 @@ def run_set(qs: QSet, embedder, top_k: int, tmp: Path, dump: Path | None, reuse:
             "modes": scores, "ranks": ranks_by_mode}
 
 
+def candidate_row(ch, score: float, labels) -> dict:
+    """One candidate as the dumps hold it (``fusion_tune.py`` reads them)."""
+    from netops.rag.eval import hit_matches
+    from netops.rag.fusion import section_key
+    from netops.rag.types import Hit
+
+    return {"id": ch.chunk_id, "sec": repr(section_key(ch)), "doc": ch.doc_id, "score": score,
+            "gold": hit_matches(Hit(chunk=ch, score=score), labels)}
+
+
 def _dump_candidates(kb, qs: QSet, path: Path, top_k: int) -> None:
     """Each question's dense and lexical candidate pools, with scores and gold flags."""
-    from netops.rag.eval import hit_matches
-    from netops.rag.fusion import Ranking, section_key
-    from netops.rag.types import Hit
+    from netops.rag.fusion import Ranking
 
     r = Ranking()
     pool = r.pool(top_k)
@@ -279,9 +287,8 @@ def _dump_candidates(kb, qs: QSet, path: Path, top_k: int) -> None:
             dense = kb.vectors.query(kb.embedder.embed_query(it.question), pool)
             lexical = kb.lexical.search(kb.expand(it.question), pool, heading_weight=r.heading_weight)
 
-            def row(ch, s):
-                return {"id": ch.chunk_id, "sec": repr(section_key(ch)), "doc": ch.doc_id, "score": s,
-                        "gold": hit_matches(Hit(chunk=ch, score=s), it.labels)}
+            def row(ch, s, it=it):
+                return candidate_row(ch, s, it.labels)
 
             union = [ch.chunk_id for ch, _ in dense] + [ch.chunk_id for ch, _ in lexical]
             full = {"dense": kb.vectors.similarities(kb.embedder.embed_query(it.question), union),
