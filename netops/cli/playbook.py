@@ -206,8 +206,7 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
     """Plan, approve and apply a vetted playbook, with postchecks and automatic rollback."""
     from netops.cancel import CancelToken
     from netops.cli._common import CtrlCCancels
-    from netops.errors import ApprovalDenied
-    from netops.playbook.approval import CliApprover, PolicyApprover
+    from netops.playbook.approval import CliApprover, DenyAll, PolicyApprover
     from netops.playbook.params import parse_kv
     from netops.playbook.runner import execute, plan
     from netops.session import Session
@@ -248,12 +247,8 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
             approver = CliApprover(settings.user, confirm)
         elif p.read_only:
             approver = PolicyApprover(settings)  # not consulted for read-only playbooks
-        else:
-            audit.append("denial", {"playbook": p.playbook, "hash": p.hash, "plan_seq": p.audit_seq,
-                                    "by": settings.user, "reason": "not interactive and no --yes"},
-                         actor=settings.user)
-            raise ApprovalDenied("not interactive and --yes not given: nothing was changed",
-                                 hint="run in a terminal to approve at the prompt, or use --yes where policy allows")
+        else:  # nobody to ask: the runner records the "no" like any other
+            approver = DenyAll("not interactive and --yes not given", by=settings.user)
 
         def on_event(ev) -> None:
             if not as_json:

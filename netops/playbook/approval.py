@@ -4,7 +4,8 @@
   question through an injected prompt function.
 * :class:`PolicyApprover` approves without asking when the approval policy allows it for the
   plan's risk and the current time (``--yes``); otherwise it denies with the reason.
-* :class:`DenyAll` and :class:`AllowAll` are for tests (AllowAll must never be wired to a CLI).
+* :class:`DenyAll` says no (nobody to ask: a non-interactive run without ``--yes``; tests).
+* :class:`AllowAll` is for tests only and must never be wired to a CLI.
 """
 
 from __future__ import annotations
@@ -81,11 +82,12 @@ class PolicyApprover:
 class DenyAll:
     """Says no to everything (tests, and dry runs that must never apply)."""
 
-    def __init__(self, reason: str = "denied by DenyAll") -> None:
+    def __init__(self, reason: str = "denied by DenyAll", *, by: str = "deny-all") -> None:
         self.reason = reason
+        self.by = by
 
     def approve(self, plan: "Plan") -> Approval:
-        return Approval(False, "deny-all", self.reason)
+        return Approval(False, self.by, self.reason)
 
 
 class AllowAll:

@@ -38,7 +38,7 @@ from netops.errors import (
     PlaybookError,
     PlaybookInvalid,
 )
-from netops.devices.redact import redact_data, redact_diff, redact_lines
+from netops.devices.redact import redact, redact_data, redact_diff, redact_lines
 from netops.playbook import diff as cfgdiff
 from netops.playbook.approval import Approval, Approver
 from netops.playbook.checks import CheckResult, run_check, run_report
@@ -341,6 +341,23 @@ class _Run:
         self.cancel.set()
 
 
+def _ask(approver: Approver, p: Plan, run: "_Run") -> Approval:
+    """The approver's decision. An approver that raises instead of returning a "no" (a plugin's
+    approver raising :class:`ApprovalDenied`, a crashed prompt, Ctrl-C) still leaves a denial
+    in the audit log; the exception then goes on unchanged."""
+    try:
+        return approver.approve(p)
+    except BaseException as exc:
+        if isinstance(exc, ApprovalDenied):
+            why = exc.message
+        else:
+            why = f"approval was not given: {type(exc).__name__}" + (f": {exc}" if str(exc) else "")
+        run.record("denial", {"plan_seq": p.audit_seq, "by": p.actor, "reason": redact(why) or why,
+                              "hosts": p.hosts, "risk": p.risk, "params": redact_data(p.params),
+                              "intent": p.intent})
+        raise
+
+
 def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | None",
             on_event: Callable[[RunEvent], None] | None = None, batch: int = 1,
             cancel: "CancelToken | None" = None,
@@ -383,7 +400,7 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
     if p.read_only:
         approval = Approval(True, p.actor, "read-only playbook: no approval needed")
     else:
-        approval = approver.approve(p)
+        approval = _ask(approver, p, run)
         if approval.approved and run.cancel.is_set():
             approval = Approval(False, approval.by, f"{run.reason} before the change started")
         run.record("approval" if approval.approved else "denial", {

@@ -83,6 +83,39 @@ def test_denied_approval_changes_nothing(pb_settings, vetted, devices, sim, audi
     assert audit.list(kind="denial")[-1].payload["reason"] == "change freeze"
 
 
+class _Raises:
+    """An approver that raises instead of returning a "no" (a plugin's, a crashed prompt)."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def approve(self, plan):
+        raise self.exc
+
+
+def test_approver_raising_denied_is_recorded_as_a_denial(pb_settings, vetted, devices, sim, audit):
+    p = plan(pb_settings, "bgp-neighbor-shutdown", "r1", NEI, devices=devices, audit=audit)
+    with pytest.raises(ApprovalDenied) as ei:
+        execute(p, approver=_Raises(ApprovalDenied("on-call lead said no")), devices=devices, audit=audit)
+    assert "on-call lead said no" in str(ei.value)
+    assert sim.routers["r1"].configs == []
+    denial = audit.list(kind="denial")[-1].payload
+    assert denial["reason"] == "on-call lead said no" and denial["plan_seq"] == p.audit_seq
+    assert not audit.list(kind="approval") and not audit.list(kind="apply")
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("prompt backend died"), KeyboardInterrupt()])
+def test_approver_crash_is_recorded_then_raised(pb_settings, vetted, devices, sim, audit, exc):
+    p = plan(pb_settings, "bgp-neighbor-shutdown", "r1", NEI, devices=devices, audit=audit)
+    with pytest.raises(type(exc)):
+        execute(p, approver=_Raises(exc), devices=devices, audit=audit)
+    assert sim.routers["r1"].configs == []
+    denial = audit.list(kind="denial")[-1].payload
+    assert denial["reason"].startswith(f"approval was not given: {type(exc).__name__}")
+    assert denial["hosts"] == ["r1"] and not audit.list(kind="apply")
+    assert audit.verify().ok
+
+
 def test_unvetted_and_edited_playbooks_refused(pb_settings, pb_dir, devices, audit):
     with pytest.raises(NotVetted, match="never reviewed"):
         plan(pb_settings, "bgp-neighbor-shutdown", "r1", NEI, devices=devices)

@@ -147,6 +147,19 @@ def test_playbook_run_denied_is_audited(cli, sim, capsys):
     assert not any(cfg for cfg in sim.routers["r1"].configs)
 
 
+def test_playbook_run_without_terminal_or_yes_is_denied_by_the_runner(cli, sim, capsys):
+    """No terminal and no --yes: nobody can approve, and the denial is the runner's own record."""
+    code = main(["playbook", "run", "bgp-neighbor-shutdown", "--target", "r1", "--param", "neighbor=198.51.100.2"])
+    _, err = capsys.readouterr()
+    assert code == 5 and "not interactive and --yes not given" in err and "Traceback" not in err
+    recs = _records(cli)
+    denial = [r for r in recs if r.kind == "denial"][-1].payload
+    plan_rec = [r for r in recs if r.kind == "plan"][-1]
+    assert denial["plan_seq"] == plan_rec.seq and denial["risk"] and denial["hosts"] == ["r1"]
+    assert not any(r.kind in ("approval", "apply") for r in recs)
+    assert not any(cfg for cfg in sim.routers["r1"].configs)
+
+
 def test_ask_offline_is_audited(cli, capsys):
     code = main(["ask", "--offline", "show the bgp neighbours on r1"])
     out, err = capsys.readouterr()
