@@ -131,9 +131,7 @@ def vet(name: str | None, reviewer: str, plugin: str | None, as_json: bool) -> N
     done = []
     with AuditLog.from_settings(settings) as audit:
         for n in names:
-            pb, entry, lock = cat.vet(n, reviewer)
-            audit.append("vet", {"playbook": pb.name, "hash": pb.hash, "reviewer": entry.reviewer,
-                                 "lock": str(lock.path), "plugin": plugin}, actor=settings.user)
+            pb, entry, lock = cat.vet(n, reviewer, audit=audit, actor=settings.user)
             done.append({"name": pb.name, "lock": str(lock.path), **entry.__dict__})
             if not as_json:
                 click.echo(f"vetted {pb.name} {pb.hash} by {entry.reviewer} at {entry.vetted_at} ({lock.path})")

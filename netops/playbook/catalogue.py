@@ -17,6 +17,7 @@ from netops.playbook.spec import Playbook, load_playbook
 
 if TYPE_CHECKING:
     from netops.settings import Settings
+    from netops.store.audit import AuditLog
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,12 @@ class Catalogue:
                                 hint=f"plugins with playbooks: {', '.join(known) or 'none'} (netops plugins)")
         return names
 
-    def vet(self, name: str, reviewer: str) -> tuple[Playbook, "LockEntry", Lock]:
+    def vet(self, name: str, reviewer: str, *, audit: "AuditLog | None" = None,
+            actor: str | None = None) -> tuple[Playbook, "LockEntry", Lock]:
         """Lint, then pin the playbook's current hash in its directory's lock (a plugin's own lock
-        for a plugin playbook). Raises :class:`PlaybookInvalid` when it does not lint."""
+        for a plugin playbook), and record a ``vet`` entry in the audit log (``audit``, or the
+        settings' own log when not given): every surface that vets is audited the same way.
+        Raises :class:`PlaybookInvalid` when it does not lint."""
         from netops.errors import PlaybookInvalid
         from netops.playbook.lint import lint_playbook
 
@@ -159,4 +163,15 @@ class Catalogue:
                                   hint=f"netops playbook lint {name}")
         pb = self.get(name)
         lock = self.lock_for(pb)
-        return pb, lock.vet(pb, reviewer), lock
+        if audit is None:
+            from netops.store.audit import AuditLog
+
+            with AuditLog.from_settings(self.settings) as own:
+                return self.vet(name, reviewer, audit=own, actor=actor)
+        entry = lock.vet(pb, reviewer)
+        source = self._dirs_by_name().get(name, (None, None))[1]
+        audit.append("vet", {"playbook": pb.name, "hash": pb.hash, "reviewer": entry.reviewer,
+                             "lock": str(lock.path),
+                             "plugin": source if source not in (None, "netops", "extra") else None},
+                     actor=actor or self.settings.user)
+        return pb, entry, lock

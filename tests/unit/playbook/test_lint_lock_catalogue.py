@@ -86,6 +86,25 @@ def test_vet_and_notvetted_messages(pb_settings, pb_dir):
     assert Lock.for_dir(pb_dir).entries["ospf-cost"].reviewer == "carol"
 
 
+def test_vetting_through_the_library_is_audited(pb_settings, pb_dir):
+    """The audit entry comes from the catalogue, so any surface that vets (CLI, plugin, script)
+    leaves the same record; a playbook that does not lint is neither pinned nor recorded."""
+    from netops.errors import PlaybookInvalid
+    from netops.store.audit import AuditLog
+
+    pb, entry, lock = Catalogue(pb_settings).vet("ospf-cost", "dave")
+    with AuditLog.from_settings(pb_settings) as audit:
+        (rec,) = audit.list(kind="vet")
+        assert rec.payload["playbook"] == "ospf-cost" and rec.payload["hash"] == pb.hash
+        assert rec.payload["reviewer"] == "dave" and rec.payload["lock"] == str(lock.path)
+        assert rec.payload["plugin"] is None and rec.actor == pb_settings.user
+        (pb_dir / "broken").mkdir()
+        (pb_dir / "broken" / "playbook.yaml").write_text("name: broken\n")
+        with pytest.raises(PlaybookInvalid):
+            Catalogue(pb_settings).vet("broken", "dave")
+        assert len(audit.list(kind="vet")) == 1 and "broken" not in Lock.for_dir(pb_dir).entries
+
+
 def test_catalogue_list_and_get(pb_settings, pb_dir):
     (pb_dir / "broken").mkdir()
     (pb_dir / "broken" / "playbook.yaml").write_text("name: broken\n")
