@@ -52,8 +52,9 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
                 return "- no interfaces are down"
         elif extra.get("_filter") == "up":
             ifs = [i for i in ifs if i.oper_up]
-        return "\n".join(f"- {i.name}: admin {'up' if i.admin_up else 'down'}, oper {'up' if i.oper_up else 'down'}"
-                         + (f" ({', '.join(i.addresses)})" if i.addresses else "") for i in ifs) or "- no interfaces"
+        lines = [f"- {i.name}: admin {'up' if i.admin_up else 'down'}, oper {'up' if i.oper_up else 'down'}"
+                 + (f" ({', '.join(i.addresses)})" if i.addresses else "") for i in ifs] or ["- no interfaces"]
+        return "\n".join([*lines, *([f"- note: {data.note}"] if data.note else [])])
     if getter == "route":
         if not data.found:
             return f"- {data.query}: no route"

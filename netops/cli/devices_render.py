@@ -29,6 +29,7 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
             table.add_row(d.hostname, d.vendor, d.platform, d.os_version or "-", d.model or "-",
                           f"{d.uptime_seconds:.0f}s" if d.uptime_seconds is not None else "-")
         elif getter == "interfaces":
+            table.caption = d.note
             for col in ("name", "admin", "oper", "addresses", "mtu", "description"):
                 table.add_column(col)
             for i in d.interfaces:

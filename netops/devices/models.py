@@ -37,7 +37,9 @@ class Interface(BaseModel):
     oper_up: bool
     description: str | None = None
     addresses: list[str] = Field(default_factory=list)
-    """Addresses with prefix length (``10.0.0.1/30``)."""
+    """Addresses with prefix length, IPv4 first, then IPv6 (``10.0.0.1/30``,
+    ``2001:db8::1/64``, ``fe80::1/64``; lower case, compressed; link-local ``/64`` when the
+    device prints it bare)."""
     mtu: int | None = None
     mac: str | None = None
     counters: InterfaceCounters | None = None
@@ -45,6 +47,9 @@ class Interface(BaseModel):
 
 class Interfaces(BaseModel):
     interfaces: list[Interface] = Field(default_factory=list)
+    note: str | None = None
+    """What the list leaves out, when something could not be read (e.g. the IPv6 addresses
+    of a device whose ``show ipv6 interface`` output was not understood)."""
 
     def by_name(self, name: str) -> Interface | None:
         return next((i for i in self.interfaces if i.name == name), None)

@@ -1,6 +1,9 @@
 """Cisco IOS / IOS-XE: getters from CLI text.
 
 ``show version``, ``show interfaces`` and ``show ip ospf neighbor`` go through ntc-templates;
+``interfaces`` also reads ``show ipv6 interface`` (netops' own reader; every VRF) and merges its
+global, anycast and link-local addresses in (:mod:`._ipv6`: a device that refuses the command or
+prints nothing has no IPv6, and its IPv4 interfaces stand);
 the BGP summary through netops' reader of the Cisco-style table (:mod:`._bgp_table`: every
 address family of ``show bgp all summary``, IPv6 peers, asdot AS numbers, which the ntc-templates
 template does not cover) and ``show ip route ADDRESS`` through netops' own TextFSM template
@@ -21,7 +24,7 @@ from netops.devices.models import (
     OspfNeighbors, RouteLookup, RunningConfig,
 )
 from netops.devices.parsers import ParseError, not_running_note, to_int
-from netops.devices.parsers import _bgp_table
+from netops.devices.parsers import _bgp_table, _ipv6
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error, ntc, template
 
@@ -67,6 +70,50 @@ def parse_interfaces(text: str) -> Interfaces:
             counters=InterfaceCounters(rx_packets=to_int(r["input_packets"]), tx_packets=to_int(r["output_packets"]),
                                        rx_errors=to_int(r["input_errors"]), tx_errors=to_int(r["output_errors"])),
         ))
+    return out
+
+
+_V6_HEAD = re.compile(r"^\s*(?P<name>[A-Za-z][\w./:-]*) is (?P<state>[^,]+), line protocol is (?P<proto>\S+)")
+_V6_LINK_LOCAL = re.compile(r"^\s*IPv6 is \w+, link-local address is (?P<addr>[0-9A-Fa-f:]+)")
+_V6_GLOBAL = re.compile(r"^\s*(?P<addr>[0-9A-Fa-f:]+), subnet is [0-9A-Fa-f:]+/(?P<len>\d+)")
+_V6_SECTION = re.compile(r"^\s*(?P<title>[A-Za-z][^:]*):\s*$")
+
+
+@shaped("show ipv6 interface")
+def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
+    """``show ipv6 interface``: every IPv6-enabled interface (all VRFs), its global and anycast
+    addresses (tentative ``[TEN]`` and duplicate ``[DUP]`` ones too: they are configured) and
+    its link-local address; virtual (HSRP/VRRP) addresses are left out. No output: no IPv6."""
+    said = device_error(text)
+    if said:
+        raise ParseError(f"'show ipv6 interface' failed on the device: {said}")
+    out: list[_ipv6.V6Interface] = []
+    section = ""
+    for line in text.splitlines():
+        head = _V6_HEAD.match(line)
+        if head:
+            state = head.group("state").strip().lower()
+            out.append(_ipv6.V6Interface(name=head.group("name"), admin_up="administratively" not in state,
+                                         oper_up=head.group("proto").lower().startswith("up")))
+            section = ""
+            continue
+        if not out:
+            continue
+        ll = _V6_LINK_LOCAL.match(line)
+        if ll:
+            out[-1].link_local = _ipv6.link_local(ll.group("addr"))
+            continue
+        title = _V6_SECTION.match(line)
+        if title:
+            section = title.group("title").strip().lower()
+            continue
+        g = _V6_GLOBAL.match(line)
+        if g and section == "global unicast address(es)":
+            addr = _ipv6.address(g.group("addr"), g.group("len"))
+            if addr:
+                out[-1].addresses.append(addr)
+    if text.strip() and not out:
+        raise ParseError("'show ipv6 interface' output not recognised as IOS (no 'X is up, line protocol is up')")
     return out
 
 
@@ -204,9 +251,15 @@ def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
     return parse_route(read(f"show ip route {address}"), prefix)
 
 
+def interfaces(host: Any, read: Read) -> Interfaces:
+    """``show interfaces`` (state, counters, IPv4) joined with ``show ipv6 interface``."""
+    return _ipv6.with_ipv6(parse_interfaces(read("show interfaces")), read,
+                           [("show ipv6 interface", parse_ipv6_interfaces)])
+
+
 GETTERS = {
     "facts": lambda host, read: parse_version(read("show version")),
-    "interfaces": lambda host, read: parse_interfaces(read("show interfaces")),
+    "interfaces": interfaces,
     "bgp_neighbors": bgp_neighbors,
     "ospf_neighbors": lambda host, read: parse_ospf_neighbors(read("show ip ospf neighbor")),
     "route": route,

@@ -1,0 +1,208 @@
+"""IPv6 addresses in the ``interfaces`` getter of Cisco IOS/IOS-XE, NX-OS and Arista EOS.
+
+Those platforms list IPv6 in a second command (``show ipv6 interface ...``); the getter merges
+it into the ``show interfaces`` result by interface name. The captures are written after real
+device output (see the fixture READMEs for the public captures each format follows).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from netops.devices.models import Interface, Interfaces
+from netops.devices.parsers import ParseError, _ipv6, cisco_ios
+from netops.devices.service import DeviceService
+from netops.errors import CommandTimeout
+from netops.testing.transport import FakeTransport
+
+FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
+INVALID = "                      ^\n% Invalid input detected at '^' marker.\n\n"
+
+
+def fx(path: str) -> str:
+    return (FIX / path).read_text()
+
+
+def device(outputs: dict[str, str], default: str = INVALID):
+    """A read() over a command -> output table that records what was sent."""
+    sent: list[str] = []
+
+    def read(command: str) -> str:
+        sent.append(command)
+        return outputs.get(command, default)
+
+    read.sent = sent  # type: ignore[attr-defined]
+    return read
+
+
+def host(platform: str) -> SimpleNamespace:
+    return SimpleNamespace(name="dut", platform=platform)
+
+
+# -- spelling and merge ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, length, expected", [
+    ("2001:DB8:0:0::1", 64, "2001:db8::1/64"),
+    ("2001:db8::1/127", None, "2001:db8::1/127"),
+    ("FE80::5054:FF:FE12:3401", "64", "fe80::5054:ff:fe12:3401/64"),
+    ("fe80::1%Et1", 64, "fe80::1/64"),
+    ("0::", 64, None), ("::", 128, None), ("[none]", 64, None), ("2001:db8::1", None, None),
+    ("10.0.0.1", 24, None),
+])
+def test_address_spelling(raw, length, expected):
+    assert _ipv6.address(raw, length) == expected
+
+
+def test_link_local_is_64_unless_the_device_says_otherwise():
+    assert _ipv6.link_local("FE80::1") == "fe80::1/64"
+    assert _ipv6.link_local("fe80::1", "10") == "fe80::1/10"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Gi0/1", "GigabitEthernet0/1"), ("gigabitethernet 0/1", "GigabitEthernet0/1"),
+    ("Te1/0/1", "TenGigabitEthernet1/0/1"), ("Et1", "Ethernet1"), ("Eth1/1", "Ethernet1/1"),
+    ("Po10", "Port-Channel10"), ("port-channel10", "Port-channel10"), ("Lo0", "Loopback0"),
+    ("Vl100", "Vlan100"), ("Ma1", "Management1"), ("Gi0/0.100", "GigabitEthernet0/0.100"),
+])
+def test_name_spellings_share_a_key(a, b):
+    assert _ipv6.name_key(a) == _ipv6.name_key(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Gi0/1", "Gi0/10"), ("Gi0/1", "TenGigabitEthernet0/1"), ("Ethernet1", "Ethernet1/1"),
+    ("Vlan1", "Loopback1"), ("Gi0/0.100", "Gi0/0"),
+])
+def test_different_interfaces_keep_different_keys(a, b):
+    assert _ipv6.name_key(a) != _ipv6.name_key(b)
+
+
+def test_merge_by_name_ipv4_first_no_duplicates_and_v6_only_interfaces_added():
+    v4 = Interfaces(interfaces=[
+        Interface(name="GigabitEthernet0/1", admin_up=True, oper_up=True, addresses=["10.0.0.1/30"], mtu=1500),
+        Interface(name="GigabitEthernet0/2", admin_up=True, oper_up=False),
+    ])
+    v6 = [
+        _ipv6.V6Interface(name="Gi0/1", addresses=["2001:db8::1/64", "2001:db8::1/64", "2001:db8:1::1/64"],
+                          link_local="fe80::1/64"),
+        _ipv6.V6Interface(name="Tunnel0", addresses=["2001:db8:99::1/64"], admin_up=True, oper_up=True),
+    ]
+    out = _ipv6.merge(v4, v6)
+    g1 = out.by_name("GigabitEthernet0/1")
+    assert g1.addresses == ["10.0.0.1/30", "2001:db8::1/64", "2001:db8:1::1/64", "fe80::1/64"]
+    assert g1.mtu == 1500 and out.by_name("GigabitEthernet0/2").addresses == []
+    t0 = out.by_name("Tunnel0")
+    assert t0.addresses == ["2001:db8:99::1/64"] and t0.admin_up and t0.oper_up
+    assert [i.name for i in out.interfaces] == ["GigabitEthernet0/1", "GigabitEthernet0/2", "Tunnel0"]
+    assert v4.by_name("GigabitEthernet0/1").addresses == ["10.0.0.1/30"]  # the input is not changed
+
+
+# -- Cisco IOS / IOS-XE ---------------------------------------------------------------------------
+
+def test_ios_parse_globals_anycast_eui_tentative_and_link_local():
+    rows = {r.name: r for r in cisco_ios.parse_ipv6_interfaces(fx("cisco_ios/sw1/show_ipv6_interface.txt"))}
+    g0, g1 = rows["GigabitEthernet0/0"], rows["GigabitEthernet0/1"]
+    assert g0.addresses == ["2001:db8:20::2/64", "2001:db8:20:1:5054:ff:fe12:3401/64", "2001:db8:20:2::2/64"]
+    assert g0.link_local == "fe80::5054:ff:fe12:3401/64"  # not the virtual (HSRP) fe80::5:73ff:fea0:14
+    assert (g0.admin_up, g0.oper_up) == (True, True)
+    assert g1.addresses == ["2001:db8:21::1/64"] and g1.link_local == "fe80::5054:ff:fe12:3402/64"
+    assert (g1.admin_up, g1.oper_up) == (False, False)
+
+
+def test_ios_getter_merges_ipv6_into_show_interfaces():
+    read = device({c: fx(f"cisco_ios/sw1/{c.replace(' ', '_')}.txt")
+                   for c in ("show interfaces", "show ipv6 interface")})
+    out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
+    assert read.sent == ["show interfaces", "show ipv6 interface"]
+    g0, g1 = out.interfaces
+    assert g0.addresses == ["10.20.0.2/30", "2001:db8:20::2/64", "2001:db8:20:1:5054:ff:fe12:3401/64",
+                            "2001:db8:20:2::2/64", "fe80::5054:ff:fe12:3401/64"]
+    assert g0.counters.rx_errors == 3 and g0.description == "uplink to core1.fra1"  # IPv4 side intact
+    assert g1.addresses == ["2001:db8:21::1/64", "fe80::5054:ff:fe12:3402/64"]
+    assert out.note is None
+
+
+def test_iosxe_vrf_interface_ipv6_only_unnumbered_and_loopback():
+    read = device({c: fx(f"cisco_ios/xe-v6/{c.replace(' ', '_')}.txt")
+                   for c in ("show interfaces", "show ipv6 interface")})
+    out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
+    by = {i.name: i.addresses for i in out.interfaces}
+    assert by == {
+        "GigabitEthernet1": ["10.1.12.1/24", "2001:db8:12::1/64", "2001:db8:12:0:5054:ff:fe19:abba/64",
+                             "fe80::5054:ff:fe19:abba/64"],
+        "GigabitEthernet2": ["2001:db8:c0::1/64", "2001:db8:c1::1/127", "fe80::1/64"],  # VRF CUST-A, no IPv4
+        "GigabitEthernet3": ["fe80::5054:ff:fe1e:4f2/64"],  # unnumbered: only its link-local
+        "Loopback0": ["10.255.0.1/32", "2001:db8:ff::1/128", "fe80::21e:49ff:fe5d:cc00/64"],
+    }
+
+
+@pytest.mark.parametrize("answer", [
+    INVALID,                                      # image without IPv6
+    "% IPv6 not enabled\n",
+    "IPv6 not enabled on this platform\n",
+    "",                                           # IPv6 on no interface: IOS prints nothing
+    "\n\n",
+])
+def test_ios_without_ipv6_still_returns_its_ipv4_interfaces(answer):
+    read = device({"show interfaces": fx("cisco_ios/sw1/show_interfaces.txt"), "show ipv6 interface": answer})
+    out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
+    assert [i.addresses for i in out.interfaces] == [["10.20.0.2/30"], []]
+    assert out.note is None
+
+
+def test_ios_ipv6_output_not_understood_is_a_note_not_a_failure():
+    read = device({"show interfaces": fx("cisco_ios/sw1/show_interfaces.txt"),
+                   "show ipv6 interface": "Interface  IPv6-Address  Status\nGi0/0  2001:db8::1  up\n"})
+    out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
+    assert [i.addresses for i in out.interfaces] == [["10.20.0.2/30"], []]
+    assert out.note and out.note.startswith("IPv6 addresses not included") and "show ipv6 interface" in out.note
+    with pytest.raises(ParseError):
+        cisco_ios.parse_ipv6_interfaces("Interface  IPv6-Address  Status\n")
+
+
+def _service(settings, tmp_path, platform: str, replies: dict) -> tuple[DeviceService, FakeTransport]:
+    inv = tmp_path / "inventory.yaml"
+    inv.write_text(f"defaults: {{username: netops, password_env: LAB_PW}}\n"
+                   f"hosts:\n  dut: {{hostname: 127.0.9.40, platform: {platform}}}\n")
+    fake = FakeTransport(outputs={"dut": replies})
+    return DeviceService(settings.model_copy(update={"inventory": inv}), transport_factory=fake), fake
+
+
+def test_service_ios_interfaces_carry_ipv6(settings, tmp_path):
+    svc, fake = _service(settings, tmp_path, "cisco_ios", {
+        "show interfaces": fx("cisco_ios/sw1/show_interfaces.txt"),
+        "show ipv6 interface": fx("cisco_ios/sw1/show_ipv6_interface.txt")})
+    with svc:
+        r = svc.get("dut", "interfaces")["dut"]
+    assert r.ok and fake.commands_for("dut") == ["show interfaces", "show ipv6 interface"]
+    assert "fe80::5054:ff:fe12:3401/64" in r.data.by_name("GigabitEthernet0/0").addresses
+    assert r.command == "show interfaces; show ipv6 interface"
+
+
+def test_service_transport_error_on_the_ipv6_read_still_fails_the_getter(settings, tmp_path):
+    svc, _ = _service(settings, tmp_path, "cisco_ios", {
+        "show interfaces": fx("cisco_ios/sw1/show_interfaces.txt"),
+        "show ipv6 interface": CommandTimeout("dut: 'show ipv6 interface' did not finish within 30s")})
+    with svc:
+        r = svc.get("dut", "interfaces")["dut"]
+    assert r.failed and r.error_type == "CommandTimeout"
+
+
+def test_a_note_reaches_the_offline_answer_and_the_cli_table():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from netops.agent.offline import _summarise
+    from netops.cli.devices_render import render_state
+    from netops.devices.results import HostResult
+
+    data = Interfaces(interfaces=[Interface(name="Ethernet1", admin_up=True, oper_up=True, addresses=["10.0.0.1/31"])],
+                      note="IPv6 addresses not included: 'show ipv6 interface | json' has no 'interfaces' object")
+    assert _summarise("interfaces", data, {}).splitlines() == [
+        "- Ethernet1: admin up, oper up (10.0.0.1/31)", f"- note: {data.note}"]
+    buf = StringIO()
+    render_state(Console(file=buf, width=200), "interfaces", {"dut": HostResult(host="dut", ok=True, data=data)})
+    assert "IPv6 addresses not included" in buf.getvalue()
