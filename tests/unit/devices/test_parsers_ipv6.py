@@ -206,3 +206,96 @@ def test_a_note_reaches_the_offline_answer_and_the_cli_table():
     buf = StringIO()
     render_state(Console(file=buf, width=200), "interfaces", {"dut": HostResult(host="dut", ok=True, data=data)})
     assert "IPv6 addresses not included" in buf.getvalue()
+
+
+# -- Cisco NX-OS ----------------------------------------------------------------------------------
+
+def nxos_device(folder: str, **over: str):
+    from netops.devices.transport import command_slug
+
+    commands = ("show interface | json", "show interface", "show ipv6 interface vrf all | json",
+                "show ipv6 interface vrf all")
+    outputs = {}
+    for c in commands:
+        f = FIX / "cisco_nxos" / folder / f"{command_slug(c)}.txt"
+        if f.exists():
+            outputs[c] = f.read_text()
+    outputs.update({k.replace("_", " ").replace(" json", " | json"): v for k, v in over.items()})
+    return device(outputs, default="% Invalid command at '^' marker.\n")
+
+
+def test_nxos_json_every_vrf_several_globals_single_row_and_link_local_only():
+    from netops.devices.parsers import cisco_nxos
+
+    read = nxos_device("leaf")
+    out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), read)
+    assert read.sent == ["show interface | json", "show ipv6 interface vrf all | json"]
+    by = {i.name: i for i in out.interfaces}
+    assert by["Vlan120"].addresses == ["192.168.0.10/24", "2001:db8:120::10/64", "2001:db8:121::10/64",
+                                       "2001:db8:122::1/128", "fe80::200:ff:fe00:78/64"]
+    assert by["Vlan198"].addresses == ["192.168.0.11/24", "2001:db8:198::11/64", "fe80::198/64"]  # VRF CUST-A
+    assert by["Vlan199"].addresses == ["192.168.0.11/24", "fe80::200:ff:fe00:c7/64"]  # VRF CUST-B: link-local only
+    # mgmt0 (VRF management) is not in this device's 'show interface' capture: added from the IPv6 output
+    assert by["mgmt0"].addresses == ["2001:db8:ffff::31/64", "fe80::5054:ff:fe9e:1a01/64"]
+    assert by["mgmt0"].admin_up and by["mgmt0"].oper_up and out.note is None
+
+
+def test_nxos_json_of_older_releases_table_vrf_beside_table_intf():
+    from netops.devices.parsers import cisco_nxos
+
+    rows = cisco_nxos.parse_ipv6_interfaces(fx("cisco_nxos/v6-7x/show_ipv6_interface_vrf_all_json.txt"))
+    assert [(r.name, r.all(), r.admin_up, r.oper_up) for r in rows] == [
+        ("Ethernet1/1", ["2001:db8:800:200c::2/64", "2001:db8:800:200d::2/64", "fe80::2ec2:60ff:fe4f:feb2/64"],
+         True, False),
+        ("Ethernet1/2", ["fe80::2ec2:60ff:fe4f:feb3/64"], False, False),  # "addr" is the link-local one
+        ("Vlan1", ["2001:db8:1::1/64", "fe80::2ec2:60ff:fe4f:fe80/64"], True, False),  # one address, a string
+    ]
+
+
+def test_nxos_text_fallback_when_json_is_refused_every_vrf():
+    from netops.devices.parsers import cisco_nxos
+
+    read = nxos_device("text6")
+    out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), read)
+    assert read.sent == ["show interface | json", "show interface", "show ipv6 interface vrf all | json",
+                         "show ipv6 interface vrf all"]
+    by = {i.name: i.addresses for i in out.interfaces}
+    assert by["Ethernet2/1"] == ["10.10.10.10/24", "2001:db8:10:10::10/64", "2001:db8:10:11::10/64",
+                                 "2001:db8:10:12::1/64", "fe80::5054:ff:fe6a:2101/64"]  # anycast listed once
+    assert by["loopback0"] == ["1.1.2.225/32", "2001:db8:ff::225/128", "fe80::5054:ff:fe6a:2100/64"]
+    assert by["mgmt0"] == ["10.0.0.71/24", "fe80::5054:ff:fe6a:2100/64"]          # VRF management
+    assert by["Ethernet2/2"] == ["10.100.100.1/24", "2001:db8:100:100::1/64", "fe80::1/64"]  # VRF CUST-A
+    assert by["loopback55"] == ["1.1.1.37/24"]  # link-local "0::" is no address
+    assert by["Vlan1"] == [] and out.note is None
+
+
+@pytest.mark.parametrize("json_answer, text_answer", [
+    ("", None),                                                         # no IPv6 interface: nothing printed
+    ("{}", None),
+    ("% Invalid command at '^' marker.\n", "% Invalid command at '^' marker.\n"),
+    ("% Invalid command at '^' marker.\n", 'IPv6 Interface Status for VRF "default"\n\n'),
+])
+def test_nxos_without_ipv6_keeps_its_ipv4_interfaces(json_answer, text_answer):
+    from netops.devices.parsers import cisco_nxos
+
+    outputs = {"show interface | json": fx("cisco_nxos/nxosv/show_interface_json.txt"),
+               "show ipv6 interface vrf all | json": json_answer}
+    if text_answer is not None:
+        outputs["show ipv6 interface vrf all"] = text_answer
+    out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), device(outputs))
+    assert {i.name: i.addresses for i in out.interfaces} == {"Ethernet1/1": [], "Ethernet1/2": []}
+    assert out.note is None
+
+
+def test_nxos_unreadable_ipv6_json_is_a_note():
+    from netops.devices.parsers import cisco_nxos
+
+    read = device({"show interface | json": fx("cisco_nxos/svi/show_interface_json.txt"),
+                   "show ipv6 interface vrf all | json": '{"TABLE_intf": {"ROW_intf": '})
+    out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), read)
+    assert out.by_name("Vlan120").addresses == ["192.168.0.10/24"]
+    assert out.note and "did not return JSON" in out.note
+    with pytest.raises(ParseError):
+        cisco_nxos.parse_ipv6_interfaces('{"TABLE_intf": {}}')
+    with pytest.raises(ParseError):
+        cisco_nxos.parse_ipv6_interfaces_text("Interface  IPv6 Address\nEth1/1  2001:db8::1\n")
