@@ -1,9 +1,11 @@
 """Arista EOS: getters from eAPI-shaped CLI JSON (``show ... | json``).
 
-EOS renders every getter's command as JSON, so that is the primary path; BGP reads one summary
-per family (IPv4, IPv6, EVPN), each over every VRF. When a device refuses ``| json`` (very old
-EOS, or an "unconverted" command) BGP falls back to the text table (:mod:`._bgp_table`) and
-OSPF to ntc-templates.
+EOS renders every getter's command as JSON, so that is the primary path; interfaces read
+``show interfaces`` (state, counters, IPv4) and ``show ipv6 interface`` (IPv6 addresses of every
+VRF, merged in by :mod:`._ipv6`; ``No IPv6 configured interfaces`` or a refusal means none); BGP
+reads one summary per family (IPv4, IPv6, EVPN), each over every VRF. When a device refuses
+``| json`` (very old EOS, or an "unconverted" command) BGP falls back to the text table
+(:mod:`._bgp_table`) and OSPF to ntc-templates; interfaces have no text fallback.
 
 EOS reports times as epoch timestamps (``upDownTime``: last state change; ``inactivity``:
 when the dead timer expires), so the parsers take ``now`` (epoch seconds) for the relative
@@ -23,7 +25,7 @@ from netops.devices.models import (
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
 from netops.devices.parsers import ParseError, load_json, not_running_note, to_asn, to_int
-from netops.devices.parsers import _bgp_table
+from netops.devices.parsers import _bgp_table, _ipv6
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import ntc
 
@@ -118,6 +120,53 @@ def parse_interfaces(text: str) -> Interfaces:
             mac=i.get("physicalAddress") or None,
             counters=counters,
         ))
+    return out
+
+
+_V6_NONE = ("no ipv6 configured interfaces", "invalid input", "unconverted command", "not supported")
+
+
+def _v6_entry(entry: Any) -> str | None:
+    """``{"address": "2001:db8::1", "subnet": "2001:db8::1/64"}`` -> ``2001:db8::1/64`` (the
+    subnet may keep the host bits; only its length is used)."""
+    if not isinstance(entry, dict) or not entry.get("address"):
+        return None
+    length = str(entry.get("subnet") or "").rpartition("/")[2]
+    return _ipv6.address(str(entry["address"]), length or None)
+
+
+@shaped("show ipv6 interface | json")
+def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
+    """``show ipv6 interface | json``: every IPv6 interface (all VRFs, ``vrf`` in each), its
+    ``addresses`` and its ``linkLocal`` (whose subnet, ``fe80::/64``, gives the length; a
+    loopback has none). EOS answers ``No IPv6 configured interfaces`` when there are none."""
+    if not text.strip():
+        return []
+    doc = load_json(text, "show ipv6 interface | json")
+    if isinstance(doc, dict) and "errors" in doc:
+        said = "; ".join(map(str, doc["errors"] or []))
+        if any(m in said.lower() for m in _V6_NONE):
+            return []
+        raise ParseError(f"'show ipv6 interface | json' failed on the device: {said}")
+    if not isinstance(doc, dict) or not isinstance(doc.get("interfaces"), dict):
+        raise ParseError("'show ipv6 interface | json' has no 'interfaces' object")
+    out = []
+    for name, i in doc["interfaces"].items():
+        if not isinstance(i, dict):
+            continue
+        row = _ipv6.V6Interface(name=str(i.get("name") or name))
+        for entry in i.get("addresses") or []:
+            addr = _v6_entry(entry)
+            if addr and addr not in row.addresses:
+                row.addresses.append(addr)
+        ll = i.get("linkLocal")
+        if isinstance(ll, dict) and ll.get("address"):
+            row.link_local = _ipv6.link_local(str(ll["address"]), str(ll.get("subnet") or "").rpartition("/")[2])
+        if "lineProtocolStatus" in i:
+            row.oper_up = i["lineProtocolStatus"] == "up"
+        if "interfaceStatus" in i:
+            row.admin_up = i["interfaceStatus"] != "disabled"
+        out.append(row)
     return out
 
 
@@ -259,7 +308,9 @@ def facts(host: Any, read: Read) -> Facts:
 
 
 def interfaces(host: Any, read: Read) -> Interfaces:
-    return parse_interfaces(read("show interfaces | json"))
+    """``show interfaces | json`` (state, counters, IPv4) joined with ``show ipv6 interface | json``."""
+    return _ipv6.with_ipv6(parse_interfaces(read("show interfaces | json")), read,
+                           [("show ipv6 interface | json", parse_ipv6_interfaces)])
 
 
 BGP_FAMILIES = (

@@ -6,6 +6,7 @@ juniper_junos.
 * an IPv4 session over an IPv6 link-local peer (RFC 5549) is ``ipv4-unicast``;
 * AS numbers are asplain integers, whatever notation the device prints (asdot ``65002.2048``);
 * a protocol that is not configured is an empty result with a note, never an error;
+* interface addresses are ``addr/len`` in one spelling, IPv4 then IPv6 (link-local ``/64``);
 * state fields agree with each other (``established`` <-> ``state``, ``full`` <-> ``state``).
 
 Each platform is a small "device": command -> output. Captured output is used where it was
@@ -255,3 +256,23 @@ def test_every_getter_returns_its_model_with_consistent_fields(platform, folder,
         elif name == "route" and result.found:
             ipaddress.ip_network(result.prefix)
             assert ipaddress.ip_address(prefix) in ipaddress.ip_network(result.prefix)
+
+
+# -- interface addresses: one spelling, IPv4 and IPv6 ---------------------------------------------
+
+@pytest.mark.parametrize("platform, folder, prefix", SHAPES)
+def test_interface_addresses_have_one_spelling_on_every_platform(platform, folder, prefix):
+    """``addr/len``, compressed lower case, IPv4 before IPv6, link-local ``/64``, none twice;
+    and every platform reports IPv6 (Cisco/Arista read it from a second command)."""
+    result = getters(platform)["interfaces"](SimpleNamespace(name="dut", platform=platform), _from_dir(FIX / folder))
+    v6 = []
+    for i in result.interfaces:
+        parsed = [ipaddress.ip_interface(a) for a in i.addresses]
+        assert [str(p) for p in parsed] == i.addresses, i.name
+        assert [p.version for p in parsed] == sorted(p.version for p in parsed), i.name
+        assert len(set(i.addresses)) == len(i.addresses), i.name
+        assert all(p.network.prefixlen == 64 for p in parsed if p.version == 6 and p.ip.is_link_local), i.name
+        v6 += [p for p in parsed if p.version == 6]
+    assert any(p.ip.is_link_local for p in v6), platform
+    if platform != "frr":  # the FRR lab capture has link-local addresses only
+        assert any(p.ip.is_global or p.ip in ipaddress.ip_network("2001:db8::/32") for p in v6), platform

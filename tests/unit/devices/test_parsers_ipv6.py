@@ -299,3 +299,67 @@ def test_nxos_unreadable_ipv6_json_is_a_note():
         cisco_nxos.parse_ipv6_interfaces('{"TABLE_intf": {}}')
     with pytest.raises(ParseError):
         cisco_nxos.parse_ipv6_interfaces_text("Interface  IPv6 Address\nEth1/1  2001:db8::1\n")
+
+
+# -- Arista EOS -----------------------------------------------------------------------------------
+
+def eos_read(ipv6: str | None):
+    outputs = {"show interfaces | json": fx("arista_eos/leaf1/show_interfaces_json.txt")}
+    if ipv6 is not None:
+        outputs["show ipv6 interface | json"] = ipv6
+    return device(outputs)
+
+
+def test_eos_json_globals_link_local_vrfs_and_an_ipv6_only_interface():
+    from netops.devices.parsers import arista_eos
+
+    read = eos_read(fx("arista_eos/leaf1/show_ipv6_interface_json.txt"))
+    out = arista_eos.GETTERS["interfaces"](host("arista_eos"), read)
+    assert read.sent == ["show interfaces | json", "show ipv6 interface | json"]
+    assert {i.name: i.addresses for i in out.interfaces} == {
+        "Ethernet1": ["10.0.1.1/31", "2001:db8:1::1/127", "2001:db8:1:ff::1/64", "fe80::5054:ff:fe00:1101/64"],
+        "Ethernet2": ["10.0.1.3/31", "2001:db8:1::2/127", "fe80::5054:ff:fe00:1102/64"],
+        "Ethernet48": ["2001:db8:48::1/64", "fe80::48/64"],                  # VRF CUST-A, shut, no IPv4
+        "Loopback0": ["10.255.0.11/32", "2001:db8:ff::11/128"],             # a loopback has no link-local
+        "Management1": ["192.168.200.11/24", "192.168.201.11/24", "fe80::5054:ff:fe00:11ff/64"],  # VRF MGMT
+    }
+    e48 = out.by_name("Ethernet48")
+    assert not e48.admin_up and not e48.oper_up and out.note is None
+
+
+@pytest.mark.parametrize("answer", [
+    "% No IPv6 configured interfaces\n",
+    '{\n    "errors": [\n        "No IPv6 configured interfaces"\n    ]\n}\n',
+    "% Invalid input\n",
+    "",
+    None,  # the command is not known at all
+])
+def test_eos_without_ipv6_keeps_its_ipv4_interfaces(answer):
+    from netops.devices.parsers import arista_eos
+
+    out = arista_eos.GETTERS["interfaces"](host("arista_eos"), eos_read(answer))
+    assert out.by_name("Ethernet1").addresses == ["10.0.1.1/31"] and out.note is None
+    assert [i.name for i in out.interfaces] == ["Ethernet1", "Ethernet2", "Ethernet48", "Loopback0", "Management1"]
+
+
+@pytest.mark.parametrize("answer, said", [
+    ('{"errors": ["Internal error: ipv6 agent not responding"]}', "ipv6 agent not responding"),
+    ('{"vrfs": {}}', "no 'interfaces' object"),
+    ("Ethernet1 is up, line protocol is up (connected)\n", "did not return JSON"),
+])
+def test_eos_unreadable_ipv6_is_a_note(answer, said):
+    from netops.devices.parsers import arista_eos
+
+    out = arista_eos.GETTERS["interfaces"](host("arista_eos"), eos_read(answer))
+    assert out.by_name("Ethernet1").addresses == ["10.0.1.1/31"]
+    assert out.note and said in out.note
+
+
+def test_service_eos_interfaces_carry_ipv6(settings, tmp_path):
+    svc, fake = _service(settings, tmp_path, "arista_eos", {
+        "show interfaces | json": fx("arista_eos/leaf1/show_interfaces_json.txt"),
+        "show ipv6 interface | json": fx("arista_eos/leaf1/show_ipv6_interface_json.txt")})
+    with svc:
+        r = svc.get("dut", "interfaces")["dut"]
+    assert r.ok and fake.commands_for("dut") == ["show interfaces | json", "show ipv6 interface | json"]
+    assert r.data.by_name("Ethernet48").addresses == ["2001:db8:48::1/64", "fe80::48/64"]
