@@ -74,7 +74,7 @@ def parse_interfaces(text: str) -> Interfaces:
 
 
 _V6_HEAD = re.compile(r"^\s*(?P<name>[A-Za-z][\w./:-]*) is (?P<state>[^,]+), line protocol is (?P<proto>\S+)")
-_V6_LINK_LOCAL = re.compile(r"^\s*IPv6 is \w+, link-local address is (?P<addr>[0-9A-Fa-f:]+)")
+_V6_LINK_LOCAL = re.compile(r"^\s*IPv6 is \w+, link-local address is (?P<addr>[0-9A-Fa-f:]+)", re.I)
 _V6_GLOBAL = re.compile(r"^\s*(?P<addr>[0-9A-Fa-f:]+), subnet is [0-9A-Fa-f:]+/(?P<len>\d+)")
 _V6_SECTION = re.compile(r"^\s*(?P<title>[A-Za-z][^:]*):\s*$")
 

@@ -269,13 +269,13 @@ def _v6_row(r: dict[str, Any]) -> _ipv6.V6Interface:
 
 @shaped("show ipv6 interface vrf all | json")
 def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
-    """``show ipv6 interface vrf all | json``: every IPv6 interface of every VRF. Releases put
-    ``TABLE_intf`` at the top (``vrf-name-out`` in each row, or a ``TABLE_vrf`` beside it) or
-    inside each ``ROW_vrf``."""
+    """``show ipv6 interface vrf all | json``: every IPv6 interface of every VRF, in one
+    ``TABLE_intf`` (``vrf-name-out`` in each row on N9K releases, a ``TABLE_vrf`` beside it on
+    older ones)."""
     if not text.strip():
         return []
     doc = _doc(text, "show ipv6 interface vrf all | json")
-    found = [*rows(doc, "intf"), *(r for vrf in rows(doc, "vrf") for r in rows(vrf, "intf"))]
+    found = rows(doc, "intf")
     if not found and ("TABLE_intf" in doc or (doc and not any(k.startswith("TABLE_") for k in doc))):
         raise ParseError("'show ipv6 interface vrf all | json' has no ROW_intf")
     return [_v6_row(r) for r in found if r.get("intf-name")]

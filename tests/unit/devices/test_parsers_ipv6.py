@@ -363,3 +363,36 @@ def test_service_eos_interfaces_carry_ipv6(settings, tmp_path):
         r = svc.get("dut", "interfaces")["dut"]
     assert r.ok and fake.commands_for("dut") == ["show interfaces | json", "show ipv6 interface | json"]
     assert r.data.by_name("Ethernet48").addresses == ["2001:db8:48::1/64", "fe80::48/64"]
+
+
+def test_ios_reads_addresses_only_under_the_global_unicast_heading():
+    # The heading and line format are IOS's; the "Virtual global" list is written here to pin the
+    # rule (no capture of one was found): addresses under any other heading are not the interface's.
+    text = ("Vlan10 is up, line protocol is up\n"
+            "  IPv6 is enabled, link-local address is FE80::A:1\n"
+            "  Virtual link-local address(es):\n"
+            "    FE80::5:73FF:FEA0:A [OPT]\n"
+            "  Global unicast address(es):\n"
+            "    2001:DB8:A::2, subnet is 2001:DB8:A::/64 [DUP]\n"
+            "  Virtual global unicast address(es):\n"
+            "    2001:DB8:A::1, subnet is 2001:DB8:A::/64 [OPT]\n"
+            "  Joined group address(es):\n"
+            "    FF02::1\n")
+    (row,) = cisco_ios.parse_ipv6_interfaces(text)
+    assert row.all() == ["2001:db8:a::2/64", "fe80::a:1/64"]
+
+
+def test_service_nxos_json_and_text_commands_pass_the_read_only_policy(settings, tmp_path):
+    from netops.devices.transport import command_slug
+
+    folder = FIX / "cisco_nxos" / "text6"
+    svc, fake = _service(settings, tmp_path, "cisco_nxos",
+                         {command_slug(c): (folder / f"{command_slug(c)}.txt").read_text()
+                          for c in ("show interface | json", "show interface", "show ipv6 interface vrf all | json",
+                                    "show ipv6 interface vrf all")})
+    with svc:
+        r = svc.get("dut", "interfaces")["dut"]
+    assert r.ok, r.error
+    assert fake.commands_for("dut") == ["show interface | json", "show interface",
+                                        "show ipv6 interface vrf all | json", "show ipv6 interface vrf all"]
+    assert r.data.by_name("Ethernet2/2").addresses == ["10.100.100.1/24", "2001:db8:100:100::1/64", "fe80::1/64"]
