@@ -118,17 +118,16 @@ def _refused(text: str) -> bool:
     return device_error(text) is not None or any(m in first for m in _NO_IPV6)
 
 
-
 def with_ipv6(v4: Interfaces, read: Callable[[str], str], tries: Sequence[tuple[str, Parse]]) -> Interfaces:
     """``v4`` plus the IPv6 addresses the first command of ``tries`` the device accepts lists
     (``[("show ipv6 interface vrf all | json", parse_json), ("show ipv6 interface vrf all",
     parse_text)]``: the text form when ``| json`` is refused).
 
-    The IPv6 read never fails the getter: a device that refuses every command (no IPv6 in its
-    image: ``% Invalid input``; ``% No IPv6 configured interfaces``, ``IPv6 not enabled``) or prints nothing has no
-    IPv6 addresses and the IPv4 result stands; output netops cannot parse leaves the IPv6
-    addresses out and says so in ``note``. Errors raised by ``read`` itself (transport,
-    timeout, truncated output, policy) are not caught: they fail the getter as before."""
+    The IPv6 read never fails the getter: a device that refuses every command (``% Invalid
+    input``: no IPv6 in its image; ``% No IPv6 configured interfaces``; ``IPv6 not enabled``) or
+    prints nothing has no IPv6 addresses and the IPv4 result stands; output netops cannot parse
+    leaves the IPv6 addresses out and says so in ``note``. Errors raised by ``read`` itself
+    (transport, timeout, truncated output, policy) are not caught: they fail the getter as before."""
     for command, parse in tries:
         text = read(command)
         if not text.strip():

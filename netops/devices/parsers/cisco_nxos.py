@@ -281,7 +281,8 @@ def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
     return [_v6_row(r) for r in found if r.get("intf-name")]
 
 
-_V6T_HEAD = re.compile(r"^(?P<name>[A-Za-z][\w/.:-]*), Interface status: (?P<proto>[^/\s]+)/(?P<link>[^/\s]+)/(?P<admin>[^,\s]+)")
+_V6T_HEAD = re.compile(
+    r"^(?P<name>[A-Za-z][\w/.:-]*), Interface status: (?P<proto>[^/\s]+)/(?P<link>[^/\s]+)/(?P<admin>[^,\s]+)")
 _V6T_KEY = re.compile(r"^\s+(?P<key>[A-Za-z][^:]*):\s*(?P<value>.*?)\s*$")
 _V6T_ADDR = re.compile(r"^\s*(?P<addr>[0-9A-Fa-f:]+/\d+)(?:\s+\[[^\]]*\])*\s*$")
 _V6T_LINK_LOCAL = re.compile(r"^(?P<addr>[0-9A-Fa-f:]+)")
