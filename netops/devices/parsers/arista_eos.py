@@ -2,7 +2,7 @@
 
 EOS renders every getter's command as JSON, so that is the primary path; interfaces read
 ``show interfaces`` (state, counters, IPv4) and ``show ipv6 interface`` (IPv6 addresses of every
-VRF, merged in by :mod:`._ipv6`; ``No IPv6 configured interfaces`` or a refusal means none); BGP
+VRF, merged in by :mod:`._addresses`; ``No IPv6 configured interfaces`` or a refusal means none); BGP
 reads one summary per family (IPv4, IPv6, EVPN), each over every VRF. When a device refuses
 ``| json`` (very old EOS, or an "unconverted" command) BGP falls back to the text table
 (:mod:`._bgp_table`) and OSPF to ntc-templates; interfaces have no text fallback.
@@ -25,7 +25,7 @@ from netops.devices.models import (
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
 from netops.devices.parsers import ParseError, load_json, not_running_note, to_asn, to_int
-from netops.devices.parsers import _bgp_table, _ipv6
+from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import ntc
 
@@ -98,10 +98,14 @@ def parse_interfaces(text: str) -> Interfaces:
         addresses = []
         for a in i.get("interfaceAddress") or []:
             primary = a.get("primaryIp") or {}
-            if primary.get("address") not in (None, "0.0.0.0"):
-                addresses.append(f"{primary['address']}/{primary.get('maskLen')}")
-            for sec in (a.get("secondaryIps") or {}).values():
-                addresses.append(f"{sec['address']}/{sec.get('maskLen')}")
+            # An unnumbered interface ("unnumberedIntf") has primary 0.0.0.0: no address of its own.
+            secondaries = a.get("secondaryIpsOrderedList")  # the device's order; the dict's is by key
+            if not isinstance(secondaries, list):
+                secondaries = list((a.get("secondaryIps") or {}).values())
+            for entry in [primary, *secondaries]:
+                addr = _addresses.ipv4(str(entry.get("address") or ""), entry.get("maskLen"))
+                if addr and addr not in addresses:
+                    addresses.append(addr)
         c = i.get("interfaceCounters")
         counters = None
         if isinstance(c, dict):
@@ -132,11 +136,11 @@ def _v6_entry(entry: Any) -> str | None:
     if not isinstance(entry, dict) or not entry.get("address"):
         return None
     length = str(entry.get("subnet") or "").rpartition("/")[2]
-    return _ipv6.address(str(entry["address"]), length or None)
+    return _addresses.ipv6(str(entry["address"]), length or None)
 
 
 @shaped("show ipv6 interface | json")
-def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
+def parse_ipv6_interfaces(text: str) -> list[_addresses.Listed]:
     """``show ipv6 interface | json``: every IPv6 interface (all VRFs, ``vrf`` in each), its
     ``addresses`` and its ``linkLocal`` (whose subnet, ``fe80::/64``, gives the length; a
     loopback has none). EOS answers ``No IPv6 configured interfaces`` when there are none."""
@@ -154,14 +158,14 @@ def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
     for name, i in doc["interfaces"].items():
         if not isinstance(i, dict):
             continue
-        row = _ipv6.V6Interface(name=str(i.get("name") or name))
+        row = _addresses.Listed(name=str(i.get("name") or name))
         for entry in i.get("addresses") or []:
             addr = _v6_entry(entry)
-            if addr and addr not in row.addresses:
-                row.addresses.append(addr)
+            if addr and addr not in row.ipv6:
+                row.ipv6.append(addr)
         ll = i.get("linkLocal")
         if isinstance(ll, dict) and ll.get("address"):
-            row.link_local = _ipv6.link_local(str(ll["address"]), str(ll.get("subnet") or "").rpartition("/")[2])
+            row.link_local = _addresses.link_local(str(ll["address"]), str(ll.get("subnet") or "").rpartition("/")[2])
         if "lineProtocolStatus" in i:
             row.oper_up = i["lineProtocolStatus"] == "up"
         if "interfaceStatus" in i:
@@ -309,8 +313,8 @@ def facts(host: Any, read: Read) -> Facts:
 
 def interfaces(host: Any, read: Read) -> Interfaces:
     """``show interfaces | json`` (state, counters, IPv4) joined with ``show ipv6 interface | json``."""
-    return _ipv6.with_ipv6(parse_interfaces(read("show interfaces | json")), read,
-                           [("show ipv6 interface | json", parse_ipv6_interfaces)])
+    return _addresses.with_addresses(parse_interfaces(read("show interfaces | json")), read,
+                                     [("show ipv6 interface | json", parse_ipv6_interfaces)], what="IPv6 addresses")
 
 
 BGP_FAMILIES = (

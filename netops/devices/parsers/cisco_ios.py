@@ -2,7 +2,7 @@
 
 ``show version``, ``show interfaces`` and ``show ip ospf neighbor`` go through ntc-templates;
 ``interfaces`` also reads ``show ipv6 interface`` (netops' own reader; every VRF) and merges its
-global, anycast and link-local addresses in (:mod:`._ipv6`: a device that refuses the command or
+global, anycast and link-local addresses in (:mod:`._addresses`: a device that refuses the command or
 prints nothing has no IPv6, and its IPv4 interfaces stand);
 the BGP summary through netops' reader of the Cisco-style table (:mod:`._bgp_table`: every
 address family of ``show bgp all summary``, IPv6 peers, asdot AS numbers, which the ntc-templates
@@ -24,7 +24,7 @@ from netops.devices.models import (
     OspfNeighbors, RouteLookup, RunningConfig,
 )
 from netops.devices.parsers import ParseError, not_running_note, to_int
-from netops.devices.parsers import _bgp_table, _ipv6
+from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error, ntc, template
 
@@ -80,20 +80,20 @@ _V6_SECTION = re.compile(r"^\s*(?P<title>[A-Za-z][^:]*):\s*$")
 
 
 @shaped("show ipv6 interface")
-def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
+def parse_ipv6_interfaces(text: str) -> list[_addresses.Listed]:
     """``show ipv6 interface``: every IPv6-enabled interface (all VRFs), its global and anycast
     addresses (tentative ``[TEN]`` and duplicate ``[DUP]`` ones too: they are configured) and
     its link-local address; virtual (HSRP/VRRP) addresses are left out. No output: no IPv6."""
     said = device_error(text)
     if said:
         raise ParseError(f"'show ipv6 interface' failed on the device: {said}")
-    out: list[_ipv6.V6Interface] = []
+    out: list[_addresses.Listed] = []
     section = ""
     for line in text.splitlines():
         head = _V6_HEAD.match(line)
         if head:
             state = head.group("state").strip().lower()
-            out.append(_ipv6.V6Interface(name=head.group("name"), admin_up="administratively" not in state,
+            out.append(_addresses.Listed(name=head.group("name"), admin_up="administratively" not in state,
                                          oper_up=head.group("proto").lower().startswith("up")))
             section = ""
             continue
@@ -101,7 +101,7 @@ def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
             continue
         ll = _V6_LINK_LOCAL.match(line)
         if ll:
-            out[-1].link_local = _ipv6.link_local(ll.group("addr"))
+            out[-1].link_local = _addresses.link_local(ll.group("addr"))
             continue
         title = _V6_SECTION.match(line)
         if title:
@@ -109,9 +109,9 @@ def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
             continue
         g = _V6_GLOBAL.match(line)
         if g and section == "global unicast address(es)":
-            addr = _ipv6.address(g.group("addr"), g.group("len"))
+            addr = _addresses.ipv6(g.group("addr"), g.group("len"))
             if addr:
-                out[-1].addresses.append(addr)
+                out[-1].ipv6.append(addr)
     if text.strip() and not out:
         raise ParseError("'show ipv6 interface' output not recognised as IOS (no 'X is up, line protocol is up')")
     return out
@@ -253,8 +253,8 @@ def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
 
 def interfaces(host: Any, read: Read) -> Interfaces:
     """``show interfaces`` (state, counters, IPv4) joined with ``show ipv6 interface``."""
-    return _ipv6.with_ipv6(parse_interfaces(read("show interfaces")), read,
-                           [("show ipv6 interface", parse_ipv6_interfaces)])
+    return _addresses.with_addresses(parse_interfaces(read("show interfaces")), read,
+                                     [("show ipv6 interface", parse_ipv6_interfaces)], what="IPv6 addresses")
 
 
 GETTERS = {

@@ -3,7 +3,7 @@
 NX-OS JSON mirrors its XML schema: tables are ``{"TABLE_x": {"ROW_x": ...}}`` where a table of
 one row holds a dict and a longer one a list (:func:`rows` makes both a list), and numbers are
 often strings. Interfaces come from ``show interface`` (state, counters, IPv4) and ``show ipv6
-interface vrf all`` (the IPv6 addresses of every VRF, merged in by :mod:`._ipv6`; a device that
+interface vrf all`` (the IPv6 addresses of every VRF, merged in by :mod:`._addresses`; a device that
 refuses it or prints nothing has no IPv6). BGP comes from ``show bgp all summary vrf all`` (every
 address family and VRF in one document); OSPF from ``show ip ospf neighbors vrf all``. A feature
 that is not enabled makes its commands unknown (``% Invalid command``): for BGP/OSPF that is an
@@ -23,7 +23,7 @@ from netops.devices.models import (
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
 from netops.devices.parsers import ParseError, af_name, load_json, not_running_note, to_asn, to_int
-from netops.devices.parsers import _bgp_table, _ipv6
+from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error, ntc
 
@@ -246,20 +246,20 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value in (None, "") else [value]
 
 
-def _v6_row(r: dict[str, Any]) -> _ipv6.V6Interface:
+def _v6_row(r: dict[str, Any]) -> _addresses.Listed:
     """One ``ROW_intf``: ``addr`` is one address or a list (the link-local one when the
     interface has no other), ``TABLE_addr`` lists them on newer releases, ``linklocal-addr``
     is bare. ``prefix`` is the subnet (or the first address) and adds nothing."""
-    row = _ipv6.V6Interface(name=str(r["intf-name"]))
+    row = _addresses.Listed(name=str(r["intf-name"]))
     raw = [*_as_list(r.get("addr")), *(a.get("addr") for a in rows(r, "addr"))]
     for value in raw:
         if isinstance(value, str) and "/" in value:
-            addr = _ipv6.address(value, None)
+            addr = _addresses.ipv6(value, None)
             if addr and not addr.startswith("fe80:"):
-                row.addresses.append(addr)
+                row.ipv6.append(addr)
     ll = r.get("linklocal-addr")
-    row.link_local = _ipv6.link_local(str(ll)) if ll else None
-    row.addresses = list(dict.fromkeys(row.addresses))
+    row.link_local = _addresses.link_local(str(ll)) if ll else None
+    row.ipv6 = list(dict.fromkeys(row.ipv6))
     if r.get("admin-state") is not None:
         row.admin_up = str(r["admin-state"]).lower() == "up"
     if r.get("proto-state") is not None:
@@ -268,7 +268,7 @@ def _v6_row(r: dict[str, Any]) -> _ipv6.V6Interface:
 
 
 @shaped("show ipv6 interface vrf all | json")
-def parse_ipv6_interfaces(text: str) -> list[_ipv6.V6Interface]:
+def parse_ipv6_interfaces(text: str) -> list[_addresses.Listed]:
     """``show ipv6 interface vrf all | json``: every IPv6 interface of every VRF, in one
     ``TABLE_intf`` (``vrf-name-out`` in each row on N9K releases, a ``TABLE_vrf`` beside it on
     older ones)."""
@@ -290,16 +290,16 @@ _V6T_LISTS = ("ipv6 address", "anycast configured addresses")
 
 
 @shaped("show ipv6 interface vrf all")
-def parse_ipv6_interfaces_text(text: str) -> list[_ipv6.V6Interface]:
+def parse_ipv6_interfaces_text(text: str) -> list[_addresses.Listed]:
     """Fallback: ``show ipv6 interface vrf all`` text (``IPv6 Interface Status for VRF "X"``
     sections; ``IPv6 address:`` and ``Anycast configured addresses:`` lists; the link-local
     address bare, ``0::`` when there is none)."""
-    out: list[_ipv6.V6Interface] = []
+    out: list[_addresses.Listed] = []
     listing = False
     for line in text.splitlines():
         head = _V6T_HEAD.match(line)
         if head:
-            out.append(_ipv6.V6Interface(name=head.group("name"), admin_up=head.group("admin").lower() == "admin-up",
+            out.append(_addresses.Listed(name=head.group("name"), admin_up=head.group("admin").lower() == "admin-up",
                                          oper_up=head.group("proto").lower() == "protocol-up"))
             listing = False
             continue
@@ -308,9 +308,9 @@ def parse_ipv6_interfaces_text(text: str) -> list[_ipv6.V6Interface]:
         a = _V6T_ADDR.match(line)
         if a:
             if listing:
-                addr = _ipv6.address(a.group("addr"), None)
-                if addr and addr not in out[-1].addresses:
-                    out[-1].addresses.append(addr)
+                addr = _addresses.ipv6(a.group("addr"), None)
+                if addr and addr not in out[-1].ipv6:
+                    out[-1].ipv6.append(addr)
             continue
         k = _V6T_KEY.match(line)
         if not k:
@@ -319,12 +319,12 @@ def parse_ipv6_interfaces_text(text: str) -> list[_ipv6.V6Interface]:
         listing = key in _V6T_LISTS
         if listing and value:  # "IPv6 address: 2001:db8::1/64 [VALID]" on one line
             inline = _V6T_ADDR.match(value)
-            addr = _ipv6.address(inline.group("addr"), None) if inline else None
-            if addr and addr not in out[-1].addresses:
-                out[-1].addresses.append(addr)
+            addr = _addresses.ipv6(inline.group("addr"), None) if inline else None
+            if addr and addr not in out[-1].ipv6:
+                out[-1].ipv6.append(addr)
         elif key == "ipv6 link-local address":
             ll = _V6T_LINK_LOCAL.match(value)
-            out[-1].link_local = _ipv6.link_local(ll.group("addr")) if ll else None
+            out[-1].link_local = _addresses.link_local(ll.group("addr")) if ll else None
     if not out and not re.search(r"IPv6 Interface Status for VRF", text):
         raise ParseError("'show ipv6 interface vrf all' output not recognised as NX-OS")
     return out
@@ -483,8 +483,9 @@ def facts(host: Any, read: Read) -> Facts:
 def interfaces(host: Any, read: Read) -> Interfaces:
     text = read("show interface | json")
     v4 = parse_interfaces_text(read("show interface")) if device_error(text) else parse_interfaces(text)
-    return _ipv6.with_ipv6(v4, read, [("show ipv6 interface vrf all | json", parse_ipv6_interfaces),
-                                      ("show ipv6 interface vrf all", parse_ipv6_interfaces_text)])
+    return _addresses.with_addresses(v4, read, [("show ipv6 interface vrf all | json", parse_ipv6_interfaces),
+                                                ("show ipv6 interface vrf all", parse_ipv6_interfaces_text)],
+                                     what="IPv6 addresses")
 
 
 def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:

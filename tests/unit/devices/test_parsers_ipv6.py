@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from netops.devices.models import Interface, Interfaces
-from netops.devices.parsers import ParseError, _ipv6, cisco_ios
+from netops.devices.parsers import ParseError, _addresses, cisco_ios
 from netops.devices.service import DeviceService
 from netops.errors import CommandTimeout
 from netops.testing.transport import FakeTransport
@@ -53,12 +53,12 @@ def host(platform: str) -> SimpleNamespace:
     ("10.0.0.1", 24, None),
 ])
 def test_address_spelling(raw, length, expected):
-    assert _ipv6.address(raw, length) == expected
+    assert _addresses.ipv6(raw, length) == expected
 
 
 def test_link_local_is_64_unless_the_device_says_otherwise():
-    assert _ipv6.link_local("FE80::1") == "fe80::1/64"
-    assert _ipv6.link_local("fe80::1", "10") == "fe80::1/10"
+    assert _addresses.link_local("FE80::1") == "fe80::1/64"
+    assert _addresses.link_local("fe80::1", "10") == "fe80::1/10"
 
 
 @pytest.mark.parametrize("a, b", [
@@ -68,7 +68,7 @@ def test_link_local_is_64_unless_the_device_says_otherwise():
     ("Vl100", "Vlan100"), ("Ma1", "Management1"), ("Gi0/0.100", "GigabitEthernet0/0.100"),
 ])
 def test_name_spellings_share_a_key(a, b):
-    assert _ipv6.name_key(a) == _ipv6.name_key(b)
+    assert _addresses.name_key(a) == _addresses.name_key(b)
 
 
 @pytest.mark.parametrize("a, b", [
@@ -76,7 +76,7 @@ def test_name_spellings_share_a_key(a, b):
     ("Vlan1", "Loopback1"), ("Gi0/0.100", "Gi0/0"),
 ])
 def test_different_interfaces_keep_different_keys(a, b):
-    assert _ipv6.name_key(a) != _ipv6.name_key(b)
+    assert _addresses.name_key(a) != _addresses.name_key(b)
 
 
 def test_merge_by_name_ipv4_first_no_duplicates_and_v6_only_interfaces_added():
@@ -85,11 +85,11 @@ def test_merge_by_name_ipv4_first_no_duplicates_and_v6_only_interfaces_added():
         Interface(name="GigabitEthernet0/2", admin_up=True, oper_up=False),
     ])
     v6 = [
-        _ipv6.V6Interface(name="Gi0/1", addresses=["2001:db8::1/64", "2001:db8::1/64", "2001:db8:1::1/64"],
+        _addresses.Listed(name="Gi0/1", ipv6=["2001:db8::1/64", "2001:db8::1/64", "2001:db8:1::1/64"],
                           link_local="fe80::1/64"),
-        _ipv6.V6Interface(name="Tunnel0", addresses=["2001:db8:99::1/64"], admin_up=True, oper_up=True),
+        _addresses.Listed(name="Tunnel0", ipv6=["2001:db8:99::1/64"], admin_up=True, oper_up=True),
     ]
-    out = _ipv6.merge(v4, v6)
+    out = _addresses.merge(v4, v6)
     g1 = out.by_name("GigabitEthernet0/1")
     assert g1.addresses == ["10.0.0.1/30", "2001:db8::1/64", "2001:db8:1::1/64", "fe80::1/64"]
     assert g1.mtu == 1500 and out.by_name("GigabitEthernet0/2").addresses == []
@@ -104,10 +104,10 @@ def test_merge_by_name_ipv4_first_no_duplicates_and_v6_only_interfaces_added():
 def test_ios_parse_globals_anycast_eui_tentative_and_link_local():
     rows = {r.name: r for r in cisco_ios.parse_ipv6_interfaces(fx("cisco_ios/sw1/show_ipv6_interface.txt"))}
     g0, g1 = rows["GigabitEthernet0/0"], rows["GigabitEthernet0/1"]
-    assert g0.addresses == ["2001:db8:20::2/64", "2001:db8:20:1:5054:ff:fe12:3401/64", "2001:db8:20:2::2/64"]
+    assert g0.ipv6 == ["2001:db8:20::2/64", "2001:db8:20:1:5054:ff:fe12:3401/64", "2001:db8:20:2::2/64"]
     assert g0.link_local == "fe80::5054:ff:fe12:3401/64"  # not the virtual (HSRP) fe80::5:73ff:fea0:14
     assert (g0.admin_up, g0.oper_up) == (True, True)
-    assert g1.addresses == ["2001:db8:21::1/64"] and g1.link_local == "fe80::5054:ff:fe12:3402/64"
+    assert g1.ipv6 == ["2001:db8:21::1/64"] and g1.link_local == "fe80::5054:ff:fe12:3402/64"
     assert (g1.admin_up, g1.oper_up) == (False, False)
 
 
