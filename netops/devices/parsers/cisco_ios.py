@@ -1,10 +1,13 @@
 """Cisco IOS / IOS-XE: getters from CLI text.
 
-``show version``, ``show interfaces`` and ``show ip ospf neighbor`` go through ntc-templates;
-``interfaces`` also reads ``show ipv6 interface`` (netops' own reader; every VRF) and merges its
-global, anycast and link-local addresses in (:mod:`._addresses`: a device that refuses the command or
-prints nothing has no IPv6, and its IPv4 interfaces stand);
-the BGP summary through netops' reader of the Cisco-style table (:mod:`._bgp_table`: every
+``show version``, ``show interfaces`` and ``show ip ospf neighbor`` go through ntc-templates.
+``show interfaces`` prints only an interface's primary IPv4 address, so ``interfaces`` also reads
+``show ip interface`` (secondary addresses) and ``show ipv6 interface`` (global, anycast and
+link-local addresses), both every VRF and both with netops' own readers, and merges them in by
+name (:mod:`._addresses`: a device that refuses either command or prints nothing keeps what
+``show interfaces`` gave; output netops cannot read is left out with a ``note``).
+
+The BGP summary goes through netops' reader of the Cisco-style table (:mod:`._bgp_table`: every
 address family of ``show bgp all summary``, IPv6 peers, asdot AS numbers, which the ntc-templates
 template does not cover) and ``show ip route ADDRESS`` through netops' own TextFSM template
 (ntc-templates has none for a single-route lookup).
@@ -73,7 +76,45 @@ def parse_interfaces(text: str) -> Interfaces:
     return out
 
 
-_V6_HEAD = re.compile(r"^\s*(?P<name>[A-Za-z][\w./:-]*) is (?P<state>[^,]+), line protocol is (?P<proto>\S+)")
+_HEAD = re.compile(r"^\s*(?P<name>[A-Za-z][\w./:-]*) is (?P<state>[^,]+), line protocol is (?P<proto>\S+)")
+_IP_ADDRESS = re.compile(r"^\s+(?:Internet address is|Secondary address) (?P<addr>[\d.]+/\d+)\s*$")
+_IP_VRF = re.compile(r'^\s+VPN Routing/Forwarding "(?P<vrf>[^"]+)"')
+
+
+@shaped("show ip interface")
+def parse_ip_interfaces(text: str) -> list[_addresses.Listed]:
+    """``show ip interface``: every interface's primary (``Internet address is``) and secondary
+    (``Secondary address``) IPv4 addresses in the device's order, and its VRF (``VPN
+    Routing/Forwarding "X"``). An unnumbered interface (``Interface is unnumbered. Using address
+    of Loopback0 (...)``), one whose address is still to be negotiated (DHCP, IPCP) and one with
+    ``Internet protocol processing disabled`` have no address of their own."""
+    said = device_error(text)
+    if said:
+        raise ParseError(f"'show ip interface' failed on the device: {said}")
+    out: list[_addresses.Listed] = []
+    for line in text.splitlines():
+        head = _HEAD.match(line)
+        if head:
+            state = head.group("state").strip().lower()
+            out.append(_addresses.Listed(name=head.group("name"), admin_up="administratively" not in state,
+                                         oper_up=head.group("proto").lower().startswith("up")))
+            continue
+        if not out:
+            continue
+        m = _IP_ADDRESS.match(line)
+        if m:
+            addr = _addresses.ipv4(m.group("addr"))
+            if addr and addr not in out[-1].ipv4:
+                out[-1].ipv4.append(addr)
+            continue
+        vrf = _IP_VRF.match(line)
+        if vrf:
+            out[-1].vrf = vrf.group("vrf")
+    if text.strip() and not out:
+        raise ParseError("'show ip interface' output not recognised as IOS (no 'X is up, line protocol is up')")
+    return out
+
+
 _V6_LINK_LOCAL = re.compile(r"^\s*IPv6 is \w+, link-local address is (?P<addr>[0-9A-Fa-f:]+)", re.I)
 _V6_GLOBAL = re.compile(r"^\s*(?P<addr>[0-9A-Fa-f:]+), subnet is [0-9A-Fa-f:]+/(?P<len>\d+)")
 _V6_SECTION = re.compile(r"^\s*(?P<title>[A-Za-z][^:]*):\s*$")
@@ -90,7 +131,7 @@ def parse_ipv6_interfaces(text: str) -> list[_addresses.Listed]:
     out: list[_addresses.Listed] = []
     section = ""
     for line in text.splitlines():
-        head = _V6_HEAD.match(line)
+        head = _HEAD.match(line)
         if head:
             state = head.group("state").strip().lower()
             out.append(_addresses.Listed(name=head.group("name"), admin_up="administratively" not in state,
@@ -252,9 +293,12 @@ def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
 
 
 def interfaces(host: Any, read: Read) -> Interfaces:
-    """``show interfaces`` (state, counters, IPv4) joined with ``show ipv6 interface``."""
-    return _addresses.with_addresses(parse_interfaces(read("show interfaces")), read,
-                                     [("show ipv6 interface", parse_ipv6_interfaces)], what="IPv6 addresses")
+    """``show interfaces`` (state, counters, primary IPv4) joined with ``show ip interface``
+    (secondary IPv4) and ``show ipv6 interface`` (IPv6)."""
+    out = _addresses.with_addresses(parse_interfaces(read("show interfaces")), read,
+                                    [("show ip interface", parse_ip_interfaces)], what="secondary IPv4 addresses")
+    return _addresses.with_addresses(out, read, [("show ipv6 interface", parse_ipv6_interfaces)],
+                                     what="IPv6 addresses")
 
 
 GETTERS = {

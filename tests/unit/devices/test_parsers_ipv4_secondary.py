@@ -10,11 +10,12 @@ READMEs for the public captures each format follows).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from netops.devices.parsers import _addresses, arista_eos
+from netops.devices.parsers import ParseError, _addresses, arista_eos, cisco_ios
 
 
 def device(outputs: dict[str, str], default: str = "% Invalid input detected at '^' marker.\n"):
@@ -91,3 +92,124 @@ def test_eos_secondaries_in_the_configured_order_and_unnumbered_has_none():
         "Ethernet4": ["10.4.0.1/31", "10.40.0.1/24", "10.44.0.1/24"],  # old EOS: no ordered list, the dict's order
     }
     assert out.note is None
+
+
+# -- Cisco IOS / IOS-XE: 'show ip interface' ------------------------------------------------------
+
+FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
+IOS_COMMANDS = ("show interfaces", "show ip interface", "show ipv6 interface")
+
+
+def fx(path: str) -> str:
+    return (FIX / path).read_text()
+
+
+def ios_device(folder: str, **replace: str):
+    outputs = {c: fx(f"cisco_ios/{folder}/{c.replace(' ', '_')}.txt") for c in IOS_COMMANDS
+               if (FIX / "cisco_ios" / folder / f"{c.replace(' ', '_')}.txt").exists()}
+    outputs.update({k.replace("_", " "): v for k, v in replace.items()})
+    return device(outputs)
+
+
+def test_ios_parse_primary_secondaries_vrf_and_interfaces_without_an_address_of_their_own():
+    rows = {r.name: r for r in cisco_ios.parse_ip_interfaces(fx("cisco_ios/r3/show_ip_interface.txt"))}
+    assert {n: r.ipv4 for n, r in rows.items()} == {
+        "GigabitEthernet0/0": ["10.1.13.3/24", "10.9.9.1/24", "10.9.8.1/25", "172.16.33.1/30"],  # device order
+        "GigabitEthernet0/1": ["192.168.10.1/24", "192.168.11.1/24"],
+        "GigabitEthernet0/2": [],                  # unnumbered: Loopback0's 10.255.0.3 is not its own
+        "GigabitEthernet0/3": ["198.51.100.23/24"],  # ip address dhcp, leased
+        "GigabitEthernet0/4": ["10.44.0.1/24", "10.44.1.1/24", "10.44.2.1/24"],  # shut: still configured
+        "GigabitEthernet0/5": [],                  # Internet protocol processing disabled
+        "GigabitEthernet0/6": [],                  # ip address dhcp, no lease yet: "will be negotiated"
+        "Serial0/1/0": ["203.0.113.9/32"],         # ip address negotiated (IPCP)
+        "Loopback0": ["10.255.0.3/32"],
+    }
+    assert {n: r.vrf for n, r in rows.items() if r.vrf} == {"GigabitEthernet0/1": "CUST-A", "GigabitEthernet0/4": "CUST-B"}
+    g4 = rows["GigabitEthernet0/4"]
+    assert (g4.admin_up, g4.oper_up) == (False, False) and rows["GigabitEthernet0/0"].oper_up
+
+
+def test_ios_getter_primary_then_secondaries_then_ipv6():
+    read = ios_device("r3")
+    out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
+    assert read.sent == list(IOS_COMMANDS)
+    assert {i.name: i.addresses for i in out.interfaces} == {
+        "GigabitEthernet0/0": ["10.1.13.3/24", "10.9.9.1/24", "10.9.8.1/25", "172.16.33.1/30",
+                               "2001:db8:13::3/64", "fe80::5054:ff:fe13:300/64"],
+        "GigabitEthernet0/1": ["192.168.10.1/24", "192.168.11.1/24", "2001:db8:10::1/64", "fe80::1/64"],
+        "GigabitEthernet0/2": [],
+        "GigabitEthernet0/3": ["198.51.100.23/24"],
+        "GigabitEthernet0/4": ["10.44.0.1/24", "10.44.1.1/24", "10.44.2.1/24"],
+        "GigabitEthernet0/5": [],
+        "GigabitEthernet0/6": [],
+        "Serial0/1/0": ["203.0.113.9/32"],
+        "Loopback0": ["10.255.0.3/32"],
+    }
+    g0 = out.by_name("GigabitEthernet0/0")  # the 'show interfaces' side is intact
+    assert g0.counters.rx_errors == 2 and g0.description.startswith("uplink to core1") and g0.mtu == 1500
+    g4 = out.by_name("GigabitEthernet0/4")
+    assert not g4.admin_up and not g4.oper_up and out.note is None
+
+
+@pytest.mark.parametrize("answer", [
+    "                      ^\n% Invalid input detected at '^' marker.\n\n",
+    "% Ambiguous command:  \"show ip interface\"\n",
+    "",
+])
+def test_ios_show_ip_interface_refused_or_empty_keeps_the_primary_and_still_reads_ipv6(answer):
+    read = ios_device("r3", show_ip_interface=answer)
+    out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
+    assert read.sent == list(IOS_COMMANDS)
+    assert out.by_name("GigabitEthernet0/0").addresses == ["10.1.13.3/24", "2001:db8:13::3/64",
+                                                           "fe80::5054:ff:fe13:300/64"]
+    assert out.by_name("GigabitEthernet0/4").addresses == ["10.44.0.1/24"] and out.note is None
+
+
+def test_ios_show_ip_interface_not_understood_is_a_note_and_ipv6_still_merges():
+    read = ios_device("r3", show_ip_interface="Interface  IP-Address  OK? Method Status  Protocol\n")
+    out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
+    assert out.by_name("GigabitEthernet0/1").addresses == ["192.168.10.1/24", "2001:db8:10::1/64", "fe80::1/64"]
+    assert out.note and out.note.startswith("secondary IPv4 addresses not included") and "show ip interface" in out.note
+    with pytest.raises(ParseError):
+        cisco_ios.parse_ip_interfaces("Interface  IP-Address  OK? Method Status  Protocol\n")
+
+
+def test_ios_both_extra_reads_not_understood_give_both_notes():
+    read = ios_device("r3", show_ip_interface="garbage\n", show_ipv6_interface="garbage too\n")
+    out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
+    assert [i.addresses for i in out.interfaces][:2] == [["10.1.13.3/24"], ["192.168.10.1/24"]]
+    first, second = out.note.split("; ", 1)
+    assert first.startswith("secondary IPv4 addresses not included") and second.startswith("IPv6 addresses not included")
+
+
+def _service(settings, tmp_path, platform: str, replies: dict):
+    from netops.devices.service import DeviceService
+    from netops.testing.transport import FakeTransport
+
+    inv = tmp_path / "inventory.yaml"
+    inv.write_text(f"defaults: {{username: netops, password_env: LAB_PW}}\n"
+                   f"hosts:\n  dut: {{hostname: 127.0.9.41, platform: {platform}}}\n")
+    fake = FakeTransport(outputs={"dut": replies})
+    return DeviceService(settings.model_copy(update={"inventory": inv}), transport_factory=fake), fake
+
+
+def test_service_ios_sends_show_ip_interface_through_the_policy_and_reports_secondaries(settings, tmp_path):
+    svc, fake = _service(settings, tmp_path, "cisco_ios",
+                         {c: fx(f"cisco_ios/r3/{c.replace(' ', '_')}.txt") for c in IOS_COMMANDS})
+    with svc:
+        r = svc.get("dut", "interfaces")["dut"]
+    assert r.ok, r.error
+    assert fake.commands_for("dut") == list(IOS_COMMANDS)
+    assert r.data.by_name("GigabitEthernet0/1").addresses[:2] == ["192.168.10.1/24", "192.168.11.1/24"]
+
+
+def test_service_transport_error_on_show_ip_interface_fails_the_getter(settings, tmp_path):
+    from netops.errors import CommandTimeout
+
+    svc, fake = _service(settings, tmp_path, "cisco_ios", {
+        "show interfaces": fx("cisco_ios/r3/show_interfaces.txt"),
+        "show ip interface": CommandTimeout("dut: 'show ip interface' did not finish within 30s")})
+    with svc:
+        r = svc.get("dut", "interfaces")["dut"]
+    assert r.failed and r.error_type == "CommandTimeout"
+    assert fake.commands_for("dut") == ["show interfaces", "show ip interface"]

@@ -115,7 +115,7 @@ def test_ios_getter_merges_ipv6_into_show_interfaces():
     read = device({c: fx(f"cisco_ios/sw1/{c.replace(' ', '_')}.txt")
                    for c in ("show interfaces", "show ipv6 interface")})
     out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
-    assert read.sent == ["show interfaces", "show ipv6 interface"]
+    assert read.sent == ["show interfaces", "show ip interface", "show ipv6 interface"]  # 'show ip' refused here
     g0, g1 = out.interfaces
     assert g0.addresses == ["10.20.0.2/30", "2001:db8:20::2/64", "2001:db8:20:1:5054:ff:fe12:3401/64",
                             "2001:db8:20:2::2/64", "fe80::5054:ff:fe12:3401/64"]
@@ -176,9 +176,9 @@ def test_service_ios_interfaces_carry_ipv6(settings, tmp_path):
         "show ipv6 interface": fx("cisco_ios/sw1/show_ipv6_interface.txt")})
     with svc:
         r = svc.get("dut", "interfaces")["dut"]
-    assert r.ok and fake.commands_for("dut") == ["show interfaces", "show ipv6 interface"]
+    assert r.ok and fake.commands_for("dut") == ["show interfaces", "show ip interface", "show ipv6 interface"]
     assert "fe80::5054:ff:fe12:3401/64" in r.data.by_name("GigabitEthernet0/0").addresses
-    assert r.command == "show interfaces; show ipv6 interface"
+    assert r.command == "show interfaces; show ip interface; show ipv6 interface"
 
 
 def test_service_transport_error_on_the_ipv6_read_still_fails_the_getter(settings, tmp_path):
