@@ -77,7 +77,7 @@ def parse_interfaces(text: str) -> Interfaces:
 
 
 _HEAD = re.compile(r"^\s*(?P<name>[A-Za-z][\w./:-]*) is (?P<state>[^,]+), line protocol is (?P<proto>\S+)")
-_IP_ADDRESS = re.compile(r"^\s+(?:Internet address is|Secondary address) (?P<addr>[\d.]+/\d+)\s*$")
+_IP_ADDRESS = re.compile(r"^\s*(?:Internet address is|Secondary address) (?P<addr>[\d.]+/\d+)\s*$")
 _IP_VRF = re.compile(r'^\s+VPN Routing/Forwarding "(?P<vrf>[^"]+)"')
 
 

@@ -2,13 +2,16 @@
 
 NX-OS JSON mirrors its XML schema: tables are ``{"TABLE_x": {"ROW_x": ...}}`` where a table of
 one row holds a dict and a longer one a list (:func:`rows` makes both a list), and numbers are
-often strings. Interfaces come from ``show interface`` (state, counters, IPv4) and ``show ipv6
-interface vrf all`` (the IPv6 addresses of every VRF, merged in by :mod:`._addresses`; a device that
-refuses it or prints nothing has no IPv6). BGP comes from ``show bgp all summary vrf all`` (every
-address family and VRF in one document); OSPF from ``show ip ospf neighbors vrf all``. A feature
+often strings. Interfaces come from ``show interface`` (state, counters, primary IPv4), ``show ip
+interface vrf all`` (primary and secondary IPv4 of every VRF) and ``show ipv6 interface vrf all``
+(IPv6 of every VRF), merged by name in :mod:`._addresses` (a device that refuses an extra command
+or prints nothing keeps what ``show interface`` gave). BGP comes from ``show bgp all summary vrf
+all`` (every address family and VRF in one document); OSPF from ``show ip ospf neighbors vrf
+all``. A feature
 that is not enabled makes its commands unknown (``% Invalid command``): for BGP/OSPF that is an
 empty result with a note. When ``| json`` is refused, facts, interfaces and OSPF fall back to
-ntc-templates (IPv6 addresses to netops' reader of the text) and BGP to the Cisco-style table reader.
+ntc-templates (IPv4 and IPv6 addresses to netops' readers of the text) and BGP to the Cisco-style
+table reader.
 """
 
 from __future__ import annotations
@@ -237,6 +240,89 @@ def parse_interfaces_text(text: str) -> Interfaces:
             mtu=to_int(r["mtu"]), mac=r["mac_address"] or None,
             counters=InterfaceCounters(rx_packets=to_int(r["input_packets"]), tx_packets=to_int(r["output_packets"]),
                                        rx_errors=to_int(r["input_errors"]), tx_errors=to_int(r["output_errors"]))))
+    return out
+
+
+# -- IPv4 addresses (primary and secondary) -------------------------------------------------------
+
+def _vrf_names(doc: dict[str, Any], count: int) -> list[str | None]:
+    """The VRF of each ``TABLE_intf`` row when the VRFs come as a separate ``TABLE_vrf`` list,
+    one entry per interface row in the same order (7.x and N9K releases); ``None`` otherwise."""
+    vrfs = [str(v.get("vrf-name-out")) if v.get("vrf-name-out") else None for v in rows(doc, "vrf")]
+    return vrfs if len(vrfs) == count else [None] * count
+
+
+def _ip_row(r: dict[str, Any], vrf: str | None) -> _addresses.Listed:
+    """One ``ROW_intf``: the primary in ``prefix``/``masklen``, the secondaries in
+    ``TABLE_secondary_address`` rows as ``prefix1``/``masklen1`` (every row uses the suffix 1).
+    An unnumbered interface (``unnum-intf``) has no address of its own."""
+    row = _addresses.Listed(name=str(r["intf-name"]), vrf=str(r.get("vrf-name-out") or vrf or "") or None)
+    if str(r.get("ip-disabled", "")).upper() != "TRUE" and not r.get("unnum-intf"):
+        found = [_addresses.ipv4(str(r.get("prefix") or ""), r.get("masklen"))]
+        found += [_addresses.ipv4(str(x.get("prefix1") or ""), x.get("masklen1"))
+                  for x in rows(r, "secondary_address")]
+        row.ipv4 = list(dict.fromkeys(a for a in found if a))
+    if r.get("admin-state") is not None:
+        row.admin_up = str(r["admin-state"]).lower() == "up"
+    if r.get("proto-state") is not None:
+        row.oper_up = str(r["proto-state"]).lower() == "up"
+    return row
+
+
+@shaped("show ip interface vrf all | json")
+def parse_ip_interfaces(text: str) -> list[_addresses.Listed]:
+    """``show ip interface vrf all | json``: every IPv4 interface of every VRF, its primary and
+    secondary addresses (the secondaries in the device's order)."""
+    if not text.strip():
+        return []
+    doc = _doc(text, "show ip interface vrf all | json")
+    found = [r for r in rows(doc, "intf") if r.get("intf-name")]
+    if not found and ("TABLE_intf" in doc or (doc and not any(k.startswith("TABLE_") for k in doc))):
+        raise ParseError("'show ip interface vrf all | json' has no ROW_intf")
+    return [_ip_row(r, vrf) for r, vrf in zip(found, _vrf_names(doc, len(found)))]
+
+
+_IPT_HEAD = re.compile(
+    r"^\s*(?P<name>[A-Za-z][\w/.:-]*), Interface status: (?P<proto>[^/\s]+)/(?P<link>[^/\s]+)/(?P<admin>[^,\s]+)")
+_IPT_VRF = re.compile(r'^\s*IP Interface Status for VRF "(?P<vrf>[^"]+)"')
+_IPT_ADDR = re.compile(r"^\s*IP address: (?P<addr>[\d.]+), IP subnet: [\d.]+/(?P<len>\d+)(?P<rest>.*)$")
+
+
+@shaped("show ip interface vrf all")
+def parse_ip_interfaces_text(text: str) -> list[_addresses.Listed]:
+    """Fallback: ``show ip interface vrf all`` text (``IP Interface Status for VRF "X"`` sections;
+    ``IP address: A, IP subnet: N/len [secondary]`` lines, the primary first; an unnumbered
+    interface prints ``IP unnumbered interface (loopback0)`` and no address of its own)."""
+    out: list[_addresses.Listed] = []
+    vrf: str | None = None
+    secondary: list[str] = []
+
+    def close() -> None:
+        if out:
+            out[-1].ipv4 = list(dict.fromkeys([*out[-1].ipv4, *secondary]))
+        secondary.clear()
+
+    for line in text.splitlines():
+        v = _IPT_VRF.match(line)
+        if v:
+            close()
+            vrf = v.group("vrf")
+            continue
+        head = _IPT_HEAD.match(line)
+        if head:
+            close()
+            out.append(_addresses.Listed(name=head.group("name"), vrf=vrf,
+                                         admin_up=head.group("admin").lower() == "admin-up",
+                                         oper_up=head.group("proto").lower() == "protocol-up"))
+            continue
+        a = _IPT_ADDR.match(line)
+        if a and out:
+            addr = _addresses.ipv4(a.group("addr"), a.group("len"))
+            if addr:
+                (secondary if "secondary" in a.group("rest") else out[-1].ipv4).append(addr)
+    close()
+    if not out and not _IPT_VRF.search(text):
+        raise ParseError("'show ip interface vrf all' output not recognised as NX-OS")
     return out
 
 
@@ -481,10 +567,15 @@ def facts(host: Any, read: Read) -> Facts:
 
 
 def interfaces(host: Any, read: Read) -> Interfaces:
+    """``show interface`` (state, counters, primary IPv4) joined with ``show ip interface vrf
+    all`` (secondary IPv4) and ``show ipv6 interface vrf all`` (IPv6); each ``| json`` first."""
     text = read("show interface | json")
-    v4 = parse_interfaces_text(read("show interface")) if device_error(text) else parse_interfaces(text)
-    return _addresses.with_addresses(v4, read, [("show ipv6 interface vrf all | json", parse_ipv6_interfaces),
-                                                ("show ipv6 interface vrf all", parse_ipv6_interfaces_text)],
+    out = parse_interfaces_text(read("show interface")) if device_error(text) else parse_interfaces(text)
+    out = _addresses.with_addresses(out, read, [("show ip interface vrf all | json", parse_ip_interfaces),
+                                                ("show ip interface vrf all", parse_ip_interfaces_text)],
+                                    what="secondary IPv4 addresses")
+    return _addresses.with_addresses(out, read, [("show ipv6 interface vrf all | json", parse_ipv6_interfaces),
+                                                 ("show ipv6 interface vrf all", parse_ipv6_interfaces_text)],
                                      what="IPv6 addresses")
 
 

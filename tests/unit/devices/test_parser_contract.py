@@ -6,7 +6,8 @@ juniper_junos.
 * an IPv4 session over an IPv6 link-local peer (RFC 5549) is ``ipv4-unicast``;
 * AS numbers are asplain integers, whatever notation the device prints (asdot ``65002.2048``);
 * a protocol that is not configured is an empty result with a note, never an error;
-* interface addresses are ``addr/len`` in one spelling, IPv4 then IPv6 (link-local ``/64``);
+* interface addresses are ``addr/len`` in one spelling, IPv4 (primary, then secondaries) then IPv6
+  (link-local ``/64``);
 * state fields agree with each other (``established`` <-> ``state``, ``full`` <-> ``state``).
 
 Each platform is a small "device": command -> output. Captured output is used where it was
@@ -276,3 +277,26 @@ def test_interface_addresses_have_one_spelling_on_every_platform(platform, folde
     assert any(p.ip.is_link_local for p in v6), platform
     if platform != "frr":  # the FRR lab capture has link-local addresses only
         assert any(p.ip.is_global or p.ip in ipaddress.ip_network("2001:db8::/32") for p in v6), platform
+
+
+# -- secondary IPv4 addresses ---------------------------------------------------------------------
+
+SECONDARY = {  # platform -> (an interface, its IPv4 addresses: primary first, then secondaries in device order)
+    "cisco_ios": ("GigabitEthernet0/0", ["10.20.0.2/30", "10.20.9.1/24", "10.20.8.1/25"]),   # 'show ip interface'
+    "cisco_nxos": ("Vlan120", ["192.168.0.10/24", "192.168.1.10/24", "192.168.2.10/25"]),  # '... vrf all | json'
+    "arista_eos": ("Management1", ["192.168.200.11/24", "192.168.201.11/24"]),             # 'show interfaces | json'
+    "linux": ("lo", ["127.0.0.1/8", "203.0.113.10/32"]),                                   # 'ip -j addr'
+}
+# The frr/r1 and juniper_junos/pe1 captures have no interface with a second IPv4 address; those
+# getters read every address from the one command they send (FRR "ipAddresses", Junos
+# "interface-address"), so they have no primary-only gap to close.
+
+
+@pytest.mark.parametrize("platform, folder, prefix", [s for s in SHAPES if s[0] in SECONDARY])
+def test_secondary_ipv4_addresses_follow_the_primary_on_every_platform(platform, folder, prefix):
+    result = getters(platform)["interfaces"](SimpleNamespace(name="dut", platform=platform), _from_dir(FIX / folder))
+    name, expected = SECONDARY[platform]
+    found = result.by_name(name)
+    assert found is not None, name
+    assert [a for a in found.addresses if ipaddress.ip_interface(a).version == 4] == expected
+    assert result.note is None

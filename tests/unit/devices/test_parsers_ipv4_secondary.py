@@ -124,7 +124,8 @@ def test_ios_parse_primary_secondaries_vrf_and_interfaces_without_an_address_of_
         "Serial0/1/0": ["203.0.113.9/32"],         # ip address negotiated (IPCP)
         "Loopback0": ["10.255.0.3/32"],
     }
-    assert {n: r.vrf for n, r in rows.items() if r.vrf} == {"GigabitEthernet0/1": "CUST-A", "GigabitEthernet0/4": "CUST-B"}
+    vrfs = {n: r.vrf for n, r in rows.items() if r.vrf}
+    assert vrfs == {"GigabitEthernet0/1": "CUST-A", "GigabitEthernet0/4": "CUST-B"}
     g4 = rows["GigabitEthernet0/4"]
     assert (g4.admin_up, g4.oper_up) == (False, False) and rows["GigabitEthernet0/0"].oper_up
 
@@ -179,7 +180,8 @@ def test_ios_both_extra_reads_not_understood_give_both_notes():
     out = cisco_ios.GETTERS["interfaces"](host("cisco_ios"), read)
     assert [i.addresses for i in out.interfaces][:2] == [["10.1.13.3/24"], ["192.168.10.1/24"]]
     first, second = out.note.split("; ", 1)
-    assert first.startswith("secondary IPv4 addresses not included") and second.startswith("IPv6 addresses not included")
+    assert first.startswith("secondary IPv4 addresses not included")
+    assert second.startswith("IPv6 addresses not included")
 
 
 def _service(settings, tmp_path, platform: str, replies: dict):
@@ -213,3 +215,172 @@ def test_service_transport_error_on_show_ip_interface_fails_the_getter(settings,
         r = svc.get("dut", "interfaces")["dut"]
     assert r.failed and r.error_type == "CommandTimeout"
     assert fake.commands_for("dut") == ["show interfaces", "show ip interface"]
+
+
+# -- Cisco NX-OS: 'show ip interface vrf all | json', text when '| json' is refused --------------
+
+NXOS_COMMANDS = ("show interface | json", "show interface", "show ip interface vrf all | json",
+                 "show ip interface vrf all", "show ipv6 interface vrf all | json", "show ipv6 interface vrf all")
+NXOS_INVALID = "% Invalid command at '^' marker.\n"
+
+
+def nxos_device(folder: str, **replace: str):
+    from netops.devices.transport import command_slug
+
+    outputs = {c: (FIX / "cisco_nxos" / folder / f"{command_slug(c)}.txt").read_text() for c in NXOS_COMMANDS
+               if (FIX / "cisco_nxos" / folder / f"{command_slug(c)}.txt").exists()}
+    for slug, text in replace.items():
+        outputs[next(c for c in NXOS_COMMANDS if command_slug(c) == slug)] = text
+    return device(outputs, default=NXOS_INVALID)
+
+
+def _nxos_row(name: str, prefix: str | None = None, masklen: int | None = None,
+              secondaries: list[tuple[str, int]] | None = None, **extra: str) -> dict:
+    """A ROW_intf in the shape of published 'show ip interface | json' captures (NAPALM
+    test_get_interfaces_ip): prefix/subnet/masklen, TABLE_secondary_address with prefix1/masklen1."""
+    row: dict = {"intf-name": name, "proto-state": "up", "link-state": "up", "admin-state": "up", "iod": "5"}
+    if prefix:
+        row.update({"prefix": prefix, "subnet": prefix, "masklen": str(masklen)})
+    row.update({"num-addr": str(int(bool(prefix)) + len(secondaries or [])), "ip-disabled": "FALSE"})
+    if secondaries:
+        sec = [{"prefix1": a, "subnet1": a, "masklen1": str(m)} for a, m in secondaries]
+        row["TABLE_secondary_address"] = {"ROW_secondary_address": sec[0] if len(sec) == 1 else sec}
+    row.update(extra)
+    return row
+
+
+def test_nxos_json_primary_then_secondaries_every_vrf():
+    from netops.devices.parsers import cisco_nxos
+
+    read = nxos_device("leaf")
+    out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), read)
+    assert read.sent == ["show interface | json", "show ip interface vrf all | json",
+                         "show ipv6 interface vrf all | json"]
+    by = {i.name: i for i in out.interfaces}
+    assert by["Vlan120"].addresses == ["192.168.0.10/24", "192.168.1.10/24", "192.168.2.10/25",  # two ROWs: a list
+                                       "2001:db8:120::10/64", "2001:db8:121::10/64", "2001:db8:122::1/128",
+                                       "fe80::200:ff:fe00:78/64"]
+    assert by["Vlan198"].addresses == ["192.168.0.11/24", "172.16.198.1/30",  # VRF CUST-A, admin down; one ROW: a dict
+                                       "2001:db8:198::11/64", "fe80::198/64"]
+    assert by["Vlan199"].addresses == ["192.168.0.11/24", "fe80::200:ff:fe00:c7/64"]  # same primary, VRF CUST-B
+    assert by["mgmt0"].addresses == ["10.0.0.31/24", "2001:db8:ffff::31/64", "fe80::5054:ff:fe9e:1a01/64"]
+    assert not by["Vlan198"].admin_up and by["mgmt0"].admin_up and out.note is None
+
+
+def test_nxos_json_vrf_of_each_row_from_the_table_vrf_beside_it():
+    from netops.devices.parsers import cisco_nxos
+
+    rows = cisco_nxos.parse_ip_interfaces(fx("cisco_nxos/leaf/show_ip_interface_vrf_all_json.txt"))
+    assert [(r.name, r.vrf) for r in rows] == [("Vlan120", "default"), ("Vlan198", "CUST-A"), ("Vlan199", "CUST-B"),
+                                               ("mgmt0", "management")]
+    one = json.dumps({"TABLE_vrf": {"ROW_vrf": {"vrf-name-out": "CUST-A"}},  # one interface: dicts, not lists
+                      "TABLE_intf": {"ROW_intf": _nxos_row("Vlan10", "10.1.1.1", 24, [("10.1.2.1", 24)])}})
+    (row,) = cisco_nxos.parse_ip_interfaces(one)
+    assert (row.name, row.ipv4, row.vrf) == ("Vlan10", ["10.1.1.1/24", "10.1.2.1/24"], "CUST-A")
+    uneven = json.dumps({"TABLE_vrf": [{"ROW_vrf": {"vrf-name-out": "CUST-A"}}],
+                         "TABLE_intf": [{"ROW_intf": _nxos_row("Vlan10", "10.1.1.1", 24)},
+                                        {"ROW_intf": _nxos_row("Vlan11", "10.1.3.1", 24)}]})
+    assert [r.vrf for r in cisco_nxos.parse_ip_interfaces(uneven)] == [None, None]  # cannot pair them: not guessed
+
+
+def test_nxos_json_unnumbered_and_ip_disabled_have_no_address_of_their_own():
+    from netops.devices.parsers import cisco_nxos
+
+    doc = json.dumps({"TABLE_intf": [
+        {"ROW_intf": _nxos_row("loopback0", "10.255.0.5", 32)},
+        {"ROW_intf": _nxos_row("Ethernet1/5", **{"unnum-intf": "loopback0"})},
+        {"ROW_intf": _nxos_row("Ethernet1/6", "10.255.0.5", 32, **{"unnum-intf": "loopback0"})},  # borrowed
+        {"ROW_intf": _nxos_row("Ethernet1/7", "10.7.0.1", 24, [("10.7.1.1", 24)], **{"ip-disabled": "TRUE"})},
+        {"ROW_intf": _nxos_row("Ethernet1/8", "0.0.0.0", 0)},
+    ]})
+    rows = cisco_nxos.parse_ip_interfaces(doc)
+    assert {r.name: r.ipv4 for r in rows} == {"loopback0": ["10.255.0.5/32"], "Ethernet1/5": [], "Ethernet1/6": [],
+                                             "Ethernet1/7": [], "Ethernet1/8": []}
+
+
+def test_nxos_text_fallback_when_json_is_refused_every_vrf():
+    from netops.devices.parsers import cisco_nxos
+
+    read = nxos_device("text6")
+    out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), read)
+    assert read.sent == list(NXOS_COMMANDS)
+    by = {i.name: i.addresses for i in out.interfaces}
+    assert by["Ethernet2/1"] == ["10.10.10.10/24", "10.10.11.10/24", "10.10.12.10/25", "2001:db8:10:10::10/64",
+                                 "2001:db8:10:11::10/64", "2001:db8:10:12::1/64", "fe80::5054:ff:fe6a:2101/64"]
+    assert by["Ethernet2/2"] == ["10.100.100.1/24", "10.100.101.1/24", "2001:db8:100:100::1/64", "fe80::1/64"]
+    assert by["mgmt0"] == ["10.0.0.71/24", "fe80::5054:ff:fe6a:2100/64"]  # VRF management
+    assert by["loopback0"] == ["1.1.2.225/32", "2001:db8:ff::225/128", "fe80::5054:ff:fe6a:2100/64"]
+    assert by["loopback55"] == ["1.1.1.37/24"] and by["Vlan1"] == []
+    assert by["Ethernet2/3"] == []  # unnumbered: listed by 'show ip interface' only, no address of its own
+    assert out.note is None
+
+
+def test_nxos_text_vrf_sections_unnumbered_lookalikes_and_primary_first():
+    from netops.devices.parsers import cisco_nxos
+
+    rows = cisco_nxos.parse_ip_interfaces_text(fx("cisco_nxos/text6/show_ip_interface_vrf_all.txt"))
+    assert [(r.name, r.vrf) for r in rows] == [
+        ("Ethernet2/1", "default"), ("loopback0", "default"), ("Ethernet2/3", "default"),
+        ("mgmt0", "management"), ("Ethernet2/2", "CUST-A"), ("loopback55", "CUST-A")]
+    # "Unnumbered interfaces of loopback0: ..." and the "  Ethernet2/3:" under it are not interfaces
+    assert rows[1].ipv4 == ["1.1.2.225/32"] and rows[2].ipv4 == []
+    text = ("Vlan5, Interface status: protocol-down/link-down/admin-down, iod: 9,\n"
+            "  IP address: 10.5.1.1, IP subnet: 10.5.1.0/24 secondary route-preference: 0, tag: 0\n"
+            "  IP address: 10.5.0.1, IP subnet: 10.5.0.0/24 route-preference: 0, tag: 0\n"
+            "  IP address: 10.5.2.1, IP subnet: 10.5.2.0/25 secondary route-preference: 0, tag: 0\n")
+    (row,) = cisco_nxos.parse_ip_interfaces_text(text)
+    assert row.ipv4 == ["10.5.0.1/24", "10.5.1.1/24", "10.5.2.1/25"]  # primary first, then the device's order
+    assert (row.admin_up, row.oper_up, row.vrf) == (False, False, None)
+
+
+@pytest.mark.parametrize("json_answer, text_answer", [
+    ("", None),                                    # no IPv4 interface: nothing printed
+    ("{}", None),
+    ('{"TABLE_vrf": {"ROW_vrf": {"vrf-name-out": "default"}}}', None),
+    (NXOS_INVALID, NXOS_INVALID),                  # refused in both forms
+    (NXOS_INVALID, ""),
+])
+def test_nxos_without_show_ip_interface_keeps_the_primary(json_answer, text_answer):
+    from netops.devices.parsers import cisco_nxos
+
+    replace = {"show_ip_interface_vrf_all_json": json_answer}
+    if text_answer is not None:
+        replace["show_ip_interface_vrf_all"] = text_answer
+    out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), nxos_device("leaf", **replace))
+    assert out.by_name("Vlan120").addresses[:2] == ["192.168.0.10/24", "2001:db8:120::10/64"]
+    assert out.by_name("Vlan198").addresses[0] == "192.168.0.11/24" and out.note is None
+
+
+@pytest.mark.parametrize("json_answer, text_answer, said", [
+    ('{"TABLE_intf": {"ROW_intf": ', None, "did not return JSON"),
+    ('{"TABLE_intf": {}}', None, "has no ROW_intf"),
+    (NXOS_INVALID, "Interface  IP Address  Interface Status\nVlan120  192.168.0.10  protocol-up\n", "not recognised"),
+])
+def test_nxos_unreadable_show_ip_interface_is_a_note_and_ipv6_still_merges(json_answer, text_answer, said):
+    from netops.devices.parsers import cisco_nxos
+
+    replace = {"show_ip_interface_vrf_all_json": json_answer}
+    if text_answer is not None:
+        replace["show_ip_interface_vrf_all"] = text_answer
+    out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), nxos_device("leaf", **replace))
+    assert out.by_name("Vlan120").addresses[:2] == ["192.168.0.10/24", "2001:db8:120::10/64"]
+    assert out.note and out.note.startswith("secondary IPv4 addresses not included") and said in out.note
+
+
+def test_service_nxos_every_command_passes_the_policy_and_a_timeout_fails_the_getter(settings, tmp_path):
+    from netops.devices.transport import command_slug
+    from netops.errors import CommandTimeout
+
+    folder = FIX / "cisco_nxos" / "text6"
+    replies = {c: (folder / f"{command_slug(c)}.txt").read_text() for c in NXOS_COMMANDS}
+    svc, fake = _service(settings, tmp_path, "cisco_nxos", replies)
+    with svc:
+        r = svc.get("dut", "interfaces")["dut"]
+    assert r.ok, r.error
+    assert fake.commands_for("dut") == list(NXOS_COMMANDS)
+    assert r.data.by_name("Ethernet2/2").addresses[:2] == ["10.100.100.1/24", "10.100.101.1/24"]
+    replies["show ip interface vrf all"] = CommandTimeout("dut: 'show ip interface vrf all' did not finish within 30s")
+    svc, _ = _service(settings, tmp_path, "cisco_nxos", replies)
+    with svc:
+        r = svc.get("dut", "interfaces")["dut"]
+    assert r.failed and r.error_type == "CommandTimeout"

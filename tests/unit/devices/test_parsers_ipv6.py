@@ -229,7 +229,8 @@ def test_nxos_json_every_vrf_several_globals_single_row_and_link_local_only():
 
     read = nxos_device("leaf")
     out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), read)
-    assert read.sent == ["show interface | json", "show ipv6 interface vrf all | json"]
+    assert read.sent == ["show interface | json", "show ip interface vrf all | json",  # refused here, and its text
+                         "show ip interface vrf all", "show ipv6 interface vrf all | json"]
     by = {i.name: i for i in out.interfaces}
     assert by["Vlan120"].addresses == ["192.168.0.10/24", "2001:db8:120::10/64", "2001:db8:121::10/64",
                                        "2001:db8:122::1/128", "fe80::200:ff:fe00:78/64"]
@@ -257,8 +258,8 @@ def test_nxos_text_fallback_when_json_is_refused_every_vrf():
 
     read = nxos_device("text6")
     out = cisco_nxos.GETTERS["interfaces"](host("cisco_nxos"), read)
-    assert read.sent == ["show interface | json", "show interface", "show ipv6 interface vrf all | json",
-                         "show ipv6 interface vrf all"]
+    assert read.sent == ["show interface | json", "show interface", "show ip interface vrf all | json",
+                         "show ip interface vrf all", "show ipv6 interface vrf all | json", "show ipv6 interface vrf all"]
     by = {i.name: i.addresses for i in out.interfaces}
     assert by["Ethernet2/1"] == ["10.10.10.10/24", "2001:db8:10:10::10/64", "2001:db8:10:11::10/64",
                                  "2001:db8:10:12::1/64", "fe80::5054:ff:fe6a:2101/64"]  # anycast listed once
@@ -393,6 +394,7 @@ def test_service_nxos_json_and_text_commands_pass_the_read_only_policy(settings,
     with svc:
         r = svc.get("dut", "interfaces")["dut"]
     assert r.ok, r.error
-    assert fake.commands_for("dut") == ["show interface | json", "show interface",
-                                        "show ipv6 interface vrf all | json", "show ipv6 interface vrf all"]
+    assert fake.commands_for("dut") == ["show interface | json", "show interface", "show ip interface vrf all | json",
+                                        "show ip interface vrf all", "show ipv6 interface vrf all | json",
+                                        "show ipv6 interface vrf all"]
     assert r.data.by_name("Ethernet2/2").addresses == ["10.100.100.1/24", "2001:db8:100:100::1/64", "fe80::1/64"]
