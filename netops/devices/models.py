@@ -37,9 +37,10 @@ class Interface(BaseModel):
     oper_up: bool
     description: str | None = None
     addresses: list[str] = Field(default_factory=list)
-    """Addresses with prefix length, IPv4 first, then IPv6 (``10.0.0.1/30``,
-    ``2001:db8::1/64``, ``fe80::1/64``; lower case, compressed; link-local ``/64`` when the
-    device prints it bare)."""
+    """Addresses with prefix length: the primary IPv4 address, the secondary ones in the
+    device's order, then IPv6 (``10.0.0.1/30``, ``10.9.9.1/24``, ``2001:db8::1/64``,
+    ``fe80::1/64``; lower case, compressed; link-local ``/64`` when the device prints it bare).
+    An unnumbered interface lists no borrowed address."""
     mtu: int | None = None
     mac: str | None = None
     counters: InterfaceCounters | None = None
@@ -48,8 +49,9 @@ class Interface(BaseModel):
 class Interfaces(BaseModel):
     interfaces: list[Interface] = Field(default_factory=list)
     note: str | None = None
-    """What the list leaves out, when something could not be read (e.g. the IPv6 addresses
-    of a device whose ``show ipv6 interface`` output was not understood)."""
+    """What the list leaves out, when something could not be read (e.g. the secondary IPv4 or
+    the IPv6 addresses of a device whose ``show ip interface`` / ``show ipv6 interface`` output
+    was not understood)."""
 
     def by_name(self, name: str) -> Interface | None:
         return next((i for i in self.interfaces if i.name == name), None)
