@@ -256,7 +256,8 @@ def _ip_row(r: dict[str, Any], vrf: str | None) -> _addresses.Listed:
     """One ``ROW_intf``: the primary in ``prefix``/``masklen``, the secondaries in
     ``TABLE_secondary_address`` rows as ``prefix1``/``masklen1`` (every row uses the suffix 1).
     An unnumbered interface (``unnum-intf``) has no address of its own."""
-    row = _addresses.Listed(name=str(r["intf-name"]), vrf=str(r.get("vrf-name-out") or vrf or "") or None)
+    vrf = r.get("vrf-name-out") or vrf
+    row = _addresses.Listed(name=str(r["intf-name"]), vrf=str(vrf) if vrf else None)
     if str(r.get("ip-disabled", "")).upper() != "TRUE" and not r.get("unnum-intf"):
         found = [_addresses.ipv4(str(r.get("prefix") or ""), r.get("masklen"))]
         found += [_addresses.ipv4(str(x.get("prefix1") or ""), x.get("masklen1"))
