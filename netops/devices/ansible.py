@@ -1,7 +1,7 @@
 """Convert an Ansible inventory (INI or YAML) into a netops (Nornir-style) inventory.
 
 Mapped: ``ansible_host`` -> hostname, ``ansible_port`` -> port, ``ansible_user`` -> username,
-``ansible_network_os`` -> platform (frr, ios -> cisco_ios, junos -> juniper_junos,
+``ansible_network_os`` -> platform (frr, ios -> cisco_ios, iosxr -> cisco_xr, junos -> juniper_junos,
 eos -> arista_eos, nxos -> cisco_nxos, linux), ``ansible_ssh_private_key_file`` -> ssh_key_file, groups,
 ``children`` (a child group inherits from its parents), ``vars``. Passwords
 (``ansible_password``, ``ansible_ssh_pass``, ``ansible_become_pass``) are NOT copied: they are
@@ -21,6 +21,7 @@ NETWORK_OS = {
     "frr": "frr", "frr.frr.frr": "frr",
     "ios": "cisco_ios", "cisco.ios.ios": "cisco_ios", "cisco_ios": "cisco_ios",
     "nxos": "cisco_nxos", "cisco.nxos.nxos": "cisco_nxos", "cisco_nxos": "cisco_nxos",
+    "iosxr": "cisco_xr", "cisco.iosxr.iosxr": "cisco_xr", "cisco_xr": "cisco_xr",
     "junos": "juniper_junos", "junipernetworks.junos.junos": "juniper_junos", "juniper_junos": "juniper_junos",
     "eos": "arista_eos", "arista.eos.eos": "arista_eos", "arista_eos": "arista_eos",
     "linux": "linux",

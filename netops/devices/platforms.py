@@ -42,6 +42,9 @@ _IOS_FILTERS: dict[str, str | None] = {
     "include": None, "exclude": None, "begin": None, "section": None, "count": None, "i": None, "e": None,
 }
 _HOST = r"[a-z0-9][a-z0-9.:_-]*"
+# "| utility X": only utilities that read their input and end (no xargs, no tail -f, no files).
+_XR_UTILITY = (r"(?:head|tail)(?: -n)? \d{1,5}|(?:head|tail)|wc(?: -[lwc])?|sort(?: -[nru]+)?|uniq(?: -c)?"
+               r"|(?:egrep|fgrep)(?: -[iv]+)? [^\s-]\S*")
 
 PLATFORMS: dict[str, PlatformSpec] = {
     p.name: p
@@ -63,6 +66,22 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ping_refusal="ping needs 'repeat N' (N <= 10)",
             traceroute=rf"traceroute( ip| ipv6)? {_HOST}( timeout \d+)?( ttl \d+ \d+)?",
             forbidden_verbs=("tclsh", "archive", "event", "send", "test"),
+        ),
+        PlatformSpec(
+            name="cisco_xr", vendor="Cisco", driver="netmiko", netmiko_type="cisco_xr",
+            # XR pipes: include/exclude/begin, plus "utility" limited to utilities that only read
+            # their input and end (| file and | append write to disk; | utility xargs runs commands).
+            pipe_filters={"include": None, "exclude": None, "begin": None, "i": None, "e": None,
+                          "utility": _XR_UTILITY},
+            ping=(rf"ping( ipv4| ipv6)?( vrf \S+)? {_HOST} count (?P<count>\d+)"
+                  r"(?: (?:size \d{1,5}|source \S+|timeout \d|df-bit|verbose))*"),
+            ping_refusal="ping needs 'count N' (N <= 10)",
+            traceroute=(rf"traceroute( ipv4| ipv6)?( vrf \S+)? {_HOST}"
+                        r"(?: (?:source \S+|timeout \d|probe [1-5]|maxttl \d{1,2}|numeric))*"),
+            # run: the Linux shell (eXR) or the QNX shell (classic XR); admin: the admin plane
+            # (System Admin VM, reloads, installs); process: restart/crash/shutdown of processes.
+            forbidden_verbs=("run", "admin", "process", "crypto", "hw-module", "attach", "mkdir",
+                             "rmdir", "scp", "sftp", "tftp", "ftp", "xml", "cfs", "file", "monitor"),
         ),
         PlatformSpec(
             name="arista_eos", vendor="Arista", driver="netmiko", netmiko_type="arista_eos",

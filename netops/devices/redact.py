@@ -45,11 +45,11 @@ _COMMON = _rx(
     # SNMP: communities, trap hosts, v3 users (IOS, EOS, NX-OS, FRR's snmp)
     rf"\bsnmp-server\s+community\s+{_ENC}{_SECRET}",
     (r"\bsnmp-server\s+host\s+\S+(?:\s+vrf\s+\S+)?(?:\s+(?:informs|traps))?"
-     r"(?:\s+version\s+(?:1|2c|3\s+(?:auth|noauth|priv)))?\s+(?!version\b)" + _SECRET),
+     r"(?:\s+version\s+(?:1|2c|3\s+(?:auth|noauth|priv)))?\s+(?:(?:clear|encrypted)\s+)?(?!version\b)" + _SECRET),
     rf"^\s*snmp-server\b[^\n]*?\bauth\s+(?:md5|sha\S*)\s+{_ENC}{_SECRET}",
     rf"^\s*snmp-server\b[^\n]*?\bpriv\s+(?:des\S*|3des|aes(?:\s*\d+)?|aes\S*)\s+{_ENC}{_SECRET}",
     # NTP authentication keys: ntp authentication-key 1 md5 [7] KEY [7]
-    rf"\bntp\s+authentication-key\s+\d+\s+(?:md5|sha\d*|hmac-sha\d*|cmac-aes-128|aes-cmac)\s+(?:[0-9]\s+|8a\s+)?{_SECRET}",
+    rf"\bntp\s+authentication-key\s+\d+\s+(?:md5|sha\d*|hmac-sha\d*|cmac-aes-128|aes-cmac)\s+(?:[0-9]\s+|8a\s+|clear\s+|encrypted\s+)?{_SECRET}",
     # pre-shared keys, key chains, routing-protocol authentication
     rf"\bpre-shared-key\s+(?:local\s+|remote\s+|ascii-text\s+|hexadecimal\s+)?{_ENC}(?!address\b|hostname\b){_REST}",
     rf"\bpre-shared-key\s+(?:address|hostname)\s+\S+(?:\s+\S+)?\s+key\s+{_ENC}{_REST}",
@@ -86,9 +86,25 @@ _JUNOS = _rx(
     rf"\bset\s+snmp\s+(?:v3\s+)?community\s+{_SECRET}",
     rf"\bset\s+snmp\b[^\n]*?\bcommunity-name\s+{_SECRET}",
     rf"^\s*community-name\s+{_SECRET}",
-    rf"\bauthentication-key\s+(?:\d+\s+(?:type\s+\S+\s+)?value\s+|(?!\d+\s)){_SECRET}",
+    rf"\bauthentication-key\s+(?:\d+\s+(?:type\s+\S+\s+)?value\s+|(?!\d+\s|(?:clear|encrypted)\s+\S)){_SECRET}",
     rf"\b(?:authentication|privacy)-password\s+{_SECRET}",
     r"\bsecret\s+(?P<secret>\"[^\"\n]*\")",  # Junos quotes every secret
+)
+
+# IOS-XR: a secret follows "clear"/"encrypted" or a type number (secret 10 = SHA-512), often on its
+# own line under its block (neighbor, tacacs-server host, key chain key, OSPF interface, HSRP group).
+_XR_TYPE = r"(?:(?:\d{1,2}|clear|encrypted|password)\s+)?"
+_XR = _rx(
+    rf"^\s*secret\s+{_XR_TYPE}{_SECRET}",
+    rf"\bserver-key\s+{_XR_TYPE}{_SECRET}",
+    rf"\bkey-string\s+{_XR_TYPE}{_REST}",
+    rf"\bpre-shared-key\s+(?:local\s+|remote\s+)?password\s+{_REST}",
+    rf"\b(?:lsp|hello)-password\s+(?:(?:accept|hmac-md5|text)\s+)*{_XR_TYPE}(?!keychain\b){_SECRET}",
+    rf"^\s*authentication-key\s+(?:(?:clear|encrypted)\s+)?(?!\d+\s){_SECRET}",
+    rf"^\s*authentication-key\s+\d+\s+md5\s+(?:(?:clear|encrypted)\s+)?{_SECRET}",  # under "ntp"
+    r"^\s*text-authentication\s+(?P<secret>\S+)",
+    (r"^\s*authentication\s+(?!(?:message-digest|keychain|null|md5|key|mode|type|text|disable|enable|"
+     r"send-only)\s*$)(?P<secret>[^\s\";]+)\s*$"),
 )
 
 _FRR = _rx(
@@ -107,12 +123,13 @@ _HASHES = _rx(r"(?P<secret>\$(?:1|5|6|8|9|y|2[aby])\$[^\s\";,]+)")
 PLATFORM_RULES: dict[str, tuple[re.Pattern[str], ...]] = {
     "cisco_ios": _COMMON,
     "cisco_nxos": _COMMON,
+    "cisco_xr": _XR + _COMMON,
     "arista_eos": _COMMON,
     "frr": _COMMON + _FRR,
     "juniper_junos": _COMMON + _JUNOS,
     "linux": _COMMON + _FRR + _LINUX,
 }
-_ALL_RULES = _COMMON + _JUNOS + _FRR + _LINUX
+_ALL_RULES = _XR + _COMMON + _JUNOS + _FRR + _LINUX
 
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END \1PRIVATE KEY-----|\Z)", re.DOTALL)

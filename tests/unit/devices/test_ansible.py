@@ -54,6 +54,14 @@ def test_nxos_maps_to_cisco_nxos(tmp_path):
     assert "platform: cisco_nxos" in convert(p).to_yaml()
 
 
+@pytest.mark.parametrize("network_os", ["iosxr", "cisco.iosxr.iosxr", "cisco_xr"])
+def test_iosxr_maps_to_cisco_xr(tmp_path, network_os):
+    p = tmp_path / "h.ini"
+    p.write_text(f"[core]\npe1 ansible_network_os={network_os} ansible_host=127.0.9.32\n")
+    inv = convert(p).inventory
+    assert inv["hosts"]["pe1"]["platform"] == "cisco_xr"
+
+
 def test_cli_import_writes_and_refuses_overwrite(tmp_path, capsys):
     out = tmp_path / "inv.yaml"
     assert main(["devices", "import", "ansible", str(ANSIBLE / "hosts.yml"), "--output", str(out), "--json"]) == 0

@@ -8,7 +8,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from netops.devices.policy import MAX_COMMAND_LENGTH, check_command, enforce, normalize
 from netops.errors import PolicyViolation
 
-PLATFORMS = ["frr", "cisco_ios", "arista_eos", "juniper_junos", "linux"]
+PLATFORMS = ["frr", "cisco_ios", "arista_eos", "juniper_junos", "linux", "cisco_xr"]
 
 # The fuzz tests draw from these test-owned lists, never from the product's own tables: a word
 # or character removed from the product must still be tried here (and then let through).
@@ -27,6 +27,8 @@ ALLOWED = [
     ("cisco_ios", "ping 10.0.0.1 repeat 5"), ("arista_eos", "show ip bgp summary | json"),
     ("juniper_junos", "show bgp summary | display json"), ("juniper_junos", "ping 10.0.0.1 count 3 rapid"),
     ("linux", "ip -j addr show"), ("linux", "ip route get 10.0.0.1"), ("linux", "ping -c 3 10.0.0.1"),
+    ("cisco_xr", "show bgp vrf all ipv4 unicast summary"), ("cisco_xr", "sh route ipv4 10.0.0.1"),
+    ("cisco_xr", "ping vrf CUST-A 10.0.0.1 count 3 source Loopback0"), ("cisco_xr", "traceroute ipv6 2001:db8::1"),
 ]
 REFUSED = [
     ("frr", "configure terminal", "'configure'"), ("frr", "conf t", "'conf'"),
@@ -44,6 +46,9 @@ REFUSED = [
     ("frr", "show " + "x" * MAX_COMMAND_LENGTH, "longer than"), ("frr", "", "empty"),
     ("frr", "show version |", "empty pipe"), ("frr", "shów version", "non-ASCII"),
     ("frr", "show `id`", "backtick"), ("linux", "uname $(id)", "'$'"),
+    ("cisco_xr", "run ls /misc/config", "'run'"), ("cisco_xr", "admin reload location all", "'admin'"),
+    ("cisco_xr", "process restart bgp", "'process'"), ("cisco_xr", "show run | file disk0:x", "'run'"),
+    ("cisco_xr", "ping 10.0.0.1", "count"),
 ]
 
 

@@ -76,7 +76,29 @@ CASES = [
     ("juniper_junos", 'set system radius-server 1.1.1.1 secret "$9$RadSecret"', "RadSecret", "radius-server 1.1.1.1"),
     ("juniper_junos", 'set security ike policy p pre-shared-key ascii-text "$9$IkePsk"', "IkePsk", "ascii-text"),
     ("juniper_junos", "set snmp trap-group t targets 1.1.1.1 community-name TrapJ", "TrapJ", "trap-group"),
-    # FRR
+    # IOS-XR (secrets on their own line under their block; "encrypted"/"clear" and type 10 kept)
+    ("cisco_xr", " secret 10 $6$Wk9xr/8kQpT1Cv0.$Vq4nB0dLxr10Hash", "Vq4nB0dLxr10Hash", " secret 10"),
+    ("cisco_xr", " secret 0 XrPlainSecret", "XrPlainSecret", " secret 0"),
+    ("cisco_xr", "  password encrypted 13061E010803", "13061E010803", "password encrypted"),
+    ("cisco_xr", " neighbor 10.255.0.2:0 password encrypted 094F471A1A0A", "094F471A1A0A", "neighbor 10.255.0.2:0"),
+    ("cisco_xr", " authentication-key 1 md5 encrypted 0822455D0A16", "0822455D0A16", "authentication-key 1 md5 encrypted"),
+    ("cisco_xr", "ntp authentication-key 2 md5 clear NtpClearXr", "NtpClearXr", "md5 clear"),
+    ("cisco_xr", "   authentication-key encrypted 1511021F0725", "1511021F0725", "authentication-key encrypted"),
+    ("cisco_xr", "   message-digest-key 1 md5 encrypted 0822455D0A16", "0822455D0A16", "md5 encrypted"),
+    ("cisco_xr", "  key-string password 00071A150754", "00071A150754", "key-string password"),
+    ("cisco_xr", "  key-string clear Xr Clear Words", "Clear Words", "key-string clear"),
+    ("cisco_xr", " key 7 01100F175804", "01100F175804", " key 7"),
+    ("cisco_xr", " client 192.0.2.22 vrf default server-key 7 DynAuthKey7", "DynAuthKey7", "server-key 7"),
+    ("cisco_xr", "snmp-server community encrypted 1514191F7A7F6B RW", "1514191F7A7F6B", "encrypted"),
+    ("cisco_xr", "snmp-server host 192.0.2.9 traps encrypted 06070B2C4D5A udp-port 162", "06070B2C4D5A",
+     "traps encrypted"),
+    ("cisco_xr", " lsp-password hmac-md5 encrypted 03374B0A1F5A4D", "03374B0A1F5A4D", "hmac-md5 encrypted"),
+    ("cisco_xr", " lsp-password accept hmac-md5 encrypted 07324B0D1C5B", "07324B0D1C5B", "accept hmac-md5"),
+    ("cisco_xr", "  hello-password text encrypted 0508071C2D3E4F", "0508071C2D3E4F", "hello-password text"),
+    ("cisco_xr", "  pre-shared-key password 0822455D0A16", "0822455D0A16", "pre-shared-key password"),
+    ("cisco_xr", "  pre-shared-key local XrLocalPsk", "XrLocalPsk", "pre-shared-key local"),
+    ("cisco_xr", "    authentication HsrpXrPlain", "HsrpXrPlain", "authentication"),
+    ("cisco_xr", "    text-authentication VrrpXrText", "VrrpXrText", "text-authentication"),
     ("frr", "password zebra-pass", "zebra-pass", "password"),
     ("frr", "enable password zebra-enable", "zebra-enable", "enable password"),
     ("frr", " neighbor 10.0.0.2 password bgp s3cret words", "s3cret words", "neighbor 10.0.0.2 password"),
@@ -109,6 +131,15 @@ def test_line_rule(platform, line, secret, keep):
 ])
 def test_plain_config_is_untouched(line):
     assert redact(line, "cisco_ios") == line and redact(line, "frr") == line
+
+
+@pytest.mark.parametrize("line", [
+    "  authentication message-digest", "  authentication keychain OSPF-KC", "   authentication null",
+    " key 1", "  cryptographic-algorithm HMAC-MD5", "  trusted-key 1",
+    " ipv4 address 10.0.12.1 255.255.255.252", " description password-reset portal", "  remote-as 65001",
+])
+def test_plain_xr_config_is_untouched(line):
+    assert redact(line, "cisco_xr") == line
 
 
 def test_redact_lines_keeps_every_line():

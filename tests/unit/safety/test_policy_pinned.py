@@ -11,7 +11,7 @@ import pytest
 from netops.devices.policy import check_command, enforce
 from netops.errors import PolicyViolation
 
-PLATFORMS = ("frr", "cisco_ios", "arista_eos", "cisco_nxos", "juniper_junos", "linux")
+PLATFORMS = ("frr", "cisco_ios", "arista_eos", "cisco_nxos", "juniper_junos", "linux", "cisco_xr")
 
 # Words that change state (or escape to a shell) on every platform, in any position.
 WORDS_EVERYWHERE = (
@@ -26,6 +26,10 @@ WORDS_PER_PLATFORM = {
     "cisco_nxos": ("run", "guestshell", "python", "python3", "tclsh", "event", "send", "test", "attach"),
     "juniper_junos": ("request", "start", "restart", "file", "load", "edit"),
     "linux": ("sudo", "su", "rm", "mv", "sh", "python", "python3", "perl", "systemctl"),
+    # IOS-XR: run = the shell; admin = the admin plane; process restart/crash; crypto key
+    # generate/zeroize; hw-module reload/shutdown; file transfer; | file redirects; monitor never ends.
+    "cisco_xr": ("run", "admin", "process", "crypto", "hw-module", "attach", "mkdir", "rmdir", "scp", "sftp",
+                 "tftp", "ftp", "xml", "cfs", "file", "monitor"),
 }
 CHARS = (";", "!", "`", "$", "&", ">", "<", "#", "\\", "\n", "\r", "\x00", "\x1b", "\x7f", "\t")
 
@@ -61,6 +65,14 @@ REDIRECTS = [
     ("juniper_junos", "show configuration | display set | save x"),
     ("juniper_junos", "show configuration | compare rollback 1"),
     ("juniper_junos", "show configuration | load merge terminal"),
+    ("cisco_xr", "show running-config | file disk0:/x.cfg"),
+    ("cisco_xr", "show running-config | append disk0:/x.cfg"),
+    ("cisco_xr", "show running-config > disk0:/x.cfg"),
+    ("cisco_xr", "show running-config | utility xargs rm"),
+    ("cisco_xr", "show running-config | utility cp disk0:/a disk0:/b"),
+    ("cisco_xr", "show running-config | section router bgp"),
+    ("cisco_xr", "show running-config | count"),
+    ("cisco_xr", "show running-config | json"),
 ]
 
 # An allowlisted filter with arguments it does not take.
@@ -76,6 +88,11 @@ FILTER_ARGUMENTS = [
     ("cisco_nxos", "show interface | head -n x"),
     ("arista_eos", "show interfaces | json yes"),
     ("arista_eos", "show interfaces | no-more x"),
+    ("cisco_xr", "show logging | utility tail -f"),
+    ("cisco_xr", "show logging | utility tail -n x"),
+    ("cisco_xr", "show logging | utility egrep -f /etc/x"),
+    ("cisco_xr", "show logging | utility less"),
+    ("cisco_xr", "show logging | utility"),
 ]
 
 # The allowlisted forms of the same commands (so the refusals above are about the added part).
@@ -90,6 +107,11 @@ ALLOWED = [
     ("juniper_junos", "show interfaces | count"),
     ("juniper_junos", "show interfaces | last 20"), ("juniper_junos", "show interfaces | no-more"),
     ("juniper_junos", "show interfaces | match ge-0/0/0"),
+    ("cisco_xr", "show running-config"), ("cisco_xr", "show running-config | include bgp"),
+    ("cisco_xr", "show running-config | exclude description"), ("cisco_xr", "show running-config | begin router bgp"),
+    ("cisco_xr", "show logging | utility tail -n 20"), ("cisco_xr", "show logging | utility wc -l"),
+    ("cisco_xr", "show logging | utility egrep -i BGP-5"), ("cisco_xr", "show bgp all all summary"),
+    ("cisco_xr", "show route ipv6 2001:db8::1"), ("cisco_xr", "show ospf vrf all-inclusive neighbor"),
 ]
 
 
@@ -163,6 +185,12 @@ def test_forbidden_characters_are_refused_anywhere(platform, ch):
     ("juniper_junos", "edi", "abbreviate 'edit'"),
     ("frr", "vty", "abbreviate 'vtysh'"),
     ("linux", "vtysh", "may abbreviate 'vtysh'"),
+    ("cisco_xr", "conf t", "'conf'"), ("cisco_xr", "confi t", "abbreviate 'configure'"),
+    ("cisco_xr", "adm", "abbreviate 'admin'"), ("cisco_xr", "proc restart bgp", "abbreviate 'process'"),
+    ("cisco_xr", "hw-mod fpd location all", "abbreviate 'hw-module'"),
+    ("cisco_xr", "cry key zeroize rsa", "abbreviate 'crypto'"), ("cisco_xr", "inst activate x", "abbreviate 'install'"),
+    ("cisco_xr", "cle bgp *", "abbreviate 'clear'"), ("cisco_xr", "rollb configuration last 1", "abbreviate 'rollback'"),
+    ("cisco_xr", "com", "abbreviate 'commit'"), ("cisco_xr", "mon interface", "abbreviate 'monitor'"),
 ])
 def test_abbreviated_dangerous_verbs_are_refused(platform, command, reason):
     d = check_command(command, platform)
@@ -181,6 +209,11 @@ def test_abbreviated_dangerous_verbs_are_refused(platform, command, reason):
     ("frr", "traceroute 198.51.100.1 198.51.100.2", "one destination"),
     ("cisco_ios", "dir flash:", "not a read-only command allowed on cisco_ios"),
     ("linux", "cat /etc/shadow", "not a read-only command allowed on linux"),
+    ("cisco_xr", "ping 198.51.100.1", "count N"), ("cisco_xr", "ping 198.51.100.1 count 11", "between 1 and 10"),
+    ("cisco_xr", "ping 198.51.100.1 count 5 repeat 100", "count N"),
+    ("cisco_xr", "traceroute 198.51.100.1 probe 100", "one destination"),
+    ("cisco_xr", "dir disk0:", "not a read-only command allowed on cisco_xr"),
+    ("cisco_xr", "show running-config | b router", "pipe to 'b' is not allowed on cisco_xr"),
 ])
 def test_refusal_reasons(platform, command, reason):
     d = check_command(command, platform)
@@ -194,6 +227,11 @@ def test_refusal_reasons(platform, command, reason):
     ("cisco_ios", "ping 198.51.100.1 repeat 1", "ping 198.51.100.1 repeat 1"),
     ("cisco_ios", "ping 198.51.100.1 repeat 10", "ping 198.51.100.1 repeat 10"),
     ("linux", "ping -c 10 198.51.100.1", "ping -c 10 198.51.100.1"),
+    ("cisco_xr", "sh  bgp all all  summary", "show bgp all all summary"),
+    ("cisco_xr", "ping vrf CUST-A 198.51.100.1 count 5 source Loopback0",
+     "ping vrf CUST-A 198.51.100.1 count 5 source Loopback0"),
+    ("cisco_xr", "ping ipv6 2001:db8::1 count 2", "ping ipv6 2001:db8::1 count 2"),
+    ("cisco_xr", "traceroute vrf CUST-A 198.51.100.1 maxttl 10", "traceroute vrf CUST-A 198.51.100.1 maxttl 10"),
     ("frr", "show " + "a" * 251, "show " + "a" * 251),
 ])
 def test_allowed_commands_are_sent_normalised(platform, command, sent):
