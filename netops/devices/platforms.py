@@ -45,6 +45,9 @@ _HOST = r"[a-z0-9][a-z0-9.:_-]*"
 # "| utility X": only utilities that read their input and end (no xargs, no tail -f, no files).
 _XR_UTILITY = (r"(?:head|tail)(?: -n)? \d{1,5}|(?:head|tail)|wc(?: -[lwc])?|sort(?: -[nru]+)?|uniq(?: -c)?"
                r"|(?:egrep|fgrep)(?: -[iv]+)? [^\s-]\S*")
+# SR OS ping options that only shape the probes or pick the routing instance.
+_SROS_OPT = (r"(rapid|detail|do-not-fragment|bypass-routing|source \S+|router \S+|router-instance \S+|"
+             r"service-name \S+|size \d+|timeout \d+|interval \d+|ttl \d+|tos \d+)")
 
 PLATFORMS: dict[str, PlatformSpec] = {
     p.name: p
@@ -109,6 +112,28 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ping_refusal="ping needs 'count N' (N <= 10)",
             traceroute=rf"traceroute {_HOST}( no-resolve)?",
             forbidden_verbs=("request", "start", "restart", "file", "load", "edit"),
+        ),
+        PlatformSpec(
+            # Nokia SR OS (7750/7450/7250/7705): the classic CLI and the MD-CLI share "show ...".
+            # "admin" also reboots, saves and writes tech-support files: only the two read-only
+            # configuration displays are allowed. MD-CLI "info" needs context navigation (which
+            # would move the pooled session), so it is not offered.
+            name="nokia_sros", vendor="Nokia", driver="netmiko", netmiko_type="nokia_sros",
+            allow=(r"show( .+)?", r"admin display-config( (detail|index))?",
+                   r"admin show configuration( (flat|full-context|json|xml|detail))*"),
+            pipe_filters={
+                "match": r"(\"[^\"]*\"|'[^']*'|[^\s\"']+)"
+                         r"( (ignore-case|invert-match|expression|(pre-lines|post-lines|max-count) \d+))*",
+                "count": r"", "no-more": r"",
+            },
+            ping=rf"ping( ipv6)? {_HOST}(?: {_SROS_OPT})* count (?P<count>\d+)(?: {_SROS_OPT})*",
+            ping_refusal="ping needs 'count N' (N <= 10)",
+            traceroute=(rf"traceroute( ipv6)? {_HOST}(?: (router \S+|router-instance \S+|service-name \S+|"
+                        r"source \S+|wait \d+|max-ttl \d+|min-ttl \d+|no-dns|detail))*"),
+            # tools perform / file delete / bof save / environment (changes the pooled session) /
+            # oam (test traffic beyond ping) / enable-admin / MD-CLI candidate edits.
+            forbidden_verbs=("tools", "file", "bof", "environment", "oam", "enable-admin", "edit-config",
+                             "candidate"),
         ),
         PlatformSpec(
             name="linux", vendor="Linux", driver="netmiko", netmiko_type="linux",

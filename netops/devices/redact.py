@@ -107,6 +107,19 @@ _XR = _rx(
      r"send-only)\s*$)(?P<secret>[^\s\";]+)\s*$"),
 )
 
+_SROS = _rx(
+    # SR OS prints every stored secret quoted and marked with its form: "..." hash | hash2 | custom
+    r'(?P<secret>"[^"\n]*")(?=[ \t]+(?:hash2?|custom)\b)',
+    # OSPF/IS-IS/BGP/LDP/RSVP/VRRP keys, classic NTP "authentication-key 1 key ..."; never a key
+    # number (MD-CLI "authentication-key 1 {", whose key follows on a "key" line; IOS "... 1 md5 K")
+    # nor another vendor's type word (XR "authentication-key encrypted K")
+    rf"\bauthentication-key\s+(?:\d+\s+key\s+)?(?!\d+(?:\s|$)|(?:clear|encrypted)\s){_SECRET}",
+    rf"\bprivacy-key\s+{_SECRET}",
+    rf"\bentry\s+\d+\s+key\s+{_SECRET}",  # classic keychain entries
+    # classic SNMP: community "public" r version both (not policy communities: ... members "65000:1")
+    rf"^\s*community\s+{_SECRET}(?=[ \t]+(?:r|rw|rwa|mgmt|vpls-mgmt)\b|[ \t]*$)",
+)
+
 _FRR = _rx(
     rf"^\s*password\s+{_ENC}{_REST}",
     rf"\bip\s+rip\s+authentication\s+string\s+{_REST}",
@@ -128,8 +141,9 @@ PLATFORM_RULES: dict[str, tuple[re.Pattern[str], ...]] = {
     "frr": _COMMON + _FRR,
     "juniper_junos": _COMMON + _JUNOS,
     "linux": _COMMON + _FRR + _LINUX,
+    "nokia_sros": _COMMON + _SROS,
 }
-_ALL_RULES = _XR + _COMMON + _JUNOS + _FRR + _LINUX
+_ALL_RULES = _XR + _COMMON + _JUNOS + _FRR + _LINUX + _SROS
 
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END \1PRIVATE KEY-----|\Z)", re.DOTALL)

@@ -62,6 +62,13 @@ def test_iosxr_maps_to_cisco_xr(tmp_path, network_os):
     assert inv["hosts"]["pe1"]["platform"] == "cisco_xr"
 
 
+@pytest.mark.parametrize("network_os", ["sros", "nokia.sros.classic", "nokia.sros.md", "nokia_sros"])
+def test_sros_maps_to_nokia_sros(tmp_path, network_os):
+    p = tmp_path / "h.ini"
+    p.write_text(f"[x]\npe1 ansible_network_os={network_os} ansible_host=127.0.9.41\n")
+    assert "platform: nokia_sros" in convert(p).to_yaml()
+
+
 def test_cli_import_writes_and_refuses_overwrite(tmp_path, capsys):
     out = tmp_path / "inv.yaml"
     assert main(["devices", "import", "ansible", str(ANSIBLE / "hosts.yml"), "--output", str(out), "--json"]) == 0
