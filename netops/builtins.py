@@ -49,6 +49,7 @@ def register_tools(register: Callable[..., None]) -> None:
 _GETTER_MODULES = {
     "frr": "netops.devices.parsers.frr",
     "cisco_ios": "netops.devices.parsers.cisco_ios",
+    "cisco_xr": "netops.devices.parsers.cisco_xr",
     "cisco_nxos": "netops.devices.parsers.cisco_nxos",
     "arista_eos": "netops.devices.parsers.arista_eos",
     "juniper_junos": "netops.devices.parsers.juniper_junos",

@@ -1,4 +1,4 @@
-"""The Cisco-style BGP summary table that IOS, IOS-XE, EOS and NX-OS print as text:
+"""The Cisco-style BGP summary table that IOS, IOS-XE, IOS-XR, EOS and NX-OS print as text:
 
     For address family: IPv4 Unicast                      (IOS ``show bgp all summary``)
     BGP summary information for VRF RED, address family IPv4 Unicast     (NX-OS, EOS)
@@ -9,8 +9,9 @@
                     4        65030       0       0        1    0    0 never    Idle (Admin)
 
 The columns are read from the header (EOS splits ``State``/``PfxRcd`` and may lead with a
-``Description``), AS numbers in asdot become asplain, and each peer carries the VRF and
-address family of the section it was listed in.
+``Description``; IOS-XR prints ``Spk`` where the others print ``V``, and ``St/PfxRcd``), AS
+numbers in asdot become asplain, and each peer carries the VRF and address family of the section
+it was listed in.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from netops.devices.parsers import af_name, to_asn
 _ROUTER = re.compile(r"router identifier (?P<rid>[0-9a-fA-F.:]+), local AS number (?P<asn>[\d.]+)", re.I)
 _VRF = re.compile(r"BGP summary information for VRF (?P<vrf>[^\s,]+)(?:, address family (?P<af>.+?))?\s*$", re.I)
 _FAMILY = re.compile(r"^\s*For address family: (?P<af>.+?)\s*$", re.I)
-_HEADER = re.compile(r"^\s*(?:Description\s+)?Neighbor\s+V\s+AS\s+", re.I)
+_HEADER = re.compile(r"^\s*(?:Description\s+)?Neighbor\s+(?:V|Spk)\s+AS\s+", re.I)
 _ASN = re.compile(r"^\d+(?:\.\d+)?$")
 _STATES = {"estab": "Established", "established": "Established", "idle": "Idle", "active": "Active",
            "connect": "Connect", "opensent": "OpenSent", "openconfirm": "OpenConfirm"}

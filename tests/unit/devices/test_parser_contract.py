@@ -1,6 +1,6 @@
 """The getter contract every platform's parsers go through: the same getter returns the same
-typed shape with the same meaning on frr, linux, cisco_ios, cisco_nxos, arista_eos and
-juniper_junos.
+typed shape with the same meaning on frr, linux, cisco_ios, cisco_xr, cisco_nxos, arista_eos
+and juniper_junos.
 
 * BGP lists every address family and VRF, ``vrf``/``afi_safi`` on each peer, in one spelling;
 * an IPv4 session over an IPv6 link-local peer (RFC 5549) is ``ipv4-unicast``;
@@ -31,7 +31,7 @@ from netops.devices import models
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 ASDOT = 65002 * 65536 + 2048
-PLATFORMS = ("frr", "linux", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos")
+PLATFORMS = ("frr", "linux", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "cisco_xr")
 AFI = re.compile(r"^(ipv4|ipv6|vpnv4|vpnv6|l2vpn)-(unicast|multicast|evpn|vpls|labeled-unicast|flowspec|mvpn)$")
 UNKNOWN = "% Invalid input detected at '^' marker.\n"
 
@@ -147,6 +147,10 @@ BGP = {
         "show ip bgp summary vrf all | json": fx("arista_eos/unnumbered/show_ip_bgp_summary_vrf_all_json.txt"),
         "show ipv6 bgp summary vrf all | json": _EOS_V6},
     "juniper_junos": {"show bgp summary | display json": _JUNOS_BGP},
+    "cisco_xr": {  # hand-written after published XR captures (see cisco_xr/README.md)
+        "show bgp all all summary": fx("cisco_xr/pe1/show_bgp_all_all_summary.txt"),
+        "show bgp vrf all ipv4 unicast summary": fx("cisco_xr/pe1/show_bgp_vrf_all_ipv4_unicast_summary.txt"),
+        "show bgp vrf all ipv6 unicast summary": fx("cisco_xr/pe1/show_bgp_vrf_all_ipv6_unicast_summary.txt")},
 }
 HAS_LINK_LOCAL = {"frr": "fe80::1%eth1", "linux": "fe80::1%eth1", "cisco_nxos": "fe80::1%Eth1/1",
                   "arista_eos": "fe80::a8c1:abff:fedc:fb58%Et1", "juniper_junos": "fe80::1%ge-0/0/1.0"}
@@ -202,6 +206,8 @@ OFF = {
                    "show ip ospf neighbor | json": '{"vrfs": {}}'},
     "juniper_junos": {"show bgp summary | display json": _JUNOS_OFF % "BGP",
                       "show ospf neighbor | display json": fx("juniper_junos/vmx-r1/show_ospf_neighbor_display_json.txt")},
+    "cisco_xr": {"show bgp all all summary": fx("cisco_xr/noproto/show_bgp_all_all_summary.txt"),
+                 "show ospf vrf all-inclusive neighbor": fx("cisco_xr/noproto/show_ospf_vrf_all_inclusive_neighbor.txt")},
 }
 
 
@@ -228,6 +234,7 @@ SHAPES = [
     ("frr", "frr/r1", "10.9.9.9"), ("cisco_ios", "cisco_ios/sw1", "10.30.0.0"),
     ("cisco_nxos", "cisco_nxos/leaf", "10.30.1.1"), ("arista_eos", "arista_eos/leaf1", "10.30.1.1"),
     ("juniper_junos", "juniper_junos/pe1", "10.30.1.1"), ("linux", "linux/srv1", "10.30.1.1"),
+    ("cisco_xr", "cisco_xr/pe1", "10.30.1.1"),
 ]
 MODELS = {"facts": models.Facts, "interfaces": models.Interfaces, "bgp_neighbors": models.BgpNeighbors,
           "ospf_neighbors": models.OspfNeighbors, "route": models.RouteLookup, "config": models.RunningConfig}
@@ -286,6 +293,7 @@ SECONDARY = {  # platform -> (an interface, its IPv4 addresses: primary first, t
     "cisco_nxos": ("Vlan120", ["192.168.0.10/24", "192.168.1.10/24", "192.168.2.10/25"]),  # '... vrf all | json'
     "arista_eos": ("Management1", ["192.168.200.11/24", "192.168.201.11/24"]),             # 'show interfaces | json'
     "linux": ("lo", ["127.0.0.1/8", "203.0.113.10/32"]),                                   # 'ip -j addr'
+    "cisco_xr": ("Bundle-Ether10", ["10.0.12.1/30", "10.0.12.129/30", "10.0.12.65/30"]),  # 'show ipv4 vrf all interface'
 }
 # The frr/r1 and juniper_junos/pe1 captures have no interface with a second IPv4 address; those
 # getters read every address from the one command they send (FRR "ipAddresses", Junos
