@@ -54,6 +54,7 @@ _GETTER_MODULES = {
     "arista_eos": "netops.devices.parsers.arista_eos",
     "juniper_junos": "netops.devices.parsers.juniper_junos",
     "linux": "netops.devices.parsers.linux",
+    "nokia_sros": "netops.devices.parsers.nokia_sros",
 }
 
 # Commands whose raw output `netops show` also returns parsed (modules are imported on first use).

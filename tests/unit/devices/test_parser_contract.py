@@ -1,6 +1,6 @@
 """The getter contract every platform's parsers go through: the same getter returns the same
-typed shape with the same meaning on frr, linux, cisco_ios, cisco_xr, cisco_nxos, arista_eos
-and juniper_junos.
+typed shape with the same meaning on frr, linux, cisco_ios, cisco_xr, cisco_nxos, arista_eos,
+juniper_junos and nokia_sros.
 
 * BGP lists every address family and VRF, ``vrf``/``afi_safi`` on each peer, in one spelling;
 * an IPv4 session over an IPv6 link-local peer (RFC 5549) is ``ipv4-unicast``;
@@ -31,7 +31,7 @@ from netops.devices import models
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 ASDOT = 65002 * 65536 + 2048
-PLATFORMS = ("frr", "linux", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "cisco_xr")
+PLATFORMS = ("frr", "linux", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "cisco_xr", "nokia_sros")
 AFI = re.compile(r"^(ipv4|ipv6|vpnv4|vpnv6|l2vpn)-(unicast|multicast|evpn|vpls|labeled-unicast|flowspec|mvpn)$")
 UNKNOWN = "% Invalid input detected at '^' marker.\n"
 
@@ -136,6 +136,34 @@ _NXOS_BGP = json.dumps({"TABLE_vrf": {"ROW_vrf": [
                                              "state": "Established", "prefixreceived": "7"}}}}}}},
 ]}})
 
+_SROS_BGP = """\
+===============================================================================
+BGP Summary
+===============================================================================
+Legend : D - Dynamic Neighbor
+===============================================================================
+Neighbor
+Description
+ServiceId          AS PktRcvd InQ  Up/Down   State|Rcv/Act/Sent (Addr Family)
+                      PktSent OutQ
+-------------------------------------------------------------------------------
+10.0.0.2
+Def. Inst  4259973120    1520    0 01d01h00m 3/3/2 (IPv4)
+                         1517    0           5/5/0 (VpnIPv4)
+2001:db8::2
+Def. Inst       65002       0    0 00h10m02s Active
+                            0    0
+192.168.1.2
+100             64512      40    0 00h20m00s 7/7/1 (IPv4)
+                           41    0
+-------------------------------------------------------------------------------
+"""
+_SROS_VPRNS = """\
+ServiceId    Type      Adm  Opr  CustomerId Service Name
+-------------------------------------------------------------------------------
+100          VPRN      Up   Up   1          CUST-A
+"""
+
 BGP = {
     "frr": {"show bgp summary json": _FRR_DEFAULT, "show bgp vrf all summary json": _FRR_VRF_ALL},
     "linux": {"vtysh -c 'show bgp summary json'": _FRR_DEFAULT,
@@ -151,6 +179,7 @@ BGP = {
         "show bgp all all summary": fx("cisco_xr/pe1/show_bgp_all_all_summary.txt"),
         "show bgp vrf all ipv4 unicast summary": fx("cisco_xr/pe1/show_bgp_vrf_all_ipv4_unicast_summary.txt"),
         "show bgp vrf all ipv6 unicast summary": fx("cisco_xr/pe1/show_bgp_vrf_all_ipv6_unicast_summary.txt")},
+    "nokia_sros": {"show router bgp summary all": _SROS_BGP, "show service service-using vprn": _SROS_VPRNS},
 }
 HAS_LINK_LOCAL = {"frr": "fe80::1%eth1", "linux": "fe80::1%eth1", "cisco_nxos": "fe80::1%Eth1/1",
                   "arista_eos": "fe80::a8c1:abff:fedc:fb58%Et1", "juniper_junos": "fe80::1%ge-0/0/1.0"}
@@ -208,6 +237,8 @@ OFF = {
                       "show ospf neighbor | display json": fx("juniper_junos/vmx-r1/show_ospf_neighbor_display_json.txt")},
     "cisco_xr": {"show bgp all all summary": fx("cisco_xr/noproto/show_bgp_all_all_summary.txt"),
                  "show ospf vrf all-inclusive neighbor": fx("cisco_xr/noproto/show_ospf_vrf_all_inclusive_neighbor.txt")},
+    "nokia_sros": {"show router bgp summary all": fx("nokia_sros/pe2/show_router_bgp_summary_all.txt"),
+                   "show router ospf neighbor": "MINOR: CLI OSPF is not configured.\n"},
 }
 
 
@@ -235,6 +266,7 @@ SHAPES = [
     ("cisco_nxos", "cisco_nxos/leaf", "10.30.1.1"), ("arista_eos", "arista_eos/leaf1", "10.30.1.1"),
     ("juniper_junos", "juniper_junos/pe1", "10.30.1.1"), ("linux", "linux/srv1", "10.30.1.1"),
     ("cisco_xr", "cisco_xr/pe1", "10.30.1.1"),
+    ("nokia_sros", "nokia_sros/pe1", "10.30.1.1"),
 ]
 MODELS = {"facts": models.Facts, "interfaces": models.Interfaces, "bgp_neighbors": models.BgpNeighbors,
           "ospf_neighbors": models.OspfNeighbors, "route": models.RouteLookup, "config": models.RunningConfig}
