@@ -126,11 +126,14 @@ def parse_chassis(text: str) -> tuple[str | None, str | None]:
 
 
 def facts(host: Any, read: Read) -> Facts:
+    """``show version``; the configured host name when it names none (eXR/XR7; a device with no
+    ``hostname`` configured is called by its inventory name); the chassis from ``show inventory``
+    (left out when that command is refused)."""
     text = read("show version")
     named = _UPTIME.search(body(text))
     hostname = None
     if not named or named.group("host") == "System":
-        hostname = parse_hostname(read("show running-config hostname"))
+        hostname = parse_hostname(read("show running-config hostname")) or getattr(host, "name", None)
     out = parse_version(text, hostname)
     inventory = read("show inventory")
     if not device_error(body(inventory)):

@@ -82,6 +82,11 @@ def test_facts_classic_32_bit_names_the_host_in_show_version():
     assert "show running-config hostname" not in sent
 
 
+def test_facts_of_a_device_without_a_configured_hostname_use_the_inventory_name():
+    f = xr.GETTERS["facts"](HOST, device("pe1", {"show running-config hostname": "Tue Dec  1 22:14:05.902 UTC\n"}))
+    assert f.hostname == "pe1" and f.os_version == "7.5.2"
+
+
 def test_facts_without_inventory_keep_the_model_of_show_version():
     f = xr.GETTERS["facts"](HOST, device("asr9k-classic", {"show inventory": INVALID}))
     assert (f.model, f.serial) == ("ASR9K Series", None)
@@ -326,6 +331,23 @@ def test_route_connected_and_not_in_table():
 
 
 # -- config and the service ------------------------------------------------------------------------
+
+def test_every_command_the_getters_send_passes_the_read_only_policy():
+    from netops.devices.policy import check_command
+
+    sent: list[str] = []
+    for name, fn in xr.GETTERS.items():
+        kw = {"prefix": "2001:db8:30::1"} if name == "route" else {}
+        for host in ("pe1", "none"):  # "none" refuses the rest: the fallbacks are sent too
+            try:
+                fn(HOST, device(host, {"show bgp ipv4 unicast summary": "\n"}, sent=sent), **kw)
+            except ParseError:
+                pass
+    assert {"show ospf neighbor", "show bgp ipv6 unicast summary", "show route ipv6 2001:db8:30::1"} <= set(sent)
+    for command in set(sent):
+        d = check_command(command, "cisco_xr")
+        assert d.allowed and d.command == command, (command, d.reason)
+
 
 def test_config_without_the_timestamp_line():
     c = xr.GETTERS["config"](HOST, device("pe1"))
