@@ -40,11 +40,15 @@ _STAMP = re.compile(r"^\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(?:Jan|Feb|Mar|Apr|M
                     r"\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\s+\S+\s*$")
 
 
+_ECHO = re.compile(r"^\s*(?:\S+[#>])?\s*(?:show|sh)\s+\S")  # "RP/0/RSP0/CPU0:pe1#show version"
+
+
 def body(text: str) -> str:
-    """``text`` without the leading blank lines and XR's timestamp line."""
+    """``text`` without what comes before the output proper: blank lines, XR's timestamp line
+    and, in a saved session, the prompt and command echoed above it."""
     lines = (text or "").splitlines()
     i = 0
-    while i < len(lines) and not lines[i].strip():
+    while i < len(lines) and (not lines[i].strip() or _ECHO.match(lines[i])):
         i += 1
     if i < len(lines) and _STAMP.match(lines[i]):
         i += 1
@@ -346,12 +350,24 @@ def parse_bgp_summary(text: str, *, vrf: str = "default", afi: str = "ipv4-unica
     return out
 
 
-def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
-    text = read("show bgp all all summary")
+def _bgp_off(text: str) -> bool:
     said = device_error(body(text))
-    if said and not any(m in said.lower() for m in _BGP_OFF):  # a release without "all all"
-        out = parse_bgp_summary(read("show bgp ipv4 unicast summary"))
-        out.neighbors += parse_bgp_summary(read("show bgp ipv6 unicast summary"), afi="ipv6-unicast").neighbors
+    return bool(said) and any(m in said.lower() for m in _BGP_OFF)
+
+
+def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
+    """``show bgp all all summary`` and the VRFs' IPv4/IPv6 unicast summaries; where ``all all``
+    is refused, ``show bgp ipv4 unicast summary`` (or ``show bgp summary``) and ``show bgp ipv6
+    unicast summary``."""
+    text = read("show bgp all all summary")
+    if device_error(body(text)) and not _bgp_off(text):  # a release (or capture) without "all all"
+        v4 = read("show bgp ipv4 unicast summary")
+        if device_error(body(v4)) and not _bgp_off(v4):
+            v4 = read("show bgp summary")
+        out = parse_bgp_summary(v4)
+        v6 = read("show bgp ipv6 unicast summary") if not out.note else ""
+        if body(v6).strip() and not device_error(body(v6)):
+            out.neighbors += parse_bgp_summary(v6, afi="ipv6-unicast").neighbors
     else:
         out = parse_bgp_summary(text)
     if out.note:

@@ -58,6 +58,10 @@ def test_the_timestamp_line_is_dropped_and_an_error_under_it_is_found():
     assert xr.body("Tue Dec  1 22:14:05.318 UTC\nhostname PE1\n") == "hostname PE1\n"
     assert xr.body("\n\nMon Jan  2 16:12:20.544 EDT\n\n% Network not in table\n").strip() == "% Network not in table"
     assert xr.body("hostname PE1\n") == "hostname PE1\n"  # nothing to drop
+    saved = "RP/0/RSP0/CPU0:pe1#show bgp all all summary\nTue Dec  1 22:14:05.318 UTC\n% BGP instance 'default' not active\n"
+    assert xr.body(saved) == "% BGP instance 'default' not active\n"  # a saved session: prompt and echo
+    assert "not active" in xr.parse_bgp_summary(saved).note
+    assert xr.body("show version\nCisco IOS XR Software, Version 7.5.2\n").startswith("Cisco IOS XR")
     with pytest.raises(ParseError, match="Invalid input"):
         xr.parse_interfaces(INVALID)
 
@@ -245,6 +249,20 @@ def test_bgp_release_without_all_all_reads_each_unicast_family():
     assert b.local_as == 65546 and b.by_peer("10.1.1.2").remote_as == ASDOT_65002_2048
     assert b.by_peer("10.1.1.2").uptime_seconds == 600
     assert b.by_peer("2001:db8::2").afi_safi == "ipv6-unicast" and b.by_peer("2001:db8::2").state == "Active"
+
+
+def test_bgp_summary_alone_and_its_not_active_answer():
+    summary = read("pe1", "show_bgp_all_all_summary").split("Address Family: IPv6 Unicast")[0]
+    sent: list[str] = []
+    b = xr.GETTERS["bgp_neighbors"](HOST, device("none", {"show bgp summary": summary}, sent=sent))
+    assert sent[:4] == ["show bgp all all summary", "show bgp ipv4 unicast summary", "show bgp summary",
+                        "show bgp ipv6 unicast summary"]
+    assert len(b.neighbors) == 5 and {n.afi_safi for n in b.neighbors} == {"ipv4-unicast"}
+    off = "\n% BGP instance 'default' not active\n"
+    sent.clear()
+    b = xr.GETTERS["bgp_neighbors"](HOST, device("none", {"show bgp ipv4 unicast summary": off}, sent=sent))
+    assert b.neighbors == [] and "not active" in b.note
+    assert sent == ["show bgp all all summary", "show bgp ipv4 unicast summary"]
 
 
 def test_bgp_unexpected_error_is_a_parse_error():
