@@ -37,6 +37,7 @@ from netops.devices.models import (
 from netops.devices.parsers import ParseError, not_running_note, to_asn, to_int
 from netops.devices.parsers._addresses import ipv4, ipv6
 from netops.devices.parsers._shape import shaped
+from netops.devices.parsers._textfsm import device_error as generic_device_error
 
 Read = Callable[[str], str]
 
@@ -57,12 +58,13 @@ def _lines(text: str) -> list[str]:
 
 
 def device_error(text: str) -> str | None:
-    """The device's error line when ``text`` is an error reply instead of a table."""
+    """The device's error line when ``text`` is an error reply instead of a table (SR OS
+    ``MINOR:``/``Error:`` lines, or another CLI's ``% ...``)."""
     for line in [ln for ln in _lines(text) if ln.strip()][:4]:  # an MD-CLI error echoes the command
         m = _ERROR.match(line)
         if m:
             return line.strip()
-    return None
+    return generic_device_error(text)
 
 
 def not_running(text: str) -> str | None:
@@ -138,6 +140,20 @@ def parse_system_information(text: str, chassis: str | None = None) -> Facts:
                  uptime_seconds=duration_seconds(re.sub(r"\s*\(hr:min:sec\)\s*$", "", info.get("system up time", ""))))
 
 
+@shaped("show version")
+def parse_version(version: str, chassis: str) -> Facts:
+    """``show version`` (``TiMOS-B-22.10.R3 both/x86_64 Nokia 7750 SR ...``) with ``show chassis``
+    (name, type, serial): the facts when ``show system information`` is not available."""
+    hw = _fields(chassis)
+    hostname = hw.get("name")
+    if not hostname:
+        raise ParseError("'show chassis' has no 'Name'")
+    text = "" if device_error(version) else version
+    return Facts(hostname=hostname.strip('"'), vendor="Nokia", platform="nokia_sros",
+                 os_version=_os_version(text.strip()) if text.strip() else None,
+                 model=hw.get("type") or None, serial=hw.get("serial number") or None)
+
+
 # -- interfaces -----------------------------------------------------------------------------------
 
 _RTR_IF = re.compile(r"^(?P<name>\S(?:.*?\S)?)\s+(?P<adm>Up|Down)\s+(?P<v4>Up|Down)/(?P<v6>Up|Down)\s+"
@@ -204,11 +220,14 @@ def parse_ports(text: str) -> Interfaces:
 # -- BGP ------------------------------------------------------------------------------------------
 
 _BGP_ID = re.compile(r"BGP Router ID\s*:\s*(?P<rid>[0-9a-fA-F.:]+)\s+AS\s*:\s*(?P<asn>[\d.]+)")
-_PEER = re.compile(r"^(?P<peer>[0-9a-fA-F.:]*[.:][0-9a-fA-F.:]*)(?:\s*\(D\))?\s*$")
-_ROW = re.compile(r"^(?:(?P<svc>\S.*?)\s+|\s+)(?P<asn>\d+(?:\.\d+)?)\*?\s+(?P<rcvd>\d+)\*?\s+(?P<inq>\d+)\*?\s+"
+_PEER = re.compile(r'^(?P<peer>[0-9a-fA-F.:]*[.:][0-9a-fA-F.:]*)(?:-"?(?P<ifname>[^"\s]+)"?)?(?:\s*\(D\))?\s*$')
+# [ServiceId] AS PktRcvd InQ Up/Down State|Rcv/Act/Sent (Family); "summary family X" prints
+# AS PktRcvd PktSent InQ OutQ Up/Down Recv/Actv/Sent (no family)
+_ROW = re.compile(r"^(?:(?P<svc>\S.*?)\s+|\s+)(?P<asn>\d+(?:\.\d+)?)\*?(?:\s+\d+\*?){2,4}\s+"
                   r"(?P<updown>\d+[wdhms:][\dwdhms:]*|never)\s+(?P<rest>\S.*?)\s*$")
+_FAMILY_HEADER = re.compile(r"^BGP (?P<fam>\S+) Summary\s*$")
 _MORE = re.compile(r"^\s+(?:\d+\*?\s+\d+\*?\s*)?(?P<counts>\d+/\d+/\d+)\s+\((?P<fam>[^)]+)\)\s*$")
-_COUNTS = re.compile(r"^(?P<rcv>\d+)/(?P<act>\d+)/(?P<sent>\d+)\s+\((?P<fam>[^)]+)\)$")
+_COUNTS = re.compile(r"^(?P<rcv>\d+)/(?P<act>\d+)/(?P<sent>\d+)(?:\s+\((?P<fam>[^)]+)\))?$")
 _FAMILIES = {
     "ipv4": "ipv4-unicast", "ipv6": "ipv6-unicast", "vpnipv4": "vpnv4-unicast", "vpnipv6": "vpnv6-unicast",
     "evpn": "l2vpn-evpn", "l2vpn": "l2vpn-vpls", "lblipv4": "ipv4-labeled-unicast",
@@ -254,6 +273,8 @@ def parse_bgp_summary(text: str, *, vrf: str = "default") -> BgpNeighbors:
         if "BGP" in text and ("Summary" in text or "Router ID" in text):
             return out  # no peers configured
         raise ParseError(f"'show router bgp summary' output not recognised: {text.strip()[:80]!r}")
+    header = next((m for m in map(_FAMILY_HEADER.match, lines[:start]) if m), None)
+    listed_family = family(header.group("fam")) if header else None
     peer: str | None = None
     common: dict[str, Any] | None = None
     description: list[str] = []
@@ -261,8 +282,10 @@ def parse_bgp_summary(text: str, *, vrf: str = "default") -> BgpNeighbors:
         if not line.strip() or set(line.strip()) <= {"-", "="} or line.startswith("*"):
             continue
         p = _PEER.match(line)
-        if p and _is_ip(p.group("peer")):
+        if p and _is_ip(p.group("peer")) and (not p.group("ifname") or ":" in p.group("peer")):
             peer, common, description = p.group("peer"), None, []
+            if p.group("ifname"):  # an IPv6 link-local peer: fe80::1-"to-r2"
+                peer = f"{peer}%{p.group('ifname')}"
             continue
         if peer is None:
             continue
@@ -276,12 +299,12 @@ def parse_bgp_summary(text: str, *, vrf: str = "default") -> BgpNeighbors:
                           uptime=row.group("updown") if up else None,
                           uptime_seconds=duration_seconds(row.group("updown")) if up else None,
                           description=" ".join(description) or None, vrf=_vrf(row.group("svc"), vrf))
+            default_afi = listed_family or ("ipv6-unicast" if ":" in peer.split("%")[0] else "ipv4-unicast")
             if counts:
-                out.neighbors.append(BgpNeighbor(**common, afi_safi=family(counts.group("fam")),
-                                                 prefixes_received=int(counts.group("rcv"))))
+                afi = family(counts.group("fam")) if counts.group("fam") else default_afi
+                out.neighbors.append(BgpNeighbor(**common, afi_safi=afi, prefixes_received=int(counts.group("rcv"))))
             else:
-                afi = "ipv6-unicast" if ":" in peer else "ipv4-unicast"
-                out.neighbors.append(BgpNeighbor(**common, afi_safi=afi))
+                out.neighbors.append(BgpNeighbor(**common, afi_safi=default_afi))
             continue
         more = _MORE.match(line)
         if more and common is not None and common["established"]:
@@ -372,6 +395,11 @@ def _next_hop(text: str) -> NextHop:
     return NextHop(interface=word)
 
 
+def _covers(prefix: str, wanted: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    net = ipaddress.ip_network(prefix, strict=False)
+    return net.version == wanted.version and wanted.subnet_of(net)  # type: ignore[arg-type]
+
+
 @shaped("show router route-table")
 def parse_route(text: str, query: str) -> RouteLookup:
     """``show router route-table [ipv6] X``: the longest prefix listed (an address: the device's
@@ -389,10 +417,12 @@ def parse_route(text: str, query: str) -> RouteLookup:
             row, hops, _ = rows[-1]
             hops.append(_next_hop(nh.group("nh")))
             rows[-1] = (row, hops, int(nh.group("metric")))
-    if not rows:
-        if "Route Table" in text or "No. of Routes" in text or not text.strip():
-            return RouteLookup(query=query, found=False)
+    if not rows and not ("Route Table" in text or "No. of Routes" in text or not text.strip()):
         raise ParseError(f"'show router route-table' output not recognised: {text.strip()[:80]!r}")
+    wanted = ipaddress.ip_network(query, strict=False)
+    rows = [r for r in rows if _covers(r[0].group("prefix"), wanted)]  # also a whole table: longest match
+    if not rows:
+        return RouteLookup(query=query, found=False)
     best = max((r[0].group("prefix") for r in rows), key=lambda p: ipaddress.ip_network(p, strict=False).prefixlen)
     chosen = [r for r in rows if r[0].group("prefix") == best]
     first = chosen[0][0]
@@ -406,7 +436,11 @@ def parse_route(text: str, query: str) -> RouteLookup:
 # -- getters --------------------------------------------------------------------------------------
 
 def facts(host: Any, read: Read) -> Facts:
-    return parse_system_information(read("show system information"), read("show chassis"))
+    info = read("show system information")
+    chassis = read("show chassis")
+    if device_error(info) and not device_error(chassis):  # no rights for it: "show version" + chassis
+        return parse_version(read("show version"), chassis)
+    return parse_system_information(info, chassis)
 
 
 def interfaces(host: Any, read: Read) -> Interfaces:
@@ -437,8 +471,12 @@ def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:
 def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
     net = ipaddress.ip_network(prefix, strict=False)
     target = str(net.network_address) if net.prefixlen == net.max_prefixlen else str(net)
-    table = "ipv6 " if net.version == 6 else ""
-    return parse_route(read(f"show router route-table {table}{target}"), prefix)
+    table = "show router route-table ipv6" if net.version == 6 else "show router route-table"
+    text = read(f"{table} {target}")
+    if device_error(text):  # the lookup form refused: the whole table, longest match done here
+        whole = read(table)
+        text = text if device_error(whole) else whole
+    return parse_route(text, prefix)
 
 
 def config(host: Any, read: Read) -> RunningConfig:

@@ -53,6 +53,24 @@ def test_facts_on_the_md_cli_without_chassis_rights():
         "pe2", "23.10.R1", "7250 IXR-e", None, 4 * 3600 + 13 * 60 + 21)
 
 
+def test_facts_from_show_version_and_chassis_without_system_information():
+    sent = []
+
+    def device(command):
+        sent.append(command)
+        return {"show chassis": read("show_chassis"),
+                "show version": "TiMOS-B-22.10.R3 both/x86_64 Nokia 7750 SR Copyright (c) 2000-2023 Nokia.\n"
+                                "All rights reserved. All use subject to applicable license agreements.\n"
+                }.get(command, "% Unknown command: " + command)
+
+    f = sros.facts(None, device)
+    assert sent == ["show system information", "show chassis", "show version"]
+    assert (f.hostname, f.os_version, f.model, f.serial, f.uptime_seconds) == (
+        "pe1", "22.10.R3", "7750 SR-7", "NS1623F0142", None)
+    with pytest.raises(ParseError, match="no 'Name'"):
+        sros.parse_version("TiMOS-B-22.10.R3", "Type : 7750 SR-7\n")
+
+
 def test_facts_old_timos_version_string_and_errors():
     text = "System Name            : old7750\nSystem Version         : TiMOS-C-11.0.R6\n"
     f = sros.parse_system_information(text)
@@ -235,6 +253,42 @@ Neighbor
     truncated = BASE_SUMMARY.replace("65000     157    0", "65000  390698*   0")
     assert sros.parse_bgp_summary(truncated).by_peer("10.0.0.7").remote_as == 65000
     assert sros.parse_bgp_summary(family_layout).neighbors == []
+    rows = family_layout + """192.0.2.118
+               64598*  228872  215409    0    0 25d10h18m 2/2/1
+192.0.2.126
+               64598*       0       0    0    0 54d18h43m Connect
+192.0.2.103
+               65535  390698*  749512    0    0 54d18h40m 862440/627895/373
+-------------------------------------------------------------------------------
+* indicates that the corresponding row element may have been truncated.
+"""
+    got = [(n.peer, n.remote_as, n.state, n.prefixes_received, n.afi_safi, n.uptime_seconds)
+           for n in sros.parse_bgp_summary(rows).neighbors]
+    assert got == [("192.0.2.118", 64598, "Established", 2, "ipv4-unicast", 25 * 86400 + 10 * 3600 + 18 * 60),
+                   ("192.0.2.126", 64598, "Connect", None, "ipv4-unicast", None),
+                   ("192.0.2.103", 65535, "Established", 862440, "ipv4-unicast", 54 * 86400 + 18 * 3600 + 40 * 60)]
+    v6 = sros.parse_bgp_summary(rows.replace("BGP IPv4 Summary", "BGP IPv6 Summary"))
+    assert {n.afi_safi for n in v6.neighbors} == {"ipv6-unicast"}  # the family the listing names
+
+
+def test_bgp_link_local_peer_and_a_description_that_looks_like_an_address():
+    text = BASE_SUMMARY.replace("10.0.10.1\n", 'fe80::2621:1eff:fe00:101-"to-p1"\n').replace(
+        "10.0.0.7\n", "10.0.0.7\n10.9.9.9-mgmt\n").replace(
+        "65000       0    0 00h00m05s Idle", "65001      12    0 00h00m05s 3/3/1 (IPv4)")
+    b = sros.parse_bgp_summary(text)
+    assert [n.peer for n in b.neighbors][-1] == "fe80::2621:1eff:fe00:101%to-p1"
+    ll = b.by_peer("fe80::2621:1eff:fe00:101%to-p1")  # RFC 5549: IPv4 routes over a link-local session
+    assert (ll.afi_safi, ll.prefixes_received, ll.remote_as) == ("ipv4-unicast", 3, 65001)
+    assert b.by_peer("10.0.0.7").description == "10.9.9.9-mgmt" and b.by_peer("10.9.9.9") is None
+
+
+def test_bgp_falls_back_when_the_device_does_not_know_all(svc):
+    svc.fake.outputs["pe2"] = {**svc.fake.outputs["pe2"]}
+    del svc.fake.outputs["pe2"]["show_router_bgp_summary_all"]  # the fake answers "% Unknown command"
+    svc.fake.outputs["pe2"]["show_router_bgp_summary"] = BASE_SUMMARY
+    r = svc.get("pe2", "bgp")["pe2"]
+    assert r.ok and r.data.router_id == "10.255.0.21" and len(r.data.neighbors) == 5
+    assert svc.fake.commands_for("pe2") == ["show router bgp summary all", "show router bgp summary"]
 
 
 def test_bgp_not_configured_is_a_note_and_errors_fail():
@@ -339,6 +393,45 @@ def test_route_not_found_and_prefix_queries():
         _route("198.51.100.0/24")
 
 
+WHOLE_TABLE = f"""{EQ}
+Route Table (Router: Base)
+{EQ}
+Dest Prefix[Flags]                            Type    Proto     Age        Pref
+      Next Hop[Interface Name]                                    Metric
+{DASH}
+0.0.0.0/0                                     Remote  BGP       10d01h02m  170
+       10.20.0.1                                                    0
+10.20.0.0/31                                  Local   Local     142d03h    0
+       to-p1                                                        0
+10.30.0.0/16                                  Remote  OSPF      01d02h03m  10
+       10.20.0.1                                                    20
+10.30.1.0/24                                  Remote  Static    00h01m00s  5
+       10.20.0.3                                                    1
+10.255.0.21/32                                Local   Local     142d03h    0
+       system                                                       0
+{DASH}
+No. of Routes: 5
+{EQ}
+"""
+
+
+def test_route_from_the_whole_table_when_the_lookup_form_is_refused():
+    sent = []
+
+    def device(command):
+        sent.append(command)
+        return WHOLE_TABLE if command == "show router route-table" else "% Unknown command: " + command
+
+    r = sros.route(None, device, prefix="10.30.1.1")
+    assert sent == ["show router route-table 10.30.1.1", "show router route-table"]
+    assert (r.prefix, r.protocol, r.distance, r.next_hops[0].address) == ("10.30.1.0/24", "static", 5, "10.20.0.3")
+    assert sros.route(None, device, prefix="10.30.9.9").prefix == "10.30.0.0/16"
+    assert sros.route(None, device, prefix="198.51.100.1").prefix == "0.0.0.0/0"  # the default route
+    assert sros.route(None, device, prefix="10.30.0.0/16").prefix == "10.30.0.0/16"
+    assert not sros.parse_route(WHOLE_TABLE.replace("0.0.0.0/0 ", "10.0.0.0/8"), "198.51.100.1").found
+    assert not sros.parse_route(WHOLE_TABLE, "2001:db8::1").found  # another family never matches
+
+
 def test_route_next_hop_spellings():
     text = f"""{EQ}
 Route Table (Router: Base)
@@ -385,6 +478,7 @@ def test_device_error_and_prompt_lines():
     assert sros.device_error(read("admin_display_config", "pe2")) == "MINOR: MGMT_CORE #2201: Unknown element"
     assert sros.device_error(read("show_router_interface")) is None
     assert sros.device_error("") is None
+    assert sros.device_error("% Unknown command: show router x\n") == "% Unknown command: show router x"
     assert sros.not_running("MINOR: CLI Invalid parameter.\n") is None
 
 
