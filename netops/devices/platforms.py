@@ -72,6 +72,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
         ),
         PlatformSpec(
             name="cisco_xr", vendor="Cisco", driver="netmiko", netmiko_type="cisco_xr",
+            # show tech-support writes its archive to the router's disk (and runs for minutes).
+            allow=(r"show(?! tec)( .+)?",),
             # XR pipes: include/exclude/begin, plus "utility" limited to utilities that only read
             # their input and end (| file and | append write to disk; | utility xargs runs commands).
             pipe_filters={"include": None, "exclude": None, "begin": None, "i": None, "e": None,
@@ -84,7 +86,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             # run: the Linux shell (eXR) or the QNX shell (classic XR); admin: the admin plane
             # (System Admin VM, reloads, installs); process: restart/crash/shutdown of processes.
             forbidden_verbs=("run", "admin", "process", "crypto", "hw-module", "attach", "mkdir",
-                             "rmdir", "scp", "sftp", "tftp", "ftp", "xml", "cfs", "file", "monitor"),
+                             "rmdir", "scp", "sftp", "tftp", "ftp", "xml", "cfs", "file", "monitor",
+                             "tech-support", "tech"),
         ),
         PlatformSpec(
             name="arista_eos", vendor="Arista", driver="netmiko", netmiko_type="arista_eos",

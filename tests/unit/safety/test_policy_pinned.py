@@ -27,9 +27,10 @@ WORDS_PER_PLATFORM = {
     "juniper_junos": ("request", "start", "restart", "file", "load", "edit"),
     "linux": ("sudo", "su", "rm", "mv", "sh", "python", "python3", "perl", "systemctl"),
     # IOS-XR: run = the shell; admin = the admin plane; process restart/crash; crypto key
-    # generate/zeroize; hw-module reload/shutdown; file transfer; | file redirects; monitor never ends.
+    # generate/zeroize; hw-module reload/shutdown; file transfer; | file redirects; monitor never ends;
+    # show tech-support writes an archive to the router's disk.
     "cisco_xr": ("run", "admin", "process", "crypto", "hw-module", "attach", "mkdir", "rmdir", "scp", "sftp",
-                 "tftp", "ftp", "xml", "cfs", "file", "monitor"),
+                 "tftp", "ftp", "xml", "cfs", "file", "monitor", "tech-support", "tech"),
 }
 CHARS = (";", "!", "`", "$", "&", ">", "<", "#", "\\", "\n", "\r", "\x00", "\x1b", "\x7f", "\t")
 
@@ -214,6 +215,8 @@ def test_abbreviated_dangerous_verbs_are_refused(platform, command, reason):
     ("cisco_xr", "traceroute 198.51.100.1 probe 100", "one destination"),
     ("cisco_xr", "dir disk0:", "not a read-only command allowed on cisco_xr"),
     ("cisco_xr", "show running-config | b router", "pipe to 'b' is not allowed on cisco_xr"),
+    ("cisco_xr", "show tec", "not a read-only command allowed on cisco_xr"),
+    ("cisco_xr", "sh tech-sup routing bgp", "not a read-only command allowed on cisco_xr"),
 ])
 def test_refusal_reasons(platform, command, reason):
     d = check_command(command, platform)
