@@ -9,15 +9,21 @@ configuration``: the getter tries the first, then the second). Error replies loo
 
 Commands (every one policy-checked):
 
-* facts: ``show system information`` (+ ``show chassis`` for the serial number);
+* facts: ``show system information`` (+ ``show chassis`` for the serial number; without the
+  first, ``show version`` + ``show chassis``);
 * interfaces: ``show router interface`` (Base router interfaces with IPv4 and IPv6 addresses,
   ``system`` included) + ``show port`` (physical ports: state and MTU);
 * bgp: ``show router bgp summary all`` (every routing instance; the ``ServiceId`` column names
   the VPRN, ``Def. Inst`` the default instance), falling back to ``show router bgp summary``;
   VPRNs are reported by service name (``show service service-using vprn``) when they have one;
 * ospf: ``show router ospf neighbor``;
-* route: ``show router route-table [ipv6] ADDRESS`` (longest match for an address);
+* route: ``show router route-table [ipv6] ADDRESS`` (longest match for an address); if that form
+  is refused, the whole ``show router route-table [ipv6]`` with the longest match done here;
 * config: ``admin display-config`` / ``admin show configuration``.
+
+Output saved from a session (with the ``A:admin@pe1#`` prompt, the command and the MD-CLI ``[/]``
+context line around it) reads like live output. Not read: VPRN interfaces and VPRN OSPF
+(``show router SERVICE interface`` / ``ospf neighbor``).
 
 Tested on output hand-written in the format of published captures (ntc-templates, NAPALM's
 napalm-sros test data, Nokia lab guides); see ``tests/fixtures/devices/nokia_sros/README.md``.
@@ -50,11 +56,15 @@ _NOT_RUNNING = re.compile(
 
 
 def _lines(text: str) -> list[str]:
-    """The output without the MD-CLI context/prompt lines netmiko may leave at the end."""
+    """The output without the MD-CLI context and prompt lines netmiko may leave at the end, and
+    without a saved session's leading prompt with the command (``A:admin@pe1# show port``)."""
     lines = text.splitlines()
     while lines and (not lines[-1].strip() or _PROMPT.match(lines[-1])):
         lines.pop()
-    return lines
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or _PROMPT.match(lines[start])):
+        start += 1
+    return lines[start:]
 
 
 def device_error(text: str) -> str | None:
@@ -484,7 +494,10 @@ def config(host: Any, read: Read) -> RunningConfig:
     if device_error(text):  # the MD-CLI
         text = read("admin show configuration")
         _fail_on_error(text, "admin show configuration")
-    return RunningConfig(text="\n".join(_lines(text)) + "\n")
+    lines = _lines(text)
+    if lines and lines[0].strip() in ("admin display-config", "admin show configuration"):
+        lines = lines[1:]  # the command's echo
+    return RunningConfig(text="\n".join(lines) + "\n")
 
 
 GETTERS = {

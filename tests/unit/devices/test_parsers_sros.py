@@ -473,6 +473,26 @@ def test_config_classic_then_md_cli():
         sros.config(None, lambda cmd: "MINOR: CLI Command not allowed for this user.\n")
 
 
+@pytest.mark.parametrize("getter, command, kw", [
+    ("facts", "show system information", {}), ("interfaces", "show router interface", {}),
+    ("bgp_neighbors", "show router bgp summary all", {}), ("ospf_neighbors", "show router ospf neighbor", {}),
+    ("route", "show router route-table 10.30.1.1", {"prefix": "10.30.1.1"}), ("config", "admin display-config", {}),
+])
+def test_output_saved_with_prompt_and_command_reads_like_live_output(getter, command, kw):
+    from netops.devices.transport import command_slug
+
+    def live(cmd):
+        f = SROS / "pe1" / f"{command_slug(cmd)}.txt"
+        return f.read_text() if f.exists() else "Error: Bad command."
+
+    def saved(cmd):
+        return f"[/]\nA:admin@pe1# {cmd}\n{live(cmd)}\n[/]\nA:admin@pe1# "
+
+    assert sros.GETTERS[getter](None, saved, **kw) == sros.GETTERS[getter](None, live, **kw)
+    echoed = sros.config(None, lambda c: f"{c}\n{live(c)}")
+    assert echoed.text.startswith("# TiMOS-B-20.10.R3")
+
+
 def test_device_error_and_prompt_lines():
     assert sros.device_error("Error: Bad command.\n") == "Error: Bad command."
     assert sros.device_error(read("admin_display_config", "pe2")) == "MINOR: MGMT_CORE #2201: Unknown element"
