@@ -1,7 +1,11 @@
 """Cisco IOS-XR (classic 32-bit, 64-bit eXR, XR7): getters from CLI text.
 
 Every XR command prints a timestamp line first (``Tue Mar 21 09:08:19.039 EDT``); :func:`body`
-drops it before anything is read, so an error (``% Invalid input``) is found on its first line.
+drops it (and a saved session's prompt and command echo) before anything is read, so an error
+(``% Invalid input``) is found on its first line. The readers are netops' own: the ntc-templates
+ones for XR read no host name or serial from ``show version``, miss the sub-interface counter
+layout, and record an OSPF neighbor only at its ``Neighbor is up for`` line (a neighbor in INIT
+has none, and its row is lost).
 
 * facts: ``show version`` (classic XR names the host on its ``<host> uptime is`` line; eXR and
   XR7 print ``System uptime is``: the host name then comes from ``show running-config
@@ -38,8 +42,6 @@ Read = Callable[[str], str]
 
 _STAMP = re.compile(r"^\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
                     r"\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\s+\S+\s*$")
-
-
 _ECHO = re.compile(r"^\s*(?:\S+[#>])?\s*(?:show|sh)\s+\S")  # "RP/0/RSP0/CPU0:pe1#show version"
 
 
