@@ -12,7 +12,8 @@ Commands (every one policy-checked):
 * facts: ``show system information`` (+ ``show chassis`` for the serial number; without the
   first, ``show version`` + ``show chassis``);
 * interfaces: ``show router interface`` (Base router interfaces with IPv4 and IPv6 addresses,
-  ``system`` included) + ``show port`` (physical ports: state and MTU);
+  ``system`` included) + ``show port`` (physical ports: state and MTU) + ``show port
+  description``;
 * bgp: ``show router bgp summary all`` (every routing instance; the ``ServiceId`` column names
   the VPRN, ``Def. Inst`` the default instance), falling back to ``show router bgp summary``;
   VPRNs are reported by service name (``show service service-using vprn``) when they have one;
@@ -224,6 +225,34 @@ def parse_ports(text: str) -> Interfaces:
             pending = None
         elif re.fullmatch(r"[\w-]+(?:/[\w-]+)+", line.strip()) and not line[:1].isspace():
             pending = line.strip()
+    return out
+
+
+_PORT_ID = r"[\w-]+(?:[/.][\w-]+)+"
+_DESCR = re.compile(rf"^(?P<port>{_PORT_ID})(?:\s+(?P<descr>\S.*?))?\s*$")
+
+
+def parse_port_descriptions(text: str) -> dict[str, str]:
+    """``show port description``: port -> description (a long port id puts its description on
+    the next line; a long description continues on indented lines)."""
+    if device_error(text):
+        return {}
+    out: dict[str, str] = {}
+    port: str | None = None
+    in_table = False
+    for line in _lines(text):
+        if line.startswith("Port Id"):
+            in_table = True
+            continue
+        if not in_table or not line.strip() or set(line.strip()) <= {"-", "="}:
+            continue
+        m = _DESCR.match(line)
+        if m:
+            port = m.group("port")
+            if m.group("descr"):
+                out[port] = m.group("descr")
+        elif port is not None and line[:1].isspace():
+            out[port] = f"{out[port]} {line.strip()}" if port in out else line.strip()
     return out
 
 
@@ -459,6 +488,9 @@ def interfaces(host: Any, read: Read) -> Interfaces:
     if device_error(ports_text):
         return routed
     ports = parse_ports(ports_text)
+    descriptions = parse_port_descriptions(read("show port description"))
+    for port in ports.interfaces:
+        port.description = descriptions.get(port.name) or None
     return Interfaces(interfaces=[*ports.interfaces, *routed.interfaces])
 
 

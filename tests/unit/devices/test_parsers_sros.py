@@ -150,14 +150,50 @@ def test_ports_states_mtu_connectors_and_wrapped_rows():
     assert [(x.name, x.admin_up, x.oper_up) for x in sros.parse_ports(ghost).interfaces] == [("esat-2/1/1", False, False)]
 
 
-def test_interfaces_getter_reads_router_interfaces_and_ports():
-    i = sros.interfaces(None, lambda c: read({"show router interface": "show_router_interface",
-                                                "show port": "show_port"}[c]))
+def test_interfaces_getter_reads_router_interfaces_ports_and_their_descriptions():
+    sent = []
+
+    def device(command):
+        sent.append(command)
+        return read(command.replace(" ", "_"))
+
+    i = sros.interfaces(None, device)
+    assert sent == ["show router interface", "show port", "show port description"]
     names = [x.name for x in i.interfaces]
     assert names[:8] == ["1/1/1", "1/1/2", "1/1/3", "1/1/4", "1/1/c1", "1/1/c1/1", "1/1/c2", "A/1"]
     assert "system" in names and len(names) == 14
+    assert i.by_name("1/1/1").description == "to-p1 xe-0/0/1 (CID FRA-4411)"
+    assert i.by_name("1/1/4").description == "cust-a access LAG member, circuit FRA-7781, contact NOC Frankfurt"
+    assert i.by_name("1/1/c1/1").description == "to-p3 100G"  # a long port id: description on the next line
+    assert i.by_name("A/1").description == "Management Ethernet" and i.by_name("system").description is None
     refused = sros.interfaces(None, lambda c: read("show_router_interface") if "router" in c else "Error: Bad command.")
     assert [x.name for x in refused.interfaces] == ["system", "to-p1", "to-p2", "to-cust-parked", "mgmt-v6only", "to-p3"]
+    no_descriptions = sros.interfaces(None, lambda c: "MINOR: CLI Command not allowed for this user."
+                                      if c.endswith("description") else read(c.replace(" ", "_")))
+    assert len(no_descriptions.interfaces) == 14 and no_descriptions.by_name("1/1/1").description is None
+
+
+def test_port_descriptions_of_other_port_kinds():
+    text = f"""{EQ}
+Port Descriptions on Satellite esat-11
+{EQ}
+Port Id        Description
+{DASH}
+esat-11/1/1    OC_uplink-65-OFL5
+esat-11/1/c65/u1
+               100-Gig Ethernet
+{EQ}
+
+{EQ}
+Port Descriptions on Port Cross Connect 1
+{EQ}
+Port Id        Description
+{DASH}
+pxc-1.a        Port cross-connect
+{EQ}
+"""
+    assert sros.parse_port_descriptions(text) == {
+        "esat-11/1/1": "OC_uplink-65-OFL5", "esat-11/1/c65/u1": "100-Gig Ethernet", "pxc-1.a": "Port cross-connect"}
 
 
 # -- BGP ------------------------------------------------------------------------------------------
@@ -511,7 +547,7 @@ def test_every_getter_through_the_service_sends_policy_checked_commands(svc):
         assert res.ok, (getter, res.error)
     sent = svc.fake.commands_for("pe1")
     assert sent == ["show system information", "show chassis", "show router interface", "show port",
-                    "show router bgp summary all", "show service service-using vprn", "show router ospf neighbor",
+                    "show port description", "show router bgp summary all", "show service service-using vprn", "show router ospf neighbor",
                     "show router route-table 10.30.1.1", "admin display-config"]
     assert all(check_command(c, "nokia_sros").allowed for c in sent)
     config = svc.get("pe1", "config")["pe1"].data.text
