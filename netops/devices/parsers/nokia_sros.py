@@ -14,8 +14,9 @@ Commands (every one policy-checked):
 * interfaces: ``show router interface`` (Base router interfaces with IPv4 and IPv6 addresses,
   ``system`` included) + ``show port`` (physical ports: state and MTU) + ``show port
   description``;
-* bgp: ``show router bgp summary all`` (every routing instance; the ``ServiceId`` column names
-  the VPRN, ``Def. Inst`` the default instance), falling back to ``show router bgp summary``;
+* bgp: ``show router bgp summary`` (router id and AS; its peers when ``all`` is refused) and
+  ``show router bgp summary all`` (every routing instance; the ``ServiceId`` column names the
+  VPRN, ``Def. Inst`` the default instance);
   VPRNs are reported by service name (``show service service-using vprn``) when they have one;
 * ospf: ``show router ospf neighbor``;
 * route: ``show router route-table [ipv6] ADDRESS`` (longest match for an address); if that form
@@ -495,10 +496,18 @@ def interfaces(host: Any, read: Read) -> Interfaces:
 
 
 def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
-    text = read("show router bgp summary all")
-    if device_error(text) and not not_running(text):  # a release without "all": the Base router only
-        text = read("show router bgp summary")
-    out = parse_bgp_summary(text)
+    base = read("show router bgp summary")  # the Base router, headed by its router id and AS
+    every = read("show router bgp summary all")  # every instance, VPRNs included, without that header
+    if device_error(every) and not not_running(every):  # a release without "all": the Base router
+        return _named_vprns(read, parse_bgp_summary(base))
+    out = parse_bgp_summary(every)
+    m = _BGP_ID.search(base)
+    if m and not device_error(base):
+        out.router_id, out.local_as = m.group("rid"), to_asn(m.group("asn"))
+    return _named_vprns(read, out)
+
+
+def _named_vprns(read: Read, out: BgpNeighbors) -> BgpNeighbors:
     if any(n.vrf.isdigit() for n in out.neighbors):  # VPRNs by service id: report them by name
         names = parse_vprn_names(read("show service service-using vprn"))
         for n in out.neighbors:

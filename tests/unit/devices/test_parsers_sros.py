@@ -218,7 +218,19 @@ def test_bgp_summary_all_every_peer_family_and_vprn():
     assert b.by_peer("2001:db8:20::2").uptime_seconds == 104 * 86400 + 17 * 3600
     down = b.by_peer("10.20.0.5")
     assert not down.established and down.uptime is None and down.uptime_seconds is None
-    assert (b.router_id, b.local_as) == (None, None)  # "summary all" has no router header
+    assert (b.router_id, b.local_as) == ("10.255.0.21", 65000)  # from the Base router's header
+    every = sros.parse_bgp_summary(read("show_router_bgp_summary_all"))
+    assert (every.router_id, every.local_as) == (None, None)  # "summary all" has no such header
+    assert [(n.peer, n.afi_safi) for n in every.neighbors] == [(n.peer, n.afi_safi) for n in b.neighbors]
+
+
+def test_bgp_base_summary_alone_lists_the_default_instance():
+    b = sros.parse_bgp_summary(read("show_router_bgp_summary"))
+    assert (b.router_id, b.local_as) == ("10.255.0.21", 65000)
+    assert [(n.peer, n.vrf, n.afi_safi, n.prefixes_received) for n in b.neighbors] == [
+        ("10.20.0.5", "default", "ipv4-unicast", None), ("10.255.0.22", "default", "ipv4-unicast", 12),
+        ("10.255.0.22", "default", "vpnv4-unicast", 40), ("2001:db8:20::2", "default", "ipv6-unicast", 6),
+        ("2001:db8:30::2", "default", "ipv6-unicast", None)]
 
 
 def test_bgp_vprn_without_a_name_keeps_its_service_id():
@@ -266,7 +278,7 @@ def test_bgp_without_all_falls_back_to_the_base_router_with_its_identity():
         return "MINOR: CLI Invalid parameter \"all\".\n" if command.endswith(" all") else BASE_SUMMARY
 
     b = sros.bgp_neighbors(None, device)
-    assert sent == ["show router bgp summary all", "show router bgp summary"]
+    assert sent == ["show router bgp summary", "show router bgp summary all"]
     assert (b.router_id, b.local_as) == ("10.255.0.21", 65000)
     assert [(n.peer, n.afi_safi, n.prefixes_received) for n in b.neighbors] == [
         ("10.0.0.7", "vpnv4-unicast", 0), ("10.0.0.7", "vpnv6-unicast", 0), ("10.0.0.7", "l2vpn-evpn", 6),
@@ -324,7 +336,7 @@ def test_bgp_falls_back_when_the_device_does_not_know_all(svc):
     svc.fake.outputs["pe2"]["show_router_bgp_summary"] = BASE_SUMMARY
     r = svc.get("pe2", "bgp")["pe2"]
     assert r.ok and r.data.router_id == "10.255.0.21" and len(r.data.neighbors) == 5
-    assert svc.fake.commands_for("pe2") == ["show router bgp summary all", "show router bgp summary"]
+    assert svc.fake.commands_for("pe2") == ["show router bgp summary", "show router bgp summary all"]
 
 
 def test_bgp_not_configured_is_a_note_and_errors_fail():
@@ -547,7 +559,7 @@ def test_every_getter_through_the_service_sends_policy_checked_commands(svc):
         assert res.ok, (getter, res.error)
     sent = svc.fake.commands_for("pe1")
     assert sent == ["show system information", "show chassis", "show router interface", "show port",
-                    "show port description", "show router bgp summary all", "show service service-using vprn", "show router ospf neighbor",
+                    "show port description", "show router bgp summary", "show router bgp summary all", "show service service-using vprn", "show router ospf neighbor",
                     "show router route-table 10.30.1.1", "admin display-config"]
     assert all(check_command(c, "nokia_sros").allowed for c in sent)
     config = svc.get("pe1", "config")["pe1"].data.text
