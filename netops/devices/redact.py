@@ -97,6 +97,10 @@ _XR_TYPE = r"(?:(?:\d{1,2}|clear|encrypted|password)\s+)?"
 _XR = _rx(
     rf"^\s*secret\s+{_XR_TYPE}{_SECRET}",
     rf"\bserver-key\s+{_XR_TYPE}{_SECRET}",
+    rf"\bsnmp-server\s+community-map\s+{_XR_TYPE}{_SECRET}",
+    # trap hosts under "snmp-server vrf X" have no "snmp-server" of their own
+    (r"^\s+host\s+\S+\s+(?:informs|traps)(?:\s+version\s+(?:1|2c|3\s+(?:auth|noauth|priv)))?"
+     r"\s+(?:(?:clear|encrypted)\s+)?" + _SECRET),
     rf"\bkey-string\s+{_XR_TYPE}{_REST}",
     rf"\bpre-shared-key\s+(?:local\s+|remote\s+)?password\s+{_REST}",
     rf"\b(?:lsp|hello)-password\s+(?:(?:accept|hmac-md5|text)\s+)*{_XR_TYPE}(?!keychain\b){_SECRET}",

@@ -16,7 +16,7 @@ SECRETS = ["0822455D0A16", "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0", "$9$aaaa$bbbbccccdd
            "b3BlbnNzaC1rZXktdjEAAAAABG5vbmU", "snmpAuthPass1", "snmpPrivPass1", "AristaSha512Hash",
            "juniper-community", "01100F175804XR", "1514191F7A7F6B", "XrTrapComm", "0822455D0A16NTP",
            "03374B0A1F5A4D", "0508071C2D3E4F", "1511021F0725XR", "13061E010803XR", "094F471A1A0ALDP",
-           "HsrpXrPlain", "VrrpXrText", "DynAuthKey7", "Vq4nB0dLxr10SecretHashValueZ"]
+           "HsrpXrPlain", "VrrpXrText", "DynAuthKey7", "Vq4nB0dLxr10SecretHashValueZ", "VrfTrapComm"]
 
 
 @pytest.mark.parametrize("name", ["cisco_ios.txt", "frr.txt", "junos.txt", "arista_eos.txt", "cisco_xr.txt"])
