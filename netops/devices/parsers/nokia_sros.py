@@ -80,10 +80,14 @@ def device_error(text: str) -> str | None:
 
 
 def not_running(text: str) -> str | None:
-    """The device's words when the protocol is not configured in this router instance."""
+    """The device's words when the protocol is not configured in this router instance (an error
+    line, or a short reply without the ``MINOR:`` prefix)."""
     said = device_error(text)
     if said and _NOT_RUNNING.search(said):
         return said
+    lines = [ln.strip() for ln in _lines(text) if ln.strip()]
+    if len(lines) <= 2 and lines and _NOT_RUNNING.search(lines[0]):
+        return lines[0]
     return None
 
 

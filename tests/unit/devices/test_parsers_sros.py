@@ -391,6 +391,9 @@ No. of Neighbors: 1
     assert empty.neighbors == [] and empty.note is None
     off = sros.parse_ospf_neighbors("MINOR: CLI OSPF is not configured.\n")
     assert off.neighbors == [] and "OSPF is not configured" in off.note
+    bare = sros.parse_ospf_neighbors("OSPF Protocol is not configured\n\n[/]\nA:admin@pe2# ")
+    assert bare.neighbors == [] and "OSPF Protocol is not configured" in bare.note
+    assert sros.not_running(read("show_router_ospf_neighbor")) is None
     with pytest.raises(ParseError):
         sros.parse_ospf_neighbors("Error: Bad command.\n")
     with pytest.raises(ParseError, match="not recognised"):
