@@ -562,7 +562,8 @@ def test_every_getter_through_the_service_sends_policy_checked_commands(svc):
         assert res.ok, (getter, res.error)
     sent = svc.fake.commands_for("pe1")
     assert sent == ["show system information", "show chassis", "show router interface", "show port",
-                    "show port description", "show router bgp summary", "show router bgp summary all", "show service service-using vprn", "show router ospf neighbor",
+                    "show port description", "show router bgp summary", "show router bgp summary all",
+                    "show service service-using vprn", "show router ospf neighbor",
                     "show router route-table 10.30.1.1", "admin display-config"]
     assert all(check_command(c, "nokia_sros").allowed for c in sent)
     config = svc.get("pe1", "config")["pe1"].data.text

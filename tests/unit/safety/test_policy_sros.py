@@ -53,7 +53,8 @@ def test_abbreviated_show_is_sent_in_full():
     ("admin redundancy force-switchover now", "not a read-only"), ("admin display-config index 1", "not a read-only"),
     ("admin rollback revert latest-rb", "'rollback'"), ("admin clear security lockout", "'clear'"),
     ("admin set-time 2024/01/01 00:00:00", "not a read-only"), ("admin disconnect", "not a read-only"),
-    ("admin show configuration bof", "'bof'"), ("admin show configuration li", "not a read-only"), ("admin display-config > cf3:/x.cfg", "'>'"),
+    ("admin show configuration bof", "'bof'"), ("admin show configuration li", "not a read-only"),
+    ("admin display-config > cf3:/x.cfg", "'>'"),
     ("admin", "not a read-only"), ("adm display-config", "not a read-only"),
     # state-changing verbs, whole or abbreviated
     ("tools perform router mpls resignal lsp x", "'tools'"), ("tools dump router ldp", "'tools'"),
