@@ -1,0 +1,764 @@
+"""Sweep netops' device parsers over public device captures: crash, clean error, wrong answer.
+
+A measurement, not a test. The captures are third-party files we may not redistribute, so they
+live OUTSIDE the repository (default ``/work/capsweep-data``); ``collect`` fills that directory
+from local git snapshots of public repositories (ntc-templates, genieparser, NAPALM, Batfish's
+lab-validation), one ``NAME.txt`` per capture plus a ``NAME.json`` sidecar
+``{"source", "command", "query", "expect"}``. ``expect`` holds the facts the source's own parser
+test asserts (neighbor addresses, AS numbers, states, prefix counts, interface names and
+admin/oper state, addresses, host name, version, route prefix), reduced to one neutral shape;
+where a source has none, a few facts are read from the capture itself (JSON keys, the address
+column of a table) so that a silently empty or short answer still shows.
+
+    python bench/parser_sweep.py collect [--data DIR] [--mirrors /work/.mirror]
+    python bench/parser_sweep.py run [--data DIR] [--json] [--details] [--platform P] [--command C]
+
+Per platform and command, ``run`` counts: ``ok`` (parsed, agrees with the expected facts),
+``error`` (a clean :class:`ParseError`/``DeviceError``, one line), ``crash`` (any other
+exception: a bug), ``mismatch`` (parsed, but a fact differs from the source's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import importlib
+import ipaddress
+import json
+import re
+import subprocess
+import sys
+import traceback
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = Path("/work/capsweep-data")
+MIRRORS = Path("/work/.mirror")
+
+# -- what we run: (platform, command) -> (kind, parse(text, query) -> model) -------------------
+
+
+def _p(module: str, fn: str, *, query: bool = False, **kw: Any) -> Callable[[str, str | None], Any]:
+    """``module.fn(text, **kw)``, or ``module.fn(text, query)`` for a route lookup."""
+    def run(text: str, q: str | None) -> Any:
+        f = getattr(importlib.import_module(f"netops.devices.parsers.{module}"), fn)
+        return f(text, q or "") if query else f(text, **kw)
+    return run
+
+
+SWEEP_HOST = "sweep-host"
+
+
+def _eos_version(text: str, query: str | None) -> Any:
+    from netops.devices.parsers import arista_eos
+    return arista_eos.parse_version(text, json.dumps({"hostname": "sweep", "fqdn": "sweep"}))
+
+
+PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
+    ("cisco_ios", "show version"): ("version", _p("cisco_ios", "parse_version")),
+    ("cisco_ios", "show interfaces"): ("interfaces", _p("cisco_ios", "parse_interfaces")),
+    ("cisco_ios", "show ip interface"): ("listed", _p("cisco_ios", "parse_ip_interfaces")),
+    ("cisco_ios", "show ipv6 interface"): ("listed", _p("cisco_ios", "parse_ipv6_interfaces")),
+    ("cisco_ios", "show ip bgp summary"): ("bgp", _p("cisco_ios", "parse_bgp_summary")),
+    ("cisco_ios", "show bgp all summary"): ("bgp", _p("cisco_ios", "parse_bgp_summary")),
+    ("cisco_ios", "show ip ospf neighbor"): ("ospf", _p("cisco_ios", "parse_ospf_neighbors")),
+    ("cisco_ios", "show ip route ADDR"): ("route", _p("cisco_ios", "parse_route", query=True)),
+    ("cisco_ios", "show ipv6 route ADDR"): ("route", _p("cisco_ios", "parse_route_v6", query=True)),
+    ("cisco_nxos", "show version"): ("version", _p("cisco_nxos", "parse_version_text")),
+    ("cisco_nxos", "show version | json"): ("version", _p("cisco_nxos", "parse_version")),
+    ("cisco_nxos", "show interface"): ("interfaces", _p("cisco_nxos", "parse_interfaces_text")),
+    ("cisco_nxos", "show interface | json"): ("interfaces", _p("cisco_nxos", "parse_interfaces")),
+    ("cisco_nxos", "show ip interface vrf all"): ("listed", _p("cisco_nxos", "parse_ip_interfaces_text")),
+    ("cisco_nxos", "show ip interface vrf all | json"): ("listed", _p("cisco_nxos", "parse_ip_interfaces")),
+    ("cisco_nxos", "show ipv6 interface vrf all"): ("listed", _p("cisco_nxos", "parse_ipv6_interfaces_text")),
+    ("cisco_nxos", "show ipv6 interface vrf all | json"): ("listed", _p("cisco_nxos", "parse_ipv6_interfaces")),
+    ("cisco_nxos", "show bgp all summary vrf all"): ("bgp", _p("cisco_nxos", "parse_bgp_summary_text")),
+    ("cisco_nxos", "show bgp all summary vrf all | json"): ("bgp", _p("cisco_nxos", "parse_bgp_summary")),
+    ("cisco_nxos", "show ip ospf neighbors vrf all"): ("ospf", _p("cisco_nxos", "parse_ospf_neighbors_text")),
+    ("arista_eos", "show version | json"): ("version", _eos_version),
+    ("arista_eos", "show interfaces | json"): ("interfaces", _p("arista_eos", "parse_interfaces")),
+    ("arista_eos", "show ip bgp summary"): ("bgp", _p("arista_eos", "parse_bgp_summary_text")),
+    ("arista_eos", "show ipv6 bgp summary"): ("bgp", _p("arista_eos", "parse_bgp_summary_text", afi="ipv6-unicast")),
+    ("arista_eos", "show bgp evpn summary"): ("bgp", _p("arista_eos", "parse_bgp_summary_text", afi="l2vpn-evpn")),
+    ("arista_eos", "show ip bgp summary vrf all | json"): ("bgp", _p("arista_eos", "parse_bgp_summary")),
+    ("arista_eos", "show ipv6 bgp summary vrf all | json"): ("bgp", _p("arista_eos", "parse_bgp_summary", afi="ipv6-unicast")),
+    ("arista_eos", "show ip ospf neighbor"): ("ospf", _p("arista_eos", "parse_ospf_neighbors_text")),
+    ("arista_eos", "show ip ospf neighbor | json"): ("ospf", _p("arista_eos", "parse_ospf_neighbors")),
+    ("juniper_junos", "show version | display json"): ("version", _p("juniper_junos", "parse_version")),
+    ("juniper_junos", "show interfaces | display json"): ("interfaces", _p("juniper_junos", "parse_interfaces")),
+    ("juniper_junos", "show bgp summary"): ("bgp", _p("juniper_junos", "parse_bgp_summary_text")),
+    ("juniper_junos", "show bgp summary | display xml"): ("bgp", _p("juniper_junos", "parse_bgp_summary")),
+    ("juniper_junos", "show ospf neighbor"): ("ospf", _p("juniper_junos", "parse_ospf_neighbors_text")),
+    ("juniper_junos", "show ospf neighbor | display json"): ("ospf", _p("juniper_junos", "parse_ospf_neighbors")),
+    ("cisco_xr", "show version"): ("version", _p("cisco_xr", "parse_version", hostname=SWEEP_HOST)),
+    ("cisco_xr", "show interfaces"): ("interfaces", _p("cisco_xr", "parse_interfaces")),
+    ("cisco_xr", "show ipv4 vrf all interface"): ("listed", _p("cisco_xr", "parse_ipv4_interfaces")),
+    ("cisco_xr", "show ipv6 vrf all interface"): ("listed", _p("cisco_xr", "parse_ipv6_interfaces")),
+    ("cisco_xr", "show bgp summary"): ("bgp", _p("cisco_xr", "parse_bgp_summary")),
+    ("cisco_xr", "show ospf vrf all-inclusive neighbor"): ("ospf", _p("cisco_xr", "parse_ospf_neighbors")),
+    ("cisco_xr", "show route ipv4 ADDR"): ("route", _p("cisco_xr", "parse_route", query=True)),
+    ("nokia_sros", "show router bgp summary"): ("bgp", _p("nokia_sros", "parse_bgp_summary")),
+    ("nokia_sros", "show router interface"): ("interfaces", _p("nokia_sros", "parse_router_interfaces")),
+    ("nokia_sros", "show port"): ("interfaces", _p("nokia_sros", "parse_ports")),
+    ("nokia_sros", "show router ospf neighbor"): ("ospf", _p("nokia_sros", "parse_ospf_neighbors")),
+    ("nokia_sros", "show router route-table"): ("route", _p("nokia_sros", "parse_route", query=True)),
+    ("frr", "show version"): ("version", _p("frr", "parse_version")),
+    ("frr", "show ip ospf neighbor json"): ("ospf", _p("frr", "parse_ospf_neighbors")),
+}
+
+# -- collecting -------------------------------------------------------------------------------
+
+
+class Sink:
+    """Writes captures into the data directory, one per distinct (platform, command, text)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.seen, self.count = root, set(), Counter()
+
+    def add(self, platform: str, command: str, source: str, name: str, text: str,
+            expect: dict[str, Any] | None = None, query: str | None = None) -> None:
+        key = hashlib.sha256(f"{platform}\0{command}\0{query}\0{text}".encode()).hexdigest()[:16]
+        if key in self.seen or not text.strip():
+            return
+        self.seen.add(key)
+        folder = self.root / platform / re.sub(r"[^A-Za-z0-9_.-]+", "_", command)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{source}__{name}")[:150] + f"__{key[:6]}"
+        (folder / f"{stem}.txt").write_text(text)
+        (folder / f"{stem}.json").write_text(json.dumps(
+            {"source": source, "command": command, "query": query, "expect": expect}, indent=1))
+        self.count[(platform, command)] += 1
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", f"--git-dir={repo}", *args], capture_output=True, text=True,
+                          errors="replace", check=True).stdout
+
+
+def _files(repo: Path, under: str = "") -> list[str]:
+    return [f for f in _git(repo, "ls-tree", "-r", "--name-only", "HEAD", *([under] if under else [])).split("\n") if f]
+
+
+def _show(repo: Path, path: str) -> str:
+    return _git(repo, "show", f"HEAD:{path}")
+
+
+def _repo(mirrors: Path, name: str) -> Path | None:
+    p = mirrors / name / "repo"
+    if (p / "HEAD").exists():
+        return p
+    if (p / ".git").exists():
+        return p / ".git"
+    return None
+
+
+def _num(v: Any) -> int | None:
+    try:
+        return int(str(v).replace(",", ""))
+    except (TypeError, ValueError):
+        return None
+
+
+def _bgp_fact(peer: str, asn: Any, state: Any, vrf: str | None = None) -> dict[str, Any]:
+    s = str(state or "").strip()
+    n = _num(s)
+    up = n is not None or s.lower().startswith("establ")
+    return {"peer": peer, "as": asn, "established": up if s else None,
+            "pfx": n, "state": None if up or not s else s, "vrf": vrf}
+
+
+# ntc-templates: (platform dir, command dir) -> (our platform, our command, kind)
+NTC = {
+    ("cisco_ios", "show_version"): ("cisco_ios", "show version"),
+    ("cisco_ios", "show_interfaces"): ("cisco_ios", "show interfaces"),
+    ("cisco_ios", "show_ip_interface"): ("cisco_ios", "show ip interface"),
+    ("cisco_ios", "show_ip_bgp_summary"): ("cisco_ios", "show ip bgp summary"),
+    ("cisco_ios", "show_ip_ospf_neighbor"): ("cisco_ios", "show ip ospf neighbor"),
+    ("cisco_nxos", "show_version"): ("cisco_nxos", "show version"),
+    ("cisco_nxos", "show_interface"): ("cisco_nxos", "show interface"),
+    ("cisco_nxos", "show_ip_interface_vrf_all"): ("cisco_nxos", "show ip interface vrf all"),
+    ("cisco_nxos", "show_ip_bgp_summary"): ("cisco_nxos", "show bgp all summary vrf all"),
+    ("cisco_nxos", "show_ip_bgp_summary_vrf"): ("cisco_nxos", "show bgp all summary vrf all"),
+    ("cisco_nxos", "show_ip_ospf_neighbor"): ("cisco_nxos", "show ip ospf neighbors vrf all"),
+    ("arista_eos", "show_ip_bgp_summary"): ("arista_eos", "show ip bgp summary"),
+    ("arista_eos", "show_ipv6_bgp_summary"): ("arista_eos", "show ipv6 bgp summary"),
+    ("arista_eos", "show_bgp_evpn_summary"): ("arista_eos", "show bgp evpn summary"),
+    ("arista_eos", "show_ip_ospf_neighbor"): ("arista_eos", "show ip ospf neighbor"),
+    ("juniper_junos", "show_bgp_summary"): ("juniper_junos", "show bgp summary"),
+    ("juniper_junos", "show_ospf_neighbor"): ("juniper_junos", "show ospf neighbor"),
+    ("cisco_xr", "show_version"): ("cisco_xr", "show version"),
+    ("cisco_xr", "show_interfaces"): ("cisco_xr", "show interfaces"),
+    ("cisco_xr", "show_ipv4_interface"): ("cisco_xr", "show ipv4 vrf all interface"),
+    ("cisco_xr", "show_bgp_instance_all_summary"): ("cisco_xr", "show bgp summary"),
+    ("cisco_xr", "show_bgp_vrf_all_ipv4_unicast_summary"): ("cisco_xr", "show bgp summary"),
+    ("cisco_xr", "show_ip_bgp_summary"): ("cisco_xr", "show bgp summary"),
+    ("cisco_xr", "show_ospf_neighbor"): ("cisco_xr", "show ospf vrf all-inclusive neighbor"),
+    ("cisco_xr", "show_ospf_vrf_all_neighbor"): ("cisco_xr", "show ospf vrf all-inclusive neighbor"),
+    ("alcatel_sros", "show_router_bgp_summary_family"): ("nokia_sros", "show router bgp summary"),
+    ("alcatel_sros", "show_router_interface"): ("nokia_sros", "show router interface"),
+    ("alcatel_sros", "show_port"): ("nokia_sros", "show port"),
+}
+
+
+def _ntc_expect(kind: str, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    def g(r: dict[str, Any], *keys: str) -> Any:
+        for k in keys:
+            if r.get(k) not in (None, "", []):
+                return r[k]
+        return None
+
+    if kind == "bgp":
+        rows = [dict(r, **{k: r[k][i] if isinstance(r.get(k), list) and len(r[k]) > i else r.get(k) for k in r})
+                for r in rows for i in range(max([len(v) for v in r.values() if isinstance(v, list)] or [1]))]
+        return {"kind": "bgp", "peers": [_bgp_fact(
+            str(g(r, "bgp_neigh", "bgp_neighbor", "peer_ip", "neighbor")),
+            g(r, "neigh_as", "neighbor_as", "peer_as", "as"),
+            g(r, "state_pfxrcd", "state_or_prefixes_received", "state", "rcv")
+            if not (r.get("state") and r.get("state_pfxrcd") is None and r.get("received") is not None) else r.get("state"),
+            g(r, "vrf")) for r in rows]}
+    if kind == "ospf":
+        return {"kind": "ospf", "neighbors": [{"id": g(r, "neighbor_id"), "address": g(r, "ip_address"),
+                                               "state": g(r, "state")} for r in rows]}
+    if kind == "interfaces":
+        out = []
+        for r in rows:
+            name = g(r, "interface", "port_id")
+            admin = g(r, "admin_state", "link_status")
+            oper = g(r, "protocol_status", "link_status", "port_state")
+            out.append({"name": name, "admin": admin, "oper": oper})
+        return {"kind": "interfaces", "interfaces": out}
+    if kind == "listed":
+        out = []
+        for r in rows:
+            ips = r.get("ip_address") or []
+            ips = ips if isinstance(ips, list) else [ips]
+            out.append({"name": g(r, "interface"), "ips": [str(i) for i in ips if i]})
+        return {"kind": "listed", "interfaces": out}
+    if kind == "version":
+        r = rows[0] if rows else {}
+        return {"kind": "version", "hostname": g(r, "hostname"), "version": g(r, "version", "os")}
+    return None
+
+
+def collect_ntc(repo: Path, sink: Sink) -> None:
+    import yaml
+    files = _files(repo, "tests")
+    for f in files:
+        parts = f.split("/")
+        if len(parts) != 4 or not f.endswith(".raw"):
+            continue
+        target = NTC.get((parts[1], parts[2]))
+        if not target:
+            continue
+        platform, command = target
+        kind = PARSERS[target][0]
+        expect = None
+        yml = f[:-4] + ".yml"
+        if yml in files:
+            try:
+                doc = yaml.safe_load(_show(repo, yml)) or {}
+                expect = _ntc_expect(kind, doc.get("parsed_sample") or [])
+            except Exception:  # a broken expected file leaves the capture without facts
+                expect = None
+        sink.add(platform, command, "ntc-templates", f"{parts[2]}/{parts[3]}", _show(repo, f), expect)
+
+
+GENIE = {
+    ("ios", "ShowVersion"): ("cisco_ios", "show version"),
+    ("iosxe", "ShowVersion"): ("cisco_ios", "show version"),
+    ("ios", "ShowInterfaces"): ("cisco_ios", "show interfaces"),
+    ("iosxe", "ShowInterfaces"): ("cisco_ios", "show interfaces"),
+    ("ios", "ShowIpInterface"): ("cisco_ios", "show ip interface"),
+    ("iosxe", "ShowIpInterface"): ("cisco_ios", "show ip interface"),
+    ("ios", "ShowIpv6Interface"): ("cisco_ios", "show ipv6 interface"),
+    ("iosxe", "ShowIpv6Interface"): ("cisco_ios", "show ipv6 interface"),
+    ("ios", "ShowBgpAllSummary"): ("cisco_ios", "show bgp all summary"),
+    ("iosxe", "ShowBgpAllSummary"): ("cisco_ios", "show bgp all summary"),
+    ("ios", "ShowBgpSummary"): ("cisco_ios", "show bgp all summary"),
+    ("iosxe", "ShowBgpSummary"): ("cisco_ios", "show bgp all summary"),
+    ("iosxe", "ShowIpBgpSummary"): ("cisco_ios", "show ip bgp summary"),
+    ("iosxe", "ShowIpOspfNeighbor"): ("cisco_ios", "show ip ospf neighbor"),
+    ("ios", "ShowIpRouteWord"): ("cisco_ios", "show ip route ADDR"),
+    ("iosxe", "ShowIpRouteWord"): ("cisco_ios", "show ip route ADDR"),
+    ("ios", "ShowIpv6RouteWord"): ("cisco_ios", "show ipv6 route ADDR"),
+    ("iosxe", "ShowIpv6RouteWord"): ("cisco_ios", "show ipv6 route ADDR"),
+    ("nxos", "ShowVersion"): ("cisco_nxos", "show version"),
+    ("nxos", "ShowInterface"): ("cisco_nxos", "show interface"),
+    ("nxos", "ShowIpInterfaceVrfAll"): ("cisco_nxos", "show ip interface vrf all"),
+    ("nxos", "ShowBgpVrfAllAllSummary"): ("cisco_nxos", "show bgp all summary vrf all"),
+    ("iosxr", "ShowVersion"): ("cisco_xr", "show version"),
+    ("iosxr", "ShowInterfaces"): ("cisco_xr", "show interfaces"),
+    ("iosxr", "ShowIpv4VrfAllInterface"): ("cisco_xr", "show ipv4 vrf all interface"),
+    ("iosxr", "ShowIpv6VrfAllInterface"): ("cisco_xr", "show ipv6 vrf all interface"),
+    ("iosxr", "ShowBgpInstanceSummary"): ("cisco_xr", "show bgp summary"),
+    ("iosxr", "ShowOspfNeighbor"): ("cisco_xr", "show ospf vrf all-inclusive neighbor"),
+    ("iosxr", "ShowRouteIpv4"): ("cisco_xr", "show route ipv4 ADDR"),
+    ("junos", "ShowBgpSummary"): ("juniper_junos", "show bgp summary"),
+    ("junos", "ShowOspfNeighbor"): ("juniper_junos", "show ospf neighbor"),
+}
+
+_IP = re.compile(r"^[0-9a-fA-F:.]+(%\S+)?$")
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.split("%")[0])
+        return True
+    except ValueError:
+        return False
+
+
+def _walk(node: Any, path: tuple[str, ...] = ()):  # yields (path, key, value) for every dict item
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield path, k, v
+            yield from _walk(v, path + (str(k),))
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v, path)
+
+
+def _first(node: Any, *keys: str) -> Any:
+    for _, k, v in _walk(node):
+        if k in keys and not isinstance(v, (dict, list)):
+            return v
+    return None
+
+
+def _genie_expect(kind: str, doc: dict[str, Any]) -> dict[str, Any] | None:
+    if kind == "bgp":
+        peers = []
+        for path, k, v in _walk(doc):
+            if k in ("neighbor", "neighbors", "peer") and isinstance(v, dict):
+                vrf = path[path.index("vrf") + 1] if "vrf" in path else None
+                for peer, body in v.items():
+                    if _is_ip(str(peer)):
+                        asn = _first(body, "as", "remote_as", "neighbor_as", "peer_as")
+                        st = _first(body, "state_pfxrcd", "state")
+                        peers.append(_bgp_fact(str(peer), asn, st, vrf))
+        return {"kind": "bgp", "peers": peers, "loose": True}
+    if kind == "ospf":
+        out = []
+        for _, k, v in _walk(doc):
+            if k in ("neighbors", "neighbor") and isinstance(v, dict):
+                for nid, body in v.items():
+                    if _is_ip(str(nid)) and isinstance(body, dict):
+                        out.append({"id": str(nid), "address": body.get("address"), "state": body.get("state")})
+        return {"kind": "ospf", "neighbors": out}
+    if kind == "interfaces":
+        out = []
+        for name, body in doc.items():
+            if isinstance(body, dict) and ("oper_status" in body or "enabled" in body):
+                out.append({"name": name, "admin": body.get("enabled"), "oper": body.get("oper_status")})
+        return {"kind": "interfaces", "interfaces": out} if out else None
+    if kind == "listed":
+        out = []
+        for name, body in doc.items():
+            if isinstance(body, dict):
+                ips = [k for fam in ("ipv4", "ipv6") for k in (body.get(fam) or {}) if "/" in str(k)]
+                out.append({"name": name, "ips": ips})
+        return {"kind": "listed", "interfaces": out, "loose": True} if out else None
+    if kind == "version":
+        v = doc.get("version", doc)
+        host = _first(v, "hostname", "host_name", "device_name")
+        ver = _first(v, "version", "software_version", "system_version")
+        return {"kind": "version", "hostname": host, "version": ver}
+    if kind == "route":
+        entry = doc.get("entry") or {}
+        prefixes = [k for k in entry if "/" in str(k)]
+        return {"kind": "route", "prefixes": prefixes} if prefixes else None
+    return None
+
+
+def collect_genie(repo: Path, sink: Sink) -> None:
+    base = "src/genie/libs/parser"
+    files = [f for f in _files(repo, base) if "/cli/equal/" in f and f.endswith("_output.txt")]
+    for f in files:
+        parts = f.split("/")
+        osname, cls = parts[4], parts[6]
+        target = GENIE.get((osname, cls))
+        if not target or parts[5] != "tests":
+            continue
+        kind = PARSERS[target][0]
+        stem = f[: -len("_output.txt")]
+        expect, query = None, None
+        try:
+            tree = ast.parse(_show(repo, stem + "_expected.py"))
+            for node in tree.body:
+                if isinstance(node, ast.Assign):
+                    expect = _genie_expect(kind, ast.literal_eval(node.value))
+        except Exception:  # expected file absent or not a literal
+            expect = None
+        try:
+            args = json.loads(_show(repo, stem + "_arguments.json"))
+            query = args.get("route") or args.get("address") or next(iter(args.values()), None)
+        except Exception:  # no arguments file
+            query = None
+        if "ADDR" in target[1] and not query:
+            continue
+        if args_say_vrf(repo, stem) and kind == "route":
+            continue
+        sink.add(*target, "genieparser", f"{osname}/{cls}/{parts[-1]}", _show(repo, f), expect, query)
+
+
+def args_say_vrf(repo: Path, stem: str) -> bool:
+    try:
+        return "vrf" in json.loads(_show(repo, stem + "_arguments.json"))
+    except Exception:  # no arguments file
+        return False
+
+
+NAPALM = {
+    ("eos", "show_ip_bgp_summary_vrf_all.json"): ("arista_eos", "show ip bgp summary vrf all | json"),
+    ("eos", "show_ipv6_bgp_summary_vrf_all.json"): ("arista_eos", "show ipv6 bgp summary vrf all | json"),
+    ("eos", "show_version.json"): ("arista_eos", "show version | json"),
+    ("eos", "show_interfaces.json"): ("arista_eos", "show interfaces | json"),
+    ("nxos", "show_bgp_all_summary_vrf_all.json"): ("cisco_nxos", "show bgp all summary vrf all | json"),
+    ("nxos", "show_interface.json"): ("cisco_nxos", "show interface | json"),
+    ("nxos", "show_ip_interface.json"): ("cisco_nxos", "show ip interface vrf all | json"),
+    ("nxos", "show_ipv6_interface.json"): ("cisco_nxos", "show ipv6 interface vrf all | json"),
+    ("nxos", "show_version.json"): ("cisco_nxos", "show version | json"),
+    ("nxos_ssh", "show_version.txt"): ("cisco_nxos", "show version"),
+    ("nxos_ssh", "show_interface.txt"): ("cisco_nxos", "show interface"),
+    ("nxos_ssh", "show_bgp_all_summary_vrf_all.txt"): ("cisco_nxos", "show bgp all summary vrf all"),
+    ("nxos_ssh", "show_ip_interface_vrf_all.txt"): ("cisco_nxos", "show ip interface vrf all"),
+    ("nxos_ssh", "show_ipv6_interface_vrf_all.txt"): ("cisco_nxos", "show ipv6 interface vrf all"),
+    ("ios", "show_version.txt"): ("cisco_ios", "show version"),
+    ("ios", "show_interfaces.txt"): ("cisco_ios", "show interfaces"),
+    ("ios", "show_bgp_all_summary.txt"): ("cisco_ios", "show bgp all summary"),
+    ("ios", "show_ip_interface.txt"): ("cisco_ios", "show ip interface"),
+    ("ios", "show_ipv6_interface.txt"): ("cisco_ios", "show ipv6 interface"),
+    ("junos", "get-bgp-summary-information.xml"): ("juniper_junos", "show bgp summary | display xml"),
+    ("junos", "get-bgp-summary-informationmaster.xml"): ("juniper_junos", "show bgp summary | display xml"),
+}
+
+
+def collect_napalm(repo: Path, sink: Sink) -> None:
+    for f in _files(repo, "test"):
+        parts = f.split("/")
+        if "mocked_data" not in parts:
+            continue
+        target = NAPALM.get((parts[1], parts[-1]))
+        if target:
+            sink.add(*target, "napalm", "/".join(parts[1:]), _show(repo, f), _self_expect(target, _show(repo, f)))
+
+
+BATFISH = {
+    ("ios", "show_version.txt"): ("cisco_ios", "show version"),
+    ("iosxe", "show_version.txt"): ("cisco_ios", "show version"),
+    ("ios", "show_interfaces.txt"): ("cisco_ios", "show interfaces"),
+    ("iosxe", "show_interfaces.txt"): ("cisco_ios", "show interfaces"),
+    ("ios", "show_ip_ospf_neighbor.txt"): ("cisco_ios", "show ip ospf neighbor"),
+    ("iosxe", "show_ip_ospf_neighbor.txt"): ("cisco_ios", "show ip ospf neighbor"),
+    ("nx", "show_version.txt"): ("cisco_nxos", "show version"),
+    ("nx", "show_interface.txt"): ("cisco_nxos", "show interface"),
+    ("nx", "show_ip_ospf_neighbor.txt"): ("cisco_nxos", "show ip ospf neighbors vrf all"),
+    ("arista", "show_version_|_json.txt"): ("arista_eos", "show version | json"),
+    ("arista", "show_version_|_json.json"): ("arista_eos", "show version | json"),
+    ("arista", "show_interfaces_|_json.txt"): ("arista_eos", "show interfaces | json"),
+    ("arista", "show_interfaces_|_json.json"): ("arista_eos", "show interfaces | json"),
+    ("arista", "show_ip_ospf_neighbor_|_json.txt"): ("arista_eos", "show ip ospf neighbor | json"),
+    ("arista", "show_ip_ospf_neighbor_|_json.json"): ("arista_eos", "show ip ospf neighbor | json"),
+    ("arista", "show_ip_ospf_neighbor.txt"): ("arista_eos", "show ip ospf neighbor"),
+    ("junos", "show_version_|_display_json.txt"): ("juniper_junos", "show version | display json"),
+    ("junos", "show_interfaces_|_display_json.txt"): ("juniper_junos", "show interfaces | display json"),
+    ("junos", "show_ospf_neighbor_|_display_json.txt"): ("juniper_junos", "show ospf neighbor | display json"),
+    ("iosxr", "show_version.txt"): ("cisco_xr", "show version"),
+    ("iosxr", "show_interfaces.txt"): ("cisco_xr", "show interfaces"),
+    ("iosxr", "show_bgp_all_all_summary.txt"): ("cisco_xr", "show bgp summary"),
+    ("iosxr", "show_bgp_vrf_all_summary.txt"): ("cisco_xr", "show bgp summary"),
+    ("iosxr", "show_ospf_neighbor.txt"): ("cisco_xr", "show ospf vrf all-inclusive neighbor"),
+    ("sros", "show_router_bgp_summary.txt"): ("nokia_sros", "show router bgp summary"),
+    ("sros", "show_router_interface.txt"): ("nokia_sros", "show router interface"),
+    ("sros", "show_router_ospf_neighbor.txt"): ("nokia_sros", "show router ospf neighbor"),
+    ("sros", "show_router_route-table.txt"): ("nokia_sros", "show router route-table"),
+    ("cumulus", "vtysh_-c_'show_version'.txt"): ("frr", "show version"),
+}
+
+
+def collect_batfish(repo: Path, sink: Sink) -> None:
+    files = _files(repo)
+    nos: dict[str, dict[str, str]] = {}
+    for f in files:
+        if f.endswith("/show/host_nos.txt"):
+            try:
+                nos[f.rsplit("/", 1)[0]] = json.loads(_show(repo, f) or "{}")
+            except ValueError:
+                continue
+    for f in files:
+        parts = f.split("/")
+        if "show" not in parts:
+            continue
+        i = parts.index("show")
+        if len(parts) != i + 3:
+            continue
+        host_nos = nos.get("/".join(parts[: i + 1]), {}).get(parts[i + 1])
+        target = BATFISH.get((host_nos, parts[i + 2]))
+        if not target:
+            continue
+        text = _show(repo, f)
+        query = None
+        if target[1] == "show router route-table":
+            m = re.search(r"^(\d+\.\d+\.\d+\.\d+)/\d+\s", text, re.M)
+            query = m.group(1) if m else "192.0.2.1"
+        sink.add(*target, "batfish", "/".join(parts[1:]), text, _self_expect(target, text), query)
+
+
+def _self_expect(target: tuple[str, str], text: str) -> dict[str, Any] | None:
+    """Facts read from a JSON capture itself where the source asserts none."""
+    platform, command = target
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    if platform == "arista_eos" and command.startswith("show interfaces"):
+        out = [{"name": n, "admin": b.get("interfaceStatus") != "disabled", "oper": b.get("lineProtocolStatus")}
+               for n, b in (doc.get("interfaces") or {}).items()]
+        return {"kind": "interfaces", "interfaces": out}
+    if platform == "arista_eos" and command.startswith("show ip ospf neighbor"):
+        out = [{"id": a.get("routerId"), "address": a.get("interfaceAddress"), "state": a.get("adjacencyState")}
+               for v in (doc.get("vrfs") or {}).values() for inst in (v.get("instList") or {}).values()
+               for a in inst.get("ospfNeighborEntries") or []]
+        return {"kind": "ospf", "neighbors": out}
+    if platform == "arista_eos" and "bgp summary" in command:
+        out = [_bgp_fact(p, b.get("asn"), b.get("prefixReceived") if b.get("peerState") == "Established"
+                         else b.get("peerState"), vrf)
+               for vrf, v in (doc.get("vrfs") or {}).items() for p, b in (v.get("peers") or {}).items()]
+        return {"kind": "bgp", "peers": out}
+    if platform == "juniper_junos" and "ospf" in command:
+        out = []
+        for _, k, v in _walk(doc):
+            if k == "ospf-neighbor" and isinstance(v, list):
+                for n in v:
+                    out.append({"id": n["neighbor-id"][0]["data"], "address": n["neighbor-address"][0]["data"],
+                                "state": n["ospf-neighbor-state"][0]["data"]})
+        return {"kind": "ospf", "neighbors": out}
+    if platform == "juniper_junos" and command.startswith("show interfaces"):
+        out = []
+        for _, k, v in _walk(doc):
+            if k == "physical-interface" and isinstance(v, list):
+                for p in v:
+                    out.append({"name": p["name"][0]["data"],
+                                "admin": (p.get("admin-status") or [{}])[0].get("data"),
+                                "oper": (p.get("oper-status") or [{}])[0].get("data")})
+        return {"kind": "interfaces", "interfaces": out, "loose": True}
+    return None
+
+
+def collect(data: Path, mirrors: Path) -> Counter:
+    sink = Sink(data)
+    for name, fn in (("networktocode+ntc-templates", collect_ntc), ("CiscoTestAutomation+genieparser", collect_genie),
+                     ("napalm-automation+napalm", collect_napalm), ("batfish+lab-validation", collect_batfish)):
+        repo = _repo(mirrors, name)
+        if repo is None:
+            print(f"skip {name}: no snapshot under {mirrors}", file=sys.stderr)
+            continue
+        before = sum(sink.count.values())
+        fn(repo, sink)
+        print(f"{name}: {sum(sink.count.values()) - before} captures", file=sys.stderr)
+    return sink.count
+
+
+# -- comparing -------------------------------------------------------------------------------
+
+
+def _norm_peer(p: str) -> str:
+    p = str(p).strip().lower()
+    try:
+        return str(ipaddress.ip_address(p.split("%")[0]))
+    except ValueError:
+        return p
+
+
+def _established(state: str | None) -> bool | None:
+    if state is None:
+        return None
+    return state.lower().startswith("establ")
+
+
+def _states_agree(ours: str, theirs: str) -> bool:
+    a = re.sub(r"[^a-z]", "", ours.lower())
+    b = re.sub(r"[^a-z]", "", theirs.lower())
+    return a.startswith(b[:4]) or b.startswith(a[:4]) or ("admin" in b and ("admin" in a or "idle" in a))
+
+
+def _admin(adm: Any, op: Any) -> bool | None:
+    """Expected admin state: a bool, or words such as "administratively down", "disabled",
+    "Up"/"Down" (an admin column). A bare "down" that is also the oper word says nothing."""
+    if isinstance(adm, bool):
+        return adm
+    if not isinstance(adm, str) or not adm:
+        return None
+    low = adm.lower()
+    if "admin" in low or "disabled" in low:
+        return False
+    if low == "down":
+        return None if adm == op else False
+    return True
+
+
+def compare(kind: str, model: Any, expect: dict[str, Any] | None) -> list[str]:
+    if not expect:
+        return []
+    loose = bool(expect.get("loose"))
+    problems: list[str] = []
+    if kind == "bgp":
+        ours: dict[str, list[Any]] = defaultdict(list)
+        for n in model.neighbors:
+            ours[_norm_peer(n.peer)].append(n)
+        theirs = {_norm_peer(p["peer"]): p for p in expect["peers"]}
+        missing = sorted(set(theirs) - set(ours))
+        extra = sorted(set(ours) - set(theirs))
+        if missing:
+            problems.append(f"peers missing: {missing[:4]}{'...' if len(missing) > 4 else ''}")
+        if extra and not loose:
+            problems.append(f"peers extra: {extra[:4]}")
+        from netops.devices.parsers import to_asn
+        for peer, fact in theirs.items():
+            if peer not in ours:
+                continue
+            ns = ours[peer]
+            asn = to_asn(fact["as"]) if not isinstance(fact["as"], int) else fact["as"]
+            if asn is not None and all(n.remote_as != asn for n in ns):
+                problems.append(f"{peer}: AS {[n.remote_as for n in ns]} != {asn}")
+            if fact["established"] is not None and all(n.established != fact["established"] for n in ns):
+                problems.append(f"{peer}: established {[n.established for n in ns]} != {fact['established']}")
+            if fact["pfx"] is not None and fact["established"] and all(n.prefixes_received != fact["pfx"] for n in ns):
+                problems.append(f"{peer}: prefixes {[n.prefixes_received for n in ns]} != {fact['pfx']}")
+            if fact["state"] and not any(_states_agree(n.state, fact["state"]) for n in ns):
+                problems.append(f"{peer}: state {[n.state for n in ns]} != {fact['state']!r}")
+    elif kind == "ospf":
+        ours = {n.neighbor_id: n for n in model.neighbors}
+        theirs = {str(n["id"]): n for n in expect["neighbors"] if n.get("id")}
+        if len(model.neighbors) != len(expect["neighbors"]):
+            problems.append(f"{len(model.neighbors)} neighbors, expected {len(expect['neighbors'])}")
+        missing = sorted(set(theirs) - set(ours))
+        if missing:
+            problems.append(f"neighbors missing: {missing[:4]}")
+        for nid, fact in theirs.items():
+            n = ours.get(nid)
+            if n and fact.get("state"):
+                full = str(fact["state"]).lower().startswith("full")
+                if n.full != full:
+                    problems.append(f"{nid}: full {n.full} but state {fact['state']!r}")
+    elif kind == "interfaces":
+        ours = {i.name: i for i in model.interfaces}
+        theirs = {str(i["name"]): i for i in expect["interfaces"] if i.get("name")}
+        missing = sorted(set(theirs) - set(ours))
+        if missing:
+            problems.append(f"interfaces missing: {missing[:4]}{'...' if len(missing) > 4 else ''} ({len(missing)})")
+        for name, fact in theirs.items():
+            i = ours.get(name)
+            if not i:
+                continue
+            adm, op = fact.get("admin"), fact.get("oper")
+            exp_admin = _admin(adm, op)
+            if exp_admin is not None and i.admin_up != exp_admin:
+                problems.append(f"{name}: admin_up {i.admin_up} but {adm!r}")
+            if isinstance(op, str) and op:
+                exp_oper = op.lower().startswith("up") or op.lower() == "connected"
+                if i.oper_up != exp_oper:
+                    problems.append(f"{name}: oper_up {i.oper_up} but {op!r}")
+    elif kind == "listed":
+        ours = defaultdict(set)
+        for item in model:
+            ours[item.name].update(a.split("/")[0].split("%")[0] for a in item.all())
+        for fact in expect["interfaces"]:
+            want = {str(ip).split("/")[0].lower() for ip in fact["ips"]}
+            got = {a.lower() for a in ours.get(fact["name"], set())}
+            if want - got:
+                problems.append(f"{fact['name']}: addresses missing {sorted(want - got)[:3]}")
+    elif kind == "version":
+        if expect.get("hostname") and model.hostname not in (expect["hostname"], SWEEP_HOST):
+            problems.append(f"hostname {model.hostname!r} != {expect['hostname']!r}")
+        if expect.get("version") and (model.os_version or "") not in str(expect["version"]) \
+                and str(expect["version"]) not in (model.os_version or ""):
+            problems.append(f"version {model.os_version!r} != {expect['version']!r}")
+    elif kind == "route":
+        if expect.get("prefixes") and (not model.found or model.prefix not in expect["prefixes"]):
+            problems.append(f"route {model.prefix!r} (found={model.found}) not in {expect['prefixes'][:3]}")
+    return problems
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
+def run(data: Path, platform: str | None = None, command: str | None = None) -> list[dict[str, Any]]:
+    from netops.errors import NetopsError
+    results = []
+    for side in sorted(data.glob("*/*/*.json")):
+        meta = json.loads(side.read_text())
+        plat = side.parent.parent.name
+        key = (plat, meta["command"])
+        if key not in PARSERS or (platform and plat != platform) or (command and meta["command"] != command):
+            continue
+        kind, fn = PARSERS[key]
+        text = side.with_suffix(".txt").read_text(errors="replace")
+        row = {"platform": plat, "command": meta["command"], "source": meta["source"], "file": str(side.with_suffix(".txt")),
+               "expected": meta["expect"] is not None}
+        try:
+            model = fn(text, meta.get("query"))
+        except NetopsError as exc:
+            msg = str(exc)
+            row.update(outcome="error" if "\n" not in msg.strip() else "crash", detail=msg.strip()[:200])
+        except Exception as exc:  # any other exception is a parser bug: that is what we count
+            tb = traceback.extract_tb(exc.__traceback__)[-1]
+            row.update(outcome="crash", detail=f"{type(exc).__name__}: {exc} at {Path(tb.filename).name}:{tb.lineno}"[:300])
+        else:
+            problems = compare(kind, model, meta["expect"])
+            row.update(outcome="mismatch" if problems else "ok", detail="; ".join(problems)[:400])
+        results.append(row)
+    return results
+
+
+def table(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    agg: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for r in results:
+        agg[(r["platform"], r["command"])][r["outcome"]] += 1
+        agg[(r["platform"], r["command"])]["captures"] += 1
+        agg[(r["platform"], r["command"])]["with_expected"] += r["expected"]
+    return [{"platform": p, "command": c, **{k: n[k] for k in ("captures", "with_expected", "ok", "error", "crash", "mismatch")}}
+            for (p, c), n in sorted(agg.items())]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("action", choices=("collect", "run"))
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--mirrors", type=Path, default=MIRRORS)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--details", action="store_true", help="list every capture that is not ok")
+    ap.add_argument("--platform")
+    ap.add_argument("--command")
+    a = ap.parse_args()
+    if a.action == "collect":
+        counts = collect(a.data, a.mirrors)
+        for (p, c), n in sorted(counts.items()):
+            print(f"{p:14} {c:42} {n}")
+        return
+    results = run(a.data, a.platform, a.command)
+    rows = table(results)
+    if a.json:
+        print(json.dumps({"summary": rows, "problems": [r for r in results if r["outcome"] != "ok"]}, indent=1))
+        return
+    print(f"{'platform':14} {'command':42} {'caps':>5} {'exp':>4} {'ok':>4} {'err':>4} {'crash':>5} {'mism':>5}")
+    tot = Counter()
+    for r in rows:
+        print(f"{r['platform']:14} {r['command']:42} {r['captures']:5} {r['with_expected']:4} {r['ok']:4} "
+              f"{r['error']:4} {r['crash']:5} {r['mismatch']:5}")
+        tot.update({k: r[k] for k in ("captures", "with_expected", "ok", "error", "crash", "mismatch")})
+    print(f"{'total':57} {tot['captures']:5} {tot['with_expected']:4} {tot['ok']:4} {tot['error']:4} "
+          f"{tot['crash']:5} {tot['mismatch']:5}")
+    if a.details:
+        for r in results:
+            if r["outcome"] != "ok":
+                print(f"\n[{r['outcome']}] {r['platform']} / {r['command']} / {r['file']}\n    {r['detail']}")
+
+
+if __name__ == "__main__":
+    main()
