@@ -36,6 +36,8 @@ class PlatformSpec:
     max_ping_count: int = 10
     forbidden_verbs: tuple[str, ...] = ()
     """Extra platform verbs that change state (checked as words and as abbreviations)."""
+    case_sensitive: bool = False
+    """Match commands as typed (a shell: ``ping -C 5`` is not ``ping -c 5``); network CLIs fold case."""
 
 
 _IOS_FILTERS: dict[str, str | None] = {
@@ -46,8 +48,9 @@ _HOST = r"[a-z0-9][a-z0-9.:_-]*"
 _XR_UTILITY = (r"(?:head|tail)(?: -n)? \d{1,5}|(?:head|tail)|wc(?: -[lwc])?|sort(?: -[nru]+)?|uniq(?: -c)?"
                r"|(?:egrep|fgrep)(?: -[iv]+)? [^\s-]\S*")
 # SR OS ping options that only shape the probes or pick the routing instance.
+# Timing options are capped (interval/timeout in seconds): with count 10 they still end in minutes.
 _SROS_OPT = (r"(rapid|detail|do-not-fragment|bypass-routing|source \S+|router \S+|router-instance \S+|"
-             r"service-name \S+|size \d+|timeout \d+|interval \d+|ttl \d+|tos \d+)")
+             r"service-name \S+|size \d+|timeout \d{1,2}|interval \d|ttl \d+|tos \d+)")
 
 PLATFORMS: dict[str, PlatformSpec] = {
     p.name: p
@@ -65,9 +68,10 @@ PLATFORMS: dict[str, PlatformSpec] = {
         PlatformSpec(
             name="cisco_ios", vendor="Cisco", driver="netmiko", netmiko_type="cisco_ios",
             pipe_filters=_IOS_FILTERS,
-            ping=rf"ping( ip| ipv6)? {_HOST} repeat (?P<count>\d+)( timeout \d+)?( source \S+)?",
+            # timeout (seconds per probe, up to 3600 on IOS) and ttl capped: the probe must end
+            ping=rf"ping( ip| ipv6)? {_HOST} repeat (?P<count>\d+)( timeout \d)?( source \S+)?",
             ping_refusal="ping needs 'repeat N' (N <= 10)",
-            traceroute=rf"traceroute( ip| ipv6)? {_HOST}( timeout \d+)?( ttl \d+ \d+)?",
+            traceroute=rf"traceroute( ip| ipv6)? {_HOST}( timeout \d)?( ttl \d{{1,2}} \d{{1,2}})?",
             forbidden_verbs=("tclsh", "archive", "event", "send", "test"),
         ),
         PlatformSpec(
@@ -95,6 +99,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ping=rf"ping( ip| ipv6)? {_HOST} repeat (?P<count>\d+)( source \S+)?",
             ping_refusal="ping needs 'repeat N' (N <= 10)",
             traceroute=rf"traceroute {_HOST}",
+            forbidden_verbs=("follow",),  # "show logging follow" never ends (tail -f)
         ),
         PlatformSpec(
             name="cisco_nxos", vendor="Cisco", driver="netmiko", netmiko_type="cisco_nxos",
@@ -132,7 +137,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ping=rf"ping( ipv6)? {_HOST}(?: {_SROS_OPT})* count (?P<count>\d+)(?: {_SROS_OPT})*",
             ping_refusal="ping needs 'count N' (N <= 10)",
             traceroute=(rf"traceroute( ipv6)? {_HOST}(?: (router \S+|router-instance \S+|service-name \S+|"
-                        r"source \S+|wait \d+|max-ttl \d+|min-ttl \d+|no-dns|detail))*"),
+                        r"source \S+|wait \d{1,4}|max-ttl \d{1,2}|min-ttl \d{1,2}|no-dns|detail))*"),
             # tools perform / file delete / bof save / environment (changes the pooled session) /
             # oam (test traffic beyond ping) / enable-admin / MD-CLI candidate edits.
             forbidden_verbs=("tools", "file", "bof", "environment", "oam", "enable-admin", "edit-config",
@@ -149,10 +154,11 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ),
             verb_aliases={},
             pipe_filters={},
-            ping=rf"ping( -[46])? -c (?P<count>\d+)( -w \d+)? {_HOST}",
+            ping=rf"ping( -[46])? -c (?P<count>\d+)( -w \d{{1,2}})? {_HOST}",
             ping_refusal="ping needs '-c N' (N <= 10)",
-            traceroute=rf"traceroute( -n)?( -m \d+)? {_HOST}",
+            traceroute=rf"traceroute( -n)?( -m \d{{1,2}})? {_HOST}",
             forbidden_verbs=("sudo", "su", "rm", "mv", "sh", "python", "python3", "perl", "systemctl"),
+            case_sensitive=True,
         ),
     )
 }

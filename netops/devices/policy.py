@@ -1,27 +1,35 @@
 """The read-only command policy, enforced before anything is sent to a device.
 
-A command is allowed only if it is short printable ASCII, has no shell or CLI separators,
-contains none of the state-changing words (or abbreviations of them in verb position), its
-head matches the platform's allowlist (``show ...``, a ping *with a count*, a bounded
-traceroute) and every ``| filter`` is one the platform allowlists. Everything else is refused
-with the reason. The check is deliberately conservative: ``show run | include clear`` is
-refused too, because a refused read costs less than an allowed write.
+A command is allowed only if it is short printable ASCII, has no shell or CLI separators, no
+``?`` (context help) and no unbalanced quote, contains none of the state-changing words (or
+abbreviations of them in verb position; quotes and brackets do not hide a word), its head
+matches the platform's allowlist (``show ...``, a ping *with a count*, a bounded traceroute;
+on a case-sensitive shell as typed) and every ``| filter`` is one the platform allowlists.
+Everything else is refused with the reason. The check is deliberately conservative:
+``show run | include clear`` is refused too, because a refused read costs less than an allowed
+write. Probes are bounded (a count, capped timeouts) and ``show tech-support`` is refused: a
+read must also end soon.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from netops.devices.platforms import PlatformSpec, compiled, get_platform
 from netops.errors import PolicyViolation
 
 MAX_COMMAND_LENGTH = 256
+_WORD_SEPARATORS = re.compile(r"[\s|'\"(){}\[\],]+")
+_SHOW_TECH = re.compile(r"show tec")  # show tech-support and its abbreviations ("sh tec")
 
 FORBIDDEN_WORDS: frozenset[str] = frozenset({
     "configure", "config", "conf", "write", "wr", "copy", "reload", "reboot", "delete", "erase",
     "format", "clear", "debug", "undebug", "shell", "start-shell", "bash", "exec", "commit",
     "rollback", "set", "unset", "shutdown", "squeeze", "install", "upgrade", "tclsh", "telnet",
     "ssh", "rm", "redirect", "tee", "append", "save",
+    # IOS-XE 17 "show logging process X to-file bootflash:x" writes a file from a show command
+    "to-file",
 })
 """Words that never appear in an allowed command, in any position."""
 
@@ -34,7 +42,10 @@ DANGEROUS_VERBS: tuple[str, ...] = (
 
 FORBIDDEN_CHARS = {";": "a command separator ';'", "!": "'!' (a comment or shell escape)",
                    "`": "a backtick", "$": "'$'", "&": "'&'", ">": "a redirect '>'",
-                   "<": "a redirect '<'", "#": "'#'", "\\": "a backslash"}
+                   "<": "a redirect '<'", "#": "'#'", "\\": "a backslash",
+                   # typed into an interactive CLI, '?' prints context help at once and leaves the
+                   # line half-typed: what runs is not the command that was checked
+                   "?": "'?' (context help in an interactive CLI)"}
 
 
 @dataclass(frozen=True)
@@ -76,19 +87,25 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
             return _refuse(f"non-ASCII character {ch!r} is not allowed")
         if ch in FORBIDDEN_CHARS:
             return _refuse(f"{FORBIDDEN_CHARS[ch]} is not allowed")
+    if _open_quote(command):
+        # a shell (linux) would wait for the closing quote and read the next command into it
+        return _refuse("an unbalanced quote is not allowed")
     text = normalize(command)
     segments = [s.strip() for s in text.split("|")]
     if any(not s for s in segments):
         return _refuse("empty pipe segment")
-    words = text.lower().replace("|", " ").split()
+    # quotes and brackets separate words too: "vtysh -c 'show x' -c 'conf t'" holds the word conf
+    words = [w for w in _WORD_SEPARATORS.split(text.lower()) if w]
     for word in words:
         if word in FORBIDDEN_WORDS or word in spec.forbidden_verbs:
             return _refuse(f"'{word}' is not allowed in a read-only command")
     head_words = segments[0].split()
-    verb = head_words[0].lower()
+    # A case-sensitive CLI (a Linux shell) is matched as typed: "ping -C 5" is not "ping -c 5".
+    fold = (lambda s: s) if spec.case_sensitive else str.lower
+    verb = fold(head_words[0])
     verb = spec.verb_aliases.get(verb, verb)
-    head = " ".join([verb, *head_words[1:]]).lower()
-    if verb not in ("show", "ping", "traceroute") or verb != head_words[0].lower():
+    head = fold(" ".join([verb, *head_words[1:]]))
+    if verb not in ("show", "ping", "traceroute") or verb != fold(head_words[0]):
         for danger in DANGEROUS_VERBS + spec.forbidden_verbs:
             if danger.startswith(verb) and verb not in spec.verb_aliases:
                 # The verb itself (not an abbreviation) in a command the platform allowlists in
@@ -101,15 +118,27 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
         return decision
     for seg in segments[1:]:
         name, _, args = seg.partition(" ")
-        name = name.lower()
+        name = fold(name)
         if name not in spec.pipe_filters:
             allowed = ", ".join(f"| {f}" for f in spec.pipe_filters) or "none"
             return _refuse(f"pipe to '{name}' is not allowed on {spec.name} (allowed: {allowed})")
         pattern = spec.pipe_filters[name]
-        if pattern is not None and not compiled(pattern).fullmatch(args.strip().lower()):
+        if pattern is not None and not compiled(pattern).fullmatch(fold(args.strip())):
             return _refuse(f"'| {name}' does not take {args!r}")
     sent = " | ".join([" ".join([verb, *head_words[1:]]), *segments[1:]])
     return PolicyDecision(True, decision.reason, sent)
+
+
+def _open_quote(command: str) -> bool:
+    """True when a ``'`` or ``"`` is left open (read as a POSIX shell does, without escapes)."""
+    quote = ""
+    for ch in command:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+    return bool(quote)
 
 
 def _check_head(head: str, spec: PlatformSpec) -> PolicyDecision:
@@ -129,6 +158,8 @@ def _check_head(head: str, spec: PlatformSpec) -> PolicyDecision:
         return _refuse(f"traceroute takes one destination on {spec.name}")
     for pattern in spec.allow:
         if compiled(pattern).fullmatch(head):
+            if _SHOW_TECH.match(head):
+                return _refuse("'show tech-support' runs for minutes at high CPU; collect it by hand")
             return PolicyDecision(True, "read-only command on the allowlist")
     return _refuse(f"'{head.split()[0]}' is not a read-only command allowed on {spec.name}")
 
