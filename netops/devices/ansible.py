@@ -3,7 +3,7 @@
 Mapped: ``ansible_host`` -> hostname, ``ansible_port`` -> port, ``ansible_user`` -> username,
 ``ansible_network_os`` -> platform (frr, ios -> cisco_ios, iosxr -> cisco_xr, junos -> juniper_junos,
 eos -> arista_eos, nxos -> cisco_nxos, sros / nokia.sros.classic / nokia.sros.md -> nokia_sros,
-linux), ``ansible_ssh_private_key_file`` -> ssh_key_file, groups,
+ce / community.network.ce / huawei / huawei_vrp / huawei_vrpv8 -> huawei_vrp, linux), ``ansible_ssh_private_key_file`` -> ssh_key_file, groups,
 ``children`` (a child group inherits from its parents), ``vars``. Passwords
 (``ansible_password``, ``ansible_ssh_pass``, ``ansible_become_pass``) are NOT copied: they are
 reported in ``warnings``; use ``password_env`` or keys instead. Other variables go to ``data``.
@@ -27,6 +27,8 @@ NETWORK_OS = {
     "eos": "arista_eos", "arista.eos.eos": "arista_eos", "arista_eos": "arista_eos",
     "sros": "nokia_sros", "nokia.sros.md": "nokia_sros", "nokia.sros.classic": "nokia_sros",
     "nokia.sros.sros": "nokia_sros", "nokia_sros": "nokia_sros",
+    "ce": "huawei_vrp", "community.network.ce": "huawei_vrp", "huawei": "huawei_vrp", "huawei_vrp": "huawei_vrp",
+    "huawei_vrpv8": "huawei_vrp",
     "linux": "linux",
 }
 _SECRET_VARS = {"ansible_password", "ansible_ssh_pass", "ansible_become_pass", "ansible_become_password",

@@ -1,5 +1,5 @@
-"""netmiko-driven platforms (cisco_ios, cisco_xr, cisco_nxos, arista_eos, juniper_junos, nokia_sros, linux):
-interactive CLI sessions.
+"""netmiko-driven platforms (cisco_ios, cisco_xr, cisco_nxos, arista_eos, juniper_junos, nokia_sros, huawei_vrp,
+linux): interactive CLI sessions.
 
 netmiko is imported lazily. Host keys are checked strictly against netops' known_hosts
 (``ssh_strict`` uses paramiko's RejectPolicy); netmiko/paramiko errors become netops errors.

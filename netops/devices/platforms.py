@@ -52,6 +52,11 @@ _XR_UTILITY = (r"(?:head|tail)(?: -n)? \d{1,5}|(?:head|tail)|wc(?: -[lwc])?|sort
 _SROS_OPT = (r"(rapid|detail|do-not-fragment|bypass-routing|source \S+|router \S+|router-instance \S+|"
              r"service-name \S+|size \d+|timeout \d{1,2}|interval \d|ttl \d+|tos \d+)")
 
+# Huawei VRP ping/tracert options that only shape the probes or pick the source/VPN instance.
+_VRP_PING_OPT = (r"(?:-a \S+|-s \d{1,5}|-t \d{1,5}|-vpn-instance \S+|-i \S+|-f|-h \d{1,3}|-m \d{1,5}"
+                 r"|-tos \d{1,3}|-q|-v|-n)")
+_VRP_TRACERT_OPT = r"(?:-a \S+|-f \d{1,2}|-m \d{1,2}|-p \d{1,5}|-q [1-5]|-vpn-instance \S+|-w \d{1,5}|-v|-name)"
+
 PLATFORMS: dict[str, PlatformSpec] = {
     p.name: p
     for p in (
@@ -142,6 +147,30 @@ PLATFORMS: dict[str, PlatformSpec] = {
             # oam (test traffic beyond ping) / enable-admin / MD-CLI candidate edits.
             forbidden_verbs=("tools", "file", "bof", "environment", "oam", "enable-admin", "edit-config",
                              "candidate"),
+        ),
+        PlatformSpec(
+            # Huawei VRP 5 / VRP 8 (NE, CX, CE, S, AR series), read-only from the user view.
+            # netmiko "huawei" fits both (huawei_vrpv8 differs only in its two-stage commit, never used).
+            # "display diagnostic-information [file]" runs for minutes and can write a file: refused.
+            name="huawei_vrp", vendor="Huawei", driver="netmiko", netmiko_type="huawei",
+            allow=(r"display( .+)?",),
+            verb_aliases={"di": "display", "dis": "display", "disp": "display", "displ": "display",
+                          "displa": "display"},
+            # VRP 5 has begin/include/exclude; VRP 8 adds count and no-more (| append, | redirect
+            # and "> file" write files; | refresh never ends).
+            pipe_filters={"include": None, "exclude": None, "begin": None, "count": r"", "no-more": r""},
+            ping=(rf"ping( ip| ipv6)?(?: {_VRP_PING_OPT})* -c (?P<count>\d+)(?: {_VRP_PING_OPT})* {_HOST}"
+                  r"( -i \S+)?"),
+            ping_refusal="ping needs '-c N' (N <= 10)",
+            traceroute=rf"tracert( ipv6)?(?: {_VRP_TRACERT_OPT})* {_HOST}",
+            # system-view/sys enter configuration; undo/reset change state; the file, patch and
+            # terminal verbs; local-user/super touch accounts and privilege; stelnet/execute/file
+            # transfer reach other hosts or run scripts; quit/return would move or end the pooled
+            # session; screen-length is netmiko's to set.
+            forbidden_verbs=("system-view", "sys", "undo", "reset", "move", "rename", "patch", "debugging",
+                             "terminal", "screen-length", "local-user", "stelnet", "execute", "tftp", "ftp",
+                             "scp", "sftp", "quit", "return", "super", "lock", "mkdir", "rmdir", "diagnose",
+                             "diagnostic-information", "refresh"),
         ),
         PlatformSpec(
             name="linux", vendor="Linux", driver="netmiko", netmiko_type="linux",

@@ -152,7 +152,7 @@ def _check_head(head: str, spec: PlatformSpec) -> PolicyDecision:
         if not 1 <= count <= spec.max_ping_count:
             return _refuse(f"ping count must be between 1 and {spec.max_ping_count}")
         return PolicyDecision(True, f"ping with count {count}")
-    if head.startswith("traceroute"):
+    if head.startswith(("traceroute", "tracert")):  # tracert: Huawei VRP
         if spec.traceroute and compiled(spec.traceroute).fullmatch(head):
             return PolicyDecision(True, "bounded traceroute")
         return _refuse(f"traceroute takes one destination on {spec.name}")

@@ -124,6 +124,27 @@ _SROS = _rx(
     rf"^\s*community\s+{_SECRET}(?=[ \t]+(?:r|rw|rwa|mgmt|vpls-mgmt)\b|[ \t]*$)",
 )
 
+# Huawei VRP: a stored secret follows "cipher" / "irreversible-cipher" (%^%#...%^%#, %@%@...%@%@,
+# %$%$...%$%$, $1a$...$, or VRP 5's older 24-character form ending in "!!", which may hold any
+# printable character) or "plain"/"simple" (clear text), on one line with its owner.
+_VRP_KEEP = r"(?!cipher\b|irreversible-cipher\b|plain\b|simple\b)"
+_VRP = _rx(
+    # LDP: md5-password cipher|plain PEER-LSR-ID KEY (the word after "cipher" is the peer)
+    r"(?<![\w-])md5-password\s+(?:cipher|plain)\s+\S+\s+(?P<secret>\S+)",
+    r"(?<!md5-password )(?<![\w-])(?:cipher|irreversible-cipher)\s+(?P<secret>\S+)",
+    # "plain" only after what takes a key (a description may say "plain")
+    r"(?<![\w-])(?:simple|md5|hmac-sha256|hmac-md5|sha|\d+|key-string|password)\s+plain\s+(?P<secret>\S+)",
+    rf"(?<![\w-])(?:password|pre-shared-key|shared-key|key-string|pass-phrase|authentication-mode)\s+simple\s+{_VRP_KEEP}(?P<secret>\S+)",
+    # keys stored without a form keyword (VRP 5): shared-key K, authentication-mode md5 K, SNMP communities
+    rf"(?<![\w-])shared-key\s+{_VRP_KEEP}(?P<secret>\S+)",
+    rf"(?<![\w-])(?:area-|domain-)?authentication-mode\s+(?:md5|hmac-sha256|hmac-md5|sha)\s+{_VRP_KEEP}(?!\d+\s|key-id\b|keychain\b)(?P<secret>\S+)",
+    rf"\bsnmp-agent\s+community\s+(?:read|write)\s+{_VRP_KEEP}(?P<secret>\S+)",
+    rf"^\s*snmp-agent\b[^\n]*?\bprivacy-mode\s+\S+\s+{_VRP_KEEP}(?P<secret>\S+)",
+    rf"\bsecurityname\s+{_VRP_KEEP}(?P<secret>\S+)(?=\s+v(?:1|2c)\b)",  # v1/v2c trap host: the community
+    r"(?P<secret>(?P<m>%\^%#|%@%@|%\$%\$|%#%#)\S+?(?P=m))",  # a VRP cipher wherever it appears
+    r"(?P<secret>\$1[a-d]\$\S+)",  # irreversible-cipher (PBKDF2/SHA-256 based)
+)
+
 _FRR = _rx(
     rf"^\s*password\s+{_ENC}{_REST}",
     rf"\bip\s+rip\s+authentication\s+string\s+{_REST}",
@@ -146,8 +167,9 @@ PLATFORM_RULES: dict[str, tuple[re.Pattern[str], ...]] = {
     "juniper_junos": _COMMON + _JUNOS,
     "linux": _COMMON + _FRR + _LINUX,
     "nokia_sros": _COMMON + _SROS,
+    "huawei_vrp": _VRP + _COMMON,
 }
-_ALL_RULES = _XR + _COMMON + _JUNOS + _FRR + _LINUX + _SROS
+_ALL_RULES = _XR + _VRP + _COMMON + _JUNOS + _FRR + _LINUX + _SROS
 
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END \1PRIVATE KEY-----|\Z)", re.DOTALL)

@@ -69,6 +69,13 @@ def test_sros_maps_to_nokia_sros(tmp_path, network_os):
     assert "platform: nokia_sros" in convert(p).to_yaml()
 
 
+@pytest.mark.parametrize("network_os", ["ce", "community.network.ce", "huawei", "huawei_vrp", "huawei_vrpv8"])
+def test_huawei_maps_to_huawei_vrp(tmp_path, network_os):
+    p = tmp_path / "h.ini"
+    p.write_text(f"[x]\npe1 ansible_network_os={network_os} ansible_host=127.0.9.51\n")
+    assert convert(p).inventory["hosts"]["pe1"]["platform"] == "huawei_vrp"
+
+
 def test_cli_import_writes_and_refuses_overwrite(tmp_path, capsys):
     out = tmp_path / "inv.yaml"
     assert main(["devices", "import", "ansible", str(ANSIBLE / "hosts.yml"), "--output", str(out), "--json"]) == 0
