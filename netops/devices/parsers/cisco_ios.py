@@ -50,13 +50,24 @@ def uptime_seconds(text: str) -> float | None:
     return float(total) if found else None
 
 
+# The running software's line ("Cisco IOS Software, ... Version 15.2(4)M3, RELEASE SOFTWARE", IOS 11/12:
+# "IOS (tm) 2500 Software (C2500-J-L), Version 11.2(5)P, ..."); the template can take a "ROM:" line's.
+# A development build names its build tag after "Version" on the IOS XE line: a version starts with a digit.
+_SOFTWARE = re.compile(r"^(?!ROM:|BOOTLDR:).*\bSoftware\b.*?, (?:Experimental )?Version (?P<version>\d[^\s,]*)", re.M)
+
+
 @shaped("show version")
 def parse_version(text: str) -> Facts:
     rows = ntc("cisco_ios", "show version", text)
     if not rows:
         raise ParseError("'show version' output not recognised as IOS")
     r = rows[0]
-    return Facts(hostname=r["hostname"], vendor="Cisco", platform="cisco_ios", os_version=r["version"] or None,
+    version = (r["version"] or "").split(",")[0].strip()
+    running = _SOFTWARE.search(text)
+    software = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("ROM:", "BOOTLDR:")))
+    if running and (not version or version not in software):
+        version = running.group("version")
+    return Facts(hostname=r["hostname"], vendor="Cisco", platform="cisco_ios", os_version=version or None,
                  model=(r["hardware"] or [None])[0], serial=(r["serial"] or [None])[0],
                  uptime_seconds=uptime_seconds(r["uptime"]))
 
@@ -67,7 +78,8 @@ def parse_interfaces(text: str) -> Interfaces:
     for r in ntc("cisco_ios", "show interfaces", text):
         addr = f"{r['ip_address']}/{r['prefix_length']}" if r["ip_address"] and r["prefix_length"] else None
         out.interfaces.append(Interface(
-            name=r["interface"], admin_up="administratively" not in r["link_status"].lower(),
+            name=r["interface"],  # "is deleted": a removed sub-interface, not up in any sense
+            admin_up=not any(w in r["link_status"].lower() for w in ("administratively", "deleted")),
             oper_up=r["protocol_status"].lower().startswith("up"), description=r["description"] or None,
             addresses=[addr] if addr else [], mtu=to_int(r["mtu"]), mac=r["mac_address"] or None,
             counters=InterfaceCounters(rx_packets=to_int(r["input_packets"]), tx_packets=to_int(r["output_packets"]),

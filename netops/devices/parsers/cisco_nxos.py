@@ -178,7 +178,7 @@ def parse_interfaces(text: str) -> Interfaces:
 
 _IF_HEAD = re.compile(r"^(?P<name>[A-Za-z][\w/.:-]*) is (?P<state>up|down|administratively down)\b(?P<rest>.*)$")
 _IF_LINES = {
-    "admin": re.compile(r"^\s*admin state is (up|down)", re.I),
+    "admin": re.compile(r"^\s*admin state(?: is|:)\s*(up|down)", re.I),
     "description": re.compile(r"^\s*Description: (.*?)\s*$"),
     "address": re.compile(r"^\s*Internet Address is (\S+/\d+)"),
     "mtu": re.compile(r"^\s*MTU (\d+) bytes"),
@@ -209,6 +209,8 @@ def _interfaces_by_lines(text: str) -> Interfaces:
         if head:
             flush()
             cur = {"name": head.group("name"), "state": head.group("state")}
+            if "administratively down" in head.group("rest").lower():  # "Vlan1 is down (Administratively down)"
+                cur["admin"] = False
             continue
         if cur is None:
             continue
@@ -229,17 +231,23 @@ def parse_interfaces_text(text: str) -> Interfaces:
         if device_error(text):
             raise
         return _interfaces_by_lines(text)
+    # The template's admin_state is unreliable ("u" for "Admin State: up", "up, autostate enabled"
+    # for an SVI) and it skips some rows: the line reader decides the admin state and adds them.
+    by_lines = {i.name: i for i in _interfaces_by_lines(text).interfaces}
     out = Interfaces()
     for r in rows_:
         link = r["link_status"].lower()
         admin_state = r["admin_state"].lower()
+        read = by_lines.pop(r["interface"], None)
         out.interfaces.append(Interface(
-            name=r["interface"], admin_up=admin_state == "up" if admin_state else "admin" not in link,
+            name=r["interface"],
+            admin_up=read.admin_up if read else admin_state == "up" if admin_state else "admin" not in link,
             oper_up=link == "up", description=r["description"] or None,
             addresses=[f"{r['ip_address']}/{r['prefix_length']}"] if r["ip_address"] and r["prefix_length"] else [],
             mtu=to_int(r["mtu"]), mac=r["mac_address"] or None,
             counters=InterfaceCounters(rx_packets=to_int(r["input_packets"]), tx_packets=to_int(r["output_packets"]),
                                        rx_errors=to_int(r["input_errors"]), tx_errors=to_int(r["output_errors"]))))
+    out.interfaces.extend(by_lines.values())
     return out
 
 

@@ -208,7 +208,8 @@ def parse_router_interfaces(text: str) -> Interfaces:
     return out
 
 
-_PORT = re.compile(r"^(?P<port>[\w-]+(?:/[\w-]+)+)\s+(?P<adm>Up|Down)\s+(?:(?:Yes|No)\s+)?"
+_PORT_ID = r"[\w-]+(?:[/.][\w-]+)+"  # 1/1/1, 1/1/c1/1, esat-1/1/1, pxc-1.a (port cross-connect)
+_PORT = re.compile(rf"^(?P<port>{_PORT_ID})\s+(?P<adm>Up|Down)\s+(?:(?:Yes|No)\s+)?"
                    r"(?P<state>Link Up|Link Dn|Up|Down|Ghost)\b(?:\s+(?P<cfg>\d+)\s+(?P<mtu>\d+))?")
 
 
@@ -228,12 +229,11 @@ def parse_ports(text: str) -> Interfaces:
                 name=m.group("port"), admin_up=m.group("adm") == "Up",
                 oper_up=m.group("adm") == "Up" and m.group("state") == "Up", mtu=to_int(m.group("mtu"))))
             pending = None
-        elif re.fullmatch(r"[\w-]+(?:/[\w-]+)+", line.strip()) and not line[:1].isspace():
+        elif re.fullmatch(_PORT_ID, line.strip()) and not line[:1].isspace():
             pending = line.strip()
     return out
 
 
-_PORT_ID = r"[\w-]+(?:[/.][\w-]+)+"
 _DESCR = re.compile(rf"^(?P<port>{_PORT_ID})(?:\s+(?P<descr>\S.*?))?\s*$")
 
 

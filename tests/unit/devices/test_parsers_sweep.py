@@ -1,0 +1,71 @@
+"""Bugs the public-capture sweep (bench/parser_sweep.py) found, each on a hand-written capture in
+the real format (provenance: the ``sweep/`` rows of each platform's fixture README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netops.devices.parsers import cisco_ios, cisco_nxos, nokia_sros
+
+FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
+
+
+def read(platform: str, slug: str) -> str:
+    return (FIX / platform / "sweep" / f"{slug}.txt").read_text()
+
+
+def _states(interfaces):
+    return {i.name: (i.admin_up, i.oper_up) for i in interfaces.interfaces}
+
+
+def test_nxos_admin_state_is_read_from_the_text_not_the_template():
+    """The template gives admin_state "u" for "Admin State: up", "up, autostate enabled" for an
+    SVI and nothing for "admin state is up" under a down port: all read as admin-down before."""
+    got = _states(cisco_nxos.parse_interfaces_text(read("cisco_nxos", "show_interface")))
+    assert got == {"mgmt0": (True, False), "Vlan1": (False, False), "Vlan30": (True, True),
+                   "Tunnel7": (True, True)}
+
+
+def test_nxos_line_reader_sees_administratively_down_in_the_head_line():
+    """The fallback reader (used when the template stops) took "Vlan1 is down (Administratively
+    down)" for admin-up."""
+    got = _states(cisco_nxos._interfaces_by_lines(read("cisco_nxos", "show_interface")))
+    assert got["Vlan1"] == (False, False) and got["Tunnel7"] == (True, True) and got["mgmt0"] == (True, False)
+
+
+def test_nxos_rows_stay_in_the_device_order_with_their_addresses():
+    text = read("cisco_nxos", "show_interface")
+    kept = cisco_nxos.parse_interfaces_text(text)
+    assert [i.name for i in kept.interfaces] == ["mgmt0", "Vlan1", "Vlan30", "Tunnel7"]
+    assert kept.by_name("Vlan30").addresses == ["198.51.100.1/26"]
+
+
+def test_ios_version_is_the_running_software_not_the_boot_rom():
+    """IOS 11/12 print ROM and BOOTLDR lines with their own "Version"; the template took the ROM's."""
+    f = cisco_ios.parse_version(read("cisco_ios", "show_version"))
+    assert (f.hostname, f.os_version, f.serial) == ("edge-old", "12.0(7)T", "20984573")
+
+
+@pytest.mark.parametrize("line, version", [
+    ("Cisco IOS XE Software, Version BLD_POLARIS_DEV_LATEST_20241125_002711\n"
+     "Cisco IOS Software [IOSXE], c8k Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Experimental Version "
+     "17.17.20241125:005549 [BLD_POLARIS_DEV_LATEST_20241125_002711:/nobackup 101]\n", "17.17.20241125:005549"),
+    ("Cisco IOS Software, C2900 Software (C2900-UNIVERSALK9-M), Version 15.2(4)M3, RELEASE SOFTWARE (fc1)\n",
+     "15.2(4)M3"),
+])
+def test_ios_software_line(line, version):
+    assert cisco_ios._SOFTWARE.search(line).group("version") == version
+
+
+def test_ios_deleted_subinterface_is_not_admin_up():
+    got = _states(cisco_ios.parse_interfaces(read("cisco_ios", "show_interfaces")))
+    assert got == {"GigabitEthernet0/0/0": (True, True), "GigabitEthernet0/0/0.7": (False, False)}
+
+
+def test_sros_port_cross_connect_ports_are_listed():
+    ports = nokia_sros.parse_ports(read("nokia_sros", "show_port"))
+    assert [p.name for p in ports.interfaces] == ["1/1/1", "1/1/2", "A/1", "pxc-1.a", "pxc-1.b"]
+    assert (ports.by_name("pxc-1.b").admin_up, ports.by_name("pxc-1.b").oper_up, ports.by_name("pxc-1.b").mtu) \
+        == (True, False, 9208)
