@@ -47,7 +47,9 @@ _COMMON = _rx(
     (r"\bsnmp-server\s+host\s+\S+(?:\s+vrf\s+\S+)?(?:\s+(?:informs|traps))?"
      r"(?:\s+version\s+(?:1|2c|3\s+(?:auth|noauth|priv)))?\s+(?:(?:clear|encrypted)\s+)?(?!version\b)" + _SECRET),
     rf"^\s*snmp-server\b[^\n]*?\bauth\s+(?:md5|sha\S*)\s+{_ENC}{_SECRET}",
-    rf"^\s*snmp-server\b[^\n]*?\bpriv\s+(?:des\S*|3des|aes(?:\s*\d+)?|aes\S*)\s+{_ENC}{_SECRET}",
+    # priv [ALGORITHM] KEY: NX-OS takes the key with no algorithm (DES); a v3 group's "priv" is a level
+    (rf"^\s*snmp-server\b[^\n]*?\bpriv\s+(?:(?:des\S*|3des|aes(?:\s*\d+)?|aes\S*)\s+)?{_ENC}"
+     rf"(?!(?:read|write|notify|access|context|match)\b){_SECRET}"),
     # NTP authentication keys: ntp authentication-key 1 md5 [7] KEY [7]
     rf"\bntp\s+authentication-key\s+\d+\s+(?:md5|sha\d*|hmac-sha\d*|cmac-aes-128|aes-cmac)\s+(?:[0-9]\s+|8a\s+|clear\s+|encrypted\s+)?{_SECRET}",
     # pre-shared keys, key chains, routing-protocol authentication
@@ -56,8 +58,15 @@ _COMMON = _rx(
     rf"\bcrypto\s+isakmp\s+key\s+{_ENC}{_SECRET}",
     rf"\bkey-string\s+{_ENC}{_REST}",
     rf"\b(?:ip\s+|ipv6\s+)?ospf\s+authentication-key\s+{_ENC}{_REST}",
-    rf"\bmessage-digest-key\s+\d+\s+md5\s+{_ENC}{_REST}",
-    rf"^\s*(?:standby|vrrp)\s+\d+\s+authentication\s+(?:text\s+)?(?!md5\b){_SECRET}",
+    rf"\bmessage-digest-key\s+\d+\s+(?:md5|sha\d*)\s+{_ENC}{_REST}",  # EOS: sha1..sha512 too
+    rf"^\s*(?:standby|vrrp|hsrp)\s+\d+\s+(?:peer\s+)?authentication\s+(?:text\s+)?(?!(?:ietf-)?md5\b){_SECRET}",
+    rf"^\s*authentication[ \t]+text[ \t]+{_SECRET}",  # NX-OS HSRP/VRRP: "authentication text K" under the group
+    rf"\bserver-key\s+{_ENC}{_SECRET}",  # IOS "aaa server radius dynamic-author" clients
+    rf"\bconfig-key[ \t]+password-encrypt[ \t]+{_SECRET}",  # the IOS type-6 master key
+    # a key after its type mid-line: "... key 7 0822455D0A16" (a command line filtering on it)
+    r"\bkey[ \t]+[05-9][ \t]+(?!-|(?:secret|key-string|password|text|md5|sha\d*|start-time|algorithm|options|key-name|accept\S*|send\S*)\b)(?P<secret>[^\s\";|]+)",
+    # OSPFv3 (FRR): ipv6 ospf6 authentication keyid 1 sha256 key K
+    rf"\bauthentication[ \t]+keyid[ \t]+\d+[ \t]+\S+[ \t]+key[ \t]+{_SECRET}",
     rf"\b(?:area|domain)-password\s+{_ENC}{_REST}",
     # TACACS+ / RADIUS keys
     rf"\b(?:tacacs-server|radius-server|tacacs|radius)\b[^\n]*?\bkey\s+{_ENC}{_REST}",
@@ -71,6 +80,10 @@ _COMMON = _rx(
     rf"\bset-key\s+(?:ascii|hex)\s+{_ENC}{_REST}",
     r"\b(?:wpa[-_]passphrase|wpa_psk|sae[-_]password)\s*[=\s]\s*(?P<secret>\"[^\"\n]*\"|\S.*?)\s*$",
     r"^\s*psk\s*=\s*(?P<secret>\"[^\"\n]*\"|\S+)",
+    # credentials in a URL: archive paths, kron/copy commands, Junos archive-sites
+    r"\b[a-z][a-z0-9+.-]*://[^\s/:@\"']+:(?P<secret>[^\s@/\"']+)@",
+    # NX-OS "show tacacs-server"/"show radius-server" mask it ("shared secret:********"); if not
+    r"\bshared\s+secret\s*:\s*(?!\*+\s*$)(?P<secret>\S+)",
     # show-command output: IOS/EOS "show snmp community", "show snmp host"
     r"\bcommunity\s+name:\s*(?P<secret>\S+)",
     r"^\s*user:\s*(?P<secret>\S+)(?=\s+security model)",
@@ -88,6 +101,7 @@ _JUNOS = _rx(
     rf"^\s*community-name\s+{_SECRET}",
     rf"\bauthentication-key\s+(?:\d+\s+(?:type\s+\S+\s+)?value\s+|(?!\d+\s|(?:clear|encrypted)\s+\S)){_SECRET}",
     rf"\b(?:authentication|privacy)-password\s+{_SECRET}",
+    rf"\bplain-text-password-value\s+{_SECRET}",
     r"\bsecret\s+(?P<secret>\"[^\"\n]*\")",  # Junos quotes every secret
 )
 
@@ -122,6 +136,9 @@ _SROS = _rx(
     rf"\bentry\s+\d+\s+key\s+{_SECRET}",  # classic keychain entries
     # classic SNMP: community "public" r version both (not policy communities: ... members "65000:1")
     rf"^\s*community\s+{_SECRET}(?=[ \t]+(?:r|rw|rwa|mgmt|vpls-mgmt)\b|[ \t]*$)",
+    # MD-CLI: community "K" { access-permissions r ... } (a policy community's block has "member")
+    rf"^\s*community\s+{_SECRET}(?=[ \t]*\{{[ \t]*\n\s*(?:access-permissions|version|source-access-list)\b)",
+    rf"\bsnmp[ \t]+community[ \t]+{_SECRET}",  # MD-CLI flat: /configure system security snmp community "K" ...
 )
 
 # Huawei VRP: a stored secret follows "cipher" / "irreversible-cipher" (%^%#...%^%#, %@%@...%@%@,
@@ -171,8 +188,20 @@ PLATFORM_RULES: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 _ALL_RULES = _XR + _VRP + _COMMON + _JUNOS + _FRR + _LINUX + _SROS
 
-_PRIVATE_KEY = re.compile(
-    r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END \1PRIVATE KEY-----|\Z)", re.DOTALL)
+_PRIVATE_KEY = re.compile(  # PEM, OpenSSH and PGP ("PRIVATE KEY BLOCK") private keys
+    r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----.*?(?:-----END \1PRIVATE KEY\2-----|\Z)", re.DOTALL)
+
+
+# NX-OS "show snmp community" prints a table: the community is the first word of every row
+# under the header (until a blank line).
+_COMMUNITY_TABLE = re.compile(
+    r"^(?P<head>[ \t]*Community[ \t]+Group[ \t]*/[ \t]*Access[^\n]*\n[ \t]*-{3,}[^\n]*(?:\n|\Z))"
+    r"(?P<rows>(?:[ \t]*\S[^\n]*(?:\n|\Z))*)", re.MULTILINE | re.IGNORECASE)
+_FIRST_WORD = re.compile(r"^([ \t]*)\S+", re.MULTILINE)
+
+
+def _community_rows(match: re.Match[str]) -> str:
+    return match["head"] + _FIRST_WORD.sub(lambda m: m.group(1) + REDACTED, match["rows"])
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -197,10 +226,10 @@ def redact(text: str | None, platform: str | None = None) -> str | None:
     """
     if not text:
         return text
-    out = _PRIVATE_KEY.sub(f"-----BEGIN \\1PRIVATE KEY-----{REDACTED}-----END \\1PRIVATE KEY-----", text)
+    out = _PRIVATE_KEY.sub(f"-----BEGIN \\1PRIVATE KEY\\2-----{REDACTED}-----END \\1PRIVATE KEY\\2-----", text)
     for rule in rules_for(platform) + _HASHES:
         out = rule.sub(_replace, out)
-    return out
+    return _COMMUNITY_TABLE.sub(_community_rows, out)
 
 
 def redact_diff(diff: str | None, platform: str | None = None) -> str | None:

@@ -1,0 +1,109 @@
+"""Redaction under attack: secret-bearing configuration and show output from every platform, in
+the forms real devices print. Each secret carries a marker that must not survive; the lines
+around it stay readable. Cases are this file's own.
+
+Holes these pin (each leaked before its fix): IOS ``server-key 7 K`` (RADIUS dynamic-author
+clients), ``key config-key password-encrypt K`` (the type-6 master key), credentials in URLs
+(``archive path scp://u:K@h``), PGP private key blocks, NX-OS ``snmp-server user ... priv K``
+with no algorithm, NX-OS HSRP/VRRP ``authentication text K`` under the group, EOS ``vrrp 1 peer
+authentication text K``, EOS ``message-digest-key 1 sha256 7 K``, Junos
+``plain-text-password-value K``, SR OS MD-CLI ``community "K" {`` (and its flat form), FRR
+OSPFv3 ``authentication keyid 1 sha256 key K``, NX-OS ``show snmp community`` (a table), a
+``shared secret:K`` line, and a command line that filters on a key (``| include key 7 K``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from netops.devices.redact import REDACTED, redact, redact_output
+
+LEAKED_BEFORE = [
+    ("cisco_ios", "aaa server radius dynamic-author\n client 10.0.0.7 server-key 7 LEAKa1", "server-key 7 "),
+    ("cisco_ios", "key config-key password-encrypt LEAKa2", "password-encrypt "),
+    ("cisco_ios", "archive\n path scp://backup:LEAKa3@10.0.0.1/cfg/$h", "scp://backup:"),
+    ("cisco_ios", "kron policy-list P\n cli copy running-config tftp://u:LEAKa4@10.0.0.1/x", "tftp://u:"),
+    ("juniper_junos", 'set system archival configuration archive-sites "ftp://u:LEAKa5@10.0.0.1/x"', "ftp://u:"),
+    ("cisco_ios", "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBLEAKa6\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----",
+     "-----BEGIN PGP PRIVATE KEY BLOCK-----"),
+    ("cisco_nxos", "snmp-server user admin network-admin auth md5 0xLEAKb1 priv 0xLEAKb2 localizedkey", "priv "),
+    ("cisco_nxos", "snmp-server user u2 network-operator auth sha LEAKb3 priv LEAKb4", "priv "),
+    ("cisco_nxos", "interface Vlan10\n  hsrp 1\n    authentication text LEAKb5\n    ip 10.0.0.1",
+     "authentication text "),
+    ("arista_eos", "interface Vlan10\n   vrrp 1 peer authentication text LEAKc1", "authentication text "),
+    ("arista_eos", "interface Ethernet1\n   ip ospf message-digest-key 1 sha256 7 LEAKc2==", "sha256 7 "),
+    ("juniper_junos", "set system login user bob authentication plain-text-password-value LEAKd1",
+     "plain-text-password-value "),
+    ("nokia_sros", ('    system {\n        security {\n            snmp {\n                community "LEAKe1" {\n'
+                    '                    access-permissions r\n                    version v2c\n'), "community "),
+    ("nokia_sros", '/configure system security snmp community "LEAKe2" access-permissions r', "community "),
+    ("frr", "interface eth0\n ipv6 ospf6 authentication keyid 1 sha256 key LEAKf1", "sha256 key "),
+    ("cisco_nxos", ("switch# show snmp community\nCommunity            Group / Access      context    acl_filter\n"
+                    "---------            --------------      -------    ----------\n"
+                    "LEAKg1               network-operator\nLEAKg2               network-admin        ACL1\n\nswitch# "),
+     "Group / Access"),
+    ("cisco_nxos", "        10.0.0.5:\n                TACACS+ shared secret:LEAKg3", "shared secret:"),
+    (None, "show running-config | include key 7 LEAKh1", "include key 7 "),
+    ("cisco_ios", "show running-config | include key 7 LEAKh2", "include key 7 "),
+]
+
+
+@pytest.mark.parametrize("platform,text,kept", LEAKED_BEFORE)
+def test_secrets_that_leaked_are_redacted(platform, text, kept):
+    out = redact(text, platform)
+    assert "LEAK" not in out, out
+    assert REDACTED in out and kept in out, out
+    assert redact(text) is not None and "LEAK" not in redact(text)  # every rule: no platform known
+
+
+def test_redaction_of_the_new_forms_is_stable():
+    for platform, text, _ in LEAKED_BEFORE:
+        once = redact(text, platform)
+        assert redact(once, platform) == once
+
+
+def test_the_nxos_community_table_keeps_its_shape():
+    text = LEAKED_BEFORE[15][1]
+    out = redact(text, "cisco_nxos")
+    assert out.splitlines()[3] == f"{REDACTED}               network-operator"
+    assert out.splitlines()[4].endswith("network-admin        ACL1")
+    assert out.splitlines()[-1] == "switch# " and len(out.splitlines()) == len(text.splitlines())
+
+
+def test_a_pgp_key_keeps_its_armour_lines():
+    out = redact(LEAKED_BEFORE[5][1], "cisco_ios")
+    assert out == f"-----BEGIN PGP PRIVATE KEY BLOCK-----{REDACTED}-----END PGP PRIVATE KEY BLOCK-----"
+
+
+def test_json_output_with_the_new_forms_stays_json():
+    doc = {"cmds": {"snmp-server user u2 network-operator auth sha LEAKb3 priv LEAKb4": None},
+           "archive": "scp://backup:LEAKa3@10.0.0.1/cfg"}
+    out = redact_output(json.dumps(doc), "cisco_nxos")
+    assert "LEAK" not in out
+    json.loads(out)
+
+
+KEPT = [
+    ("cisco_ios", "crypto key generate rsa modulus 2048"),
+    ("cisco_ios", "snmp-server group G v3 priv read V write W"),
+    ("cisco_ios", "snmp-server group G v3 priv"),
+    ("cisco_ios", "interface Vlan1\n standby 1 ip 10.0.0.1\n standby 1 authentication md5 key-chain KC"),
+    ("cisco_ios", "archive\n path flash:archive\n write-memory"),
+    ("cisco_ios", "show running-config | include key"),
+    ("cisco_ios", "http://[2001:db8::1]:8080/path and https://example.com:443/x@y"),
+    ("cisco_nxos", "interface Vlan10\n  hsrp 1\n    authentication md5 key-chain KC\n    ip 10.0.0.1"),
+    ("cisco_nxos", "show snmp community"),
+    ("arista_eos", "router ospf 1\n   area 0.0.0.0 authentication message-digest"),
+    ("juniper_junos", "set security authentication-key-chains key-chain KC key 5 start-time 2020-1-1.00:00"),
+    ("juniper_junos", "set policy-options community C1 members 65000:1"),
+    ("nokia_sros", '    policy-options {\n        community "COMM-A" {\n            member "65000:1" { }\n        }\n'),
+    ("frr", "interface eth0\n ipv6 ospf6 authentication keychain KC"),
+    ("frr", "route-map RM permit 10\n match community CL1"),
+]
+
+
+@pytest.mark.parametrize("platform,text", KEPT)
+def test_lines_without_a_secret_are_kept(platform, text):
+    assert redact(text, platform) == text
