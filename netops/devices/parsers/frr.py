@@ -11,6 +11,7 @@ from netops.devices.models import (
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
 from netops.devices.parsers import ParseError, load_json, not_running_note, to_asn, to_int
+from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error
 
 Read = Callable[[str], str]
@@ -24,6 +25,7 @@ _AFI = {"ipv4Unicast": "ipv4-unicast", "ipv6Unicast": "ipv6-unicast", "l2VpnEvpn
 _OFF = ("instance not found", "not enabled", "is not running", "not running", "no bgp", "no ospf")
 
 
+@shaped("show version")
 def parse_version(text: str) -> Facts:
     m = _VERSION.search(text)
     if not m:
@@ -58,9 +60,16 @@ def _off(text: str) -> str | None:
     return said if said and any(m in said.lower() for m in _OFF) else None
 
 
-def parse_bgp_summary(text: str) -> BgpNeighbors:
+_AFI_KEYS = {v: k for k, v in _AFI.items()}
+
+
+@shaped("show bgp summary json")
+def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
     """``show bgp summary json`` (families of the default VRF) or ``show bgp vrf all summary json``
-    (VRF name -> families). ``{}`` / ``% BGP instance not found``: not configured (a note)."""
+    (VRF name -> families). ``{}`` / ``% BGP instance not found``: not configured (a note).
+    A command naming one family (``show ip bgp summary json``, ``show bgp ipv6 unicast summary
+    json``, ``show bgp vrf X ipv4 summary json``) prints that family's document bare (``peers`` at
+    the top, no family key): it is read as ``afi``."""
     said = _off(text)
     if said:
         return BgpNeighbors(note=not_running_note("BGP", said))
@@ -69,6 +78,8 @@ def parse_bgp_summary(text: str) -> BgpNeighbors:
         raise ParseError("'show bgp summary json' is not a JSON object")
     if not doc:
         return BgpNeighbors(note=not_running_note("BGP"))
+    if isinstance(doc.get("peers"), dict):
+        doc = {_AFI_KEYS.get(afi, afi): doc}
     by_family = any(isinstance(v, dict) and "peers" in v for v in doc.values())
     vrfs = {"default": doc} if by_family else doc
     out = BgpNeighbors()
@@ -102,6 +113,7 @@ def parse_bgp_summary(text: str) -> BgpNeighbors:
     return out
 
 
+@shaped("show ip ospf neighbor json")
 def parse_ospf_neighbors(text: str) -> OspfNeighbors:
     said = _off(text)
     if said:
@@ -131,6 +143,7 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
     return out
 
 
+@shaped("show interface json")
 def parse_interfaces(text: str) -> Interfaces:
     doc = load_json(text, "show interface json")
     out = Interfaces()
@@ -157,6 +170,7 @@ def parse_interfaces(text: str) -> Interfaces:
     return out
 
 
+@shaped("show ip route json")
 def parse_route(text: str, query: str) -> RouteLookup:
     if text.strip().startswith("%"):  # "% Network not in table"
         return RouteLookup(query=query, found=False)

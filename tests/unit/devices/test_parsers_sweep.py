@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netops.devices.parsers import cisco_ios, cisco_nxos, nokia_sros
+from netops.devices.parsers import ParseError, cisco_ios, cisco_nxos, frr, nokia_sros
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 
@@ -69,3 +69,28 @@ def test_sros_port_cross_connect_ports_are_listed():
     assert [p.name for p in ports.interfaces] == ["1/1/1", "1/1/2", "A/1", "pxc-1.a", "pxc-1.b"]
     assert (ports.by_name("pxc-1.b").admin_up, ports.by_name("pxc-1.b").oper_up, ports.by_name("pxc-1.b").mtu) \
         == (True, False, 9208)
+
+
+def test_frr_single_family_summary_is_read_not_silently_empty():
+    """``show bgp ipv4 unicast summary json`` / ``show ip bgp summary json`` print the family's
+    document bare (``peers`` at the top): it read as no peers at all."""
+    b = frr.parse_bgp_summary(read("frr", "show_bgp_ipv4_unicast_summary_json"))
+    assert (b.router_id, b.local_as) == ("203.0.113.1", 4200000001)
+    got = {n.peer: (n.remote_as, n.state, n.established, n.prefixes_received, n.afi_safi) for n in b.neighbors}
+    assert got == {"198.51.100.2": (65002, "Established", True, 3, "ipv4-unicast"),
+                   "198.51.100.6": (65003, "Idle", False, None, "ipv4-unicast"),
+                   "198.51.100.10": (65004, "Active", False, None, "ipv4-unicast")}
+    v6 = frr.parse_bgp_summary(read("frr", "show_bgp_ipv4_unicast_summary_json"), afi="ipv6-unicast")
+    assert {n.afi_safi for n in v6.neighbors} == {"ipv6-unicast"}
+
+
+@pytest.mark.parametrize("parse, text", [
+    (frr.parse_bgp_summary, '{"ipv4Unicast": {"peers": {"198.51.100.2": 5}}}'),
+    (frr.parse_bgp_summary, '{"ipv4Unicast": {"peers": ["198.51.100.2"]}}'),
+    (frr.parse_ospf_neighbors, '{"neighbors": {"198.51.100.2": [5]}}'),
+    (frr.parse_interfaces, '[{"eth0": {}}]'),
+    (lambda t: frr.parse_route(t, "198.51.100.0/24"), '{"198.51.100.0/24": [5]}'),
+])
+def test_frr_odd_json_is_a_parse_error_not_a_crash(parse, text):
+    with pytest.raises(ParseError):
+        parse(text)
