@@ -690,7 +690,26 @@ def compare(kind: str, model: Any, expect: dict[str, Any] | None) -> list[str]:
 # -- running ---------------------------------------------------------------------------------
 
 
-def run(data: Path, platform: str | None = None, command: str | None = None) -> list[dict[str, Any]]:
+VARIANTS: dict[str, Callable[[str], str]] = {
+    "as-is": lambda t: t,
+    # saved on Windows or by a tool that keeps the device's line ends
+    "crlf": lambda t: t.replace("\r\n", "\n").replace("\n", "\r\n"),
+    # the session dropped half-way
+    "truncated": lambda t: "\n".join(t.splitlines()[: max(1, len(t.splitlines()) // 2)]),
+}
+
+
+def run(data: Path, platform: str | None = None, command: str | None = None,
+        variants: tuple[str, ...] = ("as-is",)) -> list[dict[str, Any]]:
+    results = []
+    for variant in variants:
+        for row in _run_one(data, platform, command, variant):
+            row["variant"] = variant
+            results.append(row)
+    return results
+
+
+def _run_one(data: Path, platform: str | None, command: str | None, variant: str) -> list[dict[str, Any]]:
     from netops.errors import NetopsError
     results = []
     for side in sorted(data.glob("*/*/*.json")):
@@ -700,7 +719,7 @@ def run(data: Path, platform: str | None = None, command: str | None = None) -> 
         if key not in PARSERS or (platform and plat != platform) or (command and meta["command"] != command):
             continue
         kind, fn = PARSERS[key]
-        text = side.with_suffix(".txt").read_text(errors="replace")
+        text = VARIANTS[variant](side.with_suffix(".txt").read_text(errors="replace"))
         row = {"platform": plat, "command": meta["command"], "source": meta["source"], "file": str(side.with_suffix(".txt")),
                "expected": meta["expect"] is not None}
         try:
@@ -712,20 +731,23 @@ def run(data: Path, platform: str | None = None, command: str | None = None) -> 
             tb = traceback.extract_tb(exc.__traceback__)[-1]
             row.update(outcome="crash", detail=f"{type(exc).__name__}: {exc} at {Path(tb.filename).name}:{tb.lineno}"[:300])
         else:
-            problems = compare(kind, model, meta["expect"])
+            # a truncated capture cannot be held to the full capture's facts
+            problems = compare(kind, model, meta["expect"]) if variant != "truncated" else []
             row.update(outcome="mismatch" if problems else "ok", detail="; ".join(problems)[:400])
         results.append(row)
     return results
 
 
 def table(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    agg: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    agg: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
     for r in results:
-        agg[(r["platform"], r["command"])][r["outcome"]] += 1
-        agg[(r["platform"], r["command"])]["captures"] += 1
-        agg[(r["platform"], r["command"])]["with_expected"] += r["expected"]
-    return [{"platform": p, "command": c, **{k: n[k] for k in ("captures", "with_expected", "ok", "error", "crash", "mismatch")}}
-            for (p, c), n in sorted(agg.items())]
+        key = (r["platform"], r["command"], r["variant"])
+        agg[key][r["outcome"]] += 1
+        agg[key]["captures"] += 1
+        agg[key]["with_expected"] += r["expected"]
+    return [{"platform": p, "command": c, "variant": v,
+             **{k: n[k] for k in ("captures", "with_expected", "ok", "error", "crash", "mismatch")}}
+            for (p, c, v), n in sorted(agg.items())]
 
 
 def main() -> None:
@@ -737,29 +759,34 @@ def main() -> None:
     ap.add_argument("--details", action="store_true", help="list every capture that is not ok")
     ap.add_argument("--platform")
     ap.add_argument("--command")
+    ap.add_argument("--variants", default="as-is",
+                    help=f"comma-separated, of {', '.join(VARIANTS)} (or 'all'): the capture as published, "
+                         "with CRLF line ends, cut at half its lines (only crashes count there)")
     a = ap.parse_args()
     if a.action == "collect":
         counts = collect(a.data, a.mirrors)
         for (p, c), n in sorted(counts.items()):
             print(f"{p:14} {c:42} {n}")
         return
-    results = run(a.data, a.platform, a.command)
+    variants = tuple(VARIANTS) if a.variants == "all" else tuple(a.variants.split(","))
+    results = run(a.data, a.platform, a.command, variants)
     rows = table(results)
     if a.json:
         print(json.dumps({"summary": rows, "problems": [r for r in results if r["outcome"] != "ok"]}, indent=1))
         return
-    print(f"{'platform':14} {'command':42} {'caps':>5} {'exp':>4} {'ok':>4} {'err':>4} {'crash':>5} {'mism':>5}")
-    tot = Counter()
+    print(f"{'platform':14} {'command':38} {'variant':9} {'caps':>5} {'exp':>4} {'ok':>4} {'err':>4} {'crash':>5} {'mism':>5}")
+    totals: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
-        print(f"{r['platform']:14} {r['command']:42} {r['captures']:5} {r['with_expected']:4} {r['ok']:4} "
+        print(f"{r['platform']:14} {r['command']:38} {r['variant']:9} {r['captures']:5} {r['with_expected']:4} {r['ok']:4} "
               f"{r['error']:4} {r['crash']:5} {r['mismatch']:5}")
-        tot.update({k: r[k] for k in ("captures", "with_expected", "ok", "error", "crash", "mismatch")})
-    print(f"{'total':57} {tot['captures']:5} {tot['with_expected']:4} {tot['ok']:4} {tot['error']:4} "
-          f"{tot['crash']:5} {tot['mismatch']:5}")
+        totals[r["variant"]].update({k: r[k] for k in ("captures", "with_expected", "ok", "error", "crash", "mismatch")})
+    for v, tot in totals.items():
+        print(f"{'total':53} {v:9} {tot['captures']:5} {tot['with_expected']:4} {tot['ok']:4} {tot['error']:4} "
+              f"{tot['crash']:5} {tot['mismatch']:5}")
     if a.details:
         for r in results:
             if r["outcome"] != "ok":
-                print(f"\n[{r['outcome']}] {r['platform']} / {r['command']} / {r['file']}\n    {r['detail']}")
+                print(f"\n[{r['outcome']}] {r['platform']} / {r['command']} / {r['variant']} / {r['file']}\n    {r['detail']}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from netops.devices.parsers._textfsm import device_error
 
 Read = Callable[[str], str]
 
-_VERSION = re.compile(r"FRRouting (?P<version>\S+) \((?P<hostname>[^)]*)\)(?: on (?P<os>[^\n]+?))?\.?$", re.M)
+_VERSION = re.compile(r"FRRouting (?P<version>\S+) \((?P<hostname>[^)]*)\)(?: on (?P<os>[^\r\n]+?))?\.?\r?$", re.M)
 _AFI = {"ipv4Unicast": "ipv4-unicast", "ipv6Unicast": "ipv6-unicast", "l2VpnEvpn": "l2vpn-evpn",
         "ipv4Multicast": "ipv4-multicast", "ipv6Multicast": "ipv6-multicast", "ipv4Vpn": "vpnv4-unicast",
         "ipv6Vpn": "vpnv6-unicast", "ipv4LabeledUnicast": "ipv4-labeled-unicast",

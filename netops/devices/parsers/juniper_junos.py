@@ -328,15 +328,22 @@ def parse_bgp_summary_text(text: str) -> BgpNeighbors:
         raise ParseError(f"'show bgp summary' failed on the device: {text.strip().splitlines()[-1].strip()}")
     out = BgpNeighbors()
     current: dict[str, Any] | None = None
+    listed = False  # whether the Established peer in `current` has had a RIB line yet
+
+    def unlisted() -> None:  # an Established peer without any RIB line is still a session
+        if current is not None and not listed:
+            out.neighbors.append(BgpNeighbor(**current, afi_safi="ipv6-unicast" if ":" in current["peer"] else "ipv4-unicast"))
+
     for line in text.splitlines():
         m = _TEXT_PEER.match(line)
         if m:
+            unlisted()
             rest = m.group("rest").split()
             state = "Established" if rest[0] in ("Establ", "Established") or _TEXT_COUNTS.match(rest[0]) else rest[0]
             up = state == "Established"
-            current = dict(peer=m.group("peer"), remote_as=to_asn(m.group("asn")), state=state, established=up,
-                           uptime=m.group("updown") if up else None,
-                           uptime_seconds=duration_seconds(m.group("updown")) if up else None)
+            current, listed = dict(peer=m.group("peer"), remote_as=to_asn(m.group("asn")), state=state, established=up,
+                                   uptime=m.group("updown") if up else None,
+                                   uptime_seconds=duration_seconds(m.group("updown")) if up else None), False
             counts = _TEXT_COUNTS.match(rest[0])
             if counts:  # one RIB (inet.0) is printed inline: Active/Received/Accepted/Damped
                 out.neighbors.append(BgpNeighbor(**current, prefixes_received=int(counts.group(2))))
@@ -349,6 +356,8 @@ def parse_bgp_summary_text(text: str) -> BgpNeighbors:
         if r and current is not None:
             vrf, afi = _rib_afi(r.group("rib"))
             out.neighbors.append(BgpNeighbor(**current, vrf=vrf, afi_safi=afi, prefixes_received=int(r.group("rcv"))))
+            listed = True
+    unlisted()
     if not out.neighbors and "Peer" not in text:
         raise ParseError(f"'show bgp summary' output not recognised: {text.strip()[:80]!r}")
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netops.devices.parsers import ParseError, cisco_ios, cisco_nxos, frr, nokia_sros
+from netops.devices.parsers import ParseError, cisco_ios, cisco_nxos, frr, juniper_junos, nokia_sros
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 
@@ -94,3 +94,23 @@ def test_frr_single_family_summary_is_read_not_silently_empty():
 def test_frr_odd_json_is_a_parse_error_not_a_crash(parse, text):
     with pytest.raises(ParseError):
         parse(text)
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_frr_version_with_either_line_end(eol):
+    """A capture saved with CRLF line ends (Windows, some collectors) was 'not FRRouting's'."""
+    text = eol.join(["FRRouting 8.4.4 (r1) on Linux(6.1.0-27-amd64).",
+                     "Copyright 1996-2005 Kunihiro Ishiguro, et al.", "configured with:", ""])
+    f = frr.parse_version(text)
+    assert (f.hostname, f.os_version, f.model) == ("r1", "8.4.4", "Linux(6.1.0-27-amd64)")
+
+
+def test_junos_text_summary_keeps_an_established_peer_that_lists_no_rib():
+    """Defensive: an Established peer with no RIB line under it (seen in no capture, but nothing
+    in the format forbids it) was dropped without a word."""
+    b = juniper_junos.parse_bgp_summary_text(read("juniper_junos", "show_bgp_summary"))
+    got = {n.peer: (n.remote_as, n.state, n.prefixes_received, n.afi_safi) for n in b.neighbors}
+    assert got == {"198.51.100.2": (65002, "Established", 5, "ipv4-unicast"),
+                   "198.51.100.6": (4200000003, "Established", None, "ipv4-unicast"),
+                   "203.0.113.9": (65004, "Active", None, "ipv4-unicast"),
+                   "2001:db8:100:200:300:400:500:6": (65005, "Established", 2, "ipv6-unicast")}
