@@ -69,6 +69,12 @@ class ToolStartEvent(Event):
     args: dict[str, Any]
     call_id: str = ""
 
+    def __post_init__(self) -> None:
+        # shown on screen before the call runs (the call gets the real arguments, not these)
+        from netops.devices.redact import redact_data
+
+        self.args = redact_data(self.args)
+
 
 @dataclass
 class ToolEndEvent(Event):

@@ -73,6 +73,13 @@ class ToolCallRecord:
     cancelled: bool = False
     """The call failed because the question (or command) was cancelled while it ran."""
 
+    def __post_init__(self) -> None:
+        # a surface shows, exports and stores the arguments: a model's command line can carry a
+        # secret ("show run | include key 7 K"); the call itself already ran with the real ones
+        from netops.devices.redact import redact_data
+
+        self.args = redact_data(self.args)
+
 
 @dataclass
 class ApprovalRecord:

@@ -22,13 +22,19 @@ log = logging.getLogger("netops.devices")
 
 
 def failed_result(host: str, exc: BaseException, *, command: str | None = None, elapsed: float = 0.0) -> HostResult:
-    """A failed result for ``exc``; unexpected (non-netops) exceptions are named ``InternalError``."""
+    """A failed result for ``exc``; unexpected (non-netops) exceptions are named ``InternalError``.
+
+    The command and the error line are redacted (every rule: the platform is not known here):
+    errors quote the command (``refused 'show run | include key 7 K'``) or device text."""
+    from netops.devices.redact import redact
+
     if isinstance(exc, NetopsError):
         error_type, message = type(exc).__name__, exc.message
     else:
         log.exception("unexpected error on %s", host, exc_info=exc)
         error_type, message = "InternalError", f"unexpected {type(exc).__name__}: {exc}"
-    return HostResult(host=host, ok=False, command=command, error=message.splitlines()[0] if message else error_type,
+    error = redact(message.splitlines()[0]) if message else error_type
+    return HostResult(host=host, ok=False, command=redact(command), error=error or error_type,
                       error_type=error_type, elapsed=elapsed)
 
 

@@ -151,7 +151,7 @@ class DeviceService:
         def one(host: Host) -> HostResult:
             return self._run_read(host, decisions[host.name].command, timeout, cancel)
 
-        agg = self._fan_out(f"run {command!r}", allowed, one, on_result, cancel,
+        agg = self._fan_out(f"run {redact(command)!r}", allowed, one, on_result, cancel,
                             {h.name: decisions[h.name].command for h in allowed})
         out = AggregateResult(name=agg.name)
         for h in hosts:
@@ -376,7 +376,7 @@ class DeviceService:
         start = time.monotonic()
         out, clean = self._send(host, command, timeout, kind="read", cancel=cancel)
         data = None if out.truncated else _parsed(host.platform, command, out.text)  # parse raw, then redact
-        return HostResult(host=host.name, ok=True, command=command, output=clean,
+        return HostResult(host=host.name, ok=True, command=redact(command, host.platform), output=clean,
                           data=None if data is None else redact_data(data, host.platform),
                           elapsed=time.monotonic() - start, truncated=out.truncated)
 
@@ -429,8 +429,8 @@ class DeviceService:
         a command the policy refused is recorded too, with ``refused: true`` and why (not sent)."""
         if self.recorder is None:
             return
-        event: dict[str, Any] = {
-            "host": host.name, "command": command, "ok": ok, "elapsed": round(elapsed, 4),
+        event: dict[str, Any] = {  # a command line can carry a secret (| include key 7 K)
+            "host": host.name, "command": redact(command, host.platform) or command, "ok": ok, "elapsed": round(elapsed, 4),
             "output_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "kind": kind,
             "refused": refused is not None,
         }

@@ -1,0 +1,101 @@
+"""A secret in a *command line* (a model filtering on it: ``show running-config | include key 7
+K``) reaches the device as typed, and nothing else: not the result the model and the screen read,
+not the audit log, not a refusal or timeout message, not the tool-call events a surface shows,
+not the stored conversation. Before the fix the command went everywhere verbatim."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from netops.agent.builtin_tools import read_tools
+from netops.agent.events import ToolStartEvent
+from netops.agent.tools import ToolBox, ToolCallRecord, ToolContext
+from netops.cli.main import main
+from netops.devices.service import DeviceService
+from netops.errors import CommandTimeout
+from netops.store.audit import AuditLog
+from netops.testing.transport import FakeTransport
+
+SECRET = "0822455D0A16Zq"
+COMMAND = f"show running-config | include key 7 {SECRET}"
+
+
+@pytest.fixture
+def svc_records(pb_settings):
+    fake = FakeTransport(outputs={"r1": {COMMAND: " key 7 0822455D0A16Zq\n"}})
+    records: list[dict] = []
+    with DeviceService(pb_settings, transport_factory=fake, recorder=records.append) as svc:
+        yield svc, fake, records
+
+
+def test_the_device_gets_the_real_command_and_nothing_else_shows_it(svc_records):
+    svc, fake, records = svc_records
+    agg = svc.run("r1", COMMAND)
+    r = agg["r1"]
+    assert r.ok, r.error
+    assert fake.commands_for("r1") == [COMMAND]  # sent as typed
+    assert SECRET not in (r.command or "") and "<redacted>" in r.command
+    assert SECRET not in (r.output or "")
+    assert SECRET not in agg.name
+    assert records and SECRET not in json.dumps(records)
+    assert records[0]["command"] == "show running-config | include key 7 <redacted>"
+
+
+def test_a_refused_command_line_is_redacted_in_the_result_and_the_log(svc_records):
+    svc, fake, records = svc_records
+    r = svc.run("r1", f"show running-config | include key 7 {SECRET} | redirect flash:x")["r1"]
+    assert r.failed and r.error_type == "PolicyViolation"
+    assert SECRET not in r.error and SECRET not in (r.command or "")
+    assert records[0]["refused"] and SECRET not in json.dumps(records)
+    assert fake.sent == []
+
+
+def test_a_timeout_quoting_the_command_is_redacted(pb_settings):
+    fake = FakeTransport(outputs={"r1": {COMMAND: CommandTimeout(f"r1: {COMMAND!r} did not finish within 30s")}})
+    records: list[dict] = []
+    with DeviceService(pb_settings, transport_factory=fake, recorder=records.append) as svc:
+        r = svc.run("r1", COMMAND)["r1"]
+    assert r.failed and r.error_type == "CommandTimeout"
+    assert SECRET not in r.error and "did not finish" in r.error
+    assert SECRET not in json.dumps(records)
+
+
+def test_tool_events_and_records_show_redacted_arguments(svc_records, settings):
+    svc, fake, _ = svc_records
+    ev = ToolStartEvent("show", {"hosts": ["r1"], "command": COMMAND}, "c1")
+    assert SECRET not in json.dumps(ev.args) and ev.args["hosts"] == ["r1"]
+    box = ToolBox({t.name: t for t in read_tools()}, ToolContext(settings=settings, devices=svc))
+    args = {"hosts": ["r1"], "command": COMMAND}
+    result = box.call("show", args)
+    assert result.ok, result.error
+    assert fake.commands_for("r1") == [COMMAND]  # the tool ran the real command
+    assert args["command"] == COMMAND  # the caller's arguments are not changed
+    record = box.calls[-1]
+    assert SECRET not in json.dumps(record.args) and SECRET not in record.summary
+    assert SECRET not in result.content and all(SECRET not in e.label for e in result.evidence)
+    assert SECRET not in json.dumps(ToolCallRecord("show", dict(args), True).args)
+
+
+@pytest.fixture
+def cli(pb_settings, sim, monkeypatch):
+    from netops.devices import transport
+
+    monkeypatch.setattr(transport, "ssh_transport", sim)
+    monkeypatch.setenv("NETOPS_INVENTORY", str(pb_settings.inventory))
+    monkeypatch.setenv("NETOPS_USER", "tester")
+    return pb_settings
+
+
+def test_netops_show_prints_and_audits_no_secret_from_its_command_line(cli, capsys):
+    main(["show", "r1", COMMAND])
+    main(["show", "r1", COMMAND, "--json"])
+    main(["show", "r1", COMMAND + " | redirect flash:x"])
+    out = capsys.readouterr()
+    assert SECRET not in out.out and SECRET not in out.err
+    with AuditLog.from_settings(cli) as log:
+        recs = [r.payload for r in log.list(limit=None) if r.kind == "device_command"]
+    assert len(recs) == 3 and all("<redacted>" in p["command"] for p in recs)
+    db = cli.paths.audit_db
+    assert SECRET.encode() not in b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
