@@ -55,6 +55,7 @@ _GETTER_MODULES = {
     "juniper_junos": "netops.devices.parsers.juniper_junos",
     "linux": "netops.devices.parsers.linux",
     "nokia_sros": "netops.devices.parsers.nokia_sros",
+    "huawei_vrp": "netops.devices.parsers.huawei_vrp",
 }
 
 # Commands whose raw output `netops show` also returns parsed (modules are imported on first use).

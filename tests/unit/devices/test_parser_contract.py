@@ -1,6 +1,6 @@
 """The getter contract every platform's parsers go through: the same getter returns the same
 typed shape with the same meaning on frr, linux, cisco_ios, cisco_xr, cisco_nxos, arista_eos,
-juniper_junos and nokia_sros.
+juniper_junos, nokia_sros and huawei_vrp.
 
 * BGP lists every address family and VRF, ``vrf``/``afi_safi`` on each peer, in one spelling;
 * an IPv4 session over an IPv6 link-local peer (RFC 5549) is ``ipv4-unicast``;
@@ -31,7 +31,8 @@ from netops.devices import models
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 ASDOT = 65002 * 65536 + 2048
-PLATFORMS = ("frr", "linux", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "cisco_xr", "nokia_sros")
+PLATFORMS = ("frr", "linux", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "cisco_xr", "nokia_sros",
+             "huawei_vrp")
 AFI = re.compile(r"^(ipv4|ipv6|vpnv4|vpnv6|l2vpn)-(unicast|multicast|evpn|vpls|labeled-unicast|flowspec|mvpn)$")
 UNKNOWN = "% Invalid input detected at '^' marker.\n"
 
@@ -180,6 +181,10 @@ BGP = {
         "show bgp vrf all ipv4 unicast summary": fx("cisco_xr/pe1/show_bgp_vrf_all_ipv4_unicast_summary.txt"),
         "show bgp vrf all ipv6 unicast summary": fx("cisco_xr/pe1/show_bgp_vrf_all_ipv6_unicast_summary.txt")},
     "nokia_sros": {"show router bgp summary all": _SROS_BGP, "show service service-using vprn": _SROS_VPRNS},
+    "huawei_vrp": {  # hand-written after published VRP captures (see huawei_vrp/README.md)
+        "display bgp peer": fx("huawei_vrp/pe1/display_bgp_peer.txt"),
+        "display bgp ipv6 peer": fx("huawei_vrp/pe1/display_bgp_ipv6_peer.txt"),
+        "display bgp vpnv4 all peer": fx("huawei_vrp/pe1/display_bgp_vpnv4_all_peer.txt")},
 }
 HAS_LINK_LOCAL = {"frr": "fe80::1%eth1", "linux": "fe80::1%eth1", "cisco_nxos": "fe80::1%Eth1/1",
                   "arista_eos": "fe80::a8c1:abff:fedc:fb58%Et1", "juniper_junos": "fe80::1%ge-0/0/1.0"}
@@ -239,6 +244,8 @@ OFF = {
                  "show ospf vrf all-inclusive neighbor": fx("cisco_xr/noproto/show_ospf_vrf_all_inclusive_neighbor.txt")},
     "nokia_sros": {"show router bgp summary all": fx("nokia_sros/pe2/show_router_bgp_summary_all.txt"),
                    "show router ospf neighbor": "MINOR: CLI OSPF is not configured.\n"},
+    "huawei_vrp": {"display bgp peer": fx("huawei_vrp/noproto/display_bgp_peer.txt"),
+                   "display ospf peer": fx("huawei_vrp/noproto/display_ospf_peer.txt")},
 }
 
 
@@ -267,6 +274,7 @@ SHAPES = [
     ("juniper_junos", "juniper_junos/pe1", "10.30.1.1"), ("linux", "linux/srv1", "10.30.1.1"),
     ("cisco_xr", "cisco_xr/pe1", "10.30.1.1"),
     ("nokia_sros", "nokia_sros/pe1", "10.30.1.1"),
+    ("huawei_vrp", "huawei_vrp/pe1", "10.30.1.1"),
 ]
 MODELS = {"facts": models.Facts, "interfaces": models.Interfaces, "bgp_neighbors": models.BgpNeighbors,
           "ospf_neighbors": models.OspfNeighbors, "route": models.RouteLookup, "config": models.RunningConfig}
@@ -326,6 +334,7 @@ SECONDARY = {  # platform -> (an interface, its IPv4 addresses: primary first, t
     "arista_eos": ("Management1", ["192.168.200.11/24", "192.168.201.11/24"]),             # 'show interfaces | json'
     "linux": ("lo", ["127.0.0.1/8", "203.0.113.10/32"]),                                   # 'ip -j addr'
     "cisco_xr": ("Bundle-Ether10", ["10.0.12.1/30", "10.0.12.129/30", "10.0.12.65/30"]),  # 'show ipv4 vrf all interface'
+    "huawei_vrp": ("GigabitEthernet0/1/0", ["10.0.12.1/30", "10.0.112.1/24", "10.0.113.129/25"]),  # '... Sub'
 }
 # The frr/r1 and juniper_junos/pe1 captures have no interface with a second IPv4 address; those
 # getters read every address from the one command they send (FRR "ipAddresses", Junos
