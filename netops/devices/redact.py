@@ -55,7 +55,7 @@ _COMMON = _rx(
     # pre-shared keys, key chains, routing-protocol authentication
     rf"\bpre-shared-key\s+(?:local\s+|remote\s+|ascii-text\s+|hexadecimal\s+)?{_ENC}(?!address\b|hostname\b){_REST}",
     rf"\bpre-shared-key\s+(?:address|hostname)\s+\S+(?:\s+\S+)?\s+key\s+{_ENC}{_REST}",
-    rf"\bcrypto\s+isakmp\s+key\s+{_ENC}{_SECRET}",
+    rf"\bcrypto[ \t]+isakmp[ \t]+key[ \t]+{_ENC}{_SECRET}",  # on its line: not "show crypto isakmp key"
     rf"\bkey-string\s+{_ENC}{_REST}",
     rf"\b(?:ip\s+|ipv6\s+)?ospf\s+authentication-key\s+{_ENC}{_REST}",
     rf"\bmessage-digest-key\s+\d+\s+(?:md5|sha\d*)\s+{_ENC}{_REST}",  # EOS: sha1..sha512 too
@@ -103,6 +103,9 @@ _JUNOS = _rx(
     rf"\b(?:authentication|privacy)-password\s+{_SECRET}",
     rf"\bplain-text-password-value\s+{_SECRET}",
     r"\bsecret\s+(?P<secret>\"[^\"\n]*\")",  # Junos quotes every secret
+    # "| display xml": an SNMP community is a <name> under <community> (a policy community has <members>)
+    (r"<community>\s*<name>(?P<secret>[^<]+)</name>(?=\s*(?:</community>|<(?:authorization|clients|view|"
+     r"routing-instance|logical-system)\b))"),
 )
 
 # IOS-XR: a secret follows "clear"/"encrypted" or a type number (secret 10 = SHA-512), often on its
@@ -192,16 +195,41 @@ _PRIVATE_KEY = re.compile(  # PEM, OpenSSH and PGP ("PRIVATE KEY BLOCK") private
     r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----.*?(?:-----END \1PRIVATE KEY\2-----|\Z)", re.DOTALL)
 
 
-# NX-OS "show snmp community" prints a table: the community is the first word of every row
-# under the header (until a blank line).
-_COMMUNITY_TABLE = re.compile(
-    r"^(?P<head>[ \t]*Community[ \t]+Group[ \t]*/[ \t]*Access[^\n]*\n[ \t]*-{3,}[^\n]*(?:\n|\Z))"
-    r"(?P<rows>(?:[ \t]*\S[^\n]*(?:\n|\Z))*)", re.MULTILINE | re.IGNORECASE)
-_FIRST_WORD = re.compile(r"^([ \t]*)\S+", re.MULTILINE)
+# Show commands that print secrets as a table: (header, column, to the end of the line). Rows
+# follow the header (after blank or dashed lines) up to the next blank line.
+_SECRET_TABLES: tuple[tuple[re.Pattern[str], int, bool], ...] = (
+    # NX-OS "show snmp community": the community is the first word of every row
+    (re.compile(r"^[ \t]*Community[ \t]+Group[ \t]*/[ \t]*Access\b", re.IGNORECASE), 0, False),
+    # IOS "show crypto isakmp key": Keyring, Hostname/Address, then the pre-shared key itself
+    (re.compile(r"^[ \t]*Keyring[ \t]+Hostname/Address[ \t]+Preshared[ \t]+Key", re.IGNORECASE), 2, True),
+)
+_WORD = re.compile(r"\S+")
 
 
-def _community_rows(match: re.Match[str]) -> str:
-    return match["head"] + _FIRST_WORD.sub(lambda m: m.group(1) + REDACTED, match["rows"])
+def _redact_tables(text: str) -> str:
+    if not any(header.search(line) for line in text.splitlines() for header, _, _ in _SECRET_TABLES):
+        return text
+    lines = text.split("\n")
+    table: tuple[int, bool] | None = None
+    started = False
+    for n, line in enumerate(lines):
+        found = next(((col, rest) for header, col, rest in _SECRET_TABLES if header.search(line)), None)
+        if found is not None:
+            table, started = found, False
+            continue
+        if table is None:
+            continue
+        if not line.strip() or set(line.strip()) <= set("- "):
+            if started:
+                table = None  # a blank line after the rows ends the table
+            continue
+        started = True
+        col, rest = table
+        words = list(_WORD.finditer(line))
+        if len(words) > col and REDACTED not in line[words[col].start():]:
+            end = len(line.rstrip("\r")) if rest else words[col].end()
+            lines[n] = line[: words[col].start()] + REDACTED + line[end:]
+    return "\n".join(lines)
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -229,7 +257,7 @@ def redact(text: str | None, platform: str | None = None) -> str | None:
     out = _PRIVATE_KEY.sub(f"-----BEGIN \\1PRIVATE KEY\\2-----{REDACTED}-----END \\1PRIVATE KEY\\2-----", text)
     for rule in rules_for(platform) + _HASHES:
         out = rule.sub(_replace, out)
-    return _COMMUNITY_TABLE.sub(_community_rows, out)
+    return _redact_tables(out)
 
 
 def redact_diff(diff: str | None, platform: str | None = None) -> str | None:

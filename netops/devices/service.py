@@ -33,7 +33,7 @@ from netops.devices.policy import check_command
 from netops.devices.redact import redact, redact_data, redact_lines, redact_output
 from netops.devices.results import AggregateResult, HostResult
 from netops.devices.transport import CommandOutput, Connection, TransportFactory
-from netops.errors import Cancelled, DeviceError, InputError, PolicyViolation, SessionClosed
+from netops.errors import Cancelled, CommandTimeout, DeviceError, InputError, PolicyViolation, SessionClosed
 
 if TYPE_CHECKING:
     from netops.cancel import CancelToken
@@ -410,6 +410,12 @@ class DeviceService:
                         raise Cancelled(f"{host.name}: {command!r} cancelled ({cancel.reason})") from exc
                     if reused and attempt == 1:
                         continue
+                    self._record(host, command, ok=False, elapsed=time.monotonic() - t0, text="", kind=kind)
+                    raise
+                except CommandTimeout:
+                    # the device may still be running it (a probe, a pager, a prompt): the next
+                    # command must not be typed into that session, nor read this one's late output
+                    self._pool.discard(host)
                     self._record(host, command, ok=False, elapsed=time.monotonic() - t0, text="", kind=kind)
                     raise
                 except BaseException:

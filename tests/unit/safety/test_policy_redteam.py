@@ -166,3 +166,18 @@ def test_shells_writes_and_escapes_are_refused(platform, command, reason):
 def test_everyday_reads_still_pass(platform, command):
     d = check_command(command, platform)
     assert d.allowed, d.reason
+
+
+def test_a_timed_out_session_is_not_reused(pb_settings):
+    """A command that timed out may still run on the device (a probe, a prompt): the next command
+    gets a new session instead of being typed into that one (or reading its late output)."""
+    from netops.devices.service import DeviceService
+    from netops.testing.transport import Fault, FakeTransport
+
+    fake = FakeTransport(outputs={"r1": {"show slow": Fault(sleep=5), "show version": "FRRouting 8.4\n"}})
+    with DeviceService(pb_settings, transport_factory=fake) as svc:
+        assert svc.run("r1", "show version")["r1"].ok and fake.connects["r1"] == 1
+        assert svc.run("r1", "show slow", timeout=0.2)["r1"].error_type == "CommandTimeout"
+        r = svc.run("r1", "show version")["r1"]
+    assert r.ok and r.output == "FRRouting 8.4\n"
+    assert fake.connects["r1"] == 2

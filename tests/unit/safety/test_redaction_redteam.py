@@ -8,8 +8,9 @@ clients), ``key config-key password-encrypt K`` (the type-6 master key), credent
 with no algorithm, NX-OS HSRP/VRRP ``authentication text K`` under the group, EOS ``vrrp 1 peer
 authentication text K``, EOS ``message-digest-key 1 sha256 7 K``, Junos
 ``plain-text-password-value K``, SR OS MD-CLI ``community "K" {`` (and its flat form), FRR
-OSPFv3 ``authentication keyid 1 sha256 key K``, NX-OS ``show snmp community`` (a table), a
-``shared secret:K`` line, and a command line that filters on a key (``| include key 7 K``).
+OSPFv3 ``authentication keyid 1 sha256 key K``, NX-OS ``show snmp community`` and IOS ``show
+crypto isakmp key`` (tables), Junos ``| display xml`` SNMP communities, a ``shared secret:K``
+line, and a command line that filters on a key (``| include key 7 K``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ LEAKED_BEFORE = [
                     "LEAKg1               network-operator\nLEAKg2               network-admin        ACL1\n\nswitch# "),
      "Group / Access"),
     ("cisco_nxos", "        10.0.0.5:\n                TACACS+ shared secret:LEAKg3", "shared secret:"),
+    ("cisco_ios", ("R1#show crypto isakmp key\nKeyring               Hostname/Address                            "
+                   "Preshared Key\n\ndefault               10.0.0.2                                    LEAKg4\n"
+                   "default               192.168.1.1                                 LEAKg5\n\nR1#"), "Keyring"),
+    ("juniper_junos", ("<snmp>\n    <community>\n        <name>LEAKg6</name>\n        <authorization>read-only"
+                       "</authorization>\n    </community>\n    <community><name>LEAKg7</name></community>\n</snmp>"),
+     "<authorization>read-only"),
     (None, "show running-config | include key 7 LEAKh1", "include key 7 "),
     ("cisco_ios", "show running-config | include key 7 LEAKh2", "include key 7 "),
 ]
@@ -70,6 +77,14 @@ def test_the_nxos_community_table_keeps_its_shape():
     assert out.splitlines()[3] == f"{REDACTED}               network-operator"
     assert out.splitlines()[4].endswith("network-admin        ACL1")
     assert out.splitlines()[-1] == "switch# " and len(out.splitlines()) == len(text.splitlines())
+
+
+def test_the_isakmp_key_table_keeps_keyring_and_peer():
+    text = next(t for _, t, k in LEAKED_BEFORE if k == "Keyring")
+    out = redact(text, "cisco_ios").splitlines()
+    assert out[1] == text.splitlines()[1]  # the header, and the command echo above it
+    assert out[3] == f"default               10.0.0.2                                    {REDACTED}"
+    assert out[-1] == "R1#"
 
 
 def test_a_pgp_key_keeps_its_armour_lines():
@@ -101,6 +116,8 @@ KEPT = [
     ("nokia_sros", '    policy-options {\n        community "COMM-A" {\n            member "65000:1" { }\n        }\n'),
     ("frr", "interface eth0\n ipv6 ospf6 authentication keychain KC"),
     ("frr", "route-map RM permit 10\n match community CL1"),
+    ("juniper_junos", "<policy-options><community><name>C1</name><members>65000:1</members></community></policy-options>"),
+    ("cisco_ios", "Keyring      Hostname/Address      Preshared Key"),
 ]
 
 
