@@ -89,7 +89,7 @@ def uptime_seconds(text: str | None) -> float | None:
 
 _VERSION = re.compile(r"^\s*VRP \(R\) software,\s*Version\s+(?P<vrp>\S+)\s*\((?P<inside>[^)]*)\)", re.M | re.I)
 _UPTIME = re.compile(r"^\s*(?:HUAWEI|Huawei|Quidway)\s+(?P<model>.+?)\s+uptime is\s+(?P<uptime>.+?)\s*$", re.M)
-_MODEL_SUFFIX = re.compile(r"\s+(?:Routing Switch|Router|Switch)$", re.I)
+_MODEL_SUFFIX = re.compile(r"(?:\s+Terabit)?\s+(?:Routing Switch|Router|Switch)$", re.I)
 _RELEASE = re.compile(r"\bV\d{3}R\d{3}\S*")
 
 
@@ -147,15 +147,17 @@ def facts(host: Any, read: Read) -> Facts:
 
 # -- interfaces -------------------------------------------------------------------------------------
 
-_IF_HEAD = re.compile(r"^(?P<name>[A-Za-z][\w./:-]*) current state\s*:\s*(?P<state>.+?)\s*$")
+_IF_HEAD = re.compile(r"^(?P<name>[A-Za-z0-9][\w./:-]*) current state\s*:\s*(?P<state>.+?)\s*$")  # 40GE0/0/1
 _IF_PROTO = re.compile(r"^\s*Line protocol current state\s*:\s*(?P<proto>\S+)", re.I)
 _IF_DESC = re.compile(r"^\s*Description\s*:\s?(?P<desc>.*?)\s*$")
 _IF_MTU = re.compile(r"The Maximum Transmit Unit is (?P<mtu>\d+)", re.I)
-_IF_ADDR = re.compile(r"^\s*Internet Address is (?P<addr>\d+\.\d+\.\d+\.\d+/\d+)(?P<sub>\s+Sub)?", re.I)
+# "negotiated, A/L" (PPP) and "allocated by DHCP, A/L": an address obtained and held now; an
+# unnumbered interface ("unnumbered, using address of LoopBack0(A/L)") has none of its own
+_IF_ADDR = re.compile(r"^\s*Internet Address is (?:[^,(\n]*,\s*)?(?P<addr>\d+\.\d+\.\d+\.\d+/\d+)", re.I)
 _IF_MAC = re.compile(r"Hardware address is (?P<mac>[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4})")
 _IF_IO = re.compile(r"^\s*(?P<dir>Input|Output)\s*:\s*(?P<a>\d+)\s+(?P<au>packets|bytes)\s*,\s*(?P<b>\d+)\s+"
                     r"(?P<bu>packets|bytes)", re.I)
-_IF_TOTAL_ERR = re.compile(r"^\s*Total Error\s*:\s*(?P<n>\d+)", re.I)
+_IF_TOTAL_ERR = re.compile(r"\bTotal Error\s*:\s*(?P<n>\d+)", re.I)  # alone or after "Discard: N,"
 _IF_ERRORS = re.compile(r"^\s*(?P<n>\d+) errors\b")
 
 
@@ -205,7 +207,7 @@ def parse_interfaces(text: str) -> Interfaces:
                 counters.rx_packets, counters.rx_bytes = values.get("packets"), values.get("bytes")
             else:
                 counters.tx_packets, counters.tx_bytes = values.get("packets"), values.get("bytes")
-        elif m := (_IF_TOTAL_ERR.match(line) or _IF_ERRORS.match(line)):
+        elif m := (_IF_TOTAL_ERR.search(line) or _IF_ERRORS.match(line)):
             if direction == "input" and counters.rx_errors is None:
                 counters.rx_errors = int(m.group("n"))
             elif direction == "output" and counters.tx_errors is None:

@@ -344,3 +344,48 @@ def test_route_picks_the_longest_covering_prefix():
     r6 = vrp.parse_route6(six, "2001:db8:30::1")
     assert (r6.prefix, r6.protocol, r6.distance, r6.next_hops[0].address) == ("2001:db8:30::/48", "bgp", 255, "2001:db8::3")
     assert vrp.parse_route6(six, "2001:db8:99::1").prefix == "::/0"
+
+
+def test_interface_layouts_found_by_running_over_published_captures():
+    """A sweep over ntc-templates' VRP ``display interface`` captures (outside the repository)
+    found these layouts; here each one is hand-written in the same form."""
+    text = """\
+40GE0/0/1 current state : DOWN
+Line protocol current state : DOWN
+Description:
+Switch Port, PVID :    1, TPID : 8100(Hex), The Maximum Frame Length is 9216
+IP Sending Frames' Format is PKTFMT_ETHNT_2, Hardware address is 4c1f-cc5a-0101
+Input:  0 packets, 0 bytes
+  Broadcast:                        0,  Multicast:                           0
+  Discard:                          0,  Total Error:                         5
+Output:  0 packets, 0 bytes
+  Discard:                          0,  Total Error:                         1
+Dialer1 current state : UP
+Line protocol current state : UP (spoofing)
+Description:HUAWEI, AR Series, Dialer1 Interface
+Route Port,The Maximum Transmit Unit is 1492, Hold timer is 10(sec)
+Internet Address is negotiated, 198.51.100.156/32
+Link layer protocol is PPP
+Dialer1:0 current state : UP ,
+Line protocol current state : UP
+GigabitEthernet0/0/0 current state : UP
+Line protocol current state : UP
+Description:WAN
+Route Port,The Maximum Transmit Unit is 1500
+Internet Address is allocated by DHCP, 192.168.77.54/24
+"""
+    got = vrp.parse_interfaces(text)
+    assert [i.name for i in got.interfaces] == ["40GE0/0/1", "Dialer1", "Dialer1:0", "GigabitEthernet0/0/0"]
+    port = got.by_name("40GE0/0/1")
+    assert (port.counters.rx_errors, port.counters.tx_errors, port.oper_up) == (5, 1, False)
+    assert got.by_name("Dialer1").addresses == ["198.51.100.156/32"] and got.by_name("Dialer1").mtu == 1492
+    assert got.by_name("Dialer1:0").oper_up is True
+    assert got.by_name("GigabitEthernet0/0/0").addresses == ["192.168.77.54/24"]
+
+
+def test_model_of_a_terabit_routing_switch():
+    text = ("VRP (R) software, Version 5.170 (S7700 V200R010C00SPC600)\n"
+            "HUAWEI S7706 Terabit Routing Switch uptime is 85 weeks, 4 days, 0 hour, 10 minutes\n")
+    f = vrp.parse_version(text, "core1")
+    assert (f.model, f.os_version) == ("S7706", "V200R010C00SPC600")
+    assert f.uptime_seconds == 85 * 604800 + 4 * 86400 + 10 * 60
