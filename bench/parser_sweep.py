@@ -166,7 +166,7 @@ def _num(v: Any) -> int | None:
 
 def _bgp_fact(peer: str, asn: Any, state: Any, vrf: str | None = None) -> dict[str, Any]:
     s = str(state or "").strip()
-    n = _num(s)
+    n = _num(re.sub(r"\s*\(No Cap\)$", "", s))  # NX-OS: session up, family not negotiated
     up = n is not None or s.lower().startswith("establ")
     return {"peer": peer, "as": asn, "established": up if s else None,
             "pfx": n, "state": None if up or not s else s, "vrf": vrf}
@@ -205,7 +205,23 @@ NTC = {
 }
 
 
-def _ntc_expect(kind: str, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _ntc_admin(platform: str, r: dict[str, Any]) -> bool | None:
+    """The admin state an ntc-templates row states, or None where its field does not say it
+    (the NX-OS template puts the oper word, or a cut-off "u", in admin_state)."""
+    adm = str(r.get("admin_state") or "").lower()
+    link = str(r.get("link_status") or "").lower()
+    if platform == "alcatel_sros":
+        return adm == "up" if adm in ("up", "down") else None
+    if "administratively" in adm or "administratively" in link or link.startswith("deleted"):
+        return False
+    if platform == "cisco_nxos":
+        return True if adm.startswith("u") else None
+    if adm:
+        return adm.startswith("up")
+    return True if link else None
+
+
+def _ntc_expect(kind: str, rows: list[dict[str, Any]], platform: str = "") -> dict[str, Any] | None:
     def g(r: dict[str, Any], *keys: str) -> Any:
         for k in keys:
             if r.get(k) not in (None, "", []):
@@ -228,7 +244,7 @@ def _ntc_expect(kind: str, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         out = []
         for r in rows:
             name = g(r, "interface", "port_id")
-            admin = g(r, "admin_state", "link_status")
+            admin = _ntc_admin(platform, r)
             oper = g(r, "protocol_status", "link_status", "port_state")
             out.append({"name": name, "admin": admin, "oper": oper})
         return {"kind": "interfaces", "interfaces": out}
@@ -262,7 +278,7 @@ def collect_ntc(repo: Path, sink: Sink) -> None:
         if yml in files:
             try:
                 doc = yaml.safe_load(_show(repo, yml)) or {}
-                expect = _ntc_expect(kind, doc.get("parsed_sample") or [])
+                expect = _ntc_expect(kind, doc.get("parsed_sample") or [], parts[1])
             except Exception:  # a broken expected file leaves the capture without facts
                 expect = None
         sink.add(platform, command, "ntc-templates", f"{parts[2]}/{parts[3]}", _show(repo, f), expect)
@@ -345,6 +361,9 @@ def _genie_expect(kind: str, doc: dict[str, Any]) -> dict[str, Any] | None:
     if kind == "ospf":
         out = []
         for _, k, v in _walk(doc):
+            if k == "ospf-neighbor" and isinstance(v, list):  # junos
+                out += [{"id": n.get("neighbor-id"), "address": n.get("neighbor-address"),
+                         "state": n.get("ospf-neighbor-state")} for n in v if isinstance(n, dict)]
             if k in ("neighbors", "neighbor") and isinstance(v, dict):
                 for nid, body in v.items():
                     if _is_ip(str(nid)) and isinstance(body, dict):
@@ -399,7 +418,7 @@ def collect_genie(repo: Path, sink: Sink) -> None:
             query = args.get("route") or args.get("address") or next(iter(args.values()), None)
         except Exception:  # no arguments file
             query = None
-        if "ADDR" in target[1] and not query:
+        if "ADDR" in target[1] and not (query and _is_ip(str(query).split("/")[0])):
             continue
         if args_say_vrf(repo, stem) and kind == "route":
             continue
@@ -438,14 +457,46 @@ NAPALM = {
 }
 
 
+def _napalm_expect(kind: str, test: str, doc: Any) -> dict[str, Any] | None:
+    """Facts from NAPALM's expected_result.json of the getter the capture feeds. The getter may
+    read more commands than this one: BGP is held only to the peers this capture lists."""
+    if not isinstance(doc, dict):
+        return None
+    if kind == "bgp" and test == "test_get_bgp_neighbors":
+        peers = []
+        for vrf, body in doc.items():
+            for peer, p in (body.get("peers") or {}).items():
+                if p.get("is_enabled") is False:
+                    continue  # admin-down: NAPALM says is_up false, the state word varies
+                peers.append({"peer": peer, "as": p.get("remote_as"), "established": p.get("is_up"), "pfx": None,
+                              "state": None, "vrf": "default" if vrf == "global" else vrf})
+        return {"kind": "bgp", "peers": peers, "subset": True}
+    if kind == "interfaces" and test == "test_get_interfaces":
+        return {"kind": "interfaces", "interfaces": [
+            {"name": n, "admin": b.get("is_enabled"), "oper": "up" if b.get("is_up") else "down"} for n, b in doc.items()]}
+    if kind == "version" and test == "test_get_facts":
+        return {"kind": "version", "hostname": doc.get("hostname"), "version": None}
+    return None
+
+
 def collect_napalm(repo: Path, sink: Sink) -> None:
-    for f in _files(repo, "test"):
+    files = set(_files(repo, "test"))
+    for f in sorted(files):
         parts = f.split("/")
         if "mocked_data" not in parts:
             continue
         target = NAPALM.get((parts[1], parts[-1]))
-        if target:
-            sink.add(*target, "napalm", "/".join(parts[1:]), _show(repo, f), _self_expect(target, _show(repo, f)))
+        if not target:
+            continue
+        text = _show(repo, f)
+        expect = _self_expect(target, text)
+        result = f.rsplit("/", 1)[0] + "/expected_result.json"
+        if expect is None and result in files:
+            try:
+                expect = _napalm_expect(PARSERS[target][0], parts[3], json.loads(_show(repo, result)))
+            except ValueError:
+                expect = None
+        sink.add(*target, "napalm", "/".join(parts[1:]), text, expect)
 
 
 BATFISH = {
@@ -587,6 +638,12 @@ def _states_agree(ours: str, theirs: str) -> bool:
     return a.startswith(b[:4]) or b.startswith(a[:4]) or ("admin" in b and ("admin" in a or "idle" in a))
 
 
+def _ifname(name: str) -> str:
+    """Names as sources spell them: genie "Ucse1/0/0" for "ucse1/0/0", NAPALM "Management0" for "mgmt0"."""
+    low = name.lower()
+    return "management" + low[4:] if low.startswith("mgmt") else low
+
+
 def _admin(adm: Any, op: Any) -> bool | None:
     """Expected admin state: a bool, or words such as "administratively down", "disabled",
     "Up"/"Down" (an admin column). A bare "down" that is also the oper word says nothing."""
@@ -611,12 +668,16 @@ def compare(kind: str, model: Any, expect: dict[str, Any] | None) -> list[str]:
         ours: dict[str, list[Any]] = defaultdict(list)
         for n in model.neighbors:
             ours[_norm_peer(n.peer)].append(n)
-        theirs = {_norm_peer(p["peer"]): p for p in expect["peers"]}
+        theirs: dict[str, dict[str, Any]] = {}
+        for p in expect["peers"]:  # a peer in several instances: the first (global) one
+            theirs.setdefault(_norm_peer(p["peer"]), p)
+        if expect.get("subset"):
+            theirs = {p: f for p, f in theirs.items() if p in ours}
         missing = sorted(set(theirs) - set(ours))
         extra = sorted(set(ours) - set(theirs))
         if missing:
             problems.append(f"peers missing: {missing[:4]}{'...' if len(missing) > 4 else ''}")
-        if extra and not loose:
+        if extra and not loose and not expect.get("subset"):
             problems.append(f"peers extra: {extra[:4]}")
         from netops.devices.parsers import to_asn
         for peer, fact in theirs.items():
@@ -647,8 +708,8 @@ def compare(kind: str, model: Any, expect: dict[str, Any] | None) -> list[str]:
                 if n.full != full:
                     problems.append(f"{nid}: full {n.full} but state {fact['state']!r}")
     elif kind == "interfaces":
-        ours = {i.name: i for i in model.interfaces}
-        theirs = {str(i["name"]): i for i in expect["interfaces"] if i.get("name")}
+        ours = {_ifname(i.name): i for i in model.interfaces}
+        theirs = {_ifname(str(i["name"])): i for i in expect["interfaces"] if i.get("name")}
         missing = sorted(set(theirs) - set(ours))
         if missing:
             problems.append(f"interfaces missing: {missing[:4]}{'...' if len(missing) > 4 else ''} ({len(missing)})")

@@ -85,7 +85,34 @@ def parse_interfaces(text: str) -> Interfaces:
             counters=InterfaceCounters(rx_packets=to_int(r["input_packets"]), tx_packets=to_int(r["output_packets"]),
                                        rx_errors=to_int(r["input_errors"]), tx_errors=to_int(r["output_errors"])),
         ))
+    _add_skipped(out, text)
     return out
+
+
+# An interface head line without the "line protocol" clause ("pseudowire100006 is up"): the template
+# has no row for it. Only a one-word name at the start of a line counts.
+_BARE_HEAD = re.compile(r"^(?P<name>[A-Za-z][\w./:-]*) is (?P<state>up|down|administratively down)\s*$")
+_MTU = re.compile(r"^\s+MTU (?P<mtu>\d+) bytes")
+
+
+def _add_skipped(out: Interfaces, text: str) -> None:
+    """Interfaces the template skipped, with what their head and MTU lines say."""
+    known = {i.name for i in out.interfaces}
+    current: Interface | None = None
+    for line in text.splitlines():
+        m = _BARE_HEAD.match(line)
+        if m and m.group("name") not in known:
+            state = m.group("state")
+            current = Interface(name=m.group("name"), admin_up=state != "administratively down", oper_up=state == "up")
+            out.interfaces.append(current)
+            known.add(current.name)
+            continue
+        if line[:1].strip():
+            current = None
+        elif current is not None and current.mtu is None and (mtu := _MTU.match(line)):
+            current.mtu = int(mtu.group("mtu"))
+    order = {m.group(1): n for n, m in enumerate(re.finditer(r"^(\S+) is ", text, re.M))}
+    out.interfaces.sort(key=lambda i: order.get(i.name, len(order)))  # the device's order
 
 
 _HEAD = re.compile(r"^\s*(?P<name>[A-Za-z][\w./:-]*) is (?P<state>[^,]+), line protocol is (?P<proto>\S+)")

@@ -61,7 +61,7 @@ def test_ios_software_line(line, version):
 
 def test_ios_deleted_subinterface_is_not_admin_up():
     got = _states(cisco_ios.parse_interfaces(read("cisco_ios", "show_interfaces")))
-    assert got == {"GigabitEthernet0/0/0": (True, True), "GigabitEthernet0/0/0.7": (False, False)}
+    assert got["GigabitEthernet0/0/0"] == (True, True) and got["GigabitEthernet0/0/0.7"] == (False, False)
 
 
 def test_sros_port_cross_connect_ports_are_listed():
@@ -114,3 +114,12 @@ def test_junos_text_summary_keeps_an_established_peer_that_lists_no_rib():
                    "198.51.100.6": (4200000003, "Established", None, "ipv4-unicast"),
                    "203.0.113.9": (65004, "Active", None, "ipv4-unicast"),
                    "2001:db8:100:200:300:400:500:6": (65005, "Established", 2, "ipv6-unicast")}
+
+
+def test_ios_interface_without_a_line_protocol_clause_is_kept():
+    """'pseudowire100007 is up' has no ', line protocol is' part: the template has no row for it."""
+    i = cisco_ios.parse_interfaces(read("cisco_ios", "show_interfaces"))
+    assert [x.name for x in i.interfaces] == ["GigabitEthernet0/0/0", "GigabitEthernet0/0/0.7", "pseudowire100007",
+                                              "Loopback0"]
+    pw = i.by_name("pseudowire100007")
+    assert (pw.admin_up, pw.oper_up, pw.mtu, pw.addresses) == (True, True, 1500, [])
