@@ -161,6 +161,8 @@ _VRP = _rx(
     rf"\bsnmp-agent\s+community\s+(?:read|write)\s+{_VRP_KEEP}(?P<secret>\S+)",
     rf"^\s*snmp-agent\b[^\n]*?\bprivacy-mode\s+\S+\s+{_VRP_KEEP}(?P<secret>\S+)",
     rf"\bsecurityname\s+{_VRP_KEEP}(?P<secret>\S+)(?=\s+v(?:1|2c)\b)",  # v1/v2c trap host: the community
+    # "display snmp-agent community": a v1/v2c community's group is named after the community
+    r"^\s*Group name\s*:\s*(?P<secret>\S+)",
     r"(?P<secret>(?P<m>%\^%#|%@%@|%\$%\$|%#%#)\S+?(?P=m))",  # a VRP cipher wherever it appears
     r"(?P<secret>\$1[a-d]\$\S+)",  # irreversible-cipher (PBKDF2/SHA-256 based)
 )

@@ -14,9 +14,10 @@ Commands (every one policy-checked):
 * interfaces: ``display interface`` (state: ``current state : Administratively DOWN`` is admin
   down; MTU, description, MAC, counters, primary and ``Sub`` secondary IPv4 addresses) +
   ``display ipv6 interface`` (global and link-local IPv6), merged by name in :mod:`._addresses`;
-* bgp: ``display bgp peer`` (IPv4 unicast, public), ``display bgp ipv6 peer`` and ``display bgp
+* bgp: ``display bgp peer`` (IPv4 unicast, public), ``display bgp ipv6 peer``, ``display bgp
   vpnv4 all peer`` (VPNv4 peers, then one ``VPN-Instance NAME, Router ID X:`` section per VPN
-  instance: those peers are IPv4 unicast in that VRF); BGP not configured is a note;
+  instance: those peers are IPv4 unicast in that VRF), ``display bgp vpnv6 all peer`` (the same
+  for IPv6) and ``display bgp evpn peer``; BGP not configured is a note;
 * ospf: ``display ospf peer`` (every process; DR/BDR role from the neighbor's address), ``display
   ospf peer brief`` where that is refused;
 * route: ``display ip routing-table ADDRESS`` / ``display ipv6 routing-table ADDRESS`` (a prefix
@@ -47,12 +48,16 @@ from netops.devices.parsers._textfsm import device_error as generic_device_error
 Read = Callable[[str], str]
 
 _ECHO = re.compile(r"^\s*[<\[][^>\]\s]+[>\]]\s*\S")  # "<PE1>display version", "[~PE1]display bgp peer"
+_PROMPT = re.compile(r"^\s*[<\[][^>\]\s]+[>\]]\s*$")  # a trailing "<PE1>" of a saved session
 _ERROR = re.compile(r"^\s*Error:\s*(?P<msg>.*\S)", re.I)
 
 
 def body(text: str) -> str:
-    """``text`` without a saved session's prompt-and-command line and leading blank lines."""
+    """``text`` without a saved session's prompt-and-command line, its trailing prompt and
+    leading blank lines."""
     lines = (text or "").splitlines()
+    while lines and (not lines[-1].strip() or _PROMPT.match(lines[-1])):
+        lines.pop()
     i = 0
     while i < len(lines) and (not lines[i].strip() or _ECHO.match(lines[i])):
         i += 1
@@ -278,7 +283,7 @@ _BGP_AS = re.compile(r"^\s*Local AS number\s*:\s*(?P<asn>[\d.]+)", re.I | re.M)
 _BGP_HEADER = re.compile(r"^\s*Peer\s+V\s+AS\s+MsgRcvd\s+MsgSent\s+OutQ\s+Up/Down\s+State\s+PrefRcv", re.I | re.M)
 _BGP_VPN = re.compile(r"^\s*VPN-Instance\s+(?P<vrf>[^,\s]+)\s*,\s*Router ID\s+\S+?:?\s*$", re.I)
 _BGP_ROW = re.compile(r"^\s*\*?(?P<peer>[0-9A-Fa-f.:]+)\s+(?P<v>\d)\s+(?P<asn>\d+(?:\.\d+)?)\s+(?P<rcvd>\d+)\s+"
-                      r"(?P<sent>\d+)\s+(?P<outq>\d+)\s+(?P<updown>\S+)\s+(?P<state>[A-Za-z][\w-]*(?:\(\w+\))?)"
+                      r"(?P<sent>\d+)\s+(?P<outq>\d+)\s+(?P<updown>\S+)\s+(?P<state>No neg|[A-Za-z][\w-]*(?:\(\w+\))?)"
                       r"(?:\s+(?P<pref>\d+))?\s*$")
 _BGP_OFF = re.compile(r"BGP (?:is )?not (?:configured|running|enabled|started)|instance .*not|"
                       r"no BGP|does not exist", re.I)
@@ -316,7 +321,7 @@ def parse_bgp_peers(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
     if out.router_id is None and not _BGP_HEADER.search(text):
         raise ParseError("'display bgp peer' output not recognised as Huawei VRP (no 'BGP local router ID')")
     vrf, family = "default", afi
-    vpn_family = "ipv6-unicast" if afi.startswith(("ipv6", "vpnv6")) else "ipv4-unicast"
+    vpn_family = {"vpnv6-unicast": "ipv6-unicast", "l2vpn-evpn": "l2vpn-evpn"}.get(afi, "ipv4-unicast")
     for line in text.splitlines():
         if m := _BGP_VPN.match(line):
             vrf, family = m.group("vrf"), vpn_family
@@ -336,13 +341,15 @@ def parse_bgp_peers(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
 
 
 def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
-    """``display bgp peer`` (IPv4 unicast), then ``display bgp ipv6 peer`` and ``display bgp
-    vpnv4 all peer`` (VPNv4 peers and every VPN instance's peers); an extra family the device
-    refuses (no IPv6/VPN licence, an S-series switch) is left out."""
+    """``display bgp peer`` (IPv4 unicast), then ``display bgp ipv6 peer``, ``display bgp vpnv4
+    all peer`` / ``display bgp vpnv6 all peer`` (VPN peers and every VPN instance's peers) and
+    ``display bgp evpn peer``; an extra family the device refuses (no IPv6/VPN licence, an
+    S-series switch) or leaves empty is left out."""
     out = parse_bgp_peers(read("display bgp peer"))
     if out.note:
         return out
-    for command, afi in (("display bgp ipv6 peer", "ipv6-unicast"), ("display bgp vpnv4 all peer", "vpnv4-unicast")):
+    for command, afi in (("display bgp ipv6 peer", "ipv6-unicast"), ("display bgp vpnv4 all peer", "vpnv4-unicast"),
+                         ("display bgp vpnv6 all peer", "vpnv6-unicast"), ("display bgp evpn peer", "l2vpn-evpn")):
         text = read(command)
         if device_error(text) or not body(text).strip():
             continue

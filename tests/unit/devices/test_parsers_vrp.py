@@ -150,7 +150,8 @@ def test_interfaces_keep_ipv4_when_ipv6_is_refused_or_unreadable():
 def test_bgp_every_family_and_vpn_instance():
     read = device("pe1")
     b = vrp.bgp_neighbors(HOST, read)
-    assert read.sent == ["display bgp peer", "display bgp ipv6 peer", "display bgp vpnv4 all peer"]
+    assert read.sent == ["display bgp peer", "display bgp ipv6 peer", "display bgp vpnv4 all peer",
+                         "display bgp vpnv6 all peer", "display bgp evpn peer"]
     assert (b.router_id, b.local_as, b.note) == ("10.0.0.1", 65001, None)
     rows = [(n.peer, n.vrf, n.afi_safi, n.state, n.remote_as, n.prefixes_received) for n in b.neighbors]
     assert rows == [
@@ -164,16 +165,19 @@ def test_bgp_every_family_and_vpn_instance():
         ("192.168.1.2", "CUST-A", "ipv4-unicast", "Established", 64512, 7),
         ("192.168.1.6", "CUST-A", "ipv4-unicast", "Idle", 64513, None),
         ("192.168.2.2", "CUST-B", "ipv4-unicast", "Established", 64600 * 65536 + 100, 2),
+        ("10.0.0.3", "default", "vpnv6-unicast", "Established", 65001, 6),
+        ("2001:db8:1:1::2", "CUST-A", "ipv6-unicast", "Established", 64512, 3),
     ]
     first = b.neighbors[0]
     assert (first.uptime, first.uptime_seconds, first.established) == ("0034h12m", 34 * 3600 + 12 * 60, True)
-    assert b.neighbors[-1].uptime_seconds == 3723  # 01:02:03
+    assert b.by_peer("192.168.2.2").uptime_seconds == 3723  # 01:02:03
     idle = b.by_peer("198.51.100.9")
     assert (idle.established, idle.uptime, idle.uptime_seconds) == (False, None, None)
 
 
 def test_bgp_extra_families_refused_keep_ipv4():
-    b = vrp.bgp_neighbors(HOST, device("pe1", display_bgp_ipv6_peer=CARET, display_bgp_vpnv4_all_peer=CARET))
+    b = vrp.bgp_neighbors(HOST, device("pe1", display_bgp_ipv6_peer=CARET, display_bgp_vpnv4_all_peer=CARET,
+                                       display_bgp_vpnv6_all_peer="\n"))
     assert {n.afi_safi for n in b.neighbors} == {"ipv4-unicast"} and len(b.neighbors) == 4
 
 
@@ -300,7 +304,7 @@ def test_every_getter_through_the_service_sends_policy_checked_commands(svc):
     sent = svc.fake.commands_for("pe1")
     assert sent == ["display version", "display current-configuration | include sysname", "display esn",
                     "display interface", "display ipv6 interface", "display bgp peer", "display bgp ipv6 peer",
-                    "display bgp vpnv4 all peer", "display ospf peer", "display ip routing-table 10.30.1.1",
+                    "display bgp vpnv4 all peer", "display bgp vpnv6 all peer", "display bgp evpn peer", "display ospf peer", "display ip routing-table 10.30.1.1",
                     "display ipv6 routing-table 2001:db8:30::1", "display current-configuration"]
     # the fallbacks and the prefix form too
     assert all(check_command(c, "huawei_vrp").command == c
@@ -389,3 +393,31 @@ def test_model_of_a_terabit_routing_switch():
     f = vrp.parse_version(text, "core1")
     assert (f.model, f.os_version) == ("S7706", "V200R010C00SPC600")
     assert f.uptime_seconds == 85 * 604800 + 4 * 86400 + 10 * 60
+
+
+def test_bgp_dynamic_peers_evpn_and_a_family_not_negotiated():
+    text = """\
+ Status codes: * - Dynamic
+ BGP local router ID        : 10.0.0.1
+ Local AS number            : 65001.10
+ Total number of peers      : 3
+ Peers in established state : 2
+ Total number of dynamic peers : 1
+
+  Peer            V          AS  MsgRcvd  MsgSent  OutQ  Up/Down       State  PrefRcv
+ *10.9.0.7        4       65100       12       13     0 00:04:10 Established        3
+  10.0.0.5        4       65001      120      121     0 0001h02m Established        9
+  10.0.0.6        4       65001        5        5     0 00:01:10      No neg
+"""
+    b = vrp.parse_bgp_peers(text, afi="l2vpn-evpn")
+    assert b.local_as == 65001 * 65536 + 10
+    assert [(n.peer, n.state, n.established, n.afi_safi, n.prefixes_received) for n in b.neighbors] == [
+        ("10.9.0.7", "Established", True, "l2vpn-evpn", 3), ("10.0.0.5", "Established", True, "l2vpn-evpn", 9),
+        ("10.0.0.6", "No neg", False, "l2vpn-evpn", None)]
+    assert b.by_peer("10.0.0.5").uptime_seconds == 3720
+
+
+def test_saved_session_prompt_after_the_output_is_dropped():
+    text = (VRP / "pe1" / "display_current_configuration.txt").read_text()
+    saved = vrp.config(HOST, lambda c: f"<PE1-NE40E>{c}\n{text}\n<PE1-NE40E>\n")
+    assert saved.text == vrp.config(HOST, lambda c: text).text and saved.text.endswith("return\n")

@@ -90,3 +90,13 @@ def test_a_cipher_marker_inside_a_secret_is_not_taken_for_its_end():
     # the first marker pair ends the cipher; what follows the space is not part of it
     out = redact("snmp-agent community read cipher %^%#abc%^%# mib-view iso-view", "huawei_vrp")
     assert out == f"snmp-agent community read cipher {REDACTED} mib-view iso-view"
+
+
+def test_display_snmp_agent_community_output():
+    # VRP 5 prints the community and a group named after it; VRP 8 a cipher with quotes and
+    # semicolons in it (ntc-templates' capture layout)
+    text = ("   Community name:Vrp5PublicRo\n       Group name:Vrp5PublicRo\n       Acl:2000\n\n"
+            "   Community name: %^%#9Fx.Q|,$9%{xZ\"k)`q><)~;%aTv*'m#<>Y#(^h1%^%# \n   Storage type: nonVolatile \n")
+    out = redact(text, "huawei_vrp")
+    assert "Vrp5PublicRo" not in out and "9Fx.Q" not in out and "aTv" not in out
+    assert out.count(REDACTED) == 3 and "Acl:2000" in out and "Storage type: nonVolatile" in out
