@@ -53,9 +53,10 @@ _SROS_OPT = (r"(rapid|detail|do-not-fragment|bypass-routing|source \S+|router \S
              r"service-name \S+|size \d+|timeout \d{1,2}|interval \d|ttl \d+|tos \d+)")
 
 # Huawei VRP ping/tracert options that only shape the probes or pick the source/VPN instance.
-_VRP_PING_OPT = (r"(?:-a \S+|-s \d{1,5}|-t \d{1,5}|-vpn-instance \S+|-i \S+|-f|-h \d{1,3}|-m \d{1,5}"
+# -t (timeout) / -m (interval) / -w (tracert wait) are milliseconds: capped below 10 s per probe.
+_VRP_PING_OPT = (r"(?:-a \S+|-s \d{1,5}|-t \d{1,4}|-vpn-instance \S+|-i \S+|-f|-h \d{1,3}|-m \d{1,4}"
                  r"|-tos \d{1,3}|-q|-v|-n)")
-_VRP_TRACERT_OPT = r"(?:-a \S+|-f \d{1,2}|-m \d{1,2}|-p \d{1,5}|-q [1-5]|-vpn-instance \S+|-w \d{1,5}|-v|-name)"
+_VRP_TRACERT_OPT = r"(?:-a \S+|-f \d{1,2}|-m \d{1,2}|-p \d{1,5}|-q [1-5]|-vpn-instance \S+|-w \d{1,4}|-v|-name)"
 
 PLATFORMS: dict[str, PlatformSpec] = {
     p.name: p

@@ -7,7 +7,7 @@ matches the platform's allowlist (``show ...``, a ping *with a count*, a bounded
 on a case-sensitive shell as typed) and every ``| filter`` is one the platform allowlists.
 Everything else is refused with the reason. The check is deliberately conservative:
 ``show run | include clear`` is refused too, because a refused read costs less than an allowed
-write. Probes are bounded (a count, capped timeouts) and ``show tech-support`` is refused: a
+write. Probes are bounded (a count, capped timeouts) and tech-support dumps are refused: a
 read must also end soon.
 """
 
@@ -21,7 +21,9 @@ from netops.errors import PolicyViolation
 
 MAX_COMMAND_LENGTH = 256
 _WORD_SEPARATORS = re.compile(r"[\s|'\"(){}\[\],]+")
-_SHOW_TECH = re.compile(r"show tec")  # show tech-support and its abbreviations ("sh tec")
+# tech-support dumps and their abbreviations: show tech-support ("sh tec"), VRP display
+# diagnostic-information ("dis diag", which also takes a file name to write)
+_DUMP = re.compile(r"show tec|display diag")
 
 FORBIDDEN_WORDS: frozenset[str] = frozenset({
     "configure", "config", "conf", "write", "wr", "copy", "reload", "reboot", "delete", "erase",
@@ -158,8 +160,9 @@ def _check_head(head: str, spec: PlatformSpec) -> PolicyDecision:
         return _refuse(f"traceroute takes one destination on {spec.name}")
     for pattern in spec.allow:
         if compiled(pattern).fullmatch(head):
-            if _SHOW_TECH.match(head):
-                return _refuse("'show tech-support' runs for minutes at high CPU; collect it by hand")
+            if _DUMP.match(head):
+                return _refuse("a tech-support dump (show tech-support, display diagnostic-information) runs "
+                               "for minutes at high CPU; collect it by hand")
             return PolicyDecision(True, "read-only command on the allowlist")
     return _refuse(f"'{head.split()[0]}' is not a read-only command allowed on {spec.name}")
 

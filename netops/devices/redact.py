@@ -86,6 +86,7 @@ _COMMON = _rx(
     r"\bshared\s+secret\s*:\s*(?!\*+\s*$)(?P<secret>\S+)",
     # show-command output: IOS/EOS "show snmp community", "show snmp host"
     r"\bcommunity\s+name:\s*(?P<secret>\S+)",
+    r"^\s*Community[ \t]+(?:Index|SecurityName):[ \t]*(?P<secret>\S+)",  # IOS: the community again
     r"^\s*user:\s*(?P<secret>\S+)(?=\s+security model)",
     # XML output (Junos "| display xml", NETCONF): secret elements
     (r"<(?P<tag>(?:[\w-]*-)?(?:password|secret|key|community-name|pre-shared-key|psk)(?:-value)?)>"
@@ -163,6 +164,7 @@ _VRP = _rx(
     rf"\bsecurityname\s+{_VRP_KEEP}(?P<secret>\S+)(?=\s+v(?:1|2c)\b)",  # v1/v2c trap host: the community
     # "display snmp-agent community": a v1/v2c community's group is named after the community
     r"^\s*Group name\s*:\s*(?P<secret>\S+)",
+    rf"\bpass-phrase[ \t]+{_VRP_KEEP}(?P<secret>\S+)",  # WLAN PSK typed in clear (stored: a cipher)
     r"(?P<secret>(?P<m>%\^%#|%@%@|%\$%\$|%#%#)\S+?(?P=m))",  # a VRP cipher wherever it appears
     r"(?P<secret>\$1[a-d]\$\S+)",  # irreversible-cipher (PBKDF2/SHA-256 based)
 )

@@ -12,8 +12,10 @@ Holes these pin (each allowed before its fix):
   count: the ping never ends), ``ping -c 1 -W 99999`` as ``-w``.
 * probe timers without a bound: IOS ``ping ... timeout 3600`` / ``traceroute ... ttl 1 255``,
   SR OS ``interval 10000`` / ``wait 60000 max-ttl 255``, Linux ``ping -w 99999``.
-* ``show tech-support`` (minutes of CPU) on IOS, NX-OS, EOS; EOS ``show logging follow`` (never
-  ends); IOS-XE ``show logging process X to-file bootflash:x`` (writes a file).
+* ``show tech-support`` (minutes of CPU) on IOS, NX-OS, EOS, and VRP ``dis diag`` (the abbreviated
+  ``display diagnostic-information``, which also writes a file when given one); EOS ``show logging
+  follow`` (never ends); IOS-XE ``show logging process X to-file bootflash:x`` (writes a file).
+* VRP ping ``-t``/``-m`` and tracert ``-w`` (milliseconds) without a bound.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import pytest
 from netops.devices.policy import check_command, enforce
 from netops.errors import PolicyViolation
 
-NETWORK_CLIS = ("frr", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "cisco_xr", "nokia_sros")
+NETWORK_CLIS = ("frr", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "cisco_xr", "nokia_sros",
+                "huawei_vrp")
 ALL = NETWORK_CLIS + ("linux",)
 
 
@@ -98,7 +101,7 @@ def test_probe_timers_are_bounded(platform, command, reason):
 @pytest.mark.parametrize("command", ["show tech-support", "show tech", "sh tec", "show tech-support details",
                                      "show tech-support | include bgp", "SHOW TECH"])
 def test_show_tech_support_is_refused(platform, command):
-    _refused(command, platform, "'show tech-support' runs for minutes")
+    _refused(command, platform, "runs for minutes")
 
 
 @pytest.mark.parametrize("platform,command,reason", [
@@ -109,6 +112,25 @@ def test_show_tech_support_is_refused(platform, command):
 ])
 def test_endless_and_file_writing_show_commands_are_refused(platform, command, reason):
     _refused(command, platform, reason)
+
+
+@pytest.mark.parametrize("command,reason", [
+    ("display diag", "runs for minutes"), ("dis diagnostic", "runs for minutes"),
+    ("dis diag flash:/x.txt", "runs for minutes"), ("displa diagnostic | no-more", "runs for minutes"),
+    ("ping -c 5 -t 65535 10.0.0.1", "-c N"), ("ping -c 5 -m 99999 10.0.0.1", "-c N"),
+    ("tracert -w 99999 10.0.0.1", "one destination"),
+    ("display ?", "'?'"), ("dis cur 'x", "unbalanced quote"),
+])
+def test_huawei_vrp_attacks_are_refused(command, reason):
+    _refused(command, "huawei_vrp", reason)
+
+
+@pytest.mark.parametrize("command", ["display current-configuration | include sysname", "dis cur | begin bgp",
+                                     "display dialer", "display device", "display diffserv", "dis ip routing-table",
+                                     "ping -c 5 -t 2000 -m 500 10.0.0.1", "tracert -w 5000 -m 30 10.0.0.1"])
+def test_huawei_vrp_everyday_reads_pass(command):
+    d = check_command(command, "huawei_vrp")
+    assert d.allowed, d.reason
 
 
 @pytest.mark.parametrize("platform,command,reason", [

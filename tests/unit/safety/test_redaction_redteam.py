@@ -10,7 +10,9 @@ authentication text K``, EOS ``message-digest-key 1 sha256 7 K``, Junos
 ``plain-text-password-value K``, SR OS MD-CLI ``community "K" {`` (and its flat form), FRR
 OSPFv3 ``authentication keyid 1 sha256 key K``, NX-OS ``show snmp community`` and IOS ``show
 crypto isakmp key`` (tables), Junos ``| display xml`` SNMP communities, a ``shared secret:K``
-line, and a command line that filters on a key (``| include key 7 K``).
+line, IOS ``show snmp community`` (its Index and SecurityName repeat the community), VRP
+``display snmp-agent community`` (the group is named after the community), a VRP WLAN
+``pass-phrase K`` in clear, and a command line that filters on a key (``| include key 7 K``).
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ LEAKED_BEFORE = [
     ("juniper_junos", ("<snmp>\n    <community>\n        <name>LEAKg6</name>\n        <authorization>read-only"
                        "</authorization>\n    </community>\n    <community><name>LEAKg7</name></community>\n</snmp>"),
      "<authorization>read-only"),
+    ("cisco_ios", ("Community name: LEAKi1\nCommunity Index: LEAKi1\nCommunity SecurityName: LEAKi1\n"
+                   "storage-type: nonvolatile\t active"), "storage-type: nonvolatile"),
+    ("huawei_vrp", "   Community name:LEAKi2\n       Group name:LEAKi2\n       Acl:Undefined", "Acl:Undefined"),
+    ("huawei_vrp", "wlan\n security-profile name P\n  security wpa2 psk pass-phrase LEAKi3 aes", "pass-phrase "),
     (None, "show running-config | include key 7 LEAKh1", "include key 7 "),
     ("cisco_ios", "show running-config | include key 7 LEAKh2", "include key 7 "),
 ]
