@@ -86,6 +86,11 @@ class _StderrLogHandler(logging.Handler):
             self.seen.add((record.name, msg))
             if self.debug and record.exc_info:
                 msg += "\n" + logging.Formatter().formatException(record.exc_info)
+            # --debug shows netmiko's channel log (raw device output, the commands typed):
+            # redacted like everything else a screen shows
+            from netops.devices.redact import redact
+
+            msg = redact(msg) or msg
             label = record.levelname.lower() if record.name.split(".")[0] == "netops" else f"{record.name}"
             # click.echo looks sys.stderr up at call time (CliRunner and pytest swap it).
             click.echo(f"{label}: {msg}", err=True)

@@ -99,3 +99,26 @@ def test_netops_show_prints_and_audits_no_secret_from_its_command_line(cli, caps
     assert len(recs) == 3 and all("<redacted>" in p["command"] for p in recs)
     db = cli.paths.audit_db
     assert SECRET.encode() not in b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+
+
+def test_debug_logging_of_the_ssh_channel_is_redacted(capsys):
+    """``--debug`` prints third-party DEBUG records: netmiko logs every byte read from the device."""
+    import logging
+
+    from netops.cli._common import configure_logging
+
+    level = logging.getLogger().level
+    configure_logging(debug=True)
+    try:
+        logging.getLogger("netmiko").debug("read_channel: router bgp 65001\n neighbor 10.0.0.2 password 7 %s", SECRET)
+        logging.getLogger("netmiko").debug("write_channel: b'%s\\n'", COMMAND)
+        try:
+            raise ValueError(f"cannot parse 'snmp-server community {SECRET} RO'")
+        except ValueError:
+            logging.getLogger("netops.devices").exception("unexpected error on r1")
+    finally:
+        configure_logging(debug=False)
+        logging.getLogger().setLevel(level)
+    err = capsys.readouterr().err
+    assert "read_channel" in err and "write_channel" in err and "ValueError" in err
+    assert SECRET not in err
