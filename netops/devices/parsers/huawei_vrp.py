@@ -14,6 +14,8 @@ Commands (every one policy-checked):
 * interfaces: ``display interface`` (state: ``current state : Administratively DOWN`` is admin
   down; MTU, description, MAC, counters, primary and ``Sub`` secondary IPv4 addresses) +
   ``display ipv6 interface`` (global and link-local IPv6), merged by name in :mod:`._addresses`;
+  the brief tables (``display interface brief``, ``display ip interface brief``, ``display ipv6
+  interface brief``) where the full forms are refused;
 * bgp: ``display bgp peer`` (IPv4 unicast, public), ``display bgp ipv6 peer``, ``display bgp
   vpnv4 all peer`` (VPNv4 peers, then one ``VPN-Instance NAME, Router ID X:`` section per VPN
   instance: those peers are IPv4 unicast in that VRF), ``display bgp vpnv6 all peer`` (the same
@@ -22,6 +24,7 @@ Commands (every one policy-checked):
   ospf peer brief`` where that is refused;
 * route: ``display ip routing-table ADDRESS`` / ``display ipv6 routing-table ADDRESS`` (a prefix
   ``A/L`` is sent as ``A L``); the longest match, ECMP rows, ``Summary Count : 0`` = not found;
+  where the lookup form is refused, the whole table (longest match done here);
 * config: ``display current-configuration``.
 
 Tested on output hand-written in the format of published captures (ntc-templates
@@ -265,15 +268,108 @@ def parse_ipv6_interfaces(text: str) -> list[_addresses.Listed]:
     return out
 
 
+_BRIEF_ROW = re.compile(r"^\s*(?P<name>[A-Za-z0-9][\w./:-]*?)(?:\(\w+\))?\s+(?P<phy>[*^!]?(?:up|down)\S*)\s+"
+                        r"(?P<proto>(?:up|down)\S*)(?:\s+(?P<rest>.*?))?\s*$", re.I)
+_IP_BRIEF_ROW = re.compile(r"^\s*(?P<name>[A-Za-z0-9][\w./:-]*?)\s+(?P<addr>\d+\.\d+\.\d+\.\d+/\d+|unassigned)\s+"
+                           r"(?P<phy>[*^!]?(?:up|down)\S*)\s+(?P<proto>(?:up|down)\S*)", re.I)
+_V6_BRIEF_ADDR = re.compile(r"^\s*\[IPv6 Address(?:/Prefix Length)?\]\s+(?P<addr>[0-9A-Fa-f:]+)(?:/(?P<len>\d+))?", re.I)
+
+
+def _brief_state(phy: str, proto: str) -> tuple[bool, bool]:
+    """``(admin_up, oper_up)`` from a brief table: ``*down`` is administratively down; ``^down``
+    standby, ``!down`` FIB overload; a protocol ``up(s)`` (spoofing) is up."""
+    phy, proto = phy.lower(), proto.lower()
+    admin = not phy.startswith("*")
+    return admin, admin and phy.startswith("up") and proto.startswith("up")
+
+
+@shaped("display interface brief")
+def parse_interface_brief(text: str) -> Interfaces:
+    """``display interface brief``: ``Interface PHY Protocol InUti OutUti inErrors outErrors``
+    rows (Eth-Trunk members indented under their trunk; a ``(10G)`` after a name is the port's
+    speed, not its name)."""
+    text = body(text)
+    _failed(text, "display interface brief")
+    out = Interfaces()
+    started = False
+    for line in text.splitlines():
+        if re.match(r"^\s*Interface\s+PHY\s+Protocol", line, re.I):
+            started = True
+            continue
+        m = _BRIEF_ROW.match(line) if started else None
+        if not m:
+            continue
+        admin, oper = _brief_state(m.group("phy"), m.group("proto"))
+        errors = (m.group("rest") or "").split()
+        counters = None
+        if len(errors) >= 4 and errors[-1].isdigit() and errors[-2].isdigit():
+            counters = InterfaceCounters(rx_errors=int(errors[-2]), tx_errors=int(errors[-1]))
+        out.interfaces.append(Interface(name=m.group("name"), admin_up=admin, oper_up=oper, counters=counters))
+    if not started:
+        raise ParseError("'display interface brief' output not recognised as Huawei VRP (no 'Interface PHY Protocol')")
+    return out
+
+
+@shaped("display ip interface brief")
+def parse_ip_interface_brief(text: str) -> list[_addresses.Listed]:
+    """``display ip interface brief``: each interface's primary IPv4 address (``unassigned``:
+    none; this table lists no secondary addresses)."""
+    text = body(text)
+    _failed(text, "display ip interface brief")
+    out = []
+    for line in text.splitlines():
+        if m := _IP_BRIEF_ROW.match(line):
+            admin, oper = _brief_state(m.group("phy"), m.group("proto"))
+            addr = _addresses.ipv4(m.group("addr"))
+            out.append(_addresses.Listed(name=m.group("name"), ipv4=[addr] if addr else [], admin_up=admin,
+                                         oper_up=oper))
+    if text.strip() and not out and "IP Address/Mask" not in text:
+        raise ParseError("'display ip interface brief' output not recognised as Huawei VRP")
+    return out
+
+
+@shaped("display ipv6 interface brief")
+def parse_ipv6_interface_brief(text: str) -> list[_addresses.Listed]:
+    """``display ipv6 interface brief``: an ``Interface Physical Protocol [VPN]`` row, then one
+    ``[IPv6 Address/Prefix Length] A/L`` line per address (VRP 5's ``[IPv6 Address] A`` has no
+    length and is left out). No link-local addresses in this form."""
+    text = body(text)
+    _failed(text, "display ipv6 interface brief")
+    out: list[_addresses.Listed] = []
+    for line in text.splitlines():
+        if m := _V6_BRIEF_ADDR.match(line):
+            addr = _addresses.ipv6(m.group("addr"), m.group("len"))
+            if out and addr and addr not in out[-1].ipv6:
+                out[-1].ipv6.append(addr)
+        elif (m := _BRIEF_ROW.match(line)) and not line.lower().lstrip().startswith("interface"):
+            admin, oper = _brief_state(m.group("phy"), m.group("proto"))
+            out.append(_addresses.Listed(name=m.group("name"), admin_up=admin, oper_up=oper))
+    if text.strip() and not out and "Physical" not in text:
+        raise ParseError("'display ipv6 interface brief' output not recognised as Huawei VRP")
+    return out
+
+
 def interfaces(host: Any, read: Read) -> Interfaces:
-    """``display interface`` joined with ``display ipv6 interface`` (IPv6)."""
+    """``display interface`` joined with ``display ipv6 interface`` (IPv6). Where ``display
+    interface`` is refused: ``display interface brief`` (state, error counters) + ``display ip
+    interface brief`` (primary IPv4); where ``display ipv6 interface`` is refused: ``display
+    ipv6 interface brief``."""
+
     def plain(command: str) -> str:  # the error line first: a caret line above it must not hide it
         text = read(command)
         said = device_error(text)
         return f"{said}\n" if said else body(text)
 
-    return _addresses.with_addresses(parse_interfaces(read("display interface")), plain,
-                                     [("display ipv6 interface", parse_ipv6_interfaces)], what="IPv6 addresses")
+    text = read("display interface")
+    if device_error(text):
+        base = _addresses.with_addresses(parse_interface_brief(read("display interface brief")), plain,
+                                          [("display ip interface brief", parse_ip_interface_brief)],
+                                          what="IPv4 addresses")
+    else:
+        base = parse_interfaces(text)
+    return _addresses.with_addresses(base, plain, [("display ipv6 interface", parse_ipv6_interfaces),
+                                                   ("display ipv6 interface brief", parse_ipv6_interface_brief)],
+                                     what="IPv6 addresses")
 
 
 # -- BGP --------------------------------------------------------------------------------------------
@@ -546,12 +642,17 @@ def parse_route6(text: str, query: str) -> RouteLookup:
 
 
 def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
-    """``display ip[v6] routing-table ADDRESS`` (``A/L`` is sent as ``A L``, VRP's form)."""
+    """``display ip[v6] routing-table ADDRESS`` (``A/L`` is sent as ``A L``, VRP's form); where
+    that form is refused, the whole ``display ip[v6] routing-table`` with the longest match
+    done here."""
     address, _, length = prefix.partition("/")
     target = f"{address} {length}" if length else address
-    if ":" in prefix:
-        return parse_route6(read(f"display ipv6 routing-table {target}"), prefix)
-    return parse_route(read(f"display ip routing-table {target}"), prefix)
+    table, parse = ("display ipv6 routing-table", parse_route6) if ":" in prefix else \
+        ("display ip routing-table", parse_route)
+    text = read(f"{table} {target}")
+    if device_error(text):
+        text = read(table)
+    return parse(text, prefix)
 
 
 def config(host: Any, read: Read) -> RunningConfig:

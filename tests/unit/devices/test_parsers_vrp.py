@@ -136,7 +136,7 @@ def test_interfaces_vrp5_switch_vlanif_secondary_unnumbered_and_error_counters()
 
 
 def test_interfaces_keep_ipv4_when_ipv6_is_refused_or_unreadable():
-    got = vrp.interfaces(HOST, device("sw1", display_ipv6_interface=CARET))
+    got = vrp.interfaces(HOST, device("sw1", display_ipv6_interface=CARET, display_ipv6_interface_brief=CARET))
     assert got.by_name("Vlanif10").addresses == ["10.10.10.1/24", "10.10.11.1/24"] and got.note is None
     odd = vrp.interfaces(HOST, device("sw1", display_ipv6_interface="something else entirely\n"))
     assert odd.by_name("Vlanif10").addresses == ["10.10.10.1/24", "10.10.11.1/24"]
@@ -309,7 +309,9 @@ def test_every_getter_through_the_service_sends_policy_checked_commands(svc):
     # the fallbacks and the prefix form too
     assert all(check_command(c, "huawei_vrp").command == c
                for c in [*sent, "display ospf peer brief", "display ip routing-table 10.30.1.0 24",
-                         "display ipv6 routing-table 2001:db8:30:: 64"])
+                         "display ipv6 routing-table 2001:db8:30:: 64", "display interface brief",
+                         "display ip interface brief", "display ipv6 interface brief", "display ip routing-table",
+                         "display ipv6 routing-table"])
     config = svc.get("pe1", "config")["pe1"].data.text
     for secret in ("J|sU0Kp`Q=5v2", "SnmpRoCipher6Hj", "BgpPeerCipherK8", "BgpPlainK9", "LdpMd5CipherK7",
                    "a/Bc8[Wd9@$QmE=Vb~Kp5wJ"):
@@ -421,3 +423,38 @@ def test_saved_session_prompt_after_the_output_is_dropped():
     text = (VRP / "pe1" / "display_current_configuration.txt").read_text()
     saved = vrp.config(HOST, lambda c: f"<PE1-NE40E>{c}\n{text}\n<PE1-NE40E>\n")
     assert saved.text == vrp.config(HOST, lambda c: text).text and saved.text.endswith("return\n")
+
+
+# -- fallbacks: what a device (or a capture set) may lack ------------------------------------------
+
+def test_interfaces_from_the_brief_tables_when_display_interface_is_refused():
+    read = device("sw1", display_interface=CARET, display_ipv6_interface=CARET)
+    got = vrp.interfaces(HOST, read)
+    assert read.sent == ["display interface", "display interface brief", "display ip interface brief",
+                         "display ipv6 interface", "display ipv6 interface brief"]
+    states = {i.name: (i.admin_up, i.oper_up) for i in got.interfaces}
+    assert states == {"Eth-Trunk1": (True, True), "XGigabitEthernet0/0/1": (True, True),
+                      "XGigabitEthernet0/0/2": (True, True), "GigabitEthernet0/0/1": (True, True),
+                      "GigabitEthernet0/0/2": (False, False), "LoopBack0": (True, True), "MEth0/0/1": (True, False),
+                      "NULL0": (True, True), "Vlanif10": (True, True), "Vlanif20": (True, False)}
+    assert got.by_name("Vlanif10").addresses == ["10.10.10.1/24", "2001:db8:10::1/64", "2001:db8:11::1/64"]
+    assert got.by_name("LoopBack0").addresses == ["10.255.1.11/32"] and got.by_name("Vlanif20").addresses == []
+    assert got.by_name("GigabitEthernet0/0/1").counters.rx_errors == 2 and got.note is None
+
+
+def test_ipv6_brief_vrp5_form_without_a_length_is_left_out():
+    rows = vrp.parse_ipv6_interface_brief(
+        "Interface                                   Physical              Protocol\n"
+        "Vlanif10                                    up                    up\n"
+        "[IPv6 Address] 2001:DB8:10::1\n")
+    assert [(r.name, r.ipv6) for r in rows] == [("Vlanif10", [])]
+
+
+def test_route_from_the_whole_table_when_the_lookup_is_refused():
+    read = device("sw1", display_ip_routing_table_10_30_1_1=CARET)
+    r = vrp.route(HOST, read, prefix="10.30.1.1")
+    assert read.sent == ["display ip routing-table 10.30.1.1", "display ip routing-table"]
+    assert (r.prefix, r.protocol, [h.address for h in r.next_hops]) == ("10.30.1.0/24", "ospf",
+                                                                        ["10.10.10.2", "10.10.10.3"])
+    other = vrp.route(HOST, device("sw1", display_ip_routing_table_10_99_0_1=CARET), prefix="10.99.0.1")
+    assert other.prefix == "0.0.0.0/0"
