@@ -52,17 +52,22 @@ Read = Callable[[str], str]
 
 _ECHO = re.compile(r"^\s*[<\[][^>\]\s]+[>\]]\s*\S")  # "<PE1>display version", "[~PE1]display bgp peer"
 _PROMPT = re.compile(r"^\s*[<\[][^>\]\s]+[>\]]\s*$")  # a trailing "<PE1>" of a saved session
+# VRP 8 with "timestamp enable" prints the time above each command's output
+_STAMP = re.compile(r"^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s*[+-]\d{2}:\d{2}(?: DST)?)?\s*$")
 _ERROR = re.compile(r"^\s*Error:\s*(?P<msg>.*\S)", re.I)
 
 
 def body(text: str) -> str:
-    """``text`` without a saved session's prompt-and-command line, its trailing prompt and
+    """``text`` without a saved session's prompt-and-command line, its trailing prompt, the
+    timestamp line VRP 8 may print first (two reads of a configuration then compare equal) and
     leading blank lines."""
     lines = (text or "").splitlines()
     while lines and (not lines[-1].strip() or _PROMPT.match(lines[-1])):
         lines.pop()
     i = 0
     while i < len(lines) and (not lines[i].strip() or _ECHO.match(lines[i])):
+        i += 1
+    if i < len(lines) and _STAMP.match(lines[i]):
         i += 1
     return "\n".join(lines[i:]) + ("\n" if lines[i:] else "")
 

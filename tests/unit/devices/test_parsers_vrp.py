@@ -458,3 +458,12 @@ def test_route_from_the_whole_table_when_the_lookup_is_refused():
                                                                         ["10.10.10.2", "10.10.10.3"])
     other = vrp.route(HOST, device("sw1", display_ip_routing_table_10_99_0_1=CARET), prefix="10.99.0.1")
     assert other.prefix == "0.0.0.0/0"
+
+
+@pytest.mark.parametrize("stamp", ["2022-08-18 16:44:02.349 +08:00", "2024-03-11 10:14:52", "2024-03-11 10:14:52+01:00 DST"])
+def test_a_leading_timestamp_line_is_dropped(stamp):
+    live = device("pe1")
+    stamped = lambda c: f"{stamp}\n{live(c)}"  # noqa: E731
+    assert vrp.config(HOST, stamped) == vrp.config(HOST, live)
+    assert vrp.bgp_neighbors(HOST, stamped) == vrp.bgp_neighbors(HOST, live)
+    assert vrp.device_error(f"{stamp}\n{CARET}") == "Error: Unrecognized command found at '^' position."
