@@ -102,6 +102,7 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("cisco_xr", "show bgp summary"): ("bgp", _p("cisco_xr", "parse_bgp_summary")),
     ("cisco_xr", "show ospf vrf all-inclusive neighbor"): ("ospf", _p("cisco_xr", "parse_ospf_neighbors")),
     ("cisco_xr", "show route ipv4 ADDR"): ("route", _p("cisco_xr", "parse_route", query=True)),
+    ("cisco_xr", "show route ipv6 ADDR"): ("route", _p("cisco_xr", "parse_route", query=True)),
     ("nokia_sros", "show router bgp summary"): ("bgp", _p("nokia_sros", "parse_bgp_summary")),
     ("nokia_sros", "show router interface"): ("interfaces", _p("nokia_sros", "parse_router_interfaces")),
     ("nokia_sros", "show port"): ("interfaces", _p("nokia_sros", "parse_ports")),
@@ -316,6 +317,14 @@ GENIE = {
     ("iosxr", "ShowRouteIpv4"): ("cisco_xr", "show route ipv4 ADDR"),
     ("junos", "ShowBgpSummary"): ("juniper_junos", "show bgp summary"),
     ("junos", "ShowOspfNeighbor"): ("juniper_junos", "show ospf neighbor"),
+    ("iosxe", "ShowIpBgpAllSummary"): ("cisco_ios", "show bgp all summary"),
+    ("iosxe", "ShowBgpL2vpnEvpnSummary"): ("cisco_ios", "show bgp all summary"),
+    ("nxos", "ShowBgpL2vpnEvpnSummary"): ("cisco_nxos", "show bgp all summary vrf all"),
+    ("iosxr", "ShowBgpL2vpnEvpnSummary"): ("cisco_xr", "show bgp summary"),
+    ("iosxr", "ShowOspfVrfNeighbor"): ("cisco_xr", "show ospf vrf all-inclusive neighbor"),
+    ("iosxr", "ShowRouteIpv6"): ("cisco_xr", "show route ipv6 ADDR"),
+    ("junos", "ShowBgpSummaryInstance"): ("juniper_junos", "show bgp summary"),
+    ("junos", "ShowOspfNeighborInstanceAll"): ("juniper_junos", "show ospf neighbor"),
 }
 
 _IP = re.compile(r"^[0-9a-fA-F:.]+(%\S+)?$")
@@ -367,6 +376,7 @@ def _genie_expect(kind: str, doc: dict[str, Any]) -> dict[str, Any] | None:
             if k in ("neighbors", "neighbor") and isinstance(v, dict):
                 for nid, body in v.items():
                     if _is_ip(str(nid)) and isinstance(body, dict):
+                        nid = body.get("neighbor_router_id") or body.get("neighbor_id") or nid  # some key by address
                         out.append({"id": str(nid), "address": body.get("address"), "state": body.get("state")})
         return {"kind": "ospf", "neighbors": out, "loose": True}
     if kind == "interfaces":
