@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from netops.agent.events import ApprovalEvent, PlanEvent
-from netops.devices.redact import redact_lines
+from netops.devices.redact import redact_data, redact_lines
 from netops.agent.tools import ApprovalRecord, Tool, ToolContext, ToolResult
 
 
@@ -69,7 +69,8 @@ def _plan(ctx: ToolContext, args: PlaybookArgs) -> Any:
 
 def _plan_text(p: Any) -> str:
     """The plan as a person and the model see it: risk, per-host prechecks, commands, diff."""
-    lines = [f"playbook {p.playbook} v{p.version} ({p.risk} risk), params {json.dumps(p.params, default=str)}"]
+    params = json.dumps(redact_data(p.params), default=str)  # a secret parameter, as in the commands below
+    lines = [f"playbook {p.playbook} v{p.version} ({p.risk} risk), params {params}"]
     for host, hp in p.host_plans.items():
         lines.append(f"{host} ({hp.platform}):" + (f" ERROR {hp.error}" if hp.error else ""))
         for c in hp.prechecks:

@@ -140,9 +140,11 @@ def vet(name: str | None, reviewer: str, plugin: str | None, as_json: bool) -> N
 
 
 def _render_plan(p) -> None:
+    from netops.devices.redact import redact_data, redact_lines
+
     click.echo(f"playbook {p.playbook} v{p.version}  risk: {p.risk}  hash: {p.hash[:19]}...  (vetted by {p.reviewer})")
-    if p.params:
-        click.echo("parameters: " + ", ".join(f"{k}={v}" for k, v in p.params.items()))
+    if p.params:  # the screen shows no secret: parameters and commands come redacted (as in the audit log)
+        click.echo("parameters: " + ", ".join(f"{k}={v}" for k, v in redact_data(p.params).items()))
     click.echo(f"targets: {', '.join(p.hosts)}")
     for host, hp in p.host_plans.items():
         click.echo(f"\n== {host} ({hp.platform})")
@@ -152,10 +154,10 @@ def _render_plan(p) -> None:
             click.echo(f"  problem: {hp.error}")
         if hp.commands:
             click.echo("  commands:")
-            for line in hp.commands:
+            for line in redact_lines(hp.commands, hp.platform):
                 click.echo(f"    {line}")
             if hp.rollback is not None:
-                click.echo("  rollback: " + " / ".join(hp.rollback))
+                click.echo("  rollback: " + " / ".join(redact_lines(hp.rollback, hp.platform)))
             else:
                 click.echo("  rollback: restore the pre-change snapshot")
         if hp.diff:

@@ -50,8 +50,10 @@ def plan_renderable(plan: Any, verdict: Any = None) -> Group:
     parts.append(head)
     if getattr(plan, "description", ""):
         parts.append(Text(plan.description, style="dim"))
-    if plan.params:
-        parts.append(Text("parameters: " + ", ".join(f"{k}={v}" for k, v in plan.params.items())))
+    from netops.devices.redact import redact_data, redact_lines
+
+    if plan.params:  # a screen shows no secret: the parameters and commands come redacted
+        parts.append(Text("parameters: " + ", ".join(f"{k}={v}" for k, v in redact_data(plan.params).items())))
     for host, hp in plan.host_plans.items():
         parts.append(Text(f"\n{host} ({hp.platform})", style="bold underline"))
         if hp.error:
@@ -61,7 +63,7 @@ def plan_renderable(plan: Any, verdict: Any = None) -> Group:
                               style="green" if c.ok else "red"))
         if hp.commands:
             parts.append(Text("  commands:", style="bold"))
-            parts.append(Text("\n".join(f"    {cmd}" for cmd in hp.commands)))
+            parts.append(Text("\n".join(f"    {cmd}" for cmd in redact_lines(hp.commands, hp.platform))))
         if hp.diff:
             parts.append(Text("  predicted running-config diff:", style="bold"))
             parts.append(diff_text(hp.diff))

@@ -122,3 +122,35 @@ def test_debug_logging_of_the_ssh_channel_is_redacted(capsys):
     err = capsys.readouterr().err
     assert "read_channel" in err and "write_channel" in err and "ValueError" in err
     assert SECRET not in err
+
+
+def _secret_plan():
+    """A plan of a team playbook that sets a BGP password from a parameter."""
+    from types import SimpleNamespace
+
+    hp = SimpleNamespace(platform="frr", error=None, prechecks=[], diff=None, diff_note=None, report=None,
+                         commands=["router bgp 65001", f" neighbor 198.51.100.2 password {SECRET}"],
+                         rollback=["router bgp 65001", f" no neighbor 198.51.100.2 password {SECRET}"])
+    return SimpleNamespace(playbook="bgp-password", version=1, risk="medium", hash="sha256:" + "0" * 64,
+                           reviewer="alice", description="", hosts=["r1"],
+                           params={"neighbor": "198.51.100.2", "password": SECRET}, host_plans={"r1": hp})
+
+
+def test_plans_shown_to_the_model_and_the_screen_carry_no_secret_parameter(capsys):
+    """The plan text the model and 'netops ask' read redacted the commands but printed the
+    parameters raw; the TUI modal and 'netops playbook run' printed both raw."""
+    from rich.console import Console
+
+    from netops.agent.change_tools import _plan_text
+    from netops.cli.playbook import _render_plan
+    from netops.tui.render import plan_renderable
+
+    text = _plan_text(_secret_plan())
+    assert SECRET not in text and "198.51.100.2" in text and "<redacted>" in text
+    console = Console(record=True, width=200)
+    console.print(plan_renderable(_secret_plan()))
+    shown = console.export_text()
+    assert SECRET not in shown and "neighbor 198.51.100.2 password <redacted>" in shown
+    _render_plan(_secret_plan())
+    out = capsys.readouterr().out
+    assert SECRET not in out and "password=<redacted>" in out and "rollback:" in out
