@@ -108,6 +108,12 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("nokia_sros", "show port"): ("interfaces", _p("nokia_sros", "parse_ports")),
     ("nokia_sros", "show router ospf neighbor"): ("ospf", _p("nokia_sros", "parse_ospf_neighbors")),
     ("nokia_sros", "show router route-table"): ("route", _p("nokia_sros", "parse_route", query=True)),
+    ("huawei_vrp", "display version"): ("version", _p("huawei_vrp", "parse_version", hostname=SWEEP_HOST)),
+    ("huawei_vrp", "display interface"): ("interfaces", _p("huawei_vrp", "parse_interfaces")),
+    ("huawei_vrp", "display interface brief"): ("interfaces", _p("huawei_vrp", "parse_interface_brief")),
+    ("huawei_vrp", "display ip interface brief"): ("listed", _p("huawei_vrp", "parse_ip_interface_brief")),
+    ("huawei_vrp", "display bgp peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers")),
+    ("huawei_vrp", "display bgp ipv6 peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers", afi="ipv6-unicast")),
     ("frr", "show version"): ("version", _p("frr", "parse_version")),
     ("frr", "show ip ospf neighbor json"): ("ospf", _p("frr", "parse_ospf_neighbors")),
 }
@@ -203,6 +209,12 @@ NTC = {
     ("alcatel_sros", "show_router_bgp_summary_family"): ("nokia_sros", "show router bgp summary"),
     ("alcatel_sros", "show_router_interface"): ("nokia_sros", "show router interface"),
     ("alcatel_sros", "show_port"): ("nokia_sros", "show port"),
+    ("huawei_vrp", "display_version"): ("huawei_vrp", "display version"),
+    ("huawei_vrp", "display_interface"): ("huawei_vrp", "display interface"),
+    ("huawei_vrp", "display_interface_brief"): ("huawei_vrp", "display interface brief"),
+    ("huawei_vrp", "display_ip_interface_brief"): ("huawei_vrp", "display ip interface brief"),
+    ("huawei_vrp", "display_bgp_peer"): ("huawei_vrp", "display bgp peer"),
+    ("huawei_vrp", "display_bgp_ipv6_peer"): ("huawei_vrp", "display bgp ipv6 peer"),
 }
 
 
@@ -233,8 +245,8 @@ def _ntc_expect(kind: str, rows: list[dict[str, Any]], platform: str = "") -> di
         rows = [dict(r, **{k: r[k][i] if isinstance(r.get(k), list) and len(r[k]) > i else r.get(k) for k in r})
                 for r in rows for i in range(max([len(v) for v in r.values() if isinstance(v, list)] or [1]))]
         return {"kind": "bgp", "peers": [_bgp_fact(
-            str(g(r, "bgp_neigh", "bgp_neighbor", "peer_ip", "neighbor")),
-            g(r, "neigh_as", "neighbor_as", "peer_as", "as"),
+            str(g(r, "bgp_neigh", "bgp_neighbor", "peer_ip", "neighbor", "peer")),
+            g(r, "neigh_as", "neighbor_as", "peer_as", "as", "asn"),
             g(r, "state_pfxrcd", "state_or_prefixes_received", "state", "rcv")
             if not (r.get("state") and r.get("state_pfxrcd") is None and r.get("received") is not None) else r.get("state"),
             g(r, "vrf")) for r in rows]}
@@ -245,6 +257,8 @@ def _ntc_expect(kind: str, rows: list[dict[str, Any]], platform: str = "") -> di
         out = []
         for r in rows:
             name = g(r, "interface", "port_id")
+            if platform == "huawei_vrp" and name:  # "GigabitEthernet4/0/4(10G)": the speed, not the name
+                name = re.sub(r"\(\w+\)$", "", str(name))
             admin = _ntc_admin(platform, r)
             oper = g(r, "protocol_status", "link_status", "port_state")
             out.append({"name": name, "admin": admin, "oper": oper})
