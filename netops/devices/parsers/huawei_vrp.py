@@ -366,7 +366,7 @@ def interfaces(host: Any, read: Read) -> Interfaces:
         return f"{said}\n" if said else body(text)
 
     text = read("display interface")
-    if device_error(text):
+    if device_error(text) or not body(text).strip():  # a device always lists NULL0: nothing means not read
         base = _addresses.with_addresses(parse_interface_brief(read("display interface brief")), plain,
                                           [("display ip interface brief", parse_ip_interface_brief)],
                                           what="IPv4 addresses")
@@ -546,9 +546,15 @@ def parse_ospf_brief(text: str) -> OspfNeighbors:
 
 
 def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:
+    """``display ospf peer``; ``display ospf peer brief`` where that is refused, or where it
+    printed nothing and the brief table lists neighbors."""
     text = read("display ospf peer")
     if device_error(text) and not _ospf_note(text):  # a release or user level without the full form
         return parse_ospf_brief(read("display ospf peer brief"))
+    if not body(text).strip():
+        brief = read("display ospf peer brief")
+        if not device_error(brief) and body(brief).strip():
+            return parse_ospf_brief(brief)
     return parse_ospf_peers(text)
 
 
@@ -655,7 +661,7 @@ def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
     table, parse = ("display ipv6 routing-table", parse_route6) if ":" in prefix else \
         ("display ip routing-table", parse_route)
     text = read(f"{table} {target}")
-    if device_error(text):
+    if device_error(text) or not body(text).strip():  # a lookup prints its header even when nothing matches
         text = read(table)
     return parse(text, prefix)
 

@@ -467,3 +467,16 @@ def test_a_leading_timestamp_line_is_dropped(stamp):
     assert vrp.config(HOST, stamped) == vrp.config(HOST, live)
     assert vrp.bgp_neighbors(HOST, stamped) == vrp.bgp_neighbors(HOST, live)
     assert vrp.device_error(f"{stamp}\n{CARET}") == "Error: Unrecognized command found at '^' position."
+
+
+def test_an_empty_reply_to_the_full_form_reads_the_other_form():
+    read = device("sw1", display_interface="", display_ospf_peer="", display_ip_routing_table_10_30_1_1="\n")
+    assert [i.name for i in vrp.interfaces(HOST, read).interfaces][:2] == ["Eth-Trunk1", "XGigabitEthernet0/0/1"]
+    o = vrp.ospf_neighbors(HOST, read)
+    assert [n.neighbor_id for n in o.neighbors] == ["10.255.1.1", "10.255.1.2"] and o.note is None
+    assert vrp.route(HOST, read, prefix="10.30.1.1").prefix == "10.30.1.0/24"
+    assert read.sent == ["display interface", "display interface brief", "display ip interface brief",
+                         "display ipv6 interface", "display ospf peer", "display ospf peer brief",
+                         "display ip routing-table 10.30.1.1", "display ip routing-table"]
+    nothing = device("none", display_ospf_peer="", display_ospf_peer_brief="")
+    assert vrp.ospf_neighbors(HOST, nothing).note  # neither lists a neighbor: not configured
