@@ -779,9 +779,19 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "as-is": lambda t: t,
     # saved on Windows or by a tool that keeps the device's line ends
     "crlf": lambda t: t.replace("\r\n", "\n").replace("\n", "\r\n"),
+    # saved from a terminal session: the prompt and command echo above, the prompt below
+    "prompt": lambda t: t,  # filled in per platform by _with_prompt
     # the session dropped half-way
     "truncated": lambda t: "\n".join(t.splitlines()[: max(1, len(t.splitlines()) // 2)]),
 }
+
+
+_PROMPTS = {"juniper_junos": "netops@r1> ", "nokia_sros": "A:admin@r1# ", "frr": "r1# ", "linux": "$ "}
+
+
+def _with_prompt(platform: str, command: str, text: str) -> str:
+    prompt = _PROMPTS.get(platform, "r1#")
+    return f"{prompt}{command}\n{text.rstrip()}\n{prompt}\n"
 
 
 def run(data: Path, platform: str | None = None, command: str | None = None,
@@ -805,6 +815,8 @@ def _run_one(data: Path, platform: str | None, command: str | None, variant: str
             continue
         kind, fn = PARSERS[key]
         text = VARIANTS[variant](side.with_suffix(".txt").read_text(errors="replace"))
+        if variant == "prompt":
+            text = _with_prompt(plat, meta["command"].replace("ADDR", str(meta.get("query") or "")), text)
         row = {"platform": plat, "command": meta["command"], "source": meta["source"], "file": str(side.with_suffix(".txt")),
                "expected": meta["expect"] is not None}
         try:

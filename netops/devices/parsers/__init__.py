@@ -18,15 +18,37 @@ class ParseError(DeviceError):
 
 
 def load_json(text: str, command: str) -> Any:
-    """Parse JSON device output; a CLI error message instead of JSON is a :class:`ParseError`."""
+    """Parse JSON device output; a CLI error message instead of JSON is a :class:`ParseError`.
+    Output saved from a terminal session (the prompt and command echo above the document, the
+    prompt below it) reads like the bare document."""
     stripped = text.strip()
     if not stripped:
         return {}
     try:
         return json.loads(stripped)
     except json.JSONDecodeError as exc:
+        found = _embedded_json(stripped)
+        if found is not None:
+            return found
         first = stripped.splitlines()[0][:120]
         raise ParseError(f"{command!r} did not return JSON: {first}") from exc
+
+
+def _embedded_json(text: str) -> Any:
+    """The JSON document between other lines (a prompt, the command echo, a ``{master:0}``
+    line), or None: from a line opening an object or array to the last line closing one."""
+    lines = text.splitlines()
+    ends = [i for i, line in enumerate(lines) if line.rstrip().endswith(("}", "]"))]
+    starts = [i for i, line in enumerate(lines) if line.lstrip().startswith(("{", "["))]
+    for start in starts[:4]:
+        for end in reversed(ends[-4:]):
+            if end < start:
+                continue
+            try:
+                return json.loads("\n".join(lines[start:end + 1]))
+            except json.JSONDecodeError:
+                continue
+    return None
 
 
 def to_int(value: Any) -> int | None:

@@ -112,6 +112,19 @@ def xml_as_json(text: str) -> dict[str, Any]:
     return {local(root.tag): [node(root)]}
 
 
+def _xml_part(text: str) -> str | None:
+    """The XML reply in ``text``: all of it when it starts with ``<``; saved from a session (the
+    ``user@host> show ... | display xml`` echo above it, the prompt below), from its first to its
+    last element line. None when ``text`` is not XML."""
+    if text.startswith("<"):
+        return text
+    lines = text.splitlines()
+    tags = [i for i, line in enumerate(lines) if line.lstrip().startswith("<")]
+    if not tags or ("rpc-reply" not in text and not lines[0].rstrip().endswith("display xml")):
+        return None
+    return "\n".join(lines[tags[0]:tags[-1] + 1])
+
+
 def _doc(text: str, command: str, root: str) -> dict[str, Any]:
     """The first ``root`` element of a ``| display json`` document (searching multi-RE results);
     a ``| display xml`` / NETCONF reply is read too."""
@@ -121,7 +134,8 @@ def _doc(text: str, command: str, root: str) -> dict[str, Any]:
         lines = [ln.strip() for ln in stripped.splitlines() if ln.strip()]
         line = next((ln for ln in lines if "error" in ln.lower()), lines[0])
         raise ParseError(f"{command!r} failed on the device: {line}")
-    doc = xml_as_json(stripped) if stripped.startswith("<") else load_json(stripped, command)
+    xml = _xml_part(stripped)
+    doc = xml_as_json(xml) if xml else load_json(stripped, command)
     found = _find(doc, root)
     if found is None:
         raise ParseError(f"{command!r} output has no {root!r} element")

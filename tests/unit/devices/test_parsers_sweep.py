@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netops.devices.parsers import ParseError, cisco_ios, cisco_nxos, frr, juniper_junos, nokia_sros
+from netops.devices.parsers import ParseError, arista_eos, cisco_ios, cisco_nxos, frr, juniper_junos, load_json, nokia_sros
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 
@@ -123,3 +123,31 @@ def test_ios_interface_without_a_line_protocol_clause_is_kept():
                                               "Loopback0"]
     pw = i.by_name("pseudowire100007")
     assert (pw.admin_up, pw.oper_up, pw.mtu, pw.addresses) == (True, True, 1500, [])
+
+
+# -- output saved from a terminal session: prompt and command echo above, prompt below ------------
+
+def test_eos_json_saved_with_its_prompt():
+    b = arista_eos.parse_bgp_summary(read("arista_eos", "show_ip_bgp_summary_vrf_all_json"), now=1733100000.25)
+    got = {(n.vrf, n.peer): (n.remote_as, n.state, n.prefixes_received) for n in b.neighbors}
+    assert got == {("default", "198.51.100.0"): (65000 * 65536 + 100, "Established", 6),
+                   ("TENANT-A", "203.0.113.1"): (65101, "Idle", None)}
+    assert (b.router_id, b.local_as) == ("198.51.100.7", 4200000007)
+
+
+def test_nxos_json_saved_with_its_prompt():
+    f = cisco_nxos.parse_version(read("cisco_nxos", "show_version_json"))
+    assert (f.hostname, f.os_version, f.serial) == ("n9k-7", "9.3(10)", "FDO21120U5D")
+
+
+def test_junos_xml_saved_with_its_prompt():
+    b = juniper_junos.parse_bgp_summary(read("juniper_junos", "show_bgp_summary_display_xml"))
+    got = {n.peer: (n.remote_as, n.state, n.prefixes_received) for n in b.neighbors}
+    assert got == {"198.51.100.9": (4200000009, "Established", 4), "198.51.100.13": (65013, "Active", None)}
+
+
+@pytest.mark.parametrize("text", ["% Invalid input detected at '^' marker.", "r1# show x | json\n% Invalid command\nr1#",
+                                  "{master:0}\nnetops@r1> show version | display json\nerror: syntax error"])
+def test_no_json_in_a_session_is_still_a_parse_error(text):
+    with pytest.raises(ParseError):
+        load_json(text, "show x | json")
