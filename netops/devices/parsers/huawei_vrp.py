@@ -145,12 +145,22 @@ def parse_esn(text: str) -> str | None:
     return m.group("esn") if m else None
 
 
+_PROMPT_NAME = re.compile(r"^\s*[<\[][~*]?(?P<name>[^>\]\s]+?)[>\]]")
+
+
 def facts(host: Any, read: Read) -> Facts:
-    """``display version`` + the ``sysname`` (a device with none is called by its inventory
-    name) + ``display esn`` (left out when refused)."""
+    """``display version`` + the ``sysname`` from ``display current-configuration | include
+    sysname`` (where that filter is refused, from the whole configuration; else the prompt a
+    saved session shows above the version, else the inventory name) + ``display esn`` (left
+    out when refused)."""
     text = read("display version")
     named = read("display current-configuration | include sysname")
-    hostname = (None if device_error(named) else parse_sysname(named)) or getattr(host, "name", None)
+    if device_error(named):
+        named = read("display current-configuration")
+    hostname = None if device_error(named) else parse_sysname(named)
+    if not hostname:
+        prompt = _PROMPT_NAME.match((text or "").lstrip())
+        hostname = prompt.group("name") if prompt else getattr(host, "name", None)
     out = parse_version(text, hostname)
     esn = read("display esn")
     if not device_error(esn):

@@ -480,3 +480,15 @@ def test_an_empty_reply_to_the_full_form_reads_the_other_form():
                          "display ip routing-table 10.30.1.1", "display ip routing-table"]
     nothing = device("none", display_ospf_peer="", display_ospf_peer_brief="")
     assert vrp.ospf_neighbors(HOST, nothing).note  # neither lists a neighbor: not configured
+
+
+def test_host_name_from_the_whole_configuration_or_a_saved_prompt():
+    read = device("pe1", display_current_configuration_include_sysname=CARET)
+    assert vrp.facts(HOST, read).hostname == "PE1-NE40E"
+    assert read.sent[:3] == ["display version", "display current-configuration | include sysname",
+                             "display current-configuration"]
+    version = (VRP / "pe1" / "display_version.txt").read_text()
+    for prompt in ("<PE1-NE40E>", "[~PE1-NE40E]"):
+        saved = device("none", display_version=f"{prompt}display version\n{version}")
+        assert vrp.facts(HOST, saved).hostname == "PE1-NE40E"
+    assert vrp.facts(HOST, device("none", display_version=version)).hostname == "inv-name"
