@@ -28,8 +28,12 @@ REDACTED = "<redacted>"
 
 _ENC = (r"(?:(?:[0-9]|8a|sha1|sha256|sha512|md5|hmac-md5|hmac-sha-?\d*|plain|plaintext|clear|cleartext|"
         r"encrypted|text)\s+)?")  # optional encryption type / algorithm keyword
-_SECRET = r"(?P<secret>\"[^\"\n]*\"|[^\s\";]+)"
-_REST = r"(?P<secret>\"[^\"\n]*\"|[^\s\";](?:[^\n;]*[^\s;])?)"  # the rest of the line (multi-word keys)
+# A secret is a quoted string or a word; a word may hold ';' (IOS takes it in keys: "ab;cd" must not
+# leave ";cd"), but a ';' at its end is a Junos statement's end ("community public;"). A '"' ends it
+# (JSON text around a configuration line stays JSON).
+_SECRET_WORD = r"[^\s\";](?:[^\s\";]|;(?=[^\s\";]))*"
+_SECRET = rf"(?P<secret>\"[^\"\n]*\"|{_SECRET_WORD})"
+_REST = r"(?P<secret>\"[^\"\n]*\"|[^\s\";](?:(?:[^\n;]|;(?=[^\s;]))*[^\s;])?)"  # the rest of the line (multi-word keys)
 
 
 def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
@@ -64,7 +68,7 @@ _COMMON = _rx(
     rf"\bserver-key\s+{_ENC}{_SECRET}",  # IOS "aaa server radius dynamic-author" clients
     rf"\bconfig-key[ \t]+password-encrypt[ \t]+{_SECRET}",  # the IOS type-6 master key
     # a key after its type mid-line: "... key 7 0822455D0A16" (a command line filtering on it)
-    r"\bkey[ \t]+[05-9][ \t]+(?!-|(?:secret|key-string|password|text|md5|sha\d*|start-time|algorithm|options|key-name|accept\S*|send\S*)\b)(?P<secret>[^\s\";|]+)",
+    r"\bkey[ \t]+[05-9][ \t]+(?!-|(?:secret|key-string|password|text|md5|sha\d*|start-time|algorithm|options|key-name|accept\S*|send\S*)\b)(?P<secret>[^\s\";|](?:[^\s;|]|;(?=[^\s;]))*)",
     # OSPFv3 (FRR): ipv6 ospf6 authentication keyid 1 sha256 key K
     rf"\bauthentication[ \t]+keyid[ \t]+\d+[ \t]+\S+[ \t]+key[ \t]+{_SECRET}",
     rf"\b(?:area|domain)-password\s+{_ENC}{_REST}",

@@ -130,3 +130,31 @@ KEPT = [
 @pytest.mark.parametrize("platform,text", KEPT)
 def test_lines_without_a_secret_are_kept(platform, text):
     assert redact(text, platform) == text
+
+
+@pytest.mark.parametrize("platform,text", [
+    ("cisco_ios", "snmp-server community ab;LEAKj1 RO"),
+    ("cisco_ios", "enable password ab;LEAKj2"),
+    ("cisco_ios", "username u privilege 15 password 0 ab;LEAKj3"),
+    ("cisco_ios", "tacacs-server key ab;LEAKj4"),
+    ("cisco_ios", "crypto isakmp key ab;LEAKj5 address 10.0.0.1"),
+    ("cisco_ios", "router bgp 65001\n neighbor 10.0.0.2 password 0 ab;LEAKj6"),
+    ("cisco_ios", "snmp-server user u g v3 auth sha ab;LEAKj7 priv aes 128 cd;LEAKj8"),
+    ("cisco_ios", "key chain KC\n key 1\n  key-string ab;LEAKj9"),
+    ("arista_eos", "snmp-server community x;LEAKj10 ro"),
+    ("cisco_xr", "router bgp 65001\n neighbor 10.0.0.2\n  password encrypted ab;LEAKj11"),
+    (None, "show running-config | include key 7 ab;LEAKj12"),
+])
+def test_a_semicolon_inside_a_secret_does_not_leave_its_tail(platform, text):
+    """Every secret ended at the first ';' (a Junos statement's end), so 'ab;cd' kept ';cd'."""
+    out = redact(text, platform)
+    assert "LEAK" not in out and ";" not in out, out
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("community public;", "community <redacted>;"),
+    ('authentication-key "$9$abc"; ## SECRET-DATA', "authentication-key <redacted>; ## SECRET-DATA"),
+    ("simple-password foo; ## SECRET-DATA", "simple-password <redacted>; ## SECRET-DATA"),
+])
+def test_a_junos_statement_end_is_kept(text, expected):
+    assert redact(text, "juniper_junos") == expected
