@@ -116,3 +116,32 @@ def test_the_exact_refusal_reasons():
     assert check_command("ping 10.0.0.1", P).reason == "ping needs '-c N' (N <= 10)"
     assert check_command("ping -c 3 10.0.0.1", P).reason == "ping with count 3"
     assert check_command("tracert 10.0.0.1", P).reason == "bounded traceroute"
+
+
+# -- properties: the test's own word lists, drawn at random into display commands -----------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_WORDS = ("configure", "write", "copy", "reboot", "delete", "format", "clear", "debug", "commit", "rollback",
+          "shutdown", "install", "upgrade", "telnet", "ssh", "redirect", "append", "save", "system-view", "sys",
+          "undo", "reset", "move", "rename", "patch", "debugging", "terminal", "screen-length", "local-user",
+          "stelnet", "execute", "tftp", "ftp", "scp", "sftp", "quit", "return", "super")
+_word = st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True).filter(lambda w: w not in _WORDS)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(prefix=st.lists(_word, max_size=4), bad=st.sampled_from(_WORDS), suffix=st.lists(_word, max_size=3),
+       upper=st.booleans(), pipe=st.booleans(), verb=st.sampled_from(["display", "dis", "disp"]))
+def test_no_display_command_with_a_state_changing_word_is_allowed(prefix, bad, suffix, upper, pipe, verb):
+    word = bad.upper() if upper else bad
+    parts = [verb, *prefix] + (["|", "include"] if pipe else []) + [word, *suffix]
+    assert not check_command(" ".join(parts), P).allowed
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=120))
+def test_anything_allowed_is_a_display_a_bounded_ping_or_a_tracert(text):
+    d = check_command(text, P)
+    if d.allowed:
+        assert d.command.split()[0] in ("display", "ping", "tracert"), d.command
+        assert not any(c in d.command for c in ";!`$&><#\\")
