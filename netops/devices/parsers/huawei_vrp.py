@@ -9,8 +9,9 @@ finds them. A saved session's ``<PE1>display version`` echo line is dropped firs
 Commands (every one policy-checked):
 
 * facts: ``display version`` (release, model and uptime from ``HUAWEI X uptime is ...``), the host
-  name from ``display current-configuration | include sysname`` and the serial from ``display esn``
-  (left out when refused);
+  name from ``display current-configuration | include sysname`` (refused: the whole configuration,
+  then a saved session's prompt, then the inventory name) and the serial from ``display esn`` (left
+  out when refused);
 * interfaces: ``display interface`` (state: ``current state : Administratively DOWN`` is admin
   down; MTU, description, MAC, counters, primary and ``Sub`` secondary IPv4 addresses) +
   ``display ipv6 interface`` (global and link-local IPv6), merged by name in :mod:`._addresses`;
@@ -21,7 +22,7 @@ Commands (every one policy-checked):
   instance: those peers are IPv4 unicast in that VRF), ``display bgp vpnv6 all peer`` (the same
   for IPv6) and ``display bgp evpn peer``; BGP not configured is a note;
 * ospf: ``display ospf peer`` (every process; DR/BDR role from the neighbor's address), ``display
-  ospf peer brief`` where that is refused;
+  ospf peer brief`` where that is refused (or prints nothing while the brief table lists peers);
 * route: ``display ip routing-table ADDRESS`` / ``display ipv6 routing-table ADDRESS`` (a prefix
   ``A/L`` is sent as ``A L``); the longest match, ECMP rows, ``Summary Count : 0`` = not found;
   where the lookup form is refused, the whole table (longest match done here);
@@ -170,7 +171,7 @@ def facts(host: Any, read: Read) -> Facts:
 
 # -- interfaces -------------------------------------------------------------------------------------
 
-_IF_HEAD = re.compile(r"^(?P<name>[A-Za-z0-9][\w./:-]*) current state\s*:\s*(?P<state>.+?)\s*$")  # 40GE0/0/1
+_IF_HEAD = re.compile(r"^\s*(?P<name>[A-Za-z0-9][\w./:-]*) current state\s*:\s*(?P<state>.+?)\s*$")  # 40GE0/0/1
 _IF_PROTO = re.compile(r"^\s*Line protocol current state\s*:\s*(?P<proto>\S+)", re.I)
 _IF_DESC = re.compile(r"^\s*Description\s*:\s?(?P<desc>.*?)\s*$")
 _IF_MTU = re.compile(r"The Maximum Transmit Unit is (?P<mtu>\d+)", re.I)
