@@ -584,9 +584,35 @@ def collect_batfish(repo: Path, sink: Sink) -> None:
         sink.add(*target, "batfish", "/".join(parts[1:]), text, _self_expect(target, text), query)
 
 
+def _text_peers(platform: str, text: str) -> list[str]:
+    """BGP peer addresses as a plain reading of a text summary sees them: SR OS puts each on a
+    line of its own under the ``Neighbor`` header; the Cisco-style tables start a row with it."""
+    peers: list[str] = []
+    in_table = False
+    for line in text.splitlines():
+        if re.match(r"^\s*(Neighbor|Peer)\b", line):
+            in_table = True
+            continue
+        if not in_table:
+            continue
+        if platform == "nokia_sros":
+            if _is_ip(line.strip()) and line == line.lstrip():
+                peers.append(line.strip())
+            continue
+        first = line.split()[0] if line.split() else ""
+        if line[:1].strip() and _is_ip(first):
+            peers.append(first)
+        elif not line.strip():
+            in_table = False
+    return peers
+
+
 def _self_expect(target: tuple[str, str], text: str) -> dict[str, Any] | None:
-    """Facts read from a JSON capture itself where the source asserts none."""
+    """Facts read from a capture itself where the source asserts none."""
     platform, command = target
+    if PARSERS[target][0] == "bgp" and not command.endswith(("json", "xml")):
+        peers = _text_peers(platform, text)
+        return {"kind": "bgp", "peers": [_bgp_fact(p, None, None) for p in peers], "loose": True} if peers else None
     try:
         doc = json.loads(text)
     except ValueError:
