@@ -105,7 +105,8 @@ def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
                     established=up,
                     uptime=p.get("peerUptime") if up else None,
                     uptime_seconds=(p["peerUptimeMsec"] / 1000.0) if up and isinstance(p.get("peerUptimeMsec"), (int, float)) else None,
-                    prefixes_received=to_int(p.get("pfxRcd")) if up else None,
+                    # older FRR releases print only prefixReceivedCount
+                    prefixes_received=to_int(p.get("pfxRcd", p.get("prefixReceivedCount"))) if up else None,
                     description=p.get("desc") or None,
                     vrf=afi.get("vrfName") or vrf_name,
                     afi_safi=_AFI.get(afi_key, afi_key),

@@ -151,3 +151,12 @@ def test_junos_xml_saved_with_its_prompt():
 def test_no_json_in_a_session_is_still_a_parse_error(text):
     with pytest.raises(ParseError):
         load_json(text, "show x | json")
+
+
+def test_frr_prefix_count_of_releases_without_pfxrcd():
+    """Older FRR releases name the count only ``prefixReceivedCount`` (sonic-utilities' mock tables
+    print both it and ``pfxRcd``); the count came back as None."""
+    text = ('{"ipv4Unicast": {"routerId": "203.0.113.1", "as": 65001, "peers": {"198.51.100.2": '
+            '{"remoteAs": 65002, "state": "Established", "peerUptime": "01:02:03", "peerUptimeMsec": 3723000, '
+            '"prefixReceivedCount": 7}}}}')
+    assert frr.parse_bgp_summary(text).neighbors[0].prefixes_received == 7
