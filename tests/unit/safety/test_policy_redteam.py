@@ -203,3 +203,47 @@ def test_a_timed_out_session_is_not_reused(pb_settings):
         r = svc.run("r1", "show version")["r1"]
     assert r.ok and r.output == "FRRouting 8.4\n"
     assert fake.connects["r1"] == 2
+
+
+# -- property: whatever an adversary assembles from these pieces, an allowed command is read-only --
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_HEADS = ["show", "sh", "SHOW", "display", "dis", "ping", "traceroute", "tracert", "ip addr show", "vtysh -c",
+          "admin display-config", "ss -tan", "uname", "do show", "-show", "run", "bash"]
+_PIECES = ["run", "conf", "t", "'conf", "conf'", '"write"', "(reload)", "[delete]", "{erase}", "x,clear", "?", "'",
+           '"', "|", "| include", "| redirect", "| tee", "| save", "| append", "| bash", "| utility", "| file",
+           "tech-support", "tec", "diag", "follow", "to-file", "-C", "-W 9999", "-w 99999", "repeat 5", "count 5",
+           "-c 5", "timeout 3600", "interval 10000", "198.51.100.1", "version", "bgp", "summary", "\u00a0", "\t",
+           "start", "shell", "request", "system-view", "undo", "reset", "| no-more", "| count", "| match x"]
+_WORDS = ("conf", "configure", "write", "reload", "delete", "erase", "clear", "bash", "shell", "save", "tee",
+          "redirect", "append", "to-file")
+_WORDS_ON = {"cisco_nxos": ("run",), "cisco_xr": ("run",), "juniper_junos": ("start", "request"),
+             "arista_eos": ("follow",), "huawei_vrp": ("system-view", "undo", "reset")}
+_ALL = ("frr", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "cisco_xr", "nokia_sros", "huawei_vrp",
+        "linux")
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(head=st.sampled_from(_HEADS), pieces=st.lists(st.sampled_from(_PIECES), max_size=6),
+       platform=st.sampled_from(_ALL))
+def test_an_allowed_assembly_is_read_only(head, pieces, platform):
+    import re
+
+    command = " ".join([head, *pieces])
+    d = check_command(command, platform)
+    if not d.allowed:
+        assert d.reason and "\n" not in d.reason
+        return
+    assert "?" not in command
+    quote = ""
+    for ch in command:
+        quote = ("" if ch == quote else quote) if quote else (ch if ch in "'\"" else "")
+    assert not quote, command
+    words = [w for w in re.split(r"[\s|'\"(){}\[\],]+", command.lower()) if w]
+    bad = [w for w in words if w in _WORDS + _WORDS_ON.get(platform, ())]
+    assert not bad, (command, platform, bad)
+    assert not re.match(r"show tec|display diag", d.command.lower()), d.command
+    assert d.command.split()[0] in ("show", "display", "ping", "traceroute", "tracert", "ip", "ss", "uname",
+                                    "vtysh", "admin"), d.command
+    if platform == "linux":
+        assert "-C" not in command.split() and "-W" not in command.split()
