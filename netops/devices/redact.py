@@ -162,7 +162,9 @@ _VRP = _rx(
     rf"(?<![\w-])(?:password|pre-shared-key|shared-key|key-string|pass-phrase|authentication-mode)\s+simple\s+{_VRP_KEEP}(?P<secret>\S+)",
     # keys stored without a form keyword (VRP 5): shared-key K, authentication-mode md5 K, SNMP communities
     rf"(?<![\w-])shared-key\s+{_VRP_KEEP}(?P<secret>\S+)",
-    rf"(?<![\w-])(?:area-|domain-)?authentication-mode\s+(?:md5|hmac-sha256|hmac-md5|sha)\s+{_VRP_KEEP}(?!\d+\s|key-id\b|keychain\b)(?P<secret>\S+)",
+    # (RIP "md5 usual|nonstandard K"; an OSPF key id "md5 1 K" before a key stored without a form word)
+    (r"(?<![\w-])(?:area-|domain-)?authentication-mode\s+(?:md5|hmac-sha256|hmac-md5|sha)\s+"
+     rf"(?:(?:usual|nonstandard|\d+)\s+)?+{_VRP_KEEP}(?!key-id\b|keychain\b)(?P<secret>\S+)"),
     rf"\bsnmp-agent\s+community\s+(?:read|write)\s+{_VRP_KEEP}(?P<secret>\S+)",
     rf"^\s*snmp-agent\b[^\n]*?\bprivacy-mode\s+\S+\s+{_VRP_KEEP}(?P<secret>\S+)",
     rf"\bsecurityname\s+{_VRP_KEEP}(?P<secret>\S+)(?=\s+v(?:1|2c)\b)",  # v1/v2c trap host: the community

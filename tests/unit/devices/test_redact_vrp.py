@@ -80,6 +80,14 @@ def test_every_vrp_secret_is_redacted_and_the_rest_kept(name, platform):
     # a cipher in output with no keyword before it (display of a template, a log line)
     ("  Shared-key: %^%#abc123%^%#", f"  Shared-key: {REDACTED}"),
     (" authentication-mode hwtacacs local", " authentication-mode hwtacacs local"),
+    (" ospf authentication-mode md5 1 OldOspfKey", f" ospf authentication-mode md5 1 {REDACTED}"),
+    (" ospf authentication-mode md5 12345", f" ospf authentication-mode md5 {REDACTED}"),
+    (" rip authentication-mode md5 usual RipUsualKey", f" rip authentication-mode md5 usual {REDACTED}"),
+    (" rip authentication-mode md5 nonstandard cipher %^%#r%^%# 1",
+     f" rip authentication-mode md5 nonstandard cipher {REDACTED} 1"),
+    (" ntp-service authentication-keyid 1 authentication-mode md5 NtpPlainKey",
+     f" ntp-service authentication-keyid 1 authentication-mode md5 {REDACTED}"),
+    (" vrrp vrid 1 authentication-mode simple VrrpPlain", f" vrrp vrid 1 authentication-mode simple {REDACTED}"),
     (" description plain old uplink", " description plain old uplink"),
 ])
 def test_vrp_lines(line, expected):
