@@ -289,7 +289,9 @@ def redact_lines(lines: Iterable[str], platform: str | None = None) -> list[str]
 # -- structural ---------------------------------------------------------------------------
 _SECRET_FIELDS = ("password", "passwd", "secret", "passphrase", "psk", "presharedkey", "authkey",
                   "authenticationkey", "keystring", "privatekey", "md5key", "apikey", "communitystring",
-                  "authpassword", "privpassword", "privacykey", "wpapassphrase", "saepassword")
+                  "authpassword", "privpassword", "privacykey", "wpapassphrase", "saepassword",
+                  # OpenConfig aaa "secret-key" (TACACS+/RADIUS), "shared-key", "server-key", "priv-key"
+                  "secretkey", "sharedkey", "serverkey", "privkey", "encryptionkey")
 _SNMP_ONLY_FIELDS = ("community", "communityname")  # BGP communities are route data, not secrets
 
 

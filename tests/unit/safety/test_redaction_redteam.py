@@ -158,3 +158,18 @@ def test_a_semicolon_inside_a_secret_does_not_leave_its_tail(platform, text):
 ])
 def test_a_junos_statement_end_is_kept(text, expected):
     assert redact(text, "juniper_junos") == expected
+
+
+@pytest.mark.parametrize("key", ["secret-key", "secretKey", "shared-key", "sharedKey", "server-key", "priv-key",
+                                 "encryption-key"])
+def test_key_fields_that_name_a_secret_are_wiped(key):
+    """OpenConfig aaa ('secret-key' of a TACACS+/RADIUS server) and vendor JSON name keys so."""
+    doc = {"openconfig-system:aaa": {"server-groups": {"server-group": [{"servers": {"server": [
+        {"address": "10.0.0.5", "tacacs": {"config": {key: "LEAKk1", "port": 49}}}]}}]}}}
+    out = redact_output(json.dumps(doc), "arista_eos")
+    assert "LEAKk1" not in out and '"port": 49' in out and "10.0.0.5" in out
+
+
+@pytest.mark.parametrize("key", ["keyId", "key-id", "keyLength", "publicKey", "hostKey", "routeKey"])
+def test_key_metadata_and_public_keys_are_kept(key):
+    assert "abc" in redact_output(json.dumps({key: "abc"}), "arista_eos")
