@@ -84,6 +84,12 @@ _COMMON = _rx(
     rf"\bset-key\s+(?:ascii|hex)\s+{_ENC}{_REST}",
     r"\b(?:wpa[-_]passphrase|wpa_psk|sae[-_]password)\s*[=\s]\s*(?P<secret>\"[^\"\n]*\"|\S.*?)\s*$",
     r"^\s*psk\s*=\s*(?P<secret>\"[^\"\n]*\"|\S+)",
+    # other vendors' forms (a plugin platform gets every rule): FortiOS "set passwd|psksecret [ENC] K",
+    # RouterOS "password=K secret=K", ArubaOS "mgmt-user NAME ROLE HASH", EXOS SNMP communities
+    rf"^\s*set[ \t]+(?:passwd|psksecret|password|secret|passphrase|psk|auth-pwd|priv-pwd|key)[ \t]+(?:ENC[ \t]+)?{_SECRET}",
+    r"(?<![\w-])(?:password|secret|passphrase|psk|wpa2?-pre-shared-key|authentication-key)=(?P<secret>\"[^\"\n]*\"|\S+)",
+    r"^\s*mgmt-user[ \t]+\S+[ \t]+\S+[ \t]+(?P<secret>\S+)",
+    rf"\bconfigure[ \t]+snmp[ \t]+add[ \t]+community[ \t]+(?:readonly|readwrite)[ \t]+(?:encrypted[ \t]+)?{_SECRET}",
     # credentials in a URL: archive paths, kron/copy commands, Junos archive-sites
     r"\b[a-z][a-z0-9+.-]*://[^\s/:@\"']+:(?P<secret>[^\s@/\"']+)@",
     # NX-OS "show tacacs-server"/"show radius-server" mask it ("shared secret:********"); if not
@@ -186,7 +192,7 @@ _LINUX = _rx(
 )
 
 # Crypt-style hashes and type-7/8/9 strings are secret wherever they appear.
-_HASHES = _rx(r"(?P<secret>\$(?:1|5|6|8|9|y|2[aby])\$[^\s\";,]+)")
+_HASHES = _rx(r"(?P<secret>\$(?:1|5|6|8|9|y|2[aby])\$[^\s\";,<]+)")  # '<': <phash>$1$...</phash> stays XML
 
 PLATFORM_RULES: dict[str, tuple[re.Pattern[str], ...]] = {
     "cisco_ios": _COMMON,
