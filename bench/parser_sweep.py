@@ -513,13 +513,14 @@ def collect_napalm(repo: Path, sink: Sink) -> None:
         if not target:
             continue
         text = _show(repo, f)
-        expect = _self_expect(target, text)
+        expect = None
         result = f.rsplit("/", 1)[0] + "/expected_result.json"
-        if expect is None and result in files:
+        if result in files:
             try:
                 expect = _napalm_expect(PARSERS[target][0], parts[3], json.loads(_show(repo, result)))
             except ValueError:
                 expect = None
+        expect = expect or _self_expect(target, text)
         sink.add(*target, "napalm", "/".join(parts[1:]), text, expect)
 
 
@@ -577,11 +578,23 @@ def collect_batfish(repo: Path, sink: Sink) -> None:
         if not target:
             continue
         text = _show(repo, f)
-        query = None
+        query, expect = None, _self_expect(target, text)
         if target[1] == "show router route-table":
-            m = re.search(r"^(\d+\.\d+\.\d+\.\d+)/\d+\s", text, re.M)
-            query = m.group(1) if m else "192.0.2.1"
-        sink.add(*target, "batfish", "/".join(parts[1:]), text, _self_expect(target, text), query)
+            query, expect = _route_table_query(text)
+        sink.add(*target, "batfish", "/".join(parts[1:]), text, expect, query)
+
+
+def _route_table_query(text: str) -> tuple[str, dict[str, Any] | None]:
+    """A lookup into a whole route table: an address inside the middle prefix of the table, and
+    the longest prefix of the table that covers it (the answer a lookup must give)."""
+    nets = [ipaddress.ip_network(m.group(1), strict=False)
+            for m in re.finditer(r"^(\d+\.\d+\.\d+\.\d+/\d+)\s", text, re.M)]
+    if not nets:
+        return "192.0.2.1", None
+    mid = nets[len(nets) // 2]
+    addr = mid.network_address + 1 if mid.prefixlen <= 30 else mid.network_address
+    best = max((n for n in nets if addr in n), key=lambda n: n.prefixlen)
+    return str(addr), {"kind": "route", "prefixes": [str(best)]}
 
 
 def _text_peers(platform: str, text: str) -> list[str]:
@@ -610,6 +623,31 @@ def _text_peers(platform: str, text: str) -> list[str]:
 def _self_expect(target: tuple[str, str], text: str) -> dict[str, Any] | None:
     """Facts read from a capture itself where the source asserts none."""
     platform, command = target
+    if target == ("nokia_sros", "show router ospf neighbor"):
+        rows = re.findall(r"^\S+\s+(\d+\.\d+\.\d+\.\d+)\s+([A-Za-z-]+)\s+\d+\s+\d+\s+\d+\s*$", text, re.M)
+        count = re.search(r"No\. of Neighbors: (\d+)", text)
+        if count and int(count.group(1)) == len(rows):
+            return {"kind": "ospf", "neighbors": [{"id": i, "address": None, "state": st} for i, st in rows]}
+        return None
+    if PARSERS[target][0] == "interfaces" and platform in ("cisco_ios", "cisco_nxos", "cisco_xr") \
+            and not command.endswith("json"):
+        out: list[dict[str, Any]] = []
+        for line in text.splitlines():
+            m = re.match(r"^(?P<name>[A-Za-z][\w./:-]*) is (?P<state>administratively down|up|down|deleted)"
+                         r"(?P<rest>.*)$", line)
+            said = re.match(r"^\s*admin state(?: is|:)\s*(up|down)", line, re.I)
+            if m:
+                rest = m.group("rest").lower()
+                proto = re.search(r"line protocol is (\S+)", rest)
+                admin = not (m.group("state") in ("administratively down", "deleted") or "administratively down" in rest)
+                oper = (proto.group(1) if proto else m.group("state")).split()[0]
+                out.append({"name": m.group("name"), "admin": admin, "oper": oper})
+            elif said and out:  # NX-OS states it on the next line
+                out[-1]["admin"] = said.group(1).lower() == "up"
+        return {"kind": "interfaces", "interfaces": out} if out else None
+    if PARSERS[target][0] == "ospf" and platform in ("cisco_ios", "cisco_nxos", "cisco_xr"):
+        rows = re.findall(r"^\s*(\d+\.\d+\.\d+\.\d+)\s+\d+\s+([A-Z0-9]+)(?:/|\s)", text, re.M)
+        return {"kind": "ospf", "neighbors": [{"id": i, "address": None, "state": st} for i, st in rows]} if rows else None
     if PARSERS[target][0] == "bgp" and not command.endswith(("json", "xml")):
         peers = _text_peers(platform, text)
         return {"kind": "bgp", "peers": [_bgp_fact(p, None, None) for p in peers], "loose": True} if peers else None
