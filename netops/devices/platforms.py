@@ -184,9 +184,10 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ),
             verb_aliases={},
             pipe_filters={},
-            ping=rf"ping( -[46])? -c (?P<count>\d+)( -w \d{{1,2}})? {_HOST}",
+            # matched as typed (case_sensitive): only the host name may be in capitals
+            ping=rf"ping( -[46])? -c (?P<count>\d+)( -w \d{{1,2}})? (?i:{_HOST})",
             ping_refusal="ping needs '-c N' (N <= 10)",
-            traceroute=rf"traceroute( -n)?( -m \d{{1,2}})? {_HOST}",
+            traceroute=rf"traceroute( -n)?( -m \d{{1,2}})? (?i:{_HOST})",
             forbidden_verbs=("sudo", "su", "rm", "mv", "sh", "python", "python3", "perl", "systemctl"),
             case_sensitive=True,
         ),

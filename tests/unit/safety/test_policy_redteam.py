@@ -183,7 +183,8 @@ def test_shells_writes_and_escapes_are_refused(platform, command, reason):
     ("frr", "show ip bgp neighbors 10.0.0.1 advertised-routes"), ("frr", "show interface | include errors"),
     ("linux", "ping -c 3 -w 5 198.51.100.1"), ("linux", "traceroute -n -m 30 198.51.100.1"),
     ("linux", "ss -tanp"), ("linux", "ip -4 route show table all"), ("linux", "vtysh -c 'show bgp summary json'"),
-    ("linux", "ip link show dev Eth0"),
+    ("linux", "ip link show dev Eth0"), ("linux", "ping -c 3 Core-R1.example.net"),
+    ("linux", "traceroute -n Core-R1"),
 ])
 def test_everyday_reads_still_pass(platform, command):
     d = check_command(command, platform)
