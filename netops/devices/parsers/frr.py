@@ -67,9 +67,9 @@ _AFI_KEYS = {v: k for k, v in _AFI.items()}
 def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
     """``show bgp summary json`` (families of the default VRF) or ``show bgp vrf all summary json``
     (VRF name -> families). ``{}`` / ``% BGP instance not found``: not configured (a note).
-    A command naming one family (``show ip bgp summary json``, ``show bgp ipv6 unicast summary
-    json``, ``show bgp vrf X ipv4 summary json``) prints that family's document bare (``peers`` at
-    the top, no family key): it is read as ``afi``."""
+    A command naming the family and SAFI (``show bgp ipv4 unicast summary json``, ``show bgp
+    ipv6 unicast summary json``; FRR 8.4 in our lab) prints that family's document bare
+    (``peers`` at the top, no family key): it is read as ``afi``."""
     said = _off(text)
     if said:
         return BgpNeighbors(note=not_running_note("BGP", said))

@@ -72,8 +72,8 @@ def test_sros_port_cross_connect_ports_are_listed():
 
 
 def test_frr_single_family_summary_is_read_not_silently_empty():
-    """``show bgp ipv4 unicast summary json`` / ``show ip bgp summary json`` print the family's
-    document bare (``peers`` at the top): it read as no peers at all."""
+    """``show bgp ipv4 unicast summary json`` prints the family's document bare (``peers`` at the
+    top): it read as no peers at all."""
     b = frr.parse_bgp_summary(read("frr", "show_bgp_ipv4_unicast_summary_json"))
     assert (b.router_id, b.local_as) == ("203.0.113.1", 4200000001)
     got = {n.peer: (n.remote_as, n.state, n.established, n.prefixes_received, n.afi_safi) for n in b.neighbors}
@@ -160,3 +160,14 @@ def test_frr_prefix_count_of_releases_without_pfxrcd():
             '{"remoteAs": 65002, "state": "Established", "peerUptime": "01:02:03", "peerUptimeMsec": 3723000, '
             '"prefixReceivedCount": 7}}}}')
     assert frr.parse_bgp_summary(text).neighbors[0].prefixes_received == 7
+
+
+def test_frr_single_family_summary_captured_in_the_lab():
+    """FRR 8.4 (our lab, r1): 'show bgp ipv4 unicast summary json' prints the bare family document."""
+    text = (FIX / "frr" / "lab-r1-family" / "show_bgp_ipv4_unicast_summary_json.txt").read_text()
+    b = frr.parse_bgp_summary(text)
+    assert (b.router_id, b.local_as) == ("203.0.113.1", 65001)
+    assert {n.peer: (n.remote_as, n.established, n.afi_safi) for n in b.neighbors} == {
+        "198.51.100.2": (65002, True, "ipv4-unicast"), "198.51.100.10": (65003, True, "ipv4-unicast")}
+    empty = frr.parse_bgp_summary((FIX / "frr" / "lab-r1-family" / "show_bgp_ipv6_unicast_summary_json.txt").read_text())
+    assert empty.neighbors == []
