@@ -149,9 +149,9 @@ _SROS = _rx(
     rf"\bprivacy-key\s+{_SECRET}",
     rf"\bentry\s+\d+\s+key\s+{_SECRET}",  # classic keychain entries
     # classic SNMP: community "public" r version both (not policy communities: ... members "65000:1")
-    rf"^\s*community\s+{_SECRET}(?=[ \t]+(?:r|rw|rwa|mgmt|vpls-mgmt)\b|[ \t]*$)",
+    rf"^\s*community\s+{_SECRET}(?=[ \t]+(?:r|rw|rwa|mgmt|vpls-mgmt)\b|[ \t]*\r?$)",  # CRLF output too
     # MD-CLI: community "K" { access-permissions r ... } (a policy community's block has "member")
-    rf"^\s*community\s+{_SECRET}(?=[ \t]*\{{[ \t]*\n\s*(?:access-permissions|version|source-access-list)\b)",
+    rf"^\s*community\s+{_SECRET}(?=[ \t]*\{{[ \t]*\r?\n\s*(?:access-permissions|version|source-access-list)\b)",
     rf"\bsnmp[ \t]+community[ \t]+{_SECRET}",  # MD-CLI flat: /configure system security snmp community "K" ...
 )
 

@@ -192,3 +192,15 @@ def test_other_vendors_forms_are_redacted_with_every_rule(text, kept):
 
 def test_a_hash_inside_xml_keeps_the_closing_tag():
     assert redact("<phash>$1$abcd$xyz</phash>") == f"<phash>{REDACTED}</phash>"
+
+
+def test_output_with_crlf_line_ends_is_redacted_like_lf():
+    """Output saved from a terminal (or sent by a device) ends lines with CRLF: an end-of-line
+    lookahead that wanted '\\n' right after the secret or the brace let SR OS communities through."""
+    from tests.unit.safety.test_redaction_vendors import CASES
+
+    cases = [(p, t, s) for p, t, s in CASES if s] + [(p, t, ["LEAK"]) for p, t, _ in LEAKED_BEFORE]
+    cases.append(("nokia_sros", '        snmp\n            community "LEAKm1"\n', ["LEAK"]))
+    for platform, text, secrets in cases:
+        out = redact(text.replace("\n", "\r\n"), platform)
+        assert not [s for s in secrets if s in out], out
