@@ -324,7 +324,7 @@ def _secret_field(key: str, in_snmp: bool) -> bool:
         return False
     if k == "key" or k.endswith(_SECRET_FIELDS):
         return True
-    return in_snmp and k in _SNMP_ONLY_FIELDS
+    return in_snmp and k.endswith(_SNMP_ONLY_FIELDS)  # snmpCommunity, snmp_community_name too
 
 
 def _wipe(value: Any) -> Any:

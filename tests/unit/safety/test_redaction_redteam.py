@@ -204,3 +204,13 @@ def test_output_with_crlf_line_ends_is_redacted_like_lf():
     for platform, text, secrets in cases:
         out = redact(text.replace("\n", "\r\n"), platform)
         assert not [s for s in secrets if s in out], out
+
+
+def test_snmp_community_fields_named_with_a_prefix_are_wiped():
+    """Under SNMP a field ending in 'community' is one ('snmp_community', 'v2cCommunity')."""
+    from netops.devices.redact import redact_data
+
+    assert redact_data({"snmp_community": "LEAKn1"}) == {"snmp_community": REDACTED}
+    assert redact_data({"snmp": {"v2cCommunity": "LEAKn2", "port": 161}}) == {
+        "snmp": {"v2cCommunity": REDACTED, "port": 161}}
+    assert redact_data({"bgp": {"extCommunity": "rt:65000:1"}}) == {"bgp": {"extCommunity": "rt:65000:1"}}
