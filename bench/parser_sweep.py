@@ -82,6 +82,7 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("cisco_nxos", "show ip ospf neighbors vrf all"): ("ospf", _p("cisco_nxos", "parse_ospf_neighbors_text")),
     ("arista_eos", "show version | json"): ("version", _eos_version),
     ("arista_eos", "show interfaces | json"): ("interfaces", _p("arista_eos", "parse_interfaces")),
+    ("arista_eos", "show ipv6 interface | json"): ("listed", _p("arista_eos", "parse_ipv6_interfaces")),
     ("arista_eos", "show ip bgp summary"): ("bgp", _p("arista_eos", "parse_bgp_summary_text")),
     ("arista_eos", "show ipv6 bgp summary"): ("bgp", _p("arista_eos", "parse_bgp_summary_text", afi="ipv6-unicast")),
     ("arista_eos", "show bgp evpn summary"): ("bgp", _p("arista_eos", "parse_bgp_summary_text", afi="l2vpn-evpn")),
@@ -461,6 +462,7 @@ NAPALM = {
     ("eos", "show_ipv6_bgp_summary_vrf_all.json"): ("arista_eos", "show ipv6 bgp summary vrf all | json"),
     ("eos", "show_version.json"): ("arista_eos", "show version | json"),
     ("eos", "show_interfaces.json"): ("arista_eos", "show interfaces | json"),
+    ("eos", "show_ipv6_interface.json"): ("arista_eos", "show ipv6 interface | json"),
     ("nxos", "show_bgp_all_summary_vrf_all.json"): ("cisco_nxos", "show bgp all summary vrf all | json"),
     ("nxos", "show_interface.json"): ("cisco_nxos", "show interface | json"),
     ("nxos", "show_ip_interface.json"): ("cisco_nxos", "show ip interface vrf all | json"),
@@ -481,7 +483,7 @@ NAPALM = {
 }
 
 
-def _napalm_expect(kind: str, test: str, doc: Any) -> dict[str, Any] | None:
+def _napalm_expect(kind: str, test: str, doc: Any, command: str = "") -> dict[str, Any] | None:
     """Facts from NAPALM's expected_result.json of the getter the capture feeds. The getter may
     read more commands than this one: BGP is held only to the peers this capture lists."""
     if not isinstance(doc, dict):
@@ -498,6 +500,11 @@ def _napalm_expect(kind: str, test: str, doc: Any) -> dict[str, Any] | None:
     if kind == "interfaces" and test == "test_get_interfaces":
         return {"kind": "interfaces", "interfaces": [
             {"name": n, "admin": b.get("is_enabled"), "oper": "up" if b.get("is_up") else "down"} for n, b in doc.items()]}
+    if kind == "listed" and test == "test_get_interfaces_ip":  # both families: keep the command's
+        fam = "ipv6" if "ipv6" in command else "ipv4"
+        return {"kind": "listed", "interfaces": [
+            {"name": n, "ips": [a for a in (b.get(fam) or {}) if not a.lower().startswith("fe80")]}
+            for n, b in doc.items() if isinstance(b, dict)]}
     if kind == "version" and test == "test_get_facts":
         return {"kind": "version", "hostname": doc.get("hostname"), "version": None}
     return None
@@ -517,7 +524,7 @@ def collect_napalm(repo: Path, sink: Sink) -> None:
         result = f.rsplit("/", 1)[0] + "/expected_result.json"
         if result in files:
             try:
-                expect = _napalm_expect(PARSERS[target][0], parts[3], json.loads(_show(repo, result)))
+                expect = _napalm_expect(PARSERS[target][0], parts[3], json.loads(_show(repo, result)), target[1])
             except ValueError:
                 expect = None
         expect = expect or _self_expect(target, text)
