@@ -170,7 +170,10 @@ _VRP = _rx(
     rf"(?<![\w-])shared-key\s+{_VRP_KEEP}(?P<secret>\S+)",
     # (RIP "md5 usual|nonstandard K"; an OSPF key id "md5 1 K" before a key stored without a form word)
     (r"(?<![\w-])(?:area-|domain-)?authentication-mode\s+(?:md5|hmac-sha256|hmac-md5|sha)\s+"
-     rf"(?:(?:usual|nonstandard|\d+)\s+)?+{_VRP_KEEP}(?!key-id\b|keychain\b)(?P<secret>\S+)"),
+     # the key id is taken whole or not at all, as a possessive "?+" would, but written as a
+     # lookahead and back-reference: Debian's Python 3.11.2 backtracks into "?+" (CPython bug
+     # fixed in a later 3.11) and redacted "md5 12345" as "md5 1<redacted>"
+     rf"(?=(?P<kid>(?:(?:usual|nonstandard|\d+)\s+)?))(?P=kid){_VRP_KEEP}(?!key-id\b|keychain\b)(?P<secret>\S+)"),
     rf"\bsnmp-agent\s+community\s+(?:read|write)\s+{_VRP_KEEP}(?P<secret>\S+)",
     rf"^\s*snmp-agent\b[^\n]*?\bprivacy-mode\s+\S+\s+{_VRP_KEEP}(?P<secret>\S+)",
     rf"\bsecurityname\s+{_VRP_KEEP}(?P<secret>\S+)(?=\s+v(?:1|2c)\b)",  # v1/v2c trap host: the community
