@@ -36,6 +36,11 @@ class PlatformSpec:
     max_ping_count: int = 10
     forbidden_verbs: tuple[str, ...] = ()
     """Extra platform verbs that change state (checked as words and as abbreviations)."""
+    leading_verbs: tuple[str, ...] = ()
+    """Verbs that are dangerous only as the command itself, the first word (refused there and as
+    its abbreviations) but ordinary words after it: NX-OS and IOS-XR ``run`` opens a shell, while
+    ``show run`` is how every engineer types ``show running-config``. Safe to allow later in a
+    command because the head must match :attr:`allow` and every pipe is allowlisted."""
     case_sensitive: bool = False
     """Match commands as typed (a shell: ``ping -C 5`` is not ``ping -c 5``); network CLIs fold case."""
 
@@ -95,9 +100,10 @@ PLATFORMS: dict[str, PlatformSpec] = {
                         r"(?: (?:source \S+|timeout \d|probe [1-5]|maxttl \d{1,2}|numeric))*"),
             # run: the Linux shell (eXR) or the QNX shell (classic XR); admin: the admin plane
             # (System Admin VM, reloads, installs); process: restart/crash/shutdown of processes.
-            forbidden_verbs=("run", "admin", "process", "crypto", "hw-module", "attach", "mkdir",
+            forbidden_verbs=("admin", "process", "crypto", "hw-module", "attach", "mkdir",
                              "rmdir", "scp", "sftp", "tftp", "ftp", "xml", "cfs", "file", "monitor",
                              "tech-support", "tech"),
+            leading_verbs=("run",),
         ),
         PlatformSpec(
             name="arista_eos", vendor="Arista", driver="netmiko", netmiko_type="arista_eos",
@@ -114,7 +120,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ping=rf"ping( ipv6)? {_HOST} count (?P<count>\d+)( vrf \S+)?( source \S+)?( vrf \S+)?",
             ping_refusal="ping needs 'count N' (N <= 10)",
             traceroute=rf"traceroute( ipv6)? {_HOST}( vrf \S+)?",
-            forbidden_verbs=("run", "guestshell", "python", "python3", "tclsh", "event", "send", "test", "attach"),
+            forbidden_verbs=("guestshell", "python", "python3", "tclsh", "event", "send", "test", "attach"),
+            leading_verbs=("run",),  # "run bash"; "show run" is show running-config
         ),
         PlatformSpec(
             name="juniper_junos", vendor="Juniper", driver="netmiko", netmiko_type="juniper_junos",

@@ -108,12 +108,14 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
     verb = spec.verb_aliases.get(verb, verb)
     head = fold(" ".join([verb, *head_words[1:]]))
     if verb not in ("show", "ping", "traceroute") or verb != fold(head_words[0]):
-        for danger in DANGEROUS_VERBS + spec.forbidden_verbs:
+        for danger in DANGEROUS_VERBS + spec.forbidden_verbs + spec.leading_verbs:
             if danger.startswith(verb) and verb not in spec.verb_aliases:
                 # The verb itself (not an abbreviation) in a command the platform allowlists in
                 # full, e.g. linux "vtysh -c 'show ...'", is not a dangerous verb.
                 if verb == danger and any(compiled(p).fullmatch(head) for p in spec.allow):
                     continue
+                if verb == danger and danger in spec.leading_verbs:
+                    return _refuse(f"'{head_words[0]}' is not allowed in a read-only command")
                 return _refuse(f"'{head_words[0]}' may abbreviate '{danger}', which is not read-only")
     decision = _check_head(head, spec)
     if not decision.allowed:

@@ -47,7 +47,7 @@ REFUSED = [
     ("frr", "show version |", "empty pipe"), ("frr", "shów version", "non-ASCII"),
     ("frr", "show `id`", "backtick"), ("linux", "uname $(id)", "'$'"),
     ("cisco_xr", "run ls /misc/config", "'run'"), ("cisco_xr", "admin reload location all", "'admin'"),
-    ("cisco_xr", "process restart bgp", "'process'"), ("cisco_xr", "show run | file disk0:x", "'run'"),
+    ("cisco_xr", "process restart bgp", "'process'"), ("cisco_xr", "show run | file disk0:x", "'file'"),
     ("cisco_xr", "ping 10.0.0.1", "count"),
 ]
 

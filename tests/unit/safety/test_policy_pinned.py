@@ -23,15 +23,18 @@ WORDS_EVERYWHERE = (
 # Extra verbs per platform (refused as words there).
 WORDS_PER_PLATFORM = {
     "cisco_ios": ("tclsh", "archive", "event", "send", "test"),
-    "cisco_nxos": ("run", "guestshell", "python", "python3", "tclsh", "event", "send", "test", "attach"),
+    "cisco_nxos": ("guestshell", "python", "python3", "tclsh", "event", "send", "test", "attach"),
     "juniper_junos": ("request", "start", "restart", "file", "load", "edit"),
     "linux": ("sudo", "su", "rm", "mv", "sh", "python", "python3", "perl", "systemctl"),
     # IOS-XR: run = the shell; admin = the admin plane; process restart/crash; crypto key
     # generate/zeroize; hw-module reload/shutdown; file transfer; | file redirects; monitor never ends;
     # show tech-support writes an archive to the router's disk.
-    "cisco_xr": ("run", "admin", "process", "crypto", "hw-module", "attach", "mkdir", "rmdir", "scp", "sftp",
+    "cisco_xr": ("admin", "process", "crypto", "hw-module", "attach", "mkdir", "rmdir", "scp", "sftp",
                  "tftp", "ftp", "xml", "cfs", "file", "monitor", "tech-support", "tech"),
 }
+# Verbs refused as the command itself (and abbreviated) but ordinary words after it:
+# NX-OS/IOS-XR "run" opens a shell, while "show run" is show running-config.
+LEADING_PER_PLATFORM = {"cisco_nxos": ("run",), "cisco_xr": ("run",)}
 CHARS = (";", "!", "`", "$", "&", ">", "<", "#", "\\", "\n", "\r", "\x00", "\x1b", "\x7f", "\t")
 
 # Shell redirects and pipes to filters a platform does not allowlist.
@@ -298,3 +301,17 @@ def test_enforce_hint_points_to_playbooks():
     with pytest.raises(PolicyViolation) as ei:
         enforce("conf t", "frr")
     assert ei.value.hint == "only read-only commands run through show/state; changes go through vetted playbooks"
+
+
+@pytest.mark.parametrize("platform", sorted(LEADING_PER_PLATFORM))
+def test_leading_verbs_are_refused_as_the_command_but_not_as_an_argument(platform):
+    from netops.devices.platforms import get_platform
+
+    assert get_platform(platform).leading_verbs == LEADING_PER_PLATFORM[platform]
+    for verb in LEADING_PER_PLATFORM[platform]:
+        for command in (f"{verb} bash", f"{verb} ls /misc/config", verb, f"{verb.upper()} bash", f"{verb[:2]} bash"):
+            d = check_command(command, platform)
+            assert not d.allowed and "\n" not in d.reason, (platform, command)
+    for command in ("show run", "sh run", "show run | include bgp", "show run interface Ethernet1/1"):
+        d = check_command(command, platform)
+        assert d.allowed, (platform, command, d.reason)

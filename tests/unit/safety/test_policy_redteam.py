@@ -137,7 +137,8 @@ def test_huawei_vrp_everyday_reads_pass(command):
     # shells, escapes and writes, per platform (held before; pinned here as one attack list)
     ("arista_eos", "bash timeout 1 ls", "'bash'"), ("arista_eos", "show run | bash", "'bash'"),
     ("arista_eos", "run bash", "'bash'"),
-    ("cisco_nxos", "run bash", "'run'"), ("cisco_nxos", "show running-config | vsh", "pipe to 'vsh'"),
+    ("cisco_nxos", "run bash", "'bash'"), ("cisco_nxos", "run guestshell", "'guestshell'"), ("cisco_nxos", "run ls", "'run'"),
+    ("cisco_nxos", "show running-config | vsh", "pipe to 'vsh'"),
     ("cisco_nxos", "show running-config | email x", "pipe to 'email'"),
     ("cisco_nxos", "show running-config | python", "'python'"),
     ("cisco_nxos", "show run > bootflash:x", "'>'"),
@@ -218,7 +219,7 @@ _PIECES = ["run", "conf", "t", "'conf", "conf'", '"write"', "(reload)", "[delete
            "start", "shell", "request", "system-view", "undo", "reset", "| no-more", "| count", "| match x"]
 _WORDS = ("conf", "configure", "write", "reload", "delete", "erase", "clear", "bash", "shell", "save", "tee",
           "redirect", "append", "to-file")
-_WORDS_ON = {"cisco_nxos": ("run",), "cisco_xr": ("run",), "juniper_junos": ("start", "request"),
+_WORDS_ON = {"juniper_junos": ("start", "request"),
              "arista_eos": ("follow",), "huawei_vrp": ("system-view", "undo", "reset")}
 _ALL = ("frr", "cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "cisco_xr", "nokia_sros", "huawei_vrp",
         "linux")
@@ -244,6 +245,7 @@ def test_an_allowed_assembly_is_read_only(head, pieces, platform):
     bad = [w for w in words if w in _WORDS + _WORDS_ON.get(platform, ())]
     assert not bad, (command, platform, bad)
     assert not re.match(r"show tec|display diag", d.command.lower()), d.command
+    assert platform not in ("cisco_nxos", "cisco_xr") or d.command.split()[0].lower() != "run", d.command
     assert d.command.split()[0] in ("show", "display", "ping", "traceroute", "tracert", "ip", "ss", "uname",
                                     "vtysh", "admin"), d.command
     if platform == "linux":
