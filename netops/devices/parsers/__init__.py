@@ -58,6 +58,18 @@ def to_int(value: Any) -> int | None:
         return None
 
 
+_WORDED_UNITS = {"year": 31536000, "week": 604800, "day": 86400, "hour": 3600, "minute": 60, "second": 1}
+_WORDED_PART = re.compile(r"(\d+)\s+(year|week|day|hour|minute|second)s?\b", re.I)
+
+
+def worded_seconds(text: str | None) -> float | None:
+    """An uptime in words as IOS, IOS-XR, NX-OS and VRP print it -> seconds:
+    ``3 weeks, 2 days, 4 hours, 17 minutes``, XR7's ``23 hours 3 minutes``, VRP's ``161 days, 0
+    hour, 20 minutes``. ``None`` when no "N unit" part is found."""
+    parts = _WORDED_PART.findall(text or "")
+    return float(sum(int(n) * _WORDED_UNITS[u.lower()] for n, u in parts)) if parts else None
+
+
 _ASDOT = re.compile(r"(?:AS)?(\d+)\.(\d+)", re.I)
 _ASPLAIN = re.compile(r"(?:AS)?(\d+)", re.I)
 

@@ -26,28 +26,14 @@ from netops.devices.models import (
     BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbor,
     OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, not_running_note, to_int
+from netops.devices.parsers import ParseError, not_running_note, to_int, worded_seconds
 from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error, ntc, template
 
 Read = Callable[[str], str]
-_UNITS = {"years": 31536000, "year": 31536000, "weeks": 604800, "week": 604800, "days": 86400,
-          "day": 86400, "hours": 3600, "hour": 3600, "minutes": 60, "minute": 60, "seconds": 1, "second": 1}
 _BGP_OFF = ("bgp not active", "bgp is not running", "bgp not running")
 _OSPF_OFF = ("no router process", "ospf not", "ospf is not", "ospf: no")
-
-
-def uptime_seconds(text: str) -> float | None:
-    """``3 weeks, 2 days, 4 hours, 17 minutes`` -> seconds."""
-    total = 0
-    found = False
-    for part in (text or "").split(","):
-        bits = part.split()
-        if len(bits) == 2 and bits[1] in _UNITS and bits[0].isdigit():
-            total += int(bits[0]) * _UNITS[bits[1]]
-            found = True
-    return float(total) if found else None
 
 
 # The running software's line ("Cisco IOS Software, ... Version 15.2(4)M3, RELEASE SOFTWARE", IOS 11/12:
@@ -69,7 +55,7 @@ def parse_version(text: str) -> Facts:
         version = running.group("version")
     return Facts(hostname=r["hostname"], vendor="Cisco", platform="cisco_ios", os_version=version or None,
                  model=(r["hardware"] or [None])[0], serial=(r["serial"] or [None])[0],
-                 uptime_seconds=uptime_seconds(r["uptime"]))
+                 uptime_seconds=worded_seconds(r["uptime"]))
 
 
 @shaped("show interfaces")

@@ -25,7 +25,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, af_name, load_json, not_running_note, to_asn, to_int
+from netops.devices.parsers import ParseError, af_name, load_json, not_running_note, to_asn, to_int, worded_seconds
 from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error, ntc
@@ -120,11 +120,9 @@ def parse_version_text(text: str) -> Facts:
     if not found:
         raise ParseError("'show version' output not recognised as NX-OS")
     r = found[0]
-    up = re.findall(r"(\d+)\s+(day|hour|minute|second)", r["uptime"])
-    units = {"day": 86400, "hour": 3600, "minute": 60, "second": 1}
     return Facts(hostname=r["hostname"], vendor="Cisco", platform="cisco_nxos", os_version=r["os"] or None,
                  model=r["platform"] or None, serial=r["serial"] or None,
-                 uptime_seconds=float(sum(int(n) * units[u] for n, u in up)) if up else None)
+                 uptime_seconds=worded_seconds(r["uptime"]))
 
 
 # -- interfaces -----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from netops.devices.models import (
     BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbor,
     OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, af_name, not_running_note, to_int
+from netops.devices.parsers import ParseError, af_name, not_running_note, to_int, worded_seconds
 from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error
@@ -65,17 +65,9 @@ def _failed(text: str, command: str) -> None:
 
 # -- facts -----------------------------------------------------------------------------------------
 
-_UNIT_SECONDS = {"year": 31536000, "week": 604800, "day": 86400, "hour": 3600, "minute": 60, "second": 1}
-_UPTIME_PART = re.compile(r"(\d+)\s+(year|week|day|hour|minute|second)s?\b", re.I)
 _VERSION = re.compile(r"^\s*Cisco IOS XR Software,\s+Version\s+(?P<version>[^\s\[,]+)", re.M)
 _UPTIME = re.compile(r"^\s*(?P<host>\S+)\s+uptime is\s+(?P<uptime>.+?)\s*$", re.M)
 _MODEL = re.compile(r"^\s*cisco\s+(?P<model>.+?)\s*\(.*\)\s*processor\b", re.M | re.I)
-
-
-def uptime_seconds(text: str | None) -> float | None:
-    """``4 weeks, 6 days, 1 hour, 42 minutes`` and XR7's ``23 hours 3 minutes`` -> seconds."""
-    parts = _UPTIME_PART.findall(text or "")
-    return float(sum(int(n) * _UNIT_SECONDS[u.lower()] for n, u in parts)) if parts else None
 
 
 @shaped("show version")
@@ -95,7 +87,7 @@ def parse_version(text: str, hostname: str | None = None) -> Facts:
         raise ParseError("'show version' does not name the host and no host name was read")
     return Facts(hostname=host, vendor="Cisco", platform="cisco_xr", os_version=version.group("version"),
                  model=model.group("model").strip() if model else None,
-                 uptime_seconds=uptime_seconds(up.group("uptime")) if up else None)
+                 uptime_seconds=worded_seconds(up.group("uptime")) if up else None)
 
 
 _HOSTNAME = re.compile(r"^\s*hostname\s+(?P<name>\S+)\s*$", re.M)

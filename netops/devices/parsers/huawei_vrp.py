@@ -43,7 +43,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbor,
     OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, not_running_note, to_asn, to_int
+from netops.devices.parsers import ParseError, not_running_note, to_asn, to_int, worded_seconds
 from netops.devices.parsers import _addresses
 from netops.devices.parsers._bgp_table import duration_seconds, is_peer, state_name
 from netops.devices.parsers._shape import shaped
@@ -89,14 +89,6 @@ def _failed(text: str, command: str) -> None:
         raise ParseError(f"{command!r} failed on the device: {said}")
 
 
-_UNITS = {"year": 31536000, "week": 604800, "day": 86400, "hour": 3600, "minute": 60, "second": 1}
-_UPTIME_PART = re.compile(r"(\d+)\s+(year|week|day|hour|minute|second)s?\b", re.I)
-
-
-def uptime_seconds(text: str | None) -> float | None:
-    """``60 weeks, 4 days, 11 hours, 20 minutes`` / ``161 days, 0 hour, 20 minutes`` -> seconds."""
-    parts = _UPTIME_PART.findall(text or "")
-    return float(sum(int(n) * _UNITS[u.lower()] for n, u in parts)) if parts else None
 
 
 # -- facts ------------------------------------------------------------------------------------------
@@ -127,7 +119,7 @@ def parse_version(text: str, hostname: str | None = None) -> Facts:
         raise ParseError("'display version' does not name the host and no sysname was read")
     return Facts(hostname=hostname, vendor="Huawei", platform="huawei_vrp",
                  os_version=release.group(0) if release else version.group("vrp"), model=model,
-                 uptime_seconds=uptime_seconds(up.group("uptime")) if up else None)
+                 uptime_seconds=worded_seconds(up.group("uptime")) if up else None)
 
 
 _SYSNAME = re.compile(r"^\s*sysname\s+(?P<name>\S+)\s*$", re.M)

@@ -349,3 +349,17 @@ def test_secondary_ipv4_addresses_follow_the_primary_on_every_platform(platform,
     assert found is not None, name
     assert [a for a in found.addresses if ipaddress.ip_interface(a).version == 4] == expected
     assert result.note is None
+
+
+@pytest.mark.parametrize("text,seconds", [
+    ("3 weeks, 2 days, 4 hours, 17 minutes", 3 * 604800 + 2 * 86400 + 4 * 3600 + 17 * 60),  # IOS
+    ("1 year, 1 week, 1 day, 1 hour, 1 minute", 31536000 + 604800 + 86400 + 3600 + 60),
+    ("23 hours 3 minutes", 23 * 3600 + 3 * 60),  # XR7, no commas
+    ("161 days, 0 hour, 20 minutes", 161 * 86400 + 20 * 60),  # VRP
+    ("12 day(s), 3 hour(s), 4 minute(s), 5 second(s)", 12 * 86400 + 3 * 3600 + 4 * 60 + 5),  # NX-OS
+    ("", None), (None, None), ("up a long time", None),
+])
+def test_worded_uptimes_read_the_same_on_every_platform(text, seconds):
+    from netops.devices.parsers import worded_seconds
+
+    assert worded_seconds(text) == seconds
