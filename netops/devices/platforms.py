@@ -41,6 +41,10 @@ class PlatformSpec:
     its abbreviations) but ordinary words after it: NX-OS and IOS-XR ``run`` opens a shell, while
     ``show run`` is how every engineer types ``show running-config``. Safe to allow later in a
     command because the head must match :attr:`allow` and every pipe is allowlisted."""
+    argument_words: tuple[str, ...] = ()
+    """Forbidden words (common or this platform's) that are arguments after the read verb here, as
+    :data:`netops.devices.policy.ARGUMENT_WORDS` are everywhere: IOS ``show archive log config all``
+    while ``archive tar /create`` writes files. Still refused as the command and as a pipe name."""
     case_sensitive: bool = False
     """Match commands as typed (a shell: ``ping -C 5`` is not ``ping -c 5``); network CLIs fold case."""
 
@@ -84,6 +88,9 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ping_refusal="ping needs 'repeat N' (N <= 10)",
             traceroute=rf"traceroute( ip| ipv6)? {_HOST}( timeout \d)?( ttl \d{{1,2}} \d{{1,2}})?",
             forbidden_verbs=("tclsh", "archive", "event", "send", "test"),
+            # "archive tar|download-sw|config" and "event manager run" act; "show archive log config
+            # all" and "show event manager policy registered" read
+            argument_words=("archive", "event", "config"),
         ),
         PlatformSpec(
             name="cisco_xr", vendor="Cisco", driver="netmiko", netmiko_type="cisco_xr",
@@ -121,6 +128,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ping_refusal="ping needs 'count N' (N <= 10)",
             traceroute=rf"traceroute( ipv6)? {_HOST}( vrf \S+)?",
             forbidden_verbs=("guestshell", "python", "python3", "tclsh", "event", "send", "test", "attach"),
+            argument_words=("event",),  # "event manager run" acts; "show event manager ..." reads
             leading_verbs=("run",),  # "run bash"; "show run" is show running-config
         ),
         PlatformSpec(
@@ -133,6 +141,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ping_refusal="ping needs 'count N' (N <= 10)",
             traceroute=rf"traceroute {_HOST}( no-resolve)?",
             forbidden_verbs=("request", "start", "restart", "file", "load", "edit"),
+            # "| display set" prints the configuration as set commands (display's arguments are pinned)
+            argument_words=("set",),
         ),
         PlatformSpec(
             # Nokia SR OS (7750/7450/7250/7705): the classic CLI and the MD-CLI share "show ...".

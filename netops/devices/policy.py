@@ -2,7 +2,8 @@
 
 A command is allowed only if it is short printable ASCII, has no shell or CLI separators, no
 ``?`` (context help) and no unbalanced quote, contains none of the state-changing words (or
-abbreviations of them in verb position; quotes and brackets do not hide a word), its head
+abbreviations of them in verb position; quotes and brackets do not hide a word; a few such as
+``install``/``commit``/``ssh`` name what a read shows and pass after ``show``/``display``), its head
 matches the platform's allowlist (``show ...``, a ping *with a count*, a bounded traceroute;
 on a case-sensitive shell as typed) and every ``| filter`` is one the platform allowlists.
 Everything else is refused with the reason. The check is deliberately conservative:
@@ -24,6 +25,9 @@ _WORD_SEPARATORS = re.compile(r"[\s|'\"(){}\[\],]+")
 # tech-support dumps and their abbreviations: show tech-support ("sh tec"), VRP display
 # diagnostic-information ("dis diag", which also takes a file name to write)
 _DUMP = re.compile(r"show tec|display diag")
+# NX-OS "show install all impact" runs the whole image compatibility check (minutes, bootflash
+# scratch space) without installing: a read that does not end soon ("sh ins all imp" too)
+_IMPACT = re.compile(r"show ins\S*( a\S*)? imp")
 
 FORBIDDEN_WORDS: frozenset[str] = frozenset({
     "configure", "config", "conf", "write", "wr", "copy", "reload", "reboot", "delete", "erase",
@@ -33,7 +37,19 @@ FORBIDDEN_WORDS: frozenset[str] = frozenset({
     # IOS-XE 17 "show logging process X to-file bootflash:x" writes a file from a show command
     "to-file",
 })
-"""Words that never appear in an allowed command, in any position."""
+"""Words that never appear in an allowed command, except the :data:`ARGUMENT_WORDS` where they
+are arguments of the read verb."""
+
+ARGUMENT_WORDS: frozenset[str] = frozenset({"commit", "install", "rollback", "ssh", "telnet"})
+"""Forbidden words that are also the names of things a read shows: ``show install active
+summary``, ``show system commit``, ``show configuration rollback changes``, ``display ssh server
+status``. They pass only after the read verb (``show``/``display``, also abbreviated), in the
+command or in a pipe's arguments; as the command itself (and abbreviated), as a pipe name and
+after any other verb they stay refused. A platform adds its own in
+:attr:`~netops.devices.platforms.PlatformSpec.argument_words`."""
+
+READ_VERBS: tuple[str, ...] = ("show", "display")
+"""The verbs after which :data:`ARGUMENT_WORDS` are arguments (the head must still be allowlisted)."""
 
 DANGEROUS_VERBS: tuple[str, ...] = (
     "configure", "write", "copy", "reload", "delete", "erase", "clear", "debug", "undebug",
@@ -96,16 +112,14 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
     segments = [s.strip() for s in text.split("|")]
     if any(not s for s in segments):
         return _refuse("empty pipe segment")
-    # quotes and brackets separate words too: "vtysh -c 'show x' -c 'conf t'" holds the word conf
-    words = [w for w in _WORD_SEPARATORS.split(text.lower()) if w]
-    for word in words:
-        if word in FORBIDDEN_WORDS or word in spec.forbidden_verbs:
-            return _refuse(f"'{word}' is not allowed in a read-only command")
     head_words = segments[0].split()
     # A case-sensitive CLI (a Linux shell) is matched as typed: "ping -C 5" is not "ping -c 5".
     fold = (lambda s: s) if spec.case_sensitive else str.lower
     verb = fold(head_words[0])
     verb = spec.verb_aliases.get(verb, verb)
+    word = _forbidden_word(segments, spec, reading=verb in READ_VERBS)
+    if word:
+        return _refuse(f"'{word}' is not allowed in a read-only command")
     head = fold(" ".join([verb, *head_words[1:]]))
     if verb not in ("show", "ping", "traceroute") or verb != fold(head_words[0]):
         for danger in DANGEROUS_VERBS + spec.forbidden_verbs + spec.leading_verbs:
@@ -131,6 +145,25 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
             return _refuse(f"'| {name}' does not take {args!r}")
     sent = " | ".join([" ".join([verb, *head_words[1:]]), *segments[1:]])
     return PolicyDecision(True, decision.reason, sent)
+
+
+def _forbidden_word(segments: list[str], spec: PlatformSpec, *, reading: bool) -> str | None:
+    """The first state-changing word in the command, or ``None``.
+
+    Quotes and brackets separate words too: ``vtysh -c 'show x' -c 'conf t'`` holds the word conf.
+    The first token of each segment (the verb, a pipe's name) is never an argument; after the read
+    verb, the :data:`ARGUMENT_WORDS` (and the platform's) are arguments and pass.
+    """
+    opened = (ARGUMENT_WORDS | frozenset(spec.argument_words)) if reading else frozenset()
+    for segment in segments:
+        first, _, rest = segment.partition(" ")
+        for position, part in enumerate((first, rest)):
+            for word in _WORD_SEPARATORS.split(part.lower()):
+                if not word or (position and word in opened):
+                    continue
+                if word in FORBIDDEN_WORDS or word in spec.forbidden_verbs:
+                    return word
+    return None
 
 
 def _open_quote(command: str) -> bool:
@@ -165,6 +198,9 @@ def _check_head(head: str, spec: PlatformSpec) -> PolicyDecision:
             if _DUMP.match(head):
                 return _refuse("a tech-support dump (show tech-support, display diagnostic-information) runs "
                                "for minutes at high CPU; collect it by hand")
+            if _IMPACT.match(head):
+                return _refuse("show install all impact runs the image compatibility check for minutes; "
+                               "run it by hand")
             return PolicyDecision(True, "read-only command on the allowlist")
     return _refuse(f"'{head.split()[0]}' is not a read-only command allowed on {spec.name}")
 

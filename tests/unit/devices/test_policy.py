@@ -18,6 +18,11 @@ FORBIDDEN_WORDS = (
     "rollback", "set", "unset", "shutdown", "squeeze", "install", "upgrade", "tclsh", "telnet",
     "ssh", "rm", "redirect", "tee", "append", "save",
 )
+# Of these, the words that pass as arguments after "show" (show install summary, show system
+# commit, show ip ssh; IOS show archive log config all; Junos | display set), never as the command.
+ARGUMENT_WORDS = {p: ("commit", "install", "rollback", "ssh", "telnet") for p in PLATFORMS if p != "linux"}
+ARGUMENT_WORDS["cisco_ios"] += ("config",)
+ARGUMENT_WORDS["juniper_junos"] += ("set",)
 FORBIDDEN_CHARS = (";", "!", "`", "$", "&", ">", "<", "#", "\\")
 
 ALLOWED = [
@@ -85,7 +90,11 @@ _word = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, e
        upper=st.booleans(), pipe=st.booleans())
 def test_no_command_with_a_forbidden_word_is_allowed(prefix, bad, suffix, platform, upper, pipe):
     word = bad.upper() if upper else bad
-    parts = ["show", *prefix] + (["|", "include"] if pipe else []) + [word, *suffix]
+    if bad in ARGUMENT_WORDS.get(platform, ()):
+        # an argument of show: refused as the command and as a pipe name
+        parts = [word, *prefix, *suffix] if not pipe else ["show", *prefix, "|", word, *suffix]
+    else:
+        parts = ["show", *prefix] + (["|", "include"] if pipe else []) + [word, *suffix]
     assert not check_command(" ".join(parts), platform).allowed
 
 

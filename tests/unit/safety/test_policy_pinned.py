@@ -16,14 +16,23 @@ PLATFORMS = ("frr", "cisco_ios", "arista_eos", "cisco_nxos", "juniper_junos", "l
 # Words that change state (or escape to a shell) on every platform, in any position.
 WORDS_EVERYWHERE = (
     "configure", "config", "conf", "write", "wr", "copy", "reload", "reboot", "delete", "erase",
-    "format", "clear", "debug", "undebug", "shell", "start-shell", "bash", "exec", "commit",
-    "rollback", "set", "unset", "shutdown", "squeeze", "install", "upgrade", "tclsh", "telnet",
-    "ssh", "rm", "redirect", "tee", "append", "save",
+    "format", "clear", "debug", "undebug", "shell", "start-shell", "bash", "exec",
+    "set", "unset", "shutdown", "squeeze", "upgrade", "tclsh",
+    "rm", "redirect", "tee", "append", "save",
 )
+# Words that change state as the command but name what a read shows after the read verb
+# ("show install active summary", "show system commit", "display ssh server status"): refused as
+# the command, as a pipe name and after any other verb; arguments of show/display.
+ARGUMENT_WORDS = ("commit", "install", "rollback", "ssh", "telnet")
+ARGUMENT_WORDS_PER_PLATFORM = {
+    # "archive tar", "event manager run" act; "show archive log config all", "show event manager ..." read
+    "cisco_ios": ("archive", "event", "config"), "cisco_nxos": ("event",),
+    "juniper_junos": ("set",),  # show configuration | display set
+}
 # Extra verbs per platform (refused as words there).
 WORDS_PER_PLATFORM = {
-    "cisco_ios": ("tclsh", "archive", "event", "send", "test"),
-    "cisco_nxos": ("guestshell", "python", "python3", "tclsh", "event", "send", "test", "attach"),
+    "cisco_ios": ("tclsh", "send", "test"),
+    "cisco_nxos": ("guestshell", "python", "python3", "tclsh", "send", "test", "attach"),
     "juniper_junos": ("request", "start", "restart", "file", "load", "edit"),
     "linux": ("sudo", "su", "rm", "mv", "sh", "python", "python3", "perl", "systemctl"),
     # IOS-XR: run = the shell; admin = the admin plane; process restart/crash; crypto key
@@ -151,8 +160,12 @@ def test_arguments_of_allowlisted_filters_are_checked(platform, command):
     assert f"'| {name}' does not take" in d.reason
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
-@pytest.mark.parametrize("word", WORDS_EVERYWHERE)
+def _arguments(platform: str) -> tuple[str, ...]:
+    return ARGUMENT_WORDS + ARGUMENT_WORDS_PER_PLATFORM.get(platform, ())
+
+
+@pytest.mark.parametrize("platform,word", [(p, w) for p in PLATFORMS for w in WORDS_EVERYWHERE
+                                           if w not in _arguments(p)])
 def test_state_changing_words_are_refused_everywhere_in_any_position(platform, word):
     for command in (f"show {word}", f"show ip bgp {word} summary", f"show version | include {word}",
                     f"show {word.upper()} x", f"{word} x"):
@@ -165,6 +178,22 @@ def test_platform_verbs_are_refused_as_words(platform, word):
     for command in (f"show {word}", f"show version | include {word}", word):
         d = check_command(command, platform)
         assert not d.allowed, f"{command!r} allowed on {platform}"
+
+
+@pytest.mark.parametrize("platform,word", [(p, w) for p in PLATFORMS for w in _arguments(p)])
+def test_argument_words_are_refused_as_the_command_as_a_pipe_and_after_other_verbs(platform, word):
+    for command in (word, f"{word} x", f"{word.upper()} x", f"show version | {word}", f"show version | {word} x",
+                    f"show({word})", f"vtysh -c 'show {word}'", f"ip {word} show", f"ping {word} repeat 5"):
+        d = check_command(command, platform)
+        assert not d.allowed, f"{command!r} allowed on {platform}"
+
+
+@pytest.mark.parametrize("platform,word", [(p, w) for p in PLATFORMS if p != "linux" for w in _arguments(p)])
+def test_argument_words_pass_after_show(platform, word):
+    for command in (f"show {word}", f"show ip bgp {word} summary", f"sh {word.upper()} x",
+                    f"show version | {'match' if platform == 'juniper_junos' else 'include'} {word}"):
+        d = check_command(command, platform)
+        assert d.allowed, (platform, command, d.reason)
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)

@@ -88,7 +88,7 @@ def test_sros_refusals(command, reason):
 
 
 @pytest.mark.parametrize("word", ["tools", "file", "bof", "environment", "oam", "enable-admin", "candidate",
-                                  "configure", "clear", "reboot", "save", "exec", "debug", "rollback"])
+                                  "configure", "clear", "reboot", "save", "exec", "debug"])
 def test_state_changing_words_are_refused_in_any_position(word):
     for command in (f"show {word}", f"show router {word} summary", f"show port | match {word}", word):
         assert not check_command(command, P).allowed, command

@@ -101,12 +101,23 @@ def test_vrp_refusals(command, reason):
 
 
 @pytest.mark.parametrize("word", ["system-view", "sys", "undo", "reset", "save", "reboot", "delete", "copy", "move",
-                                  "rename", "format", "patch", "upgrade", "commit", "rollback", "debugging", "terminal",
-                                  "screen-length", "local-user", "stelnet", "telnet", "ssh", "execute", "tftp", "ftp",
+                                  "rename", "format", "patch", "upgrade", "debugging", "terminal",
+                                  "screen-length", "local-user", "stelnet", "execute", "tftp", "ftp",
                                   "scp", "sftp", "quit", "return", "super"])
 def test_state_changing_words_are_refused_in_any_position(word):
     for command in (f"display {word}", f"display current-configuration {word} x",
                     f"display current-configuration | include {word}", word):
+        assert not check_command(command, P).allowed, command
+
+
+@pytest.mark.parametrize("word", ["commit", "rollback", "telnet", "ssh", "install"])
+def test_words_naming_what_display_shows_pass_only_after_display(word):
+    # display ssh server status, display ssh user-information, display configuration commit list (VRP 8)
+    for command in (f"display {word}", f"dis {word} server status", f"display configuration {word} list",
+                    f"display current-configuration | include {word}"):
+        d = check_command(command, P)
+        assert d.allowed, (command, d.reason)
+    for command in (word, f"{word} 192.0.2.1", f"display version | {word}", f"ping -c 3 {word}", f"tracert {word}"):
         assert not check_command(command, P).allowed, command
 
 
@@ -122,8 +133,8 @@ def test_the_exact_refusal_reasons():
 
 from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
 
-_WORDS = ("configure", "write", "copy", "reboot", "delete", "format", "clear", "debug", "commit", "rollback",
-          "shutdown", "install", "upgrade", "telnet", "ssh", "redirect", "append", "save", "system-view", "sys",
+_WORDS = ("configure", "write", "copy", "reboot", "delete", "format", "clear", "debug",
+          "shutdown", "upgrade", "redirect", "append", "save", "system-view", "sys",
           "undo", "reset", "move", "rename", "patch", "debugging", "terminal", "screen-length", "local-user",
           "stelnet", "execute", "tftp", "ftp", "scp", "sftp", "quit", "return", "super")
 _word = st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True).filter(lambda w: w not in _WORDS)
