@@ -20,14 +20,16 @@ ACTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "drain": ("drain", "isolate"),
     "undrain": ("undrain", "un-drain", "unisolate"),
     "shutdown": ("shut", "shutdown", "disable"),
-    "enable": ("enable", "unshut", "no-shut"),
-    "clear": ("clear", "reset", "refresh"),
+    "enable": ("enable", "unshut", "no-shut", "re-enable", "bring-back"),
+    "clear": ("clear", "reset", "refresh", "soft-clear"),
     "add": ("add", "create", "install"),
     "remove": ("remove", "delete", "withdraw"),
     "description": ("description", "describe", "label", "rename"),
     "cost": ("cost", "metric"),
 }
 _WORDS = re.compile(r"[a-z0-9][a-z0-9-]*")
+# Two-word requests with an object between them ("bring neighbor X on r1 back") -> one word.
+_PHRASES = ((re.compile(r"\bbring\b(?:(?![.;!?](?:\s|$)).){0,80}?\bback\b", re.IGNORECASE), "bring-back"),)
 # A question about a change is not a request for it ("what happens if I drain r1", "don't drain r1").
 _HYPOTHETICAL = {"if", "would", "whether", "should", "happens", "happen", "explain", "why", "when", "unless"}
 _NEGATION = re.compile(r"\b(?:not|don'?t|do\s+not|never|without|no)\b(?:\W+\w+){0,3}?\W+(\w[\w-]*)", re.IGNORECASE)
@@ -42,6 +44,13 @@ class IntentCheck:
 
     def summary(self) -> str:
         return "; ".join(self.reasons)
+
+
+def said_words(question: str) -> set[str]:
+    """The words of ``question`` (lower case, hyphens kept) plus the phrases of :data:`_PHRASES`."""
+    words = set(_WORDS.findall((question or "").lower()))
+    words.update(word for pattern, word in _PHRASES if pattern.search(question or ""))
+    return words
 
 
 def _in_question(value: Any, question: str) -> bool:
@@ -62,7 +71,7 @@ def _in_question(value: Any, question: str) -> bool:
     except ValueError:
         pass
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return re.search(rf"(?<![\d.]){re.escape(text)}(?![\d.])", q) is not None
+        return re.search(rf"(?<![\d.]){re.escape(text)}(?!\d|\.\d)", q) is not None  # "to 200." ends a sentence
     return text.lower() in q
 
 
@@ -83,7 +92,7 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
 
     reasons: list[str] = []
     q = question or ""
-    words = set(_WORDS.findall(q.lower()))
+    words = said_words(q)
     named = set(entities(q, hosts)["hosts"]) if q else set()
     targets = list(getattr(plan, "hosts", []) or [])
     not_named = [h for h in targets if h not in named]

@@ -1,0 +1,362 @@
+"""From the person's own words to one vetted playbook, its targets and its parameters.
+
+Small local models rarely call tools, so a request such as "drain r3 for maintenance" must not
+depend on the model choosing ``playbook_run``. :func:`match_change` reads **only the question**
+(never device output, documents or model text) and returns a :class:`ChangeMatch`:
+
+- ``change``: exactly one vetted playbook, every target named, every parameter said;
+- ``clarify``: a change was asked for, but something is missing or ambiguous (two playbooks,
+  no host, too many hosts, a missing or invalid parameter); ``text()`` names what is missing
+  and gives an example phrasing. Nothing is guessed;
+- ``question``: the words ask *about* a change or refuse it ("what happens if I drain r3",
+  "don't drain r3"); that is a question, never a request;
+- ``unmatched``: change words and a device, but no vetted playbook does that;
+- ``none``: not about a change at all.
+
+The rules are the literal ones of :mod:`netops.agent.intent` (same action words, host names and
+hypothetical/negation tests, stricter where they differ), so a ``change`` is bound to the
+question by construction.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from netops.agent.intent import _HYPOTHETICAL, _NEGATION, ACTION_SYNONYMS, _asks_about, said_words
+
+# Words for the object part of a playbook's name ("bgp-neighbor-shutdown" -> bgp, neighbor).
+OBJECT_WORDS: dict[str, tuple[str, ...]] = {
+    "neighbor": ("neighbor", "neighbors", "neighbour", "neighbours", "peer", "peers", "session", "sessions",
+                 "peering"),
+    "route": ("route", "routes"),
+    "interface": ("interface", "interfaces", "port", "link"),
+    "router": ("router", "routers", "device", "box"),
+}
+# Name parts that make the host itself the object: "drain r3" needs no "router".
+_IMPLIED = {"router", "device", "host"}
+# Qualifiers a request must say: a plain "clear bgp" is a hard reset, which bgp-soft-clear is not.
+QUALIFIERS: dict[str, tuple[str, ...]] = {"soft": ("soft", "soft-clear", "refresh", "route-refresh")}
+# Words before a value that say which parameter it is ("via 198.51.100.2" is the next hop).
+CUES: dict[str, tuple[str, ...]] = {"nexthop": ("via", "nexthop", "next-hop", "next", "hop", "gateway")}
+
+# How people say each shipped playbook (a team's own playbook gets a phrasing from its name).
+PHRASINGS: dict[str, str] = {
+    "router-drain": "drain {host} for maintenance",
+    "router-undrain": "undrain {host}",
+    "bgp-neighbor-shutdown": "shut down BGP neighbor {neighbor} on {host}",
+    "bgp-neighbor-enable": "enable BGP neighbor {neighbor} on {host}",
+    "bgp-soft-clear": "soft clear BGP neighbor {neighbor} on {host}",
+    "ospf-cost": "set the OSPF cost of {interface} on {host} to {cost}",
+    "static-route-add": "add a static route {prefix} via {nexthop} on {host}",
+    "static-route-remove": "remove the static route {prefix} via {nexthop} on {host}",
+    "interface-description": 'set the description of {interface} on {host} to "{description}"',
+}
+
+_NEGATORS = {"not", "don't", "dont", "never", "no", "without", "cannot", "can't", "won't", "shouldn't", "stop"}
+_TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_QUOTED = re.compile(r'"([^"\n]+)"|\u201c([^\u201d\n]+)\u201d|\u2018([^\u2019\n]+)\u2019|(?<![\w\'])\'([^\'\n]+)\'(?![\w\'])')
+_INT = re.compile(r"(?<![\w./:-])(\d{1,12})(?![\w/:-]|\.\d)")
+
+
+@dataclass(frozen=True)
+class PlaybookInfo:
+    """What the matcher needs to know about one vetted change playbook."""
+
+    name: str
+    description: str = ""
+    risk: str = "medium"
+    parameters: dict[str, Any] = field(default_factory=dict)
+    """Name -> the playbook's typed parameter (:mod:`netops.playbook.params`)."""
+    max_hosts: int | None = None
+
+    @property
+    def actions(self) -> list[str]:
+        return [t for t in self.name.lower().split("-") if t in ACTION_SYNONYMS]
+
+    @property
+    def objects(self) -> list[str]:
+        return [t for t in self.name.lower().split("-") if t not in ACTION_SYNONYMS and t not in QUALIFIERS]
+
+    @property
+    def qualifiers(self) -> list[str]:
+        return [t for t in self.name.lower().split("-") if t in QUALIFIERS]
+
+    def phrasing(self, values: dict[str, Any]) -> str:
+        """An example request for this playbook, with ``values`` (``host`` and parameters) filled in
+        and the playbook's own examples for the rest."""
+        fill = {n: (values[n] if n in values else getattr(p, "example", None) or n.upper())
+                for n, p in self.parameters.items()}
+        fill["host"] = values.get("host", "HOST")
+        template = PHRASINGS.get(self.name)
+        if template is None or any(f"{{{n}}}" not in template for n in self.parameters):
+            action = ACTION_SYNONYMS[self.actions[0]][0] if self.actions else self.name
+            parts = [action, *[o for o in self.objects if o not in _IMPLIED]]
+            for n, p in self.parameters.items():
+                value = fill[n]
+                quoted = getattr(p, "type", "") in ("description", "string")
+                parts.append(f'{n} "{value}"' if quoted else f"{n} {value}")
+            template = " ".join(parts) + (" on {host}" if set(self.objects) - _IMPLIED else " {host}")
+        return template.format(**fill)
+
+
+def playbooks_from(catalogue: Any) -> list[PlaybookInfo]:
+    """The vetted, state-changing playbooks of ``catalogue`` (others are never chosen)."""
+    out = []
+    for entry in catalogue.list():
+        if entry.vetting != "vetted" or entry.read_only:
+            continue
+        try:
+            spec = catalogue.get(entry.name).spec
+        except Exception:  # a playbook that does not load cannot be proposed
+            continue
+        out.append(PlaybookInfo(entry.name, spec.description, spec.risk, dict(spec.parameters),
+                                spec.targets.max_hosts))
+    return out
+
+
+@dataclass
+class ChangeMatch:
+    """What the question asks of the vetted playbooks (see the module docstring)."""
+
+    kind: str
+    """``change``, ``clarify``, ``question``, ``unmatched`` or ``none``."""
+    playbook: str | None = None
+    hosts: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    risk: str | None = None
+    reason: str = ""
+    """Why it is not a ``change`` (what is missing, negated, ambiguous)."""
+    missing: list[str] = field(default_factory=list)
+    """``host`` and parameter names the question did not give."""
+    candidates: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    """Phrasings that would be matched (for a clarification)."""
+    matched_by: str = "words"
+
+    @property
+    def is_change(self) -> bool:
+        return self.kind == "change"
+
+    def command(self, *, dry_run: bool = False) -> str:
+        """The ``netops playbook run`` command line for this match."""
+        parts = ["netops", "playbook", "run", self.playbook or "PLAYBOOK"]
+        for h in self.hosts or ["HOST"]:
+            parts += ["--target", h]
+        for k, v in self.params.items():
+            parts += ["--param", f"{k}={v}"]
+        if dry_run:
+            parts.append("--dry-run")
+        return " ".join(shlex.quote(p) for p in parts)
+
+    def text(self) -> str:
+        """A clarification (or refusal) for a person: what is missing, and how to say it."""
+        lines = [self.reason.rstrip(".") + "."] if self.reason else []
+        if self.examples:
+            lines.append("For example: " + "; ".join(f'"{e}"' for e in self.examples))
+        return "\n\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "matched_by": self.matched_by, "playbook": self.playbook, "hosts": self.hosts,
+                "params": self.params, "risk": self.risk, "reason": self.reason, "missing": self.missing,
+                "candidates": self.candidates, "examples": self.examples}
+
+
+# -- parts -----------------------------------------------------------------------------------
+
+def _quoted(question: str) -> tuple[list[str], str]:
+    """Quoted strings, and the question with them blanked (so nothing inside them is a host,
+    an address or a number)."""
+    found: list[str] = []
+
+    def blank(m: re.Match[str]) -> str:
+        found.append(next(g for g in m.groups() if g is not None).strip())
+        return " " * len(m.group(0))
+
+    return found, _QUOTED.sub(blank, question)
+
+
+def _negated(question: str, actions: set[str]) -> set[str]:
+    """Action words said after a negation within four words (and what intent.py calls negated)."""
+    tokens = _TOKENS.findall(question.lower().replace("\u2019", "'"))
+    out = {m.group(1).lower() for m in _NEGATION.finditer(question)} & actions
+    for i, tok in enumerate(tokens):
+        if tok in actions and any(t in _NEGATORS or (t == "do" and j + 1 < i and tokens[j + 1] == "not")
+                                  for j, t in enumerate(tokens[max(0, i - 4):i], start=max(0, i - 4))):
+            out.add(tok)
+    return out
+
+
+def _hosts_in(text: str, hosts: list[str]) -> list[str]:
+    found = []
+    for h in hosts:
+        m = re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text, re.IGNORECASE)
+        if m:
+            found.append((m.start(), h))
+    return [h for _, h in sorted(found)]
+
+
+def _object_said(pb: PlaybookInfo, words: set[str]) -> int:
+    return sum(1 for o in pb.objects if o not in _IMPLIED and words & set(OBJECT_WORDS.get(o, (o,))))
+
+
+def _cued(text: str, token: str, name: str) -> bool:
+    """Is ``token`` said right after one of parameter ``name``'s cue words (within two words)?"""
+    cues = {name, *name.split("_"), *CUES.get(name, ())}
+    i = text.lower().find(token.lower())
+    before = _TOKENS.findall(text.lower()[:max(i, 0)])[-3:]
+    return any(w in cues for w in before)
+
+
+class _Extractor:
+    """Values for typed parameters, taken from the question only."""
+
+    def __init__(self, question: str, hosts: list[str]) -> None:
+        from netops.agent.router import _IFACE, _addresses
+
+        self.quoted, self.text = _quoted(question)
+        addrs = _addresses(self.text)
+        self.prefixes = [a for a in addrs if "/" in a]
+        self.addresses = [a for a in addrs if "/" not in a]
+        host_set = {h.lower() for h in hosts}
+        ifaces = list(_IFACE.findall(self.text))
+        ifaces += re.findall(r"\binterface\s+([A-Za-z][\w./:-]*\d)\b", self.text)
+        self.interfaces = [i for i in dict.fromkeys(ifaces) if i.lower() not in host_set]
+        self.ints = _INT.findall(self.text)
+        self.words = said_words(question)
+
+    def pool(self, p: Any) -> list[str]:
+        t = getattr(p, "type", "")
+        if t in ("ip", "ipv4", "ipv6"):
+            want = {"ipv4": 4, "ipv6": 6}.get(t)
+            return [a for a in self.addresses if want is None or (":" in a) == (want == 6)]
+        if t in ("prefix", "prefix4", "prefix6"):
+            want = {"prefix4": 4, "prefix6": 6}.get(t)
+            return [a for a in self.prefixes if want is None or (":" in a) == (want == 6)]
+        if t == "interface":
+            return list(self.interfaces)
+        if t in ("int", "asn"):
+            return list(self.ints)
+        if t == "enum":
+            return [c for c in getattr(p, "choices", []) if c.lower() in self.words]
+        if t in ("description", "string"):
+            return list(self.quoted)
+        return []
+
+    def strong(self, pb: PlaybookInfo) -> int:
+        """Parameters of ``pb`` the question gives a typed token for (a bare number does not count)."""
+        return sum(1 for p in pb.parameters.values() if getattr(p, "type", "") not in ("int", "asn")
+                   and self.pool(p))
+
+    def values(self, pb: PlaybookInfo) -> tuple[dict[str, Any], list[str], list[str]]:
+        """(values, missing parameter names, problems)."""
+        values: dict[str, Any] = {}
+        missing: list[str] = []
+        problems: list[str] = []
+        used: set[str] = set()
+        for name, p in pb.parameters.items():
+            pool = [v for v in self.pool(p) if v not in used]
+            if len(pool) > 1:
+                cued = [v for v in pool if _cued(self.text, v, name)]
+                if len(cued) == 1:
+                    pool = cued
+                else:
+                    siblings = [n for n, q in pb.parameters.items() if n != name and self.pool(q) == self.pool(p)]
+                    if not siblings or len(pool) != len(siblings) + 1:
+                        problems.append(f"{name}: several values ({', '.join(pool)}); say which one")
+                        continue
+                    pool = pool[:1]  # same-typed parameters in the order the playbook declares them
+            if not pool:
+                if getattr(p, "default", None) is None and getattr(p, "required", True):
+                    missing.append(name)
+                continue
+            try:
+                values[name] = p.validate_value(name, pool[0])
+            except Exception as exc:  # ParameterError: the person's value is not valid for the type
+                problems.append(getattr(exc, "message", str(exc)))
+                continue
+            used.add(pool[0])
+        return values, missing, problems
+
+
+def _describe_param(name: str, p: Any) -> str:
+    desc = getattr(p, "description", "") or ""
+    return f"{name} ({getattr(p, 'type', 'value')}{': ' + desc if desc else ''})"
+
+
+# -- the matcher -----------------------------------------------------------------------------
+
+def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str]) -> ChangeMatch:
+    """Match ``question`` (the person's words, nothing else) to one of ``playbooks`` (vetted,
+    state-changing) on ``hosts`` (the inventory's names). See the module docstring."""
+    from netops.agent.router import _CHANGE
+
+    q = (question or "").strip()
+    ex = _Extractor(q, hosts)
+    words = said_words(ex.text)  # a quoted description is a value, not a request
+    action_words = {w for syn in ACTION_SYNONYMS.values() for w in syn} & words
+    named = _hosts_in(ex.text, hosts)
+    said = [pb for pb in playbooks if pb.actions and all(words & set(ACTION_SYNONYMS[a]) for a in pb.actions)]
+    # An action word alone is not enough when the playbook acts on something the question does not
+    # mention ("bring r3 back" is not about a BGP neighbour): its object, or a typed value for it.
+    candidates = [pb for pb in said if not (set(pb.objects) - _IMPLIED)
+                  or _object_said(pb, words) or ex.strong(pb)]
+    if not candidates:
+        if (action_words or _CHANGE & words) and named:
+            known = [pb.phrasing({"host": named[0]}) for pb in playbooks]
+            return ChangeMatch("unmatched", hosts=named, reason=(
+                "no vetted playbook does this; netops changes devices only through vetted playbooks"),
+                examples=known, candidates=[pb.name for pb in playbooks])
+        return ChangeMatch("none")
+    names = [pb.name for pb in candidates]
+    negated = _negated(q, action_words)
+    if negated:
+        return ChangeMatch("question", playbook=names[0] if len(names) == 1 else None, hosts=named,
+                           candidates=names, reason=f"the question says not to {', '.join(sorted(negated))}; "
+                           "nothing is proposed")
+    if said_words(q) & _HYPOTHETICAL or _asks_about(q):  # quotes included, as intent.py reads it
+        return ChangeMatch("question", playbook=names[0] if len(names) == 1 else None, hosts=named,
+                           candidates=names, risk=candidates[0].risk if len(names) == 1 else None,
+                           reason="this asks about a change rather than for one; nothing is proposed")
+    host_example = named[0] if named else (hosts[0] if hosts else "r1")
+    if len(candidates) > 1:
+        return ChangeMatch("clarify", hosts=named, candidates=names, reason=(
+            f"your words match {len(candidates)} vetted playbooks ({', '.join(names)}); "
+            "ask for one change at a time"), examples=[pb.phrasing({"host": host_example}) for pb in candidates])
+    pb = candidates[0]
+    base = ChangeMatch("clarify", playbook=pb.name, hosts=named, risk=pb.risk, candidates=names)
+    unsaid = [qual for qual in pb.qualifiers if not words & set(QUALIFIERS[qual])]
+    if unsaid:
+        base.reason = (f"the vetted playbook {pb.name} only does a {' '.join(unsaid)} {pb.actions[0]} "
+                       f"({pb.description.strip()}); say so if that is what you want")
+        base.examples = [pb.phrasing({"host": host_example, **ex.values(pb)[0]})]
+        return base
+    values, missing, problems = ex.values(pb)
+    base.params = values
+    reasons = []
+    if not named:
+        base.missing.append("host")
+        unknown = sorted(set(re.findall(r"\b[a-z]+[-_]?\d+\b", ex.text.lower())) - {i.lower() for i in ex.interfaces})
+        reasons.append(f"{pb.name} needs a target device from the inventory ({', '.join(hosts) or 'none'})"
+                       + (f"; {', '.join(unknown)} is not one of them" if unknown else ""))
+    elif pb.max_hosts is not None and len(named) > pb.max_hosts:
+        reasons.append(f"{pb.name} changes at most {pb.max_hosts} device(s) per run and the question names "
+                       f"{len(named)} ({', '.join(named)}); ask for them one at a time")
+    if missing:
+        base.missing += missing
+        reasons.append(f"{pb.name} needs " + ", ".join(_describe_param(n, pb.parameters[n]) for n in missing)
+                       + (" in quotes" if any(getattr(pb.parameters[n], "type", "") in ("description", "string")
+                                              for n in missing) else ""))
+    reasons += problems
+    if reasons:
+        base.reason = "; ".join(reasons)
+        base.examples = [pb.phrasing({"host": h, **values}) for h in (named or [host_example])[:1]]
+        return base
+    return ChangeMatch("change", playbook=pb.name, hosts=named, params=values, risk=pb.risk, candidates=names)
+
+
+def match_question(question: str, catalogue: Any, hosts: list[str]) -> ChangeMatch:
+    """:func:`match_change` over ``catalogue``'s vetted change playbooks."""
+    return match_change(question, playbooks_from(catalogue), hosts)
