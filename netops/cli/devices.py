@@ -251,18 +251,33 @@ def show(ctx: click.Context, targets: str, command: str, timeout: float | None, 
 
 
 def _render_outputs(agg: Any) -> None:
-    from rich.panel import Panel
-    from rich.text import Text
-
+    """Device output as the device printed it: no frame and no re-wrapping, so it can be copied,
+    grepped and saved. On a terminal each host gets a header line; piped, one host's output is
+    printed bare (``> r1.cfg`` saves just the config) and several hosts' lines are prefixed with
+    ``host: `` (``| grep Established`` says which router); failures go to stderr."""
     out = console()
+    if out.is_terminal:
+        from rich.text import Text
+
+        for host, r in agg.items():
+            if r.failed:
+                out.rule(Text(f"{host}: {r.error_type}", style="bold red"), align="left", style="red")
+                out.print(Text(r.error or ""), soft_wrap=True)
+                continue
+            out.rule(Text(f"{host}: {r.command}  ({r.elapsed:.2f}s)", style="bold"), align="left", style="green")
+            out.print(Text(r.output or ""), soft_wrap=True)
+            if r.truncated:
+                out.print(Text("[output truncated]", style="yellow"))
+        return
+    many = len(agg) > 1
     for host, r in agg.items():
         if r.failed:
-            out.print(Panel(Text(f"{r.error_type}: {r.error}"), title=host, border_style="red"))
+            click.echo(f"{host}: {r.error_type}: {r.error}", err=True)
             continue
-        body = Text(r.output or "")
+        lines = (r.output or "").splitlines()
+        click.echo("\n".join(f"{host}: {line}" if many else line for line in lines))
         if r.truncated:
-            body.append("\n[output truncated]", style="yellow")
-        out.print(Panel(body, title=f"{host}: {r.command}", subtitle=f"{r.elapsed:.2f}s", border_style="green"))
+            click.echo(f"{host}: output truncated", err=True)
 
 
 @click.command()

@@ -1,0 +1,54 @@
+"""`netops show` prints device output as the device printed it: no frame, no re-wrapping.
+
+Piped, one host's output is bare (so `> r1.cfg` saves just the config) and several hosts'
+lines carry a `host: ` prefix (so `| grep` says which router); on a terminal each host gets
+a header line. Over the FRR simulator as the SSH transport.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.cli.main import main
+from tests.unit.playbook.conftest import pb_dir, pb_settings, sim  # noqa: F401
+
+FRAME = set("╭╮╰╯│─")
+
+
+@pytest.fixture
+def cli(pb_settings, sim, monkeypatch):  # noqa: F811
+    from netops.devices import transport
+
+    monkeypatch.setattr(transport, "ssh_transport", sim)
+    monkeypatch.setenv("NETOPS_INVENTORY", str(pb_settings.inventory))
+    monkeypatch.setenv("COLUMNS", "30")  # narrower than the device's lines: nothing may re-wrap them
+    return sim
+
+
+def test_piped_single_host_is_exactly_the_device_output(cli, capsys):
+    expected = cli.routers["r1"].running()
+    assert main(["show", "r1", "show running-config"]) == 0
+    out = capsys.readouterr().out
+    assert not FRAME & set(out)
+    assert out.rstrip("\n").splitlines() == expected.rstrip("\n").splitlines()
+
+
+def test_piped_several_hosts_prefix_every_line_with_the_host(cli, capsys):
+    assert main(["show", "r1,r2", "show running-config"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(line.startswith(("r1: ", "r2: ")) or line in ("r1:", "r2:") for line in lines)
+    for host in ("r1", "r2"):
+        mine = [line[len(host) + 2:] for line in lines if line.startswith(host + ":")]
+        assert mine == cli.routers[host].running().rstrip("\n").splitlines()
+
+
+def test_on_a_terminal_each_host_gets_a_header_and_no_frame(cli, capsys, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    assert main(["show", "r1,r2", "show running-config"]) == 0
+    out = capsys.readouterr().out
+    assert "r1: show running-config" in out and "r2: show running-config" in out
+    assert not {"╭", "│", "╰"} & set(out)
+    body = cli.routers["r1"].running().splitlines()
+    longest = max(body, key=len)
+    assert len(longest) > 30 and longest in out  # not cut at the 30 columns
