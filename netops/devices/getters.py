@@ -8,8 +8,13 @@ interfaces      interfaces, int                :class:`~netops.devices.models.In
 bgp_neighbors   bgp                            :class:`~netops.devices.models.BgpNeighbors`
 ospf_neighbors  ospf                           :class:`~netops.devices.models.OspfNeighbors`
 route           route (``prefix=`` required)   :class:`~netops.devices.models.RouteLookup`
+routes          (``prefix=`` required)         :class:`~netops.devices.models.RouteSet`
+bgp_routes      (``prefix=`` required)         :class:`~netops.devices.models.BgpRoutes`
 config          config, running_config         :class:`~netops.devices.models.RunningConfig`
 =============== ============================== =========================================
+
+``routes`` and ``bgp_routes`` (every route / BGP path at a prefix or inside it, for a route
+diagnosis) are optional: a platform module offers them in ``RIB_GETTERS`` next to ``GETTERS``.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from typing import Any
 
 from netops.errors import DeviceError, InputError
 
-GETTER_NAMES = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config")
+GETTER_NAMES = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config", "routes", "bgp_routes")
+PREFIX_GETTERS = ("route", "routes", "bgp_routes")
 ALIASES = {
     "bgp": "bgp_neighbors", "ospf": "ospf_neighbors", "int": "interfaces", "intf": "interfaces",
     "running_config": "config", "running-config": "config", "bgp-neighbors": "bgp_neighbors",
@@ -44,10 +50,10 @@ def canonical(getter: str) -> str:
 def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., Any]]:
     """``(canonical name, fn(host, read, **kw))``; validates the getter's arguments up front."""
     name = canonical(getter)
-    if name == "route":
+    if name in PREFIX_GETTERS:
         prefix = kw.get("prefix")
         if not prefix:
-            raise InputError("the route getter needs a prefix or address", hint="e.g. --prefix 10.0.0.0/24")
+            raise InputError(f"the {name} getter needs a prefix or address", hint="e.g. --prefix 10.0.0.0/24")
         try:
             ipaddress.ip_network(str(prefix), strict=False)
         except ValueError:
@@ -70,7 +76,7 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
                 raise
             raise GetterUnsupported(f"no getters implemented for platform {host.platform} yet",
                                     hint="use 'netops show' with a read-only command instead") from None
-        fn = module.GETTERS.get(name)
+        fn = module.GETTERS.get(name) or getattr(module, "RIB_GETTERS", {}).get(name)
         if fn is None:
             raise GetterUnsupported(f"getter {name!r} is not available for platform {host.platform}")
         return fn(host, read, **args)

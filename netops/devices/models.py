@@ -147,3 +147,51 @@ class HostCheck(BaseModel):
     """``None`` when the check stopped before the key exchange."""
     authenticated: bool = False
     fingerprint: str | None = None
+
+
+class RibRoute(BaseModel):
+    """One route of the routing table (any protocol, chosen or not)."""
+
+    prefix: str
+    protocol: str | None = None
+    selected: bool = False
+    """The route the device chose for this prefix (``>`` in ``show ip route``)."""
+    installed: bool | None = None
+    """In the forwarding table; ``None`` when the device does not say."""
+    distance: int | None = None
+    metric: int | None = None
+    next_hops: list[NextHop] = Field(default_factory=list)
+
+
+class RouteSet(BaseModel):
+    """``routes`` getter: every route at ``query`` or inside it (longer prefixes)."""
+
+    query: str
+    routes: list[RibRoute] = Field(default_factory=list)
+
+
+class BgpPath(BaseModel):
+    """One path of the BGP table (Adj-RIB-In after policy, i.e. what the device kept)."""
+
+    prefix: str
+    peer: str | None = None
+    """The peer it came from; ``None`` when this device originates it."""
+    peer_name: str | None = None
+    """The peer's host name where the device knows it (FRR's hostname capability)."""
+    next_hop: str | None = None
+    as_path: str = ""
+    origin: str | None = None
+    valid: bool = True
+    best: bool = False
+    reason: str | None = None
+    """Why it was chosen (``AS Path``, ``First path received``) when the device says."""
+
+
+class BgpRoutes(BaseModel):
+    """``bgp_routes`` getter: BGP table paths at ``query`` or inside it (default VRF, the
+    query's family)."""
+
+    query: str
+    paths: list[BgpPath] = Field(default_factory=list)
+    note: str | None = None
+    """Why there are no paths when it is not simply "none" (BGP not running)."""

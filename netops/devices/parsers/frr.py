@@ -239,3 +239,5 @@ GETTERS = {
     "facts": facts, "interfaces": interfaces, "bgp_neighbors": bgp_neighbors,
     "ospf_neighbors": ospf_neighbors, "route": route, "config": config,
 }
+
+from netops.devices.parsers.frr_rib import RIB_GETTERS  # noqa: E402,F401  (routes, bgp_routes)
