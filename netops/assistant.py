@@ -44,7 +44,7 @@ from netops.agent.events import (
 from netops.agent.evidence import Evidence, dedupe
 from netops.agent.tools import ApprovalRecord, Tool, ToolBox, ToolCallRecord, ToolContext
 from netops.cancel import CancelToken
-from netops.errors import Cancelled, NetopsError
+from netops.errors import Cancelled, ModelProtocolError, NetopsError
 
 if TYPE_CHECKING:
     from netops.model.base import ModelBackend
@@ -195,9 +195,14 @@ class _Turn:
             return "".join(self._parts)
 
 
-def _token_handler(turn: _Turn, send: Any, cancel: CancelToken) -> Any:
+class AnswerTooLong(ModelProtocolError):
+    """The model streamed more text than ``Budget.answer_chars``; the stream was cut there."""
+
+
+def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | None = None) -> Any:
     """A LangChain callback: streams the agent model's tokens and stops the call when cancelled
-    (raising inside the model's stream ends the HTTP response there)."""
+    or when the model has streamed more than ``limit`` characters in all (raising inside the
+    model's stream ends the HTTP response there)."""
     from langchain_core.callbacks import BaseCallbackHandler
 
     class TokenHandler(BaseCallbackHandler):
@@ -205,6 +210,7 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken) -> Any:
 
         def __init__(self) -> None:
             self.model_runs: set[Any] = set()
+            self.streamed = 0
 
         def on_chat_model_start(self, serialized: Any, messages: Any, *, run_id: Any,
                                 metadata: dict[str, Any] | None = None, **kw: Any) -> None:
@@ -214,6 +220,14 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken) -> Any:
         def on_llm_new_token(self, token: str, *, run_id: Any, **kw: Any) -> None:
             cancel.raise_if_cancelled()
             if token and run_id in self.model_runs:
+                if limit is not None and self.streamed + len(token) > limit:
+                    token = token[: max(limit - self.streamed, 0)]
+                    if token:
+                        turn.add(token)
+                        send(TokenEvent(token))
+                    raise AnswerTooLong(f"the model's answer was longer than {limit} characters; it was cut there",
+                                        hint="ask a narrower question, or check the model (it may be looping)")
+                self.streamed += len(token)
                 turn.add(token)
                 send(TokenEvent(token))
 
@@ -342,6 +356,8 @@ class Assistant:
 
             raise InputError("the question is empty", hint='ask something, e.g. netops ask "BGP neighbours on r1"')
         question, cut = fit_question(question, self.budget)
+        question, hidden = _redact_question(question)
+        cut = "; ".join(x for x in (cut, hidden) if x) or None
         token = cancel or CancelToken()
         started = time.perf_counter()
         cid, prior = self._open_history(question, conversation_id, continue_last)
@@ -444,7 +460,10 @@ class Assistant:
                 question: str) -> Iterator[Event]:
         from netops.agent.prompts import NO_EVIDENCE
 
+        from netops.devices.redact import redact_prose
+
         answer.evidence = dedupe(answer.evidence)
+        answer.text = redact_prose(answer.text, pasted=False) or answer.text  # a secret the model wrote is not kept
         if not answer.grounded and not answer.error and not answer.abstained and NO_EVIDENCE not in answer.text:
             answer.text = f"{answer.text.rstrip()}\n\n_{NO_EVIDENCE}_"
         answer.timings["total"] = (time.perf_counter() - started) * 1000
@@ -486,7 +505,7 @@ class Assistant:
         messages.append(HumanMessage(g.user_message(question)))
         final_text = ""
         error: NetopsError | None = None
-        handler = _token_handler(turn, ctx.emit, cancel)
+        handler = _token_handler(turn, ctx.emit, cancel, self.budget.answer_chars)
         config = {"recursion_limit": 4 * self.budget.max_model_calls + 8, "callbacks": [handler]}
         try:
             for payload in agent.stream({"messages": messages}, config=config, stream_mode="values"):
@@ -514,12 +533,18 @@ class Assistant:
         from netops.agent.prompts import SYSTEM
 
         err = error if isinstance(error, NetopsError) else (NetopsError(str(error)) if error else None)
+        limit = self.budget.answer_chars
+        if err is None and len(final_text) > limit:  # a long answer that did not come as tokens
+            err, streamed = AnswerTooLong(f"the model's answer was longer than {limit} characters; it was cut "
+                                          "there"), final_text[:limit]
         cancelled = isinstance(err, Cancelled)
         partial = err is not None and bool(streamed)
         text = final_text
         if err is not None:
             if cancelled:
                 label = "PARTIAL ANSWER (cancelled)" if partial else "Cancelled"
+            elif isinstance(err, AnswerTooLong):
+                label = "PARTIAL ANSWER (cut at the length limit)"
             else:
                 label = "PARTIAL ANSWER (the model stream broke off)" if partial else "No answer"
             text = f"**{label}:** {err.message}\n\n{streamed}".rstrip()
@@ -528,7 +553,11 @@ class Assistant:
             tool_calls=list(toolbox.calls), approvals=list(ctx.approvals), partial=partial,
             error=err.message if err else None, error_hint=getattr(err, "hint", None),
             error_exit=err.exit_code if err else 0, cancelled=cancelled,
-            notice="stopped at the model-turn limit" if stats.stopped_by_limit else None,
+            notice="; ".join(n for n in (
+                "stopped at the model-turn limit" if stats.stopped_by_limit else "",
+                f"the model asked for {stats.tool_calls_dropped} more tool calls than the budget of "
+                f"{self.budget.max_tool_calls} allows; they were not run" if stats.tool_calls_dropped else "",
+            ) if n) or None,
         )
         answer.timings.update(model=stats.model_seconds * 1000, tools=stats.tool_seconds * 1000)
         answer.tokens = {"prompt_max": stats.prompt_tokens, "prompt_total": stats.prompt_tokens_total,
@@ -536,6 +565,17 @@ class Assistant:
                          "text_tool_calls": stats.text_tool_calls,
                          "system_prompt": estimate_tokens(SYSTEM)}
         return answer
+
+
+def _redact_question(question: str) -> tuple[str, str | None]:
+    """The question with secrets pasted into it (a configuration) redacted, and a notice; the
+    model, history, audit and every surface get only this version."""
+    from netops.devices.redact import redact_prose
+
+    clean = redact_prose(question) or question
+    if clean == question:
+        return question, None
+    return clean, "secrets pasted into the question were redacted before the model or any record saw them"
 
 
 def _signals_to_main_thread() -> None:

@@ -8,6 +8,7 @@ estimated at ~4 characters each, which is close enough for English and JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 CHARS_PER_TOKEN = 4
 
@@ -26,6 +27,13 @@ class Budget:
     """Model turns per question before we stop and answer with what we have."""
     max_identical_calls: int = 2
     """The same tool with the same arguments more than this many times is refused."""
+    max_tool_calls: int = 24
+    """Tool calls per question (all turns together); a model that asks for more (say, hundreds
+    in one message) gets the rest refused without them running."""
+    tool_args_chars: int = 8000
+    """Arguments of one tool call larger than this (as JSON) are refused, not run."""
+    answer_chars: int = 32_000
+    """The model's streamed text per question is cut here (a runaway or flooding model)."""
     history_messages: int = 6
     """Earlier user/assistant messages carried into a continued conversation."""
     num_ctx: int = 8192
@@ -33,6 +41,21 @@ class Budget:
     question_tokens: int = 2000
     """A longer question is cut to this many tokens (with a notice) so the system prompt,
     tools, evidence and history still fit in ``num_ctx``."""
+
+
+SHOWN_ARGS_CHARS = 2000
+"""Tool arguments larger than this (as JSON) are shown, stored and exported clipped."""
+
+
+def clip_args(args: dict[str, Any], limit: int = SHOWN_ARGS_CHARS) -> dict[str, Any]:
+    """``args`` as it is, or, when larger than ``limit`` as JSON, one clipped string saying how
+    large it was (what a model sent can be any size; what surfaces show cannot)."""
+    import json
+
+    text = json.dumps(args, sort_keys=True, default=str)
+    if len(text) <= limit:
+        return args
+    return {"_clipped": f"{text[:200]}... ({len(text)} characters)"}
 
 
 def fit_question(question: str, budget: Budget) -> tuple[str, str | None]:

@@ -71,9 +71,11 @@ class ToolStartEvent(Event):
 
     def __post_init__(self) -> None:
         # shown on screen before the call runs (the call gets the real arguments, not these)
+        from netops.agent.budget import clip_args
         from netops.devices.redact import redact_data
 
-        self.args = redact_data(self.args)
+        self.tool = self.tool[:80]
+        self.args = redact_data(clip_args(self.args))
 
 
 @dataclass

@@ -45,6 +45,8 @@ class RunStats:
     completion_tokens: int = 0
     text_tool_calls: int = 0
     stopped_by_limit: bool = False
+    tool_calls_dropped: int = 0
+    """Tool calls the model asked for beyond ``Budget.max_tool_calls`` (never run)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -55,6 +57,15 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
 
     budget = toolbox.ctx.budget
     state_changing = {n for n, t in toolbox.tools.items() if getattr(t, "changes_state", False)}
+
+    def _within_budget(calls: list[Any]) -> list[Any]:
+        """At most the calls the budget has left, plus one that the toolbox refuses (so the model
+        reads why); a flood of calls in one message never becomes a flood of events and records."""
+        left = max(budget.max_tool_calls - toolbox.taken, 0) + 1
+        if len(calls) > left:
+            stats.tool_calls_dropped += len(calls) - left
+            return calls[:left]
+        return calls
 
     class NetopsMiddleware(AgentMiddleware):
         def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
@@ -87,8 +98,9 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
                     emit(TurnResetEvent())
                     fixed = AIMessage(
                         content="",
-                        tool_calls=[{"name": c["name"], "args": c["args"], "id": f"text-{uuid.uuid4().hex[:10]}",
-                                     "type": "tool_call"} for c in calls],
+                        tool_calls=_within_budget(
+                            [{"name": c["name"], "args": c["args"], "id": f"text-{uuid.uuid4().hex[:10]}",
+                              "type": "tool_call"} for c in calls]),
                         response_metadata=msg.response_metadata,
                         usage_metadata=msg.usage_metadata,
                         id=msg.id,
@@ -96,6 +108,10 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
                     return ModelResponse(result=[*response.result[:-1], fixed])
             if msg.tool_calls:
                 emit(TurnResetEvent())
+                kept = _within_budget(list(msg.tool_calls))
+                if len(kept) < len(msg.tool_calls):
+                    trimmed = msg.model_copy(update={"tool_calls": kept, "invalid_tool_calls": []})
+                    return ModelResponse(result=[*response.result[:-1], trimmed])
             return response
 
         def wrap_tool_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from netops.agent.budget import Budget, estimate_tokens, truncate
+from netops.agent.budget import Budget, clip_args, estimate_tokens, truncate
 from netops.agent.evidence import Evidence, wrap_data
 
 if TYPE_CHECKING:
@@ -96,6 +96,12 @@ class ApprovalRecord:
     by: str | None = None
     result: str | None = None
     verified: bool | None = None
+
+    def __post_init__(self) -> None:
+        # shown, exported and stored like a tool call's arguments: a secret parameter redacted
+        from netops.devices.redact import redact_data
+
+        self.params = redact_data(self.params)
 
 
 @dataclass(frozen=True)
@@ -243,21 +249,40 @@ class ToolBox:
     ctx: ToolContext
     calls: list[ToolCallRecord] = field(default_factory=list)
     _seen: dict[str, int] = field(default_factory=dict)
+    _taken: int = 0
+
+    @property
+    def taken(self) -> int:
+        """Calls made so far (each counts against ``Budget.max_tool_calls``)."""
+        return self._taken
 
     def call(self, name: str, raw_args: Any) -> ToolResult:
         """Run one call: unknown tool, bad arguments, repeats and overlong output become data."""
         started = time.perf_counter()
         args_dict = raw_args if isinstance(raw_args, dict) else {"_raw": raw_args}
+        budget = self.ctx.budget
+        key = f"{name}:{json.dumps(args_dict, sort_keys=True, default=str)}"
+        oversized = len(key) - len(name) - 1 > budget.tool_args_chars
+        with self.ctx._lock:
+            self._taken += 1
+            over_budget = self._taken > budget.max_tool_calls
         tool = self.tools.get(name)
-        if tool is None:
-            result = ToolResult(name, False, error=f"unknown tool {name!r}; valid tools: {', '.join(sorted(self.tools))}")
+        if over_budget:
+            result = ToolResult(name, False, error=(
+                f"the tool-call budget of {budget.max_tool_calls} calls for this question is used up; "
+                "this call did not run - answer from the results you have"))
+        elif tool is None:
+            result = ToolResult(name, False, error=f"unknown tool {name[:80]!r}; valid tools: {', '.join(sorted(self.tools))}")
+        elif oversized:
+            result = ToolResult(name, False, error=(
+                f"the arguments for {name} are {len(key) - len(name) - 1} characters, more than the "
+                f"{budget.tool_args_chars} allowed; this call did not run"))
         else:
-            key = f"{name}:{json.dumps(args_dict, sort_keys=True, default=str)}"
             with self.ctx._lock:
                 self._seen[key] = self._seen.get(key, 0) + 1
                 repeats = self._seen[key]
             params, err = validate_args(tool, raw_args)
-            if repeats > self.ctx.budget.max_identical_calls:
+            if repeats > budget.max_identical_calls:
                 result = ToolResult(name, False, error=(
                     f"{name} was already called {repeats - 1} times with these arguments; "
                     "do not repeat it - answer from the results you have"))
@@ -279,7 +304,7 @@ class ToolBox:
         first = next((ln.strip() for ln in (result.content or "").splitlines()
                       if ln.strip() and not _WRAPPER.match(ln.strip())), "")
         record = ToolCallRecord(
-            tool=name, args=args_dict, ok=result.ok, error=result.error,
+            tool=name[:80], args=clip_args(args_dict), ok=result.ok, error=result.error,
             elapsed=round(time.perf_counter() - started, 4), truncated=result.truncated,
             output_tokens=estimate_tokens(for_model), evidence=[e.label for e in result.evidence],
             summary=(result.error or result.summary or first)[:200], output=for_model,

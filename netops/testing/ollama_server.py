@@ -13,7 +13,8 @@ Each ``POST /api/chat`` consumes the next *turn* of the script. A turn is a :cla
 or a function ``(ChatRequest) -> Reply`` that can look at what the client sent (messages,
 tools). Misbehaviour local models show is expressed per reply: a tool call printed as JSON
 text (:func:`text_tool_call`), arguments of the wrong type (just pass them), an unknown tool,
-a stream dropped mid-answer (``drop_after``), latency (``latency``). :func:`obeys_injection`
+a stream dropped mid-answer (``drop_after``) or mid-tool-call (``cut_tool_call``), a corrupt
+stream line (``bad_line``), a connection closed before any answer (``hangup``), latency (``latency``). :func:`obeys_injection`
 builds a model that follows instructions planted in tool output.
 
 Endpoints: ``/api/chat`` (NDJSON stream or one object), ``/api/tags``, ``/api/show`` (with
@@ -96,6 +97,12 @@ class Reply:
     status: int = 200
     error: str | None = None
     """Answer with this HTTP status and ``{"error": ...}`` instead."""
+    bad_line: bytes | None = None
+    """A stream line that is not JSON (a corrupt chunk), sent after the content pieces."""
+    cut_tool_call: bool = False
+    """Send only the first half of the tool-call line, then close the connection."""
+    hangup: bool = False
+    """Close the connection without sending any response at all."""
 
 
 @dataclass
@@ -362,6 +369,8 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self._next_reply(req)
         if reply.latency or srv.latency:
             time.sleep(reply.latency or srv.latency)
+        if reply.hangup:
+            self._drop()
         if reply.error:
             self._json({"error": reply.error}, reply.status)
             return
@@ -400,10 +409,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(json.dumps(line).encode() + b"\n")
         if reply.drop_after is not None:
             self._drop()
+        if reply.bad_line is not None:
+            self._chunk(reply.bad_line + b"\n")
         if tool_calls:
             line = {"model": model, "created_at": _now(),
                     "message": {"role": "assistant", "content": "", "tool_calls": tool_calls}, "done": False}
-            self._chunk(json.dumps(line).encode() + b"\n")
+            data = json.dumps(line).encode()
+            if reply.cut_tool_call:
+                self._chunk(data[: len(data) // 2])
+                self._drop()
+            self._chunk(data + b"\n")
         self._chunk(json.dumps({**final, "message": {"role": "assistant", "content": ""}}).encode() + b"\n")
         self._end_chunked()
 
