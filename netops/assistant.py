@@ -355,8 +355,11 @@ class Assistant:
             from netops.errors import InputError
 
             raise InputError("the question is empty", hint='ask something, e.g. netops ask "BGP neighbours on r1"')
-        question, cut = fit_question(question, self.budget)
+        # Secrets pasted into a question (a config block, a token) go no further: not to the
+        # model, the retrieval, the reviewer, the audit log's intent, history or the answer.
+        # Before the cut, so a cut cannot leave half a key block that no longer matches.
         question, hidden = _redact_question(question)
+        question, cut = fit_question(question, self.budget)
         cut = "; ".join(x for x in (cut, hidden) if x) or None
         token = cancel or CancelToken()
         started = time.perf_counter()
@@ -459,11 +462,12 @@ class Assistant:
     def _finish(self, answer: Answer, started: float, probe_ms: float, cid: str | None,
                 question: str) -> Iterator[Event]:
         from netops.agent.prompts import NO_EVIDENCE
-
-        from netops.devices.redact import redact_prose
+        from netops.privacy import redact_text
 
         answer.evidence = dedupe(answer.evidence)
-        answer.text = redact_prose(answer.text, pasted=False) or answer.text  # a secret the model wrote is not kept
+        # What the model wrote is shown, printed as JSON and stored: a secret it wrote is not
+        answer.text = redact_text(answer.text) or ""
+        answer.notice, answer.error = redact_text(answer.notice), redact_text(answer.error)
         if not answer.grounded and not answer.error and not answer.abstained and NO_EVIDENCE not in answer.text:
             answer.text = f"{answer.text.rstrip()}\n\n_{NO_EVIDENCE}_"
         answer.timings["total"] = (time.perf_counter() - started) * 1000
@@ -570,9 +574,9 @@ class Assistant:
 def _redact_question(question: str) -> tuple[str, str | None]:
     """The question with secrets pasted into it (a configuration) redacted, and a notice; the
     model, history, audit and every surface get only this version."""
-    from netops.devices.redact import redact_prose
+    from netops.privacy import redact_text
 
-    clean = redact_prose(question) or question
+    clean = redact_text(question) or question
     if clean == question:
         return question, None
     return clean, "secrets pasted into the question were redacted before the model or any record saw them"

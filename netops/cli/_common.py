@@ -89,8 +89,9 @@ class _StderrLogHandler(logging.Handler):
             # --debug shows netmiko's channel log (raw device output, the commands typed):
             # redacted like everything else a screen shows
             from netops.devices.redact import redact
+            from netops.privacy import redact_text
 
-            msg = redact(msg) or msg
+            msg = redact_text(redact(msg) or msg) or msg
             label = record.levelname.lower() if record.name.split(".")[0] == "netops" else f"{record.name}"
             # click.echo looks sys.stderr up at call time (CliRunner and pytest swap it).
             click.echo(f"{label}: {msg}", err=True)

@@ -211,7 +211,9 @@ PLATFORM_RULES: dict[str, tuple[re.Pattern[str], ...]] = {
 _ALL_RULES = _XR + _VRP + _COMMON + _JUNOS + _FRR + _LINUX + _SROS
 
 _PRIVATE_KEY = re.compile(  # PEM, OpenSSH and PGP ("PRIVATE KEY BLOCK") private keys
-    r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----.*?(?:-----END \1PRIVATE KEY\2-----|\Z)", re.DOTALL)
+    # "((?: BLOCK)?)" always takes part: a back-reference to a group that did not match never
+    # matches, so "( BLOCK)?" left every PEM key open to the end of the text, swallowing it all
+    r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY((?: BLOCK)?)-----.*?(?:-----END \1PRIVATE KEY\2-----|\Z)", re.DOTALL)
 
 
 # Show commands that print secrets as a table: (header, column, to the end of the line). Rows
@@ -426,42 +428,10 @@ def _redact_json_tokens(text: str, platform: str | None) -> str:
 
 
 # -- text people and models write ----------------------------------------------------------
-_PLAIN_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*[.,:;!?)]*")
-
-
-def _keep_words(match: re.Match[str]) -> str:
-    """A line of prose: "what is the password recovery procedure" or "the authentication-key on
-    r1?" names no secret (a plain word, or several words); a single value with a digit, a capital
-    or a symbol in it ("password Sup3r!") is one."""
-    secret = match.group("secret")
-    if _PLAIN_WORD.fullmatch(secret) or (not secret.startswith('"') and len(secret.split()) > 1):
-        return match.group(0)
-    return _replace(match)
-
-
 def redact_prose(text: str | None, *, pasted: bool = True) -> str | None:
-    """Text a person or a model wrote (a question with a configuration pasted into it, an answer
-    quoting one): lines shaped like configuration (indented, inside a ``` fence, or with
-    ``pasted`` one of several lines that is not a question) are redacted like configuration; in
-    a line of prose only a value that looks like a secret is, so a question or an answer *about*
-    passwords or SNMP communities keeps its words. ``pasted=False`` for a model's Markdown."""
-    if not text:
-        return text
-    text = _PRIVATE_KEY.sub(f"-----BEGIN \\1PRIVATE KEY\\2-----{REDACTED}-----END \\1PRIVATE KEY\\2-----", text)
-    lines = text.split("\n")
-    several = pasted and sum(1 for ln in lines if ln.strip()) > 1
-    fenced = False
-    out = []
-    for line in lines:
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            fenced = not fenced
-            out.append(line)
-            continue
-        if fenced or line[:1] in (" ", "\t") or (several and not stripped.endswith("?")):
-            out.append(redact(line) or line)
-            continue
-        for rule in _ALL_RULES + _HASHES:
-            line = rule.sub(_keep_words, line)
-        out.append(line)
-    return _redact_tables("\n".join(out))
+    """Text a person or a model wrote: :func:`netops.privacy.redact_text` (the one free-text
+    redaction; configuration blocks get these rules, prose only the forms that cannot be prose).
+    ``pasted`` is accepted for callers written against the first version and changes nothing."""
+    from netops.privacy import redact_text
+
+    return redact_text(text)

@@ -277,7 +277,11 @@ class AuditLog:
         """Append one record and return it (with its seq and hash)."""
         if not kind or not actor:
             raise AuditError("an audit record needs a kind and an actor")
-        body = to_jsonable(dict(payload or {}))
+        from netops.privacy import redact_text_in
+
+        # The log keeps no secret a person typed or a model wrote (an intent, a reason, a
+        # parameter); device output and commands arrive redacted by the device rules already
+        body = redact_text_in(to_jsonable(dict(payload or {})))
         text = canonical(body)
         with self._lock:
             conn = self.conn

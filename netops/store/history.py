@@ -96,6 +96,18 @@ def _locked(method: Any) -> Any:
     return wrapper
 
 
+def _clean(text: str) -> str:
+    from netops.privacy import redact_text
+
+    return redact_text(text) or ""
+
+
+def _clean_data(value: Any) -> Any:
+    from netops.privacy import redact_text_in
+
+    return redact_text_in(value)
+
+
 def _fts_query(text: str) -> str:
     """Free text as an FTS5 query: every word must occur (quoted, so no operator can break it)."""
     words = [w.replace('"', '""') for w in text.split()]
@@ -139,10 +151,12 @@ class History:
 
     @_locked
     def new_conversation(self, title: str, model: str | None = None) -> str:
+        """A new conversation (``title`` redacted, then cut to 200 characters); its id."""
         cid = uuid.uuid4().hex[:12]
         now = _now()
         with self._conn:
-            self._conn.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)", (cid, now, now, title[:200], model))
+            self._conn.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)",
+                               (cid, now, now, _clean(title)[:200], model))
         return cid
 
     @_locked
@@ -184,10 +198,12 @@ class History:
 
     @_locked
     def append(self, cid: str, role: str, content: str, meta: dict[str, Any] | None = None) -> None:
+        """Add a message; ``content`` and every string in ``meta`` are redacted first."""
         now = _now()
+        meta_json = json.dumps(_clean_data(meta or {}), default=str)
         with self._conn:
             self._conn.execute("INSERT INTO messages(conversation_id, role, content, created_at, meta) "
-                               "VALUES (?, ?, ?, ?, ?)", (cid, role, content, now, json.dumps(meta or {}, default=str)))
+                               "VALUES (?, ?, ?, ?, ?)", (cid, role, _clean(content), now, meta_json))
             self._conn.execute("UPDATE conversations SET updated_at=? WHERE id=?", (now, cid))
 
     @_locked

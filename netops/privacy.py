@@ -1,0 +1,242 @@
+"""Secrets in free text: what a person types or pastes and what a model writes.
+
+:func:`redact_text` is the one function every library boundary applies to free text before it
+is stored (conversation history and its search index, the audit log), sent to a model, logged,
+or handed to a surface. Device output has its own, broader rules (:mod:`netops.devices.redact`);
+those find a secret by the keyword before it (``password X``), which in prose would turn "what
+is the password recovery procedure?" into "what is the password <redacted>". So free text gets:
+
+* **Configuration blocks** (a Markdown code fence, or two or more consecutive lines that read
+  like configuration: indented statements, ``!``, braces, ``set ...``, ``hostname``, ``interface``
+  ...) are configuration: every device rule applies to them, as to device output.
+* **Everywhere else**, only forms that cannot be prose:
+
+  - a secret's *shape*: crypt hashes and Junos/IOS ``$9$``/``$8$``/``$1$``..., Huawei ciphers,
+    type-7 hex after ``password 7``/``key 7``, PEM/OpenSSH/PGP private key blocks, URL
+    credentials (``ssh://user:pass@host``), bearer and API tokens (``Bearer ...``, ``ghp_...``,
+    JWTs, ``api_key=...``), ``password=...`` and ``"password": "..."``;
+  - a quoted value after a secret keyword (``encrypted-password "..."``, ``community "x"``);
+  - a configuration statement inside a sentence (``enable secret X``, ``username u password X``,
+    ``snmp-server community X RO``, ``neighbor A password X``, ``key-string X``,
+    ``pre-shared-key X``, ``crypto isakmp key X``, TACACS+/RADIUS/NTP/OSPF keys) when the word
+    in the secret's place looks like a secret (a digit, a symbol, an inner capital), or its line
+    reads as configuration rather than a sentence, or an SNMP access word follows (``RO``) -- and
+    never when it is an ordinary word of a question ("password recovery", "key rotation",
+    "community string", "secret vs password") or a placeholder (``PASSWORD``, ``<key>``).
+    A plain word said to be a password inside a question ("is enable secret cisco ok?") is kept:
+    it cannot be told from prose.
+
+Secrets become ``<redacted>`` (the same marker as device output); text without a secret comes
+back byte for byte. Redacting twice changes nothing more.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from netops.devices.redact import _HASHES, _PRIVATE_KEY, REDACTED, _replace, redact
+
+__all__ = ["REDACTION_VERSION", "redact_text", "redact_text_in"]
+
+REDACTION_VERSION = 1
+"""Raised whenever the rules here find more: stores written under an older version are
+redacted again when opened (:meth:`netops.store.history.History.redact_all`)."""
+
+# Words that stand where a secret would in a statement but are the prose of a question
+# ("enable secret vs enable password", "username and password", "key-string format").
+_PROSE_WORDS = (
+    "a an the and or but nor vs versus is are was were be been being am do does did done doing "
+    "for of to in on at by with without from into onto about after before between over under via "
+    "not no never it its this that these those there here then than so such as if when where which "
+    "what why how who whom whose while should shall must can could would will may might need needs "
+    "i we you he she they me us my our your their "
+    "recovery recover reset resets policy policies complexity length lengths rotation rotate rotating "
+    "mismatch mismatches encryption encrypted encrypt hashing hash hashed hashes type types format "
+    "formats string strings command commands syntax configuration configurations config configs "
+    "configured configure option options field fields prompt prompts change changes changed changing "
+    "expiry expiration expire expires storage stored store requirement requirements setting settings "
+    "management level levels best practice practices work works worked working fail fails failed "
+    "failing failure failures mean means meaning keyword keywords value values parameter parameters "
+    "feature features authentication auth error errors issue issues problem problems example examples "
+    "used use uses using set sets show shows shown display missing wrong correct required optional "
+    "length-check lockout lockouts manager managers vault vaults file files chain chains id ids "
+    "algorithm algorithms exchange exchanges mode modes method methods support supported "
+    "protection protected protect plaintext cleartext clear text strength strong weak "
+    "per every each all any some same other another different default defaults one two "
+    "statement statements line lines entry entries list lists table tables "
+    "name names user users account accounts login logins access read write only ro rw "
+    "etc e.g. i.e. md5 sha sha1 sha2 sha256 sha384 sha512 aes aes128 aes192 aes256 3des des v1 v2 v2c v3 "
+    "ipv4 ipv6 scrypt pbkdf2 type5 type7 type8 type9 type-5 type-7 type-8 type-9"
+).split()
+_PROSE = "|".join(sorted({re.escape(w) for w in _PROSE_WORDS}, key=len, reverse=True))
+# A secret word in a sentence: not a prose word, not a placeholder (PASSWORD, <key>, [secret],
+# {token}, x, ...), and without the sentence's own closing punctuation.
+_NOT_PROSE = (rf"(?!(?:{_PROSE})[.,;:!?)]*(?:\s|$))(?-i:(?![A-Z_-]+[.,;:!?)]*(?:\s|$)))"
+              r"(?![<\[{(])(?!x{1,3}\b)(?!\.{2,})(?!\w[.,;:!?)]*(?:\s|$))")
+_WORD = _NOT_PROSE + r"(?P<secret>[^\s\"'`]+?)(?=[.,;:!?)]*(?:\s|$))"
+_QUOTED = r"(?P<secret>\"[^\"\n]+\"|'[^'\n]+')"
+# Only a clear-text type (0) or type 6 may stand before a secret word here: after 5, 7, 8 or 9
+# comes a hash or hex (matched by shape), and a word after them is prose ("secret 5 still ...").
+_TYPE = r"(?:[06]\s+)?"
+_KEYWORDS = (r"(?:encrypted-password|plain-text-password-value|password|passwd|secret|key-string|"
+             r"pre-shared-key|authentication-key|passphrase|psk|auth-password|"
+             r"privacy-password|server-key|key)")
+_ALGO = r"(?:(?:[0-9]|ascii-text|hexadecimal|ascii|hex|md5|sha\d*|clear|cleartext|encrypted|plain)\s+)?"
+
+
+def _rx(*patterns: str, flags: int = re.IGNORECASE | re.MULTILINE) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, flags) for p in patterns)
+
+
+# Secrets by shape: safe anywhere.
+_SHAPES = _rx(
+    r"\b[a-z][a-z0-9+.-]*://[^\s/:@\"']+:(?P<secret>[^\s@/\"']+)@",  # URL credentials
+    r"(?P<secret>(?P<m>%\^%#|%@%@|%\$%\$|%#%#)\S+?(?P=m))",  # Huawei VRP ciphers
+    r"(?P<secret>\$1[a-d]\$\S+)",
+    rf"\b{_KEYWORDS}\s+7\s+(?P<secret>[0-9A-F]{{4,}})\b",  # Cisco type 7 (hex)
+    rf"\b{_KEYWORDS}\s+{_ALGO}{_QUOTED}",  # a quoted secret after its keyword
+    # tokens: HTTP authorisation, well-known token prefixes, JWTs, key=value and JSON credentials
+    r"\bAuthorization\s*:\s*(?:Bearer|Basic|Token|Digest)?\s*(?P<secret>[^\s\"']+)",
+    r"\b(?:Bearer|Token)\s+(?=[\w.~+/-]*[0-9+/=_.~-])(?P<secret>[A-Za-z0-9._~+/-]{16,}=*)",
+    r"(?P<secret>\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|"
+    r"xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|sk-[A-Za-z0-9_-]{20,}))",
+    r"(?P<secret>\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})",
+    (r"(?<![\w-])(?:password|passwd|pwd|secret|passphrase|psk|api[_-]?key|api[_-]?token|access[_-]?token|"
+     r"auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|x-api-key|token|"
+     r"aws_secret_access_key)\s*=\s*(?P<secret>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"',;&]+)"),
+    (r"[\"'](?:password|passwd|secret|passphrase|psk|api[_-]?key|api[_-]?token|access[_-]?token|"
+     r"auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?key|token|community)[\"']\s*:\s*"
+     r"(?P<secret>\"[^\"\n]+\"|'[^'\n]+')"),
+    (r"\b(?:api[_-]?key|api[_-]?token|access[_-]?token|auth[_-]?token|client[_-]?secret|x-api-key|"
+     r"secret[_-]?key)\s*:\s*(?=\S*\d)(?P<secret>[A-Za-z0-9._~+/-]{8,}=*)"),
+)
+
+# Configuration statements inside a sentence: the secret must not be a word of the sentence.
+_STATEMENTS = _rx(
+    rf"\benable\s+(?:secret|password)\s+(?:level\s+\d+\s+)?{_TYPE}{_WORD}",
+    (rf"\busername\s+{_NOT_PROSE}\S+(?:\s+(?:privilege\s+\d+|role\s+\S+|algorithm-type\s+\S+))*"
+     rf"\s+(?:secret|password)\s+{_TYPE}{_WORD}"),
+    rf"\bneighbor\s+{_NOT_PROSE}\S+\s+password\s+{_TYPE}{_WORD}",
+    rf"\bsnmp-server\s+community\s+{_TYPE}{_WORD}",
+    rf"\bsnmp-server\s+host\s+\S+\s+(?:(?:informs|traps)\s+)?(?:version\s+(?:1|2c)\s+){_WORD}",
+    rf"\bkey-string\s+{_TYPE}{_WORD}",
+    rf"\bpre-shared-key\s+(?:(?:local|remote|ascii-text|hexadecimal)\s+)?(?:(?:address|hostname)\s+\S+\s+key\s+)?{_TYPE}{_WORD}",
+    rf"\bcrypto\s+isakmp\s+key\s+{_TYPE}{_WORD}",
+    rf"\b(?:tacacs-server|radius-server)\s+(?:host\s+\S+\s+(?:[\w-]+\s+\d+\s+)*)?key\s+{_TYPE}{_WORD}",
+    rf"\b(?:ip\s+)?ospf\s+authentication-key\s+{_TYPE}{_WORD}",
+    rf"\bmessage-digest-key\s+\d+\s+md5\s+{_TYPE}{_WORD}",
+    rf"\bntp\s+authentication-key\s+\d+\s+(?:md5|sha\d*)\s+{_TYPE}{_WORD}",
+    rf"\b(?:area|domain)-password\s+{_WORD}",
+    rf"\bset\s+snmp\s+community\s+{_WORD}",
+    rf"\bencrypted-password\s+{_WORD}",
+    rf"\bcommunity\s+name:\s*{_WORD}",  # "show snmp community" output
+)
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+
+# Configuration lines, for finding pasted blocks.
+_STRONG_HEADS = frozenset((
+    "hostname interface router line username enable snmp-server ntp aaa tacacs-server radius-server "
+    "crypto ip ipv6 system security protocols snmp snmp-agent configure service version logging vlan vrf "
+    "address-family exit-address-family set delete edit config end exit next quit feature boot clock "
+    "archive banner policy-options routing-options firewall tacacs radius mpls segment-routing "
+    "route-map access-list prefix-list class-map policy-map spanning-tree switchport wlan dot11 "
+    "local-user sysname").split())
+# Function words of a sentence: two in a line make it prose, not configuration.
+_SENTENCE_WORDS = ("a an the is are was were be do does did how what why which who whom should could would "
+                   "can will shall must may might i we you he she they me my our your their please it "
+                   "this that these those there and or but for of to in on with about not if when where "
+                   "vs versus than").split()
+_PROSE_LINE = re.compile(rf"(?:^|\s)(?:{'|'.join(_SENTENCE_WORDS)})(?=[.,;:!?)]*(?:\s|$))", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _config_like(line: str) -> tuple[bool, bool]:
+    """(reads like a configuration line, anchors a block: indented, structural or a known head)."""
+    s = line.strip()
+    if not s or s.endswith("?") or _LIST_ITEM.match(line):
+        return False, False
+    head = s.split()[0].lower()
+    if head in ("description", "remark", "alias", "banner") or s in ("!", "#", "}", "]"):
+        return True, True
+    words = len(s.split())
+    prose = len(_PROSE_LINE.findall(s))
+    if (s.endswith(".") and words > 3) or prose >= 2:
+        return False, False
+    anchor = (line[:1] in (" ", "\t") or s.startswith(("!", "#", "<")) or s.endswith(("{", ";", "}"))
+              or head in _STRONG_HEADS or bool(re.match(r"^\S+(?:\([\w-]+\))?[#>]", s)))
+    return True, anchor
+
+
+def _config_blocks(text: str) -> str:
+    """Every device rule applied to runs of two or more configuration lines (one anchoring)."""
+    lines = text.split("\n")
+    kinds = [_config_like(ln) for ln in lines]
+    out = list(lines)
+    n = 0
+    while n < len(lines):
+        if not kinds[n][0]:
+            n += 1
+            continue
+        end = n
+        while end < len(lines) and kinds[end][0]:
+            end += 1
+        if end - n >= 2 and any(anchor for _, anchor in kinds[n:end]):
+            out[n:end] = (redact("\n".join(lines[n:end])) or "").split("\n")
+        n = end
+    return "\n".join(out)
+
+
+# A secret's look: a digit, a symbol or an inner capital ("S3cret", "p@ss", "MyKey"); words like
+# "better" or "recovery" after "enable secret" have none of these.
+_SHAPED = re.compile(r"\d|[^\w\s.,;:!?()'\"-]|_|[a-z][A-Z]")
+
+
+def _statement(match: re.Match[str]) -> str:
+    """Redact a statement's secret word when it looks like a secret, or when its line reads as
+    configuration (no question mark, not a sentence), or when an SNMP access word follows."""
+    text = match.string
+    start, end = match.span("secret")
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    after = text[end:end + 8]
+    if (_SHAPED.search(match.group("secret")) or _config_like(line)[0]
+            or re.match(r"[ \t]+(?:RO|RW|ro|rw|view[ \t]|\d+\b)", after)):
+        return _replace(match)
+    return match.group(0)
+
+
+def _narrow(text: str) -> str:
+    for rule in _SHAPES:
+        text = rule.sub(_replace, text)
+    for rule in _STATEMENTS:
+        text = rule.sub(_statement, text)
+    for rule in _HASHES:
+        text = rule.sub(_replace, text)
+    return text
+
+
+def redact_text(text: str | None) -> str | None:
+    """``text`` (a question, a pasted configuration, a model's answer) with secrets replaced by
+    ``<redacted>``; prose about passwords, keys and communities is kept byte for byte.
+    ``None`` and ``""`` come back as they are."""
+    if not text:
+        return text
+    out = _PRIVATE_KEY.sub(f"-----BEGIN \\1PRIVATE KEY\\2-----{REDACTED}-----END \\1PRIVATE KEY\\2-----", text)
+    out = _FENCE.sub(lambda m: redact(m.group(0)) or m.group(0), out)
+    out = _config_blocks(out)
+    return _narrow(out)
+
+
+def redact_text_in(value: Any) -> Any:
+    """A copy of a JSON-able value (dicts, lists, strings) with every string through
+    :func:`redact_text` (keys are kept; numbers, booleans and ``None`` too)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: redact_text_in(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_text_in(v) for v in value]
+    return value

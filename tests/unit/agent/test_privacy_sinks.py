@@ -1,0 +1,129 @@
+"""A configuration with secrets pasted into a question, and a model that writes secrets back:
+no secret reaches the history database (rows, titles, FTS index, WAL), the model server, the
+audit log, ``netops ask``/``conversations`` output (human and --json, stdout and stderr), a
+--debug log or a chat export; questions about passwords reach all of them unchanged."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from netops.testing.ollama_server import say
+
+SECRETS = ["EnaBle5ecret", "0822455D0A16", "Comm5ecret", "BgpPa55word", "070C285F4D06", "ghp_abcdefghijklmnopqrstu0123456789"]
+PASTE = ("why does BGP to 10.0.0.2 not come up? here is r1:\n"
+         "hostname r1\n"
+         "enable secret 0 EnaBle5ecret\n"
+         "username admin password 7 0822455D0A16\n"
+         "snmp-server community Comm5ecret RO\n"
+         "router bgp 65001\n"
+         " neighbor 10.0.0.2 password BgpPa55word\n")
+MODEL_SAYS = ("The session needs the same key on both ends: neighbor 10.0.0.2 password BgpPa55word on r1 "
+              "must match r2. Your key chain uses key-string 7 070C285F4D06, and the NetBox token "
+              "ghp_abcdefghijklmnopqrstu0123456789 is unrelated.")
+PROSE = "what is the password recovery procedure, and is enable secret better than enable password?"
+
+
+def _leaks(blob: str | bytes) -> list[str]:
+    if isinstance(blob, bytes):
+        return [s for s in SECRETS if s.encode() in blob]
+    return [s for s in SECRETS if s in blob]
+
+
+def _db_bytes(path) -> bytes:
+    out = b""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        p = path.parent / (path.name + suffix)
+        if p.exists():
+            out += p.read_bytes()
+    return out
+
+
+def test_history_and_model_never_see_a_pasted_secret(scripted, make_session, agent_settings):
+    from netops.assistant import Assistant
+
+    session = make_session()
+    scripted.push(say(MODEL_SAYS), say("Check the MD5 key on r2 as well."))
+    a = Assistant(session)
+    first = a.ask(PASTE)
+    assert not _leaks(first.text) and not _leaks(first.question) and "<redacted>" in first.text
+    assert not _leaks(json.dumps(first.to_dict(), default=str))
+    second = a.ask("and on r2?", conversation_id=first.conversation_id)  # history replayed to the model
+    assert second.conversation_id == first.conversation_id
+    for req in scripted.requests:
+        assert not _leaks(json.dumps(req.messages)), req.messages
+    conv = session.conversation(first.conversation_id)
+    assert not _leaks(conv.title) and not _leaks(json.dumps(conv.to_dict(), default=str))
+    assert "hostname r1" in conv.messages[0].content  # the rest of the paste is kept
+    assert not _leaks(_db_bytes(agent_settings.paths.history_db))
+    session.close()
+    assert not _leaks(_db_bytes(agent_settings.paths.history_db))
+
+
+def test_questions_about_passwords_reach_model_and_history_unchanged(scripted, make_session):
+    from netops.assistant import Assistant
+
+    session = make_session()
+    scripted.push(say("Use enable secret; the password recovery procedure needs console access."))
+    answer = Assistant(session).ask(PROSE)
+    assert answer.question == PROSE
+    assert PROSE in scripted.requests[0].last_user()
+    assert session.conversation(answer.conversation_id).messages[0].content == PROSE
+    assert answer.text.startswith("Use enable secret; the password recovery procedure needs console access.")
+
+
+def test_audit_log_keeps_no_secret_from_a_question(scripted, make_assistant, agent_settings, vetted_playbooks,
+                                                   fake_transport):
+    from netops.testing.ollama_server import tool_call
+
+    settings = agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks})
+    fake_transport.outputs["r2"] = {**fake_transport.outputs["r2"],
+                                    "show_ip_ospf_json": '{"routerId": "203.0.113.2", "areas": {"0.0.0.0": {}}}'}
+    args = {"playbook": "router-drain", "hosts": ["r2"], "params": {}}
+    scripted.push(tool_call("playbook_plan", **args), say("Planned; not applied."))
+    a = make_assistant(settings)
+    a.ask("drain r2; its config has snmp-server community Comm5ecret RO and enable secret 0 EnaBle5ecret")
+    records = a.session.audit.list(limit=None)
+    assert any(r.kind == "plan" for r in records)
+    assert not _leaks(json.dumps([r.payload for r in records], default=str))
+    a.session.close()
+    assert not _leaks(_db_bytes(settings.paths.audit_db))
+
+
+def test_cli_ask_and_conversations_print_no_secret(scripted, agent_settings, monkeypatch, capsys):
+    from netops.cli.main import main
+
+    monkeypatch.setenv("NETOPS_OLLAMA_URL", scripted.url)
+    monkeypatch.setenv("NETOPS_INVENTORY", str(agent_settings.inventory))
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    scripted.push(say(MODEL_SAYS), say(MODEL_SAYS))
+    assert main(["--debug", "ask", PASTE]) == 0
+    out = capsys.readouterr()
+    assert not _leaks(out.out) and not _leaks(out.err), (out.out, out.err)
+    assert main(["ask", "--json", PASTE]) == 0
+    out = capsys.readouterr()
+    assert not _leaks(out.out + out.err)
+    cid = json.loads(out.out)["conversation_id"]
+    for argv in (["conversations", "list"], ["conversations", "list", "--json"], ["conversations", "show", cid],
+                 ["conversations", "show", cid, "--json"], ["conversations", "list", "--query", "BGP"]):
+        assert main(argv) == 0
+        out = capsys.readouterr()
+        assert not _leaks(out.out + out.err), argv
+
+
+def test_fts_search_finds_no_secret_but_finds_prose(scripted, make_session):
+    from netops.assistant import Assistant
+
+    session = make_session()
+    scripted.push(say(MODEL_SAYS))
+    answer = Assistant(session).ask(PASTE)
+    assert session.conversations(query="Comm5ecret") == []
+    assert session.conversations(query="BgpPa55word") == []
+    assert [c.id for c in session.conversations(query="hostname")] == [answer.conversation_id]
+    raw = sqlite3.connect(session.settings.paths.history_db)
+    try:
+        terms = {r[0] for r in raw.execute("SELECT term FROM messages_fts_v")} if raw.execute(
+            "SELECT 1 FROM sqlite_master WHERE name='messages_fts_v'").fetchone() else set()
+    finally:
+        raw.close()
+    assert not {t for t in terms if any(s.lower() == t for s in SECRETS)}
