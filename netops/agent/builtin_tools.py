@@ -114,6 +114,8 @@ def get_state(ctx: ToolContext, args: GetStateArgs) -> ToolResult:
 
 
 def read_tools() -> list[Tool]:
+    from netops.agent.route_tool import tools as route_tools
+
     return [
         Tool("kb_search", "Search RFCs, vendor docs and runbooks; returns passages with citations.",
              KbSearchArgs, kb_search),
@@ -121,4 +123,5 @@ def read_tools() -> list[Tool]:
         Tool("show", "Run a read-only show command on devices (policy-checked).", ShowArgs, show),
         Tool("get_state", "Typed device state: facts, interfaces, bgp_neighbors, ospf_neighbors, "
              "route (needs prefix), config.", GetStateArgs, get_state),
+        *route_tools(),
     ]

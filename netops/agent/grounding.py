@@ -86,6 +86,11 @@ class Grounding:
     nearest: list[Source] = field(default_factory=list)
     """The best passages even when they do not cover the question (shown when abstaining)."""
     notice: str | None = None
+    facts: str | None = None
+    """netops's own deterministic reading of the device state (a route diagnosis' rendering);
+    the person gets it when the model's answer is not supported."""
+    findings: dict[str, Any] | None = None
+    """The typed findings behind ``facts`` (``--json``)."""
 
     @property
     def abstain(self) -> bool:
@@ -125,7 +130,8 @@ class Grounding:
         return {"kind": self.kind, "abstained": self.abstain,
                 "coverage": self.coverage.to_dict() if self.coverage else None,
                 "sources": [s.to_dict() for s in self.sources],
-                "nearest": [s.label for s in self.nearest] if self.abstain else []}
+                "nearest": [s.label for s in self.nearest] if self.abstain else [],
+                "facts": self.facts, "findings": self.findings}
 
 
 _VALUE_QUESTION = re.compile(r"\b(how (many|much|long|often|large|big)|lowest|highest|minimum|maximum|smallest|"
@@ -286,6 +292,8 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         return NONE, {}
     if route.kind == "spec":
         return KNOWLEDGE, {}
+    if route.kind == "tool" and route.tool == "diagnose_route":
+        return DEVICE, {"_tool": "diagnose_route", **route.args}
     if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts"):
         return DEVICE, dict(route.args)
     return NONE, {}
@@ -318,6 +326,10 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     if kind == KNOWLEDGE:
         budget = budget or GroundingBudget(max_sources=getattr(settings, "grounding_sources", 1))
         return from_knowledge(f"{previous} {question}".strip(), ctx.get_kb(), budget)
+    if kind == DEVICE and args.get("_tool") == "diagnose_route":
+        from netops.agent import route_tool
+
+        return route_tool.grounding(call, args)
     if kind == DEVICE:
         return from_devices(call, args, budget)
     return Grounding(NONE)
@@ -326,10 +338,15 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
 def finish(answer: Any, g: Grounding, question: str, kb: Any = None) -> None:
     """Check the model's answer against the sources; mark, count and cite (mutates ``answer``:
     ``text``, ``check``, ``evidence``)."""
-    from netops.agent.answer_check import check_answer
+    from netops.agent.answer_check import SUPPORTED, check_answer
     from netops.agent.evidence import dedupe
 
-    if not g.grounded or not answer.text.strip() or answer.error:
+    if not g.grounded or answer.error:
+        return
+    if not answer.text.strip():
+        if g.kind == DEVICE:
+            answer.text = own_findings(g, model_text=None)
+            answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
         return
     embed = None
     if g.kind == KNOWLEDGE and kb is not None and getattr(kb, "embedder", None) is not None:
@@ -340,4 +357,21 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None) -> None:
     # Passages retrieved up front back the answer only where it cites them; device state read
     # (up front or by the model's own calls) is evidence either way, as it is without grounding.
     cited = [s.evidence for s in g.sources if s.n in report.cited_sources]
+    if g.kind == DEVICE and not any(s.status == SUPPORTED for s in report.sentences):
+        # Nothing the model said is backed by the device state: the facts lead, its text follows.
+        answer.text = own_findings(g, model_text=report.text)
+        cited = [s.evidence for s in g.sources]
     answer.evidence = dedupe(cited + list(answer.evidence))
+
+
+OWN_FINDINGS = "netops's own findings from device state (no model involved)"
+MODEL_UNSUPPORTED = "The model's answer (not supported by the device state; shown as written)"
+
+
+def own_findings(g: Grounding, *, model_text: str | None) -> str:
+    """The device facts first, clearly labelled, then the model's unsupported text (if any)."""
+    body = g.facts or "\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
+    out = f"**{OWN_FINDINGS}:**\n\n{body}"
+    if model_text and model_text.strip():
+        out += f"\n\n**{MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"
+    return out

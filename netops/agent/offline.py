@@ -153,6 +153,10 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox) -> "Answer
     result = toolbox.call(r.tool or "", args)
     answer.tool_calls = list(toolbox.calls)
     answer.evidence = list(ctx.evidence)
+    if r.tool == "diagnose_route":
+        answer.text = (f"{LABEL}, intent: route diagnosis.\n\n{result.data.render()}" if result.ok
+                       else f"{LABEL}, intent: route diagnosis.\n\nFailed: {result.error}")
+        return answer
     if r.tool == "list_devices":
         rows = result.data or []
         body = "\n".join(f"- {d['name']} ({d['platform']})" for d in rows) or "- no devices"

@@ -157,6 +157,10 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     ents = entities(question, hosts)
     if _CHANGE & set(words) and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
+    from netops.agent.route_tool import route_args
+
+    if (diag_args := route_args(question, ents)) is not None:
+        return Route("tool", "route_diagnosis", "diagnose_route", diag_args, 5.0)
     scores = {name: _score(words, spec["keywords"]) for name, spec in INTENTS.items()}
     if ents["addresses"]:
         scores["route"] += 2

@@ -244,8 +244,9 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
             diag.findings.append(_finding("exact_not_selected", f"{name} has {p} from {protos}, but none of "
                                           "these routes is selected (inactive next hop?).", LIKELY, rib))
         else:
-            diag.findings.append(_finding("exact_missing", f"{p} itself is not in {name}'s routing table "
-                                          "(no protocol has a route for it).", WARNING, rib))
+            diag.findings.append(_finding("exact_missing", f"{name} has no route for {p} from any protocol.",
+                                          WARNING, rib))
+    unannounced = bgp is not None and not bgp.data.note and not any(_net(x.prefix) == net for x in bgp.data.paths)
     if more and rib is not None and rib.command and "longer" in rib.command:
         groups: dict[str, list[str]] = {}
         for n in sorted(more, key=lambda n: (n.network_address, n.prefixlen)):
@@ -255,8 +256,9 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
             groups.setdefault(source, []).append(str(n))
         parts = [f"{src}: {', '.join(ps)}" for src, ps in groups.items()]
         k = len(more)
-        lead = (f"{p} itself is not announced to {name}, but {k} more-specific route{'s' if k > 1 else ''} "
-                f"inside it {'are' if k > 1 else 'is'} in the table" if chosen is None
+        lead = (f"{p} itself is {'not announced to' if unannounced else 'missing on'} {name}, but {k} "
+                f"more-specific route{'s' if k > 1 else ''} inside it {'are' if k > 1 else 'is'} in the table"
+                if chosen is None
                 else f"{k} more-specific route{'s' if k > 1 else ''} inside {p} {'are' if k > 1 else 'is'} "
                 "also in the table (they win by longest match)")
         diag.findings.append(_finding("more_specifics", f"{lead} - {'; '.join(parts)}.", INFO, rib))

@@ -22,7 +22,9 @@ def test_read_only_question_answered_through_tool_calls_with_citations(scripted,
     assert [e.tool for e in events if isinstance(e, ToolStartEvent)] == ["get_state", "kb_search", "get_state"]
     answer = events[-1].answer
     assert answer.mode == "agent" and answer.exit_code == 0
-    assert answer.text.startswith("r1 has two established peers")
+    # no sentence is backed by the device state read first: netops's own findings lead, the text follows
+    assert answer.text.startswith("**netops's own findings from device state")
+    assert "r1 has two established peers" in answer.text.split("The model's answer", 1)[1]
     assert any(c.startswith("RFC 4271 §") for c in answer.citations)
     assert any(c.startswith("r1: show bgp summary json") for c in answer.citations)  # + "; show bgp vrf all ..."
     # device output reached the model as wrapped data, and the system prompt says what that means
