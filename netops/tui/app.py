@@ -272,6 +272,18 @@ class ChatApp(App[None]):
         else:
             await self.ask(event.text)
 
+    @on(PromptInput.ScrollRequested)
+    def _page(self, event: PromptInput.ScrollRequested) -> None:
+        getattr(self.conversation, f"scroll_{event.where}")(animate=False)
+
+    @on(PromptInput.EndOfInput)
+    def _end_of_input(self) -> None:
+        """Ctrl+D on an empty box leaves, as in a shell; never by accident in the middle of work."""
+        if self.busy or self._slash_tokens:
+            self.notify("still working: Esc cancels it, Ctrl+Q quits anyway", severity="warning")
+            return
+        self.exit()
+
     @on(PromptInput.Changed)
     def _changed(self, event: PromptInput.Changed) -> None:
         prompt = event.text_area
@@ -500,7 +512,7 @@ class ChatApp(App[None]):
     def run_slash(self, text: str) -> None:
         cmd, words, rest = parse(text)
         if cmd is None:
-            self.notify(f"unknown command {text.split()[0]}; /help lists them", severity="error")
+            self._slash_error(text, f"unknown command {text.split()[0]}; /help lists them")
             return
         local = {
             "/help": self.action_help, "/new": self.action_new_conversation, "/history": self.action_conversations,
@@ -520,6 +532,8 @@ class ChatApp(App[None]):
         elif cmd.name == "/model":
             if not words:
                 self.notify(f"model: {self.model} (usage: /model <name>)")
+            elif len(words) > 1:
+                self._slash_error(text, f"usage: {cmd.usage} (one model name)")
             else:
                 self.model, self.offline = words[0], False
                 self._status()
@@ -531,12 +545,20 @@ class ChatApp(App[None]):
         else:
             self._tool_command(cmd.name, words, text)
 
+    def _slash_error(self, text: str, message: str) -> None:
+        """A command that cannot run: one line, and the text goes back into an empty box to be
+        fixed (it was taken out when Enter was pressed)."""
+        self.notify(message, severity="error")
+        prompt = self.query_one(PromptInput)
+        if not prompt.text:
+            self.prefill(text)
+
     def _tool_command(self, name: str, words: list[str], text: str) -> None:
         """Turn a slash command into a tool call (validated by the tool like a model's call)."""
         try:
             tool, args = tool_call_for(name, words)
         except Exception as exc:
-            self.notify(one_line(exc), severity="error")
+            self._slash_error(text, one_line(exc))
             return
         view = AnswerView(head=f"command · {tool}")
         self.entries.append(Entry("user", text))
@@ -630,7 +652,8 @@ class ChatApp(App[None]):
             "Ask in plain language. Answers cite their evidence (select a citation to read it). "
             "Changes are only proposed: you see the plan and the diff, then approve or deny.", "",
             "**Enter** sends, **Shift+Enter** / **Ctrl+J** adds a line, **Up/Down** walk your history, "
-            "**Tab** completes a slash command. **Esc** stops an answer (the partial text stays) or a running "
+            "**Tab** completes a slash command, **PgUp/PgDn** scroll the conversation (**Ctrl+Home/Ctrl+End**: its "
+            "top and end), **Ctrl+D** on an empty box quits. **Esc** stops an answer (the partial text stays) or a running "
             "`/show` / `/state` (the device command is abandoned); "
             "**Ctrl+C** during a change cancels it and the library rolls back changed hosts.", "",
             "## Keys", "", *keys, "",

@@ -37,6 +37,13 @@ class ApprovalScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("a", "approve", "Approve", id="approval.approve"),
         Binding("d,n,escape", "deny", "Deny", id="approval.deny"),
+        # read the whole plan without moving the focus off Deny (Tab would walk to Approve)
+        Binding("down", "scroll_plan('down')", "Scroll", show=False),
+        Binding("up", "scroll_plan('up')", "Scroll", show=False),
+        Binding("pagedown", "scroll_plan('page_down')", "Page", show=False),
+        Binding("pageup", "scroll_plan('page_up')", "Page", show=False),
+        Binding("home", "scroll_plan('home')", "Top", show=False),
+        Binding("end", "scroll_plan('end')", "End", show=False),
     ]
 
     def __init__(self, plan: Any, verdict: Any = None, summary: str = "") -> None:
@@ -52,8 +59,8 @@ class ApprovalScreen(ModalScreen[bool]):
             with VerticalScroll(id="approval-body"):
                 body = plan_renderable(self.plan, self.verdict) if self.plan is not None else self.summary
                 yield Static(body, id="approval-plan")
-            keys = ("[b]a[/b] approve (applies it, then post-checks; a failure rolls back)   "
-                    "[b]d[/b] / [b]Esc[/b] deny")
+            keys = ("[b]a[/b] approve (applies, post-checks, rolls back on failure)   "
+                    "[b]d[/b] / [b]Esc[/b] deny   [b]↑↓ PgUp PgDn[/b] scroll")
             if self.blocked:
                 keys = "The reviewer BLOCKED this change; it cannot be approved here.   [b]d[/b] / [b]Esc[/b] close"
             yield Static(keys, classes="approval-keys")
@@ -64,6 +71,10 @@ class ApprovalScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         for deny in self.query("#deny"):
             deny.focus()
+
+    def action_scroll_plan(self, where: str) -> None:
+        body = self.query_one("#approval-body", VerticalScroll)
+        getattr(body, f"scroll_{where}")(animate=False)
 
     def action_approve(self) -> None:
         if not self.blocked:

@@ -1,5 +1,7 @@
 """The question box: multi-line, Enter sends, Shift+Enter / Ctrl+J add a line, Up/Down walk
-the history, slash commands complete with Tab or Right."""
+the history, slash commands complete with Tab or Right. PageUp/PageDown and Ctrl+Home/Ctrl+End
+are asked of the conversation (:class:`PromptInput.ScrollRequested`), Ctrl+D on an empty box
+asks to leave (:class:`PromptInput.EndOfInput`), as in a shell."""
 
 from __future__ import annotations
 
@@ -35,6 +37,19 @@ class PromptInput(TextArea):
         @property
         def control(self) -> "PromptInput":
             return self.prompt
+
+    class ScrollRequested(Message):
+        """A page key in the box: ``where`` is ``page_up``, ``page_down``, ``home`` or ``end``
+        (the box is a few lines; the conversation above it is what a person pages through)."""
+
+        def __init__(self, where: str) -> None:
+            super().__init__()
+            self.where = where
+
+    class EndOfInput(Message):
+        """Ctrl+D on an empty box."""
+
+    _PAGE_KEYS = {"pageup": "page_up", "pagedown": "page_down", "ctrl+home": "home", "ctrl+end": "end"}
 
     def __init__(self, commands: Sequence[str] = (), *, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False,
@@ -72,6 +87,16 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             self.insert("\n")
+            return
+        if key in self._PAGE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.ScrollRequested(self._PAGE_KEYS[key]))
+            return
+        if key == "ctrl+d" and not self.text:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.EndOfInput())
             return
         if key == "tab" and self.suggestion:
             event.stop()

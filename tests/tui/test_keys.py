@@ -1,0 +1,133 @@
+"""Keyboard-only use, as a person at a terminal expects it: the whole plan of a change can be
+read before approving it, PageUp/PageDown scroll the conversation from the prompt, a mistyped
+slash command stays in the box to be fixed, Ctrl+D on an empty box quits."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.conftest import finished, type_and_send, wait_until
+
+pytestmark = pytest.mark.asyncio
+
+
+def _long_plan():
+    from tests.tui.demo import plan
+
+    p, verdict = plan()
+    hp = p.host_plans["r1"]
+    hp.diff += "".join(f"+ ip prefix-list PL seq {n} permit 192.0.2.{n}/32\n" for n in range(5, 80, 5))
+    return p, verdict
+
+
+async def test_the_whole_plan_can_be_read_with_the_keyboard(settings):
+    """On a small terminal the plan is longer than the modal: PageDown/End scroll it while the
+    focus stays on Deny, so reading it never moves the focus towards Approve."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat
+
+    app = DemoChat(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        p, verdict = _long_plan()
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(p, verdict), decided.append)
+        await pilot.pause()
+        body = app.screen.query_one("#approval-body")
+        assert body.max_scroll_y > 0, "the plan fits: the test needs a longer one"
+        assert app.focused is not None and app.focused.id == "deny"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0, "PageDown did not scroll the plan"
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("home")
+        await pilot.pause()
+        assert body.scroll_y == 0
+        await pilot.press("down")
+        await pilot.pause()
+        assert body.scroll_y == 1
+        assert app.focused.id == "deny" and not decided
+        await pilot.press("escape")
+        await pilot.pause()
+        assert decided == [False]
+
+
+async def test_page_keys_in_the_prompt_scroll_the_conversation(settings):
+    from netops.tui.widgets.prompt import PromptInput
+    from tests.tui.demo import DemoChat
+
+    app = DemoChat(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.conversation
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        prompt.insert("half a question")
+        await pilot.pause()
+        view.scroll_end(animate=False)
+        await pilot.pause()
+        bottom = view.scroll_y
+        assert bottom > 0, "the conversation fits: nothing to scroll"
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert view.scroll_y < bottom, "PageUp in the prompt did not scroll the conversation"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert view.scroll_y == bottom
+        await pilot.press("ctrl+home")
+        await pilot.pause()
+        assert view.scroll_y == 0
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert view.scroll_y == view.max_scroll_y
+        assert app.focused is prompt and prompt.text == "half a question"
+
+
+async def test_a_mistyped_slash_command_stays_in_the_prompt(chat_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt = app.query_one(PromptInput)
+        for text, says in (("/plan bgp-neighbor-shutdown r1 neighbor", "not name=value"),
+                           ("/show r1", "usage: /show"), ("/bogus thing", "unknown command /bogus"),
+                           ("/model a b", "usage: /model")):
+            await type_and_send(pilot, text)
+            await pilot.pause()
+            assert any(says in str(n.message) for n in app._notifications), (text, list(app._notifications))
+            assert prompt.text == text, f"{text!r} was lost: the prompt holds {prompt.text!r}"
+            prompt.load_text("")
+        assert app.model != "a"
+        await type_and_send(pilot, "/model llama3.2")
+        assert app.model == "llama3.2" and prompt.text == ""
+
+
+async def test_ctrl_d_on_an_empty_prompt_quits_and_deletes_otherwise(chat_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.insert("ab")
+        prompt.move_cursor((0, 0))
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert prompt.text == "b" and app.is_running
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert prompt.text == "" and app.is_running
+        await pilot.press("ctrl+d")
+        await wait_until(pilot, lambda: not app.is_running, timeout=5, what="the chat to quit")
+
+
+async def test_answer_and_commands_still_work_after_the_key_changes(chat_settings):
+    """Enter still sends and the answer still arrives (the new keys took nothing away)."""
+    from netops.tui.app import ChatApp
+
+    app = ChatApp(chat_settings.model_copy(update={"ollama_url": "http://127.0.0.1:9"}))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.offline = True
+        await type_and_send(pilot, "minimum BGP hold time?")
+        await wait_until(pilot, lambda: finished(app), what="the offline answer")
