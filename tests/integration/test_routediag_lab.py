@@ -1,0 +1,105 @@
+"""Route diagnosis on the real FRR lab: the canonical "why is r2 not learning 203.0.113.0/24?"
+offline and through the library, and a shut BGP neighbour as the likely cause."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import time
+
+import pytest
+
+from netops.cli.main import main
+from netops.lab.topology import R3_EXTRA_PREFIX
+
+pytestmark = pytest.mark.lab
+
+CANONICAL = "why is r2 not learning 203.0.113.0/24?"
+
+
+@pytest.fixture
+def lab_env(lab, monkeypatch):
+    monkeypatch.setenv("NETOPS_INVENTORY", str(lab.info.inventory_path))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(lab.info.known_hosts_path))
+    return lab
+
+
+def _expected_more_specifics(lab) -> dict[str, list[str]]:
+    """Peer name -> the more-specifics of 203.0.113.0/24 that r2's best BGP path has from it,
+    as the routers themselves say (vtysh, not netops)."""
+    doc = lab.lab.vtysh_json("r2", "show bgp ipv4 unicast 203.0.113.0/24 longer-prefixes json")
+    out: dict[str, list[str]] = {}
+    for prefix, paths in doc["routes"].items():
+        best = next(p for p in paths if p.get("bestpath"))
+        if best.get("peerId") not in (None, "(unspec)"):
+            out.setdefault(best["nexthops"][0]["hostname"], []).append(prefix)
+    return out
+
+
+def test_canonical_question_offline_names_the_more_specifics_and_their_peers(capsys, lab_env, small_defaults):
+    expected = _expected_more_specifics(lab_env)
+    assert set(expected) == {"r1", "r3"} and R3_EXTRA_PREFIX in expected["r3"]
+    code = main(["ask", "--offline", "--json", CANONICAL])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    doc = json.loads(out)
+    text = doc["answer"]
+    assert doc["mode"] == "offline" and "intent: route diagnosis" in text
+    for peer, prefixes in expected.items():
+        order = sorted(prefixes, key=lambda p: ipaddress.ip_network(p).network_address)
+        assert f"learned from {peer} (" in text and ", ".join(order) in text, (peer, text)
+    assert "Likely cause:\n- no other device in the inventory has 203.0.113.0/24 (r1, r3 checked)" in text
+    assert any(c.startswith("r2: show ip route 203.0.113.0/24 longer-prefixes json") for c in doc["citations"])
+    assert [c["tool"] for c in doc["tool_calls"]] == ["diagnose_route"]
+    # every command was a read, audited under the ask surface
+    assert main(["audit", "list", "--json", "--limit", "1000", "--kind", "device_command"]) == 0
+    records = [r["payload"] for r in json.loads(capsys.readouterr().out)["records"]]
+    assert {r["host"] for r in records} == {"r1", "r2", "r3"}
+    assert all(r["surface"] == "ask" and r["command"].startswith("show ") and not r["refused"] for r in records)
+
+
+def test_library_diagnosis_on_the_lab(lab):
+    from netops.devices.routediag import diagnose_route
+    from netops.session import Session
+
+    expected = _expected_more_specifics(lab)
+    with Session(lab.settings, surface="test") as session:
+        diag = diagnose_route(session.devices, "r2", "203.0.113.0/24")
+    assert not diag.present and not diag.unchecked
+    more = next(f for f in diag.findings if f.code == "more_specifics")
+    assert more.host == "r2" and more.command == "show ip route 203.0.113.0/24 longer-prefixes json"
+    for peer, prefixes in expected.items():
+        assert f"learned from {peer} (" in more.text
+        assert all(p in more.text for p in prefixes)
+    assert [f.code for f in diag.likely_causes] == ["not_originated"]
+    assert any(f.code == "bgp_sessions_up" for f in diag.findings)
+
+
+def _peer_address(lab, router: str, peer_name: str) -> str:
+    peers = lab.lab.vtysh_json(router, "show bgp summary json")["ipv4Unicast"]["peers"]
+    return next(addr for addr, p in peers.items() if p.get("hostname") == peer_name or p.get("desc") == peer_name)
+
+
+def test_shut_neighbour_is_the_likely_cause(lab_clean, capsys, monkeypatch, small_defaults):
+    lab = lab_clean
+    monkeypatch.setenv("NETOPS_INVENTORY", str(lab.info.inventory_path))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(lab.info.known_hosts_path))
+    r3_from_r2 = _peer_address(lab, "r2", "r3")
+    r3_from_r1 = _peer_address(lab, "r1", "r3")
+    # r2 loses its own session to r3, and r1 stops relaying r3's routes
+    lab.lab.vtysh("r2", "configure terminal", f"router bgp {lab.info.router('r2').asn}",
+                  f"neighbor {r3_from_r2} shutdown")
+    lab.lab.vtysh("r1", "configure terminal", f"router bgp {lab.info.router('r1').asn}",
+                  f"neighbor {r3_from_r1} shutdown")
+    deadline = time.monotonic() + 20
+    while lab.lab.vtysh_json("r2", f"show ip route {R3_EXTRA_PREFIX} json") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not lab.lab.vtysh_json("r2", f"show ip route {R3_EXTRA_PREFIX} json")
+    code = main(["ask", "--offline", "--json", f"why is r2 not learning {R3_EXTRA_PREFIX}?"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    text = json.loads(out)["answer"]
+    causes = text.split("Likely cause:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(causes) == 1, text
+    assert f"BGP session from r2 to r3 ({r3_from_r2})" in causes[0] and "not Established" in causes[0]
+    assert f"r3 has {R3_EXTRA_PREFIX} (static), originated into BGP; r2's session to r3 is down" in text
