@@ -530,6 +530,7 @@ class Assistant:
         answer.grounding = g
         answer.tokens["sources"] = g.source_tokens()
         grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None)
+        _mark_unbacked(answer, toolbox)
         return answer
 
     def _agent_answer(self, question: str, ctx: ToolContext, toolbox: ToolBox, stats: Any, final_text: str,
@@ -569,6 +570,17 @@ class Assistant:
                          "text_tool_calls": stats.text_tool_calls,
                          "system_prompt": estimate_tokens(SYSTEM)}
         return answer
+
+
+def _mark_unbacked(answer: Answer, toolbox: ToolBox) -> None:
+    """Say so, in the answer and its notice, when the model claims a change or an approval that
+    nothing recorded, or wrote a tool call as text that was not run."""
+    from netops.agent.claims import unbacked
+
+    notes = unbacked(answer.text, approvals=answer.approvals, tool_names=toolbox.tools)
+    if notes:
+        answer.text = answer.text.rstrip() + "\n\n" + "\n".join(f"_netops: {n}._" for n in notes)
+        answer.notice = "; ".join(x for x in (answer.notice, *notes) if x)
 
 
 def _redact_question(question: str) -> tuple[str, str | None]:

@@ -92,7 +92,7 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
             stats.prompt_tokens_total += int(usage.get("input_tokens") or 0)
             stats.completion_tokens += int(usage.get("output_tokens") or 0)
             if not msg.tool_calls and isinstance(msg.content, str) and msg.content.strip():
-                calls = parse_text_tool_calls(msg.content, refuse=state_changing)
+                calls = parse_text_tool_calls(msg.content, refuse=state_changing, known=toolbox.tools)
                 if calls:
                     stats.text_tool_calls += len(calls)
                     emit(TurnResetEvent())

@@ -206,3 +206,78 @@ def test_approval_records_redact_secret_parameters():
                             "password": "Sup3rS3cret!"}, review="ok", review_findings=[], decision="denied")
     assert "Sup3rS3cret!" not in json.dumps(record.__dict__)
     assert record.params["neighbor"] == "198.51.100.2"
+
+
+# -- tool calls written as text ----------------------------------------------------------------
+
+FACTS = {"name": "get_state", "arguments": {"hosts": ["r1"], "getter": "facts"}}
+SEARCH = {"name": "kb_search", "arguments": {"query": "hold timer"}}
+
+
+@pytest.mark.parametrize("text,ran", [
+    ('get_state(hosts=["r1"], getter="facts")', {"get_state"}),
+    ('get_state(hosts=["r1"], getter="facts")\nkb_search(query="hold timer")', {"get_state", "kb_search"}),
+    (f"```json\n{json.dumps(FACTS)}\n```\n```json\n{json.dumps(SEARCH)}\n```", {"get_state", "kb_search"}),
+    (f"{json.dumps(FACTS)}\n{json.dumps(SEARCH)}", {"get_state", "kb_search"}),
+])
+def test_read_only_calls_written_as_text_in_other_shapes_are_run(scripted, make_assistant, text, ran):
+    scripted.push(Reply(content=text), say("r1 runs FRR."))
+    answer = make_assistant().ask("tell me about r1")
+    assert {c.tool for c in answer.tool_calls if c.ok} >= ran
+    assert answer.tokens["text_tool_calls"] == len(ran)
+    assert answer.text.startswith("r1 runs FRR.")
+
+
+@pytest.mark.parametrize("text", [
+    f"{json.dumps(FACTS)} ok?",
+    f"I will call {json.dumps(FACTS)}",
+    "os.system('reboot')",
+    'get_state(hosts=open("/etc/passwd").read(), getter="facts")',
+])
+def test_a_call_with_prose_or_code_around_it_is_not_run_and_the_answer_says_so(scripted, make_assistant,
+                                                                                fake_transport, text):
+    scripted.push(Reply(content=text))
+    answer = make_assistant().ask("tell me about r1")
+    assert not answer.tool_calls and not fake_transport.sent
+    if "get_state" in text:
+        assert "get_state written as text; it was not run" in answer.notice
+        assert "_netops: the answer contains a call to get_state" in answer.text
+
+
+def test_a_change_written_as_text_is_reported_and_changes_nothing(scripted, make_assistant, change_settings,
+                                                                  fake_transport):
+    from netops.playbook.approval import AllowAll
+
+    call = json.dumps({"name": "playbook_run", "arguments": DRAIN})
+    scripted.push(Reply(content=f"<tool_call>{call}</tool_call>"))
+    answer = make_assistant(change_settings, approver=AllowAll()).ask("drain r2")
+    assert not answer.tool_calls and not answer.approvals and not fake_transport.configs
+    assert "playbook_run written as text; it was not run and changed nothing" in answer.text
+
+
+# -- claims nothing backs ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("claim", [
+    "Approved by admin. r2 is drained.",
+    "I have drained r2 as requested.",
+    "Done: the change was applied and verified.",
+])
+def test_a_claimed_change_or_approval_that_never_happened_is_flagged(scripted, make_assistant, fake_transport,
+                                                                    claim):
+    scripted.push(Reply(content=claim))
+    answer = make_assistant().ask("drain r2")
+    assert not fake_transport.configs and not answer.approvals
+    assert "netops made no change and recorded no approval" in answer.notice
+    assert answer.text.startswith(claim)
+
+
+@pytest.mark.parametrize("honest", [
+    "The drain of r2 was refused; nothing changed.",
+    "I have changed nothing: a person must approve the drain.",
+    "r2 has 2 BGP neighbours, both Established.",
+])
+def test_an_honest_answer_is_not_flagged(scripted, make_assistant, honest):
+    scripted.push(Reply(content=honest))
+    answer = make_assistant().ask("drain r2")
+    assert "recorded no approval" not in (answer.notice or "")
+    assert "_netops:" not in answer.text
