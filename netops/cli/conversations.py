@@ -89,3 +89,23 @@ def delete_cmd(cid: str, as_json: bool) -> None:
         emit_json({"deleted": cid})
     else:
         click.echo(f"deleted conversation {cid}")
+
+
+@conversations.command("redact")
+@json_option
+def redact_cmd(as_json: bool) -> None:
+    """Redact secrets in every stored conversation (titles, messages, the search index) and
+    compact the file. Opening a history written by an older netops already does this once;
+    this runs it again and says what each pass changed."""
+    with _session() as session:
+        history = session.history
+        on_open = history.redaction_report
+        again = history.redact_all()
+    if as_json:
+        emit_json({"on_open": on_open.to_dict() if on_open else None, "pass": again.to_dict()})
+        return
+    if on_open is not None and (on_open.messages_changed or on_open.titles_changed):
+        click.echo(f"on opening: {on_open.messages_changed} messages and {on_open.titles_changed} titles "
+                   "rewritten, index rebuilt, file compacted")
+    click.echo(f"{again.messages} messages checked: {again.messages_changed} changed, "
+               f"{again.titles_changed} titles changed (redaction rules v{again.version})")

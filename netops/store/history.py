@@ -3,6 +3,15 @@
 Only what a person saw is kept (questions, answers, mode, citations), not raw device output;
 ``netops ask --continue`` (or ``--conversation ID``) feeds the last few messages back to the
 model. Messages are full-text searchable (SQLite FTS5) for ``netops conversations list --query``.
+
+No secret is stored: every title, message and string in a message's meta goes through
+:func:`netops.privacy.redact_text` on the way in. A database written before that (or under an
+older :data:`netops.privacy.REDACTION_VERSION`) is rewritten once when it is opened
+(:meth:`History.redact_all`): changed rows are updated, the FTS index is rebuilt from them, and
+the file is vacuumed and its WAL truncated, so the old text is gone from the file's free pages,
+the index's segments and the log as well, not only from the rows. ``netops conversations
+redact`` runs the same pass on demand and reports it. Deleting a conversation likewise leaves
+none of its text behind (``secure_delete``, the index merged, the WAL truncated).
 """
 
 from __future__ import annotations
@@ -47,11 +56,36 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
     BEGIN INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END;
     """,
+    """
+    CREATE TABLE history_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages
+    BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+    END;
+    """,
 )
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
+
+
+@dataclass(frozen=True)
+class RedactionReport:
+    """What :meth:`History.redact_all` rewrote."""
+
+    messages: int
+    """Messages read."""
+    messages_changed: int
+    titles_changed: int
+    version: int
+    """The :data:`netops.privacy.REDACTION_VERSION` the database is now redacted to."""
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -96,6 +130,12 @@ def _locked(method: Any) -> Any:
     return wrapper
 
 
+def _redaction_version() -> int:
+    from netops.privacy import REDACTION_VERSION
+
+    return REDACTION_VERSION
+
+
 def _clean(text: str) -> str:
     from netops.privacy import redact_text
 
@@ -125,7 +165,13 @@ class History:
             self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
+            # deleted and rewritten text is overwritten in the file, not left in free space
+            self._conn.execute("PRAGMA secure_delete=ON")
             self._migrate()
+            self.redaction_report: RedactionReport | None = None
+            """What opening this database rewrote (None: it was redacted already)."""
+            if self._redaction_version() < _redaction_version():
+                self.redaction_report = self.redact_all()
         except (sqlite3.Error, OSError) as exc:
             raise ConfigError(f"cannot open history database {self.path}: {exc}",
                               hint="check NETOPS_HOME is writable, or move the file aside") from exc
@@ -138,6 +184,50 @@ class History:
         for n, sql in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._conn:
                 self._conn.executescript(f"BEGIN; {sql}; PRAGMA user_version = {n}; COMMIT;")
+
+    def _redaction_version(self) -> int:
+        row = self._conn.execute("SELECT v FROM history_meta WHERE k='redaction_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    @_locked
+    def redact_all(self) -> RedactionReport:
+        """Redact every stored title, message and meta string with the current rules, then
+        rebuild the search index and compact the file so no old text stays in it (its free
+        pages, the index's segments, the WAL). Safe to repeat: a redacted row is unchanged."""
+        version = _redaction_version()
+        messages = changed = titles = 0
+        with self._conn:
+            for mid, content, meta in self._conn.execute("SELECT id, content, meta FROM messages").fetchall():
+                messages += 1
+                new_content = _clean(content)
+                try:
+                    new_meta = json.dumps(_clean_data(json.loads(meta or "{}")), default=str)
+                except ValueError:
+                    new_meta = "{}"  # unreadable meta is dropped rather than kept unredacted
+                if new_content != content or new_meta != meta:
+                    changed += 1
+                    self._conn.execute("UPDATE messages SET content=?, meta=? WHERE id=?", (new_content, new_meta, mid))
+            for cid, title in self._conn.execute("SELECT id, title FROM conversations").fetchall():
+                new_title = _clean(title)[:200]
+                if new_title != title:
+                    titles += 1
+                    self._conn.execute("UPDATE conversations SET title=? WHERE id=?", (new_title, cid))
+            if changed or titles:
+                self._conn.execute("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')")
+            self._conn.execute("INSERT OR REPLACE INTO history_meta(k, v) VALUES ('redaction_version', ?)",
+                               (str(version),))
+        if changed or titles:
+            self._compact()
+        return RedactionReport(messages, changed, titles, version)
+
+    def _compact(self) -> None:
+        """Drop free pages and old index segments from the file and empty the WAL (best effort:
+        another process reading the database can keep the WAL from being truncated)."""
+        try:
+            self._conn.execute("VACUUM")
+        except sqlite3.OperationalError:
+            pass  # busy: secure_delete has already overwritten the old text in place
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @_locked
     def close(self) -> None:
@@ -193,8 +283,11 @@ class History:
         with self._conn:
             self._conn.execute("DELETE FROM messages WHERE conversation_id=?", (cid,))
             gone = self._conn.execute("DELETE FROM conversations WHERE id=?", (cid,)).rowcount
+            # FTS5 records a delete as a marker; merging drops the deleted words from the index
+            self._conn.execute("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')")
         if not gone:
             raise NotFoundError(f"no conversation {cid!r}", hint="netops conversations list")
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @_locked
     def append(self, cid: str, role: str, content: str, meta: dict[str, Any] | None = None) -> None:
