@@ -283,11 +283,12 @@ def _render_outputs(agg: Any) -> None:
 @click.command()
 @click.argument("targets")
 @click.argument("getter")
-@click.option("--prefix", help="Prefix or address for the 'route' getter.")
+@click.option("--prefix", help="Prefix or address for the 'route', 'routes' and 'bgp_routes' getters.")
 @json_option
 @click.pass_context
 def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, as_json: bool) -> None:
-    """Typed device state. GETTER: facts, interfaces, bgp, ospf, route (--prefix), config."""
+    """Typed device state. GETTER: facts, interfaces, bgp, ospf, route (--prefix), config,
+    routes and bgp_routes (--prefix: everything at or inside it)."""
     from netops.devices.getters import canonical
 
     name = canonical(getter)

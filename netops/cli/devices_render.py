@@ -57,4 +57,19 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                 table.add_column(col)
             hops = ", ".join(f"{h.address or 'directly'} via {h.interface or '?'}" for h in d.next_hops)
             table.add_row(d.prefix or "-", d.protocol or "-", f"{d.distance}/{d.metric}", hops)
+        elif getter == "routes":
+            table.caption = f"every route at or inside {d.query}" if d.routes else f"no route at or inside {d.query}"
+            for col in ("prefix", "protocol", "selected", "distance/metric", "next hops"):
+                table.add_column(col)
+            for r in d.routes:
+                hops = ", ".join(f"{h.address or 'directly'} via {h.interface or '?'}" for h in r.next_hops)
+                table.add_row(r.prefix, r.protocol or "-", "yes" if r.selected else "no", f"{r.distance}/{r.metric}", hops)
+        elif getter == "bgp_routes":
+            table.caption = d.note or (f"BGP paths at or inside {d.query}" if d.paths else f"no BGP path at or inside {d.query}")
+            for col in ("prefix", "from", "next hop", "AS path", "valid", "best"):
+                table.add_column(col)
+            for x in d.paths:
+                src = "local" if x.peer is None else f"{x.peer_name} ({x.peer})" if x.peer_name else x.peer
+                table.add_row(x.prefix, src, x.next_hop or "-", x.as_path or "-", "yes" if x.valid else "no",
+                              "yes" if x.best else "no")
         out.print(table)

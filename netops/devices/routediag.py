@@ -74,8 +74,9 @@ class RouteDiagnosis:
 
     host: str
     prefix: str
-    present: bool = False
-    """The prefix itself is in the host's routing table as the chosen route."""
+    present: bool | None = None
+    """The prefix itself is in the host's routing table as the chosen route (``None``: the
+    table could not be read)."""
     findings: list[Finding] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
     """What could not be checked, and why (platform without the getter, failed read)."""
@@ -87,6 +88,7 @@ class RouteDiagnosis:
     def render(self) -> str:
         """A short deterministic Markdown rendering: likely causes first, each with its source."""
         head = (f"{self.prefix} is in {self.host}'s routing table." if self.present
+                else f"{self.host}'s routing table could not be read." if self.present is None
                 else f"{self.prefix} is not in {self.host}'s routing table.")
         lines = [f"Route diagnosis for {self.prefix} on {self.host}: {head}"]
         causes = self.likely_causes
@@ -176,6 +178,19 @@ def _uncovered_address(net: Any, more: list[Any]) -> Any:
     return min(rest, key=lambda n: n.network_address).network_address
 
 
+def _exact_lookups(read: _Reader, hosts: list[str], p: str, net: Any, into: dict[str, Any]) -> None:
+    """Where a platform has no ``routes`` getter, its ``route`` lookup of ``p`` still tells
+    whether the prefix itself is there (kept only when the answer is ``p`` exactly)."""
+    from netops.devices.models import RibRoute, RouteSet
+
+    for host, r in read.many(hosts, "route", f"route lookup for {p}", prefix=p).items():
+        d = r.data
+        routes = ([RibRoute(prefix=p, protocol=d.protocol, selected=True, distance=d.distance, metric=d.metric,
+                            next_hops=d.next_hops)] if d.found and _net(d.prefix) == net else [])
+        r.data = RouteSet(query=p, routes=routes)
+        into[host] = r
+
+
 def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: bool = True,
                    cancel: "CancelToken | None" = None) -> RouteDiagnosis:
     """Read-only diagnosis of ``prefix`` on ``host`` (see the module docstring).
@@ -229,7 +244,8 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
                                   metric=d.metric, next_hops=d.next_hops))
             rib = lookup
     chosen = next((r for r in exact if r.selected), None)
-    diag.present = chosen is not None
+    diag.present = None if rib is None else chosen is not None
+    absent = diag.present is False
     if rib is not None:
         if chosen is not None:
             via = best_from.get(p) if chosen.protocol == "bgp" else None
@@ -309,12 +325,12 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
                 diag.findings.append(_finding("bgp_not_best", (
                     f"BGP on {name} received {p} but chose no best path "
                     f"({'no path is valid: next hop unreachable?' if not any(x.valid for x in paths) else 'none selected'})."),
-                    LIKELY if chosen is None else WARNING, bgp))
-            elif chosen is None:
+                    LIKELY if absent else WARNING, bgp))
+            elif absent:
                 diag.findings.append(_finding("bgp_not_used", (
                     f"BGP's best path for {p} on {name} is not in the routing table (not installed: "
                     "RIB failure?)."), LIKELY, bgp))
-            elif chosen.protocol != "bgp":
+            elif chosen is not None and chosen.protocol != "bgp":
                 diag.findings.append(_finding("bgp_not_used", (
                     f"BGP has a best path for {p}, but {name} uses its {chosen.protocol} route (lower "
                     "administrative distance)."), INFO, bgp))
@@ -331,7 +347,7 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
             down_names.add(names.get(n.peer, n.peer))
             diag.findings.append(_finding("bgp_session_down", (
                 f"BGP session from {name} to {peer(n.peer)}, AS{n.remote_as}, is {n.state}, not "
-                f"Established: {name} learns nothing from it."), LIKELY if chosen is None else WARNING, bgp_nb))
+                f"Established: {name} learns nothing from it."), LIKELY if absent else WARNING, bgp_nb))
         if nbs and not down:
             rx = ", ".join(f"{peer(n.peer)}: {n.prefixes_received}" for n in nbs if n.prefixes_received is not None)
             diag.findings.append(_finding("bgp_sessions_up", (
@@ -360,6 +376,7 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
         others = others[:MAX_PEERS]
     if others:
         o_rib = read.many(others, "routes", f"routing table for {p}", prefix=p)
+        _exact_lookups(read, [o for o in others if o not in o_rib], p, net, o_rib)
         o_bgp = read.many(others, "bgp_routes", f"BGP table for {p}", prefix=p)
         holders, announced = [], []
         for o in others:
@@ -379,11 +396,11 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
                        else ", but not in BGP: it does not announce it"))
             severity = INFO
             code = "origin"
-            if chosen is None and best is None:
+            if absent and best is None:
                 code, severity = "not_announced", LIKELY
-            elif chosen is None and o in down_names:
+            elif absent and o in down_names:
                 what += f"; {name}'s session to {o} is down"
-            elif chosen is None and best is not None and not down_names:
+            elif absent and best is not None and not down_names:
                 code, severity = "not_received", LIKELY
                 what += (f"; {name} did not receive it: check {o}'s outbound policy, {name}'s inbound "
                          "policy and the path between them")
@@ -393,6 +410,6 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
             first = o_rib.get(checked[0]) or o_bgp[checked[0]]
             diag.findings.append(Finding("not_originated", (
                 f"no other device in the inventory has {p} ({', '.join(checked)} checked): nobody originates "
-                f"it, so {name} has nothing to learn."), LIKELY if chosen is None else INFO,
+                f"it, so {name} has nothing to learn."), LIKELY if absent else INFO,
                 ", ".join(checked), first.command or "", first.started_at.isoformat()))
     return diag

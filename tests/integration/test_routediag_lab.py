@@ -103,3 +103,19 @@ def test_shut_neighbour_is_the_likely_cause(lab_clean, capsys, monkeypatch, smal
     assert len(causes) == 1, text
     assert f"BGP session from r2 to r3 ({r3_from_r2})" in causes[0] and "not Established" in causes[0]
     assert f"r3 has {R3_EXTRA_PREFIX} (static), originated into BGP; r2's session to r3 is down" in text
+
+
+def test_state_routes_and_bgp_routes_json(capsys, lab_env):
+    expected = _expected_more_specifics(lab_env)
+    code = main(["state", "r2", "routes", "--prefix", "203.0.113.0/24", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    routes = json.loads(out)["results"]["r2"]["data"]["routes"]
+    chosen = {r["prefix"]: r["protocol"] for r in routes if r["selected"]}
+    assert all(chosen.get(p) == "bgp" for ps in expected.values() for p in ps), chosen
+    code = main(["state", "r2", "bgp_routes", "--prefix", R3_EXTRA_PREFIX, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    paths = json.loads(out)["results"]["r2"]["data"]["paths"]
+    best = [p for p in paths if p["best"]]
+    assert len(best) == 1 and best[0]["peer_name"] == "r3" and best[0]["as_path"] == str(lab_env.info.router("r3").asn)

@@ -193,3 +193,39 @@ def test_uncovered_address():
     assert str(_uncovered_address(net, more)) == "203.0.113.2"
     assert _uncovered_address(net, [parse_prefix("203.0.113.0/25"), parse_prefix("203.0.113.128/25")]) is None
     assert str(_uncovered_address(net, [])) == "203.0.113.0"
+
+
+def test_unreachable_host_is_not_reported_as_missing_the_route(make_devices):
+    from netops.errors import ConnectError
+
+    devices, _ = make_devices("normal", connect_errors={"r2": ConnectError("r2: connection refused")})
+    diag = diagnose_route(devices, "r2", "203.0.113.0/24")
+    assert diag.present is None
+    assert "r2's routing table could not be read" in diag.render().splitlines()[0]
+    assert diag.likely_causes == []  # nothing on r2 was seen: no cause is claimed
+    assert any(u.startswith("routing table at and inside 203.0.113.0/24 on r2") for u in diag.unchecked)
+    # the origin check on the reachable devices still ran
+    assert "not_originated" in codes(diag)
+
+
+def test_origin_check_uses_route_lookups_where_a_platform_has_no_routes_getter(make_devices):
+    inv = INVENTORY.replace("r3: {hostname: 127.0.1.3, groups: [lab]}",
+                            "r3: {hostname: 127.0.1.3, platform: cisco_ios}")
+    devices, fake = make_devices("normal", inventory=inv)
+    fake.outputs.setdefault("r3", {})["show_ip_route_203_0_113_0"] = (
+        "Routing entry for 203.0.113.0/24\n  Known via \"static\", distance 1, metric 0 (connected)\n"
+        "  Routing Descriptor Blocks:\n  * directly connected, via Null0\n      Route metric is 0, traffic share count is 1\n")
+    diag = diagnose_route(devices, "r2", "203.0.113.0/24")
+    origin = by_code(diag, "not_announced")
+    assert origin.host == "r3" and "static" in origin.text and "not in BGP" in origin.text
+    assert origin.command.startswith("show ip route 203.0.113.0")
+    assert "not_originated" not in codes(diag)
+
+
+def test_new_commands_pass_the_frr_policy():
+    from netops.devices.parsers.frr_rib import bgp_command, routes_command
+    from netops.devices.policy import check_command
+
+    for p in ("203.0.113.0/24", "2001:db8::/32"):
+        for cmd in (routes_command(p), bgp_command(p)):
+            assert check_command(cmd, "frr").allowed, cmd
