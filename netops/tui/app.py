@@ -276,6 +276,11 @@ class ChatApp(App[None]):
     def _page(self, event: PromptInput.ScrollRequested) -> None:
         getattr(self.conversation, f"scroll_{event.where}")(animate=False)
 
+    @on(PromptInput.Redacted)
+    def _paste_redacted(self, event: PromptInput.Redacted) -> None:
+        self.notify(f"{event.count} secret(s) in the pasted text replaced by <redacted>; they are not shown, "
+                    "stored or sent to the model", timeout=6)
+
     @on(PromptInput.EndOfInput)
     def _end_of_input(self) -> None:
         """Ctrl+D on an empty box leaves, as in a shell; never by accident in the middle of work."""
@@ -319,8 +324,9 @@ class ChatApp(App[None]):
         for done in self.conversation.query(AnswerView):
             await done.settle()
         view = AnswerView(head="offline" if self.offline else f"agent · {self.model}")
-        self.entries.append(Entry("user", question))
-        await self._append(UserMessage(question), view)
+        shown = UserMessage(question)  # redacted as the library stores and sends it
+        self.entries.append(Entry("user", shown.text))
+        await self._append(shown, view)
         self.busy = True
         self._run_turn(question, view)
 
@@ -561,7 +567,7 @@ class ChatApp(App[None]):
             self._slash_error(text, one_line(exc))
             return
         view = AnswerView(head=f"command · {tool}")
-        self.entries.append(Entry("user", text))
+        self.entries.append(Entry("user", UserMessage(text).text))
         self.call_after_refresh(self._append_and_run, text, view, tool, args)
 
     async def _append_and_run(self, text: str, view: AnswerView, tool: str, args: dict[str, Any]) -> None:

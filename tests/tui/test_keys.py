@@ -131,3 +131,23 @@ async def test_answer_and_commands_still_work_after_the_key_changes(chat_setting
         app.offline = True
         await type_and_send(pilot, "minimum BGP hold time?")
         await wait_until(pilot, lambda: finished(app), what="the offline answer")
+
+
+async def test_a_typed_secret_is_redacted_on_screen_and_in_the_export(chat_settings, tmp_path):
+    """The library redacts what it stores and sends; the chat shows and exports the same."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.message import UserMessage
+
+    app = ChatApp(chat_settings, offline=True)
+    target = tmp_path / "out.md"
+    question = "r1 has\nrouter bgp 65001\n neighbor 10.0.0.2 password BgpPa55word\nwhy is BGP down?"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_and_send(pilot, question)
+        await wait_until(pilot, lambda: finished(app), what="the answer")
+        (shown,) = app.query(UserMessage)
+        assert "BgpPa55word" not in shown.text and "password <redacted>" in shown.text
+        assert "BgpPa55word" not in str(shown.render())
+        await type_and_send(pilot, f"/export {target}")
+        await wait_until(pilot, target.exists, what="the export file")
+    text = target.read_text()
+    assert "BgpPa55word" not in text and "password <redacted>" in text and "why is BGP down?" in text

@@ -106,3 +106,59 @@ def test_broken_config_ends_the_chat_with_one_line(tmp_path):
     assert lines[-1] == "exit=2", repr(after)
     errors = [ln for ln in lines if ln.startswith("error:")]
     assert len(errors) == 1 and "connect_timeout" in errors[0] and "Traceback" not in text, repr(after)
+
+
+def test_a_pasted_config_shows_its_secrets_redacted(tmp_path, monkeypatch):
+    """A config pasted into the prompt (the terminal's bracketed paste) never shows its
+    secrets: not in the box, not in the conversation, not when Up recalls it; the rest of the
+    paste and a typed question about passwords stay as they are."""
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    secrets = ["BgpPa55word", "Comm5ecret", "EnaBle5ecret"]
+    paste = ("router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n neighbor 10.0.0.2 password BgpPa55word\n"
+             "snmp-server community Comm5ecret RO\nenable secret 0 EnaBle5ecret\n")
+    env = {k: v for k, v in os.environ.items() if k.startswith(("NETOPS_", "HF_", "TRANSFORMERS_", "ORT_"))}
+    env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path),
+               NETOPS_HOME=str(tmp_path / "home"))
+    name = f"netops-paste-{uuid.uuid4().hex[:8]}"
+    command = " ".join([*(f"{k}='{v}'" for k, v in env.items()), sys.executable, "-m", "netops", "chat", "--offline"])
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "40", "env", "-i", "sh", "-c",
+                    command], check=True)
+    buffer = f"b{uuid.uuid4().hex[:8]}"
+    try:
+        deadline = time.monotonic() + 30
+        while "new conversation" not in _pane(name):
+            assert time.monotonic() < deadline, "the chat did not start:\n" + _pane(name)
+            time.sleep(0.1)
+        subprocess.run(["tmux", "send-keys", "-t", name, "-l", "why is the session down? "], check=True)
+        subprocess.run(["tmux", "set-buffer", "-b", buffer, paste], check=True)
+        subprocess.run(["tmux", "paste-buffer", "-p", "-d", "-b", buffer, "-t", name], check=True)
+        deadline = time.monotonic() + 10
+        while "remote-as 65002" not in (pane := _pane(name)):
+            assert time.monotonic() < deadline, "the paste did not arrive:\n" + pane
+            time.sleep(0.1)
+        time.sleep(0.3)
+        pane = _pane(name)
+        assert not [s for s in secrets if s in pane], "secrets on screen in the prompt:\n" + pane
+        for kept in ("10.0.0.2 password <redacted>", "community <redacted> RO", "enable secret 0 <redacted>"):
+            assert kept in pane, pane
+        subprocess.run(["tmux", "send-keys", "-t", name, "Enter"], check=True)
+        deadline = time.monotonic() + 60
+        while "evidence" not in (pane := _pane(name)) and "cites nothing" not in pane:
+            assert time.monotonic() < deadline, "no answer:\n" + pane
+            time.sleep(0.2)
+        subprocess.run(["tmux", "send-keys", "-t", name, "-l", "what is the password recovery procedure?"],
+                       check=True)
+        subprocess.run(["tmux", "send-keys", "-t", name, "Enter"], check=True)
+        deadline = time.monotonic() + 60
+        while "you  what is the password recovery procedure?" not in (pane := _pane(name)):
+            assert time.monotonic() < deadline, "the typed question was changed:\n" + pane
+            time.sleep(0.2)
+        subprocess.run(["tmux", "send-keys", "-t", name, "Up", "Up"], check=True)
+        deadline = time.monotonic() + 10
+        while "neighbor 10.0.0.2 password" not in (pane := _pane(name)).rsplit("you ", 1)[-1]:
+            assert time.monotonic() < deadline, "Up did not recall the pasted question:\n" + pane
+            time.sleep(0.1)
+        assert not [s for s in secrets if s in pane], "secrets on screen after Up:\n" + pane
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run(["tmux", "delete-buffer", "-b", buffer], capture_output=True)

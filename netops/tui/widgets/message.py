@@ -7,7 +7,8 @@ from textual.widgets import Static
 
 
 class UserMessage(Static):
-    """A question (or slash command) as the person typed it."""
+    """A question (or slash command) as the person typed it, with its secrets redacted as the
+    library redacts what it stores and sends (a typed ``neighbor X password Y`` too)."""
 
     DEFAULT_CSS = """
     UserMessage {
@@ -20,6 +21,9 @@ class UserMessage(Static):
     """
 
     def __init__(self, text: str) -> None:
+        from netops.privacy import redact_text
+
+        text = redact_text(text) or ""
         super().__init__(f"[b]you[/b]  {escape(text)}")
         self.text = text
 

@@ -46,6 +46,13 @@ class PromptInput(TextArea):
             super().__init__()
             self.where = where
 
+    class Redacted(Message):
+        """Secrets were taken out of pasted text (``count`` of them)."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
     class EndOfInput(Message):
         """Ctrl+D on an empty box."""
 
@@ -116,6 +123,30 @@ class PromptInput(TextArea):
         await super()._on_key(event)
         if self.on_typed is not None:
             self.on_typed()
+
+    # -- paste -----------------------------------------------------------------------------
+    async def _on_paste(self, event: events.Paste) -> None:
+        """A paste (a terminal's bracketed paste) goes in with its secrets redacted: a pasted
+        configuration's keys never show on screen, in the history Up recalls, or anywhere the
+        question goes next. Typed text is left alone (the library redacts what it stores)."""
+        event.stop()
+        event.prevent_default()
+        self._paste(event.text)
+
+    def action_paste(self) -> None:
+        self._paste(self.app.clipboard)
+
+    def _paste(self, text: str) -> None:
+        if self.read_only or not text:
+            return
+        from netops.privacy import redact_text
+
+        clean = redact_text(text) or ""
+        if result := self._replace_via_keyboard(clean, *self.selection):
+            self.move_cursor(result.end_location)
+            self.focus()
+        if clean != text:
+            self.post_message(self.Redacted(clean.count("<redacted>") - text.count("<redacted>")))
 
     def _walk(self, step: int) -> None:
         if self._browse is None:
