@@ -35,7 +35,9 @@ def _no_hosts_note(settings: Any, hosts: list[str], reason: str | None) -> str |
 def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     """One or more Markdown lines for one host's typed state."""
     if getter == "bgp_neighbors":
-        rows = [f"- {n.peer} AS{n.remote_as}: {n.state}" + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
+        rows = [f"- {n.peer} AS{n.remote_as}: {n.state}"
+                + (" (admin down: shut by configuration)" if n.admin_down else "")
+                + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
                 + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
                 for n in data.neighbors]
         return "\n".join(rows) or f"- {data.note or 'no BGP neighbours configured'}"

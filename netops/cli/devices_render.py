@@ -9,6 +9,12 @@ def _yn(v: Any) -> str:
     return "up" if v else "down"
 
 
+def bgp_state(n: Any) -> str:
+    """A peer's state for a person: ``Idle (admin down)`` when the configuration shuts it, so a
+    session someone turned off is not read as a broken one."""
+    return f"{n.state} (admin down)" if getattr(n, "admin_down", None) else n.state
+
+
 def render_state(out: Any, getter: str, agg: Any) -> None:
     from rich.panel import Panel
     from rich.table import Table
@@ -40,7 +46,7 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
             for col in ("peer", "vrf", "family", "remote AS", "state", "uptime", "pfx rcvd", "description"):
                 table.add_column(col)
             for n in d.neighbors:
-                table.add_row(n.peer, n.vrf, n.afi_safi, str(n.remote_as), n.state, n.uptime or "-",
+                table.add_row(n.peer, n.vrf, n.afi_safi, str(n.remote_as), bgp_state(n), n.uptime or "-",
                               "-" if n.prefixes_received is None else str(n.prefixes_received), n.description or "")
         elif getter == "ospf_neighbors":
             table.caption = d.note

@@ -63,8 +63,18 @@ class BgpNeighbor(BaseModel):
     remote_as: int | None = None
     """asplain (asdot ``65002.2048`` is reported as 65002 x 65536 + 2048)."""
     state: str
-    """``Established`` or the FSM state (``Active``, ``Idle``, ``Connect``, ...)."""
+    """``Established`` or the FSM state (``Active``, ``Idle``, ``Connect``, ...); a peer shut by
+    configuration keeps the state its vendor gives it (``Idle``, NX-OS ``Shut``, SR OS
+    ``Disabled``): :attr:`admin_down` says why."""
     established: bool
+    admin_down: bool | None = None
+    """``True`` when the session is down because the configuration shuts the peer (``neighbor X
+    shutdown``, ``admin-state disable``, VRP ``peer X ignore``), ``False`` when the device's output
+    would say so and does not, ``None`` where the platform's summary does not tell (Junos)."""
+    raw_state: str | None = None
+    """The state as the device printed it, with its qualifier (``Idle (Admin)``, ``Idle(Admin)``,
+    ``Shut (Admin)``, ``Idle (PfxCt)``, ``Disabled``; FRR and EOS JSON give the qualifier in a field of
+    its own and it is written ``Idle (Admin)``); ``None`` where the device printed a prefix count."""
     uptime: str | None = None
     uptime_seconds: float | None = None
     prefixes_received: int | None = None

@@ -204,3 +204,34 @@ def test_cancel_abandons_a_command_stuck_on_a_real_router(lab):
         assert [r["command"] for r in records if r.get("cancelled")] == ["show bgp summary"]
         again = svc.run("r1", "show bgp summary")
         assert again["r1"].ok and "Neighbor" in again["r1"].output
+
+
+def test_a_peer_shut_by_configuration_is_reported_admin_down(lab_clean, monkeypatch, capsys):
+    """``neighbor X shutdown`` on a real FRR: the getter says admin_down (the raw state keeps
+    FRR's words), the state table says "admin down", --json adds the fields and keeps ``state``."""
+    lab = lab_clean
+    monkeypatch.setenv("NETOPS_INVENTORY", str(lab.settings.inventory))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(lab.settings.known_hosts))
+    with DeviceService(lab.settings) as svc:
+        before = svc.get("r1", "bgp")["r1"].data
+        assert before.by_peer("198.51.100.2").admin_down is False
+        lab.lab.vtysh("r1", "configure terminal", f"router bgp {before.local_as}", "neighbor 198.51.100.2 shutdown")
+
+        def shut():
+            n = svc.get("r1", "bgp")["r1"].data.by_peer("198.51.100.2")
+            return n is not None and n.admin_down is True
+
+        _wait(shut, 15)
+        after = svc.get("r1", "bgp")["r1"].data
+    peer, other = after.by_peer("198.51.100.2"), after.by_peer("198.51.100.10")
+    assert not peer.established and peer.state == "Idle" and "Admin" in peer.raw_state
+    assert other.established and other.admin_down is False
+    assert main(["state", "r1", "bgp", "--json"]) in (0, 1)
+    doc = json.loads(capsys.readouterr().out)
+    row = next(n for n in doc["results"]["r1"]["data"]["neighbors"] if n["peer"] == "198.51.100.2")
+    assert row["admin_down"] is True and row["state"] == "Idle" and row["established"] is False
+    monkeypatch.setenv("COLUMNS", "200")  # one table row per line
+    main(["state", "r1", "bgp"])
+    out = capsys.readouterr().out
+    line = next((ln for ln in out.splitlines() if "198.51.100.2 " in ln), out)
+    assert "admin down" in line, out

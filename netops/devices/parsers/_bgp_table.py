@@ -27,6 +27,7 @@ _VRF = re.compile(r"BGP summary information for VRF (?P<vrf>[^\s,]+)(?:, address
 _FAMILY = re.compile(r"^\s*For address family: (?P<af>.+?)\s*$", re.I)
 _HEADER = re.compile(r"^\s*(?:Description\s+)?Neighbor\s+(?:V|Spk)\s+AS\s+", re.I)
 _ASN = re.compile(r"^\d+(?:\.\d+)?$")
+_ADMIN = re.compile(r"\(\s*admin\s*\)", re.I)
 _STATES = {"estab": "Established", "established": "Established", "idle": "Idle", "active": "Active",
            "connect": "Connect", "opensent": "OpenSent", "openconfirm": "OpenConfirm"}
 
@@ -54,6 +55,13 @@ def duration_seconds(value: str | None) -> float | None:
     if parts and "".join(n + u for n, u in parts) == value:
         return float(sum(int(n) * units[u] for n, u in parts))
     return None
+
+
+def admin_down(raw: str | None) -> bool:
+    """Whether a printed state says the configuration shuts the peer: the ``(Admin)`` qualifier of
+    IOS, IOS-XR, EOS, FRR and VRP (``Idle (Admin)``, ``Idle(Admin)``) and NX-OS (``Shut (Admin)``).
+    Other qualifiers (``Idle (PfxCt)``: max-prefix) are down for another reason."""
+    return bool(raw) and bool(_ADMIN.search(raw or ""))
 
 
 def state_name(raw: str) -> str:
@@ -121,18 +129,22 @@ def _row(tokens: list[str], columns: list[str], vrf: str, afi: str) -> BgpNeighb
     rest = values[updown_col + 1:]
     split_state = "state" in lower[updown_col + 1:] if updown_col + 1 < len(lower) else False
     prefixes: int | None = None
+    raw: str | None = None
     if split_state:  # EOS: "State PfxRcd PfxAcc"
+        raw = " ".join(rest[:2]) if len(rest) > 1 and rest[1].startswith("(") else (rest[0] if rest else None)
         state = state_name(rest[0]) if rest else "Unknown"
         if len(rest) > 1 and rest[1].isdigit():
             prefixes = int(rest[1])
     elif rest and rest[0].isdigit():  # "State/PfxRcd": a count means Established
         state, prefixes = "Established", int(rest[0])
     else:
+        raw = " ".join(rest) or None
         state = state_name(" ".join(rest)) if rest else "Unknown"
     up = state == "Established"
     seconds = duration_seconds(updown) if up else None
     description = " ".join(tokens[:at]) or None
     return BgpNeighbor(
         peer=tokens[at], remote_as=to_asn(tokens[at + 2]), state=state, established=up,
+        admin_down=admin_down(raw), raw_state=raw,
         uptime=updown if up else None, uptime_seconds=seconds,
         prefixes_received=prefixes if up else None, description=description, vrf=vrf, afi_safi=afi)

@@ -220,10 +220,13 @@ def parse_bgp_summary(text: str, *, now: float | None = None, afi: str | None = 
         for peer, p in (vrf.get("peers") or {}).items():
             state = _bgp_table.state_name(str(p.get("peerState", "Unknown")))
             up = state == "Established"
+            why = str(p.get("peerStateIdleReason") or "")  # "Admin", "NoInterface", ...
+            raw = f"{p.get('peerState', 'Unknown')}" + (f" ({why})" if why else "")
             # upDownTime is the last state change: an uptime only while Established.
             seconds = _elapsed(p.get("upDownTime"), now) if up else None
             out.neighbors.append(BgpNeighbor(
                 peer=peer, remote_as=to_asn(p.get("asn")), state=state, established=up,
+                admin_down=why == "Admin" or _bgp_table.admin_down(raw), raw_state=raw,
                 uptime=_hms(seconds), uptime_seconds=seconds,
                 prefixes_received=to_int(p.get("prefixReceived")) if up else None,
                 description=p.get("description") or None, vrf=vrf_name, afi_safi=family))

@@ -465,6 +465,7 @@ def parse_bgp_summary(text: str) -> BgpNeighbors:
                     uptime = str(n.get("time")) if up and n.get("time") else None
                     out.neighbors.append(BgpNeighbor(
                         peer=peer, remote_as=to_asn(n.get("neighboras")), state=state, established=up,
+                        admin_down=_bgp_table.admin_down(raw_state), raw_state=raw_state,
                         uptime=uptime, uptime_seconds=iso_seconds(uptime) if uptime else None,
                         prefixes_received=to_int(n.get("prefixreceived")) if up else None,
                         vrf=name, afi_safi=afi))

@@ -11,6 +11,7 @@ from netops.devices.models import (
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
 from netops.devices.parsers import ParseError, load_json, not_running_note, to_asn, to_int
+from netops.devices.parsers._bgp_table import admin_down, state_name
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error
 
@@ -95,7 +96,13 @@ def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
                 out.local_as = to_asn(afi.get("as")) or out.local_as
                 default_seen = vrf_name == "default"
             for peer, p in (afi.get("peers") or {}).items():
-                state = str(p.get("state", "Unknown"))
+                raw = str(p.get("state", "Unknown"))
+                # FRR 8.4 prints "Idle (Admin)" in "state"; others print "Idle" and give the reason
+                # in a field of its own ("peerState": "OK", "Admin", "PfxCt", "Policy")
+                why = str(p.get("peerState") or "")
+                if why and why != "OK" and "(" not in raw:
+                    raw = f"{raw} ({why})"
+                state = state_name(raw)
                 up = state == "Established"
                 # When down, FRR's peerUptime is the time since the session dropped: not an uptime.
                 out.neighbors.append(BgpNeighbor(
@@ -103,6 +110,8 @@ def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
                     remote_as=to_asn(p.get("remoteAs")),
                     state=state,
                     established=up,
+                    admin_down=why == "Admin" or admin_down(raw),
+                    raw_state=raw,
                     uptime=p.get("peerUptime") if up else None,
                     uptime_seconds=(p["peerUptimeMsec"] / 1000.0) if up and isinstance(p.get("peerUptimeMsec"), (int, float)) else None,
                     # older FRR releases print only prefixReceivedCount

@@ -45,7 +45,7 @@ from netops.devices.models import (
 )
 from netops.devices.parsers import ParseError, not_running_note, to_asn, to_int, worded_seconds
 from netops.devices.parsers import _addresses
-from netops.devices.parsers._bgp_table import duration_seconds, is_peer, state_name
+from netops.devices.parsers._bgp_table import admin_down, duration_seconds, is_peer, state_name
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error as generic_device_error
 
@@ -439,6 +439,7 @@ def parse_bgp_peers(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
         out.neighbors.append(BgpNeighbor(
             peer=m.group("peer").lower() if ":" in m.group("peer") else m.group("peer"),
             remote_as=to_asn(m.group("asn")), state=state, established=up,
+            admin_down=admin_down(m.group("state")), raw_state=m.group("state"),
             uptime=updown if up else None, uptime_seconds=duration_seconds(updown) if up else None,
             prefixes_received=to_int(m.group("pref")) if up else None, vrf=vrf, afi_safi=family))
     return out

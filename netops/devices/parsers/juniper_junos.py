@@ -313,7 +313,8 @@ def parse_bgp_summary(text: str) -> BgpNeighbors:
         up = state == "Established"
         seconds = _seconds(p, "elapsed-time") if up else None
         ribs = _items(p, "bgp-rib") if up else []
-        common = dict(peer=peer, remote_as=to_asn(_leaf(p, "peer-as")), state=state, established=up,
+        # admin_down stays None: a Junos summary does not say why a peer is Idle
+        common = dict(peer=peer, remote_as=to_asn(_leaf(p, "peer-as")), state=state, established=up, raw_state=state,
                       uptime=_leaf(p, "elapsed-time") if up else None, uptime_seconds=seconds,
                       description=_leaf(p, "description") or None)
         if not ribs:
@@ -356,6 +357,7 @@ def parse_bgp_summary_text(text: str) -> BgpNeighbors:
             state = "Established" if rest[0] in ("Establ", "Established") or _TEXT_COUNTS.match(rest[0]) else rest[0]
             up = state == "Established"
             current, listed = dict(peer=m.group("peer"), remote_as=to_asn(m.group("asn")), state=state, established=up,
+                                   raw_state=None if _TEXT_COUNTS.match(rest[0]) else rest[0],
                                    uptime=m.group("updown") if up else None,
                                    uptime_seconds=duration_seconds(m.group("updown")) if up else None), False
             counts = _TEXT_COUNTS.match(rest[0])

@@ -338,8 +338,11 @@ def parse_bgp_summary(text: str, *, vrf: str = "default") -> BgpNeighbors:
             rest = row.group("rest")
             counts = _COUNTS.match(rest)
             up = counts is not None
-            state = "Established" if up else _STATES.get(rest.split()[0].lower(), rest.split()[0])
+            raw = None if up else rest.split()[0]
+            state = "Established" if up else _STATES.get(raw.lower(), raw)
+            # SR OS prints "Disabled" for a peer shut by configuration (shutdown / admin-state disable)
             common = dict(peer=peer, remote_as=to_asn(row.group("asn")), state=state, established=up,
+                          admin_down=raw is not None and raw.lower() == "disabled", raw_state=raw,
                           uptime=row.group("updown") if up else None,
                           uptime_seconds=duration_seconds(row.group("updown")) if up else None,
                           description=" ".join(description) or None, vrf=_vrf(row.group("svc"), vrf))

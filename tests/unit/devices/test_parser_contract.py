@@ -199,6 +199,9 @@ def test_bgp_lists_every_family_and_vrf_with_the_same_meaning(platform):
         assert AFI.match(n.afi_safi), n.afi_safi
         assert n.vrf and n.established == (n.state == "Established")
         assert n.remote_as is None or isinstance(n.remote_as, int)
+        assert not (n.admin_down and n.established)
+        # every summary but Junos' says whether a down peer is shut by configuration
+        assert (n.admin_down is None) == (platform == "juniper_junos"), (n.peer, n.admin_down)
         if not n.established:
             assert n.uptime is None and n.uptime_seconds is None and n.prefixes_received is None
         ipaddress.ip_address(n.peer.split("%")[0])
@@ -217,6 +220,7 @@ def test_bgp_lists_every_family_and_vrf_with_the_same_meaning(platform):
     if platform == "cisco_ios":  # the VPNv4 section's copy of the PE-CE peer is not listed twice
         assert [n.vrf for n in b.neighbors if n.peer == "192.168.1.2"] == ["CUST-A"]
         assert b.by_peer("10.255.0.9").afi_safi == "vpnv4-unicast"
+        assert b.by_peer("10.0.0.6").admin_down and b.by_peer("10.0.0.6").raw_state == "Idle (Admin)"
 
 
 # -- a protocol that is not configured ------------------------------------------------------------
