@@ -41,6 +41,20 @@ def config_path() -> Path:
     return Path(base) / "netops" / "config.toml"
 
 
+def _login_name() -> str:
+    """USER / LOGNAME, else the account running netops (a container, cron or a service often
+    sets neither), else "unknown"."""
+    name = os.environ.get("USER") or os.environ.get("LOGNAME")
+    if name:
+        return name
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError):
+        return "unknown"
+
+
 class SSHSettings(BaseModel):
     """SSH transport settings (``NETOPS_SSH__...``)."""
 
@@ -140,7 +154,7 @@ class Settings(BaseSettings):
     warn or block, never approve). Deterministic review rules run regardless."""
     chroma_url: str | None = None
     """A shared team index served by ``chroma run``; default is an embedded index in home."""
-    user: str = Field(default_factory=lambda: os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown")
+    user: str = Field(default_factory=_login_name)
     """Who is recorded in the audit log."""
 
     ssh: SSHSettings = SSHSettings()

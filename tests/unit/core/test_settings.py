@@ -70,3 +70,16 @@ def test_secret_is_not_shown(monkeypatch):
 def test_shipped_data_dirs_exist(settings):
     assert Path(settings.knowledge_dir).is_dir()
     assert Path(settings.playbooks_dir).is_dir()
+
+
+def test_user_without_user_env_is_the_account_not_unknown(monkeypatch):
+    """In a container, cron or a service USER and LOGNAME are often unset: the audit log and
+    the chat's "approved by" still name the account that ran netops."""
+    import os
+    import pwd
+
+    for name in ("USER", "LOGNAME", "LNAME", "USERNAME", "NETOPS_USER"):
+        monkeypatch.delenv(name, raising=False)
+    assert load_settings().user == pwd.getpwuid(os.getuid()).pw_name
+    monkeypatch.setenv("USER", "alice")
+    assert load_settings().user == "alice"
