@@ -24,7 +24,10 @@ ever see these types::
     │   ├── PlaybookInvalid          exit 2   schema, template or lint failure
     │   ├── NotVetted                exit 5   hash not in playbooks.lock
     │   ├── ParameterError           exit 2   a parameter failed validation
-    │   └── ApprovalDenied           exit 5   a person or policy said no
+    │   ├── ApprovalDenied           exit 5   a person or policy said no
+    │   ├── DeviceBusy               exit 75  another run holds the device, or a crashed run
+    │   │                                     left it unrecovered
+    │   └── JournalError                      a run journal is unreadable (damaged file)
     ├── AuditError
     │   └── TamperDetected           exit 6   the audit chain does not verify
     ├── ModelError
@@ -132,6 +135,14 @@ class ParameterError(PlaybookError):
 
 class ApprovalDenied(PlaybookError):
     exit_code = 5
+
+
+class DeviceBusy(PlaybookError):
+    exit_code = 75
+
+
+class JournalError(PlaybookError):
+    pass
 
 
 class AuditError(NetopsError):

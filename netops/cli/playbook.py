@@ -282,13 +282,13 @@ def recover(ctx: click.Context, as_json: bool) -> None:
     Finds runs whose netops process is gone without a result, puts each host back to its
     pre-change running config, verifies it byte for byte and records it in the audit log.
     """
-    from netops.playbook.journal import unfinished
+    from netops.playbook.journal import damaged, unfinished
     from netops.playbook.recover import recover as do_recover
     from netops.session import Session
 
     settings = settings_from()
     pending = unfinished(settings.paths.home)
-    if not pending:
+    if not pending and not damaged(settings.paths.home):
         if as_json:
             emit_json({"runs": 0, "hosts": []})
         else:

@@ -67,29 +67,55 @@ def _detach() -> None:
         os.dup2(devnull, fd)
 
 
+UNREADABLE_GIVE_UP = 5.0
+"""Seconds a journal may stay unreadable before the guard gives up (a replace takes microseconds)."""
+
+
 def watch(journal_path: Path, host: str, deadline: float) -> str:
-    """The guard's loop; returns what it did (also written to its log)."""
-    from netops.playbook.journal import FINAL_STATES, Journal, pid_alive
+    """The guard's loop; returns what it did (also written to its log).
+
+    A host the run verified stays guarded until the run ends: a run that dies before its end is
+    undone whole, as a cancelled one is. The hung-run timer applies only to a host the run has
+    not settled (a verified host may wait while later hosts are changed).
+    """
+    from netops.errors import JournalError
+    from netops.playbook.journal import SETTLED_STATES, Journal
 
     started = time.monotonic()
-    owner: int | None = None
+    bad_since: float | None = None
     while True:
         try:
             j = Journal.load(journal_path)
         except FileNotFoundError:
-            return "run finished: nothing to do"
-        except (OSError, ValueError):
-            time.sleep(POLL_SECONDS)  # caught mid-replace; the next read is whole
+            moved = _renamed(journal_path)
+            if moved is None:
+                return "run finished: nothing to do"
+            journal_path = moved  # the run ended and handed its unrestored hosts over
             continue
-        owner = owner or j.pid
-        if j.host(host).get("state") in FINAL_STATES:
-            return f"host {host} settled by the run ({j.host(host).get('state')}): nothing to do"
-        alive = pid_alive(owner)
+        except (OSError, JournalError) as exc:
+            bad_since = bad_since or time.monotonic()
+            if time.monotonic() - bad_since > UNREADABLE_GIVE_UP:
+                why = exc.message if isinstance(exc, JournalError) else f"run journal is unreadable: {exc}"
+                return f"gave up, nothing restored: {why}; `netops playbook recover` reports it"
+            time.sleep(POLL_SECONDS)
+            continue
+        bad_since = None
+        state = j.host(host).get("state")
+        if state in SETTLED_STATES:
+            return f"host {host} settled by the run ({state}): nothing to do"
+        alive = j.owner_alive()
         waited = time.monotonic() - started
-        if not alive or waited > deadline * HUNG_FACTOR:
-            why = f"netops (pid {owner}) is gone" if not alive else f"netops hung for {waited:.0f}s"
+        hung = waited > deadline * HUNG_FACTOR and state not in ("verified", "rollback_failed", "restore_failed")
+        if not alive or hung:
+            why = f"netops (pid {j.pid}) is gone" if not alive else f"netops hung for {waited:.0f}s"
             return why + ": " + _restore(j)
         time.sleep(POLL_SECONDS)
+
+
+def _renamed(path: Path) -> Path | None:
+    run_id = path.name.split(".")[0]
+    found = sorted(p for p in path.parent.glob(f"{run_id}.*.json") if p != path)
+    return found[0] if found else None
 
 
 def _restore(j) -> str:

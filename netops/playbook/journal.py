@@ -7,8 +7,19 @@ running config (unredacted: a restore must put secrets back byte for byte) to a 
 removed. A file whose owner process is gone is an *unfinished run*: ``netops playbook recover``
 (or the router-side guard, :mod:`netops.playbook.guard`) restores each host from it.
 
-File names are ``<run id>.<owner pid>.json`` so the check every CLI command makes at start
-(:func:`unfinished_quick`) is one ``listdir`` and a ``kill(pid, 0)`` per file.
+File names are ``<run id>.<owner pid>-<owner start time>.json`` so the check every CLI command
+makes at start (:func:`unfinished_quick`) is one ``listdir`` and a look at ``/proc/<pid>/stat``
+per file; the start time tells a dead owner whose PID was reused from a live one.
+
+Host states: ``snapshot`` -> ``applying`` -> ``applied`` -> ``verified`` (still undone by a
+recovery: the run has not finished) -> at the run's end ``kept`` or ``rolled_back``; a host whose
+undo failed (``rollback_failed``, ``restore_failed``) keeps its snapshot, and the journal stays
+after the run so ``recover`` can try again once the device answers. ``closing`` marks a journal
+whose run is writing its result record; ``result_recorded`` one whose result is on record.
+
+A journal that cannot be read (damaged disk, hand edits) is never skipped silently: it is
+reported by every command and by ``recover`` (:func:`damaged`), recorded once, and renamed to
+``<name>.damaged`` until a person has checked its hosts and deletes it.
 """
 
 from __future__ import annotations
@@ -16,7 +27,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import secrets
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,11 +37,36 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-FINAL_STATES = ("verified", "rolled_back", "rollback_failed", "failed", "skipped", "restored", "restore_failed")
+from netops.errors import JournalError
+
+SETTLED_STATES = ("rolled_back", "restored", "kept", "skipped", "failed")
+"""Nothing to undo: never changed, or put back and verified, or kept by a run that finished."""
+FINAL_STATES = SETTLED_STATES + ("verified", "rollback_failed", "restore_failed")
+"""States the run itself ends a host in (no step of the run is under way)."""
+DAMAGED_SUFFIX = ".damaged"
 
 
 def journal_dir(home: Path) -> Path:
     return Path(home) / "journal"
+
+
+def pid_start(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot (``/proc/<pid>/stat`` field 22)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return int(f.read().rsplit(")", 1)[-1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def owner_alive(pid: int, start: int | None, host: str | None = None) -> bool:
+    """Is the process that wrote a journal still running? A reused PID (another start time) is
+    not; a journal from another machine is taken as alive (nothing here can tell)."""
+    if host and host != socket.gethostname():
+        return True
+    if not pid_alive(pid):
+        return False
+    return start is None or pid_start(pid) in (None, start)
 
 
 def pid_alive(pid: int) -> bool:
@@ -56,21 +94,37 @@ class Journal:
 
     @classmethod
     def start(cls, home: Path, *, playbook: str, hash: str, actor: str, plan_seq: int | None,
-              settings: dict[str, Any] | None = None) -> "Journal":
+              settings: dict[str, Any] | None = None, targets: list[str] | tuple[str, ...] = ()) -> "Journal":
         d = journal_dir(home)
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(d, 0o700)
         run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
-        j = cls(d / f"{run_id}.{os.getpid()}.json", {
+        pid, start = os.getpid(), pid_start(os.getpid())
+        j = cls(d / f"{run_id}.{pid}-{start or 0}.json", {
             "run_id": run_id, "playbook": playbook, "hash": hash, "actor": actor, "plan_seq": plan_seq,
-            "pid": os.getpid(), "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "pid": pid, "pid_start": start, "hostname": socket.gethostname(), "targets": list(targets),
+            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "settings": settings or {}, "hosts": {}})
         j._write()
         return j
 
     @classmethod
     def load(cls, path: Path) -> "Journal":
-        return cls(Path(path), json.loads(Path(path).read_text(encoding="utf-8")))
+        """Read one journal; :class:`JournalError` if it is not a whole, well-formed journal
+        (``FileNotFoundError`` when it is gone: the run finished meanwhile)."""
+        path = Path(path)
+        raw = path.read_bytes()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            what = "empty" if not raw.strip() else f"not JSON ({exc})"
+            raise JournalError(f"run journal {path.name} is unreadable: {what}",
+                               hint=_damaged_hint(path, _hosts_in(raw))) from None
+        problem = _shape_problem(data)
+        if problem:
+            raise JournalError(f"run journal {path.name} is unreadable: {problem}",
+                               hint=_damaged_hint(path, _hosts_in(raw)))
+        return cls(path, data)
 
     @property
     def run_id(self) -> str:
@@ -79,6 +133,13 @@ class Journal:
     @property
     def pid(self) -> int:
         return int(self.data.get("pid") or 0)
+
+    def owner_alive(self) -> bool:
+        return owner_alive(self.pid, self.data.get("pid_start"), self.data.get("hostname"))
+
+    @property
+    def targets(self) -> list[str]:
+        return list(self.data.get("targets") or self.data["hosts"])
 
     def host(self, name: str) -> dict[str, Any]:
         return self.data["hosts"].get(name, {})
@@ -92,14 +153,34 @@ class Journal:
         entry = self.data["hosts"].setdefault(host, {"state": state})
         entry["state"] = state
         entry.update(extra)
-        if state in ("verified", "rolled_back", "restored"):
+        if state in SETTLED_STATES:
             entry.pop("snapshot", None)  # settled: the secret-bearing copy is no longer needed
         self._write()
 
     def pending_hosts(self) -> list[str]:
-        """Hosts that may be changed and are not in a final state (these need a restore)."""
+        """Hosts that may be changed and are not settled (a recovery restores these)."""
         return [h for h, e in self.data["hosts"].items()
-                if e.get("state") not in FINAL_STATES and e.get("snapshot") is not None]
+                if e.get("state") not in SETTLED_STATES and e.get("snapshot") is not None]
+
+    def closing(self) -> None:
+        """The run is over and about to write its result: what it verified is kept from now on."""
+        for entry in self.data["hosts"].values():
+            if entry.get("state") == "verified":
+                entry["state"] = "kept"
+                entry.pop("snapshot", None)
+        self.data["closing"] = True
+        self._write()
+
+    def result_recorded(self) -> None:
+        """The run's result is on record; only hosts it could not put back are left. The journal
+        is handed over (owner pid 0 in its name and data): ``recover`` may take it at once, even
+        while the process that ran the change (a chat, say) lives on."""
+        self.data["result_recorded"] = True
+        self.data["pid"], self.data["pid_start"] = 0, None
+        self._write()
+        to = self.path.with_name(f"{self.run_id}.0-0.json")
+        os.replace(self.path, to)
+        self.path = to
 
     def finish(self) -> None:
         """The run ended (with its own result record): nothing is left to recover."""
@@ -131,8 +212,72 @@ class Journal:
             os.close(fd)
 
 
+def _shape_problem(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return "not a run journal"
+    if not isinstance(data.get("run_id"), str) or not isinstance(data.get("pid"), int):
+        return "not a run journal (no run id or owner)"
+    hosts = data.get("hosts")
+    if not isinstance(hosts, dict):
+        return "not a run journal (no hosts)"
+    for name, e in hosts.items():
+        if not isinstance(e, dict) or not isinstance(e.get("state"), str) \
+                or not isinstance(e.get("snapshot", ""), (str, type(None))):
+            return f"host {name} is not a journal entry"
+    return None
+
+
+def _hosts_in(raw: bytes) -> list[str]:
+    """Host names still legible in a damaged journal (best effort, for the message only)."""
+    text = raw.decode("utf-8", "replace")
+    return sorted(set(re.findall(r'"([A-Za-z0-9][A-Za-z0-9_.:-]{0,62})": \{"(?:platform|state)"', text)))
+
+
+def legible_hosts(path: Path) -> list[str]:
+    """Host names still legible in a damaged journal file (empty if none or unreadable)."""
+    try:
+        return _hosts_in(Path(path).read_bytes())
+    except OSError:
+        return []
+
+
+def _damaged_hint(path: Path, hosts: list[str]) -> str:
+    which = ", ".join(hosts) if hosts else "the hosts of that run (see `netops audit list`)"
+    return (f"devices may still be changed and cannot be restored from it: check {which} by hand, "
+            f"then delete {path.with_name(_base(path.name) + DAMAGED_SUFFIX)}")
+
+
+def _base(name: str) -> str:
+    return name[: -len(DAMAGED_SUFFIX)] if name.endswith(DAMAGED_SUFFIX) else name
+
+
+def _parse_name(name: str) -> tuple[str, int, int | None] | None:
+    """``(run id, pid, start or None)`` of a journal file name, or None if it is not one."""
+    parts = name.split(".")
+    if name.startswith(".") or len(parts) != 3 or parts[2] != "json":
+        return None
+    pid_s, _, start_s = parts[1].partition("-")
+    try:
+        return parts[0], int(pid_s), (int(start_s) or None) if start_s else None
+    except ValueError:
+        return None
+
+
+def _owner_gone(path: Path, pid: int, start: int | None) -> bool:
+    if not pid_alive(pid):
+        return True
+    if start is not None:
+        return pid_start(pid) not in (None, start)
+    try:  # an old-style name: the start time is only in the file (a live PID is rare: read it)
+        j = Journal.load(path)
+    except (OSError, JournalError):
+        return False  # reported by damaged() if it stays unreadable
+    return not j.owner_alive()
+
+
 def unfinished(home: Path, *, include_live: bool = False) -> list[Journal]:
-    """Runs whose journal is still there and whose owner process is gone (or all with ``include_live``)."""
+    """Runs whose journal is still there and whose owner process is gone (or all with ``include_live``).
+    Journals that cannot be read are not here: see :func:`damaged`."""
     d = journal_dir(home)
     out = []
     try:
@@ -140,32 +285,98 @@ def unfinished(home: Path, *, include_live: bool = False) -> list[Journal]:
     except OSError:
         return []
     for name in names:
-        if not name.endswith(".json") or name.startswith("."):
+        if _parse_name(name) is None:
             continue
         try:
             j = Journal.load(d / name)
-        except (OSError, ValueError):
+        except (OSError, JournalError):
             continue
-        if include_live or not pid_alive(j.pid):
+        if include_live or not j.owner_alive():
             out.append(j)
     return out
 
 
-def unfinished_quick(home: Path) -> list[str]:
-    """Names of unfinished runs whose owner is gone, without reading the files (CLI start-up)."""
+def damaged(home: Path) -> list[tuple[Path, JournalError]]:
+    """Journals that cannot be read: whole-file damage, or quarantined ``*.damaged`` ones."""
+    d = journal_dir(home)
     try:
-        names = os.listdir(journal_dir(home))
+        names = sorted(os.listdir(d))
     except OSError:
         return []
     out = []
     for name in names:
-        parts = name.split(".")
-        if name.startswith(".") or len(parts) != 3 or parts[2] != "json":
+        path = d / name
+        if name.endswith(DAMAGED_SUFFIX) and _parse_name(_base(name)) is not None:
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                raw = b""
+            out.append((path, JournalError(f"run journal {_base(name)} is unreadable (set aside earlier)",
+                                           hint=_damaged_hint(path, _hosts_in(raw)))))
+        elif _parse_name(name) is not None:
+            try:
+                Journal.load(path)
+            except JournalError as exc:
+                out.append((path, exc))
+            except OSError:
+                continue
+    return out
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged journal to ``*.damaged`` (it has been reported and recorded once)."""
+    to = path.with_name(_base(path.name) + DAMAGED_SUFFIX)
+    if to != path:
+        os.replace(path, to)
+    return to
+
+
+def unfinished_quick(home: Path) -> list[str]:
+    """Run ids of unfinished runs whose owner is gone, mostly without reading the files (CLI
+    start-up); damaged journals are listed too (under their run id)."""
+    d = journal_dir(home)
+    try:
+        names = os.listdir(d)
+    except OSError:
+        return []
+    out = []
+    for name in names:
+        if name.endswith(DAMAGED_SUFFIX) and _parse_name(_base(name)) is not None:
+            out.append(name.split(".")[0])
             continue
-        try:
-            pid = int(parts[1])
-        except ValueError:
-            continue
-        if not pid_alive(pid):
-            out.append(parts[0])
+        parsed = _parse_name(name)
+        if parsed is not None and _owner_gone(d / name, parsed[1], parsed[2]):
+            out.append(parsed[0])
     return sorted(out)
+
+
+def describe(home: Path) -> list[str]:
+    """One line per unfinished run (owner gone) and per damaged journal: which hosts are in which
+    state. Reads only those files (there are none in normal operation)."""
+    lines = []
+    for j in unfinished(home):
+        hosts = j.data["hosts"]
+        parts = []
+        for h in j.targets:
+            st = hosts.get(h, {}).get("state")
+            parts.append(f"{h} {_STATE_WORDS.get(st, st) if st else 'not started (unchanged)'}")
+        lines.append(f"run {j.run_id} ({j.data.get('playbook')}, pid {j.pid} gone): " + ", ".join(parts))
+    for path, exc in damaged(home):
+        lines.append(f"{exc.message}; {exc.hint}")
+    return lines
+
+
+_STATE_WORDS = {
+    "snapshot": "snapshot taken, nothing sent (unchanged)",
+    "applying": "MAY BE CHANGED (stopped while the change was being sent)",
+    "applied": "CHANGED (not yet verified)",
+    "verified": "CHANGED (verified, but the run did not finish)",
+    "undoing": "CHANGED (stopped while being undone)",
+    "rollback_failed": "CHANGED (the rollback failed)",
+    "restore_failed": "CHANGED (the restore failed)",
+    "kept": "changed and kept (the run finished)",
+    "rolled_back": "rolled back",
+    "restored": "restored",
+    "skipped": "not changed",
+    "failed": "not changed (failed before the change)",
+}

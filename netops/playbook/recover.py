@@ -72,20 +72,38 @@ class Recovered:
                 "detail": self.detail}
 
 
+def _on_record(audit: "AuditLog | None", run_id: str) -> tuple[bool, set[str]]:
+    """Is this run's result already on record, and which hosts has a recovery already restored?
+    (A crash between an audit record and the journal update must not record it twice.)"""
+    if audit is None:
+        return False, set()
+    result = any(r.payload.get("run_id") == run_id for r in audit.list(kind="result", limit=500))
+    restored = {str(r.payload.get("host")) for r in audit.list(kind="recover", limit=500)
+                if r.payload.get("run_id") == run_id and r.payload.get("ok")}
+    return result, restored
+
+
 def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, actor: str,
                     by: str = "recover", on_host: Callable[[Recovered], None] | None = None) -> list[Recovered]:
-    """Restore every unsettled host of one journal, record each in the audit log, close the journal."""
+    """Restore every unsettled host of one journal, record each in the audit log once, and close
+    the journal (with the run's result record, unless the run wrote its own)."""
+    from netops.errors import JournalError
+
     out: list[Recovered] = []
     with journal.exclusive() as _:
         try:
             fresh = type(journal).load(journal.path)
-        except (OSError, ValueError):
-            return out  # someone else (the guard) finished it meanwhile
+        except (OSError, JournalError):
+            return out  # finished meanwhile (or damaged: recover() reports those)
+        result_on_record, restored_before = _on_record(audit, fresh.run_id)
+        if fresh.data.get("result_recorded"):
+            result_on_record = True
         for host in fresh.pending_hosts():
             entry = dict(fresh.host(host))
+            if host in restored_before:  # restored and recorded, then the journal update was lost
+                fresh.stage(host, "restored", by=by)
+                continue
             res = restore_snapshot(devices, host, entry["snapshot"], entry.get("platform"))
-            state = "restored" if res.ok else "restore_failed"
-            fresh.stage(host, state, by=by)
             detail = ("already equal to the snapshot" if res.already else
                       f"restored ({len(res.commands)} line(s))" if res.ok else
                       f"NOT restored: {res.error or 'running config still differs'}")
@@ -95,26 +113,47 @@ def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, act
                                          "host": host, "by": by, "ok": res.ok, "stage_at_crash": entry.get("state"),
                                          "commands": res.commands, "verified_equal_to_snapshot": res.ok,
                                          "remaining_diff": res.remaining, "error": res.error}, actor=actor)
+            fresh.stage(host, "restored" if res.ok else "restore_failed", by=by)
             r = Recovered(fresh.run_id, str(fresh.data.get("playbook")), host, res.ok, detail)
             out.append(r)
             if on_host is not None:
                 on_host(r)
-        if all(r.ok for r in out):
-            if audit is not None:
-                audit.append("result", {"run_id": fresh.run_id, "playbook": fresh.data.get("playbook"),
-                                        "hash": fresh.data.get("hash"), "plan_seq": fresh.data.get("plan_seq"),
-                                        "interrupted": True, "recovered_by": by, "failed": True,
-                                        "hosts": {r.host: {"state": "restored"} for r in out}}, actor=actor)
-            fresh.finish()
+        if fresh.pending_hosts():
+            return out  # a host could not be put back: keep the journal (and its snapshot) for a retry
+        if not result_on_record and audit is not None:
+            hosts = fresh.data["hosts"]
+            audit.append("result", {"run_id": fresh.run_id, "playbook": fresh.data.get("playbook"),
+                                    "hash": fresh.data.get("hash"), "plan_seq": fresh.data.get("plan_seq"),
+                                    "interrupted": True, "recovered_by": by, "failed": True,
+                                    "hosts": {h: {"state": hosts.get(h, {}).get("state", "skipped"),
+                                                  "error": None} for h in fresh.targets}}, actor=actor)
+        fresh.finish()
     return out
 
 
 def recover(settings: "Settings", devices: Any, audit: "AuditLog | None", *,
             on_host: Callable[[Recovered], None] | None = None) -> list[Recovered]:
-    """Every unfinished run (owner process gone): restore its hosts, verify, record."""
-    from netops.playbook.journal import unfinished
+    """Every unfinished run (owner process gone): restore its hosts, verify, record.
+
+    A journal that cannot be read is recorded once (``recover`` record, ``ok`` false), set aside
+    as ``*.damaged`` and reported: after restoring what it can, this raises :class:`JournalError`
+    naming it, and keeps raising until a person has checked its hosts and deleted the file.
+    """
+    from netops.errors import JournalError
+    from netops.playbook.journal import damaged, set_aside, unfinished
 
     out: list[Recovered] = []
     for j in unfinished(settings.paths.home):
         out.extend(recover_journal(j, devices, audit, actor=settings.user, on_host=on_host))
+    bad = damaged(settings.paths.home)
+    for path, exc in bad:
+        if path.name.endswith(".json"):
+            if audit is not None:
+                audit.append("recover", {"run_id": path.name.split(".")[0], "journal": path.name, "by": "recover",
+                                         "ok": False, "error": exc.message, "hint": exc.hint}, actor=settings.user)
+            set_aside(path)
+    if bad:
+        path, exc = bad[0]
+        more = f" (and {len(bad) - 1} more damaged journal(s))" if len(bad) > 1 else ""
+        raise JournalError(exc.message + more, hint=exc.hint)
     return out

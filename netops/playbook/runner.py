@@ -284,6 +284,8 @@ class _Run:
         self.journal: Any = None
         """Write-ahead journal (:mod:`netops.playbook.journal`); None when the devices have no home."""
         self.guards: bool = False
+        self.phase = "run"
+        """"approval" while the approver decides: a SIGTERM/SIGHUP then interrupts it (a denial)."""
         self.lock = threading.Lock()
         if token is not None:
             token.on_cancel(self._cancelled)
@@ -339,6 +341,10 @@ class _Run:
         if self.token is not None:
             self.token.cancel(self.reason)
         self.cancel.set()
+        if self.phase == "approval":  # the approver may be blocked reading a terminal: stop it
+            from netops.errors import Cancelled
+
+            raise Cancelled(self.reason)
 
 
 def _ask(approver: Approver, p: Plan, run: "_Run") -> Approval:
@@ -396,13 +402,31 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
                             + "; ".join(f"{h}: {why}" for h, why in bad.items()),
                             hint="fix the condition or choose other targets, then plan again")
     run = _Run(pb, p, devices, audit, on_event, on_progress, cancel)
+    locks = _lock_hosts(run)
+    restore_signals = _catch_termination(run)
+    try:
+        return _execute(run, approver, batch, guard)
+    finally:
+        restore_signals()
+        if locks is not None:
+            locks.release()
+
+
+def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) -> RunReport:
+    p, devices = run.plan, run.devices
     report = RunReport(p.playbook, p.hash, None, {h: HostRun(h) for h in p.hosts}, started_at=_now())
     if p.read_only:
         approval = Approval(True, p.actor, "read-only playbook: no approval needed")
     else:
-        approval = _ask(approver, p, run)
+        run.phase = "approval"
+        try:
+            approval = _ask(approver, p, run)
+        finally:
+            run.phase = "run"
         if approval.approved and run.cancel.is_set():
             approval = Approval(False, approval.by, f"{run.reason} before the change started")
+        if approval.approved:
+            _start_journal(run, guard)  # before the approval is on record: a crash after it is recoverable
         run.record("approval" if approval.approved else "denial", {
             "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
             "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
@@ -412,9 +436,6 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
     report.approval = approval
     hosts = {h.name: h for h in devices.select(p.hosts)}
     batches = [p.hosts[:1]] + [p.hosts[i:i + batch] for i in range(1, len(p.hosts), batch)]
-    if not p.read_only:
-        _start_journal(run, guard)
-    restore_signals = _catch_termination(run)
     try:
         for group in batches:
             if not group:
@@ -434,14 +455,40 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
                 run.event(hr, "skipped", "not started: an earlier host failed or the run was interrupted")
         report.interrupted = run.cancel.is_set()
         report.finished_at = _now()
-        run.record("result", {"plan_seq": p.audit_seq, "interrupted": report.interrupted,
+        if run.journal is not None:
+            with run.lock:
+                run.journal.closing()  # what is verified now is kept, even if we die before the result
+        run.record("result", {"plan_seq": p.audit_seq, "run_id": run.journal.run_id if run.journal else None,
+                              "interrupted": report.interrupted,
                               "cancel_reason": run.reason if report.interrupted else None,
                               "failed": report.failed,
                               "hosts": {h: {"state": r.state, "error": r.error} for h, r in report.hosts.items()}})
         if run.journal is not None:
-            run.journal.finish()  # after the result record: a crash before this leaves it recoverable
-        restore_signals()
+            with run.lock:
+                if run.journal.pending_hosts():
+                    # a host could not be put back: its snapshot stays for `netops playbook recover`
+                    run.journal.result_recorded()
+                else:
+                    run.journal.finish()  # after the result record: a crash before this is recoverable
     return report
+
+
+def _lock_hosts(run: "_Run") -> Any:
+    """Take the change lock of every target host (none for read-only playbooks or devices
+    without a home) and refuse hosts a crashed run left unrestored."""
+    from netops.playbook.hostlock import HostLocks, require_recovered
+
+    settings = getattr(run.devices, "settings", None)
+    home = getattr(getattr(settings, "paths", None), "home", None)
+    if run.plan.read_only or home is None:
+        return None
+    locks = HostLocks.acquire(home, run.plan.hosts, run=f"plan {run.plan.audit_seq}", playbook=run.plan.playbook)
+    try:
+        require_recovered(home, run.plan.hosts)
+    except BaseException:
+        locks.release()
+        raise
+    return locks
 
 
 def _start_journal(run: _Run, guard: bool | None) -> None:
@@ -453,7 +500,7 @@ def _start_journal(run: _Run, guard: bool | None) -> None:
     if home is None:
         return
     run.journal = Journal.start(home, playbook=run.plan.playbook, hash=run.plan.hash, actor=run.plan.actor,
-                                plan_seq=run.plan.audit_seq,
+                                plan_seq=run.plan.audit_seq, targets=run.plan.hosts,
                                 settings=settings.model_dump(mode="json", exclude={"openai_api_key"}))
     if guard is None:  # the guard reconnects on its own: only with the real SSH transport
         guard = bool(getattr(run.devices, "default_transport", False))
