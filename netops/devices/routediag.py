@@ -346,8 +346,9 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
         for n in down:
             down_names.add(names.get(n.peer, n.peer))
             diag.findings.append(_finding("bgp_session_down", (
-                f"BGP session from {name} to {peer(n.peer)}, AS{n.remote_as}, is {n.state}, not "
-                f"Established: {name} learns nothing from it."), LIKELY if absent else WARNING, bgp_nb))
+                f"BGP session from {name} to {peer(n.peer)}, AS{n.remote_as}, is {n.state}"
+                + (" (admin down: shut by configuration)" if n.admin_down else "")
+                + f", not Established: {name} learns nothing from it."), LIKELY if absent else WARNING, bgp_nb))
         if nbs and not down:
             rx = ", ".join(f"{peer(n.peer)}: {n.prefixes_received}" for n in nbs if n.prefixes_received is not None)
             diag.findings.append(_finding("bgp_sessions_up", (

@@ -137,6 +137,7 @@ def test_shut_neighbour_is_the_likely_cause(make_devices):
     down = by_code(diag, "bgp_session_down")
     assert down.severity == LIKELY
     assert "r3 (198.51.100.6)" in down.text and "Idle" in down.text
+    assert "admin down" in down.text  # shut by configuration (neighbor X shutdown), not broken
     assert down.command.startswith("show bgp summary json")
     origin = by_code(diag, "origin")
     assert origin.host == "r3" and "static" in origin.text and "originated into BGP" in origin.text
