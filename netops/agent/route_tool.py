@@ -91,7 +91,11 @@ def route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | No
     """``{"host", "prefix"}`` when ``question`` has a route-diagnosis shape, one host and a prefix."""
     if not ents.get("hosts") or not ents.get("addresses") or not is_route_question(question):
         return None
-    return {"host": ents["hosts"][0], "prefix": ents["addresses"][0]}
+    # the device asked about is the first one named ("why is r3 not learning P from r1")
+    low = question.lower()
+    host = min(ents["hosts"], key=lambda h: (m.start() if (m := re.search(
+        rf"(?<![\w-]){re.escape(h.lower())}(?![\w-])", low)) else len(low)))
+    return {"host": host, "prefix": ents["addresses"][0]}
 
 
 # -- grounding ---------------------------------------------------------------------------------

@@ -42,6 +42,12 @@ def test_question_shapes_route_to_the_diagnosis(question):
     assert r.args == {"host": "r2", "prefix": "203.0.113.0/24"}
 
 
+def test_the_device_asked_about_is_the_first_one_named():
+    r = route("why is r3 not learning 203.0.113.1/32 from r1?", HOSTS)
+    assert r.args == {"host": "r3", "prefix": "203.0.113.1/32"}
+    assert route("where does r2 learn 203.0.113.3/32 from, r3 or r1?", HOSTS).args["host"] == "r2"
+
+
 @pytest.mark.parametrize("question, tool", [
     ("what is the next hop for 203.0.113.3 on r2", "get_state"),
     ("bgp neighbours on r2", "get_state"),
