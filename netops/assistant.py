@@ -85,6 +85,8 @@ class Answer:
     """:class:`netops.agent.answer_check.CheckReport`: per-sentence support of a grounded answer."""
     abstained: bool = False
     """The documents do not cover the question, so no model was asked to answer it."""
+    change: Any = None
+    """:class:`netops.agent.change_intent.ChangeMatch` when the question's own words asked for a change."""
 
     @property
     def citations(self) -> list[str]:
@@ -126,6 +128,7 @@ class Answer:
             "abstained": self.abstained,
             "grounding": self.grounding.to_dict() if self.grounding is not None else None,
             "check": self.check.to_dict() if self.check is not None else None,
+            "change": self.change.to_dict() if self.change is not None else None,
         }
 
 
@@ -386,9 +389,10 @@ class Assistant:
             _signals_to_main_thread()
             try:
                 if offline:
+                    from netops.agent.change_path import describe_offline
                     from netops.agent.offline import answer_offline
 
-                    result["answer"] = answer_offline(question, ctx, toolbox)
+                    result["answer"] = describe_offline(question, ctx, toolbox) or answer_offline(question, ctx, toolbox)
                 else:
                     result["answer"] = self._run_agent(question, prior, ctx, toolbox, stats, turn, token)
             except BaseException as exc:  # handed to the consumer's thread below
@@ -490,6 +494,13 @@ class Assistant:
         from netops.agent.prompts import SYSTEM
         from netops.model.ollama import translate
 
+        from netops.agent.change_path import propose
+
+        if ctx.reviewer is None and self.settings.model_review:
+            ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model))
+        worded = propose(question, ctx, toolbox, model=self.model)  # a change asked for in so many words
+        if worded is not None:
+            return worded
         previous = next((m.content for m in reversed(prior) if m.role == "user"), "")
         g = grounding.prepare(question, ctx, lambda name, args: _prefetch(toolbox, name, args, ctx.emit),
                               previous=previous)
@@ -502,8 +513,6 @@ class Assistant:
         chat_model = self.backend.chat_model(self.model)
         if hasattr(chat_model, "num_ctx"):
             chat_model.num_ctx = self.budget.num_ctx
-        if ctx.reviewer is None and self.settings.model_review:
-            ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model))
         agent = build_agent(chat_model, toolbox, SYSTEM, stats, ctx.emit, cancel)
         messages: list[Any] = [HumanMessage(m.content) if m.role == "user" else AIMessage(m.content) for m in prior]
         messages.append(HumanMessage(g.user_message(question)))

@@ -317,8 +317,9 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str])
                            candidates=names, reason=f"the question says not to {', '.join(sorted(negated))}; "
                            "nothing is proposed")
     if said_words(q) & _HYPOTHETICAL or _asks_about(q):  # quotes included, as intent.py reads it
-        return ChangeMatch("question", playbook=names[0] if len(names) == 1 else None, hosts=named,
-                           candidates=names, risk=candidates[0].risk if len(names) == 1 else None,
+        one = candidates[0] if len(names) == 1 else None
+        return ChangeMatch("question", playbook=one.name if one else None, hosts=named, candidates=names,
+                           params=ex.values(one)[0] if one else {}, risk=one.risk if one else None,
                            reason="this asks about a change rather than for one; nothing is proposed")
     host_example = named[0] if named else (hosts[0] if hosts else "r1")
     if len(candidates) > 1:

@@ -96,6 +96,8 @@ class ApprovalRecord:
     by: str | None = None
     result: str | None = None
     verified: bool | None = None
+    matched_by: str = "model"
+    """``model`` (the model called playbook_run) or ``words`` (:mod:`netops.agent.change_path`)."""
 
     def __post_init__(self) -> None:
         # shown, exported and stored like a tool call's arguments: a secret parameter redacted

@@ -23,7 +23,7 @@ def stored_conversation(scripted, make_assistant, agent_settings, vetted_playboo
     scripted.push(tool_call("show", hosts=["r1"], command="show bgp summary json"),
                   tool_call("playbook_run", playbook="router-drain", hosts=["r2"], params={}),
                   say("r1 has two peers; the drain of r2 was refused."))
-    answer = make_assistant(settings).ask("drain r2 after checking the BGP peers of r1")
+    answer = make_assistant(settings).ask("apply maintenance to r2 after checking the BGP peers of r1")  # left to the model
     assert answer.tool_calls and answer.approvals
     return settings, answer
 

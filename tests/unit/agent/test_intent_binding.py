@@ -86,8 +86,9 @@ def test_the_same_policy_approves_what_the_person_asked_for(scripted, make_assis
             "params": {"interface": "eth-r2", "description": "core link"}}
     scripted.push(tool_call("playbook_run", **args), say("Done."))
     answer = make_assistant(yes_settings, approver=PolicyApprover(yes_settings)).ask(
-        "set the description of eth-r2 on r1 to core link")
+        'set the description of eth-r2 on r1 to "core link"')
     assert answer.approvals[0].decision == "approved", answer.approvals[0].result
+    assert answer.approvals[0].matched_by == "words"   # proposed from the question; the model was not needed
     assert fake_transport.configs and fake_transport.configs[0][0] == "r1"
 
 

@@ -33,7 +33,7 @@ def test_tool_calls_approvals_and_device_output_are_stored_and_read_back(scripte
                   tool_call("kb_search", query=f"what is enable secret 5 {SECRET}"),
                   tool_call("playbook_run", **drain), say("r1 has two peers; the drain of r2 was refused."))
     assistant = change_assistant()
-    answer = assistant.ask("drain r2 after checking the BGP peers of r1")
+    answer = assistant.ask("apply maintenance to r2 after checking the BGP peers of r1")  # left to the model
     assert answer.approvals and answer.approvals[0].decision == "denied"
 
     conv = assistant.session.conversation(answer.conversation_id)

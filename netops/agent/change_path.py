@@ -1,0 +1,143 @@
+"""A change the person asked for in so many words, proposed without waiting for the model.
+
+Small local models rarely call ``playbook_run``; "drain r3 for maintenance" then produced one
+sentence and nothing else. Before the model is asked, the question goes through the
+deterministic matcher (:mod:`netops.agent.change_intent`):
+
+- in agent mode an unambiguous request is proposed through the **same** ``playbook_run`` tool the
+  model would call (plan -> :class:`PlanEvent` -> reviewer -> :class:`ApprovalRequestEvent` or the
+  injected approver -> execute -> audit), shown to the surface as a tool call; its approval record
+  says ``matched_by="words"``;
+- without a model (offline) nothing is run: the answer is the matched plan with a dry run and the
+  exact ``netops playbook run`` commands;
+- a request that is missing something gets a clarification in both modes; a question about a
+  change, or words no vetted playbook matches, go on to the usual path.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from netops.agent.change_intent import ChangeMatch, match_question
+
+if TYPE_CHECKING:
+    from netops.agent.tools import ToolBox, ToolContext
+    from netops.assistant import Answer
+
+OFFLINE_LABEL = "offline answer (no language model used)"
+
+
+def match_for(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> ChangeMatch | None:
+    """The matcher's verdict on ``question``; None when this assistant cannot change anything
+    (no ``playbook_run`` tool) or the catalogue cannot be read."""
+    from netops.agent.change_tools import _catalogue
+    from netops.agent.offline import _hosts
+
+    if "playbook_run" not in toolbox.tools:
+        return None
+    settings = ctx.settings
+    hosts = _hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
+    if not hosts:  # no device to change: the usual path says why (no inventory, a broken one)
+        return None
+    try:
+        return match_question(question, _catalogue(ctx), hosts)
+    except Exception:  # a broken catalogue must not break reads; the model path reports it
+        return None
+
+
+def _args(m: ChangeMatch) -> dict[str, Any]:
+    return {"playbook": m.playbook, "hosts": list(m.hosts), "params": dict(m.params)}
+
+
+def _call(toolbox: "ToolBox", name: str, args: dict[str, Any], emit: Any) -> Any:
+    """One tool call made for the person's words, shown to the surface like the model's calls."""
+    from netops.agent.events import ToolEndEvent, ToolStartEvent
+
+    call_id = f"words-{uuid.uuid4().hex[:8]}"
+    emit(ToolStartEvent(name, dict(args), call_id))
+    result = toolbox.call(name, args)
+    emit(ToolEndEvent(toolbox.calls[-1], call_id))
+    return result
+
+
+def _heading(m: ChangeMatch) -> str:
+    params = ", ".join(f"{k}={v}" for k, v in m.params.items())
+    return (f"Your request matches the vetted playbook **{m.playbook}** ({m.risk} risk) on "
+            f"{', '.join(m.hosts)}" + (f" with {params}" if params else "") + " (matched from your words).")
+
+
+def _answer(question: str, text: str, mode: str, model: str | None, m: ChangeMatch, ctx: "ToolContext",
+            toolbox: "ToolBox", notice: str | None) -> "Answer":
+    from netops.assistant import Answer
+
+    return Answer(question=question, text=text, mode=mode, model=model, evidence=list(ctx.evidence),
+                  tool_calls=list(toolbox.calls), approvals=list(ctx.approvals), notice=notice, change=m)
+
+
+def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str | None) -> "Answer | None":
+    """Agent mode: propose a worded change (or ask what is missing); None when the question is
+    not an unambiguous request, so the model answers it as before."""
+    m = match_for(question, ctx, toolbox)
+    if m is None or m.kind not in ("change", "clarify"):
+        return None
+    notice = "matched from your words; the model was not asked"
+    if m.kind == "clarify":
+        return _answer(question, m.text(), "agent", model, m, ctx, toolbox, notice)
+    before = len(ctx.approvals)
+    result = _call(toolbox, "playbook_run", _args(m), ctx.emit)
+    for record in ctx.approvals[before:]:
+        record.matched_by = "words"
+    lines = [_heading(m)]
+    record = ctx.approvals[-1] if len(ctx.approvals) > before else None
+    if record is not None:
+        outcome = f"{record.decision}" + (f" by {record.by}" if record.by else "")
+        lines.append(f"**Outcome:** {outcome}" + (f": {record.result}" if record.result else "") + ".")
+    if result.ok and result.content:
+        lines.append(result.content)
+    elif not result.ok and record is None:
+        lines.append(f"**Not run:** {result.error}")
+    if not result.changed:
+        lines.append("Nothing was changed.")
+    answer = _answer(question, "\n\n".join(lines), "agent", model, m, ctx, toolbox, notice)
+    if ctx.cancel is not None and ctx.cancel.cancelled:  # as when the model's call is cancelled
+        from netops.errors import Cancelled
+
+        err = Cancelled(ctx.cancel.reason or "cancelled")
+        answer.text = f"**Cancelled:** {err.message}\n\n{answer.text}"
+        answer.error, answer.error_exit, answer.cancelled = err.message, err.exit_code, True
+    return answer
+
+
+def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "Answer | None":
+    """Offline: the matched plan, a dry run and the commands (nothing is changed); a
+    clarification; or None for everything else (the offline router answers it)."""
+    m = match_for(question, ctx, toolbox)
+    if m is None or m.kind == "none":
+        return None
+    if m.kind in ("clarify", "unmatched"):
+        return _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,
+                       toolbox, None)
+    if m.kind == "question":
+        text = f"{OFFLINE_LABEL}: {m.reason}."
+        if m.playbook and m.hosts:
+            text += (f"\n\nTo see what {m.playbook} would do on {', '.join(m.hosts)} without changing anything:"
+                     f"\n\n```\n{m.command(dry_run=True)}\n```")
+        return _answer(question, text, "offline", None, m, ctx, toolbox, None)
+    parts = [f"{OFFLINE_LABEL}, intent: change.", _heading(m),
+             "Offline mode runs no change. The dry run below changed nothing."]
+    dry = toolbox.call("playbook_plan", _args(m))
+    if dry.ok:
+        parts.append("```\n" + _plan_body(dry.content) + "\n```")
+    else:
+        parts.append(f"**Dry run failed:** {dry.error}" + (f"\n\n```\n{dry.content}\n```" if dry.content else ""))
+    parts.append("To run it (you will be asked to approve it):\n\n```\n"
+                 f"{m.command(dry_run=True)}\n{m.command()}\n```")
+    return _answer(question, "\n\n".join(parts), "offline", None, m, ctx, toolbox, None)
+
+
+def _plan_body(content: str) -> str:
+    """The plan text of a ``playbook_plan`` result, without the lines addressed to the model."""
+    lines = content.splitlines()
+    body = [ln for ln in lines[1:] if not ln.startswith("To apply it call playbook_run")]
+    return "\n".join(body).strip()
