@@ -539,6 +539,10 @@ class Assistant:
         answer.grounding = g
         answer.tokens["sources"] = g.source_tokens()
         grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None)
+        if not answer.text.strip() and answer.error is None:  # nothing said, and nothing of ours to say
+            empty = ModelProtocolError("the model's answer was empty", hint="ask again, or try another model")
+            answer.text = f"**No answer:** {empty.message}"
+            answer.error, answer.error_hint, answer.error_exit = empty.message, empty.hint, empty.exit_code
         _mark_unbacked(answer, toolbox)
         return answer
 

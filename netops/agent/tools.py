@@ -225,6 +225,9 @@ def validate_args(tool: Tool, raw: Any) -> tuple[BaseModel | None, str | None]:
             raw = json.loads(raw) if raw.strip() else {}
         except json.JSONDecodeError:
             return None, f"arguments for {tool.name} are not a JSON object: {raw[:200]!r}"
+    if isinstance(raw, dict) and set(raw) == {"_raw"}:  # what the model sent did not parse as an object
+        raw = raw["_raw"]
+        return None, f"arguments for {tool.name} are not a JSON object: {str(raw)[:200]!r}"
     if not isinstance(raw, dict):
         return None, f"arguments for {tool.name} must be an object, got {type(raw).__name__}"
     fields = tool.params.model_fields

@@ -98,3 +98,26 @@ def backend_for(settings: "Settings") -> ModelBackend:
     from netops.model.ollama import OllamaBackend
 
     return OllamaBackend(settings)
+
+
+def unusable_answer(exc: BaseException, url: str) -> Exception | None:
+    """A model server's stream that could not be read (a line that is not JSON, a message that
+    does not fit the protocol, e.g. tool-call arguments that are not an object) as one line;
+    None for any other exception."""
+    import json
+
+    from netops.errors import ModelProtocolError
+
+    hint = "the answer is incomplete; check the model server's logs and ask again"
+    if isinstance(exc, json.JSONDecodeError):
+        return ModelProtocolError(f"the model stream from {url} sent a line that is not JSON ({exc.msg})", hint=hint)
+    try:
+        from pydantic import ValidationError
+    except ImportError:  # pragma: no cover - pydantic is a dependency
+        return None
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())) or "message"
+        return ModelProtocolError(f"the model at {url} sent a malformed message: {where}: "
+                                  f"{first.get('msg', 'invalid')}", hint=hint)
+    return None

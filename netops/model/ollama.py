@@ -20,8 +20,16 @@ def translate(exc: BaseException, url: str, model: str | None = None) -> Excepti
     import httpx
     import ollama
 
+    from netops.errors import NetopsError
+    from netops.model.base import unusable_answer
+
+    if isinstance(exc, NetopsError):
+        return exc
+    unusable = unusable_answer(exc, url)
+    if unusable is not None:
+        return unusable
     if isinstance(exc, ollama.ResponseError):
-        msg = (exc.error or str(exc)).strip()
+        msg = ((exc.error or str(exc)).strip().splitlines() or [""])[0][:300]
         if exc.status_code == 404 or "not found" in msg or "does not exist" in msg:
             name = model or "model"
             return NotFoundError(f"{name} is not available at {url}: {msg}",
@@ -36,7 +44,8 @@ def translate(exc: BaseException, url: str, model: str | None = None) -> Excepti
         return ModelError(f"HTTP error talking to {url}: {exc}", hint=START_HINT)
     if isinstance(exc, ValueError) and "Ollama" in str(exc):
         return ModelProtocolError(f"unusable answer from {url}: {exc}")
-    return ModelError(f"model call failed: {type(exc).__name__}: {exc}")
+    first = (str(exc).strip().splitlines() or [""])[0][:300]  # the CLI prints one line
+    return ModelError(f"model call failed: {type(exc).__name__}: {first}")
 
 
 def _context_length(model_info: Any) -> int | None:

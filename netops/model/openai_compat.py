@@ -42,6 +42,14 @@ if TYPE_CHECKING:
 def _translate(exc: Exception, url: str) -> Exception:
     import httpx
 
+    from netops.errors import NetopsError
+    from netops.model.base import unusable_answer
+
+    if isinstance(exc, NetopsError):  # raised on purpose inside the stream (e.g. the answer-length cap)
+        return exc
+    unusable = unusable_answer(exc, url)
+    if unusable is not None:
+        return unusable
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
         return ModelUnavailable(f"no OpenAI-compatible endpoint at {url}",
                                 hint="start the server or fix NETOPS_OPENAI_BASE_URL")
@@ -52,7 +60,11 @@ def _translate(exc: Exception, url: str) -> Exception:
         if exc.response.status_code == 404:
             return NotFoundError(f"{url}: {exc.response.text[:200]}", hint="check the model name")
         return ModelError(f"{url} answered HTTP {exc.response.status_code}: {exc.response.text[:200]}")
-    return ModelError(f"model call failed: {type(exc).__name__}: {exc}")
+    return ModelError(f"model call failed: {type(exc).__name__}: {_first_line(exc)}")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:300]
 
 
 class OpenAICompatBackend:

@@ -434,6 +434,8 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self._next_reply(req)
         if reply.latency or srv.latency:
             time.sleep(reply.latency or srv.latency)
+        if reply.hangup:
+            self._drop()
         if reply.error:
             self._json({"error": {"message": reply.error, "type": "api_error"}}, reply.status)
             return
@@ -466,6 +468,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._drop()
             event({"content": piece})
         if reply.drop_after is not None:
+            self._drop()
+        if reply.bad_line is not None:
+            self._chunk(b"data: " + reply.bad_line + b"\n\n")
+        if calls and reply.cut_tool_call:
+            data = json.dumps({"choices": [{"index": 0, "delta": {"tool_calls": calls}}]}).encode()
+            self._chunk(b"data: " + data[: len(data) // 2])
             self._drop()
         if calls:
             event({"tool_calls": [{"index": i, **c} for i, c in enumerate(calls)]})
