@@ -200,3 +200,46 @@ def test_an_argument_word_passes_after_the_read_verb(platform, word):
 @pytest.mark.parametrize("command", ["vtysh -c 'show install'", "vtysh -c 'show commit'", "ip ssh", "ssh x"])
 def test_argument_words_are_not_opened_on_linux(command):
     assert not check_command(command, "linux").allowed
+
+
+# -- property: an argument word in an allowed command is never the command nor a pipe's name -----
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_HEADS = ["show", "sh", "display", "dis", "install", "commit", "rollback", "ssh", "telnet", "inst", "com",
+          "ping", "vtysh -c", "admin", "run", "request", "x"]
+_PIECES = ["install", "commit", "rollback", "ssh", "telnet", "archive", "event", "set", "config", "INSTALL",
+           "activate", "summary", "active", "|", "| include", "| match", "| display", "| display set", "| install",
+           "| commit", "(commit)", "'ssh'", "x,install", "count 5", "10.0.0.1", "all", "impact", "log", "manager",
+           "run", "tar", "/create", "server", "status"]
+_PLATFORMS = tuple(READS) + ("linux",)
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(head=st.sampled_from(_HEADS), pieces=st.lists(st.sampled_from(_PIECES), max_size=6),
+       platform=st.sampled_from(_PLATFORMS))
+def test_an_allowed_command_holds_argument_words_only_after_the_read_verb(head, pieces, platform):
+    import re
+
+    command = " ".join([head, *pieces])
+    d = check_command(command, platform)
+    if not d.allowed:
+        assert d.reason and "\n" not in d.reason
+        return
+    segments = [s.split() for s in d.command.lower().split("|")]
+    words = ("install", "commit", "rollback", "ssh", "telnet", "archive", "event", "set", "config")
+    if any(w in re.split(r"[\s|'\"(),]+", d.command.lower()) for w in words):
+        assert segments[0][0] in ("show", "display"), d.command
+    for seg in segments:
+        assert not any(w in re.split(r"[(),'\"]+", seg[0]) for w in words), d.command
+    if platform == "cisco_nxos":
+        assert not re.match(r"show ins\S*( a\S*)? imp", d.command.lower()), d.command
+
+
+def test_an_argument_word_is_refused_as_a_pipe_name_even_where_a_platform_lists_that_pipe():
+    """A plugin platform that allowlists a pipe named like an action still cannot run it."""
+    from netops.devices.platforms import PlatformSpec
+
+    spec = PlatformSpec(name="plugin_os", vendor="x", driver="netmiko", pipe_filters={"commit": None, "include": None})
+    assert check_command("show version | include commit", spec).allowed
+    d = check_command("show version | commit", spec)
+    assert not d.allowed and d.reason == "'commit' is not allowed in a read-only command"
