@@ -17,10 +17,11 @@ from typing import Any
 
 from netops.devices.getters import GetterUnsupported
 from netops.devices.models import (
+    BgpRoutes, RouteSet,
     BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbors,
     RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, frr, load_json, to_int
+from netops.devices.parsers import ParseError, frr, frr_rib, load_json, to_int
 from netops.devices.parsers._shape import shaped
 
 Read = Callable[[str], str]
@@ -182,3 +183,15 @@ GETTERS = {
     "facts": facts, "interfaces": interfaces, "bgp_neighbors": bgp_neighbors,
     "ospf_neighbors": ospf_neighbors, "route": route, "config": config,
 }
+
+
+def routes(host: Any, read: Read, *, prefix: str) -> RouteSet:
+    """FRR's routing table at and inside ``prefix`` (``vtysh -c 'show ip route P longer-prefixes json'``)."""
+    return frr_rib.parse_routes(_vtysh(read, frr_rib.routes_command(prefix)), prefix)
+
+
+def bgp_routes(host: Any, read: Read, *, prefix: str) -> BgpRoutes:
+    return frr_rib.parse_bgp_routes(_vtysh(read, frr_rib.bgp_command(prefix)), prefix)
+
+
+RIB_GETTERS = {"routes": routes, "bgp_routes": bgp_routes}

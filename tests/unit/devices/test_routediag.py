@@ -230,3 +230,23 @@ def test_new_commands_pass_the_frr_policy():
     for p in ("203.0.113.0/24", "2001:db8::/32"):
         for cmd in (routes_command(p), bgp_command(p)):
             assert check_command(cmd, "frr").allowed, cmd
+
+
+def test_linux_hosts_with_frr_read_the_same_tables_through_vtysh(make_devices):
+    """A Linux router running FRR: the same diagnosis through ``vtysh -c '...'`` (policy-checked)."""
+    from netops.devices.transport import command_slug
+
+    inv = INVENTORY.replace("r2: {hostname: 127.0.1.2, groups: [lab]}", "r2: {hostname: 127.0.1.2, platform: linux}")
+    devices, fake = make_devices("normal", inventory=inv)
+    for name in list(fake.outputs["r2"]):
+        command = {command_slug(c): c for c in (
+            "show ip route 203.0.113.0/24 longer-prefixes json", "show bgp ipv4 unicast 203.0.113.0/24 longer-prefixes json",
+            "show bgp summary json", "show bgp vrf all summary json", "show ip ospf neighbor json")}.get(name)
+        if command:
+            fake.outputs["r2"][command_slug(f"vtysh -c '{command}'")] = fake.outputs["r2"][name]
+    diag = diagnose_route(devices, "r2", "203.0.113.0/24")
+    more = by_code(diag, "more_specifics")
+    assert more.command == "vtysh -c 'show ip route 203.0.113.0/24 longer-prefixes json'"
+    assert "learned from r3 (198.51.100.6): 203.0.113.3/32, 203.0.113.128/25" in more.text
+    assert by_code(diag, "bgp_missing").command.startswith("vtysh -c 'show bgp ipv4 unicast")
+    assert [f.code for f in diag.likely_causes] == ["not_originated"]
