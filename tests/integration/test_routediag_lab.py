@@ -102,6 +102,7 @@ def test_shut_neighbour_is_the_likely_cause(lab_clean, capsys, monkeypatch, smal
     causes = text.split("Likely cause:\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert len(causes) == 1, text
     assert f"BGP session from r2 to r3 ({r3_from_r2})" in causes[0] and "not Established" in causes[0]
+    assert "admin down" in causes[0]  # shut on r2 itself
     assert f"r3 has {R3_EXTRA_PREFIX} (static), originated into BGP; r2's session to r3 is down" in text
 
 
