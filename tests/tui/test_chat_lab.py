@@ -59,6 +59,7 @@ async def _propose(settings, peer: str, decide):  # noqa: ANN001
             assert modal.plan.playbook == "bgp-neighbor-shutdown" and modal.plan.hosts == ["r1"]
             assert any(f"neighbor {peer} shutdown" in c for c in modal.plan.host_plans["r1"].commands)
             assert app.focused is modal.query_one("#deny"), "nothing that approves has the focus"
+            await pilot.pause(modal.APPROVE_AFTER + 0.1)  # a person reads first (earlier keys are typed ahead)
             await decide(pilot, app)
             view = (await wait_until(pilot, lambda: finished(app), timeout=90, what="the answer"))[0]
             return app, view

@@ -151,3 +151,36 @@ async def test_a_typed_secret_is_redacted_on_screen_and_in_the_export(chat_setti
         await wait_until(pilot, target.exists, what="the export file")
     text = target.read_text()
     assert "BgpPa55word" not in text and "password <redacted>" in text and "why is BGP down?" in text
+
+
+async def test_keys_typed_ahead_never_approve_a_change(settings, monkeypatch):
+    """The modal can open while the person is typing their next question: a letter that was
+    meant for the prompt must not approve (nor deny) the change. Approving takes an ``a``
+    pressed after a pause; Escape denies at once."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat, plan
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 2.0)  # room for a loaded machine's slow frames
+    app = DemoChat(settings)
+    async with app.run_test(size=(110, 36)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause()
+        modal = app.screen
+        await pilot.press(*"and then check r2")  # typed ahead, right as the modal opens
+        await pilot.pause()
+        assert app.screen is modal and not decided, "typed-ahead keys decided the change"
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER / 2)
+        await pilot.press("a")  # still too soon after the last typed key
+        await pilot.pause()
+        assert app.screen is modal and not decided
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.1)
+        await pilot.press("a")
+        await pilot.pause()
+        assert decided == [True]
+
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause()
+        await pilot.press("escape")  # denying is never held back
+        await pilot.pause()
+        assert decided == [True, False]

@@ -1,9 +1,14 @@
 """The approval modal: the whole plan, the coloured diff and the reviewer's verdict, with
 explicit keys. Nothing is pre-selected that approves: Enter on the default focus denies,
-Escape denies, and a reviewer block cannot be approved from here."""
+Escape denies, and a reviewer block cannot be approved from here.
+
+The modal can open while the person is typing their next question, so a letter decides only
+when it comes after a pause (:attr:`ApprovalScreen.APPROVE_AFTER`): keys typed ahead for the
+prompt ("and then ...") neither approve nor deny. Escape denies at once."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual.app import ComposeResult
@@ -46,8 +51,15 @@ class ApprovalScreen(ModalScreen[bool]):
         Binding("end", "scroll_plan('end')", "End", show=False),
     ]
 
+    APPROVE_AFTER = 1.0
+    """Seconds of quiet (since the modal opened and since the key before) a deciding key needs."""
+    _DECIDING = frozenset({"a", "d", "n", "enter", "space"})
+
     def __init__(self, plan: Any, verdict: Any = None, summary: str = "") -> None:
         super().__init__()
+        self._busy_until = time.monotonic() + self.APPROVE_AFTER
+        """A deciding key before this is typed ahead, not a decision."""
+        self._held = False
         self.plan = plan
         self.verdict = verdict
         self.summary = summary
@@ -69,8 +81,24 @@ class ApprovalScreen(ModalScreen[bool]):
                 yield Button("Approve (a)", id="approve", variant="warning", disabled=self.blocked)
 
     def on_mount(self) -> None:
+        self._busy_until = time.monotonic() + self.APPROVE_AFTER
         for deny in self.query("#deny"):
             deny.focus()
+
+    def on_key(self, event: Any) -> None:
+        """Runs before the key's binding: a key in a burst holds deciding keys back, and is
+        itself held back if it would decide."""
+        now = time.monotonic()
+        typed_ahead = now < self._busy_until
+        if event.key != "escape":
+            self._busy_until = max(self._busy_until, now + self.APPROVE_AFTER)
+        if typed_ahead and event.key in self._DECIDING:
+            event.stop()
+            event.prevent_default()
+            if not self._held:
+                self._held = True
+                self.notify("Keys arrived as the plan opened: nothing decided. Read the plan, then press a or d.",
+                            severity="warning", timeout=6)
 
     def action_scroll_plan(self, where: str) -> None:
         body = self.query_one("#approval-body", VerticalScroll)
