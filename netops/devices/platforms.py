@@ -119,6 +119,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ping_refusal="ping needs 'repeat N' (N <= 10)",
             traceroute=rf"traceroute {_HOST}",
             forbidden_verbs=("follow",),  # "show logging follow" never ends (tail -f)
+            argument_words=("reload",),  # "show reload cause": why the switch last rebooted
         ),
         PlatformSpec(
             name="cisco_nxos", vendor="Cisco", driver="netmiko", netmiko_type="cisco_nxos",

@@ -23,6 +23,7 @@ FORBIDDEN_WORDS = (
 ARGUMENT_WORDS = {p: ("commit", "install", "rollback", "ssh", "telnet") for p in PLATFORMS if p != "linux"}
 ARGUMENT_WORDS["cisco_ios"] += ("config",)
 ARGUMENT_WORDS["juniper_junos"] += ("set",)
+ARGUMENT_WORDS["arista_eos"] += ("reload",)
 FORBIDDEN_CHARS = (";", "!", "`", "$", "&", ">", "<", "#", "\\")
 
 ALLOWED = [

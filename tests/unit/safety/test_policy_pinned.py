@@ -28,6 +28,7 @@ ARGUMENT_WORDS_PER_PLATFORM = {
     # "archive tar", "event manager run" act; "show archive log config all", "show event manager ..." read
     "cisco_ios": ("archive", "event", "config"), "cisco_nxos": ("event",),
     "juniper_junos": ("set",),  # show configuration | display set
+    "arista_eos": ("reload",),  # show reload cause (why the switch last rebooted)
 }
 # Extra verbs per platform (refused as words there).
 WORDS_PER_PLATFORM = {

@@ -14,7 +14,8 @@ of the read verb, where it names something to show rather than an action:
   XR ``show ssh``, SR OS ``show system security ssh``;
 * IOS ``show archive`` / ``show archive log config all`` and IOS/NX-OS ``show event manager ...``
   (``archive`` and ``event`` are refused as verbs: ``archive tar``, ``event manager run``);
-* VRP 8 ``display configuration commit list``.
+* VRP 8 ``display configuration commit list``;
+* EOS ``show reload cause`` (why the switch last rebooted; ``reload`` stays refused elsewhere).
 The same words stay refused as the command (and abbreviated), as a pipe name and after any verb
 that is not the read verb.
 """
@@ -58,7 +59,7 @@ READS = {
         "show lldp neighbors", "show ip arp", "show mac address-table", "show ip route vrf all", "show vrf",
         "show logging last 100", "show version", "show inventory", "show environment all",
         "show processes top once", "show management ssh", "show install source",
-        "show configuration sessions",
+        "show configuration sessions", "show reload cause", "show reload cause full",
     ],
     "juniper_junos": [
         "show bgp summary", "show bgp neighbor 10.0.0.1", "show ospf neighbor", "show isis adjacency",
@@ -122,6 +123,7 @@ DANGEROUS = {
         "configure", "configure session x", "write", "copy running-config startup-config", "reload", "bash",
         "run bash", "clear ip bgp *", "show logging follow", "show tech-support", "ping 10.0.0.1",
         "install source flash:x", "ssh 10.0.0.1", "delete flash:x", "show run | redirect flash:x",
+        "reload now", "reload in 5", "rel", "show reload cause | reload",
         "show install source | append flash:x",
     ],
     "juniper_junos": [
