@@ -27,6 +27,10 @@ async def test_escape_keeps_the_partial_answer(chat_settings):
             assert view.answer.partial
             assert "word1" in view.text and "THE-END" not in view.text
             assert view.query(".answer-partial"), "a partial answer is marked"
+            # the person stopped it: said as a warning, not shown as an error
+            notes = [(n.level, n.text) for n in view.query("Notice")]
+            assert any(level == "warning" and "cancelled" in text for level, text in notes), notes
+            assert not [t for level, t in notes if level == "error"], notes
             # the turn's clean-up runs just after the answer is shown
             await wait_until(pilot, lambda: not app.busy and app.cancel_token is None, timeout=10, what="the turn to end")
             await type_and_send(pilot, "and now?")
