@@ -223,6 +223,7 @@ class _Extractor:
         host_set = {h.lower() for h in hosts}
         ifaces = list(_IFACE.findall(self.text))
         ifaces += re.findall(r"\binterface\s+([A-Za-z][\w./:-]*\d)\b", self.text)
+        ifaces += re.findall(r"(?<![\w-])(lo|loopback\d*)(?![\w-])", self.text, re.IGNORECASE)  # no digit needed
         self.interfaces = [i for i in dict.fromkeys(ifaces) if i.lower() not in host_set]
         self.ints = _INT.findall(self.text)
         self.words = said_words(question)

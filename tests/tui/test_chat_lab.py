@@ -75,7 +75,8 @@ async def test_approve_applies_and_verifies(lab_clean, lab_settings):
     (approval,) = view.answer.approvals
     assert approval.decision == "approved" and approval.verified, approval
     assert view.progress is not None and view.progress.outcome == {"r1": "verified"}
-    assert [c.tool for c in view.cards.values()] == ["get_state", "playbook_run"]
+    # the request's own words proposed the change (change_path); the model's script was not needed
+    assert [c.tool for c in view.cards.values()] == ["playbook_run"] and approval.matched_by == "words"
     assert all(c.ok for c in view.cards.values())
     assert f"neighbor {peer} shutdown" in lab_clean.lab.running_config("r1")
     kinds = _audit_kinds(lab_settings)

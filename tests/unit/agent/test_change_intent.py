@@ -63,6 +63,8 @@ POSITIVE = [
     ("refresh the bgp session with 198.51.100.1 on r2", "bgp-soft-clear", ["r2"], {"neighbor": "198.51.100.1"}),
     ('set the description of eth-r2 on r1 to "core link to r2"', "interface-description", ["r1"],
      {"interface": "eth-r2", "description": "core link to r2"}),
+    ("set the description of lo on r3 to 'loopback for BGP'", "interface-description", ["r3"],
+     {"interface": "lo", "description": "loopback for BGP"}),
     ("label interface eth-r3 on r2 \u201cpatch panel 4\u201d", "interface-description", ["r2"],
      {"interface": "eth-r3", "description": "patch panel 4"}),
 ]
