@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -425,18 +426,21 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
             run.phase = "run"
         if approval.approved and run.cancel.is_set():
             approval = Approval(False, approval.by, f"{run.reason} before the change started")
-        if approval.approved:
-            _start_journal(run, guard)  # before the approval is on record: a crash after it is recoverable
-        run.record("approval" if approval.approved else "denial", {
-            "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
-            "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
         if not approval.approved:
+            run.record("denial", {
+                "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
+                "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
             raise ApprovalDenied(f"{p.playbook} was not approved: {approval.reason}; nothing was changed",
                                  hint="run interactively to approve at the prompt, or ask for a policy that allows it")
     report.approval = approval
     hosts = {h.name: h for h in devices.select(p.hosts)}
     batches = [p.hosts[:1]] + [p.hosts[i:i + batch] for i in range(1, len(p.hosts), batch)]
     try:
+        if not p.read_only:
+            _start_journal(run, guard)  # before the approval is on record: a crash after it is recoverable
+            run.record("approval", {
+                "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
+                "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
         for group in batches:
             if not group:
                 continue
@@ -445,32 +449,61 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
             _run_batch(run, [hosts[h] for h in group], report)
             if any(report.hosts[h].state in FAILED_STATES for h in group) or run.cancel.is_set():
                 break
+    except KeyboardInterrupt:  # Ctrl-C outside a batch (between hosts, while recording): a cancel too
+        run.cancel.set()
     finally:
-        if run.cancel.is_set():
-            run.record("cancel", {"plan_seq": p.audit_seq, "reason": run.reason,
-                                  "changed": [h for h, r in report.hosts.items() if r.state == "verified"]})
-            _undo_verified(run, hosts, report)
-        for hr in report.hosts.values():
-            if hr.state == "pending":
-                run.event(hr, "skipped", "not started: an earlier host failed or the run was interrupted")
-        report.interrupted = run.cancel.is_set()
-        report.finished_at = _now()
-        if run.journal is not None:
-            with run.lock:
-                run.journal.closing()  # what is verified now is kept, even if we die before the result
-        run.record("result", {"plan_seq": p.audit_seq, "run_id": run.journal.run_id if run.journal else None,
-                              "interrupted": report.interrupted,
-                              "cancel_reason": run.reason if report.interrupted else None,
-                              "failed": report.failed,
-                              "hosts": {h: {"state": r.state, "error": r.error} for h, r in report.hosts.items()}})
-        if run.journal is not None:
-            with run.lock:
-                if run.journal.pending_hosts():
-                    # a host could not be put back: its snapshot stays for `netops playbook recover`
-                    run.journal.result_recorded()
-                else:
-                    run.journal.finish()  # after the result record: a crash before this is recoverable
+        with _ctrl_c_shield(run):  # a second Ctrl-C must not abandon the undo or the result record
+            _close_run(run, hosts, report)
     return report
+
+
+def _close_run(run: "_Run", hosts: dict[str, Any], report: RunReport) -> None:
+    """Undo on cancel, mark what was never started, write the result once, settle the journal."""
+    p = run.plan
+    cancelled = run.cancel.is_set()  # one answer for the undo and the record, whatever comes later
+    if cancelled:
+        run.record("cancel", {"plan_seq": p.audit_seq, "reason": run.reason,
+                              "changed": [h for h, r in report.hosts.items() if r.state == "verified"]})
+        _undo_verified(run, hosts, report)
+    for hr in report.hosts.values():
+        if hr.state == "pending":
+            run.event(hr, "skipped", "not started: an earlier host failed or the run was interrupted")
+    report.interrupted = cancelled
+    report.finished_at = _now()
+    if run.journal is not None:
+        with run.lock:
+            run.journal.closing()  # what is verified now is kept, even if we die before the result
+    run.record("result", {"plan_seq": p.audit_seq, "run_id": run.journal.run_id if run.journal else None,
+                          "interrupted": report.interrupted,
+                          "cancel_reason": run.reason if report.interrupted else None,
+                          "failed": report.failed,
+                          "hosts": {h: {"state": r.state, "error": r.error} for h, r in report.hosts.items()}})
+    if run.journal is not None:
+        with run.lock:
+            if run.journal.pending_hosts():
+                # a host could not be put back: its snapshot stays for `netops playbook recover`
+                run.journal.result_recorded()
+            else:
+                run.journal.finish()  # after the result record: a crash before this is recoverable
+
+
+@contextmanager
+def _ctrl_c_shield(run: "_Run") -> Iterator[None]:
+    """While a run closes (main thread only), Ctrl-C only asks for what is already happening."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def note(signum: int, frame: Any) -> None:
+        run.cancel.set()
+
+    old = signal.signal(signal.SIGINT, note)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _lock_hosts(run: "_Run") -> Any:

@@ -35,16 +35,17 @@ from netops.playbook.runner import execute, plan
 
 cfg = json.loads(sys.argv[1])
 settings = Settings(**cfg["settings"])
-point, action = cfg["point"], cfg.get("action", "kill")
+points, action = cfg["point"].split("|"), cfg.get("action", "kill")
 
 def hit(where):
-    if where != point:
+    if where not in points:
         return
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     print(where, flush=True)
+    go = cfg["go"] + "-" + where.replace(":", "_")
     until = time.monotonic() + 90
-    while not os.path.exists(cfg["go"]) and time.monotonic() < until:
+    while not os.path.exists(go) and time.monotonic() < until:
         time.sleep(0.1)
 
 audit = AuditLog.from_settings(settings)
@@ -126,17 +127,23 @@ def _killed_at(settings, point, **kw) -> None:
 
 
 def _waiting_at(settings, point, **kw) -> subprocess.Popen:
+    """A child that stops at each of the ``|``-separated points until :func:`_go`; returned at
+    the first."""
     child = _child(settings, point, action="wait", **kw)
+    _expect(child, point.split("|")[0])
+    return child
+
+
+def _expect(child, point) -> None:
     line = child.stdout.readline().strip()
     if line != point:
         child.kill()
         raise AssertionError((point, line, child.stderr.read()[-3000:]))
-    return child
 
 
-def _go(settings) -> None:
-    """Let a child waiting at its point go on."""
-    (settings.home / "go").touch()
+def _go(settings, point) -> None:
+    """Let a child waiting at ``point`` go on."""
+    (settings.home / ("go-" + point.replace(":", "_"))).touch()
 
 
 def _cli(settings, *args, timeout=180) -> subprocess.CompletedProcess:
@@ -352,7 +359,7 @@ def test_two_runs_on_one_device_the_second_is_refused(crash):
         assert len(errors) == 1 and "r1" in errors[0] and str(first.pid) in errors[0], second.stderr
         assert "second run" not in lab.lab.running_config("r1")
         first.send_signal(signal.SIGTERM)
-        _go(settings)
+        _go(settings, "progress:apply:r1")
         first.wait(60)
     finally:
         if first.poll() is None:
@@ -416,6 +423,73 @@ def test_signal_during_approval_is_a_recorded_denial(crash, sig):
     _verify_chain(settings)
 
 
+# -- Ctrl-C where the main thread is not waiting on a batch ---------------------------------------
+
+def test_ctrl_c_after_the_approval_record_is_a_cancel(crash):
+    settings, lab = crash
+    child = _waiting_at(settings, "after:approval")
+    try:
+        child.send_signal(signal.SIGINT)
+        _go(settings, "after:approval")
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert lab.lab.running_config("r1") == lab.baseline["r1"]
+    assert not _journals(settings), err[-2000:]
+    results = _results(settings)
+    assert len(results) == 1 and results[0]["interrupted"] is True, (results, err[-2000:])
+    assert "stopped before" not in _cli(settings, "audit", "list").stderr
+    _verify_chain(settings)
+
+
+def test_second_ctrl_c_does_not_abandon_the_undo_of_a_finished_host(crash):
+    """Ctrl-C between hosts cancels and undoes r1 (already verified); a second Ctrl-C while that
+    undo runs must not leave r1 changed, unrecorded, with a journal behind."""
+    settings, lab = crash
+    child = _waiting_at(settings, "progress:precheck:r2|progress:rollback:r1", targets="r1,r2")
+    try:
+        assert "description crash point test" in lab.lab.running_config("r1")
+        child.send_signal(signal.SIGINT)
+        _go(settings, "progress:precheck:r2")
+        _expect(child, "progress:rollback:r1")
+        child.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        _go(settings, "progress:rollback:r1")
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, err[-3000:]
+    assert lab.lab.running_config("r1") == lab.baseline["r1"]
+    assert lab.lab.running_config("r2") == lab.baseline["r2"]
+    assert not _journals(settings)
+    results = _results(settings)
+    assert len(results) == 1 and results[0]["interrupted"] is True
+    assert results[0]["hosts"]["r1"]["state"] == "rolled_back", results
+    _verify_chain(settings)
+
+
+def test_router_reboot_mid_change(crash):
+    """The router restarts (from its saved config) after the change went in: the postchecks
+    fail, the rollback finds it already equal to the snapshot, all on record."""
+    settings, lab = crash
+    child = _waiting_at(settings, "progress:postcheck:r1")
+    try:
+        lab.lab.restart_router("r1")
+        _go(settings, "progress:postcheck:r1")
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, err[-3000:]
+    assert lab.lab.running_config("r1") == lab.baseline["r1"]
+    assert not _journals(settings)
+    results = _results(settings)
+    assert len(results) == 1 and results[0]["hosts"]["r1"]["state"] == "rolled_back", results
+    _verify_chain(settings)
+
+
 # -- SSH dropped mid-change ----------------------------------------------------------------------
 
 def _ssh_listener(lab, router: str) -> tuple[int, list[str]]:
@@ -463,7 +537,7 @@ def test_ssh_dropped_mid_change_is_restored_once_it_is_back(crash, guard):
     child = _waiting_at(settings, "progress:postcheck:r1", guard=guard)
     argv = _drop_ssh(lab, "r1")
     try:
-        _go(settings)  # the postchecks fail over the dead SSH, and so does the rollback
+        _go(settings, "progress:postcheck:r1")  # the postchecks fail over the dead SSH, and so does the rollback
         out, err = child.communicate(timeout=120)
         assert "description crash point test" in lab.lab.running_config("r1")
         assert _journals(settings), "the only copy of r1's pre-change config was dropped"
