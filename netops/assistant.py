@@ -472,6 +472,10 @@ class Assistant:
         # What the model wrote is shown, printed as JSON and stored: a secret it wrote is not
         answer.text = redact_text(answer.text) or ""
         answer.notice, answer.error = redact_text(answer.notice), redact_text(answer.error)
+        if answer.check is not None:  # the check quotes the answer sentence by sentence
+            answer.check.text = redact_text(answer.check.text) or ""
+            for sentence in answer.check.sentences:
+                sentence.text = redact_text(sentence.text) or ""
         if not answer.grounded and not answer.error and not answer.abstained and NO_EVIDENCE not in answer.text:
             answer.text = f"{answer.text.rstrip()}\n\n_{NO_EVIDENCE}_"
         answer.timings["total"] = (time.perf_counter() - started) * 1000
