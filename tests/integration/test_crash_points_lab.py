@@ -274,6 +274,54 @@ def test_sigkill_during_rollback(crash, point):
     _verify_chain(settings)
 
 
+RECOVER_CHILD = r"""
+import json, os, signal, sys
+from netops.settings import Settings
+from netops.devices.service import DeviceService
+from netops.store.audit import AuditLog
+from netops.playbook.recover import recover
+
+cfg = json.loads(sys.argv[1])
+settings = Settings(**cfg["settings"])
+audit = AuditLog.from_settings(settings)
+real_append = audit.append
+
+def append(kind, payload=None, *, actor):
+    if cfg["point"] == f"before:{kind}":
+        os.kill(os.getpid(), signal.SIGKILL)
+    rec = real_append(kind, payload, actor=actor)
+    if cfg["point"] == f"after:{kind}":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return rec
+
+audit.append = append
+with DeviceService(settings, recorder=audit.recorder("recover-test")) as devices:
+    recover(settings, devices, audit)
+"""
+
+
+@pytest.mark.parametrize("point", ["before:recover", "after:recover", "before:result", "after:result"])
+def test_recover_itself_killed_then_recover_again_records_once(crash, point):
+    """`netops playbook recover` is killed too (before or after its own records): the next one
+    finishes the job, and every host and the run are on record exactly once."""
+    settings, lab = crash
+    _killed_at(settings, "after:apply:r1")
+    cfg = {"settings": settings.model_dump(mode="json", exclude={"openai_api_key"}), "point": point}
+    rc = subprocess.run([sys.executable, "-c", RECOVER_CHILD, json.dumps(cfg)], env=_env(settings),
+                        capture_output=True, text=True, timeout=120)
+    assert rc.returncode == -signal.SIGKILL, rc.stderr[-3000:]
+    out = _cli(settings, "playbook", "recover", "--json")
+    _no_traceback(out.stderr)
+    assert out.returncode == 0, out.stderr
+    assert lab.lab.running_config("r1") == lab.baseline["r1"]
+    assert not _journals(settings)
+    with _audit(settings) as audit:
+        rec = [r.payload for r in audit.list(kind="recover", limit=None)]
+    assert [(r["host"], r["ok"]) for r in rec] == [("r1", True)], rec
+    assert len(_results(settings)) == 1
+    _verify_chain(settings)
+
+
 # -- journal damage, PID reuse ------------------------------------------------------------------
 
 @pytest.mark.parametrize("damage", ["truncated", "empty", "not-a-run", "garbage"])
