@@ -633,9 +633,20 @@ def _prefetch(toolbox: ToolBox, name: str, args: dict[str, Any], emit: Any) -> A
     return result
 
 
+REVIEW_TOKENS = 256
+"""Output cap of the model reviewer: a verdict is a short JSON object. Uncapped, SmolLM2 on
+llama.cpp rambled for minutes before the approval prompt of a two-second drain appeared."""
+
+
 def _model_reviewer(chat_model: Any) -> Any:
-    """The second opinion in agent mode: the same local model, its own prompt, no tools."""
+    """The second opinion in agent mode: the same local model, its own prompt, no tools, a
+    short answer (a copy: the agent's own model keeps its limits)."""
     from netops.agent.reviewer import review_with_model
+
+    fields = getattr(type(chat_model), "model_fields", {})
+    cap = next((f for f in ("num_predict", "max_tokens") if f in fields), None)
+    if cap is not None:
+        chat_model = chat_model.model_copy(update={cap: REVIEW_TOKENS})
 
     def review(plan: Any, plan_text: str, question: str, evidence: str) -> Any:
         return review_with_model(chat_model, plan_text, question, evidence)

@@ -162,3 +162,19 @@ def test_cli_ask_without_a_terminal_denies_the_worded_change_and_says_how_it_was
     code = main(["ask", "--offline", "drain r2 for maintenance"])
     out, _ = capsys.readouterr()
     assert code == 0 and "netops playbook run router-drain --target r2 --dry-run" in out
+
+
+def test_the_model_reviewer_answers_briefly_and_the_agent_model_keeps_its_limit(scripted, make_assistant,
+                                                                                change_settings, fake_transport):
+    """Uncapped, the real small model reviewed a drain for minutes before the prompt appeared."""
+    from netops.assistant import REVIEW_TOKENS
+
+    _drainable(fake_transport)
+    scripted.push(say("Draining moves traffic away from r2."))
+    a = make_assistant(change_settings, approver=None)
+    a.ask("drain r2 for maintenance")
+    (review,) = scripted.review_requests
+    assert review.options.get("num_predict") == REVIEW_TOKENS
+    a.ask("what happens if I drain r2?")
+    agent_calls = [r for r in scripted.requests if r.tools]
+    assert agent_calls and all(r.options.get("num_predict") != REVIEW_TOKENS for r in agent_calls)
