@@ -441,12 +441,9 @@ class Assistant:
     # -- internals -------------------------------------------------------------------------
     def _model_problem(self) -> str | None:
         """Why the model cannot be used right now (None when it can)."""
-        status = self.backend.status(timeout=1.5)
-        if not status.reachable:
-            return f"no model reachable at {status.url} ({status.error})"
-        if status.models and self.model not in status.models and f"{self.model}:latest" not in status.models:
-            return f"model {self.model} is not available at {status.url} (try `netops models pull {self.model}`)"
-        return None
+        from netops.model.base import model_problem
+
+        return model_problem(self.backend, self.model)
 
     def _open_history(self, question: str, conversation_id: str | None,
                       continue_last: bool) -> tuple[str | None, list[Any]]:

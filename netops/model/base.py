@@ -100,6 +100,17 @@ def backend_for(settings: "Settings") -> ModelBackend:
     return OllamaBackend(settings)
 
 
+def model_problem(backend: ModelBackend, model: str, timeout: float = 1.5) -> str | None:
+    """Why ``model`` cannot be used at ``backend`` right now, as one line; None when it can
+    (the endpoint answers and lists the model, or lists none)."""
+    status = backend.status(timeout=timeout)
+    if not status.reachable:
+        return f"no model reachable at {status.url} ({status.error})"
+    if status.models and model not in status.models and f"{model}:latest" not in status.models:
+        return f"model {model} is not available at {status.url} (try `netops models pull {model}`)"
+    return None
+
+
 def unusable_answer(exc: BaseException, url: str) -> Exception | None:
     """A model server's stream that could not be read (a line that is not JSON, a message that
     does not fit the protocol, e.g. tool-call arguments that are not an object) as one line;

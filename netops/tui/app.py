@@ -108,6 +108,8 @@ class ChatApp(App[None]):
         self._slash_tokens: list[Any] = []
         """Cancel tokens of the slash commands running now (Esc cancels them)."""
         self._told_offline = False
+        self.model_checked = False
+        """The start-up probe of the model endpoint has finished."""
         self._key_at = float("-inf")
         self._key_drawn: asyncio.Event | None = None
         """Clear from a key until the frame showing it is drawn (streamed appends wait for it)."""
@@ -210,6 +212,20 @@ class ChatApp(App[None]):
         self._settings_ready.set()
         self.call_from_thread(self._settings_loaded, runs)
 
+    @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
+    def _probe_model(self) -> None:
+        """Which mode answers, known before the first question: no model reachable at start
+        means offline now (said once; /online tries again), not an "agent" line that is not so."""
+        try:
+            from netops.model.base import backend_for, model_problem
+
+            problem = model_problem(backend_for(self.settings), self.model)
+        except Exception:  # a probe that fails is the first question's to find out
+            problem = None
+        self.model_checked = True
+        if problem and not self.busy:
+            self.call_from_thread(self._fall_back_offline, problem)
+
     @staticmethod
     def _check_conversation(settings: Any, cid: str) -> None:
         from netops.errors import NotFoundError
@@ -230,6 +246,8 @@ class ChatApp(App[None]):
             self.notify(f"{len(unfinished)} change(s) stopped before they finished ({', '.join(unfinished)}); "
                         "devices may still be changed: run `netops playbook recover`", severity="warning",
                         timeout=15)
+        if not self.offline:
+            self._probe_model()
         if getattr(getattr(settings, "chat", None), "side_panel", False):
             self.action_side_panel()
         if self.conversation_id:
@@ -537,6 +555,7 @@ class ChatApp(App[None]):
             self._told_offline = False
             self._status()
             self.notify(f"using the model {self.model}")
+            self._probe_model()  # still not there: said now, not at the next question
         elif cmd.name == "/model":
             if not words:
                 self.notify(f"model: {self.model} (usage: /model <name>)")

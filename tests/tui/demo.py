@@ -70,6 +70,9 @@ class DemoChat(ChatApp):
     def _load_conversation(self, cid: str | None) -> None:  # type: ignore[override]
         """Nothing stored to load: the exchange is mounted by on_mount."""
 
+    def _probe_model(self) -> None:  # type: ignore[override]
+        """The demo shows the agent's mode; no endpoint is asked."""
+
     async def on_mount(self) -> None:  # type: ignore[override]
         from netops.tui.widgets.answer import AnswerView
         from netops.tui.widgets.message import UserMessage

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from netops.testing.ollama_server import FakeModel, ScriptedOllama
 from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
 
 pytestmark = pytest.mark.asyncio
@@ -19,22 +20,25 @@ async def test_settings_built_after_the_first_frame(chat_settings):
     calls: list[str] = []
     release = threading.Event()
 
-    def build():
-        calls.append(threading.current_thread().name)
-        release.wait(10)
-        return chat_settings.model_copy(update={"model": "qwen-test"})
+    with ScriptedOllama(models=[FakeModel(name="qwen-test")]) as srv:  # the start-up probe finds the model
+        def build():
+            calls.append(threading.current_thread().name)
+            release.wait(10)
+            return chat_settings.model_copy(update={"model": "qwen-test", "ollama_url": srv.url})
 
-    app = ChatApp(build)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: calls, what="the settings worker")
-        assert calls[0] != threading.main_thread().name          # not on the event loop
-        assert "agent · …" in str(app.query_one(StatusBar).render())   # the frame is up, settings are not
-        release.set()
-        await wait_until(pilot, lambda: "qwen-test" in str(app.query_one(StatusBar).render()), what="model shown")
-        await type_and_send(pilot, "/offline")
-        await type_and_send(pilot, "BGP hold timer")
-        await wait_until(pilot, lambda: finished(app), what="an answer with the built settings")
-        assert app.settings.model == "qwen-test" and len(calls) == 1
+        app = ChatApp(build)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: calls, what="the settings worker")
+            assert calls[0] != threading.main_thread().name          # not on the event loop
+            assert "agent · …" in str(app.query_one(StatusBar).render())   # the frame is up, settings are not
+            release.set()
+            await wait_until(pilot, lambda: "qwen-test" in str(app.query_one(StatusBar).render()), what="model shown")
+            await wait_until(pilot, lambda: app.model_checked, what="the start-up probe")
+            assert not app.offline and "qwen-test" in str(app.query_one(StatusBar).render())
+            await type_and_send(pilot, "/offline")
+            await type_and_send(pilot, "BGP hold timer")
+            await wait_until(pilot, lambda: finished(app), what="an answer with the built settings")
+            assert app.settings.model == "qwen-test" and len(calls) == 1
 
 
 async def test_settings_that_fail_end_the_app_with_the_error(chat_settings):
@@ -44,6 +48,8 @@ async def test_settings_that_fail_end_the_app_with_the_error(chat_settings):
     def build():
         raise ConfigError("invalid config: ssh.connect_timeout is not a number")
 
+    srv = ScriptedOllama(models=[FakeModel(name="qwen-test")]).start()  # the start-up probe finds the model
+    chat_settings = chat_settings.model_copy(update={"ollama_url": srv.url})
     app = ChatApp(build)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.startup_error is not None, what="the error")

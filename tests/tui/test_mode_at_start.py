@@ -1,0 +1,41 @@
+"""Which mode answers is known before the first question: with no model reachable the status
+line says offline at start (said once, /online retries); a reachable model keeps the agent."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.testing.ollama_server import ScriptedOllama, say
+from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_no_model_at_start_says_offline_before_any_question(chat_settings):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.statusbar import StatusBar
+
+    app = ChatApp(chat_settings.model_copy(update={"ollama_url": "http://127.0.0.1:9"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.offline, timeout=15, what="the start-up probe to find no model")
+        assert app.query_one(StatusBar).mode == "offline"
+        said = [str(n.message) for n in app._notifications]
+        assert any("no model reachable" in m and "/online" in m for m in said), said
+        await type_and_send(pilot, "BGP hold timer")
+        view = (await wait_until(pilot, lambda: finished(app), what="the answer"))[0]
+        assert view.mode == "offline"
+        assert len([m for m in (str(n.message) for n in app._notifications) if "/online" in m]) == 1
+
+
+async def test_a_reachable_model_keeps_the_agent(chat_settings):
+    from netops.tui.app import ChatApp
+
+    with ScriptedOllama([say("Three seconds.")]) as srv:
+        app = ChatApp(chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: app.model_checked, timeout=15, what="the start-up probe")
+            await pilot.pause(0.2)
+            assert not app.offline
+            await type_and_send(pilot, "BGP hold timer")
+            view = (await wait_until(pilot, lambda: finished(app), what="the answer"))[0]
+            assert view.mode == "agent" and "Three seconds" in view.text
