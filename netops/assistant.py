@@ -208,17 +208,36 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
     model's stream ends the HTTP response there)."""
     from langchain_core.callbacks import BaseCallbackHandler
 
+    from netops.privacy import RedactingStream
+
     class TokenHandler(BaseCallbackHandler):
         raise_error = True
 
         def __init__(self) -> None:
             self.model_runs: set[Any] = set()
             self.streamed = 0
+            self.screen = RedactingStream()
 
         def on_chat_model_start(self, serialized: Any, messages: Any, *, run_id: Any,
                                 metadata: dict[str, Any] | None = None, **kw: Any) -> None:
             if (metadata or {}).get("langgraph_node") == "model":  # not the reviewer's own call
                 self.model_runs.add(run_id)
+                self.screen.reset()
+
+        def on_llm_end(self, response: Any, *, run_id: Any, **kw: Any) -> None:
+            if run_id in self.model_runs:
+                self.show(None)  # what was held back
+
+        def show(self, token: str | None) -> None:
+            """The surface gets the turn redacted as it streams (``turn`` keeps it as written,
+            for a partial answer, which is redacted with the final one)."""
+            restart, text = self.screen.feed(token) if token is not None else self.screen.flush()
+            if restart:
+                raw = turn.text
+                send(TurnResetEvent())  # clears ``turn`` too: put the raw text back
+                turn.add(raw)
+            if text:
+                send(TokenEvent(text))
 
         def on_llm_new_token(self, token: str, *, run_id: Any, **kw: Any) -> None:
             cancel.raise_if_cancelled()
@@ -227,12 +246,12 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
                     token = token[: max(limit - self.streamed, 0)]
                     if token:
                         turn.add(token)
-                        send(TokenEvent(token))
+                        self.show(token)
                     raise AnswerTooLong(f"the model's answer was longer than {limit} characters; it was cut there",
                                         hint="ask a narrower question, or check the model (it may be looping)")
                 self.streamed += len(token)
                 turn.add(token)
-                send(TokenEvent(token))
+                self.show(token)
 
     return TokenHandler()
 

@@ -32,12 +32,13 @@ back byte for byte. Redacting twice changes nothing more.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
 from netops.devices.redact import _HASHES, _PRIVATE_KEY, REDACTED, _replace, redact
 
-__all__ = ["REDACTION_VERSION", "redact_text", "redact_text_in"]
+__all__ = ["REDACTION_VERSION", "RedactingStream", "redact_text", "redact_text_in"]
 
 REDACTION_VERSION = 1
 """Raised whenever the rules here find more: stores written under an older version are
@@ -148,7 +149,7 @@ _SENTENCE_WORDS = ("a an the is are was were be do does did how what why which w
                    "can will shall must may might i we you he she they me my our your their please it "
                    "this that these those there and or but for of to in on with about not if when where "
                    "vs versus than").split()
-_PROSE_LINE = re.compile(rf"(?:^|\s)(?:{'|'.join(_SENTENCE_WORDS)})(?=[.,;:!?)]*(?:\s|$))", re.IGNORECASE)
+_SENTENCE_SET = frozenset(_SENTENCE_WORDS)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
@@ -160,9 +161,10 @@ def _config_like(line: str) -> tuple[bool, bool]:
     head = s.split()[0].lower()
     if head in ("description", "remark", "alias", "banner") or s in ("!", "#", "}", "]"):
         return True, True
-    words = len(s.split())
-    prose = len(_PROSE_LINE.findall(s))
-    if (s.endswith(".") and words > 3) or prose >= 2:
+    split = s.split()
+    words = len(split)
+    prose = sum(1 for w in split if w.lower().rstrip(".,;:!?)") in _SENTENCE_SET)
+    if words > 30 or (s.endswith(".") and words > 3) or prose >= 2:
         return False, False
     anchor = (line[:1] in (" ", "\t") or s.startswith(("!", "#", "<")) or s.endswith(("{", ";", "}"))
               or head in _STRONG_HEADS or bool(re.match(r"^\S+(?:\([\w-]+\))?[#>]", s)))
@@ -208,13 +210,28 @@ def _statement(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+# Words one of which each rule needs (lower case): a rule whose words are all absent from the
+# text is not run (most prose names none of them; running every rule costs ~0.3 ms per KB each).
+_SHAPE_NEEDS = (("://",), ("%",), ("$1",), ("7",), ('"', "'"), ("authorization",), ("bearer", "token"),
+                ("gh", "glpat-", "xox", "akia", "aiza", "sk-"), ("eyj",), ("=",), (":",), (":",))
+_STATEMENT_NEEDS = (("enable",), ("username",), ("neighbor",), ("snmp-server",), ("snmp-server",),
+                    ("key-string",), ("pre-shared-key",), ("isakmp",), ("tacacs-server", "radius-server"),
+                    ("authentication-key",), ("message-digest-key",), ("authentication-key",), ("-password",),
+                    ("snmp",), ("encrypted-password",), ("community",))
+assert len(_SHAPE_NEEDS) == len(_SHAPES) and len(_STATEMENT_NEEDS) == len(_STATEMENTS)
+
+
 def _narrow(text: str) -> str:
-    for rule in _SHAPES:
-        text = rule.sub(_replace, text)
-    for rule in _STATEMENTS:
-        text = rule.sub(_statement, text)
-    for rule in _HASHES:
-        text = rule.sub(_replace, text)
+    lower = text.lower()
+    for needs, rule in zip(_SHAPE_NEEDS, _SHAPES):
+        if any(w in lower for w in needs):
+            text = rule.sub(_replace, text)
+    for needs, rule in zip(_STATEMENT_NEEDS, _STATEMENTS):
+        if any(w in lower for w in needs):
+            text = rule.sub(_statement, text)
+    if "$" in text:
+        for rule in _HASHES:
+            text = rule.sub(_replace, text)
     return text
 
 
@@ -225,8 +242,10 @@ def redact_text(text: str | None) -> str | None:
     if not text:
         return text
     out = _PRIVATE_KEY.sub(f"-----BEGIN \\1PRIVATE KEY\\2-----{REDACTED}-----END \\1PRIVATE KEY\\2-----", text)
-    out = _FENCE.sub(lambda m: redact(m.group(0)) or m.group(0), out)
-    out = _config_blocks(out)
+    if "```" in out or "~~~" in out:
+        out = _FENCE.sub(lambda m: redact(m.group(0)) or m.group(0), out)
+    if "\n" in out:
+        out = _config_blocks(out)
     return _narrow(out)
 
 
@@ -240,3 +259,84 @@ def redact_text_in(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [redact_text_in(v) for v in value]
     return value
+
+
+class RedactingStream:
+    """Streamed text (a model's tokens) as a screen may show it while it arrives.
+
+    :meth:`feed` takes the next piece and returns ``(restart, text)``: ``text`` continues what
+    was returned before, redacted like the whole would be. A word is held until the word after
+    it is complete (a secret is complete before it is judged, and a word after it, as in
+    ``community public RO``, may be what marks it), and lines that read like configuration are
+    held until a line of prose follows (the next line may make them a block, whose rules reach
+    back to the first line); a line of prose or a blank line settles what came before. ``restart`` is True in
+    the rare case that later text changed what was already returned: ``text`` is then the whole
+    of it, to show instead. :meth:`flush` at the end of the turn returns what was held back.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """A new turn: forget what was streamed."""
+        self._raw = ""
+        self._sent = ""
+        self._base = 0  # raw[:base] is settled (ends at a paragraph break outside a fence or key)
+        self._base_out = ""
+        self._cut = 0
+
+    def _settle(self, cut: int) -> None:
+        """Settle up to the end of the last complete line of prose (or blank line) outside a fence
+        or a key block: no configuration block, and so no rule, reaches across such a line."""
+        raw = self._raw
+        end = raw.rfind("\n", self._base, cut)
+        while end >= self._base:
+            start = max(raw.rfind("\n", self._base, end) + 1, self._base)
+            line = raw[start:end]
+            if not line.strip() or not _config_like(line)[0]:
+                head = raw[:end + 1]
+                if head.count("```") % 2 == 0 and head.count("~~~") % 2 == 0 and \
+                        head.count("-----BEGIN ") == head.count("-----END "):
+                    self._base_out += redact_text(raw[self._base:end + 1]) or ""
+                    self._base = end + 1
+                return
+            end = start - 1
+
+    def flush(self) -> tuple[bool, str]:
+        """The turn is complete: the rest of it, redacted as a whole (as :meth:`feed` returns)."""
+        out = self._base_out + (redact_text(self._raw[self._base:]) or "")
+        self._cut = len(self._raw)
+        if out.startswith(self._sent):
+            new, self._sent = out[len(self._sent):], out
+            return False, new
+        self._sent = out
+        return True, out
+
+    def feed(self, piece: str) -> tuple[bool, str]:
+        self._raw += piece
+        raw = self._raw
+        cut = max(raw.rfind(" "), raw.rfind("\n"), raw.rfind("\t")) + 1
+        if cut <= self._base or cut == self._cut:  # no new word is complete
+            return False, ""
+        self._cut = cut
+        self._settle(cut)
+        lines = raw[self._base:cut].split("\n")  # the last one is the line in progress
+        keep = len(lines)
+        for i in range(len(lines) - 1, -1, -1):  # trailing configuration lines wait for the next line
+            if not lines[i].strip() and i == len(lines) - 1:
+                continue
+            if not lines[i].strip() or not _config_like(lines[i])[0]:
+                break
+            keep = i
+        hold = min(cut, self._base + sum(len(ln) + 1 for ln in lines[:keep]))
+        if hold == cut and raw[cut - 1] != "\n":  # and the last word: the next may decide ("public RO")
+            hold = max(self._base, max(raw.rfind(c, self._base, cut - 1) for c in " \t\n") + 1)
+        # Only what the text so far and the text without its held part redact alike: a word
+        # judged by what follows it ("public" before "RO") is not handed out before it is judged.
+        full, part = redact_text(raw[self._base:cut]) or "", redact_text(raw[self._base:hold]) or ""
+        out = self._base_out + os.path.commonprefix([full, part])
+        if out.startswith(self._sent):
+            new, self._sent = out[len(self._sent):], out
+            return False, new
+        self._sent = out
+        return True, out

@@ -127,3 +127,40 @@ def test_fts_search_finds_no_secret_but_finds_prose(scripted, make_session):
     finally:
         raw.close()
     assert not {t for t in terms if any(s.lower() == t for s in SECRETS)}
+
+
+def _screen(events) -> tuple[list[str], str]:
+    """Every text a surface was handed while streaming, and what it showed at the end of it."""
+    from netops.agent.events import TokenEvent, TurnResetEvent
+
+    handed, shown = [], ""
+    for ev in events:
+        if isinstance(ev, TokenEvent):
+            handed.append(ev.text)
+            shown += ev.text
+        elif isinstance(ev, TurnResetEvent):
+            shown = ""
+    return handed, shown
+
+
+def test_streamed_tokens_carry_no_secret_and_prose_streams(scripted, make_session):
+    """A surface renders tokens as they come (the chat, ``ask`` at a terminal): none carries a
+    secret the model writes, also one recognised only at the next line; prose still streams
+    before the answer ends."""
+    from netops.assistant import Assistant
+
+    session = make_session()
+    block = "password zebraPw\nline vty 0 4\n login\n\nThat is the vty block."
+    scripted.push(say(MODEL_SAYS, piece_chars=3), say(block, piece_chars=2))
+    a = Assistant(session)
+    for text, secrets in ((MODEL_SAYS, SECRETS), (block, ["zebraPw"])):
+        events = list(a.events(PROSE))
+        handed, shown = _screen(events)
+        assert len(handed) > 3  # streamed, not all at the end
+        assert not any(s in "".join(handed) for s in secrets)
+        assert not any(s in t for t in handed for s in secrets)
+        answer = events[-1].answer
+        assert answer.text.startswith(shown)  # the final text continues what was shown
+    scripted.push(say("The password recovery procedure needs console access and a reload.", piece_chars=4))
+    handed, _ = _screen(a.events(PROSE))
+    assert "".join(handed).startswith("The password recovery procedure needs console access")

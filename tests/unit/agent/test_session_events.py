@@ -135,7 +135,8 @@ def test_cancel_during_token_streaming_keeps_the_partial_text(scripted, make_ass
 
 
 def test_closing_the_event_generator_early_cancels(scripted, make_assistant):
-    scripted.push(Reply(content="x" * 400, piece_chars=4, piece_delay=0.05))
+    # words: a screen gets a word once it is complete (one long unbroken string is held whole)
+    scripted.push(Reply(content="the hold timer is " * 25, piece_chars=4, piece_delay=0.05))
     token = CancelToken()
     gen = make_assistant().events("hold timer?", cancel=token)
     for ev in gen:

@@ -150,3 +150,28 @@ def test_text_after_a_private_key_block_is_kept():
     for fn in (redact, redact_text):
         out = fn(text)
         assert "MIIEpAIBAAKCAQEA7" not in out and out.endswith("-----END RSA PRIVATE KEY-----\nhostname r1\n")
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 13])
+def test_a_stream_never_hands_out_a_secret(size):
+    """Fed piece by piece, what a screen gets never holds a listed secret, and what it shows
+    is the start of the fully redacted text."""
+    from netops.privacy import RedactingStream
+
+    for text, secrets in PASTES + [(q, []) for q in QUESTIONS]:
+        stream, shown, handed = RedactingStream(), "", []
+        for i in range(0, len(text), size):
+            restart, piece = stream.feed(text[i:i + size])
+            shown = piece if restart else shown + piece
+            handed.append(piece)
+        assert not any(s in p for p in handed for s in secrets), (text, handed)
+        assert (redact_text(text) or "").startswith(shown), (text, shown)
+
+
+def test_a_stream_shows_prose_before_it_ends():
+    from netops.privacy import RedactingStream
+
+    stream, shown = RedactingStream(), ""
+    for word in "The password recovery procedure needs console access and a reload of the router.".split(" "):
+        shown += stream.feed(word + " ")[1]
+    assert shown.startswith("The password recovery procedure needs console access and a reload of the")
