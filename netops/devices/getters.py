@@ -10,11 +10,13 @@ ospf_neighbors  ospf                           :class:`~netops.devices.models.Os
 route           route (``prefix=`` required)   :class:`~netops.devices.models.RouteLookup`
 routes          (``prefix=`` required)         :class:`~netops.devices.models.RouteSet`
 bgp_routes      (``prefix=`` required)         :class:`~netops.devices.models.BgpRoutes`
+bgp_inbound     (``prefix=`` required)         :class:`~netops.devices.models.BgpInbound`
 config          config, running_config         :class:`~netops.devices.models.RunningConfig`
 =============== ============================== =========================================
 
-``routes`` and ``bgp_routes`` (every route / BGP path at a prefix or inside it, for a route
-diagnosis) are optional: a platform module offers them in ``RIB_GETTERS`` next to ``GETTERS``.
+``routes``, ``bgp_routes`` and ``bgp_inbound`` (every route / BGP path at a prefix or inside it,
+the peers' policies and what they sent before them, for a route diagnosis) are optional: a
+platform module offers them in ``RIB_GETTERS`` next to ``GETTERS``.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from typing import Any
 
 from netops.errors import DeviceError, InputError
 
-GETTER_NAMES = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config", "routes", "bgp_routes")
-PREFIX_GETTERS = ("route", "routes", "bgp_routes")
+GETTER_NAMES = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config", "routes", "bgp_routes",
+                "bgp_inbound")
+PREFIX_GETTERS = ("route", "routes", "bgp_routes", "bgp_inbound")
 ALIASES = {
     "bgp": "bgp_neighbors", "ospf": "ospf_neighbors", "int": "interfaces", "intf": "interfaces",
     "running_config": "config", "running-config": "config", "bgp-neighbors": "bgp_neighbors",

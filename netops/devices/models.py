@@ -205,3 +205,27 @@ class BgpRoutes(BaseModel):
     paths: list[BgpPath] = Field(default_factory=list)
     note: str | None = None
     """Why there are no paths when it is not simply "none" (BGP not running)."""
+
+
+class BgpPeerPolicy(BaseModel):
+    """What a BGP peer's routes go through on this device, in one address family."""
+
+    peer: str
+    peer_name: str | None = None
+    afi_safi: str = "ipv4-unicast"
+    inbound: list[str] = Field(default_factory=list)
+    """``prefix-list NAME``, ``route-map NAME``, ``filter-list NAME``, ``distribute-list NAME``."""
+    outbound: list[str] = Field(default_factory=list)
+    soft_reconfig_inbound: bool = False
+    """The device keeps what the peer sent before inbound policy (so it can be shown)."""
+    accepted_prefixes: int | None = None
+
+
+class BgpInbound(BaseModel):
+    """``bgp_inbound`` getter: each peer's policies in the query's family, and what the peers
+    with soft-reconfiguration inbound sent at or inside ``query`` *before* inbound policy."""
+
+    query: str
+    peers: list[BgpPeerPolicy] = Field(default_factory=list)
+    received: list[BgpPath] = Field(default_factory=list)
+    note: str | None = None

@@ -13,8 +13,9 @@ redaction), with typed getters:
 - on the host: ``routes`` (the prefix and every route inside it, from every protocol),
   ``route`` (longest match for an address of the prefix that no more-specific covers, i.e.
   the less-specific route traffic actually takes), ``bgp_routes`` (the BGP table at and
-  inside the prefix, with the peer each path came from), ``bgp_neighbors`` and
-  ``ospf_neighbors``;
+  inside the prefix, with the peer each path came from), ``bgp_inbound`` (each peer's inbound
+  policy, and what peers with soft-reconfiguration inbound sent before it), ``bgp_neighbors``
+  and ``ospf_neighbors``;
 - on the other inventory devices (origin check): ``routes`` and ``bgp_routes`` for the prefix.
 
 Each :class:`Finding` names the device and the command it came from. Reads a platform cannot
@@ -46,7 +47,7 @@ class Finding:
     """``exact_present``, ``exact_missing``, ``more_specifics``, ``covering``, ``no_covering``,
     ``bgp_entry``, ``bgp_missing``, ``bgp_not_best``, ``bgp_not_used``, ``bgp_session_down``,
     ``bgp_sessions_up``, ``ospf_not_full``, ``ospf_full``, ``origin``, ``not_originated``,
-    ``not_announced``, ``not_received``."""
+    ``not_announced``, ``not_received``, ``filtered_inbound``, ``inbound_policies``."""
     text: str
     severity: str = INFO
     """``info``, ``warning`` or ``likely_cause``."""
@@ -312,8 +313,8 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
             diag.findings.append(_finding("bgp_off", f"BGP on {name}: {bgp.data.note}.", INFO, bgp))
         elif not paths:
             diag.findings.append(_finding("bgp_missing", (
-                f"{name}'s BGP table has no path for {p}: no peer sent it (a path an inbound policy "
-                "rejected is not shown unless soft-reconfiguration inbound is on)."), WARNING, bgp))
+                f"{name}'s BGP table has no path for {p}: no peer sent it, or {name}'s inbound policy "
+                "dropped it (a dropped path is visible only with soft-reconfiguration inbound)."), WARNING, bgp))
         else:
             desc = "; ".join(f"{'locally originated' if x.peer is None else 'from ' + peer(x.peer)}"
                              f" ({'best' if x.best else 'valid' if x.valid else 'NOT valid'}"
@@ -336,6 +337,35 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
                     "administrative distance)."), INFO, bgp))
     elif not any(u.startswith(f"BGP table for {p}") for u in diag.unchecked):
         diag.unchecked.append(f"BGP table for {p} on {name}")
+
+    # -- inbound policy: what peers sent before it, where the device keeps that -----------------
+    filtered: set[str] = set()
+    inbound_by_name: dict[str, list[str]] = {}
+    if bgp is not None and not bgp.data.note:
+        inb = read.one(name, "bgp_inbound", f"BGP inbound policies on {name}", prefix=p)
+        if inb is not None:
+            policies = {pol.peer: pol for pol in inb.data.peers}
+            for pol in inb.data.peers:
+                if pol.peer_name:
+                    names.setdefault(pol.peer, pol.peer_name)
+            for rcv in inb.data.received:
+                if _net(rcv.prefix) != net or any(x.peer == rcv.peer and _net(x.prefix) == net for x in bgp.data.paths):
+                    continue
+                filtered.add(names.get(rcv.peer, rcv.peer))
+                rules = policies[rcv.peer].inbound if rcv.peer in policies else []
+                diag.findings.append(_finding("filtered_inbound", (
+                    f"{name} received {p} from {peer(rcv.peer)} (kept by soft-reconfiguration inbound) but its "
+                    f"inbound policy dropped it: {', '.join(rules) or 'no inbound policy is configured'}."),
+                    LIKELY if absent else WARNING, inb))
+            with_policy = [pol for pol in inb.data.peers if pol.inbound]
+            inbound_by_name = {names.get(pol.peer, pol.peer): pol.inbound for pol in with_policy}
+            if with_policy:
+                diag.findings.append(_finding("inbound_policies", f"inbound policy on {name}: " + "; ".join(
+                    f"from {peer(pol.peer)}: {', '.join(pol.inbound)}" for pol in with_policy) + ".", INFO, inb))
+                blind = [peer(pol.peer) for pol in with_policy if not pol.soft_reconfig_inbound]
+                if absent and blind:
+                    diag.unchecked.append(f"whether {', '.join(blind)} sent {p} and {name}'s inbound policy dropped it "
+                                          "(no soft-reconfiguration inbound: what they sent before policy is not kept)")
 
     # -- sessions ----------------------------------------------------------------------------
     down_names: set[str] = set()
@@ -401,10 +431,13 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
                 code, severity = "not_announced", LIKELY
             elif absent and o in down_names:
                 what += f"; {name}'s session to {o} is down"
+            elif absent and o in filtered:
+                what += f"; {name}'s inbound policy drops it"
             elif absent and best is not None and not down_names:
-                code, severity = "not_received", LIKELY
-                what += (f"; {name} did not receive it: check {o}'s outbound policy, {name}'s inbound "
-                         "policy and the path between them")
+                code, severity = "not_received", WARNING if filtered else LIKELY
+                rules = inbound_by_name.get(o)
+                what += (f"; {name} did not keep it: check {o}'s outbound policy, {name}'s inbound policy"
+                         + (f" from {o} ({', '.join(rules)})" if rules else "") + " and the path between them")
             diag.findings.append(_finding(code, what + ".", severity, src))
         checked = [o for o in others if o in o_rib or o in o_bgp]
         if checked and not holders:

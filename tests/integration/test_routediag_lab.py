@@ -154,3 +154,28 @@ def test_real_model_answer_keeps_the_findings_in_front_when_unsupported(lab_env,
         assert MODEL_UNSUPPORTED in answer.text or not answer.text.split(facts, 1)[1].strip()
     else:
         assert OWN_FINDINGS not in answer.text
+
+
+def test_inbound_prefix_list_is_the_likely_cause(lab_clean):
+    """r2 drops r3's /25 with a prefix-list on both sessions (soft-reconfiguration inbound
+    towards r3): the diagnosis names the prefix-list and the peer it dropped the prefix from."""
+    from netops.devices.routediag import diagnose_route
+    from netops.session import Session
+
+    lab = lab_clean
+    r1, r3 = _peer_address(lab, "r2", "r1"), _peer_address(lab, "r2", "r3")
+    lab.lab.vtysh("r2", "configure terminal", f"ip prefix-list NO-AGG seq 5 deny {R3_EXTRA_PREFIX}",
+                  "ip prefix-list NO-AGG seq 10 permit 0.0.0.0/0 le 32",
+                  f"router bgp {lab.info.router('r2').asn}", "address-family ipv4 unicast",
+                  f"neighbor {r3} soft-reconfiguration inbound", f"neighbor {r3} prefix-list NO-AGG in",
+                  f"neighbor {r1} prefix-list NO-AGG in")
+    deadline = time.monotonic() + 20
+    while lab.lab.vtysh_json("r2", f"show ip route {R3_EXTRA_PREFIX} json") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    with Session(lab.settings, surface="test") as session:
+        diag = diagnose_route(session.devices, "r2", R3_EXTRA_PREFIX)
+    assert diag.present is False
+    (cause,) = diag.likely_causes
+    assert cause.code == "filtered_inbound" and cause.host == "r2"
+    assert f"from r3 ({r3})" in cause.text and cause.text.endswith("prefix-list NO-AGG.")
+    assert any(u.startswith(f"whether r1 ({r1}) sent {R3_EXTRA_PREFIX}") for u in diag.unchecked)

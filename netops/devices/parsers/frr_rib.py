@@ -5,6 +5,9 @@
 ``bgp_routes``  ``show bgp ipv4 unicast P longer-prefixes json``: the BGP table's paths at P
                 or inside it, with the peer each came from (and its host name when the peer
                 sent FRR's hostname capability).
+``bgp_inbound``  ``show bgp neighbors json``: each peer's inbound/outbound policy; for peers
+                with soft-reconfiguration inbound also ``show bgp ipv4 unicast neighbors X
+                received-routes json`` (what they sent before policy), kept at or inside P.
 
 Both are typed getters (``DeviceService.get(host, "routes", prefix=...)``) that a platform
 offers through ``RIB_GETTERS``; a platform without them reports the getter as unsupported.
@@ -16,7 +19,7 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
-from netops.devices.models import BgpPath, BgpRoutes, NextHop, RibRoute, RouteSet
+from netops.devices.models import BgpInbound, BgpPath, BgpPeerPolicy, BgpRoutes, NextHop, RibRoute, RouteSet
 from netops.devices.parsers import ParseError, load_json, not_running_note, to_int
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error
@@ -98,4 +101,85 @@ def bgp_routes(host: Any, read: Read, *, prefix: str) -> BgpRoutes:
     return parse_bgp_routes(read(bgp_command(prefix)), prefix)
 
 
-RIB_GETTERS = {"routes": routes, "bgp_routes": bgp_routes}
+_POLICY_KINDS = (("PrefixFilterList", "prefix-list"), ("NetworkFilterList", "distribute-list"),
+                 ("AsPathFilterList", "filter-list"), ("FilterList", "filter-list"), ("RouteMap", "route-map"),
+                 ("routeMap", "route-map"))
+
+
+def _policy(key: str, value: Any) -> tuple[str, str] | None:
+    """``("in", "prefix-list NAME")`` for FRR's per-family policy keys
+    (``incomingUpdatePrefixFilterList``, ``routeMapForOutgoingAdvertisements``, ...)."""
+    low = key.lower()
+    direction = "in" if ("incoming" in low or low.startswith("inbound")) else (
+        "out" if ("outgoing" in low or low.startswith("outbound")) else None)
+    if direction is None or not isinstance(value, str) or not value:
+        return None
+    kind = next((k for marker, k in _POLICY_KINDS if marker in key), key)
+    return direction, f"{kind} {value}"
+
+
+@shaped("show bgp neighbors json")
+def parse_peer_policies(text: str, family: str) -> list[BgpPeerPolicy]:
+    """Per peer, the policies of ``family`` (``ipv4`` or ``ipv6``) unicast."""
+    if device_error(text):
+        return []
+    doc = load_json(text, "show bgp neighbors json")
+    key = f"{family}Unicast"
+    out = []
+    for peer, n in (doc or {}).items():
+        if not isinstance(n, dict):
+            continue
+        af = (n.get("addressFamilyInfo") or {}).get(key)
+        if not isinstance(af, dict):
+            continue
+        pol = BgpPeerPolicy(peer=peer, peer_name=n.get("hostname") or n.get("nbrDesc") or None,
+                            afi_safi=f"{family}-unicast", soft_reconfig_inbound=bool(af.get("inboundSoftConfigPermit")),
+                            accepted_prefixes=to_int(af.get("acceptedPrefixCounter")))
+        for k, v in af.items():
+            found = _policy(k, v)
+            if found:
+                (pol.inbound if found[0] == "in" else pol.outbound).append(found[1])
+        out.append(pol)
+    return out
+
+
+@shaped("show bgp neighbors received-routes json")
+def parse_received(text: str, peer: str, query: str) -> list[BgpPath]:
+    """What ``peer`` sent before inbound policy, kept at or inside ``query``."""
+    if device_error(text):
+        return []
+    doc = load_json(text, "received-routes json")
+    if not isinstance(doc, dict) or "receivedRoutes" not in doc:
+        return []  # {"warning": "Inbound soft reconfiguration not enabled"}
+    net = ipaddress.ip_network(query, strict=False)
+    out = []
+    for prefix, r in (doc.get("receivedRoutes") or {}).items():
+        try:
+            n = ipaddress.ip_network(r.get("network") or prefix, strict=False)
+        except ValueError:
+            continue
+        if n.version != net.version or not n.subnet_of(net):
+            continue
+        out.append(BgpPath(prefix=str(n), peer=peer, next_hop=r.get("nextHop"), as_path=str(r.get("path", "")),
+                           origin=r.get("bgpOriginCode"), valid=bool((r.get("appliedStatusSymbols") or {}).get("*")),
+                           best=False))
+    return out
+
+
+def bgp_inbound(host: Any, read: Read, *, prefix: str) -> BgpInbound:
+    fam = _family(prefix)
+    text = read("show bgp neighbors json")
+    said = device_error(text)
+    if said and any(m in said.lower() for m in ("not found", "not running", "no bgp")):
+        return BgpInbound(query=prefix, note=not_running_note("BGP", said))
+    out = BgpInbound(query=prefix, peers=parse_peer_policies(text, fam))
+    for p in out.peers:
+        if p.soft_reconfig_inbound:
+            for path in parse_received(read(f"show bgp {fam} unicast neighbors {p.peer} received-routes json"),
+                                       p.peer, prefix):
+                path.peer_name = p.peer_name
+                out.received.append(path)
+    return out
+
+
+RIB_GETTERS = {"routes": routes, "bgp_routes": bgp_routes, "bgp_inbound": bgp_inbound}

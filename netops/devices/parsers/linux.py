@@ -17,7 +17,7 @@ from typing import Any
 
 from netops.devices.getters import GetterUnsupported
 from netops.devices.models import (
-    BgpRoutes, RouteSet,
+    BgpInbound, BgpRoutes, RouteSet,
     BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbors,
     RouteLookup, RunningConfig,
 )
@@ -194,4 +194,8 @@ def bgp_routes(host: Any, read: Read, *, prefix: str) -> BgpRoutes:
     return frr_rib.parse_bgp_routes(_vtysh(read, frr_rib.bgp_command(prefix)), prefix)
 
 
-RIB_GETTERS = {"routes": routes, "bgp_routes": bgp_routes}
+def bgp_inbound(host: Any, read: Read, *, prefix: str) -> BgpInbound:
+    return frr_rib.bgp_inbound(host, lambda command: _vtysh(read, command), prefix=prefix)
+
+
+RIB_GETTERS = {"routes": routes, "bgp_routes": bgp_routes, "bgp_inbound": bgp_inbound}

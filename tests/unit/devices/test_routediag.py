@@ -250,3 +250,39 @@ def test_linux_hosts_with_frr_read_the_same_tables_through_vtysh(make_devices):
     assert "learned from r3 (198.51.100.6): 203.0.113.3/32, 203.0.113.128/25" in more.text
     assert by_code(diag, "bgp_missing").command.startswith("vtysh -c 'show bgp ipv4 unicast")
     assert [f.code for f in diag.likely_causes] == ["not_originated"]
+
+
+def test_inbound_filter_that_drops_the_prefix_is_the_likely_cause(make_devices):
+    """``filtered``: r2 has 'neighbor 198.51.100.6 prefix-list NO-R3-AGG in' (denies
+    203.0.113.128/25) with soft-reconfiguration inbound, and the same prefix-list plus
+    route-map FROM-R1 towards r1; r3 still announces the /25 and every session is up."""
+    devices, _ = make_devices("filtered")
+    diag = diagnose_route(devices, "r2", "203.0.113.128/25")
+    assert diag.present is False
+    dropped = by_code(diag, "filtered_inbound")
+    assert dropped.severity == LIKELY and dropped.command == "show bgp neighbors json; show bgp ipv4 unicast " \
+        "neighbors 198.51.100.6 received-routes json"
+    assert "received 203.0.113.128/25 from r3 (198.51.100.6)" in dropped.text
+    assert dropped.text.endswith("inbound policy dropped it: prefix-list NO-R3-AGG.")
+    policies = by_code(diag, "inbound_policies").text
+    assert "from r1 (198.51.100.1): prefix-list NO-R3-AGG, route-map FROM-R1" in policies
+    assert "from r3 (198.51.100.6): prefix-list NO-R3-AGG" in policies
+    # r1 has no soft-reconfiguration: whether it sent the /25 cannot be seen, and netops says so
+    assert any(u.startswith("whether r1 (198.51.100.1) sent 203.0.113.128/25") for u in diag.unchecked)
+    origin = next(f for f in diag.findings if f.host == "r3" and f.code in ("origin", "not_received"))
+    assert origin.code == "origin" and origin.text.endswith("r2's inbound policy drops it.")
+    assert codes(diag, LIKELY) == ["filtered_inbound"]
+
+
+def test_peer_policy_keys_are_read_by_name():
+    from netops.devices.parsers.frr_rib import parse_peer_policies
+
+    doc = ('{"192.0.2.1": {"hostname": "x", "addressFamilyInfo": {"ipv4Unicast": {'
+           '"incomingUpdateAsPathFilterList": "AS-IN", "incomingUpdateNetworkFilterList": "ACL-IN", '
+           '"outgoingUpdatePrefixFilterList": "PL-OUT", "routeMapForOutgoingAdvertisements": "RM-OUT", '
+           '"inboundPathPolicyConfig": true, "inboundSoftConfigPermit": true, "acceptedPrefixCounter": 7}}}}')
+    (pol,) = parse_peer_policies(doc, "ipv4")
+    assert pol.inbound == ["filter-list AS-IN", "distribute-list ACL-IN"]
+    assert pol.outbound == ["prefix-list PL-OUT", "route-map RM-OUT"]
+    assert pol.soft_reconfig_inbound and pol.accepted_prefixes == 7 and pol.peer_name == "x"
+    assert parse_peer_policies(doc, "ipv6") == []
