@@ -229,3 +229,4 @@ class BgpInbound(BaseModel):
     peers: list[BgpPeerPolicy] = Field(default_factory=list)
     received: list[BgpPath] = Field(default_factory=list)
     note: str | None = None
+    """What could not be read (BGP not running; a peer's received routes too large)."""

@@ -357,6 +357,8 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
                     f"{name} received {p} from {peer(rcv.peer)} (kept by soft-reconfiguration inbound) but its "
                     f"inbound policy dropped it: {', '.join(rules) or 'no inbound policy is configured'}."),
                     LIKELY if absent else WARNING, inb))
+            if inb.data.note:
+                diag.unchecked.append(f"BGP inbound on {name}: {inb.data.note}")
             with_policy = [pol for pol in inb.data.peers if pol.inbound]
             inbound_by_name = {names.get(pol.peer, pol.peer): pol.inbound for pol in with_policy}
             if with_policy:

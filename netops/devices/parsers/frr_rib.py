@@ -23,6 +23,7 @@ from netops.devices.models import BgpInbound, BgpPath, BgpPeerPolicy, BgpRoutes,
 from netops.devices.parsers import ParseError, load_json, not_running_note, to_int
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error
+from netops.errors import Cancelled, DeviceError
 
 Read = Callable[[str], str]
 
@@ -173,13 +174,26 @@ def bgp_inbound(host: Any, read: Read, *, prefix: str) -> BgpInbound:
     if said and any(m in said.lower() for m in ("not found", "not running", "no bgp")):
         return BgpInbound(query=prefix, note=not_running_note("BGP", said))
     out = BgpInbound(query=prefix, peers=parse_peer_policies(text, fam))
+    unread = []
     for p in out.peers:
         if p.soft_reconfig_inbound:
-            for path in parse_received(read(f"show bgp {fam} unicast neighbors {p.peer} received-routes json"),
-                                       p.peer, prefix):
+            try:  # a peer's whole Adj-RIB-In can be larger than netops reads: keep the policies then
+                text = read(received_command(p.peer, prefix))
+            except Cancelled:
+                raise
+            except DeviceError as exc:
+                unread.append(f"{p.peer}: {exc}")
+                continue
+            for path in parse_received(text, p.peer, prefix):
                 path.peer_name = p.peer_name
                 out.received.append(path)
+    if unread:
+        out.note = "what these peers sent before policy could not be read: " + "; ".join(unread)
     return out
+
+
+def received_command(peer: str, prefix: str) -> str:
+    return f"show bgp {_family(prefix)} unicast neighbors {peer} received-routes json"
 
 
 RIB_GETTERS = {"routes": routes, "bgp_routes": bgp_routes, "bgp_inbound": bgp_inbound}

@@ -224,11 +224,12 @@ def test_origin_check_uses_route_lookups_where_a_platform_has_no_routes_getter(m
 
 
 def test_new_commands_pass_the_frr_policy():
-    from netops.devices.parsers.frr_rib import bgp_command, routes_command
+    from netops.devices.parsers.frr_rib import bgp_command, received_command, routes_command
     from netops.devices.policy import check_command
 
+    assert check_command("show bgp neighbors json", "frr").allowed
     for p in ("203.0.113.0/24", "2001:db8::/32"):
-        for cmd in (routes_command(p), bgp_command(p)):
+        for cmd in (routes_command(p), bgp_command(p), received_command("198.51.100.6", p)):
             assert check_command(cmd, "frr").allowed, cmd
 
 
@@ -286,3 +287,16 @@ def test_peer_policy_keys_are_read_by_name():
     assert pol.outbound == ["prefix-list PL-OUT", "route-map RM-OUT"]
     assert pol.soft_reconfig_inbound and pol.accepted_prefixes == 7 and pol.peer_name == "x"
     assert parse_peer_policies(doc, "ipv6") == []
+
+
+def test_received_routes_too_large_keeps_the_policies(make_devices):
+    from netops.testing.transport import Fault
+
+    devices, fake = make_devices("filtered")
+    fake.outputs["r2"]["show_bgp_ipv4_unicast_neighbors_198_51_100_6_received_routes_json"] = Fault(
+        output="x" * 1024, repeat=devices.settings.ssh.max_output_bytes // 1024 + 2)
+    diag = diagnose_route(devices, "r2", "203.0.113.128/25")
+    assert "filtered_inbound" not in codes(diag)
+    assert "prefix-list NO-R3-AGG" in by_code(diag, "inbound_policies").text
+    assert any(u.startswith("BGP inbound on r2: what these peers sent before policy could not be read: "
+                            "198.51.100.6") for u in diag.unchecked)
