@@ -195,6 +195,7 @@ class Journal:
         finally:
             os.close(fd)
         os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)  # the rename itself must survive a power loss (write-ahead)
 
     @contextmanager
     def exclusive(self, *, wait: bool = True) -> Iterator[bool]:
@@ -212,6 +213,14 @@ class Journal:
             os.close(fd)
 
 
+def _fsync_dir(d: Path) -> None:
+    fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _shape_problem(data: Any) -> str | None:
     if not isinstance(data, dict):
         return "not a run journal"
@@ -224,7 +233,12 @@ def _shape_problem(data: Any) -> str | None:
         if not isinstance(e, dict) or not isinstance(e.get("state"), str) \
                 or not isinstance(e.get("snapshot", ""), (str, type(None))):
             return f"host {name} is not a journal entry"
+        if e["state"] in _NEEDS_SNAPSHOT and not isinstance(e.get("snapshot"), str):
+            return f"host {name} may be changed ({e['state']}) but its snapshot is missing"
     return None
+
+
+_NEEDS_SNAPSHOT = ("snapshot", "applying", "applied", "verified", "undoing", "rollback_failed", "restore_failed")
 
 
 def _hosts_in(raw: bytes) -> list[str]:

@@ -324,14 +324,16 @@ def test_recover_itself_killed_then_recover_again_records_once(crash, point):
 
 # -- journal damage, PID reuse ------------------------------------------------------------------
 
-@pytest.mark.parametrize("damage", ["truncated", "empty", "not-a-run", "garbage"])
+@pytest.mark.parametrize("damage", ["truncated", "empty", "not-a-run", "garbage", "no-snapshot"])
 def test_damaged_journal_is_one_line_error_and_recorded_once(crash, damage):
     settings, lab = crash
     _killed_at(settings, "after:apply:r1")
     [j] = _journals(settings)
     text = j.read_text()
+    data = json.loads(text)
+    data["hosts"]["r1"].pop("snapshot")  # a changed host whose pre-change config is gone
     j.write_text({"truncated": text[: len(text) // 2], "empty": "", "not-a-run": '{"run_id": 7, "hosts": []}',
-                  "garbage": "\x00\x01 not json"}[damage])
+                  "garbage": "\x00\x01 not json", "no-snapshot": json.dumps(data)}[damage])
     warn = _cli(settings, "audit", "list")
     assert warn.returncode == 0 and "unreadable" in warn.stderr, warn.stderr
     out = _cli(settings, "playbook", "recover")

@@ -113,3 +113,21 @@ def test_a_secret_in_the_snapshot_stays_out_of_the_audit_log(pb_settings, device
     audit.close()
     raw = b"".join(p.read_bytes() for p in audit.path.parent.glob(audit.path.name + "*"))
     assert b"JournalS3cret" not in raw
+
+
+def test_journal_writes_are_durable_file_and_directory(pb_settings, monkeypatch):
+    """Write-ahead means on disk: the file is fsynced, and so is the directory holding the rename."""
+    import stat as st
+
+    synced = []
+    real = os.fsync
+
+    def fsync(fd):
+        synced.append(st.S_ISDIR(os.fstat(fd).st_mode))
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    j = Journal.start(pb_settings.paths.home, playbook="x", hash="h", actor="t", plan_seq=None)
+    j.snapshot("r1", "frr", "hostname r1\n")
+    j.finish()
+    assert synced.count(False) == 2 and synced.count(True) == 2, synced
