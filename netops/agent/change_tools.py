@@ -183,6 +183,12 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
     from netops.errors import ApprovalDenied
     from netops.playbook.runner import execute
 
+    said_no = next((a for a in ctx.approvals if a.decision == "denied"), None)
+    if said_no is not None:  # a "no" stands for the rest of the question: the model may not pester
+        return ToolResult("playbook_run", False, error=(
+            f"{said_no.by or 'the person'} already said no to {said_no.playbook} on {', '.join(said_no.targets)} "
+            "in this question; this change was not planned or put to anyone. Nothing was changed. "
+            "Do not propose another change; answer the person."))
     p = _plan(ctx, args)
     text = _plan_text(p)
     verdict = _review(ctx, p, text)

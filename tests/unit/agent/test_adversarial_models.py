@@ -284,3 +284,28 @@ def test_an_honest_answer_is_not_flagged(scripted, make_assistant, honest):
     answer = make_assistant().ask("please look at r2")
     assert "recorded no approval" not in (answer.notice or "")
     assert "_netops:" not in answer.text
+
+
+# -- pestering ---------------------------------------------------------------------------------
+
+def test_after_a_no_the_model_cannot_ask_again_in_the_same_question(scripted, make_session, change_settings,
+                                                                    fake_transport):
+    from netops.assistant import Assistant
+
+    other = {**DRAIN, "hosts": ["r3"]}
+    scripted.push(tool_call("playbook_run", **DRAIN), tool_call("playbook_run", **DRAIN),
+                  tool_call("playbook_run", **other), tool_call("playbook_run", **DRAIN), say("I tried."))
+    session = make_session(change_settings)
+    asked = 0
+    for ev in Assistant(session).events("please look at r2"):
+        if isinstance(ev, E.ApprovalRequestEvent):
+            asked += 1
+            ev.respond(False, by="alice", reason="no")
+        if isinstance(ev, E.AnswerEvent):
+            answer = ev.answer
+    assert asked == 1
+    runs = [c for c in answer.tool_calls if c.tool == "playbook_run"]
+    assert len(runs) == 4 and all("already said no" in c.error for c in runs[1:3])
+    assert not runs[3].ok                               # (the third identical call is a repeat anyway)
+    assert [a.decision for a in answer.approvals] == ["denied"]
+    assert not fake_transport.configs
