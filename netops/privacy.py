@@ -76,7 +76,7 @@ _PROSE = "|".join(sorted({re.escape(w) for w in _PROSE_WORDS}, key=len, reverse=
 _NOT_PROSE = (rf"(?!(?:{_PROSE})[.,;:!?)]*(?:\s|$))(?-i:(?![A-Z_-]+[.,;:!?)]*(?:\s|$)))"
               r"(?![<\[{(])(?!x{1,3}\b)(?!\.{2,})(?!\w[.,;:!?)]*(?:\s|$))")
 _WORD = _NOT_PROSE + r"(?P<secret>[^\s\"'`]+?)(?=[.,;:!?)]*(?:\s|$))"
-_QUOTED = r"(?P<secret>\"[^\"\n]+\"|'[^'\n]+')"
+_QUOTED = r"(?P<secret>\"[^\"\n]{4,}\"|'[^'\n]{4,}')"  # not a one-letter name: key 'A' 
 # Only a clear-text type (0) or type 6 may stand before a secret word here: after 5, 7, 8 or 9
 # comes a hash or hex (matched by shape), and a word after them is prose ("secret 5 still ...").
 _TYPE = r"(?:[06]\s+)?"
@@ -99,13 +99,14 @@ _SHAPES = _rx(
     rf"\b{_KEYWORDS}\s+{_ALGO}{_QUOTED}",  # a quoted secret after its keyword
     # tokens: HTTP authorisation, well-known token prefixes, JWTs, key=value and JSON credentials
     r"\bAuthorization\s*:\s*(?:Bearer|Basic|Token|Digest)?\s*(?P<secret>[^\s\"']+)",
-    r"\b(?:Bearer|Token)\s+(?=[\w.~+/-]*[0-9+/=_.~-])(?P<secret>[A-Za-z0-9._~+/-]{16,}=*)",
+    # a bare "Bearer|Token X": X on the same line, with a letter and a digit ("token  ....." is a TOC line)
+    r"\b(?:Bearer|Token)[ \t]+(?=[\w.~+/-]*\d)(?=[\w.~+/-]*[A-Za-z])(?P<secret>[A-Za-z0-9._~+/-]{16,}=*)",
     r"(?P<secret>\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|"
     r"xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|sk-[A-Za-z0-9_-]{20,}))",
     r"(?P<secret>\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})",
     (r"(?<![\w-])(?:password|passwd|pwd|secret|passphrase|psk|api[_-]?key|api[_-]?token|access[_-]?token|"
-     r"auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|x-api-key|token|"
-     r"aws_secret_access_key)\s*=\s*(?P<secret>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"',;&]+)"),
+     r"auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|x-api-key|"
+     r"aws_secret_access_key)[ \t]*=[ \t]*(?P<secret>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"',;&]+)"),
     (r"[\"'](?:password|passwd|secret|passphrase|psk|api[_-]?key|api[_-]?token|access[_-]?token|"
      r"auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?key|token|community)[\"']\s*:\s*"
      r"(?P<secret>\"[^\"\n]+\"|'[^'\n]+')"),
@@ -137,19 +138,36 @@ _STATEMENTS = _rx(
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 
 # Configuration lines, for finding pasted blocks.
-_STRONG_HEADS = frozenset((
-    "hostname interface router line username enable snmp-server ntp aaa tacacs-server radius-server "
-    "crypto ip ipv6 system security protocols snmp snmp-agent configure service version logging vlan vrf "
-    "address-family exit-address-family set delete edit config end exit next quit feature boot clock "
-    "archive banner policy-options routing-options firewall tacacs radius mpls segment-routing "
-    "route-map access-list prefix-list class-map policy-map spanning-tree switchport wlan dot11 "
-    "local-user sysname").split())
-# Function words of a sentence: two in a line make it prose, not configuration.
-_SENTENCE_WORDS = ("a an the is are was were be do does did how what why which who whom should could would "
-                   "can will shall must may might i we you he she they me my our your their please it "
-                   "this that these those there and or but for of to in on with about not if when where "
-                   "vs versus than").split()
+# Function words of a sentence: two different ones in a line make it prose, not configuration
+# ("any", "all", "no", "host", "from", "then" are left out: ACLs and Junos policies use them).
+_SENTENCE_WORDS = ("a an the is are was were be been being has have had do does did how what why which who "
+                   "whom should could would can cannot will shall must may might i we you he she they me my our "
+                   "your their its please it this that these those there and or but for of to in on with about "
+                   "not if when where while vs versus than such other each only also more most because however "
+                   "used using into by as at so very").split()
 _SENTENCE_SET = frozenset(_SENTENCE_WORDS)
+# First words of configuration lines (IOS/NX-OS/EOS/XR, Junos, SR OS, VRP, FRR): half the lines of
+# a block must start with one (or be structure: "!", braces, ";"), so indented prose (an RFC
+# quoted in an answer) is not taken for configuration.
+_CONFIG_HEADS = frozenset((
+    "aaa accept-lifetime access access-list access-permissions action address address-family "
+    "af-interface algorithm archive area area-password authentication authentication-key "
+    "authentication-mode authentication-type authorization banner bfd bgp boot certificate class "
+    "class-map cli client clock community configure crypto cryptographic-algorithm description "
+    "domain domain-password dot11 echo edit enable encrypted-password end engine entry exec-timeout "
+    "exit exit-address-family family feature firewall frr group hello-password hostname host-name "
+    "hsrp hwtacacs-server interface interfaces ip ipv6 isis key key-chain key-string keychain "
+    "keyring line local-user logging login lsp-password match md5-password message-digest-key "
+    "mpls mtu neighbor neighbor-group network ntp ntp-service ospf ospf6 password peer peer-as "
+    "permit deny policy-map policy-options policy-statement ppp pre-shared-key prefix-list "
+    "protocols radius radius-server redistribute remote-as root-authentication route-map "
+    "route-target router router-id routing-options rd secret security segment-routing server "
+    "server-private service set snmp snmp-agent snmp-server spanning-tree standby super "
+    "switchport sysname system tacacs tacacs-server tacplus transport tunnel update-source "
+    "user-interface username vlan vrf vrrp wlan wpa-psk psk shutdown no delete next quit "
+    "timers log-adjacency-changes passive-interface ip-address user vtp ldap-server management "
+    "shared-secret mac profile ssh-key trusted-key ike ike-policy ipsec kron l2tp-class "
+    "local-address type unit level remote-servers usm-community user-params").split())
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
@@ -163,11 +181,13 @@ def _config_like(line: str) -> tuple[bool, bool]:
         return True, True
     split = s.split()
     words = len(split)
-    prose = sum(1 for w in split if w.lower().rstrip(".,;:!?)") in _SENTENCE_SET)
+    prose = len({w.lower().rstrip(".,;:!?)") for w in split} & _SENTENCE_SET)
     if words > 30 or (s.endswith(".") and words > 3) or prose >= 2:
         return False, False
-    anchor = (line[:1] in (" ", "\t") or s.startswith(("!", "#", "<")) or s.endswith(("{", ";", "}"))
-              or head in _STRONG_HEADS or bool(re.match(r"^\S+(?:\([\w-]+\))?[#>]", s)))
+    # configuration keywords are lower case: "Password recovery" as a line is a title, not one
+    anchor = (s.startswith(("!", "#", "<")) or s.endswith(("{", ";", "}")) or split[0] in _CONFIG_HEADS
+              or bool(re.match(r"^\S+(?:\([\w-]+\))?[#>]", s))  # a prompt: r1(config)#, user@host>
+              or bool(re.match(r"^[\w.-]+(?: [\w.-]+)?\s*[=:]\s*\S", s)))  # key = value, Label: value
     return True, anchor
 
 
@@ -184,7 +204,9 @@ def _config_blocks(text: str) -> str:
         end = n
         while end < len(lines) and kinds[end][0]:
             end += 1
-        if end - n >= 2 and any(anchor for _, anchor in kinds[n:end]):
+        # at least half the lines of two or more words start like configuration
+        counted = [anchor for (_, anchor), ln in zip(kinds[n:end], lines[n:end]) if anchor or len(ln.split()) > 1]
+        if end - n >= 2 and counted and 2 * sum(counted) >= len(counted):
             out[n:end] = (redact("\n".join(lines[n:end])) or "").split("\n")
         n = end
     return "\n".join(out)
