@@ -441,7 +441,10 @@ class Assistant:
             if worker.is_alive():
                 token.cancel(token.reason or "the consumer stopped listening")
                 if ctx.changing:
-                    worker.join()  # never leave a change half-applied: its rollback finishes first
+                    # nobody takes events any more: the rollback's progress must not wait for a
+                    # consumer, then the change is waited for (never left half-applied)
+                    channel.close()
+                    worker.join()
             channel.close()
         if "error" in result and not isinstance(result["error"], NetopsError):
             raise result["error"]

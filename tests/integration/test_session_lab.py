@@ -384,3 +384,36 @@ def test_ctrl_c_at_the_playbook_run_prompt_refuses_at_once(lab_clean, lab_settin
     with AuditLog(lab_settings.paths.audit_db) as audit:
         assert [r.payload["reason"] for r in audit.list(kind="denial")] == ["declined at the prompt"] * 3
 
+
+
+def test_a_consumer_that_stops_mid_change_gets_the_rollback_not_a_hang(lab_clean, lab_settings):
+    """The chat's event loop closes when it quits during a change, which closes the event
+    generator. Closing must wait for the rollback and then return: before, the rollback's own
+    progress event waited for the consumer that had gone, so close() never returned and the
+    host was never rolled back."""
+    import threading
+
+    from netops.session import Session
+
+    before = _configs(lab_clean)
+    args = {"playbook": "interface-description", "hosts": ["r1"],
+            "params": {"interface": "lo", "description": "closed consumer"}}
+    lab_clean.lab.set_latency(0.5)
+    try:
+        with ScriptedOllama([tool_call("playbook_run", **args), say("never reached")]) as srv, \
+                Session(lab_settings.model_copy(update={"ollama_url": srv.url}), actor="alice") as session:
+            events = session.assistant().events("set the description of lo on r1 to 'closed consumer'")
+            for ev in events:
+                if isinstance(ev, E.ApprovalRequestEvent):
+                    ev.respond(True, by="alice")
+                if isinstance(ev, E.RunProgressEvent) and ev.stage == "postcheck":
+                    break  # the consumer goes away with the change applied
+            closer = threading.Thread(target=events.close, daemon=True)
+            closer.start()
+            closer.join(90)
+            assert not closer.is_alive(), "closing the events of a change in progress hung"
+            records = session.audit.list(limit=None)
+    finally:
+        lab_clean.lab.set_latency(0)
+    assert _configs(lab_clean) == before
+    assert [r.payload["host"] for r in records if r.kind == "rollback"] == ["r1"]
