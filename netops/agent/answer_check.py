@@ -355,6 +355,30 @@ def _conflicts(level: str) -> set[str]:
     return facts.CONFLICTS.get(level, set())
 
 
+_QUOTE = re.compile(r'"([^"\n]{8,}?)"|\u201c([^\u201d\n]{8,}?)\u201d')
+_SECTION_REF = re.compile(r"\bRFC\s*(\d{1,5})\s*,?\s*(?:\u00a7|[Ss]ection\s+|[Ss]ec\.\s*)\s*(\d+(?:\.\d+)*)")
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _phantoms(sentence: str, haystack: str, labels: str) -> list[str]:
+    """What the sentence presents as taken from the sources but is in none of them: a quotation
+    (three words or more, compared without case and punctuation) or an RFC section."""
+    out = []
+    for m in _QUOTE.finditer(sentence):
+        quote = m.group(1) or m.group(2)
+        flat = _flat(quote)
+        if len(flat.split()) >= 3 and flat not in haystack:
+            out.append(f'the quotation "{quote[:80]}" is not in any source')
+    for m in _SECTION_REF.finditer(sentence):
+        rfc, sec = m.group(1), m.group(2)
+        if not re.search(rf"\brfc {rfc} (?:\u00a7|section )?{re.escape(sec)}(?!\d)", labels):
+            out.append(f"RFC {rfc} \u00a7{sec} is not among the sources")
+    return out
+
+
 def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = "",
                  embed: Callable[[str], Sequence[float]] | None = None, mark: bool = True) -> CheckReport:
     """Check ``text`` against ``sources`` (numbered ``n``); see the module docstring."""
@@ -372,11 +396,17 @@ def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = ""
             report.used_embeddings = True
         except Exception:  # an embedder failure must not lose the lexical check
             sims = {}
+    haystack = " | ".join(_flat(f"{s.label} {s.text}") for s in sources)
+    labels = " | ".join(s.label.lower() for s in sources)
     for i, (a, b) in enumerate(spans):
         sentence = text[a:b]
         item = SentenceSupport(index=i, text=sentence.strip(), status=NOT_CHECKED, cited=cited(sentence),
                                start=a, end=b)
         report.sentences.append(item)
+        phantoms = _phantoms(sentence, haystack, labels)
+        if phantoms:  # a quotation or a section that no source has backs nothing, whatever else matches
+            item.status, item.reasons = UNSUPPORTED, phantoms
+            continue
         if i not in claims:
             continue
         if not prepared:
