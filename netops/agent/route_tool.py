@@ -71,6 +71,9 @@ def tools() -> list[Tool]:
 _SHAPES = tuple(re.compile(p, re.IGNORECASE) for p in (
     # why is r2 not learning / receiving / seeing / getting P; why isn't r2 learning P
     r"\bwhy\b.*(\bnot\b|n't\b|\bnever\b).*\b(learn\w*|receiv\w*|see\w*|get\w*|hav\w*|install\w*|carry\w*)\b",
+    # r2 doesn't have P, why?  /  why is P missing on r2
+    r"(\bnot\b|n't\b|\bnever\b)\W+(\w+\W+){0,2}(learn\w*|receiv\w*|see\w*|get\w*|hav\w*|install\w*)\b.*\bwhy\b",
+    r"\bwhy\b.*\b(missing|absent|gone|disappeared|withdrawn)\b",
     # why don't I have a route to P on r2; why is there no route to P on r2
     r"\bwhy\b.*\bno\b.*\broutes?\b",
     # is r2 learning P; is r2 receiving P
@@ -81,9 +84,18 @@ _SHAPES = tuple(re.compile(p, re.IGNORECASE) for p in (
 ))
 
 
+# "why does r2 not have neighbour 198.51.100.6" is about a session, not a route
+_OTHER_NOUN = re.compile(r"\b(neighbou?rs?|peers?|peering|sessions?|adjacenc\w*|interfaces?|links?|ports?)\b",
+                         re.IGNORECASE)
+_ROUTE_WORD = re.compile(r"\b(routes?|routing|prefix\w*|learn\w*|receiv\w*|announc\w*|advertis\w*|sends?|rib|"
+                         r"fib|table)\b", re.IGNORECASE)
+
+
 def is_route_question(question: str) -> bool:
     """"why is r2 not learning P", "why don't I have a route to P on r2", "is r2 learning P",
     "where does r2 learn P from"."""
+    if _OTHER_NOUN.search(question) and not _ROUTE_WORD.search(question):
+        return False
     return any(p.search(question) for p in _SHAPES)
 
 

@@ -35,6 +35,9 @@ def fake_transport():
     "is r2 learning 203.0.113.0/24?",
     "where does r2 learn 203.0.113.0/24 from?",
     "which peer sends r2 203.0.113.0/24?",
+    "r2 doesn't have 203.0.113.0/24, why?",
+    "why is 203.0.113.0/24 missing on r2?",
+    "why did r2 never receive 203.0.113.0/24 from its peers?",
 ])
 def test_question_shapes_route_to_the_diagnosis(question):
     r = route(question, HOSTS)
@@ -53,6 +56,8 @@ def test_the_device_asked_about_is_the_first_one_named():
     ("bgp neighbours on r2", "get_state"),
     ("why is r2 not learning routes?", None),          # no prefix: nothing to diagnose
     ("why is 203.0.113.0/24 not learned?", None),      # no device
+    ("why does r2 not have the neighbour 198.51.100.6 up?", None),  # a session, not a route
+    ("why is the session to 198.51.100.6 on r2 not up?", None),
 ])
 def test_other_questions_do_not(question, tool):
     r = route(question, HOSTS)
