@@ -168,6 +168,10 @@ _CONFIG_HEADS = frozenset((
     "timers log-adjacency-changes passive-interface ip-address user vtp ldap-server management "
     "shared-secret mac profile ssh-key trusted-key ike ike-policy ipsec kron l2tp-class "
     "local-address type unit level remote-servers usm-community user-params").split())
+# A YANG module (quoted from an RFC) is structured like Junos but holds no secret: its
+# "key name;" names a list's key leaf
+_YANG = re.compile(r"^\s*(?:leaf|leaf-list|list|container|grouping|typedef|module|submodule|augment|rpc|"
+                   r"notification|choice|identity)\s+\S+\s*\{")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
@@ -206,7 +210,8 @@ def _config_blocks(text: str) -> str:
             end += 1
         # at least half the lines of two or more words start like configuration
         counted = [anchor for (_, anchor), ln in zip(kinds[n:end], lines[n:end]) if anchor or len(ln.split()) > 1]
-        if end - n >= 2 and counted and 2 * sum(counted) >= len(counted):
+        if end - n >= 2 and counted and 2 * sum(counted) >= len(counted) and \
+                not any(_YANG.match(ln) for ln in lines[n:end]):
             out[n:end] = (redact("\n".join(lines[n:end])) or "").split("\n")
         n = end
     return "\n".join(out)

@@ -664,6 +664,14 @@ class KnowledgeBase:
                ranking: Ranking | None = None) -> list[Hit]:
         """Best passages for ``query``: dense, lexical (BM25) or both fused (:func:`~netops.rag.fusion.rank`).
 
+        Passage text comes back with secrets redacted (:func:`netops.privacy.redact_text`): a
+        team's runbook may hold a pasted configuration, and hits go to the model and the screen.
+        """
+        return redacted_hits(self._search(query, top_k, mode, ranking=ranking))
+
+    def _search(self, query: str, top_k: int | None, mode: Mode, *, ranking: Ranking | None) -> list[Hit]:
+        """:meth:`search` before redaction.
+
         At most one hit per section (its best chunk); hits from a document the query names
         (``RFC 4271``) come first. ``ranking`` overrides the tuned defaults (see
         :class:`~netops.rag.fusion.Ranking`). Lexical-only indexes answer ``hybrid`` with lexical hits
@@ -732,6 +740,23 @@ class KnowledgeBase:
 
                 self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netops-kb-lexical")
             return self._worker
+
+
+def redacted_chunk(chunk: Chunk) -> Chunk:
+    """``chunk`` with its text through :func:`netops.privacy.redact_text` (the same object when
+    nothing changes; the index's own chunks are never modified)."""
+    from netops.privacy import redact_text
+
+    text = redact_text(chunk.text) or chunk.text
+    return chunk if text == chunk.text else dataclasses.replace(chunk, text=text)
+
+
+def redacted_hits(hits: list[Hit]) -> list[Hit]:
+    out = []
+    for hit in hits:
+        chunk = redacted_chunk(hit.chunk)
+        out.append(hit if chunk is hit.chunk else dataclasses.replace(hit, chunk=chunk))
+    return out
 
 
 def _sha256(path: Path) -> str:

@@ -15,10 +15,17 @@ if TYPE_CHECKING:
 
 
 def passages_for(kb: "KnowledgeBase", citation: str, limit: int = 12) -> list[Chunk]:
-    """The chunks whose citation is ``citation`` (at most ``limit``; empty when none match).
+    """The chunks whose citation is ``citation`` (at most ``limit``; empty when none match),
+    their text redacted as search results are.
 
     Documents are narrowed by their id (the label's prefix) before any chunk is read.
     """
+    from netops.rag.kb import redacted_chunk
+
+    return [redacted_chunk(c) for c in _passages(kb, citation, limit)]
+
+
+def _passages(kb: "KnowledgeBase", citation: str, limit: int) -> list[Chunk]:
     citation = citation.strip()
     docs = [d for d in kb.list() if citation == d.doc_id or citation.startswith(d.doc_id + " ")]
     docs.sort(key=lambda d: len(d.doc_id), reverse=True)

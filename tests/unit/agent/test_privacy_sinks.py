@@ -165,3 +165,47 @@ def test_streamed_tokens_carry_no_secret_and_prose_streams(scripted, make_sessio
     scripted.push(say("The password recovery procedure needs console access and a reload.", piece_chars=4))
     handed, _ = _screen(a.events(PROSE))
     assert "".join(handed).startswith("The password recovery procedure needs console access")
+
+
+RUNBOOK = """# Core router baseline
+
+Every core router gets the same management block. Paste it after the interfaces.
+
+```
+hostname core-r1
+enable secret 0 RunB00kEnable
+snmp-server community RunB00kComm RO
+tacacs-server key RunB00kTacacs
+```
+
+The password recovery procedure needs console access.
+"""
+
+
+def test_knowledge_passages_reach_the_model_and_screen_without_secrets(scripted, agent_settings, tmp_path):
+    """A team runbook with a configuration in it: its passages reach the model (the grounded
+    prompt, the kb_search tool's output) and the surface without the secrets, prose intact."""
+    from netops.assistant import Assistant
+    from netops.rag.kb import KnowledgeBase
+    from netops.rag.passages import passages_for
+    from netops.session import Session
+    from netops.testing.ollama_server import tool_call
+
+    doc = tmp_path / "core-baseline.md"
+    doc.write_text(RUNBOOK)
+    kb = KnowledgeBase(agent_settings)
+    kb.add([doc])
+    secrets = ["RunB00kEnable", "RunB00kComm", "RunB00kTacacs"]
+    hits = kb.search("core router management block snmp community tacacs key")
+    assert hits and not [s for h in hits for s in secrets if s in h.chunk.text]
+    assert any("password recovery procedure" in h.chunk.text or "hostname core-r1" in h.chunk.text for h in hits)
+    for h in hits:
+        assert not [s for c in passages_for(kb, h.chunk.citation) for s in secrets if s in c.text]
+    scripted.push(tool_call("kb_search", query="core router management block"), say("Use the baseline."))
+    with Session(agent_settings, kb=kb) as session:
+        answer = Assistant(session).ask("what goes into the core router management block?")
+        assert not _leaks(json.dumps(answer.to_dict(), default=str))
+    sent = json.dumps([r.messages for r in scripted.requests])
+    assert "hostname core-r1" in sent or "management block" in sent
+    assert not [s for s in secrets if s in sent], [s for s in secrets if s in sent]
+    kb.close()

@@ -192,6 +192,7 @@ RFC_TEXT = [
     "      ranges-specifier = range-unit \"=\" range-set",
     "        2.5.4.  /W query token  .....................................   7",
     "   Assume an existing trust anchor key 'A'.\n   1.  Set the revocation bit on key 'A'.",
+    "       list rule {\n         key name;\n         leaf name {\n           type string;\n         }\n       }",
 ]
 
 
