@@ -23,6 +23,8 @@ class KbSearchArgs(BaseModel):
 
 
 def kb_search(ctx: ToolContext, args: KbSearchArgs) -> ToolResult:
+    from netops.privacy import redact_text
+
     hits = ctx.get_kb().search(args.query, top_k=args.top_k)
     if not hits:
         return ToolResult("kb_search", True, content="No passages found in the knowledge base.", data=[])
@@ -30,6 +32,7 @@ def kb_search(ctx: ToolContext, args: KbSearchArgs) -> ToolResult:
     for n, hit in enumerate(hits, 1):
         c = hit.chunk
         text = c.text if len(c.text) <= PASSAGE_CHARS else c.text[:PASSAGE_CHARS] + " [...]"
+        text = redact_text(text) or ""  # a runbook may hold a pasted configuration: the model gets no secret
         # The citation carries the document's own heading: untrusted, so inside the wrapper.
         blocks.append(f"[{n}]\n" + wrap_data(c.citation, f"cite as: {c.citation}\n{text}"))
     return ToolResult("kb_search", True, content="\n".join(blocks), data=hits,

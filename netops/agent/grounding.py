@@ -187,8 +187,10 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
     """Search ``kb`` for ``question`` and keep the passages that fit the budget."""
     budget = budget or GroundingBudget()
     hits = kb.search(question, top_k=budget.search_k)
-    nearest = [Source(i, "spec", h.chunk.citation, h.chunk.text, spec_evidence(h.chunk.citation), h.score)
-               for i, h in enumerate(hits[:3], 1)]
+    from netops.privacy import redact_text
+
+    nearest = [Source(i, "spec", h.chunk.citation, redact_text(h.chunk.text) or "", spec_evidence(h.chunk.citation),
+                      h.score) for i, h in enumerate(hits[:3], 1)]
     if not hits:
         return Grounding(KNOWLEDGE, [], Coverage(False, 0.0, reason="nothing in the knowledge base matches"),
                          nearest)
@@ -215,7 +217,7 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
         if sources and (share < budget.relevance * best_share
                         or not (facts.content_words(h.chunk.text + " " + h.chunk.section_title) & terms)):
             continue
-        text = focused[i]
+        text = redact_text(focused[i]) or ""  # a runbook may hold a pasted configuration
         cost = estimate_tokens(text)
         if sources and spent + cost > budget.source_tokens:
             continue

@@ -356,3 +356,25 @@ def test_a_model_quoting_an_injected_instruction_from_a_document_changes_nothing
     kb.close()
     assert not answer.tool_calls and not answer.approvals and not fake_transport.configs
     assert answer.exit_code == 0
+
+
+def test_a_runbook_with_a_pasted_configuration_shows_the_model_no_secret(scripted, agent_settings, devices,
+                                                                          tmp_path):
+    from netops.assistant import Assistant
+    from netops.rag.kb import KnowledgeBase
+    from netops.session import Session
+
+    doc = tmp_path / "runbook.md"
+    doc.write_text("# Core router login\n\nThe core routers use this configuration:\n\n```\n"
+                   "enable secret 0 Cisc0Rules!\nsnmp-server community N0cR3ad RO\n```\n\n"
+                   "The BGP hold time on the core routers is 90 seconds.\n")
+    kb = KnowledgeBase(agent_settings)
+    kb.add([doc])
+    scripted.push(tool_call("kb_search", query="core router login configuration"), say("ok"))
+    with Session(agent_settings, kb=kb, devices=devices) as session:
+        answer = Assistant(session).ask("how do I log in to the core routers and what hold time do they use?")
+    kb.close()
+    seen = json.dumps([r.messages for r in scripted.requests])
+    assert "core routers use this configuration" in seen and "90 seconds" in seen   # the runbook was read
+    for secret in ("Cisc0Rules!", "N0cR3ad"):
+        assert secret not in seen and secret not in json.dumps(answer.to_dict())
