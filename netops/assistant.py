@@ -495,7 +495,9 @@ class Assistant:
             answer.check.text = redact_text(answer.check.text) or ""
             for sentence in answer.check.sentences:
                 sentence.text = redact_text(sentence.text) or ""
-        if not answer.grounded and not answer.error and not answer.abstained and NO_EVIDENCE not in answer.text:
+        # a worded change's answer is its plan and outcome (prechecks read the devices), not a claim
+        if not answer.grounded and not answer.error and not answer.abstained and answer.change is None \
+                and NO_EVIDENCE not in answer.text:
             answer.text = f"{answer.text.rstrip()}\n\n_{NO_EVIDENCE}_"
         answer.timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings["probe"] = probe_ms

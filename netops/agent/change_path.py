@@ -19,7 +19,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from netops.agent.change_intent import ChangeMatch, match_question
+from netops.agent.change_intent import ChangeMatch, match_question, playbooks_from
+from netops.agent.change_tools import _catalogue
 
 if TYPE_CHECKING:
     from netops.agent.tools import ToolBox, ToolContext
@@ -31,7 +32,6 @@ OFFLINE_LABEL = "offline answer (no language model used)"
 def match_for(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> ChangeMatch | None:
     """The matcher's verdict on ``question``; None when this assistant cannot change anything
     (no ``playbook_run`` tool) or the catalogue cannot be read."""
-    from netops.agent.change_tools import _catalogue
     from netops.agent.offline import _hosts
 
     if "playbook_run" not in toolbox.tools:
@@ -120,6 +120,9 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
                        toolbox, None)
     if m.kind == "question":
         text = f"{OFFLINE_LABEL}: {m.reason}."
+        pb = next((p for p in playbooks_from(_catalogue(ctx)) if p.name == m.playbook), None) if m.playbook else None
+        if pb is not None:
+            text += f"\n\nThe vetted playbook {pb.name} ({pb.risk} risk): {pb.description.strip()}"
         if m.playbook and m.hosts:
             text += (f"\n\nTo see what {m.playbook} would do on {', '.join(m.hosts)} without changing anything:"
                      f"\n\n```\n{m.command(dry_run=True)}\n```")

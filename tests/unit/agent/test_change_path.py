@@ -54,6 +54,7 @@ def test_a_model_that_never_calls_tools_still_gets_the_drain_proposed(scripted, 
     assert (approval.decision, approval.by, approval.matched_by) == ("denied", "alice", "words")
     assert answer.exit_code == 5 and not fake_transport.configs
     assert "router-drain" in answer.text and "denied by alice" in answer.text
+    assert "No evidence" not in answer.text                       # the plan read r2; it is not a claim
     doc = answer.to_dict()
     assert doc["change"]["matched_by"] == "words" and doc["change"]["playbook"] == "router-drain"
     assert doc["approvals"][0]["matched_by"] == "words"
@@ -138,6 +139,7 @@ def test_offline_clarification_and_question(make_assistant, change_settings, fak
     assert "prefix (prefix4" in clar.text and "For example" in clar.text and not clar.tool_calls
     q = a.ask("what happens if I drain r2?", offline=True)
     assert "asks about a change" in q.text and "router-drain --target r2 --dry-run" in q.text
+    assert "graceful-shutdown" in q.text                         # what the playbook does, from its spec
     assert not q.tool_calls and not fake_transport.configs
 
 
