@@ -108,6 +108,8 @@ class ChatApp(App[None]):
         self._slash_tokens: list[Any] = []
         """Cancel tokens of the slash commands running now (Esc cancels them)."""
         self._told_offline = False
+        self._quit_pending = False
+        """Ctrl+Q came during a change: close once it is rolled back."""
         self.model_checked = False
         """The start-up probe of the model endpoint has finished."""
         self._key_at = float("-inf")
@@ -415,6 +417,8 @@ class ChatApp(App[None]):
             self.change_running = False
             self.cancel_token = None
             self._status()
+            if self._quit_pending:  # Ctrl+Q during a change: the rollback has finished
+                self.exit()
 
     async def _render(self, view: AnswerView, ev: Any) -> None:
         """Render one event. Dispatch on the class name: the event module is the contract."""
@@ -494,6 +498,20 @@ class ChatApp(App[None]):
         self.change_running = bool(approved)
         self._status("applying the change (Ctrl+C cancels and rolls back)" if approved else "")
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q. During a change it cancels first and the chat closes when the changed hosts
+        are rolled back, in sight (a second Ctrl+Q closes at once; the library still finishes
+        the rollback before the process ends)."""
+        if self.change_running and not self._quit_pending:
+            self._quit_pending = True
+            if self.cancel_token is not None and not self.cancel_token.cancelled:
+                self.cancel_token.cancel("the chat was closed during the change")
+            self.notify("Cancelling the change: changed hosts are rolled back, then the chat closes. "
+                        "Ctrl+Q again closes now.", severity="warning", timeout=30)
+            self._status("rolling back before closing")
+            return
+        self.exit()
+
     # -- cancel ----------------------------------------------------------------------------
     def action_cancel(self) -> None:
         """Escape: stop the streaming answer (the partial text stays)."""
@@ -542,7 +560,7 @@ class ChatApp(App[None]):
             return
         local = {
             "/help": self.action_help, "/new": self.action_new_conversation, "/history": self.action_conversations,
-            "/panel": self.action_side_panel, "/quit": self.exit,
+            "/panel": self.action_side_panel, "/quit": self.action_quit,
         }
         if cmd.name in local:
             local[cmd.name]()

@@ -150,3 +150,45 @@ async def test_slash_commands_on_the_lab_are_policy_checked_and_audited(lab_clea
     commands = [r.payload for r in records if r.payload.get("host") == "r1"]
     assert any(p.get("surface") == "chat" for p in commands), commands[:3]
     assert any("configure terminal" in str(p.get("command")) and p.get("refused") for p in commands), commands
+
+
+async def test_quitting_during_a_change_rolls_back_in_sight_then_closes(lab_clean, lab_settings):
+    """Ctrl+Q while the change is applying: the chat says it is rolling back, stays until the
+    host is rolled back, then closes by itself (before, it vanished at once and the terminal
+    sat blank while the rollback ran, or hung)."""
+    import threading
+    import time
+
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.approval import ApprovalScreen
+
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+    lab_clean.lab.set_latency(1.0)  # post-checks take seconds: time to quit in the middle
+    try:
+        with ScriptedOllama(_script(peer)) as srv:
+            app = ChatApp(lab_settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
+            async with app.run_test(size=SIZE) as pilot:
+                await type_and_send(pilot, f"shut the BGP session to {peer} on r1")
+                modal = await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen,
+                                         timeout=60, what="the approval modal")
+                await pilot.pause(modal.APPROVE_AFTER + 0.1)
+                await pilot.press("a")
+                await wait_until(pilot, lambda: app.query("RunProgress") and "postcheck" in str(
+                    app.query_one("RunProgress").rows.get("r1", {})), timeout=60, what="the change applied")
+                await pilot.press("ctrl+q")
+                await pilot.pause()
+                assert app.is_running, "the chat closed in the middle of the change"
+                assert any("rolled back" in str(n.message) for n in app._notifications)
+                await wait_until(pilot, lambda: not app.is_running, timeout=90, what="the chat to close itself")
+                view = finished(app)[0]
+                assert view.progress.outcome.get("r1") in ("rolled_back", "cancelled"), view.progress.outcome
+            deadline = time.monotonic() + 60
+            while any(t.name in ("netops-answer", "netops-chat-turn") for t in threading.enumerate()):
+                assert time.monotonic() < deadline, "the change's threads never ended after quitting"
+                time.sleep(0.2)
+    finally:
+        lab_clean.lab.set_latency(0)
+    assert _configs(lab_clean) == before
+    kinds = _audit_kinds(lab_settings)
+    assert "apply" in kinds and "rollback" in kinds, kinds
