@@ -73,9 +73,7 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
                 cancel.raise_if_cancelled()
             if stats.model_calls >= budget.max_model_calls:
                 stats.stopped_by_limit = True
-                return ModelResponse(result=[AIMessage(content=(
-                    f"I stopped after {budget.max_model_calls} model turns without reaching a final answer. "
-                    "The tool results gathered so far are listed below."))])
+                return ModelResponse(result=[AIMessage(content=_stopped(budget.max_model_calls, toolbox))])
             stats.model_calls += 1
             started = time.perf_counter()
             response = handler(request)
@@ -128,6 +126,22 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
                                status="success" if result.ok else "error")
 
     return NetopsMiddleware()
+
+
+def _stopped(turns: int, toolbox: ToolBox) -> str:
+    """The answer when the model used up its turns: what was called and what each call returned."""
+    import json
+
+    lines = [f"I stopped after {turns} model turns without reaching a final answer."]
+    if toolbox.calls:
+        lines += ["", "The tool calls made so far and what each returned:"]
+        for c in toolbox.calls:
+            args = json.dumps(c.args, default=str)
+            lines.append(f"- {c.tool} {args[:120]}: " + ("ok" if c.ok else "failed")
+                         + (f" - {c.summary}" if c.summary else ""))
+    else:
+        lines.append("No tool returned anything.")
+    return "\n".join(lines)
 
 
 def build_agent(chat_model: "BaseChatModel", toolbox: ToolBox, system_prompt: str, stats: RunStats,

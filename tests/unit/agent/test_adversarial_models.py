@@ -378,3 +378,29 @@ def test_a_runbook_with_a_pasted_configuration_shows_the_model_no_secret(scripte
     assert "core routers use this configuration" in seen and "90 seconds" in seen   # the runbook was read
     for secret in ("Cisc0Rules!", "N0cR3ad"):
         assert secret not in seen and secret not in json.dumps(answer.to_dict())
+
+
+def test_cancel_during_a_flood_of_slow_device_calls_returns_promptly(scripted, make_assistant, fake_transport):
+    import threading
+
+    fake_transport.latency = 5.0
+    calls = [{"name": "show", "arguments": {"hosts": [h], "command": c}}
+             for h in ("r1", "r2", "r3") for c in ("show version", "show bgp summary json", "show interface json")]
+    scripted.push(Reply(tool_calls=calls), say("never"))
+    token = CancelToken()
+    threading.Timer(0.5, token.cancel, args=("cancelled by the user",)).start()
+    started = time.monotonic()
+    answer = make_assistant().ask("please look at the routers", cancel=token)
+    assert time.monotonic() - started < 4
+    assert answer.cancelled and answer.exit_code == 130
+
+
+def test_a_model_stopped_at_the_turn_limit_lists_what_was_gathered(scripted, make_assistant):
+    getters = ["facts", "interfaces", "bgp_neighbors", "ospf_neighbors"]
+    scripted.push(*[tool_call("get_state", hosts=["r2"], getter=g) for g in getters])
+    answer = make_assistant(budget=Budget(max_model_calls=3)).ask("please look at the routers")
+    assert "stopped after 3 model turns" in answer.text and answer.notice == "stopped at the model-turn limit"
+    listed = answer.text.split("what each returned:", 1)[1]
+    for call in answer.tool_calls:
+        assert f'- get_state {{"hosts": ["r2"], "getter": "{call.args["getter"]}"' in listed
+    assert listed.count("- get_state") == len(answer.tool_calls) >= 3
