@@ -187,13 +187,19 @@ class Journal:
         self.path.unlink(missing_ok=True)
 
     def _write(self) -> None:
+        """Replace the file with the whole journal, or raise OSError and leave the old one."""
         tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(3)}")
+        data = memoryview(json.dumps(self.data).encode("utf-8"))
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            os.write(fd, json.dumps(self.data).encode("utf-8"))
+            while data:  # a nearly full disk writes short before it refuses
+                data = data[os.write(fd, data):]
             os.fsync(fd)
-        finally:
+        except BaseException:
             os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        os.close(fd)
         os.replace(tmp, self.path)
         _fsync_dir(self.path.parent)  # the rename itself must survive a power loss (write-ahead)
 

@@ -285,6 +285,7 @@ class _Run:
         self.journal: Any = None
         """Write-ahead journal (:mod:`netops.playbook.journal`); None when the devices have no home."""
         self.guards: bool = False
+        self.journal_error: str | None = None
         self.phase = "run"
         """"approval" while the approver decides: a SIGTERM/SIGHUP then interrupts it (a denial)."""
         self.lock = threading.Lock()
@@ -329,10 +330,26 @@ class _Run:
                     self.plan.actor)
 
     def stage(self, host: str, state: str, **extra: Any) -> None:
-        """Move ``host`` on in the journal (a final state also confirms it to its guard)."""
-        if self.journal is not None:
-            with self.lock:
+        """Move ``host`` on in the journal (a final state also confirms it to its guard).
+
+        Once a change is under way a journal that cannot be written (a full disk) must not stop
+        the run half-way: the run still holds the snapshot in memory and rolls back from it; the
+        failure is recorded once and the journal keeps its last good state for a recovery."""
+        if self.journal is None:
+            return
+        with self.lock:
+            try:
                 self.journal.stage(host, state, **extra)
+            except OSError as exc:
+                self.journal_failed(exc)
+
+    def journal_failed(self, exc: OSError) -> None:
+        """Record (once) that the journal could not be written; call with ``self.lock`` held."""
+        if not self.journal_error:
+            self.journal_error = f"{exc.strerror or exc}"
+            _record(self.audit, "journal_error", {"playbook": self.plan.playbook, "hash": self.plan.hash,
+                                                  "run_id": self.journal.run_id, "error": self.journal_error},
+                    self.plan.actor)
 
     def terminate(self, signum: int, frame: Any) -> None:
         """SIGTERM / SIGHUP (a closed terminal): like Ctrl-C, stop and roll back."""
@@ -472,7 +489,10 @@ def _close_run(run: "_Run", hosts: dict[str, Any], report: RunReport) -> None:
     report.finished_at = _now()
     if run.journal is not None:
         with run.lock:
-            run.journal.closing()  # what is verified now is kept, even if we die before the result
+            try:
+                run.journal.closing()  # what is verified now is kept, even if we die before the result
+            except OSError as exc:
+                run.journal_failed(exc)
     run.record("result", {"plan_seq": p.audit_seq, "run_id": run.journal.run_id if run.journal else None,
                           "interrupted": report.interrupted,
                           "cancel_reason": run.reason if report.interrupted else None,
@@ -482,7 +502,10 @@ def _close_run(run: "_Run", hosts: dict[str, Any], report: RunReport) -> None:
         with run.lock:
             if run.journal.pending_hosts():
                 # a host could not be put back: its snapshot stays for `netops playbook recover`
-                run.journal.result_recorded()
+                try:
+                    run.journal.result_recorded()
+                except OSError as exc:
+                    run.journal_failed(exc)
             else:
                 run.journal.finish()  # after the result record: a crash before this is recoverable
 
@@ -532,9 +555,13 @@ def _start_journal(run: _Run, guard: bool | None) -> None:
     home = getattr(getattr(settings, "paths", None), "home", None)
     if home is None:
         return
-    run.journal = Journal.start(home, playbook=run.plan.playbook, hash=run.plan.hash, actor=run.plan.actor,
-                                plan_seq=run.plan.audit_seq, targets=run.plan.hosts,
-                                settings=settings.model_dump(mode="json", exclude={"openai_api_key"}))
+    try:
+        run.journal = Journal.start(home, playbook=run.plan.playbook, hash=run.plan.hash, actor=run.plan.actor,
+                                    plan_seq=run.plan.audit_seq, targets=run.plan.hosts,
+                                    settings=settings.model_dump(mode="json", exclude={"openai_api_key"}))
+    except OSError as exc:  # no write-ahead journal, no change
+        raise PlaybookError(f"cannot write the run journal in {home}/journal ({exc.strerror or exc}); "
+                            "nothing was changed", hint="free disk space there, then plan again") from None
     if guard is None:  # the guard reconnects on its own: only with the real SSH transport
         guard = bool(getattr(run.devices, "default_transport", False))
     run.guards = guard
@@ -653,7 +680,14 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
     run.snapshots[host.name] = snapshot
     if run.journal is not None:
         with run.lock:
-            run.journal.snapshot(host.name, host.platform, snapshot)  # write-ahead, before any change
+            try:
+                run.journal.snapshot(host.name, host.platform, snapshot)  # write-ahead, before any change
+            except OSError as exc:
+                run.journal.data["hosts"].pop(host.name, None)  # never written, never changed
+                run.journal_failed(exc)
+                hr.error = f"cannot write the run journal ({exc.strerror or exc}): nothing was changed"
+                run.event(hr, "failed", hr.error)
+                return
     run.record("snapshot", {"host": host.name, "digest": hr.snapshot_digest, "bytes": len(snapshot),
                             "journal": run.journal.run_id if run.journal is not None else None})
     if run.guards and run.journal is not None:

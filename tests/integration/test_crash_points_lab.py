@@ -540,6 +540,58 @@ def test_router_reboot_mid_change(crash):
     _verify_chain(settings)
 
 
+# -- the journal's disk fills up mid-change -----------------------------------------------------
+
+@pytest.fixture
+def small_journal_disk(crash):
+    """The journal directory on its own 256 KiB tmpfs, so a test can fill it."""
+    settings, lab = crash
+    d = settings.paths.home / "journal"
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", str(d)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+    try:
+        yield settings, lab, d
+    finally:
+        subprocess.run(["umount", "-l", str(d)], capture_output=True)
+
+
+def _fill(d: Path) -> None:
+    fd = os.open(d / ".filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 512)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("point", ["after:apply_start:r1", "after:apply:r1"])
+def test_journal_disk_full_mid_change_still_rolls_back(small_journal_disk, point):
+    """The journal cannot be written once the change is under way: the run must still roll the
+    host back from its in-memory snapshot and record it, not die half-way with the host changed."""
+    settings, lab, d = small_journal_disk
+    child = _waiting_at(settings, point, playbook="interface-description-broken")
+    try:
+        _fill(d)
+        _go(settings, point)
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    _no_traceback(err)
+    assert child.returncode == 0, err[-3000:]
+    assert lab.lab.running_config("r1") == lab.baseline["r1"]
+    results = _results(settings)
+    assert len(results) == 1 and results[0]["hosts"]["r1"]["state"] == "rolled_back", results
+    (d / ".filler").unlink()
+    assert "stopped before" not in _cli(settings, "audit", "list").stderr
+    _verify_chain(settings)
+
+
 # -- SSH dropped mid-change ----------------------------------------------------------------------
 
 def _ssh_listener(lab, router: str) -> tuple[int, list[str]]:
