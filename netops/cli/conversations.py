@@ -29,8 +29,11 @@ def conversations() -> None:
 @json_option
 def list_cmd(query: str | None, limit: int, as_json: bool) -> None:
     """Newest first: id, last activity, messages, title."""
+    from netops.privacy import redact_text
+
     with _session() as session:
         found = session.conversations(limit=limit, query=query)
+    query = redact_text(query)  # echoed below: a secret typed as a search word is not printed
     if as_json:
         emit_json({"conversations": [c.to_dict() for c in found], "query": query})
         return

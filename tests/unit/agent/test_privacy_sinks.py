@@ -105,7 +105,9 @@ def test_cli_ask_and_conversations_print_no_secret(scripted, agent_settings, mon
     assert not _leaks(out.out + out.err)
     cid = json.loads(out.out)["conversation_id"]
     for argv in (["conversations", "list"], ["conversations", "list", "--json"], ["conversations", "show", cid],
-                 ["conversations", "show", cid, "--json"], ["conversations", "list", "--query", "BGP"]):
+                 ["conversations", "show", cid, "--json"], ["conversations", "list", "--query", "BGP"],
+                 ["conversations", "list", "--query", "snmp-server community Comm5ecret RO"],
+                 ["conversations", "list", "--json", "--query", "snmp-server community Comm5ecret RO"]):
         assert main(argv) == 0
         out = capsys.readouterr()
         assert not _leaks(out.out + out.err), argv
