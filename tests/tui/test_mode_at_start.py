@@ -19,8 +19,9 @@ async def test_no_model_at_start_says_offline_before_any_question(chat_settings)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.offline, timeout=15, what="the start-up probe to find no model")
         assert app.query_one(StatusBar).mode == "offline"
-        said = [str(n.message) for n in app._notifications]
-        assert any("no model reachable" in m and "/online" in m for m in said), said
+        await wait_until(pilot, lambda: any("no model reachable" in m and "/online" in m
+                                            for m in (str(n.message) for n in app._notifications)),
+                         timeout=5, what="the notice that says why")  # a notice is posted, not set
         await type_and_send(pilot, "BGP hold timer")
         view = (await wait_until(pilot, lambda: finished(app), what="the answer"))[0]
         assert view.mode == "offline"
