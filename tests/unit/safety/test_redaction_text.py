@@ -199,3 +199,16 @@ RFC_TEXT = [
 @pytest.mark.parametrize("text", RFC_TEXT)
 def test_rfc_prose_and_grammar_are_kept(text):
     assert redact_text(text) == text
+
+
+@pytest.mark.parametrize("text,secret", [
+    ("username admin password Sup3r!", "Sup3r!"),
+    ("snmp-server community Pr1v@te! RO", "Pr1v@te!"),
+    ("is enable secret Sup3r!? ok", "Sup3r!?"),
+    ("username bob password 0 Hunter2?", "Hunter2?"),
+])
+def test_a_secret_ending_in_an_exclamation_or_question_mark_is_redacted_whole(text, secret):
+    """'!' and '?' end sentences but also passwords; leaving them out showed the secret's last
+    character ('Sup3r!' -> '<redacted>!')."""
+    out = redact_text(text)
+    assert REDACTED in out and not out.split(REDACTED, 1)[1].startswith(secret[-1]), out
