@@ -40,7 +40,7 @@ from netops.devices.redact import _HASHES, _PRIVATE_KEY, REDACTED, _replace, red
 
 __all__ = ["REDACTION_VERSION", "RedactingStream", "redact_text", "redact_text_in"]
 
-REDACTION_VERSION = 1
+REDACTION_VERSION = 2
 """Raised whenever the rules here find more: stores written under an older version are
 redacted again when opened (:meth:`netops.store.history.History.redact_all`)."""
 
@@ -72,12 +72,13 @@ _PROSE_WORDS = (
 ).split()
 _PROSE = "|".join(sorted({re.escape(w) for w in _PROSE_WORDS}, key=len, reverse=True))
 # A secret word in a sentence: not a prose word, not a placeholder (PASSWORD, <key>, [secret],
-# {token}, x, ...), and without the sentence's own closing punctuation -- except "!" and "?",
-# which are as likely the secret's last character ("Sup3r!") and are taken with it: a question
-# mark too many redacted costs nothing, a secret's last character shown is a leak.
+# {token}, x, ...: the whole word, so "xx#Pw9z" or "(priv8)" are secrets), taken whole up to the
+# next space: its last characters may be punctuation ("Sup3r!", "Abc123.)"), and a full stop too
+# many redacted costs nothing while a secret's last character shown is a leak.
 _NOT_PROSE = (rf"(?!(?:{_PROSE})[.,;:!?)]*(?:\s|$))(?-i:(?![A-Z_-]+[.,;:!?)]*(?:\s|$)))"
-              r"(?![<\[{(])(?!x{1,3}\b)(?!\.{2,})(?!\w[.,;:!?)]*(?:\s|$))")
-_WORD = _NOT_PROSE + r"(?P<secret>[^\s\"'`]+?)(?=[.,;:)]*(?:\s|$))"
+              r"(?![<\[{(][A-Za-z_ -]*[>\]})][.,;:!?)]*(?:\s|$))(?!x{1,3}[.,;:!?)]*(?:\s|$))(?!\.{2,})"
+              r"(?!\w[.,;:!?)]*(?:\s|$))")
+_WORD = _NOT_PROSE + r"(?P<secret>[^\s\"'`]+)"
 _QUOTED = r"(?P<secret>\"[^\"\n]{4,}\"|'[^'\n]{4,}')"  # not a one-letter name: key 'A' 
 # Only a clear-text type (0) or type 6 may stand before a secret word here: after 5, 7, 8 or 9
 # comes a hash or hex (matched by shape), and a word after them is prose ("secret 5 still ...").

@@ -206,9 +206,29 @@ def test_rfc_prose_and_grammar_are_kept(text):
     ("snmp-server community Pr1v@te! RO", "Pr1v@te!"),
     ("is enable secret Sup3r!? ok", "Sup3r!?"),
     ("username bob password 0 Hunter2?", "Hunter2?"),
+    ("enable secret Abc123.)", "Abc123.)"),
 ])
 def test_a_secret_ending_in_an_exclamation_or_question_mark_is_redacted_whole(text, secret):
     """'!' and '?' end sentences but also passwords; leaving them out showed the secret's last
     character ('Sup3r!' -> '<redacted>!')."""
     out = redact_text(text)
     assert REDACTED in out and not out.split(REDACTED, 1)[1].startswith(secret[-1]), out
+
+
+@pytest.mark.parametrize("text,secret", [
+    ("enable secret xx#Pw9z", "xx#Pw9z"),
+    ("username bob password x-9Kq!m", "x-9Kq!m"),
+    ("snmp-server community (priv8) RO", "priv8"),
+    ("username admin password <Pa55>", "Pa55"),
+])
+def test_a_secret_that_only_starts_like_a_placeholder_is_redacted(text, secret):
+    """Placeholders ('x', '<password>', '[secret]') are whole words; a secret that merely starts
+    with 'x' or a bracket was let through whole."""
+    out = redact_text(text)
+    assert secret not in out and REDACTED in out, out
+
+
+@pytest.mark.parametrize("text", ["username admin password <password>", "enable secret x",
+                                  "set the enable secret [secret] there", "what is the enable secret?"])
+def test_whole_placeholders_are_kept(text):
+    assert redact_text(text) == text
