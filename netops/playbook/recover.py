@@ -77,8 +77,10 @@ def _on_record(audit: "AuditLog | None", run_id: str) -> tuple[bool, set[str]]:
     (A crash between an audit record and the journal update must not record it twice.)"""
     if audit is None:
         return False, set()
-    result = any(r.payload.get("run_id") == run_id for r in audit.list(kind="result", limit=500))
-    restored = {str(r.payload.get("host")) for r in audit.list(kind="recover", limit=500)
+    # every record of the two kinds, not the newest few: on a busy log a recovery's own record can
+    # be hundreds back (recovery is rare; the two kinds are a small share of the log)
+    result = any(r.payload.get("run_id") == run_id for r in audit.list(kind="result", limit=None))
+    restored = {str(r.payload.get("host")) for r in audit.list(kind="recover", limit=None)
                 if r.payload.get("run_id") == run_id and r.payload.get("ok")}
     return result, restored
 

@@ -131,3 +131,19 @@ def test_journal_writes_are_durable_file_and_directory(pb_settings, monkeypatch)
     j.snapshot("r1", "frr", "hostname r1\n")
     j.finish()
     assert synced.count(False) == 2 and synced.count(True) == 2, synced
+
+
+def test_a_recovery_on_record_is_found_however_busy_the_audit_log(pb_settings, devices, sim, audit):
+    """A recovery that restored r1 and recorded it, then died before updating the journal, must
+    not be recorded twice -- also when hundreds of other records came after it."""
+    before, j = _crashed_run(pb_settings, sim)
+    sim.routers["r1"].configure(["router bgp 65001", "no neighbor 198.51.100.2 shutdown", "exit"])
+    assert sim.routers["r1"].running() == before
+    audit.append("recover", {"run_id": j.run_id, "host": "r1", "ok": True}, actor="tester")
+    for n in range(600):
+        audit.append("recover", {"run_id": f"other-{n}", "host": "r2", "ok": True}, actor="tester")
+        audit.append("result", {"run_id": f"other-{n}", "ok": True}, actor="tester")
+    recover(pb_settings, devices, audit)
+    mine = [r for r in audit.list(kind="recover", limit=None) if r.payload.get("run_id") == j.run_id]
+    assert len(mine) == 1
+    assert sim.routers["r1"].running() == before
