@@ -25,7 +25,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from netops.agent.intent import _HYPOTHETICAL, _NEGATION, ACTION_SYNONYMS, _asks_about, said_words
+from netops.agent.intent import _HYPOTHETICAL, ACTION_SYNONYMS, _asks_about, negated_actions, said_words
 
 # Words for the object part of a playbook's name ("bgp-neighbor-shutdown" -> bgp, neighbor).
 OBJECT_WORDS: dict[str, tuple[str, ...]] = {
@@ -55,7 +55,6 @@ PHRASINGS: dict[str, str] = {
     "interface-description": 'set the description of {interface} on {host} to "{description}"',
 }
 
-_NEGATORS = {"not", "don't", "dont", "never", "no", "without", "cannot", "can't", "won't", "shouldn't", "stop"}
 _TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _QUOTED = re.compile(r'"([^"\n]+)"|\u201c([^\u201d\n]+)\u201d|\u2018([^\u2019\n]+)\u2019|(?<![\w\'])\'([^\'\n]+)\'(?![\w\'])')
 _INT = re.compile(r"(?<![\w./:-])(\d{1,12})(?![\w/:-]|\.\d)")
@@ -176,17 +175,6 @@ def _quoted(question: str) -> tuple[list[str], str]:
         return " " * len(m.group(0))
 
     return found, _QUOTED.sub(blank, question)
-
-
-def _negated(question: str, actions: set[str]) -> set[str]:
-    """Action words said after a negation within four words (and what intent.py calls negated)."""
-    tokens = _TOKENS.findall(question.lower().replace("\u2019", "'"))
-    out = {m.group(1).lower() for m in _NEGATION.finditer(question)} & actions
-    for i, tok in enumerate(tokens):
-        if tok in actions and any(t in _NEGATORS or (t == "do" and j + 1 < i and tokens[j + 1] == "not")
-                                  for j, t in enumerate(tokens[max(0, i - 4):i], start=max(0, i - 4))):
-            out.add(tok)
-    return out
 
 
 def _hosts_in(text: str, hosts: list[str]) -> list[str]:
@@ -312,7 +300,7 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str])
                 examples=known, candidates=[pb.name for pb in playbooks])
         return ChangeMatch("none")
     names = [pb.name for pb in candidates]
-    negated = _negated(q, action_words)
+    negated = negated_actions(q, action_words)
     if negated:
         return ChangeMatch("question", playbook=names[0] if len(names) == 1 else None, hosts=named,
                            candidates=names, reason=f"the question says not to {', '.join(sorted(negated))}; "

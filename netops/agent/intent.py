@@ -33,6 +33,10 @@ _PHRASES = ((re.compile(r"\bbring\b(?:(?![.;!?](?:\s|$)).){0,80}?\bback\b", re.I
 # A question about a change is not a request for it ("what happens if I drain r1", "don't drain r1").
 _HYPOTHETICAL = {"if", "would", "whether", "should", "happens", "happen", "explain", "why", "when", "unless"}
 _NEGATION = re.compile(r"\b(?:not|don'?t|do\s+not|never|without|no)\b(?:\W+\w+){0,3}?\W+(\w[\w-]*)", re.IGNORECASE)
+_NEGATORS = {"not", "don't", "dont", "never", "no", "without", "cannot", "can't", "won't", "shouldn't", "stop"}
+_TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
+# "drain r1? no, keep it": a request taken back straight after its question mark.
+_RETRACTED = re.compile(r"\?\s*(?:no|nope|don'?t|do\s+not|never\s*mind|keep\s+it|cancel)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -51,6 +55,27 @@ def said_words(question: str) -> set[str]:
     words = set(_WORDS.findall((question or "").lower()))
     words.update(word for pattern, word in _PHRASES if pattern.search(question or ""))
     return words
+
+
+def negated_actions(question: str, actions: Any) -> set[str]:
+    """The words of ``actions`` that ``question`` says not to do: said within four words after a
+    negation ("don't drain r1"; a negated "bring" negates the phrase "bring ... back"), or said
+    before a question mark that a "no", "don't" or "keep it" follows ("drain r1? no")."""
+    q = (question or "").replace("\u2019", "'")
+    wanted = set(actions)
+    tokens = _TOKENS.findall(q.lower())
+    out = {m.group(1).lower() for m in _NEGATION.finditer(q)}
+    for i, tok in enumerate(tokens):
+        start = max(0, i - 4)
+        if any(t in _NEGATORS or (t == "do" and j + 1 < i and tokens[j + 1] == "not")
+               for j, t in enumerate(tokens[start:i], start=start)):
+            out.add(tok)
+    for pattern, phrase in _PHRASES:
+        if phrase.split("-")[0] in out and pattern.search(q):
+            out.add(phrase)
+    for m in _RETRACTED.finditer(q):
+        out.update(said_words(q[:m.start()]))
+    return out & wanted
 
 
 def _in_question(value: Any, question: str) -> bool:
@@ -102,7 +127,7 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
     actions = [t for t in name.lower().split("-") if t in ACTION_SYNONYMS]
     if not actions:
         reasons.append(f"{name} has no action word netops can match to a question")
-    negated = {m.group(1).lower() for m in _NEGATION.finditer(q)}
+    negated = negated_actions(q, words)
     for action in actions:
         said = words & set(ACTION_SYNONYMS[action])
         if not said:

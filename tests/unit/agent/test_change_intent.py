@@ -91,6 +91,10 @@ QUESTIONS = [
     "never ever drain r3",
     "please don't ever undrain r1",
     "no, don\u2019t drain r3",
+    "don't bring neighbor 198.51.100.2 on r1 back",
+    "never bring neighbor 198.51.100.2 on r1 back",
+    "disable neighbor 198.51.100.2 on r1? no, keep it",
+    "drain r3? don't",
 ]
 
 
