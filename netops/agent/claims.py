@@ -26,14 +26,27 @@ _CLAIMS = (
 )
 
 
+def _succeeded(approval: Any) -> bool:
+    """Did the approved change's run succeed (``result`` "applied" or "applied and verified"; a
+    record without a result: ``verified``)? A failed or cancelled (rolled-back) run did not."""
+    result = getattr(approval, "result", None)
+    if result is None:
+        return getattr(approval, "verified", None) is True
+    return str(result).startswith("applied")
+
+
 def unbacked(text: str, *, approvals: Iterable[Any], tool_names: Iterable[str]) -> list[str]:
     """One line per claim in ``text`` that nothing recorded backs: a change said to be made or
-    approved when no change was approved, and a tool call written out as text (never run)."""
+    approved when no approved change ran successfully (a failed, cancelled or rolled-back run
+    backs nothing), and a tool call written out as text (never run)."""
     notes: list[str] = []
-    approved = any(getattr(a, "decision", None) == "approved" for a in approvals)
-    if not approved:
+    approved = [a for a in approvals if getattr(a, "decision", None) == "approved"]
+    if not any(_succeeded(a) for a in approved):
         hit = next((m.group(0) for rx in _CLAIMS for m in [rx.search(text)] if m), None)
-        if hit:
+        if hit and approved:
+            outcome = "; ".join(str(getattr(a, "result", None) or "no result recorded") for a in approved)
+            notes.append(f"the answer says {hit!r}, but the approved change did not succeed ({outcome})")
+        elif hit:
             notes.append(f"the answer says {hit!r}, but netops made no change and recorded no approval "
                          "for this question")
     written = sorted({n for n in tool_names
