@@ -177,15 +177,6 @@ def _quoted(question: str) -> tuple[list[str], str]:
     return found, _QUOTED.sub(blank, question)
 
 
-def _hosts_in(text: str, hosts: list[str]) -> list[str]:
-    found = []
-    for h in hosts:
-        m = re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text, re.IGNORECASE)
-        if m:
-            found.append((m.start(), h))
-    return [h for _, h in sorted(found)]
-
-
 def _object_said(pb: PlaybookInfo, words: set[str]) -> int:
     return sum(1 for o in pb.objects if o not in _IMPLIED and words & set(OBJECT_WORDS.get(o, (o,))))
 
@@ -280,13 +271,13 @@ def _describe_param(name: str, p: Any) -> str:
 def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str]) -> ChangeMatch:
     """Match ``question`` (the person's words, nothing else) to one of ``playbooks`` (vetted,
     state-changing) on ``hosts`` (the inventory's names). See the module docstring."""
-    from netops.agent.router import _CHANGE
+    from netops.agent.router import _CHANGE, mentions
 
     q = (question or "").strip()
     ex = _Extractor(q, hosts)
     words = said_words(ex.text)  # a quoted description is a value, not a request
     action_words = {w for syn in ACTION_SYNONYMS.values() for w in syn} & words
-    named = _hosts_in(ex.text, hosts)
+    named = [h for _, h in sorted(mentions(ex.text, hosts))]
     said = [pb for pb in playbooks if pb.actions and all(words & set(ACTION_SYNONYMS[a]) for a in pb.actions)]
     # An action word alone is not enough when the playbook acts on something the question does not
     # mention ("bring r3 back" is not about a BGP neighbour): its object, or a typed value for it.

@@ -104,9 +104,9 @@ def route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | No
     if not ents.get("hosts") or not ents.get("addresses") or not is_route_question(question):
         return None
     # the device asked about is the first one named ("why is r3 not learning P from r1")
-    low = question.lower()
-    host = min(ents["hosts"], key=lambda h: (m.start() if (m := re.search(
-        rf"(?<![\w-]){re.escape(h.lower())}(?![\w-])", low)) else len(low)))
+    from netops.agent.router import mentions
+
+    host = min(mentions(question, ents["hosts"]))[1]
     return {"host": host, "prefix": ents["addresses"][0]}
 
 

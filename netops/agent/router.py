@@ -69,9 +69,20 @@ def _addresses(text: str) -> list[str]:
     return out
 
 
+def mentions(text: str, hosts: list[str]) -> list[tuple[int, str]]:
+    """``(position, host)`` for each inventory host named in ``text`` as a whole word, in inventory
+    order (``sorted()`` gives the order they were said)."""
+    out = []
+    for h in hosts:
+        m = re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text, re.IGNORECASE)
+        if m:
+            out.append((m.start(), h))
+    return out
+
+
 def entities(question: str, hosts: list[str]) -> dict[str, list[str]]:
     """Host names, addresses/prefixes and interface names mentioned in ``question``."""
-    found_hosts = [h for h in hosts if re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
+    found_hosts = [h for _, h in mentions(question, hosts)]
     return {"hosts": found_hosts, "addresses": _addresses(question), "interfaces": _IFACE.findall(question)}
 
 

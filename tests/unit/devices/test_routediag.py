@@ -15,21 +15,9 @@ from netops.devices.routediag import LIKELY, _uncovered_address, diagnose_route,
 from netops.devices.service import DeviceService
 from netops.errors import InputError, NotFoundError
 from netops.testing.transport import FakeTransport
+from tests.unit.agent.conftest import INVENTORY  # r1-r3 on FRR, as the agent tests use them
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "frr_routediag"
-
-INVENTORY = """\
-defaults:
-  username: netops
-  password_env: LAB_PW
-groups:
-  lab:
-    platform: frr
-hosts:
-  r1: {hostname: 127.0.1.1, groups: [lab]}
-  r2: {hostname: 127.0.1.2, groups: [lab]}
-  r3: {hostname: 127.0.1.3, groups: [lab]}
-"""
 
 
 @pytest.fixture
