@@ -20,7 +20,7 @@ import ipaddress
 import re
 
 from netops.devices.models import BgpNeighbor, BgpNeighbors
-from netops.devices.parsers import af_name, to_asn
+from netops.devices.parsers import ParseError, af_name, not_running_note, to_asn
 
 _ROUTER = re.compile(r"router identifier (?P<rid>[0-9a-fA-F.:]+), local AS number (?P<asn>[\d.]+)", re.I)
 _VRF = re.compile(r"BGP summary information for VRF (?P<vrf>[^\s,]+)(?:, address family (?P<af>.+?))?\s*$", re.I)
@@ -28,6 +28,7 @@ _FAMILY = re.compile(r"^\s*For address family: (?P<af>.+?)\s*$", re.I)
 _HEADER = re.compile(r"^\s*(?:Description\s+)?Neighbor\s+(?:V|Spk)\s+AS\s+", re.I)
 _ASN = re.compile(r"^\d+(?:\.\d+)?$")
 _ADMIN = re.compile(r"\(\s*admin\s*\)", re.I)
+_DISABLED = re.compile(r"^\s*BGP is disabled for VRF \S+", re.I)  # EOS: "... (Missing Router ID)"
 _STATES = {"estab": "Established", "established": "Established", "idle": "Idle", "active": "Active",
            "connect": "Connect", "opensent": "OpenSent", "openconfirm": "OpenConfirm"}
 
@@ -70,15 +71,33 @@ def state_name(raw: str) -> str:
     return _STATES.get(word.lower(), word or "Unknown")
 
 
-def parse(text: str, *, vrf: str = "default", afi: str = "ipv4-unicast") -> BgpNeighbors:
-    """Every peer row of every section of ``text``; ``vrf``/``afi`` apply until a section names its own."""
+def recognised(text: str) -> bool:
+    """Whether ``text`` holds anything of a BGP summary: a section line, the router identity, the
+    table header or EOS's ``BGP is disabled for VRF X``."""
+    return any(_VRF.search(line) or _FAMILY.match(line) or _ROUTER.search(line) or _HEADER.match(line)
+               or _DISABLED.match(line) for line in text.splitlines())
+
+
+def parse(text: str, *, vrf: str = "default", afi: str = "ipv4-unicast", command: str | None = None) -> BgpNeighbors:
+    """Every peer row of every section of ``text``; ``vrf``/``afi`` apply until a section names its own.
+
+    With ``command``, output that holds nothing of a summary (no section, identity or table header)
+    is a :class:`ParseError` naming it, not an empty table; blank output stays an empty result. When
+    every VRF says ``BGP is disabled`` (EOS without a router id), the result notes BGP is not running."""
+    if command and text.strip() and not recognised(text):
+        first = text.strip().splitlines()[0][:80]
+        raise ParseError(f"{command!r} output not recognised as a BGP summary (it starts {first!r})")
     out = BgpNeighbors()
+    disabled: list[str] = []
     columns: list[str] | None = None
     pending: list[str] | None = None
     cur_vrf, cur_afi = vrf, afi
     default_seen = False
     for line in text.splitlines():
         if not line.strip():
+            continue
+        if _DISABLED.match(line):
+            disabled.append(line.strip())
             continue
         m = _VRF.search(line)
         if m:
@@ -110,6 +129,8 @@ def parse(text: str, *, vrf: str = "default", afi: str = "ipv4-unicast") -> BgpN
             out.neighbors.append(n)
         elif tokens and is_peer(tokens[0].lstrip("*")) and len(tokens) <= len(columns):
             pending = tokens  # a long neighbor or AS wraps the rest of the row onto the next line
+    if disabled and not out.neighbors and out.router_id is None:
+        out.note = not_running_note("BGP", "; ".join(disabled))
     return out
 
 

@@ -241,7 +241,7 @@ def parse_bgp_summary_text(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighb
         return BgpNeighbors(note=not_running_note("BGP", text.strip().splitlines()[0]))
     if text.lstrip().startswith("%"):
         raise ParseError(f"'show ip bgp summary' failed on the device: {text.strip().splitlines()[0]}")
-    return _bgp_table.parse(text, afi=afi)
+    return _bgp_table.parse(text, afi=afi, command="show ip bgp summary")
 
 
 @shaped("show ip ospf neighbor | json")

@@ -192,7 +192,7 @@ def parse_bgp_summary(text: str, *, vrf: str = "default", afi: str = "ipv4-unica
         if any(m in said.lower() for m in _BGP_OFF):
             return BgpNeighbors(note=not_running_note("BGP", said))
         raise ParseError(f"'show bgp summary' failed on the device: {said}")
-    return _bgp_table.parse(text, vrf=vrf, afi=afi)
+    return _bgp_table.parse(text, vrf=vrf, afi=afi, command="show bgp summary")
 
 
 @shaped("show ip ospf neighbor")

@@ -478,7 +478,7 @@ def parse_bgp_summary_text(text: str) -> BgpNeighbors:
     said = _feature_off(text)
     if said:
         return BgpNeighbors(note=not_running_note("BGP", said))
-    return _bgp_table.parse(text)
+    return _bgp_table.parse(text, command="show bgp all summary vrf all")
 
 
 # -- OSPF -----------------------------------------------------------------------------------------

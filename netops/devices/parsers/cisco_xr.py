@@ -335,6 +335,8 @@ def parse_bgp_summary(text: str, *, vrf: str = "default", afi: str = "ipv4-unica
         if any(m in said.lower() for m in _BGP_OFF):
             return BgpNeighbors(note=not_running_note("BGP", said))
         raise ParseError(f"'show bgp summary' failed on the device: {said}")
+    if text.strip() and not _bgp_table.recognised(text):
+        _bgp_table.parse(text, command="show bgp summary")  # raises: nothing of a summary in it
     out = BgpNeighbors()
     for sec_vrf, sec_afi, part in _sections(text, vrf, afi):
         got = _bgp_table.parse(part, vrf=sec_vrf, afi=sec_afi)
