@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from netops.devices.parsers import ParseError, arista_eos, cisco_ios, cisco_nxos, cisco_xr
+from netops.devices.parsers import ParseError, arista_eos, cisco_ios, cisco_nxos, cisco_xr, huawei_vrp
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 
@@ -41,3 +41,36 @@ r1 uptime is 1 hour, 2 minutes
 def test_text_that_is_not_a_bgp_summary_is_a_parse_error_not_an_empty_table(parse):
     with pytest.raises(ParseError, match="not recognised"):
         parse(NOT_BGP)
+
+
+def _vrp(name: str) -> str:
+    return (FIX / "huawei_vrp" / "napalm-ne40e" / name).read_text()
+
+
+def test_vrp8_ne40e_version_with_a_405_day_uptime():
+    f = huawei_vrp.parse_version(_vrp("display_version.txt"), hostname="pe")
+    assert (f.os_version, f.model) == ("V800R021C10SPC600", "NE40E-X8A")
+    assert f.uptime_seconds == 405 * 86400 + 12 * 3600 + 9 * 60
+
+
+def test_vrp8_ne40e_interface_brief_states():
+    got = {i.name: (i.admin_up, i.oper_up) for i in huawei_vrp.parse_interface_brief(_vrp("display_interface_brief.txt")).interfaces}
+    assert len(got) == 21
+    assert got["GigabitEthernet0/0/0"] == (False, False)          # "*down": administratively down
+    assert got["Eth-Trunk10"] == (True, False)                    # "down": up in config, link down
+    assert got["GigabitEthernet1/0/1.50"] == (True, False)        # "(10G)" is the speed, not the name
+    assert got["LoopBack2147483647"] == (True, True)              # "up(s)": spoofing is up
+    assert got["Vlanif322"] == (True, False)
+
+
+def test_vrp8_ne40e_interfaces_detail():
+    got = huawei_vrp.parse_interfaces(_vrp("display_interface.txt"))
+    assert [i.name for i in got.interfaces][:3] == ["Eth-Trunk10", "GigabitEthernet1/0/0", "GigabitEthernet1/0/1"]
+    g = got.by_name("GigabitEthernet1/0/1")
+    assert (g.admin_up, g.oper_up, g.mtu) == (True, True, 9194)
+    assert g.description == 'To_HUA_DRTE_P_2 10GE10/0/16 "FO RR-308 FDP PNL-2E Pos 15 y 16"'
+    assert g.addresses == ["172.23.235.161/31"]
+    off = got.by_name("GigabitEthernet1/1/2")                     # "DOWN(transceiver offline)"
+    assert (off.admin_up, off.oper_up) == (True, False)
+    assert got.by_name("Virtual-Template0").mtu == 1492
+    assert got.by_name("LoopBack0").addresses == ["172.23.70.251/32"]
