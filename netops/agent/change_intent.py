@@ -56,6 +56,14 @@ PHRASINGS: dict[str, str] = {
 }
 
 _TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
+# Words right before a host that rule it out ("drain r3, not r2", "everything except r1",
+# "r3 instead of r1", "leave r1 alone"); filler words may stand between ("not on r2").
+_EXCLUDING = re.compile(r"(?:\bnot|\bexcept(?:\s+for)?|\bexcluding|\binstead\s+of|\bother\s+than|\bapart\s+from"
+                        r"|\brather\s+than|\bleave|\bleaving|\bskip|\bskipping|\bspare|\bsparing)"
+                        r"(?:\s+(?:on|the|router|device|host|for|from|with|also|even|just))*\s*[(\[]?\s*$", re.IGNORECASE)
+_LISTED = re.compile(r"^\s*(?:,|and|or|nor|&)?\s*(?:and|or|nor)?\s*$", re.IGNORECASE)
+# "drain everything except r1": every other host is meant, none of them by name.
+_EVERY = {"all", "every", "everything", "everywhere", "each", "other", "others", "rest"}
 _QUOTED = re.compile(r'"([^"\n]+)"|\u201c([^\u201d\n]+)\u201d|\u2018([^\u2019\n]+)\u2019|(?<![\w\'])\'([^\'\n]+)\'(?![\w\'])')
 _INT = re.compile(r"(?<![\w./:-])(\d{1,12})(?![\w/:-]|\.\d)")
 
@@ -82,6 +90,11 @@ class PlaybookInfo:
     @property
     def qualifiers(self) -> list[str]:
         return [t for t in self.name.lower().split("-") if t in QUALIFIERS]
+
+    @classmethod
+    def from_spec(cls, spec: Any) -> "PlaybookInfo":
+        """The matcher's view of a loaded :class:`~netops.playbook.spec.PlaybookSpec`."""
+        return cls(spec.name, spec.description, spec.risk, dict(spec.parameters), spec.targets.max_hosts)
 
     def phrasing(self, values: dict[str, Any]) -> str:
         """An example request for this playbook, with ``values`` (``host`` and parameters) filled in
@@ -111,8 +124,7 @@ def playbooks_from(catalogue: Any) -> list[PlaybookInfo]:
             spec = catalogue.get(entry.name).spec
         except Exception:  # a playbook that does not load cannot be proposed
             continue
-        out.append(PlaybookInfo(entry.name, spec.description, spec.risk, dict(spec.parameters),
-                                spec.targets.max_hosts))
+        out.append(PlaybookInfo.from_spec(spec))
     return out
 
 
@@ -128,8 +140,14 @@ class ChangeMatch:
     risk: str | None = None
     reason: str = ""
     """Why it is not a ``change`` (what is missing, negated, ambiguous)."""
+    code: str = ""
+    """For a ``clarify``, what is wrong first: ``target`` (no host named), ``unknown-host`` (a name
+    that is not in the inventory), ``too-many-targets``, ``parameter`` (missing or invalid),
+    ``multiple-changes`` (words of more than one playbook) or ``qualifier`` (e.g. "soft" unsaid)."""
     missing: list[str] = field(default_factory=list)
     """``host`` and parameter names the question did not give."""
+    invalid: list[str] = field(default_factory=list)
+    """Parameter names whose value in the question is not valid (or not one value)."""
     candidates: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
     """Phrasings that would be matched (for a clarification)."""
@@ -159,7 +177,8 @@ class ChangeMatch:
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "matched_by": self.matched_by, "playbook": self.playbook, "hosts": self.hosts,
-                "params": self.params, "risk": self.risk, "reason": self.reason, "missing": self.missing,
+                "params": self.params, "risk": self.risk, "reason": self.reason, "code": self.code,
+                "missing": self.missing, "invalid": self.invalid,
                 "candidates": self.candidates, "examples": self.examples}
 
 
@@ -230,11 +249,11 @@ class _Extractor:
         return sum(1 for p in pb.parameters.values() if getattr(p, "type", "") not in ("int", "asn")
                    and self.pool(p))
 
-    def values(self, pb: PlaybookInfo) -> tuple[dict[str, Any], list[str], list[str]]:
-        """(values, missing parameter names, problems)."""
+    def values(self, pb: PlaybookInfo) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+        """(values, missing parameter names, problems by parameter name)."""
         values: dict[str, Any] = {}
         missing: list[str] = []
-        problems: list[str] = []
+        problems: dict[str, str] = {}
         used: set[str] = set()
         for name, p in pb.parameters.items():
             pool = [v for v in self.pool(p) if v not in used]
@@ -245,7 +264,7 @@ class _Extractor:
                 else:
                     siblings = [n for n, q in pb.parameters.items() if n != name and self.pool(q) == self.pool(p)]
                     if not siblings or len(pool) != len(siblings) + 1:
-                        problems.append(f"{name}: several values ({', '.join(pool)}); say which one")
+                        problems[name] = f"{name}: several values ({', '.join(pool)}); say which one"
                         continue
                     pool = pool[:1]  # same-typed parameters in the order the playbook declares them
             if not pool:
@@ -255,7 +274,7 @@ class _Extractor:
             try:
                 values[name] = p.validate_value(name, pool[0])
             except Exception as exc:  # ParameterError: the person's value is not valid for the type
-                problems.append(getattr(exc, "message", str(exc)))
+                problems[name] = getattr(exc, "message", str(exc))
                 continue
             used.add(pool[0])
         return values, missing, problems
@@ -266,18 +285,55 @@ def _describe_param(name: str, p: Any) -> str:
     return f"{name} ({getattr(p, 'type', 'value')}{': ' + desc if desc else ''})"
 
 
+@dataclass
+class Targets:
+    """The hosts a question names (directly or through a group it names), minus those it rules out."""
+
+    named: list[str]
+    """In the order they were said; a named group gives its hosts in inventory order."""
+    excluded: list[str]
+    """Hosts the words rule out ("not r2", "except r1", "instead of r1", "leave r1 alone")."""
+    everything_but: bool = False
+    """The words mean every host except some ("drain everything except r1"), naming none of them."""
+    by_group: list[str] = field(default_factory=list)
+    """Hosts of ``named`` that only a group name stands for (the words do not name them)."""
+
+
+def targets_named(text: str, hosts: list[str], groups: dict[str, list[str]] | None = None) -> Targets:
+    """Which inventory ``hosts`` (and ``groups``) ``text`` names as targets, and which it excludes."""
+    from netops.agent.router import mentions
+
+    groups = groups or {}
+    said = sorted(mentions(text, hosts) + mentions(text, [g for g in groups if g not in hosts]))
+    out: list[str] = []
+    excluded: list[str] = []
+    prev_end, prev_excluded = 0, False
+    for pos, name in said:
+        members = groups.get(name, [name]) if name not in hosts else [name]
+        ruled_out = bool(_EXCLUDING.search(text[:pos])) or (prev_excluded and bool(_LISTED.match(text[prev_end:pos])))
+        (excluded if ruled_out else out).extend(members)
+        prev_end, prev_excluded = pos + len(name), ruled_out
+    named = [h for h in dict.fromkeys(out) if h not in excluded]
+    every = bool(excluded) and not named and bool(set(_TOKENS.findall(text.lower())) & _EVERY)
+    direct = {h for _, h in said}
+    return Targets(named, list(dict.fromkeys(excluded)), every, [h for h in named if h not in direct])
+
+
 # -- the matcher -----------------------------------------------------------------------------
 
-def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str]) -> ChangeMatch:
+def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
+                 groups: dict[str, list[str]] | None = None) -> ChangeMatch:
     """Match ``question`` (the person's words, nothing else) to one of ``playbooks`` (vetted,
-    state-changing) on ``hosts`` (the inventory's names). See the module docstring."""
-    from netops.agent.router import _CHANGE, mentions
+    state-changing) on ``hosts`` (the inventory's names; ``groups``: group name -> its hosts).
+    See the module docstring."""
+    from netops.agent.router import _CHANGE
 
     q = (question or "").strip()
     ex = _Extractor(q, hosts)
     words = said_words(ex.text)  # a quoted description is a value, not a request
     action_words = {w for syn in ACTION_SYNONYMS.values() for w in syn} & words
-    named = [h for _, h in sorted(mentions(ex.text, hosts))]
+    targets = targets_named(ex.text, hosts, groups)
+    named = targets.named
     said = [pb for pb in playbooks if pb.actions and all(words & set(ACTION_SYNONYMS[a]) for a in pb.actions)]
     # An action word alone is not enough when the playbook acts on something the question does not
     # mention ("bring r3 back" is not about a BGP neighbour): its object, or a typed value for it.
@@ -303,13 +359,14 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str])
                            reason="this asks about a change rather than for one; nothing is proposed")
     host_example = named[0] if named else (hosts[0] if hosts else "r1")
     if len(candidates) > 1:
-        return ChangeMatch("clarify", hosts=named, candidates=names, reason=(
+        return ChangeMatch("clarify", hosts=named, candidates=names, code="multiple-changes", reason=(
             f"your words match {len(candidates)} vetted playbooks ({', '.join(names)}); "
             "ask for one change at a time"), examples=[pb.phrasing({"host": host_example}) for pb in candidates])
     pb = candidates[0]
     base = ChangeMatch("clarify", playbook=pb.name, hosts=named, risk=pb.risk, candidates=names)
     unsaid = [qual for qual in pb.qualifiers if not words & set(QUALIFIERS[qual])]
     if unsaid:
+        base.code = "qualifier"
         base.reason = (f"the vetted playbook {pb.name} only does a {' '.join(unsaid)} {pb.actions[0]} "
                        f"({pb.description.strip()}); say so if that is what you want")
         base.examples = [pb.phrasing({"host": host_example, **ex.values(pb)[0]})]
@@ -317,20 +374,37 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str])
     values, missing, problems = ex.values(pb)
     base.params = values
     reasons = []
-    if not named:
+    if targets.everything_but:
         base.missing.append("host")
-        unknown = sorted(set(re.findall(r"\b[a-z]+[-_]?\d+\b", ex.text.lower())) - {i.lower() for i in ex.interfaces})
+        rest = [h for h in hosts if h not in targets.excluded]
+        reasons.append(f"{pb.name} needs its target named; every device except {', '.join(targets.excluded)} "
+                       f"is {len(rest)} ({', '.join(rest)})"
+                       + (f" and it changes at most {pb.max_hosts} per run" if pb.max_hosts else ""))
+        base.code = "too-many-targets" if pb.max_hosts is not None and len(rest) > pb.max_hosts else "target"
+    elif not named:
+        base.missing.append("host")
+        known = {i.lower() for i in ex.interfaces} | {h.lower() for h in hosts}
+        unknown = sorted(set(re.findall(r"(?<![\w-])[a-z]+[-_]?\d+\b", ex.text.lower())) - known)
         reasons.append(f"{pb.name} needs a target device from the inventory ({', '.join(hosts) or 'none'})"
                        + (f"; {', '.join(unknown)} is not one of them" if unknown else ""))
+        base.code = "unknown-host" if unknown else "target"
     elif pb.max_hosts is not None and len(named) > pb.max_hosts:
         reasons.append(f"{pb.name} changes at most {pb.max_hosts} device(s) per run and the question names "
                        f"{len(named)} ({', '.join(named)}); ask for them one at a time")
+        base.code = "too-many-targets"
+    elif targets.by_group:  # a change names its devices (intent.check_intent binds only named hosts)
+        reasons.append(f"{pb.name} needs its target named; the group you named stands for "
+                       f"{', '.join(targets.by_group)}")
+        base.code = "target"
     if missing:
         base.missing += missing
         reasons.append(f"{pb.name} needs " + ", ".join(_describe_param(n, pb.parameters[n]) for n in missing)
                        + (" in quotes" if any(getattr(pb.parameters[n], "type", "") in ("description", "string")
                                               for n in missing) else ""))
-    reasons += problems
+    reasons += problems.values()
+    base.invalid = list(problems)
+    if (missing or problems) and not base.code:
+        base.code = "parameter"
     if reasons:
         base.reason = "; ".join(reasons)
         base.examples = [pb.phrasing({"host": h, **values}) for h in (named or [host_example])[:1]]

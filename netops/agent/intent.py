@@ -31,7 +31,8 @@ _WORDS = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Two-word requests with an object between them ("bring neighbor X on r1 back") -> one word.
 _PHRASES = ((re.compile(r"\bbring\b(?:(?![.;!?](?:\s|$)).){0,80}?\bback\b", re.IGNORECASE), "bring-back"),)
 # A question about a change is not a request for it ("what happens if I drain r1", "don't drain r1").
-_HYPOTHETICAL = {"if", "would", "whether", "should", "happens", "happen", "explain", "why", "when", "unless"}
+_HYPOTHETICAL = {"if", "would", "whether", "should", "happens", "happen", "explain", "why", "when", "unless",
+                 "how", "suppose", "supposing", "hypothetically", "imagine"}
 _NEGATION = re.compile(r"\b(?:not|don'?t|do\s+not|never|without|no)\b(?:\W+\w+){0,3}?\W+(\w[\w-]*)", re.IGNORECASE)
 _NEGATORS = {"not", "don't", "dont", "never", "no", "without", "cannot", "can't", "won't", "shouldn't", "stop"}
 _TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
