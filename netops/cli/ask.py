@@ -127,15 +127,26 @@ class _Renderer:
         from rich.markdown import Markdown
         from rich.markup import escape
 
-        self.out.print(Markdown(answer.text))
+        # At a terminal the answer is rendered; piped, it is its own text, not padded to the
+        # terminal's width or re-wrapped, so a file or grep gets exactly what was said.
+        plain = not self.out.is_terminal
+        if plain:
+            click.echo(answer.text.rstrip())
+        else:
+            self.out.print(Markdown(answer.text))
+        lines = []
         if answer.citations:
-            self.out.print("[dim]evidence: " + escape("; ".join(answer.citations)) + "[/dim]")
+            lines.append("evidence: " + "; ".join(answer.citations))
         if getattr(answer, "check", None) is not None:
             g = answer.grounding
             cited = set(answer.check.cited_sources)
-            for s in g.sources if g is not None else []:
-                if s.n in cited:
-                    self.out.print(f"[dim][{s.n}] {escape(s.label)}[/dim]")
+            lines += [f"[{s.n}] {s.label}" for s in (g.sources if g is not None else []) if s.n in cited]
+        for line in lines:
+            if plain:
+                click.echo(line)
+            else:
+                self.out.print(f"[dim]{escape(line)}[/dim]")
+        if getattr(answer, "check", None) is not None:
             colour = "yellow" if answer.check.unsupported or answer.check.removed_citations else "dim"
             self.err.print(f"[{colour}]answer check: {escape(answer.check.summary())}[/{colour}]")
         self.err.print(f"[dim]answered in {answer.mode} mode{' by ' + answer.model if answer.model else ''}"

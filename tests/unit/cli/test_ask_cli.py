@@ -57,3 +57,18 @@ def test_a_question_that_needs_no_knowledge_does_not_index_the_defaults(settings
     assert code == 0
     assert "indexing the default sources" not in captured.err
     assert not settings.paths.kb_db.exists()
+
+
+def test_piped_answer_is_plain_text_without_padding_or_wrapping(capsys, small_defaults, settings):
+    """Piped into a file or grep, the answer is its own text: no lines padded to the terminal
+    width, and the evidence line is one line however long it is."""
+    code = main(["ask", "--offline", "what is the BGP hold timer and the OSPF dead interval?"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines and not [ln for ln in lines if ln != ln.rstrip()]
+    evidence = [ln for ln in lines if ln.startswith("evidence: ")]
+    assert len(evidence) == 1
+    assert main(["ask", "--offline", "--json", "what is the BGP hold timer and the OSPF dead interval?"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert evidence[0] == "evidence: " + "; ".join(doc["citations"])
