@@ -15,6 +15,10 @@ a "the sources do not say" hedge) is compared with each numbered source, the cit
   one there (MUST vs MAY, MUST vs MUST NOT) counts against it;
 - **names**: acronyms, message names, identifiers and addresses must occur in the source (or in the
   question, which is the person's own premise);
+- **states**: a clause that says its subject is up (Established, Full, enabled, a route exists)
+  where the evidence about that subject (the list line or sentence naming the same address or
+  interface, else the lines under a lead-in of the same topic) says down, or the reverse, is a
+  contradiction (:mod:`netops.agent.polarity`); agreeing states back the sentence;
 - **content words**: the share of the sentence's meaningful words found in the source (words that
   only repeat the question weigh half);
 - **embedding similarity** between the sentence and the source's closest passage, when an embedder
@@ -22,7 +26,7 @@ a "the sources do not say" hedge) is compared with each numbered source, the cit
 
 A sentence is *supported* when some source passes the hard checks (numbers, normative words,
 names) and is close enough by words or meaning; *contradicted* when the closest source gives a
-different number for the same unit or a conflicting normative word; otherwise *unsupported*.
+different number for the same unit, a conflicting normative word or the opposite state; otherwise *unsupported*.
 Citations of sources that do not exist are removed and counted; a supported sentence that cites
 nothing gets the citation of the source that backs it (counted as added).
 """
@@ -35,7 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from netops.agent import facts
+from netops.agent import facts, polarity
 
 SUPPORTED, UNSUPPORTED, CONTRADICTED, NOT_CHECKED = "supported", "unsupported", "contradicted", "not_checked"
 MARKS = {UNSUPPORTED: " *(⚠ not supported by the sources)*", CONTRADICTED: " *(⚠ contradicted by source {n})*"}
@@ -207,7 +211,8 @@ def is_claim(sentence: str) -> bool:
     if not s or s.endswith("?") or _HEDGE.search(s):
         return False
     plain = re.sub(r"\[\d+\]", "", s)
-    return len(facts.content_words(plain)) >= 2 or bool(facts.quantities(plain)) or bool(facts.names(plain))
+    return (len(facts.content_words(plain)) >= 2 or bool(facts.quantities(plain)) or bool(facts.names(plain))
+            or (polarity.polarity(plain) is not None and bool(polarity.identifiers(plain) or facts.content_words(plain))))
 
 
 # -- support -------------------------------------------------------------------------------
@@ -222,6 +227,8 @@ class _Prepared:
     quantities: list[facts.Quantity]
     windows: list[str]
     parts: list["_Part"]
+    units: list[polarity.Unit] = field(default_factory=list)
+    """What the source says, unit by unit (list lines on their own), for the polarity check."""
 
 
 @dataclass
@@ -254,7 +261,7 @@ def _prepare(src: SourceLike) -> _Prepared:
                    facts.normative(t), facts.normative(t.upper()), facts.quantities(t))
              for t in (flat[a:b] for a, b in split_sentences(flat))]
     return _Prepared(src.n, src.label, plain, " ".join(body.lower().split()), facts.content_words(body),
-                     facts.quantities(plain), _windows(plain), parts)
+                     facts.quantities(plain), _windows(plain), parts, polarity.units(src.text))
 
 
 def _overlap(words: set[str], premise: set[str], source: set[str]) -> float:
@@ -320,11 +327,23 @@ def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names
             reasons.append(f"{level}: [{src.n}] says {', '.join(sorted(clash))}")
         else:
             reasons.append(f"{level} is not in [{src.n}]")
-    if closest and top >= max(2, len(key) // 2):
+    # A clause that says its subject is up where the evidence about that subject says down
+    # (or the reverse): "the session to 10.0.12.2 is down" over "10.0.12.2 ...: Established".
+    states = polarity.verdicts(plain, src.units)
+    for v in states:
+        if v.contradicts:
+            conflict = True
+            said = v.bound[0].text if len(v.bound) == 1 else f"{len(v.bound)} lines"
+            reasons.append(f"[{src.n}] says the opposite about {v.by}: {said[:80]!r}")
+    decided = any(v.evidence is not None for v in states)
+    agreed = bool(states) and all(v.agrees for v in states)
+    if closest and top >= max(2, len(key) // 2) and not decided:
         # The sentence that says the same thing says the opposite: negation or an antonym.
         shared = set().union(*(words & p.words for p in closest))
         claim_negated = facts.negated(plain, shared)
-        if all(facts.negated(p.text, shared) != claim_negated for p in closest):
+        # "ineligible", "unreachable": a negative state word says "not" too
+        if all((facts.negated(p.text, shared) or polarity.reading(p.text) == (-1, True)) != claim_negated
+               for p in closest):
             conflict = True
             reasons.append(f"[{src.n}] says the opposite ({'no' if claim_negated else 'a'} negation there)")
         lower = {w.lower() for w in re.findall(r"[A-Za-z]+", plain) if not w.isupper()}
@@ -344,7 +363,9 @@ def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names
                                         and overlap >= MIN_OVERLAP_WITH_SIMILARITY)
              # the facts are the claim: "r1 peers with 198.51.100.2", "at least 19 and at most 4096 octets"
              or (bool(hard) and len(words - premise_words) <= 1)
-             or (len(hard) >= 2 and overlap >= MIN_OVERLAP_WITH_SIMILARITY))
+             or (len(hard) >= 2 and overlap >= MIN_OVERLAP_WITH_SIMILARITY)
+             # the state the evidence gives its subject: "eth-r2 is not down" over "eth-r2: oper up"
+             or (agreed and len(words - premise_words - src.words - polarity.STATE_WORDS) <= 1))
     if not close:
         detail = f"only {overlap:.0%} of its words" + (f", similarity {sim:.2f}" if sim is not None else "")
         return UNSUPPORTED, soft * 0.5, [f"[{src.n}] is not close enough ({detail})"]
