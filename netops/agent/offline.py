@@ -39,6 +39,7 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
                 + (" (admin down: shut by configuration)" if n.admin_down else "")
                 + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
                 + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
+                + (f" (BGP instance {n.instance})" if n.instance else "")
                 for n in data.neighbors]
         return "\n".join(rows) or f"- {data.note or 'no BGP neighbours configured'}"
     if getter == "ospf_neighbors":

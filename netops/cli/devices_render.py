@@ -46,7 +46,7 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
             for col in ("peer", "vrf", "family", "remote AS", "state", "uptime", "pfx rcvd", "description"):
                 table.add_column(col)
             for n in d.neighbors:
-                table.add_row(n.peer, n.vrf, n.afi_safi, str(n.remote_as), bgp_state(n), n.uptime or "-",
+                table.add_row(n.peer, f"{n.instance}/{n.vrf}" if n.instance else n.vrf, n.afi_safi, str(n.remote_as), bgp_state(n), n.uptime or "-",
                               "-" if n.prefixes_received is None else str(n.prefixes_received), n.description or "")
         elif getter == "ospf_neighbors":
             table.caption = d.note

@@ -85,6 +85,9 @@ class BgpNeighbor(BaseModel):
     """``ipv4-unicast``, ``ipv6-unicast``, ``vpnv4-unicast``, ``l2vpn-evpn``, ... (the family the
     routes are exchanged in, not the transport: an IPv4 session over an IPv6 link-local peer is
     ``ipv4-unicast``)."""
+    instance: str | None = None
+    """The named BGP instance the session belongs to (IOS-XR ``router bgp N instance NAME``);
+    ``None`` for the default (or only) BGP process. ``vrf`` is then the VRF inside that instance."""
 
 
 class BgpNeighbors(BaseModel):

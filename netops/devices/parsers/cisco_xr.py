@@ -14,7 +14,10 @@ has none, and its row is lost).
   interface`` (primary and secondary IPv4 of every VRF) and ``show ipv6 vrf all interface``
   (IPv6 of every VRF), merged by name in :mod:`._addresses`.
 * bgp: ``show bgp all all summary`` (the default VRF, every ``Address Family:`` section) and
-  ``show bgp vrf all ipv4|ipv6 unicast summary`` (one ``VRF: NAME`` section per VRF). XR's table
+  ``show bgp vrf all ipv4|ipv6 unicast summary`` (one ``VRF: NAME`` section per VRF); then
+  ``show bgp instance all all all summary`` for named instances (``BGP instance N: 'NAME'``
+  sections; their sessions carry ``instance``) and, when there is one, ``show bgp instance all
+  vrf all ipv4|ipv6 unicast summary`` for their VRFs. XR's table
   has ``Spk`` where IOS has ``V`` and one ``St/PfxRcd`` column; rows go through :mod:`._bgp_table`.
   ``% BGP instance 'default' not active`` is an empty result with a note.
 * ospf: ``show ospf vrf all-inclusive neighbor`` (``Neighbors for OSPF 1[, VRF X]`` sections;
@@ -299,28 +302,36 @@ def interfaces(host: Any, read: Read) -> Interfaces:
 
 _AF_SECTION = re.compile(r"^\s*Address Family:\s*(?P<af>.+?)\s*$", re.I)
 _VRF_SECTION = re.compile(r"^\s*VRF:\s*(?P<vrf>\S+)\s*$")
+_INSTANCE_SECTION = re.compile(r"^\s*BGP instance \d+:\s*'(?P<name>[^']+)'\s*$")
 _BGP_OFF = ("not active", "bgp is not running", "bgp not running", "bgp instance")
 
 
-def _sections(text: str, vrf: str, afi: str) -> list[tuple[str, str, str]]:
-    """``(vrf, afi, text)`` per ``Address Family:`` / ``VRF:`` section (one section when none)."""
-    out: list[tuple[str, str, str]] = []
+def _sections(text: str, vrf: str, afi: str) -> list[tuple[str | None, str, str, str]]:
+    """``(instance, vrf, afi, text)`` per ``BGP instance N: 'NAME'`` / ``Address Family:`` /
+    ``VRF:`` section (one section when none); the instance is ``None`` for ``'default'``. A new
+    instance starts again at the VRF and family the command asked for."""
+    out: list[tuple[str | None, str, str, str]] = []
+    instance: str | None = None
     cur_vrf, cur_afi, lines = vrf, afi, []
     for line in text.splitlines():
         af = _AF_SECTION.match(line)
         vr = _VRF_SECTION.match(line)
-        if af or vr:
+        ins = _INSTANCE_SECTION.match(line)
+        if af or vr or ins:
             if lines:
-                out.append((cur_vrf, cur_afi, "\n".join(lines)))
+                out.append((instance, cur_vrf, cur_afi, "\n".join(lines)))
             lines = []
-            if af:
+            if ins:
+                instance = None if ins.group("name") == "default" else ins.group("name")
+                cur_vrf, cur_afi = vrf, afi
+            elif af:
                 cur_afi = af_name(af.group("af"))
             else:
                 cur_vrf = vr.group("vrf")  # type: ignore[union-attr]
             continue
         lines.append(line)
     if lines:
-        out.append((cur_vrf, cur_afi, "\n".join(lines)))
+        out.append((instance, cur_vrf, cur_afi, "\n".join(lines)))
     return out
 
 
@@ -338,10 +349,12 @@ def parse_bgp_summary(text: str, *, vrf: str = "default", afi: str = "ipv4-unica
     if text.strip() and not _bgp_table.recognised(text):
         _bgp_table.parse(text, command="show bgp summary")  # raises: nothing of a summary in it
     out = BgpNeighbors()
-    for sec_vrf, sec_afi, part in _sections(text, vrf, afi):
+    for instance, sec_vrf, sec_afi, part in _sections(text, vrf, afi):
         got = _bgp_table.parse(part, vrf=sec_vrf, afi=sec_afi)
         if got.router_id and (out.router_id is None or (sec_vrf == "default" and out.local_as is None)):
             out.router_id, out.local_as = got.router_id, got.local_as
+        for n in got.neighbors:
+            n.instance = instance
         out.neighbors.extend(got.neighbors)
     return out
 
@@ -366,14 +379,44 @@ def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
             out.neighbors += parse_bgp_summary(v6, afi="ipv6-unicast").neighbors
     else:
         out = parse_bgp_summary(text)
-    if out.note:
-        return out
+    if not out.note:
+        for family in ("ipv4", "ipv6"):
+            part = read(f"show bgp vrf all {family} unicast summary")
+            if not body(part).strip() or device_error(body(part)):
+                continue  # no VRF with this family (or a release without it): the default VRF stands
+            vrfs = parse_bgp_summary(part, afi=f"{family}-unicast")
+            out.neighbors += [n for n in vrfs.neighbors if n.vrf != "default"]
+    named = _named_instances(read)
+    if named.neighbors or named.router_id:
+        if out.note:  # the default instance is not active; named ones are
+            out = BgpNeighbors(router_id=named.router_id, local_as=named.local_as)
+        out.neighbors += named.neighbors
+    return out
+
+
+def _named_instances(read: Read) -> BgpNeighbors:
+    """The sessions of named instances (``router bgp N instance NAME``), which ``show bgp all all
+    summary`` leaves out: ``show bgp instance all all all summary`` and, when it lists a named
+    instance, their VRFs' IPv4/IPv6 unicast summaries. Empty where the release has no such command."""
+    text = read("show bgp instance all all all summary")
+    if not body(text).strip() or device_error(body(text)):
+        return BgpNeighbors()
+    every = parse_bgp_summary(text)
+    out = BgpNeighbors(neighbors=[n for n in every.neighbors if n.instance is not None])
+    sections = [(ins, part) for ins, _, _, part in _sections(body(text), "default", "ipv4-unicast") if ins]
+    if not sections:
+        return BgpNeighbors()
+    for _, part in sections:  # the first named instance's identity
+        got = _bgp_table.parse(part)
+        if got.router_id:
+            out.router_id, out.local_as = got.router_id, got.local_as
+            break
     for family in ("ipv4", "ipv6"):
-        part = read(f"show bgp vrf all {family} unicast summary")
+        part = read(f"show bgp instance all vrf all {family} unicast summary")
         if not body(part).strip() or device_error(body(part)):
-            continue  # no VRF with this family (or a release without it): the default VRF stands
+            continue
         vrfs = parse_bgp_summary(part, afi=f"{family}-unicast")
-        out.neighbors += [n for n in vrfs.neighbors if n.vrf != "default"]
+        out.neighbors += [n for n in vrfs.neighbors if n.instance is not None and n.vrf != "default"]
     return out
 
 

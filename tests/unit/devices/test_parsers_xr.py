@@ -198,7 +198,7 @@ def test_bgp_every_family_of_the_default_vrf_and_every_vrf():
     sent: list[str] = []
     b = xr.GETTERS["bgp_neighbors"](HOST, device("pe1", sent=sent))
     assert sent == ["show bgp all all summary", "show bgp vrf all ipv4 unicast summary",
-                    "show bgp vrf all ipv6 unicast summary"]
+                    "show bgp vrf all ipv6 unicast summary", "show bgp instance all all all summary"]
     assert (b.router_id, b.local_as, b.note) == ("10.255.0.1", 65000, None)
     rows = {(n.vrf, n.afi_safi, n.peer): n for n in b.neighbors}
     assert len(rows) == len(b.neighbors) == 10
@@ -225,7 +225,7 @@ def test_bgp_not_active_is_an_empty_result_with_a_note_and_no_vrf_reads():
     sent: list[str] = []
     b = xr.GETTERS["bgp_neighbors"](HOST, device("noproto", sent=sent))
     assert b.neighbors == [] and "BGP instance 'default' not active" in b.note
-    assert sent == ["show bgp all all summary"]
+    assert sent == ["show bgp all all summary", "show bgp instance all all all summary"]  # no named one either
 
 
 def test_bgp_without_vrfs_keeps_the_default_vrf():
@@ -262,7 +262,7 @@ def test_bgp_summary_alone_and_its_not_active_answer():
     sent.clear()
     b = xr.GETTERS["bgp_neighbors"](HOST, device("none", {"show bgp ipv4 unicast summary": off}, sent=sent))
     assert b.neighbors == [] and "not active" in b.note
-    assert sent == ["show bgp all all summary", "show bgp ipv4 unicast summary"]
+    assert sent == ["show bgp all all summary", "show bgp ipv4 unicast summary", "show bgp instance all all all summary"]
 
 
 def test_bgp_unexpected_error_is_a_parse_error():
@@ -384,3 +384,47 @@ def test_getters_through_the_service_are_policy_checked_and_redacted(svc):
     sent = set(svc.fake.commands_for("pe1"))
     assert {"show bgp all all summary", "show ospf vrf all-inclusive neighbor", "show route ipv4 10.30.1.1",
             "show ipv6 vrf all interface", "show running-config hostname"} <= sent
+
+
+# -- named BGP instances (router bgp N instance NAME) ------------------------------------------------
+
+def test_bgp_named_instances_only_are_read_when_the_default_instance_is_not_active():
+    """Before: "% BGP instance 'default' not active" ended the getter with "BGP not running" on a
+    router whose BGP runs in named instances only."""
+    sent: list[str] = []
+    b = xr.GETTERS["bgp_neighbors"](HOST, device("instances", sent=sent))
+    assert sent == ["show bgp all all summary", "show bgp instance all all all summary",
+                    "show bgp instance all vrf all ipv4 unicast summary",
+                    "show bgp instance all vrf all ipv6 unicast summary"]
+    assert b.note is None and (b.router_id, b.local_as) == ("10.255.0.7", 4200000100)
+    rows = {(n.instance, n.vrf, n.afi_safi, n.peer): n for n in b.neighbors}
+    assert len(rows) == len(b.neighbors) == 6
+    rr = rows[("CORE", "default", "ipv4-unicast", "10.255.0.8")]
+    assert rr.established and rr.prefixes_received == 310 and rr.uptime_seconds == 31536000 + 2 * 604800
+    shut = rows[("CORE", "default", "ipv4-unicast", "10.255.0.9")]
+    assert (shut.state, shut.admin_down, shut.established, shut.uptime) == ("Idle", True, False, None)
+    assert rows[("CORE", "default", "ipv4-unicast", "192.0.2.14")].state == "Connect"
+    v6 = rows[("CORE", "default", "ipv6-unicast", "2001:db8:255::8")]  # wrapped row
+    assert v6.remote_as == 4200000100 and v6.prefixes_received == 42
+    peering = rows[("PEERING", "default", "ipv4-unicast", "203.0.113.1")]
+    assert peering.remote_as == 64496 and peering.uptime_seconds == 10 * 604800 + 3 * 86400
+    ce = rows[("CORE", "CUST-Z", "ipv4-unicast", "172.16.5.2")]
+    assert ce.remote_as == 64512 * 65536 + 10 and ce.prefixes_received == 6
+
+
+def test_bgp_named_instance_next_to_the_default_one_adds_only_its_own_peers():
+    default = read("pe1", "show_bgp_all_all_summary")
+    core = read("instances", "show_bgp_instance_all_all_all_summary").split("BGP instance 2:")[0]
+    both = "BGP instance 0: 'default'\n=========================\n\n" + default + "\n" + core
+    b = xr.GETTERS["bgp_neighbors"](HOST, device("pe1", {"show bgp instance all all all summary": both}))
+    assert (b.router_id, b.local_as) == ("10.255.0.1", 65000)  # the default instance's identity
+    assert len(b.neighbors) == 10 + 4
+    assert {n.instance for n in b.neighbors} == {None, "CORE"}
+    assert sum(1 for n in b.neighbors if n.peer == "10.255.0.9") == 2  # the same address in each instance
+    assert all(n.instance is None for n in b.neighbors if n.vrf == "CUST-A")
+
+
+def test_bgp_instance_sections_name_the_instance_in_the_parser():
+    b = xr.parse_bgp_summary(read("instances", "show_bgp_instance_all_all_all_summary"))
+    assert {(n.instance, n.peer) for n in b.neighbors} >= {("CORE", "10.255.0.8"), ("PEERING", "203.0.113.1")}
+    assert xr.parse_bgp_summary(read("pe1", "show_bgp_all_all_summary")).neighbors[0].instance is None
