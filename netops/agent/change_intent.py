@@ -25,7 +25,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from netops.agent.intent import _HYPOTHETICAL, ACTION_SYNONYMS, _asks_about, negated_actions, said_words
+from netops.agent.intent import ACTION_SYNONYMS, hypothetical, negated_actions, said_words
 
 # Words for the object part of a playbook's name ("bgp-neighbor-shutdown" -> bgp, neighbor).
 OBJECT_WORDS: dict[str, tuple[str, ...]] = {
@@ -352,7 +352,7 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
         return ChangeMatch("question", playbook=names[0] if len(names) == 1 else None, hosts=named,
                            candidates=names, reason=f"the question says not to {', '.join(sorted(negated))}; "
                            "nothing is proposed")
-    if said_words(q) & _HYPOTHETICAL or _asks_about(q):  # quotes included, as intent.py reads it
+    if hypothetical(q):  # quotes included, as intent.py reads it
         one = candidates[0] if len(names) == 1 else None
         return ChangeMatch("question", playbook=one.name if one else None, hosts=named, candidates=names,
                            params=ex.values(one)[0] if one else {}, risk=one.risk if one else None,

@@ -17,25 +17,45 @@ from typing import Any
 
 # Action words in playbook names -> words a person uses for them.
 ACTION_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "drain": ("drain", "isolate"),
-    "undrain": ("undrain", "un-drain", "unisolate"),
-    "shutdown": ("shut", "shutdown", "disable"),
+    "drain": ("drain", "isolate", "out-of-service", "into-maintenance", "traffic-off"),
+    "undrain": ("undrain", "un-drain", "unisolate", "back-in-service"),
+    "shutdown": ("shut", "shutdown", "disable", "admin-down"),
     "enable": ("enable", "unshut", "no-shut", "re-enable", "bring-back"),
     "clear": ("clear", "reset", "refresh", "soft-clear"),
-    "add": ("add", "create", "install"),
+    "add": ("add", "create", "install", "need-new"),
     "remove": ("remove", "delete", "withdraw"),
     "description": ("description", "describe", "label", "rename"),
     "cost": ("cost", "metric"),
 }
 _WORDS = re.compile(r"[a-z0-9][a-z0-9-]*")
-# Two-word requests with an object between them ("bring neighbor X on r1 back") -> one word.
-_PHRASES = ((re.compile(r"\bbring\b(?:(?![.;!?](?:\s|$)).){0,80}?\bback\b", re.IGNORECASE), "bring-back"),)
+# Requests said in several words, perhaps with an object between them ("bring neighbor X on r1
+# back", "take r3 out of rotation") -> one word. A negation before the phrase's first word negates it.
+_CLAUSE = r"(?:(?![.;!?](?:\s|$)).)"  # any character that does not end a sentence
+_SERVICE = r"(?:service|rotation|production)"
+_PHRASES = (
+    (re.compile(rf"\bbring\b{_CLAUSE}{{0,80}}?\bback\b", re.IGNORECASE), "bring-back"),
+    (re.compile(rf"\b(?:take|taking|took|taken|pull|pulling|pulled|move|moving|moved|bring|bringing|come|coming"
+                rf"|go|going|get|getting|put|putting)\b{_CLAUSE}{{0,60}}?\bout\s+of\s+{_SERVICE}\b", re.IGNORECASE),
+     "out-of-service"),
+    (re.compile(rf"\b(?:put|putting|place|placing|move|moving|set|setting|take|taking)\b{_CLAUSE}{{0,60}}?"
+                r"\binto\s+maintenance\b", re.IGNORECASE), "into-maintenance"),
+    (re.compile(r"\b(?:move|moving|shift|shifting|get|getting|steer|steering|divert|diverting)\s+(?:the\s+|all\s+)?"
+                r"traffic\s+(?:off|away)\b", re.IGNORECASE), "traffic-off"),
+    (re.compile(rf"\bback\s+(?:in|into|to)\s+{_SERVICE}\b", re.IGNORECASE), "back-in-service"),
+    (re.compile(rf"\breturn(?:s|ed|ing)?\b{_CLAUSE}{{0,60}}?\bto\s+{_SERVICE}\b", re.IGNORECASE), "back-in-service"),
+    (re.compile(r"\badmin(?:istratively)?[\s-]+(?:down|shut(?:down)?)\b", re.IGNORECASE), "admin-down"),
+    (re.compile(r"\b(?:need|want|like)\s+(?:a|an|one)\s+(?:new\s+|extra\s+)?static\s+route\b", re.IGNORECASE),
+     "need-new"),
+)
 # A question about a change is not a request for it ("what happens if I drain r1", "don't drain r1").
-_HYPOTHETICAL = {"if", "would", "whether", "should", "happens", "happen", "explain", "why", "when", "unless",
+HYPOTHETICAL = {"if", "would", "whether", "should", "happens", "happen", "explain", "why", "when", "unless",
                  "how", "suppose", "supposing", "hypothetically", "imagine"}
 _NEGATION = re.compile(r"\b(?:not|don'?t|do\s+not|never|without|no)\b(?:\W+\w+){0,3}?\W+(\w[\w-]*)", re.IGNORECASE)
 _NEGATORS = {"not", "don't", "dont", "never", "no", "without", "cannot", "can't", "won't", "shouldn't", "stop"}
 _TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
+# "I don't want r3 drained": a negated wish negates every action of the rest of its sentence.
+_UNWANTED = re.compile(r"\b(?:not|don'?t|doesn'?t|didn'?t|won'?t|never|no)\s+(?:\w+\s+)?"
+                       r"(?:want|wanna|need|like|wish|let|allow|have)\b((?:(?![.;!?](?:\s|$)).)*)", re.IGNORECASE)
 # "drain r1? no, keep it": a request taken back straight after its question mark.
 _RETRACTED = re.compile(r"\?\s*(?:no|nope|don'?t|do\s+not|never\s*mind|keep\s+it|cancel)\b", re.IGNORECASE)
 
@@ -51,9 +71,28 @@ class IntentCheck:
         return "; ".join(self.reasons)
 
 
+_ACTION_WORDS = frozenset(w for syn in ACTION_SYNONYMS.values() for w in syn)
+
+
+def action_base(word: str) -> str | None:
+    """The action word ``word`` is a form of ("drained" -> "drain", "removing" -> "remove",
+    "shutting" -> "shut", "withdrawn" -> "withdraw"), or None."""
+    if word in _ACTION_WORDS:
+        return word
+    for suffix in ("ing", "ed", "n"):  # verb forms only: "metrics" is not a request to "metric"
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            stem = word[:-len(suffix)]
+            for base in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
+                if base in _ACTION_WORDS:
+                    return base
+    return None
+
+
 def said_words(question: str) -> set[str]:
-    """The words of ``question`` (lower case, hyphens kept) plus the phrases of :data:`_PHRASES`."""
+    """The words of ``question`` (lower case, hyphens kept), the action word each inflected one is a
+    form of ("I want r3 drained" says "drain"), and the phrases of :data:`_PHRASES`."""
     words = set(_WORDS.findall((question or "").lower()))
+    words.update(b for w in list(words) if (b := action_base(w)))
     words.update(word for pattern, word in _PHRASES if pattern.search(question or ""))
     return words
 
@@ -71,12 +110,23 @@ def negated_actions(question: str, actions: Any) -> set[str]:
         if any(t in _NEGATORS or (t == "do" and j + 1 < i and tokens[j + 1] == "not")
                for j, t in enumerate(tokens[start:i], start=start)):
             out.add(tok)
+    out.update(b for w in list(out) if (b := action_base(w)))
     for pattern, phrase in _PHRASES:
-        if phrase.split("-")[0] in out and pattern.search(q):
-            out.add(phrase)
+        for m in pattern.finditer(q):
+            first = _TOKENS.findall(m.group(0).lower())[:1]
+            if first and (first[0] in out or _negated_before(q, m.start())):
+                out.add(phrase)
+    for m in _UNWANTED.finditer(q):
+        out.update(said_words(m.group(1)))
     for m in _RETRACTED.finditer(q):
         out.update(said_words(q[:m.start()]))
     return out & wanted
+
+
+def _negated_before(q: str, pos: int) -> bool:
+    """Does a negation stand within four words before ``pos``?"""
+    before = _TOKENS.findall(q[:pos].lower())[-4:]
+    return any(t in _NEGATORS for t in before) or "do not" in " ".join(before)
 
 
 def _in_question(value: Any, question: str) -> bool:
@@ -104,12 +154,30 @@ def _in_question(value: Any, question: str) -> bool:
 _QUESTION_START = {"is", "are", "was", "were", "what", "why", "how", "which", "who", "does", "did", "do",
                    "will", "shall", "may", "might", "has", "have", "can", "could", "would"}
 _POLITE = re.compile(r"^(?:please\s+)?(?:can|could|would|will)\s+you\b", re.IGNORECASE)
+_IMPERATIVE_DO = re.compile(r"^(?:please\s+)?do\s+(?:a|an|the|some|this|that)\b", re.IGNORECASE)  # "do a soft clear"
 
 
-def _asks_about(question: str) -> bool:
-    """"is it safe to drain r1?" asks about a change; "can you drain r1?" asks for one."""
+def asks_about(question: str) -> bool:
+    """Is ``question`` worded as a question ("is it safe to drain r1?"), not a request ("can you
+    drain r1?", "do a soft clear of ...")?"""
     first = _WORDS.findall(question.lower())[:1]
-    return bool(first) and first[0] in _QUESTION_START and not _POLITE.match(question.strip())
+    text = question.strip()
+    return bool(first) and first[0] in _QUESTION_START and not _POLITE.match(text) and not _IMPERATIVE_DO.match(text)
+
+
+# "r3 should be drained now" asks for a change; "should I drain r3?" and "it should be safe" do not.
+_SHOULD_BE_DONE = re.compile(r"\b(?:should|must)\s+be\s+[a-z-]+(?:ed|en)\b(?!\s+(?:if|when|before|after)\b)",
+                             re.IGNORECASE)
+
+
+def hypothetical(question: str) -> bool:
+    """Do the words ask *about* a change (what happens if, should I, how do I, a question) rather
+    than for one? Quoted text counts: a description is read as the person wrote it."""
+    q = question or ""
+    words = said_words(q)
+    if "should" in words and "?" not in q and _SHOULD_BE_DONE.search(q):
+        words = words - {"should"}
+    return bool(words & HYPOTHETICAL) or asks_about(q)
 
 
 def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
@@ -135,7 +203,7 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
             reasons.append(f"the question does not ask to {action} ({name})")
         elif said <= negated:
             reasons.append(f"the question says not to {action}")
-    if words & _HYPOTHETICAL or _asks_about(q):
+    if hypothetical(q):
         reasons.append("the question asks about a change rather than for one")
     for key, value in dict(getattr(plan, "params", {}) or {}).items():
         if not _in_question(value, q):

@@ -24,7 +24,7 @@ def test_drain_stops_at_approval_and_deny_changes_nothing(scripted, change_assis
     scripted.push(tool_call("list_playbooks"), tool_call("playbook_plan", **args),
                   tool_call("playbook_run", **args), say("The drain of r2 was refused; nothing changed."))
     # words the change-intent matcher leaves to the model (it proposes "drain r2" itself)
-    events = list(change_assistant().events("take r2 out of service for maintenance"))
+    events = list(change_assistant().events("r2 has a maintenance window tonight, get it ready for that"))
     answer = events[-1].answer
     tools = [(c.tool, c.ok) for c in answer.tool_calls]
     assert tools[0] == ("list_playbooks", True) and tools[-1] == ("playbook_run", False)

@@ -162,7 +162,7 @@ def test_reads_are_not_changes(question):
     assert match(question).kind == "none"
 
 
-@pytest.mark.parametrize("question", ["reload r1", "bring r3 back into service", "disable ospf on eth-r2 of r2"])
+@pytest.mark.parametrize("question", ["reload r1", "bring r3 back online", "disable ospf on eth-r2 of r2"])
 def test_change_words_without_a_vetted_playbook_are_unmatched(question):
     m = match(question)
     assert m.kind == "unmatched" and "no vetted playbook" in m.text()

@@ -87,7 +87,7 @@ def test_the_worded_change_is_approved_and_applied_by_the_same_gate(scripted, ma
 def test_a_change_the_model_proposes_says_so(scripted, make_assistant, change_settings, fake_transport):
     _drainable(fake_transport)
     scripted.push(tool_call("playbook_run", playbook="router-drain", hosts=["r2"], params={}), say("Refused."))
-    answer = make_assistant(change_settings).ask("take r2 out of service for maintenance")
+    answer = make_assistant(change_settings).ask("r2 has a maintenance window tonight, get it ready for that")
     (approval,) = answer.approvals
     assert approval.matched_by == "model" and answer.change is None
 

@@ -76,7 +76,7 @@ def test_state_changing_call_written_as_text_is_never_run(scripted, make_assista
     from netops.playbook.approval import AllowAll
 
     scripted.push(text_tool_call("playbook_run", playbook="router-drain", hosts=["r2"], params={}), say("x"))
-    answer = make_assistant(approver=AllowAll()).ask("take r2 out of service")  # left to the model
+    answer = make_assistant(approver=AllowAll()).ask("r2 has a maintenance window tonight, get it ready for that")  # left to the model
     assert not [c for c in answer.tool_calls if c.tool == "playbook_run"]
     assert not fake_transport.configs
 
