@@ -44,6 +44,10 @@ class Interface(BaseModel):
     mtu: int | None = None
     mac: str | None = None
     counters: InterfaceCounters | None = None
+    vrf: str | None = None
+    """The VRF (routing instance) the interface is in, as the device's address listings name it
+    (IOS ``VPN Routing/Forwarding "X"``, NX-OS ``... Status for VRF "X"``, IOS-XR ``Vrf is X``,
+    FRR ``vrfName``); ``None`` for the default table, or where the outputs read do not say."""
 
 
 class Interfaces(BaseModel):

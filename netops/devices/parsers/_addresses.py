@@ -50,9 +50,8 @@ class Listed:
     admin_up: bool | None = None
     oper_up: bool | None = None
     vrf: str | None = None
-    """The VRF the output names (``None``: the default table, or not stated). Not carried
-    into :class:`~netops.devices.models.Interface`, which has no VRF field (not every platform
-    can tell it without one more command)."""
+    """The VRF the output names (``None`` or ``default``: the default table, or not stated);
+    :func:`merge` carries a named one into :attr:`~netops.devices.models.Interface.vrf`."""
 
     def all(self) -> list[str]:
         return [*self.ipv4, *self.ipv6, *([self.link_local] if self.link_local else [])]
@@ -140,6 +139,8 @@ def merge(base: Interfaces, listed: list[Listed]) -> Interfaces:
             found = Interface(name=row.name, admin_up=bool(row.admin_up), oper_up=bool(row.oper_up))
             out.interfaces.append(found)
             index[name_key(row.name)] = found
+        if row.vrf and row.vrf.lower() != "default" and found.vrf is None:
+            found.vrf = row.vrf
         found.addresses = sorted(dict.fromkeys([*found.addresses, *row.all()]), key=_family)
     return out
 

@@ -158,7 +158,7 @@ def parse_ipv6_interfaces(text: str) -> list[_addresses.Listed]:
     for name, i in doc["interfaces"].items():
         if not isinstance(i, dict):
             continue
-        row = _addresses.Listed(name=str(i.get("name") or name))
+        row = _addresses.Listed(name=str(i.get("name") or name), vrf=str(i["vrf"]) if i.get("vrf") else None)
         for entry in i.get("addresses") or []:
             addr = _v6_entry(entry)
             if addr and addr not in row.ipv6:

@@ -176,6 +176,7 @@ def parse_interfaces(text: str) -> Interfaces:
             mtu=to_int(i.get("mtu")),
             mac=i.get("hardwareAddress") or None,
             counters=counters,
+            vrf=i["vrfName"] if i.get("vrfName") and str(i["vrfName"]).lower() != "default" else None,
         ))
     return out
 

@@ -74,3 +74,39 @@ def test_vrp8_ne40e_interfaces_detail():
     assert (off.admin_up, off.oper_up) == (True, False)
     assert got.by_name("Virtual-Template0").mtu == 1492
     assert got.by_name("LoopBack0").addresses == ["172.23.70.251/32"]
+
+
+# -- Interface.vrf: the VRF the address listings name ------------------------------------------------
+
+def _folder_reader(folder: Path):
+    from netops.devices.transport import command_slug
+
+    def run(command: str) -> str:
+        f = folder / f"{command_slug(command)}.txt"
+        return f.read_text() if f.exists() else "% Invalid input detected at '^' marker.\n"
+    return run
+
+
+@pytest.mark.parametrize("platform, folder, in_vrf, in_default", [
+    ("cisco_ios", "cisco_ios/r3", {"GigabitEthernet0/1": "CUST-A", "GigabitEthernet0/4": "CUST-B"}, ["GigabitEthernet0/0"]),
+    ("cisco_nxos", "cisco_nxos/text6", {"Ethernet2/2": "CUST-A", "mgmt0": "management"}, ["Ethernet2/1"]),
+    ("cisco_xr", "cisco_xr/pe1", {"Bundle-Ether20.100": "CUST-A"}, ["Bundle-Ether10", "Bundle-Ether20"]),
+    ("arista_eos", "arista_eos/leaf1", {"Ethernet48": "CUST-A", "Management1": "MGMT"}, ["Ethernet1", "Loopback0"]),
+])
+def test_interfaces_carry_the_vrf_their_address_listing_names(platform, folder, in_vrf, in_default):
+    from types import SimpleNamespace
+    import importlib
+    module = importlib.import_module(f"netops.devices.parsers.{platform}")
+    got = module.GETTERS["interfaces"](SimpleNamespace(name="x", platform=platform), _folder_reader(FIX / folder))
+    for name, vrf in in_vrf.items():
+        assert got.by_name(name).vrf == vrf, name
+    for name in in_default:
+        assert got.by_name(name).vrf is None, name
+
+
+def test_frr_interface_vrf_name():
+    from netops.devices.parsers import frr
+    text = (FIX / "frr" / "r1" / "show_interface_json.txt").read_text()
+    assert {i.vrf for i in frr.parse_interfaces(text).interfaces} == {None}  # all "vrfName": "default"
+    moved = text.replace('"vrfName":"default"', '"vrfName":"CUST-A"', 1)
+    assert [i.vrf for i in frr.parse_interfaces(moved).interfaces].count("CUST-A") == 1
