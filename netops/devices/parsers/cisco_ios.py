@@ -39,7 +39,11 @@ _OSPF_OFF = ("no router process", "ospf not", "ospf is not", "ospf: no")
 # The running software's line ("Cisco IOS Software, ... Version 15.2(4)M3, RELEASE SOFTWARE", IOS 11/12:
 # "IOS (tm) 2500 Software (C2500-J-L), Version 11.2(5)P, ..."); the template can take a "ROM:" line's.
 # A development build names its build tag after "Version" on the IOS XE line: a version starts with a digit.
-_SOFTWARE = re.compile(r"^(?!ROM:|BOOTLDR:).*\bSoftware\b.*?, (?:Experimental )?Version (?P<version>\d[^\s,]*)", re.M)
+_SOFTWARE = re.compile(r"^(?!ROM:|BOOTLDR:).*\bSoftware\b.*?, (?:Experimental )?Version (?P<version>\d+\.\d[^\s,]*)", re.M)
+_RELEASE = re.compile(r"^\d+\.\d")  # 17.16.20240521:085046, 15.2(4)M3, 03.16.05.S; not a build name
+# the hardware line of a box whose maker is not "cisco" (Allen-Bradley/Rockwell IE switches run IOS-XE)
+_PROCESSOR = re.compile(r"^(?:[Cc]isco|[A-Z][\w-]*) (?P<model>[\w./-]+) \([^)]*\) processor", re.M)
+_MODEL_NUMBER = re.compile(r"^\s*Model [Nn]umber\s*:\s*(?P<model>\S+)", re.M)
 
 
 @shaped("show version")
@@ -51,10 +55,14 @@ def parse_version(text: str) -> Facts:
     version = (r["version"] or "").split(",")[0].strip()
     running = _SOFTWARE.search(text)
     software = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("ROM:", "BOOTLDR:")))
-    if running and (not version or version not in software):
+    if running and (not version or version not in software or not _RELEASE.match(version)):
         version = running.group("version")
+    model = (r["hardware"] or [None])[0]
+    if not model:
+        m = _PROCESSOR.search(text) or _MODEL_NUMBER.search(text)
+        model = m.group("model") if m else None
     return Facts(hostname=r["hostname"], vendor="Cisco", platform="cisco_ios", os_version=version or None,
-                 model=(r["hardware"] or [None])[0], serial=(r["serial"] or [None])[0],
+                 model=model, serial=(r["serial"] or [None])[0],
                  uptime_seconds=worded_seconds(r["uptime"]))
 
 

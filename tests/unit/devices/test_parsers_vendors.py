@@ -110,3 +110,22 @@ def test_frr_interface_vrf_name():
     assert {i.vrf for i in frr.parse_interfaces(text).interfaces} == {None}  # all "vrfName": "default"
     moved = text.replace('"vrfName":"default"', '"vrfName":"CUST-A"', 1)
     assert [i.vrf for i in frr.parse_interfaces(moved).interfaces].count("CUST-A") == 1
+
+
+# -- IOS-XE 17.x show version (genielibs mock data, captured) -------------------------------------------
+
+@pytest.mark.parametrize("name, hostname, version, model, serial, uptime", [
+    # the first line names a build ("Version 2024-05-21_05.09_anayyana"), not the release
+    ("show_version_cat9k_17_16.txt", "Switch", "17.16.20240521:085046", "C9407R", "FXS2236Q15Y",
+     86400 + 22 * 3600 + 32 * 60),
+    # an Allen-Bradley (Rockwell) switch on IOS-XE: no "cisco ... processor" line
+    ("show_version_cms20dn_17_10.txt", "1783-CMS20DN", "17.10.20220708:150333", "1783-CMS20DN", "FDO2607J4SK",
+     12 * 604800 + 86400 + 18 * 3600 + 42 * 60),
+    ("show_version_ie3300_17_6.txt", "IE-3300-8P2S-E3", "17.6.3", "IE-3300-8P2S", "FCW2637YZ3K",
+     604800 + 6 * 86400 + 21 * 3600 + 28 * 60),
+])
+def test_iosxe_17_show_version(name, hostname, version, model, serial, uptime):
+    f = cisco_ios.parse_version(read("cisco_ios", name))
+    assert (f.hostname, f.os_version, f.model, f.uptime_seconds) == (hostname, version, model, uptime)
+    if serial:
+        assert f.serial == serial
