@@ -70,7 +70,8 @@ def _failed(text: str, command: str) -> None:
 
 _VERSION = re.compile(r"^\s*Cisco IOS XR Software,\s+Version\s+(?P<version>[^\s\[,]+)", re.M)
 _UPTIME = re.compile(r"^\s*(?P<host>\S+)\s+uptime is\s+(?P<uptime>.+?)\s*$", re.M)
-_MODEL = re.compile(r"^\s*cisco\s+(?P<model>.+?)\s*\(.*\)\s*processor\b", re.M | re.I)
+# "cisco ASR9K Series (Intel 686 F6M14S4) processor with ..."; XR7 LNT: "cisco N540X-6Z18G-SYS-A processor with 8GB"
+_MODEL = re.compile(r"^\s*cisco\s+(?P<model>.+?)\s*(?:\(.*\)\s*)?processor\b", re.M | re.I)
 
 
 @shaped("show version")

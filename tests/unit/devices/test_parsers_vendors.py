@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from netops.devices.parsers import ParseError, arista_eos, cisco_ios, cisco_nxos, cisco_xr, huawei_vrp
+from netops.devices.parsers import ParseError, arista_eos, cisco_ios, cisco_nxos, cisco_xr, huawei_vrp, juniper_junos, nokia_sros
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 
@@ -129,3 +129,30 @@ def test_iosxe_17_show_version(name, hostname, version, model, serial, uptime):
     assert (f.hostname, f.os_version, f.model, f.uptime_seconds) == (hostname, version, model, uptime)
     if serial:
         assert f.serial == serial
+
+
+# -- IOS-XR 7.x LNT show version (hand-written after ansible-collections/cisco.iosxr's NCS540L and XRd
+#    captures, GPL-3.0, not copied): "cisco PID processor with 8GB of memory", no "(CPU)" part ----------
+
+XR_LNT = """\
+Wed Dec  2 06:55:01.118 UTC
+Cisco IOS XR Software, Version 7.9.1 LNT
+Copyright (c) 2013-2023 by Cisco Systems, Inc.
+
+Build Information:
+ Built By     : builder
+ Built On     : Sun Apr 02 06:50:19 UTC 2023
+ Version      : 7.9.1
+ Label        : 7.9.1
+
+cisco NCS540L
+cisco N540X-6Z18G-SYS-A processor with 8GB of memory
+pe7 uptime is 1 year, 3 weeks, 5 days, 1 hour, 45 minutes
+Cisco NCS 540 Series Fixed Router 18x1G, 6x1/10G, AC
+"""
+
+
+def test_xr_lnt_show_version_model_and_a_year_long_uptime():
+    f = cisco_xr.parse_version(XR_LNT)
+    assert (f.hostname, f.os_version, f.model) == ("pe7", "7.9.1", "N540X-6Z18G-SYS-A")
+    assert f.uptime_seconds == 365 * 86400 + 3 * 604800 + 5 * 86400 + 3600 + 45 * 60
