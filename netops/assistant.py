@@ -202,10 +202,50 @@ class AnswerTooLong(ModelProtocolError):
     """The model streamed more text than ``Budget.answer_chars``; the stream was cut there."""
 
 
-def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | None = None) -> Any:
-    """A LangChain callback: streams the agent model's tokens and stops the call when cancelled
-    or when the model has streamed more than ``limit`` characters in all (raising inside the
-    model's stream ends the HTTP response there)."""
+class AnswerTimedOut(ModelProtocolError):
+    """The model took longer than its deadline (``model_deadline``) to answer; it was stopped there."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the model took longer than the {seconds:g}-second deadline for an answer; it was "
+                         "stopped there",
+                         hint="raise NETOPS_MODEL_DEADLINE (the model_deadline setting) for a slow model, or "
+                              "check the model server (it may be stuck)")
+        self.seconds = seconds
+
+
+class _ModelClock:
+    """Wall-clock time the model spends on one question: its turns, not tool runs or approvals."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self._spent = 0.0
+        self._since: float | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._since is None:
+                self._since = time.monotonic()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._since is not None:
+                self._spent += time.monotonic() - self._since
+                self._since = None
+
+    def elapsed(self) -> float:
+        with self._lock:
+            return self._spent + (time.monotonic() - self._since if self._since is not None else 0.0)
+
+    def expired(self) -> bool:
+        return self.elapsed() > self.limit
+
+
+def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | None = None,
+                   clock: _ModelClock | None = None) -> Any:
+    """A LangChain callback: streams the agent model's tokens and stops the call when cancelled,
+    when the model has streamed more than ``limit`` characters in all, or when it is past its
+    deadline (``clock``) (raising inside the model's stream ends the HTTP response there)."""
     from langchain_core.callbacks import BaseCallbackHandler
 
     from netops.privacy import RedactingStream
@@ -223,10 +263,18 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
             if (metadata or {}).get("langgraph_node") == "model":  # not the reviewer's own call
                 self.model_runs.add(run_id)
                 self.screen.reset()
+                if clock is not None:
+                    clock.start()
 
         def on_llm_end(self, response: Any, *, run_id: Any, **kw: Any) -> None:
             if run_id in self.model_runs:
+                if clock is not None:
+                    clock.stop()
                 self.show(None)  # what was held back
+
+        def on_llm_error(self, error: BaseException, *, run_id: Any, **kw: Any) -> None:
+            if run_id in self.model_runs and clock is not None:
+                clock.stop()
 
         def show(self, token: str | None) -> None:
             """The surface gets the turn redacted as it streams (``turn`` keeps it as written,
@@ -241,6 +289,8 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
 
         def on_llm_new_token(self, token: str, *, run_id: Any, **kw: Any) -> None:
             cancel.raise_if_cancelled()
+            if run_id in self.model_runs and clock is not None and clock.expired():
+                raise AnswerTimedOut(clock.limit)
             if token and run_id in self.model_runs:
                 if limit is not None and self.streamed + len(token) > limit:
                     token = token[: max(limit - self.streamed, 0)]
@@ -403,6 +453,7 @@ class Assistant:
 
         stats = RunStats()
         result: dict[str, Any] = {}
+        clock = _ModelClock(self.budget.model_seconds or self.settings.model_deadline)
 
         def work() -> None:
             _signals_to_main_thread()
@@ -413,7 +464,7 @@ class Assistant:
 
                     result["answer"] = describe_offline(question, ctx, toolbox) or answer_offline(question, ctx, toolbox)
                 else:
-                    result["answer"] = self._run_agent(question, prior, ctx, toolbox, stats, turn, token)
+                    result["answer"] = self._run_agent(question, prior, ctx, toolbox, stats, turn, token, clock)
             except BaseException as exc:  # handed to the consumer's thread below
                 result["error"] = exc
             finally:
@@ -422,6 +473,7 @@ class Assistant:
         worker = threading.Thread(target=work, name="netops-answer", daemon=True)
         worker.start()
         cancelled_at: float | None = None
+        timed_out = False
         try:
             while True:
                 try:
@@ -431,6 +483,11 @@ class Assistant:
                         cancelled_at = cancelled_at or time.monotonic()
                         if not ctx.changing and time.monotonic() - cancelled_at > CANCEL_GRACE:
                             break  # a stalled model call: answer without waiting for it
+                    elif not ctx.changing and clock.elapsed() > clock.limit + CANCEL_GRACE:
+                        # past the deadline and no token to stop at (a model that sends nothing)
+                        timed_out = True
+                        token.cancel(f"the model took longer than its {clock.limit:g}-second deadline")
+                        break
                     continue
                 if ev is _DONE:
                     break
@@ -450,7 +507,8 @@ class Assistant:
             raise result["error"]
         answer = result.get("answer")
         if answer is None:
-            error = result.get("error") or Cancelled(token.reason or "cancelled")
+            error = result.get("error") or (AnswerTimedOut(clock.limit) if timed_out
+                                            else Cancelled(token.reason or "cancelled"))
             answer = self._agent_answer(question, ctx, toolbox, stats, "", turn.text, error)
             if offline:
                 answer.mode, answer.model = "offline", None
@@ -511,7 +569,7 @@ class Assistant:
         yield AnswerEvent(answer)
 
     def _run_agent(self, question: str, prior: list[Any], ctx: ToolContext, toolbox: ToolBox, stats: Any,
-                   turn: _Turn, cancel: CancelToken) -> Answer:
+                   turn: _Turn, cancel: CancelToken, clock: _ModelClock | None = None) -> Answer:
         from langchain_core.messages import AIMessage, HumanMessage
 
         from netops.agent import grounding
@@ -543,7 +601,7 @@ class Assistant:
         messages.append(HumanMessage(g.user_message(question)))
         final_text = ""
         error: NetopsError | None = None
-        handler = _token_handler(turn, ctx.emit, cancel, self.budget.answer_chars)
+        handler = _token_handler(turn, ctx.emit, cancel, self.budget.answer_chars, clock)
         config = {"recursion_limit": 4 * self.budget.max_model_calls + 8, "callbacks": [handler]}
         try:
             for payload in agent.stream({"messages": messages}, config=config, stream_mode="values"):
@@ -588,6 +646,8 @@ class Assistant:
                 label = "PARTIAL ANSWER (cancelled)" if partial else "Cancelled"
             elif isinstance(err, AnswerTooLong):
                 label = "PARTIAL ANSWER (cut at the length limit)"
+            elif isinstance(err, AnswerTimedOut):
+                label = f"{'PARTIAL ANSWER' if partial else 'No answer'} (stopped at the {err.seconds:g}-second deadline)"
             else:
                 label = "PARTIAL ANSWER (the model stream broke off)" if partial else "No answer"
             text = f"**{label}:** {err.message}\n\n{streamed}".rstrip()

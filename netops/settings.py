@@ -149,6 +149,10 @@ class Settings(BaseSettings):
     """Passages given to the model with a knowledge question. Measured with SmolLM2-135M, one
     focused passage gives the right answer where two or three lead it astray; raise it for 7B+
     models, which use several."""
+    model_deadline: float = Field(default=120.0, gt=0)
+    """Wall-clock seconds the model may take to answer one question (its turns together; tool
+    runs and approvals do not count). A model that trickles or stalls is stopped there and the
+    answer is marked partial."""
     model_review: bool = True
     """Ask the model for a second opinion on every change plan (shown beside the plan; it can
     warn or block, never approve). Deterministic review rules run regardless."""

@@ -34,6 +34,9 @@ class Budget:
     """Arguments of one tool call larger than this (as JSON) are refused, not run."""
     answer_chars: int = 32_000
     """The model's streamed text per question is cut here (a runaway or flooding model)."""
+    model_seconds: float | None = None
+    """Wall-clock seconds the model may take to answer one question (its turns together, not tool
+    runs or approvals); None: the ``model_deadline`` setting (120 s by default)."""
     history_messages: int = 6
     """Earlier user/assistant messages carried into a continued conversation."""
     num_ctx: int = 8192
