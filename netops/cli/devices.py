@@ -284,15 +284,21 @@ def _render_outputs(agg: Any) -> None:
 @click.argument("targets")
 @click.argument("getter")
 @click.option("--prefix", help="Prefix or address for the 'route', 'routes' and 'bgp_routes' getters.")
+@click.option("--peer", help="BGP peer (address or inventory host name) for 'advertised' and 'received'.")
+@click.option("--family", type=click.Choice(["ipv4", "ipv6"]), help="Address family for 'advertised'/'received'.")
 @json_option
 @click.pass_context
-def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, as_json: bool) -> None:
+def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, peer: str | None,
+          family: str | None, as_json: bool) -> None:
     """Typed device state. GETTER: facts, interfaces, bgp, ospf, route (--prefix), config,
-    routes and bgp_routes (--prefix: everything at or inside it)."""
-    from netops.devices.getters import canonical
+    routes and bgp_routes (--prefix: everything at or inside it), advertised and received
+    (--peer: the routes sent to / accepted from one BGP peer)."""
+    from netops.devices.getters import PEER_GETTERS, canonical
 
     name = canonical(getter)
-    kw = {"prefix": prefix} if name == "route" or prefix else {}
+    kw: dict[str, str] = {"prefix": prefix} if name == "route" or prefix else {}
+    if name in PEER_GETTERS or peer or family:
+        kw.update({"peer": peer or ""} if family is None else {"peer": peer or "", "family": family})
     with _session(ctx, "state") as session:
         svc = session.devices
         hosts = svc.select(targets)

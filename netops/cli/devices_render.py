@@ -78,4 +78,13 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                 src = "local" if x.peer is None else f"{x.peer_name} ({x.peer})" if x.peer_name else x.peer
                 table.add_row(x.prefix, src, x.next_hop or "-", x.as_path or "-", "yes" if x.valid else "no",
                               "yes" if x.best else "no")
+        elif getter in ("bgp_advertised", "bgp_received"):
+            from netops.devices.peer_routes import heading
+
+            table.title = f"{host}: {heading(d)}"
+            table.caption = d.note
+            for col in ("prefix", "next hop", "AS path", "origin"):
+                table.add_column(col)
+            for x in d.routes:
+                table.add_row(x.prefix, x.next_hop or "-", x.as_path or "-", x.origin or "-")
         out.print(table)

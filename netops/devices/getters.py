@@ -11,12 +11,16 @@ route           route (``prefix=`` required)   :class:`~netops.devices.models.Ro
 routes          (``prefix=`` required)         :class:`~netops.devices.models.RouteSet`
 bgp_routes      (``prefix=`` required)         :class:`~netops.devices.models.BgpRoutes`
 bgp_inbound     (``prefix=`` required)         :class:`~netops.devices.models.BgpInbound`
+bgp_advertised  advertised (``peer=`` required) :class:`~netops.devices.models.BgpPeerRoutes`
+bgp_received    received (``peer=`` required)  :class:`~netops.devices.models.BgpPeerRoutes`
 config          config, running_config         :class:`~netops.devices.models.RunningConfig`
 =============== ============================== =========================================
 
 ``routes``, ``bgp_routes`` and ``bgp_inbound`` (every route / BGP path at a prefix or inside it,
 the peers' policies and what they sent before them, for a route diagnosis) are optional: a
-platform module offers them in ``RIB_GETTERS`` next to ``GETTERS``.
+platform module offers them in ``RIB_GETTERS`` next to ``GETTERS``. ``bgp_advertised`` and
+``bgp_received`` (the routes sent to / taken from one peer, ``peer=`` an address or a host name,
+optional ``family=`` ipv4/ipv6) are in ``PEER_GETTERS``; see :mod:`netops.devices.peer_routes`.
 """
 
 from __future__ import annotations
@@ -26,15 +30,17 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from netops.devices.peer_routes import PEER_GETTERS, validate  # noqa: F401  (PEER_GETTERS: CLI)
 from netops.errors import DeviceError, InputError
 
 GETTER_NAMES = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config", "routes", "bgp_routes",
-                "bgp_inbound")
+                "bgp_inbound", "bgp_advertised", "bgp_received")
 PREFIX_GETTERS = ("route", "routes", "bgp_routes", "bgp_inbound")
 ALIASES = {
     "bgp": "bgp_neighbors", "ospf": "ospf_neighbors", "int": "interfaces", "intf": "interfaces",
     "running_config": "config", "running-config": "config", "bgp-neighbors": "bgp_neighbors",
-    "ospf-neighbors": "ospf_neighbors",
+    "ospf-neighbors": "ospf_neighbors", "advertised": "bgp_advertised", "received": "bgp_received",
+    "bgp-advertised": "bgp_advertised", "bgp-received": "bgp_received",
 }
 
 
@@ -62,6 +68,8 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
         except ValueError:
             raise InputError(f"{prefix!r} is not an IP prefix or address") from None
         kw["prefix"] = str(prefix)
+    elif name in PEER_GETTERS:
+        kw.update(validate(name, kw))
     elif kw:
         raise InputError(f"getter {name!r} takes no arguments (got {', '.join(kw)})")
 
@@ -79,9 +87,15 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
                 raise
             raise GetterUnsupported(f"no getters implemented for platform {host.platform} yet",
                                     hint="use 'netops show' with a read-only command instead") from None
-        fn = module.GETTERS.get(name) or getattr(module, "RIB_GETTERS", {}).get(name)
+        fn = (module.GETTERS.get(name) or getattr(module, "RIB_GETTERS", {}).get(name)
+              or getattr(module, "PEER_GETTERS", {}).get(name))
         if fn is None:
             raise GetterUnsupported(f"getter {name!r} is not available for platform {host.platform}")
+        if name in PEER_GETTERS:
+            from netops.devices import peer_routes
+
+            return peer_routes.run(name, fn, lambda: module.GETTERS["bgp_neighbors"](host, read), host, read,
+                                   **args)
         return fn(host, read, **args)
 
     return name, dispatch

@@ -92,6 +92,9 @@ class BgpNeighbor(BaseModel):
     instance: str | None = None
     """The named BGP instance the session belongs to (IOS-XR ``router bgp N instance NAME``);
     ``None`` for the default (or only) BGP process. ``vrf`` is then the VRF inside that instance."""
+    hostname: str | None = None
+    """The host name the peer announced (FRR's hostname capability); ``None`` where the device
+    does not say."""
 
 
 class BgpNeighbors(BaseModel):
@@ -237,3 +240,31 @@ class BgpInbound(BaseModel):
     received: list[BgpPath] = Field(default_factory=list)
     note: str | None = None
     """What could not be read (BGP not running; a peer's received routes too large)."""
+
+
+class BgpPeerRoutes(BaseModel):
+    """``bgp_advertised`` / ``bgp_received`` getters: the routes this device exchanges with one BGP
+    peer in one family (default VRF), as the device shows them.
+
+    ``bgp_advertised``: what the device sends the peer (Adj-RIB-Out, after outbound policy; the
+    AS path as the device prints it, usually before its own AS is prepended).
+    ``bgp_received``: what the device accepted from the peer (after inbound policy) in
+    :attr:`routes`, and what the peer sent before inbound policy in :attr:`before_policy`, which
+    a device keeps only with soft-reconfiguration inbound for that peer."""
+
+    peer: str
+    """The peer's address (resolved from a host name when one was asked for)."""
+    peer_name: str | None = None
+    """The name the peer was asked by, or its description/host name on the device."""
+    direction: str
+    """``advertised`` or ``received``."""
+    afi_safi: str = "ipv4-unicast"
+    routes: list[BgpPath] = Field(default_factory=list)
+    before_policy: list[BgpPath] | None = None
+    """``bgp_received`` only: what the peer sent before inbound policy; ``None`` when the device
+    keeps no copy of it (no soft-reconfiguration inbound; :attr:`note` says so)."""
+    session_state: str | None = None
+    """The BGP session's state when it was read (only when the routes were checked against it)."""
+    note: str | None = None
+    """Why the list is what it is when that is not obvious: the session is down, BGP is not
+    running, the pre-policy routes are not kept."""

@@ -117,6 +117,7 @@ def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
                     # older FRR releases print only prefixReceivedCount
                     prefixes_received=to_int(p.get("pfxRcd", p.get("prefixReceivedCount"))) if up else None,
                     description=p.get("desc") or None,
+                    hostname=p.get("hostname") or None,
                     vrf=afi.get("vrfName") or vrf_name,
                     afi_safi=_AFI.get(afi_key, afi_key),
                 ))
@@ -251,3 +252,4 @@ GETTERS = {
 }
 
 from netops.devices.parsers.frr_rib import RIB_GETTERS  # noqa: E402,F401  (routes, bgp_routes)
+from netops.devices.parsers.frr_peer_routes import PEER_GETTERS  # noqa: E402,F401  (bgp_advertised, bgp_received)

@@ -17,11 +17,11 @@ from typing import Any
 
 from netops.devices.getters import GetterUnsupported
 from netops.devices.models import (
-    BgpInbound, BgpRoutes, RouteSet,
+    BgpInbound, BgpPeerRoutes, BgpRoutes, RouteSet,
     BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbors,
     RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, frr, frr_rib, load_json, to_int
+from netops.devices.parsers import ParseError, frr, frr_peer_routes, frr_rib, load_json, to_int
 from netops.devices.parsers._shape import shaped
 
 Read = Callable[[str], str]
@@ -199,3 +199,15 @@ def bgp_inbound(host: Any, read: Read, *, prefix: str) -> BgpInbound:
 
 
 RIB_GETTERS = {"routes": routes, "bgp_routes": bgp_routes, "bgp_inbound": bgp_inbound}
+
+
+def bgp_advertised(host: Any, read: Read, *, peer: str, family: str) -> BgpPeerRoutes:
+    """What FRR sends ``peer`` (``vtysh -c 'show bgp ipv4 unicast neighbors X advertised-routes json'``)."""
+    return frr_peer_routes.advertised(host, lambda command: _vtysh(read, command), peer=peer, family=family)
+
+
+def bgp_received(host: Any, read: Read, *, peer: str, family: str) -> BgpPeerRoutes:
+    return frr_peer_routes.received(host, lambda command: _vtysh(read, command), peer=peer, family=family)
+
+
+PEER_GETTERS = {"bgp_advertised": bgp_advertised, "bgp_received": bgp_received}

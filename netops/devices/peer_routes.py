@@ -1,0 +1,142 @@
+"""Routes exchanged with one BGP peer: the ``bgp_advertised`` and ``bgp_received`` getters.
+
+::
+
+    svc.get("r1", "bgp_advertised", peer="r2")            # what r1 sends r2
+    svc.get("r2", "bgp_received", peer="198.51.100.6")    # what r2 took from 198.51.100.6
+
+The peer is an address or a name. A name is resolved on the asking device with its own
+``bgp_neighbors`` getter: the one peer (in the default VRF and the asked family) whose
+description or announced host name is that name (the lab's ``neighbor X description r2``).
+An empty answer is checked against the session's state, so "r1 advertises nothing to r2"
+is not said of a session that is down. Each platform module offers the reads in
+``PEER_GETTERS`` (``fn(host, read, *, peer, family) -> BgpPeerRoutes``); the rest report the
+getter as unsupported.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Any
+
+from netops.errors import InputError, NotFoundError
+
+PEER_GETTERS = ("bgp_advertised", "bgp_received")
+FAMILIES = ("ipv4", "ipv6")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
+
+
+def validate(name: str, kw: dict[str, Any]) -> dict[str, Any]:
+    """``{"peer": ..., "family": ...}`` checked up front: the peer goes into a command."""
+    unknown = set(kw) - {"peer", "family"}
+    if unknown:
+        raise InputError(f"getter {name!r} takes peer and family (got {', '.join(sorted(unknown))})")
+    peer = str(kw.get("peer") or "").strip()
+    if not peer:
+        raise InputError(f"the {name} getter needs a peer (its address, or an inventory host name)",
+                         hint="e.g. --peer 198.51.100.2 or --peer r2")
+    try:
+        peer = str(ipaddress.ip_address(peer))
+    except ValueError:
+        if not _NAME.fullmatch(peer):
+            raise InputError(f"{peer!r} is not a peer address or a host name") from None
+    family = kw.get("family")
+    if family is not None:
+        family = str(family).strip().lower()
+        if family not in FAMILIES:
+            raise InputError(f"family must be one of {', '.join(FAMILIES)}, not {kw['family']!r}")
+    return {"peer": peer, "family": family}
+
+
+def is_address(peer: str) -> bool:
+    try:
+        ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    return True
+
+
+def _family_of(afi_safi: str) -> str | None:
+    fam = afi_safi.split("-", 1)[0]
+    return fam if fam in FAMILIES and afi_safi.endswith("-unicast") else None
+
+
+def resolve(neighbors: Any, name: str, family: str | None, host: str) -> tuple[str, Any]:
+    """``(address, neighbour)`` of the default-VRF peer whose description or host name is ``name``."""
+    want = name.lower()
+    rows = [n for n in neighbors.neighbors if n.vrf == "default" and _family_of(n.afi_safi)
+            and (family is None or _family_of(n.afi_safi) == family)]
+    found = [n for n in rows if want in {(n.description or "").strip().lower(), (n.hostname or "").lower()}]
+    if not found:  # a description that names the host among other words ("to r2 (core)")
+        found = [n for n in rows if re.search(rf"(?<![\w-]){re.escape(want)}(?![\w-])", (n.description or "").lower())]
+    addresses = sorted({n.peer for n in found})
+    if not addresses:
+        known = ", ".join(f"{n.peer} ({n.description or n.hostname})" if (n.description or n.hostname) else n.peer
+                          for n in rows) or "none"
+        raise NotFoundError(f"{host} has no BGP peer named {name!r} (by description or host name); its peers: {known}",
+                            hint="name the peer by its address")
+    if len(addresses) > 1:
+        raise InputError(f"{name!r} names more than one BGP peer of {host}: {', '.join(addresses)}",
+                         hint="name the peer by its address")
+    return addresses[0], found[0]
+
+
+def run(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: Any,
+        read: Callable[[str], str], *, peer: str, family: str | None) -> Any:
+    """Resolve ``peer``, read with the platform's ``fn`` and explain an empty answer."""
+    asked = peer
+    seen = None
+    if not is_address(peer):
+        peer, seen = resolve(neighbors(), peer, family, host.name)
+    fam = family or ("ipv6" if ipaddress.ip_address(peer).version == 6 else "ipv4")
+    out = fn(host, read, peer=peer, family=fam)
+    if not is_address(asked):
+        out.peer_name = asked
+    if out.routes:
+        return out
+    if seen is None:
+        try:
+            found = neighbors()
+        except Exception:  # the routes were read; the state only explains an empty list
+            return out
+        seen = next((n for n in found.neighbors if n.peer == peer and n.vrf == "default"
+                     and _family_of(n.afi_safi) == fam), None)
+    if seen is not None:
+        out.session_state = seen.raw_state or seen.state
+        out.peer_name = out.peer_name or seen.description or seen.hostname
+        if not seen.established:
+            out.note = "; ".join(x for x in (
+                f"the BGP session with {peer} is {out.session_state}"
+                + (" (shut down by configuration)" if seen.admin_down else "")
+                + ": no routes are exchanged while it is down", out.note) if x)
+    return out
+
+
+def heading(data: Any) -> str:
+    """``routes advertised to r2 (198.51.100.2), ipv4-unicast``."""
+    who = f"{data.peer_name} ({data.peer})" if data.peer_name and data.peer_name != data.peer else data.peer
+    verb = "advertised to" if data.direction == "advertised" else "accepted from"
+    return f"routes {verb} {who}, {data.afi_safi}"
+
+
+def describe(data: Any) -> str:
+    """Markdown lines: one per route (prefix, next hop, AS path, origin), then what was sent
+    before inbound policy when the device keeps it, then the note."""
+    def line(p: Any) -> str:
+        attrs = [f"next hop {p.next_hop}" if p.next_hop else "", f"AS path {p.as_path}" if p.as_path else
+                 "AS path (empty: originated here)" if data.direction == "advertised" else "",
+                 f"origin {p.origin}" if p.origin else ""]
+        return f"- {p.prefix}" + (f": {', '.join(a for a in attrs if a)}" if any(attrs) else "")
+
+    count = len(data.routes)
+    rows = [f"{heading(data)}: {count} prefix{'es' if count != 1 else ''}", *(line(p) for p in data.routes)]
+    if data.before_policy is not None:
+        accepted = {p.prefix for p in data.routes}
+        dropped = [p for p in data.before_policy if p.prefix not in accepted]
+        rows.append(f"sent by the peer before inbound policy: {len(data.before_policy)} prefixes"
+                    + (f"; not accepted: {', '.join(p.prefix for p in dropped)}" if dropped else ""))
+    if data.note:
+        rows.append(f"note: {data.note}")
+    return "\n".join(rows)
