@@ -143,7 +143,10 @@ class ChangeMatch:
     code: str = ""
     """For a ``clarify``, what is wrong first: ``target`` (no host named), ``unknown-host`` (a name
     that is not in the inventory), ``too-many-targets``, ``parameter`` (missing or invalid),
-    ``multiple-changes`` (words of more than one playbook) or ``qualifier`` (e.g. "soft" unsaid)."""
+    ``multiple-changes`` (words of more than one playbook) or ``qualifier`` (e.g. "soft" unsaid).
+    For a ``question``: ``negated`` ("don't drain r3"), ``hypothetical`` (asks what doing it would
+    do: "what happens if I drain r3", "how do I drain r3") or ``about`` (asks about a change done or a
+    state: "is r3 drained?", "who drained r2")."""
     missing: list[str] = field(default_factory=list)
     """``host`` and parameter names the question did not give."""
     invalid: list[str] = field(default_factory=list)
@@ -152,6 +155,9 @@ class ChangeMatch:
     examples: list[str] = field(default_factory=list)
     """Phrasings that would be matched (for a clarification)."""
     matched_by: str = "words"
+    would_be: "ChangeMatch | None" = None
+    """For a ``hypothetical`` question: the match the same words would be as a request (a ``change``
+    when they name everything; its dry run answers "what would it do")."""
 
     @property
     def is_change(self) -> bool:
@@ -179,7 +185,8 @@ class ChangeMatch:
         return {"kind": self.kind, "matched_by": self.matched_by, "playbook": self.playbook, "hosts": self.hosts,
                 "params": self.params, "risk": self.risk, "reason": self.reason, "code": self.code,
                 "missing": self.missing, "invalid": self.invalid,
-                "candidates": self.candidates, "examples": self.examples}
+                "candidates": self.candidates, "examples": self.examples,
+                "would_be": self.would_be.to_dict() if self.would_be is not None else None}
 
 
 # -- parts -----------------------------------------------------------------------------------
@@ -319,6 +326,23 @@ def targets_named(text: str, hosts: list[str], groups: dict[str, list[str]] | No
     return Targets(named, list(dict.fromkeys(excluded)), every, [h for h in named if h not in direct])
 
 
+def _asks_to_do(text: str, pb: PlaybookInfo) -> bool:
+    """Is ``pb``'s action said as something to do ("drain", "draining", "take ... out of rotation"),
+    not as something done ("drained", "shut down yesterday")? Only the former asks what it would do."""
+    from netops.agent.intent import action_base, phrases_said
+
+    synonyms = {w for a in pb.actions for w in ACTION_SYNONYMS[a]}
+    tokens = set(_TOKENS.findall(text.lower()))
+    return bool(synonyms & (tokens | phrases_said(text))) or any(
+        t.endswith("ing") and action_base(t) in synonyms for t in tokens)
+
+
+# Words that ask what doing a change would do ("what happens if", "how do I", "the impact of").
+_WHAT_IF = {"if", "would", "happens", "happen", "suppose", "supposing", "hypothetically", "imagine", "should",
+            "whether", "how", "impact", "effect", "effects", "consequence", "consequences"}
+_SAFE_TO = re.compile(r"\b(?:safe|ok|okay|wise|risky|a\s+good\s+idea|fine)\s+to\b", re.IGNORECASE)
+
+
 # -- the matcher -----------------------------------------------------------------------------
 
 def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
@@ -350,19 +374,30 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     negated = negated_actions(q, action_words)
     if negated:
         return ChangeMatch("question", playbook=names[0] if len(names) == 1 else None, hosts=named,
-                           candidates=names, reason=f"the question says not to {', '.join(sorted(negated))}; "
+                           candidates=names, code="negated", reason=f"the question says not to {', '.join(sorted(negated))}; "
                            "nothing is proposed")
+    host_example = named[0] if named else (hosts[0] if hosts else "r1")
     if hypothetical(q):  # quotes included, as intent.py reads it
         one = candidates[0] if len(names) == 1 else None
+        what_if = one is not None and _asks_to_do(ex.text, one) and bool(
+            said_words(q) & _WHAT_IF or _SAFE_TO.search(q))
         return ChangeMatch("question", playbook=one.name if one else None, hosts=named, candidates=names,
                            params=ex.values(one)[0] if one else {}, risk=one.risk if one else None,
+                           code="hypothetical" if what_if else "about",
+                           would_be=_resolve(one, names, targets, ex, words, hosts, host_example) if what_if else None,
                            reason="this asks about a change rather than for one; nothing is proposed")
-    host_example = named[0] if named else (hosts[0] if hosts else "r1")
     if len(candidates) > 1:
         return ChangeMatch("clarify", hosts=named, candidates=names, code="multiple-changes", reason=(
             f"your words match {len(candidates)} vetted playbooks ({', '.join(names)}); "
             "ask for one change at a time"), examples=[pb.phrasing({"host": host_example}) for pb in candidates])
-    pb = candidates[0]
+    return _resolve(candidates[0], names, targets, ex, words, hosts, host_example)
+
+
+def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extractor, words: set[str],
+             hosts: list[str], host_example: str) -> ChangeMatch:
+    """``pb``, the one playbook the words ask for: a ``change`` when targets and parameters are all
+    there, else the ``clarify`` that says what is missing."""
+    named = targets.named
     base = ChangeMatch("clarify", playbook=pb.name, hosts=named, risk=pb.risk, candidates=names)
     unsaid = [qual for qual in pb.qualifiers if not words & set(QUALIFIERS[qual])]
     if unsaid:

@@ -10,8 +10,11 @@ deterministic matcher (:mod:`netops.agent.change_intent`):
   says ``matched_by="words"``;
 - without a model (offline) nothing is run: the answer is the matched plan with a dry run and the
   exact ``netops playbook run`` commands;
-- a request that is missing something gets a clarification in both modes; a question about a
-  change, or words no vetted playbook matches, go on to the usual path.
+- a request that is missing something gets a clarification in both modes;
+- a hypothetical ("what happens if I drain r3", "how do I drain r3") that names everything is
+  answered in both modes with the playbook's dry run (``playbook_plan``: read-only, no approval is
+  ever requested) and how to ask for it;
+- any other question about a change, or words no vetted playbook matches, go on to the usual path.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from netops.agent.change_intent import ChangeMatch, match_question, playbooks_from
-from netops.agent.change_tools import _catalogue
+from netops.agent.change_tools import catalogue_of
 
 if TYPE_CHECKING:
     from netops.agent.tools import ToolBox, ToolContext
@@ -32,16 +35,16 @@ OFFLINE_LABEL = "offline answer (no language model used)"
 def match_for(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> ChangeMatch | None:
     """The matcher's verdict on ``question``; None when this assistant cannot change anything
     (no ``playbook_run`` tool) or the catalogue cannot be read."""
-    from netops.agent.offline import _hosts
+    from netops.agent.offline import inventory_hosts
 
     if "playbook_run" not in toolbox.tools:
         return None
     settings = ctx.settings
-    hosts = _hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
+    hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
     if not hosts:  # no device to change: the usual path says why (no inventory, a broken one)
         return None
     try:
-        return match_question(question, _catalogue(ctx), hosts)
+        return match_question(question, catalogue_of(ctx), hosts)
     except Exception:  # a broken catalogue must not break reads; the model path reports it
         return None
 
@@ -79,6 +82,9 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
     """Agent mode: propose a worded change (or ask what is missing); None when the question is
     not an unambiguous request, so the model answers it as before."""
     m = match_for(question, ctx, toolbox)
+    if m is not None and _dry_runnable(m):
+        return _answer(question, describe_dry_run(m, ctx, toolbox), "agent", model, m, ctx, toolbox,
+                       "a question about a change: its dry run, nothing was changed; the model was not asked")
     if m is None or m.kind not in ("change", "clarify"):
         return None
     notice = "matched from your words; the model was not asked"
@@ -118,9 +124,12 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     if m.kind in ("clarify", "unmatched"):
         return _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,
                        toolbox, None)
+    if _dry_runnable(m):
+        return _answer(question, f"{OFFLINE_LABEL}.\n\n" + describe_dry_run(m, ctx, toolbox), "offline", None, m,
+                       ctx, toolbox, None)
     if m.kind == "question":
         text = f"{OFFLINE_LABEL}: {m.reason}."
-        pb = next((p for p in playbooks_from(_catalogue(ctx)) if p.name == m.playbook), None) if m.playbook else None
+        pb = next((p for p in playbooks_from(catalogue_of(ctx)) if p.name == m.playbook), None) if m.playbook else None
         if pb is not None:
             text += f"\n\nThe vetted playbook {pb.name} ({pb.risk} risk): {pb.description.strip()}"
         if m.playbook and m.hosts:
@@ -137,6 +146,36 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     parts.append("To run it (you will be asked to approve it):\n\n```\n"
                  f"{m.command(dry_run=True)}\n{m.command()}\n```")
     return _answer(question, "\n\n".join(parts), "offline", None, m, ctx, toolbox, None)
+
+
+def _dry_runnable(m: ChangeMatch) -> bool:
+    """A hypothetical whose words, as a request, would be a complete change."""
+    return m.kind == "question" and m.code == "hypothetical" and m.would_be is not None and m.would_be.is_change
+
+
+def describe_dry_run(m: ChangeMatch, ctx: "ToolContext", toolbox: "ToolBox") -> str:
+    """What the change a hypothetical asks about would do: the playbook, its dry run (a read-only
+    ``playbook_plan`` call, shown like any tool call) and how to ask for it. Never runs it, never asks
+    for approval."""
+    w = m.would_be
+    assert w is not None and w.is_change
+    params = ", ".join(f"{k}={v}" for k, v in w.params.items())
+    lines = [f"This asks about a change rather than for one: nothing is proposed and nothing was changed. The vetted playbook "
+             f"**{w.playbook}** ({w.risk} risk) would do it on {', '.join(w.hosts)}"
+             + (f" with {params}" if params else "") + "."]
+    pb = next((p for p in playbooks_from(catalogue_of(ctx)) if p.name == w.playbook), None)
+    if pb is not None:
+        lines.append(f"{pb.name}: {pb.description.strip()}")
+    dry = _call(toolbox, "playbook_plan", _args(w), ctx.emit)
+    if dry.ok:
+        lines.append("Its dry run (nothing was changed):\n\n```\n" + _plan_body(dry.content) + "\n```")
+    else:
+        lines.append(f"**Its dry run failed:** {dry.error}" + (f"\n\n```\n{dry.content}\n```" if dry.content else ""))
+    ask = pb.phrasing({"host": w.hosts[0], **w.params}) if pb is not None and len(w.hosts) == 1 else None
+    lines.append("To make this change, ask for it" + (f' ("{ask}")' if ask else "") + "; you will see the plan "
+                 "and be asked to approve it. Or from a shell:\n\n```\n"
+                 f"{w.command(dry_run=True)}\n{w.command()}\n```")
+    return "\n\n".join(lines)
 
 
 def _plan_body(content: str) -> str:

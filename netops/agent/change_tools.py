@@ -32,7 +32,8 @@ class PlaybookArgs(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict, description="Playbook parameters")
 
 
-def _catalogue(ctx: ToolContext) -> Any:
+def catalogue_of(ctx: ToolContext) -> Any:
+    """The playbook catalogue of ``ctx`` (its session's, else one over ``ctx.settings``), made once."""
     if ctx.catalogue is None and ctx.session is not None:
         ctx.catalogue = ctx.session.catalogue
     if ctx.catalogue is None:
@@ -43,7 +44,7 @@ def _catalogue(ctx: ToolContext) -> Any:
 
 
 def list_playbooks(ctx: ToolContext, args: ListPlaybooksArgs) -> ToolResult:
-    cat = _catalogue(ctx)
+    cat = catalogue_of(ctx)
     rows = []
     for e in cat.list():
         if e.vetting != "vetted":
@@ -63,7 +64,7 @@ def _plan(ctx: ToolContext, args: PlaybookArgs) -> Any:
     from netops.playbook.runner import plan
 
     return plan(ctx.settings, args.playbook, args.hosts, args.params, devices=ctx.get_devices(),
-                audit=ctx.get_audit(), intent=ctx.question, catalogue=_catalogue(ctx),
+                audit=ctx.get_audit(), intent=ctx.question, catalogue=catalogue_of(ctx),
                 actor=ctx.session.actor if ctx.session is not None else None)
 
 

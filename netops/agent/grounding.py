@@ -319,11 +319,11 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     ``previous`` (the person's last question in a continued conversation) is searched along with
     a follow-up such as "and the keepalive?".
     """
-    from netops.agent.offline import _domain, _hosts, _matcher
+    from netops.agent.offline import _domain, _matcher, inventory_hosts
     from netops.agent.router import route
 
     settings = ctx.settings
-    hosts = _hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
+    hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
     kind, args = plan(route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
     if kind == KNOWLEDGE:
         budget = budget or GroundingBudget(max_sources=getattr(settings, "grounding_sources", 1))

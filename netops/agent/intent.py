@@ -93,8 +93,13 @@ def said_words(question: str) -> set[str]:
     form of ("I want r3 drained" says "drain"), and the phrases of :data:`_PHRASES`."""
     words = set(_WORDS.findall((question or "").lower()))
     words.update(b for w in list(words) if (b := action_base(w)))
-    words.update(word for pattern, word in _PHRASES if pattern.search(question or ""))
+    words.update(phrases_said(question))
     return words
+
+
+def phrases_said(question: str) -> set[str]:
+    """The one-word forms of the :data:`_PHRASES` that ``question`` says ("take r3 out of rotation")."""
+    return {word for pattern, word in _PHRASES if pattern.search(question or "")}
 
 
 def negated_actions(question: str, actions: Any) -> set[str]:

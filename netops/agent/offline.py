@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 LABEL = "offline answer (no language model used)"
 
 
-def _hosts(devices: Any) -> list[str]:
+def inventory_hosts(devices: Any) -> list[str]:
+    """The inventory's host names, or none when there is no (readable) inventory."""
     try:
         return [h.name for h in devices.inventory]
     except Exception:  # no inventory yet: only spec questions can be routed
@@ -125,7 +126,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox) -> "Answer
 
     settings = ctx.settings
     answer = Answer(question=question, text="", mode="offline")
-    hosts = _hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
+    hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
     r = route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings))
     if r.kind == "spec":
         from netops.rag.answer import retrieval_answer

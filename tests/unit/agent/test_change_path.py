@@ -101,11 +101,40 @@ def test_a_clarification_is_asked_in_agent_mode_without_the_model(scripted, make
     assert answer.exit_code == 0
 
 
-def test_a_question_about_a_change_goes_to_the_model(scripted, make_assistant, change_settings, fake_transport):
+@pytest.mark.parametrize("question", ["what happens if I drain r2?", "how do I take r2 out of rotation",
+                                      "would it be safe to drain r2 now?"])
+def test_a_hypothetical_change_is_answered_with_its_dry_run_and_never_asks_approval(
+        scripted, make_assistant, change_settings, fake_transport, question):
+    """'what happens if I drain r2' went to the model (which may call playbook_run); it is answered with
+    the playbook's dry run, and no approval is requested, whatever the approver."""
+    _drainable(fake_transport)
+    scripted.push(say("Sure, draining now."), tool_call("playbook_run", playbook="router-drain", hosts=["r2"]))
+    assistant = make_assistant(change_settings, approver=None)
+    events = list(assistant.events(question))
+    answer = events[-1].answer
+    assert [c.tool for c in answer.tool_calls] == ["playbook_plan"] and answer.tool_calls[0].ok
+    assert not [e for e in events if isinstance(e, (E.ApprovalRequestEvent, E.PlanEvent))] and not answer.approvals
+    assert "router-drain" in answer.text and "nothing was changed" in answer.text
+    assert "+ " in answer.text                                    # the dry run's commands are shown
+    assert "netops playbook run router-drain --target r2 --dry-run" in answer.text
+    assert answer.change.kind == "question" and answer.change.code == "hypothetical"
+    assert not scripted.requests and not fake_transport.configs  # the model was never asked
+
+
+@pytest.mark.parametrize("question", ["is r2 drained?", "who drained r2", "don't drain r2"])
+def test_a_question_about_a_done_change_or_a_refusal_goes_to_the_model(scripted, make_assistant, change_settings,
+                                                                       fake_transport, question):
     scripted.push(say("Draining moves traffic away from r2."))
-    answer = make_assistant(change_settings, approver=None).ask("what happens if I drain r2?")
+    answer = make_assistant(change_settings, approver=None).ask(question)
     assert "moves traffic away" in answer.text
-    assert not [c for c in answer.tool_calls if c.tool == "playbook_run"] and not answer.approvals
+    assert not [c for c in answer.tool_calls if c.tool in ("playbook_run", "playbook_plan")] and not answer.approvals
+
+
+def test_a_hypothetical_offline_shows_the_same_dry_run(make_assistant, change_settings, fake_transport):
+    _drainable(fake_transport)
+    answer = make_assistant(change_settings, approver=None).ask("what would draining r2 do?", offline=True)
+    assert [c.tool for c in answer.tool_calls] == ["playbook_plan"] and not answer.approvals
+    assert "+ " in answer.text and "nothing was changed" in answer.text and answer.mode == "offline"
 
 
 def test_without_change_tools_the_words_propose_nothing(scripted, make_assistant, change_settings, fake_transport):
@@ -140,7 +169,7 @@ def test_offline_clarification_and_question(make_assistant, change_settings, fak
     q = a.ask("what happens if I drain r2?", offline=True)
     assert "asks about a change" in q.text and "router-drain --target r2 --dry-run" in q.text
     assert "graceful-shutdown" in q.text                         # what the playbook does, from its spec
-    assert not q.tool_calls and not fake_transport.configs
+    assert [c.tool for c in q.tool_calls] == ["playbook_plan"] and not fake_transport.configs  # its dry run only
 
 
 def test_cli_ask_without_a_terminal_denies_the_worded_change_and_says_how_it_was_matched(
@@ -177,6 +206,6 @@ def test_the_model_reviewer_answers_briefly_and_the_agent_model_keeps_its_limit(
     a.ask("drain r2 for maintenance")
     (review,) = scripted.review_requests
     assert review.options.get("num_predict") == REVIEW_TOKENS
-    a.ask("what happens if I drain r2?")
+    a.ask("is r2 drained?")
     agent_calls = [r for r in scripted.requests if r.tools]
     assert agent_calls and all(r.options.get("num_predict") != REVIEW_TOKENS for r in agent_calls)

@@ -56,6 +56,9 @@ def test_a_match_is_safe(case):
     m = _match(case["text"])
     if case["expect"] == "question":
         assert m.kind != "change", "a question, hypothetical or negated request was matched as a change"
+    if m.would_be is not None:  # what a hypothetical would do: dry-run only, never bound to the words
+        assert m.kind == "question" and not check_intent(case["text"], m.would_be, hosts=HOSTS).bound
+        assert set(m.would_be.hosts) <= _said(case["text"]) and not set(m.would_be.hosts) & set(case.get("excluded", []))
     if m.kind != "change":
         return
     assert set(m.hosts) <= _said(case["text"]), f"names hosts the words do not: {m.hosts}"
