@@ -219,14 +219,14 @@ class _Extractor:
     """Values for typed parameters, taken from the question only."""
 
     def __init__(self, question: str, hosts: list[str]) -> None:
-        from netops.agent.router import _IFACE, _addresses
+        from netops.agent.router import INTERFACE_NAME, addresses
 
         self.quoted, self.text = _quoted(question)
-        addrs = _addresses(self.text)
+        addrs = addresses(self.text)
         self.prefixes = [a for a in addrs if "/" in a]
         self.addresses = [a for a in addrs if "/" not in a]
         host_set = {h.lower() for h in hosts}
-        ifaces = list(_IFACE.findall(self.text))
+        ifaces = list(INTERFACE_NAME.findall(self.text))
         ifaces += re.findall(r"\binterface\s+([A-Za-z][\w./:-]*\d)\b", self.text)
         ifaces += re.findall(r"(?<![\w-])(lo|loopback\d*)(?![\w-])", self.text, re.IGNORECASE)  # no digit needed
         self.interfaces = [i for i in dict.fromkeys(ifaces) if i.lower() not in host_set]
@@ -350,7 +350,7 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     """Match ``question`` (the person's words, nothing else) to one of ``playbooks`` (vetted,
     state-changing) on ``hosts`` (the inventory's names; ``groups``: group name -> its hosts).
     See the module docstring."""
-    from netops.agent.router import _CHANGE
+    from netops.agent.router import CHANGE_WORDS
 
     q = (question or "").strip()
     ex = _Extractor(q, hosts)
@@ -364,7 +364,7 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     candidates = [pb for pb in said if not (set(pb.objects) - _IMPLIED)
                   or _object_said(pb, words) or ex.strong(pb)]
     if not candidates:
-        if (action_words or _CHANGE & words) and named:
+        if (action_words or CHANGE_WORDS & words) and named:
             known = [pb.phrasing({"host": named[0]}) for pb in playbooks]
             return ChangeMatch("unmatched", hosts=named, reason=(
                 "no vetted playbook does this; netops changes devices only through vetted playbooks"),
@@ -376,7 +376,7 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
         return ChangeMatch("question", playbook=names[0] if len(names) == 1 else None, hosts=named,
                            candidates=names, code="negated", reason=f"the question says not to {', '.join(sorted(negated))}; "
                            "nothing is proposed")
-    host_example = named[0] if named else (hosts[0] if hosts else "r1")
+    host_example = named[0] if named else next((h for h in hosts if h not in targets.excluded), "HOST")
     if hypothetical(q):  # quotes included, as intent.py reads it
         one = candidates[0] if len(names) == 1 else None
         what_if = one is not None and _asks_to_do(ex.text, one) and bool(
@@ -447,6 +447,7 @@ def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extracto
     return ChangeMatch("change", playbook=pb.name, hosts=named, params=values, risk=pb.risk, candidates=names)
 
 
-def match_question(question: str, catalogue: Any, hosts: list[str]) -> ChangeMatch:
+def match_question(question: str, catalogue: Any, hosts: list[str],
+                   groups: dict[str, list[str]] | None = None) -> ChangeMatch:
     """:func:`match_change` over ``catalogue``'s vetted change playbooks."""
-    return match_change(question, playbooks_from(catalogue), hosts)
+    return match_change(question, playbooks_from(catalogue), hosts, groups)

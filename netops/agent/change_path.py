@@ -35,7 +35,7 @@ OFFLINE_LABEL = "offline answer (no language model used)"
 def match_for(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> ChangeMatch | None:
     """The matcher's verdict on ``question``; None when this assistant cannot change anything
     (no ``playbook_run`` tool) or the catalogue cannot be read."""
-    from netops.agent.offline import inventory_hosts
+    from netops.agent.offline import inventory_groups, inventory_hosts
 
     if "playbook_run" not in toolbox.tools:
         return None
@@ -44,7 +44,7 @@ def match_for(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> ChangeMa
     if not hosts:  # no device to change: the usual path says why (no inventory, a broken one)
         return None
     try:
-        return match_question(question, catalogue_of(ctx), hosts)
+        return match_question(question, catalogue_of(ctx), hosts, inventory_groups(ctx.get_devices()))
     except Exception:  # a broken catalogue must not break reads; the model path reports it
         return None
 

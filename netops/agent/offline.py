@@ -22,6 +22,18 @@ def inventory_hosts(devices: Any) -> list[str]:
         return []
 
 
+def inventory_groups(devices: Any) -> dict[str, list[str]]:
+    """Each inventory group (direct or inherited) -> its hosts, in inventory order."""
+    out: dict[str, list[str]] = {}
+    try:
+        for h in devices.inventory:
+            for g in h.all_groups:
+                out.setdefault(g, []).append(h.name)
+    except Exception:  # no inventory: no groups
+        return {}
+    return out
+
+
 def _no_hosts_note(settings: Any, hosts: list[str], reason: str | None) -> str | None:
     """Why a question that looked for a device found none: a missing or broken inventory must
     not silently turn "bgp neighbours on r1" into an RFC search."""

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 _ADDR = re.compile(r"(?<![\w:.])((?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?:/\d{1,3})?)(?![\w:])")
-_IFACE = re.compile(r"\b((?:eth|ens|enp|eno|lo|ge-|xe-|et-|Gi|GigabitEthernet|TenGigE|Te|Fa|Ethernet|swp|veth)[\w/.:-]*\d)\b")
+# Interface names as platforms write them (eth-r2, Gi0/1, ge-0/0/0, Ethernet1, swp3, ...).
+INTERFACE_NAME = re.compile(r"\b((?:eth|ens|enp|eno|lo|ge-|xe-|et-|Gi|GigabitEthernet|TenGigE|Te|Fa|Ethernet|swp|veth)[\w/.:-]*\d)\b")
 _WORD = re.compile(r"[a-z0-9]+")
 
 # intent -> (tool, getter, example phrasings). Keywords are weighted by how specific they are.
@@ -41,8 +42,9 @@ INTENTS: dict[str, dict[str, Any]] = {
 _SPEC = {"rfc": 3, "spec": 2, "standard": 2, "section": 2, "timer": 1, "timers": 1, "what": 1, "explain": 2,
          "define": 2, "definition": 2, "meaning": 2, "means": 2, "why": 1, "how": 1, "according": 2,
          "attribute": 1, "message": 1, "fsm": 2, "state": 1, "lsa": 2, "3gpp": 3, "runbook": 2}
-_CHANGE = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
-           "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy"}
+# Words that make a question about a device a change request (never routed to a read).
+CHANGE_WORDS = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
+                "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy"}
 
 
 @dataclass
@@ -58,7 +60,8 @@ class Route:
     reason: str = ""
 
 
-def _addresses(text: str) -> list[str]:
+def addresses(text: str) -> list[str]:
+    """The valid IPv4/IPv6 addresses and prefixes written in ``text``, in order."""
     out = []
     for m in _ADDR.findall(text):
         try:
@@ -83,7 +86,7 @@ def mentions(text: str, hosts: list[str]) -> list[tuple[int, str]]:
 def entities(question: str, hosts: list[str]) -> dict[str, list[str]]:
     """Host names, addresses/prefixes and interface names mentioned in ``question``."""
     found_hosts = [h for _, h in mentions(question, hosts)]
-    return {"hosts": found_hosts, "addresses": _addresses(question), "interfaces": _IFACE.findall(question)}
+    return {"hosts": found_hosts, "addresses": addresses(question), "interfaces": INTERFACE_NAME.findall(question)}
 
 
 def _score(words: list[str], keywords: dict[str, int]) -> float:
@@ -135,7 +138,7 @@ SEMANTIC_THRESHOLD = 0.55
 def mask(question: str, hosts: list[str]) -> str:
     """Replace host names and addresses by placeholders (``HOST``, ``ADDR``)."""
     out = question
-    for a in _addresses(question):
+    for a in addresses(question):
         out = out.replace(a, "ADDR")
     for h in sorted(hosts, key=len, reverse=True):
         out = re.sub(rf"(?<![\w-]){re.escape(h)}(?![\w-])", "HOST", out, flags=re.IGNORECASE)
@@ -166,7 +169,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     """
     words = _WORD.findall(question.lower().replace("'s", ""))
     ents = entities(question, hosts)
-    if _CHANGE & set(words) and (ents["hosts"] or ents["addresses"]):
+    if CHANGE_WORDS & set(words) and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
     from netops.agent.route_tool import route_args
 

@@ -209,3 +209,12 @@ def test_the_model_reviewer_answers_briefly_and_the_agent_model_keeps_its_limit(
     a.ask("is r2 drained?")
     agent_calls = [r for r in scripted.requests if r.tools]
     assert agent_calls and all(r.options.get("num_predict") != REVIEW_TOKENS for r in agent_calls)
+
+
+def test_a_group_the_inventory_defines_counts_as_its_hosts(scripted, make_assistant, change_settings, fake_transport):
+    """'drain lab, not r1' names the inventory group lab (r1-r3) less r1: router-drain takes one device.
+    The example phrasing never suggests the excluded host."""
+    answer = make_assistant(change_settings, approver=None).ask("drain lab, not r1")
+    assert answer.change.kind == "clarify" and answer.change.code == "too-many-targets", answer.change.to_dict()
+    assert "r1" not in answer.change.hosts and not answer.tool_calls and not scripted.requests
+    assert "r1" not in " ".join(answer.change.examples)

@@ -59,6 +59,8 @@ def test_a_match_is_safe(case):
     if m.would_be is not None:  # what a hypothetical would do: dry-run only, never bound to the words
         assert m.kind == "question" and not check_intent(case["text"], m.would_be, hosts=HOSTS).bound
         assert set(m.would_be.hosts) <= _said(case["text"]) and not set(m.would_be.hosts) & set(case.get("excluded", []))
+    for example in m.examples:  # a clarification never suggests a host the words ruled out
+        assert not _said(example) & set(case.get("excluded", [])), example
     if m.kind != "change":
         return
     assert set(m.hosts) <= _said(case["text"]), f"names hosts the words do not: {m.hosts}"
