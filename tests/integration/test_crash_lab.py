@@ -27,7 +27,7 @@ pytestmark = pytest.mark.lab
 REPO = Path(__file__).resolve().parents[2]
 
 CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 from netops.settings import Settings
 from netops.devices.service import DeviceService
 from netops.store.audit import AuditLog
@@ -35,10 +35,17 @@ from netops.playbook.approval import AllowAll
 from netops.playbook.runner import execute, plan
 
 settings = Settings(**json.loads(sys.argv[1]))
-stage = sys.argv[2]
+stage, go = sys.argv[2], sys.argv[3]
 
 def say(what):
     print(what, flush=True)
+
+def hold():
+    # Stay in this stage (a slow device) until the test has sent its signal and says go: the
+    # run's SIGTERM/SIGHUP handler only cancels, so a plain sleep would outlast the signal.
+    until = time.monotonic() + 30
+    while not os.path.exists(go) and time.monotonic() < until:
+        time.sleep(0.05)
 
 audit = AuditLog.from_settings(settings)
 devices = DeviceService(settings, recorder=audit.recorder("crash-test"))
@@ -51,7 +58,7 @@ def configure(host, lines, **kw):
         half = max(1, len(lines) - 1)  # the change itself is in, the closing line not yet
         real_configure(host, lines[:half], **kw)
         say("mid-apply")
-        time.sleep(30)
+        hold()
         return real_configure(host, lines[half:], **kw)
     return real_configure(host, lines, **kw)
 
@@ -60,10 +67,10 @@ devices.configure = configure
 def progress(ev):
     if ev.stage == "apply" and stage == "snapshot":
         say("after-snapshot")
-        time.sleep(30)          # snapshot journalled, guard running, nothing sent yet
+        hold()                  # snapshot journalled, guard running, nothing sent yet
     if ev.stage == "postcheck" and stage == "postcheck":
         say("in-postcheck")
-        time.sleep(30)
+        hold()
 
 p = plan(settings, "bgp-neighbor-shutdown", "r1", {"neighbor": "198.51.100.2"}, devices=devices, audit=audit)
 assert p.ok
@@ -93,11 +100,12 @@ def _guard_logs(settings) -> str:
 
 @pytest.mark.parametrize("stage", ["snapshot", "apply", "postcheck"])
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM", "SIGHUP"])
-def test_killed_change_ends_byte_identical_and_recorded(crash_env, stage, sig):
+def test_killed_change_ends_byte_identical_and_recorded(crash_env, tmp_path, stage, sig):
     settings, lab = crash_env
     data = settings.model_dump(mode="json", exclude={"openai_api_key"})
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, json.dumps(data), stage], stdout=subprocess.PIPE,
+    go = tmp_path / "go"
+    child = subprocess.Popen([sys.executable, "-c", CHILD, json.dumps(data), stage, str(go)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
@@ -114,6 +122,7 @@ def test_killed_change_ends_byte_identical_and_recorded(crash_env, stage, sig):
             assert lab.lab.running_config("r1") != lab.baseline["r1"]
         assert _journals(settings), "the write-ahead journal must exist before the change"
         child.send_signal(getattr(signal, sig))
+        go.touch()  # the signal is in: the stage may go on (the run then sees its cancel)
         child.wait(60)
     finally:
         if child.poll() is None:
@@ -153,7 +162,8 @@ def test_recover_by_hand_when_no_guard_ran(crash_env):
     data = settings.model_dump(mode="json", exclude={"openai_api_key"})
     script = CHILD.replace("guard=True", "guard=False")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    child = subprocess.Popen([sys.executable, "-c", script, json.dumps(data), "postcheck"], stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", script, json.dumps(data), "postcheck", str(settings.home / "go")],
+                             stdout=subprocess.PIPE,
                              text=True, env=env, start_new_session=True)
     try:
         while child.stdout.readline().strip() not in ("in-postcheck", ""):
