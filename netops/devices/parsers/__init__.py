@@ -118,3 +118,12 @@ def not_running_note(protocol: str, said: str | None = None) -> str:
     """The note on an empty result for a protocol that is not configured (never an error)."""
     note = f"{protocol} is not configured or not running on this device"
     return f"{note} (the device said: {said.strip()})" if said and said.strip() else note
+
+
+def require(text: str, pattern: str, command: str, platform: str) -> None:
+    """Raise :class:`ParseError` when non-blank ``text`` has no line matching ``pattern`` (a line
+    every real ``command`` output prints, e.g. its table header): the output of another command,
+    or of another platform, is "not recognised" instead of an empty table or invented rows."""
+    if text.strip() and not re.search(pattern, text, re.M):
+        first = text.strip().splitlines()[0].strip()[:80]
+        raise ParseError(f"{command!r} output not recognised as {platform} (it starts {first!r})")

@@ -24,7 +24,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, load_json, not_running_note, to_asn, to_int
+from netops.devices.parsers import ParseError, load_json, not_running_note, require, to_asn, to_int
 from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import ntc
@@ -279,6 +279,7 @@ def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
     out = OspfNeighbors()
     if not text.strip():
         return OspfNeighbors(note=not_running_note("OSPF"))
+    require(text, r"^\s*Neighbor ID\s", "show ip ospf neighbor", "EOS")
     for r in ntc("arista_eos", "show ip ospf neighbor", text):
         raw, _, role = r["state"].partition("/")
         state = _OSPF_STATES.get(raw.lower(), raw.capitalize())

@@ -26,7 +26,7 @@ from netops.devices.models import (
     BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbor,
     OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, not_running_note, to_int, worded_seconds
+from netops.devices.parsers import ParseError, not_running_note, require, to_int, worded_seconds
 from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error, ntc, template
@@ -48,6 +48,7 @@ _MODEL_NUMBER = re.compile(r"^\s*Model [Nn]umber\s*:\s*(?P<model>\S+)", re.M)
 
 @shaped("show version")
 def parse_version(text: str) -> Facts:
+    require(text, r"\bIOS\b|\bSoftware\b.*, (?:Experimental )?Version \d", "show version", "IOS")
     rows = ntc("cisco_ios", "show version", text)
     if not rows:
         raise ParseError("'show version' output not recognised as IOS")
@@ -80,6 +81,8 @@ def parse_interfaces(text: str) -> Interfaces:
                                        rx_errors=to_int(r["input_errors"]), tx_errors=to_int(r["output_errors"])),
         ))
     _add_skipped(out, text)
+    if not out.interfaces:  # every IOS device has interfaces: none read is output we do not know
+        require(text, r"^\S.* is .*(?:line protocol|up|down)", "show interfaces", "IOS")
     return out
 
 
@@ -210,6 +213,7 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
         return OspfNeighbors(note=not_running_note("OSPF", said))
     if not text.strip():  # IOS prints nothing at all when no OSPF process runs
         return OspfNeighbors(note="the device listed no OSPF neighbors (OSPF may not be configured)")
+    require(text, r"^\s*Neighbor ID\s+Pri\s+State", "show ip ospf neighbor", "IOS")
     out = OspfNeighbors()
     for r in ntc("cisco_ios", "show ip ospf neighbor", text):
         state, _, role = r["state"].partition("/")

@@ -25,7 +25,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, af_name, load_json, not_running_note, to_asn, to_int, worded_seconds
+from netops.devices.parsers import ParseError, af_name, load_json, not_running_note, require, to_asn, to_int, worded_seconds
 from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error, ntc
@@ -116,6 +116,7 @@ def parse_version(version: str, hostname: str | None = None) -> Facts:
 @shaped("show version")
 def parse_version_text(text: str) -> Facts:
     """Fallback: ``show version`` text through ntc-templates."""
+    require(text, r"NX-OS|Nexus", "show version", "NX-OS")
     found = ntc("cisco_nxos", "show version", text)
     if not found:
         raise ParseError("'show version' output not recognised as NX-OS")
@@ -223,6 +224,13 @@ def _interfaces_by_lines(text: str) -> Interfaces:
 @shaped("show interface")
 def parse_interfaces_text(text: str) -> Interfaces:
     """Fallback: ``show interface`` text through ntc-templates (line by line if the template fails)."""
+    out = _interfaces_text(text)
+    if not out.interfaces:  # every NX-OS switch has interfaces: none read is output we do not know
+        require(text, r"^\S+ is (?:up|down)", "show interface", "NX-OS")
+    return out
+
+
+def _interfaces_text(text: str) -> Interfaces:
     try:
         rows_ = ntc("cisco_nxos", "show interface", text)
     except ParseError:
@@ -516,6 +524,7 @@ def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
     said = _feature_off(text)
     if said:
         return OspfNeighbors(note=not_running_note("OSPF", said))
+    require(text, r"^\s*Neighbor ID\s+Pri\s+State|Total number of neighbors", "show ip ospf neighbors", "NX-OS")
     out = OspfNeighbors()
     for r in ntc("cisco_nxos", "show ip ospf neighbor", text):
         raw, _, role = r["state"].partition("/")

@@ -25,7 +25,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, not_running_note, load_json, to_asn, to_int
+from netops.devices.parsers import ParseError, not_running_note, load_json, require, to_asn, to_int
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import ntc
 
@@ -341,6 +341,8 @@ def parse_bgp_summary_text(text: str) -> BgpNeighbors:
         return BgpNeighbors(note=not_running_note("BGP", not_running(text)))
     if "syntax error" in text.lower() or text.strip().lower().startswith("error:"):
         raise ParseError(f"'show bgp summary' failed on the device: {text.strip().splitlines()[-1].strip()}")
+    # the peer table's header, or (no peer configured) the "Groups: 0 Peers: 0" line
+    require(text, r"^Peer\s+AS\s+InPkt\s+OutPkt|^Groups:\s*\d+\s+Peers:\s*\d+", "show bgp summary", "Junos")
     out = BgpNeighbors()
     current: dict[str, Any] | None = None
     listed = False  # whether the Established peer in `current` has had a RIB line yet
@@ -405,6 +407,7 @@ def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
     """Fallback: ``show ospf neighbor`` text through ntc-templates."""
     if not_running(text):
         return OspfNeighbors(note=not_running_note("OSPF", not_running(text)))
+    require(text, r"^\s*Address\s+Interface\s+State\s+ID\s+Pri", "show ospf neighbor", "Junos")
     out = OspfNeighbors()
     for r in ntc("juniper_junos", "show ospf neighbor", text):
         state = _ospf_state(r["state"])

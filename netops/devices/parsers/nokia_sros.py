@@ -42,7 +42,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, Interfaces, NextHop, OspfNeighbor, OspfNeighbors,
     RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, not_running_note, to_asn, to_int
+from netops.devices.parsers import ParseError, not_running_note, require, to_asn, to_int
 from netops.devices.parsers._addresses import ipv4, ipv6
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error as generic_device_error
@@ -231,6 +231,8 @@ def parse_ports(text: str) -> Interfaces:
             pending = None
         elif re.fullmatch(_PORT_ID, line.strip()) and not line[:1].isspace():
             pending = line.strip()
+    if not out.interfaces:  # no port row: an empty table has its header, anything else is not "show port"
+        require(text, r"^Port\s+Admin\s+Link", "show port", "SR OS")
     return out
 
 
@@ -398,7 +400,7 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
     if said:
         return OspfNeighbors(note=not_running_note("OSPF", said))
     _fail_on_error(text, "show router ospf neighbor")
-    if text.strip() and "Interface-Name" not in text and "Neighbors" not in text:
+    if text.strip() and "Interface-Name" not in text and not re.search(r"No Neighbors Found|No\. of Neighbors", text):
         raise ParseError(f"'show router ospf neighbor' output not recognised: {text.strip()[:80]!r}")
     out = OspfNeighbors()
     for line in _lines(text):
