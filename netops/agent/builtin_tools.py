@@ -95,13 +95,19 @@ def show(ctx: ToolContext, args: ShowArgs) -> ToolResult:
     return res
 
 
-Getter = Literal["facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config"]
+Getter = Literal["facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config", "bgp_advertised",
+                 "bgp_received"]
 
 
 class GetStateArgs(BaseModel):
     hosts: list[str] = Field(description="Device names, e.g. [\"r1\", \"r2\"]")
     getter: Getter = Field(description="Which typed state to fetch")
     prefix: str | None = Field(default=None, description="For getter=route: the prefix or address to look up")
+    peer: str | None = Field(default=None, description="For getter=bgp_advertised (routes the host sends this BGP "
+                             "peer) or bgp_received (routes it accepted from it): the peer's address or its "
+                             "device name, e.g. \"r2\"")
+    family: Literal["ipv4", "ipv6"] | None = Field(default=None, description="For bgp_advertised/bgp_received: "
+                                                   "the address family (default: the peer address's)")
 
 
 def get_state(ctx: ToolContext, args: GetStateArgs) -> ToolResult:
@@ -110,8 +116,16 @@ def get_state(ctx: ToolContext, args: GetStateArgs) -> ToolResult:
         if not args.prefix:
             return ToolResult("get_state", False, error="getter 'route' needs prefix (e.g. 203.0.113.3/32)")
         kw["prefix"] = args.prefix
+    label = args.getter + (f" {args.prefix}" if args.prefix else "")
+    if args.getter in ("bgp_advertised", "bgp_received"):
+        if not args.peer:
+            return ToolResult("get_state", False, error=f"getter '{args.getter}' needs peer (e.g. r2 or 198.51.100.2)")
+        kw["peer"] = args.peer
+        if args.family:
+            kw["family"] = args.family
+        label = f"{args.getter} {args.peer}"
     agg = ctx.get_devices().get(args.hosts, args.getter, **kw, **_cancel(ctx))
-    res = _render_aggregate(agg, args.getter + (f" {args.prefix}" if args.prefix else ""), ctx, key=args.getter)
+    res = _render_aggregate(agg, label, ctx, key=args.getter)
     res.tool = "get_state"
     return res
 
@@ -125,6 +139,7 @@ def read_tools() -> list[Tool]:
         Tool("list_devices", "List devices in the inventory.", ListDevicesArgs, list_devices),
         Tool("show", "Run a read-only show command on devices (policy-checked).", ShowArgs, show),
         Tool("get_state", "Typed device state: facts, interfaces, bgp_neighbors, ospf_neighbors, "
-             "route (needs prefix), config.", GetStateArgs, get_state),
+             "route (needs prefix), config, bgp_advertised / bgp_received (needs peer: the prefixes the host "
+             "sends that BGP peer / accepted from it).", GetStateArgs, get_state),
         *route_tools(),
     ]

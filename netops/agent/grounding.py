@@ -272,7 +272,8 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
 
 
 GETTER_TITLES = {"bgp_neighbors": "BGP neighbours (peers)", "ospf_neighbors": "OSPF neighbours (adjacencies)",
-                 "interfaces": "Interfaces", "route": "Route lookup", "facts": "Facts", "config": "Running configuration"}
+                 "interfaces": "Interfaces", "route": "Route lookup", "facts": "Facts", "config": "Running configuration",
+                 "bgp_advertised": "BGP routes advertised to one peer", "bgp_received": "BGP routes received from one peer"}
 
 
 def _describe(getter: str, data: Any, extra: dict[str, Any]) -> str:

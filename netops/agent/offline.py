@@ -81,6 +81,10 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             f", up {int(data.uptime_seconds)} s" if data.uptime_seconds else "")
     if getter == "config":
         return "```\n" + data.text.strip()[:3000] + "\n```"
+    if getter in ("bgp_advertised", "bgp_received"):
+        from netops.devices.peer_routes import describe
+
+        return describe(data, only=extra.get("_prefixes"))
     return f"- {data}"
 
 

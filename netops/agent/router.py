@@ -175,6 +175,10 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
 
     if (diag_args := route_args(question, ents)) is not None:
         return Route("tool", "route_diagnosis", "diagnose_route", diag_args, 5.0)
+    from netops.agent.peer_intent import peer_route_args
+
+    if (peer_args := peer_route_args(question, ents)) is not None:
+        return Route("tool", peer_args["getter"], "get_state", peer_args, 5.0)
     scores = {name: _score(words, spec["keywords"]) for name, spec in INTENTS.items()}
     if ents["addresses"]:
         scores["route"] += 2

@@ -121,9 +121,10 @@ def heading(data: Any) -> str:
     return f"routes {verb} {who}, {data.afi_safi}"
 
 
-def describe(data: Any) -> str:
+def describe(data: Any, only: list[str] | None = None) -> str:
     """Markdown lines: one per route (prefix, next hop, AS path, origin), then what was sent
-    before inbound policy when the device keeps it, then the note."""
+    before inbound policy when the device keeps it, then the note. ``only``: prefixes a question
+    named; each gets a line saying whether it is in the list (or what inside it is)."""
     def line(p: Any) -> str:
         attrs = [f"next hop {p.next_hop}" if p.next_hop else "", f"AS path {p.as_path}" if p.as_path else
                  "AS path (empty: originated here)" if data.direction == "advertised" else "",
@@ -137,6 +138,26 @@ def describe(data: Any) -> str:
         dropped = [p for p in data.before_policy if p.prefix not in accepted]
         rows.append(f"sent by the peer before inbound policy: {len(data.before_policy)} prefixes"
                     + (f"; not accepted: {', '.join(p.prefix for p in dropped)}" if dropped else ""))
+    for asked in only or []:
+        rows.append(_asked(data, asked))
     if data.note:
         rows.append(f"note: {data.note}")
     return "\n".join(rows)
+
+
+def _asked(data: Any, asked: str) -> str:
+    verb = "advertised to" if data.direction == "advertised" else "accepted from"
+    try:
+        net = ipaddress.ip_network(asked, strict=False)
+    except ValueError:
+        return f"{asked}: not a prefix"
+    nets = []
+    for p in data.routes:
+        try:
+            nets.append(ipaddress.ip_network(p.prefix, strict=False))
+        except ValueError:
+            continue
+    if net in nets:
+        return f"{net}: yes, {verb} {data.peer}"
+    inside = [str(n) for n in nets if n.version == net.version and n != net and n.subnet_of(net)]  # type: ignore[arg-type]
+    return f"{net}: not {verb} {data.peer}" + (f" as such; inside it: {', '.join(inside)}" if inside else "")

@@ -1,0 +1,82 @@
+"""Questions about the routes one router exchanges with one BGP peer, and where they go.
+
+"which prefixes does r1 advertise to r2", "what is r1 sending r2", "routes r2 receives from r3",
+"what does r3 announce to r1" -> ``get_state`` with ``bgp_advertised`` / ``bgp_received`` on the
+router asked about (``hosts``), the other end as ``peer`` (a host name, resolved on the router
+by netops, or the peer's address). A route diagnosis ("who advertises P", "why is r2 not
+learning P") is decided before this (``route_tool``), and a request ("advertise P to r2") is
+not a question: it is left alone.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+_SEND = r"advertis\w*|announc\w*|send(?:s|ing)?|sent|export\w*|propagat\w*"
+_TAKE = r"receiv\w*|learn\w*|learnt|gets?|getting|got|accept\w*|import\w*|hear\w*"
+_VERB = re.compile(rf"\b(?:(?P<send>{_SEND})|(?P<take>{_TAKE}))\b", re.IGNORECASE)
+# "how does r1 get to 10.0.0.1" asks about reachability; "send pings/traffic" is not about routes
+_NOT_ROUTES = re.compile(r"\bget(?:s|ting)?\s+to\b|\b(traffic|packets?|pings?|probes?|logs?|syslog|traps?|"
+                         r"e-?mails?|flows?|keepalives?|messages?)\b", re.IGNORECASE)
+_ASKING = re.compile(r"\b(what|which|why|how|show|list|display|tell|give|does|do|did|is|are|was|were|any|"
+                     r"(?:is|are|does|do|did|was|were)n't|"
+                     r"routes?|prefix\w*|paths?|networks?|nlri)\b|\?", re.IGNORECASE)
+_BY = re.compile(r"\s*by\s+$", re.IGNORECASE)
+_PEER_WORD = re.compile(r"(\bto|\bfrom|\bpeers?|\bneighbou?rs?|\bsending|\bsends?)\s+(the\s+)?$", re.IGNORECASE)
+
+
+def _peer_addresses(question: str, addresses: list[str]) -> list[tuple[int, str]]:
+    """Bare addresses (not prefixes) right after "to", "from", "peer", "neighbour"."""
+    out = []
+    for a in addresses:
+        if "/" in a:
+            continue
+        for m in re.finditer(rf"(?<![\w:.]){re.escape(a)}(?![\w:])", question):
+            if _PEER_WORD.search(question[:m.start()]):
+                out.append((m.start(), a))
+    return out
+
+
+def peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
+    """``{"hosts": [router], "getter": "bgp_advertised"|"bgp_received", "peer": ...}`` (plus
+    ``_prefixes``, the prefixes the question names, to pick from the answer) or ``None``."""
+    from netops.agent.router import mentions
+
+    verb = _VERB.search(question)
+    if verb is None or _NOT_ROUTES.search(question) or not _ASKING.search(question[:verb.start()] or "?"):
+        return None
+    if not question[:verb.start()].strip():  # "advertise 10.0.0.0/8 to r2": a request, not a question
+        return None
+    hosts = sorted(mentions(question, ents.get("hosts", [])))
+    ends = sorted(hosts + _peer_addresses(question, ents.get("addresses", [])))
+    subject = None
+    after = question[verb.end():]
+    for pos, name in ends:  # passive: "routes advertised by r1 to r2"
+        if pos >= verb.end() and _BY.fullmatch(question[verb.end():pos]) and (pos, name) in hosts:
+            subject = (pos, name)
+            break
+    if subject is None:
+        before = [h for h in hosts if h[0] < verb.start()]
+        if not before:
+            return None
+        subject = before[-1]
+    peer = next((name for pos, name in ends if pos >= verb.end() and (pos, name) != subject
+                 and name != subject[1]), None)
+    if peer is None or not after.strip():
+        return None
+    args: dict[str, Any] = {"hosts": [subject[1]],
+                            "getter": "bgp_advertised" if verb.group("send") else "bgp_received", "peer": peer}
+    prefixes = [a for a in ents.get("addresses", []) if "/" in a and _is_prefix(a)]
+    if prefixes:
+        args["_prefixes"] = prefixes
+    return args
+
+
+def _is_prefix(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
