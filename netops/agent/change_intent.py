@@ -304,6 +304,8 @@ class Targets:
     """The words mean every host except some ("drain everything except r1"), naming none of them."""
     by_group: list[str] = field(default_factory=list)
     """Hosts of ``named`` that only a group name stands for (the words do not name them)."""
+    unknown: list[str] = field(default_factory=list)
+    """Words shaped like the inventory's host names (``r9`` beside ``r1``-``r3``) that name none."""
 
 
 def targets_named(text: str, hosts: list[str], groups: dict[str, list[str]] | None = None) -> Targets:
@@ -323,7 +325,19 @@ def targets_named(text: str, hosts: list[str], groups: dict[str, list[str]] | No
     named = [h for h in dict.fromkeys(out) if h not in excluded]
     every = bool(excluded) and not named and bool(set(_TOKENS.findall(text.lower())) & _EVERY)
     direct = {h for _, h in said}
-    return Targets(named, list(dict.fromkeys(excluded)), every, [h for h in named if h not in direct])
+    return Targets(named, list(dict.fromkeys(excluded)), every, [h for h in named if h not in direct],
+                   _unknown_hosts(text, hosts, groups))
+
+
+def _unknown_hosts(text: str, hosts: list[str], groups: dict[str, list[str]]) -> list[str]:
+    """Words with the shape of an inventory host's name (its digits any number) that are no host."""
+    shapes = {re.sub(r"\d+", r"\\d+", re.escape(h.lower())) for h in hosts
+              if re.search(r"\d", h) and re.search(r"[a-z]", h, re.IGNORECASE)}  # an address is no shape
+    if not shapes:
+        return []
+    known = {h.lower() for h in hosts} | {g.lower() for g in groups}
+    shape = re.compile(rf"(?<![\w./:-])(?:{'|'.join(sorted(shapes))})(?![\w-]|\.\w)", re.IGNORECASE)
+    return list(dict.fromkeys(m.group(0).lower() for m in shape.finditer(text) if m.group(0).lower() not in known))
 
 
 def _asks_to_do(text: str, pb: PlaybookInfo) -> bool:
@@ -416,6 +430,10 @@ def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extracto
                        f"is {len(rest)} ({', '.join(rest)})"
                        + (f" and it changes at most {pb.max_hosts} per run" if pb.max_hosts else ""))
         base.code = "too-many-targets" if pb.max_hosts is not None and len(rest) > pb.max_hosts else "target"
+    elif named and targets.unknown:
+        reasons.append(f"{', '.join(targets.unknown)} {'is' if len(targets.unknown) == 1 else 'are'} not in the "
+                       f"inventory ({', '.join(hosts)}); ask again with the devices it has")
+        base.code = "unknown-host"
     elif not named:
         base.missing.append("host")
         known = {i.lower() for i in ex.interfaces} | {h.lower() for h in hosts}

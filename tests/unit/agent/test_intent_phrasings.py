@@ -119,3 +119,12 @@ def test_requests_in_other_words_are_bound_changes(text, playbook):
     m = _match(text)
     assert (m.kind, m.playbook) == ("change", playbook), m.to_dict()
     assert check_intent(text, m, hosts=HOSTS).bound
+
+
+@pytest.mark.parametrize("text", ["drain r3 and r9", "drain r3, r4", "undrain r2 and R7 please",
+                                  "shut down neighbor 198.51.100.2 on r1 and r12"])
+def test_a_name_shaped_like_a_host_but_not_in_the_inventory_is_asked_about(text):
+    """The person asked for a host netops does not know as well: proposing the known one alone drops
+    part of the request without a word."""
+    m = _match(text)
+    assert (m.kind, m.code) == ("clarify", "unknown-host"), m.to_dict()
