@@ -25,7 +25,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from netops.agent.intent import ACTION_SYNONYMS, hypothetical, negated_actions, said_words
+from netops.agent.intent import ACTION_SYNONYMS, hypothetical, negated_actions, own_words, said_words
 
 # Words for the object part of a playbook's name ("bgp-neighbor-shutdown" -> bgp, neighbor).
 OBJECT_WORDS: dict[str, tuple[str, ...]] = {
@@ -222,6 +222,7 @@ class _Extractor:
         from netops.agent.router import INTERFACE_NAME, addresses
 
         self.quoted, self.text = _quoted(question)
+        self.text = own_words(self.text)  # pasted device output or documents: data, not the request
         addrs = addresses(self.text)
         self.prefixes = [a for a in addrs if "/" in a]
         self.addresses = [a for a in addrs if "/" not in a]

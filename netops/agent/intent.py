@@ -185,14 +185,40 @@ def hypothetical(question: str) -> bool:
     return bool(words & HYPOTHETICAL) or asks_about(q)
 
 
+_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_QUOTE_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+_QUOTED = re.compile(r'"[^"\n]+"|\u201c[^\u201d\n]+\u201d|\u2018[^\u2019\n]+\u2019|(?<![\w\'])\'[^\'\n]+\'(?![\w\'])')
+_PASTED = re.compile(r"\b(?:says?|said|shows?|showed|shown|reads?|contains?|wrote|writes|prints?|printed|output|"
+                     r"logs?|logged|syslog|message|text|line|entry|following)\s*:[ \t]*"
+                     r"((?:(?![.;!?](?:\s|$))[^\n])*)", re.IGNORECASE)
+
+
+def own_words(question: str) -> str:
+    """``question`` with what it quotes blanked (same length): quoted strings, Markdown quote
+    lines (``> ...``), fenced code, and what follows "says:", "shows:", "reads:", "log:" to the end
+    of that sentence. An instruction pasted from a device or a document ("the log shows: drain
+    r1. what does it mean?") is data the person asks about, not their request."""
+    def blank(m: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", m.group(0))
+
+    def blank_tail(m: re.Match[str]) -> str:
+        return m.group(0)[:m.start(1) - m.start(0)] + " " * len(m.group(1))
+
+    out = _FENCE.sub(blank, question or "")
+    out = _QUOTE_LINE.sub(blank, out)
+    out = _QUOTED.sub(blank, out)
+    return _PASTED.sub(blank_tail, out)
+
+
 def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
     """Does ``plan`` (``.playbook``, ``.hosts``, ``.params``) follow from ``question``?"""
     from netops.agent.router import entities
 
     reasons: list[str] = []
     q = question or ""
-    words = said_words(q)
-    named = set(entities(q, hosts)["hosts"]) if q else set()
+    own = own_words(q)  # what the person quotes or pastes asks for nothing
+    words = said_words(own)
+    named = set(entities(own, hosts)["hosts"]) if own.strip() else set()
     targets = list(getattr(plan, "hosts", []) or [])
     not_named = [h for h in targets if h not in named]
     if not targets or not_named:
