@@ -206,6 +206,9 @@ def parse_bgp_summary(text: str, *, now: float | None = None, afi: str | None = 
     doc = _doc(text, "show ip bgp summary | json")
     if not isinstance(doc.get("vrfs"), dict):
         raise ParseError("'show ip bgp summary | json' has no 'vrfs' object")
+    if doc["vrfs"] and not any(isinstance(v, dict) and ("peers" in v or "routerId" in v or "asn" in v)
+                               for v in doc["vrfs"].values()):
+        raise ParseError("'show ip bgp summary | json' output not recognised: no VRF has 'peers', 'routerId' or 'asn'")
     out = BgpNeighbors()
     if not doc["vrfs"]:
         out.note = not_running_note("BGP")
@@ -250,6 +253,8 @@ def parse_ospf_neighbors(text: str, *, now: float | None = None) -> OspfNeighbor
     doc = _doc(text, "show ip ospf neighbor | json")
     if not isinstance(doc.get("vrfs"), dict):
         raise ParseError("'show ip ospf neighbor | json' has no 'vrfs' object")
+    if doc["vrfs"] and not any(isinstance(v, dict) and "instList" in v for v in doc["vrfs"].values()):
+        raise ParseError("'show ip ospf neighbor | json' output not recognised: no VRF has 'instList'")
     out = OspfNeighbors()
     if not doc["vrfs"]:
         out.note = not_running_note("OSPF")

@@ -292,7 +292,7 @@ def parse_ip_interfaces(text: str) -> list[_addresses.Listed]:
         return []
     doc = _doc(text, "show ip interface vrf all | json")
     found = [r for r in rows(doc, "intf") if r.get("intf-name")]
-    if not found and ("TABLE_intf" in doc or (doc and not any(k.startswith("TABLE_") for k in doc))):
+    if not found and (set(doc) - {"TABLE_vrf"} or "TABLE_intf" in doc):  # only VRFs listed: no interface
         raise ParseError("'show ip interface vrf all | json' has no ROW_intf")
     return [_ip_row(r, vrf) for r, vrf in zip(found, _vrf_names(doc, len(found)))]
 
@@ -377,7 +377,7 @@ def parse_ipv6_interfaces(text: str) -> list[_addresses.Listed]:
         return []
     doc = _doc(text, "show ipv6 interface vrf all | json")
     found = rows(doc, "intf")
-    if not found and ("TABLE_intf" in doc or (doc and not any(k.startswith("TABLE_") for k in doc))):
+    if not found and (set(doc) - {"TABLE_vrf"} or "TABLE_intf" in doc):  # only VRFs listed: no interface
         raise ParseError("'show ipv6 interface vrf all | json' has no ROW_intf")
     return [_v6_row(r) for r in found if r.get("intf-name")]
 
@@ -452,6 +452,10 @@ def parse_bgp_summary(text: str) -> BgpNeighbors:
     doc = _doc(text, "show bgp all summary vrf all | json")
     if "TABLE_vrf" not in doc:
         raise ParseError("'show bgp all summary vrf all | json' has no TABLE_vrf")
+    vrfs = rows(doc, "vrf")
+    if vrfs and not any("TABLE_af" in v or "vrf-router-id" in v or "vrf-local-as" in v for v in vrfs):
+        raise ParseError("'show bgp all summary vrf all | json' output not recognised: "
+                         "no VRF row has TABLE_af, vrf-router-id or vrf-local-as")
     out = BgpNeighbors()
     default_seen = False
     for vrf in rows(doc, "vrf"):

@@ -210,3 +210,18 @@ def test_a_capture_pasted_with_a_uniform_indent_reads_like_the_device_printed_it
              "      inet.0: 3/5/5/0\n")
     got = juniper_junos.parse_bgp_summary_text(junos)
     assert [(n.peer, n.prefixes_received) for n in got.neighbors] == [("10.0.0.2", 5)]
+
+
+WRONG_JSON = [
+    ("nxos bgp json <- nxos ip interface json", lambda: cisco_nxos.parse_bgp_summary(_fx("cisco_nxos/leaf/show_ip_interface_vrf_all_json.txt"))),
+    ("nxos ip interface json <- nxos interface json", lambda: cisco_nxos.parse_ip_interfaces(_fx("cisco_nxos/nxosv/show_interface_json.txt"))),
+    ("nxos ipv6 interface json <- nxos interface json", lambda: cisco_nxos.parse_ipv6_interfaces(_fx("cisco_nxos/nxosv/show_interface_json.txt"))),
+    ("eos bgp json <- eos ospf json", lambda: arista_eos.parse_bgp_summary(_fx("arista_eos/leaf1/show_ip_ospf_neighbor_json.txt"))),
+    ("eos ospf json <- eos bgp json", lambda: arista_eos.parse_ospf_neighbors(_fx("arista_eos/leaf1/show_ip_bgp_summary_vrf_all_json.txt"))),
+]
+
+
+@pytest.mark.parametrize("case", WRONG_JSON, ids=[c[0] for c in WRONG_JSON])
+def test_another_commands_json_is_not_recognised(case):
+    with pytest.raises(ParseError):
+        case[1]()
