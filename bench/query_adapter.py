@@ -7,7 +7,8 @@ This trains a 384x384 map ``W`` (identity at the start) applied to *query* vecto
 
 * ``title``: a section's title -> that section's first chunk;
 * ``sentence``: one sentence of a chunk (6-40 words) -> its chunk;
-* ``ict``: the same sentence -> the chunk *without* it, re-embedded (inverse cloze task).
+* ``ict``: the same sentence -> the chunk *without* it, re-embedded (inverse cloze task);
+* ``qtitle``: the title in a generic wh-form (:data:`TEMPLATES`) -> the section's first chunk.
 
 Passage targets are the stored vectors of that index; every other chunk of it is a negative
 (full softmax, temperature ``tau``), with ``lam * ||W - I||^2`` keeping ``W`` near identity.
@@ -19,8 +20,9 @@ dense search over the index's own vectors, netops' real lexical side and ``rank(
 reproduces ``kb_quality``. ``--check`` also runs the check sets, for a final report only
 (figures, never misses).
 
-    python bench/query_adapter.py [--sets rfc,passages,shortrfc] [--check] [--save W.npy]
-        [--kinds title,sentence] [--lam 0.01,0.1] [--tau 0.05] [--epochs 30] [--ridge 1,10]
+    python bench/query_adapter.py [--sets rfc,passages,shortrfc] [--check] [--save W.npy] [--load W.npy]
+        [--kinds title,sentence+ict+title,qtitle] [--per-chunk 2] [--lam 0.01,0.1] [--tau 0.05]
+        [--epochs 20] [--seeds 0,1,2] [--ridge 1,10] [--shift 0.5,1] [--shares 0.5,0.6]
 """
 
 from __future__ import annotations
@@ -176,12 +178,15 @@ class SetEval:
         self.Q = np.asarray([emb.embed_query(it.question) for it in self.qs.items], dtype=np.float32)
         self.lex = [self.kb._lexical_side(it.question, self.pool, self.r)[1] for it in self.qs.items]
 
-    def score(self, W=None, b=None) -> dict:
+    def score(self, W=None, b=None, share: float | None = None) -> dict:
         import numpy as np
 
         import kb_quality as kq
         from netops.rag.fusion import rank
 
+        from dataclasses import replace
+
+        r = self.r if share is None else replace(self.r, lexical_share=share)
         Q = self.Q if W is None else self.Q @ W.T
         if b is not None:
             Q = Q + b
@@ -192,7 +197,7 @@ class SetEval:
             out["lexical"].append(kq.rank_of(rank(it.question, [], self.lex[i], self.k, self.r, mode="lexical"), it.labels))
             order = np.argsort(-sims[i], kind="stable")[:self.pool]
             dense = [(self.chunks[self.ids[j]], float(sims[i, j])) for j in order]
-            out["hybrid"].append(kq.rank_of(rank(it.question, dense, self.lex[i], self.k, self.r, mode="hybrid"), it.labels))
+            out["hybrid"].append(kq.rank_of(rank(it.question, dense, self.lex[i], self.k, r, mode="hybrid"), it.labels))
             out["dense"].append(kq.rank_of(rank(it.question, dense, [], self.k, self.r, mode="dense"), it.labels))
         n = len(self.qs.items)
         res = {}
@@ -218,6 +223,7 @@ def main() -> int:
     ap.add_argument("--seeds", default="0", help="training seeds (pair sampling and batches)")
     ap.add_argument("--ridge", default="", help="ridge penalties to try as well")
     ap.add_argument("--shift", default="", help="betas for the question-form shift q - beta*d")
+    ap.add_argument("--shares", default="", help="also fuse each adapter at these lexical shares")
     ap.add_argument("--save", type=Path, default=None, help="save the last W trained here")
     ap.add_argument("--load", type=Path, default=None, help="evaluate this W only")
     args = ap.parse_args()
@@ -276,6 +282,10 @@ def main() -> int:
             base = ev.score(None)
             rows = [("identity (current)", base)] + [
                 (label, ev.score(*W) if isinstance(W, tuple) else ev.score(W)) for label, W in variants]
+            for sh in [float(x) for x in args.shares.split(",") if x]:
+                rows += [(f"share {sh} identity", ev.score(None, None, sh))]
+                rows += [(f"share {sh} {label}", ev.score(*W, sh) if isinstance(W, tuple) else ev.score(W, None, sh))
+                         for label, W in variants]
             for label, res in rows:
                 h, d, x = res["hybrid"], res["dense"], res["lexical"]
                 print(f"{name:13} {label:40} hybrid {h[0]:.3f} / {h[1]:.3f} / {h[2]:.3f}   "
