@@ -114,6 +114,12 @@ def run(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: A
     return out
 
 
+def not_kept(peer: str) -> str:
+    """The note of a ``bgp_received`` answer whose device keeps no pre-policy copy."""
+    return (f"what {peer} sent before inbound policy is not kept (soft-reconfiguration inbound is not enabled "
+            f"for it): these are the routes accepted after policy")
+
+
 def heading(data: Any) -> str:
     """``routes advertised to r2 (198.51.100.2), ipv4-unicast``."""
     who = f"{data.peer_name} ({data.peer})" if data.peer_name and data.peer_name != data.peer else data.peer

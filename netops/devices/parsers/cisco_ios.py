@@ -346,3 +346,5 @@ GETTERS = {
     "route": route,
     "config": lambda host, read: RunningConfig(text=read("show running-config")),
 }
+
+from netops.devices.parsers.cisco_ios_peer_routes import PEER_GETTERS  # noqa: E402,F401  (bgp_advertised, bgp_received)

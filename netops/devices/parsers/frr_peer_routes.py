@@ -23,11 +23,11 @@ from netops.devices.parsers import ParseError, load_json, not_running_note
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error
 from netops.devices.parsers.frr_rib import parse_bgp_routes
+from netops.devices.peer_routes import not_kept
 from netops.errors import DeviceError, NotFoundError
 
 Read = Callable[[str], str]
 ORIGINS = {"i": "IGP", "e": "EGP", "?": "incomplete"}
-NO_SOFT_RECONFIG = "soft-reconfiguration inbound"
 
 
 def command(peer: str, family: str, what: str) -> str:
@@ -123,8 +123,7 @@ def received(host: Any, read: Read, *, peer: str, family: str) -> BgpPeerRoutes:
         return out
     out.before_policy = parse_before_policy(read(command(peer, family, "received-routes")), peer, family)
     if out.before_policy is None:
-        out.note = (f"what {peer} sent before inbound policy is not kept ({NO_SOFT_RECONFIG} is not enabled "
-                    f"for it): these are the routes accepted after policy")
+        out.note = not_kept(peer)
     return out
 
 
