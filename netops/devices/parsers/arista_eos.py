@@ -25,7 +25,8 @@ from netops.devices.models import (
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
 from netops.devices.parsers import ParseError, load_json, not_running_note, require, to_asn, to_int
-from netops.devices.parsers import _addresses, _bgp_table
+from netops.devices.parsers import _addresses, _bgp_table, _json_first
+from netops.devices.parsers._json_first import json_or_text
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import ntc
 
@@ -355,19 +356,16 @@ def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
 
 
 def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:
-    text = read("show ip ospf neighbor | json")
-    if _no_json(text):
-        return parse_ospf_neighbors_text(read("show ip ospf neighbor"))
-    return parse_ospf_neighbors(text)
+    return json_or_text(read, "show ip ospf neighbor", parse_ospf_neighbors, parse_ospf_neighbors_text,
+                        refused=_no_json)
 
 
 def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
-    family = "ipv6" if ":" in prefix else "ip"
-    return parse_route(read(f"show {family} route {prefix} | json"), prefix)
+    return _json_first.route(read, prefix, parse_route)
 
 
 def config(host: Any, read: Read) -> RunningConfig:
-    return RunningConfig(text=read("show running-config"))
+    return _json_first.running_config(read)
 
 
 GETTERS = {

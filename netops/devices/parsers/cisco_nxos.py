@@ -26,7 +26,8 @@ from netops.devices.models import (
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
 from netops.devices.parsers import ParseError, af_name, load_json, not_running_note, require, to_asn, to_int, worded_seconds
-from netops.devices.parsers import _addresses, _bgp_table
+from netops.devices.parsers import _addresses, _bgp_table, _json_first
+from netops.devices.parsers._json_first import json_or_text
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error, ntc
 
@@ -583,8 +584,7 @@ def parse_route(text: str, query: str) -> RouteLookup:
 # enabled look alike ("% Invalid command"): the text command tells them apart.
 
 def facts(host: Any, read: Read) -> Facts:
-    text = read("show version | json")
-    return parse_version_text(read("show version")) if device_error(text) else parse_version(text)
+    return json_or_text(read, "show version", parse_version, parse_version_text, refused=device_error)
 
 
 def interfaces(host: Any, read: Read) -> Interfaces:
@@ -601,26 +601,21 @@ def interfaces(host: Any, read: Read) -> Interfaces:
 
 
 def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
-    text = read("show bgp all summary vrf all | json")
-    if device_error(text):
-        return parse_bgp_summary_text(read("show bgp all summary vrf all"))
-    return parse_bgp_summary(text)
+    return json_or_text(read, "show bgp all summary vrf all", parse_bgp_summary, parse_bgp_summary_text,
+                        refused=device_error)
 
 
 def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:
-    text = read("show ip ospf neighbors vrf all | json")
-    if device_error(text):
-        return parse_ospf_neighbors_text(read("show ip ospf neighbors vrf all"))
-    return parse_ospf_neighbors(text)
+    return json_or_text(read, "show ip ospf neighbors vrf all", parse_ospf_neighbors, parse_ospf_neighbors_text,
+                        refused=device_error)
 
 
 def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:
-    family = "ipv6" if ":" in prefix else "ip"
-    return parse_route(read(f"show {family} route {prefix} | json"), prefix)
+    return _json_first.route(read, prefix, parse_route)
 
 
 def config(host: Any, read: Read) -> RunningConfig:
-    return RunningConfig(text=read("show running-config"))
+    return _json_first.running_config(read)
 
 
 GETTERS = {
