@@ -56,6 +56,14 @@ _TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 # "I don't want r3 drained": a negated wish negates every action of the rest of its sentence.
 _UNWANTED = re.compile(r"\b(?:not|don'?t|doesn'?t|didn'?t|won'?t|never|no)\s+(?:\w+\s+)?"
                        r"(?:want|wanna|need|like|wish|let|allow|have)\b((?:(?![.;!?](?:\s|$)).)*)", re.IGNORECASE)
+# "cancel the drain of r3", "hold off on draining r3", "r3 drain can wait": a change called off is
+# negated up to the end of its clause (a comma, "and", "but", "then" or the sentence's end).
+_TO_CLAUSE_END = r"((?:(?![.;!?,](?:\s|$)|\s(?:and|but|then)\s).)*)"
+_CALLED_OFF = re.compile(r"\b(?:cancel\w*|abort\w*|undo(?:ing)?|revert\w*|reverse|postpone\w*|defer\w*|delay\w*"
+                         r"|skip\w*|forget|scrap\w*|call(?:ing)?\s+off|roll(?:ing)?\s*back|hold(?:ing)?\s+off"
+                         r"|put(?:ting)?\s+off)\b" + _TO_CLAUSE_END, re.IGNORECASE)
+_CAN_WAIT = re.compile(r"(?:^|[.;!?,]\s)" + _TO_CLAUSE_END + r"\b(?:can|could|should|will|must)\s+wait\b",
+                       re.IGNORECASE)
 # "drain r1? no, keep it": a request taken back straight after its question mark.
 _RETRACTED = re.compile(r"\?\s*(?:no|nope|don'?t|do\s+not|never\s*mind|keep\s+it|cancel)\b", re.IGNORECASE)
 
@@ -121,8 +129,9 @@ def negated_actions(question: str, actions: Any) -> set[str]:
             first = _TOKENS.findall(m.group(0).lower())[:1]
             if first and (first[0] in out or _negated_before(q, m.start())):
                 out.add(phrase)
-    for m in _UNWANTED.finditer(q):
-        out.update(said_words(m.group(1)))
+    for pattern in (_UNWANTED, _CALLED_OFF, _CAN_WAIT):
+        for m in pattern.finditer(q):
+            out.update(said_words(m.group(1)))
     for m in _RETRACTED.finditer(q):
         out.update(said_words(q[:m.start()]))
     return out & wanted

@@ -105,6 +105,11 @@ def test_a_group_or_everything_but_is_never_a_change(text, code):
     "do not move traffic off r1", "we shouldn't have r1 removed from service", "r3 drained? no, keep it",
     "I do not want the static route 203.0.113.128/25 via 198.51.100.2 removed from r3",
     "r2 must not be admin down on 198.51.100.6",
+    # a change called off is not a request for it
+    "cancel the drain of r3", "abort the drain on r3", "undo the drain on r3", "roll back the drain of r2",
+    "hold off on draining r3", "call off the r3 drain", "postpone the drain of r1", "r3 drain can wait",
+    "skip the drain of r3", "forget the drain on r3", "please cancel the static route 203.0.113.128/25 via "
+    "198.51.100.2 on r3 that I asked you to add",
 ])
 def test_a_negated_phrase_or_participle_is_never_a_change(text):
     assert _match(text).kind != "change", _match(text).to_dict()
