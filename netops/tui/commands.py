@@ -26,8 +26,9 @@ class SlashCommand:
 COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/kb", "/kb <query>", "Search the knowledge base (specs, runbooks) with citations", True),
     SlashCommand("/show", "/show <host[,host]> <command>", "Run a read-only command (policy-checked, audited)", True),
-    SlashCommand("/state", "/state <host[,host]> <getter> [prefix]",
-                 "Typed state: facts, interfaces, bgp_neighbors, ospf_neighbors, route, config", True),
+    SlashCommand("/state", "/state <host[,host]> <getter> [prefix|peer]",
+                 "Typed state: facts, interfaces, bgp_neighbors, ospf_neighbors, route, config, "
+                 "advertised / received (the routes sent to / accepted from a BGP peer)", True),
     SlashCommand("/playbooks", "/playbooks", "List vetted playbooks"),
     SlashCommand("/plan", "/plan <playbook> <host[,host]> [name=value ...]", "Dry-run a playbook (changes nothing)", True),
     SlashCommand("/devices", "/devices", "List devices in the inventory"),
@@ -86,9 +87,12 @@ def tool_call_for(name: str, words: list[str]) -> tuple[str, dict[str, Any]]:
         return "show", {"hosts": hosts(words[0]), "command": " ".join(words[1:])}
     if name == "/state":
         need(2, BY_NAME[name].usage)
-        args: dict[str, Any] = {"hosts": hosts(words[0]), "getter": words[1]}
+        from netops.devices.getters import ALIASES, PEER_GETTERS
+
+        getter = ALIASES.get(words[1].lower(), words[1])
+        args: dict[str, Any] = {"hosts": hosts(words[0]), "getter": getter}
         if len(words) > 2:
-            args["prefix"] = words[2]
+            args["peer" if getter in PEER_GETTERS else "prefix"] = words[2]
         return "get_state", args
     if name == "/playbooks":
         return "list_playbooks", {}

@@ -134,3 +134,13 @@ def test_the_model_must_name_the_peer(scripted, make_assistant):
     answer = make_assistant().ask("please look at r1")
     call = next(c for c in answer.tool_calls if c.tool == "get_state")
     assert not call.ok and "needs peer" in call.error
+
+
+def test_the_chat_state_command_takes_a_peer():
+    from netops.tui.commands import tool_call_for
+
+    assert tool_call_for("/state", ["r1", "advertised", "r2"]) == (
+        "get_state", {"hosts": ["r1"], "getter": "bgp_advertised", "peer": "r2"})
+    assert tool_call_for("/state", ["r2", "bgp_received", "198.51.100.6"])[1]["peer"] == "198.51.100.6"
+    assert tool_call_for("/state", ["r2", "route", "203.0.113.1"])[1] == {
+        "hosts": ["r2"], "getter": "route", "prefix": "203.0.113.1"}
