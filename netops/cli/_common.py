@@ -118,6 +118,21 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+def print_wide(out: Any, renderable: Any) -> None:
+    """Print a table to ``out``; piped, at its natural width rather than cut to 80 columns
+    with '…', so a file or grep gets every cell whole."""
+    if out.is_terminal:
+        out.print(renderable)
+        return
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    wide = Console(file=out.file, width=10_000, highlight=False, soft_wrap=False, color_system=None)
+    width = Measurement.get(wide, wide.options, renderable).maximum
+    Console(file=out.file, width=max(20, width), highlight=False, soft_wrap=False,
+            color_system=None).print(renderable)
+
+
 def progress(transient: bool = True):
     """A rich progress bar on stderr (hidden when stderr is not a terminal)."""
     from rich.progress import (

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from netops.cli._common import EXIT_PARTIAL, console, emit_json, json_option, progress, settings_from
+from netops.cli._common import EXIT_PARTIAL, console, emit_json, json_option, print_wide, progress, settings_from
 
 
 def _session(ctx: click.Context, surface: str):
@@ -100,7 +100,7 @@ def list_cmd(ctx: click.Context, targets: str, as_json: bool) -> None:
             "key" if c["key_file"] else "", c["password"] or "", "agent" if c["agent"] else "") if a)
         table.add_row(h.name, f"{h.hostname}:{h.port}", h.platform, ",".join(h.all_groups),
                       c["username"] or "-", auth)
-    console().print(table)  # inventory warnings reach stderr through logging (configure_logging)
+    print_wide(console(), table)  # inventory warnings reach stderr through logging (configure_logging)
 
 
 @devices.command("check")
@@ -129,7 +129,7 @@ def check_cmd(ctx: click.Context, targets: str, as_json: bool) -> None:
             table.add_row(name, mark(d.reachable if d else None), mark(d.host_key_known if d else None),
                           mark(d.authenticated if d else None), f"{r.elapsed:.2f}s",
                           f"{r.error_type}: {r.error}" if r.failed else "")
-        console().print(table)
+        print_wide(console(), table)
     _exit_for(ctx, agg)
 
 
@@ -292,10 +292,21 @@ def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, pee
           family: str | None, as_json: bool) -> None:
     """Typed device state. GETTER: facts, interfaces, bgp, ospf, route (--prefix), config,
     routes and bgp_routes (--prefix: everything at or inside it), advertised and received
-    (--peer: the routes sent to / accepted from one BGP peer)."""
+    (--peer: the routes sent to / accepted from one BGP peer). The getter may come first
+    (`netops state bgp r1`)."""
     from netops.devices.getters import PEER_GETTERS, canonical
+    from netops.errors import InputError
 
-    name = canonical(getter)
+    try:
+        name = canonical(getter)
+    except InputError:
+        try:  # `state bgp r1`: a getter where the targets go and none where the getter goes
+            name = canonical(targets)
+        except InputError:
+            name = ""
+        if not name:
+            raise
+        targets = getter
     kw: dict[str, str] = {"prefix": prefix} if name == "route" or prefix else {}
     if name in PEER_GETTERS or peer or family:
         kw.update({"peer": peer or ""} if family is None else {"peer": peer or "", "family": family})

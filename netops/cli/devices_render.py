@@ -20,6 +20,8 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from netops.cli._common import print_wide
+
     for host, r in agg.items():
         if r.failed:
             out.print(Panel(Text(f"{r.error_type}: {r.error}"), title=host, border_style="red"))
@@ -87,4 +89,4 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                 table.add_column(col)
             for x in d.routes:
                 table.add_row(x.prefix, x.next_hop or "-", x.as_path or "-", x.origin or "-")
-        out.print(table)
+        print_wide(out, table)

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import click
 
-from netops.cli._common import console, emit_json, json_option, progress, settings_from
+from netops.cli._common import console, emit_json, json_option, print_wide, progress, settings_from
 
 SNIPPET = 320
 MODE_CHOICE = click.Choice(["hybrid", "dense", "lexical"])
@@ -223,7 +223,7 @@ def list_(as_json: bool) -> None:
         table.add_column(col, overflow="fold")
     for d in docs:
         table.add_row(escape(d.doc_id), escape(d.title[:60]), d.kind, str(d.n_chunks), escape(d.source))
-    console().print(table)
+    print_wide(console(), table)
 
 
 @kb.command()

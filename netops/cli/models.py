@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from netops.cli._common import console, emit_json, json_option, settings_from
+from netops.cli._common import console, emit_json, json_option, print_wide, settings_from
 
 
 def _size(n: int | None) -> str:
@@ -46,7 +46,7 @@ def list_cmd(as_json: bool) -> None:
         table.add_row(name, _size(m.size), m.family or "-", m.parameter_size or "-", m.quantization or "-",
                       str(m.context_length or "-"), caps)
     con = console()
-    con.print(table)
+    print_wide(con, table)
     if not infos:
         con.print(f"no models; pull one: netops models pull {settings.model}")
     elif settings.model not in {m.name for m in infos}:
