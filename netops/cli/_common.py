@@ -124,13 +124,15 @@ def print_wide(out: Any, renderable: Any) -> None:
     if out.is_terminal:
         out.print(renderable)
         return
-    from rich.console import Console
     from rich.measure import Measurement
 
-    wide = Console(file=out.file, width=10_000, highlight=False, soft_wrap=False, color_system=None)
-    width = Measurement.get(wide, wide.options, renderable).maximum
-    Console(file=out.file, width=max(20, width), highlight=False, soft_wrap=False,
-            color_system=None).print(renderable)
+    natural = Measurement.get(out, out.options.update_width(10_000), renderable).maximum
+    saved = out.width
+    out.width = max(saved, natural)
+    try:
+        out.print(renderable)
+    finally:
+        out.width = saved
 
 
 def progress(transient: bool = True):
