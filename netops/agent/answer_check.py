@@ -81,6 +81,8 @@ class SentenceSupport:
     contradicted_by: list[int] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     """Why it is not supported (``10 s is not in [1]``), empty when it is."""
+    moved_from: list[int] = field(default_factory=list)
+    """The citations the model gave, when none of them backs the sentence and another source does."""
     score: float = 0.0
     """Best support score over the sources, 0..1 (0 when a hard check failed everywhere)."""
     similarity: float | None = None
@@ -97,6 +99,9 @@ class CheckReport:
     removed_citations: list[str] = field(default_factory=list)
     """Citations of sources that do not exist (``[7]``), removed from the text."""
     added_citations: int = 0
+    moved_citations: int = 0
+    """Supported sentences whose citation named a source that does not back them: the citation
+    now names the one that does (``moved_from`` on the sentence says which it was)."""
     used_embeddings: bool = False
 
     def count(self, status: str) -> int:
@@ -130,6 +135,9 @@ class CheckReport:
         if self.removed_citations:
             k = len(self.removed_citations)
             out += f"; {k} citation{'s' if k > 1 else ''} of a missing source removed"
+        if self.moved_citations:
+            k = self.moved_citations
+            out += f"; {k} citation{'s' if k > 1 else ''} moved to the source that backs {'them' if k > 1 else 'it'}"
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -137,6 +145,7 @@ class CheckReport:
             "supported": self.count(SUPPORTED), "unsupported": self.count(UNSUPPORTED),
             "contradicted": self.count(CONTRADICTED), "checked": self.checked,
             "removed_citations": list(self.removed_citations), "added_citations": self.added_citations,
+            "moved_citations": self.moved_citations,
             "used_embeddings": self.used_embeddings,
             "sentences": [{k: v for k, v in asdict(s).items() if k not in ("start", "end")} for s in self.sentences],
         }
@@ -159,7 +168,9 @@ def normalise_citations(text: str, sources: Sequence[SourceLike]) -> tuple[str, 
     def labels(m: re.Match[str]) -> str:
         inner = m.group(1).strip().lower()
         for label, n in by_label.items():
-            if label.startswith(inner) or inner.startswith(label.split(" (")[0]):
+            # whole tokens only: "[RFC 4271]" is RFC 4271 §4.2's document, "[RFC 42]" and
+            # "[RFC 4271 §4]" are not (a prefix of the label names another document or section)
+            if _prefix(inner, label) or _prefix(label.split(" (")[0], inner):
                 return f"[{n}]"
         return m.group(0)
 
@@ -167,6 +178,19 @@ def normalise_citations(text: str, sources: Sequence[SourceLike]) -> tuple[str, 
     text = _CITE.sub(numbers, text)
     text = re.sub(r"[ \t]+(?=[.,;:!?])", "", re.sub(r"[ \t]{2,}", " ", text)) if removed else text
     return text, removed
+
+
+def _prefix(head: str, text: str) -> bool:
+    """Is ``head`` the start of ``text`` up to a token boundary (not "rfc 42" of "rfc 4271")?"""
+    return text.startswith(head) and not re.match(r"[\w.\u00a7]", text[len(head):len(head) + 1] or " ")
+
+
+def has_name(text: str, name: str) -> bool:
+    """``name`` in lower-case ``text`` as a whole token: 198.51.100.1 is not in "198.51.100.10",
+    r2 is not in "eth-r2" (a name without a digit is looked for as a substring, as before)."""
+    if not any(c.isdigit() for c in name):
+        return name in text
+    return re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-]|\.\d)", text) is not None
 
 
 def cited(sentence: str) -> list[int]:
@@ -228,6 +252,8 @@ class _Prepared:
     windows: list[str]
     parts: list["_Part"]
     units: list[polarity.Unit] = field(default_factory=list)
+    host: str | None = None
+    """The device a device source is the output of (None for documents)."""
     """What the source says, unit by unit (list lines on their own), for the polarity check."""
 
 
@@ -261,7 +287,14 @@ def _prepare(src: SourceLike) -> _Prepared:
                    facts.normative(t), facts.normative(t.upper()), facts.quantities(t))
              for t in (flat[a:b] for a, b in split_sentences(flat))]
     return _Prepared(src.n, src.label, plain, " ".join(body.lower().split()), facts.content_words(body),
-                     facts.quantities(plain), _windows(plain), parts, polarity.units(src.text))
+                     facts.quantities(plain), _windows(plain), parts, polarity.units(src.text), _host(src))
+
+
+def _host(src: SourceLike) -> str | None:
+    if getattr(src, "kind", None) != "device":
+        return None
+    host = getattr(getattr(src, "evidence", None), "host", None)
+    return str(host).lower() if host else None
 
 
 def _overlap(words: set[str], premise: set[str], source: set[str]) -> float:
@@ -279,9 +312,14 @@ def _cos(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names: set[str],
-           sim: float | None) -> tuple[str, float, list[str]]:
-    """(status, score, reasons) of one sentence against one source."""
+           sim: float | None, about: set[str] = frozenset()) -> tuple[str, float, list[str]]:
+    """(status, score, reasons) of one sentence against one source; ``about``: the hosts whose
+    device output is among the sources that the sentence names."""
     plain = re.sub(r"\[\d+\]", "", sentence)
+    if src.host and about and src.host not in about:
+        # r1's output says nothing about r2, however alike their neighbour lists look
+        return UNSUPPORTED, 0.0, [f"[{src.n}] is the output of {src.host}; the sentence is about "
+                                  f"{', '.join(sorted(about))}"]
     words = facts.content_words(plain)
     claim_names = facts.names(plain)
     overlap = _overlap(words, premise_words, src.words)
@@ -352,7 +390,9 @@ def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names
         if flips:
             conflict = True
             reasons.append(f"[{src.n}] says {facts.ANTONYMS[flips[0]]}, not {flips[0]}")
-    missing = [n for n in claim_names if n not in src.low and n not in premise_names]
+    claim_low = plain.lower()
+    missing = [n for n in claim_names if n not in premise_names
+               and not (has_name(src.low, n) if has_name(claim_low, n) else n in src.low)]
     if missing:
         reasons.append(f"{', '.join(sorted(missing)[:3])} not in [{src.n}]")
     soft = overlap if sim is None else max(overlap, 0.5 * overlap + 0.5 * sim)
@@ -369,7 +409,17 @@ def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names
     if not close:
         detail = f"only {overlap:.0%} of its words" + (f", similarity {sim:.2f}" if sim is not None else "")
         return UNSUPPORTED, soft * 0.5, [f"[{src.n}] is not close enough ({detail})"]
+    # A supported clause does not carry an invented one: "... Established, because of a route leak".
+    # (Its words, not its names: "because of a route leak in AS65002" names a peer the source has.)
+    for clause in _CLAUSES.split(plain)[1:]:
+        own = facts.content_words(clause) - premise_words - polarity.STATE_WORDS - facts.names(clause)
+        if len(own) >= 2 and not own & src.words:
+            return UNSUPPORTED, soft * 0.5, [f"the clause {clause.strip()[:80]!r} is not in [{src.n}]"]
     return SUPPORTED, 0.5 + 0.5 * min(1.0, soft), []
+
+
+_CLAUSES = re.compile(r",?\s+\b(?:because|so|since|which|whereas|while|but|although|though|therefore|hence|thus|"
+                      r"due\s+to)\b|;\s+|,\s+and\s+")
 
 
 def _conflicts(level: str) -> set[str]:
@@ -417,6 +467,7 @@ def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = ""
             report.used_embeddings = True
         except Exception:  # an embedder failure must not lose the lexical check
             sims = {}
+    hosts = {p.host for p in prepared if p.host}
     haystack = " | ".join(_flat(f"{s.label} {s.text}") for s in sources)
     labels = " | ".join(s.label.lower() for s in sources)
     for i, (a, b) in enumerate(spans):
@@ -434,10 +485,12 @@ def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = ""
             item.status, item.reasons = UNSUPPORTED, ["there are no sources"]
             continue
         order = sorted(prepared, key=lambda p: (p.n not in item.cited, p.n))
+        low = sentence.lower()
+        about = {h for h in hosts if has_name(low, h)}
         verdicts = []
         for p in order:
             sim = sims.get((i, p.n))
-            verdicts.append((p, *_judge(sentence, p, premise_words, premise_names, sim), sim))
+            verdicts.append((p, *_judge(sentence, p, premise_words, premise_names, sim, about), sim))
         item.supported_by = [p.n for p, status, *_ in verdicts if status == SUPPORTED]
         best = max(verdicts, key=lambda v: v[2])
         item.score = round(best[2], 3)
@@ -481,7 +534,15 @@ def _rewrite(text: str, report: CheckReport, mark: bool) -> str:
         end = s.end
         while end > s.start and out[end - 1].isspace():
             end -= 1
-        if s.status == SUPPORTED and not s.cited and s.supported_by:
+        if s.status == SUPPORTED and s.cited and s.supported_by and not set(s.cited) & set(s.supported_by):
+            # cited a source that does not back it (another host's output, the wrong passage)
+            n = s.supported_by[0]
+            body = re.sub(r"\s*\[\d+\]", "", out[s.start:end])
+            at = len(body) - 1 if body[-1:] in ".!?" else len(body)
+            out = f"{out[:s.start]}{body[:at]} [{n}]{body[at:]}{out[end:]}"
+            s.moved_from, s.cited = s.cited, [n]
+            report.moved_citations += 1
+        elif s.status == SUPPORTED and not s.cited and s.supported_by:
             n = s.supported_by[0]
             at = end - 1 if out[end - 1] in ".!?" else end
             out = f"{out[:at]} [{n}]{out[at:]}"

@@ -63,7 +63,7 @@ def check_summary(check: Any) -> dict[str, Any] | None:
     return {"summary": check.summary(), "supported": check.count("supported"),
             "unsupported": check.count("unsupported"), "contradicted": check.count("contradicted"),
             "checked": check.checked, "removed_citations": list(check.removed_citations),
-            "added_citations": check.added_citations}
+            "added_citations": check.added_citations, "moved_citations": getattr(check, "moved_citations", 0)}
 
 
 def _evidence_texts(answer: Any) -> dict[str, str]:

@@ -147,7 +147,8 @@ class _Renderer:
             else:
                 self.out.print(f"[dim]{escape(line)}[/dim]")
         if getattr(answer, "check", None) is not None:
-            colour = "yellow" if answer.check.unsupported or answer.check.removed_citations else "dim"
+            colour = "yellow" if answer.check.unsupported or answer.check.removed_citations \
+                or answer.check.moved_citations else "dim"
             self.err.print(f"[{colour}]answer check: {escape(answer.check.summary())}[/{colour}]")
         self.err.print(f"[dim]answered in {answer.mode} mode{' by ' + answer.model if answer.model else ''}"
                        f", {answer.timings.get('total', 0):.0f} ms[/dim]")

@@ -94,9 +94,11 @@ def test_uncited_supported_sentence_gets_its_source():
 
 
 def test_supported_by_another_source_than_cited():
+    # the citation is moved to the source that backs the sentence (the reader follows it)
     report = check_answer("The suggested default value for the ConnectRetryTime is 120 seconds [1].", SOURCES)
     s = report.sentences[0]
-    assert s.status == SUPPORTED and s.supported_by == [2] and s.cited == [1]
+    assert s.status == SUPPORTED and s.supported_by == [2] and s.cited == [2] and s.moved_from == [1]
+    assert report.text.endswith("120 seconds [2].") and report.moved_citations == 1
 
 
 def test_bullets_and_code_are_split_sensibly():
