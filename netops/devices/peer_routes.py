@@ -132,8 +132,11 @@ def describe(data: Any, only: list[str] | None = None) -> str:
     before inbound policy when the device keeps it, then the note. ``only``: prefixes a question
     named; each gets a line saying whether it is in the list (or what inside it is)."""
     def line(p: Any) -> str:
-        attrs = [f"next hop {p.next_hop}" if p.next_hop else "", f"AS path {p.as_path}" if p.as_path else
-                 "AS path (empty: originated here)" if data.direction == "advertised" else "",
+        hop = p.next_hop or ""
+        if hop in ("0.0.0.0", "::"):  # how FRR and IOS print "this router" (self / originated here)
+            hop += " (this router)"
+        attrs = [f"next hop {hop}" if hop else "",
+                 f"AS path {p.as_path}" if p.as_path else "AS path empty (originated in this AS)",
                  f"origin {p.origin}" if p.origin else ""]
         return f"- {p.prefix}" + (f": {', '.join(a for a in attrs if a)}" if any(attrs) else "")
 

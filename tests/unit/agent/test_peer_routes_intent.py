@@ -90,7 +90,8 @@ def test_offline_answer_lists_what_r1_advertises_to_r2(make_assistant, fake_tran
     assert f"routes advertised to r2 (198.51.100.2), ipv4-unicast: {len(expected)} prefixes" in answer.text
     for prefix in expected:
         assert f"- {prefix}" in answer.text
-    assert "- 203.0.113.128/25: next hop 0.0.0.0, AS path 65003, origin IGP" in answer.text
+    assert "- 203.0.113.128/25: next hop 0.0.0.0 (this router), AS path 65003, origin IGP" in answer.text
+    assert "- 203.0.113.1/32: next hop 0.0.0.0 (this router), AS path empty (originated in this AS)" in answer.text
     assert any(c.startswith("r1: show bgp summary json") and "advertised-routes json" in c for c in answer.citations)
     assert [c.tool for c in answer.tool_calls] == ["get_state"]
     assert all(c.startswith("show ") for _, c in fake_transport.sent)
