@@ -12,8 +12,9 @@ Commands (every one policy-checked):
 * facts: ``show system information`` (+ ``show chassis`` for the serial number; without the
   first, ``show version`` + ``show chassis``);
 * interfaces: ``show router interface`` (Base router interfaces with IPv4 and IPv6 addresses,
-  ``system`` included) + ``show port`` (physical ports: state and MTU) + ``show port
-  description``;
+  ``system`` included), ``show router ID interface`` for every VPRN ``show service
+  service-using vprn`` lists (``vrf`` = the VPRN's name, else its id) + ``show port`` (physical
+  ports: state and MTU) + ``show port description``;
 * bgp: ``show router bgp summary`` (router id and AS; its peers when ``all`` is refused) and
   ``show router bgp summary all`` (every routing instance; the ``ServiceId`` column names the
   VPRN, ``Def. Inst`` the default instance);
@@ -24,8 +25,8 @@ Commands (every one policy-checked):
 * config: ``admin display-config`` / ``admin show configuration``.
 
 Output saved from a session (with the ``A:admin@pe1#`` prompt, the command and the MD-CLI ``[/]``
-context line around it) reads like live output. Not read: VPRN interfaces and VPRN OSPF
-(``show router SERVICE interface`` / ``ospf neighbor``).
+context line around it) reads like live output. Not read: VPRN OSPF (``show router SERVICE
+ospf neighbor``).
 
 Tested on output hand-written in the format of published captures (ntc-templates, NAPALM's
 napalm-sros test data, Nokia lab guides); see ``tests/fixtures/devices/nokia_sros/README.md``.
@@ -368,6 +369,16 @@ def parse_bgp_summary(text: str, *, vrf: str = "default") -> BgpNeighbors:
 _SERVICE = re.compile(r"^(?P<id>\d+)\s+VPRN\s+\S+\s+\S+\s+\d+\s+(?P<name>\S.*?)\s*$", re.I)
 
 
+_SERVICE_ROW = re.compile(r"^(?P<id>\d+)\s+VPRN\s+\S+\s+\S+\s+\d+(?:\s+(?P<name>\S.*?))?\s*$", re.I)
+
+
+def parse_vprn_services(text: str) -> list[tuple[str, str | None]]:
+    """``show service service-using vprn``: ``(service id, name or None)`` of every VPRN."""
+    if device_error(text):
+        return []
+    return [(m.group("id"), m.group("name")) for m in map(_SERVICE_ROW.match, _lines(text)) if m]
+
+
 def parse_vprn_names(text: str) -> dict[str, str]:
     """``show service service-using vprn``: service id -> service name (ids without a name left out)."""
     if device_error(text):
@@ -492,8 +503,12 @@ def facts(host: Any, read: Read) -> Facts:
     return parse_system_information(info, chassis)
 
 
+MAX_VPRNS = 64
+"""VPRNs whose interfaces one ``interfaces`` call reads (one command each); the rest are noted."""
+
+
 def interfaces(host: Any, read: Read) -> Interfaces:
-    routed = parse_router_interfaces(read("show router interface"))
+    routed = _with_vprns(read, parse_router_interfaces(read("show router interface")))
     ports_text = read("show port")
     if device_error(ports_text):
         return routed
@@ -501,7 +516,31 @@ def interfaces(host: Any, read: Read) -> Interfaces:
     descriptions = parse_port_descriptions(read("show port description"))
     for port in ports.interfaces:
         port.description = descriptions.get(port.name) or None
-    return Interfaces(interfaces=[*ports.interfaces, *routed.interfaces])
+    return Interfaces(interfaces=[*ports.interfaces, *routed.interfaces], note=routed.note)
+
+
+def _with_vprns(read: Read, base: Interfaces) -> Interfaces:
+    """``base`` (the Base router) plus every VPRN's IP interfaces (``show router ID interface``),
+    each with its VPRN's name (its service id when it has none) as ``vrf``. A refused or unreadable
+    VPRN table ends the reading there, with a note."""
+    services = parse_vprn_services(read("show service service-using vprn"))
+    out, notes = base.model_copy(deep=True), [base.note] if base.note else []
+    for sid, name in services[:MAX_VPRNS]:
+        command = f"show router {sid} interface"
+        text = read(command)
+        try:
+            got = parse_router_interfaces(text)
+        except ParseError as exc:
+            notes.append(f"VPRN interfaces not read from service {sid} on ({command!r}): {exc}")
+            break
+        for i in got.interfaces:
+            i.vrf = name or sid
+        out.interfaces.extend(got.interfaces)
+    else:
+        if len(services) > MAX_VPRNS:
+            notes.append(f"VPRN interfaces read for the first {MAX_VPRNS} of {len(services)} VPRNs only")
+    out.note = "; ".join(notes) or None
+    return out
 
 
 def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:

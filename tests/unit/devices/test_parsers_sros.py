@@ -10,6 +10,7 @@ import pytest
 from netops.devices.parsers import ParseError, nokia_sros as sros
 from netops.devices.policy import check_command
 from netops.devices.service import DeviceService
+from netops.devices.transport import command_slug
 from netops.testing.transport import FakeTransport
 
 SROS = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "nokia_sros"
@@ -155,22 +156,45 @@ def test_interfaces_getter_reads_router_interfaces_ports_and_their_descriptions(
 
     def device(command):
         sent.append(command)
-        return read(command.replace(" ", "_"))
+        return read(command_slug(command))
 
     i = sros.interfaces(None, device)
-    assert sent == ["show router interface", "show port", "show port description"]
+    assert sent == ["show router interface", "show service service-using vprn", "show router 100 interface",
+                    "show router 200 interface", "show port", "show port description"]
     names = [x.name for x in i.interfaces]
     assert names[:8] == ["1/1/1", "1/1/2", "1/1/3", "1/1/4", "1/1/c1", "1/1/c1/1", "1/1/c2", "A/1"]
-    assert "system" in names and len(names) == 14
+    assert "system" in names and len(names) == 14 + 4
     assert i.by_name("1/1/1").description == "to-p1 xe-0/0/1 (CID FRA-4411)"
     assert i.by_name("1/1/4").description == "cust-a access LAG member, circuit FRA-7781, contact NOC Frankfurt"
     assert i.by_name("1/1/c1/1").description == "to-p3 100G"  # a long port id: description on the next line
     assert i.by_name("A/1").description == "Management Ethernet" and i.by_name("system").description is None
-    refused = sros.interfaces(None, lambda c: read("show_router_interface") if "router" in c else "Error: Bad command.")
+    refused = sros.interfaces(None, lambda c: read("show_router_interface") if c == "show router interface"
+                              else "Error: Bad command.")
     assert [x.name for x in refused.interfaces] == ["system", "to-p1", "to-p2", "to-cust-parked", "mgmt-v6only", "to-p3"]
     no_descriptions = sros.interfaces(None, lambda c: "MINOR: CLI Command not allowed for this user."
-                                      if c.endswith("description") else read(c.replace(" ", "_")))
-    assert len(no_descriptions.interfaces) == 14 and no_descriptions.by_name("1/1/1").description is None
+                                      if c.endswith("description") else read(command_slug(c)))
+    assert len(no_descriptions.interfaces) == 18 and no_descriptions.by_name("1/1/1").description is None
+
+
+def test_interfaces_getter_reads_every_vprns_interfaces_with_its_vrf():
+    """Before: only the Base router's interfaces were read; a VPRN's (its CE links) were missing."""
+    i = sros.interfaces(None, lambda c: read(command_slug(c)))
+    vprn = [(x.name, x.vrf, x.admin_up, x.oper_up, x.addresses) for x in i.interfaces if x.vrf]
+    assert vprn == [
+        ("to-ce1", "CUST-A", True, True, ["192.168.1.1/30", "2001:db8:9:1::1/64"]),
+        ("lo-cust-a", "CUST-A", True, True, ["10.100.0.1/32"]),
+        ("to-ce2-shut", "CUST-A", False, False, ["192.168.1.5/30"]),
+        ("to-ce1", "200", True, False, ["192.168.2.1/30"]),  # a VPRN without a name: its service id
+    ]
+    assert all(x.vrf is None for x in i.interfaces if x.name in ("system", "to-p1", "1/1/1"))
+
+
+def test_vprn_interfaces_refused_leave_the_base_router_and_say_so():
+    def device(c):
+        return "MINOR: MGMT_CORE #2201: Unknown element" if c.startswith("show router 1") else read(command_slug(c))
+    i = sros.interfaces(None, device)
+    assert len(i.interfaces) == 14 and not any(x.vrf for x in i.interfaces)
+    assert i.note and "VPRN interfaces not read" in i.note and "Unknown element" in i.note
 
 
 def test_port_descriptions_of_other_port_kinds():
@@ -561,8 +585,9 @@ def test_every_getter_through_the_service_sends_policy_checked_commands(svc):
         res = svc.get("pe1", getter, **kw)["pe1"]
         assert res.ok, (getter, res.error)
     sent = svc.fake.commands_for("pe1")
-    assert sent == ["show system information", "show chassis", "show router interface", "show port",
-                    "show port description", "show router bgp summary", "show router bgp summary all",
+    assert sent == ["show system information", "show chassis", "show router interface",
+                    "show service service-using vprn", "show router 100 interface", "show router 200 interface",
+                    "show port", "show port description", "show router bgp summary", "show router bgp summary all",
                     "show service service-using vprn", "show router ospf neighbor",
                     "show router route-table 10.30.1.1", "admin display-config"]
     assert all(check_command(c, "nokia_sros").allowed for c in sent)
