@@ -151,7 +151,10 @@ class SemanticMatcher:
     def __init__(self, embedder: Any) -> None:
         self.embedder = embedder
         self.labels = [intent for intent, phrases in EXAMPLES.items() for _ in phrases]
-        self.vectors = embedder.embed_documents([p for phrases in EXAMPLES.values() for p in phrases])
+        # Examples are embedded as queries: like the question, they are short phrasings, and
+        # for MiniLM that path is the numpy encoder (no torch import: seconds, not half a minute
+        # on a busy machine, before a one-line device answer).
+        self.vectors = [embedder.embed_query(p) for phrases in EXAMPLES.values() for p in phrases]
 
     def best(self, text: str) -> tuple[str, float]:
         q = self.embedder.embed_query(text)

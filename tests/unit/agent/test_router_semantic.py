@@ -46,3 +46,25 @@ def test_matcher_is_not_built_when_keywords_decide():
 
 def test_mask_hides_hosts_and_addresses():
     assert mask("is 203.0.113.3/32 in r2's table? ask R1 too", HOSTS) == "is ADDR in HOST's table? ask HOST too"
+
+
+def test_the_semantic_fallback_never_imports_torch():
+    """The fallback runs for device questions whose words miss the keywords ("ping 203.0.113.3
+    from r1"); embedding its example phrasings through torch made `ask` wait 30-40 s on a busy
+    machine for a one-line answer. Queries and examples go through the numpy encoder."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from netops.rag.embedders import MiniLMEmbedder\n"
+        "from netops.agent.router import SemanticMatcher, mask\n"
+        "m = SemanticMatcher(MiniLMEmbedder())\n"
+        "intent, sim = m.best(mask('is the ospf adjacency on r1 healthy', ['r1']))\n"
+        "print(intent, round(sim, 3), 'torch' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    intent, sim, torch_loaded = out.stdout.split()
+    assert intent == "ospf_neighbors" and float(sim) > 0.5
+    assert torch_loaded == "False"
