@@ -10,6 +10,10 @@ advertised-routes``, ``... routes`` and ``... received-routes``::
 Metric, LocPrf and Weight are right-aligned under their headings and may be blank; a wide value
 (``4000000000``) still ends where its heading ends. Everything after the Weight column is the AS
 path and the origin code.
+
+NX-OS prints the same table with the status glued to the network (``*>i10.4.1.0/24``, path type
+``l``/``e``/``i`` after the status) and one section per family (``Peer X routes for address
+family IPv4 Unicast:``); ``family`` picks the section.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from netops.devices.models import BgpPath
 from netops.devices.parsers import ParseError
 
 _HEADER = re.compile(r"^\s*Network\s+Next Hop\s+Metric\s+LocPrf\s+Weight\s+Path\s*$")
-_STATUS = re.compile(r"^[sdhirSmbfxact*>=]+$")
+_STATUS = re.compile(r"^[sdhirSmbfxactelI*>=|&]+$")
+_GLUED = re.compile(r"^(?P<status>[sdhirSmbfxactelI*>=|&]+?)(?P<net>\d[\d.]*/\d+|[0-9a-fA-F]*:[0-9a-fA-F:.]*/\d+)$")
+_SECTION = re.compile(r"^Peer \S+ routes for address family (?P<family>.+?):\s*$", re.I)
 _TOKEN = re.compile(r"\S+")
 ORIGINS = {"i": "IGP", "e": "EGP", "?": "incomplete"}
 
@@ -48,10 +54,28 @@ def _address(token: str) -> bool:
     return True
 
 
-def parse_table(text: str, what: str) -> list[BgpPath]:
+def _section(lines: list[str], family: str) -> list[str]:
+    """The lines of the ``family`` section (``ipv4`` -> ``IPv4 Unicast``) when there are sections."""
+    if not any(_SECTION.match(ln) for ln in lines):
+        return lines
+    out: list[str] = []
+    keep = False
+    for ln in lines:
+        m = _SECTION.match(ln)
+        if m:
+            keep = m.group("family").strip().lower() == f"{family} unicast"
+        elif keep:
+            out.append(ln)
+    return out
+
+
+def parse_table(text: str, what: str, family: str = "ipv4") -> list[BgpPath]:
     """Every row of the table under the ``Network ... Path`` heading; nothing at all (what IOS
     prints when the table is empty) is an empty list."""
-    lines = text.splitlines()
+    every = [ln.expandtabs() for ln in text.splitlines()]
+    lines = _section(every, family)
+    if not lines and every:  # sections, none of them the family's: nothing in that family
+        return []
     start = next((i for i, ln in enumerate(lines) if _HEADER.match(ln)), None)
     if start is None:
         if not text.strip() or re.search(r"Total number of prefixes 0\b", text):
@@ -66,7 +90,11 @@ def parse_table(text: str, what: str) -> list[BgpPath]:
         if not tokens or raw.lower().startswith("total number of prefixes"):
             continue
         lead = ""
-        if _STATUS.match(tokens[0][1]) and raw[:1] == " " and raw.find(tokens[0][1]) < 5:
+        glued = _GLUED.match(tokens[0][1])
+        if glued and raw.find(tokens[0][1]) < 5:
+            lead = glued.group("status")
+            tokens[0] = (tokens[0][0], glued.group("net"))
+        elif _STATUS.match(tokens[0][1]) and raw.find(tokens[0][1]) < 5 and len(tokens) > 1:
             lead = tokens.pop(0)[1]
         if not tokens:
             continue

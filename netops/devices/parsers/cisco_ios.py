@@ -347,4 +347,6 @@ GETTERS = {
     "config": lambda host, read: RunningConfig(text=read("show running-config")),
 }
 
-from netops.devices.parsers.cisco_ios_peer_routes import PEER_GETTERS  # noqa: E402,F401  (bgp_advertised, bgp_received)
+from netops.devices.parsers.cisco_peer_routes import getters as _peer_getters, ios_command  # noqa: E402
+
+PEER_GETTERS = _peer_getters(ios_command)

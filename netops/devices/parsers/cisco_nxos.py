@@ -622,3 +622,8 @@ GETTERS = {
     "facts": facts, "interfaces": interfaces, "bgp_neighbors": bgp_neighbors,
     "ospf_neighbors": ospf_neighbors, "route": route, "config": config,
 }
+
+from netops.devices.parsers.cisco_peer_routes import getters as _peer_getters, nxos_command  # noqa: E402
+
+PEER_GETTERS = _peer_getters(nxos_command)
+"""``bgp_advertised`` / ``bgp_received`` from the table text (``show bgp ipv4 unicast neighbors X ...``)."""

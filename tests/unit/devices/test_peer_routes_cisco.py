@@ -1,5 +1,6 @@
-"""``bgp_advertised`` / ``bgp_received`` on Cisco IOS / IOS-XE: the BGP table text, over real
-published captures (ntc-templates, Apache-2.0; tests/fixtures/devices/cisco_ios/peer-routes)."""
+"""``bgp_advertised`` / ``bgp_received`` on Cisco IOS / IOS-XE and NX-OS: the BGP table text, over
+published captures (ntc-templates and genieparser, Apache-2.0; tests/fixtures/devices/cisco_ios/peer-routes,
+tests/fixtures/devices/cisco_nxos/peer-routes)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from netops.devices.policy import check_command
 from netops.errors import NotFoundError
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "cisco_ios" / "peer-routes"
+NXFIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "cisco_nxos" / "peer-routes"
 HOST = SimpleNamespace(name="xe1", platform="cisco_ios")
+NX = SimpleNamespace(name="n9k", platform="cisco_nxos")
 NO_SOFT = "% Inbound soft reconfiguration not enabled on 10.0.0.2\n"
 
 
-def run(getter: str, outputs: dict[str, str], **kw):
+def run(getter: str, outputs: dict[str, str], host=HOST, **kw):
     sent = []
 
     def read(command: str) -> str:
@@ -27,7 +30,7 @@ def run(getter: str, outputs: dict[str, str], **kw):
         return outputs.get(command, "% Invalid input detected at '^' marker.\n")
 
     _, fn = resolve_getter(getter, dict(kw))
-    return fn(HOST, read, **kw, **({"family": None} if "family" not in kw else {})), sent
+    return fn(host, read, **kw, **({"family": None} if "family" not in kw else {})), sent
 
 
 def test_advertised_routes_of_a_router_originating_its_own_networks():
@@ -87,3 +90,34 @@ def test_platforms_without_an_implementation_say_so():
     _, fn = resolve_getter("bgp_advertised", {"peer": "10.0.0.2"})
     with pytest.raises(GetterUnsupported, match="not available for platform juniper_junos"):
         fn(SimpleNamespace(name="j1", platform="juniper_junos"), lambda c: "", peer="10.0.0.2", family=None)
+
+
+NX_ADV = "show bgp ipv4 unicast neighbors 10.106.102.3 advertised-routes"
+
+
+def test_nxos_status_glued_to_the_network_and_one_section_per_family():
+    text = (NXFIX / "genie_all_families_advertised_routes.txt").read_text()
+    out, sent = run("bgp_advertised", {NX_ADV: text}, host=NX, peer="10.106.102.3")
+    assert sent == [NX_ADV]
+    # read by hand from the IPv4 Unicast section only (the multicast one has 10.9.1.0/24 ...)
+    assert [(p.prefix, p.next_hop, p.as_path, p.origin) for p in out.routes] == [
+        ("10.4.1.0/24", "10.106.102.4", "{62112 33492 4872 41787 13166 50081 21461 58376 29755 1135}", "IGP"),
+        ("10.4.2.0/24", "10.106.102.4", "{62112 33492 4872 41787 13166 50081 21461 58376 29755 1135}", "IGP"),
+        ("10.49.0.0/16", "10.106.101.1", "10 20 30 40 50 60 70 80 90", "IGP"),
+        ("10.36.0.0/24", "10.106.102.3", "10 20 30 40 50 60 70 80 90", "IGP")]
+    v6, _ = run("bgp_advertised", {NX_ADV.replace("ipv4", "ipv6"): text}, host=NX, peer="10.106.102.3",
+                family="ipv6")
+    assert v6.routes == []  # the IPv6 Unicast section is empty
+
+
+def test_nxos_soft_reconfiguration_off_and_an_unknown_neighbor():
+    table = (NXFIX / "genie_all_families_advertised_routes.txt").read_text()
+    base = "show bgp ipv4 unicast neighbors 10.16.2.10"
+    out, _ = run("bgp_received", {f"{base} routes": table, f"{base} received-routes":
+                                  "Inbound soft reconfiguration for IPv4 Unicast not performed on 10.16.2.10\n"},
+                 host=NX, peer="10.16.2.10")
+    assert len(out.routes) == 4 and out.before_policy is None and "soft-reconfiguration inbound" in out.note
+    with pytest.raises(NotFoundError, match="Can't find neighbor"):
+        run("bgp_advertised", {f"{base} advertised-routes": "Can't find neighbor 10.16.2.10\n"}, host=NX,
+            peer="10.16.2.10")
+    assert check_command(f"{base} advertised-routes", "cisco_nxos").allowed
