@@ -16,7 +16,8 @@ Commands (every one policy-checked):
   down; MTU, description, MAC, counters, primary and ``Sub`` secondary IPv4 addresses) +
   ``display ipv6 interface`` (global and link-local IPv6), merged by name in :mod:`._addresses`;
   the brief tables (``display interface brief``, ``display ip interface brief``, ``display ipv6
-  interface brief``) where the full forms are refused;
+  interface brief``) where the full forms are refused; each interface's VPN instance (``vrf``)
+  from ``display ip vpn-instance interface``;
 * bgp: ``display bgp peer`` (IPv4 unicast, public), ``display bgp ipv6 peer``, ``display bgp
   vpnv4 all peer`` (VPNv4 peers, then one ``VPN-Instance NAME, Router ID X:`` section per VPN
   instance: those peers are IPv4 unicast in that VRF), ``display bgp vpnv6 all peer`` (the same
@@ -375,9 +376,60 @@ def interfaces(host: Any, read: Read) -> Interfaces:
                                           what="IPv4 addresses")
     else:
         base = parse_interfaces(text)
-    return _addresses.with_addresses(base, plain, [("display ipv6 interface", parse_ipv6_interfaces),
-                                                   ("display ipv6 interface brief", parse_ipv6_interface_brief)],
-                                     what="IPv6 addresses")
+    out = _addresses.with_addresses(base, plain, [("display ipv6 interface", parse_ipv6_interfaces),
+                                                  ("display ipv6 interface brief", parse_ipv6_interface_brief)],
+                                    what="IPv6 addresses")
+    return _with_vpn_instances(out, plain("display ip vpn-instance interface"))
+
+
+def _with_vpn_instances(out: Interfaces, text: str) -> Interfaces:
+    """``out`` with each interface's VPN instance (``vrf``) from ``display ip vpn-instance
+    interface``; a refused or unreadable listing leaves ``vrf`` unset (unreadable: with a note)."""
+    if device_error(text) or not text.strip():
+        return out
+    try:
+        vpn = {_addresses.name_key(k): v for k, v in parse_vpn_instance_interfaces(text).items()}
+    except ParseError as exc:
+        said = f"VPN instances not read: {exc}"
+        return out.model_copy(update={"note": f"{out.note}; {said}" if out.note else said})
+    for i in out.interfaces:
+        i.vrf = vpn.get(_addresses.name_key(i.name), i.vrf)
+    return out
+
+
+_VPN_INSTANCE = re.compile(r"^\s*VPN-Instance Name and ID\s*:\s*(?P<name>[^,]+?)\s*,\s*\d+", re.I)
+_VPN_LIST = re.compile(r"^\s*Interface list\s*:\s*(?P<rest>.*)$", re.I)
+
+
+@shaped("display ip vpn-instance interface")
+def parse_vpn_instance_interfaces(text: str) -> dict[str, str]:
+    """``display ip vpn-instance interface``: interface -> VPN instance (``Interface list : A,``
+    with the rest of the list on the following indented lines). ``Info: ...`` (none configured)
+    is an empty map."""
+    text = body(text)
+    if text.strip().lower().startswith("info:"):
+        return {}
+    _failed(text, "display ip vpn-instance interface")
+    if text.strip() and not re.search(r"VPN-Instances? configured|VPN-Instance Name and ID", text, re.I):
+        raise ParseError(f"'display ip vpn-instance interface' output not recognised: {text.strip()[:80]!r}")
+    out: dict[str, str] = {}
+    name: str | None = None
+    listing = False
+    for line in text.splitlines():
+        m = _VPN_INSTANCE.match(line)
+        if m:
+            name, listing = m.group("name"), False
+            continue
+        m = _VPN_LIST.match(line)
+        if m and name:
+            listing, line = True, m.group("rest")
+        elif not (listing and line[:1].isspace() and line.strip() and ":" not in line):
+            listing = False
+            continue
+        for part in line.split(","):
+            if part.strip() and name:
+                out[part.strip()] = name
+    return out
 
 
 # -- BGP --------------------------------------------------------------------------------------------

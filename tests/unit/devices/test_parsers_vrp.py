@@ -92,7 +92,8 @@ def test_facts_refused_or_unknown_version_is_a_parse_error():
 def test_interfaces_vrp8_state_addresses_and_counters():
     read = device("pe1")
     got = vrp.interfaces(HOST, read)
-    assert read.sent == ["display interface", "display ipv6 interface"]
+    assert read.sent == ["display interface", "display ipv6 interface", "display ip vpn-instance interface"]
+    assert got.by_name("Eth-Trunk10.100").vrf == "CUST-A" and got.by_name("Eth-Trunk10").vrf is None
     names = [i.name for i in got.interfaces]
     assert names == ["Eth-Trunk10", "Eth-Trunk10.100", "GigabitEthernet0/1/0", "GigabitEthernet0/1/1",
                      "GigabitEthernet0/1/2", "GigabitEthernet0/1/3", "GigabitEthernet0/1/4", "LoopBack0", "NULL0"]
@@ -303,7 +304,8 @@ def test_every_getter_through_the_service_sends_policy_checked_commands(svc):
         assert res.ok, (getter, res.error)
     sent = svc.fake.commands_for("pe1")
     assert sent == ["display version", "display current-configuration | include sysname", "display esn",
-                    "display interface", "display ipv6 interface", "display bgp peer", "display bgp ipv6 peer",
+                    "display interface", "display ipv6 interface", "display ip vpn-instance interface",
+                    "display bgp peer", "display bgp ipv6 peer",
                     "display bgp vpnv4 all peer", "display bgp vpnv6 all peer", "display bgp evpn peer", "display ospf peer", "display ip routing-table 10.30.1.1",
                     "display ipv6 routing-table 2001:db8:30::1", "display current-configuration"]
     # the fallbacks and the prefix form too
@@ -431,7 +433,7 @@ def test_interfaces_from_the_brief_tables_when_display_interface_is_refused():
     read = device("sw1", display_interface=CARET, display_ipv6_interface=CARET)
     got = vrp.interfaces(HOST, read)
     assert read.sent == ["display interface", "display interface brief", "display ip interface brief",
-                         "display ipv6 interface", "display ipv6 interface brief"]
+                         "display ipv6 interface", "display ipv6 interface brief", "display ip vpn-instance interface"]
     states = {i.name: (i.admin_up, i.oper_up) for i in got.interfaces}
     assert states == {"Eth-Trunk1": (True, True), "XGigabitEthernet0/0/1": (True, True),
                       "XGigabitEthernet0/0/2": (True, True), "GigabitEthernet0/0/1": (True, True),
@@ -476,7 +478,8 @@ def test_an_empty_reply_to_the_full_form_reads_the_other_form():
     assert [n.neighbor_id for n in o.neighbors] == ["10.255.1.1", "10.255.1.2"] and o.note is None
     assert vrp.route(HOST, read, prefix="10.30.1.1").prefix == "10.30.1.0/24"
     assert read.sent == ["display interface", "display interface brief", "display ip interface brief",
-                         "display ipv6 interface", "display ospf peer", "display ospf peer brief",
+                         "display ipv6 interface", "display ip vpn-instance interface",
+                         "display ospf peer", "display ospf peer brief",
                          "display ip routing-table 10.30.1.1", "display ip routing-table"]
     nothing = device("none", display_ospf_peer="", display_ospf_peer_brief="")
     assert vrp.ospf_neighbors(HOST, nothing).note  # neither lists a neighbor: not configured
@@ -492,3 +495,14 @@ def test_host_name_from_the_whole_configuration_or_a_saved_prompt():
         saved = device("none", display_version=f"{prompt}display version\n{version}")
         assert vrp.facts(HOST, saved).hostname == "PE1-NE40E"
     assert vrp.facts(HOST, device("none", display_version=version)).hostname == "inv-name"
+
+
+def test_vpn_instance_interface_list_captured():
+    """ntc-templates' capture (see the README): three VPN instances, wrapped interface lists."""
+    got = vrp.parse_vpn_instance_interfaces((VRP / "ntc-vpn" / "display_ip_vpn_instance_interface.txt").read_text())
+    assert got == {"Vlanif1823": "cftv", "Vlanif1847": "cftv", "LoopBack5": "cftv",
+                   "40GE0/0/3": "met", "Vlanif1774": "met", "Vlanif1797": "met", "LoopBack2": "met",
+                   "Vlanif1769": "met", "Vlanif755": "tel", "Vlanif773": "tel", "Vlanif797": "tel", "LoopBack1": "tel"}
+    with pytest.raises(ParseError, match="not recognised"):
+        vrp.parse_vpn_instance_interfaces((VRP / "pe1" / "display_version.txt").read_text())
+    assert vrp.parse_vpn_instance_interfaces("Info: No VPN instance is configured.\n") == {}
