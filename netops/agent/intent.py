@@ -96,12 +96,29 @@ def action_base(word: str) -> str | None:
     return None
 
 
+# Words before a verb form that make it a request ("I want r3 drained", "r3 should be drained",
+# "r3 needs draining") or ask what it would do ("what would draining r3 do", which HYPOTHETICAL then
+# makes a question); without one it tells of a change ("r3 was drained", "I drained r3").
+_ASKS_FOR = re.compile(r"\b(?:want|wants|wanna|need|needs|like|please|pls|should|must|shall|go\s+ahead|start|begin"
+                       r"|proceed|let'?s|get|make\s+sure|to\s+be|if|would|how|suppose|supposing|whether|impact"
+                       r"|effects?)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+
+
 def said_words(question: str) -> set[str]:
-    """The words of ``question`` (lower case, hyphens kept), the action word each inflected one is a
-    form of ("I want r3 drained" says "drain"), and the phrases of :data:`_PHRASES`."""
-    words = set(_WORDS.findall((question or "").lower()))
-    words.update(b for w in list(words) if (b := action_base(w)))
-    words.update(phrases_said(question))
+    """The words of ``question`` (lower case, hyphens kept), the action word of each verb form said
+    after words that ask for it ("I want r3 drained" says "drain"; "r3 was drained" does not), and
+    the phrases of :data:`_PHRASES`."""
+    q = question or ""
+    words = set(_WORDS.findall(q.lower()))
+    start = 0
+    for end in [m.start() for m in _SENTENCE_END.finditer(q)] + [len(q)]:
+        sentence, start = q[start:end], end
+        asks = _ASKS_FOR.search(sentence)
+        if asks is None:
+            continue
+        words.update(b for w in _WORDS.findall(sentence[asks.end():].lower()) if (b := action_base(w)))
+    words.update(phrases_said(q))
     return words
 
 
@@ -112,8 +129,10 @@ def phrases_said(question: str) -> set[str]:
 
 def negated_actions(question: str, actions: Any) -> set[str]:
     """The words of ``actions`` that ``question`` says not to do: said within four words after a
-    negation ("don't drain r1"; a negated "bring" negates the phrase "bring ... back"), or said
-    before a question mark that a "no", "don't" or "keep it" follows ("drain r1? no")."""
+    negation ("don't drain r1"; a negated "bring" negates the phrase "bring ... back"), after a
+    negated wish ("I don't want r3 drained"), in a change called off ("cancel the drain of r3",
+    "r3 drain can wait"), or before a question mark that a "no", "don't" or "keep it" follows
+    ("drain r1? no")."""
     q = (question or "").replace("\u2019", "'")
     wanted = set(actions)
     tokens = _TOKENS.findall(q.lower())
@@ -131,10 +150,17 @@ def negated_actions(question: str, actions: Any) -> set[str]:
                 out.add(phrase)
     for pattern in (_UNWANTED, _CALLED_OFF, _CAN_WAIT):
         for m in pattern.finditer(q):
-            out.update(said_words(m.group(1)))
+            out.update(_any_form(m.group(1)))
     for m in _RETRACTED.finditer(q):
-        out.update(said_words(q[:m.start()]))
+        out.update(_any_form(q[:m.start()]))
     return out & wanted
+
+
+def _any_form(text: str) -> set[str]:
+    """Every word of ``text``, the action word of each verb form, and its phrases (for negation:
+    "I don't want r3 drained" negates "drain" with no word that asks for it)."""
+    words = set(_WORDS.findall(text.lower()))
+    return words | {b for w in words if (b := action_base(w))} | phrases_said(text)
 
 
 def _negated_before(q: str, pos: int) -> bool:

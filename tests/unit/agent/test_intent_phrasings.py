@@ -7,6 +7,7 @@ half only (the check half stays a measurement)."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,16 @@ def test_a_name_shaped_like_a_host_but_not_in_the_inventory_is_asked_about(text)
     part of the request without a word."""
     m = _match(text)
     assert (m.kind, m.code) == ("clarify", "unknown-host"), m.to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "I drained r3 yesterday", "r3 was drained by alice at 02:00", "r3 has been drained since Monday",
+    "the static route 203.0.113.128/25 via 198.51.100.2 was removed from r3",
+    "neighbor 198.51.100.2 on r1 was disabled during the outage", "r2 is draining right now",
+])
+def test_a_change_told_as_done_is_not_a_request(text):
+    """A verb form reads as a request only after words that ask for it ('I want r3 drained')."""
+    m = _match(text)
+    assert m.kind != "change", m.to_dict()
+    assert not check_intent(text, SimpleNamespace(playbook=m.playbook or "router-drain", hosts=["r3"], params={}),
+                            hosts=HOSTS).bound
