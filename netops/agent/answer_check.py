@@ -199,18 +199,36 @@ def cited(sentence: str) -> list[int]:
 
 # -- sentences -----------------------------------------------------------------------------
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of a Markdown answer (code blocks and headings skipped)."""
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def split_sentences(text: str, *, blocks: bool = False) -> list[tuple[int, int]]:
+    """Spans of the sentences of a Markdown answer (code blocks skipped). Headings and tables
+    are skipped too, unless ``blocks``: then each table data row is a span, and so is a heading
+    that states something up or down (a claim a model could otherwise hide there)."""
     spans: list[tuple[int, int]] = []
     pos = 0
     in_code = False
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    for k, line in enumerate(lines):
         start, pos = pos, pos + len(line)
         body = line.rstrip("\r\n")
         if body.strip().startswith("```"):
             in_code = not in_code
             continue
-        if in_code or not body.strip() or body.lstrip().startswith("#") or body.lstrip().startswith("|"):
+        if in_code or not body.strip():
+            continue
+        stripped = body.lstrip()
+        if stripped.startswith("|"):
+            header = k + 1 < len(lines) and _TABLE_RULE.match(lines[k + 1].rstrip("\r\n"))
+            if blocks and not header and not _TABLE_RULE.match(body):
+                spans.append((start + len(body) - len(stripped), start + len(body.rstrip())))
+            continue
+        if stripped.startswith("#"):
+            heading = stripped.lstrip("#").strip()
+            if blocks and heading and polarity.polarity(heading) is not None:
+                spans.append((start + len(body) - len(heading) - (len(stripped) - len(stripped.rstrip())),
+                              start + len(body.rstrip())))
             continue
         m = _BULLET.match(body)
         seg = start + (m.end() if m else len(body) - len(body.lstrip()))
@@ -229,10 +247,30 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_TAG_QUESTION = re.compile(r",\s*(?:(?:is|are|was|were|does|do|did|has|have|had|can|could|would|will)(?:n't|\s+not)?"
+                           r"(?:\s+(?:it|they|that|there|he|she|we|you|this))?|right|correct|true|no|yes|ok|okay)"
+                           r"\s*\?\s*((?:\[\d+\]\s*)*)$", re.IGNORECASE)
+_HEDGE_SPLIT = re.compile(r",?\s+\b(?:but|however|although|though|yet)\b,?\s+|;\s+", re.IGNORECASE)
+
+
+def claim_text(sentence: str) -> str:
+    """What a sentence claims, as checked: a tag question's tag dropped ("..., isn't it?"), a
+    table row's cells as a clause, and the clauses of a hedge that say nothing ("the sources do
+    not mention X, but Y" claims Y). Empty when nothing is claimed."""
+    s = sentence.strip()
+    if s.startswith("|"):
+        s = ", ".join(c.strip() for c in s.strip("|").split("|") if c.strip()) + "."
+    s = s.lstrip("#").strip()
+    s = _TAG_QUESTION.sub(lambda m: "." + (" " + m.group(1).strip() if m.group(1) else ""), s)
+    if _HEDGE.search(s):
+        s = " ".join(part for part in _HEDGE_SPLIT.split(s) if part and not _HEDGE.search(part)).strip()
+    return s
+
+
 def is_claim(sentence: str) -> bool:
     """Does the sentence state something checkable?"""
-    s = sentence.strip()
-    if not s or s.endswith("?") or _HEDGE.search(s):
+    s = claim_text(sentence)
+    if not s or s.rstrip().endswith("?"):
         return False
     plain = re.sub(r"\[\d+\]", "", s)
     return (len(facts.content_words(plain)) >= 2 or bool(facts.quantities(plain)) or bool(facts.names(plain))
@@ -457,13 +495,13 @@ def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = ""
     prepared = [_prepare(s) for s in sources]
     premise_words = facts.content_words(question)
     premise_names = facts.names(question)
-    spans = split_sentences(text)
+    spans = split_sentences(text, blocks=True)
     report = CheckReport(text=text, removed_citations=removed)
     sims: dict[tuple[int, int], float] = {}
     claims = [i for i, (a, b) in enumerate(spans) if is_claim(text[a:b])]
     if embed is not None and claims and prepared:
         try:
-            sims = _similarities([text[spans[i][0]:spans[i][1]] for i in claims], claims, prepared, embed)
+            sims = _similarities([claim_text(text[spans[i][0]:spans[i][1]]) for i in claims], claims, prepared, embed)
             report.used_embeddings = True
         except Exception:  # an embedder failure must not lose the lexical check
             sims = {}
@@ -485,6 +523,7 @@ def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = ""
             item.status, item.reasons = UNSUPPORTED, ["there are no sources"]
             continue
         order = sorted(prepared, key=lambda p: (p.n not in item.cited, p.n))
+        sentence = claim_text(sentence)
         low = sentence.lower()
         about = {h for h in hosts if has_name(low, h)}
         verdicts = []
@@ -534,6 +573,10 @@ def _rewrite(text: str, report: CheckReport, mark: bool) -> str:
         end = s.end
         while end > s.start and out[end - 1].isspace():
             end -= 1
+        if out[s.start:s.start + 1] == "|" and out[end - 1:end] == "|":
+            end -= 1  # a table row: the mark goes in its last cell, the row stays a row
+            while end > s.start and out[end - 1].isspace():
+                end -= 1
         if s.status == SUPPORTED and s.cited and s.supported_by and not set(s.cited) & set(s.supported_by):
             # cited a source that does not back it (another host's output, the wrong passage)
             n = s.supported_by[0]

@@ -241,7 +241,7 @@ def verdicts(sentence: str, evidence: list[Unit]) -> list[Verdict]:
         p, strong = reading(clause)
         if p is None:
             continue
-        if idents - known:
+        if {i for i in idents if not i.startswith("#")} - known:
             continue  # a subject the evidence does not mention: the names check speaks to that
         scored = [(len(idents & u.idents), u) for u in stated]
         top = max((sc for sc, _ in scored), default=0)

@@ -115,3 +115,40 @@ def test_through_the_assistant_a_claim_about_r2_citing_r1s_output_is_not_support
     (s,) = [s for s in answer.check.sentences if s.status != "not_checked"]
     assert s.status != SUPPORTED, s
     assert "⚠" in answer.text
+
+
+# -- claims dressed so that the check would not look at them ---------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The sources do not mention the MTU, but the session to 198.51.100.2 is down [1].",
+    "I don't know why, but the session to 198.51.100.2 is down [1].",
+    "The session to 198.51.100.2 is down, isn't it?",
+    "The session to 198.51.100.2 is down, right?",
+    "| peer | state |\n|---|---|\n| 198.51.100.2 | down |\n| 198.51.100.10 | Established |",
+    "## The session to 198.51.100.2 is down\n\nr1 has two BGP neighbours [1].",
+    "> 198.51.100.2 AS65002: Idle, 0 prefixes [1]",
+])
+def test_a_claim_behind_a_hedge_a_tag_question_a_table_or_a_heading_is_still_checked(text):
+    report = check_answer(text, [BGP_R1], question="bgp neighbours on r1")
+    flagged = [s for s in report.sentences if s.status == "contradicted"]
+    assert flagged and "198.51.100.2" in flagged[0].text, report.to_dict()["sentences"]
+
+
+@pytest.mark.parametrize("text", [
+    "The sources do not say why, but the session to 198.51.100.2 is Established [1].",
+    "The session to 198.51.100.2 is Established, isn't it?",
+    "| peer | state |\n|---|---|\n| 198.51.100.2 | Established |\n| 198.51.100.10 | Established |",
+    "## BGP neighbours of r1\n\nBoth are Established [1].",
+    "Is the session to 198.51.100.2 down? No: it is Established [1].",
+])
+def test_the_same_shapes_saying_what_the_source_says_pass(text):
+    report = check_answer(text, [BGP_R1], question="bgp neighbours on r1")
+    assert not [s for s in report.sentences if s.status in ("contradicted", "unsupported")], \
+        report.to_dict()["sentences"]
+
+
+def test_a_mark_on_a_table_row_stays_inside_the_table():
+    text = "| peer | state |\n|---|---|\n| 198.51.100.2 | down |\n"
+    report = check_answer(text, [BGP_R1], question="bgp neighbours on r1")
+    row = report.text.splitlines()[2]
+    assert row.startswith("| 198.51.100.2 | down") and row.endswith("|") and "⚠ contradicted" in row
