@@ -34,16 +34,22 @@ _CLAUSE = r"(?:(?![.;!?](?:\s|$)).)"  # any character that does not end a senten
 _SERVICE = r"(?:service|rotation|production)"
 _PHRASES = (
     (re.compile(rf"\bbring\b{_CLAUSE}{{0,80}}?\bback\b", re.IGNORECASE), "bring-back"),
-    (re.compile(rf"\b(?:take|taking|took|taken|pull|pulling|pulled|move|moving|moved|bring|bringing|come|coming"
-                rf"|go|going|get|getting|put|putting)\b{_CLAUSE}{{0,60}}?\bout\s+of\s+{_SERVICE}\b", re.IGNORECASE),
-     "out-of-service"),
+    (re.compile(rf"\b(?:take|taking|pull|pulling|move|moving|bring|bringing|get|getting|put|putting)\b{_CLAUSE}{{0,60}}?"
+                rf"\bout\s+of\s+{_SERVICE}\b", re.IGNORECASE), "out-of-service"),
+    (re.compile(rf"\b(?:needs?\s+to|has\s+to|have\s+to|must|should|to)\s+(?:come|go)\s+out\s+of\s+{_SERVICE}\b",
+                re.IGNORECASE), "out-of-service"),
+    (re.compile(rf"\b(?:want|wants|need|needs|like|should\s+be|must\s+be|get)\b{_CLAUSE}{{0,60}}?"
+                rf"\b(?:taken|pulled|moved|brought|put)\s+out\s+of\s+{_SERVICE}\b", re.IGNORECASE), "out-of-service"),
     (re.compile(rf"\b(?:put|putting|place|placing|move|moving|set|setting|take|taking)\b{_CLAUSE}{{0,60}}?"
                 r"\binto\s+maintenance\b", re.IGNORECASE), "into-maintenance"),
     (re.compile(r"\b(?:move|moving|shift|shifting|get|getting|steer|steering|divert|diverting)\s+(?:the\s+|all\s+)?"
                 r"traffic\s+(?:off|away)\b", re.IGNORECASE), "traffic-off"),
-    (re.compile(rf"\bback\s+(?:in|into|to)\s+{_SERVICE}\b", re.IGNORECASE), "back-in-service"),
-    (re.compile(rf"\breturn(?:s|ed|ing)?\b{_CLAUSE}{{0,60}}?\bto\s+{_SERVICE}\b", re.IGNORECASE), "back-in-service"),
-    (re.compile(r"\badmin(?:istratively)?[\s-]+(?:down|shut(?:down)?)\b", re.IGNORECASE), "admin-down"),
+    (re.compile(rf"\b(?:put|putting|bring|bringing|get|getting|move|moving|take|taking|return|returning)\b"
+                rf"{_CLAUSE}{{0,60}}?\bback\s+(?:in|into|to)\s+{_SERVICE}\b", re.IGNORECASE), "back-in-service"),
+    (re.compile(rf"\breturn(?:ing)?\b{_CLAUSE}{{0,60}}?\bto\s+{_SERVICE}\b", re.IGNORECASE), "back-in-service"),
+    # "admin down peer X", "set peer X admin down"; "X is admin down" tells a state
+    (re.compile(rf"(?:^\s*(?:please\s+)?|\bplease\s+|\b(?:set|put|make|take|bring|turn|mark)\b{_CLAUSE}{{0,60}}?)"
+                r"\badmin(?:istratively)?[\s-]+(?:down|shut(?:down)?)\b", re.IGNORECASE), "admin-down"),
     (re.compile(r"\b(?:need|want|like)\s+(?:a|an|one)\s+(?:new\s+|extra\s+)?static\s+route\b", re.IGNORECASE),
      "need-new"),
 )

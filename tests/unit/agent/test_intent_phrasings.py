@@ -106,6 +106,8 @@ def test_a_group_or_everything_but_is_never_a_change(text, code):
     "do not move traffic off r1", "we shouldn't have r1 removed from service", "r3 drained? no, keep it",
     "I do not want the static route 203.0.113.128/25 via 198.51.100.2 removed from r3",
     "r2 must not be admin down on 198.51.100.6",
+    "I don't want r3 taken out of service", "r3 doesn't need to go out of service",
+    "don't set peer 198.51.100.6 on r2 admin down", "don't put r3 back into service",
     # a change called off is not a request for it
     "cancel the drain of r3", "abort the drain on r3", "undo the drain on r3", "roll back the drain of r2",
     "hold off on draining r3", "call off the r3 drain", "postpone the drain of r1", "r3 drain can wait",
@@ -147,3 +149,22 @@ def test_a_change_told_as_done_is_not_a_request(text):
     assert m.kind != "change", m.to_dict()
     assert not check_intent(text, SimpleNamespace(playbook=m.playbook or "router-drain", hosts=["r3"], params={}),
                             hosts=HOSTS).bound
+
+
+@pytest.mark.parametrize("text", [
+    "r3 is back in service", "r3 returned to service at 05:00", "neighbor 198.51.100.6 on r2 is admin down",
+    "r3 went out of service at 02:00", "r3 is coming out of service tonight, the vendor says",
+])
+def test_a_state_told_in_a_phrase_is_not_a_request(text):
+    m = _match(text)
+    assert m.kind != "change", m.to_dict()
+
+
+@pytest.mark.parametrize("text,playbook", [
+    ("please admin down peer 198.51.100.6 on r2", "bgp-neighbor-shutdown"),
+    ("set peer 198.51.100.6 on r2 admin down", "bgp-neighbor-shutdown"),
+    ("bring r3 back in service", "router-undrain"), ("r1 has to go out of service", "router-drain"),
+])
+def test_a_phrase_said_as_a_request_is_one(text, playbook):
+    m = _match(text)
+    assert (m.kind, m.playbook) == ("change", playbook), m.to_dict()
