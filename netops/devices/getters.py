@@ -73,7 +73,8 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
     elif kw:
         raise InputError(f"getter {name!r} takes no arguments (got {', '.join(kw)})")
 
-    def dispatch(host: Any, read: Callable[[str], str], **args: Any) -> Any:
+    def dispatch(host: Any, read: Callable[[str], str], *, peer_addresses: Callable[[], list[str]] | None = None,
+                 **args: Any) -> Any:
         from netops.devices.parser_registry import getter_modules
 
         # Built-in platforms register their getter modules through the same hook as plugins.
@@ -95,7 +96,7 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
             from netops.devices import peer_routes
 
             return peer_routes.run(name, fn, lambda: module.GETTERS["bgp_neighbors"](host, read), host, read,
-                                   **args)
+                                   addresses=peer_addresses, **args)
         return fn(host, read, **args)
 
     return name, dispatch

@@ -7,7 +7,10 @@
 
 The peer is an address or a name. A name is resolved on the asking device with its own
 ``bgp_neighbors`` getter: the one peer (in the default VRF and the asked family) whose
-description or announced host name is that name (the lab's ``neighbor X description r2``).
+description or announced host name is that name (the lab's ``neighbor X description r2``);
+failing that (IOS and NX-OS summaries print no description), when the name is an inventory
+host, the peer whose address is one of that host's own (its inventory address and its
+interfaces, read once through the same service).
 An empty answer is checked against the session's state, so "r1 advertises nothing to r2"
 is not said of a session that is down. Each platform module offers the reads in
 ``PEER_GETTERS`` (``fn(host, read, *, peer, family) -> BgpPeerRoutes``); the rest report the
@@ -63,33 +66,40 @@ def _family_of(afi_safi: str) -> str | None:
     return fam if fam in FAMILIES and afi_safi.endswith("-unicast") else None
 
 
-def resolve(neighbors: Any, name: str, family: str | None, host: str) -> tuple[str, Any]:
-    """``(address, neighbour)`` of the default-VRF peer whose description or host name is ``name``."""
+def resolve(neighbors: Any, name: str, family: str | None, host: str,
+            addresses: Callable[[], list[str]] | None = None) -> tuple[str, Any]:
+    """``(address, neighbour)`` of the default-VRF peer whose description or host name is ``name``;
+    failing that, whose address is one of ``addresses()`` (the named inventory host's own)."""
     want = name.lower()
     rows = [n for n in neighbors.neighbors if n.vrf == "default" and _family_of(n.afi_safi)
             and (family is None or _family_of(n.afi_safi) == family)]
     found = [n for n in rows if want in {(n.description or "").strip().lower(), (n.hostname or "").lower()}]
     if not found:  # a description that names the host among other words ("to r2 (core)")
         found = [n for n in rows if re.search(rf"(?<![\w-]){re.escape(want)}(?![\w-])", (n.description or "").lower())]
-    addresses = sorted({n.peer for n in found})
-    if not addresses:
+    if not found and addresses is not None:  # descriptions that do not name it (IOS prints none)
+        own = set(addresses())
+        found = [n for n in rows if n.peer.split("%")[0] in own]
+    peers = sorted({n.peer for n in found})
+    if not peers:
         known = ", ".join(f"{n.peer} ({n.description or n.hostname})" if (n.description or n.hostname) else n.peer
                           for n in rows) or "none"
-        raise NotFoundError(f"{host} has no BGP peer named {name!r} (by description or host name); its peers: {known}",
+        raise NotFoundError(f"{host} has no BGP peer named {name!r} (by description, host name or the "
+                            f"host's addresses); its peers: {known}",
                             hint="name the peer by its address")
-    if len(addresses) > 1:
-        raise InputError(f"{name!r} names more than one BGP peer of {host}: {', '.join(addresses)}",
+    if len(peers) > 1:
+        raise InputError(f"{name!r} names more than one BGP peer of {host}: {', '.join(peers)}",
                          hint="name the peer by its address")
-    return addresses[0], found[0]
+    return peers[0], next(n for n in found if n.peer == peers[0])
 
 
 def run(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: Any,
-        read: Callable[[str], str], *, peer: str, family: str | None) -> Any:
+        read: Callable[[str], str], *, peer: str, family: str | None,
+        addresses: Callable[[], list[str]] | None = None) -> Any:
     """Resolve ``peer``, read with the platform's ``fn`` and explain an empty answer."""
     asked = peer
     seen = None
     if not is_address(peer):
-        peer, seen = resolve(neighbors(), peer, family, host.name)
+        peer, seen = resolve(neighbors(), peer, family, host.name, addresses)
     fam = family or ("ipv6" if ipaddress.ip_address(peer).version == 6 else "ipv4")
     out = fn(host, read, peer=peer, family=fam)
     if not is_address(asked):

@@ -173,6 +173,7 @@ class DeviceService:
 
         name, impl = resolve_getter(getter, kw)
         hosts = self.select(targets)
+        extra = self._peer_lookup(name, kw, cancel)
 
         def one(host: Host) -> HostResult:
             start = time.monotonic()
@@ -194,7 +195,7 @@ class DeviceService:
                 return out.text
 
             try:
-                data = impl(host, read, **kw)
+                data = impl(host, read, **kw, **extra)
                 if raw and name == "config":
                     data = type(data)(text=data.text, redacted=False)
                 else:
@@ -207,6 +208,33 @@ class DeviceService:
                               elapsed=time.monotonic() - start)
 
         return self._fan_out(f"get {name}", hosts, one, on_result, cancel, {h.name: name for h in hosts})
+
+    def _peer_lookup(self, name: str, kw: dict[str, Any], cancel: "CancelToken | None") -> dict[str, Any]:
+        """For a peer getter asked about an inventory host by name: ``peer_addresses``, a callable
+        giving that host's addresses (its interfaces, read once and only if the asking router's
+        descriptions and announced host names do not name it; and its inventory address)."""
+        from netops.devices.peer_routes import PEER_GETTERS, is_address
+
+        peer = str(kw.get("peer") or "")
+        if name not in PEER_GETTERS or not peer or is_address(peer):
+            return {}
+        target = next((h for h in self.inventory.hosts.values() if h.name.lower() == peer.lower()), None)
+        if target is None:
+            return {}
+        found: list[list[str]] = []
+        once = threading.Lock()
+
+        def addresses() -> list[str]:
+            with once:
+                if not found:
+                    out = [target.hostname] if is_address(target.hostname) else []
+                    r = self._get(target.name, "interfaces", raw=False, cancel=cancel)[target.name]
+                    if r.ok and r.data is not None:
+                        out += [a.split("/")[0] for i in r.data.interfaces for a in i.addresses]
+                    found.append(out)
+                return found[0]
+
+        return {"peer_addresses": addresses}
 
     def check(self, targets: str | Sequence[str], *,
               on_result: Callable[[HostResult], None] | None = None) -> AggregateResult:

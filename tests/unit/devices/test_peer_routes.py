@@ -152,3 +152,30 @@ def test_the_reads_are_on_the_read_only_allowlist(what):
     # nothing broader: a second vtysh command, or a clear of the same peer, stays refused
     assert not check_command(f"vtysh -c '{cmd}' -c 'clear bgp *'", "linux").allowed
     assert not check_command(f"clear bgp ipv4 unicast 198.51.100.2 soft in", "frr").allowed
+
+
+INVENTORY_OTHER_NAMES = """\
+defaults: {username: netops, password_env: LAB_PW}
+hosts:
+  edge-a: {hostname: 127.0.1.1, platform: frr}
+  core-b: {hostname: 127.0.1.2, platform: frr}
+"""
+
+
+def test_a_host_the_descriptions_do_not_name_is_found_by_its_own_addresses(settings, tmp_path):
+    """The inventory calls r2 'core-b'; r1's neighbour descriptions say 'r2'. core-b's interfaces
+    (captured from r2) hold the peer address r1 has: that peer is it."""
+    inv = tmp_path / "inventory.yaml"
+    inv.write_text(INVENTORY_OTHER_NAMES)
+    r2 = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "frr" / "r2"
+    fake = FakeTransport(outputs={"edge-a": captured("r1"),
+                                  "core-b": {f.stem: f.read_text() for f in r2.glob("*.txt")}})
+    with DeviceService(settings.model_copy(update={"inventory": inv}), transport_factory=fake) as svc:
+        r = svc.get("edge-a", "bgp_advertised", peer="core-b")["edge-a"]
+        assert r.ok, r.error
+        assert r.data.peer == "198.51.100.2" and r.data.peer_name == "core-b"
+        assert ("core-b", "show interface json") in fake.sent
+        # described peers are found without reading anything else
+        fake.sent.clear()
+        assert svc.get("edge-a", "bgp_advertised", peer="r3")["edge-a"].data.peer == "198.51.100.10"
+        assert {h for h, _ in fake.sent} == {"edge-a"}
