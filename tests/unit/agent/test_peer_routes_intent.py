@@ -44,6 +44,8 @@ def fake_transport():
     ("what routes is r2 getting from r3?", "bgp_received", "r2", "r3"),
     ("which prefixes does r2 learn from r3", "bgp_received", "r2", "r3"),
     ("show me the routes advertised by r1 to r2", "bgp_advertised", "r1", "r2"),
+    ("list the prefixes received by r2 from r3", "bgp_received", "r2", "r3"),
+    ("r1 isn't sending r2 anything, why?", "bgp_advertised", "r1", "r2"),
     ("what does r1 send to 198.51.100.2", "bgp_advertised", "r1", "198.51.100.2"),
     ("how many prefixes does r1 receive from r3", "bgp_received", "r1", "r3"),
     ("why isn't r1 advertising anything to r2?", "bgp_advertised", "r1", "r2"),
