@@ -62,3 +62,22 @@ def test_routes_r2_receives_from_r3(lab, small_defaults):
     assert listed == expected, text
     # the lab keeps no pre-policy copy: the answer says so instead of failing
     assert "soft-reconfiguration inbound is not enabled" in text
+
+
+def test_state_cli_advertised_to_a_host_by_name(lab, capsys, monkeypatch):
+    import json
+
+    from netops.cli.main import main
+
+    monkeypatch.setenv("NETOPS_INVENTORY", str(lab.info.inventory_path))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(lab.info.known_hosts_path))
+    assert main(["state", "r3", "advertised", "--peer", "r1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)["results"]["r3"]
+    assert doc["data"]["peer"] == _address(lab, "r3", "r1") and doc["data"]["peer_name"] == "r1"
+    assert {r["prefix"] for r in doc["data"]["routes"]} == _best_prefixes(lab, "r3")
+    # a peer argument a getter does not take, and a peer that is not a name: one line, exit 2
+    assert main(["state", "r3", "bgp", "--peer", "r1"]) == 2
+    assert main(["state", "r3", "advertised", "--peer", "r1;x"]) == 2
+    err = capsys.readouterr().err
+    assert "takes no arguments (got peer)" in err and "is not a peer address or a host name" in err
+    assert "Traceback" not in err
