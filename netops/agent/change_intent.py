@@ -57,9 +57,9 @@ PHRASINGS: dict[str, str] = {
 
 _TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 # Words right before a host that rule it out ("drain r3, not r2", "everything except r1",
-# "r3 instead of r1", "leave r1 alone"); filler words may stand between ("not on r2").
+# "r3 instead of r1", "leave r1 alone", "keep r1 drained"); filler words may stand between ("not on r2").
 _EXCLUDING = re.compile(r"(?:\bnot|\bexcept(?:\s+for)?|\bexcluding|\binstead\s+of|\bother\s+than|\bapart\s+from"
-                        r"|\brather\s+than|\bleave|\bleaving|\bskip|\bskipping|\bspare|\bsparing)"
+                        r"|\brather\s+than|\bleave|\bleaving|\bkeep|\bkeeping|\bskip|\bskipping|\bspare|\bsparing)"
                         r"(?:\s+(?:on|the|router|device|host|for|from|with|also|even|just))*\s*[(\[]?\s*$", re.IGNORECASE)
 _LISTED = re.compile(r"^\s*(?:,|and|or|nor|&)?\s*(?:and|or|nor)?\s*$", re.IGNORECASE)
 # "drain everything except r1": every other host is meant, none of them by name.
@@ -389,7 +389,8 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     negated = negated_actions(q, action_words)
     if negated:
         return ChangeMatch("question", playbook=names[0] if len(names) == 1 else None, hosts=named,
-                           candidates=names, code="negated", reason=f"the question says not to {', '.join(sorted(negated))}; "
+                           candidates=names, code="negated",
+                           reason=f"the question says not to {', '.join(sorted(negated))}; "
                            "nothing is proposed")
     host_example = named[0] if named else next((h for h in hosts if h not in targets.excluded), "HOST")
     if hypothetical(q):  # quotes included, as intent.py reads it

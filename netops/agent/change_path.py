@@ -160,8 +160,8 @@ def describe_dry_run(m: ChangeMatch, ctx: "ToolContext", toolbox: "ToolBox") -> 
     w = m.would_be
     assert w is not None and w.is_change
     params = ", ".join(f"{k}={v}" for k, v in w.params.items())
-    lines = [f"This asks about a change rather than for one: nothing is proposed and nothing was changed. The vetted playbook "
-             f"**{w.playbook}** ({w.risk} risk) would do it on {', '.join(w.hosts)}"
+    lines = [f"This asks about a change rather than for one: nothing is proposed and nothing was changed. "
+             f"The vetted playbook **{w.playbook}** ({w.risk} risk) would do it on {', '.join(w.hosts)}"
              + (f" with {params}" if params else "") + "."]
     pb = next((p for p in playbooks_from(catalogue_of(ctx)) if p.name == w.playbook), None)
     if pb is not None:

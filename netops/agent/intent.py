@@ -216,14 +216,18 @@ _SHOULD_BE_DONE = re.compile(r"\b(?:should|must)\s+be\s+[a-z-]+(?:ed|en)\b(?!\s+
                              re.IGNORECASE)
 
 
+# "drain r3 or not?", "drain r3 yes or no?": whether to do it is the question.
+_EITHER_WAY = re.compile(r"\bor\s+(?:not|no)\b", re.IGNORECASE)
+
+
 def hypothetical(question: str) -> bool:
-    """Do the words ask *about* a change (what happens if, should I, how do I, a question) rather
-    than for one? Quoted text counts: a description is read as the person wrote it."""
+    """Do the words ask *about* a change (what happens if, should I, how do I, or not, a question)
+    rather than for one? Quoted text counts: a description is read as the person wrote it."""
     q = question or ""
     words = said_words(q)
     if "should" in words and "?" not in q and _SHOULD_BE_DONE.search(q):
         words = words - {"should"}
-    return bool(words & HYPOTHETICAL) or asks_about(q)
+    return bool(words & HYPOTHETICAL) or asks_about(q) or bool(_EITHER_WAY.search(q))
 
 
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)

@@ -108,6 +108,7 @@ def test_a_group_or_everything_but_is_never_a_change(text, code):
     "r2 must not be admin down on 198.51.100.6",
     "I don't want r3 taken out of service", "r3 doesn't need to go out of service",
     "don't set peer 198.51.100.6 on r2 admin down", "don't put r3 back into service",
+    "drain r3 or not?", "undrain r1, or not", "drain r3 yes or no?",
     # a change called off is not a request for it
     "cancel the drain of r3", "abort the drain on r3", "undo the drain on r3", "roll back the drain of r2",
     "hold off on draining r3", "call off the r3 drain", "postpone the drain of r1", "r3 drain can wait",
@@ -164,6 +165,7 @@ def test_a_state_told_in_a_phrase_is_not_a_request(text):
     ("please admin down peer 198.51.100.6 on r2", "bgp-neighbor-shutdown"),
     ("set peer 198.51.100.6 on r2 admin down", "bgp-neighbor-shutdown"),
     ("bring r3 back in service", "router-undrain"), ("r1 has to go out of service", "router-drain"),
+    ("put r3 back into rotation but keep r1 drained", "router-undrain"),
 ])
 def test_a_phrase_said_as_a_request_is_one(text, playbook):
     m = _match(text)
