@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from netops.assistant import Answer
 
 LABEL = "offline answer (no language model used)"
+CONFIG_CHARS = 3000
+"""At most this much of a configuration goes into an offline answer; the rest is counted."""
 
 
 def inventory_hosts(devices: Any) -> list[str]:
@@ -80,7 +82,18 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
         return f"- {data.hostname}: {data.vendor} {data.platform} {data.os_version or ''}".rstrip() + (
             f", up {int(data.uptime_seconds)} s" if data.uptime_seconds else "")
     if getter == "config":
-        return "```\n" + data.text.strip()[:3000] + "\n```"
+        text, what = data.text.strip(), "running configuration"
+        if section := extra.get("_section"):
+            from netops.devices.config_sections import config_section
+
+            part = config_section(text, section)
+            if part is None:
+                return f"- no {section} lines in the {what}"
+            text, what = part, f"{section} lines of the {what}"
+        cut = text[:CONFIG_CHARS].rsplit("\n", 1)[0] if len(text) > CONFIG_CHARS else text
+        more = text.count("\n") - cut.count("\n")
+        return (f"The {what}" + (" (redacted)" if getattr(data, "redacted", False) else "") + ":\n\n```\n"
+                + cut + "\n```" + (f"\n\n({more} more lines: `netops state <host> config` shows all)" if more else ""))
     if getter in ("bgp_advertised", "bgp_received"):
         from netops.devices.peer_routes import describe
 

@@ -42,6 +42,10 @@ INTENTS: dict[str, dict[str, Any]] = {
 _SPEC = {"rfc": 3, "spec": 2, "standard": 2, "section": 2, "timer": 1, "timers": 1, "what": 1, "explain": 2,
          "define": 2, "definition": 2, "meaning": 2, "means": 2, "why": 1, "how": 1, "according": 2,
          "attribute": 1, "message": 1, "fsm": 2, "state": 1, "lsa": 2, "3gpp": 3, "runbook": 2}
+# Words that name a part of a configuration ("the bgp config on r2"), as the config spells it.
+CONFIG_SECTIONS = {w: w for w in ("bgp", "ospf", "ospf6", "isis", "mpls", "ldp", "rsvp", "bfd", "pim", "vrf",
+                                  "vlan", "snmp", "ntp", "logging", "aaa", "interface", "evpn", "vxlan")}
+CONFIG_SECTIONS.update({"interfaces": "interface", "vrfs": "vrf", "vlans": "vlan", "syslog": "logging"})
 # Words that make a question about a device a change request (never routed to a read).
 CHANGE_WORDS = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
                 "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy"}
@@ -188,6 +192,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     if ents["interfaces"]:
         scores["interfaces"] += 2
     best = max(scores, key=lambda k: scores[k])
+    if scores["config"] >= 3:  # "the bgp config on r2": the protocol names a part of the config
+        best = "config"
     spec_score = _score(words, _SPEC) + (3 if re.search(r"\brfc\s*\d+", question, re.I) else 0)
     targets = ents["hosts"]
     if targets and scores[best] < 3 and matcher is not None and (m := matcher()) is not None:
@@ -205,6 +211,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
                 return Route("unknown", reason="a route lookup needs a prefix or address")
             args["prefix"] = ents["addresses"][0]
         route_ = Route("tool", best, spec["tool"], args, scores[best])
+        if best == "config":
+            route_.args["_section"] = next((CONFIG_SECTIONS[w] for w in words if w in CONFIG_SECTIONS), None)
         if best == "interfaces":
             route_.args["_filter"] = "down" if "down" in words else ("up" if "up" in words else None)
             route_.args["_names"] = ents["interfaces"]

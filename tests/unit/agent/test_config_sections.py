@@ -1,0 +1,76 @@
+""""show me the bgp config on r2": the configuration getter, narrowed to what the question
+names (whole blocks whose header names it; elsewhere only the lines that name it, under their
+headers), on real captures from several platforms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netops.agent.router import route
+from netops.devices.config_sections import config_section
+
+FX = Path(__file__).parents[2] / "fixtures" / "devices"
+HOSTS = ["r1", "r2", "r3"]
+
+
+@pytest.mark.parametrize("question, section", [
+    ("show me the bgp config on r2", "bgp"),
+    ("r1 ospf configuration", "ospf"),
+    ("what's in r3's running-config for interfaces?", "interface"),
+    ("show me r1's config", None),
+])
+def test_config_questions_route_to_the_config_getter_with_their_section(question, section):
+    r = route(question, HOSTS)
+    assert (r.kind, r.args.get("getter")) == ("tool", "config"), r
+    assert r.args.get("_section") == section
+
+
+def test_frr_bgp_section_is_the_router_bgp_block():
+    text = (FX / "frr/r1/show_running_config.txt").read_text()
+    out = config_section(text, "bgp")
+    lines = out.splitlines()
+    assert lines[0] == "router bgp 65001"
+    assert " neighbor 198.51.100.2 remote-as 65002" in lines and "  network 203.0.113.1/32" in lines
+    assert not any(ln.startswith(("interface", "router ospf", "hostname")) for ln in lines)
+
+
+def test_frr_ospf_section_keeps_interface_ospf_lines_under_their_interface():
+    text = (FX / "frr/r1/show_running_config.txt").read_text()
+    lines = config_section(text, "ospf").splitlines()
+    assert "router ospf" in lines and " network 198.51.100.0/30 area 0" in lines
+    i = lines.index("interface eth-r2")
+    assert lines[i + 1].strip().startswith("ip ospf")        # the interface's OSPF lines follow it
+    assert " ip address 198.51.100.1/30" not in lines        # but not its other lines
+    assert " description link to r2 (198.51.100.0/30)" not in lines
+
+
+def test_eos_bgp_block_with_deeper_indentation():
+    text = (FX / "arista_eos/leaf1/show_running_config.txt").read_text()
+    lines = config_section(text, "bgp").splitlines()
+    assert lines[0].startswith("router bgp 65101")
+    assert "   neighbor 10.0.1.0 remote-as 65000" in lines
+
+
+def test_junos_braces_keep_the_ancestors_of_a_nested_bgp_stanza():
+    text = "system {\n    host-name pe1;\n}\nprotocols {\n    ospf {\n        area 0.0.0.0;\n    }\n" \
+           "    bgp {\n        group ibgp {\n            neighbor 10.0.0.2;\n        }\n    }\n}\n"
+    out = config_section(text, "bgp")
+    assert out.splitlines() == ["protocols {", "    bgp {", "        group ibgp {",
+                                "            neighbor 10.0.0.2;", "        }", "    }", "}"]
+
+
+def test_nothing_named_gives_none():
+    assert config_section("hostname r1\n!\ninterface lo\n ip address 10.0.0.1/32\n", "bgp") is None
+
+
+def test_offline_answer_shows_only_the_section():
+    from netops.agent.offline import _summarise
+    from netops.devices.models import RunningConfig
+
+    text = (FX / "frr/r1/show_running_config.txt").read_text()
+    body = _summarise("config", RunningConfig(text=text), {"_section": "bgp"})
+    assert "router bgp 65001" in body and "router ospf" not in body and "hostname r1" not in body
+    body = _summarise("config", RunningConfig(text=text), {"_section": "isis"})
+    assert "no isis lines" in body and "hostname r1" not in body
