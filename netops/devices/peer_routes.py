@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from netops.errors import InputError, NotFoundError
+from netops.errors import Cancelled, InputError, NotFoundError
 
 PEER_GETTERS = ("bgp_advertised", "bgp_received")
 FAMILIES = ("ipv4", "ipv6")
@@ -80,6 +80,9 @@ def resolve(neighbors: Any, name: str, family: str | None, host: str,
         own = set(addresses())
         found = [n for n in rows if n.peer.split("%")[0] in own]
     peers = sorted({n.peer for n in found})
+    if len(peers) > 1 and family is None:  # dual-stack peering: the IPv4 session unless a family is asked
+        v4 = [p for p in peers if ipaddress.ip_address(p.split("%")[0]).version == 4]
+        peers = v4 if len(v4) == 1 else peers
     if not peers:
         known = ", ".join(f"{n.peer} ({n.description or n.hostname})" if (n.description or n.hostname) else n.peer
                           for n in rows) or "none"
@@ -109,6 +112,8 @@ def run(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: A
     if seen is None:
         try:
             found = neighbors()
+        except Cancelled:
+            raise
         except Exception:  # the routes were read; the state only explains an empty list
             return out
         seen = next((n for n in found.neighbors if n.peer == peer and n.vrf == "default"

@@ -179,3 +179,19 @@ def test_a_host_the_descriptions_do_not_name_is_found_by_its_own_addresses(setti
         fake.sent.clear()
         assert svc.get("edge-a", "bgp_advertised", peer="r3")["edge-a"].data.peer == "198.51.100.10"
         assert {h for h, _ in fake.sent} == {"edge-a"}
+
+
+def test_dual_stack_peering_picks_the_asked_family():
+    from netops.devices.models import BgpNeighbor, BgpNeighbors
+    from netops.devices.peer_routes import resolve
+
+    rows = BgpNeighbors(neighbors=[
+        BgpNeighbor(peer="2001:db8::2", state="Established", established=True, description="r2",
+                    afi_safi="ipv6-unicast"),
+        BgpNeighbor(peer="198.51.100.2", state="Established", established=True, description="r2"),
+    ])
+    assert resolve(rows, "r2", None, "r1")[0] == "198.51.100.2"
+    assert resolve(rows, "r2", "ipv6", "r1")[0] == "2001:db8::2"
+    rows.neighbors.append(BgpNeighbor(peer="198.51.100.6", state="Established", established=True, description="r2"))
+    with pytest.raises(InputError, match="more than one BGP peer"):
+        resolve(rows, "r2", None, "r1")
