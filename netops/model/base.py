@@ -7,11 +7,14 @@ Two implementations: :class:`netops.model.ollama.OllamaBackend` (Ollama's native
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    import ssl
+
     from langchain_core.language_models import BaseChatModel
     from netops.settings import Settings
 
@@ -87,6 +90,23 @@ class ModelBackend(Protocol):
 
     def chat_model(self, name: str, *, temperature: float = 0.0) -> "BaseChatModel":
         ...
+
+
+_TLS: "ssl.SSLContext | None" = None
+_TLS_LOCK = threading.Lock()
+
+
+def tls_context() -> "ssl.SSLContext":
+    """The TLS context every HTTP client to a model endpoint uses (httpx's default: verifies
+    certificates and host names, honours SSL_CERT_FILE/SSL_CERT_DIR). Built once per process:
+    httpx otherwise loads the CA bundle again for each client, and a question makes several."""
+    global _TLS
+    with _TLS_LOCK:
+        if _TLS is None:
+            import httpx
+
+            _TLS = httpx.create_ssl_context()
+        return _TLS
 
 
 def backend_for(settings: "Settings") -> ModelBackend:

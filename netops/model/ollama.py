@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from netops.errors import ModelError, ModelProtocolError, ModelUnavailable, NotFoundError
-from netops.model.base import EndpointStatus, ModelInfo, PullProgress
+from netops.model.base import EndpointStatus, ModelInfo, PullProgress, tls_context
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -64,7 +64,8 @@ class OllamaBackend:
         self.url = settings.ollama_url.rstrip("/")
         self.timeout = timeout
         self._client: Any = None
-        # httpx builds an SSL context per client (~50 ms): build clients once per backend.
+        # httpx builds an SSL context per client (~50 ms): build clients once per backend, and
+        # give them the one shared context (tls_context).
         self._probe: Any = None
         self._chat_models: dict[tuple[str, float], Any] = {}
 
@@ -73,14 +74,14 @@ class OllamaBackend:
         if self._client is None:
             import ollama
 
-            self._client = ollama.Client(host=self.url, timeout=self.timeout)
+            self._client = ollama.Client(host=self.url, timeout=self.timeout, verify=tls_context())
         return self._client
 
     def status(self, timeout: float = 2.0) -> EndpointStatus:
         import httpx
 
         if self._probe is None:
-            self._probe = httpx.Client()
+            self._probe = httpx.Client(verify=tls_context())
         try:
             c = self._probe
             version = c.get(f"{self.url}/api/version", timeout=timeout).json().get("version")
@@ -141,5 +142,5 @@ class OllamaBackend:
             from langchain_ollama import ChatOllama
 
             self._chat_models[key] = ChatOllama(model=name, base_url=self.url, temperature=temperature,
-                                                client_kwargs={"timeout": self.timeout})
+                                                client_kwargs={"timeout": self.timeout, "verify": tls_context()})
         return self._chat_models[key]

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from netops.errors import ModelError, ModelProtocolError, ModelUnavailable, NotFoundError
-from netops.model.base import EndpointStatus, ModelInfo, PullProgress
+from netops.model.base import EndpointStatus, ModelInfo, PullProgress, tls_context
 
 MAX_TOKENS = 1024
 """Completion tokens per model call."""
@@ -88,7 +88,7 @@ class OpenAICompatBackend:
         if self._http is None:
             import httpx
 
-            self._http = httpx.Client(headers=self._headers, timeout=self.timeout)
+            self._http = httpx.Client(headers=self._headers, timeout=self.timeout, verify=tls_context())
         return self._http
 
     def _models(self, timeout: float | None = None) -> list[dict[str, Any]]:
