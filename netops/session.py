@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from netops.agent.events import IndexProgressEvent
+    from netops.agent.events import IndexProgressEvent, StepEvent
     from netops.assistant import Assistant
     from netops.devices.service import DeviceService
     from netops.devices.transport import TransportFactory
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from netops.store.audit import AuditLog
     from netops.store.history import Conversation, History
 
-IndexProgress = Callable[["IndexProgressEvent"], None]
+IndexProgress = Callable[["IndexProgressEvent | StepEvent"], None]
 
 BOOTSTRAP_NOTICE = ("the knowledge base is empty; indexing the default sources first "
                     "(runbooks, glossary, core RFCs): lexical search in seconds, the dense index "
@@ -114,7 +114,8 @@ class Session:
         """The knowledge base, indexing the default sources first if it is empty (once).
 
         Reports :class:`~netops.agent.events.IndexProgressEvent` through ``progress``: ``start``
-        (with the reason), ``file`` per settled file, ``done``. The bootstrap is lexical first
+        (with the reason), ``file`` per settled file, ``done``; then a
+        :class:`~netops.agent.events.StepEvent` (``retrieval``) while the retrieval model loads. The bootstrap is lexical first
         (seconds); the vectors are embedded by a detached background process, which a later
         session restarts if it was stopped before it finished.
         """
@@ -142,6 +143,14 @@ class Session:
                                         if kb.vectors_pending else "default sources indexed"))
             elif kb.vectors_pending and kb._embedder_from_settings():
                 kb.start_background_vectors()  # an earlier one was stopped: carry on (no-op if running)
+            if progress is not None:
+                from netops.agent.events import StepEvent
+
+                # the first search of a session loads the query encoder: seconds with nothing
+                # else to show, so it is announced and done here, not inside the search
+                progress(StepEvent("retrieval", "loading the retrieval model (first question of this session)"
+                                   if kb.embedder is not None else "loading the knowledge index"))
+            kb.warm()
             self._kb_ready = True
             return kb
 

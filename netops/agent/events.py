@@ -173,6 +173,20 @@ class IndexProgressEvent(Event):
 
 
 @dataclass
+class StepEvent(Event):
+    """A slow step with no count to show, as it starts (the first question of a session loads
+    the retrieval model: seconds in which nothing else arrives).
+
+    ``step``: ``retrieval`` (the knowledge base's first use). ``detail``: the line to show.
+    It holds until the next event.
+    """
+
+    kind: ClassVar[str] = "step"
+    step: str
+    detail: str = ""
+
+
+@dataclass
 class AnswerEvent(Event):
     kind: ClassVar[str] = "answer"
     answer: "Answer"
@@ -180,5 +194,5 @@ class AnswerEvent(Event):
 
 
 __all__ = ["Event", "ModeEvent", "TokenEvent", "TurnResetEvent", "ToolStartEvent", "ToolEndEvent", "PlanEvent",
-           "ApprovalRequestEvent", "ApprovalEvent", "RunProgressEvent", "IndexProgressEvent", "AnswerEvent",
+           "ApprovalRequestEvent", "ApprovalEvent", "RunProgressEvent", "IndexProgressEvent", "StepEvent", "AnswerEvent",
            "RUN_STAGES"]

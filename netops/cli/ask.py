@@ -83,6 +83,9 @@ class _Renderer:
         if isinstance(ev, E.IndexProgressEvent):
             self.index(ev)
             return
+        if isinstance(ev, E.StepEvent):  # a wait of seconds: said even with --json (on stderr)
+            click.secho(f"note: {ev.detail}…", dim=True, err=True)
+            return
         if self.quiet:
             return
         if isinstance(ev, E.ModeEvent):

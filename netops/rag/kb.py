@@ -178,6 +178,18 @@ class KnowledgeBase:
     def lexical_only(self) -> bool:
         return self.embedder is None
 
+    def warm(self) -> None:
+        """Load what the first search needs (the query encoder: MiniLM takes seconds the first
+        time), so a caller can say so before it happens. A failure here is left for the
+        search itself to report."""
+        emb = self.embedder
+        if emb is None:
+            return
+        try:
+            emb.embed_query("warm up")
+        except Exception:  # the search that follows reports it in its own words
+            pass
+
     def close(self) -> None:
         with self._worker_lock:
             worker, self._worker = self._worker, None

@@ -200,9 +200,14 @@ class ChatApp(App[None]):
         """Settings (and the unfinished-change check every command makes) after the first frame."""
         try:
             settings = self._settings_factory()
-            from netops.playbook.journal import unfinished_quick
+            from netops.playbook.journal import describe, unfinished_quick
 
             runs = unfinished_quick(settings.paths.home)
+            # each host's state, as the CLI's warning names it (journals are read only when there are runs)
+            try:
+                states = describe(settings.paths.home) if runs else []
+            except Exception:  # the run ids alone still warn
+                states = []
             if self.conversation_id:  # `chat --conversation ID`: an unknown id ends here, as in `ask`
                 self._check_conversation(settings, self.conversation_id)
         except BaseException as exc:  # a broken config: leave the chat, the CLI prints one line
@@ -212,7 +217,7 @@ class ChatApp(App[None]):
             return
         self._settings = settings
         self._settings_ready.set()
-        self.call_from_thread(self._settings_loaded, runs)
+        self.call_from_thread(self._settings_loaded, runs, states)
 
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
     def _probe_model(self) -> None:
@@ -238,7 +243,7 @@ class ChatApp(App[None]):
         with History(settings.paths.history_db) as history:
             history.conversation(cid, with_messages=False)
 
-    def _settings_loaded(self, unfinished: list[str]) -> None:
+    def _settings_loaded(self, unfinished: list[str], states: list[str] | None = None) -> None:
         settings = self._settings
         if self._settings_factory is not None:
             self.model = self._model_arg or settings.model
@@ -246,8 +251,8 @@ class ChatApp(App[None]):
             self._status()
         if unfinished:
             self.notify(f"{len(unfinished)} change(s) stopped before they finished ({', '.join(unfinished)}); "
-                        "devices may still be changed: run `netops playbook recover`", severity="warning",
-                        timeout=15)
+                        "devices may still be changed: run `netops playbook recover`"
+                        + "".join(f"\n{line}" for line in states or []), severity="warning", timeout=30)
         if not self.offline:
             self._probe_model()
         if getattr(getattr(settings, "chat", None), "side_panel", False):
@@ -452,7 +457,10 @@ class ChatApp(App[None]):
                 await view.run_progress(ev)
             elif name == "IndexProgressEvent":
                 total = f"/{ev.total}" if ev.total else ""
-                self._status(f"indexing the knowledge base (first use): {ev.stage} {ev.done}{total}")
+                self._status("answering… (Esc cancels)" if ev.stage == "done"
+                             else f"indexing the knowledge base (first use): {ev.stage} {ev.done}{total}")
+            elif name == "StepEvent":
+                self._status(f"{ev.detail}… (Esc cancels)")
             elif name == "AnswerEvent":
                 await self._answered(view, ev.answer)
             elif isinstance(ev, _Failure):
@@ -622,6 +630,8 @@ class ChatApp(App[None]):
             if type(ev).__name__ == "IndexProgressEvent":
                 total = f"/{ev.total}" if ev.total else ""
                 self.call_from_thread(self._status, f"indexing the knowledge base (first use) {ev.done}{total}")
+            elif type(ev).__name__ == "StepEvent":
+                self.call_from_thread(self._status, f"{ev.detail}… (Esc cancels)")
 
         from netops.cancel import CancelToken
 
@@ -691,16 +701,24 @@ class ChatApp(App[None]):
         for b in self.BINDINGS:
             if isinstance(b, Binding) and b.id:
                 keys.append(f"| `{self._keymap.get(b.id, b.key)}` | {b.description} | `{b.id}` |")
-        cmds = ["| command | what it does |", "|---|---|"] + [f"| `{c.usage}` | {c.help} |" for c in COMMANDS]
+
+        def cell(text: str) -> str:  # a '|' in a usage ends the table cell unless escaped
+            return text.replace("|", "\\|")
+
+        cmds = ["| command | what it does |", "|---|---|"] + [f"| `{cell(c.usage)}` | {cell(c.help)} |"
+                                                            for c in COMMANDS]
         return "\n".join([
             "# netops chat", "",
             "Ask in plain language. Answers cite their evidence (select a citation to read it). "
             "Changes are only proposed: you see the plan and the diff, then approve or deny.", "",
             "**Enter** sends, **Shift+Enter** / **Ctrl+J** adds a line, **Up/Down** walk your history, "
-            "**Tab** completes a slash command, **PgUp/PgDn** scroll the conversation (**Ctrl+Home/Ctrl+End**: its "
-            "top and end), **Ctrl+D** on an empty box quits. **Esc** stops an answer (the partial text stays) or a running "
+            "**Tab** completes a slash command, **PgUp/PgDn** scroll the conversation (**Ctrl+Home/Ctrl+End**, or "
+            "**Home/End** when the box is empty: its top and end), **Ctrl+P** opens the command palette, "
+            "**Ctrl+Q** (or **Ctrl+D** on an empty box) quits. **Esc** stops an answer (the partial text stays) or a running "
             "`/show` / `/state` (the device command is abandoned); "
-            "**Ctrl+C** during a change cancels it and the library rolls back changed hosts.", "",
+            "**Ctrl+C** during a change cancels it and the library rolls back changed hosts. "
+            "In the approval window **a**/**y** approve and **d**/**n**/**Esc** deny (keys typed as it opens "
+            "decide nothing).", "",
             "## Keys", "", *keys, "",
             "Override keys in the config file: `[chat.keys]` then `\"chat.side_panel\" = \"f3\"`. "
             "Theme: `[chat] theme = \"nord\"` (Ctrl+P → Theme lists them). `NO_COLOR=1` turns colour off.", "",

@@ -65,7 +65,7 @@ async def test_local_commands(chat_settings):
         assert app.model == "llama3.2" and not app.offline
         await type_and_send(pilot, "/help")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
-        assert "/state <host[,host]> <getter> [prefix|peer]" in app.screen.markdown
+        assert "/state <host[,host]> <getter> [prefix\\|peer]" in app.screen.markdown  # escaped in the table
         await pilot.press("escape")
         await pilot.press("f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help via F1")

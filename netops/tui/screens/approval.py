@@ -21,7 +21,7 @@ from netops.tui.render import plan_renderable
 
 
 class ApprovalScreen(ModalScreen[bool]):
-    """Dismisses with True only on an explicit approve (``a`` or the Approve button)."""
+    """Dismisses with True only on an explicit approve (``a``/``y`` or the Approve button)."""
 
     AUTO_FOCUS = "#deny"
     """The screen's first focus goes straight to Deny (the default, the scrollable plan, would
@@ -40,7 +40,7 @@ class ApprovalScreen(ModalScreen[bool]):
     ApprovalScreen Button { margin: 0 1; }
     """
     BINDINGS = [
-        Binding("a", "approve", "Approve", id="approval.approve"),
+        Binding("a,y", "approve", "Approve", id="approval.approve"),
         Binding("d,n,escape", "deny", "Deny", id="approval.deny"),
         # read the whole plan without moving the focus off Deny (Tab would walk to Approve)
         Binding("down", "scroll_plan('down')", "Scroll", show=False),
@@ -53,7 +53,7 @@ class ApprovalScreen(ModalScreen[bool]):
 
     APPROVE_AFTER = 1.0
     """Seconds of quiet (since the modal opened and since the key before) a deciding key needs."""
-    _DECIDING = frozenset({"a", "d", "n", "enter", "space"})
+    _DECIDING = frozenset({"a", "y", "d", "n", "enter", "space"})
 
     def __init__(self, plan: Any, verdict: Any = None, summary: str = "") -> None:
         super().__init__()
@@ -71,10 +71,10 @@ class ApprovalScreen(ModalScreen[bool]):
             with VerticalScroll(id="approval-body"):
                 body = plan_renderable(self.plan, self.verdict) if self.plan is not None else self.summary
                 yield Static(body, id="approval-plan")
-            keys = ("[b]a[/b] approve (applies, post-checks, rolls back on failure)   "
-                    "[b]d[/b] / [b]Esc[/b] deny   [b]↑↓ PgUp PgDn[/b] scroll")
+            keys = ("[b]a[/b] / [b]y[/b] approve (applies, post-checks, rolls back on failure)   "
+                    "[b]d[/b] / [b]n[/b] / [b]Esc[/b] deny   [b]↑↓ PgUp PgDn[/b] scroll")
             if self.blocked:
-                keys = "The reviewer BLOCKED this change; it cannot be approved here.   [b]d[/b] / [b]Esc[/b] close"
+                keys = "The reviewer BLOCKED this change; it cannot be approved here.   [b]d[/b] / [b]n[/b] / [b]Esc[/b] close"
             yield Static(keys, classes="approval-keys")
             with Horizontal():
                 yield Button("Deny (d)", id="deny", variant="default")
@@ -97,7 +97,7 @@ class ApprovalScreen(ModalScreen[bool]):
             event.prevent_default()
             if not self._held:
                 self._held = True
-                self.notify("Keys arrived as the plan opened: nothing decided. Read the plan, then press a or d.",
+                self.notify("Keys arrived as the plan opened: nothing decided. Read the plan, then press a/y or d/n.",
                             severity="warning", timeout=6)
 
     def action_scroll_plan(self, where: str) -> None:

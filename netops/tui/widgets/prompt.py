@@ -1,6 +1,6 @@
 """The question box: multi-line, Enter sends, Shift+Enter / Ctrl+J add a line, Up/Down walk
-the history, slash commands complete with Tab or Right. PageUp/PageDown and Ctrl+Home/Ctrl+End
-are asked of the conversation (:class:`PromptInput.ScrollRequested`), Ctrl+D on an empty box
+the history, slash commands complete with Tab or Right. PageUp/PageDown, Ctrl+Home/Ctrl+End (and Home/End
+in an empty box) are asked of the conversation (:class:`PromptInput.ScrollRequested`), Ctrl+D on an empty box
 asks to leave (:class:`PromptInput.EndOfInput`), as in a shell."""
 
 from __future__ import annotations
@@ -95,10 +95,11 @@ class PromptInput(TextArea):
             event.prevent_default()
             self.insert("\n")
             return
-        if key in self._PAGE_KEYS:
+        if key in self._PAGE_KEYS or (key in ("home", "end") and not self.text):
+            # an empty box has no cursor to move: Home/End go to the conversation's top/end
             event.stop()
             event.prevent_default()
-            self.post_message(self.ScrollRequested(self._PAGE_KEYS[key]))
+            self.post_message(self.ScrollRequested(self._PAGE_KEYS.get(key, key)))
             return
         if key == "ctrl+d" and not self.text:
             event.stop()

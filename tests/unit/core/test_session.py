@@ -62,6 +62,11 @@ def test_ensure_kb_bootstraps_once_with_progress_events(settings, small_defaults
         kb = session.ensure_kb(events.append)
         assert kb.stats().docs == 2
         session.ensure_kb(events.append)
+    from netops.agent.events import IndexProgressEvent, StepEvent
+
+    steps = [e for e in events if isinstance(e, StepEvent)]  # then the retrieval model loads, once
+    assert len(steps) == 1 and events[-1] is steps[0] and steps[0].step == "retrieval"
+    events = [e for e in events if isinstance(e, IndexProgressEvent)]
     stages = [e.stage for e in events]
     assert stages[0] == "start" and "empty" in events[0].detail
     assert stages.count("file") == 2 and stages[-1] == "done" and stages.count("start") == 1

@@ -1,0 +1,197 @@
+"""What an engineer at the chat trips over first: a silent wait while retrieval loads, a modal
+that asks a yes/no question but ignores ``y``, a help table that mangles a command, a start-up
+warning that names run ids but not which router may be changed, Home/End that do nothing on
+an empty prompt, no way to save the conversation to a file of one's choosing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.tui.conftest import finished, type_and_send, wait_until
+
+QUESTION = "what is the minimum BGP hold time"
+
+
+def _slow_first_query(monkeypatch, seconds: float) -> list[str]:
+    """The hash embedder's first query takes ``seconds`` (as MiniLM's first load does)."""
+    import time
+
+    from netops.testing.embedders import HashEmbedder
+
+    calls: list[str] = []
+    real = HashEmbedder.embed_query
+
+    def embed_query(self, text):  # noqa: ANN001
+        if not calls:
+            time.sleep(seconds)
+        calls.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(HashEmbedder, "embed_query", embed_query)
+    return calls
+
+
+@pytest.mark.asyncio
+async def test_the_first_knowledge_question_says_retrieval_is_loading(chat_settings, monkeypatch):
+    """Library: the first use of the knowledge base in a session is announced with a StepEvent
+    (after the first-use indexing, before the answer); the second question has none."""
+    from netops.agent.events import AnswerEvent, IndexProgressEvent, StepEvent
+    from netops.session import Session
+
+    settings = chat_settings.model_copy(update={"kb": chat_settings.kb.model_copy(update={"embedder": "auto"})})
+    with Session(settings) as s:
+        first = list(s.assistant().events(QUESTION, offline=True))
+        second = list(s.assistant().events("what is the OSPF dead interval", offline=True))
+    steps = [e for e in first if isinstance(e, StepEvent)]
+    assert steps, [type(e).__name__ for e in first]
+    assert steps[0].step == "retrieval" and "load" in steps[0].detail
+    at = first.index(steps[0])
+    assert all(not isinstance(e, IndexProgressEvent) for e in first[at:])
+    assert isinstance(first[-1], AnswerEvent) and first[-1].answer.text
+    assert not [e for e in second if isinstance(e, StepEvent)]
+
+
+@pytest.mark.asyncio
+async def test_the_chat_shows_the_retrieval_load_instead_of_a_stale_line(chat_settings, monkeypatch):
+    """While the first search loads its model the status line says so (before: it kept
+    'indexing ... done 2/2' from the step before, or said nothing)."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.statusbar import StatusBar
+
+    settings = chat_settings.model_copy(update={"kb": chat_settings.kb.model_copy(update={"embedder": "auto"})})
+    _slow_first_query(monkeypatch, 3.0)
+    app = ChatApp(settings, offline=True)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await type_and_send(pilot, QUESTION)
+        bar = app.query_one(StatusBar)
+        await wait_until(pilot, lambda: "loading" in bar.activity, timeout=30, what="a loading line")
+        assert "done" not in bar.activity
+        await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
+
+
+def test_ask_prints_the_retrieval_load(chat_settings, capsys, monkeypatch):
+    from netops.cli.main import main
+
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "auto")
+    code = main(["ask", "--offline", QUESTION])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "loading the retrieval" in err, err
+
+
+@pytest.mark.asyncio
+async def test_y_approves_and_n_denies_after_the_typed_ahead_guard(settings, monkeypatch):
+    """The modal asks 'Approve this change?': y answers it (as a) once the guard has passed;
+    a y typed ahead does not; n and Escape deny."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat, plan
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 1.5)
+    app = DemoChat(settings)
+    async with app.run_test(size=(110, 36)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause()
+        modal = app.screen
+        await pilot.press("y")  # typed ahead as the modal opened
+        await pilot.pause()
+        assert app.screen is modal and not decided
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.2)
+        await pilot.press("y")
+        await pilot.pause()
+        assert decided == [True]
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.2)
+        await pilot.press("n")
+        await pilot.pause()
+        assert decided == [True, False]
+
+
+@pytest.mark.asyncio
+async def test_help_lists_every_command_whole_and_every_key(chat_settings):
+    """Each command's row of the F1 table has its usage and its help (a '|' in a usage split
+    the /state row and swallowed '<getter>'); the keys a person uses are all named."""
+    from markdown_it import MarkdownIt
+
+    from netops.tui.app import ChatApp
+    from netops.tui.commands import COMMANDS
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=(110, 30)):
+        text = app.help_markdown()
+    tokens = MarkdownIt("gfm-like").parse(text)
+    rows: list[list[str]] = []
+    for tok in tokens:
+        if tok.type == "tr_open":
+            rows.append([])
+        elif tok.type == "inline" and rows and tok.map is not None:
+            pass
+        if tok.type == "inline" and rows and tokens[tokens.index(tok) - 1].type in ("td_open", "th_open"):
+            rows[-1].append("".join(c.content for c in (tok.children or [])))
+    for cmd in COMMANDS:
+        assert [cmd.usage, cmd.help] in rows, (cmd.usage, [r for r in rows if r and cmd.name in r[0]])
+    lowered = text.lower()
+    for key in ("ctrl+q", "ctrl+p", "pgup", "home", "end", "up/down", "ctrl+c", "esc", "f1"):
+        assert key in lowered, key
+
+
+def _unfinished_run(home) -> str:  # noqa: ANN001
+    from netops.playbook.journal import Journal
+
+    j = Journal.start(home, playbook="router-drain", hash="h", actor="tester", plan_seq=None)
+    j.snapshot("r1", "frr", "hostname r1\n")
+    j.stage("r1", "applying")
+    j.snapshot("r2", "frr", "hostname r2\n")
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    j.data["pid"] = p.pid  # the owner is gone
+    j._write()
+    os.replace(j.path, j.path.with_name(f"{j.run_id}.{p.pid}.json"))
+    return j.run_id
+
+
+@pytest.mark.asyncio
+async def test_startup_notice_names_each_hosts_state(chat_settings):
+    """The CLI's warning names each host's state; the chat's did only the run id."""
+    from netops.playbook.journal import describe
+    from netops.tui.app import ChatApp
+
+    run_id = _unfinished_run(chat_settings.paths.home)
+    lines = describe(chat_settings.paths.home)
+    assert any("r1" in ln and "MAY BE CHANGED" in ln for ln in lines)
+    app = ChatApp(lambda: chat_settings, offline=True)
+    async with app.run_test(size=(110, 30)) as pilot:
+        note = await wait_until(pilot, lambda: [str(n.message) for n in app._notifications
+                                                if run_id in str(n.message)], timeout=20, what="the notice")
+    assert "r1 MAY BE CHANGED" in note[0] and "r2 snapshot taken" in note[0], note
+    assert "playbook recover" in note[0]
+
+
+@pytest.mark.asyncio
+async def test_home_and_end_on_an_empty_prompt_scroll_the_conversation(settings):
+    from netops.tui.widgets.prompt import PromptInput
+    from tests.tui.demo import DemoChat
+
+    app = DemoChat(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.conversation
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        await pilot.pause()
+        view.scroll_end(animate=False)
+        await pilot.pause()
+        assert view.scroll_y > 0, "the conversation fits: nothing to scroll"
+        await pilot.press("home")
+        await pilot.pause()
+        assert view.scroll_y == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert view.scroll_y == view.max_scroll_y
+        prompt.insert("half a question")  # with text, Home/End move the cursor as always
+        await pilot.press("home")
+        await pilot.pause()
+        assert view.scroll_y == view.max_scroll_y and prompt.cursor_location == (0, 0)
