@@ -111,7 +111,9 @@ class Catalogue:
             except NetopsError as exc:
                 out.append(CatalogueEntry(name=name, path=path, source=source, error=exc.message))
                 continue
-            lock = locks.setdefault(path.parent, Lock.for_dir(path.parent))
+            if path.parent not in locks:  # (setdefault would read the lock for every playbook)
+                locks[path.parent] = Lock.for_dir(path.parent)
+            lock = locks[path.parent]
             st = lock.status(pb)
             s = pb.spec
             out.append(CatalogueEntry(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import yaml
 
 from netops.errors import ConfigError, InputError, NotVetted
+from netops.playbook.spec import SAFE_LOADER
 
 if TYPE_CHECKING:
     from netops.playbook.spec import Playbook
@@ -80,7 +81,7 @@ class Lock:
         if not path.exists():
             return cls(path)
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
             items = (raw.get("playbooks") or {}).items()
             entries = {str(name): LockEntry(hash=str(e["hash"]), reviewer=str(e["reviewer"]),
                                             vetted_at=str(e["vetted_at"]), version=str(e.get("version", "")))

@@ -116,6 +116,21 @@ def test_catalogue_list_and_get(pb_settings, pb_dir):
         cat.get("no-such-playbook")
 
 
+def test_catalogue_list_reads_each_lock_once(pb_settings, pb_dir, monkeypatch):
+    """Listing (done for every question the agent routes) reads one directory's lock once, not
+    once per playbook in it; the entries still carry that lock's vetting."""
+    pb = Catalogue(pb_settings).get("bgp-health")
+    Lock.for_dir(pb_dir).vet(pb, "erin")
+    read = []
+    real = Lock.load.__func__
+    monkeypatch.setattr(Lock, "load", classmethod(lambda cls, path: read.append(path) or real(cls, path)))
+    entries = {e.name: e for e in Catalogue(pb_settings).list()}
+    assert len(entries) >= 5
+    assert read == [pb_dir / "playbooks.lock"]
+    assert entries["bgp-health"].vetting == "vetted" and entries["bgp-health"].reviewer == "erin"
+    assert {e.vetting for n, e in entries.items() if n != "bgp-health"} == {"never_reviewed"}
+
+
 def test_plugin_dirs_have_their_own_lock(pb_settings, tmp_path, pb_dir):
     import shutil
 
