@@ -580,7 +580,8 @@ class Assistant:
         from netops.agent.change_path import propose
 
         if ctx.reviewer is None and self.settings.model_review:
-            ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model))
+            ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model),
+                                           self.budget.model_seconds or self.settings.model_deadline)
         worded = propose(question, ctx, toolbox, model=self.model)  # a change asked for in so many words
         if worded is not None:
             return worded
@@ -719,7 +720,7 @@ REVIEW_TOKENS = 256
 llama.cpp rambled for minutes before the approval prompt of a two-second drain appeared."""
 
 
-def _model_reviewer(chat_model: Any) -> Any:
+def _model_reviewer(chat_model: Any, deadline: float | None = None) -> Any:
     """The second opinion in agent mode: the same local model, its own prompt, no tools, a
     short answer (a copy: the agent's own model keeps its limits)."""
     from netops.agent.reviewer import review_with_model
@@ -730,6 +731,6 @@ def _model_reviewer(chat_model: Any) -> Any:
         chat_model = chat_model.model_copy(update={cap: REVIEW_TOKENS})
 
     def review(plan: Any, plan_text: str, question: str, evidence: str) -> Any:
-        return review_with_model(chat_model, plan_text, question, evidence)
+        return review_with_model(chat_model, plan_text, question, evidence, deadline=deadline)
 
     return review

@@ -92,18 +92,36 @@ def review_rules(plan: Any, intent: str, *, hosts: list[str], devices: Any = Non
     return v
 
 
-def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: str) -> Verdict:
-    """Ask a model for a second opinion (its own prompt, no tools). Failures become a warning."""
+def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: str, *,
+                      deadline: float | None = None) -> Verdict:
+    """Ask a model for a second opinion (its own prompt, no tools). Failures become a warning, and
+    so does a model still talking after ``deadline`` seconds (its stream is closed there)."""
+    import time
+
     from langchain_core.messages import HumanMessage, SystemMessage
 
     from netops.agent.evidence import wrap_data
     from netops.agent.prompts import REVIEWER
 
     v = Verdict(by=["model"])
+    messages = [SystemMessage(REVIEWER), HumanMessage(
+        f"Request: {intent}\n\nPlan:\n{wrap_data('plan', plan_text)}\n\nEvidence:\n{wrap_data('evidence', evidence)}")]
     try:
-        msg = chat_model.invoke([SystemMessage(REVIEWER), HumanMessage(
-            f"Request: {intent}\n\nPlan:\n{wrap_data('plan', plan_text)}\n\nEvidence:\n{wrap_data('evidence', evidence)}")])
-        text = str(msg.content).strip()
+        if deadline is None:
+            text = str(chat_model.invoke(messages).content).strip()
+        else:
+            started, parts = time.monotonic(), []
+            stream = chat_model.stream(messages)
+            try:
+                for chunk in stream:
+                    parts.append(str(chunk.content))
+                    if time.monotonic() - started > deadline:
+                        v.raise_to("warn", f"model review stopped at the {deadline:g}-second deadline "
+                                           "(no second opinion)")
+                        return v
+            finally:
+                stream.close()  # ends the HTTP response of a model still trickling
+            text = "".join(parts).strip()
         m = re.search(r"\{.*\}", text, re.DOTALL)
         data = json.loads(m.group(0)) if m else {}
     except Exception as exc:  # the second opinion is advisory; its failure must not approve anything

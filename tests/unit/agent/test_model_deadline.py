@@ -80,3 +80,20 @@ def test_ask_exits_1_with_one_error_line_at_the_deadline(agent_settings, tmp_pat
     errors = [ln for ln in done.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 1 and "1.5-second deadline" in errors[0]
     assert "PARTIAL ANSWER (stopped at the 1.5-second deadline)" in done.stdout
+
+
+def test_a_trickling_second_opinion_is_stopped_at_the_deadline_and_counts_as_a_warning(
+        scripted, make_assistant, agent_settings, vetted_playbooks, fake_transport):
+    fake_transport.outputs["r2"] = {**fake_transport.outputs["r2"],
+                                    "show_ip_ospf_json": '{"routerId": "203.0.113.2", "areas": {"0.0.0.0": {}}}'}
+    settings = agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks, "model_review": True,
+                                                 "model_deadline": 1.5})
+    scripted.review = Reply(content='{"verdict": "ok", "findings": ["' + "slow " * 300 + '"]}', piece_chars=3,
+                            piece_delay=0.3)
+    started = time.monotonic()
+    answer = make_assistant(settings).ask("drain r2")           # DenyAll: nothing is applied anyway
+    assert time.monotonic() - started < 12
+    (approval,) = answer.approvals
+    assert approval.review == "warn" and approval.decision == "denied"
+    assert any("1.5-second deadline" in f for f in approval.review_findings), approval.review_findings
+    assert not fake_transport.configs
