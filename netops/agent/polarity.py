@@ -55,6 +55,8 @@ _SIDE = frozenset({"if", "whether", "unless", "when", "until", "because", "since
 
 _NEGATORS = frozenset({"not", "no", "never", "cannot", "without", "neither", "nor", "none", "lacks", "lack",
                        "lacking"})
+_HAVE = frozenset({"has", "have", "having", "had", "there", "got", "gets", "learns", "learned", "learnt", "installed",
+                   "holds", "keeps", "exists"})
 _TO_NEGATORS = frozenset({"failed", "fails", "fail", "unable"})  # "failed to establish"
 _QUANTIFIER = re.compile(r"^\s*(?:no\s+(?!,)|none\b|neither\b|not\s+(?:a|one|any)\b)", re.IGNORECASE)
 _CLAUSE = re.compile(r"\s*[;:]\s+|,?\s+\b(?:but|whereas|while|although|though|however|yet)\b,?\s+|,\s+and\s+",
@@ -73,10 +75,16 @@ def polarity(clause: str) -> int | None:
     return reading(clause)[0]
 
 
+_NOT_STATE = re.compile(r"\b(?:(?:set|sets|setting|look|looks|looking|sign|signed|pick|picked|follow|followed)\s+up"
+                        r"|up\s+to|down\s+to|up-to-date|(?:count|counting|scroll|scrolling|drill|drilling)\s+down)\b",
+                        re.IGNORECASE)
+"""'up'/'down' that say nothing of a state: "was set up", "up to 3 prefixes", "count down"."""
+
+
 def reading(clause: str) -> tuple[int | None, bool]:
     """``(polarity, strong)``: strong when a state word gave it, not only a weak word (a route
     that exists, a MUST)."""
-    text = _plain(clause)
+    text = _NOT_STATE.sub(" ", _plain(clause))
     tokens = _TOKEN.findall(text)
     strong: set[int] = set()
     weak: set[int] = set()
@@ -85,12 +93,17 @@ def reading(clause: str) -> tuple[int | None, bool]:
         if low in _SIDE:
             break
         if tok in CAPITAL_NEGATIVE:
+            if i == 0 or not tokens[i - 1][:1].isalnum():
+                continue  # "Active sessions: ...", "Connect retries ...": a capital, not a state
             value, bucket = -1, strong
         elif low in POSITIVE:
             value, bucket = 1, strong
         elif low in NEGATIVE:
             value, bucket = -1, strong
         elif low in EXISTENCE:
+            # "has a route", "no route": said to exist or not; "the session was set up" says neither
+            if low != "yes" and not any(t.lower() in _HAVE | _NEGATORS for t in tokens[max(i - 3, 0):i]):
+                continue
             value, bucket = 1, weak
         else:
             continue
@@ -243,7 +256,11 @@ def verdicts(sentence: str, evidence: list[Unit]) -> list[Verdict]:
             continue
         if {i for i in idents if not i.startswith("#")} - known:
             continue  # a subject the evidence does not mention: the names check speaks to that
-        scored = [(len(idents & u.idents), u) for u in stated]
+        # names and addresses bind first; a number ("3 prefixes") only where no name does
+        named = {i for i in idents if not i.startswith("#")}
+        scored = [(len(named & u.idents), u) for u in stated]
+        if not any(sc for sc, _ in scored):
+            scored = [(len(idents & u.idents), u) for u in stated]
         top = max((sc for sc, _ in scored), default=0)
         if top:
             out.append(Verdict(clause, p, [u for sc, u in scored if sc == top], ", ".join(sorted(idents))))

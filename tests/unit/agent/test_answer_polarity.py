@@ -70,6 +70,17 @@ def test_a_faithful_paraphrase_is_not_marked_contradicted(case):
     assert status != CONTRADICTED, reasons
 
 
+@pytest.mark.parametrize("said", [
+    "Active BGP sessions on r1: 198.51.100.2 and 198.51.100.10 [1].",    # a capital, not the BGP state
+    "Connect retries are not needed for 198.51.100.2 [1].",
+    "The session to 198.51.100.10 was set up last week [1].",             # set up: not "up"
+    "r1 accepts up to 3 prefixes from 198.51.100.10 [1].",                # up to: a limit
+])
+def test_words_that_only_look_like_states_are_not_contradictions(said):
+    status, reasons = _verdict({"source": "bgp_mixed", "a": said, "q": "bgp neighbours on r1"})
+    assert status != CONTRADICTED, reasons
+
+
 def accuracy() -> dict[str, float]:
     """Share of each kind judged right (``python -m tests.unit.agent.test_answer_polarity``)."""
     contra = [_verdict(c)[0] == CONTRADICTED for c in CONTRA]
