@@ -36,6 +36,7 @@ from netops.agent.events import (
     ApprovalRequestEvent,
     Event,
     ModeEvent,
+    StepEvent,
     TokenEvent,
     ToolEndEvent,
     ToolStartEvent,
@@ -622,6 +623,9 @@ class Assistant:
         answer = self._agent_answer(question, ctx, toolbox, stats, final_text, turn.text, error)
         answer.grounding = g
         answer.tokens["sources"] = g.source_tokens()
+        if g.grounded and not answer.error and answer.text.strip():
+            # sentence by sentence against the sources: seconds for a long answer, nothing else arriving
+            ctx.emit(StepEvent("check", "checking the answer against its sources"))
         grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None)
         if not answer.text.strip() and answer.error is None:  # nothing said, and nothing of ours to say
             empty = ModelProtocolError("the model's answer was empty", hint="ask again, or try another model")

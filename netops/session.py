@@ -148,7 +148,7 @@ class Session:
 
                 # the first search of a session loads the query encoder: seconds with nothing
                 # else to show, so it is announced and done here, not inside the search
-                progress(StepEvent("retrieval", "loading the retrieval model (first question of this session)"
+                progress(StepEvent("retrieval", "loading the retrieval model (first question)"
                                    if kb.embedder is not None else "loading the knowledge index"))
             kb.warm()
             self._kb_ready = True

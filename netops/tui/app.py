@@ -593,6 +593,11 @@ class ChatApp(App[None]):
                 self.notify(f"model: {self.model}")
         elif cmd.name == "/export":
             self.action_export(rest or None)
+        elif cmd.name == "/save":
+            if not rest:
+                self._slash_error(text, f"usage: {cmd.usage} (writes this conversation as Markdown)")
+            else:
+                self.action_export(rest)
         elif cmd.name == "/copy":
             self._copy(words)
         else:
@@ -830,7 +835,9 @@ class ChatApp(App[None]):
                 return
             text = blocks[n - 1]
         self.copy_to_clipboard(text)
-        self.notify(f"copied {len(text)} characters (OSC 52)")
+        # OSC 52 is silent when the terminal ignores it (tmux does unless set-clipboard is on)
+        self.notify(f"copied {len(text)} characters to the clipboard (OSC 52); if nothing arrives there, "
+                    "/save FILE writes the conversation to a file")
 
     # -- palette ---------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Any:

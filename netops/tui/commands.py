@@ -38,6 +38,8 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/new", "/new", "Start a new conversation"),
     SlashCommand("/history", "/history", "List, search, resume or delete conversations"),
     SlashCommand("/export", "/export [path]", "Export this conversation to Markdown"),
+    SlashCommand("/save", "/save <file>", "Save this conversation as Markdown to FILE (relative to where the chat "
+                 "started)", True),
     SlashCommand("/copy", "/copy [code [n]]", "Copy the last answer (or its n-th code block) to the clipboard"),
     SlashCommand("/panel", "/panel", "Show or hide the side panel (devices, lab, index)"),
     SlashCommand("/help", "/help", "Keys and commands"),

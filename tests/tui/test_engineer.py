@@ -195,3 +195,63 @@ async def test_home_and_end_on_an_empty_prompt_scroll_the_conversation(settings)
         await pilot.press("home")
         await pilot.pause()
         assert view.scroll_y == view.max_scroll_y and prompt.cursor_location == (0, 0)
+
+
+@pytest.mark.asyncio
+async def test_a_narrow_terminal_still_shows_what_runs(chat_settings):
+    """At 60 columns the status line's activity ('answering… (Esc cancels)') came after the
+    conversation id and was cut off: nothing on screen said an answer was running."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.statusbar import StatusBar
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.conversation_id = "0123456789ab"
+        app._status("answering… (Esc cancels)")
+        await pilot.pause()
+        line = app.query_one(StatusBar).render_line(0).text
+    assert "answering" in line, line
+
+
+def test_the_answer_check_is_announced(chat_settings):
+    """After the model has streamed, the answer is checked sentence by sentence against the
+    sources (seconds for a long answer, nothing arriving): a StepEvent says so."""
+    from netops.agent.events import AnswerEvent, StepEvent, TokenEvent
+    from netops.session import Session
+    from netops.testing.ollama_server import ScriptedOllama, say
+
+    with ScriptedOllama([say("The hold time is either zero or at least three seconds [1].")]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        with Session(settings) as s:
+            events = list(s.assistant().events("what is the minimum BGP hold time"))
+    answer = events[-1].answer
+    assert isinstance(events[-1], AnswerEvent) and answer.check is not None, answer.text
+    checks = [e for e in events if isinstance(e, StepEvent) and e.step == "check"]
+    assert len(checks) == 1 and "check" in checks[0].detail
+    at = events.index(checks[0])
+    assert not [e for e in events[at:] if isinstance(e, TokenEvent)]
+
+
+@pytest.mark.asyncio
+async def test_save_writes_the_conversation_to_the_file_named(chat_settings, tmp_path, monkeypatch):
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.prompt import PromptInput
+
+    monkeypatch.chdir(tmp_path)
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await type_and_send(pilot, QUESTION)
+        await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
+        await type_and_send(pilot, "/save notes/bgp.md")
+        target = tmp_path / "notes" / "bgp.md"
+        await wait_until(pilot, target.exists, timeout=10, what="the saved file")
+        text = target.read_text()
+        assert QUESTION in text and "## Answer" in text and "three seconds" in text
+        await type_and_send(pilot, "/save")
+        await wait_until(pilot, lambda: any("/save <file>" in str(n.message) for n in app._notifications),
+                         timeout=10, what="the usage line")
+        assert app.query_one(PromptInput).text.strip() == "/save"
+        app.query_one(PromptInput).clear()
+        await type_and_send(pilot, "/copy")  # OSC 52 is silent where it is ignored: the notice says what else there is
+        await wait_until(pilot, lambda: [n for n in app._notifications if "copied" in str(n.message)
+                                         and "/save" in str(n.message)], timeout=10, what="the copy notice")

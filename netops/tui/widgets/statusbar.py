@@ -23,8 +23,9 @@ class StatusBar(Static):
             setattr(self, k, v or "")
         mode = f"agent · {self.model or '…'}" if self.mode == "agent" else "offline (no model)"
         conv = f"conversation {self.conversation}" if self.conversation else "new conversation"
-        act = f" · {self.activity}" if self.activity else ""
-        self.update(f"[b]netops chat[/b] · {escape(mode)} · {escape(conv)}{escape(act)}")
+        # what runs comes before the conversation id: a narrow terminal cuts the end of the line
+        act = f"{self.activity} · " if self.activity else ""
+        self.update(f"[b]netops chat[/b] · {escape(mode)} · {escape(act)}{escape(conv)}")
 
     def on_mount(self) -> None:
         self.set()
