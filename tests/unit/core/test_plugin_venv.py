@@ -31,7 +31,10 @@ def venv(tmp_path):
     (Path(own) / "_parent_env.pth").write_text(
         "".join(f"import site; site.addsitedir({p!r})\n" for p in parents), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO), "NETOPS_HOME": str(tmp_path / "home"),
-           "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+           "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+           # the plugins' tests are plain pytest: autoloading every pytest plugin the parent
+           # environment has (langsmith's, hypothesis') costs seconds per inner run
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     env.pop("NETOPS_INVENTORY", None)
 
     def run(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:

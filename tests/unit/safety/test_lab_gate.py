@@ -32,7 +32,9 @@ def _run(tmp_path, **env) -> subprocess.CompletedProcess:
     (tmp_path / "test_x.py").write_text(TESTS)
     (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    lab: lab\n")
     full = {k: v for k, v in os.environ.items() if k not in ("CI", "NETOPS_REQUIRE_LAB")}
-    full.update(PYTHONPATH=str(REPO), **env)
+    # Only the gate under test: autoloading every installed pytest plugin (langsmith's and
+    # hypothesis' import seconds of modules) made this inner run cost 10-80 s.
+    full.update(PYTHONPATH=str(REPO), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", **env)
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "tests._lab_gate", "-p", "no:cacheprovider",
                            "-rA", "test_x.py"], cwd=tmp_path, env=full, capture_output=True, text=True, timeout=120)
 
