@@ -123,17 +123,57 @@ def lab_clean(lab: RunningLab) -> Iterator[RunningLab]:
 
 
 def restore(lab: RunningLab) -> None:
-    """Links up; routers whose running config drifted from the baseline restart clean."""
+    """Links up; routers whose running config drifted from the baseline restart clean; then
+    every BGP session Established and every OSPF adjacency Full again."""
+    from concurrent.futures import ThreadPoolExecutor
+
     the_lab = lab.lab
-    changed = False
     for r in lab.info.routers:
         for link in r.links:
             the_lab.set_link(r.name, link.peer, True)
-        if the_lab.running_config(r.name) != lab.baseline[r.name]:
-            the_lab.restart_router(r.name)
-            changed = True
-    if changed or not the_lab.status().healthy:
+    # A vtysh call mostly waits on the daemons: one call per router, all routers at once.
+    with ThreadPoolExecutor(len(lab.info.routers)) as pool:
+        seen = dict(zip([r.name for r in lab.info.routers],
+                        pool.map(lambda r: _router_state(lab, r), lab.info.routers)))
+    changed = [name for name, (config, _) in seen.items() if config != lab.baseline[name]]
+    for name in changed:
+        the_lab.restart_router(name)
+    if changed or not all(up for _, up in seen.values()):
         the_lab.wait_converged(30.0)
+
+
+def _router_state(lab: RunningLab, router) -> tuple[str | None, bool]:
+    """(running config as ``Lab.running_config`` returns it, whether every BGP session is
+    Established and every OSPF adjacency Full as ``Lab.wait_converged`` requires), read with
+    one vtysh call; (None, False) when the router does not answer."""
+    import json
+
+    from netops.errors import LabError
+
+    try:
+        out = lab.lab.vtysh(router.name, "show bgp summary json", "show ip ospf neighbor json",
+                            "show running-config")
+    except LabError:
+        return None, False
+    decoder = json.JSONDecoder()
+    try:
+        bgp, at = decoder.raw_decode(out, len(out) - len(out.lstrip()))
+        ospf, at = decoder.raw_decode(out, at + len(out[at:]) - len(out[at:].lstrip()))
+    except ValueError:
+        return lab.lab.running_config(router.name), False
+    text = out[at:]
+    if "Building configuration" not in text:
+        return lab.lab.running_config(router.name), False
+    text = text[text.index("Building configuration"):]
+    config = "\n".join(ln for ln in text.splitlines()
+                       if not ln.startswith(("Building configuration", "Current configuration")))
+    peers = (bgp.get("ipv4Unicast") or {}).get("peers") or {}
+    full = 0
+    for entries in (ospf.get("neighbors") or {}).values():
+        entry = entries[0] if isinstance(entries, list) and entries else entries
+        full += (entry.get("nbrState") or entry.get("state") or "?").split("/")[0] == "Full"
+    established = sum(p.get("state") == "Established" for p in peers.values())
+    return config, established >= len(router.links) and full >= len(router.links)
 
 
 @pytest.fixture
