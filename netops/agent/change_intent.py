@@ -22,15 +22,19 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netops.agent.intent import ACTION_SYNONYMS, hypothetical, negated_actions, own_words, said_words
+from netops.agent.peer_change import peer_end, which_end
 
 # Words for the object part of a playbook's name ("bgp-neighbor-shutdown" -> bgp, neighbor).
 OBJECT_WORDS: dict[str, tuple[str, ...]] = {
     "neighbor": ("neighbor", "neighbors", "neighbour", "neighbours", "peer", "peers", "session", "sessions",
                  "peering"),
+    # "soft clear r1's session to r2": a BGP session or peer is BGP said
+    "bgp": ("bgp", "neighbor", "neighbors", "neighbour", "neighbours", "peer", "peers", "session", "sessions",
+            "peering"),
     "route": ("route", "routes"),
     "interface": ("interface", "interfaces", "port", "link"),
     "router": ("router", "routers", "device", "box"),
@@ -158,6 +162,11 @@ class ChangeMatch:
     would_be: "ChangeMatch | None" = None
     """For a ``hypothetical`` question: the match the same words would be as a request (a ``change``
     when they name everything; its dry run answers "what would it do")."""
+    peers: dict[str, str] = field(default_factory=dict)
+    """Parameter -> the inventory router the words name as the other end ("from r1 to r2"); its
+    address on the target is resolved on the device (:mod:`netops.agent.peer_change`)."""
+    resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Parameter -> how its value was resolved (``host``, ``address``, ``on``, ``how``)."""
 
     @property
     def is_change(self) -> bool:
@@ -185,7 +194,8 @@ class ChangeMatch:
         return {"kind": self.kind, "matched_by": self.matched_by, "playbook": self.playbook, "hosts": self.hosts,
                 "params": self.params, "risk": self.risk, "reason": self.reason, "code": self.code,
                 "missing": self.missing, "invalid": self.invalid,
-                "candidates": self.candidates, "examples": self.examples,
+                "candidates": self.candidates, "examples": self.examples, "peers": self.peers,
+                "resolved": self.resolved,
                 "would_be": self.would_be.to_dict() if self.would_be is not None else None}
 
 
@@ -424,6 +434,16 @@ def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extracto
         return base
     values, missing, problems = ex.values(pb)
     base.params = values
+    end = peer_end(pb, missing, ex.text, named, hosts)  # "from r1 to r2": r2 is r1's neighbour
+    if end is not None and end.ambiguous:
+        base.code = "which-end"
+        base.reason, base.examples = which_end(pb, end)
+        return base
+    if end is not None:
+        targets = replace(targets, named=[end.target])
+        named, base.hosts = targets.named, targets.named
+        missing = [n for n in missing if n != end.param]
+        base.peers = {end.param: end.peer}
     reasons = []
     if targets.everything_but:
         base.missing.append("host")
@@ -464,7 +484,8 @@ def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extracto
         base.reason = "; ".join(reasons)
         base.examples = [pb.phrasing({"host": h, **values}) for h in (named or [host_example])[:1]]
         return base
-    return ChangeMatch("change", playbook=pb.name, hosts=named, params=values, risk=pb.risk, candidates=names)
+    return ChangeMatch("change", playbook=pb.name, hosts=named, params=values, risk=pb.risk, candidates=names,
+                       peers=base.peers)
 
 
 def match_question(question: str, catalogue: Any, hosts: list[str],

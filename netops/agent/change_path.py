@@ -44,9 +44,21 @@ def match_for(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> ChangeMa
     if not hosts:  # no device to change: the usual path says why (no inventory, a broken one)
         return None
     try:
-        return match_question(question, catalogue_of(ctx), hosts, inventory_groups(ctx.get_devices()))
+        m = match_question(question, catalogue_of(ctx), hosts, inventory_groups(ctx.get_devices()))
     except Exception:  # a broken catalogue must not break reads; the model path reports it
         return None
+    return _with_peers(m, ctx)
+
+
+def _with_peers(m: ChangeMatch, ctx: "ToolContext") -> ChangeMatch:
+    """A neighbour named by its router ("from r1 to r2") resolved to its address on the target."""
+    from netops.agent.peer_change import resolve_peers
+
+    if m.kind == "change":
+        return resolve_peers(m, ctx)
+    if m.would_be is not None and m.would_be.is_change and m.would_be.peers:
+        m.would_be = resolve_peers(m.would_be, ctx)
+    return m
 
 
 def _args(m: ChangeMatch) -> dict[str, Any]:
@@ -64,8 +76,17 @@ def _call(toolbox: "ToolBox", name: str, args: dict[str, Any], emit: Any) -> Any
     return result
 
 
+def _params_text(m: ChangeMatch) -> str:
+    """``neighbor=198.51.100.2 (r2, resolved on r1 by ...)`` for a value resolved from a router's name."""
+    def one(k: str, v: Any) -> str:
+        d = m.resolved.get(k)
+        return f"{k}={v}" + (f" ({d['host']}, resolved on {d['on']} by {d['how']})" if d else "")
+
+    return ", ".join(one(k, v) for k, v in m.params.items())
+
+
 def _heading(m: ChangeMatch) -> str:
-    params = ", ".join(f"{k}={v}" for k, v in m.params.items())
+    params = _params_text(m)
     return (f"Your request matches the vetted playbook **{m.playbook}** ({m.risk} risk) on "
             f"{', '.join(m.hosts)}" + (f" with {params}" if params else "") + " (matched from your words).")
 
@@ -159,7 +180,7 @@ def describe_dry_run(m: ChangeMatch, ctx: "ToolContext", toolbox: "ToolBox") -> 
     for approval."""
     w = m.would_be
     assert w is not None and w.is_change
-    params = ", ".join(f"{k}={v}" for k, v in w.params.items())
+    params = _params_text(w)
     lines = [f"This asks about a change rather than for one: nothing is proposed and nothing was changed. "
              f"The vetted playbook **{w.playbook}** ({w.risk} risk) would do it on {', '.join(w.hosts)}"
              + (f" with {params}" if params else "") + "."]

@@ -63,15 +63,21 @@ def list_playbooks(ctx: ToolContext, args: ListPlaybooksArgs) -> ToolResult:
 def _plan(ctx: ToolContext, args: PlaybookArgs) -> Any:
     from netops.playbook.runner import plan
 
+    from netops.agent.peer_change import derived_for
+
     return plan(ctx.settings, args.playbook, args.hosts, args.params, devices=ctx.get_devices(),
                 audit=ctx.get_audit(), intent=ctx.question, catalogue=catalogue_of(ctx),
-                actor=ctx.session.actor if ctx.session is not None else None)
+                actor=ctx.session.actor if ctx.session is not None else None,
+                derived=derived_for(ctx, args.playbook, list(args.hosts), dict(args.params)))
 
 
 def _plan_text(p: Any) -> str:
     """The plan as a person and the model see it: risk, per-host prechecks, commands, diff."""
     params = json.dumps(redact_data(p.params), default=str)  # a secret parameter, as in the commands below
+    from netops.agent.peer_change import shown
+
     lines = [f"playbook {p.playbook} v{p.version} ({p.risk} risk), params {params}"]
+    lines += shown(p.params, getattr(p, "derived", None) or {})  # "neighbor 198.51.100.2 (r2, resolved on r1 ...)"
     for host, hp in p.host_plans.items():
         lines.append(f"{host} ({hp.platform}):" + (f" ERROR {hp.error}" if hp.error else ""))
         for c in hp.prechecks:

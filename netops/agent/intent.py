@@ -281,7 +281,27 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
             reasons.append(f"the question says not to {action}")
     if hypothetical(q):
         reasons.append("the question asks about a change rather than for one")
+    derived = dict(getattr(plan, "derived", None) or {})
     for key, value in dict(getattr(plan, "params", {}) or {}).items():
-        if not _in_question(value, q):
-            reasons.append(f"parameter {key}={value!r} is not in the question")
+        if _in_question(value, q):
+            continue
+        why = _derived_from_named(key, value, derived.get(key), named, targets)
+        if why:
+            reasons.append(f"parameter {key}={value!r} is not in the question" + (f" ({why})" if why != "-" else ""))
     return IntentCheck(not reasons, reasons)
+
+
+def _derived_from_named(key: str, value: Any, d: Any, named: set[str], targets: list[str]) -> str:
+    """Empty when ``value`` is the address netops resolved, on the one target, for a router the person
+    named as the other end ("shut down the session from r1 to r2": r2's address on r1); else why not
+    ("-": nothing was resolved for it)."""
+    if not isinstance(d, dict):
+        return "-"
+    host, on = d.get("host"), d.get("on")
+    if str(d.get("address")) != str(value):
+        return f"it was resolved as {d.get('address')}"
+    if host not in named:
+        return f"resolved from {host}, which the question does not name"
+    if host in targets or targets != [on]:
+        return f"resolved from {host} on {on}, not on the one target's other end"
+    return ""

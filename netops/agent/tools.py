@@ -147,6 +147,9 @@ class ToolContext:
     request_approval: "Callable[..., Approval] | None" = None
     """``(plan, summary, verdict, *, needs_person=None) -> Approval``: puts a plan to the consumer
     (an ApprovalRequestEvent) when no approver is injected."""
+    derived: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
+    """Parameter values netops resolved from the person's words this turn ("from r1 to r2" -> r2's
+    address on r1), keyed ``(playbook, target, parameter, value)``; see :mod:`netops.agent.peer_change`."""
     changing: int = 0
     """Changes in progress; while non-zero a cancel waits for their rollback."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -25,6 +25,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from netops.devices.fanout import failed_result, fan_out
@@ -235,6 +236,28 @@ class DeviceService:
                 return found[0]
 
         return {"peer_addresses": addresses}
+
+    def peer_address(self, host: str, name: str, *, family: str | None = None,
+                     cancel: "CancelToken | None" = None) -> "PeerAddress":
+        """The address of ``host``'s BGP neighbour that inventory host ``name`` is, read on ``host``
+        through this (audited) service as the peer getters resolve a name: neighbour description,
+        announced host name, then ``name``'s own addresses. Raises :class:`NotFoundError` (no such
+        peer, naming those tried), :class:`InputError` (more than one) or the read's error."""
+        from netops.devices.peer_routes import resolve
+
+        r = self.get(host, "bgp_neighbors", cancel=cancel)[host]
+        if not r.ok or r.data is None:
+            raise DeviceError(f"could not read {host}'s BGP neighbours: {r.error or 'no data'}")
+        lookup = self._peer_lookup("bgp_advertised", {"peer": name}, cancel).get("peer_addresses")
+        address, n = resolve(r.data, name, family, host, lookup)
+        want = name.lower()
+        if want in (n.description or "").lower():
+            how = f"its neighbour description {n.description!r}"
+        elif (n.hostname or "").lower() == want:
+            how = f"the host name {n.hostname!r} the peer announced"
+        else:
+            how = f"{name}'s own addresses"
+        return PeerAddress(address, how)
 
     def check(self, targets: str | Sequence[str], *,
               on_result: Callable[[HostResult], None] | None = None) -> AggregateResult:
@@ -504,3 +527,11 @@ def _quiet_close(conn: Connection, name: str) -> None:
         conn.close()
     except Exception:  # the session is being abandoned; its errors are of no use now
         log.debug("closing %s after a cancel failed", name, exc_info=True)
+
+
+@dataclass(frozen=True)
+class PeerAddress:
+    """A BGP neighbour's address on one router, and how the name was matched to it."""
+
+    address: str
+    how: str

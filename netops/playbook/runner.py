@@ -102,6 +102,9 @@ class Plan:
     intent: str | None = None
     actor: str = "unknown"
     audit_seq: int | None = None
+    derived: dict[str, Any] = field(default_factory=dict)
+    """Parameter -> how netops resolved its value from the person's words (``host``, ``address``,
+    ``on``, ``how``); empty for values given as such."""
     _playbook: Playbook | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -229,7 +232,7 @@ def _prepare_host(pb: Playbook, host: Any, params: dict[str, Any], devices: Any,
 
 def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: dict[str, Any], *,
          devices: Any, audit: "AuditLog | None" = None, intent: str | None = None,
-         catalogue: Any = None, actor: str | None = None) -> Plan:
+         catalogue: Any = None, actor: str | None = None, derived: dict[str, Any] | None = None) -> Plan:
     """Resolve, validate, precheck and render ``name`` for ``targets``. Changes nothing.
 
     Raises :class:`NotVetted`, :class:`ParameterError`, :class:`InputError` (targets),
@@ -250,8 +253,8 @@ def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: 
         description=pb.spec.description, params=values,
         targets=targets if isinstance(targets, str) else ",".join(targets),
         hosts=[h.name for h in hosts], host_plans=host_plans, reviewer=entry.reviewer,
-        created_at=_now(), intent=intent, actor=actor or settings.user, _playbook=pb)
-    p.audit_seq = _record(audit, "plan", {
+        created_at=_now(), intent=intent, actor=actor or settings.user, derived=dict(derived or {}), _playbook=pb)
+    p.audit_seq = _record(audit, "plan", {**({"derived": p.derived} if p.derived else {}),
         "intent": intent, "playbook": pb.name, "version": p.version, "hash": pb.hash, "risk": p.risk,
         "params": redact_data(values), "targets": p.targets, "hosts": p.hosts, "ok": p.ok,
         "commands": {h: redact_lines(hp.commands, hp.platform) for h, hp in host_plans.items()},

@@ -74,6 +74,9 @@ class Router:
             m = re.match(r"neighbor (\S+) shutdown$", c.line)
             if m and m.group(1) in out:
                 out[m.group(1)].update(bgpState="Idle", adminShutDown=True)
+            m = re.match(r"neighbor (\S+) description (.+)$", c.line)
+            if m and m.group(1) in out:  # FRR's summary prints it as "desc"
+                out[m.group(1)]["desc"] = m.group(2)
         return out
 
     def show(self, command: str) -> str:
@@ -81,7 +84,8 @@ class Router:
             return self.running()
         if command == "show bgp summary json":
             bgp = self._bgp()
-            peers = {ip: {"state": n["bgpState"], "connectionsDropped": 0} for ip, n in self.neighbors().items()}
+            peers = {ip: {"state": n["bgpState"], "connectionsDropped": 0, **({"desc": n["desc"]} if "desc" in n else {})}
+                     for ip, n in self.neighbors().items()}
             return json.dumps({"ipv4Unicast": {"as": int(bgp.line.split()[2]), "peers": peers}} if bgp else {})
         m = re.fullmatch(r"show bgp neighbors (\S+) json", command)
         if m:
