@@ -64,6 +64,7 @@ class ChatApp(App[None]):
     CSS = """
     #conversation { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
     #welcome { color: $text-muted; padding: 1 1; }
+    .startup-warning { color: $warning; padding: 0 1 1 1; }
     #hints { height: auto; color: $text-muted; padding: 0 2; display: none; }
     #hints.-show { display: block; }
     """
@@ -250,9 +251,14 @@ class ChatApp(App[None]):
             self._apply_chat_settings()
             self._status()
         if unfinished:
-            self.notify(f"{len(unfinished)} change(s) stopped before they finished ({', '.join(unfinished)}); "
-                        "devices may still be changed: run `netops playbook recover`"
-                        + "".join(f"\n{line}" for line in states or []), severity="warning", timeout=30)
+            warning = (f"{len(unfinished)} change(s) stopped before they finished ({', '.join(unfinished)}); "
+                       "devices may still be changed: run `netops playbook recover`"
+                       + "".join(f"\n{line}" for line in states or []))
+            self.notify(warning, severity="warning", timeout=30)
+            # the toast goes; the warning stays at the top of the conversation
+            welcome = self.conversation.query("#welcome")
+            self.conversation.mount(Static(warning, markup=False, classes="startup-warning"),
+                                    after=welcome.first() if welcome else None)
         if not self.offline:
             self._probe_model()
         if getattr(getattr(settings, "chat", None), "side_panel", False):

@@ -167,8 +167,11 @@ async def test_startup_notice_names_each_hosts_state(chat_settings):
     async with app.run_test(size=(110, 30)) as pilot:
         note = await wait_until(pilot, lambda: [str(n.message) for n in app._notifications
                                                 if run_id in str(n.message)], timeout=20, what="the notice")
+        # the toast goes after a while; the warning stays in the conversation
+        kept = [str(w.render()) for w in app.query(".startup-warning")]
     assert "r1 MAY BE CHANGED" in note[0] and "r2 snapshot taken" in note[0], note
     assert "playbook recover" in note[0]
+    assert len(kept) == 1 and run_id in kept[0] and "r1 MAY BE CHANGED" in kept[0], kept
 
 
 @pytest.mark.asyncio
