@@ -3,7 +3,8 @@
 A measurement, not a test. The captures are third-party files we may not redistribute, so they
 live OUTSIDE the repository (default ``/work/capsweep-data``); ``collect`` fills that directory
 from local git snapshots of public repositories (ntc-templates, genieparser, NAPALM, Batfish's
-lab-validation), one ``NAME.txt`` per capture plus a ``NAME.json`` sidecar
+lab-validation; genielibs' mock device data, napalm-huawei-vrp, Arista's EANTC test-bed logs),
+one ``NAME.txt`` per capture plus a ``NAME.json`` sidecar
 ``{"source", "command", "query", "expect"}``. ``expect`` holds the facts the source's own parser
 test asserts (neighbor addresses, AS numbers, states, prefix counts, interface names and
 admin/oper state, addresses, host name, version, route prefix), reduced to one neutral shape;
@@ -696,10 +697,64 @@ def _self_expect(target: tuple[str, str], text: str) -> dict[str, Any] | None:
     return None
 
 
+# genielibs' mock device data (unicon mock_data.yaml): the "response" of each command we parse
+GENIELIBS = {"show version": ("cisco_ios", "show version"), "show interfaces": ("cisco_ios", "show interfaces")}
+
+
+def collect_genielibs(repo: Path, sink: Sink) -> None:
+    import yaml
+
+    for f in _files(repo, "pkgs/sdk-pkg"):
+        if not (f.endswith("mock_data.yaml") and "/iosxe/" in f):
+            continue
+        try:
+            doc = yaml.safe_load(_show(repo, f))
+        except Exception:  # a file that is not YAML
+            continue
+        for state in (doc or {}).values() if isinstance(doc, dict) else []:
+            for command, v in ((state or {}).get("commands") or {}).items() if isinstance(state, dict) else []:
+                target = GENIELIBS.get(str(command).strip())
+                resp = v.get("response") if isinstance(v, dict) else v
+                resp = resp[0] if isinstance(resp, list) and resp else resp
+                if target and isinstance(resp, str):
+                    sink.add(*target, "genielibs", f, resp)
+
+
+# napalm-automation-community/napalm-huawei-vrp test data: file name -> our command
+NAPALM_VRP = {"display_version.txt": "display version", "display_interface.txt": "display interface",
+              "display_interface_brief.txt": "display interface brief"}
+
+
+def collect_napalm_vrp(repo: Path, sink: Sink) -> None:
+    for f in _files(repo, "test"):
+        command = NAPALM_VRP.get(f.rsplit("/", 1)[-1])
+        if command and "mocked_data" in f:
+            sink.add("huawei_vrp", command, "napalm-huawei-vrp", f, _show(repo, f))
+
+
+# Arista's EANTC interop test-bed logs (krikoon73/cc_eantc_2025; no licence stated: outside the
+# repository only): "## <command>" then a fenced block, per device and test run
+EANTC = {"show ip bgp summary": "show ip bgp summary", "show ipv6 bgp summary": "show ipv6 bgp summary",
+         "show bgp evpn summary": "show bgp evpn summary"}
+
+
+def collect_eantc(repo: Path, sink: Sink) -> None:
+    for f in _files(repo):
+        if not f.endswith("_merged.md"):
+            continue
+        for m in re.finditer(r"^## (.+?)\n\n```text\n(.*?)\n```", _show(repo, f), re.S | re.M):
+            command = EANTC.get(m.group(1).strip())
+            if command:
+                sink.add("arista_eos", command, "eantc", f, m.group(2) + "\n")
+
+
 def collect(data: Path, mirrors: Path) -> Counter:
     sink = Sink(data)
     for name, fn in (("networktocode+ntc-templates", collect_ntc), ("CiscoTestAutomation+genieparser", collect_genie),
-                     ("napalm-automation+napalm", collect_napalm), ("batfish+lab-validation", collect_batfish)):
+                     ("napalm-automation+napalm", collect_napalm), ("batfish+lab-validation", collect_batfish),
+                     ("CiscoTestAutomation+genielibs", collect_genielibs),
+                     ("napalm-automation-community+napalm-huawei-vrp", collect_napalm_vrp),
+                     ("krikoon73+cc_eantc_2025", collect_eantc)):
         repo = _repo(mirrors, name)
         if repo is None:
             print(f"skip {name}: no snapshot under {mirrors}", file=sys.stderr)

@@ -16,9 +16,10 @@ def shaped(what: str) -> Callable[[F], F]:
     """Decorate a parser of ``what`` (a command): a missing key, a wrong type or a value the
     model rejects becomes one :class:`ParseError` line instead of a bare ``KeyError``.
 
-    Output with a margin on every line (a capture quoted in a ticket, a document or a test
-    suite) that the parser cannot read, or reads as empty, is read once more without that
-    margin. Output read as it is stays as it is read (NX-OS indents some tables by one blank)."""
+    Output the parser cannot read, or reads as empty, is read once more without a margin that
+    every line carries (a capture quoted in a ticket, a document or a test suite) and without a
+    terminal log's framing (the ``r1#show ...`` echo above, the ``r1#`` prompt below). Output
+    read as it is stays as it is read (NX-OS indents some tables by one blank)."""
 
     def wrap(fn: F) -> F:
         def call(args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
@@ -31,13 +32,21 @@ def shaped(what: str) -> Callable[[F], F]:
                 raise ParseError(f"{what!r} output has an unexpected shape: {detail}") from exc
 
         def again(args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
-            if not args or not isinstance(args[0], str) or unindent(args[0]) == args[0]:
+            if not args or not isinstance(args[0], str):
                 return None
-            try:
-                out = call((unindent(args[0]), *args[1:]), kw)
-            except ParseError:
-                return None
-            return None if _empty(out) else out
+            text = args[0]
+            tried = {text}
+            for other in (unindent(text), unframed(text), unindent(unframed(text))):
+                if other in tried:
+                    continue
+                tried.add(other)
+                try:
+                    out = call((other, *args[1:]), kw)
+                except ParseError:
+                    continue
+                if not _empty(out):
+                    return out
+            return None
 
         @functools.wraps(fn)
         def inner(*args: Any, **kw: Any) -> Any:
@@ -80,3 +89,21 @@ def unindent(text: str) -> str:
     if not cut or any(not m.startswith(cut) for m in margins):
         return text
     return "\n".join(line[len(cut):] if line.startswith(cut) else line.lstrip(" \t") for line in text.split("\n"))
+
+
+_ECHO = re.compile(r"^\s*\S*[#>]\s*(?:show|sh|display|dis|admin)\b", re.I)  # r1#show, user@r1> show, <HW>display
+_PROMPT = re.compile(r"^\s*\S*[#>]\s*$")
+
+
+def unframed(text: str) -> str:
+    """``text`` without a terminal log's command echo above it and prompt below it."""
+    lines = text.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and _ECHO.match(lines[0]):
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and _PROMPT.match(lines[-1]):
+        lines.pop()
+    return "\n".join(lines) + "\n" if lines else ""

@@ -225,3 +225,19 @@ WRONG_JSON = [
 def test_another_commands_json_is_not_recognised(case):
     with pytest.raises(ParseError):
         case[1]()
+
+
+def test_output_saved_with_the_prompt_and_command_echo_reads_like_the_bare_output():
+    """A terminal log keeps "r1#show ..." above the output and "r1#" below it: the new "not
+    recognised" checks refused such logs that the parsers had read before."""
+    framed = "r1#show bgp all summary\n% BGP not active\n\nr1#\n"
+    got = cisco_ios.parse_bgp_summary(framed)
+    assert got.neighbors == [] and "not active" in got.note
+    ospf = _fx("cisco_ios/bf-iosv/show_ip_ospf_neighbor.txt")
+    bare = cisco_ios.parse_ospf_neighbors(ospf)
+    assert cisco_ios.parse_ospf_neighbors(f"r1#show ip ospf neighbor\n{ospf}r1#\n").model_dump() == bare.model_dump()
+    junos = ("netops@r1> show bgp summary\nGroups: 1 Peers: 1 Down peers: 0\n"
+             "Peer                     AS      InPkt     OutPkt    OutQ   Flaps Last Up/Dwn State|#Active/Received/Accepted/Damped...\n"
+             "10.0.0.2              65002        100        101       0       0     3:04:05 Establ\n"
+             "  inet.0: 3/5/5/0\n\nnetops@r1> \n")
+    assert [n.peer for n in juniper_junos.parse_bgp_summary_text(junos).neighbors] == ["10.0.0.2"]
