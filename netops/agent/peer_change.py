@@ -86,7 +86,7 @@ def which_end(pb: "PlaybookInfo", end: PeerEnd) -> tuple[str, list[str]]:
     """The question for an ambiguous pair, and the phrasings that answer it."""
     a, b = end.choices
     reason = (f"{pb.name} changes one router's side of the BGP session between {a} and {b}; "
-              f"which router should change: {a} (its session to {b}) or {b} (its session to {a})?")
+              f"say which router to change: {a} (its session to {b}) or {b} (its session to {a})")
     examples = [f"{_verb(pb.name)} the BGP session to {b} on {a}", f"{_verb(pb.name)} the BGP session to {a} on {b}"]
     return reason, examples
 
@@ -101,12 +101,16 @@ def resolve_peers(m: "ChangeMatch", ctx: "ToolContext") -> "ChangeMatch":
     target = m.hosts[0]
     params = dict(m.params)
     resolved: dict[str, dict[str, Any]] = {}
+    from netops.devices.peer_routes import is_address
+    from netops.errors import Cancelled
+
     for param, host in m.peers.items():
         try:
             found = ctx.get_devices().peer_address(target, host, cancel=ctx.cancel)
+            if not is_address(found.address):  # an unnumbered session is named by its interface
+                raise ValueError(f"{target}'s session with {host} is on interface {found.address} (found by "
+                                 f"{found.how}), which has no neighbour address for {m.playbook}")
         except Exception as exc:
-            from netops.errors import Cancelled
-
             if isinstance(exc, Cancelled):
                 raise
             why = getattr(exc, "message", None) or str(exc)

@@ -34,7 +34,9 @@ def test_between_two_routers_asks_which_one_to_change():
     m = match("bring the bgp session between r1 and r2 back up")
     assert m.kind == "clarify" and m.code == "which-end" and m.playbook == "bgp-neighbor-enable"
     text = m.text()
-    assert "r1" in text and "r2" in text and "which" in text.lower()
+    assert "which router to change: r1 (its session to r2) or r2 (its session to r1)" in text
+    assert "?." not in text and '"enable the BGP session to r2 on r1"' in text
+    assert match("enable the BGP session to r2 on r1").peers == {"neighbor": "r2"}   # the example is understood
 
 
 @pytest.mark.parametrize("question", [
@@ -131,3 +133,56 @@ def test_an_unknown_peer_is_a_clarification_naming_what_was_tried(session, sim):
     assert "r3" in answer.text and "198.51.100.2" in answer.text      # r1's peers are listed
     assert "description" in answer.text and "address" in answer.text   # what was tried
     assert not any(r.configs for r in sim.routers.values()) and not answer.approvals
+
+
+def test_an_unreachable_target_is_a_clarification_naming_what_was_tried(peer_settings, sim, kb):
+    from netops.devices.service import DeviceService
+    from netops.errors import ConnectError
+    from netops.session import Session
+
+    def factory(host, settings):
+        if host.name == "r1":
+            raise ConnectError("r1: connection refused")
+        return sim(host, settings)
+
+    with DeviceService(peer_settings, transport_factory=factory) as svc:
+        s = Session(peer_settings, kb=kb, devices=svc, actor="alice", surface="ask")
+        try:
+            answer = s.assistant().ask("shut down the bgp session from r1 to r2", offline=True)
+        finally:
+            s._kb = None
+            s.close()
+    assert answer.change.kind == "clarify" and answer.change.code == "peer"
+    assert "could not read r1's BGP neighbours" in answer.text and "connection refused" in answer.text
+    assert not any(r.configs for r in sim.routers.values())
+
+
+def test_what_happens_if_answers_with_the_resolved_dry_run(session, sim):
+    answer = session.assistant().ask("what happens if I shut down the bgp session from r1 to r2?")
+    assert answer.change.code == "hypothetical" and answer.change.would_be.params == {"neighbor": "198.51.100.2"}
+    assert "198.51.100.2 (r2" in answer.text and "+ neighbor 198.51.100.2 shutdown" in answer.text
+    assert not answer.approvals and not any(r.configs for r in sim.routers.values())
+
+
+def test_a_peer_that_is_an_interface_is_not_proposed(session, sim):
+    """An unnumbered session (FRR names the peer by its interface) is no address for the playbook."""
+    r1 = sim.routers["r1"]
+    bgp = r1._bgp()
+    for c in list(bgp.children):
+        if c.line.startswith("neighbor 198.51.100.2"):
+            bgp.children.remove(c)
+    from netops.playbook import diff as cfgdiff
+
+    bgp.children[1:1] = [cfgdiff.Node("neighbor eth-r2 interface remote-as external"),
+                         cfgdiff.Node("neighbor eth-r2 description r2")]
+    real = r1.neighbors
+
+    def neighbors():
+        out = real()
+        out["eth-r2"] = {"bgpState": "Established", "remoteAs": 65002, "connectionsDropped": 0, "desc": "r2"}
+        return out
+
+    r1.neighbors = neighbors
+    answer = session.assistant().ask("shut down the bgp session from r1 to r2", offline=True)
+    assert answer.change.kind == "clarify" and answer.change.code == "peer", answer.text
+    assert "eth-r2" in answer.text and not answer.approvals
