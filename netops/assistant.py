@@ -184,6 +184,8 @@ class _Turn:
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._lock = threading.Lock()
+        self.complete = False
+        """The model's last turn has ended: a cancel from here on cuts only the answer check."""
 
     def add(self, text: str) -> None:
         with self._lock:
@@ -510,7 +512,14 @@ class Assistant:
         if answer is None:
             error = result.get("error") or (AnswerTimedOut(clock.limit) if timed_out
                                             else Cancelled(token.reason or "cancelled"))
-            answer = self._agent_answer(question, ctx, toolbox, stats, "", turn.text, error)
+            if turn.complete and isinstance(error, Cancelled) and turn.text.strip():
+                # every word had arrived; only the check was cut short: the whole answer, unchecked
+                answer = self._agent_answer(question, ctx, toolbox, stats, turn.text, "", None)
+                answer.text = (f"{answer.text.rstrip()}\n\n_Not checked against its sources: {error.message} "
+                               "during the answer check._")
+                answer.cancelled, answer.error, answer.error_exit = True, error.message, error.exit_code
+            else:
+                answer = self._agent_answer(question, ctx, toolbox, stats, "", turn.text, error)
             if offline:
                 answer.mode, answer.model = "offline", None
         if offline:
@@ -624,6 +633,7 @@ class Assistant:
         answer.grounding = g
         answer.tokens["sources"] = g.source_tokens()
         if g.grounded and not answer.error and answer.text.strip():
+            turn.complete = True
             # sentence by sentence against the sources: seconds for a long answer, nothing else arriving
             ctx.emit(StepEvent("check", "checking the answer against its sources"))
         grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None)

@@ -258,3 +258,36 @@ async def test_save_writes_the_conversation_to_the_file_named(chat_settings, tmp
         await type_and_send(pilot, "/copy")  # OSC 52 is silent where it is ignored: the notice says what else there is
         await wait_until(pilot, lambda: [n for n in app._notifications if "copied" in str(n.message)
                                          and "/save" in str(n.message)], timeout=10, what="the copy notice")
+
+
+def test_esc_during_the_answer_check_keeps_the_whole_answer(chat_settings, monkeypatch):
+    """The model had finished; Esc came while the answer was being checked. Before, the answer
+    was labelled 'PARTIAL ANSWER (cancelled)' although every word of it had arrived."""
+    import time
+
+    from netops.agent import answer_check
+    from netops.agent.events import AnswerEvent, StepEvent
+    from netops.cancel import CancelToken
+    from netops.session import Session
+    from netops.testing.ollama_server import ScriptedOllama, say
+
+    real = answer_check.check_answer
+
+    def slow_check(*args, **kwargs):  # noqa: ANN002, ANN003
+        time.sleep(4)  # a long answer on a loaded machine
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(answer_check, "check_answer", slow_check)
+    text = "The hold time is either zero or at least three seconds [1]. That is all it says."
+    token = CancelToken()
+    with ScriptedOllama([say(text)]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        with Session(settings) as s:
+            for ev in s.assistant().events(QUESTION, cancel=token):
+                if isinstance(ev, StepEvent) and ev.step == "check":
+                    token.cancel("cancelled with Escape")
+                if isinstance(ev, AnswerEvent):
+                    answer = ev.answer
+    assert answer.cancelled and not answer.partial, answer.text
+    assert "PARTIAL" not in answer.text and "at least three seconds" in answer.text and "That is all" in answer.text
+    assert "not checked" in answer.text.lower()
