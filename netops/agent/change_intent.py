@@ -62,9 +62,12 @@ PHRASINGS: dict[str, str] = {
 _TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 # Words right before a host that rule it out ("drain r3, not r2", "everything except r1",
 # "r3 instead of r1", "leave r1 alone", "keep r1 drained"); filler words may stand between ("not on r2").
-_EXCLUDING = re.compile(r"(?:\bnot|\bexcept(?:\s+for)?|\bexcluding|\binstead\s+of|\bother\s+than|\bapart\s+from"
-                        r"|\brather\s+than|\bleave|\bleaving|\bkeep|\bkeeping|\bskip|\bskipping|\bspare|\bsparing)"
-                        r"(?:\s+(?:on|the|router|device|host|for|from|with|also|even|just))*\s*[(\[]?\s*$", re.IGNORECASE)
+_EXCLUDING = re.compile(r"(?:\bnot|\bnever|\bexcept(?:\s+for)?|\bexcluding|\binstead\s+of|\bother\s+than|\bapart\s+from"
+                        r"|\brather\s+than|\bleave|\bleaving|\bkeep|\bkeeping|\bskip|\bskipping|\bspare|\bsparing"
+                        r"|\bbesides|\bsave|\bwithout|\bminus"
+                        r"|\b(?:all|every|everything|everywhere|anything|any)(?:\s+\w+){0,2}?\s+but)"
+                        r"(?:\s+(?:on|the|router|device|host|for|from|with|also|even|just|out))*\s*[(\[]?\s*$",
+                        re.IGNORECASE)
 _LISTED = re.compile(r"^\s*(?:,|and|or|nor|&)?\s*(?:and|or|nor)?\s*$", re.IGNORECASE)
 # "drain everything except r1": every other host is meant, none of them by name.
 _EVERY = {"all", "every", "everything", "everywhere", "each", "other", "others", "rest"}

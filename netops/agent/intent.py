@@ -263,9 +263,12 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
     q = question or ""
     own = own_words(q)  # what the person quotes or pastes asks for nothing
     words = said_words(own)
+    from netops.agent.change_intent import targets_named
+
     named = set(entities(own, hosts)["hosts"]) if own.strip() else set()
+    excluded = set(targets_named(own, hosts).excluded) if own.strip() else set()  # "drain r3, not r2"
     targets = list(getattr(plan, "hosts", []) or [])
-    not_named = [h for h in targets if h not in named]
+    not_named = [h for h in targets if h not in named or h in excluded]
     if not targets or not_named:
         reasons.append(f"the question does not name {', '.join(not_named) or 'the targets'}")
     name = str(getattr(plan, "playbook", ""))

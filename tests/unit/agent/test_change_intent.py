@@ -204,3 +204,12 @@ def test_commands_quote_the_values():
     m = match('set the description of eth-r2 on r1 to "core link"')
     assert m.command(dry_run=True) == ("netops playbook run interface-description --target r1 "
                                        "--param interface=eth-r2 --param 'description=core link' --dry-run")
+
+
+@pytest.mark.parametrize("question", [
+    "drain all routers but r2", "drain everything but r2", "drain every router besides r2",
+    "drain all routers without r2", "drain all minus r2", "drain r3, but never r2", "drain r3 but leave out r2",
+])
+def test_a_host_ruled_out_is_never_a_target(question):
+    m = match(question)
+    assert "r2" not in m.hosts and (m.would_be is None or "r2" not in m.would_be.hosts), m.to_dict()

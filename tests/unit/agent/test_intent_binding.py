@@ -60,6 +60,12 @@ def _describable(fake_transport, desc_before="link to r2"):
                                                            {"interface": "eth-r2", "description": "core link"}), True),
     ("set the description of eth-r2 on r1", ("interface-description", ["r1"],
                                               {"interface": "eth-r2", "description": "pwned"}), False),
+    # a host the words rule out is no target, whoever proposes it (the model, not the matcher)
+    ("drain r3, not r2", ("router-drain", ["r2"], {}), False),
+    ("drain r3 instead of r2", ("router-drain", ["r2"], {}), False),
+    ("drain everything except r2", ("router-drain", ["r2"], {}), False),
+    ("drain all routers but r2", ("router-drain", ["r2"], {}), False),
+    ("drain r3, not r2", ("router-drain", ["r3"], {}), True),
 ])
 def test_check_intent(question, plan, bound):
     name, hosts, params = plan
