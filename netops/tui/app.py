@@ -109,6 +109,8 @@ class ChatApp(App[None]):
         self._slash_tokens: list[Any] = []
         """Cancel tokens of the slash commands running now (Esc cancels them)."""
         self._told_offline = False
+        self._step_shown = False
+        """The status line shows a StepEvent's detail (the first token replaces it)."""
         self._quit_pending = False
         """Ctrl+Q came during a change: close once it is rolled back."""
         self.model_checked = False
@@ -409,6 +411,9 @@ class ChatApp(App[None]):
                         else:
                             pending = nxt
                     interval = await self._input_first()
+                    if self._step_shown:  # the slow step is over: the answer is arriving
+                        self._step_shown = False
+                        self._status("answering… (Esc cancels)")
                     await view.write("".join(parts))
                     if pending is None:
                         continue
@@ -426,6 +431,7 @@ class ChatApp(App[None]):
             await view.stop_stream()
             self.busy = False
             self.change_running = False
+            self._step_shown = False
             self.cancel_token = None
             self._status()
             if self._quit_pending:  # Ctrl+Q during a change: the rollback has finished
@@ -466,6 +472,7 @@ class ChatApp(App[None]):
                 self._status("answering… (Esc cancels)" if ev.stage == "done"
                              else f"indexing the knowledge base (first use): {ev.stage} {ev.done}{total}")
             elif name == "StepEvent":
+                self._step_shown = True
                 self._status(f"{ev.detail}… (Esc cancels)")
             elif name == "AnswerEvent":
                 await self._answered(view, ev.answer)

@@ -291,3 +291,28 @@ def test_esc_during_the_answer_check_keeps_the_whole_answer(chat_settings, monke
     assert answer.cancelled and not answer.partial, answer.text
     assert "PARTIAL" not in answer.text and "at least three seconds" in answer.text and "That is all" in answer.text
     assert "not checked" in answer.text.lower()
+
+
+@pytest.mark.asyncio
+async def test_the_loading_line_goes_when_the_answer_streams(chat_settings, monkeypatch):
+    """Seen in tmux: 'loading the retrieval model (first question)…' stayed in the status line
+    while the model's answer streamed below it."""
+    from netops.testing.ollama_server import Reply, ScriptedOllama
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.answer import AnswerView
+    from netops.tui.widgets.statusbar import StatusBar
+
+    settings = chat_settings.model_copy(update={"kb": chat_settings.kb.model_copy(update={"embedder": "auto"})})
+    _slow_first_query(monkeypatch, 1.0)
+    text = " ".join(f"Point {i}: the hold time is either zero or at least three seconds [1]." for i in range(1, 40))
+    with ScriptedOllama([Reply(content=text, piece_chars=10, piece_delay=0.05)]) as srv:
+        app = ChatApp(settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
+        async with app.run_test(size=(110, 30)) as pilot:
+            await type_and_send(pilot, QUESTION)
+            bar = app.query_one(StatusBar)
+            await wait_until(pilot, lambda: "loading" in bar.activity, timeout=30, what="the loading line")
+            view = await wait_until(pilot, lambda: [v for v in app.query(AnswerView) if "Point 3:" in "".join(v._streamed)],
+                                    timeout=60, what="the streamed answer")
+            assert view[0].answer is None, "the answer finished before the test could look"
+            assert "loading" not in bar.activity and "answering" in bar.activity, bar.activity
+            await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
