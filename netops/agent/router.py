@@ -46,6 +46,9 @@ _SPEC = {"rfc": 3, "spec": 2, "standard": 2, "section": 2, "timer": 1, "timers":
 CONFIG_SECTIONS = {w: w for w in ("bgp", "ospf", "ospf6", "isis", "mpls", "ldp", "rsvp", "bfd", "pim", "vrf",
                                   "vlan", "snmp", "ntp", "logging", "aaa", "interface", "evpn", "vxlan")}
 CONFIG_SECTIONS.update({"interfaces": "interface", "vrfs": "vrf", "vlans": "vlan", "syslog": "logging"})
+# Words that ask for a configured value ("the ospf cost", "the bgp hold time").
+VALUE_WORDS = {"cost", "costs", "timer", "timers", "hold", "keepalive", "interval", "intervals", "configured",
+               "metric", "metrics", "area", "areas", "mtu", "password", "authentication", "passive"}
 # Words that make a question about a device a change request (never routed to a read).
 CHANGE_WORDS = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
                 "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy"}
@@ -194,6 +197,11 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     best = max(scores, key=lambda k: scores[k])
     if scores["config"] >= 3:  # "the bgp config on r2": the protocol names a part of the config
         best = "config"
+    elif VALUE_WORDS & set(words) and not ents["addresses"] and any(w in CONFIG_SECTIONS for w in words):
+        # "the ospf cost on r1's interfaces", "bgp hold time on r2": a configured value, which the
+        # neighbour tables do not show; the protocol's part of the config does.
+        best = "config"
+        scores["config"] = max(scores["config"], 3.0)
     spec_score = _score(words, _SPEC) + (3 if re.search(r"\brfc\s*\d+", question, re.I) else 0)
     targets = ents["hosts"]
     if targets and scores[best] < 3 and matcher is not None and (m := matcher()) is not None:

@@ -74,3 +74,39 @@ def test_offline_answer_shows_only_the_section():
     assert "router bgp 65001" in body and "router ospf" not in body and "hostname r1" not in body
     body = _summarise("config", RunningConfig(text=text), {"_section": "isis"})
     assert "no isis lines" in body and "hostname r1" not in body
+
+
+@pytest.mark.parametrize("question, section", [
+    ("what's the ospf cost on r1's interfaces?", "ospf"),
+    ("what is the bgp hold time configured on r2?", "bgp"),
+    ("which bgp timers does r3 use?", "bgp"),
+    ("what ospf hello interval does r2 use", "ospf"),
+])
+def test_a_configured_value_is_read_from_the_config_section(question, section):
+    r = route(question, HOSTS)
+    assert (r.kind, r.args.get("getter"), r.args.get("_section")) == ("tool", "config", section), r
+
+
+@pytest.mark.parametrize("question, getter", [
+    ("is ospf up between r1 and r2?", "ospf_neighbors"),
+    ("which interfaces are down on r3?", "interfaces"),
+    ("show me the bgp neighbors on r1", "bgp_neighbors"),
+    ("how long has the bgp session on r2 been up", "bgp_neighbors"),
+])
+def test_state_questions_keep_their_getter(question, getter):
+    assert route(question, HOSTS).args.get("getter") == getter
+
+
+def test_offline_question_about_a_value_a_playbook_changes_reads_the_value(make_assistant, change_settings):
+    """'what's the ospf cost on r1's interfaces?' names the ospf-cost playbook's object, but it asks
+    what the cost IS: the answer is r1's configured OSPF lines, not the playbook's description."""
+    a = make_assistant(change_settings, approver=None)
+    answer = a.ask("what's the ospf cost on r1's interfaces?", offline=True)
+    assert "ip ospf cost" in answer.text and "router ospf" in answer.text, answer.text
+    assert "hostname" not in answer.text
+    assert [c.tool for c in answer.tool_calls] == ["get_state"]
+
+
+@pytest.fixture
+def change_settings(agent_settings, vetted_playbooks):
+    return agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks})
