@@ -136,6 +136,15 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
     return answer
 
 
+def _reads_a_value(question: str, m: ChangeMatch) -> bool:
+    """A question about what a playbook changes that asks for the value it has now (the router
+    reads it from the device's configuration), rather than about the change."""
+    from netops.agent.router import route
+
+    r = route(question, list(m.hosts))
+    return r.kind == "tool" and r.args.get("getter") == "config"
+
+
 def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "Answer | None":
     """Offline: the matched plan, a dry run and the commands (nothing is changed); a
     clarification; or None for everything else (the offline router answers it)."""
@@ -148,6 +157,8 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     if _dry_runnable(m):
         return _answer(question, f"{OFFLINE_LABEL}.\n\n" + describe_dry_run(m, ctx, toolbox), "offline", None, m,
                        ctx, toolbox, None)
+    if m.kind == "question" and m.code == "about" and _reads_a_value(question, m):
+        return None  # "what's the ospf cost on r1's interfaces?": the offline router reads it
     if m.kind == "question":
         text = f"{OFFLINE_LABEL}: {m.reason}."
         pb = next((p for p in playbooks_from(catalogue_of(ctx)) if p.name == m.playbook), None) if m.playbook else None
