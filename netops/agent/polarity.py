@@ -207,6 +207,7 @@ def units(text: str) -> list[Unit]:
 
 
 _ALL = re.compile(r"\b(?:all|every|each|both|everything|everywhere)\b", re.IGNORECASE)
+_NONE_OF = re.compile(r"\b(?:neither|nor|none)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -263,7 +264,9 @@ def verdicts(sentence: str, evidence: list[Unit]) -> list[Verdict]:
             scored = [(len(idents & u.idents), u) for u in stated]
         top = max((sc for sc, _ in scored), default=0)
         if top:
-            out.append(Verdict(clause, p, [u for sc, u in scored if sc == top], ", ".join(sorted(idents))))
+            # "both X and Y are up", "neither X nor Y is down": said of each one named
+            out.append(Verdict(clause, p, [u for sc, u in scored if sc == top], ", ".join(sorted(idents)),
+                               universal=bool(_ALL.search(clause) or _NONE_OF.search(clause))))
             continue
         topic = facts.content_words(clause) - STATE_WORDS
         listed = [u for u in stated if u.listed and topic & u.words]
