@@ -55,14 +55,51 @@ def devices(agent_settings, fake_transport):
     yield svc
 
 
+@pytest.fixture(scope="session")
+def rfc4271_index(tmp_path_factory):
+    """RFC 4271 indexed once per session (lexical only); returns the settings it was built
+    with (their ``paths.kb_db`` is the index that ``kb`` copies)."""
+    import os
+
+    from netops.rag.kb import KnowledgeBase
+    from netops.settings import load_settings
+    from tests.conftest import rfc_path
+
+    found = rfc_path(4271)
+    if found is None:
+        pytest.skip("RFC 4271 not installed (apt-get install doc-rfc-std; scripts/setup.sh does it)")
+    root = tmp_path_factory.mktemp("rfc4271-index")
+    src = root / "rfc4271.txt"
+    src.write_bytes(gzip.decompress(found.read_bytes()))
+    with pytest.MonkeyPatch.context() as mp:  # the per-test isolation is not in place yet
+        for key in list(os.environ):
+            if key.startswith("NETOPS_"):
+                mp.delenv(key)
+        mp.setenv("NETOPS_HOME", str(root / "home"))
+        mp.setenv("XDG_CONFIG_HOME", str(root / "xdg-config"))
+        built = load_settings()
+    built = built.model_copy(update={"kb": built.kb.model_copy(update={"embedder": "none"})})
+    with KnowledgeBase(built) as base:
+        base.add([src])
+    return built
+
+
 @pytest.fixture
-def kb(agent_settings, rfc, tmp_path):
+def kb(agent_settings, rfc4271_index):
+    """The RFC 4271 KB in this test's own home: a copy of the session's index (a test that adds
+    documents changes only its copy), not a fresh indexing per test."""
+    import sqlite3
+
     from netops.rag.kb import KnowledgeBase
 
-    src = tmp_path / "rfc4271.txt"
-    src.write_bytes(gzip.decompress(rfc(4271).read_bytes()))
+    assert agent_settings.kb == rfc4271_index.kb, "the shared index was built with other KB settings"
+    dest = agent_settings.paths.kb_db
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(rfc4271_index.paths.kb_db) as source, sqlite3.connect(dest) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
     base = KnowledgeBase(agent_settings)
-    base.add([src])
     yield base
     base.close()
 
