@@ -271,7 +271,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     return Grounding(DEVICE, sources)
 
 
-GETTER_TITLES = {"bgp_neighbors": "BGP neighbours (peers)", "ospf_neighbors": "OSPF neighbours (adjacencies)",
+GETTER_TITLES = {"bgp_neighbors": "BGP neighbours (peers, sessions)", "ospf_neighbors": "OSPF neighbours (adjacencies)",
                  "interfaces": "Interfaces", "route": "Route lookup", "facts": "Facts", "config": "Running configuration",
                  "bgp_advertised": "BGP routes advertised to one peer", "bgp_received": "BGP routes received from one peer"}
 

@@ -152,3 +152,13 @@ def test_a_mark_on_a_table_row_stays_inside_the_table():
     report = check_answer(text, [BGP_R1], question="bgp neighbours on r1")
     row = report.text.splitlines()[2]
     assert row.startswith("| 198.51.100.2 | down") and row.endswith("|") and "⚠ contradicted" in row
+
+
+@pytest.mark.parametrize("said", ["All sessions on r1 are Established [1].", "Every session of r1 is up [1]."])
+def test_all_sessions_up_over_the_grounded_bgp_list_with_one_down_is_not_supported(said):
+    from netops.agent.grounding import GETTER_TITLES
+
+    src = device(1, "r1", "show bgp summary json", f"{GETTER_TITLES['bgp_neighbors']} of r1:\n"
+                 "- 198.51.100.2 AS65002: Established, 3 prefixes\n- 198.51.100.6 AS65003: Active")
+    s, _ = only(said, [src], "are the bgp sessions on r1 up?")
+    assert s.status == "contradicted", s
