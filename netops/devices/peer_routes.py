@@ -42,6 +42,8 @@ def validate(name: str, kw: dict[str, Any]) -> dict[str, Any]:
                          hint="e.g. --peer 198.51.100.2 or --peer r2")
     try:
         peer = str(ipaddress.ip_address(peer))
+        if not _NAME.fullmatch(peer.partition("%")[2] or "x"):  # ipaddress takes any text as a scope id
+            raise ValueError(peer)
     except ValueError:
         if not _NAME.fullmatch(peer):
             raise InputError(f"{peer!r} is not a peer address or a host name") from None

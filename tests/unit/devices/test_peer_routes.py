@@ -115,6 +115,8 @@ def test_an_empty_answer_from_a_shut_session_says_the_session_is_down(dev_settin
     ({}, "needs a peer"),
     ({"peer": "r2; conf t"}, "not a peer address or a host name"),
     ({"peer": "198.51.100.0/30"}, "not a peer address or a host name"),
+    ({"peer": "fe80::1%eth0 | include 65002"}, "not a peer address or a host name"),
+    ({"peer": "fe80::1%eth0 advertised-routes"}, "not a peer address or a host name"),
     ({"peer": "r2", "family": "vpnv4"}, "family must be one of"),
     ({"peer": "r2", "prefix": "10.0.0.0/8"}, "takes peer and family"),
 ])
