@@ -317,13 +317,41 @@ def _windows(text: str, size: int = 2) -> list[str]:
     return [" ".join(parts[i:i + size]) for i in range(0, len(parts) - size + 1)]
 
 
+def _segments(text: str) -> list[str]:
+    """The source's statements: prose cut into sentences, but each line of a fenced block
+    (a configuration, device output) and each list line on its own, since neither ends its
+    lines with a full stop and read as one run-on sentence, "area 0" would back "cost 0"."""
+    out: list[str] = []
+    para: list[str] = []
+    fenced = False
+
+    def flush() -> None:
+        flat = " ".join(" ".join(para).split())
+        para.clear()
+        if flat:
+            out.extend(flat[a:b] for a, b in split_sentences(flat))
+
+    for line in text.splitlines():
+        if line.strip().startswith("```"):
+            flush()
+            fenced = not fenced
+            continue
+        if fenced or _BULLET.match(line) and line.strip()[:1] in "-*+•":
+            flush()
+            if line.strip():
+                out.append(" ".join(line.split()))
+            continue
+        para.append(line)
+    flush()
+    return out
+
+
 def _prepare(src: SourceLike) -> _Prepared:
     plain = facts.strip_art(src.text)
     body = f"{src.label} {getattr(src, 'title', '')}\n{plain}"
-    flat = " ".join(plain.split())
     parts = [_Part(t, {w.lower() for w in re.findall(r"[A-Za-z]+", t)}, facts.content_words(t), facts.names(t),
                    facts.normative(t), facts.normative(t.upper()), facts.quantities(t))
-             for t in (flat[a:b] for a, b in split_sentences(flat))]
+             for t in _segments(plain)]
     return _Prepared(src.n, src.label, plain, " ".join(body.lower().split()), facts.content_words(body),
                      facts.quantities(plain), _windows(plain), parts, polarity.units(src.text), _host(src))
 
