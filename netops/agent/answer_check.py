@@ -250,7 +250,9 @@ def split_sentences(text: str, *, blocks: bool = False) -> list[tuple[int, int]]
 _TAG_QUESTION = re.compile(r",\s*(?:(?:is|are|was|were|does|do|did|has|have|had|can|could|would|will)(?:n't|\s+not)?"
                            r"(?:\s+(?:it|they|that|there|he|she|we|you|this))?|right|correct|true|no|yes|ok|okay)"
                            r"\s*\?\s*((?:\[\d+\]\s*)*)$", re.IGNORECASE)
-_HEDGE_SPLIT = re.compile(r",?\s+\b(?:but|however|although|though|yet)\b,?\s+|;\s+", re.IGNORECASE)
+_HEDGE_SPLIT = re.compile(r",?\s+\b(?:but|however|although|though|yet)\b,?\s+|[;:]\s+"
+                          # "X is down and the output does not mention Y": the hedge is its own clause
+                          r"|,?\s+\band\s+(?=[^.;:]{0,60}?" + _HEDGE.pattern + ")", re.IGNORECASE)
 
 
 def claim_text(sentence: str) -> str:

@@ -127,6 +127,8 @@ def test_through_the_assistant_a_claim_about_r2_citing_r1s_output_is_not_support
     "| peer | state |\n|---|---|\n| 198.51.100.2 | down |\n| 198.51.100.10 | Established |",
     "## The session to 198.51.100.2 is down\n\nr1 has two BGP neighbours [1].",
     "> 198.51.100.2 AS65002: Idle, 0 prefixes [1]",
+    "The session to 198.51.100.2 is down and the output does not mention any flap [1].",
+    "The sources do not mention a flap: the session to 198.51.100.2 is down [1].",
 ])
 def test_a_claim_behind_a_hedge_a_tag_question_a_table_or_a_heading_is_still_checked(text):
     report = check_answer(text, [BGP_R1], question="bgp neighbours on r1")
@@ -162,3 +164,10 @@ def test_all_sessions_up_over_the_grounded_bgp_list_with_one_down_is_not_support
                  "- 198.51.100.2 AS65002: Established, 3 prefixes\n- 198.51.100.6 AS65003: Active")
     s, _ = only(said, [src], "are the bgp sessions on r1 up?")
     assert s.status == "contradicted", s
+
+
+@pytest.mark.parametrize("text", ["The sources do not mention BFD and the hold timer.",
+                                  "The documents do not cover this and I cannot tell."])
+def test_a_hedge_joined_by_and_claims_nothing(text):
+    report = check_answer(text, [BGP_R1], question="bgp neighbours on r1")
+    assert [s.status for s in report.sentences] == ["not_checked"], report.to_dict()["sentences"]
