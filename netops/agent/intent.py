@@ -57,7 +57,8 @@ _PHRASES = (
 HYPOTHETICAL = {"if", "would", "whether", "should", "happens", "happen", "explain", "why", "when", "unless",
                  "how", "suppose", "supposing", "hypothetically", "imagine"}
 _NEGATION = re.compile(r"\b(?:not|don'?t|do\s+not|never|without|no)\b(?:\W+\w+){0,3}?\W+(\w[\w-]*)", re.IGNORECASE)
-_NEGATORS = {"not", "don't", "dont", "never", "no", "without", "cannot", "can't", "won't", "shouldn't", "stop"}
+_NEGATORS = {"not", "don't", "dont", "never", "no", "without", "cannot", "can't", "won't", "shouldn't", "stop",
+             "didn't", "didnt", "wouldn't", "mustn't", "refrain"}
 _TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 # "I don't want r3 drained": a negated wish negates every action of the rest of its sentence.
 _UNWANTED = re.compile(r"\b(?:not|don'?t|doesn'?t|didn'?t|won'?t|never|no)\s+(?:\w+\s+)?"
@@ -71,7 +72,8 @@ _CALLED_OFF = re.compile(r"\b(?:cancel\w*|abort\w*|undo(?:ing)?|revert\w*|revers
 _CAN_WAIT = re.compile(r"(?:^|[.;!?,]\s)" + _TO_CLAUSE_END + r"\b(?:can|could|should|will|must)\s+wait\b",
                        re.IGNORECASE)
 # "drain r1? no, keep it": a request taken back straight after its question mark.
-_RETRACTED = re.compile(r"\?\s*(?:no|nope|don'?t|do\s+not|never\s*mind|keep\s+it|cancel)\b", re.IGNORECASE)
+_RETRACTED = re.compile(r"\?\s*(?:(?:actually|wait|hmm+|oh|well|sorry|on\s+second\s+thoughts?)\W+)*"
+                        r"(?:no|nope|don'?t|do\s+not|never\s*mind|keep\s+it|cancel)\b", re.IGNORECASE)
 
 
 @dataclass

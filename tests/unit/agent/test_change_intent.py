@@ -213,3 +213,14 @@ def test_commands_quote_the_values():
 def test_a_host_ruled_out_is_never_a_target(question):
     m = match(question)
     assert "r2" not in m.hosts and (m.would_be is None or "r2" not in m.would_be.hosts), m.to_dict()
+
+
+@pytest.mark.parametrize("question", [
+    "I'd rather you didn't drain r3", "please refrain from draining r3", "drain r3? Actually, don't.",
+    "drain r3? Wait, no.", "we did not want it: you mustn't drain r3",
+])
+def test_a_change_the_words_call_off_is_neither_proposed_nor_bound(question):
+    m = match(question)
+    assert m.kind != "change", m.to_dict()
+    got = check_intent(question, SimpleNamespace(playbook="router-drain", hosts=["r3"], params={}), hosts=HOSTS)
+    assert not got.bound
