@@ -66,7 +66,7 @@ _EXCLUDING = re.compile(r"(?:\bnot|\bnever|\bexcept(?:\s+for)?|\bexcluding|\bins
                         r"|\brather\s+than|\bleave|\bleaving|\bkeep|\bkeeping|\bskip|\bskipping|\bspare|\bsparing"
                         r"|\bbesides|\bsave|\bwithout|\bminus"
                         r"|\b(?:all|every|everything|everywhere|anything|any)(?:\s+\w+){0,2}?\s+but)"
-                        r"(?:\s+(?:on|the|router|device|host|for|from|with|also|even|just|out))*\s*[(\[]?\s*$",
+                        r"(?:\s+(?:on|the|one|ones|router|device|host|for|from|with|also|even|just|out))*\s*[(\[]?\s*$",
                         re.IGNORECASE)
 _LISTED = re.compile(r"^\s*(?:,|and|or|nor|&)?\s*(?:and|or|nor)?\s*$", re.IGNORECASE)
 # "drain everything except r1": every other host is meant, none of them by name.

@@ -224,3 +224,8 @@ def test_a_change_the_words_call_off_is_neither_proposed_nor_bound(question):
     assert m.kind != "change", m.to_dict()
     got = check_intent(question, SimpleNamespace(playbook="router-drain", hosts=["r3"], params={}), hosts=HOSTS)
     assert not got.bound
+
+
+def test_a_peer_session_on_a_router_the_words_rule_out_is_not_proposed():
+    m = match("shut down the bgp session to r2, not the one on r1")
+    assert "r1" not in m.hosts, m.to_dict()
