@@ -114,17 +114,20 @@ def test_cancel_during_token_streaming_keeps_the_partial_text(scripted, make_ass
     scripted.push(Reply(content=words, piece_chars=8, piece_delay=0.05))
     token = CancelToken()
     received = ""
-    started = time.monotonic()
+    cancelled_at = None
     for ev in make_assistant().events("hold timer?", cancel=token):
         if isinstance(ev, E.TokenEvent):
             received += ev.text
-            if len(received) >= 40:
+            if len(received) >= 40 and cancelled_at is None:
                 token.cancel("cancelled by the user (Escape)")
+                cancelled_at = (time.monotonic(), len(received))
         if isinstance(ev, E.AnswerEvent):
             answer = ev.answer
-    elapsed = time.monotonic() - started
-    full = len(words) / 8 * 0.05  # ~19 s if the stream had run to its end
-    assert elapsed < full / 3, elapsed
+            answered_at = time.monotonic()
+    # Timed from the cancel (set-up time under a loaded CI is not what this is about): the answer
+    # comes long before the rest of the stream could have been read.
+    rest = (len(words) - cancelled_at[1]) / 8 * 0.05  # ~18 s of stream left at the cancel
+    assert answered_at - cancelled_at[0] < rest / 2, answered_at - cancelled_at[0]
     assert answer.partial and answer.cancelled and answer.exit_code == 130
     assert answer.text.startswith("**PARTIAL ANSWER (cancelled):**")
     assert received in answer.text and len(received) < len(words)
