@@ -71,9 +71,16 @@ _CALLED_OFF = re.compile(r"\b(?:cancel\w*|abort\w*|undo(?:ing)?|revert\w*|revers
                          r"|put(?:ting)?\s+off)\b" + _TO_CLAUSE_END, re.IGNORECASE)
 _CAN_WAIT = re.compile(r"(?:^|[.;!?,]\s)" + _TO_CLAUSE_END + r"\b(?:can|could|should|will|must)\s+wait\b",
                        re.IGNORECASE)
+# "drain r3 is not what I want", "draining r3 would be a bad idea": a change named, then said to
+# be unwanted, is negated from the start of its clause.
+_NOT_WANTED = (r"(?:(?:is|are|was|would\s+be)(?:n'?t|\s+not)|'s\s+not)\s+(?:what\s+(?:i|we)\s+(?:want|need|asked\s+for)"
+               r"|wanted|needed|necessary|required|a\s+good\s+idea)\b"
+               r"|(?:is|are|would\s+be|'s)\s+(?:a\s+bad\s+idea|unnecessary|unwanted|not\s+needed)\b")
+_UNWANTED_AFTER = re.compile(r"(?:^|[.;!?,]\s)" + _TO_CLAUSE_END + r"(?:\s|(?='))(?:" + _NOT_WANTED + ")", re.IGNORECASE)
 # "drain r1? no, keep it": a request taken back straight after its question mark.
 _RETRACTED = re.compile(r"\?\s*(?:(?:actually|wait|hmm+|oh|well|sorry|on\s+second\s+thoughts?)\W+)*"
-                        r"(?:no|nope|don'?t|do\s+not|never\s*mind|keep\s+it|cancel)\b", re.IGNORECASE)
+                        r"(?:no|nope|don'?t|do\s+not|never\s*mind|keep\s+it|cancel"
+                        r"|(?:that|this|it)\s*(?:" + _NOT_WANTED + r"))\b", re.IGNORECASE)
 
 
 @dataclass
@@ -156,7 +163,7 @@ def negated_actions(question: str, actions: Any) -> set[str]:
             first = _TOKENS.findall(m.group(0).lower())[:1]
             if first and (first[0] in out or _negated_before(q, m.start())):
                 out.add(phrase)
-    for pattern in (_UNWANTED, _CALLED_OFF, _CAN_WAIT):
+    for pattern in (_UNWANTED, _CALLED_OFF, _CAN_WAIT, _UNWANTED_AFTER):
         for m in pattern.finditer(q):
             out.update(_any_form(m.group(1)))
     for m in _RETRACTED.finditer(q):
