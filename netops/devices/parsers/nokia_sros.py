@@ -47,6 +47,7 @@ from netops.devices.parsers import ParseError, not_running_note, require, to_asn
 from netops.devices.parsers._addresses import ipv4, ipv6
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error as generic_device_error
+from netops.errors import DeviceError
 
 Read = Callable[[str], str]
 
@@ -523,14 +524,17 @@ def _with_vprns(read: Read, base: Interfaces) -> Interfaces:
     """``base`` (the Base router) plus every VPRN's IP interfaces (``show router ID interface``),
     each with its VPRN's name (its service id when it has none) as ``vrf``. A refused or unreadable
     VPRN table ends the reading there, with a note."""
-    services = parse_vprn_services(read("show service service-using vprn"))
     out, notes = base.model_copy(deep=True), [base.note] if base.note else []
+    try:
+        services = parse_vprn_services(read("show service service-using vprn"))
+    except DeviceError as exc:  # refused or timed out: the Base router still answers
+        out.note = "; ".join([*notes, f"VPRN interfaces not read ('show service service-using vprn'): {exc}"])
+        return out
     for sid, name in services[:MAX_VPRNS]:
         command = f"show router {sid} interface"
-        text = read(command)
         try:
-            got = parse_router_interfaces(text)
-        except ParseError as exc:
+            got = parse_router_interfaces(read(command))
+        except DeviceError as exc:  # unreadable (a ParseError), refused or timed out
             notes.append(f"VPRN interfaces not read from service {sid} on ({command!r}): {exc}")
             break
         for i in got.interfaces:

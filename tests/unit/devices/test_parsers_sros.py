@@ -197,6 +197,25 @@ def test_vprn_interfaces_refused_leave_the_base_router_and_say_so():
     assert i.note and "VPRN interfaces not read" in i.note and "Unknown element" in i.note
 
 
+@pytest.mark.parametrize("failing", ["show service service-using vprn", "show router 200 interface"])
+def test_a_vprn_read_that_raises_leaves_what_was_read_and_says_so(failing):
+    """A VPRN read the service refuses or that times out ends the VPRN reading with a note; the
+    Base router's interfaces and the ports are still answered (the review found the whole
+    interfaces read failed)."""
+    from netops.errors import CommandTimeout
+
+    def device(c):
+        if c == failing:
+            raise CommandTimeout(f"{c!r} timed out after 30 s")
+        return read(command_slug(c))
+
+    i = sros.interfaces(None, device)
+    assert "1/1/1" in [x.name for x in i.interfaces] and "system" in [x.name for x in i.interfaces]
+    assert i.note and "timed out" in i.note
+    vrfs = {x.vrf for x in i.interfaces if x.vrf}
+    assert len(vrfs) == (0 if failing.startswith("show service") else 1)  # VPRN 100 was read before 200
+
+
 def test_port_descriptions_of_other_port_kinds():
     text = f"""{EQ}
 Port Descriptions on Satellite esat-11
