@@ -4,12 +4,17 @@ Configurations nest by indentation on every platform we read (IOS, EOS, NX-OS, F
 IOS-XR blocks; Junos braces; SR OS ``configure`` trees), so the section is found from the
 indentation alone: every line that names the word, with the headers above it (so
 ``ip ospf cost 10`` keeps its ``interface eth-r2``) and everything nested below it (so
-``router bgp 65001`` keeps its whole block), plus the closing brace of any ``{`` kept.
+``router bgp 65001`` keeps its whole block), plus what closes a kept block (the ``}`` of its
+``{``, or an ``exit`` at its own indentation).
 """
 
 from __future__ import annotations
 
 import re
+
+
+_EXITS = ("exit", "exit all", "end", "quit")
+"""Lines that close a block at the block's own indentation (FRR, SR OS, VRP)."""
 
 
 def _indent(line: str) -> int:
@@ -40,12 +45,12 @@ def config_section(text: str, word: str) -> str | None:
             k -= 1
     if not keep:
         return None
-    for i in sorted(keep):  # a kept '{' keeps its '}'
-        if lines[i].rstrip().endswith("{"):
-            depth = _indent(lines[i])
-            for j in range(i + 1, len(lines)):
-                if lines[j].strip() and _indent(lines[j]) <= depth:
-                    if lines[j].strip().startswith("}") and _indent(lines[j]) == depth:
-                        keep.add(j)
-                    break
+    for i in sorted(keep):  # a kept block keeps what closes it: '}' after '{', or 'exit'
+        depth, brace = _indent(lines[i]), lines[i].rstrip().endswith("{")
+        for j in range(i + 1, len(lines)):
+            if lines[j].strip() and _indent(lines[j]) <= depth:
+                closing = lines[j].strip()
+                if _indent(lines[j]) == depth and (closing.startswith("}") if brace else closing in _EXITS):
+                    keep.add(j)
+                break
     return "\n".join(lines[i] for i in sorted(keep))

@@ -36,6 +36,19 @@ def test_frr_bgp_section_is_the_router_bgp_block():
     assert not any(ln.startswith(("interface", "router ospf", "hostname")) for ln in lines)
 
 
+def test_a_kept_block_keeps_its_closing_exit():
+    """FRR closes each block with 'exit' at the block's own indentation: the section reads as
+    configuration that could be pasted back."""
+    text = (FX / "frr/r1/show_running_config.txt").read_text()
+    lines = config_section(text, "bgp").splitlines()
+    assert lines[-1] == "exit" and lines.count("exit") == 1
+    assert " exit-address-family" in lines
+    sros = "    router Base\n        bgp\n            group ebgp\n            exit\n        exit\n        ospf\n" \
+           "        exit\n    exit\n"
+    assert config_section(sros, "bgp").splitlines() == [
+        "    router Base", "        bgp", "            group ebgp", "            exit", "        exit", "    exit"]
+
+
 def test_frr_ospf_section_keeps_interface_ospf_lines_under_their_interface():
     text = (FX / "frr/r1/show_running_config.txt").read_text()
     lines = config_section(text, "ospf").splitlines()
