@@ -28,6 +28,20 @@ def _address(lab, router: str, peer: str) -> str:
     return next(link.peer_address for r in lab.info.routers if r.name == router for link in r.links if link.peer == peer)
 
 
+def _advertised_settles(lab, router: str, peer_address: str, expected: set[str], timeout: float = 20.0) -> None:
+    """Wait until ``router`` has sent ``peer_address`` every prefix of ``expected`` (read with
+    vtysh). An earlier test's router restart leaves the session Established a moment before FRR
+    has filled its Adj-RIB-Out (CI once saw 0 of 4 prefixes)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        doc = lab.lab.vtysh_json(router, f"show bgp ipv4 unicast neighbors {peer_address} advertised-routes json")
+        if set(doc.get("advertisedRoutes") or {}) >= expected or time.monotonic() > deadline:
+            return
+        time.sleep(0.5)
+
+
 def _ask(lab, question: str):
     from netops.session import Session
 
@@ -40,10 +54,11 @@ def test_which_prefixes_r1_advertises_to_r2(lab, small_defaults):
     expected = _best_prefixes(lab, "r1")
     loopbacks = {f"{r.loopback}/32" for r in lab.info.routers}
     assert loopbacks | {R3_EXTRA_PREFIX} <= expected
+    r2_address = _address(lab, "r1", "r2")
+    _advertised_settles(lab, "r1", r2_address, expected)
     answer = _ask(lab, "which prefixes does r1 advertise to r2?")
     text = answer.text
     assert answer.mode == "offline" and "intent: bgp_advertised on r1" in text, text
-    r2_address = _address(lab, "r1", "r2")
     assert f"routes advertised to r2 ({r2_address}), ipv4-unicast: {len(expected)} prefixes" in text, text
     listed = {line[2:].split(":")[0] for line in text.splitlines() if line.startswith("- 203.") or line.startswith("- 198.")}
     assert listed == expected, text
@@ -71,6 +86,7 @@ def test_state_cli_advertised_to_a_host_by_name(lab, capsys, monkeypatch):
 
     monkeypatch.setenv("NETOPS_INVENTORY", str(lab.info.inventory_path))
     monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(lab.info.known_hosts_path))
+    _advertised_settles(lab, "r3", _address(lab, "r3", "r1"), _best_prefixes(lab, "r3"))
     assert main(["state", "r3", "advertised", "--peer", "r1", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)["results"]["r3"]
     assert doc["data"]["peer"] == _address(lab, "r3", "r1") and doc["data"]["peer_name"] == "r1"
