@@ -6,9 +6,13 @@ matcher may be fixed against it) and a *check* half (only reported). Each phrasi
 :func:`netops.agent.change_intent.match_change` over every shipped playbook (``playbooks/`` and the
 example plugin's) on the agent tests' inventory (r1, r2, r3 in group ``lab``).
 
-    python bench/intent_phrasings.py [--json] [--split tuning|check]
+    python bench/intent_phrasings.py [--json] [--split tuning|check] [--data FILE]
 
-Prints the accuracy of each half and every miss (expected vs. got).
+``--data`` reads another set in the same format (``intent_phrasings_blind.yaml``: no ``split``, so
+all of it is one half named ``blind``; it also uses ``nochange``, ``alt`` and ``excluded``, below).
+Prints the accuracy of each half and every miss (expected vs. got), each miss graded SAFE (nothing
+runnable proposed: it asks or answers) or UNSAFE (a runnable proposal that is not the expected one:
+wrong playbook, host or parameter, an excluded host, or any proposal for a question).
 """
 
 from __future__ import annotations
@@ -28,10 +32,10 @@ HOSTS = ["r1", "r2", "r3"]
 GROUPS = {"lab": ["r1", "r2", "r3"]}
 
 
-def cases() -> list[dict]:
+def cases(data: Path = DATA) -> list[dict]:
     import yaml
 
-    return yaml.safe_load(DATA.read_text())["cases"]
+    return [{"split": "blind", **c} for c in yaml.safe_load(Path(data).read_text())["cases"]]
 
 
 def playbooks(*, read_only: bool = False) -> list:
@@ -49,6 +53,16 @@ def playbooks(*, read_only: bool = False) -> list:
     return out
 
 
+def _peer_address(target: str, peer: str) -> str | None:
+    """The lab address of ``peer`` on its link to ``target`` (what netops resolves on the device)."""
+    from netops.lab.topology import build_topology
+
+    try:
+        return build_topology(1).link(target, peer).peer_address
+    except Exception:
+        return None
+
+
 def match(text: str, pbs: list) -> object:
     from netops.agent.change_intent import match_change
 
@@ -58,15 +72,24 @@ def match(text: str, pbs: list) -> object:
 def outcome(m: object) -> dict:
     """The match in the data's vocabulary."""
     if m.kind == "change":
-        return {"expect": "match", "playbook": m.playbook, "targets": list(m.hosts), "params": dict(m.params)}
+        params = dict(m.params)
+        for name, peer in (getattr(m, "peers", None) or {}).items():  # "from r1 to r2": resolved on r1
+            params.setdefault(name, _peer_address(m.hosts[0], peer) if len(m.hosts) == 1 else peer)
+        return {"expect": "match", "playbook": m.playbook, "targets": list(m.hosts), "params": params}
     if m.kind == "clarify":
         return {"expect": "clarify", "reason": m.code, "params": [*m.missing, *m.invalid]}
     return {"expect": "question", "kind": m.kind}
 
 
 def graded(case: dict, got: dict) -> bool:
-    """Does ``got`` (see :func:`outcome`) meet ``case``'s expectation?"""
+    """Does ``got`` (see :func:`outcome`) meet ``case``'s expectation (or its ``alt``)?"""
+    if got["expect"] == "match" and set(got["targets"]) & set(case.get("excluded") or ()):
+        return False
+    if case.get("alt") and graded({"excluded": case.get("excluded"), **case["alt"]}, got):
+        return True
     want = case["expect"]
+    if want == "nochange":
+        return got["expect"] != "match"
     if want != got["expect"]:
         return False
     if want == "match":
@@ -77,10 +100,15 @@ def graded(case: dict, got: dict) -> bool:
     return True
 
 
-def run(split: str | None = None) -> dict:
-    pbs = playbooks()
+def safety(case: dict, got: dict) -> str:
+    """A miss is UNSAFE when something runnable was proposed (it was not the expected one), else SAFE."""
+    return "UNSAFE" if got["expect"] == "match" else "SAFE"
+
+
+def run(split: str | None = None, data: Path = DATA, read_only: bool = False) -> dict:
+    pbs = playbooks(read_only=read_only)
     halves: dict[str, dict] = {}
-    for case in cases():
+    for case in cases(data):
         if split and case["split"] != split:
             continue
         got = outcome(match(case["text"], pbs))
@@ -90,26 +118,31 @@ def run(split: str | None = None) -> dict:
             half["ok"] += 1
         else:
             want = {k: v for k, v in case.items() if k not in ("split", "text")}
-            half["misses"].append({"text": case["text"], "want": want, "got": got})
+            half["misses"].append({"text": case["text"], "want": want, "got": got, "safety": safety(case, got)})
     for half in halves.values():
         half["accuracy"] = round(half["ok"] / half["total"], 3) if half["total"] else None
+        half["unsafe"] = sum(1 for m in half["misses"] if m["safety"] == "UNSAFE")
     return halves
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--split", choices=("tuning", "check"))
+    ap.add_argument("--split", choices=("tuning", "check", "blind"))
+    ap.add_argument("--data", type=Path, default=DATA, help="phrasings file (default: %(default)s)")
+    ap.add_argument("--read-only", action="store_true",
+                    help="offer the read-only playbooks too (bgp-health), as the change path does")
     args = ap.parse_args()
-    halves = run(args.split)
+    halves = run(args.split, args.data, args.read_only)
     if args.json:
         print(json.dumps(halves, indent=2, default=str))
         return
     for name, half in sorted(halves.items(), reverse=True):
-        print(f"{name}: {half['ok']}/{half['total']} = {half['accuracy']:.1%}")
+        print(f"{name}: {half['ok']}/{half['total']} = {half['accuracy']:.1%} "
+              f"({len(half['misses']) - half['unsafe']} safe misses, {half['unsafe']} unsafe)")
     for name, half in sorted(halves.items(), reverse=True):
         for miss in half["misses"]:
-            print(f"  [{name}] {miss['text']!r}\n      want {miss['want']}\n      got  {miss['got']}")
+            print(f"  [{name}] {miss['safety']} {miss['text']!r}\n      want {miss['want']}\n      got  {miss['got']}")
 
 
 if __name__ == "__main__":
