@@ -17,8 +17,8 @@ from typing import Any
 
 # Action words in playbook names -> words a person uses for them.
 ACTION_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "drain": ("drain", "isolate", "out-of-service", "into-maintenance", "traffic-off"),
-    "undrain": ("undrain", "un-drain", "unisolate", "back-in-service"),
+    "drain": ("drain", "isolate", "out-of-service", "into-maintenance", "traffic-off", "cost-out"),
+    "undrain": ("undrain", "un-drain", "unisolate", "back-in-service", "cost-in"),
     "shutdown": ("shut", "shutdown", "disable", "admin-down"),
     "enable": ("enable", "unshut", "no-shut", "re-enable", "bring-back"),
     "clear": ("clear", "reset", "refresh", "soft-clear"),
@@ -32,6 +32,8 @@ _WORDS = re.compile(r"[a-z0-9][a-z0-9-]*")
 # back", "take r3 out of rotation") -> one word. A negation before the phrase's first word negates it.
 _CLAUSE = r"(?:(?![.;!?](?:\s|$)).)"  # any character that does not end a sentence
 _SERVICE = r"(?:service|rotation|production)"
+# A router said by name ("r3", "edge-07") or as "it"/"them": what "cost out" and "put back in" act on.
+_HOSTLIKE = r"(?:it|them|[a-z][a-z0-9_-]*\d)\b"
 _PHRASES = (
     (re.compile(rf"\bbring\b{_CLAUSE}{{0,80}}?\bback\b", re.IGNORECASE), "bring-back"),
     (re.compile(rf"\b(?:take|taking|pull|pulling|move|moving|bring|bringing|get|getting|put|putting)\b{_CLAUSE}{{0,60}}?"
@@ -47,6 +49,14 @@ _PHRASES = (
     (re.compile(rf"\b(?:put|putting|bring|bringing|get|getting|move|moving|take|taking|return|returning)\b"
                 rf"{_CLAUSE}{{0,60}}?\bback\s+(?:in|into|to)\s+{_SERVICE}\b", re.IGNORECASE), "back-in-service"),
     (re.compile(rf"\breturn(?:ing)?\b{_CLAUSE}{{0,60}}?\bto\s+{_SERVICE}\b", re.IGNORECASE), "back-in-service"),
+    # "put r3 back in", "cost it back in": the object is the router itself (or "it"), nothing else
+    (re.compile(rf"\b(?:put|putting|cost|costing)\s+(?:back\s+in\s+{_HOSTLIKE}|{_HOSTLIKE}\s+back\s+in)(?!to\b|\s*-)",
+                re.IGNORECASE), "back-in-service"),
+    # "cost out r2", "cost r2 out", "cost it out"; "cost in r1", "cost r1 back in"
+    (re.compile(rf"\bcost(?:s|ing|ed)?\s+(?:out\s+(?:the\s+)?(?:router\s+)?{_HOSTLIKE}|{_HOSTLIKE}\s+out)\b",
+                re.IGNORECASE), "cost-out"),
+    (re.compile(rf"\bcost(?:s|ing|ed)?\s+(?:in\s+(?:the\s+)?(?:router\s+)?{_HOSTLIKE}|{_HOSTLIKE}\s+(?:back\s+)?in)"
+                r"(?!to\b|\s*-)\b", re.IGNORECASE), "cost-in"),
     # "admin down peer X", "set peer X admin down"; "X is admin down" tells a state
     (re.compile(rf"(?:^\s*(?:please\s+)?|\bplease\s+|\b(?:set|put|make|take|bring|turn|mark)\b{_CLAUSE}{{0,60}}?)"
                 r"\badmin(?:istratively)?[\s-]+(?:down|shut(?:down)?)\b", re.IGNORECASE), "admin-down"),
@@ -81,6 +91,35 @@ _UNWANTED_AFTER = re.compile(r"(?:^|[.;!?,]\s)" + _TO_CLAUSE_END + r"(?:\s|(?=')
 _RETRACTED = re.compile(r"\?\s*(?:(?:actually|wait|hmm+|oh|well|sorry|on\s+second\s+thoughts?)\W+)*"
                         r"(?:no|nope|don'?t|do\s+not|never\s*mind|keep\s+it|cancel"
                         r"|(?:that|this|it)\s*(?:" + _NOT_WANTED + r"))\b", re.IGNORECASE)
+
+
+# Vendor command forms, said as requests: "no neighbor X shutdown" / "no shut" (IOS, FRR) undoes a
+# shutdown and is no negation; "no ip route P N" removes a static route, "ip route P N" adds one.
+# Only where a command starts: the text's start, after a prompt or separator, "please"/"then"/"and",
+# or a device name ("r1 no shut 198.51.100.2"); "there is no shutdown planned" stays a negation.
+_CMD_START = r"(^|[:;,#>\n(]\s*|\b(?:please|pls|then|and|just|now)\s+|\b[a-z][a-z0-9_-]*\d\s+)"
+_VENDOR = (
+    (re.compile(_CMD_START + r"no\s+((?:bgp\s+)?(?:neighbou?rs?|peers?)\s+\S+\s+)?shut(?:\s*down)?\b", re.IGNORECASE),
+     r"\1unshut \2"),
+    (re.compile(_CMD_START + r"no\s+ip\s+route\s+(?=\d)", re.IGNORECASE), r"\1remove static route "),
+    (re.compile(_CMD_START + r"ip\s+route\s+(?=\d)", re.IGNORECASE), r"\1add static route "),
+    # RFC 8326 GRACEFUL_SHUTDOWN keeps the session up: a term, not the action "shutdown"; a verb
+    # right before it starts or ends it ("enable graceful shutdown" enables no neighbour)
+    (re.compile(r"\b(?:graceful[\s_-]*shut(?:\s*down)?|g-?shut)\b", re.IGNORECASE), "graceful-shutdown"),
+    (re.compile(r"\b(?:enable|enabling|activate|turn\s+on|begin|start|apply|configure|set)\s+(?:the\s+)?(?:bgp\s+)?"
+                r"(?=graceful-shutdown\b)", re.IGNORECASE), "start "),
+    (re.compile(r"\b(?:disable|disabling|deactivate|turn\s+off|stop|end|remove|unset)\s+(?:the\s+)?(?:bgp\s+)?"
+                r"(?=graceful-shutdown\b)", re.IGNORECASE), "end "),
+)
+
+
+def vendor_forms(text: str) -> str:
+    """``text`` with vendor command forms and terms rewritten in plain request words (see
+    :data:`_VENDOR`); what is read for action words, negations and phrases."""
+    out = text or ""
+    for pattern, repl in _VENDOR:
+        out = pattern.sub(repl, out)
+    return out
 
 
 @dataclass
@@ -124,7 +163,7 @@ def said_words(question: str) -> set[str]:
     """The words of ``question`` (lower case, hyphens kept), the action word of each verb form said
     after words that ask for it ("I want r3 drained" says "drain"; "r3 was drained" does not), and
     the phrases of :data:`_PHRASES`."""
-    q = question or ""
+    q = vendor_forms(question)
     words = set(_WORDS.findall(q.lower()))
     start = 0
     for end in [m.start() for m in _SENTENCE_END.finditer(q)] + [len(q)]:
@@ -139,7 +178,8 @@ def said_words(question: str) -> set[str]:
 
 def phrases_said(question: str) -> set[str]:
     """The one-word forms of the :data:`_PHRASES` that ``question`` says ("take r3 out of rotation")."""
-    return {word for pattern, word in _PHRASES if pattern.search(question or "")}
+    q = vendor_forms(question)
+    return {word for pattern, word in _PHRASES if pattern.search(q)}
 
 
 def negated_actions(question: str, actions: Any) -> set[str]:
@@ -148,7 +188,7 @@ def negated_actions(question: str, actions: Any) -> set[str]:
     negated wish ("I don't want r3 drained"), in a change called off ("cancel the drain of r3",
     "r3 drain can wait"), or before a question mark that a "no", "don't" or "keep it" follows
     ("drain r1? no")."""
-    q = (question or "").replace("\u2019", "'")
+    q = vendor_forms((question or "").replace("\u2019", "'"))
     wanted = set(actions)
     tokens = _TOKENS.findall(q.lower())
     out = {m.group(1).lower() for m in _NEGATION.finditer(q)}
@@ -212,12 +252,23 @@ _POLITE = re.compile(r"^(?:please\s+)?(?:can|could|would|will)\s+you\b", re.IGNO
 _IMPERATIVE_DO = re.compile(r"^(?:please\s+)?do\s+(?:a|an|the|some|this|that)\b", re.IGNORECASE)  # "do a soft clear"
 
 
+# Where a clause ends: a sentence end, a line break, a dash between spaces, a comma.
+_CLAUSE_BREAK = re.compile(r"[.;!?](?:\s+|$)|\n|\s[-\u2013\u2014]{1,2}\s|,\s")
+
+
 def asks_about(question: str) -> bool:
     """Is ``question`` worded as a question ("is it safe to drain r1?"), not a request ("can you
-    drain r1?", "do a soft clear of ...")?"""
-    first = _WORDS.findall(question.lower())[:1]
+    drain r1?", "do a soft clear of ...")? Its first clause or, when it ends with a question mark,
+    its last ("clear ip bgp 198.51.100.2 soft -- what does that do?", "drain r2. is that right?")."""
     text = question.strip()
-    return bool(first) and first[0] in _QUESTION_START and not _POLITE.match(text) and not _IMPERATIVE_DO.match(text)
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    tails = [text] + ([clauses[-1]] if text.endswith("?") and len(clauses) > 1 else [])
+    for clause in tails:
+        first = _WORDS.findall(clause.lower())[:1]
+        if (first and first[0] in _QUESTION_START and not _POLITE.match(clause)
+                and not _IMPERATIVE_DO.match(clause)):
+            return True
+    return False
 
 
 # "r3 should be drained now" asks for a change; "should I drain r3?" and "it should be safe" do not.
@@ -247,9 +298,17 @@ _PASTED = re.compile(r"\b(?:says?|said|shows?|showed|shown|reads?|contains?|wrot
                      r"((?:(?![.;!?](?:\s|$))[^\n])*)", re.IGNORECASE)
 
 
+# A pasted syslog line, from its tag or time stamp to the end of the line or a " -- " after it:
+# "%BGP-5-ADJCHANGE: neighbor ... Down", "Nov 30 02:14:07 r1 bgpd[812]: ...", "bgpd[812]: ...".
+# A time stamp counts only where a line starts ("window 2026-12-02 22:00:00: drain r3" is a request).
+_LOG_LINE = re.compile(r"(?:%[A-Z][A-Z0-9_]*(?:-\d)?-[A-Z0-9_]+:|%[A-Z][A-Z0-9_]+:"
+                       r"|^[ \t]*(?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d\b|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*)"
+                       r"|\b[a-z][\w-]*\[\d+\]:)(?:(?!\s[-\u2013\u2014]{1,2}\s)[^\n])*", re.MULTILINE)
+
+
 def own_words(question: str) -> str:
     """``question`` with what it quotes blanked (same length): quoted strings, Markdown quote
-    lines (``> ...``), fenced code, and what follows "says:", "shows:", "reads:", "log:" to the end
+    lines (``> ...``), fenced code, pasted syslog lines (:data:`_LOG_LINE`), and what follows "says:", "shows:", "reads:", "log:" to the end
     of that sentence. An instruction pasted from a device or a document ("the log shows: drain
     r1. what does it mean?") is data the person asks about, not their request."""
     def blank(m: re.Match[str]) -> str:
@@ -261,6 +320,7 @@ def own_words(question: str) -> str:
     out = _FENCE.sub(blank, question or "")
     out = _QUOTE_LINE.sub(blank, out)
     out = _QUOTED.sub(blank, out)
+    out = _LOG_LINE.sub(blank, out)
     return _PASTED.sub(blank_tail, out)
 
 

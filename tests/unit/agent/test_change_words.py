@@ -1,0 +1,112 @@
+"""Operator jargon the worded-change matcher must read the way a NOC engineer means it: vendor
+command forms ("no neighbor X shutdown" brings a peer back), terms that contain an action word
+without being that action ("graceful shutdown"), pasted log lines, a question asked after a
+pasted line, and two changes chained in one request. Found by the blind phrasing set
+(``data/intent_phrasings_blind.yaml``); the sentences here are variants, not copies of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netops.agent.change_intent import PlaybookInfo, match_change
+from netops.agent.intent import check_intent
+from netops.playbook.spec import load_playbook
+
+REPO = Path(__file__).resolve().parents[3]
+HOSTS = ["r1", "r2", "r3"]
+GROUPS = {"lab": ["r1", "r2", "r3"]}
+DIRS = (REPO / "playbooks", REPO / "plugins" / "netops-peering" / "netops_peering" / "playbooks")
+PLAYBOOKS = [PlaybookInfo.from_spec(pb.spec) for pb in
+             (load_playbook(d) for base in DIRS for d in sorted(base.iterdir()) if (d / "playbook.yaml").exists())
+             if not pb.spec.read_only]
+
+
+def _match(text: str):
+    return match_change(text, PLAYBOOKS, HOSTS, groups=GROUPS)
+
+
+def _change(text: str, playbook: str, hosts: list[str], params: dict) -> None:
+    m = _match(text)
+    assert (m.kind, m.playbook, m.hosts, m.params) == ("change", playbook, hosts, params), m.to_dict()
+    check = check_intent(text, m, hosts=HOSTS)
+    assert check.bound, check.summary()
+
+
+@pytest.mark.parametrize("text,host,neighbor", [
+    ("no neighbor 198.51.100.6 shutdown on r2", "r2", "198.51.100.6"),
+    ("on r3: no neighbor 198.51.100.9 shutdown", "r3", "198.51.100.9"),
+    ("no shutdown neighbor 198.51.100.1 on r2", "r2", "198.51.100.1"),
+    ("r1 no shut 198.51.100.10", "r1", "198.51.100.10"),
+    ("please no shut the peer 198.51.100.5 on r3", "r3", "198.51.100.5"),
+])
+def test_the_vendor_no_shutdown_form_enables_the_neighbor(text, host, neighbor):
+    """'no ... shutdown' is the IOS/FRR command that undoes a shutdown, not a negated shutdown (it
+    was proposed as bgp-neighbor-shutdown, the opposite change)."""
+    _change(text, "bgp-neighbor-enable", [host], {"neighbor": neighbor})
+
+
+@pytest.mark.parametrize("text", [
+    "no, don't shut neighbor 198.51.100.2 on r1", "there is no shutdown planned for 198.51.100.2 on r1",
+    "no need to shut down neighbor 198.51.100.2 on r1",
+])
+def test_a_plain_no_before_shut_still_negates(text):
+    m = _match(text)
+    assert m.kind != "change", m.to_dict()
+
+
+@pytest.mark.parametrize("text,playbook", [
+    ("no ip route 203.0.113.200/32 198.51.100.2 on r1", "static-route-remove"),
+    ("r1: ip route 203.0.113.200/32 198.51.100.2", "static-route-add"),
+])
+def test_the_ip_route_command_forms_are_add_and_remove(text, playbook):
+    _change(text, playbook, ["r1"], {"prefix": "203.0.113.200/32", "nexthop": "198.51.100.2"})
+
+
+@pytest.mark.parametrize("text", [
+    "begin graceful shutdown towards the peer 198.51.100.2 on r1",
+    "enable graceful shutdown for neighbor 198.51.100.2 on r1",
+    "bgp graceful shutdown for peer 198.51.100.6 on r2 please",
+])
+def test_graceful_shutdown_is_not_a_session_shutdown_or_enable(text):
+    """GRACEFUL_SHUTDOWN (RFC 8326) keeps the session up; shutting or enabling the neighbour is
+    another change (it was proposed as bgp-neighbor-shutdown)."""
+    m = _match(text)
+    assert m.playbook not in ("bgp-neighbor-shutdown", "bgp-neighbor-enable"), m.to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "%BGP-5-ADJCHANGE: neighbor 198.51.100.6 Down Admin. shutdown -- seen on r2, what caused it?",
+    "%BGP-3-NOTIFICATION: sent to neighbor 198.51.100.1 6/2 (Administrative Shutdown) on r2",
+    "Nov 30 02:14:07 r1 bgpd[812]: %ADJCHANGE: neighbor 198.51.100.2 Down Neighbor shutdown, why?",
+])
+def test_a_pasted_syslog_line_asks_for_nothing(text):
+    m = _match(text)
+    assert m.kind != "change", m.to_dict()
+    assert not check_intent(text, m if m.playbook else _shut_plan(), hosts=HOSTS).bound
+
+
+def _shut_plan():
+    from types import SimpleNamespace
+
+    return SimpleNamespace(playbook="bgp-neighbor-shutdown", hosts=["r2"], params={"neighbor": "198.51.100.6"})
+
+
+@pytest.mark.parametrize("text", [
+    "shut neighbor 198.51.100.6 on r2 -- would that move traffic to r3?",
+    "on r1: clear ip bgp 198.51.100.2 soft\nwhat does that do to the session?",
+    "drain r2. is that what the runbook says?",
+])
+def test_a_question_asked_after_a_pasted_or_stated_change_is_a_question(text):
+    m = _match(text)
+    assert m.kind != "change", m.to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "drain r2 then put it back in an hour later",
+    "undrain r1 and cost r2 out",
+])
+def test_two_changes_chained_are_asked_one_at_a_time(text):
+    m = _match(text)
+    assert (m.kind, m.code) == ("clarify", "multiple-changes"), m.to_dict()
