@@ -301,6 +301,17 @@ class _Extractor:
         return values, missing, problems
 
 
+def _unexplained(pb: PlaybookInfo, ex: _Extractor) -> list[str]:
+    """Addresses and prefixes the question gives that ``pb`` has no parameter of that kind for."""
+    types = {getattr(p, "type", "") for p in pb.parameters.values()}
+    out = []
+    if not types & {"ip", "ipv4", "ipv6"}:
+        out += ex.addresses
+    if not types & {"prefix", "prefix4", "prefix6"}:
+        out += ex.prefixes
+    return out
+
+
 def _describe_param(name: str, p: Any) -> str:
     desc = getattr(p, "description", "") or ""
     return f"{name} ({getattr(p, 'type', 'value')}{': ' + desc if desc else ''})"
@@ -481,7 +492,12 @@ def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extracto
                                               for n in missing) else ""))
     reasons += problems.values()
     base.invalid = list(problems)
-    if (missing or problems) and not base.code:
+    stray = _unexplained(pb, ex)
+    if stray:  # "put peer 198.51.100.6 on r2 into maintenance" is no router-wide drain
+        reasons.append(f"{pb.name} takes no address, but the question gives {', '.join(stray)}; "
+                       "say what it is for, or ask without it")
+        base.invalid.append("address")
+    if (missing or problems or stray) and not base.code:
         base.code = "parameter"
     if reasons:
         base.reason = "; ".join(reasons)

@@ -110,3 +110,16 @@ def test_a_question_asked_after_a_pasted_or_stated_change_is_a_question(text):
 def test_two_changes_chained_are_asked_one_at_a_time(text):
     m = _match(text)
     assert (m.kind, m.code) == ("clarify", "multiple-changes"), m.to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "move peer 198.51.100.6 on r2 into maintenance",
+    "take the 198.51.100.4/30 link on r2 out of service",
+    "put r3's session to 198.51.100.5 into maintenance",
+])
+def test_an_address_the_playbook_has_no_parameter_for_is_asked_about(text):
+    """A router-wide drain proposed for words that put one peer or link into maintenance would
+    change more than was asked: an address or prefix the words give must be a parameter of the
+    playbook, or netops asks what it is for."""
+    m = _match(text)
+    assert m.kind != "change", m.to_dict()
