@@ -42,7 +42,7 @@ OBJECT_WORDS: dict[str, tuple[str, ...]] = {
 # Name parts that make the host itself the object: "drain r3" needs no "router".
 _IMPLIED = {"router", "device", "host"}
 # Qualifiers a request must say: a plain "clear bgp" is a hard reset, which bgp-soft-clear is not.
-QUALIFIERS: dict[str, tuple[str, ...]] = {"soft": ("soft", "soft-clear", "refresh", "route-refresh")}
+QUALIFIERS: dict[str, tuple[str, ...]] = {"soft": ("soft", "soft-clear", "soft-reset", "refresh", "route-refresh")}
 # Words before a value that say which parameter it is ("via 198.51.100.2" is the next hop).
 CUES: dict[str, tuple[str, ...]] = {"nexthop": ("via", "nexthop", "next-hop", "next", "hop", "gateway")}
 
@@ -69,6 +69,16 @@ _EXCLUDING = re.compile(r"(?:\bnot|\bnever|\bexcept(?:\s+for)?|\bexcluding|\bins
                         r"(?:\s+(?:on|the|one|ones|router|device|host|for|from|with|also|even|just|out))*\s*[(\[]?\s*$",
                         re.IGNORECASE)
 _LISTED = re.compile(r"^\s*(?:,|and|or|nor|&)?\s*(?:and|or|nor)?\s*$", re.IGNORECASE)
+# Words right after a host (or a list of hosts) that say it needs nothing ("drain r3, r2 is fine",
+# "r1 and r2 must stay in service", "r2 looks healthy"): ruled out, as "not r2" is.
+_FINE = (r"(?:(?:just|all|perfectly|totally)\s+)?(?:fine|ok|okay|good|healthy|untouched|alone|unchanged"
+         r"|as\s+(?:is|they\s+are|it\s+is)|as-is|in\s+(?:service|rotation|production)|up)\b")
+_MODAL_STAY = r"(?:can|should|must|will|shall)\s+(?:stay|remain|be\s+left)"
+# A singular verb binds the host alone ("drain r1, r3 is fine": r1 is not fine); a plural or modal
+# one the list before it ("r1 and r2 must stay in service").
+_FINE_AFTER = re.compile(r"^\s+(?:is|looks|seems|stays|remains|" + _MODAL_STAY + r")\s+" + _FINE
+                         + r"|^(?:\s*(?:,|and|&)\s*(?:[a-z][\w-]*\d))+\s+(?:are|look|seem|stay|remain|"
+                         + _MODAL_STAY + r"|are\s+to\s+stay)\s+" + _FINE, re.IGNORECASE)
 # "drain everything except r1": every other host is meant, none of them by name.
 _EVERY = {"all", "every", "everything", "everywhere", "each", "other", "others", "rest"}
 _QUOTED = re.compile(r'"([^"\n]+)"|\u201c([^\u201d\n]+)\u201d|\u2018([^\u2019\n]+)\u2019|(?<![\w\'])\'([^\'\n]+)\'(?![\w\'])')
@@ -344,7 +354,8 @@ def targets_named(text: str, hosts: list[str], groups: dict[str, list[str]] | No
     prev_end, prev_excluded = 0, False
     for pos, name in said:
         members = groups.get(name, [name]) if name not in hosts else [name]
-        ruled_out = bool(_EXCLUDING.search(text[:pos])) or (prev_excluded and bool(_LISTED.match(text[prev_end:pos])))
+        ruled_out = (bool(_EXCLUDING.search(text[:pos])) or (prev_excluded and bool(_LISTED.match(text[prev_end:pos])))
+                     or bool(_FINE_AFTER.match(text[pos + len(name):])))
         (excluded if ruled_out else out).extend(members)
         prev_end, prev_excluded = pos + len(name), ruled_out
     named = [h for h in dict.fromkeys(out) if h not in excluded]

@@ -21,7 +21,7 @@ ACTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "undrain": ("undrain", "un-drain", "unisolate", "back-in-service", "cost-in"),
     "shutdown": ("shut", "shutdown", "disable", "admin-down"),
     "enable": ("enable", "unshut", "no-shut", "re-enable", "bring-back"),
-    "clear": ("clear", "reset", "refresh", "soft-clear"),
+    "clear": ("clear", "reset", "refresh", "soft-clear", "soft-reset"),
     "add": ("add", "create", "install", "need-new"),
     "remove": ("remove", "delete", "withdraw"),
     "description": ("description", "describe", "label", "rename"),
@@ -280,10 +280,18 @@ _SHOULD_BE_DONE = re.compile(r"\b(?:should|must)\s+be\s+[a-z-]+(?:ed|en)\b(?!\s+
 _EITHER_WAY = re.compile(r"\bor\s+(?:not|no)\b", re.IGNORECASE)
 
 
+# Courtesies that end a request ("drain r2 when you get a chance", "... if possible"): no condition.
+_COURTESY = re.compile(r"\b(?:when(?:ever)?\s+you\s+(?:get|have|find)\s+(?:a|the)\s+(?:chance|moment|minute|sec|second|min|mo)"
+                       r"|when(?:ever)?\s+you\s+(?:can|are\s+free|'re\s+free)|if\s+(?:you\s+can|possible|you\s+don'?t\s+mind"
+                       r"|you\s+would|you\s+have\s+(?:a\s+moment|time))|when\s+convenient|at\s+your\s+(?:earliest\s+)?convenience)"
+                       r"(?=\s*(?:[.,;!]|$|please\b|pls\b|thanks?\b|thx\b|ty\b|cheers\b))", re.IGNORECASE)
+
+
 def hypothetical(question: str) -> bool:
     """Do the words ask *about* a change (what happens if, should I, how do I, or not, a question)
-    rather than for one? Quoted text counts: a description is read as the person wrote it."""
-    q = question or ""
+    rather than for one? Quoted text counts: a description is read as the person wrote it. A
+    courtesy at the end of a clause ("when you get a chance", "if possible") is no condition."""
+    q = _COURTESY.sub(" ", question or "")
     words = said_words(q)
     if "should" in words and "?" not in q and _SHOULD_BE_DONE.search(q):
         words = words - {"should"}

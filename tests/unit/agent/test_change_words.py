@@ -123,3 +123,43 @@ def test_an_address_the_playbook_has_no_parameter_for_is_asked_about(text):
     playbook, or netops asks what it is for."""
     m = _match(text)
     assert m.kind != "change", m.to_dict()
+
+
+@pytest.mark.parametrize("text,playbook,host,params", [
+    ("soft-reset neighbor 198.51.100.1 on r2", "bgp-soft-clear", "r2", {"neighbor": "198.51.100.1"}),
+    ("cost out r1", "router-drain", "r1", {}),
+    ("cost r3 out please", "router-drain", "r3", {}),
+    ("cost r2 back in", "router-undrain", "r2", {}),
+    ("put r1 back in", "router-undrain", "r1", {}),
+    ("please drain r1 when you get a moment", "router-drain", "r1", {}),
+    ("undrain r3 when you can, thanks", "router-undrain", "r3", {}),
+    ("soft clear 198.51.100.6 on r2 if possible", "bgp-soft-clear", "r2", {"neighbor": "198.51.100.6"}),
+])
+def test_noc_jargon_and_courtesy_are_requests(text, playbook, host, params):
+    """'cost out', 'soft-reset' and a courtesy ('when you get a moment', 'if possible') were
+    answered as no request or as a question (the 'when'/'if' read as a hypothetical)."""
+    _change(text, playbook, [host], params)
+
+
+@pytest.mark.parametrize("text", ["drain r1 if you can reach it", "drain r1 when r2 is back"])
+def test_a_real_condition_is_not_a_courtesy(text):
+    assert _match(text).kind != "change", _match(text).to_dict()
+
+
+@pytest.mark.parametrize("text,host,excluded", [
+    ("drain r1, r3 is fine", "r1", ["r3"]),
+    ("r2 looks healthy, drain r1", "r1", ["r2"]),
+    ("undrain r2 - r1 and r3 stay as they are", "r2", ["r1", "r3"]),
+    ("drain r2; r3 must stay in service", "r2", ["r3"]),
+])
+def test_a_host_said_to_be_fine_is_excluded(text, host, excluded):
+    """'drain r3, r2 is fine' named r2 only to say it needs nothing: it was counted as a second
+    target (too many targets)."""
+    m = _match(text)
+    assert (m.kind, m.hosts) == ("change", [host]), m.to_dict()
+    assert check_intent(text, m, hosts=HOSTS).bound
+    from types import SimpleNamespace
+
+    for other in excluded:
+        plan = SimpleNamespace(playbook=m.playbook, hosts=[other], params={})
+        assert not check_intent(text, plan, hosts=HOSTS).bound
