@@ -244,7 +244,7 @@ class BgpInbound(BaseModel):
 
 class BgpPeerRoutes(BaseModel):
     """``bgp_advertised`` / ``bgp_received`` getters: the routes this device exchanges with one BGP
-    peer in one family (default VRF), as the device shows them.
+    peer in one family and one VRF, as the device shows them.
 
     ``bgp_advertised``: what the device sends the peer (Adj-RIB-Out, after outbound policy; the
     AS path as the device prints it, usually before its own AS is prepended).
@@ -259,6 +259,8 @@ class BgpPeerRoutes(BaseModel):
     direction: str
     """``advertised`` or ``received``."""
     afi_safi: str = "ipv4-unicast"
+    vrf: str = "default"
+    """The VRF (routing instance) of the session."""
     routes: list[BgpPath] = Field(default_factory=list)
     before_policy: list[BgpPath] | None = None
     """``bgp_received`` only: what the peer sent before inbound policy; ``None`` when the device

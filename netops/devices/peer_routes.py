@@ -4,16 +4,18 @@
 
     svc.get("r1", "bgp_advertised", peer="r2")            # what r1 sends r2
     svc.get("r2", "bgp_received", peer="198.51.100.6")    # what r2 took from 198.51.100.6
+    svc.get("pe1", "bgp_advertised", peer="ce1", vrf="CUST-A")  # a peer of VRF CUST-A
 
 The peer is an address or a name. A name is resolved on the asking device with its own
 ``bgp_neighbors`` getter: the one peer (in the default VRF and the asked family) whose
-description or announced host name is that name (the lab's ``neighbor X description r2``);
+description or announced host name is that name, in the asked VRF (``vrf=``, default ``default``;
+the lab's ``neighbor X description r2``);
 failing that (IOS and NX-OS summaries print no description), when the name is an inventory
 host, the peer whose address is one of that host's own (its inventory address and its
 interfaces, read once through the same service).
 An empty answer is checked against the session's state, so "r1 advertises nothing to r2"
 is not said of a session that is down. Each platform module offers the reads in
-``PEER_GETTERS`` (``fn(host, read, *, peer, family) -> BgpPeerRoutes``); the rest report the
+``PEER_GETTERS`` (``fn(host, read, *, peer, family, vrf) -> BgpPeerRoutes``); the rest report the
 getter as unsupported.
 """
 
@@ -29,13 +31,27 @@ from netops.errors import Cancelled, InputError, NotFoundError
 PEER_GETTERS = ("bgp_advertised", "bgp_received")
 FAMILIES = ("ipv4", "ipv6")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
+# VRF / routing-instance names as the CLIs take them (XR "VRF_NAME:9196"); nothing a CLI reads as
+# a separator, a pipe or a second word
+_VRF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+DEFAULT_VRFS = ("default", "global", "master")
+
+
+def vrf_name(value: Any) -> str:
+    """A checked VRF name; ``None``/empty and the spellings of the global table are ``default``."""
+    name = str(value or "").strip()
+    if not name or name.lower() in DEFAULT_VRFS:
+        return "default"
+    if not _VRF.fullmatch(name):
+        raise InputError(f"{name!r} is not a VRF name", hint="letters, digits and . _ : - (up to 64)")
+    return name
 
 
 def validate(name: str, kw: dict[str, Any]) -> dict[str, Any]:
     """``{"peer": ..., "family": ...}`` checked up front: the peer goes into a command."""
-    unknown = set(kw) - {"peer", "family"}
+    unknown = set(kw) - {"peer", "family", "vrf"}
     if unknown:
-        raise InputError(f"getter {name!r} takes peer and family (got {', '.join(sorted(unknown))})")
+        raise InputError(f"getter {name!r} takes peer, family and vrf (got {', '.join(sorted(unknown))})")
     peer = str(kw.get("peer") or "").strip()
     if not peer:
         raise InputError(f"the {name} getter needs a peer (its address, or an inventory host name)",
@@ -52,7 +68,10 @@ def validate(name: str, kw: dict[str, Any]) -> dict[str, Any]:
         family = str(family).strip().lower()
         if family not in FAMILIES:
             raise InputError(f"family must be one of {', '.join(FAMILIES)}, not {kw['family']!r}")
-    return {"peer": peer, "family": family}
+    out = {"peer": peer, "family": family}
+    if "vrf" in kw:
+        out["vrf"] = vrf_name(kw["vrf"])
+    return out
 
 
 def is_address(peer: str) -> bool:
@@ -69,11 +88,11 @@ def _family_of(afi_safi: str) -> str | None:
 
 
 def resolve(neighbors: Any, name: str, family: str | None, host: str,
-            addresses: Callable[[], list[str]] | None = None) -> tuple[str, Any]:
-    """``(address, neighbour)`` of the default-VRF peer whose description or host name is ``name``;
+            addresses: Callable[[], list[str]] | None = None, vrf: str = "default") -> tuple[str, Any]:
+    """``(address, neighbour)`` of the ``vrf`` peer whose description or host name is ``name``;
     failing that, whose address is one of ``addresses()`` (the named inventory host's own)."""
     want = name.lower()
-    rows = [n for n in neighbors.neighbors if n.vrf == "default" and _family_of(n.afi_safi)
+    rows = [n for n in neighbors.neighbors if n.vrf == vrf and _family_of(n.afi_safi)
             and (family is None or _family_of(n.afi_safi) == family)]
     found = [n for n in rows if want in {(n.description or "").strip().lower(), (n.hostname or "").lower()}]
     if not found:  # a description that names the host among other words ("to r2 (core)")
@@ -88,7 +107,8 @@ def resolve(neighbors: Any, name: str, family: str | None, host: str,
     if not peers:
         known = ", ".join(f"{n.peer} ({n.description or n.hostname})" if (n.description or n.hostname) else n.peer
                           for n in rows) or "none"
-        raise NotFoundError(f"{host} has no BGP peer named {name!r} (by description, host name or the "
+        where = "" if vrf == "default" else f" in VRF {vrf}"
+        raise NotFoundError(f"{host} has no BGP peer named {name!r}{where} (by description, host name or the "
                             f"host's addresses); its peers: {known}",
                             hint="name the peer by its address")
     if len(peers) > 1:
@@ -98,15 +118,16 @@ def resolve(neighbors: Any, name: str, family: str | None, host: str,
 
 
 def run(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: Any,
-        read: Callable[[str], str], *, peer: str, family: str | None,
+        read: Callable[[str], str], *, peer: str, family: str | None, vrf: str = "default",
         addresses: Callable[[], list[str]] | None = None) -> Any:
-    """Resolve ``peer``, read with the platform's ``fn`` and explain an empty answer."""
+    """Resolve ``peer`` (in ``vrf``), read with the platform's ``fn`` and explain an empty answer."""
     asked = peer
     seen = None
     if not is_address(peer):
-        peer, seen = resolve(neighbors(), peer, family, host.name, addresses)
+        peer, seen = resolve(neighbors(), peer, family, host.name, addresses, vrf)
     fam = family or ("ipv6" if ipaddress.ip_address(peer).version == 6 else "ipv4")
-    out = fn(host, read, peer=peer, family=fam)
+    out = fn(host, read, peer=peer, family=fam, vrf=vrf)
+    out.vrf = vrf
     if not is_address(asked):
         out.peer_name = asked
     if out.routes:
@@ -118,7 +139,7 @@ def run(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: A
             raise
         except Exception:  # the routes were read; the state only explains an empty list
             return out
-        seen = next((n for n in found.neighbors if n.peer == peer and n.vrf == "default"
+        seen = next((n for n in found.neighbors if n.peer == peer and n.vrf == vrf
                      and _family_of(n.afi_safi) == fam), None)
     if seen is not None:
         out.session_state = seen.raw_state or seen.state
@@ -138,10 +159,11 @@ def not_kept(peer: str) -> str:
 
 
 def heading(data: Any) -> str:
-    """``routes advertised to r2 (198.51.100.2), ipv4-unicast``."""
+    """``routes advertised to r2 (198.51.100.2), ipv4-unicast`` (``, VRF CUST-A`` for a VRF peer)."""
     who = f"{data.peer_name} ({data.peer})" if data.peer_name and data.peer_name != data.peer else data.peer
     verb = "advertised to" if data.direction == "advertised" else "accepted from"
-    return f"routes {verb} {who}, {data.afi_safi}"
+    vrf = getattr(data, "vrf", "default")
+    return f"routes {verb} {who}, {data.afi_safi}" + ("" if vrf == "default" else f", VRF {vrf}")
 
 
 def describe(data: Any, only: list[str] | None = None) -> str:

@@ -372,3 +372,6 @@ GETTERS = {
     "facts": facts, "interfaces": interfaces, "bgp_neighbors": bgp_neighbors,
     "ospf_neighbors": ospf_neighbors, "route": route, "config": config,
 }
+
+
+from netops.devices.parsers.eos_peer_routes import PEER_GETTERS  # noqa: E402,F401  (bgp_advertised, bgp_received)

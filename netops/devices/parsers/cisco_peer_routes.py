@@ -31,18 +31,22 @@ from netops.devices.peer_routes import not_kept
 from netops.errors import DeviceError, NotFoundError
 
 Read = Callable[[str], str]
-Command = Callable[[str, str, str], str]
+Command = Callable[[str, str, str, str], str]
 _NO_COPY = re.compile(r"inbound soft reconfiguration (not enabled|for .* not performed)", re.I)
 _NO_PEER = re.compile(r"no such neighbor|not a bgp neighbor|can't find neighbor", re.I)
 
 
-def ios_command(peer: str, family: str, what: str) -> str:
+def ios_command(peer: str, family: str, what: str, vrf: str = "default") -> str:
+    """A VRF peer: ``show bgp vpnv4 unicast vrf NAME neighbors X ...`` (``vpnv6`` for IPv6)."""
+    if vrf != "default":
+        return f"show bgp vpn{family[-2:]} unicast vrf {vrf} neighbors {peer} {what}"
     base = "show ip bgp" if family == "ipv4" else "show bgp ipv6 unicast"
     return f"{base} neighbors {peer} {what}"
 
 
-def nxos_command(peer: str, family: str, what: str) -> str:
-    return f"show bgp {family} unicast neighbors {peer} {what}"
+def nxos_command(peer: str, family: str, what: str, vrf: str = "default") -> str:
+    scope = "" if vrf == "default" else f"vrf {vrf} "
+    return f"show bgp {scope}{family} unicast neighbors {peer} {what}"
 
 
 def _rows(text: str, command: str, peer: str, family: str) -> list[BgpPath] | None:
@@ -66,9 +70,9 @@ def _rows(text: str, command: str, peer: str, family: str) -> list[BgpPath] | No
 def getters(command: Command) -> dict[str, Callable[..., BgpPeerRoutes]]:
     """``PEER_GETTERS`` for a platform that spells its reads with ``command``."""
 
-    def advertised(host: Any, read: Read, *, peer: str, family: str) -> BgpPeerRoutes:
+    def advertised(host: Any, read: Read, *, peer: str, family: str, vrf: str = "default") -> BgpPeerRoutes:
         out = BgpPeerRoutes(peer=peer, direction="advertised", afi_safi=f"{family}-unicast")
-        cmd = command(peer, family, "advertised-routes")
+        cmd = command(peer, family, "advertised-routes", vrf)
         rows = _rows(read(cmd), cmd, peer, family)
         if rows is None:
             out.note = not_running_note("BGP")
@@ -76,15 +80,15 @@ def getters(command: Command) -> dict[str, Callable[..., BgpPeerRoutes]]:
             out.routes = rows
         return out
 
-    def received(host: Any, read: Read, *, peer: str, family: str) -> BgpPeerRoutes:
+    def received(host: Any, read: Read, *, peer: str, family: str, vrf: str = "default") -> BgpPeerRoutes:
         out = BgpPeerRoutes(peer=peer, direction="received", afi_safi=f"{family}-unicast")
-        cmd = command(peer, family, "routes")
+        cmd = command(peer, family, "routes", vrf)
         rows = _rows(read(cmd), cmd, peer, family)
         if rows is None:
             out.note = not_running_note("BGP")
             return out
         out.routes = rows
-        cmd = command(peer, family, "received-routes")
+        cmd = command(peer, family, "received-routes", vrf)
         before = _rows(read(cmd), cmd, peer, family)
         if before is None:
             out.note = not_kept(peer)

@@ -30,9 +30,10 @@ Read = Callable[[str], str]
 ORIGINS = {"i": "IGP", "e": "EGP", "?": "incomplete"}
 
 
-def command(peer: str, family: str, what: str) -> str:
-    """``what``: ``advertised-routes``, ``received-routes`` or ``routes``."""
-    return f"show bgp {family} unicast neighbors {peer} {what} json"
+def command(peer: str, family: str, what: str, vrf: str = "default") -> str:
+    """``what``: ``advertised-routes``, ``received-routes`` or ``routes``; a VRF peer's reads name the VRF."""
+    scope = "" if vrf == "default" else f"vrf {vrf} "
+    return f"show bgp {scope}{family} unicast neighbors {peer} {what} json"
 
 
 def _doc(text: str, peer: str, family: str, what: str) -> dict[str, Any] | None:
@@ -113,15 +114,15 @@ def parse_accepted(text: str, peer: str, family: str = "ipv4") -> BgpPeerRoutes:
     return out
 
 
-def advertised(host: Any, read: Read, *, peer: str, family: str) -> BgpPeerRoutes:
-    return parse_advertised(read(command(peer, family, "advertised-routes")), peer, family)
+def advertised(host: Any, read: Read, *, peer: str, family: str, vrf: str = "default") -> BgpPeerRoutes:
+    return parse_advertised(read(command(peer, family, "advertised-routes", vrf)), peer, family)
 
 
-def received(host: Any, read: Read, *, peer: str, family: str) -> BgpPeerRoutes:
-    out = parse_accepted(read(command(peer, family, "routes")), peer, family)
+def received(host: Any, read: Read, *, peer: str, family: str, vrf: str = "default") -> BgpPeerRoutes:
+    out = parse_accepted(read(command(peer, family, "routes", vrf)), peer, family)
     if out.note:
         return out
-    out.before_policy = parse_before_policy(read(command(peer, family, "received-routes")), peer, family)
+    out.before_policy = parse_before_policy(read(command(peer, family, "received-routes", vrf)), peer, family)
     if out.before_policy is None:
         out.note = not_kept(peer)
     return out

@@ -201,13 +201,15 @@ def bgp_inbound(host: Any, read: Read, *, prefix: str) -> BgpInbound:
 RIB_GETTERS = {"routes": routes, "bgp_routes": bgp_routes, "bgp_inbound": bgp_inbound}
 
 
-def bgp_advertised(host: Any, read: Read, *, peer: str, family: str) -> BgpPeerRoutes:
+def bgp_advertised(host: Any, read: Read, *, peer: str, family: str, vrf: str = "default") -> BgpPeerRoutes:
     """What FRR sends ``peer`` (``vtysh -c 'show bgp ipv4 unicast neighbors X advertised-routes json'``)."""
-    return frr_peer_routes.advertised(host, lambda command: _vtysh(read, command), peer=peer, family=family)
+    return frr_peer_routes.advertised(host, lambda command: _vtysh(read, command), peer=peer, family=family,
+                                      vrf=vrf)
 
 
-def bgp_received(host: Any, read: Read, *, peer: str, family: str) -> BgpPeerRoutes:
-    return frr_peer_routes.received(host, lambda command: _vtysh(read, command), peer=peer, family=family)
+def bgp_received(host: Any, read: Read, *, peer: str, family: str, vrf: str = "default") -> BgpPeerRoutes:
+    return frr_peer_routes.received(host, lambda command: _vtysh(read, command), peer=peer, family=family,
+                                    vrf=vrf)
 
 
 PEER_GETTERS = {"bgp_advertised": bgp_advertised, "bgp_received": bgp_received}

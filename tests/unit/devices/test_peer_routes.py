@@ -118,7 +118,9 @@ def test_an_empty_answer_from_a_shut_session_says_the_session_is_down(dev_settin
     ({"peer": "fe80::1%eth0 | include 65002"}, "not a peer address or a host name"),
     ({"peer": "fe80::1%eth0 advertised-routes"}, "not a peer address or a host name"),
     ({"peer": "r2", "family": "vpnv4"}, "family must be one of"),
-    ({"peer": "r2", "prefix": "10.0.0.0/8"}, "takes peer and family"),
+    ({"peer": "r2", "prefix": "10.0.0.0/8"}, "takes peer, family and vrf"),
+    ({"peer": "r2", "vrf": "CUST-A | include x"}, "not a VRF name"),
+    ({"peer": "r2", "vrf": "A\nshow run"}, "not a VRF name"),
 ])
 def test_bad_arguments_are_one_line_input_errors(kw, message):
     with pytest.raises(InputError, match=message):

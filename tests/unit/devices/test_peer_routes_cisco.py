@@ -88,8 +88,8 @@ def test_platforms_without_an_implementation_say_so():
     from netops.devices.getters import GetterUnsupported
 
     _, fn = resolve_getter("bgp_advertised", {"peer": "10.0.0.2"})
-    with pytest.raises(GetterUnsupported, match="not available for platform juniper_junos"):
-        fn(SimpleNamespace(name="j1", platform="juniper_junos"), lambda c: "", peer="10.0.0.2", family=None)
+    with pytest.raises(GetterUnsupported, match="not available for platform huawei_vrp"):
+        fn(SimpleNamespace(name="v1", platform="huawei_vrp"), lambda c: "", peer="10.0.0.2", family=None)
 
 
 NX_ADV = "show bgp ipv4 unicast neighbors 10.106.102.3 advertised-routes"
