@@ -108,6 +108,8 @@ class GetStateArgs(BaseModel):
                              "device name, e.g. \"r2\"")
     family: Literal["ipv4", "ipv6"] | None = Field(default=None, description="For bgp_advertised/bgp_received: "
                                                    "the address family (default: the peer address's)")
+    vrf: str | None = Field(default=None, description="For bgp_neighbors, bgp_advertised and bgp_received: the "
+                            "VRF (routing instance), e.g. \"CUST-A\" (default: the global table)")
 
 
 def get_state(ctx: ToolContext, args: GetStateArgs) -> ToolResult:
@@ -124,6 +126,9 @@ def get_state(ctx: ToolContext, args: GetStateArgs) -> ToolResult:
         if args.family:
             kw["family"] = args.family
         label = f"{args.getter} {args.peer}"
+    if args.vrf and args.getter in ("bgp_neighbors", "bgp_advertised", "bgp_received"):
+        kw["vrf"] = args.vrf
+        label += f" vrf {args.vrf}"
     agg = ctx.get_devices().get(args.hosts, args.getter, **kw, **_cancel(ctx))
     res = _render_aggregate(agg, label, ctx, key=args.getter)
     res.tool = "get_state"

@@ -3,7 +3,7 @@
 "which prefixes does r1 advertise to r2", "what is r1 sending r2", "routes r2 receives from r3",
 "what does r3 announce to r1" -> ``get_state`` with ``bgp_advertised`` / ``bgp_received`` on the
 router asked about (``hosts``), the other end as ``peer`` (a host name, resolved on the router
-by netops, or the peer's address). A route diagnosis ("who advertises P", "why is r2 not
+by netops, or the peer's address), and ``vrf`` when the question names one ("in vrf CUST-A"). A route diagnosis ("who advertises P", "why is r2 not
 learning P") is decided before this (``route_tool``), and a request ("advertise P to r2") is
 not a question: it is left alone.
 """
@@ -25,6 +25,24 @@ _ASKING = re.compile(r"\b(what|which|why|how|show|list|display|tell|give|does|do
                      r"routes?|prefix\w*|paths?|networks?|nlri)\b|\?", re.IGNORECASE)
 _BY = re.compile(r"\s*by\s+$", re.IGNORECASE)
 _PEER_WORD = re.compile(r"(\bto|\bfrom|\bpeers?|\bneighbou?rs?|\bsending|\bsends?)\s+(the\s+)?$", re.IGNORECASE)
+# "in vrf CUST-A", "vrf: CUST-A", "the CUST-A vrf", "routing instance CUST-A"
+_VRF_AFTER = re.compile(r"\b(?:vrf|vpn-instance|routing[- ]instance)\s*:?\s+(?P<name>[A-Za-z0-9][\w.:-]*)", re.IGNORECASE)
+_VRF_BEFORE = re.compile(r"\b(?:the|in|of|for)\s+(?P<name>[A-Za-z0-9][\w.:-]*)\s+(?:vrf|routing[- ]instance)\b",
+                         re.IGNORECASE)
+_NOT_A_VRF = frozenset({"is", "are", "was", "the", "a", "an", "and", "or", "to", "from", "in", "on", "of", "for",
+                        "with", "does", "do", "has", "have", "table", "routes", "route", "peer", "peers",
+                        "neighbor", "neighbors", "neighbour", "neighbours", "sessions", "session", "which", "what",
+                        "this", "that", "each", "every", "all", "its", "same", "other", "bgp"})
+
+
+def vrf_in(question: str) -> str | None:
+    """The VRF a question names ("... in vrf CUST-A", "the CUST-A vrf"), or ``None``."""
+    for rx in (_VRF_AFTER, _VRF_BEFORE):
+        for m in rx.finditer(question):
+            name = m.group("name").rstrip(".:-")
+            if name and name.lower() not in _NOT_A_VRF:
+                return name
+    return None
 
 
 def _peer_addresses(question: str, addresses: list[str]) -> list[tuple[int, str]]:
@@ -68,6 +86,8 @@ def peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any]
         return None
     args: dict[str, Any] = {"hosts": [subject[1]],
                             "getter": "bgp_advertised" if verb.group("send") else "bgp_received", "peer": peer}
+    if (vrf := vrf_in(question)) is not None:
+        args["vrf"] = vrf
     prefixes = [a for a in ents.get("addresses", []) if "/" in a and _is_prefix(a)]
     if prefixes:
         args["_prefixes"] = prefixes

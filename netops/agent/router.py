@@ -218,6 +218,11 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
             if not ents["addresses"]:
                 return Route("unknown", reason="a route lookup needs a prefix or address")
             args["prefix"] = ents["addresses"][0]
+        if spec["getter"] == "bgp_neighbors":
+            from netops.agent.peer_intent import vrf_in
+
+            if (vrf := vrf_in(question)) is not None:  # "bgp peers of r1 in vrf CUST-A"
+                args["vrf"] = vrf
         route_ = Route("tool", best, spec["tool"], args, scores[best])
         if best == "config":
             route_.args["_section"] = next((CONFIG_SECTIONS[w] for w in words if w in CONFIG_SECTIONS), None)

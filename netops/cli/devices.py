@@ -286,14 +286,15 @@ def _render_outputs(agg: Any) -> None:
 @click.option("--prefix", help="Prefix or address for the 'route', 'routes' and 'bgp_routes' getters.")
 @click.option("--peer", help="BGP peer (address or inventory host name) for 'advertised' and 'received'.")
 @click.option("--family", type=click.Choice(["ipv4", "ipv6"]), help="Address family for 'advertised'/'received'.")
+@click.option("--vrf", help="VRF (routing instance) for 'bgp', 'advertised' and 'received' (default: the global table).")
 @json_option
 @click.pass_context
 def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, peer: str | None,
-          family: str | None, as_json: bool) -> None:
+          family: str | None, vrf: str | None, as_json: bool) -> None:
     """Typed device state. GETTER: facts, interfaces, bgp, ospf, route (--prefix), config,
     routes and bgp_routes (--prefix: everything at or inside it), advertised and received
-    (--peer: the routes sent to / accepted from one BGP peer). The getter may come first
-    (`netops state bgp r1`)."""
+    (--peer: the routes sent to / accepted from one BGP peer). --vrf NAME: the sessions or the
+    peer of that VRF. The getter may come first (`netops state bgp r1`)."""
     from netops.devices.getters import PEER_GETTERS, canonical
     from netops.errors import InputError
 
@@ -310,6 +311,8 @@ def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, pee
     kw: dict[str, str] = {"prefix": prefix} if name == "route" or prefix else {}
     if name in PEER_GETTERS or peer or family:
         kw.update({"peer": peer or ""} if family is None else {"peer": peer or "", "family": family})
+    if vrf is not None:
+        kw["vrf"] = vrf
     with _session(ctx, "state") as session:
         svc = session.devices
         hosts = svc.select(targets)

@@ -5,7 +5,7 @@ getter          aliases                        model
 =============== ============================== =========================================
 facts           facts                          :class:`~netops.devices.models.Facts`
 interfaces      interfaces, int                :class:`~netops.devices.models.Interfaces`
-bgp_neighbors   bgp                            :class:`~netops.devices.models.BgpNeighbors`
+bgp_neighbors   bgp (optional ``vrf=``)        :class:`~netops.devices.models.BgpNeighbors`
 ospf_neighbors  ospf                           :class:`~netops.devices.models.OspfNeighbors`
 route           route (``prefix=`` required)   :class:`~netops.devices.models.RouteLookup`
 routes          (``prefix=`` required)         :class:`~netops.devices.models.RouteSet`
@@ -20,7 +20,8 @@ config          config, running_config         :class:`~netops.devices.models.Ru
 the peers' policies and what they sent before them, for a route diagnosis) are optional: a
 platform module offers them in ``RIB_GETTERS`` next to ``GETTERS``. ``bgp_advertised`` and
 ``bgp_received`` (the routes sent to / taken from one peer, ``peer=`` an address or a host name,
-optional ``family=`` ipv4/ipv6) are in ``PEER_GETTERS``; see :mod:`netops.devices.peer_routes`.
+optional ``family=`` ipv4/ipv6 and ``vrf=``) are in ``PEER_GETTERS``; see :mod:`netops.devices.peer_routes`.
+``bgp_neighbors`` with ``vrf=NAME`` keeps that VRF's sessions (every platform reads all VRFs).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
-from netops.devices.peer_routes import PEER_GETTERS, validate  # noqa: F401  (PEER_GETTERS: CLI)
+from netops.devices.peer_routes import PEER_GETTERS, validate, vrf_name  # noqa: F401  (PEER_GETTERS: CLI)
 from netops.errors import DeviceError, InputError
 
 GETTER_NAMES = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config", "routes", "bgp_routes",
@@ -70,6 +71,8 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
         kw["prefix"] = str(prefix)
     elif name in PEER_GETTERS:
         kw.update(validate(name, kw))
+    elif name == "bgp_neighbors" and set(kw) == {"vrf"}:
+        kw["vrf"] = vrf_name(kw["vrf"])
     elif kw:
         raise InputError(f"getter {name!r} takes no arguments (got {', '.join(kw)})")
 
@@ -97,6 +100,18 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
 
             return peer_routes.run(name, fn, lambda: module.GETTERS["bgp_neighbors"](host, read), host, read,
                                    addresses=peer_addresses, **args)
+        if name == "bgp_neighbors" and "vrf" in args:
+            return _in_vrf(fn(host, read), args["vrf"])
         return fn(host, read, **args)
 
     return name, dispatch
+
+
+def _in_vrf(found: Any, vrf: str) -> Any:
+    """The sessions of ``vrf``; when it has none, a note naming the VRFs that do."""
+    others = sorted({n.vrf for n in found.neighbors})
+    found.neighbors = [n for n in found.neighbors if n.vrf == vrf]
+    if not found.neighbors and not found.note:
+        found.note = (f"no BGP sessions in VRF {vrf}" + (f" (sessions are in: {', '.join(others)})" if others
+                                                         else ""))
+    return found

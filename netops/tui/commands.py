@@ -26,9 +26,10 @@ class SlashCommand:
 COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/kb", "/kb <query>", "Search the knowledge base (specs, runbooks) with citations", True),
     SlashCommand("/show", "/show <host[,host]> <command>", "Run a read-only command (policy-checked, audited)", True),
-    SlashCommand("/state", "/state <host[,host]> <getter> [prefix|peer]",
+    SlashCommand("/state", "/state <host[,host]> <getter> [prefix|peer] [vrf NAME]",
                  "Typed state: facts, interfaces, bgp_neighbors, ospf_neighbors, route, config, "
-                 "advertised / received (the routes sent to / accepted from a BGP peer)", True),
+                 "advertised / received (the routes sent to / accepted from a BGP peer); "
+                 "vrf NAME: a VRF's sessions or peer", True),
     SlashCommand("/playbooks", "/playbooks", "List vetted playbooks"),
     SlashCommand("/plan", "/plan <playbook> <host[,host]> [name=value ...]", "Dry-run a playbook (changes nothing)", True),
     SlashCommand("/devices", "/devices", "List devices in the inventory"),
@@ -93,8 +94,14 @@ def tool_call_for(name: str, words: list[str]) -> tuple[str, dict[str, Any]]:
 
         getter = ALIASES.get(words[1].lower(), words[1])
         args: dict[str, Any] = {"hosts": hosts(words[0]), "getter": getter}
-        if len(words) > 2:
-            args["peer" if getter in PEER_GETTERS else "prefix"] = words[2]
+        rest = words[2:]
+        for i, word in enumerate(rest):  # "vrf CUST-A" / "--vrf CUST-A" anywhere after the getter
+            if word.lower() in ("vrf", "--vrf") and i + 1 < len(rest):
+                args["vrf"] = rest[i + 1]
+                rest = rest[:i] + rest[i + 2:]
+                break
+        if rest:
+            args["peer" if getter in PEER_GETTERS else "prefix"] = rest[0]
         return "get_state", args
     if name == "/playbooks":
         return "list_playbooks", {}

@@ -147,3 +147,45 @@ def test_the_chat_state_command_takes_a_peer():
     assert tool_call_for("/state", ["r2", "bgp_received", "198.51.100.6"])[1]["peer"] == "198.51.100.6"
     assert tool_call_for("/state", ["r2", "route", "203.0.113.1"])[1] == {
         "hosts": ["r2"], "getter": "route", "prefix": "203.0.113.1"}
+
+
+@pytest.mark.parametrize("question, getter, vrf", [
+    ("which prefixes does r1 advertise to r2 in vrf CUST-A?", "bgp_advertised", "CUST-A"),
+    ("what routes does r2 receive from r3 in the CUST-A vrf", "bgp_received", "CUST-A"),
+    ("routes r2 receives from r3, vrf: blue", "bgp_received", "blue"),
+    ("bgp neighbours of r1 in vrf CUST-A", "bgp_neighbors", "CUST-A"),
+    ("which prefixes does r1 advertise to r2", "bgp_advertised", None),
+    ("which vrf is r1 advertising to r2 in", "bgp_advertised", None),  # asks which; names none
+])
+def test_a_worded_vrf_goes_with_the_read(question, getter, vrf):
+    r = route(question, HOSTS)
+    assert r.args["getter"] == getter, (question, r)
+    assert r.args.get("vrf") == vrf
+    if vrf:
+        kind, args = plan(r)
+        assert kind == DEVICE and args["vrf"] == vrf
+
+
+def test_the_chat_state_command_takes_a_vrf():
+    from netops.tui.commands import tool_call_for
+
+    assert tool_call_for("/state", ["r1", "advertised", "r2", "vrf", "CUST-A"]) == (
+        "get_state", {"hosts": ["r1"], "getter": "bgp_advertised", "peer": "r2", "vrf": "CUST-A"})
+    assert tool_call_for("/state", ["r1", "bgp", "--vrf", "CUST-A"])[1] == {
+        "hosts": ["r1"], "getter": "bgp_neighbors", "vrf": "CUST-A"}
+
+
+def test_offline_answer_in_a_vrf_reads_the_vrf(make_assistant, fake_transport):
+    answer = make_assistant().ask("which prefixes does r1 advertise to 198.51.100.2 in vrf CUST-A?", offline=True)
+    sent = [c for h, c in fake_transport.sent if h == "r1"]
+    assert "show bgp vrf CUST-A ipv4 unicast neighbors 198.51.100.2 advertised-routes json" in sent
+    assert not any(c == "show bgp ipv4 unicast neighbors 198.51.100.2 advertised-routes json" for c in sent)
+    call = next(c for c in answer.tool_calls if c.tool == "get_state")
+    assert call.args.get("vrf") == "CUST-A"
+
+
+def test_the_model_can_ask_for_a_vrf(scripted, make_assistant, fake_transport):
+    scripted.push(tool_call("get_state", hosts=["r1"], getter="bgp_neighbors", vrf="CUST-A"), say("none there."))
+    make_assistant().ask("please look at r1")
+    result = scripted.requests[1].tool_results()[0]
+    assert "no BGP sessions in VRF CUST-A" in result

@@ -50,3 +50,13 @@ def test_two_unknown_words_still_fail_with_the_getter_list(cli, capsys):
     assert main(["state", "r1", "nosuch"]) == 2
     err = capsys.readouterr().err
     assert "unknown getter 'nosuch'" in err and "bgp_neighbors" in err
+
+
+def test_vrf_keeps_that_vrfs_sessions(cli, capsys):
+    assert _peers(capsys, "r1", "bgp", "--vrf", "default")
+    assert main(["state", "r1", "bgp", "--vrf", "CUST-A", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    data = doc["results"]["r1"]["data"]
+    assert data["neighbors"] == [] and "no BGP sessions in VRF CUST-A" in data["note"]
+    assert main(["state", "r1", "bgp", "--vrf", "CUST-A | include x"]) == 2
+    assert "not a VRF name" in capsys.readouterr().err
