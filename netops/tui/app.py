@@ -16,7 +16,6 @@ from typing import Any
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -25,6 +24,7 @@ from netops.tui.export import Entry, to_markdown
 from netops.tui.render import mode_line
 from netops.tui.widgets.answer import AnswerView
 from netops.tui.widgets.citations import CitationLink
+from netops.tui.widgets.conversation import Conversation
 from netops.tui.widgets.message import Notice, UserMessage
 from netops.tui.widgets.prompt import PromptInput
 from netops.tui.widgets.sidepanel import SidePanel
@@ -62,7 +62,6 @@ class ChatApp(App[None]):
 
     TITLE = "netops chat"
     CSS = """
-    #conversation { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
     #welcome { color: $text-muted; padding: 1 1; }
     .startup-warning { color: $warning; padding: 0 1 1 1; }
     #hints { height: auto; color: $text-muted; padding: 0 2; display: none; }
@@ -148,7 +147,7 @@ class ChatApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
-        with VerticalScroll(id="conversation"):
+        with Conversation(id="conversation"):
             yield Static("Ask about specs or your devices. [b]/[/b] lists commands, [b]F1[/b] help, "
                          "[b]Ctrl+P[/b] palette.", id="welcome")
         yield Static("", id="hints")
@@ -288,8 +287,8 @@ class ChatApp(App[None]):
                                       conversation=self.conversation_id or "", activity=activity)
 
     @property
-    def conversation(self) -> VerticalScroll:
-        return self.query_one("#conversation", VerticalScroll)
+    def conversation(self) -> Conversation:
+        return self.query_one("#conversation", Conversation)
 
     async def _append(self, *widgets: Any) -> None:
         view = self.conversation

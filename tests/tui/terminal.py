@@ -1,0 +1,104 @@
+"""``netops chat`` in a real terminal for tests: tmux starts it, keys go in with send-keys and
+the screen comes back with capture-pane. The model is the scripted Ollama-protocol server
+running in the test process (real HTTP on loopback)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)")
+
+
+def small_kb(tmp_path: Path) -> None:
+    """One indexed document under the test's NETOPS_HOME (no default pack is indexed on first use)."""
+    from netops.rag.kb import KnowledgeBase
+    from netops.settings import load_settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "bgp-timers.md").write_text("# BGP hold timer\n\nThe hold time is either zero or at least "
+                                        "three seconds.\n")
+    with KnowledgeBase(load_settings()) as kb:
+        kb.add([docs / "bgp-timers.md"])
+
+
+class TmuxChat:
+    """One ``netops chat`` in its own tmux session (killed on exit)."""
+
+    def __init__(self, tmp_path: Path, *, size: tuple[int, int] = (100, 30), args: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None) -> None:
+        base = {k: v for k, v in os.environ.items()
+                if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
+        base.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path),
+                    NETOPS_KB__EMBEDDER="none", NETOPS_MODEL_REVIEW="false", LANG="C.UTF-8")
+        base.update(env or {})
+        self.name = f"netops-t-{uuid.uuid4().hex[:8]}"
+        self.status = tmp_path / f"{self.name}.exit"
+        inner = " ".join([*(f"{k}='{v}'" for k, v in base.items()), sys.executable, "-m", "netops", "chat", *args])
+        command = f"{inner}; echo $? >{self.status}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+                        "env", "-i", "sh", "-c", command], check=True)
+
+    def __enter__(self) -> "TmuxChat":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+    def pane(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
+
+    def type(self, text: str) -> None:
+        self.keys(text, literal=True)
+
+    def resize(self, width: int, height: int) -> None:
+        subprocess.run(["tmux", "resize-window", "-t", self.name, "-x", str(width), "-y", str(height)], check=True)
+
+    def wait(self, predicate: Callable[[str], Any], timeout: float = 30.0, what: str = "") -> Any:
+        """Poll the screen until ``predicate(pane)`` is truthy; fail showing the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            pane = self.pane()
+            value = predicate(pane)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}:\n{pane}")
+            time.sleep(0.1)
+
+    def started(self) -> None:
+        self.wait(lambda p: "new conversation" in p or "conversation " in p, what="the chat to start")
+
+    def exit_code(self, timeout: float = 10.0) -> int | None:
+        """The chat's exit code once it has ended (None if it is still running after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.status.exists() and self.status.read_text().strip():
+                return int(self.status.read_text())
+            time.sleep(0.1)
+        return None
+
+    def prompt_line(self) -> str:
+        """The first line of the question box (the row above the footer's blank rows)."""
+        lines = self.pane().rstrip("\n").splitlines()
+        return lines[-4].strip() if len(lines) >= 4 else ""
+
+
+def numbers(pattern: str, pane: str) -> list[int]:
+    return [int(n) for n in re.findall(pattern, pane)]
