@@ -246,9 +246,14 @@ def section_text(kb: Any, chunk: Any, reach: int = 2) -> str:
 # -- devices -------------------------------------------------------------------------------
 
 def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any],
-                 budget: GroundingBudget | None = None) -> Grounding:
+                 budget: GroundingBudget | None = None,
+                 peer_of: Callable[[str, str], dict[str, Any]] | None = None) -> Grounding:
     """Fetch typed state with ``call("get_state", args)`` (the agent's own tool path, so policy,
-    audit and evidence apply) and turn each host's answer into a source."""
+    audit and evidence apply) and turn each host's answer into a source. ``peer_of(host, other)``
+    resolves a named router to ``host``'s neighbour address for a question about the session
+    between two routers (:func:`netops.agent.offline.host_extra`)."""
+    from netops.agent.offline import host_extra, originator
+
     budget = budget or GroundingBudget()
     extra = {k: v for k, v in args.items() if k.startswith("_")}
     clean = {k: v for k, v in args.items() if not k.startswith("_")}
@@ -258,13 +263,19 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     if agg is None:
         return Grounding(DEVICE, [], notice=f"could not read device state first: {getattr(result, 'error', '?')}")
     evidence = {e.host: e for e in getattr(result, "evidence", [])}
+    own, origin_line = originator(clean.get("prefix", ""), agg) if extra.get("_origin") else ([], "")
+    last_ok = next((h for h in reversed(list(agg)) if agg[h].ok), None)
     for host, hr in agg.items():
         if not hr.ok:
             text = f"FAILED: {hr.error}"
         else:
             getter = clean.get("getter", "")
             title = GETTER_TITLES.get(getter, getter.replace("_", " "))
-            text = f"{title} of {host}:\n{_describe(getter, hr.data, extra)}"
+            hx = host_extra(extra, host, hr, peer_of) if peer_of is not None else extra
+            text = f"{title} of {host}:\n{_describe(getter, hr.data, hx)}"
+            if origin_line and (host in own or (not own and host == last_ok)):
+                # the comparison netops made across the devices, on the read it rests on
+                text += "\n" + origin_line.replace("**", "")
         ev = evidence.get(host) or Evidence("device", f"{host}: {hr.command or clean.get('getter')}", host=host,
                                             command=hr.command)
         sources.append(Source(len(sources) + 1, "device", ev.label, text[:budget.passage_tokens * CHARS_PER_TOKEN], ev))
@@ -334,7 +345,9 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
 
         return route_tool.grounding(call, args)
     if kind == DEVICE:
-        return from_devices(call, args, budget)
+        from netops.agent.offline import _peer_of
+
+        return from_devices(call, args, budget, peer_of=lambda h, o: _peer_of(ctx, h, o))
     return Grounding(NONE)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from netops.agent.prompts import NO_MODEL
 from netops.agent.router import route
@@ -47,16 +47,47 @@ def _no_hosts_note(settings: Any, hosts: list[str], reason: str | None) -> str |
     return f"no hosts from the inventory {path} (netops devices list says why)"
 
 
+def duration(seconds: float) -> str:
+    """``3d04h05m``, ``2h03m``, ``4m05s``, ``12s``: how engineers read an uptime."""
+    s = int(seconds)
+    d, s = divmod(s, 86400)
+    h, s = divmod(s, 3600)
+    m, s = divmod(s, 60)
+    if d:
+        return f"{d}d{h:02d}h{m:02d}m"
+    if h:
+        return f"{h}h{m:02d}m"
+    return f"{m}m{s:02d}s" if m else f"{s}s"
+
+
+def _bgp_row(n: Any) -> str:
+    up = (f", up {duration(n.uptime_seconds)}" if n.established and n.uptime_seconds is not None
+          else (f", {'up' if n.established else 'down'} {n.uptime}" if n.uptime else ""))
+    return (f"- {n.peer} AS{n.remote_as}" + (f" ({n.description})" if n.description else "") + f": {n.state}"
+            + (" (admin down: shut by configuration)" if n.admin_down else "")
+            + up
+            + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
+            + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
+            + (f" (BGP instance {n.instance})" if n.instance else ""))
+
+
 def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     """One or more Markdown lines for one host's typed state."""
     if getter == "bgp_neighbors":
-        rows = [f"- {n.peer} AS{n.remote_as}: {n.state}"
-                + (" (admin down: shut by configuration)" if n.admin_down else "")
-                + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
-                + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
-                + (f" (BGP instance {n.instance})" if n.instance else "")
-                for n in data.neighbors]
-        return "\n".join(rows) or f"- {data.note or 'no BGP neighbours configured'}"
+        ident = (f"- BGP router id {data.router_id or 'unknown'}" + (f", local AS {data.local_as}" if data.local_as else ""))
+        if extra.get("_router_id"):
+            return ident
+        neighbors = data.neighbors
+        if "_peer_address" in extra:  # "the session between r1 and r3": this side's session to the other
+            peer, other = extra["_peer_address"], extra["_peer_name"]
+            if peer is None:
+                return f"- no BGP session to {other} found: {extra.get('_peer_error') or 'no neighbour matches it'}"
+            neighbors = [n for n in neighbors if n.peer == peer]
+            if not neighbors:
+                return f"- no BGP session to {other} ({peer})"
+        rows = [_bgp_row(n) for n in neighbors]
+        head = [] if "_peer_address" in extra else [ident]
+        return "\n".join([*head, *rows]) if rows else "\n".join([*head, f"- {data.note or 'no BGP neighbours configured'}"])
     if getter == "ospf_neighbors":
         rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}" for n in data.neighbors]
         return "\n".join(rows) or f"- {data.note or 'no OSPF neighbours'}"
@@ -71,16 +102,19 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
         elif extra.get("_filter") == "up":
             ifs = [i for i in ifs if i.oper_up]
         lines = [f"- {i.name}: admin {'up' if i.admin_up else 'down'}, oper {'up' if i.oper_up else 'down'}"
+                 + ((f", MTU {i.mtu}" if i.mtu is not None else ", MTU not reported") if extra.get("_mtu") else "")
                  + (f" ({', '.join(i.addresses)})" if i.addresses else "") for i in ifs] or ["- no interfaces"]
         return "\n".join([*lines, *([f"- note: {data.note}"] if data.note else [])])
     if getter == "route":
         if not data.found:
             return f"- {data.query}: no route"
         hops = ", ".join(f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip() for h in data.next_hops)
-        return f"- {data.query}: yes, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
+        hops = ", ".join(x for x in hops.split(", ") if x)
+        return (f"- {data.query}: yes, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
+                + (f", up {data.uptime}" if data.uptime else ""))
     if getter == "facts":
         return f"- {data.hostname}: {data.vendor} {data.platform} {data.os_version or ''}".rstrip() + (
-            f", up {int(data.uptime_seconds)} s" if data.uptime_seconds else "")
+            f", up {duration(data.uptime_seconds)}" if data.uptime_seconds else "")
     if getter == "config":
         text, what = data.text.strip(), "running configuration"
         if section := extra.get("_section"):
@@ -200,8 +234,62 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox) -> "Answer
     if agg is None:
         parts.append(f"Failed: {result.error}")
     else:
+        if between := extra.get("_between"):
+            parts[0] = f"{LABEL}, intent: the BGP session between {between[0]} and {between[1]}."
         for host, hr in agg.items():
+            per_host = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o))
             parts.append(f"**{host}** ({hr.command}):")
-            parts.append(_summarise(args["getter"], hr.data, extra) if hr.ok else f"- failed: {hr.error}")
+            parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
+        if extra.get("_origin"):
+            parts.append(originator(args["prefix"], agg)[1])
+        answer.evidence = list(ctx.evidence)
     answer.text = "\n\n".join(parts)
     return answer
+
+
+def host_extra(extra: dict[str, Any], host: str, hr: Any,
+               peer_of: "Callable[[str, str], dict[str, Any]]") -> dict[str, Any]:
+    """The router's presentation hints for one host: for a question about the session between
+    two named routers, that host's neighbour address for the other one (``peer_of(host, other)``)."""
+    out = dict(extra)
+    between = extra.get("_between")
+    if between and host in between and hr.ok:
+        out.update(peer_of(host, between[1] if host == between[0] else between[0]))
+    return out
+
+
+def _peer_of(ctx: ToolContext, host: str, other: str) -> dict[str, Any]:
+    """``host``'s neighbour address for inventory router ``other``, resolved through the device
+    service (audited reads), for narrowing a neighbour list to the session between them."""
+    try:
+        found = ctx.get_devices().peer_address(host, other)
+    except Exception as e:  # no such peer, or more than one: said in the answer, not raised
+        return {"_peer_address": None, "_peer_name": other, "_peer_error": str(e)}
+    return {"_peer_address": found.address, "_peer_name": other}
+
+
+def _same_network(a: str | None, b: str) -> bool:
+    import ipaddress
+
+    try:
+        return a is not None and ipaddress.ip_network(a, strict=False) == ipaddress.ip_network(b, strict=False)
+    except ValueError:
+        return False
+
+
+_ORIGINATED = {"connected", "static", "kernel", "local", "direct", "blackhole", "aggregate"}
+
+
+def originator(prefix: str, agg: Any) -> tuple[list[str], str]:
+    """Which devices have ``prefix`` from no other router (a connected, static or local route; a
+    prefix learnt over BGP, OSPF or IS-IS came from someone else), and a line saying so."""
+    own = [h for h, hr in agg.items() if hr.ok and hr.data is not None and hr.data.found
+           and (hr.data.protocol or "").lower() in _ORIGINATED
+           and ("/" not in prefix or _same_network(hr.data.prefix, prefix))]
+    failed = [h for h, hr in agg.items() if not hr.ok]
+    tail = f" ({', '.join(failed)} could not be read)" if failed else ""
+    if not own:
+        return own, (f"**Originated by:** no device in the inventory has {prefix} as a connected, static or local "
+                     f"route; it is learnt from outside the inventory or not present{tail}.")
+    how = ", ".join(f"{h} ({agg[h].data.protocol} {agg[h].data.prefix})" for h in own)
+    return own, f"**Originated by:** {how}: the other devices learn it from a routing protocol{tail}."

@@ -21,16 +21,17 @@ _WORD = re.compile(r"[a-z0-9]+")
 INTENTS: dict[str, dict[str, Any]] = {
     "bgp_neighbors": {"tool": "get_state", "getter": "bgp_neighbors",
                       "keywords": {"bgp": 3, "neighbour": 2, "neighbor": 2, "neighbours": 2, "neighbors": 2,
-                                   "peer": 2, "peers": 2, "session": 1, "sessions": 1, "established": 1}},
+                                   "peer": 2, "peers": 2, "peering": 2, "session": 1, "sessions": 1, "established": 1}},
     "ospf_neighbors": {"tool": "get_state", "getter": "ospf_neighbors",
                        "keywords": {"ospf": 3, "adjacency": 2, "adjacencies": 2, "neighbour": 1, "neighbor": 1,
                                     "neighbours": 1, "neighbors": 1, "full": 1}},
     "interfaces": {"tool": "get_state", "getter": "interfaces",
                    "keywords": {"interface": 3, "interfaces": 3, "down": 1, "up": 1, "link": 1, "links": 1,
-                                "port": 2, "ports": 2, "errors": 1, "description": 1}},
+                                "port": 2, "ports": 2, "errors": 1, "description": 1, "mtu": 3}},
     "route": {"tool": "get_state", "getter": "route",
               "keywords": {"route": 3, "routes": 2, "table": 2, "rib": 2, "fib": 2, "reach": 1, "reachable": 1,
-                           "next": 1, "hop": 1, "prefix": 1, "path": 1}},
+                           "next": 1, "hop": 1, "prefix": 1, "path": 1, "originate": 1, "originates": 1,
+                           "announce": 1, "announces": 1}},
     "facts": {"tool": "get_state", "getter": "facts",
               "keywords": {"version": 3, "uptime": 3, "facts": 3, "model": 1, "serial": 2, "os": 1}},
     "config": {"tool": "get_state", "getter": "config",
@@ -48,7 +49,42 @@ CONFIG_SECTIONS = {w: w for w in ("bgp", "ospf", "ospf6", "isis", "mpls", "ldp",
 CONFIG_SECTIONS.update({"interfaces": "interface", "vrfs": "vrf", "vlans": "vlan", "syslog": "logging"})
 # Words that ask for a configured value ("the ospf cost", "the bgp hold time").
 VALUE_WORDS = {"cost", "costs", "timer", "timers", "hold", "keepalive", "interval", "intervals", "configured",
-               "metric", "metrics", "area", "areas", "mtu", "password", "authentication", "passive"}
+               "metric", "metrics", "area", "areas", "password", "authentication", "passive"}
+# "which router originates 203.0.113.128/25?", "who announces X", "where does X come from":
+# asked of every device, the answer is the one that has the prefix from no one else.
+_ORIGIN = re.compile(r"\b(?:originat\w*|who\s+(?:announces|advertises|injects|has)|(?:which|what)\s+(?:router|device|"
+                     r"host|box|node)s?\s+(?:has|have|announces?|advertises?|injects?|sources?)|where\s+does\s+\S+\s+"
+                     r"come\s+from|source\s+of)\b", re.IGNORECASE)
+# "the router id of r3", "r1's RID", "bgp router-id on r2"
+_ROUTER_ID = re.compile(r"\b(?:router[- ]?id|rid)s?\b", re.IGNORECASE)
+# Two named routers related by the question ("the session between r1 and r3", "is r1 talking
+# to r2", "r1 peering with r3"): each side's neighbour list is narrowed to the other.
+_BETWEEN = r"(?:\bbetween\s+{a}\s+and\s+{b}\b|\b{a}\W*(?:s\s+)?(?:\w+\s+){{0,3}}?(?:to|with|towards|facing)\s+{b}\b)"
+# "are r1 and r3 talking?": joined by "and" only with a word that relates them
+_AND = r"\b{a}\s+and\s+{b}\b"
+
+
+_TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up"}
+
+
+def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
+    """The two named routers a session question relates ("between r1 and r3", "r1 talking to r2",
+    "r1 peering with r3"), or None. "bgp neighbours on r1 and r2" relates nothing: it asks for
+    both lists whole."""
+    named = [h for _, h in sorted(mentions(question, hosts))]
+    if len(named) != 2:
+        return None
+    a, b = (re.escape(h) for h in named)
+    if re.search(rf"\bon\s+{a}\s+and\s+{b}\b", question, re.IGNORECASE):
+        return None
+    if re.search(_BETWEEN.format(a=a, b=b), question, re.IGNORECASE):
+        return named[0], named[1]
+    if re.search(_AND.format(a=a, b=b), question, re.IGNORECASE) and \
+            _TALKING & set(_WORD.findall(question.lower())) - {"session", "sessions", "up"}:
+        return named[0], named[1]
+    return None
+
+
 # Words that make a question about a device a change request (never routed to a read).
 CHANGE_WORDS = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
                 "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy"}
@@ -128,7 +164,8 @@ def vocabulary(glossary: dict[str, list[str]]) -> frozenset[str]:
 # masked on both sides so the match is about the question, not the device.
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "bgp_neighbors": ("bgp neighbours on HOST", "who is HOST peering with", "is the session to ADDR up on HOST",
-                      "list the peers of HOST and their state", "how many prefixes does HOST receive from its peers"),
+                      "list the peers of HOST and their state", "how many prefixes does HOST receive from its peers",
+                      "is HOST talking to HOST", "is HOST up with HOST", "are HOST and HOST still talking"),
     "ospf_neighbors": ("ospf neighbours on HOST", "is the ospf adjacency on HOST full",
                        "which routers are adjacent to HOST in the igp"),
     "interfaces": ("interfaces down on HOST", "which ports are up on HOST", "show me the links of HOST and their status",
@@ -189,12 +226,25 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
 
     if (peer_args := peer_route_args(question, ents)) is not None:
         return Route("tool", peer_args["getter"], "get_state", peer_args, 5.0)
+    targets = ents["hosts"]
+    if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
+        # "which router originates 203.0.113.128/25?": every device's route to it; the
+        # originator is the one that has it from no other router.
+        return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
+                                                    "prefix": ents["addresses"][0], "_origin": True}, 5.0)
+    if targets and _ROUTER_ID.search(question) and not ents["addresses"]:
+        return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
+                                                            "_router_id": True}, 5.0)
     scores = {name: _score(words, spec["keywords"]) for name, spec in INTENTS.items()}
     if ents["addresses"]:
         scores["route"] += 2
     if ents["interfaces"]:
         scores["interfaces"] += 2
     best = max(scores, key=lambda k: scores[k])
+    words_set = set(words)
+    if scores[best] < 3 and words_set & _TALKING and related_pair(question, hosts) is not None:
+        best = "bgp_neighbors"  # "is r1 talking to r2?": the sessions between them
+        scores[best] = 3.0
     if scores["config"] >= 3:  # "the bgp config on r2": the protocol names a part of the config
         best = "config"
     elif VALUE_WORDS & set(words) and not ents["addresses"] and any(w in CONFIG_SECTIONS for w in words):
@@ -203,7 +253,6 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         best = "config"
         scores["config"] = max(scores["config"], 3.0)
     spec_score = _score(words, _SPEC) + (3 if re.search(r"\brfc\s*\d+", question, re.I) else 0)
-    targets = ents["hosts"]
     if targets and scores[best] < 3 and matcher is not None and (m := matcher()) is not None:
         intent, sim = m.best(mask(question, hosts))
         if sim >= SEMANTIC_THRESHOLD:
@@ -229,6 +278,10 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         if best == "interfaces":
             route_.args["_filter"] = "down" if "down" in words else ("up" if "up" in words else None)
             route_.args["_names"] = ents["interfaces"]
+            if "mtu" in words:
+                route_.args["_mtu"] = True
+        if best == "bgp_neighbors" and (pair := related_pair(question, hosts)) is not None:
+            route_.args["_between"] = list(pair)
         return route_
     if spec_score >= 2:
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score)

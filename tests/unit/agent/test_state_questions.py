@@ -1,0 +1,118 @@
+"""State questions engineers ask that used to get the wrong read (found by using netops on the lab):
+"is r1 talking to r2?" got `show version`; "which router originates X?" searched the RFCs; "the
+mtu on r1's interfaces" showed the configuration; "the session between r1 and r3" listed every
+neighbour without its uptime; "the router id of r3" listed interfaces. Over FRR 8.4 captures."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.agent.offline import duration
+from netops.agent.router import related_pair, route
+
+HOSTS = ["r1", "r2", "r3"]
+
+
+@pytest.mark.parametrize("question, pair", [
+    ("is r1 talking to r2?", ("r1", "r2")),
+    ("is r1 peering with r3", ("r1", "r3")),
+    ("how long has the bgp session between r1 and r3 been up?", ("r1", "r3")),
+    ("are r1 and r3 talking?", ("r1", "r3")),
+    ("is r2 up with r3?", ("r2", "r3")),
+])
+def test_a_session_between_two_named_routers_reads_their_bgp_neighbours_narrowed(question, pair):
+    r = route(question, HOSTS)
+    assert (r.kind, r.args.get("getter")) == ("tool", "bgp_neighbors"), r
+    assert r.args["_between"] == list(pair) and r.args["hosts"] == list(pair)
+
+
+@pytest.mark.parametrize("question", ["bgp neighbors on r1 and r2", "show the bgp peers of r1 and r3",
+                                      "bgp summary r1 r2"])
+def test_two_routers_listed_side_by_side_keep_their_whole_lists(question):
+    r = route(question, HOSTS)
+    assert r.args.get("getter") == "bgp_neighbors" and "_between" not in r.args, r
+    assert related_pair(question, HOSTS) is None
+
+
+def test_a_path_question_between_routers_is_not_a_session_question():
+    assert route("what is the path from r1 to r2?", HOSTS).args.get("getter") != "bgp_neighbors"
+
+
+@pytest.mark.parametrize("question, prefix", [
+    ("which router originates 203.0.113.128/25?", "203.0.113.128/25"),
+    ("who announces 203.0.113.2", "203.0.113.2"),
+    ("where does 203.0.113.0/24 come from?", "203.0.113.0/24"),
+    ("which device has 203.0.113.3?", "203.0.113.3"),
+])
+def test_who_originates_a_prefix_asks_every_device(question, prefix):
+    r = route(question, HOSTS)
+    assert (r.kind, r.args.get("getter")) == ("tool", "route"), r
+    assert r.args["hosts"] == HOSTS and r.args["prefix"] == prefix and r.args["_origin"] is True
+
+
+def test_an_origin_question_with_no_inventory_stays_a_knowledge_question():
+    assert route("which router originates 203.0.113.128/25?", []).kind != "tool"
+
+
+@pytest.mark.parametrize("question", ["what's the router id of r3?", "r1 RID", "bgp router-id on r2"])
+def test_router_id_questions_read_the_bgp_identity(question):
+    r = route(question, HOSTS)
+    assert (r.args.get("getter"), r.args.get("_router_id")) == ("bgp_neighbors", True), r
+
+
+def test_mtu_is_operational_state_not_configuration():
+    r = route("what is the mtu on r1's interfaces?", HOSTS)
+    assert (r.args.get("getter"), r.args.get("_mtu")) == ("interfaces", True), r
+    # a configured value still reads the configuration
+    assert route("what's the ospf cost on r1's interfaces?", HOSTS).args.get("getter") == "config"
+
+
+@pytest.mark.parametrize("seconds, text", [(12, "12s"), (245, "4m05s"), (7380, "2h03m"), (3 * 86400 + 4 * 3600 + 300, "3d04h05m")])
+def test_durations_read_as_engineers_write_them(seconds, text):
+    assert duration(seconds) == text
+
+
+def test_offline_session_between_r1_and_r2_shows_each_side_with_uptime(make_assistant):
+    answer = make_assistant().ask("is r1 talking to r2?", offline=True)
+    assert "the BGP session between r1 and r2" in answer.text
+    r1_part, r2_part = answer.text.split("**r2**")
+    assert "- 198.51.100.2 AS65002 (r2): Established, up 30s" in r1_part
+    assert "198.51.100.10" not in r1_part          # r1's session to r3 is not this session
+    assert "- 198.51.100.1 AS65001 (r1): Established, up 30s" in r2_part
+    assert "198.51.100.6" not in r2_part
+
+
+def test_offline_session_to_a_router_that_is_not_a_peer_says_so(make_assistant, agent_settings):
+    inv = agent_settings.inventory
+    inv.write_text(inv.read_text() + "  r4: {hostname: 127.0.1.4, groups: [lab]}\n")
+    answer = make_assistant().ask("is r1 peering with r4?", offline=True)
+    assert "- no BGP session to r4 found" in answer.text
+    assert "198.51.100.2 AS65002" not in answer.text
+
+
+def test_offline_origin_names_the_router_with_the_connected_route(make_assistant):
+    answer = make_assistant().ask("which router originates 203.0.113.2?", offline=True)
+    assert "**Originated by:** r2 (connected 203.0.113.2/32)" in answer.text
+    assert answer.text.count("show ip route 203.0.113.2 json") == 3
+
+
+def test_offline_router_id_and_mtu(make_assistant):
+    rid = make_assistant().ask("what's the router id of r1?", offline=True)
+    assert "- BGP router id 203.0.113.1, local AS 65001" in rid.text and "198.51.100.2" not in rid.text
+    mtu = make_assistant().ask("what is the mtu on r1's interfaces?", offline=True)
+    assert "- lo: admin up, oper up, MTU 65536" in mtu.text and "MTU 1500" in mtu.text
+
+
+def test_the_model_is_grounded_on_the_narrowed_session_and_the_origin(scripted, make_assistant):
+    from netops.testing.ollama_server import say
+
+    scripted.script = [say("r1 and r2 are Established [1].")]
+    answer = make_assistant().ask("is r1 talking to r2?")
+    assert answer.grounding is not None
+    first = answer.grounding.sources[0].text
+    assert "198.51.100.2 AS65002 (r2): Established" in first and "198.51.100.10" not in first
+    scripted.script = [say("r2 originates it [2].")]
+    answer = make_assistant().ask("which router originates 203.0.113.2?")
+    texts = [s.text for s in answer.grounding.sources]
+    assert "Originated by: r2 (connected 203.0.113.2/32)" in texts[1]
+    assert not any("Originated by" in t for t in (texts[0], texts[2]))
