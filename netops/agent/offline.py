@@ -86,7 +86,7 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             if not neighbors:
                 return f"- no BGP session to {other} ({peer})"
         rows = [_bgp_row(n) for n in neighbors]
-        head = [] if "_peer_address" in extra else [ident]
+        head = [] if "_peer_address" in extra or not (data.router_id or data.local_as) else [ident]
         return "\n".join([*head, *rows]) if rows else "\n".join([*head, f"- {data.note or 'no BGP neighbours configured'}"])
     if getter == "ospf_neighbors":
         rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}" for n in data.neighbors]
@@ -108,8 +108,9 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     if getter == "route":
         if not data.found:
             return f"- {data.query}: no route"
-        hops = ", ".join(f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip() for h in data.next_hops)
-        hops = ", ".join(x for x in hops.split(", ") if x)
+        hops = ", ".join(x for x in (h.describe() if h.discard else
+                                     f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip()
+                                     for h in data.next_hops) if x)
         return (f"- {data.query}: yes, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
                 + (f", up {data.uptime}" if data.uptime else ""))
     if getter == "facts":

@@ -115,7 +115,11 @@ def configure_logging(debug: bool = False) -> None:
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    out = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not out.is_terminal:
+        # piped or in a log: a line is its own text, not folded at 80 columns mid-message
+        out.soft_wrap = True
+    return out
 
 
 def print_wide(out: Any, renderable: Any) -> None:

@@ -283,18 +283,20 @@ def _render_outputs(agg: Any) -> None:
 @click.command()
 @click.argument("targets")
 @click.argument("getter")
+@click.argument("arg", required=False, metavar="[PREFIX|PEER]")
 @click.option("--prefix", help="Prefix or address for the 'route', 'routes' and 'bgp_routes' getters.")
 @click.option("--peer", help="BGP peer (address or inventory host name) for 'advertised' and 'received'.")
 @click.option("--family", type=click.Choice(["ipv4", "ipv6"]), help="Address family for 'advertised'/'received'.")
 @click.option("--vrf", help="VRF (routing instance) for 'bgp', 'advertised' and 'received' (default: the global table).")
 @json_option
 @click.pass_context
-def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, peer: str | None,
+def state(ctx: click.Context, targets: str, getter: str, arg: str | None, prefix: str | None, peer: str | None,
           family: str | None, vrf: str | None, as_json: bool) -> None:
     """Typed device state. GETTER: facts, interfaces, bgp, ospf, route (--prefix), config,
     routes and bgp_routes (--prefix: everything at or inside it), advertised and received
     (--peer: the routes sent to / accepted from one BGP peer). --vrf NAME: the sessions or the
-    peer of that VRF. The getter may come first (`netops state bgp r1`)."""
+    peer of that VRF. The getter may come first (`netops state bgp r1`), and the prefix or peer
+    may follow it (`netops state r1 route 203.0.113.0/24`, `netops state r1 advertised r2`)."""
     from netops.devices.getters import PEER_GETTERS, canonical
     from netops.errors import InputError
 
@@ -308,6 +310,18 @@ def state(ctx: click.Context, targets: str, getter: str, prefix: str | None, pee
         if not name:
             raise
         targets = getter
+    if arg is not None:
+        if name in PEER_GETTERS:
+            if peer is not None and peer != arg:
+                raise InputError(f"two peers given ({arg!r} and --peer {peer!r}); give one")
+            peer = arg
+        elif name in ("route", "routes", "bgp_routes"):
+            if prefix is not None and prefix != arg:
+                raise InputError(f"two prefixes given ({arg!r} and --prefix {prefix!r}); give one")
+            prefix = arg
+        else:
+            raise InputError(f"the {name!r} getter takes no argument (got {arg!r}); "
+                             "only route, routes, bgp_routes (a prefix) and advertised, received (a peer) do")
     kw: dict[str, str] = {"prefix": prefix} if name == "route" or prefix else {}
     if name in PEER_GETTERS or peer or family:
         kw.update({"peer": peer or ""} if family is None else {"peer": peer or "", "family": family})

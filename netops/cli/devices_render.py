@@ -63,14 +63,14 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                 continue
             for col in ("prefix", "protocol", "distance/metric", "next hops"):
                 table.add_column(col)
-            hops = ", ".join(f"{h.address or 'directly'} via {h.interface or '?'}" for h in d.next_hops)
+            hops = ", ".join(h.describe() for h in d.next_hops)
             table.add_row(d.prefix or "-", d.protocol or "-", f"{d.distance}/{d.metric}", hops)
         elif getter == "routes":
             table.caption = f"every route at or inside {d.query}" if d.routes else f"no route at or inside {d.query}"
             for col in ("prefix", "protocol", "selected", "distance/metric", "next hops"):
                 table.add_column(col)
             for r in d.routes:
-                hops = ", ".join(f"{h.address or 'directly'} via {h.interface or '?'}" for h in r.next_hops)
+                hops = ", ".join(h.describe() for h in r.next_hops)
                 table.add_row(r.prefix, r.protocol or "-", "yes" if r.selected else "no", f"{r.distance}/{r.metric}", hops)
         elif getter == "bgp_routes":
             table.caption = d.note or (f"BGP paths at or inside {d.query}" if d.paths else f"no BGP path at or inside {d.query}")

@@ -6,7 +6,9 @@ every platform, with ``None`` where a platform does not report a field.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import re
+
+from pydantic import BaseModel, Field, model_validator
 
 
 class Facts(BaseModel):
@@ -138,6 +140,22 @@ class NextHop(BaseModel):
     address: str | None = None
     interface: str | None = None
     active: bool = True
+    discard: bool = False
+    """Traffic is dropped here: a blackhole / Null0 / reject / discard route (typically the static
+    route that anchors an aggregate the router originates)."""
+
+    @model_validator(mode="after")
+    def _null_interface_discards(self) -> "NextHop":
+        # IOS/NX-OS/XR/EOS "via Null0", Junos "Discard"/"Reject", SR OS "black-hole": one meaning
+        if self.interface and re.fullmatch(r"null\s*0|discard|reject|black-?hole", self.interface.strip(), re.I):
+            self.discard = True
+        return self
+
+    def describe(self) -> str:
+        """``198.51.100.2 via eth-r2``, ``directly via lo``, ``discard (blackhole)``."""
+        if self.discard:
+            return f"discard ({self.interface})" if self.interface else "discard (blackhole)"
+        return f"{self.address or 'directly'} via {self.interface or '?'}"
 
 
 class RouteLookup(BaseModel):

@@ -197,7 +197,8 @@ def parse_route(text: str, query: str) -> RouteLookup:
             distance=to_int(best.get("distance")), metric=to_int(best.get("metric")),
             uptime=best.get("uptime"),
             next_hops=[NextHop(address=nh.get("ip"), interface=nh.get("interfaceName"),
-                               active=bool(nh.get("active", False)))
+                               active=bool(nh.get("active", False)),
+                               discard=bool(nh.get("blackhole") or nh.get("unreachable") or nh.get("reject")))
                        for nh in best.get("nexthops", [])],
         )
     return RouteLookup(query=query, found=False)

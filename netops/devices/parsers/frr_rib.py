@@ -57,7 +57,8 @@ def parse_routes(text: str, query: str) -> RouteSet:
                 installed=bool(r.get("installed", False)) if r.get("selected") else None,
                 distance=to_int(r.get("distance")), metric=to_int(r.get("metric")),
                 next_hops=[NextHop(address=nh.get("ip"), interface=nh.get("interfaceName"),
-                                   active=bool(nh.get("active", False))) for nh in r.get("nexthops", [])],
+                                   active=bool(nh.get("active", False)),
+                               discard=bool(nh.get("blackhole") or nh.get("unreachable") or nh.get("reject"))) for nh in r.get("nexthops", [])],
             ))
     return out
 

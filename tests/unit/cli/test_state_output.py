@@ -60,3 +60,36 @@ def test_vrf_keeps_that_vrfs_sessions(cli, capsys):
     assert data["neighbors"] == [] and "no BGP sessions in VRF CUST-A" in data["note"]
     assert main(["state", "r1", "bgp", "--vrf", "CUST-A | include x"]) == 2
     assert "not a VRF name" in capsys.readouterr().err
+
+
+def _data(capsys, *args):
+    assert main(["state", *args, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    return {h: r["data"] for h, r in doc["results"].items()}
+
+
+def test_the_prefix_may_follow_the_getter(cli, capsys):
+    """`netops state r1 route 203.0.113.2` is how people type it; it was 'unexpected extra argument'."""
+    by_option = _data(capsys, "r1", "route", "--prefix", "203.0.113.2")
+    assert by_option["r1"]["query"] == "203.0.113.2"
+    assert _data(capsys, "r1", "route", "203.0.113.2") == by_option
+    assert _data(capsys, "route", "r1", "203.0.113.2") == by_option
+
+
+@pytest.mark.parametrize("args, message", [
+    (["r1", "bgp", "r2"], "the 'bgp_neighbors' getter takes no argument (got 'r2')"),
+    (["r1", "route", "203.0.113.2", "--prefix", "203.0.113.1"], "two prefixes given"),
+    (["r1", "advertised", "r2", "--peer", "r3"], "two peers given"),
+])
+def test_an_argument_that_does_not_fit_is_a_one_line_error(cli, capsys, args, message):
+    assert main(["state", *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err and not captured.out
+
+
+def test_piped_messages_are_not_folded_at_80_columns(capsys):
+    from netops.cli._common import console
+
+    line = "change denied by root: no terminal to ask for approval (use --yes with an approval policy) " * 2
+    console(stderr=True).print(line.strip())
+    assert capsys.readouterr().err.strip() == line.strip()
