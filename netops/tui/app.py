@@ -39,6 +39,8 @@ TYPING_WINDOW = 0.6
 """Seconds after a key during which the person counts as typing."""
 KEY_HOLD = 0.2
 """Longest a streamed append waits for the frame that shows the last key (input goes first)."""
+QUIT_AGAIN = 2.0
+"""Seconds within which a second Ctrl+C on an empty box quits."""
 
 
 class _Failure:
@@ -111,6 +113,8 @@ class ChatApp(App[None]):
         self._step_shown = False
         """The status line shows a StepEvent's detail (the first token replaces it)."""
         self._quit_pending = False
+        self._interrupt_at: float | None = None
+        """When a Ctrl+C with nothing to stop said that another one quits."""
         """Ctrl+Q came during a change: close once it is rolled back."""
         self.model_checked = False
         """The start-up probe of the model endpoint has finished."""
@@ -542,8 +546,9 @@ class ChatApp(App[None]):
             for token in list(self._slash_tokens):
                 token.cancel("cancelled with Escape")
 
-    def action_interrupt(self) -> None:
-        """Ctrl+C: cancel a change (the library rolls back) or an answer; otherwise a hint."""
+    async def action_interrupt(self) -> None:
+        """Ctrl+C: cancel a change (the library rolls back), an answer or a command; else copy
+        the selection, clear the box, or (twice on an empty box) quit."""
         if isinstance(self.screen, Screen) and type(self.screen).__name__ == "ApprovalScreen":
             self.screen.dismiss(False)
         if self.cancel_token is not None and not self.cancel_token.cancelled:
@@ -561,7 +566,19 @@ class ChatApp(App[None]):
             self.copy_to_clipboard(selected)
             self.notify("copied")
             return
-        self.notify("Nothing to cancel. Ctrl+Q quits.")
+        # nothing to stop: as in a shell, Ctrl+C drops the line being typed; on an empty line a
+        # second Ctrl+C (within QUIT_AGAIN seconds) leaves, the first says so
+        if isinstance(focused, PromptInput) and focused.text:
+            focused.clear()
+            self._interrupt_at = None
+            self.notify("cleared the box (Ctrl+Z puts it back)", timeout=3)
+            return
+        now = asyncio.get_running_loop().time()
+        if self._interrupt_at is not None and now - self._interrupt_at <= QUIT_AGAIN:
+            await self.action_quit()
+            return
+        self._interrupt_at = now
+        self.notify("Ctrl+C again quits (so do Ctrl+D on an empty box, Ctrl+Q, /quit)", timeout=QUIT_AGAIN)
 
     # -- evidence --------------------------------------------------------------------------
     @on(CitationLink.Selected)
@@ -731,11 +748,14 @@ class ChatApp(App[None]):
             "**Enter** sends, **Shift+Enter** / **Ctrl+J** adds a line, **Up/Down** walk your history, "
             "**Tab** completes a slash command, **PgUp/PgDn** scroll the conversation (**Ctrl+Home/Ctrl+End**, or "
             "**Home/End** when the box is empty: its top and end), **Ctrl+P** opens the command palette, "
-            "**Ctrl+Q** (or **Ctrl+D** on an empty box) quits. **Esc** stops an answer (the partial text stays) or a running "
+            "**Ctrl+Q** (or **Ctrl+D** on an empty box, or **Ctrl+C** twice) quits. **Esc** stops an answer (the partial text stays) or a running "
             "`/show` / `/state` (the device command is abandoned); "
             "**Ctrl+C** during a change cancels it and the library rolls back changed hosts. "
             "In the approval window **a**/**y** approve and **d**/**n**/**Esc** deny (keys typed as it opens "
             "decide nothing).", "",
+            "The box edits like a shell line: **Ctrl+A/E** line start/end, **Ctrl+B/F** and **Alt+B/F** a "
+            "character or word back/forward, **Ctrl+K/U/W**, **Alt+D**, **Alt+Backspace** cut, **Ctrl+Y** "
+            "puts back what they cut, **Ctrl+Z** undoes; **Ctrl+C** with nothing running clears the box.", "",
             "## Keys", "", *keys, "",
             "Override keys in the config file: `[chat.keys]` then `\"chat.side_panel\" = \"f3\"`. "
             "Theme: `[chat] theme = \"nord\"` (Ctrl+P → Theme lists them). `NO_COLOR=1` turns colour off.", "",

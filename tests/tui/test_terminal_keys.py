@@ -33,3 +33,60 @@ def test_page_down_to_the_end_follows_the_streaming_answer_again(tmp_path):
                       what=f"newer paragraphs after {keys}")
             assert "THE END." not in chat.pane(), f"after {keys} the view stood still until the answer ended"
         chat.keys("Escape")
+
+
+def test_readline_keys_edit_the_question(tmp_path):
+    """The editing keys of a shell line work in the box as a terminal sends them: Alt+D kills
+    the next word (it typed a 'd' before), Ctrl+B / Ctrl+F move by a character (they did
+    nothing), Ctrl+Y puts back what Ctrl+K / Ctrl+U / Ctrl+W took out (consecutive kills add
+    up, as in readline); an Alt+letter with no meaning types nothing. Keys sent together act in
+    their order (Ctrl+A then X typed the X before the cursor moved)."""
+    with TmuxChat(tmp_path, args=("--offline",)) as chat:
+        chat.started()
+
+        def box(expected: str, what: str) -> None:
+            chat.wait(lambda p: any(line.strip() == expected for line in p.splitlines()), timeout=5, what=what)
+
+        chat.keys("abc", "C-a", "X", "C-e", "Y")  # together, as a fast driver or a paste of keys sends them
+        box("XabcY", "keys sent together to act in their order")
+        chat.keys("C-u")
+        chat.type("alpha beta gamma")
+        box("alpha beta gamma", "the typed text")
+        chat.keys("C-a", "M-d")
+        box("beta gamma", "Alt+D to kill 'alpha'")
+        chat.keys("C-e", "C-b", "C-b")
+        chat.type("X")
+        box("beta gamXma", "Ctrl+B twice, then X")
+        chat.keys("C-f")
+        chat.type("Y")
+        box("beta gamXmYa", "Ctrl+F, then Y")
+        chat.keys("C-e", "M-z")
+        chat.type("Q")
+        box("beta gamXmYaQ", "Alt+Z to type nothing")
+        chat.keys("C-w", "C-w", "C-w")  # 'gamXmYaQ', 'beta ' and the space Alt+D left
+        chat.wait(lambda p: "Ask about specs or devices" in p, timeout=5, what="Ctrl+W to empty the box")
+        chat.keys("C-y")
+        box("beta gamXmYaQ", "Ctrl+Y to put all three kills back")
+        chat.keys("C-a", "C-f", "C-k")  # Ctrl+A goes to the first letter (the space stays)
+        box("b", "Ctrl+K to kill the rest")
+        chat.keys("C-e", "C-u", "C-y")
+        box("b", "Ctrl+Y to yank the last kill (Ctrl+U's 'b')")
+        chat.keys("C-q")
+        assert chat.exit_code() == 0
+
+
+def test_ctrl_c_clears_the_box_then_twice_quits(tmp_path):
+    """With nothing to stop, Ctrl+C drops the line being typed (as a shell does), and on an
+    empty box a second Ctrl+C quits; the first one says so. Before, every Ctrl+C only said
+    'Nothing to cancel. Ctrl+Q quits.'"""
+    with TmuxChat(tmp_path, args=("--offline",)) as chat:
+        chat.started()
+        chat.type("half a question")
+        chat.wait(lambda p: "half a question" in p, timeout=5, what="the typed text")
+        chat.keys("C-c")
+        chat.wait(lambda p: "half a question" not in p, timeout=5, what="Ctrl+C to clear the box")
+        chat.keys("C-c")
+        chat.wait(lambda p: "Ctrl+C again quits" in p, timeout=5, what="the first Ctrl+C on an empty box")
+        assert chat.exit_code(timeout=0.5) is None, "one Ctrl+C on an empty box quit"
+        chat.keys("C-c")
+        assert chat.exit_code() == 0

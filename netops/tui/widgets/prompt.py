@@ -1,13 +1,17 @@
 """The question box: multi-line, Enter sends, Shift+Enter / Ctrl+J add a line, Up/Down walk
-the history, slash commands complete with Tab or Right. PageUp/PageDown, Ctrl+Home/Ctrl+End (and Home/End
+the history, slash commands complete with Tab or Right. The editing keys of a shell line
+(readline / emacs): Ctrl+A/E, Ctrl+B/F, Alt+B/F, Ctrl+K/U/W, Alt+D, Alt+Backspace, and Ctrl+Y
+puts back what the last of those kills took out (redo when nothing was killed). PageUp/PageDown, Ctrl+Home/Ctrl+End (and Home/End
 in an empty box) are asked of the conversation (:class:`PromptInput.ScrollRequested`), Ctrl+D on an empty box
 asks to leave (:class:`PromptInput.EndOfInput`), as in a shell."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -57,6 +61,14 @@ class PromptInput(TextArea):
         """Ctrl+D on an empty box."""
 
     _PAGE_KEYS = {"pageup": "page_up", "pagedown": "page_down", "ctrl+home": "home", "ctrl+end": "end"}
+    BINDINGS = [
+        Binding("ctrl+b", "cursor_left", "Left", show=False),
+        Binding("ctrl+f", "cursor_right", "Right", show=False),
+        Binding("alt+d", "delete_word_right", "Delete word right", show=False),
+        Binding("ctrl+y", "yank", "Yank", show=False),
+    ]
+    """Readline keys Textual's TextArea lacks (Alt+D arrived as a typed 'd')."""
+    _KILL_KEYS = frozenset({"ctrl+k", "ctrl+u", "ctrl+w", "ctrl+backspace", "alt+backspace", "alt+d"})
 
     def __init__(self, commands: Sequence[str] = (), *, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False,
@@ -69,6 +81,10 @@ class PromptInput(TextArea):
         self._draft = ""
         self.on_typed: Callable[[], None] | None = None
         """Called after each key the box handled (the app lets a streamed answer wait for its echo)."""
+        self.killed = ""
+        """What the last kill (Ctrl+K/U/W, Alt+D, Alt+Backspace) took out: Ctrl+Y puts it back."""
+        self._killing = False
+        """The previous key was a kill too: the next one adds to :attr:`killed`, as in readline."""
 
     # -- completion ------------------------------------------------------------------------
     def matches(self) -> list[str]:
@@ -85,6 +101,8 @@ class PromptInput(TextArea):
     # -- keys ------------------------------------------------------------------------------
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
+        if key not in self._KILL_KEYS:
+            self._killing = False
         if key == "enter":
             event.stop()
             event.prevent_default()
@@ -121,9 +139,83 @@ class PromptInput(TextArea):
             event.prevent_default()
             self._walk(+1)
             return
-        await super()._on_key(event)
+        action = self._key_actions().get(key)
+        if action is not None:
+            # the box's own keys run here, in the order they came: left to the app (where Textual
+            # runs a widget's bindings once the key has bubbled up to it), keys that arrive
+            # together ran out of order - in 'abc', Ctrl+A, 'X' the X was typed before Ctrl+A moved
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
+        elif key.startswith("alt+") and event.is_printable:
+            # an Alt+letter with no meaning here: a terminal sends ESC + letter, which Textual
+            # reports with the letter as its character; typing the letter would be a surprise
+            event.stop()
+            event.prevent_default()
+        else:
+            await super()._on_key(event)
         if self.on_typed is not None:
             self.on_typed()
+
+    @classmethod
+    @functools.cache
+    def _key_actions(cls) -> dict[str, str]:
+        """Key -> action of the box's bindings (TextArea's and the readline ones above)."""
+        found: dict[str, str] = {}
+        for klass in reversed(cls.__mro__):
+            for binding in vars(klass).get("BINDINGS", ()):
+                if isinstance(binding, Binding):
+                    for key in binding.key.split(","):
+                        found[key.strip()] = binding.action
+        return found
+
+    # -- kill and yank (readline) -----------------------------------------------------------
+    def _kill(self, before: str, left: bool) -> None:
+        """Keep what a deletion took out of ``before`` (consecutive kills add up)."""
+        after = self.text
+        if after == before:
+            return
+        head = 0
+        while head < len(after) and after[head] == before[head]:
+            head += 1
+        tail = 0
+        while tail < len(after) - head and after[-1 - tail] == before[-1 - tail]:
+            tail += 1
+        gone = before[head:len(before) - tail]
+        if self._killing:
+            self.killed = gone + self.killed if left else self.killed + gone
+        else:
+            self.killed = gone
+        self._killing = True
+
+    def action_delete_word_left(self) -> None:
+        before = self.text
+        super().action_delete_word_left()
+        self._kill(before, left=True)
+
+    def action_delete_word_right(self) -> None:
+        before = self.text
+        super().action_delete_word_right()
+        self._kill(before, left=False)
+
+    def action_delete_to_start_of_line(self) -> None:
+        before = self.text
+        super().action_delete_to_start_of_line()
+        self._kill(before, left=True)
+
+    async def action_delete_to_end_of_line_or_delete_line(self) -> None:
+        before = self.text
+        await super().action_delete_to_end_of_line_or_delete_line()
+        self._kill(before, left=False)
+
+    def action_yank(self) -> None:
+        """Ctrl+Y: put back the last killed text at the cursor (redo when nothing was killed)."""
+        if not self.killed:
+            self.redo()
+            return
+        self._killing = False
+        if result := self._replace_via_keyboard(self.killed, *self.selection):
+            self.move_cursor(result.end_location)
 
     # -- paste -----------------------------------------------------------------------------
     async def _on_paste(self, event: events.Paste) -> None:
