@@ -165,8 +165,18 @@ class ChatApp(App[None]):
         prompt = self.query_one(PromptInput)
         prompt.on_typed = self._typed
         prompt.focus()
+        self._fit_prompt(self.size.height)
         if self._settings_factory is None:
             self._settings_loaded([])
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_prompt(event.size.height)
+
+    def _fit_prompt(self, height: int) -> None:
+        """The box grows with its text up to 12 rows, never past a third of the screen: a long
+        paste on a small terminal must leave the conversation in sight (the box scrolls)."""
+        for prompt in self.screen_stack[0].query(PromptInput) if self.screen_stack else ():
+            prompt.styles.max_height = max(3, min(PromptInput.MAX_ROWS, height // 3))
 
     # -- input before output -----------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

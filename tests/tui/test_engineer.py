@@ -216,6 +216,37 @@ async def test_a_narrow_terminal_still_shows_what_runs(chat_settings):
     assert "answering" in line, line
 
 
+@pytest.mark.asyncio
+async def test_a_tiny_terminal_still_shows_what_runs_on_one_line():
+    """At 40 columns the status line wrapped after 'netops chat · agent ·' and its one row showed
+    nothing else: not the model, not 'answering… (Esc cancels)', not 'waiting for your approval'.
+    What runs is kept (the title and the conversation go first), on one row."""
+    from textual.app import App
+
+    from netops.tui.widgets.statusbar import StatusBar
+
+    class Host(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield StatusBar()
+
+    app = Host()
+    async with app.run_test(size=(40, 12)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.set(mode="agent", model="qwen2.5:7b-instruct", conversation="0123456789ab")
+        for activity in ("answering… (Esc cancels)", "waiting for your approval"):
+            bar.set(activity=activity)
+            await pilot.pause()
+            line = bar.render_line(0).text
+            assert activity in line, line
+        bar.set(activity="")
+        await pilot.pause()
+        assert "qwen2.5:7b-instruct" in bar.render_line(0).text, bar.render_line(0).text
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        wide = bar.render_line(0).text
+        assert "netops chat" in wide and "conversation 0123456789ab" in wide, wide
+
+
 def test_the_answer_check_is_announced(chat_settings):
     """After the model has streamed, the answer is checked sentence by sentence against the
     sources (seconds for a long answer, nothing arriving): a StepEvent says so."""

@@ -184,3 +184,21 @@ async def test_keys_typed_ahead_never_approve_a_change(settings, monkeypatch):
         await pilot.press("escape")  # denying is never held back
         await pilot.pause()
         assert decided == [True, False]
+
+
+async def test_a_long_paste_on_a_tiny_terminal_leaves_the_conversation_in_sight(chat_settings):
+    """At 40x12 a pasted 20-line config grew the box to 10 rows and the conversation above it to
+    nothing; the box now takes at most a third of the screen (and scrolls inside), at any size."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.insert("\n".join(f" neighbor 10.0.0.{n} remote-as 650{n:02d}" for n in range(20)))
+        await pilot.pause()
+        assert prompt.region.height <= 12 // 3 + 1, prompt.region
+        assert app.conversation.region.height >= 4, app.conversation.region
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        assert prompt.region.height == 12, "a tall terminal keeps the usual 12-row box"

@@ -23,12 +23,15 @@ class PromptInput(TextArea):
     PromptInput {
         height: auto;
         min-height: 3;
-        max-height: 12;
+        max-height: 12;  /* MAX_ROWS; the app lowers it on a small screen */
         border: tall $accent 40%;
         padding: 0 1;
     }
     PromptInput:focus { border: tall $accent; }
     """
+
+    MAX_ROWS = 12
+    """Most rows the box grows to (with its border) before it scrolls."""
 
     class Submitted(Message):
         """The person pressed Enter on non-empty text."""
