@@ -627,20 +627,27 @@ class ChatApp(App[None]):
             elif len(words) > 1:
                 self._slash_error(text, f"usage: {cmd.usage} (one model name)")
             else:
-                self.model, self.offline = words[0], False
+                self.model, self.offline, self._told_offline = words[0], False, False
                 self._status()
                 self.notify(f"model: {self.model}")
+                self._probe_model()  # a model the endpoint lacks is said now, as /online does
         elif cmd.name == "/export":
-            self.action_export(rest or None)
+            self.action_export(self._path_arg(words, rest) or None)
         elif cmd.name == "/save":
             if not rest:
                 self._slash_error(text, f"usage: {cmd.usage} (writes this conversation as Markdown)")
             else:
-                self.action_export(rest)
+                self.action_export(self._path_arg(words, rest))
         elif cmd.name == "/copy":
             self._copy(words)
         else:
             self._tool_command(cmd.name, words, text)
+
+    @staticmethod
+    def _path_arg(words: list[str], rest: str) -> str:
+        """A file name as a shell reads it (``"my notes.md"``, ``my\\ notes.md``); unquoted
+        words with spaces between them are taken whole."""
+        return words[0] if len(words) == 1 else rest
 
     def _slash_error(self, text: str, message: str) -> None:
         """A command that cannot run: one line, and the text goes back into an empty box to be

@@ -40,3 +40,24 @@ async def test_a_reachable_model_keeps_the_agent(chat_settings):
             await type_and_send(pilot, "BGP hold timer")
             view = (await wait_until(pilot, lambda: finished(app), what="the answer"))[0]
             assert view.mode == "agent" and "Three seconds" in view.text
+
+
+async def test_model_command_checks_the_model_at_once(chat_settings):
+    """`/model NAME` for a model the server does not have: the status line and a notice say so
+    at once, as /online does (before, it showed 'agent · NAME' until a question fell back);
+    switching back to a model it has uses the agent again."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.statusbar import StatusBar
+
+    with ScriptedOllama([say("Three seconds.")]) as srv:
+        app = ChatApp(chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: app.model_checked, timeout=15, what="the start-up probe")
+            assert not app.offline
+            await type_and_send(pilot, "/model no-such-model")
+            await wait_until(pilot, lambda: app.offline, timeout=15, what="/model to find the model missing")
+            assert app.query_one(StatusBar).mode == "offline"
+            assert any("no-such-model" in str(n.message) for n in app._notifications if n.severity == "warning")
+            await type_and_send(pilot, "/model qwen2.5:7b-instruct")
+            await pilot.pause(1.0)
+            assert not app.offline and app.model == "qwen2.5:7b-instruct"

@@ -155,3 +155,19 @@ async def test_a_command_and_its_result_are_kept_in_the_conversation(chat_settin
         resumed.action_export(str(out))
         text = out.read_text()
         assert text.count("## Command result") == 2 and "/kb hold timer" in text and "three seconds" in text
+
+
+async def test_save_takes_a_quoted_path_as_a_shell_would(chat_settings, tmp_path):
+    """`/save "my notes.md"` wrote a file named with the quotes in it; a quoted or escaped path
+    is unquoted as in a shell, and an unquoted one with spaces is still taken whole."""
+    from netops.tui.app import ChatApp
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for typed, name in ((f'/save "{tmp_path}/my notes.md"', "my notes.md"),
+                            (f"/save '{tmp_path}/it''s.md'", "its.md"),
+                            (f"/save {tmp_path}/two\\ words.md", "two words.md"),
+                            (f"/export {tmp_path}/plain name.md", "plain name.md")):
+            await type_and_send(pilot, typed)
+            await wait_until(pilot, (tmp_path / name).exists, timeout=5, what=f"{name} from {typed!r}")
+    assert not [p.name for p in tmp_path.iterdir() if "'" in p.name or '"' in p.name or "\\" in p.name]
