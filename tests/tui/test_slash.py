@@ -62,7 +62,9 @@ async def test_local_commands(chat_settings):
         await type_and_send(pilot, "/offline")
         assert app.offline
         await type_and_send(pilot, "/model llama3.2")
-        assert app.model == "llama3.2" and not app.offline
+        assert app.model == "llama3.2"
+        # nothing listens at the test's model URL: the check /model makes says so at once
+        await wait_until(pilot, lambda: app.offline, timeout=15, what="/model's check to find no model")
         await type_and_send(pilot, "/help")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
         assert "/state <host[,host]> <getter> [prefix\\|peer]" in app.screen.markdown  # escaped in the table
