@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -26,6 +27,9 @@ def chat(model: str | None, offline: bool, continue_last: bool, conversation_id:
         raise InputError("use either --continue or --conversation, not both")
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise InputError("netops chat needs a terminal", hint='for scripts use: netops ask "..." --json')
+    if os.environ.get("TERM") == "dumb":  # Emacs' shell, some consoles: no cursor movement, no screen
+        raise InputError("netops chat needs a full-screen terminal (TERM=dumb here)",
+                         hint='ask one question at a time with: netops ask "..."')
     ctx = click.get_current_context()
     from netops.tui.app import ChatApp
 

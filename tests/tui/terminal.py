@@ -39,7 +39,8 @@ class TmuxChat:
     """One ``netops chat`` in its own tmux session (killed on exit)."""
 
     def __init__(self, tmp_path: Path, *, size: tuple[int, int] = (100, 30), args: tuple[str, ...] = (),
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, keep_open: bool = False) -> None:
+        """``keep_open``: the pane stays after the chat has ended (to read what it printed)."""
         base = {k: v for k, v in os.environ.items()
                 if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
         base.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path),
@@ -48,7 +49,7 @@ class TmuxChat:
         self.name = f"netops-t-{uuid.uuid4().hex[:8]}"
         self.status = tmp_path / f"{self.name}.exit"
         inner = " ".join([*(f"{k}='{v}'" for k, v in base.items()), sys.executable, "-m", "netops", "chat", *args])
-        command = f"{inner}; echo $? >{self.status}"
+        command = f"{inner}; echo $? >{self.status}" + ("; sleep 60" if keep_open else "")
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
                         "env", "-i", "sh", "-c", command], check=True)
 

@@ -90,3 +90,13 @@ def test_ctrl_c_clears_the_box_then_twice_quits(tmp_path):
         assert chat.exit_code(timeout=0.5) is None, "one Ctrl+C on an empty box quit"
         chat.keys("C-c")
         assert chat.exit_code() == 0
+
+
+def test_a_dumb_terminal_gets_one_line_instead_of_a_screen_of_escapes(tmp_path):
+    """TERM=dumb (Emacs' shell, some consoles) cannot show a full-screen app: the chat said
+    nothing and drew its screen in escape sequences anyway. It now ends with one line naming
+    the way out (netops ask) and exit code 2, as with no terminal at all."""
+    with TmuxChat(tmp_path, args=("--offline",), env={"TERM": "dumb"}, keep_open=True) as chat:
+        assert chat.exit_code(timeout=30) == 2, chat.pane()
+        pane = chat.pane()
+        assert "error: netops chat needs a full-screen terminal" in pane and "netops ask" in pane, pane
