@@ -156,6 +156,13 @@ class EnumParam(_Param):
     type: Literal["enum"]
     choices: list[str] = Field(min_length=1)
 
+    def validate_value(self, name: str, value: Any) -> Any:
+        # A choice the manifest declares is vetted content, even a CLI word ("end"): only the exact
+        # choices pass, so nothing else reaches a template.
+        if isinstance(value, str) and value.strip() in self.choices:
+            return value.strip()
+        return super().validate_value(name, value)
+
     def convert(self, name: str, value: Any) -> str:
         text = str(value)
         if text not in self.choices:

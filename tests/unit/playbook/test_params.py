@@ -70,3 +70,16 @@ def test_parse_kv():
     for bad in (["a"], ["a=1", "a=2"], ["1a=2"]):
         with pytest.raises(ParameterError):
             parse_kv(bad)
+
+
+def test_an_enum_choice_the_manifest_declares_is_valid_even_if_it_is_a_cli_word():
+    """ixp-peer-maintenance declares action: [start, end]; 'end' was refused as a CLI mode command,
+    so the end of a peer maintenance could never run. A declared choice is vetted content; free
+    text with the same word is still refused."""
+    spec = TypeAdapter(Param).validate_python({"type": "enum", "choices": ["start", "end"], "example": "start"})
+    assert validate_params({"action": spec}, {"action": "end"}) == {"action": "end"}
+    with pytest.raises(ParameterError, match="not one of|not allowed"):
+        validate_params({"action": spec}, {"action": "end exit"})
+    desc = TypeAdapter(Param).validate_python({"type": "description", "example": "x"})
+    with pytest.raises(ParameterError, match="CLI mode command"):
+        validate_params({"d": desc}, {"d": "end"})
