@@ -8,8 +8,10 @@ example plugin's) on the agent tests' inventory (r1, r2, r3 in group ``lab``).
 
     python bench/intent_phrasings.py [--json] [--split tuning|check] [--data FILE]
 
-``--data`` reads another set in the same format (``intent_phrasings_blind.yaml``: no ``split``, so
-all of it is one half named ``blind``; it also uses ``nochange``, ``alt`` and ``excluded``, below).
+``--data`` reads another set in the same format (``intent_phrasings_blind.yaml``,
+``intent_phrasings_holdout.yaml``: no ``split``, so all of it is one half named after the file;
+they also use ``nochange``, ``alt`` and ``excluded``). Parameters equal to the playbook's default
+that a case does not state are left out of the comparison (the data leaves defaults out).
 Prints the accuracy of each half and every miss (expected vs. got), each miss graded SAFE (nothing
 runnable proposed: it asks or answers) or UNSAFE (a runnable proposal that is not the expected one:
 wrong playbook, host or parameter, an excluded host, or any proposal for a question).
@@ -35,11 +37,13 @@ GROUPS = {"lab": ["r1", "r2", "r3"]}
 def cases(data: Path = DATA) -> list[dict]:
     import yaml
 
-    return [{"split": "blind", **c} for c in yaml.safe_load(Path(data).read_text())["cases"]]
+    half = Path(data).stem.removeprefix("intent_phrasings_")  # a set with no split is one half: "blind", "holdout"
+    return [{"split": half, **c} for c in yaml.safe_load(Path(data).read_text())["cases"]]
 
 
-def playbooks(*, read_only: bool = False) -> list:
-    """Every shipped playbook as the matcher sees it (read-only ones only when asked)."""
+def playbooks() -> list:
+    """Every shipped playbook as the matcher sees it (as ``change_intent.playbooks_from`` offers
+    them: a read-only one only when its manifest has ``phrases``)."""
     from netops.agent.change_intent import PlaybookInfo
     from netops.playbook.spec import load_playbook
 
@@ -47,10 +51,22 @@ def playbooks(*, read_only: bool = False) -> list:
     for base in PLAYBOOK_DIRS:
         for d in sorted(p for p in base.iterdir() if (p / "playbook.yaml").exists()):
             pb = load_playbook(d)
-            if pb.spec.read_only and not read_only:
+            if pb.spec.read_only and not getattr(pb.spec, "phrases", None):
                 continue
             out.append(PlaybookInfo.from_spec(pb.spec))
     return out
+
+
+def _without_defaults(got: dict, case: dict, pbs: list) -> dict:
+    """``got`` without parameters whose value is the playbook's default and that the case does
+    not state (the data leaves defaults out; a default said back is the same run)."""
+    if got["expect"] != "match":
+        return got
+    pb = next((p for p in pbs if p.name == got["playbook"]), None)
+    stated = set(case.get("params") or {}) | set((case.get("alt") or {}).get("params") or {})
+    params = {k: v for k, v in got["params"].items() if k in stated or pb is None
+              or k not in pb.parameters or getattr(pb.parameters[k], "default", None) != v}
+    return {**got, "params": params}
 
 
 def _peer_address(target: str, peer: str) -> str | None:
@@ -105,13 +121,13 @@ def safety(case: dict, got: dict) -> str:
     return "UNSAFE" if got["expect"] == "match" else "SAFE"
 
 
-def run(split: str | None = None, data: Path = DATA, read_only: bool = False) -> dict:
-    pbs = playbooks(read_only=read_only)
+def run(split: str | None = None, data: Path = DATA) -> dict:
+    pbs = playbooks()
     halves: dict[str, dict] = {}
     for case in cases(data):
         if split and case["split"] != split:
             continue
-        got = outcome(match(case["text"], pbs))
+        got = _without_defaults(outcome(match(case["text"], pbs)), case, pbs)
         half = halves.setdefault(case["split"], {"total": 0, "ok": 0, "misses": []})
         half["total"] += 1
         if graded(case, got):
@@ -128,12 +144,10 @@ def run(split: str | None = None, data: Path = DATA, read_only: bool = False) ->
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--split", choices=("tuning", "check", "blind"))
+    ap.add_argument("--split", help="tuning or check (intent_phrasings.yaml); blind or holdout for the others")
     ap.add_argument("--data", type=Path, default=DATA, help="phrasings file (default: %(default)s)")
-    ap.add_argument("--read-only", action="store_true",
-                    help="offer the read-only playbooks too (bgp-health), as the change path does")
     args = ap.parse_args()
-    halves = run(args.split, args.data, args.read_only)
+    halves = run(args.split, args.data)
     if args.json:
         print(json.dumps(halves, indent=2, default=str))
         return

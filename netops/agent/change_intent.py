@@ -25,7 +25,8 @@ import shlex
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from netops.agent.intent import ACTION_SYNONYMS, hypothetical, negated_actions, own_words, said_words
+from netops.agent.intent import (ACTION_SYNONYMS, hypothetical, negated_actions, own_words, phrase_negated,
+                                 phrase_said, said_words)
 from netops.agent.peer_change import peer_end, which_end
 
 # Words for the object part of a playbook's name ("bgp-neighbor-shutdown" -> bgp, neighbor).
@@ -95,6 +96,10 @@ class PlaybookInfo:
     parameters: dict[str, Any] = field(default_factory=dict)
     """Name -> the playbook's typed parameter (:mod:`netops.playbook.params`)."""
     max_hosts: int | None = None
+    phrases: tuple[str, ...] = ()
+    """How people ask for it (the manifest's ``phrases``), besides the action word of its name."""
+    not_for: tuple[str, ...] = ()
+    """What it does not do (the manifest's ``not_for``): when said, it is never proposed."""
 
     @property
     def actions(self) -> list[str]:
@@ -111,7 +116,8 @@ class PlaybookInfo:
     @classmethod
     def from_spec(cls, spec: Any) -> "PlaybookInfo":
         """The matcher's view of a loaded :class:`~netops.playbook.spec.PlaybookSpec`."""
-        return cls(spec.name, spec.description, spec.risk, dict(spec.parameters), spec.targets.max_hosts)
+        return cls(spec.name, spec.description, spec.risk, dict(spec.parameters), spec.targets.max_hosts,
+                   tuple(getattr(spec, "phrases", None) or ()), tuple(getattr(spec, "not_for", None) or ()))
 
     def phrasing(self, values: dict[str, Any]) -> str:
         """An example request for this playbook, with ``values`` (``host`` and parameters) filled in
@@ -121,8 +127,10 @@ class PlaybookInfo:
         fill["host"] = values.get("host", "HOST")
         template = PHRASINGS.get(self.name)
         if template is None or any(f"{{{n}}}" not in template for n in self.parameters):
-            action = ACTION_SYNONYMS[self.actions[0]][0] if self.actions else self.name
-            parts = [action, *[o for o in self.objects if o not in _IMPLIED]]
+            if self.actions:
+                parts = [ACTION_SYNONYMS[self.actions[0]][0], *[o for o in self.objects if o not in _IMPLIED]]
+            else:  # "prefix limit neighbor 198.51.100.2 ..." (a phrase names the object too)
+                parts = [self.phrases[0] if self.phrases else self.name]
             for n, p in self.parameters.items():
                 value = fill[n]
                 quoted = getattr(p, "type", "") in ("description", "string")
@@ -132,14 +140,18 @@ class PlaybookInfo:
 
 
 def playbooks_from(catalogue: Any) -> list[PlaybookInfo]:
-    """The vetted, state-changing playbooks of ``catalogue`` (others are never chosen)."""
+    """The vetted playbooks of ``catalogue`` that words can ask for: every state-changing one, and
+    a read-only one (a report such as bgp-health) when its manifest says how people ask for it
+    (``phrases``). Others are never chosen."""
     out = []
     for entry in catalogue.list():
-        if entry.vetting != "vetted" or entry.read_only:
+        if entry.vetting != "vetted":
             continue
         try:
             spec = catalogue.get(entry.name).spec
         except Exception:  # a playbook that does not load cannot be proposed
+            continue
+        if entry.read_only and not getattr(spec, "phrases", None):
             continue
         out.append(PlaybookInfo.from_spec(spec))
     return out
@@ -180,6 +192,11 @@ class ChangeMatch:
     address on the target is resolved on the device (:mod:`netops.agent.peer_change`)."""
     resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Parameter -> how its value was resolved (``host``, ``address``, ``on``, ``how``)."""
+    phrases: list[str] = field(default_factory=list)
+    """The playbook's manifest phrases (:func:`netops.agent.intent.check_intent` reads them)."""
+    not_for: list[str] = field(default_factory=list)
+    phrase: str = ""
+    """The manifest phrase the words said, when that (not an action word) named the playbook."""
 
     @property
     def is_change(self) -> bool:
@@ -232,10 +249,16 @@ def _object_said(pb: PlaybookInfo, words: set[str]) -> int:
 
 def _cued(text: str, token: str, name: str) -> bool:
     """Is ``token`` said right after one of parameter ``name``'s cue words (within two words)?"""
+    return _cue_score(text, token, name) > 0
+
+
+def _cue_score(text: str, token: str, name: str) -> int:
+    """How many of parameter ``name``'s cue words stand right before ``token`` (within three
+    words): "local as 65001" cues ``local_as`` twice, "AS 64999" once."""
     cues = {name, *name.split("_"), *CUES.get(name, ())}
     i = text.lower().find(token.lower())
     before = _TOKENS.findall(text.lower()[:max(i, 0)])[-3:]
-    return any(w in cues for w in before)
+    return len(cues & set(before))
 
 
 class _Extractor:
@@ -289,7 +312,9 @@ class _Extractor:
         for name, p in pb.parameters.items():
             pool = [v for v in self.pool(p) if v not in used]
             if len(pool) > 1:
-                cued = [v for v in pool if _cued(self.text, v, name)]
+                scores = {v: _cue_score(self.text, v, name) for v in pool}
+                best = max(scores.values())
+                cued = [v for v in pool if best and scores[v] == best]  # the most specific cue wins
                 if len(cued) == 1:
                     pool = cued
                 else:
@@ -299,7 +324,9 @@ class _Extractor:
                         continue
                     pool = pool[:1]  # same-typed parameters in the order the playbook declares them
             if not pool:
-                if getattr(p, "default", None) is None and getattr(p, "required", True):
+                # an enum's default is a choice the person did not make ("finish the peer maintenance"
+                # is not action=start): it is asked for, never taken
+                if (getattr(p, "default", None) is None and getattr(p, "required", True)) or getattr(p, "type", "") == "enum":
                     missing.append(name)
                 continue
             try:
@@ -408,11 +435,21 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     action_words = {w for syn in ACTION_SYNONYMS.values() for w in syn} & words
     targets = targets_named(ex.text, hosts, groups)
     named = targets.named
-    said = [pb for pb in playbooks if pb.actions and all(words & set(ACTION_SYNONYMS[a]) for a in pb.actions)]
+    # A phrase from the playbook's manifest ("prefix limit") names it, object included.
+    by_phrase = {pb.name: [p for p in pb.phrases if phrase_said(ex.text, p)] for pb in playbooks}
+    by_phrase = {name: said for name, said in by_phrase.items() if said}
+    said = [pb for pb in playbooks if pb.name in by_phrase
+            or (pb.actions and all(words & set(ACTION_SYNONYMS[a]) for a in pb.actions))]
     # An action word alone is not enough when the playbook acts on something the question does not
     # mention ("bring r3 back" is not about a BGP neighbour): its object, or a typed value for it.
-    candidates = [pb for pb in said if not (set(pb.objects) - _IMPLIED)
+    candidates = [pb for pb in said if pb.name in by_phrase or not (set(pb.objects) - _IMPLIED)
                   or _object_said(pb, words) or ex.strong(pb)]
+    refused = [(pb, p) for pb in candidates for p in pb.not_for if phrase_said(ex.text, p)]
+    if refused:  # "lower the prefix limit": the playbook that only raises one says it does not do this
+        pb, phrase = refused[0]
+        return ChangeMatch("unmatched", playbook=pb.name, hosts=named, candidates=[pb.name], reason=(
+            f"the vetted playbook {pb.name} does not {phrase} ({pb.description.strip()}); "
+            "no vetted playbook does this"))
     if not candidates:
         if (action_words or CHANGE_WORDS & words) and named:
             known = [pb.phrasing({"host": named[0]}) for pb in playbooks]
@@ -421,7 +458,8 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
                 examples=known, candidates=[pb.name for pb in playbooks])
         return ChangeMatch("none")
     names = [pb.name for pb in candidates]
-    negated = negated_actions(q, action_words)
+    negated = negated_actions(q, action_words) | {
+        p for pb in candidates for p in by_phrase.get(pb.name, ()) if phrase_negated(q, p)}
     if negated:
         return ChangeMatch("question", playbook=names[0] if len(names) == 1 else None, hosts=named,
                            candidates=names, code="negated",
@@ -441,15 +479,16 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
         return ChangeMatch("clarify", hosts=named, candidates=names, code="multiple-changes", reason=(
             f"your words match {len(candidates)} vetted playbooks ({', '.join(names)}); "
             "ask for one change at a time"), examples=[pb.phrasing({"host": host_example}) for pb in candidates])
-    return _resolve(candidates[0], names, targets, ex, words, hosts, host_example)
+    return _resolve(candidates[0], names, targets, ex, words, hosts, host_example,
+                    phrase=(by_phrase.get(candidates[0].name) or [""])[0])
 
 
 def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extractor, words: set[str],
-             hosts: list[str], host_example: str) -> ChangeMatch:
+             hosts: list[str], host_example: str, phrase: str = "") -> ChangeMatch:
     """``pb``, the one playbook the words ask for: a ``change`` when targets and parameters are all
     there, else the ``clarify`` that says what is missing."""
     named = targets.named
-    base = ChangeMatch("clarify", playbook=pb.name, hosts=named, risk=pb.risk, candidates=names)
+    base = ChangeMatch("clarify", playbook=pb.name, hosts=named, risk=pb.risk, candidates=names, phrase=phrase)
     unsaid = [qual for qual in pb.qualifiers if not words & set(QUALIFIERS[qual])]
     if unsaid:
         base.code = "qualifier"
@@ -515,7 +554,7 @@ def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extracto
         base.examples = [pb.phrasing({"host": h, **values}) for h in (named or [host_example])[:1]]
         return base
     return ChangeMatch("change", playbook=pb.name, hosts=named, params=values, risk=pb.risk, candidates=names,
-                       peers=base.peers)
+                       peers=base.peers, phrases=list(pb.phrases), not_for=list(pb.not_for), phrase=phrase)
 
 
 def match_question(question: str, catalogue: Any, hosts: list[str],

@@ -108,6 +108,11 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
                        "a question about a change: its dry run, nothing was changed; the model was not asked")
     if m is None or m.kind not in ("change", "clarify"):
         return None
+    if m.kind == "clarify" and m.code == "parameter" and m.phrase:
+        # a team procedure named by its phrase ("plan the turn-up ..."): its values often come from
+        # the model's tools (peeringdb_lookup), so the model plans it; a run it proposes is still
+        # bound to the words (intent.check_intent) and approved by a person
+        return None
     notice = "matched from your words; the model was not asked"
     if m.kind == "clarify":
         return _answer(question, m.text(), "agent", model, m, ctx, toolbox, notice)

@@ -19,7 +19,7 @@ from typing import Any
 ACTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "drain": ("drain", "isolate", "out-of-service", "into-maintenance", "traffic-off", "cost-out"),
     "undrain": ("undrain", "un-drain", "unisolate", "back-in-service", "cost-in"),
-    "shutdown": ("shut", "shutdown", "disable", "admin-down"),
+    "shutdown": ("shut", "shutdown", "disable", "admin-down", "take-down"),
     "enable": ("enable", "unshut", "no-shut", "re-enable", "bring-back"),
     "clear": ("clear", "reset", "refresh", "soft-clear", "soft-reset"),
     "add": ("add", "create", "install", "need-new"),
@@ -32,8 +32,9 @@ _WORDS = re.compile(r"[a-z0-9][a-z0-9-]*")
 # back", "take r3 out of rotation") -> one word. A negation before the phrase's first word negates it.
 _CLAUSE = r"(?:(?![.;!?](?:\s|$)).)"  # any character that does not end a sentence
 _SERVICE = r"(?:service|rotation|production)"
+_NOT_PEER = rf"(?:(?!\b(?:peers?|neighbou?rs?|sessions?|peering)\b){_CLAUSE})"
 # A router said by name ("r3", "edge-07") or as "it"/"them": what "cost out" and "put back in" act on.
-_HOSTLIKE = r"(?:it|them|[a-z][a-z0-9_-]*\d)\b"
+_HOSTLIKE = r"(?:it|them|[a-z][a-z0-9_-]*\d)\b(?!\s+(?:interface|link|port)s?\b)"
 _PHRASES = (
     (re.compile(rf"\bbring\b{_CLAUSE}{{0,80}}?\bback\b", re.IGNORECASE), "bring-back"),
     (re.compile(rf"\b(?:take|taking|pull|pulling|move|moving|bring|bringing|get|getting|put|putting)\b{_CLAUSE}{{0,60}}?"
@@ -42,8 +43,18 @@ _PHRASES = (
                 re.IGNORECASE), "out-of-service"),
     (re.compile(rf"\b(?:want|wants|need|needs|like|should\s+be|must\s+be|get)\b{_CLAUSE}{{0,60}}?"
                 rf"\b(?:taken|pulled|moved|brought|put)\s+out\s+of\s+{_SERVICE}\b", re.IGNORECASE), "out-of-service"),
-    (re.compile(rf"\b(?:put|putting|place|placing|move|moving|set|setting|take|taking)\b{_CLAUSE}{{0,60}}?"
+    # "put r2 into maintenance" (a peer or session put into maintenance is no router drain)
+    (re.compile(rf"\b(?:put|putting|place|placing|move|moving|set|setting|take|taking)\b{_NOT_PEER}{{0,60}}?"
                 r"\binto\s+maintenance\b", re.IGNORECASE), "into-maintenance"),
+    (re.compile(rf"\b(?:take|taking|bring|bringing|get|getting|move|moving|pull|pulling)\b{_NOT_PEER}{{0,60}}?"
+                r"\bout\s+of\s+maintenance\b", re.IGNORECASE), "back-in-service"),
+    (re.compile(rf"\b(?:can|could|should|must|may|to)\s+(?:go|come)\s+back\s+(?:in|into|to)\s+{_SERVICE}\b",
+                re.IGNORECASE), "back-in-service"),
+    (re.compile(r"\brestor(?:e|ing)\s+(?:the\s+|all\s+)?traffic\s+(?:to|on|onto|through|via)\b", re.IGNORECASE),
+     "back-in-service"),
+    # "turn peer X back on" brings it back; "take down the session to X" shuts it
+    (re.compile(rf"\bturn(?:ing)?\b{_CLAUSE}{{0,80}}?\bback\s+on\b", re.IGNORECASE), "bring-back"),
+    (re.compile(rf"\b(?:take|taking)\s+(?:down\b|{_CLAUSE}{{0,60}}?\bdown\b)", re.IGNORECASE), "take-down"),
     (re.compile(r"\b(?:move|moving|shift|shifting|get|getting|steer|steering|divert|diverting)\s+(?:the\s+|all\s+)?"
                 r"traffic\s+(?:off|away)\b", re.IGNORECASE), "traffic-off"),
     (re.compile(rf"\b(?:put|putting|bring|bringing|get|getting|move|moving|take|taking|return|returning)\b"
@@ -218,6 +229,47 @@ def _any_form(text: str) -> set[str]:
     return words | {b for w in words if (b := action_base(w))} | phrases_said(text)
 
 
+_PHRASE_TOKENS = re.compile(r"[a-z0-9][a-z0-9./:]*")
+_PHRASE_GAP = 4
+"""Words that may stand between a phrase's words ("peer 198.51.100.2 on r1 into maintenance")."""
+
+
+def _phrase_words(text: str) -> list[str]:
+    return _PHRASE_TOKENS.findall(text.lower().replace("-", " ").replace("_", " "))
+
+
+def phrase_said(text: str, phrase: str) -> bool:
+    """Does ``text`` say every word of ``phrase`` (a playbook manifest's ``phrases``), in order,
+    within one sentence, with at most a few words between them? Hyphens count as spaces ("bgp-health"
+    says "bgp health") and a plural "s" is allowed ("prefix limits")."""
+    want = _phrase_words(phrase)
+    if not want:
+        return False
+    start = 0
+    q = vendor_forms(text)
+    for end in [m.start() for m in _SENTENCE_END.finditer(q)] + [len(q)]:
+        tokens, start = _phrase_words(q[start:end]), end
+        for i, tok in enumerate(tokens):
+            if tok not in (want[0], want[0] + "s"):
+                continue
+            j, ok = i, True
+            for w in want[1:]:
+                nxt = next((k for k in range(j + 1, min(len(tokens), j + 2 + _PHRASE_GAP))
+                            if tokens[k] in (w, w + "s")), None)
+                if nxt is None:
+                    ok = False
+                    break
+                j = nxt
+            if ok:
+                return True
+    return False
+
+
+def phrase_negated(question: str, phrase: str) -> bool:
+    """Is ``phrase`` said as something not to do ("don't raise the prefix limit")?"""
+    return bool(negated_actions(question, set(_phrase_words(phrase))))
+
+
 def _negated_before(q: str, pos: int) -> bool:
     """Does a negation stand within four words before ``pos``?"""
     before = _TOKENS.findall(q[:pos].lower())[-4:]
@@ -350,10 +402,19 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
         reasons.append(f"the question does not name {', '.join(not_named) or 'the targets'}")
     name = str(getattr(plan, "playbook", ""))
     actions = [t for t in name.lower().split("-") if t in ACTION_SYNONYMS]
-    if not actions:
-        reasons.append(f"{name} has no action word netops can match to a question")
+    phrases = [p for p in (getattr(plan, "phrases", None) or ()) if isinstance(p, str)]
+    said_phrases = [p for p in phrases if phrase_said(own, p)]  # the manifest's "how people ask for it"
     negated = negated_actions(q, words)
-    for action in actions:
+    refused = [p for p in (getattr(plan, "not_for", None) or ()) if isinstance(p, str) and phrase_said(own, p)]
+    if refused:
+        reasons.append(f"{name} does not {refused[0]}")
+    if said_phrases:
+        if all(phrase_negated(q, p) for p in said_phrases):
+            reasons.append(f"the question says not to do {name} ({said_phrases[0]})")
+    elif not actions:
+        reasons.append(f"the question does not say {' or '.join(repr(p) for p in phrases)} ({name})" if phrases
+                       else f"{name} has no action word netops can match to a question")
+    for action in actions if not said_phrases else ():
         said = words & set(ACTION_SYNONYMS[action])
         if not said:
             reasons.append(f"the question does not ask to {action} ({name})")

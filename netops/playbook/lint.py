@@ -7,7 +7,8 @@
   variable is an error);
 * rendered change and rollback lines pass the command deny list (or, for ``exec`` changes,
   the operational allow list); check and report commands are plain ``show`` commands;
-* a rollback exists unless the playbook is read-only.
+* a rollback exists unless the playbook is read-only;
+* every phrase (how people ask for the playbook) has a specific word and is said once.
 """
 
 from __future__ import annotations
@@ -66,8 +67,33 @@ def lint_playbook(path: Path) -> LintReport:
     return report
 
 
+# Words that say nothing about which playbook is meant: a phrase needs one word besides these
+# ("show the bgp" would turn every BGP question into a run of the playbook).
+_GENERIC_WORDS = frozenset("""
+a an the on in at of for to from with and or by via this that it its my our your please pls kindly
+run do show check get give list see what which who why how when where is are was were can could
+would should will me us bgp ospf router routers device devices host box peer peers neighbor neighbors
+neighbour neighbours session sessions route routes interface interfaces link port config state status
+""".split())
+
+
+def _lint_phrases(pb: Playbook, report: LintReport) -> None:
+    seen: dict[str, str] = {}
+    for field_name, phrases in (("phrase", pb.spec.phrases), ("not_for", pb.spec.not_for)):
+        for phrase in phrases:
+            words = phrase.replace("-", " ").split()
+            key = " ".join(words)
+            if key in seen:
+                report.problem(f"{field_name} {phrase!r} is said twice (as {seen[key]!r})")
+            seen.setdefault(key, phrase)
+            if all(w in _GENERIC_WORDS for w in words):
+                report.problem(f"{field_name} {phrase!r} has no specific word: it would match questions about "
+                               "anything (add what this playbook does, e.g. 'prefix limit')")
+
+
 def _lint_loaded(pb: Playbook, report: LintReport) -> None:
     spec = pb.spec
+    _lint_phrases(pb, report)
     for name, p in spec.parameters.items():
         if p.example is None:
             report.problem(f"parameter {name} has no example (lint renders the templates with it)")

@@ -108,6 +108,16 @@ class Plan:
     _playbook: Playbook | None = field(default=None, repr=False, compare=False)
 
     @property
+    def phrases(self) -> list[str]:
+        """The playbook's manifest phrases (how people ask for it; read by the intent check)."""
+        return list(self._playbook.spec.phrases) if self._playbook is not None else []
+
+    @property
+    def not_for(self) -> list[str]:
+        """The playbook's manifest ``not_for`` phrases (what it does not do)."""
+        return list(self._playbook.spec.not_for) if self._playbook is not None else []
+
+    @property
     def ok(self) -> bool:
         return all(hp.ok for hp in self.host_plans.values())
 

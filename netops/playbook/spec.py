@@ -24,6 +24,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 playbook for each question it routes), else the pure-Python one. Same documents, same types."""
 
 NAME_RE = r"^[a-z0-9][a-z0-9-]{1,63}$"
+PHRASE_RE = r"[a-z0-9][a-z0-9-]*(?: +[a-z0-9][a-z0-9-]*){0,5}"
 RISKS = ("low", "medium", "high")
 RISK_ORDER = {r: i for i, r in enumerate(RISKS)}
 _DURATION_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m)?\s*$")
@@ -158,6 +159,24 @@ class PlaybookSpec(_Strict):
     postchecks: list[Check] = Field(default_factory=list)
     rollback: Rollback | None = None
     report: list[ReportItem] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
+    """How people ask for this playbook in words ("bgp health", "prefix limit"): the worded-change
+    matcher proposes it when every word of one phrase is said, in order, in one clause. For a
+    playbook whose name has no action word the matcher knows ("drain", "shutdown", ...). Part of
+    the vetted content; ``playbook lint`` refuses phrases with no specific word."""
+
+    not_for: list[str] = Field(default_factory=list)
+    """Phrases for what this playbook does *not* do, though its phrases come close ("lower prefix
+    limit" for a playbook that only raises one): when one is said, the playbook is not proposed."""
+
+    @field_validator("phrases", "not_for")
+    @classmethod
+    def _phrase_shape(cls, v: list[str], info: Any) -> list[str]:
+        for phrase in v:
+            if not isinstance(phrase, str) or not re.fullmatch(PHRASE_RE, phrase):
+                raise ValueError(f"{info.field_name} {phrase!r} must be 1 to 6 lower-case words "
+                                 "(letters, digits, hyphens)")
+        return v
 
     @field_validator("parameters")
     @classmethod

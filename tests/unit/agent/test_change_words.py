@@ -163,3 +163,38 @@ def test_a_host_said_to_be_fine_is_excluded(text, host, excluded):
     for other in excluded:
         plan = SimpleNamespace(playbook=m.playbook, hosts=[other], params={})
         assert not check_intent(text, plan, hosts=HOSTS).bound
+
+
+@pytest.mark.parametrize("text,playbook,host,params", [
+    ("bring r3 out of maintenance", "router-undrain", "r3", {}),
+    ("r1 can go back into service", "router-undrain", "r1", {}),
+    ("restore traffic on r2 please", "router-undrain", "r2", {}),
+    ("turn peer 198.51.100.1 on r2 back on", "bgp-neighbor-enable", "r2", {"neighbor": "198.51.100.1"}),
+    ("take down the session to 198.51.100.9 on r3", "bgp-neighbor-shutdown", "r3", {"neighbor": "198.51.100.9"}),
+])
+def test_more_maintenance_jargon_is_read(text, playbook, host, params):
+    _change(text, playbook, [host], params)
+
+
+@pytest.mark.parametrize("text", ["take r2 down", "take r2 down for a reload"])
+def test_taking_a_router_down_is_no_neighbor_shutdown(text):
+    assert _match(text).kind != "change", _match(text).to_dict()
+
+
+def test_putting_a_peer_into_maintenance_is_no_router_drain():
+    m = _match("put peer 198.51.100.254 on r1 into maintenance, start it, local as 65001")
+    assert (m.kind, m.playbook) == ("change", "ixp-peer-maintenance"), m.to_dict()
+
+
+def test_cost_out_of_an_interface_asks_for_the_cost():
+    m = _match("cost out eth-r3 interface on r2")
+    assert (m.kind, m.playbook, m.code) == ("clarify", "ospf-cost", "parameter") and "cost" in m.missing, m.to_dict()
+
+
+def test_the_most_specific_cue_picks_a_number():
+    """'local as 65001' says local_as more precisely than 'AS 64999' (after the peer) does."""
+    m = _match('turn up new peer 198.51.100.253 AS 64998 "Example Transit" on r2, local as 65002, '
+               "max prefixes 250, policy peer")
+    assert (m.kind, m.playbook) == ("change", "ixp-peer-turn-up"), m.to_dict()
+    assert m.params == {"local_as": 65002, "neighbor": "198.51.100.253", "peer_as": 64998,
+                        "peer_name": "Example Transit", "max_prefixes": 250, "policy": "peer"}
