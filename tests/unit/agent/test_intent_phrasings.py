@@ -19,6 +19,10 @@ from netops.playbook.spec import load_playbook
 
 REPO = Path(__file__).resolve().parents[3]
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "intent_phrasings.yaml").read_text())["cases"]
+# The blind set and the holdout (bench/intent_phrasings.py --data ...) are measured, not asserted;
+# only the safety of every match is asserted for them too.
+SAFETY_CASES = CASES + [c for f in ("intent_phrasings_blind.yaml", "intent_phrasings_holdout.yaml")
+                        for c in yaml.safe_load((Path(__file__).parent / "data" / f).read_text())["cases"]]
 HOSTS = ["r1", "r2", "r3"]
 GROUPS = {"lab": ["r1", "r2", "r3"]}
 DIRS = (REPO / "playbooks", REPO / "plugins" / "netops-peering" / "netops_peering" / "playbooks")
@@ -49,14 +53,17 @@ def _said(text: str) -> set[str]:
     return said
 
 
-@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+@pytest.mark.parametrize("case", SAFETY_CASES, ids=_ids(SAFETY_CASES))
 def test_a_match_is_safe(case):
     m = _match(case["text"])
     if case["expect"] == "question":
         assert m.kind != "change", "a question, hypothetical or negated request was matched as a change"
     if m.would_be is not None:  # what a hypothetical would do: dry-run only, never bound to the words
         assert m.kind == "question" and not check_intent(case["text"], m.would_be, hosts=HOSTS).bound
-        assert set(m.would_be.hosts) <= _said(case["text"]) and not set(m.would_be.hosts) & set(case.get("excluded", []))
+        assert set(m.would_be.hosts) <= _said(case["text"])
+        # the blind set's "excluded" also lists hosts only checked ("check bgp on r1 and if ... drain r2"):
+        # a would-be that is no change (it asks which host) proposes nothing
+        assert not m.would_be.is_change or not set(m.would_be.hosts) & set(case.get("excluded", []))
     for example in m.examples:  # a clarification never suggests a host the words ruled out
         assert not _said(example) & set(case.get("excluded", [])), example
     if m.kind != "change":
