@@ -610,7 +610,8 @@ class ChatApp(App[None]):
             "/panel": self.action_side_panel, "/quit": self.action_quit,
         }
         if cmd.name in local:
-            local[cmd.name]()
+            # call_next awaits the async ones (/new, /quit): called bare, they never ran
+            self.call_next(local[cmd.name])
         elif cmd.name == "/offline":
             self.offline = True
             self._status()

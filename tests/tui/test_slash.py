@@ -173,3 +173,20 @@ async def test_save_takes_a_quoted_path_as_a_shell_would(chat_settings, tmp_path
             await type_and_send(pilot, typed)
             await wait_until(pilot, (tmp_path / name).exists, timeout=5, what=f"{name} from {typed!r}")
     assert not [p.name for p in tmp_path.iterdir() if "'" in p.name or '"' in p.name or "\\" in p.name]
+
+
+async def test_new_and_quit_as_slash_commands(chat_settings):
+    """/new and /quit did nothing (their actions are coroutines, called and never awaited):
+    /new clears the conversation as Ctrl+N does, /quit leaves as Ctrl+Q does."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.message import UserMessage
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "BGP hold timer")
+        await wait_until(pilot, lambda: finished(app), what="the answer")
+        await type_and_send(pilot, "/new")
+        await wait_until(pilot, lambda: not app.query(UserMessage), timeout=5, what="/new to clear the conversation")
+        assert app.conversation_id is None and not app.entries
+        await type_and_send(pilot, "/quit")
+        await wait_until(pilot, lambda: not app.is_running, timeout=5, what="/quit to leave")
