@@ -60,6 +60,40 @@ def _eos_version(text: str, query: str | None) -> Any:
     return arista_eos.parse_version(text, json.dumps({"hostname": "sweep", "fqdn": "sweep"}))
 
 
+def _peer(platform: str, getter: str) -> Callable[[str, str | None], Any]:
+    """The platform's ``bgp_advertised``/``bgp_received`` getter with every read answered by the
+    capture; the query is ``{"peer", "family", "vrf"}`` (JSON)."""
+    def run(text: str, q: str | None) -> Any:
+        from types import SimpleNamespace
+
+        args = json.loads(q or "{}")
+        module = importlib.import_module(f"netops.devices.parsers.{platform}")
+        host = SimpleNamespace(name="sweep", platform=platform)
+        vrf = {"vrf": args["vrf"]} if args.get("vrf") not in (None, "default") else {}
+        return module.PEER_GETTERS[getter](host, lambda command: text, peer=args.get("peer") or "192.0.2.1",
+                                           family=args.get("family") or "ipv4", **vrf)
+    return run
+
+
+# the peer getters' reads, as the sources name them (PEER: the neighbour's address)
+PEER_COMMANDS: dict[tuple[str, str], str] = {
+    ("juniper_junos", "show route advertising-protocol bgp PEER"): "bgp_advertised",
+    ("juniper_junos", "show route receive-protocol bgp PEER"): "bgp_received",
+    ("cisco_xr", "show bgp neighbors PEER advertised-routes"): "bgp_advertised",
+    ("cisco_xr", "show bgp neighbors PEER routes"): "bgp_received",
+    ("cisco_xr", "show bgp neighbors PEER received routes"): "bgp_received",
+    ("cisco_ios", "show ip bgp neighbors PEER advertised-routes"): "bgp_advertised",
+    ("cisco_ios", "show bgp neighbors PEER received-routes"): "bgp_received",
+    ("cisco_ios", "show bgp all neighbors PEER advertised-routes"): "bgp_advertised",
+    ("cisco_ios", "show bgp all neighbors PEER routes"): "bgp_received",
+    ("cisco_ios", "show bgp all neighbors PEER received-routes"): "bgp_received",
+    ("cisco_nxos", "show bgp vrf all all neighbors PEER advertised-routes"): "bgp_advertised",
+    ("cisco_nxos", "show bgp vrf all all neighbors PEER routes"): "bgp_received",
+    ("cisco_nxos", "show bgp vrf all all neighbors PEER received-routes"): "bgp_received",
+    ("cisco_nxos", "show bgp vrf all ipv4 unicast neighbors PEER routes"): "bgp_received",
+}
+
+
 PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("cisco_ios", "show version"): ("version", _p("cisco_ios", "parse_version")),
     ("cisco_ios", "show interfaces"): ("interfaces", _p("cisco_ios", "parse_interfaces")),
@@ -118,6 +152,7 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("huawei_vrp", "display bgp ipv6 peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers", afi="ipv6-unicast")),
     ("frr", "show version"): ("version", _p("frr", "parse_version")),
     ("frr", "show ip ospf neighbor json"): ("ospf", _p("frr", "parse_ospf_neighbors")),
+    **{key: ("peer_routes", _peer(key[0], getter)) for key, getter in PEER_COMMANDS.items()},
 }
 
 # -- collecting -------------------------------------------------------------------------------
@@ -217,6 +252,10 @@ NTC = {
     ("huawei_vrp", "display_ip_interface_brief"): ("huawei_vrp", "display ip interface brief"),
     ("huawei_vrp", "display_bgp_peer"): ("huawei_vrp", "display bgp peer"),
     ("huawei_vrp", "display_bgp_ipv6_peer"): ("huawei_vrp", "display bgp ipv6 peer"),
+    ("cisco_ios", "show_ip_bgp_neighbors_advertised-routes"): ("cisco_ios", "show ip bgp neighbors PEER advertised-routes"),
+    ("cisco_nxos", "show_bgp_vrf_all_ipv4_unicast_neighbors_routes"):
+        ("cisco_nxos", "show bgp vrf all ipv4 unicast neighbors PEER routes"),
+    ("cisco_xr", "show_bgp_vrf_all_neighbors_advertised-routes"): ("cisco_xr", "show bgp neighbors PEER advertised-routes"),
 }
 
 
@@ -275,6 +314,16 @@ def _ntc_expect(kind: str, rows: list[dict[str, Any]], platform: str = "") -> di
     if kind == "version":
         r = rows[0] if rows else {}
         return {"kind": "version", "hostname": g(r, "hostname"), "version": g(r, "version", "os")}
+    if kind == "peer_routes":  # one row per path; a network printed once for several paths fills down
+        prefixes, last = [], None
+        for r in rows:
+            net = g(r, "network", "prefix")
+            if net and r.get("prefix_length") not in (None, ""):
+                net = f"{net}/{r['prefix_length']}"
+            last = net or last
+            if last:
+                prefixes.append(str(last))
+        return {"kind": "peer_routes", "prefixes": prefixes}
     return None
 
 
@@ -298,7 +347,18 @@ def collect_ntc(repo: Path, sink: Sink) -> None:
                 expect = _ntc_expect(kind, doc.get("parsed_sample") or [], parts[1])
             except Exception:  # a broken expected file leaves the capture without facts
                 expect = None
-        sink.add(platform, command, "ntc-templates", f"{parts[2]}/{parts[3]}", _show(repo, f), expect)
+        query = None
+        if kind == "peer_routes":  # the capture does not say which peer (or VRF): the text is read whole
+            query = json.dumps({"peer": "192.0.2.1", "family": "ipv4", "vrf": "default"})
+            if platform == "cisco_xr" and expect:  # "VRF: NAME" sections: the first VRF's rows only
+                expect = _xr_first_vrf(_show(repo, f), expect)
+        sink.add(platform, command, "ntc-templates", f"{parts[2]}/{parts[3]}", _show(repo, f), expect, query)
+
+
+def _xr_first_vrf(text: str, expect: dict[str, Any]) -> dict[str, Any]:
+    """ntc's rows of a ``show bgp vrf all ... advertised-routes`` capture name their VRF: the one
+    VRF netops reads from such a text (it asks for one VRF) is the capture's first with routes."""
+    return dict(expect, loose=True) if "VRF:" in text else expect
 
 
 GENIE = {
@@ -449,6 +509,97 @@ def collect_genie(repo: Path, sink: Sink) -> None:
         if args_say_vrf(repo, stem) and kind == "route":
             continue
         sink.add(*target, "genieparser", f"{osname}/{cls}/{parts[-1]}", _show(repo, f), expect, query)
+
+
+GENIE_PEER = {
+    ("junos", "ShowRouteAdvertisingProtocol"): ("juniper_junos", "show route advertising-protocol bgp PEER"),
+    ("junos", "ShowRouteReceiveProtocol"): ("juniper_junos", "show route receive-protocol bgp PEER"),
+    ("iosxr", "ShowBgpInstanceNeighborsAdvertisedRoutes"): ("cisco_xr", "show bgp neighbors PEER advertised-routes"),
+    ("iosxr", "ShowBgpInstanceNeighborsRoutes"): ("cisco_xr", "show bgp neighbors PEER routes"),
+    ("iosxr", "ShowBgpInstanceNeighborsReceivedRoutes"): ("cisco_xr", "show bgp neighbors PEER received routes"),
+    ("iosxe", "ShowIpBgpNeighborsAdvertisedRoutes"): ("cisco_ios", "show ip bgp neighbors PEER advertised-routes"),
+    ("iosxe", "ShowBgpNeighborsAdvertisedRoutes"): ("cisco_ios", "show ip bgp neighbors PEER advertised-routes"),
+    ("iosxe", "ShowBgpNeighborsReceivedRoutes"): ("cisco_ios", "show bgp neighbors PEER received-routes"),
+    ("ios", "ShowBgpAllNeighborsAdvertisedRoutes"): ("cisco_ios", "show bgp all neighbors PEER advertised-routes"),
+    ("iosxe", "ShowBgpAllNeighborsAdvertisedRoutes"): ("cisco_ios", "show bgp all neighbors PEER advertised-routes"),
+    ("ios", "ShowBgpAllNeighborsRoutes"): ("cisco_ios", "show bgp all neighbors PEER routes"),
+    ("iosxe", "ShowBgpAllNeighborsRoutes"): ("cisco_ios", "show bgp all neighbors PEER routes"),
+    ("ios", "ShowBgpAllNeighborsReceivedRoutes"): ("cisco_ios", "show bgp all neighbors PEER received-routes"),
+    ("iosxe", "ShowBgpAllNeighborsReceivedRoutes"): ("cisco_ios", "show bgp all neighbors PEER received-routes"),
+    ("nxos", "ShowBgpVrfAllNeighborsAdvertisedRoutes"): ("cisco_nxos", "show bgp vrf all all neighbors PEER advertised-routes"),
+    ("nxos", "ShowBgpVrfAllNeighborsRoutes"): ("cisco_nxos", "show bgp vrf all all neighbors PEER routes"),
+    ("nxos", "ShowBgpVrfAllNeighborsReceivedRoutes"): ("cisco_nxos", "show bgp vrf all all neighbors PEER received-routes"),
+}
+_ROUTE_KEYS = ("advertised", "routes", "received", "received_routes")
+
+
+def _af_family(af: str, vrf: str) -> str | None:
+    """genie's address-family key -> the unicast family netops reads it as (``""``: IOS's plain
+    ``show ip bgp neighbors``); a VRF's routes are filed under vpnv4/vpnv6 by some parsers."""
+    af = af.lower().strip()
+    if af in ("", "ipv4", "ipv4 unicast") or (vrf != "default" and af.startswith("vpnv4") and "rd" not in af):
+        return "ipv4"
+    if af in ("ipv6", "ipv6 unicast") or (vrf != "default" and af.startswith("vpnv6") and "rd" not in af):
+        return "ipv6"
+    return None
+
+
+def _genie_peer_expect(doc: dict[str, Any], args: dict[str, Any], sectioned: bool = False) -> tuple[dict[str, Any], str]:
+    """(expected prefixes of the one family netops reads, the query) from a genie expected output.
+    A capture of one VPN table (no per-family sections) is one VRF's read: its routes are that
+    family's; in a capture with a section per family only the unicast section counts."""
+    by_family: dict[str, list[str]] = defaultdict(list)
+    vrf = str(args.get("vrf") or "default")
+    if "route-information" in doc:  # Junos: route-table (a dict or a list) -> rt -> rt-destination
+        tables = doc["route-information"].get("route-table")
+        for t in tables if isinstance(tables, list) else [tables]:
+            fam = {"inet.0": "ipv4", "inet6.0": "ipv6"}.get(str(t.get("table-name") or ""))
+            rts = t.get("rt") or []
+            for rt in rts if isinstance(rts, list) else [rts]:
+                if fam:
+                    by_family[fam].append(str(rt.get("rt-destination")))
+    for path, k, v in _walk(doc):
+        if k in _ROUTE_KEYS and isinstance(v, dict) and "address_family" in path:
+            i = path.index("address_family")
+            af = path[i + 1] if len(path) > i + 1 else ""
+            fam = _af_family(af, path[path.index("vrf") + 1] if "vrf" in path else vrf)
+            if fam is None and re.match(r"vpnv[46] (unicast )?rd ", af.lower()):  # "vpnv4 unicast RD 300:1"
+                fam = f"vpn-ipv{af.lower()[4]}"
+            if fam:
+                by_family[fam].extend(str(p) for p in v)
+    family = "ipv6" if by_family.get("ipv6") and not by_family.get("ipv4") else "ipv4"
+    if str(args.get("address_family") or "").startswith(("ipv6", "vpnv6")):
+        family = "ipv6"
+    if not sectioned and not by_family.get(family) and by_family.get(f"vpn-{family}"):  # one VRF's table
+        by_family[family] = by_family[f"vpn-{family}"]
+        vrf = vrf if vrf not in ("default", "all") else "VPN"
+    peer = str(args.get("neighbor") or args.get("peer") or "192.0.2.1")
+    query = json.dumps({"peer": peer, "family": family, "vrf": vrf if vrf != "all" else "default"})
+    return {"kind": "peer_routes", "prefixes": by_family.get(family, [])}, query
+
+
+def collect_genie_peer(repo: Path, sink: Sink) -> None:
+    base = "src/genie/libs/parser"
+    for f in [f for f in _files(repo, base) if "/cli/equal/" in f and f.endswith("_output.txt")]:
+        parts = f.split("/")
+        target = GENIE_PEER.get((parts[4], parts[6]))
+        if not target or parts[5] != "tests":
+            continue
+        stem = f[: -len("_output.txt")]
+        try:
+            args = json.loads(_show(repo, stem + "_arguments.json"))
+        except Exception:  # no arguments file
+            args = {}
+        try:
+            tree = ast.parse(_show(repo, stem + "_expected.py"))
+            doc = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign))
+            text = _show(repo, f)
+            sectioned = bool(re.search(r"^\s*(For address family:|Address Family:|Peer \S+ routes for address family)",
+                                       text, re.M))
+            expect, query = _genie_peer_expect(doc, args, sectioned)
+        except Exception:  # expected file absent or not a literal
+            expect, query = None, json.dumps({"peer": str(args.get("neighbor") or "192.0.2.1")})
+        sink.add(*target, "genieparser", f"{parts[4]}/{parts[6]}/{parts[-1]}", _show(repo, f), expect, query)
 
 
 def args_say_vrf(repo: Path, stem: str) -> bool:
@@ -751,6 +902,7 @@ def collect_eantc(repo: Path, sink: Sink) -> None:
 def collect(data: Path, mirrors: Path) -> Counter:
     sink = Sink(data)
     for name, fn in (("networktocode+ntc-templates", collect_ntc), ("CiscoTestAutomation+genieparser", collect_genie),
+                     ("CiscoTestAutomation+genieparser", collect_genie_peer),
                      ("napalm-automation+napalm", collect_napalm), ("batfish+lab-validation", collect_batfish),
                      ("CiscoTestAutomation+genielibs", collect_genielibs),
                      ("napalm-automation-community+napalm-huawei-vrp", collect_napalm_vrp),
@@ -892,6 +1044,18 @@ def compare(kind: str, model: Any, expect: dict[str, Any] | None) -> list[str]:
         elif expect.get("version") and model.os_version not in str(expect["version"]) \
                 and str(expect["version"]) not in (model.os_version or ""):
             problems.append(f"version {model.os_version!r} != {expect['version']!r}")
+    elif kind == "peer_routes":
+        def norm(p: str) -> str:
+            try:
+                return str(ipaddress.ip_network(p, strict=False))
+            except ValueError:
+                return p
+        ours_p = {norm(p.prefix) for p in model.routes}
+        theirs_p = {norm(p) for p in expect["prefixes"]}
+        if theirs_p - ours_p:
+            problems.append(f"prefixes missing: {sorted(theirs_p - ours_p)[:4]} ({len(theirs_p - ours_p)})")
+        if ours_p - theirs_p and not loose:
+            problems.append(f"prefixes extra: {sorted(ours_p - theirs_p)[:4]} ({len(ours_p - theirs_p)})")
     elif kind == "route":
         if expect.get("prefixes") and (not model.found or model.prefix not in expect["prefixes"]):
             problems.append(f"route {model.prefix!r} (found={model.found}) not in {expect['prefixes'][:3]}")
@@ -942,7 +1106,10 @@ def _run_one(data: Path, platform: str | None, command: str | None, variant: str
         kind, fn = PARSERS[key]
         text = VARIANTS[variant](side.with_suffix(".txt").read_text(errors="replace"))
         if variant == "prompt":
-            text = _with_prompt(plat, meta["command"].replace("ADDR", str(meta.get("query") or "")), text)
+            shown = meta["command"].replace("ADDR", str(meta.get("query") or ""))
+            if "PEER" in shown:
+                shown = shown.replace("PEER", json.loads(meta.get("query") or "{}").get("peer") or "192.0.2.1")
+            text = _with_prompt(plat, shown, text)
         row = {"platform": plat, "command": meta["command"], "source": meta["source"], "file": str(side.with_suffix(".txt")),
                "expected": meta["expect"] is not None}
         try:

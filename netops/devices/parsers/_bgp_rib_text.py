@@ -12,8 +12,10 @@ Metric, LocPrf and Weight are right-aligned under their headings and may be blan
 path and the origin code.
 
 NX-OS prints the same table with the status glued to the network (``*>i10.4.1.0/24``, path type
-``l``/``e``/``i`` after the status) and one section per family (``Peer X routes for address
-family IPv4 Unicast:``); ``family`` picks the section.
+``l``/``e``/``i`` after the status, ``x e10.0.0.2/32`` with a blank between) and one section per
+family (``Peer X routes for address family IPv4 Unicast:``; IOS ``show bgp all ...``: ``For address
+family: IPv4 Unicast``); ``family`` picks the section. A VRF's table carries ``Route Distinguisher:``
+lines, which are no rows; ``0.0.0.0`` without a mask is the default route.
 """
 
 from __future__ import annotations
@@ -27,7 +29,15 @@ from netops.devices.parsers import ParseError
 _HEADER = re.compile(r"^\s*Network\s+Next Hop\s+Metric\s+LocPrf\s+Weight\s+Path\s*$")
 _STATUS = re.compile(r"^[sdhirSmbfxactelI*>=|&]+$")
 _GLUED = re.compile(r"^(?P<status>[sdhirSmbfxactelI*>=|&]+?)(?P<net>\d[\d.]*/\d+|[0-9a-fA-F]*:[0-9a-fA-F:.]*/\d+)$")
-_SECTION = re.compile(r"^Peer \S+ routes for address family (?P<family>.+?):\s*$", re.I)
+_SECTION = re.compile(r"^\s*(?:Peer \S+ routes for address family|For address family:) (?P<family>.+?):?\s*$", re.I)
+# a status followed by path-type / additional-path letters glued to the network: NX-OS "x e10.0.0.0/8"
+# (deleted, external), IOS "*b a10.0.0.0/8" (backup, additional path), "* i10.4.1.0/24"
+_CODES_GLUED = re.compile(r"^(?P<codes>[a-zA-Z]{1,2})(?P<net>\d[\d.]*/\d+|[0-9a-fA-F]*:[0-9a-fA-F:.]*/\d+)$")
+# lines of a VRF or VPN table that are no rows: "Route Distinguisher: 300:1 (default for vrf VRF1) VRF Router ID ..."
+_TOTAL = re.compile(r"^\s*(?:Total number of prefixes|Processed) (\d+)(?: prefixes)?\b", re.M | re.I)
+_PATH_TYPE = re.compile(r"^[ierlIac]$")  # NX-OS path type, IOS internal / additional-path mark
+_NOT_A_ROW = re.compile(r"^\s*(Route Distinguisher:|Total number of prefixes|Processed \d+ prefixes|\S+[#>]\s*$)",
+                        re.I)  # ... and the prompt a saved session ends with (r1#)
 _TOKEN = re.compile(r"\S+")
 ORIGINS = {"i": "IGP", "e": "EGP", "?": "incomplete"}
 
@@ -42,6 +52,8 @@ def _network(token: str) -> str | None:
         return None
     if addr.version != 4:
         return None
+    if int(addr) == 0:  # the default route, printed as 0.0.0.0
+        return "0.0.0.0/0"
     first = int(token.split(".")[0])
     return str(ipaddress.ip_network(f"{token}/{8 if first < 128 else 16 if first < 192 else 24}", strict=False))
 
@@ -63,7 +75,7 @@ def _section(lines: list[str], family: str) -> list[str]:
     for ln in lines:
         m = _SECTION.match(ln)
         if m:
-            keep = m.group("family").strip().lower() == f"{family} unicast"
+            keep = m.group("family").strip().rstrip(":").lower() == f"{family} unicast"
         elif keep:
             out.append(ln)
     return out
@@ -82,20 +94,28 @@ def parse_table(text: str, what: str, family: str = "ipv4") -> list[BgpPath]:
             return []
         raise ParseError(f"{what!r} output has no 'Network  Next Hop ... Path' heading: {text.strip()[:80]!r}")
     weight_end = lines[start].index("Weight") + len("Weight")
+    # the status codes sit left of the Network heading (a capture quoted with a margin moves both)
+    status_end = lines[start].index("Network")
     out: list[BgpPath] = []
     prefix: str | None = None
     status = ""
     for raw in lines[start + 1:]:
         tokens = [(m.end(), m.group()) for m in _TOKEN.finditer(raw)]
-        if not tokens or raw.lower().startswith("total number of prefixes"):
+        if not tokens or _NOT_A_ROW.match(raw):
             continue
         lead = ""
         glued = _GLUED.match(tokens[0][1])
-        if glued and raw.find(tokens[0][1]) < 5:
+        if glued and raw.find(tokens[0][1]) < status_end:
             lead = glued.group("status")
             tokens[0] = (tokens[0][0], glued.group("net"))
-        elif _STATUS.match(tokens[0][1]) and raw.find(tokens[0][1]) < 5 and len(tokens) > 1:
+        elif _STATUS.match(tokens[0][1]) and raw.find(tokens[0][1]) < status_end and len(tokens) > 1:
             lead = tokens.pop(0)[1]
+            codes = _CODES_GLUED.match(tokens[0][1])
+            if codes and _network(codes.group("net")):
+                lead += codes.group("codes")
+                tokens[0] = (tokens[0][0], codes.group("net"))
+            elif len(tokens) > 1 and _PATH_TYPE.match(tokens[0][1]) and _address(tokens[1][1]):
+                lead += tokens.pop(0)[1]  # "* e   10.10.1.1 ...": another path of the network above
         if not tokens:
             continue
         net = _network(tokens[0][1]) if "/" in tokens[0][1] or (len(tokens) > 1 and _address(tokens[1][1])) else None
@@ -115,4 +135,8 @@ def parse_table(text: str, what: str, family: str = "ipv4") -> list[BgpPath]:
         origin = path.pop() if path and path[-1] in ORIGINS else None
         out.append(BgpPath(prefix=prefix, next_hop=hop, as_path=" ".join(path),
                            origin=ORIGINS.get(origin or "", origin), valid="*" in status, best=">" in status))
+    counted = _TOTAL.search("\n".join(lines[start:]))  # IOS counts paths, IOS-XR prefixes
+    if counted and int(counted.group(1)) not in (len(out), len({p.prefix for p in out})):
+        raise ParseError(f"{what!r} lists {len({p.prefix for p in out})} of the {counted.group(1)} prefixes it counts "
+                         "(output cut short?)")
     return out

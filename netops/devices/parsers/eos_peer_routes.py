@@ -33,6 +33,7 @@ ORIGINS = {"i": "IGP", "e": "EGP", "?": "incomplete", "igp": "IGP", "egp": "EGP"
 _VRF = re.compile(r"^\s*BGP routing table information for VRF (?P<vrf>\S+)")
 _HEADER = re.compile(r"^\s*Network\s+Next Hop\s+(?P<cols>Metric\s+(?:AIGP\s+)?LocPref\s+Weight)\s+Path\s*$")
 _STATUS = re.compile(r"^[\s*>#sSEecbLq%u]*$")
+_PROMPT = re.compile(r"^\s*\S+[#>]\s*$")  # a saved session's closing prompt (leaf1#)
 _NO_JSON = ("unconverted command", "% invalid input", "not supported in json")
 
 
@@ -97,7 +98,7 @@ def _text_rows(text: str, vrf: str, what: str) -> list[BgpPath]:
         if m:
             values = len(m.group("cols").split())
             continue
-        if values is None or current != vrf or not raw.strip():
+        if values is None or current != vrf or not raw.strip() or _PROMPT.match(raw):
             continue
         tokens = raw.split()
         at = next((i for i, t in enumerate(tokens) if _net(t)), None)
@@ -110,8 +111,8 @@ def _text_rows(text: str, vrf: str, what: str) -> list[BgpPath]:
                 continue
         elif pending is not None:
             status, net = pending
-        else:
-            continue  # a legend or continuation line
+        else:  # under the heading every line is a row: a VPN table ("RD: ..."), or a cut or garbled one
+            raise ParseError(f"{what!r}: cannot read the row {raw.strip()[:80]!r}")
         pending = None
         if len(tokens) < values + 1:
             raise ParseError(f"{what!r}: short row {raw.strip()[:80]!r}")

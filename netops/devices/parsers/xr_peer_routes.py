@@ -38,7 +38,7 @@ _AF = re.compile(r"^\s*Address Family:\s*(?P<af>.+?)\s*$")
 _ADV_HEADER = re.compile(r"^\s*Network\s+Next Hop\s+From\s+AS Path\s*$")
 _TABLE_HEADER = re.compile(r"^\s*Network\s+Next Hop\s+Metric\s+LocPrf\s+Weight\s+Path\s*$")
 _SKIP = re.compile(r"^\s*(Route Distinguisher|Processed \d+ prefix|VRF:|BGP instance|[-=]{3,}|"
-                   r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d+ [\d:.]+ \S+\s*$)", re.I)
+                   r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d+ [\d:.]+ \S+\s*$|\S+[#>]\s*$)", re.I)
 _NO_PEER = re.compile(r"no such neighbor|neighbor not found|not a bgp neighbor|invalid neighbor", re.I)
 _OFF = re.compile(r"bgp instance .* not active|bgp not active|not running|no bgp", re.I)
 

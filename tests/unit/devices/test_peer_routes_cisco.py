@@ -121,3 +121,62 @@ def test_nxos_soft_reconfiguration_off_and_an_unknown_neighbor():
         run("bgp_advertised", {f"{base} advertised-routes": "Can't find neighbor 10.16.2.10\n"}, host=NX,
             peer="10.16.2.10")
     assert check_command(f"{base} advertised-routes", "cisco_nxos").allowed
+
+
+# -- found with bench/parser_sweep.py over genieparser / ntc-templates captures (sources: fixture README)
+
+def test_a_capture_quoted_with_a_margin_and_an_additional_path_glued_to_the_network():
+    text = (FIX / "genie_xe_advertised_margin.txt").read_text()  # 8 blanks before every line, echo, "Load for ..."
+    out, _ = run("bgp_advertised", {"show ip bgp neighbors 10.169.197.252 advertised-routes": text}, peer="10.169.197.252")
+    # genie: 10.69.9.9/32 best via 192.168.36.119 ("*>") and again via .120 ("*b a": backup, additional path)
+    assert [(p.prefix, p.next_hop, p.best, p.as_path, p.origin) for p in out.routes] == [
+        ("10.69.9.9/32", "192.168.36.119", True, "5918", "incomplete"),
+        ("10.69.9.9/32", "192.168.36.120", False, "5918", "incomplete")]
+
+
+def test_a_network_printed_without_its_mask_and_the_default_route():
+    text = (FIX / "genie_xe_advertised_classful.txt").read_text()
+    out, _ = run("bgp_advertised", {"show ip bgp neighbors 10.250.6.1 advertised-routes": text}, peer="10.250.6.1")
+    # IOS leaves out a classful mask: 0.0.0.0 is the default route, 10.0.0.0 the class A network
+    assert [p.prefix for p in out.routes][:3] == ["0.0.0.0/0", "10.0.0.0/8", "10.1.100.23/32"]
+    assert len(out.routes) == 12  # "Total number of prefixes 12", quoted with a blank in front
+
+
+def test_show_bgp_all_sections_keep_only_the_asked_family():
+    text = (FIX / "genie_all_families_advertised.txt").read_text()
+    out, _ = run("bgp_advertised", {"show ip bgp neighbors 10.106.102.3 advertised-routes": text}, peer="10.106.102.3")
+    # genie, "ipv4 unicast": four networks; the multicast, VPN and link-state sections are not IPv4 unicast
+    assert [p.prefix for p in out.routes] == ["10.4.1.0/24", "10.4.2.0/24", "10.49.0.0/16", "10.36.0.0/24"]
+
+
+def test_a_vrf_read_skips_the_route_distinguisher_line():
+    text = (FIX / "genie_vrf_received.txt").read_text()
+    base = "show bgp vpnv4 unicast vrf WAN_VRF neighbors 10.82.15.252"
+    out, sent = run("bgp_received", {f"{base} routes": text, f"{base} received-routes": text}, peer="10.82.15.252",
+                    vrf="WAN_VRF")
+    assert sent == [f"{base} routes", f"{base} received-routes"]
+    # genie: 0.0.0.0 (default route), 10.1.1.0/24, 10.1.2.0/24 from 10.82.15.252 under RD 65357:201
+    assert [p.prefix for p in out.routes] == ["0.0.0.0/0", "10.1.1.0/24", "10.1.2.0/24"]
+    assert check_command(f"{base} routes", "cisco_ios").allowed
+
+
+def test_nxos_a_deleted_path_and_a_second_path_with_only_its_path_type():
+    text = (NXFIX / "ntc_routes_path_types.txt").read_text()
+    base = "show bgp ipv4 unicast neighbors 10.2.56.11"
+    out, _ = run("bgp_received", {f"{base} routes": text, f"{base} received-routes": text}, host=NX, peer="10.2.56.11")
+    # ntc-templates' yml: 49 paths ("x e10.10.0.2/32", then "*>e" with the network left blank, "* e" likewise)
+    assert len(out.routes) == 49
+    second = [p for p in out.routes if p.prefix == "10.10.0.2/32"]
+    assert [(p.next_hop, p.valid, p.best) for p in second] == [("10.10.2.1", False, False), ("10.10.1.1", True, True)]
+
+
+def test_a_saved_session_and_rows_lost_before_the_total():
+    text = (FIX / "ntc_advertised_routes.txt").read_text()
+    cmd = "show ip bgp neighbors 10.0.0.2 advertised-routes"
+    plain, _ = run("bgp_advertised", {cmd: text}, peer="10.0.0.2")
+    framed, _ = run("bgp_advertised", {cmd: f"r1#{cmd}\n{text.rstrip()}\nr1#\n"}, peer="10.0.0.2")
+    assert framed.routes == plain.routes and len(plain.routes) == 7
+    classful = (FIX / "genie_xe_advertised_classful.txt").read_text().splitlines()
+    cut = "\n".join(ln for ln in classful if "10.105." not in ln)  # rows gone, "Total number of prefixes 12" kept
+    with pytest.raises(ParseError, match="cut short"):
+        run("bgp_advertised", {cmd: cut}, peer="10.0.0.2")

@@ -223,3 +223,13 @@ def test_a_peer_that_is_not_an_address_or_a_name_is_refused_before_anything_runs
 
     with pytest.raises(InputError):
         resolve_getter("bgp_advertised", {"peer": peer})
+
+
+def test_eos_a_vpn_table_is_not_read_as_unicast():
+    text = ("BGP routing table information for VRF default\n"
+            "Router identifier 100.0.0.161, local AS number 1\n\n"
+            "          Network                Next Hop              Metric  LocPref Weight  Path\n"
+            " * >      RD: 2000:161 IPv4 prefix 20.10.31.0/24\n"
+            "                                 2002::161             -       100     0       i\n")
+    with pytest.raises(ParseError, match="cannot read the row"):
+        run("bgp_advertised", {f"{EOS_ADV} | json": "% Invalid input\n", EOS_ADV: text}, EOS, peer="10.0.0.1")
