@@ -59,10 +59,38 @@ async def test_conversation_screen_search_resume_delete(chat_settings):
         await wait_until(pilot, lambda: [c.id for c in screen.rows] == [drop], what="full-text search")
         await pilot.press("enter")  # from the search box to the table
         await pilot.press("delete")
+        await pilot.press("delete")  # the second press deletes (the first asks)
         await wait_until(pilot, lambda: screen.rows == [], what="deleted")
         await pilot.press("escape")
     with Session(chat_settings) as s:
         assert [c.id for c in s.conversations()] == [keep]
+
+
+async def test_deleting_a_conversation_takes_a_second_press(chat_settings):
+    """In the conversation list one Delete (or a Ctrl+D from the chat's 'quit' habit) deleted the
+    highlighted conversation at once, for good. Now Ctrl+D deletes nothing, the first Delete
+    says what a second one deletes, the second (on the same row, within seconds) deletes."""
+    from netops.session import Session
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.conversations import ConversationsScreen
+
+    cid = await _one_exchange(chat_settings, "BGP hold timer")
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        screen = await wait_until(pilot, lambda: isinstance(app.screen, ConversationsScreen) and len(app.screen.rows) == 1
+                                  and app.screen, what="the conversation listed")
+        await pilot.press("down")  # from the search box to the list
+        await pilot.press("ctrl+d")
+        await pilot.pause(0.3)
+        await pilot.press("delete")
+        await pilot.pause(0.3)
+        assert len(screen.rows) == 1
+        assert any("Delete again" in str(n.message) and cid in str(n.message) for n in app._notifications)
+        with Session(chat_settings) as s:
+            assert [c.id for c in s.conversations()] == [cid], "deleted without asking"
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: screen.rows == [], what="deleted on the second press")
 
 
 async def test_export_markdown(chat_settings, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import Any
 
 from textual import on, work
@@ -26,13 +27,18 @@ class ConversationsScreen(ModalScreen[str | None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Close", id="conversations.close"),
-        Binding("delete,ctrl+d", "delete", "Delete", id="conversations.delete"),
+        Binding("delete", "delete", "Delete", id="conversations.delete"),
+        Binding("down", "to_list", "List", show=False),
     ]
+    DELETE_AGAIN = 3.0
+    """Seconds within which a second Delete on the same row deletes it (the first one asks)."""
 
     def __init__(self, session: Any) -> None:
         super().__init__()
         self.session = session
         self.rows: list[Any] = []
+        self._armed: tuple[str, float] | None = None
+        """The row a first Delete asked about, and when."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -41,7 +47,7 @@ class ConversationsScreen(ModalScreen[str | None]):
             table: DataTable[str] = DataTable(id="conv-table", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static("", id="conv-empty", classes="conv-keys")
-            yield Static("[b]Enter[/b] resume   [b]Delete[/b] delete   [b]Esc[/b] close", classes="conv-keys")
+            yield Static("[b]Enter[/b] resume   [b]Delete[/b] twice: delete   [b]Esc[/b] close", classes="conv-keys")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -87,10 +93,24 @@ class ConversationsScreen(ModalScreen[str | None]):
     def _resume(self, event: DataTable.RowSelected) -> None:
         self.dismiss(str(event.row_key.value))
 
+    def action_to_list(self) -> None:
+        """Down in the search box goes to the list (the list's own Down moves its cursor)."""
+        self.query_one(DataTable).focus()
+
     def action_delete(self) -> None:
+        """Deleting cannot be undone: the first Delete says which conversation a second one
+        deletes (a stray key, or Ctrl+D from the chat's quit habit, must not lose one)."""
         cid = self._selected()
         if cid is None:
             return
+        now = monotonic()
+        if self._armed is None or self._armed[0] != cid or now - self._armed[1] > self.DELETE_AGAIN:
+            self._armed = (cid, now)
+            title = next((c.title for c in self.rows if c.id == cid), "")
+            self.notify(f"Delete again to delete conversation {cid} ({title[:40]}); it cannot be undone",
+                        severity="warning", timeout=self.DELETE_AGAIN)
+            return
+        self._armed = None
         try:
             self.session.delete_conversation(cid)
         except Exception as exc:
