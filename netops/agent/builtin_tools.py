@@ -95,14 +95,15 @@ def show(ctx: ToolContext, args: ShowArgs) -> ToolResult:
     return res
 
 
-Getter = Literal["facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "config", "bgp_advertised",
-                 "bgp_received"]
+Getter = Literal["facts", "interfaces", "bgp_neighbors", "ospf_neighbors", "route", "routes", "config",
+                 "bgp_advertised", "bgp_received"]
 
 
 class GetStateArgs(BaseModel):
     hosts: list[str] = Field(description="Device names, e.g. [\"r1\", \"r2\"]")
     getter: Getter = Field(description="Which typed state to fetch")
-    prefix: str | None = Field(default=None, description="For getter=route: the prefix or address to look up")
+    prefix: str | None = Field(default=None, description="For getter=route: the prefix or address to look up; "
+                               "for getter=routes: every route at or inside it (0.0.0.0/0: the whole table)")
     peer: str | None = Field(default=None, description="For getter=bgp_advertised (routes the host sends this BGP "
                              "peer) or bgp_received (routes it accepted from it): the peer's address or its "
                              "device name, e.g. \"r2\"")
@@ -114,9 +115,10 @@ class GetStateArgs(BaseModel):
 
 def get_state(ctx: ToolContext, args: GetStateArgs) -> ToolResult:
     kw: dict[str, Any] = {}
-    if args.getter == "route":
+    if args.getter in ("route", "routes"):
         if not args.prefix:
-            return ToolResult("get_state", False, error="getter 'route' needs prefix (e.g. 203.0.113.3/32)")
+            return ToolResult("get_state", False, error=f"getter '{args.getter}' needs prefix (e.g. 203.0.113.3/32"
+                              + (", or 0.0.0.0/0 for the whole table)" if args.getter == "routes" else ")"))
         kw["prefix"] = args.prefix
     label = args.getter + (f" {args.prefix}" if args.prefix else "")
     if args.getter in ("bgp_advertised", "bgp_received"):
@@ -144,7 +146,8 @@ def read_tools() -> list[Tool]:
         Tool("list_devices", "List devices in the inventory.", ListDevicesArgs, list_devices),
         Tool("show", "Run a read-only show command on devices (policy-checked).", ShowArgs, show),
         Tool("get_state", "Typed device state: facts, interfaces, bgp_neighbors, ospf_neighbors, "
-             "route (needs prefix), config, bgp_advertised / bgp_received (needs peer: the prefixes the host "
+             "route (needs prefix), routes (needs prefix: every route at or inside it; 0.0.0.0/0 is the whole "
+             "table), config, bgp_advertised / bgp_received (needs peer: the prefixes the host "
              "sends that BGP peer / accepted from it).", GetStateArgs, get_state),
         *route_tools(),
     ]

@@ -271,7 +271,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
         else:
             getter = clean.get("getter", "")
             title = GETTER_TITLES.get(getter, getter.replace("_", " "))
-            hx = host_extra(extra, host, hr, peer_of) if peer_of is not None else extra
+            hx = host_extra(extra, host, hr, peer_of or (lambda h, o: {}))
             text = f"{title} of {host}:\n{_describe(getter, hr.data, hx)}"
             if origin_line and (host in own or (not own and host == last_ok)):
                 # the comparison netops made across the devices, on the read it rests on
@@ -283,7 +283,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
 
 
 GETTER_TITLES = {"bgp_neighbors": "BGP neighbours (peers, sessions)", "ospf_neighbors": "OSPF neighbours (adjacencies)",
-                 "interfaces": "Interfaces", "route": "Route lookup", "facts": "Facts", "config": "Running configuration",
+                 "interfaces": "Interfaces", "route": "Route lookup", "routes": "Routing table (chosen routes)", "facts": "Facts", "config": "Running configuration",
                  "bgp_advertised": "BGP routes advertised to one peer", "bgp_received": "BGP routes received from one peer"}
 
 

@@ -71,6 +71,14 @@ def _bgp_row(n: Any) -> str:
             + (f" (BGP instance {n.instance})" if n.instance else ""))
 
 
+def _errors(i: Any) -> str:
+    c = i.counters
+    if c is None or (c.rx_errors is None and c.tx_errors is None):
+        return ", error counters not reported"
+    return f", {c.rx_errors if c.rx_errors is not None else '?'} input errors, " \
+           f"{c.tx_errors if c.tx_errors is not None else '?'} output errors"
+
+
 def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     """One or more Markdown lines for one host's typed state."""
     if getter == "bgp_neighbors":
@@ -103,6 +111,7 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             ifs = [i for i in ifs if i.oper_up]
         lines = [f"- {i.name}: admin {'up' if i.admin_up else 'down'}, oper {'up' if i.oper_up else 'down'}"
                  + ((f", MTU {i.mtu}" if i.mtu is not None else ", MTU not reported") if extra.get("_mtu") else "")
+                 + (_errors(i) if extra.get("_errors") else "")
                  + (f" ({', '.join(i.addresses)})" if i.addresses else "") for i in ifs] or ["- no interfaces"]
         return "\n".join([*lines, *([f"- note: {data.note}"] if data.note else [])])
     if getter == "route":
@@ -129,6 +138,14 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
         more = text.count("\n") - cut.count("\n")
         return (f"The {what}" + (" (redacted)" if getattr(data, "redacted", False) else "") + ":\n\n```\n"
                 + cut + "\n```" + (f"\n\n({more} more lines: `netops state <host> config` shows all)" if more else ""))
+    if getter == "routes":
+        chosen = [r for r in data.routes if r.selected]
+        rows = [f"- {r.prefix} {r.protocol or '?'}"
+                + (f" -> {', '.join(h.describe() for h in r.next_hops)}" if r.next_hops else "") for r in chosen]
+        other = len(data.routes) - len(chosen)
+        tail = [f"- ({other} more routes the device did not choose: `netops state {extra.get('_host', '<host>')} routes {data.query}` lists them)"] \
+            if other else []
+        return "\n".join([*rows, *tail]) if rows else f"- no routes at or inside {data.query}"
     if getter in ("bgp_advertised", "bgp_received"):
         from netops.devices.peer_routes import describe
 
@@ -252,7 +269,7 @@ def host_extra(extra: dict[str, Any], host: str, hr: Any,
                peer_of: "Callable[[str, str], dict[str, Any]]") -> dict[str, Any]:
     """The router's presentation hints for one host: for a question about the session between
     two named routers, that host's neighbour address for the other one (``peer_of(host, other)``)."""
-    out = dict(extra)
+    out = dict(extra, _host=host)
     between = extra.get("_between")
     if between and host in between and hr.ok:
         out.update(peer_of(host, between[1] if host == between[0] else between[0]))

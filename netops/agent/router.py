@@ -29,8 +29,8 @@ INTENTS: dict[str, dict[str, Any]] = {
                    "keywords": {"interface": 3, "interfaces": 3, "down": 1, "up": 1, "link": 1, "links": 1,
                                 "port": 2, "ports": 2, "errors": 1, "description": 1, "mtu": 3}},
     "route": {"tool": "get_state", "getter": "route",
-              "keywords": {"route": 3, "routes": 2, "table": 2, "rib": 2, "fib": 2, "reach": 1, "reachable": 1,
-                           "next": 1, "hop": 1, "prefix": 1, "path": 1, "originate": 1, "originates": 1,
+              "keywords": {"route": 3, "routes": 3, "table": 2, "rib": 3, "fib": 3, "reach": 1, "reachable": 1,
+                           "next": 1, "hop": 1, "prefix": 1, "path": 1, "originate": 1, "originates": 1, "routing": 1,
                            "announce": 1, "announces": 1}},
     "facts": {"tool": "get_state", "getter": "facts",
               "keywords": {"version": 3, "uptime": 3, "facts": 3, "model": 1, "serial": 2, "os": 1}},
@@ -64,6 +64,11 @@ _BETWEEN = r"(?:\bbetween\s+{a}\s+and\s+{b}\b|\b{a}\W*(?:s\s+)?(?:\w+\s+){{0,3}}
 _AND = r"\b{a}\s+and\s+{b}\b"
 
 
+_WHOLE_TABLE = {"table", "rib", "fib", "routes", "routing"}
+# "is ospf healthy everywhere?", "bgp on all routers": every device in the inventory
+_EVERYWHERE = re.compile(r"\b(?:everywhere|network[- ]wide|(?:on|across|for)\s+(?:all|every|each)\s+(?:of\s+the\s+)?"
+                         r"(?:routers?|devices?|hosts?|boxes|box|nodes?)|(?:all|every)\s+(?:the\s+)?(?:routers?|devices?|"
+                         r"boxes|nodes)|across\s+the\s+(?:network|fabric|lab|backbone|core))\b", re.IGNORECASE)
 _TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up"}
 
 
@@ -227,6 +232,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     if (peer_args := peer_route_args(question, ents)) is not None:
         return Route("tool", peer_args["getter"], "get_state", peer_args, 5.0)
     targets = ents["hosts"]
+    if not targets and hosts and _EVERYWHERE.search(question):
+        targets = list(hosts)
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
         # "which router originates 203.0.113.128/25?": every device's route to it; the
         # originator is the one that has it from no other router.
@@ -265,7 +272,12 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         args: dict[str, Any] = {"hosts": targets, "getter": spec["getter"]}
         if best == "route":
             if not ents["addresses"]:
-                return Route("unknown", reason="a route lookup needs a prefix or address")
+                if not words_set & _WHOLE_TABLE:
+                    return Route("unknown", reason="a route lookup needs a prefix or address")
+                # "show me r2's routing table": every route, the chosen ones listed
+                v6 = bool(words_set & {"ipv6", "v6", "inet6"})
+                return Route("tool", "routes", "get_state", {"hosts": targets, "getter": "routes",
+                                                             "prefix": "::/0" if v6 else "0.0.0.0/0"}, scores[best])
             args["prefix"] = ents["addresses"][0]
         if spec["getter"] == "bgp_neighbors":
             from netops.agent.peer_intent import vrf_in
@@ -280,6 +292,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
             route_.args["_names"] = ents["interfaces"]
             if "mtu" in words:
                 route_.args["_mtu"] = True
+            if words_set & {"error", "errors", "crc", "drops", "discards", "errored", "erroring"}:
+                route_.args["_errors"] = True
         if best == "bgp_neighbors" and (pair := related_pair(question, hosts)) is not None:
             route_.args["_between"] = list(pair)
         return route_

@@ -106,13 +106,55 @@ def test_offline_router_id_and_mtu(make_assistant):
 def test_the_model_is_grounded_on_the_narrowed_session_and_the_origin(scripted, make_assistant):
     from netops.testing.ollama_server import say
 
-    scripted.script = [say("r1 and r2 are Established [1].")]
+    scripted.push(say("r1 and r2 are Established [1]."))
     answer = make_assistant().ask("is r1 talking to r2?")
     assert answer.grounding is not None
     first = answer.grounding.sources[0].text
     assert "198.51.100.2 AS65002 (r2): Established" in first and "198.51.100.10" not in first
-    scripted.script = [say("r2 originates it [2].")]
+    scripted.push(say("r2 originates it [2]."))
     answer = make_assistant().ask("which router originates 203.0.113.2?")
     texts = [s.text for s in answer.grounding.sources]
     assert "Originated by: r2 (connected 203.0.113.2/32)" in texts[1]
     assert not any("Originated by" in t for t in (texts[0], texts[2]))
+
+
+@pytest.mark.parametrize("question", ["show me r2's routing table", "r2 rib", "what routes does r2 have?"])
+def test_the_routing_table_is_every_route(question):
+    r = route(question, HOSTS)
+    assert (r.kind, r.args.get("getter"), r.args.get("prefix")) == ("tool", "routes", "0.0.0.0/0"), r
+
+
+def test_an_ipv6_routing_table():
+    assert route("show me the ipv6 routing table of r1", HOSTS).args.get("prefix") == "::/0"
+
+
+@pytest.mark.parametrize("question", ["is ospf healthy everywhere?", "bgp sessions on all routers",
+                                      "interfaces down across the network", "ospf neighbours on every router"])
+def test_everywhere_means_every_device(question):
+    r = route(question, HOSTS)
+    assert r.kind == "tool" and r.args["hosts"] == HOSTS, r
+
+
+def test_errors_ask_for_the_error_counters():
+    assert route("are there any errors on r1's interfaces?", HOSTS).args.get("_errors") is True
+
+
+def test_offline_routing_table_lists_the_chosen_routes(make_assistant):
+    answer = make_assistant().ask("show me r2's routing table", offline=True)
+    assert "- 203.0.113.3/32 bgp -> 198.51.100.6 via eth-r3" in answer.text
+    assert "- 203.0.113.2/32 connected -> directly via lo" in answer.text
+    assert "203.0.113.2/32 ospf" not in answer.text           # not chosen: counted, not listed
+    assert "more routes the device did not choose: `netops state r2 routes 0.0.0.0/0`" in answer.text
+
+
+def test_the_model_may_read_the_routing_table_itself(scripted, make_assistant):
+    from netops.testing.ollama_server import say, tool_call
+
+    scripted.push(tool_call("get_state", hosts=["r2"], getter="routes"),
+                  tool_call("get_state", hosts=["r2"], getter="routes", prefix="0.0.0.0/0"),
+                  say("r2 has 203.0.113.3/32 from bgp."))
+    answer = make_assistant().ask("anything odd on r2?")
+    calls = answer.tool_calls
+    assert [c.tool for c in calls] == ["get_state", "get_state"]
+    assert not calls[0].ok and "needs prefix" in (calls[0].error or "") and "0.0.0.0/0" in (calls[0].error or "")
+    assert calls[1].ok
