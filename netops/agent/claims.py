@@ -13,6 +13,11 @@ from typing import Any
 
 _DONE = (r"drained|undrained|applied|shut(?:\s+down)?|changed|cleared|disabled|enabled|configured|removed|"
          r"added|approved|committed|pushed|rolled\s+back|reset|restarted|reloaded")
+_ACTED = (r"drained|undrained|shut(?:\s+down)?|cleared|rolled\s+back|restarted|reloaded|applied|committed|pushed|"
+          r"executed|deployed|changed|modified|updated|removed|added|reset|raised|lowered|set\s+to|isolated|"
+          r"taken\s+out\s+of\s+service|put\s+(?:back\s+)?in(?:to)?\s+service|disabled|enabled")
+_SPAN = r"years?|months?|weeks?|days?|hours?|minutes?|mins?|seconds?|secs?|[ywdhms]"
+_ADV = r"(?:\s+(?:now|just|already|successfully|also|fully|then))*"
 _CLAIMS = (
     # first person: "I have drained r2", "I've applied the change", "we pushed it"
     re.compile(rf"\b(?:I|we)(?:'ve|\s+have|\s+just|\s+now|\s+successfully)*\s+(?:{_DONE})\b(?!\s+(?:nothing|no)\b)",
@@ -23,7 +28,38 @@ _CLAIMS = (
     re.compile(r"\b(?:change|changes|playbook|drain|configuration|config)\s+(?:was|were|has\s+been|have\s+been|is\s+now)\s+"
                r"(?:successfully\s+)?(?:applied|approved|executed|completed|committed|pushed|deployed|done)\b",
                re.IGNORECASE),
+    # passive, about anything: "r3 has been drained", "the cost has been set to 100"
+    re.compile(rf"\b(?:has|have|had){_ADV}\s+been{_ADV}\s+(?:{_ACTED}|configured)\b", re.IGNORECASE),
+    # "the neighbor was shut down", "r3 was successfully drained" (not "reset 3 days ago because ...")
+    re.compile(rf"\b(?:was|were){_ADV}\s+(?:{_ACTED})\b(?!\s+(?:\d+\s*(?:{_SPAN})\b|ago\b|because\b|due\b|when\b|"
+               r"at\s+\d|"
+               r"by\s+the\s+(?:peer|remote|neighbou?r|other\s+side)))", re.IGNORECASE),
+    # a new value or state: "OSPF cost is now 100", "r2 is now drained", "is now set to 50"
+    re.compile(r"\b(?:is|are)\s+now\s+(?:set\s+to\b|configured\s+(?:to|with|as)\b|at\s+\d|\d|drained\b|undrained\b|"
+               r"shut\b|disabled\b|enabled\b|in\s+maintenance\b|out\s+of\s+service\b|isolated\b|removed\b|"
+               r"(?:advertising\s+)?max-metric\b)", re.IGNORECASE),
+    # a run report the model wrote itself: "router-drain executed on r3", "applied to r2"
+    re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)\b(?:executed|applied|deployed|pushed|committed)\s+"
+               r"(?:successfully\s+)?(?:on|to|against)\s+\S", re.IGNORECASE),
+    re.compile(r"\bAPPROVED\b"),
 )
+_CLAUSE_END = re.compile(r"[.;:!?\n]|\s[-–—]\s|,|\bbut\b", re.IGNORECASE)
+_NOT_A_CLAIM = re.compile(r"\b(?:no|nothing|none|never|not|if|once|after|when|whenever|until|before|unless|whether|"
+                          r"should|would|will|could|can|must|may|might)\b", re.IGNORECASE)
+
+
+def _claim(text: str) -> str | None:
+    """The first words of ``text`` that say a change or an approval happened; a negated,
+    conditional or advised one ("nothing was changed", "once r3 has been drained, ...") is none."""
+    for rx in _CLAIMS:
+        for m in rx.finditer(text):
+            head = text[:m.start()]
+            starts = [c.end() for c in _CLAUSE_END.finditer(head)]
+            clause = head[starts[-1] if starts else 0:]
+            if _NOT_A_CLAIM.search(clause) and rx.flags & re.IGNORECASE:
+                continue
+            return m.group(0)
+    return None
 
 
 def _succeeded(approval: Any) -> bool:
@@ -42,7 +78,7 @@ def unbacked(text: str, *, approvals: Iterable[Any], tool_names: Iterable[str]) 
     notes: list[str] = []
     approved = [a for a in approvals if getattr(a, "decision", None) == "approved"]
     if not any(_succeeded(a) for a in approved):
-        hit = next((m.group(0) for rx in _CLAIMS for m in [rx.search(text)] if m), None)
+        hit = _claim(text)
         if hit and approved:
             outcome = "; ".join(str(getattr(a, "result", None) or "no result recorded") for a in approved)
             notes.append(f"the answer says {hit!r}, but the approved change did not succeed ({outcome})")

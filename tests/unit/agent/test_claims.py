@@ -34,3 +34,52 @@ def test_an_approved_run_that_succeeded_backs_a_claim(result, verified):
 def test_a_denied_change_backs_nothing():
     notes = unbacked("I have drained r3.", approvals=[_record("denied", "denied by alice", None)], tool_names=[])
     assert notes and "recorded no approval" in notes[0]
+
+
+@pytest.mark.parametrize("text", [
+    "r3 has been drained.",
+    "The neighbor was shut down.",
+    "OSPF cost is now 100 on eth1.",
+    "The BGP session to 198.51.100.2 has been cleared.",
+    "✅ APPROVED — router-drain executed on r3, all post-checks passed.",
+    "Graceful shutdown was applied to r2.",
+    "The static route 198.51.100.128/25 was removed from r1.",
+    "r2 is now drained and out of service.",
+    "The interface description has been updated.",
+    "eth1's cost was set to 100.",
+    "Traffic is now shifted away: r3 was successfully drained.",
+    "r3 has now been taken out of service.",
+])
+def test_a_passive_change_claim_with_no_run_is_flagged(text):
+    notes = unbacked(text, approvals=[], tool_names=[])
+    assert len(notes) == 1 and "made no change" in notes[0], (text, notes)
+
+
+@pytest.mark.parametrize("text", [
+    "r3 has been drained.",
+    "OSPF cost is now 100 on eth1.",
+])
+def test_a_passive_claim_after_a_denied_or_failed_run_is_flagged(text):
+    for rec in (_record("denied", "denied by alice", None), _record("approved", "failed: r3", False)):
+        assert unbacked(text, approvals=[rec], tool_names=[]), (text, rec)
+
+
+@pytest.mark.parametrize("text", [
+    "The BGP session to 198.51.100.2 is Established with 3 prefixes received.",
+    "The OSPF cost of eth-r1 is 10.",
+    "Neighbor 198.51.100.2 is administratively shut down (Idle (Admin)).",
+    "The session was reset 3 days ago because the hold timer expired.",
+    "BFD is enabled on both interfaces.",
+    "The neighbor is configured with remote-as 65002.",
+    "To drain r3, run the router-drain playbook; it has to be approved at the prompt.",
+    "Nothing has been changed.",
+    "No change was applied.",
+    "The route was learned from 198.51.100.2 via BGP.",
+])
+def test_statements_of_state_or_advice_are_not_change_claims(text):
+    assert unbacked(text, approvals=[], tool_names=[]) == [], text
+
+
+def test_a_passive_claim_is_backed_by_a_successful_run():
+    ok = _record("approved", "applied and verified", True)
+    assert unbacked("r3 has been drained.", approvals=[ok], tool_names=[]) == []
