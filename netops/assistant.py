@@ -45,7 +45,7 @@ from netops.agent.events import (
 from netops.agent.evidence import Evidence, dedupe
 from netops.agent.tools import ApprovalRecord, Tool, ToolBox, ToolCallRecord, ToolContext
 from netops.cancel import CancelToken
-from netops.errors import Cancelled, ModelProtocolError, NetopsError
+from netops.errors import Cancelled, ModelError, ModelProtocolError, NetopsError
 
 if TYPE_CHECKING:
     from netops.model.base import ModelBackend
@@ -467,7 +467,12 @@ class Assistant:
 
                     result["answer"] = describe_offline(question, ctx, toolbox) or answer_offline(question, ctx, toolbox)
                 else:
-                    result["answer"] = self._run_agent(question, prior, ctx, toolbox, stats, turn, token, clock)
+                    from netops.model.abort import abortable
+
+                    # a cancel (or the deadline, which cancels) shuts the model's connection: a
+                    # model that sends nothing does not hold this thread until the HTTP timeout
+                    with abortable(token):
+                        result["answer"] = self._run_agent(question, prior, ctx, toolbox, stats, turn, token, clock)
             except BaseException as exc:  # handed to the consumer's thread below
                 result["error"] = exc
             finally:
@@ -487,7 +492,8 @@ class Assistant:
                         if not ctx.changing and time.monotonic() - cancelled_at > CANCEL_GRACE:
                             break  # a stalled model call: answer without waiting for it
                     elif not ctx.changing and clock.elapsed() > clock.limit + CANCEL_GRACE:
-                        # past the deadline and no token to stop at (a model that sends nothing)
+                        # past the deadline and no token to stop at (a model that sends nothing);
+                        # the cancel shuts its connection, and what the worker makes of that is not the answer
                         timed_out = True
                         token.cancel(f"the model took longer than its {clock.limit:g}-second deadline")
                         break
@@ -506,11 +512,13 @@ class Assistant:
                     channel.close()
                     worker.join()
             channel.close()
-        if "error" in result and not isinstance(result["error"], NetopsError):
-            raise result["error"]
-        answer = result.get("answer")
+        # past the deadline, whatever the worker made of its shut connection is not the answer
+        got = {} if timed_out else dict(result)
+        if "error" in got and not isinstance(got["error"], NetopsError):
+            raise got["error"]
+        answer = got.get("answer")
         if answer is None:
-            error = result.get("error") or (AnswerTimedOut(clock.limit) if timed_out
+            error = got.get("error") or (AnswerTimedOut(clock.limit) if timed_out
                                             else Cancelled(token.reason or "cancelled"))
             if turn.complete and isinstance(error, Cancelled) and turn.text.strip():
                 # every word had arrived; only the check was cut short: the whole answer, unchecked
@@ -620,7 +628,9 @@ class Assistant:
                 if isinstance(last, AIMessage) and not last.tool_calls:
                     final_text = last.content if isinstance(last.content, str) else str(last.content)
         except NetopsError as exc:
-            error = exc
+            # a cancel shuts the model's connection: the error that makes is the cancel's
+            error = Cancelled(cancel.reason or "cancelled") if cancel.cancelled and isinstance(exc, ModelError) \
+                and not isinstance(exc, (AnswerTooLong, AnswerTimedOut)) else exc
         except Exception as exc:  # model/HTTP errors from inside the graph: translate at this boundary
             if cancel.cancelled:
                 error = Cancelled(cancel.reason or "cancelled")

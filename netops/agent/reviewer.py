@@ -110,17 +110,25 @@ def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: st
         if deadline is None:
             text = str(chat_model.invoke(messages).content).strip()
         else:
+            from netops.model.abort import abortable
+
             started, parts = time.monotonic(), []
-            stream = chat_model.stream(messages)
-            try:
-                for chunk in stream:
-                    parts.append(str(chunk.content))
-                    if time.monotonic() - started > deadline:
-                        v.raise_to("warn", f"model review stopped at the {deadline:g}-second deadline "
-                                           "(no second opinion)")
-                        return v
-            finally:
-                stream.close()  # ends the HTTP response of a model still trickling
+            # a reviewer that sends nothing has its connection shut at the deadline
+            with abortable(deadline=deadline) as scope:
+                stream = chat_model.stream(messages)
+                try:
+                    for chunk in stream:
+                        parts.append(str(chunk.content))
+                        if time.monotonic() - started > deadline:
+                            break
+                except Exception:
+                    if not scope.aborted:
+                        raise
+                finally:
+                    stream.close()  # ends the HTTP response of a model still trickling
+            if scope.aborted or time.monotonic() - started > deadline:
+                v.raise_to("warn", f"model review stopped at the {deadline:g}-second deadline (no second opinion)")
+                return v
             text = "".join(parts).strip()
         m = re.search(r"\{.*\}", text, re.DOTALL)
         data = json.loads(m.group(0)) if m else {}

@@ -141,6 +141,10 @@ class OllamaBackend:
         if key not in self._chat_models:
             from langchain_ollama import ChatOllama
 
+            from netops.model.abort import transport
+
+            # the chat's connections can be shut from another thread (a cancel, the deadline)
             self._chat_models[key] = ChatOllama(model=name, base_url=self.url, temperature=temperature,
-                                                client_kwargs={"timeout": self.timeout, "verify": tls_context()})
+                                                client_kwargs={"timeout": self.timeout, "verify": tls_context()},
+                                                sync_client_kwargs={"transport": transport(tls_context())})
         return self._chat_models[key]

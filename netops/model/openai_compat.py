@@ -88,7 +88,10 @@ class OpenAICompatBackend:
         if self._http is None:
             import httpx
 
-            self._http = httpx.Client(headers=self._headers, timeout=self.timeout, verify=tls_context())
+            from netops.model.abort import transport
+
+            # its connections can be shut from another thread (a cancel, the deadline)
+            self._http = httpx.Client(headers=self._headers, timeout=self.timeout, transport=transport(tls_context()))
         return self._http
 
     def _models(self, timeout: float | None = None) -> list[dict[str, Any]]:
