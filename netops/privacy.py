@@ -291,6 +291,39 @@ def redact_text_in(value: Any) -> Any:
     return value
 
 
+SETTLE_AFTER = 240
+"""Unsettled characters of a prose line after which the stream settles it at a sentence end."""
+SETTLE_ANYWHERE = 1_600
+"""... and after which, with no sentence end, at a space."""
+CONTEXT_WORDS = 16
+"""Words before a settled point that the redaction of what follows still sees (more than any
+statement's words before its secret: ``username X privilege 15 role Y secret 0 S``)."""
+_SENTENCE_END = re.compile(r"[.!?][)\]\"'*_`]*[ \t]+(?=\S)")
+_OPEN_QUOTE = re.compile(rf"(?:\b{_KEYWORDS}\s+{_ALGO}|[=:]\s*)(['\"])", re.IGNORECASE)
+
+
+def _prose_for_good(head: str) -> bool:
+    """Whatever follows on its line, a line that starts with ``head`` (complete words) is not
+    configuration (:func:`_config_like` stays false: it has two sentence words, or more than
+    30 words, or is a list item), so no block rule will ever reach into it."""
+    s = head.strip()
+    if not s:
+        return False
+    split = s.split()
+    if split[0].lower() in ("description", "remark", "alias", "banner") or s in ("!", "#", "}", "]"):
+        return False
+    if _LIST_ITEM.match(head):
+        return True
+    return len(split) > 30 or len({w.lower().rstrip(".,;:!?)") for w in split} & _SENTENCE_SET) >= 2
+
+
+def _open_quote(head: str) -> bool:
+    """A quoted value (after a secret keyword, ``=`` or ``:``) starts in ``head`` and is not closed."""
+    if head.count('"') % 2:
+        return True
+    return any(head.find(m.group(1), m.end()) < 0 for m in _OPEN_QUOTE.finditer(head))
+
+
 class RedactingStream:
     """Streamed text (a model's tokens) as a screen may show it while it arrives.
 
@@ -299,9 +332,13 @@ class RedactingStream:
     it is complete (a secret is complete before it is judged, and a word after it, as in
     ``community public RO``, may be what marks it), and lines that read like configuration are
     held until a line of prose follows (the next line may make them a block, whose rules reach
-    back to the first line); a line of prose or a blank line settles what came before. ``restart`` is True in
-    the rare case that later text changed what was already returned: ``text`` is then the whole
-    of it, to show instead. :meth:`flush` at the end of the turn returns what was held back.
+    back to the first line); a line of prose or a blank line settles what came before. A long
+    line of prose is also settled inside, at a sentence end (or, when it has none, at a space)
+    once it is :data:`SETTLE_AFTER` characters long, so each token costs a bounded amount of work;
+    what follows is then redacted with the :data:`CONTEXT_WORDS` words before that point in view.
+    ``restart`` is True in the rare case that later text changed what was already returned:
+    ``text`` is then the whole of it, to show instead. :meth:`flush` at the end of the turn
+    returns what was held back.
     """
 
     def __init__(self) -> None:
@@ -313,7 +350,34 @@ class RedactingStream:
         self._sent = ""
         self._base = 0  # raw[:base] is settled (ends at a paragraph break outside a fence or key)
         self._base_out = ""
+        self._ctx = 0  # raw[ctx:base] is redacted again, as context, with what follows
+        self._ctx_out = ""  # ... and this is what it settled as
         self._cut = 0
+        self._memo: dict[tuple[str, int], Any] = {}  # facts about settled text (it does not change)
+
+    def _closed_at(self, end: int) -> bool:
+        key = ("closed", end)
+        if key not in self._memo:
+            self._memo[key] = _closed(self._raw[:end])
+        return bool(self._memo[key])
+
+    def _line_start(self, at: int) -> int:
+        key = ("line", at)
+        if key not in self._memo:
+            self._memo[key] = self._raw.rfind("\n", 0, at) + 1
+        return int(self._memo[key])
+
+    def _redact(self, end: int) -> str | None:
+        """``raw[base:end]`` redacted with its context in view; None when the context no longer
+        redacts as it was settled (something reaches back across the settled point)."""
+        out = redact_text(self._raw[self._ctx:end]) or ""
+        if not out.startswith(self._ctx_out):
+            return None
+        return out[len(self._ctx_out):]
+
+    def _unsettle(self) -> None:
+        """Give up the settled point inside a line: redact from the start again (rare, safe)."""
+        self._base, self._base_out, self._ctx, self._ctx_out = 0, "", 0, ""
 
     def _settle(self, cut: int) -> None:
         """Settle up to the end of the last complete line of prose (or blank line) outside a fence
@@ -325,16 +389,59 @@ class RedactingStream:
             line = raw[start:end]
             if not line.strip() or not _config_like(line)[0]:
                 head = raw[:end + 1]
-                if head.count("```") % 2 == 0 and head.count("~~~") % 2 == 0 and \
-                        head.count("-----BEGIN ") == head.count("-----END "):
-                    self._base_out += redact_text(raw[self._base:end + 1]) or ""
-                    self._base = end + 1
+                if _closed(head):
+                    out = self._redact(end + 1)
+                    if out is None:
+                        self._unsettle()
+                        return
+                    self._base_out += out
+                    self._base = self._ctx = end + 1
+                    self._ctx_out = ""
                 return
             end = start - 1
 
+    def _settle_inline(self, hold: int) -> None:
+        """Settle a long line of prose inside, before ``hold`` (the held last word): at its last
+        sentence end, else (very long) its last space; only where no quote is open, the line can
+        never become configuration and the text so far redacts alike with the point settled."""
+        raw = self._raw
+        line_start = self._line_start(self._base) if raw.find("\n", self._base, hold) < 0 else \
+            raw.rfind("\n", self._base, hold) + 1
+        lo = max(self._base, line_start)
+        if hold - lo < SETTLE_AFTER or not self._closed_at(lo):
+            return
+        points = [m.end() for m in _SENTENCE_END.finditer(raw, lo, hold) if m.end() <= hold]
+        if not points and hold - lo >= SETTLE_ANYWHERE:
+            points = [i + 1 for i in (raw.rfind(" ", lo, hold - 1), raw.rfind("\t", lo, hold - 1)) if i >= lo]
+        for p in sorted(points, reverse=True)[:2]:
+            head = raw[line_start:p]
+            if p <= lo or not _prose_for_good(head) or _open_quote(head):
+                continue
+            upto, whole = self._redact(p), self._redact(hold)
+            if upto is None or whole is None or not whole.startswith(upto):
+                continue
+            # the next redactions start CONTEXT_WORDS words back (on this line), already settled as ctx_out
+            ctx = p
+            for _ in range(CONTEXT_WORDS):
+                back = max(raw.rfind(" ", line_start, ctx - 1), raw.rfind("\t", line_start, ctx - 1))
+                if back < line_start:
+                    ctx = line_start
+                    break
+                ctx = back + 1
+            ctx_out = redact_text(raw[ctx:p]) or ""
+            settled = self._base_out + upto
+            if not settled.endswith(ctx_out):
+                continue
+            self._base_out, self._base, self._ctx, self._ctx_out = settled, p, ctx, ctx_out
+            return
+
     def flush(self) -> tuple[bool, str]:
         """The turn is complete: the rest of it, redacted as a whole (as :meth:`feed` returns)."""
-        out = self._base_out + (redact_text(self._raw[self._base:]) or "")
+        rest = self._redact(len(self._raw))
+        if rest is None:
+            self._unsettle()
+            rest = redact_text(self._raw) or ""
+        out = self._base_out + rest
         self._cut = len(self._raw)
         if out.startswith(self._sent):
             new, self._sent = out[len(self._sent):], out
@@ -351,22 +458,35 @@ class RedactingStream:
         self._cut = cut
         self._settle(cut)
         lines = raw[self._base:cut].split("\n")  # the last one is the line in progress
+        # the first is judged whole: settled inside, its start is before base
+        first = raw[self._line_start(self._base):self._base] + lines[0]
         keep = len(lines)
         for i in range(len(lines) - 1, -1, -1):  # trailing configuration lines wait for the next line
-            if not lines[i].strip() and i == len(lines) - 1:
+            line = first if i == 0 else lines[i]
+            if not line.strip() and i == len(lines) - 1:
                 continue
-            if not lines[i].strip() or not _config_like(lines[i])[0]:
+            if not line.strip() or not _config_like(line)[0]:
                 break
             keep = i
         hold = min(cut, self._base + sum(len(ln) + 1 for ln in lines[:keep]))
         if hold == cut and raw[cut - 1] != "\n":  # and the last word: the next may decide ("public RO")
             hold = max(self._base, max(raw.rfind(c, self._base, cut - 1) for c in " \t\n") + 1)
+        self._settle_inline(hold)
         # Only what the text so far and the text without its held part redact alike: a word
         # judged by what follows it ("public" before "RO") is not handed out before it is judged.
-        full, part = redact_text(raw[self._base:cut]) or "", redact_text(raw[self._base:hold]) or ""
+        full, part = self._redact(cut), self._redact(hold)
+        if full is None or part is None:
+            self._unsettle()
+            full, part = redact_text(raw[:cut]) or "", redact_text(raw[:hold]) or ""
         out = self._base_out + os.path.commonprefix([full, part])
         if out.startswith(self._sent):
             new, self._sent = out[len(self._sent):], out
             return False, new
         self._sent = out
         return True, out
+
+
+def _closed(head: str) -> bool:
+    """No fence or private key block is open at the end of ``head``."""
+    return head.count("```") % 2 == 0 and head.count("~~~") % 2 == 0 and \
+        head.count("-----BEGIN ") == head.count("-----END ")
