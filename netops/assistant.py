@@ -700,7 +700,9 @@ def _mark_unbacked(answer: Answer, toolbox: ToolBox) -> None:
     nothing recorded, or wrote a tool call as text that was not run."""
     from netops.agent.claims import unbacked
 
-    notes = unbacked(answer.text, approvals=answer.approvals, tool_names=toolbox.tools)
+    # a checked answer has its code blocks marked line by line already
+    outputs = [c.output for c in toolbox.calls if c.ok] if answer.check is None else None
+    notes = unbacked(answer.text, approvals=answer.approvals, tool_names=toolbox.tools, outputs=outputs)
     if notes:
         answer.text = answer.text.rstrip() + "\n\n" + "\n".join(f"_netops: {n}._" for n in notes)
         answer.notice = "; ".join(x for x in (answer.notice, *notes) if x)

@@ -88,6 +88,8 @@ class SentenceSupport:
     similarity: float | None = None
     start: int = 0
     end: int = 0
+    block_end: int | None = None
+    """A line of a code block: where the block's closing fence ends (its mark goes there)."""
 
 
 @dataclass
@@ -147,7 +149,8 @@ class CheckReport:
             "removed_citations": list(self.removed_citations), "added_citations": self.added_citations,
             "moved_citations": self.moved_citations,
             "used_embeddings": self.used_embeddings,
-            "sentences": [{k: v for k, v in asdict(s).items() if k not in ("start", "end")} for s in self.sentences],
+            "sentences": [{k: v for k, v in asdict(s).items() if k not in ("start", "end", "block_end")}
+                          for s in self.sentences],
         }
 
 
@@ -245,6 +248,52 @@ def split_sentences(text: str, *, blocks: bool = False) -> list[tuple[int, int]]
             else:
                 spans.append((seg, end_of_line))
     return spans
+
+
+_FENCED = re.compile(r"^[ \t]*(```|~~~)([^\n]*)\n(.*?)(?:^[ \t]*\1[ \t]*(?:\n|\Z)|\Z)", re.MULTILINE | re.DOTALL)
+_STATE_WORD = re.compile(r"(?<![\w/-])(?:established|idle|active|connect|opensent|openconfirm|full|init|2-way|exstart|"
+                         r"exchange|loading|down|up|admin|administratively|never)(?![\w/-])", re.IGNORECASE)
+_PROMPT = re.compile(r"^\s*(?:\S+[#>$]\s*)?(?:show|sh|display|vtysh)\b", re.IGNORECASE)
+
+
+def _row(line: str) -> bool:
+    """A table row of output: it starts with an address and has two more numbers."""
+    words = line.split()
+    return bool(words) and re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}(?:/\d+)?", words[0]) is not None and \
+        sum(w.isdigit() for w in words[1:]) >= 2
+
+
+def block_lines(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, block_end)`` of the lines of fenced blocks that read like device output
+    (a line with a number or a state), which an answer must not invent. A block of configuration
+    with no state in it is an example (advice) and has none; nor has a block of prose or code."""
+    from netops.privacy import _config_like
+
+    out: list[tuple[int, int, int]] = []
+    for m in _FENCED.finditer(text):
+        info, body_at = m.group(2).strip().lower(), m.start(3)
+        rows, pos = [], body_at
+        for line in m.group(3).split("\n"):
+            if line.strip():
+                rows.append((pos, pos + len(line.rstrip())))
+            pos += len(line) + 1
+        lines = [text[a:b] for a, b in rows]
+        stated = [bool(_STATE_WORD.search(ln)) for ln in lines]
+        rowed = any(map(_row, lines))
+        output = (_PROMPT.match(info) is not None or "json" in info or any(stated) or rowed
+                  or (lines and _PROMPT.match(lines[0]) is not None))
+        if not output or (not any(stated) and not rowed and all(_config_like(ln)[0] for ln in lines)):
+            continue
+        for (a, b), line, state in zip(rows, lines, stated):
+            if _PROMPT.match(line) or not (state or re.search(r"\d", line)):
+                continue  # the command echoed, a header
+            out.append((a, b, m.end()))
+    return out
+
+
+def code_claim(line: str) -> str:
+    """A line of output (a table row, a JSON member) as a clause the checks read."""
+    return " ".join(re.sub(r"[{}\[\]\",]", " ", line).replace(": ", " ").split())
 
 
 _TAG_QUESTION = re.compile(r",\s*(?:(?:is|are|was|were|does|do|did|has|have|had|can|could|would|will)(?:n't|\s+not)?"
@@ -525,13 +574,19 @@ def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = ""
     prepared = [_prepare(s) for s in sources]
     premise_words = facts.content_words(question)
     premise_names = facts.names(question)
-    spans = split_sentences(text, blocks=True)
+    in_block = {(a, b): end for a, b, end in block_lines(text)}
+    spans = sorted(split_sentences(text, blocks=True) + list(in_block))
     report = CheckReport(text=text, removed_citations=removed)
     sims: dict[tuple[int, int], float] = {}
-    claims = [i for i, (a, b) in enumerate(spans) if is_claim(text[a:b])]
+
+    def said(i: int) -> str:
+        a, b = spans[i]
+        return code_claim(text[a:b]) if (a, b) in in_block else text[a:b]
+
+    claims = [i for i in range(len(spans)) if is_claim(said(i))]
     if embed is not None and claims and prepared:
         try:
-            sims = _similarities([claim_text(text[spans[i][0]:spans[i][1]]) for i in claims], claims, prepared, embed)
+            sims = _similarities([claim_text(said(i)) for i in claims], claims, prepared, embed)
             report.used_embeddings = True
         except Exception:  # an embedder failure must not lose the lexical check
             sims = {}
@@ -541,7 +596,8 @@ def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = ""
     for i, (a, b) in enumerate(spans):
         sentence = text[a:b]
         item = SentenceSupport(index=i, text=sentence.strip(), status=NOT_CHECKED, cited=cited(sentence),
-                               start=a, end=b)
+                               start=a, end=b, block_end=in_block.get((a, b)))
+        sentence = said(i)
         report.sentences.append(item)
         phantoms = _phantoms(sentence, haystack, labels)
         if phantoms:  # a quotation or a section that no source has backs nothing, whatever else matches
@@ -596,10 +652,35 @@ def _similarities(sentences: list[str], idx: list[int], prepared: list[_Prepared
     return out
 
 
+def _block_note(lines: list[SentenceSupport]) -> str | None:
+    """The mark after a code block whose lines of output are not all backed."""
+    bad = [s for s in lines if s.status in (UNSUPPORTED, CONTRADICTED)]
+    if not bad:
+        return None
+    lines = [s for s in lines if s.status != NOT_CHECKED]
+    against = sorted({n for s in bad for n in s.contradicted_by})
+    contra = f"; contradicted by source {', '.join(map(str, against))}" if against else ""
+    return (f"*(⚠ not what any tool returned: {len(bad)} of {len(lines)} lines of the block above are not "
+            f"supported by the sources{contra})*")
+
+
 def _rewrite(text: str, report: CheckReport, mark: bool) -> str:
     """Insert missing citations and the marks, from the end so earlier offsets stay valid."""
     out = text
-    for s in sorted(report.sentences, key=lambda s: s.start, reverse=True):
+    blocks: dict[int, list[SentenceSupport]] = {}
+    for s in report.sentences:
+        if s.block_end is not None:
+            blocks.setdefault(s.block_end, []).append(s)
+    edits: list[tuple[int, int, Any]] = [(s.start, 1, s) for s in report.sentences if s.block_end is None]
+    edits += [(end, 0, lines) for end, lines in blocks.items()]
+    for at, _, item in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        if isinstance(item, list):  # a code block: one mark after its closing fence, the block untouched
+            note = _block_note(item) if mark else None
+            if note:
+                lead = "" if out[at - 1:at] == "\n" else "\n"
+                out = f"{out[:at]}{lead}{note}{chr(10) if at < len(out) else ''}{out[at:]}"
+            continue
+        s = item
         end = s.end
         while end > s.start and out[end - 1].isspace():
             end -= 1

@@ -71,11 +71,39 @@ def _succeeded(approval: Any) -> bool:
     return str(result).startswith("applied")
 
 
-def unbacked(text: str, *, approvals: Iterable[Any], tool_names: Iterable[str]) -> list[str]:
+def _flat(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def invented_output(text: str, outputs: Iterable[str]) -> int:
+    """Lines of device output in ``text``'s code blocks that no tool returned: neither the line
+    (spacing aside) nor every number, address and state word of it occurs in one tool output."""
+    from netops.agent.answer_check import _STATE_WORD, block_lines
+
+    flat = [_flat(o) for o in outputs if o]
+    bad = 0
+    for a, b, _ in block_lines(text):
+        line = _flat(text[a:b])
+        if any(line in o for o in flat):
+            continue
+        tokens = set(re.findall(r"[\w.:/-]*\d[\w.:/-]*", line)) | {m.group(0) for m in _STATE_WORD.finditer(line)}
+        if not any(all(t in o for t in tokens) for o in flat):
+            bad += 1
+    return bad
+
+
+def unbacked(text: str, *, approvals: Iterable[Any], tool_names: Iterable[str],
+             outputs: Iterable[str] | None = None) -> list[str]:
     """One line per claim in ``text`` that nothing recorded backs: a change said to be made or
     approved when no approved change ran successfully (a failed, cancelled or rolled-back run
-    backs nothing), and a tool call written out as text (never run)."""
+    backs nothing), a tool call written out as text (never run), and, when ``outputs`` (what the
+    tools returned) is given, lines of device output in a code block that no tool returned."""
     notes: list[str] = []
+    if outputs is not None:
+        k = invented_output(text, outputs)
+        if k:
+            notes.append(f"{k} line{'s' if k > 1 else ''} of device output in the answer's code blocks "
+                         f"{'are' if k > 1 else 'is'} not what any tool returned")
     approved = [a for a in approvals if getattr(a, "decision", None) == "approved"]
     if not any(_succeeded(a) for a in approved):
         hit = _claim(text)

@@ -83,3 +83,31 @@ def test_statements_of_state_or_advice_are_not_change_claims(text):
 def test_a_passive_claim_is_backed_by_a_successful_run():
     ok = _record("approved", "applied and verified", True)
     assert unbacked("r3 has been drained.", approvals=[ok], tool_names=[]) == []
+
+
+FAKE_BLOCK = ("```show bgp summary\nNeighbor        V   AS   MsgRcvd MsgSent  Up/Down State/PfxRcd\n"
+              "198.51.100.2    4 65002     9999    9999  5d02h         Idle\n"
+              "198.51.100.6    4 65003     9999    9999  5d02h          850\n```\n")
+
+
+def test_an_output_block_no_tool_returned_is_noted():
+    notes = unbacked("r1 now:\n\n" + FAKE_BLOCK, approvals=[], tool_names=[], outputs=[])
+    assert notes == ["2 lines of device output in the answer's code blocks are not what any tool returned"]
+
+
+def test_an_output_block_a_tool_returned_is_not_noted():
+    from pathlib import Path
+
+    real = (Path(__file__).parents[2] / "fixtures/devices/frr/r1/show_bgp_summary.txt").read_text()
+    rows = "\n".join(ln for ln in real.splitlines() if ln.startswith("198.51"))
+    text = f"r1 now:\n\n```\n{rows}\n```\n"
+    assert unbacked(text, approvals=[], tool_names=[], outputs=[real]) == []
+    # one state changed: that line is no tool's output
+    edited = text.replace("00:00:31            3", "00:00:31         Idle", 1)
+    assert unbacked(edited, approvals=[], tool_names=[], outputs=[real]) == [
+        "1 line of device output in the answer's code blocks is not what any tool returned"]
+
+
+def test_a_configuration_example_is_not_output():
+    text = "Configure:\n\n```\nrouter bgp 65001\n neighbor 198.51.100.2 remote-as 65002\n```\n"
+    assert unbacked(text, approvals=[], tool_names=[], outputs=[]) == []
