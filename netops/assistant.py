@@ -291,7 +291,10 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
                 send(TokenEvent(text))
 
         def on_llm_new_token(self, token: str, *, run_id: Any, **kw: Any) -> None:
+            from netops.model.base import printable
+
             cancel.raise_if_cancelled()
+            token = printable(token)  # no escape sequence of the model's reaches a terminal
             if run_id in self.model_runs and clock is not None and clock.expired():
                 raise AnswerTimedOut(clock.limit)
             if token and run_id in self.model_runs:
@@ -626,7 +629,9 @@ class Assistant:
             for payload in agent.stream({"messages": messages}, config=config, stream_mode="values"):
                 last = payload["messages"][-1] if payload.get("messages") else None
                 if isinstance(last, AIMessage) and not last.tool_calls:
-                    final_text = last.content if isinstance(last.content, str) else str(last.content)
+                    from netops.model.base import printable
+
+                    final_text = printable(last.content if isinstance(last.content, str) else str(last.content))
         except NetopsError as exc:
             # a cancel shuts the model's connection: the error that makes is the cancel's
             error = Cancelled(cancel.reason or "cancelled") if cancel.cancelled and isinstance(exc, ModelError) \

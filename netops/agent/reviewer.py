@@ -136,7 +136,9 @@ def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: st
         v.raise_to("warn", f"model review unavailable ({type(exc).__name__})")
         return v
     level = str(data.get("verdict", "warn")).lower()
-    findings = [str(f) for f in data.get("findings", []) if f][:5]
+    from netops.model.base import printable
+
+    findings = [printable(str(f)) for f in data.get("findings", []) if f][:5]
     if level not in ("ok", "warn", "block"):  # e.g. "approve": the reviewer cannot approve
         level = "warn"
         findings.append(f"reviewer answered {data.get('verdict')!r}, treated as a warning")
