@@ -111,3 +111,9 @@ def test_an_output_block_a_tool_returned_is_not_noted():
 def test_a_configuration_example_is_not_output():
     text = "Configure:\n\n```\nrouter bgp 65001\n neighbor 198.51.100.2 remote-as 65002\n```\n"
     assert unbacked(text, approvals=[], tool_names=[], outputs=[]) == []
+
+
+def test_a_tool_call_printed_as_a_python_dict_is_noted():
+    text = "{'name': 'playbook_run', 'arguments': {'playbook': 'router-drain', 'hosts': ['r3']}}"
+    assert unbacked(text, approvals=[], tool_names=["playbook_run", "show"]) == [
+        "the answer contains a call to playbook_run written as text; it was not run and changed nothing"]
