@@ -150,11 +150,16 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             await self.run_action(action)
-        elif key.startswith("alt+") and event.is_printable:
-            # an Alt+letter with no meaning here: a terminal sends ESC + letter, which Textual
-            # reports with the letter as its character; typing the letter would be a surprise
+        elif key.startswith("alt+") and event.is_printable and event.character:
+            # A terminal sends Alt+letter as ESC + letter, and Esc followed at once by a letter (a
+            # quick typist, a script's send-keys) arrives the same way. An Alt+letter means nothing
+            # here, so it is the latter: Esc (stop the answer) and the letter typed. Typing only the
+            # letter lost the Esc; dropping it lost the letter too.
             event.stop()
             event.prevent_default()
+            self.app.simulate_key("escape")
+            if result := self._replace_via_keyboard(event.character, *self.selection):
+                self.move_cursor(result.end_location)
         else:
             await super()._on_key(event)
         if self.on_typed is not None:
