@@ -91,6 +91,7 @@ PEER_COMMANDS: dict[tuple[str, str], str] = {
     ("cisco_nxos", "show bgp vrf all all neighbors PEER routes"): "bgp_received",
     ("cisco_nxos", "show bgp vrf all all neighbors PEER received-routes"): "bgp_received",
     ("cisco_nxos", "show bgp vrf all ipv4 unicast neighbors PEER routes"): "bgp_received",
+    ("nokia_sros", "show router bgp neighbor PEER advertised-routes"): "bgp_advertised",
 }
 
 
@@ -712,6 +713,8 @@ BATFISH = {
     ("sros", "show_router_interface.txt"): ("nokia_sros", "show router interface"),
     ("sros", "show_router_ospf_neighbor.txt"): ("nokia_sros", "show router ospf neighbor"),
     ("sros", "show_router_route-table.txt"): ("nokia_sros", "show router route-table"),
+    # the BGP route table SR OS also prints for "neighbor X advertised-routes" / "received-routes"
+    ("sros", "show_router_bgp_routes.txt"): ("nokia_sros", "show router bgp neighbor PEER advertised-routes"),
     ("cumulus", "vtysh_-c_'show_version'.txt"): ("frr", "show version"),
 }
 
@@ -782,6 +785,8 @@ def _text_peers(platform: str, text: str) -> list[str]:
 def _self_expect(target: tuple[str, str], text: str) -> dict[str, Any] | None:
     """Facts read from a capture itself where the source asserts none."""
     platform, command = target
+    if PARSERS[target][0] == "peer_routes" and platform == "nokia_sros":  # flag, then the network
+        return {"kind": "peer_routes", "prefixes": re.findall(r"^[ushd*lx>bpw]*[ie?]?\s+(\S+/\d+)\s", text, re.M)}
     if target == ("nokia_sros", "show router ospf neighbor"):
         rows = re.findall(r"^\S+\s+(\d+\.\d+\.\d+\.\d+)\s+([A-Za-z-]+)\s+\d+\s+\d+\s+\d+\s*$", text, re.M)
         count = re.search(r"No\. of Neighbors: (\d+)", text)

@@ -597,3 +597,6 @@ GETTERS = {
     "facts": facts, "interfaces": interfaces, "bgp_neighbors": bgp_neighbors,
     "ospf_neighbors": ospf_neighbors, "route": route, "config": config,
 }
+
+
+from netops.devices.parsers.sros_peer_routes import PEER_GETTERS  # noqa: E402,F401  (bgp_advertised, bgp_received)
