@@ -468,7 +468,9 @@ class Assistant:
                     from netops.agent.change_path import describe_offline
                     from netops.agent.offline import answer_offline
 
-                    result["answer"] = describe_offline(question, ctx, toolbox) or answer_offline(question, ctx, toolbox)
+                    previous = [m.content for m in prior if m.role == "user"]
+                    result["answer"] = describe_offline(question, ctx, toolbox) or \
+                        answer_offline(question, ctx, toolbox, previous=previous)
                 else:
                     from netops.model.abort import abortable
 
@@ -608,7 +610,7 @@ class Assistant:
             return worded
         previous = next((m.content for m in reversed(prior) if m.role == "user"), "")
         g = grounding.prepare(question, ctx, lambda name, args: _prefetch(toolbox, name, args, ctx.emit),
-                              previous=previous)
+                              previous=previous, earlier=[m.content for m in prior if m.role == "user"])
         if g.abstain:
             return Answer(question=question, text=g.abstention(), mode="agent", model=self.model,
                           tool_calls=list(toolbox.calls), grounding=g, abstained=True,

@@ -323,20 +323,28 @@ def cited_numbers(text: str) -> list[int]:
 # -- the assistant's two hooks ---------------------------------------------------------------
 
 def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
-            budget: GroundingBudget | None = None, *, previous: str = "") -> Grounding:
+            budget: GroundingBudget | None = None, *, previous: str = "",
+            earlier: list[str] | None = None) -> Grounding:
     """Gather evidence before the model speaks (see the module docstring).
 
     ``ctx`` is the :class:`~netops.agent.tools.ToolContext` (settings, KB, devices); ``call(tool,
     args)`` runs a read-only tool the way the agent would, so the surface sees it and it is audited.
     ``previous`` (the person's last question in a continued conversation) is searched along with
-    a follow-up such as "and the keepalive?".
+    a follow-up such as "and the keepalive?"; ``earlier`` (all the person's earlier questions,
+    oldest first) completes a device follow-up such as "and on r2?".
     """
     from netops.agent.offline import _domain, _matcher, inventory_hosts
-    from netops.agent.router import route
+    from netops.agent.router import followup, meaning, route
 
     settings = ctx.settings
     hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
     kind, args = plan(route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
+    meant = followup(question, meaning(earlier if earlier is not None else previous, hosts), hosts)
+    if meant != question and kind in (NONE, KNOWLEDGE):
+        # "and on r2?" after "bgp neighbours on r1": the devices' state, read before the model speaks
+        k2, a2 = plan(route(meant, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
+        if k2 == DEVICE:
+            kind, args = k2, a2
     if kind == KNOWLEDGE:
         budget = budget or GroundingBudget(max_sources=getattr(settings, "grounding_sources", 1))
         return from_knowledge(f"{previous} {question}".strip(), ctx.get_kb(), budget)

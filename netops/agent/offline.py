@@ -200,15 +200,24 @@ def _covered(question: str, kb: Any, hits: list[Any]) -> Any:
         return None
 
 
-def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox) -> "Answer":
+def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: "list[str] | str" = "") -> "Answer":
     """Answer without a model: route ``question`` to one read-only tool of ``toolbox`` or to a
-    retrieval answer from ``ctx``'s knowledge base. Everything it uses comes in as arguments."""
+    retrieval answer from ``ctx``'s knowledge base. Everything it uses comes in as arguments.
+    ``previous`` (the person's earlier questions in a continued conversation, oldest first)
+    completes a short follow-up ("and on r2?")."""
+    from netops.agent.router import followup, meaning
     from netops.assistant import Answer
 
     settings = ctx.settings
     answer = Answer(question=question, text="", mode="offline")
     hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
-    r = route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings))
+    meant = followup(question, meaning(previous, hosts), hosts)
+    r = route(meant, hosts, _domain(settings), matcher=lambda: _matcher(settings))
+    if meant != question:
+        if r.kind == "tool":
+            answer.notice = f"read as a follow-up of your previous question: \"{meant}\""
+        else:  # the follow-up reading found nothing to read: the question as asked
+            r = route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings))
     if r.kind == "spec":
         from netops.rag.answer import retrieval_answer
 

@@ -305,3 +305,50 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score,
                      reason="no device intent matched; closest passages from the knowledge base")
     return Route("unknown", reason="no known intent matched")
+
+
+_ELLIPSIS = re.compile(r"^\s*(?:and|also|plus|what\s+about|how\s+about|same\s+(?:for|on)|now|then|ok(?:ay)?,?|"
+                       r"and\s+what\s+about)\b", re.IGNORECASE)
+_FOLLOWUP_WORDS = 8
+
+
+def followup(question: str, previous: str, hosts: list[str]) -> str:
+    """The question a short follow-up stands for, given the person's previous question in the
+    conversation: "and on r2?" after "bgp neighbours on r1" is "bgp neighbours on r2"; "and the
+    ospf ones?" after it is "ospf neighbours on r1". A question that is whole on its own, or a
+    previous question that named no device, is returned unchanged. Change words are never
+    carried over: a follow-up can only become a read (a change needs the person's own words)."""
+    if not previous.strip() or len(_WORD.findall(question)) > _FOLLOWUP_WORDS:
+        return question
+    words = set(_WORD.findall(question.lower().replace("'s", "")))
+    prev_words = set(_WORD.findall(previous.lower().replace("'s", "")))
+    if CHANGE_WORDS & (words | prev_words):
+        return question
+    now, before = entities(question, hosts), entities(previous, hosts)
+    if not before["hosts"]:
+        return question
+    has_intent = any(_score(list(words), spec["keywords"]) >= 2 for spec in INTENTS.values())
+    elliptical = bool(_ELLIPSIS.match(question))
+    if now["hosts"] and not has_intent and (elliptical or len(words - {h.lower() for h in now["hosts"]}) <= 3):
+        # "and on r2?": the previous question about the newly named devices
+        out = previous
+        for h in sorted(before["hosts"], key=len, reverse=True):
+            out = re.sub(rf"(?<![\w-]){re.escape(h)}(?![\w-])", "\x00", out, flags=re.IGNORECASE)
+        new = " and ".join(now["hosts"])
+        out = re.sub(r"\x00(?:\W+(?:and|,)?\s*\x00)*", new, out)
+        return out
+    if has_intent and not now["hosts"] and not now["addresses"] and elliptical:
+        # "and the ospf ones?": this question about the devices named before
+        return f"{question.rstrip(' ?.')} on {' and '.join(before['hosts'])}"
+    return question
+
+
+def meaning(questions: "list[str] | str", hosts: list[str]) -> str:
+    """What the last of the person's ``questions`` (oldest first) stands for, each follow-up
+    completed from the one before it ("bgp on r1", "and on r2?", "and r3?" -> "bgp on r3")."""
+    if isinstance(questions, str):
+        return questions
+    out = ""
+    for q in questions:
+        out = followup(q, out, hosts)
+    return out

@@ -1,0 +1,67 @@
+""""bgp neighbours on r1", then "and on r2?": a short follow-up is completed from the person's
+earlier questions (offline it was "no known intent matched"; with a model nothing was read
+before it spoke). A follow-up can only become a read, never a change."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.agent.router import followup, meaning
+
+HOSTS = ["r1", "r2", "r3"]
+
+
+@pytest.mark.parametrize("question, previous, meant", [
+    ("and on r2?", "bgp neighbours on r1", "bgp neighbours on r2"),
+    ("what about r3", "bgp neighbours on r1 and r2", "bgp neighbours on r3"),
+    ("r2?", "is 203.0.113.3/32 in r1's table", "is 203.0.113.3/32 in r2's table"),
+    ("and the ospf ones?", "bgp neighbours on r3", "and the ospf ones on r3"),
+    ("and interfaces down?", "bgp on r1", "and interfaces down on r1"),
+])
+def test_a_short_follow_up_is_completed(question, previous, meant):
+    assert followup(question, previous, HOSTS) == meant
+
+
+@pytest.mark.parametrize("question, previous", [
+    ("bgp neighbours on r2", "ospf on r1"),                       # whole on its own
+    ("what is the hold timer?", "bgp on r1"),                      # a new question
+    ("and on r2?", "drain r1"),                                    # never carries a change over
+    ("and drain r2", "bgp on r1"),                                 # nor makes one
+    ("and on r2?", "what is the hold timer?"),                     # nothing device-shaped before
+    ("and on r2?", ""),
+])
+def test_other_questions_are_left_as_asked(question, previous):
+    assert followup(question, previous, HOSTS) == question
+
+
+def test_follow_ups_chain():
+    assert meaning(["bgp neighbours on r1", "and on r2?", "and r3?"], HOSTS) == "bgp neighbours on r3"
+
+
+def test_offline_follow_ups_read_the_devices_named(make_assistant):
+    first = make_assistant().ask("bgp neighbours on r1", offline=True)
+    second = make_assistant().ask("and on r2?", offline=True, continue_last=True)
+    assert second.conversation_id == first.conversation_id
+    assert "intent: bgp_neighbors on r2" in second.text and "198.51.100.1 AS65001" in second.text
+    assert 'read as a follow-up of your previous question: "bgp neighbours on r2"' in (second.notice or "")
+    third = make_assistant().ask("and r3?", offline=True, continue_last=True)
+    assert "intent: bgp_neighbors on r3" in third.text
+    fourth = make_assistant().ask("and the ospf ones?", offline=True, continue_last=True)
+    assert "intent: ospf_neighbors on r3" in fourth.text
+
+
+def test_a_follow_up_after_a_change_request_changes_nothing(make_assistant, fake_transport):
+    make_assistant().ask("drain r1", offline=True)
+    answer = make_assistant().ask("and on r2?", offline=True, continue_last=True)
+    assert answer.change is None and not fake_transport.configs
+    assert "intent:" not in answer.text
+
+
+def test_with_a_model_the_follow_up_is_grounded_on_the_new_device(scripted, make_assistant):
+    from netops.testing.ollama_server import say
+
+    scripted.push(say("r1 has two peers [1]."), say("r2 has two peers [1]."))
+    make_assistant().ask("bgp neighbours on r1")
+    answer = make_assistant().ask("and on r2?", continue_last=True)
+    assert answer.grounding is not None and answer.grounding.grounded
+    assert [s.label.split(":")[0] for s in answer.grounding.sources] == ["r2"]
