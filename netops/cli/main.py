@@ -105,18 +105,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _warn_unfinished_runs(ctx: click.Context) -> None:
-    """Every command warns while a change was left unfinished, naming each host and its state
-    (one listdir; a journal is read only when its run is unfinished)."""
+    """Every command first puts back what a crashed netops left changed and says so, one line
+    per host (the library's start-up step; one listdir when there is nothing)."""
     from netops.cli._common import settings_from
-    from netops.playbook.journal import describe, unfinished_quick
+    from netops.playbook.recover import at_start
 
-    home = settings_from(ctx).paths.home
-    runs = unfinished_quick(home)
-    if runs and "recover" not in (ctx.obj.get("argv") or sys.argv[1:]):
-        click.echo(f"warning: {len(runs)} change(s) stopped before they finished ({', '.join(runs)}); "
-                   "devices may still be changed: run `netops playbook recover`", err=True)
-        for line in describe(home):
-            click.echo(f"  {line}", err=True)
+    if "recover" in (ctx.obj.get("argv") or sys.argv[1:]):
+        return  # `playbook recover` does it itself, with its own report
+    for line in at_start(settings_from(ctx)):
+        click.echo(line, err=True)
 
 
 def _debug_requested(argv: list[str]) -> bool:

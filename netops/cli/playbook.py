@@ -297,8 +297,13 @@ def recover(ctx: click.Context, as_json: bool) -> None:
 
     def show(r) -> None:
         if not as_json:
-            click.echo(f"  [{r.host}] {'ok' if r.ok else 'FAILED'}: {r.detail} (run {r.run_id}, {r.playbook})")
+            click.echo(r.line)
 
+    from netops.playbook.recover import take_notices
+
+    for line in take_notices(settings.paths.home):  # what a guard did meanwhile
+        if not as_json:
+            click.echo(line)
     with Session(settings, surface="playbook recover") as session:
         done = do_recover(settings, session.devices, session.audit, on_host=show)
     if as_json:

@@ -8,7 +8,8 @@ content (pid, machine, run, playbook, since) only names the holder in the error.
 
 Holding the lock is not enough: a run that crashed (its journal still holds a snapshot of the
 host that nobody has restored) also keeps the host off limits until ``netops playbook recover``
-has put it back, or a new run would snapshot a half-changed device.
+(or the next start of netops, :func:`netops.playbook.recover.at_start`) has put it back, or a new
+run would snapshot a half-changed device.
 """
 
 from __future__ import annotations

@@ -2,10 +2,15 @@
 
 Before the first configuration line goes to a host, the runner writes that host's *full*
 running config (unredacted: a restore must put secrets back byte for byte) to a journal file in
-``<home>/journal/`` (directory 0700, files 0600, written atomically). Each stage is recorded
-(``snapshot`` -> ``applying`` -> ``applied`` -> a final state); when the run ends the file is
-removed. A file whose owner process is gone is an *unfinished run*: ``netops playbook recover``
-(or the router-side guard, :mod:`netops.playbook.guard`) restores each host from it.
+``<home>/journal/`` (directory 0700, files 0600). The file is a log of JSON lines: the first is
+the run's header (written whole, atomically), each later one a step (``snapshot``, ``stage``,
+``closing``) appended and fsynced before the step it announces goes ahead. A record is whole only
+with its newline: a last line cut short (power cut, full disk, a crash mid-write) was never
+acknowledged, so nothing it announces happened, and the journal is read as it stood before it
+(a snapshot is always a whole earlier line when a host may have been changed). When the run ends
+the file is removed. A file whose owner process is gone is an *unfinished run*: ``netops playbook
+recover``, the start of any netops command or the router-side guard (:mod:`netops.playbook.guard`)
+restores each host from it.
 
 File names are ``<run id>.<owner pid>-<owner start time>.json`` so the check every CLI command
 makes at start (:func:`unfinished_quick`) is one ``listdir`` and a look at ``/proc/<pid>/stat``
@@ -110,14 +115,26 @@ class Journal:
 
     @classmethod
     def load(cls, path: Path) -> "Journal":
-        """Read one journal; :class:`JournalError` if it is not a whole, well-formed journal
-        (``FileNotFoundError`` when it is gone: the run finished meanwhile)."""
+        """Read one journal; :class:`JournalError` if it is not a well-formed journal
+        (``FileNotFoundError`` when it is gone: the run finished meanwhile). A last record cut
+        short is not damage: it was never acknowledged, the journal stands as before it."""
         path = Path(path)
         raw = path.read_bytes()
+        *whole, _torn = raw.split(b"\n")
         try:
-            data = json.loads(raw.decode("utf-8"))
+            if not whole:
+                raise ValueError("empty" if not raw.strip() else "its header is cut short")
+            data = json.loads(whole[0].decode("utf-8"))
+            problem = _shape_problem(data)
+            if problem:
+                raise JournalError(f"run journal {path.name} is unreadable: {problem}",
+                                   hint=_damaged_hint(path, _hosts_in(raw)))
+            for n, line in enumerate(whole[1:], 2):
+                rec = json.loads(line.decode("utf-8"))
+                if not isinstance(rec, dict) or not _apply(data, rec):
+                    raise ValueError(f"record {n} is not a journal step")
         except (UnicodeDecodeError, ValueError) as exc:
-            what = "empty" if not raw.strip() else f"not JSON ({exc})"
+            what = str(exc) if not isinstance(exc, json.JSONDecodeError) else f"not JSON ({exc})"
             raise JournalError(f"run journal {path.name} is unreadable: {what}",
                                hint=_damaged_hint(path, _hosts_in(raw))) from None
         problem = _shape_problem(data)
@@ -146,16 +163,10 @@ class Journal:
 
     def snapshot(self, host: str, platform: str, text: str) -> None:
         """Write-ahead: the full pre-change config, on disk before anything is sent."""
-        self.data["hosts"][host] = {"platform": platform, "state": "snapshot", "snapshot": text}
-        self._write()
+        self._append({"op": "snapshot", "host": host, "platform": platform, "snapshot": text})
 
     def stage(self, host: str, state: str, **extra: Any) -> None:
-        entry = self.data["hosts"].setdefault(host, {"state": state})
-        entry["state"] = state
-        entry.update(extra)
-        if state in SETTLED_STATES:
-            entry.pop("snapshot", None)  # settled: the secret-bearing copy is no longer needed
-        self._write()
+        self._append({"op": "stage", "host": host, "state": state, "extra": extra})
 
     def pending_hosts(self) -> list[str]:
         """Hosts that may be changed and are not settled (a recovery restores these)."""
@@ -164,17 +175,13 @@ class Journal:
 
     def closing(self) -> None:
         """The run is over and about to write its result: what it verified is kept from now on."""
-        for entry in self.data["hosts"].values():
-            if entry.get("state") == "verified":
-                entry["state"] = "kept"
-                entry.pop("snapshot", None)
-        self.data["closing"] = True
-        self._write()
+        self._append({"op": "closing"})
 
     def result_recorded(self) -> None:
         """The run's result is on record; only hosts it could not put back are left. The journal
         is handed over (owner pid 0 in its name and data): ``recover`` may take it at once, even
-        while the process that ran the change (a chat, say) lives on."""
+        while the process that ran the change (a chat, say) lives on. Settled hosts' snapshots
+        are dropped from the file (it is rewritten whole)."""
         self.data["result_recorded"] = True
         self.data["pid"], self.data["pid_start"] = 0, None
         self._write()
@@ -185,11 +192,35 @@ class Journal:
     def finish(self) -> None:
         """The run ended (with its own result record): nothing is left to recover."""
         self.path.unlink(missing_ok=True)
+        _unlink_lock(self.path.parent, self.run_id)
+
+    def _append(self, rec: dict[str, Any]) -> None:
+        """Append one record and fsync it, or raise OSError and leave the file as it was (a
+        short write is cut off again, so no torn line is ever followed by another)."""
+        line = memoryview((json.dumps(rec) + "\n").encode("utf-8"))
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            size = os.fstat(fd).st_size
+            try:
+                while line:  # a nearly full disk writes short before it refuses
+                    line = line[os.write(fd, line):]
+                os.fsync(fd)
+            except BaseException:
+                try:
+                    os.ftruncate(fd, size)
+                    os.fsync(fd)
+                except OSError:
+                    pass  # a torn last line reads as never written
+                raise
+        finally:
+            os.close(fd)
+        _apply(self.data, rec)
 
     def _write(self) -> None:
-        """Replace the file with the whole journal, or raise OSError and leave the old one."""
+        """Replace the file with the whole journal as one header line (atomically), or raise
+        OSError and leave the old one."""
         tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(3)}")
-        data = memoryview(json.dumps(self.data).encode("utf-8"))
+        data = memoryview((json.dumps(self.data) + "\n").encode("utf-8"))
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             while data:  # a nearly full disk writes short before it refuses
@@ -205,18 +236,80 @@ class Journal:
 
     @contextmanager
     def exclusive(self, *, wait: bool = True) -> Iterator[bool]:
-        """One restorer at a time (recover, the guard); yields False if busy and not ``wait``."""
+        """One restorer at a time (recover, the guard); yields False if busy and not ``wait``.
+
+        The lock file is removed once the run's journal is gone, by whoever holds it then; a
+        locker that finds it removed under it (another inode at the path) locks the new one."""
         lock = self.path.with_name(f".{self.run_id}.lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
+        while True:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
-                yield False
-                return
+                os.close(fd)
+                fd = -1
+                break
+            if _same_file(fd, lock):
+                break
+            os.close(fd)
+        if fd < 0:
+            yield False
+            return
+        try:
             yield True
         finally:
+            if not any(self.path.parent.glob(f"{self.run_id}.*.json")):
+                lock.unlink(missing_ok=True)
             os.close(fd)
+
+
+def _apply(data: dict[str, Any], rec: dict[str, Any]) -> bool:
+    """Fold one appended step into the journal's data; False if it is not a step."""
+    op, hosts = rec.get("op"), data["hosts"]
+    if op == "snapshot" and isinstance(rec.get("host"), str) and isinstance(rec.get("snapshot"), str):
+        hosts[rec["host"]] = {"platform": rec.get("platform"), "state": "snapshot", "snapshot": rec["snapshot"]}
+    elif op == "stage" and isinstance(rec.get("host"), str) and isinstance(rec.get("state"), str) \
+            and isinstance(rec.get("extra", {}), dict):
+        entry = hosts.setdefault(rec["host"], {"state": rec["state"]})
+        entry.update(rec.get("extra") or {})
+        entry["state"] = rec["state"]
+        if rec["state"] in SETTLED_STATES:
+            entry.pop("snapshot", None)  # settled: the secret-bearing copy is no longer needed
+    elif op == "closing":
+        for entry in hosts.values():
+            if entry.get("state") == "verified":
+                entry["state"] = "kept"
+                entry.pop("snapshot", None)
+        data["closing"] = True
+    else:
+        return False
+    return True
+
+
+def _unlink_lock(d: Path, run_id: str) -> None:
+    """Remove a finished run's ``exclusive`` lock file, only while holding it (see :func:`sweep`)."""
+    lock = d / f".{run_id}.lock"
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # a restorer holds it: it removes the file when done
+        if _same_file(fd, lock):
+            lock.unlink(missing_ok=True)
+    finally:
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        a, b = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 def _fsync_dir(d: Path) -> None:
@@ -250,7 +343,12 @@ _NEEDS_SNAPSHOT = ("snapshot", "applying", "applied", "verified", "undoing", "ro
 def _hosts_in(raw: bytes) -> list[str]:
     """Host names still legible in a damaged journal (best effort, for the message only)."""
     text = raw.decode("utf-8", "replace")
-    return sorted(set(re.findall(r'"([A-Za-z0-9][A-Za-z0-9_.:-]{0,62})": \{"(?:platform|state)"', text)))
+    name = r'"([A-Za-z0-9][A-Za-z0-9_.:-]{0,62})"'
+    found = set(re.findall(name + r': \{"(?:platform|state)"', text)) | set(re.findall(r'"host": ' + name, text))
+    targets = re.search(r'"targets": \[([^\]]*)\]', text)
+    if targets:
+        found |= set(re.findall(name, targets.group(1)))
+    return sorted(found)
 
 
 def legible_hosts(path: Path) -> list[str]:
@@ -400,3 +498,61 @@ _STATE_WORDS = {
     "skipped": "not changed",
     "failed": "not changed (failed before the change)",
 }
+
+
+GUARD_LOG_KEEP_S = 7 * 24 * 3600.0
+"""A guard log of a finished run is kept this long (a guard that had nothing to do leaves none)."""
+TEMP_KEEP_S = 60.0
+"""A journal temp file lives microseconds; one this old was left by a crash mid-write."""
+
+
+def sweep(home: Path, *, now: float | None = None) -> list[str]:
+    """Remove what finished runs left in the journal directory; returns the names removed.
+
+    * ``.<run>.lock``: only when no journal of that run is left (nor a ``.damaged`` one), and
+      only while holding the lock and after checking it is still the file at that path, so a
+      restorer that has it open either holds it (skipped) or finds it gone and locks anew;
+    * ``.<journal>.<host>.guard.log`` of runs without a journal, older than a week;
+    * temp files of an interrupted whole-journal write (they hold a snapshot) older than a minute.
+    """
+    import time
+
+    d = journal_dir(home)
+    now = time.time() if now is None else now
+    try:
+        names = os.listdir(d)
+    except OSError:
+        return []
+    live = {n.split(".")[0] for n in names if not n.startswith(".")}
+    removed = []
+    for name in names:
+        if not name.startswith("."):
+            continue
+        run_id = name[1:].split(".")[0]
+        path = d / name
+        try:
+            age = now - path.lstat().st_mtime
+        except OSError:
+            continue
+        if run_id in live:
+            continue
+        if name == f".{run_id}.lock":
+            _unlink_lock(d, run_id)
+            ok = not path.exists()
+        elif name.endswith(".guard.log"):
+            ok = age > GUARD_LOG_KEEP_S and _unlink(path)
+        elif _parse_name(name[1:].rsplit(".", 1)[0]) is not None:  # .<journal name>.<hex>
+            ok = age > TEMP_KEEP_S and _unlink(path)
+        else:
+            ok = False
+        if ok:
+            removed.append(name)
+    return removed
+
+
+def _unlink(path: Path) -> bool:
+    try:
+        path.unlink()
+    except OSError:
+        return False
+    return True

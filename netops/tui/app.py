@@ -216,14 +216,13 @@ class ChatApp(App[None]):
         """Settings (and the unfinished-change check every command makes) after the first frame."""
         try:
             settings = self._settings_factory()
-            from netops.playbook.journal import describe, unfinished_quick
+            from netops.playbook.recover import at_start
 
-            runs = unfinished_quick(settings.paths.home)
-            # each host's state, as the CLI's warning names it (journals are read only when there are runs)
-            try:
-                states = describe(settings.paths.home) if runs else []
-            except Exception:  # the run ids alone still warn
-                states = []
+            try:  # what a crashed netops left changed is put back first, and said (one line per host)
+                recovered = at_start(settings)
+            except Exception as exc:  # never keep the chat from starting; say it instead
+                recovered = [f"warning: could not check for unfinished changes ({exc}): "
+                             "run `netops playbook recover`"]
             if self.conversation_id:  # `chat --conversation ID`: an unknown id ends here, as in `ask`
                 self._check_conversation(settings, self.conversation_id)
         except BaseException as exc:  # a broken config: leave the chat, the CLI prints one line
@@ -233,7 +232,7 @@ class ChatApp(App[None]):
             return
         self._settings = settings
         self._settings_ready.set()
-        self.call_from_thread(self._settings_loaded, runs, states)
+        self.call_from_thread(self._settings_loaded, recovered)
 
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
     def _probe_model(self) -> None:
@@ -259,20 +258,22 @@ class ChatApp(App[None]):
         with History(settings.paths.history_db) as history:
             history.conversation(cid, with_messages=False)
 
-    def _settings_loaded(self, unfinished: list[str], states: list[str] | None = None) -> None:
+    def _settings_loaded(self, recovered: list[str]) -> None:
         settings = self._settings
         if self._settings_factory is not None:
             self.model = self._model_arg or settings.model
             self._apply_chat_settings()
             self._status()
-        if unfinished:
-            warning = (f"{len(unfinished)} change(s) stopped before they finished ({', '.join(unfinished)}); "
-                       "devices may still be changed: run `netops playbook recover`"
-                       + "".join(f"\n{line}" for line in states or []))
-            self.notify(warning, severity="warning", timeout=30)
-            # the toast goes; the warning stays at the top of the conversation
+        if recovered:
+            text = "\n".join(recovered)
+            warn = any(not line.startswith("recovered:") for line in recovered)
+            # the lines stay at the top of the conversation; the toast only points at them (the
+            # same line twice on one screen reads as two events)
+            self.notify("a change interrupted earlier needs your attention: see the conversation" if warn else
+                        "a change interrupted earlier was put back: see the conversation",
+                        severity="warning" if warn else "information", timeout=30)
             welcome = self.conversation.query("#welcome")
-            self.conversation.mount(Static(warning, markup=False, classes="startup-warning"),
+            self.conversation.mount(Static(text, markup=False, classes="startup-warning"),
                                     after=welcome.first() if welcome else None)
         if not self.offline:
             self._probe_model()

@@ -169,13 +169,13 @@ def _results(settings) -> list[dict]:
 
 
 def _verify_chain(settings, *, settled: bool = False) -> None:
-    """`netops audit verify` passes; with ``settled``, that next command also no longer warns of
-    a change stopped before it finished (every command warns while one is left)."""
+    """`netops audit verify` passes; with ``settled``, that next command also has nothing left to
+    recover or tell (every start recovers and tells once)."""
     out = _cli(settings, "audit", "verify", "--json")
     assert out.returncode == 0, out.stdout + out.stderr
     assert json.loads(out.stdout)["ok"] is True
     if settled:
-        assert "stopped before" not in out.stderr, out.stderr
+        assert "recovered:" not in out.stderr and "warning:" not in out.stderr, out.stderr
 
 
 def _no_traceback(*texts: str) -> None:
@@ -205,12 +205,14 @@ def test_sigkill_then_recover_restores_and_records_once(crash, point, changed_at
     settings, lab = crash
     _killed_at(settings, point)
     assert (lab.lab.running_config("r1") != lab.baseline["r1"]) is changed_at_crash
-    other = _cli(settings, "audit", "list", "--json")
-    assert other.returncode == 0 and "stopped before they finished" in other.stderr, other.stderr
-    assert "r1" in other.stderr  # which device is affected, not only which run
-    out = _cli(settings, "playbook", "recover", "--json")
+    other = _cli(settings, "audit", "list", "--json")  # the next start recovers and says so, one line
+    assert other.returncode == 0, other.stderr
+    (line,) = [ln for ln in other.stderr.splitlines() if ln.strip()]
+    assert line.startswith("recovered: interface-description on r1 "), line
+    assert ("completed" if point == "before:result" else "pre-change config") in line, line
+    out = _cli(settings, "playbook", "recover", "--json")  # nothing left for it
     _no_traceback(out.stderr)
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 0 and json.loads(out.stdout)["runs"] == 0, out.stdout + out.stderr
     results = _results(settings)
     assert len(results) == 1 and results[0]["interrupted"] is True, results
     if point == "before:result":
@@ -331,11 +333,15 @@ def test_damaged_journal_is_one_line_error_and_recorded_once(crash, damage):
     settings, lab = crash
     _killed_at(settings, "after:apply:r1")
     [j] = _journals(settings)
+    from netops.playbook.journal import Journal
+
     text = j.read_text()
-    data = json.loads(text)
+    data = Journal.load(j).data
     data["hosts"]["r1"].pop("snapshot")  # a changed host whose pre-change config is gone
-    j.write_text({"truncated": text[: len(text) // 2], "empty": "", "not-a-run": '{"run_id": 7, "hosts": []}',
-                  "garbage": "\x00\x01 not json", "no-snapshot": json.dumps(data)}[damage])
+    # truncated: cut behind acknowledged records (the snapshot's), not a write in flight
+    j.write_text({"truncated": text[: text.find("\n") + 40], "empty": "",
+                  "not-a-run": '{"run_id": 7, "hosts": []}\n', "garbage": "\x00\x01 not json\n",
+                  "no-snapshot": json.dumps(data) + "\n"}[damage])
     warn = _cli(settings, "audit", "list")
     assert warn.returncode == 0 and "unreadable" in warn.stderr, warn.stderr
     out = _cli(settings, "playbook", "recover")
@@ -356,17 +362,20 @@ def test_pid_reuse_does_not_hide_a_dead_run(crash):
     settings, lab = crash
     _killed_at(settings, "after:apply:r1")
     [j] = _journals(settings)
-    data = json.loads(j.read_text())
+    from netops.playbook.journal import Journal
+
+    data = Journal.load(j).data
     live = os.getpid()  # this pytest process: alive, and not the netops run that wrote the journal
     data["pid"] = live
     parts = j.name.split(".")
     moved = j.with_name(f"{parts[0]}.{live}.json")
-    moved.write_text(json.dumps(data))
+    moved.write_text(json.dumps(data) + "\n")
     j.unlink()
-    assert "stopped before they finished" in _cli(settings, "audit", "list").stderr
-    out = _cli(settings, "playbook", "recover", "--json")
-    assert out.returncode == 0 and json.loads(out.stdout)["runs"] == 1, out.stdout + out.stderr
+    started = _cli(settings, "audit", "list")
+    assert "recovered: interface-description on r1" in started.stderr, started.stderr
     assert lab.lab.running_config("r1") == lab.baseline["r1"]
+    out = _cli(settings, "playbook", "recover", "--json")
+    assert out.returncode == 0 and json.loads(out.stdout)["runs"] == 0, out.stdout + out.stderr
 
 
 def test_guard_gives_up_on_a_corrupt_journal(crash):
@@ -437,18 +446,21 @@ def test_stale_and_foreign_lock_files_do_not_block(crash):
     assert "description foreign lock" in lab.lab.running_config("r1")
 
 
-def test_a_device_with_an_unrecovered_run_is_refused_until_recovered(crash):
+def test_a_device_with_an_unrecovered_run_is_put_back_before_the_next_change(crash):
+    """The next `playbook run` starts by restoring what the crashed run left (one line), so the
+    new change is planned and snapshotted on the pre-change config, never on top of a half-change."""
     settings, lab = crash
     _killed_at(settings, "after:apply:r1")
-    refused = _run_cli(settings, "on top of a crashed run")
-    _no_traceback(refused.stderr)
-    assert refused.returncode != 0
-    errors = [ln for ln in refused.stderr.splitlines() if ln.startswith("error:")]
-    assert len(errors) == 1 and "r1" in errors[0] and "recover" in refused.stderr, refused.stderr
-    assert "on top of" not in lab.lab.running_config("r1")
-    assert _cli(settings, "playbook", "recover").returncode == 0
-    assert lab.lab.running_config("r1") == lab.baseline["r1"]
-    assert _run_cli(settings, "after recovery").returncode == 0
+    assert "description crash point test" in lab.lab.running_config("r1")
+    nxt = _run_cli(settings, "after recovery")
+    _no_traceback(nxt.stderr)
+    assert nxt.returncode == 0, nxt.stderr
+    (line,) = [ln for ln in nxt.stderr.splitlines() if "crash point" in ln or "interrupted" in ln]
+    assert line.startswith("recovered: interface-description on r1") and "rolled back" in line, nxt.stderr
+    with _audit(settings) as audit:
+        kinds = [r.kind for r in audit.list(limit=None)]
+    assert kinds.index("recover") < len(kinds) - 1 - kinds[::-1].index("plan")  # restored before planning
+    assert "description after recovery" in lab.lab.running_config("r1")
 
 
 # -- signals while the approval is pending --------------------------------------------------------
