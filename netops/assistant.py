@@ -611,6 +611,10 @@ class Assistant:
         previous = next((m.content for m in reversed(prior) if m.role == "user"), "")
         g = grounding.prepare(question, ctx, lambda name, args: _prefetch(toolbox, name, args, ctx.emit),
                               previous=previous, earlier=[m.content for m in prior if m.role == "user"])
+        if g.unknown_device:
+            return Answer(question=question, text=f"{g.unknown_device[0].upper()}{g.unknown_device[1:]}.",
+                          mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g,
+                          notice="the question names a device the inventory does not have; the model was not asked")
         if g.abstain:
             return Answer(question=question, text=g.abstention(), mode="agent", model=self.model,
                           tool_calls=list(toolbox.calls), grounding=g, abstained=True,

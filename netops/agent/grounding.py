@@ -91,6 +91,9 @@ class Grounding:
     the person gets it when the model's answer is not supported."""
     findings: dict[str, Any] | None = None
     """The typed findings behind ``facts`` (``--json``)."""
+    unknown_device: str | None = None
+    """The question is about a device the inventory does not have: said plainly, the model is
+    not asked (it could only guess)."""
 
     @property
     def abstain(self) -> bool:
@@ -334,11 +337,14 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     oldest first) completes a device follow-up such as "and on r2?".
     """
     from netops.agent.offline import _domain, _matcher, inventory_hosts
-    from netops.agent.router import followup, meaning, route
+    from netops.agent.router import UNKNOWN_DEVICE, followup, meaning, route
 
     settings = ctx.settings
     hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
-    kind, args = plan(route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
+    routed = route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings))
+    if routed.kind == "unknown" and routed.reason.startswith(UNKNOWN_DEVICE):
+        return Grounding(NONE, unknown_device=routed.reason)
+    kind, args = plan(routed)
     meant = followup(question, meaning(earlier if earlier is not None else previous, hosts), hosts)
     if meant != question and kind in (NONE, KNOWLEDGE):
         # "and on r2?" after "bgp neighbours on r1": the devices' state, read before the model speaks
@@ -394,7 +400,7 @@ MODEL_UNSUPPORTED = "The model's answer (not supported by the device state; show
 
 def own_findings(g: Grounding, *, model_text: str | None) -> str:
     """The device facts first, clearly labelled, then the model's unsupported text (if any)."""
-    body = g.facts or "\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
+    body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     out = f"**{OWN_FINDINGS}:**\n\n{body}"
     if model_text and model_text.strip():
         out += f"\n\n**{MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"

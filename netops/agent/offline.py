@@ -240,7 +240,10 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                                   if x) or None
         return answer
     if r.kind != "tool":
-        answer.text = f"{LABEL}: {r.reason}.\n\n{NO_MODEL}"
+        from netops.agent.router import UNKNOWN_DEVICE
+
+        # an unknown device is not something a model would fix: say only what is wrong
+        answer.text = f"{LABEL}: {r.reason}." + ("" if r.reason.startswith(UNKNOWN_DEVICE) else f"\n\n{NO_MODEL}")
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}
     args = {k: v for k, v in r.args.items() if not k.startswith("_")}

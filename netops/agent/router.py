@@ -297,6 +297,12 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         if best == "bgp_neighbors" and (pair := related_pair(question, hosts)) is not None:
             route_.args["_between"] = list(pair)
         return route_
+    if not targets and hosts and scores[best] >= 3 and best != "list_devices" and not spec_score > scores[best] + 2 \
+            and (unknown := unknown_device(question, hosts)):
+        # "bgp neighbours on r9": a device question about a device the inventory does not have
+        shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
+        return Route("unknown", reason=f"{UNKNOWN_DEVICE} {unknown!r} in the inventory (it has: {shown}; "
+                                       f"`netops devices list` shows them)")
     if spec_score >= 2:
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
     versioned = {re.sub(r"v\d+$", "", w) for w in words}  # ospfv3, bgpv4, snmpv2 name their protocol
@@ -352,3 +358,23 @@ def meaning(questions: "list[str] | str", hosts: list[str]) -> str:
     for q in questions:
         out = followup(q, out, hosts)
     return out
+
+
+UNKNOWN_DEVICE = "no device named"
+_DEVICE_REF = re.compile(r"(?:\b(?:on|of|at|from|for|to|with)\s+(?:router\s+|device\s+|host\s+|box\s+)?([\w.-]+)"
+                         r"|\b([\w.-]+)'s\b)", re.IGNORECASE)
+
+
+def unknown_device(question: str, hosts: list[str]) -> str | None:
+    """A word in a device's place ("on r9", "r9's", "of core-sw1") shaped like a host name (letters
+    and a digit, as inventory names are) that is not in the inventory, or None."""
+    known = {h.lower() for h in hosts}
+    for m in _DEVICE_REF.finditer(question):
+        word = (m.group(1) or m.group(2) or "").strip(".-")
+        if not word or word.lower() in known or not re.search(r"[a-z]", word, re.I) or not re.search(r"\d", word):
+            continue
+        if addresses(word) or INTERFACE_NAME.fullmatch(word) or re.fullmatch(r"(?:ipv|v|ospfv|bgpv|snmpv|tlsv|rfc|as|asn|vlan|area|vni|vrf|vpn|port|tcp|udp|ieee|"
+                                                              r"dot|qos|cos|dscp|ts|gen|sha|md)[\d.]+\w*", word, re.I):
+            continue
+        return word
+    return None

@@ -158,3 +158,41 @@ def test_the_model_may_read_the_routing_table_itself(scripted, make_assistant):
     assert [c.tool for c in calls] == ["get_state", "get_state"]
     assert not calls[0].ok and "needs prefix" in (calls[0].error or "") and "0.0.0.0/0" in (calls[0].error or "")
     assert calls[1].ok
+
+
+@pytest.mark.parametrize("question, name", [("bgp neighbours on r9", "r9"), ("what is r9's routing table?", "r9"),
+                                            ("ospf neighbors of core-sw1", "core-sw1")])
+def test_a_device_the_inventory_does_not_have_is_named(question, name):
+    r = route(question, HOSTS)
+    assert r.kind == "unknown" and f"no device named '{name}' in the inventory (it has: r1, r2, r3" in r.reason
+
+
+@pytest.mark.parametrize("question", ["what does rfc 4271 say about bgp peers on ipv6", "bgp neighbors on r1",
+                                      "interfaces down on eth0", "ospfv3 neighbours on r2",
+                                      "which interfaces are on vlan100", "ospf routes of area0", "bgp peers of AS65001"])
+def test_words_that_are_not_devices_are_not_called_unknown_devices(question):
+    assert "no device named" not in route(question, HOSTS).reason
+
+
+def test_offline_unknown_device_is_one_plain_line(make_assistant):
+    answer = make_assistant().ask("bgp neighbours on r9", offline=True)
+    assert "no device named 'r9' in the inventory" in answer.text
+    assert "none is reachable" not in answer.text and not answer.tool_calls
+
+
+def test_with_a_model_an_unknown_device_is_not_guessed_at(scripted, make_assistant):
+    from netops.testing.ollama_server import say
+
+    scripted.push(say("r9 has 4 neighbours, all Established."))
+    answer = make_assistant().ask("bgp neighbours on r9")
+    assert answer.text.startswith("No device named 'r9' in the inventory")
+    assert "Established" not in answer.text and not scripted.requests
+    assert "the model was not asked" in (answer.notice or "")
+
+
+def test_device_sources_are_separated_by_a_blank_line(scripted, make_assistant):
+    from netops.agent.grounding import own_findings
+
+    answer = make_assistant().ask("bgp neighbours on r1 and r2", offline=False)
+    text = own_findings(answer.grounding, model_text=None)
+    assert "\n\n[2] r2:" in text
