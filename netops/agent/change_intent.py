@@ -25,8 +25,8 @@ import shlex
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from netops.agent.intent import (ACTION_SYNONYMS, hypothetical, negated_actions, own_words, phrase_negated,
-                                 phrase_said, said_words)
+from netops.agent.intent import (ACTION_SYNONYMS, change_asked, hypothetical, negated_actions, own_words,
+                                 phrase_negated, phrase_said, said_words)
 from netops.agent.peer_change import peer_end, which_end
 
 # Words for the object part of a playbook's name ("bgp-neighbor-shutdown" -> bgp, neighbor).
@@ -100,6 +100,8 @@ class PlaybookInfo:
     """How people ask for it (the manifest's ``phrases``), besides the action word of its name."""
     not_for: tuple[str, ...] = ()
     """What it does not do (the manifest's ``not_for``): when said, it is never proposed."""
+    read_only: bool = False
+    """A report (bgp-health): its phrase alone asks for it; a change's phrase needs a verb that asks."""
 
     @property
     def actions(self) -> list[str]:
@@ -117,7 +119,8 @@ class PlaybookInfo:
     def from_spec(cls, spec: Any) -> "PlaybookInfo":
         """The matcher's view of a loaded :class:`~netops.playbook.spec.PlaybookSpec`."""
         return cls(spec.name, spec.description, spec.risk, dict(spec.parameters), spec.targets.max_hosts,
-                   tuple(getattr(spec, "phrases", None) or ()), tuple(getattr(spec, "not_for", None) or ()))
+                   tuple(getattr(spec, "phrases", None) or ()), tuple(getattr(spec, "not_for", None) or ()),
+                   bool(getattr(spec, "read_only", False)))
 
     def phrasing(self, values: dict[str, Any]) -> str:
         """An example request for this playbook, with ``values`` (``host`` and parameters) filled in
@@ -197,6 +200,8 @@ class ChangeMatch:
     not_for: list[str] = field(default_factory=list)
     phrase: str = ""
     """The manifest phrase the words said, when that (not an action word) named the playbook."""
+    read_only: bool = False
+    """The playbook changes nothing (a report): check_intent binds its phrase without a verb."""
 
     @property
     def is_change(self) -> bool:
@@ -437,7 +442,11 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     named = targets.named
     # A phrase from the playbook's manifest ("prefix limit") names it, object included.
     by_phrase = {pb.name: [p for p in pb.phrases if phrase_said(ex.text, p)] for pb in playbooks}
-    by_phrase = {name: said for name, said in by_phrase.items() if said}
+    # A phrase is a noun: for a change it names the playbook only when the words also ask for one
+    # ("show the prefix limit ... 800" does not).
+    asked = change_asked(ex.text)
+    by_phrase = {name: said for name, said in by_phrase.items()
+                 if said and (asked or next(pb for pb in playbooks if pb.name == name).read_only)}
     said = [pb for pb in playbooks if pb.name in by_phrase
             or (pb.actions and all(words & set(ACTION_SYNONYMS[a]) for a in pb.actions))]
     # An action word alone is not enough when the playbook acts on something the question does not
@@ -554,7 +563,8 @@ def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extracto
         base.examples = [pb.phrasing({"host": h, **values}) for h in (named or [host_example])[:1]]
         return base
     return ChangeMatch("change", playbook=pb.name, hosts=named, params=values, risk=pb.risk, candidates=names,
-                       peers=base.peers, phrases=list(pb.phrases), not_for=list(pb.not_for), phrase=phrase)
+                       peers=base.peers, phrases=list(pb.phrases), not_for=list(pb.not_for), phrase=phrase,
+                       read_only=pb.read_only)
 
 
 def match_question(question: str, catalogue: Any, hosts: list[str],

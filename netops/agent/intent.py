@@ -265,6 +265,53 @@ def phrase_said(text: str, phrase: str) -> bool:
     return False
 
 
+# Verbs that ask a playbook named by a manifest phrase to act. A phrase is a noun ("prefix limit",
+# "peer maintenance"): words that only name it ("show the prefix limit ...", "r2 hit the prefix
+# limit at 800") ask for no change.
+_PHRASE_VERBS = frozenset("""
+raise bump increase lower reduce decrease double set change apply configure start begin end finish stop complete conclude turn-up
+turn establish provision add create update adjust run do perform execute initiate kick bring put make
+drain undrain shut shutdown disable enable clear remove delete bounce deploy
+""".split()) | _ACTION_WORDS
+# A sentence that starts by asking to read ("show ...", "check ...") asks for no change.
+_READ_FIRST = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|would\s+you|just)\s+)*"
+                         r"(?:show|list|display|check|verify|look|see|tell|print|view|find|monitor|watch|inspect"
+                         r"|review|audit|read|compare|explain)\b", re.IGNORECASE)
+# A verb's base form after these tells of a change ("the limit was set to 800"), asks for none.
+_TELLS = {"was", "were", "is", "are", "been", "has", "had", "have", "got", "already"}
+
+
+def _phrase_verb(word: str) -> str | None:
+    """The verb of :data:`_PHRASE_VERBS` that ``word`` is an -ed/-ing/-n form of, or None."""
+    for suffix in ("ing", "ed", "d", "n"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            stem = word[:-len(suffix)]
+            for base in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
+                if base in _PHRASE_VERBS:
+                    return base
+    return None
+
+
+def change_asked(text: str) -> bool:
+    """Do ``text``'s words ask for a change (a verb of :data:`_PHRASE_VERBS` said as a request, not
+    negated), rather than only name one? For a state-changing playbook named by a phrase."""
+    q = vendor_forms((text or "").replace("\u2019", "'"))
+    found: set[str] = set()
+    start = 0
+    for end in [m.start() for m in _SENTENCE_END.finditer(q)] + [len(q)]:
+        sentence, start = q[start:end], end
+        if _READ_FIRST.match(sentence):
+            continue
+        tokens = _TOKENS.findall(sentence.lower())
+        for i, tok in enumerate(tokens):
+            if tok in _PHRASE_VERBS and not (i and tokens[i - 1] in _TELLS):
+                found.add(tok)
+        asks = _ASKS_FOR.search(sentence)
+        if asks is not None:  # "I want the limit raised", "needs to be increased"
+            found.update(b for w in _TOKENS.findall(sentence[asks.end():].lower()) if (b := _phrase_verb(w)))
+    return bool(found - negated_actions(q, found))
+
+
 def phrase_negated(question: str, phrase: str) -> bool:
     """Is ``phrase`` said as something not to do ("don't raise the prefix limit")?"""
     return bool(negated_actions(question, set(_phrase_words(phrase))))
@@ -411,6 +458,8 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
     if said_phrases:
         if all(phrase_negated(q, p) for p in said_phrases):
             reasons.append(f"the question says not to do {name} ({said_phrases[0]})")
+        elif not actions and not getattr(plan, "read_only", False) and not change_asked(own):
+            reasons.append(f"the question names {said_phrases[0]!r} but asks for no change to it ({name})")
     elif not actions:
         reasons.append(f"the question does not say {' or '.join(repr(p) for p in phrases)} ({name})" if phrases
                        else f"{name} has no action word netops can match to a question")

@@ -27,7 +27,9 @@ def _match(text: str):
 
 def _plan(m):
     pb = next(p for p in PLAYBOOKS if p.name == m.playbook)
-    return SimpleNamespace(playbook=m.playbook, hosts=m.hosts, params=m.params, phrases=pb.phrases)
+    spec = next(s for s in SPECS if s.name == m.playbook)
+    return SimpleNamespace(playbook=m.playbook, hosts=m.hosts, params=m.params, phrases=pb.phrases,
+                           not_for=pb.not_for, read_only=spec.read_only)
 
 
 @pytest.mark.parametrize("text,playbook,hosts,params", [
@@ -113,3 +115,37 @@ def test_a_clarification_says_which_phrase_named_the_playbook():
     m = _match("plan the turn-up of a new peer on r1")
     assert (m.kind, m.playbook, m.code, m.phrase) == ("clarify", "ixp-peer-turn-up", "parameter", "turn-up"), m.to_dict()
     assert _match("drain r1").phrase == ""
+
+
+PREFIX_LIMIT = next(s for s in SPECS if s.name == "ixp-peer-prefix-limit")
+
+
+@pytest.mark.parametrize("text", [
+    "show the prefix limit for 198.51.100.6 on r2, 800 max",
+    "check the prefix limit for 198.51.100.6 on r2 against 800",
+    "r2 hit the prefix limit for 198.51.100.6 at 800",
+    "the prefix limit for 198.51.100.6 on r2 is 800",
+    "the prefix limit for 198.51.100.6 on r2 was set to 800",
+])
+def test_a_phrase_names_a_change_but_does_not_ask_for_it(text):
+    """A manifest phrase is a noun ("prefix limit"): words that only name it, to read it or tell of
+    it, ask for no change. They were proposed as ixp-peer-prefix-limit and bound by check_intent
+    (so a non-interactive policy could approve raising a limit nobody asked to raise)."""
+    m = _match(text)
+    assert m.kind != "change", m.to_dict()
+    plan = SimpleNamespace(playbook=PREFIX_LIMIT.name, hosts=["r2"], read_only=PREFIX_LIMIT.read_only,
+                           params={"neighbor": "198.51.100.6", "max_prefixes": 800},
+                           phrases=list(PREFIX_LIMIT.phrases), not_for=list(PREFIX_LIMIT.not_for))
+    assert not check_intent(text, plan, hosts=HOSTS).bound
+
+
+@pytest.mark.parametrize("text", [
+    "I want the prefix limit for 198.51.100.6 on r2 raised to 800",
+    "the prefix limit for 198.51.100.6 on r2 needs to be increased to 800",
+    "please set the max-prefix of 198.51.100.6 on r2 to 800",
+])
+def test_a_phrase_with_a_verb_that_asks_is_still_a_change(text):
+    m = _match(text)
+    assert (m.kind, m.playbook, m.params) == ("change", "ixp-peer-prefix-limit",
+                                              {"neighbor": "198.51.100.6", "max_prefixes": 800}), m.to_dict()
+    assert check_intent(text, _plan(m), hosts=HOSTS).bound
