@@ -458,7 +458,7 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
     if said_phrases:
         if all(phrase_negated(q, p) for p in said_phrases):
             reasons.append(f"the question says not to do {name} ({said_phrases[0]})")
-        elif not actions and not getattr(plan, "read_only", False) and not change_asked(own):
+        elif not getattr(plan, "read_only", False) and not change_asked(own):
             reasons.append(f"the question names {said_phrases[0]!r} but asks for no change to it ({name})")
     elif not actions:
         reasons.append(f"the question does not say {' or '.join(repr(p) for p in phrases)} ({name})" if phrases

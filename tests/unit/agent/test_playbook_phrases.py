@@ -149,3 +149,12 @@ def test_a_phrase_with_a_verb_that_asks_is_still_a_change(text):
     assert (m.kind, m.playbook, m.params) == ("change", "ixp-peer-prefix-limit",
                                               {"neighbor": "198.51.100.6", "max_prefixes": 800}), m.to_dict()
     assert check_intent(text, _plan(m), hosts=HOSTS).bound
+
+
+def test_a_phrase_does_not_stand_in_for_the_action_word_of_a_name():
+    """A plugin playbook whose name has an action word ("drain") and whose manifest adds a phrase:
+    saying the phrase skipped the action-word check, so words that only name it were bound."""
+    plan = SimpleNamespace(playbook="ixp-peer-drain", hosts=["r2"], params={"neighbor": "198.51.100.6"},
+                           phrases=["peer maintenance"], not_for=[], read_only=False)
+    assert not check_intent("show the peer maintenance of 198.51.100.6 on r2", plan, hosts=HOSTS).bound
+    assert check_intent("start the peer maintenance of 198.51.100.6 on r2", plan, hosts=HOSTS).bound
