@@ -307,6 +307,16 @@ def _same_network(a: str | None, b: str) -> bool:
         return False
 
 
+def _default_route(prefix: str | None) -> bool:
+    """A default route (0.0.0.0/0, ::/0) covers every address: it originates none of them."""
+    import ipaddress
+
+    try:
+        return prefix is not None and ipaddress.ip_network(prefix, strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
 _ORIGINATED = {"connected", "static", "kernel", "local", "direct", "blackhole", "aggregate"}
 
 
@@ -314,7 +324,7 @@ def originator(prefix: str, agg: Any) -> tuple[list[str], str]:
     """Which devices have ``prefix`` from no other router (a connected, static or local route; a
     prefix learnt over BGP, OSPF or IS-IS came from someone else), and a line saying so."""
     own = [h for h, hr in agg.items() if hr.ok and hr.data is not None and hr.data.found
-           and (hr.data.protocol or "").lower() in _ORIGINATED
+           and (hr.data.protocol or "").lower() in _ORIGINATED and not _default_route(hr.data.prefix)
            and ("/" not in prefix or _same_network(hr.data.prefix, prefix))]
     failed = [h for h, hr in agg.items() if not hr.ok]
     tail = f" ({', '.join(failed)} could not be read)" if failed else ""

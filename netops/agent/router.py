@@ -69,6 +69,26 @@ _WHOLE_TABLE = {"table", "rib", "fib", "routes", "routing"}
 _EVERYWHERE = re.compile(r"\b(?:everywhere|network[- ]wide|(?:on|across|for)\s+(?:all|every|each)\s+(?:of\s+the\s+)?"
                          r"(?:routers?|devices?|hosts?|boxes|box|nodes?)|(?:all|every)\s+(?:the\s+)?(?:routers?|devices?|"
                          r"boxes|nodes)|across\s+the\s+(?:network|fabric|lab|backbone|core))\b", re.IGNORECASE)
+# "on all routers except r3", "everywhere but r2", "every router other than r1": the hosts left out
+_EXCEPT = re.compile(r"\b(?:except(?:\s+for)?|but(?:\s+not)?|excluding|exclude|other\s+than|apart\s+from|besides"
+                     r"|save\s+for|minus|without|not(?:\s+on)?)\s+", re.IGNORECASE)
+_LIST_GLUE = {",", "&", "and", "or", "nor", "on", "the", "router", "routers", "device", "devices", "host", "hosts"}
+
+
+def excepted(question: str, hosts: list[str]) -> list[str]:
+    """The inventory hosts ``question`` leaves out ("all routers except r3 and r1" -> r3, r1)."""
+    known = {h.lower(): h for h in hosts}
+    out: list[str] = []
+    for m in _EXCEPT.finditer(question):
+        for tok in re.findall(r"[\w.-]+|[^\s\w]", question[m.end():]):
+            word = tok.strip(".").lower()
+            if word in known:
+                out.append(known[word])
+            elif word not in _LIST_GLUE:
+                break
+    return list(dict.fromkeys(out))
+
+
 _TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up"}
 
 
@@ -232,8 +252,9 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     if (peer_args := peer_route_args(question, ents)) is not None:
         return Route("tool", peer_args["getter"], "get_state", peer_args, 5.0)
     targets = ents["hosts"]
-    if not targets and hosts and _EVERYWHERE.search(question):
-        targets = list(hosts)
+    if hosts and _EVERYWHERE.search(question) and (not targets or set(targets) <= set(excepted(question, hosts))):
+        left_out = set(excepted(question, hosts))  # "on all routers except r3" reads r1 and r2, not r3
+        targets = [h for h in hosts if h not in left_out]
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
         # "which router originates 203.0.113.128/25?": every device's route to it; the
         # originator is the one that has it from no other router.

@@ -196,3 +196,35 @@ def test_device_sources_are_separated_by_a_blank_line(scripted, make_assistant):
     answer = make_assistant().ask("bgp neighbours on r1 and r2", offline=False)
     text = own_findings(answer.grounding, model_text=None)
     assert "\n\n[2] r2:" in text
+
+
+@pytest.mark.parametrize("question, want", [
+    ("is ospf healthy on all routers except r3?", ["r1", "r2"]),
+    ("bgp everywhere but r2", ["r1", "r3"]),
+    ("ospf neighbours on every router other than r1", ["r2", "r3"]),
+    ("is ospf healthy everywhere?", ["r1", "r2", "r3"]),
+])
+def test_everywhere_except_a_router_reads_the_others(question, want):
+    """'on all routers except r3' read r3 alone: the one device the person left out."""
+    r = route(question, HOSTS)
+    assert r.kind == "tool" and r.args["hosts"] == want, r
+
+
+def test_a_default_route_does_not_make_a_router_the_originator():
+    """A static default (or any covering static) on r1 matches every address: r1 was named the
+    originator of 203.0.113.5, which r3 has as a connected route."""
+    from netops.agent.offline import originator
+    from netops.devices.models import NextHop, RouteLookup
+    from netops.devices.results import HostResult
+
+    agg = {"r1": HostResult("r1", True, data=RouteLookup(query="203.0.113.5", found=True, prefix="0.0.0.0/0",
+                                                         protocol="static", next_hops=[NextHop(address="192.0.2.1")])),
+           "r2": HostResult("r2", True, data=RouteLookup(query="203.0.113.5", found=True, prefix="203.0.113.0/24",
+                                                         protocol="ospf", next_hops=[NextHop(address="10.0.23.3")])),
+           "r3": HostResult("r3", True, data=RouteLookup(query="203.0.113.5", found=True, prefix="203.0.113.0/24",
+                                                         protocol="connected"))}
+    own, line = originator("203.0.113.5", agg)
+    assert own == ["r3"], line
+    del agg["r3"]
+    own, line = originator("203.0.113.5", agg)
+    assert own == [] and "r1" not in line, line
