@@ -361,7 +361,7 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     if kind == DEVICE:
         from netops.agent.offline import _peer_of
 
-        return from_devices(call, args, budget, peer_of=lambda h, o: _peer_of(ctx, h, o))
+        return from_devices(call, args, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
     return Grounding(NONE)
 
 

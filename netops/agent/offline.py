@@ -267,7 +267,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         if between := extra.get("_between"):
             parts[0] = f"{LABEL}, intent: the BGP session between {between[0]} and {between[1]}."
         for host, hr in agg.items():
-            per_host = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o))
+            per_host = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
             parts.append(f"**{host}** ({hr.command}):")
             parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
         if extra.get("_origin"):
@@ -288,11 +288,12 @@ def host_extra(extra: dict[str, Any], host: str, hr: Any,
     return out
 
 
-def _peer_of(ctx: ToolContext, host: str, other: str) -> dict[str, Any]:
-    """``host``'s neighbour address for inventory router ``other``, resolved through the device
-    service (audited reads), for narrowing a neighbour list to the session between them."""
+def _peer_of(ctx: ToolContext, host: str, other: str, vrf: str | None = None) -> dict[str, Any]:
+    """``host``'s neighbour address for inventory router ``other`` (in ``vrf``, the one the
+    neighbours were read in), resolved through the device service (audited reads), for narrowing
+    a neighbour list to the session between them."""
     try:
-        found = ctx.get_devices().peer_address(host, other)
+        found = ctx.get_devices().peer_address(host, other, vrf=vrf or "default")
     except Exception as e:  # no such peer, or more than one: said in the answer, not raised
         return {"_peer_address": None, "_peer_name": other, "_peer_error": str(e)}
     return {"_peer_address": found.address, "_peer_name": other}

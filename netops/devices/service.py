@@ -237,7 +237,7 @@ class DeviceService:
 
         return {"peer_addresses": addresses}
 
-    def peer_address(self, host: str, name: str, *, family: str | None = None,
+    def peer_address(self, host: str, name: str, *, family: str | None = None, vrf: str = "default",
                      cancel: "CancelToken | None" = None) -> "PeerAddress":
         """The address of ``host``'s BGP neighbour that inventory host ``name`` is, read on ``host``
         through this (audited) service as the peer getters resolve a name: neighbour description,
@@ -249,7 +249,7 @@ class DeviceService:
         if not r.ok or r.data is None:
             raise DeviceError(f"could not read {host}'s BGP neighbours: {r.error or 'no data'}")
         lookup = self._peer_lookup("bgp_advertised", {"peer": name}, cancel).get("peer_addresses")
-        address, n = resolve(r.data, name, family, host, lookup)
+        address, n = resolve(r.data, name, family, host, lookup, vrf=vrf)  # the session in the asked VRF
         want = name.lower()
         if want in (n.description or "").lower():
             how = f"its neighbour description {n.description!r}"

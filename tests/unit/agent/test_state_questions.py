@@ -228,3 +228,28 @@ def test_a_default_route_does_not_make_a_router_the_originator():
     del agg["r3"]
     own, line = originator("203.0.113.5", agg)
     assert own == [] and "r1" not in line, line
+
+
+def test_offline_session_between_two_routers_in_a_vrf_finds_the_vrf_session(make_assistant, fake_transport, scripted):
+    """'is r1 talking to r3 in vrf CUST-A?': r1's neighbours were read in CUST-A but r3 was looked
+    up in the default VRF (198.51.100.10), so the answer said r1 had no session to r3 while its
+    CUST-A session to r3 (10.1.3.3) was Established. FRR capture of the lab, plus a CUST-A VRF."""
+    import json
+
+    from tests.unit.agent.conftest import FIXTURES
+
+    doc = json.loads((FIXTURES / "lab-r1" / "show_bgp_vrf_all_summary_json.txt").read_text())
+    vrf = json.loads(json.dumps(doc["default"]))
+    vrf["ipv4Unicast"].update(vrfName="CUST-A", vrfId=7, peers={"10.1.3.3": vrf["ipv4Unicast"]["peers"]["198.51.100.10"]})
+    doc["CUST-A"] = vrf
+    fake_transport.outputs["r1"]["show bgp vrf all summary json"] = json.dumps(doc)
+    answer = make_assistant().ask("is r1 talking to r3 in vrf CUST-A?", offline=True)
+    r1_part = answer.text.split("**r3**")[0]
+    assert "- 10.1.3.3 AS65003 (r3): Established" in r1_part, answer.text
+    assert "no BGP session to r3" not in r1_part
+    from netops.testing.ollama_server import say
+
+    scripted.push(say("r1 and r3 are Established in CUST-A [1]."))
+    grounded = make_assistant().ask("is r1 talking to r3 in vrf CUST-A?")
+    first = grounded.grounding.sources[0].text
+    assert "10.1.3.3 AS65003 (r3): Established" in first and "no BGP session" not in first, first
