@@ -27,10 +27,20 @@ def lab_env(lab, monkeypatch):
 def _expected_more_specifics(lab) -> dict[str, list[str]]:
     """Peer name -> the more-specifics of 203.0.113.0/24 that r2's best BGP path has from it,
     as the routers themselves say (vtysh, not netops)."""
-    doc = lab.lab.vtysh_json("r2", "show bgp ipv4 unicast 203.0.113.0/24 longer-prefixes json")
+    # Right after an earlier test restarts or restores a router, a path can be listed before FRR
+    # has chosen a best one (CI saw StopIteration here): wait, up to 20 s, for every prefix to have one.
+    deadline = time.monotonic() + 20
+    while True:
+        doc = lab.lab.vtysh_json("r2", "show bgp ipv4 unicast 203.0.113.0/24 longer-prefixes json")
+        routes = doc.get("routes", {})
+        if (routes and all(any(p.get("bestpath") for p in paths) for paths in routes.values())) \
+                or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     out: dict[str, list[str]] = {}
-    for prefix, paths in doc["routes"].items():
-        best = next(p for p in paths if p.get("bestpath"))
+    for prefix, paths in routes.items():
+        best = next((p for p in paths if p.get("bestpath")), None)
+        assert best is not None, f"r2 chose no best path for {prefix} within 20 s: {paths}"
         if best.get("peerId") not in (None, "(unspec)"):
             out.setdefault(best["nexthops"][0]["hostname"], []).append(prefix)
     return out
