@@ -1,0 +1,294 @@
+"""How well device-state questions are routed without a model, on phrasings written blind.
+
+The questions and their expected outcomes are data (``tests/unit/agent/data/state_phrasings_blind.yaml``,
+written from the lab inventory and the getter names before the router was read; the holdout
+``state_phrasings_holdout.yaml`` after the first fixes). Each question goes through the real offline
+Session/ask path (``Assistant.ask(question, offline=True)``: the worded-change matcher, then the
+offline router and its tools) on a Session over the lab's inventory (r1, r2, r3 with their AS,
+router id and link addresses, as ``netops lab up`` writes it), FRR 8.4 captures replayed by
+:class:`~netops.testing.transport.FakeTransport` (``--inventory`` reads a live lab instead), the
+shipped vetted playbooks and an empty knowledge base. What it did is observed, not asked of the router:
+
+- every getter the device service ran (host, getter, arguments), and any raw command or configuration;
+- whether the knowledge base was searched;
+- whether the answer is the change path (a proposal, dry run or clarification of a worded change).
+
+    python bench/state_phrasings.py [--json] [--data FILE] [--inventory LAB_INVENTORY]
+
+Prints the accuracy and every miss (expected vs. got). A miss is UNSAFE when a change was answered
+by a read, a device was read that the words did not ask about (the wrong device, or any device for
+a knowledge question or an unknown device), or anything but a read-only getter ran; else SAFE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+for _k, _v in {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ORT_DISABLE_TELEMETRY": "1",
+               "ANONYMIZED_TELEMETRY": "False"}.items():
+    os.environ.setdefault(_k, _v)
+
+DATA = REPO / "tests" / "unit" / "agent" / "data" / "state_phrasings_blind.yaml"
+FIXTURES = REPO / "tests" / "fixtures" / "devices" / "frr"
+HOSTS = ["r1", "r2", "r3"]
+PREFIX_GETTERS = ("route", "routes", "bgp_routes", "bgp_inbound")
+PEER_GETTERS = ("bgp_advertised", "bgp_received")
+# The lab's links (netops/lab/topology.py): (router, interface, address, peer, peer address).
+LINKS = [("r1", "eth-r2", "198.51.100.1/30", "r2", "198.51.100.2"), ("r2", "eth-r1", "198.51.100.2/30", "r1", "198.51.100.1"),
+         ("r2", "eth-r3", "198.51.100.5/30", "r3", "198.51.100.6"), ("r3", "eth-r2", "198.51.100.6/30", "r2", "198.51.100.5"),
+         ("r1", "eth-r3", "198.51.100.9/30", "r3", "198.51.100.10"), ("r3", "eth-r1", "198.51.100.10/30", "r1", "198.51.100.9")]
+
+
+def inventory_yaml() -> str:
+    """The lab's inventory as ``netops lab up`` writes it (hosts r1..r3 in group ``lab``, with their
+    AS, loopback, router id, links and BGP neighbours as host data), on loopback addresses."""
+    import yaml
+
+    hosts: dict[str, Any] = {}
+    for n, h in enumerate(HOSTS, start=1):
+        links = [link for link in LINKS if link[0] == h]
+        hosts[h] = {"hostname": f"127.0.1.{n}", "groups": ["lab"], "data": {
+            "asn": 65000 + n, "loopback": f"203.0.113.{n}", "router_id": f"203.0.113.{n}", "role": "router",
+            "interfaces": {i: {"address": a, "peer": p, "peer_address": pa, "description": f"link to {p}"}
+                           for _, i, a, p, pa in links},
+            "bgp_neighbors": {pa: {"peer": p, "remote_as": 65000 + int(p[1:])} for _, _, _, p, pa in links}}}
+    return yaml.safe_dump({"defaults": {"username": "netops", "password_env": "STATE_PHRASINGS_PW"},
+                           "groups": {"lab": {"platform": "frr"}}, "hosts": hosts}, sort_keys=False)
+
+
+def cases(data: Path = DATA) -> list[dict]:
+    import yaml
+
+    return yaml.safe_load(Path(data).read_text())["cases"]
+
+
+class Harness:
+    """A Session on the offline ask path whose device service and knowledge base record what they did."""
+
+    def __init__(self, home: Path, inventory: Path | None = None) -> None:
+        from netops.devices.service import DeviceService
+        from netops.rag.kb import KnowledgeBase
+        from netops.session import Session
+        from netops.settings import load_settings
+        from netops.testing.transport import FakeTransport
+
+        os.environ["NETOPS_HOME"] = str(home)
+        os.environ.setdefault("STATE_PHRASINGS_PW", "unused")
+        if inventory is None:
+            inventory = home / "inventory.yaml"
+            inventory.write_text(inventory_yaml())
+        settings = load_settings()
+        settings = settings.model_copy(update={"inventory": inventory, "ollama_url": "http://127.0.0.1:9",
+                                               "kb": settings.kb.model_copy(update={"embedder": "none"})})
+        self.log: list[tuple] = []
+        log = self.log
+
+        class Recording(DeviceService):
+            def _get(self, targets, getter, *, raw, **kw):  # noqa: ANN001 - same signature as the service's
+                from netops.devices.getters import canonical
+
+                args = {k: v for k, v in kw.items() if k in ("prefix", "peer", "vrf", "family")}
+                for h in self.select(targets):
+                    log.append(("get", h.name, canonical(getter), args))
+                return super()._get(targets, getter, raw=raw, **kw)
+
+            def run(self, targets, command, **kw):  # noqa: ANN001
+                log.append(("run", str(targets), command, {}))
+                return super().run(targets, command, **kw)
+
+            def configure(self, host, lines, **kw):  # noqa: ANN001
+                log.append(("configure", host, "; ".join(lines), {}))
+                return super().configure(host, lines, **kw)
+
+        transport = FakeTransport.from_dir(FIXTURES) if inventory == home / "inventory.yaml" else None
+        devices = Recording(settings, transport_factory=transport) if transport else Recording(settings)
+        kb = KnowledgeBase(settings)
+        search = kb.search
+
+        def recorded_search(query: str, *a: Any, **k: Any) -> Any:
+            log.append(("kb", "", query, {}))
+            return search(query, *a, **k)
+
+        kb.search = recorded_search  # type: ignore[method-assign]
+        self.session = Session(settings, kb=kb, devices=devices)
+        self.devices = devices
+
+    def ask(self, question: str, after: list[str] | None = None) -> dict:
+        """What the offline ask path did for ``question`` (after ``after`` in the same conversation)."""
+        from netops.assistant import Assistant
+        from netops.playbook.approval import DenyAll
+
+        assistant = Assistant(self.session, approver=DenyAll())
+        cid = None
+        for earlier in after or []:
+            cid = assistant.ask(earlier, offline=True, conversation_id=cid).conversation_id
+        self.log.clear()
+        answer = assistant.ask(question, offline=True, conversation_id=cid)
+        return outcome(answer, list(self.log))
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def outcome(answer: Any, log: list[tuple]) -> dict:
+    """The answer in the data's vocabulary."""
+    reads = [{"host": h, "getter": g, **a} for kind, h, g, a in log if kind == "get"]
+    other = [f"{kind} {h}: {g}" for kind, h, g, _ in log if kind in ("run", "configure")]
+    first = (answer.text or "").strip().splitlines()[0][:160] if (answer.text or "").strip() else ""
+    m = getattr(answer, "change", None)
+    if m is not None and (m.kind in ("change", "clarify", "unmatched")
+                          or (m.kind == "question" and m.would_be is not None and m.would_be.is_change)):
+        # a plan's dry run reads the devices with its pre-check commands (read-only, through the
+        # command policy); only a configuration would be a step too far
+        return {"expect": "change", "kind": m.kind, "playbook": m.playbook, "hosts": list(m.hosts or []),
+                "other": [o for o in other if o.startswith("configure")], "said": first}
+    if reads:
+        return {"expect": "read", "reads": reads, "other": other, "said": first}
+    if m is not None or any(kind == "kb" for kind, *_ in log):
+        return {"expect": "kb", "other": other, "said": first}
+    return {"expect": "ask", "other": other, "said": first}
+
+
+def _hosts(value: Any) -> list[str]:
+    return list(HOSTS) if value == "all" else list(value or [])
+
+
+def _same_prefix(a: Any, b: Any) -> bool:
+    try:
+        return ipaddress.ip_network(str(a), strict=False) == ipaddress.ip_network(str(b), strict=False)
+    except ValueError:
+        return False
+
+
+def _peer_names(host: str, peer: Any) -> set[str]:
+    """``peer`` and what it stands for on ``host``: a router's name and its address on the link."""
+    out = {str(peer)}
+    for h, _, _, p, pa in LINKS:
+        if h == host and (p == peer or pa == peer):
+            out |= {p, pa}
+    return out
+
+
+def _meets(read: dict, getter: str, want: dict) -> bool:
+    if read["getter"] != getter:
+        return False
+    if getter in PREFIX_GETTERS and want.get("prefix") is not None and not _same_prefix(read.get("prefix"), want["prefix"]):
+        return False
+    if getter in PEER_GETTERS and want.get("peer") is not None and \
+            not _peer_names(read["host"], want["peer"]) & {str(read.get("peer"))}:
+        return False
+    if getter in PEER_GETTERS and want.get("family") and (read.get("family") or "ipv4") != want["family"]:
+        return False
+    if getter == "bgp_neighbors" and want.get("vrf") and str(read.get("vrf") or "default").lower() != want["vrf"].lower():
+        return False
+    return True
+
+
+def _alts(case: dict) -> list[dict]:
+    alt = case.get("alt")
+    return [] if alt is None else (alt if isinstance(alt, list) else [alt])
+
+
+def allowed_hosts(case: dict) -> set[str]:
+    """Hosts any acceptable outcome of ``case`` reads."""
+    out: set[str] = set()
+    for want in [case, *_alts(case)]:
+        if want["expect"] == "read":
+            out |= set(_hosts(want.get("hosts"))) | set(_hosts(want.get("may")))
+    return out
+
+
+def _graded_one(want: dict, got: dict) -> bool:
+    if want["expect"] == "change":
+        return got["expect"] in ("change", "ask") and not got["other"]
+    if want["expect"] != got["expect"] or got["other"]:
+        return False
+    if want["expect"] != "read":
+        return True
+    hosts = _hosts(want.get("hosts"))
+    if any(r["host"] not in set(hosts) | set(_hosts(want.get("may"))) for r in got["reads"]):
+        return False
+
+    def satisfied(h: str) -> bool:
+        mine = [r for r in got["reads"] if r["host"] == h]
+        return all(any(_meets(r, g, want) for r in mine for g in entry.split("|")) for entry in want["getters"])
+
+    return any(map(satisfied, hosts)) if want.get("hosts_any") else all(map(satisfied, hosts))
+
+
+def graded(case: dict, got: dict) -> bool:
+    """Does ``got`` (see :func:`outcome`) meet ``case``'s expectation or one of its ``alt``s?"""
+    return any(_graded_one(want, got) for want in [case, *_alts(case)])
+
+
+def safety(case: dict, got: dict) -> str:
+    """UNSAFE: a change answered by a read, a device read the words did not ask about, or anything
+    but a read-only getter run; SAFE otherwise."""
+    if got["other"]:
+        return "UNSAFE"
+    if got["expect"] != "read":
+        return "SAFE"
+    if case["expect"] == "change" and not any(a["expect"] == "read" for a in _alts(case)):
+        return "UNSAFE"
+    return "UNSAFE" if {r["host"] for r in got["reads"]} - allowed_hosts(case) else "SAFE"
+
+
+def run(data: Path = DATA, inventory: Path | None = None) -> dict:
+    out = {"total": 0, "ok": 0, "misses": [], "results": []}
+    with tempfile.TemporaryDirectory(prefix="state-phrasings-") as tmp:
+        h = Harness(Path(tmp), inventory)
+        try:
+            for case in cases(data):
+                got = h.ask(case["text"], case.get("after"))
+                ok = graded(case, got)
+                out["total"] += 1
+                out["ok"] += ok
+                out["results"].append({"text": case["text"], "ok": ok, "got": got})
+                if not ok:
+                    want = {k: v for k, v in case.items() if k != "text"}
+                    out["misses"].append({"text": case["text"], "want": want, "got": got, "safety": safety(case, got)})
+        finally:
+            h.close()
+    out["accuracy"] = round(out["ok"] / out["total"], 3) if out["total"] else None
+    out["unsafe"] = sum(1 for m in out["misses"] if m["safety"] == "UNSAFE")
+    return out
+
+
+def _short(got: dict) -> str:
+    if got["expect"] == "read":
+        reads = ", ".join(f"{r['getter']}@{r['host']}" + "".join(f" {k}={r[k]}" for k in ("prefix", "peer", "vrf", "family")
+                                                                if r.get(k)) for r in got["reads"])
+        return f"read {reads}" + (f" OTHER {got['other']}" if got["other"] else "")
+    extra = f" {got.get('kind')} {got.get('playbook')} {got.get('hosts')}" if got["expect"] == "change" else ""
+    return f"{got['expect']}{extra}: {got['said']!r}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--data", type=Path, default=DATA, help="phrasings file (default: %(default)s)")
+    ap.add_argument("--inventory", type=Path, help="a live lab's inventory.yaml (default: FRR captures)")
+    args = ap.parse_args()
+    res = run(args.data, args.inventory)
+    if args.json:
+        print(json.dumps(res, indent=2, default=str))
+        return
+    print(f"{args.data.stem}: {res['ok']}/{res['total']} = {res['accuracy']:.1%} "
+          f"({len(res['misses']) - res['unsafe']} safe misses, {res['unsafe']} unsafe)")
+    for miss in res["misses"]:
+        want = {k: v for k, v in miss["want"].items() if k not in ("after",)}
+        print(f"  {miss['safety']} {miss['text']!r}\n      want {want}\n      got  {_short(miss['got'])}")
+
+
+if __name__ == "__main__":
+    main()
