@@ -151,6 +151,11 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("huawei_vrp", "display ip interface brief"): ("listed", _p("huawei_vrp", "parse_ip_interface_brief")),
     ("huawei_vrp", "display bgp peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers")),
     ("huawei_vrp", "display bgp ipv6 peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers", afi="ipv6-unicast")),
+    ("huawei_vrp", "display ip vpn-instance interface"):
+        ("vpn_interfaces", _p("huawei_vrp", "parse_vpn_instance_interfaces")),
+    ("arista_eos", "show ip route ADDR | json"): ("route", _p("arista_eos", "parse_route", query=True)),
+    ("juniper_junos", "show route ADDR | display json"): ("route", _p("juniper_junos", "parse_route", query=True)),
+    ("frr", "show ip route ADDR json"): ("route", _p("frr", "parse_route", query=True)),
     ("frr", "show version"): ("version", _p("frr", "parse_version")),
     ("frr", "show ip ospf neighbor json"): ("ospf", _p("frr", "parse_ospf_neighbors")),
     **{key: ("peer_routes", _peer(key[0], getter)) for key, getter in PEER_COMMANDS.items()},
@@ -253,6 +258,7 @@ NTC = {
     ("huawei_vrp", "display_ip_interface_brief"): ("huawei_vrp", "display ip interface brief"),
     ("huawei_vrp", "display_bgp_peer"): ("huawei_vrp", "display bgp peer"),
     ("huawei_vrp", "display_bgp_ipv6_peer"): ("huawei_vrp", "display bgp ipv6 peer"),
+    ("huawei_vrp", "display_ip_vpn-instance_interface"): ("huawei_vrp", "display ip vpn-instance interface"),
     ("cisco_ios", "show_ip_bgp_neighbors_advertised-routes"): ("cisco_ios", "show ip bgp neighbors PEER advertised-routes"),
     ("cisco_nxos", "show_bgp_vrf_all_ipv4_unicast_neighbors_routes"):
         ("cisco_nxos", "show bgp vrf all ipv4 unicast neighbors PEER routes"),
@@ -315,6 +321,9 @@ def _ntc_expect(kind: str, rows: list[dict[str, Any]], platform: str = "") -> di
     if kind == "version":
         r = rows[0] if rows else {}
         return {"kind": "version", "hostname": g(r, "hostname"), "version": g(r, "version", "os")}
+    if kind == "vpn_interfaces":
+        return {"kind": "vpn_interfaces", "interfaces": {str(i): str(r.get("name")) for r in rows
+                                                         for i in r.get("interface_list") or []}}
     if kind == "peer_routes":  # one row per path; a network printed once for several paths fills down
         prefixes, last = [], None
         for r in rows:
@@ -384,6 +393,7 @@ GENIE = {
     ("nxos", "ShowVersion"): ("cisco_nxos", "show version"),
     ("nxos", "ShowInterface"): ("cisco_nxos", "show interface"),
     ("nxos", "ShowIpInterfaceVrfAll"): ("cisco_nxos", "show ip interface vrf all"),
+    ("nxos", "ShowIpv6InterfaceVrfAll"): ("cisco_nxos", "show ipv6 interface vrf all"),
     ("nxos", "ShowBgpVrfAllAllSummary"): ("cisco_nxos", "show bgp all summary vrf all"),
     ("iosxr", "ShowVersion"): ("cisco_xr", "show version"),
     ("iosxr", "ShowInterfaces"): ("cisco_xr", "show interfaces"),
@@ -633,6 +643,9 @@ NAPALM = {
     ("ios", "show_ipv6_interface.txt"): ("cisco_ios", "show ipv6 interface"),
     ("junos", "get-bgp-summary-information.xml"): ("juniper_junos", "show bgp summary | display xml"),
     ("junos", "get-bgp-summary-informationmaster.xml"): ("juniper_junos", "show bgp summary | display xml"),
+    # get_route_to's lookups of 1.0.4.0/24 (the query is in the file name)
+    ("ios", "show_ip_route_1_0_4_0_255_255_255_0.txt"): ("cisco_ios", "show ip route ADDR"),
+    ("eos", "show_ip_route_vrf_default_1_0_4_0_24__bgp_detail.json"): ("arista_eos", "show ip route ADDR | json"),
 }
 
 
@@ -658,6 +671,8 @@ def _napalm_expect(kind: str, test: str, doc: Any, command: str = "") -> dict[st
         return {"kind": "listed", "interfaces": [
             {"name": n, "ips": [a for a in (b.get(fam) or {}) if not a.lower().startswith("fe80")]}
             for n, b in doc.items() if isinstance(b, dict)]}
+    if kind == "route" and test == "test_get_route_to":
+        return {"kind": "route", "prefixes": [p for p in doc if "/" in p]}
     if kind == "version" and test == "test_get_facts":
         return {"kind": "version", "hostname": doc.get("hostname"), "version": None}
     return None
@@ -681,7 +696,10 @@ def collect_napalm(repo: Path, sink: Sink) -> None:
             except ValueError:
                 expect = None
         expect = expect or _self_expect(target, text)
-        sink.add(*target, "napalm", "/".join(parts[1:]), text, expect)
+        query = "1.0.4.0/24" if "ADDR" in target[1] else None
+        if query and "not in table" in text:  # get_route_to's answer comes from other reads too
+            expect = {"kind": "route", "prefixes": [], "absent": True}
+        sink.add(*target, "napalm", "/".join(parts[1:]), text, expect, query)
 
 
 BATFISH = {
@@ -716,6 +734,12 @@ BATFISH = {
     # the BGP route table SR OS also prints for "neighbor X advertised-routes" / "received-routes"
     ("sros", "show_router_bgp_routes.txt"): ("nokia_sros", "show router bgp neighbor PEER advertised-routes"),
     ("cumulus", "vtysh_-c_'show_version'.txt"): ("frr", "show version"),
+    # whole route tables: each is looked up at a few addresses (see _table_lookups)
+    ("arista", "show_ip_route_vrf_all_|_json.txt"): ("arista_eos", "show ip route ADDR | json"),
+    ("arista", "show_ip_route_vrf_all_|_json.json"): ("arista_eos", "show ip route ADDR | json"),
+    ("junos", "show_route_|_display_json.txt"): ("juniper_junos", "show route ADDR | display json"),
+    ("cumulus", "vtysh_-c_'show_ip_route_vrf_all_json'.txt"): ("frr", "show ip route ADDR json"),
+    ("cumulus", "vtysh_-c_'show_ip_ospf_neighbor_all_json'.txt"): ("frr", "show ip ospf neighbor json"),
 }
 
 
@@ -743,6 +767,10 @@ def collect_batfish(repo: Path, sink: Sink) -> None:
         query, expect = None, _self_expect(target, text)
         if target[1] == "show router route-table":
             query, expect = _route_table_query(text)
+        if "ADDR" in target[1] and target[1] != "show router route-table":
+            for query, expect in _table_lookups(target[0], text):
+                sink.add(*target, "batfish", "/".join(parts[1:]), text, expect, query)
+            continue
         sink.add(*target, "batfish", "/".join(parts[1:]), text, expect, query)
 
 
@@ -757,6 +785,58 @@ def _route_table_query(text: str) -> tuple[str, dict[str, Any] | None]:
     addr = mid.network_address + 1 if mid.prefixlen <= 30 else mid.network_address
     best = max((n for n in nets if addr in n), key=lambda n: n.prefixlen)
     return str(addr), {"kind": "route", "prefixes": [str(best)]}
+
+
+def _table_prefixes(platform: str, text: str) -> list[str]:
+    """The prefixes of the default IPv4/IPv6 unicast table of a whole-table JSON capture (EOS
+    ``vrfs.default.routes``; Junos ``inet.0``/``inet6.0``; FRR the top-level keys). The first
+    document only: Junos prints ``{master:0}`` after it, old FRR one document per VRF."""
+    try:
+        doc = json.JSONDecoder().raw_decode(text[text.index("{"):])[0]
+    except ValueError:
+        return []
+    if platform == "arista_eos":
+        return list(((doc.get("vrfs") or {}).get("default") or {}).get("routes") or {})
+    if platform == "juniper_junos":
+        out = []
+        for info in doc.get("route-information") or []:
+            for t in info.get("route-table") or []:
+                if (t.get("table-name") or [{}])[0].get("data") in ("inet.0", "inet6.0"):
+                    out += [rt["rt-destination"][0]["data"] for rt in t.get("rt") or []]
+        return out
+    if platform == "frr":
+        return [k for k in doc if "/" in k]
+    return []
+
+
+def _table_lookups(platform: str, text: str) -> list[tuple[str, dict[str, Any] | None]]:
+    """Lookups into a whole route table, each with the answer the device gives: the most specific
+    prefix of the table that covers the query (an address inside the middle prefix; the shortest
+    prefix that has more specific ones under it, asked as a prefix; an address no route covers)."""
+    nets = []
+    for p in _table_prefixes(platform, text):
+        try:
+            nets.append(ipaddress.ip_network(p, strict=False))
+        except ValueError:
+            continue
+    if not nets:
+        return [("192.0.2.1", None)]
+
+    def best(q: Any) -> list[str]:
+        cover = [n for n in nets if n.version == q.version and q.subnet_of(n)]
+        return [str(max(cover, key=lambda n: n.prefixlen))] if cover else []
+
+    mid = nets[len(nets) // 2]
+    addr = mid.network_address + 1 if mid.num_addresses > 2 else mid.network_address
+    out = [(str(addr), {"kind": "route", "prefixes": best(ipaddress.ip_network(addr))})]
+    parent = next((n for n in sorted(nets, key=lambda n: n.prefixlen)
+                   if n.prefixlen and any(m != n and m.version == n.version and m.subnet_of(n) for m in nets)), None)
+    if parent is not None:
+        out.append((str(parent), {"kind": "route", "prefixes": best(parent)}))
+    outside = ipaddress.ip_network("198.51.100.77")
+    if not best(outside):
+        out.append((str(outside.network_address), {"kind": "route", "prefixes": [], "absent": True}))
+    return out
 
 
 def _text_peers(platform: str, text: str) -> list[str]:
@@ -833,6 +913,12 @@ def _self_expect(target: tuple[str, str], text: str) -> dict[str, Any] | None:
                          else b.get("peerState"), vrf)
                for vrf, v in (doc.get("vrfs") or {}).items() for p, b in (v.get("peers") or {}).items()]
         return {"kind": "bgp", "peers": out}
+    if platform == "frr" and "ospf" in command:  # {"neighbors": {id: [...]}}, or (older) the map alone
+        out = [{"id": nid, "address": n.get("address") or n.get("ifaceAddress"),
+                "state": str(n.get("nbrState") or n.get("state") or "").split("/")[0]}
+               for nid, rows in (doc.get("neighbors", doc) if isinstance(doc, dict) else {}).items()
+               if isinstance(rows, list) for n in rows if isinstance(n, dict)]
+        return {"kind": "ospf", "neighbors": out} if out else None
     if platform == "juniper_junos" and "ospf" in command:
         out = []
         for _, k, v in _walk(doc):
@@ -929,6 +1015,21 @@ def _norm_peer(p: str) -> str:
     p = str(p).strip().lower()
     try:
         return str(ipaddress.ip_address(p.split("%")[0]))
+    except ValueError:
+        return p
+
+
+def _norm_net(p: str, classful: bool = False) -> str:
+    """A prefix as ``ip_network`` spells it. ``classful``: an IPv4 network printed without its mask
+    (IOS leaves out a classful one; genieparser keeps it so) has its class's mask (A /8, B /16,
+    C /24; ``0.0.0.0`` is the default route), not /32."""
+    try:
+        if classful and "/" not in p and ipaddress.ip_address(p).version == 4:
+            first = int(p.split(".")[0])
+            length = 0 if int(ipaddress.ip_address(p)) == 0 else 8 if first < 128 else 16 if first < 192 \
+                else 24 if first < 224 else 32
+            return str(ipaddress.ip_network(f"{p}/{length}", strict=False))
+        return str(ipaddress.ip_network(p, strict=False))
     except ValueError:
         return p
 
@@ -1050,18 +1151,19 @@ def compare(kind: str, model: Any, expect: dict[str, Any] | None) -> list[str]:
                 and str(expect["version"]) not in (model.os_version or ""):
             problems.append(f"version {model.os_version!r} != {expect['version']!r}")
     elif kind == "peer_routes":
-        def norm(p: str) -> str:
-            try:
-                return str(ipaddress.ip_network(p, strict=False))
-            except ValueError:
-                return p
-        ours_p = {norm(p.prefix) for p in model.routes}
-        theirs_p = {norm(p) for p in expect["prefixes"]}
+        ours_p = {_norm_net(p.prefix) for p in model.routes}
+        theirs_p = {_norm_net(p, classful=True) for p in expect["prefixes"]}
         if theirs_p - ours_p:
             problems.append(f"prefixes missing: {sorted(theirs_p - ours_p)[:4]} ({len(theirs_p - ours_p)})")
         if ours_p - theirs_p and not loose:
             problems.append(f"prefixes extra: {sorted(ours_p - theirs_p)[:4]} ({len(ours_p - theirs_p)})")
+    elif kind == "vpn_interfaces":
+        for name, vpn in expect["interfaces"].items():
+            if model.get(name) != vpn:
+                problems.append(f"{name}: VPN instance {model.get(name)!r} != {vpn!r}")
     elif kind == "route":
+        if expect.get("absent") and model.found:
+            problems.append(f"route {model.prefix!r} found where no route covers the query")
         if expect.get("prefixes") and (not model.found or model.prefix not in expect["prefixes"]):
             problems.append(f"route {model.prefix!r} (found={model.found}) not in {expect['prefixes'][:3]}")
     return problems

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from netops.devices.parsers import is_address  # noqa: F401  (peer_routes.is_address: the platform modules)
 from netops.errors import Cancelled, InputError, NotFoundError
 
 PEER_GETTERS = ("bgp_advertised", "bgp_received")
@@ -72,14 +73,6 @@ def validate(name: str, kw: dict[str, Any]) -> dict[str, Any]:
     if "vrf" in kw:
         out["vrf"] = vrf_name(kw["vrf"])
     return out
-
-
-def is_address(peer: str) -> bool:
-    try:
-        ipaddress.ip_address(peer)
-    except ValueError:
-        return False
-    return True
 
 
 def _family_of(afi_safi: str) -> str | None:

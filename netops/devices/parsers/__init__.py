@@ -6,8 +6,10 @@ where ``read(command)`` runs one policy-checked, redacted command on the host.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from netops.errors import DeviceError
@@ -49,6 +51,38 @@ def _embedded_json(text: str) -> Any:
             except json.JSONDecodeError:
                 continue
     return None
+
+
+def is_address(text: str) -> bool:
+    """An IPv4 or IPv6 address (no prefix length, no zone)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def most_specific(prefixes: Iterable[str], query: str) -> str | None:
+    """The most specific of ``prefixes`` that covers ``query`` (an address or a prefix), as it was
+    spelt; None when none does. A lookup's answer can hold more than its longest match (Junos
+    ``show route P`` lists the routes inside P too, a saved table every route); entries that are
+    no IP prefix (MPLS labels, VPN routes ``RD:prefix``) are skipped. A query that is no address
+    (nothing to cover) takes the most specific prefix listed."""
+    try:
+        target: Any = ipaddress.ip_network(str(query).strip(), strict=False)
+    except ValueError:
+        target = None
+    best: tuple[int, str] | None = None
+    for p in prefixes:
+        try:
+            net = ipaddress.ip_network(str(p), strict=False)
+        except ValueError:
+            continue
+        if target is not None and (net.version != target.version or not target.subnet_of(net)):
+            continue
+        if best is None or net.prefixlen > best[0]:
+            best = (net.prefixlen, p)
+    return best[1] if best else None
 
 
 def to_int(value: Any) -> int | None:

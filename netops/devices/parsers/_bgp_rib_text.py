@@ -24,7 +24,7 @@ import ipaddress
 import re
 
 from netops.devices.models import BgpPath
-from netops.devices.parsers import ParseError
+from netops.devices.parsers import ParseError, is_address
 
 _HEADER = re.compile(r"^\s*Network\s+Next Hop\s+Metric\s+LocPrf\s+Weight\s+Path\s*$")
 _STATUS = re.compile(r"^[sdhirSmbfxactelI*>=|&]+$")
@@ -58,12 +58,7 @@ def _network(token: str) -> str | None:
     return str(ipaddress.ip_network(f"{token}/{8 if first < 128 else 16 if first < 192 else 24}", strict=False))
 
 
-def _address(token: str) -> bool:
-    try:
-        ipaddress.ip_address(token)
-    except ValueError:
-        return False
-    return True
+_address = is_address
 
 
 def _section(lines: list[str], family: str) -> list[str]:

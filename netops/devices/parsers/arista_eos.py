@@ -15,7 +15,6 @@ written after Arista's eAPI shapes (``tests/fixtures/devices/arista_eos/README.m
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +23,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, load_json, not_running_note, require, to_asn, to_int
+from netops.devices.parsers import ParseError, load_json, most_specific, not_running_note, require, to_asn, to_int
 from netops.devices.parsers import _addresses, _bgp_table, _json_first
 from netops.devices.parsers._json_first import json_or_text
 from netops.devices.parsers._shape import shaped
@@ -303,10 +302,11 @@ def parse_route(text: str, query: str) -> RouteLookup:
     if not isinstance(doc.get("vrfs"), dict):
         raise ParseError("'show ip route | json' has no 'vrfs' object")
     routes = (doc["vrfs"].get("default") or {}).get("routes") or {}
-    if not routes:
+    # EOS returns the longest match; a reply that lists more (a whole table) answers with the
+    # most specific route that covers the query
+    prefix = most_specific(routes, query)
+    if prefix is None:
         return RouteLookup(query=query, found=False)
-    # EOS returns the longest match for an address; keep the most specific if it lists more.
-    prefix = max(routes, key=lambda p: ipaddress.ip_network(p, strict=False).prefixlen)
     r = routes[prefix]
     kind = str(r.get("routeType", ""))
     protocol = _PROTOCOLS.get(kind.lower()) or ("ospf" if kind.lower().startswith("ospf") else kind or None)

@@ -16,7 +16,6 @@ table reader.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
@@ -25,7 +24,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, af_name, load_json, not_running_note, require, to_asn, to_int, worded_seconds
+from netops.devices.parsers import ParseError, af_name, load_json, most_specific, not_running_note, require, to_asn, to_int, worded_seconds
 from netops.devices.parsers import _addresses, _bgp_table, _json_first
 from netops.devices.parsers._json_first import json_or_text
 from netops.devices.parsers._shape import shaped
@@ -547,19 +546,12 @@ def parse_route(text: str, query: str) -> RouteLookup:
     if not text.strip() or "route not found" in text.lower()[:200] or "not in table" in text.lower()[:200]:
         return RouteLookup(query=query, found=False)
     doc = _doc(text, f"show ip route {query} | json")
-    best: tuple[int, dict[str, Any]] | None = None
-    for vrf in rows(doc, "vrf"):
-        for af in rows(vrf, "addrf"):
-            for p in rows(af, "prefix"):
-                prefix = p.get("ipprefix") or p.get("ipv6prefix")
-                if not prefix:
-                    continue
-                length = ipaddress.ip_network(str(prefix), strict=False).prefixlen
-                if best is None or length > best[0]:
-                    best = (length, p)
-    if best is None:
+    listed = {str(p.get("ipprefix") or p.get("ipv6prefix")): p for vrf in rows(doc, "vrf")
+              for af in rows(vrf, "addrf") for p in rows(af, "prefix") if p.get("ipprefix") or p.get("ipv6prefix")}
+    chosen_prefix = most_specific(listed, query)
+    if chosen_prefix is None:
         return RouteLookup(query=query, found=False)
-    p = best[1]
+    p = listed[chosen_prefix]
     # Some releases split a path over two rows; a row without a next hop or interface is not one.
     paths = [x for x in rows(p, "path") if x.get("ipnexthop") or x.get("ipv6nexthop") or x.get("ifname")]
     marked = any("ubest" in x for x in paths)  # "ubest" is only on the best unicast paths

@@ -10,7 +10,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, load_json, not_running_note, to_asn, to_int
+from netops.devices.parsers import ParseError, is_address, load_json, most_specific, not_running_note, to_asn, to_int
 from netops.devices.parsers._bgp_table import admin_down, state_name
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error
@@ -132,10 +132,14 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
     doc = load_json(text, "show ip ospf neighbor json")
     if not isinstance(doc, dict):
         raise ParseError("'show ip ospf neighbor json' is not a JSON object")
-    if "neighbors" not in doc:  # FRR prints {} when OSPF is not configured
+    # FRR prints {} when OSPF is not configured; Cumulus' FRR prints the neighbours' map itself,
+    # without the "neighbors" key ({"10.0.0.2": [{...}]})
+    neighbors = doc["neighbors"] if "neighbors" in doc else \
+        {k: v for k, v in doc.items() if isinstance(v, list) and is_address(k)}
+    if "neighbors" not in doc and not neighbors:
         return OspfNeighbors(note=not_running_note("OSPF"))
     out = OspfNeighbors()
-    for nid, entries in (doc.get("neighbors") or {}).items():
+    for nid, entries in (neighbors or {}).items():
         for n in entries if isinstance(entries, list) else [entries]:
             raw_state = str(n.get("nbrState") or n.get("state") or "Unknown")
             state, _, role = raw_state.partition("/")
@@ -187,11 +191,17 @@ def parse_route(text: str, query: str) -> RouteLookup:
     if text.strip().startswith("%"):  # "% Network not in table"
         return RouteLookup(query=query, found=False)
     doc = load_json(text, f"show ip route {query} json")
-    for prefix, entries in doc.items():
+    if not isinstance(doc, dict):
+        raise ParseError(f"'show ip route {query} json' is not a JSON object")
+    # FRR answers with the longest match; a document that holds more (the whole table) answers
+    # with the most specific route that covers the query
+    prefix = most_specific(doc, query)
+    if prefix is not None:
+        entries = doc[prefix]
         routes = entries if isinstance(entries, list) else [entries]
         best: dict[str, Any] | None = next((r for r in routes if r.get("selected")), None) or (routes[0] if routes else None)
         if best is None:
-            continue
+            return RouteLookup(query=query, found=False)
         return RouteLookup(
             query=query, found=True, prefix=best.get("prefix", prefix), protocol=best.get("protocol"),
             distance=to_int(best.get("distance")), metric=to_int(best.get("metric")),

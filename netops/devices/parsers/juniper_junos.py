@@ -25,7 +25,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, not_running_note, load_json, require, to_asn, to_int
+from netops.devices.parsers import ParseError, most_specific, not_running_note, load_json, require, to_asn, to_int
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import ntc
 
@@ -423,16 +423,16 @@ def parse_route(text: str, query: str) -> RouteLookup:
     if not _PROMPT_LINE.sub("", text).strip():  # Junos prints nothing when no route matches
         return RouteLookup(query=query, found=False)
     info = _doc(text, f"show route {query} | display json", "route-information")
-    best: tuple[int, str, dict[str, Any]] | None = None
-    for table in _items(info, "route-table"):
-        for rt in _items(table, "rt"):
-            prefix = str(_leaf(rt, "rt-destination"))
-            length = ipaddress.ip_network(prefix, strict=False).prefixlen
-            if best is None or length > best[0]:
-                best = (length, prefix, rt)
-    if best is None:
+    # The getter asks for inet.0 / inet6.0; a reply that holds other tables too (mpls.0 labels,
+    # bgp.l3vpn.0, a VRF's) answers from that one. Junos lists the routes inside a prefix too:
+    # the answer is the most specific route that covers the query.
+    tables = _items(info, "route-table")
+    main = [t for t in tables if _leaf(t, "table-name") in ("inet.0", "inet6.0")]
+    listed = {str(_leaf(rt, "rt-destination")): rt for t in main or tables for rt in _items(t, "rt")}
+    prefix = most_specific(listed, query)
+    if prefix is None:
         return RouteLookup(query=query, found=False)
-    _, prefix, rt = best
+    rt = listed[prefix]
     entries = _items(rt, "rt-entry")
     entry = next((e for e in entries if _leaf(e, "active-tag") in ("*", "@") or _has(e, "current-active")),
                  entries[0] if entries else {})

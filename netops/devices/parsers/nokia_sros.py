@@ -43,7 +43,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, Interfaces, NextHop, OspfNeighbor, OspfNeighbors,
     RouteLookup, RunningConfig,
 )
-from netops.devices.parsers import ParseError, not_running_note, require, to_asn, to_int
+from netops.devices.parsers import ParseError, is_address, most_specific, not_running_note, require, to_asn, to_int
 from netops.devices.parsers._addresses import ipv4, ipv6
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error as generic_device_error
@@ -387,12 +387,7 @@ def parse_vprn_names(text: str) -> dict[str, str]:
     return {m.group("id"): m.group("name") for m in map(_SERVICE.match, _lines(text)) if m}
 
 
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
+_is_ip = is_address
 
 
 # -- OSPF -----------------------------------------------------------------------------------------
@@ -456,11 +451,6 @@ def _next_hop(text: str) -> NextHop:
     return NextHop(interface=word)
 
 
-def _covers(prefix: str, wanted: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
-    net = ipaddress.ip_network(prefix, strict=False)
-    return net.version == wanted.version and wanted.subnet_of(net)  # type: ignore[arg-type]
-
-
 @shaped("show router route-table")
 def parse_route(text: str, query: str) -> RouteLookup:
     """``show router route-table [ipv6] X``: the longest prefix listed (an address: the device's
@@ -480,11 +470,9 @@ def parse_route(text: str, query: str) -> RouteLookup:
             rows[-1] = (row, hops, int(nh.group("metric")))
     if not rows and not ("Route Table" in text or "No. of Routes" in text or not text.strip()):
         raise ParseError(f"'show router route-table' output not recognised: {text.strip()[:80]!r}")
-    wanted = ipaddress.ip_network(query, strict=False)
-    rows = [r for r in rows if _covers(r[0].group("prefix"), wanted)]  # also a whole table: longest match
-    if not rows:
+    best = most_specific([r[0].group("prefix") for r in rows], query)  # also a whole table: longest match
+    if best is None:
         return RouteLookup(query=query, found=False)
-    best = max((r[0].group("prefix") for r in rows), key=lambda p: ipaddress.ip_network(p, strict=False).prefixlen)
     chosen = [r for r in rows if r[0].group("prefix") == best]
     first = chosen[0][0]
     hops = [h for _, hs, _ in chosen for h in hs]

@@ -1,0 +1,106 @@
+"""Route lookups and OSPF neighbours on real captures the widened public-capture sweep
+(bench/parser_sweep.py, helper "vendors2") fed the getters: whole route tables saved by
+batfish/lab-validation (Apache-2.0; provenance in each platform's fixture README, ``batfish/``
+rows), looked up at addresses and prefixes. A device's answer can hold more than the longest
+match (Junos ``show route P`` lists the routes inside P too; a saved table holds every route):
+the answer is the most specific route that covers the query, in the table the getter asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netops.devices.parsers import arista_eos, cisco_nxos, frr, juniper_junos
+
+FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
+
+
+def read(platform: str, name: str) -> str:
+    return (FIX / platform / "batfish" / name).read_text()
+
+
+# -- FRR (Cumulus Linux 4.x FRR) ----------------------------------------------------------------
+
+def test_frr_ospf_neighbours_printed_without_the_neighbors_key():
+    """Cumulus' FRR prints ``show ip ospf neighbor [all] json`` as the map of neighbours itself
+    (no ``neighbors`` key): netops said "OSPF is not running" with no neighbour."""
+    got = frr.parse_ospf_neighbors(read("frr", "summarize_show_ip_ospf_neighbor_all_json.txt"))
+    assert not got.note
+    assert {(n.neighbor_id, n.address, n.interface, n.full, n.role) for n in got.neighbors} == {
+        ("174.147.240.2", "174.147.240.2", "swp1", True, "DR"), ("134.31.0.2", "134.31.0.2", "swp2", True, "DR")}
+
+
+def test_frr_empty_ospf_document_is_still_not_running():
+    got = frr.parse_ospf_neighbors("{}")
+    assert got.neighbors == [] and "not running" in (got.note or "").lower()
+
+
+@pytest.mark.parametrize("query, prefix, protocol", [
+    ("174.147.240.3", "174.147.240.0/29", "connected"),  # the selected one of its two entries
+    ("134.31.7.1", "134.31.0.0/17", "ospf"),
+    ("134.31.0.0/17", "134.31.0.0/17", "ospf"),
+])
+def test_frr_route_is_the_route_that_covers_the_query(query, prefix, protocol):
+    """The first prefix of the document was the answer, whatever the query (134.31.0.0/17 for
+    174.147.240.3)."""
+    got = frr.parse_route(read("frr", "area0_show_ip_route_vrf_all_json.txt"), query)
+    assert (got.found, got.prefix, got.protocol) == (True, prefix, protocol)
+
+
+def test_frr_route_not_covered_is_not_found():
+    got = frr.parse_route(read("frr", "area0_show_ip_route_vrf_all_json.txt"), "198.51.100.77")
+    assert not got.found and got.prefix is None
+
+
+# -- EOS (cEOS) ---------------------------------------------------------------------------------
+
+def test_eos_route_is_the_most_specific_route_that_covers_the_query():
+    """The longest prefix of the document won even when it did not cover the query
+    (192.168.123.3/32, a loopback, for 192.168.122.9)."""
+    text = read("arista_eos", "d3_show_ip_route_vrf_all_json.txt")
+    got = arista_eos.parse_route(text, "192.168.122.9")
+    assert (got.found, got.prefix, got.protocol, got.distance) == (True, "192.168.122.0/24", "bgp", 200)
+    assert [(h.address, h.interface) for h in got.next_hops] == [("10.23.21.1", "Ethernet1")]
+    assert not arista_eos.parse_route(text, "198.51.100.77").found
+
+
+# -- Junos (vMX) --------------------------------------------------------------------------------
+
+def test_junos_prefix_lookup_lists_more_specific_routes_and_answers_the_covering_one():
+    """``show route 10.150.0.0/16`` lists 10.150.0.0/16 and the /32 inside it: netops answered
+    the /32 (and, for an address, the longest route of any table: an IPv6 /128)."""
+    text = read("juniper_junos", "no_match_show_route_display_json.txt")
+    got = juniper_junos.parse_route(text, "10.150.0.0/16")
+    assert (got.found, got.prefix, got.protocol) == (True, "10.150.0.0/16", "connected")
+    got = juniper_junos.parse_route(text, "10.150.0.5")
+    assert (got.found, got.prefix) == (True, "10.150.0.0/16")
+    assert juniper_junos.parse_route(text, "10.150.0.79").prefix == "10.150.0.79/32"
+    assert not juniper_junos.parse_route(text, "198.51.100.77").found
+
+
+def test_junos_lookup_reads_the_asked_table_only():
+    """A reply holding inet.0 beside mpls.0 (labels ``0(S=0)``), bgp.l3vpn.0 (``RD:prefix``), a
+    VRF's and the management instance's tables: a label raised "unexpected shape" before, and
+    only inet.0 (the table the getter asks for) answers an IPv4 lookup."""
+    text = read("juniper_junos", "pe1_show_route_display_json.txt")
+    got = juniper_junos.parse_route(text, "10.255.0.2")
+    assert (got.found, got.prefix, got.protocol) == (True, "10.255.0.2/32", "static")
+    assert not juniper_junos.parse_route(text, "10.100.2.5").found  # CUSTOMERS.inet.0 only
+    assert not juniper_junos.parse_route(text, "8.8.8.8").found  # mgmt_junos.inet.0's default route
+    v6 = juniper_junos.parse_route(text, "2001:db8::2")
+    assert not v6.found  # only the management instance has IPv6 routes
+
+
+# -- NX-OS: the same rule on its JSON (no public capture of a lookup: written inline) ------------
+
+def test_nxos_route_is_the_route_that_covers_the_query():
+    row = ('{"TABLE_vrf": {"ROW_vrf": {"vrf-name-out": "default", "TABLE_addrf": {"ROW_addrf": {"addrf": "ipv4",'
+           ' "TABLE_prefix": {"ROW_prefix": [%s]}}}}}}')
+    prefix = ('{"ipprefix": "%s", "TABLE_path": {"ROW_path": [{"ipnexthop": "10.0.0.%d", "ifname": "Eth1/1",'
+              ' "ubest": "true", "pref": "1", "metric": "0", "clientname": "static"}]}}')
+    text = row % ", ".join([prefix % ("10.0.0.0/8", 1), prefix % ("10.9.9.9/32", 2)])
+    got = cisco_nxos.parse_route(text, "10.1.1.1")
+    assert (got.found, got.prefix, got.next_hops[0].address) == (True, "10.0.0.0/8", "10.0.0.1")
+    assert not cisco_nxos.parse_route(text, "192.0.2.1").found
