@@ -151,11 +151,17 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("huawei_vrp", "display ip interface brief"): ("listed", _p("huawei_vrp", "parse_ip_interface_brief")),
     ("huawei_vrp", "display bgp peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers")),
     ("huawei_vrp", "display bgp ipv6 peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers", afi="ipv6-unicast")),
+    ("huawei_vrp", "display ipv6 interface"): ("listed", _p("huawei_vrp", "parse_ipv6_interfaces")),
     ("huawei_vrp", "display ip vpn-instance interface"):
         ("vpn_interfaces", _p("huawei_vrp", "parse_vpn_instance_interfaces")),
     ("arista_eos", "show ip route ADDR | json"): ("route", _p("arista_eos", "parse_route", query=True)),
     ("juniper_junos", "show route ADDR | display json"): ("route", _p("juniper_junos", "parse_route", query=True)),
     ("frr", "show ip route ADDR json"): ("route", _p("frr", "parse_route", query=True)),
+    # the RIB getters behind a route diagnosis, asked for everything (0.0.0.0/0 longer-prefixes)
+    ("frr", "show ip route 0.0.0.0/0 longer-prefixes json"):
+        ("rib", lambda t, q: importlib.import_module("netops.devices.parsers.frr_rib").parse_routes(t, "0.0.0.0/0")),
+    ("frr", "show bgp ipv4 unicast 0.0.0.0/0 longer-prefixes json"):
+        ("bgp_paths", lambda t, q: importlib.import_module("netops.devices.parsers.frr_rib").parse_bgp_routes(t, "0.0.0.0/0")),
     ("frr", "show version"): ("version", _p("frr", "parse_version")),
     ("frr", "show ip ospf neighbor json"): ("ospf", _p("frr", "parse_ospf_neighbors")),
     **{key: ("peer_routes", _peer(key[0], getter)) for key, getter in PEER_COMMANDS.items()},
@@ -740,6 +746,7 @@ BATFISH = {
     ("junos", "show_route_|_display_json.txt"): ("juniper_junos", "show route ADDR | display json"),
     ("cumulus", "vtysh_-c_'show_ip_route_vrf_all_json'.txt"): ("frr", "show ip route ADDR json"),
     ("cumulus", "vtysh_-c_'show_ip_ospf_neighbor_all_json'.txt"): ("frr", "show ip ospf neighbor json"),
+    ("cumulus", "vtysh_-c_'show_ip_bgp_vrf_all_json'.txt"): ("frr", "show bgp ipv4 unicast 0.0.0.0/0 longer-prefixes json"),
 }
 
 
@@ -770,6 +777,13 @@ def collect_batfish(repo: Path, sink: Sink) -> None:
         if "ADDR" in target[1] and target[1] != "show router route-table":
             for query, expect in _table_lookups(target[0], text):
                 sink.add(*target, "batfish", "/".join(parts[1:]), text, expect, query)
+            if target[0] == "frr":  # the same table read whole by the routes getter
+                sink.add("frr", "show ip route 0.0.0.0/0 longer-prefixes json", "batfish", "/".join(parts[1:]), text,
+                         _frr_rib_expect(text))
+            continue
+        if target[1] == "show bgp ipv4 unicast 0.0.0.0/0 longer-prefixes json":
+            text, expect = _frr_bgp_table(text)
+            sink.add(*target, "batfish", "/".join(parts[1:]) + " (the default VRF's document)", text, expect)
             continue
         sink.add(*target, "batfish", "/".join(parts[1:]), text, expect, query)
 
@@ -837,6 +851,34 @@ def _table_lookups(platform: str, text: str) -> list[tuple[str, dict[str, Any] |
     if not best(outside):
         out.append((str(outside.network_address), {"kind": "route", "prefixes": [], "absent": True}))
     return out
+
+
+def _frr_rib_expect(text: str) -> dict[str, Any] | None:
+    """Zebra's ``{prefix: [route, ...]}``: every entry, and how many are selected."""
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    entries = [(p, bool(r.get("selected"))) for p, rs in doc.items() if isinstance(rs, list) for r in rs]
+    return {"kind": "rib", "entries": sorted(entries)}
+
+
+def _frr_bgp_table(text: str) -> tuple[str, dict[str, Any] | None]:
+    """bgpd's ``show ip bgp vrf all json`` (``{"default": {..., "routes": ...}, "VRF": ...}``):
+    the default VRF's document, the shape ``show bgp ipv4 unicast P longer-prefixes json``
+    prints, with each path's prefix, AS path (``path``; ``aspath`` before FRR 8) and best flag."""
+    try:
+        doc = json.loads(text).get("default")
+    except (ValueError, AttributeError):
+        return text, None
+    if not isinstance(doc, dict):
+        return text, None
+    paths = []
+    for prefix, ps in (doc.get("routes") or {}).items():
+        for p in ps if isinstance(ps, list) else [ps]:
+            path = p.get("path", p.get("aspath", ""))
+            paths.append([prefix, path.get("string", "") if isinstance(path, dict) else str(path), bool(p.get("bestpath"))])
+    return json.dumps(doc, indent=1) + "\n", {"kind": "bgp_paths", "paths": sorted(paths)}
 
 
 def _text_peers(platform: str, text: str) -> list[str]:
@@ -974,6 +1016,38 @@ def collect_napalm_vrp(repo: Path, sink: Sink) -> None:
             sink.add("huawei_vrp", command, "napalm-huawei-vrp", f, _show(repo, f))
 
 
+# napalm-automation-community/napalm-ce (Huawei CloudEngine, VRP 8; Apache-2.0) test data
+NAPALM_CE = {"display_version.txt": "display version", "display_interface.txt": "display interface",
+             "display_interface_brief.txt": "display interface brief", "display_ipv6_interface.txt": "display ipv6 interface"}
+
+
+def collect_napalm_ce(repo: Path, sink: Sink) -> None:
+    files = set(_files(repo, "test"))
+    for f in sorted(files):
+        command = NAPALM_CE.get(f.rsplit("/", 1)[-1])
+        if not command:
+            continue
+        text, expect = _show(repo, f), None
+        result = f.rsplit("/", 1)[0] + "/expected_result.json"
+        test = f.split("/")[3] if "/mocked_data/" in f else ""
+        if result in files:
+            expect = _napalm_expect(PARSERS[("huawei_vrp", command)][0], test, json.loads(_show(repo, result)), command)
+            if expect and expect["kind"] == "version":  # "os_version" is the release in brackets
+                expect["version"] = json.loads(_show(repo, result)).get("os_version")
+                expect["hostname"] = None  # from display current-configuration, not this command
+        if command == "display ipv6 interface":  # "X current state", then "ADDR, subnet is P"
+            rows = []
+            for line in text.splitlines():
+                head = re.match(r"^(\S+) current state", line)
+                if head:
+                    rows.append({"name": head.group(1), "ips": []})
+                addr = re.match(r"^\s+([0-9A-Fa-f:]+), subnet is", line)
+                if addr and rows:
+                    rows[-1]["ips"].append(addr.group(1))
+            expect = {"kind": "listed", "interfaces": rows}
+        sink.add("huawei_vrp", command, "napalm-ce", f, text, expect)
+
+
 # Arista's EANTC interop test-bed logs (krikoon73/cc_eantc_2025; no licence stated: outside the
 # repository only): "## <command>" then a fenced block, per device and test run
 EANTC = {"show ip bgp summary": "show ip bgp summary", "show ipv6 bgp summary": "show ipv6 bgp summary",
@@ -997,7 +1071,8 @@ def collect(data: Path, mirrors: Path) -> Counter:
                      ("napalm-automation+napalm", collect_napalm), ("batfish+lab-validation", collect_batfish),
                      ("CiscoTestAutomation+genielibs", collect_genielibs),
                      ("napalm-automation-community+napalm-huawei-vrp", collect_napalm_vrp),
-                     ("krikoon73+cc_eantc_2025", collect_eantc)):
+                     ("krikoon73+cc_eantc_2025", collect_eantc),
+                     ("napalm-automation-community+napalm-ce", collect_napalm_ce)):
         repo = _repo(mirrors, name)
         if repo is None:
             print(f"skip {name}: no snapshot under {mirrors}", file=sys.stderr)
@@ -1157,6 +1232,18 @@ def compare(kind: str, model: Any, expect: dict[str, Any] | None) -> list[str]:
             problems.append(f"prefixes missing: {sorted(theirs_p - ours_p)[:4]} ({len(theirs_p - ours_p)})")
         if ours_p - theirs_p and not loose:
             problems.append(f"prefixes extra: {sorted(ours_p - theirs_p)[:4]} ({len(ours_p - theirs_p)})")
+    elif kind == "rib":
+        ours_e = sorted((r.prefix, r.selected) for r in model.routes)
+        theirs_e = [tuple(e) for e in expect["entries"]]
+        if ours_e != theirs_e:
+            problems.append(f"{len(ours_e)} routes ({sum(s for _, s in ours_e)} selected), "
+                            f"expected {len(theirs_e)} ({sum(s for _, s in theirs_e)})")
+    elif kind == "bgp_paths":
+        ours_b = sorted([p.prefix, p.as_path, p.best] for p in model.paths)
+        theirs_b = [list(e) for e in expect["paths"]]
+        if ours_b != theirs_b:
+            diff = [e for e in theirs_b if e not in ours_b][:3]
+            problems.append(f"{len(ours_b)} paths, expected {len(theirs_b)}; not read: {diff}")
     elif kind == "vpn_interfaces":
         for name, vpn in expect["interfaces"].items():
             if model.get(name) != vpn:

@@ -11,6 +11,7 @@ template; ``tests/unit/devices/test_textfsm.py`` checks them against the install
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ _DEVICE_ERRORS = ("% ", "%invalid", "% invalid", "error:", "syntax error", "unkn
                   "invalid command", "command rejected", "cmd exec error")
 
 
+_DAEMON_DOWN = re.compile(r"^[a-z0-9]+d is not running$")
+
+
 class Row(dict):  # type: ignore[type-arg]
     """One parsed row; a missing field is a :class:`ParseError` naming the template, not a KeyError."""
 
@@ -57,6 +61,8 @@ def device_error(text: str) -> str | None:
         return None
     first = stripped.splitlines()[0].strip()
     low = first.lower()
+    if _DAEMON_DOWN.match(low):  # FRR / Quagga vtysh: "bgpd is not running" (the daemon is down)
+        return first
     if low.startswith("%") or any(low.startswith(m) for m in _DEVICE_ERRORS) or (
             low.startswith("^") and "invalid" in stripped.lower()):
         lines = [ln.strip() for ln in stripped.splitlines() if ln.strip() and ln.strip() != "^"]

@@ -141,7 +141,8 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
     out = OspfNeighbors()
     for nid, entries in (neighbors or {}).items():
         for n in entries if isinstance(entries, list) else [entries]:
-            raw_state = str(n.get("nbrState") or n.get("state") or "Unknown")
+            # a saved capture can keep the escape of "Full\/DR" as a backslash
+            raw_state = str(n.get("nbrState") or n.get("state") or "Unknown").replace("\\", "")
             state, _, role = raw_state.partition("/")
             iface = n.get("ifaceName")
             out.neighbors.append(OspfNeighbor(

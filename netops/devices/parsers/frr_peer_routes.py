@@ -22,7 +22,7 @@ from netops.devices.models import BgpPath, BgpPeerRoutes
 from netops.devices.parsers import ParseError, load_json, not_running_note
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error
-from netops.devices.parsers.frr_rib import parse_bgp_routes
+from netops.devices.parsers.frr_rib import as_path, parse_bgp_routes
 from netops.devices.peer_routes import not_kept
 from netops.errors import DeviceError, NotFoundError
 
@@ -67,7 +67,7 @@ def _table(rows: Any) -> list[BgpPath]:
         status = r.get("appliedStatusSymbols") or {}
         code = r.get("bgpOriginCode")
         out.append(BgpPath(prefix=r.get("network") or prefix, next_hop=r.get("nextHop"),
-                           as_path=str(r.get("path", "")), origin=ORIGINS.get(code, code),
+                           as_path=as_path(r), origin=ORIGINS.get(code, code),
                            valid=bool(status.get("*", True)), best=bool(status.get(">", False))))
     return out
 

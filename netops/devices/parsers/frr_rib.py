@@ -32,6 +32,13 @@ def _family(prefix: str) -> str:
     return "ipv6" if ipaddress.ip_network(prefix, strict=False).version == 6 else "ipv4"
 
 
+def as_path(entry: dict[str, Any]) -> str:
+    """A path's AS path: ``path`` since FRR 8, ``aspath`` before (Cumulus Linux 4.x); a detail
+    view's ``{"string": ...}``."""
+    value = entry.get("path", entry.get("aspath", ""))
+    return str(value.get("string", "") if isinstance(value, dict) else value)
+
+
 def routes_command(prefix: str) -> str:
     return f"show {'ipv6' if _family(prefix) == 'ipv6' else 'ip'} route {prefix} longer-prefixes json"
 
@@ -88,7 +95,7 @@ def parse_bgp_routes(text: str, query: str) -> BgpRoutes:
                 peer=None if local else str(peer),
                 peer_name=None if local else next((h.get("hostname") for h in hops if h.get("hostname")), None),
                 next_hop=next((h.get("ip") for h in hops if h.get("ip")), None),
-                as_path=str(p.get("path", "")), origin=p.get("origin"),
+                as_path=as_path(p), origin=p.get("origin"),
                 valid=bool(p.get("valid", False)), best=bool(p.get("bestpath", False)),
                 reason=p.get("selectionReason"),
             ))
@@ -162,7 +169,7 @@ def parse_received(text: str, peer: str, query: str) -> list[BgpPath]:
             continue
         if n.version != net.version or not n.subnet_of(net):
             continue
-        out.append(BgpPath(prefix=str(n), peer=peer, next_hop=r.get("nextHop"), as_path=str(r.get("path", "")),
+        out.append(BgpPath(prefix=str(n), peer=peer, next_hop=r.get("nextHop"), as_path=as_path(r),
                            origin=r.get("bgpOriginCode"), valid=bool((r.get("appliedStatusSymbols") or {}).get("*")),
                            best=False))
     return out

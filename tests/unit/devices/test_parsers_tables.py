@@ -8,11 +8,12 @@ the answer is the most specific route that covers the query, in the table the ge
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from netops.devices.parsers import arista_eos, cisco_nxos, frr, juniper_junos
+from netops.devices.parsers import arista_eos, cisco_nxos, frr, frr_rib, juniper_junos
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 
@@ -104,3 +105,44 @@ def test_nxos_route_is_the_route_that_covers_the_query():
     got = cisco_nxos.parse_route(text, "10.1.1.1")
     assert (got.found, got.prefix, got.next_hops[0].address) == (True, "10.0.0.0/8", "10.0.0.1")
     assert not cisco_nxos.parse_route(text, "192.0.2.1").found
+
+
+# -- FRR before 8 (Cumulus Linux 4.x): the BGP table and a daemon that is down -------------------
+
+def _default_vrf(name: str) -> str:
+    """The default VRF's document of a ``show ip bgp vrf all json`` capture: the shape
+    ``show bgp ipv4 unicast P longer-prefixes json`` prints."""
+    return json.dumps(json.loads(read("frr", name))["default"])
+
+
+def test_frr_bgp_paths_read_the_as_path_older_frr_calls_aspath():
+    """FRR before 8 names the AS path ``aspath`` (8 calls it ``path``): every learned path read
+    as locally originated (AS path "")."""
+    got = frr_rib.parse_bgp_routes(_default_vrf("cumulusfrr2_show_ip_bgp_vrf_all_json.txt"), "0.0.0.0/0")
+    paths = {(p.prefix, p.peer, p.as_path, p.best) for p in got.paths}
+    assert ("172.16.1.1/32", "10.12.11.1", "65001 65001", True) in paths
+    assert ("172.16.1.2/32", "10.12.11.1", "65001", True) in paths
+    assert all(p.as_path for p in got.paths if p.peer)  # every learned path has its AS path
+    assert all(not p.as_path for p in got.paths if not p.peer)  # the router's own: empty
+
+
+@pytest.mark.parametrize("parse", [
+    lambda t: frr_rib.parse_bgp_routes(t, "0.0.0.0/0"),
+    frr.parse_bgp_summary,
+])
+def test_frr_bgpd_not_running_is_a_note_not_a_parse_error(parse):
+    """vtysh prints ``bgpd is not running`` when the daemon is down: 'did not return JSON' before."""
+    got = parse(read("frr", "area0_show_ip_bgp_vrf_all_json.txt"))
+    assert "not running" in (got.note or "").lower()
+
+
+def test_frr_ospfd_not_running_is_a_note():
+    got = frr.parse_ospf_neighbors("ospfd is not running\n")
+    assert got.neighbors == [] and "not running" in (got.note or "").lower()
+
+
+def test_frr_ospf_state_with_an_escaped_slash_is_full():
+    """A saved capture whose JSON keeps the escape of ``Full\\/DROther`` (``"Full\\\\/DROther"``): the
+    state read as ``Full\\`` and the neighbour as not Full."""
+    got = frr.parse_ospf_neighbors(read("frr", "unnumbered_r1_show_ip_ospf_neighbor_all_json.txt"))
+    assert [(n.neighbor_id, n.state, n.full, n.role) for n in got.neighbors] == [("10.0.0.2", "Full", True, "DROther")]
