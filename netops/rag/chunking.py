@@ -251,7 +251,11 @@ def _pack(blocks: Sequence[Block], limit: int, overlap: int) -> list[tuple[str, 
 # Section numbers
 # --------------------------------------------------------------------------------------------
 
-_NUM = r"(?:(?:Appendix|APPENDIX)\s+[A-Z](?:\.\d+)*|Annex\s+[A-Z](?:\.\d+)*|\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})+|[A-Z])"
+# Roman numerals number the sections of a few old RFCs ("III.  The Proposed Protocol", RFC 903)
+# and their appendices ("Appendix II.  Examples", RFC 950; "APPENDIX I -  PAGE STRUCTURE", RFC 959).
+_ROMAN = r"[IVX]{2,6}"
+_NUM = (r"(?:(?:Appendix|APPENDIX)\s+(?:[IVX]{2,6}|[A-Z])(?:\.\d+)*|Annex\s+[A-Z](?:\.\d+)*|\d{1,3}(?:\.\d{1,3})*"
+        rf"|{_ROMAN}|[A-Z](?:\.\d{{1,3}})+|[A-Z])")
 # "3.2.  Foo", "Appendix A.  Foo", and the older "Appendix A - Foo" / "Appendix A:  Foo"
 _SEP = r"(?:\s+-\s+|:\s+|\.?(?:\t+|\s+))"
 _HEADING_NUM = re.compile(rf"^({_NUM}){_SEP}(\S.*)$")
@@ -272,9 +276,9 @@ def split_number(heading: str) -> tuple[str, str]:
     if not m:
         return "", " ".join(text.split())
     num, sep, rest = m.groups()
-    if not num.startswith(("Appendix", "Annex")) and not sep.startswith(".") and sep.strip() in {":", "-"}:
+    if not num.upper().startswith(("APPENDIX", "ANNEX")) and not sep.startswith(".") and sep.strip() in {":", "-"}:
         return "", " ".join(text.split())  # "3: foo", "A - b" are not headings
-    if re.fullmatch(r"[A-Z]", num) and not sep.startswith(".") and "\t" not in sep:
+    if re.fullmatch(rf"[A-Z]|{_ROMAN}", num) and not sep.startswith(".") and "\t" not in sep:
         return "", " ".join(text.split())
     return _norm_num(num), " ".join(rest.split())
 
@@ -291,12 +295,34 @@ def _norm_num(num: str) -> str:
 
 
 def _num_key(num: str) -> tuple:
-    """Sort key: numeric sections, then appendices (``A`` ~ ``Appendix A``)."""
+    """Sort key: numeric sections, then appendices (``A`` ~ ``Appendix A``).
+
+    Roman numerals count as numbers: ``III`` sorts as section 3 and ``Appendix II`` as the
+    second appendix. ``Appendix I`` / ``I`` (and ``V``, ``X``) are read as numerals too: no RFC
+    in doc-rfc-std letters its appendices as far as I, while RFC 903 and 950 number with I, II, ...
+    """
+    appendix = num.startswith(("Appendix ", "Annex "))
     bare = num.replace("Appendix ", "").replace("Annex ", "")
     parts = bare.split(".")
     if parts[0].isdigit():
         return (0, *[int(p) if p.isdigit() else 0 for p in parts])
+    roman = _roman_value(parts[0]) if len(parts) == 1 and (len(parts[0]) > 1 or parts[0] in "IVX") else None
+    if roman is not None:
+        return (1 if appendix else 0, roman)
     return (1, ord(parts[0][0]) - 64, *[int(p) if p.isdigit() else 0 for p in parts[1:]])
+
+
+def _roman_value(token: str) -> int | None:
+    """``"IV"`` -> 4; None unless ``token`` is a well-formed Roman numeral (I to XXXIX)."""
+    values = {"I": 1, "V": 5, "X": 10}
+    if not token or any(ch not in values for ch in token):
+        return None
+    total = 0
+    for i, ch in enumerate(token):
+        v = values[ch]
+        total += -v if i + 1 < len(token) and values[token[i + 1]] > v else v
+    canonical = "X" * (total // 10) + ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"][total % 10]
+    return total if canonical == token else None
 
 
 def _successors(last: tuple | None) -> set[tuple]:
@@ -526,6 +552,14 @@ def _scan_rfc(lines: list[tuple[str, int | None]], toc: tuple, *, loose: bool) -
             if head is None and loose:
                 head = _underlined_heading(line, lines, i)
                 underlined = head is not None
+            if head is None and loose and _caps_subheading(line, lines, i, sections[-1]):
+                # "   TRANSMISSION OF DATA" under "THE NETWORK VIRTUAL TERMINAL" (RFC 854)
+                parent = sections[-1].heading_path[0]
+                sections.append(Section(title=line.strip(), heading=line, page=page,
+                                        heading_path=(parent, line.strip())))
+                prev_blank = False
+                i += 1
+                continue
         if head is not None and not head[0] and head[1].rstrip(":") == sections[-1].title and not sections[-1].number:
             # old RFCs repeat the current heading at the top of a page: a continuation
             i += 2 if underlined else 1
@@ -562,6 +596,27 @@ def _scan_rfc(lines: list[tuple[str, int | None]], toc: tuple, *, loose: bool) -
         prev_blank = not line.strip()
         i += 1
     return sections
+
+
+def _caps_subheading(line: str, lines, i: int, current: Section) -> bool:
+    """An indented upper-case title line inside an unnumbered upper-case section of an old RFC.
+
+    RFC 854 heads its parts ``THE NETWORK VIRTUAL TERMINAL`` at the margin and their subsections
+    ``   TRANSMISSION OF DATA`` indented. Only upper case counts: indented mixed-case lines in old
+    RFCs are field names or run-in labels (RFC 792's ``   Description``), not sections.
+    """
+    stripped = line.strip()
+    if current.number or not current.heading_path or not _is_caps(current.heading_path[0]):
+        return False
+    if not 1 <= _indent(line) <= 8 or not _is_caps(stripped) or not _loose_title(stripped):
+        return False
+    nxt = lines[i + 1][0] if i + 1 < len(lines) else ""
+    return not nxt.strip() or _indent(nxt) > _indent(line)
+
+
+def _is_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
 
 
 def _titles_bare_appendix(line: str, sec: Section) -> bool:
@@ -623,7 +678,7 @@ def _rfc_heading(line, lines, i, toc, toc_unnumbered, last_key, loose=False) -> 
         listed = _norm_title(stripped) in toc_unnumbered
         if listed or front or (_KNOWN_UNNUMBERED.match(stripped) and not toc_unnumbered) \
                 or (loose and _loose_title(stripped)):
-            m = re.match(r"^((?:Appendix|APPENDIX)\s+[A-Z])[.:]?\s+(.*)$", stripped)
+            m = re.match(rf"^((?:Appendix|APPENDIX)\s+(?:{_ROMAN}|[A-Z]))(?:[.:]|\s+-)?\s+(.*)$", stripped)
             if m:
                 return _norm_num(m.group(1)), m.group(2)
             return "", stripped

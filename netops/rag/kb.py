@@ -67,7 +67,7 @@ ProgressFn = Callable[[int, int, str], None]
 
 GROUP_CHUNKS = 256
 NO_EMBEDDER = "none"
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5  # 5: roman-numeral sections and appendices, upper-case subsections of old RFCs
 """Bumped whenever what gets indexed changes (2: headings embedded with the passage and in
 their own FTS5 column; 3: old-style RFC headings and appendix forms recognised, so those RFCs
 chunk differently; 4: a chunk longer than the embedding model reads is embedded whole, as the

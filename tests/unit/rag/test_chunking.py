@@ -358,3 +358,46 @@ def test_split_number_older_appendix_separators():
     assert split_number("Appendix A") == ("Appendix A", "")
     assert split_number("3: foo") == ("", "3: foo")
     assert split_number("4 - 5 bar") == ("", "4 - 5 bar")
+
+
+# --- Roman numerals and upper-case subheadings (bench/questions/rfc_oldstyle.jsonl) -------------
+
+
+def test_rfc903_roman_numeral_sections_are_indexed_and_cited(rfc):
+    # "I. Introduction" ... "III.  The Proposed Protocol", then "Appendix A.": the body used to fall
+    # under "Status of this Memo" (dropped as boilerplate), so RARP's opcodes were never indexed
+    secs = {s.number: s.title for s in _sections(rfc, 903)}
+    assert secs == {"I": "Introduction", "II": "Design Considerations", "III": "The Proposed Protocol",
+                    "Appendix A": "Two Example Implementations for 4.2BSD Unix"}
+    opcodes = [c for c in _chunks(rfc, 903) if "'request reverse'" in c.text]
+    assert opcodes and opcodes[0].citation.startswith("RFC 903 §III (The Proposed Protocol)")
+
+
+def test_rfc950_roman_numeral_appendices(rfc):
+    secs = {s.number: s.title for s in _sections(rfc, 950)}
+    assert [secs.get(f"Appendix {r}") for r in ("I", "II", "III", "IV")] == \
+        ["Address Mask ICMP", "Examples", "Glossary", "Assigned Numbers"]
+    chunks = _chunks(rfc, 950)
+    numbers = next(c for c in chunks if "AM1 = 17" in c.text)
+    assert numbers.citation.startswith("RFC 950 §Appendix IV (Assigned Numbers)")
+    # the appendices no longer swell section 2.3
+    assert not any("Class A Network Case" in c.text for c in chunks if c.section == "2.3")
+
+
+def test_upper_case_appendix_with_a_dash(rfc):
+    # RFC 959: "APPENDIX I -  PAGE STRUCTURE" (the title lost its "-" prefix only when split right)
+    assert split_number("APPENDIX I -  PAGE STRUCTURE") == ("Appendix I", "PAGE STRUCTURE")
+    secs = {s.number: s.title for s in _sections(rfc, 959)}
+    assert secs["Appendix I"] == "PAGE STRUCTURE" and secs["Appendix II"] == "DIRECTORY COMMANDS"
+
+
+def test_rfc854_indented_upper_case_subsections(rfc):
+    chunks = _chunks(rfc, 854)
+    cr_nul = [c for c in chunks if '"CR NUL"' in c.text]
+    assert cr_nul and all(c.section_title == "THE NVT PRINTER AND KEYBOARD" for c in cr_nul)
+    assert cr_nul[0].heading_path == ("THE NETWORK VIRTUAL TERMINAL", "THE NVT PRINTER AND KEYBOARD")
+    synch = next(c for c in chunks if "DATA MARK (DM) is the synchronizing mark" in c.text)
+    assert synch.section_title == 'THE TELNET "SYNCH" SIGNAL'
+    # an indented mixed-case label is not a section: port 23 stays in CONNECTION ESTABLISHMENT
+    port = next(c for c in chunks if "server port 23" in c.text)
+    assert port.section_title == "CONNECTION ESTABLISHMENT" and port.heading_path == ("CONNECTION ESTABLISHMENT",)
