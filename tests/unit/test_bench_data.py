@@ -118,3 +118,130 @@ def test_every_gold_section_is_a_chunker_section(rfc):
         have = _chunker_sections(number)
         missing += [f"RFC {number} §{s}" for s in sorted(sections - have)]
     assert not missing, f"gold sections the chunker never produces: {missing}"
+
+
+# --- bench/questions/rfc_oldstyle.jsonl: old-style RFCs and appendices (a tuning set) ---------
+
+OLDSTYLE = REPO / "bench" / "questions" / "rfc_oldstyle.jsonl"
+OLDSTYLE_SOURCES = REPO / "bench" / "questions" / "rfc_oldstyle.sources"
+CHECK_SOURCES = REPO / "bench" / "questions" / "rfc_check.sources"
+OLD_GOLD = re.compile(r"^RFC (?P<n>[1-9]\d*) §(?P<sec>\S.*)$")
+OLD_TAGS = {"old-style", "unnumbered", "appendix", "neighbour"}
+
+
+def _old_items() -> list[dict]:
+    return [json.loads(line) for line in OLDSTYLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _numbers(path) -> list[int]:
+    return [int(x.split("#")[0]) for x in path.read_text().splitlines() if x.split("#")[0].strip()]
+
+
+@lru_cache(maxsize=None)
+def _any_rfc_text(number: int) -> str | None:
+    """RFC text from doc-rfc-std, gzipped or plain (RFC 862-868 ship uncompressed)."""
+    from tests.conftest import RFC_DIR
+
+    for sub in ("standard", "draft-standard"):
+        for name, read in ((f"rfc{number}.txt.gz", lambda p: gzip.decompress(p.read_bytes())),
+                           (f"rfc{number}.txt", lambda p: p.read_bytes())):
+            p = RFC_DIR / sub / name
+            if p.is_file():
+                return read(p).decode("utf-8", "replace")
+    return None
+
+
+def _old_text(number: int) -> str:
+    text = _any_rfc_text(number)
+    if text is None:
+        pytest.skip(f"RFC {number} not installed (apt-get install doc-rfc-std)")
+    return text
+
+
+def test_oldstyle_file_shape_and_spread():
+    items = _old_items()
+    assert 40 <= len(items) <= 60
+    for n, item in enumerate(items, 1):
+        assert isinstance(item.get("question"), str) and len(item["question"]) > 15, f"line {n}"
+        for label in [item["expected"], *item.get("also", [])]:
+            assert OLD_GOLD.match(label), f"line {n}: bad label {label!r}"
+        assert set(item.get("tags", [])) <= OLD_TAGS and item.get("tags"), f"line {n}: tags {item.get('tags')}"
+    questions = [i["question"].strip().lower() for i in items]
+    assert len(set(questions)) == len(questions), "duplicate questions"
+    per_rfc = Counter(OLD_GOLD.match(i["expected"])["n"] for i in items)
+    assert len(per_rfc) >= 10 and max(per_rfc.values()) <= len(items) // 4, per_rfc
+    tags = Counter(t for i in items for t in i["tags"])
+    assert tags["old-style"] >= len(items) // 2 and tags["appendix"] >= 10, tags
+
+
+def test_oldstyle_corpus_is_disjoint_from_the_check_set():
+    gold = {int(OLD_GOLD.match(i["expected"])["n"]) for i in _old_items()}
+    sources = set(_numbers(OLDSTYLE_SOURCES))
+    assert gold <= sources, f"gold RFCs missing from rfc_oldstyle.sources: {sorted(gold - sources)}"
+    assert len(sources - gold) >= 5, "a few distractor RFCs"
+    assert not sources & set(_numbers(CHECK_SOURCES)), "a tuning set must not touch the check set's RFCs"
+
+
+def test_oldstyle_every_source_rfc_is_installed():
+    missing = [n for n in _numbers(OLDSTYLE_SOURCES) if _any_rfc_text(n) is None]
+    if missing:
+        pytest.skip(f"RFCs not installed: {missing} (apt-get install doc-rfc-std)")
+
+
+@lru_cache(maxsize=None)
+def _old_chunks(number: int):
+    from netops.rag.chunking import build_chunks, rfc_sections
+
+    return build_chunks(rfc_sections(_old_text(number)), doc_id=f"RFC {number}", source=f"rfc{number}.txt", title="")
+
+
+def test_oldstyle_every_gold_heading_is_in_the_rfc_text():
+    """The gold's heading line exists as written (``Appendix IV.  Assigned Numbers``, ``Frame Format``,
+    ``   THE NVT PRINTER AND KEYBOARD``, ``C.2.  16-bit FCS ...``, ``III.  The Proposed Protocol``)."""
+    missing = []
+    for item in _old_items():
+        m = OLD_GOLD.match(item["expected"])
+        lines = {" ".join(line.split()).rstrip(":.") for line in _old_text(int(m["n"])).splitlines()}
+        sec = m["sec"]
+        numbered = re.fullmatch(r"(Appendix )?([A-Z](\.\d+)*|[IVX]+|\d+(\.\d+)*)", sec)
+        if numbered:
+            ok = any(re.match(rf"^(Appendix |APPENDIX )?{re.escape(sec.replace('Appendix ', ''))}[.:]? ", line)
+                     for line in lines)
+        else:
+            ok = sec in lines
+        if not ok:
+            missing.append(item["expected"])
+    assert not missing, f"gold headings not found in the RFC text: {missing}"
+
+
+def test_oldstyle_every_gold_is_a_chunker_section():
+    """Every gold (or an ``also`` spelling) is what the chunker cites for some chunk of that RFC."""
+    from netops.rag.eval import hit_matches
+    from netops.rag.types import Hit
+
+    missing = []
+    for item in _old_items():
+        number = int(OLD_GOLD.match(item["expected"])["n"])
+        labels = [item["expected"], *item.get("also", [])]
+        if not any(hit_matches(Hit(chunk=c, score=0.0), labels) for c in _old_chunks(number)):
+            missing.append(item["expected"])
+    assert not missing, f"gold sections the chunker never produces: {missing}"
+
+
+def test_oldstyle_questions_mostly_do_not_quote_the_section_title():
+    items = _old_items()
+    quoted = 0
+    for item in items:
+        m = OLD_GOLD.match(item["expected"])
+        titles = {c.section_title for c in _old_chunks(int(m["n"]))
+                  if hit_matches_label(c, item["expected"])}
+        if any(len(t) > 8 and t.lower() in item["question"].lower() for t in titles):
+            quoted += 1
+    assert quoted <= len(items) // 10, f"{quoted} questions quote their section title verbatim"
+
+
+def hit_matches_label(chunk, label: str) -> bool:
+    from netops.rag.eval import hit_matches
+    from netops.rag.types import Hit
+
+    return hit_matches(Hit(chunk=chunk, score=0.0), label)
