@@ -59,8 +59,13 @@ def rfc_number(name: str, head: str) -> int | None:
 
 
 def rfc_title(head: str) -> str:
-    """The centred title line(s) below the header block of an RFC's first page."""
-    lines = head.split("\f", 1)[0].splitlines()
+    """The centred title line(s) below the header block of an RFC's first page.
+
+    Centring shows as indentation: usually three spaces or more, a tab in RFC 826, a single
+    space when the title nearly fills the 72 columns (RFC 894, 1055). A byte-order mark may
+    open the file (RFC 9293 and other recent RFCs).
+    """
+    lines = head.lstrip("\ufeff").split("\f", 1)[0].expandtabs().splitlines()
     i = 0
     while i < len(lines) and not lines[i].strip():
         i += 1
@@ -74,7 +79,9 @@ def rfc_title(head: str) -> str:
             if title:
                 break
             continue
-        if not line.startswith("   ") or stripped.lower().startswith("status of"):
+        indent = len(line) - len(line.lstrip(" "))
+        centred = indent >= 3 or (indent >= 1 and len(line.rstrip()) >= 60)
+        if not centred or stripped.lower().startswith("status of"):
             break
         title.append(stripped)
     return " ".join(" ".join(title).split())

@@ -86,3 +86,21 @@ def test_mentions_in_running_text_are_not_identities():
     head = "# Notes\n\nWe read `3GPP TS 23.501 V17.5.0 (2022-06)` and O-RAN.WG1.Foo-v01.00 last week.\n"
     r = recognize(Path("notes.md"), head, fallback_title="Notes")
     assert (r.doc_id, r.kind) == ("notes", "")
+
+
+@pytest.mark.parametrize("number, title", [
+    # centred so wide that one space is left of it (894, 1055)
+    (894, "A Standard for the Transmission of IP Datagrams over Ethernet Networks"),
+    (1055, "A NONSTANDARD FOR TRANSMISSION OF IP DATAGRAMS OVER SERIAL LINES: SLIP"),
+    # a tab before the title (826)
+    (826, "An Ethernet Address Resolution Protocol -- or -- Converting Network Protocol Addresses "
+          "to 48.bit Ethernet Address for Transmission on Ethernet Hardware"),
+    # a byte-order mark before the header block (9293 and the other 2022+ RFCs)
+    (9293, "Transmission Control Protocol (TCP)"),
+    (4271, "A Border Gateway Protocol 4 (BGP-4)"),
+])
+def test_rfc_titles_of_every_layout(rfc, number, title):
+    """The title is every chunk's heading line on both index sides: an RFC without one loses the
+    words that say what it is about (Ethernet, SLIP) from every passage's heading."""
+    head = gzip.decompress(rfc(number).read_bytes()).decode("utf-8", "replace")[:8000]
+    assert rfc_title(head) == title
