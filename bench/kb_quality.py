@@ -53,6 +53,7 @@ ALL_SETS = ("rfc", "passages", "shortrfc", "rfc_oldstyle", "rfc_check", "shortpa
 class Item:
     question: str
     labels: tuple[str, ...]
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -110,7 +111,8 @@ def load_set(name: str, work: Path) -> QSet | None:
         if not qfile.is_file() or not sfile.is_file():
             return None
         nums = [int(x.split("#")[0]) for x in sfile.read_text().splitlines() if x.split("#")[0].strip()]
-        items = [Item(d["question"], (d["expected"], *d.get("also", []))) for d in _jsonl(qfile)]
+        items = [Item(d["question"], (d["expected"], *d.get("also", [])), tuple(d.get("tags", [])))
+                 for d in _jsonl(qfile)]
         return QSet(name, "check" if name == "rfc_check" else "tuning", items, _rfc_paths(nums))
     if name == "shortpassages":
         qfile, cdir = qdir / "shortpassages.jsonl", c.BENCH / "corpora" / "shortpassages"
@@ -262,7 +264,14 @@ def run_set(qs: QSet, embedder, top_k: int, tmp: Path, dump: Path | None, reuse:
     if dump is not None and qs.role == "tuning":
         _dump_candidates(kb, qs, dump / f"{qs.name}.jsonl", top_k)
     c.close(kb)
+    by_tag: dict[str, list[int]] = {}
+    for it, r in zip(qs.items, ranks_by_mode["hybrid"]):
+        for tag in it.tags:
+            by_tag.setdefault(tag, [0, 0])
+            by_tag[tag][0] += r is not None and r <= 5
+            by_tag[tag][1] += 1
     return {"set": qs.name, "role": qs.role, "questions": len(qs.items), "files": len(qs.paths),
+            "hybrid_recall_at_5_by_tag": {t: f"{a}/{n}" for t, (a, n) in sorted(by_tag.items())},
             "chunks": len(chunks), "build_seconds": round(build_seconds, 1), "cached_index": cached, "note": qs.note,
             "modes": scores, "ranks": ranks_by_mode}
 
@@ -351,6 +360,9 @@ def main() -> int:
     for r in results:
         if r["note"]:
             print(f"  {r['set']}: {r['note']}")
+        if r["hybrid_recall_at_5_by_tag"]:
+            print(f"  {r['set']}: hybrid recall@5 by tag: "
+                  + ", ".join(f"{t} {v}" for t, v in r["hybrid_recall_at_5_by_tag"].items()))
     if skipped:
         print(f"skipped (files missing): {', '.join(skipped)}")
     print("targets: " + "; ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in verdict.items()))
