@@ -103,6 +103,10 @@ class Reply:
     """Send only the first half of the tool-call line, then close the connection."""
     hangup: bool = False
     """Close the connection without sending any response at all."""
+    raw: bytes | None = None
+    """Send exactly these bytes as the streamed body (NDJSON lines on ``/api/chat``, SSE events
+    on ``/v1/chat/completions``) instead of building a stream from the fields above: invalid
+    UTF-8, lines no real server writes, tool calls split in odd places."""
 
 
 @dataclass
@@ -389,6 +393,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._json({**final, "message": msg})
             return
         self._start_chunked("application/x-ndjson")
+        if reply.raw is not None:
+            self._chunk(reply.raw)
+            self._end_chunked()
+            return
         try:
             self._stream_reply(reply, model, tool_calls, final)
         except (BrokenPipeError, ConnectionResetError):
@@ -454,6 +462,10 @@ class _Handler(BaseHTTPRequestHandler):
                         "choices": [{"index": 0, "message": msg, "finish_reason": finish}], "usage": usage})
             return
         self._start_chunked("text/event-stream")
+        if reply.raw is not None:
+            self._chunk(reply.raw)
+            self._end_chunked()
+            return
 
         def event(delta: dict[str, Any], finish_reason: str | None = None) -> None:
             obj = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
