@@ -13,7 +13,9 @@ Two mechanisms, chosen by the shape of the data, never mixed:
   valid JSON of the same shape: a description saying "password X" can no longer break a
   parser, a check or a rollback.
 
-Redaction is for what leaves the device layer. The playbook runner compares unredacted
+Both also drop control characters (:func:`netops.controls.printable`): a description with
+``ESC]52;...`` or ``ESC[2J`` in it is text anyone with config access wrote, and must not drive
+the terminal of whoever reads it. Redaction is for what leaves the device layer. The playbook runner compares unredacted
 configurations in memory (a changed secret is a difference) and records only redacted text.
 """
 
@@ -23,6 +25,8 @@ import json
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from netops.controls import printable
 
 REDACTED = "<redacted>"
 
@@ -348,7 +352,8 @@ def redact_data(obj: Any, platform: str | None = None, *, _snmp: bool = False) -
 
     * a field named like a secret (``password``, ``secret``, ``authentication-key``, ``psk``,
       ``key`` ...; ``community`` under SNMP): every string in its value becomes ``<redacted>``;
-    * a free-text field (``description``, ``alias``): kept as it is, like ``description`` lines;
+    * a free-text field (``description``, ``alias``): kept as it is, like ``description`` lines
+      (control characters dropped, as from every string);
     * a dictionary key that is a configuration line (EOS ``show running-config | json``) and
       every other string value: the line rules, applied to that one string.
     Numbers, booleans and ``None`` are kept; the shape never changes.
@@ -363,9 +368,9 @@ def redact_data(obj: Any, platform: str | None = None, *, _snmp: bool = False) -
                 out[k] = _wipe(v)
                 continue
             if isinstance(k, str) and isinstance(v, str) and _free_text(k):
-                out[k] = v
+                out[k] = printable(v)
                 continue
-            nk = redact(k, platform) if isinstance(k, str) else k
+            nk = printable(redact(k, platform) or k) if isinstance(k, str) else k
             out[nk] = redact_data(v, platform, _snmp=snmp)
         return out
     if isinstance(obj, list):
@@ -373,7 +378,7 @@ def redact_data(obj: Any, platform: str | None = None, *, _snmp: bool = False) -
     if isinstance(obj, tuple):
         return tuple(redact_data(v, platform, _snmp=_snmp) for v in obj)
     if isinstance(obj, str):
-        return redact(obj, platform)
+        return printable(redact(obj, platform) or obj)
     return obj
 
 
@@ -385,20 +390,21 @@ def redact_output(text: str | None, platform: str | None = None) -> str | None:
 
     JSON that comes back unchanged keeps its exact bytes. JSON-looking output that does not
     parse (several documents, a trailing prompt) is redacted one string literal at a time, so
-    redaction itself can never break it.
+    redaction itself can never break it. Control characters are dropped either way (JSON keeps
+    C0 escaped as ``\\u001b``; a raw one, or a C1 character, is not JSON whitespace).
     """
     if not text:
         return text
     stripped = text.lstrip()
     if not stripped.startswith(("{", "[")):
-        return redact(text, platform)
+        return printable(redact(text, platform) or "")
     try:
         data = json.loads(text)
     except ValueError:
-        return _redact_json_tokens(text, platform)
+        return printable(_redact_json_tokens(text, platform))
     clean = redact_data(data, platform)
     if clean == data:
-        return text
+        return printable(text)
     return json.dumps(clean, indent=2, ensure_ascii=False)
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from netops.controls import printable  # noqa: F401  (re-exported: the model's text goes through it)
+
 if TYPE_CHECKING:
     import ssl
 
@@ -152,22 +154,4 @@ def unusable_answer(exc: BaseException, url: str) -> Exception | None:
         return ModelProtocolError(f"the model at {url} sent a malformed message: {where}: "
                                   f"{first.get('msg', 'invalid')}", hint=hint)
     return None
-
-
-_CONTROLS = None
-
-
-def printable(text: str) -> str:
-    """A model's text without control characters: C0 (but tab and newline), DEL, C1 and the
-    bidirectional overrides. An escape sequence a model writes (``ESC]52;c;...`` sets the
-    terminal's clipboard, ``CR`` overwrites the line shown, ``U+202E`` reverses it) would
-    otherwise reach the person's terminal as it is; what is left of it is plain text. Removed
-    one character at a time, so a sequence split over tokens goes too. A lone UTF-16 surrogate
-    (a stream may spell one as ``\\ud800``) goes too: no file, terminal or SQLite can store it."""
-    global _CONTROLS
-    if _CONTROLS is None:
-        import re
-
-        _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-    return _CONTROLS.sub("", text.replace("\r\n", "\n")) if text else text
 

@@ -222,15 +222,16 @@ def assert_only_safe_reads(settings, hosts=("r1", "r2", "r3")) -> None:
             assert re.search(r"\| (include|i|inc) ", cmd), f"sent to {host}: {cmd!r}"
 
 
-def stored_bytes(settings) -> bytes:
-    """Every byte netops keeps on disk in its home (history, audit, journal...), KB excluded."""
+def stored_files(settings) -> list[tuple[Path, bytes]]:
+    """Every file netops keeps in its home (history, audit, journal...), the KB excluded."""
     home = Path(settings.home)
     kb = Path(settings.paths.kb_db)
-    out = b""
-    for p in home.rglob("*"):
-        if p.is_file() and not p.name.startswith(kb.name) and "kb" not in p.parts:
-            out += p.read_bytes()
-    return out
+    return [(p, p.read_bytes()) for p in sorted(home.rglob("*"))
+            if p.is_file() and not p.name.startswith(kb.name) and "kb" not in p.parts]
+
+
+def stored_bytes(settings) -> bytes:
+    return b"".join(raw for _, raw in stored_files(settings))
 
 
 def text_reply(content: str) -> Reply:
@@ -604,8 +605,10 @@ def test_control_sequences_in_an_interface_description_never_reach_the_screen_or
     for c in CONTROL_CHARS:
         assert c not in out and c not in err, (c, out[-500:])
         assert c not in json.loads(out_json)["answer"]
-    raw = stored_bytes(settings)
-    assert b"\x1b" not in raw and b"\x07]" not in raw
+    # SQLite's own record format holds 0x1b and 0x07 bytes: look for the sequences themselves
+    for path, raw in stored_files(settings):
+        for seq in (b"\x1b]0;", b"\x1b[2J", b"\x1b]52;", b"\xc2\x9b31m", b"\\u001b", b"\\u0007"):
+            assert seq not in raw, (path, seq, raw[max(raw.find(seq) - 200, 0):][:400])
 
 
 @pytest.mark.lab
