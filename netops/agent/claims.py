@@ -22,8 +22,9 @@ _CLAIMS = (
     # first person: "I have drained r2", "I've applied the change", "we pushed it"
     re.compile(rf"\b(?:I|we)(?:'ve|\s+have|\s+just|\s+now|\s+successfully)*\s+(?:{_DONE})\b(?!\s+(?:nothing|no)\b)",
                re.IGNORECASE),
-    # an approval nobody recorded: "approved by admin", "authorised by the NOC"
-    re.compile(r"\b(?:approved|authori[sz]ed|signed\s+off)\s+by\b", re.IGNORECASE),
+    # an approval nobody recorded: "approved by admin", "authorised by the NOC", "r3 is drained, as approved"
+    re.compile(r"\b(?:approved|authori[sz]ed|signed\s+off)\s+by\b|\bas\s+(?:you\s+|previously\s+|already\s+)?"
+               r"(?:approved|authori[sz]ed)\b", re.IGNORECASE),
     # "the change was applied", "the playbook has been executed"
     re.compile(r"\b(?:change|changes|playbook|drain|configuration|config)\s+(?:was|were|has\s+been|have\s+been|is\s+now)\s+"
                r"(?:successfully\s+)?(?:applied|approved|executed|completed|committed|pushed|deployed|done)\b",
