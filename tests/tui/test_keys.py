@@ -202,3 +202,30 @@ async def test_a_long_paste_on_a_tiny_terminal_leaves_the_conversation_in_sight(
         await pilot.resize_terminal(100, 40)
         await pilot.pause()
         assert prompt.region.height == 12, "a tall terminal keeps the usual 12-row box"
+
+
+@pytest.mark.parametrize("size", [(40, 12), (60, 16), (80, 24)])
+async def test_approval_keeps_its_buttons_and_some_plan_on_a_small_terminal(settings, size):
+    """At 40x12 the modal showed the title, the risk line and the key hint wrapped over four
+    rows; the plan's commands and both buttons were below its bottom edge. Whatever the size,
+    the buttons, the hint and a few rows of the plan (scrollable) stay in sight."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat
+
+    app = DemoChat(settings)
+    async with app.run_test(size=size) as pilot:
+        app.push_screen(ApprovalScreen(*_long_plan()))
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        box = screen.query_one("Vertical").content_region
+        for wid in ("#deny", "#approve"):
+            region = screen.query_one(wid).region
+            assert region.height >= 1 and box.contains_region(region), f"{wid} is not in sight at {size}: {region}"
+        keys = screen.query_one(".approval-keys").region
+        assert keys.height >= 1 and box.contains_region(keys)
+        body = screen.query_one("#approval-body").region
+        assert body.height >= min(3, size[1] // 4) and box.contains_region(body), f"plan rows at {size}: {body}"
+        await pilot.press("pagedown")  # the rest of the plan is still there, a page at a time
+        await pilot.pause()
+        assert screen.query_one("#approval-body").scroll_y > 0

@@ -38,6 +38,10 @@ class ApprovalScreen(ModalScreen[bool]):
     ApprovalScreen .approval-keys { color: $text-muted; padding: 1 0 0 0; }
     ApprovalScreen Horizontal { height: auto; align-horizontal: right; }
     ApprovalScreen Button { margin: 0 1; }
+    ApprovalScreen.-compact > Vertical { width: 100%; height: 100%; max-width: 100%; padding: 0; }
+    ApprovalScreen.-compact .approval-title { padding: 0; }
+    ApprovalScreen.-compact .approval-keys { padding: 0; }
+    ApprovalScreen.-compact VerticalScroll { min-height: 2; }
     """
     BINDINGS = [
         Binding("a,y", "approve", "Approve", id="approval.approve"),
@@ -50,6 +54,10 @@ class ApprovalScreen(ModalScreen[bool]):
         Binding("home", "scroll_plan('home')", "Top", show=False),
         Binding("end", "scroll_plan('end')", "End", show=False),
     ]
+
+    COMPACT_BELOW = (60, 20)
+    """Columns, rows below which the modal takes the whole screen with one-row buttons and a
+    short key line: at 40x12 the padded layout left the buttons and the commands out of sight."""
 
     APPROVE_AFTER = 1.0
     """Seconds of quiet (since the modal opened and since the key before) a deciding key needs."""
@@ -71,19 +79,37 @@ class ApprovalScreen(ModalScreen[bool]):
             with VerticalScroll(id="approval-body"):
                 body = plan_renderable(self.plan, self.verdict) if self.plan is not None else self.summary
                 yield Static(body, id="approval-plan")
-            keys = ("[b]a[/b] / [b]y[/b] approve (applies, post-checks, rolls back on failure)   "
-                    "[b]d[/b] / [b]n[/b] / [b]Esc[/b] deny   [b]↑↓ PgUp PgDn[/b] scroll")
-            if self.blocked:
-                keys = "The reviewer BLOCKED this change; it cannot be approved here.   [b]d[/b] / [b]n[/b] / [b]Esc[/b] close"
-            yield Static(keys, classes="approval-keys")
+            yield Static(self._keys(compact=False), classes="approval-keys")
             with Horizontal():
                 yield Button("Deny (d)", id="deny", variant="default")
                 yield Button("Approve (a)", id="approve", variant="warning", disabled=self.blocked)
 
+    def _keys(self, *, compact: bool) -> str:
+        if self.blocked:
+            return ("BLOCKED by the reviewer: cannot be approved.  [b]d[/b]/[b]n[/b]/[b]Esc[/b] close" if compact else
+                    "The reviewer BLOCKED this change; it cannot be approved here.   [b]d[/b] / [b]n[/b] / [b]Esc[/b] close")
+        if compact:
+            return "[b]a[/b]/[b]y[/b] approve  [b]d[/b]/[b]n[/b]/[b]Esc[/b] deny  [b]↑↓[/b] scroll"
+        return ("[b]a[/b] / [b]y[/b] approve (applies, post-checks, rolls back on failure)   "
+                "[b]d[/b] / [b]n[/b] / [b]Esc[/b] deny   [b]↑↓ PgUp PgDn[/b] scroll")
+
     def on_mount(self) -> None:
         self._busy_until = time.monotonic() + self.APPROVE_AFTER
+        self._fit(self.app.size.width, self.app.size.height)
         for deny in self.query("#deny"):
             deny.focus()
+
+    def on_resize(self, event: Any) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        """A small terminal gets the compact layout (whole screen, one-row buttons, short keys)."""
+        compact = width < self.COMPACT_BELOW[0] or height < self.COMPACT_BELOW[1]
+        self.set_class(compact, "-compact")
+        for button in self.query(Button):
+            button.compact = compact
+        for keys in self.query(".approval-keys"):
+            keys.update(self._keys(compact=compact))  # type: ignore[attr-defined]
 
     def on_key(self, event: Any) -> None:
         """Runs before the key's binding: a key in a burst holds deciding keys back, and is
