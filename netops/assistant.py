@@ -36,6 +36,7 @@ from netops.agent.events import (
     ApprovalRequestEvent,
     Event,
     ModeEvent,
+    RecoveryEvent,
     StepEvent,
     TokenEvent,
     ToolEndEvent,
@@ -437,6 +438,11 @@ class Assistant:
         # model, the retrieval, the reviewer, the audit log's intent, history or the answer.
         # Before the cut, so a cut cannot leave half a key block that no longer matches.
         question, hidden = _redact_question(question)
+        # a session open for hours: what another netops crashed in the meantime is put back (and
+        # said) before this turn reads or changes a device
+        recovered = self.session.recover_unfinished()
+        if recovered:
+            yield RecoveryEvent(recovered)
         question, cut = fit_question(question, self.budget)
         cut = "; ".join(x for x in (cut, hidden) if x) or None
         token = cancel or CancelToken()

@@ -66,6 +66,8 @@ class Session:
         self._lock = threading.RLock()
         self._kb_lock = threading.Lock()
         self._closed = False
+        self._recovery_told: set[Any] = set()
+        """What :meth:`recover_unfinished` has said: (run id, host, outcome), or the line."""
         if devices is not None and getattr(devices, "recorder", None) is None:
             devices.recorder = self._recorder()
 
@@ -193,6 +195,29 @@ class Session:
 
     def delete_conversation(self, cid: str) -> None:
         self.history.delete_conversation(cid)
+
+    def recover_unfinished(self) -> list[str]:
+        """Put back what a crashed run of another netops process left changed, and say so in one
+        line per host (:func:`netops.playbook.recover.at_start`, which every start runs; it also
+        hands over what a router-side guard restored while nobody watched). A session kept open
+        for hours (the chat, a plugin's service) runs it again before each question and command,
+        so nothing reads or changes a half-changed device and the person hears of the crash at
+        the next turn. A host that cannot be put back yet is tried at every call and told once
+        per session until its outcome changes. One ``listdir`` when there is nothing; a failure
+        is a warning line."""
+        from netops.playbook.recover import check_unfinished
+
+        try:
+            found = check_unfinished(self.settings)
+        except Exception as exc:  # never keep a question from being answered; say it instead
+            found = [(None, f"warning: could not check for unfinished changes ({exc}): run `netops playbook recover`")]
+        out = []
+        with self._lock:
+            for key, line in found:
+                if (key or line) not in self._recovery_told:
+                    self._recovery_told.add(key or line)
+                    out.append(line)
+        return out
 
     # -- lifecycle --------------------------------------------------------------------------
     def close(self) -> None:

@@ -21,6 +21,11 @@ def run_tool(session: Any, name: str, args: dict[str, Any], *, question: str = "
     Unknown tools and bad arguments come back as a failed result (as they would to the model).
     No approver is given: a state-changing tool called this way is denied by the gate.
     """
+    recovered = session.recover_unfinished()  # as before a question: never read a half-changed device
+    if recovered and on_event is not None:
+        from netops.agent.events import RecoveryEvent
+
+        on_event(RecoveryEvent(recovered))
     found = tools if tools is not None else session.assistant().tools()
     ctx = ToolContext(settings=session.settings, session=session, question=question or name,
                       on_event=on_event, cancel=cancel)

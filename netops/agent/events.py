@@ -187,6 +187,21 @@ class StepEvent(Event):
 
 
 @dataclass
+class RecoveryEvent(Event):
+    """What a crashed run of another netops process (or a router-side guard) left, put back
+    before this turn read or changed anything: one line per host, as every start says them
+    (:meth:`netops.session.Session.recover_unfinished`). Comes first, before the mode."""
+
+    kind: ClassVar[str] = "recovery"
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def warning(self) -> bool:
+        """A line needs the person (a host could not be put back, a journal is damaged)."""
+        return any(not line.startswith("recovered:") for line in self.lines)
+
+
+@dataclass
 class AnswerEvent(Event):
     kind: ClassVar[str] = "answer"
     answer: "Answer"
@@ -194,5 +209,5 @@ class AnswerEvent(Event):
 
 
 __all__ = ["Event", "ModeEvent", "TokenEvent", "TurnResetEvent", "ToolStartEvent", "ToolEndEvent", "PlanEvent",
-           "ApprovalRequestEvent", "ApprovalEvent", "RunProgressEvent", "IndexProgressEvent", "StepEvent", "AnswerEvent",
-           "RUN_STAGES"]
+           "ApprovalRequestEvent", "ApprovalEvent", "RunProgressEvent", "IndexProgressEvent", "StepEvent", "RecoveryEvent",
+           "AnswerEvent", "RUN_STAGES"]

@@ -83,6 +83,10 @@ class _Renderer:
         if isinstance(ev, E.IndexProgressEvent):
             self.index(ev)
             return
+        if isinstance(ev, E.RecoveryEvent):  # as every command's start says them, even with --json
+            for line in ev.lines:
+                click.echo(line, err=True)
+            return
         if isinstance(ev, E.StepEvent):  # a wait of seconds: said even with --json (on stderr)
             click.secho(f"note: {ev.detail}…", dim=True, err=True)
             return

@@ -374,11 +374,17 @@ def at_start(settings: "Settings") -> list[str]:
     """What every surface (``netops`` commands, ``ask``, the chat) does first: put back what a
     crashed netops left changed, and return one line per host saying what was done (rolled
     back, unchanged, completed; or why not). Cheap when there is nothing: one ``listdir``."""
+    return [line for _, line in check_unfinished(settings)]
+
+
+def check_unfinished(settings: "Settings") -> list[tuple[tuple[str, str, str] | None, str]]:
+    """:func:`at_start` with each line's ``(run id, host, outcome)`` (None for a warning about
+    the check itself or a guard's notice), so a long-lived session can tell each once."""
     from netops.errors import JournalError, NetopsError
     from netops.playbook.journal import sweep, unfinished_quick
 
     home = settings.paths.home
-    lines: list[str] = []
+    lines: list[tuple[tuple[str, str, str] | None, str]] = []
     if unfinished_quick(home):
         from netops.devices.service import DeviceService
         from netops.store.audit import AuditLog
@@ -387,12 +393,13 @@ def at_start(settings: "Settings") -> list[str]:
             with AuditLog.from_settings(settings) as log:
                 audit = _Tolerant(log)
                 with DeviceService(settings, recorder=audit.recorder(settings.user)) as devices:
-                    recover(settings, devices, audit, on_host=lambda r: lines.append(r.line))
+                    recover(settings, devices, audit,
+                            on_host=lambda r: lines.append(((r.run_id, r.host, r.outcome), r.line)))
         except JournalError as exc:
-            lines.append(f"warning: {exc.message}; {exc.hint}")
+            lines.append((None, f"warning: {exc.message}; {exc.hint}"))
         except NetopsError as exc:
-            lines.append(f"warning: a change stopped before it finished and could not be put back now "
-                         f"({exc.message}): run `netops playbook recover`")
-    lines.extend(take_notices(home))
+            lines.append((None, f"warning: a change stopped before it finished and could not be put back now "
+                                f"({exc.message}): run `netops playbook recover`"))
+    lines.extend((None, line) for line in take_notices(home))
     sweep(home)
     return lines

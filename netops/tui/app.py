@@ -41,6 +41,10 @@ KEY_HOLD = 0.2
 """Longest a streamed append waits for the frame that shows the last key (input goes first)."""
 QUIT_AGAIN = 2.0
 """Seconds within which a second Ctrl+C on an empty box quits."""
+RECOVERY_POLL = 15.0
+"""Seconds between two checks, while the chat is idle, for runs another netops left unfinished
+(a crash, a power cut) or that a router-side guard put back: a chat open all day says so within
+this, not at its next start. Every question and command checks first anyway (the library)."""
 
 
 class _Failure:
@@ -216,13 +220,15 @@ class ChatApp(App[None]):
         """Settings (and the unfinished-change check every command makes) after the first frame."""
         try:
             settings = self._settings_factory()
-            from netops.playbook.recover import at_start
+            from netops.session import Session
 
-            try:  # what a crashed netops left changed is put back first, and said (one line per host)
-                recovered = at_start(settings)
-            except Exception as exc:  # never keep the chat from starting; say it instead
-                recovered = [f"warning: could not check for unfinished changes ({exc}): "
-                             "run `netops playbook recover`"]
+            with self._session_lock:  # built here, not through .session (which waits for settings)
+                if self._session is None:
+                    self._session = Session(settings, actor=settings.user, surface="chat")
+                session = self._session
+            # what a crashed netops left changed is put back first, and said (one line per host);
+            # the same session tells later crashes once each (never raises)
+            recovered = session.recover_unfinished()
             if self.conversation_id:  # `chat --conversation ID`: an unknown id ends here, as in `ask`
                 self._check_conversation(settings, self.conversation_id)
         except BaseException as exc:  # a broken config: leave the chat, the CLI prints one line
@@ -265,16 +271,11 @@ class ChatApp(App[None]):
             self._apply_chat_settings()
             self._status()
         if recovered:
-            text = "\n".join(recovered)
-            warn = any(not line.startswith("recovered:") for line in recovered)
-            # the lines stay at the top of the conversation; the toast only points at them (the
-            # same line twice on one screen reads as two events)
-            self.notify("a change interrupted earlier needs your attention: see the conversation" if warn else
-                        "a change interrupted earlier was put back: see the conversation",
-                        severity="warning" if warn else "information", timeout=30)
+            self._tell_recovered(recovered)
             welcome = self.conversation.query("#welcome")
-            self.conversation.mount(Static(text, markup=False, classes="startup-warning"),
+            self.conversation.mount(Static("\n".join(recovered), markup=False, classes="startup-warning"),
                                     after=welcome.first() if welcome else None)
+        self.set_interval(RECOVERY_POLL, self._poll_recovery)
         if not self.offline:
             self._probe_model()
         if getattr(getattr(settings, "chat", None), "side_panel", False):
@@ -283,6 +284,34 @@ class ChatApp(App[None]):
             self._load_conversation(self.conversation_id)
         elif self.continue_last:
             self._load_conversation(None)
+
+    def _tell_recovered(self, lines: list[str]) -> None:
+        """The toast for recovery lines; the lines themselves stay in the conversation (the same
+        line twice on one screen reads as two events)."""
+        warn = any(not line.startswith("recovered:") for line in lines)
+        self.notify("a change interrupted earlier needs your attention: see the conversation" if warn else
+                    "a change interrupted earlier was put back: see the conversation",
+                    severity="warning" if warn else "information", timeout=30)
+
+    def _poll_recovery(self) -> None:
+        """Idle only: a question or command checks for itself (the library) before it starts."""
+        if not (self.busy or self._slash_tokens or self._approval is not None or self.startup_error):
+            self._check_recovery()
+
+    @work(thread=True, exclusive=True, group="recovery", exit_on_error=False)
+    def _check_recovery(self) -> None:
+        lines = self.session.recover_unfinished()  # the library: restores, records, tells each once
+        if lines:
+            self.call_from_thread(self._recovered_meanwhile, lines)
+
+    async def _recovered_meanwhile(self, lines: list[str], view: AnswerView | None = None) -> None:
+        """Recovery lines that came after start-up: in the answer they came with, or at the end."""
+        self._tell_recovered(lines)
+        if view is not None:
+            for line in lines:
+                await view.note(line, "warning")  # a device was put back: never muted
+        else:
+            await self._append(Static("\n".join(lines), markup=False, classes="startup-warning"))
 
     async def on_unmount(self) -> None:
         if self.cancel_token is not None:
@@ -457,7 +486,9 @@ class ChatApp(App[None]):
             return
         name = type(ev).__name__
         try:
-            if name == "ModeEvent":
+            if name == "RecoveryEvent":  # put back by the library before this turn read anything
+                await self._recovered_meanwhile(ev.lines, view)
+            elif name == "ModeEvent":
                 view.set_mode(ev.mode, ev.model, ev.notice)
                 if ev.mode == "offline" and not self.offline and ev.notice:
                     self._fall_back_offline(ev.notice)
@@ -680,7 +711,9 @@ class ChatApp(App[None]):
         from netops.agent.direct import run_tool
 
         def progress(ev: Any) -> None:  # the first /kb may index the default sources first
-            if type(ev).__name__ == "IndexProgressEvent":
+            if type(ev).__name__ == "RecoveryEvent":  # put back before the command ran
+                self.call_from_thread(self._recovered_meanwhile, ev.lines, view)
+            elif type(ev).__name__ == "IndexProgressEvent":
                 total = f"/{ev.total}" if ev.total else ""
                 self.call_from_thread(self._status, f"indexing the knowledge base (first use) {ev.done}{total}")
             elif type(ev).__name__ == "StepEvent":

@@ -306,3 +306,38 @@ def test_power_cut_mid_push_then_journal_truncated_in_its_last_record(crashlab):
     path.write_bytes(raw[: last + (len(raw) - last) // 2])
     started = crashlab.netops("playbook", "list")
     _check_after_restart(crashlab, started, "rolled_back")
+
+
+@pytest.mark.parametrize("action,typed", [("powercut", "bgp neighbours on r1"), ("powercut", "/state r1 bgp_neighbors"),
+                                          ("kill", "")], ids=["question", "command", "guard-idle"])
+def test_a_chat_left_open_puts_back_another_netops_crash_and_says_so(crashlab, action, typed):
+    """The chat was open before another netops crashed mid-push on r1. Before, only the chat's
+    start-up checked: the open chat told nothing and read (or changed) r1 half-changed until
+    someone started netops again. Power cut (no guard left): the next question (or slash command)
+    puts r1 back first and says so above its answer. Guard alive (kill): what the guard put back is told while
+    the chat sits idle, with no question asked."""
+    from tests.tui.terminal import TmuxChat
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (apt-get install tmux)")
+    with TmuxChat(crashlab.tmp, size=(200, 50), args=("--offline",), env=crashlab.env) as chat:
+        chat.started()
+        crashed = crashlab.crash("cli", "push:1:3", action)
+        assert crashed.returncode == -signal.SIGKILL, crashed.stdout + crashed.stderr
+        if action == "powercut":
+            assert any(line in crashlab.config() for line in DRAINED)  # really half-changed, nobody to restore
+            chat.type(typed)
+            chat.keys("Enter")
+            chat.wait(lambda p: "198.51.100.2" in p and "evidence" in p, timeout=90, what="the answer")
+            chat.keys("Home")  # on the empty box: the conversation's top (a long answer scrolled it)
+            pane = chat.wait(lambda p: "rolled back" in p and "198.51.100.2" in p and p, what="the recovery line")
+            joined = " ".join(pane.split())
+            assert joined.index("rolled back") < joined.index("198.51.100.2"), pane  # put back, then read
+        else:
+            crashlab.settle_guards()
+            pane = chat.wait(lambda p: "router-drain" in p and "rolled back" in p and p, timeout=60,
+                             what="what the guard did, told while idle")
+        told = [ln for ln in pane.splitlines() if "router-drain" in ln and "r1" in ln]
+        assert len(told) == 1, pane
+        assert crashlab.config() == crashlab.lab.baseline["r1"]
+        assert crashlab.journals() == []

@@ -165,6 +165,7 @@ async def test_startup_notice_names_each_hosts_state(chat_settings):
     async with app.run_test(size=(110, 30)) as pilot:
         kept = await wait_until(pilot, lambda: [str(w.render()) for w in app.query(".startup-warning")],
                                 timeout=20, what="the recovery lines")
+        await wait_until(pilot, lambda: app._notifications, what="the toast (a posted message)")
         # the toast only points at them: the same line twice on one screen reads as two events
         toasts = [str(n.message) for n in app._notifications]
     assert toasts == ["a change interrupted earlier needs your attention: see the conversation"], toasts
@@ -175,6 +176,44 @@ async def test_startup_notice_names_each_hosts_state(chat_settings):
     assert "could NOT be rolled back" in r1 and "playbook recover" in r1
     assert any("router-drain on r2 was interrupted before the change was sent" in ln for ln in lines)
     assert len(kept) == 1 and all(run_id in ln for ln in lines), kept
+
+
+@pytest.mark.asyncio
+async def test_a_crash_while_the_chat_is_open_is_told_by_the_next_question_once(chat_settings, monkeypatch):
+    """Another netops crashes after the chat started: the next question checks first (the
+    library's Session.recover_unfinished) and its answer carries the lines; a host that still
+    cannot be put back is tried again at each check but said once; the idle check (the timer's
+    tick, called here) says nothing old and tells a newer crash at the conversation's end.
+    Before, only the chat's start-up checked: nothing was said all day."""
+    from netops.tui import app as app_module
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.message import Notice
+
+    monkeypatch.setattr(app_module, "RECOVERY_POLL", 3600, raising=False)  # ticks: called below
+    app = ChatApp(lambda: chat_settings, offline=True)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await wait_until(pilot, lambda: app._settings_ready.is_set() and app.query("#prompt"), what="start-up")
+        await pilot.pause(0.3)
+        assert not app.query(".startup-warning")
+        run_id = _unfinished_run(chat_settings.paths.home)
+        await type_and_send(pilot, "bgp neighbours on r1")
+        await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
+        said = [n for n in app.query(Notice) if run_id in n.text]
+        assert {n.level for n in said} == {"warning"} and len(said) == 2, [n.text for n in said]
+        assert all(n.parent is finished(app)[0] for n in said)
+        assert any("on r1" in n.text and "could NOT be rolled back" in n.text for n in said)
+        await type_and_send(pilot, "bgp neighbours on r2")
+        await wait_until(pilot, lambda: len(finished(app)) == 2, timeout=60, what="the second answer")
+        for _ in range(2):
+            app._poll_recovery()
+            await app.workers.wait_for_complete()
+        again = [n for n in app.query(Notice) if run_id in n.text]
+        assert len(again) == 2 and not app.query(".startup-warning"), [n.text for n in again]
+        later = _unfinished_run(chat_settings.paths.home)
+        app._poll_recovery()
+        told = await wait_until(pilot, lambda: app.query(".startup-warning"), what="the idle check's lines")
+        text = str(told.last().render())
+        assert later in text and run_id not in text, text
 
 
 @pytest.mark.asyncio
