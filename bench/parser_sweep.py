@@ -740,6 +740,9 @@ BATFISH = {
     # the BGP route table SR OS also prints for "neighbor X advertised-routes" / "received-routes"
     ("sros", "show_router_bgp_routes.txt"): ("nokia_sros", "show router bgp neighbor PEER advertised-routes"),
     ("cumulus", "vtysh_-c_'show_version'.txt"): ("frr", "show version"),
+    # IOS's BGP table: the table "show bgp all neighbors X routes" prints, read by bgp_received
+    ("ios", "show_ip_bgp_all.txt"): ("cisco_ios", "show bgp all neighbors PEER routes"),
+    ("iosxe", "show_ip_bgp_all.txt"): ("cisco_ios", "show bgp all neighbors PEER routes"),
     # whole route tables: each is looked up at a few addresses (see _table_lookups)
     ("arista", "show_ip_route_vrf_all_|_json.txt"): ("arista_eos", "show ip route ADDR | json"),
     ("arista", "show_ip_route_vrf_all_|_json.json"): ("arista_eos", "show ip route ADDR | json"),
@@ -774,6 +777,8 @@ def collect_batfish(repo: Path, sink: Sink) -> None:
         query, expect = None, _self_expect(target, text)
         if target[1] == "show router route-table":
             query, expect = _route_table_query(text)
+        if target[0] == "cisco_ios" and "PEER" in target[1]:
+            query = json.dumps({"peer": "192.0.2.1", "family": "ipv4", "vrf": "default"})
         if "ADDR" in target[1] and target[1] != "show router route-table":
             for query, expect in _table_lookups(target[0], text):
                 sink.add(*target, "batfish", "/".join(parts[1:]), text, expect, query)
@@ -853,6 +858,33 @@ def _table_lookups(platform: str, text: str) -> list[tuple[str, dict[str, Any] |
     return out
 
 
+def _ios_table_expect(text: str) -> dict[str, Any] | None:
+    """The networks of an IOS BGP table (the IPv4 Unicast section where there are sections): a
+    row whose first field after the status codes is a network followed by its next hop (or alone:
+    a long network wraps); a row with only a next hop is another path of the network above."""
+    lines = text.splitlines()
+    if any(ln.startswith("For address family:") for ln in lines):
+        keep, out_lines = False, []
+        for ln in lines:
+            if ln.startswith("For address family:"):
+                keep = ln.split(":", 1)[1].strip() == "IPv4 Unicast"
+            elif keep:
+                out_lines.append(ln)
+        lines = out_lines
+    nets, table = [], False
+    for ln in lines:
+        if re.match(r"^\s*Network\s+Next Hop", ln):
+            table = True
+            continue
+        if not table:
+            continue
+        # status codes, then path-type / additional-path marks apart or glued ("* ia1.0.2.0/24")
+        toks = re.sub(r"^\s*[sdhirSmbfxactelI*>=|&]+\s*(?:[ieac]{1,2}(?=\d|\s))?\s*", "", ln).split()
+        if toks and re.match(r"^\d+\.\d+\.\d+\.\d+(/\d+)?$", toks[0]) and (len(toks) == 1 or _is_ip(toks[1])):
+            nets.append(toks[0])
+    return {"kind": "peer_routes", "prefixes": nets} if table else None
+
+
 def _frr_rib_expect(text: str) -> dict[str, Any] | None:
     """Zebra's ``{prefix: [route, ...]}``: every entry, and how many are selected."""
     try:
@@ -909,6 +941,8 @@ def _self_expect(target: tuple[str, str], text: str) -> dict[str, Any] | None:
     platform, command = target
     if PARSERS[target][0] == "peer_routes" and platform == "nokia_sros":  # flag, then the network
         return {"kind": "peer_routes", "prefixes": re.findall(r"^[ushd*lx>bpw]*[ie?]?\s+(\S+/\d+)\s", text, re.M)}
+    if PARSERS[target][0] == "peer_routes" and platform == "cisco_ios":
+        return _ios_table_expect(text)
     if target == ("nokia_sros", "show router ospf neighbor"):
         rows = re.findall(r"^\S+\s+(\d+\.\d+\.\d+\.\d+)\s+([A-Za-z-]+)\s+\d+\s+\d+\s+\d+\s*$", text, re.M)
         count = re.search(r"No\. of Neighbors: (\d+)", text)

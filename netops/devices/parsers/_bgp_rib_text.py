@@ -35,7 +35,8 @@ _SECTION = re.compile(r"^\s*(?:Peer \S+ routes for address family|For address fa
 _CODES_GLUED = re.compile(r"^(?P<codes>[a-zA-Z]{1,2})(?P<net>\d[\d.]*/\d+|[0-9a-fA-F]*:[0-9a-fA-F:.]*/\d+)$")
 # lines of a VRF or VPN table that are no rows: "Route Distinguisher: 300:1 (default for vrf VRF1) VRF Router ID ..."
 _TOTAL = re.compile(r"^\s*(?:Total number of prefixes|Processed) (\d+)(?: prefixes)?\b", re.M | re.I)
-_PATH_TYPE = re.compile(r"^[ierlIac]$")  # NX-OS path type, IOS internal / additional-path mark
+# NX-OS path type, IOS internal / additional-path marks ("* i", "*m a", "s ia": internal + additional)
+_PATH_TYPE = re.compile(r"^[ierlIac]{1,2}$")
 _NOT_A_ROW = re.compile(r"^\s*(Route Distinguisher:|Total number of prefixes|Processed \d+ prefixes|\S+[#>]\s*$)",
                         re.I)  # ... and the prompt a saved session ends with (r1#)
 _TOKEN = re.compile(r"\S+")
@@ -85,7 +86,9 @@ def parse_table(text: str, what: str, family: str = "ipv4") -> list[BgpPath]:
         return []
     start = next((i for i, ln in enumerate(lines) if _HEADER.match(ln)), None)
     if start is None:
-        if not text.strip() or re.search(r"Total number of prefixes 0\b", text):
+        # nothing, or a family section with nothing under it (IOS "show bgp all": the routes are
+        # in another family's section)
+        if not "".join(lines).strip() or re.search(r"Total number of prefixes 0\b", text):
             return []
         raise ParseError(f"{what!r} output has no 'Network  Next Hop ... Path' heading: {text.strip()[:80]!r}")
     weight_end = lines[start].index("Weight") + len("Weight")
@@ -109,8 +112,10 @@ def parse_table(text: str, what: str, family: str = "ipv4") -> list[BgpPath]:
             if codes and _network(codes.group("net")):
                 lead += codes.group("codes")
                 tokens[0] = (tokens[0][0], codes.group("net"))
-            elif len(tokens) > 1 and _PATH_TYPE.match(tokens[0][1]) and _address(tokens[1][1]):
-                lead += tokens.pop(0)[1]  # "* e   10.10.1.1 ...": another path of the network above
+            elif len(tokens) > 1 and _PATH_TYPE.match(tokens[0][1]) and (
+                    _address(tokens[1][1]) or ("/" in tokens[1][1] and _network(tokens[1][1]))):
+                # "* e   10.10.1.1 ...": another path of the network above; "* i  10.0.0.0/32 ...": a network
+                lead += tokens.pop(0)[1]
         if not tokens:
             continue
         net = _network(tokens[0][1]) if "/" in tokens[0][1] or (len(tokens) > 1 and _address(tokens[1][1])) else None

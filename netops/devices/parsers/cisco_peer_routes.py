@@ -26,6 +26,7 @@ from typing import Any
 from netops.devices.models import BgpPath, BgpPeerRoutes
 from netops.devices.parsers import not_running_note
 from netops.devices.parsers._bgp_rib_text import parse_table
+from netops.devices.parsers._shape import unframed
 from netops.devices.parsers._textfsm import device_error
 from netops.devices.peer_routes import not_kept
 from netops.errors import DeviceError, NotFoundError
@@ -51,6 +52,7 @@ def nxos_command(peer: str, family: str, what: str, vrf: str = "default") -> str
 
 def _rows(text: str, command: str, peer: str, family: str) -> list[BgpPath] | None:
     """The table's rows; ``None`` when the router keeps no pre-policy copy or runs no BGP."""
+    text = unframed(text)  # a saved session: the device's answer is under the command echo
     if _NO_COPY.search(text) and "Network" not in text:
         return None
     said = device_error(text) or next((ln.strip() for ln in text.splitlines() if _NO_PEER.search(ln)), None)

@@ -146,3 +146,57 @@ def test_frr_ospf_state_with_an_escaped_slash_is_full():
     state read as ``Full\\`` and the neighbour as not Full."""
     got = frr.parse_ospf_neighbors(read("frr", "unnumbered_r1_show_ip_ospf_neighbor_all_json.txt"))
     assert [(n.neighbor_id, n.state, n.full, n.role) for n in got.neighbors] == [("10.0.0.2", "Full", True, "DROther")]
+
+
+# -- IOS / IOS-XE BGP table (what "show bgp all neighbors X routes" prints) ---------------------
+
+def _ios_table(name: str):
+    from netops.devices.parsers import _bgp_rib_text
+
+    return _bgp_rib_text.parse_table(read("cisco_ios", name), "show bgp all neighbors 192.0.2.1 routes")
+
+
+def _rows(paths):
+    return [(p.prefix, p.next_hop, p.best, p.as_path) for p in paths]
+
+
+def test_ios_table_path_type_apart_from_a_network_with_its_mask():
+    """``* i  10.0.0.0/32`` (internal, the network after a blank) and ``*m a 10.0.0.0/32``
+    (multipath, additional path): "cannot read the row" before."""
+    assert _rows(_ios_table("add_path_as2rr_show_ip_bgp_all.txt")) == [
+        ("10.0.0.0/32", "10.2.0.1", False, "1"), ("10.0.0.0/32", "10.2.0.1", True, "1")]
+    assert ("10.0.0.0/32", "10.12.2.1", False, "1") in _rows(_ios_table("add_path_as2border_show_ip_bgp_all.txt"))
+
+
+def test_ios_table_two_path_type_letters_before_another_path():
+    """``s ia                 2.34.201.4``: a suppressed internal additional path of the network
+    above ("cannot read the row" before); ``* ia1.0.1.0/24`` glued, a wrapped long network."""
+    rows = _rows(_ios_table("example_network_as2border1_show_ip_bgp_all.txt"))
+    assert ("2.128.0.0/24", "2.34.201.4", False, "65001") in rows
+    assert ("2.128.1.0/24", "2.34.201.4", False, "65001") in rows
+    assert ("1.0.1.0/24", "10.12.11.1", True, "1") in rows
+    assert ("192.168.122.0/24", "0.0.0.0", True, "") in rows  # classful C, printed without its mask
+    assert ("192.168.123.11/32", "2.1.1.2", True, "") in rows  # wrapped onto the next line
+    assert len({r[0] for r in rows}) == 14
+
+
+def test_ios_table_empty_family_section_is_no_route():
+    """``show bgp all``: an IPv4 Unicast section with nothing under it (the routes are in the
+    VPNv4 one) read as "no 'Network Next Hop ... Path' heading"."""
+    assert _ios_table("vrf_route_leaking_d1_v12_show_ip_bgp_all.txt") == []
+
+
+def test_ios_peer_routes_bgp_not_active_saved_with_its_prompt():
+    """``% BGP not active`` (batfish: many IOS lab routers without BGP) saved from a terminal
+    with the command echo above and the prompt below read as "no 'Network ... Path' heading";
+    as sent it is the not-running answer."""
+    from types import SimpleNamespace
+
+    from netops.devices.parsers import cisco_ios
+
+    host = SimpleNamespace(name="r1", platform="cisco_ios")
+    plain = "% BGP not active\n"
+    framed = f"r1#show ip bgp neighbors 192.0.2.1 routes\n{plain}r1#\n"
+    want = cisco_ios.PEER_GETTERS["bgp_received"](host, lambda c: plain, peer="192.0.2.1", family="ipv4")
+    got = cisco_ios.PEER_GETTERS["bgp_received"](host, lambda c: framed, peer="192.0.2.1", family="ipv4")
+    assert got == want and "not running" in (got.note or "").lower()
