@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,52 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 REPO = Path(__file__).resolve().parent.parent
+
+# A shell without job control starts background commands with SIGINT ignored, and an ignored
+# signal stays ignored across exec: every netops a test starts would then shrug off the Ctrl-C
+# the crash tests send it (seen when the suite itself ran as `... &` from a script). Python only
+# installs its KeyboardInterrupt handler where SIGINT was not ignored, so put it back here.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 RFC_DIR = Path("/usr/share/doc/RFC")
 
 from tests._lab_gate import pytest_configure, pytest_runtest_makereport  # noqa: E402,F401  (hooks)
+
+
+INSTALL_DIR = Path(__file__).resolve().parent / "install"
+
+
+def _is_install_test(item: pytest.Item) -> bool:
+    return Path(str(item.fspath)).resolve().is_relative_to(INSTALL_DIR)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The install tests run last: their minutes of pip and build run in the background meanwhile."""
+    install = [item for item in items if _is_install_test(item)]
+    if install:
+        items[:] = [item for item in items if not _is_install_test(item)] + install
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the background job of every install test module that is going to run."""
+    if session.config.option.collectonly:
+        return
+    from tests.install._background import Job
+
+    for module in {item.module for item in session.items if _is_install_test(item)}:
+        for value in vars(module).values():
+            if isinstance(value, Job):
+                value.start(session.config._tmp_path_factory)  # what the tmp_path_factory fixture returns
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    import sys
+
+    background = sys.modules.get("tests.install._background")
+    if background is not None:
+        for job in background.JOBS.values():
+            job.finish()
 
 
 @pytest.fixture(autouse=True)

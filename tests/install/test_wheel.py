@@ -3,7 +3,8 @@
 The sdist is built from the repository's files and the wheel from that sdist (what ``python -m
 build`` does), so a file missing from either shows up here. The fresh venv borrows the already
 installed dependencies through a ``.pth`` line (installing torch and chromadb again would take
-minutes); netops itself comes only from the wheel.
+minutes); netops itself comes only from the wheel. The build and install run in the background
+while the rest of the suite runs (``_background.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.install._background import Job, Skip, job
+
 REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -26,39 +29,58 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 def _tracked_files() -> list[str]:
     if shutil.which("git") is None or not (REPO / ".git").exists():
-        pytest.skip("needs git and a git checkout to know which files belong to the repository")
+        raise Skip("needs git and a git checkout to know which files belong to the repository")
     out = subprocess.run(["git", "-C", str(REPO), "ls-files", "-co", "--exclude-standard"],
                          capture_output=True, text=True, check=True).stdout
     return [line for line in out.splitlines() if (REPO / line).is_file()]
 
 
-@pytest.fixture(scope="module")
-def wheel_venv(tmp_path_factory):
-    """(wheel path, venv dir) with netops installed from a wheel built from an sdist."""
+def build_and_install(job: Job) -> tuple[Path, Path, Path]:
+    """(wheel path, venv dir, its purelib) with netops installed from a wheel built from an sdist.
+
+    Every subprocess, no assertion: it runs in the background (``_background.py``)."""
     files = _tracked_files()
-    work = tmp_path_factory.mktemp("wheel")
+    work = job.mkdir("wheel")
     src = work / "src"
     for rel in files:
         dest = src / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / rel, dest)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    r = subprocess.run([sys.executable, "-m", "build", "--outdir", str(work / "dist"), str(src)],
-                       capture_output=True, text=True, env=env, timeout=600)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    r = job.run("build", [sys.executable, "-m", "build", "--outdir", str(work / "dist"), str(src)], env=env,
+                timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError("python -m build failed: " + r.stdout[-3000:] + r.stderr[-3000:])
     (wheel,) = (work / "dist").glob("netops-*.whl")
 
     venv = work / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    r = job.run("venv", [sys.executable, "-m", "venv", "--without-pip", str(venv)], timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError("venv failed: " + r.stderr[-3000:])
     vpy = venv / "bin" / "python"
-    r = subprocess.run([sys.executable, "-m", "pip", "--python", str(vpy), "install", "-q", "--no-deps",
-                        str(wheel)], capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode == 0, r.stderr[-3000:]
-    purelib = subprocess.run([str(vpy), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    r = job.run("install", [sys.executable, "-m", "pip", "--python", str(vpy), "install", "-q", "--no-deps",
+                            str(wheel)], env=env, timeout=300)
+    if r.returncode != 0:
+        raise RuntimeError("pip install of the wheel failed: " + r.stderr[-3000:])
+    r = job.run("purelib", [str(vpy), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                timeout=120)
+    purelib = Path(r.stdout.strip())
     # Plain path lines: the borrowed site-packages' own .pth files (an editable netops) stay inert.
-    (Path(purelib) / "zz_borrowed_deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    return wheel, venv, Path(purelib)
+    (purelib / "zz_borrowed_deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    return wheel, venv, purelib
+
+
+WHEEL = job("wheel", build_and_install)
+
+
+@pytest.fixture(scope="module")
+def wheel_venv(tmp_path_factory):
+    WHEEL.wait(tmp_path_factory, timeout=900)
+    if WHEEL.skip:
+        pytest.skip(WHEEL.skip)
+    if WHEEL.error:
+        raise WHEEL.error
+    return WHEEL.value
 
 
 def netops(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
