@@ -72,6 +72,8 @@ class ChatApp(App[None]):
     .startup-warning { color: $warning; padding: 0 1 1 1; }
     #hints { height: auto; color: $text-muted; padding: 0 2; display: none; }
     #hints.-show { display: block; }
+    /* NO_COLOR: Textual greys every colour; $error became faint grey on grey */
+    ChatApp.-no-color Notice.-error { color: $text; text-style: bold; }
     """
     COMMANDS = App.COMMANDS | {SlashProvider}
     BINDINGS = [
@@ -163,6 +165,7 @@ class ChatApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_class(self.no_color, "-no-color")
         self._status()
         self._key_drawn = asyncio.Event()
         self._key_drawn.set()

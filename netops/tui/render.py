@@ -8,19 +8,27 @@ from rich.console import Group
 from rich.text import Text
 
 VERDICT_STYLE = {"ok": "green", "warn": "yellow", "block": "bold red"}
+MONO = {"bold red": "bold reverse", "red": "bold", "yellow": "bold", "green": "", "cyan": ""}
+"""The same emphasis without colour (NO_COLOR): Textual greys every colour by its luminance, and
+Rich's red became grey 237 on the modal's grey 235 ('risk: high' nearly invisible)."""
 
 
-def diff_text(diff: str) -> Text:
+def styled(style: str, color: bool) -> str:
+    """``style``, or its colourless stand-in when colour is off."""
+    return style if color else MONO.get(style, style)
+
+
+def diff_text(diff: str, *, color: bool = True) -> Text:
     """A unified diff, coloured by line (+ green, - red, @@ cyan); readable without colour too."""
     out = Text()
     for line in diff.splitlines():
         style = ""
         if line.startswith("+") and not line.startswith("+++"):
-            style = "green"
+            style = styled("green", color)
         elif line.startswith("-") and not line.startswith("---"):
-            style = "red"
+            style = styled("red", color)
         elif line.startswith("@@"):
-            style = "cyan"
+            style = styled("cyan", color)
         elif line.startswith(("+++", "---")):
             style = "bold"
         out.append(line + "\n", style=style)
@@ -28,24 +36,26 @@ def diff_text(diff: str) -> Text:
     return out
 
 
-def verdict_text(verdict: Any) -> Text:
+def verdict_text(verdict: Any, *, color: bool = True) -> Text:
     level = getattr(verdict, "level", "ok")
     findings = list(getattr(verdict, "findings", []) or [])
     head = {"ok": "reviewer: no objections", "warn": "reviewer: WARNING", "block": "reviewer: BLOCKED"}.get(
         level, f"reviewer: {level}")
-    text = Text(head, style=VERDICT_STYLE.get(level, ""))
+    text = Text(head, style=styled(VERDICT_STYLE.get(level, ""), color))
     for f in findings:
         text.append(f"\n  - {f}")
     return text
 
 
-def plan_renderable(plan: Any, verdict: Any = None) -> Group:
+def plan_renderable(plan: Any, verdict: Any = None, *, color: bool = True) -> Group:
     """Everything a person needs to decide: playbook and version, risk, targets, per-host
-    prechecks, rendered commands, predicted diff, and the reviewer's verdict."""
+    prechecks, rendered commands, predicted diff, and the reviewer's verdict. ``color`` False
+    (NO_COLOR): emphasis by bold and reverse video only."""
     parts: list[Any] = []
     head = Text()
     head.append(f"{plan.playbook} v{plan.version}", style="bold")
-    head.append(f"   risk: {plan.risk}", style={"high": "bold red", "medium": "yellow"}.get(plan.risk, "green"))
+    head.append(f"   risk: {plan.risk}", style=styled({"high": "bold red", "medium": "yellow"}.get(plan.risk, "green"),
+                                                         color))
     head.append(f"   targets: {', '.join(plan.hosts)}")
     parts.append(head)
     if getattr(plan, "description", ""):
@@ -57,21 +67,21 @@ def plan_renderable(plan: Any, verdict: Any = None) -> Group:
     for host, hp in plan.host_plans.items():
         parts.append(Text(f"\n{host} ({hp.platform})", style="bold underline"))
         if hp.error:
-            parts.append(Text(f"  error: {hp.error}", style="red"))
+            parts.append(Text(f"  error: {hp.error}", style=styled("red", color)))
         for c in hp.prechecks:
             parts.append(Text(f"  precheck {c.name}: " + ("ok" if c.ok else "FAILED"),
-                              style="green" if c.ok else "red"))
+                              style=styled("green" if c.ok else "bold red", color)))
         if hp.commands:
             parts.append(Text("  commands:", style="bold"))
             parts.append(Text("\n".join(f"    {cmd}" for cmd in redact_lines(hp.commands, hp.platform))))
         if hp.diff:
             parts.append(Text("  predicted running-config diff:", style="bold"))
-            parts.append(diff_text(hp.diff))
+            parts.append(diff_text(hp.diff, color=color))
         elif hp.diff_note:
             parts.append(Text(f"  diff: {hp.diff_note}", style="dim"))
     if verdict is not None:
         parts.append(Text(""))
-        parts.append(verdict_text(verdict))
+        parts.append(verdict_text(verdict, color=color))
     return Group(*parts)
 
 

@@ -39,8 +39,10 @@ class TmuxChat:
     """One ``netops chat`` in its own tmux session (killed on exit)."""
 
     def __init__(self, tmp_path: Path, *, size: tuple[int, int] = (100, 30), args: tuple[str, ...] = (),
-                 env: dict[str, str] | None = None, keep_open: bool = False) -> None:
-        """``keep_open``: the pane stays after the chat has ended (to read what it printed)."""
+                 env: dict[str, str] | None = None, keep_open: bool = False,
+                 program: tuple[str, ...] = ("-m", "netops", "chat")) -> None:
+        """``keep_open``: the pane stays after the chat has ended (to read what it printed);
+        ``program``: what python runs instead of the chat (a script showing one screen)."""
         base = {k: v for k, v in os.environ.items()
                 if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
         base.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path),
@@ -48,7 +50,7 @@ class TmuxChat:
         base.update(env or {})
         self.name = f"netops-t-{uuid.uuid4().hex[:8]}"
         self.status = tmp_path / f"{self.name}.exit"
-        inner = " ".join([*(f"{k}='{v}'" for k, v in base.items()), sys.executable, "-m", "netops", "chat", *args])
+        inner = " ".join([*(f"{k}='{v}'" for k, v in base.items()), sys.executable, *program, *args])
         command = f"{inner}; echo $? >{self.status}" + ("; sleep 60" if keep_open else "")
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
                         "env", "-i", "sh", "-c", command], check=True)
@@ -59,8 +61,10 @@ class TmuxChat:
     def __exit__(self, *exc: Any) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
-    def pane(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+    def pane(self, *, escapes: bool = False) -> str:
+        """The screen's text (``escapes``: with its SGR colour and attribute sequences)."""
+        return subprocess.run(["tmux", "capture-pane", "-p", *(["-e"] if escapes else []), "-t", self.name],
+                              capture_output=True, text=True).stdout
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)

@@ -77,7 +77,8 @@ class ApprovalScreen(ModalScreen[bool]):
         with Vertical():
             yield Static("Approve this change?  Nothing has been changed yet.", classes="approval-title")
             with VerticalScroll(id="approval-body"):
-                body = plan_renderable(self.plan, self.verdict) if self.plan is not None else self.summary
+                body = (plan_renderable(self.plan, self.verdict, color=not self.app.no_color)
+                        if self.plan is not None else self.summary)
                 yield Static(body, id="approval-plan")
             yield Static(self._keys(compact=False), classes="approval-keys")
             with Horizontal():

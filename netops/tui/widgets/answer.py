@@ -153,7 +153,7 @@ class AnswerView(Vertical):
     async def show_plan(self, plan: Any, verdict: Any, summary: str = "") -> None:
         await self.stop_stream()
         self._md = None
-        body = plan_renderable(plan, verdict) if plan is not None else summary
+        body = plan_renderable(plan, verdict, color=not self.app.no_color) if plan is not None else summary
         card = Static(body, classes="plan")
         card.border_title = "proposed change"
         await self.mount(card)
