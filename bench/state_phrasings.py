@@ -92,15 +92,35 @@ class Harness:
                                                "kb": settings.kb.model_copy(update={"embedder": "none"})})
         self.log: list[tuple] = []
         log = self.log
+        import threading
+
+        resolving = threading.local()
 
         class Recording(DeviceService):
             def _get(self, targets, getter, *, raw, **kw):  # noqa: ANN001 - same signature as the service's
                 from netops.devices.getters import canonical
 
                 args = {k: v for k, v in kw.items() if k in ("prefix", "peer", "vrf", "family")}
+                # a read the service makes to find a named peer's address is not an answer: kept apart
+                kind = "resolve" if getattr(resolving, "on", False) else "get"
                 for h in self.select(targets):
-                    log.append(("get", h.name, canonical(getter), args))
+                    log.append((kind, h.name, canonical(getter), args))
                 return super()._get(targets, getter, raw=raw, **kw)
+
+            def _peer_lookup(self, name, kw, cancel):  # noqa: ANN001
+                found = super()._peer_lookup(name, kw, cancel)
+                if callable(found.get("peer_addresses")):
+                    inner = found["peer_addresses"]
+
+                    def lookup(*a, **k):  # noqa: ANN002, ANN003
+                        resolving.on = True
+                        try:
+                            return inner(*a, **k)
+                        finally:
+                            resolving.on = False
+
+                    found = {**found, "peer_addresses": lookup}
+                return found
 
             def run(self, targets, command, **kw):  # noqa: ANN001
                 log.append(("run", str(targets), command, {}))
@@ -143,6 +163,7 @@ class Harness:
 def outcome(answer: Any, log: list[tuple]) -> dict:
     """The answer in the data's vocabulary."""
     reads = [{"host": h, "getter": g, **a} for kind, h, g, a in log if kind == "get"]
+    # (reads of kind "resolve" found a named peer's address for a peer getter: the peer is named)
     other = [f"{kind} {h}: {g}" for kind, h, g, _ in log if kind in ("run", "configure")]
     first = (answer.text or "").strip().splitlines()[0][:160] if (answer.text or "").strip() else ""
     m = getattr(answer, "change", None)

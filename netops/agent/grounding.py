@@ -311,7 +311,9 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         return KNOWLEDGE, {}
     if route.kind == "tool" and route.tool == "diagnose_route":
         return DEVICE, {"_tool": "diagnose_route", **route.args}
-    if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts"):
+    if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and not route.args.get("_also"):
+        # an open health question ("anything odd on r2?") reads several getters offline; the model
+        # picks its own reads (one getter up front would ground it on a part as if it were the whole)
         return DEVICE, dict(route.args)
     return NONE, {}
 
@@ -336,12 +338,13 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     a follow-up such as "and the keepalive?"; ``earlier`` (all the person's earlier questions,
     oldest first) completes a device follow-up such as "and on r2?".
     """
-    from netops.agent.offline import _domain, _matcher, inventory_hosts
-    from netops.agent.router import UNKNOWN_DEVICE, followup, meaning, route
+    from netops.agent.offline import _domain, _matcher, device_index, inventory_hosts
+    from netops.agent.router import UNKNOWN_DEVICE, followup, meaning, route, route_named
 
     settings = ctx.settings
     hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
-    routed = route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings))
+    routed, _ = route_named(question, hosts, device_index(ctx.get_devices()) if hosts else None, _domain(settings),
+                            matcher=lambda: _matcher(settings))
     if routed.kind == "unknown" and routed.reason.startswith(UNKNOWN_DEVICE):
         return Grounding(NONE, unknown_device=routed.reason)
     kind, args = plan(routed)

@@ -36,6 +36,17 @@ def inventory_groups(devices: Any) -> dict[str, list[str]]:
     return out
 
 
+def device_index(devices: Any) -> Any:
+    """What identifies each inventory host besides its name (:class:`~netops.agent.device_refs.DeviceIndex`),
+    or None without a readable inventory."""
+    from netops.agent.device_refs import DeviceIndex
+
+    try:
+        return DeviceIndex.from_inventory(devices.inventory)
+    except Exception:  # no inventory: names only
+        return None
+
+
 def _no_hosts_note(settings: Any, hosts: list[str], reason: str | None) -> str | None:
     """Why a question that looked for a device found none: a missing or broken inventory must
     not silently turn "bgp neighbours on r1" into an RFC search."""
@@ -205,19 +216,23 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     retrieval answer from ``ctx``'s knowledge base. Everything it uses comes in as arguments.
     ``previous`` (the person's earlier questions in a continued conversation, oldest first)
     completes a short follow-up ("and on r2?")."""
-    from netops.agent.router import followup, meaning
+    from netops.agent.router import followup, meaning, route_named
     from netops.assistant import Answer
 
     settings = ctx.settings
     answer = Answer(question=question, text="", mode="offline")
-    hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
+    has_inventory = ctx.devices is not None or settings.paths.inventory.exists()
+    hosts = inventory_hosts(ctx.get_devices()) if has_inventory else []
+    index = device_index(ctx.get_devices()) if hosts else None
     meant = followup(question, meaning(previous, hosts), hosts)
-    r = route(meant, hosts, _domain(settings), matcher=lambda: _matcher(settings))
+    r, read_as = route_named(meant, hosts, index, _domain(settings), matcher=lambda: _matcher(settings))
     if meant != question:
         if r.kind == "tool":
             answer.notice = f"read as a follow-up of your previous question: \"{meant}\""
         else:  # the follow-up reading found nothing to read: the question as asked
-            r = route(question, hosts, _domain(settings), matcher=lambda: _matcher(settings))
+            r, read_as = route_named(question, hosts, index, _domain(settings), matcher=lambda: _matcher(settings))
+    if read_as:  # a device named by its address, router id or AS: say which device was read
+        answer.notice = "; ".join(x for x in (answer.notice, *read_as) if x)
     if r.kind == "spec":
         from netops.rag.answer import retrieval_answer
 
@@ -260,9 +275,23 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         answer.text = f"{LABEL}, intent: list devices.\n\n{body}"
         return answer
     parts = [f"{LABEL}, intent: {r.intent} on {', '.join(args['hosts'])}."]
+    if read_as:
+        parts[0] += f" ({'; '.join(read_as)})"
     agg = result.data
     if agg is None:
         parts.append(f"Failed: {result.error}")
+    elif extra.get("_also"):  # an open question about a device's health: its basic state, getter by getter
+        for getter, res in [(args["getter"], result),
+                            *((g, toolbox.call(r.tool or "", {**args, "getter": g})) for g in extra["_also"])]:
+            parts.append(f"**{getter}**")
+            if res.data is None:
+                parts.append(f"- failed: {res.error}")
+                continue
+            for host, hr in res.data.items():
+                parts.append(f"**{host}** ({hr.command}):")
+                parts.append(_summarise(getter, hr.data, dict(extra, _host=host)) if hr.ok else f"- failed: {hr.error}")
+        answer.tool_calls = list(toolbox.calls)
+        answer.evidence = list(ctx.evidence)
     else:
         if between := extra.get("_between"):
             parts[0] = f"{LABEL}, intent: the BGP session between {between[0]} and {between[1]}."

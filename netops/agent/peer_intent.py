@@ -57,11 +57,43 @@ def _peer_addresses(question: str, addresses: list[str]) -> list[tuple[int, str]
     return out
 
 
-def peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
-    """``{"hosts": [router], "getter": "bgp_advertised"|"bgp_received", "peer": ...}`` (plus
-    ``_prefixes``, the prefixes the question names, to pick from the answer) or ``None``."""
+# The CLI's own words: "sh ip bgp nei 198.51.100.2 advertised-routes on r1", "show bgp neighbors r3
+# received-routes r2" (Cisco/FRR), with the device asked named anywhere else in the line
+_CLI = re.compile(r"\bnei\w*\s+(?P<peer>[\w.:-]+)\s+(?:(?P<send>advertised-routes)|(?P<take>received-routes|routes))\b",
+                  re.IGNORECASE)
+_V6 = re.compile(r"\b(?:ipv6|v6|inet6)\b", re.IGNORECASE)
+
+
+def _cli_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
     from netops.agent.router import mentions
 
+    m = _CLI.search(question)
+    if m is None:
+        return None
+    peer = m.group("peer")
+    devices = [h for _, h in sorted(mentions(question, ents.get("hosts", []))) if h.lower() != peer.lower()]
+    if len(devices) != 1:
+        return None
+    return {"hosts": devices, "getter": "bgp_advertised" if m.group("send") else "bgp_received", "peer": peer}
+
+
+def peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
+    """``{"hosts": [router], "getter": "bgp_advertised"|"bgp_received", "peer": ...}`` (plus
+    ``_prefixes``, the prefixes the question names, to pick from the answer, and ``family``
+    ``ipv6`` when the question says so) or ``None``."""
+    args = _peer_route_args(question, ents)
+    if args is not None and _V6.search(question):
+        args["family"] = "ipv6"  # "what is r1 advertising to r2 for ipv6"
+    return args
+
+
+def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
+    from netops.agent.router import mentions
+
+    if (cli := _cli_args(question, ents)) is not None:
+        if (vrf := vrf_in(question)) is not None:
+            cli["vrf"] = vrf
+        return cli
     verb = _VERB.search(question)
     if verb is None or _NOT_ROUTES.search(question) or not _ASKING.search(question[:verb.start()] or "?"):
         return None

@@ -68,11 +68,14 @@ def tools() -> list[Tool]:
 
 # -- question shapes ---------------------------------------------------------------------------
 
+# A negation as typed in a hurry too ("isnt", "doesnt", "cant"), and what asks for a cause besides "why"
+_NEG = r"(?:\bnot\b|n't\b|\bnever\b|\b(?:is|are|was|were|does|do|did|has|have|had|ca|wo)nt\b|\bcannot\b)"
+_WHY = r"(?:\bwhy\b|\bhow\s+come\b|\bwhat'?s\s+(?:going\s+on|wrong|up|the\s+(?:problem|issue))\b)"
 _SHAPES = tuple(re.compile(p, re.IGNORECASE) for p in (
     # why is r2 not learning / receiving / seeing / getting P; why isn't r2 learning P
-    r"\bwhy\b.*(\bnot\b|n't\b|\bnever\b).*\b(learn\w*|receiv\w*|see\w*|get\w*|hav\w*|install\w*|carry\w*)\b",
-    # r2 doesn't have P, why?  /  why is P missing on r2
-    r"(\bnot\b|n't\b|\bnever\b)\W+(\w+\W+){0,2}(learn\w*|receiv\w*|see\w*|get\w*|hav\w*|install\w*)\b.*\bwhy\b",
+    rf"{_WHY}.*{_NEG}.*\b(learn\w*|receiv\w*|see\w*|get\w*|hav\w*|install\w*|carry\w*)\b",
+    # r2 doesn't have P, why?  /  r1 isnt getting P from r3, whats going on
+    rf"{_NEG}\W+(\w+\W+){{0,2}}(learn\w*|receiv\w*|see\w*|get\w*|hav\w*|install\w*)\b.*{_WHY}",
     r"\bwhy\b.*\b(missing|absent|gone|disappeared|withdrawn)\b",
     # why don't I have a route to P on r2; why is there no route to P on r2
     r"\bwhy\b.*\bno\b.*\broutes?\b",

@@ -21,19 +21,22 @@ _WORD = re.compile(r"[a-z0-9]+")
 INTENTS: dict[str, dict[str, Any]] = {
     "bgp_neighbors": {"tool": "get_state", "getter": "bgp_neighbors",
                       "keywords": {"bgp": 3, "neighbour": 2, "neighbor": 2, "neighbours": 2, "neighbors": 2,
-                                   "peer": 2, "peers": 2, "peering": 2, "session": 1, "sessions": 1, "established": 1}},
+                                   "peer": 3, "peers": 3, "peering": 2, "session": 1, "sessions": 1, "established": 1}},
     "ospf_neighbors": {"tool": "get_state", "getter": "ospf_neighbors",
                        "keywords": {"ospf": 3, "adjacency": 2, "adjacencies": 2, "neighbour": 1, "neighbor": 1,
                                     "neighbours": 1, "neighbors": 1, "full": 1}},
     "interfaces": {"tool": "get_state", "getter": "interfaces",
                    "keywords": {"interface": 3, "interfaces": 3, "down": 1, "up": 1, "link": 1, "links": 1,
-                                "port": 2, "ports": 2, "errors": 1, "description": 1, "mtu": 3}},
+                                "port": 2, "ports": 2, "errors": 1, "description": 1, "descriptions": 1, "mtu": 3,
+                                "int": 3, "intf": 3, "ints": 3, "brief": 1, "terse": 1, "status": 1,
+                                "ip": 1, "ips": 3, "address": 1, "addresses": 3, "loopback": 3, "loopbacks": 3}},
     "route": {"tool": "get_state", "getter": "route",
               "keywords": {"route": 3, "routes": 3, "table": 2, "rib": 3, "fib": 3, "reach": 1, "reachable": 1,
                            "next": 1, "hop": 1, "prefix": 1, "path": 1, "originate": 1, "originates": 1, "routing": 1,
                            "announce": 1, "announces": 1}},
     "facts": {"tool": "get_state", "getter": "facts",
-              "keywords": {"version": 3, "uptime": 3, "facts": 3, "model": 1, "serial": 2, "os": 1}},
+              "keywords": {"version": 3, "ver": 3, "uptime": 3, "facts": 3, "model": 1, "serial": 2, "os": 1,
+                           "platform": 2, "hostname": 2, "software": 3, "hardware": 3, "chassis": 2}},
     "config": {"tool": "get_state", "getter": "config",
                "keywords": {"config": 3, "configuration": 3, "running": 1}},
     "list_devices": {"tool": "list_devices", "getter": None,
@@ -57,9 +60,12 @@ _ORIGIN = re.compile(r"\b(?:originat\w*|who\s+(?:announces|advertises|injects|ha
                      r"come\s+from|source\s+of)\b", re.IGNORECASE)
 # "the router id of r3", "r1's RID", "bgp router-id on r2"
 _ROUTER_ID = re.compile(r"\b(?:router[- ]?id|rid)s?\b", re.IGNORECASE)
+# "what AS is r3 in", "r1's local AS", "which ASN is r2": the BGP identity too (router id, local AS)
+_LOCAL_AS = re.compile(r"\b(?:what|which)\s+(?:AS|ASN|autonomous\s+system)\b(?!\s*\d)|\blocal[- ]as\b|"
+                       r"\b(?:AS|ASN)\s+number\b", re.IGNORECASE)
 # Two named routers related by the question ("the session between r1 and r3", "is r1 talking
 # to r2", "r1 peering with r3"): each side's neighbour list is narrowed to the other.
-_BETWEEN = r"(?:\bbetween\s+{a}\s+and\s+{b}\b|\b{a}\W*(?:s\s+)?(?:\w+\s+){{0,3}}?(?:to|with|towards|facing)\s+{b}\b)"
+_BETWEEN = r"(?:\bbetween\s+{a}\s+and\s+{b}\b|\b{a}\W*(?:s\s+)?(?:\w+\s+){{0,4}}?(?:to|with|towards|facing)\s+{b}\b)"
 # "are r1 and r3 talking?": joined by "and" only with a word that relates them
 _AND = r"\b{a}\s+and\s+{b}\b"
 
@@ -68,7 +74,8 @@ _WHOLE_TABLE = {"table", "rib", "fib", "routes", "routing"}
 # "is ospf healthy everywhere?", "bgp on all routers": every device in the inventory
 _EVERYWHERE = re.compile(r"\b(?:everywhere|network[- ]wide|(?:on|across|for)\s+(?:all|every|each)\s+(?:of\s+the\s+)?"
                          r"(?:routers?|devices?|hosts?|boxes|box|nodes?)|(?:all|every)\s+(?:the\s+)?(?:routers?|devices?|"
-                         r"boxes|nodes)|across\s+the\s+(?:network|fabric|lab|backbone|core))\b", re.IGNORECASE)
+                         r"boxes|nodes)|across\s+the\s+(?:network|fabric|lab|backbone|core)|anywhere|in\s+the\s+(?:whole\s+)?network)\b",
+                         re.IGNORECASE)
 # "on all routers except r3", "everywhere but r2", "every router other than r1": the hosts left out
 _EXCEPT = re.compile(r"\b(?:except(?:\s+for)?|but(?:\s+not)?|excluding|exclude|other\s+than|apart\s+from|besides"
                      r"|save\s+for|minus|without|not(?:\s+on)?)\s+", re.IGNORECASE)
@@ -112,7 +119,8 @@ def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
 
 # Words that make a question about a device a change request (never routed to a read).
 CHANGE_WORDS = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
-                "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy"}
+                "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy",
+                "fix", "repair", "unshut"}
 
 
 @dataclass
@@ -232,6 +240,74 @@ class SemanticMatcher:
         return self.labels[i], float(sims[i])
 
 
+# Word classes the keyword table alone misses.
+_AS_NUMBER = re.compile(r"\b(?:AS|ASN)[\s-]?\d+\b", re.IGNORECASE)  # "the session to AS 65002": BGP
+# "how does r2 get to P", "r1 can't reach P", "learnt P", "longest match", "ECMP paths": a route question
+_REACH = re.compile(r"\b(?:get|gets|getting|go|goes|going)\s+to\b|\breach\w*|\blearn\w*|\blongest[- ]match|\blpm\b|"
+                    r"\becmp\b|\bnext[- ]?hops?\b|\bpaths?\b|\bforward\w*", re.IGNORECASE)
+# Words that make a protocol name ask about sessions rather than a route ("bgp neighbour 198.51.100.2")
+_SESSION_WORDS = {"neighbor", "neighbors", "neighbour", "neighbours", "peer", "peers", "peering", "session", "sessions",
+                  "adjacency", "adjacencies", "summary", "sum", "summ", "nei", "nbr", "nbrs", "established", "state",
+                  "up", "down", "flapping", "uptime", "status"}
+# "how long has r1 been up", "when did r2 last reboot", "last reload": the device's uptime
+_UPTIME = re.compile(r"\bhow\s+long\b.*\b(?:up|running|alive)\b|\blast\s+(?:re)?(?:boot|load|start)(?:ed)?\b|"
+                     r"\bwhen\s+(?:was|did)\b.*\b(?:re)?(?:boot|load|start)(?:ed)?\b|\bup\s*time\b", re.IGNORECASE)
+_OTHER_SUBJECT = {"bgp", "ospf", "session", "sessions", "adjacency", "interface", "interfaces", "link", "links", "port",
+                  "ports", "peer", "peers", "peering", "neighbor", "neighbors", "neighbour", "neighbours"}
+# CLI forms: "sh run", "show running-config", "display current-configuration"; "sh ip route" (no prefix)
+_SHOW_RUN = re.compile(r"\b(?:sh|sho|show|display)\s+(?:run(?:ning)?(?:-config(?:uration)?)?|current-configuration|"
+                       r"conf(?:ig)?|configuration)\b", re.IGNORECASE)
+_POLICY = re.compile(r"\broute-?maps?\b|\bprefix-?lists?\b|\baccess-?lists?\b|\bacls?\b|\bcommunity-?lists?\b|"
+                     r"\bas-path\s+(?:access-)?lists?\b|\bpolic(?:y|ies)\b|\bfilters?\b", re.IGNORECASE)
+_SHOW_ROUTE = re.compile(r"\b(?:sh|sho|show|display)\s+(?:ip\s+|ipv6\s+)?(?:route|rib|fib)\b", re.IGNORECASE)
+_DEFAULT_ROUTE = re.compile(r"\bdefault\s+(?:route|gateway)\b|\bgateway\s+of\s+last\s+resort\b", re.IGNORECASE)
+# "what's wrong with r2", "is r2 ok?", "health check r1", "r3 looks sick", "is r1 up": an open question
+# about a device's health, answered with its basic state (facts, interfaces, BGP and OSPF neighbours)
+_HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|problem|issue))\s+with\b|\bhealth\w*\b|"
+                     r"\b(?:sick|unhealthy|odd|weird|strange|unusual|broken|wrong|amiss|problems?|issues?|alarms?|trouble)\b|"
+                     r"^\s*(?:is|are)\s+[\w.-]+(?:\s*(?:and|,)\s*[\w.-]+)*\s+(?:up|alive|reachable|ok|okay|fine|healthy|"
+                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:ok|okay|alright|fine|healthy|happy)\b",
+                     re.IGNORECASE)
+HEALTH_GETTERS = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors")
+# "which interface on r1 faces r3": r3 is the far end, not a device to read
+_FAR_END = r"\b(?:faces?|facing|towards?|to|connected\s+to|pointing\s+(?:at|to)|going\s+to)\s+(?:the\s+)?(?:router\s+)?{h}(?![\w-])"
+# A device question that names no device: ask which one rather than search the documents
+_STATE_SHAPE = re.compile(r"^\s*(?:sh|sho|show|display|list|get|check|dump)\b|\bon\s+(?:the|this|that|our|my|a)\s+"
+                          r"(?:router|device|box|switch|node)\b|\bsummary\b", re.IGNORECASE)
+_SYNONYMS = {"ebgp": "bgp", "ibgp": "bgp", "mpbgp": "bgp", "bgp4": "bgp", "ospfv2": "ospf", "neighbour": "neighbor",
+             "neighbours": "neighbors", "nbr": "neighbor", "nbrs": "neighbors", "intfs": "interfaces"}
+
+
+def _typo_table() -> dict[str, str]:
+    """Misspellings one keystroke off an intent keyword (a letter left out, two letters swapped):
+    "osfp", "intefaces", "neigbors". Only keywords of four letters or more; a misspelling that is
+    a keyword itself, or one off two different keywords, is left alone."""
+    keys = {k for spec in INTENTS.values() for k in spec["keywords"]} | {"ospf", "bgp"}
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for k in keys:
+        if len(k) < 4:
+            continue
+        variants = {k[:i] + k[i + 1:] for i in range(len(k))} | {k[:i] + k[i + 1] + k[i] + k[i + 2:]
+                                                                  for i in range(len(k) - 1)}
+        for v in variants - {k}:
+            if len(v) < 4 or v in keys:
+                continue
+            if v in out and out[v] != k:
+                clash.add(v)
+            out[v] = k
+    return {v: k for v, k in out.items() if v not in clash}
+
+
+_TYPOS = _typo_table()
+
+
+def normalise(words: list[str], hosts: list[str]) -> list[str]:
+    """Words as the keyword table spells them: protocol variants and common misspellings."""
+    named = {h.lower() for h in hosts}
+    return [w if w in named else _SYNONYMS.get(w, _TYPOS.get(w, w)) for w in words]
+
+
 def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS,
           matcher: "Callable[[], SemanticMatcher | None] | None" = None) -> Route:
     """Map ``question`` to a read-only tool call, a spec lookup, or nothing.
@@ -239,7 +315,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     A question that names no device but uses the domain's vocabulary goes to the knowledge
     base; one that does neither ("tell me a joke") is not routed.
     """
-    words = _WORD.findall(question.lower().replace("'s", ""))
+    words = normalise(_WORD.findall(question.lower().replace("'s", "")), hosts)
     ents = entities(question, hosts)
     if CHANGE_WORDS & set(words) and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
@@ -255,21 +331,38 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     if hosts and _EVERYWHERE.search(question) and (not targets or set(targets) <= set(excepted(question, hosts))):
         left_out = set(excepted(question, hosts))  # "on all routers except r3" reads r1 and r2, not r3
         targets = [h for h in hosts if h not in left_out]
+    elif (left_out := set(excepted(question, hosts))) and set(targets) - left_out:
+        targets = [h for h in targets if h not in left_out]  # "ospf on r2 and r3 but not r1"
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
         # "which router originates 203.0.113.128/25?": every device's route to it; the
         # originator is the one that has it from no other router.
         return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
                                                     "prefix": ents["addresses"][0], "_origin": True}, 5.0)
-    if targets and _ROUTER_ID.search(question) and not ents["addresses"]:
+    if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
     scores = {name: _score(words, spec["keywords"]) for name, spec in INTENTS.items()}
+    words_set = set(words)
     if ents["addresses"]:
         scores["route"] += 2
+        if _REACH.search(question):
+            scores["route"] += 2
     if ents["interfaces"]:
         scores["interfaces"] += 2
+    if _AS_NUMBER.search(question):
+        scores["bgp_neighbors"] += 2
+    if _UPTIME.search(question) and not words_set & _OTHER_SUBJECT:
+        scores["facts"] = max(scores["facts"], 4.0)
+    if _SHOW_RUN.search(question) or _POLICY.search(question):
+        scores["config"] = max(scores["config"], 3.0)
+    if _DEFAULT_ROUTE.search(question) or (_SHOW_ROUTE.search(question) and not ents["addresses"]):
+        scores["route"] = max(scores["route"], 4.0)
     best = max(scores, key=lambda k: scores[k])
-    words_set = set(words)
+    if best == "bgp_neighbors" and "ospf" in words_set and "bgp" not in words_set:
+        best = "ospf_neighbors"  # "display ospf peer brief": the protocol named decides
+    if ents["addresses"] and best in ("bgp_neighbors", "ospf_neighbors") and not words_set & _SESSION_WORDS:
+        best = "route"  # "show ip bgp 203.0.113.128/25 on r2", "is r2 using ospf or bgp for P": the route
+        scores["route"] = max(scores["route"], 3.0)
     if scores[best] < 3 and words_set & _TALKING and related_pair(question, hosts) is not None:
         best = "bgp_neighbors"  # "is r1 talking to r2?": the sessions between them
         scores[best] = 3.0
@@ -281,6 +374,9 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         best = "config"
         scores["config"] = max(scores["config"], 3.0)
     spec_score = _score(words, _SPEC) + (3 if re.search(r"\brfc\s*\d+", question, re.I) else 0)
+    if targets and scores[best] < 3 and _HEALTH.search(question) and spec_score < 3:
+        return Route("tool", "health", "get_state", {"hosts": targets, "getter": HEALTH_GETTERS[0],
+                                                     "_also": list(HEALTH_GETTERS[1:])}, 3.0)
     if targets and scores[best] < 3 and matcher is not None and (m := matcher()) is not None:
         intent, sim = m.best(mask(question, hosts))
         if sim >= SEMANTIC_THRESHOLD:
@@ -292,11 +388,14 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         spec = INTENTS[best]
         args: dict[str, Any] = {"hosts": targets, "getter": spec["getter"]}
         if best == "route":
+            v6 = bool(words_set & {"ipv6", "v6", "inet6"})
+            if not ents["addresses"] and _DEFAULT_ROUTE.search(question):
+                args["prefix"] = "::/0" if v6 else "0.0.0.0/0"  # the default route itself
+                return Route("tool", best, spec["tool"], args, scores[best])
             if not ents["addresses"]:
-                if not words_set & _WHOLE_TABLE:
+                if not words_set & _WHOLE_TABLE and not _SHOW_ROUTE.search(question):
                     return Route("unknown", reason="a route lookup needs a prefix or address")
                 # "show me r2's routing table": every route, the chosen ones listed
-                v6 = bool(words_set & {"ipv6", "v6", "inet6"})
                 return Route("tool", "routes", "get_state", {"hosts": targets, "getter": "routes",
                                                              "prefix": "::/0" if v6 else "0.0.0.0/0"}, scores[best])
             args["prefix"] = ents["addresses"][0]
@@ -308,6 +407,11 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         route_ = Route("tool", best, spec["tool"], args, scores[best])
         if best == "config":
             route_.args["_section"] = next((CONFIG_SECTIONS[w] for w in words if w in CONFIG_SECTIONS), None)
+        if best == "interfaces" and len(targets) > 1:
+            # "which interface on r1 faces r3": r3 is the far end of a link, not a device asked about
+            far = {h for h in targets if re.search(_FAR_END.format(h=re.escape(h)), question, re.IGNORECASE)}
+            if set(targets) - far and far:
+                route_.args["hosts"] = [h for h in targets if h not in far]
         if best == "interfaces":
             route_.args["_filter"] = "down" if "down" in words else ("up" if "up" in words else None)
             route_.args["_names"] = ents["interfaces"]
@@ -324,10 +428,15 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
         return Route("unknown", reason=f"{UNKNOWN_DEVICE} {unknown!r} in the inventory (it has: {shown}; "
                                        f"`netops devices list` shows them)")
+    if not targets and hosts and scores[best] >= 3 and best != "list_devices" and spec_score < 2 \
+            and _STATE_SHAPE.search(question):
+        shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
+        return Route("unknown", reason=f"which device? The question names none: name one ({shown}) or say "
+                                       f"'on all routers'")
     if spec_score >= 2:
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
     versioned = {re.sub(r"v\d+$", "", w) for w in words}  # ospfv3, bgpv4, snmpv2 name their protocol
-    if not targets and domain & (set(words) | versioned):
+    if not targets and (domain & (set(words) | versioned) or ents["addresses"]):
         # Nothing points at a device: the knowledge base is the best evidence we have offline.
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score,
                      reason="no device intent matched; closest passages from the knowledge base")
@@ -390,8 +499,11 @@ def unknown_device(question: str, hosts: list[str]) -> str | None:
     """A word in a device's place ("on r9", "r9's", "of core-sw1") shaped like a host name (letters
     and a digit, as inventory names are) that is not in the inventory, or None."""
     known = {h.lower() for h in hosts}
-    for m in _DEVICE_REF.finditer(question):
-        word = (m.group(1) or m.group(2) or "").strip(".-")
+    # "sh ip int br edge-fw-02": CLI style puts the device last, with no preposition
+    last = re.search(r"\s([\w.-]+)\W*$", question)
+    refs = [*_DEVICE_REF.finditer(question), *([last] if last else [])]
+    for m in refs:
+        word = (m.group(1) or (m.group(2) if m.re is _DEVICE_REF else "") or "").strip(".-")
         if not word or word.lower() in known or not re.search(r"[a-z]", word, re.I) or not re.search(r"\d", word):
             continue
         if addresses(word) or INTERFACE_NAME.fullmatch(word) or re.fullmatch(r"(?:ipv|v|ospfv|bgpv|snmpv|tlsv|rfc|as|asn|vlan|area|vni|vrf|vpn|port|tcp|udp|ieee|"
@@ -399,3 +511,28 @@ def unknown_device(question: str, hosts: list[str]) -> str | None:
             continue
         return word
     return None
+
+
+def route_named(question: str, hosts: list[str], index: Any = None, domain: frozenset[str] = DOMAIN_WORDS,
+                matcher: "Callable[[], SemanticMatcher | None] | None" = None) -> tuple[Route, list[str]]:
+    """:func:`route` after devices named otherwise than by their inventory name (an address, a router
+    id, a loopback, a local AS, a group; :mod:`netops.agent.device_refs`, from ``index``) are read
+    back to that name; returns the route and one note per name read back ("198.51.100.2 read as r2
+    (its eth-r1 address)"). A reference that no device matches, in a question that would read a
+    device, is one clear line (an ``unknown`` route starting with :data:`UNKNOWN_DEVICE`)."""
+    if index is None or not hosts:
+        return route(question, hosts, domain, matcher), []
+    from netops.agent.device_refs import resolve, unknown_group
+
+    res = resolve(question, index)
+    unknown = res.unknown or unknown_group(question, index)
+    if unknown:
+        # only a question that asks for device state: the same words about a known device would read it
+        if route(f"{question} on {hosts[0]}", hosts, domain).kind == "tool":
+            return Route("unknown", reason=unknown), []
+        return route(question, hosts, domain, matcher), []
+    if res.notes:
+        r = route(res.question, hosts, domain, matcher)
+        if r.kind == "tool":
+            return r, res.notes
+    return route(question, hosts, domain, matcher), []
