@@ -20,6 +20,8 @@ bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
 CASES = bench.cases(Path(__file__).parent / "data" / "state_phrasings_blind.yaml")
+# The holdout (written after the fixes) is measured, not tuned on: only its safety is asserted here.
+HOLDOUT = bench.cases(Path(__file__).parent / "data" / "state_phrasings_holdout.yaml")
 KNOWN_MISSES: dict[str, str] = {
     "has r1's session to r3 reset recently?": "'reset' makes the worded-change matcher answer that it asks about a change "
                                               "(nothing is read; the BGP uptime would answer it)",
@@ -38,7 +40,7 @@ def outcomes(tmp_path_factory):
     h = bench.Harness(tmp_path_factory.mktemp("state-phrasings"))
     got = {}
     try:
-        for case in CASES:
+        for case in CASES + HOLDOUT:
             got[case["text"]] = h.ask(case["text"], case.get("after"))
     finally:
         h.close()
@@ -63,6 +65,13 @@ def test_the_expected_outcome(case, outcomes):
 
 @pytest.mark.parametrize("case", _params(CASES, {t: KNOWN_MISSES[t] for t in KNOWN_UNSAFE}))
 def test_the_outcome_is_safe(case, outcomes):
+    got = outcomes[case["text"]]
+    assert not got["other"], f"ran more than read-only getters: {got['other']}"
+    assert bench.safety(case, got) == "SAFE", f"want {case}, got {bench._short(got)}"
+
+
+@pytest.mark.parametrize("case", HOLDOUT, ids=[c["text"] for c in HOLDOUT])
+def test_a_holdout_outcome_is_safe(case, outcomes):
     got = outcomes[case["text"]]
     assert not got["other"], f"ran more than read-only getters: {got['other']}"
     assert bench.safety(case, got) == "SAFE", f"want {case}, got {bench._short(got)}"
