@@ -275,8 +275,9 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         answer.text = f"{LABEL}, intent: list devices.\n\n{body}"
         return answer
     parts = [f"{LABEL}, intent: {r.intent} on {', '.join(args['hosts'])}."]
-    if read_as:
-        parts[0] += f" ({'; '.join(read_as)})"
+    if read_as:  # said here, in front of what was read, so not again in the notice
+        parts[0] += " " + "; ".join(read_as) + "."
+        answer.notice = "; ".join(x for x in (answer.notice or "").split("; ") if x and x not in read_as) or None
     agg = result.data
     if agg is None:
         parts.append(f"Failed: {result.error}")

@@ -162,9 +162,11 @@ class DeviceService:
     def get(self, targets: str | Sequence[str], getter: str, *,
             on_result: Callable[[HostResult], None] | None = None, cancel: "CancelToken | None" = None,
             **kw: Any) -> AggregateResult:
-        """Typed state from every target: ``facts``, ``interfaces``, ``bgp_neighbors``,
-        ``ospf_neighbors``, ``route`` (``prefix=...``), ``config``. Models are in ``.data``,
-        redacted by field after parsing. ``cancel`` as for :meth:`run`."""
+        """Typed state from every target, by getter name (the table in :mod:`netops.devices.getters`:
+        ``facts``, ``interfaces``, ``bgp_neighbors``, ``ospf_neighbors``, ``config``; ``route``,
+        ``routes``, ``bgp_routes``, ``bgp_inbound`` with ``prefix=...``; ``bgp_advertised``,
+        ``bgp_received`` with ``peer=...``). Models are in ``.data``, redacted by field after
+        parsing. ``cancel`` as for :meth:`run`."""
         return self._get(targets, getter, on_result=on_result, raw=False, cancel=cancel, **kw)
 
     def _get(self, targets: str | Sequence[str], getter: str, *, raw: bool,
