@@ -92,7 +92,14 @@ def tool_call_for(name: str, words: list[str]) -> tuple[str, dict[str, Any]]:
         need(2, BY_NAME[name].usage)
         from netops.devices.getters import ALIASES, PEER_GETTERS
 
-        getter = ALIASES.get(words[1].lower(), words[1])
+        getter = ALIASES.get(words[1].lower(), words[1].lower())
+        from typing import get_args
+
+        from netops.agent.builtin_tools import Getter
+
+        if getter not in get_args(Getter):  # one line for a person, not the schema a model is given
+            raise InputError(f"unknown getter {words[1]!r}: one of {', '.join(get_args(Getter))} "
+                             f"(or bgp, ospf, advertised, received)")
         args: dict[str, Any] = {"hosts": hosts(words[0]), "getter": getter}
         rest = words[2:]
         for i, word in enumerate(rest):  # "vrf CUST-A" / "--vrf CUST-A" anywhere after the getter

@@ -190,3 +190,26 @@ async def test_new_and_quit_as_slash_commands(chat_settings):
         assert app.conversation_id is None and not app.entries
         await type_and_send(pilot, "/quit")
         await wait_until(pilot, lambda: not app.is_running, timeout=5, what="/quit to leave")
+
+
+async def test_a_mistyped_getter_is_one_line_and_stays_in_the_box(chat_settings):
+    """'/state r1 nosuchgetter' (seen in tmux) ran the tool and put 16 rows of the tool's JSON
+    schema, written for a model, into the conversation. It is one line naming the getters, and
+    the command goes back into the box to be fixed, as any mistyped slash command."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.answer import AnswerView
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "/state r1 nosuchgetter")
+        said = await wait_until(pilot, lambda: [str(n.message) for n in app._notifications
+                                                if n.severity == "error"], timeout=10, what="the error")
+        await pilot.pause(0.5)
+        assert not app.query(AnswerView), "the tool ran"
+        assert len(said) == 1 and "unknown getter 'nosuchgetter'" in said[0], said
+        assert "bgp_neighbors" in said[0] and "Expected" not in said[0] and "\n" not in said[0], said
+        assert app.query_one(PromptInput).text == "/state r1 nosuchgetter"
+        await pilot.press("ctrl+u")
+        await type_and_send(pilot, "/state r1 OSPF")  # an alias in capitals is still a getter
+        await wait_until(pilot, lambda: app.query(AnswerView), timeout=10, what="the command to run")
