@@ -398,7 +398,10 @@ class ChatApp(App[None]):
     # -- questions -------------------------------------------------------------------------
     async def ask(self, question: str) -> None:
         if self.busy:
-            self.notify("still answering: Esc cancels it", severity="warning")
+            # the box emptied on Enter: the question goes back, to send when the answer is done
+            self.notify("still answering: Esc cancels it; your question stays in the box", severity="warning")
+            if not self.query_one(PromptInput).text:
+                self.prefill(question)
             return
         for done in self.conversation.query(AnswerView):
             await done.settle()

@@ -213,3 +213,23 @@ async def test_a_mistyped_getter_is_one_line_and_stays_in_the_box(chat_settings)
         await pilot.press("ctrl+u")
         await type_and_send(pilot, "/state r1 OSPF")  # an alias in capitals is still a getter
         await wait_until(pilot, lambda: app.query(AnswerView), timeout=10, what="the command to run")
+
+
+async def test_a_question_sent_while_answering_stays_in_the_box(chat_settings):
+    """Enter while an answer is still coming (seen in tmux with a slow model): the chat said
+    'still answering' and the typed question was gone (the box empties on Enter). It goes back
+    into the box, to send once the answer is done or after Esc."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.busy = True  # an answer is streaming
+        await type_and_send(pilot, "and on r2?")
+        await wait_until(pilot, lambda: any("still answering" in str(n.message) for n in app._notifications),
+                         timeout=10, what="the warning")
+        assert app.query_one(PromptInput).text == "and on r2?"
+        app.busy = False
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
+        assert app.query_one(PromptInput).text == ""
