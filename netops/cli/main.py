@@ -120,6 +120,10 @@ def _debug_requested(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("NETOPS_DEBUG", "") not in ("", "0")
 
 
+# click >= 8.2 raises this (a UsageError) for a group called without a subcommand.
+_NO_ARGS_IS_HELP: type[Exception] = getattr(click.exceptions, "NoArgsIsHelpError", type("_Never", (Exception,), {}))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map every outcome to an exit code."""
     from netops.errors import NetopsError
@@ -132,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         code = rv if isinstance(rv, int) else 0
     except click.exceptions.Exit as exc:
         code = exc.exit_code
+    except _NO_ARGS_IS_HELP as exc:
+        # `netops devices` alone is a user exploring, not a mistake: the group's help, exit 0.
+        click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+        code = 0
     except click.UsageError as exc:
         # Bad arguments are bad input like any other: one line, plus where to look.
         click.echo(f"error: {exc.format_message()}", err=True)

@@ -406,3 +406,16 @@ def test_ask_device_question_with_no_usable_inventory_says_why(capsys, monkeypat
     assert code == 0, err
     assert expect in err
     assert ("NETOPS_INVENTORY" if inventory is None else "netops devices list says why") in err
+
+
+GROUPS = [(p, c) for p, c in COMMANDS if isinstance(c, click.Group)]
+
+
+@pytest.mark.parametrize("path", [p for p, _ in GROUPS], ids=" ".join)
+def test_a_bare_command_group_shows_its_help_not_an_error(capsys, path):
+    """`netops devices` (a group with no subcommand) is how a new user explores: it prints the
+    group's help on stdout and exits 0, not `error: Usage: ...` with the help dumped on stderr."""
+    code, out, err = run(capsys, *path)
+    assert code == 0, (code, err)
+    assert "error:" not in err and "Traceback" not in err
+    assert out.startswith(f"Usage: netops {' '.join(path)} ") and "Commands:" in out
