@@ -124,6 +124,13 @@ def check_index(settings: "Settings") -> Check:
         detail = f"{stats_docs} docs, {stats_chunks} chunks, embedder {built}"
         if built != "none":
             vectors = kb.vectors.count()
+            pending = kb.vectors_pending
+            if pending and not settings.chroma_url:
+                # Lexical first, vectors later: not damage, work still to do (BM25 answers meanwhile).
+                return Check("knowledge index", True,
+                             f"{stats_docs} docs, {stats_chunks} chunks, {vectors} vectors; "
+                             f"{pending} documents still to embed (lexical search answers meanwhile)",
+                             "netops kb init finishes the embedding in the foreground")
             if vectors != stats_chunks and not settings.chroma_url:
                 return Check("knowledge index", False,
                              f"{stats_chunks} chunks but {vectors} vectors (interrupted or damaged)",

@@ -49,6 +49,25 @@ def test_index_built_by_other_embedder_is_reported(capsys, settings, tmp_path, m
     assert code == 0 and "1 docs" in checks["knowledge index"]["detail"]
 
 
+def test_vectors_still_embedding_in_the_background_is_ok_not_damaged(capsys, settings, tmp_path, monkeypatch):
+    """Right after the first question the dense index is still being embedded (the README says
+    so): doctor must say that and point at `kb init`, not call the index damaged and tell the
+    user to `kb reset --yes` (which would throw away the work in progress)."""
+    from netops.rag.kb import KnowledgeBase
+
+    docs = tmp_path / "d"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\nalpha bravo charlie\n")
+    (docs / "b.md").write_text("# B\n\ndelta echo foxtrot\n")
+    monkeypatch.setattr("netops.rag.kb.make_embedder", lambda s, prefer=None: HashEmbedder())
+    KnowledgeBase(settings, embedder=HashEmbedder()).add([docs], vectors="later")
+    code, checks = checks_by_name(capsys)
+    c = checks["knowledge index"]
+    assert code == 0 and c["ok"], c
+    assert "reset" not in (c["fix"] or "") and "damaged" not in c["detail"], c
+    assert "2 documents still to embed" in c["detail"] and "netops kb init" in (c["fix"] or ""), c
+
+
 def test_checks_are_an_extensible_list_and_a_crash_is_a_failed_check(settings):
     def check_boom(s):
         raise RuntimeError("kaput")
