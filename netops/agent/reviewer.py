@@ -142,7 +142,12 @@ def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: st
     if level not in ("ok", "warn", "block"):  # e.g. "approve": the reviewer cannot approve
         level = "warn"
         findings.append(f"reviewer answered {data.get('verdict')!r}, treated as a warning")
-    for f in findings or ([] if level == "ok" else ["model reviewer objected"]):
+    if not m and level == "warn":  # prose instead of the JSON verdict asked for: say so, not "objected"
+        findings.append(f"the model reviewer gave no verdict (it answered {printable(text[:80])!r}); "
+                        "no second opinion")
+    elif not findings and level != "ok":
+        findings.append(f"the model reviewer {'blocked' if level == 'block' else 'warned'} without giving a reason")
+    for f in findings:
         v.raise_to(level if level != "ok" else "ok", f"model: {f}")  # type: ignore[arg-type]
     if level != "ok" and _ORDER[level] > _ORDER[v.level]:
         v.level = level  # type: ignore[assignment]
