@@ -91,3 +91,26 @@ async def test_no_color_is_respected(settings, monkeypatch):
     app = ChatApp(settings, offline=True)
     async with app.run_test():
         assert app.no_color
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("decision", ["approved", "denied"])
+async def test_a_change_answer_is_not_called_unverified(decision):
+    """After 'drain r3' was approved, applied and verified by its post-checks (seen in tmux), the
+    answer ended with 'no evidence: this answer cites nothing; treat it as unverified'. An answer
+    about a change cites no passage because netops's own record of the run is the account: the
+    line says so; an answer with neither evidence nor a change keeps the warning."""
+    from netops.agent.tools import ApprovalRecord
+    from netops.assistant import Answer
+    from netops.tui.widgets.citations import CitationList
+
+    record = ApprovalRecord("router-drain", ["r3"], {}, "warn", [], decision, by="root",
+                            result="applied and verified" if decision == "approved" else None)
+    change = Answer(question="drain r3", text="Outcome: ...", mode="agent", approvals=[record])
+    for answer, unverified in ((change, False), (Answer(question="q", text="a", mode="agent"), True)):
+        widget = CitationList([], answer)
+        async with One(widget).run_test():
+            head = str(widget.query_one(".citations-head").render())
+        assert ("unverified" in head) is unverified, head
+        if not unverified:
+            assert "record of the change" in head and ("post-checks" in head) is (decision == "approved"), head

@@ -58,12 +58,20 @@ class CitationList(Vertical):
     """
 
     def __init__(self, evidence: list[Any], answer: Any = None) -> None:
-        super().__init__(classes="-none" if not evidence else "")
+        # -none (a warning's colour) only when nothing backs it: a change's record does
+        backed = evidence or getattr(answer, "approvals", None)
+        super().__init__(classes="" if backed else "-none")
         self.evidence = list(evidence)
         self.answer = answer
 
     def compose(self) -> ComposeResult:
         if not self.evidence:
+            approvals = list(getattr(self.answer, "approvals", None) or [])
+            if approvals:  # the run's own record is the account, not a passage to cite
+                ran = any(a.decision == "approved" for a in approvals)
+                yield Static("no cited sources: the outcome above is netops's own record of the change"
+                             + (" (its post-checks are the verification)" if ran else ""), classes="citations-head")
+                return
             yield Static("no evidence: this answer cites nothing; treat it as unverified", classes="citations-head")
             return
         yield Static(f"evidence ({len(self.evidence)}):", classes="citations-head")
