@@ -516,7 +516,9 @@ class ChatApp(App[None]):
             elif name == "RunProgressEvent":
                 self.change_running = ev.stage not in ("verified", "failed", "rolled_back", "rollback_failed",
                                                        "skipped", "cancelled")
-                self._status(f"changing {ev.host}: {ev.stage} (Ctrl+C cancels and rolls back)")
+                # a host in a final state has nothing left for Ctrl+C to roll back: no offer
+                self._status(f"changing {ev.host}: {ev.stage} (Ctrl+C cancels and rolls back)"
+                             if self.change_running else f"change on {ev.host}: {ev.stage}")
                 await view.run_progress(ev)
             elif name == "IndexProgressEvent":
                 total = f"/{ev.total}" if ev.total else ""

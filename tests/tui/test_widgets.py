@@ -114,3 +114,26 @@ async def test_a_change_answer_is_not_called_unverified(decision):
         assert ("unverified" in head) is unverified, head
         if not unverified:
             assert "record of the change" in head and ("post-checks" in head) is (decision == "approved"), head
+
+
+@pytest.mark.asyncio
+async def test_the_status_offers_a_rollback_only_while_one_is_possible(settings):
+    """Seen in tmux: 'changing r3: verified (Ctrl+C cancels and rolls back)' stayed up after the
+    host was verified; Ctrl+C then rolled nothing back (the change was kept). A host in a final
+    state is shown as such, without the offer."""
+    from netops.agent.events import RunProgressEvent
+    from netops.tui.widgets.answer import AnswerView
+    from netops.tui.widgets.statusbar import StatusBar
+    from tests.tui.demo import DemoChat
+
+    app = DemoChat(settings)
+    async with app.run_test(size=(110, 30)) as pilot:
+        view = app.query(AnswerView).last()
+        bar = app.query_one(StatusBar)
+        await app._render(view, RunProgressEvent("router-undrain", "r3", "apply", None, ""))
+        await pilot.pause()
+        assert "rolls back" in bar.activity and app.change_running
+        await app._render(view, RunProgressEvent("router-undrain", "r3", "verified", True, "postchecks passed"))
+        await pilot.pause()
+        assert "rolls back" not in bar.activity and "r3: verified" in bar.activity, bar.activity
+        assert not app.change_running
