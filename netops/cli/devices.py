@@ -49,6 +49,8 @@ def _print_failures(agg: Any) -> None:
     err = console(stderr=True)
     for host, r in agg.failed_hosts.items():
         err.print(f"[red]{host}[/red]: {r.error_type}: {r.error}", markup=True, highlight=False)
+        if r.hint:
+            err.print(f"  hint: {r.hint}", markup=False, highlight=False)
 
 
 @click.group()
@@ -128,7 +130,7 @@ def check_cmd(ctx: click.Context, targets: str, as_json: bool) -> None:
             d = r.data
             table.add_row(name, mark(d.reachable if d else None), mark(d.host_key_known if d else None),
                           mark(d.authenticated if d else None), f"{r.elapsed:.2f}s",
-                          f"{r.error_type}: {r.error}" if r.failed else "")
+                          (f"{r.error_type}: {r.error}" + (f" (fix: {r.hint})" if r.hint else "")) if r.failed else "")
         print_wide(console(), table)
     _exit_for(ctx, agg)
 
@@ -263,6 +265,8 @@ def _render_outputs(agg: Any) -> None:
             if r.failed:
                 out.rule(Text(f"{host}: {r.error_type}", style="bold red"), align="left", style="red")
                 out.print(Text(r.error or ""), soft_wrap=True)
+                if r.hint:
+                    out.print(Text(f"hint: {r.hint}"), soft_wrap=True)
                 continue
             out.rule(Text(f"{host}: {r.command}  ({r.elapsed:.2f}s)", style="bold"), align="left", style="green")
             out.print(Text(r.output or ""), soft_wrap=True)
@@ -273,6 +277,8 @@ def _render_outputs(agg: Any) -> None:
     for host, r in agg.items():
         if r.failed:
             click.echo(f"{host}: {r.error_type}: {r.error}", err=True)
+            if r.hint:
+                click.echo(f"{host}: hint: {r.hint}", err=True)
             continue
         lines = (r.output or "").splitlines()
         click.echo("\n".join(f"{host}: {line}" if many else line for line in lines))

@@ -24,11 +24,12 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
 
     for host, r in agg.items():
         if r.failed:
-            out.print(Panel(Text(f"{r.error_type}: {r.error}"), title=host, border_style="red"))
+            why = f"{r.error_type}: {r.error}" + (f"\nhint: {r.hint}" if r.hint else "")
+            print_wide(out, Panel(Text(why), title=host, border_style="red"))
             continue
         d = r.data
         if getter == "config":
-            out.print(Panel(Text(d.text), title=f"{host}: running config (redacted)"))
+            print_wide(out, Panel(Text(d.text), title=f"{host}: running config (redacted)"))
             continue
         table = Table(title=f"{host}: {getter}")
         if getter == "facts":
@@ -59,7 +60,7 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                               f"{n.dead_time_seconds:.1f}s" if n.dead_time_seconds is not None else "-")
         elif getter == "route":
             if not d.found:
-                out.print(Panel(Text(f"no route to {d.query}"), title=host, border_style="yellow"))
+                print_wide(out, Panel(Text(f"no route to {d.query}"), title=host, border_style="yellow"))
                 continue
             for col in ("prefix", "protocol", "distance/metric", "next hops"):
                 table.add_column(col)

@@ -28,14 +28,16 @@ def failed_result(host: str, exc: BaseException, *, command: str | None = None, 
     errors quote the command (``refused 'show run | include key 7 K'``) or device text."""
     from netops.devices.redact import redact
 
+    hint = None
     if isinstance(exc, NetopsError):
         error_type, message = type(exc).__name__, exc.message
+        hint = redact(exc.hint) if exc.hint else None
     else:
         log.exception("unexpected error on %s", host, exc_info=exc)
         error_type, message = "InternalError", f"unexpected {type(exc).__name__}: {exc}"
     error = redact(message.splitlines()[0]) if message else error_type
     return HostResult(host=host, ok=False, command=redact(command), error=error or error_type,
-                      error_type=error_type, elapsed=elapsed)
+                      error_type=error_type, hint=hint, elapsed=elapsed)
 
 
 def fan_out(

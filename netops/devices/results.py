@@ -30,6 +30,8 @@ class HostResult:
     """One line saying what went wrong, for a failed result."""
     error_type: str | None = None
     """Name of the netops error class (``AuthError``, ``HostKeyError``, ...)."""
+    hint: str | None = None
+    """How to fix it, for a failed result (the error's own hint), when there is one."""
     started_at: datetime = field(default_factory=_now)
     elapsed: float = 0.0
     truncated: bool = False
@@ -52,6 +54,7 @@ class HostResult:
             "data": data,
             "error": self.error,
             "error_type": self.error_type,
+            "hint": self.hint,
             "started_at": self.started_at.isoformat(),
             "elapsed": round(self.elapsed, 4),
             "truncated": self.truncated,

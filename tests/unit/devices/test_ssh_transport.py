@@ -175,3 +175,38 @@ def test_refused_and_unknown_host_messages(settings, tmp_path):
     inv = load_inventory(_inventory(tmp_path, 22, "no-such-host.invalid"))
     with pytest.raises(ConnectError, match="unknown host"):
         open_socket(inv.host("dev"), 2.0)
+
+
+def _changed_key_env(svc_settings, server, tmp_path, monkeypatch):
+    kh = tmp_path / "changed_known_hosts"
+    hostkeys.trust_key(kh, "127.0.0.1", server.port, paramiko.ECDSAKey.generate())
+    monkeypatch.setenv("NETOPS_INVENTORY", str(svc_settings.inventory))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(kh))
+    return kh
+
+
+def test_a_failed_host_result_carries_the_fix(svc_settings, server, tmp_path):
+    """The error's hint (what to do about a changed key) is part of the host's result, so a
+    surface can say how to fix it, not only what broke."""
+    kh = tmp_path / "changed_known_hosts"
+    hostkeys.trust_key(kh, "127.0.0.1", server.port, paramiko.ECDSAKey.generate())
+    with DeviceService(svc_settings.model_copy(update={"known_hosts": kh})) as svc:
+        r = svc.get("dev", "facts")["dev"]
+    assert r.error_type == "HostKeyError" and str(kh) in (r.hint or "") and "netops devices trust dev" in r.hint
+    assert r.to_dict()["hint"] == r.hint
+
+
+@pytest.mark.parametrize("argv", [("state", "dev", "facts"), ("show", "dev", "show version")])
+def test_changed_key_piped_output_is_whole_and_says_how_to_fix(svc_settings, server, tmp_path, monkeypatch,
+                                                               capsys, argv):
+    """`netops state dev facts | tee log`: the error was cropped at 80 columns inside a panel
+    ('... (possible man-in-the-midd') and the fix was nowhere; now every word and the hint."""
+    from netops.cli.main import main
+
+    _changed_key_env(svc_settings, server, tmp_path, monkeypatch)
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    shown = " ".join((out + err).split())
+    assert code != 0
+    assert "(possible man-in-the-middle): recorded" in shown and server.host_key.fingerprint in shown, shown
+    assert "netops devices trust dev" in shown, shown
