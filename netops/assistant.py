@@ -656,6 +656,16 @@ class Assistant:
                 if not isinstance(translated, NetopsError):
                     raise
                 error = translated
+        if error is not None and g.grounded and _model_gone(error, turn, ctx):
+            # the server died before a word, with the evidence already read: answer from it
+            from netops.agent.offline import answer_offline
+
+            answer = answer_offline(question, ctx, toolbox, previous=[m.content for m in prior if m.role == "user"])
+            answer.mode, answer.model = "offline", None
+            answer.notice = "; ".join(x for x in (
+                f"the model stopped answering ({error.message}); answered offline from the evidence read",
+                answer.notice) if x)
+            return answer
         answer = self._agent_answer(question, ctx, toolbox, stats, final_text, turn.text, error)
         answer.grounding = g
         answer.tokens["sources"] = g.source_tokens()
@@ -710,6 +720,16 @@ class Assistant:
                          "text_tool_calls": stats.text_tool_calls,
                          "system_prompt": estimate_tokens(SYSTEM)}
         return answer
+
+
+def _model_gone(error: NetopsError, turn: _Turn, ctx: ToolContext) -> bool:
+    """The model server went away (refused, hung up, stream ended early) before the answer's
+    first word and before any change was asked for: nothing of the model's to show."""
+    from netops.errors import ModelUnavailable
+
+    return (isinstance(error, (ModelUnavailable, ModelProtocolError))
+            and not isinstance(error, (AnswerTooLong, AnswerTimedOut))
+            and not turn.text.strip() and not ctx.approvals)
 
 
 def _mark_unbacked(answer: Answer, toolbox: ToolBox) -> None:

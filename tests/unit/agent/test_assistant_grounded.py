@@ -61,3 +61,36 @@ def test_offline_answer_says_when_the_documents_do_not_cover_it(make_assistant):
     assert answer.text.startswith("**Your documents do not cover this**") and "RFC 4271 §" in answer.text
     covered = make_assistant().ask("What is the BGP hold timer?", offline=True)
     assert not covered.abstained and "do not cover" not in covered.text
+
+
+def test_model_server_gone_before_a_word_answers_from_the_evidence_in_hand(scripted, make_assistant):
+    """The model server dies after the evidence is read but before it says a word (killed, OOM,
+    restarted): the user gets the offline answer from that evidence, marked offline with why,
+    exit 0 -- not '**No answer**' and exit 1 as if netops knew nothing."""
+    from netops.testing.ollama_server import Reply
+
+    scripted.push(Reply(hangup=True))
+    answer = make_assistant().ask(README_Q)
+    assert answer.mode == "offline" and answer.model is None, answer.text
+    assert answer.exit_code == 0 and answer.error is None and not answer.partial
+    assert "No answer" not in answer.text and "RFC 4271 §" in answer.text
+    assert answer.citations and all(c.startswith("RFC 4271 §") for c in answer.citations)
+    assert "stopped answering" in (answer.notice or "") and "answered offline" in answer.notice
+
+
+def test_model_server_gone_on_a_device_question_shows_the_state_read(scripted, make_assistant):
+    from netops.testing.ollama_server import Reply
+
+    scripted.push(Reply(hangup=True))
+    answer = make_assistant().ask("bgp neighbours on r1")
+    assert answer.mode == "offline" and answer.exit_code == 0, answer.text
+    assert "198.51.100.2" in answer.text
+    assert any(c.startswith("r1: show bgp summary json") for c in answer.citations)
+
+
+def test_model_gone_after_some_words_is_still_a_labelled_partial_answer(scripted, make_assistant):
+    from netops.testing.ollama_server import Reply
+
+    scripted.push(Reply(content="The lowest hold time a BGP speaker may accept is", drop_after=2))
+    answer = make_assistant().ask(README_Q)
+    assert answer.partial and answer.exit_code != 0 and answer.text.startswith("**PARTIAL ANSWER")
