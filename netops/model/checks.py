@@ -13,6 +13,15 @@ MIN_CONTEXT = 8192
 """System prompt + tool schemas + evidence budget + history fit in 8k tokens (see agent.budget)."""
 
 
+def _listen_args(url: str) -> str:
+    """``--host H --port P`` for a server that answers at ``url`` (where netops will look)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"--host {parts.hostname or '127.0.0.1'} --port {port}"
+
+
 def model_checks(settings: "Settings") -> list[Any]:
     """``Check`` rows for ``netops doctor`` (advice, not essential: offline mode still works)."""
     from netops.doctor import Check
@@ -23,7 +32,7 @@ def model_checks(settings: "Settings") -> list[Any]:
     status = backend.status(timeout=1.5)
     if not status.reachable:
         fix = ("start the server, e.g. python -m llama_cpp.server --model MODEL.gguf --model_alias "
-               f"{name} --port 8000 (README: llama.cpp)" if backend.kind == "openai"
+               f"{name} {_listen_args(backend.url)} --n_ctx 8192 (README: llama.cpp)" if backend.kind == "openai"
                else "ollama serve, then ollama pull " + name)
         return [Check("model", False, f"{backend.kind} at {backend.url} unreachable; offline mode only",
                       fix, essential=False)]

@@ -84,3 +84,20 @@ def test_doctor_does_not_ask_for_ollama_when_an_openai_endpoint_is_configured(oa
 
     row = check_ollama(oa_settings)
     assert row.ok and "not used" in row.detail
+
+
+def test_doctor_fix_for_a_dead_llama_server_uses_the_configured_host_and_port(settings):
+    """NETOPS_OPENAI_BASE_URL=http://127.0.0.1:8767/v1 with the server down: the suggested start
+    command must listen where netops looks (it said --port 8000 whatever was configured)."""
+    import socket
+
+    from netops.model.checks import model_checks
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (c,) = model_checks(settings.model_copy(update={"openai_base_url": f"http://127.0.0.1:{port}/v1",
+                                                   "model": "smollm2"}))
+    assert not c.ok and "unreachable" in c.detail
+    assert f"--host 127.0.0.1 --port {port}" in c.fix and "--port 8000" not in c.fix, c.fix
+    assert "--model_alias smollm2" in c.fix
