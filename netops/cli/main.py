@@ -52,6 +52,16 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit(0)
 
 
+# Words users type for something netops calls otherwise: the error names the real command.
+GUESSES = {
+    "history": "past questions and answers are `netops conversations` (list, search, show)",
+    "inventory": "the inventory is `netops devices` (list, check, trust, import)",
+    "check": "`netops doctor` checks netops itself; `netops devices check all` checks devices",
+    "version": "use `netops --version`",
+    "help": "use `netops --help` (or `netops COMMAND --help`)",
+}
+
+
 class LazyGroup(click.Group):
     """Imports a subcommand's module only when that subcommand is used."""
 
@@ -71,6 +81,15 @@ class LazyGroup(click.Group):
                 raise
             return None
         return getattr(module, attr)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            meant = GUESSES.get(click.utils.make_str(args[0]).lower()) if args else None
+            if meant is None:
+                raise
+            raise click.UsageError(f"no command {args[0]!r}: {meant}", ctx) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]

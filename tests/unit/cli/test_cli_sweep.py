@@ -419,3 +419,14 @@ def test_a_bare_command_group_shows_its_help_not_an_error(capsys, path):
     assert code == 0, (code, err)
     assert "error:" not in err and "Traceback" not in err
     assert out.startswith(f"Usage: netops {' '.join(path)} ") and "Commands:" in out
+
+
+@pytest.mark.parametrize("word,command", [("history", "conversations"), ("inventory", "devices"),
+                                          ("check", "doctor"), ("version", "--version")])
+def test_a_command_a_user_guesses_points_to_the_real_one(capsys, word, command):
+    """`netops history` is the first thing a user tries for past questions; it said only
+    "No such command 'history'" with a hint to read the whole --help."""
+    code, out, err = run(capsys, word)
+    assert code == 2 and not out
+    assert_one_error(err)
+    assert f"netops {command}" in err.splitlines()[0], err
