@@ -143,8 +143,7 @@ def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: st
         level = "warn"
         findings.append(f"reviewer answered {data.get('verdict')!r}, treated as a warning")
     if not m and level == "warn":  # prose instead of the JSON verdict asked for: say so, not "objected"
-        findings.append(f"the model reviewer gave no verdict (it answered {printable(text[:80])!r}); "
-                        "no second opinion")
+        findings.append("the model reviewer gave no verdict (it answered in prose, not the JSON asked for)")
     elif not findings and level != "ok":
         findings.append(f"the model reviewer {'blocked' if level == 'block' else 'warned'} without giving a reason")
     for f in findings:
