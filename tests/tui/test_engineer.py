@@ -90,25 +90,35 @@ async def test_y_approves_and_n_denies_after_the_typed_ahead_guard(settings, mon
     from netops.tui.screens.approval import ApprovalScreen
     from tests.tui.demo import DemoChat, plan
 
-    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 1.5)
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 2.5)
     app = DemoChat(settings)
     async with app.run_test(size=(110, 36)) as pilot:
         decided: list[bool] = []
         app.push_screen(ApprovalScreen(*plan()), decided.append)
-        await pilot.pause()
+        # Under load the modal can take more than one refresh to open; the key below must reach it.
+        await _until(pilot, lambda: isinstance(app.screen, ApprovalScreen))
         modal = app.screen
         await pilot.press("y")  # typed ahead as the modal opened
         await pilot.pause()
         assert app.screen is modal and not decided
         await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.2)
         await pilot.press("y")
-        await pilot.pause()
+        await _until(pilot, lambda: decided)  # under load the dismissal can take more than one refresh
         assert decided == [True]
         app.push_screen(ApprovalScreen(*plan()), decided.append)
         await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.2)
         await pilot.press("n")
-        await pilot.pause()
+        await _until(pilot, lambda: len(decided) > 1)
         assert decided == [True, False]
+
+
+async def _until(pilot, condition, timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds or ``timeout`` seconds pass."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not condition() and time.monotonic() < end:
+        await pilot.pause(0.05)
 
 
 @pytest.mark.asyncio
