@@ -59,6 +59,7 @@ _END = re.compile(r"[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s+[A-Z0-9\[*_(\"'`]|\
 _BULLET = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+|#{1,6}\s+|>\s*)")
 _HEDGE = re.compile(r"\b(do(?:es)? not (?:cover|mention|say|specify|contain|state|define)|not (?:covered|mentioned|"
                     r"specified|stated) (?:in|by)|(?:don't|do not|cannot|can't) (?:know|tell|answer|find)|no information|"
+                    r"(?:not able|unable) to (?:answer|determine|tell|say|find|provide|identify|know)|"
                     r"not enough information|are not in your documents)\b", re.IGNORECASE)
 
 

@@ -119,6 +119,23 @@ def test_a_model_saying_the_opposite_of_the_device_state_is_contradicted(scripte
     assert answer.to_dict()["check"]["contradicted"] == 1
 
 
+@pytest.mark.parametrize("said", [
+    "The source is not able to answer the question about bgp neighbours on r1 [1].",  # SmolLM2, seen on the lab
+    "I am unable to determine the BGP neighbours of r1 from the output [1].",
+    "I'm not able to tell which neighbours r1 has.",
+])
+def test_a_model_that_declines_on_a_device_question_gets_the_device_facts_in_front(scripted, make_assistant, said):
+    """Naming the question's words back ("bgp neighbours on r1") supports nothing: the person gets
+    netops's own reading of the state, then the model's words."""
+    from netops.agent.grounding import OWN_FINDINGS
+
+    scripted.push(say(said))
+    answer = make_assistant().ask("bgp neighbours on r1")
+    assert not [s for s in answer.check.sentences if s.status == "supported"], answer.check.sentences
+    assert answer.text.startswith(f"**{OWN_FINDINGS}:**"), answer.text
+    assert "198.51.100.2" in answer.text
+
+
 @pytest.mark.parametrize("question,said", [
     ("bgp neighbours on r1", "The BGP session to 198.51.100.2 is up [1]."),
     ("ospf neighbours on r1", "Both OSPF adjacencies on r1 are Full [1]."),
