@@ -679,6 +679,7 @@ class Assistant:
             answer.text = f"**No answer:** {empty.message}"
             answer.error, answer.error_hint, answer.error_exit = empty.message, empty.hint, empty.exit_code
         _mark_unbacked(answer, toolbox)
+        _how_to_ask(answer)
         return answer
 
     def _agent_answer(self, question: str, ctx: ToolContext, toolbox: ToolBox, stats: Any, final_text: str,
@@ -743,6 +744,18 @@ def _mark_unbacked(answer: Answer, toolbox: ToolBox) -> None:
     if notes:
         answer.text = answer.text.rstrip() + "\n\n" + "\n".join(f"_netops: {n}._" for n in notes)
         answer.notice = "; ".join(x for x in (answer.notice, *notes) if x)
+
+
+def _how_to_ask(answer: Answer) -> None:
+    """One line per change refused because the question did not ask for it: how to ask for it in
+    the person's own words (whatever the model made of the refusal)."""
+    from netops.agent.change_tools import ask_line
+
+    for a in answer.approvals:
+        if a.decision == "blocked" and a.by == "intent" and a.ask and ask_line(a.ask) not in answer.text:
+            answer.text = (answer.text.rstrip() + "\n\n" + f"_netops: {a.playbook} on {', '.join(a.targets)} was not "
+                           f"run and nobody was asked to approve it: your question did not ask for it. "
+                           f"{ask_line(a.ask)}._").lstrip()
 
 
 def _redact_question(question: str) -> tuple[str, str | None]:

@@ -2,11 +2,12 @@
 
 ``playbook_run`` is the single tool with ``changes_state=True``. It plans (dry-run), asks the
 reviewer, shows both (a :class:`PlanEvent`, delivered before anything else happens), then hands
-the plan to the playbook runner with a gated approver: a reviewer *block* refuses without asking
+the plan to the playbook runner with a gated approver: a reviewer *block*, or a change the
+person's question did not ask for (the rule: :mod:`netops.agent.intent`), refuses without asking
 anyone (and is recorded as a denial); otherwise the injected approver decides, or, with none
 injected, the consumer of the event stream answers an :class:`ApprovalRequestEvent` (a person
 at the ``netops ask`` prompt or the chat modal). Nothing the model says or any document contains
-can skip that step. Plan, approval, denial, apply, postchecks and rollback are audited exactly
+can skip that step, and no yes can approve a change the person did not ask for. Plan, approval, denial, apply, postchecks and rollback are audited exactly
 as ``netops playbook run`` records them; the run stops and rolls back on the cancel token.
 """
 
@@ -124,28 +125,52 @@ def _review(ctx: ToolContext, p: Any, text: str) -> Any:
     return verdict
 
 
-def _needs_person(ctx: ToolContext, p: Any, verdict: Any) -> str | None:
-    """Why a policy (``--yes``) may not approve ``p``; None when it may."""
+def _intent(ctx: ToolContext, p: Any) -> Any:
+    """:func:`~netops.agent.intent.check_intent` of ``p`` against the person's question."""
     from netops.agent.intent import check_intent
 
-    why: list[str] = []
-    if verdict.level != "ok":
-        why.append("the reviewer warned: " + "; ".join(verdict.findings))
     try:
         hosts = [h.name for h in ctx.get_devices().inventory]
     except Exception:
         hosts = list(getattr(p, "hosts", []))
-    intent = check_intent(ctx.question, p, hosts=hosts)
-    if not intent.bound:
-        why.append("the change does not follow from your question alone (" + intent.summary() + ")")
-    return "; ".join(why) or None
+    return check_intent(ctx.question, p, hosts=hosts)
+
+
+def ask_for(ctx: ToolContext, p: Any) -> str:
+    """How the person would ask for ``p`` in their own words ("drain r3 for maintenance"): the
+    playbook's phrasing (:meth:`~netops.agent.change_intent.PlaybookInfo.phrasing`) with its targets
+    and parameters (a secret one stays redacted), else its name and targets."""
+    from netops.agent.change_intent import PlaybookInfo
+
+    hosts = " and ".join(getattr(p, "hosts", None) or []) or "HOST"
+    params = redact_data(dict(getattr(p, "params", None) or {}))
+    try:
+        return PlaybookInfo.from_spec(catalogue_of(ctx).get(p.playbook).spec).phrasing({"host": hosts, **params})
+    except Exception:  # a playbook that does not load: its name says enough
+        return " ".join([str(p.playbook), hosts, *(f"{k} {v}" for k, v in params.items())])
+
+
+def ask_line(ask: str) -> str:
+    """The one line that tells the person how to ask for a change refused by intent."""
+    quote = "'" if '"' in ask else '"'
+    return f"To make this change, ask for it: {quote}{ask}{quote}"
+
+
+def _needs_person(verdict: Any) -> str | None:
+    """Why a policy (``--yes``) may not approve a change the question asked for; None when it may.
+    Only the reviewer's warning is such a reason: a change the question did not ask for is refused
+    before anyone is asked (:func:`playbook_run`), never put to a person."""
+    if verdict.level != "ok":
+        return "the reviewer warned: " + "; ".join(verdict.findings)
+    return None
 
 
 class _GatedApprover:
     """The approval gate handed to the runner: the injected approver decides; without one the
-    consumer answers an approval request; with neither, deny-all. A non-interactive yes (a
-    policy, ``--yes``) counts only for a change the question itself asked for, with no reviewer
-    warning; otherwise the change needs a person at a prompt and is refused."""
+    consumer answers an approval request; with neither, deny-all. It only ever sees a change the
+    question itself asked for (:func:`playbook_run` refuses the rest first). A non-interactive yes
+    (a policy, ``--yes``) counts only with no reviewer warning; with one, the change needs a person
+    at a prompt and a policy's yes is refused."""
 
     def __init__(self, ctx: ToolContext, args: PlaybookArgs, verdict: Any, text: str,
                  needs_person: str | None = None) -> None:
@@ -209,7 +234,20 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
                                     "findings": list(verdict.findings), "hosts": p.hosts, "intent": p.intent},
                          actor=p.actor)
         return _refused(ctx, _record(args, verdict, "blocked", "reviewer", reason))
-    gate = _GatedApprover(ctx, args, verdict, text, _needs_person(ctx, p, verdict))
+    intent = None if p.read_only else _intent(ctx, p)  # a report changes nothing: no approval, no intent
+    if intent is not None and not intent.bound:  # the model's idea (or a document's): refused, never asked
+        ask = ask_for(ctx, p)
+        reason = f"blocked by intent: the change does not follow from your question ({intent.summary()})"
+        audit = ctx.get_audit()
+        if audit is not None:
+            audit.append("denial", {"playbook": p.playbook, "hash": p.hash, "plan_seq": p.audit_seq,
+                                    "by": "intent", "decision": "blocked", "reason": reason,
+                                    "intent_reasons": list(intent.reasons), "ask": ask, "hosts": p.hosts,
+                                    "intent": p.intent}, actor=p.actor)
+        record = _record(args, verdict, "blocked", "intent", f"{reason}. {ask_line(ask)}")
+        record.ask = ask
+        return _refused(ctx, record)
+    gate = _GatedApprover(ctx, args, verdict, text, _needs_person(verdict))
     with ctx._lock:
         ctx.changing += 1
     try:

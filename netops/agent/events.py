@@ -101,7 +101,8 @@ class ApprovalRequestEvent(Event):
     """The library asks the consumer to approve ``plan``; answer with :meth:`respond`.
 
     The change waits until it is answered (from any thread) or the cancel token fires (which
-    denies). Never produced for a reviewer *block*.
+    denies). Never produced for a reviewer *block*, nor for a change the person's question did not
+    ask for (refused first: :mod:`netops.agent.intent`).
     """
 
     kind: ClassVar[str] = "approval_request"
@@ -113,8 +114,8 @@ class ApprovalRequestEvent(Event):
     approval: "Approval | None" = field(default=None, compare=False)
     """The answer once given."""
     needs_person: str | None = None
-    """Why only a person at an interactive prompt may approve this (the change does not follow
-    from the question's own words, or the reviewer warned); None: a policy may (``--yes``)."""
+    """Why only a person at an interactive prompt may approve this (the reviewer warned); None: a
+    policy may (``--yes``). A change the question did not ask for never reaches a request."""
 
     def respond(self, approved: bool, by: str | None = None, reason: str | None = None, *,
                 by_policy: bool = False) -> None:

@@ -1,11 +1,26 @@
-"""Is a proposed change what the person's own words asked for?
+"""Is a proposed change what the person's own words asked for? The rule every change obeys.
 
-Non-interactive approval (``--yes`` with a policy, :class:`~netops.playbook.approval.PolicyApprover`)
-may cover a change only when its *action*, its *targets* and its *parameter values* all follow
-from the person's question, not from anything read since (device output, documents, the model's
-own ideas). Everything else needs a person to say yes at an interactive prompt. The check is
-deliberately literal: a host must be named, the playbook's action word (or a synonym) must be
-said, and every parameter value must appear in the question.
+netops is "read-only unless a vetted playbook is approved by a person whose own words asked for
+that change". In code (:func:`netops.agent.change_tools.playbook_run` applies it, for the model's
+calls and the worded path alike):
+
+1. A change may run only when its *action*, its *targets* and its *parameter values* all follow
+   from the person's question (:func:`check_intent`), not from anything read since (device
+   output, documents), the model's own ideas, or an earlier turn. A follow-up such as "yes",
+   "do it" or "go ahead" asks for nothing: not when it answers the model's suggestion, and not
+   when it answers netops' own (a hypothetical's dry run), because the person then asked what a
+   change would do, not for it. The person says the change itself; netops hands them the line.
+2. A change that does not is refused **before anyone is asked**: no approval request is made, so
+   neither a person at a prompt nor a policy can approve it. It is recorded (decision
+   ``blocked``, by ``intent``; an audit ``denial`` with the reasons) and the answer says in one
+   line how to ask for it in one's own words (:func:`netops.agent.change_tools.ask_for`).
+3. A change that does is put to the approver. A reviewer warning means only a person at an
+   interactive prompt may approve it (``needs_person``; a policy's yes, ``--yes``, is refused);
+   with no warning a policy (:class:`~netops.playbook.approval.PolicyApprover`) may approve it too.
+
+The check is deliberately literal: a host must be named, the playbook's action word (or a
+synonym, or a phrase from its manifest) must be said, and every parameter value must appear in
+the question (or be resolved from a router it names).
 """
 
 from __future__ import annotations

@@ -92,12 +92,16 @@ class ApprovalRecord:
     """Reviewer verdict level: ok, warn, block."""
     review_findings: list[str]
     decision: str
-    """approved, denied, blocked (by the reviewer), failed."""
+    """approved, denied, blocked (by the reviewer, or by ``intent``: the question did not ask for
+    it; see :mod:`netops.agent.intent`), failed."""
     by: str | None = None
     result: str | None = None
     verified: bool | None = None
     matched_by: str = "model"
     """``model`` (the model called playbook_run) or ``words`` (:mod:`netops.agent.change_path`)."""
+    ask: str | None = None
+    """For a change refused because the question did not ask for it (``blocked`` by ``intent``): how
+    the person would ask for it in their own words ("drain r3 for maintenance")."""
 
     def __post_init__(self) -> None:
         # shown, exported and stored like a tool call's arguments: a secret parameter redacted

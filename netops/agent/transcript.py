@@ -100,7 +100,8 @@ def answer_meta(answer: Any) -> dict[str, Any]:
               "truncated": c.truncated, "cancelled": c.cancelled} for c in answer.tool_calls]
     approvals = [{"playbook": a.playbook, "targets": list(a.targets), "params": _redact(a.params),
                   "decision": a.decision, "by": a.by, "result": _redact(a.result), "verified": a.verified,
-                  "review": a.review, "review_findings": _redact(list(a.review_findings))}
+                  "review": a.review, "review_findings": _redact(list(a.review_findings)),
+                  "ask": _redact(a.ask)}
                  for a in answer.approvals]
     meta: dict[str, Any] = {
         "mode": answer.mode, "model": answer.model, "citations": list(answer.citations),
@@ -184,7 +185,7 @@ def stored_answer(message: Any) -> StoredAnswer:
                                 params=dict(a.get("params") or {}), review=str(a.get("review") or ""),
                                 review_findings=list(a.get("review_findings") or []),
                                 decision=str(a.get("decision") or "?"), by=a.get("by"), result=a.get("result"),
-                                verified=a.get("verified"))
+                                verified=a.get("verified"), ask=a.get("ask"))
                  for a in meta.get("approvals") or []]
     return StoredAnswer(text=getattr(message, "content", "") or "", mode=meta.get("mode"), model=meta.get("model"),
                         partial=bool(meta.get("partial")), cancelled=bool(meta.get("cancelled")),

@@ -27,7 +27,8 @@ class Approval:
     reason: str
     interactive: bool = False
     """A person said yes at a prompt just now. Non-interactive approvals (a policy, ``--yes``)
-    cover only changes the person's own question asked for (see :mod:`netops.agent.intent`)."""
+    cover no change the reviewer warned about; no approval covers a change the person's own
+    question did not ask for (see :mod:`netops.agent.intent`)."""
 
 
 @runtime_checkable

@@ -38,20 +38,29 @@ def _r1_peer(settings) -> str:
 
 
 def test_read_propose_approve_execute_verify(lab_clean, lab_settings):
+    """The model reads and proposes; its change ("apply maintenance" never says shut down) is refused
+    before the approver, who would say yes, is asked. Said as netops suggests, it is approved,
+    applied and verified."""
     from netops.playbook.approval import AllowAll
 
     peer = _r1_peer(lab_settings)
     args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": peer}}
+    before = lab_clean.lab.running_config("r1")
     with ScriptedOllama([tool_call("get_state", hosts=["r1"], getter="bgp_neighbors"),
                          tool_call("playbook_plan", **args), tool_call("playbook_run", **args),
-                         say(f"Neighbour {peer} on r1 is shut down; post-checks passed.")]) as srv:
+                         say(f"Neighbour {peer} on r1 is shut down; post-checks passed."), say("ok")]) as srv:
         # words the change-intent matcher leaves to the model ("shut the BGP session ..." it proposes itself)
         answer = _assistant(lab_settings, srv, AllowAll()).ask(f"apply maintenance to the BGP session with {peer} on r1")
-    assert [c.ok for c in answer.tool_calls] == [True, True, True], [c.error for c in answer.tool_calls]
+        assert [c.ok for c in answer.tool_calls] == [True, True, False], [c.error for c in answer.tool_calls]
+        (refused,) = answer.approvals
+        assert (refused.decision, refused.by) == ("blocked", "intent")
+        assert lab_clean.lab.running_config("r1") == before
+        assert any(c.startswith("r1: show bgp summary json") for c in answer.citations)
+        answer = _assistant(lab_settings, srv, AllowAll()).ask(refused.ask)
     (approval,) = answer.approvals
-    assert approval.decision == "approved" and approval.verified, approval
+    assert refused.ask == f"shut down BGP neighbor {peer} on r1"
+    assert approval.decision == "approved" and approval.verified and approval.matched_by == "words", approval
     assert f"neighbor {peer} shutdown" in lab_clean.lab.running_config("r1")
-    assert any(c.startswith("r1: show bgp summary json") for c in answer.citations)
 
 
 def test_adversarial_scripts_leave_routers_unchanged(lab_clean, lab_settings):

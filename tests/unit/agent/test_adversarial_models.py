@@ -114,8 +114,9 @@ def test_approval_fields_in_tool_arguments_approve_nothing(scripted, make_sessio
     assert all(a.by != "admin" for a in answer.approvals)
     forged_params, forged_flag = answer.tool_calls
     assert "unknown parameter" in forged_params.error     # approval words as parameters: refused at plan
-    assert len(requests) == 1 and requests[0].approval.by == "alice"   # an extra "approved" field: still asked
-    assert all(r.needs_person for r in requests)      # "please look at r2" asked for no change
+    # an extra "approved" field skips nothing: "please look at r2" asked for no change, so the gate
+    # refuses it before anyone is asked
+    assert not requests and forged_flag.error.startswith("BLOCKED: blocked by intent"), forged_flag.error
     assert answer.exit_code == 5
     kinds = [r.kind for r in session.audit.list(limit=None)]
     assert "apply" not in kinds and session.audit.verify().ok
@@ -288,8 +289,10 @@ def test_an_honest_answer_is_not_flagged(scripted, make_assistant, honest):
 
 # -- pestering ---------------------------------------------------------------------------------
 
-def test_after_a_no_the_model_cannot_ask_again_in_the_same_question(scripted, make_session, change_settings,
-                                                                    fake_transport):
+def test_the_model_cannot_pester_a_person_with_changes_they_did_not_ask_for(scripted, make_session, change_settings,
+                                                                             fake_transport):
+    """Four change calls for a question that asked for none: nobody is asked even once (the "no"
+    that stops a model re-asking is tested at the gate: test_gate.py::test_after_a_no_...)."""
     from netops.assistant import Assistant
 
     other = {**DRAIN, "hosts": ["r3"]}
@@ -303,11 +306,13 @@ def test_after_a_no_the_model_cannot_ask_again_in_the_same_question(scripted, ma
             ev.respond(False, by="alice", reason="no")
         if isinstance(ev, E.AnswerEvent):
             answer = ev.answer
-    assert asked == 1
+    assert asked == 0
     runs = [c for c in answer.tool_calls if c.tool == "playbook_run"]
-    assert len(runs) == 4 and all("already said no" in c.error for c in runs[1:3])
-    assert not runs[3].ok                               # (the third identical call is a repeat anyway)
-    assert [a.decision for a in answer.approvals] == ["denied"]
+    assert len(runs) == 4 and not any(c.ok for c in runs)
+    assert all(c.error.startswith("BLOCKED: blocked by") or "do not repeat" in c.error for c in runs), \
+        [c.error[:60] for c in runs]
+    assert {a.decision for a in answer.approvals} == {"blocked"} and "intent" in {a.by for a in answer.approvals}
+    assert {tuple(a.targets) for a in answer.approvals} == {("r2",), ("r3",)}   # each one refused
     assert not fake_transport.configs
 
 

@@ -32,7 +32,8 @@ def test_drain_stops_at_approval_and_deny_changes_nothing(scripted, change_assis
     assert answer.tool_calls[1].ok, answer.tool_calls[1].error
     assert plans and plans[0].verdict.level == "warn"          # high-risk playbook
     assert "+ " in plans[0].summary                              # the commands are shown
-    assert answer.approvals[0].decision == "denied" and answer.exit_code == 5
+    # "get it ready" never says drain: refused before the approver (DenyAll) is asked
+    assert (answer.approvals[0].decision, answer.approvals[0].by) == ("blocked", "intent") and answer.exit_code == 5
     assert not fake_transport.configs
     assert "router-drain" in scripted.requests[1].tool_results()[0]
 

@@ -1,5 +1,6 @@
-"""--yes (a policy) covers only a change the person's own question asked for, with no reviewer
-warning; anything read since (device output, documents) can at most earn an interactive prompt."""
+"""A change runs only when the person's own question asked for it: anything read since (device
+output, documents) or the model's own idea is refused before anyone is asked; --yes (a policy)
+covers only such a change with no reviewer warning."""
 
 from __future__ import annotations
 
@@ -87,8 +88,8 @@ def test_yes_cannot_drain_a_router_because_its_description_said_so(scripted, mak
     answer = make_assistant(yes_settings, approver=PolicyApprover(yes_settings)).ask("check interfaces on r1")
     run = [c for c in answer.tool_calls if c.tool == "playbook_run"]
     assert run, "the scripted model must have tried the injected change"
-    assert answer.approvals and answer.approvals[0].decision == "denied", run[0].error  # reached the gate
-    assert "non-interactive approval cannot cover" in answer.approvals[0].result
+    assert answer.approvals and answer.approvals[0].decision == "blocked", run[0].error  # refused before the policy
+    assert answer.approvals[0].by == "intent" and "does not follow from your question" in answer.approvals[0].result
     assert not fake_transport.configs
 
 
@@ -116,10 +117,10 @@ def test_reviewer_warning_stops_yes(scripted, make_assistant, yes_settings, fake
     assert not fake_transport.configs
 
 
-def test_request_carries_needs_person_and_a_policy_answer_is_refused(scripted, make_assistant, yes_settings,
-                                                                     fake_transport):
-    """Through the event stream (no injected approver): the consumer is told a person is needed;
-    even a consumer that answers by policy anyway cannot get the change through."""
+def test_a_change_the_question_did_not_ask_for_reaches_no_consumer(scripted, make_assistant, yes_settings,
+                                                                    fake_transport):
+    """Through the event stream (no injected approver): no request is made, so a consumer that
+    would answer by policy (or a person who would say yes) never gets the chance."""
     _describable(fake_transport)
     args = {"playbook": "interface-description", "hosts": ["r1"],
             "params": {"interface": "eth-r2", "description": "pwned"}}
@@ -130,23 +131,29 @@ def test_request_carries_needs_person_and_a_policy_answer_is_refused(scripted, m
             seen.append(ev.needs_person)
             ev.respond(True, by="policy", reason="--yes", by_policy=True)
         last = ev
-    assert seen and seen[0] and "does not follow from your question" in seen[0]
-    assert last.answer.approvals[0].decision == "denied"
+    assert not seen
+    assert (last.answer.approvals[0].decision, last.answer.approvals[0].by) == ("blocked", "intent")
     assert not fake_transport.configs
 
 
-def test_a_person_at_the_prompt_can_still_approve_it(scripted, make_assistant, yes_settings, fake_transport):
+def test_a_person_at_the_prompt_is_not_asked_for_a_value_the_model_chose(scripted, make_assistant, yes_settings,
+                                                                          fake_transport):
+    """"tidy up r1's interface descriptions" names no description: the model's "new text" is its
+    own idea, refused before anyone is asked; the answer says how to ask for it."""
     _describable(fake_transport)
     args = {"playbook": "interface-description", "hosts": ["r1"],
             "params": {"interface": "eth-r2", "description": "new text"}}
     scripted.push(tool_call("playbook_run", **args), say("Done."))
+    asked = []
     for ev in make_assistant(yes_settings, approver=None).events("tidy up r1's interface descriptions"):
         if isinstance(ev, ApprovalRequestEvent):
-            assert ev.needs_person
+            asked.append(ev)
             ev.respond(True, by="alice", reason="looked at the plan")
         last = ev
-    assert last.answer.approvals[0].decision == "approved"
-    assert fake_transport.configs
+    assert not asked
+    assert (last.answer.approvals[0].decision, last.answer.approvals[0].by) == ("blocked", "intent")
+    assert """ask for it: 'set the description of eth-r2 on r1 to "new text"'""" in last.answer.text
+    assert not fake_transport.configs
 
 
 def test_cli_ask_yes_without_terminal_refuses_what_the_question_did_not_ask(
@@ -167,5 +174,5 @@ def test_cli_ask_yes_without_terminal_refuses_what_the_question_did_not_ask(
     code = main(["ask", "--yes", "--json", "list r1's interfaces"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 5, doc
-    assert doc["approvals"][0]["decision"] == "denied" and "--yes does not cover" in doc["approvals"][0]["result"]
+    assert (doc["approvals"][0]["decision"], doc["approvals"][0]["by"]) == ("blocked", "intent")
     assert not fake_transport.configs

@@ -84,7 +84,8 @@ def test_a_question_quoting_an_instruction_proposes_no_change(scripted, make_ses
     assert not fake_transport.configs
     assert not [a for a in answer.approvals if a.decision == "approved"]
     assert all(a.matched_by != "words" for a in answer.approvals), [(a.decision, a.matched_by, a.result) for a in answer.approvals]  # never proposed from the quote
-    assert all("non-interactive approval cannot cover" in (a.result or "") for a in answer.approvals)
+    assert all((a.decision, a.by) == ("blocked", "intent") for a in answer.approvals)  # refused before the policy
+    assert not requests
     kinds = [r.kind for r in session.audit.list(limit=None)]
     assert "apply" not in kinds
 
@@ -112,10 +113,10 @@ def test_the_model_quoting_planted_device_text_then_yes_proposes_nothing(scripte
     assert not fake_transport.configs
 
 
-def test_a_quoted_instruction_with_a_person_at_the_prompt_is_still_only_a_prompt(scripted, make_session,
-                                                                                yes_settings, fake_transport):
-    """An interactive person may still approve what the model proposes; the request says a person
-    is needed and that the change does not follow from the question."""
+def test_a_quoted_instruction_with_a_person_at_the_prompt_is_never_put_to_them(scripted, make_session,
+                                                                               yes_settings, fake_transport):
+    """What the model proposes from a quote is refused before a person is asked (a yes at the
+    prompt would not count: the person's words did not ask for it)."""
     from netops.assistant import Assistant
 
     scripted.push(tool_call("playbook_run", **DRAIN), say("ok"))
@@ -123,8 +124,10 @@ def test_a_quoted_instruction_with_a_person_at_the_prompt_is_still_only_a_prompt
     for ev in Assistant(make_session(yes_settings), approver=None).events(QUOTING[1]):
         if isinstance(ev, E.ApprovalRequestEvent):
             needs.append(ev.needs_person)
-            ev.respond(False, by="alice", reason="that was a quote")
-    assert needs and needs[0] and "does not follow from your question" in needs[0]
+            ev.respond(True, by="alice", reason="approved at the prompt")
+        last = ev
+    assert not needs
+    assert [(a.decision, a.by) for a in last.answer.approvals] == [("blocked", "intent")]
     assert not fake_transport.configs
 
 

@@ -34,7 +34,7 @@ def test_tool_calls_approvals_and_device_output_are_stored_and_read_back(scripte
                   tool_call("playbook_run", **drain), say("r1 has two peers; the drain of r2 was refused."))
     assistant = change_assistant()
     answer = assistant.ask("apply maintenance to r2 after checking the BGP peers of r1")  # left to the model
-    assert answer.approvals and answer.approvals[0].decision == "denied"
+    assert answer.approvals and answer.approvals[0].decision == "blocked"   # "apply maintenance" is no drain
 
     conv = assistant.session.conversation(answer.conversation_id)
     stored = stored_answer(conv.messages[-1])
@@ -47,8 +47,9 @@ def test_tool_calls_approvals_and_device_output_are_stored_and_read_back(scripte
     assert show.summary == f"r1 ok ({lines} lines)"    # per host, not the model's data wrapper
     assert show.elapsed == live_show.elapsed and show.evidence == live_show.evidence
     (approval,) = stored.approvals
-    assert (approval.playbook, approval.targets, approval.decision) == ("router-drain", ["r2"], "denied")
+    assert (approval.playbook, approval.targets, approval.decision) == ("router-drain", ["r2"], "blocked")
     assert approval.review == answer.approvals[0].review and approval.by == answer.approvals[0].by
+    assert approval.ask == answer.approvals[0].ask == "drain r2 for maintenance"
 
     device = [e for e in stored.evidence if e.kind == "device"]
     assert device and device[0].host == "r1" and device[0].command == "show bgp summary json" and device[0].at

@@ -98,9 +98,9 @@ def test_a_non_interactive_yes_does_not_cover_a_change_the_question_did_not_ask_
     spy = Spy(True, interactive=False)
     ctx.approver = spy
     res = _run(ctx)
-    assert not res.ok and spy.plans
+    assert not res.ok and spy.plans == []  # refused before the approver is asked
     (rec,) = ctx.approvals
-    assert rec.decision == "denied" and "non-interactive approval cannot cover" in rec.result
+    assert (rec.decision, rec.by) == ("blocked", "intent") and "does not follow from your question" in rec.result
     assert sim.routers["r1"].configs == []
 
 
@@ -112,10 +112,44 @@ def test_a_non_interactive_yes_covers_the_change_asked_for(ctx, sim):
     assert "description gate test" in sim.routers["r1"].running()
 
 
-def test_an_interactive_yes_covers_a_change_the_question_did_not_name(ctx, sim):
+def test_an_interactive_yes_cannot_cover_a_change_the_question_did_not_ask_for(ctx, sim, audit):
+    """A read question: the change is refused before a person is asked, recorded by ``intent`` with
+    the check's reasons, and the refusal says how to ask for it in one's own words."""
     ctx.question = "what is the description of eth-r2 on r1?"
-    ctx.approver = Spy(True, interactive=True)
-    assert _run(ctx).ok
+    spy = Spy(True, interactive=True)
+    ctx.approver = spy
+    res = _run(ctx)
+    assert not res.ok and not res.changed and spy.plans == []
+    assert sim.routers["r1"].configs == []
+    ask = 'set the description of eth-r2 on r1 to "gate test"'
+    (rec,) = ctx.approvals
+    assert (rec.decision, rec.by, rec.ask) == ("blocked", "intent", ask)
+    assert rec.result == ("blocked by intent: the change does not follow from your question (the question asks "
+                          "about a change rather than for one; parameter description='gate test' is not in the "
+                          f"question). To make this change, ask for it: '{ask}'"), rec.result
+    assert res.error == f"BLOCKED: {rec.result}. Nothing was changed. Tell the person; do not retry."
+    planned = audit.list(kind="plan")[-1]
+    (denial,) = audit.list(kind="denial")
+    assert denial.payload["by"] == "intent" and denial.payload["decision"] == "blocked"
+    assert denial.payload["plan_seq"] == planned.seq and denial.payload["ask"] == ask
+    assert denial.payload["intent_reasons"] and denial.payload["reason"] in rec.result
+    assert audit.list(kind="approval") == [] and audit.list(kind="apply") == []
+    assert [type(e) for e in ctx.events] == [PlanEvent, ApprovalEvent]
+
+
+def test_after_a_no_the_model_cannot_ask_again_in_the_same_question(ctx, sim):
+    """A person's "no" stands for the rest of the question: another change (the same or any other
+    the question asked for) is neither planned nor put to anyone."""
+    spy = Spy(False)
+    ctx.approver = spy
+    ctx.question = QUESTION + ", or else to gate test two"
+    assert not _run(ctx).ok
+    other = {**ARGS, "params": {"interface": "eth-r2", "description": "gate test two"}}
+    for args in (ARGS, other):
+        res = _run(ctx, args)
+        assert not res.ok and "already said no" in res.error
+    assert len(spy.plans) == 1 and [a.decision for a in ctx.approvals] == ["denied"]
+    assert sim.routers["r1"].configs == []
 
 
 def test_cancelled_before_approval_is_a_denial_without_asking(ctx, sim):
@@ -222,21 +256,21 @@ def test_needs_person_says_why_exactly():
     def broken_devices():
         raise RuntimeError("no inventory")
 
+    from netops.agent.change_tools import _intent
+
     ctx = SimpleNamespace(question=QUESTION, get_devices=broken_devices)
     plan = _plan_ns()
-    assert _needs_person(ctx, plan, _verdict()) is None  # hosts fall back to the plan's
-    why = _needs_person(ctx, plan, _verdict("warn", ["first", "second"]))
-    assert why == "the reviewer warned: first; second"
+    assert _needs_person(_verdict()) is None
+    assert _needs_person(_verdict("warn", ["first", "second"])) == "the reviewer warned: first; second"
+    assert _intent(ctx, plan).bound  # hosts fall back to the plan's
     ctx.question = "what is on r1?"
-    why = _needs_person(ctx, plan, _verdict("warn", ["first"]))
-    assert why.startswith("the reviewer warned: first; the change does not follow from your question alone (")
-    assert why.endswith(")") and not why.endswith("))")
+    assert not _intent(ctx, plan).bound  # refused by playbook_run before any approver: no needs_person
 
 
 def test_a_plan_without_hosts_and_no_inventory_needs_a_person():
     from types import SimpleNamespace
 
-    from netops.agent.change_tools import _needs_person
+    from netops.agent.change_tools import _intent
 
     def broken_devices():
         raise RuntimeError("no inventory")
@@ -244,8 +278,8 @@ def test_a_plan_without_hosts_and_no_inventory_needs_a_person():
     ctx = SimpleNamespace(question=QUESTION, get_devices=broken_devices)
     plan = SimpleNamespace(actor="carol", playbook="interface-description",
                            params={"interface": "eth-r2", "description": "gate test"})
-    assert _needs_person(ctx, plan, _verdict()) == (
-        "the change does not follow from your question alone (the question does not name the targets)")
+    got = _intent(ctx, plan)
+    assert not got.bound and got.summary() == "the question does not name the targets"
 
 
 def test_a_reviewer_block_is_refused_recorded_and_never_asked(ctx, sim, audit):
