@@ -237,11 +237,11 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
     intent = None if p.read_only else _intent(ctx, p)  # a report changes nothing: no approval, no intent
     if intent is not None and not intent.bound:  # the model's idea (or a document's): refused, never asked
         ask = ask_for(ctx, p)
-        reason = f"blocked by intent: the change does not follow from your question ({intent.summary()})"
+        reason = f"the change does not follow from your question ({intent.summary()})"
         audit = ctx.get_audit()
         if audit is not None:
             audit.append("denial", {"playbook": p.playbook, "hash": p.hash, "plan_seq": p.audit_seq,
-                                    "by": "intent", "decision": "blocked", "reason": reason,
+                                    "by": "intent", "decision": "blocked", "reason": "blocked by intent: " + reason,
                                     "intent_reasons": list(intent.reasons), "ask": ask, "hosts": p.hosts,
                                     "intent": p.intent}, actor=p.actor)
         record = _record(args, verdict, "blocked", "intent", f"{reason}. {ask_line(ask)}")

@@ -46,7 +46,7 @@ async def test_resume_shows_cards_approvals_and_opens_device_evidence(stored_con
         show = next(c for c in cards if c.tool == "show")
         assert "r1" in str(show.title) and "ok" in str(show.title)
         notices = [n.text for n in view.query(Notice)]
-        assert any("router-drain" in t and "denied" in t for t in notices), notices
+        assert any("router-drain" in t and "blocked" in t for t in notices), notices  # "apply maintenance" is no drain
 
         link = next(link for link in view.query(CitationLink) if link.evidence.kind == "device")
         assert link.evidence.host == "r1"
@@ -61,5 +61,5 @@ async def test_resume_shows_cards_approvals_and_opens_device_evidence(stored_con
         app.action_export(str(target))
     text = target.read_text()
     assert "`show`" in text and "show bgp summary json" in text
-    assert "router-drain on r2: **denied**" in text
+    assert "router-drain on r2: **blocked**" in text
     assert "r1: show bgp summary json" in text  # the evidence line

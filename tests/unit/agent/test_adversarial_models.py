@@ -116,7 +116,7 @@ def test_approval_fields_in_tool_arguments_approve_nothing(scripted, make_sessio
     assert "unknown parameter" in forged_params.error     # approval words as parameters: refused at plan
     # an extra "approved" field skips nothing: "please look at r2" asked for no change, so the gate
     # refuses it before anyone is asked
-    assert not requests and forged_flag.error.startswith("BLOCKED: blocked by intent"), forged_flag.error
+    assert not requests and forged_flag.error.startswith("BLOCKED: the change does not follow from your question"), forged_flag.error
     assert answer.exit_code == 5
     kinds = [r.kind for r in session.audit.list(limit=None)]
     assert "apply" not in kinds and session.audit.verify().ok
@@ -309,7 +309,7 @@ def test_the_model_cannot_pester_a_person_with_changes_they_did_not_ask_for(scri
     assert asked == 0
     runs = [c for c in answer.tool_calls if c.tool == "playbook_run"]
     assert len(runs) == 4 and not any(c.ok for c in runs)
-    assert all(c.error.startswith("BLOCKED: blocked by") or "do not repeat" in c.error for c in runs), \
+    assert all(c.error.startswith("BLOCKED: ") or "do not repeat" in c.error for c in runs), \
         [c.error[:60] for c in runs]
     assert {a.decision for a in answer.approvals} == {"blocked"} and "intent" in {a.by for a in answer.approvals}
     assert {tuple(a.targets) for a in answer.approvals} == {("r2",), ("r3",)}   # each one refused

@@ -124,7 +124,7 @@ def test_an_interactive_yes_cannot_cover_a_change_the_question_did_not_ask_for(c
     ask = 'set the description of eth-r2 on r1 to "gate test"'
     (rec,) = ctx.approvals
     assert (rec.decision, rec.by, rec.ask) == ("blocked", "intent", ask)
-    assert rec.result == ("blocked by intent: the change does not follow from your question (the question asks "
+    assert rec.result == ("the change does not follow from your question (the question asks "
                           "about a change rather than for one; parameter description='gate test' is not in the "
                           f"question). To make this change, ask for it: '{ask}'"), rec.result
     assert res.error == f"BLOCKED: {rec.result}. Nothing was changed. Tell the person; do not retry."
@@ -132,7 +132,8 @@ def test_an_interactive_yes_cannot_cover_a_change_the_question_did_not_ask_for(c
     (denial,) = audit.list(kind="denial")
     assert denial.payload["by"] == "intent" and denial.payload["decision"] == "blocked"
     assert denial.payload["plan_seq"] == planned.seq and denial.payload["ask"] == ask
-    assert denial.payload["intent_reasons"] and denial.payload["reason"] in rec.result
+    assert denial.payload["intent_reasons"] and denial.payload["reason"] == "blocked by intent: " + rec.result.split(
+        ". To make")[0]
     assert audit.list(kind="approval") == [] and audit.list(kind="apply") == []
     assert [type(e) for e in ctx.events] == [PlanEvent, ApprovalEvent]
 
