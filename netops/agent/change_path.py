@@ -110,8 +110,9 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
         return None
     if m.kind == "clarify" and m.code == "parameter" and m.phrase:
         # a team procedure named by its phrase ("plan the turn-up ..."): its values often come from
-        # the model's tools (peeringdb_lookup), so the model plans it; a run it proposes is still
-        # bound to the words (intent.check_intent) and approved by a person
+        # the model's tools (peeringdb_lookup), so the model plans it (playbook_plan); a run it
+        # proposes with a value the words did not give is refused before anyone is asked, and the
+        # answer gives the line to say with those values (the rule: netops.agent.intent)
         return None
     notice = "matched from your words; the model was not asked"
     if m.kind == "clarify":
