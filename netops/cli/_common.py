@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
@@ -137,6 +138,35 @@ def print_wide(out: Any, renderable: Any) -> None:
         out.print(renderable)
     finally:
         out.width = saved
+
+
+_FENCE = re.compile(r"^(?P<fence>```|~~~)[^\n]*\n(?P<code>.*?)^(?P=fence)[ \t]*$\n?", re.M | re.S)
+
+
+def print_markdown(out: Any, text: str) -> None:
+    """Print an answer's Markdown at a terminal, its fenced code blocks line for line.
+
+    Rich wraps a code block's lines at the console width, so a long ``netops playbook run ...``
+    line became two half commands and a copy-paste ran the first half. Code lines are printed
+    whole instead (the terminal folds them visually; copying gives the line back), indented two
+    columns and in bold (a diff's added and removed lines in green and red); the prose around them is rendered as Markdown as before."""
+    from rich.markdown import Markdown
+    from rich.text import Text
+
+    at = 0
+    for m in _FENCE.finditer(text):
+        before = text[at:m.start()]
+        if before.strip():
+            out.print(Markdown(before))
+        for line in m.group("code").rstrip("\n").split("\n"):
+            added, removed = line.lstrip().startswith("+"), line.lstrip().startswith("-")
+            style = "bold green" if added and "+++" not in line else "bold red" if removed and "---" not in line \
+                else "bold"
+            out.print(Text("  " + line, style=style), soft_wrap=True)
+        at = m.end()
+    rest = text[at:]
+    if rest.strip() or at == 0:
+        out.print(Markdown(rest))
 
 
 def progress(transient: bool = True):

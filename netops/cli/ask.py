@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from netops.cli._common import CtrlCCancels, console, emit_json, json_option, settings_from
+from netops.cli._common import CtrlCCancels, console, emit_json, json_option, print_markdown, settings_from
 
 
 class _Renderer:
@@ -131,7 +131,6 @@ class _Renderer:
             self.final(ev.answer)
 
     def final(self, answer: Any) -> None:
-        from rich.markdown import Markdown
         from rich.markup import escape
 
         # At a terminal the answer is rendered; piped, it is its own text, not padded to the
@@ -140,7 +139,7 @@ class _Renderer:
         if plain:
             click.echo(answer.text.rstrip())
         else:
-            self.out.print(Markdown(answer.text))
+            print_markdown(self.out, answer.text)
         lines = []
         if answer.citations:
             lines.append("evidence: " + "; ".join(answer.citations))

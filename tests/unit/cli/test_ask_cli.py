@@ -72,3 +72,40 @@ def test_piped_answer_is_plain_text_without_padding_or_wrapping(capsys, small_de
     assert main(["ask", "--offline", "--json", "what is the BGP hold timer and the OSPF dead interval?"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert evidence[0] == "evidence: " + "; ".join(doc["citations"])
+
+
+def test_a_long_command_in_an_answer_is_printed_whole_at_a_terminal():
+    """An offline change answer ends with the `netops playbook run ...` line to copy: at an
+    80-column terminal Rich wrapped it inside its code block, and a copy-paste ran half of it."""
+    import io
+
+    from rich.console import Console
+
+    from netops.cli._common import print_markdown
+
+    command = ("netops playbook run bgp-neighbor-shutdown --hosts r1 --param neighbor=198.51.100.2 "
+               "--param reason='planned maintenance window 42'")
+    text = f"The plan is above.\n\nTo apply it:\n\n```sh\n{command}\n```\n\nNothing was changed.\n"
+    buf = io.StringIO()
+    out = Console(file=buf, width=80, force_terminal=True, color_system=None, highlight=False)
+    print_markdown(out, text)
+    lines = buf.getvalue().splitlines()
+    assert any(line.strip() == command for line in lines), lines
+    assert any("The plan is above." in line for line in lines)
+    assert any("Nothing was changed." in line for line in lines)
+    assert all(len(line) <= 80 for line in lines if command not in line)  # prose still fits the terminal
+
+
+def test_markdown_without_code_blocks_prints_as_before():
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from netops.cli._common import print_markdown
+
+    text = "**r1** (show bgp summary json):\n\n- 198.51.100.2 AS65002 (r2): Established\n"
+    a, b = io.StringIO(), io.StringIO()
+    print_markdown(Console(file=a, width=80, force_terminal=True, color_system=None), text)
+    Console(file=b, width=80, force_terminal=True, color_system=None).print(Markdown(text))
+    assert a.getvalue() == b.getvalue()
