@@ -45,6 +45,11 @@ ROLE_WORDS = ("spine", "leaf", "leaves", "pe", "ce", "p", "core", "edge", "borde
               "asbr", "abr", "superspine", "borderleaf", "bl")
 _GROUP = re.compile(r"\b(?:every|each|all(?:\s+(?:of\s+)?the)?|the|on\s+the|across\s+the|both)\s+(?P<g>[A-Za-z][\w-]*)"
                     r"(?:\s+(?:routers?|switch(?:es)?|devices?|boxes|box|nodes?|hosts?))?(?![\w-])", re.IGNORECASE)
+# "the peer at X", "the neighbour with router id X", "the peer in AS N" (one peer, singular): the far
+# end of a session, not the device that owns the address (that device's own sessions are another
+# question); "bgp peers on X" / "neighbours of the router with router-id X" still name the device
+_PEER_BEFORE = re.compile(r"\b(?:peer|neighbou?r|nbr|nei|session|adjacency|next[- ]?hop|gateway)\s+"
+                          r"(?:(?:with|whose|that\s+has|having|in|from)\s+(?:the\s+|a\s+|an\s+)?)?$", re.IGNORECASE)
 _GROUP_NOUN_REQUIRED = frozenset({"p", "ce", "edge", "access", "core", "wan", "dc", "pop", "border", "dist",
                                   "distribution", "agg", "aggregation"})
 
@@ -133,6 +138,8 @@ def resolve(question: str, index: DeviceIndex) -> Resolution:
         # "address X" / "ip X" alone is a destination ("the ip 203.0.113.5"); with a device noun it names one
         if _EXPLICIT_NEEDS_NOUN.match(text) and not re.match(rf"(?:the\s+)?{_NOUN}\b", text, re.I):
             continue
+        if _PEER_BEFORE.search(question[:m.start()]):
+            continue
         addr = _norm(m.group("addr"))
         if addr is None:
             continue
@@ -147,7 +154,7 @@ def resolve(question: str, index: DeviceIndex) -> Resolution:
     out = "".join(parts) + question[last:]
     if not named and not _named(out, index.hosts):
         ons = list(_ON.finditer(out))
-        if len(ons) == 1:
+        if len(ons) == 1 and not _PEER_BEFORE.search(out[:ons[0].start()]):
             addr = _norm(ons[0].group("addr"))
             if addr is not None and addr in index.addresses:
                 host, what = index.addresses[addr]
@@ -160,7 +167,7 @@ def resolve(question: str, index: DeviceIndex) -> Resolution:
             asn = int(m.group("asn"))
             hosts = index.asns.get(asn)
             with_noun = re.search(rf"{_NOUN}s?\b", m.group(0), re.IGNORECASE)
-            if not hosts or not (with_noun or _AS_PLACE.search(out[:m.start()])):
+            if not hosts or not (with_noun or _AS_PLACE.search(out[:m.start()])) or _PEER_BEFORE.search(out[:m.start()]):
                 return m.group(0)
             notes.append(f"AS {asn} read as {', '.join(hosts)} (the inventory's routers in AS {asn})")
             return " and ".join(hosts)

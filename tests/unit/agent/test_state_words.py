@@ -193,6 +193,19 @@ def test_destinations_and_numbers_stay_as_they_are(index, question):
     assert resolve(question, index).question == question
 
 
+@pytest.mark.parametrize("question", [
+    "is the peer at 198.51.100.2 up?",                                  # r1's session to r2, not r2's sessions
+    "is the bgp session to the neighbor at 198.51.100.2 established?",
+    "is ospf full with the neighbour at 198.51.100.6",
+    "is the bgp peer with router id 203.0.113.2 up",
+    "is the peer in AS 65002 up?",
+    "is the bgp peer at 198.51.100.77 up?",                            # an outside peer: not 'no such device'
+])
+def test_a_neighbour_s_address_is_not_read_as_the_device_that_owns_it(index, question):
+    res = resolve(question, index)
+    assert (res.question, res.notes, res.unknown) == (question, [], None)
+
+
 def test_an_address_no_device_has_is_one_clear_line(index):
     r, notes = route_named("interfaces on 198.51.100.77", HOSTS, index)
     assert r.kind == "unknown" and r.reason.startswith(f"{UNKNOWN_DEVICE} 198.51.100.77") and not notes
