@@ -532,6 +532,11 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
             return Route("unknown", reason=unknown), []
         return route(question, hosts, domain, matcher), []
     if res.notes:
+        asked = route(question, hosts, domain)
+        read = {n.split(" read as ", 1)[0] for n in res.notes}
+        if asked.kind == "tool" and asked.args.get("getter") == "route" and asked.args.get("prefix") in read:
+            # "show ip route to loopback X on r1": a named device asked for its route to X, not X's owner
+            return route(question, hosts, domain, matcher), []
         r = route(res.question, hosts, domain, matcher)
         if r.kind == "tool":
             return r, res.notes

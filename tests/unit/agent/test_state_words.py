@@ -206,6 +206,16 @@ def test_a_neighbour_s_address_is_not_read_as_the_device_that_owns_it(index, que
     assert (res.question, res.notes, res.unknown) == (question, [], None)
 
 
+@pytest.mark.parametrize("question", ["show ip route to loopback 203.0.113.3 on r1",
+                                      "sh ip route for router-id 203.0.113.2 on r1"])
+def test_a_destination_written_as_a_loopback_stays_a_destination(index, question):
+    """'show ip route to loopback X on r1' asks r1 for its route to X: not both whole tables of r1
+    and of X's owner (X 'read as r3')."""
+    r, notes = route_named(question, HOSTS, index)
+    assert (r.kind, r.args.get("getter"), r.args.get("hosts"), notes) == ("tool", "route", ["r1"], [])
+    assert r.args["prefix"] in question
+
+
 def test_an_address_no_device_has_is_one_clear_line(index):
     r, notes = route_named("interfaces on 198.51.100.77", HOSTS, index)
     assert r.kind == "unknown" and r.reason.startswith(f"{UNKNOWN_DEVICE} 198.51.100.77") and not notes
