@@ -478,6 +478,10 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
     elif not actions:
         reasons.append(f"the question does not say {' or '.join(repr(p) for p in phrases)} ({name})" if phrases
                        else f"{name} has no action word netops can match to a question")
+    aside = _named_aside(own, targets, hosts, actions, said_phrases)
+    if aside:
+        reasons.append(f"the question names {', '.join(aside)} only in a clause that reads or tells of it, "
+                       f"not as what to change ({name})")
     for action in actions if not said_phrases else ():
         said = words & set(ACTION_SYNONYMS[action])
         if not said:
@@ -494,6 +498,39 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
         if why:
             reasons.append(f"parameter {key}={value!r} is not in the question" + (f" ({why})" if why != "-" else ""))
     return IntentCheck(not reasons, reasons)
+
+
+# Clauses of a request: "drain r3 and check r2", "drain r3 once r2 is back", "before you drain r3, show me r2".
+_REQUEST_CLAUSE = re.compile(r"[.;!?,](?:\s|$)|\s(?:and|then|once|before|after|when|while|until|but|so)\s", re.IGNORECASE)
+# Words that make a clause with no action word read or tell of the hosts it names.
+_ASIDE_WORDS = frozenset({"check", "show", "look", "see", "tell", "verify", "confirm", "watch", "monitor", "is", "are",
+                          "was", "were", "has", "have", "had", "looks", "display", "list", "compare", "read", "ping",
+                          "trace", "traceroute", "inspect", "keep", "leave", "stay", "stays", "remain", "remains"})
+
+
+def _named_aside(own: str, targets: list[str], hosts: list[str], actions: list[str], phrases: list[str]) -> list[str]:
+    """The ``targets`` the question names only in clauses that read or tell of them, while the
+    action is said in another clause about other hosts ("drain r3 and check r2": r2). A host
+    listed bare ("drain r2 and r3") or named where the action is said is not one of them."""
+    from netops.agent.router import entities
+
+    synonyms = {w for a in actions for w in ACTION_SYNONYMS[a]}
+    acting: set[str] = set()
+    aside: set[str] = set()
+    bare: set[str] = set()
+    for clause in _REQUEST_CLAUSE.split(own or ""):
+        named = set(entities(clause, hosts)["hosts"]) if clause.strip() else set()
+        if not named:
+            continue
+        if said_words(clause) & synonyms or any(phrase_said(clause, p) for p in phrases):
+            acting |= named
+        elif set(_TOKENS.findall(clause.lower())) & _ASIDE_WORDS:
+            aside |= named
+        else:
+            bare |= named
+    if not acting:
+        return []
+    return [h for h in targets if h in aside and h not in acting and h not in bare]
 
 
 def _derived_from_named(key: str, value: Any, d: Any, named: set[str], targets: list[str]) -> str:

@@ -67,6 +67,16 @@ def _describable(fake_transport, desc_before="link to r2"):
     ("drain everything except r2", ("router-drain", ["r2"], {}), False),
     ("drain all routers but r2", ("router-drain", ["r2"], {}), False),
     ("drain r3, not r2", ("router-drain", ["r3"], {}), True),
+    # a host named only in a clause of its own that reads or tells of it is no target of the action
+    ("drain r3 and check r2", ("router-drain", ["r2"], {}), False),
+    ("drain r3 once r2 is back", ("router-drain", ["r2"], {}), False),
+    ("before you drain r3, show me r2", ("router-drain", ["r2"], {}), False),
+    ("shut down neighbor 198.51.100.2 on r1 and show r3's routes", ("bgp-neighbor-shutdown", ["r3"],
+                                                                      {"neighbor": "198.51.100.2"}), False),
+    ("drain r3 and check r2", ("router-drain", ["r3"], {}), True),
+    ("drain r2 and r3", ("router-drain", ["r3"], {}), True),
+    ("r2 is overloaded, drain it", ("router-drain", ["r2"], {}), True),
+    ("check r2 and then drain it", ("router-drain", ["r2"], {}), True),
 ])
 def test_check_intent(question, plan, bound):
     name, hosts, params = plan
