@@ -18,8 +18,22 @@ def _listen_args(url: str) -> str:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # "http://127.0.0.1:99999/v1": the setting itself is wrong
+        return "--port 8000"
     return f"--host {parts.hostname or '127.0.0.1'} --port {port}"
+
+
+def _bad_port(url: str) -> str:
+    """A note when ``url``'s port is no port ("http://127.0.0.1:99999/v1"), else nothing."""
+    from urllib.parse import urlsplit
+
+    try:
+        urlsplit(url).port
+    except ValueError:
+        return f"; and set NETOPS_OPENAI_BASE_URL to where it listens ({url!r} has no valid port)"
+    return ""
 
 
 def model_checks(settings: "Settings") -> list[Any]:
@@ -32,7 +46,8 @@ def model_checks(settings: "Settings") -> list[Any]:
     status = backend.status(timeout=1.5)
     if not status.reachable:
         fix = ("start the server, e.g. python -m llama_cpp.server --model MODEL.gguf --model_alias "
-               f"{name} {_listen_args(backend.url)} --n_ctx 8192 (README: llama.cpp)" if backend.kind == "openai"
+               f"{name} {_listen_args(backend.url)} --n_ctx 8192 (README: llama.cpp)" + _bad_port(backend.url)
+               if backend.kind == "openai"
                else "ollama serve, then ollama pull " + name)
         return [Check("model", False, f"{backend.kind} at {backend.url} unreachable; offline mode only",
                       fix, essential=False)]

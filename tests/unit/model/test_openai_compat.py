@@ -101,3 +101,15 @@ def test_doctor_fix_for_a_dead_llama_server_uses_the_configured_host_and_port(se
     assert not c.ok and "unreachable" in c.detail
     assert f"--host 127.0.0.1 --port {port}" in c.fix and "--port 8000" not in c.fix, c.fix
     assert "--model_alias smollm2" in c.fix
+
+
+def test_doctor_with_a_base_url_whose_port_is_out_of_range_says_unreachable_not_crashed(settings):
+    """NETOPS_OPENAI_BASE_URL=http://127.0.0.1:99999/v1 (a typo): the model row said 'check crashed:
+    ValueError: Port out of range' once the fix line read the port from the URL; it is the doctor's
+    own job to say what is wrong with the setting."""
+    from netops.model.checks import model_checks
+
+    (c,) = model_checks(settings.model_copy(update={"openai_base_url": "http://127.0.0.1:99999/v1",
+                                                   "model": "smollm2"}))
+    assert not c.ok and "unreachable" in c.detail
+    assert "NETOPS_OPENAI_BASE_URL" in c.fix and "99999" in c.fix, c.fix
