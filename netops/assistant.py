@@ -755,7 +755,8 @@ def _how_to_ask(answer: Answer) -> None:
         if a.decision == "blocked" and a.by == "intent" and a.ask and ask_line(a.ask) not in answer.text:
             answer.text = (answer.text.rstrip() + "\n\n" + f"_netops: {a.playbook} on {', '.join(a.targets)} was not "
                            f"run and nobody was asked to approve it: your question did not ask for it. "
-                           f"{ask_line(a.ask)}._").lstrip()
+                           f"{ask_line(a.ask)} - only if you want it yourself: the model proposed it, and device "
+                           f"output or documents it read can carry instructions._").lstrip()
 
 
 def _redact_question(question: str) -> tuple[str, str | None]:

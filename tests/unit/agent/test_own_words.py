@@ -84,6 +84,8 @@ def _assert_refused_by_intent(session, answer, events, args, ask, lab_like):
     assert session.audit.verify().ok
     lines = [ln for ln in answer.text.splitlines() if f'To make this change, ask for it: "{ask}"' in ln]
     assert len(lines) == 1, answer.text
+    # the line is netops' own voice passing on the model's idea: it says where the idea came from
+    assert "the model proposed it" in lines[0] and "can carry instructions" in lines[0], lines[0]
     assert answer.exit_code == 5
 
 
