@@ -48,10 +48,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     from tests.install._background import Job
 
+    factory = session.config._tmp_path_factory  # what the tmp_path_factory fixture returns
+    factory.getbasetemp()  # made here, once: TempPathFactory is not thread-safe, and a job racing
+    # the first test to make it had put its directory in a second base temp of its own
     for module in {item.module for item in session.items if _is_install_test(item)}:
         for value in vars(module).values():
             if isinstance(value, Job):
-                value.start(session.config._tmp_path_factory)  # what the tmp_path_factory fixture returns
+                value.start(factory)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
