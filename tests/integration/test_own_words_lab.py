@@ -8,19 +8,12 @@ from __future__ import annotations
 import pytest
 
 from netops.agent.events import ApprovalRequestEvent
-from netops.playbook.approval import Approval
+from netops.testing.approvers import YesMan
 from netops.testing.ollama_server import ScriptedOllama, say, tool_call
 
 pytestmark = [pytest.mark.lab, pytest.mark.timeout(300)]
 
 
-class YesMan:
-    def __init__(self):
-        self.asked = []
-
-    def approve(self, plan):
-        self.asked.append(plan)
-        return Approval(True, "alice", "approved at the prompt", interactive=True)
 
 
 @pytest.fixture

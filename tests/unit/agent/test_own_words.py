@@ -17,7 +17,7 @@ import pytest
 
 from netops.agent.events import ApprovalRequestEvent
 from netops.agent.intent import check_intent
-from netops.playbook.approval import Approval
+from netops.testing.approvers import YesMan
 from netops.testing.ollama_server import say, tool_call
 
 HOSTS = ["r1", "r2", "r3"]
@@ -32,15 +32,6 @@ READS = [
 ]
 
 
-class YesMan:
-    """A person at an interactive prompt who says yes to whatever is shown (and remembers it)."""
-
-    def __init__(self):
-        self.asked = []
-
-    def approve(self, plan):
-        self.asked.append(plan)
-        return Approval(True, "alice", "approved at the prompt", interactive=True)
 
 
 @pytest.fixture
