@@ -148,11 +148,16 @@ class ChatApp(App[None]):
     @property
     def session(self) -> Any:
         """The library session, built on first use (in a worker thread, never at start-up)."""
+        # the settings first, outside the lock: start-up stores its session under this lock
+        # before it says the settings are ready, so waiting for them inside it never ends
+        if self._session is not None:
+            return self._session
+        settings = self.settings
         with self._session_lock:
             if self._session is None:
                 from netops.session import Session
 
-                self._session = Session(self.settings, actor=self.settings.user, surface="chat")
+                self._session = Session(settings, actor=settings.user, surface="chat")
             return self._session
 
     def compose(self) -> ComposeResult:

@@ -96,3 +96,29 @@ async def test_the_chat_draws_on_a_finer_frame_timer_unless_told_otherwise(given
     code = "import netops.tui.app, textual.constants as c, textual.screen as s; print(c.MAX_FPS, round(1 / s.UPDATE_PERIOD))"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
     assert out == [str(expected), str(expected)]
+
+
+async def test_a_question_sent_before_the_settings_are_built_is_answered(chat_settings):
+    """The first question, typed while start-up still builds the settings (a loaded machine, a
+    person who types at once), is answered. The answer's thread once took the session lock and
+    waited for the settings while start-up waited for that lock to store its session: the chat
+    sat at "answering..." for good (seen in tmux under CI load)."""
+    from netops.tui.app import ChatApp
+
+    release = threading.Event()
+
+    def build():
+        release.wait(10)
+        return chat_settings
+
+    app = ChatApp(build, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "BGP hold timer")
+        await wait_until(pilot, lambda: app.busy, what="the question taken")
+        await pilot.pause(0.3)  # the answer's thread is now waiting for the settings
+        release.set()
+        try:
+            await wait_until(pilot, lambda: finished(app), timeout=30, what="an answer once the settings are built")
+        finally:  # on failure, free a deadlocked answer thread so the app (and the run) can end
+            app._settings_ready.set()
+        assert not app.busy and app.startup_error is None
