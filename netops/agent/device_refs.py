@@ -63,19 +63,32 @@ class DeviceIndex:
     """address -> (host, what it is on that host: "router id", "loopback", "eth-r1 address", ...)."""
     asns: dict[int, list[str]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
+    neighbors: dict[str, list[str]] = field(default_factory=dict)
+    """BGP neighbour address -> the hosts whose inventory data lists it (``data.bgp_neighbors``)."""
+    links: list[tuple[str, str, Any]] = field(default_factory=list)
+    """(host, interface, its address as an ``ip_interface``) for each addressed interface."""
 
     @classmethod
     def from_inventory(cls, inventory: Any) -> "DeviceIndex":
         hosts, addresses, asns, groups = [], {}, {}, {}
+        neighbors: dict[str, list[str]] = {}
+        links: list[tuple[str, str, Any]] = []
         for h in inventory:
             hosts.append(h.name)
             data = dict(getattr(h, "data", {}) or {})
+            for peer in (data.get("bgp_neighbors") or {}):
+                if (addr := _norm(str(peer))) is not None:
+                    neighbors.setdefault(addr, []).append(h.name)
             for key, what in (("router_id", "router id"), ("loopback", "loopback")):
                 if data.get(key):
                     _add(addresses, data[key], h.name, what)
             for name, spec in (data.get("interfaces") or {}).items():
                 if isinstance(spec, dict) and spec.get("address"):
                     _add(addresses, spec["address"], h.name, f"{name} address")
+                    try:
+                        links.append((h.name, str(name), ipaddress.ip_interface(str(spec["address"]).strip())))
+                    except ValueError:
+                        pass
             _add(addresses, getattr(h, "hostname", ""), h.name, "management address")
             try:
                 asn = int(data["asn"]) if data.get("asn") is not None else None
@@ -85,7 +98,23 @@ class DeviceIndex:
                 asns.setdefault(asn, []).append(h.name)
             for g in getattr(h, "all_groups", ()) or ():
                 groups.setdefault(str(g), []).append(h.name)
-        return cls(hosts, addresses, asns, groups)
+        return cls(hosts, addresses, asns, groups, neighbors, links)
+
+    def peer_hosts(self, addr: str) -> list[tuple[str, str]]:
+        """The hosts that have a session with the neighbour at ``addr``, as the inventory says it:
+        ``(host, how)``, from the BGP neighbours its data lists, else from the link ``addr`` is the
+        far end of (an interface on the same subnet, not a host route). Empty when it says neither."""
+        ip = _norm(addr)
+        if ip is None:
+            return []
+        if ip in self.neighbors:
+            return [(h, "its BGP neighbour in the inventory") for h in self.neighbors[ip]]
+        out = []
+        for host, name, iface in self.links:
+            net = iface.network
+            if iface.ip != ipaddress.ip_address(ip) and net.num_addresses > 1 and ipaddress.ip_address(ip) in net:
+                out.append((host, f"its neighbour on {name}"))
+        return out
 
 
 def _add(table: dict[str, tuple[str, str]], value: Any, host: str, what: str) -> None:

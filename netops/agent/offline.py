@@ -103,7 +103,7 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
                 return f"- no BGP session to {other} found: {extra.get('_peer_error') or 'no neighbour matches it'}"
             neighbors = [n for n in neighbors if n.peer == peer]
             if not neighbors:
-                return f"- no BGP session to {other} ({peer})"
+                return f"- no BGP session to {other}" + (f" ({peer})" if peer != other else "")
         rows = [_bgp_row(n) for n in neighbors]
         head = [] if "_peer_address" in extra or not (data.router_id or data.local_as) else [ident]
         return "\n".join([*head, *rows]) if rows else "\n".join([*head, f"- {data.note or 'no BGP neighbours configured'}"])

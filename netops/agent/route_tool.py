@@ -109,7 +109,7 @@ def route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | No
     # the device asked about is the first one named ("why is r3 not learning P from r1")
     from netops.agent.router import mentions
 
-    host = min(mentions(question, ents["hosts"]))[1]
+    host = min(mentions(question, ents["hosts"], joined=True))[1]
     return {"host": host, "prefix": ents["addresses"][0]}
 
 

@@ -26,7 +26,7 @@ INTENTS: dict[str, dict[str, Any]] = {
                        "keywords": {"ospf": 3, "adjacency": 2, "adjacencies": 2, "neighbour": 1, "neighbor": 1,
                                     "neighbours": 1, "neighbors": 1, "full": 1}},
     "interfaces": {"tool": "get_state", "getter": "interfaces",
-                   "keywords": {"interface": 3, "interfaces": 3, "down": 1, "up": 1, "link": 1, "links": 1,
+                   "keywords": {"interface": 3, "interfaces": 3, "down": 1, "up": 1, "link": 3, "links": 3,
                                 "port": 2, "ports": 2, "errors": 1, "description": 1, "descriptions": 1, "mtu": 3,
                                 "int": 3, "intf": 3, "ints": 3, "brief": 1, "terse": 1, "status": 1,
                                 "ip": 1, "ips": 3, "address": 1, "addresses": 3, "loopback": 3, "loopbacks": 3}},
@@ -68,13 +68,20 @@ _LOCAL_AS = re.compile(r"\b(?:what|which)\s+(?:AS|ASN|autonomous\s+system)\b(?!\
 _BETWEEN = r"(?:\bbetween\s+{a}\s+and\s+{b}\b|\b{a}\W*(?:s\s+)?(?:\w+\s+){{0,4}}?(?:to|with|towards|facing)\s+{b}\b)"
 # "are r1 and r3 talking?": joined by "and" only with a word that relates them
 _AND = r"\b{a}\s+and\s+{b}\b"
+# "the r2-r3 session", "the r1--r3 link": two routers written as the two ends of one thing
+_JOINED = r"(?<![\w-]){a}(?:-|--|\u2013){b}(?![\w-])"
 
 
 _WHOLE_TABLE = {"table", "rib", "fib", "routes", "routing"}
 # "is ospf healthy everywhere?", "bgp on all routers": every device in the inventory
 _EVERYWHERE = re.compile(r"\b(?:everywhere|network[- ]wide|(?:on|across|for)\s+(?:all|every|each)\s+(?:of\s+the\s+)?"
                          r"(?:routers?|devices?|hosts?|boxes|box|nodes?)|(?:all|every)\s+(?:the\s+)?(?:routers?|devices?|"
-                         r"boxes|nodes)|across\s+the\s+(?:network|fabric|lab|backbone|core)|anywhere|in\s+the\s+(?:whole\s+)?network)\b",
+                         r"boxes|nodes)|across\s+the\s+(?:network|fabric|lab|backbone|core)|anywhere|in\s+the\s+(?:whole\s+)?network)\b"
+                         # "uptime on the routers", "what version are the routers on", "our devices' interfaces":
+                         # the routers as a whole, in a device's place or as the subject of a state ("are the
+                         # routers ..."), not of an action ("how do the routers elect a DR" is a design question)
+                         r"|\b(?:(?:on|of|across|for|from|in)\s+|(?:are|were)\s+)(?:our|the|my)\s+(?:routers|devices|boxes|nodes)\b"
+                         r"|\b(?:our|the|my)\s+(?:routers|devices|boxes|nodes)'",
                          re.IGNORECASE)
 # "on all routers except r3", "everywhere but r2", "every router other than r1": the hosts left out
 _EXCEPT = re.compile(r"\b(?:except(?:\s+for)?|but(?:\s+not)?|excluding|exclude|other\s+than|apart\s+from|besides"
@@ -101,15 +108,16 @@ _TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "sessio
 
 def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
     """The two named routers a session question relates ("between r1 and r3", "r1 talking to r2",
-    "r1 peering with r3"), or None. "bgp neighbours on r1 and r2" relates nothing: it asks for
-    both lists whole."""
-    named = [h for _, h in sorted(mentions(question, hosts))]
+    "r1 peering with r3", "the r1-r3 session"), or None. "bgp neighbours on r1 and r2" relates
+    nothing: it asks for both lists whole."""
+    named = [h for _, h in sorted(mentions(question, hosts, joined=True))]
     if len(named) != 2:
         return None
     a, b = (re.escape(h) for h in named)
     if re.search(rf"\bon\s+{a}\s+and\s+{b}\b", question, re.IGNORECASE):
         return None
-    if re.search(_BETWEEN.format(a=a, b=b), question, re.IGNORECASE):
+    if re.search(_BETWEEN.format(a=a, b=b), question, re.IGNORECASE) or \
+            re.search(_JOINED.format(a=a, b=b), question, re.IGNORECASE):
         return named[0], named[1]
     if re.search(_AND.format(a=a, b=b), question, re.IGNORECASE) and \
             _TALKING & set(_WORD.findall(question.lower())) - {"session", "sessions", "up"}:
@@ -148,20 +156,37 @@ def addresses(text: str) -> list[str]:
     return out
 
 
-def mentions(text: str, hosts: list[str]) -> list[tuple[int, str]]:
+def mentions(text: str, hosts: list[str], joined: bool = False) -> list[tuple[int, str]]:
     """``(position, host)`` for each inventory host named in ``text`` as a whole word, in inventory
-    order (``sorted()`` gives the order they were said)."""
+    order (``sorted()`` gives the order they were said). With ``joined``, two hosts written as the
+    ends of one link or session ("the r2-r3 session") are both named; a host inside a longer
+    hyphenated name ("edge-r1") still is not."""
     out = []
     for h in hosts:
         m = re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text, re.IGNORECASE)
         if m:
             out.append((m.start(), h))
+    if joined and len(hosts) > 1:
+        said = {h for _, h in out}
+        names = "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True))
+        known = {h.lower(): h for h in hosts}
+        for m in re.finditer(rf"(?<![\w-])({names})(?:-|--|\u2013)({names})(?![\w-])", text, re.IGNORECASE):
+            if m.group(0).lower() in known:  # a host named "r1-r2" is one host
+                continue
+            for i in (1, 2):
+                h = known[m.group(i).lower()]
+                if h not in said:
+                    out.append((m.start(i), h))
+                    said.add(h)
+        order = {h: i for i, h in enumerate(hosts)}
+        out.sort(key=lambda x: order[x[1]])
     return out
 
 
-def entities(question: str, hosts: list[str]) -> dict[str, list[str]]:
-    """Host names, addresses/prefixes and interface names mentioned in ``question``."""
-    found_hosts = [h for _, h in mentions(question, hosts)]
+def entities(question: str, hosts: list[str], joined: bool = False) -> dict[str, list[str]]:
+    """Host names, addresses/prefixes and interface names mentioned in ``question`` (``joined``: see
+    :func:`mentions`)."""
+    found_hosts = [h for _, h in mentions(question, hosts, joined)]
     return {"hosts": found_hosts, "addresses": addresses(question), "interfaces": INTERFACE_NAME.findall(question)}
 
 
@@ -245,6 +270,9 @@ _AS_NUMBER = re.compile(r"\b(?:AS|ASN)[\s-]?\d+\b", re.IGNORECASE)  # "the sessi
 # "how does r2 get to P", "r1 can't reach P", "learnt P", "longest match", "ECMP paths": a route question
 _REACH = re.compile(r"\b(?:get|gets|getting|go|goes|going)\s+to\b|\breach\w*|\blearn\w*|\blongest[- ]match|\blpm\b|"
                     r"\becmp\b|\bnext[- ]?hops?\b|\bpaths?\b|\bforward\w*", re.IGNORECASE)
+# "is P known on r1", "does r3 have P installed", "can r1 see P": whether a device has a route to P
+_PRESENT = re.compile(r"\b(?:known|knows?|present|installed|exists?|visible|see|sees|seen|missing|absent)\b",
+                      re.IGNORECASE)
 # Words that make a protocol name ask about sessions rather than a route ("bgp neighbour 198.51.100.2")
 _SESSION_WORDS = {"neighbor", "neighbors", "neighbour", "neighbours", "peer", "peers", "peering", "session", "sessions",
                   "adjacency", "adjacencies", "summary", "sum", "summ", "nei", "nbr", "nbrs", "established", "state",
@@ -316,7 +344,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     base; one that does neither ("tell me a joke") is not routed.
     """
     words = normalise(_WORD.findall(question.lower().replace("'s", "")), hosts)
-    ents = entities(question, hosts)
+    ents = entities(question, hosts, joined=True)
     if CHANGE_WORDS & set(words) and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
     from netops.agent.route_tool import route_args
@@ -333,6 +361,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         targets = [h for h in hosts if h not in left_out]
     elif (left_out := set(excepted(question, hosts))) and set(targets) - left_out:
         targets = [h for h in targets if h not in left_out]  # "ospf on r2 and r3 but not r1"
+    if CHANGE_WORDS & set(words) and targets:  # "reload the routers and show their uptime"
+        return Route("change", reason="changes need a model to plan them and a person to approve them")
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
         # "which router originates 203.0.113.128/25?": every device's route to it; the
         # originator is the one that has it from no other router.
@@ -345,7 +375,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     words_set = set(words)
     if ents["addresses"]:
         scores["route"] += 2
-        if _REACH.search(question):
+        if _REACH.search(question) or _PRESENT.search(question):
             scores["route"] += 2
     if ents["interfaces"]:
         scores["interfaces"] += 2
@@ -413,7 +443,10 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
             if set(targets) - far and far:
                 route_.args["hosts"] = [h for h in targets if h not in far]
         if best == "interfaces":
-            route_.args["_filter"] = "down" if "down" in words else ("up" if "up" in words else None)
+            # "which links are up on r1" lists the up ones; "is the r1-r2 link up?" asks yes or no, and
+            # a filter to the up ones would leave a down link out of the answer
+            yes_no = re.match(r"\s*(?:is|are)\b", question, re.IGNORECASE)
+            route_.args["_filter"] = "down" if "down" in words else ("up" if "up" in words and not yes_no else None)
             route_.args["_names"] = ents["interfaces"]
             if "mtu" in words:
                 route_.args["_mtu"] = True
@@ -490,6 +523,17 @@ def meaning(questions: "list[str] | str", hosts: list[str]) -> str:
     return out
 
 
+# "the bgp peer at X", "neighbor X", "the session to X", "peering with X": X is the far end of a session
+_PEER_PLACE = re.compile(r"\b(?:peers?|peering|neighbou?rs?|nbrs?|nei|sessions?)\s+(?:(?:at|with|to|towards|address|ip|is)\s+)*"
+                         r"(?:the\s+)?(?:address\s+)?(?P<addr>[0-9a-fA-F.:]+[0-9a-fA-F])(?![\w:/.])", re.IGNORECASE)
+
+
+def _peer_address(question: str) -> str | None:
+    """The one address ``question`` puts in a session's far end, or None."""
+    found = {m.group("addr") for m in _PEER_PLACE.finditer(question) if addresses(m.group("addr"))}
+    return found.pop() if len(found) == 1 else None
+
+
 UNKNOWN_DEVICE = "no device named"
 _DEVICE_REF = re.compile(r"(?:\b(?:on|of|at|from|for|to|with)\s+(?:router\s+|device\s+|host\s+|box\s+)?([\w.-]+)"
                          r"|\b([\w.-]+)'s\b)", re.IGNORECASE)
@@ -531,6 +575,19 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
         if route(f"{question} on {hosts[0]}", hosts, domain).kind == "tool":
             return Route("unknown", reason=unknown), []
         return route(question, hosts, domain, matcher), []
+    if not entities(res.question, hosts, joined=True)["hosts"] and (peer := _peer_address(question)) is not None:
+        # "is the bgp peer at X up?": the same words about a known device would read its sessions;
+        # with none named, the routers that have a session with X are the ones to read
+        asked = route(f"{question} on {hosts[0]}", hosts, domain)
+        if asked.kind == "tool" and asked.args.get("getter") == "bgp_neighbors" and not asked.args.get("_router_id"):
+            found = index.peer_hosts(peer)
+            on = list(dict.fromkeys(h for h, _ in found)) or list(hosts)
+            note = (f"the BGP peer {peer} looked up on " + ", ".join(f"{h} ({how})" for h, how in found) if found else
+                    f"no inventory host lists {peer} as a BGP neighbour or has a link to it: every router's "
+                    f"sessions were read for it")
+            args = {**{k: v for k, v in asked.args.items() if k in ("vrf",)}, "hosts": on, "getter": "bgp_neighbors",
+                    "_peer_address": peer, "_peer_name": peer}
+            return Route("tool", "bgp_neighbors", "get_state", args, asked.score), [note]
     if res.notes:
         asked = route(question, hosts, domain)
         read = {n.split(" read as ", 1)[0] for n in res.notes}

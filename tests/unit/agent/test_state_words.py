@@ -253,3 +253,88 @@ def test_offline_health_answer_reads_each_basic_getter(make_assistant):
         ("get_state", g, ["r2"]) for g in ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors")]
     for getter in ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors"):
         assert f"**{getter}**" in answer.text
+
+
+# -- reported misses (2026-12-02, lead): the classes, with other phrasings -------------------------
+
+def test_a_bgp_peer_named_by_its_address_reads_the_router_on_that_link(index):
+    """'is bgp neighbor X up' with no router named: the router whose link X is the far end of (from
+    the inventory's interface addresses), its sessions narrowed to X; not the knowledge base."""
+    r, notes = route_named("is bgp neighbor 198.51.100.10 up", HOSTS, index)
+    assert (r.kind, r.args.get("getter"), r.args.get("hosts")) == ("tool", "bgp_neighbors", ["r1"])
+    assert r.args["_peer_address"] == "198.51.100.10"
+    assert notes and "198.51.100.10" in notes[0] and "r1" in notes[0]
+
+
+def test_a_bgp_peer_no_inventory_host_faces_is_looked_for_on_every_router(index):
+    r, notes = route_named("is the bgp peer at 198.51.100.77 up?", HOSTS, index)
+    assert (r.kind, r.args.get("getter"), r.args.get("hosts")) == ("tool", "bgp_neighbors", HOSTS)
+    assert r.args["_peer_address"] == "198.51.100.77" and notes
+
+
+@pytest.mark.parametrize("question", ["clear the bgp peer at 198.51.100.2", "what does a bgp peer in Connect wait for",
+                                      "show the bgp peers of 198.51.100.99"])
+def test_a_peer_address_locates_no_router_for_a_change_a_spec_or_a_device_s_own_peers(index, question):
+    r, _ = route_named(question, HOSTS, index)
+    assert "_peer_address" not in r.args
+
+
+def test_offline_answer_for_a_peer_named_by_address_shows_that_session(make_assistant, agent_settings):
+    agent_settings.inventory.write_text(INVENTORY)
+    answer = make_assistant().ask("is the bgp peer at 198.51.100.2 up?", offline=True)
+    assert [(c.args.get("getter"), c.args.get("hosts")) for c in answer.tool_calls] == [("bgp_neighbors", ["r1"])]
+    assert "198.51.100.2" in answer.text and "198.51.100.10" not in answer.text  # r1's other session left out
+
+
+@pytest.mark.parametrize("question, host", [("are all links up on r1?", "r1"), ("links on r3 that are down", "r3")])
+def test_links_are_interfaces(question, host):
+    assert _read(question)[:3] == ("tool", "interfaces", [host])
+
+
+@pytest.mark.parametrize("question, getter, hosts", [("is the r1-r3 bgp session established", "bgp_neighbors", ["r1", "r3"]),
+                                                     ("r2-r3 ospf adjacency", "ospf_neighbors", ["r2", "r3"])])
+def test_two_routers_joined_by_a_hyphen_are_both_named(question, getter, hosts):
+    assert _read(question)[:3] == ("tool", getter, hosts)
+
+
+def test_the_session_between_routers_joined_by_a_hyphen_is_narrowed_to_them():
+    assert route("is the r1-r3 bgp session established", HOSTS).args.get("_between") == ["r1", "r3"]
+
+
+def test_a_host_inside_a_longer_hyphenated_name_is_not_named():
+    assert route("bgp neighbours on edge-r1", ["r1", "r2"]).args.get("hosts") != ["r1"]
+    assert route("interfaces on r1-r9", HOSTS).args.get("hosts") != ["r1"]
+
+
+def test_a_change_to_routers_joined_by_a_hyphen_is_a_change():
+    assert route("drain the r1-r2 link", HOSTS).kind == "change"
+
+
+@pytest.mark.parametrize("question, getter", [("what's the uptime of the routers", "facts"),
+                                              ("are our routers all on the same software", "facts"),
+                                              ("the devices' interfaces", "interfaces")])
+def test_the_routers_are_every_router(question, getter):
+    assert _read(question)[:3] == ("tool", getter, HOSTS)
+
+
+@pytest.mark.parametrize("question", ["how do the routers elect an ospf dr", "reload the routers and show their uptime"])
+def test_the_routers_in_a_knowledge_question_or_a_change_read_nothing(question):
+    assert route(question, HOSTS).kind != "tool"
+
+
+@pytest.mark.parametrize("question, host, prefix", [("is 203.0.113.64/26 known to r2", "r2", "203.0.113.64/26"),
+                                                    ("does r3 have 198.51.100.0/30 installed", "r3", "198.51.100.0/30"),
+                                                    ("can r1 see 203.0.113.2", "r1", "203.0.113.2")])
+def test_a_prefix_known_installed_or_seen_is_a_route_lookup(question, host, prefix):
+    assert _read(question) == ("tool", "route", [host], prefix)
+
+
+def test_a_known_range_with_no_device_is_a_knowledge_question():
+    assert route("is 203.0.113.0/24 a known range", HOSTS).kind == "spec"
+
+
+def test_is_a_link_up_lists_the_down_ones_too():
+    """'is the r1-r2 link up?' asks yes or no: filtering the interfaces to the up ones would leave a
+    down link out of the answer; 'which links are up on r1' still lists the up ones."""
+    assert route("is the r1-r2 link up?", HOSTS).args.get("_filter") is None
+    assert route("which links are up on r1", HOSTS).args.get("_filter") == "up"
