@@ -10,6 +10,7 @@ person (a policy's yes, ``--yes``, is refused) but a person may approve it.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from types import SimpleNamespace
 
@@ -36,12 +37,32 @@ READS = [
 
 @pytest.fixture
 def lab_like(fake_transport):
-    """r2 and r3 answer the drain's prechecks; r2 has an Established neighbour 198.51.100.1."""
-    fake_transport.outputs["r3"] = {**fake_transport.outputs.get("r3", fake_transport.outputs["r2"]),
-                                    "show_ip_ospf_json": '{"routerId": "203.0.113.3", "areas": {"0.0.0.0": {}}}'}
+    """r2 and r3 answer the drain's prechecks; r2 has an Established neighbour 198.51.100.1.
+    Both take the drain as FRR does (max-metric and graceful-shutdown show once pushed, go on
+    rollback), so a run the person approved verifies at once, not after its 10 s postcheck."""
+    def drained(host):
+        on = False
+        for h, lines in fake_transport.configs:
+            for line in lines if h == host else ():
+                if line.strip().endswith("max-metric router-lsa administrative"):
+                    on = not line.strip().startswith("no ")
+        return on
+
+    def ospf(host, router_id):
+        return lambda _: json.dumps({"routerId": router_id, "areas": {"0.0.0.0": {
+            "indefiniteActiveAdmin": drained(host)}}})
+
+    def running(host, base):
+        return lambda _: re.sub(r"(?m)^(router bgp \d+)$", r"\1\n bgp graceful-shutdown", base, count=1) \
+            if drained(host) else base
+
+    fake_transport.outputs["r3"] = {**fake_transport.outputs.get("r3", fake_transport.outputs["r2"])}
     fake_transport.outputs["r2"] = {**fake_transport.outputs["r2"], "show_bgp_neighbors_198_51_100_1_json":
-                                    '{"198.51.100.1": {"remoteAs": 65001, "bgpState": "Established"}}',
-                                    "show_ip_ospf_json": '{"routerId": "203.0.113.2", "areas": {"0.0.0.0": {}}}'}
+                                    '{"198.51.100.1": {"remoteAs": 65001, "bgpState": "Established"}}'}
+    for host, rid in (("r2", "203.0.113.2"), ("r3", "203.0.113.3")):
+        out = fake_transport.outputs[host]
+        out["show_ip_ospf_json"] = ospf(host, rid)
+        out["show_running_config"] = running(host, out["show_running_config"])
     return fake_transport
 
 
@@ -158,6 +179,7 @@ def test_yes_after_netops_own_dry_run_is_not_a_request_either(scripted, session,
     events, answer = _events(assistant, "drain r3 for maintenance", conversation_id=first.conversation_id)
     assert [e for e in events if isinstance(e, ApprovalRequestEvent)]
     assert answer.approvals[-1].decision == "approved" and lab_like.configs
+    assert "verified" in answer.approvals[-1].result, answer.approvals[-1].result  # the fake r3 took the drain
 
 
 def test_go_ahead_after_a_no_at_the_prompt_does_not_reopen_it(scripted, session, lab_like):
