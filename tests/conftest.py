@@ -43,7 +43,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the background job of every install test module that is going to run."""
+    """Start the background job of every install test module that is going to run, and the
+    build of the real model's knowledge base if a test that uses it is going to run."""
     if session.config.option.collectonly:
         return
     from tests.install._background import Job
@@ -55,6 +56,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         for value in vars(module).values():
             if isinstance(value, Job):
                 value.start(factory)
+    if any("real_home" in getattr(item, "fixturenames", ()) for item in session.items):
+        from tests.model_real.conftest import REAL_HOME
+
+        REAL_HOME.start(factory)  # the real model's knowledge base, built while the lab tests run
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

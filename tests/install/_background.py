@@ -7,6 +7,8 @@ test then waits for its job and asserts on what it recorded. A job is only a seq
 subprocesses: nothing in it asserts, and nothing in the suite depends on it.
 
 Run on its own (``pytest tests/install``), a test starts its job itself and waits, as before.
+The same jobs build the real model's knowledge base (``real_home`` in tests/model_real/conftest.py)
+while the lab tests run; that fixture fails, as before, if its ``netops kb init`` did.
 """
 
 from __future__ import annotations

