@@ -137,9 +137,68 @@ def restore(lab: RunningLab) -> None:
                         pool.map(lambda r: _router_state(lab, r), lab.info.routers)))
     changed = [name for name, (config, _) in seen.items() if config != lab.baseline[name]]
     for name in changed:
-        the_lab.restart_router(name)
+        if not _revert_in_place(lab, name, seen[name][0]):
+            the_lab.restart_router(name)
     if changed or not all(up for _, up in seen.values()):
         the_lab.wait_converged(30.0)
+
+
+def _blocks(config: str) -> dict[str, list[str]] | None:
+    """A running config as {block header: its lines} ("" holds the top-level lines); None when
+    it is not in the shape FRR prints (every block ended by its own ``exit``)."""
+    blocks: dict[str, list[str]] = {"": []}
+    header = None
+    for line in config.splitlines():
+        if not line.strip() or line.strip() == "!":
+            continue
+        if header is None:
+            if line.startswith(" "):
+                return None
+            if line.startswith(("interface ", "router ", "route-map ", "line ")):
+                header = line
+                if header in blocks:
+                    return None
+                blocks[header] = []
+            else:
+                blocks[""].append(line)
+        elif line == "exit":
+            header = None
+        else:
+            blocks[header].append(line)
+    return None if header is not None else blocks
+
+
+def _negate(line: str) -> str:
+    # an interface's "no description" takes no text (a description may hold anything)
+    return "no description" if line.startswith("description ") else f"no {line}"
+
+
+def _revert_in_place(lab: RunningLab, name: str, current: str | None) -> bool:
+    """Undo a test's drift through vtysh, without a restart (seconds per router, mostly BGP and
+    OSPF coming back): lines a test added inside blocks that both configs have (a description, a
+    neighbour, a password) are negated, lines it removed are put back. Only one-level lines; True
+    only when the running config then equals the baseline exactly, otherwise the caller restarts."""
+    from netops.errors import LabError
+
+    base, cur = _blocks(lab.baseline[name]), _blocks(current or "")
+    if base is None or cur is None or base.keys() != cur.keys():
+        return False
+    commands: list[str] = []
+    for header, lines in cur.items():
+        before = base[header]
+        if lines == before:
+            continue
+        added = [ln for ln in lines if ln not in before]
+        removed = [ln for ln in before if ln not in lines]
+        if any(ln.startswith("  ") or ln.lstrip().startswith(("address-family", "exit")) for ln in added + removed):
+            return False
+        body = [_negate(ln.strip()) for ln in reversed(added)] + [ln.strip() for ln in removed]
+        commands += [header, *body, "exit"] if header else body
+    try:
+        lab.lab.vtysh(name, "configure terminal", *commands)
+        return lab.lab.running_config(name) == lab.baseline[name]
+    except LabError:
+        return False
 
 
 def _router_state(lab: RunningLab, router) -> tuple[str | None, bool]:
