@@ -24,7 +24,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -67,6 +67,8 @@ class RunningLab:
     converge_s: float
     baseline: dict[str, str]
     """router -> running config right after convergence."""
+    received: dict[str, dict[str, int]] = field(default_factory=dict)
+    """router -> BGP neighbour -> prefixes received, once convergence has settled."""
 
 
 def _skip_reason() -> str | None:
@@ -110,7 +112,9 @@ def _session_lab(tmp_path_factory, lab_id: int) -> Iterator[RunningLab]:
         settings = base.model_copy(update={"inventory": info.inventory_path,
                                            "known_hosts": info.known_hosts_path})
         baseline = {r.name: the_lab.running_config(r.name) for r in info.routers}
-        yield RunningLab(info=info, settings=settings, lab=the_lab, converge_s=converge_s, baseline=baseline)
+        running = RunningLab(info=info, settings=settings, lab=the_lab, converge_s=converge_s, baseline=baseline)
+        running.received = _settled_prefixes(running)
+        yield running
     finally:
         the_lab.down()
 
@@ -141,6 +145,38 @@ def restore(lab: RunningLab) -> None:
             the_lab.restart_router(name)
     if changed or not all(up for _, up in seen.values()):
         the_lab.wait_converged(30.0)
+        # Established is not the routes: the next test reads them (a session that came back a
+        # moment ago may not have sent its UPDATEs yet)
+        _settled_prefixes(lab, until=lab.received)
+
+
+def _received(lab: RunningLab, name: str) -> dict[str, int]:
+    """BGP neighbour -> prefixes received on ``name`` ({} when it does not answer)."""
+    from netops.errors import LabError
+
+    try:
+        peers = (lab.lab.vtysh_json(name, "show bgp summary json").get("ipv4Unicast") or {}).get("peers") or {}
+    except LabError:
+        return {}
+    return {addr: int(p.get("pfxRcd") or 0) for addr, p in peers.items()}
+
+
+def _settled_prefixes(lab: RunningLab, until: dict[str, dict[str, int]] | None = None,
+                      timeout: float = 20.0) -> dict[str, dict[str, int]]:
+    """Every router's received-prefix counts once they stop moving (the same on two reads 0.5 s
+    apart), or once they equal ``until``; after ``timeout`` whatever they are."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        now = {r.name: _received(lab, r.name) for r in lab.info.routers}
+        if (now == until) if until is not None else (now == last):
+            return now
+        if time.monotonic() > deadline:
+            return now
+        last = now
+        time.sleep(0.5 if until is None else 0.1)
 
 
 def _blocks(config: str) -> dict[str, list[str]] | None:

@@ -42,8 +42,10 @@ def run_netops(args: list[str], env: dict[str, str], timeout: float = 600) -> su
 
 def _build_real_home(job: Job) -> Path:
     home = job.mkdir("real-home")
-    job.run("kb init", [sys.executable, "-m", "netops", "kb", "init", "--json"], env=base_env(home), cwd=REPO,
-            timeout=1800)
+    # at the lowest priority and on one core: the lab tests it overlaps time what they wait for
+    env = dict(base_env(home), OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    job.run("kb init", ["nice", "-n", "19", sys.executable, "-m", "netops", "kb", "init", "--json"], env=env,
+            cwd=REPO, timeout=1800)
     return home
 
 
