@@ -125,6 +125,8 @@ class ChatApp(App[None]):
         self.model_checked = False
         """The start-up probe of the model endpoint has finished."""
         self._key_at = float("-inf")
+        self._held_keys: list[events.Key] | None = []
+        """Keys that came before the prompt had focus (start-up only; None once given to it)."""
         self._key_drawn: asyncio.Event | None = None
         """Clear from a key until the frame showing it is drawn (streamed appends wait for it)."""
         if self._settings is not None:
@@ -177,9 +179,15 @@ class ChatApp(App[None]):
         prompt = self.query_one(PromptInput)
         prompt.on_typed = self._typed
         prompt.focus()
+        self.call_after_refresh(self._release_held_keys)
         self._fit_prompt(self.size.height)
         if self._settings_factory is None:
             self._settings_loaded([])
+
+    async def _release_held_keys(self) -> None:
+        held, self._held_keys = self._held_keys, None
+        for event in held or ():
+            await self.on_event(event)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_prompt(event.size.height)
@@ -192,6 +200,12 @@ class ChatApp(App[None]):
 
     # -- input before output -----------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self._held_keys is not None and len(self.screen_stack) <= 1:
+            # typed in the moment after `netops chat` (the terminal keeps them): until the first
+            # frame after start-up the prompt may not have focus (Textual's auto-focus gives it to
+            # the conversation, which drops them); held, in order, and dispatched after that frame
+            self._held_keys.append(event)
+            return
         if isinstance(event, events.Key) and self._key_drawn is not None and isinstance(self.focused, PromptInput):
             # only the prompt reports back when it has handled a key (a key for a binding or
             # another widget would hold appends for KEY_HOLD for nothing)

@@ -162,3 +162,28 @@ def test_a_pasted_config_shows_its_secrets_redacted(tmp_path, monkeypatch):
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
         subprocess.run(["tmux", "delete-buffer", "-b", buffer], capture_output=True)
+
+
+def test_a_question_typed_before_the_chat_has_drawn_is_not_lost(tmp_path):
+    """A person who types the moment they press Enter on `netops chat`: the terminal keeps the
+    keys until the app reads them, and they land in the prompt, in order. Before, keys read before
+    the prompt had focus went to nothing (about the first 0.4 s)."""
+    env = {k: v for k, v in os.environ.items() if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
+    env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path))
+    name = f"netops-early-{uuid.uuid4().hex[:8]}"
+    command = " ".join([*(f"{k}='{v}'" for k, v in env.items()), sys.executable, "-m", "netops", "chat", "--offline"])
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "env", "-i", "sh", "-c",
+                    command], check=True)
+    try:
+        subprocess.run(["tmux", "send-keys", "-t", name, "-l", "bgp hold timer"], check=True)  # at once
+        deadline = time.monotonic() + 30
+        while "new conversation" not in (pane := _pane(name)):
+            assert time.monotonic() < deadline, "no chat on screen:\n" + pane
+            time.sleep(0.1)
+        deadline = time.monotonic() + 10
+        while "bgp hold timer" not in (pane := _pane(name)):
+            assert time.monotonic() < deadline, "the early keys are not in the prompt:\n" + pane
+            time.sleep(0.1)
+        assert "Ask about specs or devices, or type" not in pane  # the box holds the text, not its placeholder
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
