@@ -23,6 +23,18 @@ def _pane(name: str) -> str:
     return subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
 
 
+def _start_in_tmux(tmp_path: Path, kind: str, *args: str, size: tuple[int, int] = (100, 30)) -> str:
+    """``netops ARGS`` in a new detached tmux session with this test's NETOPS_/XDG_ environment;
+    returns the session's name."""
+    env = {k: v for k, v in os.environ.items() if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
+    env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path))
+    name = f"netops-{kind}-{uuid.uuid4().hex[:8]}"
+    command = " ".join([*(f"{k}='{v}'" for k, v in env.items()), sys.executable, "-m", "netops", *args])
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), "env", "-i",
+                    "sh", "-c", command], check=True)
+    return name
+
+
 def test_chat_in_tmux_answers_with_citation(tmp_path, monkeypatch):
     from netops.rag.kb import KnowledgeBase
     from netops.settings import load_settings
@@ -34,12 +46,7 @@ def test_chat_in_tmux_answers_with_citation(tmp_path, monkeypatch):
                                         "three seconds.\n")
     with KnowledgeBase(load_settings()) as kb:
         kb.add([docs / "bgp-timers.md"])
-    env = {k: v for k, v in os.environ.items() if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
-    env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path))
-    name = f"netops-chat-{uuid.uuid4().hex[:8]}"
-    command = " ".join([*(f"{k}='{v}'" for k, v in env.items()), sys.executable, "-m", "netops", "chat", "--offline"])
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", "env", "-i", "sh", "-c",
-                    command], check=True)
+    name = _start_in_tmux(tmp_path, "chat", "chat", "--offline", size=(120, 40))
     try:
         deadline = time.monotonic() + 30
         while "netops chat" not in _pane(name):
@@ -62,12 +69,7 @@ def test_chat_in_tmux_answers_with_citation(tmp_path, monkeypatch):
 
 
 def test_netops_alone_on_a_terminal_opens_the_chat(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
-    env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path))
-    name = f"netops-alone-{uuid.uuid4().hex[:8]}"
-    command = " ".join([*(f"{k}='{v}'" for k, v in env.items()), sys.executable, "-m", "netops"])
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "env", "-i", "sh", "-c",
-                    command], check=True)
+    name = _start_in_tmux(tmp_path, "alone")
     try:
         deadline = time.monotonic() + 30
         while "new conversation" not in (pane := _pane(name)):
@@ -168,12 +170,7 @@ def test_a_question_typed_before_the_chat_has_drawn_is_not_lost(tmp_path):
     """A person who types the moment they press Enter on `netops chat`: the terminal keeps the
     keys until the app reads them, and they land in the prompt, in order. Before, keys read before
     the prompt had focus went to nothing (about the first 0.4 s)."""
-    env = {k: v for k, v in os.environ.items() if k.startswith(("NETOPS_", "XDG_", "HF_", "TRANSFORMERS_", "ORT_"))}
-    env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", PATH=os.environ["PATH"], HOME=str(tmp_path))
-    name = f"netops-early-{uuid.uuid4().hex[:8]}"
-    command = " ".join([*(f"{k}='{v}'" for k, v in env.items()), sys.executable, "-m", "netops", "chat", "--offline"])
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "env", "-i", "sh", "-c",
-                    command], check=True)
+    name = _start_in_tmux(tmp_path, "early", "chat", "--offline")
     try:
         subprocess.run(["tmux", "send-keys", "-t", name, "-l", "bgp hold timer"], check=True)  # at once
         deadline = time.monotonic() + 30
