@@ -24,6 +24,8 @@ CASES = bench.cases(Path(__file__).parent / "data" / "state_phrasings_blind.yaml
 HOLDOUT = bench.cases(Path(__file__).parent / "data" / "state_phrasings_holdout.yaml")
 # So is the small check set written before the fixes of 2026-12-02 evening (state_phrasings_gaps.yaml).
 HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_gaps.yaml")
+# And the one written before the fixes of 2026-12-02 night (state_phrasings_gaps2.yaml).
+HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_gaps2.yaml")
 KNOWN_MISSES: dict[str, str] = {
     "has r1's session to r3 reset recently?": "'reset' makes the worded-change matcher answer that it asks about a change "
                                               "(nothing is read; the BGP uptime would answer it)",
