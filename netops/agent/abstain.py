@@ -19,6 +19,7 @@ questions over the default knowledge base); see bench/README.md.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,23 @@ named exactly exist exists need needs happen used usual normal possible main dif
 """.split())
 """Words that shape a question without saying what it is about: they weigh little."""
 
+FRAME = frozenset(facts.stem(w) for w in """
+say says said tell tells mention mentions mentioned recommend recommends suggest suggests advise advises
+cover covers written write anything something info information guidance advice know
+""".split())
+"""The frame around a knowledge question ("what does ... say about", "tell me about", "what do we know
+about"): it asks for the documents' words, it is not a subject they must share."""
+SOURCE_KINDS = frozenset(facts.stem(w) for w in """
+runbook runbooks rfc rfcs spec specs specification specifications documentation doc docs manual manuals
+wiki kb ietf team team's
+""".split())
+"""Words that only name the kind of source to answer from ("our runbook", "the RFC", "the spec")."""
+_THE_STANDARD = (r"\b(?:the|our|your|an?|ietf)\s+standards?\b(?=\s*(?:[?,.;:!]|$|(?:says?|said|mentions?|tells?|"
+                 r"recommends?|suggests?|defines?|describes?|requires?)\b))")
+""""the standard(s)" as a source: in the frame ("what does the standard say"), not as a thing ("a
+standard community", "the standard port")."""
+_SOURCE_PHRASES = re.compile(r"\bknowledge[- ]base\b|" + _THE_STANDARD, re.IGNORECASE)
+
 
 @dataclass
 class Coverage:
@@ -68,9 +86,57 @@ class Coverage:
                 "unknown_terms": self.unknown_terms, "missing_terms": self.missing_terms, "reason": self.reason}
 
 
+def subject(question: str) -> str:
+    """``question`` without its frame and the kind of source it names (:data:`FRAME`,
+    :data:`SOURCE_KINDS`): "what does our runbook say about BGP timers?" is about BGP timers, and
+    is searched and judged as such (searched whole, "runbook" and "spec" find every runbook's
+    symptoms and the "Spec reference" lines first; "standard" finds an RFC's IANA section). A
+    question of nothing else ("which runbooks are there?") stays as it is."""
+    def drop(m: re.Match) -> str:
+        if re.match(r"\s*\d", m.string[m.end():]):  # "RFC 4271" names a document: kept
+            return m.group(0)
+        return " " if facts.stem(m.group(0).lower()) in FRAME | SOURCE_KINDS else m.group(0)
+
+    out = re.sub(r"[A-Za-z][A-Za-z'\-]*", drop, _SOURCE_PHRASES.sub(" ", question))
+    out = " ".join(out.split())
+    return out if facts.content_words(out) else question
+
+
+_KINDS = {"runbook": re.compile(r"\brunbooks?\b", re.IGNORECASE),
+          "rfc": re.compile(r"\b(?:rfcs?|specs?|specifications?|ietf)\b(?!\s*\d)|" + _THE_STANDARD, re.IGNORECASE)}
+
+
+def named_kind(question: str) -> str | None:
+    """The one kind of source ``question`` asks to be answered from: ``runbook`` ("what does our
+    runbook say ..."), ``rfc`` ("according to the RFC", "the spec", "the standard"), or None."""
+    found = [kind for kind, pattern in _KINDS.items() if pattern.search(question)]
+    return found[0] if len(found) == 1 else None
+
+
+def _of_kind(chunk: Any, kind: str) -> bool:
+    if kind == "runbook":
+        return bool(_KINDS["runbook"].search(f"{chunk.title} {chunk.source}"))
+    return str(chunk.doc_id).upper().startswith("RFC ")
+
+
+def preferred(question: str) -> Callable[[Any], bool] | None:
+    """For a question that names the kind of source to answer from (:func:`named_kind`), which
+    retrieved passages (chunks) go first: those of that kind that share a word with the question's
+    :func:`subject` (a runbook passage about something else is not an answer). None otherwise."""
+    kind = named_kind(question)
+    if kind is None:
+        return None
+    about = set(question_terms(question))
+
+    def first(chunk: Any) -> bool:
+        return _of_kind(chunk, kind) and bool(facts.content_words(f"{chunk.section_title} {chunk.text}") & about)
+
+    return first
+
+
 def question_terms(question: str) -> list[str]:
-    """The question's content words (stemmed), in order."""
-    return list(dict.fromkeys(facts.content_words(question)))
+    """The content words (stemmed) of the question's :func:`subject`."""
+    return list(dict.fromkeys(facts.content_words(subject(question))))
 
 
 def _weights(terms: list[str], total: int, df: dict[str, int]) -> dict[str, float]:

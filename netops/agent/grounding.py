@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netops.agent import facts
-from netops.agent.abstain import Coverage, abstention_text, assess
+from netops.agent.abstain import Coverage, abstention_text, assess, preferred, subject
 from netops.agent.budget import CHARS_PER_TOKEN, estimate_tokens
 from netops.agent.evidence import Evidence, neutralise, spec_evidence
 
@@ -189,7 +189,11 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
                    embed: Callable[[str], Sequence[float]] | None = None) -> Grounding:
     """Search ``kb`` for ``question`` and keep the passages that fit the budget."""
     budget = budget or GroundingBudget()
-    hits = kb.search(question, top_k=budget.search_k)
+    # "what does our runbook say about X": X is searched, the runbooks' passages about it first
+    first = preferred(question)
+    hits = kb.search(subject(question), top_k=budget.search_k * (2 if first else 1))
+    if first is not None:
+        hits = sorted(hits, key=lambda h: not first(h.chunk))[:budget.search_k]
     from netops.privacy import redact_text
 
     nearest = [Source(i, "spec", h.chunk.citation, redact_text(h.chunk.text) or "", spec_evidence(h.chunk.citation),

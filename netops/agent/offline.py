@@ -234,9 +234,11 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if read_as:  # a device named by its address, router id or AS: say which device was read
         answer.notice = "; ".join(x for x in (answer.notice, *read_as) if x)
     if r.kind == "spec":
+        from netops.agent.abstain import preferred, subject
         from netops.rag.answer import retrieval_answer
 
-        ra = retrieval_answer(ctx.get_kb(), question, top_k=3)
+        # "what does our runbook say about X": X is searched, the runbooks' passages about it first
+        ra = retrieval_answer(ctx.get_kb(), subject(question), top_k=3, prefer=preferred(question))
         from netops.agent.evidence import spec_evidence
 
         if not ra.citations and r.reason:

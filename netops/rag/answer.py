@@ -9,9 +9,11 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from netops.rag.types import Hit
+from netops.rag.types import Chunk, Hit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from netops.rag.kb import KnowledgeBase
 
 LABEL = "retrieval-only answer (no language model used)"
@@ -55,10 +57,14 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     return flat[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + " …"
 
 
-def retrieval_answer(kb: "KnowledgeBase", question: str, top_k: int = 3) -> Answer:
-    """Answer ``question`` with the ``top_k`` best passages, each with its citation."""
+def retrieval_answer(kb: "KnowledgeBase", question: str, top_k: int = 3, *,
+                     prefer: Callable[[Chunk], bool] | None = None) -> Answer:
+    """Answer ``question`` with the ``top_k`` best passages, each with its citation; with ``prefer``,
+    the passages it accepts (among twice as many found) come first."""
     started = time.perf_counter()
-    hits = kb.search(question, top_k=top_k)
+    hits = kb.search(question, top_k=top_k * 2 if prefer else top_k)
+    if prefer is not None:
+        hits = sorted(hits, key=lambda h: not prefer(h.chunk))[:top_k]
     retrieved = time.perf_counter()
     citations: list[str] = []
     for h in hits:
