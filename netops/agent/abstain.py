@@ -186,7 +186,7 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
         try:
             from netops.agent.answer_check import _cos
 
-            q = embed(question)
+            q = embed(subject(question))  # the frame and source kind are not what it is about
             similarity = max(_cos(q, embed(p[:1200])) for p in focus[:3])
         except Exception:  # no embedding, no similarity signal; coverage still decides
             similarity = None
