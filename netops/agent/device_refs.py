@@ -117,6 +117,34 @@ class DeviceIndex:
         return out
 
 
+    def link_hosts(self, addr: str) -> list[tuple[str, str]]:
+        """The hosts an OSPF neighbour at ``addr`` is adjacent to, as the inventory's interface
+        addresses say: ``(host, how)`` for each host with a link ``addr`` is the far end of, else,
+        when ``addr`` is a host's router id or loopback, each host that shares a link with it."""
+        ip = _norm(addr)
+        if ip is None:
+            return []
+        at = ipaddress.ip_address(ip)
+        out = [(host, f"its neighbour on {name}") for host, name, iface in self.links
+               if iface.ip != at and iface.network.num_addresses > 1 and at in iface.network]
+        owner, what = self.addresses.get(ip, (None, ""))
+        if out or owner is None or what not in ("router id", "loopback"):
+            return out
+        for host, name in self.facing_any(owner):
+            out.append((host, f"{owner}'s neighbour on {name} ({ip} is {owner}'s {what})"))
+        return out
+
+    def facing_any(self, host: str) -> list[tuple[str, str]]:
+        """``(other host, its interface)`` for each link ``host`` shares with another inventory host."""
+        mine = [iface.network for h, _, iface in self.links if h == host and iface.network.num_addresses > 1]
+        return [(h, name) for h, name, iface in self.links if h != host and iface.network in mine]
+
+    def facing(self, host: str, other: str) -> list[str]:
+        """``host``'s interfaces on a link it shares with ``other`` (same subnet), by the inventory."""
+        theirs = [iface.network for h, _, iface in self.links if h == other and iface.network.num_addresses > 1]
+        return [name for h, name, iface in self.links if h == host and iface.network in theirs]
+
+
 def _add(table: dict[str, tuple[str, str]], value: Any, host: str, what: str) -> None:
     try:
         addr = str(ipaddress.ip_interface(str(value).strip()).ip)

@@ -108,7 +108,12 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
         head = [] if "_peer_address" in extra or not (data.router_id or data.local_as) else [ident]
         return "\n".join([*head, *rows]) if rows else "\n".join([*head, f"- {data.note or 'no BGP neighbours configured'}"])
     if getter == "ospf_neighbors":
-        rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}" for n in data.neighbors]
+        neighbours = data.neighbors
+        if wanted := extra.get("_neighbour"):  # "is the ospf neighbour X full?": X by router id or address
+            neighbours = [n for n in neighbours if wanted in (n.neighbor_id, n.address)]
+            if not neighbours:
+                return f"- no OSPF neighbour {wanted}" + (f" ({data.note})" if data.note else "")
+        rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}" for n in neighbours]
         return "\n".join(rows) or f"- {data.note or 'no OSPF neighbours'}"
     if getter == "interfaces":
         ifs = data.interfaces
@@ -312,8 +317,11 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
 def host_extra(extra: dict[str, Any], host: str, hr: Any,
                peer_of: "Callable[[str, str], dict[str, Any]]") -> dict[str, Any]:
     """The router's presentation hints for one host: for a question about the session between
-    two named routers, that host's neighbour address for the other one (``peer_of(host, other)``)."""
+    two named routers, that host's neighbour address for the other one (``peer_of(host, other)``);
+    for the link between them, that host's interfaces on it."""
     out = dict(extra, _host=host)
+    if extra.get("_facing", {}).get(host) and not extra.get("_names"):
+        out["_names"] = extra["_facing"][host]  # the link between two routers: this one's side of it
     between = extra.get("_between")
     if between and host in between and hr.ok:
         out.update(peer_of(host, between[1] if host == between[0] else between[0]))

@@ -524,7 +524,7 @@ def meaning(questions: "list[str] | str", hosts: list[str]) -> str:
 
 
 # "the bgp peer at X", "neighbor X", "the session to X", "peering with X": X is the far end of a session
-_PEER_PLACE = re.compile(r"\b(?:peers?|peering|neighbou?rs?|nbrs?|nei|sessions?)\s+(?:(?:at|with|to|towards|address|ip|is)\s+)*"
+_PEER_PLACE = re.compile(r"\b(?:peers?|peering|neighbou?rs?|nbrs?|nei|sessions?|adjacenc(?:y|ies))\s+(?:(?:at|with|to|towards|address|ip|is)\s+)*"
                          r"(?:the\s+)?(?:address\s+)?(?P<addr>[0-9a-fA-F.:]+[0-9a-fA-F])(?![\w:/.])", re.IGNORECASE)
 
 
@@ -563,7 +563,81 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     id, a loopback, a local AS, a group; :mod:`netops.agent.device_refs`, from ``index``) are read
     back to that name; returns the route and one note per name read back ("198.51.100.2 read as r2
     (its eth-r1 address)"). A reference that no device matches, in a question that would read a
-    device, is one clear line (an ``unknown`` route starting with :data:`UNKNOWN_DEVICE`)."""
+    device, is one clear line (an ``unknown`` route starting with :data:`UNKNOWN_DEVICE`). A BGP
+    peer or an OSPF neighbour named by its address reads the routers that face it; the link
+    between two routers shows each one's interfaces towards the other (the inventory's addresses)."""
+    r, notes = _route_named(question, hosts, index, domain, matcher)
+    if index is not None and r.kind == "tool" and r.args.get("getter") == "interfaces" and not r.args.get("_names"):
+        if facing := facing_interfaces(question, r.args.get("hosts") or [], hosts, index):
+            r.args["_facing"] = facing
+    return r, notes
+
+
+def facing_interfaces(question: str, read: list[str], hosts: list[str], index: Any) -> dict[str, list[str]] | None:
+    """For a question about the link between two named routers ("the link between r2 and r3", "the
+    r1-r2 link", "which port on r3 goes to r1"): each read router's interfaces on a link it shares
+    with the other one, from the inventory's interface addresses; None when the question relates
+    no two routers or the inventory does not place the link."""
+    named = [h for _, h in sorted(mentions(question, hosts, joined=True))]
+    if len(named) != 2 or not read:
+        return None
+    far = [h for h in named if re.search(_FAR_END.format(h=re.escape(h)), question, re.IGNORECASE)]
+    if related_pair(question, hosts) is None and not far:
+        return None
+    out = {}
+    for h in read:
+        if h not in named:
+            return None
+        names = index.facing(h, named[1] if h == named[0] else named[0])
+        if not names:
+            return None
+        out[h] = names
+    return out
+
+
+# A protocol other than BGP named next to "session" ("my ssh session to X"): not a routing session
+_OTHER_SESSION = {"ssh", "telnet", "netconf", "http", "https", "tcp", "udp", "snmp", "bfd", "ldp", "rsvp", "isis",
+                  "ospf", "console", "vty", "tls", "ipsec", "gre", "vpn", "rdp", "sftp", "ftp", "tacacs", "radius"}
+_RESET = {"reset", "resets", "reestablish", "re-establish", "kick", "kill", "terminate"}
+
+
+def _peer_route(question: str, hosts: list[str], index: Any, domain: frozenset[str]) -> tuple[Route, list[str]] | None:
+    """A BGP peer or an OSPF neighbour named by its address with no router named ("is the bgp peer at
+    X up?", "the session with X", "is the ospf neighbour X full?"): the routers that face X (from the
+    inventory), their sessions or adjacencies narrowed to X; None when the question is not that."""
+    peer = _peer_address(question)
+    if peer is None:
+        return None
+    # the same words about a known device: which neighbour table would they read?
+    asked = route(f"{question} on {hosts[0]}", hosts, domain)
+    getter = asked.args.get("getter") if asked.kind == "tool" and not asked.args.get("_router_id") else None
+    words = set(_WORD.findall(question.lower()))
+    if getter == "ospf_neighbors":
+        found = index.link_hosts(peer)
+        on = list(dict.fromkeys(h for h, _ in found)) or list(hosts)
+        note = (f"the OSPF neighbour {peer} looked up on " + ", ".join(f"{h} ({how})" for h, how in found) if found else
+                f"no inventory host has a link to {peer} or shares one with the router that has it: every router's "
+                f"OSPF neighbours were read for it")
+        return Route("tool", "ospf_neighbors", "get_state", {"hosts": on, "getter": "ospf_neighbors",
+                                                             "_neighbour": peer}, asked.score), [note]
+    if getter != "bgp_neighbors":
+        # "state of the session with X": no protocol named, but the inventory has X as a BGP peer
+        if asked.kind == "change" or not words & {"session", "sessions", "peering"} or words & (_OTHER_SESSION | _RESET) \
+                or not index.peer_hosts(peer):
+            return None
+        asked = Route("tool", "bgp_neighbors", "get_state", {}, 3.0)
+    found = index.peer_hosts(peer)
+    on = list(dict.fromkeys(h for h, _ in found)) or list(hosts)
+    note = (f"the BGP peer {peer} looked up on " + ", ".join(f"{h} ({how})" for h, how in found) if found else
+            f"no inventory host lists {peer} as a BGP neighbour or has a link to it: every router's "
+            f"sessions were read for it")
+    args = {**{k: v for k, v in asked.args.items() if k in ("vrf",)}, "hosts": on, "getter": "bgp_neighbors",
+            "_peer_address": peer, "_peer_name": peer}
+    return Route("tool", "bgp_neighbors", "get_state", args, asked.score), [note]
+
+
+def _route_named(question: str, hosts: list[str], index: Any, domain: frozenset[str],
+                 matcher: "Callable[[], SemanticMatcher | None] | None") -> tuple[Route, list[str]]:
     if index is None or not hosts:
         return route(question, hosts, domain, matcher), []
     from netops.agent.device_refs import resolve, unknown_group
@@ -575,19 +649,8 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
         if route(f"{question} on {hosts[0]}", hosts, domain).kind == "tool":
             return Route("unknown", reason=unknown), []
         return route(question, hosts, domain, matcher), []
-    if not entities(res.question, hosts, joined=True)["hosts"] and (peer := _peer_address(question)) is not None:
-        # "is the bgp peer at X up?": the same words about a known device would read its sessions;
-        # with none named, the routers that have a session with X are the ones to read
-        asked = route(f"{question} on {hosts[0]}", hosts, domain)
-        if asked.kind == "tool" and asked.args.get("getter") == "bgp_neighbors" and not asked.args.get("_router_id"):
-            found = index.peer_hosts(peer)
-            on = list(dict.fromkeys(h for h, _ in found)) or list(hosts)
-            note = (f"the BGP peer {peer} looked up on " + ", ".join(f"{h} ({how})" for h, how in found) if found else
-                    f"no inventory host lists {peer} as a BGP neighbour or has a link to it: every router's "
-                    f"sessions were read for it")
-            args = {**{k: v for k, v in asked.args.items() if k in ("vrf",)}, "hosts": on, "getter": "bgp_neighbors",
-                    "_peer_address": peer, "_peer_name": peer}
-            return Route("tool", "bgp_neighbors", "get_state", args, asked.score), [note]
+    if not entities(res.question, hosts, joined=True)["hosts"] and (peered := _peer_route(question, hosts, index, domain)):
+        return peered
     if res.notes:
         asked = route(question, hosts, domain)
         read = {n.split(" read as ", 1)[0] for n in res.notes}
