@@ -82,6 +82,61 @@ def _bgp_row(n: Any) -> str:
             + (f" (BGP instance {n.instance})" if n.instance else ""))
 
 
+def _full(n: Any) -> bool:
+    return str(n.state).lower().startswith("full")
+
+
+def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
+    """One line over every device read for a fleet-wide question ("which bgp peers are down?"):
+    how many of the sessions, adjacencies or interfaces read are in the state asked about, and
+    which ones, by device; None for a getter this does not count."""
+    rows: list[tuple[str, Any]] = [(h, x) for h, hr in agg.items() if hr.ok and hr.data is not None
+                                   for x in (getattr(hr.data, "neighbors", None) or getattr(hr.data, "interfaces", None) or [])]
+    failed = [h for h, hr in agg.items() if not hr.ok]
+    tail = f" ({', '.join(failed)} could not be read)" if failed else ""
+    on = ", ".join(h for h, hr in agg.items() if hr.ok)
+    if getter == "bgp_neighbors":
+        what, bad, good = "BGP sessions", [(h, n) for h, n in rows if not n.established], "Established"
+        named = [f"{h} {n.peer} ({n.state})" for h, n in bad]
+        none = f"none of the {len(rows)} BGP sessions on {on} is down: all Established"
+    elif getter == "ospf_neighbors":
+        what, bad, good = "OSPF neighbours listed", [(h, n) for h, n in rows if not _full(n)], "Full"
+        named = [f"{h} {n.neighbor_id} via {n.interface or '?'} ({n.state})" for h, n in bad]
+        none = f"all {len(rows)} OSPF neighbours listed on {on} are Full"
+        tail += "; a neighbour that went down is not listed at all (it has timed out), so compare with the links you expect"
+    elif getter == "interfaces" and extra.get("_errors"):
+        counted = [(h, i) for h, i in rows if i.counters is not None
+                   and (i.counters.rx_errors is not None or i.counters.tx_errors is not None)]
+        bad = [(h, i) for h, i in counted if (i.counters.rx_errors or 0) + (i.counters.tx_errors or 0)]
+        named = [f"{h} {i.name} ({(i.counters.rx_errors or 0) + (i.counters.tx_errors or 0)} errors)" for h, i in bad]
+        unknown = f"; {len(rows) - len(counted)} of {len(rows)} report no error counters" if len(counted) < len(rows) else ""
+        if not counted:
+            return f"**Found:** none of the {len(rows)} interfaces on {on} reports error counters: errors unknown{tail}."
+        if not bad:
+            return f"**Found:** no interface on {on} reports input or output errors ({len(counted)} counted{unknown}){tail}."
+        return f"**Found:** {len(bad)} of {len(counted)} interfaces counted report errors: {', '.join(named)}{unknown}{tail}."
+    elif getter == "interfaces":
+        what, bad, good = "interfaces", [(h, i) for h, i in rows if not i.oper_up], "up"
+        named = [f"{h} {i.name}" + (" (admin down)" if not i.admin_up else "") for h, i in bad]
+        none = f"none of the {len(rows)} interfaces on {on} is down"
+    elif getter == "route":
+        have = [h for h, hr in agg.items() if hr.ok and hr.data is not None and hr.data.found]
+        lack = [h for h, hr in agg.items() if hr.ok and hr.data is not None and not hr.data.found]
+        query = extra.get("_prefix") or next((hr.data.query for hr in agg.values() if hr.ok and hr.data is not None), "it")
+        return (f"**Found:** {query}: a route on {', '.join(have) or 'no device'}"
+                + (f"; no route on {', '.join(lack)}" if lack else "") + f"{tail}.")
+    else:
+        return None
+    if not rows:
+        return f"**Found:** no {what} on {on}{tail}."
+    if extra.get("_filter") == "up":
+        return f"**Found:** {len(rows) - len(bad)} of {len(rows)} {what} {good}" + \
+            (f"; not {good}: {', '.join(named)}" if bad else "") + f"{tail}."
+    if not bad:
+        return f"**Found:** {none}{tail}."
+    return f"**Found:** {len(bad)} of {len(rows)} {what} not {good}: {', '.join(named)}{tail}."
+
+
 def _errors(i: Any) -> str:
     c = i.counters
     if c is None or (c.rx_errors is None and c.tx_errors is None):
@@ -104,6 +159,14 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             neighbors = [n for n in neighbors if n.peer == peer]
             if not neighbors:
                 return f"- no BGP session to {other}" + (f" ({peer})" if peer != other else "")
+        wanted = extra.get("_filter") if "_peer_address" not in extra else None
+        if wanted and neighbors:  # "which bgp peers are down?": those, and a line when there are none
+            up = sum(1 for n in neighbors if n.established)
+            neighbors = [n for n in neighbors if n.established == (wanted == "up")]
+            if not neighbors:
+                return (f"- no BGP session down: all {up} Established" if wanted == "down"
+                        else f"- no BGP session Established ({len(data.neighbors)} configured)")
+            return "\n".join(_bgp_row(n) for n in neighbors)
         rows = [_bgp_row(n) for n in neighbors]
         head = [] if "_peer_address" in extra or not (data.router_id or data.local_as) else [ident]
         return "\n".join([*head, *rows]) if rows else "\n".join([*head, f"- {data.note or 'no BGP neighbours configured'}"])
@@ -113,6 +176,12 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             neighbours = [n for n in neighbours if wanted in (n.neighbor_id, n.address)]
             if not neighbours:
                 return f"- no OSPF neighbour {wanted}" + (f" ({data.note})" if data.note else "")
+        if (state := extra.get("_filter")) and neighbours and not extra.get("_neighbour"):
+            shown = [n for n in neighbours if _full(n) == (state == "up")]  # "any ospf neighbours not full?"
+            if not shown:
+                return (f"- every OSPF neighbour listed is Full ({len(neighbours)})" if state == "down"
+                        else "- no OSPF neighbour is Full")
+            neighbours = shown
         rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}" for n in neighbours]
         return "\n".join(rows) or f"- {data.note or 'no OSPF neighbours'}"
     if getter == "interfaces":
@@ -303,12 +372,19 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     else:
         if between := extra.get("_between"):
             parts[0] = f"{LABEL}, intent: the BGP session between {between[0]} and {between[1]}."
+        if extra.get("_fleet"):  # no device named: say that every one was read, and which
+            left = [h for h in hosts if h not in args["hosts"]]
+            parts[0] = (f"{LABEL}, intent: {r.intent} on every inventory device ({', '.join(args['hosts'])})"
+                        + (f" but {', '.join(left)}" if left else "") + ": the question names none.")
         for host, hr in agg.items():
             per_host = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
             parts.append(f"**{host}** ({hr.command}):")
             parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
         if extra.get("_origin"):
             parts.append(originator(args["prefix"], agg)[1])
+        if (extra.get("_fleet") or (extra.get("_filter") and len(agg) > 1)) and \
+                (found := fleet_summary(args["getter"], agg, extra)):
+            parts.append(found)
         answer.evidence = list(ctx.evidence)
     answer.text = "\n\n".join(parts)
     return answer

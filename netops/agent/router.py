@@ -271,7 +271,7 @@ _AS_NUMBER = re.compile(r"\b(?:AS|ASN)[\s-]?\d+\b", re.IGNORECASE)  # "the sessi
 _REACH = re.compile(r"\b(?:get|gets|getting|go|goes|going)\s+to\b|\breach\w*|\blearn\w*|\blongest[- ]match|\blpm\b|"
                     r"\becmp\b|\bnext[- ]?hops?\b|\bpaths?\b|\bforward\w*", re.IGNORECASE)
 # "is P known on r1", "does r3 have P installed", "can r1 see P": whether a device has a route to P
-_PRESENT = re.compile(r"\b(?:known|knows?|present|installed|exists?|visible|see|sees|seen|missing|absent)\b",
+_PRESENT = re.compile(r"\b(?:known|knows?|present|installed|exists?|visible|see|sees|seen|missing|absent|lacks?|lacking)\b",
                       re.IGNORECASE)
 # Words that make a protocol name ask about sessions rather than a route ("bgp neighbour 198.51.100.2")
 _SESSION_WORDS = {"neighbor", "neighbors", "neighbour", "neighbours", "peer", "peers", "peering", "session", "sessions",
@@ -302,6 +302,68 @@ _FAR_END = r"\b(?:faces?|facing|towards?|to|connected\s+to|pointing\s+(?:at|to)|
 # A device question that names no device: ask which one rather than search the documents
 _STATE_SHAPE = re.compile(r"^\s*(?:sh|sho|show|display|list|get|check|dump)\b|\bon\s+(?:the|this|that|our|my|a)\s+"
                           r"(?:router|device|box|switch|node)\b|\bsummary\b", re.IGNORECASE)
+# A fleet-wide state question that names no device ("which bgp peers are down?", "any ospf
+# neighbours not full?", "are there any ports with errors?", "which routers lack 203.0.113.3?"):
+# what every device has, in the state asked about. Asked as knowledge ("why would a bgp session go
+# down?", "what does it mean when ...", "what states can a bgp peer be in?") it stays knowledge.
+_FLEET_SUBJECT = {"bgp", "ospf", "peer", "peers", "peering", "peerings", "session", "sessions", "neighbor", "neighbors",
+                  "adjacency", "adjacencies", "interface", "interfaces", "link", "links", "port", "ports", "int",
+                  "intf", "ints"}
+_FLEET_PLURAL = {"peers", "peerings", "sessions", "neighbors", "adjacencies", "interfaces", "links", "ports", "ints"}
+_FLEET_QUANTIFIER = re.compile(r"\b(?:which|what|any|anything|anywhere|all|every|each|how\s+many)\b", re.IGNORECASE)
+_DOWN_STATE = re.compile(r"\b(?:down|idle|connect|opensent|openconfirm|exstart|exchange|loading|init|attempt|stuck|dead|"
+                         r"failed|failing|broken|drop\w*|[12][- ]?way|two[- ]way|in\s+active(?:\s+state)?)\b|"
+                         r"\b(?:not|isn'?t|aren'?t|never|non)[- ](?:(?:in|yet|the|an?)\s+)*(?:established|full|up)\b",
+                         re.IGNORECASE)
+_FLEET_STATE = re.compile(r"\b(?:up|established|active|full|flap\w*|bouncing|errors?|errored|erroring|crc|drops|discards)\b",
+                          re.IGNORECASE)
+# a question form, or the thing asked about first ("bgp sessions not established?"); an imperative
+# that is no read ("bring up the peers that are down", "reset ...") is never read as one
+_READ_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|quick(?:ly)?|please|can\s+you|could\s+you)[,\s]+)*"
+                        r"(?:which|what(?:'?s)?|whats|any|anything|are|is|isn'?t|aren'?t|do|does|did|have|has|how\s+many|"
+                        r"list|show|sh|display|get|check|count|find|give|tell|report|where|e?bgp|i?bgp|ospf\w*|"
+                        r"(?:the\s+)?(?:peers?|sessions?|neighbou?rs?|adjacenc\w+|interfaces?|links?|ports?))\b",
+                        re.IGNORECASE)
+_KNOWLEDGE_SHAPE = re.compile(
+    r"^\s*(?:why|how\b(?!\s+many\b)|when\b|explain|describe|define|"
+    r"what\s+(?:does|do|did|would|could|should|will|can|causes?|happens|makes?|is\s+(?:a|an|the\s+(?:meaning|difference|"
+    r"purpose|procedure|process))\b|are\s+(?:the\s+)?(?:possible\s+|usual\s+|common\s+)?(?:states|causes|reasons|steps))|"
+    r"(?:what|which)\s+(?:states?|causes?|reasons?|timers?)\b)|"
+    r"\b(?:mean|means|meaning|runbooks?|procedures?|playbooks?|troubleshoot\w*|debug\w*|causes?|caused|reasons?|"
+    r"typically|usually|normally|in\s+general|generally|rfc|best\s+practices?|considered|go(?:es)?\s+through|"
+    r"(?:does|do|can|will|might|may)\s+(?:a|an)\b)", re.IGNORECASE)
+# "which bgp peers are down on the router": one device not named, not the fleet
+_ONE_UNNAMED = re.compile(r"\b(?:on|of|at|from)\s+(?:the|this|that|a|my|our)\s+(?:router|device|box|switch|node|host)\b",
+                          re.IGNORECASE)
+
+
+def fleet_wide(question: str, words: list[str], ents: dict[str, list[str]], hosts: list[str]) -> bool:
+    """Whether ``question``, naming no device (but those it leaves out), asks about a state every
+    device has: a protocol's neighbours or sessions, interfaces or links, or a route to a prefix,
+    in a state asked about (down, not established, not full, flapping, errors; missing for a
+    route), with a quantifier ("which", "any", "all") or a plural, as a question, not knowledge."""
+    if not hosts or _KNOWLEDGE_SHAPE.search(question) or _ONE_UNNAMED.search(question) \
+            or unknown_device(question, hosts):
+        return False
+    said = set(words)
+    if ents["addresses"]:
+        # "which routers are missing P", "does any router lack a route to P", "is P missing anywhere"
+        return bool(_FLEET_QUANTIFIER.search(question)) and bool(
+            re.search(r"\b(?:missing|lacks?|lacking|without|absent|no\s+route)\b", question, re.IGNORECASE))
+    if not said & _FLEET_SUBJECT or not (_DOWN_STATE.search(question) or _FLEET_STATE.search(question)):
+        return False
+    return bool(_FLEET_QUANTIFIER.search(question) or said & _FLEET_PLURAL)
+
+
+def state_filter(question: str, words: list[str]) -> str | None:
+    """The neighbours a question asks for: ``down`` (not Established / not Full), ``up``, or all
+    (None; a yes/no question such as "are all sessions up?" is answered from all of them)."""
+    if _DOWN_STATE.search(question):
+        return "down"
+    yes_no = re.match(r"\s*(?:is|are|do|does|have|has)\b", question, re.IGNORECASE)
+    return "up" if set(words) & {"up", "established", "full"} and not yes_no else None
+
+
 _SYNONYMS = {"ebgp": "bgp", "ibgp": "bgp", "mpbgp": "bgp", "bgp4": "bgp", "ospfv2": "ospf", "neighbour": "neighbor",
              "neighbours": "neighbors", "nbr": "neighbor", "nbrs": "neighbors", "intfs": "interfaces"}
 
@@ -361,6 +423,11 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         targets = [h for h in hosts if h not in left_out]
     elif (left_out := set(excepted(question, hosts))) and set(targets) - left_out:
         targets = [h for h in targets if h not in left_out]  # "ospf on r2 and r3 but not r1"
+    left_out = set(excepted(question, hosts))
+    fleet = not set(targets) - left_out and fleet_wide(question, words, ents, hosts) and \
+        bool(_READ_LEAD.search(question) or CHANGE_WORDS & set(words))
+    if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next
+        targets = [h for h in hosts if h not in left_out]
     if CHANGE_WORDS & set(words) and targets:  # "reload the routers and show their uptime"
         return Route("change", reason="changes need a model to plan them and a person to approve them")
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
@@ -454,6 +521,10 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
                 route_.args["_errors"] = True
         if best == "bgp_neighbors" and (pair := related_pair(question, hosts)) is not None:
             route_.args["_between"] = list(pair)
+        if best in ("bgp_neighbors", "ospf_neighbors") and (wanted := state_filter(question, words)):
+            route_.args["_filter"] = wanted  # "which bgp peers are down?": the down ones, said when none
+        if fleet:
+            route_.args["_fleet"] = True
         return route_
     if not targets and hosts and scores[best] >= 3 and best != "list_devices" and not spec_score > scores[best] + 2 \
             and (unknown := unknown_device(question, hosts)):
@@ -467,6 +538,9 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         return Route("unknown", reason=f"which device? The question names none: name one ({shown}) or say "
                                        f"'on all routers'")
     if spec_score >= 2:
+        return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
+    if not targets and scores[best] >= 3 and _KNOWLEDGE_SHAPE.search(question):
+        # "how should I debug interfaces that are flapping?": how things work, from the documents
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
     versioned = {re.sub(r"v\d+$", "", w) for w in words}  # ospfv3, bgpv4, snmpv2 name their protocol
     if not targets and (domain & (set(words) | versioned) or ents["addresses"]):
@@ -551,7 +625,8 @@ def unknown_device(question: str, hosts: list[str]) -> str | None:
         if not word or word.lower() in known or not re.search(r"[a-z]", word, re.I) or not re.search(r"\d", word):
             continue
         if addresses(word) or INTERFACE_NAME.fullmatch(word) or re.fullmatch(r"(?:ipv|v|ospfv|bgpv|snmpv|tlsv|rfc|as|asn|vlan|area|vni|vrf|vpn|port|tcp|udp|ieee|"
-                                                              r"dot|qos|cos|dscp|ts|gen|sha|md)[\d.]+\w*", word, re.I):
+                                                              r"dot|qos|cos|dscp|ts|gen|sha|md)[\d.]+\w*", word, re.I) \
+                or re.fullmatch(r"[123]-way", word, re.I):  # an OSPF state ("stuck in 2-way"), not a device
             continue
         return word
     return None

@@ -26,6 +26,8 @@ HOLDOUT = bench.cases(Path(__file__).parent / "data" / "state_phrasings_holdout.
 HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_gaps.yaml")
 # And the one written before the fixes of 2026-12-02 night (state_phrasings_gaps2.yaml).
 HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_gaps2.yaml")
+# And the fleet-wide set written before the fix of 2026-12-02 night (state_phrasings_fleet.yaml).
+HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_fleet.yaml")
 KNOWN_MISSES: dict[str, str] = {
     "has r1's session to r3 reset recently?": "'reset' makes the worded-change matcher answer that it asks about a change "
                                               "(nothing is read; the BGP uptime would answer it)",
