@@ -312,10 +312,11 @@ _FLEET_SUBJECT = {"bgp", "ospf", "peer", "peers", "peering", "peerings", "sessio
 _FLEET_PLURAL = {"peers", "peerings", "sessions", "neighbors", "adjacencies", "interfaces", "links", "ports", "ints"}
 _FLEET_QUANTIFIER = re.compile(r"\b(?:which|what|any|anything|anywhere|all|every|each|how\s+many)\b", re.IGNORECASE)
 _DOWN_STATE = re.compile(r"\b(?:down|idle|connect|opensent|openconfirm|exstart|exchange|loading|init|attempt|stuck|dead|"
-                         r"failed|failing|broken|drop\w*|[12][- ]?way|two[- ]way|in\s+active(?:\s+state)?)\b|"
+                         r"failed|failing|broken|[12][- ]?way|two[- ]way|in\s+active(?:\s+state)?)\b|"
                          r"\b(?:not|isn'?t|aren'?t|never|non)[- ](?:(?:in|yet|the|an?)\s+)*(?:established|full|up)\b",
                          re.IGNORECASE)
-_FLEET_STATE = re.compile(r"\b(?:up|established|active|full|flap\w*|bouncing|errors?|errored|erroring|crc|drops|discards)\b",
+_FLEET_STATE = re.compile(r"\b(?:up|established|active|full|flap\w*|bouncing|drop(?:s|ped|ping)?|reset|errors?|errored|"
+                          r"erroring|crc|discards)\b",
                           re.IGNORECASE)
 # a question form, or the thing asked about first ("bgp sessions not established?"); an imperative
 # that is no read ("bring up the peers that are down", "reset ...") is never read as one
@@ -330,8 +331,10 @@ _KNOWLEDGE_SHAPE = re.compile(
     r"purpose|procedure|process))\b|are\s+(?:the\s+)?(?:possible\s+|usual\s+|common\s+)?(?:states|causes|reasons|steps))|"
     r"(?:what|which)\s+(?:states?|causes?|reasons?|timers?)\b)|"
     r"\b(?:mean|means|meaning|runbooks?|procedures?|playbooks?|troubleshoot\w*|debug\w*|causes?|caused|reasons?|"
-    r"typically|usually|normally|in\s+general|generally|rfc|best\s+practices?|considered|go(?:es)?\s+through|"
-    r"(?:does|do|can|will|might|may)\s+(?:a|an)\b)", re.IGNORECASE)
+    r"typically|usually|normal|normally|in\s+general|generally|rfc|best\s+practices?|considered|go(?:es)?\s+through|"
+    r"happens?|limits?|(?:does|do|can|will|might|may)\s+(?:a|an)|(?:what|which)\s+(?:\w+\s+)?states|"
+    r"states?\s+(?:come|comes|before|after)|(?:can|could|would|may|might|must)\s+(?:\w+\s+)?"
+    r"(?:be|go|become|get|stay|remain|reach))\b", re.IGNORECASE)
 # "which bgp peers are down on the router": one device not named, not the fleet
 _ONE_UNNAMED = re.compile(r"\b(?:on|of|at|from)\s+(?:the|this|that|a|my|our)\s+(?:router|device|box|switch|node|host)\b",
                           re.IGNORECASE)
@@ -532,15 +535,16 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
         return Route("unknown", reason=f"{UNKNOWN_DEVICE} {unknown!r} in the inventory (it has: {shown}; "
                                        f"`netops devices list` shows them)")
+    if not targets and scores[best] >= 3 and _KNOWLEDGE_SHAPE.search(question):
+        # "how should I debug interfaces that are flapping?", "list the reasons a bgp session goes
+        # down": how things work, from the documents
+        return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
     if not targets and hosts and scores[best] >= 3 and best != "list_devices" and spec_score < 2 \
             and _STATE_SHAPE.search(question):
         shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
         return Route("unknown", reason=f"which device? The question names none: name one ({shown}) or say "
                                        f"'on all routers'")
     if spec_score >= 2:
-        return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
-    if not targets and scores[best] >= 3 and _KNOWLEDGE_SHAPE.search(question):
-        # "how should I debug interfaces that are flapping?": how things work, from the documents
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
     versioned = {re.sub(r"v\d+$", "", w) for w in words}  # ospfv3, bgpv4, snmpv2 name their protocol
     if not targets and (domain & (set(words) | versioned) or ents["addresses"]):

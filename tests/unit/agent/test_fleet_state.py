@@ -47,6 +47,9 @@ def test_a_fleet_wide_route_question_reads_every_device_for_that_prefix():
     "how should I debug interfaces that are flapping?",
     "what is the procedure when bgp sessions are down?",
     "which states does an ospf neighbour go through before full?",
+    "is it normal for ospf neighbours to sit in 2-way?",
+    "list the reasons a bgp session goes down",
+    "is there a limit on how many bgp peers can be up?",
 ])
 def test_the_same_words_asked_as_knowledge_stay_knowledge(question):
     assert route(question, HOSTS).kind == "spec"
@@ -75,6 +78,8 @@ def test_an_unknown_or_unnamed_single_device_is_not_read_as_the_fleet():
 @pytest.mark.parametrize("question, want", [
     ("which bgp peers are not established?", "down"), ("any ospf adjacency stuck in exstart?", "down"),
     ("which bgp sessions are up?", "up"), ("are all the bgp sessions established?", None),
+    # a session that dropped and came back is Established again: its uptime answers, not a filter
+    ("did any bgp session drop?", None), ("which bgp peers should be up but are down?", "down"),
 ])
 def test_the_state_asked_about_filters_the_neighbours(question, want):
     assert route(question, HOSTS).args.get("_filter") == want
