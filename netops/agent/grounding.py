@@ -366,8 +366,10 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
 
         return route_tool.grounding(call, args)
     if kind == DEVICE:
-        from netops.agent.offline import _peer_of
+        from netops.agent.offline import _peer_of, inventory_links
 
+        if args.get("getter") == "ospf_neighbors" and (args.get("_fleet") or args.get("_filter") == "down"):
+            args["_links"] = inventory_links(device_index(ctx.get_devices()))  # where a neighbour went missing
         return from_devices(call, args, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
     return Grounding(NONE)
 

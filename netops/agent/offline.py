@@ -86,6 +86,27 @@ def _full(n: Any) -> bool:
     return str(n.state).lower().startswith("full")
 
 
+def inventory_links(index: Any) -> dict[str, list[tuple[str, str]]]:
+    """Each host's links to other inventory hosts, from the inventory's interface addresses (two
+    hosts with an address on one subnet): ``host -> [(interface, the host at the far end)]``."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for host, name, iface in getattr(index, "links", None) or []:
+        if iface.network.num_addresses > 1:
+            for far, _, other in index.links:
+                if far != host and other.network == iface.network:
+                    out.setdefault(host, []).append((name, far))
+    return out
+
+
+def _silent_links(data: Any, extra: dict[str, Any]) -> list[tuple[str, str]]:
+    """The inventory links of the host read (``extra["_links"]``, given for a question about
+    neighbours that are not Full) on which the device lists no OSPF neighbour; none when the
+    device runs no OSPF at all (its note says so)."""
+    links = (extra.get("_links") or {}).get(extra.get("_host"), [])
+    seen = {n.interface for n in data.neighbors}
+    return [(i, far) for i, far in links if i not in seen] if data.neighbors or not data.note else []
+
+
 def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
     """One line over every device read for a fleet-wide question ("which bgp peers are down?"):
     how many of the sessions, adjacencies or interfaces read are in the state asked about, and
@@ -103,7 +124,12 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
         what, bad, good = "OSPF neighbours listed", [(h, n) for h, n in rows if not _full(n)], "Full"
         named = [f"{h} {n.neighbor_id} via {n.interface or '?'} ({n.state})" for h, n in bad]
         none = f"all {len(rows)} OSPF neighbours listed on {on} are Full"
-        tail += "; a neighbour that went down is not listed at all (it has timed out), so compare with the links you expect"
+        silent = [f"{h} {i} (link to {far})" for h, hr in agg.items() if hr.ok and hr.data is not None
+                  for i, far in _silent_links(hr.data, dict(extra, _host=h))]
+        if silent:
+            tail += f"; no OSPF neighbour at all on {', '.join(silent)}"
+        elif not extra.get("_links"):
+            tail += "; a neighbour that went down is not listed at all (it has timed out), so compare with the links you expect"
     elif getter == "interfaces" and extra.get("_errors"):
         counted = [(h, i) for h, i in rows if i.counters is not None
                    and (i.counters.rx_errors is not None or i.counters.tx_errors is not None)]
@@ -176,13 +202,16 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             neighbours = [n for n in neighbours if wanted in (n.neighbor_id, n.address)]
             if not neighbours:
                 return f"- no OSPF neighbour {wanted}" + (f" ({data.note})" if data.note else "")
+        # a neighbour that went down has timed out of the list: the inventory's links say where one was
+        silent = [] if extra.get("_neighbour") else \
+            [f"- no OSPF neighbour on {i} (the inventory's link to {far})" for i, far in _silent_links(data, extra)]
         if (state := extra.get("_filter")) and neighbours and not extra.get("_neighbour"):
             shown = [n for n in neighbours if _full(n) == (state == "up")]  # "any ospf neighbours not full?"
             if not shown:
-                return (f"- every OSPF neighbour listed is Full ({len(neighbours)})" if state == "down"
-                        else "- no OSPF neighbour is Full")
+                return "\n".join([f"- every OSPF neighbour listed is Full ({len(neighbours)})" if state == "down"
+                                   else "- no OSPF neighbour is Full", *silent])
             neighbours = shown
-        rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}" for n in neighbours]
+        rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}" for n in neighbours] + silent
         return "\n".join(rows) or f"- {data.note or 'no OSPF neighbours'}"
     if getter == "interfaces":
         ifs = data.interfaces
@@ -338,6 +367,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}
     args = {k: v for k, v in r.args.items() if not k.startswith("_")}
+    if args.get("getter") == "ospf_neighbors" and (extra.get("_fleet") or extra.get("_filter") == "down"):
+        extra["_links"] = inventory_links(index)  # where a neighbour that went down is missing
     result = toolbox.call(r.tool or "", args)
     answer.tool_calls = list(toolbox.calls)
     answer.evidence = list(ctx.evidence)

@@ -120,6 +120,18 @@ def test_offline_fleet_answer_says_when_nothing_is_down(make_assistant):
     assert "not listed at all" in text  # a neighbour that is gone leaves no row to show
 
 
+def test_an_ospf_neighbour_gone_from_the_list_is_found_on_the_inventory_s_link(r1_link_down, agent_settings):
+    """A neighbour that went down has timed out of 'show ip ospf neighbor': the answer must not
+    say all is Full without naming the inventory link on which no neighbour is left."""
+    from tests.unit.agent.test_state_words import INVENTORY as WITH_LINKS
+
+    agent_settings.inventory.write_text(WITH_LINKS)
+    text = r1_link_down.ask("any ospf neighbours not full?", offline=True).text
+    assert "- no OSPF neighbour on eth-r2 (the inventory's link to r2)" in text
+    assert "no OSPF neighbour at all on r1 eth-r2 (link to r2)." in text
+    assert "no OSPF neighbour on eth-r3" not in text  # r1's neighbour on eth-r3 is there
+
+
 def test_with_a_model_the_fleet_is_read_before_it_speaks(scripted, r1_link_down):
     scripted.push(say("r1's session to 198.51.100.2 is Active [1]."))
     answer = r1_link_down.ask("are any bgp sessions down?")
