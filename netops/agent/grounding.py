@@ -259,7 +259,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     audit and evidence apply) and turn each host's answer into a source. ``peer_of(host, other)``
     resolves a named router to ``host``'s neighbour address for a question about the session
     between two routers (:func:`netops.agent.offline.host_extra`)."""
-    from netops.agent.offline import host_extra, originator
+    from netops.agent.offline import fleet_summary, host_extra, originator
 
     budget = budget or GroundingBudget()
     extra = {k: v for k, v in args.items() if k.startswith("_")}
@@ -272,6 +272,9 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     evidence = {e.host: e for e in getattr(result, "evidence", [])}
     own, origin_line = originator(clean.get("prefix", ""), agg) if extra.get("_origin") else ([], "")
     last_ok = next((h for h in reversed(list(agg)) if agg[h].ok), None)
+    # a fleet-wide question ("which bgp peers are down?"): the count over every device read
+    found = (fleet_summary(clean.get("getter", ""), agg, extra) or "") \
+        if extra.get("_fleet") or (extra.get("_filter") and len(agg) > 1) else ""
     for host, hr in agg.items():
         if not hr.ok:
             text = f"FAILED: {hr.error}"
@@ -283,6 +286,8 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
             if origin_line and (host in own or (not own and host == last_ok)):
                 # the comparison netops made across the devices, on the read it rests on
                 text += "\n" + origin_line.replace("**", "")
+            if found and host == last_ok:
+                text += "\n" + found.replace("**", "")
         ev = evidence.get(host) or Evidence("device", f"{host}: {hr.command or clean.get('getter')}", host=host,
                                             command=hr.command)
         sources.append(Source(len(sources) + 1, "device", ev.label, text[:budget.passage_tokens * CHARS_PER_TOKEN], ev))

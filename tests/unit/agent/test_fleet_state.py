@@ -139,3 +139,4 @@ def test_with_a_model_the_fleet_is_read_before_it_speaks(scripted, r1_link_down)
     assert [s.evidence.host for s in answer.grounding.sources] == HOSTS
     sent = scripted.requests[0].messages[-1]["content"]
     assert "198.51.100.2" in sent and "Active" in sent and "198.51.100.10" not in sent
+    assert "Found: 1 of 6 BGP sessions not Established" in answer.grounding.sources[-1].text  # the count, once
