@@ -405,10 +405,18 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None) -> None:
         # Nothing the model said is backed by the device state: the facts lead, its text follows.
         answer.text = own_findings(g, model_text=report.text)
         cited = [s.evidence for s in g.sources]
+    elif g.kind == KNOWLEDGE and not any(s.status == SUPPORTED for s in report.sentences):
+        # Nothing the model said is backed by the passages it was given (a small model may only
+        # restate a label): the passages lead, its text follows, marked as it was checked.
+        answer.text = passages_first(g, model_text=report.text)
+        cited = [s.evidence for s in g.sources]
     answer.evidence = dedupe(cited + list(answer.evidence))
 
 
 OWN_FINDINGS = "netops's own findings from device state (no model involved)"
+PASSAGES_FIRST = "The passages retrieved for this question (the model's answer is not backed by them)"
+MODEL_UNBACKED = "The model's answer (not supported by the passages; shown as written)"
+_CITATIONS_ONLY = re.compile(r"[\s\W]*(?:\[\d+\][\s\W]*)*")
 MODEL_UNSUPPORTED = "The model's answer (not supported by the device state; shown as written)"
 
 
@@ -418,4 +426,14 @@ def own_findings(g: Grounding, *, model_text: str | None) -> str:
     out = f"**{OWN_FINDINGS}:**\n\n{body}"
     if model_text and model_text.strip():
         out += f"\n\n**{MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"
+    return out
+
+
+def passages_first(g: Grounding, *, model_text: str | None) -> str:
+    """The passages the model was given, labelled, then its unsupported text (if it said
+    anything beyond citation marks)."""
+    body = "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
+    out = f"**{PASSAGES_FIRST}:**\n\n{body}"
+    if model_text and not _CITATIONS_ONLY.fullmatch(model_text):
+        out += f"\n\n**{MODEL_UNBACKED}:**\n\n{model_text.strip()}"
     return out

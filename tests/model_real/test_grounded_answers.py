@@ -29,6 +29,9 @@ def test_readme_question_is_answered_from_rfc4271_section_4_2(model_env, llama):
     assert not got["abstained"]
     assert any(c.startswith("RFC 4271 §4.2") for c in got["citations"]), got["citations"]
     assert re.search(r"\b(three|3) seconds\b", got["answer"], re.I), got["answer"]
+    # ... said by the model and backed by the passage (not only in the passages shown when nothing is)
+    assert any(s["status"] == "supported" and re.search(r"\b(three|3) seconds\b", s["text"], re.I)
+               for s in got["check"]["sentences"]), got["check"]["sentences"]
     # the answer was checked sentence by sentence, and the prompt tokens were reported by the server
     assert got["check"]["checked"] >= 1 and got["check"]["sentences"]
     assert got["tokens"]["prompt_max"] > 50

@@ -41,7 +41,8 @@ async def test_typing_while_streaming_loses_neither_keys_nor_tokens(chat_setting
                 intervals.append((interval, since_key))
                 await asyncio.sleep(0.02)
             await wait_until(pilot, lambda: view.answer is not None, what="the end of the answer")
-            assert view.answer.text.startswith(WORDS) and not view.answer.partial
+            # (no sentence of it is backed by the passages, so the passages lead the final text)
+            assert WORDS in view.answer.text and not view.answer.partial
             assert "".join(view._streamed) == WORDS, "every streamed token was appended, in order"
             assert view.text == view.answer.text, "and the screen shows the final answer"
             assert prompt.text == typed, "every key typed during the stream is in the prompt"

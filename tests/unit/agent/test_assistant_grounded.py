@@ -94,3 +94,32 @@ def test_model_gone_after_some_words_is_still_a_labelled_partial_answer(scripted
     scripted.push(Reply(content="The lowest hold time a BGP speaker may accept is", drop_after=2))
     answer = make_assistant().ask(README_Q)
     assert answer.partial and answer.exit_code != 0 and answer.text.startswith("**PARTIAL ANSWER")
+
+
+def test_knowledge_answer_with_nothing_supported_shows_the_passages_first(scripted, make_assistant):
+    """A small model that restates a source's label (or says something no passage backs) must not
+    stand as the answer: the passages it was given lead, labelled, and its text follows, marked."""
+    scripted.push(say("bgp-session-down: [1]"))
+    answer = make_assistant().ask(README_Q)
+    source = answer.grounding.sources[0]
+    head, _, rest = answer.text.partition(source.label)
+    assert head.startswith("**The passages retrieved for this question"), answer.text
+    assert source.text[:60] in rest
+    assert "The model's answer (not supported by the passages" in rest
+    assert rest.index(source.text[:60]) < rest.index("The model's answer")
+    assert "bgp-session-down" in rest.split("The model's answer")[1]
+    assert answer.citations == [source.label]     # the passages shown are the evidence
+
+
+def test_knowledge_answer_with_no_words_of_its_own_shows_only_the_passages(scripted, make_assistant):
+    scripted.push(say("[1]"))
+    answer = make_assistant().ask(README_Q)
+    source = answer.grounding.sources[0]
+    assert answer.text.startswith("**The passages retrieved for this question") and source.label in answer.text
+    assert "The model's answer" not in answer.text
+
+
+def test_a_supported_knowledge_answer_is_not_wrapped_in_passages(scripted, make_assistant):
+    scripted.push(say("An implementation MUST reject Hold Time values of one or two seconds [1]."))
+    answer = make_assistant().ask(README_Q)
+    assert answer.text.startswith("An implementation MUST reject") and "passages retrieved" not in answer.text
