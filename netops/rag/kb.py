@@ -664,13 +664,16 @@ class KnowledgeBase:
         return self._glossary
 
     def expand(self, query: str) -> str:
-        """The query with glossary expansions (acronyms <-> spelled out) appended."""
-        glossary = self.glossary()
-        if not glossary:
-            return query
-        from netops.rag.glossary import expand_query
+        """The query with glossary expansions (acronyms <-> spelled out) and the other spelling
+        of British/American words (``neighbour`` <-> ``neighbor``) appended."""
+        from netops.rag.spelling import expand_spelling
 
-        return expand_query(query, glossary)
+        glossary = self.glossary()
+        if glossary:
+            from netops.rag.glossary import expand_query
+
+            query = expand_query(query, glossary)
+        return expand_spelling(query)
 
     def search(self, query: str, top_k: int | None = None, mode: Mode = "hybrid", *,
                ranking: Ranking | None = None) -> list[Hit]:
