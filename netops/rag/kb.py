@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -67,6 +68,19 @@ ProgressFn = Callable[[int, int, str], None]
 
 GROUP_CHUNKS = 256
 NO_EMBEDDER = "none"
+_DEFINITION = re.compile(
+    r"\bstands?\s+for\b|\bdefine\b|\bdefinition\b|\bacronyms?\b|\babbreviat|\bexpand\b|\bmeaning\s+of\b"
+    r"|\bspel(?:led|t)\s+out\b"
+    r"|^\W*(?:what(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?)?[A-Za-z][\w-]{0,11}\W*$",
+    re.IGNORECASE)
+
+
+def definition_question(query: str) -> bool:
+    """Does ``query`` ask what a term or acronym is ("what does ABR stand for?", "what is an
+    ASBR?", "define LSA", "LSDB?"), the one kind of question the glossary itself answers?"""
+    return bool(_DEFINITION.search(query.strip()))
+
+
 INDEX_FORMAT = 5  # 5: roman-numeral sections and appendices, upper-case subsections of old RFCs
 """Bumped whenever what gets indexed changes (2: headings embedded with the passage and in
 their own FTS5 column; 3: old-style RFC headings and appendix forms recognised, so those RFCs
@@ -716,7 +730,7 @@ class KnowledgeBase:
         if mode == "lexical" or self.embedder is None:
             self._check_format()
             lexical = self.lexical.search(self.expand(query), pool, heading_weight=r.heading_weight)
-            return rank(query, [], lexical, k, r, mode="lexical")
+            return self._glossary_last(query, rank(query, [], lexical, k, r, mode="lexical"))
         self._check_for_search()
         pending = None
         if mode == "hybrid" and self.parallel_search:
@@ -733,7 +747,7 @@ class KnowledgeBase:
                 wait([pending])  # the worker must be off the database before anyone closes it
             raise
         if mode == "dense":
-            return rank(query, dense, [], k, r, mode="dense")
+            return self._glossary_last(query, rank(query, dense, [], k, r, mode="dense"))
         lexical_query, lexical = pending.result() if pending is not None else self._lexical_side(query, pool, r)
         full = None
         if r.fusion == "zsum" and r.full_scores:
@@ -741,7 +755,32 @@ class KnowledgeBase:
             union = [c.chunk_id for c, _ in dense] + [c.chunk_id for c, _ in lexical]
             full = (self.vectors.similarities(qvec, union),
                     self.lexical.scores(lexical_query, union, heading_weight=r.heading_weight))
-        return rank(query, dense, lexical, k, r, mode="hybrid", full=full)
+        return self._glossary_last(query, rank(query, dense, lexical, k, r, mode="hybrid", full=full))
+
+    def _glossary_last(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """The glossary's hits after every other document's, unless ``query`` asks what a term
+        means. The glossary-expanded query spells out each acronym it uses, and the glossary is
+        the one document that holds every acronym next to its expansion, so it matched first for
+        questions it cannot answer ("how does an OSPF router decide which neighbours become
+        adjacent?" cited the glossary's IGP list before RFC 2328 §10.4)."""
+        if not hits or definition_question(query):
+            return hits
+        glossaries = self._glossary_sources()
+        if not any(h.chunk.source in glossaries for h in hits):
+            return hits
+        return [h for h in hits if h.chunk.source not in glossaries] + \
+               [h for h in hits if h.chunk.source in glossaries]
+
+    def _glossary_sources(self) -> set[str]:
+        from netops.plugins import glossary_files
+
+        out = set()
+        for path in (self.paths.knowledge_dir / "glossary.md", *glossary_files()):
+            try:
+                out.add(str(Path(path).expanduser().resolve()))
+            except OSError:
+                continue
+        return out
 
     def _lexical_side(self, query: str, pool: int, r: Ranking) -> tuple[str, list[tuple[Chunk, float]]]:
         """The glossary-expanded query and its BM25 candidates."""

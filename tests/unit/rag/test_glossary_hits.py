@@ -1,0 +1,58 @@
+"""The glossary is in the knowledge base for "what does ABR stand for?", but its acronym lines
+match the glossary-expanded words of any question that uses an acronym; for other questions its
+hits go after the documents that explain things (real glossary, real RFC 2328 text)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from netops.rag.kb import KnowledgeBase, definition_question
+from netops.testing.embedders import HashEmbedder
+
+
+@pytest.fixture
+def kb_with_glossary(settings, tmp_path, rfc):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(settings.knowledge_dir / "glossary.md", docs / "glossary.md")
+    shutil.copy(rfc(2328), docs / "rfc2328.txt.gz")
+    settings = settings.model_copy(update={"knowledge_dir": docs})
+    with KnowledgeBase(settings, embedder=HashEmbedder()) as kb:
+        assert kb.add([docs]).ok
+        yield kb
+
+
+@pytest.mark.parametrize("question", [
+    "how does an OSPF router decide which neighbours become adjacent?",
+    "when does an ABR originate summary LSAs into the backbone?",
+    "what does OSPF do when the DR fails?",
+])
+def test_a_question_that_uses_acronyms_gets_explanations_before_the_glossary(kb_with_glossary, question):
+    for mode in ("lexical", "hybrid"):
+        hits = kb_with_glossary.search(question, top_k=5, mode=mode)
+        docs = [h.chunk.doc_id for h in hits]
+        assert docs[0] == "RFC 2328", (mode, docs)
+        if "glossary" in docs:   # still there, after every other document's hit
+            assert set(docs[docs.index("glossary"):]) == {"glossary"}, (mode, docs)
+
+
+@pytest.mark.parametrize("question", ["what does ABR stand for?", "what is an ASBR?", "define LSA",
+                                      "What's the meaning of NSSA?", "expand the acronym DR", "LSDB?"])
+def test_a_definition_question_keeps_the_ranking_order(kb_with_glossary, monkeypatch, question):
+    assert definition_question(question)
+    got = [h.chunk.citation for h in kb_with_glossary.search(question, top_k=5, mode="lexical")]
+    monkeypatch.setattr(kb_with_glossary, "_glossary_sources", lambda: set())   # no demotion at all
+    assert got == [h.chunk.citation for h in kb_with_glossary.search(question, top_k=5, mode="lexical")]
+
+
+def test_what_an_acronym_stands_for_is_answered_by_the_glossary(kb_with_glossary):
+    hits = kb_with_glossary.search("what does ABR stand for?", top_k=5, mode="lexical")
+    assert hits[0].chunk.doc_id == "glossary", [h.chunk.citation for h in hits]
+
+
+@pytest.mark.parametrize("question", ["what is the ABR's role when an area is partitioned?",
+                                      "how is the DR elected?", "what is the purpose of the hello packet?"])
+def test_other_questions_are_not_definition_questions(question):
+    assert not definition_question(question)
