@@ -766,10 +766,13 @@ class KnowledgeBase:
         if not hits or definition_question(query):
             return hits
         glossaries = self._glossary_sources()
-        if not any(h.chunk.source in glossaries for h in hits):
+
+        def glossary(hit: Hit) -> bool:   # the configured glossaries, or any file named like one
+            return hit.chunk.source in glossaries or Path(hit.chunk.source).name.lower() == "glossary.md"
+
+        if not any(glossary(h) for h in hits):
             return hits
-        return [h for h in hits if h.chunk.source not in glossaries] + \
-               [h for h in hits if h.chunk.source in glossaries]
+        return [h for h in hits if not glossary(h)] + [h for h in hits if glossary(h)]
 
     def _glossary_sources(self) -> set[str]:
         from netops.plugins import glossary_files

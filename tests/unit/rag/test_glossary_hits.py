@@ -43,8 +43,17 @@ def test_a_question_that_uses_acronyms_gets_explanations_before_the_glossary(kb_
 def test_a_definition_question_keeps_the_ranking_order(kb_with_glossary, monkeypatch, question):
     assert definition_question(question)
     got = [h.chunk.citation for h in kb_with_glossary.search(question, top_k=5, mode="lexical")]
-    monkeypatch.setattr(kb_with_glossary, "_glossary_sources", lambda: set())   # no demotion at all
+    monkeypatch.setattr(kb_with_glossary, "_glossary_last", lambda q, hits: hits)   # no demotion at all
     assert got == [h.chunk.citation for h in kb_with_glossary.search(question, top_k=5, mode="lexical")]
+
+
+def test_a_glossary_indexed_from_elsewhere_is_still_known_by_its_name(kb_with_glossary, monkeypatch):
+    """The default sources index the shipped glossary; a copy (a moved checkout, a team pack's
+    glossary.md) is still the glossary."""
+    monkeypatch.setattr(kb_with_glossary, "_glossary_sources", lambda: set())
+    docs = [h.chunk.doc_id for h in kb_with_glossary.search("what does OSPF do when the DR fails?", top_k=5,
+                                                             mode="lexical")]
+    assert docs[0] == "RFC 2328" and "glossary" in docs, docs
 
 
 def test_what_an_acronym_stands_for_is_answered_by_the_glossary(kb_with_glossary):
