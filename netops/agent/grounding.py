@@ -285,9 +285,9 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
             text = f"{title} of {host}:\n{_describe(getter, hr.data, hx)}"
             if origin_line and (host in own or (not own and host == last_ok)):
                 # the comparison netops made across the devices, on the read it rests on
-                text += "\n" + origin_line.replace("**", "")
+                text += "\n\n" + origin_line.replace("**", "")  # its own paragraph, not the last bullet's
             if found and host == last_ok:
-                text += "\n" + found.replace("**", "")
+                text += "\n\n" + found.replace("**", "")
         ev = evidence.get(host) or Evidence("device", f"{host}: {hr.command or clean.get('getter')}", host=host,
                                             command=hr.command)
         sources.append(Source(len(sources) + 1, "device", ev.label, text[:budget.passage_tokens * CHARS_PER_TOKEN], ev))

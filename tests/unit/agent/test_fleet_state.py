@@ -140,3 +140,13 @@ def test_with_a_model_the_fleet_is_read_before_it_speaks(scripted, r1_link_down)
     sent = scripted.requests[0].messages[-1]["content"]
     assert "198.51.100.2" in sent and "Active" in sent and "198.51.100.10" not in sent
     assert "Found: 1 of 6 BGP sessions not Established" in answer.grounding.sources[-1].text  # the count, once
+
+
+def test_the_fleet_count_is_its_own_paragraph_when_netops_shows_its_findings(scripted, r1_link_down):
+    """Shown as Markdown (the chat), a line right after a bullet continues that bullet: the count
+    must follow a blank line, not read as part of the last device's last row."""
+    scripted.push(say("I cannot tell."))
+    answer = r1_link_down.ask("are any bgp sessions down?")
+    last = answer.grounding.sources[-1].text
+    assert "\n\nFound: 1 of 6 BGP sessions not Established" in last, last
+    assert "\n\nFound: 1 of 6" in answer.text     # netops's own findings lead (nothing was supported)
