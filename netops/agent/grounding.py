@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netops.agent import facts
@@ -320,9 +320,11 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         return KNOWLEDGE, {}
     if route.kind == "tool" and route.tool == "diagnose_route":
         return DEVICE, {"_tool": "diagnose_route", **route.args}
-    if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and not route.args.get("_also"):
+    if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and \
+            (not route.args.get("_also") or route.args.get("_fleet")):
         # an open health question ("anything odd on r2?") reads several getters offline; the model
-        # picks its own reads (one getter up front would ground it on a part as if it were the whole)
+        # picks its own reads (one getter up front would ground it on a part as if it were the whole).
+        # Over the fleet ("what's down?", "which neighbors are down?") every getter is read first.
         return DEVICE, dict(route.args)
     return NONE, {}
 
@@ -373,9 +375,18 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     if kind == DEVICE:
         from netops.agent.offline import _peer_of, inventory_links
 
-        if args.get("getter") == "ospf_neighbors" and (args.get("_fleet") or args.get("_filter") == "down"):
+        if "ospf_neighbors" in (args.get("getter"), *args.get("_also", ())) and \
+                (args.get("_fleet") or args.get("_filter") == "down"):
             args["_links"] = inventory_links(device_index(ctx.get_devices()))  # where a neighbour went missing
-        return from_devices(call, args, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
+        also = args.pop("_also", None) or []
+        grounds = [from_devices(call, {**args, "getter": g}, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
+                   for g in [args["getter"], *also]]
+        if len(grounds) == 1:
+            return grounds[0]
+        # each getter's sources in turn (a fleet sweep: interfaces, BGP, OSPF), numbered on
+        sources = [replace(s, n=n) for n, s in enumerate((s for g in grounds for s in g.sources), start=1)]
+        notice = "; ".join(g.notice for g in grounds if g.notice) or None
+        return Grounding(DEVICE, sources, notice=notice)
     return Grounding(NONE)
 
 

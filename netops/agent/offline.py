@@ -367,7 +367,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}
     args = {k: v for k, v in r.args.items() if not k.startswith("_")}
-    if args.get("getter") == "ospf_neighbors" and (extra.get("_fleet") or extra.get("_filter") == "down"):
+    if "ospf_neighbors" in (args.get("getter"), *extra.get("_also", ())) and \
+            (extra.get("_fleet") or extra.get("_filter") == "down"):
         extra["_links"] = inventory_links(index)  # where a neighbour that went down is missing
     result = toolbox.call(r.tool or "", args)
     answer.tool_calls = list(toolbox.calls)
@@ -389,6 +390,11 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if agg is None:
         parts.append(f"Failed: {result.error}")
     elif extra.get("_also"):  # an open question about a device's health: its basic state, getter by getter
+        if extra.get("_fleet"):  # "what's down?", "which neighbors are down?": every device, and which
+            left = [h for h in hosts if h not in args["hosts"]]
+            parts[0] = (f"{LABEL}, intent: {r.intent} on every inventory device ({', '.join(args['hosts'])})"
+                        + (f" but {', '.join(left)}" if left else "") + ": the question names none; read: "
+                        + ", ".join([args["getter"], *extra["_also"]]) + ".")
         for getter, res in [(args["getter"], result),
                             *((g, toolbox.call(r.tool or "", {**args, "getter": g})) for g in extra["_also"])]:
             parts.append(f"**{getter}**")
@@ -398,6 +404,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             for host, hr in res.data.items():
                 parts.append(f"**{host}** ({hr.command}):")
                 parts.append(_summarise(getter, hr.data, dict(extra, _host=host)) if hr.ok else f"- failed: {hr.error}")
+            if extra.get("_fleet") and (found := fleet_summary(getter, res.data, extra)):
+                parts.append(found)  # the count over the fleet, under each getter's rows
         answer.tool_calls = list(toolbox.calls)
         answer.evidence = list(ctx.evidence)
     else:

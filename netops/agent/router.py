@@ -358,6 +358,60 @@ def fleet_wide(question: str, words: list[str], ents: dict[str, list[str]], host
     return bool(_FLEET_QUANTIFIER.search(question) or said & _FLEET_PLURAL)
 
 
+# "which neighbors are down?": neighbours with no protocol named are BGP's and OSPF's both
+_NEIGHBOUR_WORDS = {"neighbor", "neighbors", "adjacency", "adjacencies"}
+_PROTOCOL_WORDS = {"bgp", "ospf", "peer", "peers", "peering", "peerings", "session", "sessions"}
+_NEIGHBOUR_STATE = re.compile(r"\b(?:up|established|full|flap\w*|bouncing)\b", re.IGNORECASE)
+# the end of a whole-network question: "... right now?", "... on the network", "... at all"
+_FLEET_TAIL = (r"(?:\s+(?:right\s+now|now|today|currently|at\s+the\s+moment|at\s+all|anywhere|everywhere|and\s+running|"
+               r"(?:on|in|across)\s+(?:the|our|my)\s+(?:whole\s+)?(?:network|lab|fabric|core|backbone)))*\s*[?.!]*\s*$")
+# "what's down?", "is anything down?", "anything broken on the network?", "is everything up?": an
+# open question about the whole network's health, no subject named
+_SWEEP = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|please)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
+                    r"(?:what(?:'?s|\s+is|\s+are)|whats|anything|everything|something|whatever|any\s+(?:problems?|issues?|"
+                    r"trouble|alarms?|outages?|failures?))\b(?:\s+(?:is|are|still|currently|at\s+all))*"
+                    r"(?:\s+(?:down|broken|failing|failed|wrong|dead|up|ok|okay|fine|healthy|working|amiss)\b|"
+                    r"(?<=problems)|(?<=problem)|(?<=issues)|(?<=issue)|(?<=trouble)|(?<=alarms)|(?<=alarm)|"
+                    r"(?<=outages)|(?<=outage)|(?<=failures)|(?<=failure))" + _FLEET_TAIL, re.IGNORECASE)
+_SWEEP_SUBJECT = _FLEET_SUBJECT | {"route", "routes", "routing", "prefix", "config", "configuration", "version",
+                                   "uptime", "cpu", "memory", "bfd", "vrf", "mtu", "table"}
+_SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "problem", "problems", "issue",
+               "issues", "trouble", "alarm", "alarms", "outage", "outages", "failure", "failures"}
+SWEEP_GETTERS = ("interfaces", "bgp_neighbors", "ospf_neighbors")
+# "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions
+_PROTOCOL_STATE = re.compile(r"^\s*(?:(?:is|are|does|has)\s+)?(?:the\s+)?(?:e|i)?(bgp|ospf)(?:v2)?\s+"
+                             r"(?:(?:still|currently|all|really)\s+)?(?:up|down|ok|okay|fine|healthy|working|running|"
+                             r"stable|flapping|broken|established|full|alright|happy|converged)\b" + _FLEET_TAIL, re.IGNORECASE)
+# "are any routers missing the default route?", "does every router have a default route?"
+_HAS_ROUTE = re.compile(r"\b(?:missing|lacks?|lacking|without|absent|have|has|got|no)\b", re.IGNORECASE)
+
+
+def fleet_class(question: str, words: list[str], ents: dict[str, list[str]], hosts: list[str]) -> str | None:
+    """What a question naming no device asks of every device, when :func:`fleet_wide` does not
+    say: ``neighbours`` (neighbours with no protocol named, in a state), ``sweep`` (an open
+    health question about the network, no subject), ``protocol`` (a protocol as a whole, "is bgp
+    up?") or ``default`` (the default route, with a quantifier); None otherwise. Knowledge-shaped
+    questions, an unknown device and "on the router" are none of these."""
+    if not hosts or _KNOWLEDGE_SHAPE.search(question) or _ONE_UNNAMED.search(question) \
+            or unknown_device(question, hosts):
+        return None
+    said = set(words)
+    if ents["addresses"]:
+        return None
+    if said & _NEIGHBOUR_WORDS and not said & _PROTOCOL_WORDS and said & {"neighbor", "neighbors"} \
+            and (_DOWN_STATE.search(question) or _NEIGHBOUR_STATE.search(question)):
+        return "neighbours"
+    if _SWEEP.search(question) and not said & _SWEEP_SUBJECT and not re.match(r"\s*what'?s\s+up\b", question, re.I) \
+            and (said & _SWEEP_HARD or re.search(r"\b(?:network|lab|fabric|core|backbone)\b", question, re.I)):
+        return "sweep"  # "is everything fine?" alone is small talk; "... on the network" is not
+    if _PROTOCOL_STATE.search(question):
+        return "protocol"
+    if _DEFAULT_ROUTE.search(question) and _HAS_ROUTE.search(question) and \
+            (_FLEET_QUANTIFIER.search(question) or said & {"routers", "devices", "boxes", "nodes", "anywhere"}):
+        return "default"
+    return None
+
+
 def state_filter(question: str, words: list[str]) -> str | None:
     """The neighbours a question asks for: ``down`` (not Established / not Full), ``up``, or all
     (None; a yes/no question such as "are all sessions up?" is answered from all of them)."""
@@ -431,8 +485,25 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         bool(_READ_LEAD.search(question) or CHANGE_WORDS & set(words))
     if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next
         targets = [h for h in hosts if h not in left_out]
+    kind = fleet_class(question, words, ents, hosts)
+    if kind and not _READ_LEAD.search(question) and not CHANGE_WORDS & set(words):
+        kind = None  # an imperative that is no read
+    if kind == "sweep" and set(ents["hosts"]) - left_out:
+        kind = None  # "what's up with r2": that device's health, as before
+    if kind and not set(ents["hosts"]) - left_out:  # "which neighbors are down?", "what's down?", "is bgp up?"
+        fleet = True
+        targets = [h for h in hosts if h not in left_out]
     if CHANGE_WORDS & set(words) and targets:  # "reload the routers and show their uptime"
         return Route("change", reason="changes need a model to plan them and a person to approve them")
+    if kind == "sweep" or (kind == "neighbours" and targets):
+        # every device's interfaces, BGP sessions and OSPF neighbours, the ones not up shown; with
+        # no protocol named, neighbours are BGP's and OSPF's both
+        getters = SWEEP_GETTERS if kind == "sweep" else SWEEP_GETTERS[1:]
+        args_: dict[str, Any] = {"hosts": targets, "getter": getters[0], "_also": list(getters[1:]),
+                                 "_filter": "down" if kind == "sweep" else state_filter(question, words)}
+        if fleet:
+            args_["_fleet"] = True
+        return Route("tool", "health" if kind == "sweep" else "neighbours (BGP and OSPF)", "get_state", args_, 4.0)
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
         # "which router originates 203.0.113.128/25?": every device's route to it; the
         # originator is the one that has it from no other router.
@@ -491,6 +562,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
             v6 = bool(words_set & {"ipv6", "v6", "inet6"})
             if not ents["addresses"] and _DEFAULT_ROUTE.search(question):
                 args["prefix"] = "::/0" if v6 else "0.0.0.0/0"  # the default route itself
+                if fleet:  # "are any routers missing the default route?": those without it named
+                    args["_fleet"] = True
                 return Route("tool", best, spec["tool"], args, scores[best])
             if not ents["addresses"]:
                 if not words_set & _WHOLE_TABLE and not _SHOW_ROUTE.search(question):
