@@ -155,6 +155,7 @@ class KnowledgeBase:
         self._vectors: ChromaVectors | None = None
         self._vectors_checked = False
         self._glossary: dict[str, list[str]] | None = None
+        self._glossary_paths: set[str] | None = None
         self.parallel_search = True
         """Hybrid search runs its lexical side on a worker thread while the query is embedded and
         the vectors are asked (SQLite and numpy release the GIL) -- the same hits (tested). With a
@@ -775,15 +776,18 @@ class KnowledgeBase:
         return [h for h in hits if not glossary(h)] + [h for h in hits if glossary(h)]
 
     def _glossary_sources(self) -> set[str]:
-        from netops.plugins import glossary_files
+        """The glossary files' resolved paths (worked out once: every search asks)."""
+        if self._glossary_paths is None:
+            from netops.plugins import glossary_files
 
-        out = set()
-        for path in (self.paths.knowledge_dir / "glossary.md", *glossary_files()):
-            try:
-                out.add(str(Path(path).expanduser().resolve()))
-            except OSError:
-                continue
-        return out
+            out = set()
+            for path in (self.paths.knowledge_dir / "glossary.md", *glossary_files()):
+                try:
+                    out.add(str(Path(path).expanduser().resolve()))
+                except OSError:
+                    continue
+            self._glossary_paths = out
+        return self._glossary_paths
 
     def _lexical_side(self, query: str, pool: int, r: Ranking) -> tuple[str, list[tuple[Chunk, float]]]:
         """The glossary-expanded query and its BM25 candidates."""
