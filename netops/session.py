@@ -39,6 +39,9 @@ IndexProgress = Callable[["IndexProgressEvent | StepEvent"], None]
 BOOTSTRAP_NOTICE = ("the knowledge base is empty; indexing the default sources first "
                     "(runbooks, glossary, core RFCs): lexical search in seconds, the dense index "
                     "is embedded in the background. This happens once.")
+DEFAULTS_NOTICE = ("the default sources (runbooks, glossary, core RFCs) are not indexed yet; indexing them "
+                   "beside your documents: lexical search in seconds, the dense index is embedded in the "
+                   "background. This happens once.")
 
 
 class Session:
@@ -125,14 +128,17 @@ class Session:
             kb = self.kb
             if self._kb_ready:
                 return kb
-            if kb.is_empty():
+            empty = kb.is_empty()
+            # a first step of `netops kb add runbook.md` must not cost the user the defaults for
+            # good; a shared (Chroma server) index is the team's to fill
+            if empty or (not self.settings.chroma_url and not kb.defaults_offered()):
                 from netops.agent.events import IndexProgressEvent
 
                 def emit(ev: IndexProgressEvent) -> None:
                     if progress is not None:
                         progress(ev)
 
-                emit(IndexProgressEvent("start", 0, None, BOOTSTRAP_NOTICE))
+                emit(IndexProgressEvent("start", 0, None, BOOTSTRAP_NOTICE if empty else DEFAULTS_NOTICE))
                 done_count = [0]
 
                 def on_file(done: int, total: int, name: str) -> None:

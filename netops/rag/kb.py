@@ -434,9 +434,21 @@ class KnowledgeBase:
 
         defaults = [s for s in knowledge_sources().items.values() if s.default]
         report = self._index_sources(defaults, on_progress, vectors)
+        self.lexical.set_meta(defaults_offered=int(time.time()))
         if vectors == "later" and (background or (background is None and self._embedder_from_settings())):
             self.start_background_vectors()
         return report
+
+    def defaults_offered(self) -> bool:
+        """Whether the default knowledge sources were indexed here once (:meth:`bootstrap`), so
+        that a default document the user removed stays removed. An index with a document from a
+        default source counts (an older netops bootstrapped it without saying so)."""
+        if self.lexical.get_meta("defaults_offered") is not None:
+            return True
+        from netops.plugins import knowledge_sources
+
+        defaults = {s.name for s in knowledge_sources().items.values() if s.default}
+        return any(rec.origin in defaults for rec in self.lexical.documents())
 
     def _embedder_from_settings(self) -> bool:
         """Whether another process reading the same settings gets this very embedder."""

@@ -104,3 +104,45 @@ def test_an_assistant_closes_only_the_session_it_made(inv_settings):
         with Assistant(session):
             pass
         assert not session._closed
+
+
+def test_defaults_are_indexed_on_the_first_question_after_a_kb_add(settings, small_defaults, tmp_path):
+    """A user whose first step is `netops kb add runbook.md` must not lose the default sources
+    for good: the first question offers them once, with its own notice (the index is not empty)."""
+    from netops.agent.events import IndexProgressEvent
+    from netops.rag.kb import KnowledgeBase
+
+    own = tmp_path / "maint.md"
+    own.write_text("# Maintenance\n\nRaise the overload bit before draining a core router.\n")
+    with KnowledgeBase(settings) as kb:
+        kb.add([own])
+    events = []
+    with Session(settings) as session:
+        kb = session.ensure_kb(events.append)
+        assert sorted(r.source.rsplit("/", 1)[-1] for r in kb.list()) == ["bgp.md", "maint.md", "ospf.md"]
+    starts = [e for e in events if isinstance(e, IndexProgressEvent) and e.stage == "start"]
+    assert len(starts) == 1 and "default sources" in starts[0].detail and "empty" not in starts[0].detail
+    events.clear()
+    with Session(settings) as session:  # once: a second session indexes nothing
+        assert session.ensure_kb(events.append).stats().docs == 3
+    assert not [e for e in events if isinstance(e, IndexProgressEvent)]
+
+
+def test_default_sources_removed_on_purpose_stay_removed(settings, small_defaults):
+    with Session(settings) as session:
+        kb = session.ensure_kb()
+        removed, _ = kb.remove([str(small_defaults / "bgp.md")])
+        assert removed
+    with Session(settings) as session:
+        assert [r.source.rsplit("/", 1)[-1] for r in session.ensure_kb().list()] == ["ospf.md"]
+
+
+def test_a_home_indexed_before_the_marker_is_not_re_offered_the_defaults(settings, small_defaults):
+    """Homes bootstrapped by an older netops have default documents but no marker: a default
+    document present means the defaults were offered (one the user removed stays removed)."""
+    with Session(settings) as session:
+        kb = session.ensure_kb()
+        kb.remove([str(small_defaults / "bgp.md")])
+        kb.lexical.set_meta(defaults_offered=None)
+    with Session(settings) as session:
+        assert [r.source.rsplit("/", 1)[-1] for r in session.ensure_kb().list()] == ["ospf.md"]
