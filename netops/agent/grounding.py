@@ -274,7 +274,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     last_ok = next((h for h in reversed(list(agg)) if agg[h].ok), None)
     # a fleet-wide question ("which bgp peers are down?"): the count over every device read
     found = (fleet_summary(clean.get("getter", ""), agg, extra) or "") \
-        if extra.get("_fleet") or (extra.get("_filter") and len(agg) > 1) else ""
+        if extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1) else ""
     for host, hr in agg.items():
         if not hr.ok:
             text = f"FAILED: {hr.error}"
@@ -321,10 +321,11 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
     if route.kind == "tool" and route.tool == "diagnose_route":
         return DEVICE, {"_tool": "diagnose_route", **route.args}
     if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and \
-            (not route.args.get("_also") or route.args.get("_fleet")):
+            (not route.args.get("_also") or route.args.get("_fleet") or route.args.get("_found")):
         # an open health question ("anything odd on r2?") reads several getters offline; the model
         # picks its own reads (one getter up front would ground it on a part as if it were the whole).
-        # Over the fleet ("what's down?", "which neighbors are down?") every getter is read first.
+        # Over the fleet ("what's down?", "which neighbors are down?") or the what's-down sweep of a
+        # named device ("is anything down on r2?") every getter is read first.
         return DEVICE, dict(route.args)
     return NONE, {}
 

@@ -404,8 +404,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             for host, hr in res.data.items():
                 parts.append(f"**{host}** ({hr.command}):")
                 parts.append(_summarise(getter, hr.data, dict(extra, _host=host)) if hr.ok else f"- failed: {hr.error}")
-            if extra.get("_fleet") and (found := fleet_summary(getter, res.data, extra)):
-                parts.append(found)  # the count over the fleet, under each getter's rows
+            if (extra.get("_fleet") or extra.get("_found")) and (found := fleet_summary(getter, res.data, extra)):
+                parts.append(found)  # the count over the devices read, under each getter's rows
         answer.tool_calls = list(toolbox.calls)
         answer.evidence = list(ctx.evidence)
     else:

@@ -367,12 +367,17 @@ _FLEET_TAIL = (r"(?:\s+(?:right\s+now|now|today|currently|at\s+the\s+moment|at\s
                r"(?:on|in|across)\s+(?:the|our|my)\s+(?:whole\s+)?(?:network|lab|fabric|core|backbone)))*\s*[?.!]*\s*$")
 # "what's down?", "is anything down?", "anything broken on the network?", "is everything up?": an
 # open question about the whole network's health, no subject named
-_SWEEP = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|please)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
+_SWEEP_CORE = (r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|please)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
                     r"(?:what(?:'?s|\s+is|\s+are)|whats|anything|everything|something|whatever|any\s+(?:problems?|issues?|"
                     r"trouble|alarms?|outages?|failures?))\b(?:\s+(?:is|are|still|currently|at\s+all))*"
                     r"(?:\s+(?:down|broken|failing|failed|wrong|dead|up|ok|okay|fine|healthy|working|amiss)\b|"
                     r"(?<=problems)|(?<=problem)|(?<=issues)|(?<=issue)|(?<=trouble)|(?<=alarms)|(?<=alarm)|"
-                    r"(?<=outages)|(?<=outage)|(?<=failures)|(?<=failure))" + _FLEET_TAIL, re.IGNORECASE)
+                    r"(?<=outages)|(?<=outage)|(?<=failures)|(?<=failure))")
+_SWEEP = re.compile(_SWEEP_CORE + _FLEET_TAIL, re.IGNORECASE)
+# "is anything down on r2?", "what's broken on r1 and r3", "anything wrong with r3?": the same
+# sweep on the devices named (checked against the inventory by the caller)
+_SWEEP_NAMED = re.compile(_SWEEP_CORE + r"\s+(?:on|with|at|for|in)\s+(?:the\s+)?(?:(?:router|device|box|node|host)s?\s+)?"
+                          r"[\w.-]+(?:\s*(?:,|and|&)\s*[\w.-]+)*" + _FLEET_TAIL, re.IGNORECASE)
 _SWEEP_SUBJECT = _FLEET_SUBJECT | {"route", "routes", "routing", "prefix", "config", "configuration", "version",
                                    "uptime", "cpu", "memory", "bfd", "vrf", "mtu", "table"}
 _SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "problem", "problems", "issue",
@@ -398,6 +403,9 @@ def fleet_class(question: str, words: list[str], ents: dict[str, list[str]], hos
     said = set(words)
     if ents["addresses"]:
         return None
+    if ents["hosts"] and _SWEEP_NAMED.search(question) and not re.match(r"\s*what'?s\s+up\b", question, re.I) \
+            and not said & _SWEEP_SUBJECT and said & _SWEEP_HARD:
+        return "sweep"  # "is anything down on r2?": the sweep, on the devices named
     if said & _NEIGHBOUR_WORDS and not said & _PROTOCOL_WORDS and said & {"neighbor", "neighbors"} \
             and (_DOWN_STATE.search(question) or _NEIGHBOUR_STATE.search(question)):
         return "neighbours"
@@ -488,7 +496,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     kind = fleet_class(question, words, ents, hosts)
     if kind and not _READ_LEAD.search(question) and not CHANGE_WORDS & set(words):
         kind = None  # an imperative that is no read
-    if kind == "sweep" and set(ents["hosts"]) - left_out:
+    if kind == "sweep" and set(ents["hosts"]) - left_out and not _SWEEP_NAMED.search(question):
         kind = None  # "what's up with r2": that device's health, as before
     if kind and not set(ents["hosts"]) - left_out:  # "which neighbors are down?", "what's down?", "is bgp up?"
         fleet = True
@@ -503,6 +511,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
                                  "_filter": "down" if kind == "sweep" else state_filter(question, words)}
         if fleet:
             args_["_fleet"] = True
+        if kind == "sweep":
+            args_["_found"] = True  # a count per getter over the devices read, named or not
         return Route("tool", "health" if kind == "sweep" else "neighbours (BGP and OSPF)", "get_state", args_, 4.0)
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
         # "which router originates 203.0.113.128/25?": every device's route to it; the
@@ -602,8 +612,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         if fleet:
             route_.args["_fleet"] = True
         return route_
-    if not targets and hosts and scores[best] >= 3 and best != "list_devices" and not spec_score > scores[best] + 2 \
-            and (unknown := unknown_device(question, hosts)):
+    if not targets and hosts and best != "list_devices" and not spec_score > scores[best] + 2 \
+            and (unknown := unknown_device(question, hosts)) and (scores[best] >= 3 or _reads_known(question, unknown, hosts)):
         # "bgp neighbours on r9": a device question about a device the inventory does not have
         shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
         return Route("unknown", reason=f"{UNKNOWN_DEVICE} {unknown!r} in the inventory (it has: {shown}; "
@@ -686,6 +696,13 @@ def _peer_address(question: str) -> str | None:
 
 
 UNKNOWN_DEVICE = "no device named"
+
+
+def _reads_known(question: str, unknown: str, hosts: list[str]) -> bool:
+    """Would ``question`` read a device if ``unknown`` were a known one ("any neighbours down on
+    r7?" as "... on r1")? Then it is a device question about a device the inventory lacks."""
+    known = re.sub(rf"(?<![\w.-]){re.escape(unknown)}(?![\w-])", hosts[0], question)
+    return known != question and route(known, hosts).kind == "tool"
 _DEVICE_REF = re.compile(r"(?:\b(?:on|of|at|from|for|to|with)\s+(?:router\s+|device\s+|host\s+|box\s+)?([\w.-]+)"
                          r"|\b([\w.-]+)'s\b)", re.IGNORECASE)
 
