@@ -106,6 +106,15 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
     if m is not None and _dry_runnable(m):
         return _answer(question, describe_dry_run(m, ctx, toolbox), "agent", model, m, ctx, toolbox,
                        "a question about a change: its dry run, nothing was changed; the model was not asked")
+    if (m is None or m.kind != "change") and picked_by_state(question, ctx):
+        # "restart whatever is down": never a change of targets netops picked; what is down, and
+        # how to ask for each one by name (as offline)
+        from netops.agent.offline import answer_offline
+
+        answer = answer_offline(question, ctx, toolbox)
+        answer.mode, answer.model = "agent", model
+        answer.notice = "a change of targets your words pick by their state: read, not changed; the model was not asked"
+        return answer
     if m is None or m.kind not in ("change", "clarify"):
         return None
     if m.kind == "clarify" and m.code == "parameter" and m.phrase:
@@ -151,11 +160,26 @@ def _reads_a_value(question: str, m: ChangeMatch) -> bool:
     return r.kind == "tool" and r.args.get("getter") == "config"
 
 
+def picked_by_state(question: str, ctx: "ToolContext") -> bool:
+    """Does ``question`` ask for a change of targets its words pick by their state, not by name
+    ("restart whatever is down")? The offline router reads those and changes nothing
+    (:mod:`netops.agent.fleet_change`)."""
+    from netops.agent.offline import inventory_hosts
+    from netops.agent.router import route
+
+    hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or ctx.settings.paths.inventory.exists() else []
+    r = route(question, hosts) if hosts else None
+    return r is not None and r.kind == "change" and r.read is not None
+
+
 def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "Answer | None":
     """Offline: the matched plan, a dry run and the commands (nothing is changed); a
-    clarification; or None for everything else (the offline router answers it)."""
+    clarification; or None for everything else (the offline router answers it, and a change
+    of targets picked by their state: what is down, no change)."""
     m = match_for(question, ctx, toolbox)
     if m is None or m.kind == "none":
+        return None
+    if m.kind != "change" and not _dry_runnable(m) and picked_by_state(question, ctx):
         return None
     if m.kind in ("clarify", "unmatched"):
         return _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,

@@ -36,7 +36,8 @@ ACTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "undrain": ("undrain", "un-drain", "unisolate", "back-in-service", "cost-in"),
     "shutdown": ("shut", "shutdown", "disable", "admin-down", "take-down"),
     "enable": ("enable", "unshut", "no-shut", "re-enable", "bring-back"),
-    "clear": ("clear", "reset", "refresh", "soft-clear", "soft-reset"),
+    # "restart"/"bounce" a session is the same request as "reset" it (test_fleet_change.py)
+    "clear": ("clear", "reset", "restart", "bounce", "refresh", "soft-clear", "soft-reset"),
     "add": ("add", "create", "install", "need-new"),
     "remove": ("remove", "delete", "withdraw"),
     "description": ("description", "describe", "label", "rename"),

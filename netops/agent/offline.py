@@ -336,6 +336,10 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             r, read_as = route_named(question, hosts, index, _domain(settings), matcher=lambda: _matcher(settings))
     if read_as:  # a device named by its address, router id or AS: say which device was read
         answer.notice = "; ".join(x for x in (answer.notice, *read_as) if x)
+    asked = None
+    if r.kind == "change" and r.read is not None:
+        # "restart whatever is down": the state question's read, then no change (fleet_change)
+        asked, r = r.picked, r.read
     if r.kind == "spec":
         from netops.agent.abstain import preferred, subject
         from netops.rag.answer import retrieval_answer
@@ -371,6 +375,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             (extra.get("_fleet") or extra.get("_filter") == "down"):
         extra["_links"] = inventory_links(index)  # where a neighbour that went down is missing
     result = toolbox.call(r.tool or "", args)
+    reads = {args.get("getter"): result.data} if result.data is not None else {}
     answer.tool_calls = list(toolbox.calls)
     answer.evidence = list(ctx.evidence)
     if r.tool == "diagnose_route":
@@ -401,6 +406,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             if res.data is None:
                 parts.append(f"- failed: {res.error}")
                 continue
+            reads[getter] = res.data
             for host, hr in res.data.items():
                 parts.append(f"**{host}** ({hr.command}):")
                 parts.append(_summarise(getter, hr.data, dict(extra, _host=host)) if hr.ok else f"- failed: {hr.error}")
@@ -425,8 +431,30 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                 (found := fleet_summary(args["getter"], agg, extra)):
             parts.append(found)
         answer.evidence = list(ctx.evidence)
+    if asked is not None:
+        _refuse_picked(answer, asked, reads, parts, ctx)
     answer.text = "\n\n".join(parts)
     return answer
+
+
+def _refuse_picked(answer: "Answer", asked: Any, reads: dict[str, Any], parts: list[str], ctx: ToolContext) -> None:
+    """A change of targets the words picked by their state: after the read, no change, and per
+    target found the request for its vetted playbook (:mod:`netops.agent.fleet_change`)."""
+    from netops.agent.change_intent import ChangeMatch, playbooks_from
+    from netops.agent.change_tools import catalogue_of
+    from netops.agent.fleet_change import REFUSAL, requests, targets
+
+    try:
+        playbooks = playbooks_from(catalogue_of(ctx))
+    except Exception:  # no catalogue: no request to give, the refusal stands
+        playbooks = []
+    parts[0] = parts[0].replace(f"{LABEL}, intent:", f"{LABEL}, intent: change ({asked.verb}) of what "
+                                f"\"{asked.question}\" finds; first the read,", 1)
+    parts.append(requests(asked, reads, playbooks))
+    found = targets(asked, reads, playbooks)
+    answer.change = ChangeMatch("clarify", hosts=[], code="picked", reason=REFUSAL,
+                                examples=[t.request for t in found if t.request],
+                                candidates=list(dict.fromkeys(t.playbook for t in found if t.playbook)))
 
 
 def host_extra(extra: dict[str, Any], host: str, hr: Any,

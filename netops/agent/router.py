@@ -142,6 +142,11 @@ class Route:
     args: dict[str, Any] = field(default_factory=dict)
     score: float = 0.0
     reason: str = ""
+    read: "Route | None" = None
+    """For a ``change`` of targets the words pick by their state ("restart whatever is down"): the
+    read of the state question it stands for (:mod:`netops.agent.fleet_change`); nothing is changed."""
+    picked: Any = None
+    """That request (:class:`netops.agent.fleet_change.Picked`)."""
 
 
 def addresses(text: str) -> list[str]:
@@ -472,6 +477,17 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     """
     words = normalise(_WORD.findall(question.lower().replace("'s", "")), hosts)
     ents = entities(question, hosts, joined=True)
+    from netops.agent.fleet_change import picked
+
+    if (asked := picked(question, hosts)) is not None:
+        # "restart whatever is down": what is down is read as the state question would read it;
+        # nothing the words did not name is changed (netops.agent.fleet_change)
+        read = route(asked.question, hosts, domain)
+        if read.kind == "unknown" and read.reason.startswith(UNKNOWN_DEVICE):
+            return read
+        if read.kind == "tool":
+            return Route("change", reason="changes need a model to plan them and a person to approve them",
+                         read=read, picked=asked)
     if CHANGE_WORDS & set(words) and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
     from netops.agent.route_tool import route_args
