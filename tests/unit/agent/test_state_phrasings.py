@@ -28,6 +28,8 @@ HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_gaps.ya
 HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_gaps2.yaml")
 # And the fleet-wide set written before the fix of 2026-12-02 night (state_phrasings_fleet.yaml).
 HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_fleet.yaml")
+# And the fleet-worded changes, named sweeps and unknown devices of 2026-12-03 (state_phrasings_fleetchg.yaml).
+HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_fleetchg.yaml")
 KNOWN_MISSES: dict[str, str] = {
     "has r1's session to r3 reset recently?": "'reset' makes the worded-change matcher answer that it asks about a change "
                                               "(nothing is read; the BGP uptime would answer it)",
