@@ -61,6 +61,7 @@ class Session:
         self.surface = surface
         self._transport_factory = transport_factory
         self._kb = kb
+        self._own_kb = kb is None  # a knowledge base handed in is filled by whoever made it
         self._kb_ready = False
         self._devices = devices
         self._audit: AuditLog | None = None
@@ -131,7 +132,7 @@ class Session:
             empty = kb.is_empty()
             # a first step of `netops kb add runbook.md` must not cost the user the defaults for
             # good; a shared (Chroma server) index is the team's to fill
-            if empty or (not self.settings.chroma_url and not kb.defaults_offered()):
+            if empty or (self._own_kb and not self.settings.chroma_url and not kb.defaults_offered()):
                 from netops.agent.events import IndexProgressEvent
 
                 def emit(ev: IndexProgressEvent) -> None:
