@@ -175,7 +175,9 @@ class ChangeMatch:
     code: str = ""
     """For a ``clarify``, what is wrong first: ``target`` (no host named), ``unknown-host`` (a name
     that is not in the inventory), ``too-many-targets``, ``parameter`` (missing or invalid),
-    ``multiple-changes`` (words of more than one playbook) or ``qualifier`` (e.g. "soft" unsaid).
+    ``multiple-changes`` (words of more than one playbook), ``qualifier`` (e.g. "soft" unsaid) or
+    ``picked`` (targets the words pick by their state, "restart whatever is down": netops reads
+    them and changes none; ``examples`` are the requests for each, :mod:`netops.agent.fleet_change`).
     For a ``question``: ``negated`` ("don't drain r3"), ``hypothetical`` (asks what doing it would
     do: "what happens if I drain r3", "how do I drain r3") or ``about`` (asks about a change done or a
     state: "is r3 drained?", "who drained r2")."""

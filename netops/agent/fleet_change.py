@@ -32,12 +32,15 @@ _VERBS: tuple[tuple[str, str | None], ...] = (
     (r"shut(?:\s*down)?|disable|take(?:\s+\w+){0,6}?\s+down", "shutdown"),
     (r"add|create|install", "add"),
     (r"remove|delete|withdraw", "remove"),
-    (r"reload|reboot|drain|undrain|change|configure|deploy|apply|set", None),
+    (r"reload|reboot|drain|undrain|change|configure|deploy|apply|set(?!\s+up\b)", None),
 )
 _REQUEST = [(re.compile(rf"^\W*{_LEAD}(?P<verb>{v})\b", re.IGNORECASE), action) for v, action in _VERBS]
 _CLAUSES = re.compile(r"[.;!?](?:\s+|$)|\n|,\s*(?:then|and)\s+|\s+then\s+|,\s+(?=(?:please\s+)?[a-z]+\s+(?:them|it)\b)",
                       re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:don'?t|do\s+not|never|no\s+need\s+to|not)\b", re.IGNORECASE)
+_NOTHING = re.compile(r"^\s*(?:nothing|none|no\s+one|neither)\b", re.IGNORECASE)  # "restart nothing, just list ..."
+# the words of a phrasal verb that are its own ("bring ... back up"), not the object between them
+_PARTICLES = {"bring", "turn", "take", "back", "up", "on", "down"}
 # what selects the targets: a state that is not up, errors, or a route that is missing
 _WRONG = re.compile(r"\b(?:wrong|amiss|problems?|issues?)\b", re.IGNORECASE)
 _ERRORS = {"error", "errors", "errored", "erroring", "crc"}
@@ -59,17 +62,24 @@ class Picked:
     """The words that asked for it ("restart", "bring up")."""
     question: str
     """The state question the request stands for ("which bgp sessions are down?")."""
+    errors: bool = False
+    """The state picks interfaces with errors, not those that are down."""
 
 
 def _request(question: str) -> tuple[str | None, str, tuple[int, int]] | None:
     """The first clause of ``question`` that starts with a change verb (not negated): its action,
     its verb and the verb's span in ``question``."""
+    from netops.agent.intent import negated_actions
+
     start = 0
     for end in [m.start() for m in _CLAUSES.finditer(question)] + [len(question)]:
         clause = question[start:end]
         for pattern, action in _REQUEST:
             if (m := pattern.match(clause)) is not None:
-                if _NEGATED.search(clause[:m.start("verb")]):
+                head = m.group("verb").split()[0].lower()
+                # "don't restart ...", "restart? no, just show ...", "restart nothing"
+                if _NEGATED.search(clause[:m.start("verb")]) or negated_actions(question, {head}) \
+                        or _NOTHING.match(clause[m.end("verb"):]):
                     return None
                 return action, m.group("verb"), (start + m.start("verb"), start + m.end("verb"))
         start = end
@@ -88,15 +98,25 @@ def picked(question: str, hosts: list[str]) -> Picked | None:
     if found is None or not hosts:
         return None
     action, verb, (a, b) = found
-    rest = f"{question[:a]} {question[b:]}"  # "shut down" and "take down" are the verb, not a state
+    # "shut down" and "take down" are the verb, not a state; "bring the down links back up" keeps
+    # the words between the verb's own
+    tokens = verb.split()
+    cut = len(tokens)
+    while tokens[0].lower() in _PARTICLES and cut > 1 and tokens[cut - 1].lower() in _PARTICLES:
+        cut -= 1
+    inner, said = (" ".join(tokens[1:cut]), " ".join([tokens[0], *tokens[cut:]])) \
+        if tokens[0].lower() in _PARTICLES else ("", verb)
+    rest = f"{question[:a]} {inner} {question[b:]}"
     ents = entities(question, hosts)
-    if ents["addresses"]:  # "clear 198.51.100.2 on r1 if it is down": the words name the neighbour
+    if ents["addresses"] or ents["interfaces"]:
+        # "clear 198.51.100.2 on r1 if it is down", "set eth-r1 on r3 down": the words name the target
         return None
     words = set(_WORD.findall(rest.lower().replace("'s", "")))
+    errors = False
     if _DEFAULT_ROUTE.search(rest) and _MISSING.search(rest):
         state = "which routers are missing the default route?"
     elif words & _ERRORS and words & _INTERFACES:
-        state = "which interfaces have errors?"
+        state, errors = "which interfaces have errors?", True
     elif _DOWN_STATE.search(rest) or _WRONG.search(rest):
         kinds = [k for k, s in (("bgp", _BGP), ("ospf", _OSPF), ("neighbours", _NEIGHBOURS), ("interfaces", _INTERFACES))
                  if words & s]
@@ -119,7 +139,7 @@ def picked(question: str, hosts: list[str]) -> Picked | None:
 
         if unknown := unknown_device(question, hosts):  # "restart whatever is down on r7": said as it is
             state = f"{state.rstrip('?')} on {unknown}?"
-    return Picked(action, verb.lower(), state)
+    return Picked(action, said.lower(), state, errors)
 
 
 # -- what to say per target ---------------------------------------------------------------------------
@@ -187,8 +207,11 @@ def targets(picked_: Picked, reads: dict[str, Any], playbooks: list[Any]) -> lis
                                           why="no vetted playbook does that to an OSPF neighbour"))
             elif getter == "interfaces":
                 for i in hr.data.interfaces:
-                    if not i.oper_up:
-                        out.append(Target(f"{host} {i.name}" + (" (admin down)" if not i.admin_up else ""),
+                    c = i.counters
+                    errors = (c.rx_errors or 0) + (c.tx_errors or 0) if c is not None else 0
+                    if (picked_.errors and errors) or (not picked_.errors and not i.oper_up):
+                        out.append(Target(f"{host} {i.name}" + (f" ({errors} errors)" if picked_.errors else
+                                                                (" (admin down)" if not i.admin_up else "")),
                                           why="no vetted playbook changes an interface's state "
                                               "(interface-description only sets its description)"))
             elif getter in ("route", "routes") and not hr.data.found:

@@ -70,7 +70,8 @@ def test_a_change_word_is_not_read(question):
 def test_an_unknown_or_unnamed_device_is_not_the_fleet():
     r = route("is bgp up on r7?", HOSTS)
     assert r.kind == "unknown" and r.reason.startswith(UNKNOWN_DEVICE)
-    assert route("any neighbours down on r7?", HOSTS).kind != "tool"  # nothing read (no device line, though)
+    r = route("any neighbours down on r7?", HOSTS)  # nothing read; the device line (since fleetchg)
+    assert r.kind == "unknown" and r.reason.startswith(f"{UNKNOWN_DEVICE} 'r7'")
     assert route("is ospf ok on the router?", HOSTS).kind != "tool"
 
 

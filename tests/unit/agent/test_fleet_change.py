@@ -183,3 +183,33 @@ def test_the_named_sweep_shows_what_is_not_up_with_a_count(link_down):
 @pytest.mark.parametrize("question", ["what's up with r2", "is r2 healthy"])
 def test_an_open_health_question_keeps_its_basic_state(question):
     assert route(question, HOSTS).args.get("getter") == "facts"
+
+
+def test_with_a_model_the_same_answer_and_no_model_call(scripted, link_down):
+    """With a model, a change of targets picked by their state is never the model's to plan: the
+    same read and refusal, no model request, no playbook tool."""
+    answer = link_down.ask("restart the bgp peers that are down")
+    assert answer.mode == "agent" and scripted.requests == []
+    assert _reads(answer) == [("bgp_neighbors", HOSTS)]
+    _no_change_tool(answer)
+    assert REFUSAL in answer.text and "r1 198.51.100.2" in answer.text.split(REFUSAL, 1)[1]
+
+
+@pytest.mark.parametrize("question", ["please set eth-r2 on r1 down", "restart? no, just show what's down",
+                                      "could you restart nothing, just list the down peers"])
+def test_a_target_named_or_a_request_taken_back_is_no_pick(question):
+    """An interface named is a target named ('down' is what to set it to); a request taken back
+    or of nothing asks for no change."""
+    assert route(question, HOSTS).read is None
+
+
+def test_the_state_between_a_phrasal_verb_s_words_picks_the_targets():
+    r = route("bring the down links back up", HOSTS)
+    assert r.kind == "change" and (r.read.args.get("getter"), r.read.args.get("hosts")) == ("interfaces", HOSTS)
+
+
+def test_interfaces_picked_by_errors_are_those_with_errors_not_those_down(link_down):
+    answer = link_down.ask("reset the interfaces with errors", offline=True)
+    assert _reads(answer) == [("interfaces", HOSTS)]
+    after = answer.text.split(REFUSAL, 1)[1]
+    assert "r1 eth-r2" not in after  # down, but no errors counted
