@@ -211,6 +211,28 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
 NOT_COVERED = "Your documents do not cover this"
 
 
+def absent(question: str, kb: Any, coverage: Coverage | None) -> tuple[Coverage | None, str | None]:
+    """``coverage`` judged again for the documents ``question`` names that ``kb`` does not hold:
+    all of them missing, it is not covered, saying which and how to add them (whatever else is
+    nearest answers another question); some missing, a notice saying so. (coverage, notice)."""
+    names = kb.absent_named(question) if hasattr(kb, "absent_named") else []
+    if not names:
+        return coverage, None
+    rfcs = [n.split()[1] for n in names if n.startswith("RFC ")]
+    how = "; ".join(x for x in (f"add {'it' if len(names) == 1 else 'them'} with `netops kb pull rfc {' '.join(rfcs)}`"
+                                if rfcs else "",
+                                f"add {'its' if len(names) - len(rfcs) == 1 else 'their'} text with `netops kb add FILE`"
+                                if len(rfcs) < len(names) else "") if x)
+    said = f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} not in the knowledge base; {how}"
+    from netops.rag.fusion import named_documents
+
+    if named_documents(question, {rec.doc_id for rec in kb.list()}):
+        return coverage, said  # another document it names is here: answered from that one
+    base = coverage or Coverage(False, 0.0)
+    return Coverage(False, base.coverage, base.similarity, base.unknown_terms, base.missing_terms, said,
+                    base.shares), None
+
+
 def abstention_text(coverage: Coverage, nearest: Sequence[tuple[str, str]]) -> str:
     """The answer when the documents do not cover the question: say so, show the nearest passages."""
     from netops.rag.answer import snippet

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netops.agent import facts
-from netops.agent.abstain import Coverage, abstention_text, assess, preferred, subject
+from netops.agent.abstain import Coverage, absent, abstention_text, assess, preferred, subject
 from netops.agent.budget import CHARS_PER_TOKEN, estimate_tokens
 from netops.agent.evidence import Evidence, neutralise, spec_evidence
 
@@ -199,8 +199,8 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
     nearest = [Source(i, "spec", h.chunk.citation, redact_text(h.chunk.text) or "", spec_evidence(h.chunk.citation),
                       h.score) for i, h in enumerate(hits[:3], 1)]
     if not hits:
-        return Grounding(KNOWLEDGE, [], Coverage(False, 0.0, reason="nothing in the knowledge base matches"),
-                         nearest)
+        none, _ = absent(question, kb, Coverage(False, 0.0, reason="nothing in the knowledge base matches"))
+        return Grounding(KNOWLEDGE, [], none, nearest)
     lexical = getattr(kb, "lexical", None)
     counts = getattr(lexical, "term_counts", None)
     if embed is None and getattr(kb, "embedder", None) is not None:
@@ -208,8 +208,8 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
     texts = [section_text(kb, h.chunk) for h in hits]
     passages = [f"{h.chunk.citation} {h.chunk.title}\n{t}" for h, t in zip(hits, texts)]
     focused = [trim(t, question, budget.passage_tokens) for t in texts]
-    coverage = assess(question, passages, counts=counts, embed=embed,
-                      focus=[f"{h.chunk.citation}: {f}" for h, f in zip(hits, focused)])
+    coverage, also = absent(question, kb, assess(question, passages, counts=counts, embed=embed,
+                                                 focus=[f"{h.chunk.citation}: {f}" for h, f in zip(hits, focused)]))
     sources: list[Source] = []
     spent = 0
     terms = facts.content_words(question)
@@ -231,7 +231,8 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
         spent += cost
         sources.append(Source(len(sources) + 1, "spec", h.chunk.citation, text, spec_evidence(h.chunk.citation),
                               h.score, h.chunk.title))
-    notice = "the knowledge base is lexical-only (no embedder)" if getattr(kb, "lexical_only", False) else None
+    notice = "; ".join(x for x in ("the knowledge base is lexical-only (no embedder)"
+                                   if getattr(kb, "lexical_only", False) else None, also) if x) or None
     return Grounding(KNOWLEDGE, sources, coverage, nearest, notice)
 
 

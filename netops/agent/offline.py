@@ -353,14 +353,16 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             return answer
         answer.text = ra.text
         answer.evidence = [spec_evidence(c) for c in ra.citations]
-        covered = _covered(question, ctx.get_kb(), ra.hits)
+        from netops.agent.abstain import absent
+
+        covered, also = absent(question, ctx.get_kb(), _covered(question, ctx.get_kb(), ra.hits))
         if covered is not None and not covered.covered:
             from netops.agent.abstain import NOT_COVERED
 
             # The passages are still shown (they are what is nearest), under an honest heading.
             answer.text = f"**{NOT_COVERED}** ({covered.reason}).\n\n{ra.text}"
             answer.abstained = True
-        answer.notice = "; ".join(x for x in (r.reason, _no_hosts_note(settings, hosts, r.reason), ra.notice)
+        answer.notice = "; ".join(x for x in (r.reason, _no_hosts_note(settings, hosts, r.reason), ra.notice, also)
                                   if x) or None
         return answer
     if r.kind != "tool":

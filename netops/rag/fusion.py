@@ -122,6 +122,18 @@ def named_documents(query: str, doc_ids: Iterable[str]) -> set[str]:
     return named
 
 
+_SPEC_NAMED = re.compile(r"\b(TS|TR)[\s-]?(\d{2}\.\d{3})\b", re.IGNORECASE)
+
+
+def absent_documents(query: str, doc_ids: Iterable[str]) -> list[str]:
+    """The documents ``query`` names by number (``RFC 793``, ``TS 23.502``) that are not among
+    ``doc_ids``, in the order named."""
+    held = set(doc_ids)
+    named = [(m.start(), f"RFC {int(m.group(1))}") for m in _RFC_NAMED.finditer(query)]
+    named += [(m.start(), f"{m.group(1).upper()} {m.group(2)}") for m in _SPEC_NAMED.finditer(query)]
+    return [d for d in dict.fromkeys(d for _, d in sorted(named)) if d not in held]
+
+
 def section_key(chunk: "Chunk") -> Hashable:
     """A chunk's section: (source, number, title, heading path); the chunk itself when it has none."""
     if not (chunk.section or chunk.section_title or chunk.heading_path):
