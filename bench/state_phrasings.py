@@ -140,6 +140,12 @@ class Harness:
 
         if transport is None and inventory == home / "inventory.yaml":
             transport = FakeTransport.from_dir(FIXTURES)
+            # a peer's advertised/received routes are captured only beside the peer-route tests:
+            # without them those reads fail (and a failed read is a miss)
+            for host_dir in sorted((FIXTURES / "peer-routes").glob("r[0-9]")):
+                table = transport.outputs.setdefault(host_dir.name, {})
+                for f in sorted(host_dir.glob("show_bgp_ipv*_unicast_neighbors_*.txt")):
+                    table.setdefault(f.stem, f.read_text(encoding="utf-8"))
         devices = Recording(settings, transport_factory=transport) if transport else Recording(settings)
         kb = KnowledgeBase(settings)
         search = kb.search
