@@ -370,6 +370,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
 
         # an unknown device is not something a model would fix: say only what is wrong
         answer.text = f"{LABEL}: {r.reason}." + ("" if r.reason.startswith(UNKNOWN_DEVICE) else f"\n\n{NO_MODEL}")
+        if r.reason.startswith(UNKNOWN_DEVICE):  # with no usable inventory, say where it was looked for
+            answer.notice = _no_hosts_note(settings, hosts, r.reason)
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}
     args = {k: v for k, v in r.args.items() if not k.startswith("_")}

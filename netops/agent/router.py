@@ -490,6 +490,10 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
                          read=read, picked=asked)
     if CHANGE_WORDS & set(words) and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
+    if not hosts and CHANGE_WORDS & set(words) and not _KNOWLEDGE_SHAPE.search(question) \
+            and (unknown := unknown_device(question, hosts, anywhere=True)):
+        # "drain r3 for maintenance" with no inventory: no device to change, said as such
+        return Route("unknown", reason=_unknown_reason(unknown, hosts))
     from netops.agent.route_tool import route_args
 
     if (diag_args := route_args(question, ents)) is not None:
@@ -628,12 +632,12 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         if fleet:
             route_.args["_fleet"] = True
         return route_
-    if not targets and hosts and best != "list_devices" and not spec_score > scores[best] + 2 \
-            and (unknown := unknown_device(question, hosts)) and (scores[best] >= 3 or _reads_known(question, unknown, hosts)):
+    if not targets and best != "list_devices" and not spec_score > scores[best] + 2 \
+            and (unknown := unknown_device(question, hosts)) \
+            and (scores[best] >= 3 or (hosts and _reads_known(question, unknown, hosts))):
         # "bgp neighbours on r9": a device question about a device the inventory does not have
-        shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
-        return Route("unknown", reason=f"{UNKNOWN_DEVICE} {unknown!r} in the inventory (it has: {shown}; "
-                                       f"`netops devices list` shows them)")
+        # (with no inventory at all too: not an RFC search)
+        return Route("unknown", reason=_unknown_reason(unknown, hosts))
     if not targets and scores[best] >= 3 and _KNOWLEDGE_SHAPE.search(question):
         # "how should I debug interfaces that are flapping?", "list the reasons a bgp session goes
         # down": how things work, from the documents
@@ -723,13 +727,24 @@ _DEVICE_REF = re.compile(r"(?:\b(?:on|of|at|from|for|to|with)\s+(?:router\s+|dev
                          r"|\b([\w.-]+)'s\b)", re.IGNORECASE)
 
 
-def unknown_device(question: str, hosts: list[str]) -> str | None:
+def _unknown_reason(unknown: str, hosts: list[str]) -> str:
+    """The line for a device the inventory does not have (starts with :data:`UNKNOWN_DEVICE`)."""
+    if not hosts:
+        return f"{UNKNOWN_DEVICE} {unknown!r}: netops knows no devices"
+    shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
+    return f"{UNKNOWN_DEVICE} {unknown!r} in the inventory (it has: {shown}; `netops devices list` shows them)"
+
+
+def unknown_device(question: str, hosts: list[str], *, anywhere: bool = False) -> str | None:
     """A word in a device's place ("on r9", "r9's", "of core-sw1") shaped like a host name (letters
-    and a digit, as inventory names are) that is not in the inventory, or None."""
+    and a digit, as inventory names are) that is not in the inventory, or None. ``anywhere``: any
+    word of that shape ("drain r3"), for a change request, which names its device as an object."""
     known = {h.lower() for h in hosts}
     # "sh ip int br edge-fw-02": CLI style puts the device last, with no preposition
     last = re.search(r"\s([\w.-]+)\W*$", question)
     refs = [*_DEVICE_REF.finditer(question), *([last] if last else [])]
+    if anywhere:
+        refs += list(re.finditer(r"(?<![\w.-])([\w.-]+)", question))
     for m in refs:
         word = (m.group(1) or (m.group(2) if m.re is _DEVICE_REF else "") or "").strip(".-")
         if not word or word.lower() in known or not re.search(r"[a-z]", word, re.I) or not re.search(r"\d", word):
