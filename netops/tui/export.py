@@ -22,6 +22,8 @@ class Entry:
     partial: bool = False
     check: str | None = None
     """The answer check's one-line summary, when the answer was checked."""
+    cancelled: bool = False
+    """The person stopped the answer (a partial one was not cut off)."""
 
     @classmethod
     def from_answer(cls, answer: Any) -> "Entry":
@@ -31,7 +33,7 @@ class Entry:
         check = check_summary(getattr(answer, "check", None))
         return cls("command" if answer.mode == "command" else "assistant", answer.text, answer.mode, answer.model, list(answer.citations),
                    list(answer.tool_calls), list(answer.approvals), bool(answer.partial),
-                   check.get("summary") if check else None)
+                   check.get("summary") if check else None, bool(getattr(answer, "cancelled", False)))
 
 
 def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None, exported_at: str) -> str:
@@ -45,7 +47,8 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
         who = "offline (no model)" if e.mode == "offline" else (f"agent ({e.model})" if e.model else (e.mode or ""))
         lines += [head + (f" — {who}" if who else ""), ""]
         if e.partial:
-            lines += ["**Partial answer: it was cut off before it finished.**", ""]
+            why = "stopped before it finished (cancelled)" if e.cancelled else "it was cut off before it finished"
+            lines += [f"**Partial answer: {why}.**", ""]
         lines += [e.text.rstrip(), ""]
         if e.tool_calls:
             lines += ["Tool calls:", ""]

@@ -36,3 +36,26 @@ async def test_escape_keeps_the_partial_answer(chat_settings):
             await type_and_send(pilot, "and now?")
             await wait_until(pilot, lambda: len(finished(app)) == 2, what="the next answer")
             assert "second answer" in finished(app)[1].text
+
+
+async def test_a_cancelled_answer_is_marked_stopped_not_cut_off(chat_settings):
+    """The line under an answer the person stopped said 'the answer was cut off before it
+    finished' (and the export 'it was cut off'), as for a stream that broke, right under the
+    answer's own 'PARTIAL ANSWER (cancelled): cancelled with Escape' (seen by hand in tmux)."""
+    from netops.tui.app import ChatApp
+    from netops.tui.export import to_markdown
+
+    with ScriptedOllama([say(LONG, piece_chars=8, piece_delay=0.02)]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        app = ChatApp(settings)
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "say many words")
+            view = await wait_until(pilot, lambda: app.query("AnswerView") and "word20" in "".join(
+                app.query_one("AnswerView")._streamed) and app.query_one("AnswerView"), what="streaming")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: view.answer is not None and view.query(".answer-partial"),
+                             what="the cancelled answer")
+            marker = str(view.query_one(".answer-partial").render())
+            assert "stopped" in marker and "cancelled" in marker and "cut off" not in marker, marker
+            exported = to_markdown(app.entries, title="t", conversation_id=None, exported_at="now")
+            assert "stopped before it finished (cancelled)" in exported and "cut off" not in exported, exported

@@ -17,6 +17,12 @@ from netops.tui.widgets.toolcard import ToolCard
 
 
 PARTIAL = "PARTIAL ANSWER: the answer was cut off before it finished"
+STOPPED = "PARTIAL ANSWER: stopped before it finished (cancelled)"
+
+
+def partial_line(answer: Any) -> str:
+    """The line under a partial answer: one the person stopped is not one that broke off."""
+    return STOPPED if getattr(answer, "cancelled", False) else PARTIAL
 
 
 def approval_line(record: Any) -> str:
@@ -83,7 +89,7 @@ class AnswerView(Vertical):
                 yield Notice(approval_line(a), "info" if a.decision == "approved" else "warning")
             yield _settled_body(self.text)
             if getattr(answer, "partial", False):
-                yield Static(PARTIAL, classes="answer-partial")
+                yield Static(partial_line(answer), classes="answer-partial")
             check = check_line(answer)
             if check:
                 yield Notice(check)
@@ -189,7 +195,7 @@ class AnswerView(Vertical):
         if getattr(answer, "mode", None) and self.mode is None:
             self.set_mode(answer.mode, getattr(answer, "model", None))
         if getattr(answer, "partial", False):
-            await self.mount(Static(PARTIAL, classes="answer-partial"))
+            await self.mount(Static(partial_line(answer), classes="answer-partial"))
         notice = "; ".join(p for p in (getattr(answer, "notice", None) or "").split("; ")
                            if p and p not in (self._mode_notice or ""))
         if notice:
