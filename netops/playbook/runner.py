@@ -716,6 +716,9 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
     lines = [f"do {ln}" for ln in planned.commands] if mode == "exec" else list(planned.commands)
     run.progress(host.name, "apply", None, f"{len(lines)} line(s)")
     if run.cancel.is_set():
+        # nothing was sent: settled in the journal too (it confirms the guard), so no recovery
+        # later "puts back" a router nobody touched
+        run.stage(host.name, "skipped")
         run.event(hr, "skipped", f"{run.reason} before the change")
         return
     t_apply = time.monotonic()

@@ -89,3 +89,29 @@ def test_progress_stages_of_a_clean_run(pb_settings, multi, devices, sim, audit)
     assert not report.failed
     assert [s for h, s, _ in stages if h == "r1"] == ["precheck", "snapshot", "apply", "postcheck", "verified"]
     assert stages[-1] == ("r3", "verified", True)
+
+
+def test_a_cancel_after_the_snapshot_but_before_the_change_leaves_nothing_to_recover(pb_settings, multi, devices,
+                                                                                      sim, audit):
+    """Ctrl+C (or closing the chat) once r1's snapshot is journaled but before a line is sent:
+    r1 is 'skipped', yet the journal kept it pending, so the run handed its journal over and a
+    recovery (the router-side guard, on the lab) then 'recovered' a router nobody had touched;
+    another chat on the same NETOPS_HOME toasted 'a change interrupted earlier was put back'
+    with 'ended with r3 not put back; r3 is unchanged' (seen by hand in tmux). The run now
+    settles such a host itself: no journal is left and a recovery finds nothing."""
+    from netops.playbook.journal import unfinished_quick
+    from netops.playbook.recover import recover
+
+    before = {n: r.running() for n, r in sim.routers.items()}
+    token = CancelToken()
+
+    def on_progress(ev):
+        if (ev.host, ev.stage) == ("r1", "apply"):  # snapshot journaled, nothing sent yet
+            token.cancel("the chat was closed during the change")
+
+    report = _run(pb_settings, devices, audit, token, on_progress)
+    assert report.hosts["r1"].state == "skipped" and report.interrupted
+    assert {n: r.running() for n, r in sim.routers.items()} == before
+    assert unfinished_quick(pb_settings.paths.home) == []
+    assert recover(pb_settings, devices, audit) == []
+    assert audit.list(kind="recover") == []
