@@ -618,9 +618,15 @@ class Assistant:
         g = grounding.prepare(question, ctx, lambda name, args: _prefetch(toolbox, name, args, ctx.emit),
                               previous=previous, earlier=[m.content for m in prior if m.role == "user"])
         if g.unknown_device:
+            from netops.agent.offline import _no_hosts_note, inventory_hosts
+
+            has_inventory = ctx.devices is not None or self.settings.paths.inventory.exists()
+            missing = _no_hosts_note(self.settings, inventory_hosts(ctx.get_devices()) if has_inventory else [],
+                                     g.unknown_device)  # with no usable inventory, where it was looked for
             return Answer(question=question, text=f"{g.unknown_device[0].upper()}{g.unknown_device[1:]}.",
                           mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g,
-                          notice="the question names a device the inventory does not have; the model was not asked")
+                          notice="; ".join(x for x in ("the question names a device the inventory does not have; "
+                                                       "the model was not asked", missing) if x))
         if g.abstain:
             return Answer(question=question, text=g.abstention(), mode="agent", model=self.model,
                           tool_calls=list(toolbox.calls), grounding=g, abstained=True,

@@ -40,3 +40,17 @@ def test_a_device_question_with_no_inventory_names_the_missing_inventory(tmp_pat
             assert "RFC" not in tail and "language model and none is reachable" not in tail, tail
         chat.keys("C-q")
         assert chat.exit_code() == 0
+
+
+def test_with_a_model_an_unknown_device_with_no_inventory_names_the_missing_inventory(tmp_path):
+    """The same with a model reachable: the answer said only "No device named 'r9': netops knows
+    no devices" (seen by hand with SmolLM2), not where the inventory was looked for."""
+    from netops.testing.ollama_server import ScriptedOllama
+
+    with ScriptedOllama() as srv, TmuxChat(tmp_path, size=(160, 40), env={"NETOPS_OLLAMA_URL": srv.url}) as chat:
+        chat.started()
+        tail = _answered(chat, "what is the state of bgp on r9?")
+        assert "No device named 'r9'" in tail, tail
+        inventory = str(tmp_path / "netops-home" / "inventory.yaml")
+        assert f"no device inventory at {inventory}" in tail and "netops lab up" in tail, tail
+        assert not srv.requests, "the model was asked"
