@@ -137,3 +137,23 @@ async def test_the_status_offers_a_rollback_only_while_one_is_possible(settings)
         await pilot.pause()
         assert "rolls back" not in bar.activity and "r3: verified" in bar.activity, bar.activity
         assert not app.change_running
+
+
+@pytest.mark.asyncio
+async def test_a_change_plan_offline_is_not_called_unverified():
+    """Offline, 'drain r3 for maintenance' shows the vetted playbook's plan and dry run (nothing
+    is changed), and 'drain r9 ...' says r9 is not in the inventory; both ended with 'no
+    evidence: this answer cites nothing; treat it as unverified' under netops's own reading of
+    the request (seen in tmux on the lab). The line says what the text is instead."""
+    from netops.agent.change_intent import ChangeMatch
+    from netops.assistant import Answer
+    from netops.tui.widgets.citations import CitationList
+
+    for kind in ("change", "clarify"):
+        answer = Answer(question="drain r3 for maintenance", text="offline answer ...", mode="offline",
+                        change=ChangeMatch(kind, playbook="router-drain", hosts=["r3"]))
+        widget = CitationList([], answer)
+        async with One(widget).run_test():
+            head = str(widget.query_one(".citations-head").render())
+        assert "unverified" not in head and "vetted playbook" in head and "nothing was changed" in head, head
+        assert not widget.has_class("-none")

@@ -59,7 +59,7 @@ class CitationList(Vertical):
 
     def __init__(self, evidence: list[Any], answer: Any = None) -> None:
         # -none (a warning's colour) only when nothing backs it: a change's record does
-        backed = evidence or getattr(answer, "approvals", None)
+        backed = evidence or getattr(answer, "approvals", None) or getattr(answer, "change", None) is not None
         super().__init__(classes="" if backed else "-none")
         self.evidence = list(evidence)
         self.answer = answer
@@ -71,6 +71,10 @@ class CitationList(Vertical):
                 ran = any(a.decision == "approved" for a in approvals)
                 yield Static("no cited sources: the outcome above is netops's own record of the change"
                              + (" (its post-checks are the verification)" if ran else ""), classes="citations-head")
+                return
+            if getattr(self.answer, "change", None) is not None:  # a plan or a question back, nothing run
+                yield Static("no cited sources: the text above is netops's own reading of your request against "
+                             "its vetted playbooks; nothing was changed", classes="citations-head")
                 return
             yield Static("no evidence: this answer cites nothing; treat it as unverified", classes="citations-head")
             return
