@@ -23,7 +23,9 @@ needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 def small_kb(tmp_path: Path) -> None:
-    """One indexed document under the test's NETOPS_HOME (no default pack is indexed on first use)."""
+    """One indexed document under the test's NETOPS_HOME (no default pack is indexed on first use),
+    built with the embedder the chat in tmux is given (none: lexical), not whatever this process
+    would pick (MiniLM where it is cached: the chat then refused the index as built with another)."""
     from netops.rag.kb import KnowledgeBase
     from netops.settings import load_settings
 
@@ -31,7 +33,9 @@ def small_kb(tmp_path: Path) -> None:
     docs.mkdir(exist_ok=True)
     (docs / "bgp-timers.md").write_text("# BGP hold timer\n\nThe hold time is either zero or at least "
                                         "three seconds.\n")
-    with KnowledgeBase(load_settings()) as kb:
+    settings = load_settings()
+    settings = settings.model_copy(update={"kb": settings.kb.model_copy(update={"embedder": "none"})})
+    with KnowledgeBase(settings) as kb:
         kb.add([docs / "bgp-timers.md"])
 
 
