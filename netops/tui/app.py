@@ -419,7 +419,9 @@ class ChatApp(App[None]):
         if self.busy:
             # the box emptied on Enter: the question goes back, to send when the answer is done
             self.notify("still answering: Esc cancels it; your question stays in the box", severity="warning")
-            if not self.query_one(PromptInput).text:
+            prompt = self.query_one(PromptInput)
+            prompt.unsend(question)  # in the history it made the first Up show the box's own text
+            if not prompt.text:
                 self.prefill(question)
             return
         for done in self.conversation.query(AnswerView):

@@ -117,3 +117,28 @@ def test_escape_then_typing_at_once_stops_the_answer_and_keeps_the_text(tmp_path
         chat.wait(lambda p: "cancelled with Escape" in p, timeout=15, what="the answer to stop")
         chat.wait(lambda p: any(line.strip() == "next" for line in p.splitlines()), timeout=5,
                   what="'next' in the box")
+
+
+def test_up_after_a_question_sent_too_early_recalls_the_one_before(tmp_path):
+    """A question sent while an answer streams goes back to the box ('still answering'); it was
+    also put in the history, so the first Up showed the same text again and looked like a dead
+    key (seen by hand in tmux). Up now recalls the question sent before it, and Down brings the
+    unsent one back."""
+    small_kb(tmp_path)
+    with ScriptedOllama([say(LONG, piece_chars=24, piece_delay=0.04)]) as srv, \
+            TmuxChat(tmp_path, env={"NETOPS_OLLAMA_URL": srv.url}) as chat:
+        chat.started()
+        chat.type("what is the minimum BGP hold time?")
+        chat.keys("Enter")
+        chat.wait(lambda p: _newest(p) >= 3, timeout=60, what="the answer to stream")
+        chat.type("and the keepalive?")
+        chat.keys("Enter")
+        chat.wait(lambda p: "still answering" in p, timeout=10, what="the early question refused")
+        chat.keys("Escape")
+        chat.wait(lambda p: "cancelled with Escape" in p, timeout=15, what="the answer to stop")
+        chat.wait(lambda p: chat.prompt_line() == "and the keepalive?", timeout=5, what="the unsent question in the box")
+        chat.keys("Up")
+        chat.wait(lambda p: chat.prompt_line() == "what is the minimum BGP hold time?", timeout=5,
+                  what="Up to recall the question sent before")
+        chat.keys("Down")
+        chat.wait(lambda p: chat.prompt_line() == "and the keepalive?", timeout=5, what="Down to bring the draft back")

@@ -80,6 +80,7 @@ class PromptInput(TextArea):
                                      "Shift+Enter new line)")
         self.commands = sorted(commands)
         self.sent: list[str] = []
+        self._added = False  # whether the last Enter added its text to ``sent``
         self._browse: int | None = None
         self._draft = ""
         self.on_typed: Callable[[], None] | None = None
@@ -249,6 +250,13 @@ class PromptInput(TextArea):
         if clean != text:
             self.post_message(self.Redacted(clean.count("<redacted>") - text.count("<redacted>")))
 
+    def unsend(self, text: str) -> None:
+        """The last Enter's ``text`` was not sent (an answer was still running): out of the
+        history again, if that Enter put it there."""
+        if self._added and self.sent and self.sent[-1] == text:
+            self.sent.pop()
+        self._added = False
+
     def _walk(self, step: int) -> None:
         if self._browse is None:
             self._draft = self.text
@@ -265,7 +273,8 @@ class PromptInput(TextArea):
         text = self.text.strip()
         if not text:
             return
-        if not self.sent or self.sent[-1] != text:
+        self._added = not self.sent or self.sent[-1] != text
+        if self._added:
             self.sent.append(text)
         self._browse = None
         self.load_text("")
