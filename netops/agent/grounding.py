@@ -86,6 +86,9 @@ class Grounding:
     nearest: list[Source] = field(default_factory=list)
     """The best passages even when they do not cover the question (shown when abstaining)."""
     notice: str | None = None
+    counts: list[str] = field(default_factory=list)
+    """netops's own count over a fleet or sweep read ("1 of 6 BGP sessions not Established: ..."),
+    one line per getter, as it wrote them (never read back out of device text)."""
     facts: str | None = None
     """netops's own deterministic reading of the device state (a route diagnosis' rendering);
     the person gets it when the model's answer is not supported."""
@@ -292,7 +295,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
         ev = evidence.get(host) or Evidence("device", f"{host}: {hr.command or clean.get('getter')}", host=host,
                                             command=hr.command)
         sources.append(Source(len(sources) + 1, "device", ev.label, text[:budget.passage_tokens * CHARS_PER_TOKEN], ev))
-    return Grounding(DEVICE, sources)
+    return Grounding(DEVICE, sources, counts=[found] if found else [])
 
 
 GETTER_TITLES = {"bgp_neighbors": "BGP neighbours (peers, sessions)", "ospf_neighbors": "OSPF neighbours (adjacencies)",
@@ -388,7 +391,7 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
         # each getter's sources in turn (a fleet sweep: interfaces, BGP, OSPF), numbered on
         sources = [replace(s, n=n) for n, s in enumerate((s for g in grounds for s in g.sources), start=1)]
         notice = "; ".join(g.notice for g in grounds if g.notice) or None
-        return Grounding(DEVICE, sources, notice=notice)
+        return Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts])
     return Grounding(NONE)
 
 
@@ -418,6 +421,9 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None) -> None:
         # Nothing the model said is backed by the device state: the facts lead, its text follows.
         answer.text = own_findings(g, model_text=report.text)
         cited = [s.evidence for s in g.sources]
+    elif g.kind == DEVICE and g.counts:
+        # a small model's answer may be true and say next to nothing: netops's own count follows
+        answer.text = report.text.rstrip() + "\n\n" + "\n\n".join(dict.fromkeys(g.counts))
     elif g.kind == KNOWLEDGE and not any(s.status == SUPPORTED for s in report.sentences):
         # Nothing the model said is backed by the passages it was given (a small model may only
         # restate a label): the passages lead, its text follows, marked as it was checked.

@@ -150,3 +150,14 @@ def test_the_fleet_count_is_its_own_paragraph_when_netops_shows_its_findings(scr
     last = answer.grounding.sources[-1].text
     assert "\n\nFound: 1 of 6 BGP sessions not Established" in last, last
     assert "\n\nFound: 1 of 6" in answer.text     # netops's own findings lead (nothing was supported)
+
+
+def test_netops_s_own_count_follows_a_supported_model_answer(scripted, r1_link_down):
+    """A small model's answer may be true and still say almost nothing ("the source is not down
+    on r2 [2]", seen with SmolLM2 on the lab): netops's own count of what it read follows it."""
+    scripted.push(say("r1's session to 198.51.100.2 is Active [1]."))
+    answer = r1_link_down.ask("are any bgp sessions down?")
+    assert answer.check is not None and answer.check.count("supported") >= 1
+    assert answer.text.startswith("r1's session to 198.51.100.2 is Active")
+    assert answer.text.rstrip().endswith("**Found:** 1 of 6 BGP sessions not Established: r1 198.51.100.2 (Active).")
+    assert answer.text.count("Found:") == 1
