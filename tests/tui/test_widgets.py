@@ -157,3 +157,21 @@ async def test_a_change_plan_offline_is_not_called_unverified():
             head = str(widget.query_one(".citations-head").render())
         assert "unverified" not in head and "vetted playbook" in head and "nothing was changed" in head, head
         assert not widget.has_class("-none")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("result", ["cancelled: rolled back r3", "cancelled: nothing was changed"])
+async def test_a_change_cancelled_after_approval_does_not_claim_post_checks(result):
+    """Ctrl+C after approving 'drain r3' (rolled back, or stopped before anything was sent):
+    the line under it still said '(its post-checks are the verification)', though no post-check
+    had verified anything (seen in tmux on lab 6)."""
+    from netops.agent.tools import ApprovalRecord
+    from netops.assistant import Answer
+    from netops.tui.widgets.citations import CitationList
+
+    record = ApprovalRecord("router-drain", ["r3"], {}, "warn", [], "approved", by="root", result=result,
+                            verified=False)
+    widget = CitationList([], Answer(question="drain r3", text="Outcome: ...", mode="agent", approvals=[record]))
+    async with One(widget).run_test():
+        head = str(widget.query_one(".citations-head").render())
+    assert "record of the change" in head and "post-checks" not in head, head

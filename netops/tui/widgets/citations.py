@@ -68,7 +68,8 @@ class CitationList(Vertical):
         if not self.evidence:
             approvals = list(getattr(self.answer, "approvals", None) or [])
             if approvals:  # the run's own record is the account, not a passage to cite
-                ran = any(a.decision == "approved" for a in approvals)
+                # post-checks verified it only when the change stayed (not rolled back or stopped)
+                ran = any(a.decision == "approved" and getattr(a, "verified", None) is not False for a in approvals)
                 yield Static("no cited sources: the outcome above is netops's own record of the change"
                              + (" (its post-checks are the verification)" if ran else ""), classes="citations-head")
                 return
