@@ -19,6 +19,7 @@ deterministic matcher (:mod:`netops.agent.change_intent`):
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -151,13 +152,33 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
     return answer
 
 
-def _reads_a_value(question: str, m: ChangeMatch) -> bool:
+_PAST_EVENT = re.compile(
+    r"^\W*(?:did|has|have|had|was|were|when|how\s+(?:long|often|many\s+times)|since\s+when)\b|"
+    r"\b(?:recently|lately|overnight|today|yesterday|ago|last\s+(?:night|hour|day|week)|ever)\b", re.IGNORECASE)
+"""A question of what happened ("did r2's session reset?", "when did r1 last reset it?", "has
+it restarted today?"), not of what a change would do."""
+
+
+def _reads_a_value(question: str, m: ChangeMatch, hosts: list[str] | None = None) -> bool:
     """A question about what a playbook changes that asks for the value it has now (the router
-    reads it from the device's configuration), rather than about the change."""
+    reads it from the device's configuration), or whether a session reset (its uptime in the
+    session list says), rather than about the change."""
     from netops.agent.router import route
 
     r = route(question, list(m.hosts))
-    return r.kind == "tool" and r.args.get("getter") == "config"
+    if r.kind == "tool" and r.args.get("getter") == "config":
+        return True
+    if not _PAST_EVENT.search(question):
+        return False
+    if r.kind != "tool" and hosts:
+        r = route(question, hosts)  # "did any bgp peer bounce?": the fleet's sessions
+    return r.kind == "tool" and r.args.get("getter") == "bgp_neighbors"
+
+
+def _hosts(ctx: "ToolContext") -> list[str]:
+    from netops.agent.offline import inventory_hosts
+
+    return inventory_hosts(ctx.get_devices()) if ctx.devices is not None or ctx.settings.paths.inventory.exists() else []
 
 
 def picked_by_state(question: str, ctx: "ToolContext") -> bool:
@@ -187,8 +208,8 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     if _dry_runnable(m):
         return _answer(question, f"{OFFLINE_LABEL}.\n\n" + describe_dry_run(m, ctx, toolbox), "offline", None, m,
                        ctx, toolbox, None)
-    if m.kind == "question" and m.code == "about" and _reads_a_value(question, m):
-        return None  # "what's the ospf cost on r1's interfaces?": the offline router reads it
+    if m.kind == "question" and m.code == "about" and _reads_a_value(question, m, _hosts(ctx)):
+        return None  # "what's the ospf cost on r1's interfaces?", "did r2's session reset?": the router reads it
     if m.kind == "question":
         text = f"{OFFLINE_LABEL}: {m.reason}."
         pb = next((p for p in playbooks_from(catalogue_of(ctx)) if p.name == m.playbook), None) if m.playbook else None

@@ -320,7 +320,8 @@ _DOWN_STATE = re.compile(r"\b(?:down|idle|connect|opensent|openconfirm|exstart|e
                          r"failed|failing|broken|[12][- ]?way|two[- ]way|in\s+active(?:\s+state)?)\b|"
                          r"\b(?:not|isn'?t|aren'?t|never|non)[- ](?:(?:in|yet|the|an?)\s+)*(?:established|full|up)\b",
                          re.IGNORECASE)
-_FLEET_STATE = re.compile(r"\b(?:up|established|active|full|flap\w*|bouncing|drop(?:s|ped|ping)?|reset|errors?|errored|"
+_FLEET_STATE = re.compile(r"\b(?:up|established|active|full|flap\w*|bounc(?:e|ed|ing)|drop(?:s|ped|ping)?|reset|restarted|"
+                          r"cleared|errors?|errored|"
                           r"erroring|crc|discards)\b",
                           re.IGNORECASE)
 # a question form, or the thing asked about first ("bgp sessions not established?"); an imperative
@@ -468,6 +469,19 @@ def normalise(words: list[str], hosts: list[str]) -> list[str]:
     return [w if w in named else _SYNONYMS.get(w, _TYPOS.get(w, w)) for w in words]
 
 
+_PAST_QUESTION = re.compile(r"^\W*(?:did|has|have|had|was|were|when\s+did|how\s+(?:long|often|many\s+times))\b",
+                            re.IGNORECASE)
+_SESSION_EVENTS = frozenset({"bounce", "restart", "clear", "reset"})
+_EVENT_SUBJECTS = frozenset({"bgp", "session", "sessions", "peer", "peers", "peering", "peerings", "neighbor",
+                             "neighbors", "neighbour", "neighbours", "adjacency", "adjacencies", "ospf"})
+
+
+def _past_session_event(question: str, words: list[str], said: set[str]) -> bool:
+    """A question whether a session reset, restarted, bounced or was cleared ("did r2's bgp session
+    reset?", "has any peer bounced?"): it asks what happened, not for a change."""
+    return bool(_PAST_QUESTION.search(question)) and said <= _SESSION_EVENTS and bool(_EVENT_SUBJECTS & set(words))
+
+
 def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS,
           matcher: "Callable[[], SemanticMatcher | None] | None" = None) -> Route:
     """Map ``question`` to a read-only tool call, a spec lookup, or nothing.
@@ -488,9 +502,12 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         if read.kind == "tool":
             return Route("change", reason="changes need a model to plan them and a person to approve them",
                          read=read, picked=asked)
-    if CHANGE_WORDS & set(words) and (ents["hosts"] or ents["addresses"]):
+    said_change = CHANGE_WORDS & set(words)
+    if said_change and _past_session_event(question, words, said_change):
+        said_change = set()  # "did any bgp peer bounce?": what happened, which the sessions' uptime says
+    if said_change and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
-    if not hosts and CHANGE_WORDS & set(words) and not _KNOWLEDGE_SHAPE.search(question) \
+    if not hosts and said_change and not _KNOWLEDGE_SHAPE.search(question) \
             and (unknown := unknown_device(question, hosts, anywhere=True)):
         # "drain r3 for maintenance" with no inventory: no device to change, said as such
         return Route("unknown", reason=_unknown_reason(unknown, hosts))
@@ -510,18 +527,18 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         targets = [h for h in targets if h not in left_out]  # "ospf on r2 and r3 but not r1"
     left_out = set(excepted(question, hosts))
     fleet = not set(targets) - left_out and fleet_wide(question, words, ents, hosts) and \
-        bool(_READ_LEAD.search(question) or CHANGE_WORDS & set(words))
+        bool(_READ_LEAD.search(question) or said_change)
     if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next
         targets = [h for h in hosts if h not in left_out]
     kind = fleet_class(question, words, ents, hosts)
-    if kind and not _READ_LEAD.search(question) and not CHANGE_WORDS & set(words):
+    if kind and not _READ_LEAD.search(question) and not said_change:
         kind = None  # an imperative that is no read
     if kind == "sweep" and set(ents["hosts"]) - left_out and not _SWEEP_NAMED.search(question):
         kind = None  # "what's up with r2": that device's health, as before
     if kind and not set(ents["hosts"]) - left_out:  # "which neighbors are down?", "what's down?", "is bgp up?"
         fleet = True
         targets = [h for h in hosts if h not in left_out]
-    if CHANGE_WORDS & set(words) and targets:  # "reload the routers and show their uptime"
+    if said_change and targets:  # "reload the routers and show their uptime"
         return Route("change", reason="changes need a model to plan them and a person to approve them")
     if kind == "sweep" or (kind == "neighbours" and targets):
         # every device's interfaces, BGP sessions and OSPF neighbours, the ones not up shown; with

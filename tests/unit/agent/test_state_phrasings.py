@@ -31,8 +31,6 @@ HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_fleet.y
 # And the fleet-worded changes, named sweeps and unknown devices of 2026-12-03 (state_phrasings_fleetchg.yaml).
 HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_fleetchg.yaml")
 KNOWN_MISSES: dict[str, str] = {
-    "has r1's session to r3 reset recently?": "'reset' makes the worded-change matcher answer that it asks about a change "
-                                              "(nothing is read; the BGP uptime would answer it)",
     "is 203.0.113.128/25 being advertised to r1?": "a prefix advertised to a router with no speaker named is not routed "
                                                    "(the diagnosis wants the router that should have it as the subject)",
     "what does AS 65003 announce?": "AS 65003 is read as r3, but 'what does r3 announce' names no peer, and offline "
