@@ -399,14 +399,22 @@ class ChatApp(App[None]):
             hints.remove_class("-show")
 
     def on_key(self, event: events.Key) -> None:
-        """Typing while a citation or card has the focus goes to the prompt."""
-        if (event.is_printable and event.character and self.screen is self.screen_stack[0]
-                and event.key not in self.screen.active_bindings):
-            prompt = self.query_one(PromptInput)
+        """Typing while a citation or card has the focus goes to the prompt. The box consumes
+        every key typed into it, so a character that gets here was typed elsewhere: keys that
+        came in one burst were all queued at the citation before the focus moved, and with the
+        focus moved at once (``focus()`` waits for them) they reach the box, a Space or the
+        Enter included (the citation's own Space/Enter reopened the evidence viewer)."""
+        if self.screen is not self.screen_stack[0] or event.key in self.screen.active_bindings:
+            return
+        prompt = self.query_one(PromptInput)
+        if event.is_printable and event.character:
+            event.stop()
             if self.focused is not prompt:
-                event.stop()
-                prompt.focus()
-                prompt.insert(event.character)
+                self.screen.set_focus(prompt)
+            prompt.insert(event.character)
+        elif event.key == "enter" and self.focused is prompt and prompt.text.strip():
+            event.stop()  # the Enter of such a burst: what the person typed is sent
+            prompt.submit()
 
     def prefill(self, text: str) -> None:
         prompt = self.query_one(PromptInput)

@@ -142,3 +142,28 @@ def test_up_after_a_question_sent_too_early_recalls_the_one_before(tmp_path):
                   what="Up to recall the question sent before")
         chat.keys("Down")
         chat.wait(lambda p: chat.prompt_line() == "and the keepalive?", timeout=5, what="Down to bring the draft back")
+
+
+def test_typing_after_reading_a_citation_goes_to_the_box_whole(tmp_path):
+    """After a citation was opened (Shift+Tab, Enter) and closed (Esc), the focus is back on the
+    citation. A question typed in one burst (a quick typist, a paste of keys) then lost its
+    spaces and the space reopened the evidence viewer ('/show r1 show version' reached the box as
+    '/showr1showversion', seen by hand in tmux). Now the whole text reaches the box and Enter
+    sends it."""
+    small_kb(tmp_path)
+    with TmuxChat(tmp_path, args=("--offline",)) as chat:
+        chat.started()
+        chat.type("what is the minimum BGP hold time?")
+        chat.keys("Enter")
+        chat.wait(lambda p: "evidence (" in p, timeout=60, what="the cited answer")
+        chat.keys("BTab")
+        chat.keys("Enter")
+        chat.wait(lambda p: "Esc close" in p, timeout=10, what="the evidence viewer")
+        chat.keys("Escape")
+        chat.wait(lambda p: "Esc close" not in p, timeout=10, what="the viewer closed")
+        chat.type("tell me a joke about penguins")
+        chat.wait(lambda p: chat.prompt_line() == "tell me a joke about penguins" or "Esc close" in p, timeout=5,
+                  what="the typed text")
+        assert "Esc close" not in chat.pane(), "a space typed reopened the evidence viewer"
+        chat.keys("Enter")
+        chat.wait(lambda p: "you  tell me a joke about penguins" in p, timeout=30, what="the question sent")

@@ -269,6 +269,10 @@ class PromptInput(TextArea):
             self.load_text(self.sent[self._browse])
         self.move_cursor(self.document.end)
 
+    def submit(self) -> None:
+        """Send what is in the box, as Enter does."""
+        self._submit()
+
     def _submit(self) -> None:
         text = self.text.strip()
         if not text:
