@@ -100,3 +100,25 @@ def test_plan_routes():
     assert grounding.plan(route("What is the default OSPFv3 instance ID?", []))[0] == grounding.KNOWLEDGE
     assert grounding.plan(route("drain r2 now", ["r2"]))[0] == grounding.NONE
     assert grounding.plan(None)[0] == grounding.NONE
+
+
+def _at(cos: float) -> list[float]:
+    import math
+
+    return [cos, math.sqrt(1 - cos * cos)]
+
+
+def test_a_short_question_all_of_whose_words_one_passage_holds_is_covered_nearer_the_edge():
+    """'what is the hold timer?' scored 0.53 against RFC 4271 §4.2 (MiniLM): a short question embeds
+    far from a long passage. Every word in one passage lowers the bar to 0.45; a word missing keeps 0.55."""
+    passages = ["RFC 4271 §4.2 (OPEN Message Format)\nHold Time: the number of seconds the sender proposes "
+                "for the value of the Hold Timer."]
+    counts = lambda terms: (10, {t: 1 for t in terms})  # noqa: E731
+    q = "what is the hold timer?"
+    covered = assess(q, passages, counts=counts, embed=lambda s: [1.0, 0.0] if s == q else _at(0.52))
+    assert covered.covered, covered.reason
+    q2 = "what is the hold timer jitter?"   # 'jitter' is in no passage
+    partial = assess(q2, passages, counts=counts, embed=lambda s: [1.0, 0.0] if s == q2 else _at(0.52))
+    assert not partial.covered and "something else" in partial.reason
+    far = assess(q, passages, counts=counts, embed=lambda s: [1.0, 0.0] if s == q else _at(0.40))
+    assert not far.covered
