@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING, Any, Callable
 
 from netops.agent.prompts import NO_MODEL
@@ -47,15 +49,32 @@ def device_index(devices: Any) -> Any:
         return None
 
 
-def _no_hosts_note(settings: Any, hosts: list[str], reason: str | None) -> str | None:
+_SHOW_LEAD = re.compile(r"^\W*(?:show|sh|display|get|list)\b", re.IGNORECASE)
+
+
+def _no_hosts_note(settings: Any, hosts: list[str], reason: str | None, question: str | None = None) -> str | None:
     """Why a question that looked for a device found none: a missing or broken inventory must
-    not silently turn "bgp neighbours on r1" into an RFC search."""
+    not silently turn "bgp neighbours on r1" into an RFC search. With ``question``, only one that
+    reads like a device question gets it ("show bgp summary", "are my bgp neighbours up?"; not
+    "ospf dead interval?", which names a protocol and asks nothing of a device)."""
     if hosts or not reason:
+        return None
+    if question is not None and not _device_like(question):
         return None
     path = settings.paths.inventory
     if not path.exists():
         return f"no device inventory at {path} (netops lab up, or set NETOPS_INVENTORY)"
     return f"no hosts from the inventory {path} (netops devices list says why)"
+
+
+def _device_like(question: str) -> bool:
+    from netops.agent import router
+
+    if router._KNOWLEDGE_SHAPE.search(question):
+        return False
+    words = router.normalise(router._WORD.findall(question.lower()), [])
+    best = max((router._score(words, spec["keywords"]) for spec in router.INTENTS.values()), default=0.0)
+    return best > 3 or (best >= 3 and bool(_SHOW_LEAD.search(question)))
 
 
 def duration(seconds: float) -> str:
@@ -362,7 +381,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             # The passages are still shown (they are what is nearest), under an honest heading.
             answer.text = f"**{NOT_COVERED}** ({covered.reason}).\n\n{ra.text}"
             answer.abstained = True
-        answer.notice = "; ".join(x for x in (r.reason, _no_hosts_note(settings, hosts, r.reason), ra.notice, also)
+        answer.notice = "; ".join(x for x in (r.reason, _no_hosts_note(settings, hosts, r.reason, question), ra.notice, also)
                                   if x) or None
         return answer
     if r.kind != "tool":

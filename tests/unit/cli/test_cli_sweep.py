@@ -408,6 +408,16 @@ def test_ask_device_question_with_no_usable_inventory_says_why(capsys, monkeypat
     assert ("NETOPS_INVENTORY" if inventory is None else "netops devices list says why") in err
 
 
+@pytest.mark.parametrize("question,noted", [("ospf dead interval?", False), ("bgp hold timer", False),
+                                             ("show bgp summary", True), ("are my bgp neighbours up?", True)])
+def test_only_a_device_question_with_no_inventory_gets_the_inventory_note(capsys, small_defaults, question, noted):
+    """A knowledge question ("ospf dead interval?") got "no device inventory at ..." under its
+    answer (the chat trial); a question that reads like one for a device keeps it."""
+    code, out, err = run(capsys, "ask", "--offline", question)
+    assert code == 0, err
+    assert ("no device inventory at" in err) is noted, err
+
+
 GROUPS = [(p, c) for p, c in COMMANDS if isinstance(c, click.Group)]
 
 
