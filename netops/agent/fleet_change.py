@@ -188,6 +188,10 @@ def targets(picked_: Picked, reads: dict[str, Any], playbooks: list[Any]) -> lis
         if pb is None:
             return Target(label, why=f"no vetted playbook does that ({name} is not in the vetted catalogue)")
         fill = {n: values.get(n, f"<{n.upper()}>") for n in pb.parameters}
+        if any(not _plain_value(v) for n, v in fill.items() if n in values):
+            # device text (a peer's name) is data, never words of a request netops offers
+            return Target(label, why=f"its value as the device reports it is not one {name} takes; "
+                                     "name the neighbour's address yourself")
         return Target(label, pb.phrasing({"host": values["host"], **fill}), name, why)
 
     for getter, agg in reads.items():
@@ -224,6 +228,17 @@ def targets(picked_: Picked, reads: dict[str, Any], playbooks: list[Any]) -> lis
     return out
 
 
+def _plain_value(value: Any) -> bool:
+    """A value read from a device that may stand in a request netops offers: an address or prefix."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_interface(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 REFUSAL = ("netops does not change devices it picked itself: a change is approved only for the devices, and "
            "neighbours on them, that your own words name")
 
@@ -234,6 +249,11 @@ def requests(picked_: Picked, reads: dict[str, Any], playbooks: list[Any]) -> st
     found = targets(picked_, reads, playbooks)
     failed = sorted({h for agg in reads.values() for h, hr in agg.items() if not hr.ok})
     lines = [f"**Not changed:** you asked to {picked_.verb} what the read finds; {REFUSAL}."]
+    read = [h for agg in reads.values() for h, hr in agg.items() if hr.ok]
+    if not found and not read:
+        lines.append("Nothing could be read" + (f" ({', '.join(failed)})" if failed else "")
+                     + ", so nothing is concluded about what needs it.")
+        return "\n\n".join(lines)
     if not found:
         lines.append("Nothing found is in the state you asked about, so nothing needs it"
                      + (f" ({', '.join(failed)} could not be read)." if failed else "."))
