@@ -198,7 +198,10 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
             similarity = None
     if similarity is not None:
         # With an embedder, meaning decides; words only catch a passage that shares almost none.
-        all_words = best >= 0.99 and not unknown  # every word of the question in one passage
+        # every word of the question in one passage, the index knowing them all, and at least two
+        # that say what it is about (one word alone, "routing", is in almost any passage)
+        all_words = best >= 0.99 and counts is not None and not unknown and \
+            len([t for t in terms if t not in GENERIC]) >= 2
         if similarity < (MIN_SIMILARITY_ALL_WORDS if all_words else MIN_SIMILARITY):
             return Coverage(False, best, similarity, unknown, best_missing,
                             f"the closest passage is about something else (similarity {similarity:.2f})")

@@ -122,3 +122,15 @@ def test_a_short_question_all_of_whose_words_one_passage_holds_is_covered_nearer
     assert not partial.covered and "something else" in partial.reason
     far = assess(q, passages, counts=counts, embed=lambda s: [1.0, 0.0] if s == q else _at(0.40))
     assert not far.covered
+
+
+def test_the_lower_bar_needs_two_subject_words_and_known_counts():
+    passages = ["RFC 4271 §3\nRouting information is exchanged between BGP speakers over TCP."]
+    counts = lambda terms: (10, {t: 1 for t in terms})  # noqa: E731
+    q = "tell me about routing"
+    one = assess(q, passages, counts=counts, embed=lambda s: _at(0.5) if s.startswith("RFC") else [1.0, 0.0])
+    assert not one.covered
+    q2 = "what is the hold timer?"
+    p2 = ["RFC 4271 §4.2\nHold Time: the seconds the sender proposes for the Hold Timer."]
+    blind = assess(q2, p2, counts=None, embed=lambda s: _at(0.5) if s.startswith("RFC") else [1.0, 0.0])
+    assert not blind.covered  # without document counts "the index knows every word" is unchecked
