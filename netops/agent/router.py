@@ -752,6 +752,11 @@ def _unknown_reason(unknown: str, hosts: list[str]) -> str:
     return f"{UNKNOWN_DEVICE} {unknown!r} in the inventory (it has: {shown}; `netops devices list` shows them)"
 
 
+_QUANTITY = (r"\d+(?:\.\d+)?\s*(?:ms|us|ns|s|sec|secs|seconds?|m|min|mins|h|hrs?|d|k|kb|kbps|m|mb|mbps|g|gb|gbps|gig|"
+             r"t|tb|x|pps|kpps|mpps|bytes?|bits?|b|%|ge|g-?lr|g-?sr)")
+"""A number with a unit ("90s", "300ms", "10g", "9000b"): a value, never a device's name."""
+
+
 def unknown_device(question: str, hosts: list[str], *, anywhere: bool = False) -> str | None:
     """A word in a device's place ("on r9", "r9's", "of core-sw1") shaped like a host name (letters
     and a digit, as inventory names are) that is not in the inventory, or None. ``anywhere``: any
@@ -768,7 +773,8 @@ def unknown_device(question: str, hosts: list[str], *, anywhere: bool = False) -
             continue
         if addresses(word) or INTERFACE_NAME.fullmatch(word) or re.fullmatch(r"(?:ipv|v|ospfv|bgpv|snmpv|tlsv|rfc|as|asn|vlan|area|vni|vrf|vpn|port|tcp|udp|ieee|"
                                                               r"dot|qos|cos|dscp|ts|gen|sha|md)[\d.]+\w*", word, re.I) \
-                or re.fullmatch(r"[123]-way", word, re.I):  # an OSPF state ("stuck in 2-way"), not a device
+                or re.fullmatch(r"[123]-way", word, re.I) \
+                or re.fullmatch(_QUANTITY, word, re.I):  # "stuck in 2-way", "90s", "300ms", "10g": no device
             continue
         return word
     return None

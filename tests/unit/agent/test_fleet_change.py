@@ -250,3 +250,16 @@ def test_nothing_read_concludes_nothing(agent_settings, kb):
         session.close()
     assert "nothing needs it" not in answer.text
     assert "Nothing could be read" in answer.text and "nothing is concluded" in answer.text
+
+
+@pytest.mark.parametrize("question", ["set the bgp hold time to 90s", "change the keepalive to 30s",
+                                      "configure bfd with 300ms timers", "configure a 10g uplink"])
+def test_with_no_inventory_a_value_with_a_unit_is_no_unknown_device(question):
+    """(diff review) '90s', '300ms', '10g' were answered "no device named '90s'" with no inventory."""
+    r = route(question, [])
+    assert not (r.reason or "").startswith(UNKNOWN_DEVICE), r
+
+
+def test_with_no_inventory_a_named_device_is_still_unknown():
+    r = route("drain r3 for maintenance", [])
+    assert r.kind == "unknown" and "'r3'" in r.reason
