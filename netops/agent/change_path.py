@@ -107,7 +107,7 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
     if m is not None and _dry_runnable(m):
         return _answer(question, describe_dry_run(m, ctx, toolbox), "agent", model, m, ctx, toolbox,
                        "a question about a change: its dry run, nothing was changed; the model was not asked")
-    if (m is None or m.kind != "change") and picked_by_state(question, ctx):
+    if (m is None or (m.kind != "change" and not m.hosts)) and picked_by_state(question, ctx):
         # "restart whatever is down": never a change of targets netops picked; what is down, and
         # how to ask for each one by name (as offline)
         from netops.agent.offline import answer_offline
@@ -200,8 +200,8 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     m = match_for(question, ctx, toolbox)
     if m is None or m.kind == "none":
         return None
-    if m.kind != "change" and not _dry_runnable(m) and picked_by_state(question, ctx):
-        return None
+    if m.kind != "change" and not _dry_runnable(m) and not m.hosts and picked_by_state(question, ctx):
+        return None  # (a device the words name is the matcher's: "drain r1 then clear whatever is down")
     if m.kind in ("clarify", "unmatched"):
         return _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,
                        toolbox, None)

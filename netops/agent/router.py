@@ -471,6 +471,7 @@ def normalise(words: list[str], hosts: list[str]) -> list[str]:
 
 _PAST_QUESTION = re.compile(r"^\W*(?:did|has|have|had|was|were|when\s+did|how\s+(?:long|often|many\s+times))\b",
                             re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[.;?!](?:\s|$)|,|\s(?:then|and|if\s+not|if\s+so|otherwise|else)\s", re.IGNORECASE)
 _SESSION_EVENTS = frozenset({"bounce", "restart", "clear", "reset"})
 _EVENT_SUBJECTS = frozenset({"bgp", "session", "sessions", "peer", "peers", "peering", "peerings", "neighbor",
                              "neighbors", "neighbour", "neighbours", "adjacency", "adjacencies", "ospf"})
@@ -479,7 +480,11 @@ _EVENT_SUBJECTS = frozenset({"bgp", "session", "sessions", "peer", "peers", "pee
 def _past_session_event(question: str, words: list[str], said: set[str]) -> bool:
     """A question whether a session reset, restarted, bounced or was cleared ("did r2's bgp session
     reset?", "has any peer bounced?"): it asks what happened, not for a change."""
-    return bool(_PAST_QUESTION.search(question)) and said <= _SESSION_EVENTS and bool(_EVENT_SUBJECTS & set(words))
+    if not (_PAST_QUESTION.search(question) and said <= _SESSION_EVENTS and _EVENT_SUBJECTS & set(words)):
+        return False
+    # "did r2's session reset? clear it on r2": a request after the question is still one
+    later = _CLAUSE_BREAK.split(question)[1:]
+    return not any(CHANGE_WORDS & set(_WORD.findall(clause.lower())) for clause in later)
 
 
 def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS,

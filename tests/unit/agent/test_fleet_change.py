@@ -263,3 +263,14 @@ def test_with_no_inventory_a_value_with_a_unit_is_no_unknown_device(question):
 def test_with_no_inventory_a_named_device_is_still_unknown():
     r = route("drain r3 for maintenance", [])
     assert r.kind == "unknown" and "'r3'" in r.reason
+
+
+@pytest.mark.parametrize("question", ["drain r1 then clear whatever bgp is down", "set r1 down",
+                                      "restart r1 and whatever is down"])
+def test_a_device_the_words_name_keeps_the_change_matcher_s_answer(make_assistant, question):
+    """(diff review) A request that names its device was answered as a change of targets netops
+    picked ("you asked to drain what the read finds ... no vetted playbook does that to a BGP
+    session"), though r1 was named and router-drain is vetted."""
+    answer = make_assistant().ask(question, offline=True)
+    assert REFUSAL not in answer.text, answer.text
+    assert not [c for c in answer.tool_calls if c.tool == "playbook_run"]

@@ -51,3 +51,13 @@ def test_a_past_reset_is_read_from_the_sessions(harness, question, hosts):
 def test_a_request_or_a_question_about_the_playbook_is_not_read(harness, question, kind):
     got = harness.ask(question)
     assert got["expect"] == kind and not got.get("reads") and not got["other"], bench._short(got)
+
+
+@pytest.mark.parametrize("question", ["did r2's bgp session reset? clear it on r2",
+                                      "has the session on r1 restarted, if not reset it on r1"])
+def test_a_request_after_the_question_is_still_a_request(harness, question):
+    """(diff review) The past-tense question cleared the change words of the whole text: the
+    request after it was silently dropped (only a read was made)."""
+    got = harness.ask(question)
+    assert got["expect"] != "read", bench._short(got)
+    assert not got["other"]
