@@ -107,7 +107,7 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
     if m is not None and _dry_runnable(m):
         return _answer(question, describe_dry_run(m, ctx, toolbox), "agent", model, m, ctx, toolbox,
                        "a question about a change: its dry run, nothing was changed; the model was not asked")
-    if (m is None or (m.kind != "change" and not m.hosts)) and picked_by_state(question, ctx):
+    if (m is None or (m.kind != "change" and not _named_change(question, m))) and picked_by_state(question, ctx):
         # "restart whatever is down": never a change of targets netops picked; what is down, and
         # how to ask for each one by name (as offline)
         from netops.agent.offline import answer_offline
@@ -175,6 +175,22 @@ def _reads_a_value(question: str, m: ChangeMatch, hosts: list[str] | None = None
     return r.kind == "tool" and r.args.get("getter") == "bgp_neighbors"
 
 
+def _named_change(question: str, m: ChangeMatch) -> bool:
+    """Do the words ask for a change of a device they name ("restart r1 and whatever is down",
+    "drain r1 then clear whatever bgp is down"), not only of what a state picks on it ("restart
+    whatever is down on r2")? Then the change matcher's answer stands."""
+    from netops.agent.router import CHANGE_WORDS
+
+    if not m.hosts:
+        return False
+    if m.code == "multiple-changes":
+        return True
+    verbs = "|".join(sorted(map(re.escape, CHANGE_WORDS | {"drain", "undrain"})))
+    names = "|".join(map(re.escape, m.hosts))
+    return bool(re.search(rf"\b(?:{verbs})\s+(?:(?:the|router|device|switch|host|on)\s+)*(?:{names})\b",
+                          question, re.IGNORECASE))
+
+
 def _hosts(ctx: "ToolContext") -> list[str]:
     from netops.agent.offline import inventory_hosts
 
@@ -200,7 +216,7 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     m = match_for(question, ctx, toolbox)
     if m is None or m.kind == "none":
         return None
-    if m.kind != "change" and not _dry_runnable(m) and not m.hosts and picked_by_state(question, ctx):
+    if m.kind != "change" and not _dry_runnable(m) and not _named_change(question, m) and picked_by_state(question, ctx):
         return None  # (a device the words name is the matcher's: "drain r1 then clear whatever is down")
     if m.kind in ("clarify", "unmatched"):
         return _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,

@@ -274,3 +274,8 @@ def test_a_device_the_words_name_keeps_the_change_matcher_s_answer(make_assistan
     answer = make_assistant().ask(question, offline=True)
     assert REFUSAL not in answer.text, answer.text
     assert not [c for c in answer.tool_calls if c.tool == "playbook_run"]
+
+
+def test_a_device_named_only_as_the_scope_of_the_state_is_still_a_pick(make_assistant):
+    answer = make_assistant().ask("restart whatever is down on r2", offline=True)
+    assert REFUSAL in answer.text and {h for _, hs in _reads(answer) for h in hs} == {"r2"}
