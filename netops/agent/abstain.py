@@ -229,7 +229,7 @@ def absent(question: str, kb: Any, coverage: Coverage | None) -> tuple[Coverage 
     if not names:
         return coverage, None
     rfcs = [n.split()[1] for n in names if n.startswith("RFC ")]
-    how = "; ".join(x for x in (f"add {'it' if len(names) == 1 else 'them'} with `netops kb pull rfc {' '.join(rfcs)}`"
+    how = "; ".join(x for x in (f"add {'it' if len(rfcs) == 1 else 'them'} with `netops kb pull rfc {' '.join(rfcs)}`"
                                 if rfcs else "",
                                 f"add {'its' if len(names) - len(rfcs) == 1 else 'their'} text with `netops kb add FILE`"
                                 if len(rfcs) < len(names) else "") if x)

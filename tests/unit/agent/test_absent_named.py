@@ -44,3 +44,11 @@ def test_the_model_path_is_not_covered_before_the_model_speaks(kb):
     assert "netops kb pull rfc 793" in g.coverage.reason
     g = from_knowledge("what does RFC 4271 say the hold timer must be?", kb)
     assert "not in the knowledge base" not in (g.coverage.reason or "")
+
+
+def test_the_how_to_add_line_speaks_of_each_kind_in_its_number(kb):
+    from netops.agent.abstain import absent
+
+    _, said = absent("compare RFC 4271, RFC 793 and TS 23.502", kb, None)
+    assert said == ("RFC 793, TS 23.502 are not in the knowledge base; add it with `netops kb pull rfc 793`; "
+                    "add its text with `netops kb add FILE`")
