@@ -225,7 +225,12 @@ def absent(question: str, kb: Any, coverage: Coverage | None) -> tuple[Coverage 
     """``coverage`` judged again for the documents ``question`` names that ``kb`` does not hold:
     all of them missing, it is not covered, saying which and how to add them (whatever else is
     nearest answers another question); some missing, a notice saying so. (coverage, notice)."""
-    names = kb.absent_named(question) if hasattr(kb, "absent_named") else []
+    from netops.rag.fusion import absent_documents, named_documents
+
+    if not absent_documents(question, ()) or not hasattr(kb, "list"):
+        return coverage, None  # names no document by number: the registry is not read
+    held = {rec.doc_id for rec in kb.list()}
+    names = absent_documents(question, held)
     if not names:
         return coverage, None
     rfcs = [n.split()[1] for n in names if n.startswith("RFC ")]
@@ -234,9 +239,7 @@ def absent(question: str, kb: Any, coverage: Coverage | None) -> tuple[Coverage 
                                 f"add {'its' if len(names) - len(rfcs) == 1 else 'their'} text with `netops kb add FILE`"
                                 if len(rfcs) < len(names) else "") if x)
     said = f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} not in the knowledge base; {how}"
-    from netops.rag.fusion import named_documents
-
-    if named_documents(question, {rec.doc_id for rec in kb.list()}):
+    if named_documents(question, held):
         return coverage, said  # another document it names is here: answered from that one
     base = coverage or Coverage(False, 0.0)
     return Coverage(False, base.coverage, base.similarity, base.unknown_terms, base.missing_terms, said,

@@ -201,10 +201,9 @@ def picked_by_state(question: str, ctx: "ToolContext") -> bool:
     """Does ``question`` ask for a change of targets its words pick by their state, not by name
     ("restart whatever is down")? The offline router reads those and changes nothing
     (:mod:`netops.agent.fleet_change`)."""
-    from netops.agent.offline import inventory_hosts
     from netops.agent.router import route
 
-    hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or ctx.settings.paths.inventory.exists() else []
+    hosts = _hosts(ctx)
     r = route(question, hosts) if hosts else None
     return r is not None and r.kind == "change" and r.read is not None
 

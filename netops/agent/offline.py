@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from typing import TYPE_CHECKING, Any, Callable
 
 from netops.agent.prompts import NO_MODEL
@@ -49,9 +47,6 @@ def device_index(devices: Any) -> Any:
         return None
 
 
-_SHOW_LEAD = re.compile(r"^\W*(?:show|sh|display|get|list)\b", re.IGNORECASE)
-
-
 def _no_hosts_note(settings: Any, hosts: list[str], reason: str | None, question: str | None = None) -> str | None:
     """Why a question that looked for a device found none: a missing or broken inventory must
     not silently turn "bgp neighbours on r1" into an RFC search. With ``question``, only one that
@@ -59,22 +54,14 @@ def _no_hosts_note(settings: Any, hosts: list[str], reason: str | None, question
     "ospf dead interval?", which names a protocol and asks nothing of a device)."""
     if hosts or not reason:
         return None
-    if question is not None and not _device_like(question):
+    from netops.agent.router import device_like
+
+    if question is not None and not device_like(question):
         return None
     path = settings.paths.inventory
     if not path.exists():
         return f"no device inventory at {path} (netops lab up, or set NETOPS_INVENTORY)"
     return f"no hosts from the inventory {path} (netops devices list says why)"
-
-
-def _device_like(question: str) -> bool:
-    from netops.agent import router
-
-    if router._KNOWLEDGE_SHAPE.search(question):
-        return False
-    words = router.normalise(router._WORD.findall(question.lower()), [])
-    best = max((router._score(words, spec["keywords"]) for spec in router.INTENTS.values()), default=0.0)
-    return best > 3 or (best >= 3 and bool(_SHOW_LEAD.search(question)))
 
 
 def duration(seconds: float) -> str:

@@ -757,7 +757,21 @@ def _unknown_reason(unknown: str, hosts: list[str]) -> str:
     return f"{UNKNOWN_DEVICE} {unknown!r} in the inventory (it has: {shown}; `netops devices list` shows them)"
 
 
-_QUANTITY = (r"\d+(?:\.\d+)?\s*(?:ms|us|ns|s|sec|secs|seconds?|m|min|mins|h|hrs?|d|k|kb|kbps|m|mb|mbps|g|gb|gbps|gig|"
+_SHOW_LEAD = re.compile(r"^\W*(?:show|sh|display|get|list)\b", re.IGNORECASE)
+
+
+def device_like(question: str) -> bool:
+    """Does ``question`` read like one for a device (a protocol with a state or a device word,
+    "are my bgp neighbours up?", or a show command, "show bgp summary"), rather than a knowledge
+    question that names a protocol ("ospf dead interval?")?"""
+    if _KNOWLEDGE_SHAPE.search(question):
+        return False
+    words = normalise(_WORD.findall(question.lower()), [])
+    best = max((_score(words, spec["keywords"]) for spec in INTENTS.values()), default=0.0)
+    return best > 3 or (best >= 3 and bool(_SHOW_LEAD.search(question)))
+
+
+_QUANTITY = (r"\d+(?:\.\d+)?\s*(?:ms|us|ns|s|sec|secs|seconds?|m|min|mins|h|hrs?|d|k|kb|kbps|mb|mbps|g|gb|gbps|gig|"
              r"t|tb|x|pps|kpps|mpps|bytes?|bits?|b|%|ge|g-?lr|g-?sr)")
 """A number with a unit ("90s", "300ms", "10g", "9000b"): a value, never a device's name."""
 

@@ -770,15 +770,6 @@ class KnowledgeBase:
                     self.lexical.scores(lexical_query, union, heading_weight=r.heading_weight))
         return self._glossary_last(query, rank(query, dense, lexical, k, r, mode="hybrid", full=full))
 
-    def absent_named(self, query: str) -> list[str]:
-        """The documents ``query`` names by number that this index does not hold
-        (:func:`~netops.rag.fusion.absent_documents`)."""
-        from netops.rag.fusion import absent_documents
-
-        if not absent_documents(query, ()):
-            return []  # names nothing: the registry is not read
-        return absent_documents(query, {rec.doc_id for rec in self.lexical.documents()})
-
     def _glossary_last(self, query: str, hits: list[Hit]) -> list[Hit]:
         """The glossary's hits after every other document's, unless ``query`` asks what a term
         means. The glossary-expanded query spells out each acronym it uses, and the glossary is
