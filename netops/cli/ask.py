@@ -179,7 +179,7 @@ class _Approvals:
         self.prompting = False
 
     def answer(self, req: Any) -> None:
-        from netops.playbook.approval import PolicyApprover
+        from netops.playbook.approval import PolicyApprover, prompt_reason
 
         needs_person = getattr(req, "needs_person", None)
         if self.yes and not needs_person:
@@ -196,16 +196,15 @@ class _Approvals:
             click.echo(f"--yes does not cover this change: {needs_person}", err=True)
         hosts = ", ".join(req.plan.hosts)
         self.prompting = True
-        reason = None
+        answer: bool | None
         try:
-            ok = click.confirm(f"Apply {req.plan.playbook} ({req.plan.risk} risk) to {hosts}?", default=False,
-                               err=True)
+            answer = click.confirm(f"Apply {req.plan.playbook} ({req.plan.risk} risk) to {hosts}?", default=False,
+                                   err=True)
         except (EOFError, KeyboardInterrupt, click.exceptions.Abort):
-            ok, reason = False, "cancelled at the prompt (Ctrl-C)"
+            answer = None
         finally:
             self.prompting = False
-        req.respond(ok, by=self.settings.user,
-                    reason=reason or ("approved at the prompt" if ok else "declined at the prompt"))
+        req.respond(bool(answer), by=self.settings.user, reason=prompt_reason(answer))
 
 
 @click.command()

@@ -31,6 +31,17 @@ class Approval:
     question did not ask for (see :mod:`netops.agent.intent`)."""
 
 
+def prompt_reason(answer: bool | None, *, where: str = "at the prompt") -> str:
+    """The reason recorded (audit log, the answer's approval record) for a person's answer to an
+    approval prompt: ``True`` approved, ``False`` declined, ``None`` the prompt was cancelled with
+    Ctrl-C (no choice was made: recorded as a cancel, and never as an approval). ``where`` names
+    the prompt: ``at the prompt`` (``netops ask``, ``netops playbook run``) or ``in netops chat``
+    (the chat's approval window). Every surface takes its words from here."""
+    if answer is None:
+        return f"cancelled {where} (Ctrl-C)"
+    return f"{'approved' if answer else 'declined'} {where}"
+
+
 @runtime_checkable
 class Approver(Protocol):
     def approve(self, plan: "Plan") -> Approval:
@@ -55,11 +66,14 @@ class CliApprover:
 
         hosts = ", ".join(plan.hosts)
         question = f"Apply {plan.playbook} ({plan.risk} risk) to {hosts}?"
+        answer: bool | None
         try:
-            ok = bool(confirm(question))
-        except (EOFError, KeyboardInterrupt):
-            ok = False
-        return Approval(ok, self.user, "approved at the prompt" if ok else "declined at the prompt", interactive=True)
+            answer = bool(confirm(question))
+        except EOFError:  # no more input: the default, no
+            answer = False
+        except KeyboardInterrupt:
+            answer = None
+        return Approval(bool(answer), self.user, prompt_reason(answer), interactive=True)
 
 
 class PolicyApprover:

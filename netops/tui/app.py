@@ -47,6 +47,10 @@ RECOVERY_POLL = 15.0
 this, not at its next start. Every question and command checks first anyway (the library)."""
 
 
+CHAT_PROMPT = "in netops chat"
+"""Where the chat's approval window is, in the recorded reason (:func:`netops.playbook.approval.prompt_reason`)."""
+
+
 class _Failure:
     def __init__(self, exc: BaseException) -> None:
         self.exc = exc
@@ -80,7 +84,9 @@ class ChatApp(App[None]):
         Binding("escape", "cancel", "Cancel", id="chat.cancel"),
         Binding("ctrl+c", "interrupt", "Stop", id="chat.interrupt", priority=True, show=False),
         Binding("f1", "help", "Help", id="chat.help"),
-        Binding("f2", "side_panel", "Panel", id="chat.side_panel"),
+        # off the footer (F1, the palette and /panel name it): at 80 columns the footer has room
+        # for the keys a person must find without help, and '^s Export' was cut off
+        Binding("f2", "side_panel", "Panel", id="chat.side_panel", show=False),
         Binding("ctrl+n", "new_conversation", "New", id="chat.new"),
         Binding("ctrl+r", "conversations", "History", id="chat.conversations"),
         Binding("ctrl+s", "export", "Export", id="chat.export"),
@@ -169,7 +175,7 @@ class ChatApp(App[None]):
                          "[b]Ctrl+P[/b] palette.", id="welcome")
         yield Static("", id="hints")
         yield PromptInput([c.name for c in COMMANDS], id="prompt")
-        yield Footer()
+        yield Footer(compact=True)  # Textual's tighter spacing: every shown key fits 80 columns
 
     def on_mount(self) -> None:
         self.set_class(self.no_color, "-no-color")
@@ -349,6 +355,10 @@ class ChatApp(App[None]):
                 pass
 
     def _status(self, activity: str = "") -> None:
+        """The status line; while a cancel is under way, what runs reads as being cancelled (the
+        turn's or the command's own end puts the line back, so nothing says it after)."""
+        if (activity == "cancelling" or "cancels" in activity) and self._cancelling():  # no offer to cancel again
+            activity = "cancelling: changed hosts are rolled back…" if self.change_running else "cancelling…"
         self.query_one(StatusBar).set(mode="offline" if self.offline else "agent", model=self.model,
                                       conversation=self.conversation_id or "", activity=activity)
 
@@ -588,6 +598,7 @@ class ChatApp(App[None]):
                         severity="warning", timeout=8)
 
     async def _ask_approval(self, request: Any) -> None:
+        from netops.playbook.approval import prompt_reason
         from netops.tui.screens.approval import ApprovalScreen
 
         self._approval = request
@@ -596,8 +607,7 @@ class ChatApp(App[None]):
             approved = await self.push_screen_wait(ApprovalScreen(request.plan, request.verdict, request.summary))
         finally:
             self._approval = None
-        request.respond(bool(approved), by=self.settings.user,
-                        reason="approved in netops chat" if approved else "denied in netops chat")
+        request.respond(bool(approved), by=self.settings.user, reason=prompt_reason(bool(approved), where=CHAT_PROMPT))
         self.change_running = bool(approved)
         self._status("applying the change (Ctrl+C cancels and rolls back)" if approved else "")
 
@@ -616,28 +626,40 @@ class ChatApp(App[None]):
         self.exit()
 
     # -- cancel ----------------------------------------------------------------------------
+    def _cancelling(self) -> bool:
+        """A cancel was asked for and what it stops has not ended yet."""
+        token = self.cancel_token
+        return (token is not None and token.cancelled) or any(t.cancelled for t in list(self._slash_tokens))
+
     def action_cancel(self) -> None:
-        """Escape: stop the streaming answer (the partial text stays)."""
+        """Escape: stop the streaming answer (the partial text stays). Said in the status line,
+        not a toast: a toast outlived the cancel by seconds; the line is put back when it ends."""
         if self.cancel_token is not None and not self.cancel_token.cancelled:
             self.cancel_token.cancel("cancelled with Escape")
-            self.notify("cancelling…")
+            self._status("cancelling")
         elif self._slash_tokens:
             for token in list(self._slash_tokens):
                 token.cancel("cancelled with Escape")
+            self._status("cancelling")
 
     async def action_interrupt(self) -> None:
         """Ctrl+C: cancel a change (the library rolls back), an answer or a command; else copy
         the selection, clear the box, or (twice on an empty box) quit."""
         if isinstance(self.screen, Screen) and type(self.screen).__name__ == "ApprovalScreen":
+            request = self._approval
+            if request is not None:  # answered first, as a cancel (the request keeps its first answer)
+                from netops.playbook.approval import prompt_reason
+
+                request.respond(False, by=self.settings.user, reason=prompt_reason(None, where=CHAT_PROMPT))
             self.screen.dismiss(False)
         if self.cancel_token is not None and not self.cancel_token.cancelled:
             self.cancel_token.cancel("interrupted with Ctrl+C")
-            self.notify("cancelling: changed hosts are rolled back" if self.change_running else "cancelling…",
-                        severity="warning")
+            self._status("cancelling")
             return
         if self._slash_tokens:
             for token in list(self._slash_tokens):
                 token.cancel("interrupted with Ctrl+C")
+            self._status("cancelling")
             return
         focused = self.focused
         selected = getattr(focused, "selected_text", "")

@@ -2,36 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, NamedTuple
 
 from netops.agent.transcript import host_output
 
+PARSED_BY = {"get_state": "getter"}
+"""Tools whose device evidence is netops' parse of the output (typed state), not the output itself;
+the argument that names the parser."""
+FINDINGS_OF = {"diagnose_route": "Route diagnosis"}
+"""Tools whose device evidence is netops' own findings from several reads."""
 
-def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> tuple[list[str], str]:
-    """(meta lines, text): the cited passage with its heading and page, or the device output
-    with host, command and time (from the tool call that produced it, or as stored with a
-    resumed answer)."""
+
+class Detail(NamedTuple):
+    """One piece of evidence as the viewer shows it: ``title`` says what the text is (``Device
+    output``, ``Parsed result (JSON)``, ``Route diagnosis``, ``Cited passage``), ``meta`` where it
+    came from, ``text`` the text itself."""
+
+    title: str
+    meta: list[str]
+    text: str
+
+
+def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> Detail:
+    """The cited passage with its heading and page, or a device observation with host, command and
+    time (from the tool call that produced it, or as stored with a resumed answer), titled by
+    what it is: the text the device printed, or netops' parse of it."""
     stored = getattr(answer, "evidence_text", None)
     kept = stored(evidence.label) if callable(stored) else None
     if getattr(evidence, "kind", "spec") == "device":
-        meta = [f"host: {evidence.host}", f"command: {evidence.command}", f"time: {evidence.at}"]
-        if kept:
-            return meta + ["(as kept with the answer)"], kept
-        for call in getattr(answer, "tool_calls", []) or []:
-            if evidence.label in (getattr(call, "evidence", None) or []):
-                output = getattr(call, "output", None)
-                if output:
-                    return meta + [f"from tool call: {call.tool}"], host_output(str(output), evidence.host,
-                                                                                evidence.command)
-        return meta, (f"The output of this command was not kept with the answer. "
-                      f"Run it again: /show {evidence.host} {evidence.command}")
+        return _device(evidence, answer, kept)
     from netops.rag.passages import passages_for
 
     chunks = passages_for(session.kb, evidence.label)
     if not chunks:
         if kept:
-            return [evidence.label, "(the passage as the model was given it; no longer in the index)"], kept
-        return [evidence.label], "This passage is no longer in the knowledge base (it was re-indexed or removed)."
+            return Detail("Cited passage", [evidence.label,
+                                            "(the passage as the model was given it; no longer in the index)"], kept)
+        return Detail("Cited passage", [evidence.label],
+                      "This passage is no longer in the knowledge base (it was re-indexed or removed).")
     c = chunks[0]
     meta = [f"document: {c.doc_id}" + (f" — {c.title}" if c.title and c.title != c.doc_id else "")]
     if c.section or c.section_title:
@@ -41,4 +50,33 @@ def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> tuple[li
     if c.page is not None:
         meta.append(f"page: {c.page}")
     meta.append(f"source: {c.source}")
-    return meta, "\n\n".join(ch.text.strip() for ch in chunks)
+    return Detail("Cited passage", meta, "\n\n".join(ch.text.strip() for ch in chunks))
+
+
+def _device(evidence: Any, answer: Any, kept: str | None) -> Detail:
+    meta = [f"host: {evidence.host}", f"command: {evidence.command}", f"time: {evidence.at}"]
+    # the tool call that produced it says what it is (kept with a resumed answer too)
+    call = next((c for c in getattr(answer, "tool_calls", None) or []
+                 if evidence.label in (getattr(c, "evidence", None) or [])), None)
+    tool = getattr(call, "tool", "")
+    output = getattr(call, "output", None)
+    text = kept or (host_output(str(output), evidence.host, evidence.command) if output else None)
+    if call is not None:
+        if tool in PARSED_BY:
+            meta.append(f"{PARSED_BY[tool]}: {call.args.get(PARSED_BY[tool], '?')} (netops' parse of the "
+                        f"command's output, from tool call {tool})")
+        else:
+            meta.append(f"from tool call: {tool}")
+    if text and kept:
+        meta.append("(as kept with the answer)")
+    if not text:
+        return Detail("Device output", meta, f"The output of this command was not kept with the answer. "
+                                             f"Run it again: /show {evidence.host} {evidence.command}")
+    if tool in FINDINGS_OF:
+        return Detail(FINDINGS_OF[tool], meta, text)
+    if tool in PARSED_BY:
+        try:  # one line of JSON as the model read it; indented as a person reads it
+            return Detail("Parsed result (JSON)", meta, json.dumps(json.loads(text), indent=2, ensure_ascii=False))
+        except ValueError:
+            return Detail("Parsed result", meta, text)
+    return Detail("Device output", meta, text)  # as the device printed it, JSON or not: never re-formatted

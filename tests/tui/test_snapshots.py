@@ -38,7 +38,7 @@ def test_evidence_viewer(snap_compare, settings):
     async def show(pilot):  # noqa: ANN001
         meta = ["document: RFC 4271 — A Border Gateway Protocol 4 (BGP-4)", "section: 4.2 OPEN Message Format",
                 "source: /usr/share/doc/RFC/draft-standard/rfc4271.txt.gz"]
-        pilot.app.push_screen(EvidenceScreen(evidence()[1], lambda ev: (meta, passage)))
+        pilot.app.push_screen(EvidenceScreen(evidence()[1], lambda ev: ("Cited passage", meta, passage)))
         await pilot.pause(0.3)
 
     assert snap_compare(DemoChat(settings), terminal_size=SIZE, run_before=show)

@@ -77,9 +77,9 @@ def test_device_evidence_shows_that_hosts_output(settings):
     class A:
         tool_calls = [ToolCallRecord("show", {}, True, evidence=["r1: show ip route, 10:00:00", label], output=out)]
 
-    meta, text = evidence_detail(None, Evidence("device", label, host="r2", command="show ip route",
-                                                at="2026-12-01T10:00:00+00:00"), A())
-    assert text == "r2 routes"
+    title, meta, text = evidence_detail(None, Evidence("device", label, host="r2", command="show ip route",
+                                                       at="2026-12-01T10:00:00+00:00"), A())
+    assert text == "r2 routes" and title == "Device output"
     assert "host: r2" in meta and "command: show ip route" in meta
 
 

@@ -1,5 +1,6 @@
-"""The evidence viewer: the cited passage (document, section, heading, page and its text) or
-the device output (host, command, time). ``c`` copies it, Escape closes."""
+"""The evidence viewer: the cited passage (document, section, heading, page and its text), the
+device output (host, command, time), or netops' parse of it (a getter's result, as JSON), titled
+by which it is. ``c`` copies it, Escape closes."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ class EvidenceScreen(ModalScreen[None]):
     ]
 
     def __init__(self, evidence: Any, lookup: Any) -> None:
-        """``lookup(evidence) -> (meta lines, text)``, called in a thread worker."""
+        """``lookup(evidence) -> (title, meta lines, text)`` (a :class:`netops.tui.lookup.Detail`),
+        called in a thread worker; the title says what the text is."""
         super().__init__()
         self.evidence = evidence
         self._lookup = lookup
@@ -43,8 +45,9 @@ class EvidenceScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         kind = getattr(self.evidence, "kind", "spec")
         with Vertical():
-            yield Static(f"{'Device output' if kind == 'device' else 'Cited passage'}: "
-                         f"{escape(self.evidence.label)}", classes="evidence-title")
+            # a device's evidence is its output or netops' parse of it: said once the lookup knows
+            yield Static(f"{'Device evidence' if kind == 'device' else 'Cited passage'}: "
+                         f"{escape(self.evidence.label)}", id="evidence-title", classes="evidence-title")
             yield Static("looking it up...", id="evidence-meta", classes="evidence-meta")
             yield TextArea("", id="evidence-text", read_only=True, soft_wrap=True, show_line_numbers=False)
             yield Static("[b]c[/b] copy   [b]Esc[/b] close", classes="evidence-keys")
@@ -55,13 +58,15 @@ class EvidenceScreen(ModalScreen[None]):
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
         try:
-            meta, text = self._lookup(self.evidence)
+            title, meta, text = self._lookup(self.evidence)
         except Exception as exc:  # a missing index or device log is shown, not raised
-            meta, text = [f"cannot show this evidence: {getattr(exc, 'message', None) or exc}"], ""
-        self.app.call_from_thread(self._show, meta, text)
+            title, meta, text = "", [f"cannot show this evidence: {getattr(exc, 'message', None) or exc}"], ""
+        self.app.call_from_thread(self._show, title, meta, text)
 
-    def _show(self, meta: list[str], text: str) -> None:
+    def _show(self, title: str, meta: list[str], text: str) -> None:
         self.text = text
+        if title:
+            self.query_one("#evidence-title", Static).update(f"{escape(title)}: {escape(self.evidence.label)}")
         self.query_one("#evidence-meta", Static).update(escape("\n".join(meta)))
         area = self.query_one("#evidence-text", TextArea)
         area.load_text(text)

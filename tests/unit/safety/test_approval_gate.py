@@ -304,3 +304,18 @@ def test_policy_approver_names_the_user_either_way(pb_settings):
     pf.write_text(f"roles:\n  op: {{max_risk: low}}\nusers:\n  {pb_settings.user}: op\n")
     a = PolicyApprover(pb_settings).approve(p)
     assert a == Approval(True, pb_settings.user, "policy: role 'op' allows low risk")
+
+
+def test_ctrl_c_at_a_prompt_is_recorded_as_a_cancel_not_a_choice():
+    """Ctrl-C at the yes/no prompt made no choice: the approver said 'declined at the prompt' as if
+    the person had answered no. The words come from one place, the one every surface uses."""
+    from netops.playbook.approval import prompt_reason
+
+    def interrupted(q):
+        raise KeyboardInterrupt
+
+    a = CliApprover("c", interrupted).approve(_plan("r1"))
+    assert a == Approval(False, "c", "cancelled at the prompt (Ctrl-C)", interactive=True)
+    assert [prompt_reason(x) for x in (True, False, None)] == [
+        "approved at the prompt", "declined at the prompt", "cancelled at the prompt (Ctrl-C)"]
+    assert prompt_reason(None, where="in netops chat") == "cancelled in netops chat (Ctrl-C)"

@@ -1,0 +1,50 @@
+"""Ctrl+C in the change-approval window is a cancel, and recorded as one. It was recorded in the
+audit log and the conversation as 'denied in netops chat', as if the person had chosen Deny
+(seen in a user trial); `netops ask` records the same key at its prompt as a cancel. The plan is
+made from recorded FRR output (nothing is applied), the audit log and history are real."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.testing.ollama_server import say, tool_call
+from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
+from tests.unit.agent.conftest import (  # noqa: F401 - fixtures
+    agent_settings, devices, fake_transport, kb, make_session, rfc4271_index, scripted, vetted_playbooks,
+)
+
+pytestmark = pytest.mark.asyncio
+
+ARGS = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": "198.51.100.2"}}
+
+
+@pytest.mark.parametrize("key", ["ctrl+c", "escape"])
+async def test_the_approval_window_records_a_cancel_as_a_cancel(scripted, make_session, agent_settings,
+                                                                vetted_playbooks, fake_transport, key):
+    from netops.playbook.approval import prompt_reason
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.approval import ApprovalScreen
+
+    fake_transport.outputs["r1"] = {**fake_transport.outputs["r1"], "show_bgp_neighbors_198_51_100_2_json":
+                                    '{"198.51.100.2": {"remoteAs": 65002, "bgpState": "Established"}}'}
+    scripted.push(tool_call("playbook_run", **ARGS), say("Nothing was changed."))
+    settings = agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks, "model_review": False})
+    session = make_session(settings)
+    app = ChatApp(settings, session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "shut the BGP session to 198.51.100.2 on r1")
+        await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen), timeout=60, what="the approval window")
+        await pilot.press(key)
+        view = (await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer"))[0]
+        await wait_until(pilot, lambda: not app.busy, timeout=10, what="the turn to end")
+    expected = prompt_reason(None, where="in netops chat") if key == "ctrl+c" else prompt_reason(False, where="in netops chat")
+    assert "Ctrl-C" in prompt_reason(None, where="in netops chat")  # what it is: a cancel, by that key
+    (approval,) = view.answer.approvals
+    assert approval.decision == "denied" and approval.result == expected, approval  # never approved
+    (denial,) = session.audit.list(kind="denial")
+    assert denial.payload["reason"] == expected and denial.payload["by"] == settings.user
+    assert not session.audit.list(kind="approval")
+    assert not fake_transport.configs
+    # the conversation keeps it in the same words
+    stored = session.conversation(view.answer.conversation_id)
+    assert stored.messages[-1].meta["approvals"][0]["result"] == expected
