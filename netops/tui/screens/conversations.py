@@ -59,8 +59,12 @@ class ConversationsScreen(ModalScreen[str | None]):
         self.refresh_list(event.value)
 
     @on(Input.Submitted, "#conv-search")
-    def _to_table(self) -> None:
-        self.query_one(DataTable).focus()
+    def _resume_from_search(self) -> None:
+        """Enter in the search box (where the focus starts) resumes the highlighted conversation,
+        as the key line says; it only moved the focus to the table (Down still does that)."""
+        cid = self._selected()
+        if cid is not None:
+            self.dismiss(cid)
 
     @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
     def refresh_list(self, query: str) -> None:
