@@ -20,7 +20,8 @@ class SidePanel(VerticalScroll):
 
     DEFAULT_CSS = """
     SidePanel {
-        width: 38; dock: right; height: 1fr;
+        /* docks overlap: below the status line (it covered what runs and the conversation) */
+        width: 38; dock: right; height: 1fr; margin: 1 0 0 0;
         border-left: wide $primary 40%; background: $surface; padding: 0 1;
     }
     SidePanel .side-title { text-style: bold; color: $text-accent; margin: 1 0 0 0; }
@@ -120,5 +121,6 @@ class SidePanel(VerticalScroll):
             self._post("index", escape(f"unavailable: {getattr(exc, 'message', None) or exc}"))
             return
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(st.kinds.items()))
-        self._post("index", escape(f"{st.docs} documents, {st.chunks} chunks\n{st.mode}; embedder {st.embedder}"
+        embedder = "" if st.embedder.startswith("none") else f"; embedder {st.embedder}"  # it said lexical-only twice
+        self._post("index", escape(f"{st.docs} documents, {st.chunks} chunks\n{st.mode}{embedder}"
                                    + (f"\n{kinds}" if kinds else "")))
