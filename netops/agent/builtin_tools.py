@@ -106,7 +106,7 @@ class GetStateArgs(BaseModel):
                                "for getter=routes: every route at or inside it (0.0.0.0/0: the whole table)")
     peer: str | None = Field(default=None, description="For getter=bgp_advertised (routes the host sends this BGP "
                              "peer) or bgp_received (routes it accepted from it): the peer's address or its "
-                             "device name, e.g. \"r2\"")
+                             "device name, e.g. \"r2\", or \"all\" for every peer of the host")
     family: Literal["ipv4", "ipv6"] | None = Field(default=None, description="For bgp_advertised/bgp_received: "
                                                    "the address family (default: the peer address's)")
     vrf: str | None = Field(default=None, description="For bgp_neighbors, bgp_advertised and bgp_received: the "
@@ -123,7 +123,8 @@ def get_state(ctx: ToolContext, args: GetStateArgs) -> ToolResult:
     label = args.getter + (f" {args.prefix}" if args.prefix else "")
     if args.getter in ("bgp_advertised", "bgp_received"):
         if not args.peer:
-            return ToolResult("get_state", False, error=f"getter '{args.getter}' needs peer (e.g. r2 or 198.51.100.2)")
+            return ToolResult("get_state", False, error=f"getter '{args.getter}' needs peer (e.g. r2 or 198.51.100.2, "
+                                                                 f"or all for every peer)")
         kw["peer"] = args.peer
         if args.family:
             kw["family"] = args.family
@@ -148,6 +149,6 @@ def read_tools() -> list[Tool]:
         Tool("get_state", "Typed device state: facts, interfaces, bgp_neighbors, ospf_neighbors, "
              "route (needs prefix), routes (needs prefix: every route at or inside it; 0.0.0.0/0 is the whole "
              "table), config, bgp_advertised / bgp_received (needs peer: the prefixes the host "
-             "sends that BGP peer / accepted from it).", GetStateArgs, get_state),
+             "sends that BGP peer / accepted from it; peer all: every peer).", GetStateArgs, get_state),
         *route_tools(),
     ]

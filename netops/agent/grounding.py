@@ -285,6 +285,8 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
         else:
             getter = clean.get("getter", "")
             title = GETTER_TITLES.get(getter, getter.replace("_", " "))
+            if getattr(hr.data, "peers", None) is not None:  # peer="all"
+                title = title.replace("one peer", "each peer")
             hx = host_extra(extra, host, hr, peer_of or (lambda h, o: {}))
             text = f"{title} of {host}:\n{_describe(getter, hr.data, hx)}"
             if origin_line and (host in own or (not own and host == last_ok)):
@@ -294,8 +296,20 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
                 text += "\n\n" + found.replace("**", "")
         ev = evidence.get(host) or Evidence("device", f"{host}: {hr.command or clean.get('getter')}", host=host,
                                             command=hr.command)
-        sources.append(Source(len(sources) + 1, "device", ev.label, text[:budget.passage_tokens * CHARS_PER_TOKEN], ev))
+        sources.append(Source(len(sources) + 1, "device", ev.label, clip_lines(text, budget.passage_tokens * CHARS_PER_TOKEN), ev))
     return Grounding(DEVICE, sources, counts=[found] if found else [])
+
+
+def clip_lines(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a line's end, saying how many lines were left out
+    (a cut inside a line would show a half route or a half state to the model and the person)."""
+    if len(text) <= limit:
+        return text
+    more = "\n… ({} more lines not shown)"
+    cut = text[:max(limit - len(more) - 6, 0)]
+    cut = cut.rsplit("\n", 1)[0] if "\n" in cut else cut
+    left = text.count("\n") - cut.count("\n")
+    return cut.rstrip() + more.format(left)
 
 
 GETTER_TITLES = {"bgp_neighbors": "BGP neighbours (peers, sessions)", "ospf_neighbors": "OSPF neighbours (adjacencies)",

@@ -114,7 +114,9 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
         subject = before[-1]
     peer = next((name for pos, name in ends if pos >= verb.end() and (pos, name) != subject
                  and name != subject[1]), None)
-    if peer is None or not after.strip():
+    if peer is None and _every_peer(question, verb, after):
+        peer = "all"  # "what is r3 advertising?", "does r1 send 10.0.0.0/8 to anyone?": each peer's routes
+    if peer is None or (peer != "all" and not after.strip()):
         return None
     args: dict[str, Any] = {"hosts": [subject[1]],
                             "getter": "bgp_advertised" if verb.group("send") else "bgp_received", "peer": peer}
@@ -124,6 +126,28 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
     if prefixes:
         args["_prefixes"] = prefixes
     return args
+
+
+# "to anyone", "to its peers", "from all of its bgp neighbours", "to every peer"
+_ANY_PEER = re.compile(r"\b(?:to|from)\s+(?:any(?:one|body)|every(?:one|body)|(?:(?:its|all|any|every|each)\s+"
+                       r"(?:of\s+its\s+)?)?(?:(?:bgp|ebgp|ibgp)\s+)?(?:peers?|neighbou?rs?|sessions?))\b", re.IGNORECASE)
+# other protocols advertise too: "what does r3 advertise in ospf", "which LSAs is r2 sending"
+_NOT_BGP = re.compile(r"\b(?:ospf\w*|is-?is|lsas?|lsps?|rip\w*|eigrp|ldp|lldp|cdp|labels?|bfd|pim|igmp|mpls|rsvp|"
+                      r"vrrp|hsrp|router\s+advertisements?|ra|nd)\b", re.IGNORECASE)
+
+# "how many prefixes does r1 receive from its peers": the neighbour summary counts them per peer
+_HOW_MANY = re.compile(r"\bhow\s+many\b|\bcount\b|\bnumber\s+of\b", re.IGNORECASE)
+
+
+def _every_peer(question: str, verb: re.Match[str], after: str) -> bool:
+    """No peer named: the question asks about every peer. A send verb says so by itself ("what
+    does r1 announce?"); a receive verb only with "from its peers / from anyone" ("what routes is
+    r2 receiving?" is its routing table)."""
+    if _NOT_BGP.search(question) or _HOW_MANY.search(question):
+        return False
+    if verb.group("send"):
+        return True
+    return bool(_ANY_PEER.search(after))
 
 
 def _is_prefix(text: str) -> bool:

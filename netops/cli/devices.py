@@ -291,7 +291,8 @@ def _render_outputs(agg: Any) -> None:
 @click.argument("getter")
 @click.argument("arg", required=False, metavar="[PREFIX|PEER]")
 @click.option("--prefix", help="Prefix or address for the 'route', 'routes' and 'bgp_routes' getters.")
-@click.option("--peer", help="BGP peer (address or inventory host name) for 'advertised' and 'received'.")
+@click.option("--peer", help="BGP peer (address or inventory host name, or 'all' for every peer) for "
+              "'advertised' and 'received'.")
 @click.option("--family", type=click.Choice(["ipv4", "ipv6"]), help="Address family for 'advertised'/'received'.")
 @click.option("--vrf", help="VRF (routing instance) for 'bgp', 'advertised' and 'received' (default: the global table).")
 @json_option
@@ -300,7 +301,7 @@ def state(ctx: click.Context, targets: str, getter: str, arg: str | None, prefix
           family: str | None, vrf: str | None, as_json: bool) -> None:
     """Typed device state. GETTER: facts, interfaces, bgp, ospf, route (--prefix), config,
     routes and bgp_routes (--prefix: everything at or inside it), advertised and received
-    (--peer: the routes sent to / accepted from one BGP peer). --vrf NAME: the sessions or the
+    (--peer: the routes sent to / accepted from one BGP peer, or every peer with --peer all). --vrf NAME: the sessions or the
     peer of that VRF. The getter may come first (`netops state bgp r1`), and the prefix or peer
     may follow it (`netops state r1 route 203.0.113.0/24`, `netops state r1 advertised r2`)."""
     from netops.devices.getters import PEER_GETTERS, canonical

@@ -81,6 +81,19 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                 src = "local" if x.peer is None else f"{x.peer_name} ({x.peer})" if x.peer_name else x.peer
                 table.add_row(x.prefix, src, x.next_hop or "-", x.as_path or "-", "yes" if x.valid else "no",
                               "yes" if x.best else "no")
+        elif getter in ("bgp_advertised", "bgp_received") and getattr(d, "peers", None) is not None:
+            verb = "advertised to" if d.direction == "advertised" else "accepted from"
+            table.title = f"{host}: routes {verb} each BGP peer" + ("" if d.vrf == "default" else f", VRF {d.vrf}")
+            notes = [f"{p.peer}: {p.note}" for p in d.peers if p.note] + ([d.note] if d.note else [])
+            table.caption = "\n".join(notes) or None
+            for col in ("peer", "prefix", "next hop", "AS path", "origin"):
+                table.add_column(col)
+            for p in d.peers:
+                who = f"{p.peer_name} ({p.peer})" if p.peer_name and p.peer_name != p.peer else p.peer
+                for x in p.routes:
+                    table.add_row(who, x.prefix, x.next_hop or "-", x.as_path or "-", x.origin or "-")
+                if not p.routes:
+                    table.add_row(who, "(none)", "-", "-", "-")
         elif getter in ("bgp_advertised", "bgp_received"):
             from netops.devices.peer_routes import heading
 

@@ -20,6 +20,7 @@ config          config, running_config         :class:`~netops.devices.models.Ru
 the peers' policies and what they sent before them, for a route diagnosis) are optional: a
 platform module offers them in ``RIB_GETTERS`` next to ``GETTERS``. ``bgp_advertised`` and
 ``bgp_received`` (the routes sent to / taken from one peer, ``peer=`` an address or a host name,
+or ``all`` for each peer of the VRF as a :class:`~netops.devices.models.BgpPeersRoutes`;
 optional ``family=`` ipv4/ipv6 and ``vrf=``) are in ``PEER_GETTERS``; see :mod:`netops.devices.peer_routes`.
 ``bgp_neighbors`` with ``vrf=NAME`` keeps that VRF's sessions (every platform reads all VRFs).
 """

@@ -288,3 +288,19 @@ class BgpPeerRoutes(BaseModel):
     note: str | None = None
     """Why the list is what it is when that is not obvious: the session is down, BGP is not
     running, the pre-policy routes are not kept."""
+
+
+class BgpPeersRoutes(BaseModel):
+    """``bgp_advertised`` / ``bgp_received`` with ``peer="all"``: the routes this device exchanges
+    with each of its BGP peers in one VRF (and the asked family, else every unicast family),
+    one read per established session. A session that is not established is listed with its
+    state and no read; a read that failed is listed with :attr:`BgpPeerRoutes.note` saying so."""
+
+    direction: str
+    """``advertised`` or ``received``."""
+    vrf: str = "default"
+    peers: list[BgpPeerRoutes] = Field(default_factory=list)
+    unread: list[str] = Field(default_factory=list)
+    """Peers (addresses) whose routes were not read: the session is down, or the read failed."""
+    note: str | None = None
+    """Why the list is what it is when that is not obvious (no BGP peer in the VRF)."""

@@ -36,6 +36,8 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
 # a separator, a pipe or a second word
 _VRF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 DEFAULT_VRFS = ("default", "global", "master")
+ALL_PEERS = ("all", "*", "any")
+"""Peer words meaning every BGP peer of the device (``peer="all"``)."""
 
 
 def vrf_name(value: Any) -> str:
@@ -55,8 +57,10 @@ def validate(name: str, kw: dict[str, Any]) -> dict[str, Any]:
         raise InputError(f"getter {name!r} takes peer, family and vrf (got {', '.join(sorted(unknown))})")
     peer = str(kw.get("peer") or "").strip()
     if not peer:
-        raise InputError(f"the {name} getter needs a peer (its address, or an inventory host name)",
-                         hint="e.g. --peer 198.51.100.2 or --peer r2")
+        raise InputError(f"the {name} getter needs a peer (its address, an inventory host name, or 'all' for "
+                         f"every peer)", hint="e.g. --peer 198.51.100.2, --peer r2 or --peer all")
+    if peer.lower() in ALL_PEERS:
+        peer = "all"
     try:
         peer = str(ipaddress.ip_address(peer))
         if not _NAME.fullmatch(peer.partition("%")[2] or "x"):  # ipaddress takes any text as a scope id
@@ -113,7 +117,10 @@ def resolve(neighbors: Any, name: str, family: str | None, host: str,
 def run(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: Any,
         read: Callable[[str], str], *, peer: str, family: str | None, vrf: str = "default",
         addresses: Callable[[], list[str]] | None = None) -> Any:
-    """Resolve ``peer`` (in ``vrf``), read with the platform's ``fn`` and explain an empty answer."""
+    """Resolve ``peer`` (in ``vrf``), read with the platform's ``fn`` and explain an empty answer.
+    ``peer="all"``: every peer of ``vrf`` (:func:`run_all`)."""
+    if peer == "all":
+        return run_all(name, fn, neighbors, host, read, family=family, vrf=vrf)
     asked = peer
     seen = None
     if not is_address(peer):
@@ -145,6 +152,74 @@ def run(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: A
     return out
 
 
+def run_all(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: Any,
+            read: Callable[[str], str], *, family: str | None, vrf: str = "default") -> Any:
+    """The routes exchanged with each BGP peer of ``vrf`` (in ``family``, else each unicast
+    family a session carries): one read per established session. A session that is down is
+    listed with its state and not read (nothing is exchanged on it); a read that fails is listed
+    with the reason, and the other peers' lists stand."""
+    from netops.devices.models import BgpPeerRoutes, BgpPeersRoutes
+
+    direction = "advertised" if name == "bgp_advertised" else "received"
+    found = neighbors()
+    rows, seen = [], set()
+    for n in sorted(found.neighbors, key=lambda n: (n.afi_safi, _address_key(n.peer))):
+        fam = _family_of(n.afi_safi)
+        if n.vrf != vrf or fam is None or (family is not None and fam != family) or (n.peer, fam) in seen:
+            continue
+        seen.add((n.peer, fam))
+        rows.append((n, fam))
+    out = BgpPeersRoutes(direction=direction, vrf=vrf)
+    if not rows:
+        others = sorted({n.vrf for n in found.neighbors} - {vrf})
+        out.note = (f"{host.name} has no BGP peers" + ("" if vrf == "default" else f" in VRF {vrf}")
+                    + (f" (sessions are in VRF: {', '.join(others)})" if others else ""))
+        return out
+    for n, fam in rows:
+        name_ = n.description or n.hostname
+        if not n.established:
+            state = n.raw_state or n.state
+            out.peers.append(BgpPeerRoutes(
+                peer=n.peer, peer_name=name_, direction=direction, afi_safi=n.afi_safi, vrf=vrf,
+                session_state=state,
+                note=f"the BGP session with {n.peer} is {state}"
+                     + (" (shut down by configuration)" if n.admin_down else "")
+                     + ": no routes are exchanged while it is down"))
+            out.unread.append(n.peer)
+            continue
+        try:
+            one = fn(host, read, peer=n.peer, family=fam, vrf=vrf)
+        except Cancelled:
+            raise
+        except Exception as exc:  # one peer's read failing does not hide the others'
+            one = BgpPeerRoutes(peer=n.peer, peer_name=name_, direction=direction, afi_safi=n.afi_safi, vrf=vrf,
+                                note=f"could not read the routes {'advertised to' if direction == 'advertised' else 'accepted from'} "
+                                     f"{_who(name_, n.peer)}: {_first_line(exc)}")
+            out.unread.append(n.peer)
+        one.vrf = vrf
+        one.peer_name = one.peer_name or name_
+        one.session_state = one.session_state or n.raw_state or n.state
+        out.peers.append(one)
+    return out
+
+
+def _who(name: str | None, address: str) -> str:
+    return f"{name} ({address})" if name and name != address else address
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _address_key(peer: str) -> tuple[int, int]:
+    try:
+        a = ipaddress.ip_address(peer.split("%")[0])
+    except ValueError:
+        return (9, 0)
+    return (a.version, int(a))
+
+
 def not_kept(peer: str) -> str:
     """The note of a ``bgp_received`` answer whose device keeps no pre-policy copy."""
     return (f"what {peer} sent before inbound policy is not kept (soft-reconfiguration inbound is not enabled "
@@ -160,6 +235,54 @@ def heading(data: Any) -> str:
 
 
 def describe(data: Any, only: list[str] | None = None) -> str:
+    """:func:`describe_one` for one peer; for every peer (``peer="all"``), each peer's in turn,
+    then a line per prefix the question named saying which peers it goes to (or comes from)."""
+    peers = getattr(data, "peers", None)
+    if peers is None:
+        return describe_one(data, only)
+    if not peers:
+        return f"- {data.note or 'no BGP peers'}"
+    # what the question named comes first: a long list must not push the answer out of sight
+    blocks = ["\n".join(_asked_all(data, asked) for asked in only)] if only else []
+    blocks += [describe_one(p) for p in peers]
+    if data.note:
+        blocks.append(f"note: {data.note}")
+    return "\n\n".join(blocks)
+
+
+def _asked_all(data: Any, asked: str) -> str:
+    try:
+        net = ipaddress.ip_network(asked, strict=False)
+    except ValueError:
+        return f"{asked}: not a prefix"
+    verb = "advertised to" if data.direction == "advertised" else "accepted from"
+    read = [p for p in data.peers if p.peer not in data.unread]
+    yes = [p for p in read if any(_same(r.prefix, net) for r in p.routes)]
+    if yes:
+        return (f"{net}: {verb} {len(yes)} of {len(data.peers)} peers: "
+                + ", ".join(_who(p.peer_name, p.peer) for p in yes))
+    inside = sorted({r.prefix for p in read for r in p.routes if _inside(r.prefix, net)})
+    return (f"{net}: not {verb} any of its {len(data.peers)} peers"
+            + (f" as such; inside it: {', '.join(inside)}" if inside else "")
+            + ("" if len(read) == len(data.peers) else f" ({len(data.peers) - len(read)} not read: see above)"))
+
+
+def _same(prefix: str, net: Any) -> bool:
+    try:
+        return ipaddress.ip_network(prefix, strict=False) == net
+    except ValueError:
+        return False
+
+
+def _inside(prefix: str, net: Any) -> bool:
+    try:
+        n = ipaddress.ip_network(prefix, strict=False)
+    except ValueError:
+        return False
+    return n.version == net.version and n != net and n.subnet_of(net)
+
+
+def describe_one(data: Any, only: list[str] | None = None) -> str:
     """Markdown lines: one per route (prefix, next hop, AS path, origin), then what was sent
     before inbound policy when the device keeps it, then the note. ``only``: prefixes a question
     named; each gets a line saying whether it is in the list (or what inside it is)."""

@@ -33,8 +33,6 @@ HOLDOUT += bench.cases(Path(__file__).parent / "data" / "state_phrasings_fleetch
 KNOWN_MISSES: dict[str, str] = {
     "is 203.0.113.128/25 being advertised to r1?": "a prefix advertised to a router with no speaker named is not routed "
                                                    "(the diagnosis wants the router that should have it as the subject)",
-    "what does AS 65003 announce?": "AS 65003 is read as r3, but 'what does r3 announce' names no peer, and offline "
-                                    "runs one getter: the advertised routes are per peer",
 }
 """Blind phrasings the offline path still gets wrong (strict xfail: a fix must take them off)."""
 KNOWN_UNSAFE = {t for t, why in KNOWN_MISSES.items() if why.startswith("UNSAFE")}

@@ -1,0 +1,152 @@
+""""What is r1 advertising?" with no peer named: the routes sent to (or taken from) every BGP peer
+of the router, one read per established session, over FRR 8.4 output captured in the lab
+(tests/fixtures/devices/frr/peer-routes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from netops.agent.events import ToolStartEvent
+from netops.agent.grounding import DEVICE, plan
+from netops.agent.router import route
+from netops.devices.transport import command_slug
+from netops.testing.ollama_server import say, tool_call
+from netops.testing.transport import FakeTransport
+
+PEER = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "frr" / "peer-routes"
+HOSTS = ["r1", "r2", "r3"]
+
+
+def captured(state: str) -> dict[str, str]:
+    return {f.stem: f.read_text() for f in (PEER / state).glob("*.txt")}
+
+
+def advertised(state: str, peer: str) -> list[str]:
+    """What the capture itself lists (read without netops's parser)."""
+    doc = json.loads(captured(state)[command_slug(f"show bgp ipv4 unicast neighbors {peer} advertised-routes json")])
+    return list(doc["advertisedRoutes"])
+
+
+@pytest.fixture
+def fake_transport():
+    return FakeTransport(outputs={"r1": captured("r1"), "r2": captured("r2-shut"), "r3": captured("r3")})
+
+
+@pytest.mark.parametrize("question, getter, host", [
+    ("what is r3 advertising?", "bgp_advertised", "r3"),
+    ("what does r1 announce?", "bgp_advertised", "r1"),
+    ("which prefixes does r1 advertise?", "bgp_advertised", "r1"),
+    ("which routes does r2 advertise to its neighbours?", "bgp_advertised", "r2"),
+    ("what is r3 advertising to all its peers?", "bgp_advertised", "r3"),
+    ("is r3 advertising 10.0.0.0/8 to anyone?", "bgp_advertised", "r3"),
+    ("is r1 sending 203.0.113.1/32 to any peer?", "bgp_advertised", "r1"),
+    ("which prefixes is r2 announcing to its bgp peers", "bgp_advertised", "r2"),
+    ("what does r2 learn from its peers?", "bgp_received", "r2"),
+    ("which routes is r3 accepting from its neighbors?", "bgp_received", "r3"),
+])
+def test_no_peer_named_reads_every_peer(question, getter, host):
+    r = route(question, HOSTS)
+    assert (r.kind, r.tool, r.intent) == ("tool", "get_state", getter), (question, r)
+    assert r.args["hosts"] == [host] and r.args["peer"] == "all", (question, r)
+    kind, args = plan(r)
+    assert kind == DEVICE and args["peer"] == "all"
+
+
+@pytest.mark.parametrize("question", [
+    "advertise 203.0.113.0/24 from r1",            # a request, not a question
+    "what does r3 advertise in ospf?",             # OSPF's LSAs, not BGP's routes
+    "which LSAs is r2 advertising?",
+    "is r1 sending traffic?",
+    "what routes does r1 have",
+    "how many prefixes does r1 receive from its peers",   # the neighbour summary counts them
+])
+def test_other_advertising_questions_do_not_read_bgp_peers(question):
+    r = route(question, HOSTS)
+    assert not (r.args.get("getter") in ("bgp_advertised", "bgp_received") and r.args.get("peer") == "all"), \
+        (question, r)
+
+
+def test_offline_answer_lists_what_r1_advertises_to_each_peer(make_assistant, fake_transport):
+    answer = make_assistant().ask("what is r1 advertising?", offline=True)
+    assert answer.mode == "offline" and "intent: bgp_advertised on r1" in answer.text, answer.text
+    for peer, name in (("198.51.100.2", "r2"), ("198.51.100.10", "r3")):
+        expected = advertised("r1", peer)
+        assert f"routes advertised to {name} ({peer}), ipv4-unicast: {len(expected)} prefixes" in answer.text
+        assert all(f"- {p}" in answer.text for p in expected)
+    sent = [c for h, c in fake_transport.sent if h == "r1"]
+    assert "show bgp ipv4 unicast neighbors 198.51.100.2 advertised-routes json" in sent
+    assert "show bgp ipv4 unicast neighbors 198.51.100.10 advertised-routes json" in sent
+    assert all(c.startswith("show ") for _, c in fake_transport.sent)
+
+
+def test_a_prefix_named_is_answered_across_the_peers(make_assistant, fake_transport):
+    answer = make_assistant().ask("is r1 advertising 203.0.113.128/25 to anyone?", offline=True)
+    assert "203.0.113.128/25: advertised to 2 of 2 peers: r2 (198.51.100.2), r3 (198.51.100.10)" in answer.text, \
+        answer.text
+    answer = make_assistant().ask("is r1 advertising 10.0.0.0/8 to anyone?", offline=True)
+    assert "10.0.0.0/8: not advertised to any of its 2 peers" in answer.text, answer.text
+
+
+def test_a_session_that_is_down_is_said_and_not_read(make_assistant, fake_transport):
+    answer = make_assistant().ask("what is r2 advertising?", offline=True)
+    assert "the BGP session with 198.51.100.1 is Idle (Admin) (shut down by configuration)" in answer.text, \
+        answer.text
+    # the capture holds no advertised-routes for r3: that one read fails, and says so, the rest stands
+    assert "could not read the routes advertised to r3 (198.51.100.6)" in answer.text, answer.text
+    sent = [c for h, c in fake_transport.sent if h == "r2"]
+    assert "show bgp ipv4 unicast neighbors 198.51.100.1 advertised-routes json" not in sent
+    assert "show bgp ipv4 unicast neighbors 198.51.100.6 advertised-routes json" in sent
+
+
+def test_the_model_gets_every_peer_read_first(scripted, make_assistant, fake_transport):
+    scripted.push(say("r1 advertises four prefixes to each peer."))
+    events = list(make_assistant().events("what is r1 advertising?"))
+    assert [e.tool for e in events if isinstance(e, ToolStartEvent)] == ["get_state"]
+    sent = scripted.requests[0].messages[-1]["content"]
+    assert "BGP routes advertised to each peer of r1" in sent
+    assert "198.51.100.2" in sent and "198.51.100.10" in sent
+
+
+def test_the_model_may_ask_for_every_peer(scripted, make_assistant, fake_transport):
+    scripted.push(tool_call("get_state", hosts=["r1"], getter="bgp_advertised", peer="all"), say("done"))
+    answer = make_assistant().ask("please look at r1")
+    call = next(c for c in answer.tool_calls if c.tool == "get_state")
+    assert call.ok, call.error
+    result = scripted.requests[1].tool_results()[0]
+    assert '"peer": "198.51.100.2"' in result and '"peer": "198.51.100.10"' in result
+
+
+def test_the_getter_takes_all_and_still_refuses_no_peer(agent_settings, fake_transport):
+    from netops.devices.service import DeviceService
+    from netops.errors import InputError
+
+    svc = DeviceService(agent_settings, transport_factory=fake_transport)
+    r = svc.get("r1", "bgp_advertised", peer="all")["r1"]
+    assert r.ok, r.error
+    assert [p.peer for p in r.data.peers] == ["198.51.100.2", "198.51.100.10"]
+    assert all(p.direction == "advertised" and p.routes for p in r.data.peers)
+    with pytest.raises(InputError, match="needs a peer"):
+        svc.get("r1", "bgp_advertised")
+
+
+def test_the_prefix_asked_about_reaches_the_model_before_the_lists(scripted, make_assistant, fake_transport):
+    scripted.push(say("No."))
+    list(make_assistant().events("is r1 advertising 10.0.0.0/8 to anyone?"))
+    sent = scripted.requests[0].messages[-1]["content"]
+    assert "10.0.0.0/8: not advertised to any of its 2 peers" in sent
+    assert sent.index("10.0.0.0/8: not advertised") < sent.index("routes advertised to r2")
+
+
+def test_a_long_source_is_cut_between_lines_and_says_so():
+    from netops.agent.grounding import clip_lines
+
+    text = "\n".join(f"- 203.0.113.{i}/32: next hop 198.51.100.2, AS path 65002, origin IGP" for i in range(60))
+    cut = clip_lines(text, 700)
+    assert len(cut) <= 700
+    kept, tail = cut.rsplit("\n", 1)
+    assert all(line in text.splitlines() for line in kept.splitlines())  # whole lines only
+    assert tail == f"… ({60 - len(kept.splitlines())} more lines not shown)"
+    assert clip_lines("short", 700) == "short"
