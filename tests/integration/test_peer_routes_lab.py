@@ -97,3 +97,18 @@ def test_state_cli_advertised_to_a_host_by_name(lab, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "takes no arguments (got peer)" in err and "is not a peer address or a host name" in err
     assert "Traceback" not in err
+
+
+def test_what_r3_advertises_to_each_peer(lab, small_defaults):
+    """No peer named: each of r3's peers, each list checked against r3's own table (vtysh)."""
+    expected = _best_prefixes(lab, "r3")
+    peers = {name: _address(lab, "r3", name) for name in ("r1", "r2")}
+    for address in peers.values():
+        _advertised_settles(lab, "r3", address, expected)
+    answer = _ask(lab, "what is r3 advertising?")
+    text = answer.text
+    assert "intent: bgp_advertised on r3" in text, text
+    for name, address in peers.items():
+        assert f"routes advertised to {name} ({address}), ipv4-unicast: {len(expected)} prefixes" in text, text
+    answer = _ask(lab, f"is r3 advertising {R3_EXTRA_PREFIX} to anyone?")
+    assert f"{R3_EXTRA_PREFIX}: advertised to 2 of 2 peers" in answer.text, answer.text
