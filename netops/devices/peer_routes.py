@@ -37,6 +37,8 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
 _VRF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 DEFAULT_VRFS = ("default", "global", "master")
 ALL_PEERS = ("all", "*", "any")
+MAX_PEERS = 16
+"""``peer="all"`` reads at most this many sessions (one command each); a note names the rest."""
 """Peer words meaning every BGP peer of the device (``peer="all"``)."""
 
 
@@ -175,6 +177,10 @@ def run_all(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], hos
         out.note = (f"{host.name} has no BGP peers" + ("" if vrf == "default" else f" in VRF {vrf}")
                     + (f" (sessions are in VRF: {', '.join(others)})" if others else ""))
         return out
+    if len(rows) > MAX_PEERS:  # a route reflector's hundreds of sessions: not one read each
+        out.note = (f"{host.name} has {len(rows)} BGP sessions" + ("" if vrf == "default" else f" in VRF {vrf}")
+                    + f"; the first {MAX_PEERS} by address were read: name a peer to read another")
+        rows = rows[:MAX_PEERS]
     for n, fam in rows:
         name_ = n.description or n.hostname
         if not n.established:
@@ -243,10 +249,10 @@ def describe(data: Any, only: list[str] | None = None) -> str:
     if not peers:
         return f"- {data.note or 'no BGP peers'}"
     # what the question named comes first: a long list must not push the answer out of sight
-    blocks = ["\n".join(_asked_all(data, asked) for asked in only)] if only else []
+    blocks = [f"note: {data.note}"] if data.note else []
+    if only:
+        blocks.append("\n".join(_asked_all(data, asked) for asked in only))
     blocks += [describe_one(p) for p in peers]
-    if data.note:
-        blocks.append(f"note: {data.note}")
     return "\n\n".join(blocks)
 
 

@@ -150,3 +150,16 @@ def test_a_long_source_is_cut_between_lines_and_says_so():
     assert all(line in text.splitlines() for line in kept.splitlines())  # whole lines only
     assert tail == f"… ({60 - len(kept.splitlines())} more lines not shown)"
     assert clip_lines("short", 700) == "short"
+
+
+def test_a_device_with_many_peers_is_read_for_the_first_few_and_says_so(agent_settings, fake_transport, monkeypatch):
+    from netops.devices import peer_routes
+    from netops.devices.service import DeviceService
+
+    monkeypatch.setattr(peer_routes, "MAX_PEERS", 1)
+    svc = DeviceService(agent_settings, transport_factory=fake_transport)
+    r = svc.get("r1", "bgp_advertised", peer="all")["r1"]
+    assert [p.peer for p in r.data.peers] == ["198.51.100.2"]
+    assert r.data.note == "r1 has 2 BGP sessions; the first 1 by address were read: name a peer to read another"
+    sent = [c for h, c in fake_transport.sent if h == "r1"]
+    assert not any("198.51.100.10 advertised-routes" in c for c in sent)
