@@ -305,7 +305,7 @@ def clip_lines(text: str, limit: int) -> str:
     (a cut inside a line would show a half route or a half state to the model and the person)."""
     if len(text) <= limit:
         return text
-    more = "\n… ({} more lines not shown)"
+    more = "\n\n… ({} more lines not shown)"  # its own paragraph: not read as part of the last route
     cut = text[:max(limit - len(more) - 6, 0)]
     cut = cut.rsplit("\n", 1)[0] if "\n" in cut else cut
     left = text.count("\n") - cut.count("\n")

@@ -146,7 +146,7 @@ def test_a_long_source_is_cut_between_lines_and_says_so():
     text = "\n".join(f"- 203.0.113.{i}/32: next hop 198.51.100.2, AS path 65002, origin IGP" for i in range(60))
     cut = clip_lines(text, 700)
     assert len(cut) <= 700
-    kept, tail = cut.rsplit("\n", 1)
+    kept, tail = cut.rsplit("\n\n", 1)
     assert all(line in text.splitlines() for line in kept.splitlines())  # whole lines only
     assert tail == f"… ({60 - len(kept.splitlines())} more lines not shown)"
     assert clip_lines("short", 700) == "short"
