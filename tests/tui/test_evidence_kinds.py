@@ -6,6 +6,7 @@ model; the viewer is opened with the keyboard."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from netops.testing.ollama_server import ScriptedOllama, say, tool_call
@@ -58,8 +59,8 @@ def test_the_viewer_names_a_parsed_result_and_device_output_apart(tmp_path):
         chat.type("what neighbours does r1 have, OSPF and BGP?")
         chat.keys("Enter")
         # the question's BGP part is read first (evidence-first), then the model's two calls
-        chat.wait(lambda p: re.search(r"evidence \(\d\):", p) and "show bgp summary, " in p, timeout=60,
-                  what="the cited answer")
+        chat.wait(lambda p: re.search(r"evidence \(\d\):", p) and "show bgp summary, " in p
+                  and "…" not in p.splitlines()[0], timeout=60, what="the cited answer, the turn over")
         chat.keys("BTab")  # back from the box: the last citation, the raw `show`
         chat.keys("Enter")
         pane = chat.wait(lambda p: "Esc close" in p and "looking it up" not in p and p, what="the viewer")
@@ -67,6 +68,7 @@ def test_the_viewer_names_a_parsed_result_and_device_output_apart(tmp_path):
         assert "Neighbor" in pane  # FRR's own text table
         chat.keys("Escape")
         chat.wait(lambda p: "Esc close" not in p, what="the viewer to close")
+        time.sleep(0.5)  # the focus goes back to the citation after the frame without the viewer
         chat.keys("BTab")  # the focus came back to that citation: the one before it is a getter's
         chat.keys("Enter")
         pane = chat.wait(lambda p: "Esc close" in p and "looking it up" not in p and p, what="the viewer")

@@ -26,13 +26,18 @@ class EvidenceScreen(ModalScreen[None]):
     }
     EvidenceScreen .evidence-title { text-style: bold; }
     EvidenceScreen .evidence-meta { color: $text-muted; padding: 0 0 1 0; }
-    EvidenceScreen TextArea { height: 1fr; border: none; }
+    EvidenceScreen TextArea { height: 1fr; scrollbar-size-vertical: 1; }
     EvidenceScreen .evidence-keys { color: $text-muted; }
+    EvidenceScreen.-narrow > Vertical { width: 100%; max-width: 100%; height: 100%; }
     """
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="evidence.close"),
         Binding("c", "copy", "Copy", id="evidence.copy"),
     ]
+
+    NARROW_BELOW = 90
+    """Columns below which the viewer takes the whole screen: RFC text is wrapped at 72 columns,
+    and at 80 the framed box (about 62 wide) broke every line of a passage in two."""
 
     def __init__(self, evidence: Any, lookup: Any) -> None:
         """``lookup(evidence) -> (title, meta lines, text)`` (a :class:`netops.tui.lookup.Detail`),
@@ -49,11 +54,17 @@ class EvidenceScreen(ModalScreen[None]):
             yield Static(f"{'Device evidence' if kind == 'device' else 'Cited passage'}: "
                          f"{escape(self.evidence.label)}", id="evidence-title", classes="evidence-title")
             yield Static("looking it up...", id="evidence-meta", classes="evidence-meta")
-            yield TextArea("", id="evidence-text", read_only=True, soft_wrap=True, show_line_numbers=False)
+            # compact: no frame (two columns the text needs at 80)
+            yield TextArea("", id="evidence-text", read_only=True, soft_wrap=True, show_line_numbers=False,
+                           compact=True)
             yield Static("[b]c[/b] copy   [b]Esc[/b] close", classes="evidence-keys")
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < self.NARROW_BELOW, "-narrow")
         self._load()
+
+    def on_resize(self, event: Any) -> None:
+        self.set_class(event.size.width < self.NARROW_BELOW, "-narrow")
 
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
