@@ -129,25 +129,61 @@ def lab_clean(lab: RunningLab) -> Iterator[RunningLab]:
 def restore(lab: RunningLab) -> None:
     """Links up; routers whose running config drifted from the baseline restart clean; then
     every BGP session Established and every OSPF adjacency Full again."""
-    from concurrent.futures import ThreadPoolExecutor
-
     the_lab = lab.lab
     for r in lab.info.routers:
         for link in r.links:
             the_lab.set_link(r.name, link.peer, True)
-    # A vtysh call mostly waits on the daemons: one call per router, all routers at once.
-    with ThreadPoolExecutor(len(lab.info.routers)) as pool:
-        seen = dict(zip([r.name for r in lab.info.routers],
-                        pool.map(lambda r: _router_state(lab, r), lab.info.routers)))
-    changed = [name for name, (config, _) in seen.items() if config != lab.baseline[name]]
+    seen = _states(lab)
+    changed = [name for name, (config, _, _) in seen.items() if config != lab.baseline[name]]
+    if not changed and all(up for _, up, _ in seen.values()):
+        return
+    reverted = [name for name in changed if _revert_in_place(lab, name, seen[name][0])]
     for name in changed:
-        if not _revert_in_place(lab, name, seen[name][0]):
+        if name not in reverted:
             the_lab.restart_router(name)
-    if changed or not all(up for _, up in seen.values()):
-        the_lab.wait_converged(30.0)
-        # Established is not the routes: the next test reads them (a session that came back a
-        # moment ago may not have sent its UPDATEs yet)
-        _settled_prefixes(lab, until=lab.received)
+    seen = _states(lab) if changed else seen
+    undone = [name for name in reverted if seen[name][0] != lab.baseline[name]]
+    for name in undone:  # reverted in place, yet not the baseline exactly: restart it clean
+        the_lab.restart_router(name)
+    _wait_restored(lab, None if undone else seen)
+
+
+def _states(lab: RunningLab) -> dict[str, tuple[str | None, bool, dict[str, int]]]:
+    """Every router's :func:`_router_state`, read at once (a vtysh call mostly waits on the
+    daemons: one call per router, all routers in parallel)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(lab.info.routers)) as pool:
+        return dict(zip([r.name for r in lab.info.routers],
+                        pool.map(lambda r: _router_state(lab, r), lab.info.routers)))
+
+
+def _wait_restored(lab: RunningLab, first: dict | None = None, converge_timeout: float = 30.0,
+                   settle_timeout: float = 20.0) -> None:
+    """Until every BGP session is Established and every OSPF adjacency Full (as
+    ``Lab.wait_converged`` requires, which names what is still down after ``converge_timeout``),
+    then until every router has received the prefixes it had after the session lab settled:
+    Established is not the routes, and the next test reads them (a session that came back a
+    moment ago may not have sent its UPDATEs yet); after ``settle_timeout`` whatever they are.
+    Each round is one vtysh call per router, all routers at once; ``first`` is a round read
+    since the last change to the lab."""
+    import time
+
+    start = time.monotonic()
+    converged_at = None
+    while True:
+        seen, first = first or _states(lab), None
+        now = time.monotonic()
+        if all(up for _, up, _ in seen.values()):
+            converged_at = converged_at or now
+            if {name: received for name, (_, _, received) in seen.items()} == lab.received:
+                return
+            if now - converged_at > settle_timeout:
+                return
+        elif now - start > converge_timeout:
+            lab.lab.wait_converged(0.0)  # raises, naming what is still down (or it just came up)
+            converged_at = converged_at or time.monotonic()
+        time.sleep(0.1)
 
 
 def _received(lab: RunningLab, name: str) -> dict[str, int]:
@@ -212,8 +248,9 @@ def _negate(line: str) -> str:
 def _revert_in_place(lab: RunningLab, name: str, current: str | None) -> bool:
     """Undo a test's drift through vtysh, without a restart (seconds per router, mostly BGP and
     OSPF coming back): lines a test added inside blocks that both configs have (a description, a
-    neighbour, a password) are negated, lines it removed are put back. Only one-level lines; True
-    only when the running config then equals the baseline exactly, otherwise the caller restarts."""
+    neighbour, a password) are negated, lines it removed are put back. Only one-level lines; False
+    when that cannot be done (the caller restarts the router), True when the commands were taken
+    (the caller checks that the running config now equals the baseline exactly)."""
     from netops.errors import LabError
 
     base, cur = _blocks(lab.baseline[name]), _blocks(current or "")
@@ -232,15 +269,16 @@ def _revert_in_place(lab: RunningLab, name: str, current: str | None) -> bool:
         commands += [header, *body, "exit"] if header else body
     try:
         lab.lab.vtysh(name, "configure terminal", *commands)
-        return lab.lab.running_config(name) == lab.baseline[name]
     except LabError:
         return False
+    return True  # the caller reads the running config again: a restart when it is not the baseline
 
 
-def _router_state(lab: RunningLab, router) -> tuple[str | None, bool]:
+def _router_state(lab: RunningLab, router) -> tuple[str | None, bool, dict[str, int]]:
     """(running config as ``Lab.running_config`` returns it, whether every BGP session is
-    Established and every OSPF adjacency Full as ``Lab.wait_converged`` requires), read with
-    one vtysh call; (None, False) when the router does not answer."""
+    Established and every OSPF adjacency Full as ``Lab.wait_converged`` requires, BGP neighbour
+    -> prefixes received as :func:`_received` reads them), read with one vtysh call; (None,
+    False, {}) when the router does not answer."""
     import json
 
     from netops.errors import LabError
@@ -249,16 +287,16 @@ def _router_state(lab: RunningLab, router) -> tuple[str | None, bool]:
         out = lab.lab.vtysh(router.name, "show bgp summary json", "show ip ospf neighbor json",
                             "show running-config")
     except LabError:
-        return None, False
+        return None, False, {}
     decoder = json.JSONDecoder()
     try:
         bgp, at = decoder.raw_decode(out, len(out) - len(out.lstrip()))
         ospf, at = decoder.raw_decode(out, at + len(out[at:]) - len(out[at:].lstrip()))
     except ValueError:
-        return lab.lab.running_config(router.name), False
+        return lab.lab.running_config(router.name), False, {}
     text = out[at:]
     if "Building configuration" not in text:
-        return lab.lab.running_config(router.name), False
+        return lab.lab.running_config(router.name), False, {}
     text = text[text.index("Building configuration"):]
     config = "\n".join(ln for ln in text.splitlines()
                        if not ln.startswith(("Building configuration", "Current configuration")))
@@ -268,7 +306,8 @@ def _router_state(lab: RunningLab, router) -> tuple[str | None, bool]:
         entry = entries[0] if isinstance(entries, list) and entries else entries
         full += (entry.get("nbrState") or entry.get("state") or "?").split("/")[0] == "Full"
     established = sum(p.get("state") == "Established" for p in peers.values())
-    return config, established >= len(router.links) and full >= len(router.links)
+    received = {addr: int(p.get("pfxRcd") or 0) for addr, p in peers.items()}
+    return config, established >= len(router.links) and full >= len(router.links), received
 
 
 @pytest.fixture
