@@ -183,13 +183,14 @@ def _config_like(line: str) -> tuple[bool, bool]:
     s = line.strip()
     if not s or s.endswith("?") or _LIST_ITEM.match(line):
         return False, False
-    head = s.split()[0].lower()
-    if head in ("description", "remark", "alias", "banner") or s in ("!", "#", "}", "]"):
-        return True, True
     split = s.split()
+    if split[0].lower() in ("description", "remark", "alias", "banner") or s in ("!", "#", "}", "]"):
+        return True, True
     words = len(split)
+    if words > 30:  # before the prose count: a long line of prose costs it once per streamed token
+        return False, False
     prose = len({w.lower().rstrip(".,;:!?)") for w in split} & _SENTENCE_SET)
-    if words > 30 or (s.endswith(".") and words > 3) or prose >= 2:
+    if (s.endswith(".") and words > 3) or prose >= 2:
         return False, False
     # configuration keywords are lower case: "Password recovery" as a line is a title, not one
     anchor = (s.startswith(("!", "#", "<")) or s.endswith(("{", ";", "}")) or split[0] in _CONFIG_HEADS
@@ -478,7 +479,8 @@ class RedactingStream:
         if full is None or part is None:
             self._unsettle()
             full, part = redact_text(raw[:cut]) or "", redact_text(raw[:hold]) or ""
-        out = self._base_out + os.path.commonprefix([full, part])
+        # the held text is mostly a prefix of the whole: commonprefix walks both a character at a time
+        out = self._base_out + (part if full.startswith(part) else os.path.commonprefix([full, part]))
         if out.startswith(self._sent):
             new, self._sent = out[len(self._sent):], out
             return False, new
