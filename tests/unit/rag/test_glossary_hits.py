@@ -12,12 +12,31 @@ from netops.rag.kb import KnowledgeBase, definition_question
 from netops.testing.embedders import HashEmbedder
 
 
-@pytest.fixture
-def kb_with_glossary(settings, tmp_path, rfc):
-    docs = tmp_path / "docs"
+@pytest.fixture(scope="module")
+def kb_with_glossary(tmp_path_factory):
+    """The glossary and RFC 2328, indexed once for the module: the tests only search it (and
+    what they monkeypatch on it is put back after each test)."""
+    import os
+
+    from netops.settings import load_settings
+    from tests.conftest import rfc_path
+
+    found = rfc_path(2328)
+    if found is None:
+        pytest.skip("RFC 2328 not installed (apt-get install doc-rfc-std; scripts/setup.sh does it)")
+    root = tmp_path_factory.mktemp("glossary-kb")
+    with pytest.MonkeyPatch.context() as mp:  # module fixtures run before the per-test env isolation
+        for key in list(os.environ):
+            if key.startswith("NETOPS_"):
+                mp.delenv(key)
+        mp.setenv("XDG_CONFIG_HOME", str(root / "xdg-config"))
+        mp.setenv("XDG_DATA_HOME", str(root / "xdg-data"))
+        mp.setenv("NETOPS_OLLAMA_URL", "http://127.0.0.1:9")
+        settings = load_settings(home=root / "netops-home")
+    docs = root / "docs"
     docs.mkdir()
     shutil.copy(settings.knowledge_dir / "glossary.md", docs / "glossary.md")
-    shutil.copy(rfc(2328), docs / "rfc2328.txt.gz")
+    shutil.copy(found, docs / "rfc2328.txt.gz")
     settings = settings.model_copy(update={"knowledge_dir": docs})
     with KnowledgeBase(settings, embedder=HashEmbedder()) as kb:
         assert kb.add([docs]).ok
