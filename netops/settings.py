@@ -113,6 +113,9 @@ class ChatSettings(BaseModel):
     (F1 shows every id and its keys)."""
     side_panel: bool = False
     """Show the side panel (devices, lab, index) at start."""
+    recovery_poll: float | None = Field(default=None, gt=0)
+    """Seconds between two checks, while the chat is idle, for a change another netops left
+    unfinished or a router-side guard put back (default 15)."""
 
 
 class Settings(BaseSettings):

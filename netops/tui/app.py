@@ -303,7 +303,7 @@ class ChatApp(App[None]):
             welcome = self.conversation.query("#welcome")
             self.conversation.mount(Static("\n".join(recovered), markup=False, classes="startup-warning"),
                                     after=welcome.first() if welcome else None)
-        self.set_interval(RECOVERY_POLL, self._poll_recovery)
+        self.set_interval(getattr(settings.chat, "recovery_poll", None) or RECOVERY_POLL, self._poll_recovery)
         if not self.offline:
             self._probe_model()
         if getattr(getattr(settings, "chat", None), "side_panel", False):

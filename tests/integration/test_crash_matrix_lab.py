@@ -331,7 +331,10 @@ def test_a_chat_left_open_puts_back_another_netops_crash_and_says_so(crashlab, a
 
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed (apt-get install tmux)")
-    with TmuxChat(crashlab.tmp, size=(200, 50), args=("--offline",), env=crashlab.env) as chat:
+    # idle: told at the chat's next idle check, every 15 s by default; 5 s here, still well after
+    # the guard has put r1 back (about 2 s after the chat is up), so the chat tells what it did
+    env = crashlab.env if action == "powercut" else dict(crashlab.env, NETOPS_CHAT__RECOVERY_POLL="5")
+    with TmuxChat(crashlab.tmp, size=(200, 50), args=("--offline",), env=env) as chat:
         chat.started()
         crashed = crashlab.crash("cli", "push:1:3", action)
         assert crashed.returncode == -signal.SIGKILL, crashed.stdout + crashed.stderr
