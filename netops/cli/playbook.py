@@ -236,8 +236,10 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
             prompting[0] = True
             try:
                 return click.confirm(question, default=False, err=True)
-            except click.exceptions.Abort:  # Ctrl-C at the prompt is a "no" (and recorded as one)
-                return False
+            except click.exceptions.Abort:  # not approved, either way
+                if token.cancelled:  # Ctrl-C (it cancelled the token): recorded as a cancel, as `ask` does
+                    raise KeyboardInterrupt from None
+                return False  # end of input: the default, no
             finally:
                 prompting[0] = False
 

@@ -382,7 +382,8 @@ def test_ctrl_c_at_the_playbook_run_prompt_refuses_at_once(lab_clean, lab_settin
         assert rc == 5 and "nothing was changed" in shown, shown
     assert _configs(lab_clean) == before
     with AuditLog(lab_settings.paths.audit_db) as audit:
-        assert [r.payload["reason"] for r in audit.list(kind="denial")] == ["declined at the prompt"] * 3
+        # a cancel, as `netops ask` and the chat record it (it said 'declined at the prompt')
+        assert [r.payload["reason"] for r in audit.list(kind="denial")] == ["cancelled at the prompt (Ctrl-C)"] * 3
 
 
 
