@@ -22,7 +22,7 @@ ARGS = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighb
 async def test_the_approval_window_records_a_cancel_as_a_cancel(scripted, make_session, agent_settings,
                                                                 vetted_playbooks, fake_transport, key):
     from netops.playbook.approval import prompt_reason
-    from netops.tui.app import ChatApp
+    from netops.tui.app import CHAT_PROMPT, ChatApp
     from netops.tui.screens.approval import ApprovalScreen
 
     fake_transport.outputs["r1"] = {**fake_transport.outputs["r1"], "show_bgp_neighbors_198_51_100_2_json":
@@ -37,8 +37,10 @@ async def test_the_approval_window_records_a_cancel_as_a_cancel(scripted, make_s
         await pilot.press(key)
         view = (await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer"))[0]
         await wait_until(pilot, lambda: not app.busy, timeout=10, what="the turn to end")
-    expected = prompt_reason(None, where="in netops chat") if key == "ctrl+c" else prompt_reason(False, where="in netops chat")
-    assert "Ctrl-C" in prompt_reason(None, where="in netops chat")  # what it is: a cancel, by that key
+    # Ctrl+C chose nothing: a cancel, in the library's words for a cancelled prompt (`ask` says
+    # 'cancelled at the prompt (Ctrl-C)'); Escape is the window's Deny
+    expected = {"ctrl+c": "cancelled in netops chat (Ctrl-C)", "escape": "declined in netops chat"}[key]
+    assert expected == prompt_reason(None if key == "ctrl+c" else False, where=CHAT_PROMPT)
     (approval,) = view.answer.approvals
     assert approval.decision == "denied" and approval.result == expected, approval  # never approved
     (denial,) = session.audit.list(kind="denial")
