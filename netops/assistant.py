@@ -680,6 +680,8 @@ class Assistant:
             # sentence by sentence against the sources: seconds for a long answer, nothing else arriving
             ctx.emit(StepEvent("check", "checking the answer against its sources"))
         grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None)
+        if g.unread and answer.text.strip():  # "what is broken on r2, r7?": r7 is said, never dropped
+            answer.text = f"**Not read:** {g.unread}.\n\n{answer.text}"
         if not answer.text.strip() and answer.error is None:  # nothing said, and nothing of ours to say
             empty = ModelProtocolError("the model's answer was empty", hint="ask again, or try another model")
             answer.text = f"**No answer:** {empty.message}"

@@ -175,6 +175,15 @@ def _reads_a_value(question: str, m: ChangeMatch, hosts: list[str] | None = None
     return r.kind == "tool" and r.args.get("getter") == "bgp_neighbors"
 
 
+def _asks_what_happened(question: str, hosts: list[str]) -> bool:
+    """A question whether a device restarted or a session reset ("when did r3 last reload?"), with
+    a change word in it that no vetted playbook does: the router reads the uptime that answers it."""
+    from netops.agent.router import route
+
+    r = route(question, hosts) if hosts else None
+    return r is not None and r.kind == "tool" and bool(r.args.get("_reboot") or r.args.get("_reset"))
+
+
 def _named_change(question: str, m: ChangeMatch) -> bool:
     """Do the words ask for a change of a device they name ("restart r1 and whatever is down",
     "drain r1 then clear whatever bgp is down"), not only of what a state picks on it ("restart
@@ -217,6 +226,8 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
         return None
     if m.kind != "change" and not _dry_runnable(m) and not _named_change(question, m) and picked_by_state(question, ctx):
         return None  # (a device the words name is the matcher's: "drain r1 then clear whatever is down")
+    if m.kind == "unmatched" and _asks_what_happened(question, _hosts(ctx)):
+        return None  # "when did r3 last reload?": whether it happened, which the router reads
     if m.kind in ("clarify", "unmatched"):
         return _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,
                        toolbox, None)

@@ -97,6 +97,9 @@ class Grounding:
     unknown_device: str | None = None
     """The question is about a device the inventory does not have: said plainly, the model is
     not asked (it could only guess)."""
+    unread: str | None = None
+    """Devices the question listed beside known ones that the inventory does not have ("what is
+    broken on r2, r7?"): the known ones are read, and the answer says this line."""
 
     @property
     def abstain(self) -> bool:
@@ -276,8 +279,10 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     evidence = {e.host: e for e in getattr(result, "evidence", [])}
     own, origin_line = originator(clean.get("prefix", ""), agg) if extra.get("_origin") else ([], "")
     last_ok = next((h for h in reversed(list(agg)) if agg[h].ok), None)
+    per_host = {host: host_extra(extra, host, hr, peer_of or (lambda h, o: {})) for host, hr in agg.items() if hr.ok}
+    peers = {h: hx["_peer_address"] for h, hx in per_host.items() if "_peer_address" in hx}
     # a fleet-wide question ("which bgp peers are down?"): the count over every device read
-    found = (fleet_summary(clean.get("getter", ""), agg, extra) or "") \
+    found = (fleet_summary(clean.get("getter", ""), agg, {**extra, "_peers": peers}) or "") \
         if extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1) else ""
     for host, hr in agg.items():
         if not hr.ok:
@@ -287,8 +292,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
             title = GETTER_TITLES.get(getter, getter.replace("_", " "))
             if getattr(hr.data, "peers", None) is not None:  # peer="all"
                 title = title.replace("one peer", "each peer")
-            hx = host_extra(extra, host, hr, peer_of or (lambda h, o: {}))
-            text = f"{title} of {host}:\n{_describe(getter, hr.data, hx)}"
+            text = f"{title} of {host}:\n{_describe(getter, hr.data, per_host[host])}"
             if origin_line and (host in own or (not own and host == last_ok)):
                 # the comparison netops made across the devices, on the read it rests on
                 text += "\n\n" + origin_line.replace("**", "")  # its own paragraph, not the last bullet's
@@ -369,7 +373,7 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     oldest first) completes a device follow-up such as "and on r2?".
     """
     from netops.agent.offline import _domain, _matcher, device_index, inventory_hosts
-    from netops.agent.router import UNKNOWN_DEVICE, followup, meaning, route, route_named
+    from netops.agent.router import UNKNOWN_DEVICE, route_named
 
     settings = ctx.settings
     hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
@@ -377,6 +381,17 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
                             matcher=lambda: _matcher(settings))
     if routed.kind == "unknown" and routed.reason.startswith(UNKNOWN_DEVICE):
         return Grounding(NONE, unknown_device=routed.reason)
+    g = _prepare(question, ctx, call, budget, routed, hosts, previous=previous, earlier=earlier)
+    g.unread = routed.unread
+    return g
+
+
+def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any], budget: GroundingBudget | None,
+             routed: Any, hosts: list[str], *, previous: str, earlier: list[str] | None) -> Grounding:
+    from netops.agent.offline import _domain, _matcher, device_index
+    from netops.agent.router import followup, meaning, route
+
+    settings = ctx.settings
     kind, args = plan(routed)
     meant = followup(question, meaning(earlier if earlier is not None else previous, hosts), hosts)
     if meant != question and kind in (NONE, KNOWLEDGE):

@@ -122,6 +122,12 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
     failed = [h for h, hr in agg.items() if not hr.ok]
     tail = f" ({', '.join(failed)} could not be read)" if failed else ""
     on = ", ".join(h for h, hr in agg.items() if hr.ok)
+    if getter == "facts" and extra.get("_reboot"):
+        return restart_summary(agg, tail)
+    if getter == "bgp_neighbors" and extra.get("_reset"):
+        peers = extra.get("_peers") or {}  # the session between two named routers: each side's peer
+        return reset_summary([(h, n) for h, n in rows if h not in peers or n.peer == peers[h]], on, tail,
+                             extra.get("_between") if peers else None)
     if getter == "bgp_neighbors":
         what, bad, good = "BGP sessions", [(h, n) for h, n in rows if not n.established], "Established"
         named = [f"{h} {n.peer} ({n.state})" for h, n in bad]
@@ -167,6 +173,71 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
     if not bad:
         return f"**Found:** {none}{tail}."
     return f"**Found:** {len(bad)} of {len(rows)} {what} not {good}: {', '.join(named)}{tail}."
+
+
+def restart_summary(agg: Any, tail: str = "") -> str:
+    """The Found line for "did r2 reboot?": each device's uptime (how long ago it last restarted),
+    or plainly that its platform's ``show version`` gives none, so netops cannot tell."""
+    known, unknown = [], []
+    for h, hr in agg.items():
+        if not hr.ok or hr.data is None:
+            continue
+        if hr.data.uptime_seconds is not None:
+            up = duration(hr.data.uptime_seconds)
+            known.append(f"{h} has been up {up}, so it last restarted about {up} ago")
+        else:
+            unknown.append((h, f"{hr.data.vendor} {hr.data.os_version or ''}".strip()))
+    parts = list(known)
+    if unknown:
+        names = ", ".join(h for h, _ in unknown)
+        what = "; ".join(dict.fromkeys(v for _, v in unknown))
+        one = len(unknown) == 1
+        parts.append(f"netops cannot tell whether or when {names} last restarted: {'its' if one else 'their'} "
+                     f"`show version` ({what}) reports no uptime, and no other read-only getter gives one "
+                     f"(the BGP sessions' uptimes show only when each session last came up)")
+    if not parts:
+        return f"**Found:** nothing could be read{tail}."
+    return "**Found:** " + "; ".join(parts) + f"{tail}."
+
+
+def _session(h: str, n: Any) -> str:
+    return f"{h}'s session to " + (f"{n.description} ({n.peer})" if n.description else n.peer)
+
+
+def reset_summary(rows: list[tuple[str, Any]], on: str, tail: str = "", between: list[str] | None = None) -> str:
+    """The Found line for "did a bgp session reset recently?": sessions down now (reset and not
+    back), and the Established session(s) with the shortest uptime (the last to come up). For
+    the session ``between`` two named routers, ``rows`` are its two sides."""
+    if not rows:
+        return f"**Found:** no BGP sessions on {on}{tail}."
+    down = [(h, n) for h, n in rows if not n.established]
+    up = [(h, n) for h, n in rows if n.established and n.uptime_seconds is not None]
+    parts = []
+    if down:
+        parts.append(f"{len(down)} of {len(rows)} BGP sessions down now (not Established again since they went down): "
+                     + "; ".join(f"{_session(h, n)}, {n.state}" for h, n in down))
+    if up:
+        least = min(n.uptime_seconds for _, n in up)
+        last = [(h, n) for h, n in up if n.uptime_seconds == least]
+        names = " and ".join(_session(h, n) for h, n in last)
+        d = duration(least)
+        if between and not down:
+            sides = "; ".join(f"{h}'s side, to {n.peer}: {duration(n.uptime_seconds)}" for h, n in up)
+            parts.append(f"the BGP session between {between[0]} and {between[1]} has been up {d} ({sides}): "
+                         f"it last came up about {d} ago")
+        elif len(up) == 1:
+            parts.append(f"{names} has been up {d}: it last came up about {d} ago")
+        elif len(last) == len(up):
+            parts.append(f"each of the {len(up)} Established BGP sessions on {on} has been up {d} ({names}): "
+                         f"none came up later than about {d} ago")
+        else:
+            parts.append(f"the shortest uptime of the {len(up)} Established BGP sessions on {on} is {names}: up {d}, "
+                         f"so {'it' if len(last) == 1 else 'they'} last came up about {d} ago; the others have been "
+                         f"up longer")
+    unknown = [(h, n) for h, n in rows if n.established and n.uptime_seconds is None]
+    if unknown:
+        parts.append(f"{len(unknown)} Established session(s) report no uptime")
+    return "**Found:** " + "; ".join(parts) + f"{tail}."
 
 
 def _errors(i: Any) -> str:
@@ -346,6 +417,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if r.kind == "change" and r.read is not None:
         # "restart whatever is down": the state question's read, then no change (fleet_change)
         asked, r = r.picked, r.read
+    unread = r.unread  # "what is broken on r2, r7?": r7 is not in the inventory, said under the heading
     if r.kind == "spec":
         from netops.agent.abstain import preferred, subject
         from netops.rag.answer import retrieval_answer
@@ -372,10 +444,11 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                                   if x) or None
         return answer
     if r.kind != "tool":
-        from netops.agent.router import UNKNOWN_DEVICE
+        from netops.agent.router import ALL_LEFT_OUT, UNKNOWN_DEVICE
 
         # an unknown device is not something a model would fix: say only what is wrong
-        answer.text = f"{LABEL}: {r.reason}." + ("" if r.reason.startswith(UNKNOWN_DEVICE) else f"\n\n{NO_MODEL}")
+        answer.text = f"{LABEL}: {r.reason}." + ("" if r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT))
+                                                 else f"\n\n{NO_MODEL}")
         if r.reason.startswith(UNKNOWN_DEVICE):  # with no usable inventory, say where it was looked for
             answer.notice = _no_hosts_note(settings, hosts, r.reason)
         return answer
@@ -389,13 +462,13 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     answer.tool_calls = list(toolbox.calls)
     answer.evidence = list(ctx.evidence)
     if r.tool == "diagnose_route":
-        answer.text = (f"{LABEL}, intent: route diagnosis.\n\n{result.data.render()}" if result.ok
-                       else f"{LABEL}, intent: route diagnosis.\n\nFailed: {result.error}")
+        answer.text = (f"{LABEL}, intent: route diagnosis.\n\n" + (f"**Not read:** {unread}.\n\n" if unread else "")
+                       + (result.data.render() if result.ok else f"Failed: {result.error}"))
         return answer
     if r.tool == "list_devices":
         rows = result.data or []
         body = "\n".join(f"- {d['name']} ({d['platform']})" for d in rows) or "- no devices"
-        answer.text = f"{LABEL}, intent: list devices.\n\n{body}"
+        answer.text = f"{LABEL}, intent: list devices.\n\n" + (f"**Not read:** {unread}.\n\n" if unread else "") + body
         return answer
     parts = [f"{LABEL}, intent: {r.intent} on {', '.join(args['hosts'])}."]
     if read_as:  # said here, in front of what was read, so not again in the notice
@@ -431,18 +504,23 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             left = [h for h in hosts if h not in args["hosts"]]
             parts[0] = (f"{LABEL}, intent: {r.intent} on every inventory device ({', '.join(args['hosts'])})"
                         + (f" but {', '.join(left)}" if left else "") + ": the question names none.")
+        peers: dict[str, Any] = {}
         for host, hr in agg.items():
             per_host = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
+            if "_peer_address" in per_host:
+                peers[host] = per_host["_peer_address"]
             parts.append(f"**{host}** ({hr.command}):")
             parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
         if extra.get("_origin"):
             parts.append(originator(args["prefix"], agg)[1])
-        if (extra.get("_fleet") or (extra.get("_filter") and len(agg) > 1)) and \
-                (found := fleet_summary(args["getter"], agg, extra)):
+        if (extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1)) and \
+                (found := fleet_summary(args["getter"], agg, {**extra, "_peers": peers})):
             parts.append(found)
         answer.evidence = list(ctx.evidence)
     if asked is not None:
         _refuse_picked(answer, asked, reads, parts, ctx)
+    if unread:
+        parts.insert(1, f"**Not read:** {unread}.")
     answer.text = "\n\n".join(parts)
     return answer
 

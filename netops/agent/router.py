@@ -103,6 +103,31 @@ def excepted(question: str, hosts: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _except_spans(question: str, hosts: list[str]) -> list[tuple[int, int]]:
+    """Where ``question`` leaves hosts out: each exclusion word with the hosts listed after it."""
+    known = {h.lower() for h in hosts}
+    spans = []
+    for m in _EXCEPT.finditer(question):
+        end = None
+        for tok in re.finditer(r"[\w.-]+|[^\s\w]", question[m.end():]):
+            word = tok.group(0).strip(".").lower()
+            if word in known:
+                end = m.end() + tok.end()
+            elif word not in _LIST_GLUE:
+                break
+        if end is not None:
+            spans.append((m.start(), end))
+    return spans
+
+
+def without_excepted(question: str, hosts: list[str]) -> str:
+    """``question`` with its exclusions cut ("restart whatever is down except on r3" -> "restart
+    whatever is down"): what it asks of the devices it keeps."""
+    for a, b in reversed(_except_spans(question, hosts)):
+        question = (question[:a].rstrip(" ,") + " " + question[b:].lstrip()).strip()
+    return question
+
+
 _TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up"}
 
 
@@ -147,6 +172,9 @@ class Route:
     read of the state question it stands for (:mod:`netops.agent.fleet_change`); nothing is changed."""
     picked: Any = None
     """That request (:class:`netops.agent.fleet_change.Picked`)."""
+    unread: str | None = None
+    """A line naming devices the question listed beside known ones that the inventory does not
+    have ("what is broken on r2, r7?"): the read is of the known ones, and the answer says so."""
 
 
 def addresses(text: str) -> list[str]:
@@ -409,16 +437,18 @@ def fleet_class(question: str, words: list[str], ents: dict[str, list[str]], hos
     said = set(words)
     if ents["addresses"]:
         return None
-    if ents["hosts"] and _SWEEP_NAMED.search(question) and not re.match(r"\s*what'?s\s+up\b", question, re.I) \
+    # "what's down except on r3?": the question about the devices it keeps (the caller leaves r3 out)
+    bare = without_excepted(question, hosts)
+    if ents["hosts"] and _SWEEP_NAMED.search(bare) and not re.match(r"\s*what'?s\s+up\b", question, re.I) \
             and not said & _SWEEP_SUBJECT and said & _SWEEP_HARD:
         return "sweep"  # "is anything down on r2?": the sweep, on the devices named
     if said & _NEIGHBOUR_WORDS and not said & _PROTOCOL_WORDS and said & {"neighbor", "neighbors"} \
             and (_DOWN_STATE.search(question) or _NEIGHBOUR_STATE.search(question)):
         return "neighbours"
-    if _SWEEP.search(question) and not said & _SWEEP_SUBJECT and not re.match(r"\s*what'?s\s+up\b", question, re.I) \
+    if _SWEEP.search(bare) and not said & _SWEEP_SUBJECT and not re.match(r"\s*what'?s\s+up\b", question, re.I) \
             and (said & _SWEEP_HARD or re.search(r"\b(?:network|lab|fabric|core|backbone)\b", question, re.I)):
         return "sweep"  # "is everything fine?" alone is small talk; "... on the network" is not
-    if _PROTOCOL_STATE.search(question):
+    if _PROTOCOL_STATE.search(bare):
         return "protocol"
     if _DEFAULT_ROUTE.search(question) and _HAS_ROUTE.search(question) and \
             (_FLEET_QUANTIFIER.search(question) or said & {"routers", "devices", "boxes", "nodes", "anywhere"}):
@@ -477,6 +507,51 @@ _EVENT_SUBJECTS = frozenset({"bgp", "session", "sessions", "peer", "peers", "pee
                              "neighbors", "neighbour", "neighbours", "adjacency", "adjacencies", "ospf"})
 
 
+# "recently", "overnight", "in the last hour", "most recently": when, asked of something that happened
+_RECENT = re.compile(r"\b(?:recent(?:ly)?|lately|overnight|today|yesterday|ago|since|(?:in\s+the\s+)?(?:last|past)\s+"
+                     r"(?:night|hour|day|week|\d+)|most\s+recent(?:ly)?|this\s+(?:morning|week))\b", re.IGNORECASE)
+# "r2 rebooted?", "session to r3 reset?": an event put as a question in the past tense alone
+_PAST_FORM = re.compile(r"\b(?:rebooted|reloaded|restarted|power[- ]?cycled|crashed|reset|bounced|flapped|dropped|"
+                        r"cleared|re-?established)\s*\?+\s*$", re.IGNORECASE)
+# whether a device (not a session) restarted: its uptime says
+_DEVICE_RESTART = re.compile(r"\b(?:re-?boot\w*|reload\w*|restart\w*|power[- ]?cycl\w*|crash\w*|boot(?:ed)?\s+up)\b",
+                             re.IGNORECASE)
+_PROCESS_WORDS = {"bgpd", "ospfd", "zebra", "staticd", "daemon", "daemons", "process", "processes", "service", "agent",
+                  "container", "vm", "frr", "sshd", "ssh"}
+# "did any router reboot?": every device, asked of as a whole
+_ANY_DEVICE = re.compile(r"\b(?:any|every|all|each)\s+(?:of\s+(?:the|our|my)\s+)?(?:routers?|devices?|boxes|box|nodes?|"
+                         r"hosts?|switch(?:es)?)\b", re.IGNORECASE)
+# a session that went down and came back: reset, bounced, flapped, dropped, cleared
+_SESSION_RESET = re.compile(r"\b(?:reset\w*|restart\w*|bounc\w*|clear(?:ed)?|flap\w*|drop(?:s|ped)?|re-?establish\w*|"
+                            r"went\s+down|gone\s+down|came\s+(?:back\s+)?up|kicked|cycled)\b", re.IGNORECASE)
+
+
+def _asked_after(question: str) -> bool:
+    """A request after the question ("did r2 reboot? reload it"): a change word in a later clause."""
+    return any(CHANGE_WORDS & set(_WORD.findall(clause.lower())) for clause in _CLAUSE_BREAK.split(question)[1:])
+
+
+def device_restarted(question: str, words: list[str]) -> bool:
+    """A question whether a device rebooted, restarted or reloaded ("did r2 reboot?", "when did r3
+    last reload?", "has r1 been restarted since friday?", "r2 rebooted?"): what happened, which the
+    device's uptime answers. A session's or a daemon's restart is not the device's."""
+    said = set(words)
+    if not _DEVICE_RESTART.search(question) or said & _EVENT_SUBJECTS or said & _PROCESS_WORDS:
+        return False
+    if not (_PAST_QUESTION.search(question) or _PAST_FORM.search(question)
+            or re.match(r"^\W*how\s+long\s+ago\b", question, re.IGNORECASE)):
+        return False
+    return not _asked_after(question)
+
+
+def session_reset(question: str) -> bool:
+    """A question whether a session reset, bounced, flapped or dropped ("has r1's session to r3
+    reset recently?", "which bgp session restarted most recently?"): the sessions' uptimes answer
+    it (the shortest is the last to come up)."""
+    return bool(_SESSION_RESET.search(question)) and bool(
+        _PAST_QUESTION.search(question) or _RECENT.search(question) or _PAST_FORM.search(question))
+
+
 def _past_session_event(question: str, words: list[str], said: set[str]) -> bool:
     """A question whether a session reset, restarted, bounced or was cleared ("did r2's bgp session
     reset?", "has any peer bounced?"): it asks what happened, not for a change."""
@@ -492,8 +567,35 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     """Map ``question`` to a read-only tool call, a spec lookup, or nothing.
 
     A question that names no device but uses the domain's vocabulary goes to the knowledge
-    base; one that does neither ("tell me a joke") is not routed.
+    base; one that does neither ("tell me a joke") is not routed. A device the inventory lacks,
+    listed beside devices it has ("what is broken on r2, r7?"), is never dropped in silence: the
+    known ones are read and :attr:`Route.unread` names the others; a change with such a list
+    is refused with that line. With every device left out ("... except on r1, r2 and r3")
+    nothing is read.
     """
+    if hosts and (missing := listed_unknown(question, hosts)):
+        r = _route(drop_listed(question, missing), hosts, domain, matcher)
+        line = _unknown_reason(missing, hosts)
+        if r.kind == "tool":
+            r.unread = line
+            return r
+        if r.kind == "change":
+            if r.read is not None:  # "restart whatever is down on r2 and r7": r2's read, r7 named
+                r.read.unread = line
+                return r
+            return Route("unknown", reason=line)  # never a change with a named device dropped
+        return Route("unknown", reason=line) if r.kind == "unknown" else r
+    r = _route(question, hosts, domain, matcher)
+    if r.kind == "tool" and r.tool == "get_state" and not r.args.get("hosts") and excepted(question, hosts):
+        return Route("unknown", reason=f"{ALL_LEFT_OUT} ({', '.join(excepted(question, hosts))}): nothing to read")
+    return r
+
+
+ALL_LEFT_OUT = "every inventory device is left out"
+
+
+def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS,
+           matcher: "Callable[[], SemanticMatcher | None] | None" = None) -> Route:
     words = normalise(_WORD.findall(question.lower().replace("'s", "")), hosts)
     ents = entities(question, hosts, joined=True)
     from netops.agent.fleet_change import picked
@@ -502,7 +604,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         # "restart whatever is down": what is down is read as the state question would read it;
         # nothing the words did not name is changed (netops.agent.fleet_change)
         read = route(asked.question, hosts, domain)
-        if read.kind == "unknown" and read.reason.startswith(UNKNOWN_DEVICE):
+        if read.kind == "unknown" and read.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
             return read
         if read.kind == "tool":
             return Route("change", reason="changes need a model to plan them and a person to approve them",
@@ -510,6 +612,9 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     said_change = CHANGE_WORDS & set(words)
     if said_change and _past_session_event(question, words, said_change):
         said_change = set()  # "did any bgp peer bounce?": what happened, which the sessions' uptime says
+    restarted = device_restarted(question, words)
+    if restarted:
+        said_change = set()  # "when did r3 last reload?": what happened, which the device's uptime says
     if said_change and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
     if not hosts and said_change and not _KNOWLEDGE_SHAPE.search(question) \
@@ -531,6 +636,11 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     elif (left_out := set(excepted(question, hosts))) and set(targets) - left_out:
         targets = [h for h in targets if h not in left_out]  # "ospf on r2 and r3 but not r1"
     left_out = set(excepted(question, hosts))
+    if restarted and not targets and hosts and _ANY_DEVICE.search(question):
+        targets = [h for h in hosts if h not in left_out]  # "did any router reboot?"
+    if restarted and targets:
+        return Route("tool", "facts (uptime: when it last restarted)", "get_state",
+                     {"hosts": targets, "getter": "facts", "_reboot": True, "_found": True}, 4.0)
     fleet = not set(targets) - left_out and fleet_wide(question, words, ents, hosts) and \
         bool(_READ_LEAD.search(question) or said_change)
     if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next
@@ -649,6 +759,8 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
                 route_.args["_errors"] = True
         if best == "bgp_neighbors" and (pair := related_pair(question, hosts)) is not None:
             route_.args["_between"] = list(pair)
+        if best == "bgp_neighbors" and session_reset(question):
+            route_.args["_reset"] = route_.args["_found"] = True  # the Found line: the shortest uptime
         if best in ("bgp_neighbors", "ospf_neighbors") and (wanted := state_filter(question, words)):
             route_.args["_filter"] = wanted  # "which bgp peers are down?": the down ones, said when none
         if fleet:
@@ -749,12 +861,61 @@ _DEVICE_REF = re.compile(r"(?:\b(?:on|of|at|from|for|to|with)\s+(?:router\s+|dev
                          r"|\b([\w.-]+)'s\b)", re.IGNORECASE)
 
 
-def _unknown_reason(unknown: str, hosts: list[str]) -> str:
-    """The line for a device the inventory does not have (starts with :data:`UNKNOWN_DEVICE`)."""
+def _unknown_reason(unknown: "str | list[str]", hosts: list[str]) -> str:
+    """The line for a device (or devices) the inventory does not have (starts with :data:`UNKNOWN_DEVICE`)."""
+    names = [unknown] if isinstance(unknown, str) else list(unknown)
+    said = " or ".join(repr(n) for n in names)
     if not hosts:
-        return f"{UNKNOWN_DEVICE} {unknown!r}: netops knows no devices"
+        return f"{UNKNOWN_DEVICE} {said}: netops knows no devices"
     shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
-    return f"{UNKNOWN_DEVICE} {unknown!r} in the inventory (it has: {shown}; `netops devices list` shows them)"
+    return f"{UNKNOWN_DEVICE} {said} in the inventory (it has: {shown}; `netops devices list` shows them)"
+
+
+# what joins the items of a list of devices: "r2, r7", "r2 and r7", "r2/r7", "r2 & r7", "r2 or r7"
+_LIST_SEP = re.compile(r"\s*(?:,|&|/|\+|\band\b|\bor\b|\bnor\b|\bplus\b)(?:\s*(?:,|&|and|or)\b)?\s*", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"(?<![\w.-])([\w.-]*[A-Za-z0-9])(?:'s)?(?![\w-])")
+
+
+def _not_a_device(word: str) -> bool:
+    """A word shaped like a host name (letters and a digit) that is a value, an address, an
+    interface, a version or a protocol's number instead ("90s", "ospfv2", "eth0", "rfc4271")."""
+    return not re.search(r"[a-z]", word, re.I) or not re.search(r"\d", word) or bool(addresses(word)) \
+        or bool(INTERFACE_NAME.fullmatch(word)) \
+        or bool(re.fullmatch(r"(?:ipv|v|ospfv|bgpv|snmpv|tlsv|rfc|as|asn|vlan|area|vni|vrf|vpn|port|tcp|udp|ieee|"
+                             r"dot|qos|cos|dscp|ts|gen|sha|md)[\d.]+\w*", word, re.I)) \
+        or bool(re.fullmatch(r"[123]-way|\d+x\d+\w*|\d{1,2}(?::\d\d)?(?:am|pm)", word, re.I)) \
+        or bool(re.fullmatch(_QUANTITY, word, re.I))
+
+
+def listed_unknown(question: str, hosts: list[str]) -> list[str]:
+    """Names shaped like a device's, listed together with an inventory host ("r2, r7", "r2 and r7",
+    "r9,r1", "r3/r8"), that the inventory does not have: they are not to be dropped in silence."""
+    known = {h.lower() for h in hosts}
+    items = [m for m in _LIST_ITEM.finditer(question) if m.group(1).lower() not in ("and", "or", "nor", "plus")]
+    out: list[str] = []
+    run: list[str] = []
+    for i, m in enumerate(items):
+        run.append(m.group(1))
+        joined = i + 1 < len(items) and _LIST_SEP.fullmatch(question[m.end():items[i + 1].start()])
+        if joined:
+            continue
+        if len(run) > 1 and any(w.lower() in known for w in run):
+            out += [w for w in run if w.lower() not in known and not _not_a_device(w)]
+        run = []
+    return list(dict.fromkeys(out))
+
+
+def drop_listed(question: str, names: list[str]) -> str:
+    """``question`` without ``names`` and the list separators next to them ("on r2, r7?" -> "on r2?",
+    "on r9,r1" -> "on r1")."""
+    sep = r"(?:\s*(?:,|&|/|\+|\band\b|\bor\b|\bnor\b|\bplus\b))+\s*"
+    for n in names:
+        word = rf"(?<![\w.-]){re.escape(n)}(?:'s)?(?![\w-])"
+        out = re.sub(sep + word, "", question, count=1, flags=re.IGNORECASE)  # "r2, r7": after a known one
+        if out == question:
+            out = re.sub(word + sep, "", question, count=1, flags=re.IGNORECASE)  # "r9,r1": before one
+        question = out
+    return question
 
 
 _SHOW_LEAD = re.compile(r"^\W*(?:show|sh|display|get|list)\b", re.IGNORECASE)
@@ -788,12 +949,7 @@ def unknown_device(question: str, hosts: list[str], *, anywhere: bool = False) -
         refs += list(re.finditer(r"(?<![\w.-])([\w.-]+)", question))
     for m in refs:
         word = (m.group(1) or (m.group(2) if m.re is _DEVICE_REF else "") or "").strip(".-")
-        if not word or word.lower() in known or not re.search(r"[a-z]", word, re.I) or not re.search(r"\d", word):
-            continue
-        if addresses(word) or INTERFACE_NAME.fullmatch(word) or re.fullmatch(r"(?:ipv|v|ospfv|bgpv|snmpv|tlsv|rfc|as|asn|vlan|area|vni|vrf|vpn|port|tcp|udp|ieee|"
-                                                              r"dot|qos|cos|dscp|ts|gen|sha|md)[\d.]+\w*", word, re.I) \
-                or re.fullmatch(r"[123]-way", word, re.I) \
-                or re.fullmatch(_QUANTITY, word, re.I):  # "stuck in 2-way", "90s", "300ms", "10g": no device
+        if not word or word.lower() in known or _not_a_device(word):  # "stuck in 2-way", "90s", "10g": no device
             continue
         return word
     return None
@@ -873,7 +1029,7 @@ def _peer_route(question: str, hosts: list[str], index: Any, domain: frozenset[s
     note = (f"the BGP peer {peer} looked up on " + ", ".join(f"{h} ({how})" for h, how in found) if found else
             f"no inventory host lists {peer} as a BGP neighbour or has a link to it: every router's "
             f"sessions were read for it")
-    args = {**{k: v for k, v in asked.args.items() if k in ("vrf",)}, "hosts": on, "getter": "bgp_neighbors",
+    args = {**{k: v for k, v in asked.args.items() if k in ("vrf", "_reset", "_found")}, "hosts": on, "getter": "bgp_neighbors",
             "_peer_address": peer, "_peer_name": peer}
     return Route("tool", "bgp_neighbors", "get_state", args, asked.score), [note]
 
