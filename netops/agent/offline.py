@@ -122,6 +122,8 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
     failed = [h for h, hr in agg.items() if not hr.ok]
     tail = f" ({', '.join(failed)} could not be read)" if failed else ""
     on = ", ".join(h for h, hr in agg.items() if hr.ok)
+    if not on and getter in ("bgp_neighbors", "ospf_neighbors", "interfaces", "facts"):
+        return f"**Found:** nothing could be read{tail}."  # not "no BGP sessions on  (...)"
     if getter == "facts" and extra.get("_reboot"):
         return restart_summary(agg, tail)
     if getter == "bgp_neighbors" and extra.get("_reset"):
@@ -219,7 +221,8 @@ def reset_summary(rows: list[tuple[str, Any]], on: str, tail: str = "", between:
     if up:
         least = min(n.uptime_seconds for _, n in up)
         last = [(h, n) for h, n in up if n.uptime_seconds == least]
-        names = " and ".join(_session(h, n) for h, n in last)
+        said = [_session(h, n) for h, n in last]
+        names = ", ".join(said[:-1]) + f" and {said[-1]}" if len(said) > 1 else said[0]
         d = duration(least)
         if between and not down:
             sides = "; ".join(f"{h}'s side, to {n.peer}: {duration(n.uptime_seconds)}" for h, n in up)
@@ -228,8 +231,8 @@ def reset_summary(rows: list[tuple[str, Any]], on: str, tail: str = "", between:
         elif len(up) == 1:
             parts.append(f"{names} has been up {d}: it last came up about {d} ago")
         elif len(last) == len(up):
-            parts.append(f"each of the {len(up)} Established BGP sessions on {on} has been up {d} ({names}): "
-                         f"none came up later than about {d} ago")
+            parts.append(f"each of the {len(up)} Established BGP sessions on {on} has been up {d}"
+                         + (f" ({names})" if len(last) <= 3 else "") + f": none came up later than about {d} ago")
         else:
             parts.append(f"the shortest uptime of the {len(up)} Established BGP sessions on {on} is {names}: up {d}, "
                          f"so {'it' if len(last) == 1 else 'they'} last came up about {d} ago; the others have been "

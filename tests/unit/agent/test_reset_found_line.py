@@ -99,3 +99,19 @@ def test_with_a_model_the_found_line_names_the_shortest_uptime(scripted, agent_s
         session.close()
     assert answer.mode == "agent"
     assert "shortest uptime" in answer.text and "1m34s" in answer.text, answer.text
+
+
+def test_a_read_that_failed_everywhere_says_so(tmp_path):
+    """(live lab trial) With no device read, the Found line said "no BGP sessions on  (r1, r3 could
+    not be read)": an empty list of devices and a claim about sessions. Now: nothing could be read."""
+    from netops.errors import HostKeyError
+
+    t = _lab()
+    t.connect_errors = {h: HostKeyError(f"{h}: host key not in known_hosts") for h in ("r1", "r2", "r3")}
+    h = bench.Harness(tmp_path, transport=t)
+    try:
+        got = h.ask("did any bgp peer bounce overnight?")
+    finally:
+        h.close()
+    found = _found(got)
+    assert "nothing could be read" in found and " on  " not in found, found
