@@ -62,3 +62,12 @@ def test_without_a_new_exclusion_the_reads_are_as_before(harness, question, gett
 def test_excluding_every_device_reads_nothing(harness):
     got = harness.ask("restart whatever is down except on r1, r2 and r3")
     assert not got.get("reads") and not got["other"], bench._short(got)
+
+
+def test_with_a_model_the_same_reads_and_refusal_and_no_model_call(scripted, make_assistant):
+    answer = make_assistant().ask("restart whatever is down except on r3")
+    assert answer.mode == "agent" and scripted.requests == []
+    hosts = {h for c in answer.tool_calls if c.tool == "get_state" for h in (c.args.get("hosts") or [])}
+    assert hosts == {"r1", "r2"}, answer.tool_calls
+    assert REFUSAL in answer.text and "but r3" in answer.text, answer.text
+    assert not [c for c in answer.tool_calls if c.tool in ("playbook_run", "playbook_plan")]
