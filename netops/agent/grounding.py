@@ -359,6 +359,17 @@ def cited_numbers(text: str) -> list[int]:
     return list(dict.fromkeys(int(n) for n in _CITED.findall(text)))
 
 
+def knowledge_query(question: str, previous: str) -> str:
+    """What to search for ``question`` in a continued conversation: a short or elliptical
+    follow-up ("and the keepalive?", "what about its minimum?") with the person's previous
+    question; a question whole on its own alone (searched with an unrelated question before
+    it, "what does RFC 4271 say the hold timer must be?" after "what is r2 advertising?" was
+    judged not covered)."""
+    from netops.agent.router import followup_shaped
+
+    return f"{previous} {question}".strip() if previous.strip() and followup_shaped(question) else question
+
+
 # -- the assistant's two hooks ---------------------------------------------------------------
 
 def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
@@ -401,7 +412,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
             kind, args = k2, a2
     if kind == KNOWLEDGE:
         budget = budget or GroundingBudget(max_sources=getattr(settings, "grounding_sources", 1))
-        return from_knowledge(f"{previous} {question}".strip(), ctx.get_kb(), budget)
+        return from_knowledge(knowledge_query(question, previous), ctx.get_kb(), budget)
     if kind == DEVICE and args.get("_tool") == "diagnose_route":
         from netops.agent import route_tool
 

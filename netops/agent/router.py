@@ -796,6 +796,22 @@ _ELLIPSIS = re.compile(r"^\s*(?:and|also|plus|what\s+about|how\s+about|same\s+(?
 _FOLLOWUP_WORDS = 8
 
 
+# "its", "it", "that", "those": a question that leans on the one before it
+_LEANS = re.compile(r"\b(?:it|its|it's|that|this|those|these|they|them|their|the\s+same|there)\b", re.IGNORECASE)
+_DOC_NAMED = re.compile(r"\b(?:rfc|ts|tr|draft)[\s-]*\d", re.IGNORECASE)
+
+
+def followup_shaped(question: str) -> bool:
+    """Whether ``question`` reads as a follow-up of the one before it rather than a question
+    whole on its own: it starts like one ("and ...", "what about ...") or it is short and leans
+    on something said before ("what is its default?"), and it names no document itself."""
+    if _DOC_NAMED.search(question):
+        return False
+    if _ELLIPSIS.match(question):
+        return True
+    return len(_WORD.findall(question)) <= _FOLLOWUP_WORDS and bool(_LEANS.search(question))
+
+
 def followup(question: str, previous: str, hosts: list[str]) -> str:
     """The question a short follow-up stands for, given the person's previous question in the
     conversation: "and on r2?" after "bgp neighbours on r1" is "bgp neighbours on r2"; "and the

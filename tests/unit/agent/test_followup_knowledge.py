@@ -1,0 +1,37 @@
+"""A question that stands on its own is searched on its own, even in a continued conversation; a
+short follow-up ("and the keepalive?") is searched with the question before it. The chat found
+"what does RFC 4271 say the hold timer must be?" answered "the documents do not cover this"
+after "what is r2 advertising?" in the same conversation: both questions had been searched as one."""
+
+from __future__ import annotations
+
+from netops.testing.ollama_server import say
+
+
+def _sources_sent(request) -> str:
+    return request.messages[-1]["content"]
+
+
+def test_a_whole_question_after_a_device_question_is_searched_alone(scripted, make_session, fake_transport):
+    from netops.assistant import Assistant
+
+    scripted.push(say("r1 has two peers."), say("At least three seconds [1]."))
+    a = Assistant(make_session())
+    first = a.ask("show the bgp neighbours on r1")
+    second = a.ask("what does RFC 4271 say the hold timer must be?", conversation_id=first.conversation_id)
+    assert not second.abstained, second.text
+    sent = _sources_sent(scripted.requests[-1])
+    assert "RFC 4271 §" in sent and "Question: what does RFC 4271 say" in sent, sent
+    assert "do not cover" not in second.text
+
+
+def test_a_short_follow_up_is_still_searched_with_the_question_before_it(scripted, make_session):
+    from netops.assistant import Assistant
+
+    scripted.push(say("90 seconds is suggested [1]."), say("A third of the hold time [1]."))
+    a = Assistant(make_session())
+    first = a.ask("what hold time does RFC 4271 suggest?")
+    second = a.ask("and the keepalive?", conversation_id=first.conversation_id)
+    assert not second.abstained, second.text
+    sent = _sources_sent(scripted.requests[-1])
+    assert "KEEPALIVE" in sent and "Question: and the keepalive?" in sent
