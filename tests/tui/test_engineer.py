@@ -387,7 +387,7 @@ async def test_the_loading_line_goes_when_the_answer_streams(chat_settings, monk
 
     settings = chat_settings.model_copy(update={"kb": chat_settings.kb.model_copy(update={"embedder": "auto"})})
     _slow_first_query(monkeypatch, 1.0)
-    text = " ".join(f"Point {i}: the hold time is either zero or at least three seconds [1]." for i in range(1, 40))
+    text = " ".join(f"Point {i}: the hold time is either zero or at least three seconds [1]." for i in range(1, 21))
     with ScriptedOllama([Reply(content=text, piece_chars=10, piece_delay=0.05)]) as srv:
         app = ChatApp(settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
         async with app.run_test(size=(110, 30)) as pilot:
