@@ -66,8 +66,19 @@ class Capture(_Strict):
     def _typed(self) -> "Capture":
         spec = {k: v for k, v in {"type": self.type, "min": self.min, "max": self.max,
                                    "choices": self.choices}.items() if v is not None}
-        self.param = TypeAdapter(Param).validate_python(spec)
+        self.param = _param_adapter().validate_python(spec)
         return self
+
+
+_PARAM_ADAPTER: list[TypeAdapter] = []
+
+
+def _param_adapter() -> TypeAdapter:
+    """One ``TypeAdapter(Param)`` for every capture (building one costs about a millisecond, and
+    every playbook the catalogue reads for a question builds its captures)."""
+    if not _PARAM_ADAPTER:
+        _PARAM_ADAPTER.append(TypeAdapter(Param))
+    return _PARAM_ADAPTER[0]
 
 
 class Check(_Strict):
@@ -227,14 +238,35 @@ def _first_error(exc: ValidationError) -> str:
     return f"{loc or 'playbook'}: {msg}{more}"
 
 
+_SPECS: dict[tuple[str, str], PlaybookSpec] = {}
+"""(directory name, playbook.yaml text) -> its spec: the catalogue reads every playbook for each
+question it routes, and parsing and validating them was most of the time a question took."""
+
+
 def load_spec(path: Path) -> PlaybookSpec:
     """Read and validate ``path/playbook.yaml``; raises :class:`PlaybookInvalid`."""
     file = Path(path) / "playbook.yaml"
     try:
-        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise PlaybookInvalid(f"cannot read {file}: {exc.strerror}") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise PlaybookInvalid(f"{file} is not valid YAML: {exc}") from exc
+    key = (Path(path).name, text)
+    cached = _SPECS.get(key)
+    if cached is not None:  # the same text in the same-named directory: the same spec (a copy: callers may change it)
+        return cached.model_copy(deep=True)
+    spec = _parse_spec(file, path, text)
+    if len(_SPECS) >= 512:
+        _SPECS.clear()
+    _SPECS[key] = spec.model_copy(deep=True)
+    return spec
+
+
+def _parse_spec(file: Path, path: Path, text: str) -> PlaybookSpec:
+    try:
+        raw = yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError as exc:
         raise PlaybookInvalid(f"{file} is not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise PlaybookInvalid(f"{file}: expected a mapping at the top level")
