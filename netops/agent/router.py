@@ -636,8 +636,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     elif (left_out := set(excepted(question, hosts))) and set(targets) - left_out:
         targets = [h for h in targets if h not in left_out]  # "ospf on r2 and r3 but not r1"
     left_out = set(excepted(question, hosts))
-    if restarted and not targets and hosts and _ANY_DEVICE.search(question):
-        targets = [h for h in hosts if h not in left_out]  # "did any router reboot?"
+    if restarted and not set(targets) - left_out:  # a device left out is never the one read
+        # "did any router reboot (except r3)?": the others
+        targets = [h for h in hosts if h not in left_out] if _ANY_DEVICE.search(question) else []
     if restarted and targets:
         return Route("tool", "facts (uptime: when it last restarted)", "get_state",
                      {"hosts": targets, "getter": "facts", "_reboot": True, "_found": True}, 4.0)

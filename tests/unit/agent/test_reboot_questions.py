@@ -30,6 +30,9 @@ READS = [
     ("did any of the routers reload today?", ["r1", "r2", "r3"]),
     ("has r1 been restarted since friday?", ["r1"]),
     ("r2 rebooted?", ["r2"]),
+    # the device left out is never the one read (it read r3 alone)
+    ("did any router reboot except r3?", ["r1", "r2"]),
+    ("has any of the routers reloaded today, other than r1?", ["r2", "r3"]),
 ]
 NOT_FACTS = [
     ("reboot r2", ("change", "ask", "kb")),                     # a request, not a question
