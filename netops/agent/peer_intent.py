@@ -139,11 +139,23 @@ _NOT_BGP = re.compile(r"\b(?:ospf\w*|is-?is|lsas?|lsps?|rip\w*|eigrp|ldp|lldp|cd
 _HOW_MANY = re.compile(r"\bhow\s+many\b|\bcount\b|\bnumber\s+of\b", re.IGNORECASE)
 
 
+# "to r9", "from router core7": one peer named, that the inventory does not have
+_TO_ONE = re.compile(r"\b(?:to|from|towards)\s+(?:(?:the\s+)?(?:router|peer|neighbou?r|device|host)\s+)?([\w.-]+)",
+                     re.IGNORECASE)
+
+
+def _named_other(after: str) -> bool:
+    """The words after the verb name one peer shaped like a device ("to r9"): not every peer."""
+    from netops.agent.router import _not_a_device
+
+    return any(not _not_a_device(m.group(1).strip(".-")) for m in _TO_ONE.finditer(after))
+
+
 def _every_peer(question: str, verb: re.Match[str], after: str) -> bool:
     """No peer named: the question asks about every peer. A send verb says so by itself ("what
     does r1 announce?"); a receive verb only with "from its peers / from anyone" ("what routes is
     r2 receiving?" is its routing table)."""
-    if _NOT_BGP.search(question) or _HOW_MANY.search(question):
+    if _NOT_BGP.search(question) or _HOW_MANY.search(question) or _named_other(after):
         return False
     if verb.group("send"):
         return True
