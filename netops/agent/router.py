@@ -538,9 +538,13 @@ def device_restarted(question: str, words: list[str]) -> bool:
     said = set(words)
     if not _DEVICE_RESTART.search(question) or said & _EVENT_SUBJECTS or said & _PROCESS_WORDS:
         return False
-    if not (_PAST_QUESTION.search(question) or _PAST_FORM.search(question)
-            or re.match(r"^\W*how\s+long\s+ago\b", question, re.IGNORECASE)):
+    past = _PAST_QUESTION.search(question) or re.match(r"^\W*how\s+long\s+ago\b", question, re.IGNORECASE)
+    form = None if past else _PAST_FORM.search(question)
+    if not past and form is None:
         return False
+    before = question[:form.start()] if form is not None else ""
+    if _DEVICE_RESTART.search(before) or CHANGE_WORDS & set(_WORD.findall(before.lower())):
+        return False  # "reboot r2 if it crashed?", "can you reload r2, it crashed?": a request, its reason after
     return not _asked_after(question)
 
 

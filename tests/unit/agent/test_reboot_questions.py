@@ -36,6 +36,9 @@ READS = [
 ]
 NOT_FACTS = [
     ("reboot r2", ("change", "ask", "kb")),                     # a request, not a question
+    # a request with the reason after it is still a request (they read r2's facts)
+    ("can you reload r2, it crashed?", ("change", "ask")),
+    ("reboot r2 if it crashed?", ("change", "ask", "kb")),
     ("how do I reload a router safely?", ("kb", "ask")),
     ("what does bgp graceful restart do?", ("kb",)),
 ]
