@@ -34,6 +34,9 @@ class RunProgress(Static):
     def on_mount(self) -> None:
         self._render_table()
 
+    def on_resize(self) -> None:
+        self._render_table()  # whether the detail column fits depends on the width
+
     def step(self, event: Any) -> None:
         """Apply one RunProgressEvent (host, stage, ok, detail)."""
         host, stage = event.host, event.stage
@@ -59,11 +62,15 @@ class RunProgress(Static):
     def _render_table(self) -> None:
         marks = {"ok": ("✓", "green"), "failed": ("✗", "red"), "running": ("…", "yellow"), "stopped": ("■", "yellow")}
         table = Table(box=None, pad_edge=False, expand=False, show_edge=False)
-        table.add_column("host", style="bold")
-        for s in STEPS:
-            table.add_column(s)
-        table.add_column("outcome")
-        table.add_column("detail", style="dim", overflow="ellipsis", no_wrap=True, max_width=50)
+        table.add_column("host", style="bold", no_wrap=True, min_width=max([4, *map(len, self.rows)]))
+        for s in STEPS:  # the step names whole (at 80 columns they were cut to "prech…"); detail gives way
+            table.add_column(s, no_wrap=True, min_width=len(s))
+        table.add_column("outcome", no_wrap=True, min_width=len("✓ verified"))
+        # at 80 columns the step names, the hosts and the outcome need the room: the detail is
+        # left out there (the run report under the answer says it in full)
+        detail = not 0 < self.size.width < 90
+        if detail:
+            table.add_column("detail", style="dim", overflow="ellipsis", no_wrap=True, max_width=50)
         for host, row in self.rows.items():
             cells: list[Any] = [host]
             for s in STEPS:
@@ -71,8 +78,10 @@ class RunProgress(Static):
                 cells.append(Text(mark, style=colour))
             label, colour = OUTCOMES.get(self.outcome.get(host, ""), ("running", "yellow"))
             cells.append(Text(label, style=colour))
-            cells.append(self.details.get(host, ""))
+            if detail:
+                cells.append(self.details.get(host, ""))
             table.add_row(*cells)
+        self.table = table
         self.update(table)
 
     @property
