@@ -262,15 +262,19 @@ def _asked_all(data: Any, asked: str) -> str:
     except ValueError:
         return f"{asked}: not a prefix"
     verb = "advertised to" if data.direction == "advertised" else "accepted from"
-    read = [p for p in data.peers if p.peer not in data.unread]
-    yes = [p for p in read if any(_same(r.prefix, net) for r in p.routes)]
+    # the lists of the prefix's own family, one per peer; ``unread`` names addresses, so a
+    # dual-stack peer's list that has routes was read even when its other family's read failed
+    lists = [p for p in data.peers if p.afi_safi == f"ipv{net.version}-unicast"] or data.peers
+    total = len({p.peer for p in lists})
+    read = [p for p in lists if p.routes or p.peer not in data.unread]
+    yes = list(dict.fromkeys(_who(p.peer_name, p.peer) for p in read if any(_same(r.prefix, net) for r in p.routes)))
     if yes:
-        return (f"{net}: {verb} {len(yes)} of {len(data.peers)} peers: "
-                + ", ".join(_who(p.peer_name, p.peer) for p in yes))
+        return f"{net}: {verb} {len(yes)} of {total} peers: " + ", ".join(yes)
     inside = sorted({r.prefix for p in read for r in p.routes if _inside(r.prefix, net)})
-    return (f"{net}: not {verb} any of its {len(data.peers)} peers"
+    unread = total - len({p.peer for p in read})
+    return (f"{net}: not {verb} any of its {total} peers"
             + (f" as such; inside it: {', '.join(inside)}" if inside else "")
-            + ("" if len(read) == len(data.peers) else f" ({len(data.peers) - len(read)} not read: see above)"))
+            + ("" if not unread else f" ({unread} not read: see above)"))
 
 
 def _same(prefix: str, net: Any) -> bool:

@@ -165,3 +165,29 @@ def test_a_device_with_many_peers_is_read_for_the_first_few_and_says_so(agent_se
     assert r.data.note == "r1 has 2 BGP sessions; the first 1 by address were read: name a peer to read another"
     sent = [c for h, c in fake_transport.sent if h == "r1"]
     assert not any("198.51.100.10 advertised-routes" in c for c in sent)
+
+
+def test_a_dual_stack_peer_whose_other_family_failed_still_counts_where_it_was_read(agent_settings):
+    """r2 carries ipv4 and ipv6 unicast on one session; its ipv6 read fails. The ipv4 prefix r1
+    sends r2 is still said to go to r2 (it said 'to 1 of 3 peers: r3'), and peers are counted
+    once each, not once per family."""
+    from netops.devices import peer_routes
+    from netops.devices.service import DeviceService
+
+    outputs = captured("r1")
+    key = command_slug("show bgp summary json")  # the default VRF's families
+    doc = json.loads(outputs[key])
+    v6 = json.loads(json.dumps(doc["ipv4Unicast"]))
+    v6["peers"] = {"198.51.100.2": v6["peers"]["198.51.100.2"]}
+    doc["ipv6Unicast"] = v6
+    outputs[key] = json.dumps(doc)
+    outputs.pop(command_slug("show bgp ipv6 unicast neighbors 198.51.100.2 advertised-routes json"), None)
+    svc = DeviceService(agent_settings, transport_factory=FakeTransport(outputs={"r1": outputs}))
+    r = svc.get("r1", "bgp_advertised", peer="all")["r1"]
+    assert r.ok, r.error
+    assert [(p.peer, p.afi_safi) for p in r.data.peers] == [
+        ("198.51.100.2", "ipv4-unicast"), ("198.51.100.10", "ipv4-unicast"), ("198.51.100.2", "ipv6-unicast")]
+    assert "could not read" in (r.data.peers[2].note or "")
+    said = peer_routes.describe(r.data, ["203.0.113.128/25"])
+    assert said.splitlines()[0] == \
+        "203.0.113.128/25: advertised to 2 of 2 peers: r2 (198.51.100.2), r3 (198.51.100.10)", said
