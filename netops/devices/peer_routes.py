@@ -37,9 +37,9 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
 _VRF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 DEFAULT_VRFS = ("default", "global", "master")
 ALL_PEERS = ("all", "*", "any")
+"""Peer words meaning every BGP peer of the device (``peer="all"``)."""
 MAX_PEERS = 16
 """``peer="all"`` reads at most this many sessions (one command each); a note names the rest."""
-"""Peer words meaning every BGP peer of the device (``peer="all"``)."""
 
 
 def vrf_name(value: Any) -> str:
