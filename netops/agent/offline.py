@@ -222,6 +222,8 @@ def reset_summary(rows: list[tuple[str, Any]], on: str, tail: str = "", between:
         least = min(n.uptime_seconds for _, n in up)
         last = [(h, n) for h, n in up if n.uptime_seconds == least]
         said = [_session(h, n) for h, n in last]
+        if len(said) > 3:  # a route reflector's sessions cleared together: three named, the rest counted
+            said = said[:3] + [f"{len(last) - 3} more"]
         names = ", ".join(said[:-1]) + f" and {said[-1]}" if len(said) > 1 else said[0]
         d = duration(least)
         if between and not down:

@@ -115,3 +115,18 @@ def test_a_read_that_failed_everywhere_says_so(tmp_path):
         h.close()
     found = _found(got)
     assert "nothing could be read" in found and " on  " not in found, found
+
+
+def test_a_tie_for_the_shortest_uptime_names_at_most_three_sessions():
+    """Six sessions of a route reflector cleared together, one older: the Found line names three
+    of the six and counts the rest (it listed every one; the all-tied case already stopped at three)."""
+    from netops.agent.offline import reset_summary
+    from netops.devices.models import BgpNeighbor
+
+    def session(peer: str, up: float) -> BgpNeighbor:
+        return BgpNeighbor(peer=peer, remote_as=65000, state="Established", established=True, uptime_seconds=up)
+
+    rows = [("rr1", session(f"10.0.0.{i}", 7)) for i in range(1, 7)] + [("rr1", session("10.0.1.1", 900))]
+    found = reset_summary(rows, "rr1")
+    assert "rr1's session to 10.0.0.1, rr1's session to 10.0.0.2, rr1's session to 10.0.0.3 and 3 more" in found, found
+    assert "10.0.0.4" not in found and "up 7s" in found and "they last came up" in found, found
