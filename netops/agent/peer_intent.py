@@ -162,6 +162,31 @@ def _every_peer(question: str, verb: re.Match[str], after: str) -> bool:
     return bool(_ANY_PEER.search(after))
 
 
+# the word in the speaker's place: "is r9 advertising", "does r9 announce", "r9 sends", "r9's"
+_SUBJECT = re.compile(r"(?<![\w.-])([A-Za-z][\w.-]*\d[\w.-]*?)(?:'s)?\s+(?:(?:is|are|was|were|does|do|did|still|"
+                      r"currently|now|not|also|really|actually)\s+)*$", re.IGNORECASE)
+_BY_WHOM = re.compile(r"^\s*by\s+([A-Za-z][\w.-]*\d[\w.-]*)", re.IGNORECASE)
+
+
+def unknown_subject(question: str, hosts: list[str]) -> str | None:
+    """The router a routes-sent/taken question asks about when the inventory does not have it
+    ("what is r9 advertising?", "routes advertised by r9"), or ``None``; only for a question of
+    that shape (a verb of sending or taking, asked, about BGP routes)."""
+    from netops.agent.router import _not_a_device
+
+    verb = _VERB.search(question)
+    if verb is None or _NOT_ROUTES.search(question) or _NOT_BGP.search(question) \
+            or not question[:verb.start()].strip() or not _ASKING.search(question[:verb.start()] or "?"):
+        return None
+    m = _SUBJECT.search(question[:verb.start()]) or _BY_WHOM.match(question[verb.end():])
+    if m is None:
+        return None
+    word = m.group(1).strip(".-")
+    if word.lower() in {h.lower() for h in hosts} or _not_a_device(word):
+        return None
+    return word
+
+
 def _is_prefix(text: str) -> bool:
     try:
         ipaddress.ip_network(text, strict=False)

@@ -633,6 +633,10 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
 
     if (peer_args := peer_route_args(question, ents)) is not None:
         return Route("tool", peer_args["getter"], "get_state", peer_args, 5.0)
+    from netops.agent.peer_intent import unknown_subject
+
+    if (unknown := unknown_subject(question, hosts)) is not None:  # "what is r9 advertising?"
+        return Route("unknown", reason=_unknown_reason(unknown, hosts))
     targets = ents["hosts"]
     if hosts and _EVERYWHERE.search(question) and (not targets or set(targets) <= set(excepted(question, hosts))):
         left_out = set(excepted(question, hosts))  # "on all routers except r3" reads r1 and r2, not r3

@@ -191,3 +191,25 @@ def test_a_dual_stack_peer_whose_other_family_failed_still_counts_where_it_was_r
     said = peer_routes.describe(r.data, ["203.0.113.128/25"])
     assert said.splitlines()[0] == \
         "203.0.113.128/25: advertised to 2 of 2 peers: r2 (198.51.100.2), r3 (198.51.100.10)", said
+
+
+@pytest.mark.parametrize("question, name", [
+    ("what is r9 advertising?", "r9"),
+    ("which prefixes does r9 advertise?", "r9"),
+    ("what does r9 announce to r1?", "r9"),
+    ("is core-sw1 sending 10.0.0.0/8 to anyone?", "core-sw1"),
+    ("routes advertised by r9", "r9"),
+])
+def test_an_unknown_router_asked_about_is_named(question, name):
+    r = route(question, HOSTS)
+    assert r.kind == "unknown" and f"no device named '{name}' in the inventory" in r.reason, (question, r)
+
+
+@pytest.mark.parametrize("question", [
+    "what is the advertised window in TCP?",
+    "what does OSPFv2 advertise in a router LSA?",
+    "is ipv6 advertised by default?",
+])
+def test_no_device_is_made_up_from_other_words(question):
+    r = route(question, HOSTS)
+    assert not r.reason.startswith("no device named"), (question, r)
