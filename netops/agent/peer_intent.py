@@ -140,8 +140,8 @@ _HOW_MANY = re.compile(r"\bhow\s+many\b|\bcount\b|\bnumber\s+of\b", re.IGNORECAS
 
 
 # "to r9", "from router core7": one peer named, that the inventory does not have
-_TO_ONE = re.compile(r"\b(?:to|from|towards)\s+(?:(?:the\s+)?(?:router|peer|neighbou?r|device|host)\s+)?([\w.-]+)",
-                     re.IGNORECASE)
+_TO_ONE = re.compile(r"\b(?:to|from|towards)\s+(?:(?:the|its)\s+)?(?:(?:bgp\s+)?(?:router|peer|neighbou?r|device|host)"
+                     r"\s+)?([\w.-]+)", re.IGNORECASE)
 
 
 def _named_other(after: str) -> bool:

@@ -64,6 +64,7 @@ def test_no_peer_named_reads_every_peer(question, getter, host):
     "how many prefixes does r1 receive from its peers",   # the neighbour summary counts them
     "what is r1 advertising to r9?",               # a peer named, not in the inventory: not every peer
     "which routes does r2 learn from core7?",
+    "what is r1 advertising to its bgp peer r9?",
 ])
 def test_other_advertising_questions_do_not_read_bgp_peers(question):
     r = route(question, HOSTS)
