@@ -592,7 +592,30 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     r = _route(question, hosts, domain, matcher)
     if r.kind == "tool" and r.tool == "get_state" and not r.args.get("hosts") and excepted(question, hosts):
         return Route("unknown", reason=f"{ALL_LEFT_OUT} ({', '.join(excepted(question, hosts))}): nothing to read")
+    if r.kind in ("unknown", "spec") and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)) \
+            and (like := named_like_inventory(question, hosts)):
+        # "is r9 up?", "show r9 interfaces", "r9 bgp?" beside r1..r3: that device, which is not there
+        return Route("unknown", reason=_unknown_reason(like, hosts))
     return r
+
+
+def _shape(name: str) -> str:
+    """A host name with its numbers as ``#``: ``edge-sw12`` -> ``edge-sw#``."""
+    return re.sub(r"\d+", "#", name.lower())
+
+
+def named_like_inventory(question: str, hosts: list[str]) -> str | None:
+    """A word of ``question`` that is not an inventory host but has the shape of one (the same
+    letters, other numbers: "r9" beside r1, r2, r3), or ``None``."""
+    known = {h.lower() for h in hosts}
+    shapes = {_shape(h) for h in hosts if re.search(r"\d", h) and re.search(r"[a-z]", h, re.I)}
+    if not shapes:
+        return None
+    for m in re.finditer(r"(?<![\w.-])([A-Za-z][\w-]*\d[\w-]*)(?:'s)?(?![\w.-])", question):
+        word = m.group(1)
+        if word.lower() not in known and _shape(word) in shapes and not _not_a_device(word):
+            return word
+    return None
 
 
 ALL_LEFT_OUT = "every inventory device is left out"
