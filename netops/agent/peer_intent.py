@@ -61,6 +61,7 @@ def _peer_addresses(question: str, addresses: list[str]) -> list[tuple[int, str]
 # received-routes r2" (Cisco/FRR), with the device asked named anywhere else in the line
 _CLI = re.compile(r"\bnei\w*\s+(?P<peer>[\w.:-]+)\s+(?:(?P<send>advertised-routes)|(?P<take>received-routes|routes))\b",
                   re.IGNORECASE)
+_DEFAULT_ROUTE = re.compile(r"\bdefault(?:\s+|-)(?:route|gateway|prefix)\b|\bdefault-originate\b", re.IGNORECASE)
 _V6 = re.compile(r"\b(?:ipv6|v6|inet6)\b", re.IGNORECASE)
 
 
@@ -123,6 +124,8 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
     if (vrf := vrf_in(question)) is not None:
         args["vrf"] = vrf
     prefixes = [a for a in ents.get("addresses", []) if "/" in a and _is_prefix(a)]
+    if not prefixes and _DEFAULT_ROUTE.search(question):  # "does r1 advertise a default route?"
+        prefixes = ["::/0" if _V6.search(question) else "0.0.0.0/0"]
     if prefixes:
         args["_prefixes"] = prefixes
     return args

@@ -835,12 +835,12 @@ _DOC_NAMED = re.compile(r"\b(?:rfc|ts|tr|draft)[\s-]*\d", re.IGNORECASE)
 
 def followup_shaped(question: str) -> bool:
     """Whether ``question`` reads as a follow-up of the one before it rather than a question
-    whole on its own: it starts like one ("and ...", "what about ...") or it is short and leans
-    on something said before ("what is its default?"), and it names no document itself."""
+    whole on its own: it starts like one ("and ...", "what about ..."), or it is short, leans on
+    something said before ("what is its default?") and names no document itself."""
+    if _ELLIPSIS.match(question):  # "and what does RFC 4271 say?": about what was asked before
+        return True
     if _DOC_NAMED.search(question):
         return False
-    if _ELLIPSIS.match(question):
-        return True
     return len(_WORD.findall(question)) <= _FOLLOWUP_WORDS and bool(_LEANS.search(question))
 
 

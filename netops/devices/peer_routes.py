@@ -164,23 +164,32 @@ def run_all(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], hos
 
     direction = "advertised" if name == "bgp_advertised" else "received"
     found = neighbors()
-    rows, seen = [], set()
+    rows, seen, skipped = [], set(), []
     for n in sorted(found.neighbors, key=lambda n: (n.afi_safi, _address_key(n.peer))):
         fam = _family_of(n.afi_safi)
         if n.vrf != vrf or fam is None or (family is not None and fam != family) or (n.peer, fam) in seen:
             continue
+        if getattr(n, "instance", None) or not (is_address(n.peer) or _NAME.fullmatch(n.peer)):
+            # another BGP instance's session (IOS-XR) is not read in the default one; a peer that is
+            # neither an address nor a name (device output is data) never goes into a command
+            skipped.append(n.peer)
+            continue
         seen.add((n.peer, fam))
         rows.append((n, fam))
     out = BgpPeersRoutes(direction=direction, vrf=vrf)
+    notes = [f"not read: {', '.join(skipped)} (another BGP instance, or not a peer address): name the peer"
+             ] if skipped else []
     if not rows:
         others = sorted({n.vrf for n in found.neighbors} - {vrf})
-        out.note = (f"{host.name} has no BGP peers" + ("" if vrf == "default" else f" in VRF {vrf}")
-                    + (f" (sessions are in VRF: {', '.join(others)})" if others else ""))
+        out.note = "; ".join([found.note or (
+            f"{host.name} has no BGP peers" + ("" if vrf == "default" else f" in VRF {vrf}")
+            + (f" (sessions are in VRF: {', '.join(others)})" if others else "")), *notes])
         return out
     if len(rows) > MAX_PEERS:  # a route reflector's hundreds of sessions: not one read each
-        out.note = (f"{host.name} has {len(rows)} BGP sessions" + ("" if vrf == "default" else f" in VRF {vrf}")
-                    + f"; the first {MAX_PEERS} by address were read: name a peer to read another")
+        notes.insert(0, f"{host.name} has {len(rows)} BGP sessions" + ("" if vrf == "default" else f" in VRF {vrf}")
+                     + f"; the first {MAX_PEERS} (IPv4 sessions first, by address) were read: name a peer to read another")
         rows = rows[:MAX_PEERS]
+    out.note = "; ".join(notes) or None
     for n, fam in rows:
         name_ = n.description or n.hostname
         if not n.established:

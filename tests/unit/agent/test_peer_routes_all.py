@@ -163,7 +163,7 @@ def test_a_device_with_many_peers_is_read_for_the_first_few_and_says_so(agent_se
     svc = DeviceService(agent_settings, transport_factory=fake_transport)
     r = svc.get("r1", "bgp_advertised", peer="all")["r1"]
     assert [p.peer for p in r.data.peers] == ["198.51.100.2"]
-    assert r.data.note == "r1 has 2 BGP sessions; the first 1 by address were read: name a peer to read another"
+    assert r.data.note == "r1 has 2 BGP sessions; the first 1 (IPv4 sessions first, by address) were read: name a peer to read another"
     sent = [c for h, c in fake_transport.sent if h == "r1"]
     assert not any("198.51.100.10 advertised-routes" in c for c in sent)
 
@@ -214,3 +214,47 @@ def test_an_unknown_router_asked_about_is_named(question, name):
 def test_no_device_is_made_up_from_other_words(question):
     r = route(question, HOSTS)
     assert not r.reason.startswith("no device named"), (question, r)
+
+
+def test_bgp_not_running_is_said_as_the_device_says_it(agent_settings):
+    from netops.devices.service import DeviceService
+
+    off = FakeTransport(outputs={"r1": {"show bgp summary json": "% BGP instance not found\n",
+                                        "show bgp vrf all summary json": "% BGP instance not found\n"}})
+    r = DeviceService(agent_settings, transport_factory=off).get("r1", "bgp_advertised", peer="all")["r1"]
+    assert r.ok and r.data.peers == [] and "BGP" in r.data.note and "not" in r.data.note, r.data
+    assert "has no BGP peers" not in r.data.note
+
+
+def test_a_peer_from_device_output_that_is_no_address_never_goes_into_a_command(agent_settings):
+    from netops.devices.service import DeviceService
+
+    summary = json.loads(captured("r1")[command_slug("show bgp summary json")])
+    peers = summary["ipv4Unicast"]["peers"]
+    peers["198.51.100.2 advertised-routes json; show run"] = peers.pop("198.51.100.10")
+    text = json.dumps(summary)
+    fake = FakeTransport(outputs={"r1": {**captured("r1"), command_slug("show bgp summary json"): text,
+                                         "show bgp summary json": text}})
+    r = DeviceService(agent_settings, transport_factory=fake).get("r1", "bgp_advertised", peer="all")["r1"]
+    assert r.ok and [p.peer for p in r.data.peers] == ["198.51.100.2"], r.data
+    assert "not read: 198.51.100.2 advertised-routes json; show run" in r.data.note
+    assert not any("show run" in c for _, c in fake.sent)
+
+
+@pytest.mark.parametrize("question, prefix", [
+    ("does r1 advertise a default route?", "0.0.0.0/0"),
+    ("is r2 sending the default route to its peers?", "0.0.0.0/0"),
+    ("does r1 advertise a default route for ipv6?", "::/0"),
+])
+def test_a_default_route_asked_about_is_looked_for(question, prefix):
+    r = route(question, HOSTS)
+    assert r.args.get("peer") == "all" and r.args.get("_prefixes") == [prefix], (question, r)
+
+
+def test_an_elliptical_question_naming_a_document_still_follows_the_one_before():
+    from netops.agent.grounding import knowledge_query
+
+    assert knowledge_query("and what does RFC 4271 say?", "what is the bgp hold timer?") == \
+        "what is the bgp hold timer? and what does RFC 4271 say?"
+    assert knowledge_query("what does RFC 4271 say the hold timer must be?", "what is r2 advertising?") == \
+        "what does RFC 4271 say the hold timer must be?"
