@@ -345,7 +345,7 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     if getter in ("bgp_advertised", "bgp_received"):
         from netops.devices.peer_routes import describe
 
-        return describe(data, only=extra.get("_prefixes"))
+        return describe(data, only=extra.get("_prefixes"), peers=extra.get("_peers"))
     return f"- {data}"
 
 

@@ -115,12 +115,17 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
         subject = before[-1]
     peer = next((name for pos, name in ends if pos >= verb.end() and (pos, name) != subject
                  and name != subject[1]), None)
+    named = list(dict.fromkeys(name for pos, name in ends if pos >= verb.end() and name != subject[1]))
+    if len(named) > 1:  # "what is r1 advertising to r2 and r3?": each peer's routes, those named shown
+        peer = "all"
     if peer is None and _every_peer(question, verb, after):
         peer = "all"  # "what is r3 advertising?", "does r1 send 10.0.0.0/8 to anyone?": each peer's routes
     if peer is None or (peer != "all" and not after.strip()):
         return None
     args: dict[str, Any] = {"hosts": [subject[1]],
                             "getter": "bgp_advertised" if verb.group("send") else "bgp_received", "peer": peer}
+    if len(named) > 1:
+        args["_peers"] = named
     if (vrf := vrf_in(question)) is not None:
         args["vrf"] = vrf
     prefixes = [a for a in ents.get("addresses", []) if "/" in a and _is_prefix(a)]

@@ -249,12 +249,40 @@ def heading(data: Any) -> str:
     return f"routes {verb} {who}, {data.afi_safi}" + ("" if vrf == "default" else f", VRF {vrf}")
 
 
-def describe(data: Any, only: list[str] | None = None) -> str:
+def describe(data: Any, only: list[str] | None = None, peers: list[str] | None = None) -> str:
     """:func:`describe_one` for one peer; for every peer (``peer="all"``), each peer's in turn,
-    then a line per prefix the question named saying which peers it goes to (or comes from)."""
-    peers = getattr(data, "peers", None)
-    if peers is None:
+    then a line per prefix the question named saying which peers it goes to (or comes from).
+    ``peers``: the peers a question named (names or addresses); only theirs are shown, and a
+    name no session answers to is said."""
+    if getattr(data, "peers", None) is None:
         return describe_one(data, only)
+    missing: list[str] = []
+    known = ", ".join(_who(p.peer_name, p.peer) for p in data.peers) or "none"
+    if peers:
+        data, missing = _named_peers(data, peers)
+    blocks = _describe_all(data, only)
+    if missing:
+        blocks = f"no BGP session of this router answers to {', '.join(missing)} (its peers: {known})\n\n" + blocks
+    return blocks
+
+
+def _named_peers(data: Any, wanted: list[str]) -> tuple[Any, list[str]]:
+    """``data`` with only the peers named in ``wanted`` (by address, description or host name),
+    and the names no peer answered to."""
+    def names(p: Any) -> set[str]:
+        return {p.peer.lower(), (p.peer_name or "").strip().lower()} - {""}
+
+    keep, missing = [], []
+    for w in wanted:
+        hit = [p for p in data.peers if w.lower() in names(p)]
+        if not hit:
+            missing.append(w)
+        keep += [p for p in hit if p not in keep]
+    return data.model_copy(update={"peers": keep}), missing
+
+
+def _describe_all(data: Any, only: list[str] | None) -> str:
+    peers = data.peers
     if not peers:
         return f"- {data.note or 'no BGP peers'}"
     # what the question named comes first: a long list must not push the answer out of sight

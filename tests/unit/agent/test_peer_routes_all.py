@@ -258,3 +258,23 @@ def test_an_elliptical_question_naming_a_document_still_follows_the_one_before()
         "what is the bgp hold timer? and what does RFC 4271 say?"
     assert knowledge_query("what does RFC 4271 say the hold timer must be?", "what is r2 advertising?") == \
         "what does RFC 4271 say the hold timer must be?"
+
+
+def test_two_peers_named_are_both_answered(make_assistant, fake_transport):
+    r = route("what is r1 advertising to r2 and r3?", HOSTS)
+    assert r.args["peer"] == "all" and r.args["_peers"] == ["r2", "r3"], r
+    answer = make_assistant().ask("what is r1 advertising to r2 and r3?", offline=True)
+    assert "routes advertised to r2 (198.51.100.2)" in answer.text and "routes advertised to r3 (198.51.100.10)" \
+        in answer.text, answer.text
+
+
+def test_of_two_peers_named_one_the_router_lacks_is_said(agent_settings, fake_transport):
+    from netops.devices.peer_routes import describe
+    from netops.devices.service import DeviceService
+
+    data = DeviceService(agent_settings, transport_factory=fake_transport).get(
+        "r3", "bgp_advertised", peer="all")["r3"].data
+    text = describe(data, peers=["r1", "198.51.100.77"])
+    assert "routes advertised to r1 (198.51.100.9)" in text and "routes advertised to r2" not in text, text
+    assert text.startswith("no BGP session of this router answers to 198.51.100.77 (its peers: r2 (198.51.100.5), "
+                           "r1 (198.51.100.9))"), text
