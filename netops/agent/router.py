@@ -592,6 +592,10 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     r = _route(question, hosts, domain, matcher)
     if r.kind == "tool" and r.tool == "get_state" and not r.args.get("hosts") and excepted(question, hosts):
         return Route("unknown", reason=f"{ALL_LEFT_OUT} ({', '.join(excepted(question, hosts))}): nothing to read")
+    if r.kind == "spec" and hosts and {h.lower() for h in excepted(question, hosts)} >= {h.lower() for h in hosts}:
+        # "which bgp peers are down except on r1, r2 and r3?": a device question with every device
+        # left out, not a question for the documents
+        return Route("unknown", reason=f"{ALL_LEFT_OUT} ({', '.join(excepted(question, hosts))}): nothing to read")
     if r.kind in ("unknown", "spec") and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)) \
             and (like := named_like_inventory(question, hosts)):
         # "is r9 up?", "show r9 interfaces", "r9 bgp?" beside r1..r3: that device, which is not there

@@ -39,3 +39,14 @@ def test_a_name_like_the_inventorys_is_an_unknown_device(question, hosts, name):
 def test_other_words_are_not_taken_for_devices(question, hosts):
     r = route(question, hosts)
     assert not r.reason.startswith(UNKNOWN_DEVICE), (question, r)
+
+
+@pytest.mark.parametrize("question", [
+    "which bgp peers are down except on r1, r2 and r3?",
+    "is ospf up everywhere but r1, r2 and r3?",
+])
+def test_every_device_left_out_is_said_not_searched(question):
+    from netops.agent.router import ALL_LEFT_OUT
+
+    r = route(question, LAB)
+    assert r.kind == "unknown" and r.reason.startswith(ALL_LEFT_OUT), (question, r)
