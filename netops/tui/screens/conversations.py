@@ -39,6 +39,10 @@ class ConversationsScreen(ModalScreen[str | None]):
         self.rows: list[Any] = []
         self._armed: tuple[str, float] | None = None
         """The row a first Delete asked about, and when."""
+        self._listed_for: str | None = None
+        """The search the listed rows answer (None until the first list is in)."""
+        self._resume_pending = False
+        """Enter came before the list for the typed search was in: resume once it is."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -62,9 +66,15 @@ class ConversationsScreen(ModalScreen[str | None]):
     def _resume_from_search(self) -> None:
         """Enter in the search box (where the focus starts) resumes the highlighted conversation,
         as the key line says; it only moved the focus to the table (Down still does that)."""
+        if self._listed_for != self._query():  # the rows are still the previous search's
+            self._resume_pending = True
+            return
         cid = self._selected()
         if cid is not None:
             self.dismiss(cid)
+
+    def _query(self) -> str:
+        return self.query_one("#conv-search", Input).value.strip()
 
     @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
     def refresh_list(self, query: str) -> None:
@@ -73,10 +83,13 @@ class ConversationsScreen(ModalScreen[str | None]):
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"cannot list conversations: {exc}", severity="error")
             return
-        self.app.call_from_thread(self._fill, rows)
+        self.app.call_from_thread(self._fill, rows, query.strip())
 
-    def _fill(self, rows: list[Any]) -> None:
+    def _fill(self, rows: list[Any], listed_for: str = "") -> None:
+        if listed_for != self._query():
+            return  # an older search's answer, overtaken by typing: the newer one is on its way
         self.rows = rows
+        self._listed_for = listed_for
         table = self.query_one(DataTable)
         table.clear()
         for c in rows:
@@ -86,6 +99,10 @@ class ConversationsScreen(ModalScreen[str | None]):
                                  "No stored conversations yet: every question you ask starts one "
                                  "(slash commands are not stored).")
         self.query_one("#conv-empty", Static).update(empty)
+        if self._resume_pending:
+            self._resume_pending = False
+            if (cid := self._selected()) is not None:
+                self.dismiss(cid)
 
     def _selected(self) -> str | None:
         table = self.query_one(DataTable)
