@@ -312,7 +312,7 @@ def clip_lines(text: str, limit: int) -> str:
     more = "\n\n… ({} more lines not shown)"  # its own paragraph: not read as part of the last route
     cut = text[:max(limit - len(more) - 6, 0)]
     cut = cut.rsplit("\n", 1)[0] if "\n" in cut else cut
-    left = text.count("\n") - cut.count("\n")
+    left = sum(1 for line in text[len(cut):].splitlines() if line.strip())  # blank lines are no lines left out
     return cut.rstrip() + more.format(left)
 
 

@@ -278,3 +278,13 @@ def test_of_two_peers_named_one_the_router_lacks_is_said(agent_settings, fake_tr
     assert "routes advertised to r1 (198.51.100.9)" in text and "routes advertised to r2" not in text, text
     assert text.startswith("no BGP session of this router answers to 198.51.100.77 (its peers: r2 (198.51.100.5), "
                            "r1 (198.51.100.9))"), text
+
+
+def test_the_lines_left_out_are_counted_without_blank_ones():
+    from netops.agent.grounding import clip_lines
+
+    blocks = ["\n".join(f"- 203.0.113.{b * 10 + i}/32: next hop 198.51.100.2" for i in range(5)) for b in range(6)]
+    text = "\n\n".join(blocks)
+    cut = clip_lines(text, 300)
+    kept = [line for line in cut.rsplit("\n\n…", 1)[0].splitlines() if line.strip()]
+    assert cut.endswith(f"… ({30 - len(kept)} more lines not shown)"), cut
