@@ -78,6 +78,38 @@ def _cli_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | Non
     return {"hosts": devices, "getter": "bgp_advertised" if m.group("send") else "bgp_received", "peer": peer}
 
 
+# The routes as a noun, the way the CLI and the RFCs name them: "advertised-routes",
+# "received routes", "adv-routes", "rx routes", "Adj-RIB-Out" / "Adj-RIB-In"
+_NOUN = re.compile(r"\b(?:(?P<send>advertised|announced|sent|exported|adv|tx)|(?P<take>received|learned|learnt|"
+                   r"accepted|imported|rx))[\s-]+(?:routes?|prefix(?:es)?|paths?|nlri)\b|"
+                   r"\badj-?rib-?(?:(?P<out>out)|(?P<in>in))\b", re.IGNORECASE)
+
+
+def _noun_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
+    """"r2 advertised-routes to r3", "adj-rib-in of r2 from r1": the router is the device named
+    before the noun, else the first one after it; the peer is the other end named after it."""
+    from netops.agent.router import mentions
+
+    m = _NOUN.search(question)
+    if m is None or _NOT_BGP.search(question) or _NOT_ROUTES.search(question):
+        return None
+    hosts = sorted(mentions(question, ents.get("hosts", [])))
+    ends = sorted(hosts + _peer_addresses(question, ents.get("addresses", [])))
+    before = [h for h in hosts if h[0] < m.start()]
+    after = [e for e in ends if e[0] >= m.end()]
+    if before:
+        subject, rest = before[-1], after
+    elif after and after[0] in hosts:
+        subject, rest = after[0], after[1:]
+    else:
+        return None
+    peer = next((name for _, name in rest if name != subject[1]), None)
+    if peer is None:
+        return None
+    send = bool(m.group("send") or m.group("out"))
+    return {"hosts": [subject[1]], "getter": "bgp_advertised" if send else "bgp_received", "peer": peer}
+
+
 def peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
     """``{"hosts": [router], "getter": "bgp_advertised"|"bgp_received", "peer": ...}`` (plus
     ``_prefixes``, the prefixes the question names, to pick from the answer, and ``family``
@@ -91,28 +123,36 @@ def peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any]
 def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
     from netops.agent.router import mentions
 
-    if (cli := _cli_args(question, ents)) is not None:
+    if (cli := _cli_args(question, ents) or _noun_args(question, ents)) is not None:
         if (vrf := vrf_in(question)) is not None:
             cli["vrf"] = vrf
         return cli
     verb = _VERB.search(question)
-    if verb is None or _NOT_ROUTES.search(question) or not _ASKING.search(question[:verb.start()] or "?"):
-        return None
+    if verb is None or _NOT_ROUTES.search(question) or _NOT_BGP.search(question) \
+            or not _ASKING.search(question[:verb.start()] or "?"):
+        return None  # "how many LSAs is r1 advertising to r2?" is OSPF's
     if not question[:verb.start()].strip():  # "advertise 10.0.0.0/8 to r2": a request, not a question
         return None
     hosts = sorted(mentions(question, ents.get("hosts", [])))
     ends = sorted(hosts + _peer_addresses(question, ents.get("addresses", [])))
     subject = None
     after = question[verb.end():]
-    for pos, name in ends:  # passive: "routes advertised by r1 to r2"
-        if pos >= verb.end() and _BY.fullmatch(question[verb.end():pos]) and (pos, name) in hosts:
+    for pos, name in ends:  # passive: "routes advertised by r1 to r2", "prefixes sent to r2 by r1"
+        if pos >= verb.end() and (pos, name) in hosts and (_BY.fullmatch(question[verb.end():pos])
+                                                           or re.search(r"\bby\s+(?:the\s+)?$", question[:pos], re.I)):
             subject = (pos, name)
             break
+    speakers: list[str] = []
     if subject is None:
         before = [h for h in hosts if h[0] < verb.start()]
         if not before:
             return None
         subject = before[-1]
+        # "what are r1 and r3 advertising to r2?": both speakers, the one peer
+        for (p0, n0), (p1, _) in zip(before[-2::-1], before[:0:-1]):
+            if not _JOINED.fullmatch(question[p0 + len(n0):p1]):
+                break
+            speakers.insert(0, n0)
     peer = next((name for pos, name in ends if pos >= verb.end() and (pos, name) != subject
                  and name != subject[1]), None)
     named = list(dict.fromkeys(name for pos, name in ends if pos >= verb.end() and name != subject[1]))
@@ -122,7 +162,7 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
         peer = "all"  # "what is r3 advertising?", "does r1 send 10.0.0.0/8 to anyone?": each peer's routes
     if peer is None or (peer != "all" and not after.strip()):
         return None
-    args: dict[str, Any] = {"hosts": [subject[1]],
+    args: dict[str, Any] = {"hosts": [*speakers, subject[1]] if peer != "all" else [subject[1]],
                             "getter": "bgp_advertised" if verb.group("send") else "bgp_received", "peer": peer}
     if len(named) > 1:
         args["_peers"] = named
@@ -135,6 +175,8 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
         args["_prefixes"] = prefixes
     return args
 
+
+_JOINED = re.compile(r"\s*(?:,|,?\s*and|&|/|\bor)\s*", re.IGNORECASE)
 
 # "to anyone", "to its peers", "from all of its bgp neighbours", "to every peer"
 _ANY_PEER = re.compile(r"\b(?:to|from)\s+(?:any(?:one|body)|every(?:one|body)|(?:(?:its|all|any|every|each)\s+"

@@ -151,6 +151,10 @@ def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
 
 
 # Words that make a question about a device a change request (never routed to a read).
+# A route announcement asked for, in the imperative: a change to a device's routing policy
+_ANNOUNCE = re.compile(r"^\s*(?:(?:please|pls|kindly|now|then|and)\s+|(?:can|could|would)\s+you\s+)*"
+                       r"(?:advertise|announce|originate|redistribute|inject|withdraw|leak|export|"
+                       r"stop\s+(?:advertising|announcing|sending|originating|exporting))\b", re.IGNORECASE)
 CHANGE_WORDS = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
                 "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy",
                 "fix", "repair", "unshut"}
@@ -641,6 +645,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             return Route("change", reason="changes need a model to plan them and a person to approve them",
                          read=read, picked=asked)
     said_change = CHANGE_WORDS & set(words)
+    if _ANNOUNCE.match(question):  # "announce r2's loopback to r1", "stop advertising P to r2": asked for
+        said_change = said_change | {"announce"}
     if said_change and _past_session_event(question, words, said_change):
         said_change = set()  # "did any bgp peer bounce?": what happened, which the sessions' uptime says
     restarted = device_restarted(question, words)
