@@ -9,19 +9,10 @@ import time
 
 import pytest
 
-from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
+from tests.tui.conftest import SIZE, finished, wait_until
+from tests.tui.test_conversations import _one_exchange
 
 pytestmark = pytest.mark.asyncio
-
-
-async def _one_exchange(settings, question: str) -> str:
-    from netops.tui.app import ChatApp
-
-    app = ChatApp(settings, offline=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_and_send(pilot, question)
-        await wait_until(pilot, lambda: finished(app), what="the answer")
-        return app.conversation_id
 
 
 async def test_enter_right_after_a_search_resumes_what_it_found(chat_settings, monkeypatch):

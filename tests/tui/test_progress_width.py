@@ -4,16 +4,8 @@ Seen in tmux at 80x24: the headers read "prech…  snaps…  postc…  rollb… 
 from __future__ import annotations
 
 import pytest
-from textual.app import App, ComposeResult
 
-
-class One(App[None]):
-    def __init__(self, widget) -> None:  # noqa: ANN001
-        super().__init__()
-        self.widget = widget
-
-    def compose(self) -> ComposeResult:
-        yield self.widget
+from tests.tui.test_widgets import One
 
 
 async def _rendered(width: int) -> str:
