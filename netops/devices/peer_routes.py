@@ -362,13 +362,7 @@ def _asked(data: Any, asked: str) -> str:
         net = ipaddress.ip_network(asked, strict=False)
     except ValueError:
         return f"{asked}: not a prefix"
-    nets = []
-    for p in data.routes:
-        try:
-            nets.append(ipaddress.ip_network(p.prefix, strict=False))
-        except ValueError:
-            continue
-    if net in nets:
+    if any(_same(p.prefix, net) for p in data.routes):
         return f"{net}: yes, {verb} {data.peer}"
-    inside = [str(n) for n in nets if n.version == net.version and n != net and n.subnet_of(net)]  # type: ignore[arg-type]
+    inside = [str(ipaddress.ip_network(p.prefix, strict=False)) for p in data.routes if _inside(p.prefix, net)]
     return f"{net}: not {verb} {data.peer}" + (f" as such; inside it: {', '.join(inside)}" if inside else "")
