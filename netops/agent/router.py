@@ -565,9 +565,7 @@ def _past_session_event(question: str, words: list[str], said: set[str]) -> bool
     reset?", "has any peer bounced?"): it asks what happened, not for a change."""
     if not (_PAST_QUESTION.search(question) and said <= _SESSION_EVENTS and _EVENT_SUBJECTS & set(words)):
         return False
-    # "did r2's session reset? clear it on r2": a request after the question is still one
-    later = _CLAUSE_BREAK.split(question)[1:]
-    return not any(CHANGE_WORDS & set(_WORD.findall(clause.lower())) for clause in later)
+    return not _asked_after(question)  # "did r2's session reset? clear it on r2": a request after it is one
 
 
 def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS,
@@ -594,12 +592,12 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
             return Route("unknown", reason=line)  # never a change with a named device dropped
         return Route("unknown", reason=line) if r.kind == "unknown" else r
     r = _route(question, hosts, domain, matcher)
-    if r.kind == "tool" and r.tool == "get_state" and not r.args.get("hosts") and excepted(question, hosts):
-        return Route("unknown", reason=f"{ALL_LEFT_OUT} ({', '.join(excepted(question, hosts))}): nothing to read")
-    if r.kind == "spec" and hosts and {h.lower() for h in excepted(question, hosts)} >= {h.lower() for h in hosts}:
-        # "which bgp peers are down except on r1, r2 and r3?": a device question with every device
-        # left out, not a question for the documents
-        return Route("unknown", reason=f"{ALL_LEFT_OUT} ({', '.join(excepted(question, hosts))}): nothing to read")
+    left_out = excepted(question, hosts) if hosts else []
+    if left_out and ((r.kind == "tool" and r.tool == "get_state" and not r.args.get("hosts"))
+                     or (r.kind == "spec" and {h.lower() for h in left_out} >= {h.lower() for h in hosts})):
+        # every device left out: nothing to read ("which bgp peers are down except on r1, r2 and r3?"
+        # is a device question, not one for the documents)
+        return Route("unknown", reason=f"{ALL_LEFT_OUT} ({', '.join(left_out)}): nothing to read")
     if r.kind in ("unknown", "spec") and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)) \
             and (like := named_like_inventory(question, hosts)):
         # "is r9 up?", "show r9 interfaces", "r9 bgp?" beside r1..r3: that device, which is not there
