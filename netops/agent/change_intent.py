@@ -145,15 +145,13 @@ class PlaybookInfo:
 def playbooks_from(catalogue: Any) -> list[PlaybookInfo]:
     """The vetted playbooks of ``catalogue`` that words can ask for: every state-changing one, and
     a read-only one (a report such as bgp-health) when its manifest says how people ask for it
-    (``phrases``). Others are never chosen."""
+    (``phrases``). Others are never chosen. Each playbook is read once per call (it was read
+    twice, for the list and again for its spec): the spec is the one whose vetting was checked."""
     out = []
-    for entry in catalogue.list():
-        if entry.vetting != "vetted":
+    for entry, pb in catalogue.read():
+        if entry.vetting != "vetted" or pb is None:  # a playbook that does not load cannot be proposed
             continue
-        try:
-            spec = catalogue.get(entry.name).spec
-        except Exception:  # a playbook that does not load cannot be proposed
-            continue
+        spec = pb.spec
         if entry.read_only and not getattr(spec, "phrases", None):
             continue
         out.append(PlaybookInfo.from_spec(spec))

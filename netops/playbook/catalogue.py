@@ -103,24 +103,29 @@ class Catalogue:
 
     def list(self) -> list[CatalogueEntry]:
         """Every playbook, including ones that fail to load (with ``error`` set)."""
-        out = []
+        return [entry for entry, _ in self.read()]
+
+    def read(self) -> list[tuple[CatalogueEntry, Playbook | None]]:
+        """:meth:`list` with each playbook as it was read for its entry (None when it does not
+        load): its vetting state is of that very read, and nothing reads it a second time."""
+        out: list[tuple[CatalogueEntry, Playbook | None]] = []
         locks: dict[Path, Lock] = {}
         for name, (path, source) in sorted(self._dirs_by_name().items()):
             try:
                 pb = load_playbook(path)
             except NetopsError as exc:
-                out.append(CatalogueEntry(name=name, path=path, source=source, error=exc.message))
+                out.append((CatalogueEntry(name=name, path=path, source=source, error=exc.message), None))
                 continue
             if path.parent not in locks:  # (setdefault would read the lock for every playbook)
                 locks[path.parent] = Lock.for_dir(path.parent)
             lock = locks[path.parent]
             st = lock.status(pb)
             s = pb.spec
-            out.append(CatalogueEntry(
+            out.append((CatalogueEntry(
                 name=name, path=path, source=source, version=str(s.version), description=s.description,
                 risk=s.risk, read_only=s.read_only, platforms=tuple(s.platforms), hash=pb.hash,
                 vetting=st.state, reviewer=st.entry.reviewer if st.entry else None,
-                vetted_at=st.entry.vetted_at if st.entry else None))
+                vetted_at=st.entry.vetted_at if st.entry else None), pb))
         return out
 
     def path_of(self, name: str) -> Path:

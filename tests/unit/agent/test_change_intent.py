@@ -230,3 +230,26 @@ def test_a_change_the_words_call_off_is_neither_proposed_nor_bound(question):
 def test_a_peer_session_on_a_router_the_words_rule_out_is_not_proposed():
     m = match("shut down the bgp session to r2, not the one on r1")
     assert "r1" not in m.hosts, m.to_dict()
+
+
+def test_words_read_each_playbook_once(settings, monkeypatch):
+    """Routing a question reads every playbook of the catalogue once (it read each twice: for
+    the list, then again for its spec, which was most of an offline question's time)."""
+    from netops.playbook import catalogue as catalogue_module
+    from netops.playbook.catalogue import Catalogue
+
+    reads: list[str] = []
+    real = catalogue_module.load_playbook
+
+    def counted(path):  # the real read, counted
+        reads.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(catalogue_module, "load_playbook", counted)
+    cat = Catalogue(settings.model_copy(update={"playbooks_dir": REPO}))
+    offered = playbooks_from(cat)
+    assert {pb.name for pb in offered} >= {"router-drain", "bgp-health"}
+    assert sorted(reads) == sorted(set(reads)) == sorted(cat.names()), reads
+    reads.clear()
+    assert match_question("drain r3", cat, HOSTS).kind == "change"
+    assert sorted(reads) == sorted(cat.names()), reads
