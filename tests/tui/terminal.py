@@ -104,9 +104,11 @@ class TmuxChat:
         return None
 
     def prompt_line(self) -> str:
-        """The first line of the question box (the row above the footer's blank rows)."""
+        """The first line of the question box (the row above the footer's blank rows), without a
+        notification drawn over the right of that row (a toast starts at its "▌" border): the box
+        held its text at once, yet the row read whole did not match until the toast had gone, 5 s."""
         lines = self.pane().rstrip("\n").splitlines()
-        return lines[-4].strip() if len(lines) >= 4 else ""
+        return lines[-4].split("▌", 1)[0].strip() if len(lines) >= 4 else ""
 
 
 def numbers(pattern: str, pane: str) -> list[int]:
