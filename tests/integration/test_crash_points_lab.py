@@ -79,7 +79,8 @@ DESC = {"interface": "lo", "description": "crash point test"}
 @pytest.fixture
 def crash(lab_clean, tmp_path):
     """Settings with a private home and a vetted private playbook copy where
-    interface-description takes several hosts; yields (settings, lab)."""
+    interface-description takes several hosts, plus two copies of it: -broken (its postcheck
+    never passes) and -1s (the same postcheck, given 1 s instead of 5 s); yields (settings, lab)."""
     from netops.playbook.lock import Lock
     from netops.playbook.spec import load_playbook
 
@@ -92,6 +93,13 @@ def crash(lab_clean, tmp_path):
     (broken / "playbook.yaml").write_text(
         (broken / "playbook.yaml").read_text().replace("name: interface-description", "name: interface-description-broken")
         .replace("== {{ description | tojson }}'\n    within: 5s", "== nothing'\n    within: 1s"))
+    quick = books / "interface-description-1s"
+    shutil.copytree(books / "interface-description", quick)
+    text = (quick / "playbook.yaml").read_text()
+    assert "    within: 5s\n" in text
+    (quick / "playbook.yaml").write_text(
+        text.replace("name: interface-description", "name: interface-description-1s").replace("    within: 5s\n",
+                                                                                            "    within: 1s\n"))
     lock = Lock.for_dir(books)
     for d in sorted(p for p in books.iterdir() if (p / "playbook.yaml").exists()):
         lock.vet(load_playbook(d), "test-reviewer")
@@ -645,9 +653,10 @@ def _bring_ssh_back(lab, router: str, argv: list[str]) -> None:
 @pytest.mark.parametrize("guard", [True, False])
 def test_ssh_dropped_mid_change_is_restored_once_it_is_back(crash, guard):
     """The change is on r1, then its SSH goes away: the run cannot roll back. The snapshot must
-    survive that, so the guard or `netops playbook recover` restores r1 once SSH is back."""
+    survive that, so the guard or `netops playbook recover` restores r1 once SSH is back. (The
+    postcheck gets 1 s, not 5: over the dead SSH it fails either way, and retried the whole window.)"""
     settings, lab = crash
-    child = _waiting_at(settings, "progress:postcheck:r1", guard=guard)
+    child = _waiting_at(settings, "progress:postcheck:r1", playbook="interface-description-1s", guard=guard)
     argv = _drop_ssh(lab, "r1")
     try:
         _go(settings, "progress:postcheck:r1")  # the postchecks fail over the dead SSH, and so does the rollback
