@@ -102,9 +102,11 @@ async def test_deny_with_escape_changes_nothing(lab_clean, lab_settings):
 async def test_ctrl_c_during_the_change_rolls_back(lab_clean, lab_settings):
     before = _configs(lab_clean)
     peer = _peer(lab_settings)
-    lab_clean.lab.set_latency(1.0)  # post-checks take seconds: time to press Ctrl+C
 
     async def approve_then_interrupt(pilot, app):  # noqa: ANN001
+        # from the approval on, every device read takes a second: time to press Ctrl+C mid-change
+        # (the plan's reads before it need no such room)
+        lab_clean.lab.set_latency(1.0)
         await pilot.press("a")
         await wait_until(pilot, lambda: app.query("RunProgress") and "apply" in str(
             app.query_one("RunProgress").rows.get("r1", {})), timeout=60, what="the change applying")
@@ -164,7 +166,6 @@ async def test_quitting_during_a_change_rolls_back_in_sight_then_closes(lab_clea
 
     before = _configs(lab_clean)
     peer = _peer(lab_settings)
-    lab_clean.lab.set_latency(1.0)  # post-checks take seconds: time to quit in the middle
     try:
         with ScriptedOllama(_script(peer)) as srv:
             app = ChatApp(lab_settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
@@ -173,6 +174,8 @@ async def test_quitting_during_a_change_rolls_back_in_sight_then_closes(lab_clea
                 modal = await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen,
                                          timeout=60, what="the approval modal")
                 await pilot.pause(modal.APPROVE_AFTER + 0.1)
+                # from the approval on, post-checks take seconds: time to quit in the middle
+                lab_clean.lab.set_latency(1.0)
                 await pilot.press("a")
                 await wait_until(pilot, lambda: app.query("RunProgress") and "postcheck" in str(
                     app.query_one("RunProgress").rows.get("r1", {})), timeout=60, what="the change applied")
