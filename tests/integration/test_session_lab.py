@@ -245,7 +245,6 @@ def test_ctrl_c_during_playbook_run_rolls_back_every_changed_host(lab_clean, lab
     env = {**os.environ, "PYTHONPATH": str(REPO), "NETOPS_HOME": str(lab_settings.home),
            "NETOPS_INVENTORY": str(lab_settings.inventory), "NETOPS_KNOWN_HOSTS": str(lab_settings.known_hosts),
            "NETOPS_PLAYBOOKS_DIR": str(lab_settings.playbooks_dir)}
-    lab_clean.lab.set_latency(0.4)  # each exec waits: room for Ctrl-C between the steps
     try:
         proc = subprocess.Popen([sys.executable, "-m", "netops", "playbook", "run", "interface-description",
                                  "-t", "r1,r2", "-p", "interface=lo", "-p", "description=ctrl-c test", "--yes"],
@@ -256,6 +255,8 @@ def test_ctrl_c_during_playbook_run_rolls_back_every_changed_host(lab_clean, lab
         def read() -> None:
             for line in proc.stderr:
                 lines.append(line)
+                if "[r1] verified" in line:  # from here each exec waits: room for Ctrl-C between r2's steps
+                    lab_clean.lab.set_latency(0.4)
                 if "[r2] applied" in line:
                     seen.set()
 
@@ -399,13 +400,13 @@ def test_a_consumer_that_stops_mid_change_gets_the_rollback_not_a_hang(lab_clean
     before = _configs(lab_clean)
     args = {"playbook": "interface-description", "hosts": ["r1"],
             "params": {"interface": "lo", "description": "closed consumer"}}
-    lab_clean.lab.set_latency(0.5)
     try:
         with ScriptedOllama([tool_call("playbook_run", **args), say("never reached")]) as srv, \
                 Session(lab_settings.model_copy(update={"ollama_url": srv.url}), actor="alice") as session:
             events = session.assistant().events("set the description of lo on r1 to 'closed consumer'")
             for ev in events:
                 if isinstance(ev, E.ApprovalRequestEvent):
+                    lab_clean.lab.set_latency(0.5)  # the change's device reads wait (the plan's need not)
                     ev.respond(True, by="alice")
                 if isinstance(ev, E.RunProgressEvent) and ev.stage == "postcheck":
                     break  # the consumer goes away with the change applied
