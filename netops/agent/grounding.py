@@ -454,9 +454,11 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None) -> None:
     report = check_answer(answer.text, g.sources, question=question, embed=embed)
     answer.text = report.text
     answer.check = report
-    # Passages retrieved up front back the answer only where it cites them; device state read
-    # (up front or by the model's own calls) is evidence either way, as it is without grounding.
-    cited = [s.evidence for s in g.sources if s.n in report.cited_sources]
+    # Passages retrieved up front back the answer only where it cites them (or a mark names them
+    # as contradicting it); device state read (up front or by the model's own calls) is evidence
+    # either way, as it is without grounding.
+    named = set(report.cited_sources) | {n for s in report.sentences for n in s.contradicted_by}
+    cited = [s.evidence for s in g.sources if s.n in named]
     if g.kind == DEVICE and not any(s.status == SUPPORTED for s in report.sentences):
         # Nothing the model said is backed by the device state: the facts lead, its text follows.
         answer.text = own_findings(g, model_text=report.text)
@@ -470,6 +472,25 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None) -> None:
         answer.text = passages_first(g, model_text=report.text)
         cited = [s.evidence for s in g.sources]
     answer.evidence = dedupe(cited + list(answer.evidence))
+    answer.text = renumber(answer.text, g, answer.evidence)
+
+
+def renumber(text: str, g: Grounding, evidence: Sequence[Evidence]) -> str:
+    """``text`` with each source number ``[n]`` (and a mark's "contradicted by source n") made
+    the number of that source in ``evidence``, the list the answer shows numbered: only the
+    sources an answer names are listed, so a model citing [2] and [3] of three gets them as the
+    list's [1] and [2]. A number with no listed source is left as it is."""
+    at = {e.label: i for i, e in enumerate(evidence, 1)}
+    new = {s.n: at[s.evidence.label] for s in g.sources if s.evidence.label in at}
+    if all(old == n for old, n in new.items()):
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        return str(new.get(int(m.group(0)), m.group(0)))
+
+    text = re.sub(r"(?<=\[)\d+(?=\])", one, text)
+    return re.sub(r"(?<=contradicted by source )\d+(?:, \d+)*",
+                  lambda m: re.sub(r"\d+", one, m.group(0)), text)
 
 
 OWN_FINDINGS = "netops's own findings from device state (no model involved)"

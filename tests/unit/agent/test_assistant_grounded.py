@@ -123,3 +123,22 @@ def test_a_supported_knowledge_answer_is_not_wrapped_in_passages(scripted, make_
     scripted.push(say("An implementation MUST reject Hold Time values of one or two seconds [1]."))
     answer = make_assistant().ask(README_Q)
     assert answer.text.startswith("An implementation MUST reject") and "passages retrieved" not in answer.text
+
+
+def test_citation_numbers_in_the_answer_are_those_of_its_evidence_list(scripted, make_assistant):
+    """The evidence list an answer shows is numbered (the chat lists it as [1], [2]...), and it
+    holds only the sources the answer cites: a model citing sources [2] and [3] of three got a
+    list r2, r3, r1, so its '[2]' pointed at r3 and its '[3]' at r1 (seen in the chat). Every
+    [n] in the text now names the n-th listed source, and a source a mark says contradicts a
+    sentence is listed too."""
+    import re
+
+    scripted.push(say("r2 peers with 198.51.100.1 [2]. r3 is a router [3]."))
+    answer = make_assistant().ask("bgp neighbours on r1, r2 and r3")
+    assert [s.label.split(":")[0] for s in answer.grounding.sources] == ["r1", "r2", "r3"]
+    shown = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert len(shown) == 2, answer.text
+    for sentence, n in zip(("r2 peers", "r3 is"), shown):
+        host = sentence.split()[0]
+        assert 1 <= n <= len(answer.citations), (n, answer.citations)
+        assert answer.citations[n - 1].startswith(f"{host}:"), (answer.text, answer.citations)
