@@ -17,7 +17,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from netops.tui.commands import BY_NAME, COMMANDS, SlashProvider, parse, tool_call_for
 from netops.tui.export import Entry, to_markdown
@@ -25,6 +25,7 @@ from netops.tui.render import mode_line
 from netops.tui.widgets.answer import AnswerView
 from netops.tui.widgets.citations import CitationLink
 from netops.tui.widgets.conversation import Conversation
+from netops.tui.widgets.footer import PALETTE, KeyFooter
 from netops.tui.widgets.message import Notice, UserMessage
 from netops.tui.widgets.prompt import PromptInput
 from netops.tui.widgets.sidepanel import SidePanel
@@ -46,6 +47,11 @@ RECOVERY_POLL = 15.0
 (a crash, a power cut) or that a router-side guard put back: a chat open all day says so within
 this, not at its next start. Every question and command checks first anyway (the library)."""
 
+
+FOOTER_DROP_FIRST = ("copy_answer", "export", "new_conversation", "conversations", PALETTE, "help", "cancel",
+                     "quit")
+"""The footer's keys in the order they leave it as the terminal narrows: Quit, Cancel and Help
+stay longest (F1 lists every key)."""
 
 CHAT_PROMPT = "in netops chat"
 """Where the chat's approval window is, in the recorded reason (:func:`netops.playbook.approval.prompt_reason`)."""
@@ -175,7 +181,8 @@ class ChatApp(App[None]):
                          "[b]Ctrl+P[/b] palette.", id="welcome")
         yield Static("", id="hints")
         yield PromptInput([c.name for c in COMMANDS], id="prompt")
-        yield Footer(compact=True)  # Textual's tighter spacing: every shown key fits 80 columns
+        # below 80 columns the lesser keys leave the footer whole (F1 lists them all)
+        yield KeyFooter(drop_first=FOOTER_DROP_FIRST)
 
     def on_mount(self) -> None:
         self.set_class(self.no_color, "-no-color")

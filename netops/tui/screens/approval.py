@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from netops.tui.render import plan_renderable
+from netops.tui.widgets.footer import KeyFooter
 
 
 class ApprovalScreen(ModalScreen[bool]):
@@ -44,8 +45,8 @@ class ApprovalScreen(ModalScreen[bool]):
     ApprovalScreen.-compact VerticalScroll { min-height: 2; }
     """
     BINDINGS = [
-        Binding("a,y", "approve", "Approve", id="approval.approve"),
-        Binding("d,n,escape", "deny", "Deny", id="approval.deny"),
+        Binding("a,y", "approve", "Approve", id="approval.approve", key_display="a/y"),
+        Binding("d,n,escape", "deny", "Deny", id="approval.deny", key_display="d/n/esc"),
         # read the whole plan without moving the focus off Deny (Tab would walk to Approve)
         Binding("down", "scroll_plan('down')", "Scroll", show=False),
         Binding("up", "scroll_plan('up')", "Scroll", show=False),
@@ -84,6 +85,7 @@ class ApprovalScreen(ModalScreen[bool]):
             with Horizontal():
                 yield Button("Deny (d)", id="deny", variant="default")
                 yield Button("Approve (a)", id="approve", variant="warning", disabled=self.blocked)
+        yield KeyFooter()  # its own keys (the chat's footer under it said "esc Cancel")
 
     def _keys(self, *, compact: bool) -> str:
         if self.blocked:
@@ -130,6 +132,10 @@ class ApprovalScreen(ModalScreen[bool]):
     def action_scroll_plan(self, where: str) -> None:
         body = self.query_one("#approval-body", VerticalScroll)
         getattr(body, f"scroll_{where}")(animate=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A blocked plan offers no approve key (the footer leaves it out)."""
+        return not (action == "approve" and self.blocked)
 
     def action_approve(self) -> None:
         if not self.blocked:

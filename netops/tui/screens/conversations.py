@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
+from netops.tui.widgets.footer import KeyFooter
+
 
 class ConversationsScreen(ModalScreen[str | None]):
     """Dismisses with the id of the conversation to resume, or None."""
@@ -26,6 +28,8 @@ class ConversationsScreen(ModalScreen[str | None]):
     ConversationsScreen .conv-keys { color: $text-muted; }
     """
     BINDINGS = [
+        # Enter in the search box or on a row resumes; shown here, as the modal's own key
+        Binding("enter", "resume", "Resume", id="conversations.resume", priority=True),
         Binding("escape", "close", "Close", id="conversations.close"),
         Binding("delete", "delete", "Delete", id="conversations.delete"),
         Binding("down", "to_list", "List", show=False),
@@ -52,6 +56,7 @@ class ConversationsScreen(ModalScreen[str | None]):
             yield table
             yield Static("", id="conv-empty", classes="conv-keys")
             yield Static("[b]Enter[/b] resume   [b]Delete[/b] twice: delete   [b]Esc[/b] close", classes="conv-keys")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -61,6 +66,9 @@ class ConversationsScreen(ModalScreen[str | None]):
     @on(Input.Changed, "#conv-search")
     def _search(self, event: Input.Changed) -> None:
         self.refresh_list(event.value)
+
+    def action_resume(self) -> None:
+        self._resume_from_search()
 
     @on(Input.Submitted, "#conv-search")
     def _resume_from_search(self) -> None:

@@ -14,6 +14,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from netops.tui.widgets.footer import KeyFooter
+
 
 class EvidenceScreen(ModalScreen[None]):
     """Shows one piece of evidence; the text is looked up in a worker (never blocks)."""
@@ -31,7 +33,7 @@ class EvidenceScreen(ModalScreen[None]):
     EvidenceScreen.-narrow > Vertical { width: 100%; max-width: 100%; height: 100%; }
     """
     BINDINGS = [
-        Binding("escape,q", "close", "Close", id="evidence.close"),
+        Binding("escape,q", "close", "Close", id="evidence.close", key_display="esc"),
         Binding("c", "copy", "Copy", id="evidence.copy"),
     ]
 
@@ -58,6 +60,7 @@ class EvidenceScreen(ModalScreen[None]):
             yield TextArea("", id="evidence-text", read_only=True, soft_wrap=True, show_line_numbers=False,
                            compact=True)
             yield Static("[b]c[/b] copy   [b]Esc[/b] close", classes="evidence-keys")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < self.NARROW_BELOW, "-narrow")
