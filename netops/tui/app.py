@@ -587,10 +587,9 @@ class ChatApp(App[None]):
         self.entries.append(Entry.from_answer(answer))
         if answer.conversation_id:
             self.conversation_id = answer.conversation_id
-        if answer.error:
-            # a cancel the person asked for is not a failure: said as a warning
-            level = "warning" if getattr(answer, "cancelled", False) else "error"
-            await view.note(answer.error + (f" (hint: {answer.error_hint})" if answer.error_hint else ""), level)
+        if answer.error and not getattr(answer, "cancelled", False):
+            # a cancel the person asked for is no failure, and the line under the answer says it
+            await view.note(answer.error + (f" (hint: {answer.error_hint})" if answer.error_hint else ""), "error")
             if getattr(answer, "error_exit", 0) == 3:
                 self._fall_back_offline(answer.error)
         self.conversation.anchor()

@@ -29,9 +29,10 @@ class Entry:
     def from_answer(cls, answer: Any) -> "Entry":
         """From a live :class:`~netops.assistant.Answer` or a resumed ``StoredAnswer``."""
         from netops.agent.transcript import check_summary
+        from netops.tui.render import shown_text
 
         check = check_summary(getattr(answer, "check", None))
-        return cls("command" if answer.mode == "command" else "assistant", answer.text, answer.mode, answer.model, list(answer.citations),
+        return cls("command" if answer.mode == "command" else "assistant", shown_text(answer), answer.mode, answer.model, list(answer.citations),
                    list(answer.tool_calls), list(answer.approvals), bool(answer.partial),
                    check.get("summary") if check else None, bool(getattr(answer, "cancelled", False)))
 
@@ -49,6 +50,8 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
         if e.partial:
             why = "stopped before it finished (cancelled)" if e.cancelled else "it was cut off before it finished"
             lines += [f"**Partial answer: {why}.**", ""]
+        elif e.cancelled:
+            lines += ["**No answer: stopped before it arrived (cancelled).**", ""]
         lines += [e.text.rstrip(), ""]
         if e.tool_calls:
             lines += ["Tool calls:", ""]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from rich.console import Group
@@ -91,3 +93,14 @@ def mode_line(mode: str, model: str | None, notice: str | None = None) -> str:
         return "command" + (f" · {notice}" if notice else "")
     text = f"agent · {model}" if mode == "agent" else "offline (no language model)"
     return text + (f" · {notice}" if notice else "")
+
+
+_CANCEL_HEAD = re.compile(r"\A\*\*(?:PARTIAL ANSWER \(cancelled\)|Cancelled):\*\*[^\n]*\n*")
+"""The library's first line of a cancelled answer (``**PARTIAL ANSWER (cancelled):** reason``)."""
+
+
+def shown_text(answer: Any) -> str:
+    """The answer's text as the chat shows it: a cancelled one without the library's first line
+    saying so (:func:`netops.tui.widgets.answer.partial_line` says it once, under the text that had arrived)."""
+    text = getattr(answer, "text", "") or ""
+    return _CANCEL_HEAD.sub("", text, count=1) if getattr(answer, "cancelled", False) else text

@@ -27,9 +27,8 @@ async def test_escape_keeps_the_partial_answer(chat_settings):
             assert view.answer.partial
             assert "word1" in view.text and "THE-END" not in view.text
             assert view.query(".answer-partial"), "a partial answer is marked"
-            # the person stopped it: said as a warning, not shown as an error
+            # the person stopped it: not shown as an error
             notes = [(n.level, n.text) for n in view.query("Notice")]
-            assert any(level == "warning" and "cancelled" in text for level, text in notes), notes
             assert not [t for level, t in notes if level == "error"], notes
             # the turn's clean-up runs just after the answer is shown
             await wait_until(pilot, lambda: not app.busy and app.cancel_token is None, timeout=10, what="the turn to end")
@@ -59,3 +58,46 @@ async def test_a_cancelled_answer_is_marked_stopped_not_cut_off(chat_settings):
             assert "stopped" in marker and "cancelled" in marker and "cut off" not in marker, marker
             exported = to_markdown(app.entries, title="t", conversation_id=None, exported_at="now")
             assert "stopped before it finished (cancelled)" in exported and "cut off" not in exported, exported
+
+
+def _said(app, view) -> list[str]:
+    """Every line on screen that says the answer was cancelled: in the answer, the status line
+    and the toasts."""
+    import re
+
+    from textual.widgets import Static
+
+    parts = [str(w.render()) for w in view.query(Static)]  # the Markdown's blocks included
+    parts += [str(app.query_one("StatusBar").render())] + [n.message for n in app._notifications]
+    return [line for part in parts for line in part.splitlines() if re.search(r"cancel", line, re.IGNORECASE)]
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+async def test_a_cancel_is_said_once(chat_settings, streamed):
+    """Escape: the answer said it was cancelled three times, in its first line ('PARTIAL ANSWER
+    (cancelled): cancelled with Escape'), in the line under it and in a warning after that
+    (seen in tmux at 80x24). Once now, in the line under the answer, with how it was stopped;
+    the text above it is what had arrived. Stopped before a word arrived, that line is all."""
+    from netops.testing.ollama_server import Reply
+    from netops.tui.app import ChatApp
+
+    reply = say(LONG, piece_chars=8, piece_delay=0.02) if streamed else Reply(content="late", latency=30)
+    with ScriptedOllama([reply]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        app = ChatApp(settings)
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "say many words")
+            view = await wait_until(pilot, lambda: app.query("AnswerView") and app.query_one("AnswerView"),
+                                    what="the answer")
+            if streamed:
+                await wait_until(pilot, lambda: "word20" in "".join(view._streamed), what="streaming")
+            else:
+                await wait_until(pilot, lambda: "answering" in str(app.query_one("StatusBar").render()),
+                                 what="the question sent")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: view.answer is not None and not app.busy, timeout=15,
+                             what="the cancelled answer")
+            await pilot.pause()
+            said = _said(app, view)
+            assert len(said) == 1 and "cancelled with Escape" in said[0], said
+            assert ("word1 " in view.text) == streamed and "THE-END" not in view.text, view.text

@@ -9,7 +9,7 @@ from rich.markup import escape
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from netops.tui.render import mode_line, plan_renderable
+from netops.tui.render import mode_line, plan_renderable, shown_text
 from netops.tui.widgets.citations import CitationList
 from netops.tui.widgets.message import Notice
 from netops.tui.widgets.progress import RunProgress
@@ -21,8 +21,18 @@ STOPPED = "PARTIAL ANSWER: stopped before it finished (cancelled)"
 
 
 def partial_line(answer: Any) -> str:
-    """The line under a partial answer: one the person stopped is not one that broke off."""
-    return STOPPED if getattr(answer, "cancelled", False) else PARTIAL
+    """The line under a partial answer: one the person stopped is not one that broke off. A
+    cancel is said here only, with how it was stopped (the status line and the text do not)."""
+    if not getattr(answer, "cancelled", False):
+        return PARTIAL
+    how = getattr(answer, "error", None)
+    if not getattr(answer, "partial", False):
+        return f"Stopped before an answer arrived ({how or 'cancelled'})"
+    return f"{STOPPED[:-len(' (cancelled)')]} ({how})" if how else STOPPED
+
+
+def _marked(answer: Any) -> bool:
+    return bool(getattr(answer, "partial", False) or getattr(answer, "cancelled", False))
 
 
 def approval_line(record: Any) -> str:
@@ -79,7 +89,7 @@ class AnswerView(Vertical):
         yield self._head
         if self._settled is not None:
             answer, self._settled = self._settled, None
-            self.text = answer.text or ""
+            self.text = shown_text(answer)
             for n, record in enumerate(getattr(answer, "tool_calls", []) or []):
                 card = ToolCard(record.tool, record.args, f"stored-{n}")
                 card.finish(record)
@@ -87,13 +97,15 @@ class AnswerView(Vertical):
                 yield card
             for a in getattr(answer, "approvals", []) or []:
                 yield Notice(approval_line(a), "info" if a.decision == "approved" else "warning")
-            yield _settled_body(self.text)
-            if getattr(answer, "partial", False):
+            if self.text.strip():
+                yield _settled_body(self.text)
+            if _marked(answer):
                 yield Static(partial_line(answer), classes="answer-partial")
             check = check_line(answer)
             if check:
                 yield Notice(check)
-            yield CitationList(list(getattr(answer, "evidence", []) or []), answer)
+            if self.text.strip() or getattr(answer, "evidence", None) or not getattr(answer, "cancelled", False):
+                yield CitationList(list(getattr(answer, "evidence", []) or []), answer)
             self.answer = answer
 
     async def settle(self) -> None:
@@ -178,7 +190,7 @@ class AnswerView(Vertical):
     async def finish(self, answer: Any) -> None:
         """The final answer: make the text exact, mark a partial answer, list the evidence."""
         streamed = "".join(self._streamed)
-        final = answer.text or ""
+        final = shown_text(answer)
         if self._stream is not None and final.startswith(streamed):
             await self._stream.write(final[len(streamed):])
             await self.stop_stream()
@@ -194,7 +206,7 @@ class AnswerView(Vertical):
         self.text = final
         if getattr(answer, "mode", None) and self.mode is None:
             self.set_mode(answer.mode, getattr(answer, "model", None))
-        if getattr(answer, "partial", False):
+        if _marked(answer):
             await self.mount(Static(partial_line(answer), classes="answer-partial"))
         notice = "; ".join(p for p in (getattr(answer, "notice", None) or "").split("; ")
                            if p and p not in (self._mode_notice or ""))
@@ -204,6 +216,7 @@ class AnswerView(Vertical):
         if check:
             await self.mount(Notice(check))
         evidence = list(getattr(answer, "evidence", []) or [])
-        if evidence or getattr(answer, "mode", None) != "command":  # a listing or a cancel is no claim
+        # a listing is no claim, nor is a cancel before a word arrived
+        if evidence or (getattr(answer, "mode", None) != "command" and (final.strip() or not getattr(answer, "cancelled", False))):
             await self.mount(CitationList(evidence, answer))
         self.answer = answer  # last: tests and the export treat a set answer as fully shown
