@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -129,18 +130,19 @@ def cold_start(runs: int) -> dict:
 SERVER = r"""
 import json, sys
 from netops.testing.ollama_server import ScriptedOllama, say
-text, rate = json.loads(sys.argv[1]), float(sys.argv[2])
-with ScriptedOllama([say(text, piece_chars=4, piece_delay=1 / rate)]) as srv:
+text, rate, turns = json.loads(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+with ScriptedOllama([say(text, piece_chars=4, piece_delay=1 / rate) for _ in range(turns)]) as srv:
     print(srv.url, flush=True)
     sys.stdin.read()
 """
 
 
 @contextlib.contextmanager
-def _model_server(text: str, rate: float):  # noqa: ANN202
+def _model_server(text: str, rate: float, turns: int = 1):  # noqa: ANN202
     """The scripted Ollama server in its own process, as a real model server would be (in this
-    process its streaming thread would compete with the app for the interpreter)."""
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, json.dumps(text), str(rate)], stdin=subprocess.PIPE,
+    process its streaming thread would compete with the app for the interpreter); it answers
+    ``turns`` questions."""
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, json.dumps(text), str(rate), str(turns)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(c.REPO)})
     try:
         yield proc.stdout.readline().strip()
@@ -224,6 +226,86 @@ async def streaming(tokens: int, rate: float) -> dict:
             "keystrokes": len(echo), "stream_end_s": round(done_after_last, 3),
             "stream_end_ui_cpu_s": None if end_cpu is None else round(end_cpu, 3),
             "stream_seconds": round(stream_seconds, 2), "chars": streamed, "tokens": tokens, "rate": rate}
+
+
+# -- the first question in a real terminal ------------------------------------------------
+FIRST_Q = "what is the minimum BGP hold time?"
+FIRST_TEXT = "\n\n".join(f"Paragraph {n} says the hold timer is kept per session." for n in range(1, 400))
+FIRST_SIZE = (80, 24)
+
+
+def _first_home(root: Path, source: Path | None) -> Path:
+    """A NETOPS_HOME whose index holds the default sources (as after a first use; lexical,
+    embedder none), or a copy of ``source`` (a real home: its index, its embedder)."""
+    home = root / "home"
+    if source is not None:
+        shutil.copytree(source, home, ignore=shutil.ignore_patterns("lab", "exports", "*.sock"))
+        return home
+    env = {**_env(home), "NETOPS_KB__EMBEDDER": "none"}
+    subprocess.run([sys.executable, "-m", "netops", "kb", "search", "hold time"], env=env, check=True,
+                   capture_output=True, timeout=300)  # the first use indexes the default sources
+    return home
+
+
+def _pane(name: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+
+
+def _until(name: str, predicate, timeout: float) -> float | None:  # noqa: ANN001
+    """Seconds until ``predicate(pane)`` holds (the pane polled every 10 ms), None at ``timeout``."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        if predicate(_pane(name)):
+            return time.perf_counter() - t0
+        time.sleep(0.01)
+    return None
+
+
+def first_question(runs: int, pause: float, home_from: Path | None, embedder: str | None) -> dict:
+    """``netops chat`` in tmux at 80x24 against the scripted Ollama server (its own process, the
+    first piece of the answer 40 ms after the request): the question is sent ``pause`` seconds
+    after the chat has drawn its first screen (0: at once, as the terminal tests do; a person
+    takes a few seconds to type it). Timed on the screen: Enter to the answer's first words,
+    then (after five paragraphs) Escape to the cancelled answer's line."""
+    if shutil.which("tmux") is None:
+        return {"skipped": "tmux not installed"}
+    first, esc = [], []
+    with tempfile.TemporaryDirectory() as tmp, _model_server(FIRST_TEXT, 200.0, runs + 1) as url:
+        base = _first_home(Path(tmp) / "base", home_from)
+        for i in range(runs + 1):  # the first run writes .pyc files and warms the OS file cache
+            home = Path(tmp) / f"run{i}"
+            shutil.copytree(base, home)
+            env = {**_env(home), "NETOPS_OLLAMA_URL": url, "NETOPS_MODEL_REVIEW": "false"}
+            if embedder:
+                env["NETOPS_KB__EMBEDDER"] = embedder
+            else:  # the copied home's own (its index says which embedder built it)
+                env.pop("NETOPS_KB__EMBEDDER", None)
+            for key in ("NETOPS_OPENAI_BASE_URL", "NETOPS_MODEL"):
+                env.pop(key, None)
+            name = f"netops-bench-{uuid.uuid4().hex[:8]}"
+            subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(FIRST_SIZE[0]), "-y",
+                            str(FIRST_SIZE[1]), "env", *(f"{k}={v}" for k, v in env.items()), sys.executable,
+                            "-m", "netops", "chat"], check=True)
+            try:
+                if _until(name, lambda p: "new conversation" in p, 60) is None:
+                    return {"error": "the chat did not start within 60 s"}
+                time.sleep(pause)
+                subprocess.run(["tmux", "send-keys", "-t", name, "-l", FIRST_Q], check=True)
+                subprocess.run(["tmux", "send-keys", "-t", name, "Enter"], check=True)
+                to_first = _until(name, lambda p: "Paragraph 1 " in p, 60)
+                _until(name, lambda p: any(int(n) >= 5 for n in re.findall(r"Paragraph (\d+) ", p)), 30)
+                subprocess.run(["tmux", "send-keys", "-t", name, "Escape"], check=True)
+                to_stop = _until(name, lambda p: "with Escape" in p, 30)
+            finally:
+                subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+            if to_first is None or to_stop is None:
+                return {"error": f"run {i}: first words {to_first}, stop {to_stop}"}
+            if i:
+                first.append(to_first)
+                esc.append(to_stop)
+    return {"first_words_s": round(c.median(first), 2), "escape_s": round(c.median(esc), 2),
+            "first_words_runs": [round(x, 2) for x in first], "escape_runs": [round(x, 2) for x in esc],
+            "pause_s": pause, "runs": runs, "home": str(home_from) if home_from else "default sources, lexical"}
 
 
 # -- a long conversation, and memory with a big index -------------------------------------
@@ -339,7 +421,22 @@ def main() -> int:
     ap.add_argument("--messages", type=int, default=300)
     ap.add_argument("--chunks", type=int, default=10_000)
     ap.add_argument("--start-only", action="store_true", help="measure the cold start only")
+    ap.add_argument("--first-only", action="store_true", help="measure the first question only")
+    ap.add_argument("--first-runs", type=int, default=5)
+    ap.add_argument("--first-pause", type=float, action="append",
+                    help="seconds between the chat's first screen and the question (repeatable; default 0 and 3)")
+    ap.add_argument("--first-home", type=Path, help="a NETOPS_HOME to copy for the first question (its index)")
+    ap.add_argument("--first-embedder", help="NETOPS_KB__EMBEDDER for the first question (default: none)")
     args = ap.parse_args()
+    if args.first_only:
+        firsts = {}
+        for pause in args.first_pause or [0.0, 3.0]:
+            c.log(f"first question in tmux, asked {pause:g} s after the chat's first screen...")
+            firsts[f"pause_{pause:g}s"] = first_question(args.first_runs, pause, args.first_home,
+                                                         args.first_embedder or ("none" if args.first_home is None else None))
+            c.log(f"  {firsts[f'pause_{pause:g}s']}")
+        c.emit_json({"first_question": firsts, "load_average_1m": round(os.getloadavg()[0], 2)})
+        return 0
     c.log("cold start (tmux)...")
     start = cold_start(args.starts)
     c.log(f"  {start}")

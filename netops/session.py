@@ -125,43 +125,84 @@ class Session:
         (seconds); the vectors are embedded by a detached background process, which a later
         session restarts if it was stopped before it finished.
         """
-        with self._kb_lock:
-            kb = self.kb
-            if self._kb_ready:
-                return kb
-            empty = kb.is_empty()
-            # a first step of `netops kb add runbook.md` must not cost the user the defaults for
-            # good; a shared (Chroma server) index is the team's to fill
-            if empty or (self._own_kb and not self.settings.chroma_url and not kb.defaults_offered()):
-                from netops.agent.events import IndexProgressEvent
-
-                def emit(ev: IndexProgressEvent) -> None:
-                    if progress is not None:
-                        progress(ev)
-
-                emit(IndexProgressEvent("start", 0, None, BOOTSTRAP_NOTICE if empty else DEFAULTS_NOTICE))
-                done_count = [0]
-
-                def on_file(done: int, total: int, name: str) -> None:
-                    done_count[0] = done
-                    emit(IndexProgressEvent("file", done, total, name))
-
-                kb.bootstrap(on_file)
-                emit(IndexProgressEvent("done", done_count[0], done_count[0],
-                                        "default sources indexed (lexical); vectors follow in the background"
-                                        if kb.vectors_pending else "default sources indexed"))
-            elif kb.vectors_pending and kb._embedder_from_settings():
-                kb.start_background_vectors()  # an earlier one was stopped: carry on (no-op if running)
-            if progress is not None:
+        if not self._kb_lock.acquire(blocking=False):  # warm() is loading it: said, then waited for
+            if progress is not None and not self._kb_ready:
                 from netops.agent.events import StepEvent
 
-                # the first search of a session loads the query encoder: seconds with nothing
-                # else to show, so it is announced and done here, not inside the search
-                progress(StepEvent("retrieval", "loading the retrieval model (first question)"
-                                   if kb.embedder is not None else "loading the knowledge index"))
-            kb.warm()
-            self._kb_ready = True
+                progress(StepEvent("retrieval", "loading the knowledge base (first question)"))
+            self._kb_lock.acquire()
+        try:
+            return self._ensure_kb(progress)
+        finally:
+            self._kb_lock.release()
+
+    def _needs_indexing(self, kb: "KnowledgeBase") -> bool:
+        # a first step of `netops kb add runbook.md` must not cost the user the defaults for
+        # good; a shared (Chroma server) index is the team's to fill
+        return kb.is_empty() or (self._own_kb and not self.settings.chroma_url and not kb.defaults_offered())
+
+    def _ensure_kb(self, progress: IndexProgress | None) -> "KnowledgeBase":
+        """:meth:`ensure_kb`'s work; the caller holds ``_kb_lock``."""
+        kb = self.kb
+        if self._kb_ready:
             return kb
+        empty = kb.is_empty()
+        if self._needs_indexing(kb):
+            from netops.agent.events import IndexProgressEvent
+
+            def emit(ev: IndexProgressEvent) -> None:
+                if progress is not None:
+                    progress(ev)
+
+            emit(IndexProgressEvent("start", 0, None, BOOTSTRAP_NOTICE if empty else DEFAULTS_NOTICE))
+            done_count = [0]
+
+            def on_file(done: int, total: int, name: str) -> None:
+                done_count[0] = done
+                emit(IndexProgressEvent("file", done, total, name))
+
+            kb.bootstrap(on_file)
+            emit(IndexProgressEvent("done", done_count[0], done_count[0],
+                                    "default sources indexed (lexical); vectors follow in the background"
+                                    if kb.vectors_pending else "default sources indexed"))
+        elif kb.vectors_pending and kb._embedder_from_settings():
+            kb.start_background_vectors()  # an earlier one was stopped: carry on (no-op if running)
+        if progress is not None:
+            from netops.agent.events import StepEvent
+
+            # the first search of a session loads the query encoder: seconds with nothing
+            # else to show, so it is announced and done here, not inside the search
+            progress(StepEvent("retrieval", "loading the retrieval model (first question)"
+                               if kb.embedder is not None else "loading the knowledge index"))
+        kb.warm()
+        self._kb_ready = True
+        return kb
+
+    def warm(self, model: str | None = None) -> None:
+        """Do ahead what a first question waits for, for a surface to run in a background thread
+        while the person types it (``netops chat`` does at start): the answer path's modules
+        (privacy filters, router, grounding, answer check, the agent and, given ``model``, its
+        model client) and the knowledge base opened with its retrieval model loaded. It never
+        indexes: a knowledge base that needs indexing first is left to the question, which
+        shows the progress. A question that comes meanwhile waits for what is under way instead
+        of doing it again. Never raises (the question reports what fails)."""
+        import importlib
+        import logging
+
+        try:
+            for name in ("netops.privacy", "netops.devices.redact", "netops.agent.router", "netops.agent.offline",
+                         "netops.agent.grounding", "netops.agent.answer_check", "netops.assistant"):
+                importlib.import_module(name)
+            if model:
+                from netops.model.base import backend_for
+
+                backend_for(self.settings).chat_model(model)  # imports the client (LangChain's), no request
+                importlib.import_module("langchain.agents")  # the agent graph
+            with self._kb_lock:
+                if not self._kb_ready and not self._needs_indexing(self.kb):
+                    self._ensure_kb(None)
+        except Exception:
+            logging.getLogger("netops.session").debug("warming up failed", exc_info=True)
 
     @property
     def catalogue(self) -> "Catalogue":

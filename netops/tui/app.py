@@ -313,6 +313,13 @@ class ChatApp(App[None]):
         self.set_interval(getattr(settings.chat, "recovery_poll", None) or RECOVERY_POLL, self._poll_recovery)
         if not self.offline:
             self._probe_model()
+        # the first question's own wait (modules, the model client, the index and its retrieval
+        # model: seconds) spent while the person types it; a plain daemon thread, so that
+        # quitting at once never waits for an import to finish
+        session = self._session
+        if session is not None:
+            threading.Thread(target=session.warm, args=(None if self.offline else self.model,),
+                             name="netops-chat-warm", daemon=True).start()
         if getattr(getattr(settings, "chat", None), "side_panel", False):
             self.action_side_panel()
         if self.conversation_id:

@@ -73,6 +73,26 @@ def test_ensure_kb_bootstraps_once_with_progress_events(settings, small_defaults
     assert events[-2].done == events[-2].total == 2
 
 
+def test_warm_prepares_the_first_question_and_never_indexes(settings, small_defaults):
+    """``netops chat`` warms the session while the person types the first question: the first
+    question then found the knowledge base still closed and its modules unimported (seconds in
+    tmux before its first words). After warm() the knowledge base is ready (the question loads
+    nothing); an empty one is left to the question, which shows the indexing."""
+    from netops.agent.events import StepEvent
+
+    with Session(settings) as session:
+        session.warm()
+        assert session._kb is not None and session._kb.is_empty()  # opened, not indexed
+        events = []
+        session.ensure_kb(events.append)  # the question indexes, with its progress
+        assert session.kb.stats().docs == 2 and [e for e in events if not isinstance(e, StepEvent)]
+    with Session(settings) as session:
+        session.warm()
+        events = []
+        session.ensure_kb(events.append)
+        assert events == [], events  # ready: the question waits for nothing
+
+
 def test_cancel_token():
     token = CancelToken()
     calls = []
