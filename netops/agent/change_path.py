@@ -14,7 +14,9 @@ deterministic matcher (:mod:`netops.agent.change_intent`):
 - a hypothetical ("what happens if I drain r3", "how do I drain r3") that names everything is
   answered in both modes with the playbook's dry run (``playbook_plan``: read-only, no approval is
   ever requested) and how to ask for it;
-- any other question about a change, or words no vetted playbook matches, go on to the usual path.
+- a request no vetted playbook does ("set mtu 9000 on r1 eth-r2") is refused in both modes with the
+  vetted changes it could make instead (:func:`refused`); nothing is changed, no model is asked;
+- any other question about a change goes on to the usual path.
 """
 
 from __future__ import annotations
@@ -116,6 +118,10 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
         answer.mode, answer.model = "agent", model
         answer.notice = "a change of targets your words pick by their state: read, not changed; the model was not asked"
         return answer
+    if m is not None and refused(question, m, _hosts(ctx)):
+        # "set mtu 9000 on r1 eth-r2": no vetted playbook does it; said as offline, never the model's guess
+        return _answer(question, m.text(), "agent", model, m, ctx, toolbox,
+                       "no vetted playbook does this; nothing was changed; the model was not asked")
     if m is None or m.kind not in ("change", "clarify"):
         return None
     if m.kind == "clarify" and m.code == "parameter" and m.phrase:
@@ -182,6 +188,16 @@ def _asks_what_happened(question: str, hosts: list[str]) -> bool:
 
     r = route(question, hosts) if hosts else None
     return r is not None and r.kind == "tool" and bool(r.args.get("_reboot") or r.args.get("_reset"))
+
+
+def refused(question: str, m: ChangeMatch, hosts: list[str]) -> bool:
+    """Do the words ask for a change of a named device that no vetted playbook does ("set mtu 9000 on
+    r1 eth-r2", "enable bfd on r1")? Then netops says so itself, with a model as without one. Words
+    that ask about one ("what mtu is r2 eth-r3 set to?", "how do I change the mtu on r1?") or whether
+    something happened ("did r3 reload?") are questions."""
+    from netops.agent.intent import hypothetical
+
+    return m.kind == "unmatched" and not hypothetical(question) and not _asks_what_happened(question, hosts)
 
 
 def _named_change(question: str, m: ChangeMatch) -> bool:

@@ -1,0 +1,63 @@
+"""A request that reads as a change no vetted playbook does ("set mtu 9000 on r1 eth-r2") is answered
+by netops itself with a model as without one: "no vetted playbook does this", the vetted changes it
+can make instead, nothing changed and the model not asked. With a model it went to the model, which
+printed junk under "No evidence" (the user trial of 2026-12-03). A question that only mentions a
+change word ("what mtu is r2 eth-r3 set to?") or asks about one ("how do I change the mtu on r1?")
+stays a question."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.testing.ollama_server import say
+
+REFUSAL = "no vetted playbook does this"
+
+REQUESTS = ["set mtu 9000 on r1 eth-r2", "change the mtu of r2 eth-r3 to 1400", "enable bfd on r1 towards r2",
+            "configure ntp server 198.51.100.200 on r3", "can you set the hostname of r3 to core3?"]
+QUESTIONS = ["what is the mtu on r1?", "what mtu is r2 eth-r3 set to?", "how do I change the mtu on r1?",
+             "has anyone changed the mtu on r3?"]
+
+
+@pytest.fixture
+def change_settings(agent_settings, vetted_playbooks):
+    return agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks})
+
+
+@pytest.mark.parametrize("question", REQUESTS)
+def test_with_a_model_an_unvetted_change_gets_the_offline_refusal_and_no_model_call(
+        scripted, make_assistant, change_settings, fake_transport, question):
+    scripted.push(say("Sure, MTU set to 9000."))
+    assistant = make_assistant(change_settings, approver=None)
+    answer = assistant.ask(question)
+    offline = assistant.ask(question, offline=True)
+    assert REFUSAL in answer.text and "For example:" in answer.text, answer.text
+    assert "drain r1 for maintenance" in answer.text or "drain r3 for maintenance" in answer.text or \
+        "drain r2 for maintenance" in answer.text                # the vetted changes it can make, as examples
+    # the same words and examples as offline, without the offline label
+    assert offline.text.split("\n\n", 1)[1] == answer.text
+    assert "MTU set" not in answer.text and "No evidence" not in answer.text
+    assert answer.mode == "agent" and answer.change.kind == "unmatched"
+    assert not scripted.requests and not fake_transport.configs and not answer.approvals
+    assert answer.tool_calls == [] and "the model was not asked" in (answer.notice or "")
+
+
+def test_in_a_chat_conversation_the_refusal_holds_after_a_question(scripted, make_assistant, change_settings,
+                                                                    fake_transport):
+    """The chat continues one conversation: a follow-up request is refused the same way."""
+    scripted.push(say("r1 has three interfaces."), say("Done, the MTU is now 9000."))
+    assistant = make_assistant(change_settings, approver=None)
+    first = assistant.ask("what interfaces does r1 have?")
+    asked = len(scripted.requests)
+    answer = assistant.ask("set mtu 9000 on r1 eth-r2", conversation_id=first.conversation_id)
+    assert REFUSAL in answer.text and "Done" not in answer.text
+    assert len(scripted.requests) == asked and not fake_transport.configs
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_a_question_that_mentions_a_change_word_is_not_refused(scripted, make_assistant, change_settings,
+                                                                fake_transport, question):
+    scripted.push(say("The MTU of the interfaces on r1 is 1500 [1]."))
+    answer = make_assistant(change_settings, approver=None).ask(question)
+    assert REFUSAL not in answer.text, answer.text
+    assert not fake_transport.configs and not answer.approvals
