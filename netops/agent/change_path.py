@@ -178,7 +178,7 @@ def _reads_a_value(question: str, m: ChangeMatch, hosts: list[str] | None = None
         return False
     if r.kind != "tool" and hosts:
         r = route(question, hosts)  # "did any bgp peer bounce?": the fleet's sessions
-    return r.kind == "tool" and r.args.get("getter") == "bgp_neighbors"
+    return r.kind == "tool" and (r.args.get("getter") == "bgp_neighbors" or bool(r.args.get("_reboot")))
 
 
 def _asks_what_happened(question: str, hosts: list[str]) -> bool:

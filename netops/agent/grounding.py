@@ -418,7 +418,10 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
 
         return route_tool.grounding(call, args)
     if kind == DEVICE:
-        from netops.agent.offline import _peer_of, inventory_links
+        from netops.agent.offline import _peer_of, inventory_links, recorded_changes
+
+        if args.get("_changes"):  # "did r2 reboot after the change?": when netops last changed it
+            args["_changes"] = recorded_changes(ctx, args.get("hosts") or [])
 
         if "ospf_neighbors" in (args.get("getter"), *args.get("_also", ())) and \
                 (args.get("_fleet") or args.get("_filter") == "down"):

@@ -125,7 +125,7 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
     if not on and getter in ("bgp_neighbors", "ospf_neighbors", "interfaces", "facts"):
         return f"**Found:** nothing could be read{tail}."  # not "no BGP sessions on  (...)"
     if getter == "facts" and extra.get("_reboot"):
-        return restart_summary(agg, tail)
+        return restart_summary(agg, tail, extra.get("_changes") if isinstance(extra.get("_changes"), dict) else None)
     if getter == "bgp_neighbors" and extra.get("_reset"):
         peers = extra.get("_peers") or {}  # the session between two named routers: each side's peer
         return reset_summary([(h, n) for h, n in rows if h not in peers or n.peer == peers[h]], on, tail,
@@ -177,9 +177,28 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
     return f"**Found:** {len(bad)} of {len(rows)} {what} not {good}: {', '.join(named)}{tail}."
 
 
-def restart_summary(agg: Any, tail: str = "") -> str:
+def recorded_changes(ctx: Any, hosts: list[str]) -> dict[str, Any]:
+    """Each host's newest change in the audit log (an ``apply`` record, or None), for "did r2 reboot
+    after the change?"; empty when there is no audit log to read."""
+    audit = ctx.get_audit()
+    return {h: audit.last_change(h) for h in hosts} if audit is not None else {}
+
+
+def _changes_line(changes: dict[str, Any]) -> str:
+    """When netops last changed each device, to compare with its uptime."""
+    said = [f"the last change netops recorded on {h} was {rec.payload.get('playbook') or 'a change'} at "
+            f"{rec.ts[:19].replace('T', ' ')} UTC" for h, rec in changes.items() if rec is not None]
+    none = [h for h, rec in changes.items() if rec is None]
+    if none:
+        said.append(f"the audit log holds no change on {', '.join(none)}")
+    return "; ".join(said)
+
+
+def restart_summary(agg: Any, tail: str = "", changes: dict[str, Any] | None = None) -> str:
     """The Found line for "did r2 reboot?": each device's uptime (how long ago it last restarted),
-    or plainly that its platform's ``show version`` gives none, so netops cannot tell."""
+    or plainly that its platform's ``show version`` gives none, so netops cannot tell; with
+    ``changes`` (host -> its newest audit ``apply`` record or None, for "... after the change?"),
+    when netops last changed it."""
     known, unknown = [], []
     for h, hr in agg.items():
         if not hr.ok or hr.data is None:
@@ -197,6 +216,8 @@ def restart_summary(agg: Any, tail: str = "") -> str:
         parts.append(f"netops cannot tell whether or when {names} last restarted: {'its' if one else 'their'} "
                      f"`show version` ({what}) reports no uptime, and no other read-only getter gives one "
                      f"(the BGP sessions' uptimes show only when each session last came up)")
+    if changes:
+        parts.append(_changes_line(changes))
     if not parts:
         return f"**Found:** nothing could be read{tail}."
     return "**Found:** " + "; ".join(parts) + f"{tail}."
@@ -458,6 +479,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             answer.notice = _no_hosts_note(settings, hosts, r.reason)
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}
+    if extra.get("_changes"):  # "did r2 reboot after the change?": when netops last changed it
+        extra["_changes"] = recorded_changes(ctx, r.args.get("hosts") or [])
     args = {k: v for k, v in r.args.items() if not k.startswith("_")}
     if "ospf_neighbors" in (args.get("getter"), *extra.get("_also", ())) and \
             (extra.get("_fleet") or extra.get("_filter") == "down"):

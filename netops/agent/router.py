@@ -535,11 +535,36 @@ def _asked_after(question: str) -> bool:
     return any(CHANGE_WORDS & set(_WORD.findall(clause.lower())) for clause in _CLAUSE_BREAK.split(question)[1:])
 
 
+# "... after the bgp change", "since we drained it", "following the maintenance": a moment named by
+# a change, not a change asked for (nor the subject of the question)
+_MOMENT_WORDS = CHANGE_WORDS | {"change", "changes", "changed", "maintenance", "drained", "undrained", "upgrade",
+                                "upgraded", "rollout", "cutover", "migration", "window", "deployed", "deployment",
+                                "push", "pushed", "commit", "committed", "update", "updated", "applied", "work"}
+_MOMENT = re.compile(r"\s+(?:after|since|following|before|during)\s+(?P<what>[^,.;?!]*)", re.IGNORECASE)
+# "did r1 go down?", "has r2 gone down today?": the device itself, named right after the verb
+_DEVICE_DOWN = re.compile(r"^\W*(?:did|has|have|had)\s+(?:the\s+)?(?:router\s+|device\s+|box\s+)?"
+                          r"(?P<dev>[a-z][\w.-]*\d[\w.-]*|it)\s+(?:go|gone|went)\s+down\b", re.IGNORECASE)
+
+
+def without_moment(question: str) -> str:
+    """``question`` without a moment it names by a change ("did r2 reboot after the bgp change?" ->
+    "did r2 reboot?"): the event asked about, and of which device, is before it."""
+    for m in _MOMENT.finditer(question):
+        if _MOMENT_WORDS & set(_WORD.findall(m.group("what").lower())):
+            return question[:m.start()] + question[m.end():]
+    return question
+
+
 def device_restarted(question: str, words: list[str]) -> bool:
     """A question whether a device rebooted, restarted or reloaded ("did r2 reboot?", "when did r3
-    last reload?", "has r1 been restarted since friday?", "r2 rebooted?"): what happened, which the
-    device's uptime answers. A session's or a daemon's restart is not the device's."""
-    said = set(words)
+    last reload?", "has r1 been restarted since friday?", "r2 rebooted?", "did r2 reboot after the
+    bgp change?", "did r1 go down?"): what happened, which the device's uptime answers. A session's
+    or a daemon's restart is not the device's."""
+    question = without_moment(question)
+    said = set(normalise(_WORD.findall(question.lower().replace("'s", "")), []))
+    down = _DEVICE_DOWN.search(question)
+    if down is not None and not INTERFACE_NAME.fullmatch(down.group("dev")) and not said & _EVENT_SUBJECTS:
+        return not _asked_after(question)
     if not _DEVICE_RESTART.search(question) or said & _EVENT_SUBJECTS or said & _PROCESS_WORDS:
         return False
     past = _PAST_QUESTION.search(question) or re.match(r"^\W*how\s+long\s+ago\b", question, re.IGNORECASE)
@@ -643,6 +668,11 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             return Route("change", reason="changes need a model to plan them and a person to approve them",
                          read=read, picked=asked)
     said_change = CHANGE_WORDS & set(words)
+    if said_change and (head := without_moment(question)) != question:
+        from netops.agent.intent import asks_about
+
+        if asks_about(question):  # "did r2's session reset after the bgp change?": the change names a moment
+            said_change = CHANGE_WORDS & set(normalise(_WORD.findall(head.lower().replace("'s", "")), hosts))
     if _ANNOUNCE.match(question):  # "announce r2's loopback to r1", "stop advertising P to r2": asked for
         said_change = said_change | {"announce"}
     if said_change and _past_session_event(question, words, said_change):
@@ -678,9 +708,15 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if restarted and not set(targets) - left_out:  # a device left out is never the one read
         # "did any router reboot (except r3)?": the others
         targets = [h for h in hosts if h not in left_out] if _ANY_DEVICE.search(question) else []
+    after_change = restarted and (head := without_moment(question)) != question
+    if after_change:
+        # "has r3 restarted since the bgp change on r1?": r3, not r1
+        targets = [h for h in entities(head, hosts, joined=True)["hosts"] if h not in left_out] or targets
     if restarted and targets:
+        # after a change: when netops last changed each device (the audit log), to compare with its uptime
         return Route("tool", "facts (uptime: when it last restarted)", "get_state",
-                     {"hosts": targets, "getter": "facts", "_reboot": True, "_found": True}, 4.0)
+                     {"hosts": targets, "getter": "facts", "_reboot": True, "_found": True,
+                      **({"_changes": True} if after_change else {})}, 4.0)
     fleet = not set(targets) - left_out and fleet_wide(question, words, ents, hosts) and \
         bool(_READ_LEAD.search(question) or said_change)
     if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next

@@ -365,6 +365,13 @@ class AuditLog:
             raise NotFoundError(f"no audit record with seq {seq}", hint="netops audit list")
         return self._row(rows[0])
 
+    def last_change(self, host: str) -> AuditRecord | None:
+        """The newest ``apply`` record on ``host`` (a playbook's configuration sent to it), or None."""
+        with self._lock:
+            rows = self._read("SELECT * FROM audit WHERE kind = 'apply' AND json_extract(payload, '$.host') = ? "
+                              "ORDER BY seq DESC LIMIT 1", (host,))
+        return self._row(rows[0]) if rows else None
+
     def kinds(self) -> list[str]:
         with self._lock:
             return [r[0] for r in self._read("SELECT DISTINCT kind FROM audit ORDER BY kind")]
