@@ -3,9 +3,11 @@
 "which prefixes does r1 advertise to r2", "what is r1 sending r2", "routes r2 receives from r3",
 "what does r3 announce to r1" -> ``get_state`` with ``bgp_advertised`` / ``bgp_received`` on the
 router asked about (``hosts``), the other end as ``peer`` (a host name, resolved on the router
-by netops, or the peer's address), and ``vrf`` when the question names one ("in vrf CUST-A"). A route diagnosis ("who advertises P", "why is r2 not
-learning P") is decided before this (``route_tool``), and a request ("advertise P to r2") is
-not a question: it is left alone.
+by netops, or the peer's address), and ``vrf`` when the question names one ("in vrf CUST-A"). A route diagnosis ("why is r2 not learning P") is decided
+before this (``route_tool``), and a request ("advertise P to r2") is not a question: it is left alone.
+"What routes go from r1 to r3" is what r1 advertises to r3. "Who is sending P to r1", "which peer
+gives r1 P" ask which of r1's peers sends it P: r1's routes from every peer (``peer="all"``), decided
+before the route diagnosis (:func:`who_sends_args`); "who advertises P" with no receiver is not that.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from typing import Any
 
 _SEND = r"advertis\w*|announc\w*|send(?:s|ing)?|sent|export\w*|propagat\w*"
 _TAKE = r"receiv\w*|learn\w*|learnt|gets?|getting|got|accept\w*|import\w*|hear\w*"
-_VERB = re.compile(rf"\b(?:(?P<send>{_SEND})|(?P<take>{_TAKE}))\b", re.IGNORECASE)
+# "what's r1 telling r2 about?", "what is r3 passing on to r2?", "what is r1 giving r3?": sending, said
+# only with the peer named (a router "passes" a check, "gives" an error)
+_TELL = r"tell(?:s|ing)|told|pass(?:es|ing|ed)?(?:\s+(?:on|along))?|giv(?:es|ing)|gave|feed(?:s|ing)?|fed"
+_VERB = re.compile(rf"\b(?:(?P<send>{_SEND})|(?P<take>{_TAKE})|(?P<tell>{_TELL}))\b", re.IGNORECASE)
 # "how does r1 get to 10.0.0.1" asks about reachability; "send pings/traffic" is not about routes
 _NOT_ROUTES = re.compile(r"\bget(?:s|ting)?\s+to\b|\b(traffic|packets?|pings?|probes?|logs?|syslog|traps?|"
                          r"e-?mails?|flows?|keepalives?|messages?)\b", re.IGNORECASE)
@@ -127,6 +132,8 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
         if (vrf := vrf_in(question)) is not None:
             cli["vrf"] = vrf
         return cli
+    if (flow := _flow_args(question, ents)) is not None:
+        return flow
     verb = _VERB.search(question)
     if verb is None or _NOT_ROUTES.search(question) or _NOT_BGP.search(question) \
             or not _ASKING.search(question[:verb.start()] or "?"):
@@ -160,10 +167,10 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
         peer = "all"
     if peer is None and _every_peer(question, verb, after):
         peer = "all"  # "what is r3 advertising?", "does r1 send 10.0.0.0/8 to anyone?": each peer's routes
-    if peer is None or (peer != "all" and not after.strip()):
+    if peer is None or (peer != "all" and not after.strip()) or (verb.group("tell") and peer == "all"):
         return None
     args: dict[str, Any] = {"hosts": [*speakers, subject[1]] if peer != "all" else [subject[1]],
-                            "getter": "bgp_advertised" if verb.group("send") else "bgp_received", "peer": peer}
+                            "getter": "bgp_received" if verb.group("take") else "bgp_advertised", "peer": peer}
     if len(named) > 1:
         args["_peers"] = named
     if (vrf := vrf_in(question)) is not None:
@@ -177,6 +184,59 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
 
 
 _JOINED = re.compile(r"\s*(?:,|,?\s*and|&|/|\bor)\s*", re.IGNORECASE)
+
+# "what routes go from r1 to r3?", "which prefixes flow from r2 to r1": what the first advertises to the second
+_FLOW = re.compile(r"\b(?:routes?|prefix(?:es)?|paths?|networks?|nlri|updates?)\b(?:\s+\w+){0,3}?\s+(?:go(?:es)?|going|went|"
+                   r"flow\w*|pass(?:es|ing)?|travel\w*|mov(?:e|es|ing)|cross\w*|(?:are|get|gets|being)\s+sent)\s+"
+                   r"from\s+(?:router\s+)?(?P<a>[\w.-]+)\s+(?:to|towards|into|over\s+to)\s+(?:router\s+)?(?P<b>[\w.-]+)",
+                   re.IGNORECASE)
+
+
+def _flow_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
+    m = _FLOW.search(question)
+    # (the verb "flow" is no traffic flow: only the words around the match are looked at for that)
+    if m is None or _NOT_ROUTES.search(question[:m.start()] + " " + question[m.end():]) or _NOT_BGP.search(question):
+        return None
+    known = {h.lower(): h for h in ents.get("hosts", [])}
+    a, b = known.get(m.group("a").lower()), known.get(m.group("b").lower())
+    if a is None or b is None or a == b:
+        return None
+    return {"hosts": [a], "getter": "bgp_advertised", "peer": b}
+
+
+# "who is sending P to r1?", "which peer gives r1 P?", "who's advertising P to r2?": the sender is asked for,
+# the receiver named; "which neighbor is r1 learning P from?", "which peer does r2 get P from?"
+_ASKED_SENDER = (r"^\W*(?:who|which\s+(?:(?:bgp|ebgp|ibgp)\s+)?(?:peers?|neighbou?rs?|nbrs?|routers?|devices?|"
+                 r"sessions?|one|ones|AS|ASN)|what\s+(?:peers?|neighbou?rs?|routers?))")
+_WHO_SENDS = re.compile(_ASKED_SENDER + rf"(?:'s|\s+(?:is|are|was|were|does|do|did))?\s+(?:currently\s+|still\s+|now\s+)?"
+                        rf"(?P<verb>{_SEND}|{_TELL})\s+(?P<rest>.*)$", re.IGNORECASE)
+_FROM_WHOM = re.compile(_ASKED_SENDER + rf"\s+(?:is|are|was|were|does|do|did)\s+(?P<host>[\w.-]+)\s+(?:\w+\s+)?"
+                        rf"(?:{_TAKE})\b.*\bfrom\W*$", re.IGNORECASE)
+
+
+def who_sends_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | None:
+    """"who is sending P to r1?": ``{"hosts": [r1], "getter": "bgp_received", "peer": "all"}`` (with
+    ``_prefixes``, the prefixes asked about), what r1 takes from each of its peers; else None."""
+    if _NOT_ROUTES.search(question) or _NOT_BGP.search(question):
+        return None
+    from netops.agent.router import mentions
+
+    known = {h.lower(): h for h in ents.get("hosts", [])}
+    host = None
+    if (m := _FROM_WHOM.search(question)) is not None:
+        host = known.get(m.group("host").lower())
+    elif (m := _WHO_SENDS.search(question)) is not None:
+        named = list(dict.fromkeys(h for _, h in sorted(mentions(m.group("rest"), ents.get("hosts", [])))))
+        if len(named) == 1:
+            host = named[0]
+    if host is None:
+        return None
+    args: dict[str, Any] = {"hosts": [host], "getter": "bgp_received", "peer": "all"}
+    if prefixes := [a for a in ents.get("addresses", []) if "/" in a and _is_prefix(a)]:
+        args["_prefixes"] = prefixes
+    if _V6.search(question):
+        args["family"] = "ipv6"
+    return args
 
 # "to anyone", "to its peers", "from all of its bgp neighbours", "to every peer"
 _ANY_PEER = re.compile(r"\b(?:to|from)\s+(?:any(?:one|body)|every(?:one|body)|(?:(?:its|all|any|every|each)\s+"

@@ -81,7 +81,8 @@ _SHAPES = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\bwhy\b.*\bno\b.*\broutes?\b",
     # is r2 learning P; is r2 receiving P
     r"\bis\s+\S+\s+(learning|receiving|seeing|getting|installing)\b",
-    # where does r2 learn P from; where is r2 getting P from; who sends r2 P
+    # where does r2 learn P from; where is r2 getting P from ("who sends r2 P", with the receiver named, reads
+    # r2's routes from every peer first: netops.agent.peer_intent.who_sends_args)
     r"\bwhere\s+(does|do|is|did)\s+\S+\s+(learn\w*|get\w*|receiv\w*)\b",
     r"\b(who|which\s+(peer|neighbou?r|router|device))\s+(sends?|advertises?|announces?)\b",
 ))

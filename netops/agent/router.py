@@ -686,8 +686,11 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             and (unknown := unknown_device(question, hosts, anywhere=True)):
         # "drain r3 for maintenance" with no inventory: no device to change, said as such
         return Route("unknown", reason=_unknown_reason(unknown, hosts))
+    from netops.agent.peer_intent import who_sends_args
     from netops.agent.route_tool import route_args
 
+    if (who := who_sends_args(question, ents)) is not None:  # "who is sending P to r1?": r1's peers, each
+        return Route("tool", "bgp_received", "get_state", who, 5.0)
     if (diag_args := route_args(question, ents)) is not None:
         return Route("tool", "route_diagnosis", "diagnose_route", diag_args, 5.0)
     from netops.agent.peer_intent import peer_route_args

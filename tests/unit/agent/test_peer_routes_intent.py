@@ -68,8 +68,7 @@ def test_a_prefix_in_the_question_is_kept_to_answer_about_it():
     ("what routes does r1 have", None, None),                                # the routing table, not a peer's
     ("bgp neighbours on r1", "get_state", "bgp_neighbors"),
     ("how many prefixes does r1 receive from its peers", None, None),
-    ("who advertises 203.0.113.0/24 to r2?", "diagnose_route", None),        # a route diagnosis
-    ("which peer sends r2 203.0.113.0/24?", "diagnose_route", None),
+    # (who sends r2 a prefix: r2's routes from every peer, test_peer_routes_between)
     ("where does r2 learn 203.0.113.3/32 from, r3 or r1?", "diagnose_route", None),
     ("is r2 receiving 203.0.113.0/24 from r3?", "diagnose_route", None),
     ("advertise 203.0.113.0/24 from r1 to r2", None, None),                  # a request, not a question

@@ -34,7 +34,6 @@ def fake_transport():
     "why is there no route to 203.0.113.0/24 on r2",
     "is r2 learning 203.0.113.0/24?",
     "where does r2 learn 203.0.113.0/24 from?",
-    "which peer sends r2 203.0.113.0/24?",
     "r2 doesn't have 203.0.113.0/24, why?",
     "why is 203.0.113.0/24 missing on r2?",
     "why did r2 never receive 203.0.113.0/24 from its peers?",
