@@ -623,7 +623,11 @@ class Assistant:
             has_inventory = ctx.devices is not None or self.settings.paths.inventory.exists()
             missing = _no_hosts_note(self.settings, inventory_hosts(ctx.get_devices()) if has_inventory else [],
                                      g.unknown_device)  # with no usable inventory, where it was looked for
-            return Answer(question=question, text=f"{g.unknown_device[0].upper()}{g.unknown_device[1:]}.",
+            from netops.agent.router import UNKNOWN_DEVICE
+
+            said = g.unknown_device  # "No device named 'r9' ...", but "pod1 is not ..." keeps the name as written
+            return Answer(question=question, text=(f"{said[0].upper()}{said[1:]}" if said.startswith(UNKNOWN_DEVICE)
+                                                   else said) + ".",
                           mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g,
                           notice="; ".join(x for x in ("the question names a device the inventory does not have; "
                                                        "the model was not asked", missing) if x))

@@ -384,13 +384,13 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     oldest first) completes a device follow-up such as "and on r2?".
     """
     from netops.agent.offline import _domain, _matcher, device_index, inventory_hosts
-    from netops.agent.router import UNKNOWN_DEVICE, route_named
+    from netops.agent.router import names_unknown, route_named
 
     settings = ctx.settings
     hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
     routed, _ = route_named(question, hosts, device_index(ctx.get_devices()) if hosts else None, _domain(settings),
                             matcher=lambda: _matcher(settings))
-    if routed.kind == "unknown" and routed.reason.startswith(UNKNOWN_DEVICE):
+    if routed.kind == "unknown" and names_unknown(routed.reason):
         return Grounding(NONE, unknown_device=routed.reason)
     g = _prepare(question, ctx, call, budget, routed, hosts, previous=previous, earlier=earlier)
     g.unread = routed.unread

@@ -470,12 +470,12 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                                   if x) or None
         return answer
     if r.kind != "tool":
-        from netops.agent.router import ALL_LEFT_OUT, UNKNOWN_DEVICE
+        from netops.agent.router import ALL_LEFT_OUT, names_unknown
 
         # an unknown device is not something a model would fix: say only what is wrong
-        answer.text = f"{LABEL}: {r.reason}." + ("" if r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT))
+        answer.text = f"{LABEL}: {r.reason}." + ("" if names_unknown(r.reason) or r.reason.startswith(ALL_LEFT_OUT)
                                                  else f"\n\n{NO_MODEL}")
-        if r.reason.startswith(UNKNOWN_DEVICE):  # with no usable inventory, say where it was looked for
+        if names_unknown(r.reason):  # with no usable inventory, say where it was looked for
             answer.notice = _no_hosts_note(settings, hosts, r.reason)
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}

@@ -331,7 +331,10 @@ _DEFAULT_ROUTE = re.compile(r"\bdefault\s+(?:route|gateway)\b|\bgateway\s+of\s+l
 _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|problem|issue))\s+with\b|\bhealth\w*\b|"
                      r"\b(?:sick|unhealthy|odd|weird|strange|unusual|broken|wrong|amiss|problems?|issues?|alarms?|trouble)\b|"
                      r"^\s*(?:is|are)\s+[\w.-]+(?:\s*(?:and|,)\s*[\w.-]+)*\s+(?:up|alive|reachable|ok|okay|fine|healthy|"
-                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:ok|okay|alright|fine|healthy|happy)\b",
+                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:ok|okay|alright|fine|healthy|happy)\b"
+                     # "how is r1 doing?", "how's r2?", "status of r3", "r1 status": that device's state
+                     r"|^\W*how(?:'s|\s+is|\s+are)\s+[\w.-]+(?:\s+(?:doing|looking|holding\s+up|going))?\W*$"
+                     r"|\bstatus\s+(?:of|on|for)\s|^\W*[\w.-]+\s+status\W*$",
                      re.IGNORECASE)
 HEALTH_GETTERS = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors")
 # "which interface on r1 faces r3": r3 is the far end, not a device to read
@@ -662,7 +665,7 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # "restart whatever is down": what is down is read as the state question would read it;
         # nothing the words did not name is changed (netops.agent.fleet_change)
         read = route(asked.question, hosts, domain)
-        if read.kind == "unknown" and read.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
+        if read.kind == "unknown" and (names_unknown(read.reason) or read.reason.startswith(ALL_LEFT_OUT)):
             return read
         if read.kind == "tool":
             return Route("change", reason="changes need a model to plan them and a person to approve them",
@@ -945,6 +948,62 @@ def _peer_address(question: str) -> str | None:
 
 
 UNKNOWN_DEVICE = "no device named"
+NOT_IN_INVENTORY = "is not a device or group in the inventory"
+"""In the line for a name a status question asks about that the inventory does not hold ("pod1 ...")."""
+
+
+def names_unknown(reason: str) -> bool:
+    """Is ``reason`` (of an ``unknown`` route) the line for a device or name the inventory lacks?"""
+    return reason.startswith(UNKNOWN_DEVICE) or f" {NOT_IN_INVENTORY} " in reason
+
+
+# Where a status or health question puts the thing it asks about: "is pod1 healthy?", "how is dc2
+# doing?", "status of fabric-a", "pod1 status", "what's wrong with edge-west?", "health of spine1"
+_STATUS_SUBJECT = re.compile(
+    r"^\W*(?:is|are|was)\s+(?:the\s+)?(?P<a>[\w.-]+)\s+(?:up|alive|reachable|ok|okay|fine|healthy|down|working|happy|"
+    r"alright|good|broken|sick|running)\b"
+    r"|^\W*how(?:'s|\s+is|\s+are)\s+(?:the\s+)?(?P<b>[\w.-]+)(?:\s+(?:doing|looking|holding\s+up|going))?\W*$"
+    r"|\b(?:health|status|state)\s+(?:check\s+)?(?:of|on|for)\s+(?:the\s+)?(?P<c>[\w.-]+)"
+    r"|^\W*(?P<d>[\w.-]+)\s+(?:health|status)\W*$"
+    r"|\b(?:wrong|up|going\s+on)\s+with\s+(?:the\s+)?(?P<e>[\w.-]+)", re.IGNORECASE)
+# Words in that place that name no device: the network as a whole, pronouns, protocols and features
+_NOT_A_NAME = frozenset({
+    "it", "this", "that", "there", "everything", "anything", "something", "all", "everyone", "everybody", "things",
+    "stuff", "network", "networks", "fabric", "backbone", "lab", "core", "wan", "lan", "internet", "world", "site",
+    "dc", "datacenter", "overall", "system", "systems", "infra", "infrastructure", "environment", "my", "our", "your",
+    "its", "their", "a", "an", "any", "each", "every", "cpu", "memory", "power", "fans", "fan", "disk", "temperature",
+    "dns", "dhcp", "ntp", "snmp", "syslog", "aaa", "tacacs", "radius", "vpn", "ipsec", "tunnel", "tunnels", "lacp",
+    "stp", "lldp", "cdp", "arp", "nd", "bfd", "vrrp", "hsrp", "mpls", "ldp", "rsvp", "isis", "eigrp", "rip", "pim",
+    "igmp", "multicast", "traffic", "latency", "loss", "jitter", "routing", "router", "routers", "device", "devices",
+    "host", "hosts", "switch", "switches", "box", "boxes", "node", "nodes", "you", "he", "she", "they", "we", "i",
+    "doing", "going", "up", "down"})
+
+
+def unheld_name(question: str, hosts: list[str], groups: list[str], domain: frozenset[str] = DOMAIN_WORDS) -> str | None:
+    """The name a status or health question asks about ("is pod1 healthy?", "how is dc2 doing?") when
+    the inventory has no device or group of that name and the same words about a device would read
+    it; ``None`` for a protocol, a feature or the network as a whole ("is bgp healthy?", "is the
+    network ok?"), and for anything else."""
+    if not hosts:
+        return None
+    known = {h.lower() for h in hosts} | {g.lower() for g in groups}
+    keywords = {w for spec in INTENTS.values() for w in spec["keywords"]}
+    for m in _STATUS_SUBJECT.finditer(question):
+        word = next(g for g in m.groups() if g).strip(".-'")
+        low = word.lower()
+        if not word or low in known or low in _NOT_A_NAME or low in domain or low in DOMAIN_WORDS or low in keywords \
+                or low in CONFIG_SECTIONS or low in _OTHER_SESSION or low in _SPEC:
+            continue
+        if addresses(word) or INTERFACE_NAME.fullmatch(word) or (re.search(r"\d", word) and _not_a_device(word)):
+            continue
+        if _reads_known(question, word, hosts):
+            return word
+    return None
+
+
+def _unheld_reason(word: str, hosts: list[str], groups: list[str]) -> str:
+    shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
+    return f"{word} {NOT_IN_INVENTORY} (devices: {shown}; groups: {', '.join(sorted(groups)) or 'none'})"
 
 
 def _reads_known(question: str, unknown: str, hosts: list[str]) -> bool:
@@ -1060,6 +1119,10 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     peer or an OSPF neighbour named by its address reads the routers that face it; the link
     between two routers shows each one's interfaces towards the other (the inventory's addresses)."""
     r, notes = _route_named(question, hosts, index, domain, matcher)
+    if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
+            ALL_LEFT_OUT) and (word := unheld_name(question, hosts, list(index.groups), domain)):
+        # "is pod1 healthy?": a name the inventory does not hold, said as such (never a health claim)
+        return Route("unknown", reason=_unheld_reason(word, hosts, list(index.groups))), []
     if index is not None and r.kind == "tool" and r.args.get("getter") == "interfaces" and not r.args.get("_names"):
         if facing := facing_interfaces(question, r.args.get("hosts") or [], hosts, index):
             r.args["_facing"] = facing
