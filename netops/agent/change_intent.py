@@ -425,6 +425,12 @@ _WHAT_IF = {"if", "would", "happens", "happen", "suppose", "supposing", "hypothe
 _SAFE_TO = re.compile(r"\b(?:safe|ok|okay|wise|risky|a\s+good\s+idea|fine)\s+to\b", re.IGNORECASE)
 
 
+# A request that starts with a verb that tunes a setting ("bump the keepalive timer on r2 to 10s",
+# "turn off lldp on r3"): a change, though no vetted playbook does it
+_TUNE_FIRST = re.compile(r"^\W*(?:(?:please|pls|kindly|now|(?:can|could|would)\s+you)\s+)*(?:bump|raise|increase|lower|"
+                         r"reduce|decrease|tune|adjust|modify|update|(?:turn|switch)\s+(?:on|off))\b", re.IGNORECASE)
+
+
 # -- the matcher -----------------------------------------------------------------------------
 
 def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
@@ -460,7 +466,7 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
             f"the vetted playbook {pb.name} does not {phrase} ({pb.description.strip()}); "
             "no vetted playbook does this"))
     if not candidates:
-        if (action_words or CHANGE_WORDS & words) and named:
+        if (action_words or CHANGE_WORDS & words or _TUNE_FIRST.match(ex.text)) and named:
             known = [pb.phrasing({"host": named[0]}) for pb in playbooks]
             return ChangeMatch("unmatched", hosts=named, reason=(
                 "no vetted playbook does this; netops changes devices only through vetted playbooks"),

@@ -200,6 +200,13 @@ def refused(question: str, m: ChangeMatch, hosts: list[str]) -> bool:
     return m.kind == "unmatched" and not hypothetical(question) and not _asks_what_happened(question, hosts)
 
 
+def _routed_read(question: str, hosts: list[str]) -> bool:
+    """Does the router read a device for ``question``?"""
+    from netops.agent.router import route
+
+    return bool(hosts) and route(question, hosts).kind == "tool"
+
+
 def _named_change(question: str, m: ChangeMatch) -> bool:
     """Do the words ask for a change of a device they name ("restart r1 and whatever is down",
     "drain r1 then clear whatever bgp is down"), not only of what a state picks on it ("restart
@@ -244,6 +251,8 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
         return None  # (a device the words name is the matcher's: "drain r1 then clear whatever is down")
     if m.kind == "unmatched" and _asks_what_happened(question, _hosts(ctx)):
         return None  # "when did r3 last reload?": whether it happened, which the router reads
+    if m.kind == "unmatched" and not refused(question, m, _hosts(ctx)) and _routed_read(question, _hosts(ctx)):
+        return None  # "what mtu is r2 eth-r3 set to?": a question, which the router reads (as with a model)
     if m.kind in ("clarify", "unmatched"):
         return _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,
                        toolbox, None)

@@ -410,7 +410,9 @@ _FLEET_TAIL = (r"(?:\s+(?:right\s+now|now|today|currently|at\s+the\s+moment|at\s
 # open question about the whole network's health, no subject named
 _SWEEP_CORE = (r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|please)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
                     r"(?:what(?:'?s|\s+is|\s+are)|whats|anything|everything|something|whatever|any\s+(?:problems?|issues?|"
-                    r"trouble|alarms?|outages?|failures?))\b(?:\s+(?:is|are|still|currently|at\s+all))*"
+                    r"trouble|alarms?|outages?|failures?)"
+                    # "is the network healthy?", "is our fabric ok?": the network as a whole is the subject
+                    r"|(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:network|fabric|backbone))\b(?:\s+(?:is|are|still|currently|at\s+all))*"
                     r"(?:\s+(?:down|broken|failing|failed|wrong|dead|up|ok|okay|fine|healthy|working|amiss)\b|"
                     r"(?<=problems)|(?<=problem)|(?<=issues)|(?<=issue)|(?<=trouble)|(?<=alarms)|(?<=alarm)|"
                     r"(?<=outages)|(?<=outage)|(?<=failures)|(?<=failure))")
@@ -549,6 +551,11 @@ _DEVICE_DOWN = re.compile(r"^\W*(?:did|has|have|had)\s+(?:the\s+)?(?:router\s+|d
                           r"(?P<dev>[a-z][\w.-]*\d[\w.-]*|it)\s+(?:go|gone|went)\s+down\b", re.IGNORECASE)
 
 
+# "what mtu is r2 eth-r3 set to?", "what is the hold time set to on r2?": a value asked for
+_SET_TO = re.compile(r"^\W*(?:what|which|how\s+(?:high|low|big|long))\b[^.;!?]*\b(?:is|are|was|were|it|they)\s+"
+                     r"(?:\S+\s+){0,4}?set\s+(?:to|at|as)\b", re.IGNORECASE)
+
+
 def without_moment(question: str) -> str:
     """``question`` without a moment it names by a change ("did r2 reboot after the bgp change?" ->
     "did r2 reboot?"): the event asked about, and of which device, is before it."""
@@ -671,6 +678,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             return Route("change", reason="changes need a model to plan them and a person to approve them",
                          read=read, picked=asked)
     said_change = CHANGE_WORDS & set(words)
+    if said_change == {"set"} and _SET_TO.search(question):
+        said_change = set()  # "what mtu is r2 eth-r3 set to?": the value asked for, not a request
     if said_change and (head := without_moment(question)) != question:
         from netops.agent.intent import asks_about
 

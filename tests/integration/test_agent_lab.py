@@ -49,8 +49,10 @@ def test_read_propose_approve_execute_verify(lab_clean, lab_settings):
     with ScriptedOllama([tool_call("get_state", hosts=["r1"], getter="bgp_neighbors"),
                          tool_call("playbook_plan", **args), tool_call("playbook_run", **args),
                          say(f"Neighbour {peer} on r1 is shut down; post-checks passed."), say("ok")]) as srv:
-        # words the change-intent matcher leaves to the model ("shut the BGP session ..." it proposes itself)
-        answer = _assistant(lab_settings, srv, AllowAll()).ask(f"apply maintenance to the BGP session with {peer} on r1")
+        # words the change-intent matcher leaves to the model ("shut the BGP session ..." it proposes itself;
+        # without the condition no vetted playbook "applies maintenance" and netops refuses it itself)
+        answer = _assistant(lab_settings, srv, AllowAll()).ask(
+            f"apply maintenance to the BGP session with {peer} on r1 if it is safe")
         assert [c.ok for c in answer.tool_calls] == [True, True, False], [c.error for c in answer.tool_calls]
         (refused,) = answer.approvals
         assert (refused.decision, refused.by) == ("blocked", "intent")

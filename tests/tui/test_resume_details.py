@@ -24,7 +24,8 @@ def stored_conversation(scripted, make_assistant, agent_settings, vetted_playboo
     scripted.push(tool_call("show", hosts=["r1"], command="show bgp summary json"),
                   tool_call("playbook_run", playbook="router-drain", hosts=["r2"], params={}),
                   say("r1 has two peers; the drain of r2 was refused."))
-    answer = make_assistant(settings).ask("apply maintenance to r2 after checking the BGP peers of r1")  # left to the model
+    # left to the model: a condition in it (a plain "apply maintenance to r2" no vetted playbook does: refused by netops)
+    answer = make_assistant(settings).ask("apply maintenance to r2 if it is safe, after checking the BGP peers of r1")
     assert answer.tool_calls and answer.approvals
     return settings, answer
 

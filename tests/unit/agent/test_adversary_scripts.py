@@ -403,7 +403,7 @@ def test_a_fabricated_output_block_is_marked(scripted, make_assistant):
 
 def test_a_fabricated_output_block_with_no_tool_run_is_noted(scripted, make_assistant):
     scripted.push(say(FAKE_BLOCK))
-    answer = make_assistant().ask("how is r3 doing?")      # no device read up front, no tool called
+    answer = make_assistant().ask("what do you make of r3?")  # no device read up front, no tool called
     assert answer.notice and "not what any tool returned" in answer.notice, answer.text
     assert "not what any tool returned" in answer.text
 

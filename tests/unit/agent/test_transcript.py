@@ -33,7 +33,9 @@ def test_tool_calls_approvals_and_device_output_are_stored_and_read_back(scripte
                   tool_call("kb_search", query=f"what is enable secret 5 {SECRET}"),
                   tool_call("playbook_run", **drain), say("r1 has two peers; the drain of r2 was refused."))
     assistant = change_assistant()
-    answer = assistant.ask("apply maintenance to r2 after checking the BGP peers of r1")  # left to the model
+    # left to the model: a condition in it (a plain "apply maintenance to r2 ..." is refused by netops
+    # itself, no vetted playbook "applies maintenance": test_unvetted_change)
+    answer = assistant.ask("apply maintenance to r2 if it is safe, after checking the BGP peers of r1")
     assert answer.approvals and answer.approvals[0].decision == "blocked"   # "apply maintenance" is no drain
 
     conv = assistant.session.conversation(answer.conversation_id)

@@ -64,3 +64,11 @@ def test_with_a_model_the_line_is_netops_own_and_the_model_is_not_asked(scripted
         answer.text
     assert "Yes, pod1 is healthy" not in answer.text and not scripted.requests and not answer.tool_calls
     assert "the model was not asked" in (answer.notice or "")
+
+
+@pytest.mark.parametrize("question", ["is the network healthy?", "is our fabric ok?"])
+def test_the_network_as_a_whole_is_every_device_swept(harness, question):
+    """(They went to the documents: "your documents do not cover this".)"""
+    got = harness.ask(question)
+    assert got["expect"] == "read" and {r["host"] for r in got["reads"]} == {"r1", "r2", "r3"}, bench._short(got)
+    assert {"interfaces", "bgp_neighbors", "ospf_neighbors"} <= {r["getter"] for r in got["reads"]}, bench._short(got)

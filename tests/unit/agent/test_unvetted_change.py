@@ -14,9 +14,12 @@ from netops.testing.ollama_server import say
 REFUSAL = "no vetted playbook does this"
 
 REQUESTS = ["set mtu 9000 on r1 eth-r2", "change the mtu of r2 eth-r3 to 1400", "enable bfd on r1 towards r2",
-            "configure ntp server 198.51.100.200 on r3", "can you set the hostname of r3 to core3?"]
+            "configure ntp server 198.51.100.200 on r3", "can you set the hostname of r3 to core3?",
+            # a tuning verb first is a request too (they read r2's config and r1's interfaces)
+            "bump the bgp keepalive timer on r2 to 10s", "please increase the mtu on r1 eth-r2 to 9000",
+            "turn off lldp on r3"]
 QUESTIONS = ["what is the mtu on r1?", "what mtu is r2 eth-r3 set to?", "how do I change the mtu on r1?",
-             "has anyone changed the mtu on r3?"]
+             "has anyone changed the mtu on r3?", "why did the mtu increase on r1?", "did r2's keepalive timer get bumped?"]
 
 
 @pytest.fixture
@@ -61,3 +64,23 @@ def test_a_question_that_mentions_a_change_word_is_not_refused(scripted, make_as
     answer = make_assistant(change_settings, approver=None).ask(question)
     assert REFUSAL not in answer.text, answer.text
     assert not fake_transport.configs and not answer.approvals
+
+
+@pytest.mark.parametrize("question, host, getter", [("what mtu is r2 eth-r3 set to?", "r2", "interfaces"),
+                                                    ("what is the bgp hold time set to on r2?", "r2", "config")])
+def test_offline_a_value_asked_with_set_to_is_read_not_refused(question, host, getter, tmp_path):
+    """Offline it was the refusal ("no vetted playbook does this"): "set" there is the value's, not a request."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("bench_sp_uc", Path(__file__).resolve().parents[3] / "bench" /
+                                                  "state_phrasings.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    h = bench.Harness(tmp_path)
+    try:
+        got = h.ask(question)
+    finally:
+        h.close()
+    assert got["expect"] == "read" and REFUSAL not in got["text"], bench._short(got)
+    assert {(r["host"], r["getter"]) for r in got["reads"]} == {(host, getter)}, bench._short(got)
