@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from netops.agent.prompts import NO_MODEL
@@ -371,14 +372,22 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
 
 
 def _domain(settings: Any) -> frozenset[str]:
-    from netops.agent.router import DOMAIN_WORDS, vocabulary
-    from netops.rag.glossary import load_glossary
+    from netops.agent.router import DOMAIN_WORDS
 
     path = settings.paths.knowledge_dir / "glossary.md"
     try:
-        return vocabulary(load_glossary(path)) if path.is_file() else DOMAIN_WORDS
+        return _glossary_words(path.read_text(encoding="utf-8")) if path.is_file() else DOMAIN_WORDS
     except Exception:  # a broken team glossary must not break offline answers
         return DOMAIN_WORDS
+
+
+@lru_cache(maxsize=8)
+def _glossary_words(text: str) -> frozenset[str]:
+    """The domain words of a glossary's text: read for every question, parsed once per text."""
+    from netops.agent.router import vocabulary
+    from netops.rag import glossary
+
+    return vocabulary(glossary.parse_glossary(text))
 
 
 _MATCHERS: dict[str, Any] = {}

@@ -18,3 +18,30 @@ def test_glossary_vocabulary_routes_telecom_questions(settings):
     vocab = vocabulary(load_glossary(settings.paths.knowledge_dir / "glossary.md"))
     assert route("what does the session management function do during registration", [], vocab).kind == "spec"
     assert route("what should I cook tonight", [], vocab).kind == "unknown"
+
+
+def test_the_glossary_is_parsed_once_per_text_not_per_question(settings, tmp_path, monkeypatch):
+    """Every offline question reads the team glossary for its domain words; the same text is
+    parsed once (it was parsed again for each question), and an edited glossary counts at once."""
+    from netops.agent import offline
+    from netops.rag import glossary
+
+    parsed: list[int] = []
+    real = glossary.parse_glossary
+
+    def counted(text):  # the real parse, counted
+        parsed.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(glossary, "parse_glossary", counted)
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "glossary.md").write_text("- **QZX**: quantum zebra exchange\n")
+    s = settings.model_copy(update={"knowledge_dir": knowledge})
+    first = offline._domain(s)
+    assert "qzx" in first and "zebra" in first
+    assert offline._domain(s) == first
+    assert len(parsed) == 1, parsed
+    (knowledge / "glossary.md").write_text("- **QZX**: quantum zebra exchange\n- **WFL**: wide flamingo link\n")
+    assert "flamingo" in offline._domain(s)
+    assert len(parsed) == 2, parsed
