@@ -90,9 +90,9 @@ def test_phrase_said_reads_words_in_order_within_a_clause(text, phrase, said):
 def test_the_change_path_offers_a_read_only_playbook_only_when_it_has_phrases():
     from netops.agent.change_intent import playbooks_from
 
-    entries = [SimpleNamespace(name=s.name, vetting="vetted", read_only=s.read_only) for s in SPECS]
-    catalogue = SimpleNamespace(list=lambda: entries,
-                                get=lambda name: SimpleNamespace(spec=next(s for s in SPECS if s.name == name)))
+    read = [(SimpleNamespace(name=s.name, vetting="vetted", read_only=s.read_only), SimpleNamespace(spec=s))
+            for s in SPECS]
+    catalogue = SimpleNamespace(read=lambda: read)
     names = [p.name for p in playbooks_from(catalogue)]
     assert "bgp-health" in names
     assert all(not s.read_only or s.phrases for s in SPECS if s.name in names)
