@@ -148,7 +148,7 @@ def playbooks_from(catalogue: Any) -> list[PlaybookInfo]:
     (``phrases``). Others are never chosen. Each playbook is read once per call (it was read
     twice, for the list and again for its spec): the spec is the one whose vetting was checked."""
     out = []
-    for entry, pb in catalogue.read():
+    for entry, pb in catalogue.read(shared=True):  # the matcher only reads the specs
         if entry.vetting != "vetted" or pb is None:  # a playbook that does not load cannot be proposed
             continue
         spec = pb.spec

@@ -103,16 +103,17 @@ class Catalogue:
 
     def list(self) -> list[CatalogueEntry]:
         """Every playbook, including ones that fail to load (with ``error`` set)."""
-        return [entry for entry, _ in self.read()]
+        return [entry for entry, _ in self.read(shared=True)]
 
-    def read(self) -> list[tuple[CatalogueEntry, Playbook | None]]:
+    def read(self, *, shared: bool = False) -> list[tuple[CatalogueEntry, Playbook | None]]:
         """:meth:`list` with each playbook as it was read for its entry (None when it does not
-        load): its vetting state is of that very read, and nothing reads it a second time."""
+        load): its vetting state is of that very read, and nothing reads it a second time.
+        ``shared``: specs the caller only reads (see :func:`~netops.playbook.spec.load_spec`)."""
         out: list[tuple[CatalogueEntry, Playbook | None]] = []
         locks: dict[Path, Lock] = {}
         for name, (path, source) in sorted(self._dirs_by_name().items()):
             try:
-                pb = load_playbook(path)
+                pb = load_playbook(path, shared=shared)
             except NetopsError as exc:
                 out.append((CatalogueEntry(name=name, path=path, source=source, error=exc.message), None))
                 continue

@@ -243,8 +243,10 @@ _SPECS: dict[tuple[str, str], PlaybookSpec] = {}
 question it routes, and parsing and validating them was most of the time a question took."""
 
 
-def load_spec(path: Path) -> PlaybookSpec:
-    """Read and validate ``path/playbook.yaml``; raises :class:`PlaybookInvalid`."""
+def load_spec(path: Path, *, shared: bool = False) -> PlaybookSpec:
+    """Read and validate ``path/playbook.yaml``; raises :class:`PlaybookInvalid`. ``shared``: for
+    a caller that only reads the spec, the one kept for this text itself, not a deep copy of it
+    (copying was most of what routing a question spent on the playbooks)."""
     file = Path(path) / "playbook.yaml"
     try:
         text = file.read_text(encoding="utf-8")
@@ -255,7 +257,7 @@ def load_spec(path: Path) -> PlaybookSpec:
     key = (Path(path).name, text)
     cached = _SPECS.get(key)
     if cached is not None:  # the same text in the same-named directory: the same spec (a copy: callers may change it)
-        return cached.model_copy(deep=True)
+        return cached if shared else cached.model_copy(deep=True)
     spec = _parse_spec(file, path, text)
     if len(_SPECS) >= 512:
         _SPECS.clear()
@@ -279,9 +281,10 @@ def _parse_spec(file: Path, path: Path, text: str) -> PlaybookSpec:
     return spec
 
 
-def load_playbook(path: Path) -> Playbook:
+def load_playbook(path: Path, *, shared: bool = False) -> Playbook:
+    """``path``'s playbook; ``shared`` as for :func:`load_spec` (its spec must not be changed)."""
     from netops.playbook.lock import content_hash
 
     path = Path(path)
-    spec = load_spec(path)
+    spec = load_spec(path, shared=shared)
     return Playbook(spec=spec, path=path, hash=content_hash(path))

@@ -241,9 +241,9 @@ def test_words_read_each_playbook_once(settings, monkeypatch):
     reads: list[str] = []
     real = catalogue_module.load_playbook
 
-    def counted(path):  # the real read, counted
+    def counted(path, **kw):  # the real read, counted
         reads.append(Path(path).name)
-        return real(path)
+        return real(path, **kw)
 
     monkeypatch.setattr(catalogue_module, "load_playbook", counted)
     cat = Catalogue(settings.model_copy(update={"playbooks_dir": REPO}))
@@ -253,3 +253,30 @@ def test_words_read_each_playbook_once(settings, monkeypatch):
     reads.clear()
     assert match_question("drain r3", cat, HOSTS).kind == "change"
     assert sorted(reads) == sorted(cat.names()), reads
+
+
+def test_words_copy_no_playbook_spec(settings, monkeypatch):
+    """Routing reads the playbooks' specs and changes none: it is given the specs kept for their
+    text, not deep copies of them (copying every spec was most of what a question spent on the
+    playbooks). A caller that asks for a playbook still gets its own copy."""
+    from netops.playbook.catalogue import Catalogue
+    from netops.playbook.spec import PlaybookSpec
+
+    cat = Catalogue(settings.model_copy(update={"playbooks_dir": REPO}))
+    playbooks_from(cat)  # every spec read once (kept for its text)
+    copies: list[bool] = []
+    real = PlaybookSpec.model_copy
+
+    def counted(self, *a, **kw):  # the real copy, counted
+        copies.append(bool(kw.get("deep")))
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(PlaybookSpec, "model_copy", counted)
+    before = {pb.name: pb for pb in playbooks_from(cat)}
+    assert match_question("drain r3", cat, HOSTS).kind == "change"
+    assert copies == [], copies
+    assert {pb.name: pb for pb in playbooks_from(cat)} == before
+    mine = cat.get("router-drain")
+    assert copies == [True]
+    mine.spec.description = "changed by its caller"
+    assert cat.get("router-drain").spec.description != "changed by its caller"
