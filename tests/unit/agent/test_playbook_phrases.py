@@ -92,7 +92,7 @@ def test_the_change_path_offers_a_read_only_playbook_only_when_it_has_phrases():
 
     read = [(SimpleNamespace(name=s.name, vetting="vetted", read_only=s.read_only), SimpleNamespace(spec=s))
             for s in SPECS]
-    catalogue = SimpleNamespace(read=lambda: read)
+    catalogue = SimpleNamespace(read=lambda shared=False: read)
     names = [p.name for p in playbooks_from(catalogue)]
     assert "bgp-health" in names
     assert all(not s.read_only or s.phrases for s in SPECS if s.name in names)
