@@ -318,7 +318,7 @@ class ChatApp(App[None]):
         # quitting at once never waits for an import to finish
         session = self._session
         if session is not None:
-            threading.Thread(target=session.warm, args=(None if self.offline else self.model,),
+            threading.Thread(target=self._warm, args=(session, None if self.offline else self.model),
                              name="netops-chat-warm", daemon=True).start()
         if getattr(getattr(settings, "chat", None), "side_panel", False):
             self.action_side_panel()
@@ -326,6 +326,12 @@ class ChatApp(App[None]):
             self._load_conversation(self.conversation_id)
         elif self.continue_last:
             self._load_conversation(None)
+
+    @staticmethod
+    def _warm(session: Any, model: str | None) -> None:
+        from textual.widgets import Markdown  # noqa: F401 - the first answer's widget (~0.1 s to import)
+
+        session.warm(model)
 
     def _tell_recovered(self, lines: list[str]) -> None:
         """The toast for recovery lines; the lines themselves stay in the conversation (the same
