@@ -1002,6 +1002,14 @@ class ChatApp(App[None]):
                     "/save FILE writes the conversation to a file")
 
     # -- palette ---------------------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from netops.tui.commands import palette_screen
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(palette_screen())
+
     def get_system_commands(self, screen: Screen) -> Any:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Export conversation", "Write this conversation to Markdown", self.action_export)

@@ -145,3 +145,21 @@ class SlashProvider(Provider):
             score = max(matcher.match(cmd.usage), matcher.match(cmd.help) * 0.8)
             if score > 0:
                 yield Hit(score, matcher.highlight(cmd.usage), self._choose(cmd), text=cmd.usage, help=cmd.help)
+
+
+def palette_screen() -> Any:
+    """Textual's command palette with a footer of its own keys (the chat's under it offered
+    'esc Cancel'); built on first use (the class is made then, not at import)."""
+    from textual.binding import Binding
+    from textual.command import CommandPalette
+
+    from netops.tui.widgets.footer import KeyFooter
+
+    class ChatPalette(CommandPalette):
+        BINDINGS = [Binding("escape", "escape", "Close")]
+
+        def compose(self) -> Any:
+            yield from super().compose()
+            yield KeyFooter()
+
+    return ChatPalette(id="--command-palette")

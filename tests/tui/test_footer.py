@@ -113,3 +113,8 @@ async def test_each_modal_footer_names_its_own_keys(chat_settings):
             assert shown == keys, f"{type(modal).__name__}'s footer shows {shown}, not {keys}"
             modal.dismiss(None)
             await wait_until(pilot, lambda: app.screen is not modal, what="the modal to close")
+        await pilot.press("ctrl+p")  # the command palette (Textual's own screen)
+        palette = await wait_until(pilot, lambda: app.screen is not app.screen_stack[0] and app.screen,
+                                   what="the command palette")
+        await wait_until(pilot, lambda: _footer_keys(palette)[0], what="the palette's footer")
+        assert {d for d, _ in _footer_keys(palette)[0]} == {"Close"}
