@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from netops.session import Session
     from netops.settings import Settings
 
+EXIT_NOT_FOUND = 4
 EXIT_REFUSED = 5
 
 
@@ -89,6 +90,9 @@ class Answer:
     """The documents do not cover the question, so no model was asked to answer it."""
     change: Any = None
     """:class:`netops.agent.change_intent.ChangeMatch` when the question's own words asked for a change."""
+    not_found: bool = False
+    """The question is about a device or name the inventory does not hold, and the answer is the
+    line that says so (nothing was read): ``exit_code`` is 4, as ``netops state r9`` exits."""
 
     @property
     def citations(self) -> list[str]:
@@ -100,12 +104,13 @@ class Answer:
 
     @property
     def exit_code(self) -> int:
-        """0 answered; the error's code when it failed or broke off; 5 when a change was refused."""
+        """0 answered; the error's code when it failed or broke off; 5 when a change was refused; 4
+        when the question named only devices the inventory does not have."""
         if self.error:
             return self.error_exit or 1
         if any(a.decision in ("denied", "blocked") for a in self.approvals):
             return EXIT_REFUSED
-        return 0
+        return EXIT_NOT_FOUND if self.not_found else 0
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -130,6 +135,7 @@ class Answer:
             "abstained": self.abstained,
             "grounding": self.grounding.to_dict() if self.grounding is not None else None,
             "check": self.check.to_dict() if self.check is not None else None,
+            "not_found": self.not_found,
             "change": self.change.to_dict() if self.change is not None else None,
         }
 
@@ -628,7 +634,7 @@ class Assistant:
             said = g.unknown_device  # "No device named 'r9' ...", but "pod1 is not ..." keeps the name as written
             return Answer(question=question, text=(f"{said[0].upper()}{said[1:]}" if said.startswith(UNKNOWN_DEVICE)
                                                    else said) + ".",
-                          mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g,
+                          mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g, not_found=True,
                           notice="; ".join(x for x in ("the question names a device the inventory does not have; "
                                                        "the model was not asked", missing) if x))
         if g.abstain:

@@ -486,6 +486,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                                                  else f"\n\n{NO_MODEL}")
         if names_unknown(r.reason):  # with no usable inventory, say where it was looked for
             answer.notice = _no_hosts_note(settings, hosts, r.reason)
+            answer.not_found = True
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}
     if extra.get("_changes"):  # "did r2 reboot after the change?": when netops last changed it

@@ -69,3 +69,10 @@ def test_ask_model_down_answers_offline_with_notice(cli_env, monkeypatch, capsys
 def test_ask_empty_question_is_bad_input(cli_env, capsys):
     assert main(["ask", "  "]) == 2
     assert capsys.readouterr().err.startswith("error: the question is empty")
+
+
+def test_ask_about_a_device_the_inventory_lacks_exits_4_and_prints_the_line(cli_env, capsys):
+    """Like `netops state r9 facts` (exit 4, not found); it exited 0."""
+    assert main(["ask", "--offline", "--json", "is r9 up?"]) == 4
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["not_found"] is True and "'r9'" in doc["answer"]
