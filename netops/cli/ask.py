@@ -7,7 +7,8 @@ no terminal: denied). Ctrl-C cancels through a :class:`~netops.cancel.CancelToke
 stops, a change in progress stops before its next step and is rolled back.
 
 Exit codes: 0 answered · 1 the model failed or its stream broke off (a partial answer is
-labelled) · 2 bad input · 4 no such conversation · 5 a proposed change was refused (by you,
+labelled) · 2 bad input · 4 no such conversation, or the question names only devices the
+inventory does not hold · 5 a proposed change was refused (by you,
 the policy or the reviewer) · 130 cancelled (Ctrl-C).
 """
 
