@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from netops.errors import KnowledgeError
+from netops.errors import ConfigError, KnowledgeError
 from netops.rag.chunking import index_heading
 from netops.rag.types import Chunk, DocumentInfo
 
@@ -130,14 +130,24 @@ class LexicalIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        unwritable = "check that NETOPS_HOME and the index directory in it are writable"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create the knowledge index directory {self.path.parent}: {exc}",
+                              hint=unwritable) from exc
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
+        except sqlite3.OperationalError as exc:
+            # Cannot open or write (read-only mount, permissions, a directory in its place): the
+            # index may be fine, so 'kb reset' would be the wrong advice.
+            raise ConfigError(f"cannot open the knowledge index {self.path}: {exc}",
+                              hint=f"{unwritable} (and that no other program holds the file)") from exc
         except sqlite3.DatabaseError as exc:
             raise KnowledgeError(
                 f"knowledge index database {self.path} is unusable: {exc}",

@@ -134,3 +134,21 @@ def test_an_index_written_before_the_ordinal_lookup_index_gets_it_on_open(tmp_pa
     assert again._db.execute("PRAGMA user_version").fetchone()[0] == 2  # older netops still opens it
     assert again.chunks(["/a.md#1"])["/a.md#1"].text == "beta"
     again.close()
+
+
+def test_an_index_that_cannot_be_opened_is_a_config_error_not_a_reset(tmp_path):
+    """A home that is not writable (read-only mount, a file where the index directory goes, a
+    directory where the database goes) is a setting to fix, exit 2: never an OSError (exit 70)
+    and never the 'kb reset' advice, which would throw away an index that is fine."""
+    from netops.errors import ConfigError
+
+    blocker = tmp_path / "home"
+    blocker.write_text("not a directory")
+    with pytest.raises(ConfigError) as err:
+        LexicalIndex(blocker / "index" / "kb.sqlite")
+    assert "NETOPS_HOME" in err.value.hint and err.value.exit_code == 2
+    as_dir = tmp_path / "kb.sqlite"
+    as_dir.mkdir()  # sqlite3: "unable to open database file", as on a read-only mount
+    with pytest.raises(ConfigError) as err:
+        LexicalIndex(as_dir)
+    assert "reset" not in err.value.hint and "NETOPS_HOME" in err.value.hint
