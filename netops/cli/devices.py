@@ -2,7 +2,8 @@
 
 Thin: parse arguments, call :class:`netops.devices.service.DeviceService` (from a
 :class:`netops.session.Session`, so every command sent or refused is in the audit log), render.
-Exit codes: 0 all hosts ok, 7 some hosts failed, 1 every host failed, 5 refused by policy.
+Exit codes: 0 all hosts ok, 7 some hosts failed, 1 every host failed, 4 every host lacks what was
+asked for (a BGP peer), 5 refused by policy.
 """
 
 from __future__ import annotations
@@ -33,10 +34,16 @@ def _raise_if_refused(agg: Any) -> None:
 
 
 def _exit_for(ctx: click.Context, agg: Any) -> None:
+    """0 all ok; 7 some hosts failed; 4 every host said the thing asked for is not there (a BGP
+    peer it does not have), as an unknown host is; 1 every host failed otherwise."""
+    from netops.errors import NotFoundError
+
     if not agg.failed:
         return
     failed = agg.failed_hosts
-    ctx.exit(EXIT_PARTIAL if len(failed) < len(agg) else 1)
+    if len(failed) < len(agg):
+        ctx.exit(EXIT_PARTIAL)
+    ctx.exit(NotFoundError.exit_code if all(r.error_type == "NotFoundError" for r in failed.values()) else 1)
 
 
 def _with_progress(label: str, total: int, call):

@@ -93,3 +93,15 @@ def test_piped_messages_are_not_folded_at_80_columns(capsys):
     line = "change denied by root: no terminal to ask for approval (use --yes with an approval policy) " * 2
     console(stderr=True).print(line.strip())
     assert capsys.readouterr().err.strip() == line.strip()
+
+
+def test_a_peer_no_host_has_exits_not_found(cli, capsys):
+    """'netops state r1 advertised r9' (r1 has no such peer) is 'not found', exit 4, as
+    'netops state r9 bgp' is; it exited 1 (failed), which says the device read went wrong."""
+    assert main(["state", "r1", "advertised", "r9"]) == 4
+    captured = capsys.readouterr()
+    assert "no BGP peer named 'r9'" in captured.out + captured.err
+    assert main(["state", "r1", "advertised", "r9", "--json"]) == 4
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["results"]["r1"]["error_type"] == "NotFoundError"
+    assert main(["state", "r1,r2", "advertised", "r9"]) == 4
