@@ -65,11 +65,14 @@ def load_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InventoryError(
-            f"inventory file {path} does not exist",
-            hint=("run 'netops lab up' for a lab inventory, set NETOPS_INVENTORY to an inventory file, "
-                  "or create this one (format: 'netops devices --help')"),
-        ) from None
+        # `netops lab up --id N` (N > 1) writes only lab/N/inventory.yaml: say so rather than
+        # advise bringing up a lab that is already up
+        labs = sorted(path.parent.glob("lab/*/inventory.yaml")) if path.name == "inventory.yaml" else []
+        hint = (f"a lab inventory is here: export NETOPS_INVENTORY={labs[0]}" if len(labs) == 1 else
+                f"lab inventories are here ({', '.join(map(str, labs))}): set NETOPS_INVENTORY to one" if labs
+                else "run 'netops lab up' for a lab inventory, set NETOPS_INVENTORY to an inventory file, "
+                     "or create this one (format: 'netops devices --help')")
+        raise InventoryError(f"inventory file {path} does not exist", hint=hint) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InventoryError(f"cannot read inventory {path}: {exc}") from exc
     loader = _StrictLoader(text)

@@ -63,6 +63,17 @@ def test_missing_file_has_hint(tmp_path):
     assert "netops lab up" in exc.value.hint
 
 
+def test_missing_default_inventory_points_at_a_lab_with_its_own_id(tmp_path):
+    """After 'netops lab up --id 8' the home's default inventory does not exist (only lab 1 writes
+    it); the hint said 'run netops lab up' although a lab was up: it names that lab's inventory."""
+    lab = tmp_path / "lab" / "8"
+    lab.mkdir(parents=True)
+    (lab / "inventory.yaml").write_text("hosts: {}\n")
+    with pytest.raises(InventoryError) as exc:
+        load_inventory(tmp_path / "inventory.yaml")
+    assert f"export NETOPS_INVENTORY={lab / 'inventory.yaml'}" in exc.value.hint
+
+
 def test_unknown_key_and_unknown_group(tmp_path):
     with pytest.raises(InventoryError, match="unknown key.*hostnmae"):
         load_inventory(write(tmp_path, "hosts:\n  r1: {hostnmae: x, platform: frr}\n"))
