@@ -263,7 +263,7 @@ def _render_outputs(agg: Any) -> None:
     """Device output as the device printed it: no frame and no re-wrapping, so it can be copied,
     grepped and saved. On a terminal each host gets a header line; piped, one host's output is
     printed bare (``> r1.cfg`` saves just the config) and several hosts' lines are prefixed with
-    ``host: `` (``| grep Established`` says which router); failures go to stderr."""
+    ``host: `` (``| grep 65002`` says which router peers with AS 65002); failures go to stderr."""
     out = console()
     if out.is_terminal:
         from rich.text import Text
