@@ -129,6 +129,8 @@ def model_problem(backend: ModelBackend, model: str, timeout: float = 1.5) -> st
     if not status.reachable:
         return f"no model reachable at {status.url} ({status.error})"
     if status.models and model not in status.models and f"{model}:latest" not in status.models:
+        if backend.kind == "openai":  # such a server loads its models itself; it cannot pull one
+            return f"model {model} is not served at {status.url} (it serves: {', '.join(status.models)})"
         return f"model {model} is not available at {status.url} (try `netops models pull {model}`)"
     return None
 

@@ -113,3 +113,12 @@ def test_doctor_with_a_base_url_whose_port_is_out_of_range_says_unreachable_not_
                                                    "model": "smollm2"}))
     assert not c.ok and "unreachable" in c.detail
     assert "NETOPS_OPENAI_BASE_URL" in c.fix and "99999" in c.fix, c.fix
+
+
+def test_a_model_the_openai_server_does_not_serve_names_what_it_serves_not_models_pull(oa_settings):
+    """`netops ask --model nosuch` against llama.cpp said 'try `netops models pull nosuch`', which
+    then fails there ('an OpenAI-compatible endpoint cannot pull models'): it names the served models."""
+    from netops.model.base import model_problem
+
+    problem = model_problem(backend_for(oa_settings), "nosuch")
+    assert "models pull" not in problem and "qwen2.5:7b-instruct" in problem
