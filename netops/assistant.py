@@ -643,6 +643,11 @@ class Assistant:
                           notice="the documents do not cover this question; the model was not asked")
         if g.grounded:
             SYSTEM = grounding.SYSTEM  # noqa: N806 - the grounded variant of the same prompt
+        from netops.agent.numbering import TurnSources
+
+        # one numbering for the turn: the sources above are [1]..[k], what the model's own calls
+        # show it is numbered on from there (a source seen again keeps its number)
+        ctx.numbering = TurnSources(g.sources if g.grounded else ())
         chat_model = self.backend.chat_model(self.model)
         if hasattr(chat_model, "num_ctx"):
             chat_model.num_ctx = self.budget.num_ctx
@@ -676,6 +681,7 @@ class Assistant:
             # the server died before a word, with the evidence already read: answer from it
             from netops.agent.offline import answer_offline
 
+            ctx.numbering = None  # answered as offline: its reads number their output as offline
             answer = answer_offline(question, ctx, toolbox, previous=[m.content for m in prior if m.role == "user"])
             answer.mode, answer.model = "offline", None
             answer.notice = "; ".join(x for x in (
@@ -689,7 +695,8 @@ class Assistant:
             turn.complete = True
             # sentence by sentence against the sources: seconds for a long answer, nothing else arriving
             ctx.emit(StepEvent("check", "checking the answer against its sources"))
-        grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None)
+        grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None,
+                         seen=ctx.numbering.sources)
         if g.unread and answer.text.strip():  # "what is broken on r2, r7?": r7 is said, never dropped
             answer.text = f"**Not read:** {g.unread}.\n\n{answer.text}"
         if not answer.text.strip() and answer.error is None:  # nothing said, and nothing of ours to say

@@ -29,14 +29,16 @@ def kb_search(ctx: ToolContext, args: KbSearchArgs) -> ToolResult:
     if not hits:
         return ToolResult("kb_search", True, content="No passages found in the knowledge base.", data=[])
     blocks = []
-    for n, hit in enumerate(hits, 1):
+    for i, hit in enumerate(hits, 1):
         c = hit.chunk
         text = c.text if len(c.text) <= PASSAGE_CHARS else c.text[:PASSAGE_CHARS] + " [...]"
         text = redact_text(text) or ""  # a runbook may hold a pasted configuration: the model gets no secret
+        # its number in the turn (a passage seen before keeps its number), else its place here
+        n = ctx.number(spec_evidence(c.citation), text, "spec") or i
         # The citation carries the document's own heading: untrusted, so inside the wrapper.
         blocks.append(f"[{n}]\n" + wrap_data(c.citation, f"cite as: {c.citation}\n{text}"))
     return ToolResult("kb_search", True, content="\n".join(blocks), data=hits,
-                      evidence=[spec_evidence(h.chunk.citation) for h in hits])
+                      evidence=[spec_evidence(h.chunk.citation) for h in hits], numbered=True)
 
 
 class ListDevicesArgs(BaseModel):
@@ -69,8 +71,10 @@ def _render_aggregate(agg: Any, label: str, ctx: ToolContext, key: str | None = 
                 lines = len(body.splitlines())
                 seen.append(f"{host} ok ({lines} line{'s' if lines != 1 else ''}"
                             + (", truncated)" if r.truncated else ")"))
-            blocks.append(wrap_data(source, body))
-            evidence.append(device_evidence(host, r.command or label, r.started_at))
+            ev = device_evidence(host, r.command or label, r.started_at)
+            n = ctx.number(ev, _checked_text(host, key, r.data, body), "device") if ctx.numbering is not None else None
+            blocks.append((f"[{n}]\n" if n else "") + wrap_data(source, body))
+            evidence.append(ev)
         else:
             failed.append(f"{host}: {r.error}")
             blocks.append(f"{host}: FAILED ({r.error_type or 'error'}): {r.error}")
@@ -79,8 +83,18 @@ def _render_aggregate(agg: Any, label: str, ctx: ToolContext, key: str | None = 
                           error=f"cancelled ({ctx.cancel.reason or 'cancelled'})")
     ok = not failed or bool(evidence)
     return ToolResult(label.split()[0], ok, content="\n".join(blocks), data=agg, evidence=evidence,
-                      error="; ".join(failed) if not ok else None,
+                      error="; ".join(failed) if not ok else None, numbered=True,
                       summary="; ".join(seen + [f"{f} FAILED" for f in failed]))
+
+
+def _checked_text(host: str, getter: str | None, data: Any, body: str) -> str:
+    """What the answer check reads of one host's output: typed state as the short lines the
+    sources read before the model spoke are made of (the JSON the model gets says the same)."""
+    if getter is None or data is None:
+        return body
+    from netops.agent.grounding import GETTER_TITLES, _describe
+
+    return f"{GETTER_TITLES.get(getter, getter.replace('_', ' '))} of {host}:\n{_describe(getter, data, {})}"
 
 
 def _cancel(ctx: ToolContext) -> dict[str, Any]:

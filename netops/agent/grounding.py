@@ -438,13 +438,28 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
     return Grounding(NONE)
 
 
-def finish(answer: Any, g: Grounding, question: str, kb: Any = None) -> None:
+def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Sequence[Source] | None = None) -> None:
     """Check the model's answer against the sources; mark, count and cite (mutates ``answer``:
-    ``text``, ``check``, ``evidence``)."""
+    ``text``, ``check``, ``evidence``, and ``notice`` for a mark to no source). ``seen``: every
+    source the model was shown this turn, in the turn's one numbering (:mod:`netops.agent.numbering`):
+    ``g.sources`` first, then what its own tool calls showed it; ``g.sources`` alone if not given."""
     from netops.agent.answer_check import SUPPORTED, check_answer
     from netops.agent.evidence import dedupe
 
-    if not g.grounded or answer.error:
+    seen = list(seen) if seen else list(g.sources)
+    if answer.error:
+        return
+    if not g.grounded:
+        if seen and answer.text.strip():  # no check, but the model's own calls showed it numbered sources
+            from netops.agent.numbering import cite_unchecked
+
+            answer.evidence = dedupe(list(answer.evidence))
+            answer.text, flagged = cite_unchecked(answer.text, seen, answer.evidence)
+            if flagged:
+                k = len(flagged)
+                answer.notice = "; ".join(x for x in (answer.notice, (
+                    f"the answer cites {', '.join(flagged)}, {'sources' if k > 1 else 'a source'} the model was never "
+                    f"shown")) if x)
         return
     if not answer.text.strip():
         if g.kind == DEVICE:
@@ -454,14 +469,14 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None) -> None:
     embed = None
     if g.kind == KNOWLEDGE and kb is not None and getattr(kb, "embedder", None) is not None:
         embed = kb.embedder.embed_query
-    report = check_answer(answer.text, g.sources, question=question, embed=embed)
+    report = check_answer(answer.text, seen, question=question, embed=embed)
     answer.text = report.text
     answer.check = report
     # Passages retrieved up front back the answer only where it cites them (or a mark names them
     # as contradicting it); device state read (up front or by the model's own calls) is evidence
     # either way, as it is without grounding.
     named = set(report.cited_sources) | {n for s in report.sentences for n in s.contradicted_by}
-    cited = [s.evidence for s in g.sources if s.n in named]
+    cited = [s.evidence for s in seen if s.n in named]
     if g.kind == DEVICE and not any(s.status == SUPPORTED for s in report.sentences):
         # Nothing the model said is backed by the device state: the facts lead, its text follows.
         answer.text = own_findings(g, model_text=report.text)
@@ -475,16 +490,16 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None) -> None:
         answer.text = passages_first(g, model_text=report.text)
         cited = [s.evidence for s in g.sources]
     answer.evidence = dedupe(cited + list(answer.evidence))
-    answer.text = renumber(answer.text, g, answer.evidence)
+    answer.text = renumber(answer.text, seen, answer.evidence)
 
 
-def renumber(text: str, g: Grounding, evidence: Sequence[Evidence]) -> str:
+def renumber(text: str, sources: Sequence[Source], evidence: Sequence[Evidence]) -> str:
     """``text`` with each source number ``[n]`` (and a mark's "contradicted by source n") made
     the number of that source in ``evidence``, the list the answer shows numbered: only the
     sources an answer names are listed, so a model citing [2] and [3] of three gets them as the
     list's [1] and [2]. A number with no listed source is left as it is."""
     at = {e.label: i for i, e in enumerate(evidence, 1)}
-    new = {s.n: at[s.evidence.label] for s in g.sources if s.evidence.label in at}
+    new = {s.n: at[s.evidence.label] for s in sources if s.evidence.label in at}
     if all(old == n for old, n in new.items()):
         return text
 

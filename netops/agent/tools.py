@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from netops.agent.budget import Budget, clip_args, estimate_tokens, truncate
-from netops.agent.evidence import Evidence, wrap_data
+from netops.agent.evidence import Evidence, neutralise, wrap_data
 
 if TYPE_CHECKING:
     from netops.agent.events import Event
@@ -47,6 +47,9 @@ class ToolResult:
     """True only when a playbook actually applied a change."""
     summary: str | None = None
     """One line for a person (default: the first line of ``content``)."""
+    numbered: bool = False
+    """``content`` shows each piece of ``evidence`` under its number in the turn
+    (:meth:`ToolContext.number`); otherwise the tool box says the numbers after it."""
 
     def for_model(self) -> str:
         if self.ok:
@@ -156,6 +159,9 @@ class ToolContext:
     address on r1), keyed ``(playbook, target, parameter, value)``; see :mod:`netops.agent.peer_change`."""
     changing: int = 0
     """Changes in progress; while non-zero a cancel waits for their rollback."""
+    numbering: Any = None
+    """:class:`netops.agent.numbering.TurnSources` once the model speaks: the one numbering of
+    every source it is shown this turn (None offline and for the reads made before it speaks)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def get_kb(self) -> Any:
@@ -180,6 +186,11 @@ class ToolContext:
         if self.audit is None and self.session is not None:
             return self.session.audit
         return self.audit
+
+    def number(self, evidence: Evidence, text: str = "", kind: str | None = None) -> int | None:
+        """The number the model cites ``evidence`` by this turn (None when nothing numbers the
+        turn: a tool then numbers its own output as before)."""
+        return None if self.numbering is None else self.numbering.number(evidence, text, kind)
 
     def add_evidence(self, items: list[Evidence]) -> None:
         with self._lock:
@@ -311,6 +322,14 @@ class ToolBox:
         text, cut = truncate(result.content, self.ctx.budget.tool_output_tokens)
         if cut:
             result.content, result.truncated = text, True
+        if self.ctx.numbering is not None and result.evidence and not result.numbered:
+            # a tool that does not number its own output (a plugin's, the route diagnosis): the
+            # numbers of what it read, after it, so the model cites it as the check knows it
+            names = [f"[{self.ctx.number(e, result.content)}] {' '.join(neutralise(e.label).split())}"
+                     for e in result.evidence]
+            result.content = (result.content.rstrip() + "\n" if result.content.strip() else "") + \
+                "(cite as: " + "; ".join(names) + ")"
+            result.numbered = True
         self.ctx.add_evidence(result.evidence)
         for_model = result.for_model()
         first = next((ln.strip() for ln in (result.content or "").splitlines()

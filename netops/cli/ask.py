@@ -145,9 +145,11 @@ class _Renderer:
         if answer.citations:
             lines.append("evidence: " + "; ".join(answer.citations))
         if getattr(answer, "check", None) is not None:
-            g = answer.grounding
-            cited = set(answer.check.cited_sources)
-            lines += [f"[{s.n}] {s.label}" for s in (g.sources if g is not None else []) if s.n in cited]
+            # the text's [n] is the n-th entry of the evidence list (whichever call showed it the model)
+            from netops.agent.numbering import marks_outside_code
+
+            cited = {int(m.group(1)) for m in marks_outside_code(answer.text)}
+            lines += [f"[{n}] {e.label}" for n, e in enumerate(answer.evidence, 1) if n in cited]
         for line in lines:
             if plain:
                 click.echo(line)

@@ -76,3 +76,24 @@ def test_ask_about_a_device_the_inventory_lacks_exits_4_and_prints_the_line(cli_
     assert main(["ask", "--offline", "--json", "is r9 up?"]) == 4
     doc = json.loads(capsys.readouterr().out)
     assert doc["not_found"] is True and "'r9'" in doc["answer"]
+
+
+def test_ask_numbered_sources_under_the_answer_are_the_texts_numbers(cli_env, capsys):
+    """Under a checked answer the CLI lists '[n] source' for each source the text cites. It listed
+    only the sources read before the model spoke, by the number they had then, not the one the
+    text gives them; a passage the model found by its own search had no line."""
+    import re
+
+    from tests.unit.agent.test_turn_numbering import KEEPALIVE, cites
+
+    cli_env.push(tool_call("kb_search", query="keepalive"),
+                 cites(KEEPALIVE, "KEEPALIVE messages MUST NOT be sent more frequently than one per second [{n}].", 1))
+    main(["ask", "What is the lowest hold time a BGP speaker may accept?"])
+    out, _ = capsys.readouterr()
+    answer, _, listing = out.partition("\nevidence: ")
+    marks = sorted({int(n) for n in re.findall(r"\[(\d+)\]", answer)})
+    lines = {int(n): label for n, label in re.findall(r"^\[(\d+)\] (.+)$", listing, re.M)}
+    assert len(marks) == 1 and sorted(lines) == marks, out
+    evidence = listing.splitlines()[0].split("; ")
+    assert all(evidence[n - 1] == label for n, label in lines.items()), (lines, evidence)
+    assert list(lines.values()) == [KEEPALIVE]

@@ -1,0 +1,85 @@
+"""One numbering for every source the model sees in a turn.
+
+The sources gathered before the model spoke (:mod:`netops.agent.grounding`) are [1]..[k]; each
+source a tool call then shows the model (a passage of ``kb_search``, one host's device output)
+gets the next number as it arrives, and a source seen again (the same label: the same passage, the
+same read) keeps its first number. The tools print these numbers in what the model reads, so
+its "[5]" names one source whichever call showed it, and the answer check
+(:mod:`netops.agent.answer_check`) judges each sentence against the source its mark names.
+
+With no numbering (offline, the reads made before the model speaks) tools number as before.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from netops.agent.evidence import Evidence
+
+
+class TurnSources:
+    """The numbered sources of one turn, in the order the model first saw them."""
+
+    def __init__(self, first: Iterable[Any] = ()) -> None:
+        from dataclasses import replace
+
+        # copies: text a later call adds to a source is not written into the grounding's own
+        self.sources: list[Any] = [replace(s) for s in first]
+        self._by_label = {s.evidence.label: s for s in self.sources}
+        self._lock = threading.Lock()
+
+    def number(self, evidence: Evidence, text: str = "", kind: str | None = None) -> int:
+        """The number of ``evidence`` in this turn: its first one if it was seen before (``text``
+        not yet known of it is added for the check), else the next."""
+        from netops.agent.grounding import Source
+
+        with self._lock:
+            seen = self._by_label.get(evidence.label)
+            if seen is not None:
+                if text.strip() and text.strip() not in seen.text:
+                    seen.text = f"{seen.text}\n\n{text.strip()}" if seen.text.strip() else text.strip()
+                return seen.n
+            n = max((s.n for s in self.sources), default=0) + 1
+            source = Source(n, kind or evidence.kind, evidence.label, text.strip(), evidence)
+            self.sources.append(source)
+            self._by_label[evidence.label] = source
+            return n
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[ \t]*$|\Z)|`[^`\n]*`", re.MULTILINE | re.DOTALL)
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+def marks_outside_code(text: str) -> list[re.Match[str]]:
+    """The ``[n]`` marks of ``text`` that are not inside code (a fenced block, an inline span)."""
+    code = [(m.start(), m.end()) for m in _FENCE.finditer(text)]
+    return [m for m in _MARK.finditer(text) if not any(a <= m.start() < b for a, b in code)]
+
+
+def cite_unchecked(text: str, sources: Sequence[Any], evidence: Sequence[Evidence]) -> tuple[str, list[str]]:
+    """An answer no check reads (nothing was gathered before the model spoke, but its own tool
+    calls showed it numbered sources): each ``[n]`` made the number of that source in
+    ``evidence`` (the list the answer shows numbered), and a mark naming no source the model was
+    shown flagged in place, never left to point at whatever the list holds at that place.
+    Returns the text and the marks flagged."""
+    at = {e.label: i for i, e in enumerate(evidence, 1)}
+    new = {s.n: at.get(s.evidence.label) for s in sources}
+    flagged: list[str] = []
+    out, last = [], 0
+    for m in marks_outside_code(text):
+        n = int(m.group(1))
+        if n in new and new[n] is None:  # shown to the model, not in the list: left as it is
+            continue
+        if n in new:
+            out.append(text[last:m.start()] + f"[{new[n]}]")
+        else:
+            flagged.append(m.group(0))
+            out.append(text[last:m.start()].rstrip(" ") + f" *(⚠ cites source {n}, which it was never shown)*")
+        last = m.end()
+    return "".join(out) + text[last:], flagged
