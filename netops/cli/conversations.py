@@ -49,7 +49,7 @@ def list_cmd(query: str | None, limit: int, as_json: bool) -> None:
 @json_option
 def show_cmd(cid: str, as_json: bool) -> None:
     """Every message of one conversation, with the tool calls, changes and evidence of each
-    answer (``--json``: under each message's ``meta``)."""
+    answer (`--json`: under each message's `meta`)."""
     with _session() as session:
         conv = session.conversation(cid)
     if as_json:

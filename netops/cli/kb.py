@@ -146,7 +146,7 @@ _no_index = click.option("--no-index", is_flag=True, help="Only download into th
 @_no_index
 @json_option
 def pull_rfc(numbers: tuple[int, ...], mirror: str | None, no_index: bool, as_json: bool) -> int:
-    """Pull RFCs by number, e.g. ``netops kb pull rfc 4271 2328``."""
+    """Pull RFCs by number, e.g. `netops kb pull rfc 4271 2328`."""
     k = open_kb()
     with progress_callback("indexing") as cb:
         outcome = k.pull_rfcs(numbers, mirror_url=mirror, index=not no_index, on_progress=cb)
@@ -159,7 +159,7 @@ def pull_rfc(numbers: tuple[int, ...], mirror: str | None, no_index: bool, as_js
 @_no_index
 @json_option
 def pull_pack(name: str, mirror: str | None, no_index: bool, as_json: bool) -> int:
-    """Pull every RFC of a pack (see ``netops kb packs``) or a pack YAML file."""
+    """Pull every RFC of a pack (see `netops kb packs`) or a pack YAML file."""
     k = open_kb()
     with progress_callback("indexing") as cb:
         outcome = k.pull_pack(name, mirror_url=mirror, index=not no_index, on_progress=cb)
@@ -188,7 +188,7 @@ def packs(as_json: bool) -> None:
 @click.argument("sources", nargs=-1, required=True)
 @json_option
 def remove(sources: tuple[str, ...], as_json: bool) -> int:
-    """Forget documents by path or doc_id (e.g. ``"RFC 4271"``)."""
+    """Forget documents by path or doc_id (e.g. `"RFC 4271"`)."""
     removed, missing = open_kb().remove(sources)
     if as_json:
         emit_json({"removed": removed, "not_found": missing})
