@@ -195,7 +195,7 @@ def remove(sources: tuple[str, ...], as_json: bool) -> int:
     else:
         for s in removed:
             click.echo(f"removed {s}")
-        for s in missing:
+        for s in missing if removed else ():  # none removed: the error below names them once
             click.echo(f"not indexed: {s}", err=True)
     if missing and not removed:
         from netops.errors import NotFoundError

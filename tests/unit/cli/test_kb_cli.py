@@ -104,6 +104,7 @@ def test_remove_and_not_found(capsys, docs):
     assert code == 0 and len(json.loads(out)["removed"]) == 1
     code, _, err = run(capsys, "kb", "remove", "no-such-doc")
     assert code == 4 and "not in the knowledge base" in err
+    assert err.count("no-such-doc") == 1  # it said 'not indexed: no-such-doc' before the error too
 
 
 def test_eval_cli_and_bad_jsonl(capsys, docs, tmp_path):
