@@ -252,6 +252,10 @@ def check_devices(settings: "Settings") -> list[Check]:
     except NetopsError as exc:
         return [Check("inventory", False, exc.message, exc.hint or f"fix {paths.inventory}")]
     hosts = list(inv)
+    if not hosts:
+        return [Check("inventory", False, f"no hosts in {paths.inventory}",
+                      f"add them under 'hosts:' in {paths.inventory} (format: 'netops devices --help')",
+                      essential=False)]
     checks = [Check("inventory", True, f"{len(hosts)} hosts in {paths.inventory}", essential=False)]
     no_address = [h.name for h in hosts if any(f"host {h.name!r} has no hostname" in w for w in inv.warnings)]
     if no_address:

@@ -155,6 +155,10 @@ class Inventory:
         items = [t for t in (i.strip() for i in items) if t]
         if not items:
             raise NotFoundError("no targets given", hint="name hosts, groups, 'all' or e.g. 'platform=frr'")
+        if not self.hosts:
+            raise NotFoundError(f"the inventory {self.source or ''} holds no hosts".replace("  ", " "),
+                                hint="add them under 'hosts:' (format: 'netops devices --help'), "
+                                     "or set NETOPS_INVENTORY to another file")
         chosen: set[str] = set()
         for item in items:
             matched = self._match(item)

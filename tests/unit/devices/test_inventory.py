@@ -135,3 +135,18 @@ def test_state_unknown_getter_is_bad_input(inventory_file, monkeypatch, capsys):
     monkeypatch.setenv("NETOPS_INVENTORY", str(inventory_file))
     assert main(["state", "r1", "mpls"]) == 2
     assert "unknown getter" in capsys.readouterr().err
+
+
+def test_an_inventory_with_no_hosts_says_so(tmp_path, capsys):
+    """An inventory left with no hosts (emptied, cut short inside its header comment) said
+    "no host or group matches 'all'; hosts: none; groups: none" and doctor called it ok: both
+    now say the file holds no hosts."""
+    from netops.doctor import check_devices
+    from netops.settings import Settings
+
+    p = write(tmp_path, "# netops lab 8: written by `netops lab up`\n")
+    with pytest.raises(NotFoundError) as exc:
+        load_inventory(p).select("all")
+    assert f"the inventory {p} holds no hosts" in exc.value.message and "hosts:" in exc.value.hint
+    (check,) = check_devices(Settings(home=tmp_path / "home", inventory=p))
+    assert not check.ok and "no hosts" in check.detail
