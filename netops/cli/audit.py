@@ -55,15 +55,23 @@ def show(seq: int, as_json: bool) -> None:
 
 
 def _anchors(paths: tuple[str, ...], settings) -> list:
+    from pathlib import Path
+
+    from netops.errors import InputError
     from netops.store.anchor import read_anchors
 
-    files = [*paths]
-    default = settings.paths.audit_anchor_file
-    if default is not None and default.exists() and str(default) not in files:
-        files.append(str(default))
     out = []
-    for f in files:
-        out.extend(read_anchors(f))
+    for f in paths:  # asked for by name: a file with no anchor in it must not pass as checked
+        if not Path(f).expanduser().is_file():
+            raise InputError(f"no anchor file {f}", hint="write one with 'netops audit anchor --to FILE'")
+        found = read_anchors(f)
+        if not found:
+            raise InputError(f"{f} holds no netops audit anchor (nothing to check against)",
+                             hint="give the file 'netops audit anchor --to FILE' wrote, or a syslog file with its lines")
+        out.extend(found)
+    default = settings.paths.audit_anchor_file
+    if default is not None and default.exists() and str(default) not in paths:
+        out.extend(read_anchors(default))
     return out
 
 

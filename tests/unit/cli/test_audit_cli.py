@@ -99,3 +99,17 @@ def test_garbage_instead_of_a_database_is_tampering(settings, capsys):
     path.write_bytes(b"this is not the audit log" * 100)
     code, out, err = run(capsys, "audit", "verify", "--json")
     assert code == 6 and not json.loads(out)["ok"]
+
+
+def test_an_anchor_file_given_that_holds_no_anchor_is_not_ok(settings, tmp_path, capsys):
+    """'audit verify --anchor FILE' with FILE empty, the wrong file or missing said 'ok ... 0
+    anchor(s) checked' and exited 0 (missing: exit 1): the check asked for did not happen, so
+    it is bad input, exit 2, naming the file; nothing says the log verified."""
+    run(capsys, "audit", "anchor", "--to", str(tmp_path / "real.jsonl"))
+    for path, text in ((tmp_path / "empty.jsonl", ""), (tmp_path / "wrong.txt", "hello\n"), (tmp_path / "gone", None)):
+        if text is not None:
+            path.write_text(text)
+        code, out, err = run(capsys, "audit", "verify", "--anchor", str(path))
+        assert code == 2 and str(path) in err and "ok:" not in out, (path, out, err)
+    code, out, _ = run(capsys, "audit", "verify", "--anchor", str(tmp_path / "real.jsonl"))
+    assert code == 0 and "1 anchor(s) checked" in out
