@@ -124,6 +124,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NETOPS_",
         env_nested_delimiter="__",
+        env_ignore_empty=True,  # NETOPS_HOME= is unset, not '.' (state written wherever netops runs)
         extra="ignore",
         validate_default=True,
     )

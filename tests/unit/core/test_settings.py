@@ -83,3 +83,18 @@ def test_user_without_user_env_is_the_account_not_unknown(monkeypatch):
     assert load_settings().user == pwd.getpwuid(os.getuid()).pw_name
     monkeypatch.setenv("USER", "alice")
     assert load_settings().user == "alice"
+
+
+def test_an_empty_variable_is_unset_not_the_current_directory(tmp_path, monkeypatch):
+    """`NETOPS_HOME=` (set but empty, as `export NETOPS_HOME=$UNSET_VAR` leaves it) made the
+    current directory the state directory ('.': index, audit log and history written wherever
+    netops ran); `NETOPS_INVENTORY=` read ./hosts.yaml and `NETOPS_MODEL=` asked for a model
+    named ''. An empty variable now counts as unset."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    for name in ("NETOPS_HOME", "NETOPS_INVENTORY", "NETOPS_MODEL", "NETOPS_SSH__MAX_WORKERS"):
+        monkeypatch.setenv(name, "")
+    s = load_settings()
+    default = type(s).model_fields
+    assert s.home != Path(".") and s.home == Path(tmp_path / ".local" / "share" / "netops")
+    assert s.inventory is None and s.model == default["model"].default and s.ssh.max_workers > 0
