@@ -461,7 +461,8 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
                 "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
                 "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
             raise ApprovalDenied(f"{p.playbook} was not approved: {approval.reason}; nothing was changed",
-                                 hint="run interactively to approve at the prompt, or ask for a policy that allows it")
+                                 hint=None if approval.interactive else  # a person at the prompt said no
+                                 "run interactively to approve at the prompt, or ask for a policy that allows it")
     report.approval = approval
     hosts = {h.name: h for h in devices.select(p.hosts)}
     batches = [p.hosts[:1]] + [p.hosts[i:i + batch] for i in range(1, len(p.hosts), batch)]

@@ -67,6 +67,25 @@ def test_every_risk_level_applies_only_after_a_yes(risk, pb_settings, vetted, de
     assert audit.list(kind="approval")[-1].payload["by"] == "spy"
 
 
+def test_a_person_who_said_no_is_not_told_to_run_interactively(pb_settings, vetted, devices, sim, audit):
+    """'n' or Ctrl-C at the prompt ended with 'hint: run interactively to approve at the prompt,
+    or ask for a policy that allows it': the person was at the prompt. That hint is for the
+    non-interactive denials (no terminal, --yes without a policy) only."""
+    p = plan(pb_settings, "interface-description", "r1", DESC, devices=devices, audit=audit)
+    for answer in (False, None):  # declined, and Ctrl-C at the prompt
+        def confirm(q, answer=answer):
+            if answer is None:
+                raise KeyboardInterrupt
+            return answer
+        with pytest.raises(ApprovalDenied) as ei:
+            execute(p, approver=CliApprover("alice", confirm), devices=devices, audit=audit)
+        assert "interactively" not in (ei.value.hint or "") and ei.value.exit_code == 5
+        p = plan(pb_settings, "interface-description", "r1", DESC, devices=devices, audit=audit)
+    with pytest.raises(ApprovalDenied) as ei:
+        execute(p, approver=DenyAll("not interactive and --yes not given"), devices=devices, audit=audit)
+    assert "run interactively" in ei.value.hint
+
+
 def test_deny_all_is_a_no(pb_settings, vetted, devices, sim, audit):
     p = plan(pb_settings, "interface-description", "r1", DESC, devices=devices, audit=audit)
     with pytest.raises(ApprovalDenied) as ei:
