@@ -53,7 +53,10 @@ class GetterUnsupported(DeviceError):
 def canonical(getter: str) -> str:
     name = ALIASES.get(getter.strip().lower(), getter.strip().lower())
     if name not in GETTER_NAMES:
-        raise InputError(f"unknown getter {getter!r}",
+        import difflib
+
+        close = difflib.get_close_matches(getter.strip().lower(), [*ALIASES, *GETTER_NAMES], n=1, cutoff=0.7)
+        raise InputError(f"unknown getter {getter!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
                          hint=f"one of: {', '.join(GETTER_NAMES)} (aliases: bgp, ospf, config)")
     return name
 

@@ -52,6 +52,15 @@ def test_two_unknown_words_still_fail_with_the_getter_list(cli, capsys):
     assert "unknown getter 'nosuch'" in err and "bgp_neighbors" in err
 
 
+@pytest.mark.parametrize("typo, meant", [("bgpp", "bgp"), ("interface", "interfaces"), ("advertized", "advertised"),
+                                         ("rout", "route")])
+def test_a_mistyped_getter_suggests_the_one_meant(cli, capsys, typo, meant):
+    """'netops state r1 bgpp' listed all eleven getters; it now says which one was meant, as a
+    mistyped command does."""
+    assert main(["state", "r1", typo]) == 2
+    assert f"unknown getter {typo!r}; did you mean {meant!r}?" in capsys.readouterr().err
+
+
 def test_vrf_keeps_that_vrfs_sessions(cli, capsys):
     assert _peers(capsys, "r1", "bgp", "--vrf", "default")
     assert main(["state", "r1", "bgp", "--vrf", "CUST-A", "--json"]) == 0
