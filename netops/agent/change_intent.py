@@ -431,6 +431,49 @@ _TUNE_FIRST = re.compile(r"^\W*(?:(?:please|pls|kindly|now|(?:can|could|would)\s
                          r"reduce|decrease|tune|adjust|modify|update|(?:turn|switch)\s+(?:on|off))\b", re.IGNORECASE)
 
 
+# A setting said with a value and no verb ("r1 eth-r3 mtu 1500 pls", "r2 hold timer 30", "r3 hostname
+# core3", "mtu=9000 on r2 eth-r1"): terse for "set it to that", a change. The same words with no value
+# ("r1 eth-r3 mtu?"), as a question ("is the mtu of r1 eth-r3 1500?", "r1 eth-r3 mtu 1500?") or as a
+# filter ("interfaces with mtu 1500") ask for what is there.
+_SETTING = (r"(?:ip\s+)?mtu|(?:bgp\s+)?(?:hold[- ]?(?:timer|time)|holdtime|keep-?alive(?:\s+timer)?|timers)"
+            r"|hostname|ntp(?:\s+server)?|(?:login\s+)?banner|speed|duplex|bandwidth")
+_TERSE_VALUE = re.compile(rf"(?<![\w-])(?P<setting>{_SETTING})\s*(?:[=:]|->|to)?\s*"
+                          # a name for a hostname has a digit, a hyphen, a dot or an underscore ("core3"; not "hostname and serial")
+                          r"(?P<value>\d+(?:\.\d+)*(?:/\d+)?[a-z]*|(?<=hostname[ =])(?=[\w.-]*[\d_.-])[a-z][\w.-]*|"
+                          r"full|half|auto)(?![\w.-])", re.IGNORECASE)
+_FILTER_BEFORE = re.compile(r"\b(?:with|has|have|having|where|whose|of|is|are|equals?|than|over|above|below|under)\s+"
+                            r"(?:an?\s+|the\s+)?$", re.IGNORECASE)
+_QUESTION_LEAD = re.compile(r"^\W*(?:is|are|was|were|what|which|who|why|how|when|where|does|do|did|has|have|any|show|"
+                            r"sh|list|display|check|verify|confirm|get|find|tell|compare|count)\b", re.IGNORECASE)
+
+
+def terse_setting(text: str) -> re.Match[str] | None:
+    """A setting given a value with no verb ("r2 hold timer 30"): a request to set it, or None (no
+    value, a question, a filter)."""
+    if text.rstrip().endswith("?") or _QUESTION_LEAD.match(text):
+        return None
+    for m in _TERSE_VALUE.finditer(text):
+        if not _FILTER_BEFORE.search(text[:m.start()]):
+            return m
+    return None
+
+
+def _value_question(terse: re.Match[str], host: str, hosts: list[str]) -> str:
+    """``, e.g. "what is the mtu on r1?"`` when netops reads that question, else nothing."""
+    from netops.agent.router import route
+
+    setting = terse.group("setting").lower()
+    asked = f"what {'are' if setting.endswith('s') else 'is'} the {setting} on {host}?"
+    return f', e.g. "{asked}"' if route(asked, hosts).kind == "tool" else ""
+
+
+# Every device as a change's target ("on all the routers", "everywhere", "across the fleet")
+_FLEET_TARGET = re.compile(r"\b(?:everywhere|fleet[- ]wide|network[- ]wide|(?:on|across|for|to)\s+(?:all|every|each)\s+"
+                           r"(?:of\s+)?(?:the\s+|our\s+|my\s+)?(?:routers?|devices?|hosts?|boxes|box|nodes?|switch(?:es)?)|"
+                           r"(?:all|every)\s+(?:the\s+|our\s+|my\s+)?(?:routers?|devices?|boxes|nodes?|switch(?:es)?)|"
+                           r"across\s+the\s+(?:fleet|network|fabric|lab|backbone|core|board))\b", re.IGNORECASE)
+
+
 # -- the matcher -----------------------------------------------------------------------------
 
 def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
@@ -466,11 +509,19 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
             f"the vetted playbook {pb.name} does not {phrase} ({pb.description.strip()}); "
             "no vetted playbook does this"))
     if not candidates:
-        if (action_words or CHANGE_WORDS & words or _TUNE_FIRST.match(ex.text)) and named:
-            known = [pb.phrasing({"host": named[0]}) for pb in playbooks]
-            return ChangeMatch("unmatched", hosts=named, reason=(
-                "no vetted playbook does this; netops changes devices only through vetted playbooks"),
-                examples=known, candidates=[pb.name for pb in playbooks])
+        terse = None if action_words or CHANGE_WORDS & words or _TUNE_FIRST.match(ex.text) else terse_setting(ex.text)
+        asked_for = bool(action_words or CHANGE_WORDS & words or _TUNE_FIRST.match(ex.text) or terse)
+        # "turn on lldp on all the routers": a request of every device, which no vetted playbook does either
+        fleet = not named and not targets.excluded and bool(_FLEET_TARGET.search(ex.text)) and not hypothetical(q)
+        if asked_for and (named or fleet):
+            example_host = named[0] if named else next(iter(hosts), "HOST")
+            known = [pb.phrasing({"host": example_host}) for pb in playbooks]
+            reason = "no vetted playbook does this; netops changes devices only through vetted playbooks"
+            if terse is not None:  # "r1 eth-r3 mtu 1500": read as a request to set it
+                reason += (f" ('{terse.group('setting')} {terse.group('value')}' with no verb reads as a request "
+                           f"to set it; to see what it is now, ask it as a question{_value_question(terse, example_host, hosts)})")
+            return ChangeMatch("unmatched", hosts=named, reason=reason, examples=known,
+                               candidates=[pb.name for pb in playbooks])
         return ChangeMatch("none")
     names = [pb.name for pb in candidates]
     negated = negated_actions(q, action_words) | {

@@ -1129,6 +1129,9 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     between two routers shows each one's interfaces towards the other (the inventory's addresses)."""
     r, notes = _route_named(question, hosts, index, domain, matcher)
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
+            ALL_LEFT_OUT) and (grouped := group_health(question, hosts, index.groups, domain)) is not None:
+        return grouped  # "is the lab healthy?": the group's devices swept, as "is the network healthy?" sweeps all
+    if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (word := unheld_name(question, hosts, list(index.groups), domain)):
         # "is pod1 healthy?": a name the inventory does not hold, said as such (never a health claim)
         return Route("unknown", reason=_unheld_reason(word, hosts, list(index.groups))), []
@@ -1136,6 +1139,38 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
         if facing := facing_interfaces(question, r.args.get("hosts") or [], hosts, index):
             r.args["_facing"] = facing
     return r, notes
+
+
+_GROUP_NOUNS = r"(?:routers?|devices?|boxes|box|nodes?|hosts?|switch(?:es)?)"
+
+
+def group_health(question: str, hosts: list[str], groups: dict[str, list[str]],
+                 domain: frozenset[str] = DOMAIN_WORDS) -> tuple[Route, list[str]] | None:
+    """A health or status question whose subject is an inventory group and no device ("is the lab
+    healthy?", "how is the lab doing?", "any problems in the lab group?", "status of the lab routers"):
+    the sweep of the group's devices (interfaces, BGP and OSPF, what is not up, counted), as "is the
+    network healthy?" sweeps every device; with a note naming them. None when the same words about one
+    device would not read its health, or the question names a device."""
+    if not hosts or not groups or mentions(question, hosts):
+        return None
+    known = {h.lower() for h in hosts}
+    for group, members in groups.items():
+        read = [h for h in members if h in hosts]
+        if group.lower() in known or not read:
+            continue
+        said = re.search(rf"(?:\b(?:the|our|my)\s+)?(?:\bgroup\s+)?(?<![\w.-]){re.escape(group)}(?![\w-])"
+                         rf"(?:\s+group\b)?(?:\s+{_GROUP_NOUNS}\b)?", question, re.IGNORECASE)
+        if said is None:
+            continue
+        as_device = question[:said.start()] + hosts[0] + question[said.end():]
+        r = route(as_device, hosts, domain)
+        if r.kind != "tool" or r.intent != "health" or r.args.get("hosts") != [hosts[0]]:
+            continue
+        return (Route("tool", f"health of the group {group}", "get_state",
+                      {"hosts": read, "getter": SWEEP_GETTERS[0], "_also": list(SWEEP_GETTERS[1:]), "_filter": "down",
+                       "_found": True}, 4.0),
+                [f"the group {group} read as its devices ({', '.join(read)})"])
+    return None
 
 
 def facing_interfaces(question: str, read: list[str], hosts: list[str], index: Any) -> dict[str, list[str]] | None:
