@@ -459,12 +459,16 @@ def terse_setting(text: str) -> re.Match[str] | None:
 
 
 def _value_question(terse: re.Match[str], host: str, hosts: list[str]) -> str:
-    """``, e.g. "what is the mtu on r1?"`` when netops reads that question, else nothing."""
+    """``, e.g. "what is the mtu on r1?"`` when netops reads that question (or "the bgp hold timer"), else nothing."""
     from netops.agent.router import route
 
     setting = terse.group("setting").lower()
-    asked = f"what {'are' if setting.endswith('s') else 'is'} the {setting} on {host}?"
-    return f', e.g. "{asked}"' if route(asked, hosts).kind == "tool" else ""
+    verb = "are" if setting.endswith("s") else "is"
+    timer = bool(re.search(r"hold|keep|timer", setting)) and not setting.startswith("bgp")
+    for asked in [f"what {verb} the {setting} on {host}?"] + ([f"what {verb} the bgp {setting} on {host}?"] if timer else []):
+        if route(asked, hosts).kind == "tool":  # "the bgp hold timer": the protocol names the config part
+            return f', e.g. "{asked}"'
+    return ""
 
 
 # Every device as a change's target ("on all the routers", "everywhere", "across the fleet")

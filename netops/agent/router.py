@@ -1149,7 +1149,7 @@ def group_health(question: str, hosts: list[str], groups: dict[str, list[str]],
     """A health or status question whose subject is an inventory group and no device ("is the lab
     healthy?", "how is the lab doing?", "any problems in the lab group?", "status of the lab routers"):
     the sweep of the group's devices (interfaces, BGP and OSPF, what is not up, counted), as "is the
-    network healthy?" sweeps every device; with a note naming them. None when the same words about one
+    network healthy?" sweeps every device (its intent names the group). None when the same words about one
     device would not read its health, or the question names a device."""
     if not hosts or not groups or mentions(question, hosts):
         return None
@@ -1168,8 +1168,7 @@ def group_health(question: str, hosts: list[str], groups: dict[str, list[str]],
             continue
         return (Route("tool", f"health of the group {group}", "get_state",
                       {"hosts": read, "getter": SWEEP_GETTERS[0], "_also": list(SWEEP_GETTERS[1:]), "_filter": "down",
-                       "_found": True}, 4.0),
-                [f"the group {group} read as its devices ({', '.join(read)})"])
+                       "_found": True}, 4.0), [])
     return None
 
 
