@@ -85,9 +85,12 @@ class LazyGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)
-        except click.UsageError:
+        except click.UsageError as exc:
             meant = GUESSES.get(click.utils.make_str(args[0]).lower()) if args else None
             if meant is None:
+                if isinstance(exc, click.NoSuchCommand):  # click compares with self.commands: empty here
+                    raise click.NoSuchCommand(exc.command_name, possibilities=self.list_commands(ctx),
+                                              ctx=ctx) from None
                 raise
             raise click.UsageError(f"no command {args[0]!r}: {meant}", ctx) from None
 

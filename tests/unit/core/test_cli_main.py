@@ -51,6 +51,16 @@ def test_unknown_command_is_usage_error():
     assert "No such command" in r.stderr
 
 
+@pytest.mark.parametrize("typo, meant", [("aks", "ask"), ("doctr", "doctor"), ("devcies", "devices"),
+                                         ("playbok", "playbook")])
+def test_a_mistyped_command_suggests_the_one_meant(capsys, typo, meant):
+    """'netops kb serach' said "Did you mean 'search'?" but 'netops aks' said only "No such
+    command": the top-level commands load lazily, so click had no names to compare with."""
+    assert cli_main.main([typo]) == 2
+    err = capsys.readouterr().err
+    assert "Did you mean" in err and repr(meant) in err
+
+
 def _install(monkeypatch, exc):
     @click.command("boom")
     def boom():
