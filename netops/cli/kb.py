@@ -308,7 +308,12 @@ def eval_(file: Path, top_k: int, mode: str, as_json: bool) -> None:
 def reset(yes: bool, as_json: bool) -> None:
     """Delete the whole index (documents stay where they are on disk)."""
     if not yes:
-        click.confirm("Delete the whole knowledge index?", abort=True, err=True)
+        from netops.errors import ApprovalDenied, InputError
+
+        if not click.get_text_stream("stdin").isatty():
+            raise InputError("refusing to delete the knowledge index without confirmation", hint="pass --yes")
+        if not click.confirm("Delete the whole knowledge index?", default=False, err=True):
+            raise ApprovalDenied("the knowledge index was not deleted")
     from netops.rag.kb import KnowledgeBase
 
     settings = settings_from()

@@ -205,3 +205,14 @@ def test_damaged_index_is_one_error_and_reset_recovers(capsys, docs, settings):
     assert code == 0, err
     code, out, err = run(capsys, "kb", "add", str(docs), "--json")
     assert code == 0 and len(json.loads(out)["added"]) == 2, err
+
+
+def test_reset_without_yes_and_no_terminal_refuses_with_exit_2(capsys, docs, settings):
+    """'kb reset' with no terminal to confirm on (cron, a pipe) or a 'no' at the prompt exited
+    130, the code for Ctrl-C. Without a terminal it is now bad input, exit 2 with the --yes
+    hint (as 'devices trust'), and nothing is deleted."""
+    run(capsys, "kb", "add", str(docs))
+    code, _, err = run(capsys, "kb", "reset")
+    assert code == 2 and "--yes" in err, err
+    code, out, _ = run(capsys, "kb", "list", "--json")
+    assert code == 0 and json.loads(out)
