@@ -159,8 +159,10 @@ class _Renderer:
             colour = "yellow" if answer.check.unsupported or answer.check.removed_citations \
                 or answer.check.moved_citations else "dim"
             self.err.print(f"[{colour}]answer check: {escape(answer.check.summary())}[/{colour}]")
-        self.err.print(f"[dim]answered in {answer.mode} mode{' by ' + answer.model if answer.model else ''}"
-                       f", {answer.timings.get('total', 0):.0f} ms[/dim]")
+        how = f"{answer.mode} mode{' by ' + answer.model if answer.model else ''}"
+        ms = f"{answer.timings.get('total', 0):.0f} ms"
+        self.err.print(f"[dim]cancelled after {ms} ({how})[/dim]" if getattr(answer, "cancelled", False)
+                       else f"[dim]answered in {how}, {ms}[/dim]")
         notice = answer.notice or ""
         for seen in self.notices:  # the mode line already said it; repeat only what is new
             notice = notice.replace(seen, "")
