@@ -26,10 +26,13 @@ def list_cmd(limit: int, kind: str | None, as_json: bool) -> None:
     """The newest records, oldest first."""
     with _log() as log:
         records = log.list(limit=limit, kind=kind)
+        kinds = log.kinds() if kind and not records else []
     if as_json:
         emit_json({"records": [r.to_dict() for r in records]})
         return
-    if not records:
+    if not records and kind:  # a typo in --kind looked like an empty log
+        click.echo(f"no audit records of kind {kind!r}" + (f" (kinds in this log: {', '.join(kinds)})" if kinds else ""))
+    elif not records:
         click.echo("no audit records")
     for r in records:
         summary = ", ".join(f"{k}={v}" for k, v in r.payload.items()

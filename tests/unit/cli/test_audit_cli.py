@@ -113,3 +113,12 @@ def test_an_anchor_file_given_that_holds_no_anchor_is_not_ok(settings, tmp_path,
         assert code == 2 and str(path) in err and "ok:" not in out, (path, out, err)
     code, out, _ = run(capsys, "audit", "verify", "--anchor", str(tmp_path / "real.jsonl"))
     assert code == 0 and "1 anchor(s) checked" in out
+
+
+def test_list_of_a_kind_the_log_does_not_hold_names_the_kinds_it_does(settings, capsys):
+    """'audit list --kind aproval' (a typo) said 'no audit records' of a log full of them."""
+    _log(settings)
+    code, out, _ = run(capsys, "audit", "list", "--kind", "aproval")
+    assert code == 0 and "no audit records of kind 'aproval'" in out and "kinds in this log: test" in out
+    code, out, _ = run(capsys, "audit", "list", "--kind", "test")
+    assert code == 0 and out.count("alice") == 4
