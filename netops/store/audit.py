@@ -388,6 +388,9 @@ class AuditLog:
             try:
                 conn = self.conn
             except ConfigError as exc:  # not a database any more (replaced, truncated, garbage)
+                if exc.message.startswith("cannot open database") and \
+                        isinstance(exc.__cause__, (OSError, sqlite3.OperationalError)):
+                    raise  # cannot be opened at all (read-only home, permissions): a setting, not tampering
                 return VerifyReport(False, 0, 0, GENESIS, [Problem(0, f"the audit database cannot be read: {exc.message}")])
             try:
                 rows = conn.execute(

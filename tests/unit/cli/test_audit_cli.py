@@ -122,3 +122,13 @@ def test_list_of_a_kind_the_log_does_not_hold_names_the_kinds_it_does(settings, 
     assert code == 0 and "no audit records of kind 'aproval'" in out and "kinds in this log: test" in out
     code, out, _ = run(capsys, "audit", "list", "--kind", "test")
     assert code == 0 and out.count("alice") == 4
+
+
+def test_verify_of_a_log_it_cannot_open_is_not_called_tampered(settings, capsys):
+    """A log netops cannot open (a read-only NETOPS_HOME, permissions; here a directory where the
+    file goes) printed 'TAMPERED seq 0' and exit 6, paging someone for tampering over a setting.
+    It is exit 2 with the writable hint, as 'audit list' says; a file that is not a database is
+    still tampering (test_audit_chain)."""
+    settings.paths.audit_db.mkdir(parents=True)
+    code, _, err = run(capsys, "audit", "verify")
+    assert code == 2 and "TAMPERED" not in err and "writable" in err, err
