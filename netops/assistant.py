@@ -90,6 +90,9 @@ class Answer:
     """The documents do not cover the question, so no model was asked to answer it."""
     change: Any = None
     """:class:`netops.agent.change_intent.ChangeMatch` when the question's own words asked for a change."""
+    refused: bool = False
+    """The words asked for a change no vetted playbook does, and netops said so (nothing was
+    changed, no model asked): ``exit_code`` is 5, as for a change refused at approval."""
     not_found: bool = False
     """The question is about a device or name the inventory does not hold, and the answer is the
     line that says so (nothing was read): ``exit_code`` is 4, as ``netops state r9`` exits."""
@@ -104,11 +107,12 @@ class Answer:
 
     @property
     def exit_code(self) -> int:
-        """0 answered; the error's code when it failed or broke off; 5 when a change was refused; 4
+        """0 answered; the error's code when it failed or broke off; 5 when a change was refused (at
+        approval, or as one no vetted playbook does); 4
         when the question named only devices the inventory does not have."""
         if self.error:
             return self.error_exit or 1
-        if any(a.decision in ("denied", "blocked") for a in self.approvals):
+        if self.refused or any(a.decision in ("denied", "blocked") for a in self.approvals):
             return EXIT_REFUSED
         return EXIT_NOT_FOUND if self.not_found else 0
 
@@ -135,6 +139,7 @@ class Answer:
             "abstained": self.abstained,
             "grounding": self.grounding.to_dict() if self.grounding is not None else None,
             "check": self.check.to_dict() if self.check is not None else None,
+            "refused": self.refused,
             "not_found": self.not_found,
             "change": self.change.to_dict() if self.change is not None else None,
         }

@@ -120,8 +120,10 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
         return answer
     if m is not None and refused(question, m, _hosts(ctx)):
         # "set mtu 9000 on r1 eth-r2": no vetted playbook does it; said as offline, never the model's guess
-        return _answer(question, m.text(), "agent", model, m, ctx, toolbox,
-                       "no vetted playbook does this; nothing was changed; the model was not asked")
+        answer = _answer(question, m.text(), "agent", model, m, ctx, toolbox,
+                         "no vetted playbook does this; nothing was changed; the model was not asked")
+        answer.refused = True
+        return answer
     if m is None or m.kind not in ("change", "clarify"):
         return None
     if m.kind == "clarify" and m.code == "parameter" and m.phrase:
@@ -254,8 +256,10 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     if m.kind == "unmatched" and not refused(question, m, _hosts(ctx)) and _routed_read(question, _hosts(ctx)):
         return None  # "what mtu is r2 eth-r3 set to?": a question, which the router reads (as with a model)
     if m.kind in ("clarify", "unmatched"):
-        return _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,
-                       toolbox, None)
+        answer = _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,
+                         toolbox, None)
+        answer.refused = m.kind == "unmatched" and refused(question, m, _hosts(ctx))
+        return answer
     if _dry_runnable(m):
         return _answer(question, f"{OFFLINE_LABEL}.\n\n" + describe_dry_run(m, ctx, toolbox), "offline", None, m,
                        ctx, toolbox, None)

@@ -9,7 +9,8 @@ stops, a change in progress stops before its next step and is rolled back.
 Exit codes: 0 answered · 1 the model failed or its stream broke off (a partial answer is
 labelled) · 2 bad input · 4 no such conversation, or the question names only devices the
 inventory does not hold · 5 a proposed change was refused (by you,
-the policy or the reviewer) · 130 cancelled (Ctrl-C).
+the policy or the reviewer), or no vetted playbook does the change asked for · 130 cancelled
+(Ctrl-C).
 """
 
 from __future__ import annotations

@@ -43,6 +43,9 @@ def test_with_a_model_an_unvetted_change_gets_the_offline_refusal_and_no_model_c
     assert answer.mode == "agent" and answer.change.kind == "unmatched"
     assert not scripted.requests and not fake_transport.configs and not answer.approvals
     assert answer.tool_calls == [] and "the model was not asked" in (answer.notice or "")
+    # `netops ask` exits 5 (refused), offline and with a model: it exited 0, as if the change were done
+    assert answer.refused and answer.exit_code == 5 and offline.refused and offline.exit_code == 5, \
+        (answer.exit_code, offline.exit_code)
 
 
 def test_in_a_chat_conversation_the_refusal_holds_after_a_question(scripted, make_assistant, change_settings,
@@ -64,6 +67,7 @@ def test_a_question_that_mentions_a_change_word_is_not_refused(scripted, make_as
     answer = make_assistant(change_settings, approver=None).ask(question)
     assert REFUSAL not in answer.text, answer.text
     assert not fake_transport.configs and not answer.approvals
+    assert not answer.refused and answer.exit_code == 0
 
 
 @pytest.mark.parametrize("question, host, getter", [("what mtu is r2 eth-r3 set to?", "r2", "interfaces"),
@@ -84,3 +88,9 @@ def test_offline_a_value_asked_with_set_to_is_read_not_refused(question, host, g
         h.close()
     assert got["expect"] == "read" and REFUSAL not in got["text"], bench._short(got)
     assert {(r["host"], r["getter"]) for r in got["reads"]} == {(host, getter)}, bench._short(got)
+
+
+def test_an_offline_dry_run_of_a_vetted_change_is_not_a_refusal(make_assistant, change_settings, fake_transport):
+    """Offline, "drain r1 for maintenance" shows the dry run and how to run it: exit 0 as before."""
+    answer = make_assistant(change_settings, approver=None).ask("drain r1 for maintenance", offline=True)
+    assert REFUSAL not in answer.text and not answer.refused and answer.exit_code == 0, answer.text
