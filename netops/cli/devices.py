@@ -238,7 +238,7 @@ def import_ansible(file: Path, output: Path | None, force: bool, as_json: bool) 
 @click.command()
 @click.argument("targets")
 @click.argument("command")
-@click.option("--timeout", type=float, help="Seconds per command (default: settings.ssh.command_timeout).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per command (default: settings.ssh.command_timeout).")
 @json_option
 @click.pass_context
 def show(ctx: click.Context, targets: str, command: str, timeout: float | None, as_json: bool) -> None:

@@ -52,3 +52,11 @@ def test_on_a_terminal_each_host_gets_a_header_and_no_frame(cli, capsys, monkeyp
     body = cli.routers["r1"].running().splitlines()
     longest = max(body, key=len)
     assert len(longest) > 30 and longest in out  # not cut at the 30 columns
+
+
+@pytest.mark.parametrize("value", ["-1", "0"])
+def test_a_timeout_that_is_not_positive_is_bad_input(capsys, value):
+    """'show r1 CMD --timeout -1' sent the command and reported 'did not finish within -1s'
+    (exit 1); '--timeout 0' silently meant the default. Both are bad input, exit 2, nothing sent."""
+    assert main(["show", "r1", "show version", "--timeout", value]) == 2
+    assert "--timeout" in capsys.readouterr().err
