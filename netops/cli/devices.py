@@ -337,8 +337,10 @@ def state(ctx: click.Context, targets: str, getter: str, arg: str | None, prefix
             raise InputError(f"the {name!r} getter takes no argument (got {arg!r}); "
                              "only route, routes, bgp_routes (a prefix) and advertised, received (a peer) do")
     kw: dict[str, str] = {"prefix": prefix} if name == "route" or prefix else {}
-    if name in PEER_GETTERS or peer or family:
-        kw.update({"peer": peer or ""} if family is None else {"peer": peer or "", "family": family})
+    if name in PEER_GETTERS or peer is not None:
+        kw["peer"] = peer or ""
+    if family is not None:
+        kw["family"] = family
     if vrf is not None:
         kw["vrf"] = vrf
     with _session(ctx, "state") as session:

@@ -73,6 +73,8 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
         except ValueError:
             raise InputError(f"{prefix!r} is not an IP prefix or address") from None
         kw["prefix"] = str(prefix)
+        if set(kw) != {"prefix"}:  # the getters take prefix= only: anything else was a TypeError per host
+            raise InputError(f"the {name} getter takes only a prefix (got {', '.join(k for k in kw if k != 'prefix')})")
     elif name in PEER_GETTERS:
         kw.update(validate(name, kw))
     elif name == "bgp_neighbors" and set(kw) == {"vrf"}:

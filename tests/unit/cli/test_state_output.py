@@ -114,3 +114,15 @@ def test_a_peer_no_host_has_exits_not_found(cli, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["results"]["r1"]["error_type"] == "NotFoundError"
     assert main(["state", "r1,r2", "advertised", "r9"]) == 4
+
+
+def test_an_option_the_getter_does_not_take_is_one_line_of_bad_input(cli, capsys):
+    """'state r1 route P --peer r2' was 'InternalError: unexpected TypeError: route() got an
+    unexpected keyword argument' per host (exit 1); 'state r1 bgp --family ipv6' blamed a
+    '--peer' nobody gave. Both are exit 2 naming only what was given."""
+    assert main(["state", "r1", "route", "203.0.113.1", "--peer", "r2"]) == 2
+    captured = capsys.readouterr()
+    assert "TypeError" not in captured.out + captured.err and "takes only a prefix (got peer)" in captured.err
+    assert main(["state", "r1", "bgp", "--family", "ipv6"]) == 2
+    err = capsys.readouterr().err
+    assert "(got family)" in err and "peer" not in err
