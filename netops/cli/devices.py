@@ -155,10 +155,19 @@ def trust_cmd(ctx: click.Context, host: str, yes: bool, as_json: bool) -> None:
     from netops.devices import hostkeys
     from netops.errors import ApprovalDenied, InputError
 
+    from netops.errors import NetopsError
+
     settings = settings_from(ctx)
     hostname, port = _endpoint(settings, host)
-    key = hostkeys.fetch_host_key(hostname, port, timeout=settings.ssh.connect_timeout,
-                                  legacy=settings.ssh.allow_legacy_algorithms)
+    try:
+        key = hostkeys.fetch_host_key(hostname, port, timeout=settings.ssh.connect_timeout,
+                                      legacy=settings.ssh.allow_legacy_algorithms)
+    except NetopsError as exc:  # a typo ('r9', 'all') was looked up in DNS: say it is no inventory host
+        names = _inventory_names(settings)
+        if names is not None and host not in names:
+            exc.hint = f"{host!r} is not a host in the inventory (hosts: {', '.join(names) or 'none'})" + \
+                (f"; {exc.hint}" if exc.hint else "")
+        raise
     path = settings.paths.known_hosts
     known = hostkeys.known_keys(path, hostname, port)
     fp = hostkeys.fingerprint(key)
@@ -184,6 +193,18 @@ def trust_cmd(ctx: click.Context, host: str, yes: bool, as_json: bool) -> None:
     info["recorded"] = True
     info["already_known"] = False
     emit_json(info) if as_json else click.echo(f"recorded {info['endpoint']} {key.get_name()} {fp} in {path}")
+
+
+def _inventory_names(settings: Any) -> list[str] | None:
+    """The inventory's host names; None when it cannot be read."""
+    from netops.errors import InventoryError
+
+    try:
+        from netops.devices.inventory import load_inventory
+
+        return list(load_inventory(settings.paths.inventory).hosts)
+    except InventoryError:
+        return None
 
 
 def _endpoint(settings: Any, host: str) -> tuple[str, int]:

@@ -150,3 +150,16 @@ def test_an_inventory_with_no_hosts_says_so(tmp_path, capsys):
     assert f"the inventory {p} holds no hosts" in exc.value.message and "hosts:" in exc.value.hint
     (check,) = check_devices(Settings(home=tmp_path / "home", inventory=p))
     assert not check.ok and "no hosts" in check.detail
+
+
+def test_trust_of_a_name_the_inventory_does_not_hold_says_so(tmp_path, monkeypatch, capsys):
+    """'devices trust r9' (a typo; the inventory has r1) and 'devices trust all' looked the word
+    up in DNS and said only 'cannot connect to r9:22: Name or service not known'; the hint now
+    says it is not an inventory host and names those that are."""
+    inv = write(tmp_path, "hosts:\n  r1: {hostname: 127.0.0.1, port: 1, platform: frr}\n")
+    monkeypatch.setenv("NETOPS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NETOPS_INVENTORY", str(inv))
+    for name in ("r9.invalid", "all"):
+        assert main(["devices", "trust", name]) != 0
+        err = capsys.readouterr().err
+        assert f"{name!r} is not a host in the inventory (hosts: r1)" in err, err
