@@ -121,17 +121,25 @@ def down(lab_id: int, as_json: bool) -> None:
 @id_option
 @json_option
 def status(lab_id: int, as_json: bool) -> None:
-    """Per router: namespace, daemons, SSH, BGP and OSPF neighbours."""
+    """Per router: namespace, daemons, SSH, BGP and OSPF neighbours.
+
+    Exit 0 healthy, 1 degraded, 4 not up (so `lab status || lab up` works)."""
     from netops.lab import system
 
     system.preflight()
     st = _lab(lab_id).status()
+    code = 0 if st.healthy else 4 if not st.up and not st.routers else 1
     if as_json:
         emit_json({**_asdict(st), "healthy": st.healthy})
-        return
+        click.get_current_context().exit(code)
     if not st.up and not st.routers:
         click.echo(f"lab {lab_id} is not up (netops lab up --id {lab_id})")
-        return
+        click.get_current_context().exit(code)
+    _print_status(lab_id, st)
+    click.get_current_context().exit(code)
+
+
+def _print_status(lab_id: int, st) -> None:
     click.echo(f"lab {lab_id}: {'healthy' if st.healthy else 'DEGRADED'}")
     for r in st.routers:
         daemons = " ".join(f"{d}:{pid or 'DOWN'}" for d, pid in r.daemons.items())

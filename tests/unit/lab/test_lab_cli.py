@@ -39,3 +39,17 @@ def test_help_lists_the_subcommands(capsys):
     out = capsys.readouterr().out
     for sub in ("up", "down", "reset", "status"):
         assert sub in out
+
+
+def test_status_of_a_lab_that_is_not_up_exits_4(monkeypatch, capsys, netops_env):
+    """'lab status --id N' for a lab that is not up said so and exited 0, so
+    'netops lab status --id 3 || netops lab up --id 3' never brought it up: exit 4 (not found),
+    with and without --json (which still prints the status)."""
+    import json
+
+    monkeypatch.setattr(system, "is_root", lambda: True)
+    monkeypatch.setattr(system, "missing_packages", lambda: [])
+    assert main(["lab", "status", "--id", "97"]) == 4
+    assert "lab 97 is not up" in capsys.readouterr().out
+    assert main(["lab", "status", "--id", "97", "--json"]) == 4
+    assert json.loads(capsys.readouterr().out)["up"] is False
