@@ -37,6 +37,7 @@ def list_cmd(limit: int, kind: str | None, as_json: bool) -> None:
     for r in records:
         summary = ", ".join(f"{k}={v}" for k, v in r.payload.items()
                             if k in ("playbook", "host", "command", "ok", "reason", "hosts") and v is not None)
+        summary = " / ".join(part.strip() for part in summary.splitlines() if part.strip())  # one line per record
         click.echo(f"{r.seq:>6}  {r.ts[:19]}Z  {r.actor:<12} {r.kind:<15} {summary[:100]}")
 
 

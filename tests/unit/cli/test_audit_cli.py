@@ -132,3 +132,16 @@ def test_verify_of_a_log_it_cannot_open_is_not_called_tampered(settings, capsys)
     settings.paths.audit_db.mkdir(parents=True)
     code, _, err = run(capsys, "audit", "verify")
     assert code == 2 and "TAMPERED" not in err and "writable" in err, err
+
+
+def test_list_is_one_line_per_record_even_for_multi_line_commands(settings, capsys):
+    """An apply record's command is the config block ('router ospf\\n max-metric ...\\nexit'):
+    'audit list' printed its lines raw, so one record took several lines and broke the columns."""
+    with AuditLog.from_settings(settings) as log:
+        log.append("apply_start", {"host": "r2", "playbook": "router-drain",
+                                   "command": "router ospf\n max-metric router-lsa administrative\nexit"}, actor="alice")
+        log.append("result", {"ok": True}, actor="alice")
+    code, out, _ = run(capsys, "audit", "list")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2, out
+    assert "router ospf / max-metric router-lsa administrative / exit" in lines[0]
