@@ -467,6 +467,8 @@ class Assistant:
             probe_ms = (time.perf_counter() - t) * 1000
             if reason:
                 offline, notice = True, f"{reason}; answering offline"
+        if cid is None and self.use_history:  # a new conversation records the model that answers it
+            cid = self.session.history.new_conversation(question, None if offline else self.model)
         yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x)) if offline \
             else ModeEvent("agent", self.model, cut)
         channel, turn = _Channel(), _Turn()
@@ -576,9 +578,7 @@ class Assistant:
         elif continue_last:
             cid = history.last_conversation()
         prior = history.messages(cid, last=self.budget.history_messages) if cid else []
-        if cid is None:
-            cid = history.new_conversation(question, self.model)
-        return cid, prior
+        return cid, prior  # (None: a new one, made once the mode is known)
 
     def _finish(self, answer: Answer, started: float, probe_ms: float, cid: str | None,
                 question: str) -> Iterator[Event]:
