@@ -574,7 +574,7 @@ class Assistant:
         history = self.session.history
         cid = conversation_id
         if cid is not None:
-            history.conversation(cid, with_messages=False)  # NotFoundError for an unknown id
+            cid = history.conversation(cid, with_messages=False).id  # a start of it too; NotFoundError for none
         elif continue_last:
             cid = history.last_conversation()
         prior = history.messages(cid, last=self.budget.history_messages) if cid else []

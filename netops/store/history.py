@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from netops.errors import ConfigError, NotFoundError
+from netops.errors import ConfigError, InputError, NotFoundError
 
 # Ordered migrations; index+1 is recorded in PRAGMA user_version. Never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -255,8 +255,29 @@ class History:
         return row[0] if row else None
 
     @_locked
+    def resolve(self, cid: str) -> str:
+        """The id ``cid`` names: itself, or the one conversation whose id starts with it (at least
+        4 characters, as a short commit hash does); :class:`NotFoundError` when none does,
+        :class:`InputError` naming them when several do."""
+        if self._conn.execute("SELECT 1 FROM conversations WHERE id=?", (cid,)).fetchone():
+            return cid
+        if len(cid) >= 4:
+            ids = [r[0] for r in self._conn.execute(
+                "SELECT id FROM conversations WHERE substr(id, 1, ?) = ? ORDER BY updated_at DESC LIMIT 6",
+                (len(cid), cid))]
+            if len(ids) == 1:
+                return ids[0]
+            if ids:
+                more = ", ..." if len(ids) > 5 else ""
+                raise InputError(f"{cid!r} starts more than one conversation: {', '.join(ids[:5])}{more}",
+                                 hint="give more of the id (netops conversations list)")
+        raise NotFoundError(f"no conversation {cid!r}", hint="netops conversations list")
+
+    @_locked
     def conversation(self, cid: str, *, with_messages: bool = True) -> Conversation:
-        """One conversation (with its messages); :class:`NotFoundError` if there is none."""
+        """One conversation (with its messages), named by its id or a unique start of it
+        (:meth:`resolve`); :class:`NotFoundError` if there is none."""
+        cid = self.resolve(cid)
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM conversations c WHERE c.id=?", (cid,)).fetchone()
         if row is None:
             raise NotFoundError(f"no conversation {cid!r}", hint="netops conversations list")
@@ -279,7 +300,9 @@ class History:
 
     @_locked
     def delete_conversation(self, cid: str) -> None:
-        """Delete a conversation and its messages; :class:`NotFoundError` if there is none."""
+        """Delete a conversation and its messages (its id or a unique start of it, :meth:`resolve`);
+        :class:`NotFoundError` if there is none."""
+        cid = self.resolve(cid)
         with self._conn:
             self._conn.execute("DELETE FROM messages WHERE conversation_id=?", (cid,))
             gone = self._conn.execute("DELETE FROM conversations WHERE id=?", (cid,)).rowcount

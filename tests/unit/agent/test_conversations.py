@@ -105,3 +105,16 @@ def test_conversations_cli_list_show_delete_and_ask_into_one(cli_home, capsys):
     assert main(["conversations", "show", cid]) == 4
     assert capsys.readouterr().err.startswith("error: no conversation")
     assert main(["ask", "--conversation", cid, "again?"]) == 4
+
+
+def test_the_cli_shows_and_continues_by_a_start(cli_home, capsys):
+    """`conversations show 9660` for 96602cfaa172 said "no conversation" (a start names it, as in git)."""
+    from netops.cli.main import main
+
+    cli_home.push(say("first answer"), say("second answer"))
+    assert main(["ask", "--json", "tell me about r1"]) == 0
+    cid = json.loads(capsys.readouterr().out)["conversation_id"]
+    assert main(["conversations", "show", cid[:6], "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == cid
+    assert main(["ask", "--json", "--conversation", cid[:6], "and r2?"]) == 0
+    assert json.loads(capsys.readouterr().out)["conversation_id"] == cid
