@@ -241,8 +241,9 @@ class Session:
         """Start an empty conversation; returns its id (pass it as ``conversation_id``)."""
         return self.history.new_conversation(title, model)
 
-    def delete_conversation(self, cid: str) -> None:
-        self.history.delete_conversation(cid)
+    def delete_conversation(self, cid: str) -> str:
+        """Delete a conversation (its id or a unique start of it); its full id."""
+        return self.history.delete_conversation(cid)
 
     def recover_unfinished(self) -> list[str]:
         """Put back what a crashed run of another netops process left changed, and say so in one

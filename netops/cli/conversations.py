@@ -49,7 +49,8 @@ def list_cmd(query: str | None, limit: int, as_json: bool) -> None:
 @json_option
 def show_cmd(cid: str, as_json: bool) -> None:
     """Every message of one conversation, with the tool calls, changes and evidence of each
-    answer (`--json`: under each message's `meta`)."""
+    answer (`--json`: under each message's `meta`). ID may be a unique start of the id (4
+    characters at least)."""
     with _session() as session:
         conv = session.conversation(cid)
     if as_json:
@@ -85,9 +86,9 @@ def _answer_details(message) -> None:  # type: ignore[no-untyped-def]
 @click.argument("cid", metavar="ID")
 @json_option
 def delete_cmd(cid: str, as_json: bool) -> None:
-    """Delete one conversation and its messages."""
+    """Delete one conversation and its messages. ID may be a unique start of the id."""
     with _session() as session:
-        session.delete_conversation(cid)
+        cid = session.delete_conversation(cid)
     if as_json:
         emit_json({"deleted": cid})
     else:

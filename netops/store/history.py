@@ -299,9 +299,9 @@ class History:
         return [Conversation(*r) for r in rows]
 
     @_locked
-    def delete_conversation(self, cid: str) -> None:
+    def delete_conversation(self, cid: str) -> str:
         """Delete a conversation and its messages (its id or a unique start of it, :meth:`resolve`);
-        :class:`NotFoundError` if there is none."""
+        its full id. :class:`NotFoundError` if there is none."""
         cid = self.resolve(cid)
         with self._conn:
             self._conn.execute("DELETE FROM messages WHERE conversation_id=?", (cid,))
@@ -311,6 +311,7 @@ class History:
         if not gone:
             raise NotFoundError(f"no conversation {cid!r}", hint="netops conversations list")
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return cid
 
     @_locked
     def append(self, cid: str, role: str, content: str, meta: dict[str, Any] | None = None) -> None:

@@ -118,3 +118,5 @@ def test_the_cli_shows_and_continues_by_a_start(cli_home, capsys):
     assert json.loads(capsys.readouterr().out)["id"] == cid
     assert main(["ask", "--json", "--conversation", cid[:6], "and r2?"]) == 0
     assert json.loads(capsys.readouterr().out)["conversation_id"] == cid
+    assert main(["conversations", "delete", cid[:6], "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["deleted"] == cid  # the full id, not the start given
