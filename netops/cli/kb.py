@@ -8,7 +8,7 @@ from typing import Iterator
 
 import click
 
-from netops.cli._common import console, emit_json, json_option, print_wide, progress, settings_from
+from netops.cli._common import EXIT_PARTIAL, console, emit_json, json_option, print_wide, progress, settings_from
 
 SNIPPET = 320
 MODE_CHOICE = click.Choice(["hybrid", "dense", "lexical"])
@@ -188,20 +188,26 @@ def packs(as_json: bool) -> None:
 @click.argument("sources", nargs=-1, required=True)
 @json_option
 def remove(sources: tuple[str, ...], as_json: bool) -> int:
-    """Forget documents by path or doc_id (e.g. `"RFC 4271"`)."""
+    """Forget documents by path or doc_id (e.g. `"RFC 4271"`).
+
+    Exit 4 if none of the names is indexed, 7 (partial failure) if only some are.
+    """
+    from netops.cli._common import print_error
+    from netops.errors import NotFoundError
+
     removed, missing = open_kb().remove(sources)
     if as_json:
         emit_json({"removed": removed, "not_found": missing})
     else:
         for s in removed:
             click.echo(f"removed {s}")
-        for s in missing if removed else ():  # none removed: the error below names them once
-            click.echo(f"not indexed: {s}", err=True)
-    if missing and not removed:
-        from netops.errors import NotFoundError
-
-        raise NotFoundError(f"not in the knowledge base: {', '.join(missing)}", hint="netops kb list shows what is")
-    return 0 if not missing else 1
+    if not missing:
+        return 0
+    not_found = NotFoundError(f"not in the knowledge base: {', '.join(missing)}", hint="netops kb list shows what is")
+    if not removed:
+        raise not_found
+    print_error(not_found)  # the others were removed: say what was not, and exit 'partial'
+    return EXIT_PARTIAL
 
 
 @kb.command("list")

@@ -107,6 +107,20 @@ def test_remove_and_not_found(capsys, docs):
     assert err.count("no-such-doc") == 1  # it said 'not indexed: no-such-doc' before the error too
 
 
+def test_remove_some_unknown_is_partial_failure_exit_7(capsys, docs):
+    run(capsys, "kb", "add", str(docs))
+    code, out, err = run(capsys, "kb", "remove", str(docs / "bgp.md"), "no-such-doc")
+    assert code == 7  # partial failure, as `netops --help` documents (it was 1)
+    assert "removed" in out and "bgp.md" in out
+    assert "not in the knowledge base: no-such-doc" in err and err.count("no-such-doc") == 1
+    code, out, _ = run(capsys, "kb", "list", "--json")
+    assert [Path(d["source"]).name for d in json.loads(out)] == ["ospf.md"]
+    code, out, _ = run(capsys, "kb", "remove", str(docs / "ospf.md"), "gone-too", "--json")
+    assert code == 7 and json.loads(out)["not_found"] == ["gone-too"]
+    code, _, err = run(capsys, "kb", "remove", "a-doc", "b-doc")
+    assert code == 4 and "a-doc, b-doc" in err
+
+
 def test_eval_cli_and_bad_jsonl(capsys, docs, tmp_path):
     run(capsys, "kb", "add", str(docs))
     good = tmp_path / "q.jsonl"
