@@ -284,9 +284,10 @@ class KnowledgeBase:
             origin: str | None = None, vectors: When = "now") -> IngestReport:
         """Index files and directories; unchanged files are skipped, changed ones replaced.
 
-        A path that does not exist is bad input (nothing is written); a file that cannot be
-        read is recorded in ``report.failed`` and the others continue. ``vectors="later"``
-        indexes lexically only and leaves the embedding to :meth:`complete_vectors`.
+        A path that does not exist, or a file named explicitly whose type is not read, is bad
+        input (nothing is written); a file that cannot be read is recorded in
+        ``report.failed`` and the others continue. ``vectors="later"`` indexes lexically only
+        and leaves the embedding to :meth:`complete_vectors`.
         """
         from netops.rag import loaders
 
@@ -298,6 +299,11 @@ class KnowledgeBase:
         if missing:
             raise InputError(f"no such file or directory: {missing[0]}",
                              hint="check the path (nothing was indexed)")
+        # a file named explicitly must be one we read (a directory's other files are skipped)
+        odd = next((p for p in given if p.is_file() and not loaders.is_supported(p)), None)
+        if odd is not None:
+            raise InputError(f"{loaders.unsupported_reason(odd, name=str(odd))}",
+                             hint="convert it to one of those types (nothing was indexed)")
         report = IngestReport()
         files, problems = loaders.discover([p.resolve() for p in given])
         for source, reason in _problem_items(problems):
@@ -539,10 +545,16 @@ class KnowledgeBase:
         started = time.perf_counter()
         total = IngestReport()
         for src in sources:
-            paths = [p for p in src.paths if Path(p).exists()]
+            from netops.rag import loaders
+
+            paths = []
             for p in src.paths:
                 if not Path(p).exists():
                     total.failed[str(p)] = f"missing file of knowledge source {src.name}"
+                elif Path(p).is_file() and not loaders.is_supported(Path(p)):
+                    total.failed[str(p)] = loaders.unsupported_reason(Path(p))
+                else:
+                    paths.append(Path(p))
             for pack in src.rfc_packs:
                 try:
                     outcome = self.pull_pack(str(pack), index=False)

@@ -25,7 +25,8 @@ from netops.rag import chunking
 from netops.rag.recognize import Recognition, recognize
 from netops.rag.types import Chunk, DocumentInfo
 
-__all__ = ["SUPPORTED_SUFFIXES", "discover", "load_document", "file_sha256", "is_supported"]
+__all__ = ["SUPPORTED_SUFFIXES", "discover", "load_document", "file_sha256", "is_supported",
+           "supported_kinds", "unsupported_reason"]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".docx", ".gz"}
@@ -43,6 +44,20 @@ def is_supported(path: Path) -> bool:
     if suffix == ".gz":
         return path.name.lower().endswith(".txt.gz")
     return suffix in SUPPORTED_SUFFIXES
+
+
+def supported_kinds() -> str:
+    """The file types ``kb add`` reads, for messages: ``.docx, .htm, ..., .txt.gz``."""
+    return ", ".join(sorted(SUPPORTED_SUFFIXES - {".gz"}) + [".txt.gz"])
+
+
+def unsupported_reason(path: Path, *, name: str | None = None) -> str:
+    """Why ``path`` (a file :func:`is_supported` refuses) is not read, in one line.
+
+    With ``name`` the line names the file too: ``unsupported file type '.xyz': NAME (...)``.
+    """
+    kind = "".join(path.suffixes[-2:]) or path.name
+    return f"unsupported file type '{kind}'{': ' + name if name else ''} (supported: {supported_kinds()})"
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[Path], dict[str, str]]:
@@ -80,8 +95,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], dict[str, str]]:
             if is_supported(p):
                 add(p)
             else:
-                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES - {".gz"}) + [".txt.gz"])
-                problems[str(raw)] = f"unsupported file type '{''.join(p.suffixes[-2:]) or p.name}' (supported: {kinds})"
+                problems[str(raw)] = unsupported_reason(p)
         elif p.exists():
             problems[str(raw)] = "not a regular file or directory"
         else:

@@ -84,6 +84,20 @@ def test_missing_path_is_one_line_exit_2_and_nothing_indexed(capsys, docs, tmp_p
     assert code == 2 and "nothing to add" in err
 
 
+def test_unsupported_file_type_is_bad_input_exit_2_naming_the_types(capsys, docs, tmp_path):
+    odd = tmp_path / "some.xyz"
+    odd.write_text("hold timer\n")
+    code, out, err = run(capsys, "kb", "add", str(odd))
+    assert code == 2 and out == ""  # it was 1, with the reason in a 'failed' line on stdout
+    first = err.splitlines()[0]
+    assert first.startswith("error: unsupported file type '.xyz'") and "some.xyz" in first
+    assert all(kind in first for kind in (".md", ".txt", ".pdf", ".html", ".docx", ".txt.gz"))
+    code, out, err = run(capsys, "kb", "add", str(docs), str(odd))
+    assert code == 2 and "some.xyz" in err
+    code, out, _ = run(capsys, "kb", "list", "--json")
+    assert json.loads(out) == []  # nothing indexed, as for a missing path
+
+
 def test_index_built_by_another_embedder_is_refused(capsys, docs, monkeypatch):
     run(capsys, "kb", "add", str(docs))
     monkeypatch.setattr("netops.rag.kb.make_embedder", lambda settings, prefer=None: HashEmbedder(dim=32))

@@ -220,6 +220,25 @@ def test_bootstrap_indexes_default_sources_only(kb, tmp_path, monkeypatch):
         kb.add_source("missing")
 
 
+def test_unsupported_file_named_is_input_error_but_a_source_records_it_and_goes_on(kb, tmp_path, monkeypatch):
+    from netops import plugins
+    from netops.plugins import KnowledgeSource, Registry
+
+    docs = write_docs(tmp_path / "docs", {"a.md": "# Alpha\n\nalpha routing text\n"})
+    odd = tmp_path / "notes.xyz"
+    odd.write_text("alpha\n")
+    with pytest.raises(InputError, match=r"unsupported file type '\.xyz': .*notes\.xyz .*\.md"):
+        kb.add([docs, odd])
+    assert kb.is_empty()
+    # a plugin's knowledge source is not the person's input: its odd file is one failure
+    reg = Registry("knowledge source")
+    reg.add("s", KnowledgeSource("s", "docs", paths=(docs / "a.md", odd)), "test")
+    monkeypatch.setattr(plugins, "knowledge_sources", lambda: reg)
+    report = kb.add_source("s")
+    assert [Path(s).name for s in report.added] == ["a.md"]
+    assert "unsupported file type '.xyz'" in report.failed[str(odd)]
+
+
 def test_ollama_embedded_index_end_to_end_and_ollama_down(tmp_path, monkeypatch):
     from netops.errors import BackendUnavailable
     from netops.settings import load_settings
