@@ -12,7 +12,7 @@ import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netops.errors import ConnectError, HostKeyError
+from netops.errors import ConfigError, ConnectError, HostKeyError
 
 if TYPE_CHECKING:
     import paramiko
@@ -28,10 +28,36 @@ def fingerprint(key: "paramiko.PKey") -> str:
     return key.fingerprint
 
 
+def check_known_hosts(path: Path) -> None:
+    """Raise :class:`ConfigError` if ``path`` exists but cannot be read as known_hosts text.
+
+    A byte that is not UTF-8 (``printf '\\xff' >> known_hosts``) made paramiko raise a bare
+    decode error for every host. The file is configuration: the error names it and the line,
+    and says how to re-trust. It is never skipped: no key is accepted without it.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ConfigError(f"cannot read known_hosts {path}: {exc.strerror or exc}",
+                          hint="check the file's permissions (host keys are checked strictly)") from exc
+    for number, line in enumerate(data.splitlines(), 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"known_hosts {path} line {number} is not text (byte 0x{line[exc.start]:02x} is not UTF-8)",
+                hint=f"delete line {number} of that file, then re-trust the device it was for: "
+                     f"netops devices trust HOST") from exc
+
+
 def load_known_hosts(path: Path) -> "paramiko.HostKeys":
+    """The keys recorded in ``path`` (none if it does not exist); see :func:`check_known_hosts`."""
     import paramiko
 
     keys = paramiko.HostKeys()
+    check_known_hosts(path)
     if path.exists():
         try:
             keys.load(str(path))

@@ -126,6 +126,14 @@ class DeviceService:
         """Hosts for names, groups, ``all``, ``platform=frr``, ``group=core``; unknown -> NotFoundError."""
         return self.inventory.select(targets)
 
+    def _preflight(self, hosts: Sequence[Host]) -> None:
+        """Configuration every host needs, checked once before any is tried: a broken
+        known_hosts is one :class:`ConfigError`, not a failed result per host."""
+        if hosts and self.default_transport:
+            from netops.devices.hostkeys import check_known_hosts
+
+            check_known_hosts(self.settings.paths.known_hosts)
+
     # -- reads ------------------------------------------------------------------------------
     def run(self, targets: str | Sequence[str], command: str, *, timeout: float | None = None,
             on_result: Callable[[HostResult], None] | None = None,
@@ -148,6 +156,7 @@ class DeviceService:
         for r in refused.values():
             if on_result:
                 on_result(r)
+        self._preflight(allowed)
 
         def one(host: Host) -> HostResult:
             return self._run_read(host, decisions[host.name].command, timeout, cancel)
@@ -176,6 +185,7 @@ class DeviceService:
 
         name, impl = resolve_getter(getter, kw)
         hosts = self.select(targets)
+        self._preflight(hosts)
         extra = self._peer_lookup(name, kw, cancel)
 
         def one(host: Host) -> HostResult:
@@ -272,6 +282,7 @@ class DeviceService:
         from netops.errors import AuthError, HostKeyError
 
         hosts = self.select(targets)
+        self._preflight(hosts)
 
         def one(host: Host) -> HostResult:
             start = time.monotonic()

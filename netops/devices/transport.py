@@ -57,8 +57,10 @@ def command_slug(command: str) -> str:
 
 def ssh_transport(host: "Host", settings: "Settings") -> Connection:
     """The real transport: connect to ``host`` with strict host-key checking."""
+    from netops.devices.hostkeys import check_known_hosts
     from netops.devices.platforms import get_platform
 
+    check_known_hosts(settings.paths.known_hosts)  # a broken file is ConfigError, never skipped
     spec = get_platform(host.platform)
     if spec.driver == "exec":
         from netops.devices.ssh import ExecConnection

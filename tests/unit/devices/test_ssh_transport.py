@@ -210,3 +210,43 @@ def test_changed_key_piped_output_is_whole_and_says_how_to_fix(svc_settings, ser
     assert code != 0
     assert "(possible man-in-the-middle): recorded" in shown and server.host_key.fingerprint in shown, shown
     assert "netops devices trust dev" in shown, shown
+
+
+def _corrupt(kh) -> bytes:
+    with open(kh, "ab") as fh:
+        fh.write(b"\xff\n")  # what `printf '\xff\n' >> known_hosts` leaves
+    return kh.read_bytes()
+
+
+def test_corrupt_known_hosts_is_a_config_error_naming_file_and_line(svc_settings, server):
+    from netops.errors import ConfigError
+
+    kh = svc_settings.paths.known_hosts
+    _corrupt(kh)
+    with pytest.raises(ConfigError) as info:
+        hostkeys.load_known_hosts(kh)
+    assert f"{kh} line 2" in info.value.message and "\n" not in info.value.message
+    assert "netops devices trust" in info.value.hint
+    # the service says so once, before any host is tried (not one failed result per host)
+    with DeviceService(svc_settings) as svc, pytest.raises(ConfigError, match="line 2"):
+        svc.run("dev", "show version")
+    assert server.connections == 0
+
+
+@pytest.mark.parametrize("argv", [("show", "dev", "show version"), ("devices", "check", "dev"), ("state", "dev", "facts")])
+def test_corrupt_known_hosts_cli_exit_2_one_line_and_hint(svc_settings, server, monkeypatch, capsys, argv):
+    """`printf '\\xff\\n' >> known_hosts; netops show r1 ...` exited 1 with a bare UTF-8 decode
+    error; a broken known_hosts is configuration: exit 2, the file and line, how to re-trust."""
+    from netops.cli.main import main
+
+    kh = svc_settings.paths.known_hosts
+    before = _corrupt(kh)
+    monkeypatch.setenv("NETOPS_INVENTORY", str(svc_settings.inventory))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(kh))
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    errors = [ln for ln in err.splitlines() if ln.startswith("error:")]
+    assert code == 2, (out, err)
+    assert len(errors) == 1 and f"{kh} line 2" in errors[0] and "codec" not in err, err
+    assert any(ln.startswith("hint:") and "netops devices trust" in ln for ln in err.splitlines()), err
+    assert kh.read_bytes() == before  # nothing trusted or rewritten behind the person's back
