@@ -9,6 +9,8 @@ passed to ``eval``. See ``playbooks/README.md``.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,7 @@ BINARY_OPS = ("not contains", "contains", "not in", "in", "==", "!=", "<=", ">="
 UNARY_OPS = ("not exists", "exists")
 _OPEN = "([{"
 _CLOSE = ")]}"
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,12 @@ class Assertion:
         try:
             actual = jmespath.search(self.path, data)
         except Exception as exc:  # jmespath raises its own error types for bad input types
-            return AssertionResult(self.source, False, None, self.value, f"cannot evaluate: {exc}")
+            why = absent_key(self.path, data) or f"cannot evaluate: {exc}"
+            return AssertionResult(self.source, False, None, self.value, why)
         ok, why = _apply(self.op, actual, self.value)
+        if not ok:
+            # 'got None' for an interface the device does not have said nothing useful
+            why = absent_key(self.path, data) or why
         return AssertionResult(self.source, ok, _short(actual), self.value, why)
 
 
@@ -49,6 +56,50 @@ class AssertionResult:
     actual: Any
     expected: Any
     message: str = ""
+
+
+def absent_key(path: str, data: Any) -> str | None:
+    """Which key of ``path``'s leading ``a."b".c`` chain ``data`` lacks, in words, or None.
+
+    ``interfaces."eth-r9": not present in the device output (it has: eth-r1, lo)``: the
+    first missing key with the keys that are there instead (ten at most).
+    """
+    import jmespath
+
+    try:
+        fields, _ = _leading_fields(jmespath.compile(path).parsed)
+    except Exception:  # not a path jmespath reads: nothing to say about keys
+        return None
+    here = data
+    for i, key in enumerate(fields):
+        if not isinstance(here, dict):
+            return None
+        if key not in here:
+            where = ".".join(k if _IDENT.fullmatch(k) else json.dumps(k) for k in fields[:i + 1])
+            keys = [str(k) for k in here]
+            has = ("it has: " + ", ".join(keys[:10]) + (f", … {len(keys) - 10} more" if len(keys) > 10 else "")
+                   if keys else "it is empty")
+            return f"{where}: not present in the device output ({has})"
+        here = here[key]
+    return None
+
+
+def _leading_fields(node: dict) -> tuple[list[str], bool]:
+    """The keys a JMESPath AST reads first (``a."b".c[?x]`` -> a, b, c) and whether that is all."""
+    kind = node.get("type")
+    if kind == "field":
+        return [node["value"]], True
+    if kind == "subexpression":
+        out: list[str] = []
+        for child in node["children"]:
+            fields, whole = _leading_fields(child)
+            out += fields
+            if not whole:
+                return out, False
+        return out, True
+    if kind in ("projection", "filter_projection", "value_projection", "index_expression", "flatten", "pipe"):
+        return _leading_fields(node["children"][0])[0], False
+    return [], False
 
 
 def _short(value: Any, limit: int = 300) -> Any:

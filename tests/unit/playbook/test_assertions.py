@@ -47,3 +47,31 @@ def test_bad_syntax_is_playbook_invalid(bad):
 def test_python_is_never_evaluated():
     r = parse("__import__('os') == 1").evaluate(DATA)
     assert not r.ok and "cannot evaluate" in r.message
+
+
+OSPF = {"interfaces": {"eth-r2": {"ospfEnabled": True, "cost": 10}, "lo": {"ospfEnabled": True, "cost": 0}}}
+
+
+@pytest.mark.parametrize("expr", ['interfaces."eth-r9".ospfEnabled == true', 'interfaces."eth-r9" exists',
+                                  'interfaces."eth-r9".cost >= 1'])
+def test_a_key_the_output_lacks_is_named_in_words(expr):
+    """ospf-cost on an interface r1 lacks said 'interfaces."eth-r9".ospfEnabled == true: got None'."""
+    r = parse(expr).evaluate(OSPF)
+    assert not r.ok
+    assert r.message == 'interfaces."eth-r9": not present in the device output (it has: eth-r2, lo)'
+
+
+def test_missing_at_the_top_and_under_a_filter_and_an_empty_output():
+    r = parse('interfaces."eth-r9".ospfEnabled == true').evaluate({"noSuchIface": True})
+    assert r.message == "interfaces: not present in the device output (it has: noSuchIface)"
+    r = parse('"10.9.9.0/24"[?protocol==\'static\'].installed contains true').evaluate({"10.1.1.0/24": []})
+    assert r.message == '"10.9.9.0/24": not present in the device output (it has: 10.1.1.0/24)'
+    assert parse('"eth-r9" exists').evaluate({}).message == '"eth-r9": not present in the device output (it is empty)'
+    many = {f"eth{i}": {} for i in range(15)}
+    assert parse("x.y == 1").evaluate(many).message.endswith("eth9, … 5 more)")
+
+
+def test_a_present_null_and_absence_where_it_is_wanted_keep_their_meaning():
+    assert parse("a.b == 1").evaluate({"a": {"b": None}}).message == "got None"
+    assert parse('interfaces."eth-r9" not exists').evaluate(OSPF).ok
+    assert parse("interfaces.lo.cost == 5").evaluate(OSPF).message == "got 0"

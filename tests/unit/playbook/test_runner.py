@@ -152,6 +152,19 @@ def test_failed_precheck_refuses_before_approval(pb_settings, vetted, devices, s
     assert asked == [] and sim.routers["r1"].configs == []
 
 
+@pytest.mark.parametrize("name,params,missing", [
+    ("interface-description", {"interface": "eth-r9", "description": "x"}, '"eth-r9": not present in the device output'),
+    ("bgp-soft-clear", {"neighbor": "198.51.100.99"},
+     '"198.51.100.99": not present in the device output (it has: bgpNoSuchNeighbor)'),
+])
+def test_a_precheck_on_something_the_device_lacks_says_so(pb_settings, vetted, devices, name, params, missing):
+    """Every playbook: a precheck path naming a key the output lacks says so in words, not 'got None'."""
+    p = plan(pb_settings, name, "r1", params, devices=devices)
+    failed = [c for c in p.host_plans["r1"].prechecks if not c.ok]
+    assert failed and missing in failed[0].summary, failed[0].summary
+    assert "got None" not in failed[0].summary
+
+
 def test_target_rules(pb_settings, vetted, devices):
     with pytest.raises(InputError, match="at most 1 host"):
         plan(pb_settings, "bgp-neighbor-shutdown", "r1,r2", NEI, devices=devices)
