@@ -170,7 +170,8 @@ class _Renderer:
         notice = "; ".join(p.strip() for p in notice.split("; ") if p.strip())
         if notice:
             click.echo(f"note: {notice}", err=True)
-        if answer.error:
+        if answer.error and not (getattr(answer, "cancelled", False) and answer.error in answer.text):
+            # (a cancel's label over the partial text already says it, and 'cancelled after' above)
             click.echo(f"error: {answer.error}", err=True)
             if answer.error_hint:
                 click.echo(f"hint: {answer.error_hint}", err=True)

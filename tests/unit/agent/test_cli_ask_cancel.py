@@ -35,6 +35,8 @@ def test_ctrl_c_stops_the_stream_and_keeps_the_partial_answer(agent_settings, tm
     assert took < 10, took  # the full stream would take ~14 s more
     assert "cancelling: stopping the answer" in err and "Traceback" not in err
     assert "answered in" not in err and "cancelled after" in err  # it said 'answered in agent mode'
+    # said once: the label over the partial text says who cancelled; no 'error:' line repeats it
+    assert (out + err).count("cancelled by the user") == 1, (out, err)
     assert "PARTIAL ANSWER (cancelled)" in out and "The hold timer is negotiated" in out
     assert srv.hangups == 1
     listed = subprocess.run([sys.executable, "-m", "netops", "conversations", "list", "--json"], env=env,
