@@ -86,7 +86,8 @@ def kb() -> None:
 @click.option("--source", "source_name", metavar="NAME", help="Index a registered knowledge source (see netops plugins).")
 @json_option
 def add(paths: tuple[Path, ...], source_name: str | None, as_json: bool) -> int:
-    """Index files and directories (unchanged files are skipped). Exit 1 if any file failed."""
+    """Index files and directories (unchanged files are skipped). Exit 7 if some files failed and
+    others were indexed, 1 if every file failed."""
     from netops.errors import InputError
 
     if not paths and not source_name:
@@ -107,7 +108,9 @@ def add(paths: tuple[Path, ...], source_name: str | None, as_json: bool) -> int:
         emit_json(_report_dict(report))
     else:
         _print_report(report)
-    return 0 if report.ok else 1
+    if report.ok:
+        return 0
+    return EXIT_PARTIAL if report.added or report.updated or report.unchanged else 1
 
 
 @kb.group()
@@ -352,4 +355,6 @@ def init(as_json: bool) -> int:
         emit_json(_report_dict(report))
     else:
         _print_report(report)
-    return 0 if report.ok else 1
+    if report.ok:
+        return 0
+    return EXIT_PARTIAL if report.added or report.updated or report.unchanged else 1

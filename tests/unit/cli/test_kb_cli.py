@@ -66,12 +66,21 @@ def test_bad_files_fail_one_line_each_but_others_are_kept(capsys, docs):
     (docs / "blob.txt").write_bytes(bytes(range(256)) * 20)
     (docs / "broken.pdf").write_bytes(b"%PDF-1.4\n this is not really a pdf \x00\x01")
     code, out, _ = run(capsys, "kb", "add", str(docs))
-    assert code == 1
+    assert code == 7  # partial failure: 2 indexed, 3 failed (it exited 1, as if nothing were)
     assert "added 2" in out and "failed 3" in out
     failed_lines = [line for line in out.splitlines() if line.strip().startswith("failed ")]
     assert len(failed_lines) == 3 and all("Traceback" not in line for line in failed_lines)
     code, out, _ = run(capsys, "kb", "list", "--json")
     assert len(json.loads(out)) == 2
+
+
+def test_every_file_failing_exits_1(capsys, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.md").write_text("")
+    (bad / "broken.pdf").write_bytes(b"%PDF-1.4\n this is not really a pdf \x00\x01")
+    code, out, _ = run(capsys, "kb", "add", str(bad))
+    assert code == 1 and "failed 2" in out
 
 
 def test_missing_path_is_one_line_exit_2_and_nothing_indexed(capsys, docs, tmp_path):
