@@ -253,12 +253,13 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
         return None  # (a device the words name is the matcher's: "drain r1 then clear whatever is down")
     if m.kind == "unmatched" and _asks_what_happened(question, _hosts(ctx)):
         return None  # "when did r3 last reload?": whether it happened, which the router reads
-    if m.kind == "unmatched" and not refused(question, m, _hosts(ctx)) and _routed_read(question, _hosts(ctx)):
+    refusal = m.kind == "unmatched" and refused(question, m, _hosts(ctx))  # (read once: it routes the question)
+    if m.kind == "unmatched" and not refusal and _routed_read(question, _hosts(ctx)):
         return None  # "what mtu is r2 eth-r3 set to?": a question, which the router reads (as with a model)
     if m.kind in ("clarify", "unmatched"):
         answer = _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,
                          toolbox, None)
-        answer.refused = m.kind == "unmatched" and refused(question, m, _hosts(ctx))
+        answer.refused = refusal
         return answer
     if _dry_runnable(m):
         return _answer(question, f"{OFFLINE_LABEL}.\n\n" + describe_dry_run(m, ctx, toolbox), "offline", None, m,
