@@ -4,7 +4,9 @@ Operators (surrounded by spaces): ``==  !=  <  <=  >  >=  in  not in  contains  
 and the postfix ``exists`` / ``not exists``. The left side is a JMESPath expression evaluated
 against the command's parsed output; the right side is a YAML scalar or flow list
 (``Established``, ``30``, ``true``, ``[Idle, Active]``, ``'quoted string'``). Nothing is ever
-passed to ``eval``. See ``playbooks/README.md``.
+passed to ``eval``. A path naming a key the output lacks fails every operator but
+``not exists`` (``!=`` and ``not in`` included: absent is unknown, not "different").
+See ``playbooks/README.md``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from netops.errors import PlaybookInvalid
 
 BINARY_OPS = ("not contains", "contains", "not in", "in", "==", "!=", "<=", ">=", "<", ">")
 UNARY_OPS = ("not exists", "exists")
+NEGATED = ("!=", "not in")
+"""Operators that a missing value would satisfy: on a key the device output lacks they fail
+(``not contains`` fails there already: nothing is not a list)."""
 _OPEN = "([{"
 _CLOSE = ")]}"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -42,6 +47,12 @@ class Assertion:
         except Exception as exc:  # jmespath raises its own error types for bad input types
             why = absent_key(self.path, data) or f"cannot evaluate: {exc}"
             return AssertionResult(self.source, False, None, self.value, why)
+        if actual is None and self.op in NEGATED:
+            # "cost != 5", "state not in [Idle]": a key the output lacks is not "not 5", it is
+            # unknown; only "not exists" asks for absence
+            missing = absent_key(self.path, data)
+            if missing:
+                return AssertionResult(self.source, False, None, self.value, missing)
         ok, why = _apply(self.op, actual, self.value)
         if not ok:
             # 'got None' for an interface the device does not have said nothing useful

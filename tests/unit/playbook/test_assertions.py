@@ -75,3 +75,29 @@ def test_a_present_null_and_absence_where_it_is_wanted_keep_their_meaning():
     assert parse("a.b == 1").evaluate({"a": {"b": None}}).message == "got None"
     assert parse('interfaces."eth-r9" not exists').evaluate(OSPF).ok
     assert parse("interfaces.lo.cost == 5").evaluate(OSPF).message == "got 0"
+
+
+@pytest.mark.parametrize("expr,missing", [
+    # ospf-cost's precheck "the cost is not already N": an interface without a cost is not "not N"
+    ('interfaces."eth-r2".cost != 5', 'interfaces."eth-r2".cost: not present in the device output (it has: ospfEnabled)'),
+    ('interfaces."eth-r9".cost != 5', 'interfaces."eth-r9": not present in the device output (it has: eth-r2)'),
+    # bgp-neighbor-shutdown's "bgpState != Established": a neighbour the output lacks is not shut down
+    ('"198.51.100.9".bgpState != Established', '"198.51.100.9": not present in the device output (it has: interfaces)'),
+    ('interfaces."eth-r9".state not in [down, adminDown]',
+     'interfaces."eth-r9": not present in the device output (it has: eth-r2)'),
+])
+def test_a_negated_assertion_fails_on_a_key_the_output_lacks(expr, missing):
+    """'!=' and 'not in' passed when the key was absent (None != 5); only 'not exists' asks for absence."""
+    r = parse(expr).evaluate({"interfaces": {"eth-r2": {"ospfEnabled": True}}})
+    assert not r.ok
+    assert r.message == missing
+
+
+def test_a_negated_assertion_on_a_present_key_and_not_exists_keep_their_meaning():
+    data = {"interfaces": {"eth-r2": {"ospfEnabled": True, "cost": 10, "note": None}}}
+    assert parse('interfaces."eth-r2".cost != 5').evaluate(data).ok
+    assert parse('interfaces."eth-r2".cost not in [5, 6]').evaluate(data).ok
+    assert not parse('interfaces."eth-r2".cost != 10').evaluate(data).ok
+    assert parse('interfaces."eth-r2".note != 5').evaluate(data).ok  # present, null: not absent
+    assert parse('interfaces."eth-r2".cost.x not exists').evaluate(data).ok
+    assert parse('interfaces."eth-r9".cost not exists').evaluate(data).ok

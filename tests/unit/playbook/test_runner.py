@@ -237,3 +237,17 @@ def test_interrupt_rolls_back_changed_host(pb_settings, vetted, devices, sim, au
     assert report.interrupted and report.failed
     assert report.hosts["r1"].state == "rolled_back"
     assert sim.routers["r1"].running() == before
+
+
+def test_the_shutdown_postcheck_does_not_pass_on_a_neighbour_the_device_lacks(vetted, devices):
+    """bgp-neighbor-shutdown's vetted postcheck, run on r1 for a neighbour r1 does not have:
+    '"N".bgpState != Established' passed (None is not Established); absent is not 'not up'."""
+    from netops.playbook.checks import run_check
+
+    pb = vetted.get("bgp-neighbor-shutdown")
+    check = next(c for c in pb.spec.postchecks if any("!=" in a for a in c.expect))
+    r = run_check(pb, check, host="r1", devices=devices, ctx={"neighbor": "198.51.100.99"})
+    assert not r.ok
+    negated = next(a for a in r.assertions if "!=" in a.expr)
+    assert not negated.ok
+    assert negated.message == '"198.51.100.99": not present in the device output (it has: bgpNoSuchNeighbor)'
