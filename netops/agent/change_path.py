@@ -202,11 +202,21 @@ def refused(question: str, m: ChangeMatch, hosts: list[str]) -> bool:
     return m.kind == "unmatched" and not hypothetical(question) and not _asks_what_happened(question, hosts)
 
 
-def _routed_read(question: str, hosts: list[str]) -> bool:
-    """Does the router read a device for ``question``?"""
-    from netops.agent.router import route
+def _routed_read(question: str, hosts: list[str], ctx: "ToolContext | None" = None) -> bool:
+    """Does the router read a device for ``question`` (with ``ctx``, as the offline path routes it:
+    devices named by a group too, "is the lab ok after the change?")?"""
+    from netops.agent.router import route, route_named
 
-    return bool(hosts) and route(question, hosts).kind == "tool"
+    if not hosts:
+        return False
+    if route(question, hosts).kind == "tool":
+        return True
+    if ctx is None:
+        return False
+    from netops.agent.offline import device_index
+
+    index = device_index(ctx.get_devices())
+    return index is not None and route_named(question, hosts, index)[0].kind == "tool"
 
 
 def _named_change(question: str, m: ChangeMatch) -> bool:
@@ -254,7 +264,7 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     if m.kind == "unmatched" and _asks_what_happened(question, _hosts(ctx)):
         return None  # "when did r3 last reload?": whether it happened, which the router reads
     refusal = m.kind == "unmatched" and refused(question, m, _hosts(ctx))  # (read once: it routes the question)
-    if m.kind == "unmatched" and not refusal and _routed_read(question, _hosts(ctx)):
+    if m.kind == "unmatched" and not refusal and _routed_read(question, _hosts(ctx), ctx):
         return None  # "what mtu is r2 eth-r3 set to?": a question, which the router reads (as with a model)
     if m.kind in ("clarify", "unmatched"):
         answer = _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,

@@ -233,10 +233,32 @@ def resolve(question: str, index: DeviceIndex) -> Resolution:
     return Resolution(out, notes)
 
 
+# a name the words call a group ("group pod2", "the pod2 group"); BGP's peer groups and the like are
+# other things called groups
+_NAMED_GROUP = re.compile(r"(?<![\w-])(?<!peer[ -])(?<!update[ -])(?<!address[ -])(?<!object[ -])(?<!port[ -])"
+                          r"(?<!server[ -])(?<!user[ -])(?<!security[ -])group\s+(?P<a>[A-Za-z][\w.-]*[\w])"
+                          r"|\b(?:the|our|my|in|on|of|for)\s+(?P<b>[A-Za-z][\w.-]*[\w])\s+group\b", re.IGNORECASE)
+_NOT_GROUP_NAME = frozenset({"the", "a", "an", "this", "that", "each", "every", "any", "same", "whole", "entire", "one",
+                             "peer", "peers", "update", "address", "object", "port", "server", "user", "security",
+                             "policy", "route", "prefix", "bgp", "ospf", "vlan", "interface", "interfaces", "is", "are",
+                             "of", "in", "on", "for", "and", "or", "which", "what", "whose", "its", "their", "my",
+                             "our", "your", "to", "with", "by", "names", "name", "members", "member", "by"})
+
+
 def unknown_group(question: str, index: DeviceIndex) -> str | None:
-    """A group word in a device's place ("every spine", "the PE routers") that is neither an
-    inventory group nor a host: one line saying which groups there are, or None."""
+    """A group word in a device's place ("every spine", "the PE routers") or a name the words call
+    a group ("is everything in group pod2 ok?") that is neither an inventory group nor a host: one
+    line saying which groups there are, or None."""
     known = {g.lower() for g in index.groups} | {h.lower() for h in index.hosts}
+    for m in _NAMED_GROUP.finditer(question):
+        word = (m.group("a") or m.group("b")).strip(".")
+        if word.lower() in known or word.lower() in _NOT_GROUP_NAME:
+            continue
+        from netops.agent.router import UNKNOWN_DEVICE
+
+        groups = ", ".join(sorted(index.groups)) or "none"
+        return (f"{UNKNOWN_DEVICE} {word!r} in the inventory, nor a group of that name (groups: {groups}; "
+                f"hosts: {_shown(index)})")
     for m in _GROUP.finditer(question):
         word = m.group("g").lower()
         base = {word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word,

@@ -334,7 +334,14 @@ _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|proble
                      r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:ok|okay|alright|fine|healthy|happy)\b"
                      # "how is r1 doing?", "how's r2?", "status of r3", "r1 status": that device's state
                      r"|^\W*how(?:'s|\s+is|\s+are)\s+[\w.-]+(?:\s+(?:doing|looking|holding\s+up|going))?\W*$"
-                     r"|\bstatus\s+(?:of|on|for)\s|^\W*[\w.-]+\s+status\W*$",
+                     r"|\bstatus\s+(?:of|on|for)\s|^\W*[\w.-]+\s+status\W*$"
+                     # "is everything in r1 ok?", "is it all good on r2", "all good on r3?", "r1 ok?", "is r2 in
+                     # good shape?", "sanity check r1", "check everything on r1", "is all well with r3?"
+                     r"|\b(?:is|are)\s+(?:everything|it\s+all|all|things)\s+(?:\S+\s+){0,3}?(?:ok|okay|fine|good|well|"
+                     r"alright|healthy|happy|in\s+order)\b|^\W*(?:(?:and|so|hey)\W+)?(?:everything|all)\s+(?:ok|okay|fine|"
+                     r"good|well|alright|healthy)\b|^\W*[\w.-]+\s+(?:ok|okay|good|fine|healthy|alright|happy)\s*[?!.]*\s*$"
+                     r"|\bin\s+(?:good|bad|decent|poor|rough|ok|okay)\s+shape\b|\bsanity[- ]?check\w*"
+                     r"|\bcheck\s+(?:on\s+)?(?:everything|it\s+all)\b",
                      re.IGNORECASE)
 HEALTH_GETTERS = ("facts", "interfaces", "bgp_neighbors", "ospf_neighbors")
 # "which interface on r1 faces r3": r3 is the far end, not a device to read
@@ -1130,7 +1137,7 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     r, notes = _route_named(question, hosts, index, domain, matcher)
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (grouped := group_health(question, hosts, index.groups, domain)) is not None:
-        return grouped  # "is the lab healthy?": the group's devices swept, as "is the network healthy?" sweeps all
+        return grouped  # "is the lab healthy?", "show bgp on the lab routers": the group's devices read
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (word := unheld_name(question, hosts, list(index.groups), domain)):
         # "is pod1 healthy?": a name the inventory does not hold, said as such (never a health claim)
@@ -1142,15 +1149,28 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
 
 
 _GROUP_NOUNS = r"(?:routers?|devices?|boxes|box|nodes?|hosts?|switch(?:es)?)"
+# a group where a device goes: "on lab", "the lab routers", "group lab", "all lab routers"
+_GROUP_PLACE = re.compile(r"\b(?:the|our|my|group|on|in|of|for|across|at|from|with|all|every|each)\s*$", re.IGNORECASE)
+
+
+def _group_said(question: str, group: str) -> "re.Match[str] | None":
+    """Where ``question`` names the inventory group ``group``, with the words around it that say it is
+    one ("the lab routers", "group lab", "the lab group", "all routers in the lab group")."""
+    return re.search(rf"(?:\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:{_GROUP_NOUNS}\s+(?:in|of)\s+(?:the\s+)?)?)?"
+                     rf"(?:\b(?:the|our|my)\s+)?(?:\bgroup\s+)?(?<![\w.-]){re.escape(group)}(?![\w-])"
+                     rf"(?:\s+group\b)?(?:\s+{_GROUP_NOUNS}\b)?", question, re.IGNORECASE)
 
 
 def group_health(question: str, hosts: list[str], groups: dict[str, list[str]],
                  domain: frozenset[str] = DOMAIN_WORDS) -> tuple[Route, list[str]] | None:
-    """A health or status question whose subject is an inventory group and no device ("is the lab
-    healthy?", "how is the lab doing?", "any problems in the lab group?", "status of the lab routers"):
-    the sweep of the group's devices (interfaces, BGP and OSPF, what is not up, counted), as "is the
-    network healthy?" sweeps every device (its intent names the group). None when the same words about one
-    device would not read its health, or the question names a device."""
+    """A question whose subject is an inventory group and no device. Health or status ("is the lab
+    healthy?", "how is the lab doing?", "any problems in the lab group?", "is everything in group lab
+    ok?"): the sweep of the group's devices (interfaces, BGP and OSPF, what is not up, counted), as "is
+    the network healthy?" sweeps every device (its intent names the group). Another device question
+    with the group in a device's place ("show bgp on the lab routers", "bgp summary for all lab
+    routers"): that read on each of the group's devices, with a note saying so. None when the same
+    words about one device would not read it, the question names a device, or it asks how things
+    work ("how do I set up a bgp lab?")."""
     if not hosts or not groups or mentions(question, hosts):
         return None
     known = {h.lower() for h in hosts}
@@ -1158,17 +1178,23 @@ def group_health(question: str, hosts: list[str], groups: dict[str, list[str]],
         read = [h for h in members if h in hosts]
         if group.lower() in known or not read:
             continue
-        said = re.search(rf"(?:\b(?:the|our|my)\s+)?(?:\bgroup\s+)?(?<![\w.-]){re.escape(group)}(?![\w-])"
-                         rf"(?:\s+group\b)?(?:\s+{_GROUP_NOUNS}\b)?", question, re.IGNORECASE)
+        said = _group_said(question, group)
         if said is None:
             continue
         as_device = question[:said.start()] + hosts[0] + question[said.end():]
         r = route(as_device, hosts, domain)
-        if r.kind != "tool" or r.intent != "health" or r.args.get("hosts") != [hosts[0]]:
+        if r.kind != "tool" or r.args.get("hosts") != [hosts[0]]:
             continue
-        return (Route("tool", f"health of the group {group}", "get_state",
-                      {"hosts": read, "getter": SWEEP_GETTERS[0], "_also": list(SWEEP_GETTERS[1:]), "_filter": "down",
-                       "_found": True}, 4.0), [])
+        if r.intent == "health":
+            return (Route("tool", f"health of the group {group}", "get_state",
+                          {"hosts": read, "getter": SWEEP_GETTERS[0], "_also": list(SWEEP_GETTERS[1:]),
+                           "_filter": "down", "_found": True}, 4.0), [])
+        # the group's name in a device's place, not a word of a how-to ("a bgp lab")
+        placed = said.group(0).lower() != group.lower() or _GROUP_PLACE.search(question[:said.start()])
+        if r.tool != "get_state" or not placed or _KNOWLEDGE_SHAPE.search(question):
+            continue
+        return (Route("tool", r.intent, r.tool, {**r.args, "hosts": read}, r.score, reason=r.reason),
+                [f"{group} read as {', '.join(read)} (the inventory group {group})"])
     return None
 
 
