@@ -24,6 +24,7 @@ playbook run before its next step, rolling back what it changed; the answer then
 from __future__ import annotations
 
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -46,7 +47,7 @@ from netops.agent.events import (
 from netops.agent.evidence import Evidence, dedupe
 from netops.agent.tools import ApprovalRecord, Tool, ToolBox, ToolCallRecord, ToolContext
 from netops.cancel import CancelToken
-from netops.errors import Cancelled, ModelError, ModelProtocolError, NetopsError
+from netops.errors import Cancelled, ConfigError, ModelError, ModelProtocolError, NetopsError
 
 if TYPE_CHECKING:
     from netops.model.base import ModelBackend
@@ -324,6 +325,20 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
     return TokenHandler()
 
 
+
+HISTORY_UNSAVED = "history is not saved"
+"""How the part of an answer's notice starts that says history could not take the turn (the CLI
+prints it as its own warning line)."""
+
+
+def _unsaved(path: Any, exc: BaseException, *, continued: bool = False) -> str:
+    """The one line an answer carries when history cannot take it: what is wrong and how to fix it."""
+    what = (getattr(exc, "message", None) or f"history database {path}: {exc}").replace("; ", ", ")
+    return (f"{HISTORY_UNSAVED}{' and the conversation was not continued' if continued else ''} ({what}): "
+            f"move the file aside (mv {path} {path}.damaged) and netops starts a new history, "
+            "as `netops conversations list` will then show")
+
+
 class Assistant:
     """Answers questions from specs and live device state; proposes changes for approval.
 
@@ -458,7 +473,7 @@ class Assistant:
         cut = "; ".join(x for x in (cut, hidden) if x) or None
         token = cancel or CancelToken()
         started = time.perf_counter()
-        cid, prior = self._open_history(question, conversation_id, continue_last)
+        cid, prior, unsaved = self._open_history(question, conversation_id, continue_last)
         notice = None
         probe_ms = 0.0
         if not offline:
@@ -467,8 +482,11 @@ class Assistant:
             probe_ms = (time.perf_counter() - t) * 1000
             if reason:
                 offline, notice = True, f"{reason}; answering offline"
-        if cid is None and self.use_history:  # a new conversation records the model that answers it
-            cid = self.session.history.new_conversation(question, None if offline else self.model)
+        if cid is None and self.use_history and unsaved is None:  # a new conversation records the model that answers it
+            try:
+                cid = self.session.history.new_conversation(question, None if offline else self.model)
+            except sqlite3.Error as exc:
+                unsaved = _unsaved(self.settings.paths.history_db, exc)
         yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x)) if offline \
             else ModeEvent("agent", self.model, cut)
         channel, turn = _Channel(), _Turn()
@@ -558,7 +576,7 @@ class Assistant:
             answer.notice = "; ".join(x for x in (notice, answer.notice) if x) or None
         if cut:
             answer.notice = "; ".join(x for x in (cut, answer.notice) if x)
-        yield from self._finish(answer, started, probe_ms, cid, question)
+        yield from self._finish(answer, started, probe_ms, cid, question, unsaved)
 
     # -- internals -------------------------------------------------------------------------
     def _model_problem(self) -> str | None:
@@ -568,20 +586,29 @@ class Assistant:
         return model_problem(self.backend, self.model)
 
     def _open_history(self, question: str, conversation_id: str | None,
-                      continue_last: bool) -> tuple[str | None, list[Any]]:
+                      continue_last: bool) -> tuple[str | None, list[Any], str | None]:
+        """The conversation this turn goes on (None: a new one, made once the mode is known), its
+        last messages, and why the turn is not saved (None when it is). History that cannot be
+        opened or read (a damaged file, one from a newer netops) does not stop the answer: it is
+        given without history, and its notice says so and how to fix it; nothing is written to
+        the file."""
         if not self.use_history:
-            return None, []
-        history = self.session.history
-        cid = conversation_id
-        if cid is not None:
-            cid = history.conversation(cid, with_messages=False).id  # a start of it too; NotFoundError for none
-        elif continue_last:
-            cid = history.last_conversation()
-        prior = history.messages(cid, last=self.budget.history_messages) if cid else []
-        return cid, prior  # (None: a new one, made once the mode is known)
+            return None, [], None
+        path = self.settings.paths.history_db
+        try:
+            history = self.session.history
+            cid = conversation_id
+            if cid is not None:
+                cid = history.conversation(cid, with_messages=False).id  # a start of it too; NotFoundError for none
+            elif continue_last:
+                cid = history.last_conversation()
+            prior = history.messages(cid, last=self.budget.history_messages) if cid else []
+        except (ConfigError, sqlite3.Error) as exc:
+            return None, [], _unsaved(path, exc, continued=bool(conversation_id or continue_last))
+        return cid, prior, None
 
     def _finish(self, answer: Answer, started: float, probe_ms: float, cid: str | None,
-                question: str) -> Iterator[Event]:
+                question: str, unsaved: str | None = None) -> Iterator[Event]:
         from netops.agent.prompts import NO_EVIDENCE
         from netops.privacy import redact_text
 
@@ -602,10 +629,16 @@ class Assistant:
         answer.conversation_id = cid
         if cid is not None:
             history = self.session.history
-            history.append(cid, "user", question)
             from netops.agent.transcript import answer_meta
 
-            history.append(cid, "assistant", answer.text, answer_meta(answer))
+            try:
+                history.append(cid, "user", question)
+                history.append(cid, "assistant", answer.text, answer_meta(answer))
+            except sqlite3.Error as exc:  # the answer stands; the file is left for the person to look at
+                unsaved = _unsaved(self.settings.paths.history_db, exc)
+                answer.conversation_id = None
+        if unsaved:
+            answer.notice = "; ".join(x for x in (answer.notice, unsaved) if x)
         yield AnswerEvent(answer)
 
     def _run_agent(self, question: str, prior: list[Any], ctx: ToolContext, toolbox: ToolBox, stats: Any,

@@ -167,9 +167,15 @@ class _Renderer:
         notice = answer.notice or ""
         for seen in self.notices:  # the mode line already said it; repeat only what is new
             notice = notice.replace(seen, "")
-        notice = "; ".join(p.strip() for p in notice.split("; ") if p.strip())
+        parts = [p.strip() for p in notice.split("; ") if p.strip()]
+        from netops.assistant import HISTORY_UNSAVED
+
+        warnings = [p for p in parts if p.startswith(HISTORY_UNSAVED)]
+        notice = "; ".join(p for p in parts if p not in warnings)
         if notice:
             click.echo(f"note: {notice}", err=True)
+        for line in warnings:  # the answer stands; what did not happen to it is a warning of its own
+            click.echo(f"warning: {line}", err=True)
         if answer.error and not (getattr(answer, "cancelled", False) and answer.error in answer.text):
             # (a cancel's label over the partial text already says it, and 'cancelled after' above)
             click.echo(f"error: {answer.error}", err=True)

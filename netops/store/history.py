@@ -163,6 +163,7 @@ class History:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
+            self._check_intact()
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             # deleted and rewritten text is overwritten in the file, not left in free space
@@ -173,8 +174,23 @@ class History:
             if self._redaction_version() < _redaction_version():
                 self.redaction_report = self.redact_all()
         except (sqlite3.Error, OSError) as exc:
-            raise ConfigError(f"cannot open history database {self.path}: {exc}",
-                              hint="check NETOPS_HOME is writable, or move the file aside") from exc
+            conn = getattr(self, "_conn", None)
+            if conn is not None:
+                conn.close()
+            damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+            raise ConfigError(f"cannot open history database {self.path}: {exc}", hint=(
+                f"the file is damaged and was left as it is: move it aside (mv {self.path} {self.path}.damaged) "
+                "and netops starts a new history" if damaged else
+                "check NETOPS_HOME is writable, or move the file aside")) from exc
+
+    def _check_intact(self) -> None:
+        """A damaged file is refused before anything is written to it: a write could make it worse,
+        and what is left in it is the person's to save (``PRAGMA quick_check`` only reads; a few
+        milliseconds for thousands of conversations)."""
+        row = self._conn.execute("PRAGMA quick_check(1)").fetchone()
+        if row is not None and row[0] != "ok":
+            found = str(row[0]).replace("*** in database main ***", "").strip().splitlines()
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({found[0] if found else row[0]})")
 
     def _migrate(self) -> None:
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]

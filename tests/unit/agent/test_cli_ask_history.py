@@ -1,0 +1,60 @@
+"""`netops ask` on a damaged history database (helper "trial15", 2026-12-03): it stopped with exit 2
+('cannot open history database ...: file is not a database'); the answer is given, with one warning
+line saying it was not saved and how to fix it, and the file is left byte for byte
+(tests/unit/store/test_history_damaged.py: History refuses the file before writing to it)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from netops.store.history import History
+
+
+def _damaged(path, how):
+    with History(path) as h:
+        for i in range(12):
+            cid = h.new_conversation(f"question {i}")
+            h.append(cid, "user", "bgp neighbours on r1 " * 100)
+            h.append(cid, "assistant", "r1 has two peers, both Established. " * 100)
+    data = b"this is not a database\n" * 400 if how == "not a database" else \
+        path.read_bytes()[:4096 * 2] + b"\xa5" * 4096 + path.read_bytes()[4096 * 3:]
+    path.write_bytes(data)
+    return data
+
+
+@pytest.fixture
+def cli_env(monkeypatch, scripted, agent_settings, rfc, tmp_path):
+    from netops.rag.kb import KnowledgeBase
+
+    monkeypatch.setenv("NETOPS_OLLAMA_URL", scripted.url)
+    monkeypatch.setenv("NETOPS_INVENTORY", str(agent_settings.inventory))
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    src = tmp_path / "rfc4271.txt"
+    src.write_bytes(gzip.decompress(rfc(4271).read_bytes()))
+    with KnowledgeBase(agent_settings) as kb:
+        kb.add([src])
+    return agent_settings
+
+
+@pytest.mark.parametrize("how, extra", [("not a database", []), ("a page overwritten", ["--continue"])])
+def test_ask_answers_with_one_warning_and_leaves_the_file(cli_env, capsys, how, extra):
+    from netops.cli.main import main
+
+    path = cli_env.paths.history_db
+    before = _damaged(path, how)
+    assert main(["ask", "--offline", *extra, "RFC 4271 hold timer"]) == 0
+    out, err = capsys.readouterr()
+    assert "4271" in out
+    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "history is not saved" in warnings[0], err
+    assert f"mv {path} {path}.damaged" in warnings[0]
+    assert ("not continued" in warnings[0]) == bool(extra)
+    assert "error:" not in err
+    assert path.read_bytes() == before
+    assert main(["ask", "--offline", "--json", "RFC 4271 hold timer"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["conversation_id"] is None and "history is not saved" in doc["notice"]
+    assert path.read_bytes() == before
