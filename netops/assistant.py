@@ -97,10 +97,20 @@ class Answer:
     not_found: bool = False
     """The question is about a device or name the inventory does not hold, and the answer is the
     line that says so (nothing was read): ``exit_code`` is 4, as ``netops state r9`` exits."""
+    numbers: dict[str, int] = field(default_factory=dict)
+    """Evidence label -> the number the text cites it by: the turn's one numbering (the tool
+    cards and the answer check use it too); empty when nothing numbered the turn (offline)."""
 
     @property
     def citations(self) -> list[str]:
         return [e.label for e in self.evidence]
+
+    def numbered(self) -> list[tuple[int, Evidence]]:
+        """The evidence list with the number each entry has in the text (every surface shows
+        these): see :func:`netops.agent.numbering.numbered`."""
+        from netops.agent.numbering import numbered
+
+        return numbered(self.evidence, self.numbers)
 
     @property
     def grounded(self) -> bool:
@@ -124,7 +134,7 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "citations": self.citations,
-            "evidence": [asdict(e) for e in self.evidence],
+            "evidence": [{"n": n, **asdict(e)} for n, e in self.numbered()],
             "grounded": self.grounded,
             "tool_calls": [{k: v for k, v in asdict(c).items() if k != "output"} for c in self.tool_calls],
             "approvals": [asdict(a) for a in self.approvals],

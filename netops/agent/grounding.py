@@ -440,13 +440,16 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
 
 def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Sequence[Source] | None = None) -> None:
     """Check the model's answer against the sources; mark, count and cite (mutates ``answer``:
-    ``text``, ``check``, ``evidence``, and ``notice`` for a mark to no source). ``seen``: every
-    source the model was shown this turn, in the turn's one numbering (:mod:`netops.agent.numbering`):
-    ``g.sources`` first, then what its own tool calls showed it; ``g.sources`` alone if not given."""
+    ``text``, ``check``, ``evidence``, ``numbers``, and ``notice`` for a mark to no source).
+    ``seen``: every source the model was shown this turn, in the turn's one numbering
+    (:mod:`netops.agent.numbering`): ``g.sources`` first, then what its own tool calls showed it;
+    ``g.sources`` alone if not given. The text's ``[n]`` stay those numbers, and the evidence
+    list is numbered by them (``answer.numbers``), not by its order."""
     from netops.agent.answer_check import SUPPORTED, check_answer
     from netops.agent.evidence import dedupe
 
     seen = list(seen) if seen else list(g.sources)
+    answer.numbers = {s.evidence.label: s.n for s in seen}
     if answer.error:
         return
     if not g.grounded:
@@ -454,7 +457,7 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Seque
             from netops.agent.numbering import cite_unchecked
 
             answer.evidence = dedupe(list(answer.evidence))
-            answer.text, flagged = cite_unchecked(answer.text, seen, answer.evidence)
+            answer.text, flagged = cite_unchecked(answer.text, seen)
             if flagged:
                 k = len(flagged)
                 answer.notice = "; ".join(x for x in (answer.notice, (
@@ -490,25 +493,6 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Seque
         answer.text = passages_first(g, model_text=report.text)
         cited = [s.evidence for s in g.sources]
     answer.evidence = dedupe(cited + list(answer.evidence))
-    answer.text = renumber(answer.text, seen, answer.evidence)
-
-
-def renumber(text: str, sources: Sequence[Source], evidence: Sequence[Evidence]) -> str:
-    """``text`` with each source number ``[n]`` (and a mark's "contradicted by source n") made
-    the number of that source in ``evidence``, the list the answer shows numbered: only the
-    sources an answer names are listed, so a model citing [2] and [3] of three gets them as the
-    list's [1] and [2]. A number with no listed source is left as it is."""
-    at = {e.label: i for i, e in enumerate(evidence, 1)}
-    new = {s.n: at[s.evidence.label] for s in sources if s.evidence.label in at}
-    if all(old == n for old, n in new.items()):
-        return text
-
-    def one(m: re.Match[str]) -> str:
-        return str(new.get(int(m.group(0)), m.group(0)))
-
-    text = re.sub(r"(?<=\[)\d+(?=\])", one, text)
-    return re.sub(r"(?<=contradicted by source )\d+(?:, \d+)*",
-                  lambda m: re.sub(r"\d+", one, m.group(0)), text)
 
 
 OWN_FINDINGS = "netops's own findings from device state (no model involved)"

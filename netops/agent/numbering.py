@@ -8,13 +8,18 @@ its "[5]" names one source whichever call showed it, and the answer check
 (:mod:`netops.agent.answer_check`) judges each sentence against the source its mark names.
 
 With no numbering (offline, the reads made before the model speaks) tools number as before.
+
+That number is the one a person sees everywhere in the turn: the answer's ``[n]`` (never
+renumbered), the tool card (the output the model read), the answer check's ``cited`` /
+``supported_by`` / ``contradicted_by``, and the evidence list, which every surface (chat, ``ask``,
+``--json``, the history) takes from :func:`numbered`, so none of them numbers it by position.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from netops.agent.evidence import Evidence
@@ -48,8 +53,31 @@ class TurnSources:
             self._by_label[evidence.label] = source
             return n
 
+    def of(self, label: str) -> int | None:
+        """The number the source labelled ``label`` has in this turn (None: not shown yet)."""
+        with self._lock:
+            seen = self._by_label.get(label)
+            return None if seen is None else seen.n
+
     def __len__(self) -> int:
         return len(self.sources)
+
+
+def numbered(evidence: Sequence[Evidence], numbers: Mapping[str, int] | None = None) -> list[tuple[int, Evidence]]:
+    """An answer's evidence list as every surface shows it: each entry with the number its text
+    cites it by (``numbers``: label -> the turn's number), in list order. An entry the turn did
+    not number (an offline answer's: all of them) gets the next number no source of the turn has,
+    so with no numbers the list is numbered 1, 2, 3 as it stands."""
+    numbers = dict(numbers or {})
+    free = max(numbers.values(), default=0)
+    out: list[tuple[int, Evidence]] = []
+    for e in evidence:
+        n = numbers.get(e.label)
+        if n is None:
+            free += 1
+            n = numbers[e.label] = free
+        out.append((n, e))
+    return out
 
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[ \t]*$|\Z)|`[^`\n]*`", re.MULTILINE | re.DOTALL)
@@ -62,24 +90,19 @@ def marks_outside_code(text: str) -> list[re.Match[str]]:
     return [m for m in _MARK.finditer(text) if not any(a <= m.start() < b for a, b in code)]
 
 
-def cite_unchecked(text: str, sources: Sequence[Any], evidence: Sequence[Evidence]) -> tuple[str, list[str]]:
+def cite_unchecked(text: str, sources: Sequence[Any]) -> tuple[str, list[str]]:
     """An answer no check reads (nothing was gathered before the model spoke, but its own tool
-    calls showed it numbered sources): each ``[n]`` made the number of that source in
-    ``evidence`` (the list the answer shows numbered), and a mark naming no source the model was
-    shown flagged in place, never left to point at whatever the list holds at that place.
-    Returns the text and the marks flagged."""
-    at = {e.label: i for i, e in enumerate(evidence, 1)}
-    new = {s.n: at.get(s.evidence.label) for s in sources}
+    calls showed it numbered sources): each ``[n]`` stays the number the model was shown (the
+    one its tool card shows), and a mark naming no source the model was shown is flagged in
+    place, never left to point at whatever the list holds under that number. Returns the text
+    and the marks flagged."""
+    shown = {s.n for s in sources}
     flagged: list[str] = []
     out, last = [], 0
     for m in marks_outside_code(text):
-        n = int(m.group(1))
-        if n in new and new[n] is None:  # shown to the model, not in the list: left as it is
+        if int(m.group(1)) in shown:
             continue
-        if n in new:
-            out.append(text[last:m.start()] + f"[{new[n]}]")
-        else:
-            flagged.append(m.group(0))
-            out.append(text[last:m.start()].rstrip(" ") + f" *(⚠ cites source {n}, which it was never shown)*")
+        flagged.append(m.group(0))
+        out.append(text[last:m.start()].rstrip(" ") + f" *(⚠ cites source {m.group(1)}, which it was never shown)*")
         last = m.end()
     return "".join(out) + text[last:], flagged

@@ -75,6 +75,9 @@ class ToolCallRecord:
     """What the model read (already within the output budget)."""
     cancelled: bool = False
     """The call failed because the question (or command) was cancelled while it ran."""
+    numbers: dict[str, int] = field(default_factory=dict)
+    """Evidence label -> the number the model was shown it by this turn (the answer's text and
+    evidence list use the same one); empty when nothing numbered the turn."""
 
     def __post_init__(self) -> None:
         # a surface shows, exports and stores the arguments: a model's command line can carry a
@@ -340,6 +343,8 @@ class ToolBox:
             output_tokens=estimate_tokens(for_model), evidence=[e.label for e in result.evidence],
             summary=(result.error or result.summary or first)[:200], output=for_model,
             cancelled=not result.ok and self.ctx.cancel is not None and self.ctx.cancel.cancelled,
+            numbers={e.label: n for e in result.evidence
+                     if (n := self.ctx.numbering.of(e.label) if self.ctx.numbering is not None else None)},
         )
         with self.ctx._lock:
             self.calls.append(record)

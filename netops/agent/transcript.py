@@ -83,12 +83,19 @@ def _evidence_texts(answer: Any) -> dict[str, str]:
     return out
 
 
+def _numbered(answer: Any) -> list[tuple[int, Evidence]]:
+    from netops.agent.numbering import numbered
+
+    return numbered(answer.evidence, getattr(answer, "numbers", None))
+
+
 def answer_meta(answer: Any) -> dict[str, Any]:
     """The JSON-able record of ``answer`` stored with its history message."""
     texts = _evidence_texts(answer)
     evidence = []
-    for e in answer.evidence:
-        item: dict[str, Any] = {"label": e.label, "kind": e.kind, "host": e.host, "command": e.command, "at": e.at}
+    for n, e in _numbered(answer):
+        item: dict[str, Any] = {"n": n, "label": e.label, "kind": e.kind, "host": e.host, "command": e.command,
+                                "at": e.at}
         text = texts.get(e.label)
         if text:
             item["text"] = _cap(_redact(text))
@@ -97,7 +104,8 @@ def answer_meta(answer: Any) -> dict[str, Any]:
         evidence.append(item)
     calls = [{"tool": c.tool, "args": _redact(c.args), "ok": c.ok, "error": _redact(c.error),
               "elapsed": c.elapsed, "summary": _redact(c.summary), "evidence": list(c.evidence),
-              "truncated": c.truncated, "cancelled": c.cancelled} for c in answer.tool_calls]
+              "truncated": c.truncated, "cancelled": c.cancelled, "numbers": dict(getattr(c, "numbers", {}) or {})}
+             for c in answer.tool_calls]
     approvals = [{"playbook": a.playbook, "targets": list(a.targets), "params": _redact(a.params),
                   "decision": a.decision, "by": a.by, "result": _redact(a.result), "verified": a.verified,
                   "review": a.review, "review_findings": _redact(list(a.review_findings)),
@@ -135,10 +143,17 @@ class StoredAnswer:
     check: dict[str, Any] | None = None
     texts: dict[str, str] = field(default_factory=dict)
     created_at: str | None = None
+    numbers: dict[str, int] = field(default_factory=dict)
+    """Evidence label -> the number the text cites it by (rows from before it was kept: none,
+    and the list is numbered in order, as it was then)."""
 
     @property
     def citations(self) -> list[str]:
         return [e.label for e in self.evidence]
+
+    def numbered(self) -> list[tuple[int, Evidence]]:
+        """The evidence list with the numbers the text uses, as the answer showed it."""
+        return _numbered(self)
 
     def evidence_text(self, label: str) -> str | None:
         """The output or passage text stored for the evidence ``label`` (None when not kept)."""
@@ -148,8 +163,8 @@ class StoredAnswer:
         return {"text": self.text, "mode": self.mode, "model": self.model, "partial": self.partial,
                 "cancelled": self.cancelled, "notice": self.notice, "error": self.error,
                 "citations": self.citations,
-                "evidence": [{**asdict(e), **({"text": self.texts[e.label]} if e.label in self.texts else {})}
-                             for e in self.evidence],
+                "evidence": [{"n": n, **asdict(e), **({"text": self.texts[e.label]} if e.label in self.texts else {})}
+                             for n, e in self.numbered()],
                 "tool_calls": [{k: v for k, v in asdict(c).items() if k != "output"} for c in self.tool_calls],
                 "approvals": [asdict(a) for a in self.approvals], "check": self.check}
 
@@ -163,12 +178,15 @@ def stored_answer(message: Any) -> StoredAnswer:
     before tool calls and evidence were kept give their citations only."""
     meta = getattr(message, "meta", None) or {}
     texts: dict[str, str] = {}
+    numbers: dict[str, int] = {}
     evidence: list[Evidence] = []
     if meta.get("evidence"):
         for item in meta["evidence"]:
             label = str(item.get("label") or "")
             if not label:
                 continue
+            if isinstance(item.get("n"), int):
+                numbers[label] = item["n"]
             kind = item.get("kind") if item.get("kind") in ("spec", "device") else _kind(label)
             evidence.append(Evidence(kind, label, host=item.get("host"), command=item.get("command"),
                                      at=item.get("at")))
@@ -179,7 +197,8 @@ def stored_answer(message: Any) -> StoredAnswer:
     calls = [ToolCallRecord(tool=str(c.get("tool", "?")), args=dict(c.get("args") or {}), ok=bool(c.get("ok")),
                             error=c.get("error"), elapsed=float(c.get("elapsed") or 0.0),
                             truncated=bool(c.get("truncated")), evidence=list(c.get("evidence") or []),
-                            summary=str(c.get("summary") or ""), cancelled=bool(c.get("cancelled")))
+                            summary=str(c.get("summary") or ""), cancelled=bool(c.get("cancelled")),
+                            numbers={str(k): v for k, v in (c.get("numbers") or {}).items() if isinstance(v, int)})
              for c in meta.get("tool_calls") or []]
     approvals = [ApprovalRecord(playbook=str(a.get("playbook", "?")), targets=list(a.get("targets") or []),
                                 params=dict(a.get("params") or {}), review=str(a.get("review") or ""),
@@ -191,4 +210,4 @@ def stored_answer(message: Any) -> StoredAnswer:
                         partial=bool(meta.get("partial")), cancelled=bool(meta.get("cancelled")),
                         notice=meta.get("notice"), error=meta.get("error"), evidence=evidence, tool_calls=calls,
                         approvals=approvals, check=meta.get("check"), texts=texts,
-                        created_at=getattr(message, "created_at", None))
+                        created_at=getattr(message, "created_at", None), numbers=numbers)

@@ -145,12 +145,13 @@ class _Renderer:
         lines = []
         if answer.citations:
             lines.append("evidence: " + "; ".join(answer.citations))
-        if getattr(answer, "check", None) is not None:
-            # the text's [n] is the n-th entry of the evidence list (whichever call showed it the model)
+        if getattr(answer, "check", None) is not None or getattr(answer, "numbers", None):
+            # each [n] of the text under the number the library gave it (the tool output and the
+            # answer check use the same one), not its place in the evidence line above
             from netops.agent.numbering import marks_outside_code
 
             cited = {int(m.group(1)) for m in marks_outside_code(answer.text)}
-            lines += [f"[{n}] {e.label}" for n, e in enumerate(answer.evidence, 1) if n in cited]
+            lines += [f"[{n}] {e.label}" for n, e in answer.numbered() if n in cited]
         for line in lines:
             if plain:
                 click.echo(line)

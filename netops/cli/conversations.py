@@ -78,7 +78,7 @@ def _answer_details(message) -> None:  # type: ignore[no-untyped-def]
                    + (f" by {a.by}" if a.by else "") + (f" ({a.result})" if a.result else ""))
     if stored.check:
         click.echo(f"  answer check: {stored.check.get('summary', '')}")
-    for n, e in enumerate(stored.evidence, 1):
+    for n, e in stored.numbered():
         click.echo(f"  [{n}] {e.label}")
 
 

@@ -24,6 +24,8 @@ class Entry:
     """The answer check's one-line summary, when the answer was checked."""
     cancelled: bool = False
     """The person stopped the answer (a partial one was not cut off)."""
+    numbers: list[int] = field(default_factory=list)
+    """The number of each citation, as the answer's text cites it (empty: 1, 2, 3 in order)."""
 
     @classmethod
     def from_answer(cls, answer: Any) -> "Entry":
@@ -31,10 +33,14 @@ class Entry:
         from netops.agent.transcript import check_summary
         from netops.tui.render import shown_text
 
+        from netops.agent.numbering import numbered
+
         check = check_summary(getattr(answer, "check", None))
-        return cls("command" if answer.mode == "command" else "assistant", shown_text(answer), answer.mode, answer.model, list(answer.citations),
-                   list(answer.tool_calls), list(answer.approvals), bool(answer.partial),
-                   check.get("summary") if check else None, bool(getattr(answer, "cancelled", False)))
+        listed = numbered(answer.evidence, getattr(answer, "numbers", None))
+        return cls("command" if answer.mode == "command" else "assistant", shown_text(answer), answer.mode, answer.model,
+                   [e.label for _, e in listed], list(answer.tool_calls), list(answer.approvals), bool(answer.partial),
+                   check.get("summary") if check else None, bool(getattr(answer, "cancelled", False)),
+                   [n for n, _ in listed])
 
 
 def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None, exported_at: str) -> str:
@@ -74,7 +80,9 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
             lines += [f"Answer check: {e.check}", ""]
         if e.role == "assistant":
             if e.citations:
-                lines += ["Evidence:", ""] + [f"{n}. {c}" for n, c in enumerate(e.citations, 1)] + [""]
+                # "[n]" as the text cites it: a Markdown "3." list would be renumbered from 1
+                numbers = e.numbers if len(e.numbers) == len(e.citations) else range(1, len(e.citations) + 1)
+                lines += ["Evidence:", ""] + [f"- [{n}] {c}" for n, c in zip(numbers, e.citations)] + [""]
             else:
                 lines += ["_No evidence: this answer cites nothing._", ""]
     return "\n".join(lines).rstrip() + "\n"

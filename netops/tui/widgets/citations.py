@@ -79,6 +79,9 @@ class CitationList(Vertical):
                 return
             yield Static("no evidence: this answer cites nothing; treat it as unverified", classes="citations-head")
             return
+        from netops.agent.numbering import numbered
+
         yield Static(f"evidence ({len(self.evidence)}):", classes="citations-head")
-        for n, ev in enumerate(self.evidence, 1):
+        # the numbers the answer's text and its tool cards use (the library's), not list places
+        for n, ev in numbered(self.evidence, getattr(self.answer, "numbers", None)):
             yield CitationLink(n, ev, self.answer)

@@ -68,7 +68,8 @@ class ToolCard(Collapsible):
         if record.error:
             body.append(f"error: {record.error}")
         if getattr(record, "evidence", None):
-            body.append("evidence: " + "; ".join(record.evidence))
+            numbers = getattr(record, "numbers", None) or {}  # as the answer's text and evidence list cite them
+            body.append("evidence: " + "; ".join(f"[{numbers[e]}] {e}" if e in numbers else e for e in record.evidence))
         if output:
             body.append(str(output))
         elif ok and getattr(record, "evidence", None):

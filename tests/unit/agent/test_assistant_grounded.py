@@ -126,11 +126,11 @@ def test_a_supported_knowledge_answer_is_not_wrapped_in_passages(scripted, make_
 
 
 def test_citation_numbers_in_the_answer_are_those_of_its_evidence_list(scripted, make_assistant):
-    """The evidence list an answer shows is numbered (the chat lists it as [1], [2]...), and it
-    holds only the sources the answer cites: a model citing sources [2] and [3] of three got a
-    list r2, r3, r1, so its '[2]' pointed at r3 and its '[3]' at r1 (seen in the chat). Every
-    [n] in the text now names the n-th listed source, and a source a mark says contradicts a
-    sentence is listed too."""
+    """The evidence list an answer shows is numbered, and it holds the sources the answer cites
+    first: a model citing sources [2] and [3] of three got a list r2, r3, r1, so its '[2]'
+    pointed at r3 and its '[3]' at r1 (seen in the chat). Every [n] in the text names the
+    source the list shows under [n] (the list carries the turn's numbers, not positions), and a
+    source a mark says contradicts a sentence is listed too."""
     import re
 
     scripted.push(say("r2 peers with 198.51.100.1 [2]. r3 is a router [3]."))
@@ -140,5 +140,5 @@ def test_citation_numbers_in_the_answer_are_those_of_its_evidence_list(scripted,
     assert len(shown) == 2, answer.text
     for sentence, n in zip(("r2 peers", "r3 is"), shown):
         host = sentence.split()[0]
-        assert 1 <= n <= len(answer.citations), (n, answer.citations)
-        assert answer.citations[n - 1].startswith(f"{host}:"), (answer.text, answer.citations)
+        (label,) = [e.label for k, e in answer.numbered() if k == n]
+        assert label.startswith(f"{host}:"), (answer.text, answer.numbered())

@@ -95,5 +95,24 @@ def test_ask_numbered_sources_under_the_answer_are_the_texts_numbers(cli_env, ca
     lines = {int(n): label for n, label in re.findall(r"^\[(\d+)\] (.+)$", listing, re.M)}
     assert len(marks) == 1 and sorted(lines) == marks, out
     evidence = listing.splitlines()[0].split("; ")
-    assert all(evidence[n - 1] == label for n, label in lines.items()), (lines, evidence)
+    assert all(label in evidence for label in lines.values()), (lines, evidence)
     assert list(lines.values()) == [KEEPALIVE]
+    from tests.unit.agent.test_turn_numbering import shown
+
+    assert marks == [shown(cli_env.requests[1].tool_results()[0])[KEEPALIVE]]  # as the tool output said it
+
+
+def test_ask_json_numbers_a_source_as_the_text_and_the_check_do(cli_env, capsys):
+    """--json: the answer check's numbers were the turn's, the text's were evidence-list places."""
+    import re
+
+    from tests.unit.agent.test_turn_numbering import HOLD_RULE, cites, shown
+
+    cli_env.push(tool_call("kb_search", query="hold time"),
+                 cites(HOLD_RULE, "The Hold Time MUST be either zero or at least three seconds [{n}].", 1))
+    main(["ask", "--json", "What is the lowest hold time a BGP speaker may accept?"])
+    doc = json.loads(capsys.readouterr().out)
+    n = shown(cli_env.requests[1].tool_results()[0])[HOLD_RULE]
+    assert [int(m) for m in re.findall(r"\[(\d+)\]", doc["answer"])] == [n], doc["answer"]
+    assert {e["label"]: e["n"] for e in doc["evidence"]}[HOLD_RULE] == n
+    assert [s["cited"] for s in doc["check"]["sentences"] if s["status"] != "not_checked"] == [[n]]

@@ -99,7 +99,7 @@ def test_answer_check_summary_is_stored(make_session):
                     check=report)
     meta = json.loads(json.dumps(answer_meta(answer)))
     assert meta["check"]["summary"] == report.summary() and meta["check"]["checked"] == report.checked
-    assert meta["evidence"] == [{"label": Src.label, "kind": "spec", "host": None, "command": None, "at": None,
+    assert meta["evidence"] == [{"n": 1, "label": Src.label, "kind": "spec", "host": None, "command": None, "at": None,
                                  "ref": Src.label}]
     stored = stored_answer(HistoryMessage("assistant", answer.text, "t", meta))
     assert stored.check["summary"] == report.summary() and stored.model == "smollm2"

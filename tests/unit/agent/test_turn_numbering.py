@@ -1,7 +1,8 @@
 """One numbering per turn: the sources gathered before the model spoke come first, then each
 tool call's hits as they arrive (a source seen again keeps its first number); the tool output
 the model reads shows those numbers, the answer check checks each sentence against the source
-its mark names, and the answer's [n] is the n-th entry of its evidence list."""
+its mark names, and the answer's [n] is that number everywhere: the text, the tool card, the
+evidence list (numbered by it, not by position), the check and --json."""
 
 from __future__ import annotations
 
@@ -32,8 +33,10 @@ def cites(label: str, sentence: str, fallback: int):
 
 
 def listed(answer, n: int) -> str:
-    assert 1 <= n <= len(answer.citations), (n, answer.citations, answer.text)
-    return answer.citations[n - 1]
+    """The evidence-list entry numbered ``n`` (as every surface lists it)."""
+    found = [e.label for k, e in answer.numbered() if k == n]
+    assert len(found) == 1, (n, answer.numbered(), answer.text)
+    return found[0]
 
 
 def test_a_passage_from_the_models_own_search_is_checked_against_what_it_cites(scripted, make_assistant):
@@ -144,3 +147,60 @@ def test_a_tool_that_does_not_number_its_output_says_the_numbers_after_it(settin
     assert box.call("lookup", {"asn": "AS65002"}).for_model().endswith("(cite as: [4] peeringdb: AS65002; [3] peeringdb: IX-1)")
     assert [s.n for s in ctx.numbering.sources] == [1, 2, 3, 4]
     assert "AS65002 peers at IX-1" in ctx.numbering.sources[2].text   # what the check reads of [3]
+
+
+# -- one number per source on every surface -------------------------------------------------
+
+def _card_number(answer, label: str) -> int:
+    """The number the tool card shows ``label`` under: the output the model read, kept on the card."""
+    numbers = [shown(c.output or "").get(label) for c in answer.tool_calls]
+    (n,) = [n for n in numbers if n is not None][:1]
+    return n
+
+
+def test_a_source_has_one_number_in_the_text_card_list_check_and_json(scripted, make_assistant):
+    """Grounded on §6.2 as [1], the model searches itself and cites §4.2 by the number the search
+    showed it (the tool card shows the same output). The text's mark was then renumbered to §4.2's
+    place in the evidence list ([1]) while the card, the check and --json said its turn number."""
+    scripted.push(tool_call("kb_search", query="hold time"),
+                  cites(HOLD_RULE, "The Hold Time MUST be either zero or at least three seconds [{n}].", 1))
+    answer = make_assistant().ask(README_Q)
+    n = _card_number(answer, HOLD_RULE)
+    assert n > 1                                                     # §6.2 came first, as [1]
+    (mark,) = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
+    assert mark == n, answer.text                                    # the text
+    assert dict((e.label, k) for k, e in answer.numbered())[HOLD_RULE] == n   # the evidence list
+    sentence = next(s for s in answer.check.sentences if s.status != "not_checked")
+    assert sentence.cited == [n] and sentence.supported_by[:1] == [n]          # the answer check
+    doc = answer.to_dict()
+    assert {e["label"]: e["n"] for e in doc["evidence"]}[HOLD_RULE] == n        # --json
+    assert [s["cited"] for s in doc["check"]["sentences"] if s["status"] != "not_checked"] == [[n]]
+    numbers = [k for k, _ in answer.numbered()]
+    assert len(set(numbers)) == len(numbers)                          # no two sources share one
+
+
+def test_without_grounding_the_text_keeps_the_number_the_card_shows(scripted, make_assistant):
+    """No check: the mark to a hit of the second search was renumbered to its evidence-list place,
+    not the [n] its tool card shows."""
+    label = "RFC 4271 §6.5 (Hold Timer Expired Error Handling)"
+    scripted.push(tool_call("kb_search", query="hold time"), tool_call("kb_search", query="hold timer expired"),
+                  cites(label, "On expiry a NOTIFICATION is sent and the connection closed [{n}].", 1))
+    answer = make_assistant().ask("is everything fine?")
+    n = shown(answer.tool_calls[1].output or "")[label]
+    (mark,) = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
+    assert mark == n, answer.text
+    assert dict((e.label, k) for k, e in answer.numbered())[label] == n
+    assert {e["label"]: e["n"] for e in answer.to_dict()["evidence"]}[label] == n
+
+
+def test_the_stored_answer_keeps_the_numbers(scripted, make_assistant, make_session):
+    """A resumed conversation lists its evidence by the numbers its text used."""
+    from netops.agent.transcript import stored_answer
+
+    scripted.push(tool_call("kb_search", query="hold time"),
+                  cites(HOLD_RULE, "The Hold Time MUST be either zero or at least three seconds [{n}].", 1))
+    assistant = make_assistant()
+    answer = assistant.ask(README_Q)
+    stored = stored_answer(assistant.session.conversation(answer.conversation_id).messages[-1])
+    assert stored.numbered() == answer.numbered()
+    assert stored.to_dict()["evidence"][0]["n"] == answer.numbered()[0][0]
