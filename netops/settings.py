@@ -4,22 +4,24 @@ Precedence (highest first): explicit keyword arguments, environment (``NETOPS_``
 with ``__``), ``$NETOPS_CONFIG`` or ``$XDG_CONFIG_HOME/netops/config.toml``, defaults.
 The object is created once by the caller (CLI, TUI, tests) and passed down; nothing in netops
 reads it from a module global.
+
+Variable names ignore case; a section (``NETOPS_SSH``) or a mapping (``NETOPS_CHAT__KEYS``) may be
+given whole as JSON, and its nested variables and the file's table of the same name merge into it.
+This is what pydantic-settings does; netops reads its two sources itself because importing
+pydantic-settings (every cloud and CLI source it has) cost each netops process ~0.13 s.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
+import types
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from netops.errors import ConfigError
 from netops.paths import shipped_dir
@@ -118,16 +120,24 @@ class ChatSettings(BaseModel):
     unfinished or a router-side guard put back (default 15)."""
 
 
-class Settings(BaseSettings):
+ENV_PREFIX = "NETOPS_"
+NESTED = "__"
+
+
+class Settings(BaseModel):
     """Everything configurable about netops."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="NETOPS_",
-        env_nested_delimiter="__",
-        env_ignore_empty=True,  # NETOPS_HOME= is unset, not '.' (state written wherever netops runs)
-        extra="ignore",
-        validate_default=True,
-    )
+    model_config = ConfigDict(extra="ignore", validate_default=True, protected_namespaces=())
+
+    def __init__(self, **values: Any) -> None:
+        """Keyword arguments, over ``NETOPS_*`` variables, over the config file, over defaults."""
+        path = config_path()
+        merged: dict[str, Any] = {}
+        if path.is_file():
+            _merge(merged, tomllib.loads(path.read_text(encoding="utf-8")))
+        _merge(merged, _from_env(type(self)))
+        _merge(merged, values)
+        super().__init__(**merged)
 
     home: Path = Field(default_factory=default_home)
     """All state (index, audit log, history, lab files) lives here. Tests always set it."""
@@ -170,27 +180,75 @@ class Settings(BaseSettings):
     audit: AuditSettings = AuditSettings()
     chat: ChatSettings = ChatSettings()
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        path = config_path()
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if path.is_file():
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
-        return tuple(sources)
-
     # Resolved locations -------------------------------------------------------------------
     @property
     def paths(self) -> "Paths":
         from netops.paths import Paths
 
         return Paths.from_settings(self)
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    """Deep update: a table merges into a table, anything else replaces."""
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            into[key] = dict(into[key])
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _structured(annotation: Any) -> bool:
+    """A section (a model) or a mapping/list, optional or not: its variable is JSON."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, (BaseModel, dict, list))
+    origin = typing.get_origin(annotation)
+    if origin in (dict, list):
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_structured(a) for a in typing.get_args(annotation) if a is not type(None))
+    return False
+
+
+def _from_env(model: type[BaseModel], prefix: str = ENV_PREFIX) -> dict[str, Any]:
+    """The values ``NETOPS_*`` variables give ``model``'s fields (names ignore case; empty is unset)."""
+    env = {k.lower(): v for k, v in os.environ.items() if v != ""}
+    out: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        key = (prefix + name).lower()
+        annotation = field.annotation
+        section = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        raw = env.get(key)
+        value: Any = None
+        if raw is not None:
+            if _structured(annotation):
+                try:
+                    value = json.loads(raw)
+                except ValueError as exc:
+                    name_ = key.upper()
+                    raise ConfigError(f"{name_} is not JSON ({exc.msg}): a section or mapping is given whole",
+                                      hint=f"{name_}='{{\"key\": \"value\"}}', or one key: {name_}{NESTED}KEY=value"
+                                      ) from exc
+            else:
+                value = raw
+        if section:
+            nested = _from_env(annotation, key + NESTED)
+            if nested:
+                value = _merge_into(value, nested)
+        elif _structured(annotation):
+            start = key + NESTED
+            deeper = {k[len(start):]: v for k, v in env.items() if k.startswith(start) and k != start}
+            if deeper:
+                value = _merge_into(value, deeper)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _merge_into(value: Any, nested: dict[str, Any]) -> Any:
+    base: dict[str, Any] = dict(value) if isinstance(value, dict) else {}
+    _merge(base, nested)
+    return base
 
 
 def load_settings(**overrides: Any) -> Settings:

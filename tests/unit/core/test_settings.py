@@ -98,3 +98,49 @@ def test_an_empty_variable_is_unset_not_the_current_directory(tmp_path, monkeypa
     default = type(s).model_fields
     assert s.home != Path(".") and s.home == Path(tmp_path / ".local" / "share" / "netops")
     assert s.inventory is None and s.model == default["model"].default and s.ssh.max_workers > 0
+
+
+def test_settings_import_without_pydantic_settings():
+    """Every netops process builds Settings first: pydantic-settings' import (all its cloud and
+    CLI sources) was ~0.13 s of CPU of each start, more than the rest of `netops --version`.
+    The env/TOML reading is netops' own now; the tests around this one pin its behaviour."""
+    import os
+    import subprocess
+    import sys
+
+    repo = str(Path(__file__).resolve().parents[3])
+    probe = "import sys, netops.settings as s; s.load_settings(); print(sorted(m for m in sys.modules if m.startswith('pydantic_settings')))"
+    out = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "PYTHONPATH": repo},
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_env_names_ignore_case_and_a_whole_section_reads_as_json(monkeypatch):
+    monkeypatch.setenv("netops_model", "lower-case-name")
+    monkeypatch.setenv("NETOPS_SSH", '{"max_workers": 3, "command_timeout": 9}')
+    monkeypatch.setenv("NETOPS_SSH__COMMAND_TIMEOUT", "4.5")  # the nested variable refines the section
+    monkeypatch.setenv("NETOPS_CHAT__KEYS", '{"chat.side_panel": "f3"}')
+    monkeypatch.setenv("NETOPS_MODEL_REVIEW", "0")
+    monkeypatch.setenv("NETOPS_NOT_A_SETTING", "ignored")
+    s = load_settings()
+    assert s.model == "lower-case-name"
+    assert (s.ssh.max_workers, s.ssh.command_timeout) == (3, 4.5)
+    assert s.chat.keys == {"chat.side_panel": "f3"} and s.model_review is False
+
+
+def test_env_and_file_sections_merge_and_keywords_win(tmp_path, monkeypatch):
+    cfg = tmp_path / "team.toml"
+    cfg.write_text('model = "file"\n[ssh]\ncommand_timeout = 5.5\nmax_workers = 9\n[kb]\ntop_k = 7\n')
+    monkeypatch.setenv("NETOPS_CONFIG", str(cfg))
+    monkeypatch.setenv("NETOPS_SSH__MAX_WORKERS", "4")
+    monkeypatch.setenv("NETOPS_MODEL", "env")
+    s = load_settings(model="keyword")
+    assert (s.ssh.command_timeout, s.ssh.max_workers, s.kb.top_k) == (5.5, 4, 7)
+    assert s.model == "keyword"
+
+
+def test_a_section_variable_that_is_not_json_is_one_config_error(monkeypatch):
+    monkeypatch.setenv("NETOPS_CHAT__KEYS", "f3")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "NETOPS_CHAT__KEYS" in str(err.value)
