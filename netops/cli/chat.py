@@ -33,7 +33,7 @@ def chat(model: str | None, offline: bool, continue_last: bool, conversation_id:
     ctx = click.get_current_context()
     from netops.tui.app import ChatApp
 
-    # Settings are built by the app after its first frame (pydantic-settings costs ~0.2 s); a
+    # Settings are built by the app after its first frame (pydantic and the model cost ~0.1 s); a
     # broken config still ends here as one line and its exit code.
     app = ChatApp(lambda: settings_from(ctx), model=model, offline=offline, conversation_id=conversation_id,
                   continue_last=continue_last)
