@@ -444,12 +444,20 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Seque
     ``seen``: every source the model was shown this turn, in the turn's one numbering
     (:mod:`netops.agent.numbering`): ``g.sources`` first, then what its own tool calls showed it;
     ``g.sources`` alone if not given. The text's ``[n]`` stay those numbers, and the evidence
-    list is numbered by them (``answer.numbers``), not by its order."""
-    from netops.agent.answer_check import SUPPORTED, check_answer
-    from netops.agent.evidence import dedupe
+    list is numbered by them (``answer.numbers``) and ordered by them, [1] first, as the tool
+    cards showed them."""
+    from netops.agent.numbering import numbered
 
     seen = list(seen) if seen else list(g.sources)
     answer.numbers = {s.evidence.label: s.n for s in seen}
+    _finish(answer, g, question, kb, seen)
+    answer.evidence = [e for _, e in numbered(answer.evidence, answer.numbers)]
+
+
+def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source]) -> None:
+    from netops.agent.answer_check import SUPPORTED, check_answer
+    from netops.agent.evidence import dedupe
+
     if answer.error:
         return
     if not g.grounded:

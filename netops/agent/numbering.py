@@ -65,9 +65,10 @@ class TurnSources:
 
 def numbered(evidence: Sequence[Evidence], numbers: Mapping[str, int] | None = None) -> list[tuple[int, Evidence]]:
     """An answer's evidence list as every surface shows it: each entry with the number its text
-    cites it by (``numbers``: label -> the turn's number), in list order. An entry the turn did
-    not number (an offline answer's: all of them) gets the next number no source of the turn has,
-    so with no numbers the list is numbered 1, 2, 3 as it stands."""
+    cites it by (``numbers``: label -> the turn's number), in that order ([1] before [2], as the
+    tool cards showed them). An entry the turn did not number (an offline answer's: all of them)
+    gets the next number no source of the turn has, so with no numbers the list is numbered
+    1, 2, 3 as it stands."""
     numbers = dict(numbers or {})
     free = max(numbers.values(), default=0)
     out: list[tuple[int, Evidence]] = []
@@ -77,7 +78,7 @@ def numbered(evidence: Sequence[Evidence], numbers: Mapping[str, int] | None = N
             free += 1
             n = numbers[e.label] = free
         out.append((n, e))
-    return out
+    return sorted(out, key=lambda item: item[0])
 
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[ \t]*$|\Z)|`[^`\n]*`", re.MULTILINE | re.DOTALL)

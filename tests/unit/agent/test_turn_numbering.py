@@ -177,6 +177,9 @@ def test_a_source_has_one_number_in_the_text_card_list_check_and_json(scripted, 
     assert [s["cited"] for s in doc["check"]["sentences"] if s["status"] != "not_checked"] == [[n]]
     numbers = [k for k, _ in answer.numbered()]
     assert len(set(numbers)) == len(numbers)                          # no two sources share one
+    # listed [1], [2], [3] as the cards showed them (it was: the cited [2] first, then [3], [1], [4])
+    assert numbers == sorted(numbers) and answer.citations == [e.label for _, e in answer.numbered()]
+    assert [e["n"] for e in doc["evidence"]] == numbers
 
 
 def test_without_grounding_the_text_keeps_the_number_the_card_shows(scripted, make_assistant):
