@@ -345,13 +345,24 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             f", up {duration(data.uptime_seconds)}" if data.uptime_seconds else "")
     if getter == "config":
         text, what = data.text.strip(), "running configuration"
-        if section := extra.get("_section"):
+        section = extra.get("_section")
+        if names := extra.get("_interfaces"):  # "show the config of eth-r2 on r1": that interface's lines
+            from netops.devices.config_sections import interface_section
+
+            parts = [p for n in names if (p := interface_section(text, n))]
+            if not parts:
+                return f"- no {' or '.join(names)} lines in the {what}"
+            text, section = "\n".join(parts), None if section == "interface" else section
+            what = f"{' and '.join(names)} lines of the {what}" if not section else \
+                f"{section} lines of {' and '.join(names)} in the {what}"
+        if section:
             from netops.devices.config_sections import config_section
 
             part = config_section(text, section)
             if part is None:
-                return f"- no {section} lines in the {what}"
-            text, what = part, f"{section} lines of the {what}"
+                return f"- no {section} lines in the {what}" if not names else \
+                    f"- no {section} lines for {' or '.join(names)} in the running configuration"
+            text, what = part, what if names else f"{section} lines of the {what}"
         cut = text[:CONFIG_CHARS].rsplit("\n", 1)[0] if len(text) > CONFIG_CHARS else text
         more = text.count("\n") - cut.count("\n")
         return (f"The {what}" + (" (redacted)" if getattr(data, "redacted", False) else "") + ":\n\n```\n"

@@ -840,6 +840,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         route_ = Route("tool", best, spec["tool"], args, scores[best])
         if best == "config":
             route_.args["_section"] = next((CONFIG_SECTIONS[w] for w in words if w in CONFIG_SECTIONS), None)
+            if ents["interfaces"]:  # "the config of eth-r2 on r1": that interface's lines only
+                route_.args["_interfaces"] = ents["interfaces"]
         if best == "interfaces" and len(targets) > 1:
             # "which interface on r1 faces r3": r3 is the far end of a link, not a device asked about
             far = {h for h in targets if re.search(_FAR_END.format(h=re.escape(h)), question, re.IGNORECASE)}

@@ -54,3 +54,17 @@ def config_section(text: str, word: str) -> str | None:
                     keep.add(j)
                 break
     return "\n".join(lines[i] for i in sorted(keep))
+
+
+_TOKEN = re.compile(r"[A-Za-z][\w/.:-]*\d")
+
+
+def interface_section(text: str, name: str) -> str | None:
+    """The lines of ``text`` that belong to the interface ``name`` in any spelling (``Gi0/0/1``
+    finds ``interface GigabitEthernet0/0/1``, and ``passive-interface GigabitEthernet0/0/1``
+    under ``router ospf``); ``None`` when the configuration does not name it."""
+    from netops.devices.parsers._addresses import name_key
+
+    want = name_key(name)
+    spelled = next((tok for tok in dict.fromkeys(_TOKEN.findall(text)) if name_key(tok) == want), None)
+    return config_section(text, spelled) if spelled else None

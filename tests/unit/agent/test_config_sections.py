@@ -123,3 +123,40 @@ def test_offline_question_about_a_value_a_playbook_changes_reads_the_value(make_
 @pytest.fixture
 def change_settings(agent_settings, vetted_playbooks):
     return agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks})
+
+
+@pytest.mark.parametrize("question, names, section", [
+    ("show the interface eth-r3 config on r2", ["eth-r3"], "interface"),
+    ("ospf config of r1 eth-r2", ["eth-r2"], "ospf"),
+    ("show run int Gi0/0/1 on r1", ["Gi0/0/1"], None),
+])
+def test_a_config_question_naming_an_interface_carries_it(question, names, section):
+    r = route(question, HOSTS)
+    assert (r.args.get("getter"), r.args.get("_interfaces"), r.args.get("_section")) == ("config", names, section), r
+
+
+def test_offline_answer_shows_only_the_named_interface():
+    """'show the interface eth-r3 config on r2' is that interface's block, not every interface's
+    (nor the whole configuration); with 'ospf' also named, that block's OSPF lines."""
+    from netops.agent.offline import _summarise
+    from netops.devices.models import RunningConfig
+
+    cfg = RunningConfig(text=(FX / "frr/r1/show_running_config.txt").read_text())
+    body = _summarise("config", cfg, {"_section": "interface", "_interfaces": ["eth-r2"]})
+    assert "interface eth-r2" in body and " ip address 198.51.100.1/30" in body, body
+    assert "interface eth-r3" not in body and "hostname r1" not in body and "router bgp" not in body
+    body = _summarise("config", cfg, {"_section": "ospf", "_interfaces": ["eth-r2"]})
+    assert "interface eth-r2" in body and "ip ospf cost" in body and "ip address" not in body, body
+    assert "no eth-r9 lines" in _summarise("config", cfg, {"_section": None, "_interfaces": ["eth-r9"]})
+
+
+def test_an_abbreviated_interface_name_finds_its_block():
+    from netops.devices.config_sections import interface_section
+
+    text = ("hostname pe1\n!\ninterface GigabitEthernet0/0/1\n description core\n ip address 10.0.0.1 255.255.255.252\n"
+            "!\ninterface GigabitEthernet0/0/10\n shutdown\n!\nrouter ospf 1\n passive-interface GigabitEthernet0/0/1\n!\n")
+    lines = interface_section(text, "Gi0/0/1").splitlines()
+    assert lines[:3] == ["interface GigabitEthernet0/0/1", " description core", " ip address 10.0.0.1 255.255.255.252"]
+    assert "router ospf 1" in lines and " passive-interface GigabitEthernet0/0/1" in lines
+    assert "interface GigabitEthernet0/0/10" not in lines and " shutdown" not in lines
+    assert interface_section(text, "Gi0/0/2") is None
