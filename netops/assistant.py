@@ -696,6 +696,8 @@ class Assistant:
         # one numbering for the turn: the sources above are [1]..[k], what the model's own calls
         # show it is numbered on from there (a source seen again keeps its number)
         ctx.numbering = TurnSources(g.sources if g.grounded else ())
+        for call in toolbox.calls:  # the reads made first: their cards say the numbers given above
+            call.numbers = {label: n for label in call.evidence if (n := ctx.numbering.of(label))}
         chat_model = self.backend.chat_model(self.model)
         if hasattr(chat_model, "num_ctx"):
             chat_model.num_ctx = self.budget.num_ctx

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from netops.testing.ollama_server import tool_call
+from netops.testing.ollama_server import say, tool_call
 from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
 from tests.unit.agent.conftest import (  # noqa: F401 - fixtures
     agent_settings, devices, fake_transport, kb, make_session, rfc4271_index, scripted,
@@ -41,3 +41,22 @@ async def test_a_cited_passage_has_one_number_on_its_card_in_the_text_and_in_the
         links = {link.evidence.label: link.number for link in view.query(CitationLink)}
         assert links[HOLD_RULE] == n, links                                  # the evidence list
         assert len(set(links.values())) == len(links)
+
+
+async def test_the_card_of_a_read_made_before_the_model_spoke_shows_its_number(scripted, make_session,
+                                                                               agent_settings):
+    """r1's BGP state is read first and given to the model as [1]: its card said no number."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.citations import CitationLink
+    from netops.tui.widgets.toolcard import ToolCard
+
+    scripted.push(say("r1 peers with 198.51.100.2 [1]."))
+    app = ChatApp(agent_settings, session=make_session(agent_settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "bgp neighbours on r1")
+        (view,) = await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
+        label = view.answer.grounding.sources[0].label
+        (card,) = [c for c in view.query(ToolCard) if c.tool == "get_state"]
+        assert f"[1] {label}" in str(card._body.render())
+        links = {link.evidence.label: link.number for link in view.query(CitationLink)}
+        assert links[label] == 1 and "[1]" in view.answer.text

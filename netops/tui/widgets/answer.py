@@ -204,6 +204,10 @@ class AnswerView(Vertical):
             else:
                 await self._md.update(final)
         self.text = final
+        for card in self.cards.values():
+            # a read made before the model spoke got its number after its card was drawn
+            if card.record is not None and getattr(card.record, "numbers", None):
+                card.finish(card.record)
         if getattr(answer, "mode", None) and self.mode is None:
             self.set_mode(answer.mode, getattr(answer, "model", None))
         if _marked(answer):

@@ -207,3 +207,14 @@ def test_the_stored_answer_keeps_the_numbers(scripted, make_assistant, make_sess
     stored = stored_answer(assistant.session.conversation(answer.conversation_id).messages[-1])
     assert stored.numbered() == answer.numbered()
     assert stored.to_dict()["evidence"][0]["n"] == answer.numbered()[0][0]
+
+
+def test_a_read_made_before_the_model_spoke_has_its_number_on_its_card(scripted, make_assistant):
+    """r1's BGP state is read first and given to the model as [1]; that read's tool card had no
+    number (the turn was numbered only once the model spoke), the text and the list said [1]."""
+    scripted.push(say("r1 peers with 198.51.100.2 [1]."))
+    answer = make_assistant().ask("bgp neighbours on r1")
+    (first,) = [c for c in answer.tool_calls if c.tool == "get_state"]
+    label = answer.grounding.sources[0].label
+    assert first.numbers == {label: 1}, (first.numbers, first.evidence)
+    assert dict((e.label, k) for k, e in answer.numbered())[label] == 1
