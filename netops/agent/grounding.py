@@ -343,11 +343,13 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
     if route.kind == "tool" and route.tool == "diagnose_route":
         return DEVICE, {"_tool": "diagnose_route", **route.args}
     if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and \
-            (not route.args.get("_also") or route.args.get("_fleet") or route.args.get("_found")):
-        # an open health question ("anything odd on r2?") reads several getters offline; the model
-        # picks its own reads (one getter up front would ground it on a part as if it were the whole).
-        # Over the fleet ("what's down?", "which neighbors are down?") or the what's-down sweep of a
-        # named device ("is anything down on r2?") every getter is read first.
+            (not route.args.get("_also") or route.args.get("_fleet") or route.args.get("_found")
+             or route.intent == "health"):
+        # Every getter the offline answer reads is read first (each one a source): over the fleet
+        # ("what's down?", "which neighbors are down?"), the what's-down sweep of a named device ("is
+        # anything down on r2?") and an open health question about one ("is r2 healthy?", "anything
+        # odd on r2?": facts, interfaces, BGP and OSPF). A model that calls no tool (SmolLM2) answered
+        # those with nothing read ("No evidence"), where "is the lab healthy?" had the findings.
         return DEVICE, dict(route.args)
     return NONE, {}
 

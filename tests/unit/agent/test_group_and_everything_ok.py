@@ -103,3 +103,17 @@ def test_a_group_health_question_after_a_change_is_a_read_not_a_refusal(harness)
     got = harness.ask("is the lab ok after the change?")
     assert got["expect"] == "read", bench._short(got)
     assert {r["host"] for r in got["reads"]} == set(HOSTS), bench._short(got)
+
+
+@pytest.mark.parametrize("question", ["is r2 healthy?", "is everything in r2 ok?"])
+def test_with_a_model_a_devices_health_is_read_before_the_model_speaks(scripted, make_assistant, question):
+    # SmolLM2 calls no tool: "is r2 healthy?" was answered "No, it is not. R2 is a product of the
+    # 1980s ..." under "No evidence", where "is the lab healthy?" had netops's findings first
+    from netops.agent.grounding import OWN_FINDINGS
+    from netops.testing.ollama_server import say
+
+    scripted.push(say("No, it is not."))
+    answer = make_assistant().ask(question)
+    assert [(c.args.get("getter"), c.ok) for c in answer.tool_calls] == [
+        ("facts", True), ("interfaces", True), ("bgp_neighbors", True), ("ospf_neighbors", True)]
+    assert OWN_FINDINGS in answer.text and "No evidence" not in answer.text, answer.text

@@ -154,7 +154,10 @@ def test_the_model_may_read_the_routing_table_itself(scripted, make_assistant):
                   tool_call("get_state", hosts=["r2"], getter="routes", prefix="0.0.0.0/0"),
                   say("r2 has 203.0.113.3/32 from bgp."))
     answer = make_assistant().ask("anything odd on r2?")
-    calls = answer.tool_calls
+    # r2's health, read before the model speaks (as offline), then the model's own two calls
+    assert [c.args.get("getter") for c in answer.tool_calls[:-2]] == ["facts", "interfaces", "bgp_neighbors",
+                                                                       "ospf_neighbors"]
+    calls = answer.tool_calls[-2:]
     assert [c.tool for c in calls] == ["get_state", "get_state"]
     assert not calls[0].ok and "needs prefix" in (calls[0].error or "") and "0.0.0.0/0" in (calls[0].error or "")
     assert calls[1].ok
