@@ -6,6 +6,7 @@ name; the other hosts' results are still returned. Results keep the order hosts 
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -69,7 +70,8 @@ def fan_out(
                 on_result(r)
     else:
         with ThreadPoolExecutor(max_workers=min(max_workers, len(hosts)), thread_name_prefix="netops-ssh") as pool:
-            futures = {pool.submit(guarded, h): h for h in hosts}
+            # each host's worker sees the caller's context (devices.service.shared_reads)
+            futures = {pool.submit(contextvars.copy_context().run, guarded, h): h for h in hosts}
             for fut in as_completed(futures):
                 r = fut.result()
                 done[futures[fut].name] = r

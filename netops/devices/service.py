@@ -19,12 +19,14 @@ Connections are pooled per host for the life of the service and closed by :meth:
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +45,24 @@ if TYPE_CHECKING:
 log = logging.getLogger("netops.devices")
 
 Recorder = Callable[[dict[str, Any]], None]
+
+
+
+_SHARED_READS: contextvars.ContextVar[dict[tuple[str, str], tuple[CommandOutput, str]] | None] = \
+    contextvars.ContextVar("netops_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """One moment's view of the devices: inside this block (in this thread and the fan-outs it
+    starts) a read command a host has answered answers again from that answer, without being
+    sent or recorded again. For a playbook plan, whose prechecks and diff base read the same
+    running config a moment apart; a run's prechecks, snapshot and postchecks read outside it."""
+    token = _SHARED_READS.set({})
+    try:
+        yield
+    finally:
+        _SHARED_READS.reset(token)
 
 
 class ConnectionPool:
@@ -397,7 +417,8 @@ class DeviceService:
                 wake.set()
 
         if not cancel.cancelled:
-            threading.Thread(target=work, name="netops-devices", daemon=True).start()
+            threading.Thread(target=contextvars.copy_context().run, args=(work,), name="netops-devices",
+                             daemon=True).start()
             cancel.on_cancel(wake.set)
             wake.wait()
         with lock:
@@ -449,6 +470,9 @@ class DeviceService:
         """Send one command over the pooled session, record it; ``(raw output, redacted text)``.
         Reads retry once on a stale pooled session (safe: they are read-only). A ``cancel``
         closes the session under a running command (see :meth:`run`)."""
+        shared = _SHARED_READS.get() if kind == "read" else None
+        if shared is not None and (host.name, command) in shared:
+            return shared[(host.name, command)]
         timeout = timeout or self.settings.ssh.command_timeout
         with self._pool.lock(host):
             for attempt in (1, 2):
@@ -491,6 +515,8 @@ class DeviceService:
         clean = redact_output(out.text, host.platform) or ""
         out.elapsed = out.elapsed or time.monotonic() - t0
         self._record(host, command, ok=True, elapsed=out.elapsed, text=clean, kind=kind)
+        if shared is not None and not out.truncated:
+            shared[(host.name, command)] = (out, clean)
         return out, clean
 
     def _record(self, host: Host, command: str, *, ok: bool, elapsed: float, text: str, kind: str,

@@ -256,7 +256,10 @@ def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: 
     values = validate_params(pb.spec.parameters, dict(params))
     hosts = devices.select(targets)
     _check_targets(pb, hosts)
-    host_plans = {h.name: _prepare_host(pb, h, values, devices, with_diff=True) for h in hosts}
+    from netops.devices.service import shared_reads
+
+    with shared_reads():  # prechecks and the diff base: one moment's view (the run reads afresh)
+        host_plans = {h.name: _prepare_host(pb, h, values, devices, with_diff=True) for h in hosts}
     p = Plan(
         playbook=pb.name, version=str(pb.spec.version), hash=pb.hash, risk=pb.spec.risk,
         read_only=pb.spec.read_only, mode=pb.spec.change.mode if pb.spec.change else "read-only",

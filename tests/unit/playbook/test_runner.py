@@ -251,3 +251,25 @@ def test_the_shutdown_postcheck_does_not_pass_on_a_neighbour_the_device_lacks(ve
     negated = next(a for a in r.assertions if "!=" in a.expr)
     assert not negated.ok
     assert negated.message == '"198.51.100.99": not present in the device output (it has: bgpNoSuchNeighbor)'
+
+
+def _config_reads(audit) -> int:
+    return sum(1 for r in audit.list(kind="device_command", limit=None)
+               if r.payload["command"] == "show running-config" and r.payload.get("sent", True))
+
+
+def test_a_plan_reads_the_running_config_once_the_run_reads_it_fresh(pb_settings, vetted, devices, sim, audit):
+    """A precheck reads the running config (as router-drain's does) and the plan's diff needs it
+    too, a moment later: the plan reads it once (it read it twice). The run after the approval
+    reads it again, for its prechecks and for its snapshot."""
+    y = vetted.path_of("interface-description") / "playbook.yaml"
+    y.write_text(y.read_text().replace("prechecks:\n", "prechecks:\n  - name: the config is r1's\n"
+                                       "    command: show running-config\n    assert: lines contains 'hostname r1'\n", 1))
+    vetted.lock_for(vetted.get("interface-description")).vet(vetted.get("interface-description"), "unit-reviewer")
+    p = plan(pb_settings, "interface-description", "r1", {"interface": "eth-r2", "description": "via panel 4"},
+             devices=devices, audit=audit)
+    assert p.ok and "+ description via panel 4" in p.host_plans["r1"].diff
+    assert _config_reads(audit) == 1
+    report = execute(p, approver=AllowAll(), devices=devices, audit=audit)
+    assert report.hosts["r1"].state == "verified", report.hosts["r1"].error
+    assert _config_reads(audit) == 1 + 2  # the run's precheck and its snapshot: each a real read
