@@ -333,6 +333,17 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
                  + (f" ({', '.join(i.addresses)})" if i.addresses else "") for i in ifs] or ["- no interfaces"]
         return "\n".join([*lines, *([f"- note: {data.note}"] if data.note else [])])
     if getter == "route":
+        if reach := extra.get("_reach"):  # "ping r3 from r1": answered from the routing table
+            asked = reach["target"] if reach["target"] == reach["address"] else f"{reach['target']} ({reach['address']})"
+            host = extra.get("_host") or "the device"
+            probe = reach["verb"] if reach["verb"] in ("ping", "traceroute") else "probe"
+            said = f"read from {host}'s routing table; no {probe} was sent"
+            if not data.found:
+                return f"- {asked}: no route on {host}, so it cannot reach it ({said})"
+            hops = ", ".join(h.describe() if h.discard else f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip()
+                             for h in data.next_hops)
+            return (f"- {asked}: {host} has a route, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
+                    + f" ({said}, so the return path is not tested)")
         if not data.found:
             return f"- {data.query}: no route"
         hops = ", ".join(x for x in (h.describe() if h.discard else

@@ -1136,6 +1136,8 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     device, is one clear line (an ``unknown`` route starting with :data:`UNKNOWN_DEVICE`). A BGP
     peer or an OSPF neighbour named by its address reads the routers that face it; the link
     between two routers shows each one's interfaces towards the other (the inventory's addresses)."""
+    if (reach := reachability(question, hosts, index)) is not None:
+        return reach, []
     r, notes = _route_named(question, hosts, index, domain, matcher)
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (grouped := group_health(question, hosts, index.groups, domain)) is not None:
@@ -1148,6 +1150,56 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
         if facing := facing_interfaces(question, r.args.get("hosts") or [], hosts, index):
             r.args["_facing"] = facing
     return r, notes
+
+
+# "ping r3 from r1", "can r1 reach r3?", "is r3 reachable from r2?", "traceroute from r1 to X",
+# "trace the path from r3 to r1", "can r2 get to 10.9.9.9?"
+_PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?(?:\s+(?:path|route))?|reach(?:es|able|"
+                    r"ability)?|get\s+to)\b", re.IGNORECASE)
+_TROUBLE = re.compile(r"\b(?:why|can'?t|cannot|can\s+not|not|unable|fail\w*|isn'?t|won'?t|doesn'?t|broken|lost)\b",
+                      re.IGNORECASE)
+_HOW_TO_PROBE = re.compile(r"^\s*(?:how|what|why|when|which\s+(?:command|option)s?|explain|define)\b", re.IGNORECASE)
+
+
+def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
+    """A question whether one device reaches another or an address ("ping r3 from r1"). netops sends
+    no probes on this path, so it is the source's route lookup for the target: an address as
+    written, a device by its inventory loopback or router id (an ``unknown`` route naming what is
+    missing when the inventory gives neither). ``_reach`` tells the answer to say where it came
+    from. None for anything else, and for how-to questions ("how do I ping from a vrf?")."""
+    verb = _PROBE.search(question)
+    if verb is None or _HOW_TO_PROBE.match(question) or _TROUBLE.search(question):
+        return None  # "r2 can't get to X, why?" is a diagnosis, not a lookup
+    named = sorted(mentions(question, hosts))
+    addrs = addresses(question)
+    source = re.search(rf"\b(?:from|on|at)\s+({'|'.join(re.escape(h) for h in hosts)})\b", question, re.IGNORECASE) \
+        if hosts else None
+    if source is not None:
+        src = next(h for h in hosts if h.lower() == source.group(1).lower())
+    else:  # "can r1 reach r3?": the device said before the verb
+        before = [h for pos, h in named if pos < verb.start()]
+        if len(before) != 1:
+            return None
+        src = before[0]
+    others = [h for _, h in named if h != src]
+    if addrs:
+        address = addrs[0]
+        owner = (index.addresses if index is not None else {}).get(address)
+        target = f"{owner[0]}'s {owner[1]}" if owner else address  # "r1's loopback (203.0.113.1)"
+    elif len(others) == 1:
+        target = others[0]
+        own = {what: a for a, (h, what) in (index.addresses if index is not None else {}).items() if h == target}
+        address = own.get("loopback") or own.get("router id")
+        if address is None:
+            return Route("unknown", reason=f"the inventory gives {target} no loopback or router id to look up on "
+                                           f"{src}; ask with an address (\"can {src} reach 203.0.113.3?\")")
+    else:
+        return None
+    word = verb.group(0).split()[0].lower()
+    word = "ping" if word.startswith("ping") else "traceroute" if word.startswith("trac") else word
+    return Route("tool", "route", "get_state", {"hosts": [src], "getter": "route", "prefix": address,
+                                                 "_reach": {"verb": word, "target": target, "address": address}},
+                 score=3.0)
 
 
 _GROUP_NOUNS = r"(?:routers?|devices?|boxes|box|nodes?|hosts?|switch(?:es)?)"

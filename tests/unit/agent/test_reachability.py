@@ -1,0 +1,58 @@
+""""ping r3 from r1", "can r1 reach r3?", "traceroute from r1 to 203.0.113.3": netops sends no
+probes on the routed path, so the honest answer is the source's route to the target (a device
+named by its inventory loopback or router id), said to come from the routing table. These
+questions were answered with both routers' BGP neighbours."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.agent.device_refs import DeviceIndex
+from netops.agent.router import route_named
+
+HOSTS = ["r1", "r2", "r3", "sw1"]
+INDEX = DeviceIndex(list(HOSTS), addresses={"203.0.113.1": ("r1", "loopback"), "203.0.113.2": ("r2", "router id"),
+                                            "203.0.113.3": ("r3", "loopback")})
+
+
+@pytest.mark.parametrize("question, src, prefix, target", [
+    ("ping r3 from r1", "r1", "203.0.113.3", "r3"),
+    ("can r1 reach r3?", "r1", "203.0.113.3", "r3"),
+    ("can r1 ping r2's loopback", "r1", "203.0.113.2", "r2"),
+    ("is r3 reachable from r2?", "r2", "203.0.113.3", "r3"),
+    ("traceroute from r1 to r3", "r1", "203.0.113.3", "r3"),
+    ("trace the path from r3 to r1", "r3", "203.0.113.1", "r1"),
+    ("ping 198.51.100.6 from r1", "r1", "198.51.100.6", "198.51.100.6"),
+    ("can r2 get to 10.9.9.9?", "r2", "10.9.9.9", "10.9.9.9"),
+])
+def test_a_reachability_question_is_the_sources_route_to_the_target(question, src, prefix, target):
+    r, _ = route_named(question, HOSTS, INDEX)
+    assert (r.kind, r.args.get("getter"), r.args.get("hosts"), r.args.get("prefix")) == \
+        ("tool", "route", [src], prefix), r
+    assert r.args["_reach"]["target"] == target
+
+
+def test_a_target_with_no_address_in_the_inventory_says_which_address_is_missing():
+    r, _ = route_named("ping sw1 from r1", HOSTS, INDEX)
+    assert r.kind == "unknown" and "sw1" in r.reason and "loopback" in r.reason, r
+
+
+@pytest.mark.parametrize("question", ["how do I ping from a vrf on FRR?", "what does ping measure?",
+                                      "r2 cant get to 203.0.113.3, why", "why can't r1 reach r3?",
+                                      "r1 is unable to ping r3",
+                                      "is r1 up?", "show me the route to 203.0.113.3 on r1"])
+def test_other_questions_are_not_reachability(question):
+    r, _ = route_named(question, HOSTS, INDEX)
+    assert "_reach" not in r.args, r
+
+
+def test_the_answer_says_it_comes_from_the_routing_table():
+    from netops.agent.offline import _summarise
+    from netops.devices.models import RouteLookup
+
+    found = RouteLookup(query="203.0.113.3", found=True, prefix="203.0.113.3/32", protocol="bgp")
+    body = _summarise("route", found, {"_reach": {"verb": "ping", "target": "r3", "address": "203.0.113.3"}})
+    assert "r3 (203.0.113.3)" in body and "routing table" in body and "no ping was sent" in body, body
+    none = RouteLookup(query="203.0.113.3", found=False)
+    body = _summarise("route", none, {"_reach": {"verb": "ping", "target": "r3", "address": "203.0.113.3"}})
+    assert "no route" in body and "cannot reach" in body, body
