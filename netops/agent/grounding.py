@@ -97,6 +97,10 @@ class Grounding:
     unknown_device: str | None = None
     """The question is about a device the inventory does not have: said plainly, the model is
     not asked (it could only guess)."""
+    health: int | None = None
+    """netops's own verdict on a health read ("is the lab healthy?", "is r2 ok?"): +1 when every device
+    was read and no interface, BGP session or OSPF neighbour is down (none admin down either), -1
+    when one that should be up is not, None otherwise (not a health read, a read failed, unclear)."""
     unread: str | None = None
     """Devices the question listed beside known ones that the inventory does not have ("what is
     broken on r2, r7?"): the known ones are read, and the answer says this line."""
@@ -301,7 +305,26 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
         ev = evidence.get(host) or Evidence("device", f"{host}: {hr.command or clean.get('getter')}", host=host,
                                             command=hr.command)
         sources.append(Source(len(sources) + 1, "device", ev.label, clip_lines(text, budget.passage_tokens * CHARS_PER_TOKEN), ev))
-    return Grounding(DEVICE, sources, counts=[found] if found else [])
+    return Grounding(DEVICE, sources, counts=[found] if found else [],
+                     health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None)
+
+
+def _health(getter: str, agg: Any) -> int | None:
+    """One getter's verdict for :attr:`Grounding.health` (None for facts, a failed read or nothing listed)."""
+    from netops.agent.offline import _full
+
+    if getter not in ("interfaces", "bgp_neighbors", "ospf_neighbors") or not agg \
+            or any(not hr.ok or hr.data is None for hr in agg.values()):
+        return None
+    rows = [x for hr in agg.values() for x in (getattr(hr.data, "neighbors", None) or getattr(hr.data, "interfaces", None) or [])]
+    if not rows:
+        return None
+    if getter == "interfaces":
+        if any(i.admin_up and not i.oper_up for i in rows):
+            return -1
+        return 1 if all(i.admin_up and i.oper_up for i in rows) else None  # admin down only: unclear
+    up = [n.established if getter == "bgp_neighbors" else _full(n) for n in rows]
+    return 1 if all(up) else -1
 
 
 def clip_lines(text: str, limit: int) -> str:
@@ -350,7 +373,7 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         # anything down on r2?") and an open health question about one ("is r2 healthy?", "anything
         # odd on r2?": facts, interfaces, BGP and OSPF). A model that calls no tool (SmolLM2) answered
         # those with nothing read ("No evidence"), where "is the lab healthy?" had the findings.
-        return DEVICE, dict(route.args)
+        return DEVICE, {**route.args, **({"_health": True} if str(route.intent or "").startswith("health") else {})}
     return NONE, {}
 
 
@@ -436,7 +459,10 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         # each getter's sources in turn (a fleet sweep: interfaces, BGP, OSPF), numbered on
         sources = [replace(s, n=n) for n, s in enumerate((s for g in grounds for s in g.sources), start=1)]
         notice = "; ".join(g.notice for g in grounds if g.notice) or None
-        return Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts])
+        verdicts = [g.health for g, getter in zip(grounds, [args["getter"], *also]) if getter != "facts"]
+        health = -1 if -1 in verdicts else (1 if verdicts and all(v == 1 for v in verdicts) else None)
+        return Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts],
+                         health=health if args.get("_health") else None)
     return Grounding(NONE)
 
 
@@ -483,6 +509,10 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     if g.kind == KNOWLEDGE and kb is not None and getattr(kb, "embedder", None) is not None:
         embed = kb.embedder.embed_query
     report = check_answer(answer.text, seen, question=question, embed=embed)
+    if g.kind == DEVICE and g.health is not None and _against_health(report, g):
+        from netops.agent.answer_check import _rewrite, normalise_citations
+
+        report.text = _rewrite(normalise_citations(answer.text, seen)[0], report, True)
     answer.text = report.text
     answer.check = report
     # Passages retrieved up front back the answer only where it cites them (or a mark names them
@@ -503,6 +533,53 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         answer.text = passages_first(g, model_text=report.text)
         cited = [s.evidence for s in g.sources]
     answer.evidence = dedupe(cited + list(answer.evidence))
+
+
+# "the lab is not healthy", "r2 isn't ok", "everything looks fine", "the network is unhealthy": a verdict
+# on the health of all that was read
+_VERDICT_WORD = r"(?:healthy|ok|okay|fine|good|alright|in\s+good\s+(?:shape|health)|working\s+(?:fine|properly|normally))"
+_VERDICT_NOT = re.compile(r"\b(?:is|are|looks?|seems?)\s+not\s+(?:all\s+|entirely\s+|fully\s+|completely\s+)?"
+                          + _VERDICT_WORD + r"(?![\w-])|\bunhealthy\b", re.IGNORECASE)
+_VERDICT_YES = re.compile(r"\b(?:is|are|looks?|seems?)\s+(?:all\s+|entirely\s+|fully\s+|completely\s+|perfectly\s+)?"
+                          + _VERDICT_WORD + r"(?![\w-])", re.IGNORECASE)
+
+
+def health_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
+    """+1 or -1 when ``sentence`` gives a verdict on the health of everything read from ``hosts``
+    ("The lab is not healthy.", "R2 is not healthy, as ...", "Everything looks fine."): it names no
+    device or names every one of them, no interface, address or number, and says healthy (or ok,
+    fine) or not, one way only, with no other state beside it. None for anything else ("r1 is fine
+    but eth-r2 is down", "r1 is ok" of three routers read, "the session to 198.51.100.2 is not ok")."""
+    from netops.agent.polarity import _plain, identifiers, reading
+
+    text = re.sub(r"\*\(.*?\)\*|\[\d+\]", "", _plain(sentence))
+    named = identifiers(text)
+    if named and named != {h.lower() for h in hosts}:
+        return None
+    no = bool(_VERDICT_NOT.search(text))
+    rest = _VERDICT_NOT.sub(" ", text)
+    yes = bool(_VERDICT_YES.search(rest))
+    if no == yes or reading(_VERDICT_YES.sub(" ", rest))[0] is not None:
+        return None  # both, neither, or another state said beside it ("... but eth-r2 is down")
+    return -1 if no else 1
+
+
+def _against_health(report: Any, g: Grounding) -> bool:
+    """Mark each sentence the check left unsupported that gives the opposite verdict to netops's own
+    health reading (:attr:`Grounding.health`) as contradicted by the sources that reading rests on.
+    SmolLM2 said "The lab is not healthy." word for word whether every check passed or a link was
+    down, and the check marked it "not supported" both times ("the lab" binds to no line of output).
+    An agreeing verdict is left as the check marked it. True when a sentence was marked."""
+    from netops.agent.answer_check import CONTRADICTED, UNSUPPORTED
+
+    hosts = list(dict.fromkeys(s.evidence.host for s in g.sources if getattr(s.evidence, "host", None)))
+    marked = False
+    for s in report.sentences:
+        if s.status == UNSUPPORTED and health_verdict(s.text, hosts) == -g.health:
+            s.status, s.contradicted_by = CONTRADICTED, [src.n for src in g.sources]
+            s.reasons = ["netops's own reading: " + ("nothing read is down" if g.health > 0 else "something read is down")]
+            marked = True
+    return marked
 
 
 OWN_FINDINGS = "netops's own findings from device state (no model involved)"

@@ -1,0 +1,55 @@
+"""A model's verdict on a health read, against netops's own reading of it (helper "trial15", 2026-12-03).
+
+SmolLM2 answered "is the lab healthy?" with "The lab is not healthy." word for word whether every
+check passed or the r1-r2 link was down, and the answer check marked it "not supported" both times
+("the lab" binds to no line of device output), so the mark did not tell the person which time it was
+wrong. A whole-scope verdict opposite to what netops read (nothing down, or something down) is now
+marked contradicted by the sources of that reading; it is still shown (under netops's findings),
+and an agreeing one is left as the check marked it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netops.agent.grounding import health_verdict
+from netops.testing.ollama_server import say
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "frr"
+
+HOSTS = ["r1", "r2", "r3"]
+
+
+@pytest.mark.parametrize("sentence, verdict", [
+    ("The lab is not healthy.", -1), ("The answer is no, the entire group lab is not ok.", -1),
+    ("The network is unhealthy [2].", -1), ("Everything looks fine.", 1), ("r1, r2 and r3 are healthy.", 1),
+    ("r1 is fine but eth-r2 is down.", None), ("r1 is ok.", None), ("All 6 BGP sessions are fine.", None),
+    ("The session to 198.51.100.2 is not ok.", None), ("The lab is struggling with its security.", None)])
+def test_a_verdict_on_everything_read(sentence, verdict):
+    assert health_verdict(sentence, HOSTS) == verdict
+
+
+def _down(fake_transport):
+    """r1 after its r1-r2 link was set down (captured: tests/fixtures/devices/frr/r1-r2-down)."""
+    for f in (FIXTURES / "r1-r2-down" / "r1").glob("*.txt"):
+        fake_transport.outputs["r1"][f.stem] = f.read_text()
+
+
+@pytest.mark.parametrize("question, said, down, contradicted", [
+    ("is the lab healthy?", "The lab is not healthy.", False, True),
+    ("is the lab healthy?", "The lab is not healthy.", True, False),
+    ("is the lab healthy?", "The lab is healthy.", True, True),
+    ("is r2 healthy?", "R2 is not healthy, as it has been compromised by a rogue router.", False, True)])
+def test_a_verdict_against_netops_reading_is_marked_contradicted(scripted, make_assistant, fake_transport,
+                                                                 question, said, down, contradicted):
+    from netops.agent.answer_check import CONTRADICTED, UNSUPPORTED
+
+    if down:
+        _down(fake_transport)
+    scripted.push(say(said))
+    answer = make_assistant().ask(question)
+    assert said in answer.text, answer.text  # shown, never dropped
+    status = answer.check.sentences[0].status
+    assert status == (CONTRADICTED if contradicted else UNSUPPORTED), answer.text
+    assert ("contradicted by source" in answer.text) == contradicted, answer.text
