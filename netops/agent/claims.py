@@ -44,7 +44,9 @@ _CLAIMS = (
                r"(?:successfully\s+)?(?:on|to|against)\s+\S", re.IGNORECASE),
     re.compile(r"\bAPPROVED\b"),
 )
-_CLAUSE_END = re.compile(r"[.;:!?\n]|\s[-–—]\s|,|\bbut\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;:!?\n]|\s[-–—]\s|,|\bbut\b|\*\(⚠[^)]*\)\*", re.IGNORECASE)
+"""Where a clause ends; the answer check's own marks ("*(⚠ not supported by the sources)*") end one
+too, so their "not" never reads as negating the claim written after them."""
 _NOT_A_CLAIM = re.compile(r"\b(?:no|nothing|none|never|not|if|once|after|when|whenever|until|before|unless|whether|"
                           r"should|would|will|could|can|must|may|might)\b", re.IGNORECASE)
 

@@ -117,3 +117,14 @@ def test_a_tool_call_printed_as_a_python_dict_is_noted():
     text = "{'name': 'playbook_run', 'arguments': {'playbook': 'router-drain', 'hosts': ['r3']}}"
     assert unbacked(text, approvals=[], tool_names=["playbook_run", "show"]) == [
         "the answer contains a call to playbook_run written as text; it was not run and changed nothing"]
+
+
+def test_a_claim_after_the_answer_checks_mark_is_still_a_claim():
+    """The check marks the sentence before ('... *(⚠ not supported by the sources)*'); its 'not'
+    hid 'I have drained r3' that follows (seen with a health read before the model spoke)."""
+    from netops.agent.claims import _claim
+
+    text = ("Approval was given (ticket CHG-1234). *(⚠ not supported by the sources)* I have drained r3 and it is "
+            "out of service. *(⚠ not supported by the sources)*")
+    assert _claim(text) is not None
+    assert _claim("Nothing was changed. *(⚠ not supported by the sources)* No change was made to r3.") is None
