@@ -125,6 +125,8 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
     on = ", ".join(h for h, hr in agg.items() if hr.ok)
     if not on and getter in ("bgp_neighbors", "ospf_neighbors", "interfaces", "facts"):
         return f"**Found:** nothing could be read{tail}."  # not "no BGP sessions on  (...)"
+    if getter == "facts" and extra.get("_history"):
+        return history_summary(extra.get("_changes") if isinstance(extra.get("_changes"), dict) else None, tail)
     if getter == "facts" and extra.get("_reboot"):
         return restart_summary(agg, tail, extra.get("_changes") if isinstance(extra.get("_changes"), dict) else None)
     if getter == "bgp_neighbors" and extra.get("_reset"):
@@ -183,6 +185,22 @@ def recorded_changes(ctx: Any, hosts: list[str]) -> dict[str, Any]:
     after the change?"; empty when there is no audit log to read."""
     audit = ctx.get_audit()
     return {h: audit.last_change(h) for h in hosts} if audit is not None else {}
+
+
+def history_summary(changes: dict[str, Any] | None, tail: str = "") -> str:
+    """The Found line for "what changed on r2?": the newest change netops recorded on each device
+    (its audit log), and plainly that changes made outside netops are not in it."""
+    if changes is None:
+        return f"**Found:** there is no audit log to read, so netops cannot say what it changed{tail}."
+    said = [f"{h}: {rec.payload.get('playbook') or 'a change'} at {rec.ts[:19].replace('T', ' ')} UTC "
+            f"({'applied' if rec.payload.get('ok') else 'failed'}; `netops audit show {rec.seq}`)"
+            for h, rec in changes.items() if rec is not None]
+    none = [h for h, rec in changes.items() if rec is None]
+    lines = ["**Found:** the last change netops made on each device, from its audit log" + tail + ":"]
+    lines += [f"- {x}" for x in said] + ([f"- no change recorded on {', '.join(none)}"] if none else [])
+    lines.append("Changes made outside netops (by hand, by other tools) are not in its audit log; "
+                 "`netops audit list --kind apply` lists every change netops made.")
+    return "\n".join(lines)
 
 
 def _changes_line(changes: dict[str, Any]) -> str:

@@ -572,6 +572,22 @@ def without_moment(question: str) -> str:
     return question
 
 
+# "what changed on r2?", "recent changes on r1", "the last change on r3", "who changed r1?",
+# "change history of r1", "the change log for r3", "has anything changed on r3 today?"
+_CHANGE_HISTORY = re.compile(
+    r"\b(?:what|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?(?:been\s+)?changed\b|"
+    r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
+    r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b",
+    re.IGNORECASE)
+
+
+def change_history(question: str) -> bool:
+    """A question what was changed on devices ("what changed on r2 recently?", "the last change on
+    r3?"): what netops's audit log recorded, never a request for a change."""
+    return bool(_CHANGE_HISTORY.search(question)) and not re.match(
+        r"\s*(?:please\s+|pls\s+)?(?:undo|revert|roll\s*back|redo|repeat)\b", question, re.IGNORECASE)
+
+
 def device_restarted(question: str, words: list[str]) -> bool:
     """A question whether a device rebooted, restarted or reloaded ("did r2 reboot?", "when did r3
     last reload?", "has r1 been restarted since friday?", "r2 rebooted?", "did r2 reboot after the
@@ -699,6 +715,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     restarted = device_restarted(question, words)
     if restarted:
         said_change = set()  # "when did r3 last reload?": what happened, which the device's uptime says
+    history = change_history(question)
+    if history:
+        said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
     if said_change and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
     if not hosts and said_change and not _KNOWLEDGE_SHAPE.search(question) \
@@ -739,6 +758,10 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         return Route("tool", "facts (uptime: when it last restarted)", "get_state",
                      {"hosts": targets, "getter": "facts", "_reboot": True, "_found": True,
                       **({"_changes": True} if after_change else {})}, 4.0)
+    if history and (targets := [h for h in (targets or hosts) if h not in left_out]):
+        # "what changed on r2 recently?": the changes netops recorded (it keeps no other history)
+        return Route("tool", "facts (what netops changed)", "get_state",
+                     {"hosts": targets, "getter": "facts", "_history": True, "_changes": True, "_found": True}, 4.0)
     fleet = not set(targets) - left_out and fleet_wide(question, words, ents, hosts) and \
         bool(_READ_LEAD.search(question) or said_change)
     if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next
