@@ -589,12 +589,33 @@ _CITATIONS_ONLY = re.compile(r"[\s\W]*(?:\[\d+\][\s\W]*)*")
 MODEL_UNSUPPORTED = "The model's answer (not supported by the device state; shown as written)"
 
 
+def once(text: str) -> tuple[str, int]:
+    """``text`` with every line that repeats an earlier one (spacing aside) left out, and how many
+    were: a small model caught in a loop writes the same line dozens of times."""
+    seen: set[str] = set()
+    kept, dropped = [], 0
+    for line in text.splitlines():
+        key = " ".join(line.split())
+        if key and key in seen:
+            dropped += 1
+            continue
+        seen.add(key)
+        kept.append(line)
+    return "\n".join(kept), dropped
+
+
+def _model_part(label: str, model_text: str) -> str:
+    text, dropped = once(model_text.strip())
+    note = f"\n\n_netops: {dropped} line{'s' if dropped > 1 else ''} repeating the model's own left out._" if dropped else ""
+    return f"\n\n**{label}:**\n\n{text}{note}"
+
+
 def own_findings(g: Grounding, *, model_text: str | None) -> str:
     """The device facts first, clearly labelled, then the model's unsupported text (if any)."""
     body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     out = f"**{OWN_FINDINGS}:**\n\n{body}"
     if model_text and model_text.strip():
-        out += f"\n\n**{MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"
+        out += _model_part(MODEL_UNSUPPORTED, model_text)
     return out
 
 
@@ -604,5 +625,5 @@ def passages_first(g: Grounding, *, model_text: str | None) -> str:
     body = "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     out = f"**{PASSAGES_FIRST}:**\n\n{body}"
     if model_text and not _CITATIONS_ONLY.fullmatch(model_text):
-        out += f"\n\n**{MODEL_UNBACKED}:**\n\n{model_text.strip()}"
+        out += _model_part(MODEL_UNBACKED, model_text)
     return out
