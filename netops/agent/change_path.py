@@ -256,6 +256,8 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     """Offline: the matched plan, a dry run and the commands (nothing is changed); a
     clarification; or None for everything else (the offline router answers it, and a change
     of targets picked by their state: what is down, no change)."""
+    from netops.agent.router import _HOW_TO_CHANGE
+
     m = match_for(question, ctx, toolbox)
     if m is None or m.kind == "none":
         return None
@@ -266,6 +268,8 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "
     refusal = m.kind == "unmatched" and refused(question, m, _hosts(ctx))  # (read once: it routes the question)
     if m.kind == "unmatched" and not refusal and _routed_read(question, _hosts(ctx), ctx):
         return None  # "what mtu is r2 eth-r3 set to?": a question, which the router reads (as with a model)
+    if m.kind == "unmatched" and not refusal and _HOW_TO_CHANGE.match(question):
+        return None  # "how do I configure bgp on r1?": the documents answer how; nothing is proposed
     if m.kind in ("clarify", "unmatched"):
         answer = _answer(question, f"{OFFLINE_LABEL}, intent: change.\n\n{m.text()}", "offline", None, m, ctx,
                          toolbox, None)

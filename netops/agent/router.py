@@ -581,6 +581,12 @@ _CHANGE_HISTORY = re.compile(
     re.IGNORECASE)
 
 
+# "how do I configure bgp on r1?", "how to set the mtu on r2", "what's the command to shut a bgp neighbour?"
+_HOW_TO_CHANGE = re.compile(r"^\s*(?:how\s+(?:do|can|would|should|could|does|did)\s+(?:i|we|you|one|someone|an?\s+\w+)\b|"
+                            r"how\s+to\b|what(?:'s|\s+is|\s+are)\s+the\s+(?:best\s+|right\s+|proper\s+|usual\s+)?"
+                            r"(?:way|command|commands|syntax|procedure|steps)\s+(?:to|for)\b)", re.IGNORECASE)
+
+
 def change_history(question: str) -> bool:
     """A question what was changed on devices ("what changed on r2 recently?", "the last change on
     r3?"): what netops's audit log recorded, never a request for a change."""
@@ -718,6 +724,10 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     history = change_history(question)
     if history:
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
+    if said_change and _HOW_TO_CHANGE.match(question):
+        # "how do I configure bgp on r1?": how it is done, from the documents; nothing is proposed
+        return Route("spec", "spec", "kb_search", {"query": question}, 3.0,
+                     reason="this asks how a change is made; the documents answer it and nothing is proposed")
     if said_change and (ents["hosts"] or ents["addresses"]):
         return Route("change", reason="changes need a model to plan them and a person to approve them")
     if not hosts and said_change and not _KNOWLEDGE_SHAPE.search(question) \
