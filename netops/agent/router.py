@@ -380,6 +380,7 @@ _KNOWLEDGE_SHAPE = re.compile(
     r"(?:what|which)\s+(?:states?|causes?|reasons?|timers?)\b)|"
     r"\b(?:mean|means|meaning|runbooks?|procedures?|playbooks?|troubleshoot\w*|debug\w*|causes?|caused|reasons?|"
     r"typically|usually|normal|normally|in\s+general|generally|rfc|best\s+practices?|considered|go(?:es)?\s+through|"
+    r"recommended|defaults?(?!\s*[- ]?(?:routes?|gateways?|originate|information|vrf|instance|policy))|"
     r"happens?|limits?|(?:does|do|can|will|might|may)\s+(?:a|an)|(?:what|which)\s+(?:\w+\s+)?states|"
     r"states?\s+(?:come|comes|before|after)|(?:can|could|would|may|might|must)\s+(?:\w+\s+)?"
     r"(?:be|go|become|get|stay|remain|reach))\b", re.IGNORECASE)

@@ -160,3 +160,15 @@ def test_an_abbreviated_interface_name_finds_its_block():
     assert "router ospf 1" in lines and " passive-interface GigabitEthernet0/0/1" in lines
     assert "interface GigabitEthernet0/0/10" not in lines and " shutdown" not in lines
     assert interface_section(text, "Gi0/0/2") is None
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("what is the OSPF dead interval default?", "spec"), ("what is the default bgp hold time?", "spec"),
+    ("recommended ospf hello interval?", "spec"),
+    ("are any routers missing the default route?", "tool"), ("which routers have a default route?", "tool"),
+    ("what is the ospf hello interval on r1?", "tool"),
+])
+def test_a_default_value_is_asked_of_the_documents_not_every_device(question, kind):
+    """'what is the OSPF dead interval default?' read every router's OSPF config (a configured value,
+    device named none); the protocol's default is the specification's. The default route stays a read."""
+    assert route(question, HOSTS).kind == kind
