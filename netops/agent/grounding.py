@@ -488,6 +488,10 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
 
     if answer.error:
         return
+    answer.text, repeated = repeats_out(answer.text)
+    if repeated:  # shown once, and said: the check then counts what is left
+        answer.notice = "; ".join(x for x in (answer.notice, f"the model repeated itself: {repeated} repeated "
+                                              f"sentence{'s' if repeated > 1 else ''} left out") if x)
     if not g.grounded:
         if seen and answer.text.strip():  # no check, but the model's own calls showed it numbered sources
             from netops.agent.numbering import cite_unchecked
@@ -589,25 +593,50 @@ _CITATIONS_ONLY = re.compile(r"[\s\W]*(?:\[\d+\][\s\W]*)*")
 MODEL_UNSUPPORTED = "The model's answer (not supported by the device state; shown as written)"
 
 
-def once(text: str) -> tuple[str, int]:
-    """``text`` with every line that repeats an earlier one (spacing aside) left out, and how many
-    were: a small model caught in a loop writes the same line dozens of times."""
+def repeats_out(text: str) -> tuple[str, int]:
+    """``text`` without the sentences that repeat an earlier one (citation marks and spacing aside),
+    and how many were left out: a small model caught in a loop writes one sentence a dozen times."""
+    from netops.agent.answer_check import split_sentences
+
     seen: set[str] = set()
-    kept, dropped = [], 0
-    for line in text.splitlines():
-        key = " ".join(line.split())
-        if key and key in seen:
-            dropped += 1
-            continue
+    cut: list[tuple[int, int]] = []
+    for a, b in split_sentences(text):
+        key = " ".join(re.sub(r"\[\d+\]", " ", text[a:b]).lower().split())
+        if len(key) >= 20 and key in seen:
+            while b < len(text) and text[b] in " \t":
+                b += 1
+            cut.append((a, b))
         seen.add(key)
-        kept.append(line)
-    return "\n".join(kept), dropped
+    for a, b in reversed(cut):
+        text = text[:a] + text[b:]
+    text, looped = _loops_out(text)
+    if cut or looped:  # lines left empty by the cuts go too
+        text = re.sub(r"\n(?:[ \t]*\n){2,}", "\n\n", re.sub(r"(?m)^[ \t]+$", "", text))
+    return text, len(cut) + looped
 
 
-def _model_part(label: str, model_text: str) -> str:
-    text, dropped = once(model_text.strip())
-    note = f"\n\n_netops: {dropped} line{'s' if dropped > 1 else ''} repeating the model's own left out._" if dropped else ""
-    return f"\n\n**{label}:**\n\n{text}{note}"
+def _loops_out(text: str) -> tuple[str, int]:
+    """``text`` with a run of words repeated back to back three times or more (six words at least:
+    a loop inside one sentence) kept once; and how many repeats were left out."""
+    toks = list(re.finditer(r"\S+", text))
+    words = [t.group(0) for t in toks]
+    n, i, cuts, dropped = len(words), 0, [], 0
+    while i < n:
+        period = next((p for p in range(6, min(80, (n - i) // 3) + 1)
+                       if words[i:i + p] == words[i + p:i + 2 * p] == words[i + 2 * p:i + 3 * p]), None)
+        if period is None:
+            i += 1
+            continue
+        k = 3
+        while words[i:i + period] == words[i + k * period:i + (k + 1) * period]:
+            k += 1
+        end = i + k * period
+        cuts.append((toks[i + period].start(), toks[end].start() if end < n else len(text)))
+        dropped += k - 1
+        i = end
+    for a, b in reversed(cuts):
+        text = text[:a] + text[b:]
+    return text, dropped
 
 
 def own_findings(g: Grounding, *, model_text: str | None) -> str:
@@ -615,7 +644,7 @@ def own_findings(g: Grounding, *, model_text: str | None) -> str:
     body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     out = f"**{OWN_FINDINGS}:**\n\n{body}"
     if model_text and model_text.strip():
-        out += _model_part(MODEL_UNSUPPORTED, model_text)
+        out += f"\n\n**{MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"
     return out
 
 
@@ -625,5 +654,5 @@ def passages_first(g: Grounding, *, model_text: str | None) -> str:
     body = "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     out = f"**{PASSAGES_FIRST}:**\n\n{body}"
     if model_text and not _CITATIONS_ONLY.fullmatch(model_text):
-        out += _model_part(MODEL_UNBACKED, model_text)
+        out += f"\n\n**{MODEL_UNBACKED}:**\n\n{model_text.strip()}"
     return out
