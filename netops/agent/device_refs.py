@@ -242,7 +242,8 @@ _NOT_GROUP_NAME = frozenset({"the", "a", "an", "this", "that", "each", "every", 
                              "peer", "peers", "update", "address", "object", "port", "server", "user", "security",
                              "policy", "route", "prefix", "bgp", "ospf", "vlan", "interface", "interfaces", "is", "are",
                              "of", "in", "on", "for", "and", "or", "which", "what", "whose", "its", "their", "my",
-                             "our", "your", "to", "with", "by", "names", "name", "members", "member", "by"})
+                             "our", "your", "to", "with", "by", "names", "name", "members", "member", "by", "neighbor",
+                             "neighbors", "neighbour", "neighbours", "as", "bgp-peer", "route-map"})
 
 
 def unknown_group(question: str, index: DeviceIndex) -> str | None:

@@ -588,11 +588,26 @@ _HOW_TO_CHANGE = re.compile(r"^\s*(?:how\s+(?:do|can|would|should|could|does|did
                             r"(?:way|command|commands|syntax|procedure|steps)\s+(?:to|for)\b)", re.IGNORECASE)
 
 
-def change_history(question: str) -> bool:
+# a request that names an earlier change: "reapply the last change on r2", "drain r3 and show me what changed"
+_REDO = re.compile(r"^\s*(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:undo|revert|roll\s*back|redo|repeat|re-?apply|"
+                   r"apply|copy|make|do|push|replay|drain|undrain|shut|restart|reset|clear|set|add|remove|configure|"
+                   r"enable|disable)\b|\bsame\s+changes?\b|\bchanges?\s+again\b", re.IGNORECASE)
+# no device named: the network's recent changes, not how a protocol or an RFC changed
+_HISTORY_WHEN = re.compile(r"\b(?:recent(?:ly)?|today|yesterday|tonight|overnight|this\s+(?:week|morning|afternoon)|"
+                           r"last\s+(?:night|hour|week|few\s+days)|since|network|lab|fleet|devices?|routers?|switch(?:es)?|"
+                           r"boxes|anything|anyone|someone|who)\b", re.IGNORECASE)
+_HISTORY_SPEC = re.compile(r"\brfc\s*\d+|\b(?:ospf|bgp|is-?is|rip)(?:v\d|-?\d)\b|\bversions?\b|\bcompared\b|\bbetween\s+(?:rfc|v\d)",
+                           re.IGNORECASE)
+
+
+def change_history(question: str, named: bool = True) -> bool:
     """A question what was changed on devices ("what changed on r2 recently?", "the last change on
-    r3?"): what netops's audit log recorded, never a request for a change."""
-    return bool(_CHANGE_HISTORY.search(question)) and not re.match(
-        r"\s*(?:please\s+|pls\s+)?(?:undo|revert|roll\s*back|redo|repeat)\b", question, re.IGNORECASE)
+    r3?"): what netops's audit log recorded, never a request for a change ("reapply the last change
+    on r2"). With no device ``named``, only about the network and a time ("what changed recently?",
+    "anything changed in the lab today?"), not how a protocol or an RFC changed."""
+    if not _CHANGE_HISTORY.search(question) or _REDO.search(question):
+        return False
+    return named or (bool(_HISTORY_WHEN.search(question)) and not _HISTORY_SPEC.search(question))
 
 
 def device_restarted(question: str, words: list[str]) -> bool:
@@ -722,7 +737,7 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     restarted = device_restarted(question, words)
     if restarted:
         said_change = set()  # "when did r3 last reload?": what happened, which the device's uptime says
-    history = change_history(question)
+    history = change_history(question, named=bool(ents["hosts"]))
     if history:
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
     if said_change and _HOW_TO_CHANGE.match(question):
@@ -1190,6 +1205,8 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
 # "trace the path from r3 to r1", "can r2 get to 10.9.9.9?"
 _PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?(?:\s+(?:path|route))?|reach(?:es|able|"
                     r"ability)?|get\s+to)\b", re.IGNORECASE)
+# "make r3 reachable from r1", "fix r1 so it can reach r3", "configure r1 to reach X via r2"
+_MAKE_REACH = re.compile(r"\b(?:make|makes|fix|ensure|allow|permit|block|deny|configure|set\s+up|get)\b", re.IGNORECASE)
 _TROUBLE = re.compile(r"\b(?:why|can'?t|cannot|can\s+not|not|unable|fail\w*|isn'?t|won'?t|doesn'?t|broken|lost)\b",
                       re.IGNORECASE)
 _HOW_TO_PROBE = re.compile(r"^\s*(?:how|what|why|when|which\s+(?:command|option)s?|explain|define)\b", re.IGNORECASE)
@@ -1202,19 +1219,27 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
     missing when the inventory gives neither). ``_reach`` tells the answer to say where it came
     from. None for anything else, and for how-to questions ("how do I ping from a vrf?")."""
     verb = _PROBE.search(question)
-    if verb is None or _HOW_TO_PROBE.match(question) or _TROUBLE.search(question):
+    if verb is None or _HOW_TO_PROBE.match(question) or _TROUBLE.search(question) or not hosts:
         return None  # "r2 can't get to X, why?" is a diagnosis, not a lookup
+    if _MAKE_REACH.search(question[:verb.start()]):
+        return None  # "make r3 reachable from r1", "fix r1 so it can reach r3": a request
     named = sorted(mentions(question, hosts))
     addrs = addresses(question)
-    source = re.search(rf"\b(?:from|on|at)\s+({'|'.join(re.escape(h) for h in hosts)})\b", question, re.IGNORECASE) \
-        if hosts else None
-    if source is not None:
+    names = "|".join(re.escape(h) for h in hosts)
+    before = [h for pos, h in named if pos < verb.start()]
+    if (source := re.search(rf"\bfrom\s+({names})\b", question, re.IGNORECASE)) is not None:
         src = next(h for h in hosts if h.lower() == source.group(1).lower())
-    else:  # "can r1 reach r3?": the device said before the verb
-        before = [h for pos, h in named if pos < verb.start()]
-        if len(before) != 1:
-            return None
+    elif len(before) == 1:  # "can r1 reach r3?", "can r1 reach the loopback on r3?": the subject
         src = before[0]
+    elif not before and addrs and (source := re.search(rf"\b(?:on|at)\s+({names})\b", question, re.IGNORECASE)):
+        src = next(h for h in hosts if h.lower() == source.group(1).lower())  # "ping 10.9.9.9 on r1"
+    else:
+        return None
+    from netops.agent.peer_intent import vrf_in
+
+    if (vrf := vrf_in(question)) is not None:
+        return Route("unknown", reason=f"a reachability question in a VRF ({vrf}) is not answered yet: netops looks "
+                                       f"the target up in the global routing table only")
     others = [h for _, h in named if h != src]
     if addrs:
         address = addrs[0]
@@ -1222,7 +1247,11 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
         target = f"{owner[0]}'s {owner[1]}" if owner else address  # "r1's loopback (203.0.113.1)"
     elif len(others) == 1:
         target = others[0]
-        own = {what: a for a, (h, what) in (index.addresses if index is not None else {}).items() if h == target}
+        v6 = bool(re.search(r"\b(?:ipv6|v6|inet6)\b", question, re.IGNORECASE))
+        own = {}
+        for a, (h, what) in (index.addresses if index is not None else {}).items():
+            if h == target and (":" in a) == v6:  # the family asked for: IPv4 unless the words say IPv6
+                own.setdefault(what, a)
         address = own.get("loopback") or own.get("router id")
         if address is None:
             return Route("unknown", reason=f"the inventory gives {target} no loopback or router id to look up on "
@@ -1356,7 +1385,9 @@ def _route_named(question: str, hosts: list[str], index: Any, domain: frozenset[
     from netops.agent.device_refs import resolve, unknown_group
 
     res = resolve(question, index)
-    unknown = res.unknown or unknown_group(question, index)
+    # a device named beside a group word ("the bgp neighbors on r1 in group EXT"): EXT is the device's
+    # own business (a BGP peer group), not an inventory group asked about
+    unknown = res.unknown or (None if mentions(question, hosts) else unknown_group(question, index))
     if unknown:
         # only a question that asks for device state: the same words about a known device would read it
         if route(f"{question} on {hosts[0]}", hosts, domain).kind == "tool":

@@ -21,14 +21,17 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def config_section(text: str, word: str) -> str | None:
+def config_section(text: str, word: str, *, named: "re.Pattern[str] | None" = None,
+                   skip: tuple[str, ...] = ()) -> str | None:
     """The lines of ``text`` that belong to ``word`` (a plural form counts: ``interfaces {``),
-    in their original order and indentation; ``None`` when no line names it."""
-    named = re.compile(rf"(?<![\w-]){re.escape(word)}s?(?![\w-])", re.IGNORECASE)
+    in their original order and indentation; ``None`` when no line names it. ``named``: the
+    pattern that says a line names it (instead of ``word``'s); ``skip``: lines starting with one
+    of these words never name it (they still come along inside a kept block)."""
+    named = named or re.compile(rf"(?<![\w-]){re.escape(word)}s?(?![\w-])", re.IGNORECASE)
     lines = text.splitlines()
     keep: set[int] = set()
     for i, line in enumerate(lines):
-        if not line.strip() or not named.search(line):
+        if not line.strip() or not named.search(line) or line.split(None, 1)[0].lower() in skip:
             continue
         depth = _indent(line)
         keep.add(i)
@@ -57,6 +60,8 @@ def config_section(text: str, word: str) -> str | None:
 
 
 _TOKEN = re.compile(r"[A-Za-z][\w/.:-]*\d")
+_PROSE = ("description", "desc", "alias", "remark", "!", "#")
+"""Lines whose text is a person's words, not a reference to the interface they name."""
 
 
 def interface_section(text: str, name: str) -> str | None:
@@ -66,5 +71,10 @@ def interface_section(text: str, name: str) -> str | None:
     from netops.devices.parsers._addresses import name_key
 
     want = name_key(name)
-    spelled = next((tok for tok in dict.fromkeys(_TOKEN.findall(text)) if name_key(tok) == want), None)
-    return config_section(text, spelled) if spelled else None
+    spelled = [tok for tok in dict.fromkeys(_TOKEN.findall(text)) if name_key(tok) == want]
+    if not spelled:
+        return None
+    # every spelling the configuration uses; a subinterface (".100") is another interface, and a
+    # description that mentions the name is about the interface it sits under
+    named = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, spelled)) + r")(?![\w.:/-])", re.IGNORECASE)
+    return config_section(text, spelled[0], named=named, skip=_PROSE)

@@ -37,3 +37,24 @@ def test_the_found_line_names_each_change_and_what_the_log_cannot_know():
     assert "r3: router-undrain at 2026-12-03 07:02:21 UTC (applied; `netops audit show 139`)" in text, text
     assert "no change recorded on r1" in text and "outside netops" in text
     assert "no audit log" in history_summary(None)
+
+
+@pytest.mark.parametrize("question", ["what changed in bgp between rfc 1771 and rfc 4271?",
+                                      "which attributes changed in RFC 4271?",
+                                      "what has changed in OSPFv3 compared to OSPFv2?"])
+def test_how_a_protocol_changed_is_not_the_audit_log(question):
+    r = route(question, HOSTS)
+    assert not r.args.get("_history") and r.kind == "spec", r
+
+
+@pytest.mark.parametrize("question", ["reapply the last change on r2", "copy the recent changes on r1 to r2",
+                                      "make the same change on r2 as the last change on r1",
+                                      "drain r3 and show me what changed"])
+def test_a_request_naming_an_earlier_change_is_not_a_history_read(question):
+    assert not route(question, HOSTS).args.get("_history")
+
+
+@pytest.mark.parametrize("question", ["what changed recently?", "anything changed in the lab today?"])
+def test_the_networks_recent_changes_read_every_device(question):
+    r = route(question, HOSTS)
+    assert (r.args.get("_history"), r.args.get("hosts")) == (True, HOSTS), r

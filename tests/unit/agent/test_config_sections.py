@@ -172,3 +172,19 @@ def test_a_default_value_is_asked_of_the_documents_not_every_device(question, ki
     """'what is the OSPF dead interval default?' read every router's OSPF config (a configured value,
     device named none); the protocol's default is the specification's. The default route stays a read."""
     assert route(question, HOSTS).kind == kind
+
+
+def test_a_description_naming_another_interface_is_not_that_interface():
+    """Review: Gi0/0/0's 'description uplink to r2 Gi0/0/1' made the answer for Gi0/0/1 the Gi0/0/0
+    block; the subinterface Gi0/0/1.100 is another interface."""
+    from netops.devices.config_sections import interface_section
+
+    text = ("interface GigabitEthernet0/0/0\n description uplink to r2 Gi0/0/1\n ip address 10.0.0.5 255.255.255.252\n!\n"
+            "interface GigabitEthernet0/0/1\n ip address 10.0.0.1 255.255.255.252\n!\n"
+            "interface GigabitEthernet0/0/1.100\n encapsulation dot1Q 100\n!\n"
+            "router ospf 1\n passive-interface GigabitEthernet0/0/1\n!\n")
+    for asked in ("Gi0/0/1", "GigabitEthernet0/0/1"):
+        lines = interface_section(text, asked).splitlines()
+        assert lines[:2] == ["interface GigabitEthernet0/0/1", " ip address 10.0.0.1 255.255.255.252"], lines
+        assert " passive-interface GigabitEthernet0/0/1" in lines
+        assert "interface GigabitEthernet0/0/0" not in lines and "interface GigabitEthernet0/0/1.100" not in lines

@@ -56,3 +56,37 @@ def test_the_answer_says_it_comes_from_the_routing_table():
     none = RouteLookup(query="203.0.113.3", found=False)
     body = _summarise("route", none, {"_reach": {"verb": "ping", "target": "r3", "address": "203.0.113.3"}})
     assert "no route" in body and "cannot reach" in body, body
+
+
+IDX6 = DeviceIndex(list(HOSTS), addresses={"203.0.113.1": ("r1", "loopback"), "2001:db8::3": ("r3", "loopback"),
+                                           "203.0.113.3": ("r3", "loopback")})
+
+
+@pytest.mark.parametrize("question, src, prefix", [
+    ("can r1 reach the loopback on r3?", "r1", "203.0.113.3"),   # the subject is the source, not "on r3"
+    ("can r1 reach r3?", "r1", "203.0.113.3"),                    # IPv4 unless the words say IPv6
+    ("can r1 reach r3 over ipv6?", "r1", "2001:db8::3"),
+    ("ping 10.9.9.9 on r1", "r1", "10.9.9.9"),
+])
+def test_review_cases_pick_the_right_source_and_family(question, src, prefix):
+    r, _ = route_named(question, HOSTS, IDX6)
+    assert (r.args.get("hosts"), r.args.get("prefix")) == ([src], prefix), r
+
+
+def test_a_vrf_is_not_looked_up_in_the_global_table():
+    r, _ = route_named("can r1 reach 10.9.9.9 in vrf mgmt?", HOSTS, INDEX)
+    assert r.kind == "unknown" and "VRF (mgmt)" in r.reason, r
+
+
+@pytest.mark.parametrize("question", ["make r3 reachable from r1", "fix r1 so it can reach r3",
+                                      "configure r1 to reach 10.9.9.9 via r2"])
+def test_a_request_to_make_something_reachable_is_not_a_lookup(question):
+    r, _ = route_named(question, HOSTS, INDEX)
+    assert "_reach" not in r.args, r
+
+
+@pytest.mark.parametrize("question", ["show the bgp neighbors on r1 in group EXT",
+                                      "show bgp summary on r1 for neighbor group transit"])
+def test_a_bgp_peer_group_beside_a_named_device_is_not_an_inventory_group(question):
+    r, _ = route_named(question, HOSTS, DeviceIndex(list(HOSTS), groups={"lab": list(HOSTS)}))
+    assert (r.kind, r.args.get("hosts"), r.args.get("getter")) == ("tool", ["r1"], "bgp_neighbors"), r
