@@ -323,8 +323,17 @@ def _health(getter: str, agg: Any) -> int | None:
         if any(i.admin_up and not i.oper_up for i in rows):
             return -1
         return 1 if all(i.admin_up and i.oper_up for i in rows) else None  # admin down only: unclear
-    up = [n.established if getter == "bgp_neighbors" else _full(n) for n in rows]
-    return 1 if all(up) else -1
+    if getter == "bgp_neighbors":
+        # a peer shut on purpose (admin down, e.g. by the vetted bgp-neighbor-shutdown) is no fault,
+        # like an interface shut by hand: it makes the verdict unclear, not down
+        live = [n for n in rows if not n.admin_down]
+        if any(not n.established for n in live):
+            return -1
+        return 1 if len(live) == len(rows) else None
+    # OSPF: 2-Way is where two DROthers on a broadcast segment rightly stay; unclear, not down
+    if any(not _full(n) and not str(n.state).lower().startswith("2-way") for n in rows):
+        return -1
+    return 1 if all(_full(n) for n in rows) else None
 
 
 def clip_lines(text: str, limit: int) -> str:
@@ -548,6 +557,10 @@ _VERDICT_YES = re.compile(r"\b(?:is|are|looks?|seems?)\s+(?:all\s+|entirely\s+|f
                           + _VERDICT_WORD + r"(?![\w-])", re.IGNORECASE)
 
 
+_HEDGE = re.compile(r"\b(?:whether|if|once|unless|until|when|might|may|could|would|should|can|cannot|can't|unclear|"
+                    r"not\s+clear|not\s+sure|uncertain|depends?)\b", re.IGNORECASE)
+
+
 def health_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
     """+1 or -1 when ``sentence`` gives a verdict on the health of everything read from ``hosts``
     ("The lab is not healthy.", "R2 is not healthy, as ...", "Everything looks fine."): it names no
@@ -557,6 +570,8 @@ def health_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
     from netops.agent.polarity import _plain, identifiers, reading
 
     text = re.sub(r"\*\(.*?\)\*|\[\d+\]", "", _plain(sentence))
+    if _HEDGE.search(text):
+        return None  # "It is not clear whether the lab is healthy.", "... healthy if the sessions come up."
     named = identifiers(text)
     if named and named != {h.lower() for h in hosts}:
         return None

@@ -53,3 +53,34 @@ def test_a_verdict_against_netops_reading_is_marked_contradicted(scripted, make_
     status = answer.check.sentences[0].status
     assert status == (CONTRADICTED if contradicted else UNSUPPORTED), answer.text
     assert ("contradicted by source" in answer.text) == contradicted, answer.text
+
+
+@pytest.mark.parametrize("sentence", ["It is not clear whether the lab is healthy.",
+                                      "The lab is healthy if the sessions come up.",
+                                      "The network might not be healthy."])
+def test_a_hedge_is_no_verdict(sentence):
+    """Review: a hedged sentence read as a verdict could be marked contradicted."""
+    assert health_verdict(sentence, HOSTS) is None
+
+
+def test_a_peer_shut_on_purpose_or_a_2way_drother_is_not_a_fault():
+    """Review: the vetted bgp-neighbor-shutdown leaves its peer admin down, and DROthers on a
+    broadcast segment stay 2-Way; netops's reading counted either as down, so 'The lab is
+    healthy.' during planned work was marked contradicted."""
+    from types import SimpleNamespace as NS
+
+    from netops.agent.grounding import _health
+    from netops.devices.models import BgpNeighbor
+
+    def agg(rows, attr):
+        return {"r1": NS(ok=True, data=NS(**{attr: rows}))}
+
+    up = BgpNeighbor(peer="198.51.100.2", state="Established", established=True)
+    shut = BgpNeighbor(peer="198.51.100.10", state="Idle", established=False, admin_down=True)
+    idle = BgpNeighbor(peer="198.51.100.10", state="Idle", established=False)
+    assert _health("bgp_neighbors", agg([up, shut], "neighbors")) is None
+    assert _health("bgp_neighbors", agg([up, idle], "neighbors")) == -1
+    assert _health("bgp_neighbors", agg([up], "neighbors")) == 1
+    full, two, init = NS(state="Full/DR"), NS(state="2-Way/DROther"), NS(state="Init")
+    assert _health("ospf_neighbors", agg([full, two], "neighbors")) is None
+    assert _health("ospf_neighbors", agg([full, init], "neighbors")) == -1
