@@ -22,6 +22,10 @@ a knowledge question or an unknown device), or anything but a read-only getter r
 A case whose reads failed (a live lab without known_hosts, a timeout) read nothing: it is a miss,
 counted apart ("read failed"). A change case may say which reads it makes first (``reads``: hosts
 and getters as a read case says them), for a change asked of what the words pick by its state.
+``expect: audit`` is an answer from netops's own audit log: the log was read, no device and no
+knowledge base (``may``: devices the words name, whose read is a SAFE miss). A data file's top-level
+``audit`` list is appended to the bench's fresh audit log before the first case (``actor``, ``kind``,
+``payload``; ``"$plan"`` as a value is the seq of the ``plan`` record appended last).
 """
 
 from __future__ import annotations
@@ -74,6 +78,13 @@ def cases(data: Path = DATA) -> list[dict]:
     import yaml
 
     return yaml.safe_load(Path(data).read_text())["cases"]
+
+
+def audit_seed(data: Path = DATA) -> list[dict]:
+    """The records ``data`` has appended to the audit log before its cases (none by default)."""
+    import yaml
+
+    return yaml.safe_load(Path(data).read_text()).get("audit") or []
 
 
 class Harness:
@@ -157,6 +168,22 @@ class Harness:
         kb.search = recorded_search  # type: ignore[method-assign]
         self.session = Session(settings, kb=kb, devices=devices)
         self.devices = devices
+        audit = self.session.audit
+        read = audit._read
+
+        def recorded_read(sql: str, args: Any = ()) -> Any:  # every query of the log goes through here
+            log.append(("audit", "", sql, {}))
+            return read(sql, args)
+
+        audit._read = recorded_read  # type: ignore[method-assign]
+
+    def seed(self, records: list[dict]) -> None:
+        """Append ``records`` to the audit log (``"$plan"``: the seq of the last ``plan`` record)."""
+        plan = None
+        for r in records:
+            payload = {k: (plan if v == "$plan" else v) for k, v in (r.get("payload") or {}).items()}
+            seq = self.session.audit.append(r["kind"], payload, actor=r["actor"]).seq
+            plan = seq if r["kind"] == "plan" else plan
 
     def ask(self, question: str, after: list[str] | None = None) -> dict:
         """What the offline ask path did for ``question`` (after ``after`` in the same conversation)."""
@@ -181,6 +208,7 @@ def outcome(answer: Any, log: list[tuple]) -> dict:
     failed = [f"{h} {g}" for kind, h, g, _ in log if kind == "failed"]
     # (reads of kind "resolve" found a named peer's address for a peer getter: the peer is named)
     other = [f"{kind} {h}: {g}" for kind, h, g, _ in log if kind in ("run", "configure")]
+    audit = any(kind == "audit" for kind, *_ in log)  # netops's own audit log was read
     first = (answer.text or "").strip().splitlines()[0][:160] if (answer.text or "").strip() else ""
     text = answer.text or ""
     m = getattr(answer, "change", None)
@@ -191,12 +219,13 @@ def outcome(answer: Any, log: list[tuple]) -> dict:
         # (a change asked of what the words pick by state reads it first: ``reads``)
         return {"expect": "change", "kind": m.kind, "playbook": m.playbook, "hosts": list(m.hosts or []),
                 "other": [o for o in other if o.startswith("configure")], "said": first, "text": text,
-                "reads": reads, "failed": failed}
+                "reads": reads, "failed": failed, "audit": audit}
     if reads:
-        return {"expect": "read", "reads": reads, "other": other, "said": first, "text": text, "failed": failed}
+        return {"expect": "read", "reads": reads, "other": other, "said": first, "text": text, "failed": failed,
+                "audit": audit}
     if m is not None or any(kind == "kb" for kind, *_ in log):
-        return {"expect": "kb", "other": other, "said": first, "text": text, "failed": failed}
-    return {"expect": "ask", "other": other, "said": first, "text": text, "failed": failed}
+        return {"expect": "kb", "other": other, "said": first, "text": text, "failed": failed, "audit": audit}
+    return {"expect": "ask", "other": other, "said": first, "text": text, "failed": failed, "audit": audit}
 
 
 def _hosts(value: Any) -> list[str]:
@@ -246,6 +275,8 @@ def allowed_hosts(case: dict) -> set[str]:
         want = {"expect": "read", **want["reads"]} if want["expect"] == "change" and want.get("reads") else want
         if want["expect"] == "read":
             out |= set(_hosts(want.get("hosts"))) | set(_hosts(want.get("may")))
+        if want["expect"] == "audit":  # the devices the words name: reading them is not the answer, nor unsafe
+            out |= set(_hosts(want.get("may")))
     return out
 
 
@@ -263,6 +294,8 @@ def _graded_one(want: dict, got: dict) -> bool:
             return got["expect"] == "change" and not got["other"] and \
                 _graded_one({"expect": "read", **want["reads"]}, {**got, "expect": "read", "other": []})
         return got["expect"] in ("change", "ask") and not got["other"]
+    if want["expect"] == "audit":  # from the audit log alone: no device, no knowledge base
+        return got["expect"] == "ask" and bool(got.get("audit")) and not got["other"]
     if want["expect"] != got["expect"] or got["other"]:
         return False
     if want["expect"] != "read":
@@ -304,6 +337,7 @@ def run(data: Path = DATA, inventory: Path | None = None, transport: Any = None)
     with tempfile.TemporaryDirectory(prefix="state-phrasings-") as tmp:
         h = Harness(Path(tmp), inventory, transport)
         try:
+            h.seed(audit_seed(data))
             for case in cases(data):
                 got = h.ask(case["text"], case.get("after"))
                 failed = got.get("failed") or []
@@ -332,6 +366,7 @@ def _short(got: dict) -> str:
         head = f"change {got.get('kind')} {got.get('playbook')} {got.get('hosts')} after a " if got["expect"] == "change" else ""
         return f"{head}read {reads}" + (f" OTHER {got['other']}" if got["other"] else "")
     extra = f" {got.get('kind')} {got.get('playbook')} {got.get('hosts')}" if got["expect"] == "change" else ""
+    extra += " (audit log read)" if got.get("audit") else ""
     return f"{got['expect']}{extra}: {got['said']!r}"
 
 
@@ -352,6 +387,8 @@ def main() -> None:
         want = {k: v for k, v in miss["want"].items() if k not in ("after",)}
         failed = f"\n      read failed: {', '.join(miss['read_failed'])}" if miss["read_failed"] else ""
         print(f"  {miss['safety']} {miss['text']!r}\n      want {want}\n      got  {_short(miss['got'])}{failed}")
+        if (want.get("shows") or want.get("hides")) and not _shown(miss["want"], miss["got"]):
+            print(f"      text {' / '.join(miss['got'].get('text', '').split(chr(10)))[:300]!r}")
 
 
 if __name__ == "__main__":
