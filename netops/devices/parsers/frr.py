@@ -189,8 +189,12 @@ def parse_interfaces(text: str) -> Interfaces:
 
 @shaped("show ip route json")
 def parse_route(text: str, query: str) -> RouteLookup:
-    if text.strip().startswith("%"):  # "% Network not in table"
-        return RouteLookup(query=query, found=False)
+    if text.strip().startswith("%"):
+        line = text.strip().splitlines()[0]
+        if "not in table" in line.lower():  # "% Network not in table": no route
+            return RouteLookup(query=query, found=False)
+        # "% Unknown command: ...", "% VRF mgmt not found": no answer, never "no route"
+        raise ParseError(f"'show ip route {query} json' failed on the device: {line}")
     doc = load_json(text, f"show ip route {query} json")
     if not isinstance(doc, dict):
         raise ParseError(f"'show ip route {query} json' is not a JSON object")

@@ -75,6 +75,24 @@ def test_route_lookup_found_connected_and_missing():
     assert not frr.parse_route("% Network not in table\n", "10.9.9.9").found
 
 
+def test_a_cli_error_for_a_route_lookup_is_no_answer_not_no_route():
+    """'% Unknown command' (FRR 8.4.4, a typo or an unsupported form) and '% VRF mgmt not found'
+    were read as "no route", so a reachability answer said "cannot reach it" from an error.
+    Only FRR's own not-found line is no route (helper trial16, the lab's outputs)."""
+    for text in ("% Unknown command: show ip route 203.0.113.3 jsn\n", "% VRF mgmt not found\n"):
+        with pytest.raises(ParseError, match="failed on the device"):
+            frr.parse_route(text, "203.0.113.3")
+    assert not frr.parse_route("% Network not in table\n", "10.9.9.9").found
+
+
+def test_captured_loopback_lookups():
+    """r1's route to r3's loopback and r2's to r1's (captured from netops's lab, FRR 8.4.4)."""
+    r = frr.parse_route(read("r1", "show_ip_route_203_0_113_3_json"), "203.0.113.3")
+    assert r.found and r.prefix == "203.0.113.3/32" and r.next_hops[0].address == "198.51.100.10"
+    assert frr.parse_route(read("r2", "show_ip_route_203_0_113_1_json"), "203.0.113.1").found
+    assert not frr.parse_route(read("r1", "show_ipv6_route_2001_db8_3_json"), "2001:db8::3").found
+
+
 def test_cli_error_instead_of_json_is_a_parse_error():
     with pytest.raises(ParseError, match="did not return JSON"):
         frr.parse_bgp_summary("% Unknown command: show bgp summary jsn\n")
