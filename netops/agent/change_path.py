@@ -189,7 +189,9 @@ def _asks_what_happened(question: str, hosts: list[str]) -> bool:
     from netops.agent.router import route
 
     r = route(question, hosts) if hosts else None
-    return r is not None and r.kind == "tool" and bool(r.args.get("_reboot") or r.args.get("_reset"))
+    # (and "show me the change history of r2": what netops changed, from its audit log)
+    return r is not None and r.kind == "tool" and bool(r.args.get("_reboot") or r.args.get("_reset")
+                                                        or r.args.get("_history"))
 
 
 def refused(question: str, m: ChangeMatch, hosts: list[str]) -> bool:

@@ -187,16 +187,37 @@ def recorded_changes(ctx: Any, hosts: list[str]) -> dict[str, Any]:
     return {h: audit.last_change(h) for h in hosts} if audit is not None else {}
 
 
+HISTORY_PER_DEVICE = 5
+"""How many of a device's changes "what changed on r2?" lists (newest first)."""
+
+
+def recorded_history(ctx: Any, hosts: list[str]) -> dict[str, list[Any]] | None:
+    """Each host's newest changes in the audit log (``apply`` records, newest first), for "what
+    changed on r2?"; None when there is no audit log to read."""
+    audit = ctx.get_audit()
+    return {h: audit.changes(h, HISTORY_PER_DEVICE) for h in hosts} if audit is not None else None
+
+
 def history_summary(changes: dict[str, Any] | None, tail: str = "") -> str:
-    """The Found line for "what changed on r2?": the newest change netops recorded on each device
-    (its audit log), and plainly that changes made outside netops are not in it."""
+    """The Found line for "what changed on r2?": the changes netops recorded on each device (its
+    audit log; a host's value is one record, a list of them newest first, or None), who made each
+    one, and plainly that changes made outside netops are not in it."""
     if changes is None:
         return f"**Found:** there is no audit log to read, so netops cannot say what it changed{tail}."
-    said = [f"{h}: {rec.payload.get('playbook') or 'a change'} at {rec.ts[:19].replace('T', ' ')} UTC "
+    listed = {h: ([] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]) for h, v in changes.items()}
+
+    def who(rec: Any) -> str:
+        actor = getattr(rec, "actor", None)
+        return f" by {actor}" if actor else ""
+
+    said = [f"{h}: {rec.payload.get('playbook') or 'a change'}{who(rec)} at {rec.ts[:19].replace('T', ' ')} UTC "
             f"({'applied' if rec.payload.get('ok') else 'failed'}; `netops audit show {rec.seq}`)"
-            for h, rec in changes.items() if rec is not None]
-    none = [h for h, rec in changes.items() if rec is None]
-    lines = ["**Found:** the last change netops made on each device, from its audit log" + tail + ":"]
+            for h, recs in listed.items() for rec in recs]
+    none = [h for h, recs in listed.items() if not recs]
+    several = any(len(recs) > 1 for recs in listed.values())
+    lines = [("**Found:** the changes netops made on each device, newest first (up to "
+              f"{HISTORY_PER_DEVICE} each), from its audit log" if several else
+              "**Found:** the last change netops made on each device, from its audit log") + tail + ":"]
     lines += [f"- {x}" for x in said] + ([f"- no change recorded on {', '.join(none)}"] if none else [])
     lines.append("Changes made outside netops (by hand, by other tools) are not in its audit log; "
                  "`netops audit list --kind apply` lists every change netops made.")
@@ -527,6 +548,12 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         if names_unknown(r.reason):  # with no usable inventory, say where it was looked for
             answer.notice = _no_hosts_note(settings, hosts, r.reason)
             answer.not_found = True
+        return answer
+    if r.tool == "change_history":  # "what changed on r2?": netops's audit log alone, no device read
+        targets = list(r.args.get("hosts") or [])
+        answer.text = (f"{LABEL}, intent: {r.intent} on {', '.join(targets)}.\n\n"
+                       + (f"**Not read:** {unread}.\n\n" if unread else "")
+                       + history_summary(recorded_history(ctx, targets)))
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}
     if extra.get("_changes"):  # "did r2 reboot after the change?": when netops last changed it

@@ -577,6 +577,9 @@ def without_moment(question: str) -> str:
 # "change history of r1", "the change log for r3", "has anything changed on r3 today?"
 _CHANGE_HISTORY = re.compile(
     r"\b(?:what|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?(?:been\s+)?changed\b|"
+    # "has anyone touched r1's config?", "did somebody modify r2?", "who touched r2 last?": whoever changed it
+    r"\b(?:(?:has|have|did)\s+(?:any|some)(?:one|body)|who)\s+(?:(?:has|have|had)\s+)?(?:changed?|touch(?:ed)?|"
+    r"modif(?:y|ied)|edit(?:ed)?)\b|"
     r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
     r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b",
     re.IGNORECASE)
@@ -786,8 +789,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
                       **({"_changes": True} if after_change else {})}, 4.0)
     if history and (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "what changed on r2 recently?": the changes netops recorded (it keeps no other history)
-        return Route("tool", "facts (what netops changed)", "get_state",
-                     {"hosts": targets, "getter": "facts", "_history": True, "_changes": True, "_found": True}, 4.0)
+        # (the audit log alone: a device's own state says nothing of who changed it, or when)
+        return Route("tool", "what netops changed", "change_history", {"hosts": targets, "_history": True}, 4.0)
     fleet = not set(targets) - left_out and fleet_wide(question, words, ents, hosts) and \
         bool(_READ_LEAD.search(question) or said_change)
     if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next

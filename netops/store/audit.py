@@ -372,6 +372,13 @@ class AuditLog:
                               "ORDER BY seq DESC LIMIT 1", (host,))
         return self._row(rows[0]) if rows else None
 
+    def changes(self, host: str, limit: int = 5) -> list[AuditRecord]:
+        """The newest ``limit`` ``apply`` records on ``host`` (the changes netops sent to it), newest first."""
+        with self._lock:
+            rows = self._read("SELECT * FROM audit WHERE kind = 'apply' AND json_extract(payload, '$.host') = ? "
+                              "ORDER BY seq DESC LIMIT ?", (host, int(limit)))
+        return [self._row(r) for r in rows]
+
     def kinds(self) -> list[str]:
         with self._lock:
             return [r[0] for r in self._read("SELECT DISTINCT kind FROM audit ORDER BY kind")]

@@ -4,6 +4,8 @@ recorded, said with its limits. They were answered with 'show version', and the 
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +14,7 @@ from netops.agent.offline import history_summary
 from netops.agent.router import route
 
 HOSTS = ["r1", "r2", "r3"]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("question, hosts", [
@@ -19,11 +22,15 @@ HOSTS = ["r1", "r2", "r3"]
     ("what was the last change on r3?", ["r3"]), ("who changed r1?", ["r1"]), ("change history of r1", ["r1"]),
     ("has anything changed on r3 today?", ["r3"]), ("when was r2 last changed?", ["r2"]),
     ("show me the change log for r3", ["r3"]), ("what changed in the network?", HOSTS),
+    # helper trial16: whoever did it, and other verbs of changing
+    ("has anyone touched r1's config today?", ["r1"]), ("did somebody modify r2?", ["r2"]),
+    ("has someone changed r3 recently", ["r3"]), ("who touched r2 last?", ["r2"]),
 ])
 def test_a_question_what_changed_reads_the_audit_log(question, hosts):
+    # the audit log alone: no getter (it read 'show version' of each device beside it until trial16)
     r = route(question, HOSTS)
-    assert (r.kind, r.args.get("getter"), r.args.get("hosts"), r.args.get("_history"), r.args.get("_changes")) == \
-        ("tool", "facts", hosts, True, True), r
+    assert (r.kind, r.tool, r.args.get("getter"), r.args.get("hosts"), r.args.get("_history")) == \
+        ("tool", "change_history", None, hosts, True), r
 
 
 @pytest.mark.parametrize("question", ["change the hold timer on r2 to 30", "revert the last change on r3"])
@@ -58,3 +65,42 @@ def test_a_request_naming_an_earlier_change_is_not_a_history_read(question):
 def test_the_networks_recent_changes_read_every_device(question):
     r = route(question, HOSTS)
     assert (r.args.get("_history"), r.args.get("hosts")) == (True, HOSTS), r
+
+
+_spec = importlib.util.spec_from_file_location("bench_state_phrasings_history", REPO / "bench" / "state_phrasings.py")
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+
+def _apply(actor: str, host: str, playbook: str) -> dict:
+    return {"actor": actor, "kind": "apply", "payload": {"playbook": playbook, "host": host, "ok": True,
+                                                          "commands": ["!"]}}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """The offline ask path on the lab's captures (bench/state_phrasings.py) with three changes on
+    record: bob then carol on r3, alice on r2."""
+    h = bench.Harness(tmp_path_factory.mktemp("history"))
+    h.seed([_apply("bob", "r3", "interface-description"), _apply("alice", "r2", "ospf-cost"),
+            _apply("carol", "r3", "bgp-neighbor-shutdown")])
+    yield h
+    h.close()
+
+
+@pytest.mark.parametrize("question", ["what changed on r3?", "show me the change history of r3", "who changed r3 last?"])
+def test_what_changed_is_the_audit_log_alone_with_who_made_each_change(lab, question):
+    """Each answered with r3's 'show version' beside the log's newest change (no one named, bob's
+    change left out); "show me the change history of r3" was refused as a change (helper trial16)."""
+    got = lab.ask(question)
+    assert got["expect"] == "ask" and got["audit"] and not got.get("reads"), got
+    text = got["text"]
+    assert "bgp-neighbor-shutdown by carol" in text and "interface-description by bob" in text, text
+    assert text.index("carol") < text.index("bob") and "alice" not in text, text  # newest first, r3's only
+
+
+def test_the_networks_changes_name_every_device_and_no_read(lab):
+    got = lab.ask("what changed in the lab today?")
+    assert got["expect"] == "ask" and got["audit"] and not got.get("reads"), got
+    assert all(who in got["text"] for who in ("alice", "bob", "carol")), got["text"]
+    assert "no change recorded on r1" in got["text"], got["text"]
