@@ -981,6 +981,12 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         return question
     has_intent = any(_score(list(words), spec["keywords"]) >= 2 for spec in INTENTS.values())
     elliptical = bool(_ELLIPSIS.match(question))
+    if len(now["hosts"]) == 1 and re.search(r"\b(?:from|source)\s", question, re.IGNORECASE) and \
+            (src := reach_source(previous, hosts)) is not None and src != now["hosts"][0]:
+        # "and from r3?" after "can r1 reach r2's loopback?": the same target from r3, not r3 to itself
+        out = re.sub(rf"(?<![\w-]){re.escape(src)}(?![\w-])", now["hosts"][0], previous, flags=re.IGNORECASE)
+        if not re.search(r"\b(?:from|source)\s", previous, re.IGNORECASE) or reach_source(out, hosts) == now["hosts"][0]:
+            return out
     if now["hosts"] and not has_intent and (elliptical or len(words - {h.lower() for h in now["hosts"]}) <= 3):
         # "and on r2?": the previous question about the newly named devices
         out = previous
@@ -1206,8 +1212,10 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
 
 # "ping r3 from r1", "can r1 reach r3?", "is r3 reachable from r2?", "traceroute from r1 to X",
 # "trace the path from r3 to r1", "can r2 get to 10.9.9.9?"
-_PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?(?:\s+(?:path|route))?|reach(?:es|able|"
-                    r"ability)?|get\s+to)\b", re.IGNORECASE)
+_PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?(?:\s+(?:path|route))?|"
+                    r"reach\w*|get\s+to)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
+# a probe command with nothing before it: "ping 203.0.113.2", "traceroute r3" (netops sends none itself)
+_PROBE_LEAD = re.compile(r"^\W*(?:ping|traceroute|tracert|trace)\b", re.IGNORECASE)
 # "make r3 reachable from r1", "fix r1 so it can reach r3", "configure r1 to reach X via r2"
 _MAKE_REACH = re.compile(r"\b(?:make|makes|fix|ensure|allow|permit|block|deny|configure|set\s+up|get)\b", re.IGNORECASE)
 _TROUBLE = re.compile(r"\b(?:why|can'?t|cannot|can\s+not|not|unable|fail\w*|isn'?t|won'?t|doesn'?t|broken|lost)\b",
@@ -1228,15 +1236,12 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
         return None  # "make r3 reachable from r1", "fix r1 so it can reach r3": a request
     named = sorted(mentions(question, hosts))
     addrs = addresses(question)
-    names = "|".join(re.escape(h) for h in hosts)
-    before = [h for pos, h in named if pos < verb.start()]
-    if (source := re.search(rf"\bfrom\s+({names})\b", question, re.IGNORECASE)) is not None:
-        src = next(h for h in hosts if h.lower() == source.group(1).lower())
-    elif len(before) == 1:  # "can r1 reach r3?", "can r1 reach the loopback on r3?": the subject
-        src = before[0]
-    elif not before and addrs and (source := re.search(rf"\b(?:on|at)\s+({names})\b", question, re.IGNORECASE)):
-        src = next(h for h in hosts if h.lower() == source.group(1).lower())  # "ping 10.9.9.9 on r1"
-    else:
+    src = reach_source(question, hosts, verb)
+    if src is None:
+        if _PROBE_LEAD.match(question) and (addrs or named):
+            # "ping 203.0.113.2", "traceroute r3": no router named to look it up on
+            return Route("unknown", reason="netops sends no ping or traceroute itself; it reads a router's route to "
+                                           "the target: from which router? (\"ping 203.0.113.2 from r1\")")
         return None
     from netops.agent.peer_intent import vrf_in
 
@@ -1266,6 +1271,33 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
     return Route("tool", "route", "get_state", {"hosts": [src], "getter": "route", "prefix": address,
                                                  "_reach": {"verb": word, "target": target, "address": address}},
                  score=3.0)
+
+
+def reach_source(question: str, hosts: list[str], verb: "re.Match[str] | None" = None) -> str | None:
+    """The router a reachability question asks from, or None: after "from" or IOS's "source"
+    ("ping X source r3"); the one device before the verb ("can r1 reach r3?"); the first of two
+    devices joined by "to" or an arrow ("trace r1 to r3", "r1 -> r2 reachable?"); or, with an
+    address as the target, the device it is "on" ("ping 10.9.9.9 on r1")."""
+    verb = verb or _PROBE.search(question)
+    if verb is None or not hosts:
+        return None
+    names = "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True))
+
+    def host(word: str) -> str:
+        return next(h for h in hosts if h.lower() == word.lower())
+
+    before = [h for pos, h in sorted(mentions(question, hosts)) if pos < verb.start()]
+    if (source := re.search(rf"\b(?:from|source)\s+({names})\b", question, re.IGNORECASE)) is not None:
+        return host(source.group(1))
+    if len(before) == 1:  # "can r1 reach r3?", "can r1 reach the loopback on r3?": the subject
+        return before[0]
+    if (pair := re.search(rf"(?<![\w.-])({names})(?:'s)?\s*(?:-+>|=>|\u2192|\bto\b)\s*(?:{names}|[0-9a-fA-F]*[.:][0-9a-fA-F.:/]+)",
+                          question, re.IGNORECASE)) is not None:
+        return host(pair.group(1))  # "trace r1 to r3", "r1 -> r2 lo reachable?", "traceroute r3 to 203.0.113.1"
+    if not before and addresses(question) and (source := re.search(rf"\b(?:on|at)\s+({names})\b", question,
+                                                                    re.IGNORECASE)):
+        return host(source.group(1))  # "ping 10.9.9.9 on r1"
+    return None
 
 
 _GROUP_NOUNS = r"(?:routers?|devices?|boxes|box|nodes?|hosts?|switch(?:es)?)"

@@ -24,6 +24,13 @@ INDEX = DeviceIndex(list(HOSTS), addresses={"203.0.113.1": ("r1", "loopback"), "
     ("trace the path from r3 to r1", "r3", "203.0.113.1", "r1"),
     ("ping 198.51.100.6 from r1", "r1", "198.51.100.6", "198.51.100.6"),
     ("can r2 get to 10.9.9.9?", "r2", "10.9.9.9", "10.9.9.9"),
+    # helper trial16: the passive, a typo, IOS's "source", "X to Y" and an arrow after the verb
+    ("can r3's loopback be reached from r1?", "r1", "203.0.113.3", "r3"),
+    ("is r2 reachble from r3", "r3", "203.0.113.2", "r2"),
+    ("ping 203.0.113.2 source r3", "r3", "203.0.113.2", "r2's router id"),
+    ("trace r1 to r3", "r1", "203.0.113.3", "r3"),
+    ("traceroute r3 to 203.0.113.1", "r3", "203.0.113.1", "r1's loopback"),
+    ("r1 -> r2 lo reachable?", "r1", "203.0.113.2", "r2"),
 ])
 def test_a_reachability_question_is_the_sources_route_to_the_target(question, src, prefix, target):
     r, _ = route_named(question, HOSTS, INDEX)
@@ -90,3 +97,25 @@ def test_a_request_to_make_something_reachable_is_not_a_lookup(question):
 def test_a_bgp_peer_group_beside_a_named_device_is_not_an_inventory_group(question):
     r, _ = route_named(question, HOSTS, DeviceIndex(list(HOSTS), groups={"lab": list(HOSTS)}))
     assert (r.kind, r.args.get("hosts"), r.args.get("getter")) == ("tool", ["r1"], "bgp_neighbors"), r
+
+
+@pytest.mark.parametrize("question", ["ping 203.0.113.2", "traceroute r3", "trace 10.9.9.9"])
+def test_a_probe_with_no_source_asks_for_one(question):
+    """netops sends no probe from itself: which router's table to read is the question (a
+    knowledge-base search for 'ping 203.0.113.2' before, helper trial16)."""
+    r, _ = route_named(question, HOSTS, INDEX)
+    assert r.kind == "unknown" and "from which router" in r.reason, r
+
+
+@pytest.mark.parametrize("previous, question, src, prefix", [
+    ("can r1 reach r2's loopback?", "and from r3?", "r3", "203.0.113.2"),
+    ("ping 10.9.9.9 from r2", "what about from r1?", "r1", "10.9.9.9"),
+    ("can r1 reach r3?", "same from r2", "r2", "203.0.113.3"),
+])
+def test_a_follow_up_from_another_router_keeps_the_target(previous, question, src, prefix):
+    """"and from r3?" after "can r1 reach r2's loopback?" put r3 in both places ("can r3 reach r3's
+    loopback?") and read r3's interfaces (helper trial16)."""
+    from netops.agent.router import followup
+
+    r, _ = route_named(followup(question, previous, HOSTS), HOSTS, INDEX)
+    assert (r.kind, r.args.get("hosts"), r.args.get("prefix")) == ("tool", [src], prefix), r
