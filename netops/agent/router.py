@@ -15,6 +15,8 @@ from typing import Any, Callable
 _ADDR = re.compile(r"(?<![\w:.])((?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?:/\d{1,3})?)(?![\w:])")
 # Interface names as platforms write them (eth-r2, Gi0/1, ge-0/0/0, Ethernet1, swp3, ...).
 INTERFACE_NAME = re.compile(r"\b((?:eth|ens|enp|eno|lo|ge-|xe-|et-|Gi|GigabitEthernet|TenGigE|Te|Fa|Ethernet|swp|veth)[\w/.:-]*\d)\b")
+# an interface name, or the loopback of FRR and Linux by its bare name ("how is lo configured on r3?")
+_INTERFACE_OR_LO = re.compile(INTERFACE_NAME.pattern + r"|(?<![\w.'-])(lo)(?![\w.'-])")
 _WORD = re.compile(r"[a-z0-9]+")
 
 # intent -> (tool, getter, example phrasings). Keywords are weighted by how specific they are.
@@ -38,7 +40,7 @@ INTENTS: dict[str, dict[str, Any]] = {
               "keywords": {"version": 3, "ver": 3, "uptime": 3, "facts": 3, "model": 1, "serial": 2, "os": 1,
                            "platform": 2, "hostname": 2, "software": 3, "hardware": 3, "chassis": 2}},
     "config": {"tool": "get_state", "getter": "config",
-               "keywords": {"config": 3, "configuration": 3, "running": 1}},
+               "keywords": {"config": 3, "configuration": 3, "configured": 3, "running": 1}},
     "list_devices": {"tool": "list_devices", "getter": None,
                      "keywords": {"devices": 3, "inventory": 3, "routers": 2, "hosts": 2, "list": 1}},
 }
@@ -224,7 +226,8 @@ def entities(question: str, hosts: list[str], joined: bool = False) -> dict[str,
     """Host names, addresses/prefixes and interface names mentioned in ``question`` (``joined``: see
     :func:`mentions`)."""
     found_hosts = [h for _, h in mentions(question, hosts, joined)]
-    return {"hosts": found_hosts, "addresses": addresses(question), "interfaces": INTERFACE_NAME.findall(question)}
+    return {"hosts": found_hosts, "addresses": addresses(question),
+            "interfaces": [m.group(1) or m.group(2) for m in _INTERFACE_OR_LO.finditer(question)]}
 
 
 def _score(words: list[str], keywords: dict[str, int]) -> float:
@@ -981,6 +984,11 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         return question
     has_intent = any(_score(list(words), spec["keywords"]) >= 2 for spec in INTENTS.values())
     elliptical = bool(_ELLIPSIS.match(question))
+    if now["interfaces"] and not now["hosts"] and not now["addresses"] and len(before["interfaces"]) == 1 \
+            and not has_intent and (elliptical or len(_WORD.findall(question)) <= 3):
+        # "and eth-r3?" after "show the config of eth-r2 on r1": the same question of that interface
+        old = before["interfaces"][0]
+        return re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", " and ".join(now["interfaces"]), previous, count=1)
     if len(now["hosts"]) == 1 and re.search(r"\b(?:from|source)\s", question, re.IGNORECASE) and \
             (src := reach_source(previous, hosts)) is not None and src != now["hosts"][0]:
         # "and from r3?" after "can r1 reach r2's loopback?": the same target from r3, not r3 to itself

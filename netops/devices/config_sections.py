@@ -60,6 +60,7 @@ def config_section(text: str, word: str, *, named: "re.Pattern[str] | None" = No
 
 
 _TOKEN = re.compile(r"[A-Za-z][\w/.:-]*\d")
+_HEADER_NAME = re.compile(r"^[ \t]*interface[ \t]+([A-Za-z][\w/.:-]*)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _PROSE = ("description", "desc", "alias", "remark", "!", "#")
 """Lines whose text is a person's words, not a reference to the interface they name."""
 
@@ -71,7 +72,8 @@ def interface_section(text: str, name: str) -> str | None:
     from netops.devices.parsers._addresses import name_key
 
     want = name_key(name)
-    spelled = [tok for tok in dict.fromkeys(_TOKEN.findall(text)) if name_key(tok) == want]
+    # (an interface header's name too: FRR's and Linux's loopback is "lo", with no number)
+    spelled = [tok for tok in dict.fromkeys([*_TOKEN.findall(text), *_HEADER_NAME.findall(text)]) if name_key(tok) == want]
     if not spelled:
         return None
     # every spelling the configuration uses; a subinterface (".100") is another interface, and a

@@ -188,3 +188,33 @@ def test_a_description_naming_another_interface_is_not_that_interface():
         assert lines[:2] == ["interface GigabitEthernet0/0/1", " ip address 10.0.0.1 255.255.255.252"], lines
         assert " passive-interface GigabitEthernet0/0/1" in lines
         assert "interface GigabitEthernet0/0/0" not in lines and "interface GigabitEthernet0/0/1.100" not in lines
+
+
+@pytest.mark.parametrize("question, host, names", [
+    ("how is lo configured on r3?", "r3", ["lo"]), ("what's configured on r3's eth-r2", "r3", ["eth-r2"]),
+    ("show configuration interfaces lo on r2", "r2", ["lo"]), ("show run int lo r1", "r1", ["lo"]),
+    ("is bgp configured on r1?", "r1", []),
+])
+def test_configured_and_the_bare_loopback_name(question, host, names):
+    """'configured' asks for the configuration, and FRR/Linux's loopback is 'lo' (no digit): these
+    were 'no known intent' or every interface's lines (helper trial16)."""
+    r = route(question, HOSTS)
+    assert (r.kind, r.args.get("getter"), r.args.get("hosts"), r.args.get("_interfaces") or []) == \
+        ("tool", "config", [host], names), r
+
+
+@pytest.mark.parametrize("question", ["and eth-r3?", "what about eth-r3", "same for eth-r3"])
+def test_a_follow_up_naming_another_interface_reads_its_section(question):
+    """'and eth-r3?' after 'show the config of eth-r2 on r1' was 'no known intent' (helper trial16)."""
+    from netops.agent.router import followup
+
+    r = route(followup(question, "show the config of eth-r2 on r1", HOSTS), HOSTS)
+    assert (r.args.get("getter"), r.args.get("hosts"), r.args.get("_interfaces")) == ("config", ["r1"], ["eth-r3"]), r
+
+
+def test_the_loopback_section_alone():
+    from netops.devices.config_sections import interface_section
+
+    lines = interface_section((FX / "frr/r3/show_running_config.txt").read_text(), "lo").splitlines()
+    assert lines[0] == "interface lo" and " ip address 203.0.113.3/32" in lines, lines
+    assert not any(ln.startswith("interface eth") or "router bgp" in ln for ln in lines), lines
