@@ -374,6 +374,8 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         return KNOWLEDGE, {}
     if route.kind == "tool" and route.tool == "diagnose_route":
         return DEVICE, {"_tool": "diagnose_route", **route.args}
+    if route.kind == "tool" and route.tool == "change_history":  # "what changed on r2?": the audit log
+        return DEVICE, {"_tool": "change_history", **route.args}
     if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and \
             (not route.args.get("_also") or route.args.get("_fleet") or route.args.get("_found")
              or route.intent == "health"):
@@ -451,6 +453,16 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         from netops.agent import route_tool
 
         return route_tool.grounding(call, args)
+    if kind == DEVICE and args.get("_tool") == "change_history":
+        # what netops changed, from its audit log (no device read): one source, and the same lines
+        # for the person when the model's answer is not supported
+        from netops.agent.offline import audit_evidence, history_summary, recorded_history
+
+        text = history_summary(recorded_history(ctx, args.get("hosts") or [])).replace("**", "")
+        ev = audit_evidence(args.get("hosts") or [])
+        g = Grounding(DEVICE, [Source(1, "device", ev.label, text, ev)])
+        g.facts = text
+        return g
     if kind == DEVICE:
         from netops.agent.offline import _peer_of, inventory_links, recorded_changes
 

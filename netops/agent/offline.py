@@ -198,6 +198,13 @@ def recorded_history(ctx: Any, hosts: list[str]) -> dict[str, list[Any]] | None:
     return {h: audit.changes(h, HISTORY_PER_DEVICE) for h in hosts} if audit is not None else None
 
 
+def audit_evidence(hosts: list[str]) -> Any:
+    """What a "what changed?" answer rests on: netops's audit log (its ``apply`` records), not a read."""
+    from netops.agent.evidence import Evidence
+
+    return Evidence("device", f"netops audit log: changes on {', '.join(hosts)}", command="netops audit list --kind apply")
+
+
 def history_summary(changes: dict[str, Any] | None, tail: str = "") -> str:
     """The Found line for "what changed on r2?": the changes netops recorded on each device (its
     audit log; a host's value is one record, a list of them newest first, or None), who made each
@@ -554,6 +561,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         answer.text = (f"{LABEL}, intent: {r.intent} on {', '.join(targets)}.\n\n"
                        + (f"**Not read:** {unread}.\n\n" if unread else "")
                        + history_summary(recorded_history(ctx, targets)))
+        answer.evidence = [audit_evidence(targets)]
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}
     if extra.get("_changes"):  # "did r2 reboot after the change?": when netops last changed it

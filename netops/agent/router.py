@@ -40,7 +40,7 @@ INTENTS: dict[str, dict[str, Any]] = {
               "keywords": {"version": 3, "ver": 3, "uptime": 3, "facts": 3, "model": 1, "serial": 2, "os": 1,
                            "platform": 2, "hostname": 2, "software": 3, "hardware": 3, "chassis": 2}},
     "config": {"tool": "get_state", "getter": "config",
-               "keywords": {"config": 3, "configuration": 3, "configured": 3, "running": 1}},
+               "keywords": {"config": 3, "configuration": 3, "running": 1}},
     "list_devices": {"tool": "list_devices", "getter": None,
                      "keywords": {"devices": 3, "inventory": 3, "routers": 2, "hosts": 2, "list": 1}},
 }
@@ -486,7 +486,10 @@ def state_filter(question: str, words: list[str]) -> str | None:
 
 
 _SYNONYMS = {"ebgp": "bgp", "ibgp": "bgp", "mpbgp": "bgp", "bgp4": "bgp", "ospfv2": "ospf", "neighbour": "neighbor",
-             "neighbours": "neighbors", "nbr": "neighbor", "nbrs": "neighbors", "intfs": "interfaces"}
+             "neighbours": "neighbors", "nbr": "neighbor", "nbrs": "neighbors", "intfs": "interfaces",
+             # "how is lo configured on r3?": the configuration (a synonym, not a keyword: its typo
+             # table would read the change word "configure" as it)
+             "configured": "config"}
 
 
 def _typo_table() -> dict[str, str]:

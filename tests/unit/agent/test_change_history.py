@@ -104,3 +104,22 @@ def test_the_networks_changes_name_every_device_and_no_read(lab):
     assert got["expect"] == "ask" and got["audit"] and not got.get("reads"), got
     assert all(who in got["text"] for who in ("alice", "bob", "carol")), got["text"]
     assert "no change recorded on r1" in got["text"], got["text"]
+
+
+def test_a_model_is_given_the_audit_log_as_its_source(lab):
+    """With a model, the history was the Found line under r3's 'show version' (a device read); the
+    route now reads no device, so the log itself is the source (helper trial16)."""
+    from netops.agent.grounding import DEVICE, prepare
+    from netops.agent.tools import ToolContext
+
+    ctx = ToolContext(settings=lab.session.settings, session=lab.session, question="what changed on r3?")
+    calls = []
+    g = prepare("what changed on r3?", ctx, lambda name, args: calls.append((name, args)))
+    assert calls == [] and g.kind == DEVICE and len(g.sources) == 1, (calls, g)
+    assert "bgp-neighbor-shutdown by carol" in g.sources[0].text and "audit log" in g.sources[0].label, g.sources
+    assert "by carol" in (g.facts or "")
+
+
+def test_the_offline_answer_cites_the_audit_log(lab):
+    got = lab.ask("what changed on r2?")
+    assert "No evidence" not in got["text"], got["text"]
