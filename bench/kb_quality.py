@@ -17,6 +17,7 @@ set                 role    corpus
 ``passages``        tuning  short passages cut from those RFCs' sections (bench/_passages.py)
 ``shortrfc``        tuning  the same sections cut into files of <= 500 characters
 ``rfc_oldstyle``    tuning  every RFC in ``questions/rfc_oldstyle.sources`` (old-style RFCs, appendices)
+``rfc_distract``    tuning  ``rfc``'s questions over its RFCs plus 30 distractors (``questions/rfc_distract.sources``)
 ``rfc_check``       check   every RFC in ``questions/rfc_check.sources``
 ``shortpassages``   check   ``corpora/shortpassages/`` with ``questions/shortpassages.jsonl``
 ==================  ======  ===========================================================
@@ -45,8 +46,8 @@ from pathlib import Path
 import _common as c
 
 MODES = ("hybrid", "lexical", "dense", "bm25")
-TUNING = ("rfc", "passages", "shortrfc", "rfc_oldstyle")
-ALL_SETS = ("rfc", "passages", "shortrfc", "rfc_oldstyle", "rfc_check", "shortpassages")
+TUNING = ("rfc", "passages", "shortrfc", "rfc_oldstyle", "rfc_distract")
+ALL_SETS = ("rfc", "passages", "shortrfc", "rfc_oldstyle", "rfc_distract", "rfc_check", "shortpassages")
 
 
 @dataclass
@@ -97,6 +98,13 @@ def load_set(name: str, work: Path) -> QSet | None:
     if name == "rfc":
         qs = c.load_questions(qdir / "rfc.jsonl")
         return QSet(name, "tuning", [Item(q.question, (q.expected,)) for q in qs], _rfc_paths(q.rfc for q in qs))
+    if name == "rfc_distract":
+        qs = c.load_questions(qdir / "rfc.jsonl")
+        sfile = qdir / "rfc_distract.sources"
+        nums = [int(x.split("#")[0]) for x in sfile.read_text().splitlines() if x.split("#")[0].strip()]
+        return QSet(name, "tuning", [Item(q.question, (q.expected,)) for q in qs],
+                    _rfc_paths([*(q.rfc for q in qs), *nums]),
+                    note=f"rfc.jsonl's questions over their RFCs and {len(nums)} distractor RFCs")
     if name in ("passages", "shortrfc"):
         import _passages
 

@@ -182,6 +182,23 @@ def test_oldstyle_corpus_is_disjoint_from_the_check_set():
     assert not sources & set(_numbers(CHECK_SOURCES)), "a tuning set must not touch the check set's RFCs"
 
 
+DISTRACT_SOURCES = REPO / "bench" / "questions" / "rfc_distract.sources"
+
+
+def test_distractor_corpus_holds_no_gold_and_nothing_of_the_check_set():
+    """``rfc_distract`` (tuning): rfc.jsonl's RFCs plus 30 distractors, none of them a gold RFC or
+    an RFC of the check set's corpus."""
+    nums = _numbers(DISTRACT_SOURCES)
+    gold = {int(json.loads(line)["expected"].split()[1]) for line in
+            (REPO / "bench" / "questions" / "rfc.jsonl").read_text().splitlines() if line.strip()}
+    assert len(nums) == len(set(nums)) == 30, "30 distinct distractors"
+    assert not set(nums) & gold, f"gold RFCs listed as distractors: {sorted(set(nums) & gold)}"
+    assert not set(nums) & set(_numbers(CHECK_SOURCES)), "a tuning set must not touch the check set's RFCs"
+    missing = [n for n in nums if _any_rfc_text(n) is None]
+    if missing:
+        pytest.skip(f"RFCs not installed: {missing} (apt-get install doc-rfc-std)")
+
+
 def test_oldstyle_every_source_rfc_is_installed():
     missing = [n for n in _numbers(OLDSTYLE_SOURCES) if _any_rfc_text(n) is None]
     if missing:
