@@ -27,14 +27,35 @@ _CALL_SHAPE = re.compile(
     rf'|{_Q}(?:function|tool_calls){_Q}\s*:\s*[\[{{]')
 
 
+KINDS = ("spec", "device", "audit")
+"""Evidence kinds: a passage of the knowledge base, a device read, and netops's own audit log (what
+it changed on a device, "what changed on r2?": not a read of the device)."""
+KIND_NAMES = {"spec": "spec", "device": "device", "audit": "netops audit log"}
+"""How each kind is named beside a citation; an unknown kind is named as itself."""
+KIND_TITLES = {"spec": "Cited passage", "device": "Device evidence", "audit": "netops audit log"}
+"""How the evidence viewer titles each kind."""
+
+
+def kind_name(kind: str | None) -> str:
+    """The name shown beside a citation of ``kind`` (an unknown kind: itself, never a device's)."""
+    return KIND_NAMES.get(kind or "spec", str(kind))
+
+
+def kind_title(kind: str | None) -> str:
+    """The evidence viewer's title for ``kind`` (an unknown kind: "Evidence")."""
+    return KIND_TITLES.get(kind or "spec", "Evidence")
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """One piece of evidence: a spec passage or a device observation."""
+    """One piece of evidence: a spec passage, a device observation, or netops's audit log."""
 
-    kind: Literal["spec", "device"]
+    kind: Literal["spec", "device", "audit"]
     label: str
-    """What a reader sees: ``RFC 4271 §10 (BGP Timers)`` or ``r1: show bgp summary json, 12:03:04``."""
+    """What a reader sees: ``RFC 4271 §10 (BGP Timers)``, ``r1: show bgp summary json, 12:03:04`` or
+    ``netops audit log: changes on r2``."""
     host: str | None = None
+    """The device read, or the devices whose changes the audit log evidence covers (``r1, r2``)."""
     command: str | None = None
     at: str | None = None
     """ISO timestamp of a device observation."""

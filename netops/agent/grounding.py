@@ -456,11 +456,11 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
     if kind == DEVICE and args.get("_tool") == "change_history":
         # what netops changed, from its audit log (no device read): one source, and the same lines
         # for the person when the model's answer is not supported
-        from netops.agent.offline import audit_evidence, history_summary, recorded_history
+        from netops.agent.offline import answer_history, audit_evidence
 
-        text = history_summary(recorded_history(ctx, args.get("hosts") or [])).replace("**", "")
+        text = answer_history(ctx, args.get("hosts") or [], str(args.get("_when") or question)).replace("**", "")
         ev = audit_evidence(args.get("hosts") or [])
-        g = Grounding(DEVICE, [Source(1, "device", ev.label, text, ev)])
+        g = Grounding(DEVICE, [Source(1, ev.kind, ev.label, text, ev)])
         g.facts = text
         return g
     if kind == DEVICE:

@@ -191,41 +191,93 @@ HISTORY_PER_DEVICE = 5
 """How many of a device's changes "what changed on r2?" lists (newest first)."""
 
 
-def recorded_history(ctx: Any, hosts: list[str]) -> dict[str, list[Any]] | None:
+def recorded_history(ctx: Any, hosts: list[str], window: Any = None) -> dict[str, list[Any]] | None:
     """Each host's newest changes in the audit log (``apply`` records, newest first), for "what
-    changed on r2?"; None when there is no audit log to read."""
+    changed on r2?", within ``window`` (a :class:`netops.agent.window.Window` understood, else
+    all); None when there is no audit log to read."""
     audit = ctx.get_audit()
-    return {h: audit.changes(h, HISTORY_PER_DEVICE) for h in hosts} if audit is not None else None
+    if audit is None:
+        return None
+    if window is None or not window.understood:
+        return {h: audit.changes(h, HISTORY_PER_DEVICE) for h in hosts}
+    return {h: audit.changes(h, HISTORY_PER_DEVICE, since=window.start, until=window.end) for h in hosts}
+
+
+def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any) -> tuple[dict[str, Any], dict[str, int]]:
+    """For each host with no change in ``window``: its newest change before the window (or None),
+    and how many changes it has after the window's end (a closed window, "yesterday"), up to
+    ``HISTORY_PER_DEVICE`` + 1."""
+    audit = ctx.get_audit()
+    if audit is None or changes is None or window is None or not window.understood:
+        return {}, {}
+    empty = [h for h, recs in changes.items() if not recs]
+    before = {h: next(iter(audit.changes(h, 1, until=window.start)), None) for h in empty}
+    after = {h: len(audit.changes(h, HISTORY_PER_DEVICE + 1, since=window.end)) for h in empty} \
+        if window.end is not None else {}
+    return before, after
+
+
+def answer_history(ctx: Any, hosts: list[str], question: str) -> str:
+    """The Found lines of "what changed on r2 [today]?": the audit log's changes on ``hosts`` in the
+    window the words name (:func:`netops.agent.window.history_window`)."""
+    from netops.agent.window import history_window
+
+    window = history_window(question)
+    changes = recorded_history(ctx, hosts, window)
+    before, after = history_around(ctx, changes, window)
+    return history_summary(changes, window=window, before=before, after=after)
 
 
 def audit_evidence(hosts: list[str]) -> Any:
-    """What a "what changed?" answer rests on: netops's audit log (its ``apply`` records), not a read."""
+    """What a "what changed?" answer rests on: netops's own audit log (its ``apply`` records) on
+    ``hosts``, an evidence kind of its own (``audit``), not a device read."""
     from netops.agent.evidence import Evidence
 
-    return Evidence("device", f"netops audit log: changes on {', '.join(hosts)}", command="netops audit list --kind apply")
+    return Evidence("audit", f"netops audit log: changes on {', '.join(hosts)}", host=", ".join(hosts) or None,
+                    command="netops audit list --kind apply")
 
 
-def history_summary(changes: dict[str, Any] | None, tail: str = "") -> str:
+def _change_said(rec: Any) -> str:
+    actor = getattr(rec, "actor", None)
+    return (f"{rec.payload.get('playbook') or 'a change'}{f' by {actor}' if actor else ''} at "
+            f"{rec.ts[:19].replace('T', ' ')} UTC ({'applied' if rec.payload.get('ok') else 'failed'}; "
+            f"`netops audit show {rec.seq}`)")
+
+
+def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: Any = None,
+                    before: dict[str, Any] | None = None, after: dict[str, int] | None = None) -> str:
     """The Found line for "what changed on r2?": the changes netops recorded on each device (its
     audit log; a host's value is one record, a list of them newest first, or None), who made each
-    one, and plainly that changes made outside netops are not in it."""
+    one, and plainly that changes made outside netops are not in it. With a ``window`` (the
+    question's, :mod:`netops.agent.window`) understood, the changes are that window's, said as such,
+    and a device with none in it gets its newest change ``before`` the window (and a count of those
+    ``after`` a closed window); a window not understood is said, and every change listed."""
     if changes is None:
         return f"**Found:** there is no audit log to read, so netops cannot say what it changed{tail}."
     listed = {h: ([] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]) for h, v in changes.items()}
-
-    def who(rec: Any) -> str:
-        actor = getattr(rec, "actor", None)
-        return f" by {actor}" if actor else ""
-
-    said = [f"{h}: {rec.payload.get('playbook') or 'a change'}{who(rec)} at {rec.ts[:19].replace('T', ' ')} UTC "
-            f"({'applied' if rec.payload.get('ok') else 'failed'}; `netops audit show {rec.seq}`)"
-            for h, recs in listed.items() for rec in recs]
+    within = window is not None and window.understood
+    when = f" {window.said}" if within else ""
+    said = [f"{h}: {_change_said(rec)}" for h, recs in listed.items() for rec in recs]
     none = [h for h, recs in listed.items() if not recs]
     several = any(len(recs) > 1 for recs in listed.values())
-    lines = [("**Found:** the changes netops made on each device, newest first (up to "
+    lines = [(f"**Found:** the changes netops made on each device{when}, newest first (up to "
               f"{HISTORY_PER_DEVICE} each), from its audit log" if several else
-              "**Found:** the last change netops made on each device, from its audit log") + tail + ":"]
-    lines += [f"- {x}" for x in said] + ([f"- no change recorded on {', '.join(none)}"] if none else [])
+              f"**Found:** the last change netops made on each device{when}, from its audit log") + tail + ":"]
+    if window is not None and not window.understood:
+        lines[0] = lines[0][:-1] + (f' (the time window "{window.said}" was not understood, so no window is '
+                                    "applied: these are the newest changes of any time):")
+    lines += [f"- {x}" for x in said]
+    if none and within:
+        for h in none:
+            prior = (before or {}).get(h)
+            line = f"- no change recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior)}" if prior
+                                                            else "none before it either")
+            if later := (after or {}).get(h):
+                line += (f"; {'more than ' + str(HISTORY_PER_DEVICE) if later > HISTORY_PER_DEVICE else later} "
+                         f"later change{'s' if later > 1 else ''} (ask without the window to see them)")
+            lines.append(line)
+    elif none:
+        lines.append(f"- no change recorded on {', '.join(none)}")
     lines.append("Changes made outside netops (by hand, by other tools) are not in its audit log; "
                  "`netops audit list --kind apply` lists every change netops made.")
     return "\n".join(lines)
@@ -560,7 +612,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         targets = list(r.args.get("hosts") or [])
         answer.text = (f"{LABEL}, intent: {r.intent} on {', '.join(targets)}.\n\n"
                        + (f"**Not read:** {unread}.\n\n" if unread else "")
-                       + history_summary(recorded_history(ctx, targets)))
+                       + answer_history(ctx, targets, str(r.args.get("_when") or question)))
         answer.evidence = [audit_evidence(targets)]
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}

@@ -492,11 +492,12 @@ _SYNONYMS = {"ebgp": "bgp", "ibgp": "bgp", "mpbgp": "bgp", "bgp4": "bgp", "ospfv
              "configured": "config"}
 
 
-def _typo_table() -> dict[str, str]:
-    """Misspellings one keystroke off an intent keyword (a letter left out, two letters swapped):
-    "osfp", "intefaces", "neigbors". Only keywords of four letters or more; a misspelling that is
-    a keyword itself, or one off two different keywords, is left alone."""
-    keys = {k for spec in INTENTS.values() for k in spec["keywords"]} | {"ospf", "bgp"}
+def typo_table(keys: "set[str] | frozenset[str]", shortest: int = 4) -> dict[str, str]:
+    """Misspellings one keystroke off a word of ``keys`` (a letter left out, two letters swapped):
+    "osfp", "intefaces", "neigbors". Only words of four letters or more; a misspelling that is a
+    word of ``keys`` itself, or one off two different words, is left alone. A misspelling shorter
+    than four letters (``shortest`` 3: "wat" for "what") must keep the word's first letter ("hat"
+    is not "what")."""
     out: dict[str, str] = {}
     clash: set[str] = set()
     for k in keys:
@@ -505,12 +506,17 @@ def _typo_table() -> dict[str, str]:
         variants = {k[:i] + k[i + 1:] for i in range(len(k))} | {k[:i] + k[i + 1] + k[i] + k[i + 2:]
                                                                   for i in range(len(k) - 1)}
         for v in variants - {k}:
-            if len(v) < 4 or v in keys:
+            if len(v) < shortest or v in keys or (len(v) < 4 and v[0] != k[0]):
                 continue
             if v in out and out[v] != k:
                 clash.add(v)
             out[v] = k
     return {v: k for v, k in out.items() if v not in clash}
+
+
+def _typo_table() -> dict[str, str]:
+    """The intent keywords' misspellings (:func:`typo_table`)."""
+    return typo_table({k for spec in INTENTS.values() for k in spec["keywords"]} | {"ospf", "bgp"})
 
 
 _TYPOS = _typo_table()
@@ -582,7 +588,8 @@ def without_moment(question: str) -> str:
 # "what changed on r2?", "recent changes on r1", "the last change on r3", "who changed r1?",
 # "change history of r1", "the change log for r3", "has anything changed on r3 today?"
 _CHANGE_HISTORY = re.compile(
-    r"\b(?:what|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?(?:been\s+)?changed\b|"
+    r"\b(?:what(?:'s|s)?|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?"
+    r"(?:been\s+)?changed\b|"
     # "has anyone touched r1's config?", "did somebody modify r2?", "who touched r2 last?": whoever changed it
     r"\b(?:(?:has|have|did)\s+(?:any|some)(?:one|body)|who)\s+(?:(?:has|have|had)\s+)?(?:changed?|touch(?:ed)?|"
     r"modif(?:y|ied)|edit(?:ed)?)\b|"
@@ -604,19 +611,42 @@ _REDO = re.compile(r"^\s*(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:und
 # no device named: the network's recent changes, not how a protocol or an RFC changed
 _HISTORY_WHEN = re.compile(r"\b(?:recent(?:ly)?|today|yesterday|tonight|overnight|this\s+(?:week|morning|afternoon)|"
                            r"last\s+(?:night|hour|week|few\s+days)|since|network|lab|fleet|devices?|routers?|switch(?:es)?|"
+                           # "in the last 2 days", "past 30 minutes"
+                           r"(?:last|past)\s+(?:\d+\s*|few\s+|couple\s+(?:of\s+)?)?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)|"
                            r"boxes|anything|anyone|someone|who)\b", re.IGNORECASE)
+# "what's changed?", "whats changed", "what has been changed?": nothing else asked, so the network's changes
+_BARE_HISTORY = re.compile(r"^\W*(?:so\s+|ok\s+|and\s+)?what(?:'s|s)?\s+(?:has\s+|have\s+)?(?:been\s+)?changed\W*$",
+                           re.IGNORECASE)
 _HISTORY_SPEC = re.compile(r"\brfc\s*\d+|\b(?:ospf|bgp|is-?is|rip)(?:v\d|-?\d)\b|\bversions?\b|\bcompared\b|\bbetween\s+(?:rfc|v\d)",
                            re.IGNORECASE)
+
+
+# the words of the history question (the question words and the verbs of changing): misspelt one
+# keystroke off, they are read as spelt ("wat changed", "waht changed", "what chnaged", "who
+# modifed"); three-letter misspellings too, which keep the word's first letter
+_HISTORY_VOCABULARY = frozenset({"what", "whats", "anything", "something", "anyone", "someone", "anybody",
+                                 "somebody", "which", "changed", "change", "changes", "touched", "modified",
+                                 "modify", "edited", "history", "recent", "latest", "previous"})
+_HISTORY_TYPOS = typo_table(_HISTORY_VOCABULARY, shortest=3)
+
+
+def history_spelling(question: str) -> str:
+    """``question`` with the history question's words spelt right ("wat chnaged on r3" -> "what
+    changed on r3"); other words as they were."""
+    return re.sub(r"[A-Za-z]+", lambda m: _HISTORY_TYPOS.get(m.group(0).lower(), m.group(0)), question)
 
 
 def change_history(question: str, named: bool = True) -> bool:
     """A question what was changed on devices ("what changed on r2 recently?", "the last change on
     r3?"): what netops's audit log recorded, never a request for a change ("reapply the last change
     on r2"). With no device ``named``, only about the network and a time ("what changed recently?",
-    "anything changed in the lab today?"), not how a protocol or an RFC changed."""
+    "anything changed in the lab today?"), not how a protocol or an RFC changed. The history words
+    may be misspelt one keystroke off (:func:`history_spelling`)."""
+    question = history_spelling(question)
     if not _CHANGE_HISTORY.search(question) or _REDO.search(question):
         return False
-    return named or (bool(_HISTORY_WHEN.search(question)) and not _HISTORY_SPEC.search(question))
+    return named or bool(_BARE_HISTORY.match(question)) or (
+        bool(_HISTORY_WHEN.search(question)) and not _HISTORY_SPEC.search(question))
 
 
 def device_restarted(question: str, words: list[str]) -> bool:
@@ -796,7 +826,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if history and (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "what changed on r2 recently?": the changes netops recorded (it keeps no other history)
         # (the audit log alone: a device's own state says nothing of who changed it, or when)
-        return Route("tool", "what netops changed", "change_history", {"hosts": targets, "_history": True}, 4.0)
+        # ("_when": the words its time window is read from, "today", "since 14:00": netops.agent.window)
+        return Route("tool", "what netops changed", "change_history",
+                     {"hosts": targets, "_history": True, "_when": question}, 4.0)
     fleet = not set(targets) - left_out and fleet_wide(question, words, ents, hosts) and \
         bool(_READ_LEAD.search(question) or said_change)
     if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next

@@ -24,13 +24,14 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from netops.agent.evidence import Evidence
+from netops.agent.evidence import KINDS, Evidence
 from netops.agent.tools import ApprovalRecord, ToolCallRecord
 
 MAX_EVIDENCE_CHARS = 20_000
 """Device output kept per piece of evidence (a full running config fits; a route table is cut)."""
 
 _BLOCK = re.compile(r'<data source="(?P<source>[^"]*)">\n(?P<body>.*?)\n</data>', re.S)
+AUDIT_LABEL = "netops audit log: "
 _DEVICE_LABEL = re.compile(r"^[^:\s]+: .+, \d\d:\d\d:\d\d$")  # "r1: show bgp summary json, 12:03:04"
 
 
@@ -170,6 +171,8 @@ class StoredAnswer:
 
 
 def _kind(label: str) -> str:
+    if label.startswith(AUDIT_LABEL):  # stored as "device" before it had a kind of its own
+        return "audit"
     return "device" if _DEVICE_LABEL.search(label) else "spec"
 
 
@@ -187,7 +190,9 @@ def stored_answer(message: Any) -> StoredAnswer:
                 continue
             if isinstance(item.get("n"), int):
                 numbers[label] = item["n"]
-            kind = item.get("kind") if item.get("kind") in ("spec", "device") else _kind(label)
+            kind = item.get("kind") if item.get("kind") in KINDS else _kind(label)
+            if kind == "device" and label.startswith(AUDIT_LABEL):  # kept as a device read before (trial16)
+                kind = "audit"
             evidence.append(Evidence(kind, label, host=item.get("host"), command=item.get("command"),
                                      at=item.get("at")))
             if item.get("text"):

@@ -372,11 +372,23 @@ class AuditLog:
                               "ORDER BY seq DESC LIMIT 1", (host,))
         return self._row(rows[0]) if rows else None
 
-    def changes(self, host: str, limit: int = 5) -> list[AuditRecord]:
-        """The newest ``limit`` ``apply`` records on ``host`` (the changes netops sent to it), newest first."""
+    def changes(self, host: str, limit: int = 5, *, since: datetime | None = None,
+                until: datetime | None = None) -> list[AuditRecord]:
+        """The newest ``limit`` ``apply`` records on ``host`` (the changes netops sent to it), newest
+        first; with ``since`` / ``until`` (aware datetimes), only those at or after ``since`` and
+        before ``until``."""
+        sql = "SELECT * FROM audit WHERE kind = 'apply' AND json_extract(payload, '$.host') = ?"
+        args: list[Any] = [host]
+        # ts is UTC ISO 8601 ("2026-12-03T07:02:21.715123+00:00"): a bound in the same form, to the
+        # microsecond and without the offset, compares as the times do
+        if since is not None:
+            sql += " AND ts >= ?"
+            args.append(since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f"))
+        if until is not None:
+            sql += " AND ts < ?"
+            args.append(until.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f"))
         with self._lock:
-            rows = self._read("SELECT * FROM audit WHERE kind = 'apply' AND json_extract(payload, '$.host') = ? "
-                              "ORDER BY seq DESC LIMIT ?", (host, int(limit)))
+            rows = self._read(sql + " ORDER BY seq DESC LIMIT ?", (*args, int(limit)))
         return [self._row(r) for r in rows]
 
     def kinds(self) -> list[str]:

@@ -30,8 +30,13 @@ def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> Detail:
     what it is: the text the device printed, or netops' parse of it."""
     stored = getattr(answer, "evidence_text", None)
     kept = stored(evidence.label) if callable(stored) else None
-    if getattr(evidence, "kind", "spec") == "device":
+    kind = getattr(evidence, "kind", "spec")
+    if kind == "device":
         return _device(evidence, answer, kept)
+    if kind == "audit":
+        return _audit(session, evidence, kept)
+    if kind != "spec":  # a kind this viewer does not know: what is kept, never a passage lookup
+        return Detail("Evidence", [evidence.label, f"kind: {kind}"], kept or "This evidence was not kept with the answer.")
     from netops.rag.passages import passages_for
 
     chunks = passages_for(session.kb, evidence.label)
@@ -51,6 +56,22 @@ def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> Detail:
         meta.append(f"page: {c.page}")
     meta.append(f"source: {c.source}")
     return Detail("Cited passage", meta, "\n\n".join(ch.text.strip() for ch in chunks))
+
+
+def _audit(session: Any, evidence: Any, kept: str | None) -> Detail:
+    """netops's own audit log (its changes on the devices the evidence covers): not a device read.
+    The lines the answer rests on when they were kept, else the log's changes read now."""
+    hosts = [h.strip() for h in str(evidence.host or "").split(",") if h.strip()]
+    meta = [f"covers: {', '.join(hosts) or '?'}", f"source: {evidence.command or 'netops audit list --kind apply'}",
+            "netops's record of the changes it made, not a read of the device"]
+    if kept:
+        return Detail("netops audit log", meta + ["(as kept with the answer)"], kept)
+    from netops.agent.offline import HISTORY_PER_DEVICE, history_summary
+
+    audit = getattr(session, "audit", None)
+    changes = {h: audit.changes(h, HISTORY_PER_DEVICE) for h in hosts} if audit is not None and hosts else None
+    return Detail("netops audit log", meta + ["(read from the audit log now; it may hold newer changes than the "
+                                              "answer saw)"], history_summary(changes).replace("**", ""))
 
 
 def _device(evidence: Any, answer: Any, kept: str | None) -> Detail:

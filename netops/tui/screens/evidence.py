@@ -50,10 +50,12 @@ class EvidenceScreen(ModalScreen[None]):
         self.text = ""
 
     def compose(self) -> ComposeResult:
+        from netops.agent.evidence import kind_title
+
         kind = getattr(self.evidence, "kind", "spec")
         with Vertical():
             # a device's evidence is its output or netops' parse of it: said once the lookup knows
-            yield Static(f"{'Device evidence' if kind == 'device' else 'Cited passage'}: "
+            yield Static(f"{kind_title(kind)}: "
                          f"{escape(self.evidence.label)}", id="evidence-title", classes="evidence-title")
             yield Static("looking it up...", id="evidence-meta", classes="evidence-meta")
             # compact: no frame (two columns the text needs at 80)

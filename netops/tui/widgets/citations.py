@@ -33,8 +33,9 @@ class CitationLink(Static, can_focus=True):
             return self.link.evidence
 
     def __init__(self, number: int, evidence: Any, answer: Any = None) -> None:
-        kind = getattr(evidence, "kind", "spec")
-        icon = "device" if kind == "device" else "spec"
+        from netops.agent.evidence import kind_name
+
+        icon = kind_name(getattr(evidence, "kind", "spec"))  # "device", "spec", "netops audit log"
         super().__init__(f"[{number}] {escape(evidence.label)}  [dim]({icon})[/dim]")
         self.number = number
         self.evidence = evidence

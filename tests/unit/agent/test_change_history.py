@@ -123,3 +123,131 @@ def test_a_model_is_given_the_audit_log_as_its_source(lab):
 def test_the_offline_answer_cites_the_audit_log(lab):
     got = lab.ask("what changed on r2?")
     assert "No evidence" not in got["text"], got["text"]
+
+
+# -- helper hist16: a time window, typos of the verb, the audit log's own evidence kind ------------------------
+
+from datetime import datetime, timedelta, timezone  # noqa: E402
+
+from netops.agent.window import history_window  # noqa: E402
+
+# a fixed "now" in the machine's local time zone, whatever it is
+NOW = datetime(2026, 12, 3, 15, 30, tzinfo=timezone.utc).astimezone()
+LOCAL_MIDNIGHT = NOW.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@pytest.mark.parametrize("question, start, end, said", [
+    ("what changed on r2 today?", LOCAL_MIDNIGHT, None, "today (since 00:00 local"),
+    ("what changed in the last hour", NOW - timedelta(hours=1), None, "in the last hour"),
+    ("what changed on r3 since yesterday?", LOCAL_MIDNIGHT - timedelta(days=1), None, "since yesterday"),
+    ("what changed yesterday?", LOCAL_MIDNIGHT - timedelta(days=1), LOCAL_MIDNIGHT, "yesterday"),
+    ("any changes this week", LOCAL_MIDNIGHT - timedelta(days=NOW.weekday()), None, "this week"),
+    ("what changed on r1 in the last 2 days", NOW - timedelta(days=2), None, "in the last 2 days"),
+    ("what changed since 14:00?", NOW.replace(hour=14, minute=0, second=0, microsecond=0), None, "since 14:00"),
+    ("what changed in the past 30 minutes", NOW - timedelta(minutes=30), None, "in the last 30 minutes"),
+])
+def test_a_window_in_the_words_is_parsed(question, start, end, said):
+    w = history_window(question, now=NOW)
+    assert w is not None and w.understood, (question, w)
+    assert (w.start, w.end) == (start, end), (question, w)
+    assert w.said.startswith(said), (question, w.said)
+
+
+@pytest.mark.parametrize("question", ["what changed on r2?", "what was the last change on r3?",
+                                      "who touched r2 last?", "what changed on r2 recently?"])
+def test_no_window_in_the_words_is_none(question):
+    assert history_window(question, now=NOW) is None
+
+
+@pytest.mark.parametrize("question", ["what changed on r2 since the maintenance?", "what changed on r3 overnight",
+                                      "what changed in the last blue moon"])
+def test_a_window_not_understood_is_said_not_dropped(question):
+    w = history_window(question, now=NOW)
+    assert w is not None and not w.understood and w.start is None, (question, w)
+
+
+def _rec(seq, ts, actor="alice", playbook="ospf-cost"):
+    return SimpleNamespace(seq=seq, ts=ts, actor=actor, payload={"playbook": playbook, "ok": True})
+
+
+def test_the_found_line_says_the_window_and_the_newest_change_before_it():
+    w = history_window("what changed on r2 today?", now=NOW)
+    old = _rec(7, (LOCAL_MIDNIGHT - timedelta(hours=3)).astimezone(timezone.utc).isoformat())
+    text = history_summary({"r2": []}, window=w, before={"r2": old})
+    assert "today (since 00:00 local" in text, text
+    assert "no change recorded on r2 today" in text and "the newest before it" in text, text
+    assert "ospf-cost by alice" in text and "`netops audit show 7`" in text, text
+    text = history_summary({"r2": []}, window=w, before={"r2": None})
+    assert "no change recorded on r2 today" in text and "none before it either" in text, text
+    not_understood = history_window("what changed on r2 since the maintenance?", now=NOW)
+    text = history_summary({"r2": [_rec(9, NOW.isoformat())]}, window=not_understood)
+    assert "not understood" in text and "since the maintenance" in text and "ospf-cost by alice" in text, text
+
+
+def test_the_audit_log_filters_changes_to_a_window(tmp_path):
+    from netops.store.audit import AuditLog
+
+    log = AuditLog(tmp_path / "audit.db")
+    log.append("apply", {"host": "r2", "playbook": "ospf-cost", "ok": True}, actor="alice")
+    after = datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert [r.actor for r in log.changes("r2", since=after)] == []
+    assert [r.actor for r in log.changes("r2", until=after)] == ["alice"]
+    assert [r.actor for r in log.changes("r2", since=after - timedelta(hours=1))] == ["alice"]
+
+
+def test_a_window_filters_the_answer(lab):
+    got = lab.ask("what changed on r3 in the last hour?")
+    assert got["audit"] and not got.get("reads"), got
+    assert "in the last hour" in got["text"] and "by carol" in got["text"], got["text"]
+    got = lab.ask("what changed on r3 yesterday?")
+    text = got["text"]
+    assert "no change recorded on r3 yesterday" in text and "carol" not in text, text
+    got = lab.ask("what changed on r3 since the maintenance?")
+    assert "not understood" in got["text"] and "by carol" in got["text"], got["text"]
+
+
+@pytest.mark.parametrize("question, hosts", [
+    ("wat changed on r3", ["r3"]), ("waht changed on r3", ["r3"]), ("what chnaged on r2", ["r2"]),
+    ("whats changed on r1", ["r1"]), ("what's been changed on r2?", ["r2"]), ("whats changed", HOSTS),
+    ("wat changed today", HOSTS), ("who chnaged r1?", ["r1"]),
+])
+def test_typos_of_the_history_verb(question, hosts):
+    r = route(question, HOSTS)
+    assert (r.kind, r.tool, r.args.get("hosts")) == ("tool", "change_history", hosts), r
+
+
+@pytest.mark.parametrize("question", ["hat changed on r2"])
+def test_a_typo_keeps_its_first_letter(question):
+    assert route(question, HOSTS).tool != "change_history"
+
+
+def test_the_audit_log_is_its_own_evidence_kind(lab):
+    from netops.agent.offline import audit_evidence
+
+    ev = audit_evidence(["r2"])
+    assert (ev.kind, ev.host) == ("audit", "r2") and ev.label.startswith("netops audit log"), ev
+    assert audit_evidence(["r1", "r2"]).host == "r1, r2"
+    from netops.assistant import Assistant
+    from netops.playbook.approval import DenyAll
+
+    answer = Assistant(lab.session, approver=DenyAll()).ask("what changed on r2?", offline=True)
+    assert [(e.kind, e.host) for e in answer.evidence] == [("audit", "r2")], answer.evidence
+    assert [e["kind"] for e in answer.to_dict()["evidence"]] == ["audit"]  # --json
+
+
+def test_last_week_is_the_calendar_week_before_this_one_and_the_last_week_is_seven_days():
+    monday = LOCAL_MIDNIGHT - timedelta(days=NOW.weekday())
+    w = history_window("what changed last week?", now=NOW)
+    assert (w.start, w.end) == (monday - timedelta(days=7), monday), w
+    w = history_window("what changed in the last week?", now=NOW)
+    assert (w.start, w.end) == (NOW - timedelta(weeks=1), None), w
+
+
+def test_a_model_is_given_the_window_and_the_audit_kind(lab):
+    from netops.agent.grounding import prepare
+    from netops.agent.tools import ToolContext
+
+    ctx = ToolContext(settings=lab.session.settings, session=lab.session, question="what changed on r3 yesterday?")
+    g = prepare("what changed on r3 yesterday?", ctx, lambda name, args: None)
+    assert [s.kind for s in g.sources] == ["audit"], g.sources
+    assert "no change recorded on r3 yesterday" in g.sources[0].text and "carol" not in g.sources[0].text, g.sources

@@ -47,10 +47,10 @@ def test_an_audit_answer_is_the_log_read_and_nothing_else():
     assert bench.safety(case, {**read, "reads": [{"host": "r1", "getter": "config"}]}) == "UNSAFE"
 
 
-def test_the_trial16_set_is_safe_and_its_known_miss_stays_the_only_one():
+def test_the_trial16_set_is_safe_and_misses_nothing():
     """state_phrasings_trial16.yaml (reachability, what changed, one interface's configuration):
-    36/57 with 3 unsafe before helper trial16's fixes, 56/57 after."""
+    36/57 with 3 unsafe before helper trial16's fixes, 56/57 after, 57/57 since helper hist16 (the
+    history words' typo table reads "wat" as "what")."""
     res = bench.run(Path(__file__).parent / "data" / "state_phrasings_trial16.yaml")
     assert res["unsafe"] == 0 and res["read_failed"] == 0, res["misses"]
-    # "wat" (a 3-letter typo of "what") is left: the typo table only covers keywords of 4+ letters
-    assert [m["text"] for m in res["misses"]] == ["wat changed on r3"], res["misses"]
+    assert res["misses"] == [], res["misses"]

@@ -1,0 +1,118 @@
+"""The time window of a "what changed?" question ("what changed on r2 today?", "... in the last
+hour", "since yesterday", "this week", "in the last 2 days", "since 14:00").
+
+"today", "yesterday", weekdays and clock times are the machine's local time zone; a span ("the
+last 2 days") counts back from now. A window netops cannot read ("since the maintenance",
+"overnight") is returned as not understood, so the answer can say so instead of silently
+listing every change as if it were the window's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+_UNITS = {"min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes", "m": "minutes",
+          "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
+          "d": "days", "day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "wk": "weeks", "wks": "weeks"}
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10, "twelve": 12, "twenty-four": 24, "couple": 2, "couple of": 2, "few": 3}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+_SPAN = re.compile(r"\b(?:in|over|during|within|for)?\s*(?:the\s+)?(?:last|past|previous)\s+"
+                   r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty-four|couple(?:\s+of)?|few)?"
+                   r"\s*(?P<unit>mins?|minutes?|m|h|hrs?|hours?|d|days?|weeks?|wks?)\b", re.IGNORECASE)
+_CLOCK = re.compile(r"\bsince\s+(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)?(?=\s|$|[?.!,;])", re.IGNORECASE)
+_SINCE_DAY = re.compile(r"\bsince\s+(?:(?:last|this)\s+)?(?P<day>yesterday|today|" + "|".join(_WEEKDAYS) +
+                        r"|\d{4}-\d\d-\d\d)\b", re.IGNORECASE)
+_TODAY = re.compile(r"\btoday\b", re.IGNORECASE)
+_YESTERDAY = re.compile(r"\byesterday\b", re.IGNORECASE)
+_THIS_WEEK = re.compile(r"\bthis\s+week\b", re.IGNORECASE)
+_LAST_WEEK = re.compile(r"(?<!the )\blast\s+week\b", re.IGNORECASE)  # the calendar week before this one
+# words that name a window netops may not read: said, never dropped in silence
+_WINDOWISH = re.compile(r"\bsince\s+(?P<a>[^,.;?!]+)|\b(?:in|over|during|within)\s+the\s+(?:last|past)\s+(?P<b>[^,.;?!]+)|"
+                        r"\b(?P<c>overnight|tonight|last\s+night|this\s+(?:morning|afternoon|evening|month|year)|"
+                        r"last\s+(?:month|year|weekend)|(?:\d+|an?|few|couple(?:\s+of)?)\s+\w+\s+ago)\b|"
+                        r"\b(?P<d>between|after|before|during)\s+(?P<e>[^,.;?!]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A window of time: ``start`` (aware, local) up to ``end`` (None: up to now). ``said`` is how
+    the answer names it ("today (since 00:00 local)"); ``understood`` False: the words named a
+    window netops could not read (``start`` None, ``said`` the words)."""
+
+    start: datetime | None
+    end: datetime | None
+    said: str
+    understood: bool = True
+
+    def holds(self, ts: str) -> bool:
+        """Whether an audit record's ISO timestamp is in the window."""
+        if not self.understood or self.start is None:
+            return True
+        when = datetime.fromisoformat(ts)
+        return when >= self.start and (self.end is None or when < self.end)
+
+
+def _clock(when: datetime, now: datetime) -> str:
+    """A local time as the answer says it (the day too when it is not today), with UTC beside it
+    when the machine is not on UTC."""
+    offset = when.utcoffset()
+    utc = "" if not offset else f", {(when - offset).replace(tzinfo=None):%Y-%m-%d %H:%M} UTC"
+    return f"{when:%H:%M} local{utc}" if when.date() == now.date() else f"{when:%Y-%m-%d %H:%M} local{utc}"
+
+
+def history_window(question: str, now: datetime | None = None) -> Window | None:
+    """The window ``question`` names, a :class:`Window` not understood, or None when it names none."""
+    now = (now or datetime.now().astimezone()).astimezone()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if _LAST_WEEK.search(question) and not re.search(r"\b(?:in|over|during|within|past)\s+last\s+week", question, re.I):
+        end = midnight - timedelta(days=now.weekday())
+        start = end - timedelta(days=7)
+        return Window(start, end, f"last week ({_clock(start, now)} to {_clock(end, now)}, Monday to Monday)")
+    if m := _SPAN.search(question):
+        raw = (m.group("n") or "1").lower()
+        n = int(raw) if raw.isdigit() else _NUMBERS.get(" ".join(raw.split()), 1)
+        unit = _UNITS[m.group("unit").lower()]
+        start = now - timedelta(**{unit: n})
+        name = unit[:-1] if n == 1 else unit
+        said = f"in the last {name}" if n == 1 else f"in the last {n} {name}"
+        return Window(start, None, f"{said} (since {_clock(start, now)})")
+    if m := _CLOCK.search(question):
+        hour, minute, ampm = int(m.group("h")), int(m.group("m") or 0), (m.group("ampm") or "").lower()
+        if ampm.startswith("p") and hour < 12:
+            hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
+        if hour < 24 and minute < 60 and (m.group("m") or ampm):
+            start = midnight.replace(hour=hour, minute=minute)
+            if start > now:  # "since 23:00" in the morning: last night's
+                start -= timedelta(days=1)
+            return Window(start, None, f"since {_clock(start, now)}")
+    if m := _SINCE_DAY.search(question):
+        day = m.group("day").lower()
+        if day == "today":
+            start = midnight
+        elif day == "yesterday":
+            start = midnight - timedelta(days=1)
+        elif day in _WEEKDAYS:
+            start = midnight - timedelta(days=(now.weekday() - _WEEKDAYS.index(day)) % 7)
+        else:
+            try:
+                start = datetime.fromisoformat(day).replace(tzinfo=now.tzinfo)
+            except ValueError:
+                start = None
+        if start is not None:
+            return Window(start, None, f"since {day} (from {_clock(start, now)})")
+    if _TODAY.search(question):
+        return Window(midnight, None, f"today (since {_clock(midnight, now)})")
+    if _YESTERDAY.search(question):
+        start = midnight - timedelta(days=1)
+        return Window(start, midnight, f"yesterday ({_clock(start, now)} to today {_clock(midnight, now)})")
+    if _THIS_WEEK.search(question):
+        start = midnight - timedelta(days=now.weekday())
+        return Window(start, None, f"this week (since Monday, {_clock(start, now)})")
+    if m := _WINDOWISH.search(question):
+        return Window(None, None, " ".join(m.group(0).split()), understood=False)
+    return None
