@@ -237,11 +237,32 @@ def audit_evidence(hosts: list[str]) -> Any:
                     command="netops audit list --kind apply")
 
 
+CHANGE_COMMANDS_SHOWN = 4
+"""How many of a change's configuration lines "what changed?" quotes (the rest: ``netops audit show``)."""
+
+
 def _change_said(rec: Any) -> str:
     actor = getattr(rec, "actor", None)
     return (f"{rec.payload.get('playbook') or 'a change'}{f' by {actor}' if actor else ''} at "
-            f"{rec.ts[:19].replace('T', ' ')} UTC ({'applied' if rec.payload.get('ok') else 'failed'}; "
-            f"`netops audit show {rec.seq}`)")
+            f"{rec.ts[:19].replace('T', ' ')} UTC ({'applied' if rec.payload.get('ok') else 'failed'}"
+            f"{_commands_said(rec.payload.get('commands'))}; `netops audit show {rec.seq}`)")
+
+
+def _commands_said(commands: Any) -> str:
+    """What a change sent, on one line and redacted: ``: `interface eth-r1 / description uplink-r1```.
+    Block ends (``exit``, ``end``, ``!``) say nothing; past :data:`CHANGE_COMMANDS_SHOWN` lines, how
+    many more."""
+    from netops.devices.redact import redact_lines
+
+    if not isinstance(commands, (list, tuple)):
+        return ""
+    said = [c.strip() for c in redact_lines(str(c) for c in commands)
+            if c.strip() and c.strip().lower() not in ("exit", "end", "!", "commit", "quit")]
+    if not said:
+        return ""
+    more = len(said) - CHANGE_COMMANDS_SHOWN
+    shown = " / ".join(c.replace("`", "'") for c in said[:CHANGE_COMMANDS_SHOWN])
+    return f": `{shown}`" + (f" and {more} more line{'s' if more > 1 else ''}" if more > 0 else "")
 
 
 def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: Any = None,
@@ -278,6 +299,7 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
             lines.append(line)
     elif none:
         lines.append(f"- no change recorded on {', '.join(none)}")
+    lines.append("")  # a paragraph of its own, not a continuation of the last bullet
     lines.append("Changes made outside netops (by hand, by other tools) are not in its audit log; "
                  "`netops audit list --kind apply` lists every change netops made.")
     return "\n".join(lines)

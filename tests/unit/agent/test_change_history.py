@@ -46,6 +46,28 @@ def test_the_found_line_names_each_change_and_what_the_log_cannot_know():
     assert "no audit log" in history_summary(None)
 
 
+def test_the_found_line_says_what_each_change_sent_redacted_and_keeps_the_footnote_apart():
+    """'what changed on r2?' named the playbook but not what it did; the audit record holds the
+    commands. Block ends say nothing, secrets are redacted, a long change is cut with a count, and
+    the footnote is a paragraph of its own (Markdown folded it into the last bullet in the chat)."""
+    desc = SimpleNamespace(seq=22, ts="2026-12-03T13:51:32.9+00:00", actor="alice",
+                           payload={"playbook": "interface-description", "ok": True,
+                                    "commands": ["interface eth-r1", "description uplink-r1", "exit"]})
+    text = history_summary({"r2": desc})
+    assert ("r2: interface-description by alice at 2026-12-03 13:51:32 UTC (applied: "
+            "`interface eth-r1 / description uplink-r1`; `netops audit show 22`)") in text, text
+    assert "\n\nChanges made outside netops" in text
+    secret = SimpleNamespace(seq=23, ts="2026-12-03T13:52:00+00:00", actor=None,
+                             payload={"playbook": "bgp-password", "ok": False,
+                                      "commands": ["router bgp 65002", "neighbor 198.51.100.1 password s3cr3tPW",
+                                                   "neighbor 198.51.100.5 password s3cr3tPW", "exit",
+                                                   "neighbor 198.51.100.9 shutdown", "end",
+                                                   "neighbor 198.51.100.10 shutdown"]})
+    text = history_summary({"r2": [secret]})
+    assert "s3cr3tPW" not in text, text
+    assert "(failed: `router bgp 65002 / neighbor 198.51.100.1 password" in text and "and 1 more line;" in text, text
+
+
 @pytest.mark.parametrize("question", ["what changed in bgp between rfc 1771 and rfc 4271?",
                                       "which attributes changed in RFC 4271?",
                                       "what has changed in OSPFv3 compared to OSPFv2?"])
