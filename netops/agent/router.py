@@ -609,8 +609,12 @@ _REDO = re.compile(r"^\s*(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:und
                    r"apply|copy|make|do|push|replay|drain|undrain|shut|restart|reset|clear|set|add|remove|configure|"
                    r"enable|disable)\b|\bsame\s+changes?\b|\bchanges?\s+again\b", re.IGNORECASE)
 # no device named: the network's recent changes, not how a protocol or an RFC changed
-_HISTORY_WHEN = re.compile(r"\b(?:recent(?:ly)?|today|yesterday|tonight|overnight|this\s+(?:week|morning|afternoon)|"
-                           r"last\s+(?:night|hour|week|few\s+days)|since|network|lab|fleet|devices?|routers?|switch(?:es)?|"
+_HISTORY_WHEN = re.compile(r"\b(?:recent(?:ly)?|today|yesterday|tonight|overnight|this\s+(?:week|morning|afternoon|evening|month)|"
+                           r"last\s+(?:night|hour|week|weekend|month|few\s+days)|weekend|since|network|lab|fleet|devices?|"
+                           r"routers?|switch(?:es)?|"
+                           # "3 days ago", "a couple of hours ago" (netops.agent.window reads them)
+                           r"(?:\d+\s*|an?\s+|few\s+|couple\s+(?:of\s+)?|one\s+|two\s+|three\s+)"
+                           r"(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+ago|"
                            # "in the last 2 days", "past 30 minutes"
                            r"(?:last|past)\s+(?:\d+\s*|few\s+|couple\s+(?:of\s+)?)?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)|"
                            r"boxes|anything|anyone|someone|who)\b", re.IGNORECASE)

@@ -2,9 +2,12 @@
 hour", "since yesterday", "this week", "in the last 2 days", "since 14:00").
 
 "today", "yesterday", weekdays and clock times are the machine's local time zone; a span ("the
-last 2 days") counts back from now. A window netops cannot read ("since the maintenance",
-"overnight") is returned as not understood, so the answer can say so instead of silently
-listing every change as if it were the window's."""
+last 2 days", "2 hours ago") counts back from now; "3 days ago" is that calendar day, "2 weeks ago"
+that Monday-to-Monday week; parts of a day are said with their bounds ("this morning" 00:00-12:00,
+"overnight" / "last night" 18:00 yesterday to 08:00 today, "this evening" / "tonight" from 18:00);
+"this month", "last month" (calendar) and "the last month" (30 days); "last weekend". A window
+netops cannot read ("since the maintenance", "before the upgrade") is returned as not understood,
+so the answer can say so instead of silently listing every change as if it were the window's."""
 
 from __future__ import annotations
 
@@ -25,6 +28,16 @@ _SPAN = re.compile(r"\b(?:in|over|during|within|for)?\s*(?:the\s+)?(?:last|past|
 _CLOCK = re.compile(r"\bsince\s+(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)?(?=\s|$|[?.!,;])", re.IGNORECASE)
 _SINCE_DAY = re.compile(r"\bsince\s+(?:(?:last|this)\s+)?(?P<day>yesterday|today|" + "|".join(_WEEKDAYS) +
                         r"|\d{4}-\d\d-\d\d)\b", re.IGNORECASE)
+_NUM = r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty-four|couple(?:\s+of)?|few)"
+_AGO = re.compile(_NUM + r"\s*(?P<unit>mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|wks?)\s+ago\b", re.IGNORECASE)
+# parts of a day, said with their bounds in the answer ("overnight (yesterday 18:00 to today 08:00 local)")
+_PART = re.compile(r"\b(?P<part>this\s+morning|this\s+afternoon|this\s+evening|tonight|overnight|last\s+night)\b",
+                   re.IGNORECASE)
+_PARTS = {"this morning": (0, 0, 12), "this afternoon": (0, 12, 18), "this evening": (0, 18, 24), "tonight": (0, 18, 24),
+          "overnight": (-1, 18, 32), "last night": (-1, 18, 32)}
+"""part of a day -> (day offset from today, start hour, end hour counted from that day's midnight)."""
+_MONTH = re.compile(r"\b(?P<which>this|last|(?:in\s+|over\s+|during\s+)?the\s+(?:last|past))\s+month\b", re.IGNORECASE)
+_LAST_WEEKEND = re.compile(r"\b(?:last|this\s+past|over\s+the)\s+weekend\b", re.IGNORECASE)
 _TODAY = re.compile(r"\btoday\b", re.IGNORECASE)
 _YESTERDAY = re.compile(r"\byesterday\b", re.IGNORECASE)
 _THIS_WEEK = re.compile(r"\bthis\s+week\b", re.IGNORECASE)
@@ -61,6 +74,16 @@ def _clock(when: datetime, now: datetime) -> str:
     offset = when.utcoffset()
     utc = "" if not offset else f", {(when - offset).replace(tzinfo=None):%Y-%m-%d %H:%M} UTC"
     return f"{when:%H:%M} local{utc}" if when.date() == now.date() else f"{when:%Y-%m-%d %H:%M} local{utc}"
+
+
+def _local_midnight(midnight: datetime, days: int) -> datetime:
+    """The midnight ``days`` days from ``midnight`` (in its offset, as the rest of this module counts)."""
+    return midnight + timedelta(days=days)
+
+
+def _at_hour(midnight: datetime, hour: int) -> datetime:
+    """``hour`` hours into the day that starts at ``midnight`` (32: 08:00 the next day)."""
+    return midnight + timedelta(hours=hour)
 
 
 def history_window(question: str, now: datetime | None = None) -> Window | None:
@@ -105,6 +128,43 @@ def history_window(question: str, now: datetime | None = None) -> Window | None:
                 start = None
         if start is not None:
             return Window(start, None, f"since {day} (from {_clock(start, now)})")
+    if m := _AGO.search(question):
+        raw = m.group("n").lower()
+        n = int(raw) if raw.isdigit() else _NUMBERS.get(" ".join(raw.split()), 1)
+        unit = _UNITS[m.group("unit").lower()]
+        words = " ".join(m.group(0).split())
+        if unit == "days":   # that calendar day
+            start = _local_midnight(midnight, -n)
+            end = _local_midnight(midnight, -n + 1)
+            return Window(start, end, f"{words} ({start:%A %Y-%m-%d}, local time)")
+        if unit == "weeks":  # that calendar week, Monday to Monday
+            end = _local_midnight(midnight, -now.weekday() - 7 * (n - 1))
+            start = _local_midnight(end, -7)
+            return Window(start, end, f"{words} ({_clock(start, now)} to {_clock(end, now)}, Monday to Monday)")
+        start = now - timedelta(**{unit: n})  # minutes, hours: since then
+        return Window(start, None, f"since {words} ({_clock(start, now)})")
+    if m := _PART.search(question):
+        part = " ".join(m.group("part").lower().split())
+        day, first, last = _PARTS[part]
+        base = _local_midnight(midnight, day)
+        start, end = _at_hour(base, first), _at_hour(base, last)
+        if part in ("this evening", "tonight"):
+            end = None
+        return Window(start, end, f"{part} ({_clock(start, now)} to {_clock(end, now) if end else 'now'})")
+    if m := _MONTH.search(question):
+        which = m.group("which").lower()
+        first = midnight.replace(day=1)
+        if which == "this":
+            return Window(first, None, f"this month (since {_clock(first, now)})")
+        if which == "last":
+            prev = _local_midnight(first, -1).replace(day=1)
+            return Window(prev, first, f"last month ({_clock(prev, now)} to {_clock(first, now)})")
+        start = now - timedelta(days=30)
+        return Window(start, None, f"in the last 30 days (since {_clock(start, now)})")
+    if _LAST_WEEKEND.search(question):
+        monday = _local_midnight(midnight, -now.weekday())
+        start = _local_midnight(monday, -2)
+        return Window(start, monday, f"last weekend ({_clock(start, now)} to {_clock(monday, now)})")
     if _TODAY.search(question):
         return Window(midnight, None, f"today (since {_clock(midnight, now)})")
     if _YESTERDAY.search(question):

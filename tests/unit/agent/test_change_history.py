@@ -25,6 +25,9 @@ REPO = Path(__file__).resolve().parents[3]
     # helper trial16: whoever did it, and other verbs of changing
     ("has anyone touched r1's config today?", ["r1"]), ("did somebody modify r2?", ["r2"]),
     ("has someone changed r3 recently", ["r3"]), ("who touched r2 last?", ["r2"]),
+    # the lead, after hist16's windows: no device named, a window the words give is the network's changes
+    ("what changed 3 days ago?", HOSTS), ("what changed this month?", HOSTS), ("what changed over the weekend", HOSTS),
+    ("what changed a couple of hours ago", HOSTS), ("what changed this evening", HOSTS),
 ])
 def test_a_question_what_changed_reads_the_audit_log(question, hosts):
     # the audit log alone: no getter (it read 'show version' of each device beside it until trial16)
@@ -181,11 +184,43 @@ def test_no_window_in_the_words_is_none(question):
     assert history_window(question, now=NOW) is None
 
 
-@pytest.mark.parametrize("question", ["what changed on r2 since the maintenance?", "what changed on r3 overnight",
+@pytest.mark.parametrize("question", ["what changed on r2 since the maintenance?", "what changed on r3 before the upgrade",
                                       "what changed in the last blue moon"])
 def test_a_window_not_understood_is_said_not_dropped(question):
     w = history_window(question, now=NOW)
     assert w is not None and not w.understood and w.start is None, (question, w)
+
+
+@pytest.mark.parametrize("question, start, end, said", [
+    # "N days ago" is that calendar day; "N hours ago" counts back from now; "2 weeks ago" a Monday-Monday week
+    ("what changed 3 days ago?", LOCAL_MIDNIGHT - timedelta(days=3), LOCAL_MIDNIGHT - timedelta(days=2), "3 days ago ("),
+    ("what changed on r2 a day ago", LOCAL_MIDNIGHT - timedelta(days=1), LOCAL_MIDNIGHT, "a day ago ("),
+    ("anything changed 2 hours ago?", NOW - timedelta(hours=2), None, "since 2 hours ago ("),
+    ("what changed 2 weeks ago", LOCAL_MIDNIGHT - timedelta(days=NOW.weekday() + 14),
+     LOCAL_MIDNIGHT - timedelta(days=NOW.weekday() + 7), "2 weeks ago ("),
+    # parts of a day, said with their bounds
+    ("what changed on r3 overnight", LOCAL_MIDNIGHT - timedelta(hours=6), LOCAL_MIDNIGHT + timedelta(hours=8), "overnight ("),
+    ("what changed last night?", LOCAL_MIDNIGHT - timedelta(hours=6), LOCAL_MIDNIGHT + timedelta(hours=8), "last night ("),
+    ("what changed this morning", LOCAL_MIDNIGHT, LOCAL_MIDNIGHT + timedelta(hours=12), "this morning ("),
+    ("what changed this afternoon on r1", LOCAL_MIDNIGHT + timedelta(hours=12), LOCAL_MIDNIGHT + timedelta(hours=18),
+     "this afternoon ("),
+    ("what changed tonight", LOCAL_MIDNIGHT + timedelta(hours=18), None, "tonight ("),
+    # months and the weekend
+    ("what changed this month?", LOCAL_MIDNIGHT.replace(day=1), None, "this month"),
+    ("what changed last month?", (LOCAL_MIDNIGHT.replace(day=1) - timedelta(days=1)).replace(day=1),
+     LOCAL_MIDNIGHT.replace(day=1), "last month"),
+    ("what changed in the past month", NOW - timedelta(days=30), None, "in the last 30 days"),
+    ("what changed over the weekend", LOCAL_MIDNIGHT - timedelta(days=NOW.weekday() + 2),
+     LOCAL_MIDNIGHT - timedelta(days=NOW.weekday()), "last weekend ("),
+])
+def test_ago_parts_of_a_day_months_and_the_weekend_are_read_and_said_with_bounds(question, start, end, said):
+    """'overnight', '3 days ago', 'this morning' were answered with every change and 'not understood'."""
+    w = history_window(question, now=NOW)
+    assert w is not None and w.understood, (question, w)
+    assert (w.start, w.end) == (start, end), (question, w)
+    assert w.said.startswith(said), (question, w.said)
+    assert w.holds(((start + timedelta(minutes=1)) if start else NOW).isoformat())
+    assert not w.holds((start - timedelta(minutes=1)).isoformat())
 
 
 def _rec(seq, ts, actor="alice", playbook="ospf-cost"):
