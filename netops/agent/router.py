@@ -640,6 +640,16 @@ def history_spelling(question: str) -> str:
     return re.sub(r"[A-Za-z]+", lambda m: _HISTORY_TYPOS.get(m.group(0).lower(), m.group(0)), question)
 
 
+# a question's later clauses ("who changed r1? change it back", "... if so roll it back"), and one that
+# asks for a change: a history question with a request after it is the request, not a read of the log
+_CLAUSE_END = re.compile(r"[?!;]+|\.(?=\s|$)|,\s*(?=(?:and\s+|then\s+|if\s+so\b))|\s+(?=(?:and\s+)?then\s|if\s+so\b)",
+                         re.IGNORECASE)
+_CLAUSE_REQUEST = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:if\s+so,?\s+)?(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?"
+                             r"(?:undo|revert|roll|redo|re-?apply|apply|push|put|change|modify|edit|fix|set|add|remove|delete|"
+                             r"configure|enable|disable|shut|no\s+shut|drain|undrain|restore|reset|clear|restart|copy)\b",
+                             re.IGNORECASE)
+
+
 def change_history(question: str, named: bool = True) -> bool:
     """A question what was changed on devices ("what changed on r2 recently?", "the last change on
     r3?"): what netops's audit log recorded, never a request for a change ("reapply the last change
@@ -649,6 +659,8 @@ def change_history(question: str, named: bool = True) -> bool:
     question = history_spelling(question)
     if not _CHANGE_HISTORY.search(question) or _REDO.search(question):
         return False
+    if any(_CLAUSE_REQUEST.match(c) and not _CHANGE_HISTORY.search(c) for c in _CLAUSE_END.split(question)[1:]):
+        return False  # "did someone change r1's description? set it to uplink": the request after it
     return named or bool(_BARE_HISTORY.match(question)) or (
         bool(_HISTORY_WHEN.search(question)) and not _HISTORY_SPEC.search(question))
 

@@ -308,3 +308,27 @@ def test_a_model_is_given_the_window_and_the_audit_kind(lab):
     g = prepare("what changed on r3 yesterday?", ctx, lambda name, args: None)
     assert [s.kind for s in g.sources] == ["audit"], g.sources
     assert "no change recorded on r3 yesterday" in g.sources[0].text and "carol" not in g.sources[0].text, g.sources
+
+
+# -- review16: a history question followed by a request is the request, never only a read ------------------
+@pytest.mark.parametrize("question", [
+    "did someone change the description on r1? set it to uplink",  # a change before hist16 (3879a9a)
+    "has anyone touched r1's ospf cost? set it to 20",  # a change before hist16
+    "who changed r1? change it back",
+    "did somebody modify r2? revert it",
+    "has anyone touched r1? if so roll it back",
+    "did anyone edit r1? then set the ospf cost on r1 eth-r2 to 20",
+    "what changed on r2 today? undo it",
+])
+def test_a_history_question_then_a_request_is_not_answered_by_the_audit_log_alone(question):
+    r = route(question, HOSTS)
+    assert not r.args.get("_history") and r.tool != "change_history", r
+
+
+@pytest.mark.parametrize("question, hosts", [
+    ("what changed on r2? and who changed it?", ["r2"]), ("who changed r1, and when?", ["r1"]),
+    ("what changed on r3 today? show me", ["r3"]), ("what changed on r2 since 10:00?", ["r2"]),
+])
+def test_a_history_question_with_more_of_a_question_stays_a_history_read(question, hosts):
+    r = route(question, HOSTS)
+    assert (r.tool, r.args.get("hosts")) == ("change_history", hosts), r
