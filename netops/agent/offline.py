@@ -220,9 +220,13 @@ def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any) 
 def answer_history(ctx: Any, hosts: list[str], question: str) -> str:
     """The Found lines of "what changed on r2 [today]?": the audit log's changes on ``hosts`` in the
     window the words name (:func:`netops.agent.window.history_window`)."""
-    from netops.agent.window import history_window
+    from netops.agent.window import _WINDOWISH, Window, history_window
 
-    window = history_window(question)
+    try:
+        window = history_window(question)
+    except (OverflowError, ValueError):  # "in the last 3000000 weeks", "since 0001-01-01": past the calendar
+        m = _WINDOWISH.search(question)
+        window = Window(None, None, " ".join(m.group(0).split()) if m else "in the question", understood=False)
     changes = recorded_history(ctx, hosts, window)
     before, after = history_around(ctx, changes, window)
     return history_summary(changes, window=window, before=before, after=after)

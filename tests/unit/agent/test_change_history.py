@@ -332,3 +332,21 @@ def test_a_history_question_then_a_request_is_not_answered_by_the_audit_log_alon
 def test_a_history_question_with_more_of_a_question_stays_a_history_read(question, hosts):
     r = route(question, HOSTS)
     assert (r.tool, r.args.get("hosts")) == ("change_history", hosts), r
+
+
+@pytest.mark.parametrize("question", ["what changed on r3 in the last 3000000 weeks?",
+                                      "what changed on r3 in the last 99999999999 days?",
+                                      "what changed on r3 since 0001-01-01?"])
+def test_a_window_out_of_the_calendars_range_is_said_not_a_crash(lab, question, monkeypatch):
+    """review16: the ask path raised OverflowError (a span past year 1; a date near year 1 on a
+    machine east of UTC)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        got = lab.ask(question)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert got["audit"] and "not understood" in got["text"] and "by carol" in got["text"], got["text"]
