@@ -1275,6 +1275,9 @@ _PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?
                     r"reach\w*|get\s+to)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
 # a probe command with nothing before it: "ping 203.0.113.2", "traceroute r3" (netops sends none itself)
 _PROBE_LEAD = re.compile(r"^\W*(?:ping|traceroute|tracert|trace)\b", re.IGNORECASE)
+# "the routes learned from r2", "the prefixes it received from r3": where routes came from, not a probe's source
+_LEARNED_FROM = re.compile(r"\b(?:learn(?:ed|t|s)?|receiv(?:ed|es)|advertis(?:ed|es)|announc(?:ed|es)|sent|heard)\s+"
+                           r"(?:\w+\s+){0,2}?from\s", re.IGNORECASE)
 # "make r3 reachable from r1", "fix r1 so it can reach r3", "configure r1 to reach X via r2"
 _MAKE_REACH = re.compile(r"\b(?:make|makes|fix|ensure|allow|permit|block|deny|configure|set\s+up|get)\b", re.IGNORECASE)
 _TROUBLE = re.compile(r"\b(?:why|can'?t|cannot|can\s+not|not|unable|fail\w*|isn'?t|won'?t|doesn'?t|broken|lost)\b",
@@ -1293,6 +1296,8 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
         return None  # "r2 can't get to X, why?" is a diagnosis, not a lookup
     if _MAKE_REACH.search(question[:verb.start()]):
         return None  # "make r3 reachable from r1", "fix r1 so it can reach r3": a request
+    if _LEARNED_FROM.search(question):
+        return None  # "can r1 reach the routes learned from r2?": r2 is where they came from, not the source
     named = sorted(mentions(question, hosts))
     addrs = addresses(question)
     src = reach_source(question, hosts, verb)

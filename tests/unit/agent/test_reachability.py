@@ -119,3 +119,14 @@ def test_a_follow_up_from_another_router_keeps_the_target(previous, question, sr
 
     r, _ = route_named(followup(question, previous, HOSTS), HOSTS, INDEX)
     assert (r.kind, r.args.get("hosts"), r.args.get("prefix")) == ("tool", [src], prefix), r
+
+
+@pytest.mark.parametrize("question, host, peer", [
+    ("can r1 reach the routes learned from r2", "r1", "r2"),
+    ("can r1 reach the prefixes it received from r3?", "r1", "r3"),
+])
+def test_routes_learned_from_a_peer_are_not_a_probe_from_that_peer(question, host, peer):
+    """review16: "from r2" named where the routes came from, and r2's route to r1 was read (the
+    wrong router); the routes r1 received from r2 are r1's to read."""
+    r, _ = route_named(question, HOSTS, INDEX)
+    assert "_reach" not in r.args and r.args.get("hosts") == [host] and r.args.get("peer") == peer, r
