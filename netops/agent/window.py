@@ -76,23 +76,30 @@ def _clock(when: datetime, now: datetime) -> str:
     return f"{when:%H:%M} local{utc}" if when.date() == now.date() else f"{when:%Y-%m-%d %H:%M} local{utc}"
 
 
+def _wall(when: datetime) -> datetime:
+    """``when``'s date and clock time in the machine's local zone with *that day's* offset. Calendar
+    arithmetic on ``now`` keeps ``now``'s offset, which is an hour off on a day the clocks change
+    (midnight before a spring-forward is still in winter time)."""
+    return when.replace(tzinfo=None).astimezone()
+
+
 def _local_midnight(midnight: datetime, days: int) -> datetime:
-    """The midnight ``days`` days from ``midnight`` (in its offset, as the rest of this module counts)."""
-    return midnight + timedelta(days=days)
+    """The local midnight ``days`` calendar days from ``midnight``."""
+    return _wall(midnight + timedelta(days=days))
 
 
 def _at_hour(midnight: datetime, hour: int) -> datetime:
-    """``hour`` hours into the day that starts at ``midnight`` (32: 08:00 the next day)."""
-    return midnight + timedelta(hours=hour)
+    """``hour`` o'clock of the local day that starts at ``midnight`` (32: 08:00 the next day)."""
+    return _wall(midnight.replace(tzinfo=None) + timedelta(days=hour // 24, hours=hour % 24))
 
 
 def history_window(question: str, now: datetime | None = None) -> Window | None:
     """The window ``question`` names, a :class:`Window` not understood, or None when it names none."""
     now = (now or datetime.now().astimezone()).astimezone()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = _wall(now.replace(hour=0, minute=0, second=0, microsecond=0))
     if _LAST_WEEK.search(question) and not re.search(r"\b(?:in|over|during|within|past)\s+last\s+week", question, re.I):
-        end = midnight - timedelta(days=now.weekday())
-        start = end - timedelta(days=7)
+        end = _local_midnight(midnight, -now.weekday())
+        start = _local_midnight(end, -7)
         return Window(start, end, f"last week ({_clock(start, now)} to {_clock(end, now)}, Monday to Monday)")
     if m := _SPAN.search(question):
         raw = (m.group("n") or "1").lower()
@@ -109,21 +116,21 @@ def history_window(question: str, now: datetime | None = None) -> Window | None:
         elif ampm.startswith("a") and hour == 12:
             hour = 0
         if hour < 24 and minute < 60 and (m.group("m") or ampm):
-            start = midnight.replace(hour=hour, minute=minute)
+            start = _wall(midnight.replace(hour=hour, minute=minute))
             if start > now:  # "since 23:00" in the morning: last night's
-                start -= timedelta(days=1)
+                start = _wall(_local_midnight(midnight, -1).replace(hour=hour, minute=minute))
             return Window(start, None, f"since {_clock(start, now)}")
     if m := _SINCE_DAY.search(question):
         day = m.group("day").lower()
         if day == "today":
             start = midnight
         elif day == "yesterday":
-            start = midnight - timedelta(days=1)
+            start = _local_midnight(midnight, -1)
         elif day in _WEEKDAYS:
-            start = midnight - timedelta(days=(now.weekday() - _WEEKDAYS.index(day)) % 7)
+            start = _local_midnight(midnight, -((now.weekday() - _WEEKDAYS.index(day)) % 7))
         else:
             try:
-                start = datetime.fromisoformat(day).replace(tzinfo=now.tzinfo)
+                start = _wall(datetime.fromisoformat(day))
             except ValueError:
                 start = None
         if start is not None:
@@ -153,11 +160,11 @@ def history_window(question: str, now: datetime | None = None) -> Window | None:
         return Window(start, end, f"{part} ({_clock(start, now)} to {_clock(end, now) if end else 'now'})")
     if m := _MONTH.search(question):
         which = m.group("which").lower()
-        first = midnight.replace(day=1)
+        first = _wall(midnight.replace(day=1))
         if which == "this":
             return Window(first, None, f"this month (since {_clock(first, now)})")
         if which == "last":
-            prev = _local_midnight(first, -1).replace(day=1)
+            prev = _wall(_local_midnight(first, -1).replace(day=1))
             return Window(prev, first, f"last month ({_clock(prev, now)} to {_clock(first, now)})")
         start = now - timedelta(days=30)
         return Window(start, None, f"in the last 30 days (since {_clock(start, now)})")
@@ -168,10 +175,10 @@ def history_window(question: str, now: datetime | None = None) -> Window | None:
     if _TODAY.search(question):
         return Window(midnight, None, f"today (since {_clock(midnight, now)})")
     if _YESTERDAY.search(question):
-        start = midnight - timedelta(days=1)
+        start = _local_midnight(midnight, -1)
         return Window(start, midnight, f"yesterday ({_clock(start, now)} to today {_clock(midnight, now)})")
     if _THIS_WEEK.search(question):
-        start = midnight - timedelta(days=now.weekday())
+        start = _local_midnight(midnight, -now.weekday())
         return Window(start, None, f"this week (since Monday, {_clock(start, now)})")
     if m := _WINDOWISH.search(question):
         return Window(None, None, " ".join(m.group(0).split()), understood=False)

@@ -168,7 +168,9 @@ LOCAL_MIDNIGHT = NOW.replace(hour=0, minute=0, second=0, microsecond=0)
     ("what changed yesterday?", LOCAL_MIDNIGHT - timedelta(days=1), LOCAL_MIDNIGHT, "yesterday"),
     ("any changes this week", LOCAL_MIDNIGHT - timedelta(days=NOW.weekday()), None, "this week"),
     ("what changed on r1 in the last 2 days", NOW - timedelta(days=2), None, "in the last 2 days"),
-    ("what changed since 14:00?", NOW.replace(hour=14, minute=0, second=0, microsecond=0), None, "since 14:00"),
+    # 14:00 today, or yesterday's when it is not 14:00 yet where the test runs (NOW is 15:30 UTC)
+    ("what changed since 14:00?", NOW.replace(hour=14, minute=0, second=0, microsecond=0)
+     - timedelta(days=NOW.hour < 14), None, "since "),
     ("what changed in the past 30 minutes", NOW - timedelta(minutes=30), None, "in the last 30 minutes"),
 ])
 def test_a_window_in_the_words_is_parsed(question, start, end, said):
@@ -207,7 +209,8 @@ def test_a_window_not_understood_is_said_not_dropped(question):
     ("what changed tonight", LOCAL_MIDNIGHT + timedelta(hours=18), None, "tonight ("),
     # months and the weekend
     ("what changed this month?", LOCAL_MIDNIGHT.replace(day=1), None, "this month"),
-    ("what changed last month?", (LOCAL_MIDNIGHT.replace(day=1) - timedelta(days=1)).replace(day=1),
+    # (local wall-clock midnight of 1 November: in the US, still summer time that night)
+    ("what changed last month?", datetime(NOW.year, NOW.month - 1, 1).astimezone(),
      LOCAL_MIDNIGHT.replace(day=1), "last month"),
     ("what changed in the past month", NOW - timedelta(days=30), None, "in the last 30 days"),
     ("what changed over the weekend", LOCAL_MIDNIGHT - timedelta(days=NOW.weekday() + 2),
@@ -350,3 +353,33 @@ def test_a_window_out_of_the_calendars_range_is_said_not_a_crash(lab, question, 
         monkeypatch.undo()
         time.tzset()
     assert got["audit"] and "not understood" in got["text"] and "by carol" in got["text"], got["text"]
+
+
+def test_a_calendar_window_on_a_day_the_clocks_change_starts_at_that_days_local_midnight(monkeypatch):
+    """review16: 'today' kept now's summer offset for a midnight still in winter time (Berlin,
+    2026-03-29: local midnight is 23:00 UTC the day before, not 22:00), so a change made at 23:30 the
+    day before was listed as today's."""
+    import time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX-only")
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        now = datetime(2026, 3, 29, 12, 0, tzinfo=timezone.utc).astimezone()
+        utc = timezone.utc
+        today = history_window("what changed today?", now=now)
+        assert today.start.astimezone(utc) == datetime(2026, 3, 28, 23, 0, tzinfo=utc), today
+        assert not today.holds(datetime(2026, 3, 28, 22, 30, tzinfo=utc).isoformat())  # 23:30 local on the 28th
+        yesterday = history_window("what changed yesterday?", now=now)
+        assert yesterday.start.astimezone(utc) == datetime(2026, 3, 27, 23, 0, tzinfo=utc), yesterday
+        assert yesterday.end == today.start
+        since = history_window("what changed since 15:00?", now=now)  # 14:00 CEST now: 15:00 of the 28th, winter time
+        assert since.start.astimezone(utc) == datetime(2026, 3, 28, 14, 0, tzinfo=utc), since
+        night = history_window("what changed overnight?", now=now)  # 18:00 CET to 08:00 CEST
+        assert (night.start.astimezone(utc), night.end.astimezone(utc)) == \
+            (datetime(2026, 3, 28, 17, 0, tzinfo=utc), datetime(2026, 3, 29, 6, 0, tzinfo=utc)), night
+    finally:
+        monkeypatch.undo()  # TZ as it was, then the process's zone re-read from it
+        time.tzset()
+
