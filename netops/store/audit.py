@@ -367,10 +367,7 @@ class AuditLog:
 
     def last_change(self, host: str) -> AuditRecord | None:
         """The newest ``apply`` record on ``host`` (a playbook's configuration sent to it), or None."""
-        with self._lock:
-            rows = self._read("SELECT * FROM audit WHERE kind = 'apply' AND json_extract(payload, '$.host') = ? "
-                              "ORDER BY seq DESC LIMIT 1", (host,))
-        return self._row(rows[0]) if rows else None
+        return next(iter(self.changes(host, 1)), None)
 
     def changes(self, host: str, limit: int = 5, *, since: datetime | None = None,
                 until: datetime | None = None) -> list[AuditRecord]:
