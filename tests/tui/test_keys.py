@@ -229,3 +229,27 @@ async def test_approval_keeps_its_buttons_and_some_plan_on_a_small_terminal(sett
         await pilot.press("pagedown")  # the rest of the plan is still there, a page at a time
         await pilot.pause()
         assert screen.query_one("#approval-body").scroll_y > 0
+
+
+async def test_scrolling_the_plan_then_deciding_is_a_decision(settings, monkeypatch):
+    """Reading the plan with PageDown / arrows and then pressing n (or a) decides: seen in tmux,
+    PageDown and then n 0.7 s later was held back as 'Keys arrived as the plan opened' although
+    the plan had been open for 9 s. Scroll keys are reading, not typing ahead: they neither
+    decide nor hold a decision back. A letter typed ahead is still held back (the test above)."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 2.0)
+    app = DemoChat(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        decided: list[bool] = []
+        for key in ("n", "a"):
+            app.push_screen(ApprovalScreen(*_long_plan()), decided.append)
+            await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.2)  # the person reads first
+            modal = app.screen
+            await pilot.press("pagedown", "down", "end", "up")
+            await pilot.pause()
+            assert modal.query_one("#approval-body").scroll_y > 0, "the plan did not scroll"
+            await pilot.press(key)  # at once after scrolling, well within APPROVE_AFTER
+            await pilot.pause()
+        assert decided == [False, True]
