@@ -508,6 +508,17 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     from netops.agent.evidence import dedupe
 
     if answer.error:
+        # not the whole answer, so not checked; what arrived still names its sources: a mark
+        # of a source the model was given lists it (a cancelled answer showing [1] said it
+        # cited nothing), device state read up front is evidence either way, as below
+        if getattr(answer, "partial", False) and answer.text.strip() and g.grounded:
+            from netops.agent.evidence import dedupe
+            from netops.agent.numbering import marks_outside_code
+
+            marks = {int(m.group(1)) for m in marks_outside_code(answer.text)}
+            read_first = {id(s) for s in g.sources} if g.kind == DEVICE else set()
+            cited = [s.evidence for s in seen if s.n in marks or id(s) in read_first]
+            answer.evidence = dedupe(cited + list(answer.evidence))
         return
     answer.text, repeated = repeats_out(answer.text)
     if repeated:  # shown once, and said: the check then counts what is left

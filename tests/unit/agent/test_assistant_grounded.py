@@ -142,3 +142,47 @@ def test_citation_numbers_in_the_answer_are_those_of_its_evidence_list(scripted,
         host = sentence.split()[0]
         (label,) = [e.label for k, e in answer.numbered() if k == n]
         assert label.startswith(f"{host}:"), (answer.text, answer.numbered())
+
+
+def test_a_partial_answer_keeps_the_passages_it_cites(scripted, make_assistant):
+    """An answer that broke off (or was stopped) after citing [1] lists that passage: seen in
+    the chat, a cancelled answer showing [1] three times ended 'no evidence: this answer cites
+    nothing'. A partial answer is not checked, but its marks still name the sources it was
+    given; a mark naming no source lists nothing."""
+    from netops.testing.ollama_server import Reply
+
+    text = "The Hold Time MUST be either zero or at least three seconds [1]. See [9]. An implementation MAY reject"
+    scripted.push(Reply(content=text, piece_chars=16, drop_after=5))
+    answer = make_assistant().ask(README_Q)
+    assert answer.partial and answer.error and "[1]" in answer.text, answer.text
+    cited = answer.grounding.sources[0].label
+    assert answer.citations == [cited]
+    assert answer.check is None  # not checked: it is not the whole answer
+
+
+def test_a_cancelled_answer_keeps_the_passages_it_cites(scripted, make_assistant):
+    from netops.agent.events import AnswerEvent, TokenEvent
+    from netops.cancel import CancelToken
+    from netops.testing.ollama_server import Reply
+
+    words = "The Hold Time MUST be either zero or at least three seconds [1]. " * 30
+    scripted.push(Reply(content=words, piece_chars=8, piece_delay=0.03))
+    token, received, answer = CancelToken(), "", None
+    for ev in make_assistant().events(README_Q, cancel=token):
+        if isinstance(ev, TokenEvent):
+            received += ev.text
+            if "[1]" in received:
+                token.cancel("cancelled with Escape")
+        if isinstance(ev, AnswerEvent):
+            answer = ev.answer
+    assert answer is not None and answer.cancelled and answer.partial, answer
+    assert answer.citations == [answer.grounding.sources[0].label]
+
+
+def test_a_partial_answer_citing_nothing_lists_no_passage(scripted, make_assistant):
+    from netops.testing.ollama_server import Reply
+
+    scripted.push(Reply(content="The hold time is negotiated in the OPEN message and then", piece_chars=16,
+                        drop_after=3))
+    answer = make_assistant().ask(README_Q)
+    assert answer.partial and answer.citations == []
