@@ -64,6 +64,10 @@ class AnswerView(Vertical):
     AnswerView > .answer-head { color: $text-muted; padding: 0 1; }
     AnswerView > .answer-partial { color: $warning; text-style: bold; padding: 0 1; }
     AnswerView > Markdown { margin: 0; padding: 0 1; background: transparent; }
+    /* a code line longer than the screen wraps: Textual's fence scrolls sideways with its
+       scroll bar hidden, so a command was cut at the edge with no sign of the rest */
+    AnswerView MarkdownFence { overflow-x: hidden; }
+    AnswerView MarkdownFence > Label { width: 1fr; text-wrap: wrap; }
     AnswerView > .answer-body { margin: 0 0 1 0; padding: 0 1; }
     AnswerView > .plan { margin: 0 0 0 2; padding: 0 1; border: round $warning 70%; height: auto; }
     """
