@@ -120,6 +120,8 @@ class ChatApp(App[None]):
         self.offline = offline
         self.conversation_id = conversation_id
         self.continue_last = continue_last and not conversation_id
+        self.written: str | None = None
+        """The conversation this run last stored an answer or a command in (the newest one)."""
         self.entries: list[Entry] = []
         self.cancel_token: Any = None
         self.busy = False
@@ -599,7 +601,7 @@ class ChatApp(App[None]):
         await view.finish(answer)
         self.entries.append(Entry.from_answer(answer))
         if answer.conversation_id:
-            self.conversation_id = answer.conversation_id
+            self.conversation_id = self.written = answer.conversation_id
         if answer.error and not getattr(answer, "cancelled", False):
             # a cancel the person asked for is no failure, and the line under the answer says it
             await view.note(answer.error + (f" (hint: {answer.error_hint})" if answer.error_hint else ""), "error")
@@ -829,6 +831,7 @@ class ChatApp(App[None]):
         self.call_from_thread(self._kept_in, cid)
 
     def _kept_in(self, cid: str | None) -> None:
+        self.written = cid or self.written
         if cid is not None and self.conversation_id is None:
             self.conversation_id, self.continue_last = cid, False
             self._status()
