@@ -222,7 +222,8 @@ class ChangeMatch:
         """A clarification (or refusal) for a person: what is missing, and how to say it."""
         lines = [self.reason.rstrip(".") + "."] if self.reason else []
         if self.examples:
-            lines.append("For example: " + "; ".join(f'"{e}"' for e in self.examples))
+            # an example with quotes in it is set off as code: quotes around it read as one more pair
+            lines.append("For example: " + "; ".join(f"`{e}`" if '"' in e else f'"{e}"' for e in self.examples))
         return "\n\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

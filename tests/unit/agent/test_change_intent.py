@@ -280,3 +280,19 @@ def test_words_copy_no_playbook_spec(settings, monkeypatch):
     assert copies == [True]
     mine.spec.description = "changed by its caller"
     assert cat.get("router-drain").spec.description != "changed by its caller"
+
+
+def test_an_example_with_quotes_in_it_is_not_wrapped_in_more_quotes():
+    """Seen in the chat: 'set the description of eth-r2 on r1 to uplink' was answered
+    For example: "set the description of eth-r2 on r1 to "link to r2 via patch panel 4"" --
+    quotes inside quotes, so where the request ends and where the value is quoted could not be
+    read. An example that holds quotes is set off as code, quotes and all."""
+    m = match("set the description of eth-r2 on r1 to uplink")
+    assert m.kind == "clarify" and m.missing == ["description"]
+    text = m.text()
+    assert '""' not in text, text
+    (example,) = m.examples
+    assert f"For example: `{example}`" in text and '"' in example
+    assert match(example).kind == "change"
+    plain = match("drain")
+    assert 'For example: "' in plain.text(), plain.text()  # an example without quotes keeps them
