@@ -101,6 +101,12 @@ _CANCEL_HEAD = re.compile(r"\A\*\*(?:PARTIAL ANSWER \(cancelled\)|Cancelled):\*\
 
 def shown_text(answer: Any) -> str:
     """The answer's text as the chat shows it: a cancelled one without the library's first line
-    saying so (:func:`netops.tui.widgets.answer.partial_line` says it once, under the text that had arrived)."""
+    saying so (:func:`netops.tui.widgets.answer.partial_line` says it once, under the text that had
+    arrived); one with no evidence without the library's closing line saying so (the evidence
+    list under it, and the export, say it once)."""
+    from netops.agent.prompts import NO_EVIDENCE
+
     text = getattr(answer, "text", "") or ""
+    if not getattr(answer, "evidence", None):
+        text = re.sub(rf"\n*_{re.escape(NO_EVIDENCE)}_\s*\Z", "", text)
     return _CANCEL_HEAD.sub("", text, count=1) if getattr(answer, "cancelled", False) else text

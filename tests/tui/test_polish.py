@@ -41,3 +41,27 @@ async def test_empty_conversation_list_says_so(chat_settings):
             await pilot.press(ch)
         await wait_until(pilot, lambda: "zebra" in str(screen.query_one("#conv-empty").render()),
                          what="the no-match line")
+
+
+async def test_an_answer_without_evidence_says_so_once(chat_settings, tmp_path):
+    """Seen in tmux: an offline answer with nothing behind it said 'No evidence: nothing from the
+    knowledge base or a device backs this answer.' and, right under it, 'no evidence: this answer
+    cites nothing; treat it as unverified'; the export said it twice too. The line under the
+    answer says it (the library's sentence stays for netops ask)."""
+    from netops.agent.prompts import NO_EVIDENCE
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.citations import CitationList
+
+    app = ChatApp(chat_settings, offline=True)
+    target = tmp_path / "out.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "bgp on r9?")
+        (view,) = await wait_until(pilot, lambda: finished(app), what="the answer")
+        assert not view.answer.evidence and NO_EVIDENCE in view.answer.text, view.answer.text
+        assert NO_EVIDENCE not in view.text
+        (listing,) = view.query(CitationList)
+        assert "no evidence" in " ".join(str(s.render()) for s in listing.query("Static"))
+        await type_and_send(pilot, f"/save {target}")
+        await wait_until(pilot, target.exists, what="the saved conversation")
+    text = target.read_text().lower()
+    assert text.count("no evidence") == 1, text
