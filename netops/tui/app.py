@@ -425,7 +425,14 @@ class ChatApp(App[None]):
         hints = self.query_one("#hints", Static)
         found = prompt.matches() if isinstance(prompt, PromptInput) else []
         if found:
-            hints.update("   ".join(BY_NAME[c].usage for c in found[:6]) + "   [dim](Tab completes)[/]")
+            # a few with their usage; more by name only, every one of them ('/' listed six of 17)
+            # (escaped: "[vrf NAME]" in /state's usage was read as markup and left out)
+            from rich.markup import escape
+
+            few = len(found) <= 6
+            shown = "   ".join(BY_NAME[c].usage for c in found) if few else "  ".join(found)
+            hints.update(escape(shown) + ("   [dim](Tab completes)[/]" if few else
+                                          "   [dim](Tab completes; F1 shows how each is used)[/]"))
             hints.add_class("-show")
         else:
             hints.remove_class("-show")

@@ -233,3 +233,23 @@ async def test_a_question_sent_while_answering_stays_in_the_box(chat_settings):
         await pilot.press("enter")
         await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
         assert app.query_one(PromptInput).text == ""
+
+
+async def test_a_lone_slash_lists_every_command(chat_settings):
+    """The welcome line says '/ lists commands'; in tmux '/' showed six (/copy to /kb) and
+    nothing said there were more: /show, /state, /plan, /new, /quit were not in sight. With more
+    matches than fit with their usage, every match is named (usage once a few are left)."""
+    from netops.tui.app import ChatApp
+    from netops.tui.commands import COMMANDS
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("/")
+        hints = app.query_one("#hints")
+        await wait_until(pilot, lambda: hints.has_class("-show"), what="the hints")
+        shown = str(hints.render())
+        missing = [c.name for c in COMMANDS if c.name not in shown]
+        assert not missing, (missing, shown)
+        await pilot.press("s", "t")
+        assert "/state <host" in str(hints.render())  # few matches: with their usage
+        assert "[vrf NAME]" in str(hints.render())  # the usage whole, not read as markup
