@@ -378,7 +378,7 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         return DEVICE, {"_tool": "change_history", **route.args}
     if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and \
             (not route.args.get("_also") or route.args.get("_fleet") or route.args.get("_found")
-             or route.intent == "health"):
+             or route.intent == "health" or route.args.get("_route_history")):
         # Every getter the offline answer reads is read first (each one a source): over the fleet
         # ("what's down?", "which neighbors are down?"), the what's-down sweep of a named device ("is
         # anything down on r2?") and an open health question about one ("is r2 healthy?", "anything
@@ -473,6 +473,11 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
                 (args.get("_fleet") or args.get("_filter") == "down"):
             args["_links"] = inventory_links(device_index(ctx.get_devices()))  # where a neighbour went missing
         also = args.pop("_also", None) or []
+        said = None
+        if args.get("_route_history"):  # "which routes changed on r2 today?": no history; said first
+            from netops.agent.offline import ROUTE_HISTORY
+
+            said = ROUTE_HISTORY.replace("**", "")
         grounds = [from_devices(call, {**args, "getter": g}, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
                    for g in [args["getter"], *also]]
         if len(grounds) == 1:
@@ -482,8 +487,12 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         notice = "; ".join(g.notice for g in grounds if g.notice) or None
         verdicts = [g.health for g, getter in zip(grounds, [args["getter"], *also]) if getter != "facts"]
         health = -1 if -1 in verdicts else (1 if verdicts and all(v == 1 for v in verdicts) else None)
-        return Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts],
-                         health=health if args.get("_health") else None)
+        g = Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts],
+                      health=health if args.get("_health") else None)
+        if said:  # after the model's answer (as a count is), and leading netops's own findings
+            g.counts.insert(0, said)
+            g.facts = "\n\n".join([said, *(f"[{s.n}] {s.label}:\n{s.text}" for s in sources)])
+        return g
     return Grounding(NONE)
 
 

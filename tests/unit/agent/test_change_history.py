@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from netops.agent.offline import history_summary
+from netops.agent.offline import history_summary, local_time
 from netops.agent.router import route
 
 HOSTS = ["r1", "r2", "r3"]
@@ -44,7 +44,8 @@ def test_requests_stay_requests(question):
 def test_the_found_line_names_each_change_and_what_the_log_cannot_know():
     rec = SimpleNamespace(seq=139, ts="2026-12-03T07:02:21.715+00:00", payload={"playbook": "router-undrain", "ok": True})
     text = history_summary({"r3": rec, "r1": None})
-    assert "r3: router-undrain at 2026-12-03 07:02:21 UTC (applied; `netops audit show 139`)" in text, text
+    # (said in the machine's local zone: "... 07:02:21 UTC" on a machine on UTC; helper hist17)
+    assert f"r3: router-undrain at {local_time(rec.ts)} (applied; `netops audit show 139`)" in text, text
     assert "no change recorded on r1" in text and "outside netops" in text
     assert "no audit log" in history_summary(None)
 
@@ -57,7 +58,7 @@ def test_the_found_line_says_what_each_change_sent_redacted_and_keeps_the_footno
                            payload={"playbook": "interface-description", "ok": True,
                                     "commands": ["interface eth-r1", "description uplink-r1", "exit"]})
     text = history_summary({"r2": desc})
-    assert ("r2: interface-description by alice at 2026-12-03 13:51:32 UTC (applied: "
+    assert (f"r2: interface-description by alice at {local_time(desc.ts)} (applied: "
             "`interface eth-r1 / description uplink-r1`; `netops audit show 22`)") in text, text
     assert "\n\nChanges made outside netops" in text
     secret = SimpleNamespace(seq=23, ts="2026-12-03T13:52:00+00:00", actor=None,

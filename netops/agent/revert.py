@@ -1,0 +1,223 @@
+"""A request to undo a change netops made ("revert what alice changed on r2", "undo the last change
+on r1", "roll back r3").
+
+netops has no "undo" of a finished change: a playbook's automatic rollback runs only inside its own
+run (a postcheck fails, the run restores the snapshot), and the audit log keeps the snapshot's digest,
+not the configuration it replaced. What it can do is a vetted change like any other, asked for in the
+person's words and approved: the playbook that does the opposite of the one that made the change
+(bgp-neighbor-enable for bgp-neighbor-shutdown, router-undrain for router-drain, static-route-remove
+for static-route-add: the same objects and parameters, the opposite action), with the values of the
+change's own plan record. So the answer is one clear reply, never a silent no-op and never a change
+run on these words alone:
+
+- the change in question, from the audit log (the newest on the device named, or the newest by the
+  person named: "what alice changed");
+- that netops does not undo it by itself, and nothing was changed;
+- the opposite playbook's request to say (you then see the plan and are asked to approve it) and its
+  dry run (read-only ``playbook_plan``: nothing is changed, no approval asked), or, for a change that
+  sets a value (a description, a cost), that the old value is not recorded and how to ask for the one
+  wanted.
+
+The words must ask to undo a change, not a configuration statement ("undo peer 198.51.100.2 ignore on
+r1" is the change matcher's).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netops.agent.tools import ToolBox, ToolContext
+    from netops.assistant import Answer
+
+_REVERT = re.compile(r"^\W*(?:(?:please|pls|kindly|now|then|ok(?:ay)?|so|and)\W+|(?:can|could|would|will)\s+you\s+"
+                     r"(?:please\s+)?|i\s+(?:want|need|would\s+like)\s+(?:you\s+)?to\s+|let'?s\s+|go\s+and\s+)*"
+                     r"(?P<verb>undo|revert|roll\s*-?\s*back|rollback|back\s*out|reverse|unapply)\b", re.IGNORECASE)
+# who made it: "what alice changed", "whatever bob did", "alice's change", "the change by carol"
+_ACTOR = re.compile(r"\b(?:what|whatever)\s+(?P<a>[a-z][\w.-]*)\s+(?:has\s+|had\s+|just\s+)?(?:changed|did|made|applied|"
+                    r"pushed|ran|touched|configured)\b|\b(?P<b>[a-z][\w.-]*)'s\s+(?:last\s+|latest\s+|recent\s+)?"
+                    r"(?:change|changes|commit|edit|work)\b|\b(?:by|from)\s+(?P<c>[a-z][\w.-]*)\b", re.IGNORECASE)
+_NOT_AN_ACTOR = frozenset({"i", "we", "you", "someone", "somebody", "anyone", "anybody", "they", "he", "she", "it",
+                           "netops", "the", "a", "that", "this", "my", "our", "his", "her", "their", "me", "us"})
+# the words that may stand around the change named: anything else asks for something else
+_ABOUT_A_CHANGE = frozenset({
+    "the", "a", "an", "last", "latest", "recent", "most", "previous", "newest", "change", "changes", "changed", "commit",
+    "commits", "edit", "edits", "config", "configuration", "what", "whatever", "did", "done", "made", "applied",
+    "pushed", "ran", "touched", "configured", "has", "had", "just", "by", "from", "on", "to", "of", "for", "at", "in",
+    "it", "that", "this", "all", "everything", "and", "please", "pls", "now", "s", "one", "netops", "my", "our", "his",
+    "her", "their", "work", "back", "router", "device", "host", "today", "yesterday", "earlier", "again", "its",
+    "before", "prior", "state", "version", "original", "as", "it", "was", "were"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+# parameter types that say where a change was made, not the value it set
+_PLACES = ("interface", "ip", "ipv4", "ipv6", "prefix", "prefix4", "prefix6")
+# an action and the one that undoes it (the keys of netops.agent.intent.ACTION_SYNONYMS)
+OPPOSITES = {"drain": "undrain", "undrain": "drain", "shutdown": "enable", "enable": "shutdown",
+             "add": "remove", "remove": "add"}
+
+NOT_UNDONE = ("netops does not undo a finished change by itself: a playbook's automatic rollback runs only inside "
+              "its own run (when a postcheck fails), and its audit log keeps the configuration's digest, not the "
+              "configuration the change replaced. Nothing was changed.")
+
+
+@dataclass
+class Revert:
+    """What a revert request names: its devices (none: any), who made the change (None: anyone)."""
+
+    hosts: list[str]
+    actor: str | None
+
+
+def revert_request(question: str, hosts: list[str]) -> Revert | None:
+    """The devices and person an undo request names, or None when ``question`` does not ask to undo
+    a change ("undo peer 198.51.100.2 ignore on r1" undoes a configuration statement)."""
+    from netops.agent.router import entities
+
+    m = _REVERT.match(question)
+    if m is None:
+        return None
+    rest = question[m.end():]
+    named = entities(rest, hosts)["hosts"]
+    actor = None
+    for a in _ACTOR.finditer(rest):
+        word = next(g for g in a.groups() if g)
+        if word.lower() not in _NOT_AN_ACTOR and word.lower() not in {h.lower() for h in hosts}:
+            actor = word
+            break
+    left = set(_WORD.findall(rest.lower().replace("'s", " "))) - {h.lower() for h in named} \
+        - ({actor.lower()} if actor else set())
+    if left - _ABOUT_A_CHANGE:
+        return None
+    if not named and actor is None and not left & {"change", "changes", "changed", "commit", "commits", "edit", "edits"}:
+        return None  # "undo it", "revert": nothing said of what
+    return Revert(named, actor)
+
+
+def _the_change(audit: Any, req: Revert, hosts: list[str]) -> tuple[str, Any] | None:
+    """The newest change (host, ``apply`` record) on the devices named (any device when none is)
+    made by the person named (anyone when none is)."""
+    found = []
+    for h in req.hosts or hosts:
+        for rec in audit.changes(h, 50):
+            if req.actor is None or str(rec.actor or "").lower() == req.actor.lower():
+                found.append((h, rec))
+                break
+    return max(found, key=lambda x: x[1].seq) if found else None
+
+
+def _plan_of(audit: Any, rec: Any, host: str) -> Any:
+    """The ``plan`` record of the run that made change ``rec`` (the newest plan of that playbook and
+    hash, covering ``host``, before it), or None."""
+    payload = rec.payload
+    for seq in range(rec.seq - 1, max(rec.seq - 200, 0), -1):
+        try:
+            r = audit.get(seq)
+        except Exception:  # a gap in the log: keep looking back
+            continue
+        if r.kind == "plan" and r.payload.get("playbook") == payload.get("playbook") \
+                and (payload.get("hash") is None or r.payload.get("hash") == payload.get("hash")) \
+                and host in (r.payload.get("hosts") or [host]):
+            return r
+    return None
+
+
+def opposite(name: str, playbooks: list[Any]) -> Any:
+    """The vetted playbook that undoes playbook ``name``: the same objects and parameters, the opposite
+    action (bgp-neighbor-shutdown -> bgp-neighbor-enable); None when there is none (a change that sets
+    a value has no opposite: the old value is needed)."""
+    made = next((p for p in playbooks if p.name == name), None)
+    if made is None or len(made.actions) != 1 or made.actions[0] not in OPPOSITES:
+        return None
+    want = OPPOSITES[made.actions[0]]
+    for p in playbooks:
+        if p.actions == [want] and p.objects == made.objects and set(p.parameters) == set(made.parameters):
+            return p
+    return None
+
+
+def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode: str,
+                  model: str | None = None) -> "Answer | None":
+    """The answer to an undo request (see the module docstring); None when ``question`` is not one or
+    there is no inventory or audit log to answer it from (the usual path then answers)."""
+    from netops.agent.change_intent import ChangeMatch, playbooks_from
+    from netops.agent.change_path import OFFLINE_LABEL, _plan_body
+    from netops.agent.change_tools import catalogue_of
+    from netops.agent.offline import _change_said, audit_evidence, change_record, inventory_hosts
+    from netops.assistant import Answer
+    from netops.devices.redact import REDACTED
+
+    if "playbook_plan" not in toolbox.tools:
+        return None
+    try:
+        hosts = inventory_hosts(ctx.get_devices())
+    except Exception:
+        return None
+    req = revert_request(question, hosts) if hosts else None
+    audit = ctx.get_audit() if req is not None else None
+    if req is None or audit is None:
+        return None
+    lead = f"{OFFLINE_LABEL}, intent: change (undo a change netops made)." if mode == "offline" else \
+        "This asks to undo a change netops made."
+    who = f" by {req.actor}" if req.actor else ""
+    where = ", ".join(req.hosts) if req.hosts else "any device"
+    covered = req.hosts or hosts
+    answer = Answer(question=question, text="", mode=mode, model=model, evidence=[audit_evidence(covered)],
+                    notice=None if mode == "offline" else "an undo request: answered by netops; the model was not asked")
+    found = _the_change(audit, req, hosts)
+    if found is None:
+        answer.text = "\n\n".join([lead, f"**No change to undo:** the audit log holds no change{who} on {where} "
+                                         "(it records only the changes netops made).", NOT_UNDONE,
+                                   "`netops audit list --kind apply` lists every change netops made."])
+        return answer
+    host, rec = found
+    answer.changes = [change_record(host, rec)]
+    parts = [lead, f"**The change in question** (netops audit log): {host}: {_change_said(rec)}.", NOT_UNDONE]
+    if not rec.payload.get("ok"):
+        parts.append("That change failed when it was applied, so the run itself rolled it back (or said that it "
+                     f"could not): `netops audit show {rec.seq}` and the records after it say which.")
+        answer.text = "\n\n".join(parts)
+        return answer
+    try:
+        playbooks = playbooks_from(catalogue_of(ctx))
+    except Exception:  # no catalogue: no playbook to name
+        playbooks = []
+    made = str(rec.payload.get("playbook") or "")
+    back = opposite(made, playbooks)
+    plan = _plan_of(audit, rec, host)
+    params = dict((plan.payload.get("params") if plan is not None else None) or {})
+    if back is None:
+        pb = next((p for p in playbooks if p.name == made), None)
+        # what the change was made on (an interface, a neighbour) as its plan says; the value wanted is the person's
+        where_ = {n: params[n] for n, p in (pb.parameters.items() if pb else ()) if n in params
+                  and getattr(p, "type", "") in _PLACES and REDACTED not in str(params[n])}
+        ask = pb.phrasing({"host": host, **{n: f"<the {n} you want>" for n in pb.parameters}, **where_}) if pb else None
+        parts.append(f"No vetted playbook does the opposite of {made or 'this change'}, and the value it replaced is "
+                     "not recorded. What netops can do: set the value you want with a vetted change"
+                     + (f' ("{ask}")' if ask else "") + "; you will see the plan and be asked to approve it.")
+        answer.change = ChangeMatch("clarify", made or None, [host], code="undo", reason=NOT_UNDONE,
+                                    examples=[ask] if ask else [])
+        answer.text = "\n\n".join(parts)
+        return answer
+    values = {n: params[n] for n in back.parameters if n in params and REDACTED not in str(params[n])}
+    complete = set(values) == set(back.parameters)
+    ask = back.phrasing({"host": host, **values, **{n: f"<{n}>" for n in back.parameters if n not in values}})
+    parts.append(f"What netops can do: the vetted playbook **{back.name}** ({back.risk} risk) does the opposite of "
+                 f"{made}. To undo the change, ask for it: \"{ask}\"; you will see the plan and be asked to approve "
+                 "it." + ("" if complete else f" (The values of the change are in `netops audit show {rec.seq}`.)"))
+    # what the person may ask for next (never run on these words: they did not say it)
+    answer.change = ChangeMatch("clarify", back.name, [host], values, risk=back.risk, code="undo", reason=NOT_UNDONE,
+                                examples=[ask], missing=[n for n in back.parameters if n not in values])
+    if complete:
+        m = ChangeMatch("change", back.name, [host], values, risk=back.risk)
+        dry = toolbox.call("playbook_plan", {"playbook": back.name, "hosts": [host], "params": values})
+        answer.tool_calls = list(toolbox.calls)
+        answer.evidence = [*answer.evidence, *ctx.evidence]
+        if dry.ok:
+            parts.append("Its dry run (nothing was changed):\n\n```\n" + _plan_body(dry.content) + "\n```")
+        else:
+            parts.append(f"**Its dry run failed:** {dry.error}")
+        parts.append(f"Or from a shell:\n\n```\n{m.command(dry_run=True)}\n{m.command()}\n```")
+    answer.text = "\n\n".join(parts)
+    return answer
