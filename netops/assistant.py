@@ -523,7 +523,7 @@ class Assistant:
                     from netops.agent.offline import answer_offline
 
                     previous = [m.content for m in prior if m.role == "user"]
-                    result["answer"] = describe_offline(question, ctx, toolbox) or \
+                    result["answer"] = describe_offline(question, ctx, toolbox, previous) or \
                         answer_offline(question, ctx, toolbox, previous=previous)
                 else:
                     from netops.model.abort import abortable
@@ -672,7 +672,8 @@ class Assistant:
         if ctx.reviewer is None and self.settings.model_review:
             ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model),
                                            self.budget.model_seconds or self.settings.model_deadline)
-        worded = propose(question, ctx, toolbox, model=self.model)  # a change asked for in so many words
+        worded = propose(question, ctx, toolbox, model=self.model,  # a change asked for in so many words
+                         previous=[m.content for m in prior if m.role == "user"])
         if worded is not None:
             return worded
         previous = next((m.content for m in reversed(prior) if m.role == "user"), "")
@@ -747,6 +748,7 @@ class Assistant:
             return answer
         answer = self._agent_answer(question, ctx, toolbox, stats, final_text, turn.text, error)
         answer.grounding = g
+        answer.changes = list((g.findings or {}).get("changes") or [])  # "what changed?": the log's, as data
         answer.tokens["sources"] = g.source_tokens()
         if g.grounded and not answer.error and answer.text.strip():
             turn.complete = True

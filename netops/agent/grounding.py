@@ -458,10 +458,12 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         # for the person when the model's answer is not supported
         from netops.agent.offline import answer_history, audit_evidence
 
-        text = answer_history(ctx, args.get("hosts") or [], str(args.get("_when") or question)).replace("**", "")
+        records: list[dict[str, Any]] = []
+        text = answer_history(ctx, args.get("hosts") or [], str(args.get("_when") or question), records).replace("**", "")
         ev = audit_evidence(args.get("hosts") or [])
         g = Grounding(DEVICE, [Source(1, ev.kind, ev.label, text, ev)])
         g.facts = text
+        g.findings = {"changes": records}  # each with the record's ISO-8601 UTC time (--json)
         return g
     if kind == DEVICE:
         from netops.agent.offline import _peer_of, inventory_links, recorded_changes

@@ -32,9 +32,13 @@ if TYPE_CHECKING:
     from netops.agent.tools import ToolBox, ToolContext
     from netops.assistant import Answer
 
-_REVERT = re.compile(r"^\W*(?:(?:please|pls|kindly|now|then|ok(?:ay)?|so|and)\W+|(?:can|could|would|will)\s+you\s+"
+_REVERT = re.compile(r"^\W*(?:(?:please|pls|kindly|now|then|ok(?:ay)?|so|and|if\s+so)\W+|(?:can|could|would|will)\s+you\s+"
                      r"(?:please\s+)?|i\s+(?:want|need|would\s+like)\s+(?:you\s+)?to\s+|let'?s\s+|go\s+and\s+)*"
-                     r"(?P<verb>undo|revert|roll\s*-?\s*back|rollback|back\s*out|reverse|unapply)\b", re.IGNORECASE)
+                     r"(?P<verb>undo|revert|roll\s*-?\s*back|rollback|back\s*out|reverse|unapply|"
+                     r"(?:roll|put|change|set|turn)\s+(?:it|that|this|them|those)\s+back)\b", re.IGNORECASE)
+# what "undo it" leans on: the change the question before it asked about
+_IT = frozenset({"it", "that", "this", "them", "those", "change", "changes", "the", "last", "please", "pls", "now",
+                 "back", "again", "one"})
 # who made it: "what alice changed", "whatever bob did", "alice's change", "the change by carol"
 _ACTOR = re.compile(r"\b(?:what|whatever)\s+(?P<a>[a-z][\w.-]*)\s+(?:has\s+|had\s+|just\s+)?(?:changed|did|made|applied|"
                     r"pushed|ran|touched|configured)\b|\b(?P<b>[a-z][\w.-]*)'s\s+(?:last\s+|latest\s+|recent\s+)?"
@@ -68,12 +72,23 @@ class Revert:
 
     hosts: list[str]
     actor: str | None
+    when: str = ""
+    """The words a time window is read from ("undo what changed on r2 today", or the question "undo it"
+    leans on): the change is the newest in it."""
 
 
-def revert_request(question: str, hosts: list[str]) -> Revert | None:
+def revert_request(question: str, hosts: list[str], previous: str = "") -> Revert | None:
     """The devices and person an undo request names, or None when ``question`` does not ask to undo
-    a change ("undo peer 198.51.100.2 ignore on r1" undoes a configuration statement)."""
-    from netops.agent.router import entities
+    a change ("undo peer 198.51.100.2 ignore on r1" undoes a configuration statement). "undo it",
+    "roll it back" lean on ``previous`` (the question before it, or the clause before it in the same
+    question: "what changed on r2 today? undo it"), which must ask what changed: its devices and
+    person are the undo's."""
+    from netops.agent.router import _CLAUSE_END, change_history, entities
+
+    clauses = [c for c in _CLAUSE_END.split(question) if c and c.strip()]
+    if len(clauses) > 1 and _REVERT.match(clauses[-1]) and not _REVERT.match(question):
+        # "who changed r1? change it back": the undo of what the first clause asked about
+        question, previous = clauses[-1], question[:question.rfind(clauses[-1])]
 
     m = _REVERT.match(question)
     if m is None:
@@ -86,21 +101,43 @@ def revert_request(question: str, hosts: list[str]) -> Revert | None:
         if word.lower() not in _NOT_AN_ACTOR and word.lower() not in {h.lower() for h in hosts}:
             actor = word
             break
-    left = set(_WORD.findall(rest.lower().replace("'s", " "))) - {h.lower() for h in named} \
+    from netops.agent.router import _without_window
+
+    left = set(_WORD.findall(_without_window(rest)[0].lower().replace("'s", " "))) - {h.lower() for h in named} \
         - ({actor.lower()} if actor else set())
     if left - _ABOUT_A_CHANGE:
         return None
+    if not named and actor is None and left <= _IT and previous.strip() \
+            and change_history(previous, named=bool(entities(previous, hosts)["hosts"])):
+        # "undo it" after "what changed on r2?" (or "who changed r1? change it back"): that question's change
+        earlier = _ACTOR.search(previous)
+        who = next((g for g in earlier.groups() if g), None) if earlier else None
+        return Revert(entities(previous, hosts)["hosts"],
+                      who if who and who.lower() not in _NOT_AN_ACTOR | {h.lower() for h in hosts} else None, previous)
     if not named and actor is None and not left & {"change", "changes", "changed", "commit", "commits", "edit", "edits"}:
         return None  # "undo it", "revert": nothing said of what
-    return Revert(named, actor)
+    return Revert(named, actor, rest)
+
+
+def _window(req: Revert) -> Any:
+    """The time window the undo's words (or the question it leans on) name and netops reads, or None."""
+    from netops.agent.window import history_window
+
+    try:
+        window = history_window(req.when) if req.when else None
+    except (OverflowError, ValueError):  # past the calendar: no window
+        return None
+    return window if window is not None and window.understood else None
 
 
 def _the_change(audit: Any, req: Revert, hosts: list[str]) -> tuple[str, Any] | None:
     """The newest change (host, ``apply`` record) on the devices named (any device when none is)
-    made by the person named (anyone when none is)."""
+    made by the person named (anyone when none is), in the window the words name (if any)."""
+    window = _window(req)
+    bounds = {"since": window.start, "until": window.end} if window is not None else {}
     found = []
     for h in req.hosts or hosts:
-        for rec in audit.changes(h, 50):
+        for rec in audit.changes(h, 50, **bounds):
             if req.actor is None or str(rec.actor or "").lower() == req.actor.lower():
                 found.append((h, rec))
                 break
@@ -138,9 +175,10 @@ def opposite(name: str, playbooks: list[Any]) -> Any:
 
 
 def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode: str,
-                  model: str | None = None) -> "Answer | None":
+                  model: str | None = None, previous: "list[str] | str" = "") -> "Answer | None":
     """The answer to an undo request (see the module docstring); None when ``question`` is not one or
-    there is no inventory or audit log to answer it from (the usual path then answers)."""
+    there is no inventory or audit log to answer it from (the usual path then answers). ``previous``:
+    the person's earlier questions in the conversation (oldest first), for "undo it"."""
     from netops.agent.change_intent import ChangeMatch, playbooks_from
     from netops.agent.change_path import OFFLINE_LABEL, _plan_body
     from netops.agent.change_tools import catalogue_of
@@ -154,7 +192,9 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
         hosts = inventory_hosts(ctx.get_devices())
     except Exception:
         return None
-    req = revert_request(question, hosts) if hosts else None
+    from netops.agent.router import meaning
+
+    req = revert_request(question, hosts, meaning(previous, hosts) if previous else "") if hosts else None
     audit = ctx.get_audit() if req is not None else None
     if req is None or audit is None:
         return None
@@ -167,6 +207,8 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
                     notice=None if mode == "offline" else "an undo request: answered by netops; the model was not asked")
     found = _the_change(audit, req, hosts)
     if found is None:
+        window = _window(req)
+        where += f" {window.said}" if window is not None else ""
         answer.text = "\n\n".join([lead, f"**No change to undo:** the audit log holds no change{who} on {where} "
                                          "(it records only the changes netops made).", NOT_UNDONE,
                                    "`netops audit list --kind apply` lists every change netops made."])

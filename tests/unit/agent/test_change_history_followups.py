@@ -244,6 +244,30 @@ def test_nothing_to_undo_is_said(lab):
     assert "No change to undo" in text and "by dave" in text, text
 
 
+@pytest.mark.parametrize("question, after, said", [
+    ("undo it", ["what changed on r2?"], "ospf-cost by alice"),
+    ("roll it back", ["what changed on r3 today?"], "bgp-neighbor-shutdown by carol"),
+    ("what changed on r2 today? undo it", [], "ospf-cost by alice"),
+    ("who changed r3? change it back", [], "bgp-neighbor-shutdown by carol"),
+])
+def test_an_undo_that_leans_on_the_history_question_before_it(lab, question, after, said):
+    got = lab.ask(question, after)
+    assert got["audit"] and not got["other"] and said in got["text"] and "Nothing was changed" in got["text"], got
+
+
+def test_an_undo_keeps_the_window_it_is_asked_in(lab):
+    text = lab.ask("undo it", ["what changed on r2 yesterday?"])["text"]
+    assert "No change to undo" in text and "on r2 yesterday" in text and "by alice" not in text, text
+    text = lab.ask("undo what changed on r3 this week")["text"]
+    assert "bgp-neighbor-shutdown by carol" in text, text
+
+
+@pytest.mark.parametrize("question, after", [("undo it", []), ("undo it", ["bgp on r1"])])
+def test_undo_it_with_no_history_question_before_it_is_not_an_undo_of_the_log(lab, question, after):
+    got = lab.ask(question, after)
+    assert not got["audit"] and "No change to undo" not in got["text"], got
+
+
 @pytest.mark.parametrize("question", ["undo peer 198.51.100.2 ignore on r1", "undo it", "revert",
                                       "roll back the static route 203.0.113.200/32 on r1"])
 def test_words_that_undo_a_statement_are_not_an_undo_request(question):
@@ -301,3 +325,16 @@ def test_a_one_word_description_without_quotes_is_the_change(lab):
 def test_other_unquoted_descriptions_still_ask_for_quotes(lab, question):
     m = _answer(lab, question).change
     assert m.kind == "clarify" and "description" in m.missing, m
+
+
+def test_with_a_model_the_json_has_the_changes_too(scripted, change_assistant):
+    from netops.testing.ollama_server import say
+
+    assistant = change_assistant()
+    assistant.session.audit.append("apply", {"playbook": "router-drain", "host": "r2", "ok": True,
+                                             "commands": ["!"]}, actor="erin")
+    scripted.push(say("erin drained r2 [1]."))
+    answer = assistant.ask("what changed on r2?")
+    assert answer.mode == "agent" and scripted.requests, answer
+    (change,) = answer.to_dict()["changes"]
+    assert (change["actor"], change["playbook"]) == ("erin", "router-drain") and change["ts"].endswith("+00:00"), change
