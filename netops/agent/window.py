@@ -30,7 +30,7 @@ _SINCE_DAY = re.compile(r"\bsince\s+(?:(?:last|this)\s+)?(?P<day>yesterday|today
                         r"|\d{4}-\d\d-\d\d)\b", re.IGNORECASE)
 _NUM = r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty-four|couple(?:\s+of)?|few)"
 _AGO = re.compile(_NUM + r"\s*(?P<unit>mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|wks?)\s+ago\b", re.IGNORECASE)
-# parts of a day, said with their bounds in the answer ("overnight (yesterday 18:00 to today 08:00 local)")
+# parts of a day, said with their bounds in the answer ("overnight (yesterday 18:00 to today 08:00 CET)")
 _PART = re.compile(r"\b(?P<part>this\s+morning|this\s+afternoon|this\s+evening|tonight|overnight|last\s+night)\b",
                    re.IGNORECASE)
 _PARTS = {"this morning": (0, 0, 12), "this afternoon": (0, 12, 18), "this evening": (0, 18, 24), "tonight": (0, 18, 24),
@@ -52,7 +52,7 @@ _WINDOWISH = re.compile(r"\bsince\s+(?P<a>[^,.;?!]+)|\b(?:in|over|during|within)
 @dataclass(frozen=True)
 class Window:
     """A window of time: ``start`` (aware, local) up to ``end`` (None: up to now). ``said`` is how
-    the answer names it ("today (since 00:00 local)"); ``understood`` False: the words named a
+    the answer names it ("today (since 00:00 CET)"); ``understood`` False: the words named a
     window netops could not read (``start`` None, ``said`` the words)."""
 
     start: datetime | None
@@ -68,12 +68,19 @@ class Window:
         return when >= self.start and (self.end is None or when < self.end)
 
 
+def _zone(when: datetime) -> str:
+    """The local zone's name on ``when``'s day ("CET", "CEST", "UTC"), the one the answer's change
+    times carry too; "local" where the zone has no name."""
+    return when.tzname() or "local"
+
+
 def _clock(when: datetime, now: datetime) -> str:
-    """A local time as the answer says it (the day too when it is not today), with UTC beside it
-    when the machine is not on UTC."""
+    """A local time as the answer says it, with its zone's name (the day too when it is not today),
+    and UTC beside it when the machine is not on UTC."""
     offset = when.utcoffset()
     utc = "" if not offset else f", {(when - offset).replace(tzinfo=None):%Y-%m-%d %H:%M} UTC"
-    return f"{when:%H:%M} local{utc}" if when.date() == now.date() else f"{when:%Y-%m-%d %H:%M} local{utc}"
+    day = "" if when.date() == now.date() else f"{when:%Y-%m-%d} "
+    return f"{day}{when:%H:%M} {_zone(when)}{utc}"
 
 
 def _wall(when: datetime) -> datetime:
@@ -143,7 +150,7 @@ def history_window(question: str, now: datetime | None = None) -> Window | None:
         if unit == "days":   # that calendar day
             start = _local_midnight(midnight, -n)
             end = _local_midnight(midnight, -n + 1)
-            return Window(start, end, f"{words} ({start:%A %Y-%m-%d}, local time)")
+            return Window(start, end, f"{words} ({start:%A %Y-%m-%d}, {_zone(start)})")
         if unit == "weeks":  # that calendar week, Monday to Monday
             end = _local_midnight(midnight, -now.weekday() - 7 * (n - 1))
             start = _local_midnight(end, -7)

@@ -163,7 +163,7 @@ LOCAL_MIDNIGHT = NOW.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 @pytest.mark.parametrize("question, start, end, said", [
-    ("what changed on r2 today?", LOCAL_MIDNIGHT, None, "today (since 00:00 local"),
+    ("what changed on r2 today?", LOCAL_MIDNIGHT, None, f"today (since 00:00 {LOCAL_MIDNIGHT.tzname()}"),
     ("what changed in the last hour", NOW - timedelta(hours=1), None, "in the last hour"),
     ("what changed on r3 since yesterday?", LOCAL_MIDNIGHT - timedelta(days=1), None, "since yesterday"),
     ("what changed yesterday?", LOCAL_MIDNIGHT - timedelta(days=1), LOCAL_MIDNIGHT, "yesterday"),
@@ -235,7 +235,7 @@ def test_the_found_line_says_the_window_and_the_newest_change_before_it():
     w = history_window("what changed on r2 today?", now=NOW)
     old = _rec(7, (LOCAL_MIDNIGHT - timedelta(hours=3)).astimezone(timezone.utc).isoformat())
     text = history_summary({"r2": []}, window=w, before={"r2": old})
-    assert "today (since 00:00 local" in text, text
+    assert f"today (since 00:00 {LOCAL_MIDNIGHT.tzname()}" in text, text
     assert "no change recorded on r2 today" in text and "the newest before it" in text, text
     assert "ospf-cost by alice" in text and "`netops audit show 7`" in text, text
     text = history_summary({"r2": []}, window=w, before={"r2": None})
@@ -384,3 +384,28 @@ def test_a_calendar_window_on_a_day_the_clocks_change_starts_at_that_days_local_
         monkeypatch.undo()  # TZ as it was, then the process's zone re-read from it
         time.tzset()
 
+
+
+def test_a_window_names_the_zone_the_change_times_are_said_in(monkeypatch):
+    """The window and the change times are said in one zone, by its name: 'today (since 00:00 CET,
+    ... UTC)' beside 'at 08:02:21 CET', not 'local' beside 'CET' (helper hist17 left the window's
+    word as 'local')."""
+    import time as _time
+
+    from netops.agent.offline import local_time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    _time.tzset()
+    try:
+        now = datetime(2026, 12, 3, 15, 30, tzinfo=timezone.utc).astimezone()
+        w = history_window("what changed on r2 today?", now=now)
+        assert w.said.startswith("today (since 00:00 CET, 2026-12-02 23:00 UTC"), w.said
+        summer = history_window("what changed on r2 yesterday?", now=datetime(2026, 7, 2, 9, tzinfo=timezone.utc).astimezone())
+        assert "2026-07-01 00:00 CEST" in summer.said and "local" not in summer.said, summer.said
+        rec = _rec(3, datetime(2026, 12, 3, 7, 2, 21, tzinfo=timezone.utc).isoformat())
+        assert local_time(rec.ts).endswith("08:02:21 CET"), local_time(rec.ts)
+        monday = history_window("what changed on r2 since monday?", now=now)
+        assert "local" not in monday.said and "CET" in monday.said, monday.said
+    finally:
+        monkeypatch.delenv("TZ")
+        _time.tzset()
