@@ -531,6 +531,9 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
             cited = [s.evidence for s in seen if s.n in marks or id(s) in read_first]
             answer.evidence = dedupe(cited + list(answer.evidence))
         return
+    from netops.agent.numbering import canonical_marks
+
+    answer.text = canonical_marks(answer.text)  # "[１]", "[1-3]", "[²]": the check sees each number
     answer.text, repeated = repeats_out(answer.text)
     if repeated:  # shown once, and said: the check then counts what is left
         answer.notice = "; ".join(x for x in (answer.notice, f"the model repeated itself: {repeated} repeated "
