@@ -589,13 +589,20 @@ def test_citation_marks_in_odd_spellings_never_stand_for_a_source_that_does_not_
 # == 7. streams dropped around a change ======================================================
 
 @pytest.mark.parametrize("openai", [False, True], ids=["ollama", "openai"])
-def test_a_requested_change_cut_mid_tool_call_runs_nothing_and_says_so(offline_env, openai):
+def test_a_change_call_cut_mid_tool_call_runs_nothing_and_says_so(offline_env, openai):
+    # (written first with the question "drain r1": netops matches that change from the person's
+    # words and proposes it without asking the model, so the cut call was never in play)
     cut = Reply(tool_calls=[{"name": "playbook_run", "arguments": {"playbook": "router-drain", "hosts": ["r1"],
                                                                    "params": {}}}], cut_tool_call=True)
-    run = ask(offline_env, [cut, cut, cut, cut], "drain r1", openai=openai, person=lambda ev: True)
+    run = ask(offline_env, [cut, cut, cut, cut], "what is the BGP hold time?", openai=openai,
+              person=lambda ev: True)
+    assert run.srv.requests, "the model was never asked"
     assert not run.approval_requests() and not run.applied()
     assert "playbook_run" not in run.started_tools()
-    assert run.answer.error or run.answer.exit_code != 0, run.answer.text
+    # an error, or an answer without the model that says why (netops falls back to retrieval)
+    said = f"{run.answer.error or ''} {run.answer.notice or ''}"
+    assert run.answer.exit_code != 0 or re.search(r"broke|incomplete|unusable|cut|ended", said), \
+        (run.answer.mode, said, run.answer.text[:300])
 
 
 def test_a_stream_that_hangs_up_after_a_tool_call_is_a_clean_labelled_answer(offline_env):
@@ -626,9 +633,13 @@ FAMILY_SYNTAXES = {
 
 @pytest.mark.parametrize("shape", list(FAMILY_SYNTAXES))
 def test_a_change_written_as_text_in_another_family_syntax_never_runs(offline_env, shape):
-    """Even a change the person asked for: a change call written as text is not a call."""
-    run = ask(offline_env, [say(FAMILY_SYNTAXES[shape]), say("Drained r1."), say("fine")], "drain r1",
+    """A change call written as text is not a call: it starts nothing, so nothing is put to the
+    person (who would say yes). (Written first with the question "drain r1": netops proposes
+    that change from the person's words without asking the model at all, so the text never
+    mattered; a question that asks for no change is what lets the model's text be the only path.)"""
+    run = ask(offline_env, [say(FAMILY_SYNTAXES[shape]), say("Drained r1."), say("fine")], "how is bgp on r1?",
               person=lambda ev: True)
+    assert run.srv.requests, "the model was never asked"
     assert "playbook_run" not in run.started_tools(), run.started_tools()
     assert not run.approval_requests() and not run.applied()
 
