@@ -42,3 +42,11 @@ def test_a_guess_at_a_secret_reads_the_same_right_or_wrong(dev_settings):
     assert right.output.strip() == wrong.output.strip() == ""
     assert "198.51.100.2 password <redacted>" in plain.output and "Adv3Zq9" not in plain.output
     assert all(cmd == "show running-config" for cmd in fake.commands_for("r1"))
+
+
+def test_a_refused_pattern_is_a_failed_read_not_a_crash(dev_settings):
+    fake = FakeTransport(default={"show running-config": CONFIG})
+    with DeviceService(dev_settings, transport_factory=fake) as svc:
+        r = svc.run("r1", "show running-config | include (a+)+b", filter_here=True)["r1"]
+    assert r.failed and r.error_type == "PolicyViolation" and "repeats a group" in (r.error or "")
+    assert fake.commands_for("r1") == []
