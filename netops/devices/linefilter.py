@@ -5,8 +5,10 @@ password Adv3`` prints the (redacted) password line when the password starts wit
 nothing when it does not, an oracle a model can walk one character at a time without ever
 seeing the secret. So when every ``|`` of a read is a line filter, the device runs the command
 without them and netops applies them, in order, to the redacted output: a pattern can then only
-match what anyone may read. Any other pipe (``| count``, ``| section``, ``| display json``...) leaves
-the whole command to the device, as before.
+match what anyone may read. A pattern in a pipe netops does not run itself (``| section X``,
+``| count X``, SR OS ``| match X invert-match``, XR ``| utility egrep X``, or a line filter
+followed by ``| count``) is the same oracle by another pipe, and is refused. Pipes without a
+pattern (``| count``, ``| display json``, ``| no-more``, ``| last 10``) go to the device as before.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ __all__ = ["apply_filters", "local_filters"]
 
 _KINDS = {"include": "in", "i": "in", "inc": "in", "match": "in", "grep": "in",
           "exclude": "out", "e": "out", "except": "out", "begin": "from"}
+_PATTERN_PIPES = frozenset({"section", "count", "find", "match", "utility", "grep", "egrep"})
+"""Pipes netops does not run itself that take a pattern (when given one; ``utility`` only as
+``egrep``/``fgrep``)."""
+_MATCH_OPTIONS = re.compile(r"\s(?:ignore-case|invert-match|expression|pre-lines|post-lines|max-count)\b")
 _RISKY = re.compile(r"\)[*+{]|[*+}][*+{]|\\[1-9]")
 """A repeated group, stacked quantifiers or a back-reference: patterns a backtracking matcher can
 take minutes over (``(a+)+$``); the device's matcher is not Python's, netops does not run them."""
@@ -32,17 +38,26 @@ def local_filters(command: str) -> tuple[str, list[tuple[str, re.Pattern[str]]]]
     head, *pipes = command.split("|")
     if not pipes:
         return None
+    parts = [(name.lower(), arg.strip()) for name, _, arg in (seg.strip().partition(" ") for seg in pipes)]
+    local = [_KINDS.get(name) is not None and not (name == "match" and _MATCH_OPTIONS.search(" " + arg))
+             for name, arg in parts]
+    if not all(local):
+        patterned = [name for (name, arg), here in zip(parts, local)
+                     if arg and (here or name in _PATTERN_PIPES)
+                     and (name != "utility" or arg.split()[0] in ("egrep", "fgrep", "grep"))]
+        if patterned:  # (the pattern itself is not quoted: it may be a guess at a secret)
+            others = ", ".join(f"| {n}" for (n, _), h in zip(parts, local) if not h)
+            raise PolicyViolation(f"the pattern of '| {patterned[0]}' would run on the raw output on the device "
+                                  f"(with {others}); netops runs a model's text filters itself, on the "
+                                  "redacted output", hint="use | include / | exclude / | begin alone")
+        return None
     filters: list[tuple[str, re.Pattern[str]]] = []
-    for seg in pipes:
-        name, _, arg = seg.strip().partition(" ")
-        kind = _KINDS.get(name.lower())
-        if kind is None:
-            return None
-        arg = arg.strip()
+    for name, arg in parts:
+        kind = _KINDS[name]
         if len(arg) >= 2 and arg[0] == arg[-1] and arg[0] in "\"'":
             arg = arg[1:-1]
         if _RISKY.search(arg):
-            raise PolicyViolation(f"the filter pattern {arg!r} repeats a group, stacks quantifiers or refers back; "
+            raise PolicyViolation("the filter pattern repeats a group, stacks quantifiers or refers back; "
                                   "netops runs filters itself and does not run such patterns",
                                   hint="use a plainer pattern (a word or a fixed string)")
         try:

@@ -22,7 +22,8 @@ def test_line_filters_run_in_order():
 
 def test_other_pipes_are_left_to_the_device():
     assert local_filters("show run") is None
-    assert local_filters("show run | include x | count") is None
+    assert local_filters("show run | count") is None
+    assert local_filters("show interfaces | last 10") is None
     assert local_filters("show configuration | display set") is None
 
 
@@ -50,3 +51,35 @@ def test_a_refused_pattern_is_a_failed_read_not_a_crash(dev_settings):
         r = svc.run("r1", "show running-config | include (a+)+b", filter_here=True)["r1"]
     assert r.failed and r.error_type == "PolicyViolation" and "repeats a group" in (r.error or "")
     assert fake.commands_for("r1") == []
+
+
+IOS_CONFIG = "hostname sw1\nusername admin secret 5 $1$abcd$Adv3Zq9xyz\nsnmp-server community Adv3Comm RO\n"
+
+
+@pytest.mark.parametrize("command", [
+    "show running-config | include secret 5 .1.abcd | count",
+    "show running-config | section community Adv3",
+    "show running-config | count community Adv3",
+    "show running-config | include community | count Adv3",
+])
+def test_a_model_pattern_in_a_pipe_netops_cannot_run_itself_is_refused(dev_settings, command):
+    """The device would count or cut sections on the raw config: the same oracle by another pipe."""
+    fake = FakeTransport(default={"show running-config": IOS_CONFIG})
+    with DeviceService(dev_settings, transport_factory=fake) as svc:
+        r = svc.run("sw1", command, filter_here=True)["sw1"]
+    assert r.failed and r.error_type == "PolicyViolation", (r.ok, r.output, r.error)
+    assert fake.commands_for("sw1") == []
+
+
+def test_pipes_without_a_pattern_still_go_to_the_device(dev_settings):
+    fake = FakeTransport(default={"show running-config | count": "Number of lines which match regexp = 3\n"})
+    with DeviceService(dev_settings, transport_factory=fake) as svc:
+        r = svc.run("sw1", "show running-config | count", filter_here=True)["sw1"]
+    assert r.ok and fake.commands_for("sw1") == ["show running-config | count"]
+
+
+def test_the_refusal_does_not_quote_the_pattern():
+    with pytest.raises(PolicyViolation) as info:
+        local_filters("show running-config | section community Adv3 | no-more")
+    assert "Adv3" not in info.value.message and "| section" in info.value.message
+    assert local_filters("show version | utility wc -l") is None
