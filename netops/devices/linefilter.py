@@ -1,4 +1,5 @@
-"""Line filters (``| include``, ``| exclude``, ``| begin``) run by netops on redacted output.
+"""Line filters (``| include``, ``| exclude``, ``| begin``, ``| section``, ``| count``) run by
+netops on redacted output.
 
 A filter the device runs sees the raw output, secrets included: ``show running-config | include
 password Adv3`` prints the (redacted) password line when the password starts with ``Adv3`` and
@@ -7,8 +8,11 @@ seeing the secret. So when every ``|`` of a read is a line filter, the device ru
 without them and netops applies them, in order, to the redacted output: a pattern can then only
 match what anyone may read. A pattern in a pipe netops does not run itself (``| section X``,
 ``| count X``, SR OS ``| match X invert-match``, XR ``| utility egrep X``, or a line filter
-followed by ``| count``) is the same oracle by another pipe, and is refused. Pipes without a
-pattern (``| count``, ``| display json``, ``| no-more``, ``| last 10``) go to the device as before.
+followed by a pipe the device would run) is the same oracle by another pipe, and is refused.
+``| section X`` (the matching lines and the lines indented under them) and ``| count`` after a
+filter or with a pattern run here too, as does ``| no-more`` (a pager directive: netops reads
+without a pager). Pipes without a pattern (a lone ``| count``, ``| display json``, ``| last 10``)
+go to the device as before.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from netops.errors import PolicyViolation
 __all__ = ["apply_filters", "local_filters"]
 
 _KINDS = {"include": "in", "i": "in", "inc": "in", "match": "in", "grep": "in",
-          "exclude": "out", "e": "out", "except": "out", "begin": "from"}
+          "exclude": "out", "e": "out", "except": "out", "begin": "from",
+          "section": "sec", "sec": "sec", "count": "count", "no-more": "pager"}
 _PATTERN_PIPES = frozenset({"section", "count", "find", "match", "utility", "grep", "egrep"})
 """Pipes netops does not run itself that take a pattern (when given one; ``utility`` only as
 ``egrep``/``fgrep``)."""
@@ -39,7 +44,10 @@ def local_filters(command: str) -> tuple[str, list[tuple[str, re.Pattern[str]]]]
     if not pipes:
         return None
     parts = [(name.lower(), arg.strip()) for name, _, arg in (seg.strip().partition(" ") for seg in pipes)]
+    if [(_KINDS.get(n), bool(a)) for n, a in parts if _KINDS.get(n) != "pager"] in ([("count", False)], []):
+        return None  # a lone '| count' (or only '| no-more'): no pattern, the device's own wording
     local = [_KINDS.get(name) is not None and not (name == "match" and _MATCH_OPTIONS.search(" " + arg))
+             and not (_KINDS[name] == "pager" and arg)
              for name, arg in parts]
     if not all(local):
         patterned = [name for (name, arg), here in zip(parts, local)
@@ -54,6 +62,8 @@ def local_filters(command: str) -> tuple[str, list[tuple[str, re.Pattern[str]]]]
     filters: list[tuple[str, re.Pattern[str]]] = []
     for name, arg in parts:
         kind = _KINDS[name]
+        if kind == "pager":
+            continue
         if len(arg) >= 2 and arg[0] == arg[-1] and arg[0] in "\"'":
             arg = arg[1:-1]
         if _RISKY.search(arg):
@@ -76,7 +86,28 @@ def apply_filters(text: str, filters: list[tuple[str, re.Pattern[str]]]) -> str:
             lines = [ln for ln in lines if rx.search(ln[:_LINE_CAP])]
         elif kind == "out":
             lines = [ln for ln in lines if not rx.search(ln[:_LINE_CAP])]
+        elif kind == "sec":
+            lines = _sections(lines, rx)
+        elif kind == "count":
+            n = sum(1 for ln in lines if ln.strip() and rx.search(ln[:_LINE_CAP]))
+            lines = [f"Number of lines which match regexp = {n}"]
         else:
             start = next((i for i, ln in enumerate(lines) if rx.search(ln[:_LINE_CAP])), len(lines))
             lines = lines[start:]
     return "\n".join(lines)
+
+
+def _sections(lines: list[str], rx: re.Pattern[str]) -> list[str]:
+    """IOS's ``| section``: each line matching ``rx`` and the lines indented under it."""
+    out: list[str] = []
+    depth: int | None = None
+    for ln in lines:
+        indent = len(ln) - len(ln.lstrip())
+        if depth is not None and ln.strip() and indent > depth:
+            out.append(ln)
+            continue
+        depth = None
+        if rx.search(ln[:_LINE_CAP]):
+            out.append(ln)
+            depth = indent
+    return out
