@@ -52,7 +52,10 @@ _ABOUT_A_CHANGE = frozenset({
     "pushed", "ran", "touched", "configured", "has", "had", "just", "by", "from", "on", "to", "of", "for", "at", "in",
     "it", "that", "this", "all", "everything", "and", "please", "pls", "now", "s", "one", "netops", "my", "our", "his",
     "her", "their", "work", "back", "router", "device", "host", "today", "yesterday", "earlier", "again", "its",
-    "before", "prior", "state", "version", "original", "as", "it", "was", "were"})
+    "before", "prior", "state", "version", "original", "as", "it", "was", "were", "is", "are", "been", "got", "get",
+    "gets"})
+# never the name of who made a change: the words around one ("what has changed", "yesterday's change")
+_NOT_A_NAME = _NOT_AN_ACTOR | _ABOUT_A_CHANGE
 _WORD = re.compile(r"[a-z0-9]+")
 
 # parameter types that say where a change was made, not the value it set
@@ -95,12 +98,7 @@ def revert_request(question: str, hosts: list[str], previous: str = "") -> Rever
         return None
     rest = question[m.end():]
     named = entities(rest, hosts)["hosts"]
-    actor = None
-    for a in _ACTOR.finditer(rest):
-        word = next(g for g in a.groups() if g)
-        if word.lower() not in _NOT_AN_ACTOR and word.lower() not in {h.lower() for h in hosts}:
-            actor = word
-            break
+    actor = author(rest, hosts)
     from netops.agent.router import _without_window
 
     left = set(_WORD.findall(_without_window(rest)[0].lower().replace("'s", " "))) - {h.lower() for h in named} \
@@ -110,13 +108,27 @@ def revert_request(question: str, hosts: list[str], previous: str = "") -> Rever
     if not named and actor is None and left <= _IT and previous.strip() \
             and change_history(previous, named=bool(entities(previous, hosts)["hosts"])):
         # "undo it" after "what changed on r2?" (or "who changed r1? change it back"): that question's change
-        earlier = _ACTOR.search(previous)
-        who = next((g for g in earlier.groups() if g), None) if earlier else None
-        return Revert(entities(previous, hosts)["hosts"],
-                      who if who and who.lower() not in _NOT_AN_ACTOR | {h.lower() for h in hosts} else None, previous)
+        return Revert(entities(previous, hosts)["hosts"], author(previous, hosts), previous)
     if not named and actor is None and not left & {"change", "changes", "changed", "commit", "commits", "edit", "edits"}:
         return None  # "undo it", "revert": nothing said of what
     return Revert(named, actor, rest)
+
+
+def author(text: str, hosts: list[str]) -> str | None:
+    """Who ``text`` says made the change ("what alice changed", "bob's change", "the change by carol"), or
+    None: never a device, nor a word about the change or its time ("what has changed", "what got changed",
+    "yesterday's change", "the change from earlier", "the change from this morning")."""
+    from netops.agent.router import _window_spans
+
+    spans = [(w.start(), w.end()) for pattern in _window_spans() for w in pattern.finditer(text)]
+    devices = {h.lower() for h in hosts}
+    for a in _ACTOR.finditer(text):
+        name = next(n for n in ("a", "b", "c") if a.group(n))
+        word, at = a.group(name), a.start(name)
+        if word.lower() in _NOT_A_NAME or word.lower() in devices or any(s <= at < e for s, e in spans):
+            continue
+        return word
+    return None
 
 
 def _window(req: Revert) -> Any:
@@ -133,6 +145,12 @@ def _window(req: Revert) -> Any:
 def _the_change(audit: Any, req: Revert, hosts: list[str]) -> tuple[str, Any] | None:
     """The newest change (host, ``apply`` record) on the devices named (any device when none is)
     made by the person named (anyone when none is), in the window the words name (if any)."""
+    found = _each_change(audit, req, hosts)
+    return found[0] if found else None
+
+
+def _each_change(audit: Any, req: Revert, hosts: list[str]) -> list[tuple[str, Any]]:
+    """Each device's newest change (host, ``apply`` record) as :func:`_the_change` reads them, newest first."""
     window = _window(req)
     bounds = {"since": window.start, "until": window.end} if window is not None else {}
     found = []
@@ -141,7 +159,23 @@ def _the_change(audit: Any, req: Revert, hosts: list[str]) -> tuple[str, Any] | 
             if req.actor is None or str(rec.actor or "").lower() == req.actor.lower():
                 found.append((h, rec))
                 break
-    return max(found, key=lambda x: x[1].seq) if found else None
+    return sorted(found, key=lambda x: x[1].seq, reverse=True)
+
+
+def rolled_back(audit: Any, host: str, rec: Any) -> Any:
+    """The record of the run that made change ``rec`` on ``host`` putting it back: its ``rollback``
+    (a postcheck failed, or the run was stopped, after the change was sent) or a ``recover`` (a run
+    cut short, restored from its journal); None when the change stayed. Its ``ok`` says whether the
+    device's configuration is the snapshot again."""
+    later = [r.seq for r in audit.changes(host, 50) if r.seq > rec.seq]
+    until = min(later) if later else None  # a later change on the device is another run's
+    for kind in ("rollback", "recover"):
+        for r in audit.list(limit=None, kind=kind):
+            p = r.payload
+            if r.seq > rec.seq and (until is None or r.seq < until) and p.get("host") == host \
+                    and p.get("playbook") == rec.payload.get("playbook") and p.get("hash") == rec.payload.get("hash"):
+                return r
+    return None
 
 
 def _plan_of(audit: Any, rec: Any, host: str) -> Any:
@@ -216,10 +250,36 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
     host, rec = found
     answer.changes = [change_record(host, rec)]
     parts = [lead, f"**The change in question** (netops audit log): {host}: {_change_said(rec)}.", NOT_UNDONE]
+    others = _each_change(audit, req, hosts)[1:] if len(req.hosts) > 1 else []
+    also = ""
+    if len(req.hosts) > 1:
+        # "roll back r2 and r3": each device's change is said (last); this answer is about the newest
+        none = [h for h in req.hosts if h != host and h not in {o for o, _ in others}]
+        also = (f"**Also asked about** (one change at a time: the above is the newest of them, on {host}):\n\n"
+                + "\n".join([f"- {h}: {_change_said(r)}; ask for it on its own (\"undo the last change on {h}\")"
+                             for h, r in others] + [f"- {h}: no change{who} on record" for h in none]))
+        answer.changes += [change_record(h, r) for h, r in others]
+
+    def said(parts: list[str]) -> str:
+        return "\n\n".join([*parts, also] if also else parts)
     if not rec.payload.get("ok"):
         parts.append("That change failed when it was applied, so the run itself rolled it back (or said that it "
                      f"could not): `netops audit show {rec.seq}` and the records after it say which.")
-        answer.text = "\n\n".join(parts)
+        answer.text = said(parts)
+        return answer
+    back_out = rolled_back(audit, host, rec)
+    if back_out is not None:
+        # its postcheck failed (or the run was stopped) and the run put the configuration back: there is
+        # nothing to undo, and the opposite change would move a device that is as it was before
+        parts.append(
+            f"That change did not stay: its own run rolled it back (`netops audit show {back_out.seq}`), and the "
+            "device's configuration was found equal to the snapshot taken before it. There is nothing to undo."
+            if back_out.payload.get("ok") else
+            f"Its own run tried to roll it back and the rollback failed (`netops audit show {back_out.seq}`: "
+            f"{back_out.payload.get('error') or 'the configuration still differs from the snapshot'}): the device may be "
+            "neither as it was nor as the change left it. Read its configuration before asking for any change; "
+            "netops offers no undo of a state it does not know.")
+        answer.text = said(parts)
         return answer
     try:
         playbooks = playbooks_from(catalogue_of(ctx))
@@ -240,7 +300,7 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
                      + (f' ("{ask}")' if ask else "") + "; you will see the plan and be asked to approve it.")
         answer.change = ChangeMatch("clarify", made or None, [host], code="undo", reason=NOT_UNDONE,
                                     examples=[ask] if ask else [])
-        answer.text = "\n\n".join(parts)
+        answer.text = said(parts)
         return answer
     values = {n: params[n] for n in back.parameters if n in params and REDACTED not in str(params[n])}
     complete = set(values) == set(back.parameters)
@@ -261,5 +321,5 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
         else:
             parts.append(f"**Its dry run failed:** {dry.error}")
         parts.append(f"Or from a shell:\n\n```\n{m.command(dry_run=True)}\n{m.command()}\n```")
-    answer.text = "\n\n".join(parts)
+    answer.text = said(parts)
     return answer

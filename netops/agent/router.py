@@ -1115,6 +1115,12 @@ def history_followup(question: str, previous: str, hosts: list[str]) -> str | No
     return out
 
 
+# words that ask to undo a change ("undo it", "revert what alice changed", "roll back r3", "change it
+# back"): a request, like a change word, and never carried into a follow-up (netops.agent.revert)
+_UNDO_ASKED = re.compile(r"\b(?:undo|revert|roll\s*-?\s*back|rollback|back\s*out|unapply|"
+                         r"(?:roll|put|change|set|turn)\s+(?:it|that|this|them|those)\s+back)\b", re.IGNORECASE)
+
+
 def followup(question: str, previous: str, hosts: list[str]) -> str:
     """The question a short follow-up stands for, given the person's previous question in the
     conversation: "and on r2?" after "bgp neighbours on r1" is "bgp neighbours on r2"; "and the
@@ -1123,6 +1129,8 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
     carried over: a follow-up can only become a read (a change needs the person's own words)."""
     if not previous.strip() or len(_WORD.findall(question)) > _FOLLOWUP_WORDS:
         return question
+    if _UNDO_ASKED.search(previous) or _UNDO_ASKED.search(question):
+        return question  # "and r3?" after "revert what alice changed on r2" is no undo on r3
     if (again := history_followup(question, previous, hosts)) is not None:
         return again  # "and yesterday?" after "what changed on r2?": the same history question
     words = set(_WORD.findall(question.lower().replace("'s", "")))

@@ -1,0 +1,144 @@
+"""Review of the undo answers and history follow-ups (helper review17): cases a sceptical engineer
+tries on netops.agent.revert and the follow-up reading, each of which was answered wrongly.
+
+- a change its own run rolled back (a postcheck failed, the snapshot restored) was named as
+  "applied", and the answer told the person how to undo it: the opposite playbook, which would
+  change a device that is already as it was;
+- words around a change were taken for the person who made it ("what has changed on r2?" then
+  "undo it" looked for a change by "has"; "undo yesterday's change" for one by "yesterday");
+- an undo of several devices ("roll back r2 and r3") named the newest change and said nothing of
+  the others;
+- an undo request was carried into a follow-up ("and r3?" after "revert what alice changed on r2"
+  read "revert what alice changed on r3"): a follow-up can only become a read."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from netops.agent.router import followup
+
+HOSTS = ["r1", "r2", "r3"]
+REPO = Path(__file__).resolve().parents[3]
+
+_spec = importlib.util.spec_from_file_location("bench_state_phrasings_review17", REPO / "bench" / "state_phrasings.py")
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+SHUT_HASH = "sha256:1111"
+DRAIN_HASH = "sha256:2222"
+
+
+def _apply(actor: str, host: str, playbook: str, commands: list[str] | None = None, **extra) -> dict:
+    return {"actor": actor, "kind": "apply", "payload": {"playbook": playbook, "host": host, "ok": True,
+                                                          "commands": commands or ["!"], **extra}}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """The offline ask path on the lab's captures. On record: alice's ospf-cost on r2; on r3 carol's
+    shutdown of neighbour 198.51.100.5, whose postcheck failed and whose run rolled it back (as the
+    runner records it: apply ok, postcheck not ok, rollback ok); on r1 dave's drain, rolled back too but
+    the rollback failed."""
+    h = bench.Harness(tmp_path_factory.mktemp("review17"))
+    h.seed([
+        _apply("alice", "r2", "ospf-cost"),
+        {"actor": "carol", "kind": "plan", "payload": {
+            "intent": "shut down BGP neighbor 198.51.100.5 on r3", "playbook": "bgp-neighbor-shutdown",
+            "hash": SHUT_HASH, "params": {"neighbor": "198.51.100.5"}, "targets": "r3", "hosts": ["r3"]}},
+        _apply("carol", "r3", "bgp-neighbor-shutdown", ["router bgp 65003", "neighbor 198.51.100.5 shutdown"],
+               hash=SHUT_HASH),
+        {"actor": "carol", "kind": "postcheck", "payload": {"playbook": "bgp-neighbor-shutdown", "hash": SHUT_HASH,
+                                                            "host": "r3", "ok": False, "checks": []}},
+        {"actor": "carol", "kind": "rollback", "payload": {
+            "playbook": "bgp-neighbor-shutdown", "hash": SHUT_HASH, "host": "r3", "ok": True,
+            "commands": ["router bgp 65003", "no neighbor 198.51.100.5 shutdown"],
+            "verified_equal_to_snapshot": True, "remaining_diff": ""}},
+        {"actor": "dave", "kind": "plan", "payload": {
+            "intent": "drain r1", "playbook": "router-drain", "hash": DRAIN_HASH, "params": {}, "targets": "r1",
+            "hosts": ["r1"]}},
+        _apply("dave", "r1", "router-drain", hash=DRAIN_HASH),
+        {"actor": "dave", "kind": "rollback", "payload": {
+            "playbook": "router-drain", "hash": DRAIN_HASH, "host": "r1", "ok": False, "commands": [],
+            "error": "connection lost"}},
+    ])
+    yield h
+    h.close()
+
+
+def _answer(lab, question: str, after: list[str] | None = None):
+    from netops.assistant import Assistant
+    from netops.playbook.approval import DenyAll
+
+    assistant = Assistant(lab.session, approver=DenyAll())
+    cid = None
+    for earlier in after or []:
+        cid = assistant.ask(earlier, offline=True, conversation_id=cid).conversation_id
+    return assistant.ask(question, offline=True, conversation_id=cid)
+
+
+# -- a change its own run rolled back is not offered an undo ------------------------------------------------
+
+@pytest.mark.parametrize("question", ["roll back r3", "undo the last change on r3", "revert what carol changed"])
+def test_a_change_its_run_rolled_back_gets_no_undo(lab, question):
+    answer = _answer(lab, question)
+    text = answer.text
+    assert "bgp-neighbor-shutdown by carol" in text, text
+    assert "rolled it back" in text and "audit show 5" in text, text  # the rollback record is named
+    assert "bgp-neighbor-enable" not in text and "enable BGP neighbor" not in text, text
+    assert not answer.tool_calls, answer.tool_calls  # no dry run of an undo
+    assert answer.change is None or not answer.change.examples, answer.change
+
+
+def test_a_rollback_that_failed_is_said_and_no_undo_is_offered(lab):
+    text = _answer(lab, "roll back r1").text
+    assert "router-drain by dave" in text and "rollback" in text and "failed" in text, text
+    assert "router-undrain" not in text, text
+
+
+# -- the person who made the change is a person, not a word about the change ------------------------------
+
+@pytest.mark.parametrize("question, after", [
+    ("undo it", ["what has changed on r2?"]),
+    ("undo what was changed on r2", []),
+    ("revert what got changed on r2", []),
+    ("revert today's changes on r2", []),
+    ("undo the change from today on r2", []),
+    ("undo the change from earlier on r2", []),
+])
+def test_words_about_the_change_are_not_its_author(lab, question, after):
+    text = _answer(lab, question, after).text
+    assert "ospf-cost by alice" in text and "No change to undo" not in text, text
+
+
+def test_a_named_author_is_still_one(lab):
+    text = _answer(lab, "revert what bob changed on r2").text
+    assert "No change to undo" in text and "by bob" in text, text
+
+
+# -- an undo of several devices says each one's change ----------------------------------------------------
+
+@pytest.mark.parametrize("question", ["roll back r2 and r3", "undo the last change on r1 and r2"])
+def test_an_undo_of_several_devices_names_every_devices_change(lab, question):
+    text = _answer(lab, question).text
+    named = [h for h, said in (("r1", "router-drain by dave"), ("r2", "ospf-cost by alice"),
+                               ("r3", "bgp-neighbor-shutdown by carol")) if h in question]
+    for h in named:
+        assert {"r1": "router-drain by dave", "r2": "ospf-cost by alice",
+                "r3": "bgp-neighbor-shutdown by carol"}[h] in text, (h, text)
+    assert "one change at a time" in text, text
+
+
+# -- an undo request is never carried into a follow-up ----------------------------------------------------
+
+@pytest.mark.parametrize("previous, question", [
+    ("revert what alice changed on r2", "and r3?"),
+    ("undo the last change on r2", "and on r3?"),
+    ("roll back the last change on r2", "what about r3?"),
+    ("what changed on r2? undo it", "and r3?"),
+])
+def test_an_undo_is_not_carried_into_a_follow_up(previous, question):
+    meant = followup(question, previous, HOSTS)
+    assert not any(w in meant.lower() for w in ("undo", "revert", "roll back")), meant
