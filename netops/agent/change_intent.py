@@ -272,7 +272,20 @@ def _cue_score(text: str, token: str, name: str) -> int:
 # the last word of a request, after "to" / "as": a one-word value said without quotes
 _BARE_VALUE = re.compile(r"\b(?:to|as)\s+(?P<value>[A-Za-z0-9][\w.:/+-]*?)\s*[.!]*\s*$", re.IGNORECASE)
 _NOT_A_VALUE = frozenset({"it", "this", "that", "them", "something", "anything", "whatever", "what", "the", "a", "an",
-                          "same", "default", "blank", "empty", "nothing", "none", "please", "pls", "now", "too"})
+                          "same", "default", "blank", "empty", "nothing", "none", "please", "pls", "now", "too",
+                          "to", "as", "up", "down"})
+
+
+def _says_what_to_do(word: str) -> bool:
+    """Is ``word`` one a request says what to do with ("shutdown", "disable", "drain", "reload"): as a value
+    without quotes it may be the request's own verb, not the text wanted ("... on r1 to shutdown")."""
+    from netops.agent.intent import action_base
+    from netops.agent.router import CHANGE_WORDS
+
+    w = word.lower()
+    base = action_base(w)
+    own = {"description", "cost", *ACTION_SYNONYMS["description"], *ACTION_SYNONYMS["cost"]}  # what is being set
+    return w in CHANGE_WORDS or (base is not None and base not in own)
 
 
 class _Extractor:
@@ -327,7 +340,7 @@ class _Extractor:
         value = m.group("value")
         if not cues & set(_TOKENS.findall(self.text[:m.start()].lower())) or value.lower() in self.hosts \
                 or value.lower() in _NOT_A_VALUE or value in self.interfaces or value in self.addresses \
-                or value in self.prefixes:
+                or value in self.prefixes or _says_what_to_do(value):
             return []
         return [value]
 

@@ -142,3 +142,21 @@ def test_an_undo_of_several_devices_names_every_devices_change(lab, question):
 def test_an_undo_is_not_carried_into_a_follow_up(previous, question):
     meant = followup(question, previous, HOSTS)
     assert not any(w in meant.lower() for w in ("undo", "revert", "roll back")), meant
+
+
+# -- a one-word description without quotes: not a word of the request itself -------------------------------
+
+@pytest.mark.parametrize("value", ["to", "as", "shutdown", "down", "up", "disable", "enable", "drain"])
+def test_an_unquoted_value_that_is_a_word_of_the_request_asks_for_quotes(lab, value):
+    """'set the description of eth-r2 on r1 to to' was description=to; '... to shutdown' / '... to down'
+    were taken as the description without a doubt, words that say what to do to the interface."""
+    m = _answer(lab, f"set the description of eth-r2 on r1 to {value}").change
+    assert m.kind == "clarify" and m.params.get("description") is None, m
+
+
+@pytest.mark.parametrize("value", ["uplink", "core", "spare"])
+def test_other_one_word_descriptions_stay_changes(lab, value):
+    m = _answer(lab, f"set the description of eth-r2 on r1 to {value}").change
+    assert (m.kind, m.params.get("description")) == ("change", value), m
+    m = _answer(lab, f'set the description of eth-r2 on r1 to "shutdown"').change  # quoted: the value said
+    assert (m.kind, m.params.get("description")) == ("change", "shutdown"), m
