@@ -623,6 +623,18 @@ def device_change_log(question: str) -> str | None:
 _ROUTES_CHANGED = re.compile(r"\b(?:routes?|routing(?:\s+table)?|rib|prefix(?:es)?)\s+(?:have\s+|has\s+|got\s+)?"
                              r"(?:changed|changes|churn(?:ed)?|flapped)\b|\b(?:did|has|have)\s+(?:the\s+|any\s+)?"
                              r"(?:routes?|routing(?:\s+table)?|rib|prefix(?:es)?)\s+(?:\w+\s+)?change\b", re.IGNORECASE)
+def routes_history(question: str, hosts: list[str]) -> bool:
+    """A question whether routes changed ("which routes changed on r2 today?"), not a request beside
+    one: "did the routes change on r1? if so drain r2", "if the routing table changed on r1, drain r1"
+    ask for a change (which the change path plans or asks about), not for a read in its place."""
+    if not _ROUTES_CHANGED.search(question) or _REDO.search(question):
+        return False
+    rest = _ROUTES_CHANGED.sub(" ", question)
+    if CHANGE_WORDS & set(normalise(_WORD.findall(rest.lower().replace("'s", "")), hosts)):
+        return False
+    return not any(_CLAUSE_REQUEST.match(c) for c in _CLAUSE_END.split(question)[1:])
+
+
 _ROUTING_SUBJECT = re.compile(r"\b(?:routes?|routing|rib|fib|prefix(?:es)?|paths?|next[\s-]?hops?)\b", re.IGNORECASE)
 
 
@@ -821,7 +833,7 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if restarted:
         said_change = set()  # "when did r3 last reload?": what happened, which the device's uptime says
     history = change_history(question, named=bool(ents["hosts"]))
-    routes_changed = bool(_ROUTES_CHANGED.search(question)) and not _REDO.search(question)
+    routes_changed = routes_history(question, hosts)
     if history or routes_changed:
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
     if said_change and _HOW_TO_CHANGE.match(question):
@@ -868,6 +880,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         return Route("tool", "facts (uptime: when it last restarted)", "get_state",
                      {"hosts": targets, "getter": "facts", "_reboot": True, "_found": True,
                       **({"_changes": True} if after_change else {})}, 4.0)
+    if (history or routes_changed) and not set(targets) - left_out and (like := named_like_inventory(question, hosts)):
+        # "which routes changed on r9?", "what changed on r9 today?": that device, not every device in its place
+        return Route("unknown", reason=_unknown_reason(like, hosts))
     if (history and _ROUTING_SUBJECT.search(history_spelling(question)) or routes_changed) \
             and (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "what's changed in r1's routing table since the flap?", "which routes changed on r2 today?":

@@ -160,3 +160,38 @@ def test_other_one_word_descriptions_stay_changes(lab, value):
     assert (m.kind, m.params.get("description")) == ("change", value), m
     m = _answer(lab, f'set the description of eth-r2 on r1 to "shutdown"').change  # quoted: the value said
     assert (m.kind, m.params.get("description")) == ("change", "shutdown"), m
+
+
+# -- routing-history questions: a request beside one is kept, an unknown device is said -------------------
+
+@pytest.mark.parametrize("question", [
+    "did the routes change on r1? if so drain r2",
+    "have any routes changed on r1? then shut down bgp neighbor 198.51.100.5 on r3",
+    "if the routing table changed on r1, drain r1",
+    "routes changed on r2, so drain r2",
+])
+def test_a_request_beside_a_routing_history_question_is_not_dropped(question):
+    """These read the routing table (of the device in the request too) and said nothing of the request:
+    a change asked for is a change route (the change path plans it or asks), never a read in its place."""
+    from netops.agent.router import route
+
+    r = route(question, HOSTS)
+    assert r.kind == "change" and not r.args.get("_route_history"), r
+
+
+@pytest.mark.parametrize("question", ["which routes changed on r9?", "route changes on r9 today",
+                                      "did the routing table change on r9?", "what changed on r9 today?",
+                                      "have any routes changed on r7 recently?"])
+def test_a_history_question_about_an_unknown_device_says_so(question):
+    """Each read (or listed the audit log of) every device in the inventory in place of r9."""
+    from netops.agent.router import UNKNOWN_DEVICE, route
+
+    r = route(question, HOSTS)
+    assert r.kind == "unknown" and r.reason.startswith(UNKNOWN_DEVICE), r
+
+
+def test_fleet_history_questions_still_read_the_fleet():
+    from netops.agent.router import route
+
+    assert route("which routes changed today?", HOSTS).args.get("hosts") == HOSTS
+    assert route("what changed today?", HOSTS).args.get("hosts") == HOSTS
