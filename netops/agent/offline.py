@@ -230,20 +230,27 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
         window = Window(None, None, " ".join(m.group(0).split()) if m else "in the question", understood=False)
     changes = recorded_history(ctx, hosts, window)
     before, after = history_around(ctx, changes, window)
+    rolled = rolled_back_records(ctx, changes or {})  # a change its run rolled back is said so
+    rolled.update(rolled_back_records(ctx, {h: rec for h, rec in before.items() if rec is not None}))
     if records is not None:
-        records.extend(change_record(h, rec) for h, recs in (changes or {}).items() for rec in recs)
-        records.extend(change_record(h, rec, before=True) for h, rec in before.items() if rec is not None)
+        records.extend(change_record(h, rec, back=rolled.get(rec.seq)) for h, recs in (changes or {}).items()
+                       for rec in recs)
+        records.extend(change_record(h, rec, before=True, back=rolled.get(rec.seq)) for h, rec in before.items()
+                       if rec is not None)
     from netops.agent.router import device_change_log
 
-    return history_summary(changes, window=window, before=before, after=after, device_log=device_change_log(question))
+    return history_summary(changes, window=window, before=before, after=after, device_log=device_change_log(question),
+                           rolled=rolled)
 
 
-def change_record(host: str, rec: Any, *, before: bool = False) -> dict[str, Any]:
+def change_record(host: str, rec: Any, *, before: bool = False, back: Any = None) -> dict[str, Any]:
     """One change of the audit log as ``--json`` gives it: ``ts`` is the record's own ISO-8601 UTC
     time (the text says it in the local zone); ``before``: the newest change before the window asked
-    about, listed because the window holds none."""
+    about, listed because the window holds none; ``rolled_back``: its run rolled it back (``back``, the
+    record saying so: true when the configuration is the snapshot again, false when that failed), or None."""
     out = {"host": host, "seq": rec.seq, "ts": rec.ts, "actor": getattr(rec, "actor", None),
-           "playbook": rec.payload.get("playbook"), "ok": bool(rec.payload.get("ok"))}
+           "playbook": rec.payload.get("playbook"), "ok": bool(rec.payload.get("ok")),
+           "rolled_back": None if back is None else bool(back.payload.get("ok"))}
     if before:
         out["before_window"] = True
     return out
@@ -284,11 +291,32 @@ def local_time(ts: str) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or 'local'}"
 
 
-def _change_said(rec: Any) -> str:
+def _change_said(rec: Any, back: Any = None) -> str:
+    """One change as the answers say it; ``back``: the record of its run rolling it back, if any
+    (:func:`netops.agent.revert.rolled_back`): the device is as it was before it, or the rollback failed."""
     actor = getattr(rec, "actor", None)
+    undone = "" if back is None or not rec.payload.get("ok") else (
+        f"; rolled back by its run: `netops audit show {back.seq}`" if back.payload.get("ok")
+        else f"; its rollback failed: `netops audit show {back.seq}`")
     return (f"{rec.payload.get('playbook') or 'a change'}{f' by {actor}' if actor else ''} at "
             f"{local_time(rec.ts)} ({'applied' if rec.payload.get('ok') else 'failed'}"
-            f"{_commands_said(rec.payload.get('commands'))}; `netops audit show {rec.seq}`)")
+            f"{_commands_said(rec.payload.get('commands'))}; `netops audit show {rec.seq}`{undone})")
+
+
+def rolled_back_records(ctx: Any, changes: "dict[str, Any]") -> dict[int, Any]:
+    """For each change of ``changes`` (host -> records) that its own run rolled back (or tried to):
+    its seq -> the ``rollback`` / ``recover`` record (:func:`netops.agent.revert.rolled_back`)."""
+    from netops.agent.revert import rolled_back
+
+    audit = ctx.get_audit()
+    if audit is None:
+        return {}
+    out = {}
+    for h, recs in changes.items():
+        for rec in ([] if recs is None else recs if isinstance(recs, (list, tuple)) else [recs]):
+            if rec.payload.get("ok") and (back := rolled_back(audit, h, rec)) is not None:
+                out[rec.seq] = back
+    return out
 
 
 def _commands_said(commands: Any) -> str:
@@ -310,7 +338,7 @@ def _commands_said(commands: Any) -> str:
 
 def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: Any = None,
                     before: dict[str, Any] | None = None, after: dict[str, int] | None = None,
-                    device_log: str | None = None) -> str:
+                    device_log: str | None = None, rolled: dict[int, Any] | None = None) -> str:
     """The Found line for "what changed on r2?": the changes netops recorded on each device (its
     audit log; a host's value is one record, a list of them newest first, or None), who made each
     one, and plainly that changes made outside netops are not in it. With a ``window`` (the
@@ -327,7 +355,8 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
     listed = {h: ([] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]) for h, v in changes.items()}
     within = window is not None and window.understood
     when = f" {window.said}" if within else ""
-    said = [f"{h}: {_change_said(rec)}" for h, recs in listed.items() for rec in recs]
+    rolled = rolled or {}
+    said = [f"{h}: {_change_said(rec, rolled.get(rec.seq))}" for h, recs in listed.items() for rec in recs]
     none = [h for h, recs in listed.items() if not recs]
     several = any(len(recs) > 1 for recs in listed.values())
     lines = [(f"**Found:** the changes netops made on each device{when}, newest first (up to "
@@ -340,7 +369,7 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
     if none and within:
         for h in none:
             prior = (before or {}).get(h)
-            line = f"- no change recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior)}" if prior
+            line = f"- no change recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior, rolled.get(prior.seq))}" if prior
                                                             else "none before it either")
             if later := (after or {}).get(h):
                 line += (f"; {'more than ' + str(HISTORY_PER_DEVICE) if later > HISTORY_PER_DEVICE else later} "

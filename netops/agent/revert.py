@@ -216,7 +216,7 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
     from netops.agent.change_intent import ChangeMatch, playbooks_from
     from netops.agent.change_path import OFFLINE_LABEL, _plan_body
     from netops.agent.change_tools import catalogue_of
-    from netops.agent.offline import _change_said, audit_evidence, change_record, inventory_hosts
+    from netops.agent.offline import _change_said, audit_evidence, change_record, inventory_hosts, rolled_back_records
     from netops.assistant import Answer
     from netops.devices.redact import REDACTED
 
@@ -248,17 +248,19 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
                                    "`netops audit list --kind apply` lists every change netops made."])
         return answer
     host, rec = found
-    answer.changes = [change_record(host, rec)]
-    parts = [lead, f"**The change in question** (netops audit log): {host}: {_change_said(rec)}.", NOT_UNDONE]
+    back_out = rolled_back(audit, host, rec) if rec.payload.get("ok") else None
+    answer.changes = [change_record(host, rec, back=back_out)]
+    parts = [lead, f"**The change in question** (netops audit log): {host}: {_change_said(rec, back_out)}.", NOT_UNDONE]
     others = _each_change(audit, req, hosts)[1:] if len(req.hosts) > 1 else []
     also = ""
+    rolled = rolled_back_records(ctx, dict(others)) if others else {}
     if len(req.hosts) > 1:
         # "roll back r2 and r3": each device's change is said (last); this answer is about the newest
         none = [h for h in req.hosts if h != host and h not in {o for o, _ in others}]
         also = (f"**Also asked about** (one change at a time: the above is the newest of them, on {host}):\n\n"
-                + "\n".join([f"- {h}: {_change_said(r)}; ask for it on its own (\"undo the last change on {h}\")"
-                             for h, r in others] + [f"- {h}: no change{who} on record" for h in none]))
-        answer.changes += [change_record(h, r) for h, r in others]
+                + "\n".join([f"- {h}: {_change_said(r, rolled.get(r.seq))}; ask for it on its own (\"undo the last "
+                              f"change on {h}\")" for h, r in others] + [f"- {h}: no change{who} on record" for h in none]))
+        answer.changes += [change_record(h, r, back=rolled.get(r.seq)) for h, r in others]
 
     def said(parts: list[str]) -> str:
         return "\n\n".join([*parts, also] if also else parts)
@@ -267,7 +269,6 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
                      f"could not): `netops audit show {rec.seq}` and the records after it say which.")
         answer.text = said(parts)
         return answer
-    back_out = rolled_back(audit, host, rec)
     if back_out is not None:
         # its postcheck failed (or the run was stopped) and the run put the configuration back: there is
         # nothing to undo, and the opposite change would move a device that is as it was before

@@ -195,3 +195,18 @@ def test_fleet_history_questions_still_read_the_fleet():
 
     assert route("which routes changed today?", HOSTS).args.get("hosts") == HOSTS
     assert route("what changed today?", HOSTS).args.get("hosts") == HOSTS
+
+
+# -- "what changed?" says a change its run rolled back was rolled back ---------------------------------------
+
+def test_the_history_says_a_change_was_rolled_back(lab):
+    """'what changed on r3?' listed carol's shutdown as '(applied: ...)' although its run had rolled it
+    back (the audit log's next records say so): the device is as it was before it."""
+    answer = _answer(lab, "what changed on r3?")
+    assert "bgp-neighbor-shutdown by carol" in answer.text and "rolled back by its run" in answer.text, answer.text
+    (change,) = answer.to_dict()["changes"]
+    assert change["rolled_back"] is True, change
+    text = _answer(lab, "what changed on r1?").text
+    assert "router-drain by dave" in text and "its rollback failed" in text, text
+    text = _answer(lab, "what changed on r2?").text
+    assert "ospf-cost by alice" in text and "rolled back" not in text and "rollback" not in text, text
