@@ -273,7 +273,7 @@ def _cue_score(text: str, token: str, name: str) -> int:
 _BARE_VALUE = re.compile(r"\b(?:to|as)\s+(?P<value>[A-Za-z0-9][\w.:/+-]*?)\s*[.!]*\s*$", re.IGNORECASE)
 _NOT_A_VALUE = frozenset({"it", "this", "that", "them", "something", "anything", "whatever", "what", "the", "a", "an",
                           "same", "default", "blank", "empty", "nothing", "none", "please", "pls", "now", "too",
-                          "to", "as", "up", "down"})
+                          "to", "as", "up", "down", "reboot", "no", "yes"})
 
 
 def _says_what_to_do(word: str) -> bool:

@@ -53,7 +53,12 @@ _ABOUT_A_CHANGE = frozenset({
     "it", "that", "this", "all", "everything", "and", "please", "pls", "now", "s", "one", "netops", "my", "our", "his",
     "her", "their", "work", "back", "router", "device", "host", "today", "yesterday", "earlier", "again", "its",
     "before", "prior", "state", "version", "original", "as", "it", "was", "were", "is", "are", "been", "got", "get",
-    "gets"})
+    "gets", "i", "me", "mine"})
+# the person asking made it: "undo my last change", "revert the change I made", "roll back what I changed"
+_MINE = re.compile(r"\b(?:my|mine)\b|\bi\s+(?:just\s+|have\s+|had\s+)?(?:made|did|changed|applied|pushed|ran|"
+                   r"configured|touched)\b|\bby\s+me\b", re.IGNORECASE)
+ME = "\x00me"
+"""The actor of an undo the person asking made (:attr:`Revert.actor`): their own name in the audit log."""
 # never the name of who made a change: the words around one ("what has changed", "yesterday's change")
 _NOT_A_NAME = _NOT_AN_ACTOR | _ABOUT_A_CHANGE
 _WORD = re.compile(r"[a-z0-9]+")
@@ -98,11 +103,11 @@ def revert_request(question: str, hosts: list[str], previous: str = "") -> Rever
         return None
     rest = question[m.end():]
     named = entities(rest, hosts)["hosts"]
-    actor = author(rest, hosts)
+    actor = author(rest, hosts) or (ME if _MINE.search(rest) else None)
     from netops.agent.router import _without_window
 
     left = set(_WORD.findall(_without_window(rest)[0].lower().replace("'s", " "))) - {h.lower() for h in named} \
-        - ({actor.lower()} if actor else set())
+        - ({actor.lower()} if actor and actor != ME else set())
     if left - _ABOUT_A_CHANGE:
         return None
     if not named and actor is None and left <= _IT and previous.strip() \
@@ -232,6 +237,9 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
     audit = ctx.get_audit() if req is not None else None
     if req is None or audit is None:
         return None
+    if req.actor == ME:  # "undo my last change": who the audit log names for the person asking
+        session = getattr(ctx, "session", None)
+        req.actor = getattr(session, "actor", None) or ctx.settings.user
     lead = f"{OFFLINE_LABEL}, intent: change (undo a change netops made)." if mode == "offline" else \
         "This asks to undo a change netops made."
     who = f" by {req.actor}" if req.actor else ""

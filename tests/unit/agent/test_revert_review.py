@@ -146,7 +146,7 @@ def test_an_undo_is_not_carried_into_a_follow_up(previous, question):
 
 # -- a one-word description without quotes: not a word of the request itself -------------------------------
 
-@pytest.mark.parametrize("value", ["to", "as", "shutdown", "down", "up", "disable", "enable", "drain"])
+@pytest.mark.parametrize("value", ["to", "as", "shutdown", "down", "up", "disable", "enable", "drain", "reboot", "no"])
 def test_an_unquoted_value_that_is_a_word_of_the_request_asks_for_quotes(lab, value):
     """'set the description of eth-r2 on r1 to to' was description=to; '... to shutdown' / '... to down'
     were taken as the description without a doubt, words that say what to do to the interface."""
@@ -210,3 +210,23 @@ def test_the_history_says_a_change_was_rolled_back(lab):
     assert "router-drain by dave" in text and "its rollback failed" in text, text
     text = _answer(lab, "what changed on r2?").text
     assert "ospf-cost by alice" in text and "rolled back" not in text and "rollback" not in text, text
+
+
+# -- "undo my last change": the person asking is who made it ---------------------------------------------------
+
+@pytest.fixture
+def mine(tmp_path):
+    """erin (the person asking) drained r2; frank changed r3's OSPF cost after her."""
+    h = bench.Harness(tmp_path)
+    me = h.session.actor
+    h.seed([_apply(me, "r2", "router-drain"), _apply("frank", "r3", "ospf-cost")])
+    yield h, me
+    h.close()
+
+
+@pytest.mark.parametrize("question", ["undo my last change", "revert the change I made", "roll back what I changed"])
+def test_my_change_is_the_askers(mine, question):
+    """'undo my last change' named the newest change of anyone (frank's), as if it were the person's."""
+    h, me = mine
+    text = h.ask(question)["text"]
+    assert f"router-drain by {me}" in text and "frank" not in text, text
