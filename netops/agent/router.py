@@ -1108,7 +1108,8 @@ def history_followup(question: str, previous: str, hosts: list[str]) -> str | No
     if now["addresses"] or now["interfaces"] or CHANGE_WORDS & set(_WORD.findall(question.lower())):
         return None
     rest, window = _without_window(question)
-    for h in now["hosts"]:
+    unheld = listed_unknown(question, hosts)  # "and r3 and r9?": r9 is said unread, never dropped
+    for h in [*now["hosts"], *unheld]:
         rest = re.sub(rf"(?<![\w-]){re.escape(h)}(?:'s)?(?![\w-])", " ", rest, flags=re.IGNORECASE)
     if set(_WORD.findall(rest.lower())) - _FOLLOWUP_FILLER or not (window or now["hosts"]):
         return None  # "and the bgp peers?", "what about it?": not only a window or a device
@@ -1120,7 +1121,7 @@ def history_followup(question: str, previous: str, hosts: list[str]) -> str | No
         out = re.sub(r"\s+([?!.,])", r"\1", out)
     if now["hosts"]:
         before = entities(previous, hosts)["hosts"]
-        new = " and ".join(now["hosts"])
+        new = " and ".join([*now["hosts"], *unheld])
         if before:
             for h in sorted(before, key=len, reverse=True):
                 out = re.sub(rf"(?<![\w-]){re.escape(h)}(?![\w-])", "\x00", out, flags=re.IGNORECASE)
@@ -1173,7 +1174,7 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         out = previous
         for h in sorted(before["hosts"], key=len, reverse=True):
             out = re.sub(rf"(?<![\w-]){re.escape(h)}(?![\w-])", "\x00", out, flags=re.IGNORECASE)
-        new = " and ".join(now["hosts"])
+        new = " and ".join([*now["hosts"], *listed_unknown(question, hosts)])  # an unknown one is said, not dropped
         out = re.sub(r"\x00(?:\W+(?:and|,)?\s*\x00)*", new, out)
         return out
     if has_intent and not now["hosts"] and not now["addresses"] and elliptical:

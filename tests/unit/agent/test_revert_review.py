@@ -230,3 +230,21 @@ def test_my_change_is_the_askers(mine, question):
     h, me = mine
     text = h.ask(question)["text"]
     assert f"router-drain by {me}" in text and "frank" not in text, text
+
+
+# -- a follow-up naming an unknown device beside a known one keeps it (said, not dropped) -----------------------
+
+@pytest.mark.parametrize("previous, question, read, unread", [
+    ("what changed on r2?", "and r3 and r9?", ["r3"], "r9"),
+    ("what changed on r2?", "what about r2 and r9?", ["r2"], "r9"),
+    ("bgp neighbours on r1", "and r3 and r9?", ["r3"], "r9"),
+    ("bgp neighbours on r1", "and on r2, r7?", ["r2"], "r7"),
+])
+def test_an_unknown_device_in_a_follow_up_is_said_not_dropped(previous, question, read, unread):
+    """'and r3 and r9?' after 'what changed on r2?' read as 'what changed on r3?': r9, which the
+    inventory does not have, was dropped in silence (asked on its own, 'what changed on r3 and r9?'
+    reads r3 and says r9 is not in the inventory)."""
+    from netops.agent.router import meaning, route
+
+    r = route(meaning([previous, question], HOSTS), HOSTS)
+    assert r.kind == "tool" and r.args.get("hosts") == read and r.unread and f"'{unread}'" in r.unread, r
