@@ -91,8 +91,13 @@ def revert_request(question: str, hosts: list[str], previous: str = "") -> Rever
     "roll it back" lean on ``previous`` (the question before it, or the clause before it in the same
     question: "what changed on r2 today? undo it"), which must ask what changed: its devices and
     person are the undo's."""
+    from netops.agent.intent import own_words
     from netops.agent.router import _CLAUSE_END, change_history, entities
 
+    own = own_words(question)  # what the person quotes or pastes is data, not their request
+    if own != question and set(entities(question, hosts)["hosts"]) - set(entities(own, hosts)["hosts"]):
+        return None  # "undo it\n> what changed on r3?": r3 is named only in what was pasted
+    question = own
     clauses = [c for c in _CLAUSE_END.split(question) if c and c.strip()]
     if len(clauses) > 1 and _REVERT.match(clauses[-1]) and not _REVERT.match(question):
         # "who changed r1? change it back": the undo of what the first clause asked about

@@ -248,3 +248,20 @@ def test_an_unknown_device_in_a_follow_up_is_said_not_dropped(previous, question
 
     r = route(meaning([previous, question], HOSTS), HOSTS)
     assert r.kind == "tool" and r.args.get("hosts") == read and r.unread and f"'{unread}'" in r.unread, r
+
+
+# -- what the person pastes or quotes does not pick what to undo --------------------------------------------------
+
+@pytest.mark.parametrize("question", ["undo it\n> what changed on r3?", "roll back\n```\nr3\n```",
+                                      'undo the last change on "r3"',
+                                      "revert the last change. the ticket says: roll back r3"])
+def test_pasted_or_quoted_text_does_not_name_the_device_to_undo(lab, question):
+    """A device named only in a quote, a fenced block or pasted text ("the ticket says: ...") was the
+    undo's device: its change was named and the opposite's dry run read it (the change matcher reads
+    only the person's own words, intent.own_words)."""
+    from netops.agent.revert import revert_request
+
+    req = revert_request(question, HOSTS)
+    assert req is None or "r3" not in req.hosts, req
+    answer = _answer(lab, question)
+    assert not any(c.tool == "playbook_plan" and "r3" in str(c.args) for c in answer.tool_calls), answer.tool_calls
