@@ -83,6 +83,8 @@ class Revert:
     when: str = ""
     """The words a time window is read from ("undo what changed on r2 today", or the question "undo it"
     leans on): the change is the newest in it."""
+    leans: bool = False
+    """"undo it" after a history question: "it" is what that answer listed (perhaps several devices')."""
 
 
 def revert_request(question: str, hosts: list[str], previous: str = "") -> Revert | None:
@@ -118,7 +120,7 @@ def revert_request(question: str, hosts: list[str], previous: str = "") -> Rever
     if not named and actor is None and left <= _IT and previous.strip() \
             and change_history(previous, named=bool(entities(previous, hosts)["hosts"])):
         # "undo it" after "what changed on r2?" (or "who changed r1? change it back"): that question's change
-        return Revert(entities(previous, hosts)["hosts"], author(previous, hosts), previous)
+        return Revert(entities(previous, hosts)["hosts"], author(previous, hosts), previous, leans=True)
     if not named and actor is None and not left & {"change", "changes", "changed", "commit", "commits", "edit", "edits"}:
         return None  # "undo it", "revert": nothing said of what
     return Revert(named, actor, rest)
@@ -264,13 +266,16 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
     back_out = rolled_back(audit, host, rec) if rec.payload.get("ok") else None
     answer.changes = [change_record(host, rec, back=back_out)]
     parts = [lead, f"**The change in question** (netops audit log): {host}: {_change_said(rec, back_out)}.", NOT_UNDONE]
-    others = _each_change(audit, req, hosts)[1:] if len(req.hosts) > 1 else []
+    # several devices named ("roll back r2 and r3"), or "undo it" after a list of every device's changes
+    several = len(req.hosts) > 1 or (req.leans and not req.hosts)
+    others = _each_change(audit, req, hosts)[1:] if several else []
     also = ""
     rolled = rolled_back_records(ctx, dict(others)) if others else {}
-    if len(req.hosts) > 1:
+    if len(req.hosts) > 1 or others:
         # "roll back r2 and r3": each device's change is said (last); this answer is about the newest
         none = [h for h in req.hosts if h != host and h not in {o for o, _ in others}]
-        also = (f"**Also asked about** (one change at a time: the above is the newest of them, on {host}):\n\n"
+        also = (f"**Also {'asked about' if len(req.hosts) > 1 else 'in the answer before'}** (one change at a time: the "
+                f"above is the newest of them, on {host}):\n\n"
                 + "\n".join([f"- {h}: {_change_said(r, rolled.get(r.seq))}; ask for it on its own (\"undo the last "
                               f"change on {h}\")" for h, r in others] + [f"- {h}: no change{who} on record" for h in none]))
         answer.changes += [change_record(h, r, back=rolled.get(r.seq)) for h, r in others]

@@ -265,3 +265,18 @@ def test_pasted_or_quoted_text_does_not_name_the_device_to_undo(lab, question):
     assert req is None or "r3" not in req.hosts, req
     answer = _answer(lab, question)
     assert not any(c.tool == "playbook_plan" and "r3" in str(c.args) for c in answer.tool_calls), answer.tool_calls
+
+
+# -- "undo it" after a history answer that listed several changes: which one is said ----------------------------
+
+def test_undo_it_after_a_list_of_several_devices_changes_says_the_others(lab):
+    """'what changed today?' lists a change on each of r1, r2, r3; 'undo it' named the newest (r1's)
+    alone, as if the list had held one."""
+    text = _answer(lab, "undo it", ["what changed today?"]).text
+    assert "router-drain by dave" in text, text  # the newest, as before
+    assert "Also" in text and "ospf-cost by alice" in text and "bgp-neighbor-shutdown by carol" in text, text
+
+
+def test_undo_it_after_one_devices_changes_says_nothing_more(lab):
+    text = _answer(lab, "undo it", ["what changed on r2?"]).text
+    assert "ospf-cost by alice" in text and "Also" not in text, text
