@@ -40,7 +40,7 @@ def chat(model: str | None, offline: bool, continue_last: bool, conversation_id:
     app.run()
     if app.startup_error is not None:
         raise app.startup_error
-    cid = app.conversation_id
+    cid = app.kept_conversation()
     if cid:  # the terminal is back: say the conversation is kept and how to come back to it
         how = (f"netops chat --continue (or --conversation {cid})" if cid == app.written
                else f"netops chat --conversation {cid}")
