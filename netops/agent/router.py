@@ -1076,7 +1076,8 @@ def _window_spans() -> "tuple[re.Pattern[str], ...]":
     and "recently" / "lately" (no window, but said of when)."""
     from netops.agent import window as w
 
-    return (w._LAST_WEEK, w._SPAN, w._CLOCK, w._SINCE_DAY, w._AGO, w._PART, w._MONTH, w._LAST_WEEKEND,
+    return (w._BETWEEN, w._LAST_WEEK, w._SPAN, w._CLOCK, w._SINCE_DAY, w._AGO, w._IN_MONTH, w._ON_DATE,
+            w._ON_WEEKDAY, w._PART, w._MONTH, w._LAST_WEEKEND,
             w._TODAY, w._YESTERDAY, w._THIS_WEEK, w._WINDOWISH,
             re.compile(r"\b(?:recently|lately|so\s+far)\b", re.IGNORECASE))
 

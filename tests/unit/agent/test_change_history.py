@@ -409,3 +409,51 @@ def test_a_window_names_the_zone_the_change_times_are_said_in(monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         _time.tzset()
+
+
+# one calendar day or month by name: review17 found 'on monday', 'last tuesday' and 'in april' read as
+# no window at all, so the newest changes were listed as if they were that day's
+THU = datetime(2026, 12, 3, 15, 30, tzinfo=timezone.utc).astimezone()
+
+
+def _day(y, m, d):
+    return datetime(y, m, d).astimezone()
+
+
+@pytest.mark.parametrize("question, start, end", [
+    ("what changed on r2 on monday?", _day(2026, 11, 30), _day(2026, 12, 1)),
+    ("what changed on r2 last tuesday?", _day(2026, 12, 1), _day(2026, 12, 2)),
+    ("last thursday's changes on r1", _day(2026, 11, 26), _day(2026, 11, 27)),  # today is Thursday: a week ago
+    ("what changed on r1 on thursday?", _day(2026, 12, 3), None),  # today, so far
+    ("what changed on 2026-11-30?", _day(2026, 11, 30), _day(2026, 12, 1)),
+    ("who changed r3 on 30 nov?", _day(2026, 11, 30), _day(2026, 12, 1)),
+    ("what changed nov 30th", _day(2026, 11, 30), _day(2026, 12, 1)),
+    ("any changes on dec 25?", _day(2025, 12, 25), _day(2025, 12, 26)),  # not yet this year: last year's
+    ("what changed in april?", _day(2026, 4, 1), _day(2026, 5, 1)),
+    ("what changed during nov 2026", _day(2026, 11, 1), _day(2026, 12, 1)),
+    ("what changed in december", _day(2026, 12, 1), None),  # this month, so far
+    ("what changed since april?", _day(2026, 4, 1), None),
+    ("what changed between monday and wednesday?", _day(2026, 11, 30), _day(2026, 12, 3)),
+])
+def test_a_named_day_or_month_is_that_calendar_day_or_month(question, start, end):
+    w = history_window(question, now=THU)
+    assert w is not None and w.understood, (question, w)
+    assert (w.start, w.end) == (start, end), (question, w)
+    assert w.holds(start.astimezone(timezone.utc).isoformat())
+    assert not w.holds((start - timedelta(seconds=1)).astimezone(timezone.utc).isoformat())
+
+
+@pytest.mark.parametrize("question", ["what changed on feb 30?", "what changed between the upgrade and now?"])
+def test_a_named_day_that_cannot_be_read_is_said_not_understood(question):
+    w = history_window(question, now=THU)
+    assert w is not None and not w.understood, (question, w)
+
+
+def test_a_weekday_follow_up_keeps_the_history_question_with_that_day():
+    from netops.agent.router import followup, route
+
+    hosts = ["r1", "r2", "r3"]
+    meant = followup("and on tuesday?", "what changed on r2?", hosts)
+    r = route(meant, hosts)
+    assert (r.tool, r.args.get("hosts")) == ("change_history", ["r2"]), (meant, r)
+    assert history_window(meant, now=THU).start == _day(2026, 12, 1), meant
