@@ -59,3 +59,23 @@ def test_a_conversation_deleted_in_the_chat_is_not_said_to_be_kept(tmp_path):
         assert chat.exit_code() == 0
         time.sleep(0.5)
         assert " kept" not in chat.pane() and "--continue" not in chat.pane(), chat.pane()
+
+
+def test_a_chat_that_crashed_exits_non_zero(tmp_path):
+    """Review (review17): when the chat itself failed (an error inside the app, which Textual shows
+    and leaves with return code 1), `netops chat` still exited 0, so a wrapper script saw success.
+    The app's error is made to happen by a script that replaces one of its methods before the
+    real CLI runs (nothing else of netops is changed)."""
+    script = tmp_path / "crashing_chat.py"
+    script.write_text(
+        "import sys\n"
+        "from netops.tui import app as tui\n"
+        "def boom(self, *a, **k):\n"
+        "    raise RuntimeError('a failure inside the chat (test)')\n"
+        "tui.ChatApp.compose = boom\n"
+        "sys.argv = ['netops', 'chat', '--offline']\n"
+        "from netops.cli.main import run\n"
+        "run()\n")
+    with TmuxChat(tmp_path, keep_open=True, program=(str(script),)) as chat:
+        code = chat.exit_code(timeout=30)
+        assert code not in (None, 0), (code, chat.pane())
