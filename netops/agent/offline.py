@@ -701,12 +701,13 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                                   if x) or None
         return answer
     if r.kind != "tool":
-        from netops.agent.router import ALL_LEFT_OUT, names_unknown
+        from netops.agent.router import ALL_LEFT_OUT, TYPED_NOT_READ, names_unknown
 
         # an unknown device is not something a model would fix: say only what is wrong
         # (nor is a question back to the person, "from which router?": it stands alone)
         answer.text = f"{LABEL}: {r.reason}." + (
-            "" if names_unknown(r.reason) or r.reason.startswith(ALL_LEFT_OUT) or r.asks else f"\n\n{NO_MODEL}")
+            "" if names_unknown(r.reason) or r.reason.startswith((ALL_LEFT_OUT, TYPED_NOT_READ)) or r.asks
+            else f"\n\n{NO_MODEL}")
         answer.asks = r.asks
         if names_unknown(r.reason):  # with no usable inventory, say where it was looked for
             answer.notice = _no_hosts_note(settings, hosts, r.reason)
@@ -792,6 +793,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         parts.append("**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
                      + answer_history(ctx, targets, str(extra.get("_when") or question), answer.changes))
         answer.evidence = [*answer.evidence, audit_evidence(targets)]
+    if r.typed:  # a typed command no typed read covers: what was read is only its nearest
+        parts.insert(1, f"**Not the command you typed:** {r.typed}.")
     if asked is not None:
         _refuse_picked(answer, asked, reads, parts, ctx)
     if unread:

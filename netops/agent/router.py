@@ -181,6 +181,9 @@ class Route:
     unread: str | None = None
     """A line naming devices the question listed beside known ones that the inventory does not
     have ("what is broken on r2, r7?"): the read is of the known ones, and the answer says so."""
+    typed: str | None = None
+    """For a read command the person typed that no typed read covers ("show ip ospf database on
+    r2"): the line saying what was read instead and how to send the command as typed (``netops show``)."""
     asks: bool = False
     """An ``unknown`` whose reason is a question back to the person (which device, from which router,
     which prefix): the answer is that question alone, not a call for a language model."""
@@ -773,11 +776,82 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
         # every device left out: nothing to read ("which bgp peers are down except on r1, r2 and r3?"
         # is a device question, not one for the documents)
         return Route("unknown", reason=f"{ALL_LEFT_OUT} ({', '.join(left_out)}): nothing to read")
+    if (typed := typed_read(question, hosts, r)) is not None:
+        if r.kind == "tool":
+            r.typed = typed  # the nearest typed read, said to be only that
+        elif r.kind == "unknown" and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
+            return Route("unknown", reason=typed)
     if r.kind in ("unknown", "spec") and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)) \
             and (like := named_like_inventory(question, hosts)):
         # "is r9 up?", "show r9 interfaces", "r9 bgp?" beside r1..r3: that device, which is not there
         return Route("unknown", reason=_unknown_reason(like, hosts))
     return r
+
+
+# A read command the person typed for one device: "show ip ospf database on r2", "r1# sh ip protocols",
+# "r3: display bgp peer". netops runs only its typed reads (getters) offline, so a command none of them
+# covers is answered by the nearest one, said to be only that, with the way to send the command as
+# typed (`netops show`, through the read-only policy); answering "show ip ospf database" with the OSPF
+# neighbours, or "show ip protocols" with the interfaces, without a word, answered another question.
+_TYPED = re.compile(r"^\s*(?:(?P<h1>[\w.-]+)\s*[:>#]\s*|(?P<h0>[\w.-]+)\s+)?(?P<cmd>(?:show|sho|sh|display|disp|dis)\s+"
+                    r"[^?|;<>]+?)(?:\s+(?P<prep>(?:on|at|from|for)\s+)?(?P<h2>[\w.-]+))?\s*\??\s*$", re.IGNORECASE)
+_TYPED_NOT = frozenset({"me", "us", "how", "what", "which", "why", "whether", "if", "all", "every", "any", "the", "my"})
+"""A second word that makes it a request in English ("show me the peers on r1"), not a command."""
+_TYPED_SPREAD = frozenset({"everywhere", "except", "every", "each", "all-devices"})
+"""Words that spread a question over devices ("show bgp summary everywhere except r1"): not one device's command."""
+_TYPED_FILLER = frozenset({"show", "sho", "sh", "display", "disp", "dis", "ip", "ipv4", "ipv6", "json", "unicast",
+                           "of", "for", "the", "on"})
+_GETTER_WORDS = {
+    "facts": {"version", "hardware", "inventory", "chassis", "system", "platform", "uptime"},
+    "interfaces": {"interfaces", "interface", "brief", "status", "description", "descriptions", "terse",
+                   "counters", "errors"},
+    "bgp_neighbors": {"bgp", "summary", "neighbors", "neighbor", "peers", "peer", "vrf", "all"},
+    "ospf_neighbors": {"ospf", "neighbors", "neighbor", "adjacency", "peer", "peers", "brief"},
+    "route": {"route", "routes", "routing-table", "rib", "table", "vrf"},
+    "routes": {"route", "routes", "routing-table", "rib", "table", "longer-prefixes", "vrf"},
+    "config": {"running-config", "running", "configuration", "config", "current-configuration", "interfaces",
+               "interface", "protocols", "bgp", "ospf", "router", "section"},
+    "bgp_advertised": {"bgp", "neighbors", "neighbor", "advertised-routes", "advertised", "peer", "vrf"},
+    "bgp_received": {"bgp", "neighbors", "neighbor", "received-routes", "routes", "received", "peer", "vrf"},
+    "bgp_routes": {"bgp", "routes", "vrf"},
+}
+TYPED_NOT_READ = "netops has no typed read for"
+
+
+def _covers(getter: str | None, word: str) -> bool:
+    """Whether the getter reads what ``word`` (maybe abbreviated: "sum", "nei", "run") of a typed command asks."""
+    have = _GETTER_WORDS.get(getter or "", set())
+    return any(w == word or (len(word) >= 2 and w.startswith(word)) for w in have)
+
+
+def typed_read(question: str, hosts: list[str], r: "Route") -> str | None:
+    """For a read command the person typed for one device that no typed read covers (see ``_TYPED``),
+    the line to say: what was read instead (or that nothing was), and how to send it as typed."""
+    m = _TYPED.match(question)
+    if not m or r.kind in ("change", "spec") or (r.kind == "tool" and r.tool != "get_state"):
+        return None
+    known = {h.lower(): h for h in hosts}
+    words, last = m.group("cmd").split(), m.group("h2")
+    if last and not m.group("prep") and last.lower() not in known:
+        words, last = [*words, last], None  # "sh ip ospf interface": the command's own last word
+    named = [h for h in (m.group("h0"), m.group("h1"), last) if h]
+    if len(named) != 1 or named[0].lower() not in known:
+        return None
+    if len(words) < 2 or words[1].lower() in _TYPED_NOT or any(w.lower() in known or w.lower() in _TYPED_SPREAD
+                                                              for w in words):
+        return None
+    named_here = {i.lower() for i in entities(question, hosts)["interfaces"]}
+    asked = [w.lower() for i, w in enumerate(words) if w.lower() not in _TYPED_FILLER and not addresses(w)
+             and not re.search(r"\d", w) and w.lower() not in named_here
+             and not (i and words[i - 1].lower() in ("vrf", "instance", "routing-instance"))]
+    getter = r.args.get("getter") if r.kind == "tool" else None
+    if getter is not None and all(_covers(getter, w) for w in asked):
+        return None  # "sh ip bgp sum on r1": the typed read answers it, and says it better
+    command, host = " ".join(words), known[named[0].lower()]
+    how = f'`netops show {host} "{command}"` sends it as typed (through the read-only command policy, audited)'
+    if getter is None:
+        return f"{TYPED_NOT_READ} `{command}`, and the offline answer runs nothing else; {how}"
+    return f"{TYPED_NOT_READ} `{command}`: this is its nearest, {getter}; {how}"
 
 
 def _shape(name: str) -> str:
