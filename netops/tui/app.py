@@ -278,18 +278,35 @@ class ChatApp(App[None]):
         self.call_from_thread(self._settings_loaded, recovered)
 
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
-    def _probe_model(self) -> None:
+    def _probe_model(self, previous: tuple[str, bool] | None = None) -> None:
         """Which mode answers, known before the first question: no model reachable at start
-        means offline now (said once; /online tries again), not an "agent" line that is not so."""
+        means offline now (said once; /online tries again), not an "agent" line that is not so.
+        ``previous``: the model and offline flag before ``/model NAME``; a server that answers
+        but has no NAME gets them back (a mistyped name put the chat offline, and /online then
+        tried the mistyped name again)."""
+        model, missing = self.model, False
         try:
             from netops.model.base import backend_for, model_problem
 
-            problem = model_problem(backend_for(self.settings), self.model)
+            backend = backend_for(self.settings)
+            problem = model_problem(backend, model)
+            missing = bool(problem) and previous is not None and backend.status(timeout=1.5).reachable
         except Exception:  # a probe that fails is the first question's to find out
             problem = None
         self.model_checked = True
-        if problem and not self.busy:
+        if problem and missing:
+            self.call_from_thread(self._model_refused, model, problem, previous)
+        elif problem and not self.busy:
             self.call_from_thread(self._fall_back_offline, problem)
+
+    def _model_refused(self, model: str, problem: str, previous: tuple[str, bool]) -> None:
+        """``/model NAME`` that the server does not have: the chat keeps what it had."""
+        if self.model != model:  # another /model since: that one is being checked
+            return
+        self.model, self.offline = previous
+        self._status()
+        self.notify(f"{problem}; still {'offline' if self.offline else f'using {self.model}'}",
+                    severity="warning", timeout=8)
 
     @staticmethod
     def _check_conversation(settings: Any, cid: str) -> None:
@@ -747,10 +764,11 @@ class ChatApp(App[None]):
             elif len(words) > 1:
                 self._slash_error(text, f"usage: {cmd.usage} (one model name)")
             else:
+                previous = (self.model, self.offline)
                 self.model, self.offline, self._told_offline = words[0], False, False
                 self._status()
                 self.notify(f"model: {self.model}")
-                self._probe_model()  # a model the endpoint lacks is said now, as /online does
+                self._probe_model(previous)  # a model the endpoint lacks is said now, and not used
         elif cmd.name == "/export":
             self.action_export(self._path_arg(words, rest) or None)
         elif cmd.name == "/save":
