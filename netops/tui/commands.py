@@ -61,9 +61,14 @@ def parse(text: str) -> tuple[SlashCommand | None, list[str], str]:
 
 
 def params_from(words: list[str]) -> dict[str, str]:
-    """``["neighbor=198.51.100.2", "x=1"]`` -> dict (values stay strings; the playbook validates)."""
+    """``["neighbor=198.51.100.2", "x=1"]`` -> dict (values stay strings; the playbook validates).
+    ``--param`` / ``-p`` before a pair (or ``--param=name=value``) are taken as the CLI takes them:
+    a missing parameter's hint says "pass --param NAME=VALUE", and doing so was refused."""
     out: dict[str, str] = {}
     for w in words:
+        if w in ("--param", "-p"):
+            continue
+        w = w.removeprefix("--param=")
         key, sep, value = w.partition("=")
         if not sep or not key:
             from netops.errors import InputError

@@ -253,3 +253,17 @@ async def test_a_lone_slash_lists_every_command(chat_settings):
         await pilot.press("s", "t")
         assert "/state <host" in str(hints.render())  # few matches: with their usage
         assert "[vrf NAME]" in str(hints.render())  # the usage whole, not read as markup
+
+
+async def test_plan_takes_the_parameters_as_its_error_hint_writes_them():
+    """'/plan interface-description r1' fails with the playbook's hint 'pass --param
+    interface=VALUE'; in tmux, doing just that was refused ("parameter '--param' is not
+    name=value"). --param (and -p) before name=value are taken, as the CLI takes them."""
+    from netops.tui.commands import tool_call_for
+
+    tool, args = tool_call_for("/plan", ["interface-description", "r1", "--param", "interface=eth-r2",
+                                         "-p", "description=uplink", "--param=cost=5"])
+    assert tool == "playbook_plan"
+    assert args["params"] == {"interface": "eth-r2", "description": "uplink", "cost": "5"}
+    _, plain = tool_call_for("/plan", ["interface-description", "r1", "interface=eth-r2"])
+    assert plain["params"] == {"interface": "eth-r2"}
