@@ -414,7 +414,9 @@ class ChatApp(App[None]):
     @on(PromptInput.Submitted)
     async def _submitted(self, event: PromptInput.Submitted) -> None:
         self.query_one("#hints", Static).remove_class("-show")
-        if event.text.startswith("/"):
+        from netops.tui.commands import is_command
+
+        if is_command(event.text):
             self.run_slash(event.text)
         else:
             await self.ask(event.text)

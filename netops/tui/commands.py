@@ -4,6 +4,7 @@ every one that touches devices, the index or playbooks goes through the agent's 
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,17 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/quit", "/quit", "Leave the chat"),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
+
+
+_COMMAND_WORD = re.compile(r"/[A-Za-z][\w-]*")
+
+
+def is_command(text: str) -> bool:
+    """Is ``text`` a slash command (a known one or a mistyped one)? '/' and a word is; a path
+    ('/etc/frr/frr.conf on r1: what is in it?') or a prefix length ('/32 routes on r1?') starts a
+    question (the path was refused as 'unknown command /etc/frr/frr.conf')."""
+    words = text.split(maxsplit=1)
+    return bool(words) and _COMMAND_WORD.fullmatch(words[0]) is not None
 
 
 def parse(text: str) -> tuple[SlashCommand | None, list[str], str]:
