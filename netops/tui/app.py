@@ -159,6 +159,24 @@ class ChatApp(App[None]):
             self.theme = chat.theme if chat.theme in self.available_themes else self.theme
         if chat is not None and chat.keys:
             self.set_keymap(dict(chat.keys))
+            self._free_bound_keys()
+
+    def _free_bound_keys(self) -> None:
+        """A key bound to a chat action is the chat's, not the box's: the README's
+        "chat.cancel" = "ctrl+x" was the box's Cut, so nothing cancelled an answer. (Before the
+        first frame there is no box yet: on_mount does it.)"""
+        for prompt in (self.query(PromptInput) if self._screen_stack else ()):
+            prompt.give_up_keys(key.strip() for binding_id, keys in self._keymap.items()
+                                if binding_id.startswith("chat.") for key in keys.split(","))
+
+    @property
+    def cancel_key(self) -> str:
+        """The key that cancels, as the status line and notices name it ("Esc", or the one in
+        [chat.keys]): they said "Esc cancels" after Esc had been rebound."""
+        keys = self._keymap.get("chat.cancel", "escape").split(",")
+        names = {"escape": "Esc", "ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "super": "Super"}
+        return "+".join(names.get(part, part.upper() if len(part) == 1 else part.capitalize())
+                        for part in keys[0].strip().split("+"))
 
     # -- parts -----------------------------------------------------------------------------
     @property
@@ -193,6 +211,7 @@ class ChatApp(App[None]):
         self._key_drawn.set()
         prompt = self.query_one(PromptInput)
         prompt.on_typed = self._typed
+        self._free_bound_keys()
         prompt.focus()
         self.call_after_refresh(self._release_held_keys)
         self._fit_prompt(self.size.height)
@@ -396,6 +415,7 @@ class ChatApp(App[None]):
     def _status(self, activity: str = "") -> None:
         """The status line; while a cancel is under way, what runs reads as being cancelled (the
         turn's or the command's own end puts the line back, so nothing says it after)."""
+        activity = activity.replace("Esc cancels", f"{self.cancel_key} cancels")
         if (activity == "cancelling" or "cancels" in activity) and self._cancelling():  # no offer to cancel again
             activity = "cancelling: changed hosts are rolled back…" if self.change_running else "cancelling…"
         self.query_one(StatusBar).set(mode="offline" if self.offline else "agent", model=self.model,
@@ -434,7 +454,7 @@ class ChatApp(App[None]):
     def _end_of_input(self) -> None:
         """Ctrl+D on an empty box leaves, as in a shell; never by accident in the middle of work."""
         if self.busy or self._slash_tokens:
-            self.notify("still working: Esc cancels it, Ctrl+Q quits anyway", severity="warning")
+            self.notify(f"still working: {self.cancel_key} cancels it, Ctrl+Q quits anyway", severity="warning")
             return
         self.exit()
 
@@ -484,7 +504,7 @@ class ChatApp(App[None]):
     async def ask(self, question: str) -> None:
         if self.busy:
             # the box emptied on Enter: the question goes back, to send when the answer is done
-            self.notify("still answering: Esc cancels it; your question stays in the box", severity="warning")
+            self.notify(f"still answering: {self.cancel_key} cancels it; your question stays in the box", severity="warning")
             prompt = self.query_one(PromptInput)
             prompt.unsend(question)  # in the history it made the first Up show the box's own text
             if not prompt.text:
@@ -943,7 +963,7 @@ class ChatApp(App[None]):
 
     async def action_new_conversation(self) -> None:
         if self.busy:
-            self.notify("still answering: Esc cancels it first", severity="warning")
+            self.notify(f"still answering: {self.cancel_key} cancels it first", severity="warning")
             return
         self.conversation_id = None
         self.entries.clear()
