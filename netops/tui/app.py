@@ -701,12 +701,14 @@ class ChatApp(App[None]):
     def action_cancel(self) -> None:
         """Escape: stop the streaming answer (the partial text stays). Said in the status line,
         not a toast: a toast outlived the cancel by seconds; the line is put back when it ends."""
+        key = self.cancel_key
+        how = f"cancelled with {'Escape' if key == 'Esc' else key}"  # the key in use, as [chat.keys] set it
         if self.cancel_token is not None and not self.cancel_token.cancelled:
-            self.cancel_token.cancel("cancelled with Escape")
+            self.cancel_token.cancel(how)
             self._status("cancelling")
         elif self._slash_tokens:
             for token in list(self._slash_tokens):
-                token.cancel("cancelled with Escape")
+                token.cancel(how)
             self._status("cancelling")
 
     async def action_interrupt(self) -> None:

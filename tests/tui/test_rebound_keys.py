@@ -29,4 +29,5 @@ def test_the_readme_cancel_key_stops_a_streaming_answer(tmp_path):
         assert "Esc cancels" not in pane.splitlines()[0], pane
         chat.keys("C-x")
         pane = chat.wait(lambda p: "PARTIAL ANSWER" in p and p, timeout=15, what="Ctrl+X to stop the answer")
+        assert "cancelled with Ctrl+X" in pane, pane  # not "with Escape"
         assert "THE END." not in pane
