@@ -1015,6 +1015,7 @@ class ChatApp(App[None]):
                 widgets.append(AnswerView(head=mode_line(stored.mode or "offline", stored.model), settled=stored))
                 self.entries.append(Entry.from_answer(stored))
         await self._append(*widgets)
+        self.query_one(PromptInput).remember([e.text for e in self.entries if e.role == "user"])
         self._status()
 
     def action_export(self, path: str | None = None) -> None:

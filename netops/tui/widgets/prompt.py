@@ -263,6 +263,15 @@ class PromptInput(TextArea):
         if clean != text:
             self.post_message(self.Redacted(clean.count("<redacted>") - text.count("<redacted>")))
 
+    def remember(self, earlier: Sequence[str]) -> None:
+        """Questions asked before this run (a resumed conversation's), oldest first: Up recalls
+        them after the ones typed here (after --continue, Up recalled nothing)."""
+        merged: list[str] = []
+        for text in [*earlier, *self.sent]:
+            if text.strip() and (not merged or merged[-1] != text):
+                merged.append(text)
+        self.sent, self._browse = merged, None
+
     def unsend(self, text: str) -> None:
         """The last Enter's ``text`` was not sent (an answer was still running): out of the
         history again, if that Enter put it there."""
