@@ -50,7 +50,7 @@ COMMANDS: tuple[SlashCommand, ...] = (
 BY_NAME = {c.name: c for c in COMMANDS}
 
 
-_COMMAND_WORD = re.compile(r"/[A-Za-z][\w-]*")
+_COMMAND_WORD = re.compile(r"/(?:[A-Za-z][\w-]*)?")  # a lone "/" too: it says /help lists them
 
 
 def is_command(text: str) -> bool:

@@ -286,3 +286,7 @@ async def test_a_question_that_starts_with_a_path_or_a_prefix_length_is_a_questi
         await type_and_send(pilot, "/shwo r1 show version")
         await pilot.pause()
         assert any("unknown command /shwo" in str(n.message) for n in app._notifications)
+    from netops.tui.commands import is_command
+
+    assert is_command("/") and is_command("/show r1 x") and is_command("/bogus")
+    assert not is_command("/etc/frr/frr.conf what?") and not is_command("/32 routes") and not is_command("")
