@@ -97,6 +97,12 @@ class Answer:
     not_found: bool = False
     """The question is about a device or name the inventory does not hold, and the answer is the
     line that says so (nothing was read): ``exit_code`` is 4, as ``netops state r9`` exits."""
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    """The audit log's changes a "what changed?" answer lists (host, seq, actor, playbook, ok, and
+    ``ts``: the record's ISO-8601 UTC time; the text says it in the local zone)."""
+    asks: bool = False
+    """The answer is a question back to the person ("from which router?", "which device?"): it stands
+    alone, with no line that a model is needed or that no evidence backs it."""
     numbers: dict[str, int] = field(default_factory=dict)
     """Evidence label -> the number the text cites it by: the turn's one numbering (the tool
     cards and the answer check use it too); empty when nothing numbered the turn (offline)."""
@@ -153,6 +159,7 @@ class Answer:
             "refused": self.refused,
             "not_found": self.not_found,
             "change": self.change.to_dict() if self.change is not None else None,
+            "changes": list(self.changes),
         }
 
 
@@ -516,7 +523,7 @@ class Assistant:
                     from netops.agent.offline import answer_offline
 
                     previous = [m.content for m in prior if m.role == "user"]
-                    result["answer"] = describe_offline(question, ctx, toolbox) or \
+                    result["answer"] = describe_offline(question, ctx, toolbox, previous) or \
                         answer_offline(question, ctx, toolbox, previous=previous)
                 else:
                     from netops.model.abort import abortable
@@ -632,7 +639,7 @@ class Assistant:
                 sentence.text = redact_text(sentence.text) or ""
         # a worded change's answer is its plan and outcome (prechecks read the devices), not a claim
         if not answer.grounded and not answer.error and not answer.abstained and answer.change is None \
-                and NO_EVIDENCE not in answer.text:
+                and not answer.asks and NO_EVIDENCE not in answer.text:
             answer.text = f"{answer.text.rstrip()}\n\n_{NO_EVIDENCE}_"
         answer.timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings["probe"] = probe_ms
@@ -665,7 +672,8 @@ class Assistant:
         if ctx.reviewer is None and self.settings.model_review:
             ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model),
                                            self.budget.model_seconds or self.settings.model_deadline)
-        worded = propose(question, ctx, toolbox, model=self.model)  # a change asked for in so many words
+        worded = propose(question, ctx, toolbox, model=self.model,  # a change asked for in so many words
+                         previous=[m.content for m in prior if m.role == "user"])
         if worded is not None:
             return worded
         previous = next((m.content for m in reversed(prior) if m.role == "user"), "")
@@ -740,6 +748,7 @@ class Assistant:
             return answer
         answer = self._agent_answer(question, ctx, toolbox, stats, final_text, turn.text, error)
         answer.grounding = g
+        answer.changes = list((g.findings or {}).get("changes") or [])  # "what changed?": the log's, as data
         answer.tokens["sources"] = g.source_tokens()
         if g.grounded and not answer.error and answer.text.strip():
             turn.complete = True

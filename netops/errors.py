@@ -49,6 +49,13 @@ class NetopsError(Exception):
     exit_code: int = 1
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        # A message quotes what it failed on: a model server's error text, a tool name a model
+        # made up, a device's reply. Every surface prints it, so no control character (an
+        # escape sequence) or lone surrogate of theirs survives into it.
+        from netops.controls import printable
+
+        message = printable(message) if isinstance(message, str) else message
+        hint = printable(hint) if isinstance(hint, str) else hint
         super().__init__(message)
         self.message = message
         self.hint = hint

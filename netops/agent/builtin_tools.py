@@ -103,7 +103,8 @@ def _cancel(ctx: ToolContext) -> dict[str, Any]:
 
 
 def show(ctx: ToolContext, args: ShowArgs) -> ToolResult:
-    agg = ctx.get_devices().run(args.hosts, args.command, **_cancel(ctx))
+    # filter_here: the model's "| include" runs on the redacted output (no secret oracle)
+    agg = ctx.get_devices().run(args.hosts, args.command, filter_here=True, **_cancel(ctx))
     res = _render_aggregate(agg, args.command, ctx)
     res.tool = "show"
     return res

@@ -175,7 +175,9 @@ class ChangeMatch:
     that is not in the inventory), ``too-many-targets``, ``parameter`` (missing or invalid),
     ``multiple-changes`` (words of more than one playbook), ``qualifier`` (e.g. "soft" unsaid) or
     ``picked`` (targets the words pick by their state, "restart whatever is down": netops reads
-    them and changes none; ``examples`` are the requests for each, :mod:`netops.agent.fleet_change`).
+    them and changes none; ``examples`` are the requests for each, :mod:`netops.agent.fleet_change`) or
+    ``undo`` (undo a change netops made: ``playbook`` is the vetted one that does the opposite, or the
+    one that made a change with none, ``examples`` the request to say, :mod:`netops.agent.revert`).
     For a ``question``: ``negated`` ("don't drain r3"), ``hypothetical`` (asks what doing it would
     do: "what happens if I drain r3", "how do I drain r3") or ``about`` (asks about a change done or a
     state: "is r3 drained?", "who drained r2")."""
@@ -267,6 +269,25 @@ def _cue_score(text: str, token: str, name: str) -> int:
     return len(cues & set(before))
 
 
+# the last word of a request, after "to" / "as": a one-word value said without quotes
+_BARE_VALUE = re.compile(r"\b(?:to|as)\s+(?P<value>[A-Za-z0-9][\w.:/+-]*?)\s*[.!]*\s*$", re.IGNORECASE)
+_NOT_A_VALUE = frozenset({"it", "this", "that", "them", "something", "anything", "whatever", "what", "the", "a", "an",
+                          "same", "default", "blank", "empty", "nothing", "none", "please", "pls", "now", "too",
+                          "to", "as", "up", "down", "reboot", "no", "yes"})
+
+
+def _says_what_to_do(word: str) -> bool:
+    """Is ``word`` one a request says what to do with ("shutdown", "disable", "drain", "reload"): as a value
+    without quotes it may be the request's own verb, not the text wanted ("... on r1 to shutdown")."""
+    from netops.agent.intent import action_base
+    from netops.agent.router import CHANGE_WORDS
+
+    w = word.lower()
+    base = action_base(w)
+    own = {"description", "cost", *ACTION_SYNONYMS["description"], *ACTION_SYNONYMS["cost"]}  # what is being set
+    return w in CHANGE_WORDS or (base is not None and base not in own)
+
+
 class _Extractor:
     """Values for typed parameters, taken from the question only."""
 
@@ -285,6 +306,7 @@ class _Extractor:
         self.interfaces = [i for i in dict.fromkeys(ifaces) if i.lower() not in host_set]
         self.ints = _INT.findall(self.text)
         self.words = said_words(question)
+        self.hosts = host_set
 
     def pool(self, p: Any) -> list[str]:
         t = getattr(p, "type", "")
@@ -304,6 +326,24 @@ class _Extractor:
             return list(self.quoted)
         return []
 
+    def bare(self, name: str) -> list[str]:
+        """A one-word value for text parameter ``name`` said without quotes: the request's last word,
+        right after "to" or "as", with the parameter's name (or a word for it) said before ("set the
+        description of eth-r2 on r1 to uplink", "describe eth-r2 on r1 as uplink"). Never a device, an
+        interface, an address or a pronoun; more than one word still needs quotes."""
+        from netops.agent.intent import ACTION_SYNONYMS
+
+        m = _BARE_VALUE.search(self.text)
+        if m is None:
+            return []
+        cues = {name.lower(), *name.lower().split("_"), *ACTION_SYNONYMS.get(name.lower(), ()), *CUES.get(name, ())}
+        value = m.group("value")
+        if not cues & set(_TOKENS.findall(self.text[:m.start()].lower())) or value.lower() in self.hosts \
+                or value.lower() in _NOT_A_VALUE or value in self.interfaces or value in self.addresses \
+                or value in self.prefixes or _says_what_to_do(value):
+            return []
+        return [value]
+
     def strong(self, pb: PlaybookInfo) -> int:
         """Parameters of ``pb`` the question gives a typed token for (a bare number does not count)."""
         return sum(1 for p in pb.parameters.values() if getattr(p, "type", "") not in ("int", "asn")
@@ -317,6 +357,8 @@ class _Extractor:
         used: set[str] = set()
         for name, p in pb.parameters.items():
             pool = [v for v in self.pool(p) if v not in used]
+            if not pool and getattr(p, "type", "") in ("description", "string") and not self.quoted:
+                pool = self.bare(name)  # "set the description of eth-r2 on r1 to uplink"
             if len(pool) > 1:
                 scores = {v: _cue_score(self.text, v, name) for v in pool}
                 best = max(scores.values())

@@ -102,9 +102,15 @@ def _answer(question: str, text: str, mode: str, model: str | None, m: ChangeMat
                   tool_calls=list(toolbox.calls), approvals=list(ctx.approvals), notice=notice, change=m)
 
 
-def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str | None) -> "Answer | None":
+def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str | None,
+            previous: "list[str] | None" = None) -> "Answer | None":
     """Agent mode: propose a worded change (or ask what is missing); None when the question is
-    not an unambiguous request, so the model answers it as before."""
+    not an unambiguous request, so the model answers it as before. ``previous``: the person's
+    earlier questions (oldest first), for an undo that leans on them ("undo it")."""
+    from netops.agent.revert import answer_revert
+
+    if (undo := answer_revert(question, ctx, toolbox, mode="agent", model=model, previous=previous or [])) is not None:
+        return undo  # "revert what alice changed on r2": the change and the vetted way back, as offline
     m = match_for(question, ctx, toolbox)
     if m is not None and _dry_runnable(m):
         return _answer(question, describe_dry_run(m, ctx, toolbox), "agent", model, m, ctx, toolbox,
@@ -191,7 +197,7 @@ def _asks_what_happened(question: str, hosts: list[str]) -> bool:
     r = route(question, hosts) if hosts else None
     # (and "show me the change history of r2": what netops changed, from its audit log)
     return r is not None and r.kind == "tool" and bool(r.args.get("_reboot") or r.args.get("_reset")
-                                                        or r.args.get("_history"))
+                                                        or r.args.get("_history") or r.args.get("_route_history"))
 
 
 def refused(question: str, m: ChangeMatch, hosts: list[str]) -> bool:
@@ -254,12 +260,16 @@ def picked_by_state(question: str, ctx: "ToolContext") -> bool:
     return r is not None and r.kind == "change" and r.read is not None
 
 
-def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> "Answer | None":
+def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox",
+                     previous: "list[str] | None" = None) -> "Answer | None":
     """Offline: the matched plan, a dry run and the commands (nothing is changed); a
     clarification; or None for everything else (the offline router answers it, and a change
     of targets picked by their state: what is down, no change)."""
+    from netops.agent.revert import answer_revert
     from netops.agent.router import _HOW_TO_CHANGE
 
+    if (undo := answer_revert(question, ctx, toolbox, mode="offline", previous=previous or [])) is not None:
+        return undo  # "undo the last change on r1": the change, and the vetted playbook that does the opposite
     m = match_for(question, ctx, toolbox)
     if m is None or m.kind == "none":
         return None

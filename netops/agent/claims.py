@@ -43,6 +43,20 @@ _CLAIMS = (
     re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)\b(?:executed|applied|deployed|pushed|committed)\s+"
                r"(?:successfully\s+)?(?:on|to|against)\s+\S", re.IGNORECASE),
     re.compile(r"\bAPPROVED\b"),
+    # a report with the subject left out: "Drained r2 successfully", "✅ Shut down neighbor X",
+    # "Done: applied the change" (the participle opens the sentence, a bullet or a label; not an
+    # adjective of what a device shows: "Applied policies: none", "Cleared counters show 0")
+    re.compile(r"(?:^|(?<=[.!?:;\n])|(?<=[.!?:;]\s)|(?<=[-*•>✅✔☑]\s)|(?<=[✅✔☑]))\s*(?:successfully\s+)?"
+               r"(?:(?:drained|undrained|shut\s+down|rolled\s+back|isolated)\s+(?!\d|by\b|at\b|in\s+\d|[\w-]+\s*:)"
+               r"[\w\"'`(](?:[\w-]|\.(?=\w))*"
+               r"|(?:applied|executed|committed|pushed|deployed)\s+(?:it|them|that|this|the\s+(?:change|changes|config|"
+               r"configuration|playbook|drain|fix|rollback)|router-\S+|successfully)\b)",
+               re.IGNORECASE | re.MULTILINE),
+    # a label with no verb: "Change applied: ...", "Drain complete", "Rollback done" (not a question)
+    re.compile(r"\b(?:change|changes|playbook|drain|undrain|rollback|configuration|config|commit)\s+"
+               r"(?:successfully\s+)?(?:applied|executed|completed|complete|committed|pushed|deployed|done|"
+               r"succeeded|successful)\b(?!\s*\?)", re.IGNORECASE),
+    re.compile(r"\bpost-?\s?checks?\s+(?:all\s+)?(?:passed|succeeded|ok|green)\b", re.IGNORECASE),
 )
 _CLAUSE_END = re.compile(r"[.;:!?\n]|\s[-–—]\s|,|\bbut\b|\*\(⚠[^)]*\)\*", re.IGNORECASE)
 """Where a clause ends; the answer check's own marks ("*(⚠ not supported by the sources)*") end one
@@ -61,7 +75,7 @@ def _claim(text: str) -> str | None:
             clause = head[starts[-1] if starts else 0:]
             if _NOT_A_CLAIM.search(clause) and rx.flags & re.IGNORECASE:
                 continue
-            return m.group(0)
+            return m.group(0).strip()
     return None
 
 

@@ -74,7 +74,9 @@ class ToolStartEvent(Event):
         from netops.agent.budget import clip_args
         from netops.devices.redact import redact_data
 
-        self.tool = self.tool[:80]
+        from netops.controls import printable
+
+        self.tool = printable(str(self.tool))[:80]  # a model's made-up name may carry escape sequences
         self.args = redact_data(clip_args(self.args))
 
 

@@ -378,7 +378,7 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         return DEVICE, {"_tool": "change_history", **route.args}
     if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and \
             (not route.args.get("_also") or route.args.get("_fleet") or route.args.get("_found")
-             or route.intent == "health"):
+             or route.intent == "health" or route.args.get("_route_history")):
         # Every getter the offline answer reads is read first (each one a source): over the fleet
         # ("what's down?", "which neighbors are down?"), the what's-down sweep of a named device ("is
         # anything down on r2?") and an open health question about one ("is r2 healthy?", "anything
@@ -458,10 +458,12 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         # for the person when the model's answer is not supported
         from netops.agent.offline import answer_history, audit_evidence
 
-        text = answer_history(ctx, args.get("hosts") or [], str(args.get("_when") or question)).replace("**", "")
+        records: list[dict[str, Any]] = []
+        text = answer_history(ctx, args.get("hosts") or [], str(args.get("_when") or question), records).replace("**", "")
         ev = audit_evidence(args.get("hosts") or [])
         g = Grounding(DEVICE, [Source(1, ev.kind, ev.label, text, ev)])
         g.facts = text
+        g.findings = {"changes": records}  # each with the record's ISO-8601 UTC time (--json)
         return g
     if kind == DEVICE:
         from netops.agent.offline import _peer_of, inventory_links, recorded_changes
@@ -473,6 +475,11 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
                 (args.get("_fleet") or args.get("_filter") == "down"):
             args["_links"] = inventory_links(device_index(ctx.get_devices()))  # where a neighbour went missing
         also = args.pop("_also", None) or []
+        said = None
+        if args.get("_route_history"):  # "which routes changed on r2 today?": no history; said first
+            from netops.agent.offline import ROUTE_HISTORY
+
+            said = ROUTE_HISTORY.replace("**", "")
         grounds = [from_devices(call, {**args, "getter": g}, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
                    for g in [args["getter"], *also]]
         if len(grounds) == 1:
@@ -482,8 +489,12 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         notice = "; ".join(g.notice for g in grounds if g.notice) or None
         verdicts = [g.health for g, getter in zip(grounds, [args["getter"], *also]) if getter != "facts"]
         health = -1 if -1 in verdicts else (1 if verdicts and all(v == 1 for v in verdicts) else None)
-        return Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts],
-                         health=health if args.get("_health") else None)
+        g = Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts],
+                      health=health if args.get("_health") else None)
+        if said:  # after the model's answer (as a count is), and leading netops's own findings
+            g.counts.insert(0, said)
+            g.facts = "\n\n".join([said, *(f"[{s.n}] {s.label}:\n{s.text}" for s in sources)])
+        return g
     return Grounding(NONE)
 
 
@@ -520,6 +531,9 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
             cited = [s.evidence for s in seen if s.n in marks or id(s) in read_first]
             answer.evidence = dedupe(cited + list(answer.evidence))
         return
+    from netops.agent.numbering import canonical_marks
+
+    answer.text = canonical_marks(answer.text)  # "[１]", "[1-3]", "[²]": the check sees each number
     answer.text, repeated = repeats_out(answer.text)
     if repeated:  # shown once, and said: the check then counts what is left
         answer.notice = "; ".join(x for x in (answer.notice, f"the model repeated itself: {repeated} repeated "

@@ -91,6 +91,52 @@ def marks_outside_code(text: str) -> list[re.Match[str]]:
     return [m for m in _MARK.finditer(text) if not any(a <= m.start() < b for a, b in code)]
 
 
+_ODD_MARK = re.compile(r"(?<![\w\[\]])[\[\uff3b\u3010]([^\[\]\uff3b\uff3d\u3010\u3011\n]{1,60})[\]\uff3d\u3011]")
+_MARK_LIST = re.compile(r"\s*(?:sources?\s*)?[0-9]+(?:\s*(?:,|;|&|and|to|-|\u2013|\u2014)\s*(?:sources?\s*)?[0-9]+)*\s*",
+                        re.IGNORECASE)
+_MAX_RANGE = 20
+
+
+def _ascii_digits(text: str) -> str:
+    """``text`` with every digit a reader reads as one (fullwidth, superscript, mathematical,
+    Arabic-Indic: NFKC, then each decimal digit) as ASCII."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None
+                   else ch for ch in text)
+
+
+def canonical_marks(text: str) -> str:
+    """``text`` with each citation mark a reader takes for one written as ``[n]``: ``[1, 7]``,
+    ``[1-3]`` (a short range: each number), ``[07]``, fullwidth ``［７］``, ``[²]``, ``[𝟕]``,
+    ``[٧]`` -> ``[1][7]``, ``[1][2][3]``, ``[7]``, ``[7]``, ``[2]``, ``[7]``, ``[7]``; so the
+    check that drops or flags a number with no source sees every one. Not in code, and not
+    right after a word or bracket (``eth[1-3]``, ``a[0][1]`` are not citations)."""
+    code = [(m.start(), m.end()) for m in _FENCE.finditer(text)]
+
+    def fix(m: re.Match[str]) -> str:
+        if re.fullmatch(r"\[[1-9][0-9]*\]", m.group(0)) or any(a <= m.start() < b for a, b in code):
+            return m.group(0)
+        inner = _ascii_digits(m.group(1))
+        if not _MARK_LIST.fullmatch(inner):
+            return m.group(0)
+        nums: list[int] = []
+        tokens = re.findall(r"[0-9]+|-|\u2013|\u2014|\bto\b", inner, re.IGNORECASE)
+        for i, tok in enumerate(tokens):
+            if not tok.isdigit():
+                continue
+            n = int(tok)
+            if i >= 2 and not tokens[i - 1].isdigit() and tokens[i - 2].isdigit():
+                lo = int(tokens[i - 2])
+                if 0 < lo < n <= lo + _MAX_RANGE:
+                    nums.extend(range(lo + 1, n))
+            nums.append(n)
+        return "".join(f"[{n}]" for n in dict.fromkeys(nums))
+
+    return _ODD_MARK.sub(fix, text)
+
+
 def cite_unchecked(text: str, sources: Sequence[Any]) -> tuple[str, list[str]]:
     """An answer no check reads (nothing was gathered before the model spoke, but its own tool
     calls showed it numbered sources): each ``[n]`` stays the number the model was shown (the

@@ -217,9 +217,10 @@ def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any) 
     return before, after
 
 
-def answer_history(ctx: Any, hosts: list[str], question: str) -> str:
+def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict[str, Any]] | None = None) -> str:
     """The Found lines of "what changed on r2 [today]?": the audit log's changes on ``hosts`` in the
-    window the words name (:func:`netops.agent.window.history_window`)."""
+    window the words name (:func:`netops.agent.window.history_window`). ``records``, when given, gets
+    each change listed as data (:func:`change_record`: its time as the log holds it, ISO-8601 UTC)."""
     from netops.agent.window import _WINDOWISH, Window, history_window
 
     try:
@@ -229,7 +230,37 @@ def answer_history(ctx: Any, hosts: list[str], question: str) -> str:
         window = Window(None, None, " ".join(m.group(0).split()) if m else "in the question", understood=False)
     changes = recorded_history(ctx, hosts, window)
     before, after = history_around(ctx, changes, window)
-    return history_summary(changes, window=window, before=before, after=after)
+    rolled = rolled_back_records(ctx, changes or {})  # a change its run rolled back is said so
+    rolled.update(rolled_back_records(ctx, {h: rec for h, rec in before.items() if rec is not None}))
+    if records is not None:
+        records.extend(change_record(h, rec, back=rolled.get(rec.seq)) for h, recs in (changes or {}).items()
+                       for rec in recs)
+        records.extend(change_record(h, rec, before=True, back=rolled.get(rec.seq)) for h, rec in before.items()
+                       if rec is not None)
+    from netops.agent.router import device_change_log
+
+    return history_summary(changes, window=window, before=before, after=after, device_log=device_change_log(question),
+                           rolled=rolled)
+
+
+def change_record(host: str, rec: Any, *, before: bool = False, back: Any = None) -> dict[str, Any]:
+    """One change of the audit log as ``--json`` gives it: ``ts`` is the record's own ISO-8601 UTC
+    time (the text says it in the local zone); ``before``: the newest change before the window asked
+    about, listed because the window holds none; ``rolled_back``: its run rolled it back (``back``, the
+    record saying so: true when the configuration is the snapshot again, false when that failed), or None."""
+    out = {"host": host, "seq": rec.seq, "ts": rec.ts, "actor": getattr(rec, "actor", None),
+           "playbook": rec.payload.get("playbook"), "ok": bool(rec.payload.get("ok")),
+           "rolled_back": None if back is None else bool(back.payload.get("ok"))}
+    if before:
+        out["before_window"] = True
+    return out
+
+
+ROUTE_HISTORY = ("**No routing-table history:** netops keeps none (its audit log holds only the changes netops "
+                 "made), so this is each device's **current** routing table, which its read gives with no route "
+                 "ages, and its BGP sessions with how long each has been up: a session that reset or flapped has "
+                 "been up only since it came back, and the routes learnt over it since then.")
+"""Said first in the answer to a history question about routes ("which routes changed on r2 today?")."""
 
 
 def audit_evidence(hosts: list[str]) -> Any:
@@ -245,11 +276,47 @@ CHANGE_COMMANDS_SHOWN = 4
 """How many of a change's configuration lines "what changed?" quotes (the rest: ``netops audit show``)."""
 
 
-def _change_said(rec: Any) -> str:
+def local_time(ts: str) -> str:
+    """An audit record's UTC ISO time as the answers say it: in the machine's local zone, the zone's
+    abbreviation beside it (``2026-12-03 15:02:21 CET``; ``... UTC`` on a machine on UTC), the zone
+    the question's time window is read in (:mod:`netops.agent.window`). ``--json`` keeps the record's
+    own ISO-8601 UTC time."""
+    from datetime import datetime, timezone
+
+    try:
+        when = datetime.fromisoformat(ts)
+    except (TypeError, ValueError):  # not a time: as it was written
+        return str(ts)
+    local = (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).astimezone()
+    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or 'local'}"
+
+
+def _change_said(rec: Any, back: Any = None) -> str:
+    """One change as the answers say it; ``back``: the record of its run rolling it back, if any
+    (:func:`netops.agent.revert.rolled_back`): the device is as it was before it, or the rollback failed."""
     actor = getattr(rec, "actor", None)
+    undone = "" if back is None or not rec.payload.get("ok") else (
+        f"; rolled back by its run: `netops audit show {back.seq}`" if back.payload.get("ok")
+        else f"; its rollback failed: `netops audit show {back.seq}`")
     return (f"{rec.payload.get('playbook') or 'a change'}{f' by {actor}' if actor else ''} at "
-            f"{rec.ts[:19].replace('T', ' ')} UTC ({'applied' if rec.payload.get('ok') else 'failed'}"
-            f"{_commands_said(rec.payload.get('commands'))}; `netops audit show {rec.seq}`)")
+            f"{local_time(rec.ts)} ({'applied' if rec.payload.get('ok') else 'failed'}"
+            f"{_commands_said(rec.payload.get('commands'))}; `netops audit show {rec.seq}`{undone})")
+
+
+def rolled_back_records(ctx: Any, changes: "dict[str, Any]") -> dict[int, Any]:
+    """For each change of ``changes`` (host -> records) that its own run rolled back (or tried to):
+    its seq -> the ``rollback`` / ``recover`` record (:func:`netops.agent.revert.rolled_back`)."""
+    from netops.agent.revert import rolled_back
+
+    audit = ctx.get_audit()
+    if audit is None:
+        return {}
+    out = {}
+    for h, recs in changes.items():
+        for rec in ([] if recs is None else recs if isinstance(recs, (list, tuple)) else [recs]):
+            if rec.payload.get("ok") and (back := rolled_back(audit, h, rec)) is not None:
+                out[rec.seq] = back
+    return out
 
 
 def _commands_said(commands: Any) -> str:
@@ -270,19 +337,26 @@ def _commands_said(commands: Any) -> str:
 
 
 def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: Any = None,
-                    before: dict[str, Any] | None = None, after: dict[str, int] | None = None) -> str:
+                    before: dict[str, Any] | None = None, after: dict[str, int] | None = None,
+                    device_log: str | None = None, rolled: dict[int, Any] | None = None) -> str:
     """The Found line for "what changed on r2?": the changes netops recorded on each device (its
     audit log; a host's value is one record, a list of them newest first, or None), who made each
     one, and plainly that changes made outside netops are not in it. With a ``window`` (the
     question's, :mod:`netops.agent.window`) understood, the changes are that window's, said as such,
     and a device with none in it gets its newest change ``before`` the window (and a count of those
-    ``after`` a closed window); a window not understood is said, and every change listed."""
+    ``after`` a closed window); a window not understood is said, and every change listed. With
+    ``device_log`` (the words that asked for a device's own commit log, "show system commit"), it says
+    that log is not read."""
+    unread = (f"The device's own log of its configuration changes (`{device_log}`) is not read: netops runs only its read-only "
+              f"getters, and answers from its own audit log of the changes it made." if device_log else "")
     if changes is None:
-        return f"**Found:** there is no audit log to read, so netops cannot say what it changed{tail}."
+        return f"**Found:** there is no audit log to read, so netops cannot say what it changed{tail}." + (
+            f"\n\n{unread}" if unread else "")
     listed = {h: ([] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]) for h, v in changes.items()}
     within = window is not None and window.understood
     when = f" {window.said}" if within else ""
-    said = [f"{h}: {_change_said(rec)}" for h, recs in listed.items() for rec in recs]
+    rolled = rolled or {}
+    said = [f"{h}: {_change_said(rec, rolled.get(rec.seq))}" for h, recs in listed.items() for rec in recs]
     none = [h for h, recs in listed.items() if not recs]
     several = any(len(recs) > 1 for recs in listed.values())
     lines = [(f"**Found:** the changes netops made on each device{when}, newest first (up to "
@@ -295,7 +369,7 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
     if none and within:
         for h in none:
             prior = (before or {}).get(h)
-            line = f"- no change recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior)}" if prior
+            line = f"- no change recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior, rolled.get(prior.seq))}" if prior
                                                             else "none before it either")
             if later := (after or {}).get(h):
                 line += (f"; {'more than ' + str(HISTORY_PER_DEVICE) if later > HISTORY_PER_DEVICE else later} "
@@ -304,6 +378,8 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
     elif none:
         lines.append(f"- no change recorded on {', '.join(none)}")
     lines.append("")  # a paragraph of its own, not a continuation of the last bullet
+    if unread:
+        lines += [unread, ""]
     lines.append("Changes made outside netops (by hand, by other tools) are not in its audit log; "
                  "`netops audit list --kind apply` lists every change netops made.")
     return "\n".join(lines)
@@ -312,7 +388,7 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
 def _changes_line(changes: dict[str, Any]) -> str:
     """When netops last changed each device, to compare with its uptime."""
     said = [f"the last change netops recorded on {h} was {rec.payload.get('playbook') or 'a change'} at "
-            f"{rec.ts[:19].replace('T', ' ')} UTC" for h, rec in changes.items() if rec is not None]
+            f"{local_time(rec.ts)}" for h, rec in changes.items() if rec is not None]
     none = [h for h, rec in changes.items() if rec is None]
     if none:
         said.append(f"the audit log holds no change on {', '.join(none)}")
@@ -628,8 +704,10 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         from netops.agent.router import ALL_LEFT_OUT, names_unknown
 
         # an unknown device is not something a model would fix: say only what is wrong
-        answer.text = f"{LABEL}: {r.reason}." + ("" if names_unknown(r.reason) or r.reason.startswith(ALL_LEFT_OUT)
-                                                 else f"\n\n{NO_MODEL}")
+        # (nor is a question back to the person, "from which router?": it stands alone)
+        answer.text = f"{LABEL}: {r.reason}." + (
+            "" if names_unknown(r.reason) or r.reason.startswith(ALL_LEFT_OUT) or r.asks else f"\n\n{NO_MODEL}")
+        answer.asks = r.asks
         if names_unknown(r.reason):  # with no usable inventory, say where it was looked for
             answer.notice = _no_hosts_note(settings, hosts, r.reason)
             answer.not_found = True
@@ -638,7 +716,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         targets = list(r.args.get("hosts") or [])
         answer.text = (f"{LABEL}, intent: {r.intent} on {', '.join(targets)}.\n\n"
                        + (f"**Not read:** {unread}.\n\n" if unread else "")
-                       + answer_history(ctx, targets, str(r.args.get("_when") or question)))
+                       + answer_history(ctx, targets, str(r.args.get("_when") or question), answer.changes))
         answer.evidence = [audit_evidence(targets)]
         return answer
     extra = {k: v for k, v in r.args.items() if k.startswith("_")}
@@ -708,6 +786,12 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                 (found := fleet_summary(args["getter"], agg, {**extra, "_peers": peers})):
             parts.append(found)
         answer.evidence = list(ctx.evidence)
+    if extra.get("_route_history"):  # "which routes changed on r2 today?": no history of device state
+        targets = list(args.get("hosts") or [])
+        parts.insert(1, ROUTE_HISTORY)
+        parts.append("**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
+                     + answer_history(ctx, targets, str(extra.get("_when") or question), answer.changes))
+        answer.evidence = [*answer.evidence, audit_evidence(targets)]
     if asked is not None:
         _refuse_picked(answer, asked, reads, parts, ctx)
     if unread:

@@ -181,6 +181,9 @@ class Route:
     unread: str | None = None
     """A line naming devices the question listed beside known ones that the inventory does not
     have ("what is broken on r2, r7?"): the read is of the known ones, and the answer says so."""
+    asks: bool = False
+    """An ``unknown`` whose reason is a question back to the person (which device, from which router,
+    which prefix): the answer is that question alone, not a call for a language model."""
 
 
 def addresses(text: str) -> list[str]:
@@ -594,8 +597,45 @@ _CHANGE_HISTORY = re.compile(
     r"\b(?:(?:has|have|did)\s+(?:any|some)(?:one|body)|who)\s+(?:(?:has|have|had)\s+)?(?:changed?|touch(?:ed)?|"
     r"modif(?:y|ied)|edit(?:ed)?)\b|"
     r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
-    r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b",
+    r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
+    # a device's own record of its configuration's changes, asked for in its CLI's words or in plain ones
+    r"\bshow\s+(?:system\s+)?commit\b|\bshow\s+archive\b|\bshow\s+configuration\s+(?:commit|history|changes)\b|"
+    r"\b(?:config(?:uration)?|commit)\s+(?:history|log|archive)s?\b|\bcommits?\s+(?:list|made)\b",
     re.IGNORECASE)
+# the words that ask for a device's own commit or archive log ("show system commit", "show archive log
+# config all", "commit history"): netops does not read it; its own audit log answers
+_DEVICE_CHANGE_LOG = re.compile(
+    r"\bshow\s+(?:system\s+)?commit(?:\s+(?:list|changes))?\b|\bshow\s+archive(?:\s+log(?:\s+config(?:\s+all)?)?)?\b|"
+    r"\bshow\s+configuration\s+(?:commit(?:\s+list)?|history|changes)\b|\b(?:config(?:uration)?|commit)\s+"
+    r"(?:history|log|archive)s?\b|\bcommits?\s+(?:list|made)\b", re.IGNORECASE)
+
+
+def device_change_log(question: str) -> str | None:
+    """The words of ``question`` that ask for a device's own commit or configuration-archive log
+    ("show system commit", "show archive log config all", "commit history"), or None."""
+    m = _DEVICE_CHANGE_LOG.search(question)
+    return " ".join(m.group(0).split()) if m else None
+
+
+# a history question about routes ("what's changed in r1's routing table?", "which routes changed on r2
+# today?", "any prefixes changed on r3?"): the device's routing state, not netops's changes
+# "have any routes changed on r1?", "route changes on r2 today", "did the routing table change?"
+_ROUTES_CHANGED = re.compile(r"\b(?:routes?|routing(?:\s+table)?|rib|prefix(?:es)?)\s+(?:have\s+|has\s+|got\s+)?"
+                             r"(?:changed|changes|churn(?:ed)?|flapped)\b|\b(?:did|has|have)\s+(?:the\s+|any\s+)?"
+                             r"(?:routes?|routing(?:\s+table)?|rib|prefix(?:es)?)\s+(?:\w+\s+)?change\b", re.IGNORECASE)
+def routes_history(question: str, hosts: list[str]) -> bool:
+    """A question whether routes changed ("which routes changed on r2 today?"), not a request beside
+    one: "did the routes change on r1? if so drain r2", "if the routing table changed on r1, drain r1"
+    ask for a change (which the change path plans or asks about), not for a read in its place."""
+    if not _ROUTES_CHANGED.search(question) or _REDO.search(question):
+        return False
+    rest = _ROUTES_CHANGED.sub(" ", question)
+    if CHANGE_WORDS & set(normalise(_WORD.findall(rest.lower().replace("'s", "")), hosts)):
+        return False
+    return not any(_CLAUSE_REQUEST.match(c) for c in _CLAUSE_END.split(question)[1:])
+
+
+_ROUTING_SUBJECT = re.compile(r"\b(?:routes?|routing|rib|fib|prefix(?:es)?|paths?|next[\s-]?hops?)\b", re.IGNORECASE)
 
 
 # "how do I configure bgp on r1?", "how to set the mtu on r2", "what's the command to shut a bgp neighbour?"
@@ -793,7 +833,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if restarted:
         said_change = set()  # "when did r3 last reload?": what happened, which the device's uptime says
     history = change_history(question, named=bool(ents["hosts"]))
-    if history:
+    routes_changed = routes_history(question, hosts)
+    if history or routes_changed:
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
     if said_change and _HOW_TO_CHANGE.match(question):
         # "how do I configure bgp on r1?": how it is done, from the documents; nothing is proposed
@@ -839,6 +880,18 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         return Route("tool", "facts (uptime: when it last restarted)", "get_state",
                      {"hosts": targets, "getter": "facts", "_reboot": True, "_found": True,
                       **({"_changes": True} if after_change else {})}, 4.0)
+    if (history or routes_changed) and not set(targets) - left_out and (like := named_like_inventory(question, hosts)):
+        # "which routes changed on r9?", "what changed on r9 today?": that device, not every device in its place
+        return Route("unknown", reason=_unknown_reason(like, hosts))
+    if (history and _ROUTING_SUBJECT.search(history_spelling(question)) or routes_changed) \
+            and (targets := [h for h in (targets or hosts) if h not in left_out]):
+        # "what's changed in r1's routing table since the flap?", "which routes changed on r2 today?":
+        # routes are the device's state, which netops keeps no history of; the audit log holds only
+        # netops's own changes. The current table and the BGP sessions' uptimes (when each last came
+        # up) are read, and the answer says there is no history ("_route_history")
+        return Route("tool", "routes (the current table: netops keeps no routing-table history)", "get_state",
+                     {"hosts": targets, "getter": "routes", "prefix": "0.0.0.0/0", "_also": ["bgp_neighbors"],
+                      "_route_history": True, "_when": question}, 4.0)
     if history and (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "what changed on r2 recently?": the changes netops recorded (it keeps no other history)
         # (the audit log alone: a device's own state says nothing of who changed it, or when)
@@ -933,7 +986,7 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
                 return Route("tool", best, spec["tool"], args, scores[best])
             if not ents["addresses"]:
                 if not words_set & _WHOLE_TABLE and not _SHOW_ROUTE.search(question):
-                    return Route("unknown", reason="a route lookup needs a prefix or address")
+                    return Route("unknown", reason="a route lookup needs a prefix or address", asks=True)
                 # "show me r2's routing table": every route, the chosen ones listed
                 return Route("tool", "routes", "get_state", {"hosts": targets, "getter": "routes",
                                                              "prefix": "::/0" if v6 else "0.0.0.0/0"}, scores[best])
@@ -986,7 +1039,7 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             and _STATE_SHAPE.search(question):
         shown = ", ".join(hosts[:12]) + (", ..." if len(hosts) > 12 else "")
         return Route("unknown", reason=f"which device? The question names none: name one ({shown}) or say "
-                                       f"'on all routers'")
+                                       f"'on all routers'", asks=True)
     if spec_score >= 2:
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score)
     versioned = {re.sub(r"v\d+$", "", w) for w in words}  # ospfv3, bgpv4, snmpv2 name their protocol
@@ -1018,6 +1071,73 @@ def followup_shaped(question: str) -> bool:
     return len(_WORD.findall(question)) <= _FOLLOWUP_WORDS and bool(_LEANS.search(question))
 
 
+def _window_spans() -> "tuple[re.Pattern[str], ...]":
+    """Every pattern of :mod:`netops.agent.window` that names a time window (read, or not understood),
+    and "recently" / "lately" (no window, but said of when)."""
+    from netops.agent import window as w
+
+    return (w._BETWEEN, w._LAST_WEEK, w._SPAN, w._CLOCK, w._SINCE_DAY, w._AGO, w._IN_MONTH, w._ON_DATE,
+            w._ON_WEEKDAY, w._PART, w._MONTH, w._LAST_WEEKEND,
+            w._TODAY, w._YESTERDAY, w._THIS_WEEK, w._WINDOWISH,
+            re.compile(r"\b(?:recently|lately|so\s+far)\b", re.IGNORECASE))
+
+
+def _without_window(text: str) -> tuple[str, str]:
+    """``text`` without the time window it names, and the window's own words ("" for none)."""
+    said = []
+    for pattern in _window_spans():
+        for m in list(pattern.finditer(text)):
+            said.append(m.group(0).strip())
+        text = pattern.sub(" ", text)
+    return text, " ".join(said)
+
+
+# what a follow-up adds around a window or a device: "and on r3 for yesterday?", "what about this week, then?"
+_FOLLOWUP_FILLER = frozenset({"and", "also", "what", "about", "how", "same", "for", "on", "of", "in", "at", "the",
+                              "now", "then", "ok", "okay", "plus", "please", "pls", "there", "router", "device", "too",
+                              "as", "well", "again", "instead", "with"})
+
+
+def history_followup(question: str, previous: str, hosts: list[str]) -> str | None:
+    """The history question a follow-up of one stands for when it only changes the time window or
+    the device ("and yesterday?", "what about r3?", "and this week on r1?" after "what changed on
+    r2?"): the previous question with that window or device in place of its own; None for any other
+    question (one that asks for something else, or for a change)."""
+    if not change_history(previous, named=bool(entities(previous, hosts)["hosts"])):
+        return None
+    now = entities(question, hosts)
+    if now["addresses"] or now["interfaces"] or CHANGE_WORDS & set(_WORD.findall(question.lower())):
+        return None
+    rest, window = _without_window(question)
+    unheld = listed_unknown(question, hosts)  # "and r3 and r9?": r9 is said unread, never dropped
+    for h in [*now["hosts"], *unheld]:
+        rest = re.sub(rf"(?<![\w-]){re.escape(h)}(?:'s)?(?![\w-])", " ", rest, flags=re.IGNORECASE)
+    if set(_WORD.findall(rest.lower())) - _FOLLOWUP_FILLER or not (window or now["hosts"]):
+        return None  # "and the bgp peers?", "what about it?": not only a window or a device
+    out = previous
+    if window:
+        out, _ = _without_window(out)
+        window = re.sub(r"^(?:the\s+)(?=last|past)", "in the ", window, flags=re.IGNORECASE)
+        out = re.sub(r"\s*([?!.]*)\s*$", lambda m: f" {window}{m.group(1)}", " ".join(out.split()), count=1)
+        out = re.sub(r"\s+([?!.,])", r"\1", out)
+    if now["hosts"]:
+        before = entities(previous, hosts)["hosts"]
+        new = " and ".join([*now["hosts"], *unheld])
+        if before:
+            for h in sorted(before, key=len, reverse=True):
+                out = re.sub(rf"(?<![\w-]){re.escape(h)}(?![\w-])", "\x00", out, flags=re.IGNORECASE)
+            out = re.sub(r"\x00(?:\W+(?:and|,)?\s*\x00)*", new, out)
+        else:  # "what changed today?" then "and on r3?": that device's
+            out = re.sub(r"\s*([?!.]*)\s*$", lambda m: f" on {new}{m.group(1)}", out, count=1)
+    return out
+
+
+# words that ask to undo a change ("undo it", "revert what alice changed", "roll back r3", "change it
+# back"): a request, like a change word, and never carried into a follow-up (netops.agent.revert)
+_UNDO_ASKED = re.compile(r"\b(?:undo|revert|roll\s*-?\s*back|rollback|back\s*out|unapply|"
+                         r"(?:roll|put|change|set|turn)\s+(?:it|that|this|them|those)\s+back)\b", re.IGNORECASE)
+
+
 def followup(question: str, previous: str, hosts: list[str]) -> str:
     """The question a short follow-up stands for, given the person's previous question in the
     conversation: "and on r2?" after "bgp neighbours on r1" is "bgp neighbours on r2"; "and the
@@ -1026,6 +1146,10 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
     carried over: a follow-up can only become a read (a change needs the person's own words)."""
     if not previous.strip() or len(_WORD.findall(question)) > _FOLLOWUP_WORDS:
         return question
+    if _UNDO_ASKED.search(previous) or _UNDO_ASKED.search(question):
+        return question  # "and r3?" after "revert what alice changed on r2" is no undo on r3
+    if (again := history_followup(question, previous, hosts)) is not None:
+        return again  # "and yesterday?" after "what changed on r2?": the same history question
     words = set(_WORD.findall(question.lower().replace("'s", "")))
     prev_words = set(_WORD.findall(previous.lower().replace("'s", "")))
     if CHANGE_WORDS & (words | prev_words):
@@ -1051,7 +1175,7 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         out = previous
         for h in sorted(before["hosts"], key=len, reverse=True):
             out = re.sub(rf"(?<![\w-]){re.escape(h)}(?![\w-])", "\x00", out, flags=re.IGNORECASE)
-        new = " and ".join(now["hosts"])
+        new = " and ".join([*now["hosts"], *listed_unknown(question, hosts)])  # an unknown one is said, not dropped
         out = re.sub(r"\x00(?:\W+(?:and|,)?\s*\x00)*", new, out)
         return out
     if has_intent and not now["hosts"] and not now["addresses"] and elliptical:
@@ -1305,7 +1429,7 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
         if _PROBE_LEAD.match(question) and (addrs or named):
             # "ping 203.0.113.2", "traceroute r3": no router named to look it up on
             return Route("unknown", reason="netops sends no ping or traceroute itself; it reads a router's route to "
-                                           "the target: from which router? (\"ping 203.0.113.2 from r1\")")
+                                           "the target: from which router? (\"ping 203.0.113.2 from r1\")", asks=True)
         return None
     from netops.agent.peer_intent import vrf_in
 
@@ -1327,7 +1451,7 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
         address = own.get("loopback") or own.get("router id")
         if address is None:
             return Route("unknown", reason=f"the inventory gives {target} no loopback or router id to look up on "
-                                           f"{src}; ask with an address (\"can {src} reach 203.0.113.3?\")")
+                                           f"{src}; ask with an address (\"can {src} reach 203.0.113.3?\")", asks=True)
     else:
         return None
     word = verb.group(0).split()[0].lower()

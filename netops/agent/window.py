@@ -5,7 +5,9 @@ hour", "since yesterday", "this week", "in the last 2 days", "since 14:00").
 last 2 days", "2 hours ago") counts back from now; "3 days ago" is that calendar day, "2 weeks ago"
 that Monday-to-Monday week; parts of a day are said with their bounds ("this morning" 00:00-12:00,
 "overnight" / "last night" 18:00 yesterday to 08:00 today, "this evening" / "tonight" from 18:00);
-"this month", "last month" (calendar) and "the last month" (30 days); "last weekend". A window
+"this month", "last month" (calendar) and "the last month" (30 days); "last weekend"; one calendar
+day ("on monday", "last tuesday", "on 2026-11-30", "on 30 nov"), one calendar month ("in april",
+"during nov 2026"; "since april" from its first day), the most recent one unless a year is said. A window
 netops cannot read ("since the maintenance", "before the upgrade") is returned as not understood,
 so the answer can say so instead of silently listing every change as if it were the window's."""
 
@@ -30,7 +32,7 @@ _SINCE_DAY = re.compile(r"\bsince\s+(?:(?:last|this)\s+)?(?P<day>yesterday|today
                         r"|\d{4}-\d\d-\d\d)\b", re.IGNORECASE)
 _NUM = r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty-four|couple(?:\s+of)?|few)"
 _AGO = re.compile(_NUM + r"\s*(?P<unit>mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|wks?)\s+ago\b", re.IGNORECASE)
-# parts of a day, said with their bounds in the answer ("overnight (yesterday 18:00 to today 08:00 local)")
+# parts of a day, said with their bounds in the answer ("overnight (yesterday 18:00 to today 08:00 CET)")
 _PART = re.compile(r"\b(?P<part>this\s+morning|this\s+afternoon|this\s+evening|tonight|overnight|last\s+night)\b",
                    re.IGNORECASE)
 _PARTS = {"this morning": (0, 0, 12), "this afternoon": (0, 12, 18), "this evening": (0, 18, 24), "tonight": (0, 18, 24),
@@ -42,6 +44,20 @@ _TODAY = re.compile(r"\btoday\b", re.IGNORECASE)
 _YESTERDAY = re.compile(r"\byesterday\b", re.IGNORECASE)
 _THIS_WEEK = re.compile(r"\bthis\s+week\b", re.IGNORECASE)
 _LAST_WEEK = re.compile(r"(?<!the )\blast\s+week\b", re.IGNORECASE)  # the calendar week before this one
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]
+_MON = {m[:3]: i for i, m in enumerate(_MONTHS, 1)} | {m: i for i, m in enumerate(_MONTHS, 1)} | {"sept": 9}
+_MON_RX = r"(?:" + "|".join(sorted(_MON, key=len, reverse=True)) + r")\.?"
+# one calendar day: "on monday", "last tuesday", "monday's changes", "on 2026-11-30", "on 30 nov", "nov 30th"
+_ON_WEEKDAY = re.compile(r"\b(?:(?P<last>last|this\s+past|past)\s+|(?:on|this)\s+)?(?P<day>" + "|".join(_WEEKDAYS) +
+                         r")(?:'s)?\b", re.IGNORECASE)
+_ON_DATE = re.compile(r"\b(?:on\s+)?(?:(?P<iso>\d{4}-\d\d-\d\d)|(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>" + _MON_RX +
+                      r")|(?P<m2>" + _MON_RX + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)(?:,?\s+(?P<y>\d{4}))?(?![\w:-])",
+                      re.IGNORECASE)
+# one calendar month: "in april", "during nov 2026"; "since april" starts on its first day
+_BETWEEN = re.compile(r"\bbetween\s+(?P<a>[^,.;?!]+?)\s+and\s+(?P<b>[^,.;?!]+)", re.IGNORECASE)
+_IN_MONTH = re.compile(r"\b(?P<prep>in|during|over|for|throughout|since)\s+(?P<mon>" + _MON_RX +
+                       r")(?:\s+(?P<y>\d{4}))?(?![\w-])", re.IGNORECASE)
 # words that name a window netops may not read: said, never dropped in silence
 _WINDOWISH = re.compile(r"\bsince\s+(?P<a>[^,.;?!]+)|\b(?:in|over|during|within)\s+the\s+(?:last|past)\s+(?P<b>[^,.;?!]+)|"
                         r"\b(?P<c>overnight|tonight|last\s+night|this\s+(?:morning|afternoon|evening|month|year)|"
@@ -52,7 +68,7 @@ _WINDOWISH = re.compile(r"\bsince\s+(?P<a>[^,.;?!]+)|\b(?:in|over|during|within)
 @dataclass(frozen=True)
 class Window:
     """A window of time: ``start`` (aware, local) up to ``end`` (None: up to now). ``said`` is how
-    the answer names it ("today (since 00:00 local)"); ``understood`` False: the words named a
+    the answer names it ("today (since 00:00 CET)"); ``understood`` False: the words named a
     window netops could not read (``start`` None, ``said`` the words)."""
 
     start: datetime | None
@@ -68,12 +84,24 @@ class Window:
         return when >= self.start and (self.end is None or when < self.end)
 
 
+def _zone(when: datetime) -> str:
+    """The local zone's name on ``when``'s day ("CET", "CEST", "UTC"), the one the answer's change
+    times carry too; "local" where the zone has no name."""
+    return when.tzname() or "local"
+
+
 def _clock(when: datetime, now: datetime) -> str:
-    """A local time as the answer says it (the day too when it is not today), with UTC beside it
-    when the machine is not on UTC."""
+    """A local time as the answer says it, with its zone's name (the day too when it is not today),
+    and UTC beside it when the machine is not on UTC."""
     offset = when.utcoffset()
     utc = "" if not offset else f", {(when - offset).replace(tzinfo=None):%Y-%m-%d %H:%M} UTC"
-    return f"{when:%H:%M} local{utc}" if when.date() == now.date() else f"{when:%Y-%m-%d %H:%M} local{utc}"
+    day = "" if when.date() == now.date() else f"{when:%Y-%m-%d} "
+    return f"{day}{when:%H:%M} {_zone(when)}{utc}"
+
+
+def _day_clock(when: datetime, now: datetime) -> str:
+    """:func:`_clock`, with "today" said when the day is not."""
+    return f"today {_clock(when, now)}" if when.date() == now.date() else _clock(when, now)
 
 
 def _wall(when: datetime) -> datetime:
@@ -135,6 +163,50 @@ def history_window(question: str, now: datetime | None = None) -> Window | None:
                 start = None
         if start is not None:
             return Window(start, None, f"since {day} (from {_clock(start, now)})")
+    if m := _BETWEEN.search(question):  # "between monday and wednesday": both ends read, or not understood
+        a, b = (history_window(m.group(g), now) for g in ("a", "b"))
+        if a and b and a.understood and b.understood and a.start and b.start and a.start < (b.end or now):
+            return Window(a.start, b.end, f"between {a.start:%A %Y-%m-%d} and {b.start:%A %Y-%m-%d} "
+                                          f"({_clock(a.start, now)} to {_day_clock(b.end, now) if b.end else 'now'})")
+        return Window(None, None, " ".join(m.group(0).split()), understood=False)
+    if m := _IN_MONTH.search(question):
+        month = _MON[m.group("mon").lower().rstrip(".")]
+        year = int(m.group("y")) if m.group("y") else (now.year if month <= now.month else now.year - 1)
+        try:
+            first = _wall(datetime(year, month, 1))
+        except (ValueError, OverflowError):
+            return Window(None, None, " ".join(m.group(0).split()), understood=False)
+        name = f"{_MONTHS[month - 1].capitalize()} {year}"
+        if m.group("prep").lower() == "since":
+            return Window(first, None, f"since {name} (from {_clock(first, now)})")
+        after = _wall(datetime(year + month // 12, month % 12 + 1, 1))
+        end = None if after > now else after
+        if first > now:
+            return Window(first, after, f"in {name} (not yet begun)")
+        return Window(first, end, f"in {name} ({_clock(first, now)} to {_clock(end, now) if end else 'now'})")
+    if m := _ON_DATE.search(question):
+        try:
+            if m.group("iso"):
+                day = datetime.fromisoformat(m.group("iso"))
+            else:
+                month = _MON[(m.group("m1") or m.group("m2")).lower().rstrip(".")]
+                dom = int(m.group("d1") or m.group("d2"))
+                year = int(m.group("y")) if m.group("y") else now.year
+                day = datetime(year, month, dom)
+                if not m.group("y") and day.date() > now.date():  # "on 30 dec" in January: last year's
+                    day = day.replace(year=year - 1)
+            start = _wall(day)
+            end = _local_midnight(start, 1)
+        except (ValueError, OverflowError):
+            return Window(None, None, " ".join(m.group(0).split()), understood=False)
+        return Window(start, end, f"on {start:%A %Y-%m-%d} ({_zone(start)})")
+    if m := _ON_WEEKDAY.search(question):
+        back = (now.weekday() - _WEEKDAYS.index(m.group("day").lower())) % 7
+        if m.group("last") and back == 0:  # "last monday" on a Monday: a week ago
+            back = 7
+        start = _local_midnight(midnight, -back)
+        end = _local_midnight(start, 1)
+        return Window(start, end if end <= now else None, f"on {start:%A %Y-%m-%d} ({_zone(start)})")
     if m := _AGO.search(question):
         raw = m.group("n").lower()
         n = int(raw) if raw.isdigit() else _NUMBERS.get(" ".join(raw.split()), 1)
@@ -143,7 +215,7 @@ def history_window(question: str, now: datetime | None = None) -> Window | None:
         if unit == "days":   # that calendar day
             start = _local_midnight(midnight, -n)
             end = _local_midnight(midnight, -n + 1)
-            return Window(start, end, f"{words} ({start:%A %Y-%m-%d}, local time)")
+            return Window(start, end, f"{words} ({start:%A %Y-%m-%d}, {_zone(start)})")
         if unit == "weeks":  # that calendar week, Monday to Monday
             end = _local_midnight(midnight, -now.weekday() - 7 * (n - 1))
             start = _local_midnight(end, -7)

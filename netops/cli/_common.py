@@ -46,8 +46,17 @@ def _default(o: Any) -> Any:
     return str(o)
 
 
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What ``ensure_ascii=False`` leaves raw in a JSON string: DEL and the C1 controls (0x9b is a
+CSI on many terminals), line/paragraph separators, bidirectional overrides and lone surrogates
+(which no UTF-8 stdout can even encode)."""
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, default=_default, indent=2, ensure_ascii=False)
+    """``data`` as JSON, readable (non-ASCII kept) but with every character a terminal acts on
+    or stdout cannot encode written as a ``\\uXXXX`` escape: still the same JSON value."""
+    text = json.dumps(data, default=_default, indent=2, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def emit_json(data: Any) -> None:

@@ -40,9 +40,12 @@ def chat(model: str | None, offline: bool, continue_last: bool, conversation_id:
     app.run()
     if app.startup_error is not None:
         raise app.startup_error
-    cid = app.conversation_id
+    failed = app.return_code or 0  # an error inside the chat: Textual has shown it and left with 1
+    cid = app.kept_conversation()
     if cid:  # the terminal is back: say the conversation is kept and how to come back to it
         how = (f"netops chat --continue (or --conversation {cid})" if cid == app.written
                else f"netops chat --conversation {cid}")
         click.echo(f"conversation {cid} kept: {how} resumes it", err=True)
+    if failed:
+        ctx.exit(failed)
     return 0

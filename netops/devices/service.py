@@ -157,8 +157,12 @@ class DeviceService:
     # -- reads ------------------------------------------------------------------------------
     def run(self, targets: str | Sequence[str], command: str, *, timeout: float | None = None,
             on_result: Callable[[HostResult], None] | None = None,
-            cancel: "CancelToken | None" = None) -> AggregateResult:
+            cancel: "CancelToken | None" = None, filter_here: bool = False) -> AggregateResult:
         """Run one read-only command on every target, in parallel. Policy is checked first.
+
+        ``filter_here`` (a command a model wrote): line filters (``| include`` ...) are run by
+        netops on the redacted output, not by the device on the raw one, so a guess at a secret
+        in a pattern reads the same right or wrong (:mod:`netops.devices.linefilter`).
 
         ``cancel``: when it fires, this returns at once; hosts still running get a failed result
         (``error_type="Cancelled"``) and their SSH sessions are closed (the command is abandoned,
@@ -179,7 +183,7 @@ class DeviceService:
         self._preflight(allowed)
 
         def one(host: Host) -> HostResult:
-            return self._run_read(host, decisions[host.name].command, timeout, cancel)
+            return self._run_read(host, decisions[host.name].command, timeout, cancel, filter_here=filter_here)
 
         agg = self._fan_out(f"run {redact(command)!r}", allowed, one, on_result, cancel,
                             {h.name: decisions[h.name].command for h in allowed})
@@ -457,10 +461,17 @@ class DeviceService:
         return active
 
     def _run_read(self, host: Host, command: str, timeout: float | None,
-                  cancel: "CancelToken | None" = None) -> HostResult:
+                  cancel: "CancelToken | None" = None, *, filter_here: bool = False) -> HostResult:
+        from netops.devices.linefilter import apply_filters, local_filters
+
         start = time.monotonic()
-        out, clean = self._send(host, command, timeout, kind="read", cancel=cancel)
-        data = None if out.truncated else _parsed(host.platform, command, out.text)  # parse raw, then redact
+        # a model's "| include X" is run here on the redacted output, not by the device on the
+        # raw one, where a guess at a secret would print its line or nothing (netops.devices.linefilter)
+        local = local_filters(command) if filter_here else None
+        out, clean = self._send(host, local[0] if local else command, timeout, kind="read", cancel=cancel)
+        if local:
+            clean = apply_filters(clean, local[1])
+        data = None if out.truncated or local else _parsed(host.platform, command, out.text)  # parse raw, then redact
         return HostResult(host=host.name, ok=True, command=redact(command, host.platform), output=clean,
                           data=None if data is None else redact_data(data, host.platform),
                           elapsed=time.monotonic() - start, truncated=out.truncated)

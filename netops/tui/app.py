@@ -879,6 +879,23 @@ class ChatApp(App[None]):
             return
         self.call_from_thread(self._kept_in, cid)
 
+    def kept_conversation(self) -> str | None:
+        """The conversation this chat was in, if it is still stored (deleted from the list, Ctrl+R then
+        Delete twice, it is not): what the terminal names on quitting."""
+        cid, settings = self.conversation_id, self._settings
+        if not cid or settings is None:
+            return None
+        try:  # read afresh: the chat's session is closed once it has quit
+            from netops.store.history import History
+
+            if not settings.paths.history_db.exists():
+                return None
+            with History(settings.paths.history_db) as history:
+                history.conversation(cid, with_messages=False)
+        except Exception:  # deleted, or the store cannot say: not said to be kept
+            return None
+        return cid
+
     def _kept_in(self, cid: str | None) -> None:
         self.written = cid or self.written
         if cid is not None and self.conversation_id is None:

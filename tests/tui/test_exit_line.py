@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 from tests.tui.terminal import TmuxChat, needs_tmux, small_kb
 
 pytestmark = needs_tmux
@@ -31,3 +34,48 @@ def test_quitting_an_empty_chat_says_nothing(tmp_path):
         chat.keys("C-q")
         assert chat.exit_code() == 0
         assert "--continue" not in chat.pane()
+
+
+def test_a_conversation_deleted_in_the_chat_is_not_said_to_be_kept(tmp_path):
+    """Review (review17): the current conversation deleted from the list (Ctrl+R, Delete twice) and
+    then Ctrl+Q: the terminal still said 'conversation ID kept: netops chat --continue ... resumes it'
+    of a conversation that no longer exists."""
+    small_kb(tmp_path)
+    with TmuxChat(tmp_path, args=("--offline",), keep_open=True) as chat:
+        chat.started()
+        chat.type("what is the BGP hold timer minimum")
+        chat.keys("Enter")
+        chat.wait(lambda p: "evidence (" in p, timeout=30, what="the answer")
+        chat.keys("C-r")
+        chat.wait(lambda p: re.search(r"\b[0-9a-f]{12}\s+\d{4}-\d\d-\d\d ", p), timeout=10, what="the conversation listed")
+        time.sleep(0.3)
+        chat.keys("Down")
+        chat.keys("DC")
+        chat.wait(lambda p: "Delete again" in p, timeout=10, what="the first Delete's question")
+        chat.keys("DC")
+        chat.wait(lambda p: "deleted conversation" in p, timeout=10, what="the deletion")
+        chat.keys("Escape")
+        chat.keys("C-q")
+        assert chat.exit_code() == 0
+        time.sleep(0.5)
+        assert " kept" not in chat.pane() and "--continue" not in chat.pane(), chat.pane()
+
+
+def test_a_chat_that_crashed_exits_non_zero(tmp_path):
+    """Review (review17): when the chat itself failed (an error inside the app, which Textual shows
+    and leaves with return code 1), `netops chat` still exited 0, so a wrapper script saw success.
+    The app's error is made to happen by a script that replaces one of its methods before the
+    real CLI runs (nothing else of netops is changed)."""
+    script = tmp_path / "crashing_chat.py"
+    script.write_text(
+        "import sys\n"
+        "from netops.tui import app as tui\n"
+        "def boom(self, *a, **k):\n"
+        "    raise RuntimeError('a failure inside the chat (test)')\n"
+        "tui.ChatApp.compose = boom\n"
+        "sys.argv = ['netops', 'chat', '--offline']\n"
+        "from netops.cli.main import run\n"
+        "run()\n")
+    with TmuxChat(tmp_path, keep_open=True, program=(str(script),)) as chat:
+        code = chat.exit_code(timeout=30)
+        assert code not in (None, 0), (code, chat.pane())

@@ -253,3 +253,29 @@ async def test_scrolling_the_plan_then_deciding_is_a_decision(settings, monkeypa
             await pilot.press(key)  # at once after scrolling, well within APPROVE_AFTER
             await pilot.pause()
         assert decided == [False, True]
+
+
+async def test_scroll_keys_in_a_burst_still_hold_a_decision_back(settings, monkeypatch):
+    """Review of the fix above (review17): scroll keys start no burst, but one that arrives while keys
+    are still held back (the plan just opened, or keys before it) is part of that burst. Arrow keys
+    pressed as the plan opened (scrolling the conversation, or the prompt's history) and then a
+    letter a moment after the opening's quiet time ran out was taken as a decision: the arrows,
+    typed ahead, no longer counted. The person who reads first (the test above) still decides at once."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 2.0)
+    app = DemoChat(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*_long_plan()), decided.append)
+        await pilot.pause(1.2)  # still within the opening's quiet time
+        await pilot.press("down", "down")
+        await pilot.pause(1.2)  # past the opening's 2 s, not 2 s after the arrows
+        await pilot.press("a")
+        await pilot.pause()
+        assert decided == [], "a key right after arrows typed ahead approved the change"
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.2)  # quiet: now a key decides
+        await pilot.press("n")
+        await pilot.pause()
+        assert decided == [False]

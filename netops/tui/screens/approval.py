@@ -64,8 +64,9 @@ class ApprovalScreen(ModalScreen[bool]):
     """Seconds of quiet (since the modal opened and since the key before) a deciding key needs."""
     _DECIDING = frozenset({"a", "y", "d", "n", "enter", "space"})
     _READING = frozenset({"up", "down", "pageup", "pagedown", "home", "end"})
-    """The keys that scroll the plan: reading it, not typing ahead, so they hold nothing back
-    (PageDown and then n 0.7 s later was held back as typed ahead, with the plan open for 9 s)."""
+    """The keys that scroll the plan: reading it, not typing ahead, so they start no burst (PageDown
+    and then n 0.7 s later was held back as typed ahead, with the plan open for 9 s). One that arrives
+    while keys are held back (as the plan opens) is typed ahead with them, and extends the burst."""
 
     def __init__(self, plan: Any, verdict: Any = None, summary: str = "") -> None:
         super().__init__()
@@ -119,10 +120,11 @@ class ApprovalScreen(ModalScreen[bool]):
 
     def on_key(self, event: Any) -> None:
         """Runs before the key's binding: a key in a burst holds deciding keys back, and is
-        itself held back if it would decide. Escape and the scroll keys start no burst."""
+        itself held back if it would decide. Escape and the scroll keys start no burst (a scroll key
+        in a burst extends it)."""
         now = time.monotonic()
         typed_ahead = now < self._busy_until
-        if event.key != "escape" and event.key not in self._READING:
+        if event.key != "escape" and (typed_ahead or event.key not in self._READING):
             self._busy_until = max(self._busy_until, now + self.APPROVE_AFTER)
         if typed_ahead and event.key in self._DECIDING:
             event.stop()

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from netops.agent.offline import history_summary
+from netops.agent.offline import history_summary, local_time
 from netops.agent.router import route
 
 HOSTS = ["r1", "r2", "r3"]
@@ -44,7 +44,8 @@ def test_requests_stay_requests(question):
 def test_the_found_line_names_each_change_and_what_the_log_cannot_know():
     rec = SimpleNamespace(seq=139, ts="2026-12-03T07:02:21.715+00:00", payload={"playbook": "router-undrain", "ok": True})
     text = history_summary({"r3": rec, "r1": None})
-    assert "r3: router-undrain at 2026-12-03 07:02:21 UTC (applied; `netops audit show 139`)" in text, text
+    # (said in the machine's local zone: "... 07:02:21 UTC" on a machine on UTC; helper hist17)
+    assert f"r3: router-undrain at {local_time(rec.ts)} (applied; `netops audit show 139`)" in text, text
     assert "no change recorded on r1" in text and "outside netops" in text
     assert "no audit log" in history_summary(None)
 
@@ -57,7 +58,7 @@ def test_the_found_line_says_what_each_change_sent_redacted_and_keeps_the_footno
                            payload={"playbook": "interface-description", "ok": True,
                                     "commands": ["interface eth-r1", "description uplink-r1", "exit"]})
     text = history_summary({"r2": desc})
-    assert ("r2: interface-description by alice at 2026-12-03 13:51:32 UTC (applied: "
+    assert (f"r2: interface-description by alice at {local_time(desc.ts)} (applied: "
             "`interface eth-r1 / description uplink-r1`; `netops audit show 22`)") in text, text
     assert "\n\nChanges made outside netops" in text
     secret = SimpleNamespace(seq=23, ts="2026-12-03T13:52:00+00:00", actor=None,
@@ -162,7 +163,7 @@ LOCAL_MIDNIGHT = NOW.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 @pytest.mark.parametrize("question, start, end, said", [
-    ("what changed on r2 today?", LOCAL_MIDNIGHT, None, "today (since 00:00 local"),
+    ("what changed on r2 today?", LOCAL_MIDNIGHT, None, f"today (since 00:00 {LOCAL_MIDNIGHT.tzname()}"),
     ("what changed in the last hour", NOW - timedelta(hours=1), None, "in the last hour"),
     ("what changed on r3 since yesterday?", LOCAL_MIDNIGHT - timedelta(days=1), None, "since yesterday"),
     ("what changed yesterday?", LOCAL_MIDNIGHT - timedelta(days=1), LOCAL_MIDNIGHT, "yesterday"),
@@ -234,7 +235,7 @@ def test_the_found_line_says_the_window_and_the_newest_change_before_it():
     w = history_window("what changed on r2 today?", now=NOW)
     old = _rec(7, (LOCAL_MIDNIGHT - timedelta(hours=3)).astimezone(timezone.utc).isoformat())
     text = history_summary({"r2": []}, window=w, before={"r2": old})
-    assert "today (since 00:00 local" in text, text
+    assert f"today (since 00:00 {LOCAL_MIDNIGHT.tzname()}" in text, text
     assert "no change recorded on r2 today" in text and "the newest before it" in text, text
     assert "ospf-cost by alice" in text and "`netops audit show 7`" in text, text
     text = history_summary({"r2": []}, window=w, before={"r2": None})
@@ -383,3 +384,76 @@ def test_a_calendar_window_on_a_day_the_clocks_change_starts_at_that_days_local_
         monkeypatch.undo()  # TZ as it was, then the process's zone re-read from it
         time.tzset()
 
+
+
+def test_a_window_names_the_zone_the_change_times_are_said_in(monkeypatch):
+    """The window and the change times are said in one zone, by its name: 'today (since 00:00 CET,
+    ... UTC)' beside 'at 08:02:21 CET', not 'local' beside 'CET' (helper hist17 left the window's
+    word as 'local')."""
+    import time as _time
+
+    from netops.agent.offline import local_time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    _time.tzset()
+    try:
+        now = datetime(2026, 12, 3, 15, 30, tzinfo=timezone.utc).astimezone()
+        w = history_window("what changed on r2 today?", now=now)
+        assert w.said.startswith("today (since 00:00 CET, 2026-12-02 23:00 UTC"), w.said
+        summer = history_window("what changed on r2 yesterday?", now=datetime(2026, 7, 2, 9, tzinfo=timezone.utc).astimezone())
+        assert "2026-07-01 00:00 CEST" in summer.said and "local" not in summer.said, summer.said
+        rec = _rec(3, datetime(2026, 12, 3, 7, 2, 21, tzinfo=timezone.utc).isoformat())
+        assert local_time(rec.ts).endswith("08:02:21 CET"), local_time(rec.ts)
+        monday = history_window("what changed on r2 since monday?", now=now)
+        assert "local" not in monday.said and "CET" in monday.said, monday.said
+    finally:
+        monkeypatch.delenv("TZ")
+        _time.tzset()
+
+
+# one calendar day or month by name: review17 found 'on monday', 'last tuesday' and 'in april' read as
+# no window at all, so the newest changes were listed as if they were that day's
+THU = datetime(2026, 12, 3, 15, 30, tzinfo=timezone.utc).astimezone()
+
+
+def _day(y, m, d):
+    return datetime(y, m, d).astimezone()
+
+
+@pytest.mark.parametrize("question, start, end", [
+    ("what changed on r2 on monday?", _day(2026, 11, 30), _day(2026, 12, 1)),
+    ("what changed on r2 last tuesday?", _day(2026, 12, 1), _day(2026, 12, 2)),
+    ("last thursday's changes on r1", _day(2026, 11, 26), _day(2026, 11, 27)),  # today is Thursday: a week ago
+    ("what changed on r1 on thursday?", _day(2026, 12, 3), None),  # today, so far
+    ("what changed on 2026-11-30?", _day(2026, 11, 30), _day(2026, 12, 1)),
+    ("who changed r3 on 30 nov?", _day(2026, 11, 30), _day(2026, 12, 1)),
+    ("what changed nov 30th", _day(2026, 11, 30), _day(2026, 12, 1)),
+    ("any changes on dec 25?", _day(2025, 12, 25), _day(2025, 12, 26)),  # not yet this year: last year's
+    ("what changed in april?", _day(2026, 4, 1), _day(2026, 5, 1)),
+    ("what changed during nov 2026", _day(2026, 11, 1), _day(2026, 12, 1)),
+    ("what changed in december", _day(2026, 12, 1), None),  # this month, so far
+    ("what changed since april?", _day(2026, 4, 1), None),
+    ("what changed between monday and wednesday?", _day(2026, 11, 30), _day(2026, 12, 3)),
+])
+def test_a_named_day_or_month_is_that_calendar_day_or_month(question, start, end):
+    w = history_window(question, now=THU)
+    assert w is not None and w.understood, (question, w)
+    assert (w.start, w.end) == (start, end), (question, w)
+    assert w.holds(start.astimezone(timezone.utc).isoformat())
+    assert not w.holds((start - timedelta(seconds=1)).astimezone(timezone.utc).isoformat())
+
+
+@pytest.mark.parametrize("question", ["what changed on feb 30?", "what changed between the upgrade and now?"])
+def test_a_named_day_that_cannot_be_read_is_said_not_understood(question):
+    w = history_window(question, now=THU)
+    assert w is not None and not w.understood, (question, w)
+
+
+def test_a_weekday_follow_up_keeps_the_history_question_with_that_day():
+    from netops.agent.router import followup, route
+
+    hosts = ["r1", "r2", "r3"]
+    meant = followup("and on tuesday?", "what changed on r2?", hosts)
+    r = route(meant, hosts)
+    assert (r.tool, r.args.get("hosts")) == ("change_history", ["r2"]), (meant, r)
+    assert history_window(meant, now=THU).start == _day(2026, 12, 1), meant

@@ -287,7 +287,7 @@ def test_an_example_with_quotes_in_it_is_not_wrapped_in_more_quotes():
     For example: "set the description of eth-r2 on r1 to "link to r2 via patch panel 4"" --
     quotes inside quotes, so where the request ends and where the value is quoted could not be
     read. An example that holds quotes is set off as code, quotes and all."""
-    m = match("set the description of eth-r2 on r1 to uplink")
+    m = match("set the description of eth-r2 on r1 to link to r3")  # several words, no quotes
     assert m.kind == "clarify" and m.missing == ["description"]
     text = m.text()
     assert '""' not in text, text

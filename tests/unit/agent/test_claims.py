@@ -128,3 +128,30 @@ def test_a_claim_after_the_answer_checks_mark_is_still_a_claim():
             "out of service. *(⚠ not supported by the sources)*")
     assert _claim(text) is not None
     assert _claim("Nothing was changed. *(⚠ not supported by the sources)* No change was made to r3.") is None
+
+
+# adv17: a claim with its subject left out, or a label with no verb, is still a claim
+
+@pytest.mark.parametrize("text", [
+    "✅ Drained r2 successfully. Traffic has moved to r1 and r3.",
+    "Drained r2.",
+    "Shut down neighbor 198.51.100.2 on r1.",
+    "- Applied the change to r1",
+    "Done: applied it.",
+    "Executed router-drain on r3.",
+    "Change applied: the description of eth-r2 on r1 is now 'uplink'.",
+    "Rollback complete.",
+])
+def test_a_claim_without_a_subject_or_verb_is_named(text):
+    notes = unbacked(text, approvals=[], tool_names=[])
+    assert len(notes) == 1 and "netops made no change" in notes[0], notes
+
+
+@pytest.mark.parametrize("text", [
+    "Cleared counters show 0 errors.", "Applied policies: none.", "Restarted 3 days ago by the peer.",
+    "Executed commands: show version", "Drain complete? Not yet.", "Shut down interfaces: eth0",
+    "Drained routers: none", "Isolated 2 hosts were found.", "Prechecks passed.",
+    "Once the change is applied, check BGP.",
+])
+def test_state_words_and_questions_are_not_claims(text):
+    assert unbacked(text, approvals=[], tool_names=[]) == []
