@@ -159,6 +159,24 @@ class ChatApp(App[None]):
             self.theme = chat.theme if chat.theme in self.available_themes else self.theme
         if chat is not None and chat.keys:
             self.set_keymap(dict(chat.keys))
+            self._free_bound_keys()
+
+    def _free_bound_keys(self) -> None:
+        """A key bound to a chat action is the chat's, not the box's: the README's
+        "chat.cancel" = "ctrl+x" was the box's Cut, so nothing cancelled an answer. (Before the
+        first frame there is no box yet: on_mount does it.)"""
+        for prompt in (self.query(PromptInput) if self._screen_stack else ()):
+            prompt.give_up_keys(key.strip() for binding_id, keys in self._keymap.items()
+                                if binding_id.startswith("chat.") for key in keys.split(","))
+
+    @property
+    def cancel_key(self) -> str:
+        """The key that cancels, as the status line and notices name it ("Esc", or the one in
+        [chat.keys]): they said "Esc cancels" after Esc had been rebound."""
+        keys = self._keymap.get("chat.cancel", "escape").split(",")
+        names = {"escape": "Esc", "ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "super": "Super"}
+        return "+".join(names.get(part, part.upper() if len(part) == 1 else part.capitalize())
+                        for part in keys[0].strip().split("+"))
 
     # -- parts -----------------------------------------------------------------------------
     @property
@@ -193,6 +211,7 @@ class ChatApp(App[None]):
         self._key_drawn.set()
         prompt = self.query_one(PromptInput)
         prompt.on_typed = self._typed
+        self._free_bound_keys()
         prompt.focus()
         self.call_after_refresh(self._release_held_keys)
         self._fit_prompt(self.size.height)
@@ -278,18 +297,35 @@ class ChatApp(App[None]):
         self.call_from_thread(self._settings_loaded, recovered)
 
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
-    def _probe_model(self) -> None:
+    def _probe_model(self, previous: tuple[str, bool] | None = None) -> None:
         """Which mode answers, known before the first question: no model reachable at start
-        means offline now (said once; /online tries again), not an "agent" line that is not so."""
+        means offline now (said once; /online tries again), not an "agent" line that is not so.
+        ``previous``: the model and offline flag before ``/model NAME``; a server that answers
+        but has no NAME gets them back (a mistyped name put the chat offline, and /online then
+        tried the mistyped name again)."""
+        model, missing = self.model, False
         try:
             from netops.model.base import backend_for, model_problem
 
-            problem = model_problem(backend_for(self.settings), self.model)
+            backend = backend_for(self.settings)
+            problem = model_problem(backend, model)
+            missing = bool(problem) and previous is not None and backend.status(timeout=1.5).reachable
         except Exception:  # a probe that fails is the first question's to find out
             problem = None
         self.model_checked = True
-        if problem and not self.busy:
+        if problem and missing:
+            self.call_from_thread(self._model_refused, model, problem, previous)
+        elif problem and not self.busy:
             self.call_from_thread(self._fall_back_offline, problem)
+
+    def _model_refused(self, model: str, problem: str, previous: tuple[str, bool]) -> None:
+        """``/model NAME`` that the server does not have: the chat keeps what it had."""
+        if self.model != model:  # another /model since: that one is being checked
+            return
+        self.model, self.offline = previous
+        self._status()
+        self.notify(f"{problem}; still {'offline' if self.offline else f'using {self.model}'}",
+                    severity="warning", timeout=8)
 
     @staticmethod
     def _check_conversation(settings: Any, cid: str) -> None:
@@ -379,6 +415,7 @@ class ChatApp(App[None]):
     def _status(self, activity: str = "") -> None:
         """The status line; while a cancel is under way, what runs reads as being cancelled (the
         turn's or the command's own end puts the line back, so nothing says it after)."""
+        activity = activity.replace("Esc cancels", f"{self.cancel_key} cancels")
         if (activity == "cancelling" or "cancels" in activity) and self._cancelling():  # no offer to cancel again
             activity = "cancelling: changed hosts are rolled back…" if self.change_running else "cancelling…"
         self.query_one(StatusBar).set(mode="offline" if self.offline else "agent", model=self.model,
@@ -397,7 +434,9 @@ class ChatApp(App[None]):
     @on(PromptInput.Submitted)
     async def _submitted(self, event: PromptInput.Submitted) -> None:
         self.query_one("#hints", Static).remove_class("-show")
-        if event.text.startswith("/"):
+        from netops.tui.commands import is_command
+
+        if is_command(event.text):
             self.run_slash(event.text)
         else:
             await self.ask(event.text)
@@ -415,7 +454,7 @@ class ChatApp(App[None]):
     def _end_of_input(self) -> None:
         """Ctrl+D on an empty box leaves, as in a shell; never by accident in the middle of work."""
         if self.busy or self._slash_tokens:
-            self.notify("still working: Esc cancels it, Ctrl+Q quits anyway", severity="warning")
+            self.notify(f"still working: {self.cancel_key} cancels it, Ctrl+Q quits anyway", severity="warning")
             return
         self.exit()
 
@@ -465,7 +504,7 @@ class ChatApp(App[None]):
     async def ask(self, question: str) -> None:
         if self.busy:
             # the box emptied on Enter: the question goes back, to send when the answer is done
-            self.notify("still answering: Esc cancels it; your question stays in the box", severity="warning")
+            self.notify(f"still answering: {self.cancel_key} cancels it; your question stays in the box", severity="warning")
             prompt = self.query_one(PromptInput)
             prompt.unsend(question)  # in the history it made the first Up show the box's own text
             if not prompt.text:
@@ -662,12 +701,14 @@ class ChatApp(App[None]):
     def action_cancel(self) -> None:
         """Escape: stop the streaming answer (the partial text stays). Said in the status line,
         not a toast: a toast outlived the cancel by seconds; the line is put back when it ends."""
+        key = self.cancel_key
+        how = f"cancelled with {'Escape' if key == 'Esc' else key}"  # the key in use, as [chat.keys] set it
         if self.cancel_token is not None and not self.cancel_token.cancelled:
-            self.cancel_token.cancel("cancelled with Escape")
+            self.cancel_token.cancel(how)
             self._status("cancelling")
         elif self._slash_tokens:
             for token in list(self._slash_tokens):
-                token.cancel("cancelled with Escape")
+                token.cancel(how)
             self._status("cancelling")
 
     async def action_interrupt(self) -> None:
@@ -747,10 +788,11 @@ class ChatApp(App[None]):
             elif len(words) > 1:
                 self._slash_error(text, f"usage: {cmd.usage} (one model name)")
             else:
+                previous = (self.model, self.offline)
                 self.model, self.offline, self._told_offline = words[0], False, False
                 self._status()
                 self.notify(f"model: {self.model}")
-                self._probe_model()  # a model the endpoint lacks is said now, as /online does
+                self._probe_model(previous)  # a model the endpoint lacks is said now, and not used
         elif cmd.name == "/export":
             self.action_export(self._path_arg(words, rest) or None)
         elif cmd.name == "/save":
@@ -940,7 +982,7 @@ class ChatApp(App[None]):
 
     async def action_new_conversation(self) -> None:
         if self.busy:
-            self.notify("still answering: Esc cancels it first", severity="warning")
+            self.notify(f"still answering: {self.cancel_key} cancels it first", severity="warning")
             return
         self.conversation_id = None
         self.entries.clear()
@@ -990,6 +1032,7 @@ class ChatApp(App[None]):
                 widgets.append(AnswerView(head=mode_line(stored.mode or "offline", stored.model), settled=stored))
                 self.entries.append(Entry.from_answer(stored))
         await self._append(*widgets)
+        self.query_one(PromptInput).remember([e.text for e in self.entries if e.role == "user"])
         self._status()
 
     def action_export(self, path: str | None = None) -> None:

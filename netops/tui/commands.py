@@ -4,6 +4,7 @@ every one that touches devices, the index or playbooks goes through the agent's 
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,17 @@ COMMANDS: tuple[SlashCommand, ...] = (
 BY_NAME = {c.name: c for c in COMMANDS}
 
 
+_COMMAND_WORD = re.compile(r"/(?:[A-Za-z][\w-]*)?")  # a lone "/" too: it says /help lists them
+
+
+def is_command(text: str) -> bool:
+    """Is ``text`` a slash command (a known one or a mistyped one)? '/' and a word is; a path
+    ('/etc/frr/frr.conf on r1: what is in it?') or a prefix length ('/32 routes on r1?') starts a
+    question (the path was refused as 'unknown command /etc/frr/frr.conf')."""
+    words = text.split(maxsplit=1)
+    return bool(words) and _COMMAND_WORD.fullmatch(words[0]) is not None
+
+
 def parse(text: str) -> tuple[SlashCommand | None, list[str], str]:
     """``/show r1 show ip route`` -> (command, ["r1", "show", "ip", "route"], "r1 show ip route")."""
     head, _, rest = text.strip().partition(" ")
@@ -61,9 +73,14 @@ def parse(text: str) -> tuple[SlashCommand | None, list[str], str]:
 
 
 def params_from(words: list[str]) -> dict[str, str]:
-    """``["neighbor=198.51.100.2", "x=1"]`` -> dict (values stay strings; the playbook validates)."""
+    """``["neighbor=198.51.100.2", "x=1"]`` -> dict (values stay strings; the playbook validates).
+    ``--param`` / ``-p`` before a pair (or ``--param=name=value``) are taken as the CLI takes them:
+    a missing parameter's hint says "pass --param NAME=VALUE", and doing so was refused."""
     out: dict[str, str] = {}
     for w in words:
+        if w in ("--param", "-p"):
+            continue
+        w = w.removeprefix("--param=")
         key, sep, value = w.partition("=")
         if not sep or not key:
             from netops.errors import InputError

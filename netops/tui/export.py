@@ -56,7 +56,7 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
         if e.partial:
             why = "stopped before it finished (cancelled)" if e.cancelled else "it was cut off before it finished"
             lines += [f"**Partial answer: {why}.**", ""]
-        elif e.cancelled:
+        elif e.cancelled and not e.text.strip():  # a cancelled change's outcome says so itself
             lines += ["**No answer: stopped before it arrived (cancelled).**", ""]
         lines += [e.text.rstrip(), ""]
         if e.tool_calls:

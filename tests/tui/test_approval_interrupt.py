@@ -50,3 +50,27 @@ async def test_the_approval_window_records_a_cancel_as_a_cancel(scripted, make_s
     # the conversation keeps it in the same words
     stored = session.conversation(view.answer.conversation_id)
     assert stored.messages[-1].meta["approvals"][0]["result"] == expected
+
+
+async def test_a_cancelled_change_is_not_said_to_have_no_answer(scripted, make_session, agent_settings,
+                                                                vetted_playbooks, fake_transport):
+    """Seen in tmux: Ctrl+C during a change ended with its outcome ('Outcome: approved by root:
+    cancelled: nothing was changed. Nothing was changed.') and under it 'Stopped before an answer
+    arrived (interrupted with Ctrl+C)', which the outcome above it contradicts. A cancelled turn
+    that has text to show is not said to have none."""
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.approval import ApprovalScreen
+
+    fake_transport.outputs["r1"] = {**fake_transport.outputs["r1"], "show_bgp_neighbors_198_51_100_2_json":
+                                    '{"198.51.100.2": {"remoteAs": 65002, "bgpState": "Established"}}'}
+    settings = agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks, "model_review": False})
+    app = ChatApp(settings, session=make_session(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "shut the BGP session to 198.51.100.2 on r1")  # matched from the words
+        await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen), timeout=60, what="the approval window")
+        await pilot.press("ctrl+c")
+        view = (await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer"))[0]
+        await wait_until(pilot, lambda: not app.busy, timeout=10, what="the turn to end")
+        assert view.answer.cancelled and view.text.strip(), view.answer
+        lines = " ".join(str(s.render()) for s in view.query(".answer-partial"))
+        assert "before an answer arrived" not in lines, lines

@@ -142,3 +142,31 @@ async def test_copy_last_answer_and_code_block(chat_settings):
         assert app.clipboard == "second\n"
         await type_and_send(pilot, "/copy code 3")
         assert app.clipboard == "second\n", "no third block: nothing copied"
+
+
+async def test_up_recalls_the_questions_of_a_resumed_conversation(chat_settings):
+    """Seen in tmux: after `netops chat --continue` the conversation was on screen but Up
+    recalled nothing; a shell's history (and the box's, within one run) brings the last
+    question back. The resumed conversation's questions are the box's history, oldest first,
+    before anything typed in this run."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        for n, question in enumerate(("BGP hold timer", "OSPF dead interval"), 1):
+            await type_and_send(pilot, question)
+            await wait_until(pilot, lambda: len(finished(app)) == n, what=question)
+
+    app = ChatApp(chat_settings, offline=True, continue_last=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(finished(app)) == 2, what="the resumed conversation")
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        await pilot.pause()
+        await pilot.press("up")
+        assert prompt.text == "OSPF dead interval", (prompt.sent, app.focused)
+        await pilot.press("up")
+        assert prompt.text == "BGP hold timer"
+        await pilot.press("down", "down")
+        assert prompt.text == ""

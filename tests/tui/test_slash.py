@@ -253,3 +253,40 @@ async def test_a_lone_slash_lists_every_command(chat_settings):
         await pilot.press("s", "t")
         assert "/state <host" in str(hints.render())  # few matches: with their usage
         assert "[vrf NAME]" in str(hints.render())  # the usage whole, not read as markup
+
+
+async def test_plan_takes_the_parameters_as_its_error_hint_writes_them():
+    """'/plan interface-description r1' fails with the playbook's hint 'pass --param
+    interface=VALUE'; in tmux, doing just that was refused ("parameter '--param' is not
+    name=value"). --param (and -p) before name=value are taken, as the CLI takes them."""
+    from netops.tui.commands import tool_call_for
+
+    tool, args = tool_call_for("/plan", ["interface-description", "r1", "--param", "interface=eth-r2",
+                                         "-p", "description=uplink", "--param=cost=5"])
+    assert tool == "playbook_plan"
+    assert args["params"] == {"interface": "eth-r2", "description": "uplink", "cost": "5"}
+    _, plain = tool_call_for("/plan", ["interface-description", "r1", "interface=eth-r2"])
+    assert plain["params"] == {"interface": "eth-r2"}
+
+
+async def test_a_question_that_starts_with_a_path_or_a_prefix_length_is_a_question(chat_settings):
+    """Seen in tmux: '/etc/frr/frr.conf on r1: what is in it?' was refused as 'unknown command
+    /etc/frr/frr.conf'. A slash command is '/' and a word; a path or '/32 ...' is a question. A
+    mistyped command still says so."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.message import UserMessage
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        for question in ("/etc/frr/frr.conf on r1: what is in it?", "/32 routes on r1?"):
+            await type_and_send(pilot, question)
+            await wait_until(pilot, lambda: len(finished(app)) == len(list(app.query(UserMessage))) and
+                             any(m.text == question for m in app.query(UserMessage)), timeout=20, what=question)
+        assert not any("unknown command" in str(n.message) for n in app._notifications)
+        await type_and_send(pilot, "/shwo r1 show version")
+        await pilot.pause()
+        assert any("unknown command /shwo" in str(n.message) for n in app._notifications)
+    from netops.tui.commands import is_command
+
+    assert is_command("/") and is_command("/show r1 x") and is_command("/bogus")
+    assert not is_command("/etc/frr/frr.conf what?") and not is_command("/32 routes") and not is_command("")

@@ -32,7 +32,12 @@ def partial_line(answer: Any) -> str:
 
 
 def _marked(answer: Any) -> bool:
-    return bool(getattr(answer, "partial", False) or getattr(answer, "cancelled", False))
+    """A partial answer, or a cancel with nothing to show: a cancelled turn whose text is whole
+    (a change's outcome, "cancelled: nothing was changed") says so itself; a line under it saying
+    "Stopped before an answer arrived" contradicted it."""
+    if getattr(answer, "partial", False):
+        return True
+    return bool(getattr(answer, "cancelled", False)) and not shown_text(answer).strip()
 
 
 def approval_line(record: Any) -> str:

@@ -8,7 +8,7 @@ asks to leave (:class:`PromptInput.EndOfInput`), as in a shell."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from textual import events
 from textual.binding import Binding
@@ -143,7 +143,7 @@ class PromptInput(TextArea):
             event.prevent_default()
             self._walk(+1)
             return
-        action = self._key_actions().get(key)
+        action = self._key_actions().get(key) if key not in self._given_up else None
         if action is not None:
             # the box's own keys run here, in the order they came: left to the app (where Textual
             # runs a widget's bindings once the key has bubbled up to it), keys that arrive
@@ -165,6 +165,19 @@ class PromptInput(TextArea):
             await super()._on_key(event)
         if self.on_typed is not None:
             self.on_typed()
+
+    _given_up: frozenset[str] = frozenset()
+
+    def give_up_keys(self, keys: Iterable[str]) -> None:
+        """Keys the person bound to a chat action ([chat.keys]): they reach the chat's binding,
+        not the box's own use of them (Ctrl+X, Cut here, was the README's cancel key and
+        cancelled nothing; the footer did not show it either)."""
+        self._given_up = frozenset(keys)
+        bindings = self._bindings.copy()  # this box's own map: the class's is shared
+        for key in self._given_up:
+            bindings.key_to_bindings.pop(key, None)
+        self._bindings = bindings
+        self.app.refresh_bindings()
 
     @classmethod
     @functools.cache
@@ -249,6 +262,15 @@ class PromptInput(TextArea):
             self.focus()
         if clean != text:
             self.post_message(self.Redacted(clean.count("<redacted>") - text.count("<redacted>")))
+
+    def remember(self, earlier: Sequence[str]) -> None:
+        """Questions asked before this run (a resumed conversation's), oldest first: Up recalls
+        them after the ones typed here (after --continue, Up recalled nothing)."""
+        merged: list[str] = []
+        for text in [*earlier, *self.sent]:
+            if text.strip() and (not merged or merged[-1] != text):
+                merged.append(text)
+        self.sent, self._browse = merged, None
 
     def unsend(self, text: str) -> None:
         """The last Enter's ``text`` was not sent (an answer was still running): out of the
