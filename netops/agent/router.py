@@ -757,6 +757,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     is refused with that line. With every device left out ("... except on r1, r2 and r3")
     nothing is read.
     """
+    question = without_pasted_config(question)
     if hosts and (missing := listed_unknown(question, hosts)):
         r = _route(drop_listed(question, missing), hosts, domain, matcher)
         line = _unknown_reason(missing, hosts)
@@ -852,6 +853,34 @@ def typed_read(question: str, hosts: list[str], r: "Route") -> str | None:
     if getter is None:
         return f"{TYPED_NOT_READ} `{command}`, and the offline answer runs nothing else; {how}"
     return f"{TYPED_NOT_READ} `{command}`: this is its nearest, {getter}; {how}"
+
+
+# A line of configuration (or of a device's output shaped like it) pasted into a question of several
+# lines: "router bgp 65001", " neighbor 198.51.100.2 description r2", "!", "set interfaces ...", "}".
+_CONFIG_LINE = re.compile(
+    r"^(?:[ \t]+\S|[!#}]|(?:interface|router|neighbor|ip|ipv6|description|hostname|address-family|exit|"
+    r"exit-address-family|network|set|delete|bgp|route-map|prefix-list|access-list|line|logging|snmp-server|"
+    r"username|service|no|redistribute|timers|vrf|frr|log|end|mpls|segment-routing|policy-options|protocols|"
+    r"system|class-map|policy-map|ntp|aaa|spanning-tree|vlan|feature|boot|version)\b(?![?])[^?]*$|[\w-]+\s*\{\s*$)")
+
+
+def without_pasted_config(question: str) -> str:
+    """``question`` with the configuration lines pasted into it blanked (same length), when it has
+    several lines and at least one of them is the person's own: "<config>\\nwhat does this config
+    do?" asks about the text, and a device named inside it ("description r2") is not a device
+    to read. One line, or nothing but configuration, is left as it is."""
+    if "\n" not in question.strip():
+        return question
+    lines = question.split("\n")
+    shaped = [bool(ln.strip()) and bool(_CONFIG_LINE.match(ln)) for ln in lines]
+    # a block: an indented line, a "!" or "}", or two such lines together ("bgp on r1" alone is a question)
+    pasted = [sh and (ln[:1] in " \t!#}" or ln.rstrip().endswith("{") or (i > 0 and shaped[i - 1])
+                      or (i + 1 < len(lines) and shaped[i + 1]))
+              for i, (ln, sh) in enumerate(zip(lines, shaped))]
+    own = [bool(ln.strip()) and not p for ln, p in zip(lines, pasted)]
+    if not any(pasted) or not any(own):
+        return question
+    return "\n".join(re.sub(r"\S", " ", ln) if p else ln for ln, p in zip(lines, pasted))
 
 
 def _shape(name: str) -> str:
