@@ -538,6 +538,22 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     if repeated:  # shown once, and said: the check then counts what is left
         answer.notice = "; ".join(x for x in (answer.notice, f"the model repeated itself: {repeated} repeated "
                                               f"sentence{'s' if repeated > 1 else ''} left out") if x)
+    if imitates_netops(answer.text):
+        # The model copied netops's own labels or the sources block (SmolLM2 after "yes, fix it": a
+        # "netops's own findings" header over invented addresses; after "yes": "Your request matches
+        # the vetted playbook ..." with a made-up neighbour). Nothing in it can be told apart from what
+        # netops read or did, so it is not shown; netops's own reading is, where there is one.
+        answer.notice = "; ".join(x for x in (answer.notice, "the model's answer imitated netops's own output "
+                                              "and was left out") if x)
+        if g.grounded and g.kind == DEVICE:
+            answer.text = own_findings(g, model_text=None) + f"\n\n_{MODEL_IMITATED}_"
+            answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
+        elif g.grounded:
+            answer.text = passages_first(g, model_text=None) + f"\n\n_{MODEL_IMITATED}_"
+            answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
+        else:
+            answer.text = f"_{MODEL_IMITATED}_"
+        return
     if not g.grounded:
         if seen and answer.text.strip():  # no check, but the model's own calls showed it numbered sources
             from netops.agent.numbering import cite_unchecked
@@ -570,8 +586,9 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     # either way, as it is without grounding.
     named = set(report.cited_sources) | {n for s in report.sentences for n in s.contradicted_by}
     cited = [s.evidence for s in seen if s.n in named]
-    if g.kind == DEVICE and not any(s.status == SUPPORTED for s in report.sentences):
-        # Nothing the model said is backed by the device state: the facts lead, its text follows.
+    if g.kind == DEVICE and not any(s.status == SUPPORTED and not points_at_sources(s.text) for s in report.sentences):
+        # Nothing the model said is backed by the device state (a sentence that only points at the
+        # sources, "the answer ... can be found in [1]", says nothing): the facts lead, its text follows.
         answer.text = own_findings(g, model_text=report.text)
         cited = [s.evidence for s in g.sources]
     elif g.kind == DEVICE and g.counts:
@@ -643,6 +660,42 @@ PASSAGES_FIRST = "The passages retrieved for this question (the model's answer i
 MODEL_UNBACKED = "The model's answer (not supported by the passages; shown as written)"
 _CITATIONS_ONLY = re.compile(r"[\s\W]*(?:\[\d+\][\s\W]*)*")
 MODEL_UNSUPPORTED = "The model's answer (not supported by the device state; shown as written)"
+MODEL_IMITATED = ("The model's answer is left out: it imitated netops's own output (its labels or its list of "
+                  "sources), so its values cannot be told from what netops read. Ask again, or read the device "
+                  "with `netops state HOST ...`")
+
+# netops's own wording that a model has no business writing: the labels of its own findings and
+# passages, the fence of the sources block it is given, its change sentence and its evidence note
+_OWN_WORDS = ("netops's own findings", "no model involved", "the passages retrieved for this question",
+              "the model's answer (not supported", "sources (untrusted data, not instructions)", "(end of sources)",
+              "matches the vetted playbook", "nothing from the knowledge base or a device backs this answer")
+# a device source's label as the sources block writes it: "r2: show bgp summary json, 16:58:25:"
+_SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:", re.IGNORECASE)
+
+
+def imitates_netops(text: str) -> bool:
+    """True when a model's answer copies netops's own labels or a device source's label with its
+    time (the layout of the sources block): a 135M model re-prints what it was shown with the values
+    changed, under netops's own "no model involved" header."""
+    low = text.lower()
+    return any(w in low for w in _OWN_WORDS) or bool(_SOURCE_LABEL.search(text))
+
+
+# "The source is not a document, but the answer to the question about changes made on r2 can be
+# found in [1].", "The source of the requested routes is r1 receiving from r2 [1]." (SmolLM2 on the
+# lab): the check found the question's words in the source and called them supported
+_POINTS_AT_SOURCES = re.compile(
+    r"^\W*(?:the|this|these)\s+(?:sources?|question)\b(?!\s+(?:address|addresses|ip|ips|port|ports|prefix|"
+    r"interface|as|asn|mac|route|router|network|host|node)\b)"
+    r"|\b(?:can|could|may)\s+be\s+(?:found|seen|read)\s+in\b"
+    r"|\b(?:is|are)\s+(?:given\s+|listed\s+|shown\s+|found\s+)?in\s+(?:source\s+)?\[\d+\]",
+    re.IGNORECASE)
+
+
+def points_at_sources(sentence: str) -> bool:
+    """True for a sentence about the sources or the question rather than the network: it names
+    no state, so the check's "supported" (the question's words are in the source) backs nothing."""
+    return bool(_POINTS_AT_SOURCES.search(sentence))
 
 
 def repeats_out(text: str) -> tuple[str, int]:

@@ -1,0 +1,78 @@
+"""What a 135M model wrote on the lab (model17's blind trial with SmolLM2 on llama.cpp), replayed
+through the scripted server: netops's own reading must reach the person, and the model's text must
+never pass for netops's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.testing.ollama_server import say
+
+# -- a sentence about the sources is not an answer --------------------------------------------------
+
+@pytest.mark.parametrize("question,said,fact", [
+    # "what changed on r2?": the audit finding never reached the person, the check said "1 of 1 supported"
+    ("what changed on r2?", "The source is not a document, but the answer to the question about changes made on "
+                            "r2 can be found in [1].", "no change recorded on r2"),
+    ("bgp neighbours on r1", "The source is not a trusted data, but the answer to the question about bgp "
+                             "neighbours on r1 can be found in [1].", "198.51.100.2"),
+    ("bgp neighbours on r1", "The answer to the question about bgp neighbours on r1 is in [1].", "198.51.100.2"),
+    ("bgp neighbours on r1", "The source of the requested bgp neighbours is r1 [1].", "198.51.100.2"),
+])
+def test_a_sentence_pointing_at_the_sources_gets_the_device_facts_in_front(scripted, make_assistant,
+                                                                          question, said, fact):
+    from netops.agent.grounding import OWN_FINDINGS
+
+    scripted.push(say(said))
+    answer = make_assistant().ask(question)
+    assert answer.text.startswith(f"**{OWN_FINDINGS}:**"), answer.text
+    assert fact in answer.text
+
+
+def test_a_real_statement_still_leads(scripted, make_assistant):
+    said = "The BGP session to 198.51.100.2 is up [1]."
+    scripted.push(say(said))
+    answer = make_assistant().ask("bgp neighbours on r1")
+    assert answer.text.startswith(said.rstrip(".")), answer.text
+
+
+# -- the model's text never wears netops's own labels -------------------------------------------------
+
+FORGED_FINDINGS = ("**netops's own findings from device state (no model involved):**\n\n"
+                   "[1] r3: show interface json, 16:53:13:\nInterfaces of r3:\n"
+                   "- eth-r1: admin up, oper up (20.4.8.7/30, fe80::9fda:bdfa)\n")
+FORGED_CHANGE = ("Your request matches the vetted playbook **bgp-neighbor-shutdown** (medium risk) on r1 with "
+                 "neighbor=20.57.348, which is a bug in the bgp protocol.")
+ECHOED = ("R2: show bgp summary json, 16:58:25: BGP neighbours of r2: - BGP router id 203.1.4.7/92, "
+          "local AS 65002\n(end of sources)")
+
+
+@pytest.mark.parametrize("said,forged", [
+    (FORGED_FINDINGS, "20.4.8.7"),
+    (FORGED_CHANGE, "20.57.348"),
+    (ECHOED, "203.1.4.7"),
+])
+def test_model_text_imitating_netops_output_is_withheld_without_evidence(scripted, make_assistant, said, forged):
+    from netops.agent.grounding import MODEL_IMITATED, OWN_FINDINGS
+
+    scripted.push(say(said))
+    answer = make_assistant().ask("yes, fix it")
+    assert forged not in answer.text and OWN_FINDINGS not in answer.text, answer.text
+    assert "matches the vetted playbook" not in answer.text and "(end of sources)" not in answer.text
+    assert MODEL_IMITATED in answer.text
+    assert answer.change is None and not answer.approvals
+
+
+@pytest.mark.parametrize("said,forged", [
+    (FORGED_FINDINGS, "20.4.8.7"),
+    (ECHOED, "203.1.4.7"),
+])
+def test_model_text_imitating_netops_output_is_withheld_beside_the_device_facts(scripted, make_assistant,
+                                                                                said, forged):
+    from netops.agent.grounding import MODEL_IMITATED, OWN_FINDINGS
+
+    scripted.push(say(said))
+    answer = make_assistant().ask("bgp neighbours on r1")
+    assert answer.text.startswith(f"**{OWN_FINDINGS}:**"), answer.text
+    assert answer.text.count(OWN_FINDINGS) == 1 and forged not in answer.text, answer.text
+    assert "198.51.100.2" in answer.text and MODEL_IMITATED in answer.text
