@@ -763,6 +763,7 @@ class Assistant:
             answer.text = f"**No answer:** {empty.message}"
             answer.error, answer.error_hint, answer.error_exit = empty.message, empty.hint, empty.exit_code
         _mark_unbacked(answer, toolbox)
+        _no_guess_about_devices(answer, question, ctx, toolbox)
         _how_to_ask(answer)
         return answer
 
@@ -815,6 +816,42 @@ def _model_gone(error: NetopsError, turn: _Turn, ctx: ToolContext) -> bool:
     return (isinstance(error, (ModelUnavailable, ModelProtocolError))
             and not isinstance(error, (AnswerTooLong, AnswerTimedOut))
             and not turn.text.strip() and not ctx.approvals)
+
+
+def _no_guess_about_devices(answer: Answer, question: str, ctx: ToolContext, toolbox: ToolBox) -> None:
+    """A question that names devices of the inventory, answered with nothing read from any device or
+    document (no source, no tool call): what the model said about them is a guess (SmolLM2 on the lab:
+    "what is the serial number of r2's power supply?" -> "The serial number of a device is 2018-03-24.").
+    It is left out, said, and the person is told how to read the device."""
+    import re
+
+    from netops.agent.grounding import NOTHING_READ
+    from netops.agent.offline import inventory_hosts
+
+    if answer.evidence or toolbox.calls or answer.error or answer.change is not None or answer.approvals \
+            or answer.asks or not answer.text.strip() or "_netops: " in answer.text or "\n" in question.strip():
+        # (a text already marked by netops, a tool call written as text, is left as marked; a question
+        # of several lines pasted its own configuration or output, which the model may quote)
+        return
+    try:
+        known = inventory_hosts(ctx.get_devices())
+    except Exception:  # no usable inventory: no device can be named
+        return
+    named = [h for h in known if re.search(rf"(?<![\w.-]){re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
+    if not named:
+        return
+    # a value: a word with a digit in it that the question did not say ("2018-03-24", "12.4(3)T",
+    # "20.4.8.7/30"); an explanation of what draining does, or a greeting, carries none
+    asked = {w.lower() for w in re.findall(r"[\w./:()-]+", question)} | {h.lower() for h in known}
+    values = [w for w in re.findall(r"[\w./:()-]*\d[\w./:()-]*", re.sub(r"\[\d+\]", " ", answer.text))
+              if w.strip("./:()-").lower() not in asked and w.lower() not in asked]
+    if not values:
+        return
+    first = named[0]
+    answer.text = NOTHING_READ.format(hosts=", ".join(named),
+                                      how=f'`netops state {first} facts` or `netops show {first} "show ..."`.')
+    answer.notice = "; ".join(x for x in (answer.notice, "nothing was read from the devices the question names; "
+                                          "the model's unbacked answer was left out") if x)
 
 
 def _mark_unbacked(answer: Answer, toolbox: ToolBox) -> None:

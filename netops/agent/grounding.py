@@ -664,6 +664,10 @@ MODEL_IMITATED = ("The model's answer is left out: it imitated netops's own outp
                   "sources), so its values cannot be told from what netops read. Ask again, or read the device "
                   "with `netops state HOST ...`")
 
+NOTHING_READ = ("netops read nothing from {hosts} for this question, so there is nothing to answer it with: the "
+                "model's answer, which no device output backs, is left out (a small model makes up serial numbers, "
+                "versions and states). Read the device yourself: {how}")
+
 # netops's own wording that a model has no business writing: the labels of its own findings and
 # passages, the fence of the sources block it is given, its change sentence and its evidence note
 _OWN_WORDS = ("netops's own findings", "no model involved", "the passages retrieved for this question",

@@ -76,3 +76,25 @@ def test_model_text_imitating_netops_output_is_withheld_beside_the_device_facts(
     assert answer.text.startswith(f"**{OWN_FINDINGS}:**"), answer.text
     assert answer.text.count(OWN_FINDINGS) == 1 and forged not in answer.text, answer.text
     assert "198.51.100.2" in answer.text and MODEL_IMITATED in answer.text
+
+
+# -- a claim about a device with nothing read from it ------------------------------------------------
+
+@pytest.mark.parametrize("question,said,invented", [
+    ("what is the serial number of r2's power supply?", "The serial number of a device is 2018-03-24.", "2018-03-24"),
+    ("what firmware is r3's line card running?", "r3's line card runs firmware 12.4(3)T.", "12.4(3)T"),
+])
+def test_a_device_question_with_nothing_read_gets_no_guess(scripted, make_assistant, question, said, invented):
+    from netops.agent.grounding import NOTHING_READ
+
+    scripted.push(say(said))
+    answer = make_assistant().ask(question)
+    assert invented not in answer.text, answer.text
+    assert NOTHING_READ.split("{")[0] in answer.text
+    assert "netops state" in answer.text or "netops show" in answer.text
+
+
+def test_a_question_naming_no_device_keeps_the_models_words(scripted, make_assistant):
+    scripted.push(say("Hello! How can I help with your network?"))
+    answer = make_assistant().ask("hi, how are you?")
+    assert "How can I help" in answer.text
