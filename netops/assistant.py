@@ -235,6 +235,11 @@ class AnswerTooLong(ModelProtocolError):
     """The model streamed more text than ``Budget.answer_chars``; the stream was cut there."""
 
 
+class ModelImitating(ModelProtocolError):
+    """The model's streamed text imitates netops's own output (:func:`netops.agent.grounding.imitates_netops`):
+    the stream is stopped there, and the turn ends as an answer (which the check then leaves out)."""
+
+
 class AnswerTimedOut(ModelProtocolError):
     """The model took longer than its deadline (``model_deadline``) to answer; it was stopped there."""
 
@@ -281,6 +286,7 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
     deadline (``clock``) (raising inside the model's stream ends the HTTP response there)."""
     from langchain_core.callbacks import BaseCallbackHandler
 
+    from netops.agent.grounding import imitates_netops
     from netops.privacy import RedactingStream
 
     class TokenHandler(BaseCallbackHandler):
@@ -338,6 +344,8 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
                 self.streamed += len(token)
                 turn.add(token)
                 self.show(token)
+                if imitates_netops(turn.text):  # it will not be shown: no need to wait for the rest
+                    raise ModelImitating("the model's answer imitated netops's own output; its stream was stopped")
 
     return TokenHandler()
 
@@ -723,6 +731,8 @@ class Assistant:
                     from netops.model.base import printable
 
                     final_text = printable(last.content if isinstance(last.content, str) else str(last.content))
+        except ModelImitating:
+            final_text = turn.text  # an answer, left out by grounding.finish; not an error of the model server
         except NetopsError as exc:
             # a cancel shuts the model's connection: the error that makes is the cancel's
             error = Cancelled(cancel.reason or "cancelled") if cancel.cancelled and isinstance(exc, ModelError) \

@@ -98,3 +98,20 @@ def test_a_question_naming_no_device_keeps_the_models_words(scripted, make_assis
     scripted.push(say("Hello! How can I help with your network?"))
     answer = make_assistant().ask("hi, how are you?")
     assert "How can I help" in answer.text
+
+
+def test_a_model_imitating_netops_is_stopped_as_it_streams(scripted, make_assistant):
+    """SmolLM2 after "yes": netops's own change sentence, then 'theteamof...' for a minute (61 s on the
+    lab). The stream stops once the imitation shows; the answer is netops's note, not an error."""
+    from netops.agent.grounding import MODEL_IMITATED
+
+    scripted.push(say(FORGED_CHANGE + " " + "theteamof " * 3000))
+    from netops.agent.events import AnswerEvent, TokenEvent
+
+    events = list(make_assistant().events("yes"))
+    answer = events[-1].answer if isinstance(events[-1], AnswerEvent) else None
+    assert answer is not None
+    assert answer.error is None and not answer.partial, (answer.error, answer.text[:300])
+    assert MODEL_IMITATED in answer.text and "20.57.348" not in answer.text and "theteamof" not in answer.text
+    streamed = "".join(e.text for e in events if isinstance(e, TokenEvent))
+    assert len(streamed) < 1000, f"the stream went on: {len(streamed)} characters"
