@@ -579,6 +579,10 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         from netops.agent.answer_check import _rewrite, normalise_citations
 
         report.text = _rewrite(normalise_citations(answer.text, seen)[0], report, True)
+    if g.kind == DEVICE and _pointers_unsupported(report):
+        from netops.agent.answer_check import _rewrite, normalise_citations
+
+        report.text = _rewrite(normalise_citations(answer.text, seen)[0], report, True)
     answer.text = report.text
     answer.check = report
     # Passages retrieved up front back the answer only where it cites them (or a mark names them
@@ -635,6 +639,21 @@ def health_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
     if no == yes or reading(_VERDICT_YES.sub(" ", rest))[0] is not None:
         return None  # both, neither, or another state said beside it ("... but eth-r2 is down")
     return -1 if no else 1
+
+
+def _pointers_unsupported(report: Any) -> bool:
+    """Mark each sentence the check called supported that only points at the sources ("the answer
+    ... can be found in [1]"; :func:`points_at_sources`) as not supported: it found the question's
+    words in the source, and the sentence states nothing. True when a sentence was marked."""
+    from netops.agent.answer_check import SUPPORTED, UNSUPPORTED
+
+    marked = False
+    for s in report.sentences:
+        if s.status == SUPPORTED and points_at_sources(s.text):
+            s.status, s.supported_by = UNSUPPORTED, []
+            s.reasons = ["it points at the sources and says nothing about the network"]
+            marked = True
+    return marked
 
 
 def _against_health(report: Any, g: Grounding) -> bool:

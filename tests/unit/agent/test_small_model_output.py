@@ -115,3 +115,15 @@ def test_a_model_imitating_netops_is_stopped_as_it_streams(scripted, make_assist
     assert MODEL_IMITATED in answer.text and "20.57.348" not in answer.text and "theteamof" not in answer.text
     streamed = "".join(e.text for e in events if isinstance(e, TokenEvent))
     assert len(streamed) < 1000, f"the stream went on: {len(streamed)} characters"
+
+
+def test_a_sentence_pointing_at_the_sources_is_not_counted_supported(scripted, make_assistant):
+    """On the lab the answer said "answer check: 1 of 1 sentences supported" under the heading
+    "not supported by the device state": the check and the heading now agree."""
+    scripted.push(say("The source is not a document, but the answer to the question about changes made on r2 "
+                      "can be found in [1]."))
+    answer = make_assistant().ask("what changed on r2?")
+    (sentence,) = answer.check.sentences
+    assert sentence.status == "unsupported" and "points at the sources" in sentence.reasons[0]
+    assert answer.to_dict()["check"]["supported"] == 0
+    assert "⚠ not supported" in answer.text
