@@ -296,12 +296,14 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
             self.model_runs: set[Any] = set()
             self.streamed = 0
             self.screen = RedactingStream()
+            self.tail = ""
 
         def on_chat_model_start(self, serialized: Any, messages: Any, *, run_id: Any,
                                 metadata: dict[str, Any] | None = None, **kw: Any) -> None:
             if (metadata or {}).get("langgraph_node") == "model":  # not the reviewer's own call
                 self.model_runs.add(run_id)
                 self.screen.reset()
+                self.tail = ""
                 if clock is not None:
                     clock.start()
 
@@ -344,7 +346,8 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
                 self.streamed += len(token)
                 turn.add(token)
                 self.show(token)
-                if imitates_netops(turn.text):  # it will not be shown: no need to wait for the rest
+                self.tail = (self.tail + token)[-400:]  # the longest imitation looked for is < 200 characters
+                if imitates_netops(self.tail):  # it will not be shown: no need to wait for the rest
                     raise ModelImitating("the model's answer imitated netops's own output; its stream was stopped")
 
     return TokenHandler()
