@@ -202,7 +202,7 @@ class _GatedApprover:
 def _record(args: PlaybookArgs, verdict: Any, decision: str, by: str | None, result: str | None) -> ApprovalRecord:
     return ApprovalRecord(playbook=args.playbook, targets=list(args.hosts), params=dict(args.params),
                           review=verdict.level, review_findings=list(verdict.findings), decision=decision,
-                          by=by, result=result)
+                          by=by, result=result, reviewed_by=list(getattr(verdict, "by", []) or []))
 
 
 def _refused(ctx: ToolContext, record: ApprovalRecord) -> ToolResult:

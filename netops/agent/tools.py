@@ -111,6 +111,8 @@ class ApprovalRecord:
     verified: bool | None = None
     matched_by: str = "model"
     """``model`` (the model called playbook_run) or ``words`` (:mod:`netops.agent.change_path`)."""
+    reviewed_by: list[str] = field(default_factory=list)
+    """Who reviewed the plan: ``rules`` (netops's own checks), ``model`` (the model's second opinion)."""
     ask: str | None = None
     """For a change refused because the question did not ask for it (``blocked`` by ``intent``): how
     the person would ask for it in their own words ("drain r3 for maintenance")."""

@@ -218,3 +218,20 @@ def test_a_group_the_inventory_defines_counts_as_its_hosts(scripted, make_assist
     assert answer.change.kind == "clarify" and answer.change.code == "too-many-targets", answer.change.to_dict()
     assert "r1" not in answer.change.hosts and not answer.tool_calls and not scripted.requests
     assert "r1" not in " ".join(answer.change.examples)
+
+
+def test_the_notice_says_the_model_reviewed_a_plan_it_did_not_pick(scripted, make_assistant, change_settings,
+                                                                   fake_transport):
+    """model17: 'drain r3' with SmolLM2 said 'matched from your words; the model was not asked' after
+    the model reviewer had been asked (for about 20 s). The model did not pick the change; it did
+    review the plan, and the notice now says both. With the model reviewer off, it was not asked."""
+    _drainable(fake_transport)
+    scripted.push(say("Draining moves traffic away from r2."))
+    answer = make_assistant(change_settings, approver=None).ask("drain r2 for maintenance")
+    assert scripted.review_requests, "the model reviewer was not asked"
+    (approval,) = answer.approvals
+    assert "model" in approval.reviewed_by and "rules" in approval.reviewed_by, approval
+    assert "the model reviewed the plan" in (answer.notice or "") and "not asked" not in (answer.notice or "")
+    quiet = make_assistant(change_settings.model_copy(update={"model_review": False}), approver=None)
+    plain = quiet.ask("drain r2 for maintenance")
+    assert "model" not in plain.approvals[0].reviewed_by and "the model was not asked" in (plain.notice or "")
