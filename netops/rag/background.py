@@ -11,7 +11,20 @@ import sys
 import time
 
 
+def take_signals() -> None:
+    """Let SIGTERM, SIGINT and SIGHUP end this process. A child inherits the signal mask of the
+    thread that started it, and netops starts this one from a worker thread that blocks those
+    signals (so they reach its main thread, see ``netops.assistant``): left so, `kill PID` and a
+    shutdown's SIGTERM did nothing to a minutes-long embedding. The vectors are written a group
+    at a time and the work resumes on the next use, so a stop loses at most one group."""
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
 def main() -> int:
+    take_signals()
     from netops.errors import NetopsError
     from netops.rag.kb import KnowledgeBase
     from netops.settings import load_settings
