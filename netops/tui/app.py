@@ -821,22 +821,25 @@ class ChatApp(App[None]):
 
     def _tool_command(self, name: str, words: list[str], text: str) -> None:
         """Turn a slash command into a tool call (validated by the tool like a model's call)."""
+        as_json = name == "/state" and "--json" in words  # the typed JSON, not the summary
         try:
-            tool, args = tool_call_for(name, words)
+            tool, args = tool_call_for(name, [w for w in words if w != "--json"] if as_json else words)
         except Exception as exc:
             self._slash_error(text, one_line(exc))
             return
         view = AnswerView(head=f"command · {tool}")
         self.entries.append(Entry("user", UserMessage(text).text))
-        self.call_after_refresh(self._append_and_run, text, view, tool, args)
+        self.call_after_refresh(self._append_and_run, text, view, tool, args, as_json)
 
-    async def _append_and_run(self, text: str, view: AnswerView, tool: str, args: dict[str, Any]) -> None:
+    async def _append_and_run(self, text: str, view: AnswerView, tool: str, args: dict[str, Any],
+                              as_json: bool = False) -> None:
         await self._append(UserMessage(text), view)
         card = await view.tool_started(tool, args)
-        self._run_tool(view, card, tool, args, text)
+        self._run_tool(view, card, tool, args, text, as_json)
 
     @work(thread=True, exit_on_error=False, group="slash")
-    def _run_tool(self, view: AnswerView, card: Any, tool: str, args: dict[str, Any], text: str) -> None:
+    def _run_tool(self, view: AnswerView, card: Any, tool: str, args: dict[str, Any], text: str,
+                  as_json: bool = False) -> None:
         from netops.agent.direct import run_tool
 
         def progress(ev: Any) -> None:  # the first /kb may index the default sources first
@@ -850,6 +853,8 @@ class ChatApp(App[None]):
 
         from netops.cancel import CancelToken
 
+        from netops.tui.results import result_markdown
+
         token = CancelToken()  # Esc cancels it: device reads return at once, their sessions closed
         self._slash_tokens.append(token)
         self.call_from_thread(self._status, f"running {text.split()[0]}… (Esc cancels)")
@@ -860,20 +865,20 @@ class ChatApp(App[None]):
             return
         finally:
             self._slash_tokens.remove(token)
-        self.call_from_thread(self._slash_done, view, card, result, record)
-        self._keep_command(text, result, record)
+        shown = result_markdown(result, args, as_json=as_json)
+        self.call_from_thread(self._slash_done, view, card, result, record, shown)
+        self._keep_command(text, result, record, shown)
 
-    def _keep_command(self, text: str, result: Any, record: Any) -> None:
+    def _keep_command(self, text: str, result: Any, record: Any, shown: str) -> None:
         """Store the command and what it showed in this conversation (a resume or an export has
         it); a history that cannot be written costs a notice, never the result on screen."""
         from netops.agent.direct import command_answer, record_command
-        from netops.tui.results import result_markdown
 
         try:
             cid = self.conversation_id
             if cid is None and self.continue_last:  # `chat --continue`: the command continues it too
                 cid = self.session.history.last_conversation()
-            cid = record_command(self.session, cid, text, command_answer(result, record, result_markdown(result)))
+            cid = record_command(self.session, cid, text, command_answer(result, record, shown))
         except Exception as exc:
             self.call_from_thread(self.notify, f"not kept in history: {one_line(exc)}", severity="warning")
             return
@@ -907,15 +912,14 @@ class ChatApp(App[None]):
         await view.note(one_line(exc), "error")
         self.entries.append(Entry("command", f"error: {one_line(exc)}"))
 
-    async def _slash_done(self, view: AnswerView, card: Any, result: Any, record: Any) -> None:
+    async def _slash_done(self, view: AnswerView, card: Any, result: Any, record: Any, text: str) -> None:
         from netops.agent.direct import command_answer
-        from netops.tui.results import result_markdown
 
         self._status()
         card.finish(record)
         if result.tool == "playbook_plan" and result.data is not None:
             await view.show_plan(result.data, None)
-        shown = command_answer(result, record, result_markdown(result))
+        shown = command_answer(result, record, text)
         await view.finish(shown)
         self.entries.append(Entry.from_answer(shown))
         self.conversation.anchor()

@@ -27,10 +27,10 @@ class SlashCommand:
 COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/kb", "/kb <query>", "Search the knowledge base (specs, runbooks) with citations", True),
     SlashCommand("/show", "/show <host[,host]> <command>", "Run a read-only command (policy-checked, audited)", True),
-    SlashCommand("/state", "/state <host[,host]> <getter> [prefix|peer] [vrf NAME]",
+    SlashCommand("/state", "/state <host[,host]> <getter> [prefix|peer] [vrf NAME] [--json]",
                  "Typed state: facts, interfaces, bgp_neighbors, ospf_neighbors, route, config, "
                  "advertised / received (the routes sent to / accepted from a BGP peer); "
-                 "vrf NAME: a VRF's sessions or peer", True),
+                 "vrf NAME: a VRF's sessions or peer; --json: the typed JSON, not the summary", True),
     SlashCommand("/playbooks", "/playbooks", "List vetted playbooks"),
     SlashCommand("/plan", "/plan <playbook> <host[,host]> [name=value ...]", "Dry-run a playbook (changes nothing)", True),
     SlashCommand("/devices", "/devices", "List devices in the inventory"),

@@ -14,8 +14,11 @@ def _json(data: Any) -> str:
     return json.dumps(data, indent=2, default=str)
 
 
-def result_markdown(result: Any) -> str:
-    """What ``/kb``, ``/show``, ``/state``, ``/devices``, ``/playbooks`` and ``/plan`` display."""
+def result_markdown(result: Any, args: dict[str, Any] | None = None, *, as_json: bool = False) -> str:
+    """What ``/kb``, ``/show``, ``/state``, ``/devices``, ``/playbooks`` and ``/plan`` display.
+    ``args``: the tool's arguments; with them, ``/state`` shows each host's state as the offline
+    answer summarises it (a line a peer, not 60 lines of typed JSON for 2 peers); ``as_json``
+    (``/state ... --json``): the typed JSON instead."""
     if not result.ok and (result.error or "").startswith("cancelled"):
         return f"**Cancelled** {result.error.removeprefix('cancelled').strip()}: the device command was abandoned."
     if not result.ok and result.data is None:
@@ -31,6 +34,11 @@ def result_markdown(result: Any) -> str:
         for host, r in data.items():
             if not r.ok:
                 parts.append(f"**{host}** failed: {r.error}")
+                continue
+            if tool == "get_state" and r.data is not None and not as_json and (args or {}).get("getter"):
+                from netops.agent.offline import _summarise
+
+                parts.append(f"**{host}** ({r.command}):\n\n{_summarise(args['getter'], r.data, {'_host': host})}")
                 continue
             body = _json(r.data) if tool == "get_state" and r.data is not None else (r.output or "").rstrip()
             lang = "json" if tool == "get_state" else ""
