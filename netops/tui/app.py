@@ -160,6 +160,9 @@ class ChatApp(App[None]):
         if chat is not None and chat.keys:
             self.set_keymap(dict(chat.keys))
             self._free_bound_keys()
+            for welcome in (self.query("#welcome") if self._screen_stack else ()):  # mounted before the settings
+                if "Ask about" in str(welcome.render()):
+                    welcome.update(self.welcome_text())
 
     def _free_bound_keys(self) -> None:
         """A key bound to a chat action is the chat's, not the box's: the README's
@@ -173,10 +176,20 @@ class ChatApp(App[None]):
     def cancel_key(self) -> str:
         """The key that cancels, as the status line and notices name it ("Esc", or the one in
         [chat.keys]): they said "Esc cancels" after Esc had been rebound."""
-        keys = self._keymap.get("chat.cancel", "escape").split(",")
+        return self.key_name("chat.cancel")
+
+    def key_name(self, binding_id: str) -> str:
+        """A chat binding's key as a person reads it ("Esc", "Ctrl+X", "F1"): its own, or the
+        one [chat.keys] gives it (help and the welcome line said Esc and F1 after a rebinding)."""
+        default = next((b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id), "")
+        keys = self._keymap.get(binding_id, default).split(",")
         names = {"escape": "Esc", "ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "super": "Super"}
         return "+".join(names.get(part, part.upper() if len(part) == 1 else part.capitalize())
                         for part in keys[0].strip().split("+"))
+
+    def welcome_text(self) -> str:
+        return (f"Ask about specs or your devices. [b]/[/b] lists commands, [b]{self.key_name('chat.help')}[/b] help, "
+                "[b]Ctrl+P[/b] palette.")
 
     # -- parts -----------------------------------------------------------------------------
     @property
@@ -197,8 +210,7 @@ class ChatApp(App[None]):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         with Conversation(id="conversation"):
-            yield Static("Ask about specs or your devices. [b]/[/b] lists commands, [b]F1[/b] help, "
-                         "[b]Ctrl+P[/b] palette.", id="welcome")
+            yield Static(self.welcome_text(), id="welcome")
         yield Static("", id="hints")
         yield PromptInput([c.name for c in COMMANDS], id="prompt")
         # below 80 columns the lesser keys leave the footer whole (F1 lists them all)
@@ -934,6 +946,7 @@ class ChatApp(App[None]):
         self.push_screen(HelpScreen(self.help_markdown()))
 
     def help_markdown(self) -> str:
+        cancel, interrupt, quit_ = (self.key_name(f"chat.{n}") for n in ("cancel", "interrupt", "quit"))
         keys = ["| key | action | binding id |", "|---|---|---|"]
         for b in self.BINDINGS:
             if isinstance(b, Binding) and b.id:
@@ -951,14 +964,14 @@ class ChatApp(App[None]):
             "**Enter** sends, **Shift+Enter** / **Ctrl+J** adds a line, **Up/Down** walk your history, "
             "**Tab** completes a slash command, **PgUp/PgDn** scroll the conversation (**Ctrl+Home/Ctrl+End**, or "
             "**Home/End** when the box is empty: its top and end), **Ctrl+P** opens the command palette, "
-            "**Ctrl+Q** (or **Ctrl+D** on an empty box, or **Ctrl+C** twice) quits. **Esc** stops an answer (the partial text stays) or a running "
-            "`/show` / `/state` (the device command is abandoned); "
-            "**Ctrl+C** during a change cancels it and the library rolls back changed hosts. "
+            f"**{quit_}** (or **Ctrl+D** on an empty box, or **{interrupt}** twice) quits. **{cancel}** stops an answer "
+            "(the partial text stays) or a running `/show` / `/state` (the device command is abandoned); "
+            f"**{interrupt}** during a change cancels it and the library rolls back changed hosts. "
             "In the approval window **a**/**y** approve and **d**/**n**/**Esc** deny (keys typed as it opens "
             "decide nothing).", "",
             "The box edits like a shell line: **Ctrl+A/E** line start/end, **Ctrl+B/F** and **Alt+B/F** a "
             "character or word back/forward, **Ctrl+K/U/W**, **Alt+D**, **Alt+Backspace** cut, **Ctrl+Y** "
-            "puts back what they cut, **Ctrl+Z** undoes; **Ctrl+C** with nothing running clears the box.", "",
+            f"puts back what they cut, **Ctrl+Z** undoes; **{interrupt}** with nothing running clears the box.", "",
             "## Keys", "", *keys, "",
             "Override keys in the config file: `[chat.keys]` then `\"chat.side_panel\" = \"f3\"`. "
             "Theme: `[chat] theme = \"nord\"` (Ctrl+P → Theme lists them). `NO_COLOR=1` turns colour off.", "",
