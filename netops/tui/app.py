@@ -824,9 +824,10 @@ class ChatApp(App[None]):
         return words[0] if len(words) == 1 else rest
 
     def _slash_error(self, text: str, message: str) -> None:
-        """A command that cannot run: one line, and the text goes back into an empty box to be
-        fixed (it was taken out when Enter was pressed)."""
-        self.notify(message, severity="error")
+        """A command that cannot run: one line in the conversation (with its hint; a toast went
+        after 5 s, before the person had acted on it), and the text goes back into an empty box
+        to be fixed (it was taken out when Enter was pressed)."""
+        self.call_later(self._append, Notice(message, "error"))
         prompt = self.query_one(PromptInput)
         if not prompt.text:
             self.prefill(text)

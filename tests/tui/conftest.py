@@ -38,6 +38,13 @@ async def type_and_send(pilot: Any, text: str) -> None:
     await pilot.press("enter")
 
 
+def errors_said(app: Any) -> list[str]:
+    """The error lines in the conversation (a slash command that cannot run says why there)."""
+    from netops.tui.widgets.message import Notice
+
+    return [n.text for n in app.conversation.query(Notice) if n.level == "error"]
+
+
 def answers(app: Any) -> list[Any]:
     from netops.tui.widgets.answer import AnswerView
 

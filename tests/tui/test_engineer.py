@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.tui.conftest import finished, type_and_send, wait_until
+from tests.tui.conftest import errors_said, finished, type_and_send, wait_until
 
 QUESTION = "what is the minimum BGP hold time"
 
@@ -334,7 +334,7 @@ async def test_save_writes_the_conversation_to_the_file_named(chat_settings, tmp
         text = target.read_text()
         assert QUESTION in text and "## Answer" in text and "three seconds" in text
         await type_and_send(pilot, "/save")
-        await wait_until(pilot, lambda: any("/save <file>" in str(n.message) for n in app._notifications),
+        await wait_until(pilot, lambda: any("/save <file>" in e for e in errors_said(app)),
                          timeout=10, what="the usage line")
         assert app.query_one(PromptInput).text.strip() == "/save"
         app.query_one(PromptInput).clear()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.conftest import finished, type_and_send, wait_until
+from tests.tui.conftest import errors_said, finished, type_and_send, wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -95,7 +95,7 @@ async def test_a_mistyped_slash_command_stays_in_the_prompt(chat_settings):
                            ("/model a b", "usage: /model")):
             await type_and_send(pilot, text)
             await pilot.pause()
-            assert any(says in str(n.message) for n in app._notifications), (text, list(app._notifications))
+            assert any(says in e for e in errors_said(app)), (text, errors_said(app))
             assert prompt.text == text, f"{text!r} was lost: the prompt holds {prompt.text!r}"
             prompt.load_text("")
         assert app.model != "a"

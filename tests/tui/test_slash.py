@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
+from tests.tui.conftest import SIZE, errors_said, finished, type_and_send, wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -74,7 +74,7 @@ async def test_local_commands(chat_settings):
         await pilot.press("escape")
         await type_and_send(pilot, "/nonsense")
         await pilot.pause()
-        assert any("unknown command" in str(n.message) for n in app._notifications)
+        assert any("unknown command" in e for e in errors_said(app))
 
 
 async def test_palette_offers_slash_commands(chat_settings):
@@ -203,8 +203,7 @@ async def test_a_mistyped_getter_is_one_line_and_stays_in_the_box(chat_settings)
     app = ChatApp(chat_settings, offline=True)
     async with app.run_test(size=SIZE) as pilot:
         await type_and_send(pilot, "/state r1 nosuchgetter")
-        said = await wait_until(pilot, lambda: [str(n.message) for n in app._notifications
-                                                if n.severity == "error"], timeout=10, what="the error")
+        said = await wait_until(pilot, lambda: errors_said(app), timeout=10, what="the error")
         await pilot.pause(0.5)
         assert not app.query(AnswerView), "the tool ran"
         assert len(said) == 1 and "unknown getter 'nosuchgetter'" in said[0], said
@@ -282,11 +281,34 @@ async def test_a_question_that_starts_with_a_path_or_a_prefix_length_is_a_questi
             await type_and_send(pilot, question)
             await wait_until(pilot, lambda: len(finished(app)) == len(list(app.query(UserMessage))) and
                              any(m.text == question for m in app.query(UserMessage)), timeout=20, what=question)
-        assert not any("unknown command" in str(n.message) for n in app._notifications)
+        assert not any("unknown command" in e for e in errors_said(app))
         await type_and_send(pilot, "/shwo r1 show version")
         await pilot.pause()
-        assert any("unknown command /shwo" in str(n.message) for n in app._notifications)
+        assert any("unknown command /shwo" in e for e in errors_said(app))
     from netops.tui.commands import is_command
 
     assert is_command("/") and is_command("/show r1 x") and is_command("/bogus")
     assert not is_command("/etc/frr/frr.conf what?") and not is_command("/32 routes") and not is_command("")
+
+
+async def test_a_plan_error_is_a_line_in_the_conversation_with_its_hint(chat_settings):
+    """trial17: '/plan' errors were only a toast that went after ~5 s; an error the person must
+    act on is one line in the conversation, with its hint, said once (no toast besides), and the
+    command goes back into the box to be fixed."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.prompt import PromptInput
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.query_one(PromptInput)
+        for text, says in (("/plan interface-description r1 uplink",
+                            "parameter 'uplink' is not name=value (hint: /plan <playbook> <hosts> name=value"),
+                           ("/plan interface-description", "usage: /plan <playbook> <host[,host]>")):
+            await type_and_send(pilot, text)
+            said = await wait_until(pilot, lambda: [e for e in errors_said(app) if says in e], timeout=10, what=says)
+            assert len(said) == 1 and "\n" not in said[0], said
+            assert prompt.text == text
+            prompt.load_text("")
+        await pilot.pause(0.3)
+        assert not [n for n in app._notifications if n.severity == "error"], "said twice (a toast too)"
+        assert len(errors_said(app)) == 2  # both still there, after the next command
