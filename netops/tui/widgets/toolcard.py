@@ -4,9 +4,38 @@ expanding it shows the (already redacted) output."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from textual.widgets import Collapsible, Static
+
+_DATA_BLOCK = re.compile(r'(?:^\[(?P<n>\d+)\]\n)?<data source="(?P<source>[^"]*)">\n(?P<body>.*?)\n</data>$',
+                         re.S | re.M)
+
+
+def _indented(text: str) -> str:
+    """JSON (a getter's parse, one line as the model read it) indented; any other text as it is."""
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            return json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
+        except ValueError:
+            pass
+    return text
+
+
+def readable_output(output: str) -> str:
+    """What a tool returned as a person reads it: the model's ``<data source=...>`` wrapping (for
+    the model: untrusted data) becomes a heading line with the source (and the number the answer
+    cites it by), JSON is indented; device text stays as the device printed it."""
+    if "<data source=" not in output:
+        return _indented(output)
+
+    def block(m: re.Match[str]) -> str:
+        body = m["body"].removeprefix(f"cite as: {m['source']}\n")  # the model's cue: the heading says it
+        return ("" if m.start() == 0 else "\n") + (f"[{m['n']}] " if m["n"] else "") + f"{m['source']}\n{_indented(body)}"
+
+    return _DATA_BLOCK.sub(block, output)
 
 
 def _args_text(args: dict[str, Any]) -> str:
@@ -71,7 +100,7 @@ class ToolCard(Collapsible):
             numbers = getattr(record, "numbers", None) or {}  # as the answer's text and evidence list cite them
             body.append("evidence: " + "; ".join(f"[{numbers[e]}] {e}" if e in numbers else e for e in record.evidence))
         if output:
-            body.append(str(output))
+            body.append(readable_output(str(output)))
         elif ok and getattr(record, "evidence", None):
             body.append("(output not kept with the card: open it from the answer's evidence)")
         elif ok:
