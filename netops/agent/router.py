@@ -593,6 +593,11 @@ def without_moment(question: str) -> str:
 
 # "what changed on r2?", "recent changes on r1", "the last change on r3", "who changed r1?",
 # "change history of r1", "the change log for r3", "has anything changed on r3 today?"
+# a device's own record of its configuration's changes, asked for in its CLI's words or in plain ones
+_DEVICE_CHANGE_LOG_WORDS = (
+    r"\bshow\s+(?:system\s+)?commit(?:\s+(?:list|changes))?\b|\bshow\s+archive(?:\s+log(?:\s+config(?:\s+all)?)?)?\b|"
+    r"\bshow\s+configuration\s+(?:commit(?:\s+list)?|history|changes)\b|\b(?:config(?:uration)?|commit)\s+"
+    r"(?:history|log|archive)s?\b|\bcommits?\s+(?:list|made)\b")
 _CHANGE_HISTORY = re.compile(
     r"\b(?:what(?:'s|s)?|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?"
     r"(?:been\s+)?changed\b|"
@@ -601,16 +606,10 @@ _CHANGE_HISTORY = re.compile(
     r"modif(?:y|ied)|edit(?:ed)?)\b|"
     r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
     r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
-    # a device's own record of its configuration's changes, asked for in its CLI's words or in plain ones
-    r"\bshow\s+(?:system\s+)?commit\b|\bshow\s+archive\b|\bshow\s+configuration\s+(?:commit|history|changes)\b|"
-    r"\b(?:config(?:uration)?|commit)\s+(?:history|log|archive)s?\b|\bcommits?\s+(?:list|made)\b",
-    re.IGNORECASE)
+    + _DEVICE_CHANGE_LOG_WORDS, re.IGNORECASE)
 # the words that ask for a device's own commit or archive log ("show system commit", "show archive log
 # config all", "commit history"): netops does not read it; its own audit log answers
-_DEVICE_CHANGE_LOG = re.compile(
-    r"\bshow\s+(?:system\s+)?commit(?:\s+(?:list|changes))?\b|\bshow\s+archive(?:\s+log(?:\s+config(?:\s+all)?)?)?\b|"
-    r"\bshow\s+configuration\s+(?:commit(?:\s+list)?|history|changes)\b|\b(?:config(?:uration)?|commit)\s+"
-    r"(?:history|log|archive)s?\b|\bcommits?\s+(?:list|made)\b", re.IGNORECASE)
+_DEVICE_CHANGE_LOG = re.compile(_DEVICE_CHANGE_LOG_WORDS, re.IGNORECASE)
 
 
 def device_change_log(question: str) -> str | None:
@@ -626,6 +625,8 @@ def device_change_log(question: str) -> str | None:
 _ROUTES_CHANGED = re.compile(r"\b(?:routes?|routing(?:\s+table)?|rib|prefix(?:es)?)\s+(?:have\s+|has\s+|got\s+)?"
                              r"(?:changed|changes|churn(?:ed)?|flapped)\b|\b(?:did|has|have)\s+(?:the\s+|any\s+)?"
                              r"(?:routes?|routing(?:\s+table)?|rib|prefix(?:es)?)\s+(?:\w+\s+)?change\b", re.IGNORECASE)
+
+
 def routes_history(question: str, hosts: list[str]) -> bool:
     """A question whether routes changed ("which routes changed on r2 today?"), not a request beside
     one: "did the routes change on r1? if so drain r2", "if the routing table changed on r1, drain r1"
