@@ -523,7 +523,6 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         # of a source the model was given lists it (a cancelled answer showing [1] said it
         # cited nothing), device state read up front is evidence either way, as below
         if getattr(answer, "partial", False) and answer.text.strip() and g.grounded:
-            from netops.agent.evidence import dedupe
             from netops.agent.numbering import marks_outside_code
 
             marks = {int(m.group(1)) for m in marks_outside_code(answer.text)}
@@ -545,11 +544,9 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         # netops read or did, so it is not shown; netops's own reading is, where there is one.
         answer.notice = "; ".join(x for x in (answer.notice, "the model's answer imitated netops's own output "
                                               "and was left out") if x)
-        if g.grounded and g.kind == DEVICE:
-            answer.text = own_findings(g, model_text=None) + f"\n\n_{MODEL_IMITATED}_"
-            answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
-        elif g.grounded:
-            answer.text = passages_first(g, model_text=None) + f"\n\n_{MODEL_IMITATED}_"
+        if g.grounded:
+            lead = own_findings if g.kind == DEVICE else passages_first
+            answer.text = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED}_"
             answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
         else:
             answer.text = f"_{MODEL_IMITATED}_"
@@ -575,11 +572,9 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     if g.kind == KNOWLEDGE and kb is not None and getattr(kb, "embedder", None) is not None:
         embed = kb.embedder.embed_query
     report = check_answer(answer.text, seen, question=question, embed=embed)
-    if g.kind == DEVICE and g.health is not None and _against_health(report, g):
-        from netops.agent.answer_check import _rewrite, normalise_citations
-
-        report.text = _rewrite(normalise_citations(answer.text, seen)[0], report, True)
-    if g.kind == DEVICE and _pointers_unsupported(report):
+    against = g.kind == DEVICE and g.health is not None and _against_health(report, g)
+    pointers = g.kind == DEVICE and _pointers_unsupported(report)
+    if against or pointers:  # sentences re-marked after the check: the text is written again with the marks
         from netops.agent.answer_check import _rewrite, normalise_citations
 
         report.text = _rewrite(normalise_citations(answer.text, seen)[0], report, True)
