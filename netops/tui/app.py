@@ -379,7 +379,10 @@ class ChatApp(App[None]):
 
     @staticmethod
     def _warm(session: Any, model: str | None) -> None:
-        from textual.widgets import Markdown  # noqa: F401 - the first answer's widget (~0.1 s to import)
+        from netops.tui.render import markdown_blocks
+
+        markdown_blocks("")  # the first answer's parser (markdown-it and rich.markdown: ~0.1 s to import)
+        import rich.markdown  # noqa: F401
 
         session.warm(model)
 
