@@ -552,6 +552,16 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
             answer.text = f"_{MODEL_IMITATED}_"
         return
     if not g.grounded:
+        if not seen and answer.text.strip():
+            # no source at all: a mark names one that does not exist and is removed (as the check
+            # removes one), said in the notice; "[1]" over "this answer cites nothing" read as a source
+            from netops.agent.numbering import marks_out
+
+            answer.text, removed = marks_out(answer.text)
+            if removed:
+                marks = ", ".join(dict.fromkeys(removed))
+                answer.notice = "; ".join(x for x in (answer.notice, (
+                    f"the answer cited {marks}, but no source was given to the model: removed")) if x)
         if seen and answer.text.strip():  # no check, but the model's own calls showed it numbered sources
             from netops.agent.numbering import cite_unchecked
 

@@ -186,3 +186,17 @@ def test_a_partial_answer_citing_nothing_lists_no_passage(scripted, make_assista
                         drop_after=3))
     answer = make_assistant().ask(README_Q)
     assert answer.partial and answer.citations == []
+
+
+def test_a_mark_with_no_source_at_all_is_removed_and_said(scripted, make_assistant):
+    """trial17: a model answer citing [1] when nothing at all was grounded (a greeting: no passage,
+    no device read, no tool call) kept "[1]" over "no evidence: this answer cites nothing". The
+    README: a citation of a source that does not exist is removed. Said in the notice, as a mark
+    removed by the check is counted in it."""
+    scripted.push(say("Hello, everything looks fine [1]. Ask me about BGP [2], or `show bgp [1]`."))
+    answer = make_assistant().ask("hello, is everything fine?")
+    assert answer.grounding is None or not answer.grounding.grounded, answer.grounding
+    assert not answer.citations
+    assert "[1]" not in answer.text.replace("`show bgp [1]`", "") and "[2]" not in answer.text, answer.text
+    assert "everything looks fine." in answer.text and "`show bgp [1]`" in answer.text, answer.text
+    assert "[1]" in (answer.notice or "") and "[2]" in (answer.notice or ""), answer.notice
