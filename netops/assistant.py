@@ -515,8 +515,8 @@ class Assistant:
                 cid = self.session.history.new_conversation(question, None if offline else self.model)
             except sqlite3.Error as exc:
                 unsaved = _unsaved(self.settings.paths.history_db, exc)
-        yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x)) if offline \
-            else ModeEvent("agent", self.model, cut)
+        yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x), cid) if offline \
+            else ModeEvent("agent", self.model, cut, cid)
         channel, turn = _Channel(), _Turn()
         ctx = self._context(question, channel, turn, token)
         toolbox = ToolBox({t.name: t for t in self.tools()}, ctx)

@@ -620,6 +620,11 @@ class ChatApp(App[None]):
                 view.set_mode(ev.mode, ev.model, ev.notice)
                 if ev.mode == "offline" and not self.offline and ev.notice:
                     self._fall_back_offline(ev.notice)
+                if getattr(ev, "conversation_id", None) and not self.conversation_id:
+                    # a new conversation exists from here on: the header names it while the first
+                    # answer streams, not only once it has finished
+                    self.conversation_id = ev.conversation_id
+                    self.query_one(StatusBar).set(conversation=ev.conversation_id)
             elif name == "TurnResetEvent":
                 await view.reset_turn()
             elif name == "ToolStartEvent":
