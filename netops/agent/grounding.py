@@ -159,12 +159,28 @@ def _one_line(text: str) -> str:
 
 # -- trimming ------------------------------------------------------------------------------
 
+_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?[ \t#]*$", re.MULTILINE)
+_FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE)
+
+
+def _prose(text: str) -> str:
+    """A Markdown passage's headings as sentences ("## Rollback" -> "Rollback.") and its fence
+    lines dropped, before it is flattened to one line: flattened, a runbook's first chunk began
+    with "# Title" and was then one heading to the answer check (nothing in it backed anything:
+    "five min: [1] says five" of the runbook's own words) and a centred title on the screen."""
+    def heading(m: re.Match[str]) -> str:
+        title = (m.group(1) or "").strip()
+        return title + ("" if not title or title[-1] in ".:;!?" else ".")
+
+    return _FENCE_LINE.sub("", _HEADING_LINE.sub(heading, text))
+
+
 def trim(text: str, question: str, max_tokens: int) -> str:
     """``text`` in one line of prose, cut to about ``max_tokens`` around the sentences that share
     the most words with ``question`` (whole sentences, in their original order)."""
     from netops.agent.answer_check import split_sentences
 
-    flat = " ".join(facts.strip_art(text).split())
+    flat = " ".join(_prose(facts.strip_art(text)).split())
     limit = max_tokens * CHARS_PER_TOKEN
     if len(flat) <= limit:
         return flat
