@@ -150,8 +150,8 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
     if record is not None:
         outcome = f"{record.decision}" + (f" by {record.by}" if record.by else "")
         lines.append(f"**Outcome:** {outcome}" + (f": {record.result}" if record.result else "") + ".")
-    if result.ok and result.content:
-        lines.append(result.content)
+    if result.content and (result.ok or record is not None):
+        lines.append(result.content)  # a failed run's report says which check failed where, and what was undone
     elif not result.ok and record is None:
         lines.append(f"**Not run:** {result.error}")
     if not result.changed:
