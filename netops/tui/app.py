@@ -99,6 +99,9 @@ class ChatApp(App[None]):
         Binding("ctrl+o", "copy_answer", "Copy", id="chat.copy"),
         Binding("ctrl+l", "focus_prompt", "Input", id="chat.focus_input", show=False),
         Binding("ctrl+q", "quit", "Quit", id="chat.quit", priority=True),
+        # a terminal's suspend ("fg" brings it back), not the question box's undo: Ctrl+Z did nothing
+        # visible and the "fg" typed after it was sent as a question
+        Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", id="chat.suspend", priority=True, show=False),
     ]
 
     def __init__(self, settings: Any, *, session: Any = None, model: str | None = None, offline: bool = False,
