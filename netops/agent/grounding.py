@@ -163,6 +163,35 @@ _HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?[ \t#]*$", re.MULT
 _FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE)
 
 
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _tables_as_sentences(text: str) -> str:
+    """Each row of a Markdown table (a header row, then a ``|---|---|`` rule) as one sentence
+    naming its columns ("timer hold, value 60 s."): flattened, the rows ran together, and as
+    '| ... |' lines they were taken for an RFC packet diagram and dropped (a runbook's timer table
+    never reached the model)."""
+    from netops.agent.answer_check import _TABLE_RULE
+
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if "|" in lines[i] and i + 1 < len(lines) and "|" in lines[i + 1] and _TABLE_RULE.match(lines[i + 1]):
+            head = _cells(lines[i])
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                row = _cells(lines[i])
+                said = ", ".join(f"{h} {c}" if h else c for h, c in zip(head + [""] * len(row), row) if c)
+                out.append(said + ("" if said[-1:] in ".:;!?" else ".") if said else "")
+                i += 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
 def _prose(text: str) -> str:
     """A Markdown passage's headings as sentences ("## Rollback" -> "Rollback.") and its fence
     lines dropped, before it is flattened to one line: flattened, a runbook's first chunk began
@@ -180,7 +209,7 @@ def trim(text: str, question: str, max_tokens: int) -> str:
     the most words with ``question`` (whole sentences, in their original order)."""
     from netops.agent.answer_check import split_sentences
 
-    flat = " ".join(_prose(facts.strip_art(text)).split())
+    flat = " ".join(_prose(facts.strip_art(_tables_as_sentences(text))).split())
     limit = max_tokens * CHARS_PER_TOKEN
     if len(flat) <= limit:
         return flat

@@ -240,3 +240,30 @@ def test_a_runbook_passage_that_starts_with_its_heading_backs_what_it_says(scrip
     assert [s.status for s in answer.check.sentences if s.status != "not_checked"] == ["supported", "supported"], \
         [(s.text, s.status, s.reasons) for s in answer.check.sentences]
     assert "⚠" not in answer.text, answer.text
+
+
+def test_a_runbook_table_reaches_the_model_and_backs_the_answer(scripted, agent_settings, tmp_path):
+    """chat19 trial: a runbook's Markdown table was taken for an RFC packet diagram ('| ... |'
+    lines hold no facts there) and dropped from the passage: asked "what hold timer do we use?",
+    the model was shown "Timers we use. Change them only in a maintenance window." and nothing of
+    the table, and a right answer from it could only be unsupported. Each row is now a sentence
+    naming its columns."""
+    from netops.assistant import Assistant
+    from netops.playbook.approval import DenyAll
+    from netops.rag.kb import KnowledgeBase
+    from netops.session import Session
+
+    doc = tmp_path / "timers-runbook.md"
+    doc.write_text("# Our BGP timers\n\nThe timers every eBGP session uses.\n\n| timer | value |\n|---|---|\n"
+                   "| keepalive | 20 s |\n| hold | 60 s |\n\nChange them only in a maintenance window.\n")
+    kb = KnowledgeBase(agent_settings)
+    kb.add([doc])
+    scripted.push(say("The hold timer we use is 60 s [1]."))
+    with Session(agent_settings, kb=kb) as session:
+        answer = Assistant(session, approver=DenyAll()).ask("which BGP hold timer value do our eBGP sessions use?")
+    kb.close()
+    assert answer.check is not None, (answer.text, answer.notice)
+    (source,) = answer.grounding.sources
+    assert "60 s" in source.text and "20 s" in source.text, source.text
+    assert [s.status for s in answer.check.sentences if s.status != "not_checked"] == ["supported"], \
+        [(s.text, s.status, s.reasons) for s in answer.check.sentences]
