@@ -571,6 +571,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     embed = None
     if g.kind == KNOWLEDGE and kb is not None and getattr(kb, "embedder", None) is not None:
         embed = kb.embedder.embed_query
+    said = answer.text
     report = check_answer(answer.text, seen, question=question, embed=embed)
     against = g.kind == DEVICE and g.health is not None and _against_health(report, g)
     pointers = g.kind == DEVICE and _pointers_unsupported(report)
@@ -588,7 +589,12 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     if g.kind == DEVICE and not any(s.status == SUPPORTED and not points_at_sources(s.text) for s in report.sentences):
         # Nothing the model said is backed by the device state (a sentence that only points at the
         # sources, "the answer ... can be found in [1]", says nothing): the facts lead, its text follows.
-        answer.text = own_findings(g, model_text=report.text)
+        # A sentence the device state contradicts, or one that only points at the sources, is left
+        # out (said in one line after the findings): under them it reads as the last word.
+        from netops.agent.answer_check import normalise_citations
+
+        kept, left = _left_out(normalise_citations(said, seen)[0], report)
+        answer.text = own_findings(g, model_text=report.text if kept is None else kept, left_out=left)
         cited = [s.evidence for s in g.sources]
     elif g.kind == DEVICE and g.counts:
         # a small model's answer may be true and say next to nothing: netops's own count follows
@@ -762,13 +768,56 @@ def _loops_out(text: str) -> tuple[str, int]:
     return text, dropped
 
 
-def own_findings(g: Grounding, *, model_text: str | None) -> str:
-    """The device facts first, clearly labelled, then the model's unsupported text (if any)."""
+def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None) -> str:
+    """The device facts first, clearly labelled, then the model's unsupported text (if any), then
+    the line saying what of the model's answer was left out (if anything was)."""
     body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     out = f"**{OWN_FINDINGS}:**\n\n{body}"
-    if model_text and model_text.strip():
+    if model_text and model_text.strip() and not _CITATIONS_ONLY.fullmatch(model_text):
         out += f"\n\n**{MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"
+    if left_out:
+        out += f"\n\n_{left_out}_"
     return out
+
+
+MODEL_LEFT_OUT = ("{n} of the model's answer left out ({why}). The findings above are what netops read "
+                  "from the devices (`--json` keeps every sentence with its check).")
+
+
+def _left_out(text: str, report: Any) -> tuple[str | None, str | None]:
+    """``text`` (the model's answer, citations normalised as the check saw them) without the
+    sentences the check marked contradicted and those that only point at the sources, the rest
+    marked as checked; and the line saying what was left out. (None, None) when nothing is.
+    Lines of a code block stay (its one mark speaks for the block)."""
+    from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED, CheckReport, _rewrite
+
+    contra = [s for s in report.sentences if s.block_end is None and s.status == CONTRADICTED]
+    # "The source is not instructed to answer the question [1]." (SmolLM2 on the lab): marked not
+    # supported, or not checked at all (no claim), it says nothing either way
+    pointers = [s for s in report.sentences if s.block_end is None and s.status in (UNSUPPORTED, NOT_CHECKED)
+                and points_at_sources(s.text)]
+    drop = {id(s) for s in contra + pointers}
+    if not drop:
+        return None, None
+    keep = [replace(s) for s in report.sentences if id(s) not in drop]
+    out = text
+    for s in sorted((s for s in report.sentences if id(s) in drop), key=lambda s: s.start, reverse=True):
+        a, b = s.start, s.end
+        while b < len(out) and out[b] in " \t":
+            b += 1
+        out = out[:a] + out[b:]
+        for k in keep:
+            if k.start >= b:
+                k.start, k.end = k.start - (b - a), k.end - (b - a)
+            if k.block_end is not None and k.block_end >= b:
+                k.block_end -= b - a
+    kept = _rewrite(out, CheckReport(text=out, sentences=keep), True).strip()
+    n = len(drop)
+    why = ", ".join(x for x in (
+        f"{len(contra)} contradicted by the device state" if contra else "",
+        f"{len(pointers)} that only point{'s' if len(pointers) == 1 else ''} at the sources and say"
+        f"{'s' if len(pointers) == 1 else ''} nothing about the network" if pointers else "") if x)
+    return kept, MODEL_LEFT_OUT.format(n=f"{n} sentence{'s' if n > 1 else ''}", why=why)
 
 
 def passages_first(g: Grounding, *, model_text: str | None) -> str:
