@@ -1285,7 +1285,20 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
     if has_intent and not now["hosts"] and not now["addresses"] and elliptical:
         # "and the ospf ones?": this question about the devices named before
         return f"{question.rstrip(' ?.')} on {' and '.join(before['hosts'])}"
+    if not has_intent and not now["hosts"] and not now["addresses"] and not now["interfaces"] \
+            and _LEANS.search(question) and _STATE_OF_IT.search(question):
+        # "how long has that been up?", "is it stable?" after "ospf neighbours on r3": the same read,
+        # whose rows carry the state and its age (a read only; a change was returned above)
+        prev = route(previous, hosts)
+        if prev.kind == "tool" and prev.tool == "get_state":
+            return previous
     return question
+
+
+# what a follow-up asks of the state just read: how long it has been so, whether it holds
+_STATE_OF_IT = re.compile(r"\b(?:how\s+long\s+(?:has|have|had)\s+\w+\s+been|since\s+when|up\s*-?\s*time|been\s+(?:up|down|full|established)|"
+                          r"stable|flapp\w*|still\s+(?:up|down|there)|(?:is|are)\s+(?:it|that|they|those)\s+(?:up|down))\b",
+                          re.IGNORECASE)
 
 
 def meaning(questions: "list[str] | str", hosts: list[str]) -> str:
