@@ -777,7 +777,7 @@ class Assistant:
             answer.error, answer.error_hint, answer.error_exit = empty.message, empty.hint, empty.exit_code
         _mark_unbacked(answer, toolbox)
         _no_guess_about_devices(answer, question, ctx, toolbox)
-        _off_topic(answer, question, g, ctx, toolbox, prior)
+        _off_topic(answer, question, g, ctx, toolbox)
         _how_to_ask(answer)
         return answer
 
@@ -868,18 +868,19 @@ def _no_guess_about_devices(answer: Answer, question: str, ctx: ToolContext, too
                                           "the model's unbacked answer was left out") if x)
 
 
-def _off_topic(answer: Answer, question: str, g: Any, ctx: ToolContext, toolbox: ToolBox, prior: list[Any]) -> None:
+def _off_topic(answer: Answer, question: str, g: Any, ctx: ToolContext, toolbox: ToolBox) -> None:
     """A question about nothing netops can read (no device, no network or document word; it leans on
-    nothing said before), answered with nothing read: the model's answer is an invention (SmolLM2:
+    nothing, "that", "and ..."), answered with nothing read: the model's answer is an invention (SmolLM2:
     the weather in Paris is "a mix of sunny and cloudy"; "hi, how are you?" got a letter signed
     "Alex"). It is replaced by a plain line of what netops answers, and the notice says so."""
     from netops.agent.offline import _domain, inventory_hosts
     from netops.agent.offtopic import about_the_network, off_topic_line
-    from netops.agent.router import _LEANS
+    from netops.agent.router import _ELLIPSIS, _LEANS
 
     if g.kind != "none" or g.unknown_device or answer.evidence or toolbox.calls or answer.error \
             or answer.change is not None or answer.approvals or answer.asks or not answer.text.strip() \
-            or "\n" in question.strip() or (prior and _LEANS.search(question)):
+            or "\n" in question.strip() or _LEANS.search(question) or _ELLIPSIS.match(question):
+        # (a question that leans on something said, "and now?", "say that more simply", is the model's)
         return
     try:
         hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or ctx.settings.paths.inventory.exists() else []
