@@ -101,6 +101,10 @@ class Grounding:
     """netops's own verdict on a health read ("is the lab healthy?", "is r2 ok?"): +1 when every device
     was read and no interface, BGP session or OSPF neighbour is down (none admin down either), -1
     when one that should be up is not, None otherwise (not a health read, a read failed, unclear)."""
+    answer: int | None = None
+    """netops's own yes (+1) or no (-1) to a yes-or-no question its read answers whole ("is
+    203.0.113.3/32 in r2's table?", "can r1 reach r3?": a route on every device read, or on none);
+    None otherwise. A bare "The answer is no." is checked against it (:func:`_against_answer`)."""
     unread: str | None = None
     """Devices the question listed beside known ones that the inventory does not have ("what is
     broken on r2, r7?"): the known ones are read, and the answer says this line."""
@@ -306,7 +310,17 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
                                             command=hr.command)
         sources.append(Source(len(sources) + 1, "device", ev.label, clip_lines(text, budget.passage_tokens * CHARS_PER_TOKEN), ev))
     return Grounding(DEVICE, sources, counts=[found] if found else [],
-                     health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None)
+                     health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
+                     answer=_route_answer(clean.get("getter", ""), agg))
+
+
+def _route_answer(getter: str, agg: Any) -> int | None:
+    """+1 when every device read has a route for the lookup, -1 when none has, None otherwise
+    (another getter, a failed read, or some have it and some do not)."""
+    if getter != "route" or not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
+        return None
+    found = {bool(getattr(hr.data, "found", False)) for hr in agg.values()}
+    return None if len(found) != 1 else (1 if found.pop() else -1)
 
 
 def _health(getter: str, agg: Any) -> int | None:
@@ -574,6 +588,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     said = answer.text
     report = check_answer(answer.text, seen, question=question, embed=embed)
     against = g.kind == DEVICE and g.health is not None and _against_health(report, g)
+    against = (g.kind == DEVICE and g.answer is not None and _against_answer(report, g, question)) or against
     pointers = g.kind == DEVICE and _pointers_unsupported(report)
     if against or pointers:  # sentences re-marked after the check: the text is written again with the marks
         from netops.agent.answer_check import _rewrite, normalise_citations
@@ -653,6 +668,33 @@ def _pointers_unsupported(report: Any) -> bool:
         if s.status == SUPPORTED and points_at_sources(s.text):
             s.status, s.supported_by = UNSUPPORTED, []
             s.reasons = ["it points at the sources and says nothing about the network"]
+            marked = True
+    return marked
+
+
+# "The answer is no.", "No.", "Yes, it is.", "No, it isn't [1].": a yes or no and nothing else
+_BARE_YES_NO = re.compile(r"^\W*(?:the\s+(?:short\s+)?answer\s+is\s*:?\s*)?[\"'*]*(?P<yn>yes|no)\b[\"'*]*"
+                          r"(?:\s*,?\s*(?:it|that|they|there)\s+(?:is|are|does|do|can|has|have)(?:n't|\s+not)?)?"
+                          r"(?:\s*\[\d+\])*\W*$", re.IGNORECASE)
+_YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|does|do|can|could|has|have|will|was|were)\b", re.IGNORECASE)
+
+
+def _against_answer(report: Any, g: Grounding, question: str) -> bool:
+    """Mark a sentence that is only a yes or a no (:data:`_BARE_YES_NO`), to a yes-or-no question,
+    opposite to netops's own (:attr:`Grounding.answer`) as contradicted by the sources it rests on.
+    SmolLM2 answered "is 203.0.113.3/32 in r2's table?" with "The answer is no." (the route is there):
+    no claim the check can bind to a line, so it stood unmarked under the findings. True when marked."""
+    from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED
+
+    if not _YES_NO_QUESTION.match(question):
+        return False
+    marked = False
+    for s in report.sentences:
+        m = _BARE_YES_NO.match(s.text)
+        if s.status in (UNSUPPORTED, NOT_CHECKED) and s.block_end is None and m \
+                and (1 if m.group("yn").lower() == "yes" else -1) == -g.answer:
+            s.status, s.contradicted_by = CONTRADICTED, [src.n for src in g.sources]
+            s.reasons = ["netops's own reading: " + ("the route is there" if g.answer > 0 else "there is no route")]
             marked = True
     return marked
 

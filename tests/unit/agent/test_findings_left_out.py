@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from netops.agent.answer_check import CONTRADICTED, UNSUPPORTED
 from netops.agent.grounding import MODEL_UNSUPPORTED, OWN_FINDINGS
 from netops.testing.ollama_server import say
@@ -79,3 +81,29 @@ def test_a_supported_answer_with_a_contradicted_sentence_is_left_as_checked(scri
     answer = make_assistant().ask("bgp neighbours on r1")
     assert not answer.text.startswith(f"**{OWN_FINDINGS}")
     assert "198.51.100.2 is down" in answer.text and "⚠ contradicted" in answer.text
+
+
+# -- a bare yes or no against netops's own yes or no (seen on lab 8 in model19's re-check) -------------
+
+def test_a_bare_no_against_a_route_that_is_there_is_contradicted_and_left_out(scripted, make_assistant):
+    """SmolLM2: "The answer is no." to "is 203.0.113.3/32 in r2's table?" (it is). A bare yes or no
+    is no claim the check can bind to a line, so it stayed, unmarked, as the last paragraph."""
+    scripted.push(say("The answer is no."))
+    answer = make_assistant().ask("is 203.0.113.3/32 in r2's table?")
+    (s,) = answer.check.sentences
+    assert s.status == CONTRADICTED and s.contradicted_by == [1] and "netops's own reading" in s.reasons[0]
+    assert "The answer is no" not in answer.text and "1 contradicted by the device state" in answer.text
+
+
+@pytest.mark.parametrize("said", ["Yes.", "The answer is yes [1]."])
+def test_a_bare_yes_that_agrees_is_left_as_it_was(scripted, make_assistant, said):
+    scripted.push(say(said))
+    answer = make_assistant().ask("is 203.0.113.3/32 in r2's table?")
+    assert said.rstrip(".").split(" [")[0] in answer.text and "left out" not in answer.text
+
+
+def test_a_bare_yes_about_a_route_that_is_not_there_is_contradicted(scripted, make_assistant):
+    scripted.push(say("Yes, it is."))
+    answer = make_assistant().ask("is 10.9.9.9 in r2's table?")
+    assert answer.check.sentences[0].status == CONTRADICTED, answer.text
+    assert "Yes, it is" not in answer.text
