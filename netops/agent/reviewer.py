@@ -97,8 +97,11 @@ NO_VERDICT = ("model: no verdict (the model reviewer answered in prose, not the 
 """The one line for a model reviewer that gave no verdict (:func:`review_with_model`)."""
 
 # a reply in prose that objects ("Do not apply this", "I would block it", "this is risky"): still a warning
+# ("object" alone is no objection: the reviewer prompt asks about "the host and object the person asked about",
+# and SmolLM2 repeats it)
 _OBJECTION = re.compile(r"\b(?:block\w*|reject\w*|refus\w*|den(?:y|ied)|unsafe|danger\w*|risky|harm\w*|wrong|"
-                        r"incorrect|mistake\w*|warn\w*|abort\w*|object\w*|(?:do|should|must|would)\s*(?:not|n't)\s+"
+                        r"incorrect|mistake\w*|warn\w*|abort\w*|objection\w*|object\s+to|"
+                        r"(?:do|should|must|would)\s*(?:not|n't)\s+"
                         r"(?:apply|run|proceed|approve|do|make)|don't\s+(?:apply|run|proceed|approve))\b", re.IGNORECASE)
 
 

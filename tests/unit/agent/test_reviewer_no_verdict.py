@@ -57,10 +57,19 @@ def test_prose_with_no_verdict_is_no_second_opinion(deadline):
     assert "objected" not in v.summary() and "WARNING" not in v.summary()
 
 
+def test_prose_with_no_verdict_is_no_second_opinion_even_echoing_the_prompt():
+    """SmolLM2 on lab 8 (model19's re-check): "The plan is to drain a router ... the host and object."."""
+    reply = "The plan acts on the host and object the person asked about, r1 and its eth-r2."
+    v = review_with_model(FakeListChatModel(responses=[reply]), "interface-description on r1", ASK, "")
+    assert v.level == "ok", v
+
+
 @pytest.mark.parametrize("reply", ["Do not apply this change: it would take r1's uplink down.",
                                    "I would block this plan, the description is wrong.",
                                    "Warning: this is risky."])
 def test_prose_that_reads_as_an_objection_still_warns(reply):
+    """(and prose that only repeats the prompt's "the host and object the person asked about" does not:
+    test_prose_with_no_verdict_is_no_second_opinion_even_echoing_the_prompt)"""
     v = review_with_model(FakeListChatModel(responses=[reply]), "interface-description on r1", ASK, "")
     assert v.level == "warn" and any("objection" in f for f in v.findings), v
 
