@@ -704,6 +704,15 @@ class Assistant:
                           mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g, not_found=True,
                           notice="; ".join(x for x in ("the question names a device the inventory does not have; "
                                                        "the model was not asked", missing) if x))
+        if g.kind == grounding.NONE and _off_topic(question, ctx):
+            # about nothing netops can read: what netops answers, not the model's invention (SmolLM2 gave
+            # the weather in Paris as "a mix of sunny and cloudy", and answered "hi" with a letter)
+            from netops.agent.offtopic import off_topic_line
+
+            return Answer(question=question, text=off_topic_line(_hosts_of(ctx)), mode="agent", model=self.model,
+                          tool_calls=list(toolbox.calls), grounding=g, abstained=True,
+                          notice="the question is about nothing netops can read (no device, network or document "
+                                 "topic); the model was not asked")
         if g.abstain:
             return Answer(question=question, text=g.abstention(), mode="agent", model=self.model,
                           tool_calls=list(toolbox.calls), grounding=g, abstained=True,
@@ -777,7 +786,6 @@ class Assistant:
             answer.error, answer.error_hint, answer.error_exit = empty.message, empty.hint, empty.exit_code
         _mark_unbacked(answer, toolbox)
         _no_guess_about_devices(answer, question, ctx, toolbox)
-        _off_topic(answer, question, g, ctx, toolbox)
         _how_to_ask(answer)
         return answer
 
@@ -868,30 +876,26 @@ def _no_guess_about_devices(answer: Answer, question: str, ctx: ToolContext, too
                                           "the model's unbacked answer was left out") if x)
 
 
-def _off_topic(answer: Answer, question: str, g: Any, ctx: ToolContext, toolbox: ToolBox) -> None:
-    """A question about nothing netops can read (no device, no network or document word; it leans on
-    nothing, "that", "and ..."), answered with nothing read: the model's answer is an invention (SmolLM2:
-    the weather in Paris is "a mix of sunny and cloudy"; "hi, how are you?" got a letter signed
-    "Alex"). It is replaced by a plain line of what netops answers, and the notice says so."""
-    from netops.agent.offline import _domain, inventory_hosts
-    from netops.agent.offtopic import about_the_network, off_topic_line
+def _hosts_of(ctx: ToolContext) -> list[str]:
+    from netops.agent.offline import inventory_hosts
+
+    try:
+        return inventory_hosts(ctx.get_devices()) if ctx.devices is not None or ctx.settings.paths.inventory.exists() else []
+    except Exception:  # no usable inventory: no device can be named
+        return []
+
+
+def _off_topic(question: str, ctx: ToolContext) -> bool:
+    """A question about nothing netops can read: no device, address, networking, operations or
+    document word (:func:`netops.agent.offtopic.about_the_network`), not pasted text, and leaning on
+    nothing ("and now?", "say that more simply" are the model's, with or without an earlier turn)."""
+    from netops.agent.offline import _domain
+    from netops.agent.offtopic import about_the_network, replies
     from netops.agent.router import _ELLIPSIS, _LEANS
 
-    if g.kind != "none" or g.unknown_device or answer.evidence or toolbox.calls or answer.error \
-            or answer.change is not None or answer.approvals or answer.asks or not answer.text.strip() \
-            or "\n" in question.strip() or _LEANS.search(question) or _ELLIPSIS.match(question):
-        # (a question that leans on something said, "and now?", "say that more simply", is the model's)
-        return
-    try:
-        hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or ctx.settings.paths.inventory.exists() else []
-    except Exception:  # no usable inventory: no device can be named
-        hosts = []
-    if about_the_network(question, hosts, _domain(ctx.settings)):
-        return
-    answer.text = off_topic_line(hosts)
-    answer.abstained = True
-    answer.notice = "; ".join(x for x in (answer.notice, "the question is about nothing netops can read; the "
-                                          "model's unbacked answer was left out") if x)
+    if "\n" in question.strip() or _LEANS.search(question) or _ELLIPSIS.match(question) or replies(question):
+        return False
+    return not about_the_network(question, _hosts_of(ctx), _domain(ctx.settings))
 
 
 def _mark_unbacked(answer: Answer, toolbox: ToolBox) -> None:

@@ -4,7 +4,7 @@ With a model, a question that names no device, no network or document topic, and
 nothing said before got the model's invention with only a "No evidence" footnote: SmolLM2 said the
 weather in Paris tomorrow is "a mix of sunny and cloudy" and answered "hi, how are you?" with a
 letter signed "Alex". netops offline says what it can do; with a model it now does the same when
-the model read nothing either (:func:`netops.assistant` calls :func:`off_topic_line`). The test
+the question is about none of it (:func:`netops.assistant._off_topic`; the model is not asked). The test
 is deliberately wide on the network side: any networking, device, document or operations word
 keeps the model's answer ("how does ecmp hashing work?", "what is NAT?")."""
 
@@ -34,6 +34,8 @@ community communities med localpref aspath timer timers keepalive hold dead hell
 neighbor neighbors neighbour neighbours established full idle active down up healthy health state status
 error errors counters crc drops discards bgp4 ebgp ibgp mpls vxlan vlan vrf qos tcp udp icmp
 datacenter spine leaf fabric pod rack edge core border uplink downlink isp transit
+everything anything something fine ok okay working broken wrong problem problems issue issues alert alerts
+alarm alarms monitor monitoring log logs backup backups tool tools command commands
 """.split())
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -46,6 +48,14 @@ def _forms(word: str) -> set[str]:
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             out.add(word[: -len(suffix)])
     return out
+
+
+# a reply to something said before ("yes", "ok, do it", "go ahead", "no thanks"): never off topic
+_REPLY = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|ok|okay|sure|go\s+ahead|do\s+it|y|n)\b", re.IGNORECASE)
+
+
+def replies(question: str) -> bool:
+    return bool(_REPLY.match(question))
 
 
 def about_the_network(question: str, hosts: Iterable[str] = (), domain: Iterable[str] = ()) -> bool:

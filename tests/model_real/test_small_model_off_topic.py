@@ -1,7 +1,7 @@
 """The real SmolLM2-135M on questions about nothing netops can read (model17's blind trial on lab 8:
 "what's the weather in Paris tomorrow?" -> "a mix of sunny and cloudy"; "hi, how are you?" -> a
 letter signed "Alex"). Helper "model19": the person gets a plain line of what netops answers, and
-the notice says the model's answer was left out. No lab needed (nothing is read)."""
+the notice says the model was not asked. No lab needed (nothing is read)."""
 
 from __future__ import annotations
 
@@ -37,4 +37,4 @@ def test_a_question_about_nothing_netops_reads_gets_what_netops_answers(env, que
     assert got["mode"] == "agent", got.get("notice")
     assert got["answer"].startswith("netops answers questions about your network"), got["answer"]
     assert "bgp neighbours on r1" in got["answer"] and got["abstained"]
-    assert "left out" in (got["notice"] or "")
+    assert "the model was not asked" in (got["notice"] or "")

@@ -1,5 +1,6 @@
 """A question about nothing netops can read gets a plain line of what netops answers, not the
-model's invention (helper "model19", 2026-12-03; findings 3 and 6 of the SmolLM2 blind trial:
+model's invention (the model is not asked: nothing it said could be backed, and SmolLM2 took 52 s
+on the lab to write the letter that was then left out) (helper "model19", 2026-12-03; findings 3 and 6 of the SmolLM2 blind trial:
 "what's the weather in Paris tomorrow?" -> "a mix of sunny and cloudy", "hi, how are you?" -> a
 letter signed "Alex"). Only when the question names no device, no network or document topic, leans
 on nothing said before, and the model read nothing: network questions the router does not know
@@ -26,7 +27,8 @@ def test_not_about_the_network(question):
                                       "how do I troubleshoot packet loss?", "write a python script to ping hosts",
                                       "what is a firewall?", "summarise our network", "is r2 ok?",
                                       "what does our runbook say about maintenance windows?",
-                                      "what is the hold time?", "why is the session flapping?"])
+                                      "what is the hold time?", "why is the session flapping?",
+                                      "is everything fine?", "what's wrong?"])
 def test_about_the_network(question):
     assert about_the_network(question, HOSTS)
 
@@ -38,11 +40,11 @@ def test_about_the_network(question):
 def test_the_model_invention_is_replaced_by_what_netops_answers(scripted, make_assistant, question, invented):
     scripted.push(say(invented))
     answer = make_assistant().ask(question)
-    assert scripted.requests, "the model was asked"  # it was; its answer is what is left out
+    assert not scripted.requests, "the model was asked"  # nothing it could say would be backed
     assert invented[:30] not in answer.text and "Alex" not in answer.text, answer.text
     assert "netops answers questions about your network" in answer.text
     assert "bgp neighbours on r1" in answer.text  # examples with the inventory's own names
-    assert "left out" in (answer.notice or "") and answer.abstained
+    assert "the model was not asked" in (answer.notice or "") and answer.abstained
     assert "No evidence" not in answer.text  # a line of netops's, not an unbacked claim
 
 
@@ -51,6 +53,13 @@ def test_a_network_question_still_gets_the_model_answer(scripted, make_assistant
     scripted.push(say(said))
     answer = make_assistant().ask("write a python script to ping hosts")
     assert said in answer.text and "netops answers questions" not in answer.text
+
+
+@pytest.mark.parametrize("question", ["yes", "ok, do it", "and now?"])
+def test_a_reply_or_an_ellipsis_is_left_to_the_model(scripted, make_assistant, question):
+    scripted.push(say("Nothing to do."))
+    answer = make_assistant().ask(question)
+    assert scripted.requests and "netops answers questions" not in answer.text, answer.text
 
 
 def test_a_follow_up_in_a_conversation_is_left_to_the_model(scripted, make_assistant):
