@@ -76,7 +76,7 @@ def about_the_network(question: str, hosts: Iterable[str] = (), domain: Iterable
 
 OFF_TOPIC = ("netops answers questions about your network (its devices' state, what changed, routes, "
              "vetted changes) and about the documents in its knowledge base. Nothing it can read bears on "
-             "this question, so the model's answer is left out: nothing could back it (a small model makes up "
+             "this question, so the model was not asked: nothing could back its answer (a small model makes up "
              "weather, news and facts). Ask, for example: {examples}.")
 
 
