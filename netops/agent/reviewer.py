@@ -100,9 +100,13 @@ NO_VERDICT = ("model: no verdict (the model reviewer answered in prose, not the 
 # ("object" alone is no objection: the reviewer prompt asks about "the host and object the person asked about",
 # and SmolLM2 repeats it)
 _OBJECTION = re.compile(r"\b(?:block\w*|reject\w*|refus\w*|den(?:y|ied)|unsafe|danger\w*|risky|harm\w*|wrong|"
-                        r"incorrect|mistake\w*|warn\w*|abort\w*|objection\w*|object\s+to|"
+                        r"incorrect|mistake\w*|warn\w*|abort\w*|objection\w*|(?:i|we|would)\s+object\b|"
                         r"(?:do|should|must|would)\s*(?:not|n't)\s+"
                         r"(?:apply|run|proceed|approve|do|make)|don't\s+(?:apply|run|proceed|approve))\b", re.IGNORECASE)
+
+
+# the reviewer prompt's own words, repeated back: "ok" | "warn" | "block", "the host and object"
+_PROMPT_ECHO = re.compile(r"[\"']?ok[\"']?\s*\|\s*[\"']?warn[\"']?\s*\|\s*[\"']?block[\"']?", re.IGNORECASE)
 
 
 def _quote(text: str, limit: int = 160) -> str:
@@ -164,7 +168,7 @@ def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: st
         # Prose instead of the JSON verdict asked for (SmolLM2, every time): no second opinion, as
         # with no model reviewer, and said so; a warning here meant --yes could never apply anything
         # with such a model. Prose that reads as an objection still warns (the person reads it).
-        if _OBJECTION.search(text):
+        if _OBJECTION.search(_PROMPT_ECHO.sub(" ", text)):
             v.raise_to("warn", "model: the model reviewer gave no JSON verdict and its reply reads as an "
                                f"objection: {_quote(text)}")
         else:

@@ -59,9 +59,11 @@ def test_prose_with_no_verdict_is_no_second_opinion(deadline):
 
 def test_prose_with_no_verdict_is_no_second_opinion_even_echoing_the_prompt():
     """SmolLM2 on lab 8 (model19's re-check): "The plan is to drain a router ... the host and object."."""
-    reply = "The plan acts on the host and object the person asked about, r1 and its eth-r2."
-    v = review_with_model(FakeListChatModel(responses=[reply]), "interface-description on r1", ASK, "")
-    assert v.level == "ok", v
+    for reply in ["The plan acts on the host and object the person asked about, r1 and its eth-r2.",
+                  "The plan is to create a new interface eth-r3 that will allow the host and object to communicate.",
+                  'Reply: {"verdict": "ok" | "warn" | "block", "findings": ["short reason"]} The plan sets a description.']:
+        v = review_with_model(FakeListChatModel(responses=[reply]), "interface-description on r1", ASK, "")
+        assert v.level == "ok", (reply, v)
 
 
 @pytest.mark.parametrize("reply", ["Do not apply this change: it would take r1's uplink down.",
