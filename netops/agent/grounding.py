@@ -823,7 +823,7 @@ def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None =
 
 
 MODEL_LEFT_OUT = ("{n} of the model's answer left out ({why}). The findings above are what netops read "
-                  "from the devices (`--json` keeps every sentence with its check).")
+                  "(`--json` keeps every sentence with its check).")
 
 
 def _left_out(text: str, report: Any) -> tuple[str | None, str | None]:
@@ -856,7 +856,7 @@ def _left_out(text: str, report: Any) -> tuple[str | None, str | None]:
     kept = _rewrite(out, CheckReport(text=out, sentences=keep), True).strip()
     n = len(drop)
     why = ", ".join(x for x in (
-        f"{len(contra)} contradicted by the device state" if contra else "",
+        f"{len(contra)} contradicted by what netops read" if contra else "",
         f"{len(pointers)} that only point{'s' if len(pointers) == 1 else ''} at the sources and say"
         f"{'s' if len(pointers) == 1 else ''} nothing about the network" if pointers else "") if x)
     return kept, MODEL_LEFT_OUT.format(n=f"{n} sentence{'s' if n > 1 else ''}", why=why)
