@@ -36,6 +36,9 @@ error errors counters crc drops discards bgp4 ebgp ibgp mpls vxlan vlan vrf qos 
 datacenter spine leaf fabric pod rack edge core border uplink downlink isp transit
 everything anything something fine ok okay working broken wrong problem problems issue issues alert alerts
 alarm alarms monitor monitoring log logs backup backups tool tools command commands
+password passwords secret secrets enable credential credentials key keys keychain login logins aaa tacacs radius
+user users account accounts console boot image upgrade downgrade license hardware serial chassis fan fans
+temperature psu procedure procedures
 """.split())
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*")

@@ -28,7 +28,10 @@ def test_not_about_the_network(question):
                                       "what is a firewall?", "summarise our network", "is r2 ok?",
                                       "what does our runbook say about maintenance windows?",
                                       "what is the hold time?", "why is the session flapping?",
-                                      "is everything fine?", "what's wrong?"])
+                                      "is everything fine?", "what's wrong?",
+                                      # test_privacy_sinks's question (it failed with the first word list)
+                                      "what is the password recovery procedure, and is enable secret better "
+                                      "than enable password?"])
 def test_about_the_network(question):
     assert about_the_network(question, HOSTS)
 
