@@ -38,10 +38,13 @@ everything anything something fine ok okay working broken wrong problem problems
 alarm alarms monitor monitoring log logs backup backups tool tools command commands
 password passwords secret secrets enable credential credentials key keys keychain login logins aaa tacacs radius
 user users account accounts console boot image upgrade downgrade license hardware serial chassis fan fans
-temperature psu procedure procedures
+temperature psu procedure procedures lldp cdp l2vpn l3vpn vpls pseudowire advertise advertised advertising
+announce announced announcing withdraw withdrawn fleet site sites dc pop reach reachable reachability
 """.split())
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
+# "AS 65001", "802.1q", "TS 23.502", "RFC 4271": a number of the network or a standard
+_NUMBERED = re.compile(r"\bas\s*\d+\b|\b\d{3}\.\d+[a-z]*\b|\b(?:ts|rfc|ieee|itu)\s*[\d.]+", re.IGNORECASE)
 _ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,}\b", re.IGNORECASE)
 
 
@@ -54,7 +57,8 @@ def _forms(word: str) -> set[str]:
 
 
 # a reply to something said before ("yes", "ok, do it", "go ahead", "no thanks"): never off topic
-_REPLY = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|ok|okay|sure|go\s+ahead|do\s+it|y|n)\b", re.IGNORECASE)
+_REPLY = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|ok|okay|sure|go\s+ahead|go\s+on|do\s+it|continue|again|more|y|n)\b",
+                    re.IGNORECASE)
 
 
 def replies(question: str) -> bool:
@@ -68,12 +72,15 @@ def about_the_network(question: str, hosts: Iterable[str] = (), domain: Iterable
     from netops.agent.router import DOMAIN_WORDS
 
     low = question.lower().replace("'s", " ")
-    if _ADDRESS.search(low):
+    if _ADDRESS.search(low) or _NUMBERED.search(low):
         return True
     words = set(_WORD.findall(low))
     known = _NETWORK | DOMAIN_WORDS | {d.lower() for d in domain}
     if any(h.lower() in words for h in hosts):
         return True
+    if any(re.fullmatch(r"[a-z]{1,8}\d{1,4}", w) for w in words):
+        return True  # "r9", "dc2", "pod7", "spine1": named like a device or a site, even one the inventory lacks
+    words |= {p for w in words for p in w.split("-") if p}  # "bgp-soft-clear", "link-state"
     return any(_forms(w) & known for w in words)
 
 

@@ -31,7 +31,10 @@ def test_not_about_the_network(question):
                                       "is everything fine?", "what's wrong?",
                                       # test_privacy_sinks's question (it failed with the first word list)
                                       "what is the password recovery procedure, and is enable secret better "
-                                      "than enable password?"])
+                                      "than enable password?",
+                                      # (scanned from the repo's tests: a site, a playbook, an AS, a standard)
+                                      "how is dc2 doing?", "what does bgp-soft-clear do?",
+                                      "is AS 65001 a private AS number?", "what is 802.1q?", "is r9 reachable?"])
 def test_about_the_network(question):
     assert about_the_network(question, HOSTS)
 
@@ -58,7 +61,7 @@ def test_a_network_question_still_gets_the_model_answer(scripted, make_assistant
     assert said in answer.text and "netops answers questions" not in answer.text
 
 
-@pytest.mark.parametrize("question", ["yes", "ok, do it", "and now?"])
+@pytest.mark.parametrize("question", ["yes", "ok, do it", "and now?", "continue?"])
 def test_a_reply_or_an_ellipsis_is_left_to_the_model(scripted, make_assistant, question):
     scripted.push(say("Nothing to do."))
     answer = make_assistant().ask(question)
