@@ -1231,6 +1231,42 @@ _UNDO_ASKED = re.compile(r"\b(?:undo|revert|roll\s*-?\s*back|rollback|back\s*out
                          r"(?:roll|put|change|set|turn)\s+(?:it|that|this|them|those)\s+back)\b", re.IGNORECASE)
 
 
+def fleet_followup(question: str, previous: str, hosts: list[str]) -> str | None:
+    """The previous question asked of every router when a follow-up only puts the whole network in
+    its devices' place ("and on all routers?", "what about everywhere?", "same for all devices except
+    r3" after "bgp on r1?"; "and yesterday on all devices?" after "what changed on r2 today?"); None
+    for any other follow-up. Only a read or a history question is carried over, never a change."""
+    fleet = _EVERYWHERE.search(question)
+    before = entities(previous, hosts)["hosts"]
+    if fleet is None or not before:
+        return None
+    history = change_history(previous, named=True)
+    if not history and CHANGE_WORDS & set(_WORD.findall(previous.lower().replace("'s", ""))):
+        return None
+    left_out = excepted(question, hosts)
+    rest = question[:fleet.start()] + " " + question[fleet.end():]
+    if left_out:
+        rest = _EXCEPT.sub(" ", rest)
+        for h in left_out:
+            rest = re.sub(rf"(?<![\w-]){re.escape(h)}(?![\w-])", " ", rest, flags=re.IGNORECASE)
+    window = ""
+    if history:
+        rest, window = without_window(rest)
+    if set(_WORD.findall(rest.lower())) - _FOLLOWUP_FILLER - _LIST_GLUE or entities(rest, hosts)["hosts"]:
+        return None  # "and the ospf neighbours on all routers?": a question of its own
+    out = previous
+    if history:  # the window said now, or the one asked before, after the devices
+        out, before_window = without_window(out)
+        window = window or before_window
+    names = "|".join(re.escape(h) for h in sorted(before, key=len, reverse=True))
+    device = rf"(?:(?:the\s+)?(?:router|device|host|box)\s+)?(?:{names})(?:'s)?(?![\w-])"
+    out = re.sub(rf"(?:\b(?:on|of|for|from|at|in)\s+)?(?<![\w-]){device}(?:\s*(?:,|\band\b|&)\s*{device})*",
+                 " ", out, flags=re.IGNORECASE)
+    where = "on all routers" + (f" except {' and '.join(left_out)}" if left_out else "") + (f" {window}" if window else "")
+    out = re.sub(r"\s*([?!.]*)\s*$", lambda m: f" {where}{m.group(1)}", " ".join(out.split()), count=1)
+    return re.sub(r"\s+([?!.,])", r"\1", out)
+
+
 def followup(question: str, previous: str, hosts: list[str]) -> str:
     """The question a short follow-up stands for, given the person's previous question in the
     conversation: "and on r2?" after "bgp neighbours on r1" is "bgp neighbours on r2"; "and the
@@ -1241,6 +1277,8 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         return question
     if _UNDO_ASKED.search(previous) or _UNDO_ASKED.search(question):
         return question  # "and r3?" after "revert what alice changed on r2" is no undo on r3
+    if (again := fleet_followup(question, previous, hosts)) is not None:
+        return again  # "and on all routers?" after "bgp on r1?": the same read of every router
     if (again := history_followup(question, previous, hosts)) is not None:
         return again  # "and yesterday?" after "what changed on r2?": the same history question
     words = set(_WORD.findall(question.lower().replace("'s", "")))
@@ -1271,7 +1309,7 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         new = " and ".join([*now["hosts"], *listed_unknown(question, hosts)])  # an unknown one is said, not dropped
         out = re.sub(r"\x00(?:\W+(?:and|,)?\s*\x00)*", new, out)
         return out
-    if has_intent and not now["hosts"] and not now["addresses"] and elliptical:
+    if has_intent and not now["hosts"] and not now["addresses"] and elliptical and not _EVERYWHERE.search(question):
         # "and the ospf ones?": this question about the devices named before
         return f"{question.rstrip(' ?.')} on {' and '.join(before['hosts'])}"
     return question
