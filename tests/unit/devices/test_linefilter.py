@@ -128,3 +128,11 @@ def test_count_after_a_filter_counts_the_lines_it_kept():
     _, pattern = local_filters("show running-config | count network")
     assert apply_filters(BGP_CONFIG, pattern) == "Number of lines which match regexp = 1"
     assert local_filters("show running-config | count | no-more") is None
+
+
+def test_a_quoted_pattern_keeps_its_alternation():
+    """Junos ``| match "a|b"`` was split at the quoted ``|`` and refused (adv17 leftover)."""
+    head, filters = local_filters('show configuration | match "remote-as|password" | except 198.51.100.9')
+    assert head == "show configuration"
+    assert apply_filters(CONFIG, filters).splitlines() == [" neighbor 198.51.100.2 remote-as 65002",
+                                                          " neighbor 198.51.100.2 password Adv3Zq9"]
