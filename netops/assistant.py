@@ -24,6 +24,7 @@ playbook run before its next step, rolling back what it changed; the answer then
 from __future__ import annotations
 
 import queue
+import re
 import sqlite3
 import threading
 import time
@@ -778,6 +779,9 @@ class Assistant:
             ctx.emit(StepEvent("check", "checking the answer against its sources"))
         grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None,
                          seen=ctx.numbering.sources)
+        if g.typed and answer.text.strip() and not _ran_as_typed(toolbox, g.typed):
+            # "show ip ospf database on r2": what was read is only its nearest typed read, said first
+            answer.text = f"**Not the command you typed:** {g.typed}.\n\n{answer.text}"
         if g.unread and answer.text.strip():  # "what is broken on r2, r7?": r7 is said, never dropped
             answer.text = f"**Not read:** {g.unread}.\n\n{answer.text}"
         if not answer.text.strip() and answer.error is None:  # nothing said, and nothing of ours to say
@@ -896,6 +900,14 @@ def _off_topic(question: str, ctx: ToolContext) -> bool:
     if "\n" in question.strip() or _LEANS.search(question) or _ELLIPSIS.match(question) or replies(question):
         return False
     return not about_the_network(question, _hosts_of(ctx), _domain(ctx.settings))
+
+
+def _ran_as_typed(toolbox: ToolBox, typed: str) -> bool:
+    """Whether the model sent the command ``typed`` names (its first `...`) itself, and it ran."""
+    m = re.search(r"`([^`]+)`", typed)
+    want = " ".join(m.group(1).lower().split()) if m else ""
+    return bool(want) and any(c.ok and c.tool == "show" and " ".join(str(c.args.get("command", "")).lower().split()) == want
+                              for c in toolbox.calls)
 
 
 def _mark_unbacked(answer: Answer, toolbox: ToolBox) -> None:

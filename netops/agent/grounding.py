@@ -108,6 +108,9 @@ class Grounding:
     unread: str | None = None
     """Devices the question listed beside known ones that the inventory does not have ("what is
     broken on r2, r7?"): the known ones are read, and the answer says this line."""
+    typed: str | None = None
+    """A read command the person typed that no typed read covers: the line saying that what was read
+    is only its nearest, and how to send it as typed (:func:`netops.agent.router.typed_read`)."""
 
     @property
     def abstain(self) -> bool:
@@ -444,6 +447,7 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
         return Grounding(NONE, unknown_device=routed.reason)
     g = _prepare(question, ctx, call, budget, routed, hosts, previous=previous, earlier=earlier)
     g.unread = routed.unread
+    g.typed = routed.typed if routed.kind == "tool" else None
     return g
 
 
