@@ -34,6 +34,9 @@ community communities med localpref aspath timer timers keepalive hold dead hell
 neighbor neighbors neighbour neighbours established full idle active down up healthy health state status
 error errors counters crc drops discards bgp4 ebgp ibgp mpls vxlan vlan vrf qos tcp udp icmp
 datacenter spine leaf fabric pod rack edge core border uplink downlink isp transit
+graceful restart frame frames jumbo hub hubs repeater repeaters bridge bridges bogon bogons martian martians
+looking glass multicast unicast igmp pim snooping tap span mirror mirroring spanning tree rstp mstp poe
+wildcard supernet summarization summarisation multihoming peering ixp upstream downstream latency
 everything anything something fine ok okay working broken wrong problem problems issue issues alert alerts
 alarm alarms monitor monitoring log logs backup backups tool tools command commands
 password passwords secret secrets enable credential credentials key keys keychain login logins aaa tacacs radius
@@ -45,6 +48,13 @@ announce announced announcing withdraw withdrawn fleet site sites dc pop reach r
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 # "AS 65001", "802.1q", "TS 23.502", "RFC 4271": a number of the network or a standard
 _NUMBERED = re.compile(r"\bas\s*\d+\b|\b\d{3}\.\d+[a-z]*\b|\b(?:ts|rfc|ieee|itu)\s*[\d.]+", re.IGNORECASE)
+_PREFIX_LENGTH = re.compile(r"(?<![\w/])/(?:[0-9]|[12][0-9]|3[0-2]|[4-9][0-9]|1[01][0-9]|12[0-8])\b")
+"""A prefix length on its own ("what is a /30 used for?")."""
+_ACRONYM = re.compile(r"(?<![\w-])(?=(?:[a-z0-9]*[A-Z]){2})[A-Z][A-Za-z0-9]{1,7}(?![\w-])")
+"""A word with two capitals or more, starting with one ("RPKI", "TTL", "PoE", "SLAAC", "IPv6")."""
+_EVERYDAY_CAPITALS = frozenset("""OK TV US USA UK EU UN AI PM AM FAQ ASAP LOL BTW FYI IMO TBH NYC LA PS PC PhD CEO CTO
+DIY ETA BBC CNN NBA NFL FIFA NASA""".split())
+"""Capitals of everyday talk, not of networking."""
 _ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,}\b", re.IGNORECASE)
 
 
@@ -72,8 +82,10 @@ def about_the_network(question: str, hosts: Iterable[str] = (), domain: Iterable
     from netops.agent.router import DOMAIN_WORDS
 
     low = question.lower().replace("'s", " ")
-    if _ADDRESS.search(low) or _NUMBERED.search(low):
+    if _ADDRESS.search(low) or _NUMBERED.search(low) or _PREFIX_LENGTH.search(low):
         return True
+    if any(a not in _EVERYDAY_CAPITALS for a in _ACRONYM.findall(question)):
+        return True  # "what is RPKI?", "a TTL", "PoE", "SLAAC": networking speaks in acronyms
     words = set(_WORD.findall(low))
     known = _NETWORK | DOMAIN_WORDS | {d.lower() for d in domain}
     if any(h.lower() in words for h in hosts):

@@ -74,3 +74,20 @@ def test_a_follow_up_in_a_conversation_is_left_to_the_model(scripted, make_assis
     make_assistant().ask("bgp neighbours on r1")
     answer = make_assistant().ask("can you say that more simply?", continue_last=True)
     assert "netops answers questions" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    # networking questions outside the word list, which got "nothing netops can read" and no model answer
+    "what is RPKI?", "what is a TTL?", "how does PoE work?", "what is a /30 used for?", "what is graceful restart?",
+    "what is a jumbo frame?", "explain the difference between a hub and a repeater", "what is a bogon?",
+    "what is a martian address?", "what is a looking glass server?", "how does IGMP snooping work?",
+    "what is SLAAC?", "what does a TAP do?",
+])
+def test_networking_jargon_outside_the_list_is_about_the_network(question):
+    """An acronym (two capitals or more), a prefix length, or a networking word the first list lacked."""
+    assert about_the_network(question, HOSTS)
+
+
+@pytest.mark.parametrize("question", ["what's on TV tonight?", "who is the US president?", "is the FAQ of the EU AI act out?"])
+def test_everyday_capitals_do_not_make_a_question_about_the_network(question):
+    assert not about_the_network(question, HOSTS)
