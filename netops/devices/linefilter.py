@@ -36,13 +36,14 @@ take minutes over (``(a+)+$``); the device's matcher is not Python's, netops doe
 _LINE_CAP = 4096
 
 
-def local_filters(command: str) -> tuple[str, list[tuple[str, re.Pattern[str]]]] | None:
+def local_filters(command: str, *, quoted: bool = True) -> tuple[str, list[tuple[str, re.Pattern[str]]]] | None:
     """``(command without its filters, [(kind, pattern)])`` when every pipe of ``command`` is a
     line filter netops runs itself; ``None`` when there is no pipe or one it leaves to the device.
     Raises :class:`PolicyViolation` for a pattern it will not run (see ``_RISKY``)."""
     from netops.devices.policy import pipe_segments
 
-    head, *pipes = pipe_segments(command)  # (a quoted "a|b" is one pattern: the policy has passed it so)
+    # split as the policy split it: a quoted "a|b" is one pattern only where the platform reads it so
+    head, *pipes = pipe_segments(command, quoted=quoted)
     if not pipes:
         return None
     parts = [(name.lower(), arg.strip()) for name, _, arg in (seg.strip().partition(" ") for seg in pipes)]

@@ -47,6 +47,10 @@ class PlatformSpec:
     while ``archive tar /create`` writes files. Still refused as the command and as a pipe name."""
     case_sensitive: bool = False
     """Match commands as typed (a shell: ``ping -C 5`` is not ``ping -c 5``); network CLIs fold case."""
+    quoted_pipes: bool = False
+    """The CLI reads a quoted string as one argument, a ``|`` in it included (Junos, SR OS
+    ``| match "ge-0/0/0|ge-0/0/1"``). Elsewhere a quoted ``|`` is checked as a pipe like any other:
+    IOS/NX-OS/EOS/XR/VRP/FRR take quotes as pattern characters or split at every ``|``."""
 
 
 _IOS_FILTERS: dict[str, str | None] = {
@@ -144,6 +148,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             forbidden_verbs=("request", "start", "restart", "file", "load", "edit"),
             # "| display set" prints the configuration as set commands (display's arguments are pinned)
             argument_words=("set",),
+            quoted_pipes=True,
         ),
         PlatformSpec(
             # Nokia SR OS (7750/7450/7250/7705): the classic CLI and the MD-CLI share "show ...".
@@ -166,6 +171,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             # oam (test traffic beyond ping) / enable-admin / MD-CLI candidate edits.
             forbidden_verbs=("tools", "file", "bof", "environment", "oam", "enable-admin", "edit-config",
                              "candidate"),
+            quoted_pipes=True,
         ),
         PlatformSpec(
             # Huawei VRP 5 / VRP 8 (NE, CX, CE, S, AR series), read-only from the user view.

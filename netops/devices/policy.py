@@ -109,9 +109,10 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
         # a shell (linux) would wait for the closing quote and read the next command into it
         return _refuse("an unbalanced quote is not allowed")
     text = normalize(command)
-    # a network CLI reads a quoted "a|b" as one pattern (Junos, SR OS ``| match``); a shell's quotes
-    # would hand the pipe to the program inside them (``vtysh -c "show run | include x"``): split there
-    segments = [s.strip() for s in pipe_segments(text, quoted=not spec.case_sensitive)]
+    # Junos and SR OS read a quoted "a|b" as one pattern (``| match``); elsewhere a quoted pipe is a
+    # pipe (IOS-like CLIs split at every '|' or keep the quotes as pattern characters; a shell's
+    # quotes hand the pipe to the program inside them, ``vtysh -c "show run | include x"``)
+    segments = [s.strip() for s in pipe_segments(text, quoted=spec.quoted_pipes)]
     if any(not s for s in segments):
         return _refuse("empty pipe segment")
     head_words = segments[0].split()

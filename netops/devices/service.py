@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from netops.devices.fanout import failed_result, fan_out
 from netops.devices.inventory import Host, Inventory, load_inventory
+from netops.devices.platforms import get_platform
 from netops.devices.policy import check_command
 from netops.devices.redact import redact, redact_data, redact_lines, redact_output
 from netops.devices.results import AggregateResult, HostResult
@@ -467,7 +468,7 @@ class DeviceService:
         start = time.monotonic()
         # a model's "| include X" is run here on the redacted output, not by the device on the
         # raw one, where a guess at a secret would print its line or nothing (netops.devices.linefilter)
-        local = local_filters(command) if filter_here else None
+        local = local_filters(command, quoted=get_platform(host.platform).quoted_pipes) if filter_here else None
         out, clean = self._send(host, local[0] if local else command, timeout, kind="read", cancel=cancel)
         if local:
             clean = apply_filters(clean, local[1])

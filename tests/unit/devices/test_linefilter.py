@@ -149,3 +149,13 @@ def test_a_filter_on_output_cut_at_the_cap_says_it_saw_only_the_first_part(dev_s
     assert r.ok and r.truncated
     assert " description link 1\n" in r.output and "description link 399" not in r.output
     assert "cut at 1024 bytes" in r.output and "the filter saw only" in r.output, r.output
+
+
+def test_the_local_filters_split_a_quoted_pipe_as_the_policy_did():
+    # IOS-like CLIs: the policy checked 'include "a' and 'exclude b"' as two pipes; Junos: one pattern
+    from netops.devices.platforms import get_platform
+    command = 'show run | include "a | exclude b"'
+    _, ios = local_filters(command, quoted=get_platform("cisco_ios").quoted_pipes)
+    assert [kind for kind, _ in ios] == ["in", "out"]
+    _, junos = local_filters('show run | match "a|b"', quoted=get_platform("juniper_junos").quoted_pipes)
+    assert len(junos) == 1

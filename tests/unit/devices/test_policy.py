@@ -161,3 +161,19 @@ def test_a_pipe_inside_a_quoted_pattern_is_part_of_the_pattern(platform, command
 ])
 def test_quotes_open_no_way_past_the_policy(platform, command):
     assert not check_command(command, platform).allowed
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "cisco_nxos", "arista_eos", "cisco_xr", "huawei_vrp", "frr"])
+@pytest.mark.parametrize("hidden", ["x| email ops@example.com", "x| less", "x| utility xargs -n1 ls",
+                                    "x| sed s/a/b/", "x|awk 1"])
+def test_a_quoted_pipe_is_a_pipe_where_the_cli_does_not_read_quotes_as_one_pattern(platform, hidden):
+    # IOS/NX-OS/EOS/XR/VRP take the rest of the line (quotes and all) as the pattern, or split at
+    # every '|': a pipe inside quotes must pass the pipe allowlist like any other (review20)
+    verb = "display" if platform == "huawei_vrp" else "show"
+    for command in (f'{verb} version | include "{hidden}"', f'{verb} version "{hidden}"'):
+        assert not check_command(command, platform).allowed, (platform, command)
+
+
+@pytest.mark.parametrize("platform", ["juniper_junos", "nokia_sros"])
+def test_where_quotes_hold_a_pattern_the_words_after_a_quoted_pipe_are_still_pattern(platform):
+    assert check_command('show route | match "a|b" | count', platform).allowed
