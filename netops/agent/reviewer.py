@@ -101,8 +101,13 @@ NO_VERDICT = ("model: no verdict (the model reviewer answered in prose, not the 
 # and SmolLM2 repeats it)
 _OBJECTION = re.compile(r"\b(?:block\w*|reject\w*|refus\w*|den(?:y|ied)|unsafe|danger\w*|risky|harm\w*|wrong|"
                         r"incorrect|mistake\w*|warn\w*|abort\w*|objection\w*|(?:i|we|would)\s+object\b|"
-                        r"(?:do|should|must|would)\s*(?:not|n't)\s+"
-                        r"(?:apply|run|proceed|approve|do|make)|don't\s+(?:apply|run|proceed|approve))\b", re.IGNORECASE)
+                        r"(?:do|should|must|would|can)\s*(?:not|n't)\s+(?:be\s+)?"
+                        r"(?:appl\w*|run|proceed\w*|approv\w*|do|done|make|made|go\s+ahead|execut\w*|push\w*)|"
+                        r"don't\s+(?:apply|run|proceed|approve)|"
+                        # a plan that is not the request, or what it would break, said in prose
+                        r"(?:recommend|advise)\s+against|not\s+what|(?:does|do)\s*(?:not|n't)\s+match|mismatch\w*|"
+                        r"instead\s+of|not\s+(?:safe|asked|requested)|outages?|disrupt\w*|caution\w*|concern\w*|"
+                        r"tak\w*\s+(?:\S+\s+){0,3}?down)\b", re.IGNORECASE)
 
 
 # the reviewer prompt's own words, repeated back: "ok" | "warn" | "block", "the host and object"

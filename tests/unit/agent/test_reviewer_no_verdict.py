@@ -68,7 +68,18 @@ def test_prose_with_no_verdict_is_no_second_opinion_even_echoing_the_prompt():
 
 @pytest.mark.parametrize("reply", ["Do not apply this change: it would take r1's uplink down.",
                                    "I would block this plan, the description is wrong.",
-                                   "Warning: this is risky."])
+                                   "Warning: this is risky.",
+                                   # review20: objections in other words were "not reviewed", --yes applied
+                                   "This plan should not be applied: it takes down r1's only uplink.",
+                                   "The change must not be run on r1.",
+                                   "It shouldn't be approved.",
+                                   "I recommend against applying this change.",
+                                   "This is not what the person asked for.",
+                                   "The plan does not match the request: it changes r2, the request names r1.",
+                                   "The plan changes r3 instead of r1.",
+                                   "Don't go ahead with this.",
+                                   "Not safe to apply.",
+                                   "Caution: this will cause an outage on r1."])
 def test_prose_that_reads_as_an_objection_still_warns(reply):
     """(and prose that only repeats the prompt's "the host and object the person asked about" does not:
     test_prose_with_no_verdict_is_no_second_opinion_even_echoing_the_prompt)"""
