@@ -43,6 +43,11 @@ password passwords secret secrets enable credential credentials key keys keychai
 user users account accounts console boot image upgrade downgrade license hardware serial chassis fan fans
 temperature psu procedure procedures lldp cdp l2vpn l3vpn vpls pseudowire advertise advertised advertising
 announce announced announcing withdraw withdrawn fleet site sites dc pop reach reachable reachability
+ntp ptp clock clocks stratum sync syncing synchronisation synchronization optical dbm laser lasers light wavelength
+dwdm cwdm lambda buffer buffers bufferbloat loop loops guard horizon poison duplex autoneg negotiation hairpin
+hairpinning cut-through forward forwarding ttl mtu mss tcam cam asic asics npu microsegmentation segmentation
+patch panel box boxes show tech northbound southbound api apis harden hardening plane planes rpki roa tier
+carrier carriers led leds bpdu bpdus bfd stub nssa lsa lsas dr bdr reflector confederation rpf urpf
 """.split())
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*")

@@ -91,3 +91,20 @@ def test_networking_jargon_outside_the_list_is_about_the_network(question):
 @pytest.mark.parametrize("question", ["what's on TV tonight?", "who is the US president?", "is the FAQ of the EU AI act out?"])
 def test_everyday_capitals_do_not_make_a_question_about_the_network(question):
     assert not about_the_network(question, HOSTS)
+
+
+@pytest.mark.parametrize("question", [
+    # review20: engineers' questions in lower case the router does not route, each got the off-topic line
+    "how do i calculate an optical power budget in dbm", "why is my ntp not syncing",
+    "why is my clock drifting on the box", "what is bufferbloat", "what is a loop guard",
+    "what is split horizon", "what causes a duplex mismatch", "what is hairpinning",
+    "what are the tradeoffs of cut-through vs store and forward", "what does ttl exceeded mean",
+    "what is a wavelength in dwdm", "how does microsegmentation work", "whats ntp stratum",
+    "what is a patch panel", "how do i read a show tech", "what's a good naming convention for the boxes",
+    "what is a northbound api", "how do i harden the management plane", "what does rpki invalid mean",
+    "what is a tier 1 carrier", "why might a laser be dirty", "what does the amber led mean",
+    "what is a bpdu", "what's the diff between tcam and cam", "what mss should i clamp to",
+    "why is the asic dropping", "what is a data plane vs control plane",
+])
+def test_lower_case_networking_questions_are_about_the_network(question):
+    assert about_the_network(question, HOSTS)
