@@ -503,7 +503,8 @@ def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names
         # traffic to move away" is not the opposite of a runbook's "set the graceful shutdown
         # community ... and wait five minutes for traffic to move away")
         states_one = claim_negated or polarity.reading(plain)[0] is not None
-        if all((facts.negated(p.text, shared) or states_one and polarity.reading(p.text) == (-1, True))
+        if all((facts.negated(p.text, shared) or (polarity.reading(p.text) == (-1, True) if states_one
+                                                  else _negative_where_shared(p.text, plain)))
                != claim_negated for p in closest):
             conflict = True
             reasons.append(f"[{src.n}] says the opposite ({'no' if claim_negated else 'a'} negation there)")
@@ -571,6 +572,22 @@ def _phantoms(sentence: str, haystack: str, labels: str) -> list[str]:
         if not re.search(rf"\brfc {rfc} (?:\u00a7|section )?{re.escape(sec)}(?!\d)", labels):
             out.append(f"RFC {rfc} \u00a7{sec} is not among the sources")
     return out
+
+
+_CLAUSE_BREAK = re.compile(r"[;:,]|\b(?:and|but|while|whereas|then)\b", re.IGNORECASE)
+
+
+def _negative_where_shared(text: str, claim: str) -> bool:
+    """A negative state word ("unreachable", "inactive") in ``text`` of one clause, or in a clause
+    of it that shares a word or a name with ``claim``: "10.0.0.2 is unreachable from r1" is the
+    opposite of "10.0.0.2 can be reached from r1", while the "graceful shutdown community" of "set
+    the graceful shutdown community and wait five minutes" says nothing of "wait five minutes"."""
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c and c.strip()]
+    if len(clauses) <= 1:
+        return polarity.reading(text) == (-1, True)
+    said = facts.content_words(claim) | facts.names(claim)
+    return any((facts.content_words(c) | facts.names(c)) & said and polarity.reading(c) == (-1, True)
+               for c in clauses)
 
 
 def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = "",

@@ -147,3 +147,24 @@ def test_a_model_saying_what_the_device_state_says_is_supported(scripted, make_a
     answer = make_assistant().ask(question)
     assert [s.status for s in answer.check.sentences if s.status != "not_checked"] == [SUPPORTED]
     assert answer.text.startswith(said.rstrip(".")) and "⚠" not in answer.text
+
+
+@pytest.mark.parametrize("source, claim", [
+    ("10.0.0.2 is unreachable from r1.", "10.0.0.2 can be reached from r1 [1]."),
+    ("The route 10.1.0.0/24 is inactive on r2.", "The route 10.1.0.0/24 is used on r2 [1]."),
+    ("Peer 10.0.0.2 is unreachable; the session is not established.", "Peer 10.0.0.2 answers and the session works [1]."),
+    ("The BGP session with 10.0.0.9 is inactive.", "The BGP session with 10.0.0.9 carries routes [1]."),
+])
+def test_a_negative_state_word_about_the_same_thing_still_contradicts(source, claim):
+    """review20: since 9598511 a source's negative state word counted only where the claim says "not"
+    or states a state itself, so each of these claims (contradicted before) was marked supported."""
+    report = check_answer(claim, [_Source(1, "r1 show", source, "device")], question="q")
+    assert [s.status for s in report.sentences] == [CONTRADICTED], report.sentences
+
+
+def test_a_negative_state_word_in_another_clause_does_not_contradict():
+    """(the runbook case 9598511 fixed stays fixed)"""
+    source = "Set the graceful shutdown community and wait five minutes for traffic to move away."
+    report = check_answer("Wait five minutes for traffic to move away [1].",
+                          [_Source(1, "runbook", source, "doc")], question="q")
+    assert [s.status for s in report.sentences] == [SUPPORTED], report.sentences
