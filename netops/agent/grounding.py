@@ -736,6 +736,10 @@ _BARE_YES_NO = re.compile(r"^\W*(?:the\s+(?:short\s+)?answer\s+is\s*:?\s*)?[\"'*
                           r"(?:\s*,?\s*(?:it|that|they|there)\s+(?:is|are|does|do|can|has|have)(?:n't|\s+not)?)?"
                           r"(?:\s*\[\d+\])*\W*$", re.IGNORECASE)
 _YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|does|do|can|could|has|have|will|was|were)\b", re.IGNORECASE)
+# asked in the negative ("is it missing from r2?", "does r2 lack a route?"): a yes means no route, and
+# people answer such questions either way round; not set against netops's reading
+_NEGATIVE_QUESTION = re.compile(r"\b(?:not|no|never|none|missing|absent|lack\w*|lost|gone|without|withdrawn|removed|"
+                                r"dropped|disappeared|unreachable)\b|n't\b", re.IGNORECASE)
 
 
 def _against_answer(report: Any, g: Grounding, question: str) -> bool:
@@ -745,7 +749,7 @@ def _against_answer(report: Any, g: Grounding, question: str) -> bool:
     no claim the check can bind to a line, so it stood unmarked under the findings. True when marked."""
     from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED
 
-    if not _YES_NO_QUESTION.match(question):
+    if not _YES_NO_QUESTION.match(question) or _NEGATIVE_QUESTION.search(question):
         return False
     marked = False
     for s in report.sentences:

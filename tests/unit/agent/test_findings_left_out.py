@@ -107,3 +107,14 @@ def test_a_bare_yes_about_a_route_that_is_not_there_is_contradicted(scripted, ma
     answer = make_assistant().ask("is 10.9.9.9 in r2's table?")
     assert answer.check.sentences[0].status == CONTRADICTED, answer.text
     assert "Yes, it is" not in answer.text
+
+
+@pytest.mark.parametrize("question", ["is 203.0.113.3/32 missing from r2's table?", "is 203.0.113.3/32 absent on r2?",
+                                      "does r2 lack a route to 203.0.113.3?", "is 203.0.113.3/32 not in r2's table?"])
+def test_a_bare_no_to_a_question_asked_in_the_negative_is_not_set_against_the_route(scripted, make_assistant, question):
+    """review20: asked whether the route is missing (it is there), the model's right "No." was marked
+    contradicted and left out, as if the question had asked whether it is there."""
+    scripted.push(say("No."))
+    answer = make_assistant().ask(question)
+    assert all(s.status != CONTRADICTED for s in answer.check.sentences), answer.check.sentences
+    assert "No." in answer.text and "contradicted by what netops read" not in answer.text, answer.text
