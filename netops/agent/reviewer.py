@@ -105,9 +105,8 @@ _OBJECTION = re.compile(r"\b(?:block\w*|reject\w*|refus\w*|den(?:y|ied)|unsafe|d
                         r"(?:appl\w*|run|proceed\w*|approv\w*|do|done|make|made|go\s+ahead|execut\w*|push\w*)|"
                         r"don't\s+(?:apply|run|proceed|approve)|"
                         # a plan that is not the request, or what it would break, said in prose
-                        r"(?:recommend|advise)\s+against|not\s+what|(?:does|do)\s*(?:not|n't)\s+match|mismatch\w*|"
-                        r"instead\s+of|not\s+(?:safe|asked|requested)|outages?|disrupt\w*|caution\w*|concern\w*|"
-                        r"tak\w*\s+(?:\S+\s+){0,3}?down)\b", re.IGNORECASE)
+                        r"(?:recommend|advise)\s+against|not\s+what|(?:does|do)\s*(?:not|n't)\s+match|"
+                        r"not\s+(?:safe|asked|requested)|caution\w*)\b", re.IGNORECASE)
 
 
 # the reviewer prompt's own words, repeated back: "ok" | "warn" | "block", "the host and object"

@@ -61,7 +61,10 @@ def test_prose_with_no_verdict_is_no_second_opinion_even_echoing_the_prompt():
     """SmolLM2 on lab 8 (model19's re-check): "The plan is to drain a router ... the host and object."."""
     for reply in ["The plan acts on the host and object the person asked about, r1 and its eth-r2.",
                   "The plan is to create a new interface eth-r3 that will allow the host and object to communicate.",
-                  'Reply: {"verdict": "ok" | "warn" | "block", "findings": ["short reason"]} The plan sets a description.']:
+                  'Reply: {"verdict": "ok" | "warn" | "block", "findings": ["short reason"]} The plan sets a description.',
+                  # what a plan does, told in prose, is no objection (review20)
+                  "The plan concerns eth-r2 on r1 and sets core link instead of link to r2.",
+                  "The drain moves traffic away from r1 without disruption, then takes it down for maintenance."]:
         v = review_with_model(FakeListChatModel(responses=[reply]), "interface-description on r1", ASK, "")
         assert v.level == "ok", (reply, v)
 
@@ -76,7 +79,6 @@ def test_prose_with_no_verdict_is_no_second_opinion_even_echoing_the_prompt():
                                    "I recommend against applying this change.",
                                    "This is not what the person asked for.",
                                    "The plan does not match the request: it changes r2, the request names r1.",
-                                   "The plan changes r3 instead of r1.",
                                    "Don't go ahead with this.",
                                    "Not safe to apply.",
                                    "Caution: this will cause an outage on r1."])
