@@ -114,6 +114,7 @@ def shown_text(answer: Any) -> str:
 
 # -- an answer's Markdown ---------------------------------------------------------------------
 _BLOCK_PARSER: Any = None
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
 def markdown_blocks(text: str) -> list[tuple[int, str]]:
@@ -124,15 +125,16 @@ def markdown_blocks(text: str) -> list[tuple[int, str]]:
         from markdown_it import MarkdownIt
 
         _BLOCK_PARSER = MarkdownIt().enable("strikethrough").enable("table")
-    lines = text.split("\n")
+    # lines as markdown-it counts them ('\r\n', a lone '\r' and '\n' each end one)
+    pieces = _LINE_BREAK.split(text)
     starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    for line, brk in zip(pieces[0::2], [*pieces[1::2], ""]):
+        starts.append(starts[-1] + len(line) + len(brk))
     blocks = []
     for token in _BLOCK_PARSER.parse(text):
         if token.level == 0 and token.nesting >= 0 and token.map:
-            first, last = token.map
-            blocks.append((starts[first], "\n".join(lines[first:last]).rstrip("\n")))
+            first, last = (min(n, len(starts) - 1) for n in token.map)
+            blocks.append((starts[first], text[starts[first]:starts[last]].rstrip("\r\n")))
     return blocks
 
 
@@ -181,7 +183,7 @@ class MarkdownBlockStream:
         self.text += fragment
         # complete lines only: a line still arriving may yet change what came before it ("3"
         # after a list starts a paragraph, "3. b" goes on with the list)
-        blocks = markdown_blocks(self.text[self._tail_at:self.text.rfind("\n") + 1])
+        blocks = markdown_blocks(self.text[self._tail_at:max(self.text.rfind("\n"), self.text.rfind("\r")) + 1])
         if len(blocks) < 2:
             return []
         self._tail_at += blocks[-1][0]

@@ -79,3 +79,17 @@ def test_streamed_blocks_are_the_blocks_of_the_whole_text(text, size):
     for at in range(0, len(text), size):
         drawn += stream.feed(text[at:at + size])
     assert drawn + stream.tail == [source for _, source in markdown_blocks(text)]
+
+
+@pytest.mark.parametrize("text", ["a\rb\r\rc\r\r\rd\r\re", "x\r\n\r\ny\rz\n\nlast", "- a\r- b\r\rpara"])
+def test_a_carriage_return_in_the_text_is_a_line_break_as_markdown_reads_it(text):
+    """review20: markdown-it reads a lone '\\r' as a line break; the blocks were cut by '\\n' only, so
+    an answer holding one (device output) raised IndexError in the chat's drawing."""
+    from netops.tui.render import MarkdownBlockStream, markdown_blocks
+
+    blocks = markdown_blocks(text)
+    assert [b for _, b in blocks] and all(text[at:at + len(b)] == b for at, b in blocks)
+    stream, drawn = MarkdownBlockStream(), []
+    for at in range(0, len(text), 2):
+        drawn += stream.feed(text[at:at + 2])
+    assert drawn + stream.tail == [source for _, source in blocks]
