@@ -120,7 +120,9 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
     fold = (lambda s: s) if spec.case_sensitive else str.lower
     verb = fold(head_words[0])
     verb = spec.verb_aliases.get(verb, verb)
-    word = _forbidden_word(segments, spec, reading=verb in READ_VERBS)
+    # forbidden words are looked for with the command cut at every '|', quoted or not: a word just
+    # after a quoted pipe (``show " | rollback "``) is a pipe's name to this check, never an argument
+    word = _forbidden_word([s.strip() for s in text.split("|")], spec, reading=verb in READ_VERBS)
     if word:
         return _refuse(f"'{word}' is not allowed in a read-only command")
     head = fold(" ".join([verb, *head_words[1:]]))

@@ -177,3 +177,11 @@ def test_a_quoted_pipe_is_a_pipe_where_the_cli_does_not_read_quotes_as_one_patte
 @pytest.mark.parametrize("platform", ["juniper_junos", "nokia_sros"])
 def test_where_quotes_hold_a_pattern_the_words_after_a_quoted_pipe_are_still_pattern(platform):
     assert check_command('show route | match "a|b" | count', platform).allowed
+
+
+@pytest.mark.parametrize("command", ['show " | rollback "', 'show route | match "x | commit"',
+                                     "show route | match 'a|install'"])
+def test_a_forbidden_word_after_a_quoted_pipe_is_refused_as_a_pipe_name(command):
+    # hypothesis found 'show " | rollback "' allowed on Junos (review20): after the read verb
+    # 'rollback' is an argument, and the quoted pipe kept it in the command's own segment
+    assert not check_command(command, "juniper_junos").allowed
