@@ -705,7 +705,7 @@ class Assistant:
                           mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g, not_found=True,
                           notice="; ".join(x for x in ("the question names a device the inventory does not have; "
                                                        "the model was not asked", missing) if x))
-        if g.kind == grounding.NONE and _off_topic(question, ctx):
+        if g.kind == grounding.NONE and _off_topic(question, ctx, previous):
             # about nothing netops can read: what netops answers, not the model's invention (SmolLM2 gave
             # the weather in Paris as "a mix of sunny and cloudy", and answered "hi" with a letter)
             from netops.agent.offtopic import off_topic_line
@@ -889,15 +889,16 @@ def _hosts_of(ctx: ToolContext) -> list[str]:
         return []
 
 
-def _off_topic(question: str, ctx: ToolContext) -> bool:
+def _off_topic(question: str, ctx: ToolContext, previous: str = "") -> bool:
     """A question about nothing netops can read: no device, address, networking, operations or
     document word (:func:`netops.agent.offtopic.about_the_network`), not pasted text, and leaning on
     nothing ("and now?", "say that more simply" are the model's, with or without an earlier turn)."""
     from netops.agent.offline import _domain
-    from netops.agent.offtopic import about_the_network, replies
+    from netops.agent.offtopic import about_the_network, follows_on, replies
     from netops.agent.router import _ELLIPSIS, _LEANS
 
-    if "\n" in question.strip() or _LEANS.search(question) or _ELLIPSIS.match(question) or replies(question):
+    if "\n" in question.strip() or _LEANS.search(question) or _ELLIPSIS.match(question) or replies(question) \
+            or follows_on(question, previous):  # "why?", "give me an example" after an answer
         return False
     return not about_the_network(question, _hosts_of(ctx), _domain(ctx.settings))
 

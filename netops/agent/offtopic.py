@@ -80,6 +80,18 @@ def replies(question: str) -> bool:
     return bool(_REPLY.match(question))
 
 
+# after an answer, a short question asking more of it ("why?", "give me an example", "are you sure?",
+# "what should I do next"): about what was just said, whatever words it uses
+_FOLLOW_ON = re.compile(r"\b(?:why|how\s+(?:come|so)|elaborat\w*|explain\w*|examples?|mean\w*|sure|really|next|"
+                        r"recommend\w*|simpl\w*|short\w*|summar\w*|bullet\w*|more|else|better|detail\w*|clarif\w*|"
+                        r"again|instead|other|differen\w*|compare|tl;?dr)\b", re.IGNORECASE)
+
+
+def follows_on(question: str, previous: str) -> bool:
+    """``question`` asks more of the answer before (there is one, and it is short and says so)."""
+    return bool(previous.strip()) and len(_WORD.findall(question.lower())) <= 8 and bool(_FOLLOW_ON.search(question))
+
+
 def about_the_network(question: str, hosts: Iterable[str] = (), domain: Iterable[str] = ()) -> bool:
     """True when ``question`` names a device of ``hosts``, an address, or any networking,
     operations or document word (the router's domain words, ``domain`` -- the team glossary's --

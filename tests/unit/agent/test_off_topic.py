@@ -108,3 +108,21 @@ def test_everyday_capitals_do_not_make_a_question_about_the_network(question):
 ])
 def test_lower_case_networking_questions_are_about_the_network(question):
     assert about_the_network(question, HOSTS)
+
+
+@pytest.mark.parametrize("question", ["why?", "give me an example", "are you sure?", "what should I do next",
+                                      "explain more", "in simpler terms please", "how come"])
+def test_a_conversational_follow_up_after_an_answer_is_left_to_the_model(scripted, make_assistant, question):
+    """review20: after "what is BGP?", "give me an example" or "are you sure?" got the off-topic line
+    (they name nothing of the network and lean on no 'it' or 'that')."""
+    scripted.push(say("BGP is the routing protocol between autonomous systems."), say("For example, AS 65001 and AS 65002."))
+    make_assistant().ask("what is BGP?")
+    answer = make_assistant().ask(question, continue_last=True)
+    assert "netops answers questions" not in answer.text, answer.text
+
+
+def test_an_off_topic_question_in_a_conversation_is_still_off_topic(scripted, make_assistant):
+    scripted.push(say("BGP is the routing protocol between autonomous systems."), say("Sunny."))
+    make_assistant().ask("what is BGP?")
+    answer = make_assistant().ask("what's the weather in Paris tomorrow?", continue_last=True)
+    assert "netops answers questions" in answer.text, answer.text
