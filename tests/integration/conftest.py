@@ -188,6 +188,17 @@ def _daemon_configs(lab: RunningLab) -> dict[str, dict[str, str]] | None:
         return None
 
 
+def daemon_configs(lab: RunningLab) -> dict[str, str]:
+    """router -> the configuration its daemons run, read over their vty sockets (what vtysh's
+    running config is made of, one daemon after another; ~1 ms a router instead of ~80 ms of
+    vtysh's start). For before/after comparisons within a test: equal exactly when every
+    daemon's running config is. Raises OSError when a daemon does not answer."""
+    found = _daemon_configs(lab)
+    if found is None:
+        raise OSError("a lab daemon did not answer on its vty socket")
+    return {name: "".join(f"!! {daemon}\n{text}" for daemon, text in parts.items()) for name, parts in found.items()}
+
+
 def _untouched(lab: RunningLab) -> bool:
     """Every daemon of every router runs its baseline config (what vtysh's running config is
     made of), every BGP session is Established and every OSPF adjacency Full (as

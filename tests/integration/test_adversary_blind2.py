@@ -199,7 +199,10 @@ def ask(settings, script, question, *, approver=None, person=None, openai=False,
 
 
 def configs(lab) -> dict[str, str]:
-    return {r.name: lab.lab.running_config(r.name) for r in lab.info.routers}
+    """Every router's configuration as its daemons run it (compared before and after a question)."""
+    from tests.integration.conftest import daemon_configs
+
+    return daemon_configs(lab)
 
 
 def device_commands(settings) -> list[dict]:
