@@ -17,7 +17,7 @@ class _InvokeOnFirstUse:
     """Stands for the ``invoke`` module in paramiko.config until it is used."""
 
     def __getattr__(self, name: str) -> Any:
-        import invoke  # noqa: PLC0415 (the point: imported here, on first use)
+        import invoke  # here, on first use: the point of this module
 
         import paramiko.config
 
