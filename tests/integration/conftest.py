@@ -199,31 +199,48 @@ def daemon_configs(lab: RunningLab) -> dict[str, str]:
     return {name: "".join(f"!! {daemon}\n{text}" for daemon, text in parts.items()) for name, parts in found.items()}
 
 
+def _vty_routing(lab: RunningLab) -> dict[str, tuple[str | None, bool, dict[str, int]]]:
+    """:func:`_states`' reading without vtysh and without the running config (None in its
+    place): whether every BGP session is Established and every OSPF adjacency Full, and BGP
+    neighbour -> prefixes received, read from bgpd and ospfd over their vty sockets. Raises
+    OSError or ValueError when a daemon does not answer or answers something else."""
+    import json
+
+    out = {}
+    for r in lab.info.routers:
+        vty = Path(r.vty_dir)
+        bgp = json.loads(_vty(vty / "bgpd.vty", "enable", "show bgp summary json")[1] or "{}")
+        ospf = json.loads(_vty(vty / "ospfd.vty", "enable", "show ip ospf neighbor json")[1] or "{}")
+        peers = (bgp.get("ipv4Unicast") or {}).get("peers") or {}
+        full = 0
+        for entries in (ospf.get("neighbors") or {}).values():
+            entry = entries[0] if isinstance(entries, list) and entries else entries
+            full += (entry.get("nbrState") or entry.get("state") or "?").split("/")[0] == "Full"
+        established = sum(p.get("state") == "Established" for p in peers.values())
+        received = {addr: int(p.get("pfxRcd") or 0) for addr, p in peers.items()}
+        out[r.name] = (None, established >= len(r.links) and full >= len(r.links), received)
+    return out
+
+
 def _untouched(lab: RunningLab) -> bool:
     """Every daemon of every router runs its baseline config (what vtysh's running config is
     made of), every BGP session is Established and every OSPF adjacency Full (as
     :func:`_router_state` requires): what ``restore`` used to learn with one vtysh per router,
     read over the vty sockets. False whenever that cannot be told (the vtysh path then decides)."""
-    import json
-
     if not lab.daemon_baseline or _daemon_configs(lab) != lab.daemon_baseline:
         return False
     try:
-        for r in lab.info.routers:
-            vty = Path(r.vty_dir)
-            bgp = json.loads(_vty(vty / "bgpd.vty", "enable", "show bgp summary json")[1])
-            ospf = json.loads(_vty(vty / "ospfd.vty", "enable", "show ip ospf neighbor json")[1])
-            peers = (bgp.get("ipv4Unicast") or {}).get("peers") or {}
-            full = 0
-            for entries in (ospf.get("neighbors") or {}).values():
-                entry = entries[0] if isinstance(entries, list) and entries else entries
-                full += (entry.get("nbrState") or entry.get("state") or "?").split("/")[0] == "Full"
-            established = sum(p.get("state") == "Established" for p in peers.values())
-            if established < len(r.links) or full < len(r.links):
-                return False
+        return all(up for _, up, _ in _vty_routing(lab).values())
     except (OSError, ValueError, AttributeError):
         return False
-    return True
+
+
+def _routing(lab: RunningLab) -> dict[str, tuple[str | None, bool, dict[str, int]]]:
+    """:func:`_vty_routing` (no vtysh), or :func:`_states` when a daemon's socket cannot tell."""
+    try:
+        return _vty_routing(lab)
+    except (OSError, ValueError, AttributeError):
+        return _states(lab)
 
 
 def _states(lab: RunningLab) -> dict[str, tuple[str | None, bool, dict[str, int]]]:
@@ -243,14 +260,15 @@ def _wait_restored(lab: RunningLab, first: dict | None = None, converge_timeout:
     then until every router has received the prefixes it had after the session lab settled:
     Established is not the routes, and the next test reads them (a session that came back a
     moment ago may not have sent its UPDATEs yet); after ``settle_timeout`` whatever they are.
-    Each round is one vtysh call per router, all routers at once; ``first`` is a round read
-    since the last change to the lab."""
+    Each round reads bgpd and ospfd of every router over their vty sockets (:func:`_routing`;
+    one vtysh per router when they cannot tell); ``first`` is a round read since the last
+    change to the lab."""
     import time
 
     start = time.monotonic()
     converged_at = None
     while True:
-        seen, first = first or _states(lab), None
+        seen, first = first or _routing(lab), None
         now = time.monotonic()
         if all(up for _, up, _ in seen.values()):
             converged_at = converged_at or now
