@@ -43,11 +43,22 @@ where does do did can could should would must may might will shall with without 
 these those it its if than then there their they them we our you your i me my about into over under
 between say says said tell explain mean means describe""".split())
 FEATURES = ("fused", "zl", "zd", "rl", "rd", "inl", "ind", "tcov", "pcov", "doc_best", "doc_share",
-            "depth", "appendix", "nonum", "loglen")
+            "depth", "appendix", "nonum", "loglen", "pbig", "tbig")
 
 
 def terms(text: str) -> set[str]:
     return {w[:6] for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP}
+
+
+def seq(text: str) -> list[str]:
+    return [w[:6] for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP]
+
+
+def bigrams(text: str) -> set[tuple[str, str]]:
+    """Adjacent content-word pairs (stop words dropped first): a question's phrases
+    ("hold timer", "session establishment") found as phrases, which BM25 does not reward."""
+    s = seq(text)
+    return set(zip(s, s[1:]))
 
 
 def candidates(question, dense, lexical, ranking):
@@ -76,6 +87,7 @@ def candidates(question, dense, lexical, ranking):
     d_rank = {x: i for i, x in enumerate(d_order, 1)}
     l_rank = {x: i for i, x in enumerate(l_order, 1)}
     q = terms(question)
+    qb = bigrams(question)
     rep = {x: chunks[_representative(x, l_best, d_best, zl, zd, share)] for x in secs}
     top20 = secs[:20]
     doc_count: dict = {}
@@ -99,6 +111,8 @@ def candidates(question, dense, lexical, ranking):
             "depth": float(num.count(".") + 1) if num and not num.lower().startswith("appendix") else 0.0,
             "appendix": float(num.lower().startswith("appendix") or bool(re.match(r"^[A-Z](\.|$)", num))),
             "nonum": float(not num), "loglen": math.log(1 + len(ch.text.split())),
+            "pbig": len(qb & bigrams(ch.text)) / max(len(qb), 1),
+            "tbig": len(qb & bigrams(f"{ch.section_title} {' '.join(ch.heading_path)}")) / max(len(qb), 1),
         }
         out.append((x, ch, feat))
     return out

@@ -24,6 +24,7 @@ playbook run before its next step, rolling back what it changed; the answer then
 from __future__ import annotations
 
 import queue
+import re
 import sqlite3
 import threading
 import time
@@ -515,8 +516,8 @@ class Assistant:
                 cid = self.session.history.new_conversation(question, None if offline else self.model)
             except sqlite3.Error as exc:
                 unsaved = _unsaved(self.settings.paths.history_db, exc)
-        yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x)) if offline \
-            else ModeEvent("agent", self.model, cut)
+        yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x), cid) if offline \
+            else ModeEvent("agent", self.model, cut, cid)
         channel, turn = _Channel(), _Turn()
         ctx = self._context(question, channel, turn, token)
         toolbox = ToolBox({t.name: t for t in self.tools()}, ctx)
@@ -704,6 +705,15 @@ class Assistant:
                           mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g, not_found=True,
                           notice="; ".join(x for x in ("the question names a device the inventory does not have; "
                                                        "the model was not asked", missing) if x))
+        if g.kind == grounding.NONE and _off_topic(question, ctx):
+            # about nothing netops can read: what netops answers, not the model's invention (SmolLM2 gave
+            # the weather in Paris as "a mix of sunny and cloudy", and answered "hi" with a letter)
+            from netops.agent.offtopic import off_topic_line
+
+            return Answer(question=question, text=off_topic_line(_hosts_of(ctx)), mode="agent", model=self.model,
+                          tool_calls=list(toolbox.calls), grounding=g, abstained=True,
+                          notice="the question is about nothing netops can read (no device, network or document "
+                                 "topic); the model was not asked")
         if g.abstain:
             return Answer(question=question, text=g.abstention(), mode="agent", model=self.model,
                           tool_calls=list(toolbox.calls), grounding=g, abstained=True,
@@ -769,6 +779,9 @@ class Assistant:
             ctx.emit(StepEvent("check", "checking the answer against its sources"))
         grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None,
                          seen=ctx.numbering.sources)
+        if g.typed and answer.text.strip() and not _ran_as_typed(toolbox, g.typed):
+            # "show ip ospf database on r2": what was read is only its nearest typed read, said first
+            answer.text = f"**Not the command you typed:** {g.typed}.\n\n{answer.text}"
         if g.unread and answer.text.strip():  # "what is broken on r2, r7?": r7 is said, never dropped
             answer.text = f"**Not read:** {g.unread}.\n\n{answer.text}"
         if not answer.text.strip() and answer.error is None:  # nothing said, and nothing of ours to say
@@ -865,6 +878,36 @@ def _no_guess_about_devices(answer: Answer, question: str, ctx: ToolContext, too
                                       how=f'`netops state {first} facts` or `netops show {first} "show ..."`.')
     answer.notice = "; ".join(x for x in (answer.notice, "nothing was read from the devices the question names; "
                                           "the model's unbacked answer was left out") if x)
+
+
+def _hosts_of(ctx: ToolContext) -> list[str]:
+    from netops.agent.offline import inventory_hosts
+
+    try:
+        return inventory_hosts(ctx.get_devices()) if ctx.devices is not None or ctx.settings.paths.inventory.exists() else []
+    except Exception:  # no usable inventory: no device can be named
+        return []
+
+
+def _off_topic(question: str, ctx: ToolContext) -> bool:
+    """A question about nothing netops can read: no device, address, networking, operations or
+    document word (:func:`netops.agent.offtopic.about_the_network`), not pasted text, and leaning on
+    nothing ("and now?", "say that more simply" are the model's, with or without an earlier turn)."""
+    from netops.agent.offline import _domain
+    from netops.agent.offtopic import about_the_network, replies
+    from netops.agent.router import _ELLIPSIS, _LEANS
+
+    if "\n" in question.strip() or _LEANS.search(question) or _ELLIPSIS.match(question) or replies(question):
+        return False
+    return not about_the_network(question, _hosts_of(ctx), _domain(ctx.settings))
+
+
+def _ran_as_typed(toolbox: ToolBox, typed: str) -> bool:
+    """Whether the model sent the command ``typed`` names (its first `...`) itself, and it ran."""
+    m = re.search(r"`([^`]+)`", typed)
+    want = " ".join(m.group(1).lower().split()) if m else ""
+    return bool(want) and any(c.ok and c.tool == "show" and " ".join(str(c.args.get("command", "")).lower().split()) == want
+                              for c in toolbox.calls)
 
 
 def _mark_unbacked(answer: Answer, toolbox: ToolBox) -> None:

@@ -497,9 +497,14 @@ def _judge(sentence: str, src: _Prepared, premise_words: set[str], premise_names
         # The sentence that says the same thing says the opposite: negation or an antonym.
         shared = set().union(*(words & p.words for p in closest))
         claim_negated = facts.negated(plain, shared)
-        # "ineligible", "unreachable": a negative state word says "not" too
-        if all((facts.negated(p.text, shared) or polarity.reading(p.text) == (-1, True)) != claim_negated
-               for p in closest):
+        # "ineligible", "unreachable": a negative state word says "not" too, where the sentence
+        # says "not" or states a state itself ("can never become DR" against "is ineligible to
+        # become DR"), not of any sentence that shares words with it ("wait five minutes for
+        # traffic to move away" is not the opposite of a runbook's "set the graceful shutdown
+        # community ... and wait five minutes for traffic to move away")
+        states_one = claim_negated or polarity.reading(plain)[0] is not None
+        if all((facts.negated(p.text, shared) or states_one and polarity.reading(p.text) == (-1, True))
+               != claim_negated for p in closest):
             conflict = True
             reasons.append(f"[{src.n}] says the opposite ({'no' if claim_negated else 'a'} negation there)")
         lower = {w.lower() for w in re.findall(r"[A-Za-z]+", plain) if not w.isupper()}

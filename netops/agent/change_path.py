@@ -150,15 +150,20 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
     if record is not None:
         outcome = f"{record.decision}" + (f" by {record.by}" if record.by else "")
         lines.append(f"**Outcome:** {outcome}" + (f": {record.result}" if record.result else "") + ".")
-    if result.ok and result.content:
-        lines.append(result.content)
+    if result.content and (result.ok or record is not None):
+        lines.append(result.content)  # a failed run's report says which check failed where, and what was undone
     elif not result.ok and record is None:
         lines.append(f"**Not run:** {result.error}")
     if not result.changed:
         lines.append("Nothing was changed.")
     if any("model" in r.reviewed_by for r in ctx.approvals[before:]):
         # the model did not pick the change, but it gave the plan its second opinion: said as it was
-        notice = "matched from your words, not chosen by the model; the model reviewed the plan"
+        from netops.agent.reviewer import NO_VERDICT
+
+        silent = all(NO_VERDICT in r.review_findings for r in ctx.approvals[before:] if "model" in r.reviewed_by)
+        notice = ("matched from your words, not chosen by the model; the model was asked to review the plan and "
+                  "gave no verdict" if silent else
+                  "matched from your words, not chosen by the model; the model reviewed the plan")
     answer = _answer(question, "\n\n".join(lines), "agent", model, m, ctx, toolbox, notice)
     if ctx.cancel is not None and ctx.cancel.cancelled:  # as when the model's call is cancelled
         from netops.errors import Cancelled

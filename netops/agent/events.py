@@ -47,6 +47,8 @@ class ModeEvent(Event):
     """``agent`` (a model answers) or ``offline`` (intent router + retrieval)."""
     model: str | None = None
     notice: str | None = None
+    conversation_id: str | None = None
+    """The conversation this turn is written to (a new one exists from here on), if any."""
 
 
 @dataclass

@@ -101,9 +101,16 @@ class Grounding:
     """netops's own verdict on a health read ("is the lab healthy?", "is r2 ok?"): +1 when every device
     was read and no interface, BGP session or OSPF neighbour is down (none admin down either), -1
     when one that should be up is not, None otherwise (not a health read, a read failed, unclear)."""
+    answer: int | None = None
+    """netops's own yes (+1) or no (-1) to a yes-or-no question its read answers whole ("is
+    203.0.113.3/32 in r2's table?", "can r1 reach r3?": a route on every device read, or on none);
+    None otherwise. A bare "The answer is no." is checked against it (:func:`_against_answer`)."""
     unread: str | None = None
     """Devices the question listed beside known ones that the inventory does not have ("what is
     broken on r2, r7?"): the known ones are read, and the answer says this line."""
+    typed: str | None = None
+    """A read command the person typed that no typed read covers: the line saying that what was read
+    is only its nearest, and how to send it as typed (:func:`netops.agent.router.typed_read`)."""
 
     @property
     def abstain(self) -> bool:
@@ -159,12 +166,57 @@ def _one_line(text: str) -> str:
 
 # -- trimming ------------------------------------------------------------------------------
 
+_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?[ \t#]*$", re.MULTILINE)
+_FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE)
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _tables_as_sentences(text: str) -> str:
+    """Each row of a Markdown table (a header row, then a ``|---|---|`` rule) as one sentence
+    naming its columns ("timer hold, value 60 s."): flattened, the rows ran together, and as
+    '| ... |' lines they were taken for an RFC packet diagram and dropped (a runbook's timer table
+    never reached the model)."""
+    from netops.agent.answer_check import _TABLE_RULE
+
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if "|" in lines[i] and i + 1 < len(lines) and "|" in lines[i + 1] and _TABLE_RULE.match(lines[i + 1]):
+            head = _cells(lines[i])
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                row = _cells(lines[i])
+                said = ", ".join(f"{h} {c}" if h else c for h, c in zip(head + [""] * len(row), row) if c)
+                out.append(said + ("" if said[-1:] in ".:;!?" else ".") if said else "")
+                i += 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+def _prose(text: str) -> str:
+    """A Markdown passage's headings as sentences ("## Rollback" -> "Rollback.") and its fence
+    lines dropped, before it is flattened to one line: flattened, a runbook's first chunk began
+    with "# Title" and was then one heading to the answer check (nothing in it backed anything:
+    "five min: [1] says five" of the runbook's own words) and a centred title on the screen."""
+    def heading(m: re.Match[str]) -> str:
+        title = (m.group(1) or "").strip()
+        return title + ("" if not title or title[-1] in ".:;!?" else ".")
+
+    return _FENCE_LINE.sub("", _HEADING_LINE.sub(heading, text))
+
+
 def trim(text: str, question: str, max_tokens: int) -> str:
     """``text`` in one line of prose, cut to about ``max_tokens`` around the sentences that share
     the most words with ``question`` (whole sentences, in their original order)."""
     from netops.agent.answer_check import split_sentences
 
-    flat = " ".join(facts.strip_art(text).split())
+    flat = " ".join(_prose(facts.strip_art(_tables_as_sentences(text))).split())
     limit = max_tokens * CHARS_PER_TOKEN
     if len(flat) <= limit:
         return flat
@@ -306,7 +358,17 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
                                             command=hr.command)
         sources.append(Source(len(sources) + 1, "device", ev.label, clip_lines(text, budget.passage_tokens * CHARS_PER_TOKEN), ev))
     return Grounding(DEVICE, sources, counts=[found] if found else [],
-                     health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None)
+                     health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
+                     answer=_route_answer(clean.get("getter", ""), agg))
+
+
+def _route_answer(getter: str, agg: Any) -> int | None:
+    """+1 when every device read has a route for the lookup, -1 when none has, None otherwise
+    (another getter, a failed read, or some have it and some do not)."""
+    if getter != "route" or not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
+        return None
+    found = {bool(getattr(hr.data, "found", False)) for hr in agg.values()}
+    return None if len(found) != 1 else (1 if found.pop() else -1)
 
 
 def _health(getter: str, agg: Any) -> int | None:
@@ -430,6 +492,7 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
         return Grounding(NONE, unknown_device=routed.reason)
     g = _prepare(question, ctx, call, budget, routed, hosts, previous=previous, earlier=earlier)
     g.unread = routed.unread
+    g.typed = routed.typed if routed.kind == "tool" else None
     return g
 
 
@@ -552,6 +615,16 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
             answer.text = f"_{MODEL_IMITATED}_"
         return
     if not g.grounded:
+        if not seen and answer.text.strip():
+            # no source at all: a mark names one that does not exist and is removed (as the check
+            # removes one), said in the notice; "[1]" over "this answer cites nothing" read as a source
+            from netops.agent.numbering import marks_out
+
+            answer.text, removed = marks_out(answer.text)
+            if removed:
+                marks = ", ".join(dict.fromkeys(removed))
+                answer.notice = "; ".join(x for x in (answer.notice, (
+                    f"the answer cited {marks}, but no source was given to the model: removed")) if x)
         if seen and answer.text.strip():  # no check, but the model's own calls showed it numbered sources
             from netops.agent.numbering import cite_unchecked
 
@@ -571,8 +644,10 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     embed = None
     if g.kind == KNOWLEDGE and kb is not None and getattr(kb, "embedder", None) is not None:
         embed = kb.embedder.embed_query
+    said = answer.text
     report = check_answer(answer.text, seen, question=question, embed=embed)
     against = g.kind == DEVICE and g.health is not None and _against_health(report, g)
+    against = (g.kind == DEVICE and g.answer is not None and _against_answer(report, g, question)) or against
     pointers = g.kind == DEVICE and _pointers_unsupported(report)
     if against or pointers:  # sentences re-marked after the check: the text is written again with the marks
         from netops.agent.answer_check import _rewrite, normalise_citations
@@ -588,7 +663,12 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     if g.kind == DEVICE and not any(s.status == SUPPORTED and not points_at_sources(s.text) for s in report.sentences):
         # Nothing the model said is backed by the device state (a sentence that only points at the
         # sources, "the answer ... can be found in [1]", says nothing): the facts lead, its text follows.
-        answer.text = own_findings(g, model_text=report.text)
+        # A sentence the device state contradicts, or one that only points at the sources, is left
+        # out (said in one line after the findings): under them it reads as the last word.
+        from netops.agent.answer_check import normalise_citations
+
+        kept, left = _left_out(normalise_citations(said, seen)[0], report)
+        answer.text = own_findings(g, model_text=report.text if kept is None else kept, left_out=left)
         cited = [s.evidence for s in g.sources]
     elif g.kind == DEVICE and g.counts:
         # a small model's answer may be true and say next to nothing: netops's own count follows
@@ -647,6 +727,33 @@ def _pointers_unsupported(report: Any) -> bool:
         if s.status == SUPPORTED and points_at_sources(s.text):
             s.status, s.supported_by = UNSUPPORTED, []
             s.reasons = ["it points at the sources and says nothing about the network"]
+            marked = True
+    return marked
+
+
+# "The answer is no.", "No.", "Yes, it is.", "No, it isn't [1].": a yes or no and nothing else
+_BARE_YES_NO = re.compile(r"^\W*(?:the\s+(?:short\s+)?answer\s+is\s*:?\s*)?[\"'*]*(?P<yn>yes|no)\b[\"'*]*"
+                          r"(?:\s*,?\s*(?:it|that|they|there)\s+(?:is|are|does|do|can|has|have)(?:n't|\s+not)?)?"
+                          r"(?:\s*\[\d+\])*\W*$", re.IGNORECASE)
+_YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|does|do|can|could|has|have|will|was|were)\b", re.IGNORECASE)
+
+
+def _against_answer(report: Any, g: Grounding, question: str) -> bool:
+    """Mark a sentence that is only a yes or a no (:data:`_BARE_YES_NO`), to a yes-or-no question,
+    opposite to netops's own (:attr:`Grounding.answer`) as contradicted by the sources it rests on.
+    SmolLM2 answered "is 203.0.113.3/32 in r2's table?" with "The answer is no." (the route is there):
+    no claim the check can bind to a line, so it stood unmarked under the findings. True when marked."""
+    from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED
+
+    if not _YES_NO_QUESTION.match(question):
+        return False
+    marked = False
+    for s in report.sentences:
+        m = _BARE_YES_NO.match(s.text)
+        if s.status in (UNSUPPORTED, NOT_CHECKED) and s.block_end is None and m \
+                and (1 if m.group("yn").lower() == "yes" else -1) == -g.answer:
+            s.status, s.contradicted_by = CONTRADICTED, [src.n for src in g.sources]
+            s.reasons = ["netops's own reading: " + ("the route is there" if g.answer > 0 else "there is no route")]
             marked = True
     return marked
 
@@ -762,13 +869,56 @@ def _loops_out(text: str) -> tuple[str, int]:
     return text, dropped
 
 
-def own_findings(g: Grounding, *, model_text: str | None) -> str:
-    """The device facts first, clearly labelled, then the model's unsupported text (if any)."""
+def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None) -> str:
+    """The device facts first, clearly labelled, then the model's unsupported text (if any), then
+    the line saying what of the model's answer was left out (if anything was)."""
     body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     out = f"**{OWN_FINDINGS}:**\n\n{body}"
-    if model_text and model_text.strip():
+    if model_text and model_text.strip() and not _CITATIONS_ONLY.fullmatch(model_text):
         out += f"\n\n**{MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"
+    if left_out:
+        out += f"\n\n_{left_out}_"
     return out
+
+
+MODEL_LEFT_OUT = ("{n} of the model's answer left out ({why}). The findings above are what netops read "
+                  "(`--json` keeps every sentence with its check).")
+
+
+def _left_out(text: str, report: Any) -> tuple[str | None, str | None]:
+    """``text`` (the model's answer, citations normalised as the check saw them) without the
+    sentences the check marked contradicted and those that only point at the sources, the rest
+    marked as checked; and the line saying what was left out. (None, None) when nothing is.
+    Lines of a code block stay (its one mark speaks for the block)."""
+    from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED, CheckReport, _rewrite
+
+    contra = [s for s in report.sentences if s.block_end is None and s.status == CONTRADICTED]
+    # "The source is not instructed to answer the question [1]." (SmolLM2 on the lab): marked not
+    # supported, or not checked at all (no claim), it says nothing either way
+    pointers = [s for s in report.sentences if s.block_end is None and s.status in (UNSUPPORTED, NOT_CHECKED)
+                and points_at_sources(s.text)]
+    drop = {id(s) for s in contra + pointers}
+    if not drop:
+        return None, None
+    keep = [replace(s) for s in report.sentences if id(s) not in drop]
+    out = text
+    for s in sorted((s for s in report.sentences if id(s) in drop), key=lambda s: s.start, reverse=True):
+        a, b = s.start, s.end
+        while b < len(out) and out[b] in " \t":
+            b += 1
+        out = out[:a] + out[b:]
+        for k in keep:
+            if k.start >= b:
+                k.start, k.end = k.start - (b - a), k.end - (b - a)
+            if k.block_end is not None and k.block_end >= b:
+                k.block_end -= b - a
+    kept = _rewrite(out, CheckReport(text=out, sentences=keep), True).strip()
+    n = len(drop)
+    why = ", ".join(x for x in (
+        f"{len(contra)} contradicted by what netops read" if contra else "",
+        f"{len(pointers)} that only point{'s' if len(pointers) == 1 else ''} at the sources and say"
+        f"{'s' if len(pointers) == 1 else ''} nothing about the network" if pointers else "") if x)
+    return kept, MODEL_LEFT_OUT.format(n=f"{n} sentence{'s' if n > 1 else ''}", why=why)
 
 
 def passages_first(g: Grounding, *, model_text: str | None) -> str:

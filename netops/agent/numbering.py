@@ -137,6 +137,19 @@ def canonical_marks(text: str) -> str:
     return _ODD_MARK.sub(fix, text)
 
 
+def marks_out(text: str) -> tuple[str, list[str]]:
+    """An answer with no source at all (nothing gathered, nothing the model's calls showed it):
+    every ``[n]`` outside code names a source that does not exist and is removed, with the
+    space before it. Returns the text and the marks removed."""
+    removed: list[str] = []
+    out, last = [], 0
+    for m in marks_outside_code(text):
+        removed.append(m.group(0))
+        out.append(text[last:m.start()].rstrip(" \t"))
+        last = m.end()
+    return "".join(out) + text[last:], removed
+
+
 def cite_unchecked(text: str, sources: Sequence[Any]) -> tuple[str, list[str]]:
     """An answer no check reads (nothing was gathered before the model spoke, but its own tool
     calls showed it numbered sources): each ``[n]`` stays the number the model was shown (the

@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from netops.agent.window import spans as window_spans, without_window
+
 if TYPE_CHECKING:
     from netops.agent.tools import ToolBox, ToolContext
     from netops.assistant import Answer
@@ -94,13 +96,13 @@ def revert_request(question: str, hosts: list[str], previous: str = "") -> Rever
     question: "what changed on r2 today? undo it"), which must ask what changed: its devices and
     person are the undo's."""
     from netops.agent.intent import own_words
-    from netops.agent.router import _CLAUSE_END, change_history, entities
+    from netops.agent.router import change_history, clauses as split_clauses, entities
 
     own = own_words(question)  # what the person quotes or pastes is data, not their request
     if own != question and set(entities(question, hosts)["hosts"]) - set(entities(own, hosts)["hosts"]):
         return None  # "undo it\n> what changed on r3?": r3 is named only in what was pasted
     question = own
-    clauses = [c for c in _CLAUSE_END.split(question) if c and c.strip()]
+    clauses = split_clauses(question)
     if len(clauses) > 1 and _REVERT.match(clauses[-1]) and not _REVERT.match(question):
         # "who changed r1? change it back": the undo of what the first clause asked about
         question, previous = clauses[-1], question[:question.rfind(clauses[-1])]
@@ -111,9 +113,7 @@ def revert_request(question: str, hosts: list[str], previous: str = "") -> Rever
     rest = question[m.end():]
     named = entities(rest, hosts)["hosts"]
     actor = author(rest, hosts) or (ME if _MINE.search(rest) else None)
-    from netops.agent.router import _without_window
-
-    left = set(_WORD.findall(_without_window(rest)[0].lower().replace("'s", " "))) - {h.lower() for h in named} \
+    left = set(_WORD.findall(without_window(rest)[0].lower().replace("'s", " "))) - {h.lower() for h in named} \
         - ({actor.lower()} if actor and actor != ME else set())
     if left - _ABOUT_A_CHANGE:
         return None
@@ -130,9 +130,7 @@ def author(text: str, hosts: list[str]) -> str | None:
     """Who ``text`` says made the change ("what alice changed", "bob's change", "the change by carol"), or
     None: never a device, nor a word about the change or its time ("what has changed", "what got changed",
     "yesterday's change", "the change from earlier", "the change from this morning")."""
-    from netops.agent.router import _window_spans
-
-    spans = [(w.start(), w.end()) for pattern in _window_spans() for w in pattern.finditer(text)]
+    spans = [(w.start(), w.end()) for pattern in window_spans() for w in pattern.finditer(text)]
     devices = {h.lower() for h in hosts}
     for a in _ACTOR.finditer(text):
         name = next(n for n in ("a", "b", "c") if a.group(n))

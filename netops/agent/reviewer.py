@@ -92,6 +92,30 @@ def review_rules(plan: Any, intent: str, *, hosts: list[str], devices: Any = Non
     return v
 
 
+NO_VERDICT = ("model: no verdict (the model reviewer answered in prose, not the JSON asked for), so the plan "
+              "was not reviewed by the model, as with no model reviewer")
+"""The one line for a model reviewer that gave no verdict (:func:`review_with_model`)."""
+
+# a reply in prose that objects ("Do not apply this", "I would block it", "this is risky"): still a warning
+# ("object" alone is no objection: the reviewer prompt asks about "the host and object the person asked about",
+# and SmolLM2 repeats it)
+_OBJECTION = re.compile(r"\b(?:block\w*|reject\w*|refus\w*|den(?:y|ied)|unsafe|danger\w*|risky|harm\w*|wrong|"
+                        r"incorrect|mistake\w*|warn\w*|abort\w*|objection\w*|(?:i|we|would)\s+object\b|"
+                        r"(?:do|should|must|would)\s*(?:not|n't)\s+"
+                        r"(?:apply|run|proceed|approve|do|make)|don't\s+(?:apply|run|proceed|approve))\b", re.IGNORECASE)
+
+
+# the reviewer prompt's own words, repeated back: "ok" | "warn" | "block", "the host and object"
+_PROMPT_ECHO = re.compile(r"[\"']?ok[\"']?\s*\|\s*[\"']?warn[\"']?\s*\|\s*[\"']?block[\"']?", re.IGNORECASE)
+
+
+def _quote(text: str, limit: int = 160) -> str:
+    from netops.model.base import printable
+
+    flat = " ".join(printable(text).split())
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + " ..."
+
+
 def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: str, *,
                       deadline: float | None = None) -> Verdict:
     """Ask a model for a second opinion (its own prompt, no tools). Failures become a warning, and
@@ -130,10 +154,25 @@ def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: st
                 v.raise_to("warn", f"model review stopped at the {deadline:g}-second deadline (no second opinion)")
                 return v
             text = "".join(parts).strip()
-        m = re.search(r"\{.*\}", text, re.DOTALL)
-        data = json.loads(m.group(0)) if m else {}
     except Exception as exc:  # the second opinion is advisory; its failure must not approve anything
         v.raise_to("warn", f"model review unavailable ({type(exc).__name__})")
+        return v
+    m = re.search(r"\{.*\}", text, re.DOTALL)
+    try:
+        data = json.loads(m.group(0)) if m else {}
+    except ValueError:
+        m, data = None, {}
+    if not isinstance(data, dict):
+        m, data = None, {}
+    if not m:
+        # Prose instead of the JSON verdict asked for (SmolLM2, every time): no second opinion, as
+        # with no model reviewer, and said so; a warning here meant --yes could never apply anything
+        # with such a model. Prose that reads as an objection still warns (the person reads it).
+        if _OBJECTION.search(_PROMPT_ECHO.sub(" ", text)):
+            v.raise_to("warn", "model: the model reviewer gave no JSON verdict and its reply reads as an "
+                               f"objection: {_quote(text)}")
+        else:
+            v.raise_to("ok", NO_VERDICT)
         return v
     level = str(data.get("verdict", "warn")).lower()
     from netops.model.base import printable
@@ -142,9 +181,7 @@ def review_with_model(chat_model: Any, plan_text: str, intent: str, evidence: st
     if level not in ("ok", "warn", "block"):  # e.g. "approve": the reviewer cannot approve
         level = "warn"
         findings.append(f"reviewer answered {data.get('verdict')!r}, treated as a warning")
-    if not m and level == "warn":  # prose instead of the JSON verdict asked for: say so, not "objected"
-        findings.append("the model reviewer gave no verdict (it answered in prose, not the JSON asked for)")
-    elif not findings and level != "ok":
+    if not findings and level != "ok":
         findings.append(f"the model reviewer {'blocked' if level == 'block' else 'warned'} without giving a reason")
     for f in findings:
         v.raise_to(level if level != "ok" else "ok", f"model: {f}")  # type: ignore[arg-type]

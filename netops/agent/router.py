@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from netops.agent.window import without_window
+
 _ADDR = re.compile(r"(?<![\w:.])((?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?:/\d{1,3})?)(?![\w:])")
 # Interface names as platforms write them (eth-r2, Gi0/1, ge-0/0/0, Ethernet1, swp3, ...).
 INTERFACE_NAME = re.compile(r"\b((?:eth|ens|enp|eno|lo|ge-|xe-|et-|Gi|GigabitEthernet|TenGigE|Te|Fa|Ethernet|swp|veth)[\w/.:-]*\d)\b")
@@ -688,6 +690,14 @@ def history_spelling(question: str) -> str:
 # asks for a change: a history question with a request after it is the request, not a read of the log
 _CLAUSE_END = re.compile(r"[?!;]+|\.(?=\s|$)|,\s*(?=(?:and\s+|then\s+|if\s+so\b))|\s+(?=(?:and\s+)?then\s|if\s+so\b)",
                          re.IGNORECASE)
+
+
+def clauses(question: str) -> list[str]:
+    """A question's clauses, split where a new one starts ("who changed r1? change it back", "..., then
+    drain r2", "... if so roll it back"); empty pieces dropped."""
+    return [c for c in _CLAUSE_END.split(question) if c and c.strip()]
+
+
 _CLAUSE_REQUEST = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:if\s+so,?\s+)?(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?"
                              r"(?:undo|revert|roll|redo|re-?apply|apply|push|put|change|modify|edit|fix|set|add|remove|delete|"
                              r"configure|enable|disable|shut|no\s+shut|drain|undrain|restore|reset|clear|restart|copy)\b",
@@ -1175,27 +1185,6 @@ def followup_shaped(question: str) -> bool:
     return len(_WORD.findall(question)) <= _FOLLOWUP_WORDS and bool(_LEANS.search(question))
 
 
-def _window_spans() -> "tuple[re.Pattern[str], ...]":
-    """Every pattern of :mod:`netops.agent.window` that names a time window (read, or not understood),
-    and "recently" / "lately" (no window, but said of when)."""
-    from netops.agent import window as w
-
-    return (w._BETWEEN, w._LAST_WEEK, w._SPAN, w._CLOCK, w._SINCE_DAY, w._AGO, w._IN_MONTH, w._ON_DATE,
-            w._ON_WEEKDAY, w._PART, w._MONTH, w._LAST_WEEKEND,
-            w._TODAY, w._YESTERDAY, w._THIS_WEEK, w._WINDOWISH,
-            re.compile(r"\b(?:recently|lately|so\s+far)\b", re.IGNORECASE))
-
-
-def _without_window(text: str) -> tuple[str, str]:
-    """``text`` without the time window it names, and the window's own words ("" for none)."""
-    said = []
-    for pattern in _window_spans():
-        for m in list(pattern.finditer(text)):
-            said.append(m.group(0).strip())
-        text = pattern.sub(" ", text)
-    return text, " ".join(said)
-
-
 # what a follow-up adds around a window or a device: "and on r3 for yesterday?", "what about this week, then?"
 _FOLLOWUP_FILLER = frozenset({"and", "also", "what", "about", "how", "same", "for", "on", "of", "in", "at", "the",
                               "now", "then", "ok", "okay", "plus", "please", "pls", "there", "router", "device", "too",
@@ -1212,7 +1201,7 @@ def history_followup(question: str, previous: str, hosts: list[str]) -> str | No
     now = entities(question, hosts)
     if now["addresses"] or now["interfaces"] or CHANGE_WORDS & set(_WORD.findall(question.lower())):
         return None
-    rest, window = _without_window(question)
+    rest, window = without_window(question)
     unheld = listed_unknown(question, hosts)  # "and r3 and r9?": r9 is said unread, never dropped
     for h in [*now["hosts"], *unheld]:
         rest = re.sub(rf"(?<![\w-]){re.escape(h)}(?:'s)?(?![\w-])", " ", rest, flags=re.IGNORECASE)
@@ -1220,7 +1209,7 @@ def history_followup(question: str, previous: str, hosts: list[str]) -> str | No
         return None  # "and the bgp peers?", "what about it?": not only a window or a device
     out = previous
     if window:
-        out, _ = _without_window(out)
+        out, _ = without_window(out)
         window = re.sub(r"^(?:the\s+)(?=last|past)", "in the ", window, flags=re.IGNORECASE)
         out = re.sub(r"\s*([?!.]*)\s*$", lambda m: f" {window}{m.group(1)}", " ".join(out.split()), count=1)
         out = re.sub(r"\s+([?!.,])", r"\1", out)
@@ -1242,6 +1231,42 @@ _UNDO_ASKED = re.compile(r"\b(?:undo|revert|roll\s*-?\s*back|rollback|back\s*out
                          r"(?:roll|put|change|set|turn)\s+(?:it|that|this|them|those)\s+back)\b", re.IGNORECASE)
 
 
+def fleet_followup(question: str, previous: str, hosts: list[str]) -> str | None:
+    """The previous question asked of every router when a follow-up only puts the whole network in
+    its devices' place ("and on all routers?", "what about everywhere?", "same for all devices except
+    r3" after "bgp on r1?"; "and yesterday on all devices?" after "what changed on r2 today?"); None
+    for any other follow-up. Only a read or a history question is carried over, never a change."""
+    fleet = _EVERYWHERE.search(question)
+    before = entities(previous, hosts)["hosts"]
+    if fleet is None or not before:
+        return None
+    history = change_history(previous, named=True)
+    if not history and CHANGE_WORDS & set(_WORD.findall(previous.lower().replace("'s", ""))):
+        return None
+    left_out = excepted(question, hosts)
+    rest = question[:fleet.start()] + " " + question[fleet.end():]
+    if left_out:
+        rest = _EXCEPT.sub(" ", rest)
+        for h in left_out:
+            rest = re.sub(rf"(?<![\w-]){re.escape(h)}(?![\w-])", " ", rest, flags=re.IGNORECASE)
+    window = ""
+    if history:
+        rest, window = without_window(rest)
+    if set(_WORD.findall(rest.lower())) - _FOLLOWUP_FILLER - _LIST_GLUE or entities(rest, hosts)["hosts"]:
+        return None  # "and the ospf neighbours on all routers?": a question of its own
+    out = previous
+    if history:  # the window said now, or the one asked before, after the devices
+        out, before_window = without_window(out)
+        window = window or before_window
+    names = "|".join(re.escape(h) for h in sorted(before, key=len, reverse=True))
+    device = rf"(?:(?:the\s+)?(?:router|device|host|box)\s+)?(?:{names})(?:'s)?(?![\w-])"
+    out = re.sub(rf"(?:\b(?:on|of|for|from|at|in)\s+)?(?<![\w-]){device}(?:\s*(?:,|\band\b|&)\s*{device})*",
+                 " ", out, flags=re.IGNORECASE)
+    where = "on all routers" + (f" except {' and '.join(left_out)}" if left_out else "") + (f" {window}" if window else "")
+    out = re.sub(r"\s*([?!.]*)\s*$", lambda m: f" {where}{m.group(1)}", " ".join(out.split()), count=1)
+    return re.sub(r"\s+([?!.,])", r"\1", out)
+
+
 def followup(question: str, previous: str, hosts: list[str]) -> str:
     """The question a short follow-up stands for, given the person's previous question in the
     conversation: "and on r2?" after "bgp neighbours on r1" is "bgp neighbours on r2"; "and the
@@ -1252,6 +1277,8 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         return question
     if _UNDO_ASKED.search(previous) or _UNDO_ASKED.search(question):
         return question  # "and r3?" after "revert what alice changed on r2" is no undo on r3
+    if (again := fleet_followup(question, previous, hosts)) is not None:
+        return again  # "and on all routers?" after "bgp on r1?": the same read of every router
     if (again := history_followup(question, previous, hosts)) is not None:
         return again  # "and yesterday?" after "what changed on r2?": the same history question
     words = set(_WORD.findall(question.lower().replace("'s", "")))
@@ -1282,10 +1309,23 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         new = " and ".join([*now["hosts"], *listed_unknown(question, hosts)])  # an unknown one is said, not dropped
         out = re.sub(r"\x00(?:\W+(?:and|,)?\s*\x00)*", new, out)
         return out
-    if has_intent and not now["hosts"] and not now["addresses"] and elliptical:
+    if has_intent and not now["hosts"] and not now["addresses"] and elliptical and not _EVERYWHERE.search(question):
         # "and the ospf ones?": this question about the devices named before
         return f"{question.rstrip(' ?.')} on {' and '.join(before['hosts'])}"
+    if not has_intent and not now["hosts"] and not now["addresses"] and not now["interfaces"] \
+            and _LEANS.search(question) and _STATE_OF_IT.search(question):
+        # "how long has that been up?", "is it stable?" after "ospf neighbours on r3": the same read,
+        # whose rows carry the state and its age (a read only; a change was returned above)
+        prev = route(previous, hosts)
+        if prev.kind == "tool" and prev.tool == "get_state":
+            return previous
     return question
+
+
+# what a follow-up asks of the state just read: how long it has been so, whether it holds
+_STATE_OF_IT = re.compile(r"\b(?:how\s+long\s+(?:has|have|had)\s+\w+\s+been|since\s+when|up\s*-?\s*time|been\s+(?:up|down|full|established)|"
+                          r"stable|flapp\w*|still\s+(?:up|down|there)|(?:is|are)\s+(?:it|that|they|those)\s+(?:up|down))\b",
+                          re.IGNORECASE)
 
 
 def meaning(questions: "list[str] | str", hosts: list[str]) -> str:

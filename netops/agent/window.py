@@ -255,3 +255,22 @@ def history_window(question: str, now: datetime | None = None) -> Window | None:
     if m := _WINDOWISH.search(question):
         return Window(None, None, " ".join(m.group(0).split()), understood=False)
     return None
+
+
+_SAID_OF_WHEN = re.compile(r"\b(?:recently|lately|so\s+far)\b", re.IGNORECASE)
+
+
+def spans() -> "tuple[re.Pattern[str], ...]":
+    """Every pattern here that names a time window (read, or not understood), and "recently" /
+    "lately" / "so far" (no window, but said of when): what a question's other words are read without."""
+    return (_BETWEEN, _LAST_WEEK, _SPAN, _CLOCK, _SINCE_DAY, _AGO, _IN_MONTH, _ON_DATE, _ON_WEEKDAY, _PART, _MONTH,
+            _LAST_WEEKEND, _TODAY, _YESTERDAY, _THIS_WEEK, _WINDOWISH, _SAID_OF_WHEN)
+
+
+def without_window(text: str) -> tuple[str, str]:
+    """``text`` without the time window it names, and the window's own words ("" for none)."""
+    said = []
+    for pattern in spans():
+        said.extend(m.group(0).strip() for m in pattern.finditer(text))
+        text = pattern.sub(" ", text)
+    return text, " ".join(said)

@@ -202,7 +202,10 @@ class _Approvals:
             return
         if not self.interactive:
             why = (f"--yes does not cover this change ({needs_person}) and there is no terminal to ask"
-                   if self.yes else "no terminal to ask for approval (use --yes with an approval policy)")
+                   if self.yes else
+                   f"no terminal to ask for approval, and only a person at a terminal may approve this change "
+                   f"({needs_person}): ask again at a terminal" if needs_person else
+                   "no terminal to ask for approval (use --yes with an approval policy)")
             req.respond(False, by=self.settings.user, reason=why)
             return
         self.renderer.pause()

@@ -40,7 +40,9 @@ def local_filters(command: str) -> tuple[str, list[tuple[str, re.Pattern[str]]]]
     """``(command without its filters, [(kind, pattern)])`` when every pipe of ``command`` is a
     line filter netops runs itself; ``None`` when there is no pipe or one it leaves to the device.
     Raises :class:`PolicyViolation` for a pattern it will not run (see ``_RISKY``)."""
-    head, *pipes = command.split("|")
+    from netops.devices.policy import pipe_segments
+
+    head, *pipes = pipe_segments(command)  # (a quoted "a|b" is one pattern: the policy has passed it so)
     if not pipes:
         return None
     parts = [(name.lower(), arg.strip()) for name, _, arg in (seg.strip().partition(" ") for seg in pipes)]

@@ -125,6 +125,8 @@ class OspfNeighbor(BaseModel):
     """DR/BDR/DROther or ``None`` on point-to-point links."""
     dead_time_seconds: float | None = None
     priority: int | None = None
+    uptime_seconds: float | None = None
+    """How long the adjacency has been in its state, where the device says (FRR's ``upTime``)."""
 
 
 class OspfNeighbors(BaseModel):

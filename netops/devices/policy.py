@@ -109,7 +109,9 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
         # a shell (linux) would wait for the closing quote and read the next command into it
         return _refuse("an unbalanced quote is not allowed")
     text = normalize(command)
-    segments = [s.strip() for s in text.split("|")]
+    # a network CLI reads a quoted "a|b" as one pattern (Junos, SR OS ``| match``); a shell's quotes
+    # would hand the pipe to the program inside them (``vtysh -c "show run | include x"``): split there
+    segments = [s.strip() for s in pipe_segments(text, quoted=not spec.case_sensitive)]
     if any(not s for s in segments):
         return _refuse("empty pipe segment")
     head_words = segments[0].split()
@@ -145,6 +147,23 @@ def check_command(command: str, platform: str | PlatformSpec) -> PolicyDecision:
             return _refuse(f"'| {name}' does not take {args!r}")
     sent = " | ".join([" ".join([verb, *head_words[1:]]), *segments[1:]])
     return PolicyDecision(True, decision.reason, sent)
+
+
+def pipe_segments(command: str, *, quoted: bool = True) -> list[str]:
+    """``command`` split at its pipes; with ``quoted``, a ``|`` inside '...' or "..." belongs to the
+    pattern it is in (``| match "ge-0/0/0|ge-0/0/1"``), as a network CLI reads it."""
+    if not quoted:
+        return command.split("|")
+    parts, start, quote = [], 0, ""
+    for i, ch in enumerate(command):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "|":
+            parts.append(command[start:i])
+            start = i + 1
+    return [*parts, command[start:]]
 
 
 def _forbidden_word(segments: list[str], spec: PlatformSpec, *, reading: bool) -> str | None:

@@ -471,6 +471,10 @@ class DeviceService:
         out, clean = self._send(host, local[0] if local else command, timeout, kind="read", cancel=cancel)
         if local:
             clean = apply_filters(clean, local[1])
+            if out.truncated:  # lines past the cap were never read: a count or a miss says nothing of them
+                cap = self.settings.ssh.max_output_bytes
+                clean = (f"{clean}\n[netops: the device's output was cut at {cap} bytes; the filter saw only "
+                         "those, not the lines after them]")
         data = None if out.truncated or local else _parsed(host.platform, command, out.text)  # parse raw, then redact
         return HostResult(host=host.name, ok=True, command=redact(command, host.platform), output=clean,
                           data=None if data is None else redact_data(data, host.platform),

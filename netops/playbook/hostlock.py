@@ -39,6 +39,7 @@ class HostLocks:
 
     def __init__(self) -> None:
         self._fds: list[int] = []
+        self._infos: list[dict[str, str | int]] = []
 
     @classmethod
     def acquire(cls, home: Path, hosts: Sequence[str], *, run: str, playbook: str) -> "HostLocks":
@@ -53,22 +54,38 @@ class HostLocks:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
-                    holder = _holder(fd)
+                    holder, waiting = _holder(fd)
                     os.close(fd)
+                    if waiting:  # a plan on screen, nothing changed yet: said as it is
+                        raise DeviceBusy(f"{host} has a change waiting for approval in another netops ({holder}); "
+                                         "nothing was changed",
+                                         hint="that change is approved or denied first, then plan again") from None
                     raise DeviceBusy(f"{host} is being changed by another netops run ({holder}); "
                                      "nothing was changed",
                                      hint="wait for that run to finish, then plan again") from None
                 locks._fds.append(fd)
-                info = {"pid": os.getpid(), "hostname": socket.gethostname(), "run": run, "playbook": playbook,
-                        "host": host, "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
+                info: dict[str, str | int] = {
+                    "pid": os.getpid(), "hostname": socket.gethostname(), "run": run, "playbook": playbook,
+                    "host": host, "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                locks._infos.append(info)
+                _write(fd, info)
         except BaseException:
             locks.release()
             raise
         return locks
 
+    def stage(self, stage: str) -> None:
+        """Say what the holder is doing (``"approval"``: a plan waiting for a decision, nothing
+        changed yet; ``"change"``): another run that finds a host locked is told."""
+        for fd, info in zip(self._fds, self._infos):
+            info["stage"] = stage
+            try:
+                _write(fd, info)
+            except OSError:  # only the words of another run's error depend on it
+                pass
+
     def release(self) -> None:
+        self._infos = []
         fds, self._fds = self._fds, []
         for fd in fds:
             try:
@@ -83,13 +100,19 @@ class HostLocks:
         self.release()
 
 
-def _holder(fd: int) -> str:
+def _write(fd: int, info: dict[str, str | int]) -> None:
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
+
+
+def _holder(fd: int) -> tuple[str, bool]:
+    """Who holds the lock, and whether its change is still waiting for approval."""
     try:
         info = json.loads(os.pread(fd, 4096, 0).decode("utf-8"))
         return (f"pid {info['pid']} on {info['hostname']}, playbook {info['playbook']}, "
-                f"since {info['since']}")
+                f"since {info['since']}"), info.get("stage") == "approval"
     except (OSError, ValueError, KeyError, TypeError):
-        return "holder unknown"
+        return "holder unknown", False
 
 
 def require_recovered(home: Path, hosts: Sequence[str]) -> None:

@@ -303,6 +303,7 @@ class _Run:
         self.guards: bool = False
         self.journal_error: str | None = None
         self.phase = "run"
+        self.locks: Any = None  # the hosts' change locks (None: a read-only run, or no home)
         """"approval" while the approver decides: a SIGTERM/SIGHUP then interrupts it (a denial)."""
         self.lock = threading.Lock()
         if token is not None:
@@ -436,7 +437,7 @@ def execute(p: Plan, *, approver: Approver, devices: Any, audit: "AuditLog | Non
                             + "; ".join(f"{h}: {why}" for h, why in bad.items()),
                             hint="fix the condition or choose other targets, then plan again")
     run = _Run(pb, p, devices, audit, on_event, on_progress, cancel)
-    locks = _lock_hosts(run)
+    locks = run.locks = _lock_hosts(run)
     restore_signals = _catch_termination(run)
     try:
         return _execute(run, approver, batch, guard)
@@ -453,10 +454,14 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
         approval = Approval(True, p.actor, "read-only playbook: no approval needed")
     else:
         run.phase = "approval"
+        if run.locks is not None:
+            run.locks.stage("approval")  # another run is told this change waits, not that it changes
         try:
             approval = _ask(approver, p, run)
         finally:
             run.phase = "run"
+            if run.locks is not None:
+                run.locks.stage("change")
         if approval.approved and run.cancel.is_set():
             approval = Approval(False, approval.by, f"{run.reason} before the change started")
         if not approval.approved:

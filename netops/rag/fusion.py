@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Hashable, Iterable, Mapping, Sequence
 
 if TYPE_CHECKING:
     from netops.rag.types import Chunk, Hit
@@ -95,6 +95,9 @@ class Ranking:
     """Collapse each list to one chunk per section before fusing and taking the top k."""
     boost_named_docs: bool = True
     """Put hits from a document the query names (``RFC 4271``, ``TS 23.501``) first."""
+    boost_identifiers: bool = True
+    """Put sections holding every protocol identifier the query spells (``RouterDeadInterval``,
+    ``HoldTime``, ``ExStart``: see :func:`identifiers`) before those that hold none of them."""
     expand_dense: bool = False
     """Also embed the glossary-expanded query (the lexical side always uses it)."""
     pool_factor: int = 6
@@ -132,6 +135,38 @@ def absent_documents(query: str, doc_ids: Iterable[str]) -> list[str]:
     named = [(m.start(), f"RFC {int(m.group(1))}") for m in _RFC_NAMED.finditer(query)]
     named += [(m.start(), f"{m.group(1).upper()} {m.group(2)}") for m in _SPEC_NAMED.finditer(query)]
     return [d for d in dict.fromkeys(d for _, d in sorted(named)) if d not in held]
+
+
+_IDENTIFIER = re.compile(r"(?<![\w-])(?=[A-Za-z]*[a-z][A-Z])(?=(?:[^A-Z\W]*[A-Z]){2})(?=(?:[^a-z\W]*[a-z]){3})"
+                         r"[A-Za-z]+(?![\w-])")
+
+
+def identifiers(query: str) -> list[str]:
+    """The identifiers ``query`` spells the way specifications name their constants, timers and
+    states: a word with a lower-case letter before a capital, two capitals and three lower-case
+    letters at least (``RouterDeadInterval``, ``HoldTime``, ``ExStart``, ``MaxAge``), not a
+    prefixed acronym (``eBGP``, ``iBGP``) nor a version (``OSPFv2``, ``IPv6``)."""
+    return list(dict.fromkeys(m.group(0) for m in _IDENTIFIER.finditer(query)))
+
+
+def _spelt_first(query: str, order: list, chunks: Iterable["Chunk"], key: Callable[["Chunk"], Hashable]) -> list:
+    """``order`` (section keys) with the sections whose candidate passages spell every identifier of
+    ``query`` first, each part in its order; unchanged when the query spells none or no section
+    holds them all. "the default RouterDeadInterval": a section that spells it answers before one
+    that is only near it in meaning."""
+    idents = identifiers(query)
+    if not idents:
+        return order
+    texts: dict[Hashable, list[str]] = {}
+    for c in chunks:
+        texts.setdefault(key(c), []).append(f"{c.section_title}\n{c.text}")
+    # spelt as one word or as its words ("HoldTimer", "Hold Timer", "hold-timer"): prose says it both ways
+    # ("HoldTimer_Expires", RFC 4271's event, holds it too)
+    words = [re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", i) for i in idents]
+    spelt = [re.compile(r"(?<![A-Za-z0-9])" + r"[\s_-]*".join(map(re.escape, w)) + r"(?![A-Za-z0-9])", re.IGNORECASE)
+             for w in words]
+    holds = {x: all(p.search("\n".join(texts.get(x, ()))) for p in spelt) for x in order}
+    return sorted(order, key=lambda x: not holds[x]) if any(holds.values()) else order
 
 
 def section_key(chunk: "Chunk") -> Hashable:
@@ -201,6 +236,8 @@ def _zsum(query: str, dense: Sequence[tuple["Chunk", float]], lexical: Sequence[
         named = named_documents(query, {c.doc_id for c in chunks.values()})
         if named:
             order = sorted(order, key=lambda x: _doc_of(x, l_best, d_best, chunks) not in named)
+    if ranking.boost_identifiers:
+        order = _spelt_first(query, order, chunks.values(), key)
     d_rank = {x: i for i, x in enumerate(d_order, 1)}
     l_rank = {x: i for i, x in enumerate(l_order, 1)}
     hits = []
@@ -253,5 +290,8 @@ def _rrf_rank(query: str, dense: Sequence[tuple["Chunk", float]], lexical: Seque
         named = named_documents(query, {c.doc_id for c in chunks.values()})
         if named:
             fused = sorted(fused, key=lambda f: chunks[best[f.key]].doc_id not in named)  # stable
+    if ranking.boost_identifiers:
+        place = {x: i for i, x in enumerate(_spelt_first(query, [f.key for f in fused], chunks.values(), key))}
+        fused = sorted(fused, key=lambda f: place[f.key])
     return [Hit(chunk=chunks[best[f.key]], score=f.score, dense_rank=f.ranks[0], lexical_rank=f.ranks[1],
                 mode=mode) for f in fused[:k]]

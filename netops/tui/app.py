@@ -99,6 +99,9 @@ class ChatApp(App[None]):
         Binding("ctrl+o", "copy_answer", "Copy", id="chat.copy"),
         Binding("ctrl+l", "focus_prompt", "Input", id="chat.focus_input", show=False),
         Binding("ctrl+q", "quit", "Quit", id="chat.quit", priority=True),
+        # a terminal's suspend ("fg" brings it back), not the question box's undo: Ctrl+Z did nothing
+        # visible and the "fg" typed after it was sent as a question
+        Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", id="chat.suspend", priority=True, show=False),
     ]
 
     def __init__(self, settings: Any, *, session: Any = None, model: str | None = None, offline: bool = False,
@@ -379,7 +382,10 @@ class ChatApp(App[None]):
 
     @staticmethod
     def _warm(session: Any, model: str | None) -> None:
-        from textual.widgets import Markdown  # noqa: F401 - the first answer's widget (~0.1 s to import)
+        from netops.tui.render import markdown_blocks
+
+        markdown_blocks("")  # the first answer's parser (markdown-it and rich.markdown: ~0.1 s to import)
+        import rich.markdown  # noqa: F401
 
         session.warm(model)
 
@@ -617,6 +623,11 @@ class ChatApp(App[None]):
                 view.set_mode(ev.mode, ev.model, ev.notice)
                 if ev.mode == "offline" and not self.offline and ev.notice:
                     self._fall_back_offline(ev.notice)
+                if getattr(ev, "conversation_id", None) and not self.conversation_id:
+                    # a new conversation exists from here on: the header names it while the first
+                    # answer streams, not only once it has finished
+                    self.conversation_id = ev.conversation_id
+                    self.query_one(StatusBar).set(conversation=ev.conversation_id)
             elif name == "TurnResetEvent":
                 await view.reset_turn()
             elif name == "ToolStartEvent":

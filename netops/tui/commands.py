@@ -90,6 +90,13 @@ def params_from(words: list[str]) -> dict[str, str]:
     return out
 
 
+def _a_path(word: str) -> bool:
+    """A file or folder that exists, or a word written as one (``./x``, ``~/x``, ``a/b.md``)."""
+    from pathlib import Path
+
+    return "/" in word or word.startswith("~") or Path(word).expanduser().exists()
+
+
 def tool_call_for(name: str, words: list[str]) -> tuple[str, dict[str, Any]]:
     """Slash command words -> (tool, arguments); the tool validates them like a model's call."""
     from netops.errors import InputError
@@ -101,6 +108,11 @@ def tool_call_for(name: str, words: list[str]) -> tuple[str, dict[str, Any]]:
     hosts = (lambda w: [h for h in w.split(",") if h])
     if name == "/kb":
         need(1, BY_NAME[name].usage)
+        if words[0].lower() == "add" and len(words) > 1 and all(_a_path(w) for w in words[1:]):
+            # "/kb add ./runbook.md" searched for those words and listed unrelated passages
+            raise InputError(f"/kb searches the knowledge base, it does not add to it: run `netops kb add "
+                             f"{' '.join(shlex.quote(w) for w in words[1:])}` in a shell (this chat searches "
+                             f"it from the next question on)")
         return "kb_search", {"query": " ".join(words)}
     if name == "/show":
         need(2, BY_NAME[name].usage)

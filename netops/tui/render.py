@@ -110,3 +110,84 @@ def shown_text(answer: Any) -> str:
     if not getattr(answer, "evidence", None):
         text = re.sub(rf"\n*_{re.escape(NO_EVIDENCE)}_\s*\Z", "", text)
     return _CANCEL_HEAD.sub("", text, count=1) if getattr(answer, "cancelled", False) else text
+
+
+# -- an answer's Markdown ---------------------------------------------------------------------
+_BLOCK_PARSER: Any = None
+
+
+def markdown_blocks(text: str) -> list[tuple[int, str]]:
+    """The top-level blocks of ``text`` (a paragraph, a list, a table, a fence...) as
+    ``(character offset, source)``, parsed as Rich's Markdown parses them."""
+    global _BLOCK_PARSER
+    if _BLOCK_PARSER is None:
+        from markdown_it import MarkdownIt
+
+        _BLOCK_PARSER = MarkdownIt().enable("strikethrough").enable("table")
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    blocks = []
+    for token in _BLOCK_PARSER.parse(text):
+        if token.level == 0 and token.nesting >= 0 and token.map:
+            first, last = token.map
+            blocks.append((starts[first], "\n".join(lines[first:last]).rstrip("\n")))
+    return blocks
+
+
+class AnswerMarkdown:
+    """Markdown blocks drawn one after another, a blank line apart: the same lines whether the
+    blocks are drawn together (an answer that is complete or resumed) or one per widget (an
+    answer arriving: a finished block is drawn once, only the last one again as text arrives).
+    ``first``: the first block starts the answer (no blank line above it)."""
+
+    def __init__(self, blocks: list[str], *, first: bool = True) -> None:
+        self.blocks = blocks
+        self.first = first
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.markdown import Markdown
+        from rich.segment import Segment
+
+        options = options.update(height=None)  # a block's own lines, not padded to the widget's height
+        for n, block in enumerate(self.blocks):
+            lines = console.render_lines(Markdown(block, code_theme="ansi_dark", hyperlinks=False), options,
+                                         pad=False, new_lines=False)
+            # Rich starts a list, a table or a quote with an empty line when it is drawn alone
+            while lines and not any(seg.text for seg in lines[0]):
+                lines.pop(0)
+            while lines and not any(seg.text for seg in lines[-1]):
+                lines.pop()
+            if not lines:
+                continue
+            if n or not self.first:
+                yield Segment.line()
+            for line in lines:
+                yield from line
+                yield Segment.line()
+
+
+class MarkdownBlockStream:
+    """Streamed answer text cut into top-level blocks as it arrives: every block but the last
+    is complete (what follows cannot change it); the last one grows."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self._tail_at = 0
+
+    def feed(self, fragment: str) -> list[str]:
+        """Add text; return the blocks it completed (in order)."""
+        self.text += fragment
+        # complete lines only: a line still arriving may yet change what came before it ("3"
+        # after a list starts a paragraph, "3. b" goes on with the list)
+        blocks = markdown_blocks(self.text[self._tail_at:self.text.rfind("\n") + 1])
+        if len(blocks) < 2:
+            return []
+        self._tail_at += blocks[-1][0]
+        return [source for _, source in blocks[:-1]]
+
+    @property
+    def tail(self) -> list[str]:
+        """The block still growing (none before any text)."""
+        return [source for _, source in markdown_blocks(self.text[self._tail_at:])]

@@ -155,7 +155,9 @@ def test_real_model_answer_keeps_the_findings_in_front_when_unsupported(lab_env,
     assert d["grounding"]["facts"] == facts and d["check"] is not None
     if answer.check.count("supported") == 0:
         assert answer.text.startswith(f"**{OWN_FINDINGS}:**\n\n{facts}")
-        assert MODEL_UNSUPPORTED in answer.text or not answer.text.split(facts, 1)[1].strip()
+        after = answer.text.split(facts, 1)[1].strip()
+        # the model's text, marked; or only the line saying what of it was left out; or nothing
+        assert MODEL_UNSUPPORTED in answer.text or not after or (after.startswith("_") and "left out" in after)
     else:
         assert OWN_FINDINGS not in answer.text
 

@@ -19,7 +19,7 @@ async def test_escape_keeps_the_partial_answer(chat_settings):
         settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
         app = ChatApp(settings)
         async with app.run_test(size=SIZE) as pilot:
-            await type_and_send(pilot, "say many words")
+            await type_and_send(pilot, "ok, say many words")  # (a reply: put to the model; model19)
             view = await wait_until(pilot, lambda: app.query("AnswerView") and "word20" in "".join(
                 app.query_one("AnswerView")._streamed) and app.query_one("AnswerView"), what="streaming")
             await pilot.press("escape")
@@ -48,7 +48,7 @@ async def test_a_cancelled_answer_is_marked_stopped_not_cut_off(chat_settings):
         settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
         app = ChatApp(settings)
         async with app.run_test(size=SIZE) as pilot:
-            await type_and_send(pilot, "say many words")
+            await type_and_send(pilot, "ok, say many words")  # (a reply: put to the model; model19)
             view = await wait_until(pilot, lambda: app.query("AnswerView") and "word20" in "".join(
                 app.query_one("AnswerView")._streamed) and app.query_one("AnswerView"), what="streaming")
             await pilot.press("escape")
@@ -86,7 +86,7 @@ async def test_a_cancel_is_said_once(chat_settings, streamed):
         settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
         app = ChatApp(settings)
         async with app.run_test(size=SIZE) as pilot:
-            await type_and_send(pilot, "say many words")
+            await type_and_send(pilot, "ok, say many words")  # (a reply: put to the model; model19)
             view = await wait_until(pilot, lambda: app.query("AnswerView") and app.query_one("AnswerView"),
                                     what="the answer")
             if streamed:

@@ -21,7 +21,7 @@ async def test_a_trickling_model_is_stopped_at_the_deadline_and_the_chat_says_so
                                                     "model_deadline": 1.5})
         app = ChatApp(settings)
         async with app.run_test(size=SIZE) as pilot:
-            await type_and_send(pilot, "say many words")
+            await type_and_send(pilot, "ok, say many words")  # (a reply: put to the model; model19)
             view = await wait_until(pilot, lambda: finished(app) and finished(app)[0], timeout=30,
                                     what="the answer stopped at the deadline")
             assert view.answer.partial and "1.5-second deadline" in view.answer.error

@@ -279,3 +279,35 @@ async def test_scroll_keys_in_a_burst_still_hold_a_decision_back(settings, monke
         await pilot.press("n")
         await pilot.pause()
         assert decided == [False]
+
+
+async def test_a_later_burst_is_not_said_to_have_come_as_the_plan_opened(settings, monkeypatch):
+    """trial17: keys typed in a quick burst long after the plan had opened (the plan read, then
+    "xn" typed fast) were held back with "Keys arrived as the plan opened", which they had not.
+    Keys as the plan opens keep that wording; a later burst is said as what it is, once per burst."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat
+
+    def said() -> list[str]:
+        return [n.message for n in app._notifications]
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 1.0)
+    app = DemoChat(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*_long_plan()), decided.append)
+        await pilot.pause()
+        await pilot.press("n")  # typed ahead as the plan opens
+        await pilot.pause()
+        assert decided == [] and any("as the plan opened" in m for m in said()), said()
+        app.clear_notifications()
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)  # read the plan
+        await pilot.press("x", "n")  # a burst later on
+        await pilot.pause()
+        assert decided == [], "a key in a burst of typing decided"
+        assert said() and not any("as the plan opened" in m for m in said()), said()
+        assert any("nothing decided" in m for m in said()), said()
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)
+        await pilot.press("n")
+        await pilot.pause()
+        assert decided == [False]

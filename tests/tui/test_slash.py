@@ -312,3 +312,27 @@ async def test_a_plan_error_is_a_line_in_the_conversation_with_its_hint(chat_set
         await pilot.pause(0.3)
         assert not [n for n in app._notifications if n.severity == "error"], "said twice (a toast too)"
         assert len(errors_said(app)) == 2  # both still there, after the next command
+
+
+async def test_kb_add_a_path_says_how_to_add_it_and_searches_nothing(chat_settings, tmp_path):
+    """chat19 trial: '/kb add /tmp/runbook.md' searched the index for "add /tmp/runbook.md" and
+    listed four unrelated passages as evidence; nothing said the document was not added, nor how
+    to add it. /kb only searches: it says so, with the command that adds a document."""
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.answer import AnswerView
+    from netops.tui.widgets.prompt import PromptInput
+
+    doc = tmp_path / "runbook.md"
+    doc.write_text("# Drain\n\nWait five minutes.\n")
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, f"/kb add {doc}")
+        said = await wait_until(pilot, lambda: errors_said(app), timeout=10, what="the error")
+        await pilot.pause(0.3)
+        assert not app.query(AnswerView), "it searched"
+        assert len(said) == 1 and f"netops kb add {doc}" in said[0], said
+        assert app.query_one(PromptInput).text == f"/kb add {doc}"
+    from netops.tui.commands import tool_call_for
+
+    assert tool_call_for("/kb", ["add-path", "attribute"]) == ("kb_search", {"query": "add-path attribute"})
+    assert tool_call_for("/kb", ["add", "paths", "in", "BGP"]) == ("kb_search", {"query": "add paths in BGP"})

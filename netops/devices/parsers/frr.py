@@ -124,6 +124,19 @@ def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
     return out
 
 
+def _ospf_uptime(n: dict) -> float | None:
+    """An OSPF neighbour's ``upTimeInMsec`` (or its ``upTime`` text, "30.556s", "1h02m03s") in seconds."""
+    ms = n.get("upTimeInMsec")
+    if isinstance(ms, (int, float)) and not isinstance(ms, bool):
+        return ms / 1000.0
+    text = str(n.get("upTime") or "").strip()
+    m = re.fullmatch(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?", text)
+    if not text or m is None:
+        return None
+    d, h, mi, sec = (float(x) if x else 0.0 for x in m.groups())
+    return d * 86400 + h * 3600 + mi * 60 + sec
+
+
 @shaped("show ip ospf neighbor json")
 def parse_ospf_neighbors(text: str) -> OspfNeighbors:
     said = _off(text)
@@ -155,6 +168,7 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
                 role=role if role and role != "-" else None,
                 dead_time_seconds=(n["deadTimeMsecs"] / 1000.0) if isinstance(n.get("deadTimeMsecs"), (int, float)) else None,
                 priority=to_int(n.get("nbrPriority", n.get("priority"))),
+                uptime_seconds=_ospf_uptime(n),
             ))
     return out
 

@@ -73,6 +73,9 @@ class ApprovalScreen(ModalScreen[bool]):
         self._busy_until = time.monotonic() + self.APPROVE_AFTER
         """A deciding key before this is typed ahead, not a decision."""
         self._held = False
+        """This burst's held keys were said (once a burst)."""
+        self._opening = True
+        """The burst under way is the one that came as the plan opened (said so), not a later one."""
         self.plan = plan
         self.verdict = verdict
         self.summary = summary
@@ -125,14 +128,18 @@ class ApprovalScreen(ModalScreen[bool]):
         now = time.monotonic()
         typed_ahead = now < self._busy_until
         if event.key != "escape" and (typed_ahead or event.key not in self._READING):
+            if not typed_ahead:  # a new burst, long after the plan opened
+                self._opening, self._held = False, False
             self._busy_until = max(self._busy_until, now + self.APPROVE_AFTER)
         if typed_ahead and event.key in self._DECIDING:
             event.stop()
             event.prevent_default()
             if not self._held:
                 self._held = True
-                self.notify("Keys arrived as the plan opened: nothing decided. Read the plan, then press a/y or d/n.",
-                            severity="warning", timeout=6)
+                self.notify("Keys arrived as the plan opened: nothing decided. Read the plan, then press a/y or d/n."
+                            if self._opening else
+                            "Keys arrived in a quick burst (typed ahead?): nothing decided. Pause, then press a/y "
+                            "or d/n.", severity="warning", timeout=6)
 
     def action_scroll_plan(self, where: str) -> None:
         body = self.query_one("#approval-body", VerticalScroll)

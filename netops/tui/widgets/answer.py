@@ -9,7 +9,7 @@ from rich.markup import escape
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from netops.tui.render import mode_line, plan_renderable, shown_text
+from netops.tui.render import AnswerMarkdown, MarkdownBlockStream, markdown_blocks, mode_line, plan_renderable, shown_text
 from netops.tui.widgets.citations import CitationList
 from netops.tui.widgets.message import Notice
 from netops.tui.widgets.progress import RunProgress
@@ -56,9 +56,8 @@ def check_line(answer: Any) -> str:
 
 
 def _settled_body(text: str) -> Static:
-    from rich.markdown import Markdown as RichMarkdown
-
-    return Static(RichMarkdown(text, code_theme="ansi_dark", hyperlinks=False), classes="answer-body")
+    """A complete answer's text as one widget, drawn as the streamed one was (block by block)."""
+    return Static(AnswerMarkdown([source for _, source in markdown_blocks(text)]), classes="answer-body")
 
 
 class AnswerView(Vertical):
@@ -68,12 +67,7 @@ class AnswerView(Vertical):
     AnswerView { height: auto; margin: 0 0 1 0; padding: 0 0 0 1; }
     AnswerView > .answer-head { color: $text-muted; padding: 0 1; }
     AnswerView > .answer-partial { color: $warning; text-style: bold; padding: 0 1; }
-    AnswerView > Markdown { margin: 0; padding: 0 1; background: transparent; }
-    /* a code line longer than the screen wraps: Textual's fence scrolls sideways with its
-       scroll bar hidden, so a command was cut at the edge with no sign of the rest */
-    AnswerView MarkdownFence { overflow-x: hidden; }
-    AnswerView MarkdownFence > Label { width: 1fr; text-wrap: wrap; }
-    AnswerView > .answer-body { margin: 0 0 1 0; padding: 0 1; }
+    AnswerView > .answer-body { margin: 0 0 1 0; padding: 0 1; height: auto; }
     AnswerView > .plan { margin: 0 0 0 2; padding: 0 1; border: round $warning 70%; height: auto; }
     """
 
@@ -90,8 +84,10 @@ class AnswerView(Vertical):
         self.answer: Any = None
         self.cards: dict[str, ToolCard] = {}
         self.progress: RunProgress | None = None
-        self._md: Any = None
-        self._stream: Any = None
+        self._md: Any = None  # the streamed text's widget: one Static per finished block, then the growing one
+        self._stream: MarkdownBlockStream | None = None
+        self._tail: Static | None = None
+        self._drawn = 0  # blocks of the streamed text drawn for good
         self._streamed: list[str] = []
 
     def compose(self):  # type: ignore[no-untyped-def]
@@ -118,8 +114,8 @@ class AnswerView(Vertical):
             self.answer = answer
 
     async def settle(self) -> None:
-        """Swap the streamed Markdown widgets for one static block: a long conversation stays
-        cheap to lay out and scroll (Textual's Markdown is one widget per paragraph)."""
+        """Swap the streamed text's widgets (one per block) for one static block drawn the same
+        way: a long conversation stays cheap to lay out and scroll."""
         if self.answer is None or self._stream is not None or self._md is None:
             return
         md, self._md = self._md, None
@@ -133,23 +129,31 @@ class AnswerView(Vertical):
 
     # -- streamed text ---------------------------------------------------------------------
     async def _ensure_stream(self) -> None:
-        from textual.widgets import Markdown  # markdown-it and the widget: ~0.1 s, not at start-up
-
         if self._stream is None:
-            self._md = Markdown()
+            self._md = Vertical(classes="answer-body")
+            self._tail = Static("")
+            self._stream, self._drawn = MarkdownBlockStream(), 0
             await self.mount(self._md)
-            self._stream = Markdown.get_stream(self._md)
+            await self._md.mount(self._tail)
 
     async def write(self, text: str) -> None:
-        """Append streamed answer text (rendered incrementally by a MarkdownStream)."""
+        """Append streamed answer text: Rich Markdown, as the answer is drawn once complete and
+        when resumed; a finished block is drawn once, only the growing one again."""
         await self._ensure_stream()
         self._streamed.append(text)
-        await self._stream.write(text)
+        await self._draw(text)
+
+    async def _draw(self, text: str) -> None:
+        assert self._stream is not None and self._md is not None and self._tail is not None
+        done = self._stream.feed(text)
+        if done:
+            blocks = [Static(AnswerMarkdown([source], first=self._drawn + n == 0)) for n, source in enumerate(done)]
+            self._drawn += len(done)
+            await self._md.mount_all(blocks, before=self._tail)
+        self._tail.update(AnswerMarkdown(self._stream.tail, first=self._drawn == 0))
 
     async def stop_stream(self) -> None:
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
+        self._stream = None  # every write was drawn at once: nothing is pending
 
     async def reset_turn(self) -> None:
         """The text streamed so far was a tool call: drop it."""
@@ -201,17 +205,18 @@ class AnswerView(Vertical):
         streamed = "".join(self._streamed)
         final = shown_text(answer)
         if self._stream is not None and final.startswith(streamed):
-            await self._stream.write(final[len(streamed):])
+            if final != streamed:
+                await self._draw(final[len(streamed):])
             await self.stop_stream()
         else:
             await self.stop_stream()
+            body = _settled_body(final)
             if self._md is None:
-                from textual.widgets import Markdown
-
-                self._md = Markdown(final)
-                await self.mount(self._md)
+                await self.mount(body)
             else:
-                await self._md.update(final)
+                await self.mount(body, after=self._md)
+                await self._md.remove()
+            self._md = None
         self.text = final
         for card in self.cards.values():
             # a read made before the model spoke got its number after its card was drawn

@@ -186,3 +186,84 @@ def test_a_partial_answer_citing_nothing_lists_no_passage(scripted, make_assista
                         drop_after=3))
     answer = make_assistant().ask(README_Q)
     assert answer.partial and answer.citations == []
+
+
+def test_a_mark_with_no_source_at_all_is_removed_and_said(scripted, make_assistant):
+    """trial17: a model answer citing [1] when nothing at all was grounded (a greeting: no passage,
+    no device read, no tool call) kept "[1]" over "no evidence: this answer cites nothing". The
+    README: a citation of a source that does not exist is removed. Said in the notice, as a mark
+    removed by the check is counted in it."""
+    scripted.push(say("Hello, everything looks fine [1]. Ask me about BGP [2], or `show bgp [1]`."))
+    answer = make_assistant().ask("hello, is everything fine?")
+    assert answer.grounding is None or not answer.grounding.grounded, answer.grounding
+    assert not answer.citations
+    assert "[1]" not in answer.text.replace("`show bgp [1]`", "") and "[2]" not in answer.text, answer.text
+    assert "everything looks fine." in answer.text and "`show bgp [1]`" in answer.text, answer.text
+    assert "[1]" in (answer.notice or "") and "[2]" in (answer.notice or ""), answer.notice
+
+
+RUNBOOK = """# Runbook: draining a router for maintenance
+
+Before maintenance on a router, set the BGP graceful shutdown community on every session and wait
+five minutes for traffic to move away. Check that the prefix count received by peers drops to zero.
+
+## Rollback
+
+If traffic does not move within ten minutes, remove the graceful shutdown configuration.
+"""
+
+
+def test_a_runbook_passage_that_starts_with_its_heading_backs_what_it_says(scripted, agent_settings, tmp_path):
+    """chat19 trial: a runbook added with `netops kb add` and asked about; the model repeated the
+    runbook word for word and the check said "⚠ contradicted: five min: [1] says five" and
+    "zero is not in [1]". The passage had been flattened to one line that began with the
+    heading's "#", and a line that starts with "#" is a heading: the whole passage was skipped as
+    one, nothing in it backed anything. The same "#" line drew the passage as a centred title."""
+    from netops.assistant import Assistant
+    from netops.playbook.approval import DenyAll
+    from netops.rag.kb import KnowledgeBase
+    from netops.session import Session
+
+    doc = tmp_path / "drain-runbook.md"
+    doc.write_text(RUNBOOK)
+    kb = KnowledgeBase(agent_settings)
+    kb.add([doc])
+    scripted.push(say("Wait five minutes for traffic to move away [1]. "
+                      "Check that the prefix count received by peers drops to zero [1]."))
+    with Session(agent_settings, kb=kb) as session:
+        answer = Assistant(session, approver=DenyAll()).ask(
+            "how long do I wait after I set graceful shutdown on a router before maintenance?")
+    kb.close()
+    assert answer.check is not None, (answer.text, answer.notice)
+    (source,) = answer.grounding.sources
+    assert "drain-runbook" in source.label and not source.text.lstrip().startswith("#"), source.text
+    assert [s.status for s in answer.check.sentences if s.status != "not_checked"] == ["supported", "supported"], \
+        [(s.text, s.status, s.reasons) for s in answer.check.sentences]
+    assert "⚠" not in answer.text, answer.text
+
+
+def test_a_runbook_table_reaches_the_model_and_backs_the_answer(scripted, agent_settings, tmp_path):
+    """chat19 trial: a runbook's Markdown table was taken for an RFC packet diagram ('| ... |'
+    lines hold no facts there) and dropped from the passage: asked "what hold timer do we use?",
+    the model was shown "Timers we use. Change them only in a maintenance window." and nothing of
+    the table, and a right answer from it could only be unsupported. Each row is now a sentence
+    naming its columns."""
+    from netops.assistant import Assistant
+    from netops.playbook.approval import DenyAll
+    from netops.rag.kb import KnowledgeBase
+    from netops.session import Session
+
+    doc = tmp_path / "timers-runbook.md"
+    doc.write_text("# Our BGP timers\n\nThe timers every eBGP session uses.\n\n| timer | value |\n|---|---|\n"
+                   "| keepalive | 20 s |\n| hold | 60 s |\n\nChange them only in a maintenance window.\n")
+    kb = KnowledgeBase(agent_settings)
+    kb.add([doc])
+    scripted.push(say("The hold timer we use is 60 s [1]."))
+    with Session(agent_settings, kb=kb) as session:
+        answer = Assistant(session, approver=DenyAll()).ask("which BGP hold timer value do our eBGP sessions use?")
+    kb.close()
+    assert answer.check is not None, (answer.text, answer.notice)
+    (source,) = answer.grounding.sources
+    assert "60 s" in source.text and "20 s" in source.text, source.text
+    assert [s.status for s in answer.check.sentences if s.status != "not_checked"] == ["supported"], \
+        [(s.text, s.status, s.reasons) for s in answer.check.sentences]

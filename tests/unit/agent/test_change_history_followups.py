@@ -338,3 +338,11 @@ def test_with_a_model_the_json_has_the_changes_too(scripted, change_assistant):
     assert answer.mode == "agent" and scripted.requests, answer
     (change,) = answer.to_dict()["changes"]
     assert (change["actor"], change["playbook"]) == ("erin", "router-drain") and change["ts"].endswith("+00:00"), change
+
+
+def test_a_whole_network_follow_up_lists_every_routers_changes_offline(lab):
+    """'and on all routers?' after 'what changed on r2?' was 'and on all routers on r2' (review17)."""
+    got = lab.ask("and on all routers?", ["what changed on r2?"])
+    assert got["audit"] and not got.get("reads") and "by alice" in got["text"] and "by carol" in got["text"], got
+    got = lab.ask("and on all routers except r3?", ["what changed on r2?"])
+    assert got["audit"] and "by alice" in got["text"] and "by carol" not in got["text"] and "by bob" not in got["text"], got

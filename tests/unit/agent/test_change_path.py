@@ -235,3 +235,25 @@ def test_the_notice_says_the_model_reviewed_a_plan_it_did_not_pick(scripted, mak
     quiet = make_assistant(change_settings.model_copy(update={"model_review": False}), approver=None)
     plain = quiet.ask("drain r2 for maintenance")
     assert "model" not in plain.approvals[0].reviewed_by and "the model was not asked" in (plain.notice or "")
+
+
+def test_a_worded_change_that_failed_says_why(scripted, make_assistant, change_settings, fake_transport, tmp_path):
+    """chat19 trial: a worded change approved and then the router's bgpd stopped: the answer said
+    "Outcome: approved by root: failed: r1." and "Nothing was changed." and no more; why it failed
+    (which check, on which host, rolled back or not) was only in the run table's last column, cut
+    at the screen's edge, and nowhere in the history or an export. A verified run shows its run
+    report; a failed one shows it too."""
+    from netops.playbook.approval import PolicyApprover
+
+    # r1's interface never shows the new description: the post-check fails and the run rolls back
+    fake_transport.outputs["r1"] = {**fake_transport.outputs["r1"],
+                                    "show_interface_eth_r2_json": '{"eth-r2": {"description": "link to r2"}}'}
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    settings = change_settings.model_copy(update={"policy_file": policy, "model_review": False})
+    answer = make_assistant(settings, approver=PolicyApprover(settings)).ask(
+        'set the description of eth-r2 on r1 to "core link"')
+    (approval,) = answer.approvals
+    assert approval.decision == "approved" and approval.result.startswith("failed"), approval.result
+    assert "Run report" in answer.text and "description is set" in answer.text, answer.text
+    assert "roll" in answer.text.split("Run report", 1)[1], answer.text

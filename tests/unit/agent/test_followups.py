@@ -65,3 +65,35 @@ def test_with_a_model_the_follow_up_is_grounded_on_the_new_device(scripted, make
     answer = make_assistant().ask("and on r2?", continue_last=True)
     assert answer.grounding is not None and answer.grounding.grounded
     assert [s.label.split(":")[0] for s in answer.grounding.sources] == ["r2"]
+
+
+@pytest.mark.parametrize("question, previous, meant", [
+    # the whole network in the device's place: the same read on every router (it was "and on all routers on r1")
+    ("and on all routers?", "bgp on r1?", "bgp on all routers?"),
+    ("what about everywhere?", "bgp neighbours on r1 and r2", "bgp neighbours on all routers"),
+    ("and on every router except r3?", "is ospf up on r1?", "is ospf up on all routers except r3?"),
+    ("same for all devices", "interfaces down on r2", "interfaces down on all routers"),
+    # a history question the same, its window kept or put in place of the old one
+    ("and on all routers?", "what changed on r2?", "what changed on all routers?"),
+    ("and everywhere?", "what changed on r2 today?", "what changed on all routers today?"),
+    ("and yesterday on all devices?", "what changed on r2 today?", "what changed on all routers yesterday?"),
+])
+def test_a_follow_up_naming_the_whole_network_reads_every_router(question, previous, meant):
+    assert followup(question, previous, HOSTS) == meant
+
+
+@pytest.mark.parametrize("question, previous", [
+    ("and on all routers?", "drain r1"),                           # never carries a change over
+    ("and undo it on all routers", "what changed on r2?"),         # nor an undo
+    ("and the ospf neighbours on all routers?", "bgp on r1"),     # asks for something else: whole
+    ("and on all routers?", "what is the hold timer?"),            # nothing device-shaped before
+])
+def test_a_whole_network_follow_up_never_makes_a_change_or_guesses(question, previous):
+    assert followup(question, previous, HOSTS) == question or "drain" not in followup(question, previous, HOSTS)
+    assert "r1" not in followup(question, previous, HOSTS) or "r1" in question
+
+
+def test_offline_a_whole_network_follow_up_reads_every_router(make_assistant):
+    make_assistant().ask("bgp neighbours on r1", offline=True)
+    answer = make_assistant().ask("and on all routers?", offline=True, continue_last=True)
+    assert "intent: bgp_neighbors on r1, r2, r3" in answer.text, answer.text

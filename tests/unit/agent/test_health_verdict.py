@@ -4,8 +4,8 @@ SmolLM2 answered "is the lab healthy?" with "The lab is not healthy." word for w
 check passed or the r1-r2 link was down, and the answer check marked it "not supported" both times
 ("the lab" binds to no line of device output), so the mark did not tell the person which time it was
 wrong. A whole-scope verdict opposite to what netops read (nothing down, or something down) is now
-marked contradicted by the sources of that reading; it is still shown (under netops's findings),
-and an agreeing one is left as the check marked it."""
+marked contradicted by the sources of that reading (and, since helper "model19", left out under
+netops's findings with a line saying so), and an agreeing one is left as the check marked it."""
 
 from __future__ import annotations
 
@@ -49,10 +49,13 @@ def test_a_verdict_against_netops_reading_is_marked_contradicted(scripted, make_
         _down(fake_transport)
     scripted.push(say(said))
     answer = make_assistant().ask(question)
-    assert said in answer.text, answer.text  # shown, never dropped
     status = answer.check.sentences[0].status
     assert status == (CONTRADICTED if contradicted else UNSUPPORTED), answer.text
-    assert ("contradicted by source" in answer.text) == contradicted, answer.text
+    # model19: a contradicted verdict under netops's findings is left out, and said in one line (it
+    # was shown, marked, and read as the last word); an unsupported one is still shown, marked
+    assert (said in answer.text) == (not contradicted), answer.text
+    assert ("1 sentence of the model's answer left out (1 contradicted" in answer.text) == contradicted, answer.text
+    assert said in answer.to_dict()["check"]["sentences"][0]["text"]  # --json keeps it, with its check
 
 
 @pytest.mark.parametrize("sentence", ["It is not clear whether the lab is healthy.",

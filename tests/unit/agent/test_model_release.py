@@ -41,7 +41,7 @@ def test_a_silent_model_releases_its_worker_at_the_deadline(backend, scripted, m
     assert not _wait_gone(SILENT), "a thread of an earlier test is still waiting"
     scripted.push(say("Warm."), Reply(latency=SILENT, content="too late"), say("The second answer."))
     assistant = make_assistant(_settings(agent_settings, scripted, backend), budget=Budget(model_seconds=1.0))
-    assistant.ask("warm up")                                 # the first question imports the model stack
+    assistant.ask("ok, warm up")                                 # the first question imports the model stack
     started = time.monotonic()
     first = assistant.ask("hello there")
     assert time.monotonic() - started < 6
@@ -59,7 +59,7 @@ def test_a_cancel_releases_a_worker_waiting_on_a_silent_model(backend, scripted,
     assert not _wait_gone(SILENT), "a thread of an earlier test is still waiting"
     scripted.push(say("Warm."), Reply(latency=SILENT, content="too late"))
     assistant = make_assistant(_settings(agent_settings, scripted, backend))
-    assistant.ask("warm up")
+    assistant.ask("ok, warm up")
     token = CancelToken()
     threading.Timer(1.0, token.cancel, args=("cancelled by the user",)).start()
     answer = assistant.ask("hello there", cancel=token)

@@ -138,3 +138,28 @@ def test_allow_all_is_the_only_way_through_and_it_is_recorded_as_the_models_prop
     scripted.push(tool_call("playbook_run", **DRAIN), say("ok"))
     answer = Assistant(make_session(yes_settings), approver=AllowAll()).ask(QUOTING[2])
     assert all(a.matched_by != "words" for a in answer.approvals)
+
+
+# configuration pasted without quotes or a fence: the lines are the device's words, not a request
+PASTED_CONFIG = [
+    ("router bgp 65001\n neighbor 198.51.100.2 remote-as 65002\n neighbor 198.51.100.2 shutdown\n!\n"
+     "what does this config do on r1?",
+     {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": "198.51.100.2"}}),
+    ("interface eth-r2\n description drain r1 now\n shutdown\n!\nis this right for r1?",
+     {"playbook": "router-drain", "hosts": ["r1"], "params": {}}),
+]
+
+
+@pytest.mark.parametrize("question, plan", PASTED_CONFIG)
+def test_pasted_configuration_does_not_bind_a_change_to_the_question(question, plan):
+    """A change word inside pasted config ('shutdown', a description saying 'drain r1') counted as the
+    person's own words: the intent check bound a shutdown to 'what does this config do on r1?'."""
+    got = check_intent(question, SimpleNamespace(**plan), hosts=["r1", "r2", "r3"])
+    assert not got.bound, got
+
+
+def test_a_request_after_pasted_configuration_still_binds():
+    question = "router bgp 65001\n neighbor 198.51.100.2 remote-as 65002\n!\nshut down bgp neighbor 198.51.100.2 on r1"
+    plan = SimpleNamespace(playbook="bgp-neighbor-shutdown", hosts=["r1"], params={"neighbor": "198.51.100.2"})
+    got = check_intent(question, plan, hosts=["r1", "r2", "r3"])
+    assert got.bound, got.reasons

@@ -94,10 +94,19 @@ def test_a_device_question_with_nothing_read_gets_no_guess(scripted, make_assist
     assert "netops state" in answer.text or "netops show" in answer.text
 
 
-def test_a_question_naming_no_device_keeps_the_models_words(scripted, make_assistant):
-    scripted.push(say("Hello! How can I help with your network?"))
+def test_a_question_naming_no_device_is_not_guarded_as_one(scripted, make_assistant):
+    """The device guard leaves a question naming no device alone. Changed on purpose by helper
+    "model19": "hi, how are you?" (SmolLM2 wrote a letter signed "Alex") is about nothing netops can
+    read, so the model is not asked and netops says what it answers (test_off_topic.py); a question
+    about the network that names no device keeps the model's words."""
     answer = make_assistant().ask("hi, how are you?")
-    assert "How can I help" in answer.text
+    assert "netops answers questions about your network" in answer.text and not scripted.requests
+    said = "Use subprocess.run with ping for each host."
+    scripted.push(say(said))
+    answer = make_assistant().ask("write a python script to ping hosts")
+    from netops.agent.grounding import NOTHING_READ
+
+    assert said in answer.text and NOTHING_READ.split("{")[0] not in answer.text
 
 
 def test_a_model_imitating_netops_is_stopped_as_it_streams(scripted, make_assistant):
@@ -126,4 +135,5 @@ def test_a_sentence_pointing_at_the_sources_is_not_counted_supported(scripted, m
     (sentence,) = answer.check.sentences
     assert sentence.status == "unsupported" and "points at the sources" in sentence.reasons[0]
     assert answer.to_dict()["check"]["supported"] == 0
-    assert "⚠ not supported" in answer.text
+    # model19: under the findings it is left out, and said ("... only points at the sources ...")
+    assert "can be found in [1]" not in answer.text and "only points at the sources" in answer.text

@@ -75,3 +75,23 @@ def test_offline_the_answer_says_it_is_the_nearest_read_and_runs_nothing_raw(har
     assert "**Not the command you typed:**" in answer.text and 'netops show r2 "show ip ospf database"' in answer.text
     plain = assistant.ask("sh ip bgp sum on r1", offline=True)
     assert "Not the command you typed" not in plain.text, plain.text
+
+
+def test_with_a_model_the_answer_also_says_the_read_was_only_the_nearest(scripted, make_assistant):
+    """The note was offline only: with a model, r2's OSPF neighbours were read for "show ip ospf
+    database on r2" and the answer did not say that this was not the command typed."""
+    from netops.testing.ollama_server import say
+
+    scripted.push(say("r2 has one OSPF neighbour [1]."))
+    answer = make_assistant().ask("show ip ospf database on r2")
+    assert answer.text.startswith("**Not the command you typed:**"), answer.text
+    assert 'netops show r2 "show ip ospf database"' in answer.text
+
+
+def test_with_a_model_that_ran_the_command_as_typed_there_is_no_note(scripted, make_assistant):
+    from netops.testing.ollama_server import say, tool_call
+
+    scripted.push(tool_call("show", hosts=["r2"], command="show ip ospf database"),
+                  say("r2's OSPF database [1]."))
+    answer = make_assistant().ask("show ip ospf database on r2")
+    assert [c.tool for c in answer.tool_calls if c.ok] and "Not the command you typed" not in answer.text, answer.text

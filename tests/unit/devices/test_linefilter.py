@@ -128,3 +128,24 @@ def test_count_after_a_filter_counts_the_lines_it_kept():
     _, pattern = local_filters("show running-config | count network")
     assert apply_filters(BGP_CONFIG, pattern) == "Number of lines which match regexp = 1"
     assert local_filters("show running-config | count | no-more") is None
+
+
+def test_a_quoted_pattern_keeps_its_alternation():
+    """Junos ``| match "a|b"`` was split at the quoted ``|`` and refused (adv17 leftover)."""
+    head, filters = local_filters('show configuration | match "remote-as|password" | except 198.51.100.9')
+    assert head == "show configuration"
+    assert apply_filters(CONFIG, filters).splitlines() == [" neighbor 198.51.100.2 remote-as 65002",
+                                                          " neighbor 198.51.100.2 password Adv3Zq9"]
+
+
+def test_a_filter_on_output_cut_at_the_cap_says_it_saw_only_the_first_part(dev_settings):
+    """A model's '| include' ran on the output netops kept (the first max_output_bytes):
+    lines past the cap were not matched, and the result read as if it were the whole (adv17)."""
+    big = "".join(f"interface eth{i}\n description link {i}\n" for i in range(400))
+    settings = dev_settings.model_copy(update={"ssh": dev_settings.ssh.model_copy(update={"max_output_bytes": 1024})})
+    fake = FakeTransport(default={"show running-config": big})
+    with DeviceService(settings, transport_factory=fake) as svc:
+        r = svc.run("r1", "show running-config | include description", filter_here=True)["r1"]
+    assert r.ok and r.truncated
+    assert " description link 1\n" in r.output and "description link 399" not in r.output
+    assert "cut at 1024 bytes" in r.output and "the filter saw only" in r.output, r.output

@@ -140,3 +140,24 @@ def test_linux_vtysh_show_json_is_allowed_but_not_other_vtysh_uses():
                 "vtysh -c 'show run' ; reboot"):
         assert not check_command(bad, "linux").allowed, bad
     assert not check_command("vtysh -c 'show run'", "frr").allowed
+
+
+@pytest.mark.parametrize("platform, command", [
+    ("juniper_junos", 'show interfaces terse | match "ge-0/0/0|ge-0/0/1"'),
+    ("juniper_junos", 'show route | match "10.0.0.0|10.0.1.0" | count'),
+    ("nokia_sros", 'show router interface | match "system|to-r2"'),
+])
+def test_a_pipe_inside_a_quoted_pattern_is_part_of_the_pattern(platform, command):
+    d = check_command(command, platform)
+    assert d.allowed, d.reason
+    assert d.command.count("|") == command.count("|")
+
+
+@pytest.mark.parametrize("platform, command", [
+    ("linux", 'vtysh -c "show run | include password"'),           # a shell's quotes: vtysh would run the pipe
+    ("juniper_junos", 'show route | match "x | request system reboot"'),  # a forbidden word is one anywhere
+    ("juniper_junos", 'show route | match "a|b" | request system reboot'),
+    ("juniper_junos", 'show route | match "a|b'),                    # unbalanced
+])
+def test_quotes_open_no_way_past_the_policy(platform, command):
+    assert not check_command(command, platform).allowed

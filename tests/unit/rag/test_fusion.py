@@ -119,3 +119,65 @@ def test_too_few_candidates_for_z_scores_fall_back_to_ranks():
     bgp, ospf = _chunk("bgp", "1", 0), _chunk("ospf", "1", 0)
     hits = rank("hold timer", [(ospf, 0.31), (bgp, 0.30)], [(bgp, 2.5)], 2, Ranking(), mode="hybrid")
     assert [h.chunk.doc_id for h in hits] == ["bgp", "ospf"]
+
+
+@pytest.mark.parametrize("query, found", [
+    ("what is the default OSPF RouterDeadInterval?", ["RouterDeadInterval"]),
+    ("What does the neighbour state ExStart mean?", ["ExStart"]),
+    ("the suggested BGP HoldTime and ConnectRetryTime", ["HoldTime", "ConnectRetryTime"]),
+    ("eBGP vs iBGP multihop in OSPFv2 and IPv6", []),  # prefixed acronyms and versions are not identifiers
+    ("TS 23.501 clause 5.6.1, the SMF and AMF", []),
+    ("what does the Hold Timer do?", []),
+])
+def test_identifiers_are_the_words_specifications_spell_their_constants_with(query, found):
+    from netops.rag.fusion import identifiers
+
+    assert identifiers(query) == found
+
+
+def test_a_section_spelling_the_identifier_asked_for_comes_before_one_only_near_it():
+    """'the default OSPF RouterDeadInterval': the dense side stood out for RFC 2328's Introduction
+    (about OSPF, no RouterDeadInterval), and BM25 was flat, so the Introduction came first."""
+    cs = [Chunk(doc_id="RFC 2328", source="/d/2328", ordinal=i, text=t, section=s, section_title=s)
+          for i, (s, t) in enumerate([("1", "Introduction to OSPF, the link-state protocol"),
+                                      ("6", "The area data structure of OSPF"),
+                                      ("C.3", "RouterDeadInterval: sample value for a local area network 40 seconds"),
+                                      ("9", "The interface data structure; see RouterDeadInterval"),
+                                      ("11", "The routing table structure")])]
+    lexical = _pool([cs[1], cs[3], cs[2], cs[0]], 5.4, 5.35, 0.05)
+    dense = _pool([cs[0], cs[1], cs[4], cs[3], cs[2]], 0.80, 0.45, 0.004)
+    q = "what is the default OSPF RouterDeadInterval?"
+    assert rank(q, dense, lexical, 3, Ranking(boost_identifiers=False), mode="hybrid")[0].chunk is cs[0]
+    hits = rank(q, dense, lexical, 3, Ranking(), mode="hybrid")
+    assert {h.chunk.section for h in hits[:2]} == {"C.3", "9"}
+    # no candidate spells it: the order is the fused one
+    assert [h.chunk for h in rank("what is the default OSPF DeadTimerX?", dense, lexical, 3, Ranking(),
+                                  mode="hybrid")] == \
+        [h.chunk for h in rank("what is the default OSPF DeadTimerX?", dense, lexical, 3,
+                               Ranking(boost_identifiers=False), mode="hybrid")]
+
+
+def test_with_few_candidates_rank_fusion_puts_the_spelt_identifier_first_too():
+    """Lexical-only (the dense index still building) goes through rank fusion: the same rule."""
+    a = Chunk(doc_id="RFC 2328", source="/d/2328", ordinal=0, text="OSPF introduction", section="1", section_title="1")
+    b = Chunk(doc_id="RFC 2328", source="/d/2328", ordinal=1, text="RouterDeadInterval 40 seconds", section="C.3",
+              section_title="C.3")
+    hits = rank("default RouterDeadInterval?", [], [(a, 5.0), (b, 4.0)], 2, Ranking(), mode="lexical")
+    assert [h.chunk.section for h in hits] == ["C.3", "1"]
+    assert [h.chunk.section for h in rank("default RouterDeadInterval?", [], [(a, 5.0), (b, 4.0)], 2,
+                                          Ranking(boost_identifiers=False), mode="lexical")] == ["1", "C.3"]
+
+
+def test_an_identifier_said_as_words_in_prose_counts_as_spelt():
+    """RFC 4271 writes "HoldTimer" in its state machine and "Hold Timer" in prose (§6.5, Hold Timer
+    Expired Error Handling): both hold what "when the HoldTimer expires" asks about."""
+    fsm = Chunk(doc_id="RFC 4271", source="/d/4271", ordinal=0, text="HoldTimer_Expires (Event 10)", section="8.1.3",
+                section_title="8.1.3")
+    prose = Chunk(doc_id="RFC 4271", source="/d/4271", ordinal=1, text="If a system does not receive messages "
+                  "within the period specified in the Hold Time field", section="6.5",
+                  section_title="Hold Timer Expired Error Handling")
+    other = Chunk(doc_id="RFC 4271", source="/d/4271", ordinal=2, text="KEEPALIVE messages", section="4.4",
+                  section_title="4.4")
+    hits = rank("what happens when the HoldTimer expires?", [], [(other, 6.0), (prose, 5.0), (fsm, 4.0)], 3,
+                Ranking(), mode="lexical")
+    assert [h.chunk.section for h in hits] == ["6.5", "8.1.3", "4.4"]
