@@ -372,6 +372,9 @@ class RedactingStream:
         self._ctx_out = ""  # ... and this is what it settled as
         self._cut = 0
         self._memo: dict[tuple[str, int], Any] = {}  # facts about settled text (it does not change)
+        # the last few :meth:`_redact` results: a feed that completes one word redacts the text
+        # without that word, which the feed before redacted whole (the raw text only grows)
+        self._redacted: dict[tuple[int, str, int], str | None] = {}
 
     def _closed_at(self, end: int) -> bool:
         key = ("closed", end)
@@ -388,10 +391,15 @@ class RedactingStream:
     def _redact(self, end: int) -> str | None:
         """``raw[base:end]`` redacted with its context in view; None when the context no longer
         redacts as it was settled (something reaches back across the settled point)."""
+        key = (self._ctx, self._ctx_out, end)
+        if key in self._redacted:
+            return self._redacted[key]
         out = redact_text(self._raw[self._ctx:end]) or ""
-        if not out.startswith(self._ctx_out):
-            return None
-        return out[len(self._ctx_out):]
+        done = out[len(self._ctx_out):] if out.startswith(self._ctx_out) else None
+        if len(self._redacted) >= 4:
+            del self._redacted[next(iter(self._redacted))]
+        self._redacted[key] = done
+        return done
 
     def _unsettle(self) -> None:
         """Give up the settled point inside a line: redact from the start again (rare, safe)."""

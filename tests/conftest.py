@@ -163,17 +163,42 @@ def small_defaults(monkeypatch, tmp_path):
     return root
 
 
-@pytest.fixture
-def vetted_playbooks(tmp_path) -> Path:
-    """A copy of the shipped playbooks under ``tmp_path``, vetted by a test reviewer."""
+@pytest.fixture(scope="session")
+def vetted_playbooks_template(tmp_path_factory) -> Path:
+    """The shipped playbooks, vetted by a test reviewer in their own lock, once per session.
+    Never hand this directory to a test: :func:`vetted_copy` copies it."""
     from netops.playbook.lock import Lock
     from netops.playbook.spec import load_playbook
 
-    books = tmp_path / "playbooks"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "playbooks", books,
-                    ignore=shutil.ignore_patterns("playbooks.lock"))
+    books = tmp_path_factory.mktemp("vetted-template") / "playbooks"
+    shutil.copytree(REPO / "playbooks", books, ignore=shutil.ignore_patterns("playbooks.lock"))
     lock = Lock.for_dir(books)
     for d in sorted(p for p in books.iterdir() if (p / "playbook.yaml").exists()):
         lock.vet(load_playbook(d), "test-reviewer")
     lock.save()
     return books
+
+
+def vetted_copy(template: Path, dest: Path, *, edit=None) -> Path:
+    """A copy of the vetted ``template`` at ``dest`` (its lock included). ``edit(dest)`` may
+    change or add playbooks; every playbook whose content no longer matches the lock is then
+    vetted again by the test reviewer, as vetting the whole copy afresh would leave it."""
+    shutil.copytree(template, dest)
+    if edit is not None:
+        from netops.playbook.lock import Lock
+        from netops.playbook.spec import load_playbook
+
+        edit(dest)
+        lock = Lock.for_dir(dest)
+        for d in sorted(p for p in dest.iterdir() if (p / "playbook.yaml").exists()):
+            playbook = load_playbook(d)
+            if not lock.status(playbook).vetted:
+                lock.vet(playbook, "test-reviewer")
+    return dest
+
+
+@pytest.fixture
+def vetted_playbooks(tmp_path, vetted_playbooks_template) -> Path:
+    """A copy of the shipped playbooks under ``tmp_path``, vetted by a test reviewer (a copy of
+    the session's vetted template: vetting every playbook again per test cost ~50 ms each)."""
+    return vetted_copy(vetted_playbooks_template, tmp_path / "playbooks")

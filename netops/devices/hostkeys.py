@@ -54,7 +54,7 @@ def check_known_hosts(path: Path) -> None:
 
 def load_known_hosts(path: Path) -> "paramiko.HostKeys":
     """The keys recorded in ``path`` (none if it does not exist); see :func:`check_known_hosts`."""
-    import paramiko
+    from netops.devices._paramiko import paramiko
 
     keys = paramiko.HostKeys()
     check_known_hosts(path)
@@ -93,7 +93,7 @@ def changed_key_error(name: str, got: "paramiko.PKey", expected: "paramiko.PKey"
 
 def strict_policy(host_label: str) -> Any:
     """A paramiko RejectPolicy that raises :class:`HostKeyError` with the offered fingerprint."""
-    import paramiko
+    from netops.devices._paramiko import paramiko
 
     class StrictRejectPolicy(paramiko.RejectPolicy):
         def missing_host_key(self, client: Any, hostname: str, key: "paramiko.PKey") -> None:
@@ -104,7 +104,7 @@ def strict_policy(host_label: str) -> Any:
 
 def fetch_host_key(hostname: str, port: int, *, timeout: float, legacy: bool = False) -> "paramiko.PKey":
     """The host key a server offers (key exchange only; no authentication is attempted)."""
-    import paramiko
+    from netops.devices._paramiko import paramiko
 
     try:
         sock = socket.create_connection((hostname, port), timeout=timeout)
@@ -149,7 +149,7 @@ def legacy_transport_class() -> type:
     """
     from hashlib import sha1
 
-    import paramiko
+    from netops.devices._paramiko import paramiko
     from paramiko.kex_gex import KexGexSHA256
     from paramiko.kex_group14 import KexGroup14SHA256
 

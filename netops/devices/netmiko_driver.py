@@ -29,9 +29,10 @@ class NetmikoConnection:
 
     @classmethod
     def open(cls, host: "Host", settings: "Settings", spec: "PlatformSpec") -> "NetmikoConnection":
+        from netops.devices._paramiko import paramiko  # first: netmiko imports paramiko too
+
         from netmiko import ConnectHandler
         from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
-        import paramiko
 
         creds = host.credentials
         known = settings.paths.known_hosts

@@ -51,7 +51,7 @@ def open_socket(host: "Host", timeout: float) -> socket.socket:
 
 def connect_client(host: "Host", settings: "Settings") -> "paramiko.SSHClient":
     """An authenticated SSHClient with strict host-key checking, or a netops error."""
-    import paramiko
+    from netops.devices._paramiko import paramiko
 
     known_hosts = settings.paths.known_hosts
     label = host.name
@@ -107,7 +107,7 @@ def _signals_for_the_main_thread() -> Iterator[None]:
 def _handshake(client: "paramiko.SSHClient", kwargs: dict[str, Any], *, where: str, label: str,
                known_hosts: Any, hint_env: str | None, username: str | None) -> None:
     """``client.connect`` with paramiko and socket errors translated into the netops tree."""
-    import paramiko
+    from netops.devices._paramiko import paramiko
 
     timeout = kwargs["timeout"]
     try:
@@ -167,7 +167,7 @@ class ExecConnection:
         return self._exec("\n".join(body), timeout)
 
     def _exec(self, command: str, timeout: float) -> CommandOutput:
-        import paramiko
+        from netops.devices._paramiko import paramiko
 
         start = time.monotonic()
         deadline = start + timeout

@@ -69,6 +69,9 @@ class RunningLab:
     """router -> running config right after convergence."""
     received: dict[str, dict[str, int]] = field(default_factory=dict)
     """router -> BGP neighbour -> prefixes received, once convergence has settled."""
+    daemon_baseline: dict[str, dict[str, str]] | None = None
+    """router -> daemon -> its running config read over its vty socket, right after convergence
+    (None: not read; ``restore`` then always takes the vtysh path)."""
 
 
 def _skip_reason() -> str | None:
@@ -114,6 +117,7 @@ def _session_lab(tmp_path_factory, lab_id: int) -> Iterator[RunningLab]:
         baseline = {r.name: the_lab.running_config(r.name) for r in info.routers}
         running = RunningLab(info=info, settings=settings, lab=the_lab, converge_s=converge_s, baseline=baseline)
         running.received = _settled_prefixes(running)
+        running.daemon_baseline = _daemon_configs(running)
         yield running
     finally:
         the_lab.down()
@@ -133,6 +137,8 @@ def restore(lab: RunningLab) -> None:
     for r in lab.info.routers:
         for link in r.links:
             the_lab.set_link(r.name, link.peer, True)
+    if _untouched(lab):
+        return
     seen = _states(lab)
     changed = [name for name, (config, _, _) in seen.items() if config != lab.baseline[name]]
     if not changed and all(up for _, up, _ in seen.values()):
@@ -146,6 +152,95 @@ def restore(lab: RunningLab) -> None:
     for name in undone:  # reverted in place, yet not the baseline exactly: restart it clean
         the_lab.restart_router(name)
     _wait_restored(lab, None if undone else seen)
+
+
+def _vty(path: Path, *commands: str, timeout: float = 5.0) -> list[str]:
+    """``commands`` sent to one FRR daemon over its vty socket (as vtysh does, without starting
+    vtysh: ~1 ms instead of ~80 ms of vtysh's start per call); raises OSError when a command fails."""
+    import socket
+
+    outputs = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(str(path))
+        for command in commands:
+            sock.sendall(command.encode() + b"\0")
+            buf = b""
+            while len(buf) < 4 or buf[-4:-1] != b"\0\0\0":  # the output ends with 3 NULs and a status byte
+                data = sock.recv(65536)
+                if not data:
+                    raise OSError(f"{path}: closed during {command!r}")
+                buf += data
+            if buf[-1] != 0:
+                raise OSError(f"{path}: {command!r} failed ({buf[-1]}): {buf[:-4][-200:]!r}")
+            outputs.append(buf[:-4].decode("utf-8", "replace"))
+    return outputs
+
+
+def _daemon_configs(lab: RunningLab) -> dict[str, dict[str, str]] | None:
+    """router -> daemon -> its running config, read over the daemons' vty sockets (every daemon
+    vtysh would ask); None when a socket does not answer."""
+    try:
+        return {r.name: {sock.stem: _vty(sock, "enable", "show running-config")[1]
+                         for sock in sorted(Path(r.vty_dir).glob("*.vty"))}
+                for r in lab.info.routers}
+    except OSError:
+        return None
+
+
+def daemon_configs(lab: RunningLab) -> dict[str, str]:
+    """router -> the configuration its daemons run, read over their vty sockets (what vtysh's
+    running config is made of, one daemon after another; ~1 ms a router instead of ~80 ms of
+    vtysh's start). For before/after comparisons within a test: equal exactly when every
+    daemon's running config is. Raises OSError when a daemon does not answer."""
+    found = _daemon_configs(lab)
+    if found is None:
+        raise OSError("a lab daemon did not answer on its vty socket")
+    return {name: "".join(f"!! {daemon}\n{text}" for daemon, text in parts.items()) for name, parts in found.items()}
+
+
+def _vty_routing(lab: RunningLab) -> dict[str, tuple[str | None, bool, dict[str, int]]]:
+    """:func:`_states`' reading without vtysh and without the running config (None in its
+    place): whether every BGP session is Established and every OSPF adjacency Full, and BGP
+    neighbour -> prefixes received, read from bgpd and ospfd over their vty sockets. Raises
+    OSError or ValueError when a daemon does not answer or answers something else."""
+    import json
+
+    out = {}
+    for r in lab.info.routers:
+        vty = Path(r.vty_dir)
+        bgp = json.loads(_vty(vty / "bgpd.vty", "enable", "show bgp summary json")[1] or "{}")
+        ospf = json.loads(_vty(vty / "ospfd.vty", "enable", "show ip ospf neighbor json")[1] or "{}")
+        peers = (bgp.get("ipv4Unicast") or {}).get("peers") or {}
+        full = 0
+        for entries in (ospf.get("neighbors") or {}).values():
+            entry = entries[0] if isinstance(entries, list) and entries else entries
+            full += (entry.get("nbrState") or entry.get("state") or "?").split("/")[0] == "Full"
+        established = sum(p.get("state") == "Established" for p in peers.values())
+        received = {addr: int(p.get("pfxRcd") or 0) for addr, p in peers.items()}
+        out[r.name] = (None, established >= len(r.links) and full >= len(r.links), received)
+    return out
+
+
+def _untouched(lab: RunningLab) -> bool:
+    """Every daemon of every router runs its baseline config (what vtysh's running config is
+    made of), every BGP session is Established and every OSPF adjacency Full (as
+    :func:`_router_state` requires): what ``restore`` used to learn with one vtysh per router,
+    read over the vty sockets. False whenever that cannot be told (the vtysh path then decides)."""
+    if not lab.daemon_baseline or _daemon_configs(lab) != lab.daemon_baseline:
+        return False
+    try:
+        return all(up for _, up, _ in _vty_routing(lab).values())
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _routing(lab: RunningLab) -> dict[str, tuple[str | None, bool, dict[str, int]]]:
+    """:func:`_vty_routing` (no vtysh), or :func:`_states` when a daemon's socket cannot tell."""
+    try:
+        return _vty_routing(lab)
+    except (OSError, ValueError, AttributeError):
+        return _states(lab)
 
 
 def _states(lab: RunningLab) -> dict[str, tuple[str | None, bool, dict[str, int]]]:
@@ -165,14 +260,15 @@ def _wait_restored(lab: RunningLab, first: dict | None = None, converge_timeout:
     then until every router has received the prefixes it had after the session lab settled:
     Established is not the routes, and the next test reads them (a session that came back a
     moment ago may not have sent its UPDATEs yet); after ``settle_timeout`` whatever they are.
-    Each round is one vtysh call per router, all routers at once; ``first`` is a round read
-    since the last change to the lab."""
+    Each round reads bgpd and ospfd of every router over their vty sockets (:func:`_routing`;
+    one vtysh per router when they cannot tell); ``first`` is a round read since the last
+    change to the lab."""
     import time
 
     start = time.monotonic()
     converged_at = None
     while True:
-        seen, first = first or _states(lab), None
+        seen, first = first or _routing(lab), None
         now = time.monotonic()
         if all(up for _, up, _ in seen.values()):
             converged_at = converged_at or now

@@ -51,7 +51,9 @@ After the window, compare the prefix counts with the ones noted before.
 
 @pytest.fixture(scope="module")
 def kb_seed(tmp_path_factory) -> Path:
-    """RFC 4271 and a runbook carrying a hidden instruction, indexed once (lexical)."""
+    """RFC 4271 and a runbook carrying a hidden instruction, indexed once (lexical), then the
+    default sources as a first question indexes them (each test's home gets a copy: the
+    bootstrap every first `ask` in a fresh home would do, ~0.5 s, is done here once)."""
     import gzip
     import os
 
@@ -76,6 +78,7 @@ def kb_seed(tmp_path_factory) -> Path:
     built = built.model_copy(update={"kb": built.kb.model_copy(update={"embedder": "none"})})
     with KnowledgeBase(built) as base:
         base.add([src, book])
+        base.bootstrap()  # what Session.ensure_kb does in a home whose index lacks the defaults
     return built.paths.kb_db
 
 
@@ -196,7 +199,10 @@ def ask(settings, script, question, *, approver=None, person=None, openai=False,
 
 
 def configs(lab) -> dict[str, str]:
-    return {r.name: lab.lab.running_config(r.name) for r in lab.info.routers}
+    """Every router's configuration as its daemons run it (compared before and after a question)."""
+    from tests.integration.conftest import daemon_configs
+
+    return daemon_configs(lab)
 
 
 def device_commands(settings) -> list[dict]:

@@ -76,16 +76,8 @@ print("finished " + json.dumps({h: r.state for h, r in report.hosts.items()}), f
 DESC = {"interface": "lo", "description": "crash point test"}
 
 
-@pytest.fixture
-def crash(lab_clean, tmp_path):
-    """Settings with a private home and a vetted private playbook copy where
-    interface-description takes several hosts, plus two copies of it: -broken (its postcheck
-    never passes) and -1s (the same postcheck, given 1 s instead of 5 s); yields (settings, lab)."""
-    from netops.playbook.lock import Lock
-    from netops.playbook.spec import load_playbook
-
-    books = tmp_path / "playbooks"
-    shutil.copytree(REPO / "playbooks", books, ignore=shutil.ignore_patterns("playbooks.lock"))
+def _crash_playbooks(books: Path) -> None:
+    """interface-description takes several hosts; -broken and -1s copies of it (see ``crash``)."""
     y = books / "interface-description" / "playbook.yaml"
     y.write_text(y.read_text().replace("max_hosts: 1", "max_hosts: 3"))
     broken = books / "interface-description-broken"
@@ -100,9 +92,16 @@ def crash(lab_clean, tmp_path):
     (quick / "playbook.yaml").write_text(
         text.replace("name: interface-description", "name: interface-description-1s").replace("    within: 5s\n",
                                                                                             "    within: 1s\n"))
-    lock = Lock.for_dir(books)
-    for d in sorted(p for p in books.iterdir() if (p / "playbook.yaml").exists()):
-        lock.vet(load_playbook(d), "test-reviewer")
+
+
+@pytest.fixture
+def crash(lab_clean, tmp_path, vetted_playbooks_template):
+    """Settings with a private home and a vetted private playbook copy where
+    interface-description takes several hosts, plus two copies of it: -broken (its postcheck
+    never passes) and -1s (the same postcheck, given 1 s instead of 5 s); yields (settings, lab)."""
+    from tests.conftest import vetted_copy
+
+    books = vetted_copy(vetted_playbooks_template, tmp_path / "playbooks", edit=_crash_playbooks)
     settings = lab_clean.settings.model_copy(update={
         "home": tmp_path / "home", "playbooks_dir": books, "user": "crash-tester", "model_review": False,
         "kb": lab_clean.settings.kb.model_copy(update={"embedder": "none"})})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import restore
+from tests.integration.conftest import _untouched, restore
 
 pytestmark = pytest.mark.lab
 
@@ -126,6 +126,24 @@ def test_multiline_config_over_ssh_then_restore(lab_clean):
     restore(lab)
     assert lab.lab.running_config("r3") == lab.baseline["r3"]
     assert lab.lab.status().healthy
+
+
+def test_restore_tells_an_untouched_lab_from_a_changed_one_without_vtysh(lab_clean):
+    """``restore`` reads the daemons over their vty sockets first (no vtysh started): a lab a test
+    left as it found it is passed at once; any daemon's config changed, or a BGP session not
+    Established, and the vtysh path restores it as before."""
+    lab = lab_clean
+    assert _untouched(lab)
+    lab.lab.vtysh("r2", "configure terminal", "interface eth-r1", "description touched-by-a-test")
+    assert not _untouched(lab)
+    restore(lab)
+    assert lab.lab.running_config("r2") == lab.baseline["r2"] and _untouched(lab)
+    lab.lab.vtysh("r1", "configure terminal", "router bgp 65001", "neighbor 198.51.100.2 shutdown")
+    _wait(lambda: lab.lab.bgp_peers("r1").get("198.51.100.2") != "Established", 5)
+    assert not _untouched(lab)
+    restore(lab)
+    assert lab.lab.running_config("r1") == lab.baseline["r1"] and _untouched(lab)
+    assert lab.lab.bgp_peers("r1").get("198.51.100.2") == "Established"
 
 
 def _wait(pred, timeout: float) -> float:

@@ -6,7 +6,6 @@ stage of an agent-driven change leaves every router byte-identical to its snapsh
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,20 +18,17 @@ pytestmark = [pytest.mark.lab, pytest.mark.timeout(300)]
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def lab_settings(lab_clean, lab_password_env, tmp_path):
-    """A private vetted copy of the playbooks; interface-description may take three hosts."""
-    from netops.playbook.lock import Lock
-    from netops.playbook.spec import load_playbook
-
-    books = tmp_path / "playbooks"
-    shutil.copytree(REPO / "playbooks", books, ignore=shutil.ignore_patterns("playbooks.lock"))
+def _three_hosts(books: Path) -> None:
     y = books / "interface-description" / "playbook.yaml"
     y.write_text(y.read_text().replace("max_hosts: 1", "max_hosts: 3"))
-    lock = Lock.for_dir(books)
-    for d in sorted(p for p in books.iterdir() if (p / "playbook.yaml").exists()):
-        lock.vet(load_playbook(d), "test-reviewer")
-    lock.save()
+
+
+@pytest.fixture
+def lab_settings(lab_clean, lab_password_env, tmp_path, vetted_playbooks_template):
+    """A private vetted copy of the playbooks; interface-description may take three hosts."""
+    from tests.conftest import vetted_copy
+
+    books = vetted_copy(vetted_playbooks_template, tmp_path / "playbooks", edit=_three_hosts)
     return lab_clean.settings.model_copy(update={
         "home": tmp_path / "home", "playbooks_dir": books, "model_review": False,
         "kb": lab_clean.settings.kb.model_copy(update={"embedder": "none"})})

@@ -132,21 +132,3 @@ def make_assistant(make_session):
         return Assistant(make_session(settings), **kw)
 
     return make
-
-
-@pytest.fixture
-def vetted_playbooks(tmp_path):
-    """A copy of the shipped playbooks, vetted in its own lock (the repo's lock is not touched)."""
-    import shutil
-
-    from netops.playbook.lock import Lock
-    from netops.playbook.spec import load_playbook
-
-    repo = Path(__file__).resolve().parents[3] / "playbooks"
-    dest = tmp_path / "playbooks"
-    shutil.copytree(repo, dest, ignore=shutil.ignore_patterns("playbooks.lock"))
-    lock = Lock.for_dir(dest)
-    for d in sorted(p for p in dest.iterdir() if (p / "playbook.yaml").exists()):
-        lock.vet(load_playbook(d), "test-reviewer")
-    lock.save()
-    return dest

@@ -83,6 +83,30 @@ def test_the_work_per_token_is_bounded(redaction_work):
     assert works[1] < 400 * 12_000, works
 
 
+@pytest.mark.parametrize("text", [_paragraph(3_000), " ".join(f"word{i} and more about the BGP state" for i in range(80))],
+                         ids=["sentences", "no-sentence-end"])
+def test_a_word_by_word_stream_redacts_about_once_per_word(monkeypatch, text):
+    """A feed that completes one word needs the text without that word redacted too: the feed
+    before redacted exactly that, so it is remembered, not redacted again (twice per word before)."""
+    calls = [0]
+    real = privacy.redact_text
+
+    def counting(t):
+        calls[0] += 1
+        return real(t)
+
+    monkeypatch.setattr(privacy, "redact_text", counting)
+    words = text.split(" ")
+    stream, shown = RedactingStream(), ""
+    for w in words:
+        restart, piece = stream.feed(w + " ")
+        shown = piece if restart else shown + piece
+    restart, piece = stream.flush()
+    shown = piece if restart else shown + piece
+    assert shown == redact_text(text + " ")
+    assert calls[0] <= 1.25 * len(words), (calls[0], len(words))
+
+
 def test_a_long_line_with_no_sentence_end_is_settled_at_spaces(redaction_work):
     text = " ".join(f"word{i} and more words about the BGP state" for i in range(600))
     states, _, restarts = _stream(text, 5)
