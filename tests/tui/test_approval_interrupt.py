@@ -10,7 +10,7 @@ import pytest
 from netops.testing.ollama_server import say, tool_call
 from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
 from tests.unit.agent.conftest import (  # noqa: F401 - fixtures
-    agent_settings, devices, fake_transport, kb, make_session, rfc4271_index, scripted, vetted_playbooks,
+    agent_settings, devices, fake_transport, kb, make_session, rfc4271_index, scripted,
 )
 
 pytestmark = pytest.mark.asyncio

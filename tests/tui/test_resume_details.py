@@ -9,7 +9,6 @@ from netops.testing.ollama_server import say, tool_call
 from tests.tui.conftest import SIZE, finished, wait_until
 from tests.unit.agent.conftest import (  # noqa: F401 - fixtures
     agent_settings, devices, fake_transport, kb, make_assistant, make_session, rfc4271_index, scripted,
-    vetted_playbooks,
 )
 
 pytestmark = pytest.mark.asyncio
