@@ -232,12 +232,12 @@ def _zsum(query: str, dense: Sequence[tuple["Chunk", float]], lexical: Sequence[
     secs = list(dict.fromkeys(l_order + d_order))
     fused = {x: share * zl.get(x, l_floor) + (1 - share) * zd.get(x, d_floor) for x in secs}
     order = sorted(secs, key=lambda x: -fused[x])  # stable: lexical first on ties
+    if ranking.boost_identifiers:  # (first, so a document the query names stays before both)
+        order = _spelt_first(query, order, chunks.values(), key)
     if ranking.boost_named_docs:
         named = named_documents(query, {c.doc_id for c in chunks.values()})
         if named:
             order = sorted(order, key=lambda x: _doc_of(x, l_best, d_best, chunks) not in named)
-    if ranking.boost_identifiers:
-        order = _spelt_first(query, order, chunks.values(), key)
     d_rank = {x: i for i, x in enumerate(d_order, 1)}
     l_rank = {x: i for i, x in enumerate(l_order, 1)}
     hits = []
@@ -286,12 +286,12 @@ def _rrf_rank(query: str, dense: Sequence[tuple["Chunk", float]], lexical: Seque
     # dedupe before fusing: ranks must count sections, not the chunks collapsed into them
     section_lists = [list(dict.fromkeys(key(chunks[cid]) for cid in ids)) for ids in lists]
     fused = rrf(section_lists, k=ranking.rrf_k, weights=weights)
+    if ranking.boost_identifiers:  # (first, so a document the query names stays before both)
+        place = {x: i for i, x in enumerate(_spelt_first(query, [f.key for f in fused], chunks.values(), key))}
+        fused = sorted(fused, key=lambda f: place[f.key])
     if ranking.boost_named_docs:
         named = named_documents(query, {c.doc_id for c in chunks.values()})
         if named:
             fused = sorted(fused, key=lambda f: chunks[best[f.key]].doc_id not in named)  # stable
-    if ranking.boost_identifiers:
-        place = {x: i for i, x in enumerate(_spelt_first(query, [f.key for f in fused], chunks.values(), key))}
-        fused = sorted(fused, key=lambda f: place[f.key])
     return [Hit(chunk=chunks[best[f.key]], score=f.score, dense_rank=f.ranks[0], lexical_rank=f.ranks[1],
                 mode=mode) for f in fused[:k]]

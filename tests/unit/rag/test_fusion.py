@@ -181,3 +181,16 @@ def test_an_identifier_said_as_words_in_prose_counts_as_spelt():
     hits = rank("what happens when the HoldTimer expires?", [], [(other, 6.0), (prose, 5.0), (fsm, 4.0)], 3,
                 Ranking(), mode="lexical")
     assert [h.chunk.section for h in hits] == ["6.5", "8.1.3", "4.4"]
+
+
+def test_a_document_the_question_names_stays_first_before_a_spelt_identifier_elsewhere():
+    """review20: RFC 2328's section spelling HoldTime came before RFC 4271's when the question named RFC 4271."""
+    named = Chunk(doc_id="RFC 4271", source="/d/4271", ordinal=0, text="the timer in the OPEN message",
+                  section="4.2", section_title="4.2")
+    other = Chunk(doc_id="RFC 9999", source="/d/9999", ordinal=0, text="HoldTime of some other protocol",
+                  section="3", section_title="3")
+    for dense, lexical in (([], [(named, 5.0), (other, 4.0)]), ([], [(other, 5.0), (named, 4.0)])):
+        hits = rank("what is the HoldTimeX in RFC 4271?", dense, lexical, 2, Ranking(), mode="lexical")
+        assert hits[0].chunk.doc_id == "RFC 4271"
+    hits = rank("RFC 4271 HoldTime", [], [(other, 5.0), (named, 4.0)], 2, Ranking(), mode="lexical")
+    assert [h.chunk.doc_id for h in hits] == ["RFC 4271", "RFC 9999"]
