@@ -1231,6 +1231,12 @@ _UNDO_ASKED = re.compile(r"\b(?:undo|revert|roll\s*-?\s*back|rollback|back\s*out
                          r"(?:roll|put|change|set|turn)\s+(?:it|that|this|them|those)\s+back)\b", re.IGNORECASE)
 
 
+# a question between devices or towards a destination ("can r1 reach r3?", "the link between r1 and r2",
+# "what does r1 advertise to r2?", "ping r3 from r1"): no single device slot to put the whole network in
+_BETWEEN_DEVICES = re.compile(r"\b(?:reach\w*|between|advertis\w*|receiv\w*|send\w*|sent|ping\w*|trace\w*|path|"
+                              r"from|to|towards?|via|compare\w*|versus|vs|except|excluding|but)\b", re.IGNORECASE)
+
+
 def fleet_followup(question: str, previous: str, hosts: list[str]) -> str | None:
     """The previous question asked of every router when a follow-up only puts the whole network in
     its devices' place ("and on all routers?", "what about everywhere?", "same for all devices except
@@ -1238,8 +1244,14 @@ def fleet_followup(question: str, previous: str, hosts: list[str]) -> str | None
     for any other follow-up. Only a read or a history question is carried over, never a change."""
     fleet = _EVERYWHERE.search(question)
     before = entities(previous, hosts)["hosts"]
-    if fleet is None or not before:
-        return None
+    if fleet is None or not before or _EVERYWHERE.search(previous) or _BETWEEN_DEVICES.search(previous):
+        return None  # "can r1 reach r3?": a question between devices has no one device to put the network in
+    names = "|".join(re.escape(h) for h in sorted(before, key=len, reverse=True))
+    device = rf"(?:(?:the\s+)?(?:router|device|host|box)\s+)?(?:{names})(?:'s)?(?![\w-])"
+    slot = re.compile(rf"(?:\b(?:on|of|for|from|at|in)\s+)?(?<![\w-]){device}(?:\s*(?:,|\band\b|&)\s*{device})*",
+                      re.IGNORECASE)
+    if len(slot.findall(previous)) != 1:
+        return None  # "compare bgp on r1 with ospf on r2": the devices are in more than one place
     history = change_history(previous, named=True)
     if not history and CHANGE_WORDS & set(_WORD.findall(previous.lower().replace("'s", ""))):
         return None
@@ -1258,10 +1270,7 @@ def fleet_followup(question: str, previous: str, hosts: list[str]) -> str | None
     if history:  # the window said now, or the one asked before, after the devices
         out, before_window = without_window(out)
         window = window or before_window
-    names = "|".join(re.escape(h) for h in sorted(before, key=len, reverse=True))
-    device = rf"(?:(?:the\s+)?(?:router|device|host|box)\s+)?(?:{names})(?:'s)?(?![\w-])"
-    out = re.sub(rf"(?:\b(?:on|of|for|from|at|in)\s+)?(?<![\w-]){device}(?:\s*(?:,|\band\b|&)\s*{device})*",
-                 " ", out, flags=re.IGNORECASE)
+    out = slot.sub(" ", out)
     where = "on all routers" + (f" except {' and '.join(left_out)}" if left_out else "") + (f" {window}" if window else "")
     out = re.sub(r"\s*([?!.]*)\s*$", lambda m: f" {where}{m.group(1)}", " ".join(out.split()), count=1)
     return re.sub(r"\s+([?!.,])", r"\1", out)

@@ -97,3 +97,14 @@ def test_offline_a_whole_network_follow_up_reads_every_router(make_assistant):
     make_assistant().ask("bgp neighbours on r1", offline=True)
     answer = make_assistant().ask("and on all routers?", offline=True, continue_last=True)
     assert "intent: bgp_neighbors on r1, r2, r3" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("previous", [
+    "can r1 reach r3?", "is the link between r1 and r2 up?", "what does r1 advertise to r2?",
+    "bgp on all routers except r3", "ping r3 from r1", "is r1 receiving 203.0.113.3/32 from r3?",
+    "traceroute from r1 to 203.0.113.3", "compare bgp on r1 with ospf on r2",
+])
+def test_a_whole_network_follow_up_of_a_question_between_devices_is_not_garbled(previous):
+    """review20: 'can r1 reach r3?' then 'and on all routers?' became 'can reach on all routers?'."""
+    got = followup("and on all routers?", previous, HOSTS)
+    assert got == "and on all routers?", got
