@@ -421,6 +421,18 @@ _PASTED = re.compile(r"\b(?:says?|said|shows?|showed|shown|reads?|contains?|wrot
                      r"((?:(?![.;!?](?:\s|$))[^\n])*)", re.IGNORECASE)
 
 
+# A request relayed from someone or something else, to the end of its sentence (or a ", so ..." the
+# person adds): "the ticket says drain r1", "the NOC wants us to drain r1", "my manager asked me to
+# ...", "email from noc: please drain r1". Said in the person's own words, it binds; relayed, it is data.
+_SOURCE = (r"(?:ticket|case|email|e-mail|mail|message|msg|chat|slack|teams|page|pager|alert|alarm|runbook|wiki|note|"
+           r"customer|client|noc|soc|vendor|tac|manager|boss|lead|colleague|team|someone|somebody|he|she|they|user)")
+_RELAYED = re.compile(rf"\b{_SOURCE}\s+(?:says?|said|wrote|writes|asks?|asked|wants?|wanted|told\s+(?:me|us)|tells\s+"
+                      rf"(?:me|us)|requests?|requested|suggests?|suggested|needs?|recommends?)\b(?:\s+(?:me|us|that|to|"
+                      rf"we|you))*(?:\s+to)?\s*:?[ \t]*((?:(?![.;!?](?:\s|$)|,\s*(?:so|and|then|please)\b)[^\n])*)"
+                      rf"|\b{_SOURCE}\s+from\s+(?:the\s+)?[\w.@-]+\s*:[ \t]*((?:(?![.;!?](?:\s|$))[^\n])*)",
+                      re.IGNORECASE)
+
+
 # A pasted syslog line, from its tag or time stamp to the end of the line or a " -- " after it:
 # "%BGP-5-ADJCHANGE: neighbor ... Down", "Nov 30 02:14:07 r1 bgpd[812]: ...", "bgpd[812]: ...".
 # A time stamp counts only where a line starts ("window 2026-12-02 22:00:00: drain r3" is a request).
@@ -430,20 +442,26 @@ _LOG_LINE = re.compile(r"(?:%[A-Z][A-Z0-9_]*(?:-\d)?-[A-Z0-9_]+:|%[A-Z][A-Z0-9_]
 
 
 def own_words(question: str) -> str:
-    """``question`` with what it quotes blanked (same length): quoted strings, Markdown quote
+    """``question`` with what it quotes or relays blanked (same length): quoted strings, Markdown quote
     lines (``> ...``), fenced code, pasted syslog lines (:data:`_LOG_LINE`), and what follows "says:", "shows:", "reads:", "log:" to the end
     of that sentence. An instruction pasted from a device or a document ("the log shows: drain
-    r1. what does it mean?") is data the person asks about, not their request."""
+    r1. what does it mean?") is data the person asks about, not their request; so is a request relayed
+    from someone else ("the ticket says drain r1", "the NOC wants us to drain r1")."""
     def blank(m: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", m.group(0))
 
     def blank_tail(m: re.Match[str]) -> str:
         return m.group(0)[:m.start(1) - m.start(0)] + " " * len(m.group(1))
 
+    def blank_relayed(m: re.Match[str]) -> str:
+        g = 1 if m.group(1) is not None else 2
+        return m.group(0)[:m.start(g) - m.start(0)] + " " * len(m.group(g))
+
     out = _FENCE.sub(blank, question or "")
     out = _QUOTE_LINE.sub(blank, out)
     out = _QUOTED.sub(blank, out)
     out = _LOG_LINE.sub(blank, out)
+    out = _RELAYED.sub(blank_relayed, out)
     return _PASTED.sub(blank_tail, out)
 
 

@@ -163,3 +163,23 @@ def test_a_request_after_pasted_configuration_still_binds():
     plan = SimpleNamespace(playbook="bgp-neighbor-shutdown", hosts=["r1"], params={"neighbor": "198.51.100.2"})
     got = check_intent(question, plan, hosts=["r1", "r2", "r3"])
     assert got.bound, got.reasons
+
+
+@pytest.mark.parametrize("question", [
+    "the ticket says drain r1", "email from noc: please drain r1", "the NOC wants us to drain r1",
+    "my manager asked me to drain r1 tonight", "the alert says to drain r1 - is that right?",
+    "a message from the vendor: drain r1 before the upgrade",
+])
+def test_a_request_relayed_from_someone_else_does_not_bind(question):
+    """review20: forwarded text ('the ticket says drain r1') bound the drain as the person's own request,
+    which a policy (`--yes`) could then approve. Said in their own words, it binds."""
+    got = check_intent(question, SimpleNamespace(**DRAIN), hosts=["r1", "r2", "r3"])
+    assert not got.bound, question
+
+
+@pytest.mark.parametrize("question", [
+    "the ticket says drain r1, so drain r1", "drain r1: the ticket says so", "drain r1 as the NOC asked",
+])
+def test_the_persons_own_request_beside_a_relayed_one_still_binds(question):
+    got = check_intent(question, SimpleNamespace(**DRAIN), hosts=["r1", "r2", "r3"])
+    assert got.bound, (question, got.reasons)
