@@ -211,14 +211,7 @@ def _vty_routing(lab: RunningLab) -> dict[str, tuple[str | None, bool, dict[str,
         vty = Path(r.vty_dir)
         bgp = json.loads(_vty(vty / "bgpd.vty", "enable", "show bgp summary json")[1] or "{}")
         ospf = json.loads(_vty(vty / "ospfd.vty", "enable", "show ip ospf neighbor json")[1] or "{}")
-        peers = (bgp.get("ipv4Unicast") or {}).get("peers") or {}
-        full = 0
-        for entries in (ospf.get("neighbors") or {}).values():
-            entry = entries[0] if isinstance(entries, list) and entries else entries
-            full += (entry.get("nbrState") or entry.get("state") or "?").split("/")[0] == "Full"
-        established = sum(p.get("state") == "Established" for p in peers.values())
-        received = {addr: int(p.get("pfxRcd") or 0) for addr, p in peers.items()}
-        out[r.name] = (None, established >= len(r.links) and full >= len(r.links), received)
+        out[r.name] = (None, *_sessions_up(bgp, ospf, len(r.links)))
     return out
 
 
@@ -396,6 +389,12 @@ def _router_state(lab: RunningLab, router) -> tuple[str | None, bool, dict[str, 
     text = text[text.index("Building configuration"):]
     config = "\n".join(ln for ln in text.splitlines()
                        if not ln.startswith(("Building configuration", "Current configuration")))
+    return (config, *_sessions_up(bgp, ospf, len(router.links)))
+
+
+def _sessions_up(bgp: dict, ospf: dict, links: int) -> tuple[bool, dict[str, int]]:
+    """From FRR's BGP summary and OSPF neighbour JSON: whether every BGP session is Established and
+    every OSPF adjacency Full (one of each per link), and BGP neighbour -> prefixes received."""
     peers = (bgp.get("ipv4Unicast") or {}).get("peers") or {}
     full = 0
     for entries in (ospf.get("neighbors") or {}).values():
@@ -403,7 +402,7 @@ def _router_state(lab: RunningLab, router) -> tuple[str | None, bool, dict[str, 
         full += (entry.get("nbrState") or entry.get("state") or "?").split("/")[0] == "Full"
     established = sum(p.get("state") == "Established" for p in peers.values())
     received = {addr: int(p.get("pfxRcd") or 0) for addr, p in peers.items()}
-    return config, established >= len(router.links) and full >= len(router.links), received
+    return established >= links and full >= links, received
 
 
 @pytest.fixture
