@@ -688,6 +688,14 @@ class Assistant:
                          previous=[m.content for m in prior if m.role == "user"])
         if worded is not None:
             return worded
+        from netops.agent.router import change_followup
+
+        if prior and (said := change_followup(question, [m.content for m in prior if m.role == "user"],
+                                              _hosts_of(ctx))) is not None:
+            # "what about r2?" after "drain r1 from bgp": no change carried over, no read guessed
+            return Answer(question=question, text=said, mode="agent", model=self.model, tool_calls=list(toolbox.calls),
+                          asks=True, notice="a follow-up naming only a device, after a change request; the model was "
+                                            "not asked")
         previous = next((m.content for m in reversed(prior) if m.role == "user"), "")
         g = grounding.prepare(question, ctx, lambda name, args: _prefetch(toolbox, name, args, ctx.emit),
                               previous=previous, earlier=[m.content for m in prior if m.role == "user"])

@@ -499,12 +499,13 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
 def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any], budget: GroundingBudget | None,
              routed: Any, hosts: list[str], *, previous: str, earlier: list[str] | None) -> Grounding:
     from netops.agent.offline import _domain, _matcher, device_index
-    from netops.agent.router import followup, meaning, route
+    from netops.agent.router import followup, meaning, names_only, route
 
     settings = ctx.settings
     kind, args = plan(routed)
     meant = followup(question, meaning(earlier if earlier is not None else previous, hosts), hosts)
-    if meant != question and kind in (NONE, KNOWLEDGE):
+    if meant != question and (kind in (NONE, KNOWLEDGE) or names_only(question, hosts)):
+        # ("and on r2?" alone is r2's health; after "bgp on r1" it is r2's BGP)
         # "and on r2?" after "bgp neighbours on r1": the devices' state, read before the model speaks
         k2, a2 = plan(route(meant, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
         if k2 == DEVICE:
