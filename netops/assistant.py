@@ -530,7 +530,19 @@ class Assistant:
         def work() -> None:
             _signals_to_main_thread()
             try:
-                if offline:
+                from netops.agent import pasted
+
+                if (said := pasted.answer(question)) is not None:
+                    # pasted configuration is data the person shows: no device read, no change, no model
+                    from netops.agent.offline import LABEL
+
+                    text, refused = said
+                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{text}" if offline else text,
+                                              mode="offline" if offline else "agent",
+                                              model=None if offline else self.model, asks=not refused, refused=refused,
+                                              notice="pasted configuration: nothing was read or changed"
+                                                     + ("" if offline else "; the model was not asked"))
+                elif offline:
                     from netops.agent.change_path import describe_offline
                     from netops.agent.offline import answer_offline
 

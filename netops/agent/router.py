@@ -883,15 +883,25 @@ def without_pasted_config(question: str) -> str:
     if "\n" not in question.strip():
         return question
     lines = question.split("\n")
-    shaped = [bool(ln.strip()) and bool(_CONFIG_LINE.match(ln)) for ln in lines]
-    # a block: an indented line, a "!" or "}", or two such lines together ("bgp on r1" alone is a question)
-    pasted = [sh and (ln[:1] in " \t!#}" or ln.rstrip().endswith("{") or (i > 0 and shaped[i - 1])
-                      or (i + 1 < len(lines) and shaped[i + 1]))
-              for i, (ln, sh) in enumerate(zip(lines, shaped))]
+    pasted = pasted_config_lines(question)
     own = [bool(ln.strip()) and not p for ln, p in zip(lines, pasted)]
     if not any(pasted) or not any(own):
         return question
     return "\n".join(re.sub(r"\S", " ", ln) if p else ln for ln, p in zip(lines, pasted))
+
+
+def pasted_config_lines(question: str) -> list[bool]:
+    """For each line of ``question`` (split on newlines), whether it is a line of a configuration
+    block pasted into it: a configuration-shaped line that is indented, a "!" or "}", opens a
+    "{" block, or stands next to another such line ("bgp on r1" alone is a question). A question
+    of one line has none."""
+    lines = question.split("\n")
+    if len([ln for ln in lines if ln.strip()]) < 2:
+        return [False] * len(lines)
+    shaped = [bool(ln.strip()) and bool(_CONFIG_LINE.match(ln)) for ln in lines]
+    return [sh and (ln[:1] in " \t!#}" or ln.rstrip().endswith("{") or (i > 0 and shaped[i - 1])
+                    or (i + 1 < len(lines) and shaped[i + 1]))
+            for i, (ln, sh) in enumerate(zip(lines, shaped))]
 
 
 def _shape(name: str) -> str:
