@@ -530,7 +530,7 @@ class Assistant:
         def work() -> None:
             _signals_to_main_thread()
             try:
-                from netops.agent import pasted
+                from netops.agent import audit_question, pasted
 
                 if (said := pasted.answer(question)) is not None:
                     # pasted configuration is data the person shows: no device read, no change, no model
@@ -542,6 +542,15 @@ class Assistant:
                                               model=None if offline else self.model, asks=not refused, refused=refused,
                                               notice="pasted configuration: nothing was read or changed"
                                                      + ("" if offline else "; the model was not asked"))
+                elif (said := audit_question.answer(question, ctx)) is not None:
+                    # "show me the audit log", "is the audit log intact?": netops's own log, read here
+                    from netops.agent.offline import LABEL
+
+                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{said}" if offline else said,
+                                              mode="offline" if offline else "agent",
+                                              model=None if offline else self.model, asks=True,
+                                              notice="answered from netops's audit log" +
+                                                     ("" if offline else "; the model was not asked"))
                 elif offline:
                     from netops.agent.change_path import describe_offline
                     from netops.agent.offline import answer_offline
