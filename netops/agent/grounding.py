@@ -271,7 +271,8 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
     passages = [f"{h.chunk.citation} {h.chunk.title}\n{t}" for h, t in zip(hits, texts)]
     focused = [trim(t, question, budget.passage_tokens) for t in texts]
     coverage, also = absent(question, kb, assess(question, passages, counts=counts, embed=embed,
-                                                 focus=[f"{h.chunk.citation}: {f}" for h, f in zip(hits, focused)]))
+                                                 focus=[f"{h.chunk.citation}: {f}" for h, f in zip(hits, focused)],
+                                                 expand=getattr(kb, "expand", None)))
     sources: list[Source] = []
     spent = 0
     terms = facts.content_words(question)

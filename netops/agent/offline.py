@@ -645,7 +645,7 @@ def _covered(question: str, kb: Any, hits: list[Any]) -> Any:
         embed = kb.embedder.embed_query if getattr(kb, "embedder", None) is not None else None
         counts = getattr(getattr(kb, "lexical", None), "term_counts", None)
         return assess(question, [f"{h.chunk.citation} {h.chunk.title}\n{h.chunk.text}" for h in hits],
-                      counts=counts, embed=embed)
+                      counts=counts, embed=embed, expand=getattr(kb, "expand", None))
     except Exception:  # the answer without the verdict is still the retrieval answer
         return None
 
