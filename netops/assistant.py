@@ -530,7 +530,7 @@ class Assistant:
         def work() -> None:
             _signals_to_main_thread()
             try:
-                from netops.agent import audit_question, pasted
+                from netops.agent import audit_question, pasted, raw_command
 
                 if (said := pasted.answer(question)) is not None:
                     # pasted configuration is data the person shows: no device read, no change, no model
@@ -542,6 +542,16 @@ class Assistant:
                                               model=None if offline else self.model, asks=not refused, refused=refused,
                                               notice="pasted configuration: nothing was read or changed"
                                                      + ("" if offline else "; the model was not asked"))
+                elif (said := raw_command.answer(question, _hosts_of(ctx))) is not None:
+                    # "run 'configure terminal' on r1": netops sends reads only, whoever asks; said here,
+                    # not left to a model (SmolLM2 answered "I can run 'configure terminal' on r1")
+                    from netops.agent.offline import LABEL
+
+                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{said}" if offline else said,
+                                              mode="offline" if offline else "agent",
+                                              model=None if offline else self.model, refused=True,
+                                              notice="a command that is not a read: nothing was sent" +
+                                                     ("" if offline else "; the model was not asked"))
                 elif (said := audit_question.answer(question, ctx)) is not None:
                     # "show me the audit log", "is the audit log intact?": netops's own log, read here
                     from netops.agent.offline import LABEL

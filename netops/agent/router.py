@@ -161,7 +161,7 @@ _ANNOUNCE = re.compile(r"^\s*(?:(?:please|pls|kindly|now|then|and)\s+|(?:can|cou
                        r"stop\s+(?:advertising|announcing|sending|originating|exporting))\b", re.IGNORECASE)
 CHANGE_WORDS = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
                 "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy",
-                "fix", "repair", "unshut"}
+                "fix", "repair", "unshut", "reboot", "powercycle"}
 
 
 @dataclass
