@@ -271,7 +271,8 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
     passages = [f"{h.chunk.citation} {h.chunk.title}\n{t}" for h, t in zip(hits, texts)]
     focused = [trim(t, question, budget.passage_tokens) for t in texts]
     coverage, also = absent(question, kb, assess(question, passages, counts=counts, embed=embed,
-                                                 focus=[f"{h.chunk.citation}: {f}" for h, f in zip(hits, focused)]))
+                                                 focus=[f"{h.chunk.citation}: {f}" for h, f in zip(hits, focused)],
+                                                 expand=getattr(kb, "expand", None)))
     sources: list[Source] = []
     spent = 0
     terms = facts.content_words(question)
@@ -499,12 +500,13 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
 def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any], budget: GroundingBudget | None,
              routed: Any, hosts: list[str], *, previous: str, earlier: list[str] | None) -> Grounding:
     from netops.agent.offline import _domain, _matcher, device_index
-    from netops.agent.router import followup, meaning, route
+    from netops.agent.router import followup, meaning, names_only, route
 
     settings = ctx.settings
     kind, args = plan(routed)
     meant = followup(question, meaning(earlier if earlier is not None else previous, hosts), hosts)
-    if meant != question and kind in (NONE, KNOWLEDGE):
+    if meant != question and (kind in (NONE, KNOWLEDGE) or names_only(question, hosts)):
+        # ("and on r2?" alone is r2's health; after "bgp on r1" it is r2's BGP)
         # "and on r2?" after "bgp neighbours on r1": the devices' state, read before the model speaks
         k2, a2 = plan(route(meant, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
         if k2 == DEVICE:
