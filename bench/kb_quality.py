@@ -19,12 +19,13 @@ set                 role    corpus
 ``rfc_oldstyle``    tuning  every RFC in ``questions/rfc_oldstyle.sources`` (old-style RFCs, appendices)
 ``rfc_distract``    tuning  ``rfc``'s questions over its RFCs plus 30 distractors (``questions/rfc_distract.sources``)
 ``rfc_check``       check   every RFC in ``questions/rfc_check.sources``
+``rfc_check2``      check   every RFC in ``questions/rfc_check2.sources`` (a third set, written blind; no target)
 ``shortpassages``   check   ``corpora/shortpassages/`` with ``questions/shortpassages.jsonl``
 ==================  ======  ===========================================================
 
 Ranking may be tuned on the tuning sets only; check-set figures are reported as measured.
 
-    python bench/kb_quality.py [--json] [--sets rfc,passages,shortrfc,rfc_oldstyle,rfc_check,shortpassages] [--top-k 10]
+    python bench/kb_quality.py [--json] [--sets rfc,passages,shortrfc,rfc_oldstyle,rfc_check,rfc_check2,shortpassages] [--top-k 10]
         [--dump DIR]   # also write each question's candidate pools (tuning sets only) for bench/fusion_tune.py
 
 Targets: rfc_check hybrid recall@5 >= 0.95; shortpassages hybrid recall@1 >= lexical + 0.10;
@@ -47,7 +48,8 @@ import _common as c
 
 MODES = ("hybrid", "lexical", "dense", "bm25")
 TUNING = ("rfc", "passages", "shortrfc", "rfc_oldstyle", "rfc_distract")
-ALL_SETS = ("rfc", "passages", "shortrfc", "rfc_oldstyle", "rfc_distract", "rfc_check", "shortpassages")
+ALL_SETS = ("rfc", "passages", "shortrfc", "rfc_oldstyle", "rfc_distract", "rfc_check", "rfc_check2", "shortpassages")
+CHECK_RFC_SETS = ("rfc_check", "rfc_check2")  # RFC check sets: never tuned on, reported as measured
 
 
 @dataclass
@@ -114,14 +116,14 @@ def load_set(name: str, work: Path) -> QSet | None:
         items = [Item(q.question, gold[q.expected]) for q in qs if q.expected in gold]
         return QSet(name, "tuning", items, sorted(dest.glob("*.md")),
                     note=f"{len(items)} of {len(qs)} rfc.jsonl questions, gold = the section's passage files")
-    if name in ("rfc_check", "rfc_oldstyle"):
+    if name in (*CHECK_RFC_SETS, "rfc_oldstyle"):
         qfile, sfile = qdir / f"{name}.jsonl", qdir / f"{name}.sources"
         if not qfile.is_file() or not sfile.is_file():
             return None
         nums = [int(x.split("#")[0]) for x in sfile.read_text().splitlines() if x.split("#")[0].strip()]
         items = [Item(d["question"], (d["expected"], *d.get("also", [])), tuple(d.get("tags", [])))
                  for d in _jsonl(qfile)]
-        return QSet(name, "check" if name == "rfc_check" else "tuning", items, _rfc_paths(nums))
+        return QSet(name, "check" if name in CHECK_RFC_SETS else "tuning", items, _rfc_paths(nums))
     if name == "shortpassages":
         qfile, cdir = qdir / "shortpassages.jsonl", c.BENCH / "corpora" / "shortpassages"
         if not qfile.is_file() or not cdir.is_dir():

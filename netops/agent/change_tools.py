@@ -92,9 +92,11 @@ def _plan_text(p: Any) -> str:
 def _report_text(report: Any) -> tuple[str, bool]:
     """Per-host state and post-check outcomes; (text, every host verified). A Markdown list: the
     chat renders answers as Markdown, where bare lines ran together into one paragraph."""
+    from netops.playbook.runner import state_words
+
     lines, verified = [], True
     for host, hr in report.hosts.items():
-        lines.append(f"- {host}: {hr.state}" + (f" ({hr.error})" if hr.error else ""))
+        lines.append(f"- {host}: {state_words(hr.state)}" + (f" ({hr.error})" if hr.error else ""))
         for c in hr.postchecks:
             lines.append(f"  - postcheck {c.name}: {'ok' if c.ok else 'FAILED'}")
         verified = verified and hr.state == "verified"

@@ -221,6 +221,9 @@ class _Approvals:
             answer = None
         finally:
             self.prompting = False
+        if req.answered:  # the plan expired (or was cancelled) while the prompt waited
+            click.echo(f"too late: {req.approval.reason}; nothing was changed", err=True)
+            return
         req.respond(bool(answer), by=self.settings.user, reason=prompt_reason(answer))
 
 

@@ -40,8 +40,14 @@ def list_cmd(query: str | None, limit: int, as_json: bool) -> None:
     if not found:
         click.echo("no conversations" + (f" matching {query!r}" if query else ""))
         return
+    from netops.store.history import MATCH_CLOSE, MATCH_OPEN
+
     for c in found:
         click.echo(f"{c.id}  {c.updated_at[:19].replace('T', ' ')}  {c.message_count:>3} msg  {c.title[:70]}")
+        if c.match:  # which message made the search find it: titles alone did not say
+            shown = "".join(click.style(part[0], bold=True) + part[1] if len(part) == 2 else part[0]
+                            for part in (chunk.split(MATCH_CLOSE, 1) for chunk in c.match.split(MATCH_OPEN)))
+            click.echo(f"    matched: {shown}")
 
 
 @conversations.command("show")

@@ -175,9 +175,11 @@ def _render_plan(p) -> None:
 
 
 def _render_report(r) -> None:
+    from netops.playbook.runner import state_words
+
     click.echo("")
     for host, hr in r.hosts.items():
-        line = f"{host}: {hr.state}"
+        line = f"{host}: {state_words(hr.state)}"
         if hr.error:
             line += f" ({hr.error.splitlines()[0]})"
         click.echo(line)
@@ -208,7 +210,7 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
     from netops.cli._common import CtrlCCancels
     from netops.playbook.approval import CliApprover, DenyAll, PolicyApprover
     from netops.playbook.params import parse_kv
-    from netops.playbook.runner import execute, plan
+    from netops.playbook.runner import execute, plan, state_words
     from netops.session import Session
 
     settings = settings_from()
@@ -254,7 +256,7 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
 
         def on_event(ev) -> None:
             if not as_json:
-                click.echo(f"  [{ev.host}] {ev.state}: {ev.message}", err=True)
+                click.echo(f"  [{ev.host}] {state_words(ev.state)}: {ev.message}", err=True)
 
         def notice(first: bool) -> None:
             click.echo("interrupted: stopping before the next step; every changed host is rolled back"

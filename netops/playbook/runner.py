@@ -61,6 +61,12 @@ HostState = Literal["pending", "prechecked", "applied", "verified", "failed", "r
 FAILED_STATES = ("failed", "rolled_back", "rollback_failed")
 
 
+def state_words(state: str) -> str:
+    """A host's state as a person reads it ("rolled back", "rollback FAILED"); --json keeps the
+    identifier."""
+    return {"rolled_back": "rolled back", "rollback_failed": "rollback FAILED"}.get(state, state.replace("_", " "))
+
+
 @dataclass
 class HostPlan:
     """What the plan found and would do on one host."""

@@ -21,7 +21,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -107,11 +107,17 @@ class Conversation:
     model: str | None
     message_count: int = 0
     messages: tuple[HistoryMessage, ...] = ()
+    match: str | None = None
+    """With a search: a short excerpt of the message that matched, each matched word between
+    ``MATCH_OPEN`` and ``MATCH_CLOSE`` (None when only the title matched, or with no search)."""
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
 
-        return asdict(self)
+        out = asdict(self)
+        if self.match is not None:  # plain text in JSON; the markers are for a screen to style
+            out["match"] = self.match.replace(MATCH_OPEN, "").replace(MATCH_CLOSE, "")
+        return out
 
 
 _COLUMNS = ("c.id, c.title, c.started_at, c.updated_at, c.model, "
@@ -146,6 +152,11 @@ def _clean_data(value: Any) -> Any:
     from netops.privacy import redact_text_in
 
     return redact_text_in(value)
+
+
+MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
+"""Around each matched word in :attr:`Conversation.match` (control characters no message holds,
+so a surface can style them without mistaking a message's own brackets for them)."""
 
 
 def _fts_query(text: str) -> str:
@@ -309,10 +320,24 @@ class History:
                 " SELECT m.conversation_id FROM messages_fts f JOIN messages m ON m.id = f.rowid"
                 " WHERE messages_fts MATCH ?) OR c.title LIKE ? "
                 "ORDER BY c.updated_at DESC LIMIT ?", (_fts_query(query), f"%{query.strip()}%", limit)).fetchall()
+            return self._with_matches([Conversation(*r) for r in rows], query)
         else:
             rows = self._conn.execute(f"SELECT {_COLUMNS} FROM conversations c "
                                       "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?", (limit,)).fetchall()
         return [Conversation(*r) for r in rows]
+
+    def _with_matches(self, found: list[Conversation], query: str) -> list[Conversation]:
+        """Each found conversation with an excerpt of its newest message that holds every word
+        (a list of titles alone did not say why a conversation was found)."""
+        if not found:
+            return found
+        marks = ",".join("?" * len(found))
+        rows = self._conn.execute(
+            "SELECT m.conversation_id, snippet(messages_fts, 0, ?, ?, '…', 10) FROM messages_fts f "
+            f"JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ? AND m.conversation_id IN ({marks}) "
+            "ORDER BY m.id", (MATCH_OPEN, MATCH_CLOSE, _fts_query(query), *(c.id for c in found))).fetchall()
+        best = {cid: " ".join(text.split()) for cid, text in rows}  # the newest matching message wins
+        return [replace(c, match=best.get(c.id)) for c in found]
 
     @_locked
     def delete_conversation(self, cid: str) -> str:

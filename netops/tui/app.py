@@ -693,11 +693,24 @@ class ChatApp(App[None]):
 
         self._approval = request
         self._status("waiting for your approval")
+        screen = ApprovalScreen(request.plan, request.verdict, request.summary)
+
+        def answered_elsewhere() -> None:
+            """The library answered first (the plan expired, or a cancel): the window goes, and
+            says why, rather than wait for a key that no longer decides anything."""
+            if request.answered and self.screen is screen:
+                screen.dismiss(False)
+                reason = getattr(request.approval, "reason", "") or "answered"
+                self.notify(f"Not applied: {reason}", severity="warning", timeout=15)
+
+        watch = self.set_interval(0.5, answered_elsewhere)
         try:
-            approved = await self.push_screen_wait(ApprovalScreen(request.plan, request.verdict, request.summary))
+            approved = await self.push_screen_wait(screen)
         finally:
+            watch.stop()
             self._approval = None
         request.respond(bool(approved), by=self.settings.user, reason=prompt_reason(bool(approved), where=CHAT_PROMPT))
+        approved = approved and request.approval is not None and request.approval.approved
         self.change_running = bool(approved)
         self._status("applying the change (Ctrl+C cancels and rolls back)" if approved else "")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, NamedTuple
 
 from netops.agent.transcript import host_output
@@ -55,7 +56,45 @@ def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> Detail:
     if c.page is not None:
         meta.append(f"page: {c.page}")
     meta.append(f"source: {c.source}")
-    return Detail("Cited passage", meta, "\n\n".join(ch.text.strip() for ch in chunks))
+    text = "\n\n".join(ch.text.strip() for ch in chunks)
+    if c.source.lower().endswith(MARKDOWN_SUFFIXES):  # RFC text is laid out by hand: kept as is
+        text = reflow_markdown(text)
+    return Detail("Cited passage", meta, text)
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+_BLOCK_START = re.compile(r"\s*(?:#{1,6}\s|\||>|```|~~~|[-*+]\s|\d{1,3}[.)]\s|<!--)")
+
+
+def reflow_markdown(text: str) -> str:
+    """A Markdown source's paragraphs and list items as one line each, for the viewer to wrap at
+    its own width: the source's hard line breaks at 80-100 columns read as ragged lines in a
+    narrower or wider box. Headings, table rows, quotes, fenced code, list markers, blank lines
+    and hard breaks (two trailing spaces or a backslash) stay where they are; nothing is
+    reworded."""
+    out: list[str] = []
+    fenced = code = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+            out.append(line)
+            continue
+        prev = out[-1] if out else ""
+        indented = line.startswith(("    ", "\t"))
+        if indented and not prev.strip():
+            code = True  # an indented block after a blank line is code
+        elif stripped and not indented:
+            code = False
+        # a line after text continues it (an indented one too: code needs a blank line before)
+        joinable = (not fenced and not code and bool(stripped) and bool(prev.strip()) and not _BLOCK_START.match(line)
+                    and not prev.lstrip().startswith(("#", "|", "```", "~~~", "<!--"))
+                    and not prev.endswith(("  ", "\\")))
+        if joinable:
+            out[-1] = prev.rstrip() + " " + stripped
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _audit(session: Any, evidence: Any, kept: str | None) -> Detail:

@@ -268,7 +268,7 @@ def test_ctrl_c_during_playbook_run_rolls_back_every_changed_host(lab_clean, lab
     err = "".join(lines)
     assert proc.returncode == 130, err
     assert "interrupted: stopping before the next step" in err and "Traceback" not in err
-    assert "r1: rolled_back" in out and "r2: rolled_back" in out
+    assert "r1: rolled back" in out and "r2: rolled back" in out and "rolled_back" not in out
     assert _configs(lab_clean) == before
     with AuditLog(lab_settings.paths.audit_db) as audit:
         assert audit.list(kind="cancel")[-1].payload["changed"] == ["r1"]

@@ -74,3 +74,32 @@ async def test_a_cancelled_change_is_not_said_to_have_no_answer(scripted, make_s
         assert view.answer.cancelled and view.text.strip(), view.answer
         lines = " ".join(str(s.render()) for s in view.query(".answer-partial"))
         assert "before an answer arrived" not in lines, lines
+
+
+async def test_an_approval_window_left_open_expires_and_says_so(scripted, make_session, agent_settings,
+                                                                vetted_playbooks, fake_transport):
+    """A plan left on screen held r1's change lock with no end (every other change of r1, from any
+    chat or CLI, was refused meanwhile). After settings.approval_timeout the library denies it;
+    the window goes and says why, and a key pressed afterwards decides nothing."""
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.approval import ApprovalScreen
+
+    fake_transport.outputs["r1"] = {**fake_transport.outputs["r1"], "show_bgp_neighbors_198_51_100_2_json":
+                                    '{"198.51.100.2": {"remoteAs": 65002, "bgpState": "Established"}}'}
+    scripted.push(tool_call("playbook_run", **ARGS), say("Nothing was changed."))
+    settings = agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks, "model_review": False,
+                                                 "approval_timeout": 1.5})
+    session = make_session(settings)
+    app = ChatApp(settings, session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_send(pilot, "shut the BGP session to 198.51.100.2 on r1")
+        await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen), timeout=60, what="the approval window")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ApprovalScreen), timeout=30,
+                         what="the window to close when the plan expired")
+        await wait_until(pilot, lambda: [n for n in app._notifications if "plan expired" in str(n.message)],
+                         timeout=10, what="the notice saying why")
+        view = (await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer"))[0]
+        await wait_until(pilot, lambda: not app.busy, timeout=10, what="the turn to end")
+    (approval,) = view.answer.approvals
+    assert approval.decision == "denied" and "no answer within 2 seconds: the plan expired" in approval.result, approval
+    assert not session.audit.list(kind="approval") and not fake_transport.configs

@@ -30,6 +30,9 @@ async def test_offline_kb_question_cites_and_opens_the_passage(chat_settings):
         assert "at least three seconds" in screen.text
         await pilot.press("c")
         assert app.clipboard == screen.text
+        # OSC 52 is silent where it is ignored (tmux by default): the notice says what else there is
+        await wait_until(pilot, lambda: [n for n in app._notifications if "copied" in str(n.message)
+                                         and "mouse" in str(n.message)], timeout=10, what="the copy notice")
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, EvidenceScreen), what="viewer closed")
         assert app.conversation_id, "the exchange is stored as a conversation"

@@ -57,6 +57,13 @@ async def test_conversation_screen_search_resume_delete(chat_settings):
         for ch in "zebra":
             await pilot.press(ch)
         await wait_until(pilot, lambda: [c.id for c in screen.rows] == [drop], what="full-text search")
+        from textual.widgets import DataTable
+
+        table = screen.query_one(DataTable)
+        # the search says where it matched: the message, its word in bold
+        assert [str(c.label) for c in table.columns.values()] == ["id", "updated", "title", "matched"]
+        cell = table.get_row_at(0)[3]
+        assert "zebra" in cell.plain and any(cell.plain[sp.start:sp.end] == "zebra" for sp in cell.spans), cell
         await pilot.press("down")  # from the search box to the table (Enter there resumes)
         await pilot.press("delete")
         await pilot.press("delete")  # the second press deletes (the first asks)

@@ -63,7 +63,8 @@ def test_the_viewer_names_a_parsed_result_and_device_output_apart(tmp_path):
                   and "…" not in p.splitlines()[0], timeout=60, what="the cited answer, the turn over")
         chat.keys("BTab")  # back from the box: the last citation, the raw `show`
         chat.keys("Enter")
-        pane = chat.wait(lambda p: "Esc close" in p and "looking it up" not in p and p, what="the viewer")
+        pane = chat.wait(lambda p: "Esc close" in p and "looking it up" not in p and _title(p) != "Device evidence" and p,
+                          what="the viewer, titled by its lookup")
         assert _title(pane) == "Device output", pane
         assert "Neighbor" in pane  # FRR's own text table
         chat.keys("Escape")
@@ -72,7 +73,8 @@ def test_the_viewer_names_a_parsed_result_and_device_output_apart(tmp_path):
         # too short on a loaded machine: two helpers saw this test fail now and then under load)
         chat.keys("BTab")  # the focus came back to that citation: the one before it is a getter's
         chat.keys("Enter")
-        pane = chat.wait(lambda p: "Esc close" in p and "looking it up" not in p and p, what="the viewer")
+        pane = chat.wait(lambda p: "Esc close" in p and "looking it up" not in p and _title(p) != "Device evidence" and p,
+                          what="the viewer, titled by its lookup")
         assert _title(pane) == "Parsed result (JSON)", pane
         assert re.search(r"getter: (ospf|bgp)_neighbors", pane), pane
         # the parse as a person reads JSON: one key a line, not one line of the whole result

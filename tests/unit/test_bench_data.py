@@ -262,3 +262,77 @@ def hit_matches_label(chunk, label: str) -> bool:
     from netops.rag.types import Hit
 
     return hit_matches(Hit(chunk=chunk, score=0.0), label)
+
+
+# -- rfc_check2: a third check set, written blind (issue 12) --------------------------------------
+
+CHECK2 = REPO / "bench" / "questions" / "rfc_check2.jsonl"
+CHECK2_SOURCES = REPO / "bench" / "questions" / "rfc_check2.sources"
+
+
+def _check2_items() -> list[dict]:
+    return [json.loads(line) for line in CHECK2.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_check2_file_shape_and_composition():
+    """>= 70 questions; about 20% old-style and 15% appendix golds; labels spelled as the README says."""
+    items = _check2_items()
+    assert len(items) >= 70
+    for n, item in enumerate(items, 1):
+        assert set(item) <= {"question", "expected", "also", "tags"}, f"line {n}: fields {sorted(item)}"
+        assert isinstance(item.get("question"), str) and len(item["question"]) > 15, f"line {n}"
+        for label in [item["expected"], *item.get("also", [])]:
+            assert OLD_GOLD.match(label), f"line {n}: bad label {label!r}"
+        assert set(item.get("tags", [])) <= OLD_TAGS, f"line {n}: tags {item.get('tags')}"
+    questions = [i["question"].strip().lower() for i in items]
+    assert len(set(questions)) == len(questions), "duplicate questions"
+    per_rfc = Counter(OLD_GOLD.match(i["expected"])["n"] for i in items)
+    assert len(per_rfc) >= 15 and max(per_rfc.values()) <= len(items) // 5, per_rfc
+    tags = Counter(t for i in items for t in i.get("tags", []))
+    assert 0.17 <= tags["old-style"] / len(items) <= 0.25, tags
+    assert 0.12 <= tags["appendix"] / len(items) <= 0.20, tags
+
+
+def test_check2_sources_hold_every_gold_and_30_distractors():
+    gold = {int(OLD_GOLD.match(i["expected"])["n"]) for i in _check2_items()}
+    nums = _numbers(CHECK2_SOURCES)
+    assert len(nums) == len(set(nums)), "an RFC listed twice"
+    assert gold <= set(nums), f"gold RFCs missing from rfc_check2.sources: {sorted(gold - set(nums))}"
+    assert len(set(nums) - gold) >= 30, "30+ distractor RFCs"
+    missing = [n for n in nums if _any_rfc_text(n) is None]
+    if missing:
+        pytest.skip(f"RFCs not installed: {missing} (apt-get install doc-rfc-std)")
+
+
+def test_check2_every_gold_heading_is_in_the_rfc_text():
+    """Each gold's heading line exists as written: ``2.6.2.2.  Liberal ...``, ``4.4.5 Reacquisition ...``,
+    ``Appendix A: Multihomed Hosts``, ``A. Host Configuration Parameters``, ``Related issue:``."""
+    missing = []
+    for item in _check2_items():
+        m = OLD_GOLD.match(item["expected"])
+        lines = {" ".join(line.split()).rstrip(":.") for line in _old_text(int(m["n"])).splitlines()}
+        sec = m["sec"]
+        if re.fullmatch(r"(Appendix )?([A-Z](\.\d+)*|\d+(\.\d+)*)", sec):
+            ok = any(re.match(rf"^(Appendix |APPENDIX )?{re.escape(sec.replace('Appendix ', ''))}[.:]? ", line)
+                     for line in lines)
+        else:
+            ok = sec in lines
+        if not ok:
+            missing.append(item["expected"])
+    assert not missing, f"gold headings not found in the RFC text: {missing}"
+
+
+def test_kb_quality_loads_rfc_check2_as_a_check_set(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(REPO / "bench"))
+    import kb_quality
+
+    assert "rfc_check2" in kb_quality.ALL_SETS and "rfc_check2" not in kb_quality.TUNING
+    if any(_any_rfc_text(n) is None for n in _numbers(CHECK2_SOURCES)):
+        pytest.skip("RFCs not installed (apt-get install doc-rfc-std)")
+    qs = kb_quality.load_set("rfc_check2", tmp_path)
+    items = _check2_items()
+    assert qs.role == "check" and len(qs.items) == len(items)
+    assert len(qs.paths) == len(set(_numbers(CHECK2_SOURCES)))
+    first = qs.items[0]
+    assert first.labels == (items[0]["expected"], *items[0].get("also", []))
+    assert any("old-style" in it.tags for it in qs.items) and any("appendix" in it.tags for it in qs.items)

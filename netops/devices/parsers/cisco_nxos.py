@@ -518,7 +518,8 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
             out.neighbors.append(OspfNeighbor(
                 neighbor_id=str(n["rid"]), address=n.get("addr") or None, interface=n.get("intf") or None,
                 state=state, full=state == "Full", role=_role(n.get("drstate")),
-                priority=to_int(n.get("priority"))))
+                priority=to_int(n.get("priority")),
+                uptime_seconds=iso_seconds(n.get("uptime")) if n.get("uptime") else None))  # "P14DT19H11M58S"
     return out
 
 
@@ -535,7 +536,8 @@ def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
         state = _OSPF_STATES.get(raw.strip().upper(), raw.strip().capitalize())
         out.neighbors.append(OspfNeighbor(
             neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
-            state=state, full=state == "Full", role=_role(role)))
+            state=state, full=state == "Full", role=_role(role),
+            uptime_seconds=_bgp_table.duration_seconds(r.get("uptime"))))  # "Up Time": 23:04:24, 1d02h
     return out
 
 

@@ -430,6 +430,7 @@ _OSPF_ROW = re.compile(
 _OSPF_STATES = {"FULL": "Full", "2WAY": "2-Way", "INIT": "Init", "DOWN": "Down", "EXSTART": "ExStart",
                 "EXCHANGE": "Exchange", "LOADING": "Loading", "ATTEMPT": "Attempt"}
 _ROLES = {"DR": "DR", "BDR": "BDR", "DROTHER": "DROther"}
+_OSPF_UP = re.compile(r"^\s+Neighbor is up for\s+(\S+)\s*$")
 _OSPF_OFF = ("ospf not", "ospf is not", "no ospf", "not configured", "not active")
 
 
@@ -457,6 +458,9 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
     for line in text.splitlines():
         m = _OSPF_ROW.match(line)
         if not m:
+            up = _OSPF_UP.match(line)  # "    Neighbor is up for 12w3d" under its row (INIT has none)
+            if up and out.neighbors and out.neighbors[-1].uptime_seconds is None:
+                out.neighbors[-1].uptime_seconds = _bgp_table.duration_seconds(up.group(1))
             continue
         state = m.group("state").upper()
         role = (m.group("role") or "").upper()

@@ -523,6 +523,7 @@ _OSPF_AREA = re.compile(r"^\s*Area\s+(?P<area>\S+)\s+interface\s+(?P<ip>[\d.]+)\
 _OSPF_RID = re.compile(r"^\s*Router ID\s*:\s*(?P<rid>[\d.]+)\s+Address\s*:\s*(?P<addr>[\d.]+)", re.I)
 _OSPF_STATE = re.compile(r"^\s*State\s*:\s*(?P<state>[\w-]+).*?Priority\s*:\s*(?P<pri>\d+)", re.I)
 _OSPF_DR = re.compile(r"^\s*DR\s*:\s*(?P<dr>[\d.]+|None)\s+BDR\s*:\s*(?P<bdr>[\d.]+|None)", re.I)
+_OSPF_UP = re.compile(r"^\s*Neighbor is up for\s+(?P<up>\S+)\s*$", re.I)
 _OSPF_DEAD = re.compile(r"^\s*Dead timer due in\s+(?P<dead>\d+)\s*sec", re.I)
 _OSPF_BRIEF = re.compile(r"^\s*(?P<area>\d+\.\d+\.\d+\.\d+)\s+(?P<iface>\S+)\s+(?P<rid>\d+\.\d+\.\d+\.\d+)\s+"
                          r"(?P<state>[\w-]+)\s*$")
@@ -580,6 +581,8 @@ def parse_ospf_peers(text: str) -> OspfNeighbors:
                 cur.role = "DR" if cur.address == dr else "BDR" if cur.address == bdr else "DROther"
         elif m := _OSPF_DEAD.match(line):
             cur.dead_time_seconds = float(m.group("dead"))
+        elif m := _OSPF_UP.match(line):  # "Neighbor is up for 0034h12m" (or 00:47:04)
+            cur.uptime_seconds = duration_seconds(m.group("up"))
     return out
 
 

@@ -12,7 +12,24 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
+from rich.text import Text
+
+from netops.store.history import MATCH_CLOSE, MATCH_OPEN
 from netops.tui.widgets.footer import KeyFooter
+
+
+def _match_text(match: str | None) -> Text:
+    """The matching message's excerpt, its matched words in bold (a message's own brackets stay
+    text: nothing here is markup)."""
+    out = Text()
+    for chunk in (match or "").split(MATCH_OPEN):
+        word, sep, rest = chunk.partition(MATCH_CLOSE)
+        if sep:
+            out.append(word, style="bold reverse")
+            out.append(rest)
+        else:
+            out.append(chunk)
+    return out
 
 
 class ConversationsScreen(ModalScreen[str | None]):
@@ -99,9 +116,17 @@ class ConversationsScreen(ModalScreen[str | None]):
         self.rows = rows
         self._listed_for = listed_for
         table = self.query_one(DataTable)
-        table.clear()
+        searched = any(c.match for c in rows)
+        if searched != (len(table.columns) == 4):  # a search shows where each conversation matched
+            table.clear(columns=True)
+            table.add_columns("id", "updated", "title", *(("matched",) if searched else ()))
+        else:
+            table.clear()
         for c in rows:
-            table.add_row(c.id, (c.updated_at or "")[:16].replace("T", " "), c.title, key=c.id)
+            cells: list[Any] = [c.id, (c.updated_at or "")[:16].replace("T", " "), Text(c.title)]
+            if searched:
+                cells.append(_match_text(c.match))
+            table.add_row(*cells, key=c.id)
         query = self.query_one("#conv-search", Input).value.strip()
         empty = "" if rows else (f"No conversation contains every word of {query!r}." if query else
                                  "No stored conversations yet: every question you ask starts one "

@@ -91,7 +91,9 @@ class EvidenceScreen(ModalScreen[None]):
     def action_copy(self) -> None:
         if self.text:
             self.app.copy_to_clipboard(self.text)
-            self.notify("copied to the clipboard (OSC 52)")
+            # OSC 52 is silent when the terminal ignores it (tmux does unless set-clipboard is on)
+            self.notify(f"copied {len(self.text)} characters to the clipboard (OSC 52); if nothing "
+                        "arrives there, select the text with the mouse (Shift+drag in most terminals)")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -87,7 +87,7 @@ def test_conversations_cli_list_show_delete_and_ask_into_one(cli_home, capsys):
     from netops.cli.main import main
 
     cli_home.push(say("first answer"), say("second answer"))
-    assert main(["ask", "--json", "tell me about r1"]) == 0
+    assert main(["ask", "--json", "what do you make of r1?"]) == 0
     cid = json.loads(capsys.readouterr().out)["conversation_id"]
     assert main(["ask", "--json", "--conversation", cid, "and r2?"]) == 0
     assert json.loads(capsys.readouterr().out)["conversation_id"] == cid
@@ -98,7 +98,7 @@ def test_conversations_cli_list_show_delete_and_ask_into_one(cli_home, capsys):
     assert cid in capsys.readouterr().out
     assert main(["conversations", "show", cid, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["messages"][0]["content"] == "tell me about r1"
+    assert doc["messages"][0]["content"] == "what do you make of r1?"
     assert doc["messages"][1]["content"].startswith("first answer") and len(doc["messages"]) == 4
     assert main(["conversations", "delete", cid]) == 0
     capsys.readouterr()
@@ -112,7 +112,7 @@ def test_the_cli_shows_and_continues_by_a_start(cli_home, capsys):
     from netops.cli.main import main
 
     cli_home.push(say("first answer"), say("second answer"))
-    assert main(["ask", "--json", "tell me about r1"]) == 0
+    assert main(["ask", "--json", "what do you make of r1?"]) == 0
     cid = json.loads(capsys.readouterr().out)["conversation_id"]
     assert main(["conversations", "show", cid[:6], "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["id"] == cid
@@ -120,3 +120,37 @@ def test_the_cli_shows_and_continues_by_a_start(cli_home, capsys):
     assert json.loads(capsys.readouterr().out)["conversation_id"] == cid
     assert main(["conversations", "delete", cid[:6], "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["deleted"] == cid  # the full id, not the start given
+
+
+def test_a_search_says_which_message_matched(make_session):
+    """Four conversations with the same title: the list alone did not say why one was found."""
+    from netops.store.history import MATCH_CLOSE, MATCH_OPEN
+
+    session = make_session()
+    first = session.new_conversation("what is the BGP hold timer minimum?")
+    second = session.new_conversation("what is the BGP hold timer minimum?")
+    session.history.append(first, "user", "and the keepalive on r2 [see ticket 7]?")
+    session.history.append(second, "user", "what about OSPF dead intervals on r3?")
+    (found,) = session.conversations(query="ospf")
+    assert found.id == second
+    assert found.match is not None and f"{MATCH_OPEN}OSPF{MATCH_CLOSE}" in found.match, found.match
+    (found,) = session.conversations(query="ticket keepalive")
+    assert found.id == first and f"{MATCH_OPEN}ticket{MATCH_CLOSE}" in found.match
+    assert found.to_dict()["match"] == "and the keepalive on r2 [see ticket 7]?"  # plain in JSON
+    both = session.conversations(query="minimum")      # the title matched, no message did
+    assert {c.id for c in both} == {first, second} and all(c.match is None for c in both)
+    assert all(c.match is None for c in session.conversations())  # no search, no excerpt
+
+
+def test_the_cli_list_shows_the_matching_message(cli_home, capsys):
+    from netops.cli.main import main
+
+    cli_home.push(say("first answer"))
+    assert main(["ask", "--json", "tell me about the zebra on r1"]) == 0
+    capsys.readouterr()
+    assert main(["conversations", "list", "--query", "zebra"]) == 0
+    out = capsys.readouterr().out
+    assert "    matched: " in out and "zebra" in out and "\x02" not in out, out
+    assert main(["conversations", "list", "--query", "zebra", "--json"]) == 0
+    (conv,) = json.loads(capsys.readouterr().out)["conversations"]
+    assert "zebra" in conv["match"] and "\x02" not in conv["match"]

@@ -174,3 +174,30 @@ def test_readme_library_example_runs(scripted, monkeypatch, capsys):
     # no inventory here: the unknown device is said without asking the model (bf23d7b)
     assert "No device named 'r2'" in out and "['drain r2']" in out
     assert not scripted.requests and "Draining r2 needs a plan first." not in out
+
+
+def test_a_plan_nobody_answers_expires_and_frees_its_hosts(scripted, make_session, change_settings, fake_transport):
+    """A plan left open (a chat window walked away from) held r2's change lock for as long as it
+    stayed open: every other change of r2, from any chat or CLI, was refused meanwhile. It
+    expires now: denied, nothing changed, the lock released, said why."""
+    from netops.assistant import Assistant
+    from netops.playbook.hostlock import HostLocks
+
+    scripted.push(tool_call("playbook_run", **DRAIN), say("It was not approved; nothing changed."))
+    session = make_session(change_settings.model_copy(update={"approval_timeout": 1.0}))
+    asked_at = None
+    for ev in Assistant(session).events("drain r2"):
+        if isinstance(ev, E.ApprovalRequestEvent):
+            asked_at = time.monotonic()
+            with pytest.raises(Exception, match="waiting for approval"):  # held while the plan is shown
+                HostLocks.acquire(session.settings.home, ["r2"], run="other", playbook="router-drain")
+        if isinstance(ev, E.AnswerEvent):
+            answer = ev.answer
+    assert asked_at is not None and time.monotonic() - asked_at >= 0.9
+    (approval,) = answer.approvals
+    assert approval.decision == "denied" and approval.by == "nobody", approval
+    assert "no answer within 1 second: the plan expired" in approval.result and "r2" in approval.result
+    assert not fake_transport.configs and answer.exit_code == 5
+    denial = session.audit.list(kind="denial")[-1].payload
+    assert denial["reason"].startswith("no answer within 1 second")
+    HostLocks.acquire(session.settings.home, ["r2"], run="other", playbook="router-drain").release()  # free again

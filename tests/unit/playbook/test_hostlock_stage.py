@@ -47,3 +47,11 @@ def test_a_host_whose_change_waits_for_approval_is_said_to_wait(pb_settings, vet
     assert "bgp-neighbor-shutdown" in said["asking"] and "nothing was changed" in said["asking"], said
     assert "being changed" in said["changing"] and "waiting for approval" not in said["changing"], said
     HostLocks.acquire(home, ["r1"], run="after", playbook="x").release()  # let go at the end
+
+
+def test_host_states_read_as_words_for_people():
+    from netops.playbook.runner import state_words
+
+    assert state_words("rolled_back") == "rolled back"
+    assert state_words("rollback_failed") == "rollback FAILED"
+    assert state_words("verified") == "verified"
