@@ -559,7 +559,7 @@ class Assistant:
                                               model=None if offline else self.model, refused=True,
                                               notice="a command that is not a read: nothing was sent" +
                                                      ("" if offline else "; the model was not asked"))
-                elif (said := audit_question.answer(question, ctx)) is not None:
+                elif (said := audit_question.answer(question, ctx, _hosts_of(ctx))) is not None:
                     # "show me the audit log", "is the audit log intact?": netops's own log, read here
                     from netops.agent.offline import LABEL
 
