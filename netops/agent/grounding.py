@@ -651,6 +651,9 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     against = g.kind == DEVICE and g.health is not None and _against_health(report, g)
     against = (g.kind == DEVICE and g.answer is not None and _against_answer(report, g, question)) or against
     pointers = g.kind == DEVICE and _pointers_unsupported(report)
+    if g.kind == DEVICE:
+        read = [x.evidence.host for x in seen if x.kind == "device" and getattr(x.evidence, "host", None)]
+        pointers = _content_free_unchecked(report, question, read) or pointers
     if against or pointers:  # sentences re-marked after the check: the text is written again with the marks
         from netops.agent.answer_check import _rewrite, normalise_citations
 
@@ -734,6 +737,48 @@ def _pointers_unsupported(report: Any) -> bool:
             s.status, s.supported_by = UNSUPPORTED, []
             s.reasons = ["it points at the sources and says nothing about the network"]
             marked = True
+    return marked
+
+
+def says_nothing(sentence: str, question: str, hosts: Sequence[str] = ()) -> bool:
+    """True for a sentence whose only content is a device name (one named in the question or one
+    whose state was read: ``hosts``), the question's own words or a citation: "The answer is: r1
+    [1].", "It is r1.", "The BGP session on r1." to "how long has the bgp session on r1 been up?".
+    A number, an address or another name, a state (up, down, Established) or a word of its own is
+    a claim: "r1's session with 198.51.100.2 is Established", "The hold time is 90 seconds"."""
+    from netops.agent import facts, polarity
+    from netops.agent.answer_check import claim_text, has_name
+
+    plain = re.sub(r"\[\d+\]", " ", claim_text(sentence))
+    if facts.quantities(plain) or polarity.polarity(plain) is not None:
+        return False
+    asked = question.lower()
+    own = {h.lower() for h in hosts} | facts.names(question)
+    return (facts.content_words(plain) <= facts.content_words(question)
+            and all(n in own or has_name(asked, n) for n in facts.names(plain)))
+
+
+def _content_free_unchecked(report: Any, question: str, hosts: Sequence[str]) -> bool:
+    """Mark each sentence the check called supported that states nothing (:func:`says_nothing`)
+    as not checked: SmolLM2 answered "The answer is: r1 [1]." on the lab, the check found r1 (and
+    the question's words) in r1's output, and one such "supported" sentence put the model's empty
+    answer in front of netops's own findings. A citation the check added to it is taken back.
+    True when a sentence was marked."""
+    from netops.agent.answer_check import NOT_CHECKED, SUPPORTED, cited
+
+    marked = False
+    for s in report.sentences:
+        if s.status != SUPPORTED or s.block_end is not None or not says_nothing(s.text, question, hosts):
+            continue
+        if s.moved_from:
+            s.cited, s.moved_from = s.moved_from, []
+            report.moved_citations -= 1
+        elif s.cited and not cited(s.text):
+            s.cited = []
+            report.added_citations -= 1
+        s.status, s.supported_by = NOT_CHECKED, []
+        s.reasons = ["it names only a device or the question's own words and states nothing about them"]
+        marked = True
     return marked
 
 
