@@ -155,8 +155,9 @@ def _clean_data(value: Any) -> Any:
 
 
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
-"""Around each matched word in :attr:`Conversation.match` (control characters no message holds,
-so a surface can style them without mistaking a message's own brackets for them)."""
+"""Around each matched word in :attr:`Conversation.match` (control characters, which an excerpt
+holds no others of, so a surface can style them without mistaking a message's own brackets for
+them)."""
 
 
 def _fts_query(text: str) -> str:
@@ -331,12 +332,21 @@ class History:
         (a list of titles alone did not say why a conversation was found)."""
         if not found:
             return found
+        import secrets
+
+        from netops.controls import printable
+
         marks = ",".join("?" * len(found))
+        # marked with a tag no message holds, then the message's own control characters go (an ESC
+        # sequence reached the terminal of 'conversations list'; a message's own \x02 read as a match)
+        tag = secrets.token_hex(8)
+        opened, closed = f"<{tag}>", f"</{tag}>"
         rows = self._conn.execute(
             "SELECT m.conversation_id, snippet(messages_fts, 0, ?, ?, '…', 10) FROM messages_fts f "
             f"JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ? AND m.conversation_id IN ({marks}) "
-            "ORDER BY m.id", (MATCH_OPEN, MATCH_CLOSE, _fts_query(query), *(c.id for c in found))).fetchall()
-        best = {cid: " ".join(text.split()) for cid, text in rows}  # the newest matching message wins
+            "ORDER BY m.id", (opened, closed, _fts_query(query), *(c.id for c in found))).fetchall()
+        best = {cid: " ".join(printable(text).split()).replace(opened, MATCH_OPEN).replace(closed, MATCH_CLOSE)
+                for cid, text in rows}  # the newest matching message wins
         return [replace(c, match=best.get(c.id)) for c in found]
 
     @_locked
