@@ -341,12 +341,20 @@ class History:
         # sequence reached the terminal of 'conversations list'; a message's own \x02 read as a match)
         tag = secrets.token_hex(8)
         opened, closed = f"<{tag}>", f"</{tag}>"
-        rows = self._conn.execute(
-            "SELECT m.conversation_id, snippet(messages_fts, 0, ?, ?, '…', 10) FROM messages_fts f "
-            f"JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ? AND m.conversation_id IN ({marks}) "
-            "ORDER BY m.id", (opened, closed, _fts_query(query), *(c.id for c in found))).fetchall()
-        best = {cid: " ".join(printable(text).split()).replace(opened, MATCH_OPEN).replace(closed, MATCH_CLOSE)
-                for cid, text in rows}  # the newest matching message wins
+        # the excerpt of each conversation's newest matching message only: an excerpt of every matching
+        # message (to keep the last) took 11 times the search itself in a long history
+        words = _fts_query(query)
+        newest = {cid: rowid for cid, rowid in self._conn.execute(
+            "SELECT m.conversation_id, max(f.rowid) FROM messages_fts f JOIN messages m ON m.id = f.rowid "
+            f"WHERE messages_fts MATCH ? AND m.conversation_id IN ({marks}) GROUP BY m.conversation_id",
+            (words, *(c.id for c in found)))}
+        if not newest:
+            return found
+        texts = dict(self._conn.execute(
+            "SELECT rowid, snippet(messages_fts, 0, ?, ?, '…', 10) FROM messages_fts WHERE messages_fts MATCH ? "
+            f"AND rowid IN ({','.join('?' * len(newest))})", (opened, closed, words, *newest.values())).fetchall())
+        best = {cid: " ".join(printable(texts[rowid]).split()).replace(opened, MATCH_OPEN).replace(closed, MATCH_CLOSE)
+                for cid, rowid in newest.items() if rowid in texts}
         return [replace(c, match=best.get(c.id)) for c in found]
 
     @_locked
