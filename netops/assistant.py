@@ -537,7 +537,38 @@ class Assistant:
         def work() -> None:
             _signals_to_main_thread()
             try:
-                if offline:
+                from netops.agent import audit_question, pasted, raw_command
+
+                if (said := pasted.answer(question)) is not None:
+                    # pasted configuration is data the person shows: no device read, no change, no model
+                    from netops.agent.offline import LABEL
+
+                    text, refused = said
+                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{text}" if offline else text,
+                                              mode="offline" if offline else "agent",
+                                              model=None if offline else self.model, asks=not refused, refused=refused,
+                                              notice="pasted configuration: nothing was read or changed"
+                                                     + ("" if offline else "; the model was not asked"))
+                elif (said := raw_command.answer(question, _hosts_of(ctx))) is not None:
+                    # "run 'configure terminal' on r1": netops sends reads only, whoever asks; said here,
+                    # not left to a model (SmolLM2 answered "I can run 'configure terminal' on r1")
+                    from netops.agent.offline import LABEL
+
+                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{said}" if offline else said,
+                                              mode="offline" if offline else "agent",
+                                              model=None if offline else self.model, refused=True,
+                                              notice="a command that is not a read: nothing was sent" +
+                                                     ("" if offline else "; the model was not asked"))
+                elif (said := audit_question.answer(question, ctx)) is not None:
+                    # "show me the audit log", "is the audit log intact?": netops's own log, read here
+                    from netops.agent.offline import LABEL
+
+                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{said}" if offline else said,
+                                              mode="offline" if offline else "agent",
+                                              model=None if offline else self.model, asks=True,
+                                              notice="answered from netops's audit log" +
+                                                     ("" if offline else "; the model was not asked"))
+                elif offline:
                     from netops.agent.change_path import describe_offline
                     from netops.agent.offline import answer_offline
 
@@ -695,6 +726,14 @@ class Assistant:
                          previous=[m.content for m in prior if m.role == "user"])
         if worded is not None:
             return worded
+        from netops.agent.router import change_followup
+
+        if prior and (said := change_followup(question, [m.content for m in prior if m.role == "user"],
+                                              _hosts_of(ctx))) is not None:
+            # "what about r2?" after "drain r1 from bgp": no change carried over, no read guessed
+            return Answer(question=question, text=said, mode="agent", model=self.model, tool_calls=list(toolbox.calls),
+                          asks=True, notice="a follow-up naming only a device, after a change request; the model was "
+                                            "not asked")
         previous = next((m.content for m in reversed(prior) if m.role == "user"), "")
         g = grounding.prepare(question, ctx, lambda name, args: _prefetch(toolbox, name, args, ctx.emit),
                               previous=previous, earlier=[m.content for m in prior if m.role == "user"])

@@ -64,10 +64,15 @@ class Paths:
         lab = home / "lab"
         if s.inventory is not None:
             inventory = Path(s.inventory).expanduser()
-        elif (home / "inventory.yaml").exists() or not (lab / "inventory.yaml").exists():
+        elif (home / "inventory.yaml").exists():
             inventory = home / "inventory.yaml"
-        else:
+        elif (lab / "inventory.yaml").exists():
             inventory = lab / "inventory.yaml"
+        else:
+            # `netops lab up --id N` writes only lab/N/inventory.yaml: the one lab of this home is
+            # the inventory to use; with two or more, none is guessed (the error names them)
+            labs = [p for p in lab.glob("*/inventory.yaml") if p.parent.name.isdigit()] if lab.is_dir() else []
+            inventory = labs[0] if len(labs) == 1 else home / "inventory.yaml"
         playbooks = Path(s.playbooks_dir).expanduser()
         return cls(
             home=home,

@@ -271,7 +271,8 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
     passages = [f"{h.chunk.citation} {h.chunk.title}\n{t}" for h, t in zip(hits, texts)]
     focused = [trim(t, question, budget.passage_tokens) for t in texts]
     coverage, also = absent(question, kb, assess(question, passages, counts=counts, embed=embed,
-                                                 focus=[f"{h.chunk.citation}: {f}" for h, f in zip(hits, focused)]))
+                                                 focus=[f"{h.chunk.citation}: {f}" for h, f in zip(hits, focused)],
+                                                 expand=getattr(kb, "expand", None)))
     sources: list[Source] = []
     spent = 0
     terms = facts.content_words(question)
@@ -499,12 +500,13 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
 def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any], budget: GroundingBudget | None,
              routed: Any, hosts: list[str], *, previous: str, earlier: list[str] | None) -> Grounding:
     from netops.agent.offline import _domain, _matcher, device_index
-    from netops.agent.router import followup, meaning, route
+    from netops.agent.router import followup, meaning, names_only, route
 
     settings = ctx.settings
     kind, args = plan(routed)
     meant = followup(question, meaning(earlier if earlier is not None else previous, hosts), hosts)
-    if meant != question and kind in (NONE, KNOWLEDGE):
+    if meant != question and (kind in (NONE, KNOWLEDGE) or names_only(question, hosts)):
+        # ("and on r2?" alone is r2's health; after "bgp on r1" it is r2's BGP)
         # "and on r2?" after "bgp neighbours on r1": the devices' state, read before the model speaks
         k2, a2 = plan(route(meant, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
         if k2 == DEVICE:
@@ -667,7 +669,11 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         # out (said in one line after the findings): under them it reads as the last word.
         from netops.agent.answer_check import normalise_citations
 
-        kept, left = _left_out(normalise_citations(said, seen)[0], report)
+        # what netops read, as the model was given it and as the devices printed it
+        shown = "\n".join([g.facts or "", *(x.text for x in seen),
+                           *(str(t) for t in (getattr(answer, "texts", None) or {}).values()),
+                           *(str(getattr(c, "output", "") or "") for c in getattr(answer, "tool_calls", None) or [])])
+        kept, left = _left_out(normalise_citations(said, seen)[0], report, shown)
         answer.text = own_findings(g, model_text=report.text if kept is None else kept, left_out=left)
         cited = [s.evidence for s in g.sources]
     elif g.kind == DEVICE and g.counts:
@@ -889,11 +895,12 @@ MODEL_LEFT_OUT = ("{n} of the model's answer left out ({why}). The findings abov
                   "(`--json` keeps every sentence with its check).")
 
 
-def _left_out(text: str, report: Any) -> tuple[str | None, str | None]:
+def _left_out(text: str, report: Any, shown: str = "") -> tuple[str | None, str | None]:
     """``text`` (the model's answer, citations normalised as the check saw them) without the
-    sentences the check marked contradicted and those that only point at the sources, the rest
-    marked as checked; and the line saying what was left out. (None, None) when nothing is.
-    Lines of a code block stay (its one mark speaks for the block)."""
+    sentences the check marked contradicted, those that only point at the sources, and those not
+    supported that state a value nothing read shows (``shown``: the findings and the sources'
+    text); the rest marked as checked; and the line saying what was left out. (None, None) when
+    nothing is. Lines of a code block stay (its one mark speaks for the block)."""
     from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED, CheckReport, _rewrite
 
     contra = [s for s in report.sentences if s.block_end is None and s.status == CONTRADICTED]
@@ -901,7 +908,11 @@ def _left_out(text: str, report: Any) -> tuple[str | None, str | None]:
     # supported, or not checked at all (no claim), it says nothing either way
     pointers = [s for s in report.sentences if s.block_end is None and s.status in (UNSUPPORTED, NOT_CHECKED)
                 and points_at_sources(s.text)]
-    drop = {id(s) for s in contra + pointers}
+    # "The answer is: 12 months." under findings that say "up 8m00s"; "... r2's IP address 204.8."
+    # (SmolLM2 on the lab): a value no source has, read as netops's own when it follows them
+    invented = [s for s in report.sentences if s.block_end is None and s.status in (UNSUPPORTED, NOT_CHECKED)
+                and id(s) not in {id(p) for p in pointers} and invented_values(s.text, shown)]
+    drop = {id(s) for s in contra + pointers + invented}
     if not drop:
         return None, None
     keep = [replace(s) for s in report.sentences if id(s) not in drop]
@@ -921,8 +932,60 @@ def _left_out(text: str, report: Any) -> tuple[str | None, str | None]:
     why = ", ".join(x for x in (
         f"{len(contra)} contradicted by what netops read" if contra else "",
         f"{len(pointers)} that only point{'s' if len(pointers) == 1 else ''} at the sources and say"
-        f"{'s' if len(pointers) == 1 else ''} nothing about the network" if pointers else "") if x)
+        f"{'s' if len(pointers) == 1 else ''} nothing about the network" if pointers else "",
+        f"{len(invented)} stating {'a value' if len(invented) == 1 else 'values'} nothing netops read shows "
+        f"({', '.join(dict.fromkeys(v for x in invented for v in invented_values(x.text, shown)))})"
+        if invented else "") if x)
     return kept, MODEL_LEFT_OUT.format(n=f"{n} sentence{'s' if n > 1 else ''}", why=why)
+
+
+_DOTTED = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){1,3}(?:/\d{1,3})?(?![\w]|\.\d)")
+_ASN = re.compile(r"\bAS\s?(\d{1,10})\b")
+_SPAN = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
+                   r"months?|years?)\b", re.IGNORECASE)
+_UNIT = {"sec": 1, "min": 60, "hou": 3600, "hrs": 3600, "hr": 3600, "day": 86400, "wee": 604800,
+         "mon": 2592000, "yea": 31536000}
+_COMPACT = re.compile(r"(?<![\w])((?:\d+[ywdhms]){1,4})(?![\w])")
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,3}):(\d{2}):(\d{2})(?![\d:])")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w]|\.\d)")
+
+
+def _source_spans(shown: str) -> list[float]:
+    """Every duration ``shown`` states, in seconds: ``8m00s``, ``1d02h``, ``00:08:00``, ``90 seconds``."""
+    units = {"y": 31536000, "w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+    out = [float(sum(int(n) * units[u] for n, u in re.findall(r"(\d+)([ywdhms])", m.group(1))))
+           for m in _COMPACT.finditer(shown)]
+    out += [float(int(h) * 3600 + int(m) * 60 + int(s)) for h, m, s in _CLOCK.findall(shown)]
+    out += [float(n) * _UNIT.get(u.lower()[:3], 1) for n, u in _SPAN.findall(shown)]
+    return out
+
+
+def invented_values(sentence: str, shown: str) -> list[str]:
+    """The values ``sentence`` states that appear nowhere in ``shown`` (what netops read and gave
+    the model): an address or prefix (``204.8``, ``10.0.0.9/30``), an AS number, a duration
+    (``12 months`` where the findings say ``up 8m00s``; ``8 minutes`` for ``8m00s`` is the same
+    value). Plain counts are not judged (a count is the model's own sum of what it read)."""
+    sentence = re.sub(r"\[\d+\]", " ", sentence)  # citation marks
+    numbers = set(_NUMBER.findall(shown))
+    out: list[str] = []
+    for m in _DOTTED.finditer(sentence):
+        if _SPAN.match(sentence, m.start()):  # "8.5 minutes": a duration, judged below
+            continue
+        if m.group(0).split("/")[0] not in shown:
+            out.append(m.group(0))
+    for m in _ASN.finditer(sentence):  # "AS65002" and "AS 65002" in the findings alike
+        if not re.search(rf"(?<!\d){m.group(1)}(?!\d)", shown):
+            out.append(m.group(0))
+    spans = None
+    for m in _SPAN.finditer(sentence):
+        if m.group(1) in numbers:  # "90 seconds" beside a hold time printed as 90
+            continue
+        spans = _source_spans(shown) if spans is None else spans
+        secs = float(m.group(1)) * _UNIT.get(m.group(2).lower()[:3], 1)
+        step = _UNIT.get(m.group(2).lower()[:3], 1)  # "8 minutes" for 8m35s is the same reading
+        if not any(abs(secs - x) < step for x in spans):
+            out.append(m.group(0))
+    return out
 
 
 def passages_first(g: Grounding, *, model_text: str | None) -> str:

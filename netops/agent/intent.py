@@ -463,7 +463,9 @@ def own_words(question: str) -> str:
         g = 1 if m.group(1) is not None else 2
         return m.group(0)[:m.start(g) - m.start(0)] + " " * len(m.group(g))
 
-    out = _FENCE.sub(blank, question or "")
+    from netops.agent.pasted import blanked
+
+    out = blanked(_FENCE.sub(blank, question or ""))  # pasted configuration: data, never the request
     out = _QUOTE_LINE.sub(blank, out)
     out = _QUOTED.sub(blank, out)
     out = _LOG_LINE.sub(blank, out)

@@ -645,7 +645,7 @@ def _covered(question: str, kb: Any, hits: list[Any]) -> Any:
         embed = kb.embedder.embed_query if getattr(kb, "embedder", None) is not None else None
         counts = getattr(getattr(kb, "lexical", None), "term_counts", None)
         return assess(question, [f"{h.chunk.citation} {h.chunk.title}\n{h.chunk.text}" for h in hits],
-                      counts=counts, embed=embed)
+                      counts=counts, embed=embed, expand=getattr(kb, "expand", None))
     except Exception:  # the answer without the verdict is still the retrieval answer
         return None
 
@@ -663,6 +663,11 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     has_inventory = ctx.devices is not None or settings.paths.inventory.exists()
     hosts = inventory_hosts(ctx.get_devices()) if has_inventory else []
     index = device_index(ctx.get_devices()) if hosts else None
+    from netops.agent.router import change_followup
+
+    if (said := change_followup(question, previous, hosts)) is not None:
+        answer.text, answer.asks = f"{LABEL}: {said}", True  # "what about r2?" after "drain r1": nothing read
+        return answer
     meant = followup(question, meaning(previous, hosts), hosts)
     r, read_as = route_named(meant, hosts, index, _domain(settings), matcher=lambda: _matcher(settings))
     if meant != question:

@@ -161,7 +161,7 @@ _ANNOUNCE = re.compile(r"^\s*(?:(?:please|pls|kindly|now|then|and)\s+|(?:can|cou
                        r"stop\s+(?:advertising|announcing|sending|originating|exporting))\b", re.IGNORECASE)
 CHANGE_WORDS = {"shut", "shutdown", "drain", "disable", "enable", "change", "configure", "set", "delete",
                 "remove", "add", "restart", "reload", "clear", "undrain", "bounce", "apply", "deploy",
-                "fix", "repair", "unshut"}
+                "fix", "repair", "unshut", "reboot", "powercycle"}
 
 
 @dataclass
@@ -883,15 +883,25 @@ def without_pasted_config(question: str) -> str:
     if "\n" not in question.strip():
         return question
     lines = question.split("\n")
-    shaped = [bool(ln.strip()) and bool(_CONFIG_LINE.match(ln)) for ln in lines]
-    # a block: an indented line, a "!" or "}", or two such lines together ("bgp on r1" alone is a question)
-    pasted = [sh and (ln[:1] in " \t!#}" or ln.rstrip().endswith("{") or (i > 0 and shaped[i - 1])
-                      or (i + 1 < len(lines) and shaped[i + 1]))
-              for i, (ln, sh) in enumerate(zip(lines, shaped))]
+    pasted = pasted_config_lines(question)
     own = [bool(ln.strip()) and not p for ln, p in zip(lines, pasted)]
     if not any(pasted) or not any(own):
         return question
     return "\n".join(re.sub(r"\S", " ", ln) if p else ln for ln, p in zip(lines, pasted))
+
+
+def pasted_config_lines(question: str) -> list[bool]:
+    """For each line of ``question`` (split on newlines), whether it is a line of a configuration
+    block pasted into it: a configuration-shaped line that is indented, a "!" or "}", opens a
+    "{" block, or stands next to another such line ("bgp on r1" alone is a question). A question
+    of one line has none."""
+    lines = question.split("\n")
+    if len([ln for ln in lines if ln.strip()]) < 2:
+        return [False] * len(lines)
+    shaped = [bool(ln.strip()) and bool(_CONFIG_LINE.match(ln)) for ln in lines]
+    return [sh and (ln[:1] in " \t!#}" or ln.rstrip().endswith("{") or (i > 0 and shaped[i - 1])
+                    or (i + 1 < len(lines) and shaped[i + 1]))
+            for i, (ln, sh) in enumerate(zip(lines, shaped))]
 
 
 def _shape(name: str) -> str:
@@ -1078,7 +1088,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         best = "config"
         scores["config"] = max(scores["config"], 3.0)
     spec_score = _score(words, _SPEC) + (3 if re.search(r"\brfc\s*\d+", question, re.I) else 0)
-    if targets and scores[best] < 3 and _HEALTH.search(question) and spec_score < 3:
+    # "what about r2?", "tell me about r2", "r2?": nothing asked but the device, so its basic state;
+    # never the embedder's nearest example, which guessed a protocol (BGP) for words that say nothing
+    if targets and scores[best] < 3 and (_HEALTH.search(question) or names_only(question, hosts)) and spec_score < 3:
         return Route("tool", "health", "get_state", {"hosts": targets, "getter": HEALTH_GETTERS[0],
                                                      "_also": list(HEALTH_GETTERS[1:])}, 3.0)
     if targets and scores[best] < 3 and matcher is not None and (m := matcher()) is not None:
@@ -1223,6 +1235,51 @@ def history_followup(question: str, previous: str, hosts: list[str]) -> str | No
         else:  # "what changed today?" then "and on r3?": that device's
             out = re.sub(r"\s*([?!.]*)\s*$", lambda m: f" on {new}{m.group(1)}", out, count=1)
     return out
+
+
+# what a question says around the devices when it asks nothing else of them: "what about r2?",
+# "tell me about r2", "r2 too?", "and for r2 please", "show me r2"
+_BARE_WORDS = _FOLLOWUP_FILLER | {"tell", "me", "us", "about", "so", "hey", "show", "give", "info", "information",
+                                  "details", "s", "what", "whats", "also", "too", "same"}
+
+
+def names_only(question: str, hosts: list[str]) -> bool:
+    """Whether ``question`` names one or more devices and asks nothing of them ("what about r2?",
+    "r2?", "same for r2", "tell me about r2"): no protocol, state, address, interface or verb."""
+    ents = entities(question, hosts)
+    if not ents["hosts"] or ents["addresses"] or ents["interfaces"]:
+        return False
+    rest = question
+    for h in sorted([*ents["hosts"], *listed_unknown(question, hosts)], key=len, reverse=True):
+        rest = re.sub(rf"(?<![\w-]){re.escape(h)}(?:'s)?(?![\w-])", " ", rest, flags=re.IGNORECASE)
+    return not set(_WORD.findall(rest.lower())) - _BARE_WORDS - _LIST_GLUE
+
+
+def change_followup(question: str, previous: "list[str] | str", hosts: list[str]) -> str | None:
+    """What to say to a follow-up that names only devices ("what about r2?", "and r2?", "r2 too?")
+    right after the person asked for a change ("drain r1 from bgp"): a follow-up never carries a
+    change over, and reading r2 instead would answer a question nobody asked (it read r2's BGP
+    sessions, the change's protocol as it seemed). Nothing is read: the line says how to ask for
+    either. None for any other question, or when the previous one asked for no change."""
+    last = previous[-1] if isinstance(previous, list) and previous else previous if isinstance(previous, str) else ""
+    if not last.strip() or not hosts or not names_only(question, hosts) or _EVERYWHERE.search(question):
+        return None
+    if not _UNDO_ASKED.search(last) and route(last, hosts).kind != "change":
+        return None
+    named = [*entities(question, hosts)["hosts"]]
+    where = " and ".join(named)
+    before = entities(last, hosts)
+    again = None
+    if len(before["hosts"]) == 1 and not before["addresses"] and not before["interfaces"] \
+            and not _UNDO_ASKED.search(last) and set(named) != set(before["hosts"]):
+        # "drain r1 from bgp" -> "drain r2 from bgp": the same words, the device named now
+        again = re.sub(rf"(?<![\w-]){re.escape(before['hosts'][0])}(?![\w-])", where, last.strip(),
+                       flags=re.IGNORECASE)
+    how = (f'To ask for the same change on {where}, say it in full: "{again}".' if again else
+           f"To ask for a change on {where}, say it in full (what to change, on which device, with its values).")
+    return (f'Your previous request ("{last.strip()}") asked for a change, and a follow-up never carries a change '
+            f"over to another device, so nothing was read or changed. {how} "
+            f'To see {where}\'s state, ask for it, e.g. "how is {named[0]}?" or "bgp neighbours on {named[0]}".')
 
 
 # words that ask to undo a change ("undo it", "revert what alice changed", "roll back r3", "change it

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 
 from netops.cli._common import emit_json, json_option, progress, settings_from
 
-id_option = click.option("--id", "lab_id", type=click.IntRange(1, 99), default=1, show_default=True,
-                         help="Which lab (labs with different ids run side by side).")
+id_option = click.option("--id", "lab_id", type=click.IntRange(1, 99), default=None,
+                         help="Which lab (labs with different ids run side by side). Default: the only lab "
+                              "of this NETOPS_HOME, else 1.")
+
+
+def _lab_id_or_only(lab_id: int | None, home_labs: "Path | None" = None) -> tuple[int, str | None]:
+    """The lab a subcommand acts on: the id given; with none, the one lab brought up in this home
+    (and a line saying so), else lab 1. After `netops lab up --id 6`, `netops lab status` said
+    "lab 1 is not up"."""
+    if lab_id is not None:
+        return lab_id, None
+    if home_labs is None:
+        home_labs = settings_from().paths.lab_dir
+    ids = sorted(int(p.parent.name) for p in home_labs.glob("*/state.json") if p.parent.name.isdigit()) \
+        if home_labs.is_dir() else []
+    if len(ids) == 1 and ids[0] != 1:
+        return ids[0], f"lab {ids[0]}: the only lab in {home_labs} (--id {ids[0]}; give another --id for another lab)"
+    return 1, None
 
 
 @click.group()
@@ -17,15 +34,19 @@ def lab() -> None:
     """Run three FRR routers (r1, r2, r3) in network namespaces behind real OpenSSH.
 
     Lab N answers SSH on 127.0.<100+N>.1-3 port 22; `up` writes an inventory and merges the
-    routers' host keys into netops' known_hosts. Lab 1's inventory is the default one; for
-    another id, `up` prints the NETOPS_INVENTORY to export. Needs root and:
-    apt-get install frr openssh-server socat.
+    routers' host keys into netops' known_hosts. Lab 1's inventory is the default one, and so is
+    the inventory of the only lab in NETOPS_HOME (`lab up --id 6` alone needs no export); with
+    two or more labs, `up` prints the NETOPS_INVENTORY to export. Without --id, status, down and
+    reset act on the only lab of the home. Needs root and: apt-get install frr openssh-server socat.
     """
 
 
-def _lab(lab_id: int):
+def _lab(lab_id: int | None):
     from netops.lab import Lab
 
+    lab_id, said = _lab_id_or_only(lab_id)
+    if said:
+        click.echo(said, err=True)
     return Lab(settings_from(), lab_id)
 
 
@@ -90,7 +111,8 @@ def up(lab_id: int, wait: bool, as_json: bool) -> None:
     \b
     Examples:
       netops lab up                 # lab 1 becomes the default inventory
-      netops lab up --id 3          # prints: export NETOPS_INVENTORY=.../lab/3/inventory.yaml
+      netops lab up --id 3          # alone in NETOPS_HOME: its inventory is the default one;
+                                    # beside another lab: export NETOPS_INVENTORY=.../lab/3/inventory.yaml
       netops lab status --id 3 --json
     """
     _bring_up(_lab(lab_id), wait, as_json, reset=False)
@@ -110,7 +132,9 @@ def reset(lab_id: int, wait: bool, as_json: bool) -> None:
 @json_option
 def down(lab_id: int, as_json: bool) -> None:
     """Stop the lab and remove everything it created (safe to repeat)."""
-    removed = _lab(lab_id).down()
+    lab_obj = _lab(lab_id)
+    lab_id = lab_obj.lab_id
+    removed = lab_obj.down()
     if as_json:
         emit_json({"lab_id": lab_id, "removed": removed})
     else:
@@ -127,7 +151,9 @@ def status(lab_id: int, as_json: bool) -> None:
     from netops.lab import system
 
     system.preflight()
-    st = _lab(lab_id).status()
+    lab_obj = _lab(lab_id)
+    lab_id = lab_obj.lab_id
+    st = lab_obj.status()
     code = 0 if st.healthy else 4 if not st.up and not st.routers else 1
     if as_json:
         emit_json({**_asdict(st), "healthy": st.healthy})

@@ -87,7 +87,7 @@ def test_conversations_cli_list_show_delete_and_ask_into_one(cli_home, capsys):
     from netops.cli.main import main
 
     cli_home.push(say("first answer"), say("second answer"))
-    assert main(["ask", "--json", "tell me about r1"]) == 0
+    assert main(["ask", "--json", "what do you make of r1?"]) == 0
     cid = json.loads(capsys.readouterr().out)["conversation_id"]
     assert main(["ask", "--json", "--conversation", cid, "and r2?"]) == 0
     assert json.loads(capsys.readouterr().out)["conversation_id"] == cid
@@ -98,7 +98,7 @@ def test_conversations_cli_list_show_delete_and_ask_into_one(cli_home, capsys):
     assert cid in capsys.readouterr().out
     assert main(["conversations", "show", cid, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["messages"][0]["content"] == "tell me about r1"
+    assert doc["messages"][0]["content"] == "what do you make of r1?"
     assert doc["messages"][1]["content"].startswith("first answer") and len(doc["messages"]) == 4
     assert main(["conversations", "delete", cid]) == 0
     capsys.readouterr()
@@ -112,7 +112,7 @@ def test_the_cli_shows_and_continues_by_a_start(cli_home, capsys):
     from netops.cli.main import main
 
     cli_home.push(say("first answer"), say("second answer"))
-    assert main(["ask", "--json", "tell me about r1"]) == 0
+    assert main(["ask", "--json", "what do you make of r1?"]) == 0
     cid = json.loads(capsys.readouterr().out)["conversation_id"]
     assert main(["conversations", "show", cid[:6], "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["id"] == cid

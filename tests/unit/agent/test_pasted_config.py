@@ -41,3 +41,64 @@ def test_blanking_keeps_the_length_and_leaves_single_lines_alone():
     assert len(out) == len(q) and "r2" not in out and out.endswith("what does this config do?")
     assert without_pasted_config("router bgp 65001") == "router bgp 65001"
     assert without_pasted_config(BGP) == BGP  # nothing but configuration: nothing to tell apart
+
+
+# --- configuration pasted with nothing else, or with a request to apply it (trial21) ------------
+# "router bgp 65001 / neighbor 10.0.0.2 remote-as 65002 / interface eth0" pasted alone read every
+# router's BGP sessions; "<neighbor X shutdown>\napply this on r1" proposed bgp-neighbor-shutdown.
+
+BRIEF = "router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\ninterface eth0\n ip address 10.0.0.1/30\n"
+FLAT = "router bgp 65001\nneighbor 10.0.0.2 remote-as 65002\ninterface eth0\n"
+SHUT = "router bgp 65001\n neighbor 198.51.100.2 shutdown\n"
+COST = "interface eth-r2\n ip ospf cost 50\n!\nrouter ospf\n network 10.0.0.0/30 area 0\n"
+ALONE = [BRIEF, FLAT, SHUT, COST, BGP, JUNOS, SHUT + "!\nend\n"]
+APPLY = [SHUT + "apply this on r1", "push this to r1:\n" + SHUT, "interface eth-r2\n ip ospf cost 50\nput that on r1",
+         "configure r1 with this:\n" + COST, SHUT + "please commit the above to r1", "apply on r1\n" + SHUT,
+         SHUT + "can you load these lines on r1?"]
+
+
+@pytest.mark.parametrize("question", ALONE)
+def test_offline_configuration_alone_reads_nothing_and_says_what_netops_can_do(question, make_assistant, fake_transport):
+    answer = make_assistant().ask(question, offline=True)
+    assert not fake_transport.sent and not fake_transport.configs and answer.change is None
+    assert not answer.tool_calls and not answer.refused
+    assert "no device was read" in answer.text and "vetted playbook" in answer.text
+    assert "what does this config do?" in answer.text
+
+
+@pytest.mark.parametrize("question", APPLY)
+def test_offline_a_request_to_apply_pasted_configuration_is_refused_with_the_playbook_path(
+        question, make_assistant, fake_transport):
+    answer = make_assistant().ask(question, offline=True)
+    assert not fake_transport.sent and not fake_transport.configs and answer.change is None
+    assert answer.refused and answer.exit_code == 5
+    assert "never applies configuration typed or pasted" in answer.text and "netops playbook list" in answer.text
+
+
+@pytest.mark.parametrize("question", [BRIEF, SHUT + "apply this on r1"])
+def test_with_a_model_pasted_configuration_is_not_given_to_the_model_nor_read(question, scripted, make_assistant,
+                                                                              fake_transport):
+    from netops.testing.ollama_server import say
+
+    scripted.push(say("This shuts down the neighbor."))
+    answer = make_assistant().ask(question)
+    assert not fake_transport.sent and not fake_transport.configs and answer.change is None
+    assert not scripted.requests
+    assert "vetted playbook" in answer.text
+
+
+def test_a_change_the_model_proposes_from_pasted_lines_is_not_bound():
+    """The binding rule itself: lines pasted above "apply this on r1" are not the person's words."""
+    from types import SimpleNamespace
+
+    from netops.agent.intent import check_intent
+
+    plan = SimpleNamespace(playbook="bgp-neighbor-shutdown", hosts=["r1"], params={"neighbor": "198.51.100.2"})
+    assert not check_intent(SHUT + "apply this on r1", plan, hosts=HOSTS).bound
+    assert check_intent("shut down BGP neighbor 198.51.100.2 on r1", plan, hosts=HOSTS).bound
+
+
+def test_a_question_about_pasted_configuration_still_reads_the_device_the_person_names(make_assistant, fake_transport):
+    answer = make_assistant().ask(SHUT + "is this configured on r1?", offline=True)
+    assert answer.change is None and not fake_transport.configs
+    assert {h for h, _ in fake_transport.sent} == {"r1"}

@@ -371,12 +371,62 @@ def _fake_lab(home: Path, lab_id: int):
     return inv
 
 
-def test_lab_up_names_the_env_for_a_non_default_lab(settings, netops_env):
+def test_lab_up_names_the_env_for_a_non_default_lab_beside_another(netops_env):
+    """Two labs in one home: which one is meant cannot be guessed, so `up` names the export."""
     from netops.cli.lab import _env_to_use
+    from netops.settings import load_settings
 
+    _fake_lab(netops_env, 4)
     inv = _fake_lab(netops_env, 3)
-    lab_obj = SimpleNamespace(settings=settings, lab_id=3, home_lab_dir=netops_env / "lab")
+    lab_obj = SimpleNamespace(settings=load_settings(), lab_id=3, home_lab_dir=netops_env / "lab")
     assert _env_to_use(lab_obj, SimpleNamespace(inventory_path=inv)) == {"NETOPS_INVENTORY": str(inv)}
+
+
+# trial21: `netops lab up --id 6` then `netops devices check all` failed ("inventory file
+# $NETOPS_HOME/inventory.yaml does not exist") until NETOPS_INVENTORY was exported by hand.
+
+def test_the_only_lab_of_a_home_is_its_inventory(netops_env):
+    from netops.cli.lab import _env_to_use
+    from netops.settings import load_settings
+
+    inv = _fake_lab(netops_env, 6)
+    settings = load_settings()
+    assert settings.paths.inventory == inv
+    lab_obj = SimpleNamespace(settings=settings, lab_id=6, home_lab_dir=netops_env / "lab")
+    assert _env_to_use(lab_obj, SimpleNamespace(inventory_path=inv)) == {}
+
+
+def test_device_commands_use_the_only_lab_without_an_export(capsys, netops_env):
+    inv = _fake_lab(netops_env, 6)
+    inv.write_text("hosts:\n  r1: {hostname: 127.0.106.1, platform: frr}\n")
+    code, out, err = run(capsys, "devices", "list", "--json")
+    assert code == 0, err
+    assert [h["name"] for h in json.loads(out)["hosts"]] == ["r1"]
+
+
+def test_with_two_labs_and_no_export_the_error_names_both(capsys, netops_env):
+    a, b = _fake_lab(netops_env, 6), _fake_lab(netops_env, 7)
+    code, out, err = run(capsys, "devices", "list")
+    assert code == 2 and out == ""
+    assert_one_error(err)
+    assert str(a) in err and str(b) in err and "NETOPS_INVENTORY" in err
+
+
+def test_lab_subcommands_without_an_id_take_the_only_lab_of_the_home(netops_env):
+    from netops.cli.lab import _lab_id_or_only as resolve
+
+    def _lab_id_or_only(lab_id):
+        return resolve(lab_id, netops_env / "lab")
+
+    assert _lab_id_or_only(None) == (1, None)          # nothing up: lab 1, as before
+    (netops_env / "lab" / "6").mkdir(parents=True)
+    (netops_env / "lab" / "6" / "state.json").write_text("{}")
+    lab_id, said = _lab_id_or_only(None)
+    assert lab_id == 6 and "--id 6" in said
+    assert _lab_id_or_only(3) == (3, None)              # an id given is the id used
+    (netops_env / "lab" / "7").mkdir()
+    (netops_env / "lab" / "7" / "state.json").write_text("{}")
+    assert _lab_id_or_only(None) == (1, None)          # two labs: no guess
 
 
 def test_lab_1_is_the_default_inventory(settings, netops_env):
