@@ -102,3 +102,45 @@ def test_a_question_about_pasted_configuration_still_reads_the_device_the_person
     answer = make_assistant().ask(SHUT + "is this configured on r1?", offline=True)
     assert answer.change is None and not fake_transport.configs
     assert {h for h, _ in fake_transport.sent} == {"r1"}
+
+
+# --- one pasted line with a request to apply it (review21) ---------------------------------------
+# "neighbor 198.51.100.2 shutdown\napply this on r1", the case 35548de named, still bound and proposed
+# bgp-neighbor-shutdown: a paste was only seen with two configuration lines or more.
+
+ONE = ["neighbor 198.51.100.2 shutdown\napply this on r1", "apply this on r1:\nneighbor 198.51.100.2 shutdown",
+       "ip ospf cost 50\npush that to eth-r2 on r1"]
+
+
+@pytest.mark.parametrize("question", ONE)
+def test_one_pasted_line_with_a_request_to_apply_it_is_refused_and_binds_nothing(question, make_assistant,
+                                                                                 fake_transport):
+    from types import SimpleNamespace
+
+    from netops.agent.intent import check_intent
+
+    plan = SimpleNamespace(playbook="bgp-neighbor-shutdown", hosts=["r1"], params={"neighbor": "198.51.100.2"})
+    assert not check_intent(question, plan, hosts=HOSTS).bound
+    answer = make_assistant().ask(question, offline=True)
+    assert answer.refused and answer.exit_code == 5 and answer.change is None, answer.text
+    assert not fake_transport.sent and not fake_transport.configs
+    assert "never applies configuration typed or pasted" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    BRIEF + "what does this config do with the neighbor?",
+    BRIEF + "why does this config send updates with next-hop self?",
+    "neighbor 10.0.0.2 remote-as 65002\nwhat does this line do with the neighbor?",
+])
+def test_a_question_about_the_paste_is_not_taken_for_a_request_to_apply_it(question, make_assistant, fake_transport):
+    answer = make_assistant().ask(question, offline=True)
+    assert not answer.refused and answer.change is None and not fake_transport.configs, answer.text
+    assert "asks to apply" not in answer.text
+
+
+def test_a_change_asked_in_words_with_apply_it_stays_the_persons_request():
+    from netops.agent import pasted
+    from netops.agent.intent import own_words
+
+    q = "set ospf cost 50 on eth-r2 of r1\nplease apply it"
+    assert pasted.answer(q) is None and own_words(q) == q
