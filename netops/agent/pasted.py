@@ -36,10 +36,6 @@ _ASKS_ABOUT = re.compile(r"^\W*(?:what|why|how|which|where|when|who|explain|desc
                          re.IGNORECASE)
 
 _WORDED = re.compile(r"\s(?:on|of|from|at|for)\s+\S", re.IGNORECASE)
-_PROSE = re.compile(r"\b(?:why|how|what|idea|says|shows|keeps|lost|too|again|please|seems|still|anymore)\b",
-                    re.IGNORECASE)
-"""Words of a sentence, not of configuration: lines that hold them (or "on r1", "of eth0") are the
-person's own, however they start ("bgp summary on r1" / "bgp summary on r2")."""
 
 EXAMPLE = '"shut down BGP neighbor 198.51.100.2 on r1"'
 
@@ -103,8 +99,6 @@ def answer(question: str) -> tuple[str, bool] | None:
     n = len([ln for ln in pasted if ln.strip()])
     what = (f"configuration you pasted ({n} lines, starting `{_first(pasted)}`)" if n > 1 else
             f"the configuration line `{_first(pasted)}`")
-    if not own.strip() and any(_WORDED.search(ln) or _PROSE.search(ln) for ln in pasted):
-        return None  # lines in words that start like configuration: the person's own question
     if not own.strip():
         return (f"This is {what}. netops takes it as text you show it: no device was read and nothing was "
                 "changed for it. What it can do with it:\n\n"
