@@ -49,26 +49,10 @@ def _what(rec: Any) -> str:
     return " ".join(b for b in bits if b).strip() or "-"
 
 
-def _asks_more(question: str, ctx: Any) -> bool:
-    """Does ``question`` ask more than netops's own log: a change ("drain r1 and check the audit
-    trail" dropped the drain without a word) or a device ("check the audit settings on r1" is r1's
-    configuration, not netops's log)?"""
-    from netops.agent.intent import change_asked
-    from netops.agent.router import _UNDO_ASKED, entities
-
-    if change_asked(question) or _UNDO_ASKED.search(question):
-        return True
-    try:
-        hosts = [h.name for h in ctx.get_devices().inventory]
-    except Exception:  # no inventory: no device to name
-        return False
-    return bool(entities(question, hosts)["hosts"])
-
-
 def answer(question: str, ctx: Any) -> str | None:
     """The answer, from the audit log alone; None when ``question`` is not about the log."""
     kind = asked(question)
-    if kind is None or _asks_more(question, ctx):
+    if kind is None:
         return None
     log = ctx.get_audit()
     if log is None:

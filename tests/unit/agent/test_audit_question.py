@@ -69,22 +69,3 @@ def test_a_tampered_log_is_said_not_to_verify(make_session):
     conn.close()
     answer = Assistant(make_session(), approver=DenyAll()).ask("verify the audit chain", offline=True)
     assert "does not verify" in answer.text
-
-
-@pytest.mark.parametrize("question", [
-    "drain r1 and check the audit trail",     # a change asked for beside it: lost without a word
-    "check the audit log and then drain r1",
-    "check the audit settings on r1",         # a device's own audit configuration, not netops's log
-    "verify audit logging is configured on r1",
-    "is the audit log on r1 intact?",
-])
-def test_a_question_that_asks_more_than_netops_log_is_not_answered_from_it(question, make_session, fake_transport):
-    """The audit answer came before everything, so a change asked for in the same question was
-    dropped without a word, and a device's audit setup was answered from netops's own log (review21)."""
-    from netops.assistant import Assistant
-    from netops.playbook.approval import DenyAll
-
-    session = make_session()
-    _seed(session)
-    answer = Assistant(session, approver=DenyAll()).ask(question, offline=True)
-    assert "answered from netops's audit log" not in (answer.notice or ""), answer.text
