@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from netops.agent.router import _CONFIG_LINE, pasted_config_lines
+from netops.agent.router import pasted_config_lines
 
 # the person's own words asking to put the pasted lines on a device
 _APPLY = re.compile(
@@ -31,40 +31,13 @@ _APPLY = re.compile(
     r"|^\W*(?:please\s+)?(?:apply|push|deploy|commit|load|configure)\b",
     re.IGNORECASE)
 
-# a question about the pasted text ("what does this config do with the neighbor?"), not a request to apply it
-_ASKS_ABOUT = re.compile(r"^\W*(?:what|why|how|which|where|when|who|explain|describe|does|do|is|are|should|would)\b",
-                         re.IGNORECASE)
-
-_WORDED = re.compile(r"\s(?:on|of|from|at|for)\s+\S", re.IGNORECASE)
-
 EXAMPLE = '"shut down BGP neighbor 198.51.100.2 on r1"'
-
-
-def _applies(own: str) -> bool:
-    """Do the person's own words ask to put the pasted lines on a device ("apply this on r1")?"""
-    return bool(_APPLY.search(own)) and not _ASKS_ABOUT.match(own.strip())
-
-
-def _mask(question: str) -> list[bool]:
-    """:func:`~netops.agent.router.pasted_config_lines`, and one configuration line on its own
-    when another line asks to apply "this" ("neighbor 198.51.100.2 shutdown" / "apply this on r1"):
-    that line is the paste it means (one line was not seen as a paste, and bound the change)."""
-    lines = question.split("\n")
-    mask = pasted_config_lines(question)
-    if len([ln for ln in lines if ln.strip()]) < 2:
-        return mask
-    # a line in words ("set ospf cost 50 on eth-r2 of r1") is the person's own request, not configuration
-    shaped = [bool(ln.strip()) and bool(_CONFIG_LINE.match(ln)) and not _WORDED.search(ln) for ln in lines]
-    own = [ln for ln, p, sh in zip(lines, mask, shaped) if ln.strip() and not p and not sh]
-    if any(sh and not p for sh, p in zip(shaped, mask)) and own and _applies("\n".join(own)):
-        mask = [p or sh for p, sh in zip(mask, shaped)]
-    return mask
 
 
 def split(question: str) -> tuple[list[str], str]:
     """The pasted configuration lines of ``question`` and the person's own text (other lines)."""
     lines = question.split("\n")
-    mask = _mask(question)
+    mask = pasted_config_lines(question)
     pasted = [ln for ln, p in zip(lines, mask) if p]
     own = "\n".join(ln for ln, p in zip(lines, mask) if not p and ln.strip())
     return pasted, own
@@ -74,7 +47,7 @@ def blanked(question: str) -> str:
     """``question`` with every pasted configuration line blanked (same length), even when nothing
     else is there: for the words that may bind a change, configuration is never the request."""
     lines = question.split("\n")
-    mask = _mask(question)
+    mask = pasted_config_lines(question)
     return "\n".join(re.sub(r"\S", " ", ln) if p else ln for ln, p in zip(lines, mask))
 
 
@@ -94,11 +67,10 @@ def answer(question: str) -> tuple[str, bool] | None:
     second item is True: a change refused); None for anything else (a question about the pasted
     lines is answered as a question)."""
     pasted, own = split(question)
-    if not pasted or (len(pasted) < 2 and not _applies(own)):
+    if len(pasted) < 2:
         return None
     n = len([ln for ln in pasted if ln.strip()])
-    what = (f"configuration you pasted ({n} lines, starting `{_first(pasted)}`)" if n > 1 else
-            f"the configuration line `{_first(pasted)}`")
+    what = f"configuration you pasted ({n} lines, starting `{_first(pasted)}`)"
     if not own.strip():
         return (f"This is {what}. netops takes it as text you show it: no device was read and nothing was "
                 "changed for it. What it can do with it:\n\n"
@@ -107,6 +79,6 @@ def answer(question: str) -> tuple[str, bool] | None:
                 "- compare it with a device: \"is this configured on r1?\" reads that device's running "
                 "configuration\n"
                 f"- change a device: {_path()}", False)
-    if _applies(own):
+    if _APPLY.search(own):
         return f"This asks to apply {what}. {_path()} Nothing was read or changed.", True
     return None
