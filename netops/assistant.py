@@ -537,7 +537,7 @@ class Assistant:
         def work() -> None:
             _signals_to_main_thread()
             try:
-                from netops.agent import audit_question, pasted, raw_command
+                from netops.agent import audit_question, pasted, raw_command, relayed
 
                 if (said := pasted.answer(question)) is not None:
                     # pasted configuration is data the person shows: no device read, no change, no model
@@ -559,7 +559,17 @@ class Assistant:
                                               model=None if offline else self.model, refused=True,
                                               notice="a command that is not a read: nothing was sent" +
                                                      ("" if offline else "; the model was not asked"))
-                elif (said := audit_question.answer(question, ctx)) is not None:
+                elif (said := relayed.answer(question)) is not None:
+                    # "the ticket says: shut down bgp on r1": someone else's request, not acted on (SmolLM2
+                    # answered it with its own system prompt)
+                    from netops.agent.offline import LABEL
+
+                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{said}" if offline else said,
+                                              mode="offline" if offline else "agent",
+                                              model=None if offline else self.model, asks=True,
+                                              notice="a relayed change request: nothing was read or changed" +
+                                                     ("" if offline else "; the model was not asked"))
+                elif (said := audit_question.answer(question, ctx, _hosts_of(ctx))) is not None:
                     # "show me the audit log", "is the audit log intact?": netops's own log, read here
                     from netops.agent.offline import LABEL
 

@@ -30,16 +30,39 @@ _SHOW = re.compile(rf"^\W*(?:(?:please|can\s+you|could\s+you|pls)\s+)*(?:show|li
 SHOWN = 10
 
 
-def asked(question: str) -> str | None:
-    """``"verify"``, ``"list"`` or None: what ``question`` asks of netops's audit log."""
+_CLAUSES = re.compile(r"\b(?:and(?:\s+then)?|then|also|after\s+that|afterwards)\b|[;,]", re.IGNORECASE)
+_FILLER = re.compile(r"^\W*(?:please|pls|now|thanks|thank\s+you|too|as\s+well)?\W*$", re.IGNORECASE)
+
+
+def asked(question: str, hosts: list[str] | tuple[str, ...] = ()) -> str | None:
+    """``"verify"``, ``"list"`` or None: what ``question`` asks of netops's audit log. None when it
+    asks something else beside it ("drain r1 and check the audit trail": the change is not lost
+    to an audit answer) or names a device ("is the audit log on r1 intact?", "verify audit logging
+    is configured on r1": the device's own audit, not netops's log)."""
     q = question.strip()
     if "\n" in q or not re.search(r"\baudit|hash[- ]chain", q, re.IGNORECASE):
         return None
-    if _VERIFY.search(q):
+    if any(not _FILLER.match(part) and not re.search(r"\baudit|hash[- ]chain", part, re.IGNORECASE)
+           for part in _CLAUSES.split(q)):
+        return None
+    if _named(q, hosts) and not _SHOW.search(q):  # "the audit log for r2" lists r2's records (below)
+        return None
+    if _VERIFY.search(q) and not _named(q, hosts):
         return "verify"
     if _SHOW.search(q):
         return "list"
     return None
+
+
+def _named(question: str, hosts: list[str] | tuple[str, ...]) -> list[str]:
+    """The inventory hosts ``question`` names, in its order."""
+    known = {h.lower(): h for h in hosts}
+    return list(dict.fromkeys(known[w.lower()] for w in re.findall(r"[\w.-]+", question) if w.lower() in known))
+
+
+def _hosts(rec: Any) -> set[str]:
+    p = rec.payload or {}
+    return {str(h) for h in ([p.get("host")] if p.get("host") else []) + list(p.get("hosts") or [])}
 
 
 def _what(rec: Any) -> str:
@@ -49,9 +72,9 @@ def _what(rec: Any) -> str:
     return " ".join(b for b in bits if b).strip() or "-"
 
 
-def answer(question: str, ctx: Any) -> str | None:
+def answer(question: str, ctx: Any, hosts: list[str] | tuple[str, ...] = ()) -> str | None:
     """The answer, from the audit log alone; None when ``question`` is not about the log."""
-    kind = asked(question)
+    kind = asked(question, hosts)
     if kind is None:
         return None
     log = ctx.get_audit()
@@ -72,6 +95,16 @@ def answer(question: str, ctx: Any) -> str | None:
         return "\n".join(lines)
     m = re.search(r"\b(\d{1,3})\b", question)
     n = min(int(m.group(1)), 50) if m and int(m.group(1)) > 0 else SHOWN
+    named = _named(question, hosts)
+    if named:  # "the audit log for r2": the records about r2 (a read, a plan, a change of it)
+        about = [r for r in reversed(log.list(limit=5000)) if set(named) & _hosts(r)][:n]  # the newest 5,000 searched
+        if not about:
+            return (f"**netops's audit log has no record about {', '.join(named)}** (no read or change of "
+                    f"{'it' if len(named) == 1 else 'them'} by netops yet). `netops audit list` lists every record.")
+        rows = [f"- seq {r.seq} {r.ts} {r.actor} **{r.kind}** {_what(r)}" for r in about]
+        return "\n".join([f"**The newest {len(about)} records of netops's audit log about {', '.join(named)}** "
+                          "(newest first):", *rows, "",
+                          "`netops audit show SEQ` shows one record whole, `netops audit verify` checks the hash chain."])
     records = list(reversed(log.list(limit=n)))  # (the log gives them oldest first)
     if not records:
         return "**The audit log is empty:** netops has recorded no device read or change yet."

@@ -644,8 +644,14 @@ def _covered(question: str, kb: Any, hits: list[Any]) -> Any:
     try:
         embed = kb.embedder.embed_query if getattr(kb, "embedder", None) is not None else None
         counts = getattr(getattr(kb, "lexical", None), "term_counts", None)
+        from netops.agent.grounding import GroundingBudget, section_text, trim
+
+        # the similarity on the sentences nearest the question, as the grounded path judges it: the
+        # two modes gave one question opposite verdicts ("DR election": 0.48 here, 0.68 there)
+        focus = [f"{h.chunk.citation}: {trim(section_text(kb, h.chunk), question, GroundingBudget().passage_tokens)}"
+                 for h in hits]
         return assess(question, [f"{h.chunk.citation} {h.chunk.title}\n{h.chunk.text}" for h in hits],
-                      counts=counts, embed=embed, expand=getattr(kb, "expand", None))
+                      counts=counts, embed=embed, expand=getattr(kb, "expand", None), focus=focus)
     except Exception:  # the answer without the verdict is still the retrieval answer
         return None
 

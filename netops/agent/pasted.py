@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from netops.agent.router import pasted_config_lines
+from netops.agent.router import pasted_block, pasted_config_lines
 
 # the person's own words asking to put the pasted lines on a device
 _APPLY = re.compile(
@@ -67,11 +67,14 @@ def answer(question: str) -> tuple[str, bool] | None:
     second item is True: a change refused); None for anything else (a question about the pasted
     lines is answered as a question)."""
     pasted, own = split(question)
-    if len(pasted) < 2:
+    if not pasted:
         return None
     n = len([ln for ln in pasted if ln.strip()])
-    what = f"configuration you pasted ({n} lines, starting `{_first(pasted)}`)"
+    what = (f"configuration you pasted ({n} lines, starting `{_first(pasted)}`)" if n > 1 else
+            f"the configuration line you pasted (`{_first(pasted)}`)")
     if not own.strip():
+        if not pasted_block(question):
+            return None  # lines that only start like configuration ("vlan 10 on sw1"): asked as written
         return (f"This is {what}. netops takes it as text you show it: no device was read and nothing was "
                 "changed for it. What it can do with it:\n\n"
                 "- explain it: ask about it under the paste, e.g. \"what does this config do?\" (with a model the "
@@ -79,6 +82,14 @@ def answer(question: str) -> tuple[str, bool] | None:
                 "- compare it with a device: \"is this configured on r1?\" reads that device's running "
                 "configuration\n"
                 f"- change a device: {_path()}", False)
-    if _APPLY.search(own):
+    if _APPLY.search(own) and not _ABOUT_IT.search(own):
         return f"This asks to apply {what}. {_path()} Nothing was read or changed.", True
     return None
+
+
+# A question about the pasted text ("what does this config do with the neighbor?", "how would I use
+# this to peer with r2?") is not a request to apply it (review21 T3), unless it names where to put
+# it ("can you apply this on r1?").
+_ABOUT_IT = re.compile(
+    r"^\W*(?:what|why|how|does|do|is|are|would|will|should|where|which|explain|tell\s+me)\b(?![^?]*\b(?:on|to|onto|"
+    r"into)\s+[a-z][\w-]*\d[\w-]*\b)[^\n]*\?\s*$", re.IGNORECASE | re.MULTILINE)

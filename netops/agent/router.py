@@ -890,18 +890,53 @@ def without_pasted_config(question: str) -> str:
     return "\n".join(re.sub(r"\S", " ", ln) if p else ln for ln, p in zip(lines, pasted))
 
 
+# Words of a person's sentence that no configuration line holds ("bgp summary on r1", "interface eth0
+# on r1 keeps flapping", "network 10.0.0.0/24 is unreachable from r1", "log says hold timer expired"):
+# such a line is the person's own, however it starts (review21 T2). A description, remark or banner
+# line is free text inside a configuration and stays configuration.
+_PROSE = re.compile(
+    r"\b(?:why|how|what|when|which|who|is|isn't|are|aren't|was|wasn't|were|does|doesn't|did|didn't|keeps?|says?|"
+    r"said|shows?|showing|lost|loses|losing|too|again|idea|please|unreachable|flapping|broken|seems?|looks?|"
+    r"anymore|still)\b|\b(?:on|of|for|from|at)\s+[a-z][\w-]*\d[\w-]*\W*$", re.IGNORECASE)
+_FREE_TEXT = re.compile(r"\b(?:description|remark|banner|alias)\b", re.IGNORECASE)
+# The person's words pointing at lines beside them: "apply this on r1", "what does the above do?"
+_DEICTIC = re.compile(r"\b(?:this|these|the\s+(?:above|following|below|snippet|lines?)|above|below)\b", re.IGNORECASE)
+
+
+def _config_shaped(line: str) -> bool:
+    head = _FREE_TEXT.split(line, 1)[0]  # a description's own words are free text: not judged
+    return bool(line.strip()) and bool(_CONFIG_LINE.match(line)) and not _PROSE.search(head)
+
+
 def pasted_config_lines(question: str) -> list[bool]:
     """For each line of ``question`` (split on newlines), whether it is a line of a configuration
-    block pasted into it: a configuration-shaped line that is indented, a "!" or "}", opens a
-    "{" block, or stands next to another such line ("bgp on r1" alone is a question). A question
-    of one line has none."""
+    block pasted into it: a configuration-shaped line (no word of a person's sentence in it) that is
+    indented, a "!" or "}", opens a "{" block, or stands next to another such line ("bgp on r1"
+    alone is a question); or one such line the person's other words point at ("neighbor
+    198.51.100.2 shutdown" above "apply this on r1"). A question of one line has none."""
     lines = question.split("\n")
     if len([ln for ln in lines if ln.strip()]) < 2:
         return [False] * len(lines)
-    shaped = [bool(ln.strip()) and bool(_CONFIG_LINE.match(ln)) for ln in lines]
-    return [sh and (ln[:1] in " \t!#}" or ln.rstrip().endswith("{") or (i > 0 and shaped[i - 1])
-                    or (i + 1 < len(lines) and shaped[i + 1]))
-            for i, (ln, sh) in enumerate(zip(lines, shaped))]
+    shaped = [_config_shaped(ln) for ln in lines]
+    out = [sh and (ln[:1] in " \t!#}" or ln.rstrip().endswith("{") or (i > 0 and shaped[i - 1])
+                   or (i + 1 < len(lines) and shaped[i + 1]))
+           for i, (ln, sh) in enumerate(zip(lines, shaped))]
+    if any(sh and not o for sh, o in zip(shaped, out)) and any(
+            ln.strip() and not sh and _DEICTIC.search(ln) for ln, sh in zip(lines, shaped)):
+        out = [o or sh for o, sh in zip(out, shaped)]  # a lone line the person's words point at
+    return out
+
+
+def pasted_block(question: str) -> bool:
+    """Whether what is pasted into ``question`` is unmistakably configuration, not a person's lines that
+    happen to start with a configuration word: an indented line, a "!" / "}" / "{" line, or a line
+    opening a block (``router bgp 65001``, ``interface eth0``, ``address-family ipv4 unicast``)."""
+    lines = question.split("\n")
+    mask = pasted_config_lines(question)
+    return any(p and (ln[:1] in " \t!#}" or ln.rstrip().endswith("{")
+                      or re.match(r"^(?:router\s+\w+|interface\s+\S+|address-family\b|route-map\s+\S+|vrf\s+\S+)"
+                                  r"(?:\s+\S+){0,3}\s*$", ln.strip(), re.IGNORECASE) or ln.strip().startswith("set "))
+               for ln, p in zip(lines, mask))
 
 
 def _shape(name: str) -> str:

@@ -10,8 +10,8 @@ import click
 from netops.cli._common import emit_json, json_option, progress, settings_from
 
 id_option = click.option("--id", "lab_id", type=click.IntRange(1, 99), default=None,
-                         help="Which lab (labs with different ids run side by side). Default: the only lab "
-                              "of this NETOPS_HOME, else 1.")
+                         help="Which lab (labs with different ids run side by side). Default: for up, 1; "
+                              "otherwise the only lab of this NETOPS_HOME, else 1.")
 
 
 def _lab_id_or_only(lab_id: int | None, home_labs: "Path | None" = None) -> tuple[int, str | None]:
@@ -36,8 +36,8 @@ def lab() -> None:
     Lab N answers SSH on 127.0.<100+N>.1-3 port 22; `up` writes an inventory and merges the
     routers' host keys into netops' known_hosts. Lab 1's inventory is the default one, and so is
     the inventory of the only lab in NETOPS_HOME (`lab up --id 6` alone needs no export); with
-    two or more labs, `up` prints the NETOPS_INVENTORY to export. Without --id, status, down and
-    reset act on the only lab of the home. Needs root and: apt-get install frr openssh-server socat.
+    two or more labs, `up` prints the NETOPS_INVENTORY to export. Without --id, `up` is lab 1;
+    status, down and reset act on the only lab of the home. Needs root and: apt-get install frr openssh-server socat.
     """
 
 
@@ -115,7 +115,11 @@ def up(lab_id: int, wait: bool, as_json: bool) -> None:
                                     # beside another lab: export NETOPS_INVENTORY=.../lab/3/inventory.yaml
       netops lab status --id 3 --json
     """
-    _bring_up(_lab(lab_id), wait, as_json, reset=False)
+    from netops.lab import Lab
+
+    # "netops lab up" is lab 1, as its example says, whatever else is up (review21 T5: it re-upped
+    # the home's only lab, 6); status, down and reset act on the only lab
+    _bring_up(Lab(settings_from(), lab_id or 1), wait, as_json, reset=False)
 
 
 @lab.command()

@@ -52,3 +52,4 @@ def test_an_acronym_is_spelled_out_for_the_verdict(question, embed, section_9_4,
 def test_an_unanswered_question_with_an_acronym_stays_not_covered(embed, section_9_4, expand):
     cov = assess("What is the default BFD detection multiplier?", [section_9_4], counts=None, embed=embed, expand=expand)
     assert not cov.covered
+

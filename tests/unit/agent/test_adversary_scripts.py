@@ -211,7 +211,7 @@ def test_a_change_claimed_after_a_denied_run_is_marked(scripted, make_session, c
 ])
 def test_hostile_commands_never_reach_a_device(command, scripted, make_assistant, fake_transport):
     scripted.push(tool_call("show", hosts=["r1"], command=command), say("ok"))
-    answer = make_assistant().ask("show me r1")
+    answer = make_assistant().ask("what do you make of r1?")
     (call,) = [c for c in answer.tool_calls if c.tool == "show"]
     assert not call.ok
     bad = ("conf", "reload", "erase", "clear", "tftp", "redirect")
@@ -245,7 +245,7 @@ def test_enormous_and_lookalike_arguments_are_bounded(scripted, make_assistant, 
                   tool_call("show", hosts=["r1"], command="show " + "a" * 200_000),
                   say("ok"))
     started = time.monotonic()
-    answer, events = drive(make_assistant(), "show me r1")
+    answer, events = drive(make_assistant(), "what do you make of r1?")
     assert time.monotonic() - started < 30
     assert len(fake_transport.sent) <= 3
     assert all(len(c) < 1_000 for _, c in fake_transport.sent)
@@ -264,7 +264,7 @@ def test_bad_missing_and_extra_arguments_are_errors_for_the_model(scripted, make
         tool_call("playbook_run", playbook="../../../etc/passwd", hosts=["r1"]),
         say("ok"),
     )
-    answer = make_assistant().ask("show me r1")
+    answer = make_assistant().ask("what do you make of r1?")
     assert not [c for _, c in fake_transport.sent if "conf" in c or "rm " in c]
     assert not fake_transport.configs
     by_tool = {c.tool: c for c in answer.tool_calls}
@@ -294,7 +294,7 @@ def test_arguments_sent_as_a_json_string_are_a_clean_protocol_error(scripted, ma
     # Ollama's wire format has tool-call arguments as an object; a string is a malformed message
     scripted.push(Reply(tool_calls=[{"name": "show", "arguments": json.dumps({"hosts": ["r1"], "command": "conf t"})}]),
                   say("ok"))
-    answer = make_assistant().ask("show me r1")
+    answer = make_assistant().ask("what do you make of r1?")
     assert answer.exit_code == 1 and "malformed" in answer.error
     assert not fake_transport.sent
 

@@ -69,3 +69,26 @@ def test_a_tampered_log_is_said_not_to_verify(make_session):
     conn.close()
     answer = Assistant(make_session(), approver=DenyAll()).ask("verify the audit chain", offline=True)
     assert "does not verify" in answer.text
+
+
+@pytest.mark.parametrize("question, kind", [
+    # review21 T4: the audit answer swallowed a change asked beside it, and a device's own audit
+    ("drain r1 and check the audit trail", None), ("check the audit log and then drain r1", None),
+    ("check the audit settings on r1", None), ("verify audit logging is configured on r1", None),
+    ("is the audit log on r1 intact?", None),
+    ("show me the audit log for r2", "list"), ("show me the audit log, please", "list"),
+])
+def test_only_a_question_about_the_log_alone_is_answered_from_it(question, kind):
+    assert asked(question, ["r1", "r2", "r3"]) == kind
+
+
+def test_the_audit_log_for_a_device_lists_its_records(make_session, fake_transport, scripted):
+    from netops.assistant import Assistant
+    from netops.playbook.approval import DenyAll
+
+    session = make_session()
+    _seed(session)
+    answer = Assistant(session, approver=DenyAll()).ask("show me the audit log for r2", offline=True)
+    assert "about r2" in answer.text and "ospf-cost on r2" in answer.text, answer.text
+    assert "show version on r1" not in answer.text
+    assert not fake_transport.sent

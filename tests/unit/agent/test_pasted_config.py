@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from netops.agent.router import route, without_pasted_config
+from netops.agent.router import pasted_config_lines, route, without_pasted_config
 
 HOSTS = ["r1", "r2", "r3"]
 
@@ -102,3 +102,58 @@ def test_a_question_about_pasted_configuration_still_reads_the_device_the_person
     answer = make_assistant().ask(SHUT + "is this configured on r1?", offline=True)
     assert answer.change is None and not fake_transport.configs
     assert {h for h, _ in fake_transport.sent} == {"r1"}
+
+
+# --- review21: one pasted line, prose lines that start like configuration, questions about the paste --
+
+ONE_LINE = ["neighbor 198.51.100.2 shutdown\napply this on r1", "apply this on r1:\nneighbor 198.51.100.2 shutdown"]
+
+
+@pytest.mark.parametrize("question", ONE_LINE)
+def test_one_pasted_line_the_persons_words_point_at_is_pasted_too(question, make_assistant, fake_transport):
+    """T1: the fix held only for a paste of two lines or more; one line above "apply this on r1"
+    still bound and proposed bgp-neighbor-shutdown."""
+    from types import SimpleNamespace
+
+    from netops.agent.intent import check_intent
+
+    plan = SimpleNamespace(playbook="bgp-neighbor-shutdown", hosts=["r1"], params={"neighbor": "198.51.100.2"})
+    assert not check_intent(question, plan, hosts=HOSTS).bound
+    answer = make_assistant().ask(question, offline=True)
+    assert answer.refused and answer.change is None and not fake_transport.configs
+    assert "never applies configuration typed or pasted" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "bgp summary on r1\nbgp summary on r2", "set ospf cost 50 on eth-r2 of r1\nset ospf cost 50 on eth-r2 of r3",
+    "no idea why r1 lost its bgp session\nlog says hold timer expired",
+    "interface eth0 on r1 keeps flapping\nlog shows carrier loss",
+    "network 10.0.0.0/24 is unreachable from r1\nnetwork 10.0.1.0/24 too", "system uptime on r1\nsystem uptime on r2",
+    "vlan 10 on sw1\nvlan 20 on sw1"])
+def test_a_persons_lines_that_start_like_configuration_are_asked_as_written(question):
+    """T2: every such two-line question was answered "This is configuration you pasted", nothing read
+    (a real change request among them)."""
+    from netops.agent import pasted
+
+    assert pasted.answer(question) is None
+    assert not any(pasted_config_lines(question))
+
+
+def test_a_description_holds_free_text():
+    q = "interface eth0\n description link to r2 on port 5, it is primary\n ip address 10.0.0.1/30"
+    assert all(pasted_config_lines(q))
+
+
+@pytest.mark.parametrize("question, refused", [
+    (SHUT + "what does this config do with the neighbor?", False),
+    (SHUT + "why does this config send updates with next-hop self?", False),
+    (SHUT + "how would I use this to peer with r2?", False),
+    (SHUT + "can you apply this on r1?", True),
+    ("neighbor 198.51.100.2 shutdown\nwhat does this do?", False),
+])
+def test_a_question_about_the_paste_is_not_a_request_to_apply_it(question, refused):
+    """T3: "what does this config do with the neighbor?" was refused as "This asks to apply"."""
+    from netops.agent import pasted
+
+    said = pasted.answer(question)
+    assert (said is not None and said[1]) == refused, said
