@@ -1,24 +1,15 @@
 """A search's excerpt (which message matched) costs about what the search does, however many of a
 found conversation's messages match: an excerpt of every matching message, to keep the newest,
-took 11 times the search itself in a long history (and held the history's lock meanwhile)."""
+took 11 times the search itself in a long history (and held the history's lock meanwhile). The
+excerpt is now made for each conversation's newest matching message only; what is checked here is
+that it is that message's (timing belongs in bench/, not in an assertion)."""
 
 from __future__ import annotations
-
-import time
 
 from netops.store.history import MATCH_CLOSE, MATCH_OPEN, Conversation, History
 
 
-def _quickest(run, times: int = 3) -> float:
-    best = float("inf")
-    for _ in range(times):
-        t = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
-def test_the_excerpt_is_the_newest_match_and_costs_about_the_search(tmp_path):
+def test_the_excerpt_is_the_newest_matching_message(tmp_path):
     with History(tmp_path / "history.db") as h:
         cids = [h.new_conversation(f"conversation {n}") for n in range(4)]
         rows = [(cid, "user", f"message {i} about bgp neighbours on r{i % 5} and the hold timer", "2026-01-01T00:00:00",
@@ -31,8 +22,3 @@ def test_the_excerpt_is_the_newest_match_and_costs_about_the_search(tmp_path):
         matched = {c.id: c.match for c in h._with_matches(found, "bgp")}
         assert all(m is not None and m.startswith(f"message 2499 about {MATCH_OPEN}bgp{MATCH_CLOSE}")
                    for m in matched.values()), matched  # each conversation's newest matching message
-        search = _quickest(lambda: h._conn.execute(
-            "SELECT m.conversation_id FROM messages_fts f JOIN messages m ON m.id = f.rowid "
-            "WHERE messages_fts MATCH '\"bgp\"'").fetchall())
-        excerpt = _quickest(lambda: h._with_matches(found, "bgp"))
-    assert excerpt < 4 * search + 0.01, (excerpt, search)
