@@ -119,6 +119,12 @@ _RETRACTED = re.compile(r"\?\s*(?:(?:actually|wait|hmm+|oh|well|sorry|on\s+secon
                         r"(?:no|nope|don'?t|do\s+not|never\s*mind|keep\s+it|cancel"
                         r"|(?:that|this|it)\s*(?:" + _NOT_WANTED + r"))\b", re.IGNORECASE)
 
+# "drain r1 - forget it", "drain r1, actually never mind": a request taken back right after it, without
+# a question mark; only a retraction that ends its clause ("never mind the alarms" takes nothing back)
+_TAKEN_BACK = re.compile(r"(?:^|(?<=[\s.,;:!-]))(?:(?:actually|wait|hmm+|oh|well|sorry|no|on\s+second\s+thoughts?)\W+)*"
+                         r"(?:never\s*mind|forget\s+(?:it|that|this)|cancel\s+(?:it|that|this)|scratch\s+(?:it|that|this)"
+                         r"|disregard\s+(?:it|that|this)|don'?t\s+bother)(?=\s*(?:[.,;:!)]|$))", re.IGNORECASE)
+
 
 # Vendor command forms, said as requests: "no neighbor X shutdown" / "no shut" (IOS, FRR) undoes a
 # shutdown and is no negation; "no ip route P N" removes a static route, "ip route P N" adds one.
@@ -214,7 +220,7 @@ def negated_actions(question: str, actions: Any) -> set[str]:
     negation ("don't drain r1"; a negated "bring" negates the phrase "bring ... back"), after a
     negated wish ("I don't want r3 drained"), in a change called off ("cancel the drain of r3",
     "r3 drain can wait"), or before a question mark that a "no", "don't" or "keep it" follows
-    ("drain r1? no")."""
+    ("drain r1? no") or a retraction that ends its clause ("drain r1 - forget it")."""
     q = vendor_forms((question or "").replace("\u2019", "'"))
     wanted = set(actions)
     tokens = _TOKENS.findall(q.lower())
@@ -233,7 +239,7 @@ def negated_actions(question: str, actions: Any) -> set[str]:
     for pattern in (_UNWANTED, _CALLED_OFF, _CAN_WAIT, _UNWANTED_AFTER):
         for m in pattern.finditer(q):
             out.update(_any_form(m.group(1)))
-    for m in _RETRACTED.finditer(q):
+    for m in (*_RETRACTED.finditer(q), *_TAKEN_BACK.finditer(q)):
         out.update(_any_form(q[:m.start()]))
     return out & wanted
 

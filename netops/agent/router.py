@@ -900,7 +900,10 @@ _PROSE = re.compile(
     r"anymore|still)\b|\b(?:on|of|for|from|at)\s+[a-z][\w-]*\d[\w-]*\W*$", re.IGNORECASE)
 _FREE_TEXT = re.compile(r"\b(?:description|remark|banner|alias)\b", re.IGNORECASE)
 # The person's words pointing at lines beside them: "apply this on r1", "what does the above do?"
-_DEICTIC = re.compile(r"\b(?:this|these|the\s+(?:above|following|below|snippet|lines?)|above|below)\b", re.IGNORECASE)
+_DEICTIC = re.compile(r"\b(?:this|these|the\s+(?:above|following|below|snippet|lines?)|above|below)\b"
+                      # "push that to r1", "apply it on r1": "that"/"it" point at the paste only after such a verb
+                      r"|\b(?:apply|push|load|paste|commit|deploy|install|merge|send|copy|put|add|use|configure)\b"
+                      r"(?:\s+\w+){0,2}?\s+(?:that|those|it|them)\b", re.IGNORECASE)
 
 
 def _config_shaped(line: str) -> bool:

@@ -155,8 +155,9 @@ def _clean_data(value: Any) -> Any:
 
 
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
-"""Around each matched word in :attr:`Conversation.match` (control characters no message holds,
-so a surface can style them without mistaking a message's own brackets for them)."""
+"""Around each matched word in :attr:`Conversation.match` (control characters, which an excerpt
+holds no others of, so a surface can style them without mistaking a message's own brackets for
+them)."""
 
 
 def _fts_query(text: str) -> str:
@@ -331,12 +332,29 @@ class History:
         (a list of titles alone did not say why a conversation was found)."""
         if not found:
             return found
+        import secrets
+
+        from netops.controls import printable
+
         marks = ",".join("?" * len(found))
-        rows = self._conn.execute(
-            "SELECT m.conversation_id, snippet(messages_fts, 0, ?, ?, '…', 10) FROM messages_fts f "
-            f"JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ? AND m.conversation_id IN ({marks}) "
-            "ORDER BY m.id", (MATCH_OPEN, MATCH_CLOSE, _fts_query(query), *(c.id for c in found))).fetchall()
-        best = {cid: " ".join(text.split()) for cid, text in rows}  # the newest matching message wins
+        # marked with a tag no message holds, then the message's own control characters go (an ESC
+        # sequence reached the terminal of 'conversations list'; a message's own \x02 read as a match)
+        tag = secrets.token_hex(8)
+        opened, closed = f"<{tag}>", f"</{tag}>"
+        # the excerpt of each conversation's newest matching message only: an excerpt of every matching
+        # message (to keep the last) took 11 times the search itself in a long history
+        words = _fts_query(query)
+        newest = {cid: rowid for cid, rowid in self._conn.execute(
+            "SELECT m.conversation_id, max(f.rowid) FROM messages_fts f JOIN messages m ON m.id = f.rowid "
+            f"WHERE messages_fts MATCH ? AND m.conversation_id IN ({marks}) GROUP BY m.conversation_id",
+            (words, *(c.id for c in found)))}
+        if not newest:
+            return found
+        texts = dict(self._conn.execute(
+            "SELECT rowid, snippet(messages_fts, 0, ?, ?, '…', 10) FROM messages_fts WHERE messages_fts MATCH ? "
+            f"AND rowid IN ({','.join('?' * len(newest))})", (opened, closed, words, *newest.values())).fetchall())
+        best = {cid: " ".join(printable(texts[rowid]).split()).replace(opened, MATCH_OPEN).replace(closed, MATCH_CLOSE)
+                for cid, rowid in newest.items() if rowid in texts}
         return [replace(c, match=best.get(c.id)) for c in found]
 
     @_locked

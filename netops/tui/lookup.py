@@ -64,6 +64,11 @@ def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> Detail:
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 _BLOCK_START = re.compile(r"\s*(?:#{1,6}\s|\||>|```|~~~|[-*+]\s|\d{1,3}[.)]\s|<!--)")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s")
+_COMMAND = re.compile(r"\s*(?:[$#>]\s*)?(?:show|display|ping|traceroute|clear|debug|terminal|configure|conf|commit|"
+                      r"rollback|run|vtysh|netops|ssh|sudo|set|delete|request|monitor|tcpdump|ip|ethtool|systemctl|"
+                      r"journalctl)\b(?:.*[^.,;:\s])?\s*$")
+"""A command line (``show bgp summary``, ``$ sudo vtysh``): lowercase, ending in no punctuation."""
 
 
 def reflow_markdown(text: str) -> str:
@@ -71,23 +76,32 @@ def reflow_markdown(text: str) -> str:
     its own width: the source's hard line breaks at 80-100 columns read as ragged lines in a
     narrower or wider box. Headings, table rows, quotes, fenced code, list markers, blank lines
     and hard breaks (two trailing spaces or a backslash) stay where they are; nothing is
-    reworded."""
+    reworded. Commands stay lines of their own: lines indented as code under a sentence, and
+    command lines under a lead-in ending in ":" ("Check the session:" / "show bgp summary" /
+    "show bgp neighbors"), as hand-written runbooks put them without a fence; joined, they read
+    (and were copied) as one command."""
     out: list[str] = []
-    fenced = code = False
+    fenced = code = command = False
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
             fenced = not fenced
             out.append(line)
+            code = command = False
             continue
         prev = out[-1] if out else ""
         indented = line.startswith(("    ", "\t"))
-        if indented and not prev.strip():
-            code = True  # an indented block after a blank line is code
+        was_code = code
+        if indented and (not prev.strip() or was_code or not _LIST_ITEM.match(prev)):
+            code = True  # an indented block after a blank line, or under a sentence (not a list item), is code
         elif stripped and not indented:
             code = False
-        # a line after text continues it (an indented one too: code needs a blank line before)
-        joinable = (not fenced and not code and bool(stripped) and bool(prev.strip()) and not _BLOCK_START.match(line)
+        was_command = command
+        command = bool(_COMMAND.match(line)) and (was_command or prev.rstrip().endswith(":"))
+        # a line after text continues it (an indented one only under a list item: that is its continuation)
+        joinable = (not fenced and not code and not was_code and not command and not was_command
+                    and bool(stripped) and bool(prev.strip())
+                    and not _BLOCK_START.match(line)
                     and not prev.lstrip().startswith(("#", "|", "```", "~~~", "<!--"))
                     and not prev.endswith(("  ", "\\")))
         if joinable:

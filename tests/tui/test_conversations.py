@@ -177,3 +177,23 @@ async def test_up_recalls_the_questions_of_a_resumed_conversation(chat_settings)
         assert prompt.text == "BGP hold timer"
         await pilot.press("down", "down")
         assert prompt.text == ""
+
+
+async def test_a_search_with_brackets_is_said_as_typed(chat_settings):
+    """The 'no conversation contains' line went through markup: a search for '[/]' raised a
+    MarkupError in the list's refresh (the line kept saying the earlier search), '[red]x' showed a
+    red 'x'. Searches are the person's own text: said as typed."""
+    from textual.widgets import Input, Static
+
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.conversations import ConversationsScreen
+
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        screen = await wait_until(pilot, lambda: isinstance(app.screen, ConversationsScreen) and app.screen,
+                                  what="the conversation list")
+        for query in ("[red]zebra", "[/] zebra"):
+            screen.query_one("#conv-search", Input).value = query
+            await wait_until(pilot, lambda: query in str(screen.query_one("#conv-empty", Static).render()),
+                             timeout=10, what=f"the empty line saying {query!r}")

@@ -60,3 +60,18 @@ def test_the_viewer_reflows_a_markdown_passage_and_leaves_plain_text_as_laid_out
         txt = evidence_detail(session, SimpleNamespace(kind="spec", label=hits["kb.txt"].citation))
     assert "often enough not to let" in md.text          # one line, for the viewer to wrap
     assert "often\nenough not to let" in txt.text        # as laid out
+
+
+def test_command_lines_under_a_lead_in_stay_lines_of_their_own():
+    """Commands written on their own lines under a lead-in ("Check the session:") or indented under a
+    sentence are not prose: joined, "show bgp summary show bgp neighbors 10.0.0.2" read (and copied
+    with 'c') as one command. Hand-written runbooks put them so without a fence or a blank line."""
+    src = ("Check the session from the router:\nshow bgp summary\nshow bgp neighbors 10.0.0.2\n\n"
+           "Then look at the counters\n    show interfaces eth0 counters\n    clear counters eth0\n"
+           "and compare them a minute later.\n")
+    out = reflow_markdown(src).split("\n")
+    for kept in ("show bgp summary", "show bgp neighbors 10.0.0.2", "    show interfaces eth0 counters",
+                 "    clear counters eth0"):
+        assert kept in out, (kept, out)
+    assert out.count("Check the session from the router:") == 1
+    assert reflow_markdown(src).split() == src.split()   # nothing reworded, dropped or added

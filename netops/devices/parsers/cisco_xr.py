@@ -455,12 +455,14 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
             raise ParseError("'show ospf neighbor' output not recognised as IOS-XR (no 'Neighbors for OSPF')")
         return OspfNeighbors(note="the device listed no OSPF process (OSPF may not be configured)")
     out = OspfNeighbors()
+    above: OspfNeighbor | None = None  # the row on the line right above (its uptime line follows it)
     for line in text.splitlines():
         m = _OSPF_ROW.match(line)
         if not m:
             up = _OSPF_UP.match(line)  # "    Neighbor is up for 12w3d" under its row (INIT has none)
-            if up and out.neighbors and out.neighbors[-1].uptime_seconds is None:
-                out.neighbors[-1].uptime_seconds = _bgp_table.duration_seconds(up.group(1))
+            if up and above is not None and above.uptime_seconds is None:
+                above.uptime_seconds = _bgp_table.duration_seconds(up.group(1))
+            above = None  # under a row this parser did not read, the uptime is that row's: nobody's here
             continue
         state = m.group("state").upper()
         role = (m.group("role") or "").upper()
@@ -468,6 +470,7 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
             neighbor_id=m.group("id"), address=m.group("addr"), interface="".join(m.group("iface").split()),
             state=_OSPF_STATES.get(state, state.capitalize()), full=state == "FULL", role=_ROLES.get(role),
             priority=int(m.group("pri")), dead_time_seconds=_dead(m.group("dead"))))
+        above = out.neighbors[-1]
     return out
 
 

@@ -131,7 +131,7 @@ class ConversationsScreen(ModalScreen[str | None]):
         empty = "" if rows else (f"No conversation contains every word of {query!r}." if query else
                                  "No stored conversations yet: every question you ask starts one "
                                  "(slash commands are not stored).")
-        self.query_one("#conv-empty", Static).update(empty)
+        self.query_one("#conv-empty", Static).update(Text(empty))  # the search as typed, never markup
         if self._resume_pending:
             self._resume_pending = False
             if (cid := self._selected()) is not None:

@@ -154,3 +154,20 @@ def test_the_cli_list_shows_the_matching_message(cli_home, capsys):
     assert main(["conversations", "list", "--query", "zebra", "--json"]) == 0
     (conv,) = json.loads(capsys.readouterr().out)["conversations"]
     assert "zebra" in conv["match"] and "\x02" not in conv["match"]
+
+
+def test_a_search_excerpt_carries_no_terminal_control(make_session):
+    """Stored messages may hold control characters (a question pasted from a coloured terminal, a
+    passage quoted from a document): the excerpt 'conversations list --query' prints, and the chat's
+    list shows, carried them to the terminal (ESC]52 writes its clipboard, ESC]0 its title), and a
+    message's own marker characters read as matched words."""
+    from netops.store.history import MATCH_CLOSE, MATCH_OPEN
+
+    session = make_session()
+    cid = session.new_conversation("a question")
+    session.history.append(cid, "user", "why is \x1b[31mbgp\x1b[0m down \x1b]52;c;ZXZpbA==\x07 on \x02r1\x03 now?")
+    (found,) = session.conversations(query="down now")
+    assert "\x1b" not in found.match and "\x07" not in found.match, repr(found.match)
+    assert f"{MATCH_OPEN}down{MATCH_CLOSE}" in found.match and f"{MATCH_OPEN}now{MATCH_CLOSE}" in found.match
+    assert f"{MATCH_OPEN}r1{MATCH_CLOSE}" not in found.match, repr(found.match)  # the message's own, not a match
+    assert found.to_dict()["match"].isprintable(), found.to_dict()["match"]

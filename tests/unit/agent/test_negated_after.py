@@ -35,3 +35,32 @@ def test_unwanted_after_the_action_is_negated(question):
 def test_a_request_that_says_something_else_is_unwanted_stays_a_request(question):
     assert "drain" not in negated_actions(question, {"drain"})
     assert check_intent(question, DRAIN, hosts=HOSTS).bound
+
+
+@pytest.mark.parametrize("question", [
+    "drain r3, actually never mind",
+    "drain r3\nactually never mind",
+    "drain r3... scratch that",
+    "drain r3 - forget it",
+    "drain r3. cancel that",
+    "drain r3. Nevermind.",
+    "drain r3 - on second thought, forget that, just check it",
+    "drain r3, don't bother",
+])
+def test_a_request_taken_back_after_it_is_not_asked_for(question):
+    """A request called off right after it ("drain r3 - forget it") was bound to the question as
+    asked (only "drain r3? never mind", with its question mark, was read as taken back), so a policy
+    or --yes could have approved the change the person had just called off."""
+    assert "drain" in negated_actions(question, {"drain"}), question
+    assert not check_intent(question, DRAIN, hosts=HOSTS).bound
+
+
+@pytest.mark.parametrize("question", [
+    "drain r3, never mind the alarms",
+    "drain r3 and forget about r2",
+    "drain r3; cancel that maintenance ticket later",
+    "drain r3, I'll forget it otherwise",
+])
+def test_words_like_a_retraction_that_take_nothing_back_stay_a_request(question):
+    assert "drain" not in negated_actions(question, {"drain"}), question
+    assert check_intent(question, DRAIN, hosts=HOSTS).bound

@@ -157,3 +157,28 @@ def test_a_question_about_the_paste_is_not_a_request_to_apply_it(question, refus
 
     said = pasted.answer(question)
     assert (said is not None and said[1]) == refused, said
+
+
+@pytest.mark.parametrize("question", ["ip ospf cost 50\npush that to eth-r2 on r1",
+                                      "neighbor 198.51.100.2 shutdown\nput it on r1 please"])
+def test_one_pasted_line_pointed_at_with_that_or_it_binds_nothing(question, make_assistant, fake_transport):
+    """'this' above or below a lone configuration line made it a paste (review21 T1), 'that' and 'it'
+    did not: 'ip ospf cost 50' / 'push that to eth-r2 on r1' was matched to ospf-cost on r1 from the
+    pasted words and bound (review21, on main after 845e384)."""
+    from types import SimpleNamespace
+
+    from netops.agent.intent import check_intent
+
+    plans = [SimpleNamespace(playbook="ospf-cost", hosts=["r1"], params={"interface": "eth-r2", "cost": 50}),
+             SimpleNamespace(playbook="bgp-neighbor-shutdown", hosts=["r1"], params={"neighbor": "198.51.100.2"})]
+    assert not any(check_intent(question, p, hosts=HOSTS).bound for p in plans)
+    answer = make_assistant().ask(question, offline=True)
+    assert answer.change is None and not fake_transport.configs, answer.text
+    assert "matched from your words" not in answer.text
+
+
+@pytest.mark.parametrize("question", ["bgp summary on r1\nis that normal?", "ip route 10.0.0.0/8\nwhy is that missing on r1?"])
+def test_that_in_a_question_does_not_make_a_line_a_paste(question):
+    from netops.agent.router import pasted_config_lines
+
+    assert pasted_config_lines(question) == pasted_config_lines(question.replace("that", "the route"))

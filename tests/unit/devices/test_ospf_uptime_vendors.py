@@ -38,3 +38,17 @@ def test_vrp_uptime():
     ups = _ups(huawei_vrp.parse_ospf_peers((FIX / "huawei_vrp/pe1/display_ospf_peer.txt").read_text()))
     assert ups["10.0.0.2"] == 34 * 3600 + 12 * 60 and ups["10.0.0.3"] == 290 * 3600 + 41 * 60
     assert ups["10.0.0.4"] == 0
+
+
+def test_xr_uptime_under_a_row_the_parser_does_not_read_goes_to_nobody():
+    """A 'Neighbor is up for' line belongs to the row right above it. Under a row this parser does
+    not read (here a neighbor ID carrying a marker), it was given to the last row it did read, an
+    INIT neighbor that has no uptime at all: a wrong attribution is worse than none."""
+    text = (FIX / "cisco_xr/pe1/show_ospf_vrf_all_inclusive_neighbor.txt").read_text()
+    row = "10.255.0.6      1     INIT/  -        00:00:31    10.0.16.6       TenGigE0/0/0/6.16\n"
+    assert row in text
+    text = text.replace(row, row + "10.255.0.9#     1     FULL/  -        00:00:35    10.0.19.9       TenGigE0/0/0/9\n"
+                                   "    Neighbor is up for 2d01h\n")
+    ups = _ups(cisco_xr.parse_ospf_neighbors(text))
+    assert ups["10.255.0.6"] is None, ups                                  # not the unread row's 2d01h
+    assert ups["10.255.0.7"] == 5 and ups["10.255.0.2"] == 12 * 604800 + 3 * 86400

@@ -454,7 +454,7 @@ def test_a_run_whose_postcheck_fails_is_reported_failed(ctx, sim, vetted, monkey
     assert not res.ok and res.tool == "playbook_run"
     assert res.error == "the run did not complete: failed: r1"
     assert res.content.startswith("Run report (post-checks are the verification):\n"
-                                  "- r1: rolled_back (postcheck description is set failed")
+                                  "- r1: rolled back (postcheck description is set failed")
     assert isinstance(res.data, RunReport) and res.data.hosts["r1"].state == "rolled_back"
     (rec,) = ctx.approvals
     assert (rec.decision, rec.result, rec.verified) == ("approved", "failed: r1", False)
