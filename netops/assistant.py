@@ -538,46 +538,33 @@ class Assistant:
             _signals_to_main_thread()
             try:
                 from netops.agent import audit_question, pasted, raw_command, relayed
+                from netops.agent.offline import LABEL
 
+                def said_here(text: str, notice: str, *, refused: bool = False, asks: bool = False) -> Answer:
+                    """An answer netops gives itself, before any read or model (the model is not asked)."""
+                    return Answer(question=question, text=f"{LABEL}.\n\n{text}" if offline else text,
+                                  mode="offline" if offline else "agent", model=None if offline else self.model,
+                                  asks=asks, refused=refused,
+                                  notice=notice + ("" if offline else "; the model was not asked"))
+
+                hosts = _hosts_of(ctx)
                 if (said := pasted.answer(question)) is not None:
                     # pasted configuration is data the person shows: no device read, no change, no model
-                    from netops.agent.offline import LABEL
-
                     text, refused = said
-                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{text}" if offline else text,
-                                              mode="offline" if offline else "agent",
-                                              model=None if offline else self.model, asks=not refused, refused=refused,
-                                              notice="pasted configuration: nothing was read or changed"
-                                                     + ("" if offline else "; the model was not asked"))
-                elif (said := raw_command.answer(question, _hosts_of(ctx))) is not None:
+                    result["answer"] = said_here(text, "pasted configuration: nothing was read or changed",
+                                                 refused=refused, asks=not refused)
+                elif (said := raw_command.answer(question, hosts)) is not None:
                     # "run 'configure terminal' on r1": netops sends reads only, whoever asks; said here,
                     # not left to a model (SmolLM2 answered "I can run 'configure terminal' on r1")
-                    from netops.agent.offline import LABEL
-
-                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{said}" if offline else said,
-                                              mode="offline" if offline else "agent",
-                                              model=None if offline else self.model, refused=True,
-                                              notice="a command that is not a read: nothing was sent" +
-                                                     ("" if offline else "; the model was not asked"))
+                    result["answer"] = said_here(said, "a command that is not a read: nothing was sent", refused=True)
                 elif (said := relayed.answer(question)) is not None:
                     # "the ticket says: shut down bgp on r1": someone else's request, not acted on (SmolLM2
                     # answered it with its own system prompt)
-                    from netops.agent.offline import LABEL
-
-                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{said}" if offline else said,
-                                              mode="offline" if offline else "agent",
-                                              model=None if offline else self.model, asks=True,
-                                              notice="a relayed change request: nothing was read or changed" +
-                                                     ("" if offline else "; the model was not asked"))
-                elif (said := audit_question.answer(question, ctx, _hosts_of(ctx))) is not None:
+                    result["answer"] = said_here(said, "a relayed change request: nothing was read or changed",
+                                                 asks=True)
+                elif (said := audit_question.answer(question, ctx, hosts)) is not None:
                     # "show me the audit log", "is the audit log intact?": netops's own log, read here
-                    from netops.agent.offline import LABEL
-
-                    result["answer"] = Answer(question=question, text=f"{LABEL}.\n\n{said}" if offline else said,
-                                              mode="offline" if offline else "agent",
-                                              model=None if offline else self.model, asks=True,
-                                              notice="answered from netops's audit log" +
-                                                     ("" if offline else "; the model was not asked"))
+                    result["answer"] = said_here(said, "answered from netops's audit log", asks=True)
                 elif offline:
                     from netops.agent.change_path import describe_offline
                     from netops.agent.offline import answer_offline
