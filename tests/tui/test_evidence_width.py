@@ -36,11 +36,14 @@ def test_a_passage_wrapped_at_72_columns_is_not_broken_again(tmp_path):
         chat.keys("Enter")
         chat.wait(lambda p: "evidence (" in p and "…" not in p.splitlines()[0], timeout=60,
                   what="a cited answer, the turn over")
-        for _ in range(6):  # back through the citations to a KEEPALIVE passage (this one or RFC 4271's)
+        for _ in range(8):  # back through the citations to a KEEPALIVE passage (this one or RFC 4271's)
             chat.keys("BTab")
             chat.keys("Enter")
-            pane = chat.wait(lambda p: "Esc close" in p and "Cited passage" in p and "looking it up" not in p and p,
-                             what="the viewer")
+            try:
+                pane = chat.wait(lambda p: "Esc close" in p and "Cited passage" in p and "looking it up" not in p
+                                 and p, timeout=8, what="the viewer")
+            except AssertionError:  # Shift+Tab landed on no citation (the answer was still being laid
+                continue            # out, seen 1 run in 4): the next one goes on to one
             if "Cited passage: " in pane and "keepalive" in pane.split("Cited passage: ")[1].split("\n")[0]:
                 break
             chat.keys("Escape")
