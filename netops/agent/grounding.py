@@ -311,7 +311,22 @@ def section_text(kb: Any, chunk: Any, reach: int = 2) -> str:
     except Exception:  # the hit itself is still good evidence
         return chunk.text
     parts = [found[i].text for i in ids if i in found and found[i].section == chunk.section]
-    return "\n".join(parts) or chunk.text
+    return "\n".join(_without_carry(parts)) or chunk.text
+
+
+def _without_carry(parts: list[str]) -> list[str]:
+    """Consecutive chunks of a section with the overlap dropped: each chunk after the first
+    begins with the last sentence(s) of the one before it (``rag/chunking.py``), and joined as
+    they were that text was said twice to the model and on the screen (RFC 4271 §9.1.2 read
+    "has: a) the highest degree of preference ..., or a) the highest degree of preference ...")."""
+    out: list[str] = []
+    for text in parts:
+        head, sep, rest = text.partition("\n\n")
+        carried = " ".join(head.split())
+        if out and sep and carried and " ".join(out[-1].split()).endswith(carried):
+            text = rest
+        out.append(text)
+    return out
 
 
 # -- devices -------------------------------------------------------------------------------

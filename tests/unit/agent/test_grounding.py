@@ -134,3 +134,13 @@ def test_the_lower_bar_needs_two_subject_words_and_known_counts():
     p2 = ["RFC 4271 §4.2\nHold Time: the seconds the sender proposes for the Hold Timer."]
     blind = assess(q2, p2, counts=None, embed=lambda s: _at(0.5) if s.startswith("RFC") else [1.0, 0.0])
     assert not blind.covered  # without document counts "the index knows every word" is unchecked
+
+
+def test_a_section_read_across_its_chunks_says_each_sentence_once(kb):
+    """Consecutive chunks overlap by a sentence or two; joined whole, that text was said twice
+    (RFC 4271 §9.1.2 reached the model and the screen as "has: a) the highest degree of
+    preference ..., or a) the highest degree of preference ...")."""
+    hits = kb.search("Phase 2 route selection highest degree of preference", top_k=5)
+    chunk = next(h.chunk for h in hits if h.chunk.section == "9.1.2")
+    text = grounding.section_text(kb, chunk)
+    assert text.count("a) the highest degree of preference") == 1, text
