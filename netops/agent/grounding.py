@@ -515,7 +515,7 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
 def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any], budget: GroundingBudget | None,
              routed: Any, hosts: list[str], *, previous: str, earlier: list[str] | None) -> Grounding:
     from netops.agent.offline import _domain, _matcher, device_index
-    from netops.agent.router import followup, meaning, names_only, route
+    from netops.agent.router import followup, followup_shaped, meaning, names_only, route
 
     settings = ctx.settings
     kind, args = plan(routed)
@@ -526,6 +526,12 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         k2, a2 = plan(route(meant, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
         if k2 == DEVICE:
             kind, args = k2, a2
+    if kind == NONE and previous.strip() and followup_shaped(question) and \
+            plan(route(previous, hosts, _domain(settings), matcher=lambda: _matcher(settings)))[0] == KNOWLEDGE:
+        # "and what is the minimum value?" after a question about the specs names no subject of
+        # its own: it is searched with that question, not sent to the model with no sources
+        # (SmolLM2 answered "the minimum value of the Hold Timer Expired Error Code is 1")
+        kind = KNOWLEDGE
     if kind == KNOWLEDGE:
         budget = budget or GroundingBudget(max_sources=getattr(settings, "grounding_sources", 1))
         return from_knowledge(knowledge_query(question, previous), ctx.get_kb(), budget)

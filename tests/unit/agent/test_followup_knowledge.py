@@ -35,3 +35,29 @@ def test_a_short_follow_up_is_still_searched_with_the_question_before_it(scripte
     assert not second.abstained, second.text
     sent = _sources_sent(scripted.requests[-1])
     assert "KEEPALIVE" in sent and "Question: and the keepalive?" in sent
+
+
+def test_a_follow_up_with_no_subject_of_its_own_is_searched_with_the_spec_question_before_it(scripted, make_session):
+    """trial32: "and what is the minimum value?" after "what does RFC 4271 say the hold timer must
+    be?" named nothing the router knows, went to the model with no sources at all, and SmolLM2
+    answered "The minimum value of the Hold Timer Expired Error Code is 1" under "no evidence"."""
+    from netops.assistant import Assistant
+
+    scripted.push(say("Zero or at least three seconds [1]."), say("Three seconds [1]."))
+    a = Assistant(make_session())
+    first = a.ask("what does RFC 4271 say the hold timer must be?")
+    second = a.ask("and what is the minimum value?", conversation_id=first.conversation_id)
+    assert second.citations and not second.abstained, second.text
+    sent = _sources_sent(scripted.requests[-1])
+    assert "RFC 4271 §" in sent and "Question: and what is the minimum value?" in sent, sent
+
+
+def test_a_subjectless_follow_up_of_a_device_question_is_not_sent_to_the_documents(scripted, make_session,
+                                                                                   fake_transport):
+    from netops.assistant import Assistant
+
+    scripted.push(say("r1 has two peers."), say("Fine."))
+    a = Assistant(make_session())
+    first = a.ask("show the bgp neighbours on r1")
+    a.ask("and what is the minimum value?", conversation_id=first.conversation_id)
+    assert "RFC 4271 §" not in _sources_sent(scripted.requests[-1])
