@@ -484,6 +484,15 @@ def knowledge_query(question: str, previous: str) -> str:
     return f"{previous} {question}".strip() if previous.strip() and followup_shaped(question) else question
 
 
+def anchor(earlier: Sequence[str]) -> str:
+    """The earlier question a follow-up is searched with: the newest one whole on its own, so a
+    second follow-up ("and the keepalive?" after "and what is the minimum value?") is searched with
+    the question both follow, not with the first follow-up."""
+    from netops.agent.router import followup_shaped
+
+    return next((q for q in reversed(earlier) if not followup_shaped(q)), earlier[-1] if earlier else "")
+
+
 # -- the assistant's two hooks ---------------------------------------------------------------
 
 def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
@@ -519,6 +528,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
 
     settings = ctx.settings
     kind, args = plan(routed)
+    previous = anchor(earlier) if earlier else previous
     meant = followup(question, meaning(earlier if earlier is not None else previous, hosts), hosts)
     if meant != question and (kind in (NONE, KNOWLEDGE) or names_only(question, hosts)):
         # ("and on r2?" alone is r2's health; after "bgp on r1" it is r2's BGP)

@@ -688,12 +688,23 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         # "restart whatever is down": the state question's read, then no change (fleet_change)
         asked, r = r.picked, r.read
     unread = r.unread  # "what is broken on r2, r7?": r7 is not in the inventory, said under the heading
+    from netops.agent.grounding import anchor, knowledge_query
+    from netops.agent.router import Route, names_unknown
+
+    # a follow-up is searched with the question before it ("and the keepalive?"), and one with no
+    # subject of its own ("and what is the minimum value?") after a spec question is one too, as
+    # with a model (grounding._prepare)
+    last = anchor(previous) if isinstance(previous, list) else previous
+    searched = knowledge_query(question, last) if r.kind in ("spec", "unknown") else question
+    if r.kind == "unknown" and searched != question and not r.asks and not names_unknown(r.reason) \
+            and route(last, hosts, _domain(settings), matcher=lambda: _matcher(settings)).kind == "spec":
+        r = Route("spec")
     if r.kind == "spec":
         from netops.agent.abstain import preferred, subject
         from netops.rag.answer import retrieval_answer
 
         # "what does our runbook say about X": X is searched, the runbooks' passages about it first
-        ra = retrieval_answer(ctx.get_kb(), subject(question), top_k=3, prefer=preferred(question))
+        ra = retrieval_answer(ctx.get_kb(), subject(searched), top_k=3, prefer=preferred(question))
         from netops.agent.evidence import spec_evidence
 
         if not ra.citations and r.reason:
@@ -703,7 +714,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         answer.evidence = [spec_evidence(c) for c in ra.citations]
         from netops.agent.abstain import absent
 
-        covered, also = absent(question, ctx.get_kb(), _covered(question, ctx.get_kb(), ra.hits))
+        covered, also = absent(searched, ctx.get_kb(), _covered(searched, ctx.get_kb(), ra.hits))
         if covered is not None and not covered.covered:
             from netops.agent.abstain import NOT_COVERED
 

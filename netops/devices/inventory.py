@@ -163,8 +163,11 @@ class Inventory:
         for item in items:
             matched = self._match(item)
             if not matched:
+                import difflib
+
+                near = difflib.get_close_matches(item.lower(), [*self.hosts, *self.groups], n=1, cutoff=0.6)
                 raise NotFoundError(
-                    f"no host or group matches {item!r}",
+                    f"no host or group matches {item!r}" + (f"; did you mean {near[0]!r}?" if near else ""),
                     hint=f"hosts: {', '.join(self.hosts) or 'none'}; groups: {', '.join(self.groups) or 'none'}",
                 )
             chosen.update(matched)
@@ -192,7 +195,10 @@ class Inventory:
             return [item]
         if item in self.groups:
             return [h.name for h in self.hosts.values() if item in h.all_groups]
-        return []
+        # host names are not case-sensitive (DNS, and every router CLI): "R2" is r2, as it is in
+        # a question; only when one name folds to it, so "R1" beside "r1" stays unmatched
+        folded = [n for n in (*self.hosts, *self.groups) if n.lower() == item.lower()]
+        return self._match(folded[0]) if len(folded) == 1 else []
 
 
 def _section(doc: Mapping[str, Any], name: str, path: Path) -> dict[str, Any]:

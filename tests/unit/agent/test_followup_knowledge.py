@@ -61,3 +61,26 @@ def test_a_subjectless_follow_up_of_a_device_question_is_not_sent_to_the_documen
     first = a.ask("show the bgp neighbours on r1")
     a.ask("and what is the minimum value?", conversation_id=first.conversation_id)
     assert "RFC 4271 §" not in _sources_sent(scripted.requests[-1])
+
+
+def test_a_second_follow_up_is_searched_with_the_question_both_follow(scripted, make_session):
+    from netops.assistant import Assistant
+
+    scripted.push(say("Zero or at least three seconds [1]."), say("Three seconds [1]."), say("A third [1]."))
+    a = Assistant(make_session())
+    first = a.ask("what does RFC 4271 say the hold timer must be?")
+    a.ask("and what is the minimum value?", conversation_id=first.conversation_id)
+    third = a.ask("and the keepalive?", conversation_id=first.conversation_id)
+    assert not third.abstained, third.text
+    sent = _sources_sent(scripted.requests[-1])
+    assert "RFC 4271 §4.4" in sent and "KEEPALIVE" in sent, sent
+
+
+def test_offline_a_subjectless_follow_up_of_a_spec_question_answers_from_the_documents(make_session):
+    from netops.assistant import Assistant
+
+    a = Assistant(make_session())
+    first = a.ask("what does RFC 4271 say the hold timer must be?", offline=True)
+    second = a.ask("and what is the minimum value?", offline=True, conversation_id=first.conversation_id)
+    assert any(c.startswith("RFC 4271 §") for c in second.citations), second.text
+    assert "needs a language model" not in second.text

@@ -39,6 +39,30 @@ def test_select_unknown_is_not_found(inventory_file):
         load_inventory(inventory_file).select("r1,nope")
 
 
+def test_a_host_or_group_in_other_capitals_is_that_host(inventory_file):
+    """trial32: `netops show R2 ...` said "no host or group matches 'R2'" while `netops ask "bgp
+    neighbours on R2"` read r2: router host names are not case-sensitive."""
+    inv = load_inventory(inventory_file)
+    assert [h.name for h in inv.select("R2,SW1")] == ["r2", "sw1"]
+    assert [h.name for h in inv.select("CORE")] == ["r1", "r2"]
+
+
+def test_a_name_that_folds_to_two_hosts_matches_neither(tmp_path):
+    p = write(tmp_path, "hosts:\n  ab: {hostname: a, platform: frr}\n  AB: {hostname: b, platform: frr}\n")
+    inv = load_inventory(p)
+    assert [h.name for h in inv.select("AB")] == ["AB"]  # the exact name still wins
+    with pytest.raises(NotFoundError, match="no host or group matches 'Ab'"):
+        inv.select("Ab")
+
+
+def test_a_typo_in_a_host_name_is_answered_with_the_nearest_name(inventory_file):
+    with pytest.raises(NotFoundError, match=r"no host or group matches 'rr2'; did you mean 'r2'\?"):
+        load_inventory(inventory_file).select("rr2")
+    with pytest.raises(NotFoundError) as exc:
+        load_inventory(inventory_file).select("zz9")
+    assert "did you mean" not in str(exc.value)
+
+
 def test_duplicate_host_is_refused_with_line(tmp_path):
     p = write(tmp_path, "hosts:\n  r1: {hostname: a, platform: frr}\n  r1: {hostname: b, platform: frr}\n")
     with pytest.raises(InventoryError, match=r"inv.yaml:3: duplicate key 'r1'"):
