@@ -87,6 +87,11 @@ class Revert:
     leans on): the change is the newest in it."""
     leans: bool = False
     """"undo it" after a history question: "it" is what that answer listed (perhaps several devices')."""
+    action: str | None = None
+    """The action the words name the change by ("undo the drain on r3": ``drain``): the change is the
+    newest one a playbook of that action made (None: any change)."""
+    playbooks: set[str] | None = None
+    """The names of the playbooks of :attr:`action` (set by :func:`answer_revert` from the catalogue)."""
 
 
 def revert_request(question: str, hosts: list[str], previous: str = "") -> Revert | None:
@@ -115,15 +120,30 @@ def revert_request(question: str, hosts: list[str], previous: str = "") -> Rever
     actor = author(rest, hosts) or (ME if _MINE.search(rest) else None)
     left = set(_WORD.findall(without_window(rest)[0].lower().replace("'s", " "))) - {h.lower() for h in named} \
         - ({actor.lower()} if actor and actor != ME else set())
+    # the change named by what it did: "undo the drain on r3", "reverse the drain", "roll back r1's shutdown"
+    acts = {w: a for w in left if (a := _action(w)) is not None}
+    if len(set(acts.values())) == 1:
+        left -= set(acts)
+        left.add("change")
     if left - _ABOUT_A_CHANGE:
         return None
+    action = next(iter(acts.values())) if len(set(acts.values())) == 1 else None
     if not named and actor is None and left <= _IT and previous.strip() \
             and change_history(previous, named=bool(entities(previous, hosts)["hosts"])):
         # "undo it" after "what changed on r2?" (or "who changed r1? change it back"): that question's change
         return Revert(entities(previous, hosts)["hosts"], author(previous, hosts), previous, leans=True)
     if not named and actor is None and not left & {"change", "changes", "changed", "commit", "commits", "edit", "edits"}:
         return None  # "undo it", "revert": nothing said of what
-    return Revert(named, actor, rest)
+    return Revert(named, actor, rest, action=action)
+
+
+def _action(word: str) -> str | None:
+    """The action a word names a change by ("drain", "drained", "shutdown"), among those a vetted
+    playbook undoes (:data:`OPPOSITES`); None for any other word."""
+    from netops.agent.intent import ACTION_SYNONYMS, action_base
+
+    base = action_base(word)
+    return next((a for a, words in ACTION_SYNONYMS.items() if base in words and a in OPPOSITES), None)
 
 
 def author(text: str, hosts: list[str]) -> str | None:
@@ -166,7 +186,8 @@ def _each_change(audit: Any, req: Revert, hosts: list[str]) -> list[tuple[str, A
     found = []
     for h in req.hosts or hosts:
         for rec in audit.changes(h, 50, **bounds):
-            if req.actor is None or str(rec.actor or "").lower() == req.actor.lower():
+            if (req.actor is None or str(rec.actor or "").lower() == req.actor.lower()) and \
+                    (req.playbooks is None or rec.payload.get("playbook") in req.playbooks):
                 found.append((h, rec))
                 break
     return sorted(found, key=lambda x: x[1].seq, reverse=True)
@@ -200,6 +221,21 @@ def _plan_of(audit: Any, rec: Any, host: str) -> Any:
         if r.kind == "plan" and r.payload.get("playbook") == payload.get("playbook") \
                 and (payload.get("hash") is None or r.payload.get("hash") == payload.get("hash")) \
                 and host in (r.payload.get("hosts") or [host]):
+            return r
+    return None
+
+
+def _undone_later(audit: Any, host: str, rec: Any, playbooks: list[Any]) -> Any:
+    """The ``apply`` record of a later change on ``host`` that did the opposite of change ``rec``
+    (router-undrain after router-drain) and stayed, or None."""
+    back = opposite(str(rec.payload.get("playbook") or ""), playbooks)
+    if back is None:
+        return None
+    later = [r for r in audit.changes(host, 50) if r.seq > rec.seq and r.payload.get("ok")]
+    for r in sorted(later, key=lambda r: r.seq):
+        if r.payload.get("playbook") == rec.payload.get("playbook"):
+            return None  # done again since: the newest one is the change in question
+        if r.payload.get("playbook") == back.name and rolled_back(audit, host, r) is None:
             return r
     return None
 
@@ -247,6 +283,12 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
         req.actor = getattr(session, "actor", None) or ctx.settings.user
     lead = f"{OFFLINE_LABEL}, intent: change (undo a change netops made)." if mode == "offline" else \
         "This asks to undo a change netops made."
+    try:
+        playbooks = playbooks_from(catalogue_of(ctx))
+    except Exception:  # no catalogue: no playbook to name
+        playbooks = []
+    if req.action is not None:
+        req.playbooks = {p.name for p in playbooks if req.action in p.actions}
     who = f" by {req.actor}" if req.actor else ""
     where = ", ".join(req.hosts) if req.hosts else "any device"
     covered = req.hosts or hosts
@@ -256,7 +298,9 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
     if found is None:
         window = _window(req)
         where += f" {window.said}" if window is not None else ""
-        answer.text = "\n\n".join([lead, f"**No change to undo:** the audit log holds no change{who} on {where} "
+        what = f"{req.action} (a change made by {', '.join(sorted(req.playbooks or ())) or 'no vetted playbook'})" \
+            if req.action else "change"
+        answer.text = "\n\n".join([lead, f"**No change to undo:** the audit log holds no {what}{who} on {where} "
                                          "(it records only the changes netops made).", NOT_UNDONE,
                                    "`netops audit list --kind apply` lists every change netops made."])
         return answer
@@ -264,6 +308,15 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
     back_out = rolled_back(audit, host, rec) if rec.payload.get("ok") else None
     answer.changes = [change_record(host, rec, back=back_out)]
     parts = [lead, f"**The change in question** (netops audit log): {host}: {_change_said(rec, back_out)}.", NOT_UNDONE]
+    undone = _undone_later(audit, host, rec, playbooks) if req.action is not None and rec.payload.get("ok") else None
+    if undone is not None:
+        # "undo the drain on r3" after r3 was undrained: that change is undone already, and the
+        # request for its opposite would move nothing (its dry run's prechecks fail)
+        answer.changes.append(change_record(host, undone))
+        parts[-1] = (f"**Already undone:** {host}: {_change_said(undone)} came after "
+                     f"it. There is nothing to undo, and nothing was changed.")
+        answer.text = "\n\n".join(parts)
+        return answer
     # several devices named ("roll back r2 and r3"), or "undo it" after a list of every device's changes
     several = len(req.hosts) > 1 or (req.leans and not req.hosts)
     others = _each_change(audit, req, hosts)[1:] if several else []
@@ -298,10 +351,6 @@ def answer_revert(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, mode
             "netops offers no undo of a state it does not know.")
         answer.text = said(parts)
         return answer
-    try:
-        playbooks = playbooks_from(catalogue_of(ctx))
-    except Exception:  # no catalogue: no playbook to name
-        playbooks = []
     made = str(rec.payload.get("playbook") or "")
     back = opposite(made, playbooks)
     plan = _plan_of(audit, rec, host)
