@@ -64,6 +64,9 @@ _PHRASES = (
                 r"\binto\s+maintenance\b", re.IGNORECASE), "into-maintenance"),
     (re.compile(rf"\b(?:take|taking|bring|bringing|get|getting|move|moving|pull|pulling)\b{_NOT_PEER}{{0,60}}?"
                 r"\bout\s+of\s+maintenance\b", re.IGNORECASE), "back-in-service"),
+    # "end maintenance on r3", "finish the maintenance of r3": the router itself, by name, after it
+    (re.compile(r"\b(?:end|ending|finish|finishing|complete|completing|conclude|concluding|exit|exiting)\s+(?:the\s+)?"
+                rf"maintenance\s+(?:on|of|for)\s+(?:the\s+)?(?:router\s+)?{_HOSTLIKE}", re.IGNORECASE), "back-in-service"),
     (re.compile(rf"\b(?:can|could|should|must|may|to)\s+(?:go|come)\s+back\s+(?:in|into|to)\s+{_SERVICE}\b",
                 re.IGNORECASE), "back-in-service"),
     (re.compile(r"\brestor(?:e|ing)\s+(?:the\s+|all\s+)?traffic\s+(?:to|on|onto|through|via)\b", re.IGNORECASE),

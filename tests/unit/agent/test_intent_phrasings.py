@@ -114,6 +114,7 @@ def test_a_group_or_everything_but_is_never_a_change(text, code):
     "don't set peer 198.51.100.6 on r2 admin down", "don't put r3 back into service",
     "drain r3 or not?", "undrain r1, or not", "drain r3 yes or no?",
     # a change called off is not a request for it
+    "don't end maintenance on r3", "when does maintenance end on r3?", "end maintenance on the session to r2",
     "cancel the drain of r3", "abort the drain on r3", "undo the drain on r3", "roll back the drain of r2",
     "hold off on draining r3", "call off the r3 drain", "postpone the drain of r1", "r3 drain can wait",
     "skip the drain of r3", "forget the drain on r3", "please cancel the static route 203.0.113.128/25 via "
@@ -127,6 +128,9 @@ def test_a_negated_phrase_or_participle_is_never_a_change(text):
     ("I'd like r2 taken out of service", "router-drain"), ("r1 should be undrained", "router-undrain"),
     ("please get the traffic off r3", "router-drain"), ("return r2 back to production", "router-undrain"),
     ("please do a soft clear of 198.51.100.2 on r1", "bgp-soft-clear"),
+    # trial32: these went to the model, which answered about something else
+    ("end maintenance on r3", "router-undrain"), ("finish the maintenance of r3", "router-undrain"),
+    ("please complete the maintenance on router r3", "router-undrain"),
 ])
 def test_requests_in_other_words_are_bound_changes(text, playbook):
     m = _match(text)
