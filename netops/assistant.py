@@ -761,6 +761,10 @@ class Assistant:
             return Answer(question=question, text=g.abstention(), mode="agent", model=self.model,
                           tool_calls=list(toolbox.calls), grounding=g, abstained=True,
                           notice="the documents do not cover this question; the model was not asked")
+        if g.unreadable:
+            return Answer(question=question, text=g.unreadable_text(), mode="agent", model=self.model,
+                          tool_calls=list(toolbox.calls), grounding=g,
+                          notice="no device could be read; the model was not asked")
         if g.grounded:
             SYSTEM = grounding.SYSTEM  # noqa: N806 - the grounded variant of the same prompt
         from netops.agent.numbering import TurnSources

@@ -121,6 +121,29 @@ class Grounding:
     def grounded(self) -> bool:
         return bool(self.sources) and not self.abstain
 
+    @property
+    def unreadable(self) -> bool:
+        """Every device read failed: there is no state to answer from, so the model is not asked
+        (SmolLM2 said "R3 is not healthy [1]" of an r3 whose SSH refused every connection, cited to
+        the failed read)."""
+        return self.kind == DEVICE and bool(self.sources) and all(s.text.startswith(FAILED) for s in self.sources)
+
+    def unreadable_text(self) -> str:
+        """What netops says when :attr:`unreadable`: per device, the commands and why they failed,
+        that its state is unknown, and how to check the device."""
+        failed: dict[str, dict[str, list[str]]] = {}
+        for s in self.sources:
+            host = s.evidence.host or s.label.split(":", 1)[0]
+            failed.setdefault(host, {}).setdefault(s.text[len(FAILED):].strip(), []).append(
+                s.evidence.command or s.label)
+        lines = [f"- {why if why.startswith(f'{host} ') else f'{host}: {why}'} ({', '.join(dict.fromkeys(cmds))})"
+                 for host, whys in failed.items() for why, cmds in whys.items()]
+        hosts = list(failed)
+        return (f"**Nothing could be read from {', '.join(hosts)}:** every read failed.\n\n" + "\n".join(lines)
+                + f"\n\nThe state of {', '.join(hosts)} is not known from here: the device, its SSH service or the "
+                  f"path to it may be down. `netops devices check {' '.join(hosts)}` checks reachability, host key and "
+                  "login.")
+
     def source(self, n: int) -> Source | None:
         return next((s for s in self.sources if s.n == n), None)
 
@@ -158,6 +181,10 @@ _VALUE_QUESTION = re.compile(r"\b(how (many|much|long|often|large|big)|lowest|hi
                              r"largest|default|value|size|length|port|number|interval|timer?|code|limit|"
                              r"must|should|may|allowed)\b", re.IGNORECASE)
 """Questions whose answer is a value or a rule: prefer sentences that state numbers or MUST/MAY."""
+
+
+FAILED = "FAILED:"
+"""How a device source that could not be read begins (its error follows)."""
 
 
 def _one_line(text: str) -> str:
@@ -358,7 +385,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
         if extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1) else ""
     for host, hr in agg.items():
         if not hr.ok:
-            text = f"FAILED: {hr.error}"
+            text = f"{FAILED} {hr.error}"
         else:
             getter = clean.get("getter", "")
             title = GETTER_TITLES.get(getter, getter.replace("_", " "))

@@ -267,3 +267,31 @@ def test_a_runbook_table_reaches_the_model_and_backs_the_answer(scripted, agent_
     assert "60 s" in source.text and "20 s" in source.text, source.text
     assert [s.status for s in answer.check.sentences if s.status != "not_checked"] == ["supported"], \
         [(s.text, s.status, s.reasons) for s in answer.check.sentences]
+
+
+def test_a_device_nothing_could_be_read_from_is_said_without_the_model(scripted, make_session, fake_transport):
+    """trial32 (lab r3's SSH stopped): every read of "is r3 healthy?" was refused, the model was
+    still asked and SmolLM2 said "R3 is not healthy [1]", cited to the failed `show version` and
+    listed as its evidence. netops says what failed and how to check the device instead."""
+    from netops.assistant import Assistant
+    from netops.errors import ConnectError
+
+    fake_transport.connect_errors = {"r3": ConnectError("r3 (127.0.172.3:22): connection refused")}
+    answer = Assistant(make_session()).ask("is r3 healthy?")
+    assert scripted.requests == [], "the model was asked about a device nothing was read from"
+    text = answer.text
+    assert text.startswith("**Nothing could be read from r3:** every read failed."), text
+    assert "- r3 (127.0.172.3:22): connection refused (show version, " in text, text
+    assert "`netops devices check r3`" in text and "not known from here" in text, text
+    assert not answer.citations and not answer.evidence, answer.evidence
+    assert answer.exit_code == 0 and "the model was not asked" in (answer.notice or "")
+
+
+def test_one_device_read_beside_a_failed_one_still_goes_to_the_model(scripted, make_session, fake_transport):
+    from netops.assistant import Assistant
+    from netops.errors import ConnectError
+
+    fake_transport.connect_errors = {"r3": ConnectError("r3 (127.0.172.3:22): connection refused")}
+    scripted.push(say("r1 peers with 198.51.100.2 [1]."))
+    answer = Assistant(make_session()).ask("bgp neighbours on r1 and r3")
+    assert len(scripted.requests) == 1 and "Nothing could be read" not in answer.text, answer.text
