@@ -266,7 +266,7 @@ def load_settings(**overrides: Any) -> Settings:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}",
                               hint="fix the file or point NETOPS_CONFIG elsewhere") from exc
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ())) or "settings"
@@ -274,3 +274,18 @@ def load_settings(**overrides: Any) -> Settings:
             f"invalid setting {where}: {err.get('msg')}",
             hint=f"check NETOPS_{where.upper().replace('.', '__')} and {path}",
         ) from exc
+    _check_home(Path(settings.home).expanduser())
+    return settings
+
+
+def _check_home(home: Path) -> None:
+    """A home that is (or lies under) a file is one clear error here, not a warning about the
+    history, advice to move ``<file>/history.sqlite`` aside and an index error (trial32:
+    ``NETOPS_HOME=/etc/passwd``). A home that does not exist yet is fine: it is created."""
+    at = home
+    while not at.exists() and at != at.parent:
+        at = at.parent
+    if at.exists() and not at.is_dir():
+        raise ConfigError(f"the netops home {home} (NETOPS_HOME) is not a directory: {at} is a file",
+                          hint="set NETOPS_HOME to a directory (netops creates it if it does not exist), "
+                               "or unset it for the default")

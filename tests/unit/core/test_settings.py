@@ -144,3 +144,26 @@ def test_a_section_variable_that_is_not_json_is_one_config_error(monkeypatch):
     with pytest.raises(ConfigError) as err:
         load_settings()
     assert "NETOPS_CHAT__KEYS" in str(err.value)
+
+
+@pytest.mark.parametrize("under", ["", "sub/dir"])
+def test_a_home_that_is_a_file_is_one_clear_error(tmp_path, monkeypatch, capsys, under):
+    """trial32: NETOPS_HOME=/etc/passwd (a file) gave a history warning advising to move
+    '/etc/passwd/history.sqlite' aside, then an index error; now one error and its hint, exit 2,
+    before anything is opened."""
+    from netops.cli.main import main
+
+    afile = tmp_path / "not-a-dir"
+    afile.write_text("x")
+    monkeypatch.setenv("NETOPS_HOME", str(afile / under) if under else str(afile))
+    assert main(["ask", "--offline", "what is the BGP hold time?"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0] == f"error: the netops home {afile / under if under else afile} (NETOPS_HOME) is not a " \
+                     f"directory: {afile} is a file", err
+    assert len(err) == 2 and err[1].startswith("hint: set NETOPS_HOME to a directory"), err
+    assert afile.read_text() == "x"
+
+
+def test_a_home_that_does_not_exist_yet_is_fine(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETOPS_HOME", str(tmp_path / "new" / "home"))
+    assert load_settings().home == tmp_path / "new" / "home"
