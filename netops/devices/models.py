@@ -251,6 +251,18 @@ class BgpPeerPolicy(BaseModel):
     accepted_prefixes: int | None = None
 
 
+class PrefixListMatch(BaseModel):
+    """What an inbound prefix-list does with the query prefix, read from the device's list and
+    applied by netops as the device applies it (first matching entry; none matches: denied)."""
+
+    name: str
+    action: str | None = None
+    """``permit`` or ``deny``; None when the device has no list of that name."""
+    entry: str | None = None
+    """The entry that decides (``seq 5 deny 203.0.113.0/24``); None when none matches (the
+    implicit deny at the end of every prefix-list) or the list is missing."""
+
+
 class BgpInbound(BaseModel):
     """``bgp_inbound`` getter: each peer's policies in the query's family, and what the peers
     with soft-reconfiguration inbound sent at or inside ``query`` *before* inbound policy."""
@@ -258,6 +270,8 @@ class BgpInbound(BaseModel):
     query: str
     peers: list[BgpPeerPolicy] = Field(default_factory=list)
     received: list[BgpPath] = Field(default_factory=list)
+    prefix_lists: list[PrefixListMatch] = Field(default_factory=list)
+    """Each inbound prefix-list's verdict on ``query`` (the platforms that read them: FRR)."""
     note: str | None = None
     """What could not be read (BGP not running; a peer's received routes too large)."""
 

@@ -348,14 +348,27 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
             for pol in inb.data.peers:
                 if pol.peer_name:
                     names.setdefault(pol.peer, pol.peer_name)
+            # an inbound prefix-list that denies the prefix (read from the device, applied here as
+            # the device applies it): the cause named, not only "check r2's inbound policy"
+            denied_by = {pl.name: pl for pl in inb.data.prefix_lists if pl.action == "deny"}
+
+            def why(pl: Any) -> str:
+                return (f"its entry '{pl.entry}' is the first to match {p}" if pl.entry else
+                        f"none of its entries matches {p}, so the implicit deny at its end drops it")
+
+            def said(rule: str) -> str:
+                pl = denied_by.get(rule.split(" ", 1)[1]) if rule.startswith("prefix-list ") else None
+                return f"{rule} ({why(pl)})" if pl is not None else rule
+            dropped_from: set[str] = set()
             for rcv in inb.data.received:
                 if _net(rcv.prefix) != net or any(x.peer == rcv.peer and _net(x.prefix) == net for x in bgp.data.paths):
                     continue
                 filtered.add(names.get(rcv.peer, rcv.peer))
+                dropped_from.add(rcv.peer)
                 rules = policies[rcv.peer].inbound if rcv.peer in policies else []
                 diag.findings.append(_finding("filtered_inbound", (
                     f"{name} received {p} from {peer(rcv.peer)} (kept by soft-reconfiguration inbound) but its "
-                    f"inbound policy dropped it: {', '.join(rules) or 'no inbound policy is configured'}."),
+                    f"inbound policy dropped it: {', '.join(map(said, rules)) or 'no inbound policy is configured'}."),
                     LIKELY if absent else WARNING, inb))
             if inb.data.note:
                 diag.unchecked.append(f"BGP inbound on {name}: {inb.data.note}")
@@ -364,7 +377,24 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
             if with_policy:
                 diag.findings.append(_finding("inbound_policies", f"inbound policy on {name}: " + "; ".join(
                     f"from {peer(pol.peer)}: {', '.join(pol.inbound)}" for pol in with_policy) + ".", INFO, inb))
-                blind = [peer(pol.peer) for pol in with_policy if not pol.soft_reconfig_inbound]
+            for pl in denied_by.values():
+                froms = [pol for pol in with_policy if f"prefix-list {pl.name}" in pol.inbound
+                         and pol.peer not in dropped_from]  # those are said above, with what they sent
+                if not froms:
+                    continue
+                filtered.update(names.get(pol.peer, pol.peer) for pol in froms)
+                diag.findings.append(_finding("prefix_list_denies", (
+                    f"{name}'s inbound prefix-list {pl.name} (on the session{'s' if len(froms) > 1 else ''} from "
+                    f"{', '.join(peer(pol.peer) for pol in froms)}) drops {p}: {why(pl)}."), LIKELY if absent else WARNING,
+                    inb))
+            for pl in inb.data.prefix_lists:
+                if pl.action is None:
+                    diag.findings.append(_finding("prefix_list_missing", (
+                        f"{name} applies prefix-list {pl.name} inbound, but has no prefix-list of that name."),
+                        WARNING, inb))
+            if with_policy:
+                blind = [peer(pol.peer) for pol in with_policy if not pol.soft_reconfig_inbound
+                         and not any(f"prefix-list {n}" in pol.inbound for n in denied_by)]
                 if absent and blind:
                     diag.unchecked.append(f"whether {', '.join(blind)} sent {p} and {name}'s inbound policy dropped it "
                                           "(no soft-reconfiguration inbound: what they sent before policy is not kept)")

@@ -181,7 +181,11 @@ def test_inbound_prefix_list_is_the_likely_cause(lab_clean):
     with Session(lab.settings, surface="test") as session:
         diag = diagnose_route(session.devices, "r2", R3_EXTRA_PREFIX)
     assert diag.present is False
-    (cause,) = diag.likely_causes
+    cause, by_list = diag.likely_causes
     assert cause.code == "filtered_inbound" and cause.host == "r2"
-    assert f"from r3 ({r3})" in cause.text and cause.text.endswith("prefix-list NO-AGG.")
-    assert any(u.startswith(f"whether r1 ({r1}) sent {R3_EXTRA_PREFIX}") for u in diag.unchecked)
+    entry = f"its entry 'seq 5 deny {R3_EXTRA_PREFIX}' is the first to match {R3_EXTRA_PREFIX}"
+    assert f"from r3 ({r3})" in cause.text and cause.text.endswith(f"prefix-list NO-AGG ({entry}).")
+    # r1 keeps nothing before policy, but the list read from r2 drops the prefix on that session too
+    assert by_list.code == "prefix_list_denies" and by_list.text == (
+        f"r2's inbound prefix-list NO-AGG (on the session from r1 ({r1})) drops {R3_EXTRA_PREFIX}: {entry}.")
+    assert not any(u.startswith(f"whether r1 ({r1}) sent") for u in diag.unchecked), diag.unchecked

@@ -16,10 +16,12 @@ offers through ``RIB_GETTERS``; a platform without them reports the getter as un
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Callable
 from typing import Any
 
-from netops.devices.models import BgpInbound, BgpPath, BgpPeerPolicy, BgpRoutes, NextHop, RibRoute, RouteSet
+from netops.devices.models import (BgpInbound, BgpPath, BgpPeerPolicy, BgpRoutes, NextHop, PrefixListMatch, RibRoute,
+                                   RouteSet)
 from netops.devices.parsers import ParseError, load_json, not_running_note, to_int
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import device_error
@@ -197,11 +199,76 @@ def bgp_inbound(host: Any, read: Read, *, prefix: str) -> BgpInbound:
                 out.received.append(path)
     if unread:
         out.note = "what these peers sent before policy could not be read: " + "; ".join(unread)
+    lists = [rule.split(" ", 1)[1] for p in out.peers for rule in p.inbound if rule.startswith("prefix-list ")]
+    failed = []
+    for name in dict.fromkeys(lists):
+        try:
+            text = read(prefix_list_command(name, prefix))
+            out.prefix_lists.append(prefix_list_match(parse_prefix_list(text, name), name, prefix))
+        except Cancelled:
+            raise
+        except (DeviceError, ParseError) as exc:  # the policies and paths read are still good
+            failed.append(f"prefix-list {name}: {exc}")
+    if failed:
+        out.note = "; ".join(x for x in (out.note, "could not read " + "; ".join(failed)) if x)
     return out
 
 
 def received_command(peer: str, prefix: str) -> str:
     return f"show bgp {_family(prefix)} unicast neighbors {peer} received-routes json"
+
+
+def prefix_list_command(name: str, prefix: str) -> str:
+    return f"show {'ipv6' if _family(prefix) == 'ipv6' else 'ip'} prefix-list {name} json"
+
+
+@shaped("show ip prefix-list json")
+def parse_prefix_list(text: str, name: str) -> list[dict[str, Any]] | None:
+    """The entries of prefix-list ``name`` as bgpd holds it, or None when it is not defined. vtysh
+    prints one JSON document per daemon (``{"ZEBRA": {...}}{"OSPF": {...}}{"BGP": {...}}``)."""
+    said = device_error(text)
+    if said:  # FRR's text form for a list it does not have; anything else is no answer at all
+        if "can't find" in said.lower() or "cannot find" in said.lower():
+            return None
+        raise ParseError(f"'show ip prefix-list {name} json': {said}")
+    decoder, docs, at, text = json.JSONDecoder(), [], 0, text.strip()
+    while at < len(text):
+        doc, at = decoder.raw_decode(text, at)
+        docs.append(doc)
+        while at < len(text) and text[at].isspace():
+            at += 1
+    if not docs:  # FRR 8.4 prints nothing for a list it does not have
+        return None
+    held = [d for doc in docs if isinstance(doc, dict) for d in doc.values() if isinstance(d, dict) and name in d]
+    bgp = next((doc["BGP"] for doc in docs if isinstance(doc, dict) and isinstance(doc.get("BGP"), dict)), None)
+    found = bgp.get(name) if bgp is not None else (held[0].get(name) if held else None)
+    if found is None:
+        return None
+    return list(found.get("entries") or [])
+
+
+def prefix_list_match(entries: list[dict[str, Any]] | None, name: str, prefix: str) -> PrefixListMatch:
+    """The first entry of ``entries`` that matches ``prefix`` (its network inside the entry's, its
+    length the entry's, or within ``ge``/``le``), as a router applies a prefix-list."""
+    if entries is None:
+        return PrefixListMatch(name=name)
+    net = ipaddress.ip_network(prefix, strict=False)
+    for e in sorted(entries, key=lambda e: to_int(e.get("sequenceNumber")) or 0):
+        try:
+            ent = ipaddress.ip_network(str(e.get("prefix")), strict=False)
+        except ValueError:
+            continue
+        ge, le = to_int(e.get("minimumPrefixLength")), to_int(e.get("maximumPrefixLength"))
+        if ent.version != net.version or not net.subnet_of(ent):
+            continue
+        low = ge if ge is not None else ent.prefixlen
+        high = le if le is not None else (net.max_prefixlen if ge is not None else ent.prefixlen)
+        if low <= net.prefixlen <= high:
+            seq, action = to_int(e.get("sequenceNumber")), str(e.get("type") or "").lower()
+            said = " ".join(x for x in (f"seq {seq}" if seq is not None else "", action, str(ent),
+                                        f"ge {ge}" if ge is not None else "", f"le {le}" if le is not None else "") if x)
+            return PrefixListMatch(name=name, action=action, entry=said)
+    return PrefixListMatch(name=name, action="deny")
 
 
 RIB_GETTERS = {"routes": routes, "bgp_routes": bgp_routes, "bgp_inbound": bgp_inbound}

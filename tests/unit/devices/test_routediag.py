@@ -250,17 +250,22 @@ def test_inbound_filter_that_drops_the_prefix_is_the_likely_cause(make_devices):
     assert diag.present is False
     dropped = by_code(diag, "filtered_inbound")
     assert dropped.severity == LIKELY and dropped.command == "show bgp neighbors json; show bgp ipv4 unicast " \
-        "neighbors 198.51.100.6 received-routes json"
+        "neighbors 198.51.100.6 received-routes json; show ip prefix-list NO-R3-AGG json"
     assert "received 203.0.113.128/25 from r3 (198.51.100.6)" in dropped.text
-    assert dropped.text.endswith("inbound policy dropped it: prefix-list NO-R3-AGG.")
+    assert dropped.text.endswith("inbound policy dropped it: prefix-list NO-R3-AGG (its entry 'seq 5 deny "
+                                 "203.0.113.128/25' is the first to match 203.0.113.128/25).")
     policies = by_code(diag, "inbound_policies").text
     assert "from r1 (198.51.100.1): prefix-list NO-R3-AGG, route-map FROM-R1" in policies
     assert "from r3 (198.51.100.6): prefix-list NO-R3-AGG" in policies
-    # r1 has no soft-reconfiguration: whether it sent the /25 cannot be seen, and netops says so
-    assert any(u.startswith("whether r1 (198.51.100.1) sent 203.0.113.128/25") for u in diag.unchecked)
+    # r1 has no soft-reconfiguration: whether it sent the /25 cannot be seen, but the same prefix-list
+    # (read from r2: tests/fixtures/devices/frr_routediag/README.md) drops it on that session too
+    assert not any(u.startswith("whether r1 (198.51.100.1) sent") for u in diag.unchecked), diag.unchecked
+    pl = by_code(diag, "prefix_list_denies")
+    assert pl.text == ("r2's inbound prefix-list NO-R3-AGG (on the session from r1 (198.51.100.1)) drops "
+                       "203.0.113.128/25: its entry 'seq 5 deny 203.0.113.128/25' is the first to match 203.0.113.128/25.")
     origin = next(f for f in diag.findings if f.host == "r3" and f.code in ("origin", "not_received"))
     assert origin.code == "origin" and origin.text.endswith("r2's inbound policy drops it.")
-    assert codes(diag, LIKELY) == ["filtered_inbound"]
+    assert codes(diag, LIKELY) == ["filtered_inbound", "prefix_list_denies"]
 
 
 def test_peer_policy_keys_are_read_by_name():
@@ -288,3 +293,56 @@ def test_received_routes_too_large_keeps_the_policies(make_devices):
     assert "prefix-list NO-R3-AGG" in by_code(diag, "inbound_policies").text
     assert any(u.startswith("BGP inbound on r2: what these peers sent before policy could not be read: "
                             "198.51.100.6") for u in diag.unchecked)
+
+
+def test_an_inbound_prefix_list_that_denies_the_prefix_is_named_with_its_entry(make_devices):
+    """``prefix_list`` (trial32, captured from lab 72): r3 originates 203.0.113.0/24, r2 applies
+    'ip prefix-list EDGE-IN seq 5 deny 203.0.113.0/24 / seq 10 permit 0.0.0.0/0 le 32' inbound on
+    both sessions, no soft-reconfiguration. Before, the diagnosis said "check r2's inbound policy
+    from r1 (prefix-list EDGE-IN)" and listed as not checked whether the peers sent it."""
+    devices, fake = make_devices("prefix_list")
+    diag = diagnose_route(devices, "r2", "203.0.113.0/24")
+    assert diag.present is False
+    cause = by_code(diag, "prefix_list_denies")
+    assert cause.text == ("r2's inbound prefix-list EDGE-IN (on the sessions from r1 (198.51.100.1), r3 "
+                          "(198.51.100.6)) drops 203.0.113.0/24: its entry 'seq 5 deny 203.0.113.0/24' is the first "
+                          "to match 203.0.113.0/24.")
+    assert cause.severity == LIKELY and cause.command.endswith("show ip prefix-list EDGE-IN json")
+    assert [f.code for f in diag.likely_causes] == ["prefix_list_denies"]
+    for host in ("r1", "r3"):  # both have it; r2's policy is what drops it
+        origin = next(f for f in diag.findings if f.host == host and f.code in ("origin", "not_received"))
+        assert origin.code == "origin" and origin.text.endswith("r2's inbound policy drops it."), origin.text
+    assert not any("soft-reconfiguration" in u for u in diag.unchecked), diag.unchecked
+    assert ("r2", "show ip prefix-list EDGE-IN json") in fake.sent  # read once for both sessions
+    assert fake.sent.count(("r2", "show ip prefix-list EDGE-IN json")) == 1
+
+
+@pytest.mark.parametrize("entries, prefix, verdict", [
+    ([{"sequenceNumber": 5, "type": "deny", "prefix": "203.0.113.0/24"},
+      {"sequenceNumber": 10, "type": "permit", "prefix": "0.0.0.0/0", "maximumPrefixLength": 32}],
+     "203.0.113.0/24", ("deny", "seq 5 deny 203.0.113.0/24")),
+    ([{"sequenceNumber": 5, "type": "deny", "prefix": "203.0.113.0/24"},
+      {"sequenceNumber": 10, "type": "permit", "prefix": "0.0.0.0/0", "maximumPrefixLength": 32}],
+     "203.0.113.128/25", ("permit", "seq 10 permit 0.0.0.0/0 le 32")),  # an exact entry matches its length only
+    ([{"sequenceNumber": 10, "type": "permit", "prefix": "10.0.0.0/8", "minimumPrefixLength": 24}],
+     "10.1.0.0/16", ("deny", None)),  # ge 24 (le 32): a /16 matches nothing, the implicit deny drops it
+    ([{"sequenceNumber": 20, "type": "permit", "prefix": "10.0.0.0/8", "minimumPrefixLength": 16,
+       "maximumPrefixLength": 24}, {"sequenceNumber": 10, "type": "deny", "prefix": "10.1.0.0/16"}],
+     "10.1.0.0/16", ("deny", "seq 10 deny 10.1.0.0/16")),  # the lowest sequence number decides
+    (None, "10.1.0.0/16", (None, None)),
+])
+def test_prefix_list_first_match(entries, prefix, verdict):
+    from netops.devices.parsers.frr_rib import prefix_list_match
+
+    m = prefix_list_match(entries, "PL", prefix)
+    assert (m.action, m.entry) == verdict
+
+
+def test_a_prefix_list_the_device_does_not_have_or_cannot_show():
+    from netops.devices.parsers import ParseError
+    from netops.devices.parsers.frr_rib import parse_prefix_list
+
+    assert parse_prefix_list("", "NOPE") is None  # FRR 8.4: nothing for a missing list
+    assert parse_prefix_list("% Can't find specified prefix-list\n", "NOPE") is None
+    with pytest.raises(ParseError):
+        parse_prefix_list("% Unknown command: show ip prefix-list X json\n", "X")
