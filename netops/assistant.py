@@ -761,7 +761,11 @@ class Assistant:
             return Answer(question=question, text=g.abstention(), mode="agent", model=self.model,
                           tool_calls=list(toolbox.calls), grounding=g, abstained=True,
                           notice="the documents do not cover this question; the model was not asked")
-        if g.unreadable:
+        from netops.agent import pasted
+
+        if g.unreadable and not pasted.split(question)[0]:
+            # no state and nothing else to talk about; with configuration pasted under the question
+            # the model still has the person's own text to explain (the failed reads are its sources)
             return Answer(question=question, text=g.unreadable_text(), mode="agent", model=self.model,
                           tool_calls=list(toolbox.calls), grounding=g,
                           notice="no device could be read; the model was not asked")

@@ -295,3 +295,15 @@ def test_one_device_read_beside_a_failed_one_still_goes_to_the_model(scripted, m
     scripted.push(say("r1 peers with 198.51.100.2 [1]."))
     answer = Assistant(make_session()).ask("bgp neighbours on r1 and r3")
     assert len(scripted.requests) == 1 and "Nothing could be read" not in answer.text, answer.text
+
+
+def test_configuration_pasted_under_the_question_still_goes_to_the_model_when_no_read_worked(
+        scripted, make_session, fake_transport):
+    from netops.assistant import Assistant
+    from netops.errors import ConnectError
+
+    fake_transport.connect_errors = {"r3": ConnectError("r3 (127.0.172.3:22): connection refused")}
+    scripted.push(say("The neighbour's remote-as must match."))
+    answer = Assistant(make_session()).ask("why does r3 not peer with 198.51.100.5?\n"
+                                           " router bgp 65003\n  neighbor 198.51.100.5 remote-as 65009")
+    assert len(scripted.requests) == 1 and "Nothing could be read" not in answer.text, answer.text
