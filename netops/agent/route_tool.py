@@ -128,13 +128,22 @@ def grounding(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any]) 
     diag = getattr(result, "data", None)
     if diag is None or not getattr(result, "ok", False):
         return Grounding(DEVICE, [], notice=f"could not diagnose the route first: {getattr(result, 'error', '?')}")
-    sources = []
-    for f in ordered(diag)[:MAX_SOURCES]:
+    # one source per read, its findings together: two findings from one read as two sources gave
+    # one evidence entry two numbers, and the evidence list (one entry per read) began at [3]
+    sources: list[Any] = []
+    by_label: dict[str, Any] = {}
+    for f in ordered(diag):
         ev = _evidence(f)
         label = f"{f.source}" + (f", {ev[0].label.rsplit(', ', 1)[-1]}" if ev else "")
         text = ("likely cause: " if f.likely_cause else "") + f.text
-        sources.append(Source(len(sources) + 1, "device", label, text,
-                              ev[0] if ev else Evidence("device", label, host=f.host, command=f.command)))
+        if label in by_label:
+            by_label[label].text += "\n" + text
+            continue
+        if len(sources) == MAX_SOURCES:
+            continue
+        by_label[label] = Source(len(sources) + 1, "device", label, text,
+                                 ev[0] if ev else Evidence("device", label, host=f.host, command=f.command))
+        sources.append(by_label[label])
     g = Grounding(DEVICE, sources)
     g.facts = diag.render()
     g.findings = diag.to_dict()

@@ -132,3 +132,18 @@ def test_the_model_can_call_the_tool_itself(scripted, make_assistant):
     assert '<data source="route diagnosis of 203.0.113.128/25 on r2">' in result
     assert "learned from r3 (198.51.100.6)" in result
     assert any(c.tool == "diagnose_route" and c.ok for c in answer.tool_calls)
+
+
+def test_each_read_is_one_numbered_source_and_the_evidence_is_numbered_from_one(scripted, make_assistant):
+    """trial32: the findings "r2 has no route" and "4 more-specific routes" come from one read; as
+    two sources they gave that read two numbers, the evidence list (one entry per read) kept the
+    later one, and the chat showed "evidence (8): [3] ... [10]"."""
+    scripted.push(say("Nobody originates it [1]."))
+    answer = make_assistant().ask(CANONICAL)
+    labels = [s.label for s in answer.grounding.sources]
+    assert len(labels) == len(set(labels)), labels
+    routes = next(s for s in answer.grounding.sources if "show ip route 203.0.113.0/24 longer-prefixes" in s.label
+                  and s.label.startswith("r2:"))
+    assert "has no route for 203.0.113.0/24" in routes.text and "more-specific routes inside it" in routes.text
+    numbers = [n for n, _ in answer.numbered()]
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
