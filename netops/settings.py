@@ -274,14 +274,15 @@ def load_settings(**overrides: Any) -> Settings:
             f"invalid setting {where}: {err.get('msg')}",
             hint=f"check NETOPS_{where.upper().replace('.', '__')} and {path}",
         ) from exc
-    _check_home(Path(settings.home).expanduser())
     return settings
 
 
-def _check_home(home: Path) -> None:
-    """A home that is (or lies under) a file is one clear error here, not a warning about the
-    history, advice to move ``<file>/history.sqlite`` aside and an index error (trial32:
-    ``NETOPS_HOME=/etc/passwd``). A home that does not exist yet is fine: it is created."""
+def check_home(settings: Settings) -> None:
+    """Raise :class:`ConfigError` when the home is (or lies under) a file: one clear error, not a
+    warning about the history, advice to move ``<file>/history.sqlite`` aside and an index error
+    (trial32: ``NETOPS_HOME=/etc/passwd``). A home that does not exist yet is fine: it is created.
+    ``netops doctor`` does not call it: it reports the state dir as one of its checks."""
+    home = Path(settings.home).expanduser()
     at = home
     while not at.exists() and at != at.parent:
         at = at.parent

@@ -26,7 +26,12 @@ def settings_from(ctx: click.Context | None = None):
     root = ctx.find_root()
     root.ensure_object(dict)
     if "settings" not in root.obj:
-        root.obj["settings"] = load_settings()
+        settings = load_settings()
+        if root.invoked_subcommand != "doctor":  # the doctor reports a bad home as one of its checks
+            from netops.settings import check_home
+
+            check_home(settings)
+        root.obj["settings"] = settings
     return root.obj["settings"]
 
 
