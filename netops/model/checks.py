@@ -94,8 +94,11 @@ def _openai_checks(backend: Any, name: str, status: Any) -> list[Any]:
         rows.append(Check("model context", False, f"context {n_ctx} < {MIN_CONTEXT} tokens",
                           "restart the server with --n_ctx 8192", essential=False))
     else:
-        rows.append(Check("model context", True, f"context {n_ctx or 'not reported'}"
-                          + ("" if n_ctx else " (start llama.cpp with --n_ctx 8192)"), essential=False))
+        # llama-cpp-python publishes no context size: the advice is a condition, not an order
+        # (trial32: it told someone who had started the server with --n_ctx 8192 to do so)
+        rows.append(Check("model context", True, f"context {n_ctx or 'not reported by the server'}"
+                          + ("" if n_ctx else f" (netops needs {MIN_CONTEXT}+ tokens: --n_ctx 8192 for llama.cpp)"),
+                          essential=False))
     return rows
 
 

@@ -70,6 +70,10 @@ def test_doctor_checks_for_an_openai_compatible_server(oa_settings, scripted):
     assert rows["model"].ok and "served by" in rows["model"].detail
     assert rows["model chat"].ok and "usage reported" in rows["model chat"].detail
     assert rows["model context"].ok
+    # the scripted server publishes no context size (as llama-cpp-python): said as a condition, not
+    # an order to someone who may have started it right (trial32)
+    assert rows["model context"].detail == ("context not reported by the server (netops needs 8192+ tokens: "
+                                            "--n_ctx 8192 for llama.cpp)")
 
 
 def test_doctor_names_the_served_models_when_the_alias_differs(oa_settings):
