@@ -669,7 +669,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
                                               "and was left out") if x)
         if g.grounded:
             lead = own_findings if g.kind == DEVICE else passages_first
-            answer.text = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED}_"
+            answer.text = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED if g.kind == DEVICE else MODEL_IMITATED_SPEC}_"
             answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
         else:
             answer.text = f"_{MODEL_IMITATED}_"
@@ -897,6 +897,12 @@ MODEL_UNSUPPORTED = "The model's answer (not supported by the device state; show
 MODEL_IMITATED = ("The model's answer is left out: it imitated netops's own output (its labels or its list of "
                   "sources), so its values cannot be told from what netops read. Ask again, or read the device "
                   "with `netops state HOST ...`")
+
+MODEL_IMITATED_SPEC = ("The model's answer is left out: it imitated netops's own output (its labels or its list "
+                       "of sources), so its values cannot be told from the passages above. Ask again, or search the "
+                       "documents with `netops kb search \"...\"`")
+"""The same for a question about the documents (trial32: "what is the BGP keepalive interval?" was
+told to read a device)."""
 
 NOTHING_READ = ("netops read nothing from {hosts} for this question, so there is nothing to answer it with: the "
                 "model's answer, which no device output backs, is left out (a small model makes up serial numbers, "

@@ -137,3 +137,15 @@ def test_a_sentence_pointing_at_the_sources_is_not_counted_supported(scripted, m
     assert answer.to_dict()["check"]["supported"] == 0
     # model19: under the findings it is left out, and said ("... only points at the sources ...")
     assert "can be found in [1]" not in answer.text and "only points at the sources" in answer.text
+
+
+def test_an_imitating_answer_to_a_documents_question_points_at_the_documents(scripted, make_assistant):
+    """trial32: SmolLM2 answered "what is the BGP keepalive interval?" with a "[1] RFC 4271 §6.5
+    (...)" line; the passages were shown and the answer left out, then the person was told to read
+    a device with `netops state HOST`."""
+    from netops.agent.grounding import MODEL_IMITATED, MODEL_IMITATED_SPEC, PASSAGES_FIRST
+
+    scripted.push(say(ECHOED))
+    answer = make_assistant().ask("What is the lowest hold time a BGP speaker may accept?")
+    assert PASSAGES_FIRST in answer.text and MODEL_IMITATED_SPEC in answer.text, answer.text
+    assert MODEL_IMITATED not in answer.text and "netops state HOST" not in answer.text
