@@ -305,8 +305,9 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
     terms = facts.content_words(question)
     best_share = max(coverage.shares, default=0.0)
     # Retrieval order (which weighs meaning, not only words) among the passages that cover the
-    # question about as well as the best one does.
-    for i in range(len(hits)):
+    # question about as well as the best one does; for a question that asks what a value or rule is,
+    # one whose sentences nearest the question state one goes first (_stating_first).
+    for i in _stating_first(question, focused, coverage.shares, budget.relevance * best_share):
         h = hits[i]
         share = coverage.shares[i] if i < len(coverage.shares) else 0.0
         if len(sources) >= budget.max_sources:
@@ -324,6 +325,30 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
     notice = "; ".join(x for x in ("the knowledge base is lexical-only (no embedder)"
                                    if getattr(kb, "lexical_only", False) else None, also) if x) or None
     return Grounding(KNOWLEDGE, sources, coverage, nearest, notice)
+
+
+_ASKS_VALUE = re.compile(r"\b(?:must|shall|should|may)\s+(?:be|not\s+be)\b|\b(?:lowest|highest|minimum|maximum|"
+                         r"smallest|largest|default|how\s+(?:many|much|long|often|large|big))\b", re.IGNORECASE)
+
+
+def _states_value(text: str) -> bool:
+    """A passage's focus states a rule (an RFC 2119 word) or a value with a unit (``3 seconds``)."""
+    return bool(facts.normative(text)) or any(q.unit for q in facts.quantities(text))
+
+
+def _stating_first(question: str, focused: list[str], shares: Sequence[float], bar: float) -> list[int]:
+    """The passages' indexes in retrieval order, except that for a question asking what a value or
+    rule is ("what does RFC 4271 say the hold timer must be?", "what is the minimum ..."), when the
+    first passage states none, the first one that covers the question about as well (``bar``) and
+    states one goes first: with one source for a small model, RFC 4271 §6.5 (Hold Timer Expired
+    Error Handling, no value in it) was the only passage given, ahead of §4.2's "The Hold Time MUST
+    be either zero or at least three seconds" (trial32)."""
+    order = list(range(len(focused)))
+    if not focused or not _ASKS_VALUE.search(question) or _states_value(focused[0]):
+        return order
+    better = next((i for i in order[1:] if (shares[i] if i < len(shares) else 0.0) >= bar
+                   and _states_value(focused[i])), None)
+    return order if better is None else [better, *(i for i in order if i != better)]
 
 
 def section_text(kb: Any, chunk: Any, reach: int = 2) -> str:

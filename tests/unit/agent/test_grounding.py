@@ -144,3 +144,29 @@ def test_a_section_read_across_its_chunks_says_each_sentence_once(kb):
     chunk = next(h.chunk for h in hits if h.chunk.section == "9.1.2")
     text = grounding.section_text(kb, chunk)
     assert text.count("a) the highest degree of preference") == 1, text
+
+
+def test_a_question_asking_what_a_rule_says_gets_the_passage_that_states_it(kb):
+    """trial32: with one source (the small-model default), "what does RFC 4271 say the hold timer
+    must be?" was given RFC 4271 §6.5 (Hold Timer Expired Error Handling: no value in it) and
+    SmolLM2 paraphrased the error handling; §4.2 says "The Hold Time MUST be either zero or at
+    least three seconds"."""
+    one = grounding.GroundingBudget(max_sources=1)
+    g = grounding.from_knowledge("what does RFC 4271 say the hold timer must be?", kb, one)
+    assert g.sources[0].label.startswith("RFC 4271 §4.2"), [s.label for s in g.sources]
+    assert "at least three seconds" in g.sources[0].text
+    # a question that asks for no value keeps retrieval's order
+    g = grounding.from_knowledge("What does a BGP speaker send when the Hold Timer expires?", kb, one)
+    assert g.sources[0].label.startswith("RFC 4271 §6.5"), [s.label for s in g.sources]
+
+
+def test_stating_first_moves_only_a_close_passage_that_states_a_value():
+    focused = ["6.5. Hold Timer Expired Error Handling If a system does not receive ... the NOTIFICATION is sent.",
+               "Appendix B. The concept of network classes is foreign to BGP-4.",
+               "The Hold Time MUST be either zero or at least three seconds."]
+    q = "what does RFC 4271 say the hold timer must be?"
+    assert grounding._stating_first(q, focused, [1.0, 1.0, 0.95], 0.9) == [2, 0, 1]
+    assert grounding._stating_first(q, focused, [1.0, 1.0, 0.5], 0.9) == [0, 1, 2]  # covers too little
+    assert grounding._stating_first("what does the hold timer do?", focused, [1.0, 1.0, 1.0], 0.9) == [0, 1, 2]
+    focused[0] += " It MUST be sent."  # the first passage states a rule itself
+    assert grounding._stating_first(q, focused, [1.0, 1.0, 1.0], 0.9) == [0, 1, 2]
