@@ -326,10 +326,15 @@ class ToolBox:
                 try:
                     result = tool.run(self.ctx, params)
                 except Exception as exc:  # a tool bug or a backend error is data for the model
+                    from netops.errors import NetopsError
+
                     message = getattr(exc, "message", None) or str(exc)
                     hint = getattr(exc, "hint", None)
-                    result = ToolResult(name, False, error=f"{type(exc).__name__}: {message}"
-                                        + (f" (hint: {hint})" if hint else ""))
+                    # netops's own errors say what is wrong in words (the card and the chat show it:
+                    # "Failed: NotFoundError: no host ..." named a Python class); anything else is a
+                    # bug, named by its class
+                    said = message if isinstance(exc, NetopsError) else f"{type(exc).__name__}: {message}"
+                    result = ToolResult(name, False, error=said + (f" (hint: {hint})" if hint else ""))
         text, cut = truncate(result.content, self.ctx.budget.tool_output_tokens)
         if cut:
             result.content, result.truncated = text, True
