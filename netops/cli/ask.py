@@ -201,10 +201,13 @@ class _Approvals:
             req.respond(decision.approved, by=decision.by, reason=decision.reason, by_policy=True)
             return
         if not self.interactive:
-            why = (f"--yes does not cover this change ({needs_person}) and there is no terminal to ask"
+            # why a person must approve, without the reviewer's findings again: the plan above printed
+            # them, and the reason is repeated on the tool card and in the outcome (trial32: four times)
+            short = needs_person.split(":", 1)[0] if needs_person else None
+            why = (f"--yes does not cover this change ({short}) and there is no terminal to ask"
                    if self.yes else
                    f"no terminal to ask for approval, and only a person at a terminal may approve this change "
-                   f"({needs_person}): ask again at a terminal" if needs_person else
+                   f"({short}): ask again at a terminal" if needs_person else
                    "no terminal to ask for approval (use --yes with an approval policy)")
             req.respond(False, by=self.settings.user, reason=why)
             return

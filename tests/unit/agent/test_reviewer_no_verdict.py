@@ -138,6 +138,8 @@ def test_no_terminal_and_a_warned_change_does_not_point_at_yes(settings):
              respond=lambda ok, **kw: got.update(ok=ok, **kw))
     _Approvals(settings, False, None, False).answer(req)
     assert got["ok"] is False and "--yes" not in got["reason"] and "terminal" in got["reason"], got
+    # the findings were printed with the plan; the reason names why a person must approve, once (trial32)
+    assert "(the reviewer warned)" in got["reason"] and ": x" not in got["reason"], got
     plain = NS(plan=req.plan, needs_person=None, respond=lambda ok, **kw: got.update(ok=ok, **kw))
     _Approvals(settings, False, None, False).answer(plain)
     assert "use --yes with an approval policy" in got["reason"]
