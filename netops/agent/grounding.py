@@ -69,6 +69,9 @@ class Source:
     score: float | None = None
     title: str = ""
     """The document's title (``A Border Gateway Protocol 4 (BGP-4)``): names the check may match."""
+    failure: tuple[str, str | None] | None = None
+    """A device read that failed: its error class and hint (``("ConnectError", "is sshd running
+    ...?")``); None for a source that holds what was read."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "kind": self.kind, "label": self.label, "text": self.text,
@@ -126,7 +129,7 @@ class Grounding:
         """Every device read failed: there is no state to answer from, so the model is not asked
         (SmolLM2 said "R3 is not healthy [1]" of an r3 whose SSH refused every connection, cited to
         the failed read)."""
-        return self.kind == DEVICE and bool(self.sources) and all(s.text.startswith(FAILED) for s in self.sources)
+        return self.kind == DEVICE and bool(self.sources) and all(s.failure is not None for s in self.sources)
 
     def unreadable_text(self) -> str:
         """What netops says when :attr:`unreadable`: per device, the commands and why they failed,
@@ -139,10 +142,19 @@ class Grounding:
         lines = [f"- {why if why.startswith(f'{host} ') else f'{host}: {why}'} ({', '.join(dict.fromkeys(cmds))})"
                  for host, whys in failed.items() for why, cmds in whys.items()]
         hosts = list(failed)
-        return (f"**Nothing could be read from {', '.join(hosts)}:** every read failed.\n\n" + "\n".join(lines)
-                + f"\n\nThe state of {', '.join(hosts)} is not known from here: the device, its SSH service or the "
-                  f"path to it may be down. `netops devices check {' '.join(hosts)}` checks reachability, host key and "
-                  "login.")
+        names = ", ".join(hosts)
+        reached = [s for s in self.sources if s.failure and s.failure[0] not in _UNREACHED]
+        if reached:  # it answered, with an error instead of its state (trial32: FRR's daemons stopped)
+            why = (f"{names} answered, but not with {'its' if len(hosts) == 1 else 'their'} state (what it said is "
+                   "above): the routing software may not be running, or the command is not supported there.")
+        else:
+            why = (f"The state of {names} is not known from here: the device, its SSH service or the path to it may "
+                   "be down.")
+        hints = list(dict.fromkeys(s.failure[1] for s in self.sources if s.failure and s.failure[1]))
+        return (f"**Nothing could be read from {names}:** every read failed.\n\n" + "\n".join(lines)
+                + f"\n\n{why}" + (f" Hint: {'; '.join(h.rstrip('.') for h in hints)}." if hints else "")
+                + ("" if reached else
+                   f" `netops devices check {' '.join(hosts)}` checks reachability, host key and login."))
 
     def source(self, n: int) -> Source | None:
         return next((s for s in self.sources if s.n == n), None)
@@ -185,6 +197,8 @@ _VALUE_QUESTION = re.compile(r"\b(how (many|much|long|often|large|big)|lowest|hi
 
 FAILED = "FAILED:"
 """How a device source that could not be read begins (its error follows)."""
+_UNREACHED = ("ConnectError", "AuthError", "HostKeyError", "CommandTimeout", "SessionClosed")
+"""Errors of a read that never got the device's answer (the others carry what it said)."""
 
 
 def _one_line(text: str) -> str:
@@ -424,7 +438,8 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
                 text += "\n\n" + found.replace("**", "")
         ev = evidence.get(host) or Evidence("device", f"{host}: {hr.command or clean.get('getter')}", host=host,
                                             command=hr.command)
-        sources.append(Source(len(sources) + 1, "device", ev.label, clip_lines(text, budget.passage_tokens * CHARS_PER_TOKEN), ev))
+        sources.append(Source(len(sources) + 1, "device", ev.label, clip_lines(text, budget.passage_tokens * CHARS_PER_TOKEN), ev,
+                              failure=None if hr.ok else (hr.error_type or "error", getattr(hr, "hint", None))))
     return Grounding(DEVICE, sources, counts=[found] if found else [],
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
                      answer=_route_answer(clean.get("getter", ""), agg))

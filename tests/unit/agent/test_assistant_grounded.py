@@ -307,3 +307,19 @@ def test_configuration_pasted_under_the_question_still_goes_to_the_model_when_no
     answer = Assistant(make_session()).ask("why does r3 not peer with 198.51.100.5?\n"
                                            " router bgp 65003\n  neighbor 198.51.100.5 remote-as 65009")
     assert len(scripted.requests) == 1 and "Nothing could be read" not in answer.text, answer.text
+
+
+def test_a_device_that_answers_every_read_with_an_error_is_said_to_have_answered(scripted, make_session,
+                                                                                   fake_transport):
+    """trial32 (lab r3's FRR daemons stopped, its SSH up): vtysh answered every command with "Exiting:
+    failed to connect to any daemons."; the answer said the device or its SSH might be down."""
+    from netops.assistant import Assistant
+
+    down = "Exiting: failed to connect to any daemons.\nHint: if this seems wrong, try running me as a privileged user!\n"
+    fake_transport.outputs["r3"] = {cmd: down for cmd in fake_transport.outputs["r3"]}
+    answer = Assistant(make_session()).ask("is r3 healthy?")
+    assert scripted.requests == [], "the model was asked about a device nothing was read from"
+    text = answer.text
+    assert text.startswith("**Nothing could be read from r3:**") and "failed to connect to any daemons" in text, text
+    assert "r3 answered, but not with its state" in text and "routing software may not be running" in text, text
+    assert "SSH service" not in text and "netops devices check" not in text, text
