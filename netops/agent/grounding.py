@@ -934,6 +934,8 @@ PASSAGES_FIRST = "The passages retrieved for this question (the model's answer i
 MODEL_UNBACKED = "The model's answer (not supported by the passages; shown as written)"
 _CITATIONS_ONLY = re.compile(r"[\s\W]*(?:\[\d+\][\s\W]*)*")
 MODEL_UNSUPPORTED = "The model's answer (not supported by the device state; shown as written)"
+OWN_FINDINGS_AUDIT = "netops's own findings from its audit log (no model involved)"
+MODEL_UNSUPPORTED_AUDIT = "The model's answer (not supported by the audit log; shown as written)"
 MODEL_IMITATED = ("The model's answer is left out: it imitated netops's own output (its labels or its list of "
                   "sources), so its values cannot be told from what netops read. Ask again, or read the device "
                   "with `netops state HOST ...`")
@@ -1032,9 +1034,12 @@ def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None =
     """The device facts first, clearly labelled, then the model's unsupported text (if any), then
     the line saying what of the model's answer was left out (if anything was)."""
     body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
-    out = f"**{OWN_FINDINGS}:**\n\n{body}"
+    # what changed, from netops's audit log alone, is no device state (trial32: "what changed on r1
+    # recently?" was labelled "findings from device state")
+    audit = bool(g.sources) and all(s.evidence.kind == "audit" for s in g.sources)
+    out = f"**{OWN_FINDINGS_AUDIT if audit else OWN_FINDINGS}:**\n\n{body}"
     if model_text and model_text.strip() and not _CITATIONS_ONLY.fullmatch(model_text):
-        out += f"\n\n**{MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"
+        out += f"\n\n**{MODEL_UNSUPPORTED_AUDIT if audit else MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"
     if left_out:
         out += f"\n\n_{left_out}_"
     return out

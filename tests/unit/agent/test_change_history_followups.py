@@ -346,3 +346,20 @@ def test_a_whole_network_follow_up_lists_every_routers_changes_offline(lab):
     assert got["audit"] and not got.get("reads") and "by alice" in got["text"] and "by carol" in got["text"], got
     got = lab.ask("and on all routers except r3?", ["what changed on r2?"])
     assert got["audit"] and "by alice" in got["text"] and "by carol" not in got["text"] and "by bob" not in got["text"], got
+
+
+def test_with_a_model_an_unsupported_answer_is_labelled_as_the_audit_log_not_device_state(scripted, change_assistant):
+    """trial32: "what changed on r1 recently?" put the audit log's changes under "netops's own
+    findings from device state" and the model's sentence under "not supported by the device state";
+    nothing was read from a device."""
+    from netops.agent.grounding import MODEL_UNSUPPORTED, MODEL_UNSUPPORTED_AUDIT, OWN_FINDINGS, OWN_FINDINGS_AUDIT
+    from netops.testing.ollama_server import say
+
+    assistant = change_assistant()
+    assistant.session.audit.append("apply", {"playbook": "router-drain", "host": "r2", "ok": True,
+                                             "commands": ["!"]}, actor="erin")
+    scripted.push(say("The admin of the router updated its configuration."))
+    answer = assistant.ask("what changed on r2 recently?")
+    assert answer.text.startswith(f"**{OWN_FINDINGS_AUDIT}:**") and "router-drain by erin" in answer.text, answer.text
+    assert MODEL_UNSUPPORTED_AUDIT in answer.text, answer.text
+    assert OWN_FINDINGS not in answer.text and MODEL_UNSUPPORTED not in answer.text, answer.text
