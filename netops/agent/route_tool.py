@@ -73,10 +73,13 @@ _NEG = r"(?:\bnot\b|n't\b|\bnever\b|\b(?:is|are|was|were|does|do|did|has|have|ha
 _WHY = r"(?:\bwhy\b|\bhow\s+come\b|\bwhat'?s\s+(?:going\s+on|wrong|up|the\s+(?:problem|issue))\b)"
 _SHAPES = tuple(re.compile(p, re.IGNORECASE) for p in (
     # why is r2 not learning / receiving / seeing / getting P; why isn't r2 learning P
-    rf"{_WHY}.*{_NEG}.*\b(learn\w*|receiv\w*|see\w*|get\w*|hav\w*|install\w*|carry\w*)\b",
+    # ("lerning", "recieving": typed in a hurry)
+    rf"{_WHY}.*{_NEG}.*\b(l(?:ea|e|a)rn\w*|rec(?:ei|ie)v\w*|see\w*|get\w*|hav\w*|install\w*|carry\w*)\b",
     # r2 doesn't have P, why?  /  r1 isnt getting P from r3, whats going on
     rf"{_NEG}\W+(\w+\W+){{0,2}}(learn\w*|receiv\w*|see\w*|get\w*|hav\w*|install\w*)\b.*{_WHY}",
     r"\bwhy\b.*\b(missing|absent|gone|disappeared|withdrawn)\b",
+    # the problem said, not asked: "r2 is missing 203.0.113.0/24", "203.0.113.0/24 is gone from r2"
+    r"\b(?:is|are|'s)\s+(?:still\s+)?(?:missing|absent|gone)\b",
     # why don't I have a route to P on r2; why is there no route to P on r2
     r"\bwhy\b.*\bno\b.*\broutes?\b",
     # is r2 learning P; is r2 receiving P

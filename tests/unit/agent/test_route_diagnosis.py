@@ -37,6 +37,11 @@ def fake_transport():
     "r2 doesn't have 203.0.113.0/24, why?",
     "why is 203.0.113.0/24 missing on r2?",
     "why did r2 never receive 203.0.113.0/24 from its peers?",
+    # trial32: a typo in the verb, and the problem said rather than asked, were a bare route lookup
+    "why is r2 not lerning 203.0.113.0/24?",
+    "why isnt r2 recieving 203.0.113.0/24",
+    "r2 is missing 203.0.113.0/24",
+    "203.0.113.0/24 is gone from r2",
 ])
 def test_question_shapes_route_to_the_diagnosis(question):
     r = route(question, HOSTS)
@@ -57,6 +62,8 @@ def test_the_device_asked_about_is_the_first_one_named():
     ("why is 203.0.113.0/24 not learned?", None),      # no device
     ("why does r2 not have the neighbour 198.51.100.6 up?", None),  # a session, not a route
     ("why is the session to 198.51.100.6 on r2 not up?", None),
+    ("is the session to 198.51.100.6 missing on r2?", None),
+    ("which interface is missing its address on r2?", None),
 ])
 def test_other_questions_do_not(question, tool):
     r = route(question, HOSTS)
