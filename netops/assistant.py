@@ -538,7 +538,10 @@ class Assistant:
             _signals_to_main_thread()
             try:
                 from netops.agent import audit_question, pasted, raw_command, relayed
+                from netops.agent.intent import own_words
                 from netops.agent.offline import LABEL
+                from netops.agent.router import bad_addresses
+                from netops.errors import InputError
 
                 def said_here(text: str, notice: str, *, refused: bool = False, asks: bool = False) -> Answer:
                     """An answer netops gives itself, before any read or model (the model is not asked)."""
@@ -562,6 +565,15 @@ class Assistant:
                     # answered it with its own system prompt)
                     result["answer"] = said_here(said, "a relayed change request: nothing was read or changed",
                                                  asks=True)
+                elif bad := bad_addresses(own_words(question)):
+                    # "why is r2 not learning 999.0.113.0/24?": bad input, one clear line (as `netops state`
+                    # says it), nothing read, no model (SmolLM2 told a story about a file of that name)
+                    result["answer"] = said_here(
+                        f"{bad[0]!r} is not an IP address or prefix (each of the four numbers is 0-255, an IPv4 "
+                        "prefix length 0-32): nothing was read. Ask again with the address you meant.",
+                        "an address that is not one: nothing was read", asks=True)
+                    result["answer"].error = f"{bad[0]!r} is not an IP address or prefix"
+                    result["answer"].error_exit = InputError.exit_code
                 elif (said := audit_question.answer(question, ctx, hosts)) is not None:
                     # "show me the audit log", "is the audit log intact?": netops's own log, read here
                     result["answer"] = said_here(said, "answered from netops's audit log", asks=True)

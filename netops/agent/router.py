@@ -203,6 +203,23 @@ def addresses(text: str) -> list[str]:
     return out
 
 
+# four dotted numbers (not part of a longer dotted run: an OID, a version), with a length or not
+_DOTTED_QUAD = re.compile(r"(?<![\w:.])(\d{1,4}(?:\.\d{1,4}){3}(?:/\d{1,4})?)(?![\w:]|\.\d)")
+
+
+def bad_addresses(text: str) -> list[str]:
+    """What ``text`` writes as an IPv4 address or prefix that is none ("999.0.113.0/24", a
+    "203.0.113.0/33", "10.1.1.256"): the question cannot be answered as asked, and a model given
+    it told a story about a configuration file of that name (trial32)."""
+    out = []
+    for m in _DOTTED_QUAD.finditer(text):
+        try:
+            ipaddress.ip_network(m.group(1), strict=False)
+        except ValueError:
+            out.append(m.group(1))
+    return out
+
+
 def mentions(text: str, hosts: list[str], joined: bool = False) -> list[tuple[int, str]]:
     """``(position, host)`` for each inventory host named in ``text`` as a whole word, in inventory
     order (``sorted()`` gives the order they were said). With ``joined``, two hosts written as the
