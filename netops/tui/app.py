@@ -126,6 +126,8 @@ class ChatApp(App[None]):
         self.written: str | None = None
         """The conversation this run last stored an answer or a command in (the newest one)."""
         self.entries: list[Entry] = []
+        self.last_export: Path | None = None
+        """The file this chat last exported to (the one file /save may write again)."""
         self.cancel_token: Any = None
         self.busy = False
         self.change_running = False
@@ -1081,11 +1083,22 @@ class ChatApp(App[None]):
         when = datetime.now(timezone.utc)
         name = f"conversation-{self.conversation_id or when.strftime('%Y%m%d-%H%M%S')}.md"
         target = Path(path).expanduser() if path else self.settings.paths.home / "exports" / name
+        if target.is_dir():  # "/save ~/notes": into that directory, as cp would
+            target = target / name
         title = next((e.text for e in self.entries if e.role == "user"), "netops conversation")
+        text = to_markdown(self.entries, title=title[:80], conversation_id=self.conversation_id,
+                           exported_at=when.isoformat(timespec="seconds"))
+        # a file that is there is never overwritten, except this chat's own last export (saved again):
+        # "/save /etc/passwd", run as root, replaced the system's user list with the conversation (trial32)
+        mine = self.last_export is not None and target.resolve() == self.last_export.resolve()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(to_markdown(self.entries, title=title[:80], conversation_id=self.conversation_id,
-                                          exported_at=when.isoformat(timespec="seconds")), encoding="utf-8")
+            with target.open("w" if mine else "x", encoding="utf-8") as out:
+                out.write(text)
+        except FileExistsError:  # said in the conversation (a toast goes after 5 s)
+            self.call_later(self._append, Notice(f"not saved: {target} already exists, and netops does not "
+                                                 "overwrite a file; name a new one", "error"))
+            return
         except OSError as exc:
             self.notify(f"cannot export to {target}: {exc.strerror or exc}", severity="error")
             return

@@ -336,3 +336,32 @@ async def test_kb_add_a_path_says_how_to_add_it_and_searches_nothing(chat_settin
 
     assert tool_call_for("/kb", ["add-path", "attribute"]) == ("kb_search", {"query": "add-path attribute"})
     assert tool_call_for("/kb", ["add", "paths", "in", "BGP"]) == ("kb_search", {"query": "add paths in BGP"})
+
+
+async def test_save_never_overwrites_a_file_it_did_not_write(chat_settings, tmp_path):
+    """trial32: as root, `/save /etc/passwd` replaced the system's user list with the conversation
+    and said "exported to /etc/passwd". A file that is there is left alone (the error says so); this
+    chat's own last export may be saved again; a directory gets the conversation inside it."""
+    from netops.tui.app import ChatApp
+
+    precious = tmp_path / "passwd"
+    precious.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_and_send(pilot, "/kb hold timer")
+        await wait_until(pilot, lambda: finished(app), what="the command result")
+        await type_and_send(pilot, f"/save {precious}")
+        await wait_until(pilot, lambda: any("already exists" in e for e in errors_said(app)), timeout=5,
+                         what="the refusal")
+        assert precious.read_text() == "root:x:0:0:root:/root:/bin/bash\n"
+        mine = tmp_path / "notes.md"
+        await type_and_send(pilot, f"/save {mine}")
+        await wait_until(pilot, mine.exists, timeout=5, what="the first save")
+        mine.write_text("stale")
+        await type_and_send(pilot, f"/save {mine}")  # saved again: its own file
+        await wait_until(pilot, lambda: mine.read_text() != "stale", timeout=5, what="the second save")
+        assert "hold timer" in mine.read_text()
+        folder = tmp_path / "exports-here"
+        folder.mkdir()
+        await type_and_send(pilot, f"/save {folder}")
+        await wait_until(pilot, lambda: list(folder.glob("conversation-*.md")), timeout=5, what="the file in the folder")
