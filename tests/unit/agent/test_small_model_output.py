@@ -21,11 +21,13 @@ from netops.testing.ollama_server import say
 ])
 def test_a_sentence_pointing_at_the_sources_gets_the_device_facts_in_front(scripted, make_assistant,
                                                                           question, said, fact):
-    from netops.agent.grounding import OWN_FINDINGS
+    from netops.agent.grounding import OWN_FINDINGS, OWN_FINDINGS_AUDIT
 
     scripted.push(say(said))
     answer = make_assistant().ask(question)
-    assert answer.text.startswith(f"**{OWN_FINDINGS}:**"), answer.text
+    # (what changed is read from netops's audit log, no device: labelled so since trial32)
+    own = OWN_FINDINGS_AUDIT if question.startswith("what changed") else OWN_FINDINGS
+    assert answer.text.startswith(f"**{own}:**"), answer.text
     assert fact in answer.text
 
 
