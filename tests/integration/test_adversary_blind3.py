@@ -642,9 +642,11 @@ def test_a_change_written_as_text_in_another_family_syntax_never_runs(offline_en
     """A change call written as text is not a call: it starts nothing, so nothing is put to the
     person (who would say yes). (Written first with the question "drain r1": netops proposes
     that change from the person's words without asking the model at all, so the text never
-    mattered; a question that asks for no change is what lets the model's text be the only path.)"""
-    run = ask(offline_env, [say(FAMILY_SYNTAXES[shape]), say("Drained r1."), say("fine")], "how is bgp on r1?",
-              person=lambda ev: True)
+    mattered; a question that asks for no change is what lets the model's text be the only path.
+    "how is bgp on r1?" served until trial32: r1 answers nothing here, and a question whose every
+    device read failed is no longer put to the model, so a knowledge question is asked.)"""
+    run = ask(offline_env, [say(FAMILY_SYNTAXES[shape]), say("Drained r1."), say("fine")],
+              "what is the BGP hold time?", person=lambda ev: True)
     assert run.srv.requests, "the model was never asked"
     assert "playbook_run" not in run.started_tools(), run.started_tools()
     assert not run.approval_requests() and not run.applied()
