@@ -1,0 +1,55 @@
+"""Hostile model text in the chat (adv32, written blind): what a model puts in a tool call's name
+or arguments, or in its answer, is text in the chat, never Textual markup (no crash on an
+unbalanced tag, no hidden text, no ``@click`` action) and never a raw terminal control."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.testing.ollama_server import say, tool_call
+from tests.tui.conftest import SIZE, answers, finished, type_and_send, wait_until
+from tests.unit.agent.conftest import agent_settings, fake_transport, scripted  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.asyncio
+
+HOSTILE_ARGS = [
+    "show version[/]",                          # an auto-closing tag with nothing to close: MarkupError
+    "show version [/bold] x",                   # a closing tag that matches nothing
+    "[@click=app.quit]show version[/]",         # an action a click on the card would run
+    "[link='https://evil.example']show version[/]",
+    "[#000000 on #000000]hidden[/] show version",
+]
+
+
+def _card_titles(app):
+    from netops.tui.widgets.toolcard import ToolCard
+
+    return [card._title for card in app.query(ToolCard) if card.tool == "show"]
+
+
+@pytest.mark.parametrize("command", HOSTILE_ARGS)
+async def test_markup_in_tool_arguments_is_shown_as_text_in_the_tool_card(agent_settings, fake_transport,
+                                                                          scripted, command):
+    from netops.devices.service import DeviceService
+    from netops.session import Session
+    from netops.tui.app import ChatApp
+
+    scripted.push(tool_call("show", hosts=["r1"], command=command),
+                  say("r1 runs FRRouting 8.4.4."))
+    devices = DeviceService(agent_settings, transport_factory=fake_transport)
+    with Session(agent_settings, devices=devices, surface="chat") as session:
+        app = ChatApp(agent_settings, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "anything odd on r1 lately? have a look")
+            await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
+            await pilot.pause(0.2)
+            assert app.is_running
+            titles = _card_titles(app)
+            assert titles, "no tool card"
+            for title in titles:
+                content = title.label
+                # the argument as the model wrote it, brackets and all, with no style or action from it
+                assert command[:40] in content.plain, content.plain
+                for span in content.spans:
+                    assert "@click" not in str(span.style) and "link" not in str(span.style), content.spans
+            assert answers(app)[-1].answer is not None
