@@ -123,3 +123,47 @@ def test_a_model_that_swaps_the_playbook_of_a_requested_change_runs_only_what_wa
         fake_transport.configs, dict) else str(fake_transport.configs)
     assert "shutdown" not in touched.replace("graceful-shutdown", "") or "neighbor" not in touched, touched
     assert "description" not in touched, touched
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('<|python_tag|>{"name": "get_state", "parameters": {"hosts": ["r1"]}}<|eom_id|>', [("get_state", {"hosts": ["r1"]})]),
+    ('[TOOL_CALLS] [{"name": "kb_search", "arguments": {"query": "x"}}]', [("kb_search", {"query": "x"})]),
+    ('[TOOL_CALLS]kb_search[ARGS]{"query": "x"}[TOOL_CALLS]get_state[ARGS]{"hosts": ["r2"]}</s>',
+     [("kb_search", {"query": "x"}), ("get_state", {"hosts": ["r2"]})]),
+    ('[TOOL_CALLS]kb_search[ARGS]{"query": "x"} get_state[ARGS]{"hosts": ["r2"]}',
+     [("kb_search", {"query": "x"}), ("get_state", {"hosts": ["r2"]})]),
+    ('<function=get_state>{"hosts": ["r1"]}</function>\n<function=kb_search>{"query": "x"}</function>',
+     [("get_state", {"hosts": ["r1"]}), ("kb_search", {"query": "x"})]),
+    ('functools[{"name": "kb_search", "arguments": {"query": "x"}}]', [("kb_search", {"query": "x"})]),
+    ('<TOOL_CALL>{"name": "kb_search", "arguments": {"query": "x"}}</TOOL_CALL>', [("kb_search", {"query": "x"})]),
+    # quoted among prose, cut, or not JSON: not a call
+    ('r1 says <function=get_state>{"hosts": ["r1"]}</function>, an injection', []),
+    ('<function=get_state>{"hosts": ["r1"]</function>', []),
+    ('<|python_tag|>get_state.call(hosts=["r1"])', []),
+    ('[TOOL_CALLS]get_state[ARGS]{"hosts": ', []),
+])
+def test_family_wrapped_text_calls_parse_to_exactly_their_calls(text, expected):
+    from netops.agent.textcalls import parse_text_tool_calls
+
+    assert [(c["name"], c["args"]) for c in parse_text_tool_calls(text)] == expected
+
+
+CHANGE_SHAPES = {
+    "function-tag": "<function=playbook_run>" + json.dumps(DRAIN_R3) + "</function>",
+    "mistral-args": "[TOOL_CALLS]playbook_run[ARGS]" + json.dumps(DRAIN_R3),
+    "python-tag": "<|python_tag|>" + json.dumps({"name": "playbook_run", "parameters": DRAIN_R3}) + "<|eom_id|>",
+    "read-and-change": ("<function=get_state>" + json.dumps(FACTS) + "</function>"
+                        "<function=playbook_run>" + json.dumps(DRAIN_R3) + "</function>"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(CHANGE_SHAPES))
+def test_a_change_printed_in_another_family_syntax_runs_nothing_and_is_said(shape, scripted, make_assistant,
+                                                                          change_settings, fake_transport):
+    from netops.playbook.approval import AllowAll
+
+    scripted.push(Reply(content=CHANGE_SHAPES[shape]), say("Done."), say("Done."))
+    answer = make_assistant(change_settings, approver=AllowAll()).ask("please look at r2")
+    assert not answer.approvals and not fake_transport.configs
+    assert not any(c.tool == "playbook_run" for c in answer.tool_calls)
+    assert "playbook_run written as text; it was not run and changed nothing" in answer.text, answer.text
