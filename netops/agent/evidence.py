@@ -83,8 +83,12 @@ def spec_evidence(citation: str) -> Evidence:
 
 def neutralise(text: str) -> str:
     """Defang tags that could close or fake our wrappers (``</data>`` -> ``[/data]``), chat
-    template tokens, and tool-call-shaped JSON (its keys become ``"name (quoted)"``...)."""
-    out = _TAG.sub(lambda m: "[" + m.group(0).strip("<>").strip() + "]", text)
+    template tokens, and tool-call-shaped JSON (its keys become ``"name (quoted)"``...); control
+    and invisible characters go (:func:`netops.controls.printable`: a document's text is not
+    cleaned where it is read, and tag characters hide from the person what the model reads)."""
+    from netops.controls import printable
+
+    out = _TAG.sub(lambda m: "[" + m.group(0).strip("<>").strip() + "]", printable(text))
     out = _SPECIAL.sub(lambda m: "[" + m.group(0)[2:-2] + "]", out)
     out = _BRACKETED.sub(lambda m: "(" + (m.group(1) or m.group(2)) + ")", out)
     if _CALL_SHAPE.search(out):
