@@ -236,6 +236,10 @@ class AnswerTooLong(ModelProtocolError):
     """The model streamed more text than ``Budget.answer_chars``; the stream was cut there."""
 
 
+class AnswerCutByServer(AnswerTooLong):
+    """The model server ended the answer at its own output limit (``done_reason: length``)."""
+
+
 class ModelImitating(ModelProtocolError):
     """The model's streamed text imitates netops's own output (:func:`netops.agent.grounding.imitates_netops`):
     the stream is stopped there, and the turn ends as an answer (which the check then leaves out)."""
@@ -845,12 +849,20 @@ class Assistant:
         if err is None and len(final_text) > limit:  # a long answer that did not come as tokens
             err, streamed = AnswerTooLong(f"the model's answer was longer than {limit} characters; it was cut "
                                           "there"), final_text[:limit]
+        elif err is None and final_text.strip() and getattr(stats, "cut_at_output_limit", False):
+            # the server stopped the model at its output limit: the text ends mid-thought (a missing
+            # "unless...", a half list) and may not stand as a whole answer
+            err, streamed = AnswerCutByServer(
+                "the model server stopped the answer at its output limit; it ends there",
+                hint="ask for a shorter answer (Ollama's num_predict or the server's max_tokens ended this one)"), final_text
         cancelled = isinstance(err, Cancelled)
         partial = err is not None and bool(streamed)
         text = final_text
         if err is not None:
             if cancelled:
                 label = "PARTIAL ANSWER (cancelled)" if partial else "Cancelled"
+            elif isinstance(err, AnswerCutByServer):
+                label = "PARTIAL ANSWER (cut at the model's output limit)"
             elif isinstance(err, AnswerTooLong):
                 label = "PARTIAL ANSWER (cut at the length limit)"
             elif isinstance(err, AnswerTimedOut):

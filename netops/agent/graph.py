@@ -47,6 +47,9 @@ class RunStats:
     stopped_by_limit: bool = False
     tool_calls_dropped: int = 0
     """Tool calls the model asked for beyond ``Budget.max_tool_calls`` (never run)."""
+    cut_at_output_limit: bool = False
+    """The model server ended the answer at its output limit (``done_reason: length``: Ollama's
+    ``num_predict``, an OpenAI server's ``max_tokens``): the text stops mid-thought, not at its end."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,6 +88,7 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
             if require_done and meta.get("done") is not True:
                 raise ModelProtocolError("the model stream ended without its final message",
                                          hint="the answer is incomplete; check the model server and ask again")
+            stats.cut_at_output_limit = meta.get("done_reason") == "length" and not msg.tool_calls
             usage = msg.usage_metadata or {}
             stats.prompt_tokens = max(stats.prompt_tokens, int(usage.get("input_tokens") or 0))
             stats.prompt_tokens_total += int(usage.get("input_tokens") or 0)
