@@ -53,3 +53,31 @@ async def test_markup_in_tool_arguments_is_shown_as_text_in_the_tool_card(agent_
                 for span in content.spans:
                     assert "@click" not in str(span.style) and "link" not in str(span.style), content.spans
             assert answers(app)[-1].answer is not None
+
+
+@pytest.mark.parametrize("how", ["at-start", "slash-model"])
+async def test_a_model_servers_words_in_a_notification_are_text_not_markup(agent_settings, scripted, how):
+    """What the model server says (here its "model '...' not found", which quotes the name) reaches
+    the chat's notifications: an unbalanced tag in it ended the whole chat with a MarkupError
+    traceback when the toast was drawn."""
+    from netops.session import Session
+    from netops.tui.app import ChatApp
+    from textual.widgets._toast import Toast
+
+    name = "qwen[/]evil"
+    settings = agent_settings.model_copy(update={"model": name}) if how == "at-start" else agent_settings
+    with Session(settings, surface="chat") as session:
+        app = ChatApp(settings, session=session)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            if how == "slash-model":
+                await wait_until(pilot, lambda: app.model_checked, timeout=30, what="the first model probe")
+                await type_and_send(pilot, f"/model {name}")
+
+            def toasts():
+                return [str(t.render()) for t in app.screen.query(Toast)]
+
+            await wait_until(pilot, lambda: any(name in t for t in toasts()), timeout=30,
+                             what="the refusal to show")
+            await pilot.pause(0.3)
+            assert app.is_running
+            assert any(f"'{name}'" in t or name in t for t in toasts()), toasts()
