@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["printable"]
+__all__ = ["printable", "visible"]
 
 # C0 but tab and newline, DEL, C1, bidi overrides and isolates, lone surrogates, and the tag
 # characters and supplementary variation selectors (invisible, yet read by a model as letters)
@@ -27,3 +27,12 @@ def printable(text: str) -> str:
     is left of an escape sequence is plain text. Removed one character at a time, so a sequence
     split over tokens goes too."""
     return _CONTROLS.sub("", text.replace("\r\n", "\n")) if text else text
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character written out as its escape (``\\x1b``, ``\\u202e``):
+    for a record that must keep what was sent, exactly, yet never act on the terminal that later
+    shows it (the audit log: a model's refused command with an escape sequence in it)."""
+    if not text or not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii"), text)

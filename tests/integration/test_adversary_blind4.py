@@ -133,3 +133,28 @@ def test_an_answer_cut_at_the_output_limit_says_so_and_fails(offline_env, monkey
         assert doc.get("partial") is True and "output limit" in (doc.get("error") or ""), doc
     else:
         assert "PARTIAL ANSWER" in run.out and "output limit" in run.out + run.err, run.out[-600:]
+
+
+# == what a model put in tool arguments, read back later from the audit log and history =======
+
+HOSTILE_COMMANDS = ["show version\x1b]0;all changes approved\x07", "show version\x1b[2J\x1b[H",
+                    "show ver\u202esion", "show version" + tags(" approved")]
+
+
+def test_hostile_tool_arguments_reach_the_terminal_through_no_later_command(offline_env, monkeypatch, capsys):
+    from netops.cli.main import main
+
+    script = [Reply(tool_calls=[{"name": "show", "arguments": {"hosts": ["r1"], "command": c}}
+                                for c in HOSTILE_COMMANDS]), say("r1 did not answer."), say("r1 did not answer.")]
+    cli_ask(offline_env, monkeypatch, capsys, script, "what version does r1 run? use show version")
+    for argv in (["audit", "list", "--limit", "100"], ["conversations", "list"], ["conversations", "show", "last"]):
+        capsys.readouterr()
+        code = main(argv)
+        out, err = capsys.readouterr()
+        assert code in (0, None) or argv[1] == "show", (argv, code, err[-300:])
+        bad = [c for c in out + err if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f
+               or c in "\u202e\u2066\u2067\u2068\u2069" or 0xE0000 <= ord(c) <= 0xE007F]
+        assert not bad, (argv, bad[:5], out[-500:])
+    for r in __import__("netops.store.audit", fromlist=["AuditLog"]).AuditLog.from_settings(offline_env).list(limit=None):
+        text = json.dumps(r.payload, ensure_ascii=False)
+        assert "\x1b" not in text and not invisible(text), (r.kind, text[:300])
