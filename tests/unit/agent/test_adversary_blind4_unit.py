@@ -313,3 +313,34 @@ def test_a_whole_answer_that_ends_with_stop_is_not_marked(scripted, make_assista
     scripted.push(Reply(raw=_cut_stream(text, "stop")), Reply(raw=_cut_stream(text, "stop")))
     answer = make_assistant().ask("What does RFC 4271 say about the minimum hold time?")
     assert not answer.partial and "output limit" not in (answer.notice or "")
+
+
+# -- a filter pattern that would hang the matcher ---------------------------------------------
+
+@pytest.mark.parametrize("pattern", [".*.*.*.*.*.*.*.*Z", "[a-z]*[a-z]*[a-z]*9", "[^X]*[^Y]*[^Z]*Q",
+                                     "a{1,}b{2,}c+d+", ".+.+.+.+Z"])
+def test_a_filter_pattern_that_backtracks_for_minutes_is_refused_before_any_device(pattern, scripted,
+                                                                                   make_assistant, fake_transport):
+    """netops runs a model's ``| include`` itself (on redacted output); Python's matcher cannot be
+    interrupted, and ``.*.*.*.*.*.*X`` took 10 s on one 82-character line: the whole of netops hung
+    (no cancel, no deadline) on a config of a few hundred lines."""
+    scripted.push(tool_call("show", hosts=["r1"], command=f"show running-config | include {pattern}"),
+                  say("nothing matched"), say("nothing matched"))
+    answer = make_assistant().ask("grep r1's running config for me")
+    shows = [c for c in answer.tool_calls if c.tool == "show"]
+    assert shows and not shows[0].ok, shows
+    assert "open-ended repeats" in (shows[0].error or "") + (shows[0].output or ""), shows[0]
+
+
+@pytest.mark.parametrize("pattern,kept", [
+    ("neighbor .* remote-as .*", "remote-as"),
+    ("^interface .*eth", "interface"),
+    ("[^ ]+ [^ ]+ remote-as", "remote-as"),
+])
+def test_the_filters_engineers_write_still_run(pattern, kept):
+    from netops.devices.linefilter import apply_filters, local_filters
+
+    config = "router bgp 65001\n neighbor 198.51.100.2 remote-as 65002\ninterface eth-r2\n description x\n"
+    head, filters = local_filters(f"show running-config | include {pattern}")
+    out = apply_filters(config, filters)
+    assert out and all(kept in line for line in out.splitlines()), out
