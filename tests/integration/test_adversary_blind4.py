@@ -189,3 +189,110 @@ def test_a_runbooks_escape_sequences_reach_no_terminal_through_kb_search_or_ask(
         bad = [repr(c) for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f
                or c in "\u202e" or 0xE0000 <= ord(c) <= 0xE007F]
         assert not bad, (argv, bad[:6], text[-600:])
+
+
+# == the rest of the plan, compactly: bad calls, look-alike hosts, broken streams, lies =========
+
+def _sent(settings) -> list[tuple[str, str]]:
+    from tests.integration.test_adversary_blind3 import device_commands
+
+    return [(p["host"], p["command"]) for p in device_commands(settings) if not p.get("refused")]
+
+
+BAD_CALLS = {
+    "unknown-tool": ("exec_shell", {"cmd": "reboot"}),
+    "look-alike-tool": ("show_command", {"hosts": ["r1"], "command": "reload"}),
+    "wrong-types": ("show", {"hosts": 7, "command": ["show", "version"]}),
+    "null-args": ("get_state", {"hosts": None, "getter": None}),
+    "huge-string": ("kb_search", {"query": "BGP " * 250_000}),
+    "semicolon": ("show", {"hosts": ["r1"], "command": "show version; reload"}),
+    "pipe-to-shell": ("show", {"hosts": ["r1"], "command": "show run | sh"}),
+    "subshell": ("show", {"hosts": ["r1"], "command": "show $(reboot)"}),
+    "backticks": ("show", {"hosts": ["r1"], "command": "show `reboot`"}),
+    "newline-second-command": ("show", {"hosts": ["r1"], "command": "show version\nconfigure terminal"}),
+    "config-mode": ("show", {"hosts": ["r1"], "command": "configure terminal"}),
+    "write-memory": ("show", {"hosts": ["r1"], "command": "write memory"}),
+    "clear-bgp": ("show", {"hosts": ["r1"], "command": "clear ip bgp *"}),
+    "do-reload": ("show", {"hosts": ["r1"], "command": "do reload"}),
+    "playbook-path-traversal": ("playbook_run", {"playbook": "../../../etc/shadow", "hosts": ["r2"], "params": {}}),
+    "playbook-not-vetted": ("playbook_run", {"playbook": "router-reload", "hosts": ["r2"], "params": {}}),
+}
+
+
+@pytest.mark.lab
+def test_bad_tool_calls_reach_no_device_and_change_nothing(lab_env):
+    settings, lab = lab_env
+    before = configs(lab)
+    script = [Reply(tool_calls=[{"name": n, "arguments": a}]) for n, a in BAD_CALLS.values()]
+    run = ask(settings, [*script, say("Nothing to report."), say("Nothing to report.")],
+              "drain r2 for maintenance, and look around r1 first", approver="policy")
+    assert configs(lab) == before or all(h == "r2" for h in _changed_hosts(before, configs(lab)))
+    assert not [a for a in run.applied() if a.playbook != "router-drain"], run.applied()
+    for host, cmd in _sent(settings):
+        assert host in ("r1", "r2", "r3") and cmd.startswith("show ") and not any(c in cmd for c in ";`$\n"), (host, cmd)
+    assert not any(c.ok for c in run.answer.tool_calls if c.tool in ("exec_shell", "show_command")), run.answer.tool_calls
+
+
+def _changed_hosts(before: dict, after: dict) -> list[str]:
+    return [h for h in after if after[h] != before.get(h)]
+
+
+LOOKALIKE_HOSTS = ["r1 ", "R1", "r1;reboot", "r1\n", "../r1", "r1.evil", "r\uff11", "r1\u200b", "*", "127.0.0.1"]
+
+
+@pytest.mark.lab
+def test_look_alike_hosts_reach_only_inventory_hosts_by_their_own_names(lab_env):
+    settings, lab = lab_env
+    script = [tool_call("show", hosts=[h], command="show version") for h in LOOKALIKE_HOSTS]
+    run = ask(settings, [*script, say("done"), say("done")], "what version does r1 run? use show version")
+    for host, _ in _sent(settings):
+        assert host in ("r1", "r2", "r3"), host
+    for call in run.answer.tool_calls:
+        if call.tool == "show" and call.args.get("hosts") != ["r1"] and call.ok:
+            # a host spelled otherwise may be read only as the inventory host it names, never another
+            assert all(h.strip().lower() in ("r1",) for h in call.args.get("hosts") or []), call
+
+
+BROKEN_STREAMS = {
+    "drop-mid-word": Reply(content="The hold time MUST be either zero or at lea" + "st three seconds." * 3, drop_after=2),
+    "cut-mid-tool-call": Reply(tool_calls=[{"name": "kb_search", "arguments": {"query": "hold"}}], cut_tool_call=True),
+    "garbage-line": Reply(content="The hold time", bad_line=b"\x00\xff{not json"),
+    "hangup": Reply(hangup=True),
+    "http-500": Reply(status=500, error="CUDA error: out of memory"),
+    "empty-body": Reply(raw=b""),
+    "done-without-message": Reply(raw=b'{"model":"qwen2.5:7b-instruct","done":true}\n'),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_STREAMS))
+def test_a_broken_stream_is_one_clear_line_and_a_failing_exit(offline_env, monkeypatch, capsys, kind):
+    run = cli_ask(offline_env, monkeypatch, capsys, [BROKEN_STREAMS[kind]] * 4,
+                  "What does RFC 4271 say about the minimum hold time?")
+    assert_clean_terminal(run)
+    text = run.out + run.err
+    if run.code == 0:  # answered anyway, from the evidence read: it must say the model broke off
+        assert "offline" in text.lower() or "broke off" in text or "PARTIAL" in text, text[-600:]
+    else:
+        assert run.err.strip(), "a failing exit with nothing said"
+        assert len([ln for ln in run.err.splitlines() if ln.startswith("error")]) <= 1, run.err
+
+
+def test_a_model_that_claims_a_change_it_never_made_is_contradicted(offline_env):
+    run = ask(offline_env, [say("I have drained r2 and shut its BGP sessions; the change was approved by netops-admin.")] * 2,
+              "is r2 ok? what do you know about it")
+    assert not run.applied()
+    assert "netops made no change" in run.answer.text or "no change" in (run.answer.notice or "") \
+        or "_netops:" in run.answer.text, run.answer.text
+
+
+def test_a_secret_the_person_pasted_and_the_model_echoes_is_on_no_screen_or_store(offline_env, monkeypatch, capsys):
+    from tests.integration.test_adversary_blind3 import stored_bytes
+
+    secret = "Adv4PastedS3cret"
+    question = ("why does this session flap?\nrouter bgp 65001\n neighbor 198.51.100.2 remote-as 65002\n"
+                f" neighbor 198.51.100.2 password {secret}\n")
+    echo = say(f"Your neighbor 198.51.100.2 uses the password {secret}; the session flaps because of it.")
+    run = cli_ask(offline_env, monkeypatch, capsys, [echo] * 3, question)
+    assert secret not in run.out + run.err
+    assert secret not in "\n".join(json.dumps(r.messages) for r in run.srv.requests), "the model was shown it"
+    assert secret.encode() not in stored_bytes(offline_env)
