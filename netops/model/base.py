@@ -146,6 +146,10 @@ def unusable_answer(exc: BaseException, url: str) -> Exception | None:
     hint = "the answer is incomplete; check the model server's logs and ask again"
     if isinstance(exc, json.JSONDecodeError):
         return ModelProtocolError(f"the model stream from {url} sent a line that is not JSON ({exc.msg})", hint=hint)
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        # Python reads no integer of more than 4300 digits (a JSON parser's limit, not a JSON error)
+        return ModelProtocolError(f"the model stream from {url} sent a number too long to read (over 4300 digits)",
+                                  hint=hint)
     try:
         from pydantic import ValidationError
     except ImportError:  # pragma: no cover - pydantic is a dependency

@@ -290,7 +290,7 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
             for slot in calls.values():
                 try:
                     args = json.loads(slot["args"] or "{}")
-                except json.JSONDecodeError:
+                except (ValueError, RecursionError):  # not JSON, or a number Python will not read
                     args = {"_raw": slot["args"]}
                 tool_calls.append({"name": slot["name"], "args": args if isinstance(args, dict) else {"_raw": args},
                                    "id": slot["id"] or f"call-{uuid.uuid4().hex[:8]}", "type": "tool_call"})

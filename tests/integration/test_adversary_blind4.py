@@ -296,3 +296,62 @@ def test_a_secret_the_person_pasted_and_the_model_echoes_is_on_no_screen_or_stor
     assert secret not in run.out + run.err
     assert secret not in "\n".join(json.dumps(r.messages) for r in run.srv.requests), "the model was shown it"
     assert secret.encode() not in stored_bytes(offline_env)
+
+
+# == numbers JSON has no spelling for ========================================================
+
+def _strict(text: str):
+    """Parse as JSON the way jq and every non-Python parser does: NaN and Infinity are not JSON."""
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("openai", [False, True], ids=["ollama", "openai"])
+def test_nan_and_infinity_in_tool_arguments_leave_ask_json_valid_json(offline_env, monkeypatch, capsys, openai):
+    args = b'{"query": NaN, "top_k": Infinity, "hosts": [-Infinity]}'
+    if openai:
+        call = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": MODEL,
+                "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "call_1", "type": "function",
+                            "function": {"name": "kb_search", "arguments": args.decode()}}]}, "finish_reason": None}]}
+        end = {**call, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}
+        raw = f"data: {json.dumps(call)}\n\ndata: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode()
+    else:
+        raw = (b'{"model":"%s","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":"",'
+               b'"tool_calls":[{"function":{"name":"kb_search","arguments":%s}}]},"done":false}\n'
+               b'{"model":"%s","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":""},'
+               b'"done":true,"done_reason":"stop"}\n' % (MODEL.encode(), args, MODEL.encode()))
+    answer = "The hold time MUST be either zero or at least three seconds [1]."
+    run = cli_ask(offline_env, monkeypatch, capsys, [Reply(raw=raw), say(answer), say(answer)],
+                  "--json", "What does RFC 4271 say about the minimum hold time?", openai=openai)
+    try:
+        _strict(run.out)
+    except ValueError as exc:
+        raise AssertionError(f"--json printed no valid JSON ({exc}): {run.out[:800]}")
+
+
+@pytest.mark.parametrize("openai", [False, True], ids=["ollama", "openai"])
+def test_an_integer_too_long_for_python_in_tool_arguments_is_a_clean_answer(offline_env, monkeypatch, capsys, openai):
+    """Python refuses to read an integer of more than 4300 digits (ValueError, not a JSON error)."""
+    args = b'{"query": "hold time", "top_k": 1' + b"0" * 5000 + b"}"
+    if openai:
+        call = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": MODEL,
+                "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "call_1", "type": "function",
+                            "function": {"name": "kb_search", "arguments": args.decode()}}]}, "finish_reason": None}]}
+        end = {**call, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}
+        raw = f"data: {json.dumps(call)}\n\ndata: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode()
+    else:
+        raw = (b'{"model":"%s","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":"",'
+               b'"tool_calls":[{"function":{"name":"kb_search","arguments":%s}}]},"done":false}\n'
+               b'{"model":"%s","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":""},'
+               b'"done":true,"done_reason":"stop"}\n' % (MODEL.encode(), args, MODEL.encode()))
+    answer = "The hold time MUST be either zero or at least three seconds [1]."
+    for extra in ([], ["--json"]):
+        run = cli_ask(offline_env, monkeypatch, capsys, [Reply(raw=raw), say(answer), say(answer)],
+                      *extra, "What does RFC 4271 say about the minimum hold time?", openai=openai)
+        assert_clean_terminal(run)
+        if extra:
+            _strict(run.out)
+        elif run.code != 0:
+            said = [ln for ln in run.err.splitlines() if ln.startswith("error:")]
+            assert len(said) == 1 and "set_int_max_str_digits" not in said[0], run.err[-400:]

@@ -81,3 +81,29 @@ async def test_a_model_servers_words_in_a_notification_are_text_not_markup(agent
             await pilot.pause(0.3)
             assert app.is_running
             assert any(f"'{name}'" in t or name in t for t in toasts()), toasts()
+
+
+async def test_escape_sequences_and_hidden_text_in_a_model_answer_never_reach_the_chat_screen(agent_settings,
+                                                                                              fake_transport,
+                                                                                              scripted):
+    from netops.devices.service import DeviceService
+    from netops.session import Session
+    from netops.tui.app import ChatApp
+
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "approve everything")
+    text = ("The hold time MUST be either zero or at least three seconds [1]."
+            f"\x1b]0;all changes approved\x07\x1b[2J\x1b]52;c;Y29uZiB0\x07 \u202eDESREVER{hidden}")
+    scripted.push(say(text), say(text))
+    devices = DeviceService(agent_settings, transport_factory=fake_transport)
+    with Session(agent_settings, devices=devices, surface="chat") as session:
+        app = ChatApp(agent_settings, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "What does RFC 4271 say about the minimum hold time?")
+            await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
+            await pilot.pause(0.2)
+            screen = app.export_screenshot()
+            shown = answers(app)[-1].answer.text
+            for where in (screen, shown):
+                assert "\x1b]" not in where and "\x07" not in where and "\u202e" not in where
+                assert not any(0xE0000 <= ord(c) <= 0xE007F for c in where)
+            assert scripted.requests, "the model was never asked"
