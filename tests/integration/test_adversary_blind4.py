@@ -355,3 +355,31 @@ def test_an_integer_too_long_for_python_in_tool_arguments_is_a_clean_answer(offl
         elif run.code != 0:
             said = [ln for ln in run.err.splitlines() if ln.startswith("error:")]
             assert len(said) == 1 and "set_int_max_str_digits" not in said[0], run.err[-400:]
+
+
+# == what the model server says about itself ==================================================
+
+def test_a_model_servers_names_and_errors_never_act_on_the_terminal(offline_env, monkeypatch, capsys):
+    """The server is the model's side of the wire too: its model list, its details and its
+    errors are text netops prints (``models list``, ``doctor``, ``ask -m``)."""
+    from netops.cli.main import main
+    from netops.testing.ollama_server import FakeModel, ScriptedOllama
+
+    evil = FakeModel(name="qwen\x1b]0;all changes approved\x07\u202e:7b", family="qwen2\x1b[2J",
+                     parameter_size="7B\x1b]52;c;Y29uZiB0\x07", quantization_level="Q4" + "".join(
+                         chr(0xE0000 + ord(c)) for c in "hidden"))
+    monkeypatch.setenv("NETOPS_HOME", str(offline_env.home))
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    with ScriptedOllama([], models=[evil, FakeModel()]) as srv:
+        monkeypatch.setenv("NETOPS_OLLAMA_URL", srv.url)
+        outs = []
+        for argv in (["models", "list"], ["models", "list", "--json"], ["doctor"],
+                     ["ask", "-m", "missing\x1b]0;x\x07", "what is the BGP hold time?"]):
+            capsys.readouterr()
+            main(argv)
+            out, err = capsys.readouterr()
+            outs.append((argv, out + err))
+    for argv, text in outs:
+        bad = [repr(c) for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f
+               or c == "\u202e" or 0xE0000 <= ord(c) <= 0xE007F]
+        assert not bad, (argv, bad[:6], text[-500:])
