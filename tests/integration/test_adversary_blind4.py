@@ -285,13 +285,25 @@ def test_a_model_that_claims_a_change_it_never_made_is_contradicted(offline_env)
         or "_netops:" in run.answer.text, run.answer.text
 
 
-def test_a_secret_the_person_pasted_and_the_model_echoes_is_on_no_screen_or_store(offline_env, monkeypatch, capsys):
+PASTED = {
+    "bgp-password": ("Adv4PastedS3cret", "why does this session flap?\nrouter bgp 65001\n neighbor 198.51.100.2 "
+                     "remote-as 65002\n neighbor 198.51.100.2 password {secret}\n"),
+    "wireguard": ("Adv4WgKeyQmVyZ3N0YWJsZWtleWJhc2U2NGVuY29kZWQ=",
+                  "the tunnel from r1 to the jump host is down, config:\n[Interface]\nAddress = 198.51.100.9/32\n"
+                  "PrivateKey = {secret}\nListenPort = 51820\n\n[Peer]\nAllowedIPs = 198.51.100.0/24\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PASTED))
+def test_a_secret_the_person_pasted_and_the_model_echoes_is_on_no_screen_or_store(offline_env, monkeypatch, capsys,
+                                                                                  kind):
     from tests.integration.test_adversary_blind3 import stored_bytes
 
-    secret = "Adv4PastedS3cret"
-    question = ("why does this session flap?\nrouter bgp 65001\n neighbor 198.51.100.2 remote-as 65002\n"
-                f" neighbor 198.51.100.2 password {secret}\n")
-    echo = say(f"Your neighbor 198.51.100.2 uses the password {secret}; the session flaps because of it.")
+    secret, pasted = PASTED[kind]
+    question = pasted.format(secret=secret)
+    # (the model was never shown it: it echoes the line as it would have seen it, config and all)
+    echo = say(f"Your configuration has this line:\n\n```\n{question.splitlines()[-1 if kind == 'bgp-password' else 3]}\n"
+               "```\n\nThat is why it fails.")
     run = cli_ask(offline_env, monkeypatch, capsys, [echo] * 3, question)
     assert secret not in run.out + run.err
     assert secret not in "\n".join(json.dumps(r.messages) for r in run.srv.requests), "the model was shown it"
