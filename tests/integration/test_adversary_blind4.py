@@ -395,3 +395,57 @@ def test_a_model_servers_names_and_errors_never_act_on_the_terminal(offline_env,
         bad = [repr(c) for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f
                or c == "\u202e" or 0xE0000 <= ord(c) <= 0xE007F]
         assert not bad, (argv, bad[:6], text[-500:])
+
+
+# == an embedding model that answers nonsense ==================================================
+
+BAD_EMBEDDINGS = {
+    "strings": lambda texts, n: [["a", "b", "c"] for _ in texts],
+    "nan": lambda texts, n: [[float("nan")] * 16 for _ in texts],
+    "ragged": lambda texts, n: [[0.1] * (8 + i + n) for i, _ in enumerate(texts)],
+    "empty": lambda texts, n: [[] for _ in texts],
+    "nested": lambda texts, n: [[[0.1, 0.2]] * 8 for _ in texts],
+    "null": lambda texts, n: [None for _ in texts],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_EMBEDDINGS))
+def test_an_embedding_server_answering_nonsense_is_one_clear_line(offline_env, monkeypatch, capsys, tmp_path, kind):
+    from netops.cli.main import main
+    from netops.testing import ollama_server
+    from netops.testing.ollama_server import FakeModel, ScriptedOllama
+
+    calls = []
+
+    def hostile(self, body):
+        inputs = body.get("input", "")
+        texts = [inputs] if isinstance(inputs, str) else list(inputs)
+        calls.append(len(texts))
+        data = json.dumps({"model": body.get("model", ""), "embeddings": BAD_EMBEDDINGS[kind](texts, len(calls))},
+                          allow_nan=True).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    monkeypatch.setattr(ollama_server._Handler, "_embed", hostile)
+    book = tmp_path / "peering-runbook.md"
+    book.write_text("# Peering runbook\n\nWe peer with AS 65002 on r1; hold time 90 seconds.\n")
+    monkeypatch.setenv("NETOPS_HOME", str(tmp_path / "home"))
+    embed = FakeModel(name="nomic-embed-text:latest", family="nomic-bert", capabilities=("embedding",))
+    with ScriptedOllama([], models=[embed, FakeModel()]) as srv:
+        monkeypatch.setenv("NETOPS_OLLAMA_URL", srv.url)
+        monkeypatch.setenv("NETOPS_KB__EMBEDDER", "ollama")
+        monkeypatch.setenv("NETOPS_KB__OLLAMA_EMBED_MODEL", "nomic-embed-text:latest")
+        for argv in (["kb", "add", str(book)], ["kb", "search", "peering hold time"]):
+            capsys.readouterr()
+            code = main(argv)
+            out, err = capsys.readouterr()
+            assert code != 70 and "Traceback" not in out + err and "error: unexpected" not in err, (argv, err[-1500:])
+            if argv[1] == "add":  # nonsense is not indexed as if it were vectors
+                assert code not in (0, None), (argv, out[-400:], err[-400:])
+            if code not in (0, None):
+                said = [ln for ln in err.splitlines() if ln.startswith("error:")]
+                assert len(said) == 1 and "embedding" in said[0], (argv, err[-800:])
+    assert calls, "the embedder was never asked"
