@@ -65,6 +65,11 @@ class PullProgress:
     total: int | None = None
     digest: str | None = None
 
+    def __post_init__(self) -> None:  # the server's words (see ModelInfo)
+        object.__setattr__(self, "status", printable(str(self.status or "")))
+        if isinstance(self.digest, str):
+            object.__setattr__(self, "digest", printable(self.digest))
+
 
 @dataclass
 class EndpointStatus:

@@ -11,6 +11,7 @@ and an answer the model server cut at its output limit.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -449,3 +450,38 @@ def test_an_embedding_server_answering_nonsense_is_one_clear_line(offline_env, m
                 said = [ln for ln in err.splitlines() if ln.startswith("error:")]
                 assert len(said) == 1 and "embedding" in said[0], (argv, err[-800:])
     assert calls, "the embedder was never asked"
+
+
+@pytest.mark.parametrize("status", ["pulling [/] layer", "pulling \x1b]0;all changes approved\x07 layer",
+                                    "[link=https://evil.example]verifying[/link]"])
+def test_a_pull_status_from_the_server_is_shown_as_text(offline_env, monkeypatch, capsys, status):
+    from netops.cli.main import main
+    from netops.testing import ollama_server
+    from netops.testing.ollama_server import ScriptedOllama
+
+    def hostile(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-ndjson")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for line in ({"status": status, "digest": "sha256:ab", "total": 100, "completed": 50},
+                     {"status": status}, {"status": "success"}):
+            self._chunk(json.dumps(line).encode() + b"\n")
+            time.sleep(0.3)  # (pacing, not timing: the bar redraws 10 times a second, so each status is drawn)
+        self._end_chunked()
+
+    import sys
+
+    monkeypatch.setattr(ollama_server._Handler, "_pull", hostile)
+    monkeypatch.setenv("NETOPS_HOME", str(offline_env.home))
+    with ScriptedOllama([]) as srv:
+        monkeypatch.setenv("NETOPS_OLLAMA_URL", srv.url)
+        capsys.readouterr()
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the progress bar is drawn on a terminal
+        code = main(["models", "pull", "qwen2.5:7b-instruct"])
+        out, err = capsys.readouterr()
+    assert code in (0, None), err[-800:]
+    assert "Traceback" not in out + err and "\x1b]" not in out + err and "\x07" not in out + err, (out + err)[-600:]
+    assert "pulled qwen2.5:7b-instruct" in out
+    assert "[/]" in err or "[link=" in err or "approved" in err, err[-600:]  # the status as the server wrote it
+    assert "\x1b]8;" not in err  # no hyperlink made of it
