@@ -172,3 +172,43 @@ def test_frr_single_family_summary_captured_in_the_lab():
         "198.51.100.2": (65002, True, "ipv4-unicast"), "198.51.100.10": (65003, True, "ipv4-unicast")}
     empty = frr.parse_bgp_summary((FIX / "frr" / "lab-r1-family" / "show_bgp_ipv6_unicast_summary_json.txt").read_text())
     assert empty.neighbors == []
+
+
+# -- stop 32 (helper "vendors32"): sources never swept before --------------------------------------
+
+def test_junos_text_summary_of_an_older_release():
+    """Releases before 'Accepted' print Active/Received/Damped (three counts) and a Last Up/Dwn
+    over a week as '4w2d11h'; a peer whose counts are inline prints one group per RIB of the
+    table section. All four peers were dropped (the peer row and RIB lines did not match)."""
+    b = juniper_junos.parse_bgp_summary_text(read("juniper_junos", "show_bgp_summary_old_release"))
+    got = [(n.peer, n.remote_as, n.state, n.afi_safi, n.prefixes_received) for n in b.neighbors]
+    assert got == [("198.51.100.1", 64501, "Established", "ipv4-unicast", 40),
+                   ("198.51.100.1", 64501, "Established", "ipv6-unicast", 0),
+                   ("198.51.100.5", 64502, "Established", "ipv4-unicast", 0),
+                   ("198.51.100.5", 64502, "Established", "ipv6-unicast", 64),
+                   ("198.51.100.9", 64503, "Established", "ipv4-unicast", 80),
+                   ("198.51.100.9", 64503, "Established", "ipv6-unicast", 0),
+                   ("203.0.113.77", 64504, "Active", "ipv4-unicast", None)]
+    first = b.neighbors[0]
+    assert (first.uptime, first.uptime_seconds) == ("4w2d11h", 4 * 604800 + 2 * 86400 + 11 * 3600)
+    assert b.neighbors[2].uptime_seconds == 5 * 86400 + 3 * 3600 + 7 * 60
+    assert b.neighbors[-1].uptime is None  # down: the time since it dropped, not an uptime
+
+
+@pytest.mark.parametrize("value, seconds", [("6w3d17h", 6 * 604800 + 3 * 86400 + 17 * 3600), ("5d3h7m", 443220),
+                                            ("3w6d 05:18", 3 * 604800 + 6 * 86400 + 5 * 3600 + 18 * 60),
+                                            ("2:28:13", 8893), ("44", 44)])
+def test_junos_durations_with_and_without_units(value, seconds):
+    assert juniper_junos.duration_seconds(value) == seconds
+
+
+def test_nxos_route_lookup_keeps_to_the_default_vrf():
+    """A reply holding every VRF (a saved 'show ip route vrf all | json'): the management VRF's
+    default route answered a lookup the default VRF has no route for, and its /32 could shadow
+    the default VRF's."""
+    text = read("cisco_nxos", "show_ip_route_vrf_all_json")
+    missing = cisco_nxos.parse_route(text, "198.51.100.77")
+    assert not missing.found
+    r = cisco_nxos.parse_route(text, "10.0.0.11")
+    assert (r.found, r.prefix, r.protocol, [h.address for h in r.next_hops]) == (True, "10.0.0.11/32", "ospf",
+                                                                                    ["10.0.0.21"])
