@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from netops.devices.parsers import ParseError, arista_eos, cisco_ios, cisco_nxos, frr, juniper_junos, load_json, nokia_sros
+from netops.devices.parsers import (
+    ParseError, arista_eos, cisco_ios, cisco_nxos, frr, juniper_junos, linux, load_json, nokia_sros,
+)
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 
@@ -212,3 +214,40 @@ def test_nxos_route_lookup_keeps_to_the_default_vrf():
     r = cisco_nxos.parse_route(text, "10.0.0.11")
     assert (r.found, r.prefix, r.protocol, [h.address for h in r.next_hops]) == (True, "10.0.0.11/32", "ospf",
                                                                                     ["10.0.0.21"])
+
+
+def _hops(r):
+    return [(h.address, h.interface, h.discard) for h in r.next_hops]
+
+
+def test_linux_blackhole_route_is_a_discard_not_a_route_without_a_path():
+    """A blackhole route (the anchor of an aggregate FRR announces) has no gateway: it read as a
+    route with no next hop at all, the covering /23 via eth1 not being the answer either."""
+    r = linux.parse_route(read("linux", "ip_route_match_blackhole_v4"), "203.0.113.9")
+    assert (r.found, r.prefix, r.protocol, _hops(r)) == (True, "203.0.113.0/24", "static", [(None, "blackhole", True)])
+    assert r.next_hops[0].describe() == "discard (blackhole)"
+
+
+def test_linux_ipv6_unreachable_route_is_not_a_path_via_lo():
+    """The kernel prints an IPv6 unreachable / blackhole route with "dev lo": it read as a next
+    hop via the loopback."""
+    r = linux.parse_route(read("linux", "ip_route_match_unreachable_v6"), "2001:db8:dead::1")
+    assert (r.found, r.prefix, _hops(r)) == (True, "2001:db8:dead::/48", [(None, "unreachable", True)])
+    assert r.next_hops[0].describe() == "discard (unreachable)"
+
+
+def test_linux_route_type_printed_bare_by_iproute2_before_5():
+    """iproute2 before 5.0 printed a route's type as a bare string ({"prohibit","dst":...}): not
+    JSON, so the lookup failed on Ubuntu 18.04 / Debian 10 hosts whenever such a route matched."""
+    r = linux.parse_route(read("linux", "ip_route_match_bare_type_iproute2_4"), "198.18.1.1")
+    assert (r.found, r.prefix, _hops(r)) == (True, "198.18.0.0/15", [(None, "prohibit", True)])
+    assert linux.parse_route('[{"dst":"198.16.0.0/12","gateway":"192.0.2.254","dev":"eth1","flags":["onlink"]}]',
+                             "198.20.0.1").next_hops[0].address == "192.0.2.254"  # no type: left as it is
+
+
+def test_linux_addr_reply_with_empty_entries_keeps_the_interfaces():
+    """Defensive: iproute2 4.x can print {} for an interface a family filter leaves out; one such
+    entry failed the whole interfaces read."""
+    i = linux.parse_interfaces(read("linux", "ip_addr_family_filter_empties"), "[]")
+    assert [(x.name, x.admin_up, x.oper_up, x.addresses) for x in i.interfaces] == \
+        [("eth1", True, True, ["192.0.2.10/24"])]
