@@ -151,6 +151,9 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("huawei_vrp", "display ip interface brief"): ("listed", _p("huawei_vrp", "parse_ip_interface_brief")),
     ("huawei_vrp", "display bgp peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers")),
     ("huawei_vrp", "display bgp ipv6 peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers", afi="ipv6-unicast")),
+    ("huawei_vrp", "display ospf peer"): ("ospf", _p("huawei_vrp", "parse_ospf_peers")),
+    ("huawei_vrp", "display ospf peer brief"): ("ospf", _p("huawei_vrp", "parse_ospf_brief")),
+    ("huawei_vrp", "display ip routing-table ADDR"): ("route", _p("huawei_vrp", "parse_route", query=True)),
     ("huawei_vrp", "display ipv6 interface"): ("listed", _p("huawei_vrp", "parse_ipv6_interfaces")),
     ("huawei_vrp", "display ip vpn-instance interface"):
         ("vpn_interfaces", _p("huawei_vrp", "parse_vpn_instance_interfaces")),
@@ -1401,6 +1404,82 @@ def _nxos_lookups(text: str) -> list[tuple[str, dict[str, Any] | None]]:
     return out
 
 
+# WheaterW/INTA-project (a corpus of Huawei's CloudEngine CE6800 V300R023 and NE40E V800R012
+# documentation as Markdown): the command examples of the command references and configuration
+# guides. Vendor documentation, not a saved session: the device's output as Huawei prints it in
+# its manuals (examples, sometimes edited), with the columns kept.
+_HW_PROMPT = re.compile(r"^\s*(?:<[^>]+>|\[[~*]?[^\]\s]+\])\s*(display\s.*?)\s*$")
+HW_DOCS = {
+    "display bgp peer": "display bgp peer", "display bgp ipv6 peer": "display bgp ipv6 peer",
+    "display ospf peer": "display ospf peer", "display ospf peer brief": "display ospf peer brief",
+    "display interface brief": "display interface brief", "display version": "display version",
+    "display ip interface brief": "display ip interface brief", "display interface": "display interface",
+    "display ipv6 interface": "display ipv6 interface",
+    "display ip vpn-instance interface": "display ip vpn-instance interface",
+}
+
+
+def _hw_expect(command: str, text: str) -> dict[str, Any] | None:
+    """Facts read from a VRP table with regexes of our own (peer rows, OSPF rows, route rows)."""
+    if "bgp" in command:
+        rows = re.findall(r"^\s*([0-9A-Fa-f.:]+)\s+4\s+(\d+(?:\.\d+)?)\s+\d+\s+\d+\s+\d+\s+\S+\s+([A-Za-z]+)(?:\s+(\d+))?\s*$",
+                          text, re.M)
+        return {"kind": "bgp", "peers": [_bgp_fact(p, asn, pfx if st == "Established" and pfx else st, None)
+                                         for p, asn, st, pfx in rows if _is_ip(p)], "loose": True} if rows else None
+    if command == "display ospf peer brief":
+        rows = re.findall(r"^\s*\d+\.\d+\.\d+\.\d+\s+\S+\s+(\d+\.\d+\.\d+\.\d+)\s+(\S+)\s*$", text, re.M)
+        return {"kind": "ospf", "neighbors": [{"id": i, "address": None, "state": st} for i, st in rows]} if rows else None
+    if command == "display ospf peer":
+        ids = re.findall(r"Router ID\s*:\s*(\d+\.\d+\.\d+\.\d+)", text)
+        states = re.findall(r"^\s*State\s*:\s*(\S+)", text, re.M)
+        if ids and len(ids) == len(states):
+            return {"kind": "ospf", "neighbors": [{"id": i, "address": None, "state": st} for i, st in zip(ids, states)]}
+        return None
+    if command == "display interface brief":
+        rows = re.findall(r"^(\S+)\s+(\*?\^?down|up(?:\([a-z]+\))?|\*down)\s+(\S+)\s+\S+%?\s+\S+%?", text, re.M)
+        return {"kind": "interfaces", "interfaces": [{"name": n, "admin": not phy.startswith("*"), "oper": proto.split("(")[0]}
+                                                     for n, phy, proto in rows]} if rows else None
+    return None
+
+
+def _hw_route_expect(text: str, query: str) -> dict[str, Any] | None:
+    nets = [ipaddress.ip_network(p, strict=False) for p in re.findall(r"^\s*(\d+\.\d+\.\d+\.\d+/\d+)\s+[A-Za-z]", text, re.M)]
+    q = ipaddress.ip_network(query, strict=False)
+    cover = [n for n in nets if q.subnet_of(n)]
+    return {"kind": "route", "prefixes": [str(max(cover, key=lambda n: n.prefixlen))]} if cover else None
+
+
+def collect_huawei_docs(repo: Path, sink: Sink) -> None:
+    listed = subprocess.run(["git", f"--git-dir={repo}", "grep", "-z", "-l", "-E", r"(>|\])\s*display\s", "HEAD", "--",
+                             "*.md"], capture_output=True, text=True).stdout.split("\0")
+    for f in [x.split(":", 1)[1] for x in listed if ":" in x]:
+        blocks = re.findall(r"^\s*```[^\n]*\n(.*?)^\s*```", _show(repo, f), re.S | re.M)
+        for i, block in enumerate(blocks):
+            lines = block.split("\n")
+            first = next((j for j, ln in enumerate(lines) if ln.strip()), None)
+            m = _HW_PROMPT.match(lines[first]) if first is not None else None
+            if not m:
+                continue
+            said = re.sub(r"\s+", " ", m.group(1)).strip()
+            out = "\n".join(lines[first + 1:])
+            if not out.strip() and i + 1 < len(blocks) and not _HW_PROMPT.match(blocks[i + 1].strip().split("\n")[0]):
+                out = blocks[i + 1]  # the command in one block, its output in the next
+            out = re.sub(r"^\s*(?:<[^>]+>|\[[~*]?[^\]\s]+\])\s*$", "", out, flags=re.M).rstrip() + "\n"
+            if not out.strip():
+                continue
+            name = f"{f.split('/corpus/hw/')[-1]}#{i}"
+            lookup = re.fullmatch(r"display ip routing-table (\d+\.\d+\.\d+\.\d+)(?: (\d+(?:\.\d+\.\d+\.\d+)?))?", said)
+            if lookup:
+                addr, mask = lookup.groups()
+                query = addr if not mask else str(ipaddress.ip_network(f"{addr}/{mask}", strict=False))
+                sink.add("huawei_vrp", "display ip routing-table ADDR", "huawei-docs", name, out,
+                         _hw_route_expect(out, query), query)
+                continue
+            command = HW_DOCS.get(said)
+            if command:
+                sink.add("huawei_vrp", command, "huawei-docs", name, out, _hw_expect(command, out))
+
+
 def collect(data: Path, mirrors: Path) -> Counter:
     sink = Sink(data)
     for name, fn in (("networktocode+ntc-templates", collect_ntc), ("CiscoTestAutomation+genieparser", collect_genie),
@@ -1412,7 +1491,8 @@ def collect(data: Path, mirrors: Path) -> Counter:
                      ("napalm-automation-community+napalm-ce", collect_napalm_ce),
                      *((name, collect_fixtures(name)) for name in FIXTURES),
                      ("napalm-automation-community+napalm-sros", collect_napalm_sros),
-                     ("FRRouting+frr", collect_frr_topotests), ("netenglabs+suzieq", collect_suzieq)):
+                     ("FRRouting+frr", collect_frr_topotests), ("netenglabs+suzieq", collect_suzieq),
+                     ("WheaterW+INTA-project", collect_huawei_docs)):
         repo = _repo(mirrors, name)
         if repo is None:
             print(f"skip {name}: no snapshot under {mirrors}", file=sys.stderr)
