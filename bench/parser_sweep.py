@@ -1690,7 +1690,8 @@ VARIANTS: dict[str, Callable[[str], str]] = {
 }
 
 
-_PROMPTS = {"juniper_junos": "netops@r1> ", "nokia_sros": "A:admin@r1# ", "frr": "r1# ", "linux": "$ "}
+_PROMPTS = {"juniper_junos": "netops@r1> ", "nokia_sros": "A:admin@r1# ", "frr": "r1# ", "linux": "$ ",
+            "huawei_vrp": "<r1>", "cisco_xr": "RP/0/RP0/CPU0:r1#"}
 
 
 def _with_prompt(platform: str, command: str, text: str) -> str:
