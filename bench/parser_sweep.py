@@ -170,6 +170,8 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
         ("rib", lambda t, q: importlib.import_module("netops.devices.parsers.frr_rib").parse_routes(t, "0.0.0.0/0")),
     ("frr", "show bgp ipv4 unicast 0.0.0.0/0 longer-prefixes json"):
         ("bgp_paths", lambda t, q: importlib.import_module("netops.devices.parsers.frr_rib").parse_bgp_routes(t, "0.0.0.0/0")),
+    ("frr", "show bgp ipv6 unicast ::/0 longer-prefixes json"):
+        ("bgp_paths", lambda t, q: importlib.import_module("netops.devices.parsers.frr_rib").parse_bgp_routes(t, "::/0")),
     ("frr", "show version"): ("version", _p("frr", "parse_version")),
     ("frr", "show ip ospf neighbor json"): ("ospf", _p("frr", "parse_ospf_neighbors")),
     **{key: ("peer_routes", _peer(key[0], getter)) for key, getter in PEER_COMMANDS.items()},
@@ -1251,6 +1253,14 @@ def collect_frr_topotests(repo: Path, sink: Sink) -> None:
                 and "nhg" not in base and "ospf" not in base:
             if any(isinstance(v, dict) and "peers" in v for v in doc.values()) or "peers" in doc:
                 sink.add("frr", "show bgp summary json", "frr-topotests", name, text, _frr_bgp_expect(doc))
+        elif isinstance(doc.get("routes"), dict) and doc["routes"] and all(
+                "/" in k and isinstance(v, list) and v and all(isinstance(e, dict) for e in v)
+                for k, v in doc["routes"].items()):  # bgpd's table ("show bgp ipv4 json"), not a VPN's RD map
+            v6 = ":" in next(iter(doc["routes"]))
+            command = "show bgp ipv6 unicast ::/0 longer-prefixes json" if v6 else \
+                "show bgp ipv4 unicast 0.0.0.0/0 longer-prefixes json"
+            text, expect = _frr_bgp_table(json.dumps({"default": doc}))
+            sink.add("frr", command, "frr-topotests", name, text, expect)
         elif _TOPO_ROUTES.search("/" + base):
             if not doc or not all("/" in k and isinstance(v, list) and all(isinstance(e, dict) for e in v)
                                   for k, v in doc.items()):
