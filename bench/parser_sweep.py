@@ -154,6 +154,7 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("huawei_vrp", "display ospf peer"): ("ospf", _p("huawei_vrp", "parse_ospf_peers")),
     ("huawei_vrp", "display ospf peer brief"): ("ospf", _p("huawei_vrp", "parse_ospf_brief")),
     ("huawei_vrp", "display ip routing-table ADDR"): ("route", _p("huawei_vrp", "parse_route", query=True)),
+    ("huawei_vrp", "display ipv6 routing-table ADDR"): ("route", _p("huawei_vrp", "parse_route6", query=True)),
     ("huawei_vrp", "display ipv6 interface"): ("listed", _p("huawei_vrp", "parse_ipv6_interfaces")),
     ("huawei_vrp", "display ip vpn-instance interface"):
         ("vpn_interfaces", _p("huawei_vrp", "parse_vpn_instance_interfaces")),
@@ -1485,9 +1486,53 @@ def collect_huawei_docs(repo: Path, sink: Sink) -> None:
                 sink.add("huawei_vrp", "display ip routing-table ADDR", "huawei-docs", name, out,
                          _hw_route_expect(out, query), query)
                 continue
+            lookup6 = re.fullmatch(r"display ipv6 routing-table ([0-9A-Fa-f:]+:[0-9A-Fa-f:]*)(?: (\d+))?", said)
+            if lookup6:
+                addr, length = lookup6.groups()
+                query = addr if not length else str(ipaddress.ip_network(f"{addr}/{length}", strict=False))
+                sink.add("huawei_vrp", "display ipv6 routing-table ADDR", "huawei-docs", name, out,
+                         _hw_route6_expect(out, query), query)
+                continue
+            if said in ("display ip routing-table", "display ipv6 routing-table"):  # whole tables: looked up
+                v6 = "ipv6" in said
+                nets = _hw_table_nets(out, v6)
+                for query in _hw_table_queries(nets):
+                    q = ipaddress.ip_network(query, strict=False)
+                    cover = [n for n in nets if n.version == q.version and q.subnet_of(n)]
+                    expect = {"kind": "route", "prefixes": [str(max(cover, key=lambda n: n.prefixlen))]} if cover \
+                        else {"kind": "route", "prefixes": [], "absent": True}
+                    sink.add("huawei_vrp", f"{said} ADDR", "huawei-docs", name + " (whole table)", out, expect, query)
+                continue
+            if re.fullmatch(r"display interface [A-Za-z-]+\d[\d/.:]*", said, re.I):
+                said = "display interface"
             command = HW_DOCS.get(said)
             if command:
                 sink.add("huawei_vrp", command, "huawei-docs", name, out, _hw_expect(command, out))
+
+
+def _hw_table_nets(text: str, v6: bool) -> list[Any]:
+    """The destinations of a VRP table: ``A.B.C.D/L`` rows (IPv4), ``Destination : X  PrefixLength : L`` (IPv6)."""
+    if v6:
+        pairs = re.findall(r"Destination\s*:\s*([0-9A-Fa-f:]+)\s+PrefixLength\s*:\s*(\d+)", text)
+        return [ipaddress.ip_network(f"{a}/{n}", strict=False) for a, n in pairs]
+    return [ipaddress.ip_network(p, strict=False)
+            for p in re.findall(r"^\s*(\d+\.\d+\.\d+\.\d+/\d+)\s+[A-Za-z]", text, re.M)]
+
+
+def _hw_table_queries(nets: list[Any]) -> list[str]:
+    if not nets:
+        return []
+    mid = nets[len(nets) // 2]
+    out = [str(mid.network_address + 1 if mid.num_addresses > 2 else mid.network_address)]
+    outside = "198.51.100.77" if mid.version == 4 else "2001:db8:ffff:ffff::77"
+    return out + [outside]
+
+
+def _hw_route6_expect(text: str, query: str) -> dict[str, Any] | None:
+    nets = _hw_table_nets(text, True)
+    q = ipaddress.ip_network(query, strict=False)
+    cover = [n for n in nets if q.subnet_of(n)]
+    return {"kind": "route", "prefixes": [str(max(cover, key=lambda n: n.prefixlen))]} if cover else None
 
 
 def collect(data: Path, mirrors: Path) -> Counter:

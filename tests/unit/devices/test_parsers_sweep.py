@@ -251,3 +251,17 @@ def test_linux_addr_reply_with_empty_entries_keeps_the_interfaces():
     i = linux.parse_interfaces(read("linux", "ip_addr_family_filter_empties"), "[]")
     assert [(x.name, x.admin_up, x.oper_up, x.addresses) for x in i.interfaces] == \
         [("eth1", True, True, ["192.0.2.10/24"])]
+
+
+def test_vrp_whole_ipv6_table_without_a_covering_route_is_not_found():
+    """The route getter falls back to the whole 'display ipv6 routing-table' where the lookup form
+    is refused: a query no route covers was 'output not recognised' (IPv4 said not found)."""
+    from netops.devices.parsers import huawei_vrp
+
+    text = read("huawei_vrp", "display_ipv6_routing-table")
+    assert not huawei_vrp.parse_route6(text, "2001:db8:ffff::77").found
+    r = huawei_vrp.parse_route6(text, "2001:db8:40:1::5")
+    assert (r.found, r.prefix, r.protocol, [h.address for h in r.next_hops]) == (True, "2001:db8:40::/48", "static",
+                                                                                    ["2001:db8:30::2"])
+    with pytest.raises(ParseError, match="not recognised"):  # text that is no table at all is still refused
+        huawei_vrp.parse_route6("Info: The system is busy, please wait.\n", "2001:db8:40:1::5")
