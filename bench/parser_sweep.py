@@ -3,7 +3,9 @@
 A measurement, not a test. The captures are third-party files we may not redistribute, so they
 live OUTSIDE the repository (default ``/work/capsweep-data``); ``collect`` fills that directory
 from local git snapshots of public repositories (ntc-templates, genieparser, NAPALM, Batfish's
-lab-validation; genielibs' mock device data, napalm-huawei-vrp, Arista's EANTC test-bed logs),
+lab-validation; genielibs' mock device data, napalm-huawei-vrp, Arista's EANTC test-bed logs; since
+stop 32 Ansible's network collections' fixtures, pyntc, unicon.plugins, textfsm's examples,
+napalm-sros, FRR's topotests, suzieq's saved replies, Huawei's documentation examples),
 one ``NAME.txt`` per capture plus a ``NAME.json`` sidecar
 ``{"source", "command", "query", "expect"}``. ``expect`` holds the facts the source's own parser
 test asserts (neighbor addresses, AS numbers, states, prefix counts, interface names and

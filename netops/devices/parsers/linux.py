@@ -127,8 +127,8 @@ def _network(dst: str, v6: bool) -> ipaddress.IPv4Network | ipaddress.IPv6Networ
 _DROPS = ("blackhole", "unreachable", "prohibit")
 # iproute2 before 5.0 printed a route's type as a bare string, which is not JSON:
 # [{"blackhole","dst":"192.0.2.0/24","flags":[]}] (fixed upstream by "ip route: print route type in JSON output")
-_BARE_TYPE = re.compile(r'([{,]\s*)"(unicast|local|broadcast|multicast|anycast|unreachable|blackhole|prohibit|throw|nat|'
-                        r'xresolve)"(\s*[,}])')
+_BARE_TYPE = re.compile(r'([{,]\s*)"(unicast|local|broadcast|multicast|anycast|unreachable|blackhole|prohibit|'
+                        r'throw|nat|xresolve)"(\s*[,}])')
 
 
 @shaped("ip -j route show match")
