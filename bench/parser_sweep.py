@@ -1448,6 +1448,17 @@ def _hw_expect(command: str, text: str) -> dict[str, Any] | None:
         if ids and len(ids) == len(states):
             return {"kind": "ospf", "neighbors": [{"id": i, "address": None, "state": st} for i, st in zip(ids, states)]}
         return None
+    if command == "display interface":  # "X current state : UP|DOWN|Administratively DOWN", then the protocol's
+        out: list[dict[str, Any]] = []
+        for line in text.splitlines():
+            head = re.match(r"^\s*(\S+) current state\s*:\s*(.+?)\s*$", line)
+            proto = re.match(r"^\s*Line protocol current state\s*:\s*(\S+)", line)
+            if head:
+                out.append({"name": head.group(1), "admin": "administratively" not in head.group(2).lower(),
+                            "oper": None})
+            elif proto and out:
+                out[-1]["oper"] = proto.group(1).lower()
+        return {"kind": "interfaces", "interfaces": out} if out else None
     if command == "display interface brief":
         rows = re.findall(r"^(\S+)\s+(\*?\^?down|up(?:\([a-z]+\))?|\*down)\s+(\S+)\s+\S+%?\s+\S+%?", text, re.M)
         return {"kind": "interfaces", "interfaces": [{"name": n, "admin": not phy.startswith("*"), "oper": proto.split("(")[0]}
