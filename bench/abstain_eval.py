@@ -30,6 +30,8 @@ import kb_quality as q
 
 # unanswerable questions that a set's corpus does answer (RIPv2 is in rfc.jsonl's RFCs)
 RFC_CORPORA = ("rfc", "rfc_distract")
+GOLD_BY_CITATION = (*RFC_CORPORA, "rfc_oldstyle", "rfc_check", "rfc_check2")
+"""Sets whose golds are citations a source's label starts with (a passage set's are file ids)."""
 """Sets whose corpus is whole RFCs, where ``--paraphrased``'s document-level golds apply."""
 ANSWERED_BY = {"Which metric value means infinity in RIP version 2?": {"rfc", "passages", "shortrfc", "rfc_distract"}}
 
@@ -94,7 +96,10 @@ def run(set_name: str, unanswerable: list[str], tmp: Path, signals, paraphrased=
                 gold = any(lab == s.label or s.label.startswith(lab + " ") or s.label.split(" (")[0] == lab
                            or s.label.split(" ")[0] == lab
                            for s in g.sources for lab in labels)
-                counts["answered_gold"] += covered and gold
+                if set_name in GOLD_BY_CITATION:
+                    counts["answered_gold"] += covered and gold
+                else:
+                    counts["answered_gold"] = "-"
                 if kind == "paraphrased":
                     counts["paraphrased"] = counts.get("paraphrased", 0) + 1
                     counts["paraphrased_refused"] = counts.get("paraphrased_refused", 0) + (not covered)
