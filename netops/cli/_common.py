@@ -258,12 +258,16 @@ def confirm_within(question: str, seconds: float, stream: Any = None) -> bool:
     err=True)``), that gives up after ``seconds`` with :class:`TimeoutError`: an approval prompt
     holds its hosts' change locks, and one left open on a terminal must not hold them for hours or
     take a "y" typed at the end of the day. End of input is :class:`EOFError`; an answer that is
-    neither yes nor no asks again, within the same time."""
+    neither yes nor no asks again, within the same time. A stream with no descriptor gets
+    ``click.confirm`` (no deadline can be kept on it)."""
     import os
     import select
     import time
 
-    fd = (stream or sys.stdin).fileno()
+    try:
+        fd = (stream or sys.stdin).fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor to wait on (an embedding program's stream)
+        return click.confirm(question, default=False, err=True)
     deadline = time.monotonic() + seconds
     while True:
         click.echo(f"{question} [y/N]: ", nl=False, err=True)

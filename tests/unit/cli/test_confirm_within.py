@@ -75,3 +75,14 @@ def test_the_cli_approver_records_an_expired_prompt_as_nobody_s_denial():
     assert a == Approval(False, "nobody", expired_reason(600, ["r3", "r1"]))
     assert a.reason == ("no answer within 10 minutes: the plan expired and r3, r1 can be changed by other runs "
                         "again; ask again for a fresh plan")
+
+
+def test_a_stream_with_no_descriptor_gets_the_plain_prompt(monkeypatch):
+    import io
+
+    import click
+
+    asked = []
+    monkeypatch.setattr(click, "confirm", lambda q, **kw: asked.append((q, kw)) or True)
+    assert confirm_within("Apply x?", 5, io.StringIO("n\n")) is True
+    assert asked == [("Apply x?", {"default": False, "err": True})]
