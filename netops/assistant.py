@@ -449,6 +449,8 @@ class Assistant:
             channel.emit(event, wait=not isinstance(event, TokenEvent))
 
         def request_approval(plan: Any, summary: str, verdict: Any, *, needs_person: str | None = None) -> "Approval":
+            from netops.playbook.approval import expired_reason
+
             req = ApprovalRequestEvent(plan, summary, verdict, needs_person=needs_person)
             channel.emit(req, wait=False)
             # a plan left open holds its hosts' change locks: it expires rather than block every
@@ -460,9 +462,7 @@ class Assistant:
                 elif channel.closed.is_set():
                     req.respond(False, by=self.session.actor, reason="nobody answered the approval request")
                 elif time.monotonic() >= expires:
-                    req.respond(False, by="nobody", reason=(
-                        f"no answer within {_wait_words(self.settings.approval_timeout)}: the plan expired and "
-                        f"{', '.join(plan.hosts)} can be changed by other runs again; ask again for a fresh plan"))
+                    req.respond(False, by="nobody", reason=expired_reason(self.settings.approval_timeout, plan.hosts))
             assert req.approval is not None
             return req.approval
 
@@ -1044,13 +1044,3 @@ def _model_reviewer(chat_model: Any, deadline: float | None = None) -> Any:
         return review_with_model(chat_model, plan_text, question, evidence, deadline=deadline)
 
     return review
-
-
-def _wait_words(seconds: float) -> str:
-    """``10 minutes``, ``90 seconds``, ``1 minute``: how long a plan waited, as said to a person."""
-    if seconds >= 120 or (seconds >= 60 and seconds % 60 == 0):
-        n = round(seconds / 60)
-        return f"{n} minute{'s' if n != 1 else ''}"
-    n = max(1, round(seconds))
-    return f"{n} second{'s' if n != 1 else ''}"
-
