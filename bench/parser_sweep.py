@@ -3,7 +3,9 @@
 A measurement, not a test. The captures are third-party files we may not redistribute, so they
 live OUTSIDE the repository (default ``/work/capsweep-data``); ``collect`` fills that directory
 from local git snapshots of public repositories (ntc-templates, genieparser, NAPALM, Batfish's
-lab-validation; genielibs' mock device data, napalm-huawei-vrp, Arista's EANTC test-bed logs),
+lab-validation; genielibs' mock device data, napalm-huawei-vrp, Arista's EANTC test-bed logs; since
+stop 32 Ansible's network collections' fixtures, pyntc, unicon.plugins, textfsm's examples,
+napalm-sros, FRR's topotests, suzieq's saved replies, Huawei's documentation examples),
 one ``NAME.txt`` per capture plus a ``NAME.json`` sidecar
 ``{"source", "command", "query", "expect"}``. ``expect`` holds the facts the source's own parser
 test asserts (neighbor addresses, AS numbers, states, prefix counts, interface names and
@@ -151,17 +153,28 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("huawei_vrp", "display ip interface brief"): ("listed", _p("huawei_vrp", "parse_ip_interface_brief")),
     ("huawei_vrp", "display bgp peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers")),
     ("huawei_vrp", "display bgp ipv6 peer"): ("bgp", _p("huawei_vrp", "parse_bgp_peers", afi="ipv6-unicast")),
+    ("huawei_vrp", "display ospf peer"): ("ospf", _p("huawei_vrp", "parse_ospf_peers")),
+    ("huawei_vrp", "display ospf peer brief"): ("ospf", _p("huawei_vrp", "parse_ospf_brief")),
+    ("huawei_vrp", "display ip routing-table ADDR"): ("route", _p("huawei_vrp", "parse_route", query=True)),
+    ("huawei_vrp", "display ipv6 routing-table ADDR"): ("route", _p("huawei_vrp", "parse_route6", query=True)),
     ("huawei_vrp", "display ipv6 interface"): ("listed", _p("huawei_vrp", "parse_ipv6_interfaces")),
     ("huawei_vrp", "display ip vpn-instance interface"):
         ("vpn_interfaces", _p("huawei_vrp", "parse_vpn_instance_interfaces")),
     ("arista_eos", "show ip route ADDR | json"): ("route", _p("arista_eos", "parse_route", query=True)),
     ("juniper_junos", "show route ADDR | display json"): ("route", _p("juniper_junos", "parse_route", query=True)),
     ("frr", "show ip route ADDR json"): ("route", _p("frr", "parse_route", query=True)),
+    ("frr", "show ipv6 route ADDR json"): ("route", _p("frr", "parse_route", query=True)),
+    ("cisco_nxos", "show ip route ADDR | json"): ("route", _p("cisco_nxos", "parse_route", query=True)),
+    ("cisco_nxos", "show ip ospf neighbors vrf all | json"): ("ospf", _p("cisco_nxos", "parse_ospf_neighbors")),
+    ("juniper_junos", "show bgp summary | display json"): ("bgp", _p("juniper_junos", "parse_bgp_summary")),
+    ("frr", "show bgp summary json"): ("bgp", _p("frr", "parse_bgp_summary")),
     # the RIB getters behind a route diagnosis, asked for everything (0.0.0.0/0 longer-prefixes)
     ("frr", "show ip route 0.0.0.0/0 longer-prefixes json"):
         ("rib", lambda t, q: importlib.import_module("netops.devices.parsers.frr_rib").parse_routes(t, "0.0.0.0/0")),
     ("frr", "show bgp ipv4 unicast 0.0.0.0/0 longer-prefixes json"):
         ("bgp_paths", lambda t, q: importlib.import_module("netops.devices.parsers.frr_rib").parse_bgp_routes(t, "0.0.0.0/0")),
+    ("frr", "show bgp ipv6 unicast ::/0 longer-prefixes json"):
+        ("bgp_paths", lambda t, q: importlib.import_module("netops.devices.parsers.frr_rib").parse_bgp_routes(t, "::/0")),
     ("frr", "show version"): ("version", _p("frr", "parse_version")),
     ("frr", "show ip ospf neighbor json"): ("ospf", _p("frr", "parse_ospf_neighbors")),
     **{key: ("peer_routes", _peer(key[0], getter)) for key, getter in PEER_COMMANDS.items()},
@@ -1098,6 +1111,443 @@ def collect_eantc(repo: Path, sink: Sink) -> None:
                 sink.add("arista_eos", command, "eantc", f, m.group(2) + "\n")
 
 
+# -- sources swept since stop 32 (helper "vendors32"): unit-test fixtures of other projects ---------
+# (snapshot, path pattern) -> (platform, command). Each file is one capture; its facts are read from
+# the capture itself (_self_expect) where the source asserts none.
+FIXTURES: dict[str, list[tuple[str, tuple[str, str]]]] = {
+    # Ansible's network collections (GPL-3.0): the device outputs their unit tests feed the modules
+    "ansible-collections+cisco.ios": [
+        (r"/ios/fixtures/(ios_facts_)?show_version$", ("cisco_ios", "show version")),
+        (r"/ios/fixtures/ios_facts_show_interfaces$", ("cisco_ios", "show interfaces")),
+        (r"/ios/fixtures/ios_facts_show_ip_interface$", ("cisco_ios", "show ip interface")),
+        (r"/ios/fixtures/ios_facts_show_ipv6_interface$", ("cisco_ios", "show ipv6 interface")),
+    ],
+    "ansible-collections+cisco.nxos": [
+        (r"/nxos/fixtures/(cliconf/\w+/show_version|nxos_command/show_version\.txt)$", ("cisco_nxos", "show version")),
+        (r"/nxos/fixtures/nxos_\w+/show_interface(_[A-Za-z0-9_]+)?$", ("cisco_nxos", "show interface | json")),
+        (r"/nxos/fixtures/nxos_facts/show_ipv6_interface_vrf_all\w*$", ("cisco_nxos", "show ipv6 interface vrf all | json")),
+    ],
+    "ansible-collections+cisco.iosxr": [
+        (r"/iosxr/fixtures/(cliconf\w*/iosxr/)?show_version(_+utility_head_-n_20)?$", ("cisco_xr", "show version")),
+        (r"/iosxr/fixtures/show_interfaces$", ("cisco_xr", "show interfaces")),
+        (r"/iosxr/fixtures/show_ipv6_interface$", ("cisco_xr", "show ipv6 vrf all interface")),
+    ],
+    # networktocode/pyntc (Apache-2.0) device mocks
+    "networktocode+pyntc": [
+        (r"/device_mocks/ios/(send_command/show_version|show_version\w*\.txt)$", ("cisco_ios", "show version")),
+        (r"/device_mocks/eos/enable_json/show_version$", ("arista_eos", "show version | json")),
+    ],
+    # CiscoTestAutomation/unicon.plugins (Apache-2.0) mock device data
+    "CiscoTestAutomation+unicon.plugins": [
+        (r"/mock_data/iosxr/(spitfire/)?show_version\.txt$", ("cisco_xr", "show version")),
+        (r"/mock_data/nxos/nxos_n5k_show_version\.txt$", ("cisco_nxos", "show version")),
+        (r"/mock_data/iosxe/cat9k_ctc_version\.txt$", ("cisco_ios", "show version")),
+    ],
+    # google/textfsm (Apache-2.0) examples
+    "google+textfsm": [
+        (r"^examples/cisco_bgp_summary_example$", ("cisco_ios", "show ip bgp summary")),
+        (r"^examples/cisco_ipv6_interface_example$", ("cisco_ios", "show ipv6 interface")),
+        (r"^examples/cisco_version_example$", ("cisco_ios", "show version")),
+        (r"^examples/juniper_bgp_summary_example$", ("juniper_junos", "show bgp summary")),
+    ],
+}
+
+
+def _nxos_json_expect(command: str, text: str) -> dict[str, Any] | None:
+    """Facts of an NX-OS JSON capture: ``TABLE_interface.ROW_interface`` (a list, or one row as a
+    bare object) -> name, admin and oper state; ``TABLE_intf.ROW_intf`` -> name and addresses."""
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+
+    def rows(table: str, row: str) -> list[dict[str, Any]]:
+        t = doc.get(table) or {}
+        out = []
+        for t1 in t if isinstance(t, list) else [t]:
+            r = (t1 or {}).get(row) or []
+            out += [x for x in (r if isinstance(r, list) else [r]) if isinstance(x, dict)]
+        return out
+
+    if command == "show interface | json":
+        return {"kind": "interfaces", "interfaces": [
+            {"name": r.get("interface"), "admin": (r["admin_state"] == "up") if r.get("admin_state") else None,
+             "oper": r.get("state")} for r in rows("TABLE_interface", "ROW_interface")]}
+    if command == "show ipv6 interface vrf all | json":
+        out = []
+        for r in rows("TABLE_intf", "ROW_intf"):
+            addrs = r.get("TABLE_addr", {}).get("ROW_addr") if isinstance(r.get("TABLE_addr"), dict) else None
+            addrs = addrs if isinstance(addrs, list) else [addrs] if addrs else []
+            ips = [a.get("addr") for a in addrs if isinstance(a, dict) and a.get("addr")]
+            out.append({"name": r.get("intf-name"), "ips": [i for i in ips if not str(i).lower().startswith("fe80")]})
+        return {"kind": "listed", "interfaces": out}
+    return None
+
+
+def collect_fixtures(name: str) -> Callable[[Path, Sink], None]:
+    def run(repo: Path, sink: Sink) -> None:
+        for f in _files(repo):
+            for pattern, target in FIXTURES[name]:
+                if re.search(pattern, f):
+                    text = _show(repo, f)
+                    expect = _nxos_json_expect(target[1], text) if target[0] == "cisco_nxos" and "json" in target[1] \
+                        else _self_expect(target, text)
+                    sink.add(*target, name.split("+", 1)[1], f, text, expect)
+                    break
+    return run
+
+
+def collect_napalm_sros(repo: Path, sink: Sink) -> None:
+    """napalm-sros (Apache-2.0) get_route_to mocks: ``show router Base route-table 1.0.4.0/24``
+    (the lookup netops makes) with NAPALM's expected prefixes; ``... longer`` is a whole table."""
+    files = set(_files(repo, "test"))
+    for f in sorted(files):
+        m = re.search(r"/_show_router_Base_route-table_(\d+)_(\d+)_(\d+)_(\d+)_(\d+)_(longer)?\.txt$", f)
+        if not m:
+            continue
+        query = ".".join(m.groups()[:4]) + "/" + m.group(5)
+        text = _show(repo, f)
+        expect = None
+        result = f.rsplit("/", 1)[0] + "/expected_result.json"
+        if result in files:
+            expect = {"kind": "route", "prefixes": sorted(json.loads(_show(repo, result)))}
+        if m.group(6):  # the longer table: the lookup of its query is its most specific covering route
+            query, expect = query, {"kind": "route", "prefixes": [query]}
+        sink.add("nokia_sros", "show router route-table", "napalm-sros", f, text, expect, query)
+
+
+_TOPO_ROUTES = re.compile(r"/(show_ipv?6?_route|ip_rib|ipv6_rib|ipv4_routes|ipv6_routes|ip-route-|v4_route|"
+                          r"zebra_vrf_ipv[46]|vrf\d+v?[46]?_rib)[^/]*\.json$")
+
+
+def _frr_bgp_expect(doc: dict[str, Any]) -> dict[str, Any] | None:
+    peers = []
+    fams = [doc] if isinstance(doc.get("peers"), dict) else [v for v in doc.values() if isinstance(v, dict)]
+    for fam in fams:
+        for peer, p in (fam.get("peers") or {}).items():
+            if not isinstance(p, dict):
+                continue
+            st = p.get("state")
+            peers.append(_bgp_fact(peer, p.get("remoteAs"), p.get("pfxRcd") if st == "Established" and "pfxRcd" in p
+                                   else st, None))
+    return {"kind": "bgp", "peers": peers, "loose": True} if peers else None
+
+
+def collect_frr_topotests(repo: Path, sink: Sink) -> None:
+    """FRRouting/frr topotests (GPL-2.0): the JSON a test router must print. json_cmp compares a
+    subset, so most are real output trimmed to the fields under test; a key set to null means
+    "absent" there (such documents are skipped: no device prints them)."""
+    for f in _files(repo, "tests/topotests"):
+        if not f.endswith(".json"):
+            continue
+        base = f.rsplit("/", 1)[-1]
+        try:
+            text = _show(repo, f)
+            doc = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(doc, dict) or any(v is None or v == [] for v in doc.values()):
+            continue
+        name = f[len("tests/topotests/"):]
+        if re.match(r"(show_ip_)?ospf_neighbor\d*\.json$", base):
+            sink.add("frr", "show ip ospf neighbor json", "frr-topotests", name, text, _self_expect(
+                ("frr", "show ip ospf neighbor json"), text))
+        elif re.search(r"(^|_)(bgp_)?summary|^show_bgp(_ipv6)?_summary", base) and "vpn" not in base \
+                and "nhg" not in base and "ospf" not in base:
+            if any(isinstance(v, dict) and "peers" in v for v in doc.values()) or "peers" in doc:
+                sink.add("frr", "show bgp summary json", "frr-topotests", name, text, _frr_bgp_expect(doc))
+        elif isinstance(doc.get("routes"), dict) and doc["routes"] and all(
+                "/" in k and isinstance(v, list) and v and all(isinstance(e, dict) for e in v)
+                for k, v in doc["routes"].items()):  # bgpd's table ("show bgp ipv4 json"), not a VPN's RD map
+            v6 = ":" in next(iter(doc["routes"]))
+            command = "show bgp ipv6 unicast ::/0 longer-prefixes json" if v6 else \
+                "show bgp ipv4 unicast 0.0.0.0/0 longer-prefixes json"
+            text, expect = _frr_bgp_table(json.dumps({"default": doc}))
+            sink.add("frr", command, "frr-topotests", name, text, expect)
+        elif _TOPO_ROUTES.search("/" + base):
+            if not doc or not all("/" in k and isinstance(v, list) and all(isinstance(e, dict) for e in v)
+                                  for k, v in doc.items()):
+                continue
+            v6 = ":" in next(iter(doc))
+            command = "show ipv6 route ADDR json" if v6 else "show ip route ADDR json"
+            for query, expect in _table_lookups("frr", text):
+                sink.add("frr", command, "frr-topotests", name, text, expect, query)
+            if not v6:
+                sink.add("frr", "show ip route 0.0.0.0/0 longer-prefixes json", "frr-topotests", name, text,
+                         _frr_rib_expect(text))
+
+
+# netenglabs/suzieq (Apache-2.0): the poller's saved replies of lab devices (Vagrant/containerlab
+# EOS, NX-OS, Junos MX/QFX, IOS), one JSON list of {"cmd", "hostname", "status", "data"} per file.
+# NX-OS "| json native" is "| json" with numbers as numbers; "| no-more" changes nothing printed.
+SUZIEQ = {
+    ("eos", "show interfaces| json"): ("arista_eos", "show interfaces | json"),
+    ("eos", "show version| json"): ("arista_eos", "show version | json"),
+    ("eos", "show ip ospf neighbor detail vrf all| json"): ("arista_eos", "show ip ospf neighbor | json"),
+    ("eos", "show ip route vrf all| json"): ("arista_eos", "show ip route ADDR | json"),
+    ("ios", "show interfaces"): ("cisco_ios", "show interfaces"),
+    ("ios", "show ip int"): ("cisco_ios", "show ip interface"),
+    ("ios", "show version"): ("cisco_ios", "show version"),
+    ("nxos", "show bgp all summary vrf all | json native"): ("cisco_nxos", "show bgp all summary vrf all | json"),
+    ("nxos", "show ip interface vrf all | json native"): ("cisco_nxos", "show ip interface vrf all | json"),
+    ("nxos", "show ipv6 interface vrf all | json native"): ("cisco_nxos", "show ipv6 interface vrf all | json"),
+    ("nxos", "show version | json native"): ("cisco_nxos", "show version | json"),
+    ("nxos", "show ip route vrf all | json native"): ("cisco_nxos", "show ip route ADDR | json"),
+    ("nxos", "show ip ospf neighbor detail vrf all | json native"): ("cisco_nxos", "show ip ospf neighbors vrf all | json"),
+    ("junos", "show bgp summary | display json | no-more"): ("juniper_junos", "show bgp summary | display json"),
+    ("junos", "show interface | display json | no-more"): ("juniper_junos", "show interfaces | display json"),
+    ("junos", "show route | display json | no-more"): ("juniper_junos", "show route ADDR | display json"),
+    # not swept: "show ospf neighbor instance all detail" (an "ospf-neighbor-information-all"
+    # document; the getter reads the master instance's "show ospf neighbor | display json")
+}
+
+
+def _nx_rows(node: Any, name: str) -> list[dict[str, Any]]:
+    """NX-OS ``TABLE_<name>.ROW_<name>``: a list, or one row as a bare object."""
+    out = []
+    tables = (node or {}).get(f"TABLE_{name}") if isinstance(node, dict) else None
+    for t in tables if isinstance(tables, list) else [tables] if tables else []:
+        r = (t or {}).get(f"ROW_{name}") or []
+        out += [x for x in (r if isinstance(r, list) else [r]) if isinstance(x, dict)]
+    return out
+
+
+def _suzieq_expect(target: tuple[str, str], text: str) -> dict[str, Any] | None:
+    platform, command = target
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    if platform == "cisco_nxos" and command == "show ip interface vrf all | json":
+        return {"kind": "listed", "interfaces": [
+            {"name": r.get("intf-name"), "ips": [r["prefix"]] if r.get("prefix") else []}
+            for r in _nx_rows(doc, "intf")]}
+    if platform == "cisco_nxos" and "ipv6 interface" in command:
+        return _nxos_json_expect(command, text)
+    if platform == "cisco_nxos" and "bgp" in command:
+        peers = []
+        for vrf in _nx_rows(doc, "vrf"):
+            for af in _nx_rows(vrf, "af"):
+                for saf in _nx_rows(af, "saf"):
+                    for n in _nx_rows(saf, "neighbor"):
+                        st = str(n.get("state") or "")
+                        peers.append(_bgp_fact(str(n.get("neighborid")), n.get("neighboras"),
+                                               n.get("prefixreceived") if st == "Established" else st,
+                                               vrf.get("vrf-name-out")))
+        return {"kind": "bgp", "peers": peers, "loose": True}
+    if platform == "cisco_nxos" and "ospf" in command:
+        out = [{"id": n.get("rid"), "address": n.get("addr"), "state": n.get("state")}
+               for ctx in _nx_rows(doc, "ctx") for n in _nx_rows(ctx, "nbr")]
+        return {"kind": "ospf", "neighbors": out}
+    if platform == "juniper_junos" and "bgp" in command:
+        peers = []
+        for _, k, v in _walk(doc):
+            if k == "bgp-peer" and isinstance(v, list):
+                for p in v:
+                    leaf = lambda key: (p.get(key) or [{}])[0].get("data")  # noqa: E731
+                    peers.append(_bgp_fact(str(leaf("peer-address")).split("+")[0], leaf("peer-as"),
+                                           leaf("peer-state"), None))
+        return {"kind": "bgp", "peers": peers, "loose": True}
+    return _self_expect(target, text)
+
+
+def _nxos_table_prefixes(text: str) -> list[str]:
+    """The default VRF's IPv4 prefixes of an NX-OS ``show ip route vrf all | json``."""
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return []
+    return [str(p.get("ipprefix")) for vrf in _nx_rows(doc, "vrf") if vrf.get("vrf-name-out") == "default"
+            for af in _nx_rows(vrf, "addrf") for p in _nx_rows(af, "prefix") if p.get("ipprefix")]
+
+
+def collect_suzieq(repo: Path, sink: Sink) -> None:
+    dec = json.JSONDecoder()
+    for f in _files(repo, "tests"):
+        if not f.endswith(".output"):
+            continue
+        text, i = _show(repo, f), 0
+        while True:
+            i = min((j for j in (text.find("[", i), text.find("{", i)) if j >= 0), default=-1)
+            if i < 0:
+                break
+            try:
+                obj, i = dec.raw_decode(text, i)
+            except ValueError:
+                i += 1
+                continue
+            for e in obj if isinstance(obj, list) else [obj]:
+                if not isinstance(e, dict) or e.get("status") != 0 or not isinstance(e.get("data"), str):
+                    continue
+                nos = "junos" if str(e.get("devtype", "")).startswith("junos") else e.get("devtype")
+                target = SUZIEQ.get((nos, str(e.get("cmd")).strip()))
+                if not target:
+                    continue
+                data, name = e["data"], f"{f}#{e.get('hostname')}"
+                if "ADDR" in target[1]:
+                    lookups = [(q, x) for q, x in _table_lookups("arista_eos", data)] if target[0] == "arista_eos" \
+                        else _table_lookups(target[0], data) if target[0] == "juniper_junos" \
+                        else _nxos_lookups(data)
+                    for query, expect in lookups:
+                        sink.add(*target, "suzieq", name, data, expect, query)
+                    continue
+                sink.add(*target, "suzieq", name, data, _suzieq_expect(target, data))
+
+
+def _nxos_lookups(text: str) -> list[tuple[str, dict[str, Any] | None]]:
+    nets = []
+    for p in _nxos_table_prefixes(text):
+        try:
+            nets.append(ipaddress.ip_network(p, strict=False))
+        except ValueError:
+            continue
+    if not nets:
+        return [("192.0.2.1", None)]
+
+    def best(q: Any) -> list[str]:
+        cover = [n for n in nets if n.version == q.version and q.subnet_of(n)]
+        return [str(max(cover, key=lambda n: n.prefixlen))] if cover else []
+
+    mid = nets[len(nets) // 2]
+    addr = mid.network_address + 1 if mid.num_addresses > 2 else mid.network_address
+    out = [(str(addr), {"kind": "route", "prefixes": best(ipaddress.ip_network(addr))})]
+    outside = ipaddress.ip_network("198.51.100.77")
+    if not best(outside):
+        out.append((str(outside.network_address), {"kind": "route", "prefixes": [], "absent": True}))
+    return out
+
+
+# WheaterW/INTA-project (a corpus of Huawei's CloudEngine CE6800 V300R023 and NE40E V800R012
+# documentation as Markdown): the command examples of the command references and configuration
+# guides. Vendor documentation, not a saved session: the device's output as Huawei prints it in
+# its manuals (examples, sometimes edited), with the columns kept.
+_HW_PROMPT = re.compile(r"^\s*(?:<[^>]+>|\[[~*]?[^\]\s]+\])\s*(display\s.*?)\s*$")
+HW_DOCS = {
+    "display bgp peer": "display bgp peer", "display bgp ipv6 peer": "display bgp ipv6 peer",
+    "display ospf peer": "display ospf peer", "display ospf peer brief": "display ospf peer brief",
+    "display interface brief": "display interface brief", "display version": "display version",
+    "display ip interface brief": "display ip interface brief", "display interface": "display interface",
+    "display ipv6 interface": "display ipv6 interface",
+    "display ip vpn-instance interface": "display ip vpn-instance interface",
+}
+
+
+def _hw_expect(command: str, text: str) -> dict[str, Any] | None:
+    """Facts read from a VRP table with regexes of our own (peer rows, OSPF rows, route rows)."""
+    if "bgp" in command:
+        rows = re.findall(r"^\s*([0-9A-Fa-f.:]+)\s+4\s+(\d+(?:\.\d+)?)\s+\d+\s+\d+\s+\d+\s+\S+\s+([A-Za-z]+)(?:\s+(\d+))?\s*$",
+                          text, re.M)
+        return {"kind": "bgp", "peers": [_bgp_fact(p, asn, pfx if st == "Established" and pfx else st, None)
+                                         for p, asn, st, pfx in rows if _is_ip(p)], "loose": True} if rows else None
+    if command == "display ospf peer brief":
+        rows = re.findall(r"^\s*\d+\.\d+\.\d+\.\d+\s+\S+\s+(\d+\.\d+\.\d+\.\d+)\s+(\S+)\s*$", text, re.M)
+        return {"kind": "ospf", "neighbors": [{"id": i, "address": None, "state": st} for i, st in rows]} if rows else None
+    if command == "display ospf peer":
+        ids = re.findall(r"Router ID\s*:\s*(\d+\.\d+\.\d+\.\d+)", text)
+        states = re.findall(r"^\s*State\s*:\s*(\S+)", text, re.M)
+        if ids and len(ids) == len(states):
+            return {"kind": "ospf", "neighbors": [{"id": i, "address": None, "state": st} for i, st in zip(ids, states)]}
+        return None
+    if command == "display interface":  # "X current state : UP|DOWN|Administratively DOWN", then the protocol's
+        out: list[dict[str, Any]] = []
+        for line in text.splitlines():
+            head = re.match(r"^\s*(\S+) current state\s*:\s*(.+?)\s*$", line)
+            proto = re.match(r"^\s*Line protocol current state\s*:\s*(\S+)", line)
+            if head:
+                out.append({"name": head.group(1), "admin": "administratively" not in head.group(2).lower(),
+                            "oper": None})
+            elif proto and out:
+                out[-1]["oper"] = proto.group(1).lower()
+        return {"kind": "interfaces", "interfaces": out} if out else None
+    if command == "display interface brief":
+        rows = re.findall(r"^(\S+)\s+(\*?\^?down|up(?:\([a-z]+\))?|\*down)\s+(\S+)\s+\S+%?\s+\S+%?", text, re.M)
+        return {"kind": "interfaces", "interfaces": [{"name": n, "admin": not phy.startswith("*"), "oper": proto.split("(")[0]}
+                                                     for n, phy, proto in rows]} if rows else None
+    return None
+
+
+def _hw_route_expect(text: str, query: str) -> dict[str, Any] | None:
+    nets = [ipaddress.ip_network(p, strict=False) for p in re.findall(r"^\s*(\d+\.\d+\.\d+\.\d+/\d+)\s+[A-Za-z]", text, re.M)]
+    q = ipaddress.ip_network(query, strict=False)
+    cover = [n for n in nets if q.subnet_of(n)]
+    return {"kind": "route", "prefixes": [str(max(cover, key=lambda n: n.prefixlen))]} if cover else None
+
+
+def collect_huawei_docs(repo: Path, sink: Sink) -> None:
+    listed = subprocess.run(["git", f"--git-dir={repo}", "grep", "-z", "-l", "-E", r"(>|\])\s*display\s", "HEAD", "--",
+                             "*.md"], capture_output=True, text=True).stdout.split("\0")
+    for f in [x.split(":", 1)[1] for x in listed if ":" in x]:
+        blocks = re.findall(r"^\s*```[^\n]*\n(.*?)^\s*```", _show(repo, f), re.S | re.M)
+        for i, block in enumerate(blocks):
+            lines = block.split("\n")
+            first = next((j for j, ln in enumerate(lines) if ln.strip()), None)
+            m = _HW_PROMPT.match(lines[first]) if first is not None else None
+            if not m:
+                continue
+            said = re.sub(r"\s+", " ", m.group(1)).strip()
+            out = "\n".join(lines[first + 1:])
+            if not out.strip() and i + 1 < len(blocks) and not _HW_PROMPT.match(blocks[i + 1].strip().split("\n")[0]):
+                out = blocks[i + 1]  # the command in one block, its output in the next
+            out = re.sub(r"^\s*(?:<[^>]+>|\[[~*]?[^\]\s]+\])\s*$", "", out, flags=re.M).rstrip() + "\n"
+            if not out.strip():
+                continue
+            name = f"{f.split('/corpus/hw/')[-1]}#{i}"
+            lookup = re.fullmatch(r"display ip routing-table (\d+\.\d+\.\d+\.\d+)(?: (\d+(?:\.\d+\.\d+\.\d+)?))?", said)
+            if lookup:
+                addr, mask = lookup.groups()
+                query = addr if not mask else str(ipaddress.ip_network(f"{addr}/{mask}", strict=False))
+                sink.add("huawei_vrp", "display ip routing-table ADDR", "huawei-docs", name, out,
+                         _hw_route_expect(out, query), query)
+                continue
+            lookup6 = re.fullmatch(r"display ipv6 routing-table ([0-9A-Fa-f:]+:[0-9A-Fa-f:]*)(?: (\d+))?", said)
+            if lookup6:
+                addr, length = lookup6.groups()
+                query = addr if not length else str(ipaddress.ip_network(f"{addr}/{length}", strict=False))
+                sink.add("huawei_vrp", "display ipv6 routing-table ADDR", "huawei-docs", name, out,
+                         _hw_route6_expect(out, query), query)
+                continue
+            if said in ("display ip routing-table", "display ipv6 routing-table"):  # whole tables: looked up
+                v6 = "ipv6" in said
+                nets = _hw_table_nets(out, v6)
+                for query in _hw_table_queries(nets):
+                    q = ipaddress.ip_network(query, strict=False)
+                    cover = [n for n in nets if n.version == q.version and q.subnet_of(n)]
+                    expect = {"kind": "route", "prefixes": [str(max(cover, key=lambda n: n.prefixlen))]} if cover \
+                        else {"kind": "route", "prefixes": [], "absent": True}
+                    sink.add("huawei_vrp", f"{said} ADDR", "huawei-docs", name + " (whole table)", out, expect, query)
+                continue
+            if re.fullmatch(r"display interface [A-Za-z-]+\d[\d/.:]*", said, re.I):
+                said = "display interface"
+            command = HW_DOCS.get(said)
+            if command:
+                sink.add("huawei_vrp", command, "huawei-docs", name, out, _hw_expect(command, out))
+
+
+def _hw_table_nets(text: str, v6: bool) -> list[Any]:
+    """The destinations of a VRP table: ``A.B.C.D/L`` rows (IPv4), ``Destination : X  PrefixLength : L`` (IPv6)."""
+    if v6:
+        pairs = re.findall(r"Destination\s*:\s*([0-9A-Fa-f:]+)\s+PrefixLength\s*:\s*(\d+)", text)
+        return [ipaddress.ip_network(f"{a}/{n}", strict=False) for a, n in pairs]
+    return [ipaddress.ip_network(p, strict=False)
+            for p in re.findall(r"^\s*(\d+\.\d+\.\d+\.\d+/\d+)\s+[A-Za-z]", text, re.M)]
+
+
+def _hw_table_queries(nets: list[Any]) -> list[str]:
+    if not nets:
+        return []
+    mid = nets[len(nets) // 2]
+    out = [str(mid.network_address + 1 if mid.num_addresses > 2 else mid.network_address)]
+    outside = "198.51.100.77" if mid.version == 4 else "2001:db8:ffff:ffff::77"
+    return out + [outside]
+
+
+def _hw_route6_expect(text: str, query: str) -> dict[str, Any] | None:
+    nets = _hw_table_nets(text, True)
+    q = ipaddress.ip_network(query, strict=False)
+    cover = [n for n in nets if q.subnet_of(n)]
+    return {"kind": "route", "prefixes": [str(max(cover, key=lambda n: n.prefixlen))]} if cover else None
+
+
 def collect(data: Path, mirrors: Path) -> Counter:
     sink = Sink(data)
     for name, fn in (("networktocode+ntc-templates", collect_ntc), ("CiscoTestAutomation+genieparser", collect_genie),
@@ -1106,7 +1556,11 @@ def collect(data: Path, mirrors: Path) -> Counter:
                      ("CiscoTestAutomation+genielibs", collect_genielibs),
                      ("napalm-automation-community+napalm-huawei-vrp", collect_napalm_vrp),
                      ("krikoon73+cc_eantc_2025", collect_eantc),
-                     ("napalm-automation-community+napalm-ce", collect_napalm_ce)):
+                     ("napalm-automation-community+napalm-ce", collect_napalm_ce),
+                     *((name, collect_fixtures(name)) for name in FIXTURES),
+                     ("napalm-automation-community+napalm-sros", collect_napalm_sros),
+                     ("FRRouting+frr", collect_frr_topotests), ("netenglabs+suzieq", collect_suzieq),
+                     ("WheaterW+INTA-project", collect_huawei_docs)):
         repo = _repo(mirrors, name)
         if repo is None:
             print(f"skip {name}: no snapshot under {mirrors}", file=sys.stderr)
@@ -1304,7 +1758,8 @@ VARIANTS: dict[str, Callable[[str], str]] = {
 }
 
 
-_PROMPTS = {"juniper_junos": "netops@r1> ", "nokia_sros": "A:admin@r1# ", "frr": "r1# ", "linux": "$ "}
+_PROMPTS = {"juniper_junos": "netops@r1> ", "nokia_sros": "A:admin@r1# ", "frr": "r1# ", "linux": "$ ",
+            "huawei_vrp": "<r1>", "cisco_xr": "RP/0/RP0/CPU0:r1#"}
 
 
 def _with_prompt(platform: str, command: str, text: str) -> str:

@@ -236,6 +236,10 @@ class AnswerTooLong(ModelProtocolError):
     """The model streamed more text than ``Budget.answer_chars``; the stream was cut there."""
 
 
+class AnswerCutByServer(AnswerTooLong):
+    """The model server ended the answer at its own output limit (``done_reason: length``)."""
+
+
 class ModelImitating(ModelProtocolError):
     """The model's streamed text imitates netops's own output (:func:`netops.agent.grounding.imitates_netops`):
     the stream is stopped there, and the turn ends as an answer (which the check then leaves out)."""
@@ -445,6 +449,8 @@ class Assistant:
             channel.emit(event, wait=not isinstance(event, TokenEvent))
 
         def request_approval(plan: Any, summary: str, verdict: Any, *, needs_person: str | None = None) -> "Approval":
+            from netops.playbook.approval import expired_reason
+
             req = ApprovalRequestEvent(plan, summary, verdict, needs_person=needs_person)
             channel.emit(req, wait=False)
             # a plan left open holds its hosts' change locks: it expires rather than block every
@@ -456,9 +462,7 @@ class Assistant:
                 elif channel.closed.is_set():
                     req.respond(False, by=self.session.actor, reason="nobody answered the approval request")
                 elif time.monotonic() >= expires:
-                    req.respond(False, by="nobody", reason=(
-                        f"no answer within {_wait_words(self.settings.approval_timeout)}: the plan expired and "
-                        f"{', '.join(plan.hosts)} can be changed by other runs again; ask again for a fresh plan"))
+                    req.respond(False, by="nobody", reason=expired_reason(self.settings.approval_timeout, plan.hosts))
             assert req.approval is not None
             return req.approval
 
@@ -865,12 +869,20 @@ class Assistant:
         if err is None and len(final_text) > limit:  # a long answer that did not come as tokens
             err, streamed = AnswerTooLong(f"the model's answer was longer than {limit} characters; it was cut "
                                           "there"), final_text[:limit]
+        elif err is None and final_text.strip() and getattr(stats, "cut_at_output_limit", False):
+            # the server stopped the model at its output limit: the text ends mid-thought (a missing
+            # "unless...", a half list) and may not stand as a whole answer
+            err, streamed = AnswerCutByServer(
+                "the model server stopped the answer at its output limit; it ends there",
+                hint="ask for a shorter answer (Ollama's num_predict or the server's max_tokens ended this one)"), final_text
         cancelled = isinstance(err, Cancelled)
         partial = err is not None and bool(streamed)
         text = final_text
         if err is not None:
             if cancelled:
                 label = "PARTIAL ANSWER (cancelled)" if partial else "Cancelled"
+            elif isinstance(err, AnswerCutByServer):
+                label = "PARTIAL ANSWER (cut at the model's output limit)"
             elif isinstance(err, AnswerTooLong):
                 label = "PARTIAL ANSWER (cut at the length limit)"
             elif isinstance(err, AnswerTimedOut):
@@ -1052,13 +1064,3 @@ def _model_reviewer(chat_model: Any, deadline: float | None = None) -> Any:
         return review_with_model(chat_model, plan_text, question, evidence, deadline=deadline)
 
     return review
-
-
-def _wait_words(seconds: float) -> str:
-    """``10 minutes``, ``90 seconds``, ``1 minute``: how long a plan waited, as said to a person."""
-    if seconds >= 120 or (seconds >= 60 and seconds % 60 == 0):
-        n = round(seconds / 60)
-        return f"{n} minute{'s' if n != 1 else ''}"
-    n = max(1, round(seconds))
-    return f"{n} second{'s' if n != 1 else ''}"
-

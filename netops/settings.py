@@ -169,9 +169,9 @@ class Settings(BaseModel):
     runs and approvals do not count). A model that trickles or stalls is stopped there and the
     answer is marked partial."""
     approval_timeout: float = Field(default=600.0, gt=0)
-    """Seconds a change plan waits for its approval in the chat or ``netops ask`` before it
-    expires: the change is denied (nothing is changed) and the hosts' change locks, held while
-    the plan is shown, are released for other runs. Ask again for a fresh plan."""
+    """Seconds a change plan waits for its approval in the chat, ``netops ask`` or ``netops playbook
+    run`` before it expires: the change is denied (nothing is changed) and the hosts' change
+    locks, held while the plan is shown, are released for other runs. Ask again for a fresh plan."""
     model_review: bool = True
     """Ask the model for a second opinion on every change plan (shown beside the plan; it can
     warn or block, never approve). Deterministic review rules run regardless."""

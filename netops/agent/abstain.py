@@ -184,14 +184,15 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
     total, df = counts(terms) if counts is not None else (0, {})
     weights = _weights(terms, total, df)
     unknown = [t for t in terms if counts is not None and df.get(t, 0) == 0 and t not in GENERIC]
+    spelled = _spelled_out(subject(question), terms, expand)
     best, best_missing = 0.0, terms
     for text in passages:
         words = facts.content_words(text)
-        have = sum(w for t, w in weights.items() if t in words)
-        share = have / sum(weights.values())
+        found = [t for t in terms if t in words or any(alt <= words for alt in spelled.get(t, ()))]
+        share = sum(weights[t] for t in found) / sum(weights.values())
         shares.append(share)
         if share > best:
-            best, best_missing = share, [t for t in terms if t not in words]
+            best, best_missing = share, [t for t in terms if t not in found]
     similarity = None
     if embed is not None:
         try:
@@ -225,6 +226,32 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
         return Coverage(False, best, similarity, unknown, best_missing,
                         f"{', '.join(unknown)} occur{'s' if len(unknown) == 1 else ''} nowhere in the documents")
     return Coverage(True, best, similarity, unknown, best_missing, "")
+
+
+def _spelled_out(question: str, terms: list[str], expand: Any) -> dict[str, list[set[str]]]:
+    """For each of ``terms`` that the glossary spells out (``expand``: an acronym's expansions, a
+    word's other spelling), the content words of each spelling: a passage that says "Backup
+    Designated Router" holds the question's "BDR" (RFCs spell their terms out; "what is the BDR
+    for?" was 0% covered, "not covered", with RFC 2328 §7.4 first), one that says "neighbor" its
+    "neighbour"."""
+    if expand is None:
+        return {}
+    out: dict[str, list[set[str]]] = {}
+    for token in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]", question)):
+        term = facts.stem(token.lower())
+        if term not in terms or term in out:
+            continue
+        try:
+            said = expand(token)
+        except Exception:  # no glossary: the word as written
+            continue
+        added = said[len(token):] if said.startswith(token) else ""
+        # "BDR (Backup Designated Router)": each expansion, all its words; "neighbour neighbor": each word
+        alts = [facts.content_words(a) for m in re.finditer(r"\(([^()]*)\)", added) for a in m.group(1).split(";")]
+        alts += [{w} for w in facts.content_words(re.sub(r"\([^()]*\)", " ", added))]
+        if alts := [a for a in alts if a and term not in a]:
+            out[term] = alts
+    return out
 
 
 NOT_COVERED = "Your documents do not cover this"

@@ -131,7 +131,8 @@ def unbacked(text: str, *, approvals: Iterable[Any], tool_names: Iterable[str],
             notes.append(f"the answer says {hit!r}, but netops made no change and recorded no approval "
                          "for this question")
     written = sorted({n for n in tool_names
-                      if re.search(rf'"{re.escape(n)}"|\'{re.escape(n)}\'|\b{re.escape(n)}\s*\(|<tool_call>', text)
+                      if re.search(rf'"{re.escape(n)}"|\'{re.escape(n)}\'|\b{re.escape(n)}\s*\(|<tool_call>|<function={re.escape(n)}>'
+                                   rf'|\b{re.escape(n)}\[ARGS\]', text, re.I)
                       and re.search(rf"\b{re.escape(n)}\b", text)})
     if written:
         notes.append(f"the answer contains a call to {', '.join(written)} written as text; it was not run and changed nothing")

@@ -3,7 +3,8 @@
 Device output and documents are *data*, never instructions. They reach the model wrapped in
 ``<data source="...">...</data>``; anything in them that looks like our own tags is
 neutralised so a document cannot close the wrapper and speak as the system. Tool-call-shaped
-text (``<tool_call>`` tags, chat-template tokens such as ``<|im_start|>``, JSON objects with a
+text (``<tool_call>`` tags, chat-template tokens of every model family: ``<|im_start|>``,
+``<start_of_turn>``, ``[INST]``, ``<｜User｜>``..., JSON objects with a
 tool name and arguments) is defanged too, so a model that quotes it does not produce a call.
 Everything from a document, its headings and citation included, goes inside the wrapper.
 """
@@ -16,8 +17,16 @@ from datetime import datetime, timezone
 from typing import Literal
 
 _TAG = re.compile(r"<\s*/?\s*(data|system|tool|tool_calls?|tool_response|function_calls?|function|"
-                  r"instructions?|assistant|user|im_start|im_end)\b[^>]*>", re.IGNORECASE)
-_SPECIAL = re.compile(r"<\|[^|<>\n]{1,40}\|>")  # chat-template tokens: <|im_start|>, <|eot_id|>
+                  r"instructions?|assistant|user|im_start|im_end|think|start_of_turn|end_of_turn|s)\b[^>]*>",
+                  re.IGNORECASE)
+# Chat-template tokens, which a prompt is tokenised into as the control tokens themselves (text
+# carrying them ends the data turn and opens one of its own): <|im_start|>, <|eot_id|> (ChatML,
+# Llama 3, Phi, granite, gpt-oss...) and DeepSeek's with full-width bars, <｜User｜>.
+_SPECIAL = re.compile(r"<[|｜][^|｜<>\n]{1,40}[|｜]>")
+# Mistral's control tokens ([INST], [TOOL_CALLS], [TOOL_RESULTS]...) and Llama 2's <<SYS>>:
+# written with round brackets they are plain words again.
+_BRACKETED = re.compile(r"\[(/?(?:INST|TOOL_CALLS|AVAILABLE_TOOLS|TOOL_RESULTS|TOOL_CONTENT|SYSTEM_PROMPT|ARGS|"
+                        r"CALL_ID|THINK))\]|<<(/?SYS)>>")
 # Tool-call-shaped JSON, also when it sits escaped inside a JSON string (\"name\").
 _Q = r'\\?"'
 _CALL_KEYS = re.compile(rf'({_Q})(name|tool|function|tool_calls|arguments|parameters|args|input)({_Q}\s*:)')
@@ -74,9 +83,14 @@ def spec_evidence(citation: str) -> Evidence:
 
 def neutralise(text: str) -> str:
     """Defang tags that could close or fake our wrappers (``</data>`` -> ``[/data]``), chat
-    template tokens, and tool-call-shaped JSON (its keys become ``"name (quoted)"``...)."""
-    out = _TAG.sub(lambda m: "[" + m.group(0).strip("<>").strip() + "]", text)
+    template tokens, and tool-call-shaped JSON (its keys become ``"name (quoted)"``...); control
+    and invisible characters go (:func:`netops.controls.printable`: a document's text is not
+    cleaned where it is read, and tag characters hide from the person what the model reads)."""
+    from netops.controls import printable
+
+    out = _TAG.sub(lambda m: "[" + m.group(0).strip("<>").strip() + "]", printable(text))
     out = _SPECIAL.sub(lambda m: "[" + m.group(0)[2:-2] + "]", out)
+    out = _BRACKETED.sub(lambda m: "(" + (m.group(1) or m.group(2)) + ")", out)
     if _CALL_SHAPE.search(out):
         out = _CALL_KEYS.sub(r"\1\2 (quoted)\3", out)
     return out

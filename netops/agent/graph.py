@@ -15,6 +15,7 @@ us every seam we need:
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -47,7 +48,34 @@ class RunStats:
     stopped_by_limit: bool = False
     tool_calls_dropped: int = 0
     """Tool calls the model asked for beyond ``Budget.max_tool_calls`` (never run)."""
+    cut_at_output_limit: bool = False
+    """The model server ended the answer at its output limit (``done_reason: length``: Ollama's
+    ``num_predict``, an OpenAI server's ``max_tokens``): the text stops mid-thought, not at its end."""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _has_nonfinite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_has_nonfinite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nonfinite(v) for v in value)
+    return False
+
+
+def _finite(value: Any) -> Any:
+    """A model's arguments with NaN and the infinities (which Python's JSON reads from a model's
+    ``NaN``/``Infinity`` but no JSON can carry) as the words the model wrote: the tool refuses
+    them as bad values, and the next request, history and ``--json`` stay valid JSON (a NaN ended
+    the turn with "Out of range float values are not JSON compliant" and broke ``ask --json``)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], require_done: bool,
@@ -60,12 +88,13 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
 
     def _within_budget(calls: list[Any]) -> list[Any]:
         """At most the calls the budget has left, plus one that the toolbox refuses (so the model
-        reads why); a flood of calls in one message never becomes a flood of events and records."""
+        reads why); a flood of calls in one message never becomes a flood of events and records.
+        Arguments come back JSON-safe (:func:`_finite`)."""
         left = max(budget.max_tool_calls - toolbox.taken, 0) + 1
         if len(calls) > left:
             stats.tool_calls_dropped += len(calls) - left
-            return calls[:left]
-        return calls
+            calls = calls[:left]
+        return [{**c, "args": _finite(c.get("args"))} if _has_nonfinite(c.get("args")) else c for c in calls]
 
     class NetopsMiddleware(AgentMiddleware):
         def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
@@ -85,6 +114,7 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
             if require_done and meta.get("done") is not True:
                 raise ModelProtocolError("the model stream ended without its final message",
                                          hint="the answer is incomplete; check the model server and ask again")
+            stats.cut_at_output_limit = meta.get("done_reason") == "length" and not msg.tool_calls
             usage = msg.usage_metadata or {}
             stats.prompt_tokens = max(stats.prompt_tokens, int(usage.get("input_tokens") or 0))
             stats.prompt_tokens_total += int(usage.get("input_tokens") or 0)
@@ -107,7 +137,7 @@ def _middleware(toolbox: ToolBox, stats: RunStats, emit: Callable[[Any], None], 
             if msg.tool_calls:
                 emit(TurnResetEvent())
                 kept = _within_budget(list(msg.tool_calls))
-                if len(kept) < len(msg.tool_calls):
+                if kept != list(msg.tool_calls):
                     trimmed = msg.model_copy(update={"tool_calls": kept, "invalid_tool_calls": []})
                     return ModelResponse(result=[*response.result[:-1], trimmed])
             return response

@@ -3,7 +3,9 @@
 Recognised shapes (optionally inside ```json fences or ``<tool_call>`` tags):
 ``{"name": ..., "arguments": {...}}`` (also ``parameters``/``args``/``input``), a list of
 those, ``{"function": {...}}`` and ``{"tool_calls": [...]}``; several of them one per line or
-one per fence; and, for a tool netops has (``known``), Python-style ``get_state(hosts=["r1"],
+one per fence; the same inside a model family's own wrapper (Llama's ``<|python_tag|>`` and
+``<function=name>{...}</function>``, Mistral's ``[TOOL_CALLS]``, Phi's ``functools[...]``); and,
+for a tool netops has (``known``), Python-style ``get_state(hosts=["r1"],
 getter="facts")`` with literal arguments.
 
 A text call is accepted only when it is the *whole* message (a call quoted inside an answer,
@@ -20,7 +22,47 @@ from typing import Any
 
 _FENCE = re.compile(r"^```(?:json|tool_call)?\s*(.*?)\s*```$", re.DOTALL)
 _FENCES = re.compile(r"```(?:json|tool_call)?[ \t]*\n(.*?)\n?```", re.DOTALL)
-_TAGGED = re.compile(r"<tool_call>\s*(.*?)\s*</tool_call>", re.DOTALL)
+_TAGGED = re.compile(r"<tool_call>\s*(.*?)\s*</tool_call>", re.DOTALL | re.IGNORECASE)
+# Model families' own wrappers around a call (the call itself is one of the JSON shapes above):
+# Llama 3.1 "<|python_tag|>{...}<|eom_id|>", Mistral "[TOOL_CALLS] [{...}]" and its newer
+# "[TOOL_CALLS]name[ARGS]{...}", Llama 3.x "<function=name>{...}</function>", Phi-4-mini
+# "functools[{...}]"; a turn-end token after the call is no part of it.
+_END_TOKEN = re.compile(r"\s*(?:<\|(?:eom_id|eot_id|im_end|end|end_of_text|call)\|>|</s>|<end_of_turn>)\s*\Z")
+_LEAD = re.compile(r"\A(?:<\|python_tag\|>|\[TOOL_CALLS\]|functools(?=\[))\s*")
+_NAMED_ARGS = re.compile(r"\s*(?:\[TOOL_CALLS\]\s*)?([A-Za-z_][\w.-]{0,79})\[ARGS\]\s*")
+_FUNCTION_TAG = re.compile(r"\s*<function=([A-Za-z_][\w.-]{0,79})>\s*(.*?)\s*</function>\s*", re.DOTALL)
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` without a model family's wrapper around its calls (a JSON text the parser reads),
+    or as it was when it has none."""
+    while (end := _END_TOKEN.search(text)) and end.start() > 0:
+        text = text[:end.start()]
+    fns = list(_FUNCTION_TAG.finditer(text))
+    if fns and "".join(m.group(0) for m in fns) == text:
+        try:
+            return json.dumps([{"name": m.group(1), "arguments": json.loads(m.group(2) or "{}")} for m in fns])
+        except (json.JSONDecodeError, RecursionError):
+            return text
+    lead = _LEAD.match(text)
+    if lead is None:
+        return text
+    rest = text[lead.end():]
+    if _NAMED_ARGS.match(rest):  # [TOOL_CALLS]name[ARGS]{...}, maybe several
+        calls, pos, decoder = [], 0, json.JSONDecoder()
+        while pos < len(rest):
+            m = _NAMED_ARGS.match(rest, pos)
+            if m is None:
+                return text
+            try:
+                args, pos = decoder.raw_decode(rest, m.end())
+            except (json.JSONDecodeError, RecursionError):
+                return text
+            calls.append({"name": m.group(1), "arguments": args})
+            while pos < len(rest) and rest[pos].isspace():
+                pos += 1
+        return json.dumps(calls)
+    return rest
 
 
 def _as_call(obj: Any) -> dict[str, Any] | None:
@@ -75,7 +117,7 @@ def parse_text_tool_calls(content: str, *, refuse: Container[str] = (),
     """Tool calls that make up the whole of ``content``; empty when it is prose (or quotes a call
     among other text), or when any call names a tool in ``refuse``. Python-style calls are read
     only for tool names in ``known``."""
-    text = content.strip()
+    text = _unwrapped(content.strip())
     candidates = _TAGGED.findall(text)
     if candidates:
         if _TAGGED.sub("", text).strip():

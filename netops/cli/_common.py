@@ -256,3 +256,37 @@ class CtrlCCancels:
             signal.signal(sig, handler)
         self._old_term = {}
 
+
+
+def confirm_within(question: str, seconds: float, stream: Any = None) -> bool:
+    """A yes/no prompt on standard error, default no (as ``click.confirm(question, default=False,
+    err=True)``), that gives up after ``seconds`` with :class:`TimeoutError`: an approval prompt
+    holds its hosts' change locks, and one left open on a terminal must not hold them for hours or
+    take a "y" typed at the end of the day. End of input is :class:`EOFError`; an answer that is
+    neither yes nor no asks again, within the same time. A stream with no descriptor gets
+    ``click.confirm`` (no deadline can be kept on it)."""
+    import os
+    import select
+    import time
+
+    try:
+        fd = (stream or sys.stdin).fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor to wait on (an embedding program's stream)
+        return click.confirm(question, default=False, err=True)
+    deadline = time.monotonic() + seconds
+    while True:
+        click.echo(f"{question} [y/N]: ", nl=False, err=True)
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            click.echo("", err=True)
+            raise TimeoutError(question)
+        # read the descriptor itself: a line left in Python's buffer would be invisible to select
+        line = os.read(fd, 4096).decode(errors="replace")
+        if not line:
+            raise EOFError
+        said = line.strip().lower()
+        if said in ("y", "yes"):
+            return True
+        if said in ("", "n", "no"):
+            return False
+        click.echo("Error: invalid input", err=True)

@@ -193,7 +193,8 @@ class _Approvals:
         self.prompting = False
 
     def answer(self, req: Any) -> None:
-        from netops.playbook.approval import PolicyApprover, prompt_reason
+        from netops.cli._common import confirm_within
+        from netops.playbook.approval import PolicyApprover, expired_reason, prompt_reason
 
         needs_person = getattr(req, "needs_person", None)
         if self.yes and not needs_person:
@@ -218,8 +219,14 @@ class _Approvals:
         self.prompting = True
         answer: bool | None
         try:
-            answer = click.confirm(f"Apply {req.plan.playbook} ({req.plan.risk} risk) to {hosts}?", default=False,
-                                   err=True)
+            # the library expires the plan after approval_timeout; the prompt gives up then too
+            # (it waited for a key, the answer and the exit held up behind it)
+            answer = confirm_within(f"Apply {req.plan.playbook} ({req.plan.risk} risk) to {hosts}?",
+                                    self.settings.approval_timeout)
+        except TimeoutError:
+            if not req.answered:  # the prompt's clock ran out a moment before the library's
+                req.respond(False, by="nobody", reason=expired_reason(self.settings.approval_timeout, req.plan.hosts))
+            answer = None
         except (EOFError, KeyboardInterrupt, click.exceptions.Abort):
             answer = None
         finally:

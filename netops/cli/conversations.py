@@ -9,7 +9,7 @@ import json
 
 import click
 
-from netops.cli._common import emit_json, json_option, settings_from
+from netops.cli._common import console, emit_json, json_option, print_markdown, settings_from
 
 
 def _session():
@@ -64,9 +64,13 @@ def show_cmd(cid: str, as_json: bool) -> None:
         return
     click.echo(f"{conv.id}  {conv.title}  (started {conv.started_at[:19].replace('T', ' ')}"
                + (f", model {conv.model}" if conv.model else "") + ")")
+    out = console()
     for m in conv.messages:
         click.echo(f"\n[{m.role}] {m.created_at[:19].replace('T', ' ')}")
-        click.echo(m.content)
+        if m.role == "assistant" and out.is_terminal:
+            print_markdown(out, m.content)  # as `netops ask` showed it (it printed **bold** and ## raw)
+        else:
+            click.echo(m.content)  # piped: the stored text, exactly
         if m.role == "assistant":
             _answer_details(m)
 

@@ -66,14 +66,17 @@ def pull_cmd(name: str | None, as_json: bool) -> None:
     name = name or settings.model
     backend = backend_for(settings)
     last = None
+    from rich.markup import escape
+
     with progress(transient=False) as bar:
-        task = bar.add_task(f"pull {name}", total=None)
+        task = bar.add_task(escape(f"pull {name}"), total=None)
         for p in backend.pull(name):
             last = p
+            said = escape(f"{name}: {p.status}")  # the server's words, never markup (see PullProgress)
             if p.total:
-                bar.update(task, total=p.total, completed=p.completed or 0, description=f"{name}: {p.status}")
+                bar.update(task, total=p.total, completed=p.completed or 0, description=said)
             else:
-                bar.update(task, description=f"{name}: {p.status}")
+                bar.update(task, description=said)
     if last is None or last.status != "success":
         raise ModelError(f"pull of {name} did not finish (last status: {last.status if last else 'none'})",
                          hint="check `ollama serve` logs and the model name")

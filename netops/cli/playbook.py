@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from netops.cli._common import EXIT_PARTIAL, emit_json, json_option, settings_from
+from netops.cli._common import EXIT_PARTIAL, confirm_within, emit_json, json_option, settings_from
 
 
 @click.group()
@@ -237,8 +237,9 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
         def confirm(question: str) -> bool:
             prompting[0] = True
             try:
-                return click.confirm(question, default=False, err=True)
-            except click.exceptions.Abort:  # not approved, either way
+                # the plan holds its hosts' change locks while this waits: it expires, as in `ask`
+                return confirm_within(question, settings.approval_timeout)
+            except (click.exceptions.Abort, KeyboardInterrupt):  # not approved, either way
                 if token.cancelled:  # Ctrl-C (it cancelled the token): recorded as a cancel, as `ask` does
                     raise KeyboardInterrupt from None
                 return False  # end of input: the default, no
@@ -248,7 +249,7 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
         if yes:
             approver = PolicyApprover(settings)
         elif sys.stdin.isatty() and not p.read_only:
-            approver = CliApprover(settings.user, confirm)
+            approver = CliApprover(settings.user, confirm, timeout=settings.approval_timeout)
         elif p.read_only:
             approver = PolicyApprover(settings)  # not consulted for read-only playbooks
         else:  # nobody to ask: the runner records the "no" like any other

@@ -34,6 +34,31 @@ _RISKY = re.compile(r"\)[*+{]|[*+}][*+{]|\\[1-9]")
 """A repeated group, stacked quantifiers or a back-reference: patterns a backtracking matcher can
 take minutes over (``(a+)+$``); the device's matcher is not Python's, netops does not run them."""
 _LINE_CAP = 4096
+_MAX_REPEATS = 2
+"""Unbounded repeats (``*``, ``+``, ``{n,}``) a pattern may have besides a leading or trailing
+``.*``: each one more multiplies the worst case by the line's length (``.*.*.*.*.*.*X`` took 10 s
+on one 82-character line, and a regex cannot be interrupted: the whole of netops hung)."""
+_SHORT_CAP = 512
+"""The characters of a line a two-repeat pattern searches (its worst case ~0.03 s a line, where
+4096 took 11 s)."""
+_REPEAT = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|[*+]|\{\d*,(\d*)\}")
+
+
+def _repeats(pattern: str) -> int:
+    """Unbounded repeats in ``pattern`` outside escapes and character classes (``{n,m}`` with a
+    large ``m`` counts), a leading and a trailing ``.*`` aside (they change no line's match)."""
+    core = re.sub(r"^\^?\.[*+]\??", "", pattern)
+    core = re.sub(r"(?<!\\)\.\*\??\$?$", "", core)
+    n = 0
+    for m in _REPEAT.finditer(core):
+        token = m.group(0)
+        if token in ("*", "+") or (token.startswith("{") and (m.group(1) == "" or int(m.group(1)) > 16)):
+            n += 1
+    return n
+
+
+def _cap(rx: re.Pattern[str]) -> int:
+    return _SHORT_CAP if _repeats(rx.pattern) == _MAX_REPEATS else _LINE_CAP
 
 
 def local_filters(command: str, *, quoted: bool = True) -> tuple[str, list[tuple[str, re.Pattern[str]]]] | None:
@@ -73,6 +98,10 @@ def local_filters(command: str, *, quoted: bool = True) -> tuple[str, list[tuple
             raise PolicyViolation("the filter pattern repeats a group, stacks quantifiers or refers back; "
                                   "netops runs filters itself and does not run such patterns",
                                   hint="use a plainer pattern (a word or a fixed string)")
+        if _repeats(arg) > _MAX_REPEATS:
+            raise PolicyViolation(f"the filter pattern has more than {_MAX_REPEATS} open-ended repeats (*, +, {{n,}}); "
+                                  "netops runs filters itself and does not run patterns that can take minutes a line",
+                                  hint="use a plainer pattern (a word or a fixed string)")
         try:
             rx = re.compile(arg)
         except re.error:
@@ -85,22 +114,23 @@ def apply_filters(text: str, filters: list[tuple[str, re.Pattern[str]]]) -> str:
     """``text`` (already redacted) through ``filters`` in order, one line at a time."""
     lines = text.split("\n")
     for kind, rx in filters:
+        cap = _cap(rx)
         if kind == "in":
-            lines = [ln for ln in lines if rx.search(ln[:_LINE_CAP])]
+            lines = [ln for ln in lines if rx.search(ln[:cap])]
         elif kind == "out":
-            lines = [ln for ln in lines if not rx.search(ln[:_LINE_CAP])]
+            lines = [ln for ln in lines if not rx.search(ln[:cap])]
         elif kind == "sec":
-            lines = _sections(lines, rx)
+            lines = _sections(lines, rx, cap)
         elif kind == "count":
-            n = sum(1 for ln in lines if ln.strip() and rx.search(ln[:_LINE_CAP]))
+            n = sum(1 for ln in lines if ln.strip() and rx.search(ln[:cap]))
             lines = [f"Number of lines which match regexp = {n}"]
         else:
-            start = next((i for i, ln in enumerate(lines) if rx.search(ln[:_LINE_CAP])), len(lines))
+            start = next((i for i, ln in enumerate(lines) if rx.search(ln[:cap])), len(lines))
             lines = lines[start:]
     return "\n".join(lines)
 
 
-def _sections(lines: list[str], rx: re.Pattern[str]) -> list[str]:
+def _sections(lines: list[str], rx: re.Pattern[str], cap: int = _LINE_CAP) -> list[str]:
     """IOS's ``| section``: each line matching ``rx`` and the lines indented under it."""
     out: list[str] = []
     depth: int | None = None
@@ -110,7 +140,7 @@ def _sections(lines: list[str], rx: re.Pattern[str]) -> list[str]:
             out.append(ln)
             continue
         depth = None
-        if rx.search(ln[:_LINE_CAP]):
+        if rx.search(ln[:cap]):
             out.append(ln)
             depth = indent
     return out

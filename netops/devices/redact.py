@@ -194,7 +194,7 @@ _FRR = _rx(
 )
 
 _LINUX = _rx(
-    r"^\s*(?:keys?|secret|password)\s*=\s*(?P<secret>\S.*?)\s*$",
+    r"^\s*(?:keys?|secret|password|private-?key|preshared-?key)\s*=\s*(?P<secret>\S.*?)\s*$",  # WireGuard: PrivateKey =
     r"^\s*\d+\s+(?:MD5|SHA1|SHA256|SHA512|AES128CMAC|M)\s+(?P<secret>(?:HEX:|ASCII:)?\S+)",  # chrony/ntp keys files
 )
 

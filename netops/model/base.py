@@ -36,6 +36,15 @@ class ModelInfo:
     """``completion``, ``tools``, ``embedding``, ``vision``, ``thinking`` (as Ollama reports)."""
     modified_at: str | None = None
 
+    def __post_init__(self) -> None:
+        # the server's words: a model list with ESC]0;... in a name retitled the terminal of
+        # `netops models list`
+        for f in ("name", "family", "parameter_size", "quantization", "modified_at"):
+            value = getattr(self, f)
+            if isinstance(value, str):
+                object.__setattr__(self, f, printable(value))
+        object.__setattr__(self, "capabilities", tuple(printable(str(c)) for c in self.capabilities))
+
     @property
     def supports_tools(self) -> bool:
         return "tools" in self.capabilities
@@ -56,6 +65,11 @@ class PullProgress:
     total: int | None = None
     digest: str | None = None
 
+    def __post_init__(self) -> None:  # the server's words (see ModelInfo)
+        object.__setattr__(self, "status", printable(str(self.status or "")))
+        if isinstance(self.digest, str):
+            object.__setattr__(self, "digest", printable(self.digest))
+
 
 @dataclass
 class EndpointStatus:
@@ -67,6 +81,13 @@ class EndpointStatus:
     version: str | None = None
     error: str | None = None
     models: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:  # the server's words (see ModelInfo)
+        for f in ("version", "error"):
+            value = getattr(self, f)
+            if isinstance(value, str):
+                object.__setattr__(self, f, printable(value))
+        object.__setattr__(self, "models", [printable(str(m)) for m in self.models])
 
 
 @runtime_checkable
@@ -129,9 +150,10 @@ def model_problem(backend: ModelBackend, model: str, timeout: float = 1.5) -> st
     if not status.reachable:
         return f"no model reachable at {status.url} ({status.error})"
     if status.models and model not in status.models and f"{model}:latest" not in status.models:
+        shown = printable(model)  # the name as given (-m, NETOPS_MODEL) is printed in a notice
         if backend.kind == "openai":  # such a server loads its models itself; it cannot pull one
-            return f"model {model} is not served at {status.url} (it serves: {', '.join(status.models)})"
-        return f"model {model} is not available at {status.url} (try `netops models pull {model}`)"
+            return f"model {shown} is not served at {status.url} (it serves: {', '.join(status.models)})"
+        return f"model {shown} is not available at {status.url} (try `netops models pull {shown}`)"
     return None
 
 
@@ -146,6 +168,10 @@ def unusable_answer(exc: BaseException, url: str) -> Exception | None:
     hint = "the answer is incomplete; check the model server's logs and ask again"
     if isinstance(exc, json.JSONDecodeError):
         return ModelProtocolError(f"the model stream from {url} sent a line that is not JSON ({exc.msg})", hint=hint)
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        # Python reads no integer of more than 4300 digits (a JSON parser's limit, not a JSON error)
+        return ModelProtocolError(f"the model stream from {url} sent a number too long to read (over 4300 digits)",
+                                  hint=hint)
     try:
         from pydantic import ValidationError
     except ImportError:  # pragma: no cover - pydantic is a dependency

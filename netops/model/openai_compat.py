@@ -257,6 +257,7 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
                 body["stream_options"] = {"include_usage": True}
             calls: dict[int, dict[str, Any]] = {}
             usage: dict[str, Any] = {}
+            reason = ""
             streamed: list[str] = []
             finished = False
             try:
@@ -282,17 +283,20 @@ def make_chat_model(backend: OpenAICompatBackend, name: str, temperature: float)
                         yield chunk
                     if choice.get("finish_reason"):
                         finished = True
+                        reason = str(choice["finish_reason"])
             except Exception as exc:
                 raise _translate(exc, backend.url) from exc
             tool_calls = []
             for slot in calls.values():
                 try:
                     args = json.loads(slot["args"] or "{}")
-                except json.JSONDecodeError:
+                except (ValueError, RecursionError):  # not JSON, or a number Python will not read
                     args = {"_raw": slot["args"]}
                 tool_calls.append({"name": slot["name"], "args": args if isinstance(args, dict) else {"_raw": args},
                                    "id": slot["id"] or f"call-{uuid.uuid4().hex[:8]}", "type": "tool_call"})
             meta = {"done": finished, "model_name": self.model_name}
+            if reason:  # as Ollama names it: "length" is an answer the server cut at max_tokens
+                meta["done_reason"] = "length" if reason == "length" else reason
             usage_metadata = None
             if not usage and finished:
                 usage = _counted_usage(backend, self.model_name, body["messages"], streamed)

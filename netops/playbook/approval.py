@@ -31,6 +31,23 @@ class Approval:
     question did not ask for (see :mod:`netops.agent.intent`)."""
 
 
+def wait_words(seconds: float) -> str:
+    """``10 minutes``, ``90 seconds``, ``1 minute``: how long a plan waited, as said to a person."""
+    if seconds >= 120 or (seconds >= 60 and seconds % 60 == 0):
+        n = round(seconds / 60)
+        return f"{n} minute{'s' if n != 1 else ''}"
+    n = max(1, round(seconds))
+    return f"{n} second{'s' if n != 1 else ''}"
+
+
+def expired_reason(seconds: float, hosts: "list[str] | tuple[str, ...]") -> str:
+    """The reason recorded when nobody answered a plan's approval within ``seconds``
+    (``settings.approval_timeout``): every surface that asks (the chat, ``netops ask``,
+    ``netops playbook run``) says it in these words."""
+    return (f"no answer within {wait_words(seconds)}: the plan expired and {', '.join(hosts)} can be "
+            "changed by other runs again; ask again for a fresh plan")
+
+
 def prompt_reason(answer: bool | None, *, where: str = "at the prompt") -> str:
     """The reason recorded (audit log, the answer's approval record) for a person's answer to an
     approval prompt: ``True`` approved, ``False`` declined, ``None`` the prompt was cancelled with
@@ -50,11 +67,16 @@ class Approver(Protocol):
 
 
 class CliApprover:
-    """Ask a person. ``confirm(question) -> bool`` defaults to a click prompt on the terminal."""
+    """Ask a person. ``confirm(question) -> bool`` defaults to a click prompt on the terminal.
+    A ``confirm`` that gives up (raises :class:`TimeoutError`: nobody answered within
+    ``timeout`` seconds) is a denial by nobody: the plan expired, and the hosts' change locks,
+    held while the prompt is open, go to other runs."""
 
-    def __init__(self, user: str, confirm: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, user: str, confirm: Callable[[str], bool] | None = None, *,
+                 timeout: float | None = None) -> None:
         self.user = user
         self._confirm = confirm
+        self.timeout = timeout
 
     def approve(self, plan: "Plan") -> Approval:
         confirm = self._confirm
@@ -71,6 +93,8 @@ class CliApprover:
             answer = bool(confirm(question))
         except EOFError:  # no more input: the default, no
             answer = False
+        except TimeoutError:  # nobody answered: nobody approved
+            return Approval(False, "nobody", expired_reason(self.timeout or 0, plan.hosts))
         except KeyboardInterrupt:
             answer = None
         return Approval(bool(answer), self.user, prompt_reason(answer), interactive=True)

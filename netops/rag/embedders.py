@@ -22,7 +22,7 @@ import importlib.util
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Iterator, Protocol, runtime_checkable
 
 from netops.errors import BackendUnavailable, ConfigError, KnowledgeError
 
@@ -367,8 +367,28 @@ class OllamaEmbedder:
             vectors = resp.json()["embeddings"]
         except (ValueError, KeyError, TypeError) as exc:
             raise KnowledgeError(f"Ollama returned no embeddings for model {self.model!r}") from exc
-        if len(vectors) != len(texts):
-            raise KnowledgeError(f"Ollama returned {len(vectors)} embeddings for {len(texts)} texts")
+        if not isinstance(vectors, list) or len(vectors) != len(texts):
+            raise KnowledgeError(f"Ollama returned {len(vectors) if isinstance(vectors, list) else 'no list of'} "
+                                 f"embeddings for {len(texts)} texts")
+        return self._checked(vectors)
+
+    def _checked(self, vectors: list[Any]) -> list[list[float]]:
+        """Each vector a list of finite numbers, all as long as the first this embedder saw: the
+        server's answer goes into the index as it is (strings, nulls or nested lists were an
+        "unexpected" crash of `kb add`; NaN or a changed length, an index that finds nothing)."""
+        import math
+
+        hint = f"check the model {self.model!r} is an embedding model (ollama show {self.model}), or NETOPS_KB__EMBEDDER=minilm"
+        for v in vectors:
+            if not isinstance(v, list) or not v or not all(
+                    isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in v):
+                raise KnowledgeError(f"Ollama returned an embedding for model {self.model!r} that is not a list of "
+                                     "finite numbers", hint=hint)
+            if self._dim is None:
+                self._dim = len(v)
+            if len(v) != self._dim:
+                raise KnowledgeError(f"Ollama returned embeddings of {len(v)} numbers for model {self.model!r}, "
+                                     f"where it gave {self._dim} before", hint=hint)
         return vectors
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

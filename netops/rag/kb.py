@@ -755,7 +755,7 @@ class KnowledgeBase:
         if mode == "lexical" or self.embedder is None:
             self._check_format()
             lexical = self.lexical.search(self.expand(query), pool, heading_weight=r.heading_weight)
-            return self._glossary_last(query, rank(query, [], lexical, k, r, mode="lexical"))
+            return self._glossary_last(query, rank(query, [], lexical, 2 * k, r, mode="lexical"), k)
         self._check_for_search()
         pending = None
         if mode == "hybrid" and self.parallel_search:
@@ -772,7 +772,7 @@ class KnowledgeBase:
                 wait([pending])  # the worker must be off the database before anyone closes it
             raise
         if mode == "dense":
-            return self._glossary_last(query, rank(query, dense, [], k, r, mode="dense"))
+            return self._glossary_last(query, rank(query, dense, [], 2 * k, r, mode="dense"), k)
         lexical_query, lexical = pending.result() if pending is not None else self._lexical_side(query, pool, r)
         full = None
         if r.fusion == "zsum" and r.full_scores:
@@ -780,24 +780,27 @@ class KnowledgeBase:
             union = [c.chunk_id for c, _ in dense] + [c.chunk_id for c, _ in lexical]
             full = (self.vectors.similarities(qvec, union),
                     self.lexical.scores(lexical_query, union, heading_weight=r.heading_weight))
-        return self._glossary_last(query, rank(query, dense, lexical, k, r, mode="hybrid", full=full))
+        return self._glossary_last(query, rank(query, dense, lexical, 2 * k, r, mode="hybrid", full=full), k)
 
-    def _glossary_last(self, query: str, hits: list[Hit]) -> list[Hit]:
-        """The glossary's hits after every other document's, unless ``query`` asks what a term
-        means. The glossary-expanded query spells out each acronym it uses, and the glossary is
-        the one document that holds every acronym next to its expansion, so it matched first for
-        questions it cannot answer ("how does an OSPF router decide which neighbours become
-        adjacent?" cited the glossary's IGP list before RFC 2328 §10.4)."""
+    def _glossary_last(self, query: str, hits: list[Hit], k: int) -> list[Hit]:
+        """The top ``k`` of ``hits`` (ranked to ``2 * k``, from the candidates of ``k``), the
+        glossary's after every other document's, unless ``query`` asks what a term means. The
+        glossary-expanded query spells out each acronym it uses, and the glossary is the one
+        document that holds every acronym next to its expansion, so it matched first for questions
+        it cannot answer ("how does an OSPF router decide which neighbours become adjacent?" cited
+        the glossary's IGP list before RFC 2328 §10.4). Moved after the cut at ``k``, a glossary hit
+        still took a place another document's next hit should have had: "what is the BDR for?" got
+        the glossary's IGP list third, RFC 2328 §7.4 (The Backup Designated Router) fourth, cut."""
         if not hits or definition_question(query):
-            return hits
+            return hits[:k]
         glossaries = self._glossary_sources()
 
         def glossary(hit: Hit) -> bool:   # the configured glossaries, or any file named like one
             return hit.chunk.source in glossaries or Path(hit.chunk.source).name.lower() == "glossary.md"
 
         if not any(glossary(h) for h in hits):
-            return hits
-        return [h for h in hits if not glossary(h)] + [h for h in hits if glossary(h)]
+            return hits[:k]
+        return ([h for h in hits if not glossary(h)] + [h for h in hits if glossary(h)])[:k]
 
     def _glossary_sources(self) -> set[str]:
         """The glossary files' resolved paths (worked out once: every search asks)."""

@@ -17,9 +17,11 @@ import io
 import os
 import re
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
+from netops.controls import printable
 from netops.errors import IngestError
 from netops.rag import chunking
 from netops.rag.recognize import Recognition, recognize
@@ -168,8 +170,13 @@ def load_document(path: Path, *, max_bytes: int, chunk_chars: int = 1600) -> tup
     else:
         raise IngestError(f"{name}: unsupported file type '{suffix}'", hint="supported: " + ", ".join(sorted(SUPPORTED_SUFFIXES)))
 
-    title = rec.title or path.stem
+    title = printable(rec.title or path.stem)
     chunks = chunking.build_chunks(sections, doc_id=rec.doc_id, source=str(path), title=title, chunk_chars=chunk_chars)
+    # a document is untrusted text: its escape sequences, bidi overrides and invisible tag
+    # characters never reach a terminal (`netops kb search` printed ESC]0;... raw), a model or
+    # the index; the page structure (form feeds) was read above, so nothing else changes
+    chunks = [replace(c, text=printable(c.text), section_title=printable(c.section_title),
+                      heading_path=tuple(printable(h) for h in c.heading_path)) for c in chunks]
     if not chunks:
         raise IngestError(f"{name} has no indexable text", hint="check that the file has content beyond headings")
     info = DocumentInfo(doc_id=rec.doc_id, title=title, source=str(path), kind=kind, sha256=sha,

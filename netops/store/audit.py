@@ -177,6 +177,20 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
+def _visible_in(value: Any) -> Any:
+    """``value`` with every string's control characters written out (``\\x1b``): the log keeps
+    what a model sent as it was, and ``netops audit`` never prints an escape sequence raw."""
+    from netops.controls import visible
+
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {k: _visible_in(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_visible_in(v) for v in value]
+    return value
+
+
 class AuditLog:
     """The keyed, hash-chained audit log in one SQLite file (``settings.paths.audit_db``).
 
@@ -281,7 +295,7 @@ class AuditLog:
 
         # The log keeps no secret a person typed or a model wrote (an intent, a reason, a
         # parameter); device output and commands arrive redacted by the device rules already
-        body = redact_text_in(to_jsonable(dict(payload or {})))
+        body = _visible_in(redact_text_in(to_jsonable(dict(payload or {}))))
         text = canonical(body)
         with self._lock:
             conn = self.conn

@@ -432,6 +432,13 @@ class ChatApp(App[None]):
             except Exception:
                 pass
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """A notification, always as plain text (``markup`` is ignored; screens and widgets come here
+        too): its words are often another's (a model server's error, a model name, a conversation's
+        title), and one unbalanced "[/]" in them was a MarkupError that ended the chat when drawn."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def _status(self, activity: str = "") -> None:
         """The status line; while a cancel is under way, what runs reads as being cancelled (the
         turn's or the command's own end puts the line back, so nothing says it after)."""

@@ -548,7 +548,11 @@ def parse_route(text: str, query: str) -> RouteLookup:
     if not text.strip() or "route not found" in text.lower()[:200] or "not in table" in text.lower()[:200]:
         return RouteLookup(query=query, found=False)
     doc = _doc(text, f"show ip route {query} | json")
-    listed = {str(p.get("ipprefix") or p.get("ipv6prefix")): p for vrf in rows(doc, "vrf")
+    # the lookup asks the default VRF; a reply that holds other VRFs too (a saved "vrf all"
+    # table) must not answer with a management or tenant VRF's route
+    vrfs = rows(doc, "vrf")
+    default = [v for v in vrfs if str(v.get("vrf-name-out") or "default") == "default"]
+    listed = {str(p.get("ipprefix") or p.get("ipv6prefix")): p for vrf in (default or vrfs)
               for af in rows(vrf, "addrf") for p in rows(af, "prefix") if p.get("ipprefix") or p.get("ipv6prefix")}
     chosen_prefix = most_specific(listed, query)
     if chosen_prefix is None:

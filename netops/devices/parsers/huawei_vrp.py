@@ -693,10 +693,12 @@ def parse_route6(text: str, query: str) -> RouteLookup:
         if target.version == 6 and target.subnet_of(net):  # type: ignore[arg-type]
             routes.append((net, b))
     if not routes:
+        # no route covers the query: a lookup's "Summary Count : 0", or a whole table (the getter's
+        # fallback) without one; text that is neither is not an answer
         count = _COUNT.search(text)
-        if blocks and not (count and count.group("n") == "0"):
-            raise ParseError(f"'display ipv6 routing-table {query}' output not recognised as Huawei VRP")
-        return RouteLookup(query=query, found=False)
+        if blocks or count or not text.strip() or re.search(r"^\s*Routing Table\s*:", text, re.M):
+            return RouteLookup(query=query, found=False)
+        raise ParseError(f"'display ipv6 routing-table {query}' output not recognised as Huawei VRP")
     best = max(n.prefixlen for n, _ in routes)
     chosen = [b for n, b in routes if n.prefixlen == best]
     first = chosen[0]

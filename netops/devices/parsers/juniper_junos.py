@@ -64,9 +64,14 @@ def _seconds(node: Any, key: str) -> float | None:
 
 
 def duration_seconds(value: str | None) -> float | None:
-    """Junos durations: ``44``, ``3:08:44``, ``6d 3:08:44``, ``1w2d 3:08:44``, ``3w6d 05:18``."""
+    """Junos durations: ``44``, ``3:08:44``, ``6d 3:08:44``, ``1w2d 3:08:44``, ``3w6d 05:18``, and
+    the units-only form older releases print in a BGP summary (``6w3d17h``, ``9w5d6h``)."""
     if not value:
         return None
+    units = re.fullmatch(r"\s*(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?\s*", value)
+    if units and any(units.groups()) and re.search(r"[hms]\s*$", value):
+        w, d, h, mi, s = (int(x) if x else 0 for x in units.groups())
+        return float(w * 604800 + d * 86400 + h * 3600 + mi * 60 + s)
     m = re.fullmatch(r"\s*(?:(\d+)w)?(?:(\d+)d)?\s*(?:(\d+):)?(\d+)(?::(\d+))?\s*", value)
     if not m:
         return None
@@ -326,11 +331,14 @@ def parse_bgp_summary(text: str) -> BgpNeighbors:
     return out
 
 
+# Last Up/Dwn: "2:28:13", "1d 3:04:12", "3w6d 05:18", or (older releases) "6w3d17h"
 _TEXT_PEER = re.compile(
     r"^(?P<peer>[0-9a-f.:]+)(?:\+\d+)?\s+(?P<asn>\d+(?:\.\d+)?)\s+\d+\s+\d+\s+\d+\s+\d+\s+"
-    r"(?P<updown>(?:\d+w)?(?:\d+d)?\s?\d+(?::\d+){0,2})\s+(?P<rest>\S.*)$", re.I)
-_TEXT_RIB = re.compile(r"^\s+(?P<rib>\S+): (?P<act>\d+)/(?P<rcv>\d+)/(?P<acc>\d+)/\d+")
-_TEXT_COUNTS = re.compile(r"^(\d+)/(\d+)/(\d+)/\d+")
+    r"(?P<updown>(?:\d+w)?(?:\d+d)?\s?\d+(?::\d+){0,2}|(?:\d+[wdhms])+)\s+(?P<rest>\S.*)$", re.I)
+# Active/Received/Accepted/Damped; releases before Accepted print Active/Received/Damped
+_TEXT_RIB = re.compile(r"^\s+(?P<rib>\S+): (?P<act>\d+)/(?P<rcv>\d+)/\d+")
+_TEXT_COUNTS = re.compile(r"^(\d+)/(\d+)/\d+(?:/\d+)?$")
+_TEXT_TABLE = re.compile(r"^(?P<rib>[A-Za-z][\w.-]*\.\d+)(?:\s+\d+\s+\d+|\s*$)")  # a long name: counts below
 
 
 @shaped("show bgp summary")
@@ -351,7 +359,12 @@ def parse_bgp_summary_text(text: str) -> BgpNeighbors:
         if current is not None and not listed:
             out.neighbors.append(BgpNeighbor(**current, afi_safi="ipv6-unicast" if ":" in current["peer"] else "ipv4-unicast"))
 
+    tables: list[str] = []  # the RIBs of the "Table  Tot Paths ..." section, in order
     for line in text.splitlines():
+        t = _TEXT_TABLE.match(line)
+        if t and current is None and not out.neighbors and not _TEXT_PEER.match(line):
+            tables.append(t.group("rib"))
+            continue
         m = _TEXT_PEER.match(line)
         if m:
             unlisted()
@@ -362,9 +375,12 @@ def parse_bgp_summary_text(text: str) -> BgpNeighbors:
                                    raw_state=None if _TEXT_COUNTS.match(rest[0]) else rest[0],
                                    uptime=m.group("updown") if up else None,
                                    uptime_seconds=duration_seconds(m.group("updown")) if up else None), False
-            counts = _TEXT_COUNTS.match(rest[0])
-            if counts:  # one RIB (inet.0) is printed inline: Active/Received/Accepted/Damped
-                out.neighbors.append(BgpNeighbor(**current, prefixes_received=int(counts.group(2))))
+            inline = [_TEXT_COUNTS.match(w) for w in rest]
+            if inline and all(inline):  # the counts printed on the peer's line, one per RIB of the table section
+                for i, counts in enumerate(inline[:max(1, len(tables))]):
+                    vrf, afi = _rib_afi(tables[i] if tables else "inet.0")
+                    out.neighbors.append(BgpNeighbor(**current, vrf=vrf, afi_safi=afi,
+                                                     prefixes_received=int(counts.group(2))))
                 current = None
             elif not up:
                 out.neighbors.append(BgpNeighbor(**current, afi_safi="ipv6-unicast" if ":" in current["peer"] else "ipv4-unicast"))

@@ -93,6 +93,8 @@ def parse_interfaces(addr: str, link: str) -> Interfaces:
     stats = {lk["ifname"]: lk for lk in _array(link, "ip -j -s link")}
     out = Interfaces()
     for i in _array(addr, "ip -j addr"):
+        if not i:  # iproute2 4.x prints {} for an interface a family filter leaves out
+            continue
         name = i["ifname"]
         flags = i.get("flags") or []
         oper = str(i.get("operstate", "")).upper()
@@ -121,11 +123,22 @@ def _network(dst: str, v6: bool) -> ipaddress.IPv4Network | ipaddress.IPv6Networ
     return ipaddress.ip_network(dst, strict=False)
 
 
+# Route types that drop what they match: printed with no gateway (IPv6: "dev lo", not a path)
+_DROPS = ("blackhole", "unreachable", "prohibit")
+# iproute2 before 5.0 printed a route's type as a bare string, which is not JSON:
+# [{"blackhole","dst":"192.0.2.0/24","flags":[]}] (fixed upstream by "ip route: print route type in JSON output")
+_BARE_TYPE = re.compile(r'([{,]\s*)"(unicast|local|broadcast|multicast|anycast|unreachable|blackhole|prohibit|'
+                        r'throw|nat|xresolve)"(\s*[,}])')
+
+
 @shaped("ip -j route show match")
 def parse_route(text: str, query: str) -> RouteLookup:
     """``ip -j route show match QUERY``: every route covering the query; the longest prefix
-    (then the lowest metric) is the one the kernel uses."""
+    (then the lowest metric) is the one the kernel uses. A blackhole / unreachable / prohibit
+    route has one discard next hop."""
     v6 = ":" in query
+    if '"type"' not in text:  # a release that names the key prints no bare type
+        text = _BARE_TYPE.sub(r'\1"type":"\2"\3', text)
     routes = [r for r in _array(text, f"ip -j route show match {query}") if "dst" in r]
     if not routes:
         return RouteLookup(query=query, found=False)
@@ -135,7 +148,9 @@ def parse_route(text: str, query: str) -> RouteLookup:
         protocol = "connected"
     hops = [NextHop(address=nh.get("gateway"), interface=nh.get("dev"), active="dead" not in (nh.get("flags") or []))
             for nh in best.get("nexthops") or []]
-    if not hops and (best.get("gateway") or best.get("dev")):
+    if best.get("type") in _DROPS:
+        hops = [NextHop(interface=best["type"], discard=True)]  # "discard (unreachable)", as Junos' "Reject"
+    elif not hops and (best.get("gateway") or best.get("dev")):
         hops = [NextHop(address=best.get("gateway"), interface=best.get("dev"))]
     return RouteLookup(query=query, found=True, prefix=str(_network(best["dst"], v6)), protocol=protocol,
                        metric=to_int(best.get("metric")), next_hops=hops)

@@ -72,10 +72,19 @@ class ToolCard(Collapsible):
         self.call_id = call_id
         self.record: Any = None
         self._body = Static("(running...)", classes="tool-output", markup=False)
-        super().__init__(self._body, title=self._heading("…", "running"), collapsed=True)
+        super().__init__(self._body, title="", collapsed=True)  # the title is set as text, below
+        self.title = self._heading("…", "running")
 
     def _heading(self, mark: str, status: str) -> str:
         return f"{mark} {self.tool} {_args_text(self.args)} · {status}"
+
+    def _watch_title(self, title: str) -> None:
+        # literal text, never markup: the tool name and arguments are the model's and the status
+        # quotes the device ("x[/]" was a MarkupError and the card was never shown; "[@click=...]"
+        # put an action on it, "[#000 on #000]" hid text)
+        from textual.content import Content
+
+        self._title.label = Content(title)
 
     @property
     def ok(self) -> bool | None:

@@ -53,3 +53,36 @@ def test_an_unanswered_question_with_an_acronym_stays_not_covered(embed, section
     cov = assess("What is the default BFD detection multiplier?", [section_9_4], counts=None, embed=embed, expand=expand)
     assert not cov.covered
 
+
+
+@pytest.fixture(scope="module")
+def section_7_4():
+    from tests.conftest import rfc_path
+
+    found = rfc_path(2328)
+    if found is None:
+        pytest.skip("RFC 2328 not installed (apt-get install doc-rfc-std)")
+    text = gzip.decompress(found.read_bytes()).decode("utf-8", "replace")
+    start = text.index("7.4.  The Backup Designated Router")
+    end = text.index("7.5.  ", start)
+    return "RFC 2328 §7.4\n" + " ".join(text[start:end].split())
+
+
+def test_a_passage_that_spells_the_acronym_out_holds_it(section_7_4, expand):
+    """RFCs spell their terms out: "what is the BDR for?" had 0% word coverage against RFC 2328 §7.4
+    (the passage never writes "BDR"), so netops said the documents do not cover it."""
+    assert "BDR" not in section_7_4
+    bare = assess("what is the BDR for?", [section_7_4], counts=None)
+    assert bare.coverage == 0.0 and bare.missing_terms == ["bdr"]
+    cov = assess("what is the BDR for?", [section_7_4], counts=None, expand=expand)
+    assert cov.coverage == 1.0 and cov.missing_terms == [] and cov.covered
+
+
+def test_a_spelling_variant_counts_and_an_acronym_spelled_elsewhere_does_not(expand):
+    from netops.rag.spelling import expand_spelling
+
+    both = (lambda q: expand_spelling(expand(q)))
+    us = "A BGP speaker keeps one neighbor entry per peer."
+    assert assess("what is a BGP neighbour entry?", [us], counts=None, expand=both).coverage == 1.0
+    # "BDR" is only held by a passage with every word of its expansion, not by "router" alone
+    assert assess("what is the BDR for?", ["Each router floods its LSAs."], counts=None, expand=both).coverage == 0.0

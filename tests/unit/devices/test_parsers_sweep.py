@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from netops.devices.parsers import ParseError, arista_eos, cisco_ios, cisco_nxos, frr, juniper_junos, load_json, nokia_sros
+from netops.devices.parsers import (
+    ParseError, arista_eos, cisco_ios, cisco_nxos, frr, juniper_junos, linux, load_json, nokia_sros,
+)
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "devices"
 
@@ -109,7 +111,8 @@ def test_junos_text_summary_keeps_an_established_peer_that_lists_no_rib():
     """Defensive: an Established peer with no RIB line under it (seen in no capture, but nothing
     in the format forbids it) was dropped without a word."""
     b = juniper_junos.parse_bgp_summary_text(read("juniper_junos", "show_bgp_summary"))
-    got = {n.peer: (n.remote_as, n.state, n.prefixes_received, n.afi_safi) for n in b.neighbors}
+    got = {n.peer: (n.remote_as, n.state, n.prefixes_received, n.afi_safi) for n in b.neighbors
+           if n.afi_safi != "rtarget"}  # 198.51.100.2's second inline count is bgp.rtarget.0's
     assert got == {"198.51.100.2": (65002, "Established", 5, "ipv4-unicast"),
                    "198.51.100.6": (4200000003, "Established", None, "ipv4-unicast"),
                    "203.0.113.9": (65004, "Active", None, "ipv4-unicast"),
@@ -171,3 +174,94 @@ def test_frr_single_family_summary_captured_in_the_lab():
         "198.51.100.2": (65002, True, "ipv4-unicast"), "198.51.100.10": (65003, True, "ipv4-unicast")}
     empty = frr.parse_bgp_summary((FIX / "frr" / "lab-r1-family" / "show_bgp_ipv6_unicast_summary_json.txt").read_text())
     assert empty.neighbors == []
+
+
+# -- stop 32 (helper "vendors32"): sources never swept before --------------------------------------
+
+def test_junos_text_summary_of_an_older_release():
+    """Releases before 'Accepted' print Active/Received/Damped (three counts) and a Last Up/Dwn
+    over a week as '4w2d11h'; a peer whose counts are inline prints one group per RIB of the
+    table section. All four peers were dropped (the peer row and RIB lines did not match)."""
+    b = juniper_junos.parse_bgp_summary_text(read("juniper_junos", "show_bgp_summary_old_release"))
+    got = [(n.peer, n.remote_as, n.state, n.afi_safi, n.prefixes_received) for n in b.neighbors]
+    assert got == [("198.51.100.1", 64501, "Established", "ipv4-unicast", 40),
+                   ("198.51.100.1", 64501, "Established", "ipv6-unicast", 0),
+                   ("198.51.100.5", 64502, "Established", "ipv4-unicast", 0),
+                   ("198.51.100.5", 64502, "Established", "ipv6-unicast", 64),
+                   ("198.51.100.9", 64503, "Established", "ipv4-unicast", 80),
+                   ("198.51.100.9", 64503, "Established", "ipv6-unicast", 0),
+                   ("203.0.113.77", 64504, "Active", "ipv4-unicast", None)]
+    first = b.neighbors[0]
+    assert (first.uptime, first.uptime_seconds) == ("4w2d11h", 4 * 604800 + 2 * 86400 + 11 * 3600)
+    assert b.neighbors[2].uptime_seconds == 5 * 86400 + 3 * 3600 + 7 * 60
+    assert b.neighbors[-1].uptime is None  # down: the time since it dropped, not an uptime
+
+
+@pytest.mark.parametrize("value, seconds", [("6w3d17h", 6 * 604800 + 3 * 86400 + 17 * 3600), ("5d3h7m", 443220),
+                                            ("3w6d 05:18", 3 * 604800 + 6 * 86400 + 5 * 3600 + 18 * 60),
+                                            ("2:28:13", 8893), ("44", 44)])
+def test_junos_durations_with_and_without_units(value, seconds):
+    assert juniper_junos.duration_seconds(value) == seconds
+
+
+def test_nxos_route_lookup_keeps_to_the_default_vrf():
+    """A reply holding every VRF (a saved 'show ip route vrf all | json'): the management VRF's
+    default route answered a lookup the default VRF has no route for, and its /32 could shadow
+    the default VRF's."""
+    text = read("cisco_nxos", "show_ip_route_vrf_all_json")
+    missing = cisco_nxos.parse_route(text, "198.51.100.77")
+    assert not missing.found
+    r = cisco_nxos.parse_route(text, "10.0.0.11")
+    assert (r.found, r.prefix, r.protocol, [h.address for h in r.next_hops]) == (True, "10.0.0.11/32", "ospf",
+                                                                                    ["10.0.0.21"])
+
+
+def _hops(r):
+    return [(h.address, h.interface, h.discard) for h in r.next_hops]
+
+
+def test_linux_blackhole_route_is_a_discard_not_a_route_without_a_path():
+    """A blackhole route (the anchor of an aggregate FRR announces) has no gateway: it read as a
+    route with no next hop at all, the covering /23 via eth1 not being the answer either."""
+    r = linux.parse_route(read("linux", "ip_route_match_blackhole_v4"), "203.0.113.9")
+    assert (r.found, r.prefix, r.protocol, _hops(r)) == (True, "203.0.113.0/24", "static", [(None, "blackhole", True)])
+    assert r.next_hops[0].describe() == "discard (blackhole)"
+
+
+def test_linux_ipv6_unreachable_route_is_not_a_path_via_lo():
+    """The kernel prints an IPv6 unreachable / blackhole route with "dev lo": it read as a next
+    hop via the loopback."""
+    r = linux.parse_route(read("linux", "ip_route_match_unreachable_v6"), "2001:db8:dead::1")
+    assert (r.found, r.prefix, _hops(r)) == (True, "2001:db8:dead::/48", [(None, "unreachable", True)])
+    assert r.next_hops[0].describe() == "discard (unreachable)"
+
+
+def test_linux_route_type_printed_bare_by_iproute2_before_5():
+    """iproute2 before 5.0 printed a route's type as a bare string ({"prohibit","dst":...}): not
+    JSON, so the lookup failed on Ubuntu 18.04 / Debian 10 hosts whenever such a route matched."""
+    r = linux.parse_route(read("linux", "ip_route_match_bare_type_iproute2_4"), "198.18.1.1")
+    assert (r.found, r.prefix, _hops(r)) == (True, "198.18.0.0/15", [(None, "prohibit", True)])
+    assert linux.parse_route('[{"dst":"198.16.0.0/12","gateway":"192.0.2.254","dev":"eth1","flags":["onlink"]}]',
+                             "198.20.0.1").next_hops[0].address == "192.0.2.254"  # no type: left as it is
+
+
+def test_linux_addr_reply_with_empty_entries_keeps_the_interfaces():
+    """Defensive: iproute2 4.x can print {} for an interface a family filter leaves out; one such
+    entry failed the whole interfaces read."""
+    i = linux.parse_interfaces(read("linux", "ip_addr_family_filter_empties"), "[]")
+    assert [(x.name, x.admin_up, x.oper_up, x.addresses) for x in i.interfaces] == \
+        [("eth1", True, True, ["192.0.2.10/24"])]
+
+
+def test_vrp_whole_ipv6_table_without_a_covering_route_is_not_found():
+    """The route getter falls back to the whole 'display ipv6 routing-table' where the lookup form
+    is refused: a query no route covers was 'output not recognised' (IPv4 said not found)."""
+    from netops.devices.parsers import huawei_vrp
+
+    text = read("huawei_vrp", "display_ipv6_routing-table")
+    assert not huawei_vrp.parse_route6(text, "2001:db8:ffff::77").found
+    r = huawei_vrp.parse_route6(text, "2001:db8:40:1::5")
+    assert (r.found, r.prefix, r.protocol, [h.address for h in r.next_hops]) == (True, "2001:db8:40::/48", "static",
+                                                                                    ["2001:db8:30::2"])
+    with pytest.raises(ParseError, match="not recognised"):  # text that is no table at all is still refused
+        huawei_vrp.parse_route6("Info: The system is busy, please wait.\n", "2001:db8:40:1::5")

@@ -62,7 +62,7 @@ def test_a_question_that_uses_acronyms_gets_explanations_before_the_glossary(kb_
 def test_a_definition_question_keeps_the_ranking_order(kb_with_glossary, monkeypatch, question):
     assert definition_question(question)
     got = [h.chunk.citation for h in kb_with_glossary.search(question, top_k=5, mode="lexical")]
-    monkeypatch.setattr(kb_with_glossary, "_glossary_last", lambda q, hits: hits)   # no demotion at all
+    monkeypatch.setattr(kb_with_glossary, "_glossary_last", lambda q, hits, k: hits[:k])   # no demotion at all
     assert got == [h.chunk.citation for h in kb_with_glossary.search(question, top_k=5, mode="lexical")]
 
 
@@ -70,9 +70,26 @@ def test_a_glossary_indexed_from_elsewhere_is_still_known_by_its_name(kb_with_gl
     """The default sources index the shipped glossary; a copy (a moved checkout, a team pack's
     glossary.md) is still the glossary."""
     monkeypatch.setattr(kb_with_glossary, "_glossary_sources", lambda: set())
-    docs = [h.chunk.doc_id for h in kb_with_glossary.search("what does OSPF do when the DR fails?", top_k=5,
-                                                             mode="lexical")]
-    assert docs[0] == "RFC 2328" and "glossary" in docs, docs
+    question = "what does OSPF do when the DR fails?"
+    docs = [h.chunk.doc_id for h in kb_with_glossary.search(question, top_k=5, mode="lexical")]
+    assert docs[0] == "RFC 2328" and "glossary" not in docs, docs   # after every other document's: past the cut
+    monkeypatch.setattr(kb_with_glossary, "_glossary_last", lambda q, hits, k: hits[:k])   # not recognised
+    assert "glossary" in [h.chunk.doc_id for h in kb_with_glossary.search(question, top_k=5, mode="lexical")]
+
+
+def test_a_demoted_glossary_hit_gives_its_place_to_the_next_document(kb_with_glossary, monkeypatch):
+    """The glossary went after the others only within the top k: "what is the BDR for?" showed the
+    glossary's IGP list third and cut RFC 2328 §7.4 (The Backup Designated Router), fourth, from the
+    three passages an offline answer shows. The top k now comes from the ranking past k."""
+    question = "what is the BDR for?"
+    ranked = [h.chunk for h in kb_with_glossary.search(question, top_k=10, mode="lexical")]
+    others = [c.citation for c in ranked if c.doc_id != "glossary"]
+    for k in (1, 2, 3, 5):
+        got = [h.chunk.citation for h in kb_with_glossary.search(question, top_k=k, mode="lexical")]
+        assert got == others[:k], (k, got)
+    monkeypatch.setattr(kb_with_glossary, "_glossary_last", lambda q, hits, k: hits[:k])   # the cut first
+    cut_first = [h.chunk.citation for h in kb_with_glossary.search(question, top_k=3, mode="lexical")]
+    assert any(c.startswith("glossary") for c in cut_first), cut_first   # what it was: a place lost
 
 
 def test_what_an_acronym_stands_for_is_answered_by_the_glossary(kb_with_glossary):
