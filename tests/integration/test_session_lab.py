@@ -383,37 +383,25 @@ def test_ctrl_c_at_the_playbook_run_prompt_refuses_at_once(lab_clean, lab_settin
         assert [r.payload["reason"] for r in audit.list(kind="denial")] == ["cancelled at the prompt (Ctrl-C)"] * 3
 
 
-def test_an_ask_prompt_nobody_answers_ends_when_the_plan_expires(lab_clean, lab_settings):
-    """`netops ask`'s plan expired after approval_timeout, but its prompt kept waiting for a key, and
-    the answer and the exit waited behind it: an unattended terminal sat at 'Apply ...?' for ever."""
+@pytest.mark.parametrize("surface", ["ask", "playbook run"])
+def test_an_approval_prompt_nobody_answers_ends_when_the_plan_expires(lab_clean, lab_settings, surface):
+    """`netops playbook run`'s prompt waited for ever while the plan held r1's change lock (the chat
+    and `ask` expire after approval_timeout): a prompt left open blocked every other change of r1,
+    and a "y" typed hours later applied a plan checked hours before. `netops ask`'s plan expired, but
+    its prompt kept waiting for a key, and the answer and the exit waited behind it."""
     from netops.store.audit import AuditLog
 
     before = _configs(lab_clean)
     peer = _peer(lab_settings)
-    args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": peer}}
-    with ScriptedOllama([tool_call("playbook_run", **args), say("Left as it was.")]) as srv:
-        rc, shown = _pty_ask(lab_settings, srv.url, f"shut the BGP session to {peer} on r1",
-                             until="Apply bgp-neighbor-shutdown", then=lambda proc, master: None,
-                             env={"NETOPS_APPROVAL_TIMEOUT": "2"})
-    assert rc == 5, shown
-    assert "no answer within 2 seconds: the plan expired" in shown and "Traceback" not in shown, shown
-    assert _configs(lab_clean) == before
-    with AuditLog(lab_settings.paths.audit_db) as audit:
-        denial = audit.list(kind="denial")[-1].payload
-        assert denial["by"] == "nobody" and denial["reason"].startswith("no answer within 2 seconds"), denial
-
-
-def test_a_playbook_run_prompt_nobody_answers_expires_and_frees_the_hosts(lab_clean, lab_settings):
-    """`netops playbook run`'s prompt waited for ever while the plan held r1's change lock (the
-    chat and `ask` expire after approval_timeout): a prompt left open blocked every other change
-    of r1, and a "y" typed hours later applied a plan checked hours before."""
-    from netops.store.audit import AuditLog
-
-    before = _configs(lab_clean)
-    peer = _peer(lab_settings)
-    rc, shown = _pty_ask(lab_settings, "http://127.0.0.1:9", "", until="Apply bgp-neighbor-shutdown",
-                         then=lambda proc, master: None, env={"NETOPS_APPROVAL_TIMEOUT": "2"},
-                         argv=["playbook", "run", "bgp-neighbor-shutdown", "-t", "r1", "-p", f"neighbor={peer}"])
+    wait = {"until": "Apply bgp-neighbor-shutdown", "then": lambda proc, master: None,
+            "env": {"NETOPS_APPROVAL_TIMEOUT": "2"}}
+    if surface == "ask":
+        args = {"playbook": "bgp-neighbor-shutdown", "hosts": ["r1"], "params": {"neighbor": peer}}
+        with ScriptedOllama([tool_call("playbook_run", **args), say("Left as it was.")]) as srv:
+            rc, shown = _pty_ask(lab_settings, srv.url, f"shut the BGP session to {peer} on r1", **wait)
+    else:
+        rc, shown = _pty_ask(lab_settings, "http://127.0.0.1:9", "", **wait,
+                             argv=["playbook", "run", "bgp-neighbor-shutdown", "-t", "r1", "-p", f"neighbor={peer}"])
     assert rc == 5, shown
     assert "no answer within 2 seconds: the plan expired" in shown and "Traceback" not in shown, shown
     assert _configs(lab_clean) == before

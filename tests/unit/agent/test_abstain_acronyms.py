@@ -23,17 +23,22 @@ def embed():
     return MiniLMEmbedder().embed_query
 
 
-@pytest.fixture(scope="module")
-def section_9_4():
+def _rfc2328_section(heading: str, following: str) -> str:
+    """The real text of RFC 2328 from ``heading`` to ``following`` (the next section's number), flat."""
     from tests.conftest import rfc_path
 
     found = rfc_path(2328)
     if found is None:
         pytest.skip("RFC 2328 not installed (apt-get install doc-rfc-std)")
     text = gzip.decompress(found.read_bytes()).decode("utf-8", "replace")
-    start = text.index("9.4.  Electing the Designated Router")
-    end = text.index("9.5.  ", start)
-    return "RFC 2328 §9.4 Electing the Designated Router\n" + " ".join(text[start:end].split())
+    start = text.index(heading)
+    return " ".join(text[start:text.index(following, start)].split())
+
+
+@pytest.fixture(scope="module")
+def section_9_4():
+    return "RFC 2328 §9.4 Electing the Designated Router\n" + _rfc2328_section("9.4.  Electing the Designated Router",
+                                                                            "9.5.  ")
 
 
 @pytest.fixture(scope="module")
@@ -57,15 +62,7 @@ def test_an_unanswered_question_with_an_acronym_stays_not_covered(embed, section
 
 @pytest.fixture(scope="module")
 def section_7_4():
-    from tests.conftest import rfc_path
-
-    found = rfc_path(2328)
-    if found is None:
-        pytest.skip("RFC 2328 not installed (apt-get install doc-rfc-std)")
-    text = gzip.decompress(found.read_bytes()).decode("utf-8", "replace")
-    start = text.index("7.4.  The Backup Designated Router")
-    end = text.index("7.5.  ", start)
-    return "RFC 2328 §7.4\n" + " ".join(text[start:end].split())
+    return "RFC 2328 §7.4\n" + _rfc2328_section("7.4.  The Backup Designated Router", "7.5.  ")
 
 
 def test_a_passage_that_spells_the_acronym_out_holds_it(section_7_4, expand):
