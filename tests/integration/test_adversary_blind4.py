@@ -106,7 +106,7 @@ WRAPPED_CHANGES = {
 @pytest.mark.parametrize("shape", sorted(WRAPPED_CHANGES))
 def test_a_change_in_a_family_wrapper_asks_nobody_and_says_it_was_not_run(offline_env, shape):
     run = ask(offline_env, [Reply(content=WRAPPED_CHANGES[shape]), say("Done."), say("Done.")],
-              "what is the BGP hold time on r2? have a look", person=lambda ev: True)
+              "What does RFC 4271 say about the minimum hold time?", person=lambda ev: True)
     assert not run.approval_requests() and not run.applied()
     assert "written as text; it was not run and changed nothing" in run.answer.text, run.answer.text
 
@@ -280,7 +280,7 @@ def test_a_broken_stream_is_one_clear_line_and_a_failing_exit(offline_env, monke
 
 def test_a_model_that_claims_a_change_it_never_made_is_contradicted(offline_env):
     run = ask(offline_env, [say("I have drained r2 and shut its BGP sessions; the change was approved by netops-admin.")] * 2,
-              "is r2 ok? what do you know about it")
+              "what does draining a router for maintenance involve?")
     assert not run.applied()
     assert "netops made no change" in run.answer.text or "no change" in (run.answer.notice or "") \
         or "_netops:" in run.answer.text, run.answer.text
