@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,35 +32,66 @@ class Restore:
     error: str | None = None
     already: bool = False
     """The host was equal to the snapshot before anything was sent."""
+    unrecorded: str | None = None
+    """Why some of the restore's device commands are not in the audit log (it could not be
+    written); the restore went on without them."""
 
 
 def restore_snapshot(devices: Any, host: str, snapshot: str, platform: str | None = None, *,
                      first: Sequence[str] | None = None, attempts: int = 3) -> Restore:
-    """Bring ``host`` back to ``snapshot`` and verify byte for byte (never raises NetopsError)."""
+    """Bring ``host`` back to ``snapshot`` and verify byte for byte (never raises NetopsError).
+
+    A push the device refuses (``bgpd is not running``, ``% Invalid input``) does not stop the
+    restore (the next round computes what is still missing), but when the host does not end equal
+    to the snapshot the device's last refusal is the error: it says why. An audit log that cannot
+    be written does not stop a restore either (``unrecorded`` says so)."""
     from netops.devices.redact import redact_diff, redact_lines
     from netops.playbook import diff as cfgdiff
 
     steps: list[str] = []
-    try:
-        if first:
-            devices.configure(host, list(first))
-            steps.extend(first)
-        current = devices.running_config(host, redacted=False)
-        already = not first and cfgdiff.same_config(current, snapshot)
-        for _ in range(attempts):
-            if cfgdiff.same_config(current, snapshot):
-                break
-            restore = cfgdiff.restore_commands(current, snapshot)
-            if not restore:
-                break
-            devices.configure(host, restore)
-            steps.extend(restore)
+    refused: list[str] = []
+
+    def push(lines: Sequence[str]) -> None:
+        result = devices.configure(host, list(lines))
+        steps.extend(lines)
+        why = _refusal(result)
+        if why:
+            refused.append(why)
+
+    best_effort = getattr(devices, "recording_best_effort", None)
+    with best_effort() if best_effort is not None else nullcontext([]) as unrecorded:
+        try:
+            if first:
+                push(first)
             current = devices.running_config(host, redacted=False)
-    except NetopsError as exc:
-        return Restore(False, redact_lines(steps, platform), error=exc.message)
+            already = not first and cfgdiff.same_config(current, snapshot)
+            for _ in range(attempts):
+                if cfgdiff.same_config(current, snapshot):
+                    break
+                restore = cfgdiff.restore_commands(current, snapshot)
+                if not restore:
+                    break
+                push(restore)
+                current = devices.running_config(host, redacted=False)
+        except NetopsError as exc:
+            return Restore(False, redact_lines(steps, platform), error=exc.message,
+                           unrecorded=unrecorded[0] if unrecorded else None)
     ok = cfgdiff.same_config(current, snapshot)
     remaining = None if ok else redact_diff(cfgdiff.unified(snapshot, current, "running-config"), platform)
-    return Restore(ok, redact_lines(steps, platform), remaining, already=already)
+    error = None if ok or not refused else f"{host} refused the restore: {refused[-1]}"
+    return Restore(ok, redact_lines(steps, platform), remaining, error=error, already=already,
+                   unrecorded=unrecorded[0] if unrecorded else None)
+
+
+def _refusal(result: Any) -> str | None:
+    """What the device said when it did not take a push (one line, redacted), else None."""
+    if getattr(result, "ok", True):
+        for line in (getattr(result, "output", None) or "").splitlines():
+            s = line.strip()
+            if s.startswith("% ") and not s.startswith("% Refusing to remove a non-existent"):
+                return s
+        return None
+    return getattr(result, "error", None) or "configuration failed"
 
 
 @dataclass
@@ -188,6 +220,8 @@ def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, act
                 tell(host, True, "already equal to the snapshot", "rolled_back", stage)
                 continue
             res = restore_snapshot(devices, host, entry["snapshot"], entry.get("platform"))
+            if res.unrecorded and audit is not None and not audit.problem:
+                audit.problem = res.unrecorded  # the restore went on; its line says what is not on record
             detail = ("already equal to the snapshot" if res.already else
                       f"restored ({len(res.commands)} line(s))" if res.ok else
                       f"NOT restored: {res.error or 'running config still differs'}")
