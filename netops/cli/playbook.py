@@ -310,7 +310,7 @@ def recover(ctx: click.Context, as_json: bool) -> None:
     from netops.playbook.recover import take_notices
 
     for line in take_notices(settings.paths.home):  # what a guard did meanwhile
-        if not as_json:
+        if not as_json and not any(f"(run {j.run_id})" in line for j in pending):  # said again below
             click.echo(line)
     with Session(settings, surface="playbook recover") as session:
         done = do_recover(settings, session.devices, session.audit, on_host=show)

@@ -598,7 +598,8 @@ def _error_from(result: HostResult) -> DeviceError:
     cls = getattr(errors, result.error_type or "", None)
     if not (isinstance(cls, type) and issubclass(cls, DeviceError)):
         cls = DeviceError
-    return cls(f"{result.host}: {result.error}")
+    error = result.error or "failed"
+    return cls(error if error.startswith(f"{result.host}: ") else f"{result.host}: {error}")  # named once
 
 
 def _quiet_close(conn: Connection, name: str) -> None:

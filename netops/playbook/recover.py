@@ -434,6 +434,8 @@ def check_unfinished(settings: "Settings") -> list[tuple[tuple[str, str, str] | 
         except NetopsError as exc:
             lines.append((None, f"warning: a change stopped before it finished and could not be put back now "
                                 f"({exc.message}): run `netops playbook recover`"))
-    lines.extend((None, line) for line in take_notices(home))
+    told = {key[0] for key, _ in lines if key is not None}  # what a guard said of a run this start
+    lines.extend((None, line) for line in take_notices(home)  # retried is older news: told once
+                 if not any(f"(run {run_id})" in line for run_id in told))
     sweep(home)
     return lines

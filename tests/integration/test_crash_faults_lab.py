@@ -31,12 +31,16 @@ pytestmark = [pytest.mark.lab, pytest.mark.timeout(600)]
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _paused(cl: CrashLab, point: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """``netops playbook run router-drain -t r1 --yes`` stopped at ``point`` (returned once there)."""
-    flag = Path(cl.env["CRASH_PAUSE_FILE"])
+def _paused(cl: CrashLab, point: str, env: dict[str, str] | None = None, surface: str = "cli") -> subprocess.Popen:
+    """``netops playbook run router-drain -t r1 --yes`` (``surface`` "cli"), or a library session
+    asked "drain r1 for maintenance" as ``ask`` and the chat are ("api"; the model at
+    ``NETOPS_OLLAMA_URL``), stopped at ``point`` (returned once there)."""
+    env = env or cl.env
+    flag = Path(env["CRASH_PAUSE_FILE"])
     flag.unlink(missing_ok=True)
-    child = subprocess.Popen([sys.executable, "-m", "tests.integration.crash_driver", "cli", point, "pause",
-                              "-t", "r1", "router-drain"], env=env or cl.env, cwd=REPO,
+    args = ["-t", "r1", "router-drain"] if surface == "cli" else ["drain r1 for maintenance"]
+    child = subprocess.Popen([sys.executable, "-m", "tests.integration.crash_driver", surface, point, "pause",
+                              *args], env=env, cwd=REPO,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     while not flag.exists():
@@ -48,8 +52,8 @@ def _paused(cl: CrashLab, point: str, env: dict[str, str] | None = None) -> subp
     return child
 
 
-def _release(cl: CrashLab, child: subprocess.Popen) -> tuple[str, str]:
-    Path(cl.env["CRASH_PAUSE_FILE"]).unlink()
+def _release(env: dict[str, str], child: subprocess.Popen) -> tuple[str, str]:
+    Path(env["CRASH_PAUSE_FILE"]).unlink()
     try:
         return child.communicate(timeout=180)
     finally:
@@ -76,7 +80,7 @@ def test_bgpd_dies_after_the_push_every_surface_says_what_the_router_answered(cr
     child = _paused(cl, "audit:apply")
     bgpd = int((cl.lab.lab.vty_dir("r1") / "bgpd.pid").read_text().split()[0])
     os.kill(bgpd, signal.SIGKILL)
-    out, err = _release(cl, child)
+    out, err = _release(cl.env, child)
     assert child.returncode == 1, out[-2000:] + err[-3000:]
     assert "Traceback" not in err
     final = [ln for ln in out.splitlines() if ln.startswith("r1: ")]
@@ -87,7 +91,9 @@ def test_bgpd_dies_after_the_push_every_surface_says_what_the_router_answered(cr
     with AuditLog.from_settings(Settings(home=cl.home)) as log:
         rb = log.list(kind="rollback", limit=None)[-1].payload
     assert rb["ok"] is False and "bgpd is not running" in rb["error"] and rb["remaining_diff"], rb
-    # the next start, and recover by hand, say it too (once per start), and keep the snapshot
+    # the next start, and recover by hand, say it too (once per start: the guard that tried and
+    # failed meanwhile left its own line), and keep the snapshot
+    _settle_guards(cl.home)
     for argv in (("playbook", "list"), ("playbook", "recover")):
         nxt = cl.netops(*argv)
         lines = [ln for ln in nxt.stderr.splitlines() + nxt.stdout.splitlines()
@@ -138,17 +144,23 @@ def full_home(crashlab):
         subprocess.run(["umount", "-l", str(home)], capture_output=True)
 
 
-def test_audit_log_full_after_the_push_the_run_puts_r1_back_and_says_so(full_home):
+@pytest.mark.parametrize("surface", ["cli", "api"])
+def test_audit_log_full_after_the_push_the_run_puts_r1_back_and_says_so(full_home, surface):
     cl, env, home, fill = full_home
-    child = _paused(cl, "audit:apply", env)
-    fill()
-    out, err = _release(cl, child)
+    from tests.integration.test_crash_matrix_lab import _scripted
+
+    with _scripted() as srv:
+        env = dict(env, NETOPS_OLLAMA_URL=srv.url)
+        child = _paused(cl, "audit:apply", env, surface)
+        fill()
+        out, err = _release(env, child)
     assert "Traceback" not in err
-    assert child.returncode == 1, out[-2000:] + err[-3000:]
+    assert child.returncode == (1 if surface == "cli" else 0), out[-2000:] + err[-3000:]
     assert not any(line in cl.config() for line in DRAINED)
     assert cl.config() == cl.lab.baseline["r1"]
     assert "r1: rolled back" in out, out[-3000:]
-    assert "audit log could not be written" in err and "NOT fully on record" in err, err[-3000:]
+    said = err if surface == "cli" else out  # the CLI's last lines; the answer of ask and the chat
+    assert "audit log could not be written" in said and "NOT fully on record" in said, said[-3000:]
     _settle_guards(home)
     assert [p for p in (home / "journal").iterdir() if p.name.endswith(".json")] == []
     (home / "filler").unlink()
