@@ -599,7 +599,8 @@ def _error_from(result: HostResult) -> DeviceError:
     if not (isinstance(cls, type) and issubclass(cls, DeviceError)):
         cls = DeviceError
     error = result.error or "failed"
-    return cls(error if error.startswith(f"{result.host}: ") else f"{result.host}: {error}")  # named once
+    named = re.match(rf"{re.escape(result.host)}(:| \()", error)  # "r1: ..." or "r1 (10.0.0.1:22): ..."
+    return cls(error if named else f"{result.host}: {error}")  # the host named once
 
 
 def _quiet_close(conn: Connection, name: str) -> None:

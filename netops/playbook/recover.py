@@ -116,6 +116,7 @@ class Recovered:
 
 _WHEN = {
     None: "before any change reached it",
+    "approval": "while it waited for approval",
     "snapshot": "before the change was sent",
     "applying": "while the change was being sent",
     "applied": "after the change was sent, before it was verified",
@@ -136,6 +137,9 @@ def recovery_line(r: Recovered, stage: str | None, *, ended: bool = False) -> st
     if r.outcome == "not_restored":
         return (f"warning: {head}; {r.host} could NOT be rolled back ({r.detail}) and may still be changed: "
                 f"run `netops playbook recover` once it answers (run {r.run_id})")
+    if r.outcome == "unchanged" and stage == "approval":
+        return (f"recovered: {head}; it was never approved and nothing was sent to {r.host} "
+                f"(recorded as not approved) (run {r.run_id})")
     if r.outcome == "unchanged":
         return f"recovered: {head}; {r.host} is unchanged, at its pre-change config (verified) (run {r.run_id})"
     if r.detail == "already equal to the snapshot":
@@ -203,6 +207,19 @@ def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, act
             if on_host is not None:
                 on_host(r)
 
+        if fresh.data.get("awaiting_approval") and not fresh.data["hosts"]:  # killed at the prompt
+            plan_seq = fresh.data.get("plan_seq")
+            decided = plan_seq is not None and audit is not None and any(
+                r.payload.get("plan_seq") == plan_seq for r in audit.list(kind="denial", limit=None))
+            if audit is not None and not decided:
+                audit.append("denial", {"playbook": playbook, "hash": fresh.data.get("hash"), "plan_seq": plan_seq,
+                                        "run_id": fresh.run_id, "by": by, "hosts": fresh.targets,
+                                        "reason": "netops stopped while the plan waited for approval; "
+                                                  "nothing was changed"}, actor=actor)
+            for host in fresh.targets:
+                tell(host, True, "never approved; nothing was sent", "unchanged", "approval")
+            fresh.finish()
+            return out
         if not ended:  # the run told nobody how it ended: every target gets its line
             for host in fresh.targets:
                 entry = fresh.host(host)

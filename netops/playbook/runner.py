@@ -478,11 +478,17 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
     if p.read_only:
         approval = Approval(True, p.actor, "read-only playbook: no approval needed")
     else:
+        # the journal first: netops killed while the plan waits is closed by the next start as
+        # "not approved, nothing sent" (a denial on record), not left as a plan without an end
+        _start_journal(run, guard, awaiting_approval=True)
         run.phase = "approval"
         if run.locks is not None:
             run.locks.stage("approval")  # another run is told this change waits, not that it changes
         try:
             approval = _ask(approver, p, run)
+        except BaseException:  # _ask recorded the denial
+            _drop_journal(run)
+            raise
         finally:
             run.phase = "run"
             if run.locks is not None:
@@ -493,16 +499,24 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
             run.record("denial", {
                 "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
                 "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
+            _drop_journal(run)
             raise ApprovalDenied(f"{p.playbook} was not approved: {approval.reason}; nothing was changed",
                                  hint=None if approval.interactive else  # a person at the prompt said no
                                  "run interactively to approve at the prompt, or ask for a policy that allows it")
+        if run.journal is not None:
+            try:
+                run.journal.approved()  # before the approval is on record: a crash after it is recoverable
+            except OSError as exc:
+                _drop_journal(run)
+                raise PlaybookError(f"cannot write the run journal in {run.journal.path.parent} "
+                                    f"({exc.strerror or exc}); nothing was changed",
+                                    hint="free disk space there, then plan again") from None
     report.approval = approval
     hosts = {h.name: h for h in devices.select(p.hosts)}
     batches = [p.hosts[:1]] + [p.hosts[i:i + batch] for i in range(1, len(p.hosts), batch)]
     try:
         if not p.read_only:
             run.changing = True
-            _start_journal(run, guard)  # before the approval is on record: a crash after it is recoverable
             run.record("approval", {
                 "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
                 "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
@@ -596,7 +610,14 @@ def _lock_hosts(run: "_Run") -> Any:
     return locks
 
 
-def _start_journal(run: _Run, guard: bool | None) -> None:
+def _drop_journal(run: _Run) -> None:
+    """A plan that was not approved leaves no journal (its denial is on record)."""
+    if run.journal is not None:
+        run.journal.finish()
+        run.journal = None
+
+
+def _start_journal(run: _Run, guard: bool | None, *, awaiting_approval: bool = False) -> None:
     """Open the write-ahead journal (when the devices know their home) and decide on guards."""
     from netops.playbook.journal import Journal
 
@@ -607,6 +628,7 @@ def _start_journal(run: _Run, guard: bool | None) -> None:
     try:
         run.journal = Journal.start(home, playbook=run.plan.playbook, hash=run.plan.hash, actor=run.plan.actor,
                                     plan_seq=run.plan.audit_seq, targets=run.plan.hosts,
+                                    awaiting_approval=awaiting_approval,
                                     settings=settings.model_dump(mode="json", exclude={"openai_api_key"}))
     except OSError as exc:  # no write-ahead journal, no change
         raise PlaybookError(f"cannot write the run journal in {home}/journal ({exc.strerror or exc}); "

@@ -131,6 +131,11 @@ def test_running_config_error_names_the_host_once(dev_settings):
             svc.running_config("r1")
     assert caught.value.message.startswith("r1: ") and not caught.value.message.startswith("r1: r1:"), \
         caught.value.message
+    refused = FakeTransport(connect_errors={"r1": ConnectError("r1 (127.0.0.1:22): connection refused")})
+    with DeviceService(dev_settings, transport_factory=refused) as svc:
+        with pytest.raises(ConnectError) as caught:
+            svc.running_config("r1")
+    assert caught.value.message == "r1 (127.0.0.1:22): connection refused"
 
 
 def test_a_restore_goes_on_when_its_commands_cannot_be_recorded(dev_settings):
