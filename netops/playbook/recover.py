@@ -311,9 +311,13 @@ def write_notice(journal_dir: Path, run_id: str, lines: list[str]) -> None:
     d = journal_dir / "notices"
     d.mkdir(mode=0o700, exist_ok=True)
     tmp = d / f".{run_id}.{os.getpid()}.tmp"
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, d / f"{run_id}.txt")
+    try:
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, d / f"{run_id}.txt")
+    except OSError:  # a full disk: no empty file left behind; the journal stays for the next start to tell
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def take_notices(home: Path) -> list[str]:

@@ -182,6 +182,7 @@ def test_audit_log_full_then_netops_killed_the_guard_still_puts_r1_back(full_hom
     lines = [ln for ln in nxt.stderr.splitlines() if "router-drain on r1" in ln]
     assert len(lines) == 1 and "rolled back" in lines[0], nxt.stderr
     assert [p for p in (home / "journal").iterdir() if p.name.endswith(".json")] == []
+    assert [p.name for p in (home / "journal").rglob("*.tmp")] == []  # nothing half-written left
     (home / "filler").unlink()
     verify = _netops(env, "audit", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
