@@ -480,7 +480,11 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
     else:
         # the journal first: netops killed while the plan waits is closed by the next start as
         # "not approved, nothing sent" (a denial on record), not left as a plan without an end
-        _start_journal(run, guard, awaiting_approval=True)
+        try:
+            _start_journal(run, guard, awaiting_approval=True)
+        except PlaybookError as exc:  # nothing asked, nothing sent: the plan still gets its end on record
+            _deny_quietly(run, exc.message)
+            raise
         run.phase = "approval"
         if run.locks is not None:
             run.locks.stage("approval")  # another run is told this change waits, not that it changes
@@ -507,10 +511,11 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
             try:
                 run.journal.approved()  # before the approval is on record: a crash after it is recoverable
             except OSError as exc:
+                where = run.journal.path.parent
                 _drop_journal(run)
-                raise PlaybookError(f"cannot write the run journal in {run.journal.path.parent} "
-                                    f"({exc.strerror or exc}); nothing was changed",
-                                    hint="free disk space there, then plan again") from None
+                why = f"cannot write the run journal in {where} ({exc.strerror or exc}); nothing was changed"
+                _deny_quietly(run, why)
+                raise PlaybookError(why, hint="free disk space there, then plan again") from None
     report.approval = approval
     hosts = {h.name: h for h in devices.select(p.hosts)}
     batches = [p.hosts[:1]] + [p.hosts[i:i + batch] for i in range(1, len(p.hosts), batch)]
@@ -608,6 +613,17 @@ def _lock_hosts(run: "_Run") -> Any:
         locks.release()
         raise
     return locks
+
+
+def _deny_quietly(run: _Run, why: str) -> None:
+    """Record why an approved-or-not plan cannot start (best effort: the audit log may be on the
+    same full disk; the error that follows says it anyway)."""
+    p = run.plan
+    try:
+        run.record("denial", {"plan_seq": p.audit_seq, "by": "netops", "reason": why, "hosts": p.hosts,
+                              "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
+    except NetopsError:
+        pass
 
 
 def _drop_journal(run: _Run) -> None:
