@@ -101,6 +101,10 @@ def test_bgpd_dies_after_the_push_every_surface_says_what_the_router_answered(cr
         assert len(lines) == 1, nxt.stdout + nxt.stderr
         assert "could NOT be rolled back" in lines[0] and "bgpd is not running" in lines[0], lines
     assert cl.journals(), "the snapshot must stay until r1 is put back"
+    busy = cl.netops("playbook", "run", "interface-description", "-t", "r1", "-p", "interface=lo",
+                     "-p", "description=x", "--yes")  # no new change on a host left changed
+    assert busy.returncode == 75, busy.stdout + busy.stderr
+    assert "ended without putting it back" in busy.stderr and "pid 0" not in busy.stderr, busy.stderr
     # the router comes back (its daemons restarted from the saved config): recover closes the run
     cl.lab.lab.restart_router("r1")
     done = cl.netops("playbook", "recover")
