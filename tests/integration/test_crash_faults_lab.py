@@ -190,3 +190,49 @@ def test_audit_log_full_then_netops_killed_the_guard_still_puts_r1_back(full_hom
     (home / "filler").unlink()
     verify = _netops(env, "audit", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+# -- `netops lab down` while a change is under way ---------------------------------------------------
+
+def test_lab_down_while_a_change_is_under_way_keeps_the_lab_up(tmp_path, spare_lab_id, vetted_playbooks):
+    """lab down (or reset) takes the routers' change locks first: a change in flight on one of
+    them keeps the lab up with one line naming it (its rollback needs the router); once the change
+    is over, lab down goes ahead."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "policy.yaml").write_text("roles:\n  admin: {max_risk: high}\ndefault_role: admin\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETOPS_")}
+    env.update(NETOPS_HOME=str(home), NETOPS_PLAYBOOKS_DIR=str(vetted_playbooks), NETOPS_KB__EMBEDDER="none",
+               NETOPS_OLLAMA_URL="http://127.0.0.1:9", NETOPS_MODEL_REVIEW="0", PYTHONPATH=str(REPO),
+               XDG_CONFIG_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path), CRASH_PAUSE_FILE=str(tmp_path / "paused"))
+    lab_id = str(spare_lab_id)
+    up = _netops(env, "lab", "up", "--id", lab_id)
+    try:
+        assert up.returncode == 0, up.stdout + up.stderr
+        env["NETOPS_INVENTORY"] = str(home / "lab" / lab_id / "inventory.yaml")
+        password = (home / "lab" / lab_id / "lab.env").read_text()
+        for line in password.splitlines():
+            if "=" in line:
+                key, _, value = line.removeprefix("export ").partition("=")
+                env[key.strip()] = value.strip().strip("'\"")
+        flag = tmp_path / "paused"
+        child = subprocess.Popen([sys.executable, "-m", "tests.integration.crash_driver", "cli", "audit:apply",
+                                  "pause", "-t", "r1", "router-drain"], env=env, cwd=REPO, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while not flag.exists():
+            assert child.poll() is None and time.monotonic() < deadline, child.communicate()
+            time.sleep(0.05)
+        for argv in (("lab", "down", "--id", lab_id), ("lab", "reset", "--id", lab_id)):
+            refused = _netops(env, *argv)
+            assert refused.returncode == 75, refused.stdout + refused.stderr
+            assert f"lab {lab_id} was left up" in refused.stderr and "router-drain" in refused.stderr, refused.stderr
+            assert "Traceback" not in refused.stderr
+            assert _netops(env, "lab", "status", "--id", lab_id).returncode == 0  # still up and healthy
+        out, err = _release(env, child)
+        assert child.returncode == 0 and "r1: verified" in out, out[-2000:] + err[-3000:]
+    finally:
+        if "child" in locals() and child.poll() is None:
+            child.kill()
+        down = _netops(env, "lab", "down", "--id", lab_id)
+    assert down.returncode == 0 and f"lab {lab_id} removed" in down.stdout, down.stdout + down.stderr
