@@ -60,6 +60,7 @@ def _report_dict(report) -> dict:
         "updated": report.updated,
         "unchanged": report.unchanged,
         "failed": report.failed,
+        "removed": report.removed,
         "chunks": report.chunks,
         "seconds": round(report.seconds, 2),
     }
@@ -68,9 +69,13 @@ def _report_dict(report) -> dict:
 def _print_report(report) -> None:
     con = console()
     con.print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged "
-              f"{len(report.unchanged)}, failed {len(report.failed)} "
-              f"({report.chunks} chunks in {report.seconds:.1f} s)", soft_wrap=True)
+              f"{len(report.unchanged)}, failed {len(report.failed)}"
+              + (f", removed {len(report.removed)}" if report.removed else "")
+              + f" ({report.chunks} chunks in {report.seconds:.1f} s)", soft_wrap=True)
     from rich.markup import escape
+
+    for source in report.removed:
+        con.print(f"  removed {escape(source)} (no longer on disk)", soft_wrap=True)
 
     for source, reason in report.failed.items():
         con.print(f"  [red]failed[/red] {escape(source)}: {escape(reason)}", soft_wrap=True)

@@ -311,8 +311,25 @@ class KnowledgeBase:
         later = vectors == "later" and self.embedder is not None
         self._check_for_write(vectors_now=not later)
         self._ingest(list(files), report, on_progress, origin, later)
+        self._forget_deleted([p.resolve() for p in given if p.is_dir()], report)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _forget_deleted(self, folders: list[Path], report: IngestReport) -> None:
+        """Drop the documents indexed from ``folders`` whose files are gone from disk.
+
+        ``kb add runbooks/`` is how a team keeps its index in step with its folder: a runbook
+        deleted (or renamed) there must stop answering questions, not linger as a stale
+        passage that only ``kb remove`` of a path nobody remembers would clear.
+        """
+        if not folders:
+            return
+        roots = [str(f).rstrip("/") + "/" for f in folders]
+        gone = [s for s in sorted(self.lexical.sources())
+                if any(s.startswith(r) for r in roots) and not Path(s).exists()]
+        if gone:
+            removed, _ = self.remove(gone)
+            report.removed.extend(removed)
 
     def _ingest(self, files: list[Path], report: IngestReport, on_progress: ProgressFn | None,
                 origin: str | None, later: bool = False) -> None:
@@ -885,6 +902,7 @@ def merge_reports(total: IngestReport, part: IngestReport) -> None:
     total.updated += part.updated
     total.unchanged += part.unchanged
     total.failed.update(part.failed)
+    total.removed += part.removed
     total.chunks += part.chunks
     total.seconds += part.seconds
 

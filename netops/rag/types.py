@@ -102,6 +102,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     """source -> one-line reason."""
+    removed: list[str] = field(default_factory=list)
+    """Documents dropped because their file is gone from a folder that was added again."""
     chunks: int = 0
     seconds: float = 0.0
 
