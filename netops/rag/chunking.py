@@ -839,6 +839,13 @@ def html_sections(html: str) -> tuple[str, list[Section]]:
     page_title = " ".join(soup.title.get_text().split()) if soup.title else ""
     for tag in soup.find_all(_HTML_DROP):
         tag.decompose()
+    for tag in soup.find_all(_html_chrome):
+        if not tag.decomposed:
+            tag.decompose()
+    # a page that marks its content (<main>, role="main", one <article>) is read from there
+    # alone: a wiki export's sidebar, breadcrumbs and "recently viewed" lists sit outside it
+    articles = soup.find_all("article")
+    content = soup.find("main") or soup.find(attrs={"role": "main"}) or (articles[0] if len(articles) == 1 else None)
     o = _Outline()
     loose: list[str] = []
 
@@ -884,9 +891,25 @@ def html_sections(html: str) -> tuple[str, list[Section]]:
                     flush()
         return None
 
-    walk(soup)
+    walk(content if content is not None and content.get_text(strip=True) else soup)
     flush()
     return page_title, o.sections
+
+
+_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
+_CHROME_NAMES = re.compile(r"^(?:sidebar|side-bar|sidenav|breadcrumbs?|breadcrumb-section|navbar|navigation|menu|menubar"
+                           r"|site-header|site-footer|page-footer|cookie-banner|cookies?)$", re.IGNORECASE)
+
+
+def _html_chrome(tag) -> bool:
+    """Page chrome around a wiki or CMS page: ``<aside>``, ARIA landmark roles other than main,
+    and the ids/classes sites give their sidebars, breadcrumbs and menus."""
+    if tag.name in ("html", "body", "main"):
+        return False
+    if tag.name == "aside" or (tag.get("role") or "").lower() in _CHROME_ROLES:
+        return True
+    names = [tag.get("id") or "", *(tag.get("class") or [])]
+    return any(_CHROME_NAMES.match(n) for n in names if n)
 
 
 def numbered_text_sections(pages: Sequence[tuple[int | None, str]]) -> list[Section]:

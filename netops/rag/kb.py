@@ -808,6 +808,7 @@ class KnowledgeBase:
         the glossary's IGP list before RFC 2328 §10.4). Moved after the cut at ``k``, a glossary hit
         still took a place another document's next hit should have had: "what is the BDR for?" got
         the glossary's IGP list third, RFC 2328 §7.4 (The Backup Designated Router) fourth, cut."""
+        hits = _distinct(hits)
         if not hits or definition_question(query):
             return hits[:k]
         glossaries = self._glossary_sources()
@@ -845,6 +846,23 @@ class KnowledgeBase:
 
                 self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netops-kb-lexical")
             return self._worker
+
+
+def _distinct(hits: list[Hit]) -> list[Hit]:
+    """``hits`` without a passage whose text an earlier (better) hit already has.
+
+    A team's folder holds copies (``runbook.md`` and ``runbook-copy.md``, the same wiki page
+    exported twice, an RFC as ``.txt`` and ``.txt.gz``): each copy is a document of its own,
+    but the same words twice filled the results with one answer and pushed the next one out."""
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for hit in hits:
+        text = " ".join(hit.chunk.text.split()).casefold()
+        if text in seen:
+            continue
+        seen.add(text)
+        out.append(hit)
+    return out
 
 
 def redacted_chunk(chunk: Chunk) -> Chunk:

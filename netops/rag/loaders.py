@@ -254,7 +254,12 @@ def _text_document(path: Path, suffix: str, text: str) -> tuple[Recognition, lis
         sections = chunking.numbered_text_sections([(None, text)])
         return _with_title(rec, _first_title(sections, head)), sections, rec.kind or "text"
     if suffix in (".md", ".markdown"):
+        meta_title, text = _front_matter(text)
         sections = chunking.markdown_sections(text)
+        if meta_title:
+            head = text[:20000]
+            rec = recognize(path, head, fallback_title=meta_title)
+            return rec, sections, rec.kind or "markdown"
     elif suffix == ".rst":
         sections = chunking.rst_sections(text)
     else:
@@ -264,6 +269,27 @@ def _text_document(path: Path, suffix: str, text: str) -> tuple[Recognition, lis
         return rec, sections, rec.kind or "html"
     rec = recognize(path, head, fallback_title=_first_title(sections, head))
     return rec, sections, rec.kind or _TEXT_KIND[suffix]
+
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+
+
+def _front_matter(text: str) -> tuple[str, str]:
+    """(title, body) of Markdown that opens with a YAML front matter block (``---`` ... ``---``).
+
+    Wikis, static-site generators and most runbook repositories put ``title:``, ``owner:``,
+    ``tags:`` there: it is metadata for a tool, not prose, so it is not a passage (it answered
+    "who owns this" questions with a bare ``owner: core-team`` line). Its ``title`` names the
+    document. Text without such a block comes back unchanged with no title.
+    """
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return "", text
+    title = ""
+    t = re.search(r"^title[ \t]*:[ \t]*(.+?)[ \t]*$", m.group(1), re.MULTILINE)
+    if t:
+        title = " ".join(t.group(1).strip().strip("\"'").split())[:120]
+    return title, text[m.end():]
 
 
 def _plain_head(sections: list[chunking.Section]) -> str:

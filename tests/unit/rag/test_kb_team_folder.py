@@ -76,3 +76,74 @@ def test_kb_add_says_what_it_removed_in_text_and_json(settings, tmp_path, monkey
     data = json.loads(out.output)
     assert [Path(s).name for s in data["removed"]] == ["ldp-flap.md"]
     assert [Path(s).name for s in data["added"]] == ["new.md"]
+
+
+def test_the_same_passage_in_two_files_is_one_hit(kb, tmp_path):
+    team = _team(tmp_path / "team")
+    (team / "old").mkdir()
+    (team / "old" / "ldp-flap-copy.md").write_text(RUNBOOK)      # the same runbook, copied
+    kb.add([team])
+    assert len(kb.list()) == 3                                  # both files are documents
+    for mode in ("lexical", "dense", "hybrid"):
+        hits = kb.search("LDP hello hold time Rhine ring", top_k=3, mode=mode)
+        texts = [" ".join(h.chunk.text.split()) for h in hits]
+        assert len(texts) == len(set(texts)), (mode, texts)
+        assert any("45 seconds" in t for t in texts), mode
+        if mode == "dense":  # the place the copy took goes to the next document
+            assert any(h.chunk.source.endswith("change-freeze.txt") for h in hits), texts
+
+
+FRONT = ("---\ntitle: UPF failover\nowner: core-team\ntags: [5gc, upf]\n---\n"
+         "# Runbook: UPF failover (Frankfurt pool)\n\n## Checks\n\nA PFCP peer is declared dead after 9 seconds.\n")
+
+
+def test_markdown_front_matter_names_the_document_and_is_not_a_passage(kb, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "upf-failover.md").write_text(FRONT)
+    kb.add([tmp_path / "docs"])
+    (doc,) = kb.list()
+    assert doc.title == "UPF failover"
+    assert kb.search("owner core-team tags", mode="lexical") == []
+    hits = kb.search("PFCP peer declared dead", mode="lexical")
+    assert hits[0].chunk.section_title == "Checks" and "owner:" not in hits[0].chunk.text
+    assert all("---" not in h.chunk.text for h in kb.search("UPF failover PFCP", top_k=5, mode="lexical"))
+
+
+def test_markdown_without_front_matter_keeps_its_rules_and_text():
+    from netops.rag.loaders import _front_matter
+
+    text = "# Title\n\n---\n\nA thematic break above.\n---\n"
+    assert _front_matter(text) == ("", text)
+    assert _front_matter("---\nnot closed\n") == ("", "---\nnot closed\n")
+    assert _front_matter('---\ntitle: "BGP: route leaks"\n...\nbody\n') == ("BGP: route leaks", "body\n")
+
+
+WIKI = """<html><head><title>SBC registration storms - Team Wiki</title></head><body>
+<div id="breadcrumb-section"><ol><li>Voice</li><li>SBC</li></ol></div>
+<div id="sidebar"><h3>Recently viewed</h3><ul><li>Lunch menu</li><li>Holiday rota</li></ul></div>
+<aside><p>Page tree: Voice, Data, Lunch</p></aside>
+<div role="main" id="main-content"><h1>SBC registration storms</h1>
+<p>The throttle limit on the Berlin SBC pair is 1,200 registrations per second.</p></div>
+<div class="page-metadata"><p>Last edited by Lunch Bot</p></div>
+</body></html>"""
+
+
+def test_wiki_html_is_read_from_its_content_not_its_sidebar(kb, tmp_path):
+    (tmp_path / "wiki").mkdir()
+    (tmp_path / "wiki" / "sbc.html").write_text(WIKI)
+    kb.add([tmp_path / "wiki"])
+    assert kb.search("lunch menu holiday rota recently viewed", mode="lexical") == []
+    assert all("tree" not in h.chunk.text and "Voice" not in h.chunk.text
+               for h in kb.search("Voice SBC page tree", mode="lexical"))
+    (hit,) = kb.search("throttle limit Berlin", mode="lexical", top_k=5)
+    assert hit.chunk.section_title == "SBC registration storms"
+
+
+def test_html_without_a_marked_content_area_keeps_all_its_text():
+    from netops.rag.chunking import html_sections
+
+    _, sections = html_sections("<body><div class='content'><h2>Menu of checks</h2><p>Check the optic.</p></div>"
+                                "<div class='menu'><p>Home | Spaces</p></div></body>")
+    texts = [b.text for s in sections for b in s.blocks]
+    assert texts == ["Check the optic."]
+    assert [s.title for s in sections if s.title] == ["Menu of checks"]
