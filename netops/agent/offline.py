@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from netops.agent.prompts import NO_MODEL
 from netops.agent.router import route
 from netops.agent.tools import ToolBox, ToolContext
+from netops.errors import NetopsError
 
 if TYPE_CHECKING:
     from netops.assistant import Answer
@@ -656,6 +657,21 @@ def _covered(question: str, kb: Any, hits: list[Any]) -> Any:
         return None
 
 
+def _documents_cover(question: str, ctx: ToolContext) -> bool:
+    """Whether the knowledge base holds passages that answer ``question`` (nothing indexed: no)."""
+    from netops.agent.abstain import subject
+
+    try:
+        kb = ctx.get_kb()
+        if kb is None or kb.is_empty():
+            return False
+        hits = kb.search(subject(question), top_k=3)
+    except NetopsError:
+        return False
+    covered = _covered(question, kb, hits)
+    return covered is not None and covered.covered
+
+
 def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: "list[str] | str" = "") -> "Answer":
     """Answer without a model: route ``question`` to one read-only tool of ``toolbox`` or to a
     retrieval answer from ``ctx``'s knowledge base. Everything it uses comes in as arguments.
@@ -689,7 +705,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         asked, r = r.picked, r.read
     unread = r.unread  # "what is broken on r2, r7?": r7 is not in the inventory, said under the heading
     from netops.agent.grounding import anchor, knowledge_query
-    from netops.agent.router import Route, names_unknown
+    from netops.agent.router import NO_INTENT, Route, names_unknown
 
     # a follow-up is searched with the question before it ("and the keepalive?"), and one with no
     # subject of its own ("and what is the minimum value?") after a spec question is one too, as
@@ -699,6 +715,13 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if r.kind == "unknown" and searched != question and not r.asks and not names_unknown(r.reason) \
             and route(last, hosts, _domain(settings), matcher=lambda: _matcher(settings)).kind == "spec":
         r = Route("spec")
+    if r.kind == "unknown" and r.reason == NO_INTENT and _documents_cover(searched, ctx):
+        # "who owns the SBCs?", "when does the change freeze start?": no device, no protocol word,
+        # but the team's own documents answer it; the router's vocabulary is the built-in
+        # glossary's, never a team's, so the passages judge (the same coverage check as a spec
+        # question: a question they do not cover still gets "no known intent")
+        r = Route("spec", "spec", "kb_search", {"query": question},
+                  reason="no device intent matched; answered from your documents")
     if r.kind == "spec":
         from netops.agent.abstain import preferred, subject
         from netops.rag.answer import retrieval_answer
