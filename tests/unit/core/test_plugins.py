@@ -256,3 +256,47 @@ def test_parsers_registered_as_plain_tuples_still_work(fresh_plugins):
 
     assert parse_output("linux", "uptime", " up 3 days ") == {"raw": "up 3 days"}
     assert plugins.problems() == []
+
+
+def test_a_broken_or_edited_plugin_playbook_is_named_with_its_reason_and_the_way_forward(fresh_plugins, tmp_path, settings):
+    """know33: a plugin playbook whose YAML does not parse was listed as '[invalid]' with no reason
+    (and a four-line PyYAML message elsewhere), `netops doctor` did not mention it, and with any
+    other plugin problem doctor dropped the 'not vetted' playbooks from its line."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from netops.cli.main import cli
+    from netops.doctor import check_plugins
+    from netops.playbook.catalogue import Catalogue
+
+    root = tmp_path / "team-playbooks"
+    shutil.copytree(REPO / "playbooks" / "bgp-health", root / "team-health")
+    spec = root / "team-health" / "playbook.yaml"
+    spec.write_text(spec.read_text().replace("name: bgp-health", "name: team-health"))
+    (root / "team-broken").mkdir()
+    (root / "team-broken" / "playbook.yaml").write_text("name: team-broken\nparameters: [not a mapping\n")
+    _install_dist(fresh_plugins, "good-team", "good_team", source=f"""
+        from netops.hookspecs import hookimpl
+
+        @hookimpl
+        def register_playbook_dirs(register):
+            register({str(root)!r})
+
+        @hookimpl
+        def register_tools(register):
+            register("not a tool")
+    """)
+    (entry,) = [e for e in Catalogue(settings).list() if e.name == "team-broken"]
+    assert "\n" not in entry.error and "is not valid YAML (line 3, column 1: did not find expected" in entry.error
+
+    out = CliRunner().invoke(cli, ["plugins"])
+    assert out.exit_code == 0, out.output
+    assert "good-team: playbook team-broken is invalid: " in out.output
+    assert ("team-health (good-team): never reviewed; after review: netops playbook vet --plugin good-team "
+            "--reviewer WHO") in out.output
+    check = check_plugins(settings)
+    assert not check.ok
+    assert "playbook team-broken is invalid" in check.detail and "invalid tool 'not a tool'" in check.detail
+    assert "not vetted here: team-health (good-team: never_reviewed)" in check.detail
+    assert "netops playbook vet --plugin" in check.fix
