@@ -294,7 +294,9 @@ def _read_only(run: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(ctx: Any, args: Any) -> Any:
         from netops.devices.readonly import ReadOnlyDevices
 
-        view = replace(ctx, devices=ReadOnlyDevices(ctx.get_devices()), approver=None)
+        devices = ReadOnlyDevices(ctx.get_devices())
+        session = _SessionView(ctx.session, devices) if ctx.session is not None else None
+        view = replace(ctx, devices=devices, approver=None, session=session)
         try:
             return run(view, args)
         finally:
@@ -303,6 +305,20 @@ def _read_only(run: Callable[..., Any]) -> Callable[..., Any]:
 
     guarded.__wrapped__ = run  # type: ignore[attr-defined]
     return guarded
+
+
+class _SessionView:
+    """The session as a plugin tool sees it: everything but its devices, which are the same
+    read-only view as ``ctx.devices`` (``ctx.session.devices.configure(...)`` went around it)."""
+
+    def __init__(self, session: Any, devices: Any) -> None:
+        self._session = session
+        self.devices = devices
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_devices":
+            return self.devices
+        return getattr(self._session, name)
 
 
 def _parser(item: Any, owner: str) -> tuple[Any, str | None]:
