@@ -29,7 +29,10 @@ def progress_callback(label: str) -> Iterator:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int, name: str) -> None:
+            update.seen = (done, total)
             bar.update(task, completed=done, total=total, description=f"{label} {Path(name).name[:40]}")
+
+        update.seen = (0, 0)
 
         yield update
 
@@ -105,10 +108,23 @@ def add(paths: tuple[Path, ...], source_name: str | None, as_json: bool) -> int:
 
     report = IngestReport()
     with progress_callback("indexing") as cb:
-        if source_name:
-            merge_reports(report, k.add_source(source_name, cb))
-        if paths:
-            merge_reports(report, k.add(list(paths), cb))
+        try:
+            if source_name:
+                merge_reports(report, k.add_source(source_name, cb))
+            if paths:
+                merge_reports(report, k.add(list(paths), cb))
+        except KeyboardInterrupt:
+            # "interrupted" alone left the person to wonder whether the index was broken and the
+            # hour of embedding lost: every file done is committed, the rest is a rerun away
+            done, total = cb.seen
+            if done:
+                click.echo(f"note: stopped with {done} of {total} files done; they stay indexed and searchable, the "
+                           "index is consistent. Run the same command again to finish (files already indexed are "
+                           "skipped).", err=True)
+            else:
+                click.echo("note: stopped before any file was committed; the index is as it was. Run the same "
+                           "command again to index them.", err=True)
+            raise
     if as_json:
         emit_json(_report_dict(report))
     else:

@@ -147,3 +147,33 @@ def test_html_without_a_marked_content_area_keeps_all_its_text():
     texts = [b.text for s in sections for b in s.blocks]
     assert texts == ["Check the optic."]
     assert [s.title for s in sections if s.title] == ["Menu of checks"]
+
+
+def test_ctrl_c_during_kb_add_says_what_is_kept_and_how_to_finish(settings, tmp_path, monkeypatch, capsys):
+    from netops.cli.main import main
+    from netops.rag import loaders
+
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    docs = tmp_path / "big"
+    docs.mkdir()
+    for i in range(8):
+        (docs / f"site-{i}.md").write_text(f"# Site {i}\n\nThe site {i} uplink is on ring {i}.\n")
+    real, calls = loaders.load_document, []
+
+    def load(path, **kw):  # the person presses Ctrl+C while the sixth file is read
+        calls.append(path)
+        if len(calls) == 6:
+            raise KeyboardInterrupt
+        return real(path, **kw)
+
+    monkeypatch.setattr(loaders, "load_document", load)
+    monkeypatch.setattr("netops.rag.kb.GROUP_CHUNKS", 1)  # each file committed as it is read
+    assert main(["kb", "add", str(docs)]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err
+    assert "stopped with 5 of 8 files done; they stay indexed and searchable" in err
+    assert "Run the same command again to finish" in err
+    monkeypatch.setattr(loaders, "load_document", real)
+    assert main(["kb", "add", "--json", str(docs)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (len(report["unchanged"]), len(report["added"])) == (5, 3)
