@@ -657,6 +657,26 @@ def _covered(question: str, kb: Any, hits: list[Any]) -> Any:
         return None
 
 
+def via_documents(r: Any, question: str, ctx: ToolContext, hosts: list[str]) -> Any:
+    """``r``, or a knowledge-base route when ``r`` placed ``question`` nowhere and the documents
+    cover it. "who owns the SBCs?", "where are the leaf RMA spares kept?": no device, no protocol
+    word, but the team's own runbooks answer it. The router's vocabulary is the built-in
+    glossary's, never a team's, so the passages judge, with the same coverage check as a spec
+    question; a question they do not cover keeps "no known intent", and so does one that names a
+    device ("show the LSDB on r1" is a device read netops has no getter for, not a search).
+    Offline that was the answer
+    without a look at the runbooks; with a model, the model answered with no sources (SmolLM2:
+    "The leaf RMA spares are kept in the "R" package.")."""
+    from netops.agent.router import _ANY_DEVICE, NO_INTENT, Route, entities
+
+    if r.kind == "unknown" and r.reason == NO_INTENT and not r.asks \
+            and not entities(question, hosts)["hosts"] and not _ANY_DEVICE.search(question) \
+            and _documents_cover(question, ctx):
+        return Route("spec", "spec", "kb_search", {"query": question},
+                     reason="no device intent matched; answered from your documents")
+    return r
+
+
 def _documents_cover(question: str, ctx: ToolContext) -> bool:
     """Whether the knowledge base holds passages that answer ``question`` (nothing indexed: no)."""
     from netops.agent.abstain import subject
@@ -705,7 +725,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         asked, r = r.picked, r.read
     unread = r.unread  # "what is broken on r2, r7?": r7 is not in the inventory, said under the heading
     from netops.agent.grounding import anchor, knowledge_query
-    from netops.agent.router import NO_INTENT, Route, names_unknown
+    from netops.agent.router import Route, names_unknown
 
     # a follow-up is searched with the question before it ("and the keepalive?"), and one with no
     # subject of its own ("and what is the minimum value?") after a spec question is one too, as
@@ -715,13 +735,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if r.kind == "unknown" and searched != question and not r.asks and not names_unknown(r.reason) \
             and route(last, hosts, _domain(settings), matcher=lambda: _matcher(settings)).kind == "spec":
         r = Route("spec")
-    if r.kind == "unknown" and r.reason == NO_INTENT and _documents_cover(searched, ctx):
-        # "who owns the SBCs?", "when does the change freeze start?": no device, no protocol word,
-        # but the team's own documents answer it; the router's vocabulary is the built-in
-        # glossary's, never a team's, so the passages judge (the same coverage check as a spec
-        # question: a question they do not cover still gets "no known intent")
-        r = Route("spec", "spec", "kb_search", {"query": question},
-                  reason="no device intent matched; answered from your documents")
+    r = via_documents(r, searched, ctx, hosts)
     if r.kind == "spec":
         from netops.agent.abstain import preferred, subject
         from netops.rag.answer import retrieval_answer
