@@ -64,6 +64,7 @@ def _report_dict(report) -> dict:
         "unchanged": report.unchanged,
         "failed": report.failed,
         "removed": report.removed,
+        "notes": report.notes,
         "chunks": report.chunks,
         "seconds": round(report.seconds, 2),
     }
@@ -79,6 +80,8 @@ def _print_report(report) -> None:
 
     for source in report.removed:
         con.print(f"  removed {escape(source)} (no longer on disk)", soft_wrap=True)
+    for source, note in report.notes.items():
+        con.print(f"  note {escape(source)}: {escape(note)}", soft_wrap=True)
 
     for source, reason in report.failed.items():
         con.print(f"  [red]failed[/red] {escape(source)}: {escape(reason)}", soft_wrap=True)

@@ -384,6 +384,8 @@ class KnowledgeBase:
                 settle(source)
                 continue
             info, chunks = _pin_source(info, chunks, source)
+            if info.notes:
+                report.notes[source] = "; ".join(info.notes)
             pending.append(_Pending(info, chunks, updated=known is not None))
             pending_chunks += len(chunks)
             if pending_chunks >= GROUP_CHUNKS:
@@ -921,6 +923,7 @@ def merge_reports(total: IngestReport, part: IngestReport) -> None:
     total.unchanged += part.unchanged
     total.failed.update(part.failed)
     total.removed += part.removed
+    total.notes.update(part.notes)
     total.chunks += part.chunks
     total.seconds += part.seconds
 

@@ -177,3 +177,21 @@ def test_ctrl_c_during_kb_add_says_what_is_kept_and_how_to_finish(settings, tmp_
     assert main(["kb", "add", "--json", str(docs)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (len(report["unchanged"]), len(report["added"])) == (5, 3)
+
+
+def test_kb_add_says_which_file_was_not_utf8(settings, tmp_path, monkeypatch, capsys):
+    """knowledge/README promised a note for text that is not UTF-8; it was dropped on the way."""
+    from netops.cli.main import main
+
+    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "splices.txt").write_bytes(b"Fiber splice notes\n\nCaf\xe9 patch panel PP-\xa712 holds the spare pairs.\n")
+    (docs / "ok.md").write_text("# OK\n\nplain UTF-8 text\n")
+    assert main(["kb", "add", str(docs)]) == 0
+    out = capsys.readouterr().out
+    assert "note " in out and "splices.txt: not valid UTF-8; decoded as cp1252" in out and "ok.md:" not in out
+    (docs / "splices.txt").write_bytes(b"Fiber splice notes\n\nCaf\xe9 patch panel PP-\xa713.\n")
+    assert main(["kb", "add", "--json", str(docs)]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert [(Path(k).name, v) for k, v in notes.items()] == [("splices.txt", "not valid UTF-8; decoded as cp1252")]
