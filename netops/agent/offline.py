@@ -679,10 +679,21 @@ def via_documents(r: Any, question: str, ctx: ToolContext, hosts: list[str]) -> 
 
 def _documents_cover(question: str, ctx: ToolContext) -> bool:
     """Whether the knowledge base holds passages that answer ``question`` (nothing indexed: no)."""
-    from netops.agent.abstain import subject
+    from netops.agent.abstain import question_terms, subject
 
+    if len(question_terms(question)) < 2:
+        return False  # "yes, fix it", "thanks": one word is no subject to search (and matched one)
     try:
-        kb = ctx.get_kb()
+        # what is indexed now, never the first-use indexing of the defaults: "tell me a joke" on a
+        # fresh home must not index anything (nor create the index)
+        if ctx.kb is not None:
+            kb = ctx.kb
+        elif not ctx.settings.paths.kb_db.exists() and not ctx.settings.chroma_url:
+            return False
+        elif ctx.session is not None:
+            kb = ctx.session.kb
+        else:
+            kb = ctx.get_kb()
         if kb is None or kb.is_empty():
             return False
         hits = kb.search(subject(question), top_k=3)
