@@ -195,3 +195,43 @@ def test_kb_add_says_which_file_was_not_utf8(settings, tmp_path, monkeypatch, ca
     assert main(["kb", "add", "--json", str(docs)]) == 0
     notes = json.loads(capsys.readouterr().out)["notes"]
     assert [(Path(k).name, v) for k, v in notes.items()] == [("splices.txt", "not valid UTF-8; decoded as cp1252")]
+
+
+CLAUSE_MD = ("# TS 23.501 clause 5.6.1\n\n## 5.6.1 General\n\nOur default DNN is internet.example.\n\n"
+             "## 5.6.2 Interaction with DN-AAA\n\nIn our network the DN-AAA timeout is 4 seconds.\n")
+CLAUSE_TXT = ("TS 23.501 clause 5.7 QoS model\n\n5.7.1 General Overview\n\nOur team reserves QFI 1 for voice.\n\n"
+              "5.7.2 QoS Flow parameters\n\nOur default ARP priority level for voice is 2.\n")
+
+
+def test_a_3gpp_clause_excerpt_is_cited_as_the_spec_and_its_clause(kb, tmp_path):
+    """know33: a team's clause files were cited by file stem ('ts23501-5.6.1 §5.6.2'), and a plain-text
+    one whose headings start at 5.7.1 was a single passage with no section at all."""
+    folder = tmp_path / "3gpp"
+    folder.mkdir()
+    (folder / "ts23501-5.6.1.md").write_text(CLAUSE_MD)
+    (folder / "ts23501-5.7.txt").write_text(CLAUSE_TXT)
+    (folder / "rrc.md").write_text("# 3GPP TS 38.331 §5.3.3 RRC connection establishment\n\nT300 is 1000 ms here.\n")
+    kb.add([folder])
+    docs = {Path(r.source).name: r for r in kb.list()}
+    assert {n: (r.doc_id, r.kind) for n, r in docs.items()} == {
+        "ts23501-5.6.1.md": ("TS 23.501", "3gpp"), "ts23501-5.7.txt": ("TS 23.501", "3gpp"),
+        "rrc.md": ("TS 38.331", "3gpp")}
+    assert docs["ts23501-5.7.txt"].title == "TS 23.501 clause 5.7 QoS model"
+    assert kb.search("DN-AAA timeout", mode="lexical")[0].chunk.citation == "TS 23.501 §5.6.2 (Interaction with DN-AAA)"
+    assert kb.search("ARP priority level voice", mode="lexical")[0].chunk.citation == "TS 23.501 §5.7.2 (QoS Flow parameters)"
+    assert kb.search("QFI reserved voice", mode="lexical")[0].chunk.citation == "TS 23.501 §5.7.1 (General Overview)"
+    assert kb.search("T300", mode="lexical")[0].chunk.citation == "TS 38.331 §5.3.3 (RRC connection establishment)"
+
+
+def test_only_a_clause_heading_at_the_top_makes_a_clause_excerpt():
+    from netops.rag.recognize import recognize
+
+    assert recognize(Path("notes.md"), "# Notes\n\nSee TS 23.501 clause 5.6.1 for DNNs.\n").doc_id == "notes"
+    assert recognize(Path("overview.md"), "# TS 23.501 clauses overview\n").doc_id == "overview"
+    from netops.rag.chunking import numbered_text_sections
+
+    sections = numbered_text_sections([(None, "Intro line\n\nTS 23.501 clause 5.7 is quoted below.\n\n5.7.1 Foo\n")])
+    assert not any(s.number for s in sections)  # not at the top: prose, and 5.7.1 is not a heading
+    sections = numbered_text_sections([(None, "TS 23.501 clause 5.7 is quoted below.\n\n5.7.1 Foo\n")])
+    assert not any(s.number for s in sections)  # a sentence, not a heading
+    assert recognize(Path("q.txt"), "TS 23.501 clause 5.7 is quoted below.\n").doc_id == "q"
