@@ -235,3 +235,23 @@ def test_only_a_clause_heading_at_the_top_makes_a_clause_excerpt():
     sections = numbered_text_sections([(None, "TS 23.501 clause 5.7 is quoted below.\n\n5.7.1 Foo\n")])
     assert not any(s.number for s in sections)  # a sentence, not a heading
     assert recognize(Path("q.txt"), "TS 23.501 clause 5.7 is quoted below.\n").doc_id == "q"
+
+
+def test_a_pdf_or_text_file_is_titled_by_its_own_title_line_not_its_first_section(tmp_path):
+    """know33: a design guide whose page 1 reads 'Microwave Backhaul Design Guide' then '1 Introduction'
+    was listed by `kb list` as '1 Introduction'."""
+    from netops.rag.loaders import load_document
+    from tests.unit.rag.test_loaders import make_pdf
+
+    pdf = tmp_path / "mw.pdf"
+    pdf.write_bytes(make_pdf([["Microwave Backhaul Design Guide", "1 Introduction", "E-band links.",
+                           "2 Link budget", "The fade margin target is 35 dB."]]))
+    info, chunks = load_document(pdf, max_bytes=1 << 20)
+    assert info.title == "Microwave Backhaul Design Guide"
+    assert [c.citation for c in chunks if c.section] == ["mw §1 (Introduction)", "mw §2 (Link budget)"]
+    txt = tmp_path / "guide.txt"
+    txt.write_text("Access network guide\n\n1 Scope\n\nOLT uplinks.\n\n2 VLANs\n\nVLAN 3010 is the uplink.\n")
+    assert load_document(txt, max_bytes=1 << 20)[0].title == "Access network guide"
+    prose = tmp_path / "prose.txt"
+    prose.write_text("This file lists what we learned.\n\n1 Scope\n\nOLT uplinks.\n")
+    assert load_document(prose, max_bytes=1 << 20)[0].title == "1 Scope"  # a sentence is not a title: as before
