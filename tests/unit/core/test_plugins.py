@@ -322,3 +322,25 @@ def test_a_broken_or_edited_plugin_playbook_is_named_with_its_reason_and_the_way
     assert "playbook team-broken is invalid" in check.detail and "invalid tool 'not a tool'" in check.detail
     assert "not vetted here: team-health (good-team: never_reviewed)" in check.detail
     assert "netops playbook vet --plugin" in check.fix
+
+
+def test_a_malformed_entry_point_is_named_as_such(fresh_plugins):
+    """know33: 'acme = acme_bad.boom:::' in a pyproject said "AttributeError: 'NoneType' object has
+    no attribute 'group'" (importlib's own failure); the rest keeps working."""
+    _install_dist(fresh_plugins, "odd-entry", "odd_entry:::", ep_name="odd-entry")
+    _install_dist(fresh_plugins, "good-extra", "good_extra:plugin", ep_name="good-extra")
+    (fresh_plugins / "good_extra.py").write_text(textwrap.dedent("""
+        from types import SimpleNamespace
+        from netops.hookspecs import hookimpl
+
+        @hookimpl
+        def register_tools(register):
+            pass
+
+        plugin = SimpleNamespace(register_tools=register_tools)
+    """))
+    (problem,) = [p for p in plugins.problems() if p.plugin == "odd-entry"]
+    assert problem.message.startswith("malformed entry point 'odd_entry:::': the value must be 'package.module'")
+    assert "NoneType" not in problem.message
+    infos = {i.name: i for i in plugins.plugin_infos()}
+    assert not infos["odd-entry"].loaded and infos["good-extra"].loaded
