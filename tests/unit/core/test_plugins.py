@@ -344,3 +344,36 @@ def test_a_malformed_entry_point_is_named_as_such(fresh_plugins):
     assert "NoneType" not in problem.message
     infos = {i.name: i for i in plugins.plugin_infos()}
     assert not infos["odd-entry"].loaded and infos["good-extra"].loaded
+
+
+def test_one_plugins_unreadable_lock_leaves_out_its_playbooks_only(fresh_plugins, tmp_path, settings):
+    """know33: a plugin whose playbooks.lock did not parse made 'netops playbook list' and 'netops
+    plugins' fail outright, and 'drain r3' (a built-in) fall back to 'changes need a model'."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from netops.cli.main import cli
+    from netops.playbook.catalogue import Catalogue
+
+    root = tmp_path / "team-playbooks"
+    shutil.copytree(REPO / "playbooks" / "bgp-health", root / "team-health")
+    spec = root / "team-health" / "playbook.yaml"
+    spec.write_text(spec.read_text().replace("name: bgp-health", "name: team-health"))
+    (root / "playbooks.lock").write_text("version: 1\nplaybooks: {x: [unclosed\n")
+    _install_dist(fresh_plugins, "good-locked", "good_locked", source=f"""
+        from netops.hookspecs import hookimpl
+
+        @hookimpl
+        def register_playbook_dirs(register):
+            register({str(root)!r})
+    """)
+    entries = {e.name: e for e in Catalogue(settings).list()}
+    assert entries["router-drain"].vetting == "vetted"
+    team = entries["team-health"]
+    assert team.vetting == "invalid" and "playbooks.lock is unreadable (line 3" in team.error
+    for args in (["playbook", "list"], ["plugins"]):
+        out = CliRunner().invoke(cli, args)
+        assert out.exit_code == 0, out.output
+        assert "router-drain" in out.output or "bgp-health" in out.output
+    assert "playbook team-health is invalid: lock file" in CliRunner().invoke(cli, ["plugins"]).output
