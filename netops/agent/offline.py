@@ -664,9 +664,8 @@ def via_documents(r: Any, question: str, ctx: ToolContext, hosts: list[str]) -> 
     glossary's, never a team's, so the passages judge, with the same coverage check as a spec
     question; a question they do not cover keeps "no known intent", and so does one that names a
     device ("show the LSDB on r1" is a device read netops has no getter for, not a search).
-    Offline that was the answer
-    without a look at the runbooks; with a model, the model answered with no sources (SmolLM2:
-    "The leaf RMA spares are kept in the "R" package.")."""
+    Offline that was the answer without a look at the runbooks; with a model, the model answered
+    with no sources (SmolLM2: "The leaf RMA spares are kept in the "R" package.")."""
     from netops.agent.router import _ANY_DEVICE, NO_INTENT, Route, entities
 
     if r.kind == "unknown" and r.reason == NO_INTENT and not r.asks \
