@@ -271,11 +271,13 @@ def _text_document(path: Path, suffix: str, text: str) -> tuple[Recognition, lis
     return rec, sections, rec.kind or _TEXT_KIND[suffix]
 
 
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A\ufeff?(?:---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n(?P<toml>.*?)^\+\+\+)"
+                           r"[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 
 
 def _front_matter(text: str) -> tuple[str, str]:
-    """(title, body) of Markdown that opens with a YAML front matter block (``---`` ... ``---``).
+    """(title, body) of Markdown that opens with a front matter block (YAML ``---`` ... ``---``, or
+    Hugo's TOML ``+++`` ... ``+++``).
 
     Wikis, static-site generators and most runbook repositories put ``title:``, ``owner:``,
     ``tags:`` there: it is metadata for a tool, not prose, so it is not a passage (it answered
@@ -286,7 +288,7 @@ def _front_matter(text: str) -> tuple[str, str]:
     if not m:
         return "", text
     title = ""
-    t = re.search(r"^title[ \t]*:[ \t]*(.+?)[ \t]*$", m.group(1), re.MULTILINE)
+    t = re.search(r"^title[ \t]*[:=][ \t]*(.+?)[ \t]*$", m.group("yaml") or m.group("toml") or "", re.MULTILINE)
     if t:
         title = " ".join(t.group(1).strip().strip("\"'").split())[:120]
     return title, text[m.end():]

@@ -116,6 +116,7 @@ def test_markdown_without_front_matter_keeps_its_rules_and_text():
     assert _front_matter(text) == ("", text)
     assert _front_matter("---\nnot closed\n") == ("", "---\nnot closed\n")
     assert _front_matter('---\ntitle: "BGP: route leaks"\n...\nbody\n') == ("BGP: route leaks", "body\n")
+    assert _front_matter('+++\ntitle = "Leaf swap"\nweight = 3\n+++\n# Leaf\n') == ("Leaf swap", "# Leaf\n")
 
 
 WIKI = """<html><head><title>SBC registration storms - Team Wiki</title></head><body>
