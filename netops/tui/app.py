@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,12 @@ class ChatApp(App[None]):
         Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", id="chat.suspend", priority=True, show=False),
     ]
 
+    ESC_AFTER_DIALOG = 1.0
+    """Seconds after a dialog (help, a citation, an approval, the palette...) closes in which Esc
+    is taken as one more press of the key that closed it, not as "stop the answer": a person
+    pressing Esc once more than the dialog needed lost the answer streaming behind it (trial32).
+    The next Esc stops it; Ctrl+C always does."""
+
     def __init__(self, settings: Any, *, session: Any = None, model: str | None = None, offline: bool = False,
                  conversation_id: str | None = None, continue_last: bool = False) -> None:
         """``settings``: a :class:`~netops.settings.Settings`, or a callable that builds one; the
@@ -140,6 +147,8 @@ class ChatApp(App[None]):
         self._quit_pending = False
         self._interrupt_at: float | None = None
         """When a Ctrl+C with nothing to stop said that another one quits."""
+        self._dialog_closed_at: float | None = None
+        """When a dialog last closed (an Esc just after it closes it, not the answer)."""
         """Ctrl+Q came during a change: close once it is rolled back."""
         self.model_checked = False
         """The start-up probe of the model endpoint has finished."""
@@ -743,9 +752,25 @@ class ChatApp(App[None]):
         token = self.cancel_token
         return (token is not None and token.cancelled) or any(t.cancelled for t in list(self._slash_tokens))
 
+    def pop_screen(self) -> Any:
+        """Every dialog closes through here (``dismiss``, the palette): noted for :meth:`action_cancel`."""
+        self._dialog_closed_at = time.monotonic()
+        return super().pop_screen()
+
+    def _closing_press(self) -> bool:
+        """This Esc came just after a dialog closed: one press more than closing it needed
+        (once; the one after it cancels)."""
+        closed, self._dialog_closed_at = self._dialog_closed_at, None
+        return closed is not None and time.monotonic() - closed < self.ESC_AFTER_DIALOG
+
     def action_cancel(self) -> None:
         """Escape: stop the streaming answer (the partial text stays). Said in the status line,
-        not a toast: a toast outlived the cancel by seconds; the line is put back when it ends."""
+        not a toast: a toast outlived the cancel by seconds; the line is put back when it ends.
+        An Esc just after a dialog closed does not stop it (:attr:`ESC_AFTER_DIALOG`)."""
+        running = (self.cancel_token is not None and not self.cancel_token.cancelled) or bool(self._slash_tokens)
+        if running and self._closing_press():
+            self._status(f"the window is closed; {self.cancel_key} again stops the answer")
+            return
         key = self.cancel_key
         how = f"cancelled with {'Escape' if key == 'Esc' else key}"  # the key in use, as [chat.keys] set it
         if self.cancel_token is not None and not self.cancel_token.cancelled:
