@@ -1124,12 +1124,18 @@ class ChatApp(App[None]):
         # "/save /etc/passwd", run as root, replaced the system's user list with the conversation (trial32)
         mine = self.last_export is not None and target.resolve() == self.last_export.resolve()
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if not path:  # netops's own exports directory is made; a person's is not: a typo'd
+                target.parent.mkdir(parents=True, exist_ok=True)  # "/save notse/x.md" made a tree
             with target.open("w" if mine else "x", encoding="utf-8") as out:
                 out.write(text)
         except FileExistsError:  # said in the conversation (a toast goes after 5 s)
             self.call_later(self._append, Notice(f"not saved: {target} already exists, and netops does not "
                                                  "overwrite a file; name a new one", "error"))
+            return
+        except (FileNotFoundError, NotADirectoryError):
+            self.call_later(self._append, Notice(f"not saved: no directory {target.parent} (netops does not "
+                                                 "create one); create it, or name a file in one that exists",
+                                                 "error"))
             return
         except OSError as exc:
             self.notify(f"cannot export to {target}: {exc.strerror or exc}", severity="error")
