@@ -106,7 +106,7 @@ class ChatApp(App[None]):
     ]
 
     ESC_AFTER_DIALOG = 1.0
-    """Seconds after a dialog (help, a citation, an approval, the palette...) closes in which Esc
+    """Seconds after Esc closed a dialog (help, a citation, an approval, the palette...) in which Esc
     is taken as one more press of the key that closed it, not as "stop the answer": a person
     pressing Esc once more than the dialog needed lost the answer streaming behind it (trial32).
     The next Esc stops it; Ctrl+C always does."""
@@ -148,7 +148,8 @@ class ChatApp(App[None]):
         self._interrupt_at: float | None = None
         """When a Ctrl+C with nothing to stop said that another one quits."""
         self._dialog_closed_at: float | None = None
-        """When a dialog last closed (an Esc just after it closes it, not the answer)."""
+        """When a dialog last closed with Esc (an Esc just after it closes it, not the answer)."""
+        self._last_key = ""
         """Ctrl+Q came during a change: close once it is rolled back."""
         self.model_checked = False
         """The start-up probe of the model endpoint has finished."""
@@ -271,6 +272,8 @@ class ChatApp(App[None]):
             # another widget would hold appends for KEY_HOLD for nothing)
             self._key_at = asyncio.get_running_loop().time()
             self._key_drawn.clear()
+        if isinstance(event, events.Key):
+            self._last_key = event.key
         await super().on_event(event)
 
     def _typed(self) -> None:
@@ -753,8 +756,9 @@ class ChatApp(App[None]):
         return (token is not None and token.cancelled) or any(t.cancelled for t in list(self._slash_tokens))
 
     def pop_screen(self) -> Any:
-        """Every dialog closes through here (``dismiss``, the palette): noted for :meth:`action_cancel`."""
-        self._dialog_closed_at = time.monotonic()
+        """Every dialog closes through here (``dismiss``, the palette): closed with Esc, noted for
+        :meth:`action_cancel` (an Esc just after "a" approved a change still stops it at once)."""
+        self._dialog_closed_at = time.monotonic() if self._last_key == "escape" else None
         return super().pop_screen()
 
     def _closing_press(self) -> bool:

@@ -153,3 +153,26 @@ async def test_a_late_esc_after_a_dialog_stops_the_answer(chat_settings):
             await pilot.press("escape")
             await wait_until(pilot, lambda: view.answer is not None, what="the cancelled answer")
             assert view.answer.partial
+
+
+async def test_a_dialog_closed_with_another_key_leaves_esc_as_it_was(chat_settings):
+    """Only the Esc that closed a dialog is guarded: help closed with q (or a change approved with
+    a), the next Esc stops the answer at once."""
+    from netops.tui.app import ChatApp
+
+    with ScriptedOllama([say(LONG, piece_chars=8, piece_delay=0.05)]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        app = ChatApp(settings)
+        app.ESC_AFTER_DIALOG = 3600.0
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "ok, say many words")
+            view = await wait_until(pilot, lambda: app.query("AnswerView") and "word20" in "".join(
+                app.query_one("AnswerView")._streamed) and app.query_one("AnswerView"), what="streaming")
+            main = app.screen
+            await pilot.press("f1")
+            await wait_until(pilot, lambda: app.screen is not main, what="help")
+            await pilot.press("q")
+            await wait_until(pilot, lambda: app.screen is main, what="help to close")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: view.answer is not None, what="the cancelled answer")
+            assert view.answer.partial
