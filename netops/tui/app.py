@@ -147,10 +147,11 @@ class ChatApp(App[None]):
         self._quit_pending = False
         self._interrupt_at: float | None = None
         """When a Ctrl+C with nothing to stop said that another one quits."""
+        """Ctrl+Q came during a change: close once it is rolled back."""
         self._dialog_closed_at: float | None = None
         """When a dialog last closed with Esc (an Esc just after it closes it, not the answer)."""
         self._last_key = ""
-        """Ctrl+Q came during a change: close once it is rolled back."""
+        """The last key the app saw (which key closed a dialog)."""
         self.model_checked = False
         """The start-up probe of the model endpoint has finished."""
         self._key_at = float("-inf")
