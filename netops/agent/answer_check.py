@@ -20,7 +20,8 @@ a "the sources do not say" hedge) is compared with each numbered source, the cit
   interface, else the lines under a lead-in of the same topic) says down, or the reverse, is a
   contradiction (:mod:`netops.agent.polarity`); agreeing states back the sentence;
 - **content words**: the share of the sentence's meaningful words found in the source (words that
-  only repeat the question weigh half);
+  only repeat the question weigh half); a sentence with no word, name or number of its own beyond
+  the question's (and filler such as "the source of") only restates an open question: unsupported;
 - **embedding similarity** between the sentence and the source's closest passage, when an embedder
   is given.
 
@@ -546,6 +547,36 @@ _CLAUSES = re.compile(r",?\s+\b(?:because|so|since|which|whereas|while|but|altho
                       r"due\s+to)\b|;\s+|,\s+and\s+")
 
 
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|isn't|aren't|does|do|did|doesn't|don't|has|have|had|can|could|should|"
+                     r"will|would|may|must|shall)\b", re.IGNORECASE)
+_FILLER = {facts.stem(w) for w in (
+    "source", "sources", "passage", "passages", "document", "documents", "text", "section", "sections",
+    "output", "answer", "question", "information", "describe", "describes", "described", "explain", "explains",
+    "explained", "define", "defines", "defined", "mention", "mentions", "mentioned", "say", "says", "said",
+    "following", "given", "provided", "according", "refer", "refers", "specified", "specifies", "discuss",
+    "discusses", "discussed", "called", "known", "named", "certain", "specific", "particular", "actually",
+    "simply", "basically", "generally", "question", "topic", "thing", "things")}
+"""Words that add nothing to what the question asked ("the source of ...", "as described")."""
+
+
+def restates_question(sentence: str, question: str) -> bool:
+    """The sentence says nothing the question did not ("The hold timer is the hold timer [1].", "The
+    source of the OSPF elects a designated router on a broadcast segment [1]." for "explain how OSPF
+    elects a designated router on a broadcast segment"): no word, name or number of its own but
+    filler. An answer to a yes/no question restates it and is an answer ("Is r1's session to r2
+    established?" - "r1's session to r2 is established."), so those are not judged here."""
+    if not question.strip() or _YES_NO.match(question):
+        return False
+    plain = re.sub(r"\[\d+\]", "", sentence)
+    words = facts.content_words(plain) - _FILLER
+    if not words or words - facts.content_words(question):
+        return False
+    if facts.names(plain) - facts.names(question):
+        return False
+    asked = facts.quantities(question)
+    return all(any(facts.matches(asked, q)) for q in facts.quantities(plain))
+
+
 def _conflicts(level: str) -> set[str]:
     return facts.CONFLICTS.get(level, set())
 
@@ -633,6 +664,9 @@ def check_answer(text: str, sources: Sequence[SourceLike], *, question: str = ""
             continue
         order = sorted(prepared, key=lambda p: (p.n not in item.cited, p.n))
         sentence = claim_text(sentence)
+        if restates_question(sentence, question):  # however well its words match the source
+            item.status, item.reasons = UNSUPPORTED, ["it only restates the question"]
+            continue
         low = sentence.lower()
         about = {h for h in hosts if has_name(low, h)}
         verdicts = []

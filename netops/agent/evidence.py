@@ -102,6 +102,23 @@ def wrap_data(source: str, text: str) -> str:
     return f'<data source="{src}">\n{neutralise(text)}\n</data>'
 
 
+_DATA_BLOCK = re.compile(r'(?:^\[\d+\]\n)?<data source="(?P<source>[^"]*)">\n(?P<body>.*?)(?:\n</data>$|\Z)',
+                         re.S | re.M)
+_CITE_CUE = re.compile(r'(?:\n|^)\(cite as: [^\n]*\)\s*\Z')
+
+
+def unwrap_data(text: str) -> str:
+    """Data-wrapped text as a person reads it: the body of each ``<data source=...>`` block without
+    the wrapper, the number line above it, the ``cite as:`` cue inside it and the ``(cite as: ...)``
+    line a tool's output ends with (our prompt framing for the model, not evidence). A block cut
+    by the tool-output budget (no closing tag) is unwrapped too; text with no wrapper is returned
+    as it is (a device's own ``</data>`` was defanged when it was wrapped)."""
+    if "<data source=" not in text and "(cite as: " not in text:
+        return text
+    text = _CITE_CUE.sub("", text)
+    return _DATA_BLOCK.sub(lambda m: m["body"].removeprefix(f"cite as: {m['source']}\n"), text)
+
+
 def dedupe(items: list[Evidence]) -> list[Evidence]:
     seen: set[str] = set()
     out = []

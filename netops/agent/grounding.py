@@ -440,7 +440,11 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
                                             command=hr.command)
         sources.append(Source(len(sources) + 1, "device", ev.label, clip_lines(text, budget.passage_tokens * CHARS_PER_TOKEN), ev,
                               failure=None if hr.ok else (hr.error_type or "error", getattr(hr, "hint", None))))
-    return Grounding(DEVICE, sources, counts=[found] if found else [],
+    # netops's own verdict where the device's words alone give none ("bgpd is not running" is also
+    # what a router without BGP says): said after the model's answer, as a count is
+    faults = [f"**{host}: BGP is not running, but it should be** ({hr.data.expected})." for host, hr in agg.items()
+              if hr.ok and getattr(hr.data, "expected", None)]
+    return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
                      answer=_route_answer(clean.get("getter", ""), agg))
 
@@ -462,12 +466,16 @@ def _health(getter: str, agg: Any) -> int | None:
             or any(not hr.ok or hr.data is None for hr in agg.values()):
         return None
     rows = [x for hr in agg.values() for x in (getattr(hr.data, "neighbors", None) or getattr(hr.data, "interfaces", None) or [])]
-    if not rows:
+    if not rows and getter != "bgp_neighbors":
         return None
     if getter == "interfaces":
         if any(i.admin_up and not i.oper_up for i in rows):
             return -1
         return 1 if all(i.admin_up and i.oper_up for i in rows) else None  # admin down only: unclear
+    if getter == "bgp_neighbors" and not rows:
+        # "bgpd is not running" on a device whose configuration or inventory says it runs BGP: a
+        # fault (the same words from a router without BGP are no verdict)
+        return -1 if any(getattr(hr.data, "expected", None) for hr in agg.values()) else None
     if getter == "bgp_neighbors":
         # a peer shut on purpose (admin down, e.g. by the vetted bgp-neighbor-shutdown) is no fault,
         # like an interface shut by hand: it makes the verdict unclear, not down
@@ -582,6 +590,9 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
                             matcher=lambda: _matcher(settings))
     if routed.kind == "unknown" and names_unknown(routed.reason):
         return Grounding(NONE, unknown_device=routed.reason)
+    from netops.agent.offline import via_documents
+
+    routed = via_documents(routed, knowledge_query(question, previous), ctx, hosts)
     g = _prepare(question, ctx, call, budget, routed, hosts, previous=previous, earlier=earlier)
     g.unread = routed.unread
     g.typed = routed.typed if routed.kind == "tool" else None

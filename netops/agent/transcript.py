@@ -36,11 +36,15 @@ _DEVICE_LABEL = re.compile(r"^[^:\s]+: .+, \d\d:\d\d:\d\d$")  # "r1: show bgp su
 
 
 def host_output(output: str, host: str | None, command: str | None) -> str:
-    """The block of a tool's data-wrapped ``output`` that came from ``host`` (all of it if none)."""
+    """The block of a tool's data-wrapped ``output`` that came from ``host``; else all of it (a
+    route diagnosis's findings over several reads), as a person reads it either way: without the
+    ``<data source=...>`` wrapping the model was given (:func:`~netops.agent.evidence.unwrap_data`)."""
+    from netops.agent.evidence import unwrap_data
+
     for m in _BLOCK.finditer(output):
         if m["source"] == f"{host}: {command}" or m["source"].startswith(f"{host}: "):
             return m["body"]
-    return output
+    return unwrap_data(output)
 
 
 def _redact(value: Any) -> Any:

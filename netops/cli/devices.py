@@ -35,15 +35,18 @@ def _raise_if_refused(agg: Any) -> None:
 
 def _exit_for(ctx: click.Context, agg: Any) -> None:
     """0 all ok; 7 some hosts failed; 4 every host said the thing asked for is not there (a BGP
-    peer it does not have), as an unknown host is; 1 every host failed otherwise."""
+    peer it does not have), as an unknown host is; 1 every host failed otherwise. A device that
+    answered a command with an error (``% BGP is not running``) counts as failed here."""
     from netops.errors import NotFoundError
 
-    if not agg.failed:
+    refused = getattr(agg, "device_errors", {})
+    if not agg.failed and not refused:
         return
     failed = agg.failed_hosts
-    if len(failed) < len(agg):
+    if len(failed) + len(refused) < len(agg):
         ctx.exit(EXIT_PARTIAL)
-    ctx.exit(NotFoundError.exit_code if all(r.error_type == "NotFoundError" for r in failed.values()) else 1)
+    ctx.exit(NotFoundError.exit_code if not refused and all(r.error_type == "NotFoundError" for r in failed.values())
+             else 1)
 
 
 def _with_progress(label: str, total: int, call):
@@ -296,6 +299,12 @@ def _render_outputs(agg: Any) -> None:
                 if r.hint:
                     out.print(Text(f"hint: {r.hint}"), soft_wrap=True)
                 continue
+            if r.device_error:  # the device's own text, on stderr: the command did not give its output
+                err = console(stderr=True)
+                err.rule(Text(f"{host}: {r.command}: the device answered with an error", style="bold red"),
+                         align="left", style="red")
+                err.print(Text(r.output or ""), soft_wrap=True)
+                continue
             out.rule(Text(f"{host}: {r.command}  ({r.elapsed:.2f}s)", style="bold"), align="left", style="green")
             out.print(Text(r.output or ""), soft_wrap=True)
             if r.truncated:
@@ -309,7 +318,9 @@ def _render_outputs(agg: Any) -> None:
                 click.echo(f"{host}: hint: {r.hint}", err=True)
             continue
         lines = (r.output or "").splitlines()
-        click.echo("\n".join(f"{host}: {line}" if many else line for line in lines))
+        # an error the device printed goes to stderr, as the device printed it ("| grep" and "> file"
+        # get output only; the exit status says it failed)
+        click.echo("\n".join(f"{host}: {line}" if many else line for line in lines), err=bool(r.device_error))
         if r.truncated:
             click.echo(f"{host}: output truncated", err=True)
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -106,11 +107,49 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
 
             return peer_routes.run(name, fn, lambda: module.GETTERS["bgp_neighbors"](host, read), host, read,
                                    addresses=peer_addresses, **args)
-        if name == "bgp_neighbors" and "vrf" in args:
-            return _in_vrf(fn(host, read), args["vrf"])
+        if name == "bgp_neighbors":
+            found = _expected_bgp(host, read, module, fn(host, read))
+            return _in_vrf(found, args["vrf"]) if "vrf" in args else found
         return fn(host, read, **args)
 
     return name, dispatch
+
+
+_BGP_CONFIG = re.compile(r"^(?:router bgp|bgp) (?P<asn>\d[\d.]*)\s*$"  # IOS, EOS, NX-OS, XR, FRR; VRP
+                         r"|^set protocols bgp\b|^\s+bgp\s*(?:\{\s*)?$", re.M)  # Junos (set / braces), SR OS
+
+
+def _expected_bgp(host: Any, read: Callable[[str], str], module: Any, found: Any) -> Any:
+    """A device that says BGP is not running (FRR: ``bgpd is not running``, as a router without
+    BGP says too) but should run it: its running configuration has BGP in it (read only then),
+    or the inventory gives it an AS number or BGP neighbours. ``found.expected`` says why, and the
+    note says it is configured but not running. On FRR the running configuration is assembled from
+    the daemons, so with bgpd down it has no ``router bgp``: there the inventory is what tells."""
+    from netops.devices.parsers import not_running_note
+
+    off = not_running_note("BGP")
+    if found.neighbors or not (found.note or "").startswith(off):
+        return found
+    why = None
+    config = module.GETTERS.get("config")
+    if config is not None:
+        try:
+            m = _BGP_CONFIG.search(config(host, read).text)
+        except DeviceError:  # the configuration could not be read: the inventory may still say
+            m = None
+        if m:
+            why = (f"'{m.group(0).strip()}' in its running configuration" if m["asn"]
+                   else "BGP in its running configuration")
+    data = getattr(host, "data", None) or {}
+    if why is None and data.get("asn") is not None:
+        why = f"the inventory gives it AS {data['asn']}"
+    elif why is None and data.get("bgp_neighbors"):
+        why = f"the inventory lists {len(data['bgp_neighbors'])} BGP neighbour(s) for it"
+    if why:
+        said = found.note[len(off):].strip()
+        found.expected = why
+        found.note = f"BGP should run on this device ({why}) but is not running" + (f" {said}" if said else "")
+    return found
 
 
 def _in_vrf(found: Any, vrf: str) -> Any:

@@ -109,6 +109,10 @@ class BgpNeighbors(BaseModel):
     neighbors: list[BgpNeighbor] = Field(default_factory=list)
     note: str | None = None
     """Why the list is empty when it is not simply "no peers" (BGP not configured/running)."""
+    expected: str | None = None
+    """BGP is not running, but this device should run it, and why netops thinks so (``router bgp
+    65002`` in its running configuration; the inventory's AS number for it): a fault, where the
+    same device words ("bgpd is not running") also come from a router without BGP."""
 
     def by_peer(self, peer: str) -> BgpNeighbor | None:
         return next((n for n in self.neighbors if n.peer == peer), None)

@@ -59,7 +59,13 @@ _COMMON = _rx(
     (rf"^\s*snmp-server\b[^\n]*?\bpriv\s+(?:(?:des\S*|3des|aes(?:\s*\d+)?|aes\S*)\s+)?{_ENC}"
      rf"(?!(?:read|write|notify|access|context|match)\b){_SECRET}"),
     # NTP authentication keys: ntp authentication-key 1 md5 [7] KEY [7]
-    rf"\bntp\s+authentication-key\s+\d+\s+(?:md5|sha\d*|hmac-sha\d*|cmac-aes-128|aes-cmac)\s+(?:[0-9]\s+|8a\s+|clear\s+|encrypted\s+)?{_SECRET}",
+    # (IOS-XE 17 "hmac-sha2-256")
+    rf"\bntp\s+authentication-key\s+\d+\s+(?:md5|sha\d*|hmac-sha[\w-]*|cmac-aes-128|aes-cmac)\s+(?:[0-9]\s+|8a\s+|clear\s+|encrypted\s+)?{_SECRET}",
+    # a bare authentication-key line under its block (IOS/XR "ntp" or an interface, EOS, NX-OS):
+    # "authentication-key K", "authentication-key 7 K", "authentication-key 1 md5 [7] K"; never the
+    # key number of a block (SR OS MD-CLI "authentication-key 1 {")
+    (r"^\s*authentication-key\s+(?!\d+\s+(?:type|key)\b)(?:\d+\s+(?:md5|sha[\w-]*|hmac-[\w-]+|cmac-aes-128|aes-cmac)\s+)?"
+     rf"(?:(?:[0-9]|clear|encrypted)\s+(?=[^\s{{]))?(?!\d+\s*(?:[{{;]|$)|\{{){_SECRET}"),
     # pre-shared keys, key chains, routing-protocol authentication
     rf"\bpre-shared-key\s+(?:local\s+|remote\s+|ascii-text\s+|hexadecimal\s+)?{_ENC}(?!address\b|hostname\b){_REST}",
     rf"\bpre-shared-key\s+(?:address|hostname)\s+\S+(?:\s+\S+)?\s+key\s+{_ENC}{_REST}",
@@ -67,7 +73,14 @@ _COMMON = _rx(
     rf"\bkey-string\s+{_ENC}{_REST}",
     rf"\b(?:ip\s+|ipv6\s+)?ospf\s+authentication-key\s+{_ENC}{_REST}",
     rf"\bmessage-digest-key\s+\d+\s+(?:md5|sha\d*)\s+{_ENC}{_REST}",  # EOS: sha1..sha512 too
-    rf"^\s*(?:standby|vrrp|hsrp)\s+\d+\s+(?:peer\s+)?authentication\s+(?:text\s+)?(?!(?:ietf-)?md5\b){_SECRET}",
+    rf"^\s*(?:standby|vrrp|hsrp|glbp)\s+\d+\s+(?:peer\s+)?authentication\s+(?:text\s+)?(?!(?:ietf-)?md5\b){_SECRET}",
+    # OSPFv3 IPsec (IOS): "ipv6 ospf|ospfv3|area N authentication ipsec spi N md5|sha1 [0|7] KEY",
+    # "... encryption ipsec spi N esp CIPHER [BITS] [0|7] KEY md5|sha1 [0|7] KEY" (two keys)
+    r"\bauthentication\s+ipsec\s+spi\s+\d+\s+(?:md5|sha1)\s+(?:[07]\s+)?(?P<secret>[^\s\";]+)",
+    r"\bipsec\s+spi\s+\d+\s+esp\s+(?:aes-cbc\s+\d+|3des|des|aes-cbc)\s+(?:[07]\s+)?(?P<secret>[^\s\";]+)",
+    r"\bipsec\s+spi\s+\d+\s+esp\b[^\n]*?\s(?:md5|sha1)\s+(?:[07]\s+)?(?P<secret>[^\s\";]+)",
+    # EIGRP named mode: "authentication mode hmac-sha-256 [0|7] PASSWORD"
+    r"^\s*authentication\s+mode\s+hmac-sha-256\s+(?:[07]\s+)?(?P<secret>[^\s\";]+)",
     rf"^\s*authentication[ \t]+text[ \t]+{_SECRET}",  # NX-OS HSRP/VRRP: "authentication text K" under the group
     rf"\bserver-key\s+{_ENC}{_SECRET}",  # IOS "aaa server radius dynamic-author" clients
     rf"\bconfig-key[ \t]+password-encrypt[ \t]+{_SECRET}",  # the IOS type-6 master key
@@ -137,7 +150,7 @@ _XR = _rx(
     rf"\bpre-shared-key\s+(?:local\s+|remote\s+)?password\s+{_REST}",
     rf"\b(?:lsp|hello)-password\s+(?:(?:accept|hmac-md5|text)\s+)*{_XR_TYPE}(?!keychain\b){_SECRET}",
     rf"^\s*authentication-key\s+(?:(?:clear|encrypted)\s+)?(?!\d+\s){_SECRET}",
-    rf"^\s*authentication-key\s+\d+\s+md5\s+(?:(?:clear|encrypted)\s+)?{_SECRET}",  # under "ntp"
+    rf"^\s*authentication-key\s+\d+\s+md5\s+(?:(?:clear|encrypted|[0-9])\s+(?=\S))?{_SECRET}",  # under "ntp"
     r"^\s*text-authentication\s+(?P<secret>\S+)",
     (r"^\s*authentication\s+(?!(?:message-digest|keychain|null|md5|key|mode|type|text|disable|enable|"
      r"send-only)\s*$)(?P<secret>[^\s\";]+)\s*$"),

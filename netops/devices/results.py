@@ -35,6 +35,11 @@ class HostResult:
     started_at: datetime = field(default_factory=_now)
     elapsed: float = 0.0
     truncated: bool = False
+    device_error: str | None = None
+    """The device answered with an error instead of the command's output (its line: ``% BGP is not
+    running``, ``% Unknown command: ...``). The read worked (``ok``; the text is in ``output``, and
+    is evidence: "BGP is not running" answers a question); a script running one command is told
+    (``netops show`` exits non-zero)."""
 
     @property
     def failed(self) -> bool:
@@ -58,6 +63,7 @@ class HostResult:
             "started_at": self.started_at.isoformat(),
             "elapsed": round(self.elapsed, 4),
             "truncated": self.truncated,
+            "device_error": self.device_error,
         }
 
 
@@ -89,6 +95,11 @@ class AggregateResult(Mapping[str, HostResult]):
         return {h: r for h, r in self.results.items() if r.failed}
 
     @property
+    def device_errors(self) -> dict[str, str]:
+        """Host -> the error line its device answered with instead of output."""
+        return {h: r.device_error for h, r in self.results.items() if r.ok and r.device_error}
+
+    @property
     def ok_hosts(self) -> dict[str, HostResult]:
         return {h: r for h, r in self.results.items() if r.ok}
 
@@ -102,5 +113,6 @@ class AggregateResult(Mapping[str, HostResult]):
             "name": self.name,
             "failed": self.failed,
             "failed_hosts": sorted(self.failed_hosts),
+            "device_errors": self.device_errors,
             "results": {h: r.to_dict() for h, r in self.results.items()},
         }

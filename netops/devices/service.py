@@ -471,6 +471,7 @@ class DeviceService:
         # raw one, where a guess at a secret would print its line or nothing (netops.devices.linefilter)
         local = local_filters(command, quoted=get_platform(host.platform).quoted_pipes) if filter_here else None
         out, clean = self._send(host, local[0] if local else command, timeout, kind="read", cancel=cancel)
+        said = _refusal(host.platform, out, clean)  # before a filter of ours drops the device's error line
         if local:
             clean = apply_filters(clean, local[1])
             if out.truncated:  # lines past the cap were never read: a count or a miss says nothing of them
@@ -480,7 +481,7 @@ class DeviceService:
         data = None if out.truncated or local else _parsed(host.platform, command, out.text)  # parse raw, then redact
         return HostResult(host=host.name, ok=True, command=redact(command, host.platform), output=clean,
                           data=None if data is None else redact_data(data, host.platform),
-                          elapsed=time.monotonic() - start, truncated=out.truncated)
+                          elapsed=time.monotonic() - start, truncated=out.truncated, device_error=said)
 
     def _send(self, host: Host, command: str, timeout: float | None, *, kind: str,
               cancel: "CancelToken | None" = None) -> tuple[CommandOutput, str]:
@@ -579,6 +580,17 @@ class DeviceService:
 
 
 _UNRECORDED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("netops_unrecorded", default=None)
+
+
+def _refusal(platform: str, out: CommandOutput, clean: str) -> str | None:
+    """The device's error line when it answered a command with an error instead of output (read
+    from the redacted text), or its first line when the command exited non-zero."""
+    from netops.devices.parsers import command_error
+
+    said = command_error(platform, clean)
+    if said is None and out.exit_status not in (0, None):
+        said = next((ln.strip() for ln in clean.splitlines() if ln.strip()), f"exit status {out.exit_status}")
+    return said
 
 
 def _parsed(platform: str, command: str, text: str) -> Any:

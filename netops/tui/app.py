@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,12 @@ class ChatApp(App[None]):
         Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", id="chat.suspend", priority=True, show=False),
     ]
 
+    ESC_AFTER_DIALOG = 1.0
+    """Seconds after Esc closed a dialog (help, a citation, an approval, the palette...) in which Esc
+    is taken as one more press of the key that closed it, not as "stop the answer": a person
+    pressing Esc once more than the dialog needed lost the answer streaming behind it (trial32).
+    The next Esc stops it; Ctrl+C always does."""
+
     def __init__(self, settings: Any, *, session: Any = None, model: str | None = None, offline: bool = False,
                  conversation_id: str | None = None, continue_last: bool = False) -> None:
         """``settings``: a :class:`~netops.settings.Settings`, or a callable that builds one; the
@@ -141,6 +148,10 @@ class ChatApp(App[None]):
         self._interrupt_at: float | None = None
         """When a Ctrl+C with nothing to stop said that another one quits."""
         """Ctrl+Q came during a change: close once it is rolled back."""
+        self._dialog_closed_at: float | None = None
+        """When a dialog last closed with Esc (an Esc just after it closes it, not the answer)."""
+        self._last_key = ""
+        """The last key the app saw (which key closed a dialog)."""
         self.model_checked = False
         """The start-up probe of the model endpoint has finished."""
         self._key_at = float("-inf")
@@ -262,6 +273,8 @@ class ChatApp(App[None]):
             # another widget would hold appends for KEY_HOLD for nothing)
             self._key_at = asyncio.get_running_loop().time()
             self._key_drawn.clear()
+        if isinstance(event, events.Key):
+            self._last_key = event.key
         await super().on_event(event)
 
     def _typed(self) -> None:
@@ -743,9 +756,26 @@ class ChatApp(App[None]):
         token = self.cancel_token
         return (token is not None and token.cancelled) or any(t.cancelled for t in list(self._slash_tokens))
 
+    def pop_screen(self) -> Any:
+        """Every dialog closes through here (``dismiss``, the palette): closed with Esc, noted for
+        :meth:`action_cancel` (an Esc just after "a" approved a change still stops it at once)."""
+        self._dialog_closed_at = time.monotonic() if self._last_key == "escape" else None
+        return super().pop_screen()
+
+    def _closing_press(self) -> bool:
+        """This Esc came just after a dialog closed: one press more than closing it needed
+        (once; the one after it cancels)."""
+        closed, self._dialog_closed_at = self._dialog_closed_at, None
+        return closed is not None and time.monotonic() - closed < self.ESC_AFTER_DIALOG
+
     def action_cancel(self) -> None:
         """Escape: stop the streaming answer (the partial text stays). Said in the status line,
-        not a toast: a toast outlived the cancel by seconds; the line is put back when it ends."""
+        not a toast: a toast outlived the cancel by seconds; the line is put back when it ends.
+        An Esc just after a dialog closed does not stop it (:attr:`ESC_AFTER_DIALOG`)."""
+        running = (self.cancel_token is not None and not self.cancel_token.cancelled) or bool(self._slash_tokens)
+        if running and self._closing_press():
+            self._status(f"the window is closed; {self.cancel_key} again stops the answer")
+            return
         key = self.cancel_key
         how = f"cancelled with {'Escape' if key == 'Esc' else key}"  # the key in use, as [chat.keys] set it
         if self.cancel_token is not None and not self.cancel_token.cancelled:
@@ -1099,12 +1129,18 @@ class ChatApp(App[None]):
         # "/save /etc/passwd", run as root, replaced the system's user list with the conversation (trial32)
         mine = self.last_export is not None and target.resolve() == self.last_export.resolve()
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if not path:  # netops's own exports directory is made; a person's is not: a typo'd
+                target.parent.mkdir(parents=True, exist_ok=True)  # "/save notse/x.md" made a tree
             with target.open("w" if mine else "x", encoding="utf-8") as out:
                 out.write(text)
         except FileExistsError:  # said in the conversation (a toast goes after 5 s)
             self.call_later(self._append, Notice(f"not saved: {target} already exists, and netops does not "
                                                  "overwrite a file; name a new one", "error"))
+            return
+        except (FileNotFoundError, NotADirectoryError):
+            self.call_later(self._append, Notice(f"not saved: no directory {target.parent} (netops does not "
+                                                 "create one); create it, or name a file in one that exists",
+                                                 "error"))
             return
         except OSError as exc:
             self.notify(f"cannot export to {target}: {exc.strerror or exc}", severity="error")

@@ -39,9 +39,10 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/online", "/online", "Use the model again"),
     SlashCommand("/new", "/new", "Start a new conversation"),
     SlashCommand("/history", "/history", "List, search, resume or delete conversations"),
-    SlashCommand("/export", "/export [path]", "Export this conversation to Markdown"),
+    SlashCommand("/export", "/export [path]", "Export this conversation to Markdown (default: NETOPS_HOME/exports; "
+                 "a path's directory must exist)"),
     SlashCommand("/save", "/save <file>", "Save this conversation as Markdown to FILE (relative to where the chat "
-                 "started)", True),
+                 "started; its directory must exist)", True),
     SlashCommand("/copy", "/copy [code [n]]", "Copy the last answer (or its n-th code block) to the clipboard"),
     SlashCommand("/panel", "/panel", "Show or hide the side panel (devices, lab, index)"),
     SlashCommand("/help", "/help", "Keys and commands"),

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any, NamedTuple
 
+from netops.agent.evidence import unwrap_data
 from netops.agent.transcript import host_output
 
 PARSED_BY = {"get_state": "getter"}
@@ -31,6 +32,8 @@ def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> Detail:
     what it is: the text the device printed, or netops' parse of it."""
     stored = getattr(answer, "evidence_text", None)
     kept = stored(evidence.label) if callable(stored) else None
+    if kept:  # rows kept before the wrapping was taken off (trial32): the person reads no prompt framing
+        kept = unwrap_data(kept)
     kind = getattr(evidence, "kind", "spec")
     if kind == "device":
         return _device(evidence, answer, kept)

@@ -235,3 +235,32 @@ def test_a_peer_shut_by_configuration_is_reported_admin_down(lab_clean, monkeypa
     out = capsys.readouterr().out
     line = next((ln for ln in out.splitlines() if "198.51.100.2 " in ln), out)
     assert "admin down" in line, out
+
+
+def test_bgpd_stopped_on_a_router_that_should_run_bgp_is_a_fault(lab_clean, monkeypatch, capsys):
+    """trial32: bgpd killed on a lab router, "is r2 healthy?" had no verdict: FRR says "bgpd is not
+    running" as a router without BGP does, and its running configuration (assembled from the
+    daemons) then has no `router bgp`. The inventory gives r2 an AS number: the getter says BGP
+    should run there, the health reading is down, and `netops show` exits 1 with vtysh's words on
+    stderr."""
+    import os
+    import signal
+
+    from netops.agent.grounding import _health
+
+    lab = lab_clean
+    monkeypatch.setenv("NETOPS_INVENTORY", str(lab.settings.inventory))
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", str(lab.settings.known_hosts))
+    pid = int((lab.info.runtime_dir / "r2" / "bgpd.pid").read_text().split()[0])
+    os.kill(pid, signal.SIGTERM)
+    _wait(lambda: not os.path.exists(f"/proc/{pid}"), 15)
+    assert "router bgp" not in lab.lab.running_config("r2")  # so the inventory is what tells
+    with DeviceService(lab.settings) as svc:
+        agg = svc.get("r2", "bgp")
+    found = agg["r2"].data
+    assert found.expected == "the inventory gives it AS 65002", found
+    assert "should run" in found.note and "bgpd is not running" in found.note
+    assert _health("bgp_neighbors", agg) == -1
+    assert main(["show", "r2", "show bgp summary"]) == 1
+    got = capsys.readouterr()
+    assert got.out == "" and got.err.strip() == "bgpd is not running"

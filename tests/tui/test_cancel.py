@@ -101,3 +101,78 @@ async def test_a_cancel_is_said_once(chat_settings, streamed):
             said = _said(app, view)
             assert len(said) == 1 and "cancelled with Escape" in said[0], said
             assert ("word1 " in view.text) == streamed and "THE-END" not in view.text, view.text
+
+
+@pytest.mark.parametrize("dialog", ["help", "palette"])
+async def test_the_esc_that_closes_a_dialog_does_not_also_stop_the_answer(chat_settings, dialog):
+    """trial32: an answer streaming, a dialog open (help, the command palette, a citation), Esc
+    pressed once more than closing it needed: the extra Esc stopped the answer. The Esc just after
+    a dialog closed is taken as part of closing it (said in the status line); the next one stops
+    the answer, and so does Ctrl+C at any time."""
+    from netops.tui.app import ChatApp
+
+    with ScriptedOllama([say(LONG, piece_chars=8, piece_delay=0.05)]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        app = ChatApp(settings)
+        app.ESC_AFTER_DIALOG = 3600.0  # "just after" without a race against a loaded machine
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "ok, say many words")
+            view = await wait_until(pilot, lambda: app.query("AnswerView") and "word20" in "".join(
+                app.query_one("AnswerView")._streamed) and app.query_one("AnswerView"), what="streaming")
+            main = app.screen
+            await pilot.press("f1" if dialog == "help" else "ctrl+p")
+            await wait_until(pilot, lambda: app.screen is not main, what="the dialog")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is main, what="the dialog to close")
+            await pilot.press("escape")  # the extra one
+            await pilot.pause(0.3)
+            assert view.answer is None and not app.cancel_token.cancelled, "the extra Esc stopped the answer"
+            assert "again" in str(app.query_one("StatusBar").render())
+            await pilot.press("escape")  # meant
+            await wait_until(pilot, lambda: view.answer is not None, what="the cancelled answer")
+            assert view.answer.partial and "THE-END" not in view.text
+
+
+async def test_a_late_esc_after_a_dialog_stops_the_answer(chat_settings):
+    """The guard is for the Esc just after a dialog closed, not for every later one."""
+    from netops.tui.app import ChatApp
+
+    with ScriptedOllama([say(LONG, piece_chars=8, piece_delay=0.05)]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        app = ChatApp(settings)
+        app.ESC_AFTER_DIALOG = 0.0
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "ok, say many words")
+            view = await wait_until(pilot, lambda: app.query("AnswerView") and "word20" in "".join(
+                app.query_one("AnswerView")._streamed) and app.query_one("AnswerView"), what="streaming")
+            main = app.screen
+            await pilot.press("f1")
+            await wait_until(pilot, lambda: app.screen is not main, what="help")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is main, what="help to close")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: view.answer is not None, what="the cancelled answer")
+            assert view.answer.partial
+
+
+async def test_a_dialog_closed_with_another_key_leaves_esc_as_it_was(chat_settings):
+    """Only the Esc that closed a dialog is guarded: help closed with q (or a change approved with
+    a), the next Esc stops the answer at once."""
+    from netops.tui.app import ChatApp
+
+    with ScriptedOllama([say(LONG, piece_chars=8, piece_delay=0.05)]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        app = ChatApp(settings)
+        app.ESC_AFTER_DIALOG = 3600.0
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "ok, say many words")
+            view = await wait_until(pilot, lambda: app.query("AnswerView") and "word20" in "".join(
+                app.query_one("AnswerView")._streamed) and app.query_one("AnswerView"), what="streaming")
+            main = app.screen
+            await pilot.press("f1")
+            await wait_until(pilot, lambda: app.screen is not main, what="help")
+            await pilot.press("q")
+            await wait_until(pilot, lambda: app.screen is main, what="help to close")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: view.answer is not None, what="the cancelled answer")
+            assert view.answer.partial

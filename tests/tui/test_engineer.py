@@ -328,6 +328,7 @@ async def test_save_writes_the_conversation_to_the_file_named(chat_settings, tmp
     async with app.run_test(size=(110, 30)) as pilot:
         await type_and_send(pilot, QUESTION)
         await wait_until(pilot, lambda: finished(app), timeout=60, what="the answer")
+        (tmp_path / "notes").mkdir()  # a directory that exists: /save creates none (polish33)
         await type_and_send(pilot, "/save notes/bgp.md")
         target = tmp_path / "notes" / "bgp.md"
         await wait_until(pilot, target.exists, timeout=10, what="the saved file")

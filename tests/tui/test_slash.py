@@ -365,3 +365,28 @@ async def test_save_never_overwrites_a_file_it_did_not_write(chat_settings, tmp_
         folder.mkdir()
         await type_and_send(pilot, f"/save {folder}")
         await wait_until(pilot, lambda: list(folder.glob("conversation-*.md")), timeout=5, what="the file in the folder")
+
+
+@pytest.mark.parametrize("command", ["/save", "/export"])
+async def test_save_into_a_missing_directory_says_so(chat_settings, tmp_path, command):
+    """`/save notse/today/x.md` (a typo'd directory) made the whole tree and said "exported"; now
+    one line says there is no such directory, and nothing is created. `/export` with no path still
+    makes netops's own exports directory under NETOPS_HOME."""
+    from netops.tui.app import ChatApp
+
+    target = tmp_path / "notse" / "today" / "x.md"
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_and_send(pilot, "/kb hold timer")
+        await wait_until(pilot, lambda: finished(app), what="the command result")
+        await type_and_send(pilot, f"{command} {target}")
+        said = await wait_until(pilot, lambda: [e for e in errors_said(app) if "not saved" in e], timeout=5,
+                                what="the refusal")
+        assert len(said) == 1 and "no directory" in said[0] and str(target.parent) in said[0], said
+        assert "\n" not in said[0]
+        assert not (tmp_path / "notse").exists()
+        if command == "/export":
+            await type_and_send(pilot, "/export")
+            exports = chat_settings.paths.home / "exports"
+            await wait_until(pilot, lambda: exports.is_dir() and list(exports.glob("conversation-*.md")), timeout=5,
+                             what="the default export")

@@ -83,6 +83,44 @@ def test_device_evidence_shows_that_hosts_output(settings):
     assert "host: r2" in meta and "command: show ip route" in meta
 
 
+def test_the_viewer_shows_no_prompt_framing():
+    """trial32: the citation viewer showed a route diagnosis with the ``<data source=...>`` wrapper
+    and the ``(cite as: ...)`` cue the model was given (its source names no single host, so the
+    host's block was not found and the whole output was shown). A person sees the findings; the
+    same for a block cut by the output budget (no closing tag) and for a row kept with the wrapper."""
+    from netops.agent.evidence import Evidence, wrap_data
+    from netops.agent.tools import ToolCallRecord
+    from netops.tui.lookup import evidence_detail
+
+    label = "r2: show ip route json, 10:00:00"
+    ev = Evidence("device", label, host="r2", command="show ip route json", at="2026-12-01T10:00:00+00:00")
+    findings = "[1] LIKELY CAUSE: r2 has no BGP session to r3 (from r2: show bgp summary json)"
+    out = wrap_data("route diagnosis of 203.0.113.0/24 on r2", findings) + f"\n(cite as: [1] {label})"
+
+    class A:
+        tool_calls = [ToolCallRecord("diagnose_route", {}, True, evidence=[label], output=out)]
+
+    title, _, text = evidence_detail(None, ev, A())
+    assert title == "Route diagnosis" and text == findings
+
+    cut = '[2]\n<data source="r2: show ip route json">\n{"routes": 1\n[... 10 characters cut ...]\n}'
+
+    class Cut:
+        tool_calls = [ToolCallRecord("show", {}, True, evidence=[label], output=cut.replace("r2:", "r2 :"))]
+
+    _, _, text = evidence_detail(None, ev, Cut())
+    assert "<data" not in text and "[2]" not in text and text.startswith('{"routes": 1')
+
+    class Kept:
+        tool_calls: list = []
+
+        def evidence_text(self, _label):
+            return out
+
+    _, _, text = evidence_detail(None, ev, Kept())
+    assert text == findings
+
+
 @pytest.mark.asyncio
 async def test_no_color_is_respected(settings, monkeypatch):
     from netops.tui.app import ChatApp

@@ -161,3 +161,37 @@ def require(text: str, pattern: str, command: str, platform: str) -> None:
     if text.strip() and not re.search(pattern, text, re.M):
         first = text.strip().splitlines()[0].strip()[:80]
         raise ParseError(f"{command!r} output not recognised as {platform} (it starts {first!r})")
+
+
+_ERROR_READERS = {"huawei_vrp": "huawei_vrp", "nokia_sros": "nokia_sros"}
+"""Platforms whose error replies have a shape of their own (VRP ``Error: ...`` under a caret line,
+SR OS ``MINOR:``); the others print ``% ...``, ``error:``, ``syntax error`` or FRR's ``bgpd is
+not running`` (:func:`netops.devices.parsers._textfsm.device_error`)."""
+
+
+def command_error(platform: str, text: str) -> str | None:
+    """The device's error line when ``text`` (one command's output) is an error reply instead of
+    output: ``% Unknown command: ...``, ``% BGP is not running``, ``% Invalid input detected at
+    '^' marker.``, ``bgpd is not running``, Junos ``syntax error, expecting <command>.``, VRP
+    ``Error: Unrecognized command found at '^' position.``, SR OS ``MINOR: CLI Command not
+    allowed ...``, Junos ``BGP is not running``; ``None`` for output (a log line such as
+    ``%BGP-5-ADJCHANGE: ...`` included; VRP's ``Info: OSPF is not configured.`` is an answer, not an
+    error). XR's timestamp line above its reply is skipped."""
+    import importlib
+
+    from netops.devices.parsers._textfsm import device_error
+
+    if platform in _ERROR_READERS:
+        module = importlib.import_module(f"netops.devices.parsers.{_ERROR_READERS[platform]}")
+        return module.device_error(text)  # type: ignore[no-any-return]
+    if platform == "cisco_xr":
+        from netops.devices.parsers.cisco_xr import body
+
+        text = body(text)
+    if platform == "juniper_junos":  # "BGP is not running" has no "%" or "error:" on Junos
+        from netops.devices.parsers.juniper_junos import not_running
+
+        said = not_running(text)
+        if said:
+            return said
+    return device_error(text)

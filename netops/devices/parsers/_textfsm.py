@@ -43,6 +43,10 @@ _DEVICE_ERRORS = ("% ", "%invalid", "% invalid", "error:", "syntax error", "unkn
 
 
 _DAEMON_DOWN = re.compile(r"^[a-z0-9]+d is not running$")
+_NO_DAEMONS = "exiting: failed to connect to any daemons"
+"""FRR's vtysh when none of the routing daemons runs (the SSH service answered, FRR did not)."""
+_SYSLOG = re.compile(r"^%[a-z][a-z0-9_]*-\d-[a-z0-9_]+:")
+"""A log message (``%BGP-5-ADJCHANGE: neighbor ...``, ``show logging`` without timestamps): output."""
 
 
 class Row(dict):  # type: ignore[type-arg]
@@ -61,10 +65,14 @@ def device_error(text: str) -> str | None:
         return None
     first = stripped.splitlines()[0].strip()
     low = first.lower()
-    if _DAEMON_DOWN.match(low):  # FRR / Quagga vtysh: "bgpd is not running" (the daemon is down)
+    if _DAEMON_DOWN.match(low) or low.startswith(_NO_DAEMONS):  # FRR / Quagga vtysh: the daemon is down
         return first
+    if _SYSLOG.match(low):
+        return None
+    # a caret line under the echoed command, then the complaint (NX-OS "% Invalid command at '^'
+    # marker.", Junos "syntax error, expecting <command>.")
     if low.startswith("%") or any(low.startswith(m) for m in _DEVICE_ERRORS) or (
-            low.startswith("^") and "invalid" in stripped.lower()):
+            low.startswith("^") and re.search(r"invalid|error|unrecognized|unknown", stripped, re.I)):
         lines = [ln.strip() for ln in stripped.splitlines() if ln.strip() and ln.strip() != "^"]
         return next((ln for ln in lines if "%" in ln or "error" in ln.lower()), lines[0])
     return None

@@ -9,8 +9,8 @@ from typing import Any
 
 from textual.widgets import Collapsible, Static
 
-_DATA_BLOCK = re.compile(r'(?:^\[(?P<n>\d+)\]\n)?<data source="(?P<source>[^"]*)">\n(?P<body>.*?)\n</data>$',
-                         re.S | re.M)
+_DATA_BLOCK = re.compile(r'(?:^\[(?P<n>\d+)\]\n)?<data source="(?P<source>[^"]*)">\n(?P<body>.*?)(?:\n</data>$|\Z)',
+                         re.S | re.M)  # a block cut by the tool-output budget has no closing tag
 
 
 def _indented(text: str) -> str:

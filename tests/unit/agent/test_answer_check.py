@@ -132,3 +132,34 @@ def test_to_dict_has_per_sentence_support():
     d = check_answer("The HoldTime suggested default is 90 seconds [2]. It is 7 seconds [2].", SOURCES).to_dict()
     assert d["supported"] == 1 and d["contradicted"] + d["unsupported"] == 1
     assert [s["status"] for s in d["sentences"]][0] == SUPPORTED and "start" not in d["sentences"][0]
+
+
+OSPF_DR = Src(1, "RFC 2328 §9.4 (Electing the Designated Router)",
+              "This section describes the algorithm used for calculating a network's Designated Router and Backup "
+              "Designated Router. The algorithm is invoked by the Interface state machine. The initial time a "
+              "router runs the election algorithm for a network, the network's Designated Router and Backup "
+              "Designated Router are initialized to 0.0.0.0.")
+
+
+@pytest.mark.parametrize(("question", "answer", "sources"), [
+    ("what is the hold timer?", "The hold timer is the hold timer [1].", SOURCES),
+    ("What is the Hold Timer?", "The Hold Timer is the Hold Timer, as described in the source [1].", SOURCES),
+    # trial32, SmolLM2 on the default index: checked "supported 1/1"
+    ("explain how OSPF elects a designated router on a broadcast segment",
+     "The source of the OSPF elects a designated router on a broadcast segment [1].", [OSPF_DR]),
+])
+def test_a_sentence_that_only_restates_the_question_is_not_supported(question, answer, sources):
+    report = check_answer(answer, sources, question=question)
+    (s,) = report.sentences
+    assert s.status == UNSUPPORTED and s.reasons == ["it only restates the question"], s
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("what is the hold timer?", "The Hold Time MUST be either zero or at least three seconds [1]."),
+    ("what is the lowest hold time?", "The lowest hold time is three seconds [1]."),       # its number
+    # a yes/no question's answer restates it, and answers it
+    ("Is the hold time either zero or at least three seconds?", "The Hold Time is either zero or at least three seconds [1]."),
+])
+def test_an_answer_that_adds_to_the_question_is_still_checked_as_before(question, answer):
+    (s,) = check_answer(answer, SOURCES, question=question).sentences
+    assert s.status == SUPPORTED, s

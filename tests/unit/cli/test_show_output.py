@@ -60,3 +60,34 @@ def test_a_timeout_that_is_not_positive_is_bad_input(capsys, value):
     (exit 1); '--timeout 0' silently meant the default. Both are bad input, exit 2, nothing sent."""
     assert main(["show", "r1", "show version", "--timeout", value]) == 2
     assert "--timeout" in capsys.readouterr().err
+
+
+def test_a_device_error_exits_non_zero_with_the_devices_text_on_stderr(cli, capsys):
+    """trial32: `netops show r1 "show bgp sumary"` printed FRR's "% Unknown command: ..." and exited
+    0, so a script took the error for output. The device's text goes to stderr, as it printed it;
+    stdout gets nothing; the exit status is 1 (7 when other hosts answered)."""
+    assert main(["show", "r1", "show bgp sumary"]) == 1
+    got = capsys.readouterr()
+    assert got.out == "" and got.err.strip() == "% Unknown command: show bgp sumary"
+    assert main(["show", "r1", "show running-config"]) == 0  # output stays output
+
+
+def test_json_says_which_devices_answered_with_an_error(cli, capsys):
+    import json
+
+    assert main(["show", "r1,r2", "show bgp sumary", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["device_errors"] == {"r1": "% Unknown command: show bgp sumary",
+                                    "r2": "% Unknown command: show bgp sumary"}
+    assert doc["results"]["r1"]["device_error"] == "% Unknown command: show bgp sumary"
+    assert doc["results"]["r1"]["output"].strip() == "% Unknown command: show bgp sumary"  # kept
+
+
+def test_one_device_error_among_answers_is_a_partial_failure(cli, capsys, monkeypatch):
+    from netops.cli._common import EXIT_PARTIAL
+
+    real = cli.routers["r2"].show
+    monkeypatch.setattr(cli.routers["r2"], "show", lambda c: "bgpd is not running" if "bgp" in c else real(c))
+    assert main(["show", "r1,r2", "show bgp summary json"]) == EXIT_PARTIAL
+    got = capsys.readouterr()
+    assert got.err.strip() == "r2: bgpd is not running" and got.out.startswith("r1: ")

@@ -111,6 +111,38 @@ CASES = [
     ("frr", " area-password md5 IsisArea", "IsisArea", "area-password md5"),
     ("frr", " domain-password clear IsisDomain", "IsisDomain", "domain-password clear"),
     ("frr", " ip rip authentication string RipPass", "RipPass", "ip rip authentication string"),
+    # polish33 (adv32: a bare "authentication-key X" on cisco_ios was kept): key material in the
+    # common forms, OSPF/IS-IS/BGP/NTP/TACACS/RADIUS/SNMP/FHRP, per platform
+    ("cisco_ios", " authentication-key BareKey1", "BareKey1", "authentication-key"),
+    ("cisco_ios", "  authentication-key 7 0822455D0A17", "0822455D0A17", "authentication-key 7"),
+    ("cisco_ios", "authentication-key 1 md5 NtpBlockKey", "NtpBlockKey", "authentication-key 1 md5"),
+    ("cisco_ios", "authentication-key 1 md5 7 NtpBlockKey7", "NtpBlockKey7", "authentication-key 1 md5 7"),
+    ("cisco_ios", "ntp authentication-key 2 hmac-sha2-256 NtpSha2Key", "NtpSha2Key", "hmac-sha2-256"),
+    ("cisco_ios", " ip ospf authentication-key 0 OspfKey0", "OspfKey0", "authentication-key 0"),
+    ("cisco_ios", " ipv6 ospf authentication ipsec spi 256 md5 0123456789ABCDEF0123456789ABCDEF",
+     "0123456789ABCDEF0123456789ABCDEF", "ipsec spi 256 md5"),
+    ("cisco_ios", " ospfv3 authentication ipsec spi 300 sha1 7 Ospf3Sha1Key", "Ospf3Sha1Key", "spi 300 sha1 7"),
+    ("cisco_ios", " area 0 authentication ipsec spi 400 md5 AreaIpsecKey", "AreaIpsecKey", "area 0 authentication"),
+    ("cisco_ios", " ipv6 ospf encryption ipsec spi 1001 esp aes-cbc 128 7 EspAesKey sha1 7 EspShaKey",
+     "EspAesKey", "esp aes-cbc 128 7"),
+    ("cisco_ios", " ipv6 ospf encryption ipsec spi 1001 esp aes-cbc 128 7 EspAesKey sha1 7 EspShaKey",
+     "EspShaKey", "sha1 7"),
+    ("cisco_ios", "  authentication mode hmac-sha-256 7 EigrpSha256", "EigrpSha256", "authentication mode hmac-sha-256 7"),
+    ("cisco_ios", " glbp 10 authentication text GlbpText", "GlbpText", "glbp 10 authentication text"),
+    ("cisco_ios", " vrrp 1 authentication text VrrpText", "VrrpText", "vrrp 1 authentication text"),
+    ("cisco_ios", " isis password IsisIfPass level-2", "IsisIfPass", "isis password"),
+    ("cisco_ios", " neighbor 10.0.0.2 password 7 BgpType7", "BgpType7", "neighbor 10.0.0.2 password 7"),
+    ("cisco_ios", "snmp-server user u1 g1 v3 auth sha SnmpAuth priv aes 128 SnmpPriv", "SnmpAuth", "auth sha"),
+    ("cisco_ios", "snmp-server user u1 g1 v3 auth sha SnmpAuth priv aes 128 SnmpPriv", "SnmpPriv", "priv aes 128"),
+    ("cisco_ios", " key 7 RadiusBlockKey", "RadiusBlockKey", " key 7"),
+    ("cisco_nxos", " ip ospf authentication-key 3 NxOspf3", "NxOspf3", "authentication-key 3"),
+    ("cisco_nxos", "ntp authentication-key 1 md5 NxNtp 7", "NxNtp", "ntp authentication-key 1 md5"),
+    ("arista_eos", "ntp authentication-key 1 sha1 7 EosNtp", "EosNtp", "sha1 7"),
+    ("arista_eos", " ip ospf message-digest-key 1 sha256 7 EosSha256", "EosSha256", "sha256 7"),
+    ("cisco_xr", " authentication-key 1 md5 encrypted XrNtpKey", "XrNtpKey", "authentication-key 1 md5 encrypted"),
+    ("juniper_junos", '            authentication-key 1 type md5 value "$9$JunosNtp"; ## SECRET-DATA', "$9$JunosNtp",
+     "authentication-key 1 type md5 value"),
+    ("nokia_sros", '   authentication-key 1 key "SrosKeyEntry" hash2', "SrosKeyEntry", "authentication-key 1 key"),
     # Linux hosts (hostapd, wpa_supplicant, chrony keys)
     ("linux", "wpa_passphrase=hostap pass phrase", "hostap pass phrase", "wpa_passphrase="),
     ("linux", '  psk="supplicant secret"', "supplicant secret", "psk="),
@@ -126,6 +158,15 @@ def test_line_rule(platform, line, secret, keep):
         assert secret not in out, (plat, out)
         assert keep in out and REDACTED in out, (plat, out)
         assert redact(out, plat) == out  # idempotent
+
+
+@pytest.mark.parametrize(("platform", "line"), [
+    ("nokia_sros", "   authentication-key 1 {"), ("nokia_sros", "  authentication-key 12 {"),  # MD-CLI: a key's block
+    ("cisco_ios", " isis authentication mode md5"), ("cisco_ios", " authentication mode md5"),
+    ("cisco_ios", " ip ospf authentication message-digest"), ("cisco_ios", " authentication key-chain OSPF-KC"),
+])
+def test_a_key_block_or_a_mode_is_not_a_key(platform, line):
+    assert redact(line, platform) == line
 
 
 @pytest.mark.parametrize("line", [

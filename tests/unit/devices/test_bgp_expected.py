@@ -1,0 +1,82 @@
+"""A device that says BGP is not running but should run it is a fault, not a router without BGP
+(trial32: with bgpd stopped on r3, "is r3 healthy?" had no verdict: FRR's "bgpd is not running" is
+also what a router without BGP says). What tells them apart: BGP in the running configuration, or
+the inventory's AS number or BGP neighbours for the device."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.devices.credentials import Credentials
+from netops.devices.getters import resolve_getter
+from netops.devices.inventory import Host
+
+
+
+def _host(platform: str, **data):
+    return Host(name="r2", hostname="127.0.0.1", port=22, platform=platform, credentials=Credentials(), data=data)
+
+
+def _bgp(host, outputs: dict[str, str]):
+    sent: list[str] = []
+
+    def read(command: str) -> str:
+        sent.append(command)
+        return outputs.get(command, "% Unknown command: " + command)
+
+    _, get = resolve_getter("bgp", {})
+    return get(host, read), sent
+
+
+FRR_DOWN = {"show bgp summary json": "bgpd is not running\n", "show bgp vrf all summary json": "bgpd is not running\n",
+            # vtysh builds the running configuration from the daemons: with bgpd down, no "router bgp"
+            "show running-config": "frr version 8.4.4\nhostname r2\n!\ninterface eth-r1\n ip address 198.51.100.2/30\nexit\n!\nend\n"}
+
+
+def test_frr_bgpd_down_on_a_router_the_inventory_gives_an_as_number_is_a_fault():
+    found, sent = _bgp(_host("frr", asn=65002), FRR_DOWN)
+    assert found.expected == "the inventory gives it AS 65002"
+    assert found.note.startswith("BGP should run on this device (the inventory gives it AS 65002) but is not running")
+    assert "bgpd is not running" in found.note
+    assert "show running-config" in sent  # looked for BGP configuration first
+
+
+def test_inventory_bgp_neighbours_also_say_it_should_run():
+    found, _ = _bgp(_host("frr", bgp_neighbors={"198.51.100.1": {"peer": "r1"}}), FRR_DOWN)
+    assert found.expected == "the inventory lists 1 BGP neighbour(s) for it"
+
+
+def test_a_router_without_bgp_stays_no_verdict():
+    found, _ = _bgp(_host("frr"), FRR_DOWN)
+    assert found.expected is None
+    assert found.note == "BGP is not configured or not running on this device (the device said: bgpd is not running)"
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ("hostname r2\n!\nrouter bgp 65002\n bgp router-id 10.0.0.2\n!\nend\n", "'router bgp 65002' in its running configuration"),
+    ("hostname r2\n!\nrouter ospf 1\n!\nend\n", None),
+])
+def test_ios_bgp_in_the_running_configuration_says_it_should_run(config, expected):
+    outputs = {"show bgp all summary": "% BGP not active\n", "show ip bgp all summary": "% BGP not active\n",
+               "show ip bgp summary": "% BGP not active\n", "show running-config": config}
+    found, _ = _bgp(_host("cisco_ios"), outputs)
+    assert not found.neighbors
+    assert found.expected == expected
+    assert ("should run" in found.note) == bool(expected), found.note
+
+
+def test_a_device_running_bgp_is_not_read_again():
+    ok = {"show bgp summary json": '{"ipv4Unicast": {"routerId": "10.0.0.2", "as": 65002, "peers": {}}}',
+          "show bgp vrf all summary json": '{"default": {"ipv4Unicast": {"routerId": "10.0.0.2", "as": 65002, "peers": {}}}}'}
+    found, sent = _bgp(_host("frr", asn=65002), ok)
+    assert found.expected is None and "show running-config" not in sent
+
+
+def test_the_health_reading_counts_it_as_down():
+    from netops.agent.grounding import _health
+    from netops.devices.results import AggregateResult, HostResult
+
+    down, _ = _bgp(_host("frr", asn=65002), FRR_DOWN)
+    without, _ = _bgp(_host("frr"), FRR_DOWN)
+    assert _health("bgp_neighbors", AggregateResult("get", {"r2": HostResult("r2", True, data=down)})) == -1
+    assert _health("bgp_neighbors", AggregateResult("get", {"r2": HostResult("r2", True, data=without)})) is None
