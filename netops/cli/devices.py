@@ -3,7 +3,8 @@
 Thin: parse arguments, call :class:`netops.devices.service.DeviceService` (from a
 :class:`netops.session.Session`, so every command sent or refused is in the audit log), render.
 Exit codes: 0 all hosts ok, 7 some hosts failed, 1 every host failed, 4 every host lacks what was
-asked for (a BGP peer), 5 refused by policy.
+asked for (a BGP peer), 5 refused by policy. A device that answered with an error (``show``) or
+whose state is a fault (``state``: BGP should run but is not running) counts as failed.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ def _raise_if_refused(agg: Any) -> None:
 def _exit_for(ctx: click.Context, agg: Any) -> None:
     """0 all ok; 7 some hosts failed; 4 every host said the thing asked for is not there (a BGP
     peer it does not have), as an unknown host is; 1 every host failed otherwise. A device that
-    answered a command with an error (``% BGP is not running``) counts as failed here."""
+    answered a command with an error (``% BGP is not running``), or whose typed state is a fault
+    (BGP should run there but is not running), counts as failed here."""
     from netops.errors import NotFoundError
 
-    refused = getattr(agg, "device_errors", {})
+    refused = {**getattr(agg, "device_errors", {}), **getattr(agg, "faults", {})}
     if not agg.failed and not refused:
         return
     failed = agg.failed_hosts
@@ -385,4 +387,6 @@ def state(ctx: click.Context, targets: str, getter: str, arg: str | None, prefix
         from netops.cli.devices_render import render_state
 
         render_state(console(), name, agg)
+    for host, fault in agg.faults.items():  # stderr, with --json too: a script's log says why it failed
+        click.echo(f"{host}: {fault}", err=True)
     _exit_for(ctx, agg)

@@ -114,6 +114,12 @@ class BgpNeighbors(BaseModel):
     65002`` in its running configuration; the inventory's AS number for it): a fault, where the
     same device words ("bgpd is not running") also come from a router without BGP."""
 
+    @property
+    def fault(self) -> str | None:
+        """What is wrong on the device, for a script to be told (``netops state`` exits non-zero):
+        BGP should run here but does not (the note, when :attr:`expected` is set)."""
+        return self.note if self.expected else None
+
     def by_peer(self, peer: str) -> BgpNeighbor | None:
         return next((n for n in self.neighbors if n.peer == peer), None)
 
@@ -324,3 +330,10 @@ class BgpPeersRoutes(BaseModel):
     """Peers (addresses) whose routes were not read: the session is down, or the read failed."""
     note: str | None = None
     """Why the list is what it is when that is not obvious (no BGP peer in the VRF)."""
+
+    @property
+    def fault(self) -> str | None:
+        """Peers whose routes could not be read (a session that is down is state, not a fault):
+        for a script to be told (``netops state`` exits non-zero)."""
+        failed = [p.note for p in self.peers if p.note and p.note.startswith("could not read")]
+        return "; ".join(failed) or None

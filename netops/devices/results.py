@@ -40,6 +40,10 @@ class HostResult:
     running``, ``% Unknown command: ...``). The read worked (``ok``; the text is in ``output``, and
     is evidence: "BGP is not running" answers a question); a script running one command is told
     (``netops show`` exits non-zero)."""
+    fault: str | None = None
+    """A getter read the device, and what it read is a fault (BGP should run here but is not
+    running; a peer's routes could not be read): the typed state is in ``data`` and a script is
+    told (``netops state`` exits non-zero and says it on stderr)."""
 
     @property
     def failed(self) -> bool:
@@ -64,6 +68,7 @@ class HostResult:
             "elapsed": round(self.elapsed, 4),
             "truncated": self.truncated,
             "device_error": self.device_error,
+            "fault": self.fault,
         }
 
 
@@ -100,6 +105,11 @@ class AggregateResult(Mapping[str, HostResult]):
         return {h: r.device_error for h, r in self.results.items() if r.ok and r.device_error}
 
     @property
+    def faults(self) -> dict[str, str]:
+        """Host -> the fault a getter found in what it read (:attr:`HostResult.fault`)."""
+        return {h: r.fault for h, r in self.results.items() if r.ok and r.fault}
+
+    @property
     def ok_hosts(self) -> dict[str, HostResult]:
         return {h: r for h, r in self.results.items() if r.ok}
 
@@ -114,5 +124,6 @@ class AggregateResult(Mapping[str, HostResult]):
             "failed": self.failed,
             "failed_hosts": sorted(self.failed_hosts),
             "device_errors": self.device_errors,
+            "faults": self.faults,
             "results": {h: r.to_dict() for h, r in self.results.items()},
         }

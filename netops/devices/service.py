@@ -244,7 +244,7 @@ class DeviceService:
                                      elapsed=time.monotonic() - start)
             return HostResult(host=host.name, ok=True, command="; ".join(commands), data=data,
                               output=outputs[-1] if outputs and name == "config" else None,
-                              elapsed=time.monotonic() - start)
+                              elapsed=time.monotonic() - start, fault=getattr(data, "fault", None))
 
         return self._fan_out(f"get {name}", hosts, one, on_result, cancel, {h.name: name for h in hosts})
 

@@ -264,3 +264,8 @@ def test_bgpd_stopped_on_a_router_that_should_run_bgp_is_a_fault(lab_clean, monk
     assert main(["show", "r2", "show bgp summary"]) == 1
     got = capsys.readouterr()
     assert got.out == "" and got.err.strip() == "bgpd is not running"
+    # `netops state` as well (tail33: it exited 0): non-zero, the fault on stderr, `--json` names it
+    assert main(["state", "r2", "bgp", "--json"]) == 1
+    got = capsys.readouterr()
+    assert json.loads(got.out)["faults"]["r2"].startswith("BGP should run on this device")
+    assert got.err.startswith("r2: BGP should run on this device")

@@ -126,3 +126,36 @@ def test_an_option_the_getter_does_not_take_is_one_line_of_bad_input(cli, capsys
     assert main(["state", "r1", "bgp", "--family", "ipv6"]) == 2
     err = capsys.readouterr().err
     assert "(got family)" in err and "peer" not in err
+
+
+def _bgpd_down(sim, name):
+    """bgpd stopped on ``name``: vtysh says so to every BGP read; the configuration still has BGP."""
+    router = sim.routers[name]
+    show = router.show
+    router.show = lambda command: "bgpd is not running\n" if " bgp " in f" {command} " else show(command)
+
+
+def test_bgp_that_should_run_but_does_not_is_a_fault_state_exits_non_zero(cli, capsys):
+    """tail33: 'netops state r2 bgp' exited 0 with bgpd down on a router configured for BGP (the
+    getter's `expected`), where 'netops show' exits 1: a script checking the exit status missed it.
+    Now 1 (every host faulted), the fault on stderr, and `--json` names it (`faults`, `fault`)."""
+    _bgpd_down(cli, "r2")
+    assert main(["state", "r2", "bgp"]) == 1
+    got = capsys.readouterr()
+    line = next(ln for ln in got.err.splitlines() if ln.startswith("r2: "))
+    assert "BGP should run on this device" in line and "but is not running" in line, got.err
+    assert main(["state", "r2", "bgp", "--json"]) == 1
+    got = capsys.readouterr()
+    doc = json.loads(got.out)
+    assert "should run" in doc["faults"]["r2"] and doc["results"]["r2"]["fault"] == doc["faults"]["r2"]
+    assert doc["results"]["r2"]["ok"] is True and doc["results"]["r2"]["data"]["expected"]  # the state is still there
+    assert "r2: BGP should run" in got.err
+    # beside a healthy router: partial (7), as for `netops show`
+    assert main(["state", "r1,r2", "bgp"]) == 7
+    assert "r1: " not in capsys.readouterr().err
+
+
+def test_healthy_bgp_has_no_fault(cli, capsys):
+    assert main(["state", "r1,r2", "bgp", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["faults"] == {} and all(r["fault"] is None for r in doc["results"].values())
