@@ -282,6 +282,8 @@ def show(ctx: click.Context, targets: str, command: str, timeout: float | None, 
         emit_json(agg.to_dict())
     else:
         _render_outputs(agg)
+    for host, why in agg.parse_errors.items():  # stderr, with --json too (there `data` is null)
+        click.echo(f"{host}: warning: {why}; the raw output is shown", err=True)
     _exit_for(ctx, agg)
 
 

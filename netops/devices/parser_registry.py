@@ -100,13 +100,23 @@ def find_parser(platform: str, command: str) -> Parser | None:
 def parse_output(platform: str, command: str, text: str) -> Any:
     """Structured data from a registered parser, or ``None`` when no parser knows the command.
 
-    A parser that fails raises :class:`DeviceError` naming it (callers keep the raw text)."""
+    A parser that fails raises :class:`DeviceError` in one line naming the plugin that registered
+    it, the parser and the exception's message, redacted (callers keep the raw text and say it)."""
     parser = find_parser(platform, command)
     if parser is None:
         return None
     try:
         return parser(text)
-    except DeviceError:
-        raise
     except Exception as exc:
-        raise DeviceError(f"parser {parser.name or parser.key} failed on {command!r}: {type(exc).__name__}: {exc}") from exc
+        from netops.plugins import BUILTIN, parsers as registry
+
+        owner = registry().owners.get(parser.key)
+        who = "netops's" if owner in (None, BUILTIN) else f"plugin {owner!r}'s"
+        from netops.devices.redact import redact
+        from netops.privacy import redact_text
+
+        # the message may quote the output it failed on: redacted line by line (config-line rules
+        # are anchored at a line's start), then made one line
+        said = " ".join((redact_text(redact(str(exc), platform)) or "").split()) or "(no message)"
+        raise DeviceError(f"{who} parser {parser.name or parser.key!r} failed on {normalise(command)!r}: "
+                          f"{type(exc).__name__}: {said}"[:500]) from exc

@@ -40,6 +40,9 @@ class HostResult:
     running``, ``% Unknown command: ...``). The read worked (``ok``; the text is in ``output``, and
     is evidence: "BGP is not running" answers a question); a script running one command is told
     (``netops show`` exits non-zero)."""
+    parse_error: str | None = None
+    """The parser registered for the command failed (one line naming the plugin, the parser and
+    the exception's message, redacted): ``data`` is None and ``output`` is the raw text."""
     fault: str | None = None
     """A getter read the device, and what it read is a fault (BGP should run here but is not
     running; a peer's routes could not be read): the typed state is in ``data`` and a script is
@@ -69,6 +72,7 @@ class HostResult:
             "truncated": self.truncated,
             "device_error": self.device_error,
             "fault": self.fault,
+            "parse_error": self.parse_error,
         }
 
 
@@ -110,6 +114,11 @@ class AggregateResult(Mapping[str, HostResult]):
         return {h: r.fault for h, r in self.results.items() if r.ok and r.fault}
 
     @property
+    def parse_errors(self) -> dict[str, str]:
+        """Host -> why the parser of its output failed (:attr:`HostResult.parse_error`)."""
+        return {h: r.parse_error for h, r in self.results.items() if r.parse_error}
+
+    @property
     def ok_hosts(self) -> dict[str, HostResult]:
         return {h: r for h, r in self.results.items() if r.ok}
 
@@ -125,5 +134,6 @@ class AggregateResult(Mapping[str, HostResult]):
             "failed_hosts": sorted(self.failed_hosts),
             "device_errors": self.device_errors,
             "faults": self.faults,
+            "parse_errors": self.parse_errors,
             "results": {h: r.to_dict() for h, r in self.results.items()},
         }

@@ -478,10 +478,11 @@ class DeviceService:
                 cap = self.settings.ssh.max_output_bytes
                 clean = (f"{clean}\n[netops: the device's output was cut at {cap} bytes; the filter saw only "
                          "those, not the lines after them]")
-        data = None if out.truncated or local else _parsed(host.platform, command, out.text)  # parse raw, then redact
+        data, unparsed = (None, None) if out.truncated or local else _parsed(host.platform, command, out.text)  # parse raw, then redact
         return HostResult(host=host.name, ok=True, command=redact(command, host.platform), output=clean,
                           data=None if data is None else redact_data(data, host.platform),
-                          elapsed=time.monotonic() - start, truncated=out.truncated, device_error=said)
+                          elapsed=time.monotonic() - start, truncated=out.truncated, device_error=said,
+                          parse_error=None if said else unparsed)  # the device's error says why already
 
     def _send(self, host: Host, command: str, timeout: float | None, *, kind: str,
               cancel: "CancelToken | None" = None) -> tuple[CommandOutput, str]:
@@ -593,15 +594,16 @@ def _refusal(platform: str, out: CommandOutput, clean: str) -> str | None:
     return said
 
 
-def _parsed(platform: str, command: str, text: str) -> Any:
-    """Structured data from a parser registered for this command (built-in or plugin), if any.
-    A parser that fails leaves the raw text as the only result: reads never fail for it."""
+def _parsed(platform: str, command: str, text: str) -> tuple[Any, str | None]:
+    """Structured data from a parser registered for this command (built-in or plugin), if any,
+    and why there is none when its parser failed (one line naming the plugin and the parser,
+    redacted). A parser that fails leaves the raw text as the result: reads never fail for it."""
     from netops.devices.parser_registry import parse_output
 
     try:
-        return parse_output(platform, command, text)
-    except DeviceError:
-        return None
+        return parse_output(platform, command, text), None
+    except DeviceError as exc:  # redacted by parse_output
+        return None, exc.message
 
 
 def _error_from(result: HostResult) -> DeviceError:

@@ -91,3 +91,50 @@ def test_one_device_error_among_answers_is_a_partial_failure(cli, capsys, monkey
     assert main(["show", "r1,r2", "show bgp summary json"]) == EXIT_PARTIAL
     got = capsys.readouterr()
     assert got.err.strip() == "r2: bgpd is not running" and got.out.startswith("r1: ")
+
+
+def test_a_plugin_parser_that_raises_is_said_and_the_raw_output_still_shown(cli, capsys, tmp_path, monkeypatch):
+    """tail33: a plugin parser that raised gave `data: null` and not a word: `netops show` (and its
+    `--json`) now says which plugin's parser failed and why (redacted), and the output is shown."""
+    import json
+
+    from netops import plugins
+    from tests.unit.core.test_plugins import _install_dist
+
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    _install_dist(site, "broken-config-parser", "good_broken_parser", source="""
+        from netops.hookspecs import hookimpl
+        from netops.devices.parser_registry import Parser
+
+        def config(text):
+            raise ValueError("cannot read line 3:\\nusername admin password s3cr3tpw")
+
+        @hookimpl
+        def register_parsers(register):
+            register(Parser(platform="frr", command=r"show running-config", parse=config, name="config-lines"))
+    """)
+    plugins.reset()
+    try:
+        expected = cli.routers["r1"].running()
+        assert main(["show", "r1", "show running-config"]) == 0  # the read worked
+        got = capsys.readouterr()
+        assert got.out.rstrip("\n").splitlines() == expected.rstrip("\n").splitlines()
+        (line,) = got.err.strip().splitlines()
+        assert line.startswith("r1: warning: plugin 'broken-config-parser'") and "'config-lines'" in line, line
+        assert "ValueError: cannot read line 3: username admin password <redacted>" in line, line
+        assert "s3cr3tpw" not in got.err and line.endswith("the raw output is shown")
+
+        assert main(["show", "r1", "show running-config", "--json"]) == 0
+        got = capsys.readouterr()
+        doc = json.loads(got.out)
+        r1 = doc["results"]["r1"]
+        assert r1["data"] is None and r1["output"].rstrip("\n") == expected.rstrip("\n")
+        assert doc["parse_errors"]["r1"] == r1["parse_error"] and "'config-lines'" in r1["parse_error"]
+        assert "s3cr3tpw" not in got.out + got.err and "r1: warning: plugin" in got.err
+    finally:
+        plugins.reset()
+        import sys
+
+        sys.modules.pop("good_broken_parser", None)
