@@ -111,12 +111,12 @@ def parse_output(platform: str, command: str, text: str) -> Any:
         from netops.plugins import BUILTIN, parsers as registry
 
         owner = registry().owners.get(parser.key)
-        who = "netops's" if owner in (None, BUILTIN) else f"plugin {owner!r}'s"
+        of = "netops's own" if owner in (None, BUILTIN) else f"of plugin {owner!r}"
         from netops.devices.redact import redact
         from netops.privacy import redact_text
 
         # the message may quote the output it failed on: redacted line by line (config-line rules
         # are anchored at a line's start), then made one line
         said = " ".join((redact_text(redact(str(exc), platform)) or "").split()) or "(no message)"
-        raise DeviceError(f"{who} parser {parser.name or parser.key!r} failed on {normalise(command)!r}: "
+        raise DeviceError(f"parser {parser.name or parser.key!r} ({of}) failed on {normalise(command)!r}: "
                           f"{type(exc).__name__}: {said}"[:500]) from exc
