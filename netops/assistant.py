@@ -539,11 +539,15 @@ class Assistant:
             probe_ms = (time.perf_counter() - t) * 1000
             if reason:
                 offline, notice = True, f"{reason}; answering offline"
-        if cid is None and self.use_history and unsaved is None:  # a new conversation records the model that answers it
+        if self.use_history and unsaved is None:
             try:
-                cid = self.session.history.new_conversation(question, None if offline else self.model)
+                if cid is None:  # a new conversation records the model that answers it
+                    cid = self.session.history.new_conversation(question, None if offline else self.model)
+                # the question is kept now, its answer once complete: a netops killed mid-answer (or
+                # a closed terminal) left the conversation's title and lost the question
+                self.session.history.append(cid, "user", question)
             except sqlite3.Error as exc:
-                unsaved = _unsaved(self.settings.paths.history_db, exc)
+                unsaved, cid = _unsaved(self.settings.paths.history_db, exc), None
         yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x), cid) if offline \
             else ModeEvent("agent", self.model, cut, cid)
         channel, turn = _Channel(), _Turn()
@@ -728,8 +732,7 @@ class Assistant:
             history = self.session.history
             from netops.agent.transcript import answer_meta
 
-            try:
-                history.append(cid, "user", question)
+            try:  # the question was stored when it was asked
                 history.append(cid, "assistant", answer.text, answer_meta(answer))
             except sqlite3.Error as exc:  # the answer stands; the file is left for the person to look at
                 unsaved = _unsaved(self.settings.paths.history_db, exc)
@@ -815,7 +818,10 @@ class Assistant:
         if hasattr(chat_model, "num_ctx"):
             chat_model.num_ctx = self.budget.num_ctx
         agent = build_agent(chat_model, toolbox, SYSTEM, stats, ctx.emit, cancel)
-        messages: list[Any] = [HumanMessage(m.content) if m.role == "user" else AIMessage(m.content) for m in prior]
+        # a question netops stopped before answering is left out: the next question is not read as
+        # an answer to it, and no made-up reply stands in for one (it is still among `earlier`)
+        messages: list[Any] = [HumanMessage(m.content) if m.role == "user" else AIMessage(m.content) for m in prior
+                               if not getattr(m, "unanswered", False)]
         messages.append(HumanMessage(g.user_message(question)))
         final_text = ""
         error: NetopsError | None = None

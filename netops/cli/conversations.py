@@ -73,6 +73,10 @@ def show_cmd(cid: str, as_json: bool) -> None:
             click.echo(m.content)  # piped: the stored text, exactly
         if m.role == "assistant":
             _answer_details(m)
+        elif m.unanswered:
+            from netops.store.history import UNANSWERED
+
+            click.echo(f"  ({UNANSWERED})")
 
 
 def _answer_details(message) -> None:  # type: ignore[no-untyped-def]

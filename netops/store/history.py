@@ -1,6 +1,8 @@
 """Conversation history in SQLite (``settings.paths.history_db``): conversations and messages.
 
 Only what a person saw is kept (questions, answers, mode, citations), not raw device output;
+a question is stored when it is asked and its answer when it is complete, so a netops killed
+mid-answer leaves the question, read back as unanswered (:attr:`HistoryMessage.unanswered`);
 ``netops ask --continue`` (or ``--conversation ID``) feeds the last few messages back to the
 model. Messages are full-text searchable (SQLite FTS5) for ``netops conversations list --query``.
 
@@ -88,12 +90,21 @@ class RedactionReport:
         return asdict(self)
 
 
+UNANSWERED = "netops stopped before answering"
+"""What every surface says under a question that has no answer in the history: netops was killed
+(or the terminal closed) while it answered, as a question is stored when it is asked and its
+answer when the answer is complete."""
+
+
 @dataclass(frozen=True)
 class HistoryMessage:
     role: str
     content: str
     created_at: str
     meta: dict[str, Any] = field(default_factory=dict)
+    unanswered: bool = False
+    """A question with no answer after it (:data:`UNANSWERED`): netops stopped while it answered
+    (killed, the terminal closed), or it is still answering it in another process."""
 
 
 @dataclass(frozen=True)
@@ -386,5 +397,9 @@ class History:
     def messages(self, cid: str, last: int | None = None) -> list[HistoryMessage]:
         rows = self._conn.execute("SELECT role, content, created_at, meta FROM messages WHERE conversation_id=? "
                                   "ORDER BY id", (cid,)).fetchall()
-        out = [HistoryMessage(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+        # a question is stored when it is asked, its answer once complete: a question followed by
+        # another question (or by nothing) was not answered
+        out = [HistoryMessage(r[0], r[1], r[2], json.loads(r[3]),
+                              unanswered=r[0] == "user" and (n + 1 == len(rows) or rows[n + 1][0] == "user"))
+               for n, r in enumerate(rows)]
         return out[-last:] if last else out

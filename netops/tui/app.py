@@ -1107,7 +1107,11 @@ class ChatApp(App[None]):
         for m in getattr(conv, "messages", []) or []:
             if m.role == "user":
                 widgets.append(UserMessage(m.content))
-                self.entries.append(Entry("user", m.content))
+                self.entries.append(Entry("user", m.content, unanswered=m.unanswered))
+                if m.unanswered:  # killed mid-answer (or the terminal closed): said, not a blank
+                    from netops.store.history import UNANSWERED
+
+                    widgets.append(Notice(UNANSWERED, "warning"))
             else:
                 stored = stored_answer(m)
                 widgets.append(AnswerView(head=mode_line(stored.mode or "offline", stored.model), settled=stored))

@@ -26,6 +26,8 @@ class Entry:
     """The person stopped the answer (a partial one was not cut off)."""
     numbers: list[int] = field(default_factory=list)
     """The number of each citation, as the answer's text cites it (empty: 1, 2, 3 in order)."""
+    unanswered: bool = False
+    """A question of a resumed conversation that has no answer (netops stopped before answering)."""
 
     @classmethod
     def from_answer(cls, answer: Any) -> "Entry":
@@ -49,6 +51,10 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
     for e in entries:
         if e.role == "user":
             lines += ["## Question", "", e.text, ""]
+            if e.unanswered:
+                from netops.store.history import UNANSWERED
+
+                lines += [f"**No answer: {UNANSWERED}.**", ""]
             continue
         head = "## Command result" if e.role == "command" else "## Answer"
         who = "offline (no model)" if e.mode == "offline" else (f"agent ({e.model})" if e.model else (e.mode or ""))
