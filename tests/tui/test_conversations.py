@@ -197,3 +197,26 @@ async def test_a_search_with_brackets_is_said_as_typed(chat_settings):
             screen.query_one("#conv-search", Input).value = query
             await wait_until(pilot, lambda: query in str(screen.query_one("#conv-empty", Static).render()),
                              timeout=10, what=f"the empty line saying {query!r}")
+
+
+async def test_resume_says_a_question_netops_stopped_before_answering(chat_settings, tmp_path):
+    """tail33: a chat killed mid-answer left the question stored (it is kept when asked) and no
+    answer: the resumed chat shows the question with 'netops stopped before answering' under it,
+    and the export says so, where an answer would be."""
+    from netops.store.history import UNANSWERED, History
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.message import Notice, UserMessage
+
+    with History(chat_settings.paths.history_db) as history:  # as a killed netops leaves it
+        cid = history.new_conversation("why is r2 not learning 203.0.113.0/24?")
+        history.append(cid, "user", "why is r2 not learning 203.0.113.0/24?")
+    app = ChatApp(chat_settings, offline=True, conversation_id=cid)
+    target = tmp_path / "resumed.md"
+    async with app.run_test(size=SIZE) as pilot:
+        said = await wait_until(pilot, lambda: [n for n in app.query(Notice) if UNANSWERED in str(n.render())],
+                                what="the unanswered notice")
+        assert [m.text for m in app.query(UserMessage)] == ["why is r2 not learning 203.0.113.0/24?"]
+        assert "-warning" in said[0].classes and not finished(app)
+        app.action_export(str(target))
+    text = target.read_text()
+    assert "why is r2 not learning 203.0.113.0/24?\n\n**No answer: netops stopped before answering.**" in text
