@@ -105,11 +105,16 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
         if name in PEER_GETTERS:
             from netops.devices import peer_routes
 
-            return peer_routes.run(name, fn, lambda: module.GETTERS["bgp_neighbors"](host, read), host, read,
+            # the sessions as `state bgp` reads them: BGP that should run but is not is said (not "no such peer")
+            return peer_routes.run(name, fn, lambda: _expected_bgp(host, read, module,
+                                                                   module.GETTERS["bgp_neighbors"](host, read)),
+                                   host, read,
                                    addresses=peer_addresses, **args)
         if name == "bgp_neighbors":
             found = _expected_bgp(host, read, module, fn(host, read))
             return _in_vrf(found, args["vrf"]) if "vrf" in args else found
+        if name == "bgp_routes":  # the BGP table of a router whose bgpd is down: the same fault
+            return _expected_bgp(host, read, module, fn(host, read, **args))
         return fn(host, read, **args)
 
     return name, dispatch
@@ -128,7 +133,7 @@ def _expected_bgp(host: Any, read: Callable[[str], str], module: Any, found: Any
     from netops.devices.parsers import not_running_note
 
     off = not_running_note("BGP")
-    if found.neighbors or not (found.note or "").startswith(off):
+    if getattr(found, "neighbors", None) or getattr(found, "paths", None) or not (found.note or "").startswith(off):
         return found
     why = None
     config = module.GETTERS.get("config")

@@ -245,6 +245,13 @@ class BgpRoutes(BaseModel):
     paths: list[BgpPath] = Field(default_factory=list)
     note: str | None = None
     """Why there are no paths when it is not simply "none" (BGP not running)."""
+    expected: str | None = None
+    """BGP is not running but should (as :attr:`BgpNeighbors.expected`)."""
+
+    @property
+    def fault(self) -> str | None:
+        """BGP should run here but is not running (the note): ``netops state`` exits non-zero."""
+        return self.note if self.expected else None
 
 
 class BgpPeerPolicy(BaseModel):
@@ -330,10 +337,15 @@ class BgpPeersRoutes(BaseModel):
     """Peers (addresses) whose routes were not read: the session is down, or the read failed."""
     note: str | None = None
     """Why the list is what it is when that is not obvious (no BGP peer in the VRF)."""
+    expected: str | None = None
+    """BGP is not running but should (as :attr:`BgpNeighbors.expected`): no peer was read."""
 
     @property
     def fault(self) -> str | None:
-        """Peers whose routes could not be read (a session that is down is state, not a fault):
-        for a script to be told (``netops state`` exits non-zero)."""
+        """BGP should run but is not running (the note), or the peers whose routes could not be
+        read (a session that is down is state, not a fault): for a script to be told
+        (``netops state`` exits non-zero)."""
+        if self.expected:
+            return self.note
         failed = [p.note for p in self.peers if p.note and p.note.startswith("could not read")]
         return "; ".join(failed) or None

@@ -126,7 +126,12 @@ def run(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], host: A
     asked = peer
     seen = None
     if not is_address(peer):
-        peer, seen = resolve(neighbors(), peer, family, host.name, addresses, vrf)
+        found = neighbors()
+        if getattr(found, "expected", None):  # not "r2 has no BGP peer r1": BGP should run there and does not
+            from netops.errors import DeviceError
+
+            raise DeviceError(f"{found.note}: no routes are exchanged with {asked}")
+        peer, seen = resolve(found, peer, family, host.name, addresses, vrf)
     fam = family or ("ipv6" if ipaddress.ip_address(peer).version == 6 else "ipv4")
     out = fn(host, read, peer=peer, family=fam, vrf=vrf)
     out.vrf = vrf
@@ -180,6 +185,7 @@ def run_all(name: str, fn: Callable[..., Any], neighbors: Callable[[], Any], hos
     notes = [f"not read: {', '.join(skipped)} (another BGP instance, or not a peer address): name the peer"
              ] if skipped else []
     if not rows:
+        out.expected = getattr(found, "expected", None)
         others = sorted({n.vrf for n in found.neighbors} - {vrf})
         out.note = "; ".join([found.note or (
             f"{host.name} has no BGP peers" + ("" if vrf == "default" else f" in VRF {vrf}")

@@ -159,3 +159,32 @@ def test_healthy_bgp_has_no_fault(cli, capsys):
     assert main(["state", "r1,r2", "bgp", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["faults"] == {} and all(r["fault"] is None for r in doc["results"].values())
+
+
+@pytest.mark.parametrize("args", [["advertised", "all"], ["bgp_routes", "203.0.113.0/24"], ["bgp", "--vrf", "CUST-A"]])
+def test_the_other_bgp_reads_of_a_router_whose_bgpd_is_down_are_faults_too(cli, capsys, args):
+    """tail33: with bgpd down on r2 (configured for BGP), 'state r2 advertised all' and 'state r2
+    bgp_routes P' exited 0 with 'BGP is not configured or not running' (the peer getters read the
+    sessions around the `expected` check): now 1 and the same stderr line as `state r2 bgp`."""
+    _bgpd_down(cli, "r2")
+    assert main(["state", "r2", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("r2: BGP should run on this device ('router bgp 65002' in its running configuration)"), err
+
+
+def test_a_named_peer_on_a_router_whose_bgpd_is_down_is_not_called_unknown(cli, capsys):
+    """'state r2 advertised r1' with bgpd down said r2 had no such peer (exit 4, not found): it is
+    BGP that is down (exit 1), and the reason says so."""
+    _bgpd_down(cli, "r2")
+    assert main(["state", "r2", "advertised", "r1", "--json"]) == 1
+    r2 = json.loads(capsys.readouterr().out)["results"]["r2"]
+    assert not r2["ok"] and "BGP should run on this device" in r2["error"] and "with r1" in r2["error"], r2
+
+
+def test_bgp_down_on_a_router_nothing_says_should_run_it_is_no_fault(cli, capsys):
+    """No BGP in the configuration and none in the inventory: 'not running' is that router's state."""
+    router = cli.routers["r2"]
+    router.tree.children = [c for c in router.tree.children if not c.line.startswith("router bgp ")]
+    assert main(["state", "r2", "bgp", "--json"]) == 0
+    got = capsys.readouterr()
+    assert json.loads(got.out)["faults"] == {} and "r2:" not in got.err
