@@ -269,3 +269,5 @@ def test_bgpd_stopped_on_a_router_that_should_run_bgp_is_a_fault(lab_clean, monk
     got = capsys.readouterr()
     assert json.loads(got.out)["faults"]["r2"].startswith("BGP should run on this device")
     assert got.err.startswith("r2: BGP should run on this device")
+    assert main(["state", "r2", "advertised", "all"]) == 1  # the peer reads go through the same check
+    assert capsys.readouterr().err.startswith("r2: BGP should run on this device")
