@@ -115,3 +115,18 @@ def test_an_unreadable_configuration_leaves_the_inventory_to_tell():
     _, get = resolve_getter("bgp", {})
     found = get(_host("cisco_ios", asn=65002), read)
     assert found.expected == "the inventory gives it AS 65002"
+
+
+def test_a_device_that_should_run_bgp_is_down_beside_others_whose_sessions_are_up():
+    """review33: "is BGP healthy on r1 and r2?" with r2's bgpd down and r1's listed sessions
+    Established read healthy (r1's rows were judged, r2's fault was not)."""
+    from netops.agent.grounding import _health
+    from netops.devices.models import BgpNeighbor, BgpNeighbors
+    from netops.devices.results import AggregateResult, HostResult
+
+    down, _ = _bgp(_host("frr", asn=65002), FRR_DOWN)
+    up = BgpNeighbors(neighbors=[BgpNeighbor(peer="198.51.100.10", remote_as=65003, state="Established", established=True,
+                                                admin_down=False)])
+    agg = AggregateResult("get", {"r1": HostResult("r1", True, data=up), "r2": HostResult("r2", True, data=down)})
+    assert _health("bgp_neighbors", agg) == -1
+    assert _health("bgp_neighbors", AggregateResult("get", {"r1": HostResult("r1", True, data=up)})) == 1
