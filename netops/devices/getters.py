@@ -132,7 +132,7 @@ def _expected_bgp(host: Any, read: Callable[[str], str], module: Any, found: Any
     the daemons, so with bgpd down it has no ``router bgp``: there (or when the configuration could
     not be read) the inventory is what tells. A configuration read with no BGP in it, from a device
     whose daemon runs, is a router without BGP: no fault, whatever the inventory says."""
-    from netops.devices.parsers import not_running_note
+    from netops.devices.parsers import command_error, not_running_note
 
     off = not_running_note("BGP")
     if found.neighbors or not (found.note or "").startswith(off):
@@ -146,8 +146,11 @@ def _expected_bgp(host: Any, read: Callable[[str], str], module: Any, found: Any
     config = module.GETTERS.get("config")
     if config is not None:
         try:
-            m = _BGP_CONFIG.search(config(host, read).text)
-            config_tells = not _DAEMON_DOWN.search(said)
+            text = config(host, read).text or ""
+            m = _BGP_CONFIG.search(text)
+            # an error reply ("% Invalid input", a user without the privilege) is no configuration
+            config_tells = bool(text.strip()) and command_error(host.platform, text) is None \
+                and not _DAEMON_DOWN.search(said)
         except DeviceError:  # the configuration could not be read: the inventory may still say
             m = None
         if m:

@@ -130,3 +130,13 @@ def test_a_device_that_should_run_bgp_is_down_beside_others_whose_sessions_are_u
     agg = AggregateResult("get", {"r1": HostResult("r1", True, data=up), "r2": HostResult("r2", True, data=down)})
     assert _health("bgp_neighbors", agg) == -1
     assert _health("bgp_neighbors", AggregateResult("get", {"r1": HostResult("r1", True, data=up)})) == 1
+
+
+@pytest.mark.parametrize("reply", ["% Invalid input detected at '^' marker.\n", "% Authorization failed.\n", ""])
+def test_a_configuration_read_answered_with_an_error_leaves_the_inventory_to_tell(reply):
+    """A user without the privilege for `show running-config` gets an error reply, not the
+    configuration: it shows no BGP because it shows nothing."""
+    outputs = {"show bgp all summary": "% BGP not active\n", "show ip bgp all summary": "% BGP not active\n",
+               "show ip bgp summary": "% BGP not active\n", "show running-config": reply}
+    found, _ = _bgp(_host("cisco_ios", asn=65002), outputs)
+    assert found.expected == "the inventory gives it AS 65002"
