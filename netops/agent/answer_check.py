@@ -557,10 +557,11 @@ _FILLER = {facts.stem(w) for w in (
     "discusses", "discussed", "called", "known", "named", "certain", "specific", "particular", "actually",
     "simply", "basically", "generally", "question", "topic", "thing", "things")}
 """Words that add nothing to what the question asked ("the source of ...", "as described")."""
-_CLOSED = re.compile(r"\b(?:whether|if|or)\b|\bwhich\s+of\b", re.IGNORECASE)
+_CLOSED = re.compile(r"\b(?:whether|or)\b|\bwhich\s+of\b|^(?!\W*(?:what|how|why|when|where|which|who)\b).*\bif\b",
+                     re.IGNORECASE)
 """A yes/no question inside another ("check whether r1's session to r2 is established", "tell me if
-...") or a choice ("which is longer, the hold time or the keepalive interval?", "which of TCP and
-UDP ..."): its answer is made of the question's own words."""
+...", but not "what happens if ...") or a choice ("which is longer, the hold time or the keepalive
+interval?", "which of TCP and UDP ..."): its answer is made of the question's own words."""
 _NEGATION = re.compile(r"\b(?:not|no|none|never|neither|nor|nothing|cannot)\b|n't\b", re.IGNORECASE)
 
 

@@ -184,3 +184,9 @@ def test_an_answer_made_of_the_questions_words_is_not_a_restatement(question, an
 def test_a_restatement_is_still_one_when_the_question_has_no_choice():
     assert restates_question("The hold timer is the hold timer [1].", "what is the hold timer?")
     assert restates_question("r1's session to r2 is down [1].", "why is r1's session to r2 down?")
+
+
+def test_a_conditional_open_question_is_still_judged():
+    """"if" inside a wh-question is a condition, not a yes/no question."""
+    assert restates_question("If the Hold Timer expires, the BGP speaker does what it does [1].",
+                             "What does a BGP speaker do if the Hold Timer expires?")
