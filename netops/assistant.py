@@ -23,6 +23,7 @@ playbook run before its next step, rolling back what it changed; the answer then
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import sqlite3
@@ -30,6 +31,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netops.agent.budget import Budget, estimate_tokens, fit_question
@@ -367,9 +369,24 @@ prints it as its own warning line)."""
 def _unsaved(path: Any, exc: BaseException, *, continued: bool = False) -> str:
     """The one line an answer carries when history cannot take it: what is wrong and how to fix it."""
     what = (getattr(exc, "message", None) or f"history database {path}: {exc}").replace("; ", ", ")
-    return (f"{HISTORY_UNSAVED}{' and the conversation was not continued' if continued else ''} ({what}): "
-            f"move the file aside (mv {path} {path}.damaged) and netops starts a new history, "
+    head = f"{HISTORY_UNSAVED}{' and the conversation was not continued' if continued else ''} ({what}): "
+    if _disk_full(path, what):  # the file is sound: moving it aside would only lose it from view
+        where = Path(path).resolve().parent
+        return head + f"the disk holding it ({where}) is full: free space there (the history is kept)"
+    return (head + f"move the file aside (mv {path} {path}.damaged) and netops starts a new history, "
             "as `netops conversations list` will then show")
+
+
+def _disk_full(path: Any, what: str) -> bool:
+    """SQLite says "database or disk is full", or only "disk I/O error" (a WAL it cannot grow):
+    the filesystem holding the file decides."""
+    if "disk is full" in what or "No space left" in what:
+        return True
+    try:
+        st = os.statvfs(Path(path).resolve().parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 256 * 1024
 
 
 class Assistant:

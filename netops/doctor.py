@@ -285,12 +285,17 @@ def check_plugins(settings: "Settings") -> Check:
     catalogue = Catalogue(settings)
     problems += catalogue.problems()
     sources = {i.name for i in infos}
-    unvetted = [f"{e.name} ({e.source}: {e.vetting})" for e in catalogue.list()
-                if e.source in sources and e.vetting != "vetted"]
+    entries = [e for e in catalogue.list() if e.source in sources]
+    problems += [f"plugin {e.source}: playbook {e.name} is invalid: {e.error}" for e in entries if e.error]
+    unvetted = [f"{e.name} ({e.source}: {e.vetting})" for e in entries
+                if e.vetting in ("edited", "never_reviewed") and not e.error]
     names = ", ".join(f"{i.name} {i.version or ''}".strip() for i in infos) or "none installed"
     if problems:
-        return Check("plugins", False, f"{names}; {len(problems)} problem(s): {'; '.join(problems)}",
-                     "fix or uninstall the plugin named above (the rest of netops works without that part)",
+        also = f"; not vetted here: {', '.join(unvetted)} (they are refused)" if unvetted else ""
+        return Check("plugins", False, f"{names}; {len(problems)} problem(s): {'; '.join(problems)}{also}",
+                     "fix or uninstall the plugin named above (the rest of netops works without that part)"
+                     + ("; review the unvetted playbooks, then: netops playbook vet --plugin PLUGIN --reviewer WHO"
+                        if unvetted else ""),
                      essential=False)
     if unvetted:
         return Check("plugins", False, f"{names}; not vetted here: {', '.join(unvetted)} (they are refused)",

@@ -15,6 +15,7 @@ built-in.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -133,6 +134,10 @@ def entry_points() -> list[Any]:
     return list(eps(group=ENTRY_POINT_GROUP))
 
 
+_ENTRY_POINT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\s*:\s*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?(?:\s*\[.*\])?")
+"""What importlib can load: ``module.path`` or ``module.path:attr.path`` (extras allowed)."""
+
+
 def _plugin_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager("netops")
     pm.add_hookspecs(hookspecs)
@@ -155,6 +160,11 @@ def _plugin_manager() -> pluggy.PluginManager:
         if pm.has_plugin(ep.name) or ep.name in state.infos:
             error = f"the name {ep.name!r} is already taken by {state.infos[ep.name].package}; not loaded"
             state.problems.append(PluginProblem(ep.name, "clash", f"({package}) {error}"))
+        elif _ENTRY_POINT.fullmatch(ep.value or "") is None:
+            # importlib's own message for "acme_bad.boom:::" is "'NoneType' object has no attribute 'group'"
+            error = (f"malformed entry point {ep.value!r}: the value must be 'package.module' or "
+                     f"'package.module:object' ([project.entry-points.netops] in the plugin's pyproject.toml)")
+            state.problems.append(PluginProblem(ep.name, "import", error))
         else:
             try:
                 obj = ep.load()
@@ -294,7 +304,9 @@ def _read_only(run: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(ctx: Any, args: Any) -> Any:
         from netops.devices.readonly import ReadOnlyDevices
 
-        view = replace(ctx, devices=ReadOnlyDevices(ctx.get_devices()), approver=None)
+        devices = ReadOnlyDevices(ctx.get_devices())
+        session = _SessionView(ctx.session, devices) if ctx.session is not None else None
+        view = replace(ctx, devices=devices, approver=None, session=session)
         try:
             return run(view, args)
         finally:
@@ -303,6 +315,20 @@ def _read_only(run: Callable[..., Any]) -> Callable[..., Any]:
 
     guarded.__wrapped__ = run  # type: ignore[attr-defined]
     return guarded
+
+
+class _SessionView:
+    """The session as a plugin tool sees it: everything but its devices, which are the same
+    read-only view as ``ctx.devices`` (``ctx.session.devices.configure(...)`` went around it)."""
+
+    def __init__(self, session: Any, devices: Any) -> None:
+        self._session = session
+        self.devices = devices
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_devices":
+            return self.devices
+        return getattr(self._session, name)
 
 
 def _parser(item: Any, owner: str) -> tuple[Any, str | None]:

@@ -218,6 +218,29 @@ class TestPlaybooks(contracts.PlaybookContract):
 
 class TestKnowledge(contracts.KnowledgeContract):
     plugin = "{short}"
+
+
+def test_every_tool_and_parser_has_its_contract():
+    """A tool or parser registered in plugin.py is checked only by its contract class. Add them:
+
+        class TestTools(contracts.ToolContract):
+            plugin = "{short}"
+            tool_calls = {"my_tool": [{"query": "an example that must succeed"}]}
+
+        class TestParsers(contracts.ParserContract):
+            plugin = "{short}"
+            parser_captures = HERE / "captures"   # cases.yaml + <case>.txt + <case>.json
+    """
+    from netops import plugins
+
+    here = [c for c in globals().values() if isinstance(c, type)]
+    missing = []
+    for kind, registry, contract in (("tools", plugins.tools(), contracts.ToolContract),
+                                     ("parsers", plugins.parsers(), contracts.ParserContract)):
+        mine = sorted(k for k, owner in registry.owners.items() if owner == "{short}")
+        if mine and not any(issubclass(c, contract) for c in here):
+            missing.append(f"{kind} {mine} have no contract: subclass contracts.{contract.__name__} in this file")
+    assert not missing, missing
 '''
 
 _README = """\

@@ -273,10 +273,14 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
         bad = [h for h, r in report.hosts.items() if r.state == "rollback_failed"]
         outcome = (["rolled back " + ", ".join(undone)] if undone else []) + (
             ["ROLLBACK FAILED on " + ", ".join(bad) + " (still changed)"] if bad else [])
-        record.result = "cancelled: " + ("; ".join(outcome) or "nothing was changed")
+        stopped = "stopped" if report.audit_error else "cancelled"  # netops stopped it, not a person
+        record.result = f"{stopped}: " + ("; ".join(outcome) or "nothing was changed")
     else:
         record.result = ("applied and verified" if ok and verified
                          else ("applied" if ok else "failed: " + ", ".join(report.failed_hosts)))
+    if report.audit_error:  # the run stopped itself: what it did is not all on record
+        record.result += (f"; the audit log could not be written ({report.audit_error}): "
+                          "this run is NOT fully on record")
     record.verified = verified
     ctx.approvals.append(record)
     ctx.emit(ApprovalEvent(record))

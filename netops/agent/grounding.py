@@ -591,6 +591,9 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
                             matcher=lambda: _matcher(settings))
     if routed.kind == "unknown" and names_unknown(routed.reason):
         return Grounding(NONE, unknown_device=routed.reason)
+    from netops.agent.offline import via_documents
+
+    routed = via_documents(routed, knowledge_query(question, previous), ctx, hosts)
     g = _prepare(question, ctx, call, budget, routed, hosts, previous=previous, earlier=earlier)
     g.unread = routed.unread
     g.typed = routed.typed if routed.kind == "tool" else None

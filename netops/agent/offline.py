@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from netops.agent.prompts import NO_MODEL
 from netops.agent.router import route
 from netops.agent.tools import ToolBox, ToolContext
+from netops.errors import NetopsError
 
 if TYPE_CHECKING:
     from netops.assistant import Answer
@@ -656,6 +657,51 @@ def _covered(question: str, kb: Any, hits: list[Any]) -> Any:
         return None
 
 
+def via_documents(r: Any, question: str, ctx: ToolContext, hosts: list[str]) -> Any:
+    """``r``, or a knowledge-base route when ``r`` placed ``question`` nowhere and the documents
+    cover it. "who owns the SBCs?", "where are the leaf RMA spares kept?": no device, no protocol
+    word, but the team's own runbooks answer it. The router's vocabulary is the built-in
+    glossary's, never a team's, so the passages judge, with the same coverage check as a spec
+    question; a question they do not cover keeps "no known intent", and so does one that names a
+    device ("show the LSDB on r1" is a device read netops has no getter for, not a search).
+    Offline that was the answer without a look at the runbooks; with a model, the model answered
+    with no sources (SmolLM2: "The leaf RMA spares are kept in the "R" package.")."""
+    from netops.agent.router import _ANY_DEVICE, NO_INTENT, Route, entities
+
+    if r.kind == "unknown" and r.reason == NO_INTENT and not r.asks \
+            and not entities(question, hosts)["hosts"] and not _ANY_DEVICE.search(question) \
+            and _documents_cover(question, ctx):
+        return Route("spec", "spec", "kb_search", {"query": question},
+                     reason="no device intent matched; answered from your documents")
+    return r
+
+
+def _documents_cover(question: str, ctx: ToolContext) -> bool:
+    """Whether the knowledge base holds passages that answer ``question`` (nothing indexed: no)."""
+    from netops.agent.abstain import question_terms, subject
+
+    if len(question_terms(question)) < 2:
+        return False  # "yes, fix it", "thanks": one word is no subject to search (and matched one)
+    try:
+        # what is indexed now, never the first-use indexing of the defaults: "tell me a joke" on a
+        # fresh home must not index anything (nor create the index)
+        if ctx.kb is not None:
+            kb = ctx.kb
+        elif not ctx.settings.paths.kb_db.exists() and not ctx.settings.chroma_url:
+            return False
+        elif ctx.session is not None:
+            kb = ctx.session.kb
+        else:
+            kb = ctx.get_kb()
+        if kb is None or kb.is_empty():
+            return False
+        hits = kb.search(subject(question), top_k=3)
+    except NetopsError:
+        return False
+    covered = _covered(question, kb, hits)
+    return covered is not None and covered.covered
+
+
 def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: "list[str] | str" = "") -> "Answer":
     """Answer without a model: route ``question`` to one read-only tool of ``toolbox`` or to a
     retrieval answer from ``ctx``'s knowledge base. Everything it uses comes in as arguments.
@@ -699,6 +745,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if r.kind == "unknown" and searched != question and not r.asks and not names_unknown(r.reason) \
             and route(last, hosts, _domain(settings), matcher=lambda: _matcher(settings)).kind == "spec":
         r = Route("spec")
+    r = via_documents(r, searched, ctx, hosts)
     if r.kind == "spec":
         from netops.agent.abstain import preferred, subject
         from netops.rag.answer import retrieval_answer

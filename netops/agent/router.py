@@ -1228,8 +1228,12 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # Nothing points at a device: the knowledge base is the best evidence we have offline.
         return Route("spec", "spec", "kb_search", {"query": question}, spec_score,
                      reason="no device intent matched; closest passages from the knowledge base")
-    return Route("unknown", reason="no known intent matched")
+    return Route("unknown", reason=NO_INTENT)
 
+
+NO_INTENT = "no known intent matched"
+"""The reason of a question the router can place nowhere: offline, the knowledge base still gets
+a say (:func:`netops.agent.offline.answer_offline`)."""
 
 _ELLIPSIS = re.compile(r"^\s*(?:and|also|plus|what\s+about|how\s+about|same\s+(?:for|on)|now|then|ok(?:ay)?,?|"
                        r"and\s+what\s+about)\b", re.IGNORECASE)

@@ -29,8 +29,18 @@ def progress_callback(label: str) -> Iterator:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int, name: str) -> None:
+            update.seen = (done, total)
             bar.update(task, completed=done, total=total, description=f"{label} {Path(name).name[:40]}")
 
+        update.seen = (0, 0)
+
+        def expect(total: int, what: str) -> None:
+            """Say the total and what the first seconds go to, before the first file settles
+            (files settle a group at a time, after the group is embedded: '0/?' for a minute)."""
+            update.seen = (0, total)
+            bar.update(task, completed=0, total=total or None, description=f"{label} ({what})")
+
+        update.expect = expect
         yield update
 
 
@@ -60,6 +70,8 @@ def _report_dict(report) -> dict:
         "updated": report.updated,
         "unchanged": report.unchanged,
         "failed": report.failed,
+        "removed": report.removed,
+        "notes": report.notes,
         "chunks": report.chunks,
         "seconds": round(report.seconds, 2),
     }
@@ -68,9 +80,15 @@ def _report_dict(report) -> dict:
 def _print_report(report) -> None:
     con = console()
     con.print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged "
-              f"{len(report.unchanged)}, failed {len(report.failed)} "
-              f"({report.chunks} chunks in {report.seconds:.1f} s)", soft_wrap=True)
+              f"{len(report.unchanged)}, failed {len(report.failed)}"
+              + (f", removed {len(report.removed)}" if report.removed else "")
+              + f" ({report.chunks} chunks in {report.seconds:.1f} s)", soft_wrap=True)
     from rich.markup import escape
+
+    for source in report.removed:
+        con.print(f"  removed {escape(source)} (no longer on disk)", soft_wrap=True)
+    for source, note in report.notes.items():
+        con.print(f"  note {escape(source)}: {escape(note)}", soft_wrap=True)
 
     for source, reason in report.failed.items():
         con.print(f"  [red]failed[/red] {escape(source)}: {escape(reason)}", soft_wrap=True)
@@ -99,11 +117,30 @@ def add(paths: tuple[Path, ...], source_name: str | None, as_json: bool) -> int:
     from netops.rag.types import IngestReport
 
     report = IngestReport()
-    with progress_callback("indexing") as cb:
-        if source_name:
-            merge_reports(report, k.add_source(source_name, cb))
-        if paths:
-            merge_reports(report, k.add(list(paths), cb))
+    try:
+        with progress_callback("indexing") as cb:
+            if paths and not source_name:
+                from netops.rag.loaders import discover
+
+                found, _ = discover([p.expanduser() for p in paths])
+                cb.expect(len(found), "reading and embedding the first files; unchanged ones are skipped")
+            if source_name:
+                merge_reports(report, k.add_source(source_name, cb))
+            if paths:
+                merge_reports(report, k.add(list(paths), cb))
+    except KeyboardInterrupt:
+        # "interrupted" alone left the person to wonder whether the index was broken and the
+        # hour of embedding lost: every file done is committed, the rest is a rerun away (said
+        # once the progress bar is gone, not on its line)
+        done, total = cb.seen
+        if done:
+            click.echo(f"note: stopped with {done} of {total} files done; they stay indexed and searchable, the "
+                       "index is consistent. Run the same command again to finish (files already indexed are "
+                       "skipped).", err=True)
+        else:
+            click.echo("note: stopped before any file was committed; the index is as it was. Run the same "
+                       "command again to index them.", err=True)
+        raise
     if as_json:
         emit_json(_report_dict(report))
     else:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -50,6 +52,27 @@ def _lab(lab_id: int | None):
     return Lab(settings_from(), lab_id)
 
 
+@contextmanager
+def _routers_locked(lab_obj) -> Iterator[None]:
+    """Hold the change locks of the lab's routers (in this NETOPS_HOME) while it is torn down: a
+    change under way on one of them keeps the lab up (its rollback needs the router), and no
+    change starts on a router that is being removed."""
+    from netops.errors import DeviceBusy
+    from netops.playbook.hostlock import HostLocks
+
+    names = [r.name for r in lab_obj.topology.routers]
+    try:
+        locks = HostLocks.acquire(lab_obj.settings.paths.home, names, run=f"lab {lab_obj.lab_id} teardown",
+                                  playbook="(netops lab down)")
+    except DeviceBusy as exc:
+        raise DeviceBusy(f"lab {lab_obj.lab_id} was left up: {exc.message.removesuffix('; nothing was changed')}",
+                         hint="let that change finish (Ctrl-C in it rolls it back), then try again") from None
+    try:
+        yield
+    finally:
+        locks.release()
+
+
 def _bring_up(lab_obj, wait: bool, as_json: bool, reset: bool) -> None:
     start = time.monotonic()
     with progress() as bar:
@@ -58,7 +81,11 @@ def _bring_up(lab_obj, wait: bool, as_json: bool, reset: bool) -> None:
         def on_progress(msg: str, done: int, total: int) -> None:
             bar.update(task, description=msg, completed=done, total=total + 1)
 
-        info = lab_obj.reset(on_progress) if reset else lab_obj.up(on_progress)
+        if reset:
+            with _routers_locked(lab_obj):
+                info = lab_obj.reset(on_progress)
+        else:
+            info = lab_obj.up(on_progress)
         converged = None
         if wait:
             bar.update(task, description="waiting for BGP and OSPF")
@@ -138,7 +165,8 @@ def down(lab_id: int, as_json: bool) -> None:
     """Stop the lab and remove everything it created (safe to repeat)."""
     lab_obj = _lab(lab_id)
     lab_id = lab_obj.lab_id
-    removed = lab_obj.down()
+    with _routers_locked(lab_obj):
+        removed = lab_obj.down()
     if as_json:
         emit_json({"lab_id": lab_id, "removed": removed})
     else:

@@ -188,7 +188,10 @@ def _render_report(r) -> None:
 
             for ln in to_json(hr.report).splitlines():
                 click.echo(f"    {ln}")
-    if r.interrupted:
+    if r.audit_error:
+        click.echo(f"error: the audit log could not be written ({r.audit_error}); the run stopped and put back "
+                   "what it had changed (hosts above): this run is NOT fully on record", err=True)
+    elif r.interrupted:
         click.echo("interrupted: hosts above show where each one was left")
 
 
@@ -271,7 +274,7 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
         emit_json({"plan": p.to_dict(), "dry_run": False, "report": report.to_dict()})
     else:
         _render_report(report)
-    if report.interrupted:
+    if report.interrupted and not report.audit_error:
         ctx.exit(130)
     if report.failed:
         ok = sum(1 for h in report.hosts.values() if h.state == "verified")
@@ -307,7 +310,7 @@ def recover(ctx: click.Context, as_json: bool) -> None:
     from netops.playbook.recover import take_notices
 
     for line in take_notices(settings.paths.home):  # what a guard did meanwhile
-        if not as_json:
+        if not as_json and not any(f"(run {j.run_id})" in line for j in pending):  # said again below
             click.echo(line)
     with Session(settings, surface="playbook recover") as session:
         done = do_recover(settings, session.devices, session.audit, on_host=show)

@@ -30,6 +30,10 @@ def report(settings: Any) -> dict[str, Any]:
     sources = registry.knowledge_sources()
     problems = [{"plugin": p.plugin, "kind": p.kind, "message": p.message} for p in registry.problems()]
     problems += [{"plugin": "catalogue", "kind": "clash", "message": m} for m in catalogue.problems()]
+    # a playbook that does not load is left out like any other part (it was listed as [invalid]
+    # with no reason, and doctor did not mention it)
+    problems += [{"plugin": e.source, "kind": "playbook", "message": f"playbook {e.name} is invalid: {e.error}"}
+                 for e in entries if e.error]
     return {
         "plugins": rows,
         "knowledge_sources": [{"name": n, "plugin": sources.owners[n], "description": s.description}
@@ -66,3 +70,10 @@ def plugins(as_json: bool) -> None:
         click.echo("\nproblems (left out; everything else works):")
         for p in data["problems"]:
             click.echo(f"  {p['plugin']}: {p['message']}")
+    unvetted = [(row["name"], p) for row in data["plugins"] if row["name"] != "netops.builtins"
+                for p in row["playbooks"] if p["vetting"] in ("edited", "never_reviewed")]
+    if unvetted:
+        click.echo("\nrefused until reviewed:")
+        for plugin, p in unvetted:
+            click.echo(f"  {p['name']} ({plugin}): {p['vetting'].replace('_', ' ')}; after review: "
+                       f"netops playbook vet --plugin {plugin} --reviewer WHO")

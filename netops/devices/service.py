@@ -37,7 +37,8 @@ from netops.devices.policy import check_command
 from netops.devices.redact import redact, redact_data, redact_lines, redact_output
 from netops.devices.results import AggregateResult, HostResult
 from netops.devices.transport import CommandOutput, Connection, TransportFactory
-from netops.errors import Cancelled, CommandTimeout, DeviceError, InputError, PolicyViolation, SessionClosed
+from netops.errors import (Cancelled, CommandTimeout, DeviceError, InputError, NetopsError, PolicyViolation,
+                           SessionClosed)
 
 if TYPE_CHECKING:
     from netops.cancel import CancelToken
@@ -559,7 +560,30 @@ class DeviceService:
             event["error"] = not_sent
         if cancelled:
             event["cancelled"] = True
-        self.recorder(event)
+        try:
+            self.recorder(event)
+        except NetopsError as exc:
+            sink = _UNRECORDED.get()
+            if sink is None:
+                raise
+            sink.append(exc.message)  # the command was sent and answered: its result stands
+
+    @contextmanager
+    def recording_best_effort(self) -> Iterator[list[str]]:
+        """Inside (this context and the fan-out workers it starts): a command whose audit record
+        cannot be written (full disk, damaged log) still counts; why is appended to the list
+        yielded. For putting a device back only (:func:`netops.playbook.recover.restore_snapshot`):
+        a restore must not wait for a writable audit log. Everywhere else an unrecorded command
+        fails."""
+        sink: list[str] = []
+        token = _UNRECORDED.set(sink)
+        try:
+            yield sink
+        finally:
+            _UNRECORDED.reset(token)
+
+
+_UNRECORDED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("netops_unrecorded", default=None)
 
 
 def _refusal(platform: str, out: CommandOutput, clean: str) -> str | None:
@@ -590,7 +614,9 @@ def _error_from(result: HostResult) -> DeviceError:
     cls = getattr(errors, result.error_type or "", None)
     if not (isinstance(cls, type) and issubclass(cls, DeviceError)):
         cls = DeviceError
-    return cls(f"{result.host}: {result.error}")
+    error = result.error or "failed"
+    named = re.match(rf"{re.escape(result.host)}(:| \()", error)  # "r1: ..." or "r1 (10.0.0.1:22): ..."
+    return cls(error if named else f"{result.host}: {error}")  # the host named once
 
 
 def _quiet_close(conn: Connection, name: str) -> None:

@@ -110,7 +110,7 @@ class Catalogue:
         load): its vetting state is of that very read, and nothing reads it a second time.
         ``shared``: specs the caller only reads (see :func:`~netops.playbook.spec.load_spec`)."""
         out: list[tuple[CatalogueEntry, Playbook | None]] = []
-        locks: dict[Path, Lock] = {}
+        locks: dict[Path, Lock | str] = {}
         for name, (path, source) in sorted(self._dirs_by_name().items()):
             try:
                 pb = load_playbook(path, shared=shared)
@@ -118,8 +118,17 @@ class Catalogue:
                 out.append((CatalogueEntry(name=name, path=path, source=source, error=exc.message), None))
                 continue
             if path.parent not in locks:  # (setdefault would read the lock for every playbook)
-                locks[path.parent] = Lock.for_dir(path.parent)
+                try:
+                    locks[path.parent] = Lock.for_dir(path.parent)
+                except NetopsError as exc:
+                    # one plugin's unreadable lock leaves out that directory's playbooks, not every
+                    # playbook: 'playbook list', 'plugins' and the worded-change path ('drain r3',
+                    # a built-in) all failed on it
+                    locks[path.parent] = exc.message
             lock = locks[path.parent]
+            if isinstance(lock, str):
+                out.append((CatalogueEntry(name=name, path=path, source=source, error=lock), None))
+                continue
             st = lock.status(pb)
             s = pb.spec
             out.append((CatalogueEntry(

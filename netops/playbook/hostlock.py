@@ -124,9 +124,11 @@ def require_recovered(home: Path, hosts: Sequence[str]) -> None:
     for j in unfinished(home):
         left = [h for h in j.pending_hosts() if h in wanted]
         if left:
+            how = (f"pid {j.pid} is gone" if j.pid else  # handed over: the run ended, its rollback failed
+                   "the run ended without putting it back")
             raise DeviceBusy(f"{', '.join(left)} still carries an unfinished change from run {j.run_id} "
-                             f"({j.data.get('playbook')}, pid {j.pid} is gone); nothing was changed",
-                             hint="put it back first: netops playbook recover")
+                             f"({j.data.get('playbook')}, {how}); nothing was changed",
+                             hint="put it back first: netops playbook recover (once it answers)")
     for path, exc in damaged(home):
         named = set(legible_hosts(path))
         if named and not named & wanted:

@@ -99,7 +99,10 @@ class Journal:
 
     @classmethod
     def start(cls, home: Path, *, playbook: str, hash: str, actor: str, plan_seq: int | None,
-              settings: dict[str, Any] | None = None, targets: list[str] | tuple[str, ...] = ()) -> "Journal":
+              settings: dict[str, Any] | None = None, targets: list[str] | tuple[str, ...] = (),
+              awaiting_approval: bool = False) -> "Journal":
+        """A new journal; ``awaiting_approval``: opened while the plan waits for its approval
+        (:meth:`approved` records the yes), so a run killed at the prompt is closed as not approved."""
         d = journal_dir(home)
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(d, 0o700)
@@ -109,7 +112,7 @@ class Journal:
             "run_id": run_id, "playbook": playbook, "hash": hash, "actor": actor, "plan_seq": plan_seq,
             "pid": pid, "pid_start": start, "hostname": socket.gethostname(), "targets": list(targets),
             "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "settings": settings or {}, "hosts": {}})
+            "settings": settings or {}, "hosts": {}, **({"awaiting_approval": True} if awaiting_approval else {})})
         j._write()
         return j
 
@@ -172,6 +175,10 @@ class Journal:
         """Hosts that may be changed and are not settled (a recovery restores these)."""
         return [h for h, e in self.data["hosts"].items()
                 if e.get("state") not in SETTLED_STATES and e.get("snapshot") is not None]
+
+    def approved(self) -> None:
+        """The plan was approved: from now on the run may change its hosts."""
+        self._append({"op": "approved"})
 
     def closing(self) -> None:
         """The run is over and about to write its result: what it verified is kept from now on."""
@@ -275,6 +282,8 @@ def _apply(data: dict[str, Any], rec: dict[str, Any]) -> bool:
         entry["state"] = rec["state"]
         if rec["state"] in SETTLED_STATES:
             entry.pop("snapshot", None)  # settled: the secret-bearing copy is no longer needed
+    elif op == "approved":
+        data.pop("awaiting_approval", None)
     elif op == "closing":
         for entry in hosts.values():
             if entry.get("state") == "verified":

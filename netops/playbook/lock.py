@@ -87,7 +87,9 @@ class Lock:
                                             vetted_at=str(e["vetted_at"]), version=str(e.get("version", "")))
                        for name, e in items}
         except (OSError, yaml.YAMLError, AttributeError, KeyError, TypeError) as exc:
-            raise ConfigError(f"lock file {path} is unreadable: {exc}",
+            from netops.playbook.spec import yaml_problem
+
+            raise ConfigError(f"lock file {path} is unreadable ({yaml_problem(exc)})",
                               hint="restore it from version control") from exc
         return cls(path, entries)
 

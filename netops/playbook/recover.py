@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,35 +32,66 @@ class Restore:
     error: str | None = None
     already: bool = False
     """The host was equal to the snapshot before anything was sent."""
+    unrecorded: str | None = None
+    """Why some of the restore's device commands are not in the audit log (it could not be
+    written); the restore went on without them."""
 
 
 def restore_snapshot(devices: Any, host: str, snapshot: str, platform: str | None = None, *,
                      first: Sequence[str] | None = None, attempts: int = 3) -> Restore:
-    """Bring ``host`` back to ``snapshot`` and verify byte for byte (never raises NetopsError)."""
+    """Bring ``host`` back to ``snapshot`` and verify byte for byte (never raises NetopsError).
+
+    A push the device refuses (``bgpd is not running``, ``% Invalid input``) does not stop the
+    restore (the next round computes what is still missing), but when the host does not end equal
+    to the snapshot the device's last refusal is the error: it says why. An audit log that cannot
+    be written does not stop a restore either (``unrecorded`` says so)."""
     from netops.devices.redact import redact_diff, redact_lines
     from netops.playbook import diff as cfgdiff
 
     steps: list[str] = []
-    try:
-        if first:
-            devices.configure(host, list(first))
-            steps.extend(first)
-        current = devices.running_config(host, redacted=False)
-        already = not first and cfgdiff.same_config(current, snapshot)
-        for _ in range(attempts):
-            if cfgdiff.same_config(current, snapshot):
-                break
-            restore = cfgdiff.restore_commands(current, snapshot)
-            if not restore:
-                break
-            devices.configure(host, restore)
-            steps.extend(restore)
+    refused: list[str] = []
+
+    def push(lines: Sequence[str]) -> None:
+        result = devices.configure(host, list(lines))
+        steps.extend(lines)
+        why = _refusal(result)
+        if why:
+            refused.append(why)
+
+    best_effort = getattr(devices, "recording_best_effort", None)
+    with best_effort() if best_effort is not None else nullcontext([]) as unrecorded:
+        try:
+            if first:
+                push(first)
             current = devices.running_config(host, redacted=False)
-    except NetopsError as exc:
-        return Restore(False, redact_lines(steps, platform), error=exc.message)
+            already = not first and cfgdiff.same_config(current, snapshot)
+            for _ in range(attempts):
+                if cfgdiff.same_config(current, snapshot):
+                    break
+                restore = cfgdiff.restore_commands(current, snapshot)
+                if not restore:
+                    break
+                push(restore)
+                current = devices.running_config(host, redacted=False)
+        except NetopsError as exc:
+            return Restore(False, redact_lines(steps, platform), error=exc.message,
+                           unrecorded=unrecorded[0] if unrecorded else None)
     ok = cfgdiff.same_config(current, snapshot)
     remaining = None if ok else redact_diff(cfgdiff.unified(snapshot, current, "running-config"), platform)
-    return Restore(ok, redact_lines(steps, platform), remaining, already=already)
+    error = None if ok or not refused else f"{host} refused the restore: {refused[-1]}"
+    return Restore(ok, redact_lines(steps, platform), remaining, error=error, already=already,
+                   unrecorded=unrecorded[0] if unrecorded else None)
+
+
+def _refusal(result: Any) -> str | None:
+    """What the device said when it did not take a push (one line, redacted), else None."""
+    if getattr(result, "ok", True):
+        for line in (getattr(result, "output", None) or "").splitlines():
+            s = line.strip()
+            if s.startswith("% ") and not s.startswith("% Refusing to remove a non-existent"):
+                return s
+        return None
+    return getattr(result, "error", None) or "configuration failed"
 
 
 @dataclass
@@ -84,6 +116,7 @@ class Recovered:
 
 _WHEN = {
     None: "before any change reached it",
+    "approval": "while it waited for approval",
     "snapshot": "before the change was sent",
     "applying": "while the change was being sent",
     "applied": "after the change was sent, before it was verified",
@@ -104,6 +137,9 @@ def recovery_line(r: Recovered, stage: str | None, *, ended: bool = False) -> st
     if r.outcome == "not_restored":
         return (f"warning: {head}; {r.host} could NOT be rolled back ({r.detail}) and may still be changed: "
                 f"run `netops playbook recover` once it answers (run {r.run_id})")
+    if r.outcome == "unchanged" and stage == "approval":
+        return (f"recovered: {head}; it was never approved and nothing was sent to {r.host} "
+                f"(recorded as not approved) (run {r.run_id})")
     if r.outcome == "unchanged":
         return f"recovered: {head}; {r.host} is unchanged, at its pre-change config (verified) (run {r.run_id})"
     if r.detail == "already equal to the snapshot":
@@ -171,6 +207,19 @@ def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, act
             if on_host is not None:
                 on_host(r)
 
+        if fresh.data.get("awaiting_approval") and not fresh.data["hosts"]:  # killed at the prompt
+            plan_seq = fresh.data.get("plan_seq")
+            decided = plan_seq is not None and audit is not None and any(
+                r.payload.get("plan_seq") == plan_seq for r in audit.list(kind="denial", limit=None))
+            if audit is not None and not decided:
+                audit.append("denial", {"playbook": playbook, "hash": fresh.data.get("hash"), "plan_seq": plan_seq,
+                                        "run_id": fresh.run_id, "by": by, "hosts": fresh.targets,
+                                        "reason": "netops stopped while the plan waited for approval; "
+                                                  "nothing was changed"}, actor=actor)
+            for host in fresh.targets:
+                tell(host, True, "never approved; nothing was sent", "unchanged", "approval")
+            fresh.finish()
+            return out
         if not ended:  # the run told nobody how it ended: every target gets its line
             for host in fresh.targets:
                 entry = fresh.host(host)
@@ -188,6 +237,8 @@ def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, act
                 tell(host, True, "already equal to the snapshot", "rolled_back", stage)
                 continue
             res = restore_snapshot(devices, host, entry["snapshot"], entry.get("platform"))
+            if res.unrecorded and audit is not None and not audit.problem:
+                audit.problem = res.unrecorded  # the restore went on; its line says what is not on record
             detail = ("already equal to the snapshot" if res.already else
                       f"restored ({len(res.commands)} line(s))" if res.ok else
                       f"NOT restored: {res.error or 'running config still differs'}")
@@ -260,9 +311,13 @@ def write_notice(journal_dir: Path, run_id: str, lines: list[str]) -> None:
     d = journal_dir / "notices"
     d.mkdir(mode=0o700, exist_ok=True)
     tmp = d / f".{run_id}.{os.getpid()}.tmp"
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, d / f"{run_id}.txt")
+    try:
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, d / f"{run_id}.txt")
+    except OSError:  # a full disk: no empty file left behind; the journal stays for the next start to tell
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def take_notices(home: Path) -> list[str]:
@@ -400,6 +455,8 @@ def check_unfinished(settings: "Settings") -> list[tuple[tuple[str, str, str] | 
         except NetopsError as exc:
             lines.append((None, f"warning: a change stopped before it finished and could not be put back now "
                                 f"({exc.message}): run `netops playbook recover`"))
-    lines.extend((None, line) for line in take_notices(home))
+    told = {key[0] for key, _ in lines if key is not None}  # what a guard said of a run this start
+    lines.extend((None, line) for line in take_notices(home)  # retried is older news: told once
+                 if not any(f"(run {run_id})" in line for run_id in told))
     sweep(home)
     return lines

@@ -163,6 +163,9 @@ class RunReport:
     interrupted: bool = False
     started_at: str = ""
     finished_at: str = ""
+    audit_error: str | None = None
+    """Why part of this run is not in the audit log (it could not be written; the run then
+    stopped and rolled back what it had changed)."""
 
     @property
     def failed(self) -> bool:
@@ -308,6 +311,9 @@ class _Run:
         """Write-ahead journal (:mod:`netops.playbook.journal`); None when the devices have no home."""
         self.guards: bool = False
         self.journal_error: str | None = None
+        self.changing = False
+        """True from the approved decision on: an audit record that fails then stops the run."""
+        self.audit_error: str | None = None
         self.phase = "run"
         self.locks: Any = None  # the hosts' change locks (None: a read-only run, or no home)
         """"approval" while the approver decides: a SIGTERM/SIGHUP then interrupts it (a denial)."""
@@ -348,9 +354,23 @@ class _Run:
             pass
 
     def record(self, kind: str, payload: dict[str, Any]) -> None:
+        """Append to the audit log. Once the change is under way (:attr:`changing`) a record that
+        cannot be written (a full disk, a damaged log) must not abandon a half-changed device:
+        the run stops as a cancel does (changed hosts rolled back), and the report says what is
+        not on record (:attr:`RunReport.audit_error`)."""
         with self.lock:
-            _record(self.audit, kind, {"playbook": self.plan.playbook, "hash": self.plan.hash, **payload},
-                    self.plan.actor)
+            self._append(kind, {"playbook": self.plan.playbook, "hash": self.plan.hash, **payload})
+
+    def _append(self, kind: str, payload: dict[str, Any]) -> None:
+        try:
+            _record(self.audit, kind, payload, self.plan.actor)
+        except NetopsError as exc:
+            if not self.changing:
+                raise
+            if self.audit_error is None:
+                self.audit_error = exc.message
+                self.reason = f"the audit log cannot be written ({exc.message})"
+                self.cancel.set()
 
     def stage(self, host: str, state: str, **extra: Any) -> None:
         """Move ``host`` on in the journal (a final state also confirms it to its guard).
@@ -370,9 +390,8 @@ class _Run:
         """Record (once) that the journal could not be written; call with ``self.lock`` held."""
         if not self.journal_error:
             self.journal_error = f"{exc.strerror or exc}"
-            _record(self.audit, "journal_error", {"playbook": self.plan.playbook, "hash": self.plan.hash,
-                                                  "run_id": self.journal.run_id, "error": self.journal_error},
-                    self.plan.actor)
+            self._append("journal_error", {"playbook": self.plan.playbook, "hash": self.plan.hash,
+                                           "run_id": self.journal.run_id, "error": self.journal_error})
 
     def terminate(self, signum: int, frame: Any) -> None:
         """SIGTERM / SIGHUP (a closed terminal): like Ctrl-C, stop and roll back."""
@@ -459,11 +478,21 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
     if p.read_only:
         approval = Approval(True, p.actor, "read-only playbook: no approval needed")
     else:
+        # the journal first: netops killed while the plan waits is closed by the next start as
+        # "not approved, nothing sent" (a denial on record), not left as a plan without an end
+        try:
+            _start_journal(run, guard, awaiting_approval=True)
+        except PlaybookError as exc:  # nothing asked, nothing sent: the plan still gets its end on record
+            _deny_quietly(run, exc.message)
+            raise
         run.phase = "approval"
         if run.locks is not None:
             run.locks.stage("approval")  # another run is told this change waits, not that it changes
         try:
             approval = _ask(approver, p, run)
+        except BaseException:  # _ask recorded the denial
+            _drop_journal(run)
+            raise
         finally:
             run.phase = "run"
             if run.locks is not None:
@@ -474,15 +503,25 @@ def _execute(run: "_Run", approver: Approver, batch: int, guard: bool | None) ->
             run.record("denial", {
                 "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
                 "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
+            _drop_journal(run)
             raise ApprovalDenied(f"{p.playbook} was not approved: {approval.reason}; nothing was changed",
                                  hint=None if approval.interactive else  # a person at the prompt said no
                                  "run interactively to approve at the prompt, or ask for a policy that allows it")
+        if run.journal is not None:
+            try:
+                run.journal.approved()  # before the approval is on record: a crash after it is recoverable
+            except OSError as exc:
+                where = run.journal.path.parent
+                _drop_journal(run)
+                why = f"cannot write the run journal in {where} ({exc.strerror or exc}); nothing was changed"
+                _deny_quietly(run, why)
+                raise PlaybookError(why, hint="free disk space there, then plan again") from None
     report.approval = approval
     hosts = {h.name: h for h in devices.select(p.hosts)}
     batches = [p.hosts[:1]] + [p.hosts[i:i + batch] for i in range(1, len(p.hosts), batch)]
     try:
         if not p.read_only:
-            _start_journal(run, guard)  # before the approval is on record: a crash after it is recoverable
+            run.changing = True
             run.record("approval", {
                 "plan_seq": p.audit_seq, "by": approval.by, "reason": approval.reason, "hosts": p.hosts,
                 "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
@@ -515,6 +554,7 @@ def _close_run(run: "_Run", hosts: dict[str, Any], report: RunReport) -> None:
             run.event(hr, "skipped", "not started: an earlier host failed or the run was interrupted")
     report.interrupted = cancelled
     report.finished_at = _now()
+    report.audit_error = run.audit_error
     if run.journal is not None:
         with run.lock:
             try:
@@ -575,7 +615,25 @@ def _lock_hosts(run: "_Run") -> Any:
     return locks
 
 
-def _start_journal(run: _Run, guard: bool | None) -> None:
+def _deny_quietly(run: _Run, why: str) -> None:
+    """Record why an approved-or-not plan cannot start (best effort: the audit log may be on the
+    same full disk; the error that follows says it anyway)."""
+    p = run.plan
+    try:
+        run.record("denial", {"plan_seq": p.audit_seq, "by": "netops", "reason": why, "hosts": p.hosts,
+                              "risk": p.risk, "params": redact_data(p.params), "intent": p.intent})
+    except NetopsError:
+        pass
+
+
+def _drop_journal(run: _Run) -> None:
+    """A plan that was not approved leaves no journal (its denial is on record)."""
+    if run.journal is not None:
+        run.journal.finish()
+        run.journal = None
+
+
+def _start_journal(run: _Run, guard: bool | None, *, awaiting_approval: bool = False) -> None:
     """Open the write-ahead journal (when the devices know their home) and decide on guards."""
     from netops.playbook.journal import Journal
 
@@ -586,6 +644,7 @@ def _start_journal(run: _Run, guard: bool | None) -> None:
     try:
         run.journal = Journal.start(home, playbook=run.plan.playbook, hash=run.plan.hash, actor=run.plan.actor,
                                     plan_seq=run.plan.audit_seq, targets=run.plan.hosts,
+                                    awaiting_approval=awaiting_approval,
                                     settings=settings.model_dump(mode="json", exclude={"openai_api_key"}))
     except OSError as exc:  # no write-ahead journal, no change
         raise PlaybookError(f"cannot write the run journal in {home}/journal ({exc.strerror or exc}); "
@@ -648,12 +707,18 @@ def _run_batch(run: _Run, hosts: list[Any], report: RunReport) -> None:
                 break
             except KeyboardInterrupt:
                 run.cancel.set()
+    by_name = {h.name: h for h in hosts}
     for f, name in futures.items():
         exc = f.exception()
         if exc is not None:
             hr = report.hosts[name]
             hr.error = f"internal error: {type(exc).__name__}: {exc}"
-            if hr.state not in FAILED_STATES:
+            settled = hr.state in ("rolled_back", "verified") or (
+                run.journal is not None and run.journal.host(name).get("state") in ("rolled_back", "skipped"))
+            if name in run.snapshots and not settled:  # the change may have gone out: never leave it half-done
+                with _ctrl_c_shield(run):
+                    _rollback(run, by_name[name], hr, run.plan.host_plans[name], run.snapshots[name])
+            elif hr.state not in FAILED_STATES:
                 hr.state = "failed"
 
 
@@ -806,18 +871,31 @@ def _rollback(run: _Run, host: Any, hr: HostRun, planned: HostPlan, snapshot: st
     res = restore_snapshot(run.devices, host.name, snapshot, host.platform, first=planned.rollback)
     hr.rollback_applied = res.commands
     hr.timings["rollback"] = time.monotonic() - t0
-    if res.error is not None:
+    unrecorded = {"unrecorded": res.unrecorded} if res.unrecorded else {}
+    if res.error is not None and res.remaining is None:  # the device could not be read back
         hr.error = f"{hr.error}; rollback failed: {res.error}"
-        run.record("rollback", {"host": host.name, "ok": False, "commands": res.commands, "error": res.error})
+        run.record("rollback", {"host": host.name, "ok": False, "commands": res.commands, "error": res.error,
+                                **unrecorded})
         run.stage(host.name, "rollback_failed")
         run.event(hr, "rollback_failed", hr.error)
         return
     run.record("rollback", {"host": host.name, "ok": res.ok, "commands": res.commands,
-                            "verified_equal_to_snapshot": res.ok, "remaining_diff": res.remaining})
+                            "verified_equal_to_snapshot": res.ok, "remaining_diff": res.remaining,
+                            **({"error": res.error} if res.error else {}), **unrecorded})
     if res.ok:
         run.stage(host.name, "rolled_back")
         run.event(hr, "rolled_back", "running config equals the snapshot again")
     else:
-        hr.error = f"{hr.error}; rollback did not restore the snapshot:\n{res.remaining}"
+        differ = _diff_lines(res.remaining)
+        why = f"{res.error}; " if res.error else ""
+        hr.error = (f"{hr.error}; rollback did not restore the snapshot: {why}{differ} line(s) still differ "
+                    f"(netops audit list --kind rollback)\n{res.remaining}")
         run.stage(host.name, "rollback_failed")
-        run.event(hr, "rollback_failed", "running config still differs from the snapshot")
+        run.event(hr, "rollback_failed", "running config still differs from the snapshot"
+                  + (f": {res.error}" if res.error else ""))
+
+
+def _diff_lines(diff: str | None) -> int:
+    """How many lines a unified diff adds or removes (its headers not counted)."""
+    return sum(1 for ln in (diff or "").splitlines()
+               if ln[:1] in "+-" and not ln.startswith(("+++", "---")))

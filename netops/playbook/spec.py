@@ -253,7 +253,7 @@ def load_spec(path: Path, *, shared: bool = False) -> PlaybookSpec:
     except OSError as exc:
         raise PlaybookInvalid(f"cannot read {file}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
-        raise PlaybookInvalid(f"{file} is not valid YAML: {exc}") from exc
+        raise PlaybookInvalid(f"{file} is not UTF-8 text (byte {exc.start})", hint="save it as UTF-8") from exc
     key = (Path(path).name, text)
     cached = _SPECS.get(key)
     if cached is not None:  # the same text in the same-named directory: the same spec (a copy: callers may change it)
@@ -265,11 +265,22 @@ def load_spec(path: Path, *, shared: bool = False) -> PlaybookSpec:
     return spec
 
 
+def yaml_problem(exc: Exception) -> str:
+    """PyYAML's error in one line (``line 4, column 13: did not find expected ',' or ']'``): its
+    ``str()`` is four lines with ``in "<unicode string>"`` marks, and every surface shows a
+    playbook's problem on one line (``playbook list``, ``plugins``, ``doctor``, the CLI error)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return f"{where}{problem}"
+
+
 def _parse_spec(file: Path, path: Path, text: str) -> PlaybookSpec:
     try:
         raw = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise PlaybookInvalid(f"{file} is not valid YAML: {exc}") from exc
+        raise PlaybookInvalid(f"{file} is not valid YAML ({yaml_problem(exc)})",
+                              hint="fix the YAML at that line; see playbooks/README.md for the format") from exc
     if not isinstance(raw, dict):
         raise PlaybookInvalid(f"{file}: expected a mapping at the top level")
     try:

@@ -262,6 +262,23 @@ _HEADING_NUM = re.compile(rf"^({_NUM}){_SEP}(\S.*)$")
 _BARE_APPENDIX = re.compile(r"^((?:Appendix|APPENDIX)\s+[A-Z](?:\.\d+)*)[.:]?$")
 
 
+CLAUSE_HEADING = re.compile(
+    r"^\s*(?:3GPP\s+|ETSI\s+)?(?P<kind>TS|TR)\s+(?P<spec>\d{2}\.\d{3}(?:-\d+)?)\s*(?:V\d+\.\d+\.\d+\s+)?"
+    r"(?:,\s*)?(?:clause|section|§)\s*(?P<num>\d{1,3}(?:\.\d{1,3})*)(?![\d.]*\d)\.?(?:\s*[-:–—]?\s*(?P<title>\S.*?))?\s*$",
+    re.IGNORECASE)
+"""A team's excerpt of one spec clause headed by the clause it is: ``TS 23.501 clause 5.6.1``,
+``3GPP TS 38.331 §5.3.3 RRC connection establishment``, ``TR 38.901 section 7.4: Pathloss``."""
+
+
+def clause_heading(line: str) -> "re.Match[str] | None":
+    """:data:`CLAUSE_HEADING` on a line that reads as a heading, not a sentence that starts with a
+    clause reference ("TS 23.501 clause 5.7 is quoted below.")."""
+    m = CLAUSE_HEADING.match(line)
+    if m is None or len(line.strip()) > 120 or (m["title"] or "").endswith((".", ",", ";")):
+        return None
+    return m
+
+
 def split_number(heading: str) -> tuple[str, str]:
     """``"3.2 Foo"`` -> ``("3.2", "Foo")``; ``"Foo"`` -> ``("", "Foo")``.
 
@@ -717,7 +734,9 @@ class _Outline:
 
     def heading(self, level: int, text: str, page: int | None = None, raw: str | None = None) -> None:
         text = " ".join(text.split())
-        num, title = split_number(text)
+        clause = clause_heading(text)
+        # "# TS 23.501 clause 5.6.1": the clause is the section (cited TS 23.501 §5.6.1)
+        num, title = (clause["num"], clause["title"] or "") if clause else split_number(text)
         while self._stack and self._stack[-1][0] >= level:
             self._stack.pop()
         self._stack.append((level, text))
@@ -839,6 +858,13 @@ def html_sections(html: str) -> tuple[str, list[Section]]:
     page_title = " ".join(soup.title.get_text().split()) if soup.title else ""
     for tag in soup.find_all(_HTML_DROP):
         tag.decompose()
+    for tag in soup.find_all(_html_chrome):
+        if not tag.decomposed:
+            tag.decompose()
+    # a page that marks its content (<main>, role="main", one <article>) is read from there
+    # alone: a wiki export's sidebar, breadcrumbs and "recently viewed" lists sit outside it
+    articles = soup.find_all("article")
+    content = soup.find("main") or soup.find(attrs={"role": "main"}) or (articles[0] if len(articles) == 1 else None)
     o = _Outline()
     loose: list[str] = []
 
@@ -884,9 +910,25 @@ def html_sections(html: str) -> tuple[str, list[Section]]:
                     flush()
         return None
 
-    walk(soup)
+    walk(content if content is not None and content.get_text(strip=True) else soup)
     flush()
     return page_title, o.sections
+
+
+_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
+_CHROME_NAMES = re.compile(r"^(?:sidebar|side-bar|sidenav|breadcrumbs?|breadcrumb-section|navbar|navigation|menu|menubar"
+                           r"|site-header|site-footer|page-footer|cookie-banner|cookies?)$", re.IGNORECASE)
+
+
+def _html_chrome(tag) -> bool:
+    """Page chrome around a wiki or CMS page: ``<aside>``, ARIA landmark roles other than main,
+    and the ids/classes sites give their sidebars, breadcrumbs and menus."""
+    if tag.name in ("html", "body", "main"):
+        return False
+    if tag.name == "aside" or (tag.get("role") or "").lower() in _CHROME_ROLES:
+        return True
+    names = [tag.get("id") or "", *(tag.get("class") or [])]
+    return any(_CHROME_NAMES.match(n) for n in names if n)
 
 
 def numbered_text_sections(pages: Sequence[tuple[int | None, str]]) -> list[Section]:
@@ -914,6 +956,14 @@ def numbered_text_sections(pages: Sequence[tuple[int | None, str]]) -> list[Sect
                 flush()
                 continue
             cand = _rfc_candidate(line) if _indent(line) <= 2 else None
+            clause = clause_heading(line) if last_key is None and not o.sections[-1].blocks and not para else None
+            if clause:
+                # an excerpt of one clause ("TS 23.501 clause 5.7 QoS model") numbers its headings
+                # from that clause on (5.7.1, 5.7.2), not from 1
+                last_key = _num_key(clause["num"])
+                o.heading(1, line.strip(), page=page)
+                prev_numbered = None
+                continue
             if cand:
                 num, title, _ = cand
                 key = _num_key(num)

@@ -311,8 +311,25 @@ class KnowledgeBase:
         later = vectors == "later" and self.embedder is not None
         self._check_for_write(vectors_now=not later)
         self._ingest(list(files), report, on_progress, origin, later)
+        self._forget_deleted([p.resolve() for p in given if p.is_dir()], report)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _forget_deleted(self, folders: list[Path], report: IngestReport) -> None:
+        """Drop the documents indexed from ``folders`` whose files are gone from disk.
+
+        ``kb add runbooks/`` is how a team keeps its index in step with its folder: a runbook
+        deleted (or renamed) there must stop answering questions, not linger as a stale
+        passage that only ``kb remove`` of a path nobody remembers would clear.
+        """
+        if not folders:
+            return
+        roots = [str(f).rstrip("/") + "/" for f in folders]
+        gone = [s for s in sorted(self.lexical.sources())
+                if any(s.startswith(r) for r in roots) and not Path(s).exists()]
+        if gone:
+            removed, _ = self.remove(gone)
+            report.removed.extend(removed)
 
     def _ingest(self, files: list[Path], report: IngestReport, on_progress: ProgressFn | None,
                 origin: str | None, later: bool = False) -> None:
@@ -367,6 +384,8 @@ class KnowledgeBase:
                 settle(source)
                 continue
             info, chunks = _pin_source(info, chunks, source)
+            if info.notes:
+                report.notes[source] = "; ".join(info.notes)
             pending.append(_Pending(info, chunks, updated=known is not None))
             pending_chunks += len(chunks)
             if pending_chunks >= GROUP_CHUNKS:
@@ -791,6 +810,7 @@ class KnowledgeBase:
         the glossary's IGP list before RFC 2328 §10.4). Moved after the cut at ``k``, a glossary hit
         still took a place another document's next hit should have had: "what is the BDR for?" got
         the glossary's IGP list third, RFC 2328 §7.4 (The Backup Designated Router) fourth, cut."""
+        hits = _distinct(hits)
         if not hits or definition_question(query):
             return hits[:k]
         glossaries = self._glossary_sources()
@@ -828,6 +848,23 @@ class KnowledgeBase:
 
                 self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netops-kb-lexical")
             return self._worker
+
+
+def _distinct(hits: list[Hit]) -> list[Hit]:
+    """``hits`` without a passage whose text an earlier (better) hit already has.
+
+    A team's folder holds copies (``runbook.md`` and ``runbook-copy.md``, the same wiki page
+    exported twice, an RFC as ``.txt`` and ``.txt.gz``): each copy is a document of its own,
+    but the same words twice filled the results with one answer and pushed the next one out."""
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for hit in hits:
+        text = " ".join(hit.chunk.text.split()).casefold()
+        if text in seen:
+            continue
+        seen.add(text)
+        out.append(hit)
+    return out
 
 
 def redacted_chunk(chunk: Chunk) -> Chunk:
@@ -885,6 +922,8 @@ def merge_reports(total: IngestReport, part: IngestReport) -> None:
     total.updated += part.updated
     total.unchanged += part.unchanged
     total.failed.update(part.failed)
+    total.removed += part.removed
+    total.notes.update(part.notes)
     total.chunks += part.chunks
     total.seconds += part.seconds
 

@@ -154,7 +154,7 @@ def load_document(path: Path, *, max_bytes: int, chunk_chars: int = 1600) -> tup
         pages = _pdf_pages(name, raw)
         head = "\n".join(t for _, t in pages[:3])
         sections = chunking.numbered_text_sections(pages)
-        rec = recognize(path, head, fallback_title=_first_title(sections, head))
+        rec = recognize(path, head, fallback_title=_lead_title(sections) or _first_title(sections, head))
         kind = rec.kind or "pdf"
     elif suffix == ".docx":
         items, head = _docx_items(name, raw)
@@ -252,9 +252,14 @@ def _text_document(path: Path, suffix: str, text: str) -> tuple[Recognition, lis
         if rec.kind == "rfc":
             return rec, chunking.rfc_sections(text), "rfc"
         sections = chunking.numbered_text_sections([(None, text)])
-        return _with_title(rec, _first_title(sections, head)), sections, rec.kind or "text"
+        return _with_title(rec, _lead_title(sections) or _first_title(sections, head)), sections, rec.kind or "text"
     if suffix in (".md", ".markdown"):
+        meta_title, text = _front_matter(text)
         sections = chunking.markdown_sections(text)
+        if meta_title:
+            head = text[:20000]
+            rec = recognize(path, head, fallback_title=meta_title)
+            return rec, sections, rec.kind or "markdown"
     elif suffix == ".rst":
         sections = chunking.rst_sections(text)
     else:
@@ -264,6 +269,29 @@ def _text_document(path: Path, suffix: str, text: str) -> tuple[Recognition, lis
         return rec, sections, rec.kind or "html"
     rec = recognize(path, head, fallback_title=_first_title(sections, head))
     return rec, sections, rec.kind or _TEXT_KIND[suffix]
+
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?(?:---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n(?P<toml>.*?)^\+\+\+)"
+                           r"[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+
+
+def _front_matter(text: str) -> tuple[str, str]:
+    """(title, body) of Markdown that opens with a front matter block (YAML ``---`` ... ``---``, or
+    Hugo's TOML ``+++`` ... ``+++``).
+
+    Wikis, static-site generators and most runbook repositories put ``title:``, ``owner:``,
+    ``tags:`` there: it is metadata for a tool, not prose, so it is not a passage (it answered
+    "who owns this" questions with a bare ``owner: core-team`` line). Its ``title`` names the
+    document. Text without such a block comes back unchanged with no title.
+    """
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return "", text
+    title = ""
+    t = re.search(r"^title[ \t]*[:=][ \t]*(.+?)[ \t]*$", m.group("yaml") or m.group("toml") or "", re.MULTILINE)
+    if t:
+        title = " ".join(t.group(1).strip().strip("\"'").split())[:120]
+    return title, text[m.end():]
 
 
 def _plain_head(sections: list[chunking.Section]) -> str:
@@ -280,6 +308,18 @@ def _with_title(rec: Recognition, fallback: str) -> Recognition:
     if rec.kind == "3gpp" and not rec.title:
         return Recognition(rec.doc_id, fallback, rec.kind, rec.version)
     return rec
+
+
+def _lead_title(sections: list[chunking.Section]) -> str:
+    """A PDF's or text file's own title line, above its first numbered heading
+    ("Microwave Backhaul Design Guide" over "1 Introduction"): the first line of the text before
+    any heading, when it reads as a title (short, not a sentence)."""
+    if not sections or sections[0].heading or not sections[0].blocks:
+        return ""
+    first = next((ln.strip() for ln in sections[0].blocks[0].text.splitlines() if ln.strip()), "")
+    if not first or len(first) > 120 or first.endswith((".", ",", ";", ":")):
+        return ""
+    return " ".join(first.split())
 
 
 def _first_title(sections: list[chunking.Section], head: str) -> str:

@@ -123,6 +123,11 @@ def recognize(path: Path, head: str, *, fallback_title: str = "") -> Recognition
         number = f"{series}.{num}" + (f"-{part}" if part else "")
         return Recognition(f"{_tstr(number)} {number}", fallback_title or stem, "3gpp", threegpp_version(a + b + c))
 
+    clause = _clause_line(head)
+    if clause is not None:
+        # a team's excerpt of one clause, headed "TS 23.501 clause 5.6.1": the spec it quotes
+        return Recognition(f"{clause['kind'].upper()} {clause['spec']}", fallback_title or clause.string.strip(), "3gpp")
+
     m = _ORAN.search(stem) or _ORAN_LINE.search(head[:3000])
     if m:
         doc_id, version = m.group(m.lastindex or 0), None
@@ -132,6 +137,17 @@ def recognize(path: Path, head: str, *, fallback_title: str = "") -> Recognition
         return Recognition(doc_id, fallback_title or doc_id, "oran", version)
 
     return Recognition(stem, fallback_title or stem, "")
+
+
+def _clause_line(head: str):
+    """The ``TS 23.501 clause 5.6.1`` heading a clause excerpt opens with (its first line, a
+    Markdown ``#`` heading or not, after any front matter the caller removed), else None."""
+    from netops.rag.chunking import clause_heading
+
+    for line in head.lstrip("\ufeff").splitlines()[:5]:
+        if line.strip():
+            return clause_heading(re.sub(r"^\s*#{1,6}\s+", "", line).rstrip("# "))
+    return None
 
 
 def _3gpp_title(head: str, start: int) -> str:

@@ -102,6 +102,10 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     """source -> one-line reason."""
+    removed: list[str] = field(default_factory=list)
+    """Documents dropped because their file is gone from a folder that was added again."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """source -> what was guessed reading it (``not valid UTF-8; decoded as cp1252``)."""
     chunks: int = 0
     seconds: float = 0.0
 

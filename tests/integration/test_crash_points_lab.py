@@ -493,6 +493,26 @@ def test_signal_during_approval_is_a_recorded_denial(crash, sig):
     _verify_chain(settings, settled=True)
 
 
+def test_sigkill_during_approval_the_next_start_records_it_as_not_approved(crash):
+    """kill -9 while the plan waits for its yes: nothing was sent; the next start closes the plan
+    with one denial (the audit log must not keep a plan that never ended) and says so once."""
+    settings, lab = crash
+    _killed_at(settings, "approve")
+    assert lab.lab.running_config("r1") == lab.baseline["r1"]
+    started = _cli(settings, "playbook", "list")
+    _no_traceback(started.stderr)
+    lines = [ln for ln in started.stderr.splitlines() if "r1" in ln]
+    assert len(lines) == 1 and "never approved" in lines[0] and "nothing was sent" in lines[0], started.stderr
+    with _audit(settings) as audit:
+        kinds = [r.kind for r in audit.list(limit=None)]
+        plans = [r.seq for r in audit.list(kind="plan", limit=None)]
+        denials = [r.payload for r in audit.list(kind="denial", limit=None)]
+    assert "apply_start" not in kinds and "approval" not in kinds, kinds
+    assert len(denials) == 1 and denials[0]["plan_seq"] == plans[-1], denials
+    assert not _journals(settings)
+    _verify_chain(settings, settled=True)
+
+
 # -- Ctrl-C where the main thread is not waiting on a batch ---------------------------------------
 
 def test_ctrl_c_after_the_approval_record_is_a_cancel(crash):

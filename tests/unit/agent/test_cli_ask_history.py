@@ -58,3 +58,40 @@ def test_ask_answers_with_one_warning_and_leaves_the_file(cli_env, capsys, how, 
     doc = json.loads(capsys.readouterr().out)
     assert doc["conversation_id"] is None and "history is not saved" in doc["notice"]
     assert path.read_bytes() == before
+
+
+def test_ask_on_a_full_disk_says_free_space_not_move_the_history_aside(cli_env, capsys, tmp_path):
+    """History on a full disk is not damaged: the warning must not tell a person to move their
+    history aside (they would lose it from view), but to free disk space."""
+    import os
+    import subprocess
+
+    from netops.cli.main import main
+
+    small = tmp_path / "small"
+    small.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(small)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+    try:
+        with History(small / "history.sqlite") as h:
+            h.new_conversation("an earlier question")
+        fd = os.open(small / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while True:
+                os.write(fd, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        path = cli_env.paths.history_db
+        path.unlink(missing_ok=True)
+        path.symlink_to(small / "history.sqlite")
+        assert main(["ask", "--offline", "RFC 4271 hold timer"]) == 0
+        out, err = capsys.readouterr()
+        assert "4271" in out
+        warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+        assert len(warnings) == 1 and "history is not saved" in warnings[0], err
+        assert "is full: free space there" in warnings[0] and "mv " not in warnings[0], warnings[0]
+    finally:
+        subprocess.run(["umount", "-l", str(small)], capture_output=True)

@@ -188,3 +188,43 @@ def test_plugin_glossary_expands_queries_without_overriding_netops(peering, sett
         assert glossary["IXP"][0] == "Internet Exchange Point"  # netops' own entry stays first
     finally:
         kb.close()
+
+
+def test_a_scaffolded_plugin_says_when_a_tool_it_adds_has_no_contract(tmp_path, capsys):
+    """know33: a team added a read tool and a parser to its scaffolded plugin; its contract tests
+    still passed (9 of 9) without ever checking them, and nothing said the contract classes exist."""
+    import os
+    import subprocess
+    import sys
+
+    assert main(["plugin", "new", "acme-dc", "--dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    root = tmp_path / "acme-dc"
+    site = tmp_path / "site"
+    write_dist_info(site, "netops-acme-dc", "acme-dc", "netops_acme_dc.plugin")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(site), str(root)]),
+           "NETOPS_HOME": str(tmp_path / "home"), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+    def contract() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+                              cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+    first = contract()
+    assert first.returncode == 0, first.stdout[-2000:]
+    plugin = root / "netops_acme_dc" / "plugin.py"
+    plugin.write_text(plugin.read_text() + textwrap.dedent('''
+
+        @hookimpl
+        def register_tools(register):
+            from pydantic import BaseModel, Field
+            from netops.agent.tools import Tool, ToolResult
+
+            class Args(BaseModel):
+                query: str = Field(description="circuit id")
+
+            register(Tool("circuit_lookup", "Look up a carrier circuit by id.", Args,
+                          lambda ctx, args: ToolResult("circuit_lookup", True, content="none")))
+    '''))
+    second = contract()
+    assert second.returncode == 1
+    assert "tools ['circuit_lookup'] have no contract: subclass contracts.ToolContract" in second.stdout

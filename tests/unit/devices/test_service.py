@@ -119,3 +119,36 @@ def test_session_closed_on_fresh_connection_is_reported(dev_settings):
     fake = FakeTransport(outputs={"r1": {"show x": SessionClosed("r1: closed")}})
     with DeviceService(dev_settings, transport_factory=fake) as svc:
         assert svc.run("r1", "show x")["r1"].error_type == "SessionClosed"
+
+
+def test_running_config_error_names_the_host_once(dev_settings):
+    from netops.errors import CommandTimeout
+
+    fake = FakeTransport(outputs={"r1": {"show running-config": Fault(sleep=5)}})
+    s = dev_settings.model_copy(update={"ssh": dev_settings.ssh.model_copy(update={"command_timeout": 0.2})})
+    with DeviceService(s, transport_factory=fake) as svc:
+        with pytest.raises(CommandTimeout) as caught:
+            svc.running_config("r1")
+    assert caught.value.message.startswith("r1: ") and not caught.value.message.startswith("r1: r1:"), \
+        caught.value.message
+    refused = FakeTransport(connect_errors={"r1": ConnectError("r1 (127.0.0.1:22): connection refused")})
+    with DeviceService(dev_settings, transport_factory=refused) as svc:
+        with pytest.raises(ConnectError) as caught:
+            svc.running_config("r1")
+    assert caught.value.message == "r1 (127.0.0.1:22): connection refused"
+
+
+def test_a_restore_goes_on_when_its_commands_cannot_be_recorded(dev_settings):
+    from netops.errors import AuditError
+
+    def broken(event):
+        raise AuditError("cannot append to the audit log: database or disk is full")
+
+    fake = FakeTransport(default={"show version": "ok"})
+    with DeviceService(dev_settings, transport_factory=fake, recorder=broken) as svc:
+        assert svc.run("r1", "show version")["r1"].failed  # everywhere else: no record, no result
+        with svc.recording_best_effort() as unrecorded:
+            assert svc.run("r1", "show version")["r1"].ok
+            assert svc.configure("r1", ["hostname r1"]).ok
+        assert len(unrecorded) == 2 and "disk is full" in unrecorded[0]
+        assert svc.run("r1", "show version")["r1"].failed

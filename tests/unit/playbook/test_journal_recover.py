@@ -9,7 +9,7 @@ import sys
 
 from netops.playbook import diff as cfgdiff
 from netops.playbook.approval import AllowAll
-from netops.playbook.journal import Journal, unfinished, unfinished_quick
+from netops.playbook.journal import Journal, journal_dir, unfinished, unfinished_quick
 from netops.playbook.recover import recover
 from netops.playbook.runner import execute, plan
 
@@ -414,3 +414,47 @@ def test_a_journal_cut_behind_an_acknowledged_snapshot_is_damage_not_unchanged(p
         require_recovered(pb_settings.paths.home, ["r1"])
     rec = [r.payload for r in audit.list(kind="recover", limit=None)]
     assert len(rec) == 1 and rec[0]["ok"] is False
+
+
+def test_a_guard_that_failed_and_the_start_that_retries_make_one_line(pb_settings, sim, capsys, monkeypatch):
+    """A guard that could not put a host back leaves its line for the next start; that start
+    retries the same run and says how it stands now: one line, not the guard's and its own."""
+    from netops.cli.main import main
+    from netops.playbook.journal import journal_dir
+    from netops.playbook.recover import write_notice
+
+    _, j = _crashed_run(pb_settings, sim)
+    write_notice(journal_dir(pb_settings.paths.home), j.run_id,
+                 [f"warning: bgp-neighbor-shutdown on r1 was interrupted while the change was being sent; r1 could "
+                  f"NOT be rolled back (r1: the device closed the session) and may still be changed: run `netops "
+                  f"playbook recover` once it answers (run {j.run_id})"])
+    monkeypatch.setenv("NETOPS_INVENTORY", str(pb_settings.inventory))
+    assert main(["playbook", "list", "--json"]) == 0
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if "r1" in ln]
+    assert len(lines) == 1 and "could NOT be rolled back" in lines[0] and j.run_id in lines[0], lines
+
+
+def test_a_journal_that_cannot_be_opened_stops_the_run_before_the_question_with_a_denial(
+        pb_settings, vetted, devices, sim, audit):
+    """No write-ahead journal, no change: the person is not asked, nothing is sent, and the plan
+    ends on record (a denial naming why), not as a plan without an end."""
+    import pytest
+
+    from netops.errors import PlaybookError
+
+    journal_dir(pb_settings.paths.home).parent.mkdir(parents=True, exist_ok=True)
+    journal_dir(pb_settings.paths.home).write_text("not a directory")  # cannot hold a journal
+    asked = []
+
+    class Approver:
+        def approve(self, p):
+            asked.append(p)
+            return AllowAll().approve(p)
+
+    before = sim.routers["r1"].running()
+    p = plan(pb_settings, "bgp-neighbor-shutdown", "r1", NEI, devices=devices, audit=audit)
+    with pytest.raises(PlaybookError, match="cannot write the run journal"):
+        execute(p, approver=Approver(), devices=devices, audit=audit)
+    assert asked == [] and sim.routers["r1"].running() == before
+    (denial,) = [r.payload for r in audit.list(kind="denial", limit=None)]
+    assert denial["plan_seq"] == p.audit_seq and "cannot write the run journal" in denial["reason"]
