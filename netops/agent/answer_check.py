@@ -557,6 +557,12 @@ _FILLER = {facts.stem(w) for w in (
     "discusses", "discussed", "called", "known", "named", "certain", "specific", "particular", "actually",
     "simply", "basically", "generally", "question", "topic", "thing", "things")}
 """Words that add nothing to what the question asked ("the source of ...", "as described")."""
+_CLOSED = re.compile(r"\b(?:whether|or)\b|\bwhich\s+of\b|^(?!\W*(?:what|how|why|when|where|which|who)\b).*\bif\b",
+                     re.IGNORECASE)
+"""A yes/no question inside another ("check whether r1's session to r2 is established", "tell me if
+...", but not "what happens if ...") or a choice ("which is longer, the hold time or the keepalive
+interval?", "which of TCP and UDP ..."): its answer is made of the question's own words."""
+_NEGATION = re.compile(r"\b(?:not|no|none|never|neither|nor|nothing|cannot)\b|n't\b", re.IGNORECASE)
 
 
 def restates_question(sentence: str, question: str) -> bool:
@@ -564,10 +570,15 @@ def restates_question(sentence: str, question: str) -> bool:
     source of the OSPF elects a designated router on a broadcast segment [1]." for "explain how OSPF
     elects a designated router on a broadcast segment"): no word, name or number of its own but
     filler. An answer to a yes/no question restates it and is an answer ("Is r1's session to r2
-    established?" - "r1's session to r2 is established."), so those are not judged here."""
-    if not question.strip() or _YES_NO.match(question):
+    established?" - "r1's session to r2 is established."), so those are not judged here; nor are a
+    yes/no question inside another ("check whether ...", "tell me if ...") or a choice ("... X or
+    Y?"). A sentence that denies what the question takes for granted ("No interfaces on r1 are
+    down." for "which interfaces on r1 are down") says something of its own: its "no"."""
+    if not question.strip() or _YES_NO.match(question) or _CLOSED.search(question):
         return False
     plain = re.sub(r"\[\d+\]", "", sentence)
+    if len(_NEGATION.findall(plain)) > len(_NEGATION.findall(question)):
+        return False
     words = facts.content_words(plain) - _FILLER
     if not words or words - facts.content_words(question):
         return False

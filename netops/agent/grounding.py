@@ -466,16 +466,17 @@ def _health(getter: str, agg: Any) -> int | None:
             or any(not hr.ok or hr.data is None for hr in agg.values()):
         return None
     rows = [x for hr in agg.values() for x in (getattr(hr.data, "neighbors", None) or getattr(hr.data, "interfaces", None) or [])]
-    if not rows and getter != "bgp_neighbors":
+    if getter == "bgp_neighbors" and any(getattr(hr.data, "expected", None) for hr in agg.values()):
+        # "bgpd is not running" on a device whose configuration or inventory says it runs BGP: a
+        # fault, whatever sessions the other devices asked about have (the same words from a
+        # router without BGP are no verdict)
+        return -1
+    if not rows:
         return None
     if getter == "interfaces":
         if any(i.admin_up and not i.oper_up for i in rows):
             return -1
         return 1 if all(i.admin_up and i.oper_up for i in rows) else None  # admin down only: unclear
-    if getter == "bgp_neighbors" and not rows:
-        # "bgpd is not running" on a device whose configuration or inventory says it runs BGP: a
-        # fault (the same words from a router without BGP are no verdict)
-        return -1 if any(getattr(hr.data, "expected", None) for hr in agg.values()) else None
     if getter == "bgp_neighbors":
         # a peer shut on purpose (admin down, e.g. by the vetted bgp-neighbor-shutdown) is no fault,
         # like an interface shut by hand: it makes the verdict unclear, not down

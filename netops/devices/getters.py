@@ -124,34 +124,49 @@ _BGP_CONFIG = re.compile(r"^(?:router bgp|bgp) (?P<asn>\d[\d.]*)\s*$"  # IOS, EO
                          r"|^set protocols bgp\b|^\s+bgp\s*(?:\{\s*)?$", re.M)  # Junos (set / braces), SR OS
 
 
+_DAEMON_DOWN = re.compile(r"\b[a-z0-9]+d is not running|failed to connect to any daemons", re.I)
+"""The device's words when the daemon is down (FRR/Quagga vtysh), whose part of the running
+configuration is then missing too."""
+
+
 def _expected_bgp(host: Any, read: Callable[[str], str], module: Any, found: Any) -> Any:
     """A device that says BGP is not running (FRR: ``bgpd is not running``, as a router without
     BGP says too) but should run it: its running configuration has BGP in it (read only then),
     or the inventory gives it an AS number or BGP neighbours. ``found.expected`` says why, and the
     note says it is configured but not running. On FRR the running configuration is assembled from
-    the daemons, so with bgpd down it has no ``router bgp``: there the inventory is what tells."""
-    from netops.devices.parsers import not_running_note
+    the daemons, so with bgpd down it has no ``router bgp``: there (or when the configuration could
+    not be read) the inventory is what tells. A configuration read with no BGP in it, from a device
+    whose daemon runs, is a router without BGP: no fault, whatever the inventory says."""
+    from netops.devices.parsers import command_error, not_running_note
 
     off = not_running_note("BGP")
     if getattr(found, "neighbors", None) or getattr(found, "paths", None) or not (found.note or "").startswith(off):
         return found
     why = None
+    said = found.note[len(off):].strip()
+    # the configuration tells, unless it could not be read or is silent because the daemon that
+    # would print its part is down (FRR: "bgpd is not running"; an FRR router whose bgpd runs with
+    # no "router bgp" simply has no BGP, whatever AS the inventory gives it)
+    config_tells = False
     config = module.GETTERS.get("config")
     if config is not None:
         try:
-            m = _BGP_CONFIG.search(config(host, read).text)
+            text = config(host, read).text or ""
+            m = _BGP_CONFIG.search(text)
+            # an error reply ("% Invalid input", a user without the privilege) is no configuration
+            config_tells = bool(text.strip()) and command_error(host.platform, text) is None \
+                and not _DAEMON_DOWN.search(said)
         except DeviceError:  # the configuration could not be read: the inventory may still say
             m = None
         if m:
             why = (f"'{m.group(0).strip()}' in its running configuration" if m["asn"]
                    else "BGP in its running configuration")
     data = getattr(host, "data", None) or {}
-    if why is None and data.get("asn") is not None:
+    if why is None and not config_tells and data.get("asn") is not None:
         why = f"the inventory gives it AS {data['asn']}"
-    elif why is None and data.get("bgp_neighbors"):
+    elif why is None and not config_tells and data.get("bgp_neighbors"):
         why = f"the inventory lists {len(data['bgp_neighbors'])} BGP neighbour(s) for it"
     if why:
-        said = found.note[len(off):].strip()
         found.expected = why
         found.note = f"BGP should run on this device ({why}) but is not running" + (f" {said}" if said else "")
     return found

@@ -474,6 +474,10 @@ class DeviceService:
         said = _refusal(host.platform, out, clean)  # before a filter of ours drops the device's error line
         if local:
             clean = apply_filters(clean, local[1])
+            # the device's error is no output for our filter to drop: an empty "| include Idle"
+            # under "% BGP not active" read as "no session down"
+            if said and said not in clean:
+                clean = f"{said}\n{clean}" if clean.strip() else said
             if out.truncated:  # lines past the cap were never read: a count or a miss says nothing of them
                 cap = self.settings.ssh.max_output_bytes
                 clean = (f"{clean}\n[netops: the device's output was cut at {cap} bytes; the filter saw only "

@@ -109,7 +109,7 @@ class ChatApp(App[None]):
     """Seconds after Esc closed a dialog (help, a citation, an approval, the palette...) in which Esc
     is taken as one more press of the key that closed it, not as "stop the answer": a person
     pressing Esc once more than the dialog needed lost the answer streaming behind it (trial32).
-    The next Esc stops it; Ctrl+C always does."""
+    The next Esc stops it; Ctrl+C always does, and so does Esc while a change is being applied."""
 
     def __init__(self, settings: Any, *, session: Any = None, model: str | None = None, offline: bool = False,
                  conversation_id: str | None = None, continue_last: bool = False) -> None:
@@ -771,9 +771,10 @@ class ChatApp(App[None]):
     def action_cancel(self) -> None:
         """Escape: stop the streaming answer (the partial text stays). Said in the status line,
         not a toast: a toast outlived the cancel by seconds; the line is put back when it ends.
-        An Esc just after a dialog closed does not stop it (:attr:`ESC_AFTER_DIALOG`)."""
+        An Esc just after a dialog closed does not stop it (:attr:`ESC_AFTER_DIALOG`), unless a
+        change is being applied: stopping one (it is rolled back) is never put off by a key."""
         running = (self.cancel_token is not None and not self.cancel_token.cancelled) or bool(self._slash_tokens)
-        if running and self._closing_press():
+        if running and self._closing_press() and not self.change_running:
             self._status(f"the window is closed; {self.cancel_key} again stops the answer")
             return
         key = self.cancel_key

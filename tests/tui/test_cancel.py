@@ -176,3 +176,30 @@ async def test_a_dialog_closed_with_another_key_leaves_esc_as_it_was(chat_settin
             await pilot.press("escape")
             await wait_until(pilot, lambda: view.answer is not None, what="the cancelled answer")
             assert view.answer.partial
+
+
+async def test_the_esc_just_after_a_dialog_still_stops_a_change_at_once(chat_settings):
+    """review33: while an approved change is being applied, help opened and closed with Esc, the
+    next Esc (meant to stop the change; it is rolled back) was taken as one more press of closing
+    help. Stopping a change is never put off by a key: that Esc stops it."""
+    from netops.tui.app import ChatApp
+
+    with ScriptedOllama([say(LONG, piece_chars=8, piece_delay=0.05)]) as srv:
+        settings = chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False})
+        app = ChatApp(settings)
+        app.ESC_AFTER_DIALOG = 3600.0
+        async with app.run_test(size=SIZE) as pilot:
+            await type_and_send(pilot, "ok, say many words")
+            view = await wait_until(pilot, lambda: app.query("AnswerView") and "word20" in "".join(
+                app.query_one("AnswerView")._streamed) and app.query_one("AnswerView"), what="streaming")
+            app.change_running = True  # as the app sets it when a change is approved (ChatApp._ask_approval)
+            main = app.screen
+            await pilot.press("f1")
+            await wait_until(pilot, lambda: app.screen is not main, what="help")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is main, what="help to close")
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            assert app.cancel_token is None or app.cancel_token.cancelled, "the Esc did not stop the change"
+            await wait_until(pilot, lambda: view.answer is not None, what="the cancelled turn")
+            assert view.answer.partial and "THE-END" not in view.text

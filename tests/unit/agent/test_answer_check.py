@@ -13,6 +13,7 @@ from netops.agent.answer_check import (
     UNSUPPORTED,
     check_answer,
     normalise_citations,
+    restates_question,
     split_sentences,
 )
 
@@ -163,3 +164,29 @@ def test_a_sentence_that_only_restates_the_question_is_not_supported(question, a
 def test_an_answer_that_adds_to_the_question_is_still_checked_as_before(question, answer):
     (s,) = check_answer(answer, SOURCES, question=question).sentences
     assert s.status == SUPPORTED, s
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    # a yes/no question inside another: its answer is the question's words (review33)
+    ("Check whether r1's BGP session to r2 is established", "r1's BGP session to r2 is established [1]."),
+    ("tell me if BGP uses TCP port 179", "BGP uses TCP port 179 [1]."),
+    # a choice: the answer picks one of the question's words
+    ("Which is longer, the hold time or the keepalive interval?", "The hold time is longer than the keepalive interval [1]."),
+    ("Which of TCP and UDP does BGP run over?", "BGP runs over TCP [1]."),
+    # a denial of what the question takes for granted is an answer
+    ("which interfaces on r1 are down", "No interfaces on r1 are down [1]."),
+    ("what is the hold time on r1's session to r2", "r1's session to r2 has no hold time [1]."),
+])
+def test_an_answer_made_of_the_questions_words_is_not_a_restatement(question, answer):
+    assert not restates_question(answer, question)
+
+
+def test_a_restatement_is_still_one_when_the_question_has_no_choice():
+    assert restates_question("The hold timer is the hold timer [1].", "what is the hold timer?")
+    assert restates_question("r1's session to r2 is down [1].", "why is r1's session to r2 down?")
+
+
+def test_a_conditional_open_question_is_still_judged():
+    """"if" inside a wh-question is a condition, not a yes/no question."""
+    assert restates_question("If the Hold Timer expires, the BGP speaker does what it does [1].",
+                             "What does a BGP speaker do if the Hold Timer expires?")

@@ -80,3 +80,63 @@ def test_the_health_reading_counts_it_as_down():
     without, _ = _bgp(_host("frr"), FRR_DOWN)
     assert _health("bgp_neighbors", AggregateResult("get", {"r2": HostResult("r2", True, data=down)})) == -1
     assert _health("bgp_neighbors", AggregateResult("get", {"r2": HostResult("r2", True, data=without)})) is None
+
+
+# review33: on lab 80, "no router bgp 65003" on r3 (bgpd running) was reported as "BGP should run on
+# this device (the inventory gives it AS 65003) but is not running": a router simply without BGP.
+FRR_NO_BGP = {"show bgp summary json": "{}\n", "show bgp vrf all summary json": "{\n}\n",  # as lab 80's r3 said
+              "show running-config": FRR_DOWN["show running-config"]}
+
+
+def test_frr_with_bgpd_running_and_no_bgp_configured_stays_no_bgp_whatever_the_inventory_says():
+    found, sent = _bgp(_host("frr", asn=65003, bgp_neighbors={"198.51.100.9": {"peer": "r1"}}), FRR_NO_BGP)
+    assert "show running-config" in sent
+    assert found.expected is None and "should run" not in (found.note or ""), found.note
+
+
+def test_ios_configuration_without_bgp_outweighs_the_inventory():
+    outputs = {"show bgp all summary": "% BGP not active\n", "show ip bgp all summary": "% BGP not active\n",
+               "show ip bgp summary": "% BGP not active\n", "show running-config": "hostname r2\n!\nrouter ospf 1\n!\nend\n"}
+    found, _ = _bgp(_host("cisco_ios", asn=65002), outputs)
+    assert found.expected is None
+
+
+def test_an_unreadable_configuration_leaves_the_inventory_to_tell():
+    from netops.errors import CommandTimeout
+
+    outputs = {"show bgp all summary": "% BGP not active\n", "show ip bgp all summary": "% BGP not active\n",
+               "show ip bgp summary": "% BGP not active\n"}
+
+    def read(command: str) -> str:
+        if command == "show running-config":
+            raise CommandTimeout("no answer in 30 s")
+        return outputs.get(command, "% Unknown command: " + command)
+
+    _, get = resolve_getter("bgp", {})
+    found = get(_host("cisco_ios", asn=65002), read)
+    assert found.expected == "the inventory gives it AS 65002"
+
+
+def test_a_device_that_should_run_bgp_is_down_beside_others_whose_sessions_are_up():
+    """review33: "is BGP healthy on r1 and r2?" with r2's bgpd down and r1's listed sessions
+    Established read healthy (r1's rows were judged, r2's fault was not)."""
+    from netops.agent.grounding import _health
+    from netops.devices.models import BgpNeighbor, BgpNeighbors
+    from netops.devices.results import AggregateResult, HostResult
+
+    down, _ = _bgp(_host("frr", asn=65002), FRR_DOWN)
+    up = BgpNeighbors(neighbors=[BgpNeighbor(peer="198.51.100.10", remote_as=65003, state="Established", established=True,
+                                                admin_down=False)])
+    agg = AggregateResult("get", {"r1": HostResult("r1", True, data=up), "r2": HostResult("r2", True, data=down)})
+    assert _health("bgp_neighbors", agg) == -1
+    assert _health("bgp_neighbors", AggregateResult("get", {"r1": HostResult("r1", True, data=up)})) == 1
+
+
+@pytest.mark.parametrize("reply", ["% Invalid input detected at '^' marker.\n", "% Authorization failed.\n", ""])
+def test_a_configuration_read_answered_with_an_error_leaves_the_inventory_to_tell(reply):
+    """A user without the privilege for `show running-config` gets an error reply, not the
+    configuration: it shows no BGP because it shows nothing."""
+    outputs = {"show bgp all summary": "% BGP not active\n", "show ip bgp all summary": "% BGP not active\n",
+               "show ip bgp summary": "% BGP not active\n", "show running-config": reply}
+    found, _ = _bgp(_host("cisco_ios", asn=65002), outputs)
+    assert found.expected == "the inventory gives it AS 65002"

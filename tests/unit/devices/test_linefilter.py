@@ -159,3 +159,16 @@ def test_the_local_filters_split_a_quoted_pipe_as_the_policy_did():
     assert [kind for kind, _ in ios] == ["in", "out"]
     _, junos = local_filters('show run | match "a|b"', quoted=get_platform("juniper_junos").quoted_pipes)
     assert len(junos) == 1
+
+
+@pytest.mark.parametrize("command", ["show ip bgp summary | include Idle", "show ip bgp summary | exclude BGP"])
+def test_the_devices_error_is_not_filtered_away(dev_settings, command):
+    """review33: a model's "show ip bgp summary | include Idle" on a router whose BGP is not
+    running: our filter dropped "% BGP not active" and the model read an empty answer, as "no
+    session down". The device's error line is not output for the filter: it stays, whatever the
+    pattern (so it says nothing about a guess at a secret either)."""
+    fake = FakeTransport(default={"show ip bgp summary": "% BGP not active\n"})
+    with DeviceService(dev_settings, transport_factory=fake) as svc:
+        r = svc.run("sw1", command, filter_here=True)["sw1"]
+    assert r.ok and r.device_error == "% BGP not active", r.error
+    assert r.output.strip() == "% BGP not active", r.output
