@@ -836,6 +836,9 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                 parts.append(_summarise(getter, hr.data, dict(extra, _host=host)) if hr.ok else f"- failed: {hr.error}")
             if (extra.get("_fleet") or extra.get("_found")) and (found := fleet_summary(getter, res.data, extra)):
                 parts.append(found)  # the count over the devices read, under each getter's rows
+        if str(r.intent or "").startswith("health") and not extra.get("_fleet") and \
+                (line := health_line(reads, list(args["hosts"]))):
+            parts.insert(1, line)
         answer.tool_calls = list(toolbox.calls)
         answer.evidence = list(ctx.evidence)
     else:
@@ -872,6 +875,46 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         parts.insert(1, f"**Not read:** {unread}.")
     answer.text = "\n\n".join(parts)
     return answer
+
+
+_DOWN = {"interfaces": "an interface that is admin up is down",
+         "bgp_neighbors": "a BGP session is not Established",
+         "ospf_neighbors": "an OSPF adjacency is neither Full nor 2-Way"}
+_UP = {"interfaces": "every interface up", "bgp_neighbors": "every BGP session Established",
+       "ospf_neighbors": "every OSPF adjacency Full"}
+
+
+def health_line(reads: dict[str, Any], hosts: list[str]) -> str | None:
+    """One line over an open health question's reads ("is r2 healthy?" offline), from the same
+    per-getter reading that checks a model's verdict (:func:`netops.agent.grounding._health`): which
+    device has something down, or that nothing read is down. None when that is unclear (a read
+    failed, an interface shut by hand, nothing listed): the facts below are then the answer.
+    Before this, "is r2 healthy?" with bgpd stopped listed facts only, with no word of a verdict."""
+    from netops.agent.grounding import _health
+
+    down: list[str] = []
+    clear = True
+    for host in hosts:
+        what = []
+        for getter, agg in reads.items():
+            if getter not in _DOWN or not agg or host not in agg:
+                continue
+            verdict = _health(getter, {host: agg[host]})
+            if verdict == -1:
+                hr = agg[host]
+                expected = getter == "bgp_neighbors" and getattr(hr.data, "expected", None)
+                what.append("BGP should run but is not running" if expected else _DOWN[getter])
+            elif verdict is None:
+                clear = False
+        if what:
+            down.append(f"{host}: {'; '.join(what)}")
+    if down:
+        return "**Not healthy:** " + ". ".join(down) + " (what was read is below)."
+    read = [g for g in _UP if g in reads]
+    if clear and read:
+        return (f"**Nothing read is down** on {', '.join(hosts)}: "
+                + ", ".join(_UP[g] for g in read) + ".")
+    return None
 
 
 def _refuse_picked(answer: "Answer", asked: Any, reads: dict[str, Any], parts: list[str], ctx: ToolContext) -> None:
