@@ -837,7 +837,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             if (extra.get("_fleet") or extra.get("_found")) and (found := fleet_summary(getter, res.data, extra)):
                 parts.append(found)  # the count over the devices read, under each getter's rows
         if str(r.intent or "").startswith("health") and not extra.get("_fleet") and \
-                (line := health_line(reads, list(args["hosts"]))):
+                (line := health_line(reads, list(args["hosts"]), [args["getter"], *extra["_also"]])):
             parts.insert(1, line)
         answer.tool_calls = list(toolbox.calls)
         answer.evidence = list(ctx.evidence)
@@ -884,12 +884,13 @@ _UP = {"interfaces": "every interface up", "bgp_neighbors": "every BGP session E
        "ospf_neighbors": "every OSPF adjacency Full"}
 
 
-def health_line(reads: dict[str, Any], hosts: list[str]) -> str | None:
+def health_line(reads: dict[str, Any], hosts: list[str], getters: list[str] | None = None) -> str | None:
     """One line over an open health question's reads ("is r2 healthy?" offline), from the same
     per-getter reading that checks a model's verdict (:func:`netops.agent.grounding._health`): which
     device has something down, or that nothing read is down. None when that is unclear (a read
     failed, an interface shut by hand, nothing listed): the facts below are then the answer.
-    Before this, "is r2 healthy?" with bgpd stopped listed facts only, with no word of a verdict."""
+    ``getters`` are those asked for: one whose read failed on every device is not in ``reads``, and
+    no all-clear leaves it out. Before this, "is r2 healthy?" with bgpd stopped listed facts only, with no word of a verdict."""
     from netops.agent.grounding import _health
 
     down: list[str] = []
@@ -911,6 +912,8 @@ def health_line(reads: dict[str, Any], hosts: list[str]) -> str | None:
     if down:
         return "**Not healthy:** " + ". ".join(down) + " (what was read is below)."
     read = [g for g in _UP if g in reads]
+    if any(g in _UP and g not in reads for g in getters or ()):
+        clear = False  # a read that failed everywhere: "nothing read is down" would skip it
     if clear and read:
         return (f"**Nothing read is down** on {', '.join(hosts)}: "
                 + ", ".join(_UP[g] for g in read) + ".")

@@ -62,3 +62,10 @@ def test_a_failed_read_gives_no_all_clear():
     reads = _reads(_host())
     reads["ospf_neighbors"] = {"r1": HostResult(host="r1", ok=False, error="timed out")}
     assert health_line(reads, ["r1"]) is None
+
+
+def test_a_read_that_failed_on_every_device_gives_no_all_clear():
+    reads = _reads(_host())
+    del reads["bgp_neighbors"]  # the whole getter failed: its result is not among the reads
+    assert health_line(reads, ["r1"], ["interfaces", "bgp_neighbors", "ospf_neighbors"]) is None
+    assert health_line(reads, ["r1"], ["interfaces", "ospf_neighbors"]) is not None  # BGP never asked
