@@ -442,7 +442,9 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
                               failure=None if hr.ok else (hr.error_type or "error", getattr(hr, "hint", None))))
     # netops's own verdict where the device's words alone give none ("bgpd is not running" is also
     # what a router without BGP says): said after the model's answer, as a count is
-    faults = [f"**{host}: BGP is not running, but it should be** ({hr.data.expected})." for host, hr in agg.items()
+    from netops.devices.models import BGP_SHOULD_RUN
+
+    faults = [f"**{host}: {BGP_SHOULD_RUN}** ({hr.data.expected})." for host, hr in agg.items()
               if hr.ok and getattr(hr.data, "expected", None)]
     return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
@@ -603,7 +605,7 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
 def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any], budget: GroundingBudget | None,
              routed: Any, hosts: list[str], *, previous: str, earlier: list[str] | None) -> Grounding:
     from netops.agent.offline import _domain, _matcher, device_index
-    from netops.agent.router import followup, followup_shaped, meaning, names_only, route
+    from netops.agent.router import continues_spec, followup, meaning, names_only, route
 
     settings = ctx.settings
     kind, args = plan(routed)
@@ -615,11 +617,10 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         k2, a2 = plan(route(meant, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
         if k2 == DEVICE:
             kind, args = k2, a2
-    if kind == NONE and previous.strip() and followup_shaped(question) and \
-            plan(route(previous, hosts, _domain(settings), matcher=lambda: _matcher(settings)))[0] == KNOWLEDGE:
-        # "and what is the minimum value?" after a question about the specs names no subject of
-        # its own: it is searched with that question, not sent to the model with no sources
-        # (SmolLM2 answered "the minimum value of the Hold Timer Expired Error Code is 1")
+    if kind == NONE and continues_spec(question, routed, previous, hosts, _domain(settings),
+                                       matcher=lambda: _matcher(settings)):
+        # "and what is the minimum value?" after a question about the specs: searched with it,
+        # not sent to the model with no sources (the same rule as the offline answer)
         kind = KNOWLEDGE
     if kind == KNOWLEDGE:
         budget = budget or GroundingBudget(max_sources=getattr(settings, "grounding_sources", 1))
