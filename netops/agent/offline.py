@@ -742,6 +742,19 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     # with a model (grounding._prepare)
     last = anchor(previous) if isinstance(previous, list) else previous
     searched = knowledge_query(question, last) if r.kind in ("spec", "unknown") else question
+    from netops.agent import plugin_route
+
+    if plugin_route.routable(r) and (ran := plugin_route.run(question, toolbox.tools.values(), toolbox.call)):
+        # a plugin's tool claims a question netops reads no device for ("who is AS64499?"): its result
+        picked, result = ran
+        ev = plugin_route.evidence(picked)
+        shown = plugin_route.shown(result)
+        answer.text = (f"{LABEL}, intent: {picked.tool} (a plugin's tool), {ev.label.partition(': ')[2] or 'no arguments'}."
+                       f"\n\n" + ((shown or "(the tool returned nothing)") if result.ok else f"Failed: {result.error}"))
+        answer.tool_calls = list(toolbox.calls)
+        answer.evidence = [*ctx.evidence, ev] if result.ok else list(ctx.evidence)
+        answer.notice = plugin_route.notice(picked)
+        return answer
     if continues_spec(question, r, last, hosts, _domain(settings), matcher=lambda: _matcher(settings)):
         r = Route("spec")
     r = via_documents(r, searched, ctx, hosts)
