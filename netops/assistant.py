@@ -367,14 +367,41 @@ prints it as its own warning line)."""
 
 
 def _unsaved(path: Any, exc: BaseException, *, continued: bool = False) -> str:
-    """The one line an answer carries when history cannot take it: what is wrong and how to fix it."""
+    """The one line an answer carries when history cannot take it: what is wrong and how to fix it.
+    Only a damaged file is to be moved aside: a full disk, a read-only NETOPS_HOME or another
+    program holding the file keep a sound history that moving would only lose from view."""
     what = (getattr(exc, "message", None) or f"history database {path}: {exc}").replace("; ", ", ")
     head = f"{HISTORY_UNSAVED}{' and the conversation was not continued' if continued else ''} ({what}): "
-    if _disk_full(path, what):  # the file is sound: moving it aside would only lose it from view
-        where = Path(path).resolve().parent
+    where = Path(path).resolve().parent
+    if _disk_full(path, what):
         return head + f"the disk holding it ({where}) is full: free space there (the history is kept)"
+    if "database is locked" in what or "database table is locked" in what:
+        return head + ("another program holds the history database in a write (a second netops, "
+                       "an sqlite3 shell, a backup): the history is kept; try again once it lets go")
+    if _not_writable(path, what):
+        return head + (f"{where} is read-only or not writable by this user: the history is kept; "
+                       "make it writable or point NETOPS_HOME elsewhere")
+    if "newer netops" in what:
+        return head + "upgrade netops to go on with it (the history is kept)"
     return (head + f"move the file aside (mv {path} {path}.damaged) and netops starts a new history, "
             "as `netops conversations list` will then show")
+
+
+def _not_writable(path: Any, what: str) -> bool:
+    """SQLite says "readonly database" or "unable to open database file": the filesystem (a
+    read-only mount) or the permissions of the file or its directory decide."""
+    if "readonly database" in what or "Read-only file system" in what or "Permission denied" in what:
+        return True
+    target = Path(path)
+    for p in (target, target.resolve().parent):
+        try:
+            if os.statvfs(p).f_flag & os.ST_RDONLY:
+                return True
+        except OSError:
+            continue
+        if not os.access(p, os.W_OK):
+            return True
+    return False
 
 
 def _disk_full(path: Any, what: str) -> bool:

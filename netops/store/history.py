@@ -30,6 +30,10 @@ from typing import Any
 
 from netops.errors import ConfigError, InputError, NotFoundError
 
+BUSY_TIMEOUT_S = 5.0
+"""How long a history write waits for another program's write to end (history writes take
+milliseconds; the answer waits on it, so a holder that stays gets a notice, not a long hang)."""
+
 # Ordered migrations; index+1 is recorded in PRAGMA user_version. Never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -185,7 +189,7 @@ class History:
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
+            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
             self._check_intact()
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
@@ -201,10 +205,12 @@ class History:
             if conn is not None:
                 conn.close()
             damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+            locked = "locked" in str(exc)
             raise ConfigError(f"cannot open history database {self.path}: {exc}", hint=(
                 f"the file is damaged and was left as it is: move it aside (mv {self.path} {self.path}.damaged) "
                 "and netops starts a new history" if damaged else
-                "check NETOPS_HOME is writable, or move the file aside")) from exc
+                "another program holds it in a write; try again once it lets go (the history is kept)" if locked else
+                "check NETOPS_HOME is writable (the history is kept)")) from exc
 
     def _check_intact(self) -> None:
         """A damaged file is refused before anything is written to it: a write could make it worse,

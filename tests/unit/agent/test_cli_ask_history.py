@@ -95,3 +95,62 @@ def test_ask_on_a_full_disk_says_free_space_not_move_the_history_aside(cli_env, 
         assert "is full: free space there" in warnings[0] and "mv " not in warnings[0], warnings[0]
     finally:
         subprocess.run(["umount", "-l", str(small)], capture_output=True)
+
+
+def test_ask_while_another_program_holds_the_history_says_so_not_move_it_aside(cli_env, capsys, monkeypatch):
+    """crash34: history.sqlite held in a write by another process (an sqlite3 shell's BEGIN
+    EXCLUSIVE): ask waited 30 s, then told the person to move the file aside as if damaged."""
+    import subprocess
+    import sys
+
+    from netops.cli.main import main
+    from netops.store import history as history_mod
+
+    monkeypatch.setattr(history_mod, "BUSY_TIMEOUT_S", 0.2)
+    path = cli_env.paths.history_db
+    with History(path) as h:
+        h.new_conversation("an earlier question")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+        "c.execute('BEGIN EXCLUSIVE'); print('held', flush=True); sys.stdin.read()"), str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert main(["ask", "--offline", "RFC 4271 hold timer"]) == 0
+    finally:
+        holder.communicate("")
+    out, err = capsys.readouterr()
+    assert "4271" in out
+    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "history is not saved" in warnings[0], err
+    assert "another program holds the history database" in warnings[0] and "mv " not in warnings[0], warnings[0]
+    with History(path) as h:  # nothing lost: the earlier conversation is there, the file usable
+        assert [c.title for c in h.conversations()] == ["an earlier question"]
+
+
+def test_ask_on_a_read_only_home_says_read_only_not_move_the_history_aside(cli_env, capsys, tmp_path):
+    """crash34: NETOPS_HOME's history on a read-only mount: 'move the file aside (mv ...)' was
+    advice that cannot work and has nothing to do with it."""
+    import subprocess
+
+    from netops.cli.main import main
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    with History(ro / "history.sqlite") as h:
+        h.new_conversation("an earlier question")
+    r = subprocess.run(["mount", "--bind", "-o", "ro", str(ro), str(ro)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot bind-mount read-only here (needs root): {r.stderr.strip()}")
+    try:
+        path = cli_env.paths.history_db
+        path.unlink(missing_ok=True)
+        path.symlink_to(ro / "history.sqlite")
+        assert main(["ask", "--offline", "RFC 4271 hold timer"]) == 0
+        out, err = capsys.readouterr()
+        assert "4271" in out
+        warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+        assert len(warnings) == 1 and "history is not saved" in warnings[0], err
+        assert "is read-only or not writable" in warnings[0] and "mv " not in warnings[0], warnings[0]
+    finally:
+        subprocess.run(["umount", "-l", str(ro)], capture_output=True)
