@@ -498,7 +498,7 @@ _STATE_WORDS = {
     "applying": "MAY BE CHANGED (stopped while the change was being sent)",
     "applied": "CHANGED (not yet verified)",
     "verified": "CHANGED (verified, but the run did not finish)",
-    "undoing": "CHANGED (stopped while being undone)",
+    "undoing": "MAY BE CHANGED (stopped while being rolled back)",
     "rollback_failed": "CHANGED (the rollback failed)",
     "restore_failed": "CHANGED (the restore failed)",
     "kept": "changed and kept (the run finished)",

@@ -121,7 +121,7 @@ _WHEN = {
     "applying": "while the change was being sent",
     "applied": "after the change was sent, before it was verified",
     "verified": "after the change was verified, before the run finished",
-    "undoing": "while the change was being undone",
+    "undoing": "while the change was being rolled back",
     "rollback_failed": "after its rollback had failed",
     "restore_failed": "after a restore had failed",
 }

@@ -678,7 +678,6 @@ def _undo_verified(run: _Run, hosts: dict[str, Any], report: RunReport) -> None:
         if run.journal is not None:  # unsettled again until the undo is verified
             with run.lock:
                 run.journal.snapshot(name, hosts[name].platform, run.snapshots[name])
-            run.stage(name, "undoing")
         _rollback(run, hosts[name], hr, run.plan.host_plans[name], run.snapshots[name])
 
 
@@ -868,6 +867,7 @@ def _rollback(run: _Run, host: Any, hr: HostRun, planned: HostPlan, snapshot: st
 
     t0 = time.monotonic()
     run.progress(host.name, "rollback", None, hr.error or "")
+    run.stage(host.name, "undoing")  # killed now, the next start says it was being rolled back
     res = restore_snapshot(run.devices, host.name, snapshot, host.platform, first=planned.rollback)
     hr.rollback_applied = res.commands
     hr.timings["rollback"] = time.monotonic() - t0

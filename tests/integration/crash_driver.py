@@ -2,7 +2,8 @@
 
     python -m tests.integration.crash_driver SURFACE POINT ACTION [ARGS...]
 
-SURFACE ``cli``: ``netops playbook run ARGS --yes`` through the CLI's own ``main``; ``api``: a
+SURFACE ``cli``: ``netops playbook run ARGS --yes`` through the CLI's own ``main``; ``cmd``: any
+``netops ARGS`` (``playbook recover``, a second start) with the same crash points; ``api``: a
 library :class:`~netops.session.Session` asked ``ARGS[0]`` (the words, as ``ask`` and the chat
 do) with an approver that says yes; the model is the scripted Ollama server at ``NETOPS_OLLAMA_URL``.
 
@@ -203,6 +204,10 @@ def main(argv: list[str]) -> int:
         from netops.cli.main import main as cli_main
 
         return cli_main(["playbook", "run", *rest, "--yes"])
+    if surface == "cmd":
+        from netops.cli.main import main as cli_main
+
+        return cli_main(rest)
     from netops.playbook.approval import AllowAll
     from netops.session import Session
     from netops.settings import Settings
