@@ -83,6 +83,8 @@ CREATE TABLE audit_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 """),
 )
 SEAL_KIND = "audit_keyed"
+GAP_KIND = "audit_gap"
+"""Written by netops itself, before its next record, when the log lost records it once had."""
 
 # Keys whose values are replaced by a digest when a device command is recorded.
 _BULKY_KEYS = ("output", "stdout", "raw")
@@ -305,6 +307,15 @@ class AuditLog:
                 conn.execute("INSERT OR IGNORE INTO audit_meta(k, v) VALUES ('key_id', ?)", (key_id(key),))
                 row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
                 seq, prev = (row["seq"] + 1, row["hash"]) if row else (1, GENESIS)
+                lost = self._lost_since_head(conn, key, seq - 1)
+                if lost is not None:  # on record before anything goes on top of it (see _lost_since_head)
+                    gap = canonical(lost[1])
+                    ts = _now()
+                    prev = record_hash(prev, seq, ts, "netops", GAP_KIND, lost[1], key)
+                    conn.execute(
+                        "INSERT INTO audit(seq, ts, actor, kind, payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
+                        (seq, ts, "netops", GAP_KIND, gap, row["hash"] if row else GENESIS, prev))
+                    seq += 1
                 ts = _now()
                 h = record_hash(prev, seq, ts, actor, kind, body, key)
                 conn.execute(
@@ -320,10 +331,30 @@ class AuditLog:
                 raise AuditError(f"cannot append to the audit log {self.path}: {exc}",
                                  hint="check the disk and NETOPS_HOME permissions") from exc
         try:  # after COMMIT: a crash in between leaves the file behind the log, never ahead
-            self.local_head.advance(key, seq, h)
+            self.local_head.advance(key, seq, h, replacing=lost[0] if lost is not None else None)
         except OSError as exc:
             log.warning("cannot update the audit head file %s: %s", self.local_head.path, exc)
         return AuditRecord(seq, ts, actor, kind, body, prev, h)
+
+    def _lost_since_head(self, conn: sqlite3.Connection, key: bytes, last_seq: int) -> tuple[Head, dict[str, Any]] | None:
+        """The local head file remembers a record this log no longer has (the log was cut short:
+        a power cut tore its last write, or it was replaced by an older copy or a new file): the
+        head and the payload of the ``audit_gap`` record that says so. Appending on top without it
+        would let the head file move past the hole, and ``verify`` would pass a log that lost records."""
+        try:
+            claim = self.local_head.read(key)
+        except AuditError:
+            return None  # unreadable or forged: verify reports the file itself
+        if claim is None or claim.seq <= 0:
+            return None
+        if claim.seq > last_seq:
+            return claim, {"lost_from": last_seq + 1, "lost_to": claim.seq, "lost_head_hash": claim.hash,
+                           "found_by": "local head file", "what": "cut_short"}
+        have = conn.execute("SELECT hash FROM audit WHERE seq = ?", (claim.seq,)).fetchone()
+        if have is not None and have[0] == claim.hash:
+            return None
+        return claim, {"lost_from": claim.seq, "lost_to": claim.seq, "lost_head_hash": claim.hash,
+                       "found_by": "local head file", "what": "rewritten"}
 
     def recorder(self, actor: str) -> Callable[[Mapping[str, Any]], None]:
         """A callback for ``DeviceService(recorder=...)``: one ``device_command`` record per call.
@@ -493,6 +524,8 @@ class AuditLog:
                 want = record_hash(row["prev_hash"], seq, row["ts"], row["actor"], row["kind"], payload, k)
                 if not hmac.compare_digest(row["hash"], want):
                     problems.append(Problem(seq, "contents do not match the record's keyed hash (edited, moved or forged)"))
+                elif row["kind"] == GAP_KIND and isinstance(payload, dict):  # the loss stays on record
+                    problems.append(_gap_problem(seq, payload))
             if row["prev_hash"] != prev and seq == expected:
                 problems.append(Problem(seq, f"does not chain to record {seq - 1} (reordered, or a neighbour was edited)"))
             prev = row["hash"]
@@ -532,6 +565,20 @@ class AuditLog:
         return report
 
 
+def _gap_problem(seq: int, payload: dict[str, Any]) -> Problem:
+    """What an ``audit_gap`` record says, as verify reports it (every time: a lost record stays lost)."""
+    lo, hi = payload.get("lost_from"), payload.get("lost_to")
+    at = lo if isinstance(lo, int) else seq
+    if payload.get("what") == "rewritten":
+        return Problem(at, f"record {lo} differs from the one this log once had (per the local head file): the "
+                           f"log was replaced or rewritten; netops found it at its next write and recorded it "
+                           f"at seq {seq}")
+    which = f"record {lo} is" if lo == hi else f"records {lo}..{hi} are"
+    return Problem(at, f"{which} lost (per the local head file): a write torn by a crash or power cut, or the "
+                       f"log cut short, replaced by an older copy or started anew; netops found it at its next "
+                       f"write and recorded it at seq {seq}")
+
+
 def _legacy_prefix(rows: Sequence[sqlite3.Row], key: bytes) -> int:
     """How many leading records predate the key, per the first valid keyed seal (0: none)."""
     for row in rows:
@@ -552,7 +599,8 @@ def _check_claim(claim: Head, by_seq: dict[int, str], last_seq: int) -> Problem 
         return None
     have = by_seq.get(claim.seq)
     if have is None and claim.seq > last_seq:
-        return Problem(last_seq + 1, f"records {last_seq + 1}..{claim.seq} are missing: the log was cut short "
+        which = f"record {claim.seq} is" if claim.seq == last_seq + 1 else f"records {last_seq + 1}..{claim.seq} are"
+        return Problem(last_seq + 1, f"{which} missing: the log was cut short "
                                      f"or replaced by an older copy (per {claim.source})")
     if have is None:
         return Problem(claim.seq, f"record {claim.seq} is missing (per {claim.source})")

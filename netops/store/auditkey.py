@@ -115,15 +115,18 @@ class LocalHead:
             raise AuditError(f"local head file {self.path} does not carry a valid key MAC (forged)")
         return Head(seq, h, f"local head file {self.path}")
 
-    def advance(self, key: bytes, seq: int, record_hash: str) -> None:
-        """Record ``(seq, hash)`` unless a later head is already recorded."""
+    def advance(self, key: bytes, seq: int, record_hash: str, *, replacing: Head | None = None) -> None:
+        """Record ``(seq, hash)`` unless a later head is already recorded; a head ``replacing``
+        names (one the log lost, now on record as lost) gives way to an earlier seq."""
         lock = self.path.with_name(self.path.name + ".lock")
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 current = json.loads(self.path.read_text(encoding="utf-8"))
-                if int(current.get("seq", 0)) >= seq:
+                lost = replacing is not None and (int(current.get("seq", 0)), current.get("hash")) == (
+                    replacing.seq, replacing.hash)
+                if int(current.get("seq", 0)) >= seq and not lost:
                     return
             except (FileNotFoundError, ValueError, TypeError, AttributeError):
                 pass
