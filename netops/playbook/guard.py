@@ -67,6 +67,11 @@ def _detach() -> None:
         os.dup2(devnull, fd)
 
 
+RETRY_FOR_S = 600.0
+"""How long a guard keeps trying a restore that failed (the router unreachable, rebooting, a
+daemon down): a router back ten seconds later is put back then, not at the next netops command."""
+RETRY_MAX_GAP_S = 20.0
+
 UNREADABLE_GIVE_UP = 5.0
 """Seconds a journal may stay unreadable before the guard gives up (a replace takes microseconds)."""
 
@@ -83,6 +88,7 @@ def watch(journal_path: Path, host: str, deadline: float) -> str:
 
     started = time.monotonic()
     bad_since: float | None = None
+    tries, next_try, give_up_at = 0, 0.0, 0.0
     while True:
         try:
             j = Journal.load(journal_path)
@@ -106,9 +112,19 @@ def watch(journal_path: Path, host: str, deadline: float) -> str:
         alive = j.owner_alive()
         waited = time.monotonic() - started
         hung = waited > deadline * HUNG_FACTOR and state not in ("verified", "rollback_failed", "restore_failed")
-        if not alive or hung:
-            why = f"netops (pid {j.pid}) is gone" if not alive else f"netops hung for {waited:.0f}s"
-            return why + ": " + _restore(j)
+        if (not alive or hung) and time.monotonic() >= next_try:
+            why = ("the run ended without putting it back" if not j.pid else
+                   f"netops (pid {j.pid}) is gone" if not alive else f"netops hung for {waited:.0f}s")
+            ok, what = _restore(j)
+            tries += 1
+            if ok:
+                return why + ": " + what + (f" (on try {tries})" if tries > 1 else "")
+            now = time.monotonic()
+            give_up_at = give_up_at or now + RETRY_FOR_S
+            if now >= give_up_at:
+                return f"{why}: {what} (gave up after {tries} tries in {RETRY_FOR_S:.0f}s; the next netops start tries again)"
+            _note(host, f"{why}: {what}; trying again")
+            next_try = now + min(2.0 ** tries, RETRY_MAX_GAP_S)
         time.sleep(POLL_SECONDS)
 
 
@@ -118,7 +134,16 @@ def _renamed(path: Path) -> Path | None:
     return found[0] if found else None
 
 
-def _restore(j) -> str:
+def _note(host: str, line: str) -> None:
+    """One line in the guard's log (its stderr) while it goes on."""
+    try:
+        os.write(2, f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {host}: {line}\n".encode())
+    except OSError:
+        pass
+
+
+def _restore(j) -> tuple[bool, str]:
+    """Put back every unsettled host of the run; (every one restored, what was done)."""
     from netops.devices.service import DeviceService
     from netops.playbook.recover import recover_journal
     from netops.settings import Settings
@@ -129,8 +154,8 @@ def _restore(j) -> str:
             DeviceService(settings, recorder=audit.recorder("netops-guard")) as devices:
         done = recover_journal(j, devices, audit, actor=settings.user, by="guard")
     if not done:
-        return "nothing left to restore"
-    return "; ".join(f"{r.host}: {r.detail}" for r in done)
+        return True, "nothing left to restore"
+    return all(r.ok for r in done), "; ".join(f"{r.host}: {r.detail}" for r in done)
 
 
 def main(argv: list[str]) -> int:

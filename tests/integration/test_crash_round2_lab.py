@@ -1,5 +1,7 @@
 """crash34: crashes in the middle of a change, round two (real FRR lab, real CLI, ``crash_driver``).
 
+* r1's SSH gone mid-push (listener and sessions killed), back 10 s later: the run's rollback fails
+  ("connection refused"); the router-side guard must put r1 back once it answers, by itself.
 * netops SIGKILLed *during the rollback itself* (a postcheck failed, the restore's first line is on
   the router), then the recovery of the next start killed mid-restore too: the start after that
   must finish the restore, and say the run was stopped while being rolled back (it said "after the
@@ -8,9 +10,12 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -46,3 +51,84 @@ def test_killed_mid_rollback_then_its_recovery_killed_mid_restore_the_next_start
     assert "rolled back to its pre-change config (verified)" in lines[0], lines[0]
     assert cl.netops("audit", "verify").returncode == 0
     assert _recovery_lines(cl.netops("playbook", "list").stderr) == []  # told once
+
+
+def _paused(cl: CrashLab, point: str) -> subprocess.Popen:
+    flag = Path(cl.env["CRASH_PAUSE_FILE"])
+    flag.unlink(missing_ok=True)
+    child = subprocess.Popen([sys.executable, "-m", "tests.integration.crash_driver", "cli", point, "pause",
+                              "-t", "r1", "router-drain"], env=cl.env, cwd=REPO, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not flag.exists():
+        if child.poll() is not None or time.monotonic() > deadline:
+            child.kill()
+            out, err = child.communicate()
+            raise AssertionError(f"the run never reached {point}: {out[-2000:]} {err[-3000:]}")
+        time.sleep(0.05)
+    return child
+
+
+def _ssh_listener(cl: CrashLab) -> tuple[int, list[str]]:
+    """r1's SSH front (the socat listener that starts sshd per connection): pid and command line."""
+    launch = cl.env["CRASH_SSH_LAUNCH"].encode()
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                args = (d / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if args[0].endswith(b"socat") and any(launch in a for a in args):
+                return int(d.name), [a.decode() for a in args if a]
+    raise AssertionError("r1's SSH listener is not running")
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if (d / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                    out.append(int(d.name))
+            except (OSError, IndexError):
+                continue
+    return out
+
+
+def test_r1_unreachable_mid_push_and_back_10s_later_the_guard_puts_it_back(crashlab):
+    """crash34: r1's SSH gone (listener and sessions killed) after half the push; the run's rollback
+    and the guard's restore get "connection refused"; r1 answers again 10 s later. The guard gave up
+    at its first try, so r1 stayed half-drained until someone ran netops; it now keeps trying (with
+    backoff, for minutes) and puts r1 back by itself; the next start says so once."""
+    cl = crashlab
+    before = cl.config()
+    child = _paused(cl, "push:1:3")  # three of the six lines are on r1
+    pid, argv = _ssh_listener(cl)
+    for p in [pid, *_children(pid)]:
+        os.kill(p, signal.SIGKILL)
+    Path(cl.env["CRASH_PAUSE_FILE"]).unlink()
+    out, err = child.communicate(timeout=180)
+    assert child.returncode == 1, out + err
+    assert "rollback FAILED" in out + err and "connection refused" in out + err, out + err
+    assert any(line in cl.config() for line in DRAINED)  # left half-drained
+    time.sleep(10)  # the router is away this long (the fault), then answers again
+    subprocess.run(["/bin/sh", "-c", shlex.join(argv) + " </dev/null >/dev/null 2>&1 &"], check=True)
+    try:
+        cl.settle_guards(timeout=120)
+        assert cl.config() == before  # put back with no netops command run
+        assert cl.journals() == []
+        started = cl.netops("playbook", "list")
+        lines = _recovery_lines(started.stderr)
+        assert len(lines) == 1 and "rolled back to its pre-change config (verified)" in lines[0], started.stderr
+        assert cl.netops("audit", "verify").returncode == 0
+    finally:
+        if not _is_listening(cl):
+            subprocess.run(["/bin/sh", "-c", shlex.join(argv) + " </dev/null >/dev/null 2>&1 &"])
+
+
+def _is_listening(cl: CrashLab) -> bool:
+    try:
+        _ssh_listener(cl)
+    except AssertionError:
+        return False
+    return True
