@@ -30,6 +30,16 @@ def connect(path: Path) -> sqlite3.Connection:
     which is what an append-only log needs to serialise writers across processes.
     """
     path = Path(path)
+    if read_only_mount(path):  # a read-only copy (a forensic mount, a snapshot) is still read
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, timeout=30.0,
+                                   isolation_level=None, check_same_thread=False)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            raise ConfigError(f"cannot open database {path}: {exc}",
+                              hint="check NETOPS_HOME is writable") from exc
+        conn.row_factory = sqlite3.Row
+        return conn
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
@@ -42,6 +52,17 @@ def connect(path: Path) -> sqlite3.Connection:
                           hint="check NETOPS_HOME is writable") from exc
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def read_only_mount(path: Path) -> bool:
+    """Is ``path`` an existing file on a filesystem mounted read-only? Nothing can write it there,
+    so SQLite may read it as immutable (WAL mode otherwise needs to create its ``-shm`` file)."""
+    import os
+
+    try:
+        return path.is_file() and bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _ensure_wal(conn: sqlite3.Connection) -> None:
