@@ -31,8 +31,11 @@ def connect(path: Path) -> sqlite3.Connection:
     """
     path = Path(path)
     if read_only_mount(path):  # a read-only copy (a forensic mount, a snapshot) is still read
+        wal = Path(f"{path}-wal")
+        # immutable ignores a WAL: with one left behind (a killed writer), read-only mode must read it
+        mode = "mode=ro" if wal.exists() and wal.stat().st_size else "immutable=1"
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, timeout=30.0,
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=30.0,
                                    isolation_level=None, check_same_thread=False)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as exc:
