@@ -109,6 +109,9 @@ def watch(journal_path: Path, host: str, deadline: float) -> str:
         state = j.host(host).get("state")
         if state in SETTLED_STATES:
             return f"host {host} settled by the run ({state}): nothing to do"
+        if give_up_at and time.monotonic() >= give_up_at:  # a hung owner that still holds the host
+            return (f"gave up after {tries} restore tries in {RETRY_FOR_S:.0f}s; "
+                    "`netops playbook recover` tries again")
         alive = j.owner_alive()
         waited = time.monotonic() - started
         hung = waited > deadline * HUNG_FACTOR and state not in ("verified", "rollback_failed", "restore_failed")
