@@ -68,8 +68,10 @@ def _detach() -> None:
 
 
 RETRY_FOR_S = 600.0
-"""How long a guard keeps trying a restore that failed (the router unreachable, rebooting, a
-daemon down): a router back ten seconds later is put back then, not at the next netops command."""
+"""How long a guard keeps trying a restore that failed because the router could not be reached
+(SSH down, a link down, rebooting): a router back ten seconds later is put back then, not at the
+next netops command. A router that answered and refused (``bgpd is not running``) is not retried:
+the next start and ``recover`` say what it answered."""
 RETRY_MAX_GAP_S = 20.0
 
 UNREADABLE_GIVE_UP = 5.0
@@ -118,9 +120,9 @@ def watch(journal_path: Path, host: str, deadline: float) -> str:
         if (not alive or hung) and time.monotonic() >= next_try:
             why = ("the run ended without putting it back" if not j.pid else
                    f"netops (pid {j.pid}) is gone" if not alive else f"netops hung for {waited:.0f}s")
-            ok, what = _restore(j)
+            ok, retry, what = _restore(j)
             tries += 1
-            if ok:
+            if ok or not retry:
                 return why + ": " + what + (f" (on try {tries})" if tries > 1 else "")
             now = time.monotonic()
             give_up_at = give_up_at or now + RETRY_FOR_S
@@ -145,8 +147,8 @@ def _note(host: str, line: str) -> None:
         pass
 
 
-def _restore(j) -> tuple[bool, str]:
-    """Put back every unsettled host of the run; (every one restored, what was done)."""
+def _restore(j) -> tuple[bool, bool, str]:
+    """Put back every unsettled host of the run; (every one restored, worth another try, what was done)."""
     from netops.devices.service import DeviceService
     from netops.playbook.recover import recover_journal
     from netops.settings import Settings
@@ -157,8 +159,9 @@ def _restore(j) -> tuple[bool, str]:
             DeviceService(settings, recorder=audit.recorder("netops-guard")) as devices:
         done = recover_journal(j, devices, audit, actor=settings.user, by="guard")
     if not done:
-        return True, "nothing left to restore"
-    return all(r.ok for r in done), "; ".join(f"{r.host}: {r.detail}" for r in done)
+        return True, False, "nothing left to restore"
+    return (all(r.ok for r in done), any(r.unreachable for r in done),
+            "; ".join(f"{r.host}: {r.detail}" for r in done))
 
 
 def main(argv: list[str]) -> int:

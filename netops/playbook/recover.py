@@ -108,6 +108,9 @@ class Recovered:
     detail: str
     outcome: str = "rolled_back"
     line: str = ""
+    unreachable: bool = False
+    """Not restored because the device could not be reached or read back (not because it refused):
+    worth trying again soon (the router-side guard does)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "playbook": self.playbook, "host": self.host, "ok": self.ok,
@@ -198,8 +201,9 @@ def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, act
         ended = bool(fresh.data.get("result_recorded"))
         playbook = str(fresh.data.get("playbook"))
 
-        def tell(host: str, ok: bool, detail: str, outcome: str, stage: str | None) -> None:
-            r = Recovered(fresh.run_id, playbook, host, ok, detail, outcome)
+        def tell(host: str, ok: bool, detail: str, outcome: str, stage: str | None,
+                 unreachable: bool = False) -> None:
+            r = Recovered(fresh.run_id, playbook, host, ok, detail, outcome, unreachable=unreachable)
             r.line = recovery_line(r, stage, ended=ended)
             if audit is not None and audit.problem:
                 r.line += f" - NOT in the audit log: {audit.problem}"
@@ -251,7 +255,8 @@ def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, act
             fresh.stage(host, "restored" if res.ok else "restore_failed", by=by)
             unchanged = res.ok and res.already and stage in ("snapshot", "applying")
             outcome = "unchanged" if unchanged else "rolled_back" if res.ok else "not_restored"
-            tell(host, res.ok, detail if res.ok else (res.error or "running config still differs"), outcome, stage)
+            tell(host, res.ok, detail if res.ok else (res.error or "running config still differs"), outcome, stage,
+                 unreachable=not res.ok and res.remaining is None)
         if by == "guard" and out:  # nobody is watching a guard: the next start tells
             write_notice(fresh.path.parent, fresh.run_id, [r.line for r in out])
         if fresh.pending_hosts():
