@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import os
-import shlex
 import signal
 import subprocess
 import sys
@@ -21,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_crash_matrix_lab import DRAINED, CrashLab, _recovery_lines, crashlab  # noqa: F401
+from tests.integration.test_crash_points_lab import _bring_ssh_back, _drop_ssh
 
 pytestmark = [pytest.mark.lab, pytest.mark.timeout(600)]
 
@@ -69,32 +68,6 @@ def _paused(cl: CrashLab, point: str) -> subprocess.Popen:
     return child
 
 
-def _ssh_listener(cl: CrashLab) -> tuple[int, list[str]]:
-    """r1's SSH front (the socat listener that starts sshd per connection): pid and command line."""
-    launch = cl.env["CRASH_SSH_LAUNCH"].encode()
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                args = (d / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if args[0].endswith(b"socat") and any(launch in a for a in args):
-                return int(d.name), [a.decode() for a in args if a]
-    raise AssertionError("r1's SSH listener is not running")
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if (d / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
-                    out.append(int(d.name))
-            except (OSError, IndexError):
-                continue
-    return out
-
-
 def test_r1_unreachable_mid_push_and_back_10s_later_the_guard_puts_it_back(crashlab):
     """crash34: r1's SSH gone (listener and sessions killed) after half the push; the run's rollback
     and the guard's restore get "connection refused"; r1 answers again 10 s later. The guard gave up
@@ -103,32 +76,22 @@ def test_r1_unreachable_mid_push_and_back_10s_later_the_guard_puts_it_back(crash
     cl = crashlab
     before = cl.config()
     child = _paused(cl, "push:1:3")  # three of the six lines are on r1
-    pid, argv = _ssh_listener(cl)
-    for p in [pid, *_children(pid)]:
-        os.kill(p, signal.SIGKILL)
-    Path(cl.env["CRASH_PAUSE_FILE"]).unlink()
-    out, err = child.communicate(timeout=180)
-    assert child.returncode == 1, out + err
-    assert "rollback FAILED" in out + err and "connection refused" in out + err, out + err
-    assert any(line in cl.config() for line in DRAINED)  # left half-drained
-    time.sleep(10)  # the router is away this long (the fault), then answers again
-    subprocess.run(["/bin/sh", "-c", shlex.join(argv) + " </dev/null >/dev/null 2>&1 &"], check=True)
+    argv = _drop_ssh(cl.lab, "r1")  # the listener and every live session
     try:
-        cl.settle_guards(timeout=120)
-        assert cl.config() == before  # put back with no netops command run
-        assert cl.journals() == []
-        started = cl.netops("playbook", "list")
-        lines = _recovery_lines(started.stderr)
-        assert len(lines) == 1 and "rolled back to its pre-change config (verified)" in lines[0], started.stderr
-        assert cl.netops("audit", "verify").returncode == 0
+        Path(cl.env["CRASH_PAUSE_FILE"]).unlink()
+        out, err = child.communicate(timeout=180)
+        assert child.returncode == 1, out + err
+        assert "rollback FAILED" in out + err and "connection refused" in out + err, out + err
+        assert any(line in cl.config() for line in DRAINED)  # left half-drained
+        time.sleep(10)  # the router is away this long (the fault), then answers again
     finally:
-        if not _is_listening(cl):
-            subprocess.run(["/bin/sh", "-c", shlex.join(argv) + " </dev/null >/dev/null 2>&1 &"])
-
-
-def _is_listening(cl: CrashLab) -> bool:
-    try:
-        _ssh_listener(cl)
-    except AssertionError:
-        return False
-    return True
+        if child.poll() is None:
+            child.kill()
+        _bring_ssh_back(cl.lab, "r1", argv)
+    cl.settle_guards(timeout=120)
+    assert cl.config() == before  # put back with no netops command run
+    assert cl.journals() == []
+    started = cl.netops("playbook", "list")
+    lines = _recovery_lines(started.stderr)
+    assert len(lines) == 1 and "rolled back to its pre-change config (verified)" in lines[0], started.stderr
+    assert cl.netops("audit", "verify").returncode == 0
