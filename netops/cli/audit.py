@@ -131,7 +131,7 @@ def anchor(to: str | None, use_syslog: bool, as_json: bool) -> None:
         raise InputError("nowhere to write the anchor",
                          hint="give --to FILE (outside NETOPS_HOME) or --syslog, or set NETOPS_AUDIT__ANCHOR_FILE")
     with _log() as log:
-        report = log.verify_or_raise(_anchors((), settings))
+        report = log.verify_or_raise(_anchors((), settings), recorded_losses=True)
         head = log.head()
         kid = log.key_id or ""
     out: dict = {"seq": head.seq, "hash": head.hash, "key_id": kid, "written": []}
@@ -150,3 +150,6 @@ def anchor(to: str | None, use_syslog: bool, as_json: bool) -> None:
     click.echo(f"anchored seq {head.seq} hash {head.hash} ({report.count} records) -> {', '.join(out['written'])}")
     if "warning" in out:
         click.echo(f"warning: {out['warning']}", err=True)
+    if report.problems:  # only losses netops put on record (anything else raised above)
+        click.echo(f"note: this log has {len(report.problems)} recorded loss(es), first at seq "
+                   f"{report.problems[0].seq}: see 'netops audit verify'", err=True)

@@ -151,6 +151,9 @@ class AuditRecord:
 class Problem:
     seq: int
     problem: str
+    recorded: bool = False
+    """A loss netops found and put on record itself (an ``audit_gap`` record): the chain around it
+    is intact, so its head may still be anchored."""
 
 
 @dataclass
@@ -172,7 +175,9 @@ class VerifyReport:
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "count": self.count, "head_seq": self.head_seq, "head_hash": self.head_hash,
                 "first_bad_seq": self.first_bad_seq, "anchors_checked": self.anchors_checked,
-                "key_id": self.key_id, "problems": [asdict(p) for p in self.problems]}
+                "key_id": self.key_id,
+                "problems": [{"seq": p.seq, "problem": p.problem, **({"recorded": True} if p.recorded else {})}
+                             for p in self.problems]}
 
 
 def _now() -> str:
@@ -555,9 +560,11 @@ class AuditLog:
         rows = self._read("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         return Head(rows[0]["seq"], rows[0]["hash"], str(self.path)) if rows else Head(0, GENESIS, str(self.path))
 
-    def verify_or_raise(self, anchors: Sequence[Head] = ()) -> VerifyReport:
+    def verify_or_raise(self, anchors: Sequence[Head] = (), *, recorded_losses: bool = False) -> VerifyReport:
+        """``verify``, raising :class:`TamperDetected` on the first problem (with ``recorded_losses``,
+        losses netops itself put on record do not count: ``audit anchor`` may pin such a chain)."""
         report = self.verify(anchors)
-        if not report.ok:
+        if not report.ok and not (recorded_losses and all(p.recorded for p in report.problems)):
             p = report.problems[0]
             more = f" (+{len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
             raise TamperDetected(f"audit log does not verify: seq {p.seq}: {p.problem}{more}",
@@ -572,11 +579,11 @@ def _gap_problem(seq: int, payload: dict[str, Any]) -> Problem:
     if payload.get("what") == "rewritten":
         return Problem(at, f"record {lo} differs from the one this log once had (per the local head file): the "
                            f"log was replaced or rewritten; netops found it at its next write and recorded it "
-                           f"at seq {seq}")
+                           f"at seq {seq}", recorded=True)
     which = f"record {lo} is" if lo == hi else f"records {lo}..{hi} are"
     return Problem(at, f"{which} lost (per the local head file): a write torn by a crash or power cut, or the "
                        f"log cut short, replaced by an older copy or started anew; netops found it at its next "
-                       f"write and recorded it at seq {seq}")
+                       f"write and recorded it at seq {seq}", recorded=True)
 
 
 def _legacy_prefix(rows: Sequence[sqlite3.Row], key: bytes) -> int:

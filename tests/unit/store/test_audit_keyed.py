@@ -418,3 +418,21 @@ def test_a_read_only_copy_of_the_log_is_read_and_verified(tmp_path, left):
             assert "readonly database" in ei.value.message
     finally:
         subprocess.run(["umount", "-l", str(ro)], capture_output=True)
+
+
+def test_a_recorded_loss_fails_verify_but_the_head_can_still_be_anchored(tmp_path, monkeypatch):
+    """After a recorded loss `audit verify` exits 6 for good, but `audit anchor` must still pin the
+    chain (refusing it would leave the log unanchorable after one power cut)."""
+    from netops.cli.main import main
+
+    monkeypatch.setenv("NETOPS_HOME", str(tmp_path))
+    _killed_with_wal(tmp_path, 5)
+    wal = Path(str(tmp_path / "audit.sqlite") + "-wal")
+    os.truncate(wal, wal.stat().st_size - 100)
+    with AuditLog(tmp_path / "audit.sqlite") as log:
+        log.append("test", {}, actor="alice")
+    assert main(["audit", "verify"]) == 6
+    out = tmp_path.parent / f"{tmp_path.name}-anchor.jsonl"
+    assert main(["audit", "anchor", "--to", str(out)]) == 0
+    (anchor,) = read_anchors(out)
+    assert anchor.seq == 6
