@@ -164,8 +164,9 @@ def print_markdown(out: Any, text: str) -> None:
     line became two half commands and a copy-paste ran the first half. Code lines are printed
     whole instead (the terminal folds them visually; copying gives the line back), indented two
     columns and in bold (a diff's added and removed lines in green and red); the prose around them is rendered as Markdown as before."""
-    from rich.markdown import Markdown
     from rich.text import Text
+
+    from netops.markdown import rich_markdown as Markdown
 
     at = 0
     for m in _FENCE.finditer(text):

@@ -69,7 +69,8 @@ class _Renderer:
         if not self.out.is_terminal:
             return
         from rich.live import Live
-        from rich.markdown import Markdown
+
+        from netops.markdown import rich_markdown as Markdown
 
         if self.live is None:
             self.live = Live(Markdown(self.text), console=self.out, refresh_per_second=12, transient=True)
