@@ -815,9 +815,11 @@ class ChatApp(App[None]):
         # nothing to stop: as in a shell, Ctrl+C drops the line being typed; on an empty line a
         # second Ctrl+C (within QUIT_AGAIN seconds) leaves, the first says so
         if isinstance(focused, PromptInput) and focused.text:
-            focused.clear()
+            focused.cut_all()
             self._interrupt_at = None
-            self.notify("cleared the box (Ctrl+Z puts it back)", timeout=3)
+            # not Ctrl+Z, the box's undo: the chat binds it to suspend (trial34: the hint named it,
+            # and pressing it stopped the whole chat with the text still gone)
+            self.notify("cleared the box (Ctrl+Y puts it back)", timeout=3)
             return
         now = asyncio.get_running_loop().time()
         if self._interrupt_at is not None and now - self._interrupt_at <= QUIT_AGAIN:
@@ -1036,7 +1038,8 @@ class ChatApp(App[None]):
             "decide nothing).", "",
             "The box edits like a shell line: **Ctrl+A/E** line start/end, **Ctrl+B/F** and **Alt+B/F** a "
             "character or word back/forward, **Ctrl+K/U/W**, **Alt+D**, **Alt+Backspace** cut, **Ctrl+Y** "
-            f"puts back what they cut, **Ctrl+Z** undoes; **{interrupt}** with nothing running clears the box.", "",
+            f"puts back what they cut; **{interrupt}** with nothing running clears the box (**Ctrl+Y** puts it back).",
+            "",
             "## Keys", "", *keys, "",
             "Override keys in the config file: `[chat.keys]` then `\"chat.side_panel\" = \"f3\"`. "
             "Theme: `[chat] theme = \"nord\"` (Ctrl+P → Theme lists them). `NO_COLOR=1` turns colour off.", "",

@@ -230,6 +230,12 @@ class PromptInput(TextArea):
         await super().action_delete_to_end_of_line_or_delete_line()
         self._kill(before, left=False)
 
+    def cut_all(self) -> None:
+        """Clear the box as a kill of its whole text (Ctrl+C with nothing running): Ctrl+Y puts
+        it back, as after Ctrl+U."""
+        self.killed, self._killing = self.text, False
+        self.clear()
+
     def action_yank(self) -> None:
         """Ctrl+Y: put back the last killed text at the cursor (redo when nothing was killed)."""
         if not self.killed:
