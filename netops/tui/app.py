@@ -517,7 +517,8 @@ class ChatApp(App[None]):
             hints.remove_class("-show")
 
     def on_key(self, event: events.Key) -> None:
-        """Typing while a citation or card has the focus goes to the prompt. The box consumes
+        """Typing while a citation or card has the focus goes to the prompt, the box's editing keys
+        (:attr:`PromptInput.EDIT_KEYS`) too, when what has the focus does not use them. The box consumes
         every key typed into it, so a character that gets here was typed elsewhere: keys that
         came in one burst were all queued at the citation before the focus moved, and with the
         focus moved at once (``focus()`` waits for them) they reach the box, a Space or the
@@ -530,6 +531,12 @@ class ChatApp(App[None]):
             if self.focused is not prompt:
                 self.screen.set_focus(prompt)
             prompt.insert(event.character)
+        elif event.key in PromptInput.EDIT_KEYS and self.focused is not prompt:
+            # trial34: after a Tab with nothing to complete (the focus went to the conversation),
+            # letters still reached the box but Backspace, Ctrl+U, Ctrl+A... were lost
+            event.stop()
+            self.screen.set_focus(prompt)
+            prompt.post_message(events.Key(event.key, event.character))
         elif event.key == "enter" and self.focused is prompt and prompt.text.strip():
             event.stop()  # the Enter of such a burst: what the person typed is sent
             prompt.submit()

@@ -185,3 +185,26 @@ def test_what_ctrl_c_cleared_comes_back_with_the_key_it_names(tmp_path):
                   what="Ctrl+Y to put the cleared text back")
         chat.keys("C-q")
         assert chat.exit_code() == 0
+
+
+def test_editing_keys_after_a_tab_with_nothing_to_complete_edit_the_box(tmp_path):
+    """trial34: '/state r' then Tab (nothing to complete: the focus left the box) then Backspace,
+    Ctrl+U or Ctrl+A/Ctrl+K did nothing, while letters typed after it still went into the box: the
+    line could only grow."""
+    with TmuxChat(tmp_path, args=("--offline",), size=(80, 24)) as chat:
+        chat.started()
+        chat.type("/state r")
+        chat.wait(lambda p: chat.prompt_line() == "/state r", timeout=5, what="the typed text")
+        chat.keys("Tab")
+        chat.keys("BSpace")
+        chat.wait(lambda p: chat.prompt_line() == "/state", timeout=5, what="Backspace to edit the box")
+        chat.keys("Tab")
+        chat.keys("C-u")
+        chat.wait(lambda p: chat.prompt_line().startswith("Ask about"), timeout=5, what="Ctrl+U to empty the box")
+        chat.type("r1 bgp")
+        chat.keys("Tab")
+        chat.keys("C-a")
+        chat.type("/state ")
+        chat.wait(lambda p: chat.prompt_line() == "/state r1 bgp", timeout=5, what="Ctrl+A then typing")
+        chat.keys("C-q")
+        assert chat.exit_code() == 0

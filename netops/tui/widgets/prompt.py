@@ -72,6 +72,10 @@ class PromptInput(TextArea):
     ]
     """Readline keys Textual's TextArea lacks (Alt+D arrived as a typed 'd')."""
     _KILL_KEYS = frozenset({"ctrl+k", "ctrl+u", "ctrl+w", "ctrl+backspace", "alt+backspace", "alt+d"})
+    EDIT_KEYS = _KILL_KEYS | frozenset({"backspace", "delete", "alt+delete", "ctrl+a", "ctrl+e", "ctrl+b", "ctrl+f",
+                                        "ctrl+y"})
+    """Keys that edit the text: typed while something else has the focus (Tab moved it to a
+    citation), they are the box's, as a typed letter is (the chat sends them here)."""
 
     def __init__(self, commands: Sequence[str] = (), *, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False,
