@@ -42,6 +42,20 @@ TYPING_WINDOW = 0.6
 KEY_HOLD = 0.2
 """Longest a streamed append waits for the frame that shows the last key (input goes first)."""
 QUIT_AGAIN = 2.0
+
+
+def shell_can_resume() -> bool:
+    """A shell with job control started this process: it runs in a process group of its own,
+    not the terminal session's, and that shell's ``fg`` resumes it after Ctrl+Z. Started by
+    ``tmux new 'netops chat'``, ``sh -c`` or a terminal's command option, the process group is
+    the session's: a stopped chat there stayed stopped, the pane frozen with nothing to wake it
+    (trial34)."""
+    import os
+
+    try:
+        return os.getpgrp() != os.getsid(0)
+    except (AttributeError, OSError):  # not a POSIX process model: leave it to Textual
+        return True
 """Seconds within which a second Ctrl+C on an empty box quits."""
 RECOVERY_POLL = 15.0
 """Seconds between two checks, while the chat is idle, for runs another netops left unfinished
@@ -793,6 +807,14 @@ class ChatApp(App[None]):
             for token in list(self._slash_tokens):
                 token.cancel(how)
             self._status("cancelling")
+
+    def action_suspend_process(self) -> None:
+        """Ctrl+Z: to the shell, only where a shell can bring the chat back (``fg``)."""
+        if not shell_can_resume():
+            self.notify("not suspended: no shell here to bring netops back with fg (it was not started "
+                        "from an interactive shell); Ctrl+Q quits", severity="warning", timeout=5)
+            return
+        super().action_suspend_process()
 
     async def action_interrupt(self) -> None:
         """Ctrl+C: cancel a change (the library rolls back), an answer or a command; else copy
