@@ -150,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map every outcome to an exit code."""
     from netops.errors import NetopsError
 
+    from netops.cli.streams import forgive_closed_readers
+
+    forgive_closed_readers()  # `| head -1`: the reader leaving is not the command failing
     args = list(sys.argv[1:] if argv is None else argv)
     if not args and argv is None and sys.stdin.isatty() and sys.stdout.isatty():
         args = ["chat"]  # `netops` alone, on a terminal, opens the chat (the help says so)
