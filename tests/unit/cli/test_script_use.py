@@ -85,3 +85,34 @@ def test_stdout_and_stderr_into_one_closed_pipe(home: Path) -> None:
     finally:
         os.close(write_end)
     assert proc.returncode == 2  # still the bad-input code, not a crash on writing the error
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
+def test_terminated_outside_a_change_is_an_interruption(tmp_path: Path, sig: str) -> None:
+    """``timeout``, a cancelled CI job or a closed terminal stop a read the way Ctrl-C does: one
+    line, exit 130 (documented), and whatever the command keeps on an interruption is kept. Before,
+    the process died of the signal (-15/-1) and said nothing. The "device" here accepts the
+    connection and never speaks, so netops is surely mid-command when the signal is sent."""
+    import signal
+    import socket
+
+    home = tmp_path / "home"
+    home.mkdir()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        (home / "inventory.yaml").write_text(f"hosts:\n  mute:\n    hostname: 127.0.0.1\n    port: {port}\n"
+                                             "    platform: frr\n")
+        env = _env(home, NETOPS_SSH__CONNECT_TIMEOUT="2")
+        proc = subprocess.Popen([sys.executable, "-m", "netops", "state", "mute", "bgp"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=REPO)
+        try:
+            conn, _ = listener.accept()  # netops is now waiting for the SSH banner
+            proc.send_signal(getattr(signal, sig))
+            out, err = proc.communicate(timeout=60)
+            conn.close()
+        finally:
+            proc.kill()
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert f"interrupted ({sig})" in err.decode() and "Traceback" not in err.decode()
