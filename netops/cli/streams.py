@@ -66,9 +66,32 @@ def _forgiving(stream: Any) -> Any:
     return wrapped
 
 
+def _fill_closed_descriptors() -> None:
+    """``netops ... <&- >&-`` (a daemon or a careless wrapper closing them): point a closed 0, 1
+    or 2 at ``/dev/null`` and give Python a stream for it. Left closed, ``sys.stdin`` was None
+    (``playbook run`` died of an AttributeError, exit 70), ``sys.stdout`` None (a traceback at
+    the last flush), and the next file netops opened (the audit log) would take the number 1
+    that anything printing "to stdout" writes into."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+            continue
+        except OSError:
+            pass
+        devnull = os.open(os.devnull, os.O_RDONLY if mode == "r" else os.O_WRONLY)
+        if devnull != fd:
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        if getattr(sys, name) is None:
+            stream = open(fd, mode, closefd=False)  # noqa: SIM115 - the process's stream, never closed
+            setattr(sys, name, stream)
+            setattr(sys, f"__{name}__", stream)
+
+
 def forgive_closed_readers() -> None:
     """Make the process's own stdout and stderr forgiving (not a stream a test or an embedding
     program put in their place)."""
+    _fill_closed_descriptors()
     if sys.stdout is not None and sys.stdout is sys.__stdout__:
         sys.stdout = _forgiving(sys.stdout)
     if sys.stderr is not None and sys.stderr is sys.__stderr__:

@@ -116,3 +116,25 @@ def test_terminated_outside_a_change_is_an_interruption(tmp_path: Path, sig: str
             proc.kill()
     assert proc.returncode == 130, (proc.returncode, err)
     assert f"interrupted ({sig})" in err.decode() and "Traceback" not in err.decode()
+
+
+def _with_closed(fds: tuple[int, ...], args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``netops ARGS <&- >&-``: the descriptors are closed in the child, not pointed anywhere."""
+    def close() -> None:
+        for fd in fds:
+            os.close(fd)
+    return subprocess.run([sys.executable, "-m", "netops", *args], capture_output=True, env=env, cwd=REPO,
+                          timeout=120, preexec_fn=close)
+
+
+def test_closed_stdin_is_no_terminal_not_a_crash(home: Path) -> None:
+    """`kb reset` asks only at a terminal; with stdin closed it refused by an AttributeError (70)."""
+    proc = _with_closed((0,), ["kb", "reset"], _env(home))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.decode().startswith("error: refusing to delete the knowledge index")
+
+
+def test_closed_stdout_is_a_quiet_success(home: Path) -> None:
+    """`netops devices list >&-` traced back at the last flush of a None stdout (exit 1)."""
+    proc = _with_closed((1,), ["devices", "list"], _env(home))
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
