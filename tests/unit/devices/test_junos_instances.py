@@ -109,3 +109,21 @@ def test_bgp_only_inside_a_routing_instance_says_it_should_run(config, expected)
     _, get = resolve_getter("bgp", {})
     found = get(host, read)
     assert found.expected == expected, found.note
+
+
+def test_a_vrfs_adjacency_is_shown_with_its_vrf(svc, capsys):
+    """`netops state pe1 ospf` and the offline answer name the VRF of an adjacency outside the
+    default instance (the same neighbour id can be in two instances)."""
+    from rich.console import Console
+
+    from netops.agent.offline import _summarise
+    from netops.cli.devices_render import render_state
+
+    agg = svc.get("pe1", "ospf")
+    console = Console(width=200, record=True)
+    render_state(console, "ospf_neighbors", agg)
+    out = console.export_text()
+    assert "vrf" in out and "CUST-A" in out
+    rows = _summarise("ospf_neighbors", agg["pe1"].data, {})
+    assert "192.168.50.2 via ge-0/0/3.100 (192.168.50.2) in VRF CUST-A: Init" in rows
+    assert "10.255.0.22 via ge-0/0/1.0 (10.20.0.9): Full" in rows
