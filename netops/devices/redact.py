@@ -197,7 +197,7 @@ _VRP = _rx(
     # typed in clear after a keyword that ends in "-cipher" (RADIUS template: stored as %^%#...%^%#)
     r"(?<![\w-])shared-key-cipher\s+(?P<secret>\S+)",
     # a bare key after its keyword (CGN "remote-backup ... peer X authentication-key K")
-    rf"(?<![\w-])authentication-key\s+{_VRP_KEEP}(?!\d+\s|\d+$|\{{|(?:clear|encrypted)\s)(?P<secret>\S+)",
+    rf"(?<![\w-])authentication-key\s+{_VRP_KEEP}(?!\d+\s|\d+$|\{{|:|(?:clear|encrypted)\s)(?P<secret>\S+)",
     rf"^\s*snmp-agent\b[^\n]*?\bprivacy-mode\s+\S+\s+{_VRP_KEEP}(?P<secret>\S+)",
     rf"\bsecurityname\s+{_VRP_KEEP}(?P<secret>\S+)(?=\s+v(?:1|2c)\b)",  # v1/v2c trap host: the community
     # "display snmp-agent community": a v1/v2c community's group is named after the community

@@ -39,6 +39,7 @@ def test_the_secret_is_gone(line, platform, secret):
     ("getent passwd frr > /dev/null && deluser frr", None),  # a shell line, not a device's passwd
     ("vpn-target 111:1 export-extcommunity evpn", "huawei_vrp"),
     (" authentication-key 1 {", "nokia_sros"),  # a key number (MD-CLI), the key is on the next line
+    ("  Authentication-key : ******", "huawei_vrp"),  # a label in show output, masked already
 ])
 def test_lines_without_a_secret_stay(line, platform):
     assert redact(line, platform) == line
