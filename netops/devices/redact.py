@@ -65,7 +65,7 @@ _COMMON = _rx(
     # "authentication-key K", "authentication-key 7 K", "authentication-key 1 md5 [7] K"; never the
     # key number of a block (SR OS MD-CLI "authentication-key 1 {")
     (r"^\s*authentication-key\s+(?!\d+\s+(?:type|key)\b)(?:\d+\s+(?:md5|sha[\w-]*|hmac-[\w-]+|cmac-aes-128|aes-cmac)\s+)?"
-     rf"(?:(?:[0-9]|clear|encrypted)\s+(?=[^\s{{]))?(?!\d+\s*(?:[{{;]|$)|\{{){_SECRET}"),
+     rf"(?:(?:[0-9]|clear|encrypted)\s+(?=[^\s{{]))?(?!\d+\s*(?:[{{;]|$)|\{{|:){_SECRET}"),
     # pre-shared keys, key chains, routing-protocol authentication
     rf"\bpre-shared-key\s+(?:local\s+|remote\s+|ascii-text\s+|hexadecimal\s+)?{_ENC}(?!address\b|hostname\b){_REST}",
     rf"\bpre-shared-key\s+(?:address|hostname)\s+\S+(?:\s+\S+)?\s+key\s+{_ENC}{_REST}",
