@@ -483,12 +483,13 @@ class DeviceService:
                 clean = (f"{clean}\n[netops: the device's output was cut at {cap} bytes; the filter saw only "
                          "those, not the lines after them]")
         data, unparsed = (None, None) if out.truncated or local else _parsed(host.platform, command, out.text)  # parse raw, then redact
+        fault = said
         if said and _BGP_OFF.search(said) and re.search(r"\bbgp\b", command, re.I):
-            said = self._bgp_off(host, said, timeout, cancel)
+            fault = self._bgp_off(host, said, timeout, cancel)  # None: a device without BGP said so
         return HostResult(host=host.name, ok=True, command=redact(command, host.platform), output=clean,
                           data=None if data is None else redact_data(data, host.platform),
-                          elapsed=time.monotonic() - start, truncated=out.truncated, device_error=said,
-                          parse_error=None if said else unparsed)  # the device's error says why already
+                          elapsed=time.monotonic() - start, truncated=out.truncated, device_error=fault,
+                          parse_error=None if said else unparsed)  # the device's words say why already
 
     def _bgp_off(self, host: Host, said: str, timeout: float | None, cancel: "CancelToken | None") -> str | None:
         """A BGP read the device answered with "BGP is not running" (``% BGP not active``, ``bgpd
