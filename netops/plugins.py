@@ -290,6 +290,8 @@ def _tool(item: Any, owner: str) -> tuple[Any, str | None]:
         return None, f"invalid tool {item!r}: register a netops.agent.tools.Tool"
     if not (isinstance(item.params, type) and issubclass(item.params, BaseModel)) or not callable(item.run):
         return None, f"invalid tool {item.name!r}: params must be a pydantic model and run a function"
+    if item.answers is not None and not callable(item.answers):
+        return None, f"invalid tool {item.name!r}: answers must be a function (question -> arguments or None)"
     if owner == BUILTIN:
         return item, None
     if item.changes_state:
