@@ -69,13 +69,14 @@ class _Renderer:
         if not self.out.is_terminal:
             return
         from rich.live import Live
-        from rich.markdown import Markdown
+
+        from netops.cli._common import markdown
 
         if self.live is None:
-            self.live = Live(Markdown(self.text), console=self.out, refresh_per_second=12, transient=True)
+            self.live = Live(markdown(self.text), console=self.out, refresh_per_second=12, transient=True)
             self.live.start()
         else:
-            self.live.update(Markdown(self.text))
+            self.live.update(markdown(self.text))
 
     def handle(self, ev: Any) -> None:
         from rich.markup import escape

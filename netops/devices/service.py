@@ -10,8 +10,9 @@
 Read commands are checked by :mod:`netops.devices.policy` for every target before anything is
 sent; refused hosts get a failed result with ``error_type="PolicyViolation"``. All output is
 redacted before it is returned or recorded: command output by shape (JSON structurally, text by
-the platform's line rules), getter results by field after parsing (parsers see the raw text, so
-a secret-looking description can never break their JSON). Only the playbook runner reads an
+the platform's line rules), getter results by field after parsing (parsers see the text unredacted, so
+a secret-looking description can never break their JSON, but without control characters and
+Unicode line separators: :func:`netops.controls.printable`, as the person sees it). Only the playbook runner reads an
 unredacted running config (``running_config(host, redacted=False)``), to compare in memory.
 Connections are pooled per host for the life of the service and closed by :meth:`close`
 (or leaving the ``with`` block).
@@ -30,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from netops.controls import printable
 from netops.devices.fanout import failed_result, fan_out
 from netops.devices.inventory import Host, Inventory, load_inventory
 from netops.devices.platforms import get_platform
@@ -231,7 +233,9 @@ class DeviceService:
                 if out.truncated:
                     raise DeviceError(f"{host.name}: output of {command!r} exceeded "
                                       f"{self.settings.ssh.max_output_bytes} bytes; cannot parse it")
-                return out.text
+                # a parser reads what the person is shown (only the runner's snapshot keeps the
+                # device's bytes): a U+2028 or a CR in a description breaks no line of a table
+                return out.text if raw else printable(out.text)
 
             try:
                 data = impl(host, read, **kw, **extra)
@@ -482,7 +486,7 @@ class DeviceService:
                 cap = self.settings.ssh.max_output_bytes
                 clean = (f"{clean}\n[netops: the device's output was cut at {cap} bytes; the filter saw only "
                          "those, not the lines after them]")
-        data, unparsed = (None, None) if out.truncated or local else _parsed(host.platform, command, out.text)  # parse raw, then redact
+        data, unparsed = (None, None) if out.truncated or local else _parsed(host.platform, command, printable(out.text))  # parse unredacted, then redact
         fault = said
         if said and _BGP_OFF.search(said) and re.search(r"\bbgp\b", command, re.I):
             fault = self._bgp_off(host, said, timeout, cancel)  # None: a device without BGP said so
