@@ -69,11 +69,12 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                               "-" if n.prefixes_received is None else str(n.prefixes_received), n.description or "")
         elif getter == "ospf_neighbors":
             table.caption = d.note
-            for col in ("neighbor id", "address", "interface", "state", "dead time"):
+            vrfs = any(n.vrf not in (None, "default") for n in d.neighbors)  # Junos: a VRF's OSPF too
+            for col in ("neighbor id", *(("vrf",) if vrfs else ()), "address", "interface", "state", "dead time"):
                 table.add_column(col)
             for n in d.neighbors:
-                table.add_row(n.neighbor_id, n.address or "-", n.interface or "-", n.state,
-                              f"{n.dead_time_seconds:.1f}s" if n.dead_time_seconds is not None else "-")
+                table.add_row(n.neighbor_id, *((n.vrf or "-",) if vrfs else ()), n.address or "-", n.interface or "-",
+                              n.state, f"{n.dead_time_seconds:.1f}s" if n.dead_time_seconds is not None else "-")
         elif getter == "route":
             if not d.found:
                 emit(Panel(Text(f"no route to {d.query}"), title=host, border_style="yellow"))
