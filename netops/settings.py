@@ -279,9 +279,12 @@ def load_settings(**overrides: Any) -> Settings:
     return settings
 
 
-def _unknown(name: str, known: Any) -> str:
+def _unknown(name: str, known: Any, section: str = "") -> str:
     import difflib
 
+    if section and name in Settings.model_fields:  # NETOPS_SSH__KNOWN_HOSTS: a top-level setting
+        return (f"'{name}' is not under [{section}]: it is a top-level setting "
+                f"({ENV_PREFIX}{name.upper()}, or '{name} = ...' before any [section] in config.toml)")
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(sorted(known))
 
@@ -293,7 +296,7 @@ def _refuse_unknown(model: type[BaseModel], data: dict[str, Any], where: str, pr
         field = model.model_fields.get(key)
         if field is None:
             raise ConfigError(f"{where}: unknown setting '{prefix}{key}'",
-                              hint=_unknown(key, model.model_fields))
+                              hint=_unknown(key, model.model_fields, prefix.rstrip(".")))
         annotation = field.annotation
         if isinstance(value, dict) and isinstance(annotation, type) and issubclass(annotation, BaseModel):
             _refuse_unknown(annotation, value, where, f"{prefix}{key}.")
@@ -313,7 +316,7 @@ def _refuse_unknown_section_variables() -> None:
                 continue
             key = low[len(start):].split(NESTED)[0]
             if key not in annotation.model_fields:
-                raise ConfigError(f"unknown setting {var}", hint=_unknown(key, annotation.model_fields))
+                raise ConfigError(f"unknown setting {var}", hint=_unknown(key, annotation.model_fields, name))
 
 
 def check_home(settings: Settings) -> None:

@@ -200,3 +200,18 @@ def test_a_misspelt_section_variable_is_an_error(monkeypatch):
     monkeypatch.setenv("NETOPS_CHAT__KEYS__CHAT.CANCEL", "ctrl+x")  # a mapping's keys are free
     monkeypatch.setenv("NETOPS_LAB_PASSWORD", "not a setting")      # plain NETOPS_* names may be anyone's
     load_settings()
+
+
+def test_a_top_level_setting_put_under_a_section_says_where_it_belongs(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETOPS_SSH__KNOWN_HOSTS", "/tmp/kh")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert err.value.hint.startswith("'known_hosts' is not under [ssh]: it is a top-level setting (NETOPS_KNOWN_HOSTS"), \
+        err.value.hint
+    monkeypatch.delenv("NETOPS_SSH__KNOWN_HOSTS")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[ssh]\nknown_hosts = "/tmp/kh"\n')
+    monkeypatch.setenv("NETOPS_CONFIG", str(cfg))
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "unknown setting 'ssh.known_hosts'" in err.value.message and "top-level setting" in err.value.hint
