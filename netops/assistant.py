@@ -769,7 +769,8 @@ class Assistant:
                                             "not asked")
         previous = next((m.content for m in reversed(prior) if m.role == "user"), "")
         g = grounding.prepare(question, ctx, lambda name, args: _prefetch(toolbox, name, args, ctx.emit),
-                              previous=previous, earlier=[m.content for m in prior if m.role == "user"])
+                              previous=previous, earlier=[m.content for m in prior if m.role == "user"],
+                              tools=list(toolbox.tools.values()))
         if g.unknown_device:
             from netops.agent.offline import _no_hosts_note, inventory_hosts
 
@@ -869,6 +870,8 @@ class Assistant:
             ctx.emit(StepEvent("check", "checking the answer against its sources"))
         grounding.finish(answer, g, question, ctx.get_kb() if g.kind == grounding.KNOWLEDGE else None,
                          seen=ctx.numbering.sources)
+        if g.notice:  # what the evidence read first was ("could not read device state first: ...", a plugin's tool)
+            answer.notice = "; ".join(x for x in (answer.notice, g.notice) if x)
         if g.typed and answer.text.strip() and not _ran_as_typed(toolbox, g.typed):
             # "show ip ospf database on r2": what was read is only its nearest typed read, said first
             answer.text = f"**Not the command you typed:** {g.typed}.\n\n{answer.text}"

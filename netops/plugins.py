@@ -290,6 +290,8 @@ def _tool(item: Any, owner: str) -> tuple[Any, str | None]:
         return None, f"invalid tool {item!r}: register a netops.agent.tools.Tool"
     if not (isinstance(item.params, type) and issubclass(item.params, BaseModel)) or not callable(item.run):
         return None, f"invalid tool {item.name!r}: params must be a pydantic model and run a function"
+    if item.answers is not None and not callable(item.answers):
+        return None, f"invalid tool {item.name!r}: answers must be a function (question -> arguments or None)"
     if owner == BUILTIN:
         return item, None
     if item.changes_state:
@@ -308,13 +310,34 @@ def _read_only(run: Callable[..., Any]) -> Callable[..., Any]:
         session = _SessionView(ctx.session, devices) if ctx.session is not None else None
         view = replace(ctx, devices=devices, approver=None, session=session)
         try:
-            return run(view, args)
+            return _as_data(run(view, args))
         finally:
             if ctx.kb is None and view.kb is not None:
                 ctx.kb = view.kb
 
     guarded.__wrapped__ = run  # type: ignore[attr-defined]
     return guarded
+
+
+def _as_data(result: Any) -> Any:
+    """A plugin tool's result as untrusted text, like a device's output: secrets redacted, control
+    characters, chat-template tokens and fake ``</data>`` closes defanged, and the content wrapped
+    as data unless the plugin wrapped it itself (``data_block``). A plugin that passed on what a
+    ticket or inventory system returned handed the model an instruction in a turn of its own."""
+    from netops.agent.evidence import neutralise, wrap_data
+    from netops.agent.tools import ToolResult
+    from netops.controls import printable
+    from netops.privacy import redact_text
+
+    if not isinstance(result, ToolResult):
+        return result
+    # cleaned first: a redaction rule reads what the person and the model will read
+    content = redact_text(printable(result.content or "")) or ""
+    if content.strip():
+        content = printable(content) if '<data source="' in content else wrap_data(f"{result.tool} output", content)
+    return replace(result, content=content,
+                   error=redact_text(neutralise(result.error)) if result.error else result.error,
+                   summary=redact_text(neutralise(result.summary)) if result.summary else result.summary)
 
 
 class _SessionView:

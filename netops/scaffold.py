@@ -136,7 +136,8 @@ def register_knowledge_sources(register: Callable[..., None]) -> None:
                              paths=(HERE / "knowledge" / "runbooks",)))
 
 
-# More hooks (see netops.hookspecs): register_tools (read-only netops.agent.tools.Tool),
+# More hooks (see netops.hookspecs): register_tools (read-only netops.agent.tools.Tool; give it
+# answers=question->arguments or None so it is reached with no tool-calling model too),
 # register_parsers (netops.devices.parser_registry.Parser), register_platforms (PlatformSpec).
 '''
 

@@ -36,12 +36,14 @@ _CALL_SHAPE = re.compile(
     rf'|{_Q}(?:function|tool_calls){_Q}\s*:\s*[\[{{]')
 
 
-KINDS = ("spec", "device", "audit")
-"""Evidence kinds: a passage of the knowledge base, a device read, and netops's own audit log (what
-it changed on a device, "what changed on r2?": not a read of the device)."""
-KIND_NAMES = {"spec": "spec", "device": "device", "audit": "netops audit log"}
+KINDS = ("spec", "device", "audit", "tool")
+"""Evidence kinds: a passage of the knowledge base, a device read, netops's own audit log (what
+it changed on a device, "what changed on r2?": not a read of the device), and what a plugin's tool
+returned when netops ran it for a question (:mod:`netops.agent.plugin_route`)."""
+KIND_NAMES = {"spec": "spec", "device": "device", "audit": "netops audit log", "tool": "plugin tool"}
 """How each kind is named beside a citation; an unknown kind is named as itself."""
-KIND_TITLES = {"spec": "Cited passage", "device": "Device evidence", "audit": "netops audit log"}
+KIND_TITLES = {"spec": "Cited passage", "device": "Device evidence", "audit": "netops audit log",
+               "tool": "Plugin tool result"}
 """How the evidence viewer titles each kind."""
 
 
@@ -59,7 +61,7 @@ def kind_title(kind: str | None) -> str:
 class Evidence:
     """One piece of evidence: a spec passage, a device observation, or netops's audit log."""
 
-    kind: Literal["spec", "device", "audit"]
+    kind: Literal["spec", "device", "audit", "tool"]
     label: str
     """What a reader sees: ``RFC 4271 §10 (BGP Timers)``, ``r1: show bgp summary json, 12:03:04`` or
     ``netops audit log: changes on r2``."""

@@ -442,7 +442,9 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
                               failure=None if hr.ok else (hr.error_type or "error", getattr(hr, "hint", None))))
     # netops's own verdict where the device's words alone give none ("bgpd is not running" is also
     # what a router without BGP says): said after the model's answer, as a count is
-    faults = [f"**{host}: BGP is not running, but it should be** ({hr.data.expected})." for host, hr in agg.items()
+    from netops.devices.models import BGP_SHOULD_RUN
+
+    faults = [f"**{host}: {BGP_SHOULD_RUN}** ({hr.data.expected})." for host, hr in agg.items()
               if hr.ok and getattr(hr.data, "expected", None)]
     return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
@@ -573,14 +575,15 @@ def anchor(earlier: Sequence[str]) -> str:
 
 def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
             budget: GroundingBudget | None = None, *, previous: str = "",
-            earlier: list[str] | None = None) -> Grounding:
+            earlier: list[str] | None = None, tools: Sequence[Any] = ()) -> Grounding:
     """Gather evidence before the model speaks (see the module docstring).
 
     ``ctx`` is the :class:`~netops.agent.tools.ToolContext` (settings, KB, devices); ``call(tool,
     args)`` runs a read-only tool the way the agent would, so the surface sees it and it is audited.
     ``previous`` (the person's last question in a continued conversation) is searched along with
     a follow-up such as "and the keepalive?"; ``earlier`` (all the person's earlier questions,
-    oldest first) completes a device follow-up such as "and on r2?".
+    oldest first) completes a device follow-up such as "and on r2?". ``tools`` (the conversation's
+    tools) are offered a question netops reads no device for (:mod:`netops.agent.plugin_route`).
     """
     from netops.agent.offline import _domain, _matcher, device_index, inventory_hosts
     from netops.agent.router import names_unknown, route_named
@@ -591,6 +594,12 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
                             matcher=lambda: _matcher(settings))
     if routed.kind == "unknown" and names_unknown(routed.reason):
         return Grounding(NONE, unknown_device=routed.reason)
+    from netops.agent import plugin_route
+
+    if tools and plugin_route.routable(routed) and (ran := plugin_route.run(question, tools, call)) is not None:
+        # a plugin's tool claims a question netops reads no device for ("who is AS64499?"): what
+        # it returned is the source, for a model that calls no tool (SmolLM2)
+        return from_tool(*ran)
     from netops.agent.offline import via_documents
 
     routed = via_documents(routed, knowledge_query(question, previous), ctx, hosts)
@@ -600,10 +609,25 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     return g
 
 
+def from_tool(picked: Any, result: Any) -> Grounding:
+    """A plugin tool's result (:mod:`netops.agent.plugin_route`) as the one source: shown first
+    when the model's answer is not backed by it, as device state is."""
+    from netops.agent import plugin_route
+
+    ev = plugin_route.evidence(picked)
+    ok = getattr(result, "ok", False)
+    failed = f"failed: {getattr(result, 'error', '?')}"
+    text = (plugin_route.shown(result, pretty=False) or "(nothing returned)") if ok else failed
+    g = Grounding(DEVICE, [Source(1, "tool", ev.label, text, ev, failure=None if ok else ("error", None))],
+                  notice=plugin_route.notice(picked))
+    g.facts = f"[1] {ev.label}:\n{(plugin_route.shown(result) or '(nothing returned)') if ok else failed}"
+    return g
+
+
 def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any], budget: GroundingBudget | None,
              routed: Any, hosts: list[str], *, previous: str, earlier: list[str] | None) -> Grounding:
     from netops.agent.offline import _domain, _matcher, device_index
-    from netops.agent.router import followup, followup_shaped, meaning, names_only, route
+    from netops.agent.router import continues_spec, followup, meaning, names_only, route
 
     settings = ctx.settings
     kind, args = plan(routed)
@@ -615,11 +639,10 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         k2, a2 = plan(route(meant, hosts, _domain(settings), matcher=lambda: _matcher(settings)))
         if k2 == DEVICE:
             kind, args = k2, a2
-    if kind == NONE and previous.strip() and followup_shaped(question) and \
-            plan(route(previous, hosts, _domain(settings), matcher=lambda: _matcher(settings)))[0] == KNOWLEDGE:
-        # "and what is the minimum value?" after a question about the specs names no subject of
-        # its own: it is searched with that question, not sent to the model with no sources
-        # (SmolLM2 answered "the minimum value of the Hold Timer Expired Error Code is 1")
+    if kind == NONE and continues_spec(question, routed, previous, hosts, _domain(settings),
+                                       matcher=lambda: _matcher(settings)):
+        # "and what is the minimum value?" after a question about the specs: searched with it,
+        # not sent to the model with no sources (the same rule as the offline answer)
         kind = KNOWLEDGE
     if kind == KNOWLEDGE:
         budget = budget or GroundingBudget(max_sources=getattr(settings, "grounding_sources", 1))
@@ -693,6 +716,18 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     from netops.agent.answer_check import SUPPORTED, check_answer
     from netops.agent.evidence import dedupe
 
+    if answer.error and getattr(answer, "partial", False) and g.grounded and imitates_netops(answer.text):
+        # stopped mid-way (a deadline) while re-printing the sources block with values of its own
+        # (SmolLM2 given a plugin tool's result wrote "[2] peeringdb_lookup: ip=198.51.100.203: ..."
+        # for two minutes): the line saying why it stopped, then what netops read, not the copy
+        head = answer.text.partition("\n\n")[0] if answer.text.startswith("**") else ""
+        lead = own_findings if g.kind == DEVICE else passages_first
+        body = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED if g.kind == DEVICE else MODEL_IMITATED_SPEC}_"
+        answer.text = f"{head}\n\n{body}" if head else body
+        answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
+        answer.notice = "; ".join(x for x in (answer.notice, "the model's partial answer imitated netops's own "
+                                              "output and was left out") if x)
+        return
     if answer.error:
         # not the whole answer, so not checked; what arrived still names its sources: a mark
         # of a source the model was given lists it (a cancelled answer showing [1] said it
@@ -948,6 +983,8 @@ _CITATIONS_ONLY = re.compile(r"[\s\W]*(?:\[\d+\][\s\W]*)*")
 MODEL_UNSUPPORTED = "The model's answer (not supported by the device state; shown as written)"
 OWN_FINDINGS_AUDIT = "netops's own findings from its audit log (no model involved)"
 MODEL_UNSUPPORTED_AUDIT = "The model's answer (not supported by the audit log; shown as written)"
+OWN_FINDINGS_TOOL = "What the plugin tool {tool} returned (no model involved)"
+MODEL_UNSUPPORTED_TOOL = "The model's answer (not supported by what the tool returned; shown as written)"
 MODEL_IMITATED = ("The model's answer is left out: it imitated netops's own output (its labels or its list of "
                   "sources), so its values cannot be told from what netops read. Ask again, or read the device "
                   "with `netops state HOST ...`")
@@ -967,8 +1004,11 @@ NOTHING_READ = ("netops read nothing from {hosts} for this question, so there is
 _OWN_WORDS = ("netops's own findings", "no model involved", "the passages retrieved for this question",
               "the model's answer (not supported", "sources (untrusted data, not instructions)", "(end of sources)",
               "matches the vetted playbook", "nothing from the knowledge base or a device backs this answer")
-# a device source's label as the sources block writes it: "r2: show bgp summary json, 16:58:25:"
-_SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:", re.IGNORECASE)
+# a device source's label as the sources block writes it: "r2: show bgp summary json, 16:58:25:", and a
+# plugin tool's with its arguments, numbered: "[2] peeringdb_lookup: ip=198.51.100.203:" (SmolLM2 wrote
+# more "sources" after the one it was given, with addresses of its own)
+_SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:"
+                           r"|\[\d+\]\s*[a-z][a-z0-9_]{2,60}: [a-z][a-z0-9_]*=[^\s:]{1,80}:", re.IGNORECASE)
 
 
 def imitates_netops(text: str) -> bool:
@@ -1049,9 +1089,14 @@ def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None =
     # what changed, from netops's audit log alone, is no device state (trial32: "what changed on r1
     # recently?" was labelled "findings from device state")
     audit = bool(g.sources) and all(s.evidence.kind == "audit" for s in g.sources)
-    out = f"**{OWN_FINDINGS_AUDIT if audit else OWN_FINDINGS}:**\n\n{body}"
+    # a plugin tool netops ran for the question (plugin_route) is no device state either
+    tool = next((s.evidence.command for s in g.sources if s.evidence.kind == "tool"), None) if g.sources and \
+        all(s.evidence.kind == "tool" for s in g.sources) else None
+    own = OWN_FINDINGS_TOOL.format(tool=tool) if tool else OWN_FINDINGS_AUDIT if audit else OWN_FINDINGS
+    out = f"**{own}:**\n\n{body}"
     if model_text and model_text.strip() and not _CITATIONS_ONLY.fullmatch(model_text):
-        out += f"\n\n**{MODEL_UNSUPPORTED_AUDIT if audit else MODEL_UNSUPPORTED}:**\n\n{model_text.strip()}"
+        unsupported = MODEL_UNSUPPORTED_TOOL if tool else MODEL_UNSUPPORTED_AUDIT if audit else MODEL_UNSUPPORTED
+        out += f"\n\n**{unsupported}:**\n\n{model_text.strip()}"
     if left_out:
         out += f"\n\n_{left_out}_"
     return out

@@ -516,7 +516,8 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
                 return "\n".join([f"- every OSPF neighbour listed is Full ({len(neighbours)})" if state == "down"
                                    else "- no OSPF neighbour is Full", *silent])
             neighbours = shown
-        rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}"
+        rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'})"
+                + (f" in VRF {n.vrf}" if getattr(n, "vrf", None) not in (None, "default") else "") + f": {n.state}"
                 + (f", up {duration(n.uptime_seconds)}" if getattr(n, "uptime_seconds", None) is not None else "")
                 for n in neighbours] + silent
         return "\n".join(rows) or f"- {data.note or 'no OSPF neighbours'}"
@@ -735,15 +736,27 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         asked, r = r.picked, r.read
     unread = r.unread  # "what is broken on r2, r7?": r7 is not in the inventory, said under the heading
     from netops.agent.grounding import anchor, knowledge_query
-    from netops.agent.router import Route, names_unknown
+    from netops.agent.router import Route, continues_spec
 
     # a follow-up is searched with the question before it ("and the keepalive?"), and one with no
     # subject of its own ("and what is the minimum value?") after a spec question is one too, as
     # with a model (grounding._prepare)
     last = anchor(previous) if isinstance(previous, list) else previous
     searched = knowledge_query(question, last) if r.kind in ("spec", "unknown") else question
-    if r.kind == "unknown" and searched != question and not r.asks and not names_unknown(r.reason) \
-            and route(last, hosts, _domain(settings), matcher=lambda: _matcher(settings)).kind == "spec":
+    from netops.agent import plugin_route
+
+    if plugin_route.routable(r) and (ran := plugin_route.run(question, toolbox.tools.values(), toolbox.call)):
+        # a plugin's tool claims a question netops reads no device for ("who is AS64499?"): its result
+        picked, result = ran
+        ev = plugin_route.evidence(picked)
+        shown = plugin_route.shown(result)
+        answer.text = (f"{LABEL}, intent: {picked.tool} (a plugin's tool), {ev.label.partition(': ')[2] or 'no arguments'}."
+                       f"\n\n" + ((shown or "(the tool returned nothing)") if result.ok else f"Failed: {result.error}"))
+        answer.tool_calls = list(toolbox.calls)
+        answer.evidence = [*ctx.evidence, ev] if result.ok else list(ctx.evidence)
+        answer.notice = plugin_route.notice(picked)
+        return answer
+    if continues_spec(question, r, last, hosts, _domain(settings), matcher=lambda: _matcher(settings)):
         r = Route("spec")
     r = via_documents(r, searched, ctx, hosts)
     if r.kind == "spec":
@@ -892,6 +905,7 @@ def health_line(reads: dict[str, Any], hosts: list[str], getters: list[str] | No
     ``getters`` are those asked for: one whose read failed on every device is not in ``reads``, and
     no all-clear leaves it out. Before this, "is r2 healthy?" with bgpd stopped listed facts only, with no word of a verdict."""
     from netops.agent.grounding import _health
+    from netops.devices.models import BGP_SHOULD_RUN
 
     down: list[str] = []
     clear = True
@@ -904,7 +918,7 @@ def health_line(reads: dict[str, Any], hosts: list[str], getters: list[str] | No
             if verdict == -1:
                 hr = agg[host]
                 expected = getter == "bgp_neighbors" and getattr(hr.data, "expected", None)
-                what.append("BGP should run but is not running" if expected else _DOWN[getter])
+                what.append(BGP_SHOULD_RUN if expected else _DOWN[getter])
             elif verdict is None:
                 clear = False
         if what:

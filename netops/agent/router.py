@@ -1256,6 +1256,20 @@ def followup_shaped(question: str) -> bool:
     return len(_WORD.findall(question)) <= _FOLLOWUP_WORDS and bool(_LEANS.search(question))
 
 
+def continues_spec(question: str, routed: Route, previous: str, hosts: list[str],
+                   domain: frozenset[str] = DOMAIN_WORDS,
+                   matcher: "Callable[[], SemanticMatcher | None] | None" = None) -> bool:
+    """Whether ``question``, which the router sent nowhere on its own (``routed``), is a follow-up
+    of ``previous``, a question about the specs, and so is searched with it: "and what is the
+    minimum value?" after "what does RFC 4271 say the hold timer must be?" names no subject of its
+    own (SmolLM2, sent it with no sources, answered "the minimum value of the Hold Timer Expired
+    Error Code is 1"). One rule for the offline answer and the model's grounding. A device the
+    inventory lacks, or a question back to the person, stays what it is."""
+    return (routed.kind == "unknown" and not routed.asks and not names_unknown(routed.reason)
+            and bool(previous.strip()) and followup_shaped(question)
+            and route(previous, hosts, domain, matcher=matcher).kind == "spec")
+
+
 # what a follow-up adds around a window or a device: "and on r3 for yesterday?", "what about this week, then?"
 _FOLLOWUP_FILLER = frozenset({"and", "also", "what", "about", "how", "same", "for", "on", "of", "in", "at", "the",
                               "now", "then", "ok", "okay", "plus", "please", "pls", "there", "router", "device", "too",

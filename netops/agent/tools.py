@@ -134,6 +134,11 @@ class Tool:
     run: Callable[["ToolContext", Any], ToolResult]
     changes_state: bool = False
     """Only playbook execution sets this; such tools go through the approval gate."""
+    answers: "Callable[[str], dict[str, Any] | None] | None" = None
+    """Optional: given a person's question, the arguments this tool answers it with, or None when it
+    does not. How a question reaches the tool with no tool-calling model (offline, or a small model
+    that calls no tool): netops runs it before the model speaks, on the same audited path, when its
+    own router reads no device for the question (:mod:`netops.agent.plugin_route`)."""
 
     def openai_schema(self) -> dict[str, Any]:
         schema = self.params.model_json_schema()

@@ -85,6 +85,13 @@ def _evidence_texts(answer: Any) -> dict[str, str]:
             ev = by_label.get(label)
             if ev is not None and ev.kind == "device" and call.output:
                 out[label] = host_output(str(call.output), ev.host, ev.command)
+    for e in answer.evidence:  # a plugin's tool netops ran for the question: the last call of it
+        if e.kind == "tool" and e.label not in out:
+            call = next((c for c in reversed(answer.tool_calls) if c.tool == e.command and c.output), None)
+            if call is not None:
+                from netops.agent.evidence import unwrap_data
+
+                out[e.label] = unwrap_data(str(call.output))
     return out
 
 

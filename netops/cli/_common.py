@@ -157,6 +157,17 @@ def print_wide(out: Any, renderable: Any) -> None:
 _FENCE = re.compile(r"^(?P<fence>```|~~~)[^\n]*\n(?P<code>.*?)^(?P=fence)[ \t]*$\n?", re.M | re.S)
 
 
+def markdown(text: str) -> Any:
+    """Rich Markdown for an answer, its links written out: ``[RFC 4271](https://x.example)``
+    prints ``RFC 4271 (https://x.example)``. With Rich's default a terminal got an OSC 8 link
+    whose shown text hid its target, so a model (or a document it quoted) could label any address
+    ``RFC 4271 §4.2``; the chat already draws them this way. Parsed with HTML off
+    (:mod:`netops.markdown`): ``<redacted>`` is drawn, not dropped."""
+    from netops.markdown import rich_markdown
+
+    return rich_markdown(text, hyperlinks=False)
+
+
 def print_markdown(out: Any, text: str) -> None:
     """Print an answer's Markdown at a terminal, its fenced code blocks line for line.
 
@@ -166,13 +177,11 @@ def print_markdown(out: Any, text: str) -> None:
     columns and in bold (a diff's added and removed lines in green and red); the prose around them is rendered as Markdown as before."""
     from rich.text import Text
 
-    from netops.markdown import rich_markdown as Markdown
-
     at = 0
     for m in _FENCE.finditer(text):
         before = text[at:m.start()]
         if before.strip():
-            out.print(Markdown(before))
+            out.print(markdown(before))
         for line in m.group("code").rstrip("\n").split("\n"):
             added, removed = line.lstrip().startswith("+"), line.lstrip().startswith("-")
             style = "bold green" if added and "+++" not in line else "bold red" if removed and "---" not in line \
@@ -181,7 +190,7 @@ def print_markdown(out: Any, text: str) -> None:
         at = m.end()
     rest = text[at:]
     if rest.strip() or at == 0:
-        out.print(Markdown(rest))
+        out.print(markdown(rest))
 
 
 def progress(transient: bool = True):

@@ -70,13 +70,13 @@ class _Renderer:
             return
         from rich.live import Live
 
-        from netops.markdown import rich_markdown as Markdown
+        from netops.cli._common import markdown
 
         if self.live is None:
-            self.live = Live(Markdown(self.text), console=self.out, refresh_per_second=12, transient=True)
+            self.live = Live(markdown(self.text), console=self.out, refresh_per_second=12, transient=True)
             self.live.start()
         else:
-            self.live.update(Markdown(self.text))
+            self.live.update(markdown(self.text))
 
     def handle(self, ev: Any) -> None:
         from rich.markup import escape

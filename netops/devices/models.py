@@ -99,6 +99,11 @@ class BgpNeighbor(BaseModel):
     does not say."""
 
 
+BGP_SHOULD_RUN = "BGP should run but is not running"
+"""How every surface says the fault :attr:`BgpNeighbors.expected` records (the offline health line,
+the model's grounding), so one fault is not said two ways."""
+
+
 class BgpNeighbors(BaseModel):
     """Every BGP session of the device: all address families and all VRFs/routing instances,
     one entry per peer and address family (``vrf`` and ``afi_safi`` on each)."""
@@ -110,7 +115,7 @@ class BgpNeighbors(BaseModel):
     note: str | None = None
     """Why the list is empty when it is not simply "no peers" (BGP not configured/running)."""
     expected: str | None = None
-    """BGP is not running, but this device should run it, and why netops thinks so (``router bgp
+    """BGP should run but is not running (:data:`BGP_SHOULD_RUN`), and why netops thinks so (``router bgp
     65002`` in its running configuration; the inventory's AS number for it): a fault, where the
     same device words ("bgpd is not running") also come from a router without BGP."""
 
@@ -137,6 +142,9 @@ class OspfNeighbor(BaseModel):
     priority: int | None = None
     uptime_seconds: float | None = None
     """How long the adjacency has been in its state, where the device says (FRR's ``upTime``)."""
+    vrf: str | None = None
+    """The routing instance the adjacency is in where the reply names it (Junos ``instance all``:
+    ``default`` for the master instance); ``None`` where the platform does not say."""
 
 
 class OspfNeighbors(BaseModel):

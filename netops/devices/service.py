@@ -10,8 +10,9 @@
 Read commands are checked by :mod:`netops.devices.policy` for every target before anything is
 sent; refused hosts get a failed result with ``error_type="PolicyViolation"``. All output is
 redacted before it is returned or recorded: command output by shape (JSON structurally, text by
-the platform's line rules), getter results by field after parsing (parsers see the raw text, so
-a secret-looking description can never break their JSON). Only the playbook runner reads an
+the platform's line rules), getter results by field after parsing (parsers see the text unredacted, so
+a secret-looking description can never break their JSON, but without control characters and
+Unicode line separators: :func:`netops.controls.printable`, as the person sees it). Only the playbook runner reads an
 unredacted running config (``running_config(host, redacted=False)``), to compare in memory.
 Connections are pooled per host for the life of the service and closed by :meth:`close`
 (or leaving the ``with`` block).
@@ -30,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from netops.controls import printable
 from netops.devices.fanout import failed_result, fan_out
 from netops.devices.inventory import Host, Inventory, load_inventory
 from netops.devices.platforms import get_platform
@@ -231,7 +233,9 @@ class DeviceService:
                 if out.truncated:
                     raise DeviceError(f"{host.name}: output of {command!r} exceeded "
                                       f"{self.settings.ssh.max_output_bytes} bytes; cannot parse it")
-                return out.text
+                # a parser reads what the person is shown (only the runner's snapshot keeps the
+                # device's bytes): a U+2028 or a CR in a description breaks no line of a table
+                return out.text if raw else printable(out.text)
 
             try:
                 data = impl(host, read, **kw, **extra)
@@ -482,11 +486,37 @@ class DeviceService:
                 cap = self.settings.ssh.max_output_bytes
                 clean = (f"{clean}\n[netops: the device's output was cut at {cap} bytes; the filter saw only "
                          "those, not the lines after them]")
-        data, unparsed = (None, None) if out.truncated or local else _parsed(host.platform, command, out.text)  # parse raw, then redact
+        data, unparsed = (None, None) if out.truncated or local else _parsed(host.platform, command, printable(out.text))  # parse unredacted, then redact
+        fault = said
+        if said and _BGP_OFF.search(said) and re.search(r"\bbgp\b", command, re.I):
+            fault = self._bgp_off(host, said, timeout, cancel)  # None: a device without BGP said so
         return HostResult(host=host.name, ok=True, command=redact(command, host.platform), output=clean,
                           data=None if data is None else redact_data(data, host.platform),
-                          elapsed=time.monotonic() - start, truncated=out.truncated, device_error=said,
-                          parse_error=None if said else unparsed)  # the device's error says why already
+                          elapsed=time.monotonic() - start, truncated=out.truncated, device_error=fault,
+                          parse_error=None if said else unparsed)  # the device's words say why already
+
+    def _bgp_off(self, host: Host, said: str, timeout: float | None, cancel: "CancelToken | None") -> str | None:
+        """A BGP read the device answered with "BGP is not running" (``% BGP not active``, ``bgpd
+        is not running``, ...): a fault only where BGP should run (the ``bgp`` getter's rule,
+        :func:`netops.devices.getters.expected_bgp`: BGP in the running configuration, or the
+        inventory where that cannot tell); a device without BGP simply has no sessions. ``None``
+        then (no device error); else the getter's note, which says why BGP should run."""
+        from netops.devices.getters import expected_bgp
+        from netops.devices.models import BgpNeighbors
+        from netops.devices.parsers import not_running_note
+
+        def read(command: str) -> str:
+            decision = check_command(command, host.platform)
+            if not decision.allowed:
+                raise PolicyViolation(f"refused {command!r}: {decision.reason}")
+            out, _ = self._send(host, decision.command, timeout, kind="read", cancel=cancel)
+            return out.text
+
+        try:
+            found = expected_bgp(host, read, BgpNeighbors(note=not_running_note("BGP", said)))
+        except Exception:  # noqa: BLE001  (unknown platform, no getters: the device's words stand)
+            return said
+        return found.note if found.expected else None
 
     def _send(self, host: Host, command: str, timeout: float | None, *, kind: str,
               cancel: "CancelToken | None" = None) -> tuple[CommandOutput, str]:
@@ -585,6 +615,13 @@ class DeviceService:
 
 
 _UNRECORDED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("netops_unrecorded", default=None)
+
+
+_BGP_OFF = re.compile(r"\bbgp(?: instance(?: '[^']*')?)?:?\s+(?:is\s+)?(?:not active|inactive|not running|not configured"
+                      r"|not enabled|disabled|not found)\b|\bno bgp (?:process|instance)|\bbgpd is not running", re.I)
+"""The device's words for "BGP is not running" (IOS ``% BGP not active``, EOS ``% BGP inactive``,
+XR ``% BGP instance 'default' not active``, FRR ``% BGP instance not found`` / ``bgpd is not
+running``, Junos ``BGP is not running``, SR OS ``... - BGP is not configured``)."""
 
 
 def _refusal(platform: str, out: CommandOutput, clean: str) -> str | None:

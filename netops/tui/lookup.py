@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any, NamedTuple
 
-from netops.agent.evidence import unwrap_data
+from netops.agent.evidence import kind_title, unwrap_data
 from netops.agent.transcript import host_output
 
 PARSED_BY = {"get_state": "getter"}
@@ -39,6 +39,8 @@ def evidence_detail(session: Any, evidence: Any, answer: Any = None) -> Detail:
         return _device(evidence, answer, kept)
     if kind == "audit":
         return _audit(session, evidence, kept)
+    if kind == "tool":
+        return _tool(evidence, answer, kept)
     if kind != "spec":  # a kind this viewer does not know: what is kept, never a passage lookup
         return Detail("Evidence", [evidence.label, f"kind: {kind}"], kept or "This evidence was not kept with the answer.")
     from netops.rag.passages import passages_for
@@ -128,6 +130,26 @@ def _audit(session: Any, evidence: Any, kept: str | None) -> Detail:
     changes = {h: audit.changes(h, HISTORY_PER_DEVICE) for h in hosts} if audit is not None and hosts else None
     return Detail("netops audit log", meta + ["(read from the audit log now; it may hold newer changes than the "
                                               "answer saw)"], history_summary(changes).replace("**", ""))
+
+
+def _tool(evidence: Any, answer: Any, kept: str | None) -> Detail:
+    """What a plugin's tool returned when netops ran it for the question (plugin_route), from the
+    tool call that produced it (the last call of that tool), or as kept with a resumed answer."""
+    from netops.agent import plugin_route
+
+    name = getattr(evidence, "command", None) or evidence.label.partition(":")[0]
+    call = next((c for c in reversed(getattr(answer, "tool_calls", None) or []) if getattr(c, "tool", "") == name), None)
+    meta = [f"tool: {name}" + (f" (plugin {who})" if (who := plugin_route.owner(name)) else ""),
+            f"arguments: {evidence.label.partition(': ')[2] or 'none'}"]
+    output = kept or (getattr(call, "output", None) if call is not None else None)
+    if not output:
+        return Detail(kind_title("tool"), meta, "What the tool returned was not kept with the answer.")
+    from types import SimpleNamespace
+
+    text = plugin_route.shown(SimpleNamespace(content=str(output)))
+    if text.startswith("```json\n") and text.endswith("\n```"):  # the viewer shows text, not Markdown
+        text = text[len("```json\n"):-len("\n```")]
+    return Detail(kind_title("tool"), meta + (["(as kept with the answer)"] if kept else []), text)
 
 
 def _device(evidence: Any, answer: Any, kept: str | None) -> Detail:

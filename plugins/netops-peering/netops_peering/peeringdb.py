@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +85,40 @@ def run(ctx: ToolContext, args: LookupArgs) -> ToolResult:
     return ToolResult("peeringdb_lookup", True, content=data_block(label, json.dumps(found)), data=found)
 
 
+# "AS64499", "AS 64499", "ASN 64499", "asn: 64499"; an asdot number ("AS 1.10") as asplain
+_ASN = re.compile(r"\bAS(?:N)?[\s:#-]*(\d{1,10}(?:\.\d{1,5})?)\b", re.IGNORECASE)
+_IPV4 = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
+_PEERING = re.compile(r"\b(?:peering\s*db|peer(?:s|ing)?|ixp?|exchange|prefix[- ]limit|max(?:imum)?[- ]prefix(?:es)?|"
+                      r"as-set|irr|who\s+is|whois|network)\b", re.IGNORECASE)
+# a question about a document ("AS 23456 in RFC 6793", "what does the runbook say about AS64499?")
+# is the documents' to answer
+_DOCUMENT = re.compile(r"\b(?:rfc|draft|ts|tr)[\s-]*\d|\b(?:runbooks?|documents?|docs|documentation|glossary|"
+                       r"procedures?)\b", re.IGNORECASE)
+
+
+def answers(question: str) -> dict[str, Any] | None:
+    """The lookup a person's question asks for, for netops to run with no tool-calling model: an AS
+    number with a word of peering ("who is AS64499?", "what prefix limit for AS 64500?"), or an IXP
+    address with one ("who peers at 198.51.100.202 on the IX?"). None for anything else."""
+    if _DOCUMENT.search(question) or not _PEERING.search(question):
+        return None
+    if m := _ASN.search(question):
+        high, _, low = m.group(1).partition(".")
+        asn = int(high) * 65536 + int(low) if low else int(high)
+        return {"asn": asn} if 1 <= asn <= 4294967295 else None
+    for found in _IPV4.findall(question):
+        try:
+            ipaddress.ip_address(found)
+        except ValueError:
+            continue
+        return {"ip": found}
+    return None
+
+
 def peeringdb_tool() -> Tool:
     return Tool(
         "peeringdb_lookup",
         "Look up a peer network by ASN, IXP address or name in the local PeeringDB export: name, "
         "IRR as-set, advertised prefix counts, suggested maximum-prefix, IXP addresses. Read-only.",
-        LookupArgs, run,
+        LookupArgs, run, answers=answers,
     )

@@ -69,3 +69,21 @@ def test_a_read_that_failed_on_every_device_gives_no_all_clear():
     del reads["bgp_neighbors"]  # the whole getter failed: its result is not among the reads
     assert health_line(reads, ["r1"], ["interfaces", "bgp_neighbors", "ospf_neighbors"]) is None
     assert health_line(reads, ["r1"], ["interfaces", "ospf_neighbors"]) is not None  # BGP never asked
+
+
+def test_the_model_path_says_the_bgp_fault_in_the_offline_words():
+    # one fault, one wording: the grounding's line after a model's answer and the offline health
+    # line both say "BGP should run but is not running" (the model path said "BGP is not running,
+    # but it should be")
+    from types import SimpleNamespace
+
+    from netops.agent import grounding
+
+    host = _host(asn=65001)
+    agg = {"r1": _read("bgp", host, BGPD_DOWN)}
+    g = grounding.from_devices(lambda tool, args: SimpleNamespace(data=agg, evidence=[]),
+                               {"getter": "bgp", "hosts": ["r1"]})
+    offline = health_line({"bgp_neighbors": agg}, ["r1"])
+    assert offline is not None and "r1: BGP should run but is not running" in offline, offline
+    assert any(c.startswith("**r1: BGP should run but is not running** (the inventory gives it AS 65001)")
+               for c in g.counts), g.counts

@@ -1,0 +1,143 @@
+"""Plugin tools a question reaches without a tool-calling model.
+
+A plugin's tool was offered to the model and nothing else: offline, or with a small local model
+that calls no tool (SmolLM2 never does), "who is AS64499 and what prefix limit do we give it?"
+never reached the team's PeeringDB lookup, and the answer came from the documents or from nothing.
+A tool may say which questions it answers (:attr:`netops.agent.tools.Tool.answers`: question ->
+arguments, or None). When netops's own router reads no device for a question, the first tool that
+claims it is run before anything else, on the agent's own tool path (budget, argument validation,
+the plugin's read-only device view, the surface's tool events, the audit of any device read), and
+what it returned is the evidence: the offline answer shows it, a model is given it as a numbered
+source and checked against it.
+
+A tool's ``answers`` is the plugin's code: one that raises, returns something other than a dict,
+or returns arguments its own parameters refuse is passed over (and logged), never fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from netops.agent.evidence import Evidence
+
+log = logging.getLogger(__name__)
+
+LABEL_ARGS = 120
+"""How much of the arguments an evidence label shows (``peeringdb_lookup: asn=64499``)."""
+
+
+@dataclass
+class Picked:
+    """A tool that claimed a question, with the arguments it answers it with."""
+
+    tool: str
+    args: dict[str, Any]
+
+
+def routable(route: Any) -> bool:
+    """Whether a question the router sent to ``route`` is open to a plugin tool: the router reads
+    no device for it and asks the person nothing (the documents, or nothing at all). A device read,
+    a change, a question back, or a device the inventory lacks stays what it is."""
+    from netops.agent.router import names_unknown
+
+    return (getattr(route, "kind", None) in ("unknown", "spec") and not getattr(route, "asks", False)
+            and not names_unknown(getattr(route, "reason", "") or ""))
+
+
+def pick(question: str, tools: Iterable[Any]) -> Picked | None:
+    """The first tool (in registration order) whose ``answers`` claims ``question`` with arguments
+    its parameters accept; None when none does."""
+    from pydantic import ValidationError
+
+    for tool in tools:
+        answers: Callable[[str], Any] | None = getattr(tool, "answers", None)
+        if answers is None or getattr(tool, "changes_state", False):
+            continue
+        try:
+            args = answers(question)
+        except Exception as exc:  # the plugin's code: passed over, not fatal
+            log.warning("plugin tool %s: its answers() failed (%s: %s); passed over", tool.name, type(exc).__name__, exc)
+            continue
+        if args is None:
+            continue
+        if not isinstance(args, dict):
+            log.warning("plugin tool %s: answers() returned %s, not a dict of arguments; passed over",
+                        tool.name, type(args).__name__)
+            continue
+        try:
+            tool.params.model_validate(args)
+        except ValidationError as exc:
+            log.warning("plugin tool %s: answers() gave arguments its parameters refuse (%s); passed over",
+                        tool.name, " ".join(str(exc).split())[:200])
+            continue
+        return Picked(tool.name, dict(args))
+    return None
+
+
+def label(picked: Picked) -> str:
+    """The evidence label: the tool and its arguments, one line (``peeringdb_lookup: asn=64499``)."""
+    from netops.controls import printable
+    from netops.devices.redact import redact_data
+
+    shown = ", ".join(f"{k}={v}" for k, v in redact_data(picked.args).items())
+    if len(shown) > LABEL_ARGS:
+        shown = shown[:LABEL_ARGS - 1] + "…"
+    return printable(f"{picked.tool}: {shown}" if shown else picked.tool)
+
+
+def evidence(picked: Picked) -> Evidence:
+    return Evidence("tool", label(picked), command=picked.tool)
+
+
+def shown(result: Any, *, pretty: bool = True) -> str:
+    """What the tool returned as a person reads it: its text without our data wrapper, secrets
+    redacted, control characters gone (a plugin's output is untrusted like a device's); JSON
+    indented (``pretty``; a model is given it compact)."""
+    import json
+
+    from netops.agent.evidence import unwrap_data
+    from netops.controls import printable
+    from netops.privacy import redact_text
+
+    text = unwrap_data(str(getattr(result, "content", "") or "")).strip()
+    if not text:
+        return ""
+    text = printable(redact_text(text) or "")
+    if pretty and text[:1] in "[{":
+        try:
+            indented = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        except ValueError:
+            return text
+        # a code block: rendered as Markdown (the chat, a terminal) the lines keep their indent
+        return "```json\n" + indented.replace("```", "'''") + "\n```"
+    return text
+
+
+def owner(tool: str) -> str | None:
+    """The plugin that registered ``tool`` (None for netops's own, or when unknown)."""
+    from netops import plugins
+
+    try:
+        who = plugins.tools().owners.get(tool)
+    except Exception:  # the registry is the plugins' code too
+        return None
+    return None if who in (None, plugins.BUILTIN) else who
+
+
+def notice(picked: Picked) -> str:
+    """The answer's notice: which plugin's tool answered, and why it ran."""
+    who = owner(picked.tool)
+    return (f"answered by {picked.tool}" + (f" (plugin {who})" if who else "")
+            + ": the tool says it answers this question, and no device was read for it")
+
+
+def run(question: str, tools: Iterable[Any], call: Callable[[str, dict[str, Any]], Any]) -> tuple[Picked, Any] | None:
+    """Pick a tool for ``question`` and run it with ``call(name, args)`` (the tool box's call, so it
+    is counted, validated, shown and audited like the model's own calls); None when none claims it."""
+    picked = pick(question, tools)
+    if picked is None:
+        return None
+    return picked, call(picked.tool, dict(picked.args))

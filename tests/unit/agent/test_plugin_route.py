@@ -1,0 +1,159 @@
+"""A plugin's tool reached with no tool-calling model: offline, and with a model that calls no tool
+(SmolLM2 never does). Before, "who is AS64499?" never reached the team's PeeringDB lookup unless
+the model called it, and the answer came from the documents or from nothing. The real peering
+plugin, installed into a site directory; the real Ollama client against the scripted server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from netops import plugins
+from netops.agent import plugin_route
+from netops.agent.events import ToolEndEvent
+from netops.agent.tools import Tool, ToolResult
+from netops.testing.ollama_server import say
+from netops.testing.plugins import forget, install_copy
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def peering(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    install_copy(REPO / "plugins" / "netops-peering", site, "netops-peering", "peering", "netops_peering.plugin")
+    monkeypatch.syspath_prepend(str(site))
+    forget("netops_peering")
+    plugins.reset()
+    yield
+    plugins.reset()
+    forget("netops_peering")
+
+
+class _Args(BaseModel):
+    asn: int
+
+
+def _tool(name, answers):
+    return Tool(name, "test", _Args, lambda ctx, args: ToolResult(name, True, content=str(args.asn)), answers=answers)
+
+
+def test_pick_passes_over_a_tool_that_raises_returns_junk_or_bad_arguments(caplog):
+    def boom(q):
+        raise RuntimeError("plugin bug")
+
+    tools = [_tool("none", lambda q: None), _tool("boom", boom), _tool("junk", lambda q: ["asn", 1]),
+             _tool("bad", lambda q: {"asn": "not a number"}), _tool("good", lambda q: {"asn": 64499}),
+             _tool("later", lambda q: {"asn": 1})]
+    picked = plugin_route.pick("who is AS64499?", tools)
+    assert picked is not None and (picked.tool, picked.args) == ("good", {"asn": 64499})
+    said = caplog.text
+    assert "boom" in said and "plugin bug" in said and "junk" in said and "bad" in said
+    assert plugin_route.pick("who is AS64499?", tools[:4]) is None
+
+
+def test_the_peering_plugin_claims_peering_questions_only(peering):
+    from netops_peering.peeringdb import answers
+
+    assert answers("who is AS64499?") == {"asn": 64499}
+    assert answers("what prefix limit should we give ASN 64500?") == {"asn": 64500}
+    assert answers("who peers at 198.51.100.202 on the IX?") == {"ip": "198.51.100.202"}
+    assert answers("what does RFC 6793 say about AS 23456?") is None  # the documents' question
+    assert answers("what does our peering runbook say about AS64499?") is None
+    assert answers("what is the BGP hold timer?") is None
+
+
+def test_offline_a_peering_question_is_answered_by_the_plugin_tool(peering, make_assistant):
+    answer = make_assistant().ask("who is AS64499?", offline=True)
+    print("XX", answer.text, answer.notice)
+    assert "peeringdb_lookup (a plugin's tool), asn=64499" in answer.text, answer.text
+    assert "Sample Content Networks" in answer.text and '"suggested_max_prefixes4": 50' in answer.text
+    assert "<data" not in answer.text  # the prompt framing is the model's, not the person's
+    assert [c.tool for c in answer.tool_calls] == ["peeringdb_lookup"]
+    assert [(e.kind, e.label) for e in answer.evidence] == [("tool", "peeringdb_lookup: asn=64499")]
+
+
+def test_offline_a_device_question_stays_with_the_router(peering, make_assistant):
+    answer = make_assistant().ask("show bgp neighbors on r1", offline=True)
+    assert "peeringdb_lookup" not in [c.tool for c in answer.tool_calls]
+
+
+def test_a_model_that_calls_no_tool_is_given_the_plugin_result_and_checked_against_it(peering, scripted,
+                                                                                        make_assistant):
+    # SmolLM2 calls no tool: netops runs the plugin's tool first and gives its result as source [1]
+    scripted.push(say("AS64499 is Sample Content Networks; its suggested maximum-prefix is 50 [1]."))
+    events = list(make_assistant().events("who is AS64499 and what prefix limit do we give it?"))
+    ends = [e.record for e in events if isinstance(e, ToolEndEvent)]
+    assert [r.tool for r in ends] == ["peeringdb_lookup"] and ends[0].ok
+    first = scripted.requests[0]
+    prompt = json.dumps(first.messages)
+    assert "Sample Content Networks" in prompt and "peeringdb_lookup: asn=64499" in prompt
+    answer = events[-1].answer
+    assert answer.text.startswith("AS64499 is Sample Content Networks"), answer.text
+    assert ("tool", "peeringdb_lookup: asn=64499") in [(e.kind, e.label) for e in answer.evidence]
+
+
+def test_a_model_answer_the_tool_result_does_not_back_is_shown_after_it(peering, scripted, make_assistant):
+    scripted.push(say("AS64499 is Example Transit One with a limit of 9000 prefixes [1]."))
+    answer = list(make_assistant().events("who is AS64499?"))[-1].answer
+    print("YY", answer.text, answer.notice)
+    assert answer.text.startswith("**What the plugin tool peeringdb_lookup returned (no model involved):**"), answer.text
+    assert "Sample Content Networks" in answer.text
+
+
+def test_the_answer_says_which_plugin_tool_answered(peering, scripted, make_assistant):
+    scripted.push(say("AS64499 is Sample Content Networks [1]."))
+    answer = list(make_assistant().events("who is AS64499?"))[-1].answer
+    assert "answered by peeringdb_lookup (plugin peering)" in (answer.notice or ""), answer.notice
+    offline = make_assistant().ask("who is AS64499?", offline=True)
+    assert "answered by peeringdb_lookup (plugin peering)" in (offline.notice or ""), offline.notice
+    # indented in a code block for a person (the chat and a terminal render Markdown)
+    assert '```json\n[\n  {\n    "asn": 64499,\n    "name": "Sample Content Networks"' in offline.text, offline.text
+
+
+def test_the_citation_viewer_shows_what_the_tool_returned(peering, make_assistant, make_session):
+    from netops.tui.lookup import evidence_detail
+
+    answer = make_assistant().ask("who is AS64499?", offline=True)
+    ev = next(e for e in answer.evidence if e.kind == "tool")
+    detail = evidence_detail(make_session(), ev, answer)
+    assert detail.title == "Plugin tool result"
+    assert detail.meta[:2] == ["tool: peeringdb_lookup (plugin peering)", "arguments: asn=64499"], detail.meta
+    assert detail.text.startswith("[\n  {\n    \"asn\": 64499") and "<data" not in detail.text, detail.text
+
+
+def test_a_resumed_answer_keeps_what_the_tool_returned(peering, make_assistant, make_session):
+    from netops.agent.transcript import answer_meta, stored_answer
+    from netops.tui.lookup import evidence_detail
+
+    answer = make_assistant().ask("who is AS64499?", offline=True)
+    kept = stored_answer(type("Row", (), {"content": answer.text, "meta": answer_meta(answer)})())
+    ev = next(e for e in kept.evidence if e.kind == "tool")
+    detail = evidence_detail(make_session(), ev, kept)
+    assert "(as kept with the answer)" in detail.meta and '"name": "Sample Content Networks"' in detail.text, detail
+
+
+def test_a_partial_answer_that_reprints_the_sources_is_left_out(peering, make_assistant):
+    # SmolLM2 given the lookup of 198.51.100.202 wrote "[2] peeringdb_lookup: ip=198.51.100.203: ..."
+    # with addresses of its own until the deadline stopped it; the partial answer was shown as it was
+    from netops.agent import grounding
+    from netops.assistant import Answer
+
+    picked = plugin_route.Picked("peeringdb_lookup", {"ip": "198.51.100.202"})
+    result = ToolResult("peeringdb_lookup", True, content='[{"asn": 64499, "name": "Sample Content Networks"}]')
+    g = grounding.from_tool(picked, result)
+    copied = ('**PARTIAL ANSWER (stopped at the 120-second deadline):** the model took longer than the deadline\n\n'
+              '[2] peeringdb_lookup: ip=198.51.100.203: [{"asn": 64499, "name": "Sample Content Networks"}]\n'
+              '[3] peeringdb_lookup: ip=198.51.100.207: [{"asn": 64499')
+    answer = Answer(question="who peers at 198.51.100.202 on the IX?", text=copied, mode="agent", partial=True,
+                    error="the model took longer than the deadline")
+    grounding.finish(answer, g, answer.question, seen=g.sources)
+    assert answer.text.startswith("**PARTIAL ANSWER (stopped at the 120-second deadline):**"), answer.text
+    assert "198.51.100.203" not in answer.text and "198.51.100.207" not in answer.text, answer.text
+    assert "What the plugin tool peeringdb_lookup returned" in answer.text
+    assert "imitated netops's own output" in (answer.notice or "")
+    assert grounding.imitates_netops(copied) and not grounding.imitates_netops(
+        "AS64499 (Sample Content Networks) peers at 198.51.100.202 on Example-IX Frankfurt [1].")
