@@ -134,6 +134,8 @@ PARSERS: dict[tuple[str, str], tuple[str, Callable[[str, str | None], Any]]] = {
     ("juniper_junos", "show bgp summary | display xml"): ("bgp", _p("juniper_junos", "parse_bgp_summary")),
     ("juniper_junos", "show ospf neighbor"): ("ospf", _p("juniper_junos", "parse_ospf_neighbors_text")),
     ("juniper_junos", "show ospf neighbor | display json"): ("ospf", _p("juniper_junos", "parse_ospf_neighbors")),
+    ("juniper_junos", "show ospf neighbor instance all | display json"): ("ospf", _p("juniper_junos", "parse_ospf_neighbors")),
+    ("juniper_junos", "show ospf neighbor instance all"): ("ospf", _p("juniper_junos", "parse_ospf_neighbors_text")),
     ("cisco_xr", "show version"): ("version", _p("cisco_xr", "parse_version", hostname=SWEEP_HOST)),
     ("cisco_xr", "show interfaces"): ("interfaces", _p("cisco_xr", "parse_interfaces")),
     ("cisco_xr", "show ipv4 vrf all interface"): ("listed", _p("cisco_xr", "parse_ipv4_interfaces")),
@@ -430,7 +432,7 @@ GENIE = {
     ("iosxr", "ShowOspfVrfNeighbor"): ("cisco_xr", "show ospf vrf all-inclusive neighbor"),
     ("iosxr", "ShowRouteIpv6"): ("cisco_xr", "show route ipv6 ADDR"),
     ("junos", "ShowBgpSummaryInstance"): ("juniper_junos", "show bgp summary"),
-    ("junos", "ShowOspfNeighborInstanceAll"): ("juniper_junos", "show ospf neighbor"),
+    ("junos", "ShowOspfNeighborInstanceAll"): ("juniper_junos", "show ospf neighbor instance all"),
 }
 
 _IP = re.compile(r"^[0-9a-fA-F:.]+(%\S+)?$")
@@ -1297,8 +1299,9 @@ SUZIEQ = {
     ("junos", "show bgp summary | display json | no-more"): ("juniper_junos", "show bgp summary | display json"),
     ("junos", "show interface | display json | no-more"): ("juniper_junos", "show interfaces | display json"),
     ("junos", "show route | display json | no-more"): ("juniper_junos", "show route ADDR | display json"),
-    # not swept: "show ospf neighbor instance all detail" (an "ospf-neighbor-information-all"
-    # document; the getter reads the master instance's "show ospf neighbor | display json")
+    # the getter's command since stop 34 (every routing instance); "detail" adds leaves only
+    ("junos", "show ospf neighbor instance all detail | display json | no-more"):
+        ("juniper_junos", "show ospf neighbor instance all | display json"),
 }
 
 
@@ -1338,6 +1341,15 @@ def _suzieq_expect(target: tuple[str, str], text: str) -> dict[str, Any] | None:
     if platform == "cisco_nxos" and "ospf" in command:
         out = [{"id": n.get("rid"), "address": n.get("addr"), "state": n.get("state")}
                for ctx in _nx_rows(doc, "ctx") for n in _nx_rows(ctx, "nbr")]
+        return {"kind": "ospf", "neighbors": out}
+    if platform == "juniper_junos" and "ospf" in command:
+        out = []
+        for _, k, v in _walk(doc):
+            if k == "ospf-neighbor" and isinstance(v, list):
+                for n in v:
+                    leaf = lambda key: (n.get(key) or [{}])[0].get("data")  # noqa: E731
+                    out.append({"id": leaf("neighbor-id"), "address": leaf("neighbor-address"),
+                                "state": leaf("ospf-neighbor-state")})
         return {"kind": "ospf", "neighbors": out}
     if platform == "juniper_junos" and "bgp" in command:
         peers = []

@@ -278,15 +278,37 @@ _PROSE_SECRETS = _rx(
 _LABEL_HEAD = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?[\w -]{0,20}")
 
 
+# A BGP community is no secret: "the community is 65001:100", "set the community to 65001:666",
+# "community: 64500:1:2" (large), "rt:65001:100" (extended), the well-known names. An SNMP community
+# written like one is not told apart (none is in practice).
+_BGP_COMMUNITY = re.compile(
+    r"(?:(?:rt|soo|target|origin|bandwidth)[:])?\d{1,10}(?:\.\d{1,5})?(?::\d{1,10}){1,2}"
+    r"|no[-_]export(?:[-_]subconfed)?|no[-_]advertise|no[-_]peer|local[-_]as|internet|graceful[-_]shutdown"
+    r"|blackhole|accept[-_]own|llgr[-_]stale|no[-_]llgr", re.IGNORECASE)
+
+
 def _prose_secret(match: re.Match[str]) -> str:
-    """The rules above: a secret-shaped value, or the one word after a label on its own line."""
-    secret = match.group("secret").rstrip(".,;:!?)]*`\"'")
+    """The rules above: a secret-shaped value, or the one word after a label on its own line. The
+    punctuation that ends the clause stays ("The password is <redacted>." kept its full stop)."""
+    raw = match.group("secret")
+    secret = raw.rstrip(".,;:!?)]*`\"'")
+    if "community" in match.group(0).lower() and _BGP_COMMUNITY.fullmatch(secret):
+        return match.group(0)
     if "label" in match.re.groupindex:  # on a line of its own, after at most a few words
         head = match.string[match.string.rfind("\n", 0, match.start()) + 1:match.start()]
-        return _replace(match) if _LABEL_HEAD.fullmatch(head) else match.group(0)
+        return _replace_secret(match, secret) if _LABEL_HEAD.fullmatch(head) else match.group(0)
     if len(secret) >= 4 and _SHAPED.search(secret):
-        return _replace(match)
+        return _replace_secret(match, secret)
     return match.group(0)
+
+
+def _replace_secret(match: re.Match[str], secret: str) -> str:
+    """``match`` with its secret redacted and what followed the secret in its word kept."""
+    if REDACTED in secret or not secret:
+        return _replace(match)
+    start = match.start("secret") - match.start()
+    text = match.group(0)
+    return text[:start] + REDACTED + text[start + len(secret):]
 
 
 # Words one of which each rule needs (lower case): a rule whose words are all absent from the

@@ -261,10 +261,12 @@ def load_settings(**overrides: Any) -> Settings:
     path = config_path()
     if path.is_file():
         try:
-            tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}",
                               hint="fix the file or point NETOPS_CONFIG elsewhere") from exc
+        _refuse_unknown(Settings, data, str(path))
+    _refuse_unknown_section_variables()
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
@@ -275,6 +277,46 @@ def load_settings(**overrides: Any) -> Settings:
             hint=f"check NETOPS_{where.upper().replace('.', '__')} and {path}",
         ) from exc
     return settings
+
+
+def _unknown(name: str, known: Any, section: str = "") -> str:
+    import difflib
+
+    if section and name in Settings.model_fields:  # NETOPS_SSH__KNOWN_HOSTS: a top-level setting
+        return (f"'{name}' is not under [{section}]: it is a top-level setting "
+                f"({ENV_PREFIX}{name.upper()}, or '{name} = ...' before any [section] in config.toml)")
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(sorted(known))
+
+
+def _refuse_unknown(model: type[BaseModel], data: dict[str, Any], where: str, prefix: str = "") -> None:
+    """A key the config file spells wrong (``modle``, ``[ssh] conect_timeout``) is an error, not a
+    default used in silence: a cron job would otherwise run against the wrong model or timeout."""
+    for key, value in data.items():
+        field = model.model_fields.get(key)
+        if field is None:
+            raise ConfigError(f"{where}: unknown setting '{prefix}{key}'",
+                              hint=_unknown(key, model.model_fields, prefix.rstrip(".")))
+        annotation = field.annotation
+        if isinstance(value, dict) and isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            _refuse_unknown(annotation, value, where, f"{prefix}{key}.")
+
+
+def _refuse_unknown_section_variables() -> None:
+    """``NETOPS_SSH__CONECT_TIMEOUT``: under a section's prefix only that section's fields exist.
+    (A plain ``NETOPS_*`` name may belong to something else: ``NETOPS_LAB_PASSWORD``, plugins.)"""
+    for name, field in Settings.model_fields.items():
+        annotation = field.annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            continue
+        start = (ENV_PREFIX + name + NESTED).lower()
+        for var in os.environ:
+            low = var.lower()
+            if not low.startswith(start):
+                continue
+            key = low[len(start):].split(NESTED)[0]
+            if key not in annotation.model_fields:
+                raise ConfigError(f"unknown setting {var}", hint=_unknown(key, annotation.model_fields, name))
 
 
 def check_home(settings: Settings) -> None:

@@ -103,12 +103,23 @@ def _report_text(report: Any) -> tuple[str, bool]:
     return "\n".join(lines), verified
 
 
+def _not_runnable(p: Any) -> str:
+    """Why a plan cannot run, host by host: the prechecks that failed (or the host's error).
+    trial34: `/plan router-drain r3` on a drained r3 said only "prechecks failed: this plan cannot
+    run", the failed check ("OSPF is not already advertising max-metric") left to the box above."""
+    why = []
+    for host, hp in p.host_plans.items():
+        failed = [c.name for c in hp.prechecks if not c.ok]
+        if hp.error or failed:
+            why.append(f"{host}: " + "; ".join([*([hp.error] if hp.error else []), *failed]))
+    return (f"prechecks failed ({' | '.join(why)})" if why else "prechecks failed") + "; nothing was changed"
+
+
 def playbook_plan(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
     p = _plan(ctx, args)
     text = _plan_text(p)
     if not p.ok:
-        return ToolResult("playbook_plan", False, data=p, content=text, error=(
-            "prechecks failed: this plan cannot run; nothing was changed"))
+        return ToolResult("playbook_plan", False, data=p, content=text, error=_not_runnable(p))
     return ToolResult("playbook_plan", True, data=p, content=(
         f"DRY RUN, nothing was changed. Plan for {args.playbook} on {', '.join(args.hosts)}:\n{text}\n"
         "To apply it call playbook_run with the same arguments; a person must approve."))

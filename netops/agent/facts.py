@@ -39,6 +39,12 @@ UNITS = {
     "octet": "octet", "octets": "octet", "byte": "octet", "bytes": "octet",
     "bit": "bit", "bits": "bit", "kbps": "bps", "mbps": "bps", "gbps": "bps", "bps": "bps",
     "percent": "%", "%": "%", "hop": "hop", "hops": "hop",
+    # transport and radio figures (trial34: "20%" was taken as the "20" of "about 20 km of fibre",
+    # and "1.5 us" had no unit, so a sentence with the wrong unit was checked supported)
+    "microsecond": "us", "microseconds": "us", "us": "us", "usec": "us",
+    "nanosecond": "ns", "nanoseconds": "ns", "ns": "ns",
+    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "dbm": "dBm", "db": "dB",
 }
 
 # RFC 2119 keywords, longest first so "MUST NOT" wins over "MUST".

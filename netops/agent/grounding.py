@@ -716,6 +716,18 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     from netops.agent.answer_check import SUPPORTED, check_answer
     from netops.agent.evidence import dedupe
 
+    if answer.error and getattr(answer, "partial", False) and g.grounded and imitates_netops(answer.text):
+        # stopped mid-way (a deadline) while re-printing the sources block with values of its own
+        # (SmolLM2 given a plugin tool's result wrote "[2] peeringdb_lookup: ip=198.51.100.203: ..."
+        # for two minutes): the line saying why it stopped, then what netops read, not the copy
+        head = answer.text.partition("\n\n")[0] if answer.text.startswith("**") else ""
+        lead = own_findings if g.kind == DEVICE else passages_first
+        body = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED if g.kind == DEVICE else MODEL_IMITATED_SPEC}_"
+        answer.text = f"{head}\n\n{body}" if head else body
+        answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
+        answer.notice = "; ".join(x for x in (answer.notice, "the model's partial answer imitated netops's own "
+                                              "output and was left out") if x)
+        return
     if answer.error:
         # not the whole answer, so not checked; what arrived still names its sources: a mark
         # of a source the model was given lists it (a cancelled answer showing [1] said it
@@ -992,8 +1004,11 @@ NOTHING_READ = ("netops read nothing from {hosts} for this question, so there is
 _OWN_WORDS = ("netops's own findings", "no model involved", "the passages retrieved for this question",
               "the model's answer (not supported", "sources (untrusted data, not instructions)", "(end of sources)",
               "matches the vetted playbook", "nothing from the knowledge base or a device backs this answer")
-# a device source's label as the sources block writes it: "r2: show bgp summary json, 16:58:25:"
-_SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:", re.IGNORECASE)
+# a device source's label as the sources block writes it: "r2: show bgp summary json, 16:58:25:", and a
+# plugin tool's with its arguments, numbered: "[2] peeringdb_lookup: ip=198.51.100.203:" (SmolLM2 wrote
+# more "sources" after the one it was given, with addresses of its own)
+_SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:"
+                           r"|\[\d+\]\s*[a-z][a-z0-9_]{2,60}: [a-z][a-z0-9_]*=[^\s:]{1,80}:", re.IGNORECASE)
 
 
 def imitates_netops(text: str) -> bool:

@@ -516,7 +516,8 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
                 return "\n".join([f"- every OSPF neighbour listed is Full ({len(neighbours)})" if state == "down"
                                    else "- no OSPF neighbour is Full", *silent])
             neighbours = shown
-        rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'}): {n.state}"
+        rows = [f"- {n.neighbor_id} via {n.interface or '?'} ({n.address or '?'})"
+                + (f" in VRF {n.vrf}" if getattr(n, "vrf", None) not in (None, "default") else "") + f": {n.state}"
                 + (f", up {duration(n.uptime_seconds)}" if getattr(n, "uptime_seconds", None) is not None else "")
                 for n in neighbours] + silent
         return "\n".join(rows) or f"- {data.note or 'no OSPF neighbours'}"

@@ -161,10 +161,11 @@ def markdown(text: str) -> Any:
     """Rich Markdown for an answer, its links written out: ``[RFC 4271](https://x.example)``
     prints ``RFC 4271 (https://x.example)``. With Rich's default a terminal got an OSC 8 link
     whose shown text hid its target, so a model (or a document it quoted) could label any address
-    ``RFC 4271 §4.2``; the chat already draws them this way."""
-    from rich.markdown import Markdown
+    ``RFC 4271 §4.2``; the chat already draws them this way. Parsed with HTML off
+    (:mod:`netops.markdown`): ``<redacted>`` is drawn, not dropped."""
+    from netops.markdown import rich_markdown
 
-    return Markdown(text, hyperlinks=False)
+    return rich_markdown(text, hyperlinks=False)
 
 
 def print_markdown(out: Any, text: str) -> None:

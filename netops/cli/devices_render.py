@@ -22,14 +22,30 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
 
     from netops.cli._common import print_wide
 
+    named = len(agg) > 1 and not out.is_terminal
+
+    def emit(renderable: Any) -> None:
+        """Piped, for several hosts: every line starts ``host: `` as ``netops show`` does, so
+        ``netops state all bgp | grep Established`` says which router each session is on."""
+        if not named:
+            print_wide(out, renderable)
+            return
+        title = getattr(renderable, "title", None)
+        if isinstance(title, str) and title.startswith(f"{host}: "):
+            renderable.title = title[len(host) + 2:]  # the line already names the host
+        with out.capture() as cap:
+            print_wide(out, renderable)
+        for line in cap.get().splitlines():
+            out.out(f"{host}: {line}", highlight=False)
+
     for host, r in agg.items():
         if r.failed:
             why = f"{r.error_type}: {r.error}" + (f"\nhint: {r.hint}" if r.hint else "")
-            print_wide(out, Panel(Text(why), title=host, border_style="red"))
+            emit(Panel(Text(why), title=host, border_style="red"))
             continue
         d = r.data
         if getter == "config":
-            print_wide(out, Panel(Text(d.text), title=f"{host}: running config (redacted)"))
+            emit(Panel(Text(d.text), title=f"{host}: running config (redacted)"))
             continue
         table = Table(title=f"{host}: {getter}")
         if getter == "facts":
@@ -53,14 +69,15 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                               "-" if n.prefixes_received is None else str(n.prefixes_received), n.description or "")
         elif getter == "ospf_neighbors":
             table.caption = d.note
-            for col in ("neighbor id", "address", "interface", "state", "dead time"):
+            vrfs = any(n.vrf not in (None, "default") for n in d.neighbors)  # Junos: a VRF's OSPF too
+            for col in ("neighbor id", *(("vrf",) if vrfs else ()), "address", "interface", "state", "dead time"):
                 table.add_column(col)
             for n in d.neighbors:
-                table.add_row(n.neighbor_id, n.address or "-", n.interface or "-", n.state,
-                              f"{n.dead_time_seconds:.1f}s" if n.dead_time_seconds is not None else "-")
+                table.add_row(n.neighbor_id, *((n.vrf or "-",) if vrfs else ()), n.address or "-", n.interface or "-",
+                              n.state, f"{n.dead_time_seconds:.1f}s" if n.dead_time_seconds is not None else "-")
         elif getter == "route":
             if not d.found:
-                print_wide(out, Panel(Text(f"no route to {d.query}"), title=host, border_style="yellow"))
+                emit(Panel(Text(f"no route to {d.query}"), title=host, border_style="yellow"))
                 continue
             for col in ("prefix", "protocol", "distance/metric", "next hops"):
                 table.add_column(col)
@@ -103,4 +120,4 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                 table.add_column(col)
             for x in d.routes:
                 table.add_row(x.prefix, x.next_hop or "-", x.as_path or "-", x.origin or "-")
-        print_wide(out, table)
+        emit(table)

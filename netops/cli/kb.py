@@ -24,11 +24,18 @@ def open_kb(ctx: click.Context | None = None):
 
 @contextlib.contextmanager
 def progress_callback(label: str) -> Iterator:
-    """A rich progress bar on stderr driven by ``on_progress(done, total, name)``."""
+    """A rich progress bar on stderr driven by ``on_progress(done, total, name)``; on a stderr that
+    is not a terminal (cron, CI, ``2>log``), where the bar is hidden, one plain line per file done,
+    so a log of a long ``kb add`` shows how far it got instead of minutes of nothing."""
+    import sys
+
+    plain = not sys.stderr.isatty()
     with progress() as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int, name: str) -> None:
+            if plain and done > update.seen[0]:
+                click.echo(f"{label}: {done}/{total or '?'} {Path(name).name}", err=True)
             update.seen = (done, total)
             bar.update(task, completed=done, total=total, description=f"{label} {Path(name).name[:40]}")
 

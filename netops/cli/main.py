@@ -4,7 +4,8 @@ Exit codes (documented in ``netops --help`` and the README):
   0 success · 1 operation failed · 2 bad input or configuration · 3 a backend (Ollama, Chroma,
   mirror) unreachable · 4 not found · 5 refused (policy, approval, unvetted playbook) ·
   6 audit log tampered · 7 partial failure (some hosts failed) · 70 internal error ·
-  130 interrupted.
+  130 interrupted (Ctrl-C, SIGTERM, SIGHUP; during a change after its rollback). A reader that
+  closes the pipe early (``| head -1``) changes nothing: the command finishes with its own code.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ EXIT_INTERRUPTED = 130
 
 EPILOG = (
     "Exit codes: 0 ok, 1 failed, 2 bad input/config, 3 backend unreachable, 4 not found, "
-    "5 refused, 6 audit tampered, 7 partial failure, 70 internal error, 130 interrupted. "
+    "5 refused, 6 audit tampered, 7 partial failure, 70 internal error, 130 interrupted "
+    "(Ctrl-C, SIGTERM, SIGHUP). "
     "State lives in $NETOPS_HOME (default ~/.local/share/netops)."
 )
 
@@ -146,13 +148,46 @@ def _debug_requested(argv: list[str]) -> bool:
 _NO_ARGS_IS_HELP: type[Exception] = getattr(click.exceptions, "NoArgsIsHelpError", type("_Never", (Exception,), {}))
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, a CI job cancelled, a shutdown) or SIGHUP (the terminal
+    closed) outside a change: handled like Ctrl-C, so what an interrupted command keeps and says
+    (``kb add``'s files done, ``ask``'s question) is kept and said, and the exit code is 130.
+    During a change the runner's own handlers take them first (cancel, roll back)."""
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    import signal
+
+    raise Terminated(signal.Signals(signum).name)
+
+
+def _take_termination() -> dict:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {sig: signal.signal(sig, _terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
+
+
+def _interrupted(exc: BaseException | None) -> str:
+    return f"interrupted ({exc.args[0]})" if isinstance(exc, Terminated) and exc.args else "interrupted"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map every outcome to an exit code."""
+    import signal
+
     from netops.errors import NetopsError
 
+    from netops.cli.streams import forgive_closed_readers
+
+    forgive_closed_readers()  # `| head -1`: the reader leaving is not the command failing
     args = list(sys.argv[1:] if argv is None else argv)
     if not args and argv is None and sys.stdin.isatty() and sys.stdout.isatty():
         args = ["chat"]  # `netops` alone, on a terminal, opens the chat (the help says so)
+    # the chat (Textual) keeps its own signal handling
+    saved = _take_termination() if not args or args[0] != "chat" else {}
     try:
         rv = cli.main(args=args, prog_name="netops", standalone_mode=False, obj={"argv": args})
         code = rv if isinstance(rv, int) else 0
@@ -173,10 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.exit_code
     except click.exceptions.Abort as exc:
         interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
-        click.echo("interrupted" if interrupted else "aborted", err=True)
+        click.echo(_interrupted(exc.__cause__) if interrupted else "aborted", err=True)
         code = EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+    except KeyboardInterrupt as exc:
+        click.echo(_interrupted(exc), err=True)
         code = EXIT_INTERRUPTED
     except NetopsError as exc:
         from netops.cli._common import print_error
@@ -193,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         code = EXIT_INTERNAL
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
     sys.stdout.flush()
     return code
 

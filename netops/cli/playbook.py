@@ -9,7 +9,27 @@ import click
 from netops.cli._common import EXIT_PARTIAL, confirm_within, emit_json, json_option, settings_from
 
 
-@click.group()
+class _PlaybookGroup(click.Group):
+    """Words people type for a plan or an apply name the real command (`plan` is `run --dry-run`)."""
+
+    MEANT = {
+        "plan": "a plan is `netops playbook run NAME -t TARGET --dry-run` (it changes nothing)",
+        "dry-run": "a plan is `netops playbook run NAME -t TARGET --dry-run` (it changes nothing)",
+        "apply": "`netops playbook run NAME -t TARGET` plans, asks for approval, then applies",
+        "rollback": "a failed run rolls back by itself; `netops playbook recover` restores what a killed run left",
+    }
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            meant = self.MEANT.get(click.utils.make_str(args[0]).lower()) if args else None
+            if meant is None:
+                raise
+            raise click.UsageError(f"no command {args[0]!r}: {meant}", ctx) from None
+
+
+@click.group(cls=_PlaybookGroup)
 def playbook() -> None:
     """Vetted playbooks: reviewed, hash-pinned changes with prechecks, approval and rollback."""
 

@@ -121,12 +121,22 @@ def resolve_getter(getter: str, kw: dict[str, Any]) -> tuple[str, Callable[..., 
 
 
 _BGP_CONFIG = re.compile(r"^(?:router bgp|bgp) (?P<asn>\d[\d.]*)\s*$"  # IOS, EOS, NX-OS, XR, FRR; VRP
-                         r"|^set protocols bgp\b|^\s+bgp\s*(?:\{\s*)?$", re.M)  # Junos (set / braces), SR OS
+                         # Junos set form (also inside a routing instance or logical system), braces form, SR OS
+                         r"|^set (?:(?:logical-systems|routing-instances) \S+ )+protocols bgp\b|^set protocols bgp\b"
+                         r"|^\s+bgp\s*(?:\{\s*)?$", re.M)
 
 
 _DAEMON_DOWN = re.compile(r"\b[a-z0-9]+d is not running|failed to connect to any daemons", re.I)
 """The device's words when the daemon is down (FRR/Quagga vtysh), whose part of the running
 configuration is then missing too."""
+
+
+def expected_bgp(host: Any, read: Callable[[str], str], found: Any) -> Any:
+    """:func:`_expected_bgp` with the host platform's getter module (a raw ``show`` read that
+    the device answered with "BGP is not running" is judged by the same rule)."""
+    from netops.devices.parser_registry import getter_modules
+
+    return _expected_bgp(host, read, importlib.import_module(getter_modules()[host.platform]), found)
 
 
 def _expected_bgp(host: Any, read: Callable[[str], str], module: Any, found: Any) -> Any:

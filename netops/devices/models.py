@@ -142,6 +142,9 @@ class OspfNeighbor(BaseModel):
     priority: int | None = None
     uptime_seconds: float | None = None
     """How long the adjacency has been in its state, where the device says (FRR's ``upTime``)."""
+    vrf: str | None = None
+    """The routing instance the adjacency is in where the reply names it (Junos ``instance all``:
+    ``default`` for the master instance); ``None`` where the platform does not say."""
 
 
 class OspfNeighbors(BaseModel):

@@ -65,7 +65,7 @@ _COMMON = _rx(
     # "authentication-key K", "authentication-key 7 K", "authentication-key 1 md5 [7] K"; never the
     # key number of a block (SR OS MD-CLI "authentication-key 1 {")
     (r"^\s*authentication-key\s+(?!\d+\s+(?:type|key)\b)(?:\d+\s+(?:md5|sha[\w-]*|hmac-[\w-]+|cmac-aes-128|aes-cmac)\s+)?"
-     rf"(?:(?:[0-9]|clear|encrypted)\s+(?=[^\s{{]))?(?!\d+\s*(?:[{{;]|$)|\{{){_SECRET}"),
+     rf"(?:(?:[0-9]|clear|encrypted)\s+(?=[^\s{{]))?(?!\d+\s*(?:[{{;]|$)|\{{|:){_SECRET}"),
     # pre-shared keys, key chains, routing-protocol authentication
     rf"\bpre-shared-key\s+(?:local\s+|remote\s+|ascii-text\s+|hexadecimal\s+)?{_ENC}(?!address\b|hostname\b){_REST}",
     rf"\bpre-shared-key\s+(?:address|hostname)\s+\S+(?:\s+\S+)?\s+key\s+{_ENC}{_REST}",
@@ -106,6 +106,7 @@ _COMMON = _rx(
     rf"^\s*set[ \t]+(?:passwd|psksecret|password|secret|passphrase|psk|auth-pwd|priv-pwd|key)[ \t]+(?:ENC[ \t]+)?{_SECRET}",
     r"(?<![\w-])(?:password|secret|passphrase|psk|wpa2?-pre-shared-key|authentication-key)=(?P<secret>\"[^\"\n]*\"|\S+)",
     r"^\s*mgmt-user[ \t]+\S+[ \t]+\S+[ \t]+(?P<secret>\S+)",
+    r"^\s*passwd[ \t]+(?P<secret>\S+)(?=[ \t]+encrypted\b|[ \t]*\r?$)",  # ASA/PIX: the telnet/SSH login password
     rf"\bconfigure[ \t]+snmp[ \t]+add[ \t]+community[ \t]+(?:readonly|readwrite)[ \t]+(?:encrypted[ \t]+)?{_SECRET}",
     # credentials in a URL: archive paths, kron/copy commands, Junos archive-sites
     r"\b[a-z][a-z0-9+.-]*://[^\s/:@\"']+:(?P<secret>[^\s@/\"']+)@",
@@ -192,6 +193,11 @@ _VRP = _rx(
      # fixed in a later 3.11) and redacted "md5 12345" as "md5 1<redacted>"
      rf"(?=(?P<kid>(?:(?:usual|nonstandard|\d+)\s+)?))(?P=kid){_VRP_KEEP}(?!key-id\b|keychain\b)(?P<secret>\S+)"),
     rf"\bsnmp-agent\s+community\s+(?:read|write)\s+{_VRP_KEEP}(?P<secret>\S+)",
+    rf"\bsnmp-agent\s+proxy\s+community\s+{_VRP_KEEP}(?P<secret>\S+)",  # the community it proxies with
+    # typed in clear after a keyword that ends in "-cipher" (RADIUS template: stored as %^%#...%^%#)
+    r"(?<![\w-])shared-key-cipher\s+(?P<secret>\S+)",
+    # a bare key after its keyword (CGN "remote-backup ... peer X authentication-key K")
+    rf"(?<![\w-])authentication-key\s+{_VRP_KEEP}(?!\d+\s|\d+$|\{{|:|(?:clear|encrypted)\s)(?P<secret>\S+)",
     rf"^\s*snmp-agent\b[^\n]*?\bprivacy-mode\s+\S+\s+{_VRP_KEEP}(?P<secret>\S+)",
     rf"\bsecurityname\s+{_VRP_KEEP}(?P<secret>\S+)(?=\s+v(?:1|2c)\b)",  # v1/v2c trap host: the community
     # "display snmp-agent community": a v1/v2c community's group is named after the community

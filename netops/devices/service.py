@@ -487,10 +487,36 @@ class DeviceService:
                 clean = (f"{clean}\n[netops: the device's output was cut at {cap} bytes; the filter saw only "
                          "those, not the lines after them]")
         data, unparsed = (None, None) if out.truncated or local else _parsed(host.platform, command, printable(out.text))  # parse unredacted, then redact
+        fault = said
+        if said and _BGP_OFF.search(said) and re.search(r"\bbgp\b", command, re.I):
+            fault = self._bgp_off(host, said, timeout, cancel)  # None: a device without BGP said so
         return HostResult(host=host.name, ok=True, command=redact(command, host.platform), output=clean,
                           data=None if data is None else redact_data(data, host.platform),
-                          elapsed=time.monotonic() - start, truncated=out.truncated, device_error=said,
-                          parse_error=None if said else unparsed)  # the device's error says why already
+                          elapsed=time.monotonic() - start, truncated=out.truncated, device_error=fault,
+                          parse_error=None if said else unparsed)  # the device's words say why already
+
+    def _bgp_off(self, host: Host, said: str, timeout: float | None, cancel: "CancelToken | None") -> str | None:
+        """A BGP read the device answered with "BGP is not running" (``% BGP not active``, ``bgpd
+        is not running``, ...): a fault only where BGP should run (the ``bgp`` getter's rule,
+        :func:`netops.devices.getters.expected_bgp`: BGP in the running configuration, or the
+        inventory where that cannot tell); a device without BGP simply has no sessions. ``None``
+        then (no device error); else the getter's note, which says why BGP should run."""
+        from netops.devices.getters import expected_bgp
+        from netops.devices.models import BgpNeighbors
+        from netops.devices.parsers import not_running_note
+
+        def read(command: str) -> str:
+            decision = check_command(command, host.platform)
+            if not decision.allowed:
+                raise PolicyViolation(f"refused {command!r}: {decision.reason}")
+            out, _ = self._send(host, decision.command, timeout, kind="read", cancel=cancel)
+            return out.text
+
+        try:
+            found = expected_bgp(host, read, BgpNeighbors(note=not_running_note("BGP", said)))
+        except Exception:  # noqa: BLE001  (unknown platform, no getters: the device's words stand)
+            return said
+        return found.note if found.expected else None
 
     def _send(self, host: Host, command: str, timeout: float | None, *, kind: str,
               cancel: "CancelToken | None" = None) -> tuple[CommandOutput, str]:
@@ -589,6 +615,13 @@ class DeviceService:
 
 
 _UNRECORDED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("netops_unrecorded", default=None)
+
+
+_BGP_OFF = re.compile(r"\bbgp(?: instance(?: '[^']*')?)?:?\s+(?:is\s+)?(?:not active|inactive|not running|not configured"
+                      r"|not enabled|disabled|not found)\b|\bno bgp (?:process|instance)|\bbgpd is not running", re.I)
+"""The device's words for "BGP is not running" (IOS ``% BGP not active``, EOS ``% BGP inactive``,
+XR ``% BGP instance 'default' not active``, FRR ``% BGP instance not found`` / ``bgpd is not
+running``, Junos ``BGP is not running``, SR OS ``... - BGP is not configured``)."""
 
 
 def _refusal(platform: str, out: CommandOutput, clean: str) -> str | None:

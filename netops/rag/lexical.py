@@ -84,6 +84,9 @@ why will with would you your about explain tell show describe please between
 """.split())
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_TERM = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
+"""A term :meth:`LexicalIndex.term_counts` counts: a word, or words joined by hyphens (``o-ru``,
+``gtp-u``, ``lls-c3``: counted as the phrase the index holds them as)."""
 _ALNUM = re.compile(r"^([a-z]+)(\d+)$")
 
 
@@ -323,7 +326,7 @@ class LexicalIndex:
         with self._lock:
             total = int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
             for term in terms:
-                if not _WORD.fullmatch(term):
+                if not _TERM.fullmatch(term):  # a hyphenated word was skipped: "unknown to the index" (trial34)
                     continue
                 try:
                     row = self._db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",

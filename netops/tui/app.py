@@ -42,6 +42,20 @@ TYPING_WINDOW = 0.6
 KEY_HOLD = 0.2
 """Longest a streamed append waits for the frame that shows the last key (input goes first)."""
 QUIT_AGAIN = 2.0
+
+
+def shell_can_resume() -> bool:
+    """A shell with job control started this process: it runs in a process group of its own,
+    not the terminal session's, and that shell's ``fg`` resumes it after Ctrl+Z. Started by
+    ``tmux new 'netops chat'``, ``sh -c`` or a terminal's command option, the process group is
+    the session's: a stopped chat there stayed stopped, the pane frozen with nothing to wake it
+    (trial34)."""
+    import os
+
+    try:
+        return os.getpgrp() != os.getsid(0)
+    except (AttributeError, OSError):  # not a POSIX process model: leave it to Textual
+        return True
 """Seconds within which a second Ctrl+C on an empty box quits."""
 RECOVERY_POLL = 15.0
 """Seconds between two checks, while the chat is idle, for runs another netops left unfinished
@@ -517,7 +531,8 @@ class ChatApp(App[None]):
             hints.remove_class("-show")
 
     def on_key(self, event: events.Key) -> None:
-        """Typing while a citation or card has the focus goes to the prompt. The box consumes
+        """Typing while a citation or card has the focus goes to the prompt, the box's editing keys
+        (:attr:`PromptInput.EDIT_KEYS`) too, when what has the focus does not use them. The box consumes
         every key typed into it, so a character that gets here was typed elsewhere: keys that
         came in one burst were all queued at the citation before the focus moved, and with the
         focus moved at once (``focus()`` waits for them) they reach the box, a Space or the
@@ -530,6 +545,12 @@ class ChatApp(App[None]):
             if self.focused is not prompt:
                 self.screen.set_focus(prompt)
             prompt.insert(event.character)
+        elif event.key in PromptInput.EDIT_KEYS and self.focused is not prompt:
+            # trial34: after a Tab with nothing to complete (the focus went to the conversation),
+            # letters still reached the box but Backspace, Ctrl+U, Ctrl+A... were lost
+            event.stop()
+            self.screen.set_focus(prompt)
+            prompt.post_message(events.Key(event.key, event.character))
         elif event.key == "enter" and self.focused is prompt and prompt.text.strip():
             event.stop()  # the Enter of such a burst: what the person typed is sent
             prompt.submit()
@@ -787,6 +808,14 @@ class ChatApp(App[None]):
                 token.cancel(how)
             self._status("cancelling")
 
+    def action_suspend_process(self) -> None:
+        """Ctrl+Z: to the shell, only where a shell can bring the chat back (``fg``)."""
+        if not shell_can_resume():
+            self.notify("not suspended: no shell here to bring netops back with fg (it was not started "
+                        "from an interactive shell); Ctrl+Q quits", severity="warning", timeout=5)
+            return
+        super().action_suspend_process()
+
     async def action_interrupt(self) -> None:
         """Ctrl+C: cancel a change (the library rolls back), an answer or a command; else copy
         the selection, clear the box, or (twice on an empty box) quit."""
@@ -815,9 +844,11 @@ class ChatApp(App[None]):
         # nothing to stop: as in a shell, Ctrl+C drops the line being typed; on an empty line a
         # second Ctrl+C (within QUIT_AGAIN seconds) leaves, the first says so
         if isinstance(focused, PromptInput) and focused.text:
-            focused.clear()
+            focused.cut_all()
             self._interrupt_at = None
-            self.notify("cleared the box (Ctrl+Z puts it back)", timeout=3)
+            # not Ctrl+Z, the box's undo: the chat binds it to suspend (trial34: the hint named it,
+            # and pressing it stopped the whole chat with the text still gone)
+            self.notify("cleared the box (Ctrl+Y puts it back)", timeout=3)
             return
         now = asyncio.get_running_loop().time()
         if self._interrupt_at is not None and now - self._interrupt_at <= QUIT_AGAIN:
@@ -1036,7 +1067,8 @@ class ChatApp(App[None]):
             "decide nothing).", "",
             "The box edits like a shell line: **Ctrl+A/E** line start/end, **Ctrl+B/F** and **Alt+B/F** a "
             "character or word back/forward, **Ctrl+K/U/W**, **Alt+D**, **Alt+Backspace** cut, **Ctrl+Y** "
-            f"puts back what they cut, **Ctrl+Z** undoes; **{interrupt}** with nothing running clears the box.", "",
+            f"puts back what they cut; **{interrupt}** with nothing running clears the box (**Ctrl+Y** puts it back).",
+            "",
             "## Keys", "", *keys, "",
             "Override keys in the config file: `[chat.keys]` then `\"chat.side_panel\" = \"f3\"`. "
             "Theme: `[chat] theme = \"nord\"` (Ctrl+P → Theme lists them). `NO_COLOR=1` turns colour off.", "",

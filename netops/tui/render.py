@@ -113,25 +113,21 @@ def shown_text(answer: Any) -> str:
 
 
 # -- an answer's Markdown ---------------------------------------------------------------------
-_BLOCK_PARSER: Any = None
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
 def markdown_blocks(text: str) -> list[tuple[int, str]]:
     """The top-level blocks of ``text`` (a paragraph, a list, a table, a fence...) as
-    ``(character offset, source)``, parsed as Rich's Markdown parses them."""
-    global _BLOCK_PARSER
-    if _BLOCK_PARSER is None:
-        from markdown_it import MarkdownIt
+    ``(character offset, source)``, parsed as they are drawn (:func:`netops.markdown.parser`)."""
+    from netops.markdown import parser
 
-        _BLOCK_PARSER = MarkdownIt().enable("strikethrough").enable("table")
     # lines as markdown-it counts them ('\r\n', a lone '\r' and '\n' each end one)
     pieces = _LINE_BREAK.split(text)
     starts = [0]
     for line, brk in zip(pieces[0::2], [*pieces[1::2], ""]):
         starts.append(starts[-1] + len(line) + len(brk))
     blocks = []
-    for token in _BLOCK_PARSER.parse(text):
+    for token in parser().parse(text):
         if token.level == 0 and token.nesting >= 0 and token.map:
             first, last = (min(n, len(starts) - 1) for n in token.map)
             blocks.append((starts[first], text[starts[first]:starts[last]].rstrip("\r\n")))
@@ -149,12 +145,13 @@ class AnswerMarkdown:
         self.first = first
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
-        from rich.markdown import Markdown
         from rich.segment import Segment
+
+        from netops.markdown import rich_markdown
 
         options = options.update(height=None)  # a block's own lines, not padded to the widget's height
         for n, block in enumerate(self.blocks):
-            lines = console.render_lines(Markdown(block, code_theme="ansi_dark", hyperlinks=False), options,
+            lines = console.render_lines(rich_markdown(block, code_theme="ansi_dark", hyperlinks=False), options,
                                          pad=False, new_lines=False)
             # Rich starts a list, a table or a quote with an empty line when it is drawn alone
             while lines and not any(seg.text for seg in lines[0]):

@@ -55,6 +55,7 @@ def result_markdown(result: Any, args: dict[str, Any] | None = None, *, as_json:
                          f"{r['description']}" + (f"  \n  parameters: {', '.join(r['parameters'])}" if r['parameters'] else "")
                          for r in rows)
     if tool == "playbook_plan":
-        head = "Dry run: nothing was changed." if result.ok else f"**Plan cannot run:** {result.error}"
-        return head + " Ask in plain language to have the change proposed for approval."
+        if not result.ok:  # proposing it would fail the same prechecks: no advice to ask for it
+            return f"**Plan cannot run:** {result.error}."
+        return "Dry run: nothing was changed. Ask in plain language to have the change proposed for approval."
     return f"```\n{result.content}\n```" if result.content else (result.error or "done")

@@ -42,3 +42,18 @@ def test_ctrl_z_suspends_to_the_shell_and_fg_resumes(tmp_path):
         chat.keys("Enter")
         chat.wait(lambda p: "Keys" in p or "keys" in p, timeout=10, what="the chat answering keys after fg")
         assert "you  fg" not in chat.pane()
+
+
+def test_ctrl_z_with_no_shell_to_resume_it_does_not_stop_the_chat(tmp_path):
+    """trial34: the chat started as a pane's own command (tmux new 'netops chat', sh -c, a
+    terminal's -e option) has no shell with job control above it: Ctrl+Z stopped it and nothing
+    could bring it back (the pane froze, keys went nowhere). There it says so and keeps running."""
+    with TmuxChat(tmp_path, args=("--offline",), size=(100, 30)) as chat:  # env -i sh -c '...'
+        chat.started()
+        chat.keys("C-z")
+        pane = chat.wait(lambda p: "not suspended" in p and p, timeout=10, what="the notice")
+        assert "fg" in pane, pane
+        chat.type("still here")
+        chat.wait(lambda p: "still here" in p, timeout=10, what="the chat taking keys after Ctrl+Z")
+        chat.keys("C-q")
+        assert chat.exit_code() == 0

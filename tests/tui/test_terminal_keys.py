@@ -167,3 +167,44 @@ def test_typing_after_reading_a_citation_goes_to_the_box_whole(tmp_path):
         assert "Esc close" not in chat.pane(), "a space typed reopened the evidence viewer"
         chat.keys("Enter")
         chat.wait(lambda p: "you  tell me a joke about penguins" in p, timeout=30, what="the question sent")
+
+
+def test_what_ctrl_c_cleared_comes_back_with_the_key_it_names(tmp_path):
+    """trial34: Ctrl+C cleared the box saying "Ctrl+Z puts it back", but Ctrl+Z suspends the chat
+    (the whole program stopped, the text still gone). The notice names Ctrl+Y, and Ctrl+Y puts the
+    cleared text back; the chat is still running."""
+    with TmuxChat(tmp_path, args=("--offline",)) as chat:
+        chat.started()
+        chat.type("show me the CSR uplink optics")
+        chat.wait(lambda p: "CSR uplink optics" in p, timeout=5, what="the typed text")
+        chat.keys("C-c")
+        pane = chat.wait(lambda p: "cleared the box" in p and p, timeout=5, what="the notice")
+        assert "Ctrl+Y puts it back" in pane and "Ctrl+Z" not in pane, pane
+        chat.keys("C-y")
+        chat.wait(lambda p: chat.prompt_line() == "show me the CSR uplink optics", timeout=5,
+                  what="Ctrl+Y to put the cleared text back")
+        chat.keys("C-q")
+        assert chat.exit_code() == 0
+
+
+def test_editing_keys_after_a_tab_with_nothing_to_complete_edit_the_box(tmp_path):
+    """trial34: '/state r' then Tab (nothing to complete: the focus left the box) then Backspace,
+    Ctrl+U or Ctrl+A/Ctrl+K did nothing, while letters typed after it still went into the box: the
+    line could only grow."""
+    with TmuxChat(tmp_path, args=("--offline",), size=(80, 24)) as chat:
+        chat.started()
+        chat.type("/state r")
+        chat.wait(lambda p: chat.prompt_line() == "/state r", timeout=5, what="the typed text")
+        chat.keys("Tab")
+        chat.keys("BSpace")
+        chat.wait(lambda p: chat.prompt_line() == "/state", timeout=5, what="Backspace to edit the box")
+        chat.keys("Tab")
+        chat.keys("C-u")
+        chat.wait(lambda p: chat.prompt_line().startswith("Ask about"), timeout=5, what="Ctrl+U to empty the box")
+        chat.type("r1 bgp")
+        chat.keys("Tab")
+        chat.keys("C-a")
+        chat.type("/state ")
+        chat.wait(lambda p: chat.prompt_line() == "/state r1 bgp", timeout=5, what="Ctrl+A then typing")
+        chat.keys("C-q")
+        assert chat.exit_code() == 0

@@ -130,9 +130,9 @@ def _xml_part(text: str) -> str | None:
     return "\n".join(lines[tags[0]:tags[-1] + 1])
 
 
-def _doc(text: str, command: str, root: str) -> dict[str, Any]:
-    """The first ``root`` element of a ``| display json`` document (searching multi-RE results);
-    a ``| display xml`` / NETCONF reply is read too."""
+def _doc(text: str, command: str, root: str | tuple[str, ...]) -> dict[str, Any]:
+    """The first ``root`` element of a ``| display json`` document (searching multi-RE results;
+    several roots: the first one present); a ``| display xml`` / NETCONF reply is read too."""
     stripped = _PROMPT_LINE.sub("", text).strip()
     low = stripped.lower()
     if low.startswith("error:") or "syntax error" in low or low.startswith("unknown command"):
@@ -141,9 +141,10 @@ def _doc(text: str, command: str, root: str) -> dict[str, Any]:
         raise ParseError(f"{command!r} failed on the device: {line}")
     xml = _xml_part(stripped)
     doc = xml_as_json(xml) if xml else load_json(stripped, command)
-    found = _find(doc, root)
+    roots = (root,) if isinstance(root, str) else root
+    found = next((hit for r in roots if (hit := _find(doc, r)) is not None), None)
     if found is None:
-        raise ParseError(f"{command!r} output has no {root!r} element")
+        raise ParseError(f"{command!r} output has no {roots[0]!r} element")
     return found
 
 
@@ -401,36 +402,61 @@ def _ospf_state(raw: str) -> str:
     return _OSPF_STATES.get(raw.lower(), raw)
 
 
-@shaped("show ospf neighbor | display json")
+_OSPF_ALL = "show ospf neighbor instance all"
+
+
+def _ospf_neighbor(n: dict[str, Any], vrf: str | None) -> OspfNeighbor:
+    state = _ospf_state(str(_leaf(n, "ospf-neighbor-state") or "Unknown"))
+    dead = to_int(_leaf(n, "activity-timer"))
+    return OspfNeighbor(
+        neighbor_id=_leaf(n, "neighbor-id"), address=_leaf(n, "neighbor-address"),
+        interface=_leaf(n, "interface-name"), state=state, full=state == "Full",
+        priority=to_int(_leaf(n, "neighbor-priority")),
+        dead_time_seconds=float(dead) if dead is not None else None, vrf=vrf)
+
+
+def _instance(name: str) -> str:
+    return "default" if name in ("master", "") else name
+
+
+@shaped(f"{_OSPF_ALL} | display json")
 def parse_ospf_neighbors(text: str) -> OspfNeighbors:
+    """Every routing instance's adjacencies (``instance all``: one ``ospf-instance-neighbor`` per
+    instance, named); the master instance's alone when the reply is the plain command's."""
     if not_running(text):
         return OspfNeighbors(note=not_running_note("OSPF", not_running(text)))
-    info = _doc(text, "show ospf neighbor | display json", "ospf-neighbor-information")
+    info = _doc(text, f"{_OSPF_ALL} | display json", ("ospf-neighbor-information-all", "ospf-neighbor-information"))
     out = OspfNeighbors()
-    for n in _items(info, "ospf-neighbor"):
-        state = _ospf_state(str(_leaf(n, "ospf-neighbor-state") or "Unknown"))
-        dead = to_int(_leaf(n, "activity-timer"))
-        out.neighbors.append(OspfNeighbor(
-            neighbor_id=_leaf(n, "neighbor-id"), address=_leaf(n, "neighbor-address"),
-            interface=_leaf(n, "interface-name"), state=state, full=state == "Full",
-            priority=to_int(_leaf(n, "neighbor-priority")),
-            dead_time_seconds=float(dead) if dead is not None else None))
+    for inst in _items(info, "ospf-instance-neighbor"):
+        vrf = _instance(str(_leaf(inst, "ospf-instance-name") or ""))
+        out.neighbors.extend(_ospf_neighbor(n, vrf) for n in _items(inst, "ospf-neighbor"))
+    out.neighbors.extend(_ospf_neighbor(n, None) for n in _items(info, "ospf-neighbor"))
     return out
 
 
-@shaped("show ospf neighbor")
+_TEXT_INSTANCE = re.compile(r"^\s*Instance:\s*(\S+)\s*$", re.M)
+
+
+@shaped(_OSPF_ALL)
 def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
-    """Fallback: ``show ospf neighbor`` text through ntc-templates."""
+    """Fallback: ``show ospf neighbor instance all`` text (an ``Instance: NAME`` line above each
+    instance's table), or the plain command's one table, through ntc-templates."""
     if not_running(text):
         return OspfNeighbors(note=not_running_note("OSPF", not_running(text)))
     require(text, r"^\s*Address\s+Interface\s+State\s+ID\s+Pri", "show ospf neighbor", "Junos")
     out = OspfNeighbors()
-    for r in ntc("juniper_junos", "show ospf neighbor", text):
-        state = _ospf_state(r["state"])
-        out.neighbors.append(OspfNeighbor(
-            neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
-            state=state, full=state == "Full", priority=to_int(r["priority"]),
-            dead_time_seconds=float(r["dead_time"]) if r["dead_time"].isdigit() else None))
+    marks = list(_TEXT_INSTANCE.finditer(text))
+    parts = [(_instance(m.group(1)), text[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(text)])
+             for i, m in enumerate(marks)] if marks else [(None, text)]
+    for vrf, part in parts:
+        if not re.search(r"^\s*Address\s+Interface\s+State\s+ID\s+Pri", part, re.M):
+            continue  # an instance with no adjacency prints its name only
+        for r in ntc("juniper_junos", "show ospf neighbor", part):
+            state = _ospf_state(r["state"])
+            out.neighbors.append(OspfNeighbor(
+                neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
+                state=state, full=state == "Full", priority=to_int(r["priority"]),
+                dead_time_seconds=float(r["dead_time"]) if r["dead_time"].isdigit() else None, vrf=vrf))
     return out
 
 
@@ -481,8 +507,9 @@ def bgp_neighbors(host: Any, read: Read) -> BgpNeighbors:
 
 
 def ospf_neighbors(host: Any, read: Read) -> OspfNeighbors:
-    text = read("show ospf neighbor | display json")
-    return parse_ospf_neighbors_text(read("show ospf neighbor")) if _no_json(text) else parse_ospf_neighbors(text)
+    """Every routing instance's adjacencies (a VRF's OSPF too, as NX-OS and IOS-XR read them)."""
+    text = read(f"{_OSPF_ALL} | display json")
+    return parse_ospf_neighbors_text(read(_OSPF_ALL)) if _no_json(text) else parse_ospf_neighbors(text)
 
 
 def route(host: Any, read: Read, *, prefix: str) -> RouteLookup:

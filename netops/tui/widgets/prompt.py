@@ -72,6 +72,10 @@ class PromptInput(TextArea):
     ]
     """Readline keys Textual's TextArea lacks (Alt+D arrived as a typed 'd')."""
     _KILL_KEYS = frozenset({"ctrl+k", "ctrl+u", "ctrl+w", "ctrl+backspace", "alt+backspace", "alt+d"})
+    EDIT_KEYS = _KILL_KEYS | frozenset({"backspace", "delete", "alt+delete", "ctrl+a", "ctrl+e", "ctrl+b", "ctrl+f",
+                                        "ctrl+y"})
+    """Keys that edit the text: typed while something else has the focus (Tab moved it to a
+    citation), they are the box's, as a typed letter is (the chat sends them here)."""
 
     def __init__(self, commands: Sequence[str] = (), *, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False,
@@ -229,6 +233,12 @@ class PromptInput(TextArea):
         before = self.text
         await super().action_delete_to_end_of_line_or_delete_line()
         self._kill(before, left=False)
+
+    def cut_all(self) -> None:
+        """Clear the box as a kill of its whole text (Ctrl+C with nothing running): Ctrl+Y puts
+        it back, as after Ctrl+U."""
+        self.killed, self._killing = self.text, False
+        self.clear()
 
     def action_yank(self) -> None:
         """Ctrl+Y: put back the last killed text at the cursor (redo when nothing was killed)."""

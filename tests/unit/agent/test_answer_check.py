@@ -190,3 +190,21 @@ def test_a_conditional_open_question_is_still_judged():
     """"if" inside a wh-question is a condition, not a yes/no question."""
     assert restates_question("If the Hold Timer expires, the BGP speaker does what it does [1].",
                              "What does a BGP speaker do if the Hold Timer expires?")
+
+
+def test_a_number_with_another_unit_is_not_support_transport_units():
+    """trial34: over an O-RAN note ("delay budget T12max for category A is 100 us (about 20 km of
+    fibre)"), SmolLM2's "The time error budget for an O-RU is 20% of the total delay budget T12max"
+    was checked supported: km, us (and ns, dBm, dB) were no units, so the passage's "20" matched "20%"."""
+    from netops.agent import facts
+    from netops.agent.answer_check import check_answer
+
+    assert [(q.value, q.unit) for q in facts.quantities("100 us (about 20 km of fibre), -14 dBm, 3 dB, 5 ns")] == \
+        [(100.0, "us"), (20.0, "km"), (14.0, "dBm"), (3.0, "dB"), (5.0, "ns")]
+    passage = ("Delay budget. The one-way fronthaul transport delay budget T12max for category A is 100 us "
+               "(about 20 km of fibre). Exceeding it causes late packets at the O-RU and uplink throughput loss.")
+    src = [Src(1, "oran-fronthaul-note (Delay budget)", passage)]
+    wrong = check_answer("The time error budget for an O-RU is 20% of the total delay budget T12max [1].", src)
+    assert wrong.sentences[0].status != SUPPORTED, wrong.sentences[0]
+    right = check_answer("The delay budget T12max for category A is 100 us [1].", src)
+    assert right.sentences[0].status == SUPPORTED, right.sentences[0]

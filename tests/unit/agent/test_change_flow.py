@@ -161,3 +161,25 @@ def test_model_review_can_be_turned_off(scripted, change_assistant, fake_transpo
     answer = a.ask("drain r2")
     assert not scripted.review_requests
     assert answer.approvals and "model" not in " ".join(answer.approvals[0].review_findings)
+
+
+def test_a_plan_that_cannot_run_says_which_precheck_failed(make_session, agent_settings, vetted_playbooks,
+                                                           fake_transport):
+    """trial34: '/plan router-drain r3' on a drained r3 answered "Plan cannot run: prechecks failed:
+    this plan cannot run; nothing was changed Ask in plain language to have the change proposed for
+    approval." The failed check was not named, and asking for the change fails the same way. The
+    result names it per host, and the chat's line says no more than that."""
+    from netops.agent.direct import run_tool
+    from netops.tui.results import result_markdown
+
+    fake_transport.outputs["r2"] = {**fake_transport.outputs["r2"], "show_ip_ospf_json":
+                                    '{"routerId": "203.0.113.2", "areas": {"0.0.0.0": {"indefiniteActiveAdmin": true}}}'}
+    session = make_session(agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks}))
+    args = {"playbook": "router-drain", "hosts": ["r2"], "params": {}}
+    result, _ = run_tool(session, "playbook_plan", args, question="/plan router-drain r2")
+    assert not result.ok
+    assert "r2: OSPF is not already advertising max-metric" in result.error, result.error
+    said = result_markdown(result, args)
+    assert said.startswith("**Plan cannot run:** prechecks failed (r2: OSPF is not already advertising max-metric)")
+    assert "Ask in plain language" not in said and "cannot run; nothing" not in said, said
+    assert not fake_transport.configs

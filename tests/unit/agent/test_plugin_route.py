@@ -134,3 +134,26 @@ def test_a_resumed_answer_keeps_what_the_tool_returned(peering, make_assistant, 
     ev = next(e for e in kept.evidence if e.kind == "tool")
     detail = evidence_detail(make_session(), ev, kept)
     assert "(as kept with the answer)" in detail.meta and '"name": "Sample Content Networks"' in detail.text, detail
+
+
+def test_a_partial_answer_that_reprints_the_sources_is_left_out(peering, make_assistant):
+    # SmolLM2 given the lookup of 198.51.100.202 wrote "[2] peeringdb_lookup: ip=198.51.100.203: ..."
+    # with addresses of its own until the deadline stopped it; the partial answer was shown as it was
+    from netops.agent import grounding
+    from netops.assistant import Answer
+
+    picked = plugin_route.Picked("peeringdb_lookup", {"ip": "198.51.100.202"})
+    result = ToolResult("peeringdb_lookup", True, content='[{"asn": 64499, "name": "Sample Content Networks"}]')
+    g = grounding.from_tool(picked, result)
+    copied = ('**PARTIAL ANSWER (stopped at the 120-second deadline):** the model took longer than the deadline\n\n'
+              '[2] peeringdb_lookup: ip=198.51.100.203: [{"asn": 64499, "name": "Sample Content Networks"}]\n'
+              '[3] peeringdb_lookup: ip=198.51.100.207: [{"asn": 64499')
+    answer = Answer(question="who peers at 198.51.100.202 on the IX?", text=copied, mode="agent", partial=True,
+                    error="the model took longer than the deadline")
+    grounding.finish(answer, g, answer.question, seen=g.sources)
+    assert answer.text.startswith("**PARTIAL ANSWER (stopped at the 120-second deadline):**"), answer.text
+    assert "198.51.100.203" not in answer.text and "198.51.100.207" not in answer.text, answer.text
+    assert "What the plugin tool peeringdb_lookup returned" in answer.text
+    assert "imitated netops's own output" in (answer.notice or "")
+    assert grounding.imitates_netops(copied) and not grounding.imitates_netops(
+        "AS64499 (Sample Content Networks) peers at 198.51.100.202 on Example-IX Frankfurt [1].")

@@ -103,3 +103,25 @@ def test_a_runbooks_prose_secrets_never_reach_the_model_or_the_answer(scripted, 
     assert "Jump host" in sent
     assert not [s for s in secrets if s in sent], [s for s in secrets if s in sent]
     kb.close()
+
+
+@pytest.mark.parametrize("text", [
+    "The community is 65001:100.",
+    "Set the community to 65001:666 for blackholing.",
+    "The large community is 65001:1:2.",
+    "community: 64500:120",
+    "the extended community is rt:65001:100, on every VRF route",
+    "Tag them with the community no-export.",
+])
+def test_a_bgp_community_in_prose_is_no_secret(text):
+    # RFC 1997 answers and runbooks say communities in sentences; adv34's rule redacted them
+    assert redact_text(text) == text
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("The password is hunter2.", "The password is <redacted>."),
+    ("The SNMP community is Publ1c!x, read-only.", "The SNMP community is <redacted>, read-only."),
+    ("the enable secret is Cisc0!23)", "the enable secret is <redacted>)"),
+])
+def test_the_clause_keeps_its_punctuation(text, want):
+    assert redact_text(text) == want

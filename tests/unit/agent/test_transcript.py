@@ -111,7 +111,7 @@ def test_conversations_show_lists_what_the_answer_did(scripted, agent_settings, 
     monkeypatch.setenv("NETOPS_OLLAMA_URL", scripted.url)
     monkeypatch.setenv("NETOPS_INVENTORY", str(agent_settings.inventory))
     monkeypatch.setenv("NETOPS_KB__EMBEDDER", "none")
-    monkeypatch.setenv("NETOPS_SSH__KNOWN_HOSTS", "/nonexistent")
+    monkeypatch.setenv("NETOPS_KNOWN_HOSTS", "/nonexistent")
     scripted.push(tool_call("list_devices"), say("Three routers: r1, r2, r3."))
     assert main(["ask", "--json", "which routers do we have"]) == 0
     cid = json.loads(capsys.readouterr().out)["conversation_id"]

@@ -109,3 +109,22 @@ def test_markdown_without_code_blocks_prints_as_before():
     print_markdown(Console(file=a, width=80, force_terminal=True, color_system=None), text)
     Console(file=b, width=80, force_terminal=True, color_system=None).print(Markdown(text))
     assert a.getvalue() == b.getvalue()
+
+
+def test_a_redacted_secret_stays_visible_at_a_terminal():
+    """trial34: a quoted passage read "neighbor 10.20.0.1 password" with nothing after it, as if
+    the document set no password: Rich's Markdown took ``<redacted>`` for inline HTML and drew none."""
+    import io
+
+    from rich.console import Console
+
+    from netops.cli._common import print_markdown
+
+    text = ("[1] vendor-howto (Steps): neighbor 10.20.0.1 password <redacted> timers 3 9\n\n"
+            "<redacted>\n\nRun `netops state <host> bgp`.\n")
+    buf = io.StringIO()
+    print_markdown(Console(file=buf, width=100, force_terminal=True, color_system=None), text)
+    out = buf.getvalue()
+    assert "password <redacted> timers 3 9" in out, out
+    assert out.count("<redacted>") == 2, out
+    assert "netops state <host> bgp" in out, out

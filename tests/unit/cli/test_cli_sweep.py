@@ -490,3 +490,12 @@ def test_a_command_a_user_guesses_points_to_the_real_one(capsys, word, command):
     assert code == 2 and not out
     assert_one_error(err)
     assert f"netops {command}" in err.splitlines()[0], err
+
+
+def test_playbook_plan_names_the_dry_run(capsys):
+    """`netops playbook plan NAME` is what a script writer types first: the error says the plan
+    is `run --dry-run`, exit 2, one line plus the help hint."""
+    code, out, err = run(capsys, "playbook", "plan", "bgp-soft-clear", "-t", "r1")
+    assert code == 2 and out == ""
+    assert_one_error(err)
+    assert "--dry-run" in err.splitlines()[0]

@@ -253,3 +253,12 @@ def test_reset_without_yes_and_no_terminal_refuses_with_exit_2(capsys, docs, set
     assert code == 2 and "--yes" in err, err
     code, out, _ = run(capsys, "kb", "list", "--json")
     assert code == 0 and json.loads(out)
+
+
+def test_a_log_shows_how_far_kb_add_got(capsys, docs):
+    """Not on a terminal (cron, CI) the bar is hidden: one plain line per file instead, on stderr,
+    so stdout stays the one JSON document."""
+    code, out, err = run(capsys, "kb", "add", str(docs), "--json")
+    assert code == 0 and json.loads(out)["ok"]
+    lines = [ln for ln in err.splitlines() if ln.startswith("indexing: ")]
+    assert len(lines) == 2 and lines[-1].startswith("indexing: 2/2 "), err

@@ -139,3 +139,26 @@ def test_a_plugin_parser_that_raises_is_said_and_the_raw_output_still_shown(cli,
         import sys
 
         sys.modules.pop("good_broken_parser", None)
+
+
+def test_a_device_without_bgp_is_no_error_beside_one_whose_bgpd_is_down(cli, capsys, monkeypatch):
+    """review33/vendors34: `netops show all "show bgp summary"` exited 7 where some devices simply
+    run no BGP ("% BGP instance not found": FRR with bgpd running and no `router bgp`). That is the
+    device's answer, not a failure: exit 0, its text on stdout. A device whose bgpd is down while its
+    inventory gives it an AS number stays a device error (the `bgp` getter's rule)."""
+    import json
+
+    real1, real2 = cli.routers["r1"].show, cli.routers["r2"].show
+    bare = "frr version 8.4.4\nhostname r1\n!\ninterface eth0\n ip address 198.51.100.1/30\nexit\n!\nend\n"
+    monkeypatch.setattr(cli.routers["r1"], "show", lambda c: "% BGP instance not found" if "bgp" in c
+                        else bare if c == "show running-config" else real1(c))
+    assert main(["show", "r1,r2", "show bgp summary json"]) == 0
+    got = capsys.readouterr()
+    assert "r1: % BGP instance not found" in got.out and not got.err.strip()
+
+    monkeypatch.setattr(cli.routers["r2"], "show", lambda c: "bgpd is not running" if "bgp" in c else real2(c))
+    assert main(["show", "r1,r2", "show bgp summary json", "--json"]) == 7
+    doc = json.loads(capsys.readouterr().out)
+    assert list(doc["device_errors"]) == ["r2"] and doc["results"]["r1"]["device_error"] is None
+    assert doc["device_errors"]["r2"].startswith("BGP should run on this device")
+    assert "bgpd is not running" in doc["device_errors"]["r2"]

@@ -188,3 +188,20 @@ def test_bgp_down_on_a_router_nothing_says_should_run_it_is_no_fault(cli, capsys
     assert main(["state", "r2", "bgp", "--json"]) == 0
     got = capsys.readouterr()
     assert json.loads(got.out)["faults"] == {} and "r2:" not in got.err
+
+
+def test_piped_state_of_several_hosts_names_the_host_on_every_line(cli, capsys):
+    """`netops state all bgp | grep Established` must say which router each session is on (as
+    `netops show` does piped): every line of a host's table starts `host: `; one host stays bare."""
+    peers = {host: {n["peer"] for n in r["data"]["neighbors"]}
+             for host, r in (json.loads((main(["state", "r1,r2", "bgp", "--json"]), capsys.readouterr().out)[1])
+                             ["results"].items())}
+    assert main(["state", "r1,r2", "bgp"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(ln.startswith(("r1: ", "r2: ")) for ln in lines), lines
+    for host, addresses in peers.items():
+        for peer in addresses:
+            assert any(ln.startswith(f"{host}: ") and f" {peer} " in ln for ln in lines), (host, peer, lines)
+    assert not any(ln.startswith(("r1: r1", "r2: r2")) for ln in lines)  # the title does not name it twice
+    assert main(["state", "r1", "bgp"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "r1: bgp_neighbors"

@@ -167,3 +167,51 @@ def test_a_home_that_is_a_file_is_one_clear_error(tmp_path, monkeypatch, capsys,
 def test_a_home_that_does_not_exist_yet_is_fine(tmp_path, monkeypatch):
     monkeypatch.setenv("NETOPS_HOME", str(tmp_path / "new" / "home"))
     assert load_settings().home == tmp_path / "new" / "home"
+
+
+@pytest.mark.parametrize(("text", "says", "hint"), [
+    ('modle = "llama3"\n', "unknown setting 'modle'", "did you mean 'model'?"),
+    ('[ssh]\nconect_timeout = 3\n', "unknown setting 'ssh.conect_timeout'", "did you mean 'connect_timeout'?"),
+    ('[sssh]\nconnect_timeout = 3\n', "unknown setting 'sssh'", "did you mean 'ssh'?"),
+])
+def test_a_misspelt_key_in_the_config_file_is_an_error_not_a_silent_default(tmp_path, monkeypatch, text, says, hint):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(text)
+    monkeypatch.setenv("NETOPS_CONFIG", str(cfg))
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert says in err.value.message and str(cfg) in err.value.message
+    assert err.value.hint == hint
+
+
+def test_a_mapping_setting_keeps_free_keys(tmp_path, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[chat.keys]\n"chat.side_panel" = "f3"\n')
+    monkeypatch.setenv("NETOPS_CONFIG", str(cfg))
+    assert load_settings().chat.keys == {"chat.side_panel": "f3"}
+
+
+def test_a_misspelt_section_variable_is_an_error(monkeypatch):
+    monkeypatch.setenv("NETOPS_SSH__CONECT_TIMEOUT", "3")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "NETOPS_SSH__CONECT_TIMEOUT" in err.value.message and "connect_timeout" in err.value.hint
+    monkeypatch.delenv("NETOPS_SSH__CONECT_TIMEOUT")
+    monkeypatch.setenv("NETOPS_CHAT__KEYS__CHAT.CANCEL", "ctrl+x")  # a mapping's keys are free
+    monkeypatch.setenv("NETOPS_LAB_PASSWORD", "not a setting")      # plain NETOPS_* names may be anyone's
+    load_settings()
+
+
+def test_a_top_level_setting_put_under_a_section_says_where_it_belongs(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETOPS_SSH__KNOWN_HOSTS", "/tmp/kh")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert err.value.hint.startswith("'known_hosts' is not under [ssh]: it is a top-level setting (NETOPS_KNOWN_HOSTS"), \
+        err.value.hint
+    monkeypatch.delenv("NETOPS_SSH__KNOWN_HOSTS")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[ssh]\nknown_hosts = "/tmp/kh"\n')
+    monkeypatch.setenv("NETOPS_CONFIG", str(cfg))
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "unknown setting 'ssh.known_hosts'" in err.value.message and "top-level setting" in err.value.hint

@@ -20,6 +20,7 @@ ERRORS = {
     ("cisco_nxos", "text6/show_ipv6_interface_vrf_all_json.txt"): "% Invalid command at '^' marker.",
     ("cisco_xr", "instances/show_bgp_all_all_summary.txt"): "% BGP instance 'default' not active",
     ("juniper_junos", "pe-old/show_ospf_neighbor_display_json.txt"): "syntax error, expecting <command>.",
+    ("juniper_junos", "pe-old/show_ospf_neighbor_instance_all_display_json.txt"): "syntax error, expecting <command>.",
     ("juniper_junos", "vmx-r1/show_ospf_neighbor_display_json.txt"): "OSPF instance is not running",
     ("juniper_junos", "vqfx-bor01/show_ospf_neighbor_display_json.txt"): "OSPF instance is not running",
     ("nokia_sros", "pe2/admin_display_config.txt"): "MINOR: MGMT_CORE #2201: Unknown element",

@@ -243,7 +243,7 @@ OFF = {
                    "show bgp evpn summary | json": '{"vrfs": {}}',
                    "show ip ospf neighbor | json": '{"vrfs": {}}'},
     "juniper_junos": {"show bgp summary | display json": _JUNOS_OFF % "BGP",
-                      "show ospf neighbor | display json": fx("juniper_junos/vmx-r1/show_ospf_neighbor_display_json.txt")},
+                      "show ospf neighbor instance all | display json": fx("juniper_junos/vmx-r1/show_ospf_neighbor_display_json.txt")},
     "cisco_xr": {"show bgp all all summary": fx("cisco_xr/noproto/show_bgp_all_all_summary.txt"),
                  "show ospf vrf all-inclusive neighbor": fx("cisco_xr/noproto/show_ospf_vrf_all_inclusive_neighbor.txt")},
     "nokia_sros": {"show router bgp summary all": fx("nokia_sros/pe2/show_router_bgp_summary_all.txt"),

@@ -143,7 +143,7 @@ def test_service_falls_back_to_text_without_json(svc):
 
 
 def test_malformed_output_is_a_failed_result(svc):
-    svc.fake.outputs["pe1"]["show_ospf_neighbor_display_json"] = '{"ospf-neighbor-information": [{"ospf-neighbor": [{}]}]}'
+    svc.fake.outputs["pe1"]["show_ospf_neighbor_instance_all_display_json"] = '{"ospf-neighbor-information": [{"ospf-neighbor": [{}]}]}'
     r = svc.get("pe1", "ospf")["pe1"]
     assert r.failed and r.error_type == "ParseError" and "show ospf neighbor" in r.error
     svc.fake.outputs["pe1"]["show_version_display_json"] = "error: could not connect to mgd\n"

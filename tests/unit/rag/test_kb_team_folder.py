@@ -73,7 +73,7 @@ def test_kb_add_says_what_it_removed_in_text_and_json(settings, tmp_path, monkey
     (team / "runbooks" / "ldp-flap.md").unlink()
     (team / "runbooks" / "new.md").write_text("# New\n\nThe new ring uses IS-IS.\n")
     out = runner.invoke(cli, ["kb", "add", "--json", str(team)])
-    data = json.loads(out.output)
+    data = json.loads(out.stdout)  # "indexing: 1/1 new.md" is progress, on stderr
     assert [Path(s).name for s in data["removed"]] == ["ldp-flap.md"]
     assert [Path(s).name for s in data["added"]] == ["new.md"]
 
