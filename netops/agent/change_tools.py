@@ -115,7 +115,17 @@ def _not_runnable(p: Any) -> str:
     return (f"prechecks failed ({' | '.join(why)})" if why else "prechecks failed") + "; nothing was changed"
 
 
+def _planning(ctx: ToolContext, args: PlaybookArgs) -> None:
+    """Say that planning started: reading the targets and running the prechecks takes seconds
+    (trial34: ~25 s on the lab before the approval window, with only "running" on the tool card)."""
+    from netops.agent.events import StepEvent
+
+    ctx.emit(StepEvent("plan", f"planning {args.playbook} on {', '.join(args.hosts) or 'no target'}: "
+                               "reading the devices and running the prechecks (nothing is changed)"))
+
+
 def playbook_plan(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
+    _planning(ctx, args)
     p = _plan(ctx, args)
     text = _plan_text(p)
     if not p.ok:
@@ -135,6 +145,9 @@ def _review(ctx: ToolContext, p: Any, text: str) -> Any:
         hosts = []
     verdict = review_rules(p, ctx.question, hosts=hosts, devices=devices, observations=ctx.observations)
     if ctx.reviewer is not None:  # e.g. a model reviewer: (plan, plan_text, question, evidence) -> Verdict
+        from netops.agent.events import StepEvent
+
+        ctx.emit(StepEvent("review", "the model reviews the plan (a second opinion before anyone is asked)"))
         verdict = verdict.merge(ctx.reviewer(p, text, ctx.question, "\n".join(e.label for e in ctx.evidence)))
     return verdict
 
@@ -235,6 +248,7 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
             f"{said_no.by or 'the person'} already said no to {said_no.playbook} on {', '.join(said_no.targets)} "
             "in this question; this change was not planned or put to anyone. Nothing was changed. "
             "Do not propose another change; answer the person."))
+    _planning(ctx, args)
     p = _plan(ctx, args)
     text = _plan_text(p)
     verdict = _review(ctx, p, text)
