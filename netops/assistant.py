@@ -265,12 +265,26 @@ class _ModelClock:
         self.limit = limit
         self._spent = 0.0
         self._since: float | None = None
+        self._heard: float | None = None
         self._lock = threading.Lock()
+        self.server_gone: str | None = None
+        """Why the model's call was ended by :class:`_ServerWatch` (its server stopped taking
+        connections), None otherwise."""
 
     def start(self) -> None:
         with self._lock:
             if self._since is None:
-                self._since = time.monotonic()
+                self._since = self._heard = time.monotonic()
+
+    def heard(self) -> None:
+        """A word from the model (a token)."""
+        with self._lock:
+            self._heard = time.monotonic()
+
+    def silent(self) -> float:
+        """Seconds since the model's call started or last sent a word; 0 when no call is running."""
+        with self._lock:
+            return time.monotonic() - self._heard if self._since is not None and self._heard is not None else 0.0
 
     def stop(self) -> None:
         with self._lock:
@@ -284,6 +298,55 @@ class _ModelClock:
 
     def expired(self) -> bool:
         return self.elapsed() > self.limit
+
+
+SERVER_CHECK = 3.0
+"""Seconds of silence from the model (no word since its call started or since its last word)
+after which :class:`_ServerWatch` looks at its server, and between two looks."""
+
+
+class _ServerWatch:
+    """While the model says nothing, look every :data:`SERVER_CHECK` seconds whether its server
+    still takes connections. One that refuses them is gone or shutting down (``kill PID`` of a
+    llama.cpp server: uvicorn refuses new connections at once but keeps the call in progress open,
+    with no word, until the model has read its prompt: trial34 waited ~25 s with only
+    "answering…"): the call is ended there and the turn answers offline from the evidence read.
+    A server that accepts connections, or does not answer them (busy reading a prompt, or hung),
+    is waited for up to the model's deadline, and the wait is said once (a ``model`` step)."""
+
+    def __init__(self, url: str, clock: _ModelClock, scope: Any, emit: Any) -> None:
+        self.url, self.clock, self.scope, self.emit = url, clock, scope, emit
+        self._done = threading.Event()
+        self._said = False
+        self._thread = threading.Thread(target=self._run, name="netops-model-watch", daemon=True)
+
+    def __enter__(self) -> "_ServerWatch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._done.set()
+
+    def _run(self) -> None:
+        from netops.model.base import refuses_connections
+
+        looked = 0.0
+        while not self._done.wait(0.25):
+            silent = self.clock.silent()
+            if silent < SERVER_CHECK or time.monotonic() - looked < SERVER_CHECK:
+                continue
+            if refuses_connections(self.url):
+                if self._done.is_set():
+                    return
+                self.clock.server_gone = (f"the model server at {self.url} stopped taking connections (it was "
+                                          "stopped or is shutting down)")
+                self.scope.abort()
+                return
+            looked = time.monotonic()
+            if not self._said and not self._done.is_set():
+                self._said = True
+                self.emit(StepEvent("model", f"waiting for the model at {self.url} to start answering (no word "
+                                             f"after {silent:.0f} s; it is stopped at {self.clock.limit:g} s)"))
 
 
 def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | None = None,
@@ -340,8 +403,10 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
 
             cancel.raise_if_cancelled()
             token = printable(token)  # no escape sequence of the model's reaches a terminal
-            if run_id in self.model_runs and clock is not None and clock.expired():
-                raise AnswerTimedOut(clock.limit)
+            if run_id in self.model_runs and clock is not None:
+                clock.heard()
+                if clock.expired():
+                    raise AnswerTimedOut(clock.limit)
             if token and run_id in self.model_runs:
                 if limit is not None and self.streamed + len(token) > limit:
                     token = token[: max(limit - self.streamed, 0)]
@@ -641,7 +706,7 @@ class Assistant:
 
                     # a cancel (or the deadline, which cancels) shuts the model's connection: a
                     # model that sends nothing does not hold this thread until the HTTP timeout
-                    with abortable(token):
+                    with abortable(token) as scope, _ServerWatch(self.backend.url, clock, scope, ctx.emit):
                         result["answer"] = self._run_agent(question, prior, ctx, toolbox, stats, turn, token, clock)
             except BaseException as exc:  # handed to the consumer's thread below
                 result["error"] = exc
@@ -876,6 +941,11 @@ class Assistant:
                 if not isinstance(translated, NetopsError):
                     raise
                 error = translated
+        if error is not None and clock is not None and clock.server_gone and not cancel.cancelled:
+            from netops.errors import ModelUnavailable
+
+            error = ModelUnavailable(clock.server_gone, hint="start the model server again; /online in the chat "
+                                                             "tries it again")
         if error is not None and g.grounded and _model_gone(error, turn, ctx):
             # the server died before a word, with the evidence already read: answer from it
             from netops.agent.offline import answer_offline

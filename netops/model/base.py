@@ -157,6 +157,31 @@ def model_problem(backend: ModelBackend, model: str, timeout: float = 1.5) -> st
     return None
 
 
+def refuses_connections(url: str, timeout: float = 1.0) -> bool:
+    """Whether nothing listens at ``url``'s host and port any more (a new connection is refused):
+    proof that the server is gone or shutting down. A connection that is accepted, or that times
+    out, proves nothing: llama-cpp-python answers no request while it reads a prompt, and a
+    server shutting down gracefully (uvicorn on SIGTERM) closes its listening socket at once but
+    keeps a request in progress open until the model has read its prompt (tens of seconds)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return False
+    if not host:
+        return False
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return False
+    except ConnectionRefusedError:
+        return True
+    except OSError:  # a timeout, no route, a name that does not resolve now: not proof
+        return False
+
+
 def unusable_answer(exc: BaseException, url: str) -> Exception | None:
     """A model server's stream that could not be read (a line that is not JSON, a message that
     does not fit the protocol, e.g. tool-call arguments that are not an object) as one line;

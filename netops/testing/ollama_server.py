@@ -581,6 +581,15 @@ class ScriptedOllama:
             self._thread.join(timeout=2)
             self._thread = None
 
+    def stop_listening(self) -> None:
+        """Refuse new connections from now on; requests in progress go on (a server shutting
+        down gracefully: uvicorn on SIGTERM, as ``kill PID`` of a llama.cpp server does). Safe
+        to call from a turn function; :meth:`stop` still ends the rest."""
+        httpd = self._httpd
+        if httpd is not None:
+            httpd.shutdown()  # the accept loop ends (within its poll interval) ...
+            httpd.socket.close()  # ... and nothing listens on the port any more
+
     def __enter__(self) -> "ScriptedOllama":
         return self.start()
 

@@ -1,0 +1,90 @@
+"""The model server goes away while netops waits for its first word (fallback34).
+
+``kill PID`` of a llama.cpp server is a SIGTERM: uvicorn refuses new connections at once but keeps
+the request in progress open, with no word, until the model has read its prompt (trial34 waited
+~25 s with only "answering…"). netops looks at the server while the model is silent: one that
+refuses connections is gone, and the turn answers offline from the evidence already read, saying
+so; one that is only slow is said to be waited for, once.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+from netops.agent.events import AnswerEvent, StepEvent
+from netops.model.base import refuses_connections
+from netops.testing.ollama_server import say
+
+
+def _answer(events):
+    return next(ev.answer for ev in events if isinstance(ev, AnswerEvent))
+
+
+def test_a_server_that_stops_taking_connections_mid_call_is_not_waited_for(scripted, make_assistant,
+                                                                          agent_settings):
+    release, finished = threading.Event(), threading.Event()
+
+    def shutting_down(req):  # graceful shutdown: no new connections, this request held open
+        scripted.stop_listening()
+        release.wait(60)
+        finished.set()
+        return say("too late")
+
+    scripted.push(shutting_down)
+    # a deadline far off: without the look at the server, the answer would be the deadline's
+    assistant = make_assistant(agent_settings.model_copy(update={"model_deadline": 60}))
+    try:
+        events = list(assistant.events("bgp neighbours on r1"))
+        # answered while the dying server still held the request: it was not waited for
+        assert not finished.is_set()
+    finally:
+        release.set()
+    answer = _answer(events)
+    assert answer.mode == "offline" and answer.model is None and answer.exit_code == 0, answer.text
+    assert answer.error is None and not answer.partial
+    assert f"the model server at {scripted.url} stopped taking connections" in answer.notice
+    assert "answered offline from the evidence read" in answer.notice
+    assert "198.51.100.2" in answer.text  # the state read before the model was asked
+    assert answer.to_dict()["mode"] == "offline"
+
+
+def test_a_silent_model_is_said_to_be_waited_for_once(scripted, make_assistant, agent_settings, monkeypatch):
+    import netops.assistant as assistant_mod
+
+    monkeypatch.setattr(assistant_mod, "SERVER_CHECK", 0.5)
+    release = threading.Event()
+
+    def slow(req):  # reading a long prompt: connections are taken, no word yet
+        release.wait(60)
+        return say("r1 has one BGP neighbour, 198.51.100.2 [1].")
+
+    scripted.push(slow)
+    steps, events = [], []
+    for ev in make_assistant().events("bgp neighbours on r1"):
+        events.append(ev)
+        if isinstance(ev, StepEvent) and ev.step == "model":
+            steps.append(ev.detail)
+            release.set()  # the model starts answering once the wait has been said
+    release.set()
+    assert len(steps) == 1, steps
+    assert steps[0].startswith(f"waiting for the model at {scripted.url} to start answering")
+    answer = _answer(events)
+    assert answer.mode == "agent" and answer.error is None, answer.text  # slow is not gone
+
+
+def test_refused_is_proof_of_a_gone_server_and_nothing_else_is():
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        assert not refuses_connections(f"http://127.0.0.1:{port}/v1")  # accepted (even if never answered)
+    assert refuses_connections(f"http://127.0.0.1:{port}/v1")  # nothing listens now
+    assert not refuses_connections("not a url")
+
+
+@pytest.mark.parametrize("url", ["http://", "http://127.0.0.1:notaport"])
+def test_refuses_connections_never_raises(url):
+    assert refuses_connections(url) is False
