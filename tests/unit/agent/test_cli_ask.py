@@ -116,3 +116,30 @@ def test_ask_json_numbers_a_source_as_the_text_and_the_check_do(cli_env, capsys)
     assert [int(m) for m in re.findall(r"\[(\d+)\]", doc["answer"])] == [n], doc["answer"]
     assert {e["label"]: e["n"] for e in doc["evidence"]}[HOLD_RULE] == n
     assert [s["cited"] for s in doc["check"]["sentences"] if s["status"] != "not_checked"] == [[n]]
+
+
+def test_ask_when_the_model_server_shuts_down_mid_call_is_offline_everywhere(cli_env, capsys):
+    """`kill PID` of the model server while it reads the prompt (fallback34): the answer is the offline
+    one, labelled so in the text, in --json and in the stored conversation, and it says why."""
+    import threading
+
+    release = threading.Event()
+
+    def shutting_down(req):
+        cli_env.stop_listening()
+        release.wait(60)
+        return say("too late")
+
+    cli_env.push(shutting_down)
+    try:
+        assert main(["ask", "--json", "RFC 4271 hold timer"]) == 0
+    finally:
+        release.set()
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["mode"] == "offline" and doc["model"] is None and doc["citations"]
+    assert f"the model server at {cli_env.url} stopped taking connections" in doc["notice"]
+    assert "(no language model used)" in doc["answer"].splitlines()[0]
+    assert main(["conversations", "show", "--json", doc["conversation_id"]]) == 0
+    stored = json.loads(capsys.readouterr().out)
+    last = stored["messages"][-1]
+    assert last["role"] == "assistant" and last["meta"]["mode"] == "offline", last
