@@ -710,6 +710,7 @@ class ChatApp(App[None]):
             await view.note(f"could not show {name}: {one_line(exc)}", "error")
 
     async def _answered(self, view: AnswerView, answer: Any) -> None:
+        began = view.mode  # the ModeEvent's: "agent" when the model was to answer
         await view.finish(answer)
         self.entries.append(Entry.from_answer(answer))
         if answer.conversation_id:
@@ -719,6 +720,10 @@ class ChatApp(App[None]):
             await view.note(answer.error + (f" (hint: {answer.error_hint})" if answer.error_hint else ""), "error")
             if getattr(answer, "error_exit", 0) == 3:
                 self._fall_back_offline(answer.error)
+        elif getattr(answer, "mode", None) == "offline" and not self.offline and began == "agent":
+            # the model server went away mid-turn and the evidence read was answered offline: the
+            # status line says offline from here, and why, once (/online tries the model again)
+            self._fall_back_offline((answer.notice or "the model stopped answering").split("; ")[0])
         self.conversation.anchor()
 
     def _fall_back_offline(self, why: str) -> None:

@@ -67,3 +67,40 @@ async def test_model_command_checks_the_model_at_once(chat_settings):
             await type_and_send(pilot, "/model llama3.2:1b")
             await pilot.pause(1.0)
             assert not app.offline and app.model == "llama3.2:1b"
+
+
+async def test_a_model_server_that_shuts_down_mid_turn_is_said_and_the_chat_goes_offline(chat_settings):
+    """`kill PID` of the model server while it reads the prompt (trial34 #15: ~25 s of "answering…"):
+    the turn is answered offline at once, its head says offline (not "agent · MODEL"), and the
+    status line and one notice say the chat is offline now and why; /online tries again."""
+    import threading
+
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.statusbar import StatusBar
+
+    release = threading.Event()
+    srv = ScriptedOllama()
+
+    def shutting_down(req):
+        srv.stop_listening()
+        release.wait(60)
+        return say("too late")
+
+    srv.push(shutting_down)
+    with srv:
+        app = ChatApp(chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False,
+                                                       "model_deadline": 60}))
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await wait_until(pilot, lambda: app.model_checked, timeout=15, what="the start-up probe")
+                assert not app.offline
+                await type_and_send(pilot, "BGP hold timer")
+                view = (await wait_until(pilot, lambda: finished(app), timeout=30, what="the answer"))[0]
+                assert not release.is_set()  # answered while the dying server still held the call
+                assert view.mode == "offline" and view.answer.mode == "offline"
+                assert "offline" in str(view._head.render())
+                assert app.offline and app.query_one(StatusBar).mode == "offline"
+                told = [str(n.message) for n in app._notifications if "/online" in str(n.message)]
+                assert len(told) == 1 and f"the model server at {srv.url} stopped taking connections" in told[0]
+        finally:
+            release.set()

@@ -222,8 +222,11 @@ class AnswerView(Vertical):
             # a read made before the model spoke got its number after its card was drawn
             if card.record is not None and getattr(card.record, "numbers", None):
                 card.finish(card.record)
-        if getattr(answer, "mode", None) and self.mode is None:
-            self.set_mode(answer.mode, getattr(answer, "model", None))
+        mode, model = getattr(answer, "mode", None), getattr(answer, "model", None)
+        if mode and (self.mode is None or (mode == "offline" and self.mode != "offline")):
+            # begun as the agent, answered offline (the model server went away mid-turn): the head
+            # says what answered, not what was asked to
+            self.set_mode(mode, model)
         if _marked(answer):
             await self.mount(Static(partial_line(answer), classes="answer-partial"))
         notice = "; ".join(p for p in (getattr(answer, "notice", None) or "").split("; ")
