@@ -148,7 +148,14 @@ def model_problem(backend: ModelBackend, model: str, timeout: float = 1.5) -> st
     (the endpoint answers and lists the model, or lists none)."""
     status = backend.status(timeout=timeout)
     if not status.reachable:
-        return f"no model reachable at {status.url} ({status.error})"
+        why = status.error or "no answer"
+        if why.startswith(("ReadTimeout", "TimeoutException")):
+            # a server that takes the connection and says nothing: stopped (SIGSTOP), hung, or busy
+            # reading a prompt (llama-cpp-python answers no request meanwhile)
+            why = f"it took the connection but did not answer within {timeout:g} s: busy or hung"
+        elif "Connection refused" in why:
+            why = "connection refused: no server is listening there"
+        return f"no model reachable at {status.url} ({why})"
     if status.models and model not in status.models and f"{model}:latest" not in status.models:
         shown = printable(model)  # the name as given (-m, NETOPS_MODEL) is printed in a notice
         if backend.kind == "openai":  # such a server loads its models itself; it cannot pull one

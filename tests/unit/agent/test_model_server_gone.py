@@ -88,3 +88,21 @@ def test_refused_is_proof_of_a_gone_server_and_nothing_else_is():
 @pytest.mark.parametrize("url", ["http://", "http://127.0.0.1:notaport"])
 def test_refuses_connections_never_raises(url):
     assert refuses_connections(url) is False
+
+
+@pytest.mark.parametrize("kind", ["openai_base_url", "ollama_url"])
+def test_the_probe_says_hung_and_gone_apart(agent_settings, kind):
+    """A server stopped with SIGSTOP takes connections (the kernel does) and says nothing; a dead
+    one refuses them. The line the person reads says which, not 'ReadTimeout: timed out'."""
+    from netops.model.base import backend_for, model_problem
+
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen()
+        url = f"http://127.0.0.1:{hung.getsockname()[1]}" + ("/v1" if kind == "openai_base_url" else "")
+        backend = backend_for(agent_settings.model_copy(update={kind: url}))
+        said = model_problem(backend, "qwen2.5:7b-instruct", timeout=0.5)
+        assert said == f"no model reachable at {url} (it took the connection but did not answer within 0.5 s: " \
+                       "busy or hung)"
+    said = model_problem(backend, "qwen2.5:7b-instruct", timeout=0.5)
+    assert said == f"no model reachable at {url} (connection refused: no server is listening there)"
