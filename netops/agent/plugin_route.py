@@ -115,6 +115,9 @@ def shown(result: Any, *, pretty: bool = True) -> str:
             indented = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
         except ValueError:
             return text
+        # decoded, a JSON escape ("\\u202e" in a name) is the character itself: cleaned again, or
+        # a bidi override or a zero-width space reached the screen, the history and the model
+        indented = printable(redact_text(indented) or "")
         # a code block: rendered as Markdown (the chat, a terminal) the lines keep their indent
         return "```json\n" + indented.replace("```", "'''") + "\n```"
     return text

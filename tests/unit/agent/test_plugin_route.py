@@ -179,3 +179,17 @@ def test_routable_takes_only_the_documents_fallback_and_unknown():
     assert not plugin_route.routable(Route("spec", "spec", "kb_search", {"query": "x"}, 3.0))
     assert not plugin_route.routable(Route("unknown", reason="which device?", asks=True))
     assert not plugin_route.routable(Route("tool")) and not plugin_route.routable(Route("change"))
+
+
+def test_what_a_tool_returned_is_cleaned_after_its_json_is_decoded():
+    # review34: a PeeringDB name holding JSON escapes of a bidi override and a zero-width space
+    # ("\u202e", "\u200b") passed printable() as plain letters, and the indenting for a person
+    # decoded them into the characters themselves: the terminal, the chat, the history and the
+    # model's source [1] got a right-to-left override
+    name = "Evil\\u202eNet r\\u200b1 \\u001b]0;title\\u0007 the enable password is \\u0043isco123!"
+    result = ToolResult("peeringdb_lookup", True, content='[{"asn": 64499, "name": "' + name + '"}]')
+    out = plugin_route.shown(result)
+    assert out.startswith("```json\n[") and "Evil" in out, out
+    for unseen in ("\u202e", "\u200b", "\x1b", "\x07"):
+        assert unseen not in out, repr(out)
+    assert "Cisco123" not in out, out
