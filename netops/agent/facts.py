@@ -42,6 +42,7 @@ UNITS = {
     # transport and radio figures (trial34: "20%" was taken as the "20" of "about 20 km of fibre",
     # and "1.5 us" had no unit, so a sentence with the wrong unit was checked supported)
     "microsecond": "us", "microseconds": "us", "us": "us", "usec": "us",
+    "\u00b5s": "us", "\u03bcs": "us", "\u00b5sec": "us", "\u03bcsec": "us",
     "nanosecond": "ns", "nanoseconds": "ns", "ns": "ns",
     "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
     "dbm": "dBm", "db": "dB",
@@ -62,7 +63,9 @@ _IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b|\b[0-9a-fA-F]{1,4}(?
 _REF = re.compile(r"\bRFC\s*\d+|§\s*\d+(?:\.\d+)*|\bsection\s+\d+(?:\.\d+)*|\bTS\s*\d+\.\d+|\[\d+(?:\s*,\s*\d+)*\]",
                   re.IGNORECASE)
 _THOUSANDS = re.compile(r"\b(\d{1,3}(?:,\d{3})+)\b")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|%")
+# a word may start with the micro sign (U+00B5) or Greek mu (U+03BC): "100 µs" is 100 us (a token
+# of its own letters made it "100 s", and an answer saying "100 seconds" was checked supported)
+_TOKEN = re.compile(r"[A-Za-z\u00b5\u03bc][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|%")
 _ACRONYM = re.compile(r"\b(?:[A-Z][A-Z0-9]{1,}(?:-[A-Z0-9]+)*|[a-z]+[A-Z]\w*|[a-z]+\d+[a-z0-9/]*)\b")
 
 

@@ -208,3 +208,22 @@ def test_a_number_with_another_unit_is_not_support_transport_units():
     assert wrong.sentences[0].status != SUPPORTED, wrong.sentences[0]
     right = check_answer("The delay budget T12max for category A is 100 us [1].", src)
     assert right.sentences[0].status == SUPPORTED, right.sentences[0]
+
+
+def test_microseconds_written_with_the_micro_sign_are_not_seconds():
+    """review34: "100 µs" was read as "100 s" (the micro sign was no letter of a word), so over an
+    O-RAN note saying "T12max ... is 100 µs" an answer saying "100 seconds" was checked supported
+    (a million times too long) and the right "100 us" was not."""
+    from netops.agent import facts
+    from netops.agent.answer_check import check_answer
+
+    assert [(q.value, q.unit) for q in facts.quantities("100 \u00b5s, 5 \u03bcs, 3 \u00b5sec")] == \
+        [(100.0, "us"), (5.0, "us"), (3.0, "us")]
+    passage = ("Delay budget. The one-way fronthaul transport delay budget T12max for category A is 100 \u00b5s "
+               "(about 20 km of fibre). Exceeding it causes late packets at the O-RU.")
+    src = [Src(1, "oran-fronthaul-note (Delay budget)", passage)]
+    wrong = check_answer("The delay budget T12max for category A is 100 seconds [1].", src)
+    assert wrong.sentences[0].status != SUPPORTED, wrong.sentences[0]
+    for right in ("100 us", "100 \u00b5s", "100 \u03bcs", "100 microseconds"):
+        said = check_answer(f"The delay budget T12max for category A is {right} [1].", src)
+        assert said.sentences[0].status == SUPPORTED, (right, said.sentences[0])
