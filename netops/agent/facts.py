@@ -37,7 +37,7 @@ UNITS = {
     "minute": "min", "minutes": "min", "min": "min", "mins": "min",
     "hour": "h", "hours": "h", "day": "d", "days": "d",
     "octet": "octet", "octets": "octet", "byte": "octet", "bytes": "octet",
-    "bit": "bit", "bits": "bit", "kbps": "bps", "mbps": "bps", "gbps": "bps", "bps": "bps",
+    "bit": "bit", "bits": "bit", "kbps": "kbps", "mbps": "Mbps", "gbps": "Gbps", "tbps": "Tbps", "bps": "bps",
     "percent": "%", "%": "%", "hop": "hop", "hops": "hop",
     # transport and radio figures (trial34: "20%" was taken as the "20" of "about 20 km of fibre",
     # and "1.5 us" had no unit, so a sentence with the wrong unit was checked supported)
@@ -107,16 +107,25 @@ def references(text: str) -> list[str]:
     return out
 
 
+def _negative(text: str, at: int) -> bool:
+    """A minus sign (or U+2212) right before the number at ``at``, after a space, an opening
+    bracket or the start of the text."""
+    return at >= 1 and text[at - 1] in "-\u2212" and (at == 1 or text[at - 2] in " \t\n([:=,")
+
+
 def quantities(text: str) -> list[Quantity]:
     """Numbers written as digits or words, each with the unit that follows it."""
     clean = _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), _IP.sub(" ", strip_refs(text)))
-    tokens = _TOKEN.findall(clean)
+    found = list(_TOKEN.finditer(clean))
+    tokens = [m.group(0) for m in found]
     out: list[Quantity] = []
     for i, tok in enumerate(tokens):
         low = tok.lower()
         value: float | None = None
         if re.fullmatch(r"\d+(?:\.\d+)?", tok):
             value = float(tok)
+            if _negative(clean, found[i].start()):  # "-3 dBm" is not "3 dBm"; "8-64" is a range
+                value, tok = -value, "-" + tok
         elif low in NUMBER_WORDS and low not in ("once", "single", "double"):
             nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
             if low == "one" and nxt in ("of", "another"):
