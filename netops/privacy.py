@@ -290,7 +290,8 @@ _BGP_COMMUNITY = re.compile(
 # A hyphenated word that says how a secret is kept or what it is ("MD5-hashed", "IKEv2-compatible",
 # "RFC2865-compliant", "SHA1-based", "128-bit"): its digit is the algorithm's or the size's, not a
 # secret's ("Adm1n-2024" is one).
-_DESCRIBED = re.compile(r"-(?:[a-z]{2,}ed|only|ready|compatible|compliant|capable|specific|aware|bits?|bytes?|"
+_DESCRIBED = re.compile(r"-(?:hashed|salted|encrypted|encoded|protected|based|signed|derived|generated|keyed|"
+                        r"only|ready|compatible|compliant|capable|specific|aware|bits?|bytes?|"
                         r"chars?|characters?|digits?|long|length|style|like|safe|strong|wide)$")
 
 

@@ -33,6 +33,7 @@ SAID = [
     ("The password is: hunter2", "hunter2"),
     ("the enable secret was: S3cr3t!", "S3cr3t!"),
     ("Set the password to: Adm1n-2024.", "Adm1n-2024"),
+    ("The password is Tr0ub4dor-seed.", "Tr0ub4dor-seed"),  # a word after a hyphen is no description
 ]
 
 KEPT = [
