@@ -269,7 +269,7 @@ _PROSE_KEYS = (r"(?:password|passwd|passphrase|passcode|secret|psk|pre-shared[ -
 _CLAUSE_END = (r"(?=[.,;:!?)\]\"'`*]*[ \t]*$|[.,;!?)\]\"'`*]+\s|\s+(?:and|but|so|for|on|in|at|to|from|with|"
                r"then|or|if|when|until|before|after|via|\(|-|–|—)(?:\s|$))")
 _PROSE_SECRETS = _rx(
-    (rf"\b{_PROSE_KEYS}(?:[ \t]+(?:for|of|on)[ \t]+[^\s:,.]+)?(?:[ \t]+(?:is|was|to|=|-)[ \t]+|[ \t]*[:=][ \t]*)"
+    (rf"\b{_PROSE_KEYS}(?:[ \t]+(?:for|of|on)[ \t]+[^\s:,.]+)?(?:[ \t]+(?:is|was|to|=|-):?[ \t]+|[ \t]*[:=][ \t]*)"
      rf"(?P<q>[\"'`]?){_WORD}(?P=q){_CLAUSE_END}"),
     # (its line's start is checked in _prose_secret: a "^..." pattern tried at every line cost
     # 0.9 ms per 1,500 characters of RFC text)
@@ -287,6 +287,14 @@ _BGP_COMMUNITY = re.compile(
     r"|blackhole|accept[-_]own|llgr[-_]stale|no[-_]llgr", re.IGNORECASE)
 
 
+# A hyphenated word that says how a secret is kept or what it is ("MD5-hashed", "IKEv2-compatible",
+# "RFC2865-compliant", "SHA1-based", "128-bit"): its digit is the algorithm's or the size's, not a
+# secret's ("Adm1n-2024" is one).
+_DESCRIBED = re.compile(r"-(?:hashed|salted|encrypted|encoded|protected|based|signed|derived|generated|keyed|"
+                        r"only|ready|compatible|compliant|capable|specific|aware|bits?|bytes?|"
+                        r"chars?|characters?|digits?|long|length|style|like|safe|strong|wide)$")
+
+
 def _prose_secret(match: re.Match[str]) -> str:
     """The rules above: a secret-shaped value, or the one word after a label on its own line. The
     punctuation that ends the clause stays ("The password is <redacted>." kept its full stop)."""
@@ -297,7 +305,7 @@ def _prose_secret(match: re.Match[str]) -> str:
     if "label" in match.re.groupindex:  # on a line of its own, after at most a few words
         head = match.string[match.string.rfind("\n", 0, match.start()) + 1:match.start()]
         return _replace_secret(match, secret) if _LABEL_HEAD.fullmatch(head) else match.group(0)
-    if len(secret) >= 4 and _SHAPED.search(secret):
+    if len(secret) >= 4 and _SHAPED.search(secret) and not _DESCRIBED.search(secret):
         return _replace_secret(match, secret)
     return match.group(0)
 

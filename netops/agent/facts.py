@@ -37,11 +37,12 @@ UNITS = {
     "minute": "min", "minutes": "min", "min": "min", "mins": "min",
     "hour": "h", "hours": "h", "day": "d", "days": "d",
     "octet": "octet", "octets": "octet", "byte": "octet", "bytes": "octet",
-    "bit": "bit", "bits": "bit", "kbps": "bps", "mbps": "bps", "gbps": "bps", "bps": "bps",
+    "bit": "bit", "bits": "bit", "kbps": "kbps", "mbps": "Mbps", "gbps": "Gbps", "tbps": "Tbps", "bps": "bps",
     "percent": "%", "%": "%", "hop": "hop", "hops": "hop",
     # transport and radio figures (trial34: "20%" was taken as the "20" of "about 20 km of fibre",
     # and "1.5 us" had no unit, so a sentence with the wrong unit was checked supported)
     "microsecond": "us", "microseconds": "us", "us": "us", "usec": "us",
+    "\u00b5s": "us", "\u03bcs": "us", "\u00b5sec": "us", "\u03bcsec": "us",
     "nanosecond": "ns", "nanoseconds": "ns", "ns": "ns",
     "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
     "dbm": "dBm", "db": "dB",
@@ -62,7 +63,9 @@ _IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b|\b[0-9a-fA-F]{1,4}(?
 _REF = re.compile(r"\bRFC\s*\d+|§\s*\d+(?:\.\d+)*|\bsection\s+\d+(?:\.\d+)*|\bTS\s*\d+\.\d+|\[\d+(?:\s*,\s*\d+)*\]",
                   re.IGNORECASE)
 _THOUSANDS = re.compile(r"\b(\d{1,3}(?:,\d{3})+)\b")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|%")
+# a word may start with the micro sign (U+00B5) or Greek mu (U+03BC): "100 µs" is 100 us (a token
+# of its own letters made it "100 s", and an answer saying "100 seconds" was checked supported)
+_TOKEN = re.compile(r"[A-Za-z\u00b5\u03bc][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|%")
 _ACRONYM = re.compile(r"\b(?:[A-Z][A-Z0-9]{1,}(?:-[A-Z0-9]+)*|[a-z]+[A-Z]\w*|[a-z]+\d+[a-z0-9/]*)\b")
 
 
@@ -104,16 +107,25 @@ def references(text: str) -> list[str]:
     return out
 
 
+def _negative(text: str, at: int) -> bool:
+    """A minus sign (or U+2212) right before the number at ``at``, after a space, an opening
+    bracket or the start of the text."""
+    return at >= 1 and text[at - 1] in "-\u2212" and (at == 1 or text[at - 2] in " \t\n([:=,")
+
+
 def quantities(text: str) -> list[Quantity]:
     """Numbers written as digits or words, each with the unit that follows it."""
     clean = _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), _IP.sub(" ", strip_refs(text)))
-    tokens = _TOKEN.findall(clean)
+    found = list(_TOKEN.finditer(clean))
+    tokens = [m.group(0) for m in found]
     out: list[Quantity] = []
     for i, tok in enumerate(tokens):
         low = tok.lower()
         value: float | None = None
         if re.fullmatch(r"\d+(?:\.\d+)?", tok):
             value = float(tok)
+            if _negative(clean, found[i].start()):  # "-3 dBm" is not "3 dBm"; "8-64" is a range
+                value, tok = -value, "-" + tok
         elif low in NUMBER_WORDS and low not in ("once", "single", "double"):
             nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
             if low == "one" and nxt in ("of", "another"):

@@ -39,12 +39,16 @@ class Picked:
 
 def routable(route: Any) -> bool:
     """Whether a question the router sent to ``route`` is open to a plugin tool: the router reads
-    no device for it and asks the person nothing (the documents, or nothing at all). A device read,
-    a change, a question back, or a device the inventory lacks stays what it is."""
-    from netops.agent.router import names_unknown
+    no device for it, asks the person nothing, and sent it to the documents only for want of
+    anything better (or nowhere). A device read, a change, a question back, a device the inventory
+    lacks, or a question of the documents' own kind ("explain the exchange of OPEN messages with
+    AS 65002", "what does section 4.2 say about AS 23456 peering?") stays what it is."""
+    from netops.agent.router import SPEC_FALLBACK, names_unknown
 
-    return (getattr(route, "kind", None) in ("unknown", "spec") and not getattr(route, "asks", False)
-            and not names_unknown(getattr(route, "reason", "") or ""))
+    kind, reason = getattr(route, "kind", None), getattr(route, "reason", "") or ""
+    if kind == "spec":
+        return reason == SPEC_FALLBACK
+    return kind == "unknown" and not getattr(route, "asks", False) and not names_unknown(reason)
 
 
 def pick(question: str, tools: Iterable[Any]) -> Picked | None:
@@ -111,6 +115,9 @@ def shown(result: Any, *, pretty: bool = True) -> str:
             indented = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
         except ValueError:
             return text
+        # decoded, a JSON escape ("\\u202e" in a name) is the character itself: cleaned again, or
+        # a bidi override or a zero-width space reached the screen, the history and the model
+        indented = printable(redact_text(indented) or "")
         # a code block: rendered as Markdown (the chat, a terminal) the lines keep their indent
         return "```json\n" + indented.replace("```", "'''") + "\n```"
     return text

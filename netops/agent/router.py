@@ -1226,12 +1226,15 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     versioned = {re.sub(r"v\d+$", "", w) for w in words}  # ospfv3, bgpv4, snmpv2 name their protocol
     if not targets and (domain & (set(words) | versioned) or ents["addresses"]):
         # Nothing points at a device: the knowledge base is the best evidence we have offline.
-        return Route("spec", "spec", "kb_search", {"query": question}, spec_score,
-                     reason="no device intent matched; closest passages from the knowledge base")
+        return Route("spec", "spec", "kb_search", {"query": question}, spec_score, reason=SPEC_FALLBACK)
     return Route("unknown", reason=NO_INTENT)
 
 
 NO_INTENT = "no known intent matched"
+SPEC_FALLBACK = "no device intent matched; closest passages from the knowledge base"
+"""The reason of a ``spec`` route taken only because nothing pointed at a device (no word of the
+documents' kind: 'explain', 'RFC', 'section', 'how does'): the documents are the best evidence
+there is, not what the question asked for."""
 """The reason of a question the router can place nowhere: offline, the knowledge base still gets
 a say (:func:`netops.agent.offline.answer_offline`)."""
 

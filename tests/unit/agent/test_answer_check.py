@@ -200,7 +200,7 @@ def test_a_number_with_another_unit_is_not_support_transport_units():
     from netops.agent.answer_check import check_answer
 
     assert [(q.value, q.unit) for q in facts.quantities("100 us (about 20 km of fibre), -14 dBm, 3 dB, 5 ns")] == \
-        [(100.0, "us"), (20.0, "km"), (14.0, "dBm"), (3.0, "dB"), (5.0, "ns")]
+        [(100.0, "us"), (20.0, "km"), (-14.0, "dBm"), (3.0, "dB"), (5.0, "ns")]
     passage = ("Delay budget. The one-way fronthaul transport delay budget T12max for category A is 100 us "
                "(about 20 km of fibre). Exceeding it causes late packets at the O-RU and uplink throughput loss.")
     src = [Src(1, "oran-fronthaul-note (Delay budget)", passage)]
@@ -208,3 +208,43 @@ def test_a_number_with_another_unit_is_not_support_transport_units():
     assert wrong.sentences[0].status != SUPPORTED, wrong.sentences[0]
     right = check_answer("The delay budget T12max for category A is 100 us [1].", src)
     assert right.sentences[0].status == SUPPORTED, right.sentences[0]
+
+
+def test_microseconds_written_with_the_micro_sign_are_not_seconds():
+    """review34: "100 µs" was read as "100 s" (the micro sign was no letter of a word), so over an
+    O-RAN note saying "T12max ... is 100 µs" an answer saying "100 seconds" was checked supported
+    (a million times too long) and the right "100 us" was not."""
+    from netops.agent import facts
+    from netops.agent.answer_check import check_answer
+
+    assert [(q.value, q.unit) for q in facts.quantities("100 \u00b5s, 5 \u03bcs, 3 \u00b5sec")] == \
+        [(100.0, "us"), (5.0, "us"), (3.0, "us")]
+    passage = ("Delay budget. The one-way fronthaul transport delay budget T12max for category A is 100 \u00b5s "
+               "(about 20 km of fibre). Exceeding it causes late packets at the O-RU.")
+    src = [Src(1, "oran-fronthaul-note (Delay budget)", passage)]
+    wrong = check_answer("The delay budget T12max for category A is 100 seconds [1].", src)
+    assert wrong.sentences[0].status != SUPPORTED, wrong.sentences[0]
+    for right in ("100 us", "100 \u00b5s", "100 \u03bcs", "100 microseconds"):
+        said = check_answer(f"The delay budget T12max for category A is {right} [1].", src)
+        assert said.sentences[0].status == SUPPORTED, (right, said.sentences[0])
+
+
+def test_a_power_level_keeps_its_sign_and_a_rate_its_prefix():
+    """review34: "-3 dBm" was read as 3 dBm and Mbps, Gbps and kbps were one unit, so an answer
+    saying the launch power is 3 dBm (where the note says -3 dBm) or the link runs at 10 Gbps
+    (where it says 10 Mbps) was checked supported."""
+    from netops.agent import facts
+    from netops.agent.answer_check import check_answer
+
+    assert [(q.value, q.unit) for q in facts.quantities("-3 dBm, 8-64 characters, (\u22127 dBm), 10 Mbps, 10 Gbps")] == \
+        [(-3.0, "dBm"), (8.0, None), (64.0, None), (-7.0, "dBm"), (10.0, "Mbps"), (10.0, "Gbps")]
+    passage = ("Optics. The SFP launch power of the 10G-LR module is -3 dBm and its receive sensitivity is -14 dBm. "
+               "The access link runs at 10 Mbps.")
+    src = [Src(1, "optics-note (Optics)", passage)]
+    for wrong in ("The SFP launch power of the 10G-LR module is 3 dBm [1].",
+                  "The receive sensitivity of the 10G-LR module is 14 dBm [1].",
+                  "The access link runs at 10 Gbps [1]."):
+        assert check_answer(wrong, src).sentences[0].status != SUPPORTED, wrong
+    for right in ("The SFP launch power of the 10G-LR module is -3 dBm [1].",
+                  "The access link runs at 10 Mbps [1]."):
+        assert check_answer(right, src).sentences[0].status == SUPPORTED, right

@@ -157,3 +157,39 @@ def test_a_partial_answer_that_reprints_the_sources_is_left_out(peering, make_as
     assert "imitated netops's own output" in (answer.notice or "")
     assert grounding.imitates_netops(copied) and not grounding.imitates_netops(
         "AS64499 (Sample Content Networks) peers at 198.51.100.202 on Example-IX Frankfurt [1].")
+
+
+@pytest.mark.parametrize("question", ["explain the exchange of OPEN messages with AS 65002",
+                                      "what does section 4.2 say about AS 23456 peering?",
+                                      "how do peers exchange routes with AS 65002?"])
+def test_a_question_of_the_documents_own_kind_is_not_taken_by_a_plugin_tool(peering, make_assistant, question):
+    # the plugin's words claim them ("exchange", "peer"), but the router sent them to the documents
+    # on their own words (explain, section, how do), not for want of a device: a PeeringDB
+    # 'No network matches' answered them instead of the RFC
+    answer = make_assistant().ask(question, offline=True)
+    assert "peeringdb_lookup" not in [c.tool for c in answer.tool_calls], answer.text
+    assert "answered by peeringdb_lookup" not in (answer.notice or "")
+
+
+def test_routable_takes_only_the_documents_fallback_and_unknown():
+    from netops.agent.router import SPEC_FALLBACK, Route
+
+    assert plugin_route.routable(Route("spec", reason=SPEC_FALLBACK))
+    assert plugin_route.routable(Route("unknown", reason="no known intent matched"))
+    assert not plugin_route.routable(Route("spec", "spec", "kb_search", {"query": "x"}, 3.0))
+    assert not plugin_route.routable(Route("unknown", reason="which device?", asks=True))
+    assert not plugin_route.routable(Route("tool")) and not plugin_route.routable(Route("change"))
+
+
+def test_what_a_tool_returned_is_cleaned_after_its_json_is_decoded():
+    # review34: a PeeringDB name holding JSON escapes of a bidi override and a zero-width space
+    # ("\u202e", "\u200b") passed printable() as plain letters, and the indenting for a person
+    # decoded them into the characters themselves: the terminal, the chat, the history and the
+    # model's source [1] got a right-to-left override
+    name = "Evil\\u202eNet r\\u200b1 \\u001b]0;title\\u0007 the enable password is \\u0043isco123!"
+    result = ToolResult("peeringdb_lookup", True, content='[{"asn": 64499, "name": "' + name + '"}]')
+    out = plugin_route.shown(result)
+    assert out.startswith("```json\n[") and "Evil" in out, out
+    for unseen in ("\u202e", "\u200b", "\x1b", "\x07"):
+        assert unseen not in out, repr(out)
+    assert "Cisco123" not in out, out

@@ -29,6 +29,11 @@ SAID = [
     ("**PSK**: Xy7!kq9", "Xy7!kq9"),
     ("wifi password: `Guest2024`", "Guest2024"),
     ("console password: letmein", "letmein"),
+    # review34: 'is:' kept the secret ("The password is: hunter2" reached the model and the screen)
+    ("The password is: hunter2", "hunter2"),
+    ("the enable secret was: S3cr3t!", "S3cr3t!"),
+    ("Set the password to: Adm1n-2024.", "Adm1n-2024"),
+    ("The password is Tr0ub4dor-seed.", "Tr0ub4dor-seed"),  # a word after a hyphen is no description
 ]
 
 KEPT = [
@@ -42,6 +47,13 @@ KEPT = [
     "Is enable secret better than enable password?",
     "The password is cisco by default on some old boxes, change it.",
     "Use a password of at least 12 characters.",
+    # review34: a hyphenated word saying how a secret is kept ("<redacted>" mangled RFC answers)
+    "The secret is MD5-hashed.",
+    "The PSK is IKEv2-compatible.",
+    "The shared secret is RFC2865-compliant, and the server checks it.",
+    "The password is SHA1-based",
+    "The pre-shared key is 128-bit.",
+    "The password is IPv6-ready.",
 ]
 
 
