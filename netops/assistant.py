@@ -136,6 +136,14 @@ class Answer:
             return EXIT_REFUSED
         return EXIT_NOT_FOUND if self.not_found else 0
 
+    def _tool_data(self, e: Evidence) -> dict[str, Any]:
+        """For a plugin tool netops ran for the question (evidence kind ``tool``): what it returned,
+        as data (``--json`` had it only as a Markdown block inside the answer)."""
+        if e.kind != "tool":
+            return {}
+        call = next((c for c in reversed(self.tool_calls) if c.tool == e.command and c.ok and c.output), None)
+        return {"data": _tool_output_data(str(call.output))} if call is not None else {}
+
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
 
@@ -143,7 +151,7 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "citations": self.citations,
-            "evidence": [{"n": n, **asdict(e)} for n, e in self.numbered()],
+            "evidence": [{"n": n, **asdict(e), **self._tool_data(e)} for n, e in self.numbered()],
             "grounded": self.grounded,
             "tool_calls": [{k: v for k, v in asdict(c).items() if k != "output"} for c in self.tool_calls],
             "approvals": [asdict(a) for a in self.approvals],
@@ -164,6 +172,20 @@ class Answer:
             "change": self.change.to_dict() if self.change is not None else None,
             "changes": list(self.changes),
         }
+
+
+def _tool_output_data(output: str) -> Any:
+    """A plugin tool's output as data for ``--json``: its JSON parsed (redacted, cleaned), else its text."""
+    import json
+
+    from netops.agent import plugin_route
+    from netops.privacy import redact_text_in
+
+    text = plugin_route.shown(type("R", (), {"content": output})(), pretty=False)
+    try:
+        return redact_text_in(json.loads(text))
+    except ValueError:
+        return text
 
 
 _DONE = object()

@@ -159,39 +159,42 @@ def vet(name: str | None, reviewer: str, plugin: str | None, as_json: bool) -> N
         emit_json(done[0] if plugin is None else {"plugin": plugin, "vetted": done})
 
 
-def _render_plan(p) -> None:
+def _render_plan(p, *, err: bool = False) -> None:
     from netops.devices.redact import redact_data, redact_lines
 
-    click.echo(f"playbook {p.playbook} v{p.version}  risk: {p.risk}  hash: {p.hash[:19]}...  (vetted by {p.reviewer})")
+    def echo(line: str = "") -> None:
+        click.echo(line, err=err)
+
+    echo(f"playbook {p.playbook} v{p.version}  risk: {p.risk}  hash: {p.hash[:19]}...  (vetted by {p.reviewer})")
     if p.params:  # the screen shows no secret: parameters and commands come redacted (as in the audit log)
-        click.echo("parameters: " + ", ".join(f"{k}={v}" for k, v in redact_data(p.params).items()))
-    click.echo(f"targets: {', '.join(p.hosts)}")
+        echo("parameters: " + ", ".join(f"{k}={v}" for k, v in redact_data(p.params).items()))
+    echo(f"targets: {', '.join(p.hosts)}")
     for host, hp in p.host_plans.items():
-        click.echo(f"\n== {host} ({hp.platform})")
+        echo(f"\n== {host} ({hp.platform})")
         for c in hp.prechecks:
-            click.echo(f"  precheck {'PASS' if c.ok else 'FAIL'}  {c.name}" + ("" if c.ok else f": {c.summary}"))
+            echo(f"  precheck {'PASS' if c.ok else 'FAIL'}  {c.name}" + ("" if c.ok else f": {c.summary}"))
         if hp.error:
-            click.echo(f"  problem: {hp.error}")
+            echo(f"  problem: {hp.error}")
         if hp.commands:
-            click.echo("  commands:")
+            echo("  commands:")
             for line in redact_lines(hp.commands, hp.platform):
-                click.echo(f"    {line}")
+                echo(f"    {line}")
             if hp.rollback is not None:
-                click.echo("  rollback: " + " / ".join(redact_lines(hp.rollback, hp.platform)))
+                echo("  rollback: " + " / ".join(redact_lines(hp.rollback, hp.platform)))
             else:
-                click.echo("  rollback: restore the pre-change snapshot")
+                echo("  rollback: restore the pre-change snapshot")
         if hp.diff:
-            click.echo("  diff:")
+            echo("  diff:")
             for line in hp.diff.rstrip().splitlines():
-                click.echo(f"    {line}")
+                echo(f"    {line}")
         elif hp.diff_note:
-            click.echo(f"  diff: {hp.diff_note}")
+            echo(f"  diff: {hp.diff_note}")
         if hp.report:
             from netops.cli._common import to_json
 
-            click.echo("  report:")
+            echo("  report:")
             for line in to_json(hp.report).splitlines():
-                click.echo(f"    {line}")
+                echo(f"    {line}")
 
 
 def _render_report(r) -> None:
@@ -272,6 +275,12 @@ def run(ctx: click.Context, name: str, targets: tuple[str, ...], params: tuple[s
         if yes:
             approver = PolicyApprover(settings)
         elif sys.stdin.isatty() and not p.read_only:
+            if as_json or not sys.stdout.isatty():
+                # the plan went to a pipe, a file or JSON after the run (`playbook run ... | head -3`
+                # showed three lines, then asked): the person approves what they see, where they answer
+                click.echo("the plan you are asked to approve (standard output is not a terminal):", err=True)
+                _render_plan(p, err=True)
+                click.echo("", err=True)
             approver = CliApprover(settings.user, confirm, timeout=settings.approval_timeout)
         elif p.read_only:
             approver = PolicyApprover(settings)  # not consulted for read-only playbooks

@@ -193,3 +193,11 @@ def test_what_a_tool_returned_is_cleaned_after_its_json_is_decoded():
     for unseen in ("\u202e", "\u200b", "\x1b", "\x07"):
         assert unseen not in out, repr(out)
     assert "Cisco123" not in out, out
+
+
+def test_ask_json_gives_what_the_tool_returned_as_data(peering, make_assistant):
+    # a script reading `netops ask --json` had the lookup only as a Markdown block inside "answer"
+    doc = make_assistant().ask("who is AS64499?", offline=True).to_dict()
+    (ev,) = [e for e in doc["evidence"] if e["kind"] == "tool"]
+    assert ev["label"] == "peeringdb_lookup: asn=64499"
+    assert ev["data"][0]["name"] == "Sample Content Networks" and ev["data"][0]["suggested_max_prefixes4"] == 50
