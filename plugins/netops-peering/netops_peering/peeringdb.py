@@ -90,6 +90,9 @@ _ASN = re.compile(r"\bAS(?:N)?[\s:#-]*(\d{1,10}(?:\.\d{1,5})?)\b", re.IGNORECASE
 _IPV4 = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 _PEERING = re.compile(r"\b(?:peering\s*db|peer(?:s|ing)?|ixp?|exchange|prefix[- ]limit|max(?:imum)?[- ]prefix(?:es)?|"
                       r"as-set|irr|who\s+is|whois|network)\b", re.IGNORECASE)
+# an address is an IXP address only with a word of peering: "which network is 10.0.12.2 in?" and
+# "who is 10.0.12.2?" are about the team's own links (review34)
+_IXP_WORDS = re.compile(r"\b(?:peering\s*db|peer(?:s|ing)?|ixp?|exchange|route[- ]server)\b", re.IGNORECASE)
 # a question about a document ("AS 23456 in RFC 6793", "what does the runbook say about AS64499?")
 # is the documents' to answer
 _DOCUMENT = re.compile(r"\b(?:rfc|draft|ts|tr)[\s-]*\d|\b(?:runbooks?|documents?|docs|documentation|glossary|"
@@ -106,6 +109,8 @@ def answers(question: str) -> dict[str, Any] | None:
         high, _, low = m.group(1).partition(".")
         asn = int(high) * 65536 + int(low) if low else int(high)
         return {"asn": asn} if 1 <= asn <= 4294967295 else None
+    if not _IXP_WORDS.search(question):
+        return None
     for found in _IPV4.findall(question):
         try:
             ipaddress.ip_address(found)

@@ -61,6 +61,8 @@ def test_the_peering_plugin_claims_peering_questions_only(peering):
     assert answers("who is AS64499?") == {"asn": 64499}
     assert answers("what prefix limit should we give ASN 64500?") == {"asn": 64500}
     assert answers("who peers at 198.51.100.202 on the IX?") == {"ip": "198.51.100.202"}
+    assert answers("which network is 10.0.12.2 in?") is None  # the team's own link, not an IXP
+    assert answers("who is 10.0.12.2?") is None
     assert answers("what does RFC 6793 say about AS 23456?") is None  # the documents' question
     assert answers("what does our peering runbook say about AS64499?") is None
     assert answers("what is the BGP hold timer?") is None
