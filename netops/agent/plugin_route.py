@@ -4,7 +4,8 @@ A plugin's tool was offered to the model and nothing else: offline, or with a sm
 that calls no tool (SmolLM2 never does), "who is AS64499 and what prefix limit do we give it?"
 never reached the team's PeeringDB lookup, and the answer came from the documents or from nothing.
 A tool may say which questions it answers (:attr:`netops.agent.tools.Tool.answers`: question ->
-arguments, or None). When netops's own router reads no device for a question, the first tool that
+arguments, or None). When netops's own router reads no device for a question and would send it
+to the documents only for want of anything better (:func:`routable`), the first tool that
 claims it is run before anything else, on the agent's own tool path (budget, argument validation,
 the plugin's read-only device view, the surface's tool events, the audit of any device read), and
 what it returned is the evidence: the offline answer shows it, a model is given it as a numbered
