@@ -181,7 +181,7 @@ def _tool_output_data(output: str) -> Any:
     from netops.agent import plugin_route
     from netops.privacy import redact_text_in
 
-    text = plugin_route.shown(type("R", (), {"content": output})(), pretty=False)
+    text = plugin_route.shown(output, pretty=False)
     try:
         return redact_text_in(json.loads(text))
     except ValueError:

@@ -97,17 +97,19 @@ def evidence(picked: Picked) -> Evidence:
     return Evidence("tool", label(picked), command=picked.tool)
 
 
-def shown(result: Any, *, pretty: bool = True) -> str:
-    """What the tool returned as a person reads it: its text without our data wrapper, secrets
-    redacted, control characters gone (a plugin's output is untrusted like a device's); JSON
-    indented (``pretty``; a model is given it compact)."""
+def shown(result: Any, *, pretty: bool = True, fenced: bool = True) -> str:
+    """What the tool returned (a :class:`~netops.agent.tools.ToolResult`, or its content as text) as
+    a person reads it: without our data wrapper, secrets redacted, control characters gone (a
+    plugin's output is untrusted like a device's); JSON indented (``pretty``; a model is given it
+    compact), in a Markdown code block unless ``fenced`` is False (the citation viewer shows text)."""
     import json
 
     from netops.agent.evidence import unwrap_data
     from netops.controls import printable
     from netops.privacy import redact_text
 
-    text = unwrap_data(str(getattr(result, "content", "") or "")).strip()
+    content = result if isinstance(result, str) else getattr(result, "content", "")
+    text = unwrap_data(str(content or "")).strip()
     if not text:
         return ""
     text = printable(redact_text(text) or "")
@@ -119,6 +121,8 @@ def shown(result: Any, *, pretty: bool = True) -> str:
         # decoded, a JSON escape ("\\u202e" in a name) is the character itself: cleaned again, or
         # a bidi override or a zero-width space reached the screen, the history and the model
         indented = printable(redact_text(indented) or "")
+        if not fenced:
+            return indented
         # a code block: rendered as Markdown (the chat, a terminal) the lines keep their indent
         return "```json\n" + indented.replace("```", "'''") + "\n```"
     return text

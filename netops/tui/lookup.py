@@ -144,11 +144,7 @@ def _tool(evidence: Any, answer: Any, kept: str | None) -> Detail:
     output = kept or (getattr(call, "output", None) if call is not None else None)
     if not output:
         return Detail(kind_title("tool"), meta, "What the tool returned was not kept with the answer.")
-    from types import SimpleNamespace
-
-    text = plugin_route.shown(SimpleNamespace(content=str(output)))
-    if text.startswith("```json\n") and text.endswith("\n```"):  # the viewer shows text, not Markdown
-        text = text[len("```json\n"):-len("\n```")]
+    text = plugin_route.shown(str(output), fenced=False)  # the viewer shows text, not Markdown
     return Detail(kind_title("tool"), meta + (["(as kept with the answer)"] if kept else []), text)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_crash_matrix_lab import DRAINED, CrashLab, _recovery_lines, crashlab  # noqa: F401
+from tests.integration.test_crash_faults_lab import _paused
 from tests.integration.test_crash_points_lab import _bring_ssh_back, _drop_ssh
 
 pytestmark = [pytest.mark.lab, pytest.mark.timeout(600)]
@@ -50,22 +51,6 @@ def test_killed_mid_rollback_then_its_recovery_killed_mid_restore_the_next_start
     assert "rolled back to its pre-change config (verified)" in lines[0], lines[0]
     assert cl.netops("audit", "verify").returncode == 0
     assert _recovery_lines(cl.netops("playbook", "list").stderr) == []  # told once
-
-
-def _paused(cl: CrashLab, point: str) -> subprocess.Popen:
-    flag = Path(cl.env["CRASH_PAUSE_FILE"])
-    flag.unlink(missing_ok=True)
-    child = subprocess.Popen([sys.executable, "-m", "tests.integration.crash_driver", "cli", point, "pause",
-                              "-t", "r1", "router-drain"], env=cl.env, cwd=REPO, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while not flag.exists():
-        if child.poll() is not None or time.monotonic() > deadline:
-            child.kill()
-            out, err = child.communicate()
-            raise AssertionError(f"the run never reached {point}: {out[-2000:]} {err[-3000:]}")
-        time.sleep(0.05)
-    return child
 
 
 def test_r1_unreachable_mid_push_and_back_10s_later_the_guard_puts_it_back(crashlab):

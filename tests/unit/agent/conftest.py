@@ -132,3 +132,20 @@ def make_assistant(make_session):
         return Assistant(make_session(settings), **kw)
 
     return make
+
+
+@pytest.fixture
+def peering(tmp_path, monkeypatch):
+    """The example team plugin (plugins/netops-peering) installed into a site directory for one test."""
+    from netops import plugins
+    from netops.testing.plugins import forget, install_copy
+
+    site = tmp_path / "site"
+    repo = Path(__file__).resolve().parents[3]
+    install_copy(repo / "plugins" / "netops-peering", site, "netops-peering", "peering", "netops_peering.plugin")
+    monkeypatch.syspath_prepend(str(site))
+    forget("netops_peering")
+    plugins.reset()
+    yield
+    plugins.reset()
+    forget("netops_peering")

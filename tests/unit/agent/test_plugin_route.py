@@ -6,31 +6,15 @@ plugin, installed into a site directory; the real Ollama client against the scri
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
 
-from netops import plugins
 from netops.agent import plugin_route
 from netops.agent.events import ToolEndEvent
 from netops.agent.tools import Tool, ToolResult
 from netops.testing.ollama_server import say
-from netops.testing.plugins import forget, install_copy
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def peering(tmp_path, monkeypatch):
-    site = tmp_path / "site"
-    install_copy(REPO / "plugins" / "netops-peering", site, "netops-peering", "peering", "netops_peering.plugin")
-    monkeypatch.syspath_prepend(str(site))
-    forget("netops_peering")
-    plugins.reset()
-    yield
-    plugins.reset()
-    forget("netops_peering")
 
 
 class _Args(BaseModel):

@@ -4,28 +4,8 @@ playbooks (in list_playbooks)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from netops import plugins
 from netops.agent.events import ToolEndEvent
 from netops.testing.ollama_server import say, tool_call
-from netops.testing.plugins import forget, install_copy
-
-REPO = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def peering(tmp_path, monkeypatch):
-    site = tmp_path / "site"
-    install_copy(REPO / "plugins" / "netops-peering", site, "netops-peering", "peering", "netops_peering.plugin")
-    monkeypatch.syspath_prepend(str(site))
-    forget("netops_peering")
-    plugins.reset()
-    yield
-    plugins.reset()
-    forget("netops_peering")
 
 
 def test_model_calls_the_plugin_tool_and_sees_plugin_playbooks(peering, scripted, make_assistant):
