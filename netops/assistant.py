@@ -141,7 +141,9 @@ class Answer:
         as data (``--json`` had it only as a Markdown block inside the answer)."""
         if e.kind != "tool":
             return {}
-        call = next((c for c in reversed(self.tool_calls) if c.tool == e.command and c.ok and c.output), None)
+        from netops.agent.plugin_route import call_of
+
+        call = call_of(self.tool_calls, e.command or "")
         return {"data": _tool_output_data(str(call.output))} if call is not None else {}
 
     def to_dict(self) -> dict[str, Any]:

@@ -128,6 +128,13 @@ def shown(result: Any, *, pretty: bool = True, fenced: bool = True) -> str:
     return text
 
 
+def call_of(tool_calls: Iterable[Any] | None, tool: str) -> Any:
+    """The last call of ``tool`` that returned something (the evidence of kind ``tool`` names the
+    tool, not the call): what the citation viewer, history and ``--json`` show for it."""
+    return next((c for c in reversed(list(tool_calls or [])) if getattr(c, "tool", "") == tool
+                 and getattr(c, "ok", True) and getattr(c, "output", None)), None)
+
+
 def owner(tool: str) -> str | None:
     """The plugin that registered ``tool`` (None for netops's own, or when unknown)."""
     from netops import plugins

@@ -87,7 +87,9 @@ def _evidence_texts(answer: Any) -> dict[str, str]:
                 out[label] = host_output(str(call.output), ev.host, ev.command)
     for e in answer.evidence:  # a plugin's tool netops ran for the question: the last call of it
         if e.kind == "tool" and e.label not in out:
-            call = next((c for c in reversed(answer.tool_calls) if c.tool == e.command and c.output), None)
+            from netops.agent.plugin_route import call_of
+
+            call = call_of(answer.tool_calls, e.command or "")
             if call is not None:
                 from netops.agent.evidence import unwrap_data
 

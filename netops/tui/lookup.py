@@ -138,7 +138,7 @@ def _tool(evidence: Any, answer: Any, kept: str | None) -> Detail:
     from netops.agent import plugin_route
 
     name = getattr(evidence, "command", None) or evidence.label.partition(":")[0]
-    call = next((c for c in reversed(getattr(answer, "tool_calls", None) or []) if getattr(c, "tool", "") == name), None)
+    call = plugin_route.call_of(getattr(answer, "tool_calls", None), name)
     meta = [f"tool: {name}" + (f" (plugin {who})" if (who := plugin_route.owner(name)) else ""),
             f"arguments: {evidence.label.partition(': ')[2] or 'none'}"]
     output = kept or (getattr(call, "output", None) if call is not None else None)
