@@ -51,8 +51,16 @@ _SERVICE = r"(?:service|rotation|production)"
 _NOT_PEER = rf"(?:(?!\b(?:peers?|neighbou?rs?|sessions?|peering)\b){_CLAUSE})"
 # A router said by name ("r3", "edge-07") or as "it"/"them": what "cost out" and "put back in" act on.
 _HOSTLIKE = r"(?:it|them|[a-z][a-z0-9_-]*\d)\b(?!\s+(?:interface|link|port)s?\b)"
+# A router by name, then "back" and at most "now"/"again"/"to normal" to the end of its clause
+_ROUTER_BACK = (r"(?:the\s+router\s+)?[a-z][a-z0-9_-]*\d\s+back(?:\s+(?:to\s+normal|again|now|please))*"
+                r"\s*(?:$|[.;!?,]|\s+(?:and|then|after|once|when|for)\b)")
 _PHRASES = (
-    (re.compile(rf"\bbring\b{_CLAUSE}{{0,80}}?\bback\b", re.IGNORECASE), "bring-back"),
+    # "bring neighbor X on r1 back" (a peer); "bring r3 back" (the router alone) is the router, below
+    (re.compile(rf"\bbring\b(?!\s+{_ROUTER_BACK}){_CLAUSE}{{0,80}}?\bback\b", re.IGNORECASE), "bring-back"),
+    # "put r3 back", "bring r3 back" after a drain: the router itself, by name, and nothing else
+    # (router-undrain's precheck refuses a router that is not drained); "bring r3 back online" or
+    # "... back up" may follow an outage, not a drain, and stays unmatched
+    (re.compile(rf"\b(?:put|putting|bring|bringing)\s+{_ROUTER_BACK}", re.IGNORECASE), "back-in-service"),
     (re.compile(rf"\b(?:take|taking|pull|pulling|move|moving|bring|bringing|get|getting|put|putting)\b{_CLAUSE}{{0,60}}?"
                 rf"\bout\s+of\s+{_SERVICE}\b", re.IGNORECASE), "out-of-service"),
     (re.compile(rf"\b(?:needs?\s+to|has\s+to|have\s+to|must|should|to)\s+(?:come|go)\s+out\s+of\s+{_SERVICE}\b",
