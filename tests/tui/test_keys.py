@@ -176,7 +176,7 @@ async def test_keys_typed_ahead_never_approve_a_change(settings, monkeypatch):
         assert app.screen is modal and not decided
         await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.1)
         await pilot.press("a")
-        await pilot.pause()
+        await pilot.pause(ApprovalScreen.SETTLE + 0.2)  # a letter decides once no key follows it
         assert decided == [True]
 
         app.push_screen(ApprovalScreen(*plan()), decided.append)
@@ -251,7 +251,7 @@ async def test_scrolling_the_plan_then_deciding_is_a_decision(settings, monkeypa
             await pilot.pause()
             assert modal.query_one("#approval-body").scroll_y > 0, "the plan did not scroll"
             await pilot.press(key)  # at once after scrolling, well within APPROVE_AFTER
-            await pilot.pause()
+            await pilot.pause(ApprovalScreen.SETTLE + 0.2)
         assert decided == [False, True]
 
 
@@ -277,7 +277,7 @@ async def test_scroll_keys_in_a_burst_still_hold_a_decision_back(settings, monke
         assert decided == [], "a key right after arrows typed ahead approved the change"
         await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.2)  # quiet: now a key decides
         await pilot.press("n")
-        await pilot.pause()
+        await pilot.pause(ApprovalScreen.SETTLE + 0.2)
         assert decided == [False]
 
 
@@ -309,5 +309,68 @@ async def test_a_later_burst_is_not_said_to_have_come_as_the_plan_opened(setting
         assert any("nothing decided" in m for m in said()), said()
         await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)
         await pilot.press("n")
-        await pilot.pause()
+        await pilot.pause(ApprovalScreen.SETTLE + 0.2)
         assert decided == [False]
+
+
+@pytest.mark.parametrize("word, said", [("abort", "'ab…'"), ("yes do it", "'ye…'"), ("nope", "'no…'")])
+async def test_a_word_typed_into_the_approval_decides_nothing(settings, monkeypatch, word, said):
+    """trial35: at 2 a.m. "yes do it" typed into the modal approved on its "y" and sent "esoit" to the
+    prompt as a question; "abort" approved on its "a". A letter decides only on its own: the word is
+    held in the modal, nothing is decided and the modal says so; the letter alone then decides."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat, plan
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 1.0)
+    app = DemoChat(settings)
+    async with app.run_test(size=(110, 36)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)  # the plan read
+        modal = app.screen
+        await pilot.press(*word)
+        await pilot.pause(ApprovalScreen.SETTLE + 0.3)
+        assert app.screen is modal and decided == [], f"{word!r} decided {decided}"
+        assert any(said in n.message and "nothing decided" in n.message for n in app._notifications), \
+            [n.message for n in app._notifications]
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)
+        await pilot.press(word[0])  # the letter on its own
+        await pilot.pause(ApprovalScreen.SETTLE + 0.3)
+        assert decided == [word[0] in "ay"]
+
+
+@pytest.mark.parametrize("key, approved", [("y", True), ("n", False)])
+async def test_a_letter_then_enter_decides_at_once(settings, monkeypatch, key, approved):
+    """"y" Enter, as at a shell's [y/N] prompt, is yes (Enter does not press the focused Deny button). A guard:
+    so it was when a letter decided at once."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat, plan
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 1.0)
+    monkeypatch.setattr(ApprovalScreen, "SETTLE", 30.0, raising=False)  # only Enter can decide within the test
+    app = DemoChat(settings)
+    async with app.run_test(size=(110, 36)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)
+        await pilot.press(key, "enter")
+        await pilot.pause()
+        assert decided == [approved]
+
+
+async def test_a_letter_that_is_no_answer_is_said_to_be_none(settings, monkeypatch):
+    """trial35: "ok" typed into the modal did nothing and said nothing."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat, plan
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 1.0)
+    app = DemoChat(settings)
+    async with app.run_test(size=(110, 36)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)
+        await pilot.press("o", "k")
+        await pilot.pause()
+        assert decided == []
+        assert any("'o' is not an answer" in n.message for n in app._notifications), \
+            [n.message for n in app._notifications]
