@@ -299,4 +299,6 @@ def confirm_within(question: str, seconds: float, stream: Any = None) -> bool:
             return True
         if said in ("", "n", "no"):
             return False
-        click.echo("Error: invalid input", err=True)
+        # "yes do it", "ok": not an answer (only y/yes approve); say what is, not click's "invalid input"
+        click.echo(f"'{said[:40]}' is not an answer: type y (or yes) to approve, n (or just Enter) to deny",
+                   err=True)
