@@ -1107,6 +1107,13 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # originator is the one that has it from no other router.
         return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
                                                     "prefix": ents["addresses"][0], "_origin": True}, 5.0)
+    if _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and \
+            (targets := [h for h in (targets or hosts) if h not in left_out]):
+        # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain
+        # sets is in the running configuration (BGP graceful-shutdown, OSPF max-metric), not in the
+        # BGP summary this read before (its sessions stay Established on a drained router)
+        return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True,
+                                                          **({"_fleet": True} if len(targets) > 1 else {})}, 5.0)
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
@@ -1825,6 +1832,15 @@ def group_health(question: str, hosts: list[str], groups: dict[str, list[str]],
         return (Route("tool", r.intent, r.tool, {**r.args, "hosts": read}, r.score, reason=r.reason),
                 [f"{group} read as {', '.join(read)} (the inventory group {group})"])
     return None
+
+
+# A question whether a router is drained: "is r3 drained?", "is r3 still in maintenance?", "is traffic
+# off r3?", "which routers are drained?", "is anything in maintenance mode?"
+_DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|currently\s+|"
+                          r"now\s+|been\s+|really\s+)*(?:drained|in\s+maintenance(?:\s+mode)?|costed\s+out|isolated)|"
+                          r"(?:is|are)\s+(?:the\s+)?traffic\s+(?:off|drained\s+from)|(?:which|what|any)\s+(?:routers?|devices?|"
+                          r"boxes|nodes?|hosts?)\s+(?:are|is)\s+(?:still\s+|currently\s+)?(?:drained|in\s+maintenance))\b",
+                          re.IGNORECASE)
 
 
 # The network as a whole said as a health question's subject: "is everything healthy?", "how's the

@@ -57,3 +57,34 @@ def test_a_router_put_back_is_back_in_service(question):
 @pytest.mark.parametrize("question", ["bring neighbor 198.51.100.2 on r1 back", "bring the session to r2 on r1 back"])
 def test_a_peer_brought_back_is_still_enabled(question):
     assert phrases_said(question) == {"bring-back"}
+
+
+@pytest.mark.parametrize("text, said", [
+    ("router bgp 65003\n bgp graceful-shutdown\n!\nrouter ospf\n max-metric router-lsa administrative\n",
+     "- drained: BGP graceful-shutdown and OSPF max-metric are on"),
+    ("router bgp 65003\n bgp graceful-shutdown\n!\nrouter ospf\n network 198.51.100.4/30 area 0\n",
+     "- partly drained: BGP graceful-shutdown is on, OSPF max-metric is not"),
+    ("router bgp 65003\n neighbor 198.51.100.5 remote-as 65002\n", "- not drained: neither `bgp graceful-shutdown` nor"),
+])
+def test_the_drain_state_is_read_from_the_running_configuration(text, said):
+    """trial35: "is r3 drained?" read r3's BGP summary, whose sessions stay Established on a drained
+    router: nothing on screen said whether it was drained. What router-drain sets is in the
+    configuration."""
+    from netops.agent.offline import drain_state
+
+    assert drain_state(text).startswith(said), drain_state(text)
+
+
+@pytest.mark.parametrize("question, hosts", [("is r3 drained?", ["r3"]), ("is r2 still in maintenance mode?", ["r2"]),
+                                             ("is traffic off r1?", ["r1"]), ("which routers are drained?", HOSTS),
+                                             ("is anything drained?", HOSTS)])
+def test_is_it_drained_reads_the_configuration(question, hosts):
+    r, _ = route_named(question, HOSTS)
+    assert (r.kind, r.args.get("getter"), r.args.get("hosts"), r.args.get("_drain")) == ("tool", "config", hosts, True)
+
+
+@pytest.mark.parametrize("question", ["drain r3", "what happens when r3 is drained?", "why is r3 drained?",
+                                      "how do I check if r3 is drained?"])
+def test_drain_words_that_ask_no_state_are_not_the_drain_read(question):
+    r, _ = route_named(question, HOSTS)
+    assert not r.args.get("_drain"), r
