@@ -69,7 +69,10 @@ _PHRASES = (
                 rf"\b(?:taken|pulled|moved|brought|put)\s+out\s+of\s+{_SERVICE}\b", re.IGNORECASE), "out-of-service"),
     # "put r2 into maintenance" (a peer or session put into maintenance is no router drain)
     (re.compile(rf"\b(?:put|putting|place|placing|move|moving|set|setting|take|taking)\b{_NOT_PEER}{{0,60}}?"
-                r"\binto\s+maintenance\b", re.IGNORECASE), "into-maintenance"),
+                r"\bin(?:to)?\s+maintenance\b", re.IGNORECASE), "into-maintenance"),
+    # "start maintenance on r3", "begin the maintenance of r3" (as "end maintenance on r3" undrains it)
+    (re.compile(r"\b(?:start|starting|begin|beginning|enter|entering)\s+(?:the\s+)?maintenance(?:\s+mode)?\s+"
+                rf"(?:on|of|for)\s+(?:the\s+)?(?:router\s+)?{_HOSTLIKE}", re.IGNORECASE), "into-maintenance"),
     (re.compile(rf"\b(?:take|taking|bring|bringing|get|getting|move|moving|pull|pulling)\b{_NOT_PEER}{{0,60}}?"
                 r"\bout\s+of\s+maintenance\b", re.IGNORECASE), "back-in-service"),
     # "end maintenance on r3", "finish the maintenance of r3": the router itself, by name, after it

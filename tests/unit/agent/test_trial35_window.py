@@ -88,3 +88,15 @@ def test_is_it_drained_reads_the_configuration(question, hosts):
 def test_drain_words_that_ask_no_state_are_not_the_drain_read(question):
     r, _ = route_named(question, HOSTS)
     assert not r.args.get("_drain"), r
+
+
+@pytest.mark.parametrize("question", ["start maintenance on r3", "begin the maintenance of r3", "put r3 in maintenance mode"])
+def test_maintenance_started_on_a_router_is_a_drain(question):
+    """trial35: "start maintenance on r3" had no intent, although "end maintenance on r3" undrains r3."""
+    assert "into-maintenance" in phrases_said(question)
+
+
+@pytest.mark.parametrize("question", ["is r3 in maintenance?", "when does maintenance start on r3?",
+                                      "put the session to r2 on r1 in maintenance"])
+def test_maintenance_words_that_ask_for_no_drain(question):
+    assert "into-maintenance" not in phrases_said(question)
