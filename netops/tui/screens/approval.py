@@ -184,9 +184,8 @@ class ApprovalScreen(ModalScreen[bool]):
         self._busy_until = max(self._busy_until, time.monotonic() + self.APPROVE_AFTER)
         self._held, self._opening = True, False  # said here; the rest of the word is held back unsaid
         typed = letter + (event.character if event.is_printable and event.character else "")
-        self.notify(f"'{typed}…' looks like a word typed into the approval: nothing decided. Press "
-                    f"{'a or y' if approve else 'd or n'} on its own to {'approve' if approve else 'deny'}"
-                    f"{'' if approve else ' (or Esc)'}.", severity="warning", timeout=8)
+        self.notify(f"'{typed}…' looks like a word typed into the approval: nothing decided. Press a or y on its "
+                    "own to approve, d, n or Esc to deny.", severity="warning", timeout=8)
         return True
 
     def _settle(self) -> None:
