@@ -1015,6 +1015,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     routes_changed = routes_history(question, hosts)
     if history or routes_changed:
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
+    if said_change and _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question):
+        said_change = set()  # "is max-metric set on r3?": a drain line asked about, read below
     if said_change and _HOW_TO_CHANGE.match(question):
         # "how do I configure bgp on r1?": how it is done, from the documents; nothing is proposed
         return Route("spec", "spec", "kb_search", {"query": question}, 3.0,
@@ -1839,7 +1841,10 @@ def group_health(question: str, hosts: list[str], groups: dict[str, list[str]],
 _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|currently\s+|"
                           r"now\s+|been\s+|really\s+)*(?:drained|in\s+maintenance(?:\s+mode)?|costed\s+out|isolated)|"
                           r"(?:is|are)\s+(?:the\s+)?traffic\s+(?:off|drained\s+from)|(?:which|what|any)\s+(?:routers?|devices?|"
-                          r"boxes|nodes?|hosts?)\s+(?:are|is)\s+(?:still\s+|currently\s+)?(?:drained|in\s+maintenance))\b",
+                          r"boxes|nodes?|hosts?)\s+(?:are|is)\s+(?:still\s+|currently\s+)?(?:drained|in\s+maintenance)|"
+                          # "is max-metric set on r3?", "is bgp graceful-shutdown configured on r3?": one of the drain's lines
+                          r"(?:is|are)\s+(?:the\s+)?(?:bgp\s+|ospf\s+)?(?:graceful[- ]shutdown|max[- ]metric(?:\s+router-lsa)?)"
+                          r"(?:\s+\S+){0,3}?\s+(?:still\s+)?(?:set|configured|on|enabled|active|applied|in\s+place))\b",
                           re.IGNORECASE)
 
 

@@ -77,14 +77,16 @@ def test_the_drain_state_is_read_from_the_running_configuration(text, said):
 
 @pytest.mark.parametrize("question, hosts", [("is r3 drained?", ["r3"]), ("is r2 still in maintenance mode?", ["r2"]),
                                              ("is traffic off r1?", ["r1"]), ("which routers are drained?", HOSTS),
-                                             ("is anything drained?", HOSTS)])
+                                             ("is anything drained?", HOSTS), ("is max-metric set on r3?", ["r3"]),
+                                             ("is bgp graceful-shutdown configured on r1?", ["r1"])])
 def test_is_it_drained_reads_the_configuration(question, hosts):
     r, _ = route_named(question, HOSTS)
     assert (r.kind, r.args.get("getter"), r.args.get("hosts"), r.args.get("_drain")) == ("tool", "config", hosts, True)
 
 
 @pytest.mark.parametrize("question", ["drain r3", "what happens when r3 is drained?", "why is r3 drained?",
-                                      "how do I check if r3 is drained?"])
+                                      "how do I check if r3 is drained?", "set max-metric on r3",
+                                      "configure graceful-shutdown on r3"])
 def test_drain_words_that_ask_no_state_are_not_the_drain_read(question):
     r, _ = route_named(question, HOSTS)
     assert not r.args.get("_drain"), r
