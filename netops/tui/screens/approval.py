@@ -189,7 +189,7 @@ class ApprovalScreen(ModalScreen[bool]):
         return True
 
     def _settle(self) -> None:
-        if self._pending is not None:
+        if self._pending is not None and self.is_current:  # (not if the plan was answered elsewhere meanwhile)
             _, approve = self._pending
             self._pending = None
             self._decide(approve)
