@@ -970,16 +970,19 @@ class Assistant:
 
             error = ModelUnavailable(clock.server_gone, hint="start the model server again; /online in the chat "
                                                              "tries it again")
-        if error is not None and g.grounded and _model_gone(error, turn, ctx):
-            # the server died before a word, with the evidence already read: answer from it
+        if error is not None and _model_gone(error, turn, ctx) and (g.grounded or self._server_gone(error)):
+            # the server died before a word: the offline answer, from the evidence already read (or
+            # what the offline router reads, as with no model at all), not "No answer" as if netops
+            # knew nothing. A server still taking connections that broke one answer, with nothing
+            # read, is a broken model: that is said as an error.
             from netops.agent.offline import answer_offline
 
             ctx.numbering = None  # answered as offline: its reads number their output as offline
             answer = answer_offline(question, ctx, toolbox, previous=[m.content for m in prior if m.role == "user"])
             answer.mode, answer.model = "offline", None
             answer.notice = "; ".join(x for x in (
-                f"the model stopped answering ({error.message}); answered offline from the evidence read",
-                answer.notice) if x)
+                f"the model stopped answering ({error.message}); answered offline"
+                + (" from the evidence read" if g.grounded else ""), answer.notice) if x)
             return answer
         answer = self._agent_answer(question, ctx, toolbox, stats, final_text, turn.text, error)
         answer.grounding = g
@@ -1006,6 +1009,14 @@ class Assistant:
         _no_guess_about_devices(answer, question, ctx, toolbox)
         _how_to_ask(answer)
         return answer
+
+    def _server_gone(self, error: NetopsError) -> bool:
+        """Whether the model's server is gone, not merely broken: it could not be reached, or it
+        refuses connections now (a killed server resets the call in progress, then refuses)."""
+        from netops.errors import ModelUnavailable
+        from netops.model.base import refuses_connections
+
+        return isinstance(error, ModelUnavailable) or refuses_connections(self.backend.url)
 
     def _agent_answer(self, question: str, ctx: ToolContext, toolbox: ToolBox, stats: Any, final_text: str,
                       streamed: str, error: BaseException | None) -> Answer:

@@ -106,3 +106,51 @@ def test_the_probe_says_hung_and_gone_apart(agent_settings, kind):
                        "busy or hung)"
     said = model_problem(backend, "qwen2.5:7b-instruct", timeout=0.5)
     assert said == f"no model reachable at {url} (connection refused: no server is listening there)"
+
+
+def _killed(scripted):
+    """A turn: the server dies before its first word (killed: the call is reset, nothing listens)."""
+    from netops.testing.ollama_server import Reply
+
+    def dying(req):
+        scripted.stop_listening()
+        return Reply(hangup=True)
+
+    return dying
+
+
+def test_a_server_killed_before_a_word_with_nothing_read_answers_offline(scripted, make_assistant):
+    """Nothing was read before the model was asked ("hello there"): the answer is the one netops
+    gives with no model, labelled offline with why, exit 0; not '**No answer**' as if netops knew nothing."""
+    scripted.push(_killed(scripted))
+    answer = make_assistant().ask("hello there")
+    assert answer.mode == "offline" and answer.model is None and answer.exit_code == 0, answer.text
+    assert answer.error is None and not answer.partial and "No answer" not in answer.text
+    assert answer.text.startswith("offline answer (no language model used)")
+    assert "the model stopped answering (" in answer.notice and "answered offline" in answer.notice
+    assert "from the evidence read" not in answer.notice  # nothing was read before the model
+
+
+def test_a_server_gone_between_the_probe_and_the_call_answers_offline(scripted, make_assistant):
+    """Refused at the model call itself (it answered the probe a moment before): exit 0 offline, not 3."""
+    assistant = make_assistant()
+    probe, url = assistant._model_problem, scripted.url
+
+    def probe_then_die():
+        said = probe()  # the real probe, answered by the live server
+        scripted.stop()
+        return said
+
+    assistant._model_problem = probe_then_die
+    answer = assistant.ask("hello there")
+    assert answer.mode == "offline" and answer.exit_code == 0 and answer.error is None, answer.text
+    assert f"the model stopped answering (no model endpoint at {url})" in answer.notice
+
+
+def test_a_live_server_that_breaks_one_call_with_nothing_read_is_an_error(scripted, make_assistant):
+    """Still taking connections, it hung up on one call: a broken model, not a gone one (said, exit 1)."""
+    from netops.testing.ollama_server import Reply
+
+    scripted.push(Reply(hangup=True))
+    answer = make_assistant().ask("hello there")
+    assert answer.mode == "agent" and answer.exit_code == 1 and "broke off" in answer.error
