@@ -154,3 +154,60 @@ def test_a_live_server_that_breaks_one_call_with_nothing_read_is_an_error(script
     scripted.push(Reply(hangup=True))
     answer = make_assistant().ask("hello there")
     assert answer.mode == "agent" and answer.exit_code == 1 and "broke off" in answer.error
+
+
+SERVE = """
+import sys
+from netops.testing.ollama_server import ScriptedOllama, say
+srv = ScriptedOllama([say("r1 has one BGP neighbour, 198.51.100.2 [1].")]).start()
+print(srv.url, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_suspended_model_server_is_not_waited_for(make_assistant, agent_settings):
+    """SIGSTOP (or Ctrl+Z) of the model server after the probe: the kernel still takes its connections,
+    so it looks busy, but its process is stopped and will say nothing. Found at the first look (3 s),
+    answered offline from the evidence read and said why, instead of waiting out the deadline."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from netops.agent.events import ModeEvent
+
+    proc = subprocess.Popen([sys.executable, "-c", SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        assistant = make_assistant(agent_settings.model_copy(update={"ollama_url": url, "model_deadline": 60}))
+        events = []
+        for ev in assistant.events("bgp neighbours on r1"):
+            events.append(ev)
+            if isinstance(ev, ModeEvent):  # the probe found it up; stopped before the model is asked
+                assert ev.mode == "agent"
+                os.kill(proc.pid, signal.SIGSTOP)
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+        proc.kill()
+        proc.wait()
+    answer = _answer(events)
+    assert answer.mode == "offline" and answer.exit_code == 0 and answer.error is None, answer.text
+    assert f"the model server at {url} is suspended (process {proc.pid} was stopped" in answer.notice
+    assert "198.51.100.2" in answer.text
+
+
+def test_a_model_that_stalls_mid_answer_is_given_up(scripted, make_assistant, agent_settings, monkeypatch):
+    """Words came, then nothing (a hung server mid-answer): given up after MODEL_STALL seconds of
+    silence, the words so far shown as a partial answer that says why, not the whole deadline."""
+    import netops.assistant as assistant_mod
+    from netops.testing.ollama_server import Reply
+
+    monkeypatch.setattr(assistant_mod, "SERVER_CHECK", 0.5)
+    monkeypatch.setattr(assistant_mod, "MODEL_STALL", 1.0)
+    scripted.push(Reply(content="r1 has one BGP neighbour, 198.51.100.2 [1].", piece_chars=12, piece_delay=60))
+    events = list(make_assistant(agent_settings.model_copy(update={"model_deadline": 60}))
+                  .events("bgp neighbours on r1"))
+    answer = _answer(events)
+    assert answer.partial and answer.exit_code != 0, answer.text
+    assert f"the model at {scripted.url} stalled: no word for" in answer.error
+    assert "deadline" not in answer.text
