@@ -62,6 +62,8 @@ class ApprovalScreen(ModalScreen[bool]):
 
     APPROVE_AFTER = 1.0
     """Seconds of quiet (since the modal opened and since the key before) a deciding key needs."""
+    clock = staticmethod(time.monotonic)
+    """Where the screen reads the time for that (a test puts a clock it moves itself here)."""
     _DECIDING = frozenset({"a", "y", "d", "n", "enter", "space"})
     _READING = frozenset({"up", "down", "pageup", "pagedown", "home", "end"})
     """The keys that scroll the plan: reading it, not typing ahead, so they start no burst (PageDown
@@ -70,7 +72,7 @@ class ApprovalScreen(ModalScreen[bool]):
 
     def __init__(self, plan: Any, verdict: Any = None, summary: str = "") -> None:
         super().__init__()
-        self._busy_until = time.monotonic() + self.APPROVE_AFTER
+        self._busy_until = self.clock() + self.APPROVE_AFTER
         """A deciding key before this is typed ahead, not a decision."""
         self._held = False
         """This burst's held keys were said (once a burst)."""
@@ -104,7 +106,7 @@ class ApprovalScreen(ModalScreen[bool]):
                 "[b]d[/b] / [b]n[/b] / [b]Esc[/b] deny   [b]↑↓ PgUp PgDn[/b] scroll")
 
     def on_mount(self) -> None:
-        self._busy_until = time.monotonic() + self.APPROVE_AFTER
+        self._busy_until = self.clock() + self.APPROVE_AFTER
         self._fit(self.app.size.width, self.app.size.height)
         for deny in self.query("#deny"):
             deny.focus()
@@ -125,7 +127,7 @@ class ApprovalScreen(ModalScreen[bool]):
         """Runs before the key's binding: a key in a burst holds deciding keys back, and is
         itself held back if it would decide. Escape and the scroll keys start no burst (a scroll key
         in a burst extends it)."""
-        now = time.monotonic()
+        now = self.clock()
         typed_ahead = now < self._busy_until
         if event.key != "escape" and (typed_ahead or event.key not in self._READING):
             if not typed_ahead:  # a new burst, long after the plan opened
