@@ -247,6 +247,9 @@ class CtrlCCancels:
     def _handle(self, signum: int, frame: Any) -> None:
         import signal
 
+        from netops.cancel import signal_received
+
+        signal_received(signum)
         first = not self.token.cancelled
         why = ("cancelled by the user (Ctrl-C)" if signum == signal.SIGINT
                else f"terminated by {signal.Signals(signum).name}")

@@ -71,6 +71,8 @@ class ApprovalScreen(ModalScreen[bool]):
     """Seconds a deciding letter waits for the next key: none (or Enter) and it decides; another
     key and it was the first letter of a word typed into the modal, and decides nothing."""
     _LETTERS = {"a": True, "y": True, "d": False, "n": False}
+    clock = staticmethod(time.monotonic)
+    """Where the screen reads the time for that (a test puts a clock it moves itself here)."""
     _DECIDING = frozenset({"a", "y", "d", "n", "enter", "space"})
     _READING = frozenset({"up", "down", "pageup", "pagedown", "home", "end"})
     """The keys that scroll the plan: reading it, not typing ahead, so they start no burst (PageDown
@@ -79,7 +81,7 @@ class ApprovalScreen(ModalScreen[bool]):
 
     def __init__(self, plan: Any, verdict: Any = None, summary: str = "") -> None:
         super().__init__()
-        self._busy_until = time.monotonic() + self.APPROVE_AFTER
+        self._busy_until = self.clock() + self.APPROVE_AFTER
         """A deciding key before this is typed ahead, not a decision."""
         self._held = False
         """This burst's held keys were said (once a burst)."""
@@ -117,7 +119,7 @@ class ApprovalScreen(ModalScreen[bool]):
                 "[b]d[/b] / [b]n[/b] / [b]Esc[/b] deny   [b]↑↓ PgUp PgDn[/b] scroll")
 
     def on_mount(self) -> None:
-        self._busy_until = time.monotonic() + self.APPROVE_AFTER
+        self._busy_until = self.clock() + self.APPROVE_AFTER
         self._fit(self.app.size.width, self.app.size.height)
         for deny in self.query("#deny"):
             deny.focus()
@@ -138,7 +140,7 @@ class ApprovalScreen(ModalScreen[bool]):
         """Runs before the key's binding: a key in a burst holds deciding keys back, and is
         itself held back if it would decide. Escape and the scroll keys start no burst (a scroll key
         in a burst extends it)."""
-        now = time.monotonic()
+        now = self.clock()
         if self._pending is not None and self._after_letter(event):
             return
         typed_ahead = now < self._busy_until
@@ -181,7 +183,7 @@ class ApprovalScreen(ModalScreen[bool]):
         if event.key == "enter":
             self._decide(approve)
             return True
-        self._busy_until = max(self._busy_until, time.monotonic() + self.APPROVE_AFTER)
+        self._busy_until = max(self._busy_until, self.clock() + self.APPROVE_AFTER)
         self._held, self._opening = True, False  # said here; the rest of the word is held back unsaid
         typed = letter + (event.character if event.is_printable and event.character else "")
         self.notify(f"'{typed}…' looks like a word typed into the approval: nothing decided. Press a or y on its "
