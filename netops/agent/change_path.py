@@ -111,6 +111,8 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
 
     if (undo := answer_revert(question, ctx, toolbox, mode="agent", model=model, previous=previous or [])) is not None:
         return undo  # "revert what alice changed on r2": the change and the vetted way back, as offline
+    if history_asked(question, ctx):
+        return None  # "did the drain work?": what netops's audit log recorded (the router's), not a change
     m = match_for(question, ctx, toolbox)
     if m is not None and _dry_runnable(m):
         return _answer(question, describe_dry_run(m, ctx, toolbox), "agent", model, m, ctx, toolbox,
@@ -218,6 +220,18 @@ def refused(question: str, m: ChangeMatch, hosts: list[str]) -> bool:
     return m.kind == "unmatched" and not hypothetical(question) and not _asks_what_happened(question, hosts)
 
 
+def history_asked(question: str, ctx: "ToolContext") -> bool:
+    """Does ``question`` ask what netops changed, or how a change it made ended ("what changed on
+    r2?", "did the drain work?", "who approved the drain on r3?", "when was r3 drained and by
+    whom?")? The router answers it from the audit log; the change matcher, which would read the
+    change's name as a hypothetical and show its dry run, is not asked."""
+    from netops.agent.router import route
+
+    hosts = _hosts(ctx)
+    r = route(question, hosts) if hosts else None
+    return r is not None and r.kind == "tool" and r.tool == "change_history"
+
+
 def _routed_read(question: str, hosts: list[str], ctx: "ToolContext | None" = None) -> bool:
     """Does the router read a device for ``question`` (with ``ctx``, as the offline path routes it:
     devices named by a group too, "is the lab ok after the change?")?"""
@@ -278,6 +292,8 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox",
 
     if (undo := answer_revert(question, ctx, toolbox, mode="offline", previous=previous or [])) is not None:
         return undo  # "undo the last change on r1": the change, and the vetted playbook that does the opposite
+    if history_asked(question, ctx):
+        return None  # "did the drain work?", "who approved the drain?": the audit log answers, no dry run
     m = match_for(question, ctx, toolbox)
     if m is None or m.kind == "none":
         return None

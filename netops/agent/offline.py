@@ -200,16 +200,57 @@ HISTORY_PER_DEVICE = 5
 """How many of a device's changes "what changed on r2?" lists (newest first)."""
 
 
-def recorded_history(ctx: Any, hosts: list[str], window: Any = None) -> dict[str, list[Any]] | None:
+def recorded_history(ctx: Any, hosts: list[str], window: Any = None, action: str | None = None) -> dict[str, list[Any]] | None:
     """Each host's newest changes in the audit log (``apply`` records, newest first), for "what
     changed on r2?", within ``window`` (a :class:`netops.agent.window.Window` understood, else
-    all); None when there is no audit log to read."""
+    all); with ``action`` ("drain": "did the drain work?"), only the playbooks that do it (by the
+    action word of their name: router-drain, not router-undrain); None when there is no audit log."""
     audit = ctx.get_audit()
     if audit is None:
         return None
-    if window is None or not window.understood:
-        return {h: audit.changes(h, HISTORY_PER_DEVICE) for h in hosts}
-    return {h: audit.changes(h, HISTORY_PER_DEVICE, since=window.start, until=window.end) for h in hosts}
+    within = {} if window is None or not window.understood else {"since": window.start, "until": window.end}
+    if action is None:
+        return {h: audit.changes(h, HISTORY_PER_DEVICE, **within) for h in hosts}
+    return {h: [r for r in audit.changes(h, 200, **within) if _does(r, action)][:HISTORY_PER_DEVICE] for h in hosts}
+
+
+def _does(rec: Any, action: str) -> bool:
+    return action in str(rec.payload.get("playbook") or "").lower().split("-")
+
+
+def action_asked(question: str) -> str | None:
+    """The playbook action a history question names ("did the drain work?": drain; "who undrained
+    r3?": undrain; "what changed on r2?": None), read with the change matcher's own action words."""
+    import re as _re
+
+    from netops.agent.intent import ACTION_SYNONYMS, action_base
+
+    for word in _re.findall(r"[a-z][a-z-]*", question.lower()):
+        base = action_base(word)
+        for action, synonyms in ACTION_SYNONYMS.items():
+            if base is not None and base in synonyms and action in ("drain", "undrain", "shutdown", "enable", "clear"):
+                return action
+    return None
+
+
+def run_of(ctx: Any, host: str, rec: Any) -> dict[str, Any]:
+    """How the run that made change ``rec`` on ``host`` was decided and ended, from its plan's
+    records: ``by`` (who approved it), ``state`` (the host's end state: verified, rolled_back,
+    failed...); empty when the log holds no plan for it."""
+    from netops.agent.revert import _plan_of
+
+    audit = ctx.get_audit()
+    plan = _plan_of(audit, rec, host) if audit is not None else None
+    if plan is None:
+        return {}
+    out: dict[str, Any] = {"asked": plan.payload.get("intent")}
+    for r in audit.of_plan(plan.seq):
+        if r.kind == "approval":
+            out["by"] = r.payload.get("by")
+        elif r.kind == "result":
+            state = ((r.payload.get("hosts") or {}).get(host) or {}).get("state")
+            out["state"] = state or ("interrupted" if r.payload.get("interrupted") else None)
+    return out
 
 
 def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any) -> tuple[dict[str, Any], dict[str, int]]:
@@ -237,8 +278,9 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
     except (OverflowError, ValueError):  # "in the last 3000000 weeks", "since 0001-01-01": past the calendar
         m = _WINDOWISH.search(question)
         window = Window(None, None, " ".join(m.group(0).split()) if m else "in the question", understood=False)
-    changes = recorded_history(ctx, hosts, window)
-    before, after = history_around(ctx, changes, window)
+    action = action_asked(question)
+    changes = recorded_history(ctx, hosts, window, action)
+    before, after = history_around(ctx, changes, window) if action is None else ({}, {})
     rolled = rolled_back_records(ctx, changes or {})  # a change its run rolled back is said so
     rolled.update(rolled_back_records(ctx, {h: rec for h, rec in before.items() if rec is not None}))
     if records is not None:
@@ -248,8 +290,9 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
                        if rec is not None)
     from netops.agent.router import device_change_log
 
+    runs = {rec.seq: run_of(ctx, h, rec) for h, recs in (changes or {}).items() for rec in recs}
     return history_summary(changes, window=window, before=before, after=after, device_log=device_change_log(question),
-                           rolled=rolled)
+                           rolled=rolled, runs=runs, action=action)
 
 
 def change_record(host: str, rec: Any, *, before: bool = False, back: Any = None) -> dict[str, Any]:
@@ -300,7 +343,18 @@ def local_time(ts: str) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or 'local'}"
 
 
-def _change_said(rec: Any, back: Any = None) -> str:
+def _run_said(run: dict[str, Any] | None) -> str:
+    """"; approved by bob; verified" for a change's run (:func:`run_of`); empty when unknown."""
+    if not run:
+        return ""
+    state = {"verified": "verified by its post-checks", "rolled_back": "rolled back (a post-check failed)",
+             "failed": "failed", "skipped": "skipped", "interrupted": "interrupted"}.get(run.get("state") or "",
+                                                                                    run.get("state") or "")
+    said = [f"approved by {run['by']}" if run.get("by") else "", state]
+    return "".join(f"; {x}" for x in said if x)
+
+
+def _change_said(rec: Any, back: Any = None, run: dict[str, Any] | None = None) -> str:
     """One change as the answers say it; ``back``: the record of its run rolling it back, if any
     (:func:`netops.agent.revert.rolled_back`): the device is as it was before it, or the rollback failed."""
     actor = getattr(rec, "actor", None)
@@ -309,7 +363,7 @@ def _change_said(rec: Any, back: Any = None) -> str:
         else f"; its rollback failed: `netops audit show {back.seq}`")
     return (f"{rec.payload.get('playbook') or 'a change'}{f' by {actor}' if actor else ''} at "
             f"{local_time(rec.ts)} ({'applied' if rec.payload.get('ok') else 'failed'}"
-            f"{_commands_said(rec.payload.get('commands'))}; `netops audit show {rec.seq}`{undone})")
+            f"{_commands_said(rec.payload.get('commands'))}{_run_said(run)}; `netops audit show {rec.seq}`{undone})")
 
 
 def rolled_back_records(ctx: Any, changes: "dict[str, Any]") -> dict[int, Any]:
@@ -347,7 +401,8 @@ def _commands_said(commands: Any) -> str:
 
 def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: Any = None,
                     before: dict[str, Any] | None = None, after: dict[str, int] | None = None,
-                    device_log: str | None = None, rolled: dict[int, Any] | None = None) -> str:
+                    device_log: str | None = None, rolled: dict[int, Any] | None = None,
+                    runs: dict[int, Any] | None = None, action: str | None = None) -> str:
     """The Found line for "what changed on r2?": the changes netops recorded on each device (its
     audit log; a host's value is one record, a list of them newest first, or None), who made each
     one, and plainly that changes made outside netops are not in it. With a ``window`` (the
@@ -365,12 +420,20 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
     within = window is not None and window.understood
     when = f" {window.said}" if within else ""
     rolled = rolled or {}
-    said = [f"{h}: {_change_said(rec, rolled.get(rec.seq))}" for h, recs in listed.items() for rec in recs]
+    runs = runs or {}
+    said = [f"{h}: {_change_said(rec, rolled.get(rec.seq), runs.get(rec.seq))}" for h, recs in listed.items() for rec in recs]
     none = [h for h, recs in listed.items() if not recs]
     several = any(len(recs) > 1 for recs in listed.values())
     lines = [(f"**Found:** the changes netops made on each device{when}, newest first (up to "
               f"{HISTORY_PER_DEVICE} each), from its audit log" if several else
               f"**Found:** the last change netops made on each device{when}, from its audit log") + tail + ":"]
+    if action is not None:  # "did the drain work?": that action's changes only
+        kind = {"drain": "drain", "undrain": "undrain", "shutdown": "shutdown", "enable": "re-enable",
+                "clear": "session clear"}.get(action, action)
+        lines = [(f"**Found:** the {kind}s netops made{when} (playbooks that {action}), newest first, with who approved "
+                  f"each and how its run ended, from its audit log" if several else
+                  f"**Found:** the last {kind} netops made on each device{when}, who approved it and how its run "
+                  f"ended, from its audit log") + tail + ":"]
     if window is not None and not window.understood:
         lines[0] = lines[0][:-1] + (f' (the time window "{window.said}" was not understood, so no window is '
                                     "applied: these are the newest changes of any time):")
@@ -385,7 +448,7 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
                          f"later change{'s' if later > 1 else ''} (ask without the window to see them)")
             lines.append(line)
     elif none:
-        lines.append(f"- no change recorded on {', '.join(none)}")
+        lines.append(f"- no {kind if action is not None else 'change'} recorded on {', '.join(none)}")
     lines.append("")  # a paragraph of its own, not a continuation of the last bullet
     if unread:
         lines += [unread, ""]
@@ -507,6 +570,29 @@ def drain_state(text: str) -> str:
     return f"- not drained: neither {looked.replace(' and ', ' nor ')} is in the running configuration"
 
 
+def piped_config(text: str, pipe: str, *, redacted: bool = False) -> str:
+    """The running configuration through the line filters said after it (``| include max-metric``),
+    run here on the redacted text as every filter is (:mod:`netops.devices.linefilter`); a pattern
+    netops does not run (three or more open-ended repeats, a repeated group) is one line saying so."""
+    from netops.devices.linefilter import apply_filters, local_filters
+    from netops.errors import PolicyViolation
+
+    shown = pipe.replace("`", "'")
+    try:
+        found = local_filters("show running-config " + pipe)
+    except PolicyViolation as exc:
+        return f"- the filter `{shown}` was not run: {exc.message}"
+    if found is None:
+        return f"- the filter `{shown}` is not one netops runs (| include, | exclude, | begin, | section)"
+    kept = apply_filters(text.strip(), found[1]).strip("\n")
+    if not kept.strip():
+        return f"- no line of the running configuration matches `{shown}`"
+    cut = kept[:CONFIG_CHARS].rsplit("\n", 1)[0] if len(kept) > CONFIG_CHARS else kept
+    more = kept.count("\n") - cut.count("\n")
+    return (f"The running configuration{' (redacted)' if redacted else ''} `{shown}`:\n\n```\n{cut}\n```"
+            + (f"\n\n({more} more lines)" if more else ""))
+
+
 def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     """One or more Markdown lines for one host's typed state."""
     if getter == "bgp_neighbors":
@@ -591,6 +677,8 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             f", up {duration(data.uptime_seconds)}" if data.uptime_seconds else "")
     if getter == "config" and extra.get("_drain"):
         return drain_state(data.text)
+    if getter == "config" and extra.get("_pipe"):
+        return piped_config(data.text, str(extra["_pipe"]), redacted=bool(getattr(data, "redacted", False)))
     if getter == "config":
         text, what = data.text.strip(), "running configuration"
         section = extra.get("_section")

@@ -617,6 +617,25 @@ _DEVICE_CHANGE_LOG_WORDS = (
     r"\bshow\s+(?:system\s+)?commit(?:\s+(?:list|changes))?\b|\bshow\s+archive(?:\s+log(?:\s+config(?:\s+all)?)?)?\b|"
     r"\bshow\s+configuration\s+(?:commit(?:\s+list)?|history|changes)\b|\b(?:config(?:uration)?|commit)\s+"
     r"(?:history|log|archive)s?\b|\bcommits?\s+(?:list|made)\b")
+# A question about a change already made, worded around it ("did the drain work?", "who approved the
+# drain?", "did the drain on r3 succeed?", "when was r3 drained and by whom?", "was the drain rolled
+# back?"): who made it, when, who approved it and how it ended are in netops's audit log (followup35;
+# these got the drain's dry run, as if they asked what a drain would do)
+_RUN_NOUN = (r"(?:drain|undrain|change|changes|maintenance|rollback|roll-?back|playbook|run|push|shutdown|shut|"
+             r"clear|undo|revert|cost[\s-]?(?:out|in))")
+_CHANGE_OUTCOME_WORDS = (
+    rf"\b(?:did|has|have)\s+(?:the|that|this|my|our|your|last|latest|[a-z]+'s)\s+(?:[\w-]+\s+){{0,2}}?{_RUN_NOUN}\b"
+    r"[^?.;!\n]{0,40}?\b(?:work(?:ed)?|succeed(?:ed)?|fail(?:ed)?|go\s+(?:through|ok|okay|well|fine)|gone\s+through|"
+    r"complete[ds]?|finish(?:ed)?|pass(?:ed)?|get\s+(?:approved|applied|verified|rolled\s+back|denied)|verif(?:y|ied)|"
+    r"stick|take\s+effect|been\s+(?:approved|applied|verified|rolled\s+back|denied))\b|"
+    r"\bwho\s+(?:approved|authori[sz]ed|ran|did|made|requested|applied|pushed|signed\s+off|denied|cancel+ed|"
+    r"ordered|drained|undrained)\b|\bby\s+whom\b|"
+    r"\bwhen\s+(?:was|were)\s+[^?.;!\n]{1,40}?\b(?:drained|undrained|approved|applied)\b|"
+    rf"\bwhen\s+(?:was|did)\s+(?:the|that|this|my|our|last|latest)\s+(?:[\w-]+\s+){{0,2}}?{_RUN_NOUN}\b|"
+    rf"\b(?:was|were|is)\s+(?:the|that|this|my|our|last|latest|[a-z]+'s)\s+(?:[\w-]+\s+){{0,2}}?{_RUN_NOUN}\b"
+    r"[^?.;!\n]{0,40}?\b(?:approved|verified|rolled\s+back|successful|applied|denied|cancel+ed|completed|ok|okay|"
+    r"a\s+success|done)\b")
+_CHANGE_OUTCOME = re.compile(_CHANGE_OUTCOME_WORDS, re.IGNORECASE)
 _CHANGE_HISTORY = re.compile(
     r"\b(?:what(?:'s|s)?|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?"
     r"(?:been\s+)?changed\b|"
@@ -625,7 +644,7 @@ _CHANGE_HISTORY = re.compile(
     r"modif(?:y|ied)|edit(?:ed)?)\b|"
     r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
     r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
-    + _DEVICE_CHANGE_LOG_WORDS, re.IGNORECASE)
+    + _DEVICE_CHANGE_LOG_WORDS + r"|" + _CHANGE_OUTCOME_WORDS, re.IGNORECASE)
 # the words that ask for a device's own commit or archive log ("show system commit", "show archive log
 # config all", "commit history"): netops does not read it; its own audit log answers
 _DEVICE_CHANGE_LOG = re.compile(_DEVICE_CHANGE_LOG_WORDS, re.IGNORECASE)
@@ -733,7 +752,7 @@ def change_history(question: str, named: bool = True) -> bool:
     if any(_CLAUSE_REQUEST.match(c) and not _CHANGE_HISTORY.search(c) for c in _CLAUSE_END.split(question)[1:]):
         return False  # "did someone change r1's description? set it to uplink": the request after it
     return named or bool(_BARE_HISTORY.match(question)) or (
-        bool(_HISTORY_WHEN.search(question)) and not _HISTORY_SPEC.search(question))
+        bool(_HISTORY_WHEN.search(question) or _CHANGE_OUTCOME.search(question)) and not _HISTORY_SPEC.search(question))
 
 
 def device_restarted(question: str, words: list[str]) -> bool:
@@ -1187,7 +1206,12 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             if (vrf := vrf_in(question)) is not None:  # "bgp peers of r1 in vrf CUST-A"
                 args["vrf"] = vrf
         route_ = Route("tool", best, spec["tool"], args, scores[best])
-        if best == "config":
+        if best == "config" and (pipe := config_pipe(question, hosts)):
+            # "show run | include max-metric on r3": the lines the filter keeps, run by netops on the
+            # redacted text (netops.devices.linefilter), not the whole configuration; the pattern's
+            # words pick no section ("| include bgp" is every line with bgp, not the router bgp block)
+            route_.args["_pipe"] = pipe
+        elif best == "config":
             route_.args["_section"] = next((CONFIG_SECTIONS[w] for w in words if w in CONFIG_SECTIONS), None)
             if ents["interfaces"]:  # "the config of eth-r2 on r1": that interface's lines only
                 route_.args["_interfaces"] = ents["interfaces"]
@@ -1834,6 +1858,25 @@ def group_health(question: str, hosts: list[str], groups: dict[str, list[str]],
         return (Route("tool", r.intent, r.tool, {**r.args, "hosts": read}, r.score, reason=r.reason),
                 [f"{group} read as {', '.join(read)} (the inventory group {group})"])
     return None
+
+
+# "show run | include X", "show running-config | i bgp on r1", "r3# sh run | begin router ospf": the
+# line filters a CLI user types after the configuration read, up to a device named at the end
+_CONFIG_PIPE = re.compile(r"(?<![\w|])\|\s*(?:include|inc|i|exclude|e|begin|section|sec|grep|match)\b.*$", re.IGNORECASE)
+
+
+def config_pipe(question: str, hosts: list[str]) -> str | None:
+    """The line filters said after a configuration read ("| include max-metric"), without a device
+    the words name at their end ("... on r3", "... for r1"), or None."""
+    m = _CONFIG_PIPE.search(question.strip())
+    if m is None:
+        return None
+    pipe = m.group(0).strip().rstrip("?").strip()
+    names = "|".join(map(re.escape, sorted(hosts, key=len, reverse=True)))
+    if names:
+        pipe = re.sub(rf"\s+(?:on|for|from|of|at)\s+(?:router\s+|device\s+)?(?:{names})\s*$", "", pipe,
+                      flags=re.IGNORECASE).strip()
+    return pipe if re.search(r"\|\s*\S+\s+\S", pipe) else None
 
 
 # A question whether a router is drained: "is r3 drained?", "is r3 still in maintenance?", "is traffic

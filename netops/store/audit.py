@@ -415,6 +415,14 @@ class AuditLog:
             raise NotFoundError(f"no audit record with seq {seq}", hint="netops audit list")
         return self._row(rows[0])
 
+    def of_plan(self, plan_seq: int) -> list[AuditRecord]:
+        """The records that name ``plan_seq`` as their plan (its ``approval`` or ``denial``, its run's
+        ``result``), oldest first: how the run of that plan was decided and how it ended."""
+        with self._lock:
+            rows = self._read("SELECT * FROM audit WHERE json_extract(payload, '$.plan_seq') = ? ORDER BY seq",
+                              (int(plan_seq),))
+        return [self._row(r) for r in rows]
+
     def last_change(self, host: str) -> AuditRecord | None:
         """The newest ``apply`` record on ``host`` (a playbook's configuration sent to it), or None."""
         return next(iter(self.changes(host, 1)), None)

@@ -121,7 +121,18 @@ def test_a_hypothetical_change_is_answered_with_its_dry_run_and_never_asks_appro
     assert not scripted.requests and not fake_transport.configs  # the model was never asked
 
 
-@pytest.mark.parametrize("question", ["is r2 drained?", "who drained r2", "don't drain r2"])
+@pytest.mark.parametrize("question", ["who drained r2", "did the drain on r2 work?", "who approved the drain?"])
+def test_a_question_about_a_done_change_is_answered_from_the_audit_log(scripted, make_assistant, change_settings,
+                                                                      fake_transport, question):
+    """followup35: a change already made, asked about in its own words, is the audit log's (who, when,
+    approved by whom, how it ended), never the change's dry run or a plan."""
+    scripted.push(say("Draining moves traffic away from r2."))
+    answer = make_assistant(change_settings, approver=None).ask(question)
+    assert "findings from its audit log" in answer.text, answer.text
+    assert not [c for c in answer.tool_calls if c.tool in ("playbook_run", "playbook_plan")] and not answer.approvals
+
+
+@pytest.mark.parametrize("question", ["is r2 drained?", "don't drain r2"])
 def test_a_question_about_a_done_change_or_a_refusal_goes_to_the_model(scripted, make_assistant, change_settings,
                                                                        fake_transport, question):
     scripted.push(say("Draining moves traffic away from r2."))
