@@ -37,6 +37,12 @@ knows them all: a short question ("what is the hold timer?", 0.53 against RFC 42
 from a long passage that answers it. On bench/questions/grounding.jsonl no unanswerable question
 (tuning or held out) has all its words in one passage (at most 90% of them, at similarity 0.43),
 and every answerable one that does already passed 0.55: its figures do not move."""
+MIN_SENTENCE_SIMILARITY = 0.6
+"""... or at least this between the question and one sentence of its three closest passages, when
+every word of the question is known to the documents (:func:`_sentence_similarity`). On the team
+documents of bench/questions/teamdocs.jsonl, answerable questions refused at 0.35-0.54 had a
+sentence at 0.63-0.72 (a bundle member suspended; who approves an emergency change); near-miss
+unanswerable ones whose every word the documents know stayed at 0.39-0.56."""
 MIN_COVERAGE_WITH_SIMILARITY = 0.3
 MIN_COVERAGE = 0.5
 """Lexical-only index: below this weighted coverage in the best passage the documents do not
@@ -181,9 +187,10 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
         return Coverage(False, 0.0, reason="no passage matched")
     if not terms:
         return Coverage(True, 1.0, reason="the question has no content words to check")
-    total, df = counts(terms) if counts is not None else (0, {})
+    total, df = _counts(subject(question), terms, counts) if counts is not None else (0, {})
     weights = _weights(terms, total, df)
     unknown = [t for t in terms if counts is not None and df.get(t, 0) == 0 and t not in GENERIC]
+    named = _identifiers(subject(question), unknown)
     spelled = _spelled_out(subject(question), terms, expand)
     best, best_missing = 0.0, terms
     for text in passages:
@@ -193,6 +200,11 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
         shares.append(share)
         if share > best:
             best, best_missing = share, [t for t in terms if t not in found]
+    if named:
+        # the question names a thing (a model, an optic, a release) the documents never mention: what
+        # they say about its neighbour ("AS-7000 supports 32 port-channels") does not answer it
+        return Coverage(False, best, None, unknown, best_missing,
+                        f"{', '.join(named)} occur{'s' if len(named) == 1 else ''} nowhere in the documents")
     similarity = None
     if embed is not None:
         try:
@@ -212,7 +224,19 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
         # that say what it is about (one word alone, "routing", is in almost any passage)
         all_words = best >= 0.99 and counts is not None and not unknown and \
             len([t for t in terms if t not in GENERIC]) >= 2
-        if similarity < (MIN_SIMILARITY_ALL_WORDS if all_words else MIN_SIMILARITY):
+        bar = MIN_SIMILARITY_ALL_WORDS if all_words else MIN_SIMILARITY
+        if similarity < bar and counts is not None and not unknown and best >= MIN_COVERAGE_WITH_SIMILARITY:
+            # the passage judged at its best sentence: a short paraphrase ("why would a bundle member
+            # show as suspended?") embeds far from a whole passage and close to the one sentence that
+            # answers it ("Members of different speeds are suspended, not bundled"); only when every
+            # word of the question is known to the documents (a word they never use is a thing they
+            # do not cover)
+            try:
+                similarity = max(similarity, _sentence_similarity(vectors, focus[:3], embed))
+            except Exception:  # no sentence signal: the passage's stands
+                pass
+            bar = min(bar, MIN_SENTENCE_SIMILARITY) if similarity >= MIN_SENTENCE_SIMILARITY else bar
+        if similarity < bar:
             return Coverage(False, best, similarity, unknown, best_missing,
                             f"the closest passage is about something else (similarity {similarity:.2f})")
         if best < MIN_COVERAGE_WITH_SIMILARITY:
@@ -226,6 +250,61 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
         return Coverage(False, best, similarity, unknown, best_missing,
                         f"{', '.join(unknown)} occur{'s' if len(unknown) == 1 else ''} nowhere in the documents")
     return Coverage(True, best, similarity, unknown, best_missing, "")
+
+
+def _sentence_similarity(vectors: list, passages: Sequence[str], embed: Callable) -> float:
+    """The best cosine between the question (``vectors``) and one sentence of ``passages``: a
+    table row or a list item counts as a sentence; one of fewer than three content words does not
+    (a heading, "Check first")."""
+    from netops.agent.answer_check import _cos, split_sentences
+
+    best = 0.0
+    for text in passages:
+        body = text.split(": ", 1)[1] if ": " in text[:80] else text  # the citation prefix
+        for a, b in split_sentences(body):
+            sentence = body[a:b].strip()
+            if len(facts.content_words(sentence)) < 3:
+                continue
+            vec = embed(sentence[:400])
+            best = max(best, *(_cos(q, vec) for q in vectors))
+    return best
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]")
+
+
+def _surfaces(question: str) -> dict[str, list[str]]:
+    """Each content term of ``question`` (stemmed) with the words it was written as, digits kept:
+    "escalated" for ``escalat``, "10G-LR" for ``g-lr``."""
+    out: dict[str, list[str]] = {}
+    for token in _TOKEN.findall(question):
+        for term in facts.content_words(token):
+            out.setdefault(term, [])
+            if token.lower() not in out[term]:
+                out[term].append(token.lower())
+    return out
+
+
+def _counts(question: str, terms: list[str], counts: Callable) -> tuple[int, dict[str, int]]:
+    """Document frequencies of ``terms``; a term the index does not know by its stem is asked again
+    as the question wrote it: the index stems its own way (``escalat`` is not its ``escalate``) and
+    keeps the digits of "10G-LR", which the stem loses. Either way found, it is known."""
+    total, df = counts(terms)
+    df = dict(df)
+    surfaces = _surfaces(question)
+    retry = {form: t for t in terms if not df.get(t) for form in surfaces.get(t, ()) if form != t}
+    if retry:
+        _, again = counts(list(retry))
+        for form, n in again.items():
+            df[retry[form]] = max(df.get(retry[form], 0), n)
+    return total, df
+
+
+def _identifiers(question: str, unknown: list[str]) -> list[str]:
+    """The ``unknown`` terms the question wrote with a digit in them (AS-9000, 100G-ZR, RX-400): the
+    name of a thing, which the documents either name or do not answer about."""
+    surfaces = _surfaces(question)
+    return [form for t in unknown for form in surfaces.get(t, ())[:1] if any(ch.isdigit() for ch in form)]
 
 
 def _spelled_out(question: str, terms: list[str], expand: Any) -> dict[str, list[set[str]]]:
