@@ -222,15 +222,16 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
         # With an embedder, meaning decides; words only catch a passage that shares almost none.
         # every word of the question in one passage, the index knowing them all, and at least two
         # that say what it is about (one word alone, "routing", is in almost any passage)
-        all_words = best >= 0.99 and counts is not None and not unknown and \
-            len([t for t in terms if t not in GENERIC]) >= 2
+        subject_words = len([t for t in terms if t not in GENERIC])
+        all_words = best >= 0.99 and counts is not None and not unknown and subject_words >= 2
         bar = MIN_SIMILARITY_ALL_WORDS if all_words else MIN_SIMILARITY
-        if similarity < bar and counts is not None and not unknown and best >= MIN_COVERAGE_WITH_SIMILARITY:
+        if similarity < bar and counts is not None and not unknown and subject_words >= 2 \
+                and best >= MIN_COVERAGE_WITH_SIMILARITY:
             # the passage judged at its best sentence: a short paraphrase ("why would a bundle member
             # show as suspended?") embeds far from a whole passage and close to the one sentence that
             # answers it ("Members of different speeds are suspended, not bundled"); only when every
             # word of the question is known to the documents (a word they never use is a thing they
-            # do not cover)
+            # do not cover), and at least two say what it is about ("routing" is in some sentence)
             try:
                 similarity = max(similarity, _sentence_similarity(vectors, focus[:3], embed))
             except Exception:  # no sentence signal: the passage's stands
@@ -308,13 +309,15 @@ def _identifiers(question: str, unknown: list[str], counts: Callable) -> list[st
     """The ``unknown`` terms the question wrote with a digit in them (AS-9000, 100G-ZR, RX-400): the
     name of a thing, which the documents either name or do not answer about. Not an address
     ("fec0::/10" is a value the text may spell in binary), and not a compound whose every part the
-    documents know ("IPv4-only": IPv4 and only)."""
+    documents know ("IPv4-only": IPv4 and only), nor one they write with a hyphen ("RIPv2": RIP-2)."""
     surfaces = _surfaces(_ADDRESS.sub(" ", question))
     out = []
     for t in unknown:
         for form in surfaces.get(t, ())[:1]:
             if not any(ch.isdigit() for ch in form):
                 continue
+            if (m := re.fullmatch(r"([a-z]+?)v?-?(\d+)", form)) and any(counts([f"{m[1]}-{m[2]}"])[1].values()):
+                continue  # "RIPv2" the documents write "RIP-2"
             parts = [x for x in form.split("-") if len(x) > 1 and x not in facts.STOPWORDS]
             _, df = counts(parts)
             if any(not df.get(x) for x in parts):
