@@ -50,7 +50,20 @@ answer the question ..."""
 MIN_COVERAGE_WITH_UNKNOWN = 0.7
 """... and a question with a word the index has never seen needs this much."""
 
-GENERIC = frozenset(facts.stem(w) for w in """
+def term(word: str) -> str:
+    """A word as the verdict compares it: :func:`facts.stem` and a silent final e dropped, so
+    "escalated" meets a runbook's "Escalate", "loses" "lose", "bundled" "bundle" and "times" "time"
+    (the stem alone keeps them apart)."""
+    w = facts.stem(word)
+    return w[:-1] if w.endswith("e") and len(w) >= 4 and w[-2] not in "aeiou" else w
+
+
+def words(text: str) -> set[str]:
+    """The content words of ``text`` (:func:`facts.content_words`) as :func:`term` spells them."""
+    return {term(w) for w in facts.content_words(text)}
+
+
+GENERIC = frozenset(term(w) for w in """
 lowest highest minimum maximum min max default value values mean meaning means happen happens
 difference differ work works purpose role kind type number many much long often large small big
 allowed suggested recommended typical typically describe define definition explain called name
@@ -58,13 +71,13 @@ named exactly exist exists need needs happen used usual normal possible main dif
 """.split())
 """Words that shape a question without saying what it is about: they weigh little."""
 
-FRAME = frozenset(facts.stem(w) for w in """
+FRAME = frozenset(term(w) for w in """
 say says said tell tells mention mentions mentioned recommend recommends suggest suggests advise advises
 cover covers written write anything something info information guidance advice know
 """.split())
 """The frame around a knowledge question ("what does ... say about", "tell me about", "what do we know
 about"): it asks for the documents' words, it is not a subject they must share."""
-SOURCE_KINDS = frozenset(facts.stem(w) for w in """
+SOURCE_KINDS = frozenset(term(w) for w in """
 runbook runbooks rfc rfcs spec specs specification specifications documentation doc docs manual manuals
 wiki kb ietf team team's
 """.split())
@@ -107,7 +120,7 @@ def subject(question: str) -> str:
     def drop(m: re.Match) -> str:
         if re.match(r"\s*\d", m.string[m.end():]):  # "RFC 4271" names a document: kept
             return m.group(0)
-        return " " if facts.stem(m.group(0).lower()) in FRAME | SOURCE_KINDS else m.group(0)
+        return " " if term(m.group(0).lower()) in FRAME | SOURCE_KINDS else m.group(0)
 
     out = re.sub(r"[A-Za-z][A-Za-z'\-]*", drop, _SOURCE_PHRASES.sub(" ", question))
     out = " ".join(out.split())
@@ -141,14 +154,14 @@ def preferred(question: str) -> Callable[[Any], bool] | None:
     about = set(question_terms(question))
 
     def first(chunk: Any) -> bool:
-        return _of_kind(chunk, kind) and bool(facts.content_words(f"{chunk.section_title} {chunk.text}") & about)
+        return _of_kind(chunk, kind) and bool(words(f"{chunk.section_title} {chunk.text}") & about)
 
     return first
 
 
 def question_terms(question: str) -> list[str]:
     """The content words (stemmed) of the question's :func:`subject`."""
-    return list(dict.fromkeys(facts.content_words(subject(question))))
+    return list(dict.fromkeys(words(subject(question))))
 
 
 def _weights(terms: list[str], total: int, df: dict[str, int]) -> dict[str, float]:
@@ -194,8 +207,8 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
     spelled = _spelled_out(subject(question), terms, expand)
     best, best_missing = 0.0, terms
     for text in passages:
-        words = facts.content_words(text)
-        found = [t for t in terms if t in words or any(alt <= words for alt in spelled.get(t, ()))]
+        held = words(text)
+        found = [t for t in terms if t in held or any(alt <= held for alt in spelled.get(t, ()))]
         share = sum(weights[t] for t in found) / sum(weights.values())
         shares.append(share)
         if share > best:
@@ -279,10 +292,10 @@ def _surfaces(question: str) -> dict[str, list[str]]:
     "escalated" for ``escalat``, "10G-LR" for ``g-lr``."""
     out: dict[str, list[str]] = {}
     for token in _TOKEN.findall(question):
-        for term in facts.content_words(token):
-            out.setdefault(term, [])
-            if token.lower() not in out[term]:
-                out[term].append(token.lower())
+        for t in words(token):
+            out.setdefault(t, [])
+            if token.lower() not in out[t]:
+                out[t].append(token.lower())
     return out
 
 
@@ -308,8 +321,8 @@ _ADDRESS = re.compile(r"\b[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,}(?:/\d+)?|\b\
 def _identifiers(question: str, unknown: list[str], counts: Callable) -> list[str]:
     """The ``unknown`` terms the question wrote with a digit in them (AS-9000, 100G-ZR, RX-400): the
     name of a thing, which the documents either name or do not answer about. Not an address
-    ("fec0::/10" is a value the text may spell in binary), and not a compound whose every part the
-    documents know ("IPv4-only": IPv4 and only), nor one they write with a hyphen ("RIPv2": RIP-2)."""
+    ("fec0::/10" is a value the text may spell in binary), not a known name with plain words hyphened
+    on (:func:`_known_core`: "IPv4-only"), nor one the documents write with a hyphen ("RIPv2": RIP-2)."""
     surfaces = _surfaces(_ADDRESS.sub(" ", question))
     out = []
     for t in unknown:
@@ -318,11 +331,31 @@ def _identifiers(question: str, unknown: list[str], counts: Callable) -> list[st
                 continue
             if (m := re.fullmatch(r"([a-z]+?)v?-?(\d+)", form)) and any(counts([f"{m[1]}-{m[2]}"])[1].values()):
                 continue  # "RIPv2" the documents write "RIP-2"
-            parts = [x for x in form.split("-") if len(x) > 1 and x not in facts.STOPWORDS]
-            _, df = counts(parts)
-            if any(not df.get(x) for x in parts):
+            if not _known_core(form, counts):
                 out.append(form)
     return out
+
+
+def _known_core(form: str, counts: Callable) -> bool:
+    """Whether ``form`` ("ipv4-only") is a known name with plain words hyphened on: end parts of
+    letters only that are stopwords or known to the documents come off while what remains still
+    has a letter and a digit, and what remains is known ("ipv4"). "as-9000" keeps its "as" (9000
+    alone names nothing) and "10g-er" its "er" (unknown): both stay unknown."""
+    parts = form.split("-")
+
+    def plain(x: str) -> bool:
+        return x.isalpha() and (x in facts.STOPWORDS or bool(counts([x])[1].get(x)))
+
+    def named(ps: list[str]) -> bool:
+        rest = "".join(ps)
+        return any(ch.isalpha() for ch in rest) and any(ch.isdigit() for ch in rest)
+
+    while len(parts) > 1 and plain(parts[-1]) and named(parts[:-1]):
+        parts = parts[:-1]
+    while len(parts) > 1 and plain(parts[0]) and named(parts[1:]):
+        parts = parts[1:]
+    core = "-".join(parts)
+    return core != form and bool(counts([core])[1].get(core))
 
 
 def _spelled_out(question: str, terms: list[str], expand: Any) -> dict[str, list[set[str]]]:
@@ -335,8 +368,8 @@ def _spelled_out(question: str, terms: list[str], expand: Any) -> dict[str, list
         return {}
     out: dict[str, list[set[str]]] = {}
     for token in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]", question)):
-        term = facts.stem(token.lower())
-        if term not in terms or term in out:
+        t = term(token.lower())
+        if t not in terms or t in out:
             continue
         try:
             said = expand(token)
@@ -344,10 +377,10 @@ def _spelled_out(question: str, terms: list[str], expand: Any) -> dict[str, list
             continue
         added = said[len(token):] if said.startswith(token) else ""
         # "BDR (Backup Designated Router)": each expansion, all its words; "neighbour neighbor": each word
-        alts = [facts.content_words(a) for m in re.finditer(r"\(([^()]*)\)", added) for a in m.group(1).split(";")]
-        alts += [{w} for w in facts.content_words(re.sub(r"\([^()]*\)", " ", added))]
-        if alts := [a for a in alts if a and term not in a]:
-            out[term] = alts
+        alts = [words(a) for m in re.finditer(r"\(([^()]*)\)", added) for a in m.group(1).split(";")]
+        alts += [{w} for w in words(re.sub(r"\([^()]*\)", " ", added))]
+        if alts := [a for a in alts if a and t not in a]:
+            out[t] = alts
     return out
 
 

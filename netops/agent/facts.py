@@ -87,11 +87,8 @@ def stem(word: str) -> str:
     w = word.lower()
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-            w = w[: len(w) - len(suffix)] + repl
-            break
-    # a silent final e goes too, so "escalated" and "escalate", "loses" and "lose", "bundled" and
-    # "bundle" meet (they did not: a runbook's "Escalate" missed the question's "escalated")
-    return w[:-1] if w.endswith("e") and len(w) >= 4 and w[-2] not in "aeiou" else w
+            return w[: len(w) - len(suffix)] + repl
+    return w
 
 
 def strip_refs(text: str) -> str:

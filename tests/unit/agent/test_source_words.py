@@ -15,7 +15,7 @@ import pytest
 
 from netops.agent import grounding
 from netops.agent.abstain import question_terms, subject
-from netops.agent.facts import stem
+from netops.agent.abstain import term as stem
 from netops.testing.ollama_server import say
 from tests.conftest import rfc_path
 
