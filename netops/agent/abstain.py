@@ -246,10 +246,11 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
             # word of the question is known to the documents (a word they never use is a thing they
             # do not cover), and at least two say what it is about ("routing" is in some sentence)
             try:
-                similarity = max(similarity, _sentence_similarity(vectors, focus[:3], embed))
+                said = _sentence_similarity(vectors, focus[:3], embed)
             except Exception:  # no sentence signal: the passage's stands
-                pass
-            bar = min(bar, MIN_SENTENCE_SIMILARITY) if similarity >= MIN_SENTENCE_SIMILARITY else bar
+                said = 0.0
+            if said >= MIN_SENTENCE_SIMILARITY:
+                similarity = bar = said
         if similarity < bar:
             return Coverage(False, best, similarity, unknown, best_missing,
                             f"the closest passage is about something else (similarity {similarity:.2f})")
