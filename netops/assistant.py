@@ -290,6 +290,7 @@ class _ModelClock:
         self._spent = 0.0
         self._since: float | None = None
         self._heard: float | None = None
+        self._spoke = False
         self._lock = threading.Lock()
         self.server_gone: str | None = None
         """Why the model's call was ended by :class:`_ServerWatch` (its server stopped taking
@@ -299,11 +300,18 @@ class _ModelClock:
         with self._lock:
             if self._since is None:
                 self._since = self._heard = time.monotonic()
+                self._spoke = False
 
     def heard(self) -> None:
         """A word from the model (a token)."""
         with self._lock:
             self._heard = time.monotonic()
+            self._spoke = True
+
+    def spoke(self) -> bool:
+        """Whether the model's call in progress has sent a word yet."""
+        with self._lock:
+            return self._since is not None and self._spoke
 
     def silent(self) -> float:
         """Seconds since the model's call started or last sent a word; 0 when no call is running."""
@@ -328,20 +336,33 @@ SERVER_CHECK = 3.0
 """Seconds of silence from the model (no word since its call started or since its last word)
 after which :class:`_ServerWatch` looks at its server, and between two looks."""
 
+MODEL_STALL = 60.0
+"""Seconds without a word, once the model's call has begun to answer, after which it is given up
+as stalled. Before its first word a model may be silent far longer (reading a long prompt on a
+CPU: 54 s for ~1200 tokens of SmolLM2 on 2 cores), so there only proof ends the wait early."""
+
 
 class _ServerWatch:
-    """While the model says nothing, look every :data:`SERVER_CHECK` seconds whether its server
-    still takes connections. One that refuses them is gone or shutting down (``kill PID`` of a
-    llama.cpp server: uvicorn refuses new connections at once but keeps the call in progress open,
-    with no word, until the model has read its prompt: trial34 waited ~25 s with only
-    "answering…"): the call is ended there and the turn answers offline from the evidence read.
-    A server that accepts connections, or does not answer them (busy reading a prompt, or hung),
-    is waited for up to the model's deadline, and the wait is said once (a ``model`` step)."""
+    """While the model says nothing, look every :data:`SERVER_CHECK` seconds at its server. The call
+    is ended, and the turn answered offline from the evidence read (or partly answered, if words
+    came), when the server is proven unable to answer:
+
+    - it refuses connections: gone or shutting down (``kill PID`` of a llama.cpp server: uvicorn
+      refuses new connections at once but keeps the call in progress open, with no word, until
+      the model has read its prompt: trial34 waited ~25 s with only "answering…");
+    - its process on this machine is suspended (SIGSTOP, Ctrl+Z): the kernel still takes its
+      connections, so only the process's state tells it from a busy one (papercuts35: 120 s);
+    - it began to answer and then sent nothing for :data:`MODEL_STALL` seconds (stalled).
+
+    A server that takes connections and runs (busy reading a prompt, or hung where netops cannot
+    see it) is waited for up to the model's deadline, and the wait is said once (a ``model`` step)."""
 
     def __init__(self, url: str, clock: _ModelClock, scope: Any, emit: Any) -> None:
         self.url, self.clock, self.scope, self.emit = url, clock, scope, emit
         self._done = threading.Event()
         self._said = False
+        self._pid: int | None = None
+        self._found = False
         self._thread = threading.Thread(target=self._run, name="netops-model-watch", daemon=True)
 
     def __enter__(self) -> "_ServerWatch":
@@ -351,26 +372,41 @@ class _ServerWatch:
     def __exit__(self, *exc: Any) -> None:
         self._done.set()
 
-    def _run(self) -> None:
-        from netops.model.base import refuses_connections
+    def _unable(self, silent: float) -> str | None:
+        """Why the model's server cannot answer (proof, not a guess), or None."""
+        from netops.model.base import listener_pid, refuses_connections, suspended
 
+        if refuses_connections(self.url):
+            return f"the model server at {self.url} stopped taking connections (it was stopped or is shutting down)"
+        if not self._found:  # whose the port is, once: the scan of /proc is tens of milliseconds
+            self._found, self._pid = True, listener_pid(self.url)
+        if self._pid is not None and suspended(self._pid):
+            return (f"the model server at {self.url} is suspended (process {self._pid} was stopped, e.g. by "
+                    "SIGSTOP or Ctrl+Z; `kill -CONT` resumes it)")
+        if self.clock.spoke() and silent >= MODEL_STALL:
+            return f"the model at {self.url} stalled: no word for {silent:.0f} s in the middle of its answer"
+        return None
+
+    def _run(self) -> None:
         looked = 0.0
         while not self._done.wait(0.25):
             silent = self.clock.silent()
             if silent < SERVER_CHECK or time.monotonic() - looked < SERVER_CHECK:
                 continue
-            if refuses_connections(self.url):
-                if self._done.is_set():
-                    return
-                self.clock.server_gone = (f"the model server at {self.url} stopped taking connections (it was "
-                                          "stopped or is shutting down)")
+            why = self._unable(silent)
+            if self._done.is_set():
+                return
+            if why:
+                self.clock.server_gone = why
                 self.scope.abort()
                 return
             looked = time.monotonic()
-            if not self._said and not self._done.is_set():
+            if not self._said:
                 self._said = True
-                self.emit(StepEvent("model", f"waiting for the model at {self.url} to start answering (no word "
-                                             f"after {silent:.0f} s; it is stopped at {self.clock.limit:g} s)"))
+                waiting = "to go on with its answer (no word for" if self.clock.spoke() \
+                    else "to start answering (no word after"
+                self.emit(StepEvent("model", f"waiting for the model at {self.url} {waiting} {silent:.0f} s; "
+                                             f"it is stopped at {self.clock.limit:g} s)"))
 
 
 def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | None = None,
@@ -970,16 +1006,19 @@ class Assistant:
 
             error = ModelUnavailable(clock.server_gone, hint="start the model server again; /online in the chat "
                                                              "tries it again")
-        if error is not None and g.grounded and _model_gone(error, turn, ctx):
-            # the server died before a word, with the evidence already read: answer from it
+        if error is not None and _model_gone(error, turn, ctx) and (g.grounded or self._server_gone(error)):
+            # the server died before a word: the offline answer, from the evidence already read (or
+            # what the offline router reads, as with no model at all), not "No answer" as if netops
+            # knew nothing. A server still taking connections that broke one answer, with nothing
+            # read, is a broken model: that is said as an error.
             from netops.agent.offline import answer_offline
 
             ctx.numbering = None  # answered as offline: its reads number their output as offline
             answer = answer_offline(question, ctx, toolbox, previous=[m.content for m in prior if m.role == "user"])
             answer.mode, answer.model = "offline", None
             answer.notice = "; ".join(x for x in (
-                f"the model stopped answering ({error.message}); answered offline from the evidence read",
-                answer.notice) if x)
+                f"the model stopped answering ({error.message}); answered offline"
+                + (" from the evidence read" if g.grounded else ""), answer.notice) if x)
             return answer
         answer = self._agent_answer(question, ctx, toolbox, stats, final_text, turn.text, error)
         answer.grounding = g
@@ -1006,6 +1045,14 @@ class Assistant:
         _no_guess_about_devices(answer, question, ctx, toolbox)
         _how_to_ask(answer)
         return answer
+
+    def _server_gone(self, error: NetopsError) -> bool:
+        """Whether the model's server is gone, not merely broken: it could not be reached, or it
+        refuses connections now (a killed server resets the call in progress, then refuses)."""
+        from netops.errors import ModelUnavailable
+        from netops.model.base import refuses_connections
+
+        return isinstance(error, ModelUnavailable) or refuses_connections(self.backend.url)
 
     def _agent_answer(self, question: str, ctx: ToolContext, toolbox: ToolBox, stats: Any, final_text: str,
                       streamed: str, error: BaseException | None) -> Answer:

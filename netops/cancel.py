@@ -67,3 +67,25 @@ class CancelToken:
 
     def __repr__(self) -> str:
         return f"CancelToken(cancelled={self.cancelled}, reason={self.reason!r})"
+
+
+_received: list[int] = []
+
+
+def signal_received(signum: int) -> None:
+    """Note that the process was asked to stop by ``signum`` (SIGINT, SIGTERM, SIGHUP): every
+    handler that turns a signal into a cancel calls it, so the exit code can say which one it was
+    (128 + the signal's number, the shell's convention). The first signal counts."""
+    if not _received:
+        _received.append(signum)
+
+
+def interrupted_exit_code() -> int:
+    """The exit code of a command interrupted by a signal: 128 + the first signal received
+    (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP); 130 when none was (a cancel by other means)."""
+    return 128 + _received[0] if _received else 130
+
+
+def forget_signals() -> None:
+    """Start a new command with no signal received (the CLI's ``main`` calls it first)."""
+    _received.clear()

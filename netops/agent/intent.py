@@ -51,8 +51,16 @@ _SERVICE = r"(?:service|rotation|production)"
 _NOT_PEER = rf"(?:(?!\b(?:peers?|neighbou?rs?|sessions?|peering)\b){_CLAUSE})"
 # A router said by name ("r3", "edge-07") or as "it"/"them": what "cost out" and "put back in" act on.
 _HOSTLIKE = r"(?:it|them|[a-z][a-z0-9_-]*\d)\b(?!\s+(?:interface|link|port)s?\b)"
+# A router by name, then "back" and at most "now"/"again"/"to normal" to the end of its clause
+_ROUTER_BACK = (r"(?:the\s+router\s+)?[a-z][a-z0-9_-]*\d\s+back(?:\s+(?:to\s+normal|again|now|please))*"
+                r"\s*(?:$|[.;!?,]|\s+(?:and|then|after|once|when|for)\b)")
 _PHRASES = (
-    (re.compile(rf"\bbring\b{_CLAUSE}{{0,80}}?\bback\b", re.IGNORECASE), "bring-back"),
+    # "bring neighbor X on r1 back" (a peer); "bring r3 back" (the router alone) is the router, below
+    (re.compile(rf"\bbring\b(?!\s+{_ROUTER_BACK}){_CLAUSE}{{0,80}}?\bback\b", re.IGNORECASE), "bring-back"),
+    # "put r3 back", "bring r3 back" after a drain: the router itself, by name, and nothing else
+    # (router-undrain's precheck refuses a router that is not drained); "bring r3 back online" or
+    # "... back up" may follow an outage, not a drain, and stays unmatched
+    (re.compile(rf"\b(?:put|putting|bring|bringing)\s+{_ROUTER_BACK}", re.IGNORECASE), "back-in-service"),
     (re.compile(rf"\b(?:take|taking|pull|pulling|move|moving|bring|bringing|get|getting|put|putting)\b{_CLAUSE}{{0,60}}?"
                 rf"\bout\s+of\s+{_SERVICE}\b", re.IGNORECASE), "out-of-service"),
     (re.compile(rf"\b(?:needs?\s+to|has\s+to|have\s+to|must|should|to)\s+(?:come|go)\s+out\s+of\s+{_SERVICE}\b",
@@ -61,7 +69,10 @@ _PHRASES = (
                 rf"\b(?:taken|pulled|moved|brought|put)\s+out\s+of\s+{_SERVICE}\b", re.IGNORECASE), "out-of-service"),
     # "put r2 into maintenance" (a peer or session put into maintenance is no router drain)
     (re.compile(rf"\b(?:put|putting|place|placing|move|moving|set|setting|take|taking)\b{_NOT_PEER}{{0,60}}?"
-                r"\binto\s+maintenance\b", re.IGNORECASE), "into-maintenance"),
+                r"\bin(?:to)?\s+maintenance\b", re.IGNORECASE), "into-maintenance"),
+    # "start maintenance on r3", "begin the maintenance of r3" (as "end maintenance on r3" undrains it)
+    (re.compile(r"\b(?:start|starting|begin|beginning|enter|entering)\s+(?:the\s+)?maintenance(?:\s+mode)?\s+"
+                rf"(?:on|of|for)\s+(?:the\s+)?(?:router\s+)?{_HOSTLIKE}", re.IGNORECASE), "into-maintenance"),
     (re.compile(rf"\b(?:take|taking|bring|bringing|get|getting|move|moving|pull|pulling)\b{_NOT_PEER}{{0,60}}?"
                 r"\bout\s+of\s+maintenance\b", re.IGNORECASE), "back-in-service"),
     # "end maintenance on r3", "finish the maintenance of r3": the router itself, by name, after it

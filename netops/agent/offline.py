@@ -126,6 +126,14 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
     on = ", ".join(h for h, hr in agg.items() if hr.ok)
     if not on and getter in ("bgp_neighbors", "ospf_neighbors", "interfaces", "facts"):
         return f"**Found:** nothing could be read{tail}."  # not "no BGP sessions on  (...)"
+    if getter == "config" and extra.get("_drain"):
+        read = {h: drained_by(hr.data.text) for h, hr in agg.items() if hr.ok and hr.data is not None}
+        full = [h for h, on in read.items() if len(on) == len(DRAIN_LINES)]
+        part = [h for h, on in read.items() if on and h not in full]
+        rest = [h for h, on in read.items() if not on]
+        said = [f"drained: {', '.join(full)}" if full else "", f"partly drained: {', '.join(part)}" if part else "",
+                f"not drained: {', '.join(rest)}" if rest else ""]
+        return "**Found:** " + "; ".join(x for x in said if x) + f"{tail}." if read else f"**Found:** nothing could be read{tail}."
     if getter == "facts" and extra.get("_history"):
         return history_summary(extra.get("_changes") if isinstance(extra.get("_changes"), dict) else None, tail)
     if getter == "facts" and extra.get("_reboot"):
@@ -476,6 +484,29 @@ def _errors(i: Any) -> str:
            f"{c.tx_errors if c.tx_errors is not None else '?'} output errors"
 
 
+# What router-drain sets (and router-undrain removes), as the running configuration shows it
+DRAIN_LINES = {"bgp graceful-shutdown": "BGP graceful-shutdown", "max-metric router-lsa": "OSPF max-metric"}
+
+
+def drained_by(text: str) -> list[str]:
+    """Which of :data:`DRAIN_LINES` a running configuration holds (each line's start, trimmed)."""
+    lines = [line.strip() for line in (text or "").splitlines()]
+    return [name for start, name in DRAIN_LINES.items() if any(line.startswith(start) for line in lines)]
+
+
+def drain_state(text: str) -> str:
+    """One line: drained (both), partly drained (one) or not drained (neither), from the running
+    configuration (a drained router's BGP sessions stay Established: the summary cannot tell)."""
+    on = drained_by(text)
+    looked = " and ".join(f"`{k}`" for k in DRAIN_LINES)
+    if len(on) == len(DRAIN_LINES):
+        return f"- drained: {' and '.join(on)} are on ({looked} in the running configuration)"
+    if on:
+        off = [n for n in DRAIN_LINES.values() if n not in on]
+        return f"- partly drained: {on[0]} is on, {', '.join(off)} is not (read from the running configuration)"
+    return f"- not drained: neither {looked.replace(' and ', ' nor ')} is in the running configuration"
+
+
 def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     """One or more Markdown lines for one host's typed state."""
     if getter == "bgp_neighbors":
@@ -558,6 +589,8 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
     if getter == "facts":
         return f"- {data.hostname}: {data.vendor} {data.platform} {data.os_version or ''}".rstrip() + (
             f", up {duration(data.uptime_seconds)}" if data.uptime_seconds else "")
+    if getter == "config" and extra.get("_drain"):
+        return drain_state(data.text)
     if getter == "config":
         text, what = data.text.strip(), "running configuration"
         section = extra.get("_section")

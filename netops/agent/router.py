@@ -1015,6 +1015,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     routes_changed = routes_history(question, hosts)
     if history or routes_changed:
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
+    if said_change and _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question):
+        said_change = set()  # "is max-metric set on r3?": a drain line asked about, read below
     if said_change and _HOW_TO_CHANGE.match(question):
         # "how do I configure bgp on r1?": how it is done, from the documents; nothing is proposed
         return Route("spec", "spec", "kb_search", {"query": question}, 3.0,
@@ -1107,6 +1109,13 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # originator is the one that has it from no other router.
         return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
                                                     "prefix": ents["addresses"][0], "_origin": True}, 5.0)
+    if _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and \
+            (targets := [h for h in (targets or hosts) if h not in left_out]):
+        # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain
+        # sets is in the running configuration (BGP graceful-shutdown, OSPF max-metric), not in the
+        # BGP summary this read before (its sessions stay Established on a drained router)
+        return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True,
+                                                          **({"_fleet": True} if len(targets) > 1 else {})}, 5.0)
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
@@ -1669,6 +1678,9 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (grouped := group_health(question, hosts, index.groups, domain)) is not None:
         return grouped  # "is the lab healthy?", "show bgp on the lab routers": the group's devices read
+    if r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(ALL_LEFT_OUT) \
+            and (whole := network_health(question, hosts, domain)) is not None:
+        return whole, []  # "is everything healthy?", "network status": every device's health
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (word := unheld_name(question, hosts, list(index.groups), domain)):
         # "is pod1 healthy?": a name the inventory does not hold, said as such (never a health claim)
@@ -1822,6 +1834,51 @@ def group_health(question: str, hosts: list[str], groups: dict[str, list[str]],
         return (Route("tool", r.intent, r.tool, {**r.args, "hosts": read}, r.score, reason=r.reason),
                 [f"{group} read as {', '.join(read)} (the inventory group {group})"])
     return None
+
+
+# A question whether a router is drained: "is r3 drained?", "is r3 still in maintenance?", "is traffic
+# off r3?", "which routers are drained?", "is anything in maintenance mode?"
+_DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|currently\s+|"
+                          r"now\s+|been\s+|really\s+)*(?:drained|in\s+maintenance(?:\s+mode)?|costed\s+out|isolated)|"
+                          r"(?:is|are)\s+(?:the\s+)?traffic\s+(?:off|drained\s+from)|(?:which|what|any)\s+(?:routers?|devices?|"
+                          r"boxes|nodes?|hosts?)\s+(?:are|is)\s+(?:still\s+|currently\s+)?(?:drained|in\s+maintenance)|"
+                          # "is max-metric set on r3?", "is bgp graceful-shutdown configured on r3?": one of the drain's lines
+                          r"(?:is|are)\s+(?:the\s+)?(?:bgp\s+|ospf\s+)?(?:graceful[- ]shutdown|max[- ]metric(?:\s+router-lsa)?)"
+                          r"(?:\s+\S+){0,3}?\s+(?:still\s+)?(?:set|configured|on|enabled|active|applied|in\s+place))\b",
+                          re.IGNORECASE)
+
+
+# The network as a whole said as a health question's subject: "is everything healthy?", "how's the
+# network?", "network status", "is the whole estate ok?"
+_WHOLE_NETWORK = re.compile(r"\beverything\b|\b(?:(?:the|our|my)\s+)?(?:whole\s+|entire\s+)?(?:network|fleet|estate)\b"
+                            r"|\b(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:fabric|backbone|core)\b", re.IGNORECASE)
+# ... or no subject at all, in a few words that can only ask after health: "all good?", "health check"
+_BARE_HEALTH = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|hey|and|now|please|quick|first|a)[,\s]+)*(?:all\s+(?:good|ok(?:ay)?|"
+                          r"well|green|fine|clear)|(?:(?:a|quick)\s+)?(?:health|status)(?:\s+check)?)\W*$", re.IGNORECASE)
+
+
+def network_health(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS) -> Route | None:
+    """A health question about the network as a whole, naming no device ("is everything healthy?",
+    "everything ok?", "how's the network?", "network status", "all good?", "health check"): the sweep
+    of every device (interfaces, BGP and OSPF, what is not up, counted), as "what's down?" is. The test
+    is the one for a device: the same words with a device in the subject's place (or after them, for
+    a bare "all good?") must be that device's health read; anything else ("tell me everything about
+    BGP") is not this. None when a device is named."""
+    if not hosts or mentions(question, hosts):
+        return None
+    subject = _WHOLE_NETWORK.search(question)
+    if subject is not None:
+        as_device = question[:subject.start()] + hosts[0] + question[subject.end():]
+    elif _BARE_HEALTH.search(question):
+        as_device = f"{question.strip().rstrip('?!. ')} on {hosts[0]}"
+    else:
+        return None
+    r = route(as_device, hosts, domain)
+    if r.kind != "tool" or r.intent != "health" or r.args.get("hosts") != [hosts[0]]:
+        return None
+    return Route("tool", "health", "get_state", {"hosts": list(hosts), "getter": SWEEP_GETTERS[0],
+                                                 "_also": list(SWEEP_GETTERS[1:]), "_filter": "down",
+                                                 "_fleet": True, "_found": True}, 4.0)
 
 
 def facing_interfaces(question: str, read: list[str], hosts: list[str], index: Any) -> dict[str, list[str]] | None:

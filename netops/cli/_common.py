@@ -247,6 +247,9 @@ class CtrlCCancels:
     def _handle(self, signum: int, frame: Any) -> None:
         import signal
 
+        from netops.cancel import signal_received
+
+        signal_received(signum)
         first = not self.token.cancelled
         why = ("cancelled by the user (Ctrl-C)" if signum == signal.SIGINT
                else f"terminated by {signal.Signals(signum).name}")
@@ -299,4 +302,6 @@ def confirm_within(question: str, seconds: float, stream: Any = None) -> bool:
             return True
         if said in ("", "n", "no"):
             return False
-        click.echo("Error: invalid input", err=True)
+        # "yes do it", "ok": not an answer (only y/yes approve); say what is, not click's "invalid input"
+        click.echo(f"'{said[:40]}' is not an answer: type y (or yes) to approve, n (or just Enter) to deny",
+                   err=True)

@@ -10,7 +10,7 @@ Exit codes: 0 answered · 1 the model failed or its stream broke off (a partial 
 labelled) · 2 bad input · 4 no such conversation, or the question names only devices the
 inventory does not hold · 5 a proposed change was refused (by you,
 the policy or the reviewer), or no vetted playbook does the change asked for · 130 cancelled
-(Ctrl-C).
+(Ctrl-C; 143 SIGTERM, 129 SIGHUP).
 """
 
 from __future__ import annotations

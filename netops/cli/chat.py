@@ -46,6 +46,8 @@ def chat(model: str | None, offline: bool, continue_last: bool, conversation_id:
         how = (f"netops chat --continue (or --conversation {cid})" if cid == app.written
                else f"netops chat --conversation {cid}")
         click.echo(f"conversation {cid} kept: {how} resumes it", err=True)
+    if app.exit_note:
+        click.echo(app.exit_note, err=True)
     if failed:
         ctx.exit(failed)
     return 0

@@ -69,7 +69,7 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                               "-" if n.prefixes_received is None else str(n.prefixes_received), n.description or "")
         elif getter == "ospf_neighbors":
             table.caption = d.note
-            vrfs = any(n.vrf not in (None, "default") for n in d.neighbors)  # Junos: a VRF's OSPF too
+            vrfs = any(n.vrf not in (None, "default") for n in d.neighbors)  # a VRF's OSPF too (Junos, NX-OS, IOS-XR, EOS)
             for col in ("neighbor id", *(("vrf",) if vrfs else ()), "address", "interface", "state", "dead time"):
                 table.add_column(col)
             for n in d.neighbors:

@@ -4,8 +4,9 @@ Exit codes (documented in ``netops --help`` and the README):
   0 success · 1 operation failed · 2 bad input or configuration · 3 a backend (Ollama, Chroma,
   mirror) unreachable · 4 not found · 5 refused (policy, approval, unvetted playbook) ·
   6 audit log tampered · 7 partial failure (some hosts failed) · 70 internal error ·
-  130 interrupted (Ctrl-C, SIGTERM, SIGHUP; during a change after its rollback). A reader that
-  closes the pipe early (``| head -1``) changes nothing: the command finishes with its own code.
+  128 + the signal when interrupted (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP; during a change after
+  its rollback). A reader that closes the pipe early (``| head -1``) changes nothing: the command
+  finishes with its own code. A pipe that breaks under anything else is a failure (exit 1).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ EXIT_INTERRUPTED = 130
 
 EPILOG = (
     "Exit codes: 0 ok, 1 failed, 2 bad input/config, 3 backend unreachable, 4 not found, "
-    "5 refused, 6 audit tampered, 7 partial failure, 70 internal error, 130 interrupted "
-    "(Ctrl-C, SIGTERM, SIGHUP). "
+    "5 refused, 6 audit tampered, 7 partial failure, 70 internal error, 128+signal interrupted "
+    "(130 Ctrl-C, 143 SIGTERM, 129 SIGHUP). "
     "State lives in $NETOPS_HOME (default ~/.local/share/netops)."
 )
 
@@ -64,8 +65,28 @@ GUESSES = {
 }
 
 
+class PipeClosed(Exception):
+    """A pipe closed under a command (``BrokenPipeError``), carried past click: click turns any
+    EPIPE into a silent ``sys.exit(1)``, and :func:`main` tells the reader of stdout leaving (no
+    failure) from another pipe breaking (a failure, said)."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause.strerror or str(cause))
+        self.cause = cause
+
+
 class LazyGroup(click.Group):
     """Imports a subcommand's module only when that subcommand is used."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        import errno
+
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            raise PipeClosed(exc) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
@@ -151,13 +172,17 @@ _NO_ARGS_IS_HELP: type[Exception] = getattr(click.exceptions, "NoArgsIsHelpError
 class Terminated(KeyboardInterrupt):
     """SIGTERM (``kill``, ``timeout``, a CI job cancelled, a shutdown) or SIGHUP (the terminal
     closed) outside a change: handled like Ctrl-C, so what an interrupted command keeps and says
-    (``kb add``'s files done, ``ask``'s question) is kept and said, and the exit code is 130.
+    (``kb add``'s files done, ``ask``'s question) is kept and said, and the exit code is 128 +
+    the signal (143 for SIGTERM, 129 for SIGHUP).
     During a change the runner's own handlers take them first (cancel, roll back)."""
 
 
 def _terminate(signum: int, _frame: object) -> None:
     import signal
 
+    from netops.cancel import signal_received
+
+    signal_received(signum)
     raise Terminated(signal.Signals(signum).name)
 
 
@@ -178,10 +203,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map every outcome to an exit code."""
     import signal
 
+    from netops.cancel import forget_signals, interrupted_exit_code
     from netops.errors import NetopsError
 
     from netops.cli.streams import forgive_closed_readers
 
+    forget_signals()
     forgive_closed_readers()  # `| head -1`: the reader leaving is not the command failing
     args = list(sys.argv[1:] if argv is None else argv)
     if not args and argv is None and sys.stdin.isatty() and sys.stdout.isatty():
@@ -218,8 +245,17 @@ def main(argv: list[str] | None = None) -> int:
 
         print_error(exc)
         code = exc.exit_code
-    except BrokenPipeError:
-        code = 0
+    except (BrokenPipeError, PipeClosed) as exc:
+        from netops.cli.streams import reader_gone
+
+        if reader_gone(sys.stdout):  # a reader that has what it wanted (a stream netops did not wrap)
+            code = 0
+        else:  # a pipe to something else broke under the command: it did not finish
+            try:
+                click.echo(f"error: a pipe closed under netops before the command finished ({exc})", err=True)
+            except (BrokenPipeError, OSError, ValueError):
+                pass  # standard error is the pipe that closed: the exit code still says it
+            code = 1
     except Exception as exc:  # the last line of defence: never a bare traceback
         if _debug_requested(args):
             raise
@@ -231,7 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
-    sys.stdout.flush()
+    if code == EXIT_INTERRUPTED:  # which signal: 143 for SIGTERM, 129 for SIGHUP (130 for Ctrl-C)
+        code = interrupted_exit_code()
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        pass  # its reader has gone (or it was closed): what was left unwritten has nobody to read it
     return code
 
 

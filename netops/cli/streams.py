@@ -88,6 +88,19 @@ def _fill_closed_descriptors() -> None:
             setattr(sys, f"__{name}__", stream)
 
 
+def reader_gone(stream: Any) -> bool:
+    """Whether ``stream`` is a pipe whose reader has closed it (its descriptor polls as an error)."""
+    import select
+
+    try:
+        fd = stream.fileno()
+        poll = select.poll()
+        poll.register(fd, select.POLLOUT)
+        return any(ev & (select.POLLERR | select.POLLHUP) for _, ev in poll.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
 def forgive_closed_readers() -> None:
     """Make the process's own stdout and stderr forgiving (not a stream a test or an embedding
     program put in their place)."""

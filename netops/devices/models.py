@@ -143,8 +143,9 @@ class OspfNeighbor(BaseModel):
     uptime_seconds: float | None = None
     """How long the adjacency has been in its state, where the device says (FRR's ``upTime``)."""
     vrf: str | None = None
-    """The routing instance the adjacency is in where the reply names it (Junos ``instance all``:
-    ``default`` for the master instance); ``None`` where the platform does not say."""
+    """The routing instance (VRF) the adjacency is in where the reply names it (Junos ``instance
+    all``, NX-OS ``vrf all``, IOS-XR ``vrf all-inclusive``: ``default`` for the global table);
+    ``None`` where the platform does not say."""
 
 
 class OspfNeighbors(BaseModel):

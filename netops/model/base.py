@@ -189,6 +189,72 @@ def refuses_connections(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """The socket inodes listening on ``port`` in this network namespace (Linux /proc/net)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table, encoding="ascii") as f:
+                next(f, None)
+                for line in f:
+                    cols = line.split()
+                    # local_address is HEXIP:HEXPORT; state 0A is LISTEN; the inode is column 10
+                    if len(cols) > 9 and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                        inodes.add(cols[9])
+        except (OSError, ValueError):
+            continue
+    return inodes
+
+
+def listener_pid(url: str) -> int | None:
+    """The process listening at ``url``'s port when the server runs on this machine (loopback)
+    and this user may see its sockets (Linux); None otherwise."""
+    import os
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    if not host.startswith(_LOOPBACK):
+        return None
+    wanted = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    if not wanted:
+        return None
+    try:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:  # gone meanwhile, or another user's
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in wanted:
+                    return pid
+            except OSError:
+                continue
+    return None
+
+
+def suspended(pid: int) -> bool:
+    """Whether process ``pid`` is stopped (SIGSTOP, Ctrl+Z, a debugger): it answers nothing until
+    it is continued. A process that runs, or one that cannot be read, is not."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    fields = stat.rpartition(")")[2].split()  # the name in parentheses may hold spaces
+    return bool(fields) and fields[0] in ("T", "t")
+
+
 def unusable_answer(exc: BaseException, url: str) -> Exception | None:
     """A model server's stream that could not be read (a line that is not JSON, a message that
     does not fit the protocol, e.g. tool-call arguments that are not an object) as one line;

@@ -91,6 +91,7 @@ def watch(journal_path: Path, host: str, deadline: float) -> str:
     started = time.monotonic()
     bad_since: float | None = None
     tries, next_try, give_up_at = 0, 0.0, 0.0
+    last = ""  # what the last failed try said
     while True:
         try:
             j = Journal.load(journal_path)
@@ -112,6 +113,7 @@ def watch(journal_path: Path, host: str, deadline: float) -> str:
         if state in SETTLED_STATES:
             return f"host {host} settled by the run ({state}): nothing to do"
         if give_up_at and time.monotonic() >= give_up_at:  # a hung owner that still holds the host
+            _record_give_up(j, host, tries, last)
             return (f"gave up after {tries} restore tries in {RETRY_FOR_S:.0f}s; "
                     "`netops playbook recover` tries again")
         alive = j.owner_alive()
@@ -120,13 +122,15 @@ def watch(journal_path: Path, host: str, deadline: float) -> str:
         if (not alive or hung) and time.monotonic() >= next_try:
             why = ("the run ended without putting it back" if not j.pid else
                    f"netops (pid {j.pid}) is gone" if not alive else f"netops hung for {waited:.0f}s")
-            ok, retry, what = _restore(j)
             tries += 1
+            ok, retry, what = _restore(j, tries)
             if ok or not retry:
                 return why + ": " + what + (f" (on try {tries})" if tries > 1 else "")
+            last = what
             now = time.monotonic()
             give_up_at = give_up_at or now + RETRY_FOR_S
             if now >= give_up_at:
+                _record_give_up(j, host, tries, what)
                 return f"{why}: {what} (gave up after {tries} tries in {RETRY_FOR_S:.0f}s; the next netops start tries again)"
             _note(host, f"{why}: {what}; trying again")
             next_try = now + min(2.0 ** tries, RETRY_MAX_GAP_S)
@@ -147,7 +151,27 @@ def _note(host: str, line: str) -> None:
         pass
 
 
-def _restore(j) -> tuple[bool, bool, str]:
+def _record_give_up(j, host: str, tries: int, what: str) -> None:
+    """The one audit record of how the guard's tries ended when none put the router back (the first
+    failed try has its own record; the ones between are in the guard's log, not the audit log)."""
+    from netops.errors import NetopsError
+    from netops.settings import Settings
+    from netops.store.audit import AuditLog
+
+    try:
+        settings = Settings(**j.data.get("settings", {}))
+        with AuditLog.from_settings(settings) as audit:
+            audit.append("recover", {"run_id": j.run_id, "playbook": j.data.get("playbook"),
+                                     "hash": j.data.get("hash"), "plan_seq": j.data.get("plan_seq"), "host": host,
+                                     "by": "guard", "ok": False, "gave_up": True, "tries": tries,
+                                     "retried_for_s": RETRY_FOR_S, "error": what,
+                                     "next": "the next netops start, or `netops playbook recover`, tries again"},
+                         actor=settings.user)
+    except (NetopsError, OSError) as exc:
+        _note(host, f"the give-up could not be recorded in the audit log: {exc}")
+
+
+def _restore(j, attempt: int = 1) -> tuple[bool, bool, str]:
     """Put back every unsettled host of the run; (every one restored, worth another try, what was done)."""
     from netops.devices.service import DeviceService
     from netops.playbook.recover import recover_journal
@@ -157,7 +181,7 @@ def _restore(j) -> tuple[bool, bool, str]:
     settings = Settings(**j.data.get("settings", {}))
     with AuditLog.from_settings(settings) as audit, \
             DeviceService(settings, recorder=audit.recorder("netops-guard")) as devices:
-        done = recover_journal(j, devices, audit, actor=settings.user, by="guard")
+        done = recover_journal(j, devices, audit, actor=settings.user, by="guard", attempt=attempt)
     if not done:
         return True, False, "nothing left to restore"
     return (all(r.ok for r in done), any(r.unreachable for r in done),

@@ -176,9 +176,15 @@ def _lost_snapshots(audit: Any, journal: Any) -> list[str]:
 
 
 def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, actor: str,
-                    by: str = "recover", on_host: Callable[[Recovered], None] | None = None) -> list[Recovered]:
+                    by: str = "recover", on_host: Callable[[Recovered], None] | None = None,
+                    attempt: int | None = None) -> list[Recovered]:
     """Restore every unsettled host of one journal, record each in the audit log once, and close
-    the journal (with the run's result record, unless the run wrote its own)."""
+    the journal (with the run's result record, unless the run wrote its own).
+
+    ``attempt``: the try this is of a caller that retries a router it could not reach (the guard):
+    its records say which try, and a try after the first that again cannot reach the router is not
+    recorded (the first failure is, and the caller records how its tries ended: ~35 identical
+    failure records over ten minutes told an auditor nothing the first and the last did not)."""
     from netops.errors import JournalError
 
     out: list[Recovered] = []
@@ -246,17 +252,19 @@ def recover_journal(journal: Any, devices: Any, audit: "AuditLog | None", *, act
             detail = ("already equal to the snapshot" if res.already else
                       f"restored ({len(res.commands)} line(s))" if res.ok else
                       f"NOT restored: {res.error or 'running config still differs'}")
-            if audit is not None:
+            unreachable = not res.ok and res.remaining is None
+            if audit is not None and not (unreachable and attempt is not None and attempt > 1):
                 audit.append("recover", {"run_id": fresh.run_id, "playbook": fresh.data.get("playbook"),
                                          "hash": fresh.data.get("hash"), "plan_seq": fresh.data.get("plan_seq"),
                                          "host": host, "by": by, "ok": res.ok, "stage_at_crash": stage,
                                          "commands": res.commands, "verified_equal_to_snapshot": res.ok,
-                                         "remaining_diff": res.remaining, "error": res.error}, actor=actor)
+                                         "remaining_diff": res.remaining, "error": res.error,
+                                         **({"try": attempt} if attempt is not None else {})}, actor=actor)
             fresh.stage(host, "restored" if res.ok else "restore_failed", by=by)
             unchanged = res.ok and res.already and stage in ("snapshot", "applying")
             outcome = "unchanged" if unchanged else "rolled_back" if res.ok else "not_restored"
             tell(host, res.ok, detail if res.ok else (res.error or "running config still differs"), outcome, stage,
-                 unreachable=not res.ok and res.remaining is None)
+                 unreachable=unreachable)
         if by == "guard" and out:  # nobody is watching a guard: the next start tells
             write_notice(fresh.path.parent, fresh.run_id, [r.line for r in out])
         if fresh.pending_hosts():

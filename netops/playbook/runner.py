@@ -397,6 +397,9 @@ class _Run:
         """SIGTERM / SIGHUP (a closed terminal): like Ctrl-C, stop and roll back."""
         import signal
 
+        from netops.cancel import signal_received
+
+        signal_received(signum)  # the exit code says which signal (143 for SIGTERM)
         self.reason = f"terminated by {signal.Signals(signum).name}"
         if self.token is not None:
             self.token.cancel(self.reason)

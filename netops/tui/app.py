@@ -159,6 +159,9 @@ class ChatApp(App[None]):
         self._step_shown = False
         """The status line shows a StepEvent's detail (the first token replaces it)."""
         self._quit_pending = False
+        self.exit_note: str | None = None
+        """What became of a change the chat was closed in the middle of: said on the terminal after it
+        closes (the chat's own card is gone by then; before, only "conversation ... kept" was said)."""
         self._interrupt_at: float | None = None
         """When a Ctrl+C with nothing to stop said that another one quits."""
         """Ctrl+Q came during a change: close once it is rolled back."""
@@ -713,6 +716,10 @@ class ChatApp(App[None]):
         began = view.mode  # the ModeEvent's: "agent" when the model was to answer
         await view.finish(answer)
         self.entries.append(Entry.from_answer(answer))
+        if self._quit_pending and answer.approvals:  # Ctrl+Q during the change: say how it ended
+            r = answer.approvals[-1]
+            self.exit_note = (f"the change {r.playbook} on {', '.join(r.targets)} was stopped as the chat closed: "
+                              f"{r.result or r.decision}" + ("" if r.result else " (netops audit list has the record)"))
         if answer.conversation_id:
             self.conversation_id = self.written = answer.conversation_id
         if answer.error and not getattr(answer, "cancelled", False):
@@ -766,6 +773,9 @@ class ChatApp(App[None]):
         """Ctrl+Q. During a change it cancels first and the chat closes when the changed hosts
         are rolled back, in sight (a second Ctrl+Q closes at once; the library still finishes
         the rollback before the process ends)."""
+        if self.change_running and self._quit_pending:  # the second Ctrl+Q: closed before the end was seen
+            self.exit_note = ("the chat closed while a change was being cancelled: netops finishes the rollback "
+                              "before it exits; `netops audit list` has how it ended")
         if self.change_running and not self._quit_pending:
             self._quit_pending = True
             if self.cancel_token is not None and not self.cancel_token.cancelled:

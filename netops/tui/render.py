@@ -134,15 +134,31 @@ def markdown_blocks(text: str) -> list[tuple[int, str]]:
     return blocks
 
 
+MEASURE = 100
+"""Columns the answer's prose is wrapped at however wide the terminal: at 250 columns a paragraph
+ran the whole width, hard to read. Tables and code (device output) still take the width they need."""
+
+_WIDE = ("table_open", "fence", "code_block")
+
+
+def _wide(block: str) -> bool:
+    """Whether a block is a table or code (drawn at the full width), not prose."""
+    from netops.markdown import parser
+
+    return any(t.level == 0 and t.type in _WIDE for t in parser().parse(block))
+
+
 class AnswerMarkdown:
     """Markdown blocks drawn one after another, a blank line apart: the same lines whether the
     blocks are drawn together (an answer that is complete or resumed) or one per widget (an
     answer arriving: a finished block is drawn once, only the last one again as text arrives).
-    ``first``: the first block starts the answer (no blank line above it)."""
+    ``first``: the first block starts the answer (no blank line above it). Prose is wrapped at
+    :data:`MEASURE` columns at most; tables and code take the whole width."""
 
     def __init__(self, blocks: list[str], *, first: bool = True) -> None:
         self.blocks = blocks
         self.first = first
+        self.wide = [_wide(block) for block in blocks]
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         from rich.segment import Segment
@@ -150,9 +166,10 @@ class AnswerMarkdown:
         from netops.markdown import rich_markdown
 
         options = options.update(height=None)  # a block's own lines, not padded to the widget's height
+        prose = options.update(width=min(options.max_width, MEASURE))
         for n, block in enumerate(self.blocks):
-            lines = console.render_lines(rich_markdown(block, code_theme="ansi_dark", hyperlinks=False), options,
-                                         pad=False, new_lines=False)
+            lines = console.render_lines(rich_markdown(block, code_theme="ansi_dark", hyperlinks=False),
+                                         options if self.wide[n] else prose, pad=False, new_lines=False)
             # Rich starts a list, a table or a quote with an empty line when it is drawn alone
             while lines and not any(seg.text for seg in lines[0]):
                 lines.pop(0)

@@ -186,6 +186,9 @@ async def test_quitting_during_a_change_rolls_back_in_sight_then_closes(lab_clea
                 await wait_until(pilot, lambda: not app.is_running, timeout=90, what="the chat to close itself")
                 view = finished(app)[0]
                 assert view.progress.outcome.get("r1") in ("rolled_back", "cancelled"), view.progress.outcome
+                # trial35: the terminal after the chat closed said only "conversation ... kept"
+                assert app.exit_note and "bgp-neighbor-shutdown on r1 was stopped as the chat closed" in \
+                    app.exit_note and "rolled back" in app.exit_note, app.exit_note
             deadline = time.monotonic() + 60
             while any(t.name in ("netops-answer", "netops-chat-turn") for t in threading.enumerate()):
                 assert time.monotonic() < deadline, "the change's threads never ended after quitting"

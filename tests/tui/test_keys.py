@@ -11,6 +11,26 @@ from tests.tui.conftest import errors_said, finished, type_and_send, wait_until
 pytestmark = pytest.mark.asyncio
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The approval screen's clock, moved only by the test: what counts is the time the screen
+    reads between keys, so a loaded machine's slow frames cannot turn a burst into a pause."""
+    from netops.tui.screens.approval import ApprovalScreen
+
+    class Clock:
+        now = 1000.0
+
+        def __call__(self) -> float:
+            return self.now
+
+        def advance(self, seconds: float) -> None:
+            self.now += seconds
+
+    moved = Clock()
+    monkeypatch.setattr(ApprovalScreen, "clock", moved)
+    return moved
+
+
 def _long_plan():
     from tests.tui.demo import plan
 
@@ -153,14 +173,13 @@ async def test_a_typed_secret_is_redacted_on_screen_and_in_the_export(chat_setti
     assert "BgpPa55word" not in text and "password <redacted>" in text and "why is BGP down?" in text
 
 
-async def test_keys_typed_ahead_never_approve_a_change(settings, monkeypatch):
+async def test_keys_typed_ahead_never_approve_a_change(settings, clock):
     """The modal can open while the person is typing their next question: a letter that was
     meant for the prompt must not approve (nor deny) the change. Approving takes an ``a``
     pressed after a pause; Escape denies at once."""
     from netops.tui.screens.approval import ApprovalScreen
     from tests.tui.demo import DemoChat, plan
 
-    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 2.0)  # room for a loaded machine's slow frames
     app = DemoChat(settings)
     async with app.run_test(size=(110, 36)) as pilot:
         decided: list[bool] = []
@@ -170,13 +189,13 @@ async def test_keys_typed_ahead_never_approve_a_change(settings, monkeypatch):
         await pilot.press(*"and then check r2")  # typed ahead, right as the modal opens
         await pilot.pause()
         assert app.screen is modal and not decided, "typed-ahead keys decided the change"
-        await pilot.pause(ApprovalScreen.APPROVE_AFTER / 2)
+        clock.advance(ApprovalScreen.APPROVE_AFTER / 2)
         await pilot.press("a")  # still too soon after the last typed key
         await pilot.pause()
         assert app.screen is modal and not decided
-        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.1)
+        clock.advance(ApprovalScreen.APPROVE_AFTER + 0.1)
         await pilot.press("a")
-        await pilot.pause()
+        await pilot.pause(ApprovalScreen.SETTLE + 0.2)  # a letter decides once no key follows it
         assert decided == [True]
 
         app.push_screen(ApprovalScreen(*plan()), decided.append)
@@ -231,7 +250,7 @@ async def test_approval_keeps_its_buttons_and_some_plan_on_a_small_terminal(sett
         assert screen.query_one("#approval-body").scroll_y > 0
 
 
-async def test_scrolling_the_plan_then_deciding_is_a_decision(settings, monkeypatch):
+async def test_scrolling_the_plan_then_deciding_is_a_decision(settings, clock):
     """Reading the plan with PageDown / arrows and then pressing n (or a) decides: seen in tmux,
     PageDown and then n 0.7 s later was held back as 'Keys arrived as the plan opened' although
     the plan had been open for 9 s. Scroll keys are reading, not typing ahead: they neither
@@ -239,23 +258,23 @@ async def test_scrolling_the_plan_then_deciding_is_a_decision(settings, monkeypa
     from netops.tui.screens.approval import ApprovalScreen
     from tests.tui.demo import DemoChat
 
-    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 2.0)
     app = DemoChat(settings)
     async with app.run_test(size=(80, 24)) as pilot:
         decided: list[bool] = []
         for key in ("n", "a"):
             app.push_screen(ApprovalScreen(*_long_plan()), decided.append)
-            await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.2)  # the person reads first
+            await pilot.pause()
+            clock.advance(ApprovalScreen.APPROVE_AFTER + 0.2)  # the person reads first
             modal = app.screen
             await pilot.press("pagedown", "down", "end", "up")
             await pilot.pause()
             assert modal.query_one("#approval-body").scroll_y > 0, "the plan did not scroll"
             await pilot.press(key)  # at once after scrolling, well within APPROVE_AFTER
-            await pilot.pause()
+            await pilot.pause(ApprovalScreen.SETTLE + 0.2)
         assert decided == [False, True]
 
 
-async def test_scroll_keys_in_a_burst_still_hold_a_decision_back(settings, monkeypatch):
+async def test_scroll_keys_in_a_burst_still_hold_a_decision_back(settings, monkeypatch, clock):
     """Review of the fix above (review17): scroll keys start no burst, but one that arrives while keys
     are still held back (the plan just opened, or keys before it) is part of that burst. Arrow keys
     pressed as the plan opened (scrolling the conversation, or the prompt's history) and then a
@@ -269,19 +288,20 @@ async def test_scroll_keys_in_a_burst_still_hold_a_decision_back(settings, monke
     async with app.run_test(size=(80, 24)) as pilot:
         decided: list[bool] = []
         app.push_screen(ApprovalScreen(*_long_plan()), decided.append)
-        await pilot.pause(1.2)  # still within the opening's quiet time
+        await pilot.pause()
+        clock.advance(1.2)  # still within the opening's quiet time
         await pilot.press("down", "down")
-        await pilot.pause(1.2)  # past the opening's 2 s, not 2 s after the arrows
+        clock.advance(1.2)  # past the opening's 2 s, not 2 s after the arrows
         await pilot.press("a")
         await pilot.pause()
         assert decided == [], "a key right after arrows typed ahead approved the change"
-        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.2)  # quiet: now a key decides
+        clock.advance(ApprovalScreen.APPROVE_AFTER + 0.2)  # quiet: now a key decides
         await pilot.press("n")
-        await pilot.pause()
+        await pilot.pause(ApprovalScreen.SETTLE + 0.2)
         assert decided == [False]
 
 
-async def test_a_later_burst_is_not_said_to_have_come_as_the_plan_opened(settings, monkeypatch):
+async def test_a_later_burst_is_not_said_to_have_come_as_the_plan_opened(settings, monkeypatch, clock):
     """trial17: keys typed in a quick burst long after the plan had opened (the plan read, then
     "xn" typed fast) were held back with "Keys arrived as the plan opened", which they had not.
     Keys as the plan opens keep that wording; a later burst is said as what it is, once per burst."""
@@ -301,13 +321,79 @@ async def test_a_later_burst_is_not_said_to_have_come_as_the_plan_opened(setting
         await pilot.pause()
         assert decided == [] and any("as the plan opened" in m for m in said()), said()
         app.clear_notifications()
-        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)  # read the plan
+        clock.advance(ApprovalScreen.APPROVE_AFTER + 0.3)  # read the plan
         await pilot.press("x", "n")  # a burst later on
         await pilot.pause()
         assert decided == [], "a key in a burst of typing decided"
         assert said() and not any("as the plan opened" in m for m in said()), said()
         assert any("nothing decided" in m for m in said()), said()
-        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)
+        clock.advance(ApprovalScreen.APPROVE_AFTER + 0.3)
         await pilot.press("n")
-        await pilot.pause()
+        await pilot.pause(ApprovalScreen.SETTLE + 0.2)
         assert decided == [False]
+
+
+@pytest.mark.parametrize("word, said", [("abort", "'ab…'"), ("yes do it", "'ye…'"), ("nope", "'no…'")])
+async def test_a_word_typed_into_the_approval_decides_nothing(settings, monkeypatch, word, said):
+    """trial35: at 2 a.m. "yes do it" typed into the modal approved on its "y" and sent "esoit" to the
+    prompt as a question; "abort" approved on its "a". A letter decides only on its own: the word is
+    held in the modal, nothing is decided and the modal says so; the letter alone then decides."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat, plan
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 1.0)
+    # however slowly a loaded machine delivers the word's keys, its first letter cannot settle alone
+    monkeypatch.setattr(ApprovalScreen, "SETTLE", 30.0)
+    app = DemoChat(settings)
+    async with app.run_test(size=(110, 36)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)  # the plan read
+        modal = app.screen
+        await pilot.press(*word)
+        await pilot.pause()
+        assert app.screen is modal and decided == [], f"{word!r} decided {decided}"
+        assert any(said in n.message and "nothing decided" in n.message for n in app._notifications), \
+            [n.message for n in app._notifications]
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)
+        monkeypatch.setattr(ApprovalScreen, "SETTLE", 0.2)
+        await pilot.press(word[0])  # the letter on its own
+        await pilot.pause(ApprovalScreen.SETTLE + 0.3)
+        assert decided == [word[0] in "ay"]
+
+
+@pytest.mark.parametrize("key, approved", [("y", True), ("n", False)])
+async def test_a_letter_then_enter_decides_at_once(settings, monkeypatch, key, approved):
+    """"y" Enter, as at a shell's [y/N] prompt, is yes (Enter does not press the focused Deny button). A guard:
+    so it was when a letter decided at once."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat, plan
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 1.0)
+    monkeypatch.setattr(ApprovalScreen, "SETTLE", 30.0, raising=False)  # only Enter can decide within the test
+    app = DemoChat(settings)
+    async with app.run_test(size=(110, 36)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)
+        await pilot.press(key, "enter")
+        await pilot.pause()
+        assert decided == [approved]
+
+
+async def test_a_letter_that_is_no_answer_is_said_to_be_none(settings, monkeypatch):
+    """trial35: "ok" typed into the modal did nothing and said nothing."""
+    from netops.tui.screens.approval import ApprovalScreen
+    from tests.tui.demo import DemoChat, plan
+
+    monkeypatch.setattr(ApprovalScreen, "APPROVE_AFTER", 1.0)
+    app = DemoChat(settings)
+    async with app.run_test(size=(110, 36)) as pilot:
+        decided: list[bool] = []
+        app.push_screen(ApprovalScreen(*plan()), decided.append)
+        await pilot.pause(ApprovalScreen.APPROVE_AFTER + 0.3)
+        await pilot.press("o", "k")
+        await pilot.pause()
+        assert decided == []
+        assert any("'o' is not an answer" in n.message for n in app._notifications), \
+            [n.message for n in app._notifications]

@@ -104,3 +104,31 @@ async def test_a_model_server_that_shuts_down_mid_turn_is_said_and_the_chat_goes
                 assert len(told) == 1 and f"the model server at {srv.url} stopped taking connections" in told[0]
         finally:
             release.set()
+
+
+async def test_a_model_server_killed_before_a_word_with_nothing_read_answers_offline(chat_settings):
+    """The server is killed before its first word on a question nothing was read for ("hello there"):
+    the turn is the offline answer (no error line), and the chat falls back offline once, saying why."""
+    from netops.testing.ollama_server import Reply
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.statusbar import StatusBar
+
+    srv = ScriptedOllama()
+
+    def dying(req):
+        srv.stop_listening()
+        return Reply(hangup=True)
+
+    srv.push(dying)
+    with srv:
+        app = ChatApp(chat_settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: app.model_checked, timeout=15, what="the start-up probe")
+            assert not app.offline
+            await type_and_send(pilot, "hello there")
+            view = (await wait_until(pilot, lambda: finished(app), timeout=30, what="the answer"))[0]
+            assert view.answer.mode == "offline" and view.answer.error is None, view.answer.text
+            assert "offline" in str(view._head.render())
+            assert app.offline and app.query_one(StatusBar).mode == "offline"
+            told = [str(n.message) for n in app._notifications if "/online" in str(n.message)]
+            assert len(told) == 1 and "the model stopped answering" in told[0]

@@ -258,7 +258,7 @@ def parse_ospf_neighbors(text: str, *, now: float | None = None) -> OspfNeighbor
     out = OspfNeighbors()
     if not doc["vrfs"]:
         out.note = not_running_note("OSPF")
-    for vrf in doc["vrfs"].values():
+    for vrf_name, vrf in doc["vrfs"].items():
         for inst in (vrf.get("instList") or {}).values():
             for n in inst.get("ospfNeighborEntries") or []:
                 raw = str(n.get("adjacencyState", "unknown"))
@@ -267,7 +267,7 @@ def parse_ospf_neighbors(text: str, *, now: float | None = None) -> OspfNeighbor
                 out.neighbors.append(OspfNeighbor(
                     neighbor_id=n["routerId"], address=n.get("interfaceAddress"),
                     interface=n.get("interfaceName"), state=state, full=state == "Full",
-                    role=_role(n.get("drState")), priority=to_int(n.get("priority")),
+                    role=_role(n.get("drState")), priority=to_int(n.get("priority")), vrf=str(vrf_name),
                     dead_time_seconds=max(0.0, float(dead) - now) if isinstance(dead, (int, float)) else None))
     return out
 

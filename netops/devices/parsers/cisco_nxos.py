@@ -512,32 +512,44 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
         raise ParseError("'show ip ospf neighbors | json' has no TABLE_ctx")
     out = OspfNeighbors()
     for ctx in rows(doc, "ctx"):
+        vrf = str(ctx.get("cname") or "").strip() or None  # the context (VRF) name: "default", "TENANT-A"
         for n in rows(ctx, "nbr"):
             raw = str(n.get("state") or "Unknown").upper()
             state = _OSPF_STATES.get(raw, raw.capitalize())
             out.neighbors.append(OspfNeighbor(
                 neighbor_id=str(n["rid"]), address=n.get("addr") or None, interface=n.get("intf") or None,
                 state=state, full=state == "Full", role=_role(n.get("drstate")),
-                priority=to_int(n.get("priority")),
+                priority=to_int(n.get("priority")), vrf=vrf,
                 uptime_seconds=iso_seconds(n.get("uptime")) if n.get("uptime") else None))  # "P14DT19H11M58S"
     return out
 
 
+_OSPF_CONTEXT = re.compile(r"^\s*OSPF Process ID \S+ VRF (?P<vrf>\S+)\s*$", re.M)
+
+
 @shaped("show ip ospf neighbors vrf all")
 def parse_ospf_neighbors_text(text: str) -> OspfNeighbors:
-    """Fallback: the text table through ntc-templates."""
+    """Fallback: the text table through ntc-templates, one ``OSPF Process ID P VRF X`` section at
+    a time so that each neighbor carries its VRF."""
     said = _feature_off(text)
     if said:
         return OspfNeighbors(note=not_running_note("OSPF", said))
     require(text, r"^\s*Neighbor ID\s+Pri\s+State|Total number of neighbors", "show ip ospf neighbors", "NX-OS")
     out = OspfNeighbors()
-    for r in ntc("cisco_nxos", "show ip ospf neighbor", text):
-        raw, _, role = r["state"].partition("/")
-        state = _OSPF_STATES.get(raw.strip().upper(), raw.strip().capitalize())
-        out.neighbors.append(OspfNeighbor(
-            neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
-            state=state, full=state == "Full", role=_role(role),
-            uptime_seconds=_bgp_table.duration_seconds(r.get("uptime"))))  # "Up Time": 23:04:24, 1d02h
+    heads = list(_OSPF_CONTEXT.finditer(text))
+    if heads:  # the template reads a section's rows; the section's header names the VRF
+        sections = [(m.group("vrf"), text[m.start():heads[i + 1].start() if i + 1 < len(heads) else len(text)])
+                    for i, m in enumerate(heads)]
+    else:
+        sections = [(None, text)]
+    for vrf, part in sections:
+        for r in ntc("cisco_nxos", "show ip ospf neighbor", part):
+            raw, _, role = r["state"].partition("/")
+            state = _OSPF_STATES.get(raw.strip().upper(), raw.strip().capitalize())
+            out.neighbors.append(OspfNeighbor(
+                neighbor_id=r["neighbor_id"], address=r["ip_address"] or None, interface=r["interface"] or None,
+                state=state, full=state == "Full", role=_role(role), vrf=vrf,
+                uptime_seconds=_bgp_table.duration_seconds(r.get("uptime"))))  # "Up Time": 23:04:24, 1d02h
     return out
 
 

@@ -424,6 +424,7 @@ def _named_instances(read: Read) -> BgpNeighbors:
 # -- OSPF ------------------------------------------------------------------------------------------
 
 _OSPF_SECTION = re.compile(r"^\s*Neighbors for OSPF\b(?P<rest>.*)$", re.M)
+_OSPF_VRF = re.compile(r",\s*VRF\s+(\S+)")
 _OSPF_ROW = re.compile(
     r"^\s*(?P<id>\d+\.\d+\.\d+\.\d+)\s+(?P<pri>\d+)\s+(?P<state>[A-Za-z0-9-]+)(?:/\s*(?P<role>\S+))?\s+"
     r"(?P<dead>\d+:\d+:\d+|-)\s+(?P<addr>\d+\.\d+\.\d+\.\d+)\s+(?P<iface>\S.*?)\s*$", re.M)
@@ -456,7 +457,14 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
         return OspfNeighbors(note="the device listed no OSPF process (OSPF may not be configured)")
     out = OspfNeighbors()
     above: OspfNeighbor | None = None  # the row on the line right above (its uptime line follows it)
+    vrf = "default"  # rows before any section header, and "Neighbors for OSPF 1" with no VRF named
     for line in text.splitlines():
+        section = _OSPF_SECTION.match(line)
+        if section:
+            named = _OSPF_VRF.search(section.group("rest"))
+            vrf = named.group(1) if named else "default"
+            above = None
+            continue
         m = _OSPF_ROW.match(line)
         if not m:
             up = _OSPF_UP.match(line)  # "    Neighbor is up for 12w3d" under its row (INIT has none)
@@ -469,7 +477,7 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
         out.neighbors.append(OspfNeighbor(
             neighbor_id=m.group("id"), address=m.group("addr"), interface="".join(m.group("iface").split()),
             state=_OSPF_STATES.get(state, state.capitalize()), full=state == "FULL", role=_ROLES.get(role),
-            priority=int(m.group("pri")), dead_time_seconds=_dead(m.group("dead"))))
+            priority=int(m.group("pri")), dead_time_seconds=_dead(m.group("dead")), vrf=vrf))
         above = out.neighbors[-1]
     return out
 

@@ -4,7 +4,12 @@ Escape denies, and a reviewer block cannot be approved from here.
 
 The modal can open while the person is typing their next question, so a letter decides only
 when it comes after a pause (:attr:`ApprovalScreen.APPROVE_AFTER`): keys typed ahead for the
-prompt ("and then ...") neither approve nor deny. Escape denies at once."""
+prompt ("and then ...") neither approve nor deny. Escape denies at once.
+
+A letter decides only on its own: it takes effect :attr:`ApprovalScreen.SETTLE` seconds later, or at
+once with Enter ("y" Enter), and another key in between makes it the start of a word ("abort",
+"yes do it", "nope"): nothing is decided and the modal says so (before, "abort" approved and the
+rest of the word went into the prompt). A letter that is no answer ("ok") is said to be none."""
 
 from __future__ import annotations
 
@@ -62,6 +67,12 @@ class ApprovalScreen(ModalScreen[bool]):
 
     APPROVE_AFTER = 1.0
     """Seconds of quiet (since the modal opened and since the key before) a deciding key needs."""
+    SETTLE = 0.5
+    """Seconds a deciding letter waits for the next key: none (or Enter) and it decides; another
+    key and it was the first letter of a word typed into the modal, and decides nothing."""
+    _LETTERS = {"a": True, "y": True, "d": False, "n": False}
+    clock = staticmethod(time.monotonic)
+    """Where the screen reads the time for that (a test puts a clock it moves itself here)."""
     _DECIDING = frozenset({"a", "y", "d", "n", "enter", "space"})
     _READING = frozenset({"up", "down", "pageup", "pagedown", "home", "end"})
     """The keys that scroll the plan: reading it, not typing ahead, so they start no burst (PageDown
@@ -70,7 +81,7 @@ class ApprovalScreen(ModalScreen[bool]):
 
     def __init__(self, plan: Any, verdict: Any = None, summary: str = "") -> None:
         super().__init__()
-        self._busy_until = time.monotonic() + self.APPROVE_AFTER
+        self._busy_until = self.clock() + self.APPROVE_AFTER
         """A deciding key before this is typed ahead, not a decision."""
         self._held = False
         """This burst's held keys were said (once a burst)."""
@@ -80,6 +91,10 @@ class ApprovalScreen(ModalScreen[bool]):
         self.verdict = verdict
         self.summary = summary
         self.blocked = getattr(verdict, "level", "ok") == "block"
+        self._pending: tuple[str, bool] | None = None
+        """A letter pressed and what it decides, waiting :attr:`SETTLE` for the next key."""
+        self._pending_timer: Any = None
+        self._said_no_answer = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -104,7 +119,7 @@ class ApprovalScreen(ModalScreen[bool]):
                 "[b]d[/b] / [b]n[/b] / [b]Esc[/b] deny   [b]↑↓ PgUp PgDn[/b] scroll")
 
     def on_mount(self) -> None:
-        self._busy_until = time.monotonic() + self.APPROVE_AFTER
+        self._busy_until = self.clock() + self.APPROVE_AFTER
         self._fit(self.app.size.width, self.app.size.height)
         for deny in self.query("#deny"):
             deny.focus()
@@ -125,7 +140,9 @@ class ApprovalScreen(ModalScreen[bool]):
         """Runs before the key's binding: a key in a burst holds deciding keys back, and is
         itself held back if it would decide. Escape and the scroll keys start no burst (a scroll key
         in a burst extends it)."""
-        now = time.monotonic()
+        now = self.clock()
+        if self._pending is not None and self._after_letter(event):
+            return
         typed_ahead = now < self._busy_until
         if event.key != "escape" and (typed_ahead or event.key not in self._READING):
             if not typed_ahead:  # a new burst, long after the plan opened
@@ -140,6 +157,50 @@ class ApprovalScreen(ModalScreen[bool]):
                             if self._opening else
                             "Keys arrived in a quick burst (typed ahead?): nothing decided. Pause, then press a/y "
                             "or d/n.", severity="warning", timeout=6)
+            return
+        if event.key in self._LETTERS and not (self.blocked and self._LETTERS[event.key]):
+            # a letter decides once it stands alone (SETTLE), not as a word's first letter
+            event.stop()
+            event.prevent_default()
+            self._pending = (event.key, self._LETTERS[event.key])
+            self._pending_timer = self.set_timer(self.SETTLE, self._settle)
+        elif event.is_printable and event.key not in self._DECIDING and not self._said_no_answer and not typed_ahead:
+            self._said_no_answer = True
+            self.notify(f"'{event.character}' is not an answer here: a or y approves, d, n or Esc denies.",
+                        severity="warning", timeout=6)
+
+    def _after_letter(self, event: Any) -> bool:
+        """The key after a pending letter: Enter confirms it; Escape denies (its binding runs); any
+        other key makes the letter the start of a word, and nothing is decided. True: handled."""
+        letter, approve = self._pending  # type: ignore[misc]
+        self._pending = None
+        if self._pending_timer is not None:
+            self._pending_timer.stop()
+        if event.key == "escape":
+            return False
+        event.stop()
+        event.prevent_default()
+        if event.key == "enter":
+            self._decide(approve)
+            return True
+        self._busy_until = max(self._busy_until, self.clock() + self.APPROVE_AFTER)
+        self._held, self._opening = True, False  # said here; the rest of the word is held back unsaid
+        typed = letter + (event.character if event.is_printable and event.character else "")
+        self.notify(f"'{typed}…' looks like a word typed into the approval: nothing decided. Press a or y on its "
+                    "own to approve, d, n or Esc to deny.", severity="warning", timeout=8)
+        return True
+
+    def _settle(self) -> None:
+        if self._pending is not None and self.is_current:  # (not if the plan was answered elsewhere meanwhile)
+            _, approve = self._pending
+            self._pending = None
+            self._decide(approve)
+
+    def _decide(self, approve: bool) -> None:
+        if approve:
+            self.action_approve()
+        else:
+            self.action_deny()
 
     def action_scroll_plan(self, where: str) -> None:
         body = self.query_one("#approval-body", VerticalScroll)

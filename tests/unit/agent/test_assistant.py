@@ -36,7 +36,7 @@ def test_read_only_question_answered_through_tool_calls_with_citations(scripted,
 
 def test_answer_without_evidence_says_so(scripted, make_assistant):
     scripted.push(say("Probably fine."))
-    answer = make_assistant().ask("is everything fine?")
+    answer = make_assistant().ask("any advice for the maintenance window?")
     assert not answer.grounded and "No evidence" in answer.text
 
 

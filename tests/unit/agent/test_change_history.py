@@ -256,6 +256,26 @@ def test_the_audit_log_filters_changes_to_a_window(tmp_path):
     assert [r.actor for r in log.changes("r2", since=after - timedelta(hours=1))] == ["alice"]
 
 
+def test_a_change_stamped_after_the_clock_went_back_is_still_in_the_last_hour(tmp_path, monkeypatch):
+    """An NTP step or a restored VM sets the clock back 3 hours between two changes: the second is
+    stamped before the first, yet it was made after it, inside "the last hour"."""
+    from netops.store import audit
+    from netops.store.audit import AuditLog
+
+    log = AuditLog(tmp_path / "audit.db")
+    now = datetime.now(timezone.utc)
+    log.append("apply", {"host": "r2", "playbook": "ospf-cost", "ok": True}, actor="alice")
+    monkeypatch.setattr(audit, "_now", lambda: (now - timedelta(hours=3)).isoformat(timespec="microseconds"))
+    log.append("apply", {"host": "r2", "playbook": "drain", "ok": True}, actor="bob")
+    hour_ago = now - timedelta(hours=1)
+    assert [r.actor for r in log.changes("r2", since=hour_ago)] == ["bob", "alice"]
+    assert [r.actor for r in log.changes("r2", until=hour_ago)] == []  # neither is from before the hour
+    assert log.verify().ok  # a back-dated stamp is not tampering
+    later = now + timedelta(minutes=5)  # nothing stamped after it: an empty window, not the whole log
+    assert [r.actor for r in log.changes("r2", since=later)] == []
+    assert [r.actor for r in log.changes("r2", until=later)] == ["bob", "alice"]
+
+
 def test_a_window_filters_the_answer(lab):
     got = lab.ask("what changed on r3 in the last hour?")
     assert got["audit"] and not got.get("reads"), got

@@ -143,3 +143,23 @@ def test_ask_when_the_model_server_shuts_down_mid_call_is_offline_everywhere(cli
     stored = json.loads(capsys.readouterr().out)
     last = stored["messages"][-1]
     assert last["role"] == "assistant" and last["meta"]["mode"] == "offline", last
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_ask_when_the_model_server_is_killed_before_a_word_with_nothing_read(cli_env, capsys, as_json):
+    """Nothing read before the model was asked, and its server killed before its first word: the
+    offline answer, exit 0, saying the model went away; not "No answer" and exit 3 (papercuts35)."""
+    def dying(req):
+        cli_env.stop_listening()
+        return Reply(hangup=True)
+
+    cli_env.push(dying)
+    assert main(["ask", *(["--json"] if as_json else []), "hello there"]) == 0
+    out, err = capsys.readouterr()
+    if as_json:
+        doc = json.loads(out)
+        assert doc["mode"] == "offline" and doc["model"] is None and doc.get("error") is None
+        assert "the model stopped answering" in doc["notice"]
+    else:
+        assert "offline answer (no language model used)" in out and "No answer" not in out
+        assert "the model stopped answering" in err and "error:" not in err

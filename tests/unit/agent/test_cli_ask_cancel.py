@@ -47,3 +47,24 @@ def test_ctrl_c_stops_the_stream_and_keeps_the_partial_answer(agent_settings, tm
     assistant_msg = json.loads(shown.stdout)["messages"][1]
     assert assistant_msg["meta"]["partial"] and assistant_msg["meta"]["cancelled"]
     assert assistant_msg["content"].startswith("**PARTIAL ANSWER (cancelled):**")
+
+
+def test_sigterm_mid_answer_exits_128_plus_the_signal(agent_settings, tmp_path):
+    """`kill PID` (or `timeout`) of `netops ask` mid-answer is an interruption like Ctrl-C (the
+    partial answer kept and labelled) and exits 143, the shell's 128 + SIGTERM; not 130, which
+    a script reads as Ctrl-C (papercuts35)."""
+    text = "The hold timer is negotiated in the OPEN message and the smaller value wins. " * 30
+    with ScriptedOllama([Reply(content=text, piece_chars=8, piece_delay=0.05)]) as srv:
+        env = {**os.environ, "NETOPS_OLLAMA_URL": srv.url, "NETOPS_KB__EMBEDDER": "none",
+               "NETOPS_INVENTORY": str(agent_settings.inventory), "PYTHONPATH": str(REPO)}
+        proc = subprocess.Popen([sys.executable, "-m", "netops", "ask", "hold timer?"], env=env, cwd=tmp_path,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not srv.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # some tokens have streamed
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143, (proc.returncode, err)
+    assert "terminated by SIGTERM" in out + err and "Traceback" not in err
+    assert "PARTIAL ANSWER" in out

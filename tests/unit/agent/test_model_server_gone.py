@@ -106,3 +106,108 @@ def test_the_probe_says_hung_and_gone_apart(agent_settings, kind):
                        "busy or hung)"
     said = model_problem(backend, "qwen2.5:7b-instruct", timeout=0.5)
     assert said == f"no model reachable at {url} (connection refused: no server is listening there)"
+
+
+def _killed(scripted):
+    """A turn: the server dies before its first word (killed: the call is reset, nothing listens)."""
+    from netops.testing.ollama_server import Reply
+
+    def dying(req):
+        scripted.stop_listening()
+        return Reply(hangup=True)
+
+    return dying
+
+
+def test_a_server_killed_before_a_word_with_nothing_read_answers_offline(scripted, make_assistant):
+    """Nothing was read before the model was asked ("hello there"): the answer is the one netops
+    gives with no model, labelled offline with why, exit 0; not '**No answer**' as if netops knew nothing."""
+    scripted.push(_killed(scripted))
+    answer = make_assistant().ask("hello there")
+    assert answer.mode == "offline" and answer.model is None and answer.exit_code == 0, answer.text
+    assert answer.error is None and not answer.partial and "No answer" not in answer.text
+    assert answer.text.startswith("offline answer (no language model used)")
+    assert "the model stopped answering (" in answer.notice and "answered offline" in answer.notice
+    assert "from the evidence read" not in answer.notice  # nothing was read before the model
+
+
+def test_a_server_gone_between_the_probe_and_the_call_answers_offline(scripted, make_assistant):
+    """Refused at the model call itself (it answered the probe a moment before): exit 0 offline, not 3."""
+    assistant = make_assistant()
+    probe, url = assistant._model_problem, scripted.url
+
+    def probe_then_die():
+        said = probe()  # the real probe, answered by the live server
+        scripted.stop()
+        return said
+
+    assistant._model_problem = probe_then_die
+    answer = assistant.ask("hello there")
+    assert answer.mode == "offline" and answer.exit_code == 0 and answer.error is None, answer.text
+    assert f"the model stopped answering (no model endpoint at {url})" in answer.notice
+
+
+def test_a_live_server_that_breaks_one_call_with_nothing_read_is_an_error(scripted, make_assistant):
+    """Still taking connections, it hung up on one call: a broken model, not a gone one (said, exit 1)."""
+    from netops.testing.ollama_server import Reply
+
+    scripted.push(Reply(hangup=True))
+    answer = make_assistant().ask("hello there")
+    assert answer.mode == "agent" and answer.exit_code == 1 and "broke off" in answer.error
+
+
+SERVE = """
+import sys
+from netops.testing.ollama_server import ScriptedOllama, say
+srv = ScriptedOllama([say("r1 has one BGP neighbour, 198.51.100.2 [1].")]).start()
+print(srv.url, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_suspended_model_server_is_not_waited_for(make_assistant, agent_settings):
+    """SIGSTOP (or Ctrl+Z) of the model server after the probe: the kernel still takes its connections,
+    so it looks busy, but its process is stopped and will say nothing. Found at the first look (3 s),
+    answered offline from the evidence read and said why, instead of waiting out the deadline."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from netops.agent.events import ModeEvent
+
+    proc = subprocess.Popen([sys.executable, "-c", SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        assistant = make_assistant(agent_settings.model_copy(update={"ollama_url": url, "model_deadline": 60}))
+        events = []
+        for ev in assistant.events("bgp neighbours on r1"):
+            events.append(ev)
+            if isinstance(ev, ModeEvent):  # the probe found it up; stopped before the model is asked
+                assert ev.mode == "agent"
+                os.kill(proc.pid, signal.SIGSTOP)
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+        proc.kill()
+        proc.wait()
+    answer = _answer(events)
+    assert answer.mode == "offline" and answer.exit_code == 0 and answer.error is None, answer.text
+    assert f"the model server at {url} is suspended (process {proc.pid} was stopped" in answer.notice
+    assert "198.51.100.2" in answer.text
+
+
+def test_a_model_that_stalls_mid_answer_is_given_up(scripted, make_assistant, agent_settings, monkeypatch):
+    """Words came, then nothing (a hung server mid-answer): given up after MODEL_STALL seconds of
+    silence, the words so far shown as a partial answer that says why, not the whole deadline."""
+    import netops.assistant as assistant_mod
+    from netops.testing.ollama_server import Reply
+
+    monkeypatch.setattr(assistant_mod, "SERVER_CHECK", 0.5)
+    monkeypatch.setattr(assistant_mod, "MODEL_STALL", 1.0)
+    scripted.push(Reply(content="r1 has one BGP neighbour, 198.51.100.2 [1].", piece_chars=12, piece_delay=60))
+    events = list(make_assistant(agent_settings.model_copy(update={"model_deadline": 60}))
+                  .events("bgp neighbours on r1"))
+    answer = _answer(events)
+    assert answer.partial and answer.exit_code != 0, answer.text
+    assert f"the model at {scripted.url} stalled: no word for" in answer.error
+    assert "deadline" not in answer.text

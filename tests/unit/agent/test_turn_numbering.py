@@ -103,7 +103,7 @@ def test_without_grounding_a_second_search_continues_the_numbering(scripted, mak
     scripted.push(tool_call("kb_search", query="hold time"), tool_call("kb_search", query="hold timer expired"),
                   cites("RFC 4271 §6.5 (Hold Timer Expired Error Handling)",
                         "On expiry a NOTIFICATION is sent and the connection closed [{n}].", 1))
-    answer = make_assistant().ask("is everything fine?")
+    answer = make_assistant().ask("any advice for the maintenance window?")
     assert answer.grounding.kind == "none"
     (mark,) = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
     assert listed(answer, mark) == "RFC 4271 §6.5 (Hold Timer Expired Error Handling)"
@@ -111,7 +111,7 @@ def test_without_grounding_a_second_search_continues_the_numbering(scripted, mak
 
 def test_without_grounding_a_mark_to_no_source_is_flagged(scripted, make_assistant):
     scripted.push(tool_call("kb_search", query="hold time"), say("Hold time is negotiated [1]. See [12]."))
-    answer = make_assistant().ask("is everything fine?")
+    answer = make_assistant().ask("any advice for the maintenance window?")
     assert "[12]" not in answer.text and "source 12" in answer.text and "⚠" in answer.text, answer.text
     assert "[12]" in (answer.notice or "")
     (mark,) = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
@@ -188,7 +188,7 @@ def test_without_grounding_the_text_keeps_the_number_the_card_shows(scripted, ma
     label = "RFC 4271 §6.5 (Hold Timer Expired Error Handling)"
     scripted.push(tool_call("kb_search", query="hold time"), tool_call("kb_search", query="hold timer expired"),
                   cites(label, "On expiry a NOTIFICATION is sent and the connection closed [{n}].", 1))
-    answer = make_assistant().ask("is everything fine?")
+    answer = make_assistant().ask("any advice for the maintenance window?")
     n = shown(answer.tool_calls[1].output or "")[label]
     (mark,) = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
     assert mark == n, answer.text

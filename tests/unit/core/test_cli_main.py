@@ -114,3 +114,65 @@ def test_broken_config_is_reported_by_any_command(tmp_path, monkeypatch):
     r = run("plugins")
     assert r.returncode == 2
     assert r.stderr.startswith("error: config file") and "Traceback" not in r.stderr
+
+
+def test_a_broken_pipe_that_is_not_the_reader_of_stdout_is_a_failure(monkeypatch, capsys):
+    """A pipe to something else (a helper process, a socket) breaking under a command stops it before
+    it finished: one line and exit 1, not 0 as if it had worked (papercuts35)."""
+    import os
+
+    @click.command("boom")
+    def boom():
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            os.write(write_end, b"plan\n")
+        finally:
+            os.close(write_end)
+
+    monkeypatch.setitem(cli_main.cli.commands, "boom", boom)
+    assert cli_main.main(["boom"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: a pipe closed under netops before the command finished") and "Traceback" not in err
+
+
+def test_a_reader_of_stdout_that_left_is_still_no_failure(monkeypatch):
+    """stdout an embedding program's own stream (not made forgiving), its reader gone: exit 0."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    out = os.fdopen(write_end, "w", buffering=1)
+    monkeypatch.setattr("sys.stdout", out)
+
+    @click.command("boom")
+    def boom():
+        print("r1  frr  127.0.0.1", file=out)
+
+    monkeypatch.setitem(cli_main.cli.commands, "boom", boom)
+    try:
+        assert cli_main.main(["boom"]) == 0
+    finally:
+        try:
+            out.close()
+        except BrokenPipeError:
+            pass
+
+
+def test_the_exit_code_of_an_interruption_names_its_signal(monkeypatch, capsys):
+    """128 + the signal (the shell's convention): 143 for SIGTERM, 129 for SIGHUP, 130 for Ctrl-C."""
+    import signal
+
+    def install(signum):
+        @click.command("boom")
+        def boom():
+            cli_main._terminate(signum, None)
+
+        monkeypatch.setitem(cli_main.cli.commands, "boom", boom)
+
+    for signum, code in ((signal.SIGTERM, 143), (signal.SIGHUP, 129)):
+        install(signum)
+        assert cli_main.main(["boom"]) == code
+        assert f"interrupted ({signal.Signals(signum).name})" in capsys.readouterr().err
+    _install(monkeypatch, KeyboardInterrupt())
+    assert cli_main.main(["boom"]) == 130  # a new command: the earlier signal is not carried over

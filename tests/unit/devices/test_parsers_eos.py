@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,16 @@ def test_ospf_neighbors():
     assert p2p.dead_time_seconds == pytest.approx(35.5) and p2p.priority == 0
     assert dr.role == "DR" and dr.full
     assert init.state == "Init" and not init.full and init.role == "DROther"
+    assert {n.vrf for n in o.neighbors} == {"default"}  # the key of "vrfs" the rows are under
+
+
+def test_ospf_neighbors_name_their_vrf():
+    row = {"routerId": "10.9.9.{}", "interfaceName": "Ethernet{}", "adjacencyState": "full", "drState": "P2P"}
+    def inst(i):
+        return {"instList": {"1": {"ospfNeighborEntries": [{k: v.format(i) for k, v in row.items()}]}}}
+    doc = {"vrfs": {"default": inst(1), "BLUE": inst(2)}}
+    got = [(n.neighbor_id, n.vrf) for n in arista_eos.parse_ospf_neighbors(json.dumps(doc), now=NOW).neighbors]
+    assert got == [("10.9.9.1", "default"), ("10.9.9.2", "BLUE")]
 
 
 def test_route_lookup():

@@ -83,6 +83,7 @@ def test_ospf_neighbors_across_vrfs():
     assert (p2p.neighbor_id, p2p.state, p2p.full, p2p.role, p2p.interface) == (
         "10.255.0.1", "Full", True, None, "Ethernet1/49")
     assert bdr.role == "BDR" and start.state == "ExStart" and not start.full and start.interface == "Vlan50"
+    assert [n.vrf for n in o.neighbors] == ["default", "default", "TENANT-A"]
 
 
 @pytest.mark.parametrize("text", ["% Invalid command at '^' marker.\n", "",
@@ -100,8 +101,18 @@ def test_ospf_text_fallback():
             " Neighbor ID     Pri State            Up Time  Address         Interface\n"
             " 192.168.12.5      1 FULL/DR          23:04:24 10.15.41.2      Eth1/4\n")
     (n,) = nxos.parse_ospf_neighbors_text(text).neighbors
-    assert (n.neighbor_id, n.state, n.full, n.role, n.address, n.interface) == (
-        "192.168.12.5", "Full", True, "DR", "10.15.41.2", "Eth1/4")
+    assert (n.neighbor_id, n.state, n.full, n.role, n.address, n.interface, n.vrf) == (
+        "192.168.12.5", "Full", True, "DR", "10.15.41.2", "Eth1/4", "default")
+
+
+def test_ospf_text_fallback_names_each_neighbor_vrf():
+    """``vrf all`` text prints one ``OSPF Process ID P VRF X`` section per VRF."""
+    section = ("OSPF Process ID {0} VRF {1}\n Total number of neighbors: 1\n"
+               " Neighbor ID     Pri State            Up Time  Address         Interface\n"
+               " {2}      1 FULL/DR          23:04:24 10.15.41.2      Eth1/{3}\n")
+    text = section.format(1, "default", "192.168.12.5", 4) + section.format(9, "TENANT-A", "192.168.50.1", 7)
+    got = [(n.neighbor_id, n.interface, n.vrf) for n in nxos.parse_ospf_neighbors_text(text).neighbors]
+    assert got == [("192.168.12.5", "Eth1/4", "default"), ("192.168.50.1", "Eth1/7", "TENANT-A")]
 
 
 def test_route_lookup():

@@ -276,18 +276,29 @@ def test_ospf_every_process_and_vrf_with_states_and_roles():
     sent: list[str] = []
     o = xr.GETTERS["ospf_neighbors"](HOST, device("pe1", sent=sent))
     assert sent == ["show ospf vrf all-inclusive neighbor"]
-    got = [(n.neighbor_id, n.state, n.full, n.role, n.interface) for n in o.neighbors]
+    got = [(n.neighbor_id, n.state, n.full, n.role, n.interface, n.vrf) for n in o.neighbors]
     assert got == [
-        ("10.255.0.2", "Full", True, None, "Bundle-Ether10"),  # "FULL/  -": point-to-point
-        ("10.255.0.3", "Full", True, "DR", "TenGigE0/0/0/4"),
-        ("10.255.0.4", "Full", True, "BDR", "TenGigE0/0/0/4"),
-        ("10.255.0.5", "2-Way", False, "DROther", "TenGigE0/0/0/4"),
-        ("10.255.0.6", "Init", False, None, "TenGigE0/0/0/6.16"),
-        ("10.255.0.7", "ExStart", False, None, "Bundle-Ether17"),
-        ("192.168.1.2", "Full", True, "DR", "Bundle-Ether20.100"),  # OSPF 100, VRF CUST-A
+        ("10.255.0.2", "Full", True, None, "Bundle-Ether10", "default"),  # "FULL/  -": point-to-point
+        ("10.255.0.3", "Full", True, "DR", "TenGigE0/0/0/4", "default"),
+        ("10.255.0.4", "Full", True, "BDR", "TenGigE0/0/0/4", "default"),
+        ("10.255.0.5", "2-Way", False, "DROther", "TenGigE0/0/0/4", "default"),
+        ("10.255.0.6", "Init", False, None, "TenGigE0/0/0/6.16", "default"),
+        ("10.255.0.7", "ExStart", False, None, "Bundle-Ether17", "default"),
+        ("192.168.1.2", "Full", True, "DR", "Bundle-Ether20.100", "CUST-A"),  # OSPF 100, VRF CUST-A
     ]
     n = o.by_id("10.255.0.7")
     assert (n.priority, n.dead_time_seconds, n.address) == (0, 38.0, "10.0.17.7")
+
+
+def test_ospf_vrf_named_per_section_not_carried_into_the_next():
+    """A VRF section followed by the default process again (the order all-inclusive prints is not
+    promised): each row takes the VRF of the section it is under."""
+    rows = ("Neighbor ID     Pri   State           Dead Time   Address         Interface\n"
+            "{0}      1     FULL/  -        00:00:36    {0}       GigabitEthernet0/0/0/{1}\n")
+    text = ("Neighbors for OSPF 7, VRF RED\n\n" + rows.format("10.9.9.1", 1)
+            + "\nNeighbors for OSPF 1\n\n" + rows.format("10.9.9.2", 2))
+    assert [(n.neighbor_id, n.vrf) for n in xr.parse_ospf_neighbors(text).neighbors] == [
+        ("10.9.9.1", "RED"), ("10.9.9.2", "default")]
 
 
 def test_ospf_classic_loading_state():
