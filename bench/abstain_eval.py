@@ -30,11 +30,11 @@ import kb_quality as q
 
 # unanswerable questions that a set's corpus does answer (RIPv2 is in rfc.jsonl's RFCs)
 RFC_CORPORA = ("rfc", "rfc_distract")
+"""Sets whose corpus is whole RFCs, where ``--paraphrased``'s document-level golds apply."""
 GOLD_BY_CITATION = (*RFC_CORPORA, "rfc_oldstyle", "rfc_check", "rfc_check2")
+"""Sets whose golds are citations a source's label starts with (a passage set's are file ids)."""
 GOLD_BY_FILE = ("teamdocs", "teamdocs_check")
 """Sets whose golds are file names (a team's documents): the source's label starts with the file name."""
-"""Sets whose golds are citations a source's label starts with (a passage set's are file ids)."""
-"""Sets whose corpus is whole RFCs, where ``--paraphrased``'s document-level golds apply."""
 ANSWERED_BY = {"Which metric value means infinity in RIP version 2?": {"rfc", "passages", "shortrfc", "rfc_distract"}}
 
 

@@ -326,16 +326,16 @@ _ADDRESS = re.compile(r"\b[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,}(?:/\d+)?|\b\
 
 
 def _identifiers(question: str, unknown: list[str], counts: Callable) -> list[str]:
-    """The ``unknown`` terms the question wrote with a digit in them (AS-9000, 100G-ZR, RX-400): the
-    name of a thing, which the documents either name or do not answer about. Not an address
+    """The ``unknown`` terms the question wrote with a digit and a letter in them (AS-9000, 100G-ZR,
+    RX-400): the name of a thing, which the documents either name or do not answer about. Not an address
     ("fec0::/10" is a value the text may spell in binary), not a known name with plain words hyphened
     on (:func:`_known_core`: "IPv4-only"), nor one the documents write with a hyphen ("RIPv2": RIP-2)."""
     surfaces = _surfaces(_ADDRESS.sub(" ", question))
     out = []
     for t in unknown:
         for form in surfaces.get(t, ())[:1]:
-            if not any(ch.isdigit() for ch in form):
-                continue
+            if not (any(ch.isdigit() for ch in form) and any(ch.isalpha() for ch in form)):
+                continue  # a bare number ("a hold time of 240") is a value the text need not print
             if (m := re.fullmatch(r"([a-z]+?)v?-?(\d+)", form)) and any(counts([f"{m[1]}-{m[2]}"])[1].values()):
                 continue  # "RIPv2" the documents write "RIP-2"
             if not _known_core(form, counts):

@@ -26,6 +26,7 @@ def test_a_model_number_the_documents_never_name_is_not_covered(kb, question, na
 @pytest.mark.parametrize("question, unknown", [
     ("what hold time does a BGP-4-only speaker use?", ["bgp-4-only"]),  # every part known: BGP-4, only
     ("can fec0::/10 be sent in the BGP NLRI field?", ["fec0"]),         # an address, not a name
+    ("what happens if the hold time is set to 7777 seconds?", ["7777"]),  # a bare number: a value
 ])
 def test_an_address_or_a_compound_of_known_words_names_nothing_missing(kb, question, unknown):
     from netops.agent.abstain import _identifiers
