@@ -30,9 +30,11 @@ import kb_quality as q
 
 # unanswerable questions that a set's corpus does answer (RIPv2 is in rfc.jsonl's RFCs)
 RFC_CORPORA = ("rfc", "rfc_distract")
+"""Sets whose corpus is whole RFCs, where ``--paraphrased``'s document-level golds apply."""
 GOLD_BY_CITATION = (*RFC_CORPORA, "rfc_oldstyle", "rfc_check", "rfc_check2")
 """Sets whose golds are citations a source's label starts with (a passage set's are file ids)."""
-"""Sets whose corpus is whole RFCs, where ``--paraphrased``'s document-level golds apply."""
+GOLD_BY_FILE = ("teamdocs", "teamdocs_check")
+"""Sets whose golds are file names (a team's documents): the source's label starts with the file name."""
 ANSWERED_BY = {"Which metric value means infinity in RIP version 2?": {"rfc", "passages", "shortrfc", "rfc_distract"}}
 
 
@@ -82,7 +84,9 @@ def run(set_name: str, unanswerable: list[str], tmp: Path, signals, paraphrased=
     try:
         items = [(it.question, it.labels, "set") for it in qs.items] + \
                 ([(qq, lab, "paraphrased") for qq, lab in paraphrased] if set_name in RFC_CORPORA else []) + \
-                [(u, None, "unanswerable") for u in unanswerable if set_name not in ANSWERED_BY.get(u, ())]
+                [(u, None, "unanswerable") for u in
+                 (qs.unanswerable if set_name in GOLD_BY_FILE else unanswerable)
+                 if set_name not in ANSWERED_BY.get(u, ())]
         for question, labels, kind in items:
             g = from_knowledge(question, kb)
             cov = g.coverage
@@ -96,7 +100,9 @@ def run(set_name: str, unanswerable: list[str], tmp: Path, signals, paraphrased=
                 gold = any(lab == s.label or s.label.startswith(lab + " ") or s.label.split(" (")[0] == lab
                            or s.label.split(" ")[0] == lab
                            for s in g.sources for lab in labels)
-                if set_name in GOLD_BY_CITATION:
+                if set_name in GOLD_BY_FILE:
+                    gold = any(s.label.split(" ")[0] == Path(lab).stem for s in g.sources for lab in labels)
+                if set_name in GOLD_BY_CITATION or set_name in GOLD_BY_FILE:
                     counts["answered_gold"] += covered and gold
                 else:
                     counts["answered_gold"] = "-"

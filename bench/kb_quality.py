@@ -49,6 +49,9 @@ import _common as c
 MODES = ("hybrid", "lexical", "dense", "bm25")
 TUNING = ("rfc", "passages", "shortrfc", "rfc_oldstyle", "rfc_distract")
 ALL_SETS = ("rfc", "passages", "shortrfc", "rfc_oldstyle", "rfc_distract", "rfc_check", "rfc_check2", "shortpassages")
+TEAM_SETS = {"teamdocs": "tuning", "teamdocs_check": "check"}
+"""A team's own documents (runbooks, vendor how-tos, notes, policies: markdown, text, PDF) in
+``bench/corpora/<name>/`` with ``questions/<name>.jsonl`` (answerable and not); for abstain_eval.py."""
 CHECK_RFC_SETS = ("rfc_check", "rfc_check2")  # RFC check sets: never tuned on, reported as measured
 
 
@@ -66,6 +69,8 @@ class QSet:
     items: list[Item]
     paths: list[Path]
     note: str = ""
+    unanswerable: list[str] = field(default_factory=list)
+    """Questions the set's own corpus does not answer (team-document sets)."""
 
 
 @dataclass
@@ -124,6 +129,15 @@ def load_set(name: str, work: Path) -> QSet | None:
         items = [Item(d["question"], (d["expected"], *d.get("also", [])), tuple(d.get("tags", [])))
                  for d in _jsonl(qfile)]
         return QSet(name, "check" if name in CHECK_RFC_SETS else "tuning", items, _rfc_paths(nums))
+    if name in TEAM_SETS:
+        qfile, cdir = qdir / f"{name}.jsonl", c.BENCH / "corpora" / name
+        if not qfile.is_file() or not cdir.is_dir():
+            return None
+        rows = _jsonl(qfile)
+        items = [Item(d["question"], (d["expected"],)) for d in rows if d.get("answerable", True)]
+        paths = sorted(p for p in cdir.iterdir() if p.is_file())
+        return QSet(name, TEAM_SETS[name], items, paths, note="a team's own documents",
+                    unanswerable=[d["question"] for d in rows if d.get("answerable", True) is False])
     if name == "shortpassages":
         qfile, cdir = qdir / "shortpassages.jsonl", c.BENCH / "corpora" / "shortpassages"
         if not qfile.is_file() or not cdir.is_dir():

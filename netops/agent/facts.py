@@ -18,7 +18,7 @@ more most much must my neither no nor not now of off on once only or other our o
 please same shall she should since so some such than that the their them then there these they this
 those through thus to too under until up upon use used uses using very via was we were what when where
 whether which while who whom why will with within without would yes yet you your
-may see answer source sources according question document documents text passage given
+may see answer source sources according question document documents text passage given whose
 """.split())
 """Words that say nothing checkable (normative words are handled on their own)."""
 
