@@ -185,13 +185,16 @@ it restarted today?"), not of what a change would do."""
 
 def _reads_a_value(question: str, m: ChangeMatch, hosts: list[str] | None = None) -> bool:
     """A question about what a playbook changes that asks for the value it has now (the router
-    reads it from the device's configuration), or whether a session reset (its uptime in the
-    session list says), rather than about the change."""
-    from netops.agent.router import route
+    reads it from the device's configuration), whether a peer or an interface is in the state the
+    change leaves (shut, disabled, admin down: the session list or the interface table says), or
+    whether a session reset (its uptime in the session list says), rather than about the change."""
+    from netops.agent.router import effect_state, route
 
     r = route(question, list(m.hosts))
     if r.kind == "tool" and r.args.get("getter") == "config":
         return True
+    if r.kind == "tool" and r.args.get("getter") in ("bgp_neighbors", "interfaces") and effect_state(question):
+        return True  # "is neighbor X shut down on r1?": the state the change leaves, read from the device
     if not _PAST_EVENT.search(question):
         return False
     if r.kind != "tool" and hosts:

@@ -1036,6 +1036,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
     if said_change and _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question):
         said_change = set()  # "is max-metric set on r3?": a drain line asked about, read below
+    effect = effect_state(question, ents)
+    if said_change and effect:
+        said_change = set()  # "is neighbor X shut down on r1?": the state a change leaves, read below
     if said_change and _HOW_TO_CHANGE.match(question):
         # "how do I configure bgp on r1?": how it is done, from the documents; nothing is proposed
         return Route("spec", "spec", "kb_search", {"query": question}, 3.0,
@@ -1135,6 +1138,11 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # BGP summary this read before (its sessions stay Established on a drained router)
         return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True,
                                                           **({"_fleet": True} if len(targets) > 1 else {})}, 5.0)
+    if effect and (targets := [h for h in targets if h not in left_out]):
+        # "is neighbor 198.51.100.2 shut down on r1?", "is eth-r2 disabled on r1?": the peer's session
+        # (Idle (Admin) when shut) or the interface's admin / oper state, read from the device
+        return Route("tool", "bgp_neighbors" if effect == "peer" else "interfaces", "get_state",
+                     effect_args(question, effect, targets, ents, hosts), 5.0)
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
@@ -1890,6 +1898,62 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
                           r"(?:\s+\S+){0,3}?\s+(?:still\s+)?(?:set|configured|on|enabled|active|applied|in\s+place))\b",
                           re.IGNORECASE)
 
+
+
+# A yes/no question about the state a change leaves on a BGP peer or an interface: "is neighbor
+# 198.51.100.2 shut down on r1?", "is eth-r2 disabled on r1?", "is r3's BGP session to r1 shut?", "is the
+# peer X admin down on r2?", "is r1's interface to r2 up?". The state word ends the question (with
+# "on r1", "now", "yet" after it): "is it safe to shut down neighbor X?" and "... ? if so shut it" do not
+_EFFECT_STATE = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|now|quick(?:\s+check)?|hey)[,\s]+)*(?:is|are)\s+(?P<subject>\S.*?)\s+"
+    r"(?:(?:still|already|currently|now|really|actually|definitely|indeed)\s+)*"
+    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut)"
+    r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
+    r"\s*[?.!]*\s*$", re.IGNORECASE)
+# ... whose subject is a session or an interface, not the asking ("is it safe to", "are we ok to")
+_EFFECT_NOT_SUBJECT = re.compile(r"^(?:it|this|that|there|we|you|i)\b|\bto$|\b(?:safe|ok(?:ay)?|fine|possible|allowed)\b",
+                                 re.IGNORECASE)
+_EFFECT_PEER_WORDS = {"neighbor", "neighbors", "neighbour", "neighbours", "peer", "peers", "peering", "session",
+                      "sessions", "nei", "nbr", "bgp"}
+_EFFECT_IF_WORDS = {"interface", "interfaces", "port", "ports", "link", "links", "int", "intf"}
+
+
+def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str | None:
+    """``"peer"`` or ``"interface"`` when ``question`` asks yes or no whether a BGP peer (named by
+    its address, or as a session to a router) or an interface is shut / disabled / admin down / up,
+    the state a change leaves, which the device's session list or interface table says; else None.
+    One predicate for every phrasing: the router reads it, and the worded-change matcher stands aside."""
+    m = _EFFECT_STATE.match(question)
+    if m is None or _EFFECT_NOT_SUBJECT.search(m.group("subject").strip()) or _KNOWLEDGE_SHAPE.search(question):
+        return None
+    subject = m.group("subject")
+    words = set(_WORD.findall(subject.lower()))
+    if ents is None:
+        ents = {"addresses": addresses(subject), "interfaces": [x.group(1) or x.group(2)
+                                                                for x in _INTERFACE_OR_LO.finditer(subject)]}
+    said_if = bool(_INTERFACE_OR_LO.search(subject)) or bool(words & _EFFECT_IF_WORDS)
+    if words & _EFFECT_PEER_WORDS or (addresses(subject) and not said_if):
+        return "peer"
+    return "interface" if said_if else None
+
+
+def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, list[str]],
+                hosts: list[str]) -> dict[str, Any]:
+    """The read for :func:`effect_state`'s ``kind`` on ``targets``: the session list narrowed to
+    the peer asked about (its address, or the session to the other router named), or the
+    interfaces asked about (those named; else the link to the other router, by the inventory)."""
+    named = list(targets)
+    far = [h for h in named if re.search(rf"\b(?:to|towards?|with|facing|faces|peers?|neighbou?rs?)\s+(?:the\s+)?"
+                                         rf"(?:router\s+)?{re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
+    near = [h for h in named if h not in far] or named
+    if kind == "interface":
+        return {"hosts": near, "getter": "interfaces", "_filter": None, "_names": list(ents["interfaces"])}
+    args: dict[str, Any] = {"hosts": near, "getter": "bgp_neighbors"}
+    if (peer := _peer_address(question) or (ents["addresses"][0] if len(ents["addresses"]) == 1 else None)):
+        args.update(_peer_address=peer, _peer_name=peer)
+    elif len(named) == 2:  # "is r3's session to r1 shut?": r3's side; "is the r1-r2 session down?": both
+        args["_between"] = [near[0], far[0]] if len(near) == 1 and far else list(named)
+    return args
 
 # The network as a whole said as a health question's subject: "is everything healthy?", "how's the
 # network?", "network status", "is the whole estate ok?"
