@@ -1905,7 +1905,7 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
 # peer X admin down on r2?", "is r1's interface to r2 up?". The state word ends the question (with
 # "on r1", "now", "yet" after it): "is it safe to shut down neighbor X?" and "... ? if so shut it" do not
 _EFFECT_STATE = re.compile(
-    r"^\W*(?:(?:so|and|ok(?:ay)?|now|quick(?:\s+check)?|hey)[,\s]+)*(?:is|are)\s+(?P<subject>\S.*?)\s+"
+    r"^\W*(?:(?:so|and|ok(?:ay)?|now|quick(?:\s+check)?|hey)[,\s]+)*(?:is|are)\s+(?P<subject>[^\s?!;][^?!;]*?)\s+"
     r"(?:(?:still|already|currently|now|really|actually|definitely|indeed)\s+)*"
     r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut)"
     r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
@@ -1914,7 +1914,7 @@ _EFFECT_STATE = re.compile(
 _EFFECT_NOT_SUBJECT = re.compile(r"^(?:it|this|that|there|we|you|i)\b|\bto$|\b(?:safe|ok(?:ay)?|fine|possible|allowed)\b",
                                  re.IGNORECASE)
 _EFFECT_PEER_WORDS = {"neighbor", "neighbors", "neighbour", "neighbours", "peer", "peers", "peering", "session",
-                      "sessions", "nei", "nbr", "bgp"}
+                      "sessions", "nei", "nbr"}
 _EFFECT_IF_WORDS = {"interface", "interfaces", "port", "ports", "link", "links", "int", "intf"}
 
 
