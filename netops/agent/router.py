@@ -1928,6 +1928,8 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
         return None
     subject = m.group("subject")
     words = set(_WORD.findall(subject.lower()))
+    if words & _OTHER_SESSION:
+        return None  # "is ospf nbr X up?", "is my ssh session to r1 up?": not a BGP session
     if ents is None:
         ents = {"addresses": addresses(subject), "interfaces": [x.group(1) or x.group(2)
                                                                 for x in _INTERFACE_OR_LO.finditer(subject)]}
