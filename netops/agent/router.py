@@ -1930,6 +1930,8 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
     words = set(_WORD.findall(subject.lower()))
     if words & _OTHER_SESSION:
         return None  # "is ospf nbr X up?", "is my ssh session to r1 up?": not a BGP session
+    if words & {"any", "all", "every", "each", "some", "none", "no", "which", "what"}:
+        return None  # "are any interfaces down on r1?": the down ones, as the state filter reads them
     if ents is None:
         ents = {"addresses": addresses(subject), "interfaces": [x.group(1) or x.group(2)
                                                                 for x in _INTERFACE_OR_LO.finditer(subject)]}

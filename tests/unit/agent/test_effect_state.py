@@ -73,7 +73,8 @@ def test_requests_and_questions_about_the_change_are_not_the_state_read(question
 
 
 @pytest.mark.parametrize("question", ["is bgp up on r1?", "is r1 up?", "is the lab up?", "why is a neighbor shut down?",
-                                      "what does admin down mean for a bgp neighbor?"])
+                                      "what does admin down mean for a bgp neighbor?", "is ospf nbr 203.0.113.2 up?",
+                                      "are any interfaces down on r1?", "are all bgp sessions up on r2?"])
 def test_no_peer_or_interface_asked_is_not_the_predicate(question):
     assert effect_state(question) is None
 
@@ -82,3 +83,10 @@ def test_the_effect35_set_misses_nothing_and_is_safe():
     res = bench.run(Path(__file__).parent / "data" / "state_phrasings_effect35.yaml")
     assert res["unsafe"] == 0 and res["read_failed"] == 0
     assert [r["text"] for r in res["results"] if not r["ok"]] == []
+
+
+@pytest.mark.parametrize("question, getter", [("are any interfaces down on r1?", "interfaces"),
+                                              ("are any bgp sessions down on r2?", "bgp_neighbors")])
+def test_a_quantified_question_keeps_its_state_filter(question, getter):
+    r, _ = route_named(question, HOSTS)
+    assert (r.kind, r.args.get("getter"), r.args.get("_filter")) == ("tool", getter, "down"), r
