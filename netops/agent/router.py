@@ -623,16 +623,32 @@ _DEVICE_CHANGE_LOG_WORDS = (
 # these got the drain's dry run, as if they asked what a drain would do)
 _RUN_NOUN = (r"(?:drain|undrain|change|changes|maintenance|rollback|roll-?back|playbook|run|push|shutdown|shut|"
              r"clear|undo|revert|cost[\s-]?(?:out|in))")
+# The change itself, said as the subject or object: "the drain", "alice's undrain", "the last change on
+# r2", "the drain yesterday". The noun ends its phrase (a preposition, a time, a punctuation mark or an
+# outcome word follows): "the change freeze policy", "the maintenance window policy", "the change
+# management process" are a team's documents, not a change netops made (review35)
+_THE_RUN = (r"(?:the|that|this|my|our|your|last|latest|[a-z]+'s)\s+(?:[\w-]+\s+){0,2}?" + _RUN_NOUN +
+            r"(?=\s*(?:$|[?.,;:!)]|(?:on|of|for|to|at|in|from|by|and|or|with|we|you|i|yesterday|today|tonight|"
+            r"last|this|earlier|just|work(?:ed)?|succeed(?:ed)?|fail(?:ed)?|go|gone|get|got|been|complete[ds]?|"
+            r"finish(?:ed)?|pass(?:ed)?|verif(?:y|ied)|stick|take|approved|verified|rolled|successful|applied|"
+            r"denied|cancel+ed|completed|ok|okay|a|done|r\d+|[a-z][\w-]*\d)\b))")
 _CHANGE_OUTCOME_WORDS = (
-    rf"\b(?:did|has|have)\s+(?:the|that|this|my|our|your|last|latest|[a-z]+'s)\s+(?:[\w-]+\s+){{0,2}}?{_RUN_NOUN}\b"
+    rf"\b(?:did|has|have)\s+{_THE_RUN}"
     r"[^?.;!\n]{0,40}?\b(?:work(?:ed)?|succeed(?:ed)?|fail(?:ed)?|go\s+(?:through|ok|okay|well|fine)|gone\s+through|"
     r"complete[ds]?|finish(?:ed)?|pass(?:ed)?|get\s+(?:approved|applied|verified|rolled\s+back|denied)|verif(?:y|ied)|"
     r"stick|take\s+effect|been\s+(?:approved|applied|verified|rolled\s+back|denied))\b|"
-    r"\bwho\s+(?:approved|authori[sz]ed|ran|did|made|requested|applied|pushed|signed\s+off|denied|cancel+ed|"
-    r"ordered|drained|undrained)\b|\bby\s+whom\b|"
-    r"\bwhen\s+(?:was|were)\s+[^?.;!\n]{1,40}?\b(?:drained|undrained|approved|applied)\b|"
-    rf"\bwhen\s+(?:was|did)\s+(?:the|that|this|my|our|last|latest)\s+(?:[\w-]+\s+){{0,2}}?{_RUN_NOUN}\b|"
-    rf"\b(?:was|were|is)\s+(?:the|that|this|my|our|last|latest|[a-z]+'s)\s+(?:[\w-]+\s+){{0,2}}?{_RUN_NOUN}\b"
+    # "who approved the drain?", "who made the last change on r2?" (who did what to a change of netops's;
+    # "who ran the first BGP implementation?", "who did the OSPF work at the IETF?" are the documents')
+    r"\bwho\s+(?:approved|authori[sz]ed|ran|did|made|requested|applied|pushed|signed\s+off(?:\s+on)?|denied|"
+    rf"cancel+ed|ordered)\s+{_THE_RUN}|\bwho\s+(?:drained|undrained)\b|"
+    # "by whom was r3 drained?" ("by whom is the OSPF DR elected?" asks the documents)
+    r"\bby\s+whom\s+(?:was|were)\s+[^?.;!\n]{1,40}?\b(?:drained|undrained)\b|"
+    rf"\bby\s+whom\s+(?:was|were)\s+{_THE_RUN}|"
+    # "when was r3 drained?", "when was the drain approved?" ("when was graceful shutdown approved as an
+    # RFC?" is the documents')
+    r"\bwhen\s+(?:was|were)\s+[^?.;!\n]{1,40}?\b(?:drained|undrained)\b|"
+    rf"\bwhen\s+(?:was|did)\s+{_THE_RUN}|"
+    rf"\b(?:was|were|is)\s+{_THE_RUN}"
     r"[^?.;!\n]{0,40}?\b(?:approved|verified|rolled\s+back|successful|applied|denied|cancel+ed|completed|ok|okay|"
     r"a\s+success|done)\b")
 _CHANGE_OUTCOME = re.compile(_CHANGE_OUTCOME_WORDS, re.IGNORECASE)

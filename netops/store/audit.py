@@ -432,21 +432,22 @@ class AuditLog:
         """The newest ``limit`` ``apply`` records on ``host`` (the changes netops sent to it), newest
         first; with ``since`` / ``until`` (aware datetimes), only those in the window.
 
-        The window is a stretch of the log, not of the stamps: it starts at the first record (of
-        any kind) stamped at or after ``since`` and ends before the first stamped at or after
-        ``until``. Records are appended in order, so a change written after the clock was set back
-        (an NTP step, a VM restored) still counts as after the ones before it, though its stamp is
-        older: "what changed in the last hour?" does not skip it."""
+        A record is in the window when its stamp is, or when its place in the log is: after the
+        first record (of any kind) stamped at or after ``since`` and before the first stamped at or
+        after ``until``. Records are appended in order, so a change written after the clock was set
+        back (an NTP step, a VM restored) still counts as after the ones before it, though its stamp
+        is older, and "what changed in the last hour?" does not skip it; a record stamped in the
+        future by a clock that was ahead cannot hide the changes stamped correctly after it."""
         sql = "SELECT * FROM audit WHERE kind = 'apply' AND json_extract(payload, '$.host') = ?"
         args: list[Any] = [host]
-        # ts is UTC ISO 8601 ("2026-12-03T07:02:21.715123+00:00"): a bound in the same form, to the
-        # microsecond and without the offset, compares as the times do
-        if since is not None:
-            sql += " AND seq >= COALESCE((SELECT MIN(seq) FROM audit WHERE ts >= ?), 1 << 62)"
-            args.append(since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f"))
-        if until is not None:
-            sql += " AND seq < COALESCE((SELECT MIN(seq) FROM audit WHERE ts >= ?), 1 << 62)"
-            args.append(until.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f"))
+        if since is not None or until is not None:
+            # ts is UTC ISO 8601 ("2026-12-03T07:02:21.715123+00:00"): a bound in the same form, to
+            # the microsecond and without the offset, compares as the times do
+            lo = since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") if since is not None else ""
+            hi = until.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") if until is not None else "~"
+            first = "COALESCE((SELECT MIN(seq) FROM audit WHERE ts >= ?), 1 << 62)"
+            sql += f" AND ((ts >= ? AND ts < ?) OR (seq >= {first} AND seq < {first}))"
+            args += [lo, hi, lo, hi]
         with self._lock:
             rows = self._read(sql + " ORDER BY seq DESC LIMIT ?", (*args, int(limit)))
         return [self._row(r) for r in rows]

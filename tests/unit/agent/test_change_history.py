@@ -269,11 +269,31 @@ def test_a_change_stamped_after_the_clock_went_back_is_still_in_the_last_hour(tm
     log.append("apply", {"host": "r2", "playbook": "drain", "ok": True}, actor="bob")
     hour_ago = now - timedelta(hours=1)
     assert [r.actor for r in log.changes("r2", since=hour_ago)] == ["bob", "alice"]
-    assert [r.actor for r in log.changes("r2", until=hour_ago)] == []  # neither is from before the hour
+    # before the hour by its stamp: a window never drops what the stamps say (below)
+    assert [r.actor for r in log.changes("r2", until=hour_ago)] == ["bob"]
     assert log.verify().ok  # a back-dated stamp is not tampering
     later = now + timedelta(minutes=5)  # nothing stamped after it: an empty window, not the whole log
     assert [r.actor for r in log.changes("r2", since=later)] == []
     assert [r.actor for r in log.changes("r2", until=later)] == ["bob", "alice"]
+
+
+def test_a_record_stamped_in_the_future_hides_no_later_change(tmp_path, monkeypatch):
+    """review35: a clock running a day ahead stamps one record, then is stepped back; alice's drain
+    the next morning is stamped correctly. A window of the log alone (from the first record stamped in
+    it) ended at the future stamp and lost her drain from "what changed yesterday?"."""
+    from netops.store import audit
+    from netops.store.audit import AuditLog
+
+    log = AuditLog(tmp_path / "audit.db")
+    now = datetime.now(timezone.utc)
+    stamps = iter([now + timedelta(days=1), now - timedelta(hours=20), now])
+    monkeypatch.setattr(audit, "_now", lambda: next(stamps).isoformat(timespec="microseconds"))
+    log.append("apply", {"host": "r2", "playbook": "ospf-cost", "ok": True}, actor="ahead")
+    log.append("apply", {"host": "r2", "playbook": "drain", "ok": True}, actor="alice")
+    log.append("apply", {"host": "r2", "playbook": "undrain", "ok": True}, actor="bob")
+    yesterday = (now - timedelta(days=1), now - timedelta(hours=12))
+    assert [r.actor for r in log.changes("r2", since=yesterday[0], until=yesterday[1])] == ["alice"]
+    assert [r.actor for r in log.changes("r2", since=now - timedelta(hours=1))] == ["bob", "alice", "ahead"]
 
 
 def test_a_window_filters_the_answer(lab):
