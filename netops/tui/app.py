@@ -824,7 +824,11 @@ class ChatApp(App[None]):
             self._status("cancelling")
 
     def action_suspend_process(self) -> None:
-        """Ctrl+Z: to the shell, only where a shell can bring the chat back (``fg``)."""
+        """Ctrl+Z: to the shell, only where a shell can bring the chat back (``fg``). A letter typed
+        into an approval just before it decides nothing (review35: after ``fg`` it approved)."""
+        hold = getattr(self.screen, "hold", None)
+        if type(self.screen).__name__ == "ApprovalScreen" and callable(hold):
+            hold()
         if not shell_can_resume():
             self.notify("not suspended: no shell here to bring netops back with fg (it was not started "
                         "from an interactive shell); Ctrl+Q quits", severity="warning", timeout=5)

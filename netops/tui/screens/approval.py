@@ -195,12 +195,17 @@ class ApprovalScreen(ModalScreen[bool]):
         letter pending before it was the start of what came after it: nothing is decided (review35:
         "y" then a paste approved once SETTLE ran out)."""
         event.stop()
+        self.hold()
+        self.notify("Text pasted into the approval: nothing decided. Press a or y on its own to approve, d, n or "
+                    "Esc to deny.", severity="warning", timeout=8)
+
+    def hold(self) -> None:
+        """Forget a letter still waiting to settle, and hold deciding keys back a moment: what came
+        after the letter (a paste, Ctrl+Z to the shell) shows it was not an answer on its own."""
         self._pending = None
         if self._pending_timer is not None:
             self._pending_timer.stop()
         self._busy_until = max(self._busy_until, self.clock() + self.APPROVE_AFTER)
-        self.notify("Text pasted into the approval: nothing decided. Press a or y on its own to approve, d, n or "
-                    "Esc to deny.", severity="warning", timeout=8)
 
     def _settle(self) -> None:
         if self._pending is not None and self.is_current:  # (not if the plan was answered elsewhere meanwhile)
