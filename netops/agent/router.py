@@ -641,6 +641,8 @@ _CHANGE_OUTCOME_WORDS = (
     # "who ran the first BGP implementation?", "who did the OSPF work at the IETF?" are the documents')
     r"\bwho\s+(?:approved|authori[sz]ed|ran|did|made|requested|applied|pushed|signed\s+off(?:\s+on)?|denied|"
     rf"cancel+ed|ordered)\s+{_THE_RUN}|\bwho\s+(?:drained|undrained)\b|"
+    # "who put r3 back?", "who took r3 out of service?" (the drain's and undrain's own words; review35)
+    r"\bwho\s+(?:put|brought|took)\s+(?!the\b|a\b|an\b)[\w.-]+\s+(?:back|out)\b|"
     # "by whom was r3 drained?" ("by whom is the OSPF DR elected?" asks the documents)
     r"\bby\s+whom\s+(?:was|were)\s+[^?.;!\n]{1,40}?\b(?:drained|undrained)\b|"
     rf"\bby\s+whom\s+(?:was|were)\s+{_THE_RUN}|"

@@ -27,6 +27,7 @@ HOSTS = ["r1", "r2", "r3"]
     "who signed off on the 5G core runbook?",
     "who did the OSPF work at the IETF?",
     "who made the change management process?",
+    "who took over the chair of the IDR working group?", "who put the RFC 4271 text out?",
 ])
 def test_a_question_about_the_documents_is_not_the_audit_log(question):
     assert not change_history(question, named=False), question
@@ -39,6 +40,7 @@ def test_a_question_about_the_documents_is_not_the_audit_log(question):
     "who made the change on r2 yesterday?", "by whom was r3 drained?", "when was r3 drained and by whom?",
     "who drained r3?", "when was the drain approved?", "who signed off the drain?",
     "was the drain on r3 rolled back?", "did the drain work?", "when was the undrain applied?",
+    "who put r3 back?", "who brought r2 back into service?", "who took r3 out of service?",
 ])
 def test_a_question_about_a_change_netops_made_still_is(question):
     assert change_history(question, named=False), question
