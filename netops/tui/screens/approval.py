@@ -173,9 +173,7 @@ class ApprovalScreen(ModalScreen[bool]):
         """The key after a pending letter: Enter confirms it; Escape denies (its binding runs); any
         other key makes the letter the start of a word, and nothing is decided. True: handled."""
         letter, approve = self._pending  # type: ignore[misc]
-        self._pending = None
-        if self._pending_timer is not None:
-            self._pending_timer.stop()
+        self._forget()
         if event.key == "escape":
             return False
         event.stop()
@@ -202,10 +200,14 @@ class ApprovalScreen(ModalScreen[bool]):
     def hold(self) -> None:
         """Forget a letter still waiting to settle, and hold deciding keys back a moment: what came
         after the letter (a paste, Ctrl+Z to the shell) shows it was not an answer on its own."""
+        self._forget()
+        self._busy_until = max(self._busy_until, self.clock() + self.APPROVE_AFTER)
+
+    def _forget(self) -> None:
+        """No letter waiting to settle any more (its timer stopped)."""
         self._pending = None
         if self._pending_timer is not None:
             self._pending_timer.stop()
-        self._busy_until = max(self._busy_until, self.clock() + self.APPROVE_AFTER)
 
     def _settle(self) -> None:
         if self._pending is not None and self.is_current:  # (not if the plan was answered elsewhere meanwhile)

@@ -16,17 +16,26 @@ from netops.testing.ollama_server import Reply, ScriptedOllama
 REPO = Path(__file__).resolve().parents[3]
 
 
+TEXT = "The hold timer is negotiated in the OPEN message and the smaller value wins. " * 30
+
+
+def _ask_streaming(srv: ScriptedOllama, agent_settings, tmp_path) -> tuple[subprocess.Popen, dict]:
+    """`netops ask` in a real process against ``srv``, returned once some of the answer has
+    streamed (with the environment it ran in)."""
+    env = {**os.environ, "NETOPS_OLLAMA_URL": srv.url, "NETOPS_KB__EMBEDDER": "none",
+           "NETOPS_INVENTORY": str(agent_settings.inventory), "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "netops", "ask", "hold timer?"], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not srv.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # some tokens have streamed
+    return proc, env
+
+
 def test_ctrl_c_stops_the_stream_and_keeps_the_partial_answer(agent_settings, tmp_path):
-    text = "The hold timer is negotiated in the OPEN message and the smaller value wins. " * 30
-    with ScriptedOllama([Reply(content=text, piece_chars=8, piece_delay=0.05)]) as srv:
-        env = {**os.environ, "NETOPS_OLLAMA_URL": srv.url, "NETOPS_KB__EMBEDDER": "none",
-               "NETOPS_INVENTORY": str(agent_settings.inventory), "PYTHONPATH": str(REPO)}
-        proc = subprocess.Popen([sys.executable, "-m", "netops", "ask", "hold timer?"], env=env, cwd=tmp_path,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
-        while not srv.requests and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(1.0)  # some tokens have streamed
+    with ScriptedOllama([Reply(content=TEXT, piece_chars=8, piece_delay=0.05)]) as srv:
+        proc, env = _ask_streaming(srv, agent_settings, tmp_path)
         sent_at = time.monotonic()
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
@@ -53,16 +62,8 @@ def test_sigterm_mid_answer_exits_128_plus_the_signal(agent_settings, tmp_path):
     """`kill PID` (or `timeout`) of `netops ask` mid-answer is an interruption like Ctrl-C (the
     partial answer kept and labelled) and exits 143, the shell's 128 + SIGTERM; not 130, which
     a script reads as Ctrl-C (papercuts35)."""
-    text = "The hold timer is negotiated in the OPEN message and the smaller value wins. " * 30
-    with ScriptedOllama([Reply(content=text, piece_chars=8, piece_delay=0.05)]) as srv:
-        env = {**os.environ, "NETOPS_OLLAMA_URL": srv.url, "NETOPS_KB__EMBEDDER": "none",
-               "NETOPS_INVENTORY": str(agent_settings.inventory), "PYTHONPATH": str(REPO)}
-        proc = subprocess.Popen([sys.executable, "-m", "netops", "ask", "hold timer?"], env=env, cwd=tmp_path,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
-        while not srv.requests and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(1.0)  # some tokens have streamed
+    with ScriptedOllama([Reply(content=TEXT, piece_chars=8, piece_delay=0.05)]) as srv:
+        proc, _ = _ask_streaming(srv, agent_settings, tmp_path)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 143, (proc.returncode, err)
