@@ -81,6 +81,8 @@ def duration(seconds: float) -> str:
 
 def _bgp_row(n: Any) -> str:
     up = (f", up {duration(n.uptime_seconds)}" if n.established and n.uptime_seconds is not None
+          # trial36: "since when?" of r2's Idle session had no answer on screen; FRR says how long
+          else f", down {duration(n.down_seconds)}" if not n.established and getattr(n, "down_seconds", None)
           else (f", {'up' if n.established else 'down'} {n.uptime}" if n.uptime else ""))
     return (f"- {n.peer} AS{n.remote_as}" + (f" ({n.description})" if n.description else "") + f": {n.state}"
             + (" (admin down: shut by configuration)" if n.admin_down else "")

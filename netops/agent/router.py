@@ -357,7 +357,12 @@ _DEFAULT_ROUTE = re.compile(r"\bdefault\s+(?:route|gateway)\b|\bgateway\s+of\s+l
 # "what's wrong with r2", "is r2 ok?", "health check r1", "r3 looks sick", "is r1 up": an open question
 # about a device's health, answered with its basic state (facts, interfaces, BGP and OSPF neighbours)
 _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|problem|issue))\s+with\b|\bhealth\w*\b|"
-                     r"\b(?:sick|unhealthy|odd|weird|strange|unusual|broken|wrong|amiss|problems?|issues?|alarms?|trouble)\b|"
+                     r"\b(?:sick|unhealthy|odd|weird|strange|unusual|broken|wrong|amiss|problems?|issues?|alarms?|trouble|"
+                     # "r2 is slow", "customers say slow" (trial36): a complaint, answered with the state read
+                     r"slow(?:ness)?|sluggish|laggy)\b|"
+                     # "r2 is down", "r1 seems dead", "r3 is acting up": a statement of trouble, not only a question
+                     r"^\W*[\w.-]+(?:'s|\s+is|\s+seems(?:\s+to\s+be)?|\s+looks|\s+went|\s+keeps)\s+(?:down|dead|offline|"
+                     r"unreachable|off|flapping|bouncing|acting\s+up)\W*$|"
                      r"^\s*(?:is|are)\s+[\w.-]+(?:\s*(?:and|,)\s*[\w.-]+)*\s+(?:up|alive|reachable|ok|okay|fine|healthy|"
                      r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:ok|okay|alright|fine|healthy|happy)\b"
                      # "how is r1 doing?", "how's r2?", "status of r3", "r1 status": that device's state
@@ -1514,7 +1519,7 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         # "and the ospf ones?": this question about the devices named before
         return f"{question.rstrip(' ?.')} on {' and '.join(before['hosts'])}"
     if not has_intent and not now["hosts"] and not now["addresses"] and not now["interfaces"] \
-            and _LEANS.search(question) and _STATE_OF_IT.search(question):
+            and ((_LEANS.search(question) and _STATE_OF_IT.search(question)) or _BARE_AGE.fullmatch(question)):
         # "how long has that been up?", "is it stable?" after "ospf neighbours on r3": the same read,
         # whose rows carry the state and its age (a read only; a change was returned above)
         prev = route(previous, hosts)
@@ -1523,6 +1528,10 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
     return question
 
 
+# "since when?", "how long?" alone (trial36: after r2's health read showed an Idle session, "since when?"
+# was said to be about nothing netops can read): the age of the state just read
+_BARE_AGE = re.compile(r"\W*(?:(?:and|ok(?:ay)?|so)[,\s]+)?(?:since\s+when|(?:for\s+)?how\s+long(?:\s+(?:now|ago|for))?)\W*",
+                       re.IGNORECASE)
 # what a follow-up asks of the state just read: how long it has been so, whether it holds
 _STATE_OF_IT = re.compile(r"\b(?:how\s+long\s+(?:has|have|had)\s+\w+\s+been|since\s+when|up\s*-?\s*time|been\s+(?:up|down|full|established)|"
                           r"stable|flapp\w*|still\s+(?:up|down|there)|(?:is|are)\s+(?:it|that|they|those)\s+(?:up|down))\b",
@@ -1979,7 +1988,11 @@ def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, li
 
 # The network as a whole said as a health question's subject: "is everything healthy?", "how's the
 # network?", "network status", "is the whole estate ok?"
-_WHOLE_NETWORK = re.compile(r"\beverything\b|\b(?:(?:the|our|my)\s+)?(?:whole\s+|entire\s+)?(?:network|fleet|estate)\b"
+_WHOLE_NETWORK = re.compile(r"\beverything\b|\b(?:(?:the|our|my)\s+)?(?:whole\s+|entire\s+)?(?:network|fleet|estate|internet)\b"
+                            # no subject but trouble (trial36, 3 a.m.): "something is broken", "something's off",
+                            # "customers say slow", "users complain it's slow"
+                            r"|^\W*(?:(?:ok(?:ay)?|so|hey|help|guys)[,!\s]+)*(?:something|smth|sth|stuff|things)\b"
+                            r"|^\W*(?:(?:the|our|my|some|a\s+few|many|lots\s+of)\s+)?(?:customers?|users?|clients?|people|subscribers?)\b"
                             r"|\b(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:fabric|backbone|core)\b", re.IGNORECASE)
 # ... or no subject at all, in a few words that can only ask after health: "all good?", "health check"
 _BARE_HEALTH = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|hey|and|now|please|quick|first|a)[,\s]+)*(?:all\s+(?:good|ok(?:ay)?|"

@@ -83,6 +83,10 @@ class BgpNeighbor(BaseModel):
     its own and it is written ``Idle (Admin)``); ``None`` where the device printed a prefix count."""
     uptime: str | None = None
     uptime_seconds: float | None = None
+    down_seconds: float | None = None
+    """How long a session that is not Established has been down (since it last left Established),
+    where the device says (FRR's ``peerUptime`` of a down peer); None while Established, for a
+    session never up, and where the platform's output does not tell."""
     prefixes_received: int | None = None
     description: str | None = None
     vrf: str = "default"

@@ -104,7 +104,11 @@ def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
                     raw = f"{raw} ({why})"
                 state = state_name(raw)
                 up = state == "Established"
-                # When down, FRR's peerUptime is the time since the session dropped: not an uptime.
+                # When down, FRR's peerUptime is the time since the session dropped: not an uptime,
+                # but how long it has been down ("never" for one never up: no msec then, or 0)
+                ms = p.get("peerUptimeMsec")
+                down_for = ms / 1000.0 if not up and isinstance(ms, (int, float)) and ms > 0 \
+                    and str(p.get("peerUptime", "")).lower() != "never" else None
                 out.neighbors.append(BgpNeighbor(
                     peer=peer,
                     remote_as=to_asn(p.get("remoteAs")),
@@ -114,6 +118,7 @@ def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
                     raw_state=raw,
                     uptime=p.get("peerUptime") if up else None,
                     uptime_seconds=(p["peerUptimeMsec"] / 1000.0) if up and isinstance(p.get("peerUptimeMsec"), (int, float)) else None,
+                    down_seconds=down_for,
                     # older FRR releases print only prefixReceivedCount
                     prefixes_received=to_int(p.get("pfxRcd", p.get("prefixReceivedCount"))) if up else None,
                     description=p.get("desc") or None,

@@ -1,0 +1,138 @@
+"""What a junior engineer typed on a first on-call night (helper trial36, 2026-12-04; lab 72 with a
+wrong remote-as on r2, a route-map dropping r3's customer prefix on r1 and r1's eth-r3 flapping;
+SmolLM2 on llama.cpp; /work/coord/trial36-log.md):
+
+- "something is broken", "customers say slow", "the network is down" read nothing: the model alone
+  answered with twelve numbered lines of advice and "No evidence". Trouble said with no device (or
+  with "something", "customers", "users" as the subject) is the sweep of every device, as "is
+  everything healthy?" is; "r2 is down" / "r1 seems dead" (a statement, not a question) is r2's
+  health read, as "is r2 down?" was.
+- "bgp neighbours r 2" searched the RFCs: an inventory name typed with a space ("r 2") is that name,
+  said in a note.
+- "is r2 ok?" / "whats wrong w/ r2" with a model: netops's own findings listed r2's Idle session among
+  the rest, and nothing said that this was what is wrong (offline leads with "Not healthy: r2: a BGP
+  session is not Established"); the grounded answer now leads with the same verdict.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from netops.agent.device_refs import DeviceIndex, resolve
+from netops.agent.router import HEALTH_GETTERS, SWEEP_GETTERS, route, route_named
+from netops.testing.ollama_server import say
+
+REPO = Path(__file__).resolve().parents[3]
+_spec = importlib.util.spec_from_file_location("bench_state_phrasings_trial36", REPO / "bench" / "state_phrasings.py")
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+HOSTS = ["r1", "r2", "r3"]
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "frr"
+
+
+def test_the_trial36_set_misses_nothing_and_is_safe():
+    res = bench.run(Path(__file__).parent / "data" / "state_phrasings_trial36.yaml")
+    assert res["unsafe"] == 0 and res["read_failed"] == 0
+    assert [r["text"] for r in res["results"] if not r["ok"]] == []
+
+
+@pytest.mark.parametrize("question", [
+    "something is broken", "something's wrong", "something wrong?", "something is off", "customers say slow",
+    "users complaining the network is slow", "the network is slow", "network is down", "is the internet down",
+    "hey, something is broken"])
+def test_trouble_with_no_device_named_is_every_devices_sweep(question):
+    r, _ = route_named(question, HOSTS)
+    assert (r.kind, r.intent, r.args.get("hosts"), [r.args.get("getter"), *r.args.get("_also", [])]) == \
+        ("tool", "health", HOSTS, list(SWEEP_GETTERS)), r
+    assert r.args.get("_fleet") is True
+
+
+@pytest.mark.parametrize("question, host", [("r2 is down", "r2"), ("r1 seems dead", "r1"), ("r3 is slow", "r3"),
+                                            ("customers say r2 is slow", "r2"), ("r1 keeps flapping", "r1")])
+def test_trouble_said_of_one_device_is_its_health_read(question, host):
+    r = route(question, HOSTS)
+    assert (r.kind, r.intent, r.args.get("hosts")) == ("tool", "health", [host]), r
+    assert [r.args.get("getter"), *r.args.get("_also", [])] == list(HEALTH_GETTERS)
+
+
+@pytest.mark.parametrize("question", ["tell me something about ospf", "what is slow start in tcp?",
+                                      "why is bgp slow to converge?", "something about the bgp hold time",
+                                      "r1 is down for maintenance"])
+def test_other_words_are_not_the_sweep(question):
+    r, _ = route_named(question, HOSTS)
+    assert not (r.kind == "tool" and r.intent == "health"), r
+
+
+INDEX = DeviceIndex(list(HOSTS) + ["pe-12"])
+
+
+@pytest.mark.parametrize("question, read, note", [
+    ("bgp neighbours r 2", "bgp neighbours r2", "'r 2' read as r2"),
+    ("is R 2 ok", "is r2 ok", "'R 2' read as r2"),
+    ("pe 12 status", "pe-12 status", "'pe 12' read as pe-12")])
+def test_a_name_typed_with_a_space_is_that_name(question, read, note):
+    res = resolve(question, INDEX)
+    assert (res.question, res.notes) == (read, [note])
+
+
+@pytest.mark.parametrize("question", ["rfc 4271 hold time", "area 0 on r1", "r 23", "r 1.5", "r2 and r 2"])
+def test_other_spaced_words_stay_as_typed(question):
+    assert resolve(question, INDEX).question == question
+
+
+def test_bgp_neighbours_r_2_reads_r2():
+    r, notes = route_named("bgp neighbours r 2", HOSTS, DeviceIndex(list(HOSTS)))
+    assert (r.kind, r.args.get("hosts"), r.args.get("getter")) == ("tool", ["r2"], "bgp_neighbors"), r
+    assert notes == ["'r 2' read as r2"]
+
+
+def _r1_r2_down(fake_transport):
+    for f in (FIXTURES / "r1-r2-down" / "r1").glob("*.txt"):
+        fake_transport.outputs["r1"][f.stem] = f.read_text()
+
+
+def test_a_devices_health_with_a_model_leads_with_the_verdict(scripted, make_assistant, fake_transport):
+    from netops.agent.grounding import OWN_FINDINGS
+
+    _r1_r2_down(fake_transport)
+    scripted.push(say("The source is a bug in the bgp neighbour service [1]."))
+    answer = make_assistant().ask("whats wrong w/ r1")
+    assert answer.text.startswith(f"**{OWN_FINDINGS}:**\n\n**Not healthy:** r1: "), answer.text
+    assert "a BGP session is not Established" in answer.text.split("\n\n")[1]
+
+
+def test_a_healthy_device_with_a_model_says_nothing_read_is_down(scripted, make_assistant):
+    from netops.agent.grounding import OWN_FINDINGS
+
+    scripted.push(say("The source is a bug in the bgp neighbour service [1]."))
+    answer = make_assistant().ask("is r2 ok?")
+    assert answer.text.startswith(f"**{OWN_FINDINGS}:**\n\n**Nothing read is down** on r2"), answer.text
+
+
+def test_a_supported_answer_is_followed_by_the_verdict(scripted, make_assistant, fake_transport):
+    _r1_r2_down(fake_transport)
+    scripted.push(say("r1 runs FRRouting [1]."))
+    answer = make_assistant().ask("is r1 ok?")
+    assert answer.text.rstrip().endswith("a BGP session is not Established."), answer.text
+
+
+@pytest.mark.parametrize("previous, question", [("whats wrong w/ r3", "since when?"), ("bgp neighbours on r2", "how long?"),
+                                                ("bgp neighbours on r2", "and since when?"),
+                                                ("ospf neighbours on r1", "for how long now?")])
+def test_since_when_alone_asks_the_age_of_the_state_just_read(previous, question):
+    """'since when?' after r3's health read was "about nothing netops can read": it is the same read
+    again, whose rows say how long each session has been up, or (FRR) down."""
+    from netops.agent.router import followup
+
+    assert followup(question, previous, HOSTS) == previous
+
+
+@pytest.mark.parametrize("previous, question", [("what is the bgp hold time", "since when?"), ("drain r2", "since when?"),
+                                                ("bgp neighbours on r2", "since when does rfc 4271 exist?")])
+def test_since_when_carries_no_change_and_no_other_question(previous, question):
+    from netops.agent.router import followup
+
+    assert followup(question, previous, HOSTS) == question
