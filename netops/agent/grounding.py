@@ -1155,6 +1155,10 @@ def _left_out(text: str, report: Any, shown: str = "") -> tuple[str | None, str 
             if k.block_end is not None and k.block_end >= b:
                 k.block_end -= b - a
     kept = _rewrite(out, CheckReport(text=out, sentences=keep), True).strip()
+    if not re.search(r"[^\W\d_]{2,}", re.sub(r"\*?\(⚠[^)]*\)\*?", "", kept)):
+        # what is left is list numbers, bullets or a mark of its own (trial36: "1. The source is in [1].\n2."
+        # showed "1.\n2. (⚠ not supported by the sources)" under "The model's answer"): nothing
+        kept = ""
     n = len(drop)
     why = ", ".join(x for x in (
         f"{len(contra)} contradicted by what netops read" if contra else "",

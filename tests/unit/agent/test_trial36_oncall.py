@@ -136,3 +136,16 @@ def test_since_when_carries_no_change_and_no_other_question(previous, question):
     from netops.agent.router import followup
 
     assert followup(question, previous, HOSTS) == question
+
+
+@pytest.mark.parametrize("said", ["1. The source is in [1].\n2.", "- The source is in [1].\n-", "The source is in [1].\n\n---"])
+def test_nothing_but_list_numbers_left_of_the_model_is_not_shown(scripted, make_assistant, said):
+    """Seen on lab 72 ("whats wrong w/ r 2"): under netops's findings, "The model's answer (not
+    supported ...)" headed a paragraph holding only "(⚠ not supported by the sources)": the one sentence
+    was left out (it only pointed at the sources), and what was left of its list was shown, marked."""
+    from netops.agent.grounding import MODEL_UNSUPPORTED
+
+    scripted.push(say(said))
+    answer = make_assistant().ask("is r2 ok?")
+    assert MODEL_UNSUPPORTED not in answer.text and "⚠" not in answer.text, answer.text
+    assert "1 sentence of the model's answer left out" in answer.text
