@@ -1478,7 +1478,17 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
     conversation: "and on r2?" after "bgp neighbours on r1" is "bgp neighbours on r2"; "and the
     ospf ones?" after it is "ospf neighbours on r1". A question that is whole on its own, or a
     previous question that named no device, is returned unchanged. Change words are never
-    carried over: a follow-up can only become a read (a change needs the person's own words)."""
+    carried over: a follow-up can only become a read (a change needs the person's own words).
+    A device name typed with a space ("r 2") is that name in either question (trial36: "since when?"
+    after "whats wrong w/ r 2" named no device before it)."""
+    from netops.agent.device_refs import spaced_names
+
+    said, question, previous = question, spaced_names(question, hosts), spaced_names(previous, hosts)
+    out = _followup(question, previous, hosts)
+    return said if out == question else out
+
+
+def _followup(question: str, previous: str, hosts: list[str]) -> str:
     if not previous.strip() or len(_WORD.findall(question)) > _FOLLOWUP_WORDS:
         return question
     if _UNDO_ASKED.search(previous) or _UNDO_ASKED.search(question):

@@ -149,3 +149,23 @@ def test_nothing_but_list_numbers_left_of_the_model_is_not_shown(scripted, make_
     answer = make_assistant().ask("is r2 ok?")
     assert MODEL_UNSUPPORTED not in answer.text and "⚠" not in answer.text, answer.text
     assert "1 sentence of the model's answer left out" in answer.text
+
+
+def test_a_follow_up_of_a_name_typed_with_a_space():
+    """Lab 72: "since when?" after "whats wrong w/ r 2" was still "about nothing netops can read": the
+    follow-up rule saw no device in "r 2"."""
+    from netops.agent.router import followup, meaning
+
+    assert followup("since when?", "whats wrong w/ r 2", HOSTS) == "whats wrong w/ r2"
+    assert followup("and r 3?", "bgp neighbours on r1", HOSTS) == "bgp neighbours on r3"
+    assert followup("bgp on r 3", "bgp neighbours on r1", HOSTS) == "bgp on r 3"  # whole on its own: as typed
+    assert meaning(["whats wrong w/ r 2", "and r3?", "since when?"], HOSTS) == "whats wrong w/ r3"
+
+
+def test_since_when_in_the_chat_path_re_reads(scripted, make_assistant):
+    assistant = make_assistant()
+    scripted.push(say("r2 runs FRRouting [1]."))
+    cid = assistant.ask("whats wrong w/ r 2").conversation_id
+    scripted.push(say("r2 runs FRRouting [1]."))
+    answer = assistant.ask("since when?", conversation_id=cid)
+    assert [c.args.get("hosts") for c in answer.tool_calls][:1] == [["r2"]], answer.text
