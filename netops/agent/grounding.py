@@ -759,6 +759,10 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     from netops.agent.numbering import canonical_marks
 
     answer.text = canonical_marks(answer.text)  # "[１]", "[1-3]", "[²]": the check sees each number
+    # the check's own marks copied by the model from an earlier answer in the conversation (lab 72: SmolLM2
+    # ended its sentence with "(⚠ not supported by the sources)", and the check added its own after it): the
+    # check's verdict is netops's to write
+    answer.text = _COPIED_MARK.sub("", answer.text)
     answer.text, repeated = repeats_out(answer.text)
     if repeated:  # shown once, and said: the check then counts what is left
         answer.notice = "; ".join(x for x in (answer.notice, f"the model repeated itself: {repeated} repeated "
@@ -1025,6 +1029,9 @@ _OWN_WORDS = ("netops's own findings", "no model involved", "the passages retrie
 # more "sources" after the one it was given, with addresses of its own)
 _SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:"
                            r"|\[\d+\]\s*[a-z][a-z0-9_]{2,60}: [a-z][a-z0-9_]*=[^\s:]{1,80}:", re.IGNORECASE)
+
+
+_COPIED_MARK = re.compile(r"[ \t]*\*?\(\s*⚠\s*(?:not\s+supported\s+by\s+the\s+sources?|contradicted\s+by\s+source\s+\d+)\s*\)\*?")
 
 
 def imitates_netops(text: str) -> bool:

@@ -87,6 +87,10 @@ class BgpNeighbor(BaseModel):
     """How long a session that is not Established has been down (since it last left Established),
     where the device says (FRR's ``peerUptime`` of a down peer); None while Established, for a
     session never up, and where the platform's output does not tell."""
+    last_error: str | None = None
+    """Why a session that is not Established last went down, as the device says it (FRR: the last
+    NOTIFICATION and who sent it, "OPEN Message Error/Bad Peer AS (sent by this router)", else its
+    reset reason, "Interface down"); None while Established and where it is not read."""
     prefixes_received: int | None = None
     description: str | None = None
     vrf: str = "default"

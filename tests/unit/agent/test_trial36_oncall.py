@@ -169,3 +169,37 @@ def test_since_when_in_the_chat_path_re_reads(scripted, make_assistant):
     scripted.push(say("r2 runs FRRouting [1]."))
     answer = assistant.ask("since when?", conversation_id=cid)
     assert [c.args.get("hosts") for c in answer.tool_calls][:1] == [["r2"]], answer.text
+
+
+def test_the_count_under_the_session_between_two_routers_counts_that_session_only():
+    """Lab 72: under r2's and r3's rows of their one session, the Found line said "3 of 4 BGP sessions
+    not Established", counting r3's (flapping) session to r1 that the rows did not show."""
+    from types import SimpleNamespace as NS
+
+    from netops.agent.offline import fleet_summary
+    from netops.devices.models import BgpNeighbor, BgpNeighbors
+
+    def nb(peer, up):
+        return BgpNeighbor(peer=peer, state="Established" if up else "Idle", established=up)
+
+    agg = {"r2": NS(ok=True, data=BgpNeighbors(neighbors=[nb("198.51.100.1", True), nb("198.51.100.6", False)])),
+           "r3": NS(ok=True, data=BgpNeighbors(neighbors=[nb("198.51.100.5", False), nb("198.51.100.9", False)]))}
+    line = fleet_summary("bgp_neighbors", agg, {"_found": True, "_peers": {"r2": "198.51.100.6", "r3": "198.51.100.5"}})
+    assert line == "**Found:** 2 of 2 BGP sessions not Established: r2 198.51.100.6 (Idle), r3 198.51.100.5 (Idle)."
+    # a side whose peer could not be resolved keeps all its sessions (nothing hidden)
+    line = fleet_summary("bgp_neighbors", agg, {"_found": True, "_peers": {"r2": "198.51.100.6", "r3": None}})
+    assert line.startswith("**Found:** 3 of 3 BGP sessions not Established")
+
+
+@pytest.mark.parametrize("question, said", [
+    ("what is a bgp notification message",
+     "A bgp notification message is a security breach that compromised the integrity of the network. [1] "
+     "*(⚠ not supported by the sources)*"),
+    ("is r2 ok?", "r2 runs FRRouting [1]. (⚠ contradicted by source 3)")])
+def test_a_check_mark_the_model_copied_is_not_kept(scripted, make_assistant, question, said):
+    """Lab 72: SmolLM2 copied "(⚠ not supported by the sources)" from its earlier answer in the chat, and
+    the check added its own: the sentence showed two marks, the first of them the model's."""
+    scripted.push(say(said))
+    answer = make_assistant().ask(question)
+    assert answer.text.count("⚠") <= 1, answer.text
+    assert "contradicted by source 3" not in answer.text, answer.text

@@ -34,3 +34,54 @@ def test_a_session_never_up_has_no_down_time():
                          "peerState": "OK"}}))
     (n,) = b.neighbors
     assert n.down_seconds is None and _bgp_row(n) == "- 198.51.100.9 AS65001: Active"
+
+
+# captured on lab 72 (FRR 8.4): `show bgp neighbors json` on r2 and r3, fields of the peer kept as printed
+R2_DETAIL = {"198.51.100.6": {"remoteAs": 65033, "localAs": 65002, "bgpState": "Idle", "connectionsEstablished": 1,
+                              "connectionsDropped": 1, "lastResetTimerMsecs": 155000, "lastErrorCodeSubcode": "0202",
+                              "lastNotificationReason": "OPEN Message Error/Bad Peer AS",
+                              "lastNotificationHardReset": False, "lastResetDueTo": "BGP Notification send",
+                              "lastResetCode": 14}}
+R3_DETAIL = {"198.51.100.5": {**R2_DETAIL["198.51.100.6"], "remoteAs": 65002, "localAs": 65003,
+                              "lastResetDueTo": "BGP Notification received", "lastResetCode": 13}}
+
+
+def _idle(peer, asn):
+    return frr.parse_bgp_summary(_summary({peer: {"remoteAs": asn, "peerUptime": "00:02:40", "peerUptimeMsec": 160000,
+                                                  "state": "Idle", "peerState": "OK"}}))
+
+
+def test_a_down_session_says_why_it_last_went_down():
+    (n,) = frr.with_last_errors(_idle("198.51.100.6", 65033), json.dumps(R2_DETAIL)).neighbors
+    assert n.last_error == "OPEN Message Error/Bad Peer AS (sent by this router)"
+    assert _bgp_row(n) == ("- 198.51.100.6 AS65033: Idle, down 2m40s, last error: OPEN Message Error/Bad Peer AS "
+                           "(sent by this router)")
+    (n,) = frr.with_last_errors(_idle("198.51.100.5", 65002), json.dumps(R3_DETAIL)).neighbors
+    assert n.last_error == "OPEN Message Error/Bad Peer AS (received from the peer)"
+
+
+def test_a_reset_with_no_notification_says_its_reason_and_an_error_changes_nothing():
+    detail = {"198.51.100.6": {"bgpState": "Active", "lastResetDueTo": "Interface down", "lastResetCode": 9}}
+    (n,) = frr.with_last_errors(_idle("198.51.100.6", 65003), json.dumps(detail)).neighbors
+    assert n.last_error == "Interface down"
+    for text in ("% Unknown command: show bgp neighbors json\n", "not json", json.dumps({"198.51.100.6": "x"})):
+        (n,) = frr.with_last_errors(_idle("198.51.100.6", 65003), text).neighbors
+        assert n.last_error is None
+
+
+def test_the_getter_reads_the_detail_only_when_a_session_is_down():
+    sent = []
+    up = _summary({"198.51.100.1": {"remoteAs": 65001, "peerUptimeMsec": 1000, "state": "Established", "peerState": "OK"}})
+    down = _summary({"198.51.100.6": {"remoteAs": 65033, "peerUptimeMsec": 160000, "peerUptime": "00:02:40",
+                                      "state": "Idle", "peerState": "OK"}})
+
+    def reader(summary):
+        def read(cmd):
+            sent.append(cmd)
+            return {"show bgp summary json": summary, "show bgp neighbors json": json.dumps(R2_DETAIL)}.get(cmd, "{}")
+        return read
+
+    frr.bgp_neighbors(None, reader(up))
+    assert "show bgp neighbors json" not in sent
+    (n,) = frr.bgp_neighbors(None, reader(down)).neighbors
+    assert sent[-1] == "show bgp neighbors json" and n.last_error.startswith("OPEN Message Error/Bad Peer AS")
