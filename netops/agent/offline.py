@@ -193,7 +193,25 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
             (f"; not {good}: {', '.join(named)}" if bad else "") + f"{tail}."
     if not bad:
         return f"**Found:** {none}{tail}."
-    return f"**Found:** {len(bad)} of {len(rows)} {what} not {good}: {', '.join(named)}{tail}."
+    wrong = as_mismatches(agg, bad) if getter == "bgp_neighbors" else []
+    return f"**Found:** {len(bad)} of {len(rows)} {what} not {good}: {', '.join(named)}{tail}." + \
+        "".join(f" **AS mismatch:** {w}." for w in wrong)
+
+
+def as_mismatches(agg: Any, down: list[tuple[str, Any]]) -> list[str]:
+    """Each session down whose far end was read too and runs another AS than the one configured for it
+    (the far end named by the host name it announced, else the session's description): "r2 expects AS
+    65033 from 198.51.100.6 (r3), but r3's BGP runs as AS 65003". Trial36: r2's session to r3 was Idle
+    on both sides with a wrong remote-as, and only the two local AS numbers, read apart, showed why."""
+    local = {h: hr.data.local_as for h, hr in agg.items()
+             if hr.ok and hr.data is not None and getattr(hr.data, "local_as", None) is not None}
+    out = []
+    for h, n in down:
+        names = {str(x).lower() for x in (getattr(n, "hostname", None), getattr(n, "description", None)) if x}
+        far = next((o for o in local if o != h and o.lower() in names), None)
+        if far is not None and n.remote_as is not None and n.remote_as != local[far] and not n.admin_down:
+            out.append(f"{h} expects AS {n.remote_as} from {n.peer} ({far}), but {far}'s BGP runs as AS {local[far]}")
+    return out
 
 
 def recorded_changes(ctx: Any, hosts: list[str]) -> dict[str, Any]:

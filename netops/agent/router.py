@@ -359,7 +359,7 @@ _DEFAULT_ROUTE = re.compile(r"\bdefault\s+(?:route|gateway)\b|\bgateway\s+of\s+l
 _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|problem|issue))\s+with\b|\bhealth\w*\b|"
                      r"\b(?:sick|unhealthy|odd|weird|strange|unusual|broken|wrong|amiss|problems?|issues?|alarms?|trouble|"
                      # "r2 is slow", "customers say slow" (trial36): a complaint, answered with the state read
-                     r"slow(?:ness)?|sluggish|laggy)\b|"
+                     r"slow(?:ness)?|sluggish|laggy|flapp(?:ing|y)|flaps)\b|"
                      # "r2 is down", "r1 seems dead", "r3 is acting up": a statement of trouble, not only a question
                      r"^\W*[\w.-]+(?:'s|\s+is|\s+seems(?:\s+to\s+be)?|\s+looks|\s+went|\s+keeps)\s+(?:down|dead|offline|"
                      r"unreachable|off|flapping|bouncing|acting\s+up)\W*$|"
@@ -454,7 +454,7 @@ _SWEEP_CORE = (r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|please)[,\s]+)*(?:(?:is|are)
                     r"trouble|alarms?|outages?|failures?)"
                     # "is the network healthy?", "is our fabric ok?": the network as a whole is the subject
                     r"|(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:network|fabric|backbone))\b(?:\s+(?:is|are|still|currently|at\s+all))*"
-                    r"(?:\s+(?:down|broken|failing|failed|wrong|dead|up|ok|okay|fine|healthy|working|amiss)\b|"
+                    r"(?:\s+(?:down|broken|failing|failed|wrong|dead|up|ok|okay|fine|healthy|working|amiss|flapping|bouncing)\b|"
                     r"(?<=problems)|(?<=problem)|(?<=issues)|(?<=issue)|(?<=trouble)|(?<=alarms)|(?<=alarm)|"
                     r"(?<=outages)|(?<=outage)|(?<=failures)|(?<=failure))")
 _SWEEP = re.compile(_SWEEP_CORE + _FLEET_TAIL, re.IGNORECASE)
@@ -464,7 +464,7 @@ _SWEEP_NAMED = re.compile(_SWEEP_CORE + r"\s+(?:on|with|at|for|in)\s+(?:the\s+)?
                           r"[\w.-]+(?:\s*(?:,|and|&)\s*[\w.-]+)*" + _FLEET_TAIL, re.IGNORECASE)
 _SWEEP_SUBJECT = _FLEET_SUBJECT | {"route", "routes", "routing", "prefix", "config", "configuration", "version",
                                    "uptime", "cpu", "memory", "bfd", "vrf", "mtu", "table"}
-_SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "problem", "problems", "issue",
+_SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "flapping", "bouncing", "problem", "problems", "issue",
                "issues", "trouble", "alarm", "alarms", "outage", "outages", "failure", "failures"}
 SWEEP_GETTERS = ("interfaces", "bgp_neighbors", "ospf_neighbors")
 # "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions
@@ -1148,6 +1148,10 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             args_["_fleet"] = True
         if kind == "sweep":
             args_["_found"] = True  # a count per getter over the devices read, named or not
+            if re.search(r"\b(?:flap\w*|bounc\w*)", question, re.IGNORECASE):
+                # "is anything flapping?" (trial36): no history is kept, so the BGP count is the one for
+                # "which sessions flapped?": those down now and the shortest uptime of those up
+                args_["_reset"] = True
         return Route("tool", "health" if kind == "sweep" else "neighbours (BGP and OSPF)", "get_state", args_, 4.0)
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
         # "which router originates 203.0.113.128/25?": every device's route to it; the

@@ -203,3 +203,70 @@ def test_a_check_mark_the_model_copied_is_not_kept(scripted, make_assistant, que
     answer = make_assistant().ask(question)
     assert answer.text.count("⚠") <= 1, answer.text
     assert "contradicted by source 3" not in answer.text, answer.text
+
+
+def test_a_remote_as_that_is_not_the_far_ends_as_is_said():
+    """Lab 72: r2's session to r3 Idle on both sides (r2: `neighbor 198.51.100.6 remote-as 65033`; r3 is
+    AS 65003): the sweep listed both Idle rows and the two local AS numbers apart; nothing said why."""
+    from types import SimpleNamespace as NS
+
+    from netops.agent.offline import fleet_summary
+    from netops.devices.models import BgpNeighbor, BgpNeighbors
+
+    def nb(peer, asn, name, up=False, **kw):
+        return BgpNeighbor(peer=peer, remote_as=asn, state="Established" if up else "Idle", established=up,
+                           description=name, **kw)
+
+    agg = {"r1": NS(ok=True, data=BgpNeighbors(local_as=65001, neighbors=[nb("198.51.100.2", 65002, "r2", True)])),
+           "r2": NS(ok=True, data=BgpNeighbors(local_as=65002, neighbors=[nb("198.51.100.1", 65001, "r1", True),
+                                                                          nb("198.51.100.6", 65033, "r3")])),
+           "r3": NS(ok=True, data=BgpNeighbors(local_as=65003, neighbors=[nb("198.51.100.5", 65002, "r2")]))}
+    line = fleet_summary("bgp_neighbors", agg, {"_fleet": True})
+    assert line.endswith("**AS mismatch:** r2 expects AS 65033 from 198.51.100.6 (r3), but r3's BGP runs as AS 65003."), line
+    assert line.count("AS mismatch") == 1  # r3's side expects 65002 and r2 is 65002: no mismatch there
+    # the far end not read (one router asked about), or a peer shut on purpose: nothing said
+    assert "mismatch" not in fleet_summary("bgp_neighbors", {"r2": agg["r2"]}, {"_fleet": True})
+    agg["r2"].data.neighbors[1].admin_down = True
+    assert "mismatch" not in fleet_summary("bgp_neighbors", agg, {"_fleet": True})
+
+
+@pytest.mark.parametrize("question", ["is anything flapping?", "anything flapping", "what's flapping?",
+                                      "is something bouncing right now"])
+def test_anything_flapping_is_the_sweep_with_the_shortest_uptimes(question):
+    """Lab 72, r1's eth-r3 down 20 s every minute: "is anything flapping?" was no known intent ("is any
+    link flapping" and "which bgp sessions flapped?" were reads). No history is kept: the sweep, and
+    for BGP the count "which sessions flapped?" gives (down now; the shortest uptime of those up)."""
+    r, _ = route_named(question, HOSTS)
+    assert (r.kind, r.args.get("hosts"), [r.args.get("getter"), *r.args.get("_also", [])]) == \
+        ("tool", HOSTS, list(SWEEP_GETTERS)), r
+    assert r.args.get("_reset") is True
+
+
+def test_a_plain_sweep_keeps_its_plain_count():
+    r, _ = route_named("is anything broken?", HOSTS)
+    assert r.args.get("_fleet") is True and not r.args.get("_reset")
+
+
+@pytest.mark.parametrize("question, setting", [
+    ("ok r2 has the wrong remote as for r3, fix it to 65003", "remote as"),
+    ("fix the remote-as on r2 for r3", "remote-as"), ("remove the route-map on r1", "route-map"),
+    ("change the bgp password on r1", "bgp password")])
+def test_a_change_of_a_setting_no_playbook_changes_says_which(settings, question, setting):
+    """Lab 72, the cause found: "ok r2 has the wrong remote as for r3, fix it to 65003" was read as "fix
+    what's down on r2 and r3" (the sweep, then "bgp-neighbor-enable only brings back a neighbour shut by
+    configuration"), never that no vetted playbook changes a remote-as."""
+    from netops.agent.change_intent import match_change, playbooks_from
+    from netops.agent.fleet_change import picked
+    from netops.playbook.catalogue import Catalogue
+
+    assert picked(question, HOSTS) is None
+    m = match_change(question, playbooks_from(Catalogue(settings.model_copy(update={"playbooks_dir": REPO / "playbooks"}))), HOSTS)
+    assert m.kind == "unmatched" and f"none changes the {setting}" in m.reason, m
+
+
+@pytest.mark.parametrize("question", ["fix whatever is down", "clear the bgp peers that are down",
+                                      "bring up every interface that is down"])
+def test_a_change_picked_by_state_is_still_read_first(question):
+    from netops.agent.fleet_change import picked
+
+    assert picked(question, HOSTS) is not None
