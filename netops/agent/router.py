@@ -1754,6 +1754,9 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     if r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(ALL_LEFT_OUT) \
             and (whole := network_health(question, hosts, domain)) is not None:
         return whole, []  # "is everything healthy?", "network status": every device's health
+    if r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(ALL_LEFT_OUT) \
+            and (fleet := unreachable_everywhere(question, hosts, domain)) is not None:
+        return fleet, []  # "customers cant reach 203.0.113.130": which routers have a route to it
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (word := unheld_name(question, hosts, list(index.groups), domain)):
         # "is pod1 healthy?": a name the inventory does not hold, said as such (never a health claim)
@@ -2035,6 +2038,28 @@ def network_health(question: str, hosts: list[str], domain: frozenset[str] = DOM
     return Route("tool", "health", "get_state", {"hosts": list(hosts), "getter": SWEEP_GETTERS[0],
                                                  "_also": list(SWEEP_GETTERS[1:]), "_filter": "down",
                                                  "_fleet": True, "_found": True}, 4.0)
+
+
+# "customers cant reach X", "X is unreachable", "nobody can get to X", "is X reachable?": a destination
+# that does not answer, no router named (trial36: "customers cant reach 203.0.113.130" searched the runbooks)
+_UNREACHABLE = re.compile(r"\b(?:can'?t|cannot|can\s+not|could\s*n'?t|unable\s+to|not\s+able\s+to|no\s*(?:one|body)\s+can)\s+"
+                          r"(?:reach|get\s+to|ping|connect\s+to|access)\b|\bun-?reachable\b|\b(?:is|are)\s+\S+\s+reachable\b"
+                          r"|\bnot\s+reachable\b", re.IGNORECASE)
+
+
+def unreachable_everywhere(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS) -> Route | None:
+    """A destination said not to answer, with no router named ("customers cant reach 203.0.113.130",
+    "203.0.113.128/25 is unreachable"): every device's route to it, as "which routers lack X?" reads it
+    (which router has it, which lacks it; no ping is sent). None when a device is named, the words name
+    no one address or prefix, or ask what a word means ("what does unreachable mean for 203.0.113.1?")."""
+    if not hosts or mentions(question, hosts) or not _UNREACHABLE.search(question) \
+            or re.search(r"\b(?:mean|means|meaning|rfc|define|explain)\b", question, re.IGNORECASE):
+        return None
+    found = entities(question, hosts)["addresses"]
+    if len(found) != 1:
+        return None
+    r = route(f"which routers lack {found[0]}?", hosts, domain)
+    return r if r.kind == "tool" and r.args.get("getter") == "route" else None
 
 
 def facing_interfaces(question: str, read: list[str], hosts: list[str], index: Any) -> dict[str, list[str]] | None:

@@ -270,3 +270,26 @@ def test_a_change_picked_by_state_is_still_read_first(question):
     from netops.agent.fleet_change import picked
 
     assert picked(question, HOSTS) is not None
+
+
+@pytest.mark.parametrize("question, target", [
+    ("customers cant reach 203.0.113.130", "203.0.113.130"), ("203.0.113.128/25 is unreachable", "203.0.113.128/25"),
+    ("nobody can get to 203.0.113.130", "203.0.113.130"), ("is 203.0.113.130 reachable?", "203.0.113.130")])
+def test_a_destination_nobody_reaches_is_every_routers_route_to_it(question, target):
+    """Lab 72 (r1 dropping r3's 203.0.113.128/25 by a route-map): "customers cant reach 203.0.113.130"
+    searched the runbooks. With no router named it is "which routers lack it?": r3 has it, r1 and r2 not."""
+    r, _ = route_named(question, HOSTS)
+    assert (r.kind, r.args.get("getter"), r.args.get("hosts")) == ("tool", "route", HOSTS), r
+    assert target in (r.args.get("prefix"), r.args.get("_prefix")), r.args
+
+
+@pytest.mark.parametrize("question", ["what does unreachable mean for 203.0.113.1?", "icmp unreachable",
+                                      "customers cant reach the portal"])
+def test_other_unreachable_words_are_not_the_fleet_route_read(question):
+    r, _ = route_named(question, HOSTS)
+    assert not (r.kind == "tool" and r.args.get("getter") == "route"), r
+
+
+def test_a_named_source_keeps_its_own_reachability_read():
+    r, _ = route_named("r1 cant reach 203.0.113.130", HOSTS)
+    assert r.args.get("hosts") == ["r1"]
