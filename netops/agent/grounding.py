@@ -108,6 +108,10 @@ class Grounding:
     """netops's own yes (+1) or no (-1) to a yes-or-no question its read answers whole ("is
     203.0.113.3/32 in r2's table?", "can r1 reach r3?": a route on every device read, or on none);
     None otherwise. A bare "The answer is no." is checked against it (:func:`_against_answer`)."""
+    verdict: str | None = None
+    """netops's own first line to a yes-or-no question about the state a change leaves ("is neighbor X
+    shut on r1?", "is r3 drained?"): "**Yes:** ...", "**No:** ..." or "**Partly:** ..."
+    (:func:`netops.agent.offline.effect_verdict`); the answer leads with it, the model's words follow."""
     unread: str | None = None
     """Devices the question listed beside known ones that the inventory does not have ("what is
     broken on r2, r7?"): the known ones are read, and the answer says this line."""
@@ -404,7 +408,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     audit and evidence apply) and turn each host's answer into a source. ``peer_of(host, other)``
     resolves a named router to ``host``'s neighbour address for a question about the session
     between two routers (:func:`netops.agent.offline.host_extra`)."""
-    from netops.agent.offline import fleet_summary, host_extra, originator
+    from netops.agent.offline import effect_verdict, fleet_summary, host_extra, originator
 
     budget = budget or GroundingBudget()
     extra = {k: v for k, v in args.items() if k.startswith("_")}
@@ -446,9 +450,11 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
 
     faults = [f"**{host}: {BGP_SHOULD_RUN}** ({hr.data.expected})." for host, hr in agg.items()
               if hr.ok and getattr(hr.data, "expected", None)]
+    verdict = effect_verdict(clean.get("getter", ""), agg, per_host) if extra.get("_effect") else None
     return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
-                     answer=_route_answer(clean.get("getter", ""), agg))
+                     answer=(verdict[0] or None) if verdict else _route_answer(clean.get("getter", ""), agg),
+                     verdict=verdict[1] if verdict else None)
 
 
 def _route_answer(getter: str, agg: Any) -> int | None:
@@ -709,6 +715,8 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Seque
     seen = list(seen) if seen else list(g.sources)
     answer.numbers = {s.evidence.label: s.n for s in seen}
     _finish(answer, g, question, kb, seen)
+    if g.verdict and not answer.error and answer.text.strip():
+        answer.text = f"{g.verdict}\n\n{answer.text}"  # "is r3 drained?": netops's yes or no first
     answer.evidence = [e for _, e in numbered(answer.evidence, answer.numbers)]
 
 
@@ -953,7 +961,8 @@ def _against_answer(report: Any, g: Grounding, question: str) -> bool:
         if s.status in (UNSUPPORTED, NOT_CHECKED) and s.block_end is None and m \
                 and (1 if m.group("yn").lower() == "yes" else -1) == -g.answer:
             s.status, s.contradicted_by = CONTRADICTED, [src.n for src in g.sources]
-            s.reasons = ["netops's own reading: " + ("the route is there" if g.answer > 0 else "there is no route")]
+            s.reasons = ["netops's own reading: " + (g.verdict.replace("**", "") if g.verdict else
+                                                     "the route is there" if g.answer > 0 else "there is no route")]
             marked = True
     return marked
 

@@ -570,6 +570,66 @@ def drain_state(text: str) -> str:
     return f"- not drained: neither {looked.replace(' and ', ' nor ')} is in the running configuration"
 
 
+# The state a yes/no question asks after (router.effect_asked, "drained" for the drain read), as said
+# in the verdict line
+_ASKED_WORD = {"shut": "shut down", "enabled": "enabled (not shut)", "down": "down", "up": "up", "drained": "drained"}
+
+
+def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -> tuple[int, str] | None:
+    """netops's own answer to a yes/no question about the state a change leaves ("is neighbor X shut
+    on r1?", "is eth-r2 disabled on r1?", "is r3 drained?"; the read's ``_effect``: the state asked),
+    from the rows the answer shows (``per_host``: each host's presentation hints, :func:`host_extra`):
+    (+1, "**Yes:** ..."), (-1, "**No:** ...") or (0, "**Partly:** ...") when some rows are in that state
+    and some not. None when a read failed, nothing matched or the device does not tell (a Junos
+    summary says no admin state): the rows below are then the answer."""
+    asked = next((x.get("_effect") for x in per_host.values() if x.get("_effect")), None)
+    if asked not in _ASKED_WORD or not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
+        return None
+    rows: list[tuple[int, str, str]] = []  # (1 in the state, -1 not, 0 half: a partly drained router), what, detail
+    for host, hr in agg.items():
+        extra = per_host.get(host) or {}
+        if getter == "config" and asked == "drained":
+            on = drained_by(hr.data.text)
+            rows.append((1 if len(on) == len(DRAIN_LINES) else 0 if on else -1, host,
+                         " and ".join(on) + " on" if on else "no drain line in the running configuration"))
+        elif getter == "bgp_neighbors" and asked != "drained":
+            if "_peer_address" in extra and extra["_peer_address"] is None:
+                return None
+            found = [n for n in hr.data.neighbors if "_peer_address" not in extra or n.peer == extra["_peer_address"]]
+            for n in found:
+                state = {"shut": n.admin_down, "enabled": None if n.admin_down is None else not n.admin_down,
+                         "down": not n.established, "up": n.established}[asked]
+                if state is None:
+                    return None
+                rows.append((1 if state else -1, f"{host}'s BGP session to {n.peer}",
+                             n.state + (", admin down" if n.admin_down else "")))
+        elif getter == "interfaces" and asked != "drained":
+            names = extra.get("_names")
+            for i in (i for i in hr.data.interfaces if not names or i.name in names):
+                state = {"shut": not i.admin_up, "enabled": i.admin_up, "down": not i.oper_up, "up": i.oper_up}[asked]
+                rows.append((1 if state else -1, f"{host} {i.name}",
+                             f"admin {'up' if i.admin_up else 'down'}, oper {'up' if i.oper_up else 'down'}"))
+        else:
+            return None
+    if not rows:
+        return None
+    word = _ASKED_WORD[asked]
+    said: dict[int, list[str]] = {1: [], 0: [], -1: []}
+    for (v, detail), whats in _grouped(rows).items():  # "r1, r2 and r3 are not drained (...)": one clause
+        who = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
+        said[v].append(f"{who} {'is' if len(whats) == 1 else 'are'} {'' if v == 1 else 'partly ' if v == 0 else 'not '}"
+                       f"{word} ({detail})")
+    verdict = 1 if not said[0] and not said[-1] else -1 if not said[0] and not said[1] else 0
+    return verdict, f"**{ {1: 'Yes', -1: 'No', 0: 'Partly'}[verdict] }:** " + "; ".join(said[1] + said[0] + said[-1]) + "."
+
+
+def _grouped(rows: list[tuple[int, str, str]]) -> dict[tuple[int, str], list[str]]:
+    out: dict[tuple[int, str], list[str]] = {}
+    for v, what, detail in rows:
+        out.setdefault((v, detail), []).append(what)
+    return out
+
+
 def piped_config(text: str, pipe: str, *, redacted: bool = False) -> str:
     """The running configuration through the line filters said after it (``| include max-metric``),
     run here on the redacted text as every filter is (:mod:`netops.devices.linefilter`); a pattern
@@ -983,14 +1043,17 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             parts[0] = (f"{LABEL}, intent: {r.intent} on every inventory device ({', '.join(args['hosts'])})"
                         + (f" but {', '.join(left)}" if left else "") + ": the question names none.")
         peers: dict[str, Any] = {}
+        hints: dict[str, dict[str, Any]] = {}
         for host, hr in agg.items():
-            per_host = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
+            per_host = hints[host] = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
             if "_peer_address" in per_host:
                 peers[host] = per_host["_peer_address"]
             parts.append(f"**{host}** ({hr.command}):")
             parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
         if extra.get("_origin"):
             parts.append(originator(args["prefix"], agg)[1])
+        if extra.get("_effect") and (verdict := effect_verdict(args["getter"], agg, hints)):
+            parts.insert(1, verdict[1])  # "is r3 drained?": yes, no or partly, before the rows it rests on
         if (extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1)) and \
                 (found := fleet_summary(args["getter"], agg, {**extra, "_peers": peers})):
             parts.append(found)

@@ -1149,13 +1149,18 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # originator is the one that has it from no other router.
         return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
                                                     "prefix": ents["addresses"][0], "_origin": True}, 5.0)
+    named_some = bool(targets)
     if _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and \
             (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain
         # sets is in the running configuration (BGP graceful-shutdown, OSPF max-metric), not in the
         # BGP summary this read before (its sessions stay Established on a drained router)
-        return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True,
-                                                          **({"_fleet": True} if len(targets) > 1 else {})}, 5.0)
+        # a yes/no question ("is r3 drained?", "are r1 and r3 in maintenance?") is answered yes, no or partly first
+        yes_no = {"_effect": "drained"} if re.match(r"^\W*(?:is|are|has|have)\b", question, re.IGNORECASE) else {}
+        return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True, **yes_no,
+                                                          # none named: every router, said so; several named: counted
+                                                          **({"_fleet" if not named_some else "_found": True}
+                                                             if len(targets) > 1 else {})}, 5.0)
     if effect and (targets := [h for h in targets if h not in left_out]):
         # "is neighbor 198.51.100.2 shut down on r1?", "is eth-r2 disabled on r1?": the peer's session
         # (Idle (Admin) when shut) or the interface's admin / oper state, read from the device
@@ -1925,7 +1930,7 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
 _EFFECT_STATE = re.compile(
     r"^\W*(?:(?:so|and|ok(?:ay)?|now|quick(?:\s+check)?|hey)[,\s]+)*(?:is|are)\s+(?P<subject>[^\s?!;][^?!;]*?)\s+"
     r"(?:(?:still|already|currently|now|really|actually|definitely|indeed)\s+)*"
-    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut)"
+    r"(?P<state>(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut))"
     r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
     r"\s*[?.!]*\s*$", re.IGNORECASE)
 # ... whose subject is a session or an interface, not the asking ("is it safe to", "are we ok to")
@@ -1959,18 +1964,36 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
     return "interface" if said_if else None
 
 
+def effect_asked(question: str) -> str | None:
+    """The state a yes/no question of :func:`effect_state` asks after, as netops reads it: ``"shut"``
+    (shut, shutdown, disabled, admin down: shut by configuration), ``"enabled"`` (enabled, no shut,
+    admin up), ``"down"`` (not up, for whatever reason) or ``"up"``; None when it is not one."""
+    m = _EFFECT_STATE.match(question)
+    if m is None:
+        return None
+    said = re.sub(r"[\s-]+", " ", m.group("state").lower()).strip()
+    admin = said.startswith("admin")
+    word = said.split()[-1]
+    if word in ("shut", "shutdown", "disabled") or (admin and word == "down") or said.startswith("shut"):
+        return "shut"
+    if word in ("enabled", "unshut") or said.endswith("no shut") or (admin and word == "up"):
+        return "enabled"
+    return word if word in ("down", "up") else None
+
+
 def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, list[str]],
                 hosts: list[str]) -> dict[str, Any]:
     """The read for :func:`effect_state`'s ``kind`` on ``targets``: the session list narrowed to
     the peer asked about (its address, or the session to the other router named), or the
     interfaces asked about (those named; else the link to the other router, by the inventory)."""
     named = list(targets)
+    asked = {"_effect": state} if (state := effect_asked(question)) else {}
     far = [h for h in named if re.search(rf"\b(?:to|towards?|with|facing|faces|peers?|neighbou?rs?)\s+(?:the\s+)?"
                                          rf"(?:router\s+)?{re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
     near = [h for h in named if h not in far] or named
     if kind == "interface":
-        return {"hosts": near, "getter": "interfaces", "_filter": None, "_names": list(ents["interfaces"])}
-    args: dict[str, Any] = {"hosts": near, "getter": "bgp_neighbors"}
+        return {"hosts": near, "getter": "interfaces", "_filter": None, "_names": list(ents["interfaces"]), **asked}
+    args: dict[str, Any] = {"hosts": near, "getter": "bgp_neighbors", **asked}
     if (peer := _peer_address(question) or (ents["addresses"][0] if len(ents["addresses"]) == 1 else None)):
         args.update(_peer_address=peer, _peer_name=peer)
     elif len(named) == 2:  # "is r3's session to r1 shut?": r3's side; "is the r1-r2 session down?": both
