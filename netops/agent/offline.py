@@ -620,6 +620,9 @@ def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -
         said[v].append(f"{who} {'is' if len(whats) == 1 else 'are'} {'' if v == 1 else 'partly ' if v == 0 else 'not '}"
                        f"{word} ({detail})")
     verdict = 1 if not said[0] and not said[-1] else -1 if not said[0] and not said[1] else 0
+    if any(x.get("_any") for x in per_host.values()):  # "is any interface shut on r2?": yes, those that are
+        verdict = 1 if said[1] or said[0] else -1
+        said[-1] = said[-1] if verdict == -1 else []
     return verdict, f"**{ {1: 'Yes', -1: 'No', 0: 'Partly'}[verdict] }:** " + "; ".join(said[1] + said[0] + said[-1]) + "."
 
 

@@ -1161,11 +1161,13 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
                                                           # none named: every router, said so; several named: counted
                                                           **({"_fleet" if not named_some else "_found": True}
                                                              if len(targets) > 1 else {})}, 5.0)
-    if effect and (targets := [h for h in targets if h not in left_out]):
+    every = effect is not None and not targets and _EFFECT_QUANTIFIED.match(question) is not None
+    if effect and (targets := [h for h in (hosts if every else targets) if h not in left_out]):
         # "is neighbor 198.51.100.2 shut down on r1?", "is eth-r2 disabled on r1?": the peer's session
-        # (Idle (Admin) when shut) or the interface's admin / oper state, read from the device
+        # (Idle (Admin) when shut) or the interface's admin / oper state, read from the device; "is any
+        # interface shut?" naming no device: every one, said so
         return Route("tool", "bgp_neighbors" if effect == "peer" else "interfaces", "get_state",
-                     effect_args(question, effect, targets, ents, hosts), 5.0)
+                     {**effect_args(question, effect, targets, ents, hosts), **({"_fleet": True} if every else {})}, 5.0)
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
@@ -1933,6 +1935,21 @@ _EFFECT_STATE = re.compile(
     r"(?P<state>(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut))"
     r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
     r"\s*[?.!]*\s*$", re.IGNORECASE)
+# ... or whether any of them is shut: "is any interface shut on r2?", "are any peers shut down on r1?",
+# "any bgp neighbours admin down on r1?", "are there any disabled interfaces on r2?", "are all peers
+# enabled on r1?". Only the states a change sets (shut, disabled, admin down, enabled): "are any
+# interfaces down on r1?" is the state filter's (the down ones). "shut any unused interface on r2" asks
+# for a change (the verb comes first) and is not this.
+_EFFECT_QUANTIFIED = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|now|quick(?:\s+check)?|hey)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
+    r"(?P<q>any|some|all|every)\s+(?:(?:of\s+)?(?:the|my|its|r\w*'s)\s+)?(?:(?P<shut>"
+    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|no[\s-]shut|unshut))\s+)?"
+    r"(?P<subject>[^\s?!;][^?!;]*?)"
+    r"(?:\s+(?:still|already|currently|now|really|actually)){0,2}(?:\s+(?P<state>"
+    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|no[\s-]shut|unshut)|"
+    r"admin(?:istratively)?[\s-]*(?:down|up)))?"
+    r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
+    r"\s*[?.!]*\s*$", re.IGNORECASE)
 # ... whose subject is a session or an interface, not the asking ("is it safe to", "are we ok to")
 _EFFECT_NOT_SUBJECT = re.compile(r"^(?:it|this|that|there|we|you|i)\b|\bto$|\b(?:safe|ok(?:ay)?|fine|possible|allowed)\b",
                                  re.IGNORECASE)
@@ -1946,7 +1963,7 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
     its address, or as a session to a router) or an interface is shut / disabled / admin down / up,
     the state a change leaves, which the device's session list or interface table says; else None.
     One predicate for every phrasing: the router reads it, and the worded-change matcher stands aside."""
-    m = _EFFECT_STATE.match(question)
+    m = _effect_match(question)
     if m is None or _EFFECT_NOT_SUBJECT.search(m.group("subject").strip()) or _KNOWLEDGE_SHAPE.search(question):
         return None
     subject = m.group("subject")
@@ -1955,6 +1972,8 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
         return None  # "is ospf nbr X up?", "is my ssh session to r1 up?": not a BGP session
     if words & {"any", "all", "every", "each", "some", "none", "no", "which", "what"}:
         return None  # "are any interfaces down on r1?": the down ones, as the state filter reads them
+    if "q" in m.re.groupindex and not (words & (_EFFECT_PEER_WORDS | _EFFECT_IF_WORDS)):
+        return None  # "are all changes enabled?": "any" / "all" of sessions or interfaces, said as such
     if ents is None:
         ents = {"addresses": addresses(subject), "interfaces": [x.group(1) or x.group(2)
                                                                 for x in _INTERFACE_OR_LO.finditer(subject)]}
@@ -1964,14 +1983,29 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
     return "interface" if said_if else None
 
 
+def _effect_match(question: str) -> "re.Match[str] | None":
+    """The yes/no shape of :func:`effect_state`: one peer or interface, or any / all of them, in a
+    state a change sets (the quantified form needs that state said, before or after the subject)."""
+    if (m := _EFFECT_QUANTIFIED.match(question)) is not None and bool(m.group("shut")) != bool(m.group("state")):
+        return m
+    return _EFFECT_STATE.match(question)
+
+
+def effect_any(question: str) -> bool:
+    """Does an :func:`effect_state` question ask whether *any* peer or interface is in the state
+    ("is any interface shut on r2?", "are there any disabled interfaces?"), rather than one or all?"""
+    m = _effect_match(question)
+    return m is not None and "q" in m.re.groupindex and m.group("q").lower() in ("any", "some")
+
+
 def effect_asked(question: str) -> str | None:
     """The state a yes/no question of :func:`effect_state` asks after, as netops reads it: ``"shut"``
     (shut, shutdown, disabled, admin down: shut by configuration), ``"enabled"`` (enabled, no shut,
     admin up), ``"down"`` (not up, for whatever reason) or ``"up"``; None when it is not one."""
-    m = _EFFECT_STATE.match(question)
+    m = _effect_match(question)
     if m is None:
         return None
-    said = re.sub(r"[\s-]+", " ", m.group("state").lower()).strip()
+    said = re.sub(r"[\s-]+", " ", (m.group("state") or m.groupdict().get("shut") or "").lower()).strip()
     admin = said.startswith("admin")
     word = said.split()[-1]
     if word in ("shut", "shutdown", "disabled") or (admin and word == "down") or said.startswith("shut"):
@@ -1987,7 +2021,7 @@ def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, li
     the peer asked about (its address, or the session to the other router named), or the
     interfaces asked about (those named; else the link to the other router, by the inventory)."""
     named = list(targets)
-    asked = {"_effect": state} if (state := effect_asked(question)) else {}
+    asked = {"_effect": state, **({"_any": True} if effect_any(question) else {})} if (state := effect_asked(question)) else {}
     far = [h for h in named if re.search(rf"\b(?:to|towards?|with|facing|faces|peers?|neighbou?rs?)\s+(?:the\s+)?"
                                          rf"(?:router\s+)?{re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
     near = [h for h in named if h not in far] or named

@@ -125,3 +125,38 @@ def test_with_a_model_an_agreeing_answer_follows_the_verdict(scripted, make_assi
     answer = make_assistant().ask("is neighbor 198.51.100.2 shut on r1?")
     assert answer.text.startswith("**No:** r1's BGP session to 198.51.100.2 is not shut down (Established).\n\n"
                                   "The session to 198.51.100.2 is Established"), answer.text
+
+
+# -- "is any interface shut on r2?": a question, not a change request (stop 35 left it) -------------------
+
+@pytest.mark.parametrize("question, outputs, verdict", [
+    ("is any interface shut on r2?", None, "**No:** r2 eth-r1, r2 eth-r3 and r2 lo are not shut down"),
+    ("are there any shut interfaces on r2?", None, "**No:** r2 eth-r1, r2 eth-r3 and r2 lo are not shut down"),
+    ("are any interfaces admin down on r1?", LINK_DOWN, "**Yes:** r1 eth-r2 is shut down (admin down, oper down)."),
+    ("are any peers shut down on r1?", None, "**No:** r1's BGP session to 198.51.100.2 and r1's BGP session to "
+                                             "198.51.100.10 are not shut down (Established)."),
+    ("any peers shut on r1?", SHUT, "**Yes:** r1's BGP session to 198.51.100.2 is shut down (Idle"),
+    ("is any bgp neighbor shutdown on r1?", SHUT, "**Yes:** r1's BGP session to 198.51.100.2 is shut down (Idle"),
+    ("are all peers enabled on r1?", SHUT, "**Partly:** r1's BGP session to 198.51.100.10 is enabled"),
+])
+def test_whether_any_peer_or_interface_is_shut_is_read_and_answered(ask, question, outputs, verdict):
+    answer = ask(question, r1=outputs)
+    assert answer.change is None and not answer.refused, answer.text
+    assert _first(answer).startswith(verdict), answer.text
+    if "any" in question and "Yes" in verdict:  # only those that are: the other session is not listed as shut
+        assert "198.51.100.10" not in _first(answer)
+
+
+@pytest.mark.parametrize("question", ["shut any unused interface on r2", "shut down any idle bgp peer on r1",
+                                      "disable any interface on r2 that is down"])
+def test_a_request_to_shut_any_is_still_a_change_request(ask, question):
+    answer = ask(question)
+    assert answer.change is not None and answer.change.kind in ("unmatched", "clarify"), answer.text
+    assert "**Yes:**" not in answer.text and "**No:**" not in answer.text
+
+
+def test_with_a_model_whether_any_interface_is_shut_is_read_not_refused(scripted, make_assistant):
+    scripted.push(say("All interfaces on r2 are up [1]."))
+    answer = make_assistant().ask("is any interface shut on r2?")
+    assert not answer.refused and answer.change is None, answer.text
+    assert answer.text.startswith("**No:** r2 eth-r1, r2 eth-r3 and r2 lo are not shut down"), answer.text
