@@ -115,6 +115,8 @@ class Grounding:
     unread: str | None = None
     """Devices the question listed beside known ones that the inventory does not have ("what is
     broken on r2, r7?"): the known ones are read, and the answer says this line."""
+    reads: dict[str, Any] = field(default_factory=dict)
+    """What each getter read first returned (getter -> its per-host results), for netops's own verdicts."""
     typed: str | None = None
     """A read command the person typed that no typed read covers: the line saying that what was read
     is only its nearest, and how to send it as typed (:func:`netops.agent.router.typed_read`)."""
@@ -454,7 +456,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
                      answer=(verdict[0] or None) if verdict else _route_answer(clean.get("getter", ""), agg),
-                     verdict=verdict[1] if verdict else None)
+                     verdict=verdict[1] if verdict else None, reads={clean.get("getter", ""): agg})
 
 
 def _route_answer(getter: str, agg: Any) -> int | None:
@@ -540,7 +542,7 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         return DEVICE, {"_tool": "change_history", **route.args}
     if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and \
             (not route.args.get("_also") or route.args.get("_fleet") or route.args.get("_found")
-             or route.intent == "health" or route.args.get("_route_history")):
+             or route.intent == "health" or route.args.get("_route_history") or route.args.get("_converged")):
         # Every getter the offline answer reads is read first (each one a source): over the fleet
         # ("what's down?", "which neighbors are down?"), the what's-down sweep of a named device ("is
         # anything down on r2?") and an open health question about one ("is r2 healthy?", "anything
@@ -676,7 +678,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
             args["_changes"] = recorded_changes(ctx, args.get("hosts") or [])
 
         if "ospf_neighbors" in (args.get("getter"), *args.get("_also", ())) and \
-                (args.get("_fleet") or args.get("_filter") == "down"):
+                (args.get("_fleet") or args.get("_filter") == "down" or args.get("_converged")):
             args["_links"] = inventory_links(device_index(ctx.get_devices()))  # where a neighbour went missing
         also = args.pop("_also", None) or []
         said = None
@@ -687,7 +689,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         grounds = [from_devices(call, {**args, "getter": g}, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
                    for g in [args["getter"], *also]]
         if len(grounds) == 1:
-            return grounds[0]
+            return _settled(grounds[0], args, [args["getter"]])
         # each getter's sources in turn (a fleet sweep: interfaces, BGP, OSPF), numbered on
         sources = [replace(s, n=n) for n, s in enumerate((s for g in grounds for s in g.sources), start=1)]
         notice = "; ".join(g.notice for g in grounds if g.notice) or None
@@ -695,11 +697,22 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         health = -1 if -1 in verdicts else (1 if verdicts and all(v == 1 for v in verdicts) else None)
         g = Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts],
                       health=health if args.get("_health") else None)
+        g.reads = {k: v for x in grounds for k, v in x.reads.items()}
         if said:  # after the model's answer (as a count is), and leading netops's own findings
             g.counts.insert(0, said)
             g.facts = "\n\n".join([said, *(f"[{s.n}] {s.label}:\n{s.text}" for s in sources)])
-        return g
+        return _settled(g, args, [args["getter"], *also])
     return Grounding(NONE)
+
+
+def _settled(g: Grounding, args: dict[str, Any], getters: list[str]) -> Grounding:
+    """For a question whether the network settled ("is r2 converged?"), netops's yes or no over every
+    neighbour read (:func:`netops.agent.offline.convergence_line`) leads the answer, as offline."""
+    from netops.agent.offline import convergence_line
+
+    if args.get("_converged") and (line := convergence_line(g.reads, args, getters)):
+        g.answer, g.verdict = line
+    return g
 
 
 def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Sequence[Source] | None = None) -> None:

@@ -626,6 +626,48 @@ def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -
     return verdict, f"**{ {1: 'Yes', -1: 'No', 0: 'Partly'}[verdict] }:** " + "; ".join(said[1] + said[0] + said[-1]) + "."
 
 
+def convergence(getter: str, agg: Any, extra: dict[str, Any]) -> tuple[int | None, list[str], str]:
+    """One neighbour read's part of whether the network settled after a change ("is r2 converged?"):
+    (+1, [], what is settled) when every BGP session is Established (a peer shut by configuration is
+    settled too, and said) or every OSPF adjacency Full (2-Way between DROthers), one on every inventory
+    link (``extra["_links"]``); (-1, what is not, "") otherwise; (None, [], "") when a read failed."""
+    if not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
+        return None, [], ""
+    from netops.devices.models import BGP_SHOULD_RUN
+
+    if getter == "bgp_neighbors":
+        rows = [(h, n) for h, hr in agg.items() for n in hr.data.neighbors]
+        shut = [f"{h}'s session to {n.peer}" for h, n in rows if n.admin_down]
+        bad = [f"{h}'s BGP session to {n.peer} is {n.state}" for h, n in rows if not n.established and not n.admin_down]
+        bad += [f"{h}: {BGP_SHOULD_RUN}" for h, hr in agg.items() if getattr(hr.data, "expected", None)]
+        up = [n.uptime_seconds for _, n in rows if n.established and n.uptime_seconds is not None]
+        ok = (f"every BGP session Established ({len(rows) - len(shut)}" + (f", the newest up {duration(min(up))}" if up else "")
+              + ")" + (f", {' and '.join(shut)} shut by configuration" if shut else "")) if rows else "no BGP sessions"
+        return (-1 if bad else 1), bad, ok
+    if getter == "ospf_neighbors":
+        rows = [(h, n) for h, hr in agg.items() for n in hr.data.neighbors]
+        bad = [f"{h}'s OSPF neighbour {n.neighbor_id} on {n.interface or '?'} is {n.state}" for h, n in rows
+               if not _full(n) and not str(n.state).lower().startswith("2-way")]
+        bad += [f"{h} has no OSPF neighbour on {i} (link to {far})" for h, hr in agg.items()
+                for i, far in _silent_links(hr.data, dict(extra, _host=h))]
+        return (-1 if bad else 1), bad, (f"every OSPF adjacency Full ({len(rows)})" if rows else "no OSPF neighbours")
+    return None, [], ""
+
+
+def convergence_line(reads: dict[str, Any], extra: dict[str, Any], getters: list[str]) -> tuple[int, str] | None:
+    """netops's answer to whether the network settled ("is r2 converged?", "did the drain converge?"),
+    over every neighbour read asked for (``getters``; ``reads``: each one's result): "**Yes: converged**"
+    with what is settled, "**No: not converged**" with what is not; None when a read failed."""
+    parts = [convergence(g, reads.get(g), extra) for g in getters]
+    if not parts or any(v is None for v, _, _ in parts):
+        return None
+    bad = [x for _, b, _ in parts for x in b]
+    hosts = ", ".join(dict.fromkeys(h for g in getters for h in (reads.get(g) or {})))
+    if bad:
+        return -1, f"**No: not converged** on {hosts}: " + "; ".join(bad) + "."
+    return 1, f"**Yes: converged** on {hosts}: " + ", ".join(ok for _, _, ok in parts) + "."
+
+
 def _grouped(rows: list[tuple[int, str, str]]) -> dict[tuple[int, str], list[str]]:
     out: dict[tuple[int, str], list[str]] = {}
     for v, what, detail in rows:
@@ -993,7 +1035,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         extra["_changes"] = recorded_changes(ctx, r.args.get("hosts") or [])
     args = {k: v for k, v in r.args.items() if not k.startswith("_")}
     if "ospf_neighbors" in (args.get("getter"), *extra.get("_also", ())) and \
-            (extra.get("_fleet") or extra.get("_filter") == "down"):
+            (extra.get("_fleet") or extra.get("_filter") == "down" or extra.get("_converged")):
         extra["_links"] = inventory_links(index)  # where a neighbour that went down is missing
     result = toolbox.call(r.tool or "", args)
     reads = {args.get("getter"): result.data} if result.data is not None else {}
@@ -1061,6 +1103,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                 (found := fleet_summary(args["getter"], agg, {**extra, "_peers": peers})):
             parts.append(found)
         answer.evidence = list(ctx.evidence)
+    if extra.get("_converged") and (settled := convergence_line(reads, extra, [args["getter"], *extra.get("_also", ())])):
+        parts.insert(1, settled[1])  # "is r2 converged?": yes or no first, from every neighbour read
     if extra.get("_route_history"):  # "which routes changed on r2 today?": no history of device state
         targets = list(args.get("hosts") or [])
         parts.insert(1, ROUTE_HISTORY)

@@ -1054,6 +1054,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
     if said_change and _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question):
         said_change = set()  # "is max-metric set on r3?": a drain line asked about, read below
+    if said_change and converged(question):
+        said_change = set()  # "has the ospf change converged on r2?": whether it settled, read below
     effect = effect_state(question, ents)
     if said_change and effect:
         said_change = set()  # "is neighbor X shut down on r1?": the state a change leaves, read below
@@ -1150,6 +1152,13 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
                                                     "prefix": ents["addresses"][0], "_origin": True}, 5.0)
     named_some = bool(targets)
+    if (settled := converged(question)) and (read := [h for h in (targets or hosts) if h not in left_out]):
+        # "is r2 converged?", "has the ospf change converged on r2?", "did the drain converge?": settled
+        # after a change is every BGP session Established and every OSPF adjacency Full, one on every
+        # inventory link (a protocol named: that one's); no device named: every device, said so
+        return Route("tool", "convergence", "get_state",
+                     {"hosts": read, "getter": settled[0], "_also": settled[1:], "_converged": True,
+                      **({"_fleet": True} if not targets else {"_found": True} if len(read) > 1 else {})}, 5.0)
     if _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and \
             (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain
@@ -1910,6 +1919,26 @@ def config_pipe(question: str, hosts: list[str]) -> str | None:
         pipe = re.sub(rf"\s+(?:on|for|from|of|at)\s+(?:router\s+|device\s+)?(?:{names})\s*$", "", pipe,
                       flags=re.IGNORECASE).strip()
     return pipe if re.search(r"\|\s*\S+\s+\S", pipe) else None
+
+
+# Whether the network settled: "is r2 converged?", "has the ospf change converged on r2?", "did the drain
+# converge?", "has bgp converged yet?", "convergence status on r1". Not how or why it does ("how long does
+# OSPF take to converge?", "what is BGP convergence?": the documents)
+_CONVERGED = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|now|hey|quick(?:\s+check)?)[,\s]+)*(?:(?:is|are|has|have|did)\b[^?!;]*?"
+                        r"\bconverged?\b|(?:bgp\s+|ospf\s+|routing\s+)?convergence\s+(?:status|state|check)\b|"
+                        r"(?:\S+\s+){0,3}converged\s+(?:yet|now|already)?\s*\?)", re.IGNORECASE)
+
+
+def converged(question: str) -> list[str] | None:
+    """The neighbour reads that say whether the network settled after a change, for a question that
+    asks it ("is r2 converged?", "did the drain converge?"): BGP's session list and OSPF's adjacencies,
+    or the one protocol named ("has the ospf change converged on r2?"); None for anything else."""
+    if not _CONVERGED.search(question) or _KNOWLEDGE_SHAPE.search(question):
+        return None
+    words = set(_WORD.findall(question.lower()))
+    bgp, ospf = bool(words & {"bgp", "ebgp", "ibgp", "peer", "peers", "sessions"}), "ospf" in words
+    return ["bgp_neighbors"] if bgp and not ospf else ["ospf_neighbors"] if ospf and not bgp \
+        else ["bgp_neighbors", "ospf_neighbors"]
 
 
 # A question whether a router is drained: "is r3 drained?", "is r3 still in maintenance?", "is traffic
