@@ -4,17 +4,15 @@ recorded, said with its limits. They were answered with 'show version', and the 
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from netops.agent.offline import history_summary, local_time
 from netops.agent.router import route
+from tests._phrasings import bench
 
 HOSTS = ["r1", "r2", "r3"]
-REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("question, hosts", [
@@ -91,11 +89,6 @@ def test_a_request_naming_an_earlier_change_is_not_a_history_read(question):
 def test_the_networks_recent_changes_read_every_device(question):
     r = route(question, HOSTS)
     assert (r.args.get("_history"), r.args.get("hosts")) == (True, HOSTS), r
-
-
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_history", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 
 def _apply(actor: str, host: str, playbook: str) -> dict:
@@ -423,7 +416,6 @@ def test_a_calendar_window_on_a_day_the_clocks_change_starts_at_that_days_local_
     finally:
         monkeypatch.undo()  # TZ as it was, then the process's zone re-read from it
         time.tzset()
-
 
 
 def test_a_window_names_the_zone_the_change_times_are_said_in(monkeypatch):

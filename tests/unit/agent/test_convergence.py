@@ -8,7 +8,6 @@ else both; no device named: every device) and answers yes or no first
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from netops.playbook.approval import DenyAll
 from netops.session import Session
 from netops.testing.ollama_server import say
 from netops.testing.transport import FakeTransport
+from tests._phrasings import bench
 from tests.unit.agent.conftest import FIXTURES
 
 HOSTS = ["r1", "r2", "r3"]
@@ -93,9 +93,6 @@ def test_a_session_not_established_is_not_converged(ask):
 def test_a_link_with_no_ospf_neighbour_is_not_converged():
     """With the lab's inventory (links by address), r1 with no adjacency on eth-r2 has not settled, though
     every neighbour it does list is Full."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
-    import state_phrasings as bench
-
     t = FakeTransport.from_dir(FIXTURES)
     t.outputs["r1"] = {**t.outputs["r1"], **LINK_DOWN}
     h = bench.Harness(Path(tempfile.mkdtemp()), transport=t)
