@@ -340,7 +340,9 @@ def local_time(ts: str) -> str:
     except (TypeError, ValueError):  # not a time: as it was written
         return str(ts)
     local = (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).astimezone()
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or 'local'}"
+    ahead = " (stamped after the time now: the clock was ahead when it was written, or is behind now)" \
+        if local > datetime.now(timezone.utc) else ""
+    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or 'local'}{ahead}"
 
 
 def _run_said(run: dict[str, Any] | None) -> str:
