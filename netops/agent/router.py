@@ -1152,13 +1152,13 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
                                                     "prefix": ents["addresses"][0], "_origin": True}, 5.0)
     named_some = bool(targets)
-    if (settled := converged(question)) and (read := [h for h in (targets or hosts) if h not in left_out]):
+    if (settled := converged(question)) and (settle_on := [h for h in (targets or hosts) if h not in left_out]):
         # "is r2 converged?", "has the ospf change converged on r2?", "did the drain converge?": settled
         # after a change is every BGP session Established and every OSPF adjacency Full, one on every
         # inventory link (a protocol named: that one's); no device named: every device, said so
         return Route("tool", "convergence", "get_state",
-                     {"hosts": read, "getter": settled[0], "_also": settled[1:], "_converged": True,
-                      **({"_fleet": True} if not targets else {"_found": True} if len(read) > 1 else {})}, 5.0)
+                     {"hosts": settle_on, "getter": settled[0], "_also": settled[1:], "_converged": True,
+                      **({"_fleet": True} if not targets else {"_found": True} if len(settle_on) > 1 else {})}, 5.0)
     if _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and \
             (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain
@@ -2035,6 +2035,8 @@ def effect_asked(question: str) -> str | None:
     if m is None:
         return None
     said = re.sub(r"[\s-]+", " ", (m.group("state") or m.groupdict().get("shut") or "").lower()).strip()
+    if not said:
+        return None
     admin = said.startswith("admin")
     word = said.split()[-1]
     if word in ("shut", "shutdown", "disabled") or (admin and word == "down") or said.startswith("shut"):

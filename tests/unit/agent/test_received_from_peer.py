@@ -26,6 +26,15 @@ def test_a_prefix_from_a_named_peer_is_that_peers_received_routes(question, peer
         ("get_state", ["r1"], "bgp_received", peer, ["203.0.113.3/32"]), r
 
 
+def test_the_case_two_route_tests_kept_as_a_diagnosis_is_the_peers_read_too():
+    """test_peer_routes_intent / test_peer_routes_between listed "is r2 receiving 203.0.113.0/24 from r3?"
+    among the questions that keep the diagnosis; the blind peers set expects r3's routes to r2, and the
+    diagnosis read r1 as well, which the words do not name. Moved here."""
+    r, _ = route_named("is r2 receiving 203.0.113.0/24 from r3?", HOSTS)
+    assert (r.tool, r.args.get("hosts"), r.args.get("getter"), r.args.get("peer"), r.args.get("_prefixes")) == \
+        ("get_state", ["r2"], "bgp_received", "r3", ["203.0.113.0/24"]), r
+
+
 @pytest.mark.parametrize("question", ["is r1 learning 203.0.113.3/32?", "why is r1 not getting 203.0.113.3/32 from r3?",
                                       "r1 isnt getting 203.0.113.3/32 from r3, whats going on",
                                       "is r1 seeing 203.0.113.3/32 from r3?"])
