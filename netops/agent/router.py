@@ -1152,6 +1152,13 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
                                                     "prefix": ents["addresses"][0], "_origin": True}, 5.0)
     named_some = bool(targets)
+    # Below, naming no device reads every one ("did the drain converge?", "which routers are drained?",
+    # "is any interface shut?"); not when the words name one the inventory lacks ("is r9 drained?" read
+    # r1, r2 and r3): that is said instead
+    stray = None if targets else unknown_device(question, hosts, anywhere=True)
+    if stray and (converged(question) or (_DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question))
+                  or (effect and _EFFECT_QUANTIFIED.match(question))):
+        return Route("unknown", reason=_unknown_reason(stray, hosts))
     if (settled := converged(question)) and (settle_on := [h for h in (targets or hosts) if h not in left_out]):
         # "is r2 converged?", "has the ospf change converged on r2?", "did the drain converge?": settled
         # after a change is every BGP session Established and every OSPF adjacency Full, one on every

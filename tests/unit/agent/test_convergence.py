@@ -117,3 +117,22 @@ def test_with_a_model_the_verdict_leads_and_a_bare_yes_is_contradicted(scripted,
     assert answer.text.startswith("**No: not converged** on r1: r1's BGP session to 198.51.100.2 is Active."), answer.text
     (s,) = answer.check.sentences
     assert s.status == CONTRADICTED, s
+
+
+@pytest.mark.parametrize("question, stray", [
+    ("is r9 converged?", "r9"), ("has the ospf change converged on r9?", "r9"),
+    ("is r9 drained?", "r9"), ("is r9 in maintenance?", "r9"),  # (the drain read did this before too)
+    ("are any peers shut on r9?", "r9"), ("are any of r1s peers shut?", "r1s"),
+])
+def test_a_device_the_inventory_lacks_is_said_not_every_device_read(question, stray):
+    """Naming no inventory device reads every one ("did the drain converge?"); a device the inventory
+    lacks is not "no device": "is r9 drained?" read r1, r2 and r3 (papercuts36's own review)."""
+    r, _ = route_named(question, HOSTS)
+    assert r.kind == "unknown" and f"'{stray}'" in r.reason, r
+
+
+@pytest.mark.parametrize("question", ["did the drain converge?", "which routers are drained?", "is any interface shut?",
+                                      "is anything in maintenance mode?"])
+def test_naming_no_device_still_reads_every_one(question):
+    r, _ = route_named(question, HOSTS)
+    assert (r.kind, r.args.get("hosts")) == ("tool", HOSTS), r
