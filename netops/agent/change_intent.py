@@ -523,6 +523,27 @@ _FLEET_TARGET = re.compile(r"\b(?:everywhere|fleet[- ]wide|network[- ]wide|(?:on
 
 # -- the matcher -----------------------------------------------------------------------------
 
+def _same_action_narrowed(candidates: list[PlaybookInfo], by_phrase: dict[str, list[str]], words: set[str],
+                          ex: "_Extractor") -> list[PlaybookInfo]:
+    """Of playbooks the same action word asked for (interface-description and a team's
+    bgp-peer-description: "description"), the ones whose object the words name best: a manifest
+    phrase said, then object words said, then typed values given ("... of bgp neighbor
+    198.51.100.2 ..." names the peer one, "... of eth-r2 ..." the interface one). A quoted
+    description is a value for every description playbook, so it alone must not make them all
+    candidates. Different actions ("drain r3 and shut neighbor X") and a tie stay several."""
+    groups: dict[tuple[str, ...], list[PlaybookInfo]] = {}
+    for pb in candidates:
+        groups.setdefault(tuple(pb.actions), []).append(pb)
+    dropped: set[str] = set()
+    for actions, group in groups.items():
+        if not actions or len(group) < 2:
+            continue
+        score = {pb.name: (bool(by_phrase.get(pb.name)), _object_said(pb, words), ex.strong(pb)) for pb in group}
+        best = max(score.values())
+        dropped |= {pb.name for pb in group if score[pb.name] < best}
+    return [pb for pb in candidates if pb.name not in dropped]
+
+
 def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
                  groups: dict[str, list[str]] | None = None) -> ChangeMatch:
     """Match ``question`` (the person's words, nothing else) to one of ``playbooks`` (vetted,
@@ -549,6 +570,7 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     # mention ("bring r3 back" is not about a BGP neighbour): its object, or a typed value for it.
     candidates = [pb for pb in said if pb.name in by_phrase or not (set(pb.objects) - _IMPLIED)
                   or _object_said(pb, words) or ex.strong(pb)]
+    candidates = _same_action_narrowed(candidates, by_phrase, words, ex)
     refused = [(pb, p) for pb in candidates for p in pb.not_for if phrase_said(ex.text, p)]
     if refused:  # "lower the prefix limit": the playbook that only raises one says it does not do this
         pb, phrase = refused[0]
