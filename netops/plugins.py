@@ -148,7 +148,10 @@ def _plugin_manager() -> pluggy.PluginManager:
     state.order.append(BUILTIN)
     state.infos[BUILTIN] = PluginInfo(name=BUILTIN, package="netops", version=_netops_version(), origin="built-in")
     seen: dict[str, str] = {}
-    for ep in entry_points():
+    # In the order of their names, not the order importlib happens to find the distributions in
+    # (sys.path, then the directory's listing): which of two plugins is "first" (a name clash, two
+    # tools claiming one question) is then the same on every machine and after every reinstall.
+    for ep in sorted(entry_points(), key=lambda e: e.name):
         if seen.get(ep.name) == ep.value:  # the same plugin found twice on sys.path (e.g. egg-info in a checkout)
             continue
         seen.setdefault(ep.name, ep.value)

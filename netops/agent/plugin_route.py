@@ -36,6 +36,8 @@ class Picked:
 
     tool: str
     args: dict[str, Any]
+    others: tuple[str, ...] = ()
+    """Later tools that claim the question too (not run): the notice names them."""
 
 
 def routable(route: Any) -> bool:
@@ -53,8 +55,22 @@ def routable(route: Any) -> bool:
 
 
 def pick(question: str, tools: Iterable[Any]) -> Picked | None:
-    """The first tool (in registration order) whose ``answers`` claims ``question`` with arguments
-    its parameters accept; None when none does."""
+    """The first tool (in registration order: built-ins, then plugins by name) whose ``answers``
+    claims ``question`` with arguments its parameters accept, with the names of the later tools
+    that claim it too; None when none does."""
+    first: Picked | None = None
+    others: list[str] = []
+    for tool, args in _claims(question, tools):
+        if first is None:
+            first = Picked(tool.name, args)
+        else:
+            others.append(tool.name)
+    if first is not None and others:
+        first.others = tuple(others)
+    return first
+
+
+def _claims(question: str, tools: Iterable[Any]) -> Iterable[tuple[Any, dict[str, Any]]]:
     from pydantic import ValidationError
 
     for tool in tools:
@@ -78,8 +94,7 @@ def pick(question: str, tools: Iterable[Any]) -> Picked | None:
             log.warning("plugin tool %s: answers() gave arguments its parameters refuse (%s); passed over",
                         tool.name, " ".join(str(exc).split())[:200])
             continue
-        return Picked(tool.name, dict(args))
-    return None
+        yield tool, dict(args)
 
 
 def label(picked: Picked) -> str:
@@ -149,8 +164,13 @@ def owner(tool: str) -> str | None:
 def notice(picked: Picked) -> str:
     """The answer's notice: which plugin's tool answered, and why it ran."""
     who = owner(picked.tool)
-    return (f"answered by {picked.tool}" + (f" (plugin {who})" if who else "")
+    text = (f"answered by {picked.tool}" + (f" (plugin {who})" if who else "")
             + ": the tool says it answers this question, and no device was read for it")
+    if picked.others:  # a second plugin installed later must not silently change who answers
+        named = ", ".join(f"{t} (plugin {o})" if (o := owner(t)) else t for t in picked.others)
+        text += (f"; {named} claim{'s' if len(picked.others) == 1 else ''} it too and "
+                 f"{'was' if len(picked.others) == 1 else 'were'} not run (the first registered answers)")
+    return text
 
 
 def run(question: str, tools: Iterable[Any], call: Callable[[str, dict[str, Any]], Any]) -> tuple[Picked, Any] | None:

@@ -80,3 +80,57 @@ def test_a_plugin_tool_that_answers_in_time_is_unchanged(hanging_plugin, make_as
     calls = [c for c in answer.tool_calls if c.tool == "ticket_lookup"]
     assert calls and calls[0].ok, answer.to_dict()
     assert "late answer" in calls[0].output
+
+
+CLAIMER = '''
+from pydantic import BaseModel
+from netops.agent.tools import Tool, ToolResult
+from netops.hookspecs import hookimpl
+
+
+class Args(BaseModel):
+    interface: str
+
+
+def run(ctx, args):
+    return ToolResult("{tool}", True, content="{tool} says: circuit CKT-9 is on " + args.interface)
+
+
+def answers(question):
+    return {{"interface": "eth-r2"}} if "circuit" in question and "eth-r2" in question else None
+
+
+@hookimpl
+def register_tools(register):
+    register(Tool("{tool}", "Which circuit is on an interface. Read-only.", Args, run, answers=answers))
+'''
+
+
+@pytest.fixture
+def two_claimants(tmp_path, monkeypatch):
+    """Two teams' plugins that claim the same question, the later name found first on sys.path."""
+    for site, dist, module, tool in (("site-a", "zz-noc", "p36_zz", "zz_circuits"),
+                                     ("site-b", "aa-noc", "p36_aa", "aa_circuits")):
+        (tmp_path / site / module).mkdir(parents=True)
+        (tmp_path / site / module / "__init__.py").write_text(CLAIMER.format(tool=tool))
+        write_dist_info(tmp_path / site, dist, dist, module)
+    monkeypatch.syspath_prepend(str(tmp_path / "site-b"))
+    monkeypatch.syspath_prepend(str(tmp_path / "site-a"))  # searched first
+    forget("p36_zz", "p36_aa")
+    plugins.reset()
+    yield
+    plugins.reset()
+    forget("p36_zz", "p36_aa")
+
+
+def test_two_plugins_claiming_one_question_answer_by_name_order_and_the_notice_names_the_other(
+        two_claimants, make_assistant, scripted):
+    from netops.testing.ollama_server import say
+
+    assert [p.name for p in plugins.plugin_infos()][1:] == ["aa-noc", "zz-noc"]  # by name, not by sys.path
+    scripted.push(say("The circuit is CKT-9 [1]."))
+    answer = make_assistant().ask("which circuit is on r1 eth-r2?")
+    ran = [c.tool for c in answer.tool_calls]
+    assert ran == ["aa_circuits"], ran
+    assert answer.notice and "answered by aa_circuits (plugin aa-noc)" in answer.notice, answer.notice
+    assert "zz_circuits (plugin zz-noc) claims it too and was not run" in answer.notice, answer.notice
