@@ -102,6 +102,9 @@ class PlaybookInfo:
     """What it does not do (the manifest's ``not_for``): when said, it is never proposed."""
     read_only: bool = False
     """A report (bgp-health): its phrase alone asks for it; a change's phrase needs a verb that asks."""
+    refused: str = ""
+    """Why it may not run (never reviewed, edited after review, and how to re-vet it); empty when
+    vetted. A refused playbook is never proposed: it is matched only to say so by name."""
 
     @property
     def actions(self) -> list[str]:
@@ -142,20 +145,30 @@ class PlaybookInfo:
         return template.format(**fill)
 
 
-def playbooks_from(catalogue: Any) -> list[PlaybookInfo]:
+def playbooks_from(catalogue: Any, *, refused: bool = False) -> list[PlaybookInfo]:
     """The vetted playbooks of ``catalogue`` that words can ask for: every state-changing one, and
     a read-only one (a report such as bgp-health) when its manifest says how people ask for it
     (``phrases``). Others are never chosen. Each playbook is read once per call (it was read
-    twice, for the list and again for its spec): the spec is the one whose vetting was checked."""
+    twice, for the list and again for its spec): the spec is the one whose vetting was checked.
+    ``refused``: the never-reviewed and edited ones too, with :attr:`PlaybookInfo.refused` saying
+    why, so words that ask for one are told so instead of being matched to another playbook."""
     out = []
     for entry, pb in catalogue.read(shared=True):  # the matcher only reads the specs
-        if entry.vetting != "vetted" or pb is None:  # a playbook that does not load cannot be proposed
-            continue
+        if pb is None or entry.vetting != "vetted" and not (refused and entry.vetting in _REFUSED):
+            continue  # a playbook that does not load cannot be proposed
         spec = pb.spec
         if entry.read_only and not getattr(spec, "phrases", None):
             continue
-        out.append(PlaybookInfo.from_spec(spec))
+        info = PlaybookInfo.from_spec(spec)
+        if entry.vetting != "vetted":
+            vet = (f"netops playbook vet {entry.name} --reviewer WHO" if entry.source == "netops"
+                   else f"netops playbook vet --plugin {entry.source} --reviewer WHO")
+            info = replace(info, refused=f"{_REFUSED[entry.vetting]}; after a review: {vet}")
+        out.append(info)
     return out
+
+
+_REFUSED = {"never_reviewed": "it was never reviewed", "edited": "it was edited after its review"}
 
 
 @dataclass
@@ -571,6 +584,13 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     candidates = [pb for pb in said if pb.name in by_phrase or not (set(pb.objects) - _IMPLIED)
                   or _object_said(pb, words) or ex.strong(pb)]
     candidates = _same_action_narrowed(candidates, by_phrase, words, ex)
+    if candidates and all(pb.refused for pb in candidates):  # the words ask for a playbook that may not run
+        pb = candidates[0]
+        return ChangeMatch("unmatched", playbook=pb.name, hosts=named, candidates=[p.name for p in candidates],
+                           code="refused", reason=(
+                               f"your words ask for the playbook {pb.name}, which netops refuses to run: "
+                               f"{pb.refused}. Nothing was changed"))
+    candidates = [pb for pb in candidates if not pb.refused]  # never proposed
     refused = [(pb, p) for pb in candidates for p in pb.not_for if phrase_said(ex.text, p)]
     if refused:  # "lower the prefix limit": the playbook that only raises one says it does not do this
         pb, phrase = refused[0]
@@ -584,13 +604,13 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
         fleet = not named and not targets.excluded and bool(_FLEET_TARGET.search(ex.text)) and not hypothetical(q)
         if asked_for and (named or fleet):
             example_host = named[0] if named else next(iter(hosts), "HOST")
-            known = [pb.phrasing({"host": example_host}) for pb in playbooks]
+            known = [pb.phrasing({"host": example_host}) for pb in playbooks if not pb.refused]
             reason = "no vetted playbook does this; netops changes devices only through vetted playbooks"
             if terse is not None:  # "r1 eth-r3 mtu 1500": read as a request to set it
                 reason += (f" ('{terse.group('setting')} {terse.group('value')}' with no verb reads as a request "
                            f"to set it; to see what it is now, ask it as a question{_value_question(terse, example_host, hosts)})")
             return ChangeMatch("unmatched", hosts=named, reason=reason, examples=known,
-                               candidates=[pb.name for pb in playbooks])
+                               candidates=[pb.name for pb in playbooks if not pb.refused])
         return ChangeMatch("none")
     names = [pb.name for pb in candidates]
     negated = negated_actions(q, action_words) | {
@@ -695,5 +715,6 @@ def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extracto
 
 def match_question(question: str, catalogue: Any, hosts: list[str],
                    groups: dict[str, list[str]] | None = None) -> ChangeMatch:
-    """:func:`match_change` over ``catalogue``'s vetted change playbooks."""
-    return match_change(question, playbooks_from(catalogue), hosts, groups)
+    """:func:`match_change` over ``catalogue``'s vetted change playbooks (a refused one the words
+    ask for is named as refused)."""
+    return match_change(question, playbooks_from(catalogue, refused=True), hosts, groups)
