@@ -83,6 +83,16 @@ def test_edited_plugin_playbook_is_refused_until_revetted(peering, capsys, setti
     assert code == 0 and doc["plugin"] == "peering"
     assert {v["name"] for v in doc["vetted"]} == {"ixp-peer-turn-up", "ixp-peer-maintenance", "ixp-peer-prefix-limit"}
     assert all(v["lock"] == str(copy / "playbooks" / "playbooks.lock") for v in doc["vetted"])
+    # the lock's header names the form a reviewer of this plugin types (it said `vet NAME`), also
+    # when one of its playbooks is vetted by name
+    head = (copy / "playbooks" / "playbooks.lock").read_text().split("\nplaybooks:")[0]
+    assert "`netops playbook vet --plugin peering --reviewer WHO`" in head and "vet NAME" not in head, head
+    assert main(["playbook", "vet", "ixp-peer-turn-up", "--reviewer", "alice"]) == 0
+    assert "--plugin peering" in (copy / "playbooks" / "playbooks.lock").read_text().split("\nplaybooks:")[0]
+    capsys.readouterr()
+    from netops.playbook.catalogue import Catalogue
+
+    assert Catalogue(settings).lock_for(Catalogue(settings).get("bgp-health")).plugin is None  # netops's own
     _, listed = _json(capsys, "playbook", "list")
     assert {e["name"]: e for e in listed["playbooks"]}["ixp-peer-turn-up"]["reviewer"] == "alice"
     _, audit = _json(capsys, "audit", "list")
