@@ -238,3 +238,12 @@ def test_a_scaffolded_plugin_says_when_a_tool_it_adds_has_no_contract(tmp_path, 
     second = contract()
     assert second.returncode == 1
     assert "tools ['circuit_lookup'] have no contract: subclass contracts.ToolContract" in second.stdout
+
+
+def test_playbook_show_gives_a_plugin_playbooks_words_refusals_and_what_it_learns(peering, capsys):
+    assert main(["playbook", "show", "ixp-peer-prefix-limit"]) == 0
+    out = capsys.readouterr().out
+    assert '  asked for in words by: "prefix limit", "max-prefix", "maximum-prefix"' in out, out
+    assert '  refuses (not_for): "lower prefix limit", ' in out
+    assert "        learns old_limit (int) from " in out  # what its rollback template restores
+    assert "  rollback: frr rollback-frr.j2, then " in out
