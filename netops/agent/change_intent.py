@@ -105,25 +105,37 @@ class PlaybookInfo:
     refused: str = ""
     """Why it may not run (never reviewed, edited after review, and how to re-vet it); empty when
     vetted. A refused playbook is never proposed: it is matched only to say so by name."""
+    owner: str = ""
+    """The manifest's ``owner`` ("acme-noc"): a first word of the name that is the team's own
+    ("acme" of acme-bgp-peer-description) is no word anyone says for the change."""
+
+    @property
+    def words(self) -> list[str]:
+        """The name's words without a leading team prefix (:attr:`owner`)."""
+        tokens = self.name.lower().split("-")
+        team = set(self.owner.lower().split("-")) - set(ACTION_SYNONYMS) - set(OBJECT_WORDS) - set(QUALIFIERS)
+        while len(tokens) > 2 and tokens[0] in team:  # "acme-noc-interface-description": both
+            tokens = tokens[1:]
+        return tokens
 
     @property
     def actions(self) -> list[str]:
-        return [t for t in self.name.lower().split("-") if t in ACTION_SYNONYMS]
+        return [t for t in self.words if t in ACTION_SYNONYMS]
 
     @property
     def objects(self) -> list[str]:
-        return [t for t in self.name.lower().split("-") if t not in ACTION_SYNONYMS and t not in QUALIFIERS]
+        return [t for t in self.words if t not in ACTION_SYNONYMS and t not in QUALIFIERS]
 
     @property
     def qualifiers(self) -> list[str]:
-        return [t for t in self.name.lower().split("-") if t in QUALIFIERS]
+        return [t for t in self.words if t in QUALIFIERS]
 
     @classmethod
     def from_spec(cls, spec: Any) -> "PlaybookInfo":
         """The matcher's view of a loaded :class:`~netops.playbook.spec.PlaybookSpec`."""
         return cls(spec.name, spec.description, spec.risk, dict(spec.parameters), spec.targets.max_hosts,
                    tuple(getattr(spec, "phrases", None) or ()), tuple(getattr(spec, "not_for", None) or ()),
-                   bool(getattr(spec, "read_only", False)))
+                   bool(getattr(spec, "read_only", False)), owner=str(getattr(spec, "owner", "") or ""))
 
     def phrasing(self, values: dict[str, Any]) -> str:
         """An example request for this playbook, with ``values`` (``host`` and parameters) filled in
@@ -133,10 +145,12 @@ class PlaybookInfo:
         fill["host"] = values.get("host", "HOST")
         template = PHRASINGS.get(self.name)
         if template is None or any(f"{{{n}}}" not in template for n in self.parameters):
-            if self.actions:
+            if self.actions:  # "description bgp peer neighbor ..." (not "description acme bgp peer ...")
                 parts = [ACTION_SYNONYMS[self.actions[0]][0], *[o for o in self.objects if o not in _IMPLIED]]
-            else:  # "prefix limit neighbor 198.51.100.2 ..." (a phrase names the object too)
-                parts = [self.phrases[0] if self.phrases else self.name]
+            else:  # "set the prefix limit neighbor 198.51.100.2 ..." (a phrase names the object too)
+                parts = [self.phrases[0] if self.phrases else " ".join(self.words)]
+                if not self.read_only and not change_asked(parts[0]):
+                    parts.insert(0, "set the")  # a phrase is a noun: alone, the words asked for no change
             for n, p in self.parameters.items():
                 value = fill[n]
                 quoted = getattr(p, "type", "") in ("description", "string")

@@ -362,3 +362,31 @@ def test_same_action_playbooks_stay_a_question_when_the_words_name_neither(tmp_p
     # different actions are never narrowed to one
     m = match("drain r3 and shut down bgp neighbor 198.51.100.2 on r1", PLAYBOOKS + [team])
     assert m.kind != "change"
+
+
+def test_a_team_playbooks_example_request_has_no_team_prefix_and_asks_for_it():
+    # plugin36: netops offered "description acme bgp peer neighbor ..." for acme-bgp-peer-description;
+    # nobody says the team's prefix. The example is the words a person would say, and they match it.
+    from pydantic import TypeAdapter
+
+    from netops.playbook.params import Param
+
+    make = TypeAdapter(Param).validate_python
+    params = {"neighbor": make({"type": "ip", "description": "peer", "example": "198.51.100.2"}),
+              "description": make({"type": "description", "description": "d", "max_length": 80,
+                                   "example": "ACME-CKT-1001 r2 transit"})}
+    team = PlaybookInfo("acme-bgp-peer-description", parameters=params, max_hosts=1, owner="acme-noc")
+    assert team.actions == ["description"] and "acme" not in team.objects
+    example = team.phrasing({"host": "r1"})
+    assert not example.lower().startswith("description acme") and " acme " not in example.lower(), example
+    m = match_change(example, [team], ["r1", "r2"])
+    assert (m.kind, m.playbook) == ("change", "acme-bgp-peer-description"), (example, m)
+    # both team words of a scaffolded name; a name that is all team words keeps them
+    assert PlaybookInfo("acme-noc-interface-description", owner="acme-noc").objects == ["interface"]
+    assert PlaybookInfo("bgp-neighbor-shutdown", owner="bgp-team").objects == ["bgp", "neighbor"]
+    # a phrase alone is a noun: the example asks for the change ("set the prefix limit ...")
+    limit = PlaybookInfo("ixp-peer-prefix-limit", parameters={"neighbor": params["neighbor"]}, max_hosts=1,
+                         phrases=("prefix limit",), owner="peering-team")
+    example = limit.phrasing({"host": "r1"})
+    assert example.startswith("set the prefix limit "), example
+    assert match_change(example, [limit], ["r1"]).kind == "change", example

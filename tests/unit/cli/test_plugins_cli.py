@@ -247,3 +247,12 @@ def test_playbook_show_gives_a_plugin_playbooks_words_refusals_and_what_it_learn
     assert '  refuses (not_for): "lower prefix limit", ' in out
     assert "        learns old_limit (int) from " in out  # what its rollback template restores
     assert "  rollback: frr rollback-frr.j2, then " in out
+
+
+def test_the_scaffolded_playbook_says_how_words_reach_it(tmp_path, capsys):
+    # plugin36: `phrases` (how people ask for it in words) was documented only in playbooks/README.md
+    assert main(["plugin", "new", "acme-noc", "--dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    (yaml_path,) = tmp_path.glob("**/playbooks/*/playbook.yaml")
+    text = yaml_path.read_text()
+    assert "# phrases: [" in text and "# not_for: [" in text and "interface-description" in text, text
