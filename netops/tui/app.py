@@ -269,13 +269,15 @@ class ChatApp(App[None]):
         chat as Ctrl+Q does: during a change, the change is cancelled and rolled back first, then
         the chat closes; otherwise at once. Without this the process died where it stood: the
         terminal was left in the chat's screen with the mouse captured, and a change was left to the
-        next start's recovery. (The main thread only: tests drive the app in other threads too.)"""
+        next start's recovery. A SIGINT sent by another program (``kill -INT``, ``timeout -s INT``;
+        Ctrl+C in the chat is a key, not this signal) closed it with exit 0: now the same, exit 130.
+        (The main thread only: tests drive the app in other threads too.)"""
         import signal
 
         if threading.current_thread() is not threading.main_thread():
             return
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             try:
                 loop.add_signal_handler(sig, self._signalled, sig)
             except (NotImplementedError, RuntimeError, ValueError):
@@ -287,13 +289,13 @@ class ChatApp(App[None]):
         if threading.current_thread() is not threading.main_thread():
             return
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             loop.remove_signal_handler(sig)
 
     def _signalled(self, signum: int) -> None:
         from netops.cancel import signal_received
 
-        signal_received(signum)  # the exit code says which (143 SIGTERM, 129 SIGHUP)
+        signal_received(signum)  # the exit code says which (143 SIGTERM, 129 SIGHUP, 130 SIGINT)
         self.call_later(self.action_quit)
 
     async def _release_held_keys(self) -> None:

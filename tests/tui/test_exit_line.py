@@ -84,11 +84,11 @@ def test_a_chat_that_crashed_exits_non_zero(tmp_path):
         assert code not in (None, 0), (code, chat.pane())
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
 def test_a_stop_signal_closes_the_chat_and_gives_the_terminal_back(tmp_path, sig, code):
     """``kill`` (SIGTERM) or SIGHUP: the process died where it stood, and the terminal was left in
     the chat's screen with the mouse captured (a shell prompt under a frozen chat). Now the chat
-    closes as Ctrl+Q does, says so, and exits 128 + the signal."""
+    closes as Ctrl+Q does, says so, and exits 128 + the signal (``kill -INT`` closed it with exit 0)."""
     small_kb(tmp_path)
     with TmuxChat(tmp_path, args=("--offline",), keep_open=True) as chat:
         chat.started()
