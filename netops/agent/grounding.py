@@ -728,7 +728,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         # for two minutes): the line saying why it stopped, then what netops read, not the copy
         head = answer.text.partition("\n\n")[0] if answer.text.startswith("**") else ""
         lead = own_findings if g.kind == DEVICE else passages_first
-        body = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED if g.kind == DEVICE else MODEL_IMITATED_SPEC}_"
+        body = lead(g, model_text=None) + f"\n\n_{imitated_line(g)}_"
         answer.text = f"{head}\n\n{body}" if head else body
         answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
         answer.notice = "; ".join(x for x in (answer.notice, "the model's partial answer imitated netops's own "
@@ -762,7 +762,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
                                               "and was left out") if x)
         if g.grounded:
             lead = own_findings if g.kind == DEVICE else passages_first
-            answer.text = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED if g.kind == DEVICE else MODEL_IMITATED_SPEC}_"
+            answer.text = lead(g, model_text=None) + f"\n\n_{imitated_line(g)}_"
             answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
         else:
             answer.text = f"_{MODEL_IMITATED}_"
@@ -1030,6 +1030,26 @@ MODEL_IMITATED_SPEC = ("The model's answer is left out: it imitated netops's own
                        "documents with `netops kb search \"...\"`")
 """The same for a question about the documents (trial32: "what is the BGP keepalive interval?" was
 told to read a device)."""
+
+MODEL_IMITATED_TOOL = ("The model's answer is left out: it imitated netops's own output (its labels or its list "
+                       "of sources), so its values cannot be told from what the plugin tool {tool} returned (above). "
+                       "Ask again, or ask with --offline for the tool's result alone")
+MODEL_IMITATED_AUDIT = ("The model's answer is left out: it imitated netops's own output (its labels or its list "
+                        "of sources), so its values cannot be told from the audit log's records (above). Ask again, "
+                        "or read the log with `netops audit list`")
+
+
+def imitated_line(g: Grounding) -> str:
+    """Why the model's answer is left out, and where to look instead: the device, the documents,
+    the plugin tool or the audit log netops answered from (pluginfix36: a plugin tool's question was
+    told to "read the device with `netops state HOST`")."""
+    if g.kind != DEVICE:
+        return MODEL_IMITATED_SPEC
+    if tool := tool_only(g):
+        return MODEL_IMITATED_TOOL.format(tool=tool)
+    if g.sources and all(s.evidence.kind == "audit" for s in g.sources):
+        return MODEL_IMITATED_AUDIT
+    return MODEL_IMITATED
 
 NOTHING_READ = ("netops read nothing from {hosts} for this question, so there is nothing to answer it with: the "
                 "model's answer, which no device output backs, is left out (a small model makes up serial numbers, "

@@ -146,6 +146,10 @@ def test_a_partial_answer_that_reprints_the_sources_is_left_out(peering, make_as
     assert "198.51.100.203" not in answer.text and "198.51.100.207" not in answer.text, answer.text
     assert "What the plugin tool peeringdb_lookup returned" in answer.text
     assert "imitated netops's own output" in (answer.notice or "")
+    # where to look instead is the tool's result, not a device (it said "read the device with
+    # `netops state HOST ...`" of a question no device answers)
+    assert "what the plugin tool peeringdb_lookup returned (above)" in answer.text, answer.text
+    assert "netops state HOST" not in answer.text, answer.text
     assert grounding.imitates_netops(copied) and not grounding.imitates_netops(
         "AS64499 (Sample Content Networks) peers at 198.51.100.202 on Example-IX Frankfurt [1].")
 
