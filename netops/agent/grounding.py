@@ -117,6 +117,10 @@ class Grounding:
     broken on r2, r7?"): the known ones are read, and the answer says this line."""
     reads: dict[str, Any] = field(default_factory=dict)
     """What each getter read first returned (getter -> its per-host results), for netops's own verdicts."""
+    asked: dict[str, list[str]] = field(default_factory=dict)
+    """For a plugin tool's result (:func:`from_tool`): the fields the question names and their
+    values (:func:`netops.agent.plugin_route.asked`): an answer that says none of them has not
+    answered the question, whatever words it shares with the result (:func:`_misses_asked`)."""
     typed: str | None = None
     """A read command the person typed that no typed read covers: the line saying that what was read
     is only its nearest, and how to send it as typed (:func:`netops.agent.router.typed_read`)."""
@@ -607,7 +611,7 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     if tools and plugin_route.routable(routed) and (ran := plugin_route.run(question, tools, call)) is not None:
         # a plugin's tool claims a question netops reads no device for ("who is AS64499?"): what
         # it returned is the source, for a model that calls no tool (SmolLM2)
-        return from_tool(*ran)
+        return from_tool(*ran, question=question)
     from netops.agent.offline import via_documents
 
     routed = via_documents(routed, knowledge_query(question, previous), ctx, hosts)
@@ -617,9 +621,10 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     return g
 
 
-def from_tool(picked: Any, result: Any) -> Grounding:
-    """A plugin tool's result (:mod:`netops.agent.plugin_route`) as the one source: shown first
-    when the model's answer is not backed by it, as device state is."""
+def from_tool(picked: Any, result: Any, *, question: str = "") -> Grounding:
+    """A plugin tool's result (:mod:`netops.agent.plugin_route`) as the one source: netops's own
+    evidence, shown first whatever the model writes (:func:`_finish`), cited as [1]; ``question``
+    says which of its fields were asked for (:attr:`Grounding.asked`)."""
     from netops.agent import plugin_route
 
     ev = plugin_route.evidence(picked)
@@ -629,6 +634,7 @@ def from_tool(picked: Any, result: Any) -> Grounding:
     g = Grounding(DEVICE, [Source(1, "tool", ev.label, text, ev, failure=None if ok else ("error", None))],
                   notice=plugin_route.notice(picked))
     g.facts = f"[1] {ev.label}:\n{(plugin_route.shown(result) or '(nothing returned)') if ok else failed}"
+    g.asked = plugin_route.asked(question, result) if ok and question else {}
     return g
 
 
@@ -743,7 +749,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         # for two minutes): the line saying why it stopped, then what netops read, not the copy
         head = answer.text.partition("\n\n")[0] if answer.text.startswith("**") else ""
         lead = own_findings if g.kind == DEVICE else passages_first
-        body = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED if g.kind == DEVICE else MODEL_IMITATED_SPEC}_"
+        body = lead(g, model_text=None) + f"\n\n_{imitated_line(g)}_"
         answer.text = f"{head}\n\n{body}" if head else body
         answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
         answer.notice = "; ".join(x for x in (answer.notice, "the model's partial answer imitated netops's own "
@@ -777,7 +783,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
                                               "and was left out") if x)
         if g.grounded:
             lead = own_findings if g.kind == DEVICE else passages_first
-            answer.text = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED if g.kind == DEVICE else MODEL_IMITATED_SPEC}_"
+            answer.text = lead(g, model_text=None) + f"\n\n_{imitated_line(g)}_"
             answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
         else:
             answer.text = f"_{MODEL_IMITATED}_"
@@ -817,6 +823,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     against = g.kind == DEVICE and g.health is not None and _against_health(report, g)
     against = (g.kind == DEVICE and g.answer is not None and _against_answer(report, g, question)) or against
     pointers = g.kind == DEVICE and _pointers_unsupported(report)
+    pointers = (bool(g.asked) and _misses_asked(report, g)) or pointers
     if g.kind == DEVICE:
         read = [x.evidence.host for x in seen if x.kind == "device" and getattr(x.evidence, "host", None)]
         pointers = _content_free_unchecked(report, question, read) or pointers
@@ -844,6 +851,13 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
                            *(str(getattr(c, "output", "") or "") for c in getattr(answer, "tool_calls", None) or [])])
         kept, left = _left_out(normalise_citations(said, seen)[0], report, shown)
         answer.text = own_findings(g, model_text=report.text if kept is None else kept, left_out=left)
+        cited = [s.evidence for s in g.sources]
+    elif g.kind == DEVICE and tool_only(g):
+        # a plugin tool's result that answered the question is netops's own evidence: the person
+        # sees what it returned, cited as [1], whatever the model wrote (SmolLM2's "The circuit on r1
+        # eth-r2 is a device that uses the Zayo network protocol [1]" stood alone, the circuit ID
+        # never shown); the model's checked answer follows it
+        answer.text = own_findings(g, model_text=report.text, checked=True)
         cited = [s.evidence for s in g.sources]
     elif g.kind == DEVICE and g.counts:
         # a small model's answer may be true and say next to nothing: netops's own count follows
@@ -980,6 +994,27 @@ def _against_answer(report: Any, g: Grounding, question: str) -> bool:
     return marked
 
 
+def _misses_asked(report: Any, g: Grounding) -> bool:
+    """When no sentence of the answer says a value of a field the question asked for (``g.asked``:
+    "which circuit ...": the circuit_id the tool returned), mark each sentence the check called
+    supported as not supported: it shares words with the result ("Zayo") but does not answer. An
+    answer that says the value anywhere is left as the check marked it. True when one was marked."""
+    from netops.agent.answer_check import SUPPORTED, UNSUPPORTED
+    from netops.agent.plugin_route import carries
+
+    values = [v for vs in g.asked.values() for v in vs]
+    if any(carries(s.text, values) for s in report.sentences):
+        return False
+    named = "; ".join(f"{k} {', '.join(v[:3])}" for k, v in g.asked.items())
+    marked = False
+    for s in report.sentences:
+        if s.status == SUPPORTED and s.block_end is None:
+            s.status, s.supported_by = UNSUPPORTED, []
+            s.reasons = [f"the question asks for what the tool returned as {named}, and the answer does not say it"]
+            marked = True
+    return marked
+
+
 def _against_health(report: Any, g: Grounding) -> bool:
     """Mark each sentence the check left unsupported that gives the opposite verdict to netops's own
     health reading (:attr:`Grounding.health`) as contradicted by the sources that reading rests on.
@@ -1007,6 +1042,7 @@ OWN_FINDINGS_AUDIT = "netops's own findings from its audit log (no model involve
 MODEL_UNSUPPORTED_AUDIT = "The model's answer (not supported by the audit log; shown as written)"
 OWN_FINDINGS_TOOL = "What the plugin tool {tool} returned (no model involved)"
 MODEL_UNSUPPORTED_TOOL = "The model's answer (not supported by what the tool returned; shown as written)"
+MODEL_CHECKED_TOOL = "The model's answer (checked against what the tool returned)"
 MODEL_IMITATED = ("The model's answer is left out: it imitated netops's own output (its labels or its list of "
                   "sources), so its values cannot be told from what netops read. Ask again, or read the device "
                   "with `netops state HOST ...`")
@@ -1016,6 +1052,26 @@ MODEL_IMITATED_SPEC = ("The model's answer is left out: it imitated netops's own
                        "documents with `netops kb search \"...\"`")
 """The same for a question about the documents (trial32: "what is the BGP keepalive interval?" was
 told to read a device)."""
+
+MODEL_IMITATED_TOOL = ("The model's answer is left out: it imitated netops's own output (its labels or its list "
+                       "of sources), so its values cannot be told from what the plugin tool {tool} returned (above). "
+                       "Ask again, or ask with --offline for the tool's result alone")
+MODEL_IMITATED_AUDIT = ("The model's answer is left out: it imitated netops's own output (its labels or its list "
+                        "of sources), so its values cannot be told from the audit log's records (above). Ask again, "
+                        "or read the log with `netops audit list`")
+
+
+def imitated_line(g: Grounding) -> str:
+    """Why the model's answer is left out, and where to look instead: the device, the documents,
+    the plugin tool or the audit log netops answered from (pluginfix36: a plugin tool's question was
+    told to "read the device with `netops state HOST`")."""
+    if g.kind != DEVICE:
+        return MODEL_IMITATED_SPEC
+    if tool := tool_only(g):
+        return MODEL_IMITATED_TOOL.format(tool=tool)
+    if g.sources and all(s.evidence.kind == "audit" for s in g.sources):
+        return MODEL_IMITATED_AUDIT
+    return MODEL_IMITATED
 
 NOTHING_READ = ("netops read nothing from {hosts} for this question, so there is nothing to answer it with: the "
                 "model's answer, which no device output backs, is left out (a small model makes up serial numbers, "
@@ -1104,20 +1160,29 @@ def _loops_out(text: str) -> tuple[str, int]:
     return text, dropped
 
 
-def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None) -> str:
-    """The device facts first, clearly labelled, then the model's unsupported text (if any), then
-    the line saying what of the model's answer was left out (if anything was)."""
+def tool_only(g: Grounding) -> str | None:
+    """The plugin tool whose result is ``g``'s one kind of source (:func:`from_tool`), or None."""
+    if not g.sources or not all(s.evidence.kind == "tool" for s in g.sources):
+        return None
+    return next((s.evidence.command for s in g.sources if s.evidence.kind == "tool"), None)
+
+
+def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None, checked: bool = False) -> str:
+    """The device facts first, clearly labelled, then the model's unsupported text (if any; its
+    checked text when ``checked``, under a plugin tool's result), then the line saying what of the
+    model's answer was left out (if anything was)."""
     body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     # what changed, from netops's audit log alone, is no device state (trial32: "what changed on r1
     # recently?" was labelled "findings from device state")
     audit = bool(g.sources) and all(s.evidence.kind == "audit" for s in g.sources)
     # a plugin tool netops ran for the question (plugin_route) is no device state either
-    tool = next((s.evidence.command for s in g.sources if s.evidence.kind == "tool"), None) if g.sources and \
-        all(s.evidence.kind == "tool" for s in g.sources) else None
+    tool = tool_only(g)
     own = OWN_FINDINGS_TOOL.format(tool=tool) if tool else OWN_FINDINGS_AUDIT if audit else OWN_FINDINGS
     out = f"**{own}:**\n\n{body}"
     if model_text and model_text.strip() and not _CITATIONS_ONLY.fullmatch(model_text):
         unsupported = MODEL_UNSUPPORTED_TOOL if tool else MODEL_UNSUPPORTED_AUDIT if audit else MODEL_UNSUPPORTED
+        if checked and tool:
+            unsupported = MODEL_CHECKED_TOOL
         out += f"\n\n**{unsupported}:**\n\n{model_text.strip()}"
     if left_out:
         out += f"\n\n_{left_out}_"

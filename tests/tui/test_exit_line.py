@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import signal
 import time
+
+import pytest
 
 from tests.tui.terminal import TmuxChat, needs_tmux, small_kb
 
@@ -80,3 +83,22 @@ def test_a_chat_that_crashed_exits_non_zero(tmp_path):
     with TmuxChat(tmp_path, keep_open=True, program=(str(script),)) as chat:
         code = chat.exit_code(timeout=30)
         assert code not in (None, 0), (code, chat.pane())
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
+def test_a_stop_signal_closes_the_chat_and_gives_the_terminal_back(tmp_path, sig, code):
+    """``kill`` (SIGTERM) or SIGHUP: the process died where it stood, and the terminal was left in
+    the chat's screen with the mouse captured (a shell prompt under a frozen chat). Now the chat
+    closes as Ctrl+Q does, says so, and exits 128 + the signal (``kill -INT`` closed it with exit 0)."""
+    small_kb(tmp_path)
+    with TmuxChat(tmp_path, args=("--offline",), keep_open=True) as chat:
+        chat.started()
+        chat.type("what is the BGP hold timer minimum")
+        chat.keys("Enter")
+        chat.wait(lambda p: "evidence (" in p, timeout=30, what="the answer")
+        assert chat.screen_modes() == (True, True)
+        chat.send_signal(sig)
+        assert chat.exit_code() == code
+        pane = chat.wait(lambda p: f"interrupted ({sig.name})" in p and p, timeout=10, what="the line after")
+        assert "netops chat --continue" in pane, pane  # the conversation is kept, and said to be
+        assert chat.screen_modes() == (False, False)
