@@ -86,6 +86,11 @@ def interrupted_exit_code() -> int:
     return 128 + _received[0] if _received else 130
 
 
+def received_signal() -> int | None:
+    """The first stop signal this command received, if any."""
+    return _received[0] if _received else None
+
+
 def forget_signals() -> None:
     """Start a new command with no signal received (the CLI's ``main`` calls it first)."""
     _received.clear()

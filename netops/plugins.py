@@ -148,7 +148,10 @@ def _plugin_manager() -> pluggy.PluginManager:
     state.order.append(BUILTIN)
     state.infos[BUILTIN] = PluginInfo(name=BUILTIN, package="netops", version=_netops_version(), origin="built-in")
     seen: dict[str, str] = {}
-    for ep in entry_points():
+    # In the order of their names, not the order importlib happens to find the distributions in
+    # (sys.path, then the directory's listing): which of two plugins is "first" (a name clash, two
+    # tools claiming one question) is then the same on every machine and after every reinstall.
+    for ep in sorted(entry_points(), key=lambda e: e.name):
         if seen.get(ep.name) == ep.value:  # the same plugin found twice on sys.path (e.g. egg-info in a checkout)
             continue
         seen.setdefault(ep.name, ep.value)
@@ -297,11 +300,12 @@ def _tool(item: Any, owner: str) -> tuple[Any, str | None]:
     if item.changes_state:
         return None, (f"refused tool {item.name!r}: it changes state outside the playbook approval gate "
                       "(plugins change devices only through vetted playbooks)")
-    return replace(item, run=_read_only(item.run)), None
+    return replace(item, run=_read_only(item.run, item.name)), None
 
 
-def _read_only(run: Callable[..., Any]) -> Callable[..., Any]:
-    """A plugin tool sees the devices through a read-only view and no approver."""
+def _read_only(run: Callable[..., Any], name: str = "tool") -> Callable[..., Any]:
+    """A plugin tool sees the devices through a read-only view and no approver, and is waited for
+    no longer than ``Budget.plugin_tool_seconds`` (or a cancel)."""
 
     def guarded(ctx: Any, args: Any) -> Any:
         from netops.devices.readonly import ReadOnlyDevices
@@ -310,13 +314,55 @@ def _read_only(run: Callable[..., Any]) -> Callable[..., Any]:
         session = _SessionView(ctx.session, devices) if ctx.session is not None else None
         view = replace(ctx, devices=devices, approver=None, session=session)
         try:
-            return _as_data(run(view, args))
+            return _as_data(_bounded(run, view, args, ctx, name))
         finally:
             if ctx.kb is None and view.kb is not None:
                 ctx.kb = view.kb
 
     guarded.__wrapped__ = run  # type: ignore[attr-defined]
     return guarded
+
+
+def _bounded(run: Callable[..., Any], view: Any, args: Any, ctx: Any, name: str) -> Any:
+    """``run(view, args)`` on a thread of its own, waited for up to the budget's
+    ``plugin_tool_seconds`` and while nobody cancels. A plugin tool that hung (a ticket system that
+    never answers, a lock) froze ``netops ask`` and the chat's answer until someone killed it; now
+    the question goes on with a failed call. Python cannot stop the thread: it is a daemon, left to
+    finish or die with the process, and its result is dropped."""
+    import contextvars
+    import threading
+    import time
+
+    from netops.agent.tools import ToolResult
+
+    limit = getattr(getattr(ctx, "budget", None), "plugin_tool_seconds", None)
+    if not limit or limit <= 0:
+        return run(view, args)
+    box: dict[str, Any] = {}
+    context = contextvars.copy_context()
+
+    def work() -> None:
+        try:
+            box["result"] = context.run(run, view, args)
+        except BaseException as exc:  # re-raised on the caller's thread, where the tool box reports it
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name=f"netops-plugin-tool-{name}", daemon=True)
+    worker.start()
+    deadline = time.monotonic() + limit
+    cancel = getattr(ctx, "cancel", None)
+    while worker.is_alive():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return ToolResult(name, False, error=(
+                f"{name} did not answer within {limit:g} s; netops stopped waiting for it "
+                "(the plugin's code may still be running)"))
+        if cancel is not None and getattr(cancel, "cancelled", False):
+            return ToolResult(name, False, error=f"{name} was cancelled while it ran")
+        worker.join(min(left, 0.1))
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
 
 
 def _as_data(result: Any) -> Any:

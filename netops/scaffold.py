@@ -183,6 +183,14 @@ postchecks:
     interval: 1s
 # The old description is free text: restore it from the pre-change snapshot.
 rollback: snapshot
+# How people ask for it in words (part of the vetted content; see playbooks/README.md): each phrase
+# is 1 to 6 lower-case words, and a request that says every word of one, in order, with a verb that
+# asks for a change, proposes this playbook. Without phrases, words reach it by its name's action
+# ("description") and objects ("interface"), the same as netops's own interface-description, and a
+# request for either is then ambiguous. A leading team word of the name ("{short}") is never needed.
+# phrases: [circuit description]
+# What it does not do though a phrase comes close: when said, it is not proposed.
+# not_for: [clear circuit description]
 """
 
 _TEMPLATE = """\

@@ -32,6 +32,9 @@ class Budget:
     in one message) gets the rest refused without them running."""
     tool_args_chars: int = 8000
     """Arguments of one tool call larger than this (as JSON) are refused, not run."""
+    plugin_tool_seconds: float = 30.0
+    """A plugin's tool that has not returned after this many seconds is given up on: the question
+    goes on with a failed call that says so (its Python cannot be stopped and may still run)."""
     answer_chars: int = 32_000
     """The model's streamed text per question is cut here (a runaway or flooding model)."""
     model_seconds: float | None = None

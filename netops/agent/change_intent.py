@@ -102,25 +102,40 @@ class PlaybookInfo:
     """What it does not do (the manifest's ``not_for``): when said, it is never proposed."""
     read_only: bool = False
     """A report (bgp-health): its phrase alone asks for it; a change's phrase needs a verb that asks."""
+    refused: str = ""
+    """Why it may not run (never reviewed, edited after review, and how to re-vet it); empty when
+    vetted. A refused playbook is never proposed: it is matched only to say so by name."""
+    owner: str = ""
+    """The manifest's ``owner`` ("acme-noc"): a first word of the name that is the team's own
+    ("acme" of acme-bgp-peer-description) is no word anyone says for the change."""
+
+    @property
+    def words(self) -> list[str]:
+        """The name's words without a leading team prefix (:attr:`owner`)."""
+        tokens = self.name.lower().split("-")
+        team = set(self.owner.lower().split("-")) - set(ACTION_SYNONYMS) - set(OBJECT_WORDS) - set(QUALIFIERS)
+        while len(tokens) > 2 and tokens[0] in team:  # "acme-noc-interface-description": both
+            tokens = tokens[1:]
+        return tokens
 
     @property
     def actions(self) -> list[str]:
-        return [t for t in self.name.lower().split("-") if t in ACTION_SYNONYMS]
+        return [t for t in self.words if t in ACTION_SYNONYMS]
 
     @property
     def objects(self) -> list[str]:
-        return [t for t in self.name.lower().split("-") if t not in ACTION_SYNONYMS and t not in QUALIFIERS]
+        return [t for t in self.words if t not in ACTION_SYNONYMS and t not in QUALIFIERS]
 
     @property
     def qualifiers(self) -> list[str]:
-        return [t for t in self.name.lower().split("-") if t in QUALIFIERS]
+        return [t for t in self.words if t in QUALIFIERS]
 
     @classmethod
     def from_spec(cls, spec: Any) -> "PlaybookInfo":
         """The matcher's view of a loaded :class:`~netops.playbook.spec.PlaybookSpec`."""
         return cls(spec.name, spec.description, spec.risk, dict(spec.parameters), spec.targets.max_hosts,
                    tuple(getattr(spec, "phrases", None) or ()), tuple(getattr(spec, "not_for", None) or ()),
-                   bool(getattr(spec, "read_only", False)))
+                   bool(getattr(spec, "read_only", False)), owner=str(getattr(spec, "owner", "") or ""))
 
     def phrasing(self, values: dict[str, Any]) -> str:
         """An example request for this playbook, with ``values`` (``host`` and parameters) filled in
@@ -130,10 +145,12 @@ class PlaybookInfo:
         fill["host"] = values.get("host", "HOST")
         template = PHRASINGS.get(self.name)
         if template is None or any(f"{{{n}}}" not in template for n in self.parameters):
-            if self.actions:
+            if self.actions:  # "description bgp peer neighbor ..." (not "description acme bgp peer ...")
                 parts = [ACTION_SYNONYMS[self.actions[0]][0], *[o for o in self.objects if o not in _IMPLIED]]
-            else:  # "prefix limit neighbor 198.51.100.2 ..." (a phrase names the object too)
-                parts = [self.phrases[0] if self.phrases else self.name]
+            else:  # "set the prefix limit neighbor 198.51.100.2 ..." (a phrase names the object too)
+                parts = [self.phrases[0] if self.phrases else " ".join(self.words)]
+                if not self.read_only and not change_asked(parts[0]):
+                    parts.insert(0, "set the")  # a phrase is a noun: alone, the words asked for no change
             for n, p in self.parameters.items():
                 value = fill[n]
                 quoted = getattr(p, "type", "") in ("description", "string")
@@ -142,20 +159,30 @@ class PlaybookInfo:
         return template.format(**fill)
 
 
-def playbooks_from(catalogue: Any) -> list[PlaybookInfo]:
+def playbooks_from(catalogue: Any, *, refused: bool = False) -> list[PlaybookInfo]:
     """The vetted playbooks of ``catalogue`` that words can ask for: every state-changing one, and
     a read-only one (a report such as bgp-health) when its manifest says how people ask for it
     (``phrases``). Others are never chosen. Each playbook is read once per call (it was read
-    twice, for the list and again for its spec): the spec is the one whose vetting was checked."""
+    twice, for the list and again for its spec): the spec is the one whose vetting was checked.
+    ``refused``: the never-reviewed and edited ones too, with :attr:`PlaybookInfo.refused` saying
+    why, so words that ask for one are told so instead of being matched to another playbook."""
     out = []
     for entry, pb in catalogue.read(shared=True):  # the matcher only reads the specs
-        if entry.vetting != "vetted" or pb is None:  # a playbook that does not load cannot be proposed
-            continue
+        if pb is None or entry.vetting != "vetted" and not (refused and entry.vetting in _REFUSED):
+            continue  # a playbook that does not load cannot be proposed
         spec = pb.spec
         if entry.read_only and not getattr(spec, "phrases", None):
             continue
-        out.append(PlaybookInfo.from_spec(spec))
+        info = PlaybookInfo.from_spec(spec)
+        if entry.vetting != "vetted":
+            vet = (f"netops playbook vet {entry.name} --reviewer WHO" if entry.source == "netops"
+                   else f"netops playbook vet --plugin {entry.source} --reviewer WHO")
+            info = replace(info, refused=f"{_REFUSED[entry.vetting]}; after a review: {vet}")
+        out.append(info)
     return out
+
+
+_REFUSED = {"never_reviewed": "it was never reviewed", "edited": "it was edited after its review"}
 
 
 @dataclass
@@ -540,6 +567,27 @@ _FLEET_TARGET = re.compile(r"\b(?:everywhere|fleet[- ]wide|network[- ]wide|(?:on
 
 # -- the matcher -----------------------------------------------------------------------------
 
+def _same_action_narrowed(candidates: list[PlaybookInfo], by_phrase: dict[str, list[str]], words: set[str],
+                          ex: "_Extractor") -> list[PlaybookInfo]:
+    """Of playbooks the same action word asked for (interface-description and a team's
+    bgp-peer-description: "description"), the ones whose object the words name best: a manifest
+    phrase said, then object words said, then typed values given ("... of bgp neighbor
+    198.51.100.2 ..." names the peer one, "... of eth-r2 ..." the interface one). A quoted
+    description is a value for every description playbook, so it alone must not make them all
+    candidates. Different actions ("drain r3 and shut neighbor X") and a tie stay several."""
+    groups: dict[tuple[str, ...], list[PlaybookInfo]] = {}
+    for pb in candidates:
+        groups.setdefault(tuple(pb.actions), []).append(pb)
+    dropped: set[str] = set()
+    for actions, group in groups.items():
+        if not actions or len(group) < 2:
+            continue
+        score = {pb.name: (bool(by_phrase.get(pb.name)), _object_said(pb, words), ex.strong(pb)) for pb in group}
+        best = max(score.values())
+        dropped |= {pb.name for pb in group if score[pb.name] < best}
+    return [pb for pb in candidates if pb.name not in dropped]
+
+
 def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
                  groups: dict[str, list[str]] | None = None) -> ChangeMatch:
     """Match ``question`` (the person's words, nothing else) to one of ``playbooks`` (vetted,
@@ -566,6 +614,14 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     # mention ("bring r3 back" is not about a BGP neighbour): its object, or a typed value for it.
     candidates = [pb for pb in said if pb.name in by_phrase or not (set(pb.objects) - _IMPLIED)
                   or _object_said(pb, words) or ex.strong(pb)]
+    candidates = _same_action_narrowed(candidates, by_phrase, words, ex)
+    if candidates and all(pb.refused for pb in candidates):  # the words ask for a playbook that may not run
+        pb = candidates[0]
+        return ChangeMatch("unmatched", playbook=pb.name, hosts=named, candidates=[p.name for p in candidates],
+                           code="refused", reason=(
+                               f"your words ask for the playbook {pb.name}, which netops refuses to run: "
+                               f"{pb.refused}. Nothing was changed"))
+    candidates = [pb for pb in candidates if not pb.refused]  # never proposed
     refused = [(pb, p) for pb in candidates for p in pb.not_for if phrase_said(ex.text, p)]
     if refused:  # "lower the prefix limit": the playbook that only raises one says it does not do this
         pb, phrase = refused[0]
@@ -579,7 +635,7 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
         fleet = not named and not targets.excluded and bool(_FLEET_TARGET.search(ex.text)) and not hypothetical(q)
         if asked_for and (named or fleet):
             example_host = named[0] if named else next(iter(hosts), "HOST")
-            known = [pb.phrasing({"host": example_host}) for pb in playbooks]
+            known = [pb.phrasing({"host": example_host}) for pb in playbooks if not pb.refused]
             reason = "no vetted playbook does this; netops changes devices only through vetted playbooks"
             if (setting := named_setting(ex.text)) is not None:
                 reason = (f"no vetted playbook does this (none changes the {setting}); netops changes devices only "
@@ -589,7 +645,7 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
                 reason += (f" ('{terse.group('setting')} {terse.group('value')}' with no verb reads as a request "
                            f"to set it; to see what it is now, ask it as a question{_value_question(terse, example_host, hosts)})")
             return ChangeMatch("unmatched", hosts=named, reason=reason, examples=known,
-                               candidates=[pb.name for pb in playbooks])
+                               candidates=[pb.name for pb in playbooks if not pb.refused])
         return ChangeMatch("none")
     names = [pb.name for pb in candidates]
     negated = negated_actions(q, action_words) | {
@@ -694,5 +750,6 @@ def _resolve(pb: PlaybookInfo, names: list[str], targets: Targets, ex: _Extracto
 
 def match_question(question: str, catalogue: Any, hosts: list[str],
                    groups: dict[str, list[str]] | None = None) -> ChangeMatch:
-    """:func:`match_change` over ``catalogue``'s vetted change playbooks."""
-    return match_change(question, playbooks_from(catalogue), hosts, groups)
+    """:func:`match_change` over ``catalogue``'s vetted change playbooks (a refused one the words
+    ask for is named as refused)."""
+    return match_change(question, playbooks_from(catalogue, refused=True), hosts, groups)

@@ -108,9 +108,19 @@ class Grounding:
     """netops's own yes (+1) or no (-1) to a yes-or-no question its read answers whole ("is
     203.0.113.3/32 in r2's table?", "can r1 reach r3?": a route on every device read, or on none);
     None otherwise. A bare "The answer is no." is checked against it (:func:`_against_answer`)."""
+    verdict: str | None = None
+    """netops's own first line to a yes-or-no question about the state a change leaves ("is neighbor X
+    shut on r1?", "is r3 drained?"): "**Yes:** ...", "**No:** ..." or "**Partly:** ..."
+    (:func:`netops.agent.offline.effect_verdict`); the answer leads with it, the model's words follow."""
     unread: str | None = None
     """Devices the question listed beside known ones that the inventory does not have ("what is
     broken on r2, r7?"): the known ones are read, and the answer says this line."""
+    reads: dict[str, Any] = field(default_factory=dict)
+    """What each getter read first returned (getter -> its per-host results), for netops's own verdicts."""
+    asked: dict[str, list[str]] = field(default_factory=dict)
+    """For a plugin tool's result (:func:`from_tool`): the fields the question names and their
+    values (:func:`netops.agent.plugin_route.asked`): an answer that says none of them has not
+    answered the question, whatever words it shares with the result (:func:`_misses_asked`)."""
     typed: str | None = None
     """A read command the person typed that no typed read covers: the line saying that what was read
     is only its nearest, and how to send it as typed (:func:`netops.agent.router.typed_read`)."""
@@ -404,7 +414,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     audit and evidence apply) and turn each host's answer into a source. ``peer_of(host, other)``
     resolves a named router to ``host``'s neighbour address for a question about the session
     between two routers (:func:`netops.agent.offline.host_extra`)."""
-    from netops.agent.offline import fleet_summary, host_extra, originator
+    from netops.agent.offline import effect_verdict, fleet_summary, host_extra, originator
 
     budget = budget or GroundingBudget()
     extra = {k: v for k, v in args.items() if k.startswith("_")}
@@ -446,9 +456,11 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
 
     faults = [f"**{host}: {BGP_SHOULD_RUN}** ({hr.data.expected})." for host, hr in agg.items()
               if hr.ok and getattr(hr.data, "expected", None)]
+    verdict = effect_verdict(clean.get("getter", ""), agg, per_host) if extra.get("_effect") else None
     return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
-                     answer=_route_answer(clean.get("getter", ""), agg))
+                     answer=(verdict[0] or None) if verdict else _route_answer(clean.get("getter", ""), agg),
+                     verdict=verdict[1] if verdict else None, reads={clean.get("getter", ""): agg})
 
 
 def _route_answer(getter: str, agg: Any) -> int | None:
@@ -534,7 +546,7 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         return DEVICE, {"_tool": "change_history", **route.args}
     if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and \
             (not route.args.get("_also") or route.args.get("_fleet") or route.args.get("_found")
-             or route.intent == "health" or route.args.get("_route_history")):
+             or route.intent == "health" or route.args.get("_route_history") or route.args.get("_converged")):
         # Every getter the offline answer reads is read first (each one a source): over the fleet
         # ("what's down?", "which neighbors are down?"), the what's-down sweep of a named device ("is
         # anything down on r2?") and an open health question about one ("is r2 healthy?", "anything
@@ -599,7 +611,7 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     if tools and plugin_route.routable(routed) and (ran := plugin_route.run(question, tools, call)) is not None:
         # a plugin's tool claims a question netops reads no device for ("who is AS64499?"): what
         # it returned is the source, for a model that calls no tool (SmolLM2)
-        return from_tool(*ran)
+        return from_tool(*ran, question=question)
     from netops.agent.offline import via_documents
 
     routed = via_documents(routed, knowledge_query(question, previous), ctx, hosts)
@@ -609,9 +621,10 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     return g
 
 
-def from_tool(picked: Any, result: Any) -> Grounding:
-    """A plugin tool's result (:mod:`netops.agent.plugin_route`) as the one source: shown first
-    when the model's answer is not backed by it, as device state is."""
+def from_tool(picked: Any, result: Any, *, question: str = "") -> Grounding:
+    """A plugin tool's result (:mod:`netops.agent.plugin_route`) as the one source: netops's own
+    evidence, shown first whatever the model writes (:func:`_finish`), cited as [1]; ``question``
+    says which of its fields were asked for (:attr:`Grounding.asked`)."""
     from netops.agent import plugin_route
 
     ev = plugin_route.evidence(picked)
@@ -621,6 +634,7 @@ def from_tool(picked: Any, result: Any) -> Grounding:
     g = Grounding(DEVICE, [Source(1, "tool", ev.label, text, ev, failure=None if ok else ("error", None))],
                   notice=plugin_route.notice(picked))
     g.facts = f"[1] {ev.label}:\n{(plugin_route.shown(result) or '(nothing returned)') if ok else failed}"
+    g.asked = plugin_route.asked(question, result) if ok and question else {}
     return g
 
 
@@ -670,7 +684,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
             args["_changes"] = recorded_changes(ctx, args.get("hosts") or [])
 
         if "ospf_neighbors" in (args.get("getter"), *args.get("_also", ())) and \
-                (args.get("_fleet") or args.get("_filter") == "down"):
+                (args.get("_fleet") or args.get("_filter") == "down" or args.get("_converged")):
             args["_links"] = inventory_links(device_index(ctx.get_devices()))  # where a neighbour went missing
         also = args.pop("_also", None) or []
         said = None
@@ -678,24 +692,17 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
             from netops.agent.offline import ROUTE_HISTORY
 
             said = ROUTE_HISTORY.replace("**", "")
-        reads: dict[str, Any] = {}
-
-        def recorded(name: str, a: dict[str, Any]) -> Any:  # each getter's aggregate, for the verdict below
-            res = call(name, a)
-            if getattr(res, "data", None) is not None:
-                reads[a.get("getter", "")] = res.data
-            return res
-
-        grounds = [from_devices(recorded, {**args, "getter": g}, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
+        grounds = [from_devices(call, {**args, "getter": g}, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
                    for g in [args["getter"], *also]]
         if len(grounds) == 1:
-            return grounds[0]
+            return _settled(grounds[0], args, [args["getter"]])
         if args.get("_health") and not args.get("_fleet") and not said:
             # "is r2 ok?", "whats wrong w/ r2": the verdict the offline answer leads with ("Not healthy: r2: a
             # BGP session is not Established"), not only the lists (trial36: with a model, the findings
             # listed r2's Idle session among the rest and nothing said that this was what is wrong)
             from netops.agent.offline import health_line
 
+            reads = {k: v for x in grounds for k, v in x.reads.items()}
             line = health_line(reads, list(args.get("hosts") or []), [args["getter"], *also])
             said = line.replace(" (what was read is below)", "") if line else None
         # each getter's sources in turn (a fleet sweep: interfaces, BGP, OSPF), numbered on
@@ -705,11 +712,22 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         health = -1 if -1 in verdicts else (1 if verdicts and all(v == 1 for v in verdicts) else None)
         g = Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts],
                       health=health if args.get("_health") else None)
+        g.reads = {k: v for x in grounds for k, v in x.reads.items()}
         if said:  # after the model's answer (as a count is), and leading netops's own findings
             g.counts.insert(0, said)
             g.facts = "\n\n".join([said, *(f"[{s.n}] {s.label}:\n{s.text}" for s in sources)])
-        return g
+        return _settled(g, args, [args["getter"], *also])
     return Grounding(NONE)
+
+
+def _settled(g: Grounding, args: dict[str, Any], getters: list[str]) -> Grounding:
+    """For a question whether the network settled ("is r2 converged?"), netops's yes or no over every
+    neighbour read (:func:`netops.agent.offline.convergence_line`) leads the answer, as offline."""
+    from netops.agent.offline import convergence_line
+
+    if args.get("_converged") and (line := convergence_line(g.reads, args, getters)):
+        g.answer, g.verdict = line
+    return g
 
 
 def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Sequence[Source] | None = None) -> None:
@@ -725,6 +743,8 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Seque
     seen = list(seen) if seen else list(g.sources)
     answer.numbers = {s.evidence.label: s.n for s in seen}
     _finish(answer, g, question, kb, seen)
+    if g.verdict and not answer.error and answer.text.strip():
+        answer.text = f"{g.verdict}\n\n{answer.text}"  # "is r3 drained?": netops's yes or no first
     answer.evidence = [e for _, e in numbered(answer.evidence, answer.numbers)]
 
 
@@ -738,7 +758,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         # for two minutes): the line saying why it stopped, then what netops read, not the copy
         head = answer.text.partition("\n\n")[0] if answer.text.startswith("**") else ""
         lead = own_findings if g.kind == DEVICE else passages_first
-        body = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED if g.kind == DEVICE else MODEL_IMITATED_SPEC}_"
+        body = lead(g, model_text=None) + f"\n\n_{imitated_line(g)}_"
         answer.text = f"{head}\n\n{body}" if head else body
         answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
         answer.notice = "; ".join(x for x in (answer.notice, "the model's partial answer imitated netops's own "
@@ -776,7 +796,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
                                               "and was left out") if x)
         if g.grounded:
             lead = own_findings if g.kind == DEVICE else passages_first
-            answer.text = lead(g, model_text=None) + f"\n\n_{MODEL_IMITATED if g.kind == DEVICE else MODEL_IMITATED_SPEC}_"
+            answer.text = lead(g, model_text=None) + f"\n\n_{imitated_line(g)}_"
             answer.evidence = dedupe([s.evidence for s in g.sources] + list(answer.evidence))
         else:
             answer.text = f"_{MODEL_IMITATED}_"
@@ -816,6 +836,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     against = g.kind == DEVICE and g.health is not None and _against_health(report, g)
     against = (g.kind == DEVICE and g.answer is not None and _against_answer(report, g, question)) or against
     pointers = g.kind == DEVICE and _pointers_unsupported(report)
+    pointers = (bool(g.asked) and _misses_asked(report, g)) or pointers
     if g.kind == DEVICE:
         read = [x.evidence.host for x in seen if x.kind == "device" and getattr(x.evidence, "host", None)]
         pointers = _content_free_unchecked(report, question, read) or pointers
@@ -843,6 +864,13 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
                            *(str(getattr(c, "output", "") or "") for c in getattr(answer, "tool_calls", None) or [])])
         kept, left = _left_out(normalise_citations(said, seen)[0], report, shown)
         answer.text = own_findings(g, model_text=report.text if kept is None else kept, left_out=left)
+        cited = [s.evidence for s in g.sources]
+    elif g.kind == DEVICE and tool_only(g):
+        # a plugin tool's result that answered the question is netops's own evidence: the person
+        # sees what it returned, cited as [1], whatever the model wrote (SmolLM2's "The circuit on r1
+        # eth-r2 is a device that uses the Zayo network protocol [1]" stood alone, the circuit ID
+        # never shown); the model's checked answer follows it
+        answer.text = own_findings(g, model_text=report.text, checked=True)
         cited = [s.evidence for s in g.sources]
     elif g.kind == DEVICE and g.counts:
         # a small model's answer may be true and say next to nothing: netops's own count follows
@@ -973,7 +1001,29 @@ def _against_answer(report: Any, g: Grounding, question: str) -> bool:
         if s.status in (UNSUPPORTED, NOT_CHECKED) and s.block_end is None and m \
                 and (1 if m.group("yn").lower() == "yes" else -1) == -g.answer:
             s.status, s.contradicted_by = CONTRADICTED, [src.n for src in g.sources]
-            s.reasons = ["netops's own reading: " + ("the route is there" if g.answer > 0 else "there is no route")]
+            s.reasons = ["netops's own reading: " + (g.verdict.replace("**", "") if g.verdict else
+                                                     "the route is there" if g.answer > 0 else "there is no route")]
+            marked = True
+    return marked
+
+
+def _misses_asked(report: Any, g: Grounding) -> bool:
+    """When no sentence of the answer says a value of a field the question asked for (``g.asked``:
+    "which circuit ...": the circuit_id the tool returned), mark each sentence the check called
+    supported as not supported: it shares words with the result ("Zayo") but does not answer. An
+    answer that says the value anywhere is left as the check marked it. True when one was marked."""
+    from netops.agent.answer_check import SUPPORTED, UNSUPPORTED
+    from netops.agent.plugin_route import carries
+
+    values = [v for vs in g.asked.values() for v in vs]
+    if any(carries(s.text, values) for s in report.sentences):
+        return False
+    named = "; ".join(f"{k} {', '.join(v[:3])}" for k, v in g.asked.items())
+    marked = False
+    for s in report.sentences:
+        if s.status == SUPPORTED and s.block_end is None:
+            s.status, s.supported_by = UNSUPPORTED, []
+            s.reasons = [f"the question asks for what the tool returned as {named}, and the answer does not say it"]
             marked = True
     return marked
 
@@ -1005,6 +1055,7 @@ OWN_FINDINGS_AUDIT = "netops's own findings from its audit log (no model involve
 MODEL_UNSUPPORTED_AUDIT = "The model's answer (not supported by the audit log; shown as written)"
 OWN_FINDINGS_TOOL = "What the plugin tool {tool} returned (no model involved)"
 MODEL_UNSUPPORTED_TOOL = "The model's answer (not supported by what the tool returned; shown as written)"
+MODEL_CHECKED_TOOL = "The model's answer (checked against what the tool returned)"
 MODEL_IMITATED = ("The model's answer is left out: it imitated netops's own output (its labels or its list of "
                   "sources), so its values cannot be told from what netops read. Ask again, or read the device "
                   "with `netops state HOST ...`")
@@ -1014,6 +1065,26 @@ MODEL_IMITATED_SPEC = ("The model's answer is left out: it imitated netops's own
                        "documents with `netops kb search \"...\"`")
 """The same for a question about the documents (trial32: "what is the BGP keepalive interval?" was
 told to read a device)."""
+
+MODEL_IMITATED_TOOL = ("The model's answer is left out: it imitated netops's own output (its labels or its list "
+                       "of sources), so its values cannot be told from what the plugin tool {tool} returned (above). "
+                       "Ask again, or ask with --offline for the tool's result alone")
+MODEL_IMITATED_AUDIT = ("The model's answer is left out: it imitated netops's own output (its labels or its list "
+                        "of sources), so its values cannot be told from the audit log's records (above). Ask again, "
+                        "or read the log with `netops audit list`")
+
+
+def imitated_line(g: Grounding) -> str:
+    """Why the model's answer is left out, and where to look instead: the device, the documents,
+    the plugin tool or the audit log netops answered from (pluginfix36: a plugin tool's question was
+    told to "read the device with `netops state HOST`")."""
+    if g.kind != DEVICE:
+        return MODEL_IMITATED_SPEC
+    if tool := tool_only(g):
+        return MODEL_IMITATED_TOOL.format(tool=tool)
+    if g.sources and all(s.evidence.kind == "audit" for s in g.sources):
+        return MODEL_IMITATED_AUDIT
+    return MODEL_IMITATED
 
 NOTHING_READ = ("netops read nothing from {hosts} for this question, so there is nothing to answer it with: the "
                 "model's answer, which no device output backs, is left out (a small model makes up serial numbers, "
@@ -1105,20 +1176,29 @@ def _loops_out(text: str) -> tuple[str, int]:
     return text, dropped
 
 
-def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None) -> str:
-    """The device facts first, clearly labelled, then the model's unsupported text (if any), then
-    the line saying what of the model's answer was left out (if anything was)."""
+def tool_only(g: Grounding) -> str | None:
+    """The plugin tool whose result is ``g``'s one kind of source (:func:`from_tool`), or None."""
+    if not g.sources or not all(s.evidence.kind == "tool" for s in g.sources):
+        return None
+    return next((s.evidence.command for s in g.sources if s.evidence.kind == "tool"), None)
+
+
+def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None, checked: bool = False) -> str:
+    """The device facts first, clearly labelled, then the model's unsupported text (if any; its
+    checked text when ``checked``, under a plugin tool's result), then the line saying what of the
+    model's answer was left out (if anything was)."""
     body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     # what changed, from netops's audit log alone, is no device state (trial32: "what changed on r1
     # recently?" was labelled "findings from device state")
     audit = bool(g.sources) and all(s.evidence.kind == "audit" for s in g.sources)
     # a plugin tool netops ran for the question (plugin_route) is no device state either
-    tool = next((s.evidence.command for s in g.sources if s.evidence.kind == "tool"), None) if g.sources and \
-        all(s.evidence.kind == "tool" for s in g.sources) else None
+    tool = tool_only(g)
     own = OWN_FINDINGS_TOOL.format(tool=tool) if tool else OWN_FINDINGS_AUDIT if audit else OWN_FINDINGS
     out = f"**{own}:**\n\n{body}"
     if model_text and model_text.strip() and not _CITATIONS_ONLY.fullmatch(model_text):
         unsupported = MODEL_UNSUPPORTED_TOOL if tool else MODEL_UNSUPPORTED_AUDIT if audit else MODEL_UNSUPPORTED
+        if checked and tool:
+            unsupported = MODEL_CHECKED_TOOL
         out += f"\n\n**{unsupported}:**\n\n{model_text.strip()}"
     if left_out:
         out += f"\n\n_{left_out}_"

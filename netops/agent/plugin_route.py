@@ -18,6 +18,7 @@ or returns arguments its own parameters refuse is passed over (and logged), neve
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -36,6 +37,8 @@ class Picked:
 
     tool: str
     args: dict[str, Any]
+    others: tuple[str, ...] = ()
+    """Later tools that claim the question too (not run): the notice names them."""
 
 
 def routable(route: Any) -> bool:
@@ -53,8 +56,22 @@ def routable(route: Any) -> bool:
 
 
 def pick(question: str, tools: Iterable[Any]) -> Picked | None:
-    """The first tool (in registration order) whose ``answers`` claims ``question`` with arguments
-    its parameters accept; None when none does."""
+    """The first tool (in registration order: built-ins, then plugins by name) whose ``answers``
+    claims ``question`` with arguments its parameters accept, with the names of the later tools
+    that claim it too; None when none does."""
+    first: Picked | None = None
+    others: list[str] = []
+    for tool, args in _claims(question, tools):
+        if first is None:
+            first = Picked(tool.name, args)
+        else:
+            others.append(tool.name)
+    if first is not None and others:
+        first.others = tuple(others)
+    return first
+
+
+def _claims(question: str, tools: Iterable[Any]) -> Iterable[tuple[Any, dict[str, Any]]]:
     from pydantic import ValidationError
 
     for tool in tools:
@@ -78,8 +95,7 @@ def pick(question: str, tools: Iterable[Any]) -> Picked | None:
             log.warning("plugin tool %s: answers() gave arguments its parameters refuse (%s); passed over",
                         tool.name, " ".join(str(exc).split())[:200])
             continue
-        return Picked(tool.name, dict(args))
-    return None
+        yield tool, dict(args)
 
 
 def label(picked: Picked) -> str:
@@ -128,6 +144,54 @@ def shown(result: Any, *, pretty: bool = True, fenced: bool = True) -> str:
     return text
 
 
+def asked(question: str, result: Any) -> dict[str, list[str]]:
+    """What of a tool's result the question asks for: each field of its JSON records whose name
+    shares a word with the question ("which circuit is on r1 eth-r2?": ``circuit_id``; "what prefix
+    limit ...": ``info_prefixes4``), with its values the question does not already say (``eth-r2``
+    of ``interface`` is given, not asked). Empty when the result is no JSON record, or no field
+    is named: then nothing is known to be asked. A model's answer that says none of these values
+    has not answered the question, whatever words it shares with the result (SmolLM2: "The circuit
+    on r1 eth-r2 is a device that uses the Zayo network protocol [1]" passed the check)."""
+    import json
+
+    from netops.agent.evidence import unwrap_data
+    from netops.agent.facts import content_words, stem
+
+    if not getattr(result, "ok", True):
+        return {}
+    content = result if isinstance(result, str) else getattr(result, "content", "")
+    try:
+        doc = json.loads(unwrap_data(str(content or "")).strip())
+    except ValueError:
+        return {}
+    records = [doc] if isinstance(doc, dict) else [r for r in doc if isinstance(r, dict)] if isinstance(doc, list) else []
+    words = content_words(question)
+    said = question.lower()
+    out: dict[str, list[str]] = {}
+    for record in records[:RECORDS_ASKED]:
+        for key, value in record.items():
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)) or str(value).strip() == "":
+                continue
+            parts = {stem(w) for w in re.findall(r"[a-z]{3,}", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(key)).lower())}
+            text = str(value).strip()
+            if parts & words and not re.search(rf"(?<![\w.-]){re.escape(text.lower())}(?![\w-]|\.\w)", said):
+                out.setdefault(str(key), [])
+                if text not in out[str(key)]:
+                    out[str(key)].append(text)
+    return out
+
+
+RECORDS_ASKED = 20
+"""Records of a result whose fields :func:`asked` reads (a lookup answers with one or a few)."""
+
+
+def carries(sentence: str, values: Iterable[str]) -> bool:
+    """Whether ``sentence`` says one of ``values`` as a whole token, case aside ("ACME-CKT-1001",
+    "50"; not the 50 inside 1500)."""
+    low = sentence.lower()
+    return any(re.search(rf"(?<![\w.-]){re.escape(v.lower())}(?![\w-]|\.\w)", low) for v in values if v)
+
+
 def call_of(tool_calls: Iterable[Any] | None, tool: str) -> Any:
     """The last call of ``tool`` that returned something (the evidence of kind ``tool`` names the
     tool, not the call): what the citation viewer, history and ``--json`` show for it."""
@@ -149,8 +213,13 @@ def owner(tool: str) -> str | None:
 def notice(picked: Picked) -> str:
     """The answer's notice: which plugin's tool answered, and why it ran."""
     who = owner(picked.tool)
-    return (f"answered by {picked.tool}" + (f" (plugin {who})" if who else "")
+    text = (f"answered by {picked.tool}" + (f" (plugin {who})" if who else "")
             + ": the tool says it answers this question, and no device was read for it")
+    if picked.others:  # a second plugin installed later must not silently change who answers
+        named = ", ".join(f"{t} (plugin {o})" if (o := owner(t)) else t for t in picked.others)
+        text += (f"; {named} claim{'s' if len(picked.others) == 1 else ''} it too and "
+                 f"{'was' if len(picked.others) == 1 else 'were'} not run (the first registered answers)")
+    return text
 
 
 def run(question: str, tools: Iterable[Any], call: Callable[[str, dict[str, Any]], Any]) -> tuple[Picked, Any] | None:

@@ -1059,6 +1059,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
     if said_change and _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question):
         said_change = set()  # "is max-metric set on r3?": a drain line asked about, read below
+    if said_change and converged(question):
+        said_change = set()  # "has the ospf change converged on r2?": whether it settled, read below
     effect = effect_state(question, ents)
     if said_change and effect:
         said_change = set()  # "is neighbor X shut down on r1?": the state a change leaves, read below
@@ -1158,18 +1160,39 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # originator is the one that has it from no other router.
         return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
                                                     "prefix": ents["addresses"][0], "_origin": True}, 5.0)
+    named_some = bool(targets)
+    # Below, naming no device reads every one ("did the drain converge?", "which routers are drained?",
+    # "is any interface shut?"); not when the words name one the inventory lacks ("is r9 drained?" read
+    # r1, r2 and r3): that is said instead
+    stray = None if targets else unknown_device(question, hosts, anywhere=True)
+    if stray and (converged(question) or (_DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question))
+                  or (effect and _EFFECT_QUANTIFIED.match(question))):
+        return Route("unknown", reason=_unknown_reason(stray, hosts))
+    if (settled := converged(question)) and (settle_on := [h for h in (targets or hosts) if h not in left_out]):
+        # "is r2 converged?", "has the ospf change converged on r2?", "did the drain converge?": settled
+        # after a change is every BGP session Established and every OSPF adjacency Full, one on every
+        # inventory link (a protocol named: that one's); no device named: every device, said so
+        return Route("tool", "convergence", "get_state",
+                     {"hosts": settle_on, "getter": settled[0], "_also": settled[1:], "_converged": True,
+                      **({"_fleet": True} if not targets else {"_found": True} if len(settle_on) > 1 else {})}, 5.0)
     if _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and \
             (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain
         # sets is in the running configuration (BGP graceful-shutdown, OSPF max-metric), not in the
         # BGP summary this read before (its sessions stay Established on a drained router)
-        return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True,
-                                                          **({"_fleet": True} if len(targets) > 1 else {})}, 5.0)
-    if effect and (targets := [h for h in targets if h not in left_out]):
+        # a yes/no question ("is r3 drained?", "are r1 and r3 in maintenance?") is answered yes, no or partly first
+        yes_no = {"_effect": "drained"} if re.match(r"^\W*(?:is|are|has|have)\b", question, re.IGNORECASE) else {}
+        return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True, **yes_no,
+                                                          # none named: every router, said so; several named: counted
+                                                          **({"_fleet" if not named_some else "_found": True}
+                                                             if len(targets) > 1 else {})}, 5.0)
+    every = effect is not None and not targets and _EFFECT_QUANTIFIED.match(question) is not None
+    if effect and (targets := [h for h in (hosts if every else targets) if h not in left_out]):
         # "is neighbor 198.51.100.2 shut down on r1?", "is eth-r2 disabled on r1?": the peer's session
-        # (Idle (Admin) when shut) or the interface's admin / oper state, read from the device
+        # (Idle (Admin) when shut) or the interface's admin / oper state, read from the device; "is any
+        # interface shut?" naming no device: every one, said so
         return Route("tool", "bgp_neighbors" if effect == "peer" else "interfaces", "get_state",
-                     effect_args(question, effect, targets, ents, hosts), 5.0)
+                     {**effect_args(question, effect, targets, ents, hosts), **({"_fleet": True} if every else {})}, 5.0)
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
@@ -1931,6 +1954,26 @@ def config_pipe(question: str, hosts: list[str]) -> str | None:
     return pipe if re.search(r"\|\s*\S+\s+\S", pipe) else None
 
 
+# Whether the network settled: "is r2 converged?", "has the ospf change converged on r2?", "did the drain
+# converge?", "has bgp converged yet?", "convergence status on r1". Not how or why it does ("how long does
+# OSPF take to converge?", "what is BGP convergence?": the documents)
+_CONVERGED = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|now|hey|quick(?:\s+check)?)[,\s]+)*(?:(?:is|are|has|have|did)\b[^?!;]*?"
+                        r"\bconverged?\b|(?:bgp\s+|ospf\s+|routing\s+)?convergence\s+(?:status|state|check)\b|"
+                        r"(?:\S+\s+){0,3}converged\s+(?:yet|now|already)?\s*\?)", re.IGNORECASE)
+
+
+def converged(question: str) -> list[str] | None:
+    """The neighbour reads that say whether the network settled after a change, for a question that
+    asks it ("is r2 converged?", "did the drain converge?"): BGP's session list and OSPF's adjacencies,
+    or the one protocol named ("has the ospf change converged on r2?"); None for anything else."""
+    if not _CONVERGED.search(question) or _KNOWLEDGE_SHAPE.search(question):
+        return None
+    words = set(_WORD.findall(question.lower()))
+    bgp, ospf = bool(words & {"bgp", "ebgp", "ibgp", "peer", "peers", "sessions"}), "ospf" in words
+    return ["bgp_neighbors"] if bgp and not ospf else ["ospf_neighbors"] if ospf and not bgp \
+        else ["bgp_neighbors", "ospf_neighbors"]
+
+
 # A question whether a router is drained: "is r3 drained?", "is r3 still in maintenance?", "is traffic
 # off r3?", "which routers are drained?", "is anything in maintenance mode?"
 _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|currently\s+|"
@@ -1951,7 +1994,22 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
 _EFFECT_STATE = re.compile(
     r"^\W*(?:(?:so|and|ok(?:ay)?|now|quick(?:\s+check)?|hey)[,\s]+)*(?:is|are)\s+(?P<subject>[^\s?!;][^?!;]*?)\s+"
     r"(?:(?:still|already|currently|now|really|actually|definitely|indeed)\s+)*"
-    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut)"
+    r"(?P<state>(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut))"
+    r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
+    r"\s*[?.!]*\s*$", re.IGNORECASE)
+# ... or whether any of them is shut: "is any interface shut on r2?", "are any peers shut down on r1?",
+# "any bgp neighbours admin down on r1?", "are there any disabled interfaces on r2?", "are all peers
+# enabled on r1?". Only the states a change sets (shut, disabled, admin down, enabled): "are any
+# interfaces down on r1?" is the state filter's (the down ones). "shut any unused interface on r2" asks
+# for a change (the verb comes first) and is not this.
+_EFFECT_QUANTIFIED = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|now|quick(?:\s+check)?|hey)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
+    r"(?P<q>any|some|all|every)\s+(?:(?:of\s+)?(?:the|my|its|r\w*'s)\s+)?(?:(?P<shut>"
+    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|no[\s-]shut|unshut))\s+)?"
+    r"(?P<subject>[^\s?!;][^?!;]*?)"
+    r"(?:\s+(?:still|already|currently|now|really|actually)){0,2}(?:\s+(?P<state>"
+    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|no[\s-]shut|unshut)|"
+    r"admin(?:istratively)?[\s-]*(?:down|up)))?"
     r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
     r"\s*[?.!]*\s*$", re.IGNORECASE)
 # ... whose subject is a session or an interface, not the asking ("is it safe to", "are we ok to")
@@ -1967,7 +2025,7 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
     its address, or as a session to a router) or an interface is shut / disabled / admin down / up,
     the state a change leaves, which the device's session list or interface table says; else None.
     One predicate for every phrasing: the router reads it, and the worded-change matcher stands aside."""
-    m = _EFFECT_STATE.match(question)
+    m = _effect_match(question)
     if m is None or _EFFECT_NOT_SUBJECT.search(m.group("subject").strip()) or _KNOWLEDGE_SHAPE.search(question):
         return None
     subject = m.group("subject")
@@ -1976,6 +2034,8 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
         return None  # "is ospf nbr X up?", "is my ssh session to r1 up?": not a BGP session
     if words & {"any", "all", "every", "each", "some", "none", "no", "which", "what"}:
         return None  # "are any interfaces down on r1?": the down ones, as the state filter reads them
+    if "q" in m.re.groupindex and not (words & (_EFFECT_PEER_WORDS | _EFFECT_IF_WORDS)):
+        return None  # "are all changes enabled?": "any" / "all" of sessions or interfaces, said as such
     if ents is None:
         ents = {"addresses": addresses(subject), "interfaces": [x.group(1) or x.group(2)
                                                                 for x in _INTERFACE_OR_LO.finditer(subject)]}
@@ -1985,18 +2045,53 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
     return "interface" if said_if else None
 
 
+def _effect_match(question: str) -> "re.Match[str] | None":
+    """The yes/no shape of :func:`effect_state`: one peer or interface, or any / all of them, in a
+    state a change sets (the quantified form needs that state said, before or after the subject)."""
+    if (m := _EFFECT_QUANTIFIED.match(question)) is not None and bool(m.group("shut")) != bool(m.group("state")):
+        return m
+    return _EFFECT_STATE.match(question)
+
+
+def effect_any(question: str) -> bool:
+    """Does an :func:`effect_state` question ask whether *any* peer or interface is in the state
+    ("is any interface shut on r2?", "are there any disabled interfaces?"), rather than one or all?"""
+    m = _effect_match(question)
+    return m is not None and "q" in m.re.groupindex and m.group("q").lower() in ("any", "some")
+
+
+def effect_asked(question: str) -> str | None:
+    """The state a yes/no question of :func:`effect_state` asks after, as netops reads it: ``"shut"``
+    (shut, shutdown, disabled, admin down: shut by configuration), ``"enabled"`` (enabled, no shut,
+    admin up), ``"down"`` (not up, for whatever reason) or ``"up"``; None when it is not one."""
+    m = _effect_match(question)
+    if m is None:
+        return None
+    said = re.sub(r"[\s-]+", " ", (m.group("state") or m.groupdict().get("shut") or "").lower()).strip()
+    if not said:
+        return None
+    admin = said.startswith("admin")
+    word = said.split()[-1]
+    if word in ("shut", "shutdown", "disabled") or (admin and word == "down") or said.startswith("shut"):
+        return "shut"
+    if word in ("enabled", "unshut") or said.endswith("no shut") or (admin and word == "up"):
+        return "enabled"
+    return word if word in ("down", "up") else None
+
+
 def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, list[str]],
                 hosts: list[str]) -> dict[str, Any]:
     """The read for :func:`effect_state`'s ``kind`` on ``targets``: the session list narrowed to
     the peer asked about (its address, or the session to the other router named), or the
     interfaces asked about (those named; else the link to the other router, by the inventory)."""
     named = list(targets)
+    asked = {"_effect": state, **({"_any": True} if effect_any(question) else {})} if (state := effect_asked(question)) else {}
     far = [h for h in named if re.search(rf"\b(?:to|towards?|with|facing|faces|peers?|neighbou?rs?)\s+(?:the\s+)?"
                                          rf"(?:router\s+)?{re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
     near = [h for h in named if h not in far] or named
     if kind == "interface":
-        return {"hosts": near, "getter": "interfaces", "_filter": None, "_names": list(ents["interfaces"])}
-    args: dict[str, Any] = {"hosts": near, "getter": "bgp_neighbors"}
+        return {"hosts": near, "getter": "interfaces", "_filter": None, "_names": list(ents["interfaces"]), **asked}
+    args: dict[str, Any] = {"hosts": near, "getter": "bgp_neighbors", **asked}
     if (peer := _peer_address(question) or (ents["addresses"][0] if len(ents["addresses"]) == 1 else None)):
         args.update(_peer_address=peer, _peer_name=peer)
     elif len(named) == 2:  # "is r3's session to r1 shut?": r3's side; "is the r1-r2 session down?": both

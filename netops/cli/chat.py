@@ -45,9 +45,28 @@ def chat(model: str | None, offline: bool, continue_last: bool, conversation_id:
     if cid:  # the terminal is back: say the conversation is kept and how to come back to it
         how = (f"netops chat --continue (or --conversation {cid})" if cid == app.written
                else f"netops chat --conversation {cid}")
-        click.echo(f"conversation {cid} kept: {how} resumes it", err=True)
+        _say(f"conversation {cid} kept: {how} resumes it")
     if app.exit_note:
-        click.echo(app.exit_note, err=True)
+        _say(app.exit_note)
+    from netops.cancel import received_signal
+
+    signum = received_signal()
+    if signum is not None:  # closed by SIGTERM or SIGHUP (as Ctrl+Q would): 128 + the signal
+        import signal
+
+        from netops.cli.main import EXIT_INTERRUPTED
+
+        _say(f"interrupted ({signal.Signals(signum).name})")
+        ctx.exit(EXIT_INTERRUPTED)
     if failed:
         ctx.exit(failed)
     return 0
+
+
+def _say(line: str) -> None:
+    """A line on the terminal after the chat closed; after SIGHUP the terminal may be gone (EIO):
+    what was to be said has nobody to read it, and the exit code still says how it ended."""
+    try:
+        click.echo(line, err=True)
+    except OSError:
+        pass

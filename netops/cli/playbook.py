@@ -78,6 +78,8 @@ def show(name: str, as_json: bool) -> None:
     who = f" by {status.entry.reviewer} at {status.entry.vetted_at}" if status.entry else ""
     click.echo(f"  vetting: {status.state}{who}")
     click.echo(f"  platforms: {', '.join(s.platforms)}")
+    for line in _reviewed(s):
+        click.echo(f"  {line}")
     if s.parameters:
         click.echo("  parameters:")
         for n, p in s.parameters.items():
@@ -90,10 +92,48 @@ def show(name: str, as_json: bool) -> None:
                 click.echo(f"    - {c.name}{wait}: {c.command}")
                 for a in c.expect:
                     click.echo(f"        assert {a}")
+                for fact, cap in c.capture.items():  # what the templates and the rollback use
+                    click.echo(f"        learns {fact} ({cap.type}) from {cap.query}")
+    for r in s.report:
+        click.echo(f"  reports {r.name}: {r.command} -> {r.query}" + (f" (each: {r.each})" if r.each else ""))
     for fname, text in files.items():
         click.echo(f"  --- {fname}")
         for line in text.rstrip().splitlines():
             click.echo(f"    {line}")
+
+
+def _reviewed(s) -> list[str]:
+    """What a reviewer vetting a playbook needs beyond its checks and templates (plugin36: ``show``
+    did not say how a change is undone): which targets it takes, how the change is sent, how it is
+    rolled back, and which words ask for it and which it refuses."""
+    from netops.agent.change_intent import PlaybookInfo
+
+    t = s.targets
+    hosts = (f"exactly {t.min_hosts}" if t.max_hosts == t.min_hosts else
+             f"{t.min_hosts} to {t.max_hosts}" if t.max_hosts else f"{t.min_hosts} or more")
+    out = [f"targets: {hosts} host{'' if hosts.endswith(' 1') else 's'} per run"
+           + (f", platform {t.platform}" if t.platform else "") + (f", group {t.group}" if t.group else "")]
+    if s.change is not None:
+        out.append("change: " + ("configuration lines (config mode)" if s.change.mode == "config"
+                                 else "allow-listed operational commands (exec)")
+                   + ": " + ", ".join(f"{p} {f}" for p, f in s.change.templates.items()))
+    if s.rollback is not None:
+        # the runner: the rollback template (if any), then a config diff back to the snapshot
+        out.append("rollback: " + ("snapshot (the pre-change configuration restored by a config diff)"
+                                   if s.rollback.snapshot_only else
+                                   ", ".join(f"{p} {f}" for p, f in s.rollback.templates.items())
+                                   + ", then the pre-change configuration restored by a config diff")
+                   + "; by itself when the apply or a postcheck fails or the run is cancelled")
+    elif s.read_only:
+        out.append("rollback: none (read-only: changes nothing)")
+    out.append("asked for in words by: " + (", ".join(f'"{p}"' for p in s.phrases) if s.phrases else
+                                            "its name's action word" if PlaybookInfo.from_spec(s).actions else
+                                            "nothing (no phrases; only by name)"))
+    if s.not_for:
+        out.append("refuses (not_for): " + ", ".join(f'"{p}"' for p in s.not_for))
+    if not s.read_only or s.phrases:
+        out.append("example request: " + PlaybookInfo.from_spec(s).phrasing({}))
+    return out
 
 
 @playbook.command()

@@ -150,7 +150,10 @@ class Catalogue:
         return load_playbook(self.path_of(name))
 
     def lock_for(self, playbook: Playbook) -> Lock:
-        return Lock.for_dir(playbook.path.parent)
+        lock = Lock.for_dir(playbook.path.parent)
+        source = self._dirs_by_name().get(playbook.name, (None, None))[1]
+        lock.plugin = source if source not in (None, "netops", "extra") else None
+        return lock
 
     def plugin_playbooks(self, plugin: str) -> list[str]:
         """Names of the playbooks a plugin contributes; :class:`NotFoundError` when it has none."""

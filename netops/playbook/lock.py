@@ -29,6 +29,16 @@ HEADER = ("# Vetted playbooks: the content hash a reviewer approved for each pla
           "# Written by `netops playbook vet NAME --reviewer WHO`; do not edit by hand.\n")
 
 
+def header(plugin: str | None = None) -> str:
+    """The lock file's comment: the command that writes it, in the form a reviewer of ``plugin``'s
+    playbooks types (plugin36: a plugin's lock said ``vet NAME`` after ``vet --plugin X``)."""
+    if plugin is None:
+        return HEADER
+    return ("# Vetted playbooks: the content hash a reviewer approved for each playbook.\n"
+            f"# Written by `netops playbook vet --plugin {plugin} --reviewer WHO` (every playbook of the plugin;\n"
+            f"# one: `netops playbook vet --plugin {plugin} NAME --reviewer WHO`); do not edit by hand.\n")
+
+
 def content_files(path: Path) -> list[Path]:
     path = Path(path)
     files = [path / "playbook.yaml"] + sorted(p for p in path.glob("*.j2") if p.is_file())
@@ -67,9 +77,12 @@ class VetStatus:
 class Lock:
     """One directory's ``playbooks.lock``."""
 
-    def __init__(self, path: Path, entries: dict[str, LockEntry] | None = None) -> None:
+    def __init__(self, path: Path, entries: dict[str, LockEntry] | None = None, *, plugin: str | None = None) -> None:
         self.path = Path(path)
         self.entries: dict[str, LockEntry] = dict(entries or {})
+        self.plugin = plugin
+        """The plugin whose playbooks this lock pins (its header names the ``--plugin`` form); None
+        for netops's own and a local directory's."""
 
     @classmethod
     def for_dir(cls, directory: Path) -> "Lock":
@@ -95,7 +108,7 @@ class Lock:
 
     def save(self) -> None:
         doc = {"version": 1, "playbooks": {n: asdict(self.entries[n]) for n in sorted(self.entries)}}
-        text = HEADER + yaml.safe_dump(doc, sort_keys=True, default_flow_style=False, allow_unicode=True)
+        text = header(self.plugin) + yaml.safe_dump(doc, sort_keys=True, default_flow_style=False, allow_unicode=True)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".playbooks.lock.", dir=self.path.parent)
         try:

@@ -262,6 +262,41 @@ class ChatApp(App[None]):
         self._fit_prompt(self.size.height)
         if self._settings_factory is None:
             self._settings_loaded([])
+        self._take_signals()
+
+    def _take_signals(self) -> None:
+        """SIGTERM (``kill``, ``timeout``, a shutdown) and SIGHUP (the terminal closed) close the
+        chat as Ctrl+Q does: during a change, the change is cancelled and rolled back first, then
+        the chat closes; otherwise at once. Without this the process died where it stood: the
+        terminal was left in the chat's screen with the mouse captured, and a change was left to the
+        next start's recovery. A SIGINT sent by another program (``kill -INT``, ``timeout -s INT``;
+        Ctrl+C in the chat is a key, not this signal) closed it with exit 0: now the same, exit 130.
+        (The main thread only: tests drive the app in other threads too.)"""
+        import signal
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, self._signalled, sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue
+
+    def _give_back_signals(self) -> None:
+        import signal
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+    def _signalled(self, signum: int) -> None:
+        from netops.cancel import signal_received
+
+        signal_received(signum)  # the exit code says which (143 SIGTERM, 129 SIGHUP, 130 SIGINT)
+        self.call_later(self.action_quit)
 
     async def _release_held_keys(self) -> None:
         held, self._held_keys = self._held_keys, None
@@ -450,6 +485,7 @@ class ChatApp(App[None]):
             await self._append(Static("\n".join(lines), markup=False, classes="startup-warning"))
 
     async def on_unmount(self) -> None:
+        self._give_back_signals()
         if self.cancel_token is not None:
             self.cancel_token.cancel("the chat was closed")
         for token in list(self._slash_tokens):

@@ -94,6 +94,20 @@ class TmuxChat:
     def started(self) -> None:
         self.wait(lambda p: "new conversation" in p or "conversation " in p, what="the chat to start")
 
+    def send_signal(self, signum: int) -> None:
+        """Send ``signum`` to the chat's process (the pane's shell runs it as its child)."""
+        shell = subprocess.run(["tmux", "display", "-p", "-t", self.name, "#{pane_pid}"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
+        assert len(children) == 1, f"expected the chat as the pane's one child, found {children}"
+        os.kill(int(children[0]), signum)
+
+    def screen_modes(self) -> tuple[bool, bool]:
+        """(alternate screen on, mouse reporting on): what a full-screen program must give back."""
+        out = subprocess.run(["tmux", "display", "-p", "-t", self.name, "#{alternate_on} #{mouse_any_flag}"],
+                             capture_output=True, text=True, check=True).stdout.split()
+        return out[0] == "1", out[1] == "1"
+
     def exit_code(self, timeout: float = 10.0) -> int | None:
         """The chat's exit code once it has ended (None if it is still running after ``timeout``)."""
         deadline = time.monotonic() + timeout

@@ -154,12 +154,18 @@ async def test_slash_commands_on_the_lab_are_policy_checked_and_audited(lab_clea
     assert any("configure terminal" in str(p.get("command")) and p.get("refused") for p in commands), commands
 
 
-async def test_quitting_during_a_change_rolls_back_in_sight_then_closes(lab_clean, lab_settings):
+@pytest.mark.parametrize("how", ["ctrl+q", "SIGTERM"])
+async def test_quitting_during_a_change_rolls_back_in_sight_then_closes(lab_clean, lab_settings, how):
     """Ctrl+Q while the change is applying: the chat says it is rolling back, stays until the
     host is rolled back, then closes by itself (before, it vanished at once and the terminal
-    sat blank while the rollback ran, or hung)."""
+    sat blank while the rollback ran, or hung). SIGTERM (a shutdown, ``kill``) does the same
+    (before, the process died where it stood: the change was left to the next start's recovery)."""
+    import os
+    import signal
     import threading
     import time
+
+    from netops.cancel import forget_signals, received_signal
 
     from netops.tui.app import ChatApp
     from netops.tui.screens.approval import ApprovalScreen
@@ -179,7 +185,14 @@ async def test_quitting_during_a_change_rolls_back_in_sight_then_closes(lab_clea
                 await pilot.press("a")
                 await wait_until(pilot, lambda: app.query("RunProgress") and "postcheck" in str(
                     app.query_one("RunProgress").rows.get("r1", {})), timeout=60, what="the change applied")
-                await pilot.press("ctrl+q")
+                if how == "SIGTERM":
+                    assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None), \
+                        "the chat took no SIGTERM handler: the signal would end the test run"
+                    forget_signals()
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    await wait_until(pilot, lambda: app._notifications, timeout=10, what="the signal handled")
+                else:
+                    await pilot.press("ctrl+q")
                 await pilot.pause()
                 assert app.is_running, "the chat closed in the middle of the change"
                 assert any("rolled back" in str(n.message) for n in app._notifications)
@@ -193,8 +206,12 @@ async def test_quitting_during_a_change_rolls_back_in_sight_then_closes(lab_clea
             while any(t.name in ("netops-answer", "netops-chat-turn") for t in threading.enumerate()):
                 assert time.monotonic() < deadline, "the change's threads never ended after quitting"
                 time.sleep(0.2)
+        if how == "SIGTERM":
+            assert received_signal() == signal.SIGTERM  # `netops chat` exits 143
+            assert signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None), "the chat kept its handler"
     finally:
         lab_clean.lab.set_latency(0)
+        forget_signals()
     assert _configs(lab_clean) == before
     kinds = _audit_kinds(lab_settings)
     assert "apply" in kinds and "rollback" in kinds, kinds

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import signal
 import time
+
+import pytest
 
 from tests.tui.terminal import TmuxChat, needs_tmux, small_kb
 
@@ -50,13 +53,14 @@ def test_a_conversation_deleted_in_the_chat_is_not_said_to_be_kept(tmp_path):
         chat.wait(lambda p: re.search(r"\b[0-9a-f]{12}\s+\d{4}-\d\d-\d\d ", p), timeout=10, what="the conversation listed")
         time.sleep(0.3)
         chat.keys("Down")
-        chat.keys("DC")
-        chat.wait(lambda p: "Delete again" in p, timeout=10, what="the first Delete's question")
-        chat.keys("DC")
-        chat.wait(lambda p: "deleted conversation" in p, timeout=10, what="the deletion")
+        # both Deletes in one burst: a second Delete counts only within 3 s of the first (the app's
+        # clock), and waiting for the first one's question on a loaded machine could pass them
+        # (papercuts36; the question itself is tests/tui/test_conversations.py's)
+        chat.keys("DC", "DC")
+        chat.wait(lambda p: "deleted conversation" in p, timeout=30, what="the deletion")
         chat.keys("Escape")
         chat.keys("C-q")
-        assert chat.exit_code() == 0
+        assert chat.exit_code(timeout=60) == 0  # the exit itself, however long a loaded machine takes
         time.sleep(0.5)
         assert " kept" not in chat.pane() and "--continue" not in chat.pane(), chat.pane()
 
@@ -79,3 +83,22 @@ def test_a_chat_that_crashed_exits_non_zero(tmp_path):
     with TmuxChat(tmp_path, keep_open=True, program=(str(script),)) as chat:
         code = chat.exit_code(timeout=30)
         assert code not in (None, 0), (code, chat.pane())
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
+def test_a_stop_signal_closes_the_chat_and_gives_the_terminal_back(tmp_path, sig, code):
+    """``kill`` (SIGTERM) or SIGHUP: the process died where it stood, and the terminal was left in
+    the chat's screen with the mouse captured (a shell prompt under a frozen chat). Now the chat
+    closes as Ctrl+Q does, says so, and exits 128 + the signal (``kill -INT`` closed it with exit 0)."""
+    small_kb(tmp_path)
+    with TmuxChat(tmp_path, args=("--offline",), keep_open=True) as chat:
+        chat.started()
+        chat.type("what is the BGP hold timer minimum")
+        chat.keys("Enter")
+        chat.wait(lambda p: "evidence (" in p, timeout=30, what="the answer")
+        assert chat.screen_modes() == (True, True)
+        chat.send_signal(sig)
+        assert chat.exit_code() == code
+        pane = chat.wait(lambda p: f"interrupted ({sig.name})" in p and p, timeout=10, what="the line after")
+        assert "netops chat --continue" in pane, pane  # the conversation is kept, and said to be
+        assert chat.screen_modes() == (False, False)

@@ -5,21 +5,16 @@ requests, a clarifying question standing alone, and a one-word description witho
 
 from __future__ import annotations
 
-import importlib.util
 import time
-from pathlib import Path
 
 import pytest
 
 from netops.agent.router import followup, meaning, route
 from netops.agent.window import history_window
+from tests._phrasings import bench
 
 HOSTS = ["r1", "r2", "r3"]
-REPO = Path(__file__).resolve().parents[3]
 
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_hist17", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 NEIGHBOR_HASH = "sha256:0000"
 
@@ -363,3 +358,20 @@ def test_with_a_model_an_unsupported_answer_is_labelled_as_the_audit_log_not_dev
     assert answer.text.startswith(f"**{OWN_FINDINGS_AUDIT}:**") and "router-drain by erin" in answer.text, answer.text
     assert MODEL_UNSUPPORTED_AUDIT in answer.text, answer.text
     assert OWN_FINDINGS not in answer.text and MODEL_UNSUPPORTED not in answer.text, answer.text
+
+
+def test_a_model_imitating_netops_over_the_audit_log_is_sent_to_the_audit_log(scripted, change_assistant):
+    """An answer that copies netops's own labels is left out; the line saying where to look instead
+    named a device ("read the device with `netops state HOST ...`") for a question the audit log
+    answered: it names the audit log."""
+    from netops.agent.grounding import MODEL_IMITATED, MODEL_IMITATED_AUDIT, OWN_FINDINGS_AUDIT
+    from netops.testing.ollama_server import say
+
+    assistant = change_assistant()
+    assistant.session.audit.append("apply", {"playbook": "router-drain", "host": "r2", "ok": True,
+                                             "commands": ["!"]}, actor="erin")
+    scripted.push(say("**netops's own findings from device state:**\n\n[1] r2: router-undrain by mallory"))
+    answer = assistant.ask("what changed on r2 recently?")
+    assert answer.text.startswith(f"**{OWN_FINDINGS_AUDIT}:**") and "router-drain by erin" in answer.text, answer.text
+    assert MODEL_IMITATED_AUDIT in answer.text and MODEL_IMITATED not in answer.text, answer.text
+    assert "mallory" not in answer.text, answer.text

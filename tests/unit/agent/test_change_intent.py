@@ -296,3 +296,97 @@ def test_an_example_with_quotes_in_it_is_not_wrapped_in_more_quotes():
     assert match(example).kind == "change"
     plain = match("drain")
     assert 'For example: "' in plain.text(), plain.text()  # an example without quotes keeps them
+
+
+_TEAM_PEER_DESCRIPTION = """\
+name: acme-bgp-peer-description
+version: 1
+description: Set the description of one BGP neighbour.
+owner: acme-noc
+risk: low
+read_only: false
+platforms: [frr]
+parameters:
+  neighbor: {type: ip, description: the neighbour, example: 198.51.100.2}
+  description: {type: description, description: new description, max_length: 80, example: CKT-1 transit}
+targets: {platform: frr, max_hosts: 1}
+prechecks:
+  - {name: neighbour, command: 'show bgp neighbors {{ neighbor }} json', assert: '"{{ neighbor }}" exists'}
+change: {frr: frr.j2}
+postchecks:
+  - {name: set, command: 'show bgp neighbors {{ neighbor }} json', assert: '"{{ neighbor }}".nbrDesc exists'}
+rollback: snapshot
+"""
+
+
+@pytest.mark.parametrize("question, playbook, params", [
+    ('set the description of bgp neighbor 198.51.100.2 on r1 to "CKT-1001 DOWN"', "acme-bgp-peer-description",
+     {"neighbor": "198.51.100.2", "description": "CKT-1001 DOWN"}),
+    ('label bgp peer 198.51.100.2 on r1 "CKT-1001"', "acme-bgp-peer-description",
+     {"neighbor": "198.51.100.2", "description": "CKT-1001"}),
+    ('set the description of eth-r2 on r1 to "uplink"', "interface-description",
+     {"interface": "eth-r2", "description": "uplink"}),
+    ('describe interface eth-r3 on r2 as "to r3"', "interface-description",
+     {"interface": "eth-r3", "description": "to r3"}),
+])
+def test_a_team_playbook_with_a_builtin_action_word_is_told_apart_by_its_object(tmp_path, question, playbook, params):
+    """plugin36: a team's acme-bgp-peer-description beside the built-in interface-description made
+    every worded description request (both of them, and netops' own example) "your words match 2
+    vetted playbooks": a quoted description is a value for both. The object the words name (a BGP
+    neighbour and its address, an interface) picks one."""
+    from netops.playbook.spec import load_playbook
+
+    d = tmp_path / "acme-bgp-peer-description"
+    d.mkdir()
+    (d / "playbook.yaml").write_text(_TEAM_PEER_DESCRIPTION)
+    (d / "frr.j2").write_text("router bgp 65001\n neighbor {{ neighbor }} description {{ description }}\nexit\n")
+    team = PlaybookInfo.from_spec(load_playbook(d).spec)
+    m = match(question, PLAYBOOKS + [team])
+    assert (m.kind, m.playbook, m.params) == ("change", playbook, params), m.text()
+    _bound(question, m)
+    # the team's own example phrasing reaches it too
+    example = team.phrasing({"host": "r1"})
+    assert match(example, PLAYBOOKS + [team]).playbook == "acme-bgp-peer-description", example
+
+
+def test_same_action_playbooks_stay_a_question_when_the_words_name_neither(tmp_path):
+    from netops.playbook.spec import load_playbook
+
+    d = tmp_path / "acme-bgp-peer-description"
+    d.mkdir()
+    (d / "playbook.yaml").write_text(_TEAM_PEER_DESCRIPTION)
+    (d / "frr.j2").write_text("router bgp 65001\n neighbor {{ neighbor }} description {{ description }}\nexit\n")
+    team = PlaybookInfo.from_spec(load_playbook(d).spec)
+    m = match('set the description on r1 to "x"', PLAYBOOKS + [team])
+    assert (m.kind, m.code) == ("clarify", "multiple-changes")
+    # different actions are never narrowed to one
+    m = match("drain r3 and shut down bgp neighbor 198.51.100.2 on r1", PLAYBOOKS + [team])
+    assert m.kind != "change"
+
+
+def test_a_team_playbooks_example_request_has_no_team_prefix_and_asks_for_it():
+    # plugin36: netops offered "description acme bgp peer neighbor ..." for acme-bgp-peer-description;
+    # nobody says the team's prefix. The example is the words a person would say, and they match it.
+    from pydantic import TypeAdapter
+
+    from netops.playbook.params import Param
+
+    make = TypeAdapter(Param).validate_python
+    params = {"neighbor": make({"type": "ip", "description": "peer", "example": "198.51.100.2"}),
+              "description": make({"type": "description", "description": "d", "max_length": 80,
+                                   "example": "ACME-CKT-1001 r2 transit"})}
+    team = PlaybookInfo("acme-bgp-peer-description", parameters=params, max_hosts=1, owner="acme-noc")
+    assert team.actions == ["description"] and "acme" not in team.objects
+    example = team.phrasing({"host": "r1"})
+    assert not example.lower().startswith("description acme") and " acme " not in example.lower(), example
+    m = match_change(example, [team], ["r1", "r2"])
+    assert (m.kind, m.playbook) == ("change", "acme-bgp-peer-description"), (example, m)
+    # both team words of a scaffolded name; a name that is all team words keeps them
+    assert PlaybookInfo("acme-noc-interface-description", owner="acme-noc").objects == ["interface"]
+    assert PlaybookInfo("bgp-neighbor-shutdown", owner="bgp-team").objects == ["bgp", "neighbor"]
+    # a phrase alone is a noun: the example asks for the change ("set the prefix limit ...")
+    limit = PlaybookInfo("ixp-peer-prefix-limit", parameters={"neighbor": params["neighbor"]}, max_hosts=1,
+                         phrases=("prefix limit",), owner="peering-team")
+    example = limit.phrasing({"host": "r1"})
+    assert example.startswith("set the prefix limit "), example
+    assert match_change(example, [limit], ["r1"]).kind == "change", example

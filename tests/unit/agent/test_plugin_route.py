@@ -78,7 +78,12 @@ def test_a_model_that_calls_no_tool_is_given_the_plugin_result_and_checked_again
     prompt = json.dumps(first.messages)
     assert "Sample Content Networks" in prompt and "peeringdb_lookup: asn=64499" in prompt
     answer = events[-1].answer
-    assert answer.text.startswith("AS64499 is Sample Content Networks"), answer.text
+    # what the tool returned leads, cited as [1]; the model's checked answer follows it
+    assert answer.text.startswith("**What the plugin tool peeringdb_lookup returned (no model involved):**\n\n"
+                                  "[1] peeringdb_lookup: asn=64499:"), answer.text
+    assert answer.text.endswith("**The model's answer (checked against what the tool returned):**\n\n"
+                                "AS64499 is Sample Content Networks; its suggested maximum-prefix is 50 [1]."), answer.text
+    assert [s.status for s in answer.check.sentences] == ["supported"]  # says the asked limit, 50
     assert ("tool", "peeringdb_lookup: asn=64499") in [(e.kind, e.label) for e in answer.evidence]
 
 
@@ -141,6 +146,10 @@ def test_a_partial_answer_that_reprints_the_sources_is_left_out(peering, make_as
     assert "198.51.100.203" not in answer.text and "198.51.100.207" not in answer.text, answer.text
     assert "What the plugin tool peeringdb_lookup returned" in answer.text
     assert "imitated netops's own output" in (answer.notice or "")
+    # where to look instead is the tool's result, not a device (it said "read the device with
+    # `netops state HOST ...`" of a question no device answers)
+    assert "what the plugin tool peeringdb_lookup returned (above)" in answer.text, answer.text
+    assert "netops state HOST" not in answer.text, answer.text
     assert grounding.imitates_netops(copied) and not grounding.imitates_netops(
         "AS64499 (Sample Content Networks) peers at 198.51.100.202 on Example-IX Frankfurt [1].")
 
@@ -187,3 +196,90 @@ def test_ask_json_gives_what_the_tool_returned_as_data(peering, make_assistant):
     (ev,) = [e for e in doc["evidence"] if e["kind"] == "tool"]
     assert ev["label"] == "peeringdb_lookup: asn=64499"
     assert ev["data"][0]["name"] == "Sample Content Networks" and ev["data"][0]["suggested_max_prefixes4"] == 50
+
+
+CIRCUITS = '''
+import json
+from pydantic import BaseModel
+from netops.agent.tools import Tool, ToolResult, data_block
+from netops.hookspecs import hookimpl
+
+ROWS = [{"device": "r1", "interface": "eth-r2", "circuit_id": "ACME-CKT-1001", "carrier": "Zayo",
+         "a_end": "r1 DC1", "z_end": "r2 DC2", "ticket": "NOC-4411"}]
+
+
+class Args(BaseModel):
+    interface: str
+    device: str | None = None
+
+
+def run(ctx, args):
+    found = [r for r in ROWS if r["interface"] == args.interface]
+    return ToolResult("circuit_lookup", True, content=data_block("circuit inventory", json.dumps(found)), data=found)
+
+
+def answers(question):
+    return {"interface": "eth-r2", "device": "r1"} if "circuit" in question and "eth-r2" in question else None
+
+
+@hookimpl
+def register_tools(register):
+    register(Tool("circuit_lookup", "Which carrier circuit is on an interface. Read-only.", Args, run,
+                  answers=answers))
+'''
+
+
+@pytest.fixture
+def circuits(tmp_path, monkeypatch):
+    """A team's circuit inventory lookup (plugin36's acme-noc circuit_lookup, cut down)."""
+    from netops import plugins
+    from netops.testing.plugins import forget, write_dist_info
+
+    site = tmp_path / "site-circuits"
+    (site / "pf36_circuits").mkdir(parents=True)
+    (site / "pf36_circuits" / "__init__.py").write_text(CIRCUITS)
+    write_dist_info(site, "pf36-circuits", "circuits", "pf36_circuits")
+    monkeypatch.syspath_prepend(str(site))
+    forget("pf36_circuits")
+    plugins.reset()
+    yield
+    plugins.reset()
+    forget("pf36_circuits")
+
+
+def test_an_answer_that_shares_a_word_but_not_what_was_asked_is_not_supported(circuits, scripted, make_assistant):
+    # SmolLM2, live (plugin36): the check passed it, 1 of 1 supported ("Zayo" is in the result), and
+    # the circuit ID never reached the person
+    scripted.push(say("The circuit on r1 eth-r2 is a device that uses the Zayo network protocol [1]."))
+    answer = list(make_assistant().events("which circuit is on r1 eth-r2?"))[-1].answer
+    assert answer.text.startswith("**What the plugin tool circuit_lookup returned (no model involved):**\n\n"
+                                  "[1] circuit_lookup: interface=eth-r2, device=r1:"), answer.text
+    assert '"circuit_id": "ACME-CKT-1001"' in answer.text
+    assert "not supported by what the tool returned" in answer.text
+    (s,) = answer.check.sentences
+    assert s.status == "unsupported" and "circuit_id ACME-CKT-1001" in s.reasons[0], s
+
+
+def test_the_tool_result_leads_even_when_the_model_answer_is_supported(circuits, scripted, make_assistant):
+    # the person sees what the tool returned, cited as [1], whatever the model wrote; the model's
+    # checked answer follows it
+    scripted.push(say("The circuit on r1 eth-r2 is ACME-CKT-1001, a Zayo circuit [1]."))
+    answer = list(make_assistant().events("which circuit is on r1 eth-r2?"))[-1].answer
+    assert answer.text.startswith("**What the plugin tool circuit_lookup returned (no model involved):**"), answer.text
+    assert "**The model's answer (checked against what the tool returned):**\n\nThe circuit on r1 eth-r2 is " \
+           "ACME-CKT-1001" in answer.text, answer.text
+    assert [s.status for s in answer.check.sentences] == ["supported"]
+    assert [(e.kind, e.label) for e in answer.evidence] == [("tool", "circuit_lookup: interface=eth-r2, device=r1")]
+
+
+def test_asked_reads_the_fields_the_question_names():
+    rows = [{"device": "r1", "interface": "eth-r2", "circuit_id": "ACME-CKT-1001", "carrier": "Zayo", "up": True}]
+    result = ToolResult("c", True, content=json.dumps(rows))
+    assert plugin_route.asked("which circuit is on r1 eth-r2?", result) == {"circuit_id": ["ACME-CKT-1001"]}
+    assert plugin_route.asked("which carrier is on r1 eth-r2?", result) == {"carrier": ["Zayo"]}
+    # a value the question gives is not asked for; no field named, nothing known to be asked
+    assert plugin_route.asked("which interface is ACME-CKT-1001 on?", result) == {"interface": ["eth-r2"]}
+    assert plugin_route.asked("who is it?", result) == {}
+    assert plugin_route.asked("which circuit?", ToolResult("c", True, content="No circuit matches.")) == {}
+    assert plugin_route.carries("it is acme-ckt-1001 [1]", ["ACME-CKT-1001"])
+    assert not plugin_route.carries("a limit of 1500", ["50"]) and plugin_route.carries("limit is 50.", ["50"])

@@ -22,4 +22,8 @@ def test_model_calls_the_plugin_tool_and_sees_plugin_playbooks(peering, scripted
     results = "\n".join(r for req in scripted.requests for r in req.tool_results())
     assert '<data source="peeringdb export' in results and '"suggested_max_prefixes4": 50' in results
     assert "ixp-peer-turn-up" in results
-    assert events[-1].answer.text.startswith("AS64499 is Sample Content Networks")
+    # netops ran the lookup for the question first (plugin_route): what it returned leads, the
+    # model's checked answer follows
+    text = events[-1].answer.text
+    assert text.startswith("**What the plugin tool peeringdb_lookup returned (no model involved):**"), text
+    assert "(checked against what the tool returned):**\n\nAS64499 is Sample Content Networks" in text, text

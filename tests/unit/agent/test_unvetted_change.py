@@ -74,13 +74,8 @@ def test_a_question_that_mentions_a_change_word_is_not_refused(scripted, make_as
                                                     ("what is the bgp hold time set to on r2?", "r2", "config")])
 def test_offline_a_value_asked_with_set_to_is_read_not_refused(question, host, getter, tmp_path):
     """Offline it was the refusal ("no vetted playbook does this"): "set" there is the value's, not a request."""
-    import importlib.util
-    from pathlib import Path
+    from tests._phrasings import bench
 
-    spec = importlib.util.spec_from_file_location("bench_sp_uc", Path(__file__).resolve().parents[3] / "bench" /
-                                                  "state_phrasings.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     h = bench.Harness(tmp_path)
     try:
         got = h.ask(question)
@@ -94,3 +89,63 @@ def test_an_offline_dry_run_of_a_vetted_change_is_not_a_refusal(make_assistant, 
     """Offline, "drain r1 for maintenance" shows the dry run and how to run it: exit 0 as before."""
     answer = make_assistant(change_settings, approver=None).ask("drain r1 for maintenance", offline=True)
     assert REFUSAL not in answer.text and not answer.refused and answer.exit_code == 0, answer.text
+
+
+@pytest.mark.parametrize("edit", ["edited", "never_reviewed"])
+def test_words_that_ask_for_a_refused_playbook_are_told_which_and_why(make_assistant, agent_settings, vetted_playbooks,
+                                                                       fake_transport, edit):
+    """plugin36: a team edited its bgp-peer-description playbook after review (or never had it
+    reviewed) and asked for it in words. The refused playbook was left out of the matching, so the
+    words went to another playbook ("interface-description needs interface ...; takes no address")
+    or to "no vetted playbook does this". Now the answer names the playbook, why it is refused and
+    the command that re-vets it; nothing is proposed or changed (exit 5)."""
+    from netops.playbook.lock import Lock
+    from netops.playbook.spec import load_playbook
+
+    d = vetted_playbooks / "acme-bgp-peer-description"
+    d.mkdir()
+    (d / "playbook.yaml").write_text(_PEER_DESCRIPTION)
+    (d / "frr.j2").write_text("router bgp 65001\n neighbor {{ neighbor }} description {{ description }}\nexit\n")
+    if edit == "edited":
+        lock = Lock.for_dir(vetted_playbooks)
+        lock.vet(load_playbook(d), "alice")
+        lock.save()
+        (d / "playbook.yaml").write_text(_PEER_DESCRIPTION.replace("within: 5s", "within: 6s"))
+    settings = agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks})
+    for offline in (True, False):
+        answer = make_assistant(settings, approver=None).ask(
+            'set the description of bgp neighbor 198.51.100.2 on r1 to "CKT-1001 DOWN"', offline=offline)
+        why = "it was edited after its review" if edit == "edited" else "it was never reviewed"
+        assert "acme-bgp-peer-description, which netops refuses to run: " + why in answer.text, answer.text
+        assert "netops playbook vet acme-bgp-peer-description --reviewer WHO" in answer.text
+        assert "interface-description" not in answer.text
+        assert answer.change.kind == "unmatched" and answer.change.code == "refused"
+        assert answer.refused and answer.exit_code == 5 and not answer.approvals and not fake_transport.configs
+    # a vetted playbook's words still reach it
+    answer = make_assistant(settings, approver=None).ask('set the description of eth-r2 on r1 to "uplink"', offline=True)
+    assert answer.change.kind == "change" and answer.change.playbook == "interface-description", answer.text
+
+
+_PEER_DESCRIPTION = """\
+name: acme-bgp-peer-description
+version: 1
+description: Set the description of one BGP neighbour.
+owner: acme-noc
+risk: low
+read_only: false
+platforms: [frr]
+parameters:
+  neighbor: {type: ip, description: the neighbour, example: 198.51.100.2}
+  description: {type: description, description: new description, max_length: 80, example: CKT-1 transit}
+targets: {platform: frr, max_hosts: 1}
+prechecks:
+  - {name: neighbour, command: 'show bgp neighbors {{ neighbor }} json', assert: '"{{ neighbor }}" exists'}
+change: {frr: frr.j2}
+postchecks:
+  - name: set
+    command: 'show bgp neighbors {{ neighbor }} json'
+    assert: '"{{ neighbor }}".nbrDesc exists'
+    within: 5s
+    interval: 1s
+rollback: snapshot
+"""

@@ -83,6 +83,16 @@ def test_edited_plugin_playbook_is_refused_until_revetted(peering, capsys, setti
     assert code == 0 and doc["plugin"] == "peering"
     assert {v["name"] for v in doc["vetted"]} == {"ixp-peer-turn-up", "ixp-peer-maintenance", "ixp-peer-prefix-limit"}
     assert all(v["lock"] == str(copy / "playbooks" / "playbooks.lock") for v in doc["vetted"])
+    # the lock's header names the form a reviewer of this plugin types (it said `vet NAME`), also
+    # when one of its playbooks is vetted by name
+    head = (copy / "playbooks" / "playbooks.lock").read_text().split("\nplaybooks:")[0]
+    assert "`netops playbook vet --plugin peering --reviewer WHO`" in head and "vet NAME" not in head, head
+    assert main(["playbook", "vet", "ixp-peer-turn-up", "--reviewer", "alice"]) == 0
+    assert "--plugin peering" in (copy / "playbooks" / "playbooks.lock").read_text().split("\nplaybooks:")[0]
+    capsys.readouterr()
+    from netops.playbook.catalogue import Catalogue
+
+    assert Catalogue(settings).lock_for(Catalogue(settings).get("bgp-health")).plugin is None  # netops's own
     _, listed = _json(capsys, "playbook", "list")
     assert {e["name"]: e for e in listed["playbooks"]}["ixp-peer-turn-up"]["reviewer"] == "alice"
     _, audit = _json(capsys, "audit", "list")
@@ -228,3 +238,21 @@ def test_a_scaffolded_plugin_says_when_a_tool_it_adds_has_no_contract(tmp_path, 
     second = contract()
     assert second.returncode == 1
     assert "tools ['circuit_lookup'] have no contract: subclass contracts.ToolContract" in second.stdout
+
+
+def test_playbook_show_gives_a_plugin_playbooks_words_refusals_and_what_it_learns(peering, capsys):
+    assert main(["playbook", "show", "ixp-peer-prefix-limit"]) == 0
+    out = capsys.readouterr().out
+    assert '  asked for in words by: "prefix limit", "max-prefix", "maximum-prefix"' in out, out
+    assert '  refuses (not_for): "lower prefix limit", ' in out
+    assert "        learns old_limit (int) from " in out  # what its rollback template restores
+    assert "  rollback: frr rollback-frr.j2, then " in out
+
+
+def test_the_scaffolded_playbook_says_how_words_reach_it(tmp_path, capsys):
+    # plugin36: `phrases` (how people ask for it in words) was documented only in playbooks/README.md
+    assert main(["plugin", "new", "acme-noc", "--dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    (yaml_path,) = tmp_path.glob("**/playbooks/*/playbook.yaml")
+    text = yaml_path.read_text()
+    assert "# phrases: [" in text and "# not_for: [" in text and "interface-description" in text, text

@@ -82,3 +82,19 @@ def test_audit_cli_list_show_verify_and_tamper(env, capsys):
     assert code == 6 and "seq 2" in err
     code, _, _ = run(capsys, "audit", "show", "99")
     assert code == 4
+
+
+def test_show_says_what_a_reviewer_needs(env, capsys):
+    # plugin36: `show` did not say how a change is undone, which targets it takes, nor how it is asked for
+    code, out, _ = run(capsys, "playbook", "show", "interface-description")
+    assert code == 0
+    assert "  rollback: snapshot (the pre-change configuration restored by a config diff); by itself when " \
+           "the apply or a postcheck fails or the run is cancelled" in out, out
+    assert "  targets: exactly 1 host per run, platform frr" in out
+    assert "  change: configuration lines (config mode): frr frr.j2" in out
+    assert "  example request: set the description of eth-r2 on HOST to " in out
+    code, out, _ = run(capsys, "playbook", "show", "ospf-cost")
+    assert "  rollback: frr rollback-frr.j2, then the pre-change configuration restored by a config diff;" in out, out
+    code, out, _ = run(capsys, "playbook", "show", "bgp-health")
+    assert '  rollback: none (read-only: changes nothing)' in out and '  asked for in words by: "bgp health"' in out
+    assert "  reports sessions: show bgp summary json -> ipv4Unicast.peers" in out, out
