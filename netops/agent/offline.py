@@ -79,7 +79,7 @@ def duration(seconds: float) -> str:
     return f"{m}m{s:02d}s" if m else f"{s}s"
 
 
-def _bgp_row(n: Any) -> str:
+def _bgp_row(n: Any, flaps: Any = False) -> str:
     up = (f", up {duration(n.uptime_seconds)}" if n.established and n.uptime_seconds is not None
           # trial36: "since when?" of r2's Idle session had no answer on screen; FRR says how long
           else f", down {duration(n.down_seconds)}" if not n.established and getattr(n, "down_seconds", None)
@@ -88,6 +88,8 @@ def _bgp_row(n: Any) -> str:
             + (" (admin down: shut by configuration)" if n.admin_down else "")
             + up
             + (f", last error: {n.last_error}" if getattr(n, "last_error", None) else "")
+            + ((f", dropped {_times(n.connections_dropped)} since the counters started"
+                if n.connections_dropped is not None else ", drops not counted by this device") if flaps else "")
             + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
             + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
             + (f" (BGP instance {n.instance})" if n.instance else ""))
@@ -566,6 +568,77 @@ def reset_summary(rows: list[tuple[str, Any]], on: str, tail: str = "", between:
     return "**Found:** " + "; ".join(parts) + f"{tail}."
 
 
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def _link_downs(i: Any) -> str:
+    """", went down 2 times (last 2026/12/04 23:27:46)" from the device's own counters."""
+    if i.link_downs is None:
+        return f", link downs not counted by this device (last flapped {i.last_flap})" if i.last_flap else \
+            ", link downs not counted by this device"
+    return f", went down {_times(i.link_downs)}" + (f" (last {i.last_flap})" if i.last_flap else "") if i.link_downs \
+        else ", never went down since the counters started"
+
+
+def flap_line(reads: dict[str, Any], peers: dict[str, Any] | None = None) -> str | None:
+    """The verdict a flap question leads with ("is anything flapping?", "is eth-r3 on r1 flapping?",
+    "has the r1-r3 session been flapping?"): netops keeps no history, so a flap between two reads is
+    seen only in the devices' own counters, how many times each link went down (:attr:`Interface.link_downs`)
+    and each BGP session dropped (:attr:`BgpNeighbor.connections_dropped`), and when last. ``reads``:
+    getter -> its per-host results; ``peers``: host -> the one peer kept (the session between two
+    routers). A device whose output has no counter is said, not counted as stable. None when neither
+    interfaces nor BGP sessions were read."""
+    peers = peers or {}
+    downs: list[tuple[int, str]] = []
+    counted = uncounted = 0
+    silent: list[str] = []
+    for getter in ("interfaces", "bgp_neighbors"):
+        for host, hr in (reads.get(getter) or {}).items():
+            if not hr.ok or hr.data is None:
+                continue
+            if getter == "interfaces":
+                for i in hr.data.interfaces:
+                    if i.link_downs is None:
+                        uncounted += 1
+                        if i.last_flap:
+                            silent.append(f"{host} {i.name} last flapped {i.last_flap}")
+                        continue
+                    counted += 1
+                    if i.link_downs:
+                        downs.append((i.link_downs, f"{host} {i.name} went down {_times(i.link_downs)}"
+                                      + (f", last {i.last_flap}" if i.last_flap else "")
+                                      + ("" if i.oper_up else ", and is down now")))
+            else:
+                for n in hr.data.neighbors:
+                    if host in peers and n.peer != peers[host]:
+                        continue
+                    if n.connections_dropped is None:
+                        uncounted += 1
+                        continue
+                    counted += 1
+                    if n.connections_dropped:
+                        now = (f", up again {duration(n.uptime_seconds)}" if n.established and n.uptime_seconds is not None
+                               else f", {n.state} now" + (f" (down {duration(n.down_seconds)})" if n.down_seconds else "")
+                               if not n.established else "")
+                        downs.append((n.connections_dropped, f"{_session(host, n)} dropped {_times(n.connections_dropped)}{now}"))
+    if not counted and not uncounted:
+        return None
+    downs.sort(key=lambda d: -d[0])
+    said = [d for _, d in downs[:5]] + ([f"{len(downs) - 5} more"] if len(downs) > 5 else [])
+    tail = (f"; {uncounted} of {counted + uncounted} read have no such counter on their platform"
+            + (f" ({'; '.join(silent[:3])})" if silent else "") if uncounted else "")
+    if downs:
+        return ("**Went down since the counters started:** " + "; ".join(said) + tail
+                + ". netops keeps no history: these are the devices' own counts since boot or the last clear, "
+                  "so compare the last time with now.")
+    if not counted:
+        return (f"**Flaps unknown:** none of the {uncounted} interfaces and sessions read has a down counter on "
+                f"its platform" + (f" ({'; '.join(silent[:3])})" if silent else "") + ", and netops keeps no history.")
+    return (f"**No flaps counted:** none of the {counted} interfaces and sessions counted went down since the "
+            f"counters started{tail}.")
+
+
 def _errors(i: Any) -> str:
     c = i.counters
     if c is None or (c.rx_errors is None and c.tx_errors is None):
@@ -746,8 +819,8 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             if not neighbors:
                 return (f"- no BGP session down: all {up} Established" if wanted == "down"
                         else f"- no BGP session Established ({len(data.neighbors)} configured)")
-            return "\n".join(_bgp_row(n) for n in neighbors)
-        rows = [_bgp_row(n) for n in neighbors]
+            return "\n".join(_bgp_row(n, extra.get("_flaps")) for n in neighbors)
+        rows = [_bgp_row(n, extra.get("_flaps")) for n in neighbors]
         head = [] if "_peer_address" in extra or not (data.router_id or data.local_as) else [ident]
         return "\n".join([*head, *rows]) if rows else "\n".join([*head, f"- {data.note or 'no BGP neighbours configured'}"])
     if getter == "ospf_neighbors":
@@ -783,6 +856,7 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
         lines = [f"- {i.name}: admin {'up' if i.admin_up else 'down'}, oper {'up' if i.oper_up else 'down'}"
                  + ((f", MTU {i.mtu}" if i.mtu is not None else ", MTU not reported") if extra.get("_mtu") else "")
                  + (_errors(i) if extra.get("_errors") else "")
+                 + (_link_downs(i) if extra.get("_flaps") else "")
                  + (f" ({', '.join(i.addresses)})" if i.addresses else "") for i in ifs] or ["- no interfaces"]
         return "\n".join([*lines, *([f"- note: {data.note}"] if data.note else [])])
     if getter == "route":
@@ -1082,6 +1156,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         parts[0] += " " + "; ".join(read_as) + "."
         answer.notice = "; ".join(x for x in (answer.notice or "").split("; ") if x and x not in read_as) or None
     agg = result.data
+    peers: dict[str, Any] = {}
     if agg is None:
         parts.append(f"Failed: {result.error}")
     elif extra.get("_also"):  # an open question about a device's health: its basic state, getter by getter
@@ -1114,7 +1189,6 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             left = [h for h in hosts if h not in args["hosts"]]
             parts[0] = (f"{LABEL}, intent: {r.intent} on every inventory device ({', '.join(args['hosts'])})"
                         + (f" but {', '.join(left)}" if left else "") + ": the question names none.")
-        peers: dict[str, Any] = {}
         hints: dict[str, dict[str, Any]] = {}
         for host, hr in agg.items():
             per_host = hints[host] = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
@@ -1130,6 +1204,9 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
                 (found := fleet_summary(args["getter"], agg, {**extra, "_peers": peers})):
             parts.append(found)
         answer.evidence = list(ctx.evidence)
+    if extra.get("_flaps") and (flapped := flap_line(reads if extra.get("_also") else {args["getter"]: agg or {}},
+                                                      peers)):
+        parts.insert(1, flapped)  # "is anything flapping?": the devices' own down counts first
     if extra.get("_converged") and (settled := convergence_line(reads, extra, [args["getter"], *extra.get("_also", ())])):
         parts.insert(1, settled[1])  # "is r2 converged?": yes or no first, from every neighbour read
     if extra.get("_route_history"):  # "which routes changed on r2 today?": no history of device state

@@ -816,6 +816,20 @@ def _past_session_event(question: str, words: list[str], said: set[str]) -> bool
     return not _asked_after(question)  # "did r2's session reset? clear it on r2": a request after it is one
 
 
+_FLAP = re.compile(r"\b(?:flap\w*|bounc(?:e|ed|es|ing|y)|go(?:es|ing)?\s+up\s+and\s+down|went\s+up\s+and\s+down|"
+                   r"up\s+and\s+down|unstable)\b", re.IGNORECASE)
+
+
+def _mark_flaps(r: Route, question: str) -> Route:
+    """A read for a flap question ("is anything flapping?", "is eth-r3 on r1 flapping?", "has the r1-r3
+    session been flapping?") says the devices' own down counters (``_flaps``): netops keeps no history,
+    so a link or session that went down and came back between two reads shows only there."""
+    getters = [r.args.get("getter"), *r.args.get("_also", ())] if r.kind == "tool" and r.tool == "get_state" else []
+    if {"interfaces", "bgp_neighbors"} & set(getters) and _FLAP.search(question):
+        r.args["_flaps"] = True
+    return r
+
+
 def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS,
           matcher: "Callable[[], SemanticMatcher | None] | None" = None) -> Route:
     """Map ``question`` to a read-only tool call, a spec lookup, or nothing.
@@ -829,7 +843,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     """
     question = without_pasted_config(question)
     if hosts and (missing := listed_unknown(question, hosts)):
-        r = _route(drop_listed(question, missing), hosts, domain, matcher)
+        r = _mark_flaps(_route(drop_listed(question, missing), hosts, domain, matcher), question)
         line = _unknown_reason(missing, hosts)
         if r.kind == "tool":
             r.unread = line
@@ -840,7 +854,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
                 return r
             return Route("unknown", reason=line)  # never a change with a named device dropped
         return Route("unknown", reason=line) if r.kind == "unknown" else r
-    r = _route(question, hosts, domain, matcher)
+    r = _mark_flaps(_route(question, hosts, domain, matcher), question)
     left_out = excepted(question, hosts) if hosts else []
     if left_out and ((r.kind == "tool" and r.tool == "get_state" and not r.args.get("hosts"))
                      or (r.kind == "spec" and {h.lower() for h in left_out} >= {h.lower() for h in hosts})):

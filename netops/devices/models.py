@@ -50,6 +50,15 @@ class Interface(BaseModel):
     """The VRF (routing instance) the interface is in, as the device's address listings name it
     (IOS ``VPN Routing/Forwarding "X"``, NX-OS ``... Status for VRF "X"``, IOS-XR ``Vrf is X``,
     FRR ``vrfName``); ``None`` for the default table, or where the outputs read do not say."""
+    link_downs: int | None = None
+    """How many times the link has gone down (since boot or the counters were last cleared), as the
+    device counts it: FRR ``Link downs``, IOS/IOS-XR ``carrier transitions`` (two a flap: halved,
+    rounded up); ``None`` where the platform's output read has no such counter. netops keeps no
+    history, so this is what tells a link that flapped between two reads."""
+    last_flap: str | None = None
+    """When the link last changed state, in the device's words (FRR ``last`` of ``Link downs``, a
+    date; NX-OS/IOS-XR ``Last link flapped 1d00h``, an age; Junos ``Last flapped``); ``None`` where
+    the device does not say or says it never did."""
 
 
 class Interfaces(BaseModel):
@@ -92,6 +101,10 @@ class BgpNeighbor(BaseModel):
     NOTIFICATION and who sent it, "OPEN Message Error/Bad Peer AS (sent by this router)", else its
     reset reason, "Interface down"); None while Established and where it is not read."""
     prefixes_received: int | None = None
+    connections_dropped: int | None = None
+    """How many times the session has gone down from Established (FRR ``connectionsDropped``, EOS
+    ``Dropped``); ``None`` where the output read does not count it. With :attr:`uptime` (when it
+    last came up) this tells a session that flapped between two reads."""
     description: str | None = None
     vrf: str = "default"
     """VRF / routing instance of the session (``default`` for the global table)."""

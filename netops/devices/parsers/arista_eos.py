@@ -25,6 +25,7 @@ from netops.devices.models import (
 )
 from netops.devices.parsers import ParseError, load_json, most_specific, not_running_note, require, to_asn, to_int
 from netops.devices.parsers import _addresses, _bgp_table, _json_first
+from netops.devices.parsers._flaps import carrier_downs
 from netops.devices.parsers._json_first import json_or_text
 from netops.devices.parsers._shape import shaped
 from netops.devices.parsers._textfsm import ntc
@@ -123,6 +124,11 @@ def parse_interfaces(text: str) -> Interfaces:
             mtu=to_int(i.get("mtu")),
             mac=i.get("physicalAddress") or None,
             counters=counters,
+            # "N link status changes since last clear" (downs and ups: halved, rounded up) and when the
+            # last one was
+            link_downs=carrier_downs(n) if (n := to_int((c or {}).get("linkStatusChanges"))) is not None else None,
+            last_flap=time.strftime("%Y/%m/%d %H:%M:%S UTC", time.gmtime(float(i["lastStatusChangeTimestamp"])))
+            if n and isinstance(i.get("lastStatusChangeTimestamp"), (int, float)) else None,
         ))
     return out
 

@@ -26,6 +26,7 @@ from netops.devices.models import (
     BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbor,
     OspfNeighbors, RouteLookup, RunningConfig,
 )
+from netops.devices.parsers._flaps import with_text_flaps
 from netops.devices.parsers import ParseError, not_running_note, require, to_int, worded_seconds
 from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
@@ -81,6 +82,7 @@ def parse_interfaces(text: str) -> Interfaces:
                                        rx_errors=to_int(r["input_errors"]), tx_errors=to_int(r["output_errors"])),
         ))
     _add_skipped(out, text)
+    with_text_flaps(out, text)
     if not out.interfaces:  # every IOS device has interfaces: none read is output we do not know
         require(text, r"^\S.* is .*(?:line protocol|up|down)", "show interfaces", "IOS")
     return out

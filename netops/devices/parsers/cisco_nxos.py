@@ -24,6 +24,7 @@ from netops.devices.models import (
     BgpNeighbor, BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop,
     OspfNeighbor, OspfNeighbors, RouteLookup, RunningConfig,
 )
+from netops.devices.parsers._flaps import with_text_flaps
 from netops.devices.parsers import ParseError, af_name, load_json, most_specific, not_running_note, require, to_asn, to_int, worded_seconds
 from netops.devices.parsers import _addresses, _bgp_table, _json_first
 from netops.devices.parsers._json_first import json_or_text
@@ -171,7 +172,10 @@ def parse_interfaces(text: str) -> Interfaces:
         out.interfaces.append(Interface(
             name=str(name), admin_up=admin, oper_up=oper, description=str(desc) if desc else None,
             addresses=[f"{ip}/{mask}"] if ip and mask not in (None, "") else [], mtu=to_int(mtu),
-            mac=_mac(mac), counters=counters))
+            mac=_mac(mac), counters=counters,
+            # "eth_link_flapped": "1d00h" ("Last link flapped"); NX-OS counts no downs in this output
+            last_flap=f"{r['eth_link_flapped']} ago" if str(r.get("eth_link_flapped") or "never").lower() != "never"
+            else None))
     return out
 
 
@@ -224,7 +228,7 @@ def _interfaces_by_lines(text: str) -> Interfaces:
 @shaped("show interface")
 def parse_interfaces_text(text: str) -> Interfaces:
     """Fallback: ``show interface`` text through ntc-templates (line by line if the template fails)."""
-    out = _interfaces_text(text)
+    out = with_text_flaps(_interfaces_text(text), text)
     if not out.interfaces:  # every NX-OS switch has interfaces: none read is output we do not know
         require(text, r"^\S+ is (?:up|down)", "show interface", "NX-OS")
     return out

@@ -36,6 +36,7 @@ from netops.devices.models import (
     BgpNeighbors, Facts, Interface, InterfaceCounters, Interfaces, NextHop, OspfNeighbor,
     OspfNeighbors, RouteLookup, RunningConfig,
 )
+from netops.devices.parsers._flaps import with_text_flaps
 from netops.devices.parsers import ParseError, af_name, not_running_note, to_int, worded_seconds
 from netops.devices.parsers import _addresses, _bgp_table
 from netops.devices.parsers._shape import shaped
@@ -204,7 +205,7 @@ def parse_interfaces(text: str) -> Interfaces:
                 counters.tx_errors = _count(m)
     if text.strip() and not out.interfaces:
         raise ParseError("'show interfaces' output not recognised as IOS-XR (no 'X is up, line protocol is up')")
-    return out
+    return with_text_flaps(out, text)
 
 
 _L3_HEAD = re.compile(r"^\s*(?P<name>[A-Za-z][\w./:-]*) is (?P<state>[\w -]+?), ipv[46] protocol is (?P<proto>[\w -]+?)"

@@ -124,6 +124,7 @@ def parse_bgp_summary(text: str, *, afi: str = "ipv4-unicast") -> BgpNeighbors:
                     # older FRR releases print only prefixReceivedCount
                     prefixes_received=to_int(p.get("pfxRcd", p.get("prefixReceivedCount"))) if up else None,
                     description=p.get("desc") or None,
+                    connections_dropped=to_int(p.get("connectionsDropped")),
                     hostname=p.get("hostname") or None,
                     vrf=afi.get("vrfName") or vrf_name,
                     afi_safi=_AFI.get(afi_key, afi_key),
@@ -180,6 +181,19 @@ def parse_ospf_neighbors(text: str) -> OspfNeighbors:
     return out
 
 
+def _link_downs(i: dict) -> int | None:
+    """How many times the link went down, from zebra's counters: the times it went down and came
+    back (the fewer of ``linkUps`` and ``linkDowns``), one more while it is down now. Not ``linkDowns``
+    alone: zebra counts a link set down by hand twice (lab 82: three ``ip link set eth-r3 down``/``up``
+    on r1 gave linkUps 3, linkDowns 6; the far end, whose carrier went, 3 and 3); nor ``linkUps``
+    alone: a link that came up once after zebra started has linkUps 1, linkDowns 0 (lab 82 r2 eth-r1).
+    None for releases without the counters."""
+    ups, downs = to_int(i.get("linkUps")), to_int(i.get("linkDowns"))
+    if ups is None or downs is None:
+        return None
+    return min(ups, downs) + (1 if downs and str(i.get("operationalStatus", "")).lower() != "up" else 0)
+
+
 @shaped("show interface json")
 def parse_interfaces(text: str) -> Interfaces:
     doc = load_json(text, "show interface json")
@@ -204,6 +218,8 @@ def parse_interfaces(text: str) -> Interfaces:
             mac=i.get("hardwareAddress") or None,
             counters=counters,
             vrf=i["vrfName"] if i.get("vrfName") and str(i["vrfName"]).lower() != "default" else None,
+            link_downs=_link_downs(i),
+            last_flap=str(i["lastLinkDown"]).split(".")[0] if _link_downs(i) and i.get("lastLinkDown") else None,
         ))
     return out
 

@@ -220,6 +220,11 @@ def parse_version(version: str, hardware: str | None = None, uptime: str | None 
 
 
 @shaped("show interfaces | display json")
+def _flapped(said: Any) -> str | None:
+    said = str(said or "").strip()
+    return said if said and not said.lower().startswith("never") else None
+
+
 def parse_interfaces(text: str) -> Interfaces:
     """Physical interfaces (``ge-0/0/0``) and their logical units (``ge-0/0/0.0``, with addresses)."""
     info = _doc(text, "show interfaces | display json", "interface-information")
@@ -230,7 +235,9 @@ def parse_interfaces(text: str) -> Interfaces:
         out.interfaces.append(Interface(
             name=_leaf(phy, "name"), admin_up=admin, oper_up=oper,
             description=_leaf(phy, "description") or None, mtu=to_int(_leaf(phy, "mtu")),
-            mac=_leaf(phy, "current-physical-address") or None))
+            mac=_leaf(phy, "current-physical-address") or None,
+            # "Last flapped: 2024-05-13 09:04:12 UTC (3w6d 05:16 ago)" ("Never"); Junos counts no downs here
+            last_flap=_flapped(_leaf(phy, "interface-flapped"))))
         for unit in _items(phy, "logical-interface"):
             flags = (_items(unit, "if-config-flags") or [{}])[0]
             addresses, mtu = [], None

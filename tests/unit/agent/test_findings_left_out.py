@@ -29,7 +29,9 @@ def test_a_health_verdict_against_the_findings_is_left_out_and_said(scripted, ma
     said = "R1 is not healthy due to faulty router firmware."
     scripted.push(say(said))
     answer = make_assistant().ask("is r1 healthy?")
-    assert answer.text.startswith(f"**{OWN_FINDINGS}:**"), answer.text
+    # netops's own verdict first (trialfix36), then its findings in place of the model's words
+    assert answer.text.startswith(f"**Nothing read is down** on r1: every interface up, every BGP session Established, "
+                                  f"every OSPF adjacency Full.\n\n**{OWN_FINDINGS}:**"), answer.text
     assert "faulty router firmware" not in answer.text and MODEL_UNSUPPORTED not in answer.text, answer.text
     line = _left_out_line(answer.text)
     assert "1 sentence" in line and "contradicted" in line and "findings above are what netops read" in line

@@ -100,8 +100,10 @@ def test_a_devices_health_with_a_model_leads_with_the_verdict(scripted, make_ass
     _r1_r2_down(fake_transport)
     scripted.push(say("The source is a bug in the bgp neighbour service [1]."))
     answer = make_assistant().ask("whats wrong w/ r1")
-    assert answer.text.startswith(f"**{OWN_FINDINGS}:**\n\n**Not healthy:** r1: "), answer.text
-    assert "a BGP session is not Established" in answer.text.split("\n\n")[1]
+    # the verdict leads the answer, as every verdict of netops's own (trialfix36: it led only the findings)
+    assert answer.text.startswith("**Not healthy:** r1: a BGP session is not Established.\n\n"), answer.text
+    assert answer.text.split("\n\n")[1] == f"**{OWN_FINDINGS}:**", answer.text
+    assert answer.text.count("Not healthy") == 1, answer.text
 
 
 def test_a_healthy_device_with_a_model_says_nothing_read_is_down(scripted, make_assistant):
@@ -109,14 +111,17 @@ def test_a_healthy_device_with_a_model_says_nothing_read_is_down(scripted, make_
 
     scripted.push(say("The source is a bug in the bgp neighbour service [1]."))
     answer = make_assistant().ask("is r2 ok?")
-    assert answer.text.startswith(f"**{OWN_FINDINGS}:**\n\n**Nothing read is down** on r2"), answer.text
+    assert answer.text.startswith("**Nothing read is down** on r2"), answer.text
+    assert answer.text.split("\n\n")[1] == f"**{OWN_FINDINGS}:**", answer.text
 
 
-def test_a_supported_answer_is_followed_by_the_verdict(scripted, make_assistant, fake_transport):
+def test_a_supported_answer_follows_the_verdict(scripted, make_assistant, fake_transport):
     _r1_r2_down(fake_transport)
     scripted.push(say("r1 runs FRRouting [1]."))
     answer = make_assistant().ask("is r1 ok?")
-    assert answer.text.rstrip().endswith("a BGP session is not Established."), answer.text
+    head, _, rest = answer.text.partition("\n\n")
+    assert head == "**Not healthy:** r1: a BGP session is not Established.", answer.text
+    assert rest.startswith("r1 runs FRRouting [1]") and "Not healthy" not in rest, answer.text
 
 
 @pytest.mark.parametrize("previous, question", [("whats wrong w/ r3", "since when?"), ("bgp neighbours on r2", "how long?"),
