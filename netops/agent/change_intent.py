@@ -137,10 +137,11 @@ class PlaybookInfo:
                    tuple(getattr(spec, "phrases", None) or ()), tuple(getattr(spec, "not_for", None) or ()),
                    bool(getattr(spec, "read_only", False)), owner=str(getattr(spec, "owner", "") or ""))
 
-    def phrasing(self, values: dict[str, Any]) -> str:
+    def phrasing(self, values: dict[str, Any], *, placeholders: bool = False) -> str:
         """An example request for this playbook, with ``values`` (``host`` and parameters) filled in
-        and the playbook's own examples for the rest."""
-        fill = {n: (values[n] if n in values else getattr(p, "example", None) or n.upper())
+        and the playbook's own examples for the rest (``placeholders``: ``<neighbor>`` instead, where
+        an example value would read as advice for the device named)."""
+        fill = {n: (values[n] if n in values else f"<{n}>" if placeholders else getattr(p, "example", None) or n.upper())
                 for n, p in self.parameters.items()}
         fill["host"] = values.get("host", "HOST")
         template = PHRASINGS.get(self.name)
@@ -528,6 +529,26 @@ NAMED_SETTING = re.compile(
     r"(?:ip\s+)?mtu|hostname|ntp(?:\s+server)?)\b", re.IGNORECASE)
 
 
+# What a setting no playbook changes belongs to, for the playbooks worth showing instead
+_SETTING_OBJECT = (
+    (re.compile(r"\b(?:remote|local|peer)[\s-]?as\b|\bas[\s-]?number|update[\s-]?source|ebgp|password|md5|"
+                r"next[\s-]?hop[\s-]?self|local[\s-]?pref|as[\s-]?path|hold|keep-?alive|timers", re.IGNORECASE), "bgp"),
+    (re.compile(r"\bmtu\b|\baddress(?:es)?\s+of\b|\bvlans?\b|\bspeed\b|\bduplex\b", re.IGNORECASE), "interface"),
+)
+
+
+def nearest_changes(text: str, playbooks: list[PlaybookInfo], most: int = 3) -> list[PlaybookInfo]:
+    """The vetted changes acting on what ``text`` names (a BGP neighbour, an interface, a route; a
+    setting's own object: the remote AS is BGP's), most objects said first, at most ``most``; when the
+    words name nothing a playbook acts on ("reload r1", "enable bfd everywhere"), the changes of the
+    device itself (drain, undrain), whose example needs no value but the device's name."""
+    words = said_words(text) | {obj for rx, obj in _SETTING_OBJECT if rx.search(text)}
+    changes = [pb for pb in playbooks if not pb.refused and not pb.read_only]
+    scored = [(_object_said(pb, words), n, pb) for n, pb in enumerate(changes)]
+    near = [pb for score, _, pb in sorted(scored, key=lambda x: (-x[0], x[1])) if score]
+    return (near or [pb for pb in changes if not set(pb.objects) - _IMPLIED and not pb.parameters])[:most]
+
+
 def named_setting(text: str) -> str | None:
     """The configuration setting ``text`` names (:data:`NAMED_SETTING`), as written, or None."""
     m = NAMED_SETTING.search(text)
@@ -635,7 +656,11 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
         fleet = not named and not targets.excluded and bool(_FLEET_TARGET.search(ex.text)) and not hypothetical(q)
         if asked_for and (named or fleet):
             example_host = named[0] if named else next(iter(hosts), "HOST")
-            known = [pb.phrasing({"host": example_host}) for pb in playbooks if not pb.refused]
+            # the changes nearest the words (trialfix36: "fix the remote as on r2 to 65003" listed all ten
+            # playbooks, "shut down BGP neighbor 198.51.100.2 on r2" among them, r2's own address): only
+            # those acting on what the words name, the device named filled in, every other value a
+            # placeholder (an example's value is no advice for this device)
+            known = [pb.phrasing({"host": example_host}, placeholders=True) for pb in nearest_changes(ex.text, playbooks)]
             reason = "no vetted playbook does this; netops changes devices only through vetted playbooks"
             if (setting := named_setting(ex.text)) is not None:
                 reason = (f"no vetted playbook does this (none changes the {setting}); netops changes devices only "

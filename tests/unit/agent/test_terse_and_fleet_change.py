@@ -55,7 +55,8 @@ PLAYBOOKS = _playbooks()
 def test_a_terse_setting_or_a_fleet_wide_change_no_playbook_does_is_unmatched(question):
     m = match_change(question, PLAYBOOKS, HOSTS, {"lab": HOSTS})
     assert m.kind == "unmatched" and REFUSAL in m.text(), (m.kind, m.text())
-    assert "drain r" in m.text() and "for maintenance" in m.text()    # the vetted changes, as examples
+    # the vetted changes nearest the words, as examples: a few, no example value offered as advice (trialfix36)
+    assert "For example:" in m.text() and 1 <= len(m.examples) <= 3 and "198.51.100" not in m.text(), m.text()
 
 
 @pytest.mark.parametrize("question", TERSE)

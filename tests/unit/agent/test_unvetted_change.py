@@ -35,8 +35,9 @@ def test_with_a_model_an_unvetted_change_gets_the_offline_refusal_and_no_model_c
     answer = assistant.ask(question)
     offline = assistant.ask(question, offline=True)
     assert REFUSAL in answer.text and "For example:" in answer.text, answer.text
-    assert "drain r1 for maintenance" in answer.text or "drain r3 for maintenance" in answer.text or \
-        "drain r2 for maintenance" in answer.text                # the vetted changes it can make, as examples
+    # the vetted changes nearest the words, a few, as examples whose values are placeholders (trialfix36)
+    assert answer.change.examples and len(answer.change.examples) <= 3, answer.text
+    assert all("<" in e or e.startswith(("drain r", "undrain r")) for e in answer.change.examples), answer.text
     # the same words and examples as offline, without the offline label
     assert offline.text.split("\n\n", 1)[1] == answer.text
     assert "MTU set" not in answer.text and "No evidence" not in answer.text
