@@ -257,6 +257,11 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
                 said = 0.0
             if said >= MIN_SENTENCE_SIMILARITY:
                 similarity = bar = said
+        if similarity < bar and counts is not None and not unknown and (phrase := named_verbatim(question, focus[:3])):
+            # the question's whole subject, two words or more, word for word in a passage ("what does
+            # bad peer as mean?": RFC 4271 names the Bad Peer AS subcode and when it is sent; a short
+            # term embeds far from the passage, 0.33, trial36)
+            return Coverage(True, best, similarity, unknown, best_missing, f"a passage names '{phrase}' word for word")
         if similarity < bar:
             return Coverage(False, best, similarity, unknown, best_missing,
                             f"the closest passage is about something else (similarity {similarity:.2f})")
@@ -271,6 +276,23 @@ def _assess(question: str, passages: Sequence[str], counts: Any, embed: Any, sha
         return Coverage(False, best, similarity, unknown, best_missing,
                         f"{', '.join(unknown)} occur{'s' if len(unknown) == 1 else ''} nowhere in the documents")
     return Coverage(True, best, similarity, unknown, best_missing, "")
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
+
+
+def named_verbatim(question: str, passages: Sequence[str]) -> str | None:
+    """The question's subject as it wrote it (from its first to its last word that says what it is
+    about: not a frame, source kind or generic word), when that is two to four words holding every
+    such word and one of ``passages`` has them in the same order with nothing between; else None.
+    "what does bad peer as mean?" -> "bad peer" (RFC 4271's "Bad Peer AS")."""
+    tokens = _WORD.findall(subject(question).lower())
+    about = [i for i, t in enumerate(tokens) if (w := words(t)) and not w <= GENERIC | FRAME | SOURCE_KINDS]
+    if len(about) < 2 or about[-1] - about[0] > 3:
+        return None
+    span = tokens[about[0]:about[-1] + 1]
+    pattern = re.compile(r"(?<![\w-])" + r"[\s\-]+".join(map(re.escape, span)) + r"(?![\w-])", re.IGNORECASE)
+    return " ".join(span) if any(pattern.search(p) for p in passages) else None
 
 
 def _sentence_similarity(vectors: list, passages: Sequence[str], embed: Callable) -> float:
