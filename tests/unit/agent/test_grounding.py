@@ -120,7 +120,11 @@ def test_a_short_question_all_of_whose_words_one_passage_holds_is_covered_nearer
     q2 = "what is the hold timer jitter?"   # 'jitter' is in no passage
     partial = assess(q2, passages, counts=counts, embed=lambda s: [1.0, 0.0] if s == q2 else _at(0.52))
     assert not partial.covered and "something else" in partial.reason
-    far = assess(q, passages, counts=counts, embed=lambda s: [1.0, 0.0] if s == q else _at(0.40))
+    # far below the lower bar, the words held apart: not covered ("hold timer" word for word in the
+    # passage is coverage whatever the cosine since trialfix36, abstain.named_verbatim)
+    apart = ["RFC 4271 §4.2 (OPEN Message Format)\nHold Time: the number of seconds the sender proposes "
+             "for the value of the timer."]
+    far = assess(q, apart, counts=counts, embed=lambda s: [1.0, 0.0] if s == q else _at(0.40))
     assert not far.covered
 
 
