@@ -621,7 +621,8 @@ def flap_line(reads: dict[str, Any], peers: dict[str, Any] | None = None) -> str
                         now = (f", up again {duration(n.uptime_seconds)}" if n.established and n.uptime_seconds is not None
                                else f", {n.state} now" + (f" (down {duration(n.down_seconds)})" if n.down_seconds else "")
                                if not n.established else "")
-                        downs.append((n.connections_dropped, f"{_session(host, n)} dropped {_times(n.connections_dropped)}{now}"))
+                        downs.append((n.connections_dropped,
+                                      f"{_session(host, n)} dropped {_times(n.connections_dropped)}{now}"))
     if not counted and not uncounted:
         return None
     downs.sort(key=lambda d: -d[0])

@@ -54,7 +54,8 @@ def test_frr_bgp_counts_the_drops_of_each_session():
     (cisco_ios.parse_interfaces, "cisco_ios/r3/show_interfaces.txt", "Serial0/1/0", (1, None)),  # 1 carrier transition
     (cisco_xr.parse_interfaces, "cisco_xr/pe1/show_interfaces.txt", "Bundle-Ether10", (0, "12w3d ago")),
     (cisco_nxos.parse_interfaces_text, "cisco_nxos/text/show_interface.txt", "Ethernet2/1", (None, "3week(s) 5day(s) ago")),
-    (arista_eos.parse_interfaces, "arista_eos/leaf1/show_interfaces_json.txt", "Ethernet1", (2, "2024/05/20 10:15:12 UTC")),  # 3 changes
+    # 3 link status changes: 2 downs
+    (arista_eos.parse_interfaces, "arista_eos/leaf1/show_interfaces_json.txt", "Ethernet1", (2, "2024/05/20 10:15:12 UTC")),
     (juniper_junos.parse_interfaces, "juniper_junos/pe1/show_interfaces_display_json.txt", "ge-0/0/0",
      (None, "2024-05-13 09:04:12 UTC (3w6d 05:16 ago)")),
 ])
