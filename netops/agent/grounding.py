@@ -678,7 +678,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         g.findings = {"changes": records}  # each with the record's ISO-8601 UTC time (--json)
         return g
     if kind == DEVICE:
-        from netops.agent.offline import _peer_of, inventory_links, recorded_changes
+        from netops.agent.offline import _peer_of, address_owners, inventory_links, recorded_changes
 
         if args.get("_changes"):  # "did r2 reboot after the change?": when netops last changed it
             args["_changes"] = recorded_changes(ctx, args.get("hosts") or [])
@@ -686,6 +686,8 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         if "ospf_neighbors" in (args.get("getter"), *args.get("_also", ())) and \
                 (args.get("_fleet") or args.get("_filter") == "down" or args.get("_converged")):
             args["_links"] = inventory_links(device_index(ctx.get_devices()))  # where a neighbour went missing
+        if args.get("_converged"):  # a session down here because the far end shut it
+            args["_owners"] = address_owners(device_index(ctx.get_devices()))
         also = args.pop("_also", None) or []
         said = None
         if args.get("_route_history"):  # "which routes changed on r2 today?": no history; said first

@@ -1,6 +1,7 @@
 """Answers without a model: the intent router picks one read-only tool or a retrieval answer."""
 
 from __future__ import annotations
+import ipaddress
 
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
@@ -104,6 +105,12 @@ def inventory_links(index: Any) -> dict[str, list[tuple[str, str]]]:
                 if far != host and other.network == iface.network:
                     out.setdefault(host, []).append((name, far))
     return out
+
+
+def address_owners(index: Any) -> dict[str, str]:
+    """Each inventory address (interfaces, loopbacks, router ids) -> the host it is on: whose side
+    a BGP session's peer address is, for whether the far end shut it (:func:`convergence`)."""
+    return {addr: host for addr, (host, _) in (getattr(index, "addresses", None) or {}).items()}
 
 
 def _silent_links(data: Any, extra: dict[str, Any]) -> list[tuple[str, str]]:
@@ -639,8 +646,29 @@ def convergence(getter: str, agg: Any, extra: dict[str, Any]) -> tuple[int | Non
 
     if getter == "bgp_neighbors":
         rows = [(h, n) for h, hr in agg.items() for n in hr.data.neighbors]
+        owners = extra.get("_owners") or {}  # address -> the inventory host it is on
+
+        def owner(n: Any) -> str | None:
+            try:
+                return owners.get(str(ipaddress.ip_address(str(n.peer).split("%")[0])))
+            except ValueError:  # a peer named by interface (unnumbered) or by a peer-group
+                return None
+
+        def far_shut(h: str, n: Any) -> bool:
+            # the far end read, and it shut its side of this session (bgp-neighbor-shutdown on r1
+            # leaves r2's side Active): settled as the change left it, not still converging
+            far = owner(n)
+            return far in agg and any(m.admin_down and owner(m) == h for m in agg[far].data.neighbors)
+
+        def unread(n: Any) -> str:
+            far = owner(n)
+            return f" (the far end, {far}, was not read: a session shut there shows as {n.state} here)" \
+                if far and far not in agg else ""
         shut = [f"{h}'s session to {n.peer}" for h, n in rows if n.admin_down]
-        bad = [f"{h}'s BGP session to {n.peer} is {n.state}" for h, n in rows if not n.established and not n.admin_down]
+        shut += [f"{h}'s session to {n.peer} ({owner(n)} shut its side)" for h, n in rows
+                 if not n.established and not n.admin_down and far_shut(h, n)]
+        bad = [f"{h}'s BGP session to {n.peer} is {n.state}{unread(n)}" for h, n in rows
+               if not n.established and not n.admin_down and not far_shut(h, n)]
         bad += [f"{h}: {BGP_SHOULD_RUN}" for h, hr in agg.items() if getattr(hr.data, "expected", None)]
         up = [n.uptime_seconds for _, n in rows if n.established and n.uptime_seconds is not None]
         ok = (f"every BGP session Established ({len(rows) - len(shut)}" + (f", the newest up {duration(min(up))}" if up else "")
@@ -1039,6 +1067,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if "ospf_neighbors" in (args.get("getter"), *extra.get("_also", ())) and \
             (extra.get("_fleet") or extra.get("_filter") == "down" or extra.get("_converged")):
         extra["_links"] = inventory_links(index)  # where a neighbour that went down is missing
+    if extra.get("_converged"):
+        extra["_owners"] = address_owners(index)  # a session down here because the far end shut it
     result = toolbox.call(r.tool or "", args)
     reads = {args.get("getter"): result.data} if result.data is not None else {}
     answer.tool_calls = list(toolbox.calls)
