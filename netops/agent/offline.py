@@ -582,6 +582,12 @@ def drain_state(text: str) -> str:
 # The state a yes/no question asks after (router.effect_asked, "drained" for the drain read), as said
 # in the verdict line
 _ASKED_WORD = {"shut": "shut down", "enabled": "enabled (not shut)", "down": "down", "up": "up", "drained": "drained"}
+# ... and not in that state ("not enabled (not shut)" read as if it were not shut)
+_NOT_WORD = {"shut": "not shut down", "enabled": "not enabled (shut down)", "down": "not down", "up": "not up",
+             "drained": "not drained"}
+# What a row of each read is, counted when there are more than a few of them in one clause
+_ROW_KIND = {"bgp_neighbors": "BGP sessions", "interfaces": "interfaces", "config": "routers"}
+_NAMED_AT_MOST = 4
 
 
 def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -> tuple[int, str] | None:
@@ -592,10 +598,15 @@ def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -
     and some not. None when a read failed, nothing matched or the device does not tell (a Junos
     summary says no admin state): the rows below are then the answer."""
     asked = next((x.get("_effect") for x in per_host.values() if x.get("_effect")), None)
-    if asked not in _ASKED_WORD or not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
+    anyof = any(x.get("_any") for x in per_host.values())
+    unread = [h for h, hr in (agg or {}).items() if not hr.ok or hr.data is None]
+    # a read that failed leaves the answer unknown, but for "is any ... shut?": one found is a yes
+    if asked not in _ASKED_WORD or not agg or (unread and not anyof) or len(unread) == len(agg):
         return None
     rows: list[tuple[int, str, str]] = []  # (1 in the state, -1 not, 0 half: a partly drained router), what, detail
     for host, hr in agg.items():
+        if host in unread:
+            continue
         extra = per_host.get(host) or {}
         if getter == "config" and asked == "drained":
             on = drained_by(hr.data.text)
@@ -622,16 +633,26 @@ def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -
             return None
     if not rows:
         return None
-    word = _ASKED_WORD[asked]
     said: dict[int, list[str]] = {1: [], 0: [], -1: []}
     for (v, detail), whats in _grouped(rows).items():  # "r1, r2 and r3 are not drained (...)": one clause
-        who = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
-        said[v].append(f"{who} {'is' if len(whats) == 1 else 'are'} {'' if v == 1 else 'partly ' if v == 0 else 'not '}"
-                       f"{word} ({detail})")
+        if len(whats) > _NAMED_AT_MOST:  # a fleet's sessions: counted, the devices named
+            on = list(dict.fromkeys(w.split("'s ")[0].split(" ")[0] for w in whats))
+            who = f"{len(whats)} {_ROW_KIND.get(getter, 'of them')}" + (
+                "" if getter == "config" else " on " + (", ".join(on[:-1]) + " and " + on[-1] if len(on) > 1 else on[0]))
+        else:
+            who = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
+        said[v].append(f"{who} {'is' if len(whats) == 1 else 'are'} "
+                       f"{_ASKED_WORD[asked] if v == 1 else 'partly ' + _ASKED_WORD[asked] if v == 0 else _NOT_WORD[asked]}"
+                       f" ({detail})")
     verdict = 1 if not said[0] and not said[-1] else -1 if not said[0] and not said[1] else 0
-    if any(x.get("_any") for x in per_host.values()):  # "is any interface shut on r2?": yes, those that are
-        verdict = 1 if said[1] or said[0] else -1
-        said[-1] = said[-1] if verdict == -1 else []
+    tail = f"; {', '.join(unread)} could not be read" if unread else ""
+    if anyof:  # "is any interface shut on r2?": yes, those that are
+        if not said[1] and not said[0]:
+            return None if unread else (-1, "**No:** " + "; ".join(said[-1]) + ".")
+        return 1, "**Yes:** " + "; ".join(said[1] + said[0]) + tail + "."
+    if any(x.get("_all") for x in per_host.values()) and verdict == 0:
+        # "are all peers enabled?": one that is not makes it a no (a model's bare "yes" is contradicted)
+        return -1, "**No:** " + "; ".join(said[-1] + said[0] + said[1]) + "."
     return verdict, f"**{ {1: 'Yes', -1: 'No', 0: 'Partly'}[verdict] }:** " + "; ".join(said[1] + said[0] + said[-1]) + "."
 
 

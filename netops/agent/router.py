@@ -2034,6 +2034,13 @@ def effect_any(question: str) -> bool:
     return m is not None and "q" in m.re.groupindex and m.group("q").lower() in ("any", "some")
 
 
+def effect_all(question: str) -> bool:
+    """Does an :func:`effect_state` question ask whether *all* of them are in the state ("are all
+    peers enabled on r1?"): one that is not makes the answer no, not "partly"."""
+    m = _effect_match(question)
+    return m is not None and "q" in m.re.groupindex and m.group("q").lower() in ("all", "every")
+
+
 def effect_asked(question: str) -> str | None:
     """The state a yes/no question of :func:`effect_state` asks after, as netops reads it: ``"shut"``
     (shut, shutdown, disabled, admin down: shut by configuration), ``"enabled"`` (enabled, no shut,
@@ -2059,7 +2066,8 @@ def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, li
     the peer asked about (its address, or the session to the other router named), or the
     interfaces asked about (those named; else the link to the other router, by the inventory)."""
     named = list(targets)
-    asked = {"_effect": state, **({"_any": True} if effect_any(question) else {})} if (state := effect_asked(question)) else {}
+    asked = {"_effect": state, **({"_any": True} if effect_any(question) else {"_all": True} if effect_all(question) else {})} \
+        if (state := effect_asked(question)) else {}
     far = [h for h in named if re.search(rf"\b(?:to|towards?|with|facing|faces|peers?|neighbou?rs?)\s+(?:the\s+)?"
                                          rf"(?:router\s+)?{re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
     near = [h for h in named if h not in far] or named
