@@ -1172,7 +1172,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # sets is in the running configuration (BGP graceful-shutdown, OSPF max-metric), not in the
         # BGP summary this read before (its sessions stay Established on a drained router)
         # a yes/no question ("is r3 drained?", "are r1 and r3 in maintenance?") is answered yes, no or partly first
-        yes_no = {"_effect": "drained"} if re.match(r"^\W*(?:is|are|has|have)\b", question, re.IGNORECASE) else {}
+        yes_no = {"_effect": "drained"} if re.match(r"^\W*(?:is|are|has|have)\b", question, re.IGNORECASE) \
+            and not _NOT_NOW.search(question) else {}
         return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True, **yes_no,
                                                           # none named: every router, said so; several named: counted
                                                           **({"_fleet" if not named_some else "_found": True}
@@ -1961,6 +1962,13 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
 
 
 
+# Words that ask what should be, not what is ("is r1 supposed to be drained?", "is neighbor X meant to be
+# shut?"): the state is read and shown, and no yes or no is given for it (a "No: r1 is not drained" read
+# as "it is not meant to be")
+_NOT_NOW = re.compile(r"\b(?:supposed|meant|expected|planned|scheduled|due|going|intended|allowed|required)\s+to\b|"
+                      r"\bshould(?:n't|\s+not)?\b|\bought\s+to\b", re.IGNORECASE)
+
+
 # A yes/no question about the state a change leaves on a BGP peer or an interface: "is neighbor
 # 198.51.100.2 shut down on r1?", "is eth-r2 disabled on r1?", "is r3's BGP session to r1 shut?", "is the
 # peer X admin down on r2?", "is r1's interface to r2 up?". The state word ends the question (with
@@ -2067,7 +2075,7 @@ def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, li
     interfaces asked about (those named; else the link to the other router, by the inventory)."""
     named = list(targets)
     asked = {"_effect": state, **({"_any": True} if effect_any(question) else {"_all": True} if effect_all(question) else {})} \
-        if (state := effect_asked(question)) else {}
+        if (state := effect_asked(question)) and not _NOT_NOW.search(question) else {}
     far = [h for h in named if re.search(rf"\b(?:to|towards?|with|facing|faces|peers?|neighbou?rs?)\s+(?:the\s+)?"
                                          rf"(?:router\s+)?{re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
     near = [h for h in named if h not in far] or named

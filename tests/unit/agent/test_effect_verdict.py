@@ -97,7 +97,11 @@ def test_several_routers_are_counted_and_named_and_not_said_to_be_every_device(a
 
 
 @pytest.mark.parametrize("question", ["which routers are drained?", "show me the drain state of r3",
-                                      "bgp neighbours on r1", "show interfaces on r1"])
+                                      "bgp neighbours on r1", "show interfaces on r1",
+                                      # review36: what should be, not what is ("No: r1 is not drained" read as
+                                      # "it is not meant to be"); the state is still read and shown
+                                      "is r1 supposed to be drained?", "is neighbor 198.51.100.2 meant to be shut on r1?",
+                                      "should eth-r2 be disabled on r1?", "is eth-r2 expected to be up on r1?"])
 def test_a_question_that_is_not_yes_or_no_gets_no_verdict(ask, question):
     text = ask(question).text
     assert "**Yes:**" not in text and "**No:**" not in text and "**Partly:**" not in text, text
