@@ -798,6 +798,10 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
         ifs = data.interfaces
         if extra.get("_names"):
             ifs = [i for i in ifs if i.name in extra["_names"]]
+            if not ifs and data.interfaces:  # "is eth-r9 disabled on r1?": not "no interfaces"
+                names = ", ".join(i.name for i in data.interfaces[:12]) + (", ..." if len(data.interfaces) > 12 else "")
+                return f"- no interface {' or '.join(extra['_names'])} on {extra.get('_host') or 'this device'} " \
+                       f"(it has: {names})"
         if extra.get("_filter") == "down":
             ifs = [i for i in ifs if not i.oper_up]
             if not ifs:

@@ -219,3 +219,10 @@ def test_with_a_model_a_bare_yes_to_all_when_one_is_shut_is_contradicted(scripte
     assert answer.text.startswith("**No:** r1's BGP session to 198.51.100.2 is not enabled"), answer.text
     (s,) = answer.check.sentences
     assert s.status == CONTRADICTED, s
+
+
+def test_an_interface_the_device_lacks_is_said_so_not_no_interfaces(ask):
+    # review36 (on 4032c86 too): "is eth-r9 disabled on r1?" showed "- no interfaces" under r1
+    text = ask("is eth-r9 disabled on r1?").text
+    assert "- no interface eth-r9 on r1 (it has: eth-r2, eth-r3, lo)" in text and "- no interfaces" not in text, text
+    assert "**Yes:**" not in text and "**No:**" not in text, text
