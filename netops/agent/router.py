@@ -467,8 +467,11 @@ _SWEEP_SUBJECT = _FLEET_SUBJECT | {"route", "routes", "routing", "prefix", "conf
 _SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "flapping", "bouncing", "problem", "problems", "issue",
                "issues", "trouble", "alarm", "alarms", "outage", "outages", "failure", "failures"}
 SWEEP_GETTERS = ("interfaces", "bgp_neighbors", "ospf_neighbors")
-# "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions
+# "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions;
+# also said as a statement of trouble ("bgp is down", "ospf went down", "bgp keeps flapping": these
+# searched the RFCs)
 _PROTOCOL_STATE = re.compile(r"^\s*(?:(?:is|are|does|has)\s+)?(?:the\s+)?(?:e|i)?(bgp|ospf)(?:v2)?\s+"
+                             r"(?:(?:is|are|seems(?:\s+to\s+be)?|looks|went|keeps|'s)\s+)?"
                              r"(?:(?:still|currently|all|really)\s+)?(?:up|down|ok|okay|fine|healthy|working|running|"
                              r"stable|flapping|broken|established|full|alright|happy|converged)\b" + _FLEET_TAIL, re.IGNORECASE)
 # "are any routers missing the default route?", "does every router have a default route?"
