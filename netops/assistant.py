@@ -937,6 +937,12 @@ class Assistant:
                           mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g, not_found=True,
                           notice="; ".join(x for x in ("the question names a device the inventory does not have; "
                                                        "the model was not asked", missing) if x))
+        if g.untyped:
+            # "arp table r1", "cpu on r1", "packet loss between r2 and r3": no typed read holds it, so
+            # the command that does, for the device's platform; a model given nothing could only invent it
+            return Answer(question=question, text=f"{g.untyped}.", mode="agent", model=self.model,
+                          tool_calls=list(toolbox.calls), grounding=g, asks=True,
+                          notice="no typed read answers this: nothing was read; the model was not asked")
         if g.kind == grounding.NONE and _off_topic(question, ctx, previous):
             # about nothing netops can read: what netops answers, not the model's invention (SmolLM2 gave
             # the weather in Paris as "a mix of sunny and cloudy", and answered "hi" with a letter)

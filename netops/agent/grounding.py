@@ -100,6 +100,10 @@ class Grounding:
     unknown_device: str | None = None
     """The question is about a device the inventory does not have: said plainly, the model is
     not asked (it could only guess)."""
+    untyped: str | None = None
+    """The question asks a device for something no typed read holds (its ARP table, CPU, logs, a
+    ping): the line naming it and the command for the device's platform (:mod:`netops.agent.untyped`);
+    nothing is read and the model is not asked (it could only guess)."""
     health: int | None = None
     """netops's own verdict on a health read ("is the lab healthy?", "is r2 ok?"): +1 when every device
     was read and no interface, BGP session or OSPF neighbour is down (none admin down either), -1
@@ -606,6 +610,8 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
                             matcher=lambda: _matcher(settings))
     if routed.kind == "unknown" and names_unknown(routed.reason):
         return Grounding(NONE, unknown_device=routed.reason)
+    if routed.kind == "unknown" and routed.intent == "untyped":
+        return Grounding(NONE, untyped=routed.reason)
     from netops.agent import plugin_route
 
     if tools and plugin_route.routable(routed) and (ran := plugin_route.run(question, tools, call)) is not None:

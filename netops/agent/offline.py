@@ -790,6 +790,8 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             asked = reach["target"] if reach["target"] == reach["address"] else f"{reach['target']} ({reach['address']})"
             host = extra.get("_host") or "the device"
             probe = reach["verb"] if reach["verb"] in ("ping", "traceroute") else "probe"
+            if reach["verb"] in ("latency", "rtt", "round", "jitter"):  # "latency r1 to r3": nothing measured
+                probe += " (netops sends none, so latency is not measured)"
             said = f"read from {host}'s routing table; no {probe} was sent"
             if not data.found:
                 return f"- {asked}: no route on {host}, so it cannot reach it ({said})"

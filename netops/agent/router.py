@@ -33,7 +33,8 @@ INTENTS: dict[str, dict[str, Any]] = {
                    "keywords": {"interface": 3, "interfaces": 3, "down": 1, "up": 1, "link": 3, "links": 3,
                                 "port": 2, "ports": 2, "errors": 1, "description": 1, "descriptions": 1, "mtu": 3,
                                 "int": 3, "intf": 3, "ints": 3, "brief": 1, "terse": 1, "status": 1,
-                                "ip": 1, "ips": 3, "address": 1, "addresses": 3, "loopback": 3, "loopbacks": 3}},
+                                "ip": 1, "ips": 3, "address": 1, "addresses": 3, "loopback": 3, "loopbacks": 3,
+                                "crc": 3, "drops": 3, "discards": 3}},
     "route": {"tool": "get_state", "getter": "route",
               "keywords": {"route": 3, "routes": 3, "table": 2, "rib": 3, "fib": 3, "reach": 1, "reachable": 1,
                            "next": 1, "hop": 1, "prefix": 1, "path": 1, "originate": 1, "originates": 1, "routing": 1,
@@ -402,7 +403,7 @@ _FLEET_STATE = re.compile(r"\b(?:up|established|active|full|flap\w*|bounc(?:e|ed
 # a question form, or the thing asked about first ("bgp sessions not established?"); an imperative
 # that is no read ("bring up the peers that are down", "reset ...") is never read as one
 _READ_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|quick(?:ly)?|please|can\s+you|could\s+you)[,\s]+)*"
-                        r"(?:which|what(?:'?s)?|whats|any|anything|are|is|isn'?t|aren'?t|do|does|did|have|has|how\s+many|"
+                        r"(?:which|what(?:'?s)?|whats|who(?:'?s)?|whos|any|anything|are|is|isn'?t|aren'?t|do|does|did|have|has|how\s+many|"
                         r"list|show|sh|display|get|check|count|find|give|tell|report|where|e?bgp|i?bgp|ospf\w*|"
                         r"(?:the\s+)?(?:peers?|sessions?|neighbou?rs?|adjacenc\w+|interfaces?|links?|ports?))\b",
                         re.IGNORECASE)
@@ -450,7 +451,7 @@ _FLEET_TAIL = (r"(?:\s+(?:right\s+now|now|today|currently|at\s+the\s+moment|at\s
 # "what's down?", "is anything down?", "anything broken on the network?", "is everything up?": an
 # open question about the whole network's health, no subject named
 _SWEEP_CORE = (r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|please)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
-                    r"(?:what(?:'?s|\s+is|\s+are)|whats|anything|everything|something|whatever|any\s+(?:problems?|issues?|"
+                    r"(?:what(?:'?s|\s+is|\s+are)|whats|who(?:'?s|\s+is|\s+are)|whos|anything|everything|something|whatever|any\s+(?:problems?|issues?|"
                     r"trouble|alarms?|outages?|failures?)"
                     # "is the network healthy?", "is our fabric ok?": the network as a whole is the subject
                     r"|(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:network|fabric|backbone))\b(?:\s+(?:is|are|still|currently|at\s+all))*"
@@ -853,7 +854,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     if (typed := typed_read(question, hosts, r)) is not None:
         if r.kind == "tool":
             r.typed = typed  # the nearest typed read, said to be only that
-        elif r.kind == "unknown" and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
+        elif r.kind == "unknown" and r.intent != "untyped" and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
             return Route("unknown", reason=typed)
     if r.kind in ("unknown", "spec") and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)) \
             and (like := named_like_inventory(question, hosts)):
@@ -1199,6 +1200,16 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
+    if targets and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question):
+        from netops.agent import untyped
+
+        # "arp table r1", "cpu on r1", "bfd peers on r1", "latency r1 to r3": no typed read holds it;
+        # which thing, and the command that reads it on the device's platform (never the nearest getter)
+        if (t := untyped.topic(question)) is not None:
+            return Route("unknown", "untyped", args={"topic": t.key, "hosts": targets},
+                         reason=untyped.line(t, targets), asks=True)
+        if untyped.PROBE_WORDS.search(question) and not untyped.typed_subject(question):
+            return Route("unknown", "untyped", args={"hosts": targets}, reason=untyped.probe_line(targets), asks=True)
     scores = {name: _score(words, spec["keywords"]) for name, spec in INTENTS.items()}
     words_set = set(words)
     if ents["addresses"]:
@@ -1774,6 +1785,12 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     if (reach := reachability(question, hosts, index)) is not None:
         return reach, []
     r, notes = _route_named(question, hosts, index, domain, matcher)
+    if r.intent == "untyped" and r.args.get("topic") and index is not None:
+        from netops.agent import untyped
+
+        # the command for each device's own platform (FRR vtysh, IOS, Junos, ...)
+        t = next(t for t in untyped.TOPICS if t.key == r.args["topic"])
+        r.reason = untyped.line(t, list(r.args.get("hosts") or []), index.platforms)
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (grouped := group_health(question, hosts, index.groups, domain)) is not None:
         return grouped  # "is the lab healthy?", "show bgp on the lab routers": the group's devices read
@@ -1796,7 +1813,7 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
 # "ping r3 from r1", "can r1 reach r3?", "is r3 reachable from r2?", "traceroute from r1 to X",
 # "trace the path from r3 to r1", "can r2 get to 10.9.9.9?"
 _PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?(?:\s+(?:path|route))?|"
-                    r"reach\w*|get\s+to)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
+                    r"reach\w*|get\s+to|latency|rtt|round[- ]trip|jitter)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
 # a probe command with nothing before it: "ping 203.0.113.2", "traceroute r3" (netops sends none itself)
 _PROBE_LEAD = re.compile(r"^\W*(?:ping|traceroute|tracert|trace)\b", re.IGNORECASE)
 # "the routes learned from r2", "the prefixes it received from r3": where routes came from, not a probe's source
