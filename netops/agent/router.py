@@ -133,7 +133,12 @@ def without_excepted(question: str, hosts: list[str]) -> str:
     return question
 
 
-_TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up"}
+_TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up",
+            "see", "sees", "seeing", "lost", "lose", "loses", "losing"}
+# "r2 cant see r3", "r1 lost r2", "r1 doesn't see r2 anymore": one router said not to see the other, the
+# whole of what is said of it (not "r1 cant see r3's loopback", a route)
+_SEES = (r"\b{a}\s+(?:\w+'?\w*\s+){{0,2}}?(?:see|sees|seeing|lost|loses|losing|lose)\s+{b}"
+         r"(?:\s+(?:any\s?more|at\s+all|now|today|again))*\s*[?.!]*\s*$")
 
 
 def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
@@ -147,7 +152,8 @@ def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
     if re.search(rf"\bon\s+{a}\s+and\s+{b}\b", question, re.IGNORECASE):
         return None
     if re.search(_BETWEEN.format(a=a, b=b), question, re.IGNORECASE) or \
-            re.search(_JOINED.format(a=a, b=b), question, re.IGNORECASE):
+            re.search(_JOINED.format(a=a, b=b), question, re.IGNORECASE) or \
+            re.search(_SEES.format(a=a, b=b), question, re.IGNORECASE):
         return named[0], named[1]
     if re.search(_AND.format(a=a, b=b), question, re.IGNORECASE) and \
             _TALKING & set(_WORD.findall(question.lower())) - {"session", "sessions", "up"}:
@@ -227,8 +233,12 @@ def mentions(text: str, hosts: list[str], joined: bool = False) -> list[tuple[in
     ends of one link or session ("the r2-r3 session") are both named; a host inside a longer
     hyphenated name ("edge-r1") still is not."""
     out = []
+    lowered = {x.lower() for x in hosts}
     for h in hosts:
-        m = re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text, re.IGNORECASE)
+        # "whats r2s router id?": a possessive typed without its apostrophe, after a name ending in a
+        # digit (not when the inventory has a host of that spelling)
+        bare_s = "s?" if h[-1:].isdigit() and f"{h.lower()}s" not in lowered else ""
+        m = re.search(rf"(?<![\w-]){re.escape(h)}{bare_s}(?![\w-])", text, re.IGNORECASE)
         if m:
             out.append((m.start(), h))
     if joined and len(hosts) > 1:
