@@ -132,3 +132,11 @@ def test_with_a_model_the_model_is_not_asked(scripted, make_assistant):
     answer = make_assistant().ask("arp table r1")
     assert TYPED_NOT_READ in answer.text and "aa:bb:cc" not in answer.text, answer.text
     assert 'netops show r1 "' in answer.text and answer.asks and not answer.tool_calls, answer
+
+
+def test_a_possessive_without_its_apostrophe_names_the_device_not_a_stray():
+    """"are any of r1s peers shut?" was said to name a device 'r1s' the inventory lacks; it is r1's."""
+    r, _ = route_named("are any of r1s peers shut?", HOSTS)
+    assert r.kind == "tool" and r.args["hosts"] == ["r1"], r
+    r, _ = route_named("r1s bgp peers", ["r1", "r1s"])  # a host of that spelling is that host
+    assert r.args["hosts"] == ["r1s"], r
