@@ -790,15 +790,18 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             asked = reach["target"] if reach["target"] == reach["address"] else f"{reach['target']} ({reach['address']})"
             host = extra.get("_host") or "the device"
             probe = reach["verb"] if reach["verb"] in ("ping", "traceroute") else "probe"
-            if reach["verb"] in ("latency", "rtt", "round", "jitter"):  # "latency r1 to r3": nothing measured
-                probe += " (netops sends none, so latency is not measured)"
+            # "latency r1 to r3": a measure no read gives
+            measured = {"rtt": "round-trip time", "round": "round-trip time"}.get(reach["verb"], reach["verb"]) \
+                if reach["verb"] in ("latency", "rtt", "round", "jitter") else None
             said = f"read from {host}'s routing table; no {probe} was sent"
+            if measured:
+                said = f"read from {host}'s routing table; netops sends no probes, so {measured} is not measured"
             if not data.found:
                 return f"- {asked}: no route on {host}, so it cannot reach it ({said})"
             hops = ", ".join(h.describe() if h.discard else f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip()
                              for h in data.next_hops)
             return (f"- {asked}: {host} has a route, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
-                    + f" ({said}, so the return path is not tested)")
+                    + (f" ({said})" if measured else f" ({said}, so the return path is not tested)"))
         if not data.found:
             return f"- {data.query}: no route"
         hops = ", ".join(x for x in (h.describe() if h.discard else

@@ -116,7 +116,7 @@ def test_latency_is_the_route_and_says_nothing_was_measured():
 @pytest.mark.parametrize("question, line", [
     ("arp table r1", 'netops show r1 "show ip neigh"'),
     ("cpu on r2", 'netops show r2 "show thread cpu"'),
-    ("latency r1 to r3", "netops sends none, so latency is not measured"),
+    ("latency r1 to r3", "netops sends no probes, so latency is not measured"),
 ])
 def test_offline_the_answer_is_the_line_not_a_dead_end(harness, question, line):
     got = harness.ask(question)
