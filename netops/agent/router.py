@@ -1210,8 +1210,13 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
+    from netops.agent import untyped
+
+    if not targets and hosts and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question) \
+            and set(words) & {"routers", "devices", "boxes", "nodes", "switches"} and _score(words, _SPEC) < 2 \
+            and not unknown_device(question, hosts) and untyped.topic(question) is not None:
+        targets = [h for h in hosts if h not in left_out]  # "which routers have high cpu?": every one's command
     if targets and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question):
-        from netops.agent import untyped
 
         # "arp table r1", "cpu on r1", "bfd peers on r1", "latency r1 to r3": no typed read holds it;
         # which thing, and the command that reads it on the device's platform (never the nearest getter)

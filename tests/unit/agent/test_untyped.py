@@ -140,3 +140,9 @@ def test_a_possessive_without_its_apostrophe_names_the_device_not_a_stray():
     assert r.kind == "tool" and r.args["hosts"] == ["r1"], r
     r, _ = route_named("r1s bgp peers", ["r1", "r1s"])  # a host of that spelling is that host
     assert r.args["hosts"] == ["r1s"], r
+
+
+def test_the_routers_as_a_whole_are_every_device():
+    r = route("which routers have high cpu?", HOSTS)
+    assert r.intent == "untyped" and r.args["hosts"] == HOSTS, r
+    assert route("cpu on all routers except r3", HOSTS).args["hosts"] == ["r1", "r2"]
