@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -79,15 +80,37 @@ def duration(seconds: float) -> str:
     return f"{m}m{s:02d}s" if m else f"{s}s"
 
 
+# a description that is one name ("r2", "ix-peer.lon1"): said beside the peer as its name
+_LABEL = re.compile(r"[\w.@/:+-]{1,40}")
+
+
+def _named(description: str | None) -> str:
+    """A peer's description beside its address, where the device put a name: `` (r2)``."""
+    return f" ({description})" if description and _LABEL.fullmatch(description) else ""
+
+
+def _described(description: str | None) -> str:
+    """A description that is more than a name, on a line of its own under the row, quoted as the
+    device's text (adv36: a neighbour description made r1's row read "198.51.100.2 AS65002 (r2): Idle
+    (admin down: shut by configuration): Established" on the lab, and the answer check, finding "Idle"
+    beside the address, called a model's "198.51.100.2 is Idle" supported)."""
+    from netops.controls import inline
+
+    if not description or _LABEL.fullmatch(description):
+        return ""
+    return '\n  - its description (the device\'s text): "' + inline(description).replace('"', "'") + '"'
+
+
 def _bgp_row(n: Any) -> str:
     up = (f", up {duration(n.uptime_seconds)}" if n.established and n.uptime_seconds is not None
           else (f", {'up' if n.established else 'down'} {n.uptime}" if n.uptime else ""))
-    return (f"- {n.peer} AS{n.remote_as}" + (f" ({n.description})" if n.description else "") + f": {n.state}"
+    return (f"- {n.peer} AS{n.remote_as}" + _named(n.description) + f": {n.state}"
             + (" (admin down: shut by configuration)" if n.admin_down else "")
             + up
             + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
             + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
-            + (f" (BGP instance {n.instance})" if n.instance else ""))
+            + (f" (BGP instance {n.instance})" if n.instance else "")
+            + _described(n.description))
 
 
 def _full(n: Any) -> bool:
@@ -504,7 +527,7 @@ def restart_summary(agg: Any, tail: str = "", changes: dict[str, Any] | None = N
 
 
 def _session(h: str, n: Any) -> str:
-    return f"{h}'s session to " + (f"{n.description} ({n.peer})" if n.description else n.peer)
+    return f"{h}'s session to " + (f"{n.description} ({n.peer})" if _named(n.description) else n.peer)
 
 
 def reset_summary(rows: list[tuple[str, Any]], on: str, tail: str = "", between: list[str] | None = None) -> str:
