@@ -462,8 +462,36 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
               if hr.ok and getattr(hr.data, "expected", None)]
     return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
-                     answer=_route_answer(clean.get("getter", ""), agg),
+                     answer=_effect_answer(clean.get("getter", ""), agg, per_host, extra["_asks"])
+                     if extra.get("_asks") else _route_answer(clean.get("getter", ""), agg),
                      drain=_drain_answer(agg) if extra.get("_drain") else None)
+
+
+def _effect_answer(getter: str, agg: Any, per_host: dict[str, dict[str, Any]], asks: str) -> int | None:
+    """netops's own yes (+1) or no (-1) to "is neighbor X shut on r1?", "is eth-r2 up on r1?"
+    (:func:`netops.agent.router.effect_asks`: shut, enabled, up or down) from the rows the answer
+    shows (the peer asked about, the interfaces named); None when a read failed, no row was found
+    or the rows differ."""
+    if not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
+        return None
+    held: list[bool] = []
+    for host, hr in agg.items():
+        extra = per_host.get(host, {})
+        if getter == "bgp_neighbors":
+            if "_peer_address" not in extra:
+                return None
+            for n in hr.data.neighbors:
+                if n.peer == extra["_peer_address"]:
+                    held.append({"shut": n.admin_down, "enabled": not n.admin_down,
+                                 "up": n.established, "down": not n.established}[asks])
+        elif getter == "interfaces":
+            for i in hr.data.interfaces:
+                if not extra.get("_names") or i.name in extra["_names"]:
+                    held.append({"shut": not i.admin_up, "enabled": i.admin_up,
+                                 "up": i.admin_up and i.oper_up, "down": not i.oper_up}[asks])
+    if not held or len(set(held)) != 1:
+        return None
+    return 1 if held[0] else -1
 
 
 def _drain_answer(agg: Any) -> int | None:
@@ -972,6 +1000,7 @@ def _content_free_unchecked(report: Any, question: str, hosts: Sequence[str]) ->
 _BARE_YES_NO = re.compile(r"^\W*(?:the\s+(?:short\s+)?answer\s+is\s*:?\s*)?[\"'*]*(?P<yn>yes|no)\b[\"'*]*"
                           r"(?:\s*,?\s*(?:it|that|they|there)\s+(?:is|are|does|do|can|has|have)(?:n't|\s+not)?)?"
                           r"(?:\s*\[\d+\])*\W*$", re.IGNORECASE)
+_LEADING_YES_NO = re.compile(r"^\W*[\"'*]*(?P<yn>yes|no)\b[\"'*]*\s*[,.:;!\u2013\u2014-]", re.IGNORECASE)
 _YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|does|do|can|could|has|have|will|was|were)\b", re.IGNORECASE)
 # asked in the negative ("is it missing from r2?", "does r2 lack a route?"): a yes means no route, and
 # people answer such questions either way round; not set against netops's reading
@@ -986,17 +1015,28 @@ def _against_answer(report: Any, g: Grounding, question: str) -> bool:
     no claim the check can bind to a line, so it stood unmarked under the findings. True when marked."""
     from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED
 
+    from netops.agent.router import effect_asks
+
     own = g.answer if g.answer is not None else g.drain
     if own is None or not _YES_NO_QUESTION.match(question) or _NEGATIVE_QUESTION.search(question):
         return False
-    why = (("the route is there" if own > 0 else "there is no route") if g.answer is not None
-           else ("drained" if own > 0 else "not drained"))
+    asks = effect_asks(question)
+    if g.answer is None:
+        why = "drained" if own > 0 else "not drained"
+    elif asks:
+        why = f"{'it is' if own > 0 else 'it is not'} {asks}"
+    else:
+        why = "the route is there" if own > 0 else "there is no route"
     marked = False
     for s in report.sentences:
-        m = _BARE_YES_NO.match(s.text)
-        if s.status in (UNSUPPORTED, NOT_CHECKED) and s.block_end is None and m \
+        m = _BARE_YES_NO.match(s.text) or (_LEADING_YES_NO.match(s.text) if asks or g.answer is None else None)
+        # a sentence led by its yes or no ("Yes, it is shut.", "No: the session is up") answers the
+        # question with it, whatever the check made of its words (adv36: "Yes, 198.51.100.2 is shut
+        # by configuration" over a session the device shows Established)
+        if (s.status in (UNSUPPORTED, NOT_CHECKED) or m is not None and m.re is _LEADING_YES_NO) \
+                and s.status != CONTRADICTED and s.block_end is None and m \
                 and (1 if m.group("yn").lower() == "yes" else -1) == -own:
-            s.status, s.contradicted_by = CONTRADICTED, [src.n for src in g.sources]
+            s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [src.n for src in g.sources], []
             s.reasons = ["netops's own reading: " + why]
             marked = True
     return marked

@@ -1925,7 +1925,7 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
 _EFFECT_STATE = re.compile(
     r"^\W*(?:(?:so|and|ok(?:ay)?|now|quick(?:\s+check)?|hey)[,\s]+)*(?:is|are)\s+(?P<subject>[^\s?!;][^?!;]*?)\s+"
     r"(?:(?:still|already|currently|now|really|actually|definitely|indeed)\s+)*"
-    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut)"
+    r"(?P<state>(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut))"
     r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
     r"\s*[?.!]*\s*$", re.IGNORECASE)
 # ... whose subject is a session or an interface, not the asking ("is it safe to", "are we ok to")
@@ -1959,18 +1959,38 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
     return "interface" if said_if else None
 
 
+def effect_asks(question: str) -> str | None:
+    """The state an :func:`effect_state` question asks after: ``"shut"`` (shut, shutdown, disabled,
+    admin down), ``"enabled"`` (enabled, no shut, admin up), ``"down"`` or ``"up"`` (as the session or
+    the link runs); None when it is no such question. netops's own yes or no is read from it
+    (:attr:`netops.agent.grounding.Grounding.answer`)."""
+    m = _EFFECT_STATE.match(question)
+    if m is None:
+        return None
+    said = re.sub(r"[\s-]+", " ", m.group("state").lower())
+    admin = said.startswith("admin")
+    word = said.split()[-1]
+    if word in ("shut", "shutdown", "disabled") or said.endswith("shut down") or (admin and word == "down"):
+        return "enabled" if said.startswith(("no ", "un")) else "shut"
+    if word in ("enabled", "unshut") or said.startswith("no ") or (admin and word == "up"):
+        return "enabled"
+    return word if word in ("up", "down") else None
+
+
 def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, list[str]],
                 hosts: list[str]) -> dict[str, Any]:
     """The read for :func:`effect_state`'s ``kind`` on ``targets``: the session list narrowed to
     the peer asked about (its address, or the session to the other router named), or the
     interfaces asked about (those named; else the link to the other router, by the inventory)."""
     named = list(targets)
+    asks = effect_asks(question)
     far = [h for h in named if re.search(rf"\b(?:to|towards?|with|facing|faces|peers?|neighbou?rs?)\s+(?:the\s+)?"
                                          rf"(?:router\s+)?{re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
     near = [h for h in named if h not in far] or named
     if kind == "interface":
-        return {"hosts": near, "getter": "interfaces", "_filter": None, "_names": list(ents["interfaces"])}
-    args: dict[str, Any] = {"hosts": near, "getter": "bgp_neighbors"}
+        return {"hosts": near, "getter": "interfaces", "_filter": None, "_names": list(ents["interfaces"]),
+                **({"_asks": asks} if asks else {})}
+    args: dict[str, Any] = {"hosts": near, "getter": "bgp_neighbors", **({"_asks": asks} if asks else {})}
     if (peer := _peer_address(question) or (ents["addresses"][0] if len(ents["addresses"]) == 1 else None)):
         args.update(_peer_address=peer, _peer_name=peer)
     elif len(named) == 2:  # "is r3's session to r1 shut?": r3's side; "is the r1-r2 session down?": both

@@ -170,3 +170,40 @@ def test_a_model_repeating_the_description_as_state_is_not_backed_by_it(scripted
 def test_a_one_word_description_is_still_the_peers_name(scripted, make_assistant):
     answer = make_assistant().ask("bgp neighbours on r1", offline=True)
     assert "- 198.51.100.2 AS65002 (r2): Established" in answer.text, answer.text
+
+
+# -- "is neighbor X shut on r1?": netops's own yes or no -----------------------------------------
+
+@pytest.mark.parametrize("question, said", [
+    ("is neighbor 198.51.100.2 shut on r1?", "r1 has a session to 198.51.100.2 [1]. Yes, it is shut."),
+    ("is neighbor 198.51.100.2 shut on r1?", "Yes."),
+    ("is neighbor 198.51.100.2 up on r1?", "r1 has a session to 198.51.100.2 [1]. No: it is down."),
+    ("is eth-r2 up on r1?", "No, eth-r2 is down on r1."),
+    ("is eth-r2 disabled on r1?", "eth-r2 is an interface on r1 [1]. Yes, it is disabled.")])
+def test_a_yes_or_no_against_the_rows_read_is_left_out(scripted, make_assistant, question, said):
+    """effect35 left the answer as the device's row; a model's supported first sentence then led,
+    and its "Yes, it is shut." (marked only 'not supported') stood over an Established session."""
+    scripted.push(say(said))
+    answer = make_assistant().ask(question)
+    assert answer.text.startswith(f"**{OWN_FINDINGS}:**"), answer.text
+    assert "Yes" not in answer.text and "No," not in answer.text and "No:" not in answer.text
+    assert "contradicted by what netops read" in answer.text.splitlines()[-1]
+
+
+@pytest.mark.parametrize("question, said", [
+    ("is neighbor 198.51.100.2 shut on r1?", "No, the session to 198.51.100.2 is Established [1]."),
+    ("is neighbor 198.51.100.2 up on r1?", "Yes, the session to 198.51.100.2 is Established [1].")])
+def test_a_yes_or_no_that_agrees_stands(scripted, make_assistant, question, said):
+    scripted.push(say(said))
+    assert make_assistant().ask(question).text == said
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("is neighbor 198.51.100.2 shut down on r1?", "shut"), ("is eth-r2 disabled on r1?", "shut"),
+    ("is the peer 198.51.100.2 admin down on r2?", "shut"), ("is r1's interface to r2 up?", "up"),
+    ("is eth-r2 no shut on r1?", "enabled"), ("is eth-r2 admin up on r1?", "enabled"),
+    ("is neighbor 198.51.100.2 down on r1?", "down"), ("what is the hold time?", None)])
+def test_effect_asks(question, asks):
+    from netops.agent.router import effect_asks
+
+    assert effect_asks(question) == asks
