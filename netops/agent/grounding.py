@@ -1112,14 +1112,16 @@ def _against_health(report: Any, g: Grounding) -> bool:
     health reading (:attr:`Grounding.health`) as contradicted by the sources that reading rests on.
     SmolLM2 said "The lab is not healthy." word for word whether every check passed or a link was
     down, and the check marked it "not supported" both times ("the lab" binds to no line of output).
-    An agreeing verdict is left as the check marked it. True when a sentence was marked."""
-    from netops.agent.answer_check import CONTRADICTED, UNSUPPORTED
+    An agreeing verdict is left as the check marked it; an opposite one is contradicted however the
+    check marked it (adv36, lab 78: SmolLM2's "The device r1 is not healthy [3]." was checked supported
+    over an r1 with everything up and stood alone as the answer). True when a sentence was marked."""
+    from netops.agent.answer_check import CONTRADICTED
 
     hosts = list(dict.fromkeys(s.evidence.host for s in g.sources if getattr(s.evidence, "host", None)))
     marked = False
     for s in report.sentences:
-        if s.status == UNSUPPORTED and health_verdict(s.text, hosts) == -g.health:
-            s.status, s.contradicted_by = CONTRADICTED, [src.n for src in g.sources]
+        if s.status != CONTRADICTED and s.block_end is None and health_verdict(s.text, hosts) == -g.health:
+            s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [src.n for src in g.sources], []
             s.reasons = ["netops's own reading: " + ("nothing read is down" if g.health > 0 else "something read is down")]
             marked = True
     return marked

@@ -207,3 +207,13 @@ def test_effect_asks(question, asks):
     from netops.agent.router import effect_asks
 
     assert effect_asks(question) == asks
+
+
+def test_a_health_verdict_against_netops_reading_is_contradicted_even_when_checked_supported(
+        scripted, make_assistant, described):
+    """Lab 78 with SmolLM2: "The device r1 is not healthy [3]." over an r1 with everything up was checked
+    supported (the description's words: "Idle (admin down ...") and stood alone as the answer."""
+    scripted.push(say("The device r1 is not healthy [3]."))
+    answer = make_assistant().ask("is r1 healthy?")
+    assert answer.text.startswith(f"**{OWN_FINDINGS}:**") and "not healthy" not in answer.text, answer.text
+    assert "contradicted by what netops read" in answer.text.splitlines()[-1]
