@@ -1186,9 +1186,13 @@ _SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:
 
 
 # a line that speaks as netops: a label in its name ("_netops: r2 is not converged_", "**netops verdict:**",
-# "netops's reading: r1 is NOT healthy") or netops's own count label ("**Found:** drained: r3."), at
-# a line's start under any markup (adv36: each stood in the model's answer as netops's own word)
-_OWN_LABEL = re.compile(r"^[\s>*_#`~|-]*(?:\[\d+\][\s*_]*)?(?:netops(?:['\u2019]s?)?(?:[ \t]+[\w'-]+){0,3}|found)"
+# "netops's reading: r1 is NOT healthy") or one of the labels netops's own answers put at a line's start
+# ("**Found:** drained: r3.", "**Outcome:** approved ...", "**The audit log verifies:**"), under any
+# markup (adv36: each stood in the model's answer as netops's own word)
+_OWN_LABEL = re.compile(r"^[\s>*_#`~|-]*(?:\[\d+\][\s*_]*)?(?:netops(?:['\u2019]s?)?(?:[ \t]+[\w'-]+){0,3}|found|outcome|"
+                        r"not\s+(?:read|run|changed|healthy)|originated\s+by|no\s+answer|cancelled|already\s+undone|"
+                        r"no\s+change\s+to\s+undo|(?:its\s+)?dry\s+run\s+failed|no\s+routing-table\s+history|"
+                        r"the\s+audit\s+log\s+(?:verifies|is\s+empty|does\s+not\s+verify)|not\s+the\s+command\s+you\s+typed)"
                         r"[\s*_`]*:", re.IGNORECASE | re.MULTILINE)
 
 
