@@ -886,7 +886,10 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         answer.text = own_findings(g, model_text=report.text if kept is None else kept, left_out=left,
                                    checked=any(s.status == SUPPORTED for s in report.sentences))
         cited = [s.evidence for s in g.sources]
-    elif g.kind == DEVICE and tool_only(g):
+    elif g.kind == DEVICE and (tool_only(g) or audit_only(g)):
+        # ... and so are the audit log's records for "who approved the drain of r3?" (adv36: the model's
+        # "The drain of r3 was approved by bob [1]." was checked supported, the check binding no name,
+        # and stood alone over a record saying alice)
         # a plugin tool's result that answered the question is netops's own evidence: the person
         # sees what it returned, cited as [1], whatever the model wrote (SmolLM2's "The circuit on r1
         # eth-r2 is a device that uses the Zayo network protocol [1]" stood alone, the circuit ID
@@ -1165,7 +1168,7 @@ def imitated_line(g: Grounding) -> str:
         return MODEL_IMITATED_SPEC
     if tool := tool_only(g):
         return MODEL_IMITATED_TOOL.format(tool=tool)
-    if g.sources and all(s.evidence.kind == "audit" for s in g.sources):
+    if audit_only(g):
         return MODEL_IMITATED_AUDIT
     return MODEL_IMITATED
 
@@ -1275,6 +1278,11 @@ def tool_only(g: Grounding) -> str | None:
     return next((s.evidence.command for s in g.sources if s.evidence.kind == "tool"), None)
 
 
+def audit_only(g: Grounding) -> bool:
+    """True when ``g``'s one kind of source is netops's audit log (a change-history question)."""
+    return bool(g.sources) and all(s.evidence.kind == "audit" for s in g.sources)
+
+
 def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None, checked: bool = False) -> str:
     """The device facts first, clearly labelled, then the model's unsupported text (if any; its
     checked text when ``checked``, under a plugin tool's result), then the line saying what of the
@@ -1282,7 +1290,7 @@ def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None =
     body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     # what changed, from netops's audit log alone, is no device state (trial32: "what changed on r1
     # recently?" was labelled "findings from device state")
-    audit = bool(g.sources) and all(s.evidence.kind == "audit" for s in g.sources)
+    audit = audit_only(g)
     # a plugin tool netops ran for the question (plugin_route) is no device state either
     tool = tool_only(g)
     own = OWN_FINDINGS_TOOL.format(tool=tool) if tool else OWN_FINDINGS_AUDIT if audit else OWN_FINDINGS

@@ -219,3 +219,32 @@ def test_a_health_verdict_against_netops_reading_is_contradicted_even_when_check
     answer = make_assistant().ask("is r1 healthy?")
     assert answer.text.startswith(f"**{OWN_FINDINGS}:**") and "not healthy" not in answer.text, answer.text
     assert "contradicted by what netops read" in answer.text.splitlines()[-1]
+
+
+# -- "who approved the drain of r3?": the audit log's records lead --------------------------------
+
+def _drained_by_carol_approved_by_alice(session):
+    plan = session.audit.append("plan", {"intent": "drain r3", "playbook": "router-drain", "hash": "sha256:1",
+                                         "params": {}, "hosts": ["r3"]}, actor="carol").seq
+    session.audit.append("approval", {"plan_seq": plan, "by": "alice"}, actor="carol")
+    session.audit.append("apply", {"playbook": "router-drain", "host": "r3", "ok": True,
+                                   "commands": ["bgp graceful-shutdown"], "hash": "sha256:1"}, actor="carol")
+    session.audit.append("result", {"plan_seq": plan, "hosts": {"r3": {"state": "verified"}}}, actor="carol")
+
+
+@pytest.mark.parametrize("said", ["The drain of r3 was approved by bob [1].",
+                                  "r3 was drained by carol [1]. It was approved by alice and verified by its post-checks."])
+def test_the_audit_records_lead_whatever_the_model_says(scripted, make_session, said):
+    """"The drain of r3 was approved by bob [1]." was checked supported (no name is bound) and stood
+    alone over a record saying alice; an honest answer got "netops ... recorded no approval"."""
+    from netops.assistant import Assistant
+    from netops.playbook.approval import DenyAll
+
+    session = make_session()
+    _drained_by_carol_approved_by_alice(session)
+    scripted.push(say(said))
+    answer = Assistant(session, approver=DenyAll()).ask("who approved the drain of r3?")
+    assert answer.text.startswith("**netops's own findings from its audit log (no model involved):**"), answer.text
+    assert answer.text.index("approved by alice") < answer.text.index(said.split(" [1]")[0])
+    assert "recorded no approval" not in answer.text
+    assert "the changes and approvals it recorded are its audit log's records above" in answer.text
