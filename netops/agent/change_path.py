@@ -46,6 +46,13 @@ def match_for(question: str, ctx: "ToolContext", toolbox: "ToolBox") -> ChangeMa
     hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
     if not hosts:  # no device to change: the usual path says why (no inventory, a broken one)
         return None
+    from netops.agent.router import converged, effect_state
+
+    if effect_state(question) or converged(question):
+        # "is neighbor X shut on r1?", "is any interface shut on r2?", "any peers shut down on r1?", "did
+        # the drain converge?": whether something is in the state a change leaves, or settled after it,
+        # which the router reads; never a request for the change
+        return None
     try:
         m = match_question(question, catalogue_of(ctx), hosts, inventory_groups(ctx.get_devices()))
     except Exception:  # a broken catalogue must not break reads; the model path reports it

@@ -185,10 +185,27 @@ def _named(text: str, hosts: list[str]) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text, re.IGNORECASE) for h in hosts)
 
 
+def spaced_names(question: str, hosts: list[str], notes: list[str] | None = None) -> str:
+    """An inventory name typed with a space between its letters and its number ("r 2", "R 2" for
+    r2; trial36: "bgp neighbours r 2" searched the RFCs): that name, said in a note. Only a name
+    the inventory holds and the words do not already name."""
+    for h in hosts:
+        m = re.fullmatch(r"([A-Za-z][A-Za-z-]*?)-?(\d+)", h)
+        if m is None or _named(question, [h]):
+            continue
+        spaced = re.compile(rf"(?<![\w-]){re.escape(m.group(1))}[ \t]+{m.group(2)}(?![\w.:/-])", re.IGNORECASE)
+        if (found := spaced.search(question)) is not None:
+            if notes is not None:
+                notes.append(f"{found.group(0)!r} read as {h}")
+            question = question[:found.start()] + h + question[found.end():]
+    return question
+
+
 def resolve(question: str, index: DeviceIndex) -> Resolution:
     """Rewrite device references in ``question`` into inventory names (see the module docstring)."""
-    named = _named(question, index.hosts)
     notes: list[str] = []
+    question = spaced_names(question, index.hosts, notes)
+    named = _named(question, index.hosts)
     parts, last = [], 0
     for m in _EXPLICIT.finditer(question):
         text = m.group(0)

@@ -113,9 +113,15 @@ class Grounding:
     read has both lines router-drain sets, -1 when none has either, None otherwise (partly drained,
     a failed read, not a drain question). A sentence saying the opposite is contradicted
     (:func:`_against_drain`), whatever words it shares with the configuration."""
+    verdict: str | None = None
+    """netops's own first line to a yes-or-no question about the state a change leaves ("is neighbor X
+    shut on r1?", "is r3 drained?"): "**Yes:** ...", "**No:** ..." or "**Partly:** ..."
+    (:func:`netops.agent.offline.effect_verdict`); the answer leads with it, the model's words follow."""
     unread: str | None = None
     """Devices the question listed beside known ones that the inventory does not have ("what is
     broken on r2, r7?"): the known ones are read, and the answer says this line."""
+    reads: dict[str, Any] = field(default_factory=dict)
+    """What each getter read first returned (getter -> its per-host results), for netops's own verdicts."""
     asked: dict[str, list[str]] = field(default_factory=dict)
     """For a plugin tool's result (:func:`from_tool`): the fields the question names and their
     values (:func:`netops.agent.plugin_route.asked`): an answer that says none of them has not
@@ -413,7 +419,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     audit and evidence apply) and turn each host's answer into a source. ``peer_of(host, other)``
     resolves a named router to ``host``'s neighbour address for a question about the session
     between two routers (:func:`netops.agent.offline.host_extra`)."""
-    from netops.agent.offline import fleet_summary, host_extra, originator
+    from netops.agent.offline import effect_verdict, fleet_summary, host_extra, originator
 
     budget = budget or GroundingBudget()
     extra = {k: v for k, v in args.items() if k.startswith("_")}
@@ -460,38 +466,12 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
 
     faults = [f"**{host}: {BGP_SHOULD_RUN}** ({hr.data.expected})." for host, hr in agg.items()
               if hr.ok and getattr(hr.data, "expected", None)]
+    verdict = effect_verdict(clean.get("getter", ""), agg, per_host) if extra.get("_effect") else None
     return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
-                     answer=_effect_answer(clean.get("getter", ""), agg, per_host, extra["_asks"])
-                     if extra.get("_asks") else _route_answer(clean.get("getter", ""), agg),
+                     answer=(verdict[0] or None) if verdict else _route_answer(clean.get("getter", ""), agg),
+                     verdict=verdict[1] if verdict else None, reads={clean.get("getter", ""): agg},
                      drain=_drain_answer(agg) if extra.get("_drain") else None)
-
-
-def _effect_answer(getter: str, agg: Any, per_host: dict[str, dict[str, Any]], asks: str) -> int | None:
-    """netops's own yes (+1) or no (-1) to "is neighbor X shut on r1?", "is eth-r2 up on r1?"
-    (:func:`netops.agent.router.effect_asks`: shut, enabled, up or down) from the rows the answer
-    shows (the peer asked about, the interfaces named); None when a read failed, no row was found
-    or the rows differ."""
-    if not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
-        return None
-    held: list[bool] = []
-    for host, hr in agg.items():
-        extra = per_host.get(host, {})
-        if getter == "bgp_neighbors":
-            if "_peer_address" not in extra:
-                return None
-            for n in hr.data.neighbors:
-                if n.peer == extra["_peer_address"]:
-                    held.append({"shut": n.admin_down, "enabled": not n.admin_down,
-                                 "up": n.established, "down": not n.established}[asks])
-        elif getter == "interfaces":
-            for i in hr.data.interfaces:
-                if not extra.get("_names") or i.name in extra["_names"]:
-                    held.append({"shut": not i.admin_up, "enabled": i.admin_up,
-                                 "up": i.admin_up and i.oper_up, "down": not i.oper_up}[asks])
-    if not held or len(set(held)) != 1:
-        return None
-    return 1 if held[0] else -1
 
 
 def _drain_answer(agg: Any) -> int | None:
@@ -587,7 +567,7 @@ def plan(route: Any) -> tuple[str, dict[str, Any]]:
         return DEVICE, {"_tool": "change_history", **route.args}
     if route.kind == "tool" and route.tool == "get_state" and route.args.get("hosts") and \
             (not route.args.get("_also") or route.args.get("_fleet") or route.args.get("_found")
-             or route.intent == "health" or route.args.get("_route_history")):
+             or route.intent == "health" or route.args.get("_route_history") or route.args.get("_converged")):
         # Every getter the offline answer reads is read first (each one a source): over the fleet
         # ("what's down?", "which neighbors are down?"), the what's-down sweep of a named device ("is
         # anything down on r2?") and an open health question about one ("is r2 healthy?", "anything
@@ -725,7 +705,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
             args["_changes"] = recorded_changes(ctx, args.get("hosts") or [])
 
         if "ospf_neighbors" in (args.get("getter"), *args.get("_also", ())) and \
-                (args.get("_fleet") or args.get("_filter") == "down"):
+                (args.get("_fleet") or args.get("_filter") == "down" or args.get("_converged")):
             args["_links"] = inventory_links(device_index(ctx.get_devices()))  # where a neighbour went missing
         also = args.pop("_also", None) or []
         said = None
@@ -736,7 +716,16 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         grounds = [from_devices(call, {**args, "getter": g}, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
                    for g in [args["getter"], *also]]
         if len(grounds) == 1:
-            return grounds[0]
+            return _settled(grounds[0], args, [args["getter"]])
+        if args.get("_health") and not args.get("_fleet") and not said:
+            # "is r2 ok?", "whats wrong w/ r2": the verdict the offline answer leads with ("Not healthy: r2: a
+            # BGP session is not Established"), not only the lists (trial36: with a model, the findings
+            # listed r2's Idle session among the rest and nothing said that this was what is wrong)
+            from netops.agent.offline import health_line
+
+            reads = {k: v for x in grounds for k, v in x.reads.items()}
+            line = health_line(reads, list(args.get("hosts") or []), [args["getter"], *also])
+            said = line.replace(" (what was read is below)", "") if line else None
         # each getter's sources in turn (a fleet sweep: interfaces, BGP, OSPF), numbered on
         sources = [replace(s, n=n) for n, s in enumerate((s for g in grounds for s in g.sources), start=1)]
         notice = "; ".join(g.notice for g in grounds if g.notice) or None
@@ -744,11 +733,22 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         health = -1 if -1 in verdicts else (1 if verdicts and all(v == 1 for v in verdicts) else None)
         g = Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts],
                       health=health if args.get("_health") else None)
+        g.reads = {k: v for x in grounds for k, v in x.reads.items()}
         if said:  # after the model's answer (as a count is), and leading netops's own findings
             g.counts.insert(0, said)
             g.facts = "\n\n".join([said, *(f"[{s.n}] {s.label}:\n{s.text}" for s in sources)])
-        return g
+        return _settled(g, args, [args["getter"], *also])
     return Grounding(NONE)
+
+
+def _settled(g: Grounding, args: dict[str, Any], getters: list[str]) -> Grounding:
+    """For a question whether the network settled ("is r2 converged?"), netops's yes or no over every
+    neighbour read (:func:`netops.agent.offline.convergence_line`) leads the answer, as offline."""
+    from netops.agent.offline import convergence_line
+
+    if args.get("_converged") and (line := convergence_line(g.reads, args, getters)):
+        g.answer, g.verdict = line
+    return g
 
 
 def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Sequence[Source] | None = None) -> None:
@@ -764,6 +764,8 @@ def finish(answer: Any, g: Grounding, question: str, kb: Any = None, seen: Seque
     seen = list(seen) if seen else list(g.sources)
     answer.numbers = {s.evidence.label: s.n for s in seen}
     _finish(answer, g, question, kb, seen)
+    if g.verdict and not answer.error and answer.text.strip():
+        answer.text = f"{g.verdict}\n\n{answer.text}"  # "is r3 drained?": netops's yes or no first
     answer.evidence = [e for _, e in numbered(answer.evidence, answer.numbers)]
 
 
@@ -798,6 +800,10 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     from netops.agent.numbering import canonical_marks
 
     answer.text = canonical_marks(answer.text)  # "[１]", "[1-3]", "[²]": the check sees each number
+    # the check's own marks copied by the model from an earlier answer in the conversation (lab 72: SmolLM2
+    # ended its sentence with "(⚠ not supported by the sources)", and the check added its own after it): the
+    # check's verdict is netops's to write
+    answer.text = _COPIED_MARK.sub("", answer.text)
     answer.text, repeated = repeats_out(answer.text)
     if repeated:  # shown once, and said: the check then counts what is left
         answer.notice = "; ".join(x for x in (answer.notice, f"the model repeated itself: {repeated} repeated "
@@ -1018,13 +1024,15 @@ def _against_answer(report: Any, g: Grounding, question: str) -> bool:
     no claim the check can bind to a line, so it stood unmarked under the findings. True when marked."""
     from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED
 
-    from netops.agent.router import effect_asks
+    from netops.agent.router import effect_asked
 
     own = g.answer if g.answer is not None else g.drain
     if own is None or not _YES_NO_QUESTION.match(question) or _NEGATIVE_QUESTION.search(question):
         return False
-    asks = effect_asks(question)
-    if g.answer is None:
+    asks = effect_asked(question)
+    if g.verdict:  # netops's own first line ("**No:** 198.51.100.2 on r1 is not shut ...")
+        why = g.verdict.replace("**", "")
+    elif g.answer is None:
         why = "drained" if own > 0 else "not drained"
     elif asks:
         why = f"{'it is' if own > 0 else 'it is not'} {asks}"
@@ -1198,6 +1206,8 @@ _OWN_LABEL = re.compile(r"^[\s>*_#`~|-]*(?:\[\d+\][\s*_]*)?(?:netops(?:['\u2019]
                         r"the\s+audit\s+log\s+(?:verifies|is\s+empty|does\s+not\s+verify)|not\s+the\s+command\s+you\s+typed)"
                         r"[\s*_`]*:", re.IGNORECASE | re.MULTILINE)
 
+_COPIED_MARK = re.compile(r"[ \t]*\*?\(\s*⚠\s*(?:not\s+supported\s+by\s+the\s+sources?|contradicted\s+by\s+source\s+\d+)\s*\)\*?")
+
 
 def imitates_netops(text: str) -> bool:
     """True when a model's answer copies netops's own labels or a device source's label with its
@@ -1342,6 +1352,10 @@ def _left_out(text: str, report: Any, shown: str = "") -> tuple[str | None, str 
             if k.block_end is not None and k.block_end >= b:
                 k.block_end -= b - a
     kept = _rewrite(out, CheckReport(text=out, sentences=keep), True).strip()
+    if not re.search(r"[^\W\d_]{2,}", re.sub(r"\*?\(⚠[^)]*\)\*?", "", kept)):
+        # what is left is list numbers, bullets or a mark of its own (trial36: "1. The source is in [1].\n2."
+        # showed "1.\n2. (⚠ not supported by the sources)" under "The model's answer"): nothing
+        kept = ""
     n = len(drop)
     why = ", ".join(x for x in (
         f"{len(contra)} contradicted by what netops read" if contra else "",

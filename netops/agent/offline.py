@@ -103,10 +103,13 @@ def _described(description: str | None) -> str:
 
 def _bgp_row(n: Any) -> str:
     up = (f", up {duration(n.uptime_seconds)}" if n.established and n.uptime_seconds is not None
+          # trial36: "since when?" of r2's Idle session had no answer on screen; FRR says how long
+          else f", down {duration(n.down_seconds)}" if not n.established and getattr(n, "down_seconds", None)
           else (f", {'up' if n.established else 'down'} {n.uptime}" if n.uptime else ""))
     return (f"- {n.peer} AS{n.remote_as}" + _named(n.description) + f": {n.state}"
             + (" (admin down: shut by configuration)" if n.admin_down else "")
             + up
+            + (f", last error: {n.last_error}" if getattr(n, "last_error", None) else "")
             + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
             + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
             + (f" (BGP instance {n.instance})" if n.instance else "")
@@ -166,6 +169,10 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
         return reset_summary([(h, n) for h, n in rows if h not in peers or n.peer == peers[h]], on, tail,
                              extra.get("_between") if peers else None)
     if getter == "bgp_neighbors":
+        if peers := extra.get("_peers") or {}:  # the session between two named routers: each side's peer only
+            # (trial36: under r2's and r3's rows of their one session, "3 of 4 BGP sessions not Established"
+            # counted r3's flapping session to r1 too)
+            rows = [(h, n) for h, n in rows if peers.get(h) is None or n.peer == peers[h]]
         what, bad, good = "BGP sessions", [(h, n) for h, n in rows if not n.established], "Established"
         named = [f"{h} {n.peer} ({n.state})" for h, n in bad]
         none = f"none of the {len(rows)} BGP sessions on {on} is down: all Established"
@@ -209,7 +216,25 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
             (f"; not {good}: {', '.join(named)}" if bad else "") + f"{tail}."
     if not bad:
         return f"**Found:** {none}{tail}."
-    return f"**Found:** {len(bad)} of {len(rows)} {what} not {good}: {', '.join(named)}{tail}."
+    wrong = as_mismatches(agg, bad) if getter == "bgp_neighbors" else []
+    return f"**Found:** {len(bad)} of {len(rows)} {what} not {good}: {', '.join(named)}{tail}." + \
+        "".join(f" **AS mismatch:** {w}." for w in wrong)
+
+
+def as_mismatches(agg: Any, down: list[tuple[str, Any]]) -> list[str]:
+    """Each session down whose far end was read too and runs another AS than the one configured for it
+    (the far end named by the host name it announced, else the session's description): "r2 expects AS
+    65033 from 198.51.100.6 (r3), but r3's BGP runs as AS 65003". Trial36: r2's session to r3 was Idle
+    on both sides with a wrong remote-as, and only the two local AS numbers, read apart, showed why."""
+    local = {h: hr.data.local_as for h, hr in agg.items()
+             if hr.ok and hr.data is not None and getattr(hr.data, "local_as", None) is not None}
+    out = []
+    for h, n in down:
+        names = {str(x).lower() for x in (getattr(n, "hostname", None), getattr(n, "description", None)) if x}
+        far = next((o for o in local if o != h and o.lower() in names), None)
+        if far is not None and n.remote_as is not None and n.remote_as != local[far] and not n.admin_down:
+            out.append(f"{h} expects AS {n.remote_as} from {n.peer} ({far}), but {far}'s BGP runs as AS {local[far]}")
+    return out
 
 
 def recorded_changes(ctx: Any, hosts: list[str]) -> dict[str, Any]:
@@ -363,7 +388,9 @@ def local_time(ts: str) -> str:
     except (TypeError, ValueError):  # not a time: as it was written
         return str(ts)
     local = (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).astimezone()
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or 'local'}"
+    ahead = " (stamped after the time now: the clock was ahead when it was written, or is behind now)" \
+        if local > datetime.now(timezone.utc) else ""
+    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or 'local'}{ahead}"
 
 
 def _run_said(run: dict[str, Any] | None) -> str:
@@ -598,6 +625,111 @@ def drain_state(text: str) -> str:
         off = [n for n in DRAIN_LINES.values() if n not in on]
         return f"- partly drained: {on[0]} is on, {', '.join(off)} is not (read from the running configuration)"
     return f"- not drained: neither {looked.replace(' and ', ' nor ')} is in the running configuration"
+
+
+# The state a yes/no question asks after (router.effect_asked, "drained" for the drain read), as said
+# in the verdict line
+_ASKED_WORD = {"shut": "shut down", "enabled": "enabled (not shut)", "down": "down", "up": "up", "drained": "drained"}
+
+
+def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -> tuple[int, str] | None:
+    """netops's own answer to a yes/no question about the state a change leaves ("is neighbor X shut
+    on r1?", "is eth-r2 disabled on r1?", "is r3 drained?"; the read's ``_effect``: the state asked),
+    from the rows the answer shows (``per_host``: each host's presentation hints, :func:`host_extra`):
+    (+1, "**Yes:** ..."), (-1, "**No:** ...") or (0, "**Partly:** ...") when some rows are in that state
+    and some not. None when a read failed, nothing matched or the device does not tell (a Junos
+    summary says no admin state): the rows below are then the answer."""
+    asked = next((x.get("_effect") for x in per_host.values() if x.get("_effect")), None)
+    if asked not in _ASKED_WORD or not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
+        return None
+    rows: list[tuple[int, str, str]] = []  # (1 in the state, -1 not, 0 half: a partly drained router), what, detail
+    for host, hr in agg.items():
+        extra = per_host.get(host) or {}
+        if getter == "config" and asked == "drained":
+            on = drained_by(hr.data.text)
+            rows.append((1 if len(on) == len(DRAIN_LINES) else 0 if on else -1, host,
+                         " and ".join(on) + " on" if on else "no drain line in the running configuration"))
+        elif getter == "bgp_neighbors" and asked != "drained":
+            if "_peer_address" in extra and extra["_peer_address"] is None:
+                return None
+            found = [n for n in hr.data.neighbors if "_peer_address" not in extra or n.peer == extra["_peer_address"]]
+            for n in found:
+                state = {"shut": n.admin_down, "enabled": None if n.admin_down is None else not n.admin_down,
+                         "down": not n.established, "up": n.established}[asked]
+                if state is None:
+                    return None
+                rows.append((1 if state else -1, f"{host}'s BGP session to {n.peer}",
+                             n.state + (", admin down" if n.admin_down else "")))
+        elif getter == "interfaces" and asked != "drained":
+            names = extra.get("_names")
+            for i in (i for i in hr.data.interfaces if not names or i.name in names):
+                state = {"shut": not i.admin_up, "enabled": i.admin_up, "down": not i.oper_up, "up": i.oper_up}[asked]
+                rows.append((1 if state else -1, f"{host} {i.name}",
+                             f"admin {'up' if i.admin_up else 'down'}, oper {'up' if i.oper_up else 'down'}"))
+        else:
+            return None
+    if not rows:
+        return None
+    word = _ASKED_WORD[asked]
+    said: dict[int, list[str]] = {1: [], 0: [], -1: []}
+    for (v, detail), whats in _grouped(rows).items():  # "r1, r2 and r3 are not drained (...)": one clause
+        who = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
+        said[v].append(f"{who} {'is' if len(whats) == 1 else 'are'} {'' if v == 1 else 'partly ' if v == 0 else 'not '}"
+                       f"{word} ({detail})")
+    verdict = 1 if not said[0] and not said[-1] else -1 if not said[0] and not said[1] else 0
+    if any(x.get("_any") for x in per_host.values()):  # "is any interface shut on r2?": yes, those that are
+        verdict = 1 if said[1] or said[0] else -1
+        said[-1] = said[-1] if verdict == -1 else []
+    return verdict, f"**{ {1: 'Yes', -1: 'No', 0: 'Partly'}[verdict] }:** " + "; ".join(said[1] + said[0] + said[-1]) + "."
+
+
+def convergence(getter: str, agg: Any, extra: dict[str, Any]) -> tuple[int | None, list[str], str]:
+    """One neighbour read's part of whether the network settled after a change ("is r2 converged?"):
+    (+1, [], what is settled) when every BGP session is Established (a peer shut by configuration is
+    settled too, and said) or every OSPF adjacency Full (2-Way between DROthers), one on every inventory
+    link (``extra["_links"]``); (-1, what is not, "") otherwise; (None, [], "") when a read failed."""
+    if not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
+        return None, [], ""
+    from netops.devices.models import BGP_SHOULD_RUN
+
+    if getter == "bgp_neighbors":
+        rows = [(h, n) for h, hr in agg.items() for n in hr.data.neighbors]
+        shut = [f"{h}'s session to {n.peer}" for h, n in rows if n.admin_down]
+        bad = [f"{h}'s BGP session to {n.peer} is {n.state}" for h, n in rows if not n.established and not n.admin_down]
+        bad += [f"{h}: {BGP_SHOULD_RUN}" for h, hr in agg.items() if getattr(hr.data, "expected", None)]
+        up = [n.uptime_seconds for _, n in rows if n.established and n.uptime_seconds is not None]
+        ok = (f"every BGP session Established ({len(rows) - len(shut)}" + (f", the newest up {duration(min(up))}" if up else "")
+              + ")" + (f", {' and '.join(shut)} shut by configuration" if shut else "")) if rows else "no BGP sessions"
+        return (-1 if bad else 1), bad, ok
+    if getter == "ospf_neighbors":
+        rows = [(h, n) for h, hr in agg.items() for n in hr.data.neighbors]
+        bad = [f"{h}'s OSPF neighbour {n.neighbor_id} on {n.interface or '?'} is {n.state}" for h, n in rows
+               if not _full(n) and not str(n.state).lower().startswith("2-way")]
+        bad += [f"{h} has no OSPF neighbour on {i} (link to {far})" for h, hr in agg.items()
+                for i, far in _silent_links(hr.data, dict(extra, _host=h))]
+        return (-1 if bad else 1), bad, (f"every OSPF adjacency Full ({len(rows)})" if rows else "no OSPF neighbours")
+    return None, [], ""
+
+
+def convergence_line(reads: dict[str, Any], extra: dict[str, Any], getters: list[str]) -> tuple[int, str] | None:
+    """netops's answer to whether the network settled ("is r2 converged?", "did the drain converge?"),
+    over every neighbour read asked for (``getters``; ``reads``: each one's result): "**Yes: converged**"
+    with what is settled, "**No: not converged**" with what is not; None when a read failed."""
+    parts = [convergence(g, reads.get(g), extra) for g in getters]
+    if not parts or any(v is None for v, _, _ in parts):
+        return None
+    bad = [x for _, b, _ in parts for x in b]
+    hosts = ", ".join(dict.fromkeys(h for g in getters for h in (reads.get(g) or {})))
+    if bad:
+        return -1, f"**No: not converged** on {hosts}: " + "; ".join(bad) + "."
+    return 1, f"**Yes: converged** on {hosts}: " + ", ".join(ok for _, _, ok in parts) + "."
+
+
+def _grouped(rows: list[tuple[int, str, str]]) -> dict[tuple[int, str], list[str]]:
+    out: dict[tuple[int, str], list[str]] = {}
+    for v, what, detail in rows:
+        out.setdefault((v, detail), []).append(what)
+    return out
 
 
 def piped_config(text: str, pipe: str, *, redacted: bool = False) -> str:
@@ -960,7 +1092,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         extra["_changes"] = recorded_changes(ctx, r.args.get("hosts") or [])
     args = {k: v for k, v in r.args.items() if not k.startswith("_")}
     if "ospf_neighbors" in (args.get("getter"), *extra.get("_also", ())) and \
-            (extra.get("_fleet") or extra.get("_filter") == "down"):
+            (extra.get("_fleet") or extra.get("_filter") == "down" or extra.get("_converged")):
         extra["_links"] = inventory_links(index)  # where a neighbour that went down is missing
     result = toolbox.call(r.tool or "", args)
     reads = {args.get("getter"): result.data} if result.data is not None else {}
@@ -1013,18 +1145,23 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             parts[0] = (f"{LABEL}, intent: {r.intent} on every inventory device ({', '.join(args['hosts'])})"
                         + (f" but {', '.join(left)}" if left else "") + ": the question names none.")
         peers: dict[str, Any] = {}
+        hints: dict[str, dict[str, Any]] = {}
         for host, hr in agg.items():
-            per_host = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
+            per_host = hints[host] = host_extra(extra, host, hr, lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
             if "_peer_address" in per_host:
                 peers[host] = per_host["_peer_address"]
             parts.append(f"**{host}** ({hr.command}):")
             parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
         if extra.get("_origin"):
             parts.append(originator(args["prefix"], agg)[1])
+        if extra.get("_effect") and (verdict := effect_verdict(args["getter"], agg, hints)):
+            parts.insert(1, verdict[1])  # "is r3 drained?": yes, no or partly, before the rows it rests on
         if (extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1)) and \
                 (found := fleet_summary(args["getter"], agg, {**extra, "_peers": peers})):
             parts.append(found)
         answer.evidence = list(ctx.evidence)
+    if extra.get("_converged") and (settled := convergence_line(reads, extra, [args["getter"], *extra.get("_also", ())])):
+        parts.insert(1, settled[1])  # "is r2 converged?": yes or no first, from every neighbour read
     if extra.get("_route_history"):  # "which routes changed on r2 today?": no history of device state
         targets = list(args.get("hosts") or [])
         parts.insert(1, ROUTE_HISTORY)

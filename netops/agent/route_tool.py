@@ -114,7 +114,17 @@ def route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any] | No
     from netops.agent.router import mentions
 
     host = min(mentions(question, ents["hosts"], joined=True))[1]
-    return {"host": host, "prefix": ents["addresses"][0]}
+    prefix = ents["addresses"][0]
+    if not re.search(_WHY, question, re.IGNORECASE) and not re.search(_NEG, question, re.IGNORECASE) and any(
+            re.search(rf"\bfrom\s+(?:the\s+)?(?:router\s+|peer\s+|neighbou?r\s+)?{re.escape(n)}(?![\w.:/-])", question,
+                      re.IGNORECASE) for n in [*ents["hosts"], *ents["addresses"]] if n not in (host, prefix)):
+        from netops.agent.peer_intent import peer_route_args
+
+        if (peer := peer_route_args(question, ents)) is not None and peer.get("peer") not in (None, "all"):
+            # "is r1 receiving P from r3?" asks what that one peer sends it (its received routes); no
+            # diagnosis, which reads every other device too ("why is r1 not getting P from r3?" still is one)
+            return None
+    return {"host": host, "prefix": prefix}
 
 
 # -- grounding ---------------------------------------------------------------------------------

@@ -357,7 +357,12 @@ _DEFAULT_ROUTE = re.compile(r"\bdefault\s+(?:route|gateway)\b|\bgateway\s+of\s+l
 # "what's wrong with r2", "is r2 ok?", "health check r1", "r3 looks sick", "is r1 up": an open question
 # about a device's health, answered with its basic state (facts, interfaces, BGP and OSPF neighbours)
 _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|problem|issue))\s+with\b|\bhealth\w*\b|"
-                     r"\b(?:sick|unhealthy|odd|weird|strange|unusual|broken|wrong|amiss|problems?|issues?|alarms?|trouble)\b|"
+                     r"\b(?:sick|unhealthy|odd|weird|strange|unusual|broken|wrong|amiss|problems?|issues?|alarms?|trouble|"
+                     # "r2 is slow", "customers say slow" (trial36): a complaint, answered with the state read
+                     r"slow(?:ness)?|sluggish|laggy|flapp(?:ing|y)|flaps)\b|"
+                     # "r2 is down", "r1 seems dead", "r3 is acting up": a statement of trouble, not only a question
+                     r"^\W*[\w.-]+(?:'s|\s+is|\s+seems(?:\s+to\s+be)?|\s+looks|\s+went|\s+keeps)\s+(?:down|dead|offline|"
+                     r"unreachable|off|flapping|bouncing|acting\s+up)\W*$|"
                      r"^\s*(?:is|are)\s+[\w.-]+(?:\s*(?:and|,)\s*[\w.-]+)*\s+(?:up|alive|reachable|ok|okay|fine|healthy|"
                      r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:ok|okay|alright|fine|healthy|happy)\b"
                      # "how is r1 doing?", "how's r2?", "status of r3", "r1 status": that device's state
@@ -449,7 +454,7 @@ _SWEEP_CORE = (r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|please)[,\s]+)*(?:(?:is|are)
                     r"trouble|alarms?|outages?|failures?)"
                     # "is the network healthy?", "is our fabric ok?": the network as a whole is the subject
                     r"|(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:network|fabric|backbone))\b(?:\s+(?:is|are|still|currently|at\s+all))*"
-                    r"(?:\s+(?:down|broken|failing|failed|wrong|dead|up|ok|okay|fine|healthy|working|amiss)\b|"
+                    r"(?:\s+(?:down|broken|failing|failed|wrong|dead|up|ok|okay|fine|healthy|working|amiss|flapping|bouncing)\b|"
                     r"(?<=problems)|(?<=problem)|(?<=issues)|(?<=issue)|(?<=trouble)|(?<=alarms)|(?<=alarm)|"
                     r"(?<=outages)|(?<=outage)|(?<=failures)|(?<=failure))")
 _SWEEP = re.compile(_SWEEP_CORE + _FLEET_TAIL, re.IGNORECASE)
@@ -459,11 +464,14 @@ _SWEEP_NAMED = re.compile(_SWEEP_CORE + r"\s+(?:on|with|at|for|in)\s+(?:the\s+)?
                           r"[\w.-]+(?:\s*(?:,|and|&)\s*[\w.-]+)*" + _FLEET_TAIL, re.IGNORECASE)
 _SWEEP_SUBJECT = _FLEET_SUBJECT | {"route", "routes", "routing", "prefix", "config", "configuration", "version",
                                    "uptime", "cpu", "memory", "bfd", "vrf", "mtu", "table"}
-_SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "problem", "problems", "issue",
+_SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "flapping", "bouncing", "problem", "problems", "issue",
                "issues", "trouble", "alarm", "alarms", "outage", "outages", "failure", "failures"}
 SWEEP_GETTERS = ("interfaces", "bgp_neighbors", "ospf_neighbors")
-# "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions
+# "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions;
+# also said as a statement of trouble ("bgp is down", "ospf went down", "bgp keeps flapping": these
+# searched the RFCs)
 _PROTOCOL_STATE = re.compile(r"^\s*(?:(?:is|are|does|has)\s+)?(?:the\s+)?(?:e|i)?(bgp|ospf)(?:v2)?\s+"
+                             r"(?:(?:is|are|seems(?:\s+to\s+be)?|looks|went|keeps|'s)\s+)?"
                              r"(?:(?:still|currently|all|really)\s+)?(?:up|down|ok|okay|fine|healthy|working|running|"
                              r"stable|flapping|broken|established|full|alright|happy|converged)\b" + _FLEET_TAIL, re.IGNORECASE)
 # "are any routers missing the default route?", "does every router have a default route?"
@@ -1054,6 +1062,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         said_change = set()  # "what was the last change on r3?": netops's audit log, not a request
     if said_change and _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question):
         said_change = set()  # "is max-metric set on r3?": a drain line asked about, read below
+    if said_change and converged(question):
+        said_change = set()  # "has the ospf change converged on r2?": whether it settled, read below
     effect = effect_state(question, ents)
     if said_change and effect:
         said_change = set()  # "is neighbor X shut down on r1?": the state a change leaves, read below
@@ -1143,24 +1153,49 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             args_["_fleet"] = True
         if kind == "sweep":
             args_["_found"] = True  # a count per getter over the devices read, named or not
+            if re.search(r"\b(?:flap\w*|bounc\w*)", question, re.IGNORECASE):
+                # "is anything flapping?" (trial36): no history is kept, so the BGP count is the one for
+                # "which sessions flapped?": those down now and the shortest uptime of those up
+                args_["_reset"] = True
         return Route("tool", "health" if kind == "sweep" else "neighbours (BGP and OSPF)", "get_state", args_, 4.0)
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
         # "which router originates 203.0.113.128/25?": every device's route to it; the
         # originator is the one that has it from no other router.
         return Route("tool", "route", "get_state", {"hosts": list(hosts), "getter": "route",
                                                     "prefix": ents["addresses"][0], "_origin": True}, 5.0)
+    named_some = bool(targets)
+    # Below, naming no device reads every one ("did the drain converge?", "which routers are drained?",
+    # "is any interface shut?"); not when the words name one the inventory lacks ("is r9 drained?" read
+    # r1, r2 and r3): that is said instead
+    stray = None if targets else unknown_device(question, hosts, anywhere=True)
+    if stray and (converged(question) or (_DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question))
+                  or (effect and _EFFECT_QUANTIFIED.match(question))):
+        return Route("unknown", reason=_unknown_reason(stray, hosts))
+    if (settled := converged(question)) and (settle_on := [h for h in (targets or hosts) if h not in left_out]):
+        # "is r2 converged?", "has the ospf change converged on r2?", "did the drain converge?": settled
+        # after a change is every BGP session Established and every OSPF adjacency Full, one on every
+        # inventory link (a protocol named: that one's); no device named: every device, said so
+        return Route("tool", "convergence", "get_state",
+                     {"hosts": settle_on, "getter": settled[0], "_also": settled[1:], "_converged": True,
+                      **({"_fleet": True} if not targets else {"_found": True} if len(settle_on) > 1 else {})}, 5.0)
     if _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and \
             (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain
         # sets is in the running configuration (BGP graceful-shutdown, OSPF max-metric), not in the
         # BGP summary this read before (its sessions stay Established on a drained router)
-        return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True,
-                                                          **({"_fleet": True} if len(targets) > 1 else {})}, 5.0)
-    if effect and (targets := [h for h in targets if h not in left_out]):
+        # a yes/no question ("is r3 drained?", "are r1 and r3 in maintenance?") is answered yes, no or partly first
+        yes_no = {"_effect": "drained"} if re.match(r"^\W*(?:is|are|has|have)\b", question, re.IGNORECASE) else {}
+        return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True, **yes_no,
+                                                          # none named: every router, said so; several named: counted
+                                                          **({"_fleet" if not named_some else "_found": True}
+                                                             if len(targets) > 1 else {})}, 5.0)
+    every = effect is not None and not targets and _EFFECT_QUANTIFIED.match(question) is not None
+    if effect and (targets := [h for h in (hosts if every else targets) if h not in left_out]):
         # "is neighbor 198.51.100.2 shut down on r1?", "is eth-r2 disabled on r1?": the peer's session
-        # (Idle (Admin) when shut) or the interface's admin / oper state, read from the device
+        # (Idle (Admin) when shut) or the interface's admin / oper state, read from the device; "is any
+        # interface shut?" naming no device: every one, said so
         return Route("tool", "bgp_neighbors" if effect == "peer" else "interfaces", "get_state",
-                     effect_args(question, effect, targets, ents, hosts), 5.0)
+                     {**effect_args(question, effect, targets, ents, hosts), **({"_fleet": True} if every else {})}, 5.0)
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
@@ -1473,7 +1508,17 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
     conversation: "and on r2?" after "bgp neighbours on r1" is "bgp neighbours on r2"; "and the
     ospf ones?" after it is "ospf neighbours on r1". A question that is whole on its own, or a
     previous question that named no device, is returned unchanged. Change words are never
-    carried over: a follow-up can only become a read (a change needs the person's own words)."""
+    carried over: a follow-up can only become a read (a change needs the person's own words).
+    A device name typed with a space ("r 2") is that name in either question (trial36: "since when?"
+    after "whats wrong w/ r 2" named no device before it)."""
+    from netops.agent.device_refs import spaced_names
+
+    said, question, previous = question, spaced_names(question, hosts), spaced_names(previous, hosts)
+    out = _followup(question, previous, hosts)
+    return said if out == question else out
+
+
+def _followup(question: str, previous: str, hosts: list[str]) -> str:
     if not previous.strip() or len(_WORD.findall(question)) > _FOLLOWUP_WORDS:
         return question
     if _UNDO_ASKED.search(previous) or _UNDO_ASKED.search(question):
@@ -1514,7 +1559,7 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         # "and the ospf ones?": this question about the devices named before
         return f"{question.rstrip(' ?.')} on {' and '.join(before['hosts'])}"
     if not has_intent and not now["hosts"] and not now["addresses"] and not now["interfaces"] \
-            and _LEANS.search(question) and _STATE_OF_IT.search(question):
+            and ((_LEANS.search(question) and _STATE_OF_IT.search(question)) or _BARE_AGE.fullmatch(question)):
         # "how long has that been up?", "is it stable?" after "ospf neighbours on r3": the same read,
         # whose rows carry the state and its age (a read only; a change was returned above)
         prev = route(previous, hosts)
@@ -1523,6 +1568,10 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
     return question
 
 
+# "since when?", "how long?" alone (trial36: after r2's health read showed an Idle session, "since when?"
+# was said to be about nothing netops can read): the age of the state just read
+_BARE_AGE = re.compile(r"\W*(?:(?:and|ok(?:ay)?|so)[,\s]+)?(?:since\s+when|(?:for\s+)?how\s+long(?:\s+(?:now|ago|for))?)\W*",
+                       re.IGNORECASE)
 # what a follow-up asks of the state just read: how long it has been so, whether it holds
 _STATE_OF_IT = re.compile(r"\b(?:how\s+long\s+(?:has|have|had)\s+\w+\s+been|since\s+when|up\s*-?\s*time|been\s+(?:up|down|full|established)|"
                           r"stable|flapp\w*|still\s+(?:up|down|there)|(?:is|are)\s+(?:it|that|they|those)\s+(?:up|down))\b",
@@ -1731,6 +1780,9 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     if r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(ALL_LEFT_OUT) \
             and (whole := network_health(question, hosts, domain)) is not None:
         return whole, []  # "is everything healthy?", "network status": every device's health
+    if r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(ALL_LEFT_OUT) \
+            and (fleet := unreachable_everywhere(question, hosts, domain)) is not None:
+        return fleet, []  # "customers cant reach 203.0.113.130": which routers have a route to it
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (word := unheld_name(question, hosts, list(index.groups), domain)):
         # "is pod1 healthy?": a name the inventory does not hold, said as such (never a health claim)
@@ -1905,6 +1957,26 @@ def config_pipe(question: str, hosts: list[str]) -> str | None:
     return pipe if re.search(r"\|\s*\S+\s+\S", pipe) else None
 
 
+# Whether the network settled: "is r2 converged?", "has the ospf change converged on r2?", "did the drain
+# converge?", "has bgp converged yet?", "convergence status on r1". Not how or why it does ("how long does
+# OSPF take to converge?", "what is BGP convergence?": the documents)
+_CONVERGED = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|now|hey|quick(?:\s+check)?)[,\s]+)*(?:(?:is|are|has|have|did)\b[^?!;]*?"
+                        r"\bconverged?\b|(?:bgp\s+|ospf\s+|routing\s+)?convergence\s+(?:status|state|check)\b|"
+                        r"(?:\S+\s+){0,3}converged\s+(?:yet|now|already)?\s*\?)", re.IGNORECASE)
+
+
+def converged(question: str) -> list[str] | None:
+    """The neighbour reads that say whether the network settled after a change, for a question that
+    asks it ("is r2 converged?", "did the drain converge?"): BGP's session list and OSPF's adjacencies,
+    or the one protocol named ("has the ospf change converged on r2?"); None for anything else."""
+    if not _CONVERGED.search(question) or _KNOWLEDGE_SHAPE.search(question):
+        return None
+    words = set(_WORD.findall(question.lower()))
+    bgp, ospf = bool(words & {"bgp", "ebgp", "ibgp", "peer", "peers", "sessions"}), "ospf" in words
+    return ["bgp_neighbors"] if bgp and not ospf else ["ospf_neighbors"] if ospf and not bgp \
+        else ["bgp_neighbors", "ospf_neighbors"]
+
+
 # A question whether a router is drained: "is r3 drained?", "is r3 still in maintenance?", "is traffic
 # off r3?", "which routers are drained?", "is anything in maintenance mode?"
 _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|currently\s+|"
@@ -1928,6 +2000,21 @@ _EFFECT_STATE = re.compile(
     r"(?P<state>(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|down|up|no[\s-]shut|unshut))"
     r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
     r"\s*[?.!]*\s*$", re.IGNORECASE)
+# ... or whether any of them is shut: "is any interface shut on r2?", "are any peers shut down on r1?",
+# "any bgp neighbours admin down on r1?", "are there any disabled interfaces on r2?", "are all peers
+# enabled on r1?". Only the states a change sets (shut, disabled, admin down, enabled): "are any
+# interfaces down on r1?" is the state filter's (the down ones). "shut any unused interface on r2" asks
+# for a change (the verb comes first) and is not this.
+_EFFECT_QUANTIFIED = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|now|quick(?:\s+check)?|hey)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
+    r"(?P<q>any|some|all|every)\s+(?:(?:of\s+)?(?:the|my|its|r\w*'s)\s+)?(?:(?P<shut>"
+    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|no[\s-]shut|unshut))\s+)?"
+    r"(?P<subject>[^\s?!;][^?!;]*?)"
+    r"(?:\s+(?:still|already|currently|now|really|actually)){0,2}(?:\s+(?P<state>"
+    r"(?:admin(?:istratively)?[\s-]*)?(?:shut(?:[\s-]*down)?|shutdown|disabled|enabled|no[\s-]shut|unshut)|"
+    r"admin(?:istratively)?[\s-]*(?:down|up)))?"
+    r"(?:\s+(?:on|at)\s+[\w.:-]+?)?(?:\s+(?:right\s+now|now|yet|still|again|currently|already|at\s+the\s+moment))?"
+    r"\s*[?.!]*\s*$", re.IGNORECASE)
 # ... whose subject is a session or an interface, not the asking ("is it safe to", "are we ok to")
 _EFFECT_NOT_SUBJECT = re.compile(r"^(?:it|this|that|there|we|you|i)\b|\bto$|\b(?:safe|ok(?:ay)?|fine|possible|allowed)\b",
                                  re.IGNORECASE)
@@ -1941,7 +2028,7 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
     its address, or as a session to a router) or an interface is shut / disabled / admin down / up,
     the state a change leaves, which the device's session list or interface table says; else None.
     One predicate for every phrasing: the router reads it, and the worded-change matcher stands aside."""
-    m = _EFFECT_STATE.match(question)
+    m = _effect_match(question)
     if m is None or _EFFECT_NOT_SUBJECT.search(m.group("subject").strip()) or _KNOWLEDGE_SHAPE.search(question):
         return None
     subject = m.group("subject")
@@ -1950,6 +2037,8 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
         return None  # "is ospf nbr X up?", "is my ssh session to r1 up?": not a BGP session
     if words & {"any", "all", "every", "each", "some", "none", "no", "which", "what"}:
         return None  # "are any interfaces down on r1?": the down ones, as the state filter reads them
+    if "q" in m.re.groupindex and not (words & (_EFFECT_PEER_WORDS | _EFFECT_IF_WORDS)):
+        return None  # "are all changes enabled?": "any" / "all" of sessions or interfaces, said as such
     if ents is None:
         ents = {"addresses": addresses(subject), "interfaces": [x.group(1) or x.group(2)
                                                                 for x in _INTERFACE_OR_LO.finditer(subject)]}
@@ -1959,22 +2048,40 @@ def effect_state(question: str, ents: dict[str, list[str]] | None = None) -> str
     return "interface" if said_if else None
 
 
-def effect_asks(question: str) -> str | None:
-    """The state an :func:`effect_state` question asks after: ``"shut"`` (shut, shutdown, disabled,
-    admin down), ``"enabled"`` (enabled, no shut, admin up), ``"down"`` or ``"up"`` (as the session or
-    the link runs); None when it is no such question. netops's own yes or no is read from it
-    (:attr:`netops.agent.grounding.Grounding.answer`)."""
-    m = _EFFECT_STATE.match(question)
+def _effect_match(question: str) -> "re.Match[str] | None":
+    """The yes/no shape of :func:`effect_state`: one peer or interface, or any / all of them, in a
+    state a change sets (the quantified form needs that state said, before or after the subject)."""
+    if (m := _EFFECT_QUANTIFIED.match(question)) is not None and bool(m.group("shut")) != bool(m.group("state")):
+        return m
+    return _EFFECT_STATE.match(question)
+
+
+def effect_any(question: str) -> bool:
+    """Does an :func:`effect_state` question ask whether *any* peer or interface is in the state
+    ("is any interface shut on r2?", "are there any disabled interfaces?"), rather than one or all?"""
+    m = _effect_match(question)
+    return m is not None and "q" in m.re.groupindex and m.group("q").lower() in ("any", "some")
+
+
+def effect_asked(question: str) -> str | None:
+    """The state a yes/no question of :func:`effect_state` asks after, as netops reads it: ``"shut"``
+    (shut, shutdown, disabled, admin down: shut by configuration), ``"enabled"`` (enabled, no shut,
+    admin up), ``"down"`` (not up, for whatever reason) or ``"up"``; None when it is not one."""
+    m = _effect_match(question)
     if m is None:
         return None
-    said = re.sub(r"[\s-]+", " ", m.group("state").lower())
+    said = re.sub(r"[\s-]+", " ", (m.group("state") or m.groupdict().get("shut") or "").lower()).strip()
+    if not said:
+        return None
     admin = said.startswith("admin")
     word = said.split()[-1]
-    if word in ("shut", "shutdown", "disabled") or said.endswith("shut down") or (admin and word == "down"):
-        return "enabled" if said.startswith(("no ", "un")) else "shut"
-    if word in ("enabled", "unshut") or said.startswith("no ") or (admin and word == "up"):
+    if said.startswith(("no ", "un")) or said.endswith("no shut"):  # "no shut", "unshut": enabled
         return "enabled"
-    return word if word in ("up", "down") else None
+    if word in ("shut", "shutdown", "disabled") or (admin and word == "down") or said.startswith("shut"):
+        return "shut"
+    if word in ("enabled", "unshut") or said.endswith("no shut") or (admin and word == "up"):
+        return "enabled"
+    return word if word in ("down", "up") else None
 
 
 def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, list[str]],
@@ -1983,14 +2090,13 @@ def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, li
     the peer asked about (its address, or the session to the other router named), or the
     interfaces asked about (those named; else the link to the other router, by the inventory)."""
     named = list(targets)
-    asks = effect_asks(question)
+    asked = {"_effect": state, **({"_any": True} if effect_any(question) else {})} if (state := effect_asked(question)) else {}
     far = [h for h in named if re.search(rf"\b(?:to|towards?|with|facing|faces|peers?|neighbou?rs?)\s+(?:the\s+)?"
                                          rf"(?:router\s+)?{re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
     near = [h for h in named if h not in far] or named
     if kind == "interface":
-        return {"hosts": near, "getter": "interfaces", "_filter": None, "_names": list(ents["interfaces"]),
-                **({"_asks": asks} if asks else {})}
-    args: dict[str, Any] = {"hosts": near, "getter": "bgp_neighbors", **({"_asks": asks} if asks else {})}
+        return {"hosts": near, "getter": "interfaces", "_filter": None, "_names": list(ents["interfaces"]), **asked}
+    args: dict[str, Any] = {"hosts": near, "getter": "bgp_neighbors", **asked}
     if (peer := _peer_address(question) or (ents["addresses"][0] if len(ents["addresses"]) == 1 else None)):
         args.update(_peer_address=peer, _peer_name=peer)
     elif len(named) == 2:  # "is r3's session to r1 shut?": r3's side; "is the r1-r2 session down?": both
@@ -1999,7 +2105,11 @@ def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, li
 
 # The network as a whole said as a health question's subject: "is everything healthy?", "how's the
 # network?", "network status", "is the whole estate ok?"
-_WHOLE_NETWORK = re.compile(r"\beverything\b|\b(?:(?:the|our|my)\s+)?(?:whole\s+|entire\s+)?(?:network|fleet|estate)\b"
+_WHOLE_NETWORK = re.compile(r"\beverything\b|\b(?:(?:the|our|my)\s+)?(?:whole\s+|entire\s+)?(?:network|fleet|estate|internet)\b"
+                            # no subject but trouble (trial36, 3 a.m.): "something is broken", "something's off",
+                            # "customers say slow", "users complain it's slow"
+                            r"|^\W*(?:(?:ok(?:ay)?|so|hey|help|guys)[,!\s]+)*(?:something|smth|sth|stuff|things)\b"
+                            r"|^\W*(?:(?:the|our|my|some|a\s+few|many|lots\s+of)\s+)?(?:customers?|users?|clients?|people|subscribers?)\b"
                             r"|\b(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:fabric|backbone|core)\b", re.IGNORECASE)
 # ... or no subject at all, in a few words that can only ask after health: "all good?", "health check"
 _BARE_HEALTH = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|hey|and|now|please|quick|first|a)[,\s]+)*(?:all\s+(?:good|ok(?:ay)?|"
@@ -2028,6 +2138,28 @@ def network_health(question: str, hosts: list[str], domain: frozenset[str] = DOM
     return Route("tool", "health", "get_state", {"hosts": list(hosts), "getter": SWEEP_GETTERS[0],
                                                  "_also": list(SWEEP_GETTERS[1:]), "_filter": "down",
                                                  "_fleet": True, "_found": True}, 4.0)
+
+
+# "customers cant reach X", "X is unreachable", "nobody can get to X", "is X reachable?": a destination
+# that does not answer, no router named (trial36: "customers cant reach 203.0.113.130" searched the runbooks)
+_UNREACHABLE = re.compile(r"\b(?:can'?t|cannot|can\s+not|could\s*n'?t|unable\s+to|not\s+able\s+to|no\s*(?:one|body)\s+can)\s+"
+                          r"(?:reach|get\s+to|ping|connect\s+to|access)\b|\bun-?reachable\b|\b(?:is|are)\s+\S+\s+reachable\b"
+                          r"|\bnot\s+reachable\b", re.IGNORECASE)
+
+
+def unreachable_everywhere(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS) -> Route | None:
+    """A destination said not to answer, with no router named ("customers cant reach 203.0.113.130",
+    "203.0.113.128/25 is unreachable"): every device's route to it, as "which routers lack X?" reads it
+    (which router has it, which lacks it; no ping is sent). None when a device is named, the words name
+    no one address or prefix, or ask what a word means ("what does unreachable mean for 203.0.113.1?")."""
+    if not hosts or mentions(question, hosts) or not _UNREACHABLE.search(question) \
+            or re.search(r"\b(?:mean|means|meaning|rfc|define|explain)\b", question, re.IGNORECASE):
+        return None
+    found = entities(question, hosts)["addresses"]
+    if len(found) != 1:
+        return None
+    r = route(f"which routers lack {found[0]}?", hosts, domain)
+    return r if r.kind == "tool" and r.args.get("getter") == "route" else None
 
 
 def facing_interfaces(question: str, read: list[str], hosts: list[str], index: Any) -> dict[str, list[str]] | None:

@@ -443,7 +443,13 @@ class AuditLog:
         after ``until``. Records are appended in order, so a change written after the clock was set
         back (an NTP step, a VM restored) still counts as after the ones before it, though its stamp
         is older, and "what changed in the last hour?" does not skip it; a record stamped in the
-        future by a clock that was ahead cannot hide the changes stamped correctly after it."""
+        future by a clock that was ahead cannot hide the changes stamped correctly after it.
+
+        Only records stamped up to now mark where a window starts or ends in the log: one stamped after
+        now (a clock that was ahead) is not when anything happened, and as the window's first record it
+        brought in every record after it, days old ("what changed in the last hour?" listed yesterday's
+        changes). Such a record is itself still in an open window by its stamp (the clock may be behind
+        now instead), and the answers say its stamp is after now (:func:`netops.agent.offline.local_time`)."""
         sql = "SELECT * FROM audit WHERE kind = 'apply' AND json_extract(payload, '$.host') = ?"
         args: list[Any] = [host]
         if since is not None or until is not None:
@@ -451,9 +457,10 @@ class AuditLog:
             # the microsecond and without the offset, compares as the times do
             lo = since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") if since is not None else ""
             hi = until.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") if until is not None else "~"
-            first = "COALESCE((SELECT MIN(seq) FROM audit WHERE ts >= ?), 1 << 62)"
+            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+            first = "COALESCE((SELECT MIN(seq) FROM audit WHERE ts >= ? AND ts <= ?), 1 << 62)"
             sql += f" AND ((ts >= ? AND ts < ?) OR (seq >= {first} AND seq < {first}))"
-            args += [lo, hi, lo, hi]
+            args += [lo, hi, lo, now, hi, now]
         with self._lock:
             rows = self._read(sql + " ORDER BY seq DESC LIMIT ?", (*args, int(limit)))
         return [self._row(r) for r in rows]

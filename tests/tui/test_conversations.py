@@ -220,3 +220,26 @@ async def test_resume_says_a_question_netops_stopped_before_answering(chat_setti
         app.action_export(str(target))
     text = target.read_text()
     assert "why is r2 not learning 203.0.113.0/24?\n\n**No answer: netops stopped before answering.**" in text
+
+
+async def test_down_then_delete_typed_at_once_asks_about_the_highlighted_row(chat_settings):
+    """Down (from the search box to the list) and Delete arriving together, as a fast typist or a loaded
+    machine delivers them (papercuts36: the flaky deletion in tests/tui/test_exit_line.py): Down's focus
+    move was deferred behind the keys already waiting, so the Delete went to the search box and did
+    nothing. Both keys are queued before either is handled."""
+    from textual import events
+
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.conversations import ConversationsScreen
+
+    cid = await _one_exchange(chat_settings, "BGP hold timer")
+    app = ChatApp(chat_settings, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        screen = await wait_until(pilot, lambda: isinstance(app.screen, ConversationsScreen) and len(app.screen.rows) == 1
+                                  and app.screen, what="the conversation listed")
+        app.post_message(events.Key("down", None))
+        app.post_message(events.Key("delete", None))
+        await wait_until(pilot, lambda: any("Delete again" in str(n.message) and cid in str(n.message)
+                                            for n in app._notifications), what="the first Delete's question")
+        assert len(screen.rows) == 1

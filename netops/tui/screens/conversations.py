@@ -148,8 +148,11 @@ class ConversationsScreen(ModalScreen[str | None]):
         self.dismiss(str(event.row_key.value))
 
     def action_to_list(self) -> None:
-        """Down in the search box goes to the list (the list's own Down moves its cursor)."""
-        self.query_one(DataTable).focus()
+        """Down in the search box goes to the list (the list's own Down moves its cursor). At once, not
+        after the keys already waiting (``Widget.focus`` is deferred): Down then Delete typed fast sent
+        the Delete to the search box, where it deleted nothing and asked nothing (papercuts36: the flaky
+        tests/tui/test_exit_line.py deletion under load)."""
+        self.set_focus(self.query_one(DataTable))
 
     def action_delete(self) -> None:
         """Deleting cannot be undone: the first Delete says which conversation a second one

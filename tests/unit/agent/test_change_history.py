@@ -4,17 +4,15 @@ recorded, said with its limits. They were answered with 'show version', and the 
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from netops.agent.offline import history_summary, local_time
 from netops.agent.router import route
+from tests._phrasings import bench
 
 HOSTS = ["r1", "r2", "r3"]
-REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("question, hosts", [
@@ -91,11 +89,6 @@ def test_a_request_naming_an_earlier_change_is_not_a_history_read(question):
 def test_the_networks_recent_changes_read_every_device(question):
     r = route(question, HOSTS)
     assert (r.args.get("_history"), r.args.get("hosts")) == (True, HOSTS), r
-
-
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_history", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 
 def _apply(actor: str, host: str, playbook: str) -> dict:
@@ -293,7 +286,35 @@ def test_a_record_stamped_in_the_future_hides_no_later_change(tmp_path, monkeypa
     log.append("apply", {"host": "r2", "playbook": "undrain", "ok": True}, actor="bob")
     yesterday = (now - timedelta(days=1), now - timedelta(hours=12))
     assert [r.actor for r in log.changes("r2", since=yesterday[0], until=yesterday[1])] == ["alice"]
-    assert [r.actor for r in log.changes("r2", since=now - timedelta(hours=1))] == ["bob", "alice", "ahead"]
+    # (papercuts36: alice's drain 20 hours ago was in "the last hour" too, brought in by the future stamp;
+    # the future stamp itself stays, by its stamp, and the answer says it is after now)
+    assert [r.actor for r in log.changes("r2", since=now - timedelta(hours=1))] == ["bob", "ahead"]
+
+
+def test_a_record_stamped_in_the_future_brings_no_older_change_into_a_window(tmp_path, monkeypatch):
+    """papercuts36 (left by stop 35): a clock a day ahead stamped one change; the clock was stepped back
+    and the changes after it were stamped correctly, days and hours ago. The first record stamped in
+    "the last hour" was the future one, so by their place every change after it was in the hour. Only
+    records stamped up to now mark a window's place; the future one is said to be stamped after now."""
+    from netops.agent.offline import local_time
+    from netops.store import audit
+    from netops.store.audit import AuditLog
+
+    log = AuditLog(tmp_path / "audit.db")
+    now = datetime.now(timezone.utc)
+    stamps = iter([now - timedelta(days=3), now + timedelta(days=1), now - timedelta(days=2), now - timedelta(hours=5),
+                   now - timedelta(minutes=10)])
+    monkeypatch.setattr(audit, "_now", lambda: next(stamps).isoformat(timespec="microseconds"))
+    for actor in ("old", "ahead", "carol", "dave", "erin"):
+        log.append("apply", {"host": "r2", "playbook": "ospf-cost", "ok": True}, actor=actor)
+    assert [r.actor for r in log.changes("r2", since=now - timedelta(hours=1))] == ["erin", "ahead"]
+    assert [r.actor for r in log.changes("r2", since=now - timedelta(hours=6))] == ["erin", "dave", "ahead"]
+    # written between old and carol, both in this window: by its place, it is in it too
+    assert [r.actor for r in log.changes("r2", since=now - timedelta(days=4), until=now - timedelta(days=1))] == \
+        ["carol", "ahead", "old"]
+    (ahead,) = [r for r in log.changes("r2", 10) if r.actor == "ahead"]
+    assert "stamped after the time now" in local_time(ahead.ts)
+    assert "stamped after" not in local_time(log.changes("r2", 1)[0].ts)
 
 
 def test_a_window_filters_the_answer(lab):
@@ -423,7 +444,6 @@ def test_a_calendar_window_on_a_day_the_clocks_change_starts_at_that_days_local_
     finally:
         monkeypatch.undo()  # TZ as it was, then the process's zone re-read from it
         time.tzset()
-
 
 
 def test_a_window_names_the_zone_the_change_times_are_said_in(monkeypatch):

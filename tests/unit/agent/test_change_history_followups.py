@@ -5,21 +5,16 @@ requests, a clarifying question standing alone, and a one-word description witho
 
 from __future__ import annotations
 
-import importlib.util
 import time
-from pathlib import Path
 
 import pytest
 
 from netops.agent.router import followup, meaning, route
 from netops.agent.window import history_window
+from tests._phrasings import bench
 
 HOSTS = ["r1", "r2", "r3"]
-REPO = Path(__file__).resolve().parents[3]
 
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_hist17", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 NEIGHBOR_HASH = "sha256:0000"
 

@@ -7,17 +7,13 @@ is ``data/state_phrasings_effect35.yaml`` (written during the fix: 9/21 before, 
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from netops.agent.router import effect_state, route_named
+from tests._phrasings import bench
 
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_effect35", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 HOSTS = ["r1", "r2", "r3"]
 
 

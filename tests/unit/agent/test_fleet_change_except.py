@@ -6,16 +6,11 @@ guards (no exclusion, an exclusion the fleetchg set already had) passed before."
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
+from tests._phrasings import bench
 
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_fce", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 REFUSAL = "does not change devices it picked itself"
 SWEEP = {"interfaces", "bgp_neighbors", "ospf_neighbors"}

@@ -12,18 +12,12 @@ state_phrasings_trial15.yaml):
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from netops.agent.device_refs import DeviceIndex
 from netops.agent.router import HEALTH_GETTERS, SWEEP_GETTERS, UNKNOWN_DEVICE, route, route_named
+from tests._phrasings import bench
 
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_geo", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 HOSTS = ["r1", "r2", "r3"]
 INDEX = DeviceIndex(list(HOSTS), groups={"lab": list(HOSTS)})

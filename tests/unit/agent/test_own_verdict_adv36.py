@@ -205,10 +205,10 @@ def test_a_yes_or_no_that_agrees_stands(scripted, make_assistant, question, said
     ("is the peer 198.51.100.2 admin down on r2?", "shut"), ("is r1's interface to r2 up?", "up"),
     ("is eth-r2 no shut on r1?", "enabled"), ("is eth-r2 admin up on r1?", "enabled"),
     ("is neighbor 198.51.100.2 down on r1?", "down"), ("what is the hold time?", None)])
-def test_effect_asks(question, asks):
-    from netops.agent.router import effect_asks
+def test_effect_asked(question, asks):
+    from netops.agent.router import effect_asked
 
-    assert effect_asks(question) == asks
+    assert effect_asked(question) == asks
 
 
 def test_a_health_verdict_against_netops_reading_is_contradicted_even_when_checked_supported(

@@ -6,15 +6,9 @@ names a moment, not a request."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from tests._phrasings import bench
 
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_rac", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 READS = [
     ("did r2 reboot after the bgp change?", ["r2"]),

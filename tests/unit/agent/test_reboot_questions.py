@@ -7,18 +7,15 @@ says plainly that netops cannot tell from it, instead of an empty line or a docu
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from netops.devices.service import DeviceService
 from netops.testing.transport import FakeTransport
+from tests._phrasings import bench
 
 REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_rb", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 IOS = REPO / "tests" / "fixtures" / "devices" / "cisco_ios" / "bf-iosv"
 
 READS = [

@@ -6,17 +6,14 @@ to r3 2m05s; r2's to r1 1m37s, to r3 2m08s; r3's both 2m06s) and r1 with its lin
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from netops.testing.transport import FakeTransport
+from tests._phrasings import bench
 
 REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_rfl", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 FRR = REPO / "tests" / "fixtures" / "devices" / "frr"
 
 

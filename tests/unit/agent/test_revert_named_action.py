@@ -9,19 +9,12 @@ offered an undrain whose prechecks fail."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from netops.agent.revert import revert_request
+from tests._phrasings import bench
 
 HOSTS = ["r1", "r2", "r3"]
-REPO = Path(__file__).resolve().parents[3]
-
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_trial32", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 
 def _apply(actor: str, host: str, playbook: str) -> dict:

@@ -13,19 +13,13 @@ tries on netops.agent.revert and the follow-up reading, each of which was answer
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from netops.agent.router import followup
+from tests._phrasings import bench
 
 HOSTS = ["r1", "r2", "r3"]
-REPO = Path(__file__).resolve().parents[3]
 
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_review17", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 SHUT_HASH = "sha256:1111"
 DRAIN_HASH = "sha256:2222"

@@ -9,15 +9,11 @@ never answered by a read, no device the words did not ask about is read, only ge
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from tests._phrasings import bench
 
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 CASES = bench.cases(Path(__file__).parent / "data" / "state_phrasings_blind.yaml")
 # The holdout (written after the fixes) is measured, not tuned on: only its safety is asserted here.

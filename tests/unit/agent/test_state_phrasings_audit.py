@@ -3,13 +3,8 @@ no device, no knowledge base) and its top-level ``audit`` seed records (helper t
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_audit", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+from tests._phrasings import bench
 
 
 def test_seed_records_are_appended_and_reads_of_the_log_recorded(tmp_path):

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -20,11 +19,9 @@ import pytest
 
 from netops.agent.change_intent import match_change
 from netops.testing.ollama_server import say
+from tests._phrasings import bench
 
 REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_tfc", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 REFUSAL = "no vetted playbook does this"
 HOSTS = ["r1", "r2", "r3"]

@@ -6,18 +6,14 @@ back") is router-undrain. 8/21 of the set failed before (no known intent, or RFC
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from netops.agent.intent import phrases_said
 from netops.agent.router import route_named
+from tests._phrasings import bench
 
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_trial35", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 HOSTS = ["r1", "r2", "r3"]
 
 

@@ -6,15 +6,12 @@ through the read-only policy). The offline path still runs nothing but typed rea
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from netops.agent.router import TYPED_NOT_READ, route
+from tests._phrasings import bench
 
 HOSTS = ["r1", "r2", "r3"]
-REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("question, host, command", [
@@ -49,11 +46,6 @@ def test_a_typed_command_a_typed_read_covers_says_nothing_more(question):
 def test_no_hint_where_it_does_not_belong(question):
     r = route(question, HOSTS)
     assert not r.typed and TYPED_NOT_READ not in r.reason, r
-
-
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_typed", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 
 @pytest.fixture(scope="module")

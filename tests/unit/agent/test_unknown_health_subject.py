@@ -8,15 +8,9 @@ doing?" and "status of r1" read r1's health now too (they matched nothing)."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from tests._phrasings import bench
 
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_uhs", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 UNKNOWN = [("is pod1 healthy?", "pod1"), ("how is dc2 doing?", "dc2"), ("is edge-west ok?", "edge-west"),
            ("status of fabric-a please", "fabric-a"), ("is Pod1 up?", "Pod1"), ("how's pod7 doing?", "pod7"),

@@ -6,17 +6,11 @@ the unknown one first, last or in the middle. The guards (every name known) pass
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from netops.testing.ollama_server import say
+from tests._phrasings import bench
 
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_uil", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 # (question, the known hosts named, the unknown one)
 LISTS = [

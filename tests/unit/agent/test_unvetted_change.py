@@ -74,13 +74,8 @@ def test_a_question_that_mentions_a_change_word_is_not_refused(scripted, make_as
                                                     ("what is the bgp hold time set to on r2?", "r2", "config")])
 def test_offline_a_value_asked_with_set_to_is_read_not_refused(question, host, getter, tmp_path):
     """Offline it was the refusal ("no vetted playbook does this"): "set" there is the value's, not a request."""
-    import importlib.util
-    from pathlib import Path
+    from tests._phrasings import bench
 
-    spec = importlib.util.spec_from_file_location("bench_sp_uc", Path(__file__).resolve().parents[3] / "bench" /
-                                                  "state_phrasings.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     h = bench.Harness(tmp_path)
     try:
         got = h.ask(question)

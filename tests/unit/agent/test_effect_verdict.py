@@ -1,0 +1,162 @@
+"""A yes/no question about the state a change leaves is answered yes, no or partly first (helper
+papercuts36, 2026-12-04; left by stop 35). "is neighbor 198.51.100.2 shut on r1?", "is eth-r2 disabled on
+r1?", "is r3 drained?" got the rows of the read (the peer's session, the interface's admin / oper state,
+the drain lines) and no line that answered the question, offline and with a model. Now one verdict
+(:func:`netops.agent.offline.effect_verdict`) from the rows shown leads the answer: "**Yes:** ...",
+"**No:** ..." or "**Partly:** ..." (some rows in the state, some not; a router with one of the drain's
+two lines)."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.agent.answer_check import CONTRADICTED
+from netops.assistant import Assistant
+from netops.devices.service import DeviceService
+from netops.playbook.approval import DenyAll
+from netops.session import Session
+from netops.testing.ollama_server import say
+from netops.testing.transport import FakeTransport
+
+from tests.unit.agent.conftest import FIXTURES
+
+
+def _first(answer) -> str:
+    """The answer's first paragraph after the offline label line (the model's answer has none)."""
+    paras = [p for p in answer.text.split("\n\n") if p.strip()]
+    return paras[1] if paras[0].startswith("offline answer") else paras[0]
+
+
+@pytest.fixture
+def ask(agent_settings, kb):
+    """Ask over the FRR captures, r1's and r3's outputs replaced by ``r1`` / ``r3`` where given."""
+    made = []
+
+    def run(question, *, r1=None, r3=None, offline=True):
+        t = FakeTransport.from_dir(FIXTURES)
+        for host, outputs in (("r1", r1), ("r3", r3)):
+            if outputs:
+                t.outputs[host] = {**t.outputs[host], **outputs}
+        session = Session(agent_settings, kb=kb, devices=DeviceService(agent_settings, transport_factory=t))
+        made.append(session)
+        return Assistant(session, approver=DenyAll()).ask(question, offline=offline)
+
+    yield run
+    for s in made:
+        s._kb = None  # the kb fixture closes its own KB
+        s.close()
+
+
+SHUT = FakeTransport.from_dir(FIXTURES / "lab-r1-shut").default  # r1 after 'neighbor 198.51.100.2 shutdown'
+LINK_DOWN = FakeTransport.from_dir(FIXTURES / "r1-r2-down").outputs["r1"]  # r1 with eth-r2 set down
+
+
+@pytest.mark.parametrize("question, outputs, verdict", [
+    ("is neighbor 198.51.100.2 shut on r1?", None, "**No:** r1's BGP session to 198.51.100.2 is not shut down (Established)."),
+    ("is neighbor 198.51.100.2 shut on r1?", SHUT, "**Yes:** r1's BGP session to 198.51.100.2 is shut down (Idle"),
+    ("is the peer 198.51.100.2 admin down on r1?", SHUT, "**Yes:**"),
+    ("is the session to 198.51.100.2 on r1 up?", SHUT, "**No:** r1's BGP session to 198.51.100.2 is not up"),
+    ("is the session to 198.51.100.2 on r1 up?", None, "**Yes:** r1's BGP session to 198.51.100.2 is up (Established)."),
+    ("is eth-r2 disabled on r1?", None, "**No:** r1 eth-r2 is not shut down (admin up, oper up)."),
+    ("is eth-r2 disabled on r1?", LINK_DOWN, "**Yes:** r1 eth-r2 is shut down (admin down, oper down)."),
+    ("is eth-r2 on r1 enabled?", LINK_DOWN, "**No:** r1 eth-r2 is not enabled (not shut)"),
+    # (this inventory has no links: every interface of r1 is shown, and the verdict is over what is shown)
+    ("is r1's interface to r2 up?", None, "**Yes:** r1 eth-r2, r1 eth-r3 and r1 lo are up (admin up, oper up)."),
+])
+def test_a_peer_or_interface_question_is_answered_yes_or_no_first(ask, question, outputs, verdict):
+    answer = ask(question, r1=outputs)
+    assert _first(answer).startswith(verdict), answer.text
+
+
+def _drained(lines):
+    base = (FIXTURES / "r3" / "show_running_config.txt").read_text()
+    text = base.replace(" bgp router-id 203.0.113.3\n", " bgp router-id 203.0.113.3\n bgp graceful-shutdown\n"
+                        if "graceful" in lines else " bgp router-id 203.0.113.3\n")
+    text = text.replace(" ospf router-id 203.0.113.3\n", " ospf router-id 203.0.113.3\n max-metric router-lsa administrative\n"
+                        if "metric" in lines else " ospf router-id 203.0.113.3\n")
+    assert text.count("graceful-shutdown") == ("graceful" in lines) and text.count("max-metric") == ("metric" in lines)
+    return {"show_running_config": text}
+
+
+@pytest.mark.parametrize("lines, verdict", [
+    ((), "**No:** r3 is not drained (no drain line in the running configuration)."),
+    (("graceful", "metric"), "**Yes:** r3 is drained (BGP graceful-shutdown and OSPF max-metric on)."),
+    (("graceful",), "**Partly:** r3 is partly drained (BGP graceful-shutdown on)."),
+])
+def test_is_r3_drained_is_answered_yes_no_or_partly_first(ask, lines, verdict):
+    assert _first(ask("is r3 drained?", r3=_drained(lines))) == verdict
+
+
+def test_several_routers_are_counted_and_named_and_not_said_to_be_every_device(ask):
+    answer = ask("are r1 and r3 drained?", r3=_drained(("graceful", "metric")))
+    assert _first(answer) == ("**Partly:** r3 is drained (BGP graceful-shutdown and OSPF max-metric on); "
+                              "r1 is not drained (no drain line in the running configuration).")
+    # two routers named are not "every inventory device ... the question names none"
+    assert "names none" not in answer.text and "intent: drain state on r1, r3." in answer.text
+
+
+@pytest.mark.parametrize("question", ["which routers are drained?", "show me the drain state of r3",
+                                      "bgp neighbours on r1", "show interfaces on r1"])
+def test_a_question_that_is_not_yes_or_no_gets_no_verdict(ask, question):
+    text = ask(question).text
+    assert "**Yes:**" not in text and "**No:**" not in text and "**Partly:**" not in text, text
+
+
+def test_with_a_model_the_verdict_leads_and_a_bare_opposite_answer_is_contradicted(scripted, agent_settings, kb):
+    """SmolLM2-style: a bare "No." to "is neighbor X shut on r1?" when it is shut. netops's own yes
+    leads; the model's no is marked contradicted by what was read, and left out."""
+    scripted.push(say("No."))
+    t = FakeTransport.from_dir(FIXTURES)
+    t.outputs["r1"] = {**t.outputs["r1"], **SHUT}
+    session = Session(agent_settings, kb=kb, devices=DeviceService(agent_settings, transport_factory=t))
+    try:
+        answer = Assistant(session, approver=DenyAll()).ask("is neighbor 198.51.100.2 shut down on r1?")
+    finally:
+        session._kb = None
+        session.close()
+    assert answer.mode != "offline"
+    assert answer.text.startswith("**Yes:** r1's BGP session to 198.51.100.2 is shut down"), answer.text
+    (s,) = answer.check.sentences
+    assert s.status == CONTRADICTED and "Yes:" in s.reasons[0]
+
+
+def test_with_a_model_an_agreeing_answer_follows_the_verdict(scripted, make_assistant):
+    scripted.push(say("The session to 198.51.100.2 is Established [1]."))
+    answer = make_assistant().ask("is neighbor 198.51.100.2 shut on r1?")
+    assert answer.text.startswith("**No:** r1's BGP session to 198.51.100.2 is not shut down (Established).\n\n"
+                                  "The session to 198.51.100.2 is Established"), answer.text
+
+
+# -- "is any interface shut on r2?": a question, not a change request (stop 35 left it) -------------------
+
+@pytest.mark.parametrize("question, outputs, verdict", [
+    ("is any interface shut on r2?", None, "**No:** r2 eth-r1, r2 eth-r3 and r2 lo are not shut down"),
+    ("are there any shut interfaces on r2?", None, "**No:** r2 eth-r1, r2 eth-r3 and r2 lo are not shut down"),
+    ("are any interfaces admin down on r1?", LINK_DOWN, "**Yes:** r1 eth-r2 is shut down (admin down, oper down)."),
+    ("are any peers shut down on r1?", None, "**No:** r1's BGP session to 198.51.100.2 and r1's BGP session to "
+                                             "198.51.100.10 are not shut down (Established)."),
+    ("any peers shut on r1?", SHUT, "**Yes:** r1's BGP session to 198.51.100.2 is shut down (Idle"),
+    ("is any bgp neighbor shutdown on r1?", SHUT, "**Yes:** r1's BGP session to 198.51.100.2 is shut down (Idle"),
+    ("are all peers enabled on r1?", SHUT, "**Partly:** r1's BGP session to 198.51.100.10 is enabled"),
+])
+def test_whether_any_peer_or_interface_is_shut_is_read_and_answered(ask, question, outputs, verdict):
+    answer = ask(question, r1=outputs)
+    assert answer.change is None and not answer.refused, answer.text
+    assert _first(answer).startswith(verdict), answer.text
+    if "any" in question and "Yes" in verdict:  # only those that are: the other session is not listed as shut
+        assert "198.51.100.10" not in _first(answer)
+
+
+@pytest.mark.parametrize("question", ["shut any unused interface on r2", "shut down any idle bgp peer on r1",
+                                      "disable any interface on r2 that is down"])
+def test_a_request_to_shut_any_is_still_a_change_request(ask, question):
+    answer = ask(question)
+    assert answer.change is not None and answer.change.kind in ("unmatched", "clarify"), answer.text
+    assert "**Yes:**" not in answer.text and "**No:**" not in answer.text
+
+
+def test_with_a_model_whether_any_interface_is_shut_is_read_not_refused(scripted, make_assistant):
+    scripted.push(say("All interfaces on r2 are up [1]."))
+    answer = make_assistant().ask("is any interface shut on r2?")
+    assert not answer.refused and answer.change is None, answer.text
+    assert answer.text.startswith("**No:** r2 eth-r1, r2 eth-r3 and r2 lo are not shut down"), answer.text
