@@ -18,12 +18,19 @@ from netops.agent.grounding import MODEL_CHECKED, OWN_FINDINGS, drain_verdict, i
 from netops.testing.ollama_server import say
 
 
+def _after_verdict(text: str, verdict: str) -> str:
+    """The answer after netops's own first line ("**No:** r3 is not drained ..."), which must be there."""
+    assert text.startswith(f"**{verdict}:**"), text
+    return text.split("\n\n", 1)[1]
+
+
 @pytest.mark.parametrize("said", ["r3 runs bgp [1]. Yes, r3 is drained: bgp graceful-shutdown is on.",
                                   "r3 is drained [1].", "Yes.", "r3 is in maintenance."])
 def test_a_drain_the_configuration_does_not_show_is_left_out_under_netops_reading(scripted, make_assistant, said):
     scripted.push(say(said))
     answer = make_assistant().ask("is r3 drained?")
-    assert answer.text.startswith(f"**{OWN_FINDINGS}:**"), answer.text
+    body = _after_verdict(answer.text, "No")
+    assert body.startswith(f"**{OWN_FINDINGS}:**"), answer.text
     assert "not drained" in answer.text
     assert "is drained" not in answer.text and "Yes" not in answer.text and "in maintenance" not in answer.text
     assert "contradicted by what netops read" in answer.text.splitlines()[-1]
@@ -165,7 +172,8 @@ def test_a_model_repeating_the_description_as_state_is_not_backed_by_it(scripted
     and called both sentences supported: each stood alone as the answer, over an Established session."""
     scripted.push(say(said))
     answer = make_assistant().ask("is neighbor 198.51.100.2 shut on r1?")
-    assert answer.text.startswith(f"**{OWN_FINDINGS}:**") and said not in answer.text, answer.text
+    body = _after_verdict(answer.text, "No")
+    assert body.startswith(f"**{OWN_FINDINGS}:**") and said not in answer.text, answer.text
     assert "contradicted by what netops read" in answer.text.splitlines()[-1]
 
 
@@ -176,28 +184,29 @@ def test_a_one_word_description_is_still_the_peers_name(scripted, make_assistant
 
 # -- "is neighbor X shut on r1?": netops's own yes or no -----------------------------------------
 
-@pytest.mark.parametrize("question, said", [
-    ("is neighbor 198.51.100.2 shut on r1?", "r1 has a session to 198.51.100.2 [1]. Yes, it is shut."),
-    ("is neighbor 198.51.100.2 shut on r1?", "Yes."),
-    ("is neighbor 198.51.100.2 up on r1?", "r1 has a session to 198.51.100.2 [1]. No: it is down."),
-    ("is eth-r2 up on r1?", "No, eth-r2 is down on r1."),
-    ("is eth-r2 disabled on r1?", "eth-r2 is an interface on r1 [1]. Yes, it is disabled.")])
-def test_a_yes_or_no_against_the_rows_read_is_left_out(scripted, make_assistant, question, said):
+@pytest.mark.parametrize("question, said, verdict", [
+    ("is neighbor 198.51.100.2 shut on r1?", "r1 has a session to 198.51.100.2 [1]. Yes, it is shut.", "No"),
+    ("is neighbor 198.51.100.2 shut on r1?", "Yes.", "No"),
+    ("is neighbor 198.51.100.2 up on r1?", "r1 has a session to 198.51.100.2 [1]. No: it is down.", "Yes"),
+    ("is eth-r2 up on r1?", "No, eth-r2 is down on r1.", "Yes"),
+    ("is eth-r2 disabled on r1?", "eth-r2 is an interface on r1 [1]. Yes, it is disabled.", "No")])
+def test_a_yes_or_no_against_the_rows_read_is_left_out(scripted, make_assistant, question, said, verdict):
     """effect35 left the answer as the device's row; a model's supported first sentence then led,
     and its "Yes, it is shut." (marked only 'not supported') stood over an Established session."""
     scripted.push(say(said))
     answer = make_assistant().ask(question)
-    assert answer.text.startswith(f"**{OWN_FINDINGS}:**"), answer.text
-    assert "Yes" not in answer.text and "No," not in answer.text and "No:" not in answer.text
+    body = _after_verdict(answer.text, verdict)
+    assert body.startswith(f"**{OWN_FINDINGS}:**"), answer.text
+    assert "Yes" not in body and "No," not in body and "No:" not in body
     assert "contradicted by what netops read" in answer.text.splitlines()[-1]
 
 
-@pytest.mark.parametrize("question, said", [
-    ("is neighbor 198.51.100.2 shut on r1?", "No, the session to 198.51.100.2 is Established [1]."),
-    ("is neighbor 198.51.100.2 up on r1?", "Yes, the session to 198.51.100.2 is Established [1].")])
-def test_a_yes_or_no_that_agrees_stands(scripted, make_assistant, question, said):
+@pytest.mark.parametrize("question, said, verdict", [
+    ("is neighbor 198.51.100.2 shut on r1?", "No, the session to 198.51.100.2 is Established [1].", "No"),
+    ("is neighbor 198.51.100.2 up on r1?", "Yes, the session to 198.51.100.2 is Established [1].", "Yes")])
+def test_a_yes_or_no_that_agrees_stands(scripted, make_assistant, question, said, verdict):
     scripted.push(say(said))
-    assert make_assistant().ask(question).text == said
+    assert _after_verdict(make_assistant().ask(question).text, verdict) == said
 
 
 @pytest.mark.parametrize("question, asks", [
