@@ -2107,6 +2107,8 @@ def effect_asked(question: str) -> str | None:
         return None
     admin = said.startswith("admin")
     word = said.split()[-1]
+    if said.startswith(("no ", "un")) or said.endswith("no shut"):  # "no shut", "unshut": enabled
+        return "enabled"
     if word in ("shut", "shutdown", "disabled") or (admin and word == "down") or said.startswith("shut"):
         return "shut"
     if word in ("enabled", "unshut") or said.endswith("no shut") or (admin and word == "up"):
