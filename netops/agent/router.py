@@ -864,6 +864,11 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     if (typed := typed_read(question, hosts, r)) is not None:
         if r.kind == "tool":
             r.typed = typed  # the nearest typed read, said to be only that
+        elif r.kind == "unknown" and r.intent == "untyped" and r.args.get("topic"):
+            # "r1 show ip arp", "r1: show logging": the command as typed is sent as typed (and a model
+            # may send it through its show tool); the platform's own command for it is added by
+            # route_named when it differs (FRR's ARP table is `show ip neigh`)
+            return Route("unknown", reason=typed, args={"topic": r.args["topic"], "hosts": list(r.args["hosts"])})
         elif r.kind == "unknown" and r.intent != "untyped" and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
             return Route("unknown", reason=typed)
     if r.kind in ("unknown", "spec") and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)) \
@@ -1806,6 +1811,10 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
         # the command for each device's own platform (FRR vtysh, IOS, Junos, ...)
         t = next(t for t in untyped.TOPICS if t.key == r.args["topic"])
         r.reason = untyped.line(t, list(r.args.get("hosts") or []), index.platforms)
+    elif r.kind == "unknown" and r.intent is None and r.args.get("topic") and index is not None:
+        from netops.agent import untyped
+
+        r.reason += untyped.typed_hint(r.args["topic"], list(r.args.get("hosts") or []), index.platforms, r.reason)
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (grouped := group_health(question, hosts, index.groups, domain)) is not None:
         return grouped  # "is the lab healthy?", "show bgp on the lab routers": the group's devices read

@@ -76,7 +76,9 @@ TOPICS: tuple[Topic, ...] = (
            "juniper_junos": "show chassis environment", "cisco_xr": "show environment", "huawei_vrp": "display device",
            "nokia_sros": "show chassis environment"},
           {"frr": f"FRR is software and reads no sensors ({_HOST_SIDE} `sensors` / `ipmitool sdr` would)"}),
-    Topic("logs", "the device's log", _p(r"\b(?:logs?|logging|syslogs?|log\s+messages?|messages\s+log)\b"),
+    # not "log in to r1" (a login); netops's own audit or change log is not the device's (_NETOPS_LOG)
+    Topic("logs", "the device's log", _p(r"\b(?:logs?|logging|syslogs?|log\s+messages?|messages\s+log)\b"
+                                          r"(?!\s+(?:in|into|on\s+to|onto)\b)"),
           {"frr": "show logging", "cisco_ios": "show logging", "cisco_nxos": "show logging last 100",
            "arista_eos": "show logging", "juniper_junos": "show log messages", "cisco_xr": "show logging",
            "huawei_vrp": "display logbuffer", "nokia_sros": "show log log-id 99", "linux": "journalctl -n 100"}),
@@ -88,7 +90,7 @@ TOPICS: tuple[Topic, ...] = (
           {"frr": "show bfd peers", "cisco_ios": "show bfd neighbors", "cisco_nxos": "show bfd neighbors",
            "arista_eos": "show bfd peers", "juniper_junos": "show bfd session", "cisco_xr": "show bfd session",
            "huawei_vrp": "display bfd session all", "nokia_sros": "show router bfd session"}),
-    Topic("ntp", "NTP and the clock", _p(r"\b(?:ntp|clock|time\s+sync\w*|in\s+sync|synced|synchroni[sz]\w*)\b"),
+    Topic("ntp", "NTP and the clock", _p(r"\b(?:ntp|clock|time\s+sync\w*)\b"),
           {"cisco_ios": "show ntp status", "cisco_nxos": "show ntp peer-status", "arista_eos": "show ntp status",
            "juniper_junos": "show ntp status", "cisco_xr": "show ntp status", "huawei_vrp": "display ntp status",
            "nokia_sros": "show system ntp", "linux": "timedatectl"},
@@ -109,12 +111,24 @@ PROBE_WORDS = _p(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|latency|rtt|round[-
                  r"loss|losing\s+packets|dropping\s+packets)\b")
 
 
+# A change asked for in words the router's change words do not hold ("turn on bfd on r1", "start ntp on
+# r1", "switch off lldp"): not a read, so no "nothing was read" line; it goes on as a change would
+_CHANGE_ASKED = _p(r"^\W*(?:(?:please|pls|kindly|now|then|can\s+you|could\s+you|would\s+you)\s+)*"
+                   r"(?:turn|switch|start|stop|activate|deactivate|restart|run\s+up|bring\s+up|set\s+up|configure|enable|"
+                   r"disable|add|remove|install|increase|decrease|raise|lower|reduce|clear|flush|reset|sync|synchroni[sz]e)\b")
+
+
+# The log netops keeps of what it changed and who approved it, which its change history reads:
+# "audit log for r1", "what changes are in the log for r1?", "the log of changes on r1"
+_NETOPS_LOG = _p(r"\b(?:audit\w*|chang\w*|approv\w*|playbooks?)\b")
+
+
 def topic(question: str) -> Topic | None:
-    """The one subject of :data:`TOPICS` the question asks about, or None (none, several, or a
-    typed read's subject said beside it)."""
-    if _TYPED_SUBJECT.search(question):
+    """The one subject of :data:`TOPICS` the question asks about, or None (none, several, a typed
+    read's subject said beside it, or a change to it asked for)."""
+    if _TYPED_SUBJECT.search(question) or _CHANGE_ASKED.search(question):
         return None
-    found = [t for t in TOPICS if t.words.search(question)]
+    found = [t for t in TOPICS if t.words.search(question) and not (t.key == "logs" and _NETOPS_LOG.search(question))]
     if len(found) > 1 and {t.key for t in found} == {"arp", "mac"}:
         found = [t for t in found if t.key == "arp"]  # "mac addresses in the arp table"
     return found[0] if len(found) == 1 else None
@@ -165,3 +179,16 @@ def probe_line(targets: list[str]) -> str:
 def typed_subject(question: str) -> bool:
     """Whether the question names a subject of netops's typed reads (BGP, routes, interfaces, ...)."""
     return bool(_TYPED_SUBJECT.search(question))
+
+
+def typed_hint(key: str, targets: list[str], platforms: dict[str, str], said: str) -> str:
+    """For a command typed for a topic ("r1 show ip arp"), sent as typed: the device platform's own
+    command for that topic when the line does not already say it ("; on FRR the ARP table is `show ip
+    neigh`"), or where it lives when the platform has none."""
+    t = next((t for t in TOPICS if t.key == key), None)
+    if t is None or not targets:
+        return ""
+    platform = platforms.get(targets[0], "")
+    if cmd := t.commands.get(platform):
+        return "" if f"`{cmd}`" in said or f'"{cmd}"' in said else f"; on {_platform_name(platform)} {t.label} is `{cmd}`"
+    return f"; {t.elsewhere[platform]}" if platform in t.elsewhere else ""
