@@ -29,6 +29,9 @@ class Topic:
     """Platform -> the read-only command that shows it there."""
     elsewhere: dict[str, str] = field(default_factory=dict)
     """Platform -> where it lives when the platform's CLI has no command for it."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Platform -> what its command shows when that is only part of the thing (FRR's `show logging`
+    is where it logs, not the messages), said in place of "reads it"."""
 
 
 def _p(pattern: str) -> re.Pattern[str]:
@@ -81,11 +84,14 @@ TOPICS: tuple[Topic, ...] = (
                                           r"(?!\s+(?:in|into|on\s+to|onto)\b)"),
           {"frr": "show logging", "cisco_ios": "show logging", "cisco_nxos": "show logging last 100",
            "arista_eos": "show logging", "juniper_junos": "show log messages", "cisco_xr": "show logging",
-           "huawei_vrp": "display logbuffer", "nokia_sros": "show log log-id 99", "linux": "journalctl -n 100"}),
+           "huawei_vrp": "display logbuffer", "nokia_sros": "show log log-id 99", "linux": "journalctl -n 100"},
+          notes={"frr": f"shows only where FRR logs (vtysh keeps no messages: {_HOST_SIDE} log file or "
+                        "`journalctl -u frr` has them)"}),
     Topic("duplex", "duplex and speed", _p(r"\b(?:duplex|half[- ]duplex|full[- ]duplex|autoneg\w*|speed\s+mismatch)\b"),
           {"frr": "show interface", "cisco_ios": "show interfaces status", "cisco_nxos": "show interface status",
            "arista_eos": "show interfaces status", "juniper_junos": "show interfaces media",
-           "cisco_xr": "show interfaces", "huawei_vrp": "display interface brief", "nokia_sros": "show port"}),
+           "cisco_xr": "show interfaces", "huawei_vrp": "display interface brief", "nokia_sros": "show port"},
+          notes={"frr": f"shows each interface's speed, not its duplex ({_HOST_SIDE} `ethtool IFACE` has both)"}),
     Topic("bfd", "BFD sessions", _p(r"\bbfd\b"),
           {"frr": "show bfd peers", "cisco_ios": "show bfd neighbors", "cisco_nxos": "show bfd neighbors",
            "arista_eos": "show bfd peers", "juniper_junos": "show bfd session", "cisco_xr": "show bfd session",
@@ -156,7 +162,8 @@ def line(t: Topic, targets: list[str], platforms: dict[str, str] | None = None) 
             parts.append(f"on {', '.join(hs)} send the platform's command with `netops show {first} \"...\"`"
                          + (f" ({shown})" if shown else ""))
         elif cmd := t.commands.get(platform):
-            parts.append(f'on {", ".join(hs)} ({_platform_name(platform)}) `netops show {first} "{cmd}"` reads it')
+            parts.append(f'on {", ".join(hs)} ({_platform_name(platform)}) `netops show {first} "{cmd}"` '
+                         + t.notes.get(platform, "reads it"))
         else:
             parts.append(f"on {', '.join(hs)}: " + t.elsewhere.get(platform, f"{_platform_name(platform)} has no "
                                                                              f"command netops knows for it"))

@@ -73,3 +73,12 @@ def test_not_the_devices_log_nor_its_clock(question):
 def test_the_untyped_line_still_answers_its_own(question):
     r, _ = route_named(question, HOSTS, FRR)
     assert r.intent == "untyped" and r.reason.startswith(TYPED_NOT_READ), r
+
+
+@pytest.mark.parametrize("question, command, said", [
+    ("r1 logs", "show logging", "shows only where FRR logs"),  # vtysh: "Show current logging configuration"
+    ("is r1 at half duplex?", "show interface", "shows each interface's speed, not its duplex"),  # zebra shows speed, no duplex
+])
+def test_frrs_command_is_said_for_what_it_shows(question, command, said):
+    r, _ = route_named(question, HOSTS, FRR)
+    assert f'`netops show r1 "{command}"` {said}' in r.reason and "reads it" not in r.reason, r.reason
