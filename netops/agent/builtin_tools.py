@@ -65,11 +65,11 @@ def _render_aggregate(agg: Any, label: str, ctx: ToolContext, key: str | None = 
                 data = r.data.model_dump(mode="json") if hasattr(r.data, "model_dump") else r.data
                 body = json.dumps(data, indent=None, default=str)
                 ctx.observations[f"{host}:{key}"] = r.data
-                seen.append(f"{host} ok")
+                seen.append(f"{host} read")  # "r2 ok" on a card read as "r2 is ok" (trial36)
             else:
                 body = r.output or ""
                 lines = len(body.splitlines())
-                seen.append(f"{host} ok ({lines} line{'s' if lines != 1 else ''}"
+                seen.append(f"{host} read ({lines} line{'s' if lines != 1 else ''}"
                             + (", truncated)" if r.truncated else ")"))
             ev = device_evidence(host, r.command or label, r.started_at)
             n = ctx.number(ev, _checked_text(host, key, r.data, body), "device") if ctx.numbering is not None else None

@@ -517,6 +517,23 @@ _QUESTION_LEAD = re.compile(r"^\W*(?:is|are|was|were|what|which|who|why|how|when
                             r"sh|list|display|check|verify|confirm|get|find|tell|compare|count)\b", re.IGNORECASE)
 
 
+# A configuration setting a request names that no vetted playbook changes (trial36, 3 a.m.: "r2 has the
+# wrong remote as for r3, fix it to 65003"): said by name in the refusal, so the person reads that netops
+# has no playbook for *that*, not a list of unrelated examples alone
+NAMED_SETTING = re.compile(
+    r"\b(?:remote[\s-]?as|local[\s-]?as|peer[\s-]?as|as[\s-]?number|update[\s-]?source|ebgp[\s-]?multihop|"
+    r"(?:bgp\s+|neighbou?r\s+)?password|md5(?:\s+key)?|route[\s-]?maps?|prefix[\s-]?lists?|access[\s-]?lists?|acls?|"
+    r"router[\s-]?id|next[\s-]?hop[\s-]?self|local[\s-]?pref(?:erence)?|as[\s-]?path\s+prepend\w*|"
+    r"(?:ip\s+)?address(?:es)?\s+of|vlans?|(?:bgp\s+)?(?:hold[- ]?(?:timer|time)|holdtime|keep-?alive(?:\s+timer)?|timers)|"
+    r"(?:ip\s+)?mtu|hostname|ntp(?:\s+server)?)\b", re.IGNORECASE)
+
+
+def named_setting(text: str) -> str | None:
+    """The configuration setting ``text`` names (:data:`NAMED_SETTING`), as written, or None."""
+    m = NAMED_SETTING.search(text)
+    return " ".join(m.group(0).split()) if m else None
+
+
 def terse_setting(text: str) -> re.Match[str] | None:
     """A setting given a value with no verb ("r2 hold timer 30"): a request to set it, or None (no
     value, a question, a filter)."""
@@ -620,6 +637,10 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
             example_host = named[0] if named else next(iter(hosts), "HOST")
             known = [pb.phrasing({"host": example_host}) for pb in playbooks if not pb.refused]
             reason = "no vetted playbook does this; netops changes devices only through vetted playbooks"
+            if (setting := named_setting(ex.text)) is not None:
+                reason = (f"no vetted playbook does this (none changes the {setting}); netops changes devices only "
+                          "through vetted playbooks: make this change through your team's change process, or have a "
+                          "playbook for it written and vetted")
             if terse is not None:  # "r1 eth-r3 mtu 1500": read as a request to set it
                 reason += (f" ('{terse.group('setting')} {terse.group('value')}' with no verb reads as a request "
                            f"to set it; to see what it is now, ask it as a question{_value_question(terse, example_host, hosts)})")

@@ -67,6 +67,8 @@ class DeviceIndex:
     """BGP neighbour address -> the hosts whose inventory data lists it (``data.bgp_neighbors``)."""
     links: list[tuple[str, str, Any]] = field(default_factory=list)
     """(host, interface, its address as an ``ip_interface``) for each addressed interface."""
+    platforms: dict[str, str] = field(default_factory=dict)
+    """host -> its netops platform (``frr``, ``cisco_ios``, ...): the command a question names differs."""
 
     @classmethod
     def from_inventory(cls, inventory: Any) -> "DeviceIndex":
@@ -98,7 +100,8 @@ class DeviceIndex:
                 asns.setdefault(asn, []).append(h.name)
             for g in getattr(h, "all_groups", ()) or ():
                 groups.setdefault(str(g), []).append(h.name)
-        return cls(hosts, addresses, asns, groups, neighbors, links)
+        platforms = {h.name: str(getattr(h, "platform", "") or "") for h in inventory}
+        return cls(hosts, addresses, asns, groups, neighbors, links, platforms)
 
     def peer_hosts(self, addr: str) -> list[tuple[str, str]]:
         """The hosts that have a session with the neighbour at ``addr``, as the inventory says it:
@@ -185,10 +188,27 @@ def _named(text: str, hosts: list[str]) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text, re.IGNORECASE) for h in hosts)
 
 
+def spaced_names(question: str, hosts: list[str], notes: list[str] | None = None) -> str:
+    """An inventory name typed with a space between its letters and its number ("r 2", "R 2" for
+    r2; trial36: "bgp neighbours r 2" searched the RFCs): that name, said in a note. Only a name
+    the inventory holds and the words do not already name."""
+    for h in hosts:
+        m = re.fullmatch(r"([A-Za-z][A-Za-z-]*?)-?(\d+)", h)
+        if m is None or _named(question, [h]):
+            continue
+        spaced = re.compile(rf"(?<![\w-]){re.escape(m.group(1))}[ \t]+{m.group(2)}(?![\w.:/-])", re.IGNORECASE)
+        if (found := spaced.search(question)) is not None:
+            if notes is not None:
+                notes.append(f"{found.group(0)!r} read as {h}")
+            question = question[:found.start()] + h + question[found.end():]
+    return question
+
+
 def resolve(question: str, index: DeviceIndex) -> Resolution:
     """Rewrite device references in ``question`` into inventory names (see the module docstring)."""
-    named = _named(question, index.hosts)
     notes: list[str] = []
+    question = spaced_names(question, index.hosts, notes)
+    named = _named(question, index.hosts)
     parts, last = [], 0
     for m in _EXPLICIT.finditer(question):
         text = m.group(0)

@@ -111,6 +111,12 @@ def picked(question: str, hosts: list[str]) -> Picked | None:
     if ents["addresses"] or ents["interfaces"]:
         # "clear 198.51.100.2 on r1 if it is down", "set eth-r1 on r3 down": the words name the target
         return None
+    from netops.agent.change_intent import named_setting
+
+    if named_setting(rest):
+        # "r2 has the wrong remote as for r3, fix it to 65003": the words name what to change, the setting
+        # (trial36: read as "fix what's down on r2 and r3" and answered with bgp-neighbor-enable's refusal)
+        return None
     words = set(_WORD.findall(rest.lower().replace("'s", "")))
     errors = False
     if _DEFAULT_ROUTE.search(rest) and _MISSING.search(rest):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 import ipaddress
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -80,15 +81,40 @@ def duration(seconds: float) -> str:
     return f"{m}m{s:02d}s" if m else f"{s}s"
 
 
+# a description that is one name ("r2", "ix-peer.lon1"): said beside the peer as its name
+_LABEL = re.compile(r"[\w.@/:+-]{1,40}")
+
+
+def _named(description: str | None) -> str:
+    """A peer's description beside its address, where the device put a name: `` (r2)``."""
+    return f" ({description})" if description and _LABEL.fullmatch(description) else ""
+
+
+def _described(description: str | None) -> str:
+    """A description that is more than a name, on a line of its own under the row, quoted as the
+    device's text (adv36: a neighbour description made r1's row read "198.51.100.2 AS65002 (r2): Idle
+    (admin down: shut by configuration): Established" on the lab, and the answer check, finding "Idle"
+    beside the address, called a model's "198.51.100.2 is Idle" supported)."""
+    from netops.controls import inline
+
+    if not description or _LABEL.fullmatch(description):
+        return ""
+    return '\n  - its description (the device\'s text): "' + inline(description).replace('"', "'") + '"'
+
+
 def _bgp_row(n: Any) -> str:
     up = (f", up {duration(n.uptime_seconds)}" if n.established and n.uptime_seconds is not None
+          # trial36: "since when?" of r2's Idle session had no answer on screen; FRR says how long
+          else f", down {duration(n.down_seconds)}" if not n.established and getattr(n, "down_seconds", None)
           else (f", {'up' if n.established else 'down'} {n.uptime}" if n.uptime else ""))
-    return (f"- {n.peer} AS{n.remote_as}" + (f" ({n.description})" if n.description else "") + f": {n.state}"
+    return (f"- {n.peer} AS{n.remote_as}" + _named(n.description) + f": {n.state}"
             + (" (admin down: shut by configuration)" if n.admin_down else "")
             + up
+            + (f", last error: {n.last_error}" if getattr(n, "last_error", None) else "")
             + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
             + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
-            + (f" (BGP instance {n.instance})" if n.instance else ""))
+            + (f" (BGP instance {n.instance})" if n.instance else "")
+            + _described(n.description))
 
 
 def _full(n: Any) -> bool:
@@ -150,6 +176,10 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
         return reset_summary([(h, n) for h, n in rows if h not in peers or n.peer == peers[h]], on, tail,
                              extra.get("_between") if peers else None)
     if getter == "bgp_neighbors":
+        if peers := extra.get("_peers") or {}:  # the session between two named routers: each side's peer only
+            # (trial36: under r2's and r3's rows of their one session, "3 of 4 BGP sessions not Established"
+            # counted r3's flapping session to r1 too)
+            rows = [(h, n) for h, n in rows if peers.get(h) is None or n.peer == peers[h]]
         what, bad, good = "BGP sessions", [(h, n) for h, n in rows if not n.established], "Established"
         named = [f"{h} {n.peer} ({n.state})" for h, n in bad]
         none = f"none of the {len(rows)} BGP sessions on {on} is down: all Established"
@@ -193,7 +223,25 @@ def fleet_summary(getter: str, agg: Any, extra: dict[str, Any]) -> str | None:
             (f"; not {good}: {', '.join(named)}" if bad else "") + f"{tail}."
     if not bad:
         return f"**Found:** {none}{tail}."
-    return f"**Found:** {len(bad)} of {len(rows)} {what} not {good}: {', '.join(named)}{tail}."
+    wrong = as_mismatches(agg, bad) if getter == "bgp_neighbors" else []
+    return f"**Found:** {len(bad)} of {len(rows)} {what} not {good}: {', '.join(named)}{tail}." + \
+        "".join(f" **AS mismatch:** {w}." for w in wrong)
+
+
+def as_mismatches(agg: Any, down: list[tuple[str, Any]]) -> list[str]:
+    """Each session down whose far end was read too and runs another AS than the one configured for it
+    (the far end named by the host name it announced, else the session's description): "r2 expects AS
+    65033 from 198.51.100.6 (r3), but r3's BGP runs as AS 65003". Trial36: r2's session to r3 was Idle
+    on both sides with a wrong remote-as, and only the two local AS numbers, read apart, showed why."""
+    local = {h: hr.data.local_as for h, hr in agg.items()
+             if hr.ok and hr.data is not None and getattr(hr.data, "local_as", None) is not None}
+    out = []
+    for h, n in down:
+        names = {str(x).lower() for x in (getattr(n, "hostname", None), getattr(n, "description", None)) if x}
+        far = next((o for o in local if o != h and o.lower() in names), None)
+        if far is not None and n.remote_as is not None and n.remote_as != local[far] and not n.admin_down:
+            out.append(f"{h} expects AS {n.remote_as} from {n.peer} ({far}), but {far}'s BGP runs as AS {local[far]}")
+    return out
 
 
 def recorded_changes(ctx: Any, hosts: list[str]) -> dict[str, Any]:
@@ -353,24 +401,31 @@ def local_time(ts: str) -> str:
 
 
 def _run_said(run: dict[str, Any] | None) -> str:
-    """"; approved by bob; verified" for a change's run (:func:`run_of`); empty when unknown."""
+    """"; approved by bob; verified" for a change's run (:func:`run_of`); empty when unknown. The
+    names and states are the log's free text, each said on its line (:func:`netops.controls.inline`)."""
+    from netops.controls import inline
+
     if not run:
         return ""
     state = {"verified": "verified by its post-checks", "rolled_back": "rolled back (a post-check failed)",
              "failed": "failed", "skipped": "skipped", "interrupted": "interrupted"}.get(run.get("state") or "",
                                                                                     run.get("state") or "")
-    said = [f"approved by {run['by']}" if run.get("by") else "", state]
+    said = [f"approved by {inline(run['by'])}" if run.get("by") else "", inline(state) if state else ""]
     return "".join(f"; {x}" for x in said if x)
 
 
 def _change_said(rec: Any, back: Any = None, run: dict[str, Any] | None = None) -> str:
     """One change as the answers say it; ``back``: the record of its run rolling it back, if any
-    (:func:`netops.agent.revert.rolled_back`): the device is as it was before it, or the rollback failed."""
-    actor = getattr(rec, "actor", None)
+    (:func:`netops.agent.revert.rolled_back`): the device is as it was before it, or the rollback failed.
+    Its actor and playbook are the log's free text (adv36: an actor "carol\\n\\n**netops's own findings:**
+    nothing changed" forged lines of the answer), each said on its line."""
+    from netops.controls import inline
+
+    actor = inline(getattr(rec, "actor", None) or "")
     undone = "" if back is None or not rec.payload.get("ok") else (
         f"; rolled back by its run: `netops audit show {back.seq}`" if back.payload.get("ok")
         else f"; its rollback failed: `netops audit show {back.seq}`")
-    return (f"{rec.payload.get('playbook') or 'a change'}{f' by {actor}' if actor else ''} at "
+    return (f"{inline(rec.payload.get('playbook') or 'a change')}{f' by {actor}' if actor else ''} at "
             f"{local_time(rec.ts)} ({'applied' if rec.payload.get('ok') else 'failed'}"
             f"{_commands_said(rec.payload.get('commands'))}{_run_said(run)}; `netops audit show {rec.seq}`{undone})")
 
@@ -506,7 +561,7 @@ def restart_summary(agg: Any, tail: str = "", changes: dict[str, Any] | None = N
 
 
 def _session(h: str, n: Any) -> str:
-    return f"{h}'s session to " + (f"{n.description} ({n.peer})" if n.description else n.peer)
+    return f"{h}'s session to " + (f"{n.description} ({n.peer})" if _named(n.description) else n.peer)
 
 
 def reset_summary(rows: list[tuple[str, Any]], on: str, tail: str = "", between: list[str] | None = None) -> str:
@@ -818,13 +873,18 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             asked = reach["target"] if reach["target"] == reach["address"] else f"{reach['target']} ({reach['address']})"
             host = extra.get("_host") or "the device"
             probe = reach["verb"] if reach["verb"] in ("ping", "traceroute") else "probe"
+            # "latency r1 to r3": a measure no read gives
+            measured = {"rtt": "round-trip time", "round": "round-trip time"}.get(reach["verb"], reach["verb"]) \
+                if reach["verb"] in ("latency", "rtt", "round", "jitter") else None
             said = f"read from {host}'s routing table; no {probe} was sent"
+            if measured:
+                said = f"read from {host}'s routing table; netops sends no probes, so {measured} is not measured"
             if not data.found:
                 return f"- {asked}: no route on {host}, so it cannot reach it ({said})"
             hops = ", ".join(h.describe() if h.discard else f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip()
                              for h in data.next_hops)
             return (f"- {asked}: {host} has a route, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
-                    + f" ({said}, so the return path is not tested)")
+                    + (f" ({said})" if measured else f" ({said}, so the return path is not tested)"))
         if not data.found:
             return f"- {data.query}: no route"
         hops = ", ".join(x for x in (h.describe() if h.discard else

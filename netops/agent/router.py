@@ -33,7 +33,8 @@ INTENTS: dict[str, dict[str, Any]] = {
                    "keywords": {"interface": 3, "interfaces": 3, "down": 1, "up": 1, "link": 3, "links": 3,
                                 "port": 2, "ports": 2, "errors": 1, "description": 1, "descriptions": 1, "mtu": 3,
                                 "int": 3, "intf": 3, "ints": 3, "brief": 1, "terse": 1, "status": 1,
-                                "ip": 1, "ips": 3, "address": 1, "addresses": 3, "loopback": 3, "loopbacks": 3}},
+                                "ip": 1, "ips": 3, "address": 1, "addresses": 3, "loopback": 3, "loopbacks": 3,
+                                "crc": 3, "drops": 3, "discards": 3}},
     "route": {"tool": "get_state", "getter": "route",
               "keywords": {"route": 3, "routes": 3, "table": 2, "rib": 3, "fib": 3, "reach": 1, "reachable": 1,
                            "next": 1, "hop": 1, "prefix": 1, "path": 1, "originate": 1, "originates": 1, "routing": 1,
@@ -132,7 +133,12 @@ def without_excepted(question: str, hosts: list[str]) -> str:
     return question
 
 
-_TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up"}
+_TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up",
+            "see", "sees", "seeing", "lost", "lose", "loses", "losing"}
+# "r2 cant see r3", "r1 lost r2", "r1 doesn't see r2 anymore": one router said not to see the other, the
+# whole of what is said of it (not "r1 cant see r3's loopback", a route)
+_SEES = (r"\b{a}\s+(?:\w+'?\w*\s+){{0,2}}?(?:see|sees|seeing|lost|loses|losing|lose)\s+{b}"
+         r"(?:\s+(?:any\s?more|at\s+all|now|today|again))*\s*[?.!]*\s*$")
 
 
 def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
@@ -146,7 +152,8 @@ def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
     if re.search(rf"\bon\s+{a}\s+and\s+{b}\b", question, re.IGNORECASE):
         return None
     if re.search(_BETWEEN.format(a=a, b=b), question, re.IGNORECASE) or \
-            re.search(_JOINED.format(a=a, b=b), question, re.IGNORECASE):
+            re.search(_JOINED.format(a=a, b=b), question, re.IGNORECASE) or \
+            re.search(_SEES.format(a=a, b=b), question, re.IGNORECASE):
         return named[0], named[1]
     if re.search(_AND.format(a=a, b=b), question, re.IGNORECASE) and \
             _TALKING & set(_WORD.findall(question.lower())) - {"session", "sessions", "up"}:
@@ -226,8 +233,12 @@ def mentions(text: str, hosts: list[str], joined: bool = False) -> list[tuple[in
     ends of one link or session ("the r2-r3 session") are both named; a host inside a longer
     hyphenated name ("edge-r1") still is not."""
     out = []
+    lowered = {x.lower() for x in hosts}
     for h in hosts:
-        m = re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text, re.IGNORECASE)
+        # "whats r2s router id?": a possessive typed without its apostrophe, after a name ending in a
+        # digit (not when the inventory has a host of that spelling)
+        bare_s = "s?" if h[-1:].isdigit() and f"{h.lower()}s" not in lowered else ""
+        m = re.search(rf"(?<![\w-]){re.escape(h)}{bare_s}(?![\w-])", text, re.IGNORECASE)
         if m:
             out.append((m.start(), h))
     if joined and len(hosts) > 1:
@@ -357,7 +368,12 @@ _DEFAULT_ROUTE = re.compile(r"\bdefault\s+(?:route|gateway)\b|\bgateway\s+of\s+l
 # "what's wrong with r2", "is r2 ok?", "health check r1", "r3 looks sick", "is r1 up": an open question
 # about a device's health, answered with its basic state (facts, interfaces, BGP and OSPF neighbours)
 _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|problem|issue))\s+with\b|\bhealth\w*\b|"
-                     r"\b(?:sick|unhealthy|odd|weird|strange|unusual|broken|wrong|amiss|problems?|issues?|alarms?|trouble)\b|"
+                     r"\b(?:sick|unhealthy|odd|weird|strange|unusual|broken|wrong|amiss|problems?|issues?|alarms?|trouble|"
+                     # "r2 is slow", "customers say slow" (trial36): a complaint, answered with the state read
+                     r"slow(?:ness)?|sluggish|laggy|flapp(?:ing|y)|flaps)\b|"
+                     # "r2 is down", "r1 seems dead", "r3 is acting up": a statement of trouble, not only a question
+                     r"^\W*[\w.-]+(?:'s|\s+is|\s+seems(?:\s+to\s+be)?|\s+looks|\s+went|\s+keeps)\s+(?:down|dead|offline|"
+                     r"unreachable|off|flapping|bouncing|acting\s+up)\W*$|"
                      r"^\s*(?:is|are)\s+[\w.-]+(?:\s*(?:and|,)\s*[\w.-]+)*\s+(?:up|alive|reachable|ok|okay|fine|healthy|"
                      r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:ok|okay|alright|fine|healthy|happy)\b"
                      # "how is r1 doing?", "how's r2?", "status of r3", "r1 status": that device's state
@@ -397,7 +413,7 @@ _FLEET_STATE = re.compile(r"\b(?:up|established|active|full|flap\w*|bounc(?:e|ed
 # a question form, or the thing asked about first ("bgp sessions not established?"); an imperative
 # that is no read ("bring up the peers that are down", "reset ...") is never read as one
 _READ_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|quick(?:ly)?|please|can\s+you|could\s+you)[,\s]+)*"
-                        r"(?:which|what(?:'?s)?|whats|any|anything|are|is|isn'?t|aren'?t|do|does|did|have|has|how\s+many|"
+                        r"(?:which|what(?:'?s)?|whats|who(?:'?s)?|whos|any|anything|are|is|isn'?t|aren'?t|do|does|did|have|has|how\s+many|"
                         r"list|show|sh|display|get|check|count|find|give|tell|report|where|e?bgp|i?bgp|ospf\w*|"
                         r"(?:the\s+)?(?:peers?|sessions?|neighbou?rs?|adjacenc\w+|interfaces?|links?|ports?))\b",
                         re.IGNORECASE)
@@ -445,11 +461,11 @@ _FLEET_TAIL = (r"(?:\s+(?:right\s+now|now|today|currently|at\s+the\s+moment|at\s
 # "what's down?", "is anything down?", "anything broken on the network?", "is everything up?": an
 # open question about the whole network's health, no subject named
 _SWEEP_CORE = (r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|please)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
-                    r"(?:what(?:'?s|\s+is|\s+are)|whats|anything|everything|something|whatever|any\s+(?:problems?|issues?|"
+                    r"(?:what(?:'?s|\s+is|\s+are)|whats|who(?:'?s|\s+is|\s+are)|whos|anything|everything|something|whatever|any\s+(?:problems?|issues?|"
                     r"trouble|alarms?|outages?|failures?)"
                     # "is the network healthy?", "is our fabric ok?": the network as a whole is the subject
                     r"|(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:network|fabric|backbone))\b(?:\s+(?:is|are|still|currently|at\s+all))*"
-                    r"(?:\s+(?:down|broken|failing|failed|wrong|dead|up|ok|okay|fine|healthy|working|amiss)\b|"
+                    r"(?:\s+(?:down|broken|failing|failed|wrong|dead|up|ok|okay|fine|healthy|working|amiss|flapping|bouncing)\b|"
                     r"(?<=problems)|(?<=problem)|(?<=issues)|(?<=issue)|(?<=trouble)|(?<=alarms)|(?<=alarm)|"
                     r"(?<=outages)|(?<=outage)|(?<=failures)|(?<=failure))")
 _SWEEP = re.compile(_SWEEP_CORE + _FLEET_TAIL, re.IGNORECASE)
@@ -459,11 +475,14 @@ _SWEEP_NAMED = re.compile(_SWEEP_CORE + r"\s+(?:on|with|at|for|in)\s+(?:the\s+)?
                           r"[\w.-]+(?:\s*(?:,|and|&)\s*[\w.-]+)*" + _FLEET_TAIL, re.IGNORECASE)
 _SWEEP_SUBJECT = _FLEET_SUBJECT | {"route", "routes", "routing", "prefix", "config", "configuration", "version",
                                    "uptime", "cpu", "memory", "bfd", "vrf", "mtu", "table"}
-_SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "problem", "problems", "issue",
+_SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "flapping", "bouncing", "problem", "problems", "issue",
                "issues", "trouble", "alarm", "alarms", "outage", "outages", "failure", "failures"}
 SWEEP_GETTERS = ("interfaces", "bgp_neighbors", "ospf_neighbors")
-# "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions
+# "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions;
+# also said as a statement of trouble ("bgp is down", "ospf went down", "bgp keeps flapping": these
+# searched the RFCs)
 _PROTOCOL_STATE = re.compile(r"^\s*(?:(?:is|are|does|has)\s+)?(?:the\s+)?(?:e|i)?(bgp|ospf)(?:v2)?\s+"
+                             r"(?:(?:is|are|seems(?:\s+to\s+be)?|looks|went|keeps|'s)\s+)?"
                              r"(?:(?:still|currently|all|really)\s+)?(?:up|down|ok|okay|fine|healthy|working|running|"
                              r"stable|flapping|broken|established|full|alright|happy|converged)\b" + _FLEET_TAIL, re.IGNORECASE)
 # "are any routers missing the default route?", "does every router have a default route?"
@@ -845,7 +864,12 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     if (typed := typed_read(question, hosts, r)) is not None:
         if r.kind == "tool":
             r.typed = typed  # the nearest typed read, said to be only that
-        elif r.kind == "unknown" and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
+        elif r.kind == "unknown" and r.intent == "untyped" and r.args.get("topic"):
+            # "r1 show ip arp", "r1: show logging": the command as typed is sent as typed (and a model
+            # may send it through its show tool); the platform's own command for it is added by
+            # route_named when it differs (FRR's ARP table is `show ip neigh`)
+            return Route("unknown", reason=typed, args={"topic": r.args["topic"], "hosts": list(r.args["hosts"])})
+        elif r.kind == "unknown" and r.intent != "untyped" and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
             return Route("unknown", reason=typed)
     if r.kind in ("unknown", "spec") and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)) \
             and (like := named_like_inventory(question, hosts)):
@@ -1145,6 +1169,10 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             args_["_fleet"] = True
         if kind == "sweep":
             args_["_found"] = True  # a count per getter over the devices read, named or not
+            if re.search(r"\b(?:flap\w*|bounc\w*)", question, re.IGNORECASE):
+                # "is anything flapping?" (trial36): no history is kept, so the BGP count is the one for
+                # "which sessions flapped?": those down now and the shortest uptime of those up
+                args_["_reset"] = True
         return Route("tool", "health" if kind == "sweep" else "neighbours (BGP and OSPF)", "get_state", args_, 4.0)
     if not targets and ents["addresses"] and hosts and _ORIGIN.search(question):
         # "which router originates 203.0.113.128/25?": every device's route to it; the
@@ -1188,6 +1216,21 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
+    from netops.agent import untyped
+
+    if not targets and hosts and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question) \
+            and set(words) & {"routers", "devices", "boxes", "nodes", "switches"} and _score(words, _SPEC) < 2 \
+            and not unknown_device(question, hosts) and untyped.topic(question) is not None:
+        targets = [h for h in hosts if h not in left_out]  # "which routers have high cpu?": every one's command
+    if targets and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question):
+
+        # "arp table r1", "cpu on r1", "bfd peers on r1", "latency r1 to r3": no typed read holds it;
+        # which thing, and the command that reads it on the device's platform (never the nearest getter)
+        if (t := untyped.topic(question)) is not None:
+            return Route("unknown", "untyped", args={"topic": t.key, "hosts": targets},
+                         reason=untyped.line(t, targets), asks=True)
+        if untyped.PROBE_WORDS.search(question) and not untyped.typed_subject(question):
+            return Route("unknown", "untyped", args={"hosts": targets}, reason=untyped.probe_line(targets), asks=True)
     scores = {name: _score(words, spec["keywords"]) for name, spec in INTENTS.items()}
     words_set = set(words)
     if ents["addresses"]:
@@ -1497,7 +1540,17 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
     conversation: "and on r2?" after "bgp neighbours on r1" is "bgp neighbours on r2"; "and the
     ospf ones?" after it is "ospf neighbours on r1". A question that is whole on its own, or a
     previous question that named no device, is returned unchanged. Change words are never
-    carried over: a follow-up can only become a read (a change needs the person's own words)."""
+    carried over: a follow-up can only become a read (a change needs the person's own words).
+    A device name typed with a space ("r 2") is that name in either question (trial36: "since when?"
+    after "whats wrong w/ r 2" named no device before it)."""
+    from netops.agent.device_refs import spaced_names
+
+    said, question, previous = question, spaced_names(question, hosts), spaced_names(previous, hosts)
+    out = _followup(question, previous, hosts)
+    return said if out == question else out
+
+
+def _followup(question: str, previous: str, hosts: list[str]) -> str:
     if not previous.strip() or len(_WORD.findall(question)) > _FOLLOWUP_WORDS:
         return question
     if _UNDO_ASKED.search(previous) or _UNDO_ASKED.search(question):
@@ -1538,7 +1591,7 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
         # "and the ospf ones?": this question about the devices named before
         return f"{question.rstrip(' ?.')} on {' and '.join(before['hosts'])}"
     if not has_intent and not now["hosts"] and not now["addresses"] and not now["interfaces"] \
-            and _LEANS.search(question) and _STATE_OF_IT.search(question):
+            and ((_LEANS.search(question) and _STATE_OF_IT.search(question)) or _BARE_AGE.fullmatch(question)):
         # "how long has that been up?", "is it stable?" after "ospf neighbours on r3": the same read,
         # whose rows carry the state and its age (a read only; a change was returned above)
         prev = route(previous, hosts)
@@ -1547,6 +1600,10 @@ def followup(question: str, previous: str, hosts: list[str]) -> str:
     return question
 
 
+# "since when?", "how long?" alone (trial36: after r2's health read showed an Idle session, "since when?"
+# was said to be about nothing netops can read): the age of the state just read
+_BARE_AGE = re.compile(r"\W*(?:(?:and|ok(?:ay)?|so)[,\s]+)?(?:since\s+when|(?:for\s+)?how\s+long(?:\s+(?:now|ago|for))?)\W*",
+                       re.IGNORECASE)
 # what a follow-up asks of the state just read: how long it has been so, whether it holds
 _STATE_OF_IT = re.compile(r"\b(?:how\s+long\s+(?:has|have|had)\s+\w+\s+been|since\s+when|up\s*-?\s*time|been\s+(?:up|down|full|established)|"
                           r"stable|flapp\w*|still\s+(?:up|down|there)|(?:is|are)\s+(?:it|that|they|those)\s+(?:up|down))\b",
@@ -1749,12 +1806,25 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     if (reach := reachability(question, hosts, index)) is not None:
         return reach, []
     r, notes = _route_named(question, hosts, index, domain, matcher)
+    if r.intent == "untyped" and r.args.get("topic") and index is not None:
+        from netops.agent import untyped
+
+        # the command for each device's own platform (FRR vtysh, IOS, Junos, ...)
+        t = next(t for t in untyped.TOPICS if t.key == r.args["topic"])
+        r.reason = untyped.line(t, list(r.args.get("hosts") or []), index.platforms)
+    elif r.kind == "unknown" and r.intent is None and r.args.get("topic") and index is not None:
+        from netops.agent import untyped
+
+        r.reason += untyped.typed_hint(r.args["topic"], list(r.args.get("hosts") or []), index.platforms, r.reason)
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (grouped := group_health(question, hosts, index.groups, domain)) is not None:
         return grouped  # "is the lab healthy?", "show bgp on the lab routers": the group's devices read
     if r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(ALL_LEFT_OUT) \
             and (whole := network_health(question, hosts, domain)) is not None:
         return whole, []  # "is everything healthy?", "network status": every device's health
+    if r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(ALL_LEFT_OUT) \
+            and (fleet := unreachable_everywhere(question, hosts, domain)) is not None:
+        return fleet, []  # "customers cant reach 203.0.113.130": which routers have a route to it
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (word := unheld_name(question, hosts, list(index.groups), domain)):
         # "is pod1 healthy?": a name the inventory does not hold, said as such (never a health claim)
@@ -1768,7 +1838,7 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
 # "ping r3 from r1", "can r1 reach r3?", "is r3 reachable from r2?", "traceroute from r1 to X",
 # "trace the path from r3 to r1", "can r2 get to 10.9.9.9?"
 _PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?(?:\s+(?:path|route))?|"
-                    r"reach\w*|get\s+to)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
+                    r"reach\w*|get\s+to|latency|rtt|round[- ]trip|jitter)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
 # a probe command with nothing before it: "ping 203.0.113.2", "traceroute r3" (netops sends none itself)
 _PROBE_LEAD = re.compile(r"^\W*(?:ping|traceroute|tracert|trace)\b", re.IGNORECASE)
 # "the routes learned from r2", "the prefixes it received from r3": where routes came from, not a probe's source
@@ -2061,6 +2131,8 @@ def effect_asked(question: str) -> str | None:
         return None
     admin = said.startswith("admin")
     word = said.split()[-1]
+    if said.startswith(("no ", "un")) or said.endswith("no shut"):  # "no shut", "unshut": enabled
+        return "enabled"
     if word in ("shut", "shutdown", "disabled") or (admin and word == "down") or said.startswith("shut"):
         return "shut"
     if word in ("enabled", "unshut") or said.endswith("no shut") or (admin and word == "up"):
@@ -2090,7 +2162,11 @@ def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, li
 
 # The network as a whole said as a health question's subject: "is everything healthy?", "how's the
 # network?", "network status", "is the whole estate ok?"
-_WHOLE_NETWORK = re.compile(r"\beverything\b|\b(?:(?:the|our|my)\s+)?(?:whole\s+|entire\s+)?(?:network|fleet|estate)\b"
+_WHOLE_NETWORK = re.compile(r"\beverything\b|\b(?:(?:the|our|my)\s+)?(?:whole\s+|entire\s+)?(?:network|fleet|estate|internet)\b"
+                            # no subject but trouble (trial36, 3 a.m.): "something is broken", "something's off",
+                            # "customers say slow", "users complain it's slow"
+                            r"|^\W*(?:(?:ok(?:ay)?|so|hey|help|guys)[,!\s]+)*(?:something|smth|sth|stuff|things)\b"
+                            r"|^\W*(?:(?:the|our|my|some|a\s+few|many|lots\s+of)\s+)?(?:customers?|users?|clients?|people|subscribers?)\b"
                             r"|\b(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:fabric|backbone|core)\b", re.IGNORECASE)
 # ... or no subject at all, in a few words that can only ask after health: "all good?", "health check"
 _BARE_HEALTH = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|hey|and|now|please|quick|first|a)[,\s]+)*(?:all\s+(?:good|ok(?:ay)?|"
@@ -2119,6 +2195,28 @@ def network_health(question: str, hosts: list[str], domain: frozenset[str] = DOM
     return Route("tool", "health", "get_state", {"hosts": list(hosts), "getter": SWEEP_GETTERS[0],
                                                  "_also": list(SWEEP_GETTERS[1:]), "_filter": "down",
                                                  "_fleet": True, "_found": True}, 4.0)
+
+
+# "customers cant reach X", "X is unreachable", "nobody can get to X", "is X reachable?": a destination
+# that does not answer, no router named (trial36: "customers cant reach 203.0.113.130" searched the runbooks)
+_UNREACHABLE = re.compile(r"\b(?:can'?t|cannot|can\s+not|could\s*n'?t|unable\s+to|not\s+able\s+to|no\s*(?:one|body)\s+can)\s+"
+                          r"(?:reach|get\s+to|ping|connect\s+to|access)\b|\bun-?reachable\b|\b(?:is|are)\s+\S+\s+reachable\b"
+                          r"|\bnot\s+reachable\b", re.IGNORECASE)
+
+
+def unreachable_everywhere(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS) -> Route | None:
+    """A destination said not to answer, with no router named ("customers cant reach 203.0.113.130",
+    "203.0.113.128/25 is unreachable"): every device's route to it, as "which routers lack X?" reads it
+    (which router has it, which lacks it; no ping is sent). None when a device is named, the words name
+    no one address or prefix, or ask what a word means ("what does unreachable mean for 203.0.113.1?")."""
+    if not hosts or mentions(question, hosts) or not _UNREACHABLE.search(question) \
+            or re.search(r"\b(?:mean|means|meaning|rfc|define|explain)\b", question, re.IGNORECASE):
+        return None
+    found = entities(question, hosts)["addresses"]
+    if len(found) != 1:
+        return None
+    r = route(f"which routers lack {found[0]}?", hosts, domain)
+    return r if r.kind == "tool" and r.args.get("getter") == "route" else None
 
 
 def facing_interfaces(question: str, read: list[str], hosts: list[str], index: Any) -> dict[str, list[str]] | None:

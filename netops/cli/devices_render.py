@@ -62,10 +62,15 @@ def render_state(out: Any, getter: str, agg: Any) -> None:
                               str(i.mtu or "-"), i.description or "")
         elif getter == "bgp_neighbors":
             table.caption = d.note or f"router-id {d.router_id} AS {d.local_as}"
-            for col in ("peer", "vrf", "family", "remote AS", "state", "uptime", "pfx rcvd", "description"):
+            for col in ("peer", "vrf", "family", "remote AS", "state", "up/down", "pfx rcvd", "description"):
                 table.add_column(col)
             for n in d.neighbors:
-                table.add_row(n.peer, f"{n.instance}/{n.vrf}" if n.instance else n.vrf, n.afi_safi, str(n.remote_as), bgp_state(n), n.uptime or "-",
+                since = n.uptime or "-"
+                if not n.uptime and n.down_seconds:  # how long it has been down (trial36: "since when?")
+                    from netops.agent.offline import duration
+
+                    since = f"down {duration(n.down_seconds)}"
+                table.add_row(n.peer, f"{n.instance}/{n.vrf}" if n.instance else n.vrf, n.afi_safi, str(n.remote_as), bgp_state(n), since,
                               "-" if n.prefixes_received is None else str(n.prefixes_received), n.description or "")
         elif getter == "ospf_neighbors":
             table.caption = d.note

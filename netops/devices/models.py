@@ -83,6 +83,14 @@ class BgpNeighbor(BaseModel):
     its own and it is written ``Idle (Admin)``); ``None`` where the device printed a prefix count."""
     uptime: str | None = None
     uptime_seconds: float | None = None
+    down_seconds: float | None = None
+    """How long a session that is not Established has been down (since it last left Established),
+    where the device says (FRR's ``peerUptime`` of a down peer); None while Established, for a
+    session never up, and where the platform's output does not tell."""
+    last_error: str | None = None
+    """Why a session that is not Established last went down, as the device says it (FRR: the last
+    NOTIFICATION and who sent it, "OPEN Message Error/Bad Peer AS (sent by this router)", else its
+    reset reason, "Interface down"); None while Established and where it is not read."""
     prefixes_received: int | None = None
     description: str | None = None
     vrf: str = "default"
@@ -289,6 +297,22 @@ class PrefixListMatch(BaseModel):
     implicit deny at the end of every prefix-list) or the list is missing."""
 
 
+class RouteMapMatch(BaseModel):
+    """What an inbound route-map does with the query prefix, read from the device and applied by netops
+    as the router applies it (entries in order, every match clause of an entry must match, the first
+    entry that matches decides; none matches: denied), for the clauses netops evaluates (``ip address
+    prefix-list``, and an entry with no match clause); otherwise :attr:`unknown` says which clause."""
+
+    name: str
+    action: str | None = None
+    """``permit`` or ``deny``; None when the device has no route-map of that name or netops cannot tell."""
+    entry: str | None = None
+    """What decides ("deny 10 (match ip address prefix-list CUST-BLOCK: its entry 'seq 5 permit
+    203.0.113.128/25')"); None when no entry matches (the implicit deny) or it cannot tell."""
+    unknown: str | None = None
+    """The match clause netops does not evaluate, where the verdict stopped ("match as-path X")."""
+
+
 class BgpInbound(BaseModel):
     """``bgp_inbound`` getter: each peer's policies in the query's family, and what the peers
     with soft-reconfiguration inbound sent at or inside ``query`` *before* inbound policy."""
@@ -298,6 +322,8 @@ class BgpInbound(BaseModel):
     received: list[BgpPath] = Field(default_factory=list)
     prefix_lists: list[PrefixListMatch] = Field(default_factory=list)
     """Each inbound prefix-list's verdict on ``query`` (the platforms that read them: FRR)."""
+    route_maps: list[RouteMapMatch] = Field(default_factory=list)
+    """Each inbound route-map's verdict on ``query`` (the platforms that read them: FRR)."""
     note: str | None = None
     """What could not be read (BGP not running; a peer's received routes too large)."""
 

@@ -351,6 +351,7 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
             # an inbound prefix-list that denies the prefix (read from the device, applied here as
             # the device applies it): the cause named, not only "check r2's inbound policy"
             denied_by = {pl.name: pl for pl in inb.data.prefix_lists if pl.action == "deny"}
+            denied_maps: set[str] = set()
 
             def why(pl: Any) -> str:
                 return (f"its entry '{pl.entry}' is the first to match {p}" if pl.entry else
@@ -387,6 +388,28 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
                     f"{name}'s inbound prefix-list {pl.name} (on the session{'s' if len(froms) > 1 else ''} from "
                     f"{', '.join(peer(pol.peer) for pol in froms)}) drops {p}: {why(pl)}."), LIKELY if absent else WARNING,
                     inb))
+            for rm in getattr(inb.data, "route_maps", None) or []:
+                # an inbound route-map that denies the prefix, applied by netops as the router does (trial36:
+                # r1's FROM-R3 dropped r3's 203.0.113.128/25 and the diagnosis only said to check it)
+                froms = [pol for pol in with_policy if f"route-map {rm.name}" in pol.inbound and pol.peer not in dropped_from]
+                if not froms:
+                    continue
+                on = f"the session{'s' if len(froms) > 1 else ''} from {', '.join(peer(pol.peer) for pol in froms)}"
+                if rm.action == "deny":
+                    filtered.update(names.get(pol.peer, pol.peer) for pol in froms)
+                    denied_maps.add(rm.name)
+                    diag.findings.append(_finding("route_map_denies", (
+                        f"{name}'s inbound route-map {rm.name} (on {on}) drops {p}: "
+                        + (f"its entry {rm.entry} is the first to match." if rm.entry else
+                           f"none of its entries matches {p}, so the implicit deny at its end drops it.")),
+                        LIKELY if absent else WARNING, inb))
+                elif rm.action is None and rm.unknown is None:
+                    diag.findings.append(_finding("route_map_missing", (
+                        f"{name} applies route-map {rm.name} inbound (on {on}), but has no route-map of that name."),
+                        WARNING, inb))
+                elif rm.unknown is not None:
+                    diag.unchecked.append(f"what {name}'s inbound route-map {rm.name} does with {p} (its entry "
+                                          f"{rm.unknown}: netops evaluates only prefix-list matches)")
             for pl in inb.data.prefix_lists:
                 if pl.action is None:
                     diag.findings.append(_finding("prefix_list_missing", (
@@ -394,7 +417,8 @@ def diagnose_route(devices: "DeviceService", host: str, prefix: str, *, peers: b
                         WARNING, inb))
             if with_policy:
                 blind = [peer(pol.peer) for pol in with_policy if not pol.soft_reconfig_inbound
-                         and not any(f"prefix-list {n}" in pol.inbound for n in denied_by)]
+                         and not any(f"prefix-list {n}" in pol.inbound for n in denied_by)
+                         and not any(f"route-map {n}" in pol.inbound for n in denied_maps)]
                 if absent and blind:
                     diag.unchecked.append(f"whether {', '.join(blind)} sent {p} and {name}'s inbound policy dropped it "
                                           "(no soft-reconfiguration inbound: what they sent before policy is not kept)")

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from netops.devices.models import (BgpInbound, BgpPath, BgpPeerPolicy, BgpRoutes, NextHop, PrefixListMatch, RibRoute,
+                                   RouteMapMatch,
                                    RouteSet)
 from netops.devices.parsers import ParseError, load_json, not_running_note, to_int
 from netops.devices.parsers._shape import shaped
@@ -209,9 +211,73 @@ def bgp_inbound(host: Any, read: Read, *, prefix: str) -> BgpInbound:
             raise
         except (DeviceError, ParseError) as exc:  # the policies and paths read are still good
             failed.append(f"prefix-list {name}: {exc}")
+    maps = [rule.split(" ", 1)[1] for p in out.peers for rule in p.inbound if rule.startswith("route-map ")]
+    for name in dict.fromkeys(maps):  # trial36: r1's route-map FROM-R3 dropped r3's prefix, and was only named
+        try:
+            out.route_maps.append(route_map_match(parse_route_map(read(f"show route-map {name} json"), name), name,
+                                                  prefix, lambda pl: parse_prefix_list(read(prefix_list_command(pl, prefix)), pl)))
+        except Cancelled:
+            raise
+        except (DeviceError, ParseError, ValueError) as exc:
+            failed.append(f"route-map {name}: {exc}")
     if failed:
         out.note = "; ".join(x for x in (out.note, "could not read " + "; ".join(failed)) if x)
     return out
+
+
+def _docs(text: str) -> list[Any]:
+    """Every JSON document vtysh printed, one per daemon (``{"ZEBRA": ...}{"OSPF": ...}{"BGP": ...}``)."""
+    decoder, docs, at, text = json.JSONDecoder(), [], 0, text.strip()
+    while at < len(text):
+        doc, at = decoder.raw_decode(text, at)
+        docs.append(doc)
+        while at < len(text) and text[at].isspace():
+            at += 1
+    return docs
+
+
+@shaped("show route-map json")
+def parse_route_map(text: str, name: str) -> list[dict[str, Any]] | None:
+    """The rules of route-map ``name`` as bgpd holds it (``sequenceNumber``, ``type``, ``matchClauses``),
+    or None when it is not defined."""
+    said = device_error(text)
+    if said:
+        if "can't find" in said.lower() or "cannot find" in said.lower() or "not found" in said.lower():
+            return None
+        raise ParseError(f"'show route-map {name} json': {said}")
+    docs = [d for d in _docs(text) if isinstance(d, dict)]
+    bgp = next((d["BGP"] for d in docs if isinstance(d.get("BGP"), dict)), None)
+    found = bgp.get(name) if bgp is not None else next((v[name] for d in docs for v in d.values()
+                                                        if isinstance(v, dict) and name in v), None)
+    return list(found.get("rules") or []) if isinstance(found, dict) else None
+
+
+_MATCH_PREFIX_LIST = re.compile(r"^ipv?6?\s+address\s+prefix-list\s+(\S+)$")
+
+
+def route_map_match(rules: list[dict[str, Any]] | None, name: str, prefix: str,
+                    prefix_list: "Callable[[str], list[dict[str, Any]] | None]") -> RouteMapMatch:
+    """``rules`` applied to ``prefix`` as the router applies a route-map: entries by sequence number, all
+    match clauses of an entry must match (none: it matches everything), the first entry that matches
+    decides, none matching denies. A clause other than ``ip address prefix-list`` stops the verdict
+    (:attr:`RouteMapMatch.unknown`). ``prefix_list(name)`` reads a prefix-list's entries."""
+    if rules is None:
+        return RouteMapMatch(name=name)
+    for r in sorted(rules, key=lambda r: to_int(r.get("sequenceNumber")) or 0):
+        seq, kind = to_int(r.get("sequenceNumber")), str(r.get("type") or "").lower()
+        why = []
+        for clause in r.get("matchClauses") or []:
+            m = _MATCH_PREFIX_LIST.match(str(clause).strip())
+            if m is None:
+                return RouteMapMatch(name=name, unknown=f"{kind} {seq}: match {clause}")
+            pl = prefix_list_match(prefix_list(m.group(1)), m.group(1), prefix)
+            if pl.action != "permit":
+                break  # this entry does not match
+            why.append(f"match {clause}: its entry '{pl.entry}'")
+        else:
+            said = f"{kind} {seq}" + (f" ({'; '.join(why)})" if why else " (no match clause: every route)")
+            return RouteMapMatch(name=name, action=kind or None, entry=said)
+    return RouteMapMatch(name=name, action="deny")
 
 
 def received_command(peer: str, prefix: str) -> str:

@@ -122,7 +122,7 @@ def test_with_a_model_the_verdict_leads_and_a_bare_yes_is_contradicted(scripted,
 @pytest.mark.parametrize("question, stray", [
     ("is r9 converged?", "r9"), ("has the ospf change converged on r9?", "r9"),
     ("is r9 drained?", "r9"), ("is r9 in maintenance?", "r9"),  # (the drain read did this before too)
-    ("are any peers shut on r9?", "r9"), ("are any of r1s peers shut?", "r1s"),
+    ("are any peers shut on r9?", "r9"), ("are any of r9s peers shut?", "r9s"),  # ("r1s peers": r1's, test_untyped)
 ])
 def test_a_device_the_inventory_lacks_is_said_not_every_device_read(question, stray):
     """Naming no inventory device reads every one ("did the drain converge?"); a device the inventory

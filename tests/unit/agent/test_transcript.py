@@ -46,7 +46,7 @@ def test_tool_calls_approvals_and_device_output_are_stored_and_read_back(scripte
     assert show.args == {"hosts": ["r1"], "command": "show bgp summary json"}
     assert show.summary == live_show.summary and show.summary
     lines = len(fake_transport.outputs["r1"]["show_bgp_summary_json"].splitlines())
-    assert show.summary == f"r1 ok ({lines} lines)"    # per host, not the model's data wrapper
+    assert show.summary == f"r1 read ({lines} lines)"    # per host, not the model's data wrapper
     assert show.elapsed == live_show.elapsed and show.evidence == live_show.evidence
     (approval,) = stored.approvals
     assert (approval.playbook, approval.targets, approval.decision) == ("router-drain", ["r2"], "blocked")

@@ -249,8 +249,9 @@ def test_inbound_filter_that_drops_the_prefix_is_the_likely_cause(make_devices):
     diag = diagnose_route(devices, "r2", "203.0.113.128/25")
     assert diag.present is False
     dropped = by_code(diag, "filtered_inbound")
+    # (trial36: the inbound route-map is read too; FROM-R1 was not captured with this folder, so its read fails)
     assert dropped.severity == LIKELY and dropped.command == "show bgp neighbors json; show bgp ipv4 unicast " \
-        "neighbors 198.51.100.6 received-routes json; show ip prefix-list NO-R3-AGG json"
+        "neighbors 198.51.100.6 received-routes json; show ip prefix-list NO-R3-AGG json; show route-map FROM-R1 json"
     assert "received 203.0.113.128/25 from r3 (198.51.100.6)" in dropped.text
     assert dropped.text.endswith("inbound policy dropped it: prefix-list NO-R3-AGG (its entry 'seq 5 deny "
                                  "203.0.113.128/25' is the first to match 203.0.113.128/25).")
