@@ -937,6 +937,12 @@ class Assistant:
                           mode="agent", model=self.model, tool_calls=list(toolbox.calls), grounding=g, not_found=True,
                           notice="; ".join(x for x in ("the question names a device the inventory does not have; "
                                                        "the model was not asked", missing) if x))
+        if g.untyped:
+            # "arp table r1", "cpu on r1", "packet loss between r2 and r3": no typed read holds it, so
+            # the command that does, for the device's platform; a model given nothing could only invent it
+            return Answer(question=question, text=f"{g.untyped}.", mode="agent", model=self.model,
+                          tool_calls=list(toolbox.calls), grounding=g, asks=True,
+                          notice="no typed read answers this: nothing was read; the model was not asked")
         if g.kind == grounding.NONE and _off_topic(question, ctx, previous):
             # about nothing netops can read: what netops answers, not the model's invention (SmolLM2 gave
             # the weather in Paris as "a mix of sunny and cloudy", and answered "hi" with a letter)
@@ -1041,7 +1047,7 @@ class Assistant:
             empty = ModelProtocolError("the model's answer was empty", hint="ask again, or try another model")
             answer.text = f"**No answer:** {empty.message}"
             answer.error, answer.error_hint, answer.error_exit = empty.message, empty.hint, empty.exit_code
-        _mark_unbacked(answer, toolbox)
+        _mark_unbacked(answer, toolbox, history=grounding.audit_only(g) and grounding.OWN_FINDINGS_AUDIT in answer.text)
         _no_guess_about_devices(answer, question, ctx, toolbox)
         _how_to_ask(answer)
         return answer
@@ -1180,14 +1186,16 @@ def _ran_as_typed(toolbox: ToolBox, typed: str) -> bool:
                               for c in toolbox.calls)
 
 
-def _mark_unbacked(answer: Answer, toolbox: ToolBox) -> None:
+def _mark_unbacked(answer: Answer, toolbox: ToolBox, *, history: bool = False) -> None:
     """Say so, in the answer and its notice, when the model claims a change or an approval that
-    nothing recorded, or wrote a tool call as text that was not run."""
+    nothing recorded, or wrote a tool call as text that was not run (``history``: the audit log's
+    records lead the answer, :func:`netops.agent.claims.unbacked`)."""
     from netops.agent.claims import unbacked
 
     # a checked answer has its code blocks marked line by line already
     outputs = [c.output for c in toolbox.calls if c.ok] if answer.check is None else None
-    notes = unbacked(answer.text, approvals=answer.approvals, tool_names=toolbox.tools, outputs=outputs)
+    notes = unbacked(answer.text, approvals=answer.approvals, tool_names=toolbox.tools, outputs=outputs,
+                     history=history)
     if notes:
         answer.text = answer.text.rstrip() + "\n\n" + "\n".join(f"_netops: {n}._" for n in notes)
         answer.notice = "; ".join(x for x in (answer.notice, *notes) if x)

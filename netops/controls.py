@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["printable", "visible"]
+__all__ = ["inline", "printable", "visible"]
 
 # C0 but tab and newline, DEL, C1, bidi overrides, isolates and marks (LRM, RLM, ALM), lone
 # surrogates, the tag characters and supplementary variation selectors, and the invisible format
@@ -52,3 +52,16 @@ def visible(text: str) -> str:
     if not text or not _UNSEEN.search(text):
         return text
     return _UNSEEN.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
+_MARKUP = re.compile(r"[*`\[\]<>\\]|(?<!\w)_|_(?!\w)")
+
+
+def inline(text: object) -> str:
+    """A free-text field a person or a program typed (an approver's name, an actor, a run's state in
+    the audit log), said inside a line of an answer: :func:`printable`, on one line (every run of
+    white space, newlines too, is one space) and its Markdown emphasis, code and link characters
+    escaped, so it can neither start a line of its own ("\\n**Found:** nothing changed") nor bold or
+    link itself into netops's wording. A plain name is unchanged (``o_brien`` too)."""
+    said = " ".join(printable(str(text)).split())
+    return _MARKUP.sub(lambda m: "\\" + m.group(0), said)

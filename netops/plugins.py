@@ -313,8 +313,11 @@ def _read_only(run: Callable[..., Any], name: str = "tool") -> Callable[..., Any
         devices = ReadOnlyDevices(ctx.get_devices())
         session = _SessionView(ctx.session, devices) if ctx.session is not None else None
         view = replace(ctx, devices=devices, approver=None, session=session)
+        def abandon(why: str) -> None:  # the thread goes on: what it does later reaches nothing of netops
+            devices.close(f"netops stopped waiting for {name} ({why}): its devices and session are closed to it")
+
         try:
-            return _as_data(_bounded(run, view, args, ctx, name))
+            return _as_data(_bounded(run, view, args, ctx, name, abandon))
         finally:
             if ctx.kb is None and view.kb is not None:
                 ctx.kb = view.kb
@@ -323,12 +326,14 @@ def _read_only(run: Callable[..., Any], name: str = "tool") -> Callable[..., Any
     return guarded
 
 
-def _bounded(run: Callable[..., Any], view: Any, args: Any, ctx: Any, name: str) -> Any:
+def _bounded(run: Callable[..., Any], view: Any, args: Any, ctx: Any, name: str,
+             abandon: Callable[[str], None] = lambda why: None) -> Any:
     """``run(view, args)`` on a thread of its own, waited for up to the budget's
     ``plugin_tool_seconds`` and while nobody cancels. A plugin tool that hung (a ticket system that
     never answers, a lock) froze ``netops ask`` and the chat's answer until someone killed it; now
     the question goes on with a failed call. Python cannot stop the thread: it is a daemon, left to
-    finish or die with the process, and its result is dropped."""
+    finish or die with the process, and its result is dropped; ``abandon(why)`` closes what it was
+    given of netops (its devices and session view) so nothing it does later acts in netops's name."""
     import contextvars
     import threading
     import time
@@ -354,10 +359,12 @@ def _bounded(run: Callable[..., Any], view: Any, args: Any, ctx: Any, name: str)
     while worker.is_alive():
         left = deadline - time.monotonic()
         if left <= 0:
+            abandon(f"no answer within {limit:g} s")
             return ToolResult(name, False, error=(
                 f"{name} did not answer within {limit:g} s; netops stopped waiting for it "
                 "(the plugin's code may still be running)"))
         if cancel is not None and getattr(cancel, "cancelled", False):
+            abandon("cancelled")
             return ToolResult(name, False, error=f"{name} was cancelled while it ran")
         worker.join(min(left, 0.1))
     if "error" in box:
@@ -395,6 +402,10 @@ class _SessionView:
         self.devices = devices
 
     def __getattr__(self, name: str) -> Any:
+        if getattr(self.devices, "closed", None) is not None:  # netops stopped waiting for the tool
+            from netops.errors import Cancelled
+
+            raise Cancelled(self.devices.closed)
         if name == "_devices":
             return self.devices
         return getattr(self._session, name)

@@ -22,7 +22,7 @@ import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from netops.errors import ConfigError
 from netops.paths import shipped_dir
@@ -180,6 +180,22 @@ class Settings(BaseModel):
     user: str = Field(default_factory=_login_name)
     """Who is recorded in the audit log."""
 
+    @field_validator("user")
+    @classmethod
+    def _one_line_name(cls, value: str) -> str:
+        """A name is one line of printable text: it is recorded as who approved a change and shown
+        in every answer about it. A newline or an escape sequence in NETOPS_USER forged lines of
+        ``netops audit list`` and of answers (adv36; those now neutralise it too); refused here, so
+        nothing is recorded under a name nobody can read back."""
+        import unicodedata
+
+        bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
+        if bad is not None:
+            raise ValueError(f"a user name is one line of printable text; this one holds U+{ord(bad):04X}")
+        if not value.strip():
+            raise ValueError("a user name cannot be empty")
+        return value
+
     ssh: SSHSettings = SSHSettings()
     kb: KBSettings = KBSettings()
     audit: AuditSettings = AuditSettings()
@@ -273,7 +289,7 @@ def load_settings(**overrides: Any) -> Settings:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ())) or "settings"
         raise ConfigError(
-            f"invalid setting {where}: {err.get('msg')}",
+            f"invalid setting {where}: {str(err.get('msg', '')).removeprefix('Value error, ')}",
             hint=f"check NETOPS_{where.upper().replace('.', '__')} and {path}",
         ) from exc
     return settings

@@ -110,11 +110,14 @@ def invented_output(text: str, outputs: Iterable[str]) -> int:
 
 
 def unbacked(text: str, *, approvals: Iterable[Any], tool_names: Iterable[str],
-             outputs: Iterable[str] | None = None) -> list[str]:
+             outputs: Iterable[str] | None = None, history: bool = False) -> list[str]:
     """One line per claim in ``text`` that nothing recorded backs: a change said to be made or
     approved when no approved change ran successfully (a failed, cancelled or rolled-back run
     backs nothing), a tool call written out as text (never run), and, when ``outputs`` (what the
-    tools returned) is given, lines of device output in a code block that no tool returned."""
+    tools returned) is given, lines of device output in a code block that no tool returned.
+    ``history``: the answer is about changes made before, from netops's audit log (shown above it):
+    a claim is said against those records, not as if no approval existed (adv36: "approved by alice",
+    true of the drain asked about, got "netops ... recorded no approval")."""
     notes: list[str] = []
     if outputs is not None:
         k = invented_output(text, outputs)
@@ -127,6 +130,9 @@ def unbacked(text: str, *, approvals: Iterable[Any], tool_names: Iterable[str],
         if hit and approved:
             outcome = "; ".join(str(getattr(a, "result", None) or "no result recorded") for a in approved)
             notes.append(f"the answer says {hit!r}, but the approved change did not succeed ({outcome})")
+        elif hit and history:
+            notes.append(f"the answer says {hit!r}: netops changed nothing for this question; the changes and "
+                         "approvals it recorded are its audit log's records above")
         elif hit:
             notes.append(f"the answer says {hit!r}, but netops made no change and recorded no approval "
                          "for this question")

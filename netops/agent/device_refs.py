@@ -67,6 +67,8 @@ class DeviceIndex:
     """BGP neighbour address -> the hosts whose inventory data lists it (``data.bgp_neighbors``)."""
     links: list[tuple[str, str, Any]] = field(default_factory=list)
     """(host, interface, its address as an ``ip_interface``) for each addressed interface."""
+    platforms: dict[str, str] = field(default_factory=dict)
+    """host -> its netops platform (``frr``, ``cisco_ios``, ...): the command a question names differs."""
 
     @classmethod
     def from_inventory(cls, inventory: Any) -> "DeviceIndex":
@@ -98,7 +100,8 @@ class DeviceIndex:
                 asns.setdefault(asn, []).append(h.name)
             for g in getattr(h, "all_groups", ()) or ():
                 groups.setdefault(str(g), []).append(h.name)
-        return cls(hosts, addresses, asns, groups, neighbors, links)
+        platforms = {h.name: str(getattr(h, "platform", "") or "") for h in inventory}
+        return cls(hosts, addresses, asns, groups, neighbors, links, platforms)
 
     def peer_hosts(self, addr: str) -> list[tuple[str, str]]:
         """The hosts that have a session with the neighbour at ``addr``, as the inventory says it:

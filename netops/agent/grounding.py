@@ -100,6 +100,10 @@ class Grounding:
     unknown_device: str | None = None
     """The question is about a device the inventory does not have: said plainly, the model is
     not asked (it could only guess)."""
+    untyped: str | None = None
+    """The question asks a device for something no typed read holds (its ARP table, CPU, logs, a
+    ping): the line naming it and the command for the device's platform (:mod:`netops.agent.untyped`);
+    nothing is read and the model is not asked (it could only guess)."""
     health: int | None = None
     """netops's own verdict on a health read ("is the lab healthy?", "is r2 ok?"): +1 when every device
     was read and no interface, BGP session or OSPF neighbour is down (none admin down either), -1
@@ -108,6 +112,11 @@ class Grounding:
     """netops's own yes (+1) or no (-1) to a yes-or-no question its read answers whole ("is
     203.0.113.3/32 in r2's table?", "can r1 reach r3?": a route on every device read, or on none);
     None otherwise. A bare "The answer is no." is checked against it (:func:`_against_answer`)."""
+    drain: int | None = None
+    """netops's own answer to "is r3 drained?" from the running configuration: +1 when every device
+    read has both lines router-drain sets, -1 when none has either, None otherwise (partly drained,
+    a failed read, not a drain question). A sentence saying the opposite is contradicted
+    (:func:`_against_drain`), whatever words it shares with the configuration."""
     verdict: str | None = None
     """netops's own first line to a yes-or-no question about the state a change leaves ("is neighbor X
     shut on r1?", "is r3 drained?"): "**Yes:** ...", "**No:** ..." or "**Partly:** ..."
@@ -430,8 +439,12 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     per_host = {host: host_extra(extra, host, hr, peer_of or (lambda h, o: {})) for host, hr in agg.items() if hr.ok}
     peers = {h: hx["_peer_address"] for h, hx in per_host.items() if "_peer_address" in hx}
     # a fleet-wide question ("which bgp peers are down?"): the count over every device read
+    # ... and netops's drain verdict, for one router as for several ("is r3 drained?"): said after a
+    # model's answer that leads, as a count is (adv36: "Yes, r3 is drained" stood alone over a
+    # configuration netops read as not drained)
     found = (fleet_summary(clean.get("getter", ""), agg, {**extra, "_peers": peers}) or "") \
-        if extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1) else ""
+        if extra.get("_fleet") or extra.get("_found") or extra.get("_drain") \
+        or (extra.get("_filter") and len(agg) > 1) else ""
     for host, hr in agg.items():
         if not hr.ok:
             text = f"{FAILED} {hr.error}"
@@ -444,7 +457,8 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
             if origin_line and (host in own or (not own and host == last_ok)):
                 # the comparison netops made across the devices, on the read it rests on
                 text += "\n\n" + origin_line.replace("**", "")  # its own paragraph, not the last bullet's
-            if found and host == last_ok:
+            if found and host == last_ok and not (extra.get("_drain") and len(agg) == 1):
+                # (one router's drain state is its own line already; the count follows the answer)
                 text += "\n\n" + found.replace("**", "")
         ev = evidence.get(host) or Evidence("device", f"{host}: {hr.command or clean.get('getter')}", host=host,
                                             command=hr.command)
@@ -463,7 +477,18 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
                      answer=(verdict[0] or None) if verdict else _route_answer(clean.get("getter", ""), agg),
-                     verdict=verdict[1] if verdict else flapped, reads={clean.get("getter", ""): agg})
+                     verdict=verdict[1] if verdict else flapped, reads={clean.get("getter", ""): agg},
+                     drain=_drain_answer(agg) if extra.get("_drain") else None)
+
+
+def _drain_answer(agg: Any) -> int | None:
+    """:attr:`Grounding.drain` from each device's running configuration."""
+    from netops.agent.offline import DRAIN_LINES, drained_by
+
+    if not agg or any(not hr.ok or getattr(hr.data, "text", None) is None for hr in agg.values()):
+        return None
+    on = [len(drained_by(hr.data.text)) for hr in agg.values()]
+    return 1 if all(n == len(DRAIN_LINES) for n in on) else -1 if not any(on) else None
 
 
 def _route_answer(getter: str, agg: Any) -> int | None:
@@ -609,6 +634,8 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
                             matcher=lambda: _matcher(settings))
     if routed.kind == "unknown" and names_unknown(routed.reason):
         return Grounding(NONE, unknown_device=routed.reason)
+    if routed.kind == "unknown" and routed.intent == "untyped":
+        return Grounding(NONE, untyped=routed.reason)
     from netops.agent import plugin_route
 
     if tools and plugin_route.routable(routed) and (ran := plugin_route.run(question, tools, call)) is not None:
@@ -681,7 +708,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         g.findings = {"changes": records}  # each with the record's ISO-8601 UTC time (--json)
         return g
     if kind == DEVICE:
-        from netops.agent.offline import _peer_of, inventory_links, recorded_changes
+        from netops.agent.offline import _peer_of, address_owners, inventory_links, recorded_changes
 
         if args.get("_changes"):  # "did r2 reboot after the change?": when netops last changed it
             args["_changes"] = recorded_changes(ctx, args.get("hosts") or [])
@@ -689,6 +716,8 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         if "ospf_neighbors" in (args.get("getter"), *args.get("_also", ())) and \
                 (args.get("_fleet") or args.get("_filter") == "down" or args.get("_converged")):
             args["_links"] = inventory_links(device_index(ctx.get_devices()))  # where a neighbour went missing
+        if args.get("_converged"):  # a session down here because the far end shut it
+            args["_owners"] = address_owners(device_index(ctx.get_devices()))
         also = args.pop("_also", None) or []
         said = None
         if args.get("_route_history"):  # "which routes changed on r2 today?": no history; said first
@@ -844,7 +873,9 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     said = answer.text
     report = check_answer(answer.text, seen, question=question, embed=embed)
     against = g.kind == DEVICE and g.health is not None and _against_health(report, g)
-    against = (g.kind == DEVICE and g.answer is not None and _against_answer(report, g, question)) or against
+    against = (g.kind == DEVICE and g.drain is not None and _against_drain(report, g)) or against
+    against = (g.kind == DEVICE and (g.answer is not None or g.drain is not None)
+               and _against_answer(report, g, question)) or against
     pointers = g.kind == DEVICE and _pointers_unsupported(report)
     pointers = (bool(g.asked) and _misses_asked(report, g)) or pointers
     if g.kind == DEVICE:
@@ -861,9 +892,12 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     # either way, as it is without grounding.
     named = set(report.cited_sources) | {n for s in report.sentences for n in s.contradicted_by}
     cited = [s.evidence for s in seen if s.n in named]
-    if g.kind == DEVICE and not any(s.status == SUPPORTED and not points_at_sources(s.text) for s in report.sentences):
+    if g.kind == DEVICE and (against or not any(s.status == SUPPORTED and not points_at_sources(s.text)
+                                                for s in report.sentences)):
         # Nothing the model said is backed by the device state (a sentence that only points at the
-        # sources, "the answer ... can be found in [1]", says nothing): the facts lead, its text follows.
+        # sources, "the answer ... can be found in [1]", says nothing), or it says the opposite of
+        # netops's own verdict (health, drain, a route's yes or no; adv36: "r3 runs bgp [1]. Yes, r3
+        # is drained" led over a configuration read as not drained): the facts lead, its text follows.
         # A sentence the device state contradicts, or one that only points at the sources, is left
         # out (said in one line after the findings): under them it reads as the last word.
         from netops.agent.answer_check import normalise_citations
@@ -873,9 +907,13 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
                            *(str(t) for t in (getattr(answer, "texts", None) or {}).values()),
                            *(str(getattr(c, "output", "") or "") for c in getattr(answer, "tool_calls", None) or [])])
         kept, left = _left_out(normalise_citations(said, seen)[0], report, shown)
-        answer.text = own_findings(g, model_text=report.text if kept is None else kept, left_out=left)
+        answer.text = own_findings(g, model_text=report.text if kept is None else kept, left_out=left,
+                                   checked=any(s.status == SUPPORTED for s in report.sentences))
         cited = [s.evidence for s in g.sources]
-    elif g.kind == DEVICE and tool_only(g):
+    elif g.kind == DEVICE and (tool_only(g) or audit_only(g)):
+        # ... and so are the audit log's records for "who approved the drain of r3?" (adv36: the model's
+        # "The drain of r3 was approved by bob [1]." was checked supported, the check binding no name,
+        # and stood alone over a record saying alice)
         # a plugin tool's result that answered the question is netops's own evidence: the person
         # sees what it returned, cited as [1], whatever the model wrote (SmolLM2's "The circuit on r1
         # eth-r2 is a device that uses the Zayo network protocol [1]" stood alone, the circuit ID
@@ -989,6 +1027,7 @@ def _content_free_unchecked(report: Any, question: str, hosts: Sequence[str]) ->
 _BARE_YES_NO = re.compile(r"^\W*(?:the\s+(?:short\s+)?answer\s+is\s*:?\s*)?[\"'*]*(?P<yn>yes|no)\b[\"'*]*"
                           r"(?:\s*,?\s*(?:it|that|they|there)\s+(?:is|are|does|do|can|has|have)(?:n't|\s+not)?)?"
                           r"(?:\s*\[\d+\])*\W*$", re.IGNORECASE)
+_LEADING_YES_NO = re.compile(r"^\W*[\"'*]*(?P<yn>yes|no)\b[\"'*]*\s*[,.:;!\u2013\u2014-]", re.IGNORECASE)
 _YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|does|do|can|could|has|have|will|was|were)\b", re.IGNORECASE)
 # asked in the negative ("is it missing from r2?", "does r2 lack a route?"): a yes means no route, and
 # people answer such questions either way round; not set against netops's reading
@@ -1003,16 +1042,75 @@ def _against_answer(report: Any, g: Grounding, question: str) -> bool:
     no claim the check can bind to a line, so it stood unmarked under the findings. True when marked."""
     from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED
 
-    if not _YES_NO_QUESTION.match(question) or _NEGATIVE_QUESTION.search(question):
+    from netops.agent.router import effect_asked
+
+    own = g.answer if g.answer is not None else g.drain
+    if own is None or not _YES_NO_QUESTION.match(question) or _NEGATIVE_QUESTION.search(question):
         return False
+    asks = effect_asked(question)
+    if g.verdict:  # netops's own first line ("**No:** 198.51.100.2 on r1 is not shut ...")
+        why = g.verdict.replace("**", "")
+    elif g.answer is None:
+        why = "drained" if own > 0 else "not drained"
+    elif asks:
+        why = f"{'it is' if own > 0 else 'it is not'} {asks}"
+    else:
+        why = "the route is there" if own > 0 else "there is no route"
     marked = False
     for s in report.sentences:
-        m = _BARE_YES_NO.match(s.text)
-        if s.status in (UNSUPPORTED, NOT_CHECKED) and s.block_end is None and m \
-                and (1 if m.group("yn").lower() == "yes" else -1) == -g.answer:
-            s.status, s.contradicted_by = CONTRADICTED, [src.n for src in g.sources]
-            s.reasons = ["netops's own reading: " + (g.verdict.replace("**", "") if g.verdict else
-                                                     "the route is there" if g.answer > 0 else "there is no route")]
+        m = _BARE_YES_NO.match(s.text) or (_LEADING_YES_NO.match(s.text) if asks or g.answer is None else None)
+        # a sentence led by its yes or no ("Yes, it is shut.", "No: the session is up") answers the
+        # question with it, whatever the check made of its words (adv36: "Yes, 198.51.100.2 is shut
+        # by configuration" over a session the device shows Established)
+        if (s.status in (UNSUPPORTED, NOT_CHECKED) or m is not None and m.re is _LEADING_YES_NO) \
+                and s.status != CONTRADICTED and s.block_end is None and m \
+                and (1 if m.group("yn").lower() == "yes" else -1) == -own:
+            s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [src.n for src in g.sources], []
+            s.reasons = ["netops's own reading: " + why]
+            marked = True
+    return marked
+
+
+# "r3 is not drained", "r3 isn't in maintenance", "r3 is no longer drained", "r3 is back in service"
+_NOT_DRAINED = re.compile(r"(?:\bnot|n't|\bno\s+longer|\bnever)\s+(?:been\s+|yet\s+|currently\s+|fully\s+|being\s+)?"
+                          r"(?:drained|in\s+maintenance)\b|\bundrained\b|\b(?:back\s+)?in\s+service\b", re.IGNORECASE)
+_DRAINED = re.compile(r"\b(?:drained|in\s+maintenance|out\s+of\s+service)\b", re.IGNORECASE)
+_PARTLY = re.compile(r"\b(?:partly|partially|half)\b", re.IGNORECASE)
+
+
+def drain_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
+    """+1 when ``sentence`` says the devices read (``hosts``; it names no other) are drained or in
+    maintenance, -1 when it says they are not; None for anything else (both, partly, hedged,
+    another device)."""
+    from netops.agent.polarity import _plain, identifiers
+
+    text = re.sub(r"\*\(.*?\)\*|\[\d+\]", "", _plain(sentence))
+    if _HEDGE.search(text) or _PARTLY.search(text):
+        return None
+    named = {n for n in identifiers(text) if re.fullmatch(r"[\w.-]+", n)}
+    if named - {h.lower() for h in hosts}:
+        return None
+    no = bool(_NOT_DRAINED.search(text))
+    yes = bool(_DRAINED.search(_NOT_DRAINED.sub(" ", text)))
+    if no == yes:
+        return None
+    return -1 if no else 1
+
+
+def _against_drain(report: Any, g: Grounding) -> bool:
+    """Mark each sentence that says the opposite of netops's own drain reading (:attr:`Grounding.drain`)
+    as contradicted, whatever the check made of it: netops read the lines router-drain sets, and a
+    sentence sharing words with them ("Yes, r3 is drained: bgp graceful-shutdown is on" over "neither
+    `bgp graceful-shutdown` nor ...") was checked supported. True when one was marked."""
+    from netops.agent.answer_check import CONTRADICTED
+
+    hosts = list(dict.fromkeys(s.evidence.host for s in g.sources if getattr(s.evidence, "host", None)))
+    marked = False
+    for s in report.sentences:
+        if s.block_end is None and s.status != CONTRADICTED and drain_verdict(s.text, hosts) == -g.drain:
+            s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [src.n for src in g.sources], []
+            s.reasons = ["netops's own reading of the running configuration: "
+                         + ("drained" if g.drain > 0 else "not drained")]
             marked = True
     return marked
 
@@ -1043,14 +1141,16 @@ def _against_health(report: Any, g: Grounding) -> bool:
     health reading (:attr:`Grounding.health`) as contradicted by the sources that reading rests on.
     SmolLM2 said "The lab is not healthy." word for word whether every check passed or a link was
     down, and the check marked it "not supported" both times ("the lab" binds to no line of output).
-    An agreeing verdict is left as the check marked it. True when a sentence was marked."""
-    from netops.agent.answer_check import CONTRADICTED, UNSUPPORTED
+    An agreeing verdict is left as the check marked it; an opposite one is contradicted however the
+    check marked it (adv36, lab 78: SmolLM2's "The device r1 is not healthy [3]." was checked supported
+    over an r1 with everything up and stood alone as the answer). True when a sentence was marked."""
+    from netops.agent.answer_check import CONTRADICTED
 
     hosts = list(dict.fromkeys(s.evidence.host for s in g.sources if getattr(s.evidence, "host", None)))
     marked = False
     for s in report.sentences:
-        if s.status == UNSUPPORTED and health_verdict(s.text, hosts) == -g.health:
-            s.status, s.contradicted_by = CONTRADICTED, [src.n for src in g.sources]
+        if s.status != CONTRADICTED and s.block_end is None and health_verdict(s.text, hosts) == -g.health:
+            s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [src.n for src in g.sources], []
             s.reasons = ["netops's own reading: " + ("nothing read is down" if g.health > 0 else "something read is down")]
             marked = True
     return marked
@@ -1066,6 +1166,8 @@ MODEL_UNSUPPORTED_AUDIT = "The model's answer (not supported by the audit log; s
 OWN_FINDINGS_TOOL = "What the plugin tool {tool} returned (no model involved)"
 MODEL_UNSUPPORTED_TOOL = "The model's answer (not supported by what the tool returned; shown as written)"
 MODEL_CHECKED_TOOL = "The model's answer (checked against what the tool returned)"
+MODEL_CHECKED = "The model's answer (checked against the device state; marked as checked)"
+MODEL_CHECKED_AUDIT = "The model's answer (checked against the audit log; marked as checked)"
 MODEL_IMITATED = ("The model's answer is left out: it imitated netops's own output (its labels or its list of "
                   "sources), so its values cannot be told from what netops read. Ask again, or read the device "
                   "with `netops state HOST ...`")
@@ -1092,7 +1194,7 @@ def imitated_line(g: Grounding) -> str:
         return MODEL_IMITATED_SPEC
     if tool := tool_only(g):
         return MODEL_IMITATED_TOOL.format(tool=tool)
-    if g.sources and all(s.evidence.kind == "audit" for s in g.sources):
+    if audit_only(g):
         return MODEL_IMITATED_AUDIT
     return MODEL_IMITATED
 
@@ -1112,15 +1214,26 @@ _SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:
                            r"|\[\d+\]\s*[a-z][a-z0-9_]{2,60}: [a-z][a-z0-9_]*=[^\s:]{1,80}:", re.IGNORECASE)
 
 
+# a line that speaks as netops: a label in its name ("_netops: r2 is not converged_", "**netops verdict:**",
+# "netops's reading: r1 is NOT healthy") or one of the labels netops's own answers put at a line's start
+# ("**Found:** drained: r3.", "**Outcome:** approved ...", "**The audit log verifies:**"), under any
+# markup (adv36: each stood in the model's answer as netops's own word)
+_OWN_LABEL = re.compile(r"^[\s>*_#`~|-]*(?:\[\d+\][\s*_]*)?(?:netops(?:['\u2019]s?)?(?:[ \t]+[\w'-]+){0,3}|found|outcome|"
+                        r"not\s+(?:read|run|changed|healthy)|originated\s+by|no\s+answer|cancelled|already\s+undone|"
+                        r"no\s+change\s+to\s+undo|(?:its\s+)?dry\s+run\s+failed|no\s+routing-table\s+history|"
+                        r"the\s+audit\s+log\s+(?:verifies|is\s+empty|does\s+not\s+verify)|not\s+the\s+command\s+you\s+typed)"
+                        r"[\s*_`]*:", re.IGNORECASE | re.MULTILINE)
+
 _COPIED_MARK = re.compile(r"[ \t]*\*?\(\s*⚠\s*(?:not\s+supported\s+by\s+the\s+sources?|contradicted\s+by\s+source\s+\d+)\s*\)\*?")
 
 
 def imitates_netops(text: str) -> bool:
     """True when a model's answer copies netops's own labels or a device source's label with its
     time (the layout of the sources block): a 135M model re-prints what it was shown with the values
-    changed, under netops's own "no model involved" header."""
+    changed, under netops's own "no model involved" header. A line labelled in netops's name
+    (:data:`_OWN_LABEL`) is netops's voice too."""
     low = text.lower()
-    return any(w in low for w in _OWN_WORDS) or bool(_SOURCE_LABEL.search(text))
+    return any(w in low for w in _OWN_WORDS) or bool(_SOURCE_LABEL.search(text)) or bool(_OWN_LABEL.search(text))
 
 
 # "The source is not a document, but the answer to the question about changes made on r2 can be
@@ -1193,6 +1306,11 @@ def tool_only(g: Grounding) -> str | None:
     return next((s.evidence.command for s in g.sources if s.evidence.kind == "tool"), None)
 
 
+def audit_only(g: Grounding) -> bool:
+    """True when ``g``'s one kind of source is netops's audit log (a change-history question)."""
+    return bool(g.sources) and all(s.evidence.kind == "audit" for s in g.sources)
+
+
 def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None, checked: bool = False) -> str:
     """The device facts first, clearly labelled, then the model's unsupported text (if any; its
     checked text when ``checked``, under a plugin tool's result), then the line saying what of the
@@ -1200,15 +1318,15 @@ def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None =
     body = g.facts or "\n\n".join(f"[{s.n}] {s.label}:\n{s.text}" for s in g.sources)
     # what changed, from netops's audit log alone, is no device state (trial32: "what changed on r1
     # recently?" was labelled "findings from device state")
-    audit = bool(g.sources) and all(s.evidence.kind == "audit" for s in g.sources)
+    audit = audit_only(g)
     # a plugin tool netops ran for the question (plugin_route) is no device state either
     tool = tool_only(g)
     own = OWN_FINDINGS_TOOL.format(tool=tool) if tool else OWN_FINDINGS_AUDIT if audit else OWN_FINDINGS
     out = f"**{own}:**\n\n{body}"
     if model_text and model_text.strip() and not _CITATIONS_ONLY.fullmatch(model_text):
         unsupported = MODEL_UNSUPPORTED_TOOL if tool else MODEL_UNSUPPORTED_AUDIT if audit else MODEL_UNSUPPORTED
-        if checked and tool:
-            unsupported = MODEL_CHECKED_TOOL
+        if checked:
+            unsupported = MODEL_CHECKED_TOOL if tool else MODEL_CHECKED_AUDIT if audit else MODEL_CHECKED
         out += f"\n\n**{unsupported}:**\n\n{model_text.strip()}"
     if left_out:
         out += f"\n\n_{left_out}_"

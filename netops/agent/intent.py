@@ -108,6 +108,8 @@ _PHRASES = (
 HYPOTHETICAL = {"if", "would", "whether", "should", "happens", "happen", "explain", "why", "when", "unless",
                  "how", "suppose", "supposing", "hypothetically", "imagine"}
 _NEGATION = re.compile(r"\b(?:not|don'?t|do\s+not|never|without|no)\b(?:\W+\w+){0,3}?\W+(\w[\w-]*)", re.IGNORECASE)
+# An "if" clause that ends before the request ("if not, drain it", "if r3 isn't drained, then drain it")
+_CONDITION = re.compile(r"\b(?:if|unless|when)\b[^,.;:!?]*?(?:,|\bthen\b)", re.IGNORECASE)
 _NEGATORS = {"not", "don't", "dont", "never", "no", "without", "cannot", "can't", "won't", "shouldn't", "stop",
              "didn't", "didnt", "wouldn't", "mustn't", "refrain"}
 _TOKENS = re.compile(r"[a-z0-9][a-z0-9'-]*")
@@ -236,6 +238,8 @@ def negated_actions(question: str, actions: Any) -> set[str]:
     "r3 drain can wait"), or before a question mark that a "no", "don't" or "keep it" follows
     ("drain r1? no") or a retraction that ends its clause ("drain r1 - forget it")."""
     q = vendor_forms((question or "").replace("\u2019", "'"))
+    # a condition is not a negation: "is r3 drained, and if not, drain it", "if r3 isn't drained, drain it"
+    q = _CONDITION.sub(" ", q)
     wanted = set(actions)
     tokens = _TOKENS.findall(q.lower())
     out = {m.group(1).lower() for m in _NEGATION.finditer(q)}

@@ -1,7 +1,9 @@
 """Answers without a model: the intent router picks one read-only tool or a retrieval answer."""
 
 from __future__ import annotations
+import ipaddress
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -79,12 +81,33 @@ def duration(seconds: float) -> str:
     return f"{m}m{s:02d}s" if m else f"{s}s"
 
 
+# a description that is one name ("r2", "ix-peer.lon1"): said beside the peer as its name
+_LABEL = re.compile(r"[\w.@/:+-]{1,40}")
+
+
+def _named(description: str | None) -> str:
+    """A peer's description beside its address, where the device put a name: `` (r2)``."""
+    return f" ({description})" if description and _LABEL.fullmatch(description) else ""
+
+
+def _described(description: str | None) -> str:
+    """A description that is more than a name, on a line of its own under the row, quoted as the
+    device's text (adv36: a neighbour description made r1's row read "198.51.100.2 AS65002 (r2): Idle
+    (admin down: shut by configuration): Established" on the lab, and the answer check, finding "Idle"
+    beside the address, called a model's "198.51.100.2 is Idle" supported)."""
+    from netops.controls import inline
+
+    if not description or _LABEL.fullmatch(description):
+        return ""
+    return '\n  - its description (the device\'s text): "' + inline(description).replace('"', "'") + '"'
+
+
 def _bgp_row(n: Any, flaps: Any = False) -> str:
     up = (f", up {duration(n.uptime_seconds)}" if n.established and n.uptime_seconds is not None
           # trial36: "since when?" of r2's Idle session had no answer on screen; FRR says how long
           else f", down {duration(n.down_seconds)}" if not n.established and getattr(n, "down_seconds", None)
           else (f", {'up' if n.established else 'down'} {n.uptime}" if n.uptime else ""))
-    return (f"- {n.peer} AS{n.remote_as}" + (f" ({n.description})" if n.description else "") + f": {n.state}"
+    return (f"- {n.peer} AS{n.remote_as}" + _named(n.description) + f": {n.state}"
             + (" (admin down: shut by configuration)" if n.admin_down else "")
             + up
             + (f", last error: {n.last_error}" if getattr(n, "last_error", None) else "")
@@ -92,7 +115,8 @@ def _bgp_row(n: Any, flaps: Any = False) -> str:
                 if n.connections_dropped is not None else ", drops not counted by this device") if flaps else "")
             + (f", {n.prefixes_received} prefixes" if n.prefixes_received is not None else "")
             + ("" if (n.vrf, n.afi_safi) == ("default", "ipv4-unicast") else f" ({n.afi_safi}, VRF {n.vrf})")
-            + (f" (BGP instance {n.instance})" if n.instance else ""))
+            + (f" (BGP instance {n.instance})" if n.instance else "")
+            + _described(n.description))
 
 
 def _full(n: Any) -> bool:
@@ -109,6 +133,12 @@ def inventory_links(index: Any) -> dict[str, list[tuple[str, str]]]:
                 if far != host and other.network == iface.network:
                     out.setdefault(host, []).append((name, far))
     return out
+
+
+def address_owners(index: Any) -> dict[str, str]:
+    """Each inventory address (interfaces, loopbacks, router ids) -> the host it is on: whose side
+    a BGP session's peer address is, for whether the far end shut it (:func:`convergence`)."""
+    return {addr: host for addr, (host, _) in (getattr(index, "addresses", None) or {}).items()}
 
 
 def _silent_links(data: Any, extra: dict[str, Any]) -> list[tuple[str, str]]:
@@ -373,24 +403,31 @@ def local_time(ts: str) -> str:
 
 
 def _run_said(run: dict[str, Any] | None) -> str:
-    """"; approved by bob; verified" for a change's run (:func:`run_of`); empty when unknown."""
+    """"; approved by bob; verified" for a change's run (:func:`run_of`); empty when unknown. The
+    names and states are the log's free text, each said on its line (:func:`netops.controls.inline`)."""
+    from netops.controls import inline
+
     if not run:
         return ""
     state = {"verified": "verified by its post-checks", "rolled_back": "rolled back (a post-check failed)",
              "failed": "failed", "skipped": "skipped", "interrupted": "interrupted"}.get(run.get("state") or "",
                                                                                     run.get("state") or "")
-    said = [f"approved by {run['by']}" if run.get("by") else "", state]
+    said = [f"approved by {inline(run['by'])}" if run.get("by") else "", inline(state) if state else ""]
     return "".join(f"; {x}" for x in said if x)
 
 
 def _change_said(rec: Any, back: Any = None, run: dict[str, Any] | None = None) -> str:
     """One change as the answers say it; ``back``: the record of its run rolling it back, if any
-    (:func:`netops.agent.revert.rolled_back`): the device is as it was before it, or the rollback failed."""
-    actor = getattr(rec, "actor", None)
+    (:func:`netops.agent.revert.rolled_back`): the device is as it was before it, or the rollback failed.
+    Its actor and playbook are the log's free text (adv36: an actor "carol\\n\\n**netops's own findings:**
+    nothing changed" forged lines of the answer), each said on its line."""
+    from netops.controls import inline
+
+    actor = inline(getattr(rec, "actor", None) or "")
     undone = "" if back is None or not rec.payload.get("ok") else (
         f"; rolled back by its run: `netops audit show {back.seq}`" if back.payload.get("ok")
         else f"; its rollback failed: `netops audit show {back.seq}`")
-    return (f"{rec.payload.get('playbook') or 'a change'}{f' by {actor}' if actor else ''} at "
+    return (f"{inline(rec.payload.get('playbook') or 'a change')}{f' by {actor}' if actor else ''} at "
             f"{local_time(rec.ts)} ({'applied' if rec.payload.get('ok') else 'failed'}"
             f"{_commands_said(rec.payload.get('commands'))}{_run_said(run)}; `netops audit show {rec.seq}`{undone})")
 
@@ -526,7 +563,7 @@ def restart_summary(agg: Any, tail: str = "", changes: dict[str, Any] | None = N
 
 
 def _session(h: str, n: Any) -> str:
-    return f"{h}'s session to " + (f"{n.description} ({n.peer})" if n.description else n.peer)
+    return f"{h}'s session to " + (f"{n.description} ({n.peer})" if _named(n.description) else n.peer)
 
 
 def reset_summary(rows: list[tuple[str, Any]], on: str, tail: str = "", between: list[str] | None = None) -> str:
@@ -674,6 +711,12 @@ def drain_state(text: str) -> str:
 # The state a yes/no question asks after (router.effect_asked, "drained" for the drain read), as said
 # in the verdict line
 _ASKED_WORD = {"shut": "shut down", "enabled": "enabled (not shut)", "down": "down", "up": "up", "drained": "drained"}
+# ... and not in that state ("not enabled (not shut)" read as if it were not shut)
+_NOT_WORD = {"shut": "not shut down", "enabled": "not enabled (shut down)", "down": "not down", "up": "not up",
+             "drained": "not drained"}
+# What a row of each read is, counted when there are more than a few of them in one clause
+_ROW_KIND = {"bgp_neighbors": "BGP sessions", "interfaces": "interfaces", "config": "routers"}
+_NAMED_AT_MOST = 4
 
 
 def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -> tuple[int, str] | None:
@@ -684,10 +727,15 @@ def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -
     and some not. None when a read failed, nothing matched or the device does not tell (a Junos
     summary says no admin state): the rows below are then the answer."""
     asked = next((x.get("_effect") for x in per_host.values() if x.get("_effect")), None)
-    if asked not in _ASKED_WORD or not agg or any(not hr.ok or hr.data is None for hr in agg.values()):
+    anyof = any(x.get("_any") for x in per_host.values())
+    unread = [h for h, hr in (agg or {}).items() if not hr.ok or hr.data is None]
+    # a read that failed leaves the answer unknown, but for "is any ... shut?": one found is a yes
+    if asked not in _ASKED_WORD or not agg or (unread and not anyof) or len(unread) == len(agg):
         return None
     rows: list[tuple[int, str, str]] = []  # (1 in the state, -1 not, 0 half: a partly drained router), what, detail
     for host, hr in agg.items():
+        if host in unread:
+            continue
         extra = per_host.get(host) or {}
         if getter == "config" and asked == "drained":
             on = drained_by(hr.data.text)
@@ -714,16 +762,26 @@ def effect_verdict(getter: str, agg: Any, per_host: dict[str, dict[str, Any]]) -
             return None
     if not rows:
         return None
-    word = _ASKED_WORD[asked]
     said: dict[int, list[str]] = {1: [], 0: [], -1: []}
     for (v, detail), whats in _grouped(rows).items():  # "r1, r2 and r3 are not drained (...)": one clause
-        who = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
-        said[v].append(f"{who} {'is' if len(whats) == 1 else 'are'} {'' if v == 1 else 'partly ' if v == 0 else 'not '}"
-                       f"{word} ({detail})")
+        if len(whats) > _NAMED_AT_MOST:  # a fleet's sessions: counted, the devices named
+            on = list(dict.fromkeys(w.split("'s ")[0].split(" ")[0] for w in whats))
+            who = f"{len(whats)} {_ROW_KIND.get(getter, 'of them')}" + (
+                "" if getter == "config" else " on " + (", ".join(on[:-1]) + " and " + on[-1] if len(on) > 1 else on[0]))
+        else:
+            who = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
+        said[v].append(f"{who} {'is' if len(whats) == 1 else 'are'} "
+                       f"{_ASKED_WORD[asked] if v == 1 else 'partly ' + _ASKED_WORD[asked] if v == 0 else _NOT_WORD[asked]}"
+                       f" ({detail})")
     verdict = 1 if not said[0] and not said[-1] else -1 if not said[0] and not said[1] else 0
-    if any(x.get("_any") for x in per_host.values()):  # "is any interface shut on r2?": yes, those that are
-        verdict = 1 if said[1] or said[0] else -1
-        said[-1] = said[-1] if verdict == -1 else []
+    tail = f"; {', '.join(unread)} could not be read" if unread else ""
+    if anyof:  # "is any interface shut on r2?": yes, those that are
+        if not said[1] and not said[0]:
+            return None if unread else (-1, "**No:** " + "; ".join(said[-1]) + ".")
+        return 1, "**Yes:** " + "; ".join(said[1] + said[0]) + tail + "."
+    if any(x.get("_all") for x in per_host.values()) and verdict == 0:
+        # "are all peers enabled?": one that is not makes it a no (a model's bare "yes" is contradicted)
+        return -1, "**No:** " + "; ".join(said[-1] + said[0] + said[1]) + "."
     return verdict, f"**{ {1: 'Yes', -1: 'No', 0: 'Partly'}[verdict] }:** " + "; ".join(said[1] + said[0] + said[-1]) + "."
 
 
@@ -738,8 +796,29 @@ def convergence(getter: str, agg: Any, extra: dict[str, Any]) -> tuple[int | Non
 
     if getter == "bgp_neighbors":
         rows = [(h, n) for h, hr in agg.items() for n in hr.data.neighbors]
+        owners = extra.get("_owners") or {}  # address -> the inventory host it is on
+
+        def owner(n: Any) -> str | None:
+            try:
+                return owners.get(str(ipaddress.ip_address(str(n.peer).split("%")[0])))
+            except ValueError:  # a peer named by interface (unnumbered) or by a peer-group
+                return None
+
+        def far_shut(h: str, n: Any) -> bool:
+            # the far end read, and it shut its side of this session (bgp-neighbor-shutdown on r1
+            # leaves r2's side Active): settled as the change left it, not still converging
+            far = owner(n)
+            return far in agg and any(m.admin_down and owner(m) == h for m in agg[far].data.neighbors)
+
+        def unread(n: Any) -> str:
+            far = owner(n)
+            return f" (the far end, {far}, was not read: a session shut there shows as {n.state} here)" \
+                if far and far not in agg else ""
         shut = [f"{h}'s session to {n.peer}" for h, n in rows if n.admin_down]
-        bad = [f"{h}'s BGP session to {n.peer} is {n.state}" for h, n in rows if not n.established and not n.admin_down]
+        shut += [f"{h}'s session to {n.peer} ({owner(n)} shut its side)" for h, n in rows
+                 if not n.established and not n.admin_down and far_shut(h, n)]
+        bad = [f"{h}'s BGP session to {n.peer} is {n.state}{unread(n)}" for h, n in rows
+               if not n.established and not n.admin_down and not far_shut(h, n)]
         bad += [f"{h}: {BGP_SHOULD_RUN}" for h, hr in agg.items() if getattr(hr.data, "expected", None)]
         up = [n.uptime_seconds for _, n in rows if n.established and n.uptime_seconds is not None]
         ok = (f"every BGP session Established ({len(rows) - len(shut)}" + (f", the newest up {duration(min(up))}" if up else "")
@@ -848,6 +927,10 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
         ifs = data.interfaces
         if extra.get("_names"):
             ifs = [i for i in ifs if i.name in extra["_names"]]
+            if not ifs and data.interfaces:  # "is eth-r9 disabled on r1?": not "no interfaces"
+                names = ", ".join(i.name for i in data.interfaces[:12]) + (", ..." if len(data.interfaces) > 12 else "")
+                return f"- no interface {' or '.join(extra['_names'])} on {extra.get('_host') or 'this device'} " \
+                       f"(it has: {names})"
         if extra.get("_filter") == "down":
             ifs = [i for i in ifs if not i.oper_up]
             if not ifs:
@@ -865,13 +948,18 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
             asked = reach["target"] if reach["target"] == reach["address"] else f"{reach['target']} ({reach['address']})"
             host = extra.get("_host") or "the device"
             probe = reach["verb"] if reach["verb"] in ("ping", "traceroute") else "probe"
+            # "latency r1 to r3": a measure no read gives
+            measured = {"rtt": "round-trip time", "round": "round-trip time"}.get(reach["verb"], reach["verb"]) \
+                if reach["verb"] in ("latency", "rtt", "round", "jitter") else None
             said = f"read from {host}'s routing table; no {probe} was sent"
+            if measured:
+                said = f"read from {host}'s routing table; netops sends no probes, so {measured} is not measured"
             if not data.found:
                 return f"- {asked}: no route on {host}, so it cannot reach it ({said})"
             hops = ", ".join(h.describe() if h.discard else f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip()
                              for h in data.next_hops)
             return (f"- {asked}: {host} has a route, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
-                    + f" ({said}, so the return path is not tested)")
+                    + (f" ({said})" if measured else f" ({said}, so the return path is not tested)"))
         if not data.found:
             return f"- {data.query}: no route"
         hops = ", ".join(x for x in (h.describe() if h.discard else
@@ -1139,6 +1227,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if "ospf_neighbors" in (args.get("getter"), *extra.get("_also", ())) and \
             (extra.get("_fleet") or extra.get("_filter") == "down" or extra.get("_converged")):
         extra["_links"] = inventory_links(index)  # where a neighbour that went down is missing
+    if extra.get("_converged"):
+        extra["_owners"] = address_owners(index)  # a session down here because the far end shut it
     result = toolbox.call(r.tool or "", args)
     reads = {args.get("getter"): result.data} if result.data is not None else {}
     answer.tool_calls = list(toolbox.calls)

@@ -174,7 +174,7 @@ def asked(question: str, result: Any) -> dict[str, list[str]]:
                 continue
             parts = {stem(w) for w in re.findall(r"[a-z]{3,}", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(key)).lower())}
             text = str(value).strip()
-            if parts & words and not re.search(rf"(?<![\w.-]){re.escape(text.lower())}(?![\w-]|\.\w)", said):
+            if parts & words and not carries(said, [text]):
                 out.setdefault(str(key), [])
                 if text not in out[str(key)]:
                     out[str(key)].append(text)
@@ -187,9 +187,38 @@ RECORDS_ASKED = 20
 
 def carries(sentence: str, values: Iterable[str]) -> bool:
     """Whether ``sentence`` says one of ``values`` as a whole token, case aside ("ACME-CKT-1001",
-    "50"; not the 50 inside 1500)."""
+    "50"; not the 50 inside 1500), as a person writes it: a value of several parts in the same
+    parts with other separators ("acme ckt 1001", "ACME CKT-1001"), a number with its thousands
+    grouped or its decimals written out ("100,000" for 100000, "99.50" for 99.5)."""
     low = sentence.lower()
-    return any(re.search(rf"(?<![\w.-]){re.escape(v.lower())}(?![\w-]|\.\w)", low) for v in values if v)
+    words = _parts(low)
+    numbers = [_number(n) for n in _NUMBER_IN.findall(low)]
+    for v in (str(v) for v in values if v):
+        if re.search(rf"(?<![\w.-])(?<!\d,){re.escape(v.lower())}(?![\w-]|[.,]\w)", low):
+            return True
+        if (n := _number(v)) is not None:
+            if n in numbers:
+                return True
+            continue
+        want = _parts(v.lower())
+        if len(want) > 1 and any(words[i:i + len(want)] == want for i in range(len(words) - len(want) + 1)):
+            return True
+    return False
+
+
+# A number as written in a sentence: 1000, 1,000, 99.5 (not a part of an address, a version or a name)
+_NUMBER_IN = re.compile(r"(?<![\w.,-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w-]|[.,]\d)")
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    if not re.fullmatch(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", text):
+        return None
+    return float(text.replace(",", ""))
+
+
+def _parts(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text)
 
 
 def call_of(tool_calls: Iterable[Any] | None, tool: str) -> Any:

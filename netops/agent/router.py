@@ -33,7 +33,8 @@ INTENTS: dict[str, dict[str, Any]] = {
                    "keywords": {"interface": 3, "interfaces": 3, "down": 1, "up": 1, "link": 3, "links": 3,
                                 "port": 2, "ports": 2, "errors": 1, "description": 1, "descriptions": 1, "mtu": 3,
                                 "int": 3, "intf": 3, "ints": 3, "brief": 1, "terse": 1, "status": 1,
-                                "ip": 1, "ips": 3, "address": 1, "addresses": 3, "loopback": 3, "loopbacks": 3}},
+                                "ip": 1, "ips": 3, "address": 1, "addresses": 3, "loopback": 3, "loopbacks": 3,
+                                "crc": 3, "drops": 3, "discards": 3}},
     "route": {"tool": "get_state", "getter": "route",
               "keywords": {"route": 3, "routes": 3, "table": 2, "rib": 3, "fib": 3, "reach": 1, "reachable": 1,
                            "next": 1, "hop": 1, "prefix": 1, "path": 1, "originate": 1, "originates": 1, "routing": 1,
@@ -132,7 +133,12 @@ def without_excepted(question: str, hosts: list[str]) -> str:
     return question
 
 
-_TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up"}
+_TALKING = {"talking", "talk", "speaking", "speak", "peering", "peered", "session", "sessions", "connected", "up",
+            "see", "sees", "seeing", "lost", "lose", "loses", "losing"}
+# "r2 cant see r3", "r1 lost r2", "r1 doesn't see r2 anymore": one router said not to see the other, the
+# whole of what is said of it (not "r1 cant see r3's loopback", a route)
+_SEES = (r"\b{a}\s+(?:\w+'?\w*\s+){{0,2}}?(?:see|sees|seeing|lost|loses|losing|lose)\s+{b}"
+         r"(?:\s+(?:any\s?more|at\s+all|now|today|again))*\s*[?.!]*\s*$")
 
 
 def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
@@ -146,7 +152,8 @@ def related_pair(question: str, hosts: list[str]) -> tuple[str, str] | None:
     if re.search(rf"\bon\s+{a}\s+and\s+{b}\b", question, re.IGNORECASE):
         return None
     if re.search(_BETWEEN.format(a=a, b=b), question, re.IGNORECASE) or \
-            re.search(_JOINED.format(a=a, b=b), question, re.IGNORECASE):
+            re.search(_JOINED.format(a=a, b=b), question, re.IGNORECASE) or \
+            re.search(_SEES.format(a=a, b=b), question, re.IGNORECASE):
         return named[0], named[1]
     if re.search(_AND.format(a=a, b=b), question, re.IGNORECASE) and \
             _TALKING & set(_WORD.findall(question.lower())) - {"session", "sessions", "up"}:
@@ -226,8 +233,12 @@ def mentions(text: str, hosts: list[str], joined: bool = False) -> list[tuple[in
     ends of one link or session ("the r2-r3 session") are both named; a host inside a longer
     hyphenated name ("edge-r1") still is not."""
     out = []
+    lowered = {x.lower() for x in hosts}
     for h in hosts:
-        m = re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text, re.IGNORECASE)
+        # "whats r2s router id?": a possessive typed without its apostrophe, after a name ending in a
+        # digit (not when the inventory has a host of that spelling)
+        bare_s = "s?" if h[-1:].isdigit() and f"{h.lower()}s" not in lowered else ""
+        m = re.search(rf"(?<![\w-]){re.escape(h)}{bare_s}(?![\w-])", text, re.IGNORECASE)
         if m:
             out.append((m.start(), h))
     if joined and len(hosts) > 1:
@@ -402,7 +413,7 @@ _FLEET_STATE = re.compile(r"\b(?:up|established|active|full|flap\w*|bounc(?:e|ed
 # a question form, or the thing asked about first ("bgp sessions not established?"); an imperative
 # that is no read ("bring up the peers that are down", "reset ...") is never read as one
 _READ_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|quick(?:ly)?|please|can\s+you|could\s+you)[,\s]+)*"
-                        r"(?:which|what(?:'?s)?|whats|any|anything|are|is|isn'?t|aren'?t|do|does|did|have|has|how\s+many|"
+                        r"(?:which|what(?:'?s)?|whats|who(?:'?s)?|whos|any|anything|are|is|isn'?t|aren'?t|do|does|did|have|has|how\s+many|"
                         r"list|show|sh|display|get|check|count|find|give|tell|report|where|e?bgp|i?bgp|ospf\w*|"
                         r"(?:the\s+)?(?:peers?|sessions?|neighbou?rs?|adjacenc\w+|interfaces?|links?|ports?))\b",
                         re.IGNORECASE)
@@ -450,7 +461,7 @@ _FLEET_TAIL = (r"(?:\s+(?:right\s+now|now|today|currently|at\s+the\s+moment|at\s
 # "what's down?", "is anything down?", "anything broken on the network?", "is everything up?": an
 # open question about the whole network's health, no subject named
 _SWEEP_CORE = (r"^\s*(?:(?:ok(?:ay)?|so|hey|and|now|please)[,\s]+)*(?:(?:is|are)\s+(?:there\s+)?)?"
-                    r"(?:what(?:'?s|\s+is|\s+are)|whats|anything|everything|something|whatever|any\s+(?:problems?|issues?|"
+                    r"(?:what(?:'?s|\s+is|\s+are)|whats|who(?:'?s|\s+is|\s+are)|whos|anything|everything|something|whatever|any\s+(?:problems?|issues?|"
                     r"trouble|alarms?|outages?|failures?)"
                     # "is the network healthy?", "is our fabric ok?": the network as a whole is the subject
                     r"|(?:the|our|my)\s+(?:whole\s+|entire\s+)?(?:network|fabric|backbone))\b(?:\s+(?:is|are|still|currently|at\s+all))*"
@@ -467,8 +478,11 @@ _SWEEP_SUBJECT = _FLEET_SUBJECT | {"route", "routes", "routing", "prefix", "conf
 _SWEEP_HARD = {"down", "broken", "failing", "failed", "wrong", "dead", "up", "amiss", "flapping", "bouncing", "problem", "problems", "issue",
                "issues", "trouble", "alarm", "alarms", "outage", "outages", "failure", "failures"}
 SWEEP_GETTERS = ("interfaces", "bgp_neighbors", "ospf_neighbors")
-# "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions
+# "is bgp up?", "is ospf ok?", "bgp ok?": a protocol asked about as a whole, every device's sessions;
+# also said as a statement of trouble ("bgp is down", "ospf went down", "bgp keeps flapping": these
+# searched the RFCs)
 _PROTOCOL_STATE = re.compile(r"^\s*(?:(?:is|are|does|has)\s+)?(?:the\s+)?(?:e|i)?(bgp|ospf)(?:v2)?\s+"
+                             r"(?:(?:is|are|seems(?:\s+to\s+be)?|looks|went|keeps|'s)\s+)?"
                              r"(?:(?:still|currently|all|really)\s+)?(?:up|down|ok|okay|fine|healthy|working|running|"
                              r"stable|flapping|broken|established|full|alright|happy|converged)\b" + _FLEET_TAIL, re.IGNORECASE)
 # "are any routers missing the default route?", "does every router have a default route?"
@@ -864,7 +878,12 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     if (typed := typed_read(question, hosts, r)) is not None:
         if r.kind == "tool":
             r.typed = typed  # the nearest typed read, said to be only that
-        elif r.kind == "unknown" and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
+        elif r.kind == "unknown" and r.intent == "untyped" and r.args.get("topic"):
+            # "r1 show ip arp", "r1: show logging": the command as typed is sent as typed (and a model
+            # may send it through its show tool); the platform's own command for it is added by
+            # route_named when it differs (FRR's ARP table is `show ip neigh`)
+            return Route("unknown", reason=typed, args={"topic": r.args["topic"], "hosts": list(r.args["hosts"])})
+        elif r.kind == "unknown" and r.intent != "untyped" and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)):
             return Route("unknown", reason=typed)
     if r.kind in ("unknown", "spec") and not r.reason.startswith((UNKNOWN_DEVICE, ALL_LEFT_OUT)) \
             and (like := named_like_inventory(question, hosts)):
@@ -1195,7 +1214,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # sets is in the running configuration (BGP graceful-shutdown, OSPF max-metric), not in the
         # BGP summary this read before (its sessions stay Established on a drained router)
         # a yes/no question ("is r3 drained?", "are r1 and r3 in maintenance?") is answered yes, no or partly first
-        yes_no = {"_effect": "drained"} if re.match(r"^\W*(?:is|are|has|have)\b", question, re.IGNORECASE) else {}
+        yes_no = {"_effect": "drained"} if re.match(r"^\W*(?:is|are|has|have)\b", question, re.IGNORECASE) \
+            and not _NOT_NOW.search(question) else {}
         return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True, **yes_no,
                                                           # none named: every router, said so; several named: counted
                                                           **({"_fleet" if not named_some else "_found": True}
@@ -1210,6 +1230,21 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
+    from netops.agent import untyped
+
+    if not targets and hosts and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question) \
+            and set(words) & {"routers", "devices", "boxes", "nodes", "switches"} and _score(words, _SPEC) < 2 \
+            and not unknown_device(question, hosts) and untyped.topic(question) is not None:
+        targets = [h for h in hosts if h not in left_out]  # "which routers have high cpu?": every one's command
+    if targets and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question):
+
+        # "arp table r1", "cpu on r1", "bfd peers on r1", "latency r1 to r3": no typed read holds it;
+        # which thing, and the command that reads it on the device's platform (never the nearest getter)
+        if (t := untyped.topic(question)) is not None:
+            return Route("unknown", "untyped", args={"topic": t.key, "hosts": targets},
+                         reason=untyped.line(t, targets), asks=True)
+        if untyped.PROBE_WORDS.search(question) and not untyped.typed_subject(question):
+            return Route("unknown", "untyped", args={"hosts": targets}, reason=untyped.probe_line(targets), asks=True)
     scores = {name: _score(words, spec["keywords"]) for name, spec in INTENTS.items()}
     words_set = set(words)
     if ents["addresses"]:
@@ -1785,6 +1820,16 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     if (reach := reachability(question, hosts, index)) is not None:
         return reach, []
     r, notes = _route_named(question, hosts, index, domain, matcher)
+    if r.intent == "untyped" and r.args.get("topic") and index is not None:
+        from netops.agent import untyped
+
+        # the command for each device's own platform (FRR vtysh, IOS, Junos, ...)
+        t = next(t for t in untyped.TOPICS if t.key == r.args["topic"])
+        r.reason = untyped.line(t, list(r.args.get("hosts") or []), index.platforms)
+    elif r.kind == "unknown" and r.intent is None and r.args.get("topic") and index is not None:
+        from netops.agent import untyped
+
+        r.reason += untyped.typed_hint(r.args["topic"], list(r.args.get("hosts") or []), index.platforms, r.reason)
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (grouped := group_health(question, hosts, index.groups, domain)) is not None:
         return grouped  # "is the lab healthy?", "show bgp on the lab routers": the group's devices read
@@ -1807,7 +1852,7 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
 # "ping r3 from r1", "can r1 reach r3?", "is r3 reachable from r2?", "traceroute from r1 to X",
 # "trace the path from r3 to r1", "can r2 get to 10.9.9.9?"
 _PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?(?:\s+(?:path|route))?|"
-                    r"reach\w*|get\s+to)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
+                    r"reach\w*|get\s+to|latency|rtt|round[- ]trip|jitter)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
 # a probe command with nothing before it: "ping 203.0.113.2", "traceroute r3" (netops sends none itself)
 _PROBE_LEAD = re.compile(r"^\W*(?:ping|traceroute|tracert|trace)\b", re.IGNORECASE)
 # "the routes learned from r2", "the prefixes it received from r3": where routes came from, not a probe's source
@@ -2001,6 +2046,13 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
 
 
 
+# Words that ask what should be, not what is ("is r1 supposed to be drained?", "is neighbor X meant to be
+# shut?"): the state is read and shown, and no yes or no is given for it (a "No: r1 is not drained" read
+# as "it is not meant to be")
+_NOT_NOW = re.compile(r"\b(?:supposed|meant|expected|planned|scheduled|due|going|intended|allowed|required)\s+to\b|"
+                      r"\bshould(?:n't|\s+not)?\b|\bought\s+to\b", re.IGNORECASE)
+
+
 # A yes/no question about the state a change leaves on a BGP peer or an interface: "is neighbor
 # 198.51.100.2 shut down on r1?", "is eth-r2 disabled on r1?", "is r3's BGP session to r1 shut?", "is the
 # peer X admin down on r2?", "is r1's interface to r2 up?". The state word ends the question (with
@@ -2074,6 +2126,13 @@ def effect_any(question: str) -> bool:
     return m is not None and "q" in m.re.groupindex and m.group("q").lower() in ("any", "some")
 
 
+def effect_all(question: str) -> bool:
+    """Does an :func:`effect_state` question ask whether *all* of them are in the state ("are all
+    peers enabled on r1?"): one that is not makes the answer no, not "partly"."""
+    m = _effect_match(question)
+    return m is not None and "q" in m.re.groupindex and m.group("q").lower() in ("all", "every")
+
+
 def effect_asked(question: str) -> str | None:
     """The state a yes/no question of :func:`effect_state` asks after, as netops reads it: ``"shut"``
     (shut, shutdown, disabled, admin down: shut by configuration), ``"enabled"`` (enabled, no shut,
@@ -2086,6 +2145,8 @@ def effect_asked(question: str) -> str | None:
         return None
     admin = said.startswith("admin")
     word = said.split()[-1]
+    if said.startswith(("no ", "un")) or said.endswith("no shut"):  # "no shut", "unshut": enabled
+        return "enabled"
     if word in ("shut", "shutdown", "disabled") or (admin and word == "down") or said.startswith("shut"):
         return "shut"
     if word in ("enabled", "unshut") or said.endswith("no shut") or (admin and word == "up"):
@@ -2099,7 +2160,8 @@ def effect_args(question: str, kind: str, targets: list[str], ents: dict[str, li
     the peer asked about (its address, or the session to the other router named), or the
     interfaces asked about (those named; else the link to the other router, by the inventory)."""
     named = list(targets)
-    asked = {"_effect": state, **({"_any": True} if effect_any(question) else {})} if (state := effect_asked(question)) else {}
+    asked = {"_effect": state, **({"_any": True} if effect_any(question) else {"_all": True} if effect_all(question) else {})} \
+        if (state := effect_asked(question)) and not _NOT_NOW.search(question) else {}
     far = [h for h in named if re.search(rf"\b(?:to|towards?|with|facing|faces|peers?|neighbou?rs?)\s+(?:the\s+)?"
                                          rf"(?:router\s+)?{re.escape(h)}(?![\w-])", question, re.IGNORECASE)]
     near = [h for h in named if h not in far] or named

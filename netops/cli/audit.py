@@ -12,6 +12,14 @@ def audit() -> None:
     """The tamper-evident audit log of plans, approvals, changes and device commands."""
 
 
+def _said(text: str) -> str:
+    """A record's actor or kind on one line, control characters written out (a record written
+    before the log kept them so, or by another program)."""
+    from netops.controls import visible
+
+    return visible(" ".join(str(text).split()))
+
+
 def _log():
     from netops.store.audit import AuditLog
 
@@ -38,7 +46,7 @@ def list_cmd(limit: int, kind: str | None, as_json: bool) -> None:
         summary = ", ".join(f"{k}={v}" for k, v in r.payload.items()
                             if k in ("playbook", "host", "command", "ok", "reason", "hosts") and v is not None)
         summary = " / ".join(part.strip() for part in summary.splitlines() if part.strip())  # one line per record
-        click.echo(f"{r.seq:>6}  {r.ts[:19]}Z  {r.actor:<12} {r.kind:<15} {summary[:100]}")
+        click.echo(f"{r.seq:>6}  {r.ts[:19]}Z  {_said(r.actor):<12} {_said(r.kind):<15} {summary[:100]}")
 
 
 @audit.command()
@@ -53,7 +61,7 @@ def show(seq: int, as_json: bool) -> None:
     if as_json:
         emit_json(r.to_dict())
         return
-    click.echo(f"seq {r.seq}  {r.ts}  actor {r.actor}  kind {r.kind}")
+    click.echo(f"seq {r.seq}  {r.ts}  actor {_said(r.actor)}  kind {_said(r.kind)}")
     click.echo(f"prev_hash {r.prev_hash}\nhash      {r.hash}")
     click.echo(to_json(r.payload))
 

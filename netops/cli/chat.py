@@ -38,6 +38,9 @@ def chat(model: str | None, offline: bool, continue_last: bool, conversation_id:
     app = ChatApp(lambda: settings_from(ctx), model=model, offline=offline, conversation_id=conversation_id,
                   continue_last=continue_last)
     app.run()
+    if app.still_running():  # closed at once during a change (a second Ctrl+Q or SIGTERM): its rollback goes on
+        _say("waiting for the change's rollback to finish (Ctrl+C stops waiting: the next start recovers it)")
+    app.finish_background()  # the process must not end under the rollback (the turn is a daemon thread)
     if app.startup_error is not None:
         raise app.startup_error
     failed = app.return_code or 0  # an error inside the chat: Textual has shown it and left with 1

@@ -298,7 +298,13 @@ class AuditLog:
         """Append one record and return it (with its seq and hash)."""
         if not kind or not actor:
             raise AuditError("an audit record needs a kind and an actor")
+        from netops.controls import visible
         from netops.privacy import redact_text_in
+
+        # who acted is a name on one line (USER, NETOPS_USER, the config's user: free text): its
+        # control characters written out, its line breaks a space (adv36: an actor holding ESC]0;
+        # and a newline set the terminal's title and forged a record line in `netops audit list`)
+        actor = visible(" ".join(str(actor).split())) or "unknown"
 
         # The log keeps no secret a person typed or a model wrote (an intent, a reason, a
         # parameter); device output and commands arrive redacted by the device rules already

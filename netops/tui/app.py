@@ -160,6 +160,8 @@ class ChatApp(App[None]):
         """The status line shows a StepEvent's detail (the first token replaces it)."""
         self._quit_pending = False
         self.exit_note: str | None = None
+        self._turn: threading.Thread | None = None
+        """The thread of the answer under way (a change's rollback may outlive the screen)."""
         """What became of a change the chat was closed in the middle of: said on the terminal after it
         closes (the chat's own card is gone by then; before, only "conversation ... kept" was said)."""
         self._interrupt_at: float | None = None
@@ -297,6 +299,19 @@ class ChatApp(App[None]):
 
         signal_received(signum)  # the exit code says which (143 SIGTERM, 129 SIGHUP, 130 SIGINT)
         self.call_later(self.action_quit)
+
+    def still_running(self) -> bool:
+        """The answer under way when the chat closed has not ended (a change's rollback)."""
+        return self._turn is not None and self._turn.is_alive()
+
+    def finish_background(self) -> None:
+        """After the chat closed: wait for the answer that was under way, a change's rollback above
+        all (a second Ctrl+Q or SIGTERM closes the screen at once; the rollback goes on), then close
+        the session if the chat opened it. ``netops chat`` calls it once the terminal is given back."""
+        turn = self._turn
+        if turn is not None and turn.is_alive():
+            turn.join()
+        self._close_session()
 
     async def _release_held_keys(self) -> None:
         held, self._held_keys = self._held_keys, None
@@ -492,6 +507,11 @@ class ChatApp(App[None]):
             token.cancel("the chat was closed")
         if self._approval is not None:
             self._approval.respond(False, by=self.settings.user, reason="the chat was closed")
+        if self._turn is not None and self._turn.is_alive():
+            return  # a change's rollback still uses the session: closed after it (finish_background)
+        self._close_session()
+
+    def _close_session(self) -> None:
         if self._owns_session and self._session is not None:
             try:
                 self._session.close()
@@ -631,19 +651,26 @@ class ChatApp(App[None]):
         offline, cid, cont = self.offline, self.conversation_id, self.continue_last
         self.continue_last = False
 
+        def post(item: Any) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+            except RuntimeError:  # the chat has closed (its loop with it): nobody to show it to, but
+                pass  # the events go on being drawn, so a change's rollback runs to its end and is recorded
+
         def produce() -> None:
             try:
                 assistant = self.session.assistant(model=self.model)
                 for ev in assistant.events(question, offline=offline, conversation_id=cid,
                                            continue_last=cont, cancel=token):
-                    loop.call_soon_threadsafe(queue.put_nowait, ev)
+                    post(ev)
             except BaseException as exc:  # shown as one line; the conversation goes on
-                loop.call_soon_threadsafe(queue.put_nowait, _Failure(exc))
+                post(_Failure(exc))
             finally:
-                loop.call_soon_threadsafe(queue.put_nowait, _END)
+                post(_END)
 
         try:
-            threading.Thread(target=produce, name="netops-chat-turn", daemon=True).start()
+            self._turn = threading.Thread(target=produce, name="netops-chat-turn", daemon=True)
+            self._turn.start()
             interval = STREAM_INTERVAL
             while True:
                 ev = await queue.get()

@@ -8,6 +8,7 @@ import pytest
 
 from netops.testing.ollama_server import ScriptedOllama, say, tool_call
 from tests.tui.conftest import SIZE, finished, type_and_send, wait_until
+from tests.tui.terminal import needs_tmux
 
 pytestmark = [pytest.mark.lab, pytest.mark.asyncio]
 
@@ -215,3 +216,107 @@ async def test_quitting_during_a_change_rolls_back_in_sight_then_closes(lab_clea
     assert _configs(lab_clean) == before
     kinds = _audit_kinds(lab_settings)
     assert "apply" in kinds and "rollback" in kinds, kinds
+
+
+@pytest.mark.parametrize("how", ["ctrl+q", "SIGTERM"])
+async def test_quitting_twice_during_a_change_closes_at_once_and_the_rollback_still_finishes(lab_clean, lab_settings,
+                                                                                                how):
+    """review36: the second Ctrl+Q (or a second SIGTERM: ``kill`` twice, a supervisor's repeat) closes the
+    chat at once, and the exit line says "netops finishes the rollback before it exits". It did not:
+    the chat closed the session (SSH pool, audit log) under the rollback as it unmounted, and the turn
+    ran on a daemon thread the process did not wait for. Now the session is closed, and the process
+    ends, after the turn (``ChatApp.finish_background``, which ``netops chat`` calls)."""
+    import os
+    import signal
+
+    from netops.cancel import forget_signals
+
+    from netops.tui.app import ChatApp
+    from netops.tui.screens.approval import ApprovalScreen
+
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+    try:
+        with ScriptedOllama(_script(peer)) as srv:
+            app = ChatApp(lab_settings.model_copy(update={"ollama_url": srv.url, "model_review": False}))
+            async with app.run_test(size=SIZE) as pilot:
+                await type_and_send(pilot, f"shut the BGP session to {peer} on r1")
+                modal = await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen,
+                                         timeout=60, what="the approval modal")
+                await pilot.pause(modal.APPROVE_AFTER + 0.1)
+                lab_clean.lab.set_latency(1.0)  # post-checks and the rollback take seconds
+                await pilot.press("a")
+                await wait_until(pilot, lambda: app.query("RunProgress") and "postcheck" in str(
+                    app.query_one("RunProgress").rows.get("r1", {})), timeout=60, what="the change applied")
+                forget_signals()
+                for _ in range(2):
+                    if how == "SIGTERM":
+                        os.kill(os.getpid(), signal.SIGTERM)
+                    else:
+                        await pilot.press("ctrl+q")
+                    await pilot.pause(0.2)
+                await wait_until(pilot, lambda: not app.is_running, timeout=10, what="the chat to close at once")
+            assert app.exit_note and "finishes the rollback" in app.exit_note, app.exit_note
+            # the rollback outlives the screen: `netops chat` returned here and the process ended under it
+            assert app.still_running(), "the rollback ended before the chat closed: nothing tested"
+            app.finish_background()  # what `netops chat` does now once the terminal is given back
+            assert not app.still_running() and app._session._closed
+    finally:
+        lab_clean.lab.set_latency(0)
+        forget_signals()
+    assert _configs(lab_clean) == before
+    kinds = _audit_kinds(lab_settings)
+    assert "apply" in kinds and "rollback" in kinds, kinds
+
+
+@needs_tmux
+async def test_netops_chat_killed_twice_during_a_change_waits_for_the_rollback(lab_clean, lab_settings, tmp_path):
+    """review36, as a person meets it: ``kill`` twice (or Ctrl+Q twice) during a change closed the
+    chat at once, said "netops finishes the rollback before it exits", and the process ended under the
+    rollback (the answer's thread is a daemon): r1's neighbour stayed shut until the next start's
+    recovery. Now ``netops chat`` says it waits, waits, and exits 143 with r1 as it was."""
+    import signal
+    import time
+
+    from tests.tui.terminal import TmuxChat
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+    env = {"NETOPS_HOME": str(lab_settings.home), "NETOPS_INVENTORY": str(lab_settings.inventory),
+           "NETOPS_PLAYBOOKS_DIR": str(lab_settings.playbooks_dir),
+           "NETOPS_KNOWN_HOSTS": str(lab_settings.paths.known_hosts),
+           lab_clean.info.password_env: lab_clean.info.password.get_secret_value()}
+    try:
+        with ScriptedOllama(_script(peer)) as srv, \
+                TmuxChat(tmp_path, env={**env, "NETOPS_OLLAMA_URL": srv.url}, keep_open=True, size=(120, 40)) as chat:
+            chat.started()
+            chat.type(f"shut the BGP session to {peer} on r1")
+            chat.keys("Enter")
+            chat.wait(lambda p: "Approve this change?" in p, timeout=60, what="the approval window")
+            time.sleep(2.0)  # the window takes no key in its first moments
+            lab_clean.lab.set_latency(3.0)  # post-checks and the rollback take seconds
+            chat.keys("a")
+            deadline = time.monotonic() + 60
+            while "apply" not in _since_plan(lab_settings):  # the audit log: applied, post-checks under way
+                assert time.monotonic() < deadline, chat.pane()
+                time.sleep(0.2)
+            chat.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            chat.send_signal(signal.SIGTERM)
+            assert chat.exit_code(timeout=90) == 143, chat.pane()
+            pane = chat.pane()
+            assert _configs(lab_clean) == before, pane  # before: r1's neighbour left shut, the rollback cut off
+            after = _since_plan(lab_settings)
+            # before: the log ended at the apply or a post-check: no rollback, no result recorded
+            assert "rollback" in after and after[-1] == "result", (after, pane)
+            assert "waiting for the change's rollback to finish" in pane and "interrupted (SIGTERM)" in pane, pane
+    finally:
+        lab_clean.lab.set_latency(0)
+
+
+def _since_plan(settings) -> list[str]:
+    """The audit record kinds after the newest plan, device commands left out."""
+    from netops.session import Session
+
+    with Session(settings) as s:
+        kinds = [r.kind for r in sorted(s.audit.list(limit=None), key=lambda r: r.seq)]
+    return [k for k in kinds[len(kinds) - kinds[::-1].index("plan"):] if k != "device_command"] if "plan" in kinds else []

@@ -198,3 +198,23 @@ def test_the_most_specific_cue_picks_a_number():
     assert (m.kind, m.playbook) == ("change", "ixp-peer-turn-up"), m.to_dict()
     assert m.params == {"local_as": 65002, "neighbor": "198.51.100.253", "peer_as": 64998,
                         "peer_name": "Example Transit", "max_prefixes": 250, "policy": "peer"}
+
+
+@pytest.mark.parametrize("text", ["is r3 drained, and if not, drain it", "if r3 is not drained, drain it",
+                                  "if r3 isn't drained then drain it"])
+def test_a_condition_is_not_read_as_a_negation(text):
+    """review36: "is r3 drained, and if not, drain it" was answered "the question says not to drain":
+    the "not" of the condition read as a negation of the request. It is not; nothing is run either
+    (a condition on the state is not a plain request), and nothing says the person refused it."""
+    from netops.agent.intent import negated_actions
+
+    assert "drain" not in negated_actions(text, {"drain"}), text
+    m = _match(text)
+    assert m.kind != "change" and "says not to" not in m.text(), m.to_dict()
+
+
+@pytest.mark.parametrize("text", ["if not, don't drain r3", "don't drain r3 if it is busy"])
+def test_a_negation_beside_a_condition_still_negates(text):
+    from netops.agent.intent import negated_actions
+
+    assert "drain" in negated_actions(text, {"drain"}), text

@@ -122,7 +122,7 @@ def test_with_a_model_the_verdict_leads_and_a_bare_yes_is_contradicted(scripted,
 @pytest.mark.parametrize("question, stray", [
     ("is r9 converged?", "r9"), ("has the ospf change converged on r9?", "r9"),
     ("is r9 drained?", "r9"), ("is r9 in maintenance?", "r9"),  # (the drain read did this before too)
-    ("are any peers shut on r9?", "r9"), ("are any of r1s peers shut?", "r1s"),
+    ("are any peers shut on r9?", "r9"), ("are any of r9s peers shut?", "r9s"),  # ("r1s peers": r1's, test_untyped)
 ])
 def test_a_device_the_inventory_lacks_is_said_not_every_device_read(question, stray):
     """Naming no inventory device reads every one ("did the drain converge?"); a device the inventory
@@ -136,3 +136,30 @@ def test_a_device_the_inventory_lacks_is_said_not_every_device_read(question, st
 def test_naming_no_device_still_reads_every_one(question):
     r, _ = route_named(question, HOSTS)
     assert (r.kind, r.args.get("hosts")) == ("tool", HOSTS), r
+
+
+R2_SHUT = FakeTransport.from_dir(FIXTURES / "peer-routes").outputs["r2-shut"]  # r2: neighbor 198.51.100.1 shutdown
+
+
+@pytest.mark.parametrize("question, first", [
+    ("has bgp converged?", "**Yes: converged** on r1, r2, r3: every BGP session Established (4, the newest up 30s), "
+                           "r2's session to 198.51.100.1 and r1's session to 198.51.100.2 (r2 shut its side) shut by "
+                           "configuration."),
+    ("has bgp converged on r1 and r2?", "**Yes: converged** on r1, r2: every BGP session Established (2, the newest "
+                                        "up 42s), r2's session to 198.51.100.1 and r1's session to 198.51.100.2 (r2 "
+                                        "shut its side) shut by configuration."),
+    ("has bgp converged on r1?", "**No: not converged** on r1: r1's BGP session to 198.51.100.2 is Active (the far "
+                                 "end, r2, was not read: a session shut there shows as Active here)."),
+])
+def test_a_session_the_far_end_shut_is_settled_when_the_far_end_is_read(question, first):
+    """review36: after the vetted bgp-neighbor-shutdown on r2 (its side Idle (Admin)), r1's side of the
+    session stays Active, and "has bgp converged?" said "No: not converged" for as long as the change
+    stood. Both sides read: settled, the far end's shut said; r1 alone: not known, and said why."""
+    t = FakeTransport.from_dir(FIXTURES)
+    t.outputs["r1"] = {**t.outputs["r1"], **LINK_DOWN}  # r1's side not Established (Active)
+    t.outputs["r2"] = {**t.outputs["r2"], **R2_SHUT}
+    h = bench.Harness(Path(tempfile.mkdtemp()), transport=t)
+    try:
+        assert h.ask(question)["text"].split("\n\n")[1] == first
+    finally:
+        h.close()

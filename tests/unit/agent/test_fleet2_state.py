@@ -40,7 +40,11 @@ def test_an_open_health_question_sweeps_every_device(question):
 
 
 @pytest.mark.parametrize("question, getter", [("is ospf working?", "ospf_neighbors"), ("ebgp ok", "bgp_neighbors"),
-                                              ("is bgp stable?", "bgp_neighbors"), ("ospf up?", "ospf_neighbors")])
+                                              ("is bgp stable?", "bgp_neighbors"), ("ospf up?", "ospf_neighbors"),
+                                              # said as a statement of trouble at 3 a.m.: these searched the RFCs
+                                              ("bgp is down", "bgp_neighbors"), ("ospf went down", "ospf_neighbors"),
+                                              ("bgp keeps flapping", "bgp_neighbors"),
+                                              ("bgp seems to be broken", "bgp_neighbors")])
 def test_a_protocol_asked_about_as_a_whole_reads_every_device(question, getter):
     r = route(question, HOSTS)
     assert (r.kind, r.args.get("getter"), r.args.get("hosts"), r.args.get("_fleet")) == ("tool", getter, HOSTS, True)
@@ -56,6 +60,7 @@ def test_the_default_route_over_the_fleet(question):
 
 
 @pytest.mark.parametrize("question", ["why do neighbours go down?", "what does it mean when bgp is down?",
+                                      "bgp is established when the OPEN is accepted?",
                                       "what's a default gateway for?", "how do I tell if ospf is up?",
                                       "what's up?"])
 def test_knowledge_and_small_talk_read_no_device(question):

@@ -283,3 +283,21 @@ def test_asked_reads_the_fields_the_question_names():
     assert plugin_route.asked("which circuit?", ToolResult("c", True, content="No circuit matches.")) == {}
     assert plugin_route.carries("it is acme-ckt-1001 [1]", ["ACME-CKT-1001"])
     assert not plugin_route.carries("a limit of 1500", ["50"]) and plugin_route.carries("limit is 50.", ["50"])
+
+
+
+def test_carries_reads_a_value_as_a_person_writes_it():
+    # review36: the asked-fields check (grounding._misses_asked) wanted a value character for
+    # character: "its ID is acme ckt 1001" beside a supported sentence got that sentence marked "the
+    # answer does not say it"
+    c = plugin_route.carries
+    # the parts of a value with other separators; a number grouped or with its decimals written out
+    assert c("it is acme ckt 1001", ["ACME-CKT-1001"]) and c("r1-dc1", ["r1 DC1"])
+    assert c("the limit is 100,000 prefixes", ["100000"]) and c("uptime 99.50%", ["99.5"]) and c("it is 50", ["50.0"])
+    # still not a part of another value, address, version or grouped number
+    assert not c("ACME CKT-1002", ["ACME-CKT-1001"]) and not c("peer 198.51.100.20", ["198.51.100.2"])
+    assert not c("version 1.50.2", ["50"]) and not c("1,500 routes", ["500"]) and not c("is Zayo", ["Zayo Group"])
+    # the question already saying the value another way: not asked
+    rows = [{"interface": "eth-r2", "circuit_id": "ACME-CKT-1001"}]
+    assert plugin_route.asked("which interface is acme ckt 1001 on?", ToolResult("c", True, content=json.dumps(rows))) \
+        == {"interface": ["eth-r2"]}

@@ -18,6 +18,8 @@ from netops.agent.tools import Tool, ToolResult
 from netops.hookspecs import hookimpl
 
 RELEASE = threading.Event()
+LATE = {}  # what the tool met when it went on after netops stopped waiting (review36)
+DONE = threading.Event()
 
 
 class Args(BaseModel):
@@ -26,6 +28,15 @@ class Args(BaseModel):
 
 def run(ctx, args):
     RELEASE.wait()  # a backend that never answers (released when the test ends)
+    try:
+        LATE["read"] = ctx.devices.get("r1", "facts")  # it goes on to read a device
+    except Exception as exc:
+        LATE["error"] = exc
+    try:
+        LATE["audit"] = ctx.session.audit
+    except Exception as exc:
+        LATE["audit_error"] = exc
+    DONE.set()
     return ToolResult("ticket_lookup", True, content="late answer")
 
 
@@ -66,6 +77,24 @@ def test_a_plugin_tool_that_never_returns_is_given_up_on_and_the_answer_says_so(
     assert calls and not calls[0].ok, answer.to_dict()
     assert "did not answer within 0.3 s" in calls[0].error
     assert "did not answer within 0.3 s" in answer.text
+
+
+def test_a_plugin_tool_given_up_on_reaches_nothing_of_netops_after(hanging_plugin, make_assistant):
+    """review36: the tool's thread goes on after netops stopped waiting (Python cannot stop it). Whatever
+    it does later must not reach the devices or the session in netops's name after the answer ended
+    (a device read, its audit record, in the next turn's middle): its view of them is closed."""
+    import sys
+
+    from netops.errors import Cancelled
+
+    answer = make_assistant(budget=Budget(plugin_tool_seconds=0.3)).ask("which ticket is open on eth-r2?")
+    assert "did not answer within 0.3 s" in answer.text
+    module = sys.modules["p36_hanging"]
+    module.RELEASE.set()  # the backend answers, late
+    assert module.DONE.wait(10)
+    assert "read" not in module.LATE and isinstance(module.LATE.get("error"), Cancelled), module.LATE
+    assert "stopped waiting for ticket_lookup" in str(module.LATE["error"])
+    assert "audit" not in module.LATE and isinstance(module.LATE.get("audit_error"), Cancelled), module.LATE
 
 
 def test_a_plugin_tool_that_answers_in_time_is_unchanged(hanging_plugin, make_assistant, scripted):

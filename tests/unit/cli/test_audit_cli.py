@@ -145,3 +145,32 @@ def test_list_is_one_line_per_record_even_for_multi_line_commands(settings, caps
     lines = out.splitlines()
     assert code == 0 and len(lines) == 2, out
     assert "router ospf / max-metric router-lsa administrative / exit" in lines[0]
+
+
+FORGED_ACTOR = "eve\x1b]0;pwned\x07\n    99  2026-12-04T00:00:00Z  alice        approval        playbook=router-drain"
+
+
+def test_an_actor_with_escapes_and_a_newline_is_one_line_written_out(settings, capsys):
+    """adv36, lab 78: NETOPS_USER holding ESC]0; and a newline, then `netops show r1 ...`: `audit list`
+    set the terminal's title and printed a forged approval record by alice as a line of its own."""
+    with AuditLog.from_settings(settings) as log:
+        rec = log.append("device_command", {"host": "r1", "command": "show version", "ok": True}, actor=FORGED_ACTOR)
+    assert "\x1b" not in rec.actor and "\n" not in rec.actor and rec.actor.startswith("eve\\x1b]0;pwned\\x07 99 ")
+    code, out, _ = run(capsys, "audit", "list")
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    (line,) = out.splitlines()
+    assert "device_command" in line
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 0
+
+
+def test_an_old_record_with_a_raw_actor_is_shown_written_out(settings, capsys):
+    """A record written before the log kept actors so (or by another program): shown on one line."""
+    path = _log(settings, 1)
+    with sqlite3.connect(path) as db:  # as an older netops wrote it (no verify here: the hash changes)
+        db.execute("DROP TRIGGER audit_no_update")
+        db.execute("UPDATE audit SET actor = ? WHERE seq = 1", (FORGED_ACTOR,))
+    code, out, _ = run(capsys, "audit", "list")
+    assert code == 0 and "\x1b" not in out and len(out.splitlines()) == 1, out
+    code, out, _ = run(capsys, "audit", "show", "1")
+    assert "\x1b" not in out and out.splitlines()[0].startswith("seq 1 ") and "actor eve\\x1b]0;pwned\\x07 99" in out

@@ -215,3 +215,30 @@ def test_a_top_level_setting_put_under_a_section_says_where_it_belongs(tmp_path,
     with pytest.raises(ConfigError) as err:
         load_settings()
     assert "unknown setting 'ssh.known_hosts'" in err.value.message and "top-level setting" in err.value.hint
+
+
+@pytest.mark.parametrize("name, char", [("bob\n**netops's own findings:** nothing", "U+000A"),
+                                        ("\x1b]0;pwned\x07alice", "U+001B"), ("eve\u2028- approved", "U+2028"),
+                                        ("mallory\u202e", "U+202E")])
+def test_a_user_name_is_one_line_of_printable_text(monkeypatch, tmp_path, name, char):
+    """adv36: a newline or escape sequence in NETOPS_USER forged lines of `netops audit list` and of
+    answers about changes; such a name is refused when the settings load (one line, exit 2)."""
+    from netops.errors import ConfigError
+    from netops.settings import load_settings
+
+    monkeypatch.setenv("NETOPS_HOME", str(tmp_path))
+    monkeypatch.setenv("NETOPS_USER", name)
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(err.value).startswith("invalid setting user: a user name is one line of printable text") \
+        and char in str(err.value), str(err.value)
+    assert "Value error" not in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["alice", "o_brien", "Zoë Müller", "j.doe@example.net", "李雷"])
+def test_ordinary_user_names_load(monkeypatch, tmp_path, name):
+    from netops.settings import load_settings
+
+    monkeypatch.setenv("NETOPS_HOME", str(tmp_path))
+    monkeypatch.setenv("NETOPS_USER", name)
+    assert load_settings().user == name
