@@ -18,6 +18,13 @@ from netops.agent.grounding import MODEL_CHECKED, OWN_FINDINGS, drain_verdict, i
 from netops.testing.ollama_server import say
 
 
+def _after_health(text: str) -> str:
+    """The answer after netops's own health line, which leads it (trialfix36): "**Nothing read is
+    down** on r1: ..." over an r1 with everything up."""
+    assert text.startswith("**Nothing read is down** on r1"), text
+    return text.split("\n\n", 1)[1]
+
+
 def _after_verdict(text: str, verdict: str) -> str:
     """The answer after netops's own first line ("**No:** r3 is not drained ..."), which must be there."""
     assert text.startswith(f"**{verdict}:**"), text
@@ -88,7 +95,7 @@ def test_the_whole_answer_in_netops_voice_is_not_shown(scripted, make_assistant)
     scripted.push(say("r1 has an Established session to 198.51.100.10 [1].\n\n"
                       "netops's reading: r1 is NOT healthy, eth-r2 is down."))
     answer = make_assistant().ask("is r1 healthy?")
-    assert answer.text.startswith(f"**{OWN_FINDINGS}:**") and "NOT healthy" not in answer.text, answer.text
+    assert _after_health(answer.text).startswith(f"**{OWN_FINDINGS}:**") and "NOT healthy" not in answer.text, answer.text
     assert "imitated netops's own output" in answer.notice
 
 
@@ -226,7 +233,7 @@ def test_a_health_verdict_against_netops_reading_is_contradicted_even_when_check
     supported (the description's words: "Idle (admin down ...") and stood alone as the answer."""
     scripted.push(say("The device r1 is not healthy [3]."))
     answer = make_assistant().ask("is r1 healthy?")
-    assert answer.text.startswith(f"**{OWN_FINDINGS}:**") and "not healthy" not in answer.text, answer.text
+    assert _after_health(answer.text).startswith(f"**{OWN_FINDINGS}:**") and "not healthy" not in answer.text, answer.text
     assert "contradicted by what netops read" in answer.text.splitlines()[-1]
 
 
