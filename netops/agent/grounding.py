@@ -881,7 +881,9 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     if g.kind == DEVICE:
         read = [x.evidence.host for x in seen if x.kind == "device" and getattr(x.evidence, "host", None)]
         pointers = _content_free_unchecked(report, question, read) or pointers
-    if against or pointers:  # sentences re-marked after the check: the text is written again with the marks
+    # last: a sentence whose one claim is netops's own verdict is backed by it, whatever came before
+    agreed = g.kind == DEVICE and not against and _agreeing(report, g, question)
+    if against or pointers or agreed:  # sentences re-marked after the check: the text is written again with the marks
         from netops.agent.answer_check import _rewrite, normalise_citations
 
         report.text = _rewrite(normalise_citations(answer.text, seen)[0], report, True)
@@ -1095,6 +1097,34 @@ def drain_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
     if no == yes:
         return None
     return -1 if no else 1
+
+
+def _agreeing(report: Any, g: Grounding, question: str) -> bool:
+    """Mark as supported each sentence the check left unsupported whose one claim is netops's own
+    verdict: "No, r3 is not drained [1]." under netops's "**No:** r3 is not drained" (drain reading),
+    or a bare "Yes." / "No, it isn't." that agrees with netops's yes or no. The check binds no line
+    to them, so an honest answer that says exactly what netops read was headed "not supported by the
+    device state" (review36b). A sentence with any other claim is left as the check marked it.
+    True when one was marked."""
+    from netops.agent.answer_check import NOT_CHECKED, SUPPORTED, UNSUPPORTED
+
+    hosts = list(dict.fromkeys(s.evidence.host for s in g.sources if getattr(s.evidence, "host", None)))
+    own_yes_no = g.answer if g.answer is not None and _YES_NO_QUESTION.match(question) \
+        and not _NEGATIVE_QUESTION.search(question) else None
+    marked = False
+    for s in report.sentences:
+        if s.block_end is not None or s.status not in (UNSUPPORTED, NOT_CHECKED):
+            continue
+        m = _BARE_YES_NO.match(s.text)
+        agrees = (g.drain is not None and drain_verdict(s.text, hosts) == g.drain) or (
+            own_yes_no is not None and m is not None and (1 if m.group("yn").lower() == "yes" else -1) == own_yes_no)
+        if agrees:
+            s.status, s.supported_by, s.contradicted_by = SUPPORTED, [src.n for src in g.sources], []
+            s.reasons = ["says what netops read: " + (g.verdict.replace("**", "") if g.verdict else
+                                                      "drained" if g.drain and g.drain > 0 else "not drained"
+                                                      if g.drain else "the same yes or no")]
+            marked = True
+    return marked
 
 
 def _against_drain(report: Any, g: Grounding) -> bool:

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from netops.agent.grounding import MODEL_CHECKED, OWN_FINDINGS, drain_verdict, imitates_netops
@@ -23,6 +25,11 @@ def _after_health(text: str) -> str:
     down** on r1: ..." over an r1 with everything up."""
     assert text.startswith("**Nothing read is down** on r1"), text
     return text.split("\n\n", 1)[1]
+
+
+def _plain(text: str) -> str:
+    """Without the citation marks netops adds to a sentence it backs ("No [1]." for "No.")."""
+    return re.sub(r"\s*\[\d+\]", "", text)
 
 
 def _after_verdict(text: str, verdict: str) -> str:
@@ -54,6 +61,19 @@ def test_an_answer_that_agrees_is_not_marked(scripted, make_assistant, said):
     scripted.push(say(said))
     answer = make_assistant().ask("is r3 drained?")
     assert "contradicted" not in answer.text and "not drained" in answer.text, answer.text
+    # review36b: it said exactly what netops read, yet was headed "not supported by the device state"
+    assert "not supported" not in answer.text, answer.text
+    assert _plain(_after_verdict(answer.text, "No")).startswith(_plain(said)), answer.text
+
+
+@pytest.mark.parametrize("question, said, verdict", [
+    ("is neighbor 198.51.100.2 shut on r1?", "No.", "No"), ("is neighbor 198.51.100.2 up on r1?", "Yes.", "Yes"),
+    ("is eth-r2 up on r1?", "Yes, it is.", "Yes")])
+def test_a_bare_yes_or_no_that_agrees_is_not_called_unsupported(scripted, make_assistant, question, said, verdict):
+    scripted.push(say(said))
+    answer = make_assistant().ask(question)
+    assert "not supported" not in answer.text and "contradicted" not in answer.text, answer.text
+    assert _plain(_after_verdict(answer.text, verdict)).startswith(_plain(said)), answer.text
 
 
 def test_a_model_that_leads_with_a_true_sentence_is_followed_by_netops_drain_line(scripted, make_assistant):
