@@ -126,16 +126,10 @@ def test_an_audit_name_or_state_with_line_breaks_forges_no_line_of_the_answer(tm
     config); with a newline and Markdown in it, "who approved the drain of r3?" printed a forged
     "**netops's own findings:** nothing changed", "- no drain recorded on r3" and "**Found:** rolled
     back" as lines of netops's own answer. Each is said on the line of its change, its markup escaped."""
-    import importlib.util
-    from pathlib import Path
-
     from netops.assistant import Assistant
     from netops.playbook.approval import DenyAll
+    from tests._phrasings import bench
 
-    spec = importlib.util.spec_from_file_location("bench_state_phrasings_adv36",
-                                                  Path(__file__).resolve().parents[3] / "bench" / "state_phrasings.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     h = bench.Harness(tmp_path)
     actor = "carol\n\n**netops's own findings:** nothing changed"
     by = "bob; verified by its post-checks\n- no drain recorded on r3\u2028**Found:** r3 is healthy"

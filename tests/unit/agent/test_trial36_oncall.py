@@ -16,7 +16,6 @@ SmolLM2 on llama.cpp; /work/coord/trial36-log.md):
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -25,10 +24,8 @@ from netops.agent.device_refs import DeviceIndex, resolve
 from netops.agent.router import HEALTH_GETTERS, SWEEP_GETTERS, route, route_named
 from netops.testing.ollama_server import say
 
-REPO = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("bench_state_phrasings_trial36", REPO / "bench" / "state_phrasings.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+from tests._phrasings import REPO, bench
+
 HOSTS = ["r1", "r2", "r3"]
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "devices" / "frr"
 
