@@ -142,6 +142,13 @@ class DeviceIndex:
         mine = [iface.network for h, _, iface in self.links if h == host and iface.network.num_addresses > 1]
         return [(h, name) for h, name, iface in self.links if h != host and iface.network in mine]
 
+    def far_ends(self, host: str, name: str) -> list[tuple[str, str]]:
+        """``(other host, its interface)`` on the link ``host``'s interface ``name`` is on (the same
+        subnet, by the inventory's addresses); empty when the inventory places none."""
+        mine = [iface.network for h, n, iface in self.links
+                if h == host and n.lower() == name.lower() and iface.network.num_addresses > 1]
+        return [(h, n) for h, n, iface in self.links if h != host and iface.network in mine]
+
     def facing(self, host: str, other: str) -> list[str]:
         """``host``'s interfaces on a link it shares with ``other`` (same subnet), by the inventory."""
         theirs = [iface.network for h, _, iface in self.links if h == other and iface.network.num_addresses > 1]

@@ -630,8 +630,8 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
 
     settings = ctx.settings
     hosts = inventory_hosts(ctx.get_devices()) if ctx.devices is not None or settings.paths.inventory.exists() else []
-    routed, _ = route_named(question, hosts, device_index(ctx.get_devices()) if hosts else None, _domain(settings),
-                            matcher=lambda: _matcher(settings))
+    routed, read_as = route_named(question, hosts, device_index(ctx.get_devices()) if hosts else None,
+                                  _domain(settings), matcher=lambda: _matcher(settings))
     if routed.kind == "unknown" and names_unknown(routed.reason):
         return Grounding(NONE, unknown_device=routed.reason)
     if routed.kind == "unknown" and routed.intent == "untyped":
@@ -648,6 +648,10 @@ def prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any],
     g = _prepare(question, ctx, call, budget, routed, hosts, previous=previous, earlier=earlier)
     g.unread = routed.unread
     g.typed = routed.typed if routed.kind == "tool" else None
+    if read_as and g.kind == DEVICE:
+        # what the offline answer says in front of its read ("198.51.100.2 read as r2 (its eth-r1
+        # address)", "r1 eth-r2 is on a link with r2 eth-r1 ..."): said with a model too (it was dropped)
+        g.notice = "; ".join(x for x in (g.notice, *read_as) if x)
     return g
 
 

@@ -1840,6 +1840,9 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
             and (fleet := unreachable_everywhere(question, hosts, domain)) is not None:
         return fleet, []  # "customers cant reach 203.0.113.130": which routers have a route to it
     if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
+            ALL_LEFT_OUT) and (far := far_end(question, hosts, index)) is not None:
+        return far  # "who is connected to r1 eth-r2?": that interface read, its far end from the inventory
+    if index is not None and r.kind in ("unknown", "spec") and not names_unknown(r.reason) and not r.reason.startswith(
             ALL_LEFT_OUT) and (word := unheld_name(question, hosts, list(index.groups), domain)):
         # "is pod1 healthy?": a name the inventory does not hold, said as such (never a health claim)
         return Route("unknown", reason=_unheld_reason(word, hosts, list(index.groups))), []
@@ -2231,6 +2234,43 @@ def unreachable_everywhere(question: str, hosts: list[str], domain: frozenset[st
         return None
     r = route(f"which routers lack {found[0]}?", hosts, domain)
     return r if r.kind == "tool" and r.args.get("getter") == "route" else None
+
+
+# what is at the other end of one interface: "who is connected to r1 eth-r2", "what is on the other end
+# of eth-r2 on r1?", "where does eth-r2 on r1 go?", "which router is behind r1 eth-r3"; and the interface
+# of one router towards another: "which port on r3 goes to r1?"
+_FAR_END_ASK = re.compile(r"\b(?:connected|connects|attached|plugged|cabled|patched|(?:other|far)\s+(?:end|side)|behind|"
+                          r"goes|go|leads?|lands?|terminates?)\b|\b(?:who|what)(?:'?s|\s+is)\s+on\b", re.IGNORECASE)
+
+
+def far_end(question: str, hosts: list[str], index: Any) -> tuple[Route, list[str]] | None:
+    """One router and one of its interfaces named, and what is at the link's other end asked ("who is
+    connected to r1 eth-r2?": no known intent before): that interface read, and a note placing the
+    far end by the inventory's addresses (netops reads no LLDP or CDP). None otherwise, or when the
+    inventory places no host on that link (the read alone would not answer)."""
+    if _KNOWLEDGE_SHAPE.search(question) or not _FAR_END_ASK.search(question):
+        return None
+    named = [h for _, h in sorted(mentions(question, hosts, joined=True))]
+    ifaces = entities(question, hosts)["interfaces"]
+    if len(named) == 2 and not ifaces and re.search(r"\b(?:ports?|interfaces?|intf|links?|uplinks?)\b", question, re.I):
+        # "which port on r3 goes to r1?": r3's interfaces on a link with r1
+        far = [h for h in named if re.search(_FAR_END.format(h=re.escape(h)), question, re.IGNORECASE)]
+        near = [h for h in named if h not in far]
+        if len(near) == 1 and len(far) == 1 and (names := index.facing(near[0], far[0])):
+            return Route("tool", "interfaces", "get_state", {"hosts": near, "getter": "interfaces", "_filter": None,
+                                                             "_names": names}, 3.0), []
+        return None
+    if len(named) != 1 or len(ifaces) != 1:
+        return None
+    host, name = named[0], ifaces[0]
+    ends = index.far_ends(host, name)
+    if not ends:
+        return None
+    far = ", ".join(f"{h} {n}" for h, n in ends)
+    note = (f"{host} {name} is on a link with {far} (the same subnet, by the inventory's addresses; "
+            "netops reads no LLDP or CDP)")
+    return Route("tool", "interfaces", "get_state", {"hosts": [host], "getter": "interfaces", "_filter": None,
+                                                     "_names": [name]}, 3.0), [note]
 
 
 def facing_interfaces(question: str, read: list[str], hosts: list[str], index: Any) -> dict[str, list[str]] | None:

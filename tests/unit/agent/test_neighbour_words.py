@@ -124,3 +124,47 @@ def test_the_model_is_given_the_facing_interfaces_only(scripted, make_assistant,
     make_assistant().ask("is the link between r1 and r3 up?")
     sent = scripted.requests[0].messages[-1]["content"]
     assert "- eth-r3:" in sent and "- eth-r1:" in sent and "- eth-r2:" not in sent, sent
+
+
+# -- what is at the other end of one interface (lead, stop 36; "no known intent" before) -----------
+
+@pytest.mark.parametrize("question, host, name, far", [
+    ("who is connected to r1 eth-r2", "r1", "eth-r2", "r2 eth-r1"),
+    ("what is on the other end of eth-r2 on r1?", "r1", "eth-r2", "r2 eth-r1"),
+    ("where does eth-r2 on r1 go?", "r1", "eth-r2", "r2 eth-r1"),
+    ("which router is behind r1 eth-r3", "r1", "eth-r3", "r3 eth-r1"),
+    ("what is eth-r1 on r3 connected to?", "r3", "eth-r1", "r1 eth-r3")])
+def test_the_far_end_of_an_interface_is_that_interface_read_and_the_inventorys_link(index, question, host, name, far):
+    r, notes = route_named(question, HOSTS, index)
+    assert (r.kind, r.args.get("getter"), r.args.get("hosts"), r.args.get("_names")) == ("tool", "interfaces", [host], [name])
+    assert notes and notes[0].startswith(f"{host} {name} is on a link with {far} ") and "no LLDP" in notes[0], notes
+
+
+def test_the_interface_of_one_router_towards_another(index):
+    r, _ = route_named("which port on r3 goes to r1", HOSTS, index)
+    assert (r.kind, r.args.get("hosts"), r.args.get("_names")) == ("tool", ["r3"], ["eth-r1"])
+
+
+@pytest.mark.parametrize("question", ["shut the interface on r1 eth-r2 connected to r2", "what is connected in ospf?",
+                                      "what does it mean when an interface is connected?",
+                                      "who is connected to r1 eth-r9"])  # no such link in the inventory
+def test_no_far_end_read_for_a_change_a_knowledge_question_or_an_unplaced_link(index, question):
+    r, notes = route_named(question, HOSTS, index)
+    assert not (r.kind == "tool" and notes and "is on a link with" in notes[0]), (r, notes)
+
+
+def test_offline_the_far_end_is_said_over_the_interface_read(make_assistant, agent_settings):
+    agent_settings.inventory.write_text(INVENTORY)
+    answer = make_assistant().ask("who is connected to r1 eth-r2?", offline=True)
+    assert [c.args.get("hosts") for c in answer.tool_calls] == [["r1"]]
+    assert "r1 eth-r2 is on a link with r2 eth-r1" in answer.text.split("\n\n", 1)[0], answer.text
+    assert "- eth-r2:" in answer.text and "- eth-r3:" not in answer.text, answer.text
+
+
+def test_with_a_model_the_far_end_is_said_too(scripted, make_assistant, agent_settings):
+    from netops.testing.ollama_server import say
+
+    agent_settings.inventory.write_text(INVENTORY)
+    scripted.push(say("eth-r2 on r1 is up [1]."))
+    answer = make_assistant().ask("who is connected to r1 eth-r2?")
+    assert "r1 eth-r2 is on a link with r2 eth-r1" in (answer.text + " " + (answer.notice or "")), (answer.text, answer.notice)
