@@ -1819,6 +1819,8 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     between two routers shows each one's interfaces towards the other (the inventory's addresses)."""
     if (reach := reachability(question, hosts, index)) is not None:
         return reach, []
+    if index is not None and (far := far_end(question, hosts, index, pair=False)) is not None:
+        return far  # before the embedder's nearest example, which read r1's BGP sessions for it on the lab
     r, notes = _route_named(question, hosts, index, domain, matcher)
     if r.intent == "untyped" and r.args.get("topic") and index is not None:
         from netops.agent import untyped
@@ -2240,19 +2242,21 @@ def unreachable_everywhere(question: str, hosts: list[str], domain: frozenset[st
 # of eth-r2 on r1?", "where does eth-r2 on r1 go?", "which router is behind r1 eth-r3"; and the interface
 # of one router towards another: "which port on r3 goes to r1?"
 _FAR_END_ASK = re.compile(r"\b(?:connected|connects|attached|plugged|cabled|patched|(?:other|far)\s+(?:end|side)|behind|"
-                          r"goes|go|leads?|lands?|terminates?)\b|\b(?:who|what)(?:'?s|\s+is)\s+on\b", re.IGNORECASE)
+                          r"terminates?)\b|\b(?:goes|go|leads?|lands?|runs?)\s+to\b|\bwhere\s+(?:does|do|is|did)\b|"
+                          r"\b(?:who|what)(?:'?s|\s+is)\s+on\b", re.IGNORECASE)
 
 
-def far_end(question: str, hosts: list[str], index: Any) -> tuple[Route, list[str]] | None:
+def far_end(question: str, hosts: list[str], index: Any, pair: bool = True) -> tuple[Route, list[str]] | None:
     """One router and one of its interfaces named, and what is at the link's other end asked ("who is
     connected to r1 eth-r2?": no known intent before): that interface read, and a note placing the
     far end by the inventory's addresses (netops reads no LLDP or CDP). None otherwise, or when the
-    inventory places no host on that link (the read alone would not answer)."""
+    inventory places no host on that link (the read alone would not answer). ``pair``: also one
+    router's interface towards another named one."""
     if _KNOWLEDGE_SHAPE.search(question) or not _FAR_END_ASK.search(question):
         return None
     named = [h for _, h in sorted(mentions(question, hosts, joined=True))]
     ifaces = entities(question, hosts)["interfaces"]
-    if len(named) == 2 and not ifaces and re.search(r"\b(?:ports?|interfaces?|intf|links?|uplinks?)\b", question, re.I):
+    if pair and len(named) == 2 and not ifaces and re.search(r"\b(?:ports?|interfaces?|intf|links?|uplinks?)\b", question, re.I):
         # "which port on r3 goes to r1?": r3's interfaces on a link with r1
         far = [h for h in named if re.search(_FAR_END.format(h=re.escape(h)), question, re.IGNORECASE)]
         near = [h for h in named if h not in far]

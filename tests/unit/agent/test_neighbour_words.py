@@ -168,3 +168,21 @@ def test_with_a_model_the_far_end_is_said_too(scripted, make_assistant, agent_se
     scripted.push(say("eth-r2 on r1 is up [1]."))
     answer = make_assistant().ask("who is connected to r1 eth-r2?")
     assert "r1 eth-r2 is on a link with r2 eth-r1" in (answer.text + " " + (answer.notice or "")), (answer.text, answer.notice)
+
+
+@pytest.mark.parametrize("question", ["eth-r2 on r1 goes down every hour, why?", "is eth-r2 on r1 up?",
+                                      "why does eth-r2 on r1 go down?"])
+def test_an_interface_that_goes_down_is_not_asked_where_it_goes(index, question):
+    r, notes = route_named(question, HOSTS, index)
+    assert not any("is on a link with" in n for n in notes), (r, notes)
+
+
+def test_the_far_end_comes_before_the_embedders_nearest_example(index):
+    """On lab 88 'who is connected to r1 eth-r2?' read r1's BGP sessions: the semantic matcher's
+    nearest example ("connected" to a peer) answered before the far end was looked for."""
+    class Nearest:
+        def best(self, _text):
+            return "bgp_neighbors", 0.99
+
+    r, notes = route_named("who is connected to r1 eth-r2?", HOSTS, index, matcher=lambda: Nearest())
+    assert (r.args.get("getter"), r.args.get("_names")) == ("interfaces", ["eth-r2"]) and notes, (r, notes)
