@@ -111,12 +111,12 @@ class Grounding:
     answer: int | None = None
     """netops's own yes (+1) or no (-1) to a yes-or-no question its read answers whole ("is
     203.0.113.3/32 in r2's table?", "can r1 reach r3?": a route on every device read, or on none);
-    None otherwise. A bare "The answer is no." is checked against it (:func:`_against_answer`)."""
+    None otherwise. A bare "The answer is no." is checked against it (:func:`_own_verdicts`)."""
     drain: int | None = None
     """netops's own answer to "is r3 drained?" from the running configuration: +1 when every device
     read has both lines router-drain sets, -1 when none has either, None otherwise (partly drained,
     a failed read, not a drain question). A sentence saying the opposite is contradicted
-    (:func:`_against_drain`), whatever words it shares with the configuration."""
+    (:func:`_own_verdicts`), whatever words it shares with the configuration."""
     verdict: str | None = None
     """netops's own first line to a yes-or-no question about the state a change leaves ("is neighbor X
     shut on r1?", "is r3 drained?"): "**Yes:** ...", "**No:** ..." or "**Partly:** ..."
@@ -474,7 +474,10 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     # "has the r1-r3 session been flapping?": the devices' own down counts lead (only for this read;
     # several getters' reads are judged together in _settled)
     flapped = flap_line({clean.get("getter", ""): agg}, peers) if extra.get("_flaps") and not extra.get("_also") else None
-    return Grounding(DEVICE, sources, counts=([found] if found else []) + faults,
+    # a yes-or-no drain question's verdict leads the answer ("**No:** r3 is not drained (...)"): its
+    # "**Found:** not drained: r3." after the model's words said the same a second time
+    said_first = verdict is not None and bool(extra.get("_drain"))
+    return Grounding(DEVICE, sources, counts=([found] if found and not said_first else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
                      answer=(verdict[0] or None) if verdict else _route_answer(clean.get("getter", ""), agg),
                      verdict=verdict[1] if verdict else flapped, reads={clean.get("getter", ""): agg},
@@ -876,17 +879,16 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
         embed = kb.embedder.embed_query
     said = answer.text
     report = check_answer(answer.text, seen, question=question, embed=embed)
-    against = g.kind == DEVICE and g.health is not None and _against_health(report, g)
-    against = (g.kind == DEVICE and g.drain is not None and _against_drain(report, g)) or against
-    against = (g.kind == DEVICE and (g.answer is not None or g.drain is not None)
-               and _against_answer(report, g, question)) or against
+    # each sentence set against netops's own verdicts (health, drain, a yes or no): the opposite is
+    # contradicted; if none is, one whose one claim is netops's verdict is backed by it
+    against = g.kind == DEVICE and _own_verdicts(report, g, question, agreeing=False)
     pointers = g.kind == DEVICE and _pointers_unsupported(report)
     pointers = (bool(g.asked) and _misses_asked(report, g)) or pointers
     if g.kind == DEVICE:
         read = [x.evidence.host for x in seen if x.kind == "device" and getattr(x.evidence, "host", None)]
         pointers = _content_free_unchecked(report, question, read) or pointers
     # last: a sentence whose one claim is netops's own verdict is backed by it, whatever came before
-    agreed = g.kind == DEVICE and not against and _agreeing(report, g, question)
+    agreed = g.kind == DEVICE and not against and _own_verdicts(report, g, question, agreeing=True)
     if against or pointers or agreed:  # sentences re-marked after the check: the text is written again with the marks
         from netops.agent.answer_check import _rewrite, normalise_citations
 
@@ -955,10 +957,15 @@ def health_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
     ("The lab is not healthy.", "R2 is not healthy, as ...", "Everything looks fine."): it names no
     device or names every one of them, no interface, address or number, and says healthy (or ok,
     fine) or not, one way only, with no other state beside it. None for anything else ("r1 is fine
-    but eth-r2 is down", "r1 is ok" of three routers read, "the session to 198.51.100.2 is not ok")."""
+    but eth-r2 is down", "r1 is ok" of three routers read, "the session to 198.51.100.2 is not ok").
+    A leading yes or no that says the same ("Yes, r1 is healthy.", "No, the lab is not ok.") is the
+    verdict's; one that does not ("No, r1 is healthy.": the question may have asked what is wrong) is
+    no verdict."""
     from netops.agent.polarity import _plain, identifiers, reading
 
     text = re.sub(r"\*\(.*?\)\*|\[\d+\]", "", _plain(sentence))
+    lead = _LEADING_YES_NO.match(text)
+    text = text[lead.end():] if lead else text
     if _HEDGE.search(text):
         return None  # "It is not clear whether the lab is healthy.", "... healthy if the sessions come up."
     named = identifiers(text)
@@ -969,6 +976,8 @@ def health_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
     yes = bool(_VERDICT_YES.search(rest))
     if no == yes or reading(_VERDICT_YES.sub(" ", rest))[0] is not None:
         return None  # both, neither, or another state said beside it ("... but eth-r2 is down")
+    if lead and (lead.group("yn").lower() == "yes") == no:
+        return None
     return -1 if no else 1
 
 
@@ -1041,42 +1050,6 @@ _NEGATIVE_QUESTION = re.compile(r"\b(?:not|no|never|none|missing|absent|lack\w*|
                                 r"dropped|disappeared|unreachable)\b|n't\b", re.IGNORECASE)
 
 
-def _against_answer(report: Any, g: Grounding, question: str) -> bool:
-    """Mark a sentence that is only a yes or a no (:data:`_BARE_YES_NO`), to a yes-or-no question,
-    opposite to netops's own (:attr:`Grounding.answer`) as contradicted by the sources it rests on.
-    SmolLM2 answered "is 203.0.113.3/32 in r2's table?" with "The answer is no." (the route is there):
-    no claim the check can bind to a line, so it stood unmarked under the findings. True when marked."""
-    from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, UNSUPPORTED
-
-    from netops.agent.router import effect_asked
-
-    own = g.answer if g.answer is not None else g.drain
-    if own is None or not _YES_NO_QUESTION.match(question) or _NEGATIVE_QUESTION.search(question):
-        return False
-    asks = effect_asked(question)
-    if g.verdict:  # netops's own first line ("**No:** 198.51.100.2 on r1 is not shut ...")
-        why = g.verdict.replace("**", "")
-    elif g.answer is None:
-        why = "drained" if own > 0 else "not drained"
-    elif asks:
-        why = f"{'it is' if own > 0 else 'it is not'} {asks}"
-    else:
-        why = "the route is there" if own > 0 else "there is no route"
-    marked = False
-    for s in report.sentences:
-        m = _BARE_YES_NO.match(s.text) or (_LEADING_YES_NO.match(s.text) if asks or g.answer is None else None)
-        # a sentence led by its yes or no ("Yes, it is shut.", "No: the session is up") answers the
-        # question with it, whatever the check made of its words (adv36: "Yes, 198.51.100.2 is shut
-        # by configuration" over a session the device shows Established)
-        if (s.status in (UNSUPPORTED, NOT_CHECKED) or m is not None and m.re is _LEADING_YES_NO) \
-                and s.status != CONTRADICTED and s.block_end is None and m \
-                and (1 if m.group("yn").lower() == "yes" else -1) == -own:
-            s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [src.n for src in g.sources], []
-            s.reasons = ["netops's own reading: " + why]
-            marked = True
-    return marked
-
-
 # "r3 is not drained", "r3 isn't in maintenance", "r3 is no longer drained", "r3 is back in service"
 _NOT_DRAINED = re.compile(r"(?:\bnot|n't|\bno\s+longer|\bnever)\s+(?:been\s+|yet\s+|currently\s+|fully\s+|being\s+)?"
                           r"(?:drained|in\s+maintenance)\b|\bundrained\b|\b(?:back\s+)?in\s+service\b", re.IGNORECASE)
@@ -1103,49 +1076,88 @@ def drain_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
     return -1 if no else 1
 
 
-def _agreeing(report: Any, g: Grounding, question: str) -> bool:
-    """Mark as supported each sentence the check left unsupported whose one claim is netops's own
-    verdict: "No, r3 is not drained [1]." under netops's "**No:** r3 is not drained" (drain reading),
-    or a bare "Yes." / "No, it isn't." that agrees with netops's yes or no. The check binds no line
-    to them, so an honest answer that says exactly what netops read was headed "not supported by the
-    device state" (review36b). A sentence with any other claim is left as the check marked it.
-    True when one was marked."""
-    from netops.agent.answer_check import NOT_CHECKED, SUPPORTED, UNSUPPORTED
+def _readings(g: Grounding, question: str) -> list[tuple[Callable[[str], tuple[int, bool, bool] | None], int, str]]:
+    """netops's own verdicts a sentence of the model's can be set against, each as (read, netops's
+    value, what netops read). ``read(sentence)`` is None when the sentence gives no such verdict, else
+    (its value, +1 or -1; whether the verdict is its one claim, so that agreeing it is backed whole;
+    whether an opposite one is contradicted whatever the check made of its words).
+
+    - health (:attr:`Grounding.health`): "The lab is not healthy.", "r1 is healthy [1]." (its one
+      claim: :func:`health_verdict` reads nothing with another state beside it);
+    - drain (:attr:`Grounding.drain`): "r3 is not drained", "Yes, r3 is in maintenance";
+    - a yes or no to a yes-or-no question netops answered (:attr:`Grounding.answer`, or the drain
+      reading): a bare "The answer is no." (SmolLM2 over a route that is there: no claim the check can
+      bind to a line, so it stood unmarked), contradicted only where the check found nothing for it; and
+      a sentence led by its yes or no ("Yes, 198.51.100.2 is shut by configuration" over a session the
+      device shows Established, adv36), which answers the question with it whatever its other words.
+    """
+    from netops.agent.router import effect_asked
 
     hosts = list(dict.fromkeys(s.evidence.host for s in g.sources if getattr(s.evidence, "host", None)))
-    own_yes_no = g.answer if g.answer is not None and _YES_NO_QUESTION.match(question) \
-        and not _NEGATIVE_QUESTION.search(question) else None
+    out: list[tuple[Callable[[str], tuple[int, bool, bool] | None], int, str]] = []
+    if g.health is not None:
+        out.append((lambda t: None if (v := health_verdict(t, hosts)) is None else (v, True, True), g.health,
+                    "nothing read is down" if g.health > 0 else "something read is down"))
+    drain_read = None if g.drain is None else ("drained" if g.drain > 0 else "not drained")
+    if g.drain is not None:
+        out.append((lambda t: None if (v := drain_verdict(t, hosts)) is None else (v, True, True), g.drain,
+                    g.verdict.replace("**", "") if g.verdict else "the running configuration: " + drain_read))
+    own = g.answer if g.answer is not None else g.drain
+    if own is not None and _YES_NO_QUESTION.match(question) and not _NEGATIVE_QUESTION.search(question):
+        asks = effect_asked(question)
+        leading = bool(asks) or g.answer is None
+        if g.verdict:  # netops's own first line ("**No:** 198.51.100.2 on r1 is not shut ...")
+            why = g.verdict.replace("**", "")
+        elif g.answer is None:
+            why = drain_read or ""
+        elif asks:
+            why = f"{'it is' if own > 0 else 'it is not'} {asks}"
+        else:
+            why = "the route is there" if own > 0 else "there is no route"
+
+        def yes_no(t: str) -> tuple[int, bool, bool] | None:
+            if m := _BARE_YES_NO.match(t):
+                return (1 if m.group("yn").lower() == "yes" else -1), True, False
+            if leading and (m := _LEADING_YES_NO.match(t)):
+                return (1 if m.group("yn").lower() == "yes" else -1), False, True
+            return None
+
+        out.append((yes_no, own, why))
+    return out
+
+
+def _own_verdicts(report: Any, g: Grounding, question: str, *, agreeing: bool) -> bool:
+    """Set each sentence of ``report`` against netops's own verdicts (:func:`_readings`). Not
+    ``agreeing``: one saying the opposite is marked contradicted by the sources the verdict rests on
+    (where the check found nothing for it, or whatever it found when the verdict overrides).
+    ``agreeing`` (run last, and only when nothing was contradicted): one whose one claim is netops's
+    verdict and that the check left unsupported is marked supported by them: the check binds no line
+    to "the lab is healthy" or "No.", and an honest answer saying exactly what netops read was headed
+    "not supported" under netops's own line saying the same (review36b; a health verdict too, ground37).
+    True when a sentence was marked."""
+    from netops.agent.answer_check import CONTRADICTED, NOT_CHECKED, SUPPORTED, UNSUPPORTED
+
+    readings = _readings(g, question)
+    loose = (UNSUPPORTED, NOT_CHECKED)
     marked = False
     for s in report.sentences:
-        if s.block_end is not None or s.status not in (UNSUPPORTED, NOT_CHECKED):
+        if s.block_end is not None or s.status == CONTRADICTED or (agreeing and s.status not in loose):
             continue
-        m = _BARE_YES_NO.match(s.text)
-        agrees = (g.drain is not None and drain_verdict(s.text, hosts) == g.drain) or (
-            own_yes_no is not None and m is not None and (1 if m.group("yn").lower() == "yes" else -1) == own_yes_no)
-        if agrees:
-            s.status, s.supported_by, s.contradicted_by = SUPPORTED, [src.n for src in g.sources], []
-            s.reasons = ["says what netops read: " + (g.verdict.replace("**", "") if g.verdict else
-                                                      "drained" if g.drain and g.drain > 0 else "not drained"
-                                                      if g.drain else "the same yes or no")]
+        for read, own, why in readings:
+            said = read(s.text)
+            if said is None:
+                continue
+            value, whole, firm = said
+            if agreeing and value == own and whole:
+                s.status, s.supported_by, s.contradicted_by = SUPPORTED, [src.n for src in g.sources], []
+                s.reasons = ["says what netops read: " + why]
+            elif not agreeing and value == -own and (firm or s.status in loose):
+                s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [src.n for src in g.sources], []
+                s.reasons = ["netops's own reading: " + why]
+            else:
+                continue
             marked = True
-    return marked
-
-
-def _against_drain(report: Any, g: Grounding) -> bool:
-    """Mark each sentence that says the opposite of netops's own drain reading (:attr:`Grounding.drain`)
-    as contradicted, whatever the check made of it: netops read the lines router-drain sets, and a
-    sentence sharing words with them ("Yes, r3 is drained: bgp graceful-shutdown is on" over "neither
-    `bgp graceful-shutdown` nor ...") was checked supported. True when one was marked."""
-    from netops.agent.answer_check import CONTRADICTED
-
-    hosts = list(dict.fromkeys(s.evidence.host for s in g.sources if getattr(s.evidence, "host", None)))
-    marked = False
-    for s in report.sentences:
-        if s.block_end is None and s.status != CONTRADICTED and drain_verdict(s.text, hosts) == -g.drain:
-            s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [src.n for src in g.sources], []
-            s.reasons = ["netops's own reading of the running configuration: "
-                         + ("drained" if g.drain > 0 else "not drained")]
-            marked = True
+            break
     return marked
 
 
@@ -1166,26 +1178,6 @@ def _misses_asked(report: Any, g: Grounding) -> bool:
         if s.status == SUPPORTED and s.block_end is None:
             s.status, s.supported_by = UNSUPPORTED, []
             s.reasons = [f"the question asks for what the tool returned as {named}, and the answer does not say it"]
-            marked = True
-    return marked
-
-
-def _against_health(report: Any, g: Grounding) -> bool:
-    """Mark each sentence the check left unsupported that gives the opposite verdict to netops's own
-    health reading (:attr:`Grounding.health`) as contradicted by the sources that reading rests on.
-    SmolLM2 said "The lab is not healthy." word for word whether every check passed or a link was
-    down, and the check marked it "not supported" both times ("the lab" binds to no line of output).
-    An agreeing verdict is left as the check marked it; an opposite one is contradicted however the
-    check marked it (adv36, lab 78: SmolLM2's "The device r1 is not healthy [3]." was checked supported
-    over an r1 with everything up and stood alone as the answer). True when a sentence was marked."""
-    from netops.agent.answer_check import CONTRADICTED
-
-    hosts = list(dict.fromkeys(s.evidence.host for s in g.sources if getattr(s.evidence, "host", None)))
-    marked = False
-    for s in report.sentences:
-        if s.status != CONTRADICTED and s.block_end is None and health_verdict(s.text, hosts) == -g.health:
-            s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [src.n for src in g.sources], []
-            s.reasons = ["netops's own reading: " + ("nothing read is down" if g.health > 0 else "something read is down")]
             marked = True
     return marked
 

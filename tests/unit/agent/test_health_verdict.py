@@ -5,7 +5,9 @@ check passed or the r1-r2 link was down, and the answer check marked it "not sup
 ("the lab" binds to no line of device output), so the mark did not tell the person which time it was
 wrong. A whole-scope verdict opposite to what netops read (nothing down, or something down) is now
 marked contradicted by the sources of that reading (and, since helper "model19", left out under
-netops's findings with a line saying so), and an agreeing one is left as the check marked it."""
+netops's findings with a line saying so); an agreeing one was left as the check marked it ("not
+supported", under netops's own health line saying the same) until helper "ground37" marked it supported
+by that reading, as an agreeing drain verdict or yes/no is."""
 
 from __future__ import annotations
 
@@ -43,17 +45,17 @@ def _down(fake_transport):
     ("is r2 healthy?", "R2 is not healthy, as it has been compromised by a rogue router.", False, True)])
 def test_a_verdict_against_netops_reading_is_marked_contradicted(scripted, make_assistant, fake_transport,
                                                                  question, said, down, contradicted):
-    from netops.agent.answer_check import CONTRADICTED, UNSUPPORTED
+    from netops.agent.answer_check import CONTRADICTED, SUPPORTED
 
     if down:
         _down(fake_transport)
     scripted.push(say(said))
     answer = make_assistant().ask(question)
     status = answer.check.sentences[0].status
-    assert status == (CONTRADICTED if contradicted else UNSUPPORTED), answer.text
+    assert status == (CONTRADICTED if contradicted else SUPPORTED), answer.text
     # model19: a contradicted verdict under netops's findings is left out, and said in one line (it
-    # was shown, marked, and read as the last word); an unsupported one is still shown, marked
-    assert (said in answer.text) == (not contradicted), answer.text
+    # was shown, marked, and read as the last word); an agreeing one is shown
+    assert (said.rstrip(".") in answer.text) == (not contradicted), answer.text  # (backed: "... [1].")
     assert ("1 sentence of the model's answer left out (1 contradicted" in answer.text) == contradicted, answer.text
     assert said in answer.to_dict()["check"]["sentences"][0]["text"]  # --json keeps it, with its check
 

@@ -76,10 +76,13 @@ def test_a_bare_yes_or_no_that_agrees_is_not_called_unsupported(scripted, make_a
     assert _plain(_after_verdict(answer.text, verdict)).startswith(_plain(said)), answer.text
 
 
-def test_a_model_that_leads_with_a_true_sentence_is_followed_by_netops_drain_line(scripted, make_assistant):
+def test_a_model_that_leads_with_a_true_sentence_is_under_netops_drain_verdict(scripted, make_assistant):
+    """netops's drain verdict leads the answer (it was also said again after it, as "**Found:** not
+    drained: r3.", until ground37)."""
     scripted.push(say("r3 runs bgp [1]."))
     answer = make_assistant().ask("is r3 drained?")
-    assert answer.text.rstrip().endswith("**Found:** not drained: r3."), answer.text
+    assert _after_verdict(answer.text, "No").startswith("r3 runs bgp [1]."), answer.text
+    assert "**Found:**" not in answer.text, answer.text
 
 
 @pytest.mark.parametrize("sentence, verdict", [
