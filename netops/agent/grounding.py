@@ -882,6 +882,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     # each sentence set against netops's own verdicts (health, drain, a yes or no): the opposite is
     # contradicted; if none is, one whose one claim is netops's verdict is backed by it
     against = g.kind == DEVICE and _own_verdicts(report, g, question, agreeing=False)
+    against = (g.kind == DEVICE and _names_against_records(report, seen)) or against
     pointers = g.kind == DEVICE and _pointers_unsupported(report)
     pointers = (bool(g.asked) and _misses_asked(report, g)) or pointers
     if g.kind == DEVICE:
@@ -1158,6 +1159,58 @@ def _own_verdicts(report: Any, g: Grounding, question: str, *, agreeing: bool) -
                 continue
             marked = True
             break
+    return marked
+
+
+# "approved by alice", "router-drain by carol", "alice approved": who did what in an audit record, and in a
+# sentence about one; the role is the verb's (approving, or making the change)
+_BY_NAME = re.compile(r"\b(?P<verb>[a-z][\w-]*)\s+by\s+(?P<name>[a-z][\w.@-]*)", re.IGNORECASE)
+_NAME_APPROVED = re.compile(r"\b(?P<name>[a-z][\w.@-]*)\s+(?:has\s+|had\s+)?(?P<verb>approved)\s+(?:the|it|that|this|a|an)\b",
+                            re.IGNORECASE)
+_NOT_A_NAME = {"its", "the", "a", "an", "hand", "netops", "itself", "their", "his", "her", "someone", "somebody",
+               "whom", "who", "which", "what", "one", "them", "it", "this", "that", "default", "policy", "person"}
+
+
+def _roles(text: str) -> dict[str, set[str]]:
+    """Who ``text`` says did what: ``approved`` -> approvers, ``made`` -> who made a change."""
+    out: dict[str, set[str]] = {"approved": set(), "made": set()}
+    for m in (*_BY_NAME.finditer(text), *_NAME_APPROVED.finditer(text)):
+        name = m.group("name").lower().rstrip(".")
+        if name not in _NOT_A_NAME and not facts.quantities(name):
+            out["approved" if m.group("verb").lower() == "approved" else "made"].add(name)
+    return out
+
+
+def _names_against_records(report: Any, seen: Sequence[Source]) -> bool:
+    """Mark each sentence that names a person or a device the audit records it rests on do not hold
+    in that place as contradicted by them: "The drain of r3 was approved by bob [1]." under a record
+    saying "approved by alice" was checked supported (the check binds no name, and it shared every
+    other word with the record; adv36). A sentence cites its records, or rests on every audit record
+    shown when it cites none. True when one was marked."""
+    from netops.agent.answer_check import CONTRADICTED, cited
+    from netops.agent.polarity import identifiers
+
+    records = [x for x in seen if x.evidence.kind == "audit"]
+    if not records:
+        return False
+    marked = False
+    for s in report.sentences:
+        if s.block_end is not None or s.status == CONTRADICTED:
+            continue
+        marks = set(cited(s.text)) | set(s.cited)
+        if any(x.kind != "audit" for x in seen if x.n in marks):
+            continue  # it cites a device read too: not the records' to judge
+        rest = [x for x in records if x.n in marks] or records
+        said, held = _roles(s.text), _roles(" ".join(x.text for x in rest))
+        hosts = {i for i in identifiers(re.sub(r"\[\d+\]", " ", s.text)) if re.fullmatch(r"[a-z][\w-]*\d[\w-]*", i)}
+        shown = identifiers(" ".join(x.text for x in rest))
+        wrong = [f"{n} ({'approved' if role == 'approved' else 'made the change'})" for role in ("approved", "made")
+                 for n in sorted(said[role]) if n not in held[role]]
+        wrong += sorted(h for h in hosts if h not in shown)
+        if wrong:
+            s.status, s.contradicted_by, s.supported_by = CONTRADICTED, [x.n for x in rest], []
+            s.reasons = ["the audit log's records it rests on do not say " + ", ".join(wrong)]
+            marked = True
     return marked
 
 

@@ -60,3 +60,48 @@ def test_an_opposite_health_verdict_is_still_contradicted(scripted, make_assista
     scripted.push(say("No, r1 is not healthy [1]."))
     answer = make_assistant().ask("is r1 healthy?")
     assert answer.check.sentences[0].status == CONTRADICTED, answer.text
+
+
+# -- 5. names a sentence states must be the records' ----------------------------------------------
+
+def _drained_by_carol_approved_by_alice(session):
+    plan = session.audit.append("plan", {"intent": "drain r3", "playbook": "router-drain", "hash": "sha256:1",
+                                         "params": {}, "hosts": ["r3"]}, actor="carol").seq
+    session.audit.append("approval", {"plan_seq": plan, "by": "alice"}, actor="carol")
+    session.audit.append("apply", {"playbook": "router-drain", "host": "r3", "ok": True,
+                                   "commands": ["bgp graceful-shutdown"], "hash": "sha256:1"}, actor="carol")
+    session.audit.append("result", {"plan_seq": plan, "hosts": {"r3": {"state": "verified"}}}, actor="carol")
+
+
+@pytest.mark.parametrize("said, status", [
+    ("The drain of r3 was approved by bob [1].", "contradicted"),
+    ("The drain of r3 was approved by Bob.", "contradicted"),
+    ("r3 was drained by dave [1].", "contradicted"),
+    ("The drain of r2 was approved by alice [1].", "contradicted"),
+    ("The drain of r3 was approved by alice [1].", "supported"),
+    ("r3 was drained by carol [1].", "supported")])
+def test_a_name_the_records_do_not_hold_is_not_backed_by_them(scripted, make_session, said, status):
+    from netops.assistant import Assistant
+    from netops.playbook.approval import DenyAll
+
+    session = make_session()
+    _drained_by_carol_approved_by_alice(session)
+    scripted.push(say(said))
+    answer = Assistant(session, approver=DenyAll()).ask("who approved the drain of r3?")
+    (s,) = answer.check.sentences
+    assert s.status == status, (answer.text, s.reasons)
+
+
+def test_an_approver_the_record_does_not_name_is_left_out_under_the_records(scripted, make_session):
+    from netops.assistant import Assistant
+    from netops.playbook.approval import DenyAll
+
+    session = make_session()
+    _drained_by_carol_approved_by_alice(session)
+    scripted.push(say("r3 was drained by carol [1]. The drain of r3 was approved by bob [1]."))
+    answer = Assistant(session, approver=DenyAll()).ask("who approved the drain of r3?")
+    assert answer.text.startswith("**netops's own findings from its audit log (no model involved):**"), answer.text
+    assert "approved by alice" in answer.text and "bob" not in answer.text, answer.text
+    assert "r3 was drained by carol [1]." in answer.text
+    assert "1 sentence of the model's answer left out (1 contradicted" in answer.text, answer.text
+    assert "bob (approved)" in answer.check.sentences[1].reasons[0]

@@ -265,11 +265,11 @@ def _drained_by_carol_approved_by_alice(session):
     session.audit.append("result", {"plan_seq": plan, "hosts": {"r3": {"state": "verified"}}}, actor="carol")
 
 
-@pytest.mark.parametrize("said", ["The drain of r3 was approved by bob [1].",
-                                  "r3 was drained by carol [1]. It was approved by alice and verified by its post-checks."])
+@pytest.mark.parametrize("said", ["r3 was drained by carol [1]. It was approved by alice and verified by its post-checks."])
 def test_the_audit_records_lead_whatever_the_model_says(scripted, make_session, said):
     """"The drain of r3 was approved by bob [1]." was checked supported (no name is bound) and stood
-    alone over a record saying alice; an honest answer got "netops ... recorded no approval"."""
+    alone over a record saying alice (now contradicted by the record and left out:
+    test_answer_check_ground37.py); an honest answer got "netops ... recorded no approval"."""
     from netops.assistant import Assistant
     from netops.playbook.approval import DenyAll
 
