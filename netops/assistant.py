@@ -410,10 +410,11 @@ class _ServerWatch:
 
 
 def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | None = None,
-                   clock: _ModelClock | None = None) -> Any:
+                   clock: _ModelClock | None = None, kind: str | None = None) -> Any:
     """A LangChain callback: streams the agent model's tokens and stops the call when cancelled,
     when the model has streamed more than ``limit`` characters in all, or when it is past its
-    deadline (``clock``) (raising inside the model's stream ends the HTTP response there)."""
+    deadline (``clock``) (raising inside the model's stream ends the HTTP response there), or when it
+    imitates netops's own output as the answer check sees it for the question's grounding ``kind``."""
     from langchain_core.callbacks import BaseCallbackHandler
 
     from netops.agent.grounding import imitates_netops
@@ -479,7 +480,7 @@ def _token_handler(turn: _Turn, send: Any, cancel: CancelToken, limit: int | Non
                 turn.add(token)
                 self.show(token)
                 self.tail = (self.tail + token)[-400:]  # the longest imitation looked for is < 200 characters
-                if imitates_netops(self.tail):  # it will not be shown: no need to wait for the rest
+                if imitates_netops(self.tail, kind):  # it will not be shown: no need to wait for the rest
                     raise ModelImitating("the model's answer imitated netops's own output; its stream was stopped")
 
     return TokenHandler()
@@ -984,7 +985,7 @@ class Assistant:
         messages.append(HumanMessage(g.user_message(question)))
         final_text = ""
         error: NetopsError | None = None
-        handler = _token_handler(turn, ctx.emit, cancel, self.budget.answer_chars, clock)
+        handler = _token_handler(turn, ctx.emit, cancel, self.budget.answer_chars, clock, g.kind)
         config = {"recursion_limit": 4 * self.budget.max_model_calls + 8, "callbacks": [handler]}
         try:
             for payload in agent.stream({"messages": messages}, config=config, stream_mode="values"):

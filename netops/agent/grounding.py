@@ -798,7 +798,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     from netops.agent.answer_check import SUPPORTED, check_answer
     from netops.agent.evidence import dedupe
 
-    if answer.error and getattr(answer, "partial", False) and g.grounded and imitates_netops(answer.text):
+    if answer.error and getattr(answer, "partial", False) and g.grounded and imitates_netops(answer.text, g.kind):
         # stopped mid-way (a deadline) while re-printing the sources block with values of its own
         # (SmolLM2 given a plugin tool's result wrote "[2] peeringdb_lookup: ip=198.51.100.203: ..."
         # for two minutes): the line saying why it stopped, then what netops read, not the copy
@@ -833,7 +833,7 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     if repeated:  # shown once, and said: the check then counts what is left
         answer.notice = "; ".join(x for x in (answer.notice, f"the model repeated itself: {repeated} repeated "
                                               f"sentence{'s' if repeated > 1 else ''} left out") if x)
-    if imitates_netops(answer.text):
+    if imitates_netops(answer.text, g.kind):
         # The model copied netops's own labels or the sources block (SmolLM2 after "yes, fix it": a
         # "netops's own findings" header over invented addresses; after "yes": "Your request matches
         # the vetted playbook ..." with a made-up neighbour). Nothing in it can be told apart from what
@@ -1294,10 +1294,16 @@ _SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:
 
 
 # a line that speaks as netops: a label in its name ("_netops: r2 is not converged_", "**netops verdict:**",
-# "netops's reading: r1 is NOT healthy") or one of the labels netops's own answers put at a line's start
-# ("**Found:** drained: r3.", "**Outcome:** approved ...", "**The audit log verifies:**"), under any
-# markup (adv36: each stood in the model's answer as netops's own word)
-_OWN_LABEL = re.compile(r"^[\s>*_#`~|-]*(?:\[\d+\][\s*_]*)?(?:netops(?:['\u2019]s?)?(?:[ \t]+[\w'-]+){0,3}|found|outcome|"
+# "netops's reading: r1 is NOT healthy"), under any markup (adv36: each stood in the model's answer as
+# netops's own word); in any answer
+_LABEL_HEAD = r"^[\s>*_#`~|-]*(?:\[\d+\][\s*_]*)?"
+_NAMED_LABEL = re.compile(_LABEL_HEAD + r"netops(?:['\u2019]s?)?(?:[ \t]+[\w'-]+){0,3}[\s*_`]*:",
+                          re.IGNORECASE | re.MULTILINE)
+# ... and the labels netops's own answers put at a line's start under a device read, a change or its audit
+# log ("**Found:** drained: r3.", "**Outcome:** approved ...", "**The audit log verifies:**"): plain words
+# in an answer about the documents, where netops writes none of them ("Outcome: the session is reset [1]."
+# hid a whole RFC answer, ground37)
+_OWN_LABEL = re.compile(_LABEL_HEAD + r"(?:found|outcome|"
                         r"not\s+(?:read|run|changed|healthy)|originated\s+by|no\s+answer|cancelled|already\s+undone|"
                         r"no\s+change\s+to\s+undo|(?:its\s+)?dry\s+run\s+failed|no\s+routing-table\s+history|"
                         r"the\s+audit\s+log\s+(?:verifies|is\s+empty|does\s+not\s+verify)|not\s+the\s+command\s+you\s+typed)"
@@ -1306,13 +1312,16 @@ _OWN_LABEL = re.compile(r"^[\s>*_#`~|-]*(?:\[\d+\][\s*_]*)?(?:netops(?:['\u2019]
 _COPIED_MARK = re.compile(r"[ \t]*\*?\(\s*⚠\s*(?:not\s+supported\s+by\s+the\s+sources?|contradicted\s+by\s+source\s+\d+)\s*\)\*?")
 
 
-def imitates_netops(text: str) -> bool:
+def imitates_netops(text: str, kind: str | None = None) -> bool:
     """True when a model's answer copies netops's own labels or a device source's label with its
     time (the layout of the sources block): a 135M model re-prints what it was shown with the values
     changed, under netops's own "no model involved" header. A line labelled in netops's name
-    (:data:`_OWN_LABEL`) is netops's voice too."""
+    (:data:`_NAMED_LABEL`) is netops's voice too, and so is one under a label of netops's device, change
+    and audit answers (:data:`_OWN_LABEL`) except in an answer about the documents (``kind``
+    :data:`KNOWLEDGE`, the grounding's), where netops writes none of those."""
     low = text.lower()
-    return any(w in low for w in _OWN_WORDS) or bool(_SOURCE_LABEL.search(text)) or bool(_OWN_LABEL.search(text))
+    return any(w in low for w in _OWN_WORDS) or bool(_SOURCE_LABEL.search(text)) or bool(_NAMED_LABEL.search(text)) \
+        or (kind != KNOWLEDGE and bool(_OWN_LABEL.search(text)))
 
 
 # "The source is not a document, but the answer to the question about changes made on r2 can be

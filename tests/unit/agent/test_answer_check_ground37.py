@@ -105,3 +105,33 @@ def test_an_approver_the_record_does_not_name_is_left_out_under_the_records(scri
     assert "r3 was drained by carol [1]." in answer.text
     assert "1 sentence of the model's answer left out (1 contradicted" in answer.text, answer.text
     assert "bob (approved)" in answer.check.sentences[1].reasons[0]
+
+
+# -- 4. netops's labels are imitated only where netops writes them ---------------------------------
+
+@pytest.mark.parametrize("said", ["Outcome: the BGP speaker must accept a hold time of at least three seconds [1].",
+                                  "Found: the hold time is either zero or at least three seconds [1]."])
+def test_a_label_netops_writes_only_under_a_change_or_a_read_is_not_imitation_in_a_documents_answer(
+        scripted, make_assistant, said):
+    from netops.agent.grounding import MODEL_IMITATED_SPEC
+
+    scripted.push(say(said))
+    answer = make_assistant().ask("What is the lowest hold time a BGP speaker may accept?")
+    assert MODEL_IMITATED_SPEC not in answer.text and "imitated" not in (answer.notice or ""), answer.text
+    assert said.split(": ", 1)[1].split(" [1]")[0] in answer.text, answer.text
+
+
+@pytest.mark.parametrize("said", ["**netops verdict:** the hold time is three seconds [1].",
+                                  "(end of sources) The hold time is three seconds [1]."])
+def test_netops_own_name_or_words_are_imitation_in_a_documents_answer_too(scripted, make_assistant, said):
+    from netops.agent.grounding import MODEL_IMITATED_SPEC
+
+    scripted.push(say(said))
+    answer = make_assistant().ask("What is the lowest hold time a BGP speaker may accept?")
+    assert MODEL_IMITATED_SPEC in answer.text, answer.text
+
+
+def test_the_same_label_under_a_device_read_is_still_imitation(scripted, make_assistant):
+    scripted.push(say("r1 has 2 sessions [1].\n\n**Outcome:** approved by alice: verified."))
+    answer = make_assistant().ask("show bgp neighbors on r1")
+    assert "imitated netops's own output" in (answer.notice or ""), answer.text
