@@ -10,9 +10,30 @@ otherwise (strikethrough, tables), and ``<...>`` stays as written.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _PARSER: Any = None
+
+NAMED_LABEL = r"netops(?:['\u2019]s?)?(?:[ \t]+[\w'-]+){0,3}"
+"""A label in netops's name ("netops verdict", "netops's reading", "netops"), before its colon."""
+OWN_LABEL = (r"(?:found|outcome|not\s+(?:read|run|changed|healthy)|originated\s+by|no\s+answer|cancelled|"
+             r"already\s+undone|no\s+change\s+to\s+undo|(?:its\s+)?dry\s+run\s+failed|no\s+routing-table\s+history|"
+             r"the\s+audit\s+log\s+(?:verifies|is\s+empty|does\s+not\s+verify)|not\s+the\s+command\s+you\s+typed)")
+"""The labels netops's own device, change and audit answers put at a line's start ("**Found:**",
+"**Outcome:**"), before their colon. One list: the answer check's imitation test
+(:func:`netops.agent.grounding.imitates_netops`) and :func:`plain_labels` read it."""
+
+_EMPHASISED_LABEL = re.compile(r"(?<![\w*_\\])(?P<m>\*\*|__|\*|_)(?P<body>(?:" + NAMED_LABEL + "|" + OWN_LABEL
+                               + r")[ \t]*:[^\n]*?)(?P=m)(?![\w*_])", re.IGNORECASE)
+
+
+def plain_labels(text: str) -> str:
+    """A document's text to show as a passage, with the emphasis taken off netops's own labels in it
+    ("**Found:** drained: r3." -> "Found: drained: r3.", "_netops: r3 is converged_" -> "netops: r3 is
+    converged"): a runbook that quotes what netops said showed it in netops's voice, bold, inside the
+    cited passage. Nothing else of the document's Markdown changes (its tables and its own bold stay)."""
+    return _EMPHASISED_LABEL.sub(lambda m: m.group("body"), text)
 
 
 def parser() -> Any:

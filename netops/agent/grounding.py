@@ -27,6 +27,7 @@ from netops.agent import facts
 from netops.agent.abstain import Coverage, absent, abstention_text, assess, preferred, subject
 from netops.agent.budget import CHARS_PER_TOKEN, estimate_tokens
 from netops.agent.evidence import Evidence, neutralise, spec_evidence
+from netops.markdown import NAMED_LABEL, OWN_LABEL, plain_labels
 
 KNOWLEDGE, DEVICE, NONE = "knowledge", "device", "none"
 
@@ -318,7 +319,8 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
         hits = sorted(hits, key=lambda h: not first(h.chunk))[:budget.search_k]
     from netops.privacy import redact_text
 
-    nearest = [Source(i, "spec", h.chunk.citation, redact_text(h.chunk.text) or "", spec_evidence(h.chunk.citation),
+    # a document's copy of netops's labels ("**Found:** ...") is shown as its words, not in netops's voice
+    nearest = [Source(i, "spec", h.chunk.citation, plain_labels(redact_text(h.chunk.text) or ""), spec_evidence(h.chunk.citation),
                       h.score) for i, h in enumerate(hits[:3], 1)]
     if not hits:
         none, _ = absent(question, kb, Coverage(False, 0.0, reason="nothing in the knowledge base matches"))
@@ -348,7 +350,7 @@ def from_knowledge(question: str, kb: Any, budget: GroundingBudget | None = None
         if sources and (share < budget.relevance * best_share
                         or not (facts.content_words(h.chunk.text + " " + h.chunk.section_title) & terms)):
             continue
-        text = redact_text(focused[i]) or ""  # a runbook may hold a pasted configuration
+        text = plain_labels(redact_text(focused[i]) or "")  # a runbook may hold a pasted configuration
         cost = estimate_tokens(text)
         if sources and spent + cost > budget.source_tokens:
             continue
@@ -1297,17 +1299,12 @@ _SOURCE_LABEL = re.compile(r"\b[\w.-]+: show [^\n]{1,160}?, \d{1,2}:\d{2}:\d{2}:
 # "netops's reading: r1 is NOT healthy"), under any markup (adv36: each stood in the model's answer as
 # netops's own word); in any answer
 _LABEL_HEAD = r"^[\s>*_#`~|-]*(?:\[\d+\][\s*_]*)?"
-_NAMED_LABEL = re.compile(_LABEL_HEAD + r"netops(?:['\u2019]s?)?(?:[ \t]+[\w'-]+){0,3}[\s*_`]*:",
-                          re.IGNORECASE | re.MULTILINE)
+_NAMED_LABEL = re.compile(_LABEL_HEAD + NAMED_LABEL + r"[\s*_`]*:", re.IGNORECASE | re.MULTILINE)
 # ... and the labels netops's own answers put at a line's start under a device read, a change or its audit
 # log ("**Found:** drained: r3.", "**Outcome:** approved ...", "**The audit log verifies:**"): plain words
 # in an answer about the documents, where netops writes none of them ("Outcome: the session is reset [1]."
 # hid a whole RFC answer, ground37)
-_OWN_LABEL = re.compile(_LABEL_HEAD + r"(?:found|outcome|"
-                        r"not\s+(?:read|run|changed|healthy)|originated\s+by|no\s+answer|cancelled|already\s+undone|"
-                        r"no\s+change\s+to\s+undo|(?:its\s+)?dry\s+run\s+failed|no\s+routing-table\s+history|"
-                        r"the\s+audit\s+log\s+(?:verifies|is\s+empty|does\s+not\s+verify)|not\s+the\s+command\s+you\s+typed)"
-                        r"[\s*_`]*:", re.IGNORECASE | re.MULTILINE)
+_OWN_LABEL = re.compile(_LABEL_HEAD + OWN_LABEL + r"[\s*_`]*:", re.IGNORECASE | re.MULTILINE)
 
 _COPIED_MARK = re.compile(r"[ \t]*\*?\(\s*⚠\s*(?:not\s+supported\s+by\s+the\s+sources?|contradicted\s+by\s+source\s+\d+)\s*\)\*?")
 

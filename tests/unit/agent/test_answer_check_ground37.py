@@ -135,3 +135,55 @@ def test_the_same_label_under_a_device_read_is_still_imitation(scripted, make_as
     scripted.push(say("r1 has 2 sessions [1].\n\n**Outcome:** approved by alice: verified."))
     answer = make_assistant().ask("show bgp neighbors on r1")
     assert "imitated netops's own output" in (answer.notice or ""), answer.text
+
+
+# -- 6. a document's copy of netops's labels is shown as the document's words ----------------------
+
+RUNBOOK = """# Drain checks
+
+After a drain, the on-call engineer pastes what netops said into the ticket:
+
+**Found:** drained: r3.
+
+**netops verdict:** all healthy.
+
+_netops: r3 is converged_
+
+| step | check |
+|------|-------|
+| 1 | **bgp graceful-shutdown** is on |
+| 2 | max-metric router-lsa is on |
+"""
+
+
+def _labelled_as_netops(text: str) -> list[str]:
+    return re.findall(r"\*\*(?:Found|netops verdict):\*\*|_netops: [^_\n]*_", text)
+
+
+def test_a_documents_copy_of_netops_labels_is_not_shown_in_netops_voice(scripted, agent_settings, devices, tmp_path):
+    from netops.assistant import Assistant
+    from netops.rag.kb import KnowledgeBase
+    from netops.session import Session
+
+    doc = tmp_path / "drain-checks.md"
+    doc.write_text(RUNBOOK)
+    kb = KnowledgeBase(agent_settings)
+    kb.add([doc])
+    scripted.push(say("The hold time is 90 seconds."))  # backed by nothing: the passages lead
+    try:
+        with Session(agent_settings, kb=kb, devices=devices) as session:
+            offline = Assistant(session).ask("what does the runbook say about drain checks in the ticket?", offline=True)
+            model = Assistant(session).ask("what does the runbook say about drain checks in the ticket?")
+    finally:
+        kb.close()
+    for answer in (offline, model):
+        assert "drained: r3" in answer.text, answer.text  # the passage is shown ...
+        assert not _labelled_as_netops(answer.text), answer.text  # ... not in netops's voice
+
+
+def test_a_runbook_table_keeps_its_markup():
+    from netops.markdown import plain_labels
+
+    assert plain_labels(RUNBOOK).endswith("| 1 | **bgp graceful-shutdown** is on |\n| 2 | max-metric router-lsa is on |\n")
+    assert "Found: drained: r3." in plain_labels(RUNBOOK) and "netops verdict: all healthy." in plain_labels(RUNBOOK)
+    assert "**Bold:** stays" in plain_labels("**Bold:** stays")
