@@ -149,3 +149,12 @@ def peering(tmp_path, monkeypatch):
     yield
     plugins.reset()
     forget("netops_peering")
+
+
+@pytest.fixture
+def ask_captures(agent_settings, kb):
+    """``ask(question, *, offline=True, r1=..., r3=...)`` over the recorded FRR outputs, the hosts named
+    with those outputs replaced (:mod:`tests._captures`)."""
+    from tests._captures import ask_over_captures
+
+    yield from ask_over_captures(agent_settings, kb)

@@ -299,27 +299,6 @@ def test_an_example_with_quotes_in_it_is_not_wrapped_in_more_quotes():
     assert 'For example: "' in plain.text(), plain.text()  # an example without quotes keeps them
 
 
-_TEAM_PEER_DESCRIPTION = """\
-name: acme-bgp-peer-description
-version: 1
-description: Set the description of one BGP neighbour.
-owner: acme-noc
-risk: low
-read_only: false
-platforms: [frr]
-parameters:
-  neighbor: {type: ip, description: the neighbour, example: 198.51.100.2}
-  description: {type: description, description: new description, max_length: 80, example: CKT-1 transit}
-targets: {platform: frr, max_hosts: 1}
-prechecks:
-  - {name: neighbour, command: 'show bgp neighbors {{ neighbor }} json', assert: '"{{ neighbor }}" exists'}
-change: {frr: frr.j2}
-postchecks:
-  - {name: set, command: 'show bgp neighbors {{ neighbor }} json', assert: '"{{ neighbor }}".nbrDesc exists'}
-rollback: snapshot
-"""
-
-
 @pytest.mark.parametrize("question, playbook, params", [
     ('set the description of bgp neighbor 198.51.100.2 on r1 to "CKT-1001 DOWN"', "acme-bgp-peer-description",
      {"neighbor": "198.51.100.2", "description": "CKT-1001 DOWN"}),
@@ -337,11 +316,9 @@ def test_a_team_playbook_with_a_builtin_action_word_is_told_apart_by_its_object(
     neighbour and its address, an interface) picks one."""
     from netops.playbook.spec import load_playbook
 
-    d = tmp_path / "acme-bgp-peer-description"
-    d.mkdir()
-    (d / "playbook.yaml").write_text(_TEAM_PEER_DESCRIPTION)
-    (d / "frr.j2").write_text("router bgp 65001\n neighbor {{ neighbor }} description {{ description }}\nexit\n")
-    team = PlaybookInfo.from_spec(load_playbook(d).spec)
+    from tests._captures import team_playbook
+
+    team = PlaybookInfo.from_spec(load_playbook(team_playbook("acme-bgp-peer-description", tmp_path)).spec)
     m = match(question, PLAYBOOKS + [team])
     assert (m.kind, m.playbook, m.params) == ("change", playbook, params), m.text()
     _bound(question, m)
@@ -353,11 +330,9 @@ def test_a_team_playbook_with_a_builtin_action_word_is_told_apart_by_its_object(
 def test_same_action_playbooks_stay_a_question_when_the_words_name_neither(tmp_path):
     from netops.playbook.spec import load_playbook
 
-    d = tmp_path / "acme-bgp-peer-description"
-    d.mkdir()
-    (d / "playbook.yaml").write_text(_TEAM_PEER_DESCRIPTION)
-    (d / "frr.j2").write_text("router bgp 65001\n neighbor {{ neighbor }} description {{ description }}\nexit\n")
-    team = PlaybookInfo.from_spec(load_playbook(d).spec)
+    from tests._captures import team_playbook
+
+    team = PlaybookInfo.from_spec(load_playbook(team_playbook("acme-bgp-peer-description", tmp_path)).spec)
     m = match('set the description on r1 to "x"', PLAYBOOKS + [team])
     assert (m.kind, m.code) == ("clarify", "multiple-changes")
     # different actions are never narrowed to one

@@ -15,17 +15,12 @@ import pytest
 
 from netops.agent.answer_check import CONTRADICTED
 from netops.agent.router import converged, route_named
-from netops.assistant import Assistant
-from netops.devices.service import DeviceService
-from netops.playbook.approval import DenyAll
-from netops.session import Session
 from netops.testing.ollama_server import say
 from netops.testing.transport import FakeTransport
+from tests._captures import FRR, LINK_DOWN, assistant, captures
 from tests._phrasings import bench
-from tests.unit.agent.conftest import FIXTURES
 
 HOSTS = ["r1", "r2", "r3"]
-LINK_DOWN = FakeTransport.from_dir(FIXTURES / "r1-r2-down").outputs["r1"]  # eth-r2 down: the session Active
 
 
 @pytest.mark.parametrize("question, hosts, getters", [
@@ -51,21 +46,8 @@ def test_how_convergence_works_is_for_the_documents(question):
 
 
 @pytest.fixture
-def ask(agent_settings, kb):
-    made = []
-
-    def run(question, r1=None, offline=True):
-        t = FakeTransport.from_dir(FIXTURES)
-        if r1:
-            t.outputs["r1"] = {**t.outputs["r1"], **r1}
-        session = Session(agent_settings, kb=kb, devices=DeviceService(agent_settings, transport_factory=t))
-        made.append(session)
-        return Assistant(session, approver=DenyAll()).ask(question, offline=offline)
-
-    yield run
-    for s in made:
-        s._kb = None  # the kb fixture closes its own KB
-        s.close()
+def ask(ask_captures):
+    return ask_captures
 
 
 def _reads(answer):
@@ -93,9 +75,7 @@ def test_a_session_not_established_is_not_converged(ask):
 def test_a_link_with_no_ospf_neighbour_is_not_converged():
     """With the lab's inventory (links by address), r1 with no adjacency on eth-r2 has not settled, though
     every neighbour it does list is Full."""
-    t = FakeTransport.from_dir(FIXTURES)
-    t.outputs["r1"] = {**t.outputs["r1"], **LINK_DOWN}
-    h = bench.Harness(Path(tempfile.mkdtemp()), transport=t)
+    h = bench.Harness(Path(tempfile.mkdtemp()), transport=captures(r1=LINK_DOWN))
     try:
         text = h.ask("has the ospf change converged on r1?")["text"]
     finally:
@@ -105,14 +85,8 @@ def test_a_link_with_no_ospf_neighbour_is_not_converged():
 
 def test_with_a_model_the_verdict_leads_and_a_bare_yes_is_contradicted(scripted, agent_settings, kb):
     scripted.push(say("Yes."))
-    t = FakeTransport.from_dir(FIXTURES)
-    t.outputs["r1"] = {**t.outputs["r1"], **LINK_DOWN}
-    session = Session(agent_settings, kb=kb, devices=DeviceService(agent_settings, transport_factory=t))
-    try:
-        answer = Assistant(session, approver=DenyAll()).ask("is r1 converged?")
-    finally:
-        session._kb = None
-        session.close()
+    with assistant(agent_settings, kb, r1=LINK_DOWN) as a:
+        answer = a.ask("is r1 converged?")
     assert answer.mode != "offline" and answer.change is None
     assert answer.text.startswith("**No: not converged** on r1: r1's BGP session to 198.51.100.2 is Active."), answer.text
     (s,) = answer.check.sentences
@@ -138,7 +112,7 @@ def test_naming_no_device_still_reads_every_one(question):
     assert (r.kind, r.args.get("hosts")) == ("tool", HOSTS), r
 
 
-R2_SHUT = FakeTransport.from_dir(FIXTURES / "peer-routes").outputs["r2-shut"]  # r2: neighbor 198.51.100.1 shutdown
+R2_SHUT = FakeTransport.from_dir(FRR / "peer-routes").outputs["r2-shut"]  # r2: neighbor 198.51.100.1 shutdown
 
 
 @pytest.mark.parametrize("question, first", [
@@ -155,10 +129,8 @@ def test_a_session_the_far_end_shut_is_settled_when_the_far_end_is_read(question
     """review36: after the vetted bgp-neighbor-shutdown on r2 (its side Idle (Admin)), r1's side of the
     session stays Active, and "has bgp converged?" said "No: not converged" for as long as the change
     stood. Both sides read: settled, the far end's shut said; r1 alone: not known, and said why."""
-    t = FakeTransport.from_dir(FIXTURES)
-    t.outputs["r1"] = {**t.outputs["r1"], **LINK_DOWN}  # r1's side not Established (Active)
-    t.outputs["r2"] = {**t.outputs["r2"], **R2_SHUT}
-    h = bench.Harness(Path(tempfile.mkdtemp()), transport=t)
+    # r1's side not Established (Active)
+    h = bench.Harness(Path(tempfile.mkdtemp()), transport=captures(r1=LINK_DOWN, r2=R2_SHUT))
     try:
         assert h.ask(question)["text"].split("\n\n")[1] == first
     finally:

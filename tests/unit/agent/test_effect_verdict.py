@@ -11,14 +11,8 @@ from __future__ import annotations
 import pytest
 
 from netops.agent.answer_check import CONTRADICTED
-from netops.assistant import Assistant
-from netops.devices.service import DeviceService
-from netops.playbook.approval import DenyAll
-from netops.session import Session
 from netops.testing.ollama_server import say
-from netops.testing.transport import FakeTransport
-
-from tests.unit.agent.conftest import FIXTURES
+from tests._captures import FRR, LINK_DOWN, SHUT, assistant, captures
 
 
 def _first(answer) -> str:
@@ -28,27 +22,11 @@ def _first(answer) -> str:
 
 
 @pytest.fixture
-def ask(agent_settings, kb):
-    """Ask over the FRR captures, r1's and r3's outputs replaced by ``r1`` / ``r3`` where given."""
-    made = []
-
-    def run(question, *, r1=None, r3=None, offline=True):
-        t = FakeTransport.from_dir(FIXTURES)
-        for host, outputs in (("r1", r1), ("r3", r3)):
-            if outputs:
-                t.outputs[host] = {**t.outputs[host], **outputs}
-        session = Session(agent_settings, kb=kb, devices=DeviceService(agent_settings, transport_factory=t))
-        made.append(session)
-        return Assistant(session, approver=DenyAll()).ask(question, offline=offline)
-
-    yield run
-    for s in made:
-        s._kb = None  # the kb fixture closes its own KB
-        s.close()
+def ask(ask_captures):
+    """Ask over the FRR captures, hosts' outputs replaced where given (``r1=SHUT``)."""
+    return ask_captures
 
 
-SHUT = FakeTransport.from_dir(FIXTURES / "lab-r1-shut").default  # r1 after 'neighbor 198.51.100.2 shutdown'
-LINK_DOWN = FakeTransport.from_dir(FIXTURES / "r1-r2-down").outputs["r1"]  # r1 with eth-r2 set down
 
 
 @pytest.mark.parametrize("question, outputs, verdict", [
@@ -70,7 +48,7 @@ def test_a_peer_or_interface_question_is_answered_yes_or_no_first(ask, question,
 
 
 def _drained(lines):
-    base = (FIXTURES / "r3" / "show_running_config.txt").read_text()
+    base = (FRR / "r3" / "show_running_config.txt").read_text()
     text = base.replace(" bgp router-id 203.0.113.3\n", " bgp router-id 203.0.113.3\n bgp graceful-shutdown\n"
                         if "graceful" in lines else " bgp router-id 203.0.113.3\n")
     text = text.replace(" ospf router-id 203.0.113.3\n", " ospf router-id 203.0.113.3\n max-metric router-lsa administrative\n"
@@ -111,14 +89,8 @@ def test_with_a_model_the_verdict_leads_and_a_bare_opposite_answer_is_contradict
     """SmolLM2-style: a bare "No." to "is neighbor X shut on r1?" when it is shut. netops's own yes
     leads; the model's no is marked contradicted by what was read, and left out."""
     scripted.push(say("No."))
-    t = FakeTransport.from_dir(FIXTURES)
-    t.outputs["r1"] = {**t.outputs["r1"], **SHUT}
-    session = Session(agent_settings, kb=kb, devices=DeviceService(agent_settings, transport_factory=t))
-    try:
-        answer = Assistant(session, approver=DenyAll()).ask("is neighbor 198.51.100.2 shut down on r1?")
-    finally:
-        session._kb = None
-        session.close()
+    with assistant(agent_settings, kb, r1=SHUT) as a:
+        answer = a.ask("is neighbor 198.51.100.2 shut down on r1?")
     assert answer.mode != "offline"
     assert answer.text.startswith("**Yes:** r1's BGP session to 198.51.100.2 is shut down"), answer.text
     (s,) = answer.check.sentences
@@ -190,16 +162,10 @@ def test_a_device_that_could_not_be_read_leaves_any_unknown_unless_one_is_found(
     # review36: r3 unreachable left "are any peers shut?" without a verdict even when r1's was shut
     from netops.errors import ConnectError
 
-    t = FakeTransport.from_dir(FIXTURES)
+    t = captures(r1=r1)
     t.connect_errors["r3"] = ConnectError("r3: connection refused")
-    if r1:
-        t.outputs["r1"] = {**t.outputs["r1"], **r1}
-    session = Session(agent_settings, kb=kb, devices=DeviceService(agent_settings, transport_factory=t))
-    try:
-        text = Assistant(session, approver=DenyAll()).ask("are any peers shut?", offline=True).text
-    finally:
-        session._kb = None
-        session.close()
+    with assistant(agent_settings, kb, transport=t) as a:
+        text = a.ask("are any peers shut?", offline=True).text
     if first is None:
         assert "**No:**" not in text and "**Yes:**" not in text, text
     else:
@@ -208,14 +174,8 @@ def test_a_device_that_could_not_be_read_leaves_any_unknown_unless_one_is_found(
 
 def test_with_a_model_a_bare_yes_to_all_when_one_is_shut_is_contradicted(scripted, agent_settings, kb):
     scripted.push(say("Yes."))
-    t = FakeTransport.from_dir(FIXTURES)
-    t.outputs["r1"] = {**t.outputs["r1"], **SHUT}
-    session = Session(agent_settings, kb=kb, devices=DeviceService(agent_settings, transport_factory=t))
-    try:
-        answer = Assistant(session, approver=DenyAll()).ask("are all peers enabled on r1?")
-    finally:
-        session._kb = None
-        session.close()
+    with assistant(agent_settings, kb, r1=SHUT) as a:
+        answer = a.ask("are all peers enabled on r1?")
     assert answer.text.startswith("**No:** r1's BGP session to 198.51.100.2 is not enabled"), answer.text
     (s,) = answer.check.sentences
     assert s.status == CONTRADICTED, s

@@ -103,15 +103,15 @@ def test_words_that_ask_for_a_refused_playbook_are_told_which_and_why(make_assis
     from netops.playbook.lock import Lock
     from netops.playbook.spec import load_playbook
 
-    d = vetted_playbooks / "acme-bgp-peer-description"
-    d.mkdir()
-    (d / "playbook.yaml").write_text(_PEER_DESCRIPTION)
-    (d / "frr.j2").write_text("router bgp 65001\n neighbor {{ neighbor }} description {{ description }}\nexit\n")
+    from tests._captures import team_playbook
+
+    d = team_playbook("acme-bgp-peer-description", vetted_playbooks)
     if edit == "edited":
         lock = Lock.for_dir(vetted_playbooks)
         lock.vet(load_playbook(d), "alice")
         lock.save()
-        (d / "playbook.yaml").write_text(_PEER_DESCRIPTION.replace("within: 5s", "within: 6s"))
+        spec = d / "playbook.yaml"
+        spec.write_text(spec.read_text().replace("within: 5s", "within: 6s"))
     settings = agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks})
     for offline in (True, False):
         answer = make_assistant(settings, approver=None).ask(
@@ -127,26 +127,3 @@ def test_words_that_ask_for_a_refused_playbook_are_told_which_and_why(make_assis
     assert answer.change.kind == "change" and answer.change.playbook == "interface-description", answer.text
 
 
-_PEER_DESCRIPTION = """\
-name: acme-bgp-peer-description
-version: 1
-description: Set the description of one BGP neighbour.
-owner: acme-noc
-risk: low
-read_only: false
-platforms: [frr]
-parameters:
-  neighbor: {type: ip, description: the neighbour, example: 198.51.100.2}
-  description: {type: description, description: new description, max_length: 80, example: CKT-1 transit}
-targets: {platform: frr, max_hosts: 1}
-prechecks:
-  - {name: neighbour, command: 'show bgp neighbors {{ neighbor }} json', assert: '"{{ neighbor }}" exists'}
-change: {frr: frr.j2}
-postchecks:
-  - name: set
-    command: 'show bgp neighbors {{ neighbor }} json'
-    assert: '"{{ neighbor }}".nbrDesc exists'
-    within: 5s
-    interval: 1s
-rollback: snapshot
-"""
