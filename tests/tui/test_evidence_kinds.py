@@ -6,7 +6,6 @@ model; the viewer is opened with the keyboard."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 from netops.testing.ollama_server import ScriptedOllama, say, tool_call
@@ -38,6 +37,39 @@ ChatApp(settings, session=Session(settings, actor=settings.user, surface="chat",
 """
 
 
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def _focused(chat: TmuxChat) -> tuple[str, str]:
+    """(the citation drawn focused, "" when none is; the screen's text) from one capture with its
+    escapes: ``CitationLink:focus`` is bold. The keys sent next go to it: the test waits for the focus
+    itself, not for a time the focus is likely to have moved by (a 1.5 s sleep, which failed now and
+    then on a loaded machine), and in the same capture as the screen it checks (a capture taken while
+    the viewer was being redrawn could lack its "Esc close" line)."""
+    pane = chat.pane(escapes=True)
+    focused = ""
+    for line in pane.splitlines():
+        bold, text = False, []
+        for i, part in enumerate(_SGR.split(line)):
+            if i % 2:  # the parameters of one SGR sequence
+                for code in (part or "0").split(";"):
+                    bold = True if code == "1" else False if code in ("0", "22") else bold
+            elif bold:
+                text.append(part)
+        if found := re.search(r"\[\d+\] [^\[]*", "".join(text)):
+            focused = found.group(0)
+            break
+    return focused, _SGR.sub("", pane)
+
+
+def _on(chat: TmuxChat, citation: str | None = None) -> bool:
+    """The focus is on a citation (``citation`` in its label, or any other than the raw `show`),
+    with no viewer open."""
+    focused, text = _focused(chat)
+    return "Esc close" not in text and bool(focused) and (
+        citation in focused if citation else "show bgp summary, " not in focused)
+
+
 def _title(pane: str) -> str:
     found = re.search(r"(\w[\w ()]*): r1: show ", pane)
     return found.group(1).strip() if found else ""
@@ -62,16 +94,16 @@ def test_the_viewer_names_a_parsed_result_and_device_output_apart(tmp_path):
         chat.wait(lambda p: re.search(r"evidence \(\d\):", p) and "show bgp summary, " in p
                   and "…" not in p.splitlines()[0], timeout=60, what="the cited answer, the turn over")
         chat.keys("BTab")  # back from the box: the last citation, the raw `show`
+        chat.wait(lambda _: _on(chat, "show bgp summary, "), what="the last citation focused")
         chat.keys("Enter")
         pane = chat.wait(lambda p: "Esc close" in p and "looking it up" not in p and _title(p) != "Device evidence" and p,
                           what="the viewer, titled by its lookup")
         assert _title(pane) == "Device output", pane
         assert "Neighbor" in pane  # FRR's own text table
         chat.keys("Escape")
-        chat.wait(lambda p: "Esc close" not in p, what="the viewer to close")
-        time.sleep(1.5)  # the focus goes back to the citation after the frame without the viewer (0.5 s was
-        # too short on a loaded machine: two helpers saw this test fail now and then under load)
-        chat.keys("BTab")  # the focus came back to that citation: the one before it is a getter's
+        chat.wait(lambda _: _on(chat, "show bgp summary, "), what="the viewer closed, the focus back on that citation")
+        chat.keys("BTab")  # the one before it is a getter's
+        chat.wait(lambda _: _on(chat), what="the citation before it focused")
         chat.keys("Enter")
         pane = chat.wait(lambda p: "Esc close" in p and "looking it up" not in p and _title(p) != "Device evidence" and p,
                           what="the viewer, titled by its lookup")
