@@ -1079,6 +1079,10 @@ def drain_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
     return -1 if no else 1
 
 
+_SCOPE = "everything all the lab network fleet router routers device devices"
+"""What a verdict may be said of besides the devices by name ("The lab is healthy.", "Everything looks fine.")."""
+
+
 def _readings(g: Grounding, question: str) -> list[tuple[Callable[[str], tuple[int, bool, bool] | None], int, str]]:
     """netops's own verdicts a sentence of the model's can be set against, each as (read, netops's
     value, what netops read). ``read(sentence)`` is None when the sentence gives no such verdict, else
@@ -1098,12 +1102,27 @@ def _readings(g: Grounding, question: str) -> list[tuple[Callable[[str], tuple[i
 
     hosts = list(dict.fromkeys(s.evidence.host for s in g.sources if getattr(s.evidence, "host", None)))
     out: list[tuple[Callable[[str], tuple[int, bool, bool] | None], int, str]] = []
+
+    def verdict(judge: Callable[[str, Sequence[str]], int | None], words: tuple[re.Pattern[str], ...]) \
+            -> Callable[[str], tuple[int, bool, bool] | None]:
+        def read(t: str) -> tuple[int, bool, bool] | None:
+            if (v := judge(t, hosts)) is None:
+                return None
+            # its one claim when nothing is left but the devices, the question's words and a scope
+            # ("the lab", "everything"): "The source is not drained, but the r3 device is being used to
+            # test a feature ..." (SmolLM2 on lab 78) says more than netops read, and only points at it
+            rest = _LEADING_YES_NO.sub(" ", t, count=1)
+            for w in words:
+                rest = w.sub(" ", rest)
+            return v, not points_at_sources(t) and says_nothing(rest, f"{question} {_SCOPE}", hosts), True
+        return read
+
     if g.health is not None:
-        out.append((lambda t: None if (v := health_verdict(t, hosts)) is None else (v, True, True), g.health,
+        out.append((verdict(health_verdict, (_VERDICT_NOT, _VERDICT_YES)), g.health,
                     "nothing read is down" if g.health > 0 else "something read is down"))
     drain_read = None if g.drain is None else ("drained" if g.drain > 0 else "not drained")
     if g.drain is not None:
-        out.append((lambda t: None if (v := drain_verdict(t, hosts)) is None else (v, True, True), g.drain,
+        out.append((verdict(drain_verdict, (_NOT_DRAINED, _DRAINED)), g.drain,
                     g.verdict.replace("**", "") if g.verdict else "the running configuration: " + drain_read))
     own = g.answer if g.answer is not None else g.drain
     if own is not None and _YES_NO_QUESTION.match(question) and not _NEGATIVE_QUESTION.search(question):

@@ -33,6 +33,18 @@ def test_the_drain_verdict_is_said_once(scripted, make_assistant, said):
     assert answer.text.count("not drained: r3") == 0, answer.text
 
 
+@pytest.mark.parametrize("said", [
+    "The source is not drained, but the r3 device is being used to test a feature that was designed for other "
+    "devices [1].",  # SmolLM2 on lab 78, marked "1 of 1 sentences supported"
+    "r3 is not drained, and its BGP sessions carry customer traffic."])
+def test_a_sentence_that_says_more_than_the_drain_verdict_is_not_backed_by_it(scripted, make_assistant, said):
+    from netops.agent.answer_check import SUPPORTED
+
+    scripted.push(say(said))
+    answer = make_assistant().ask("is r3 drained?")
+    assert answer.check.sentences[0].status != SUPPORTED, answer.text
+
+
 def test_a_drain_question_with_no_yes_or_no_keeps_its_found_line(scripted, make_assistant):
     """"which routers are drained?" has no verdict line: the count is netops's reading."""
     scripted.push(say("r3 runs bgp [1]."))
