@@ -447,6 +447,11 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
     found = (fleet_summary(clean.get("getter", ""), agg, {**extra, "_peers": peers}) or "") \
         if extra.get("_fleet") or extra.get("_found") or extra.get("_drain") \
         or (extra.get("_filter") and len(agg) > 1) else ""
+    verdict = effect_verdict(clean.get("getter", ""), agg, per_host) if extra.get("_effect") else None
+    # a yes-or-no drain question's verdict leads the answer ("**No:** r1 and r3 are not drained (...)"):
+    # its "**Found:** not drained: r1, r3." under the last device's read and after the model's words
+    # said the same a second and a third time
+    said_first = verdict is not None and bool(extra.get("_drain"))
     for host, hr in agg.items():
         if not hr.ok:
             text = f"{FAILED} {hr.error}"
@@ -459,7 +464,7 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
             if origin_line and (host in own or (not own and host == last_ok)):
                 # the comparison netops made across the devices, on the read it rests on
                 text += "\n\n" + origin_line.replace("**", "")  # its own paragraph, not the last bullet's
-            if found and host == last_ok and not (extra.get("_drain") and len(agg) == 1):
+            if found and host == last_ok and not said_first and not (extra.get("_drain") and len(agg) == 1):
                 # (one router's drain state is its own line already; the count follows the answer)
                 text += "\n\n" + found.replace("**", "")
         ev = evidence.get(host) or Evidence("device", f"{host}: {hr.command or clean.get('getter')}", host=host,
@@ -472,13 +477,9 @@ def from_devices(call: Callable[[str, dict[str, Any]], Any], args: dict[str, Any
 
     faults = [f"**{host}: {BGP_SHOULD_RUN}** ({hr.data.expected})." for host, hr in agg.items()
               if hr.ok and getattr(hr.data, "expected", None)]
-    verdict = effect_verdict(clean.get("getter", ""), agg, per_host) if extra.get("_effect") else None
     # "has the r1-r3 session been flapping?": the devices' own down counts lead (only for this read;
     # several getters' reads are judged together in _settled)
     flapped = flap_line({clean.get("getter", ""): agg}, peers) if extra.get("_flaps") and not extra.get("_also") else None
-    # a yes-or-no drain question's verdict leads the answer ("**No:** r3 is not drained (...)"): its
-    # "**Found:** not drained: r3." after the model's words said the same a second time
-    said_first = verdict is not None and bool(extra.get("_drain"))
     return Grounding(DEVICE, sources, counts=([found] if found and not said_first else []) + faults,
                      health=_health(clean.get("getter", ""), agg) if extra.get("_health") else None,
                      answer=(verdict[0] or None) if verdict else _route_answer(clean.get("getter", ""), agg),

@@ -1289,9 +1289,12 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
         if extra.get("_origin"):
             parts.append(originator(args["prefix"], agg)[1])
-        if extra.get("_effect") and (verdict := effect_verdict(args["getter"], agg, hints)):
+        verdict = effect_verdict(args["getter"], agg, hints) if extra.get("_effect") else None
+        if verdict:
             parts.insert(1, verdict[1])  # "is r3 drained?": yes, no or partly, before the rows it rests on
-        if (extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1)) and \
+        # ("are r1 and r3 drained?": the drain count after the rows said the verdict again)
+        if not (verdict and extra.get("_drain")) and \
+                (extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1)) and \
                 (found := fleet_summary(args["getter"], agg, {**extra, "_peers": peers})):
             parts.append(found)
         answer.evidence = list(ctx.evidence)

@@ -45,6 +45,21 @@ def test_a_sentence_that_says_more_than_the_drain_verdict_is_not_backed_by_it(sc
     assert answer.check.sentences[0].status != SUPPORTED, answer.text
 
 
+def test_several_routers_drain_verdict_is_said_once(scripted, make_assistant):
+    """Lab 78: "are r1 and r3 drained?" led with "**No:** r1 and r3 are not drained" and said "Found: not
+    drained: r1, r3." again under r3's read in the findings."""
+    scripted.push(say("The source is in [1]."))  # says nothing: the findings lead
+    answer = make_assistant().ask("are r1 and r3 drained?")
+    assert answer.text.startswith("**No:** r1 and r3 are not drained"), answer.text
+    assert "Found:" not in answer.text and "not drained: r1, r3" not in answer.text, answer.text
+
+
+def test_offline_several_routers_drain_verdict_is_said_once(make_assistant):
+    answer = make_assistant().ask("are r1 and r3 drained?", offline=True)
+    assert "**No:** r1 and r3 are not drained" in answer.text, answer.text
+    assert "**Found:**" not in answer.text, answer.text
+
+
 def test_a_drain_question_with_no_yes_or_no_keeps_its_found_line(scripted, make_assistant):
     """"which routers are drained?" has no verdict line: the count is netops's reading."""
     scripted.push(say("r3 runs bgp [1]."))
