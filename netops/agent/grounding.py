@@ -1080,6 +1080,8 @@ def drain_verdict(sentence: str, hosts: Sequence[str]) -> int | None:
     return -1 if no else 1
 
 
+_HEALTH_ASKED = re.compile(r"\b(?:healthy|ok|okay|fine|good|alright|in\s+good\s+(?:shape|health)|working\s+(?:fine|properly|normally))"
+                           r"(?![\w-])", re.IGNORECASE)
 _SCOPE = "everything all the lab network fleet router routers device devices"
 """What a verdict may be said of besides the devices by name ("The lab is healthy.", "Everything looks fine.")."""
 
@@ -1126,11 +1128,18 @@ def _readings(g: Grounding, question: str) -> list[tuple[Callable[[str], tuple[i
         out.append((verdict(drain_verdict, (_NOT_DRAINED, _DRAINED)), g.drain,
                     g.verdict.replace("**", "") if g.verdict else "the running configuration: " + drain_read))
     own = g.answer if g.answer is not None else g.drain
+    # "is r2 ok?", "is the lab healthy?": a bare yes or no answers netops's health verdict (lab 78: SmolLM2's
+    # "The answer is no." over an r2 with nothing down); not "is anything down?", where no means healthy
+    health = own is None and g.health is not None and bool(_HEALTH_ASKED.search(question))
+    own = g.health if health else own
     if own is not None and _YES_NO_QUESTION.match(question) and not _NEGATIVE_QUESTION.search(question):
         asks = effect_asked(question)
-        leading = bool(asks) or g.answer is None
+        # a leading yes or no counts too where netops answered the question asked ("No, it is shut")
+        leading = not health and (bool(asks) or g.answer is None)
         if g.verdict:  # netops's own first line ("**No:** 198.51.100.2 on r1 is not shut ...")
             why = g.verdict.replace("**", "")
+        elif health:
+            why = "nothing read is down" if own > 0 else "something read is down"
         elif g.answer is None:
             why = drain_read or ""
         elif asks:
@@ -1198,7 +1207,7 @@ def _roles(text: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {"approved": set(), "made": set()}
     for m in (*_BY_NAME.finditer(text), *_NAME_APPROVED.finditer(text)):
         name = m.group("name").lower().rstrip(".")
-        if name not in _NOT_A_NAME and not facts.quantities(name):
+        if name not in _NOT_A_NAME and not re.search(r"\d", name):  # "by r3": a device, judged as one below
             out["approved" if m.group("verb").lower() == "approved" else "made"].add(name)
     return out
 

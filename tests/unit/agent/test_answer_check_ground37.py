@@ -81,6 +81,18 @@ def test_an_agreeing_health_verdict_is_supported(scripted, make_assistant, said)
     assert _plain(answer.text.split("\n\n", 1)[1]).startswith(_plain(said)), answer.text
 
 
+@pytest.mark.parametrize("question, said, status", [
+    ("is r2 ok?", "The answer is no.", "contradicted"),  # SmolLM2 on lab 78, over an r2 with nothing down
+    ("is r1 healthy?", "No.", "contradicted"), ("is r1 healthy?", "Yes.", "supported"),
+    ("is anything down on r1?", "No.", "not_checked"),  # no means healthy here: not set against it
+])
+def test_a_bare_yes_or_no_to_a_health_question_is_set_against_netops_verdict(scripted, make_assistant, question,
+                                                                             said, status):
+    scripted.push(say(said))
+    answer = make_assistant().ask(question)
+    assert answer.check.sentences[0].status == status, answer.text
+
+
 def test_an_opposite_health_verdict_is_still_contradicted(scripted, make_assistant):
     from netops.agent.answer_check import CONTRADICTED
 
