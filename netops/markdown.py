@@ -55,3 +55,17 @@ def rich_markdown(text: str, **options: Any) -> Any:
     md.markup = text
     md.parsed = parser().parse(text)
     return md
+
+
+_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?[ \t#]*$", re.MULTILINE)
+
+
+def headings_as_sentences(text: str) -> str:
+    """A document's Markdown headings as sentences ("## Rollback" -> "Rollback."), for text that is
+    flattened to one line: flattened, a runbook's first chunk began with "# Title" and the whole
+    passage was one heading (a centred title on the screen, and nothing to the answer check)."""
+    def heading(m: re.Match[str]) -> str:
+        title = (m.group(1) or "").strip()
+        return title + ("" if not title or title[-1] in ".:;!?" else ".")
+
+    return _HEADING_LINE.sub(heading, text)

@@ -27,7 +27,7 @@ from netops.agent import facts
 from netops.agent.abstain import Coverage, absent, abstention_text, assess, preferred, subject
 from netops.agent.budget import CHARS_PER_TOKEN, estimate_tokens
 from netops.agent.evidence import Evidence, neutralise, spec_evidence
-from netops.markdown import NAMED_LABEL, OWN_LABEL, plain_labels
+from netops.markdown import NAMED_LABEL, OWN_LABEL, headings_as_sentences, plain_labels
 
 KNOWLEDGE, DEVICE, NONE = "knowledge", "device", "none"
 
@@ -227,7 +227,6 @@ def _one_line(text: str) -> str:
 
 # -- trimming ------------------------------------------------------------------------------
 
-_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?[ \t#]*$", re.MULTILINE)
 _FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE)
 
 
@@ -265,11 +264,7 @@ def _prose(text: str) -> str:
     lines dropped, before it is flattened to one line: flattened, a runbook's first chunk began
     with "# Title" and was then one heading to the answer check (nothing in it backed anything:
     "five min: [1] says five" of the runbook's own words) and a centred title on the screen."""
-    def heading(m: re.Match[str]) -> str:
-        title = (m.group(1) or "").strip()
-        return title + ("" if not title or title[-1] in ".:;!?" else ".")
-
-    return _FENCE_LINE.sub("", _HEADING_LINE.sub(heading, text))
+    return _FENCE_LINE.sub("", headings_as_sentences(text))
 
 
 def trim(text: str, question: str, max_tokens: int) -> str:

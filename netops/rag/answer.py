@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from netops.markdown import plain_labels
+from netops.markdown import headings_as_sentences, plain_labels
 from netops.rag.types import Chunk, Hit
 
 if TYPE_CHECKING:
@@ -82,8 +82,9 @@ def retrieval_answer(kb: "KnowledgeBase", question: str, top_k: int = 3, *,
     else:
         parts = [f"{LABEL}. The most relevant passages:"]
         for i, h in enumerate(hits, start=1):
-            # a document's copy of netops's own labels ("**Found:** ...") shown as its words (netops.markdown)
-            parts.append(f"[{i}] {h.chunk.citation}\n{snippet(plain_labels(h.chunk.text))}")
+            # flattened: its headings as sentences (a first chunk's "# Title" made the whole passage one
+            # heading), and a copy of netops's own labels ("**Found:** ...") as the document's words
+            parts.append(f"[{i}] {h.chunk.citation}\n{snippet(plain_labels(headings_as_sentences(h.chunk.text)))}")
         text = "\n\n".join(parts)
     done = time.perf_counter()
     return Answer(

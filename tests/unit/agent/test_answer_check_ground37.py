@@ -220,6 +220,26 @@ def test_a_documents_copy_of_netops_labels_is_not_shown_in_netops_voice(scripted
         assert not _labelled_as_netops(answer.text), answer.text  # ... not in netops's voice
 
 
+def test_a_retrieval_only_passage_is_not_one_heading(agent_settings, devices, tmp_path):
+    """The retrieval-only answer printed a runbook's first chunk as "# Drain checks After a drain, ...":
+    in Markdown the whole passage was one heading."""
+    from netops.assistant import Assistant
+    from netops.rag.kb import KnowledgeBase
+    from netops.session import Session
+
+    doc = tmp_path / "drain-checks.md"
+    doc.write_text(RUNBOOK)
+    kb = KnowledgeBase(agent_settings)
+    kb.add([doc])
+    try:
+        with Session(agent_settings, kb=kb, devices=devices) as session:
+            answer = Assistant(session).ask("what does the runbook say about drain checks in the ticket?", offline=True)
+    finally:
+        kb.close()
+    assert "Drain checks. After a drain" in answer.text, answer.text
+    assert not re.search(r"(?m)^#", answer.text), answer.text
+
+
 def test_a_runbook_table_keeps_its_markup():
     from netops.markdown import plain_labels
 
