@@ -1194,7 +1194,8 @@ _BY_NAME = re.compile(r"\b(?P<verb>[a-z][\w-]*)\s+by\s+(?P<name>[a-z][\w.@-]*)",
 _NAME_APPROVED = re.compile(r"\b(?P<name>[a-z][\w.@-]*)\s+(?:has\s+|had\s+)?(?P<verb>approved)\s+(?:the|it|that|this|a|an)\b",
                             re.IGNORECASE)
 _NOT_A_NAME = {"its", "the", "a", "an", "hand", "netops", "itself", "their", "his", "her", "someone", "somebody",
-               "whom", "who", "which", "what", "one", "them", "it", "this", "that", "default", "policy", "person"}
+               "whom", "who", "which", "what", "one", "them", "it", "this", "that", "default", "policy", "person",
+               "nobody", "no", "none", "they", "he", "she", "you", "i", "we", "anyone", "everyone", "somebody"}
 
 
 def _roles(text: str) -> dict[str, set[str]]:
