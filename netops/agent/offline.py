@@ -310,16 +310,24 @@ def run_of(ctx: Any, host: str, rec: Any) -> dict[str, Any]:
     return out
 
 
-def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any) -> tuple[dict[str, Any], dict[str, int]]:
+def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any,
+                   action: str | None = None) -> tuple[dict[str, Any], dict[str, int]]:
     """For each host with no change in ``window``: its newest change before the window (or None),
     and how many changes it has after the window's end (a closed window, "yesterday"), up to
-    ``HISTORY_PER_DEVICE`` + 1."""
+    ``HISTORY_PER_DEVICE`` + 1; with ``action``, of the playbooks that do it only ("was r3 drained
+    yesterday?": the drains before and after it, not any change)."""
     audit = ctx.get_audit()
     if audit is None or changes is None or window is None or not window.understood:
         return {}, {}
     empty = [h for h, recs in changes.items() if not recs]
-    before = {h: next(iter(audit.changes(h, 1, until=window.start)), None) for h in empty}
-    after = {h: len(audit.changes(h, HISTORY_PER_DEVICE + 1, since=window.end)) for h in empty} \
+
+    def of(h: str, n: int, **within: Any) -> list[Any]:
+        if action is None:
+            return audit.changes(h, n, **within)
+        return [r for r in audit.changes(h, 200, **within) if _does(r, action)][:n]
+
+    before = {h: next(iter(of(h, 1, until=window.start)), None) for h in empty}
+    after = {h: len(of(h, HISTORY_PER_DEVICE + 1, since=window.end)) for h in empty} \
         if window.end is not None else {}
     return before, after
 
@@ -337,7 +345,7 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
         window = Window(None, None, " ".join(m.group(0).split()) if m else "in the question", understood=False)
     action = action_asked(question)
     changes = recorded_history(ctx, hosts, window, action)
-    before, after = history_around(ctx, changes, window) if action is None else ({}, {})
+    before, after = history_around(ctx, changes, window, action)
     rolled = rolled_back_records(ctx, changes or {})  # a change its run rolled back is said so
     rolled.update(rolled_back_records(ctx, {h: rec for h, rec in before.items() if rec is not None}))
     if records is not None:
@@ -370,6 +378,10 @@ ROUTE_HISTORY = ("**No routing-table history:** netops keeps none (its audit log
                  "ages, and its BGP sessions with how long each has been up: a session that reset or flapped has "
                  "been up only since it came back, and the routes learnt over it since then.")
 """Said first in the answer to a history question about routes ("which routes changed on r2 today?")."""
+
+
+RECORDED = "**What netops's audit log records** (the changes netops made; the state above is the device's now):\n\n"
+"""Said before the audit log's records under a read of the device now ("has r3 been undrained?")."""
 
 
 def audit_evidence(hosts: list[str]) -> Any:
@@ -507,11 +519,12 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
     if none and within:
         for h in none:
             prior = (before or {}).get(h)
-            line = f"- no change recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior, rolled.get(prior.seq))}" if prior
+            what = kind if action is not None else "change"
+            line = f"- no {what} recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior, rolled.get(prior.seq))}" if prior
                                                             else "none before it either")
             if later := (after or {}).get(h):
                 line += (f"; {'more than ' + str(HISTORY_PER_DEVICE) if later > HISTORY_PER_DEVICE else later} "
-                         f"later change{'s' if later > 1 else ''} (ask without the window to see them)")
+                         f"later {what}{'s' if later > 1 else ''} (ask without the window to see them)")
             lines.append(line)
     elif none:
         lines.append(f"- no {kind if action is not None else 'change'} recorded on {', '.join(none)}")
@@ -1305,6 +1318,10 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         parts.insert(1, ROUTE_HISTORY)
         parts.append("**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
                      + answer_history(ctx, targets, str(extra.get("_when") or question), answer.changes))
+        answer.evidence = [*answer.evidence, audit_evidence(targets)]
+    if extra.get("_recorded"):  # "has r3 been undrained?": the device now (above) and netops's record of it
+        targets = list(args.get("hosts") or [])
+        parts.append(RECORDED + answer_history(ctx, targets, str(extra["_recorded"]), answer.changes))
         answer.evidence = [*answer.evidence, audit_evidence(targets)]
     if r.typed:  # a typed command no typed read covers: what was read is only its nearest
         parts.insert(1, f"**Not the command you typed:** {r.typed}.")

@@ -673,12 +673,21 @@ _CHANGE_OUTCOME_WORDS = (
     r"[^?.;!\n]{0,40}?\b(?:approved|verified|rolled\s+back|successful|applied|denied|cancel+ed|completed|ok|okay|"
     r"a\s+success|done)\b")
 _CHANGE_OUTCOME = re.compile(_CHANGE_OUTCOME_WORDS, re.IGNORECASE)
+# the past of what the vetted playbooks do ("who shut ...?", "when was ... disabled?"): netops's own changes
+_DONE_VERBS = r"shut|shutdown|shut\s+down|disabled|enabled|unshut|no-?shut|cleared|soft-?cleared|costed\s+(?:out|in)"
 _CHANGE_HISTORY = re.compile(
     r"\b(?:what(?:'s|s)?|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?"
     r"(?:been\s+)?changed\b|"
     # "has anyone touched r1's config?", "did somebody modify r2?", "who touched r2 last?": whoever changed it
     r"\b(?:(?:has|have|did)\s+(?:any|some)(?:one|body)|who)\s+(?:(?:has|have|had)\s+)?(?:changed?|touch(?:ed)?|"
     r"modif(?:y|ied)|edit(?:ed)?)\b|"
+    # "who shut eth-r1 on r2?", "who disabled the session to r1 on r2?", "when was eth-r1 on r2 shut?", "was r3
+    # drained yesterday?", "were r1 and r3 undrained last week?" (route37): who did it and when is in netops's audit
+    # log; a device named, or the network and a time ("were any routers drained yesterday?"). "is r3 drained?" and
+    # "has r3 been undrained?" ask about now, read below (_DRAIN_STATE; the log's records said beside it)
+    # (an address's dots inside the words: "when was neighbor 198.51.100.5 on r3 shut?")
+    rf"\bwho\s+(?:{_DONE_VERBS})\b|\bwhen\s+(?:was|were)\s+(?:[^?.;!\n]|\.(?=\w)){{1,40}}?\b(?:{_DONE_VERBS})\b|"
+    r"^\W*(?:was|were)\s+(?!there\b|it\s+(?:because|due)\b)(?:[^?.;!\n]|\.(?=\w)){1,40}?\b(?:drained|undrained)\b|"
     r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
     r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
     + _DEVICE_CHANGE_LOG_WORDS + r"|" + _CHANGE_OUTCOME_WORDS, re.IGNORECASE)
@@ -1215,7 +1224,11 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # BGP summary this read before (its sessions stay Established on a drained router)
         # a yes/no question ("is r3 drained?", "are r1 and r3 in maintenance?") is answered yes, no or partly first
         yes_no = {"_effect": "drained"} if re.match(r"^\W*(?:is|are|has|have)\b", question, re.IGNORECASE) \
-            and not _NOT_NOW.search(question) else {}
+            and not _NOT_NOW.search(question) and not _UNDRAINED.search(question) else {}
+        # "has r3 been undrained?", "has r3 been drained?": the device now, and what netops's audit log
+        # recorded of its drains and undrains ("_recorded", route37)
+        if re.match(r"^\W*(?:has|have)\b", question, re.IGNORECASE) and re.search(r"\bbeen\b", question, re.IGNORECASE):
+            yes_no["_recorded"] = question
         return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True, **yes_no,
                                                           # none named: every router, said so; several named: counted
                                                           **({"_fleet" if not named_some else "_found": True}
@@ -2042,6 +2055,10 @@ def converged(question: str) -> list[str] | None:
 # off r3?", "which routers are drained?", "is anything in maintenance mode?"
 _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|currently\s+|"
                           r"now\s+|been\s+|really\s+)*(?:drained|in\s+maintenance(?:\s+mode)?|costed\s+out|isolated)|"
+                          # "has r3 been undrained?", "is r3 back in service?", "is r3 out of maintenance?" (route37)
+                          r"(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|now\s+|been\s+|really\s+)*"
+                          r"(?:undrained|back\s+in\s+(?:service|production)|out\s+of\s+maintenance(?:\s+mode)?|"
+                          r"returned\s+to\s+service|put\s+back(?:\s+in(?:to)?\s+service)?)|"
                           r"(?:is|are)\s+(?:the\s+)?traffic\s+(?:off|drained\s+from)|(?:which|what|any)\s+(?:routers?|devices?|"
                           r"boxes|nodes?|hosts?)\s+(?:are|is)\s+(?:still\s+|currently\s+)?(?:drained|in\s+maintenance)|"
                           # "is max-metric set on r3?", "is bgp graceful-shutdown configured on r3?": one of the drain's lines
@@ -2049,6 +2066,11 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
                           r"(?:\s+\S+){0,3}?\s+(?:still\s+)?(?:set|configured|on|enabled|active|applied|in\s+place))\b",
                           re.IGNORECASE)
 
+
+
+# the opposite of drained said ("is r3 undrained?"): the state is read and said, with no yes or no on "drained"
+_UNDRAINED = re.compile(r"\b(?:undrained|back\s+in\s+(?:service|production)|out\s+of\s+maintenance|returned\s+to\s+service|"
+                        r"put\s+back)\b", re.IGNORECASE)
 
 
 # Words that ask what should be, not what is ("is r1 supposed to be drained?", "is neighbor X meant to be

@@ -1,0 +1,97 @@
+"""route37: questions about past changes, hypotheticals, conditional requests, and five routing misses.
+
+Past changes ("was r2 drained this morning?", "who disabled the session on r1?", "has r1 been put back in
+service?") met a device read (r2's 'show version') or the change path ("no vetted playbook does this");
+the audit log answers them, and a question about now as well gets the device's state beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.agent.router import route
+from tests._phrasings import bench
+
+HOSTS = ["r1", "r2", "r3"]
+
+
+@pytest.mark.parametrize("question, hosts, action", [
+    ("was r2 drained this morning?", ["r2"], "drain"),
+    ("were r1 and r2 undrained last night?", ["r1", "r2"], "undrain"),
+    ("was r1 drained at all last week", ["r1"], "drain"),
+    ("who disabled the bgp session on r1?", ["r1"], "shutdown"),
+    ("who shut down eth-r3 on r1, and at what time?", ["r1"], "shutdown"),
+    ("when was the neighbor 198.51.100.5 on r3 shut?", ["r3"], "shutdown"),
+    ("who soft-cleared r2's session to r1?", ["r1", "r2"], None),  # both named: both devices' records
+    ("were any routers drained over the weekend?", HOSTS, "drain"),
+])
+def test_a_past_change_is_the_audit_logs(question, hosts, action):
+    from netops.agent.offline import action_asked
+
+    r = route(question, HOSTS)
+    assert (r.kind, r.tool, r.args.get("hosts")) == ("tool", "change_history", hosts), r
+    if action:
+        assert action_asked(question) == action
+
+
+@pytest.mark.parametrize("question", ["was graceful shutdown defined before RFC 8326?",
+                                      "who wrote RFC 8326 on graceful shutdown?",
+                                      "when was the BGP shutdown communication standardised?"])
+def test_the_documents_past_is_not_the_audit_log(question):
+    assert route(question, HOSTS).tool != "change_history"
+
+
+@pytest.mark.parametrize("question, yes_no", [
+    ("has r1 been undrained?", False), ("has r2 been put back into service", False),
+    ("have r1 and r3 been drained?", True),
+])
+def test_a_question_about_now_reads_the_device_and_says_the_record(question, yes_no):
+    r = route(question, HOSTS)
+    assert (r.kind, r.args.get("getter"), bool(r.args.get("_recorded"))) == ("tool", "config", True), r
+    assert (r.args.get("_effect") == "drained") == yes_no, r
+
+
+def test_is_drained_now_is_the_device_alone():
+    r = route("is r2 back in service?", HOSTS)
+    assert (r.args.get("getter"), r.args.get("_recorded"), r.args.get("_effect")) == ("config", None, None), r
+
+
+def _apply(actor: str, host: str, playbook: str) -> dict:
+    return {"actor": actor, "kind": "apply", "payload": {"playbook": playbook, "host": host, "ok": True,
+                                                          "commands": ["!"]}}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """The offline ask path on the lab's captures with dave's drain then undrain of r1 on record."""
+    h = bench.Harness(tmp_path_factory.mktemp("route37"))
+    h.seed([_apply("dave", "r1", "router-drain"), _apply("erin", "r1", "router-undrain"),
+            _apply("erin", "r2", "bgp-neighbor-shutdown")])
+    yield h
+    h.close()
+
+
+def test_was_it_drained_answers_from_the_log_alone(lab):
+    got = lab.ask("was r1 drained today?")
+    assert got["expect"] == "ask" and got["audit"] and not got.get("reads"), got
+    assert "router-drain by dave" in got["text"] and "erin" not in got["text"], got["text"]
+
+
+def test_a_window_with_no_such_change_says_the_later_one_not_none_before(lab):
+    """'none before it either' was said without looking (the action's window skipped the look around it)."""
+    got = lab.ask("was r1 drained yesterday?")
+    assert "no drain recorded on r1 yesterday" in got["text"], got["text"]
+    assert "1 later drain" in got["text"], got["text"]
+
+
+def test_has_it_been_undrained_says_the_device_now_and_the_record(lab):
+    got = lab.ask("has r1 been undrained?")
+    assert [(x["host"], x["getter"]) for x in got["reads"]] == [("r1", "config")] and got["audit"], got
+    text = got["text"]
+    assert "not drained" in text and "router-undrain by erin" in text, text
+    assert "**No:**" not in text and "**Yes:**" not in text, text  # no yes/no on "drained" for "undrained?"
+
+
+def test_who_shut_answers_who_and_when_and_changes_nothing(lab):
+    got = lab.ask("who shut down the session to r1 on r2, and when?")
+    assert got["expect"] == "ask" and got["audit"] and not got.get("reads"), got
+    assert "bgp-neighbor-shutdown by erin" in got["text"], got["text"]
