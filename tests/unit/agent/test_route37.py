@@ -95,3 +95,57 @@ def test_who_shut_answers_who_and_when_and_changes_nothing(lab):
     got = lab.ask("who shut down the session to r1 on r2, and when?")
     assert got["expect"] == "ask" and got["audit"] and not got.get("reads"), got
     assert "bgp-neighbor-shutdown by erin" in got["text"], got["text"]
+
+
+# -- a change asked for on a condition: the condition read, the change never chained to it ------------------
+
+from netops.agent.conditional import asked as conditional_asked  # noqa: E402
+
+
+@pytest.mark.parametrize("question, condition, change", [
+    ("if r1 has no bgp session to r2, undrain r2", "r1 has no bgp session to r2", "undrain r2"),
+    ("look at r1 and if it is healthy then drain it", "look at r1 and r1 is healthy", "drain r1"),
+    ("drain r2 only if r3 still has a route to 203.0.113.2", "r3 still has a route to 203.0.113.2", "drain r2"),
+    ("undrain r1 unless r3 is drained", "r3 is drained", "undrain r1"),
+])
+def test_a_conditional_request_is_split_into_its_condition_and_its_change(question, condition, change):
+    c = conditional_asked(question, HOSTS)
+    assert c is not None and (c.condition, c.request) == (condition, change), c
+
+
+@pytest.mark.parametrize("question", ["drain r3 if possible", "did r2 reboot? if so, drain r3",
+                                      "what happens if I drain r3?", "drain r1 and if ok, drain r2",
+                                      "drain r2 for maintenance"])
+def test_no_condition_of_its_own_is_not_a_conditional(question):
+    assert conditional_asked(question, HOSTS) is None
+
+
+def test_offline_the_condition_is_read_and_nothing_is_proposed(lab):
+    got = lab.ask("if r1 has no bgp session to r2, undrain r2")
+    assert not got.get("change") and got["expect"] != "change", got
+    assert {x["getter"] for x in got["reads"]} == {"bgp_neighbors"}, got
+    assert "does not make a change on a condition" in got["text"] and '("undrain r2")' in got["text"], got["text"]
+
+
+def test_the_drain_state_condition_is_read_as_the_question_it_is(lab):
+    got = lab.ask("undrain r1 unless r3 is drained")
+    assert [(x["host"], x["getter"]) for x in got["reads"]] == [("r3", "config")], got
+
+
+@pytest.fixture
+def agent_session(make_session, agent_settings, vetted_playbooks):
+    return make_session(agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks, "model_review": False}))
+
+
+def test_with_a_model_the_change_is_not_chained_and_no_approval_is_asked(scripted, agent_session, fake_transport):
+    """A model that would propose the drain is not asked; nobody is asked to approve; nothing is sent."""
+    from netops.agent.events import ApprovalRequestEvent
+    from netops.testing.ollama_server import say, tool_call
+
+    scripted.push(tool_call("playbook_run", playbook="router-drain", hosts=["r3"], params={}), say("Drained r3."))
+    events = list(agent_session.assistant(approver=None).events("check r3 and if it is healthy, drain it"))
+    answer = events[-1].answer
+    assert not [e for e in events if isinstance(e, ApprovalRequestEvent)] and not answer.approvals
+    assert not fake_transport.configs, fake_transport.configs
+    assert "does not make a change on a condition" in answer.text and '("drain r3")' in answer.text, answer.text
+    assert {c.tool for c in answer.tool_calls} == {"get_state"}, answer.tool_calls
