@@ -386,7 +386,9 @@ def describe_dry_run(m: ChangeMatch, ctx: "ToolContext", toolbox: "ToolBox") -> 
     params = _params_text(w)
     lines = [f"This asks about a change rather than for one: nothing is proposed and nothing was changed. "
              f"The vetted playbook **{w.playbook}** ({w.risk} risk) would do it on {', '.join(w.hosts)}"
-             + (f" with {params}" if params else "") + "."]
+             + (f" with {params}" if params else "") + ". netops does not predict how the network would react "
+             "(it simulates none); what it can say is what the playbook would send and check: its dry run, below, "
+             "and after a run its post-checks."]
     pb = next((p for p in playbooks_from(catalogue_of(ctx)) if p.name == w.playbook), None)
     if pb is not None:
         lines.append(f"{pb.name}: {pb.description.strip()}")

@@ -1323,6 +1323,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         targets = list(args.get("hosts") or [])
         parts.append(RECORDED + answer_history(ctx, targets, str(extra["_recorded"]), answer.changes))
         answer.evidence = [*answer.evidence, audit_evidence(targets)]
+    if extra.get("_whatif"):  # "what would break if r1 eth-r2 went down?": nothing predicted; what uses it now
+        parts.insert(1, str(extra["_whatif"]))
     if r.typed:  # a typed command no typed read covers: what was read is only its nearest
         parts.insert(1, f"**Not the command you typed:** {r.typed}.")
     if asked is not None:

@@ -1832,6 +1832,8 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     between two routers shows each one's interfaces towards the other (the inventory's addresses)."""
     if (reach := reachability(question, hosts, index)) is not None:
         return reach, []
+    if (whatif := what_if(question, hosts, index)) is not None:
+        return whatif, []  # "what would break if r1 eth-r2 went down?": what uses it now; nothing predicted
     if index is not None and (far := far_end(question, hosts, index, pair=False)) is not None:
         return far  # before the embedder's nearest example, which read r1's BGP sessions for it on the lab
     r, notes = _route_named(question, hosts, index, domain, matcher)
@@ -2266,6 +2268,63 @@ def unreachable_everywhere(question: str, hosts: list[str], domain: frozenset[st
 _FAR_END_ASK = re.compile(r"\b(?:connected|connects|attached|plugged|cabled|patched|(?:other|far)\s+(?:end|side)|behind|"
                           r"terminates?)\b|\b(?:goes|go|leads?|lands?|runs?)\s+to\b|\bwhere\s+(?:does|do|is|did)\b|"
                           r"\b(?:who|what)(?:'?s|\s+is)\s+on\b", re.IGNORECASE)
+
+
+# "what would break if ...", "what happens if ...", "would r2 be converged if ...", "what's the impact of ..."
+_WHAT_IF = re.compile(
+    r"^\W*(?:(?:so|and|ok|hmm)[,\s]+)?(?:what\s+(?:would|will|could|might)\s+(?:break|happen|fail|go\s+down|stop\s+working|be\s+"
+    r"(?:affected|impacted|lost|the\s+(?:impact|effect)))|what\s+(?:happens|breaks|fails)|what(?:'s|\s+is|\s+would\s+be)\s+"
+    r"the\s+(?:impact|blast\s+radius|effect|damage)|what\s+if\b|(?:would|will)\s+\S+(?:\s+\S+){0,4}?\s+(?:be|stay|still\s+be|"
+    r"remain)\s+(?:converged|ok|okay|fine|up|reachable|healthy|affected|impacted)|(?:would|will)\s+(?:anything|something|"
+    r"traffic|routing|bgp|ospf)\s+(?:break|fail|drop|go\s+down)|(?:is|would)\s+it\s+(?:be\s+)?safe\s+to)\b", re.IGNORECASE)
+# the event supposed: an interface or a link going down, shut, cut or failing; a router going down
+_SUPPOSED = re.compile(r"\b(?:if|when|once|after|safe\s+to)\b[^?]*?\b(?:shut\w*|went\s+down|goes\s+down|go\s+down|gone\s+down|"
+                       r"fail(?:s|ed)?|dies|died|cut|unplug\w*|disabled?|disconnect\w*|(?:is|was|were|got)\s+(?:down|"
+                       r"removed|lost|cut)|lose|lost|reboot\w*|reload\w*|crash\w*|power(?:ed)?\s+(?:off|down))\b",
+                       re.IGNORECASE)
+
+
+def what_if(question: str, hosts: list[str], index: Any = None) -> Route | None:
+    """A question what would happen if an interface, a link or a router went down ("what would break if
+    r1 eth-r2 went down?", "would r2 be converged if I shut eth-r1?", "what happens if r2 fails?"):
+    netops predicts nothing (it simulates no network and changes nothing to find out), so it reads
+    what uses that interface or router now (the interface, the BGP sessions and the OSPF adjacencies)
+    and says so first (``_whatif``); no playbook is planned. A drain or another vetted change asked
+    about ("what happens if I drain r3?") is the change path's (its dry run); None otherwise."""
+    if not _WHAT_IF.search(question) or not (event := _SUPPOSED.search(question)):
+        return None
+    if re.search(r"\b(?:un)?drain\w*|\bcost\b|\bdescription\b|\bstatic\b|\bsoft\b|\bclear\w*", question, re.IGNORECASE):
+        return None  # a vetted change's own words: its dry run says what it would send and check
+    supposed = question[event.start():]
+    ents = entities(supposed, hosts, joined=True)
+    named = ents["hosts"] or entities(question, hosts, joined=True)["hosts"]
+    if not named:
+        return None
+    ifaces = ents["interfaces"]
+    if ifaces and len(named) > 1:
+        named = [h for h in named if re.search(rf"\b{re.escape(h)}(?:'s)?\s+{re.escape(ifaces[0])}\b|\b{re.escape(ifaces[0])}"
+                                                rf"\s+(?:on|of)\s+{re.escape(h)}\b", question, re.IGNORECASE)] or named[:1]
+    if len(named) == 2 and not ifaces and index is not None and re.search(r"\blink\b", supposed, re.IGNORECASE):
+        names = index.facing(named[0], named[1]) or []  # "if the link between r1 and r3 fails": r1's side of it
+        ifaces, named = names[:1], named[:1]
+    host = named[0] if len(named) == 1 else None
+    if host is None:
+        return None
+    thing = f"{host} {ifaces[0]}" if ifaces else host
+    far = ""
+    if ifaces and index is not None and (ends := index.far_ends(host, ifaces[0])):
+        far = f" ({thing} is on a link with {', '.join(f'{h} {n}' for h, n in ends)}, by the inventory's addresses)"
+    line = (f"**netops does not predict this:** it simulates no network and changes nothing to find out. What it can "
+            f"say is what uses {thing} now{far}: "
+            + (f"the interface, and {host}'s BGP sessions and OSPF adjacencies (those over it go down with it), read below."
+               if ifaces else f"{host}'s interfaces, BGP sessions and OSPF adjacencies (its peers lose those), read below.")
+            + " No vetted playbook was planned; a change netops can make is asked for in its own words, and its dry "
+              "run says what it would send and check.")
+    args: dict[str, Any] = {"hosts": [host], "getter": "interfaces", "_filter": None,
+                            "_also": ["bgp_neighbors", "ospf_neighbors"], "_found": True, "_whatif": line}
+    if ifaces:
+        args["_names"] = list(ifaces[:1])
+    return Route("tool", "what uses it now (nothing predicted)", "get_state", args, 5.0)
 
 
 def far_end(question: str, hosts: list[str], index: Any, pair: bool = True) -> tuple[Route, list[str]] | None:

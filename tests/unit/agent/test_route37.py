@@ -149,3 +149,34 @@ def test_with_a_model_the_change_is_not_chained_and_no_approval_is_asked(scripte
     assert not fake_transport.configs, fake_transport.configs
     assert "does not make a change on a condition" in answer.text and '("drain r3")' in answer.text, answer.text
     assert {c.tool for c in answer.tool_calls} == {"get_state"}, answer.tool_calls
+
+
+# -- a hypothetical: nothing predicted; what uses the thing now is read -------------------------------------
+
+from netops.agent.router import route_named  # noqa: E402
+
+
+@pytest.mark.parametrize("question, host, names", [
+    ("would r3 still be healthy if I shut eth-r2 on it?", "r3", ["eth-r2"]),
+    ("what breaks if r2 eth-r3 is unplugged?", "r2", ["eth-r3"]),
+    ("what's the impact if r1 reboots?", "r1", None),
+    ("is it safe to disable eth-r1 on r3?", "r3", ["eth-r1"]),
+])
+def test_a_what_if_reads_what_uses_it_now_and_predicts_nothing(question, host, names):
+    r, _ = route_named(question, HOSTS)
+    assert (r.kind, r.args.get("hosts"), r.args.get("_names")) == ("tool", [host], names), r
+    assert r.args.get("_also") == ["bgp_neighbors", "ospf_neighbors"] and "does not predict" in r.args["_whatif"]
+
+
+@pytest.mark.parametrize("question", ["what happens if the hold timer expires?", "what happens if I drain r2?",
+                                      "what happens when an ospf interface goes down?",
+                                      "what would happen if I change the ospf cost on r1 eth-r2 to 50?"])
+def test_a_what_if_of_a_vetted_change_or_of_no_device_is_not_this_read(question):
+    r, _ = route_named(question, HOSTS)
+    assert not r.args.get("_whatif"), r
+
+
+def test_offline_the_what_if_is_said_first_and_no_playbook_is_planned(lab):
+    got = lab.ask("what would break if eth-r3 on r2 went down?")
+    assert {x["getter"] for x in got["reads"]} == {"interfaces", "bgp_neighbors", "ospf_neighbors"}, got
+    assert not got.get("change") and got["text"].index("does not predict") < got["text"].index("**interfaces**")
