@@ -135,6 +135,33 @@ def inventory_links(index: Any) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def mtu_line(agg: Any, index: Any) -> str | None:
+    """For an MTU question over two or more devices ("mtu mismatch?", "is there an mtu mismatch between r1
+    and r2?"): each inventory link whose both ends were read, its two MTUs compared; None when no link
+    has both ends read with an MTU (route37)."""
+    mtus: dict[tuple[str, str], Any] = {}
+    for host, hr in (agg or {}).items():
+        if hr.ok and hr.data is not None:
+            for i in getattr(hr.data, "interfaces", []):
+                mtus[(host, i.name)] = i.mtu
+    pairs, seen = [], set()
+    for host, name, iface in getattr(index, "links", None) or []:
+        for far, other_name, other in getattr(index, "links", None) or []:
+            key = frozenset({(host, name), (far, other_name)})
+            if far != host and other.network == iface.network and iface.network.num_addresses > 1 and key not in seen:
+                seen.add(key)
+                a, b = mtus.get((host, name)), mtus.get((far, other_name))
+                if a is not None and b is not None:
+                    pairs.append((f"{host} {name}", a, f"{far} {other_name}", b))
+    if not pairs:
+        return None
+    off = [f"{x} {a} / {y} {b}" for x, a, y, b in pairs if a != b]
+    if off:
+        return f"**MTU mismatch** on {len(off)} of {len(pairs)} link(s) read: " + "; ".join(off) + "."
+    return (f"**No MTU mismatch:** both ends of each of the {len(pairs)} link(s) read have the same MTU ("
+            + "; ".join(f"{x} / {y}: {a}" for x, a, y, b in pairs) + ").")
+
+
 def address_owners(index: Any) -> dict[str, str]:
     """Each inventory address (interfaces, loopbacks, router ids) -> the host it is on: whose side
     a BGP session's peer address is, for whether the far end shut it (:func:`convergence`)."""
@@ -1302,6 +1329,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
         if extra.get("_origin"):
             parts.append(originator(args["prefix"], agg)[1])
+        if extra.get("_mtu") and len(agg) > 1 and (compared := mtu_line(agg, index)):
+            parts.insert(1, compared)  # "mtu mismatch?": both ends of each link read, compared
         if extra.get("_effect") and (verdict := effect_verdict(args["getter"], agg, hints)):
             parts.insert(1, verdict[1])  # "is r3 drained?": yes, no or partly, before the rows it rests on
         if (extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1)) and \

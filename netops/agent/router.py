@@ -1243,12 +1243,20 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
+    if not targets and hosts and _MTU_MISMATCH.search(question) and not _KNOWLEDGE_SHAPE.search(question) \
+            and len(words) <= 8 and not unknown_device(question, hosts):
+        # "mtu mismatch?", "any mtu mismatches?" (route37; it was the runbook's passages): every device's
+        # interfaces with their MTU, each inventory link's two ends compared
+        return Route("tool", "interfaces", "get_state", {"hosts": [h for h in hosts if h not in left_out],
+                                                         "getter": "interfaces", "_filter": None, "_names": [],
+                                                         "_mtu": True, "_fleet": True}, 4.0)
     from netops.agent import untyped
 
     if not targets and hosts and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question) \
-            and set(words) & {"routers", "devices", "boxes", "nodes", "switches"} and _score(words, _SPEC) < 2 \
-            and not unknown_device(question, hosts) and untyped.topic(question) is not None:
-        targets = [h for h in hosts if h not in left_out]  # "which routers have high cpu?": every one's command
+            and (set(words) & {"routers", "devices", "boxes", "nodes", "switches"} or _BARE_READ.match(question)) \
+            and _score(words, _SPEC) < 2 and not unknown_device(question, hosts) and untyped.topic(question) is not None:
+        # "which routers have high cpu?", "show logs" (route37; it was "no known intent matched"): every one's command
+        targets = [h for h in hosts if h not in left_out]
     if targets and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question):
 
         # "arp table r1", "cpu on r1", "bfd peers on r1", "latency r1 to r3": no typed read holds it;
@@ -1832,6 +1840,12 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     between two routers shows each one's interfaces towards the other (the inventory's addresses)."""
     if (reach := reachability(question, hosts, index)) is not None:
         return reach, []
+    if index is not None and (named_address := loopback_named(question, hosts, index)) is not None:
+        # "r1 cant see r3's loopback", "does r2 have a route to r1's loopback?": that address looked up
+        said, note = named_address
+        r, notes = route_named(said, hosts, index, domain, matcher)
+        if r.kind == "tool" and (r.args.get("prefix") or r.tool == "diagnose_route"):
+            return r, [note, *notes]
     if (whatif := what_if(question, hosts, index)) is not None:
         return whatif, []  # "what would break if r1 eth-r2 went down?": what uses it now; nothing predicted
     if index is not None and (far := far_end(question, hosts, index, pair=False)) is not None:
@@ -1867,6 +1881,30 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
         if facing := facing_interfaces(question, r.args.get("hosts") or [], hosts, index):
             r.args["_facing"] = facing
     return r, notes
+
+
+def loopback_named(question: str, hosts: list[str], index: Any) -> tuple[str, str] | None:
+    """``question`` with a device's loopback or router id said by name ("r3's loopback", "the loopback
+    of r3", "r1's router id") written as the inventory's address for it, and a note saying so; None
+    when none is said or the inventory gives none (route37: "r1 cant see r3's loopback" read both
+    routers' interfaces)."""
+    if not hosts:
+        return None
+    names = "|".join(sorted(map(re.escape, hosts), key=len, reverse=True))
+    m = re.search(rf"\b(?P<h>{names})(?:'s|s)?\s+(?P<w>loopback|lo0?|router[- ]?id)(?:\s+(?:address|ip))?\b|"
+                  rf"\b(?:the\s+)?(?P<w2>loopback|router[- ]?id)(?:\s+(?:address|ip))?\s+(?:of|on)\s+(?P<h2>{names})\b",
+                  question, re.IGNORECASE)
+    if m is None:
+        return None
+    host = next(h for h in hosts if h.lower() == (m.group("h") or m.group("h2")).lower())
+    wanted = "loopback" if (m.group("w") or m.group("w2")).lower().startswith("lo") else "router id"
+    own = {what: a for a, (h, what) in (getattr(index, "addresses", None) or {}).items()
+           if h == host and ":" not in a}
+    address = own.get(wanted) or own.get("router id" if wanted == "loopback" else "loopback")
+    if address is None:
+        return None
+    return (question[:m.start()] + address + question[m.end():],
+            f"{m.group(0)} read as {address} (the inventory's {wanted if own.get(wanted) else 'address'} of {host})")
 
 
 # "ping r3 from r1", "can r1 reach r3?", "is r3 reachable from r2?", "traceroute from r1 to X",
@@ -1925,6 +1963,8 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
             if h == target and (":" in a) == v6:  # the family asked for: IPv4 unless the words say IPv6
                 own.setdefault(what, a)
         address = own.get("loopback") or own.get("router id")
+        if address is None and re.match(r"latency|rtt|round|jitter", verb.group(0), re.IGNORECASE):
+            return None  # "latency r1 to r3": nothing measured, and what netops reads instead (untyped.probe_line)
         if address is None:
             return Route("unknown", reason=f"the inventory gives {target} no loopback or router id to look up on "
                                            f"{src}; ask with an address (\"can {src} reach 203.0.113.3?\")", asks=True)
@@ -2293,7 +2333,8 @@ def what_if(question: str, hosts: list[str], index: Any = None) -> Route | None:
     about ("what happens if I drain r3?") is the change path's (its dry run); None otherwise."""
     if not _WHAT_IF.search(question) or not (event := _SUPPOSED.search(question)):
         return None
-    if re.search(r"\b(?:un)?drain\w*|\bcost\b|\bdescription\b|\bstatic\b|\bsoft\b|\bclear\w*", question, re.IGNORECASE):
+    if re.search(r"\b(?:un)?drain\w*|\bcost\b|\bdescription\b|\bstatic\b|\bsoft\b|\bclear\w*|\bneighbou?rs?\b|\bpeers?\b|"
+                 r"\bsessions?\b", question, re.IGNORECASE):
         return None  # a vetted change's own words: its dry run says what it would send and check
     supposed = question[event.start():]
     ents = entities(supposed, hosts, joined=True)
@@ -2325,6 +2366,14 @@ def what_if(question: str, hosts: list[str], index: Any = None) -> Route | None:
     if ifaces:
         args["_names"] = list(ifaces[:1])
     return Route("tool", "what uses it now (nothing predicted)", "get_state", args, 5.0)
+
+
+_MTU_MISMATCH = re.compile(r"\bmtu\s+(?:mis-?match\w*|problems?|issues?|differen\w*|wrong|inconsisten\w*)|"
+                           r"\bmis-?match\w*\s+(?:in\s+|of\s+)?(?:the\s+)?mtus?\b", re.IGNORECASE)
+# a read asked for in a few words, naming no device: "show logs", "show me the arp table", "check cpu"
+_BARE_READ = re.compile(r"^\W*(?:(?:please|pls|now|ok)\s+)*(?:show|display|get|list|check|view|see|print|dump|tail|read|"
+                        r"give\s+me|any)\b(?:\s+(?:me|us|the|all|my|our|recent|latest|last|new))*(?:\s+[\w-]+){1,3}\W*$",
+                        re.IGNORECASE)
 
 
 def far_end(question: str, hosts: list[str], index: Any, pair: bool = True) -> tuple[Route, list[str]] | None:

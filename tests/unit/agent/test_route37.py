@@ -180,3 +180,75 @@ def test_offline_the_what_if_is_said_first_and_no_playbook_is_planned(lab):
     got = lab.ask("what would break if eth-r3 on r2 went down?")
     assert {x["getter"] for x in got["reads"]} == {"interfaces", "bgp_neighbors", "ospf_neighbors"}, got
     assert not got.get("change") and got["text"].index("does not predict") < got["text"].index("**interfaces**")
+
+
+# -- five routing misses ---------------------------------------------------------------------------------------
+
+from types import SimpleNamespace  # noqa: E402
+
+from netops.agent.device_refs import DeviceIndex  # noqa: E402
+
+
+def _index(data):
+    return DeviceIndex.from_inventory([SimpleNamespace(name=h, platform="frr", data=data(i), hostname=f"127.0.0.{i}",
+                                                       all_groups=()) for i, h in enumerate(HOSTS, 1)])
+
+
+WITH_LOOPBACKS = _index(lambda i: {"loopback": f"203.0.113.{i}"})
+NO_ADDRESSES = _index(lambda i: {})
+
+
+@pytest.mark.parametrize("question, topic", [("show the logs", "logs"), ("display arp table", "arp"),
+                                             ("are the routers running lldp?", "lldp")])
+def test_a_topic_with_no_typed_read_and_no_device_names_each_devices_command(question, topic):
+    r, _ = route_named(question, HOSTS, WITH_LOOPBACKS)
+    assert (r.kind, r.intent, r.args.get("topic"), r.args.get("hosts")) == ("unknown", "untyped", topic, HOSTS), r
+    assert "nothing was read" in r.reason and 'netops show r1 "' in r.reason or "FRR has no LLDP" in r.reason, r.reason
+
+
+@pytest.mark.parametrize("question", ["what does lldp do?", "how do I read syslog messages?"])
+def test_a_topic_asked_about_in_general_is_not_a_device_command(question):
+    assert route_named(question, HOSTS, WITH_LOOPBACKS)[0].intent != "untyped"
+
+
+@pytest.mark.parametrize("question, host, prefix", [
+    ("r2 cannot see r1's loopback", "r2", "203.0.113.1"),
+    ("is the loopback of r2 in r3's routing table?", "r3", "203.0.113.2"),
+    ("does r1 have a route to r3's loopback address", "r1", "203.0.113.3"),
+])
+def test_a_loopback_said_by_its_device_is_the_inventorys_address_looked_up(question, host, prefix):
+    r, notes = route_named(question, HOSTS, WITH_LOOPBACKS)
+    assert r.kind == "tool" and r.args.get("prefix") == prefix and host in (r.args.get("hosts") or [r.args.get("host")])
+    assert any(prefix in n for n in notes), notes
+
+
+def test_latency_with_no_inventory_address_says_nothing_is_measured():
+    """It said only that the inventory gives r3 no loopback, with a made-up address to ask with."""
+    r, _ = route_named("latency between r2 and r3", HOSTS, NO_ADDRESSES)
+    assert r.kind == "unknown" and "latency and packet loss are not measured" in r.reason, r
+
+
+@pytest.mark.parametrize("question", ["mtu mismatch?", "any mtu mismatches", "are there mtu problems anywhere?"])
+def test_an_mtu_mismatch_naming_no_device_reads_every_devices_interfaces(question):
+    r, _ = route_named(question, HOSTS, WITH_LOOPBACKS)
+    assert (r.args.get("getter"), r.args.get("hosts"), r.args.get("_mtu")) == ("interfaces", HOSTS, True), r
+
+
+@pytest.mark.parametrize("question", ["what is an mtu mismatch?", "why does an mtu mismatch keep ospf in exstart?"])
+def test_an_mtu_mismatch_asked_about_in_general_is_the_documents(question):
+    assert route_named(question, HOSTS, WITH_LOOPBACKS)[0].kind == "spec"
+
+
+def test_the_mtu_answer_compares_both_ends_of_each_link():
+    from netops.agent.offline import mtu_line
+
+    index = DeviceIndex.from_inventory([SimpleNamespace(
+        name=h, platform="frr", hostname="127.0.0.1", all_groups=(),
+        data={"interfaces": {f"eth-{o}": {"address": a} for o, a in links}})
+        for h, links in (("r1", [("r2", "198.51.100.1/30")]), ("r2", [("r1", "198.51.100.2/30")]))])
+
+    def read(mtu):
+        return SimpleNamespace(ok=True, data=SimpleNamespace(interfaces=[SimpleNamespace(name=n, mtu=mtu) for n in
+                                                                         ("eth-r1", "eth-r2")]))
+    assert "r1 eth-r2 1500 / r2 eth-r1 9000" in mtu_line({"r1": read(1500), "r2": read(9000)}, index)
+    assert mtu_line({"r1": read(1500), "r2": read(1500)}, index).startswith("**No MTU mismatch:**")
