@@ -361,6 +361,8 @@ def conditional_answer(question: str, ctx: "ToolContext", toolbox: "ToolBox", mo
     if "playbook_run" not in toolbox.tools or not (hosts := _hosts(ctx)):
         return None
     c = conditional.asked(question, hosts)
+    if c is not None and picked_by_state(question, ctx):
+        return None  # "reset bgp if it is not up": targets its words pick by their state (fleet_change reads them)
     if c is None or (m := match_for(c.request, ctx, toolbox)) is None or m.kind not in ("change", "clarify"):
         return None  # (a request no vetted playbook does is refused as such, condition or not)
     from netops.assistant import Answer

@@ -128,5 +128,5 @@ def answer_text(c: Conditional, ctx: object, toolbox: object, label: str) -> str
         said = f"**The condition, read now** (\"{c.condition}\"):\n\n{body}"
     else:
         said = (f"**The condition** (\"{c.condition}\") is not something netops can read from a device: "
-                f"{read.text.split(': ', 1)[-1].strip()}")
+                f"{read.text.split(chr(10) * 2)[0].split(': ', 1)[-1].strip().rstrip('.')}.")
     return "\n\n".join([f"{label}: a change asked for on a condition.", said, NOT_CHAINED.format(request=c.request)])

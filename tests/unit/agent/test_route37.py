@@ -252,3 +252,15 @@ def test_the_mtu_answer_compares_both_ends_of_each_link():
                                                                          ("eth-r1", "eth-r2")]))
     assert "r1 eth-r2 1500 / r2 eth-r1 9000" in mtu_line({"r1": read(1500), "r2": read(9000)}, index)
     assert mtu_line({"r1": read(1500), "r2": read(1500)}, index).startswith("**No MTU mismatch:**")
+
+
+def test_a_change_of_targets_picked_by_their_state_is_not_a_conditional(lab):
+    """'reset bgp if it is not up' is fleet_change's (what is down read, nothing changed), not a condition."""
+    got = lab.ask("clear bgp if it is not established")
+    assert "on a condition" not in got["text"], got["text"]
+
+
+def test_a_condition_netops_cannot_read_is_said_in_one_line(lab):
+    got = lab.ask("if the weather is fine, drain r2")
+    assert "is not something netops can read" in got["text"] and "ollama" not in got["text"], got["text"]
+    assert not got.get("reads") and '("drain r2")' in got["text"], got
