@@ -199,7 +199,7 @@ NO_ADDRESSES = _index(lambda i: {})
 
 
 @pytest.mark.parametrize("question, topic", [("show the logs", "logs"), ("display arp table", "arp"),
-                                             ("are the routers running lldp?", "lldp")])
+                                             ("do the boxes run lldp?", "lldp")])
 def test_a_topic_with_no_typed_read_and_no_device_names_each_devices_command(question, topic):
     r, _ = route_named(question, HOSTS, WITH_LOOPBACKS)
     assert (r.kind, r.intent, r.args.get("topic"), r.args.get("hosts")) == ("unknown", "untyped", topic, HOSTS), r
@@ -224,11 +224,11 @@ def test_a_loopback_said_by_its_device_is_the_inventorys_address_looked_up(quest
 
 def test_latency_with_no_inventory_address_says_nothing_is_measured():
     """It said only that the inventory gives r3 no loopback, with a made-up address to ask with."""
-    r, _ = route_named("latency between r2 and r3", HOSTS, NO_ADDRESSES)
+    r, _ = route_named("rtt from r2 to r3", HOSTS, NO_ADDRESSES)
     assert r.kind == "unknown" and "latency and packet loss are not measured" in r.reason, r
 
 
-@pytest.mark.parametrize("question", ["mtu mismatch?", "any mtu mismatches", "are there mtu problems anywhere?"])
+@pytest.mark.parametrize("question", ["any mismatch of mtu?", "mtu mismatches on the links?", "are there mtu problems anywhere?"])
 def test_an_mtu_mismatch_naming_no_device_reads_every_devices_interfaces(question):
     r, _ = route_named(question, HOSTS, WITH_LOOPBACKS)
     assert (r.args.get("getter"), r.args.get("hosts"), r.args.get("_mtu")) == ("interfaces", HOSTS, True), r
