@@ -675,6 +675,7 @@ _CHANGE_OUTCOME_WORDS = (
 _CHANGE_OUTCOME = re.compile(_CHANGE_OUTCOME_WORDS, re.IGNORECASE)
 # the past of what the vetted playbooks do ("who shut ...?", "when was ... disabled?"): netops's own changes
 _DONE_VERBS = r"shut|shutdown|shut\s+down|disabled|enabled|unshut|no-?shut|cleared|soft-?cleared|costed\s+(?:out|in)"
+_DONE_ACTS = r"drain|undrain|shut|shut\s+down|disable|enable|unshut|clear|soft-?clear"
 _CHANGE_HISTORY = re.compile(
     r"\b(?:what(?:'s|s)?|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?"
     r"(?:been\s+)?changed\b|"
@@ -688,6 +689,15 @@ _CHANGE_HISTORY = re.compile(
     # (an address's dots inside the words: "when was neighbor 198.51.100.5 on r3 shut?")
     rf"\bwho\s+(?:{_DONE_VERBS})\b|\bwhen\s+(?:was|were)\s+(?:[^?.;!\n]|\.(?=\w)){{1,40}}?\b(?:{_DONE_VERBS})\b|"
     r"^\W*(?:was|were)\s+(?!there\b|it\s+(?:because|due)\b)(?:[^?.;!\n]|\.(?=\w)){1,40}?\b(?:drained|undrained)\b|"
+    rf"^\W*(?:was|were)\s+(?!there\b)(?:[^?.;!\n]|\.(?=\w)){{1,40}}?\b(?:{_DONE_VERBS})\s+by\b|"
+    # "did we drain r3 last night?", "did anyone undrain r3?", "has anybody shut ...", "when did we last drain r1?",
+    # "when did r2 get undrained?", "r3 drained yesterday?"
+    r"^\W*(?:did|has|have)\s+(?:we|you|i|they|netops|any(?:one|body)|some(?:one|body))\s+(?:ever\s+|already\s+|"
+    rf"actually\s+|really\s+)?(?:{_DONE_ACTS}|drained|undrained|{_DONE_VERBS})\b|"
+    rf"\bwhen\s+did\s+(?:\S+\s+){{0,3}}?(?:last\s+)?(?:{_DONE_ACTS})\b|\bwhen\s+did\s+(?:\S+\s+){{1,4}}?get\s+"
+    rf"(?:drained|undrained|{_DONE_VERBS})\b|"
+    r"^\W*[\w.-]+\s+(?:(?:was|got)\s+)?(?:drained|undrained)\s+(?:yesterday|today|tonight|earlier|recently|last\s+\w+|"
+    r"this\s+\w+|\d+\s+\w+\s+ago)\W*$|"
     r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
     r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
     + _DEVICE_CHANGE_LOG_WORDS + r"|" + _CHANGE_OUTCOME_WORDS, re.IGNORECASE)
@@ -780,7 +790,7 @@ def clauses(question: str) -> list[str]:
     return [c for c in _CLAUSE_END.split(question) if c and c.strip()]
 
 
-_CLAUSE_REQUEST = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:if\s+so,?\s+)?(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?"
+_CLAUSE_REQUEST = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:if\s+(?:so|not|yes|no),?\s+)?(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?"
                              r"(?:undo|revert|roll|redo|re-?apply|apply|push|put|change|modify|edit|fix|set|add|remove|delete|"
                              r"configure|enable|disable|shut|no\s+shut|drain|undrain|restore|reset|clear|restart|copy)\b",
                              re.IGNORECASE)

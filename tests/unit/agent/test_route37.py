@@ -23,6 +23,12 @@ HOSTS = ["r1", "r2", "r3"]
     ("when was the neighbor 198.51.100.5 on r3 shut?", ["r3"], "shutdown"),
     ("who soft-cleared r2's session to r1?", ["r1", "r2"], None),  # both named: both devices' records
     ("were any routers drained over the weekend?", HOSTS, "drain"),
+    ("did you undrain r2 this morning?", ["r2"], "undrain"),
+    ("has anybody drained r1 this week?", ["r1"], "drain"),
+    ("when did r1 get drained?", ["r1"], "drain"),
+    ("when did we last undrain r2", ["r2"], "undrain"),
+    ("r2 undrained last night?", ["r2"], "undrain"),
+    ("was neighbor 198.51.100.9 on r3 disabled by netops?", ["r3"], "shutdown"),
 ])
 def test_a_past_change_is_the_audit_logs(question, hosts, action):
     from netops.agent.offline import action_asked
@@ -37,6 +43,7 @@ def test_a_past_change_is_the_audit_logs(question, hosts, action):
                                       "who wrote RFC 8326 on graceful shutdown?",
                                       "when was the BGP shutdown communication standardised?"])
 def test_the_documents_past_is_not_the_audit_log(question):
+    """(and a request after a past question is the request: test_a_request_after_a_past_change_stays_a_request)"""
     assert route(question, HOSTS).tool != "change_history"
 
 
@@ -264,3 +271,8 @@ def test_a_condition_netops_cannot_read_is_said_in_one_line(lab):
     got = lab.ask("if the weather is fine, drain r2")
     assert "is not something netops can read" in got["text"] and "ollama" not in got["text"], got["text"]
     assert not got.get("reads") and '("drain r2")' in got["text"], got
+
+
+@pytest.mark.parametrize("question", ["did we drain r2? if not, drain it", "did anyone undrain r1? if so, drain it again"])
+def test_a_request_after_a_past_change_stays_a_request(question):
+    assert route(question, HOSTS).kind == "change"
