@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 
 # the condition's lead: "if", "only if", "unless", "provided (that)", "as long as"
-_IF = re.compile(r"\b(?:only\s+if|if|unless|provided(?:\s+that)?|as\s+long\s+as)\b", re.IGNORECASE)
+# ("even if", "even though": no condition, the request stands whatever it says)
+_IF = re.compile(r"\b(?:only\s+if|(?<!\beven\s)if|unless|provided(?:\s+that)?|as\s+long\s+as)\b", re.IGNORECASE)
 # "if so", "if needed", "if possible": no condition of its own (a courtesy, or the answer before it)
 _NO_CONDITION = re.compile(r"^\W*(?:so|not|needed|necessary|required|possible|applicable|you\s+can|you\s+want|"
                            r"that'?s?\s+(?:ok|okay|fine)|ok|okay|yes|no|any)\W*$", re.IGNORECASE)

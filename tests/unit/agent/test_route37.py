@@ -122,7 +122,7 @@ def test_a_conditional_request_is_split_into_its_condition_and_its_change(questi
 
 @pytest.mark.parametrize("question", ["drain r3 if possible", "did r2 reboot? if so, drain r3",
                                       "what happens if I drain r3?", "drain r1 and if ok, drain r2",
-                                      "drain r2 for maintenance"])
+                                      "drain r2 for maintenance", "drain r2 even if it still has sessions up"])
 def test_no_condition_of_its_own_is_not_a_conditional(question):
     assert conditional_asked(question, HOSTS) is None
 
