@@ -24,6 +24,13 @@ _NO_CONDITION = re.compile(r"^\W*(?:so|not|needed|necessary|required|possible|ap
                            r"that'?s?\s+(?:ok|okay|fine)|ok|okay|yes|no|any)\W*$", re.IGNORECASE)
 # where the condition ends and the request starts: "..., drain r3", "... then drain r3", "...; drain r3"
 _THEN = re.compile(r"\s*(?:,|;|\bthen\b|:)\s*(?:(?:and\s+)?then\s+)?", re.IGNORECASE)
+_VERB = re.compile(r"\b(?:drain|undrain|shut|no\s+shut|disable|enable|clear|reset|restart|set|add|remove|change|"
+                   r"configure|apply|push|revert|undo|roll)\b", re.IGNORECASE)
+# a subject right before the verb: "if I drain r3", "if we shut ...": the supposition, not the request
+_SUBJECT_BEFORE = re.compile(r"\b(?:i|we|you|they|someone|somebody|anyone|one|netops)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_WOULD = re.compile(r"\b(?:would|will|could|should|might)\b", re.IGNORECASE)
+_QUESTION = re.compile(r"^\W*(?:what|how|why|would|should|could|when|where|who|which|does|do|can|will|might)\b",
+                       re.IGNORECASE)
 _LEAD = re.compile(r"^\W*(?:and|so|ok(?:ay)?|please|pls|then)\b\W*", re.IGNORECASE)
 _AND_END = re.compile(r"\W*\b(?:and|then|,)\W*$", re.IGNORECASE)
 
@@ -67,12 +74,16 @@ def asked(question: str, hosts: list[str]) -> Conditional | None:
     request, or only a courtesy: "drain r3 if possible", "... if so, drain it" after a question)."""
     q = " ".join(question.split())
     m = _IF.search(q)
-    if m is None or "\n" in question:
-        return None
+    if m is None or "\n" in question or _QUESTION.match(q):
+        return None  # "what happens if I drain r3?", "would r2 be ok if ...": about a change, not for one
     before, after = q[:m.start()].strip(), q[m.end():].strip()
     split = _THEN.search(after)
-    if split is not None and _request(after[split.end():]):  # "if X, drain r3", "check r3 and if X then drain it"
-        condition, request = after[:split.start()], after[split.end():]
+    if split is None or not _request(after[split.end():]):
+        # no comma: "check bgp on r1 and if it's all established drain r2" (the request's verb starts it)
+        split = next((v for v in _VERB.finditer(after) if v.start() > 0 and _request(after[v.start():])
+                      and not _SUBJECT_BEFORE.search(after[:v.start()])), None)
+    if split is not None and _request(after[split.end() if split.re is _THEN else split.start():]):  # "if X, drain r3", "check r3 and if X then drain it"
+        condition, request = after[:split.start()], after[split.end() if split.re is _THEN else split.start():]
         if _NO_CONDITION.match(condition):
             return None  # "did r2 reboot? if so, drain r3": the question before it, and a request (the change path's)
         lead = _AND_END.sub("", before).strip()
@@ -85,10 +96,11 @@ def asked(question: str, hosts: list[str]) -> Conditional | None:
     else:
         return None
     condition, request = condition.strip(" ,;?.!"), _LEAD.sub("", request).strip(" ,;?.!")
-    if not condition or _NO_CONDITION.match(condition):
-        return None
-    host = next(iter(_named(request, hosts) or _named(condition, hosts)), None)
-    return Conditional(_resolve(condition, host), _resolve(request, host))
+    if not condition or _NO_CONDITION.match(condition) or _WOULD.search(request):
+        return None  # "if we shut X, would traffic fail over?": a question about the change
+    asked_of = next(iter(_named(condition, hosts) or _named(request, hosts)), None)
+    changed = next(iter(_named(request, hosts) or _named(condition, hosts)), None)
+    return Conditional(_resolve(condition, asked_of), _resolve(request, changed))
 
 
 _STATEMENT = re.compile(r"^(?P<subject>.+?)\s+(?P<verb>is|are|has|have|isn'?t|aren'?t|hasn'?t|haven'?t)\s+(?P<rest>.+)$",

@@ -114,6 +114,8 @@ from netops.agent.conditional import asked as conditional_asked  # noqa: E402
     ("look at r1 and if it is healthy then drain it", "look at r1 and r1 is healthy", "drain r1"),
     ("drain r2 only if r3 still has a route to 203.0.113.2", "r3 still has a route to 203.0.113.2", "drain r2"),
     ("undrain r1 unless r3 is drained", "r3 is drained", "undrain r1"),
+    # no comma: the request's verb starts it; "it" in the condition is the device the condition names
+    ("look at ospf on r2 and if it is all full undrain r3", "look at ospf on r2 and r2 is all full", "undrain r3"),
 ])
 def test_a_conditional_request_is_split_into_its_condition_and_its_change(question, condition, change):
     c = conditional_asked(question, HOSTS)
@@ -122,7 +124,9 @@ def test_a_conditional_request_is_split_into_its_condition_and_its_change(questi
 
 @pytest.mark.parametrize("question", ["drain r3 if possible", "did r2 reboot? if so, drain r3",
                                       "what happens if I drain r3?", "drain r1 and if ok, drain r2",
-                                      "drain r2 for maintenance", "drain r2 even if it still has sessions up"])
+                                      "drain r2 for maintenance", "drain r2 even if it still has sessions up",
+                                      "if we drain r1, would r2 still reach 203.0.113.3?",
+                                      "would it hurt if I undrain r2 now"])
 def test_no_condition_of_its_own_is_not_a_conditional(question):
     assert conditional_asked(question, HOSTS) is None
 
