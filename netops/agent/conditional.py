@@ -69,6 +69,18 @@ def _resolve(text: str, host: str | None) -> str:
     return re.sub(r"\b(?:it|its|this\s+router|that\s+router|the\s+router)\b", host, text, flags=re.IGNORECASE)
 
 
+def _split(after: str) -> tuple[int, int] | None:
+    """Where the condition after "if" ends and the request starts (end of the condition, start of the
+    request): at a comma, "then" or a semicolon before a request; with none, at the request's verb
+    ("if it's all established drain r2"), never one with its subject before it ("if I drain r3")."""
+    said = _THEN.search(after)
+    if said is not None and _request(after[said.end():]):
+        return said.start(), said.end()
+    verb = next((v for v in _VERB.finditer(after) if v.start() > 0 and _request(after[v.start():])
+                 and not _SUBJECT_BEFORE.search(after[:v.start()])), None)
+    return (verb.start(), verb.start()) if verb is not None else None
+
+
 def asked(question: str, hosts: list[str]) -> Conditional | None:
     """The condition and the change of a request made on a condition, or None (no condition, no
     request, or only a courtesy: "drain r3 if possible", "... if so, drain it" after a question)."""
@@ -77,13 +89,9 @@ def asked(question: str, hosts: list[str]) -> Conditional | None:
     if m is None or "\n" in question or _QUESTION.match(q):
         return None  # "what happens if I drain r3?", "would r2 be ok if ...": about a change, not for one
     before, after = q[:m.start()].strip(), q[m.end():].strip()
-    split = _THEN.search(after)
-    if split is None or not _request(after[split.end():]):
-        # no comma: "check bgp on r1 and if it's all established drain r2" (the request's verb starts it)
-        split = next((v for v in _VERB.finditer(after) if v.start() > 0 and _request(after[v.start():])
-                      and not _SUBJECT_BEFORE.search(after[:v.start()])), None)
-    if split is not None and _request(after[split.end() if split.re is _THEN else split.start():]):  # "if X, drain r3", "check r3 and if X then drain it"
-        condition, request = after[:split.start()], after[split.end() if split.re is _THEN else split.start():]
+    cut = _split(after)
+    if cut is not None:  # "if X, drain r3", "check r3 and if X then drain it", "if X drain r3"
+        condition, request = after[:cut[0]], after[cut[1]:]
         if _NO_CONDITION.match(condition):
             return None  # "did r2 reboot? if so, drain r3": the question before it, and a request (the change path's)
         lead = _AND_END.sub("", before).strip()
@@ -127,7 +135,6 @@ def answer_text(c: Conditional, ctx: object, toolbox: object, label: str) -> str
     """The answer: the condition read as a question (its own offline answer, getters and all), then
     that the change is not chained to it and how to ask for it."""
     from netops.agent.offline import answer_offline
-
     from netops.agent.router import route
 
     asked_as = c.condition
