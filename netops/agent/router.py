@@ -1910,11 +1910,12 @@ def loopback_named(question: str, hosts: list[str], index: Any) -> tuple[str, st
     wanted = "loopback" if (m.group("w") or m.group("w2")).lower().startswith("lo") else "router id"
     own = {what: a for a, (h, what) in (getattr(index, "addresses", None) or {}).items()
            if h == host and ":" not in a}
-    address = own.get(wanted) or own.get("router id" if wanted == "loopback" else "loopback")
+    other = "router id" if wanted == "loopback" else "loopback"
+    address = own.get(wanted) or own.get(other)
     if address is None:
         return None
     return (question[:m.start()] + address + question[m.end():],
-            f"{m.group(0)} read as {address} (the inventory's {wanted if own.get(wanted) else 'address'} of {host})")
+            f"{m.group(0)} read as {address} (the inventory's {wanted if own.get(wanted) else other} of {host})")
 
 
 # "ping r3 from r1", "can r1 reach r3?", "is r3 reachable from r2?", "traceroute from r1 to X",
