@@ -28,6 +28,9 @@ _VERB = re.compile(r"\b(?:drain|undrain|shut|no\s+shut|disable|enable|clear|rese
                    r"configure|apply|push|revert|undo|roll)\b", re.IGNORECASE)
 # a subject right before the verb: "if I drain r3", "if we shut ...": the supposition, not the request
 _SUBJECT_BEFORE = re.compile(r"\b(?:i|we|you|they|someone|somebody|anyone|one|netops)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# a negation right before the verb: "if r2 isn't drained, don't drain r3" asks that r3 is not drained (adv37:
+# the answer told the person to ask for "drain r3")
+_NOT_BEFORE = re.compile(r"\b(?:don'?t|do\s+not|never|not|no\s+need\s+to|doesn'?t|shouldn'?t|won'?t)\s+$", re.IGNORECASE)
 _WOULD = re.compile(r"\b(?:would|will|could|should|might)\b", re.IGNORECASE)
 _QUESTION = re.compile(r"^\W*(?:what|how|why|would|should|could|when|where|who|which|does|do|can|will|might)\b",
                        re.IGNORECASE)
@@ -69,37 +72,50 @@ def _resolve(text: str, host: str | None) -> str:
     return re.sub(r"\b(?:it|its|this\s+router|that\s+router|the\s+router)\b", host, text, flags=re.IGNORECASE)
 
 
-def _split(after: str) -> tuple[int, int] | None:
+def _split(after: str, own: str) -> tuple[int, int] | None:
     """Where the condition after "if" ends and the request starts (end of the condition, start of the
     request): at a comma, "then" or a semicolon before a request; with none, at the request's verb
-    ("if it's all established drain r2"), never one with its subject before it ("if I drain r3")."""
-    said = _THEN.search(after)
-    if said is not None and _request(after[said.end():]):
+    ("if it's all established drain r2"), never one with its subject before it ("if I drain r3"), a negation
+    before it ("don't drain r3"), or in what the words quote or relay (``own``: ``after`` with those blanked)."""
+    said = _THEN.search(own)
+    if said is not None and _request(own[said.end():]):
         return said.start(), said.end()
-    verb = next((v for v in _VERB.finditer(after) if v.start() > 0 and _request(after[v.start():])
-                 and not _SUBJECT_BEFORE.search(after[:v.start()])), None)
+    verb = next((v for v in _VERB.finditer(own) if v.start() > 0 and _request(own[v.start():])
+                 and not _SUBJECT_BEFORE.search(own[:v.start()]) and not _NOT_BEFORE.search(own[:v.start()])),
+                None)
     return (verb.start(), verb.start()) if verb is not None else None
 
 
 def asked(question: str, hosts: list[str]) -> Conditional | None:
     """The condition and the change of a request made on a condition, or None (no condition, no
     request, or only a courtesy: "drain r3 if possible", "... if so, drain it" after a question)."""
+    from netops.agent.intent import own_words
+
     q = " ".join(question.split())
     m = _IF.search(q)
     if m is None or "\n" in question or _QUESTION.match(q):
         return None  # "what happens if I drain r3?", "would r2 be ok if ...": about a change, not for one
-    before, after = q[:m.start()].strip(), q[m.end():].strip()
-    cut = _split(after)
+    # the request is found in the person's own words only: what they quote, paste or relay ("if the description
+    # on r1 says drain r3, do it") is the condition's text, never the change asked for (adv37); same length as q
+    own = own_words(q)
+
+    def stripped(a: int, b: int) -> tuple[str, str]:  # q[a:b] stripped, and the same span of own
+        lead = len(q[a:b]) - len(q[a:b].lstrip())
+        text = q[a:b].strip()
+        return text, own[a + lead:a + lead + len(text)]
+
+    (before, own_before), (after, own_after) = stripped(0, m.start()), stripped(m.end(), len(q))
+    cut = _split(after, own_after)
     if cut is not None:  # "if X, drain r3", "check r3 and if X then drain it", "if X drain r3"
         condition, request = after[:cut[0]], after[cut[1]:]
         if _NO_CONDITION.match(condition):
             return None  # "did r2 reboot? if so, drain r3": the question before it, and a request (the change path's)
         lead = _AND_END.sub("", before).strip()
-        if lead and not _request(lead):  # "check r3 and if it's healthy, drain it": the check is the read
+        if lead and not _request(_AND_END.sub("", own_before).strip()):  # "check r3 and if it's healthy, drain it": the check is the read
             condition = f"{lead} and {condition}" if condition else lead
         elif lead:
             return None  # a request before and after ("drain r1 and if ok, drain r2"): the change path's
-    elif before and _request(before):  # "drain r3 if r2 has a session to r1"
+    elif before and _request(own_before):  # "drain r3 if r2 has a session to r1"
         condition, request = after.rstrip(" ?.!"), before
     else:
         return None

@@ -383,8 +383,30 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
     from netops.agent.router import device_change_log
 
     runs = {rec.seq: run_of(ctx, h, rec) for h, recs in (changes or {}).items() for rec in recs}
-    return history_summary(changes, window=window, before=before, after=after, device_log=device_change_log(question),
+    return chain_warning(ctx) + history_summary(changes, window=window, before=before, after=after, device_log=device_change_log(question),
                            rolled=rolled, runs=runs, action=action)
+
+
+def chain_warning(ctx: Any) -> str:
+    """Said before an answer from the audit log when its chain does not verify (adv37: a record edited in
+    the database, an actor or host rewritten, a record deleted, was answered from as if true); empty when
+    it verifies or there is no log. The whole chain is walked, as ``netops audit verify`` walks it: an edit
+    that hides a change (its host rewritten) is in a record the answer does not quote. About 13 us a
+    record (bench/README.md, adv37)."""
+    audit = ctx.get_audit()
+    if audit is None:
+        return ""
+    try:
+        report = audit.verify()
+    except Exception:  # the log cannot be opened at all: the read of its records says so
+        return ""
+    if report.ok:
+        return ""
+    first = report.problems[0]
+    more = f"; {len(report.problems)} problems in all" if len(report.problems) > 1 else ""
+    return (f"**The audit log does not verify** (record {first.seq}: {first.problem}{more}): what it says below "
+            f"may have been edited, deleted or forged outside netops, so it is not evidence of what netops did; "
+            f"`netops audit verify` names every problem.\n\n")
 
 
 def change_record(host: str, rec: Any, *, before: bool = False, back: Any = None) -> dict[str, Any]:
