@@ -517,3 +517,17 @@ def test_a_weekday_follow_up_keeps_the_history_question_with_that_day():
     r = route(meant, hosts)
     assert (r.tool, r.args.get("hosts")) == ("change_history", ["r2"]), (meant, r)
     assert history_window(meant, now=THU).start == _day(2026, 12, 1), meant
+
+
+@pytest.mark.parametrize("question", ["what changed tonight?", "what changed this evening on r3"])
+def test_tonight_asked_after_midnight_is_the_night_under_way(question):
+    """trial37, at 02:06 in a maintenance window: "what changed tonight?" read 18:00 *today* to now, a window
+    in the future, and listed r3's drain at 01:51 as "the newest before it". Asked before 08:00 (where
+    "overnight" ends), tonight began at 18:00 yesterday; asked in the afternoon it is still today's 18:00."""
+    small_hours = LOCAL_MIDNIGHT + timedelta(hours=2, minutes=6)
+    w = history_window(question, now=small_hours)
+    assert w is not None and w.understood
+    assert (w.start, w.end) == (LOCAL_MIDNIGHT - timedelta(hours=6), None), w
+    assert w.holds((LOCAL_MIDNIGHT + timedelta(hours=1, minutes=51)).isoformat())  # the drain at 01:51
+    assert not w.holds((LOCAL_MIDNIGHT - timedelta(hours=7)).isoformat())  # yesterday afternoon
+    assert history_window(question, now=NOW).start == LOCAL_MIDNIGHT + timedelta(hours=18)
