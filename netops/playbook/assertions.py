@@ -282,6 +282,10 @@ def _apply(op: str, actual: Any, expected: Any) -> tuple[bool, str]:
         else:
             return False, f"{actual!r} is not a list, string or object"
         ok = found == (op == "contains")
+        if not ok and isinstance(actual, (list, dict)):  # not the first 300 characters of a whole config
+            what = "lines" if isinstance(actual, list) and all(isinstance(x, str) for x in actual) else "items"
+            return False, (f"{expected!r} is not among the {len(actual)} {what}" if op == "contains"
+                           else f"{expected!r} is among the {len(actual)} {what}")
     else:  # pragma: no cover - parse() only produces the operators above
         return False, f"unknown operator {op}"
     return ok, "" if ok else f"got {_short(actual)!r}"

@@ -123,3 +123,13 @@ def test_a_failed_count_names_what_it_counted_by_its_key():
 def test_a_failed_assertion_that_counts_nothing_says_only_what_it_got():
     r = parse('peers."198.51.100.2".pfx < 3').evaluate(DATA)
     assert not r.ok and r.message == "got 3"
+
+
+def test_a_line_missing_from_a_config_is_said_not_shown_as_the_config():
+    """trial37: router-undrain's precheck on an undrained r3 said "got \\"['Building configuration...',
+    'Current configuration:', '!', ...\\"", the first 300 characters of the running configuration."""
+    config = {"lines": ["Building configuration...", "router bgp 65003", " neighbor 198.51.100.5 remote-as 65002"]}
+    r = parse("lines contains 'bgp graceful-shutdown'").evaluate(config)
+    assert not r.ok and r.message == "'bgp graceful-shutdown' is not among the 3 lines", r.message
+    r = parse("lines not contains 'router bgp 65003'").evaluate(config)
+    assert not r.ok and r.message == "'router bgp 65003' is among the 3 lines", r.message
