@@ -135,6 +135,33 @@ def inventory_links(index: Any) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def mtu_line(agg: Any, index: Any) -> str | None:
+    """For an MTU question over two or more devices ("mtu mismatch?", "is there an mtu mismatch between r1
+    and r2?"): each inventory link whose both ends were read, its two MTUs compared; None when no link
+    has both ends read with an MTU (route37)."""
+    mtus: dict[tuple[str, str], Any] = {}
+    for host, hr in (agg or {}).items():
+        if hr.ok and hr.data is not None:
+            for i in getattr(hr.data, "interfaces", []):
+                mtus[(host, i.name)] = i.mtu
+    pairs, seen = [], set()
+    for host, name, iface in getattr(index, "links", None) or []:
+        for far, other_name, other in getattr(index, "links", None) or []:
+            key = frozenset({(host, name), (far, other_name)})
+            if far != host and other.network == iface.network and iface.network.num_addresses > 1 and key not in seen:
+                seen.add(key)
+                a, b = mtus.get((host, name)), mtus.get((far, other_name))
+                if a is not None and b is not None:
+                    pairs.append((f"{host} {name}", a, f"{far} {other_name}", b))
+    if not pairs:
+        return None
+    off = [f"{x} {a} / {y} {b}" for x, a, y, b in pairs if a != b]
+    if off:
+        return f"**MTU mismatch** on {len(off)} of {len(pairs)} link(s) read: " + "; ".join(off) + "."
+    return (f"**No MTU mismatch:** both ends of each of the {len(pairs)} link(s) read have the same MTU ("
+            + "; ".join(f"{x} / {y}: {a}" for x, a, y, b in pairs) + ").")
+
+
 def address_owners(index: Any) -> dict[str, str]:
     """Each inventory address (interfaces, loopbacks, router ids) -> the host it is on: whose side
     a BGP session's peer address is, for whether the far end shut it (:func:`convergence`)."""
@@ -330,16 +357,24 @@ def run_of(ctx: Any, host: str, rec: Any) -> dict[str, Any]:
     return out
 
 
-def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any) -> tuple[dict[str, Any], dict[str, int]]:
+def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any,
+                   action: str | None = None) -> tuple[dict[str, Any], dict[str, int]]:
     """For each host with no change in ``window``: its newest change before the window (or None),
     and how many changes it has after the window's end (a closed window, "yesterday"), up to
-    ``HISTORY_PER_DEVICE`` + 1."""
+    ``HISTORY_PER_DEVICE`` + 1; with ``action``, of the playbooks that do it only ("was r3 drained
+    yesterday?": the drains before and after it, not any change)."""
     audit = ctx.get_audit()
     if audit is None or changes is None or window is None or not window.understood:
         return {}, {}
     empty = [h for h, recs in changes.items() if not recs]
-    before = {h: next(iter(audit.changes(h, 1, until=window.start)), None) for h in empty}
-    after = {h: len(audit.changes(h, HISTORY_PER_DEVICE + 1, since=window.end)) for h in empty} \
+
+    def of(h: str, n: int, **within: Any) -> list[Any]:
+        if action is None:
+            return audit.changes(h, n, **within)
+        return [r for r in audit.changes(h, 200, **within) if _does(r, action)][:n]
+
+    before = {h: next(iter(of(h, 1, until=window.start)), None) for h in empty}
+    after = {h: len(of(h, HISTORY_PER_DEVICE + 1, since=window.end)) for h in empty} \
         if window.end is not None else {}
     return before, after
 
@@ -357,7 +392,7 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
         window = Window(None, None, " ".join(m.group(0).split()) if m else "in the question", understood=False)
     action = action_asked(question)
     changes = recorded_history(ctx, hosts, window, action)
-    before, after = history_around(ctx, changes, window) if action is None else ({}, {})
+    before, after = history_around(ctx, changes, window, action)
     rolled = rolled_back_records(ctx, changes or {})  # a change its run rolled back is said so
     rolled.update(rolled_back_records(ctx, {h: rec for h, rec in before.items() if rec is not None}))
     if records is not None:
@@ -392,6 +427,10 @@ ROUTE_HISTORY = ("**No routing-table history:** netops keeps none (its audit log
                  "ages, and its BGP sessions with how long each has been up: a session that reset or flapped has "
                  "been up only since it came back, and the routes learnt over it since then.")
 """Said first in the answer to a history question about routes ("which routes changed on r2 today?")."""
+
+
+RECORDED = "**What netops's audit log records** (the changes netops made; the state above is the device's now):\n\n"
+"""Said before the audit log's records under a read of the device now ("has r3 been undrained?")."""
 
 
 def audit_evidence(hosts: list[str]) -> Any:
@@ -535,11 +574,12 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
     if none and within:
         for h in none:
             prior = (before or {}).get(h)
-            line = f"- no change recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior, rolled.get(prior.seq))}" if prior
+            what = kind if action is not None else "change"
+            line = f"- no {what} recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior, rolled.get(prior.seq))}" if prior
                                                             else "none before it either")
             if later := (after or {}).get(h):
                 line += (f"; {'more than ' + str(HISTORY_PER_DEVICE) if later > HISTORY_PER_DEVICE else later} "
-                         f"later change{'s' if later > 1 else ''} (ask without the window to see them)")
+                         f"later {what}{'s' if later > 1 else ''} (ask without the window to see them)")
             lines.append(line)
     elif none:
         lines.append(f"- no {kind if action is not None else 'change'} recorded on {', '.join(none)}")
@@ -1317,6 +1357,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
         if extra.get("_origin"):
             parts.append(originator(args["prefix"], agg)[1])
+        if extra.get("_mtu") and len(agg) > 1 and (compared := mtu_line(agg, index)):
+            parts.insert(1, compared)  # "mtu mismatch?": both ends of each link read, compared
         if extra.get("_effect") and (verdict := effect_verdict(args["getter"], agg, hints)):
             parts.insert(1, verdict[1])  # "is r3 drained?": yes, no or partly, before the rows it rests on
         if (extra.get("_fleet") or extra.get("_found") or (extra.get("_filter") and len(agg) > 1)) and \
@@ -1334,6 +1376,12 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         parts.append("**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
                      + answer_history(ctx, targets, str(extra.get("_when") or question), answer.changes))
         answer.evidence = [*answer.evidence, audit_evidence(targets)]
+    if extra.get("_recorded"):  # "has r3 been undrained?": the device now (above) and netops's record of it
+        targets = list(args.get("hosts") or [])
+        parts.append(RECORDED + answer_history(ctx, targets, str(extra["_recorded"]), answer.changes))
+        answer.evidence = [*answer.evidence, audit_evidence(targets)]
+    if extra.get("_whatif"):  # "what would break if r1 eth-r2 went down?": nothing predicted; what uses it now
+        parts.insert(1, str(extra["_whatif"]))
     if r.typed:  # a typed command no typed read covers: what was read is only its nearest
         parts.insert(1, f"**Not the command you typed:** {r.typed}.")
     if asked is not None:
