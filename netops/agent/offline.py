@@ -1026,6 +1026,10 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
                 return f"- {asked}: no route on {host}, so it cannot reach it ({said})"
             hops = ", ".join(h.describe() if h.discard else f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip()
                              for h in data.next_hops)
+            if reach["verb"] == "path":  # "why is traffic from r1 to r3 going via r2?": the first hop is what is read
+                return (f"- {asked}: {host} sends it by {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
+                        + f" (the first hop, read from {host}'s routing table; no traceroute was sent, so the hops "
+                          f"after it are not read)")
             return (f"- {asked}: {host} has a route, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
                     + (f" ({said})" if measured else f" ({said}, so the return path is not tested)"))
         if not data.found:
