@@ -298,6 +298,26 @@ def recorded_history(ctx: Any, hosts: list[str], window: Any = None, action: str
     return {h: [r for r in audit.changes(h, 200, **within) if _does(r, action)][:HISTORY_PER_DEVICE] for h in hosts}
 
 
+def history_left_out(ctx: Any, changes: dict[str, list[Any]] | None, window: Any = None,
+                     action: str | None = None) -> dict[str, list[Any]]:
+    """For each host whose list :func:`recorded_history` cut at ``HISTORY_PER_DEVICE``: the changes
+    of the same window (and action) it left out, newest first (trial37: "what changed tonight?" listed
+    r3's five undrains and said nothing of the drain before them, the night's first change)."""
+    audit = ctx.get_audit()
+    if audit is None or not changes:
+        return {}
+    within = {} if window is None or not window.understood else {"since": window.start, "until": window.end}
+    out = {}
+    for h, recs in changes.items():
+        if len(recs or ()) < HISTORY_PER_DEVICE:
+            continue
+        every = [r for r in audit.changes(h, 1000, **within) if action is None or _does(r, action)]
+        shown = {r.seq for r in recs}
+        if rest := [r for r in every if r.seq not in shown]:
+            out[h] = rest
+    return out
+
+
 def _does(rec: Any, action: str) -> bool:
     return action in str(rec.payload.get("playbook") or "").lower().split("-")
 
@@ -383,8 +403,11 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
     from netops.agent.router import device_change_log
 
     runs = {rec.seq: run_of(ctx, h, rec) for h, recs in (changes or {}).items() for rec in recs}
-    return chain_warning(ctx) + history_summary(changes, window=window, before=before, after=after, device_log=device_change_log(question),
-                           rolled=rolled, runs=runs, action=action)
+    left = history_left_out(ctx, changes, window, action)
+    rolled.update(rolled_back_records(ctx, {h: recs[-1:] for h, recs in left.items()}))
+    return chain_warning(ctx) + history_summary(changes, window=window, before=before, after=after,
+                                                device_log=device_change_log(question), rolled=rolled, runs=runs,
+                                                action=action, left_out=left)
 
 
 def chain_warning(ctx: Any) -> str:
@@ -529,7 +552,8 @@ def _commands_said(commands: Any) -> str:
 def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: Any = None,
                     before: dict[str, Any] | None = None, after: dict[str, int] | None = None,
                     device_log: str | None = None, rolled: dict[int, Any] | None = None,
-                    runs: dict[int, Any] | None = None, action: str | None = None) -> str:
+                    runs: dict[int, Any] | None = None, action: str | None = None,
+                    left_out: dict[str, list[Any]] | None = None) -> str:
     """The Found line for "what changed on r2?": the changes netops recorded on each device (its
     audit log; a host's value is one record, a list of them newest first, or None), who made each
     one, and plainly that changes made outside netops are not in it. With a ``window`` (the
@@ -565,6 +589,11 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
         lines[0] = lines[0][:-1] + (f' (the time window "{window.said}" was not understood, so no window is '
                                     "applied: these are the newest changes of any time):")
     lines += [f"- {x}" for x in said]
+    for h, rest in (left_out or {}).items():  # never a silent cut: the oldest left out is often the night's first
+        first = _change_said(rest[-1], rolled.get(rest[-1].seq))
+        lines.append(f"- {h}: " + (f"1 earlier change{when} not listed here: {first}" if len(rest) == 1 else
+                                   f"{len(rest)} earlier changes{when} not listed here, the first of them {first}")
+                     + "; `netops audit list --kind apply` lists them all")
     if none and within:
         for h in none:
             prior = (before or {}).get(h)
@@ -1020,6 +1049,10 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
                 return f"- {asked}: no route on {host}, so it cannot reach it ({said})"
             hops = ", ".join(h.describe() if h.discard else f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip()
                              for h in data.next_hops)
+            if reach["verb"] == "path":  # "why is traffic from r1 to r3 going via r2?": the first hop is what is read
+                return (f"- {asked}: {host} sends it by {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
+                        + f" (the first hop, read from {host}'s routing table; no traceroute was sent, so the hops "
+                          f"after it are not read)")
             return (f"- {asked}: {host} has a route, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
                     + (f" ({said})" if measured else f" ({said}, so the return path is not tested)"))
         if not data.found:

@@ -489,6 +489,18 @@ _PROTOCOL_STATE = re.compile(r"^\s*(?:(?:is|are|does|has)\s+)?(?:the\s+)?(?:e|i)
 _HAS_ROUTE = re.compile(r"\b(?:missing|lacks?|lacking|without|absent|have|has|got|no)\b", re.IGNORECASE)
 
 
+# "summarise the network for the handover", "give me a network status report", "state of the network",
+# "shift handover summary": the whole network's state asked for as a report (lead, stop 37)
+_NETWORK_REPORT = re.compile(
+    r"\b(?:summar(?:y|ise|ize)|overview|status(?:\s+report)?|state|health\s*(?:check|report)?|report|snapshot|sitrep)\s+"
+    r"(?:of|on|for)?\s*(?:the\s+|our\s+|my\s+)?(?:whole\s+|entire\s+)?(?:network|fabric|backbone|fleet)(?![\w.-])|"
+    r"\b(?:network|fleet)(?:-wide)?\s+(?:summary|overview|status|health\s*(?:check|report)?|report|snapshot)\b"
+    r"(?!\s*(?:lsas?|routes?|prefix\w*|address\w*|type|link))|"  # OSPF's network summary LSA is knowledge
+    r"\b(?:hand-?over|shift(?:\s+change)?)\s+(?:summary|report|notes?|status)\b|"
+    r"\bsummar(?:y|ise|ize)\b.*\bfor\s+(?:the\s+)?(?:hand-?over|next\s+shift|morning\s+shift|day\s+shift)\b",
+    re.IGNORECASE)
+
+
 def fleet_class(question: str, words: list[str], ents: dict[str, list[str]], hosts: list[str]) -> str | None:
     """What a question naming no device asks of every device, when :func:`fleet_wide` does not
     say: ``neighbours`` (neighbours with no protocol named, in a state), ``sweep`` (an open
@@ -509,6 +521,8 @@ def fleet_class(question: str, words: list[str], ents: dict[str, list[str]], hos
     if said & _NEIGHBOUR_WORDS and not said & _PROTOCOL_WORDS and said & {"neighbor", "neighbors"} \
             and (_DOWN_STATE.search(question) or _NEIGHBOUR_STATE.search(question)):
         return "neighbours"
+    if not ents["hosts"] and _NETWORK_REPORT.search(bare) and not said & _SWEEP_SUBJECT:
+        return "sweep"  # "summarise the network for the handover": the sweep, every device
     if _SWEEP.search(bare) and not said & _SWEEP_SUBJECT and not re.match(r"\s*what'?s\s+up\b", question, re.I) \
             and (said & _SWEEP_HARD or re.search(r"\b(?:network|lab|fabric|core|backbone)\b", question, re.I)):
         return "sweep"  # "is everything fine?" alone is small talk; "... on the network" is not
@@ -1183,8 +1197,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next
         targets = [h for h in hosts if h not in left_out]
     kind = fleet_class(question, words, ents, hosts)
-    if kind and not _READ_LEAD.search(question) and not said_change:
-        kind = None  # an imperative that is no read
+    if kind and not _READ_LEAD.search(question) and not said_change \
+            and not (kind == "sweep" and _NETWORK_REPORT.search(question)):
+        kind = None  # an imperative that is no read ("summarise the network" is one)
     if kind == "sweep" and set(ents["hosts"]) - left_out and not _SWEEP_NAMED.search(question):
         kind = None  # "what's up with r2": that device's health, as before
     if kind and not set(ents["hosts"]) - left_out:  # "which neighbors are down?", "what's down?", "is bgp up?"
@@ -1921,7 +1936,10 @@ def loopback_named(question: str, hosts: list[str], index: Any) -> tuple[str, st
 # "ping r3 from r1", "can r1 reach r3?", "is r3 reachable from r2?", "traceroute from r1 to X",
 # "trace the path from r3 to r1", "can r2 get to 10.9.9.9?"
 _PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?(?:\s+(?:path|route))?|"
-                    r"reach\w*|get\s+to|latency|rtt|round[- ]trip|jitter)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
+                    r"reach\w*|get\s+to|latency|rtt|round[- ]trip|jitter|"
+                    # "why is traffic from r1 to r3 going via r2?", "which path do packets from r1 to r3 take": the
+                    # path between two devices, which the source's route to the target shows (lead, stop 37)
+                    r"(?:traffic|packets?)(?=\s+from\s+\S+\s+(?:to|towards)\s))\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
 # a probe command with nothing before it: "ping 203.0.113.2", "traceroute r3" (netops sends none itself)
 _PROBE_LEAD = re.compile(r"^\W*(?:ping|traceroute|tracert|trace)\b", re.IGNORECASE)
 # "the routes learned from r2", "the prefixes it received from r3": where routes came from, not a probe's source
@@ -1931,6 +1949,9 @@ _LEARNED_FROM = re.compile(r"\b(?:learn(?:ed|t|s)?|receiv(?:ed|es)|advertis(?:ed
 _MAKE_REACH = re.compile(r"\b(?:make|makes|fix|ensure|allow|permit|block|deny|configure|set\s+up|get)\b", re.IGNORECASE)
 _TROUBLE = re.compile(r"\b(?:why|can'?t|cannot|can\s+not|not|unable|fail\w*|isn'?t|won'?t|doesn'?t|broken|lost)\b",
                       re.IGNORECASE)
+# how much traffic, or traffic lost: not its path ("how much traffic from r1 to r3?", "traffic from r1 to r3 is dropped")
+_VOLUME = re.compile(r"\bhow\s+much\b|\b(?:volume|rate|bandwidth|throughput|utili[sz]\w*|[kmg]?bps|load|drop\w*|lost|loss|"
+                     r"block\w*|filter\w*|policed|shaped)\b", re.IGNORECASE)
 _HOW_TO_PROBE = re.compile(r"^\s*(?:how|what|why|when|which\s+(?:command|option)s?|explain|define)\b", re.IGNORECASE)
 
 
@@ -1941,7 +1962,10 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
     missing when the inventory gives neither). ``_reach`` tells the answer to say where it came
     from. None for anything else, and for how-to questions ("how do I ping from a vrf?")."""
     verb = _PROBE.search(question)
-    if verb is None or _HOW_TO_PROBE.match(question) or _TROUBLE.search(question) or not hosts:
+    # "why is traffic from r1 to r3 going via r2?": the path asked about, why or how included
+    path = verb is not None and re.match(r"traffic|packet", verb.group(0), re.IGNORECASE) is not None
+    if verb is None or not hosts or (path and _VOLUME.search(question)) \
+            or (not path and (_HOW_TO_PROBE.match(question) or _TROUBLE.search(question))):
         return None  # "r2 can't get to X, why?" is a diagnosis, not a lookup
     if _MAKE_REACH.search(question[:verb.start()]):
         return None  # "make r3 reachable from r1", "fix r1 so it can reach r3": a request
@@ -1961,7 +1985,9 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
     if (vrf := vrf_in(question)) is not None:
         return Route("unknown", reason=f"a reachability question in a VRF ({vrf}) is not answered yet: netops looks "
                                        f"the target up in the global routing table only")
-    others = [h for _, h in named if h != src]
+    others = [h for pos, h in named if h != src
+              # "... going via r2": the path's middle, not its end
+              and not (path and re.search(r"\b(?:via|through|thru|over)\s+(?:the\s+)?$", question[:pos], re.IGNORECASE))]
     if addrs:
         address = addrs[0]
         owner = (index.addresses if index is not None else {}).get(address)
@@ -1982,7 +2008,7 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
     else:
         return None
     word = verb.group(0).split()[0].lower()
-    word = "ping" if word.startswith("ping") else "traceroute" if word.startswith("trac") else word
+    word = "ping" if word.startswith("ping") else "traceroute" if word.startswith("trac") else "path" if path else word
     return Route("tool", "route", "get_state", {"hosts": [src], "getter": "route", "prefix": address,
                                                  "_reach": {"verb": word, "target": target, "address": address}},
                  score=3.0)
@@ -2104,6 +2130,10 @@ def converged(question: str) -> list[str] | None:
         else ["bgp_neighbors", "ospf_neighbors"]
 
 
+# carrying traffic, or in service, said of the router itself ("is r3 still carrying traffic?"); not
+# traffic to or from somewhere ("is r1 carrying traffic to r3?": a route question)
+_IN_SERVICE = (r"(?:carrying|taking|passing|handling)\s+(?:any\s+|some\s+|real\s+|customer\s+|production\s+|live\s+)*"
+               r"traffic(?!\s+(?:to|from|for|towards|via|through|between)\b)|in\s+(?:service|production)")
 # A question whether a router is drained: "is r3 drained?", "is r3 still in maintenance?", "is traffic
 # off r3?", "which routers are drained?", "is anything in maintenance mode?"
 _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|currently\s+|"
@@ -2111,7 +2141,9 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
                           # "has r3 been undrained?", "is r3 back in service?", "is r3 out of maintenance?" (route37)
                           r"(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|now\s+|been\s+|really\s+)*"
                           r"(?:undrained|back\s+in\s+(?:service|production)|out\s+of\s+maintenance(?:\s+mode)?|"
-                          r"returned\s+to\s+service|put\s+back(?:\s+in(?:to)?\s+service)?)|"
+                          r"returned\s+to\s+service|put\s+back(?:\s+in(?:to)?\s+service)?|"
+                          # "is r3 still carrying traffic?", "is r3 taking traffic again?", "is r3 in service?" (lead, stop 37)
+                          + _IN_SERVICE + r")|"
                           r"(?:is|are)\s+(?:the\s+)?traffic\s+(?:off|drained\s+from)|(?:which|what|any)\s+(?:routers?|devices?|"
                           r"boxes|nodes?|hosts?)\s+(?:are|is)\s+(?:still\s+|currently\s+)?(?:drained|in\s+maintenance)|"
                           # "is max-metric set on r3?", "is bgp graceful-shutdown configured on r3?": one of the drain's lines
@@ -2123,7 +2155,7 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
 
 # the opposite of drained said ("is r3 undrained?"): the state is read and said, with no yes or no on "drained"
 _UNDRAINED = re.compile(r"\b(?:undrained|back\s+in\s+(?:service|production)|out\s+of\s+maintenance|returned\s+to\s+service|"
-                        r"put\s+back)\b", re.IGNORECASE)
+                        r"put\s+back|" + _IN_SERVICE + r")\b", re.IGNORECASE)
 
 
 # Words that ask what should be, not what is ("is r1 supposed to be drained?", "is neighbor X meant to be
