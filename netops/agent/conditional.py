@@ -44,6 +44,54 @@ class Conditional:
     """The condition as a question of the device ("r2 has no session to r3", "check r3")."""
     request: str
     """The change asked for, a pronoun read as the device it stands for ("drain r3")."""
+    own: bool = False
+    """The change is one the person says they will make ("before I drain r3, is anything down?"): the
+    question around it is what is asked, and nothing is chained to it either (lead, stop 37)."""
+
+
+# a change the person says they will make, around a question: "before I drain r3, is anything down?",
+# "pre-checks before I drain r3: anything down?", "once we've undrained r3, is r2 ok?", "after I shut
+# eth-r1 on r2 what should I watch?". The verb right after the subject is the change's ("before I go
+# home, drain r3" is a request: "go" is none)
+_OWN = re.compile(r"\b(?:before|after|once|until|till|while|when(?:ever)?|as\s+soon\s+as)\s+(?:i|we)"
+                  r"(?:'ve|'ll|'m|'re|\s+(?:have|had|will|am|are|do|did|start|finish|begin))?\s+"
+                  r"(?:just\s+|finished\s+|done\s+|started\s+|begun\s+)?(?P<verb>\w+)\b[^,:;?]*", re.IGNORECASE)
+_OWN_VERBS = re.compile(r"^(?:un)?drain(?:s|ed|ing)?$|^shut(?:s|ting)?$|^disabl\w*$|^enabl\w*$|^clear(?:s|ed|ing)?$|"
+                        r"^reset(?:s|ting)?$|^restart\w*$|^reboot\w*$|^reload\w*$|^bounc\w*$|^set(?:s|ting)?$|"
+                        r"^chang\w*$|^configur\w*$|^appl(?:y|ies|ied|ying)$|^push\w*$|^roll\w*$|^revert\w*$",
+                        re.IGNORECASE)
+_PAST_TO_BASE = {"drained": "drain", "draining": "drain", "undrained": "undrain", "undraining": "undrain",
+                 "shutting": "shut", "disabled": "disable", "disabling": "disable", "enabled": "enable",
+                 "enabling": "enable", "cleared": "clear", "clearing": "clear", "resetting": "reset",
+                 "restarted": "restart", "restarting": "restart", "rebooted": "reboot", "rebooting": "reboot",
+                 "reloaded": "reload", "reloading": "reload", "bounced": "bounce", "bouncing": "bounce"}
+
+
+def own_change(question: str, hosts: list[str]) -> Conditional | None:
+    """A question asked around a change the person says they will make ("before I drain r3, is
+    anything down?"): the question without that clause, and the change as a request, or None. The
+    question must be left with a device or a subject to read; a clause alone is no question."""
+    q = " ".join(question.split())
+    m = _OWN.search(q)
+    if m is None or not _OWN_VERBS.match(m.group("verb")):
+        return None
+    verb = m.group("verb")
+    clause = q[m.start("verb"):m.end()].strip()
+    request = _PAST_TO_BASE.get(verb.lower(), verb.lower()) + clause[len(verb):]
+    rest = (q[:m.start()] + " " + q[m.end():]).strip()
+    rest = re.sub(r"^\W+|\b(?:pre-?checks?|post-?checks?|checks?|sanity\s+checks?)\b\W*(?=\w)", "", rest,
+                  count=1, flags=re.IGNORECASE).strip(" ,;:-")
+    if len(_WORDS.findall(rest)) < 2 or _request(rest):
+        return None  # "drain r3 before I go home" (no verb of change after "I"); "shut it once I drain r3": a request
+    from netops.agent.router import route
+
+    if route(rest, hosts).kind != "tool":
+        return None  # nothing a device read answers ("... what could go wrong?"): the change path or the model, as before
+    changed = next(iter(_named(request, hosts)), None)
+    return Conditional(rest, _resolve(request, changed), own=True)
+
+
+_WORDS = re.compile(r"[\w'-]+")
 
 
 def _hosts(ctx: object) -> list[str]:
@@ -89,6 +137,8 @@ def _split(after: str, own: str) -> tuple[int, int] | None:
 def asked(question: str, hosts: list[str]) -> Conditional | None:
     """The condition and the change of a request made on a condition, or None (no condition, no
     request, or only a courtesy: "drain r3 if possible", "... if so, drain it" after a question)."""
+    if (own := own_change(question, hosts)) is not None:
+        return own
     from netops.agent.intent import own_words
 
     q = " ".join(question.split())
@@ -147,6 +197,10 @@ NOT_CHAINED = ("**netops does not make a change on a condition it reads:** a cha
                "asked to approve it.")
 
 
+NOT_PROPOSED = ("**netops made no change and proposed none:** the change you mention is yours to ask for in its own "
+                "words when you are ready (\"{request}\"); you will see its plan and be asked to approve it.")
+
+
 def answer_text(c: Conditional, ctx: object, toolbox: object, label: str) -> str:
     """The answer: the condition read as a question (its own offline answer, getters and all), then
     that the change is not chained to it and how to ask for it."""
@@ -160,6 +214,9 @@ def answer_text(c: Conditional, ctx: object, toolbox: object, label: str) -> str
     read = answer_offline(asked_as, ctx, toolbox)  # type: ignore[arg-type]
     body = read.text.split("\n\n", 1)[1] if read.text.startswith("offline answer") and "\n\n" in read.text \
         else read.text
+    if c.own:  # "before I drain r3, is anything down?": the question is answered; the change stays theirs
+        return "\n\n".join([f"{label}: a question asked around a change you will make.",
+                             f"**Read now** (\"{c.condition}\"):\n\n{body}", NOT_PROPOSED.format(request=c.request)])
     if read.tool_calls or read.evidence:
         said = f"**The condition, read now** (\"{c.condition}\"):\n\n{body}"
     else:

@@ -375,7 +375,7 @@ _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|proble
                      r"^\W*[\w.-]+(?:'s|\s+is|\s+seems(?:\s+to\s+be)?|\s+looks|\s+went|\s+keeps)\s+(?:down|dead|offline|"
                      r"unreachable|off|flapping|bouncing|acting\s+up)\W*$|"
                      r"^\s*(?:is|are)\s+[\w.-]+(?:\s*(?:and|,)\s*[\w.-]+)*\s+(?:up|alive|reachable|ok|okay|fine|healthy|"
-                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:ok|okay|alright|fine|healthy|happy)\b"
+                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:still\s+|now\s+|really\s+)?(?:ok|okay|alright|fine|healthy|happy)\b"
                      # "how is r1 doing?", "how's r2?", "status of r3", "r1 status": that device's state
                      r"|^\W*how(?:'s|\s+is|\s+are)\s+[\w.-]+(?:\s+(?:doing|looking|holding\s+up|going))?\W*$"
                      r"|\bstatus\s+(?:of|on|for)\s|^\W*[\w.-]+\s+status\W*$"
@@ -713,7 +713,12 @@ _CHANGE_HISTORY = re.compile(
     r"^\W*[\w.-]+\s+(?:(?:was|got)\s+)?(?:drained|undrained)\s+(?:yesterday|today|tonight|earlier|recently|last\s+\w+|"
     r"this\s+\w+|\d+\s+\w+\s+ago)\W*$|"
     r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
-    r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
+    r"\bchange\s*(?:history|log|record)s?\b|"
+    # "what did I change tonight?", "what have we touched today?", "list the changes made in the last hour",
+    # "what changes were made to r1?" (lead, stop 37: a private held-out set's misses)
+    r"\bwhat\s+(?:did|have|has|had)\s+(?:i|we|you|they|netops|any(?:one|body)|some(?:one|body))\s+(?:just\s+|already\s+)?"
+    r"(?:change|changed|touch(?:ed)?|modif(?:y|ied)|edit(?:ed)?)\b|"
+    r"\bchanges?\s+(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+|got\s+)?(?:made|done|applied|pushed|committed)\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
     + _DEVICE_CHANGE_LOG_WORDS + r"|" + _CHANGE_OUTCOME_WORDS, re.IGNORECASE)
 # the words that ask for a device's own commit or archive log ("show system commit", "show archive log
 # config all", "commit history"): netops does not read it; its own audit log answers
@@ -771,7 +776,9 @@ _HISTORY_WHEN = re.compile(r"\b(?:recent(?:ly)?|today|yesterday|tonight|overnigh
                            r"(?:last|past)\s+(?:\d+\s*|few\s+|couple\s+(?:of\s+)?)?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)|"
                            r"boxes|anything|anyone|someone|who)\b", re.IGNORECASE)
 # "what's changed?", "whats changed", "what has been changed?": nothing else asked, so the network's changes
-_BARE_HISTORY = re.compile(r"^\W*(?:so\s+|ok\s+|and\s+)?what(?:'s|s)?\s+(?:has\s+|have\s+)?(?:been\s+)?changed\W*$",
+_BARE_HISTORY = re.compile(r"^\W*(?:so\s+|ok\s+|and\s+)?what(?:(?:'s|s)?\s+(?:has\s+|have\s+)?(?:been\s+)?changed|"
+                           # "what did you change?", "what has netops changed?" (lead, stop 37)
+                           r"\s+(?:did|have|has)\s+(?:you|netops|we|i)\s+(?:just\s+)?(?:change|changed))\W*$",
                            re.IGNORECASE)
 _HISTORY_SPEC = re.compile(r"\brfc\s*\d+|\b(?:ospf|bgp|is-?is|rip)(?:v\d|-?\d)\b|\bversions?\b|\bcompared\b|\bbetween\s+(?:rfc|v\d)",
                            re.IGNORECASE)

@@ -82,3 +82,69 @@ def test_the_path_between_two_routers_is_the_sources_first_hop(lab):
 def test_how_much_traffic_or_traffic_lost_is_not_the_path(lab, question):
     got = lab.ask(question)
     assert not any(x["getter"] == "route" for x in got.get("reads", [])), got
+
+
+# --- what the person changed, asked in their own words ("what did I change tonight?")
+
+@pytest.mark.parametrize("question, hosts", [
+    ("what did we change today", HOSTS), ("what have I touched this morning?", HOSTS),
+    ("show me the changes made in the last 2 hours", HOSTS), ("what changes were made to r2?", ["r2"]),
+    ("what did you change on r1", ["r1"]), ("what has netops changed?", HOSTS),
+])
+def test_what_i_changed_is_the_audit_log(question, hosts):
+    r = route(question, HOSTS)
+    assert (r.tool, r.args.get("hosts")) == ("change_history", hosts), r
+
+
+@pytest.mark.parametrize("question", ["what changes were made to OSPF in RFC 5340?", "changes made in BGP-4 since RFC 1771",
+                                      "make the changes made yesterday again"])
+def test_changes_made_to_a_protocol_or_again_are_not_the_audit_log(question):
+    assert route(question, HOSTS).tool != "change_history"
+
+
+# --- a question asked around a change the person will make ("before I drain r3, is anything down?")
+
+@pytest.mark.parametrize("question, rest, change", [
+    ("sanity check before I drain r2: anything down?", "anything down?", "drain r2"),
+    ("before we undrain r1, are all bgp sessions up?", "are all bgp sessions up?", "undrain r1"),
+    ("once I've drained r3, is r1 still healthy?", "is r1 still healthy?", "drain r3"),
+])
+def test_a_question_around_the_persons_own_change_is_split(question, rest, change):
+    from netops.agent.conditional import asked
+
+    c = asked(question, HOSTS)
+    assert c is not None and (c.condition, c.request, c.own) == (rest, change, True), c
+
+
+@pytest.mark.parametrize("question", ["drain r2 before I go home", "before I leave, drain r2", "shut eth-r1 on r2 once I drain r3",
+                                      "before I drain r3, what could go wrong?"])
+def test_no_question_around_the_persons_own_change(question):
+    from netops.agent.conditional import asked
+
+    c = asked(question, HOSTS)
+    assert c is None or not c.own, c
+
+
+def test_offline_the_question_is_read_and_the_change_is_not_proposed(lab):
+    got = lab.ask("pre-checks before I undrain r2: any interfaces down?")
+    assert got["expect"] == "read" and not got.get("change"), got
+    assert {x["getter"] for x in got["reads"]} == {"interfaces"}, got
+    assert '("undrain r2")' in got["text"] and "netops made no change and proposed none" in got["text"], got["text"]
+
+
+@pytest.fixture
+def agent_session(make_session, agent_settings, vetted_playbooks):
+    return make_session(agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks, "model_review": False}))
+
+
+def test_with_a_model_nothing_is_proposed_around_the_persons_own_change(scripted, agent_session, fake_transport):
+    """A model that would propose the drain is not asked; nobody is asked to approve; nothing is sent."""
+    from netops.agent.events import ApprovalRequestEvent
+    from netops.testing.ollama_server import say, tool_call
+
+    scripted.push(tool_call("playbook_run", playbook="router-drain", hosts=["r3"], params={}), say("Drained r3."))
+    events = list(agent_session.assistant(approver=None).events("before I drain r3, is anything down?"))
+    answer = events[-1].answer
+    assert not [e for e in events if isinstance(e, ApprovalRequestEvent)] and not answer.approvals
+    assert not fake_transport.configs, fake_transport.configs
+    assert "netops made no change and proposed none" in answer.text, answer.text
