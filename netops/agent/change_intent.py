@@ -609,6 +609,80 @@ def _same_action_narrowed(candidates: list[PlaybookInfo], by_phrase: dict[str, l
     return [pb for pb in candidates if pb.name not in dropped]
 
 
+# Where one request ends and the next begins: "drain r3 and shut eth-r1 on r2", "...; then ...".
+_JOINED = re.compile(r"\s*;\s*|\s*,?\s+(?:and\s+then|and\s+also|and|then|also|plus|&)\s+", re.IGNORECASE)
+_ALL_ACTIONS = frozenset(w for syn in ACTION_SYNONYMS.values() for w in syn)
+_LEAD_IN = re.compile(r"^[A-Za-z][A-Za-z ,'-]*:\s+")
+
+
+def _change_clauses(question: str) -> list[str]:
+    """``question`` cut into the requests it joins ("drain r3 and shut eth-r1 on r2" -> two); a part
+    with no change word of its own belongs to the request before it ("drain r1 and r2", "the session
+    between r1 and r2"). Quoted text is never cut."""
+    from netops.agent.router import CHANGE_WORDS
+
+    _, blanked = _quoted(question)  # same length: a cut inside quotes is not seen
+    cuts = [(m.start(), m.end()) for m in _JOINED.finditer(blanked)]
+    if not cuts:
+        return [question]
+    spans, start = [], 0
+    for a, b in cuts:
+        spans.append((start, a))
+        start = b
+    spans.append((start, len(question)))
+    clauses: list[list[int]] = []
+    for a, b in spans:
+        part = blanked[a:b]
+        acts = said_words(part) & (_ALL_ACTIONS | CHANGE_WORDS)
+        if clauses and not acts:
+            clauses[-1][1] = b  # "... and r2": more of the request before
+        elif clauses and not clauses[-1][2]:
+            clauses[-1][1:] = [b, True]  # the words before had no change word: this request's
+        else:
+            clauses.append([a, b, bool(acts)])
+    out = []
+    for a, b, _ in clauses:
+        clause = question[a:b].strip(" ,")
+        lead = _LEAD_IN.match(clause)  # "two things: drain r3": the request starts after the colon
+        if lead and not said_words(lead.group(0)) & (_ALL_ACTIONS | CHANGE_WORDS):
+            clause = clause[lead.end():]
+        if clause:
+            out.append(clause)
+    return out
+
+
+def _several_changes(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
+                     groups: dict[str, list[str]] | None) -> ChangeMatch | None:
+    """Two or more requests in one ("drain r3 and shut eth-r1 on r2"): each is matched on its own and
+    the answer names each with what netops would do for it, one change per request (trial37: it read
+    as a drain of r3 and r2, and "undrain r3 and set ospf cost 50 on eth-r2 of r2" offered the example
+    "set the OSPF cost of eth-r2 on r3 to 50", the cost change on the wrong router). None when the
+    words hold one request, or a part is a question ("what if ...", "don't ...")."""
+    clauses = _change_clauses(question)
+    if len(clauses) < 2 or hypothetical(question):
+        return None
+    matches = [match_change(c, playbooks, hosts, groups) for c in clauses]
+    if any(m.kind not in ("change", "clarify", "unmatched") for m in matches):
+        return None
+    if len({m.playbook for m in matches}) == 1 and matches[0].playbook:  # "drain r3; also drain r1 and r2":
+        return None  # one playbook on the hosts named, as the whole request reads (its host limit says the rest)
+    said, examples, names, named = [], [], [], []
+    for clause, m in zip(clauses, matches):
+        if m.kind == "change":
+            what = f"{m.playbook} on {', '.join(m.hosts)}"
+            examples.append(clause)
+        elif m.playbook and m.kind == "clarify":  # its own example would fill in a value it did not say
+            what = f"{m.playbook}, which needs more: {m.reason}"
+        else:
+            what = "no vetted playbook does this"
+        said.append(f"'{clause}' ({what})")
+        names += [n for n in ([m.playbook] if m.playbook else []) if n not in names]
+        named += [h for h in m.hosts if h not in named]
+    return ChangeMatch("clarify", hosts=named, candidates=names, code="multiple-changes", examples=examples,
+                       reason=(f"your words ask for {len(clauses)} changes: " + "; ".join(said)
+                               + ". Ask for one change at a time: netops makes one change per request"))
+
+
 def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
                  groups: dict[str, list[str]] | None = None) -> ChangeMatch:
     """Match ``question`` (the person's words, nothing else) to one of ``playbooks`` (vetted,
@@ -617,6 +691,9 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
     from netops.agent.router import CHANGE_WORDS
 
     q = (question or "").strip()
+    several = _several_changes(q, playbooks, hosts, groups)
+    if several is not None:
+        return several
     ex = _Extractor(q, hosts)
     words = said_words(ex.text)  # a quoted description is a value, not a request
     action_words = {w for syn in ACTION_SYNONYMS.values() for w in syn} & words

@@ -120,6 +120,8 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
         return undo  # "revert what alice changed on r2": the change and the vetted way back, as offline
     if history_asked(question, ctx):
         return None  # "did the drain work?": what netops's audit log recorded (the router's), not a change
+    if (cond := conditional_answer(question, ctx, toolbox, "agent", model)) is not None:
+        return cond  # "if r2 has no session to r3, drain r3": the condition read; the change never chained to it
     m = match_for(question, ctx, toolbox)
     if m is not None and _dry_runnable(m):
         return _answer(question, describe_dry_run(m, ctx, toolbox), "agent", model, m, ctx, toolbox,
@@ -304,6 +306,8 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox",
         return undo  # "undo the last change on r1": the change, and the vetted playbook that does the opposite
     if history_asked(question, ctx):
         return None  # "did the drain work?", "who approved the drain?": the audit log answers, no dry run
+    if (cond := conditional_answer(question, ctx, toolbox, "offline", None)) is not None:
+        return cond  # "check r3 and if it's healthy, drain it": r3 read; the drain is asked for in its own words
     m = match_for(question, ctx, toolbox)
     if m is None or m.kind == "none":
         return None
@@ -347,6 +351,29 @@ def describe_offline(question: str, ctx: "ToolContext", toolbox: "ToolBox",
     return _answer(question, "\n\n".join(parts), "offline", None, m, ctx, toolbox, None)
 
 
+def conditional_answer(question: str, ctx: "ToolContext", toolbox: "ToolBox", mode: str,
+                       model: str | None) -> "Answer | None":
+    """A change asked for on a condition ("if r2 has no session to r3, drain r3"): the condition
+    read as a question, and the change not made nor proposed (:mod:`netops.agent.conditional`); None
+    for anything else. The same in both modes; the model is not asked."""
+    from netops.agent import conditional
+
+    if "playbook_run" not in toolbox.tools or not (hosts := _hosts(ctx)):
+        return None
+    c = conditional.asked(question, hosts)
+    if c is not None and picked_by_state(question, ctx):
+        return None  # "reset bgp if it is not up": targets its words pick by their state (fleet_change reads them)
+    if c is None or (m := match_for(c.request, ctx, toolbox)) is None or m.kind not in ("change", "clarify"):
+        return None  # (a request no vetted playbook does is refused as such, condition or not)
+    from netops.assistant import Answer
+
+    text = conditional.answer_text(c, ctx, toolbox, OFFLINE_LABEL if mode == "offline" else "netops")
+    return Answer(question=question, text=text, mode=mode, model=model, evidence=list(ctx.evidence),
+                  tool_calls=list(toolbox.calls), approvals=list(ctx.approvals),
+                  notice=("a change on a condition: the condition was read, no change was proposed"
+                          + ("; the model was not asked" if mode != "offline" else "")))
+
+
 def _dry_runnable(m: ChangeMatch) -> bool:
     """A hypothetical whose words, as a request, would be a complete change."""
     return m.kind == "question" and m.code == "hypothetical" and m.would_be is not None and m.would_be.is_change
@@ -361,7 +388,9 @@ def describe_dry_run(m: ChangeMatch, ctx: "ToolContext", toolbox: "ToolBox") -> 
     params = _params_text(w)
     lines = [f"This asks about a change rather than for one: nothing is proposed and nothing was changed. "
              f"The vetted playbook **{w.playbook}** ({w.risk} risk) would do it on {', '.join(w.hosts)}"
-             + (f" with {params}" if params else "") + "."]
+             + (f" with {params}" if params else "") + ". netops does not predict how the network would react "
+             "(it simulates none); what it can say is what the playbook would send and check: its dry run, below, "
+             "and after a run its post-checks."]
     pb = next((p for p in playbooks_from(catalogue_of(ctx)) if p.name == w.playbook), None)
     if pb is not None:
         lines.append(f"{pb.name}: {pb.description.strip()}")

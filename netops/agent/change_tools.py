@@ -86,6 +86,10 @@ def _plan_text(p: Any) -> str:
         lines.extend(f"  + {cmd}" for cmd in redact_lines(hp.commands, hp.platform))  # the model sees no secret
         if hp.diff:
             lines.append("  diff:\n" + "\n".join("    " + d for d in hp.diff.splitlines()))
+    checks = getattr(p, "verification", None) or []
+    if checks:
+        lines.append("verified after the change by (a failure rolls the host back):")
+        lines.extend(f"  postcheck {c}" for c in checks)
     return "\n".join(lines)
 
 

@@ -449,8 +449,11 @@ _PASTED = re.compile(r"\b(?:says?|said|shows?|showed|shown|reads?|contains?|wrot
 # person adds): "the ticket says drain r1", "the NOC wants us to drain r1", "my manager asked me to
 # ...", "email from noc: please drain r1". Said in the person's own words, it binds; relayed, it is data.
 _SOURCE = (r"(?:ticket|case|email|e-mail|mail|message|msg|chat|slack|teams|page|pager|alert|alarm|runbook|wiki|note|"
-           r"customer|client|noc|soc|vendor|tac|manager|boss|lead|colleague|team|someone|somebody|he|she|they|user)")
-_RELAYED = re.compile(rf"\b{_SOURCE}\s+(?:says?|said|wrote|writes|asks?|asked|wants?|wanted|told\s+(?:me|us)|tells\s+"
+           r"customer|client|noc|soc|vendor|tac|manager|boss|lead|colleague|team|someone|somebody|he|she|they|user|"
+           # a device's or a document's text (adv37: "the bgp description says drain r3" was proposed as asked)
+           r"description|descr|banner|motd|remark|comment|log|syslog|output|config|configuration|document|doc|rfc|"
+           r"record|reason|intent)")
+_RELAYED = re.compile(rf"\b{_SOURCE}(?:\s+(?:on|of|for|in)\s+(?:the\s+)?[\w.:/'-]+){{0,2}}\s+(?:says?|said|reads|mentions|wrote|writes|asks?|asked|wants?|wanted|told\s+(?:me|us)|tells\s+"
                       rf"(?:me|us)|requests?|requested|suggests?|suggested|needs?|recommends?)\b(?:\s+(?:me|us|that|to|"
                       rf"we|you))*(?:\s+to)?\s*:?[ \t]*((?:(?![.;!?](?:\s|$)|,\s*(?:so|and|then|please)\b)[^\n])*)"
                       rf"|\b{_SOURCE}\s+from\s+(?:the\s+)?[\w.@-]+\s*:[ \t]*((?:(?![.;!?](?:\s|$))[^\n])*)",

@@ -135,6 +135,33 @@ def inventory_links(index: Any) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def mtu_line(agg: Any, index: Any) -> str | None:
+    """For an MTU question over two or more devices ("mtu mismatch?", "is there an mtu mismatch between r1
+    and r2?"): each inventory link whose both ends were read, its two MTUs compared; None when no link
+    has both ends read with an MTU (route37)."""
+    mtus: dict[tuple[str, str], Any] = {}
+    for host, hr in (agg or {}).items():
+        if hr.ok and hr.data is not None:
+            for i in getattr(hr.data, "interfaces", []):
+                mtus[(host, i.name)] = i.mtu
+    pairs, seen = [], set()
+    for host, name, iface in getattr(index, "links", None) or []:
+        for far, other_name, other in getattr(index, "links", None) or []:
+            key = frozenset({(host, name), (far, other_name)})
+            if far != host and other.network == iface.network and iface.network.num_addresses > 1 and key not in seen:
+                seen.add(key)
+                a, b = mtus.get((host, name)), mtus.get((far, other_name))
+                if a is not None and b is not None:
+                    pairs.append((f"{host} {name}", a, f"{far} {other_name}", b))
+    if not pairs:
+        return None
+    off = [f"{x} {a} / {y} {b}" for x, a, y, b in pairs if a != b]
+    if off:
+        return f"**MTU mismatch** on {len(off)} of {len(pairs)} link(s) read: " + "; ".join(off) + "."
+    return (f"**No MTU mismatch:** both ends of each of the {len(pairs)} link(s) read have the same MTU ("
+            + "; ".join(f"{x} / {y}: {a}" for x, a, y, b in pairs) + ").")
+
+
 def address_owners(index: Any) -> dict[str, str]:
     """Each inventory address (interfaces, loopbacks, router ids) -> the host it is on: whose side
     a BGP session's peer address is, for whether the far end shut it (:func:`convergence`)."""
@@ -271,6 +298,26 @@ def recorded_history(ctx: Any, hosts: list[str], window: Any = None, action: str
     return {h: [r for r in audit.changes(h, 200, **within) if _does(r, action)][:HISTORY_PER_DEVICE] for h in hosts}
 
 
+def history_left_out(ctx: Any, changes: dict[str, list[Any]] | None, window: Any = None,
+                     action: str | None = None) -> dict[str, list[Any]]:
+    """For each host whose list :func:`recorded_history` cut at ``HISTORY_PER_DEVICE``: the changes
+    of the same window (and action) it left out, newest first (trial37: "what changed tonight?" listed
+    r3's five undrains and said nothing of the drain before them, the night's first change)."""
+    audit = ctx.get_audit()
+    if audit is None or not changes:
+        return {}
+    within = {} if window is None or not window.understood else {"since": window.start, "until": window.end}
+    out = {}
+    for h, recs in changes.items():
+        if len(recs or ()) < HISTORY_PER_DEVICE:
+            continue
+        every = [r for r in audit.changes(h, 1000, **within) if action is None or _does(r, action)]
+        shown = {r.seq for r in recs}
+        if rest := [r for r in every if r.seq not in shown]:
+            out[h] = rest
+    return out
+
+
 def _does(rec: Any, action: str) -> bool:
     return action in str(rec.payload.get("playbook") or "").lower().split("-")
 
@@ -310,16 +357,24 @@ def run_of(ctx: Any, host: str, rec: Any) -> dict[str, Any]:
     return out
 
 
-def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any) -> tuple[dict[str, Any], dict[str, int]]:
+def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any,
+                   action: str | None = None) -> tuple[dict[str, Any], dict[str, int]]:
     """For each host with no change in ``window``: its newest change before the window (or None),
     and how many changes it has after the window's end (a closed window, "yesterday"), up to
-    ``HISTORY_PER_DEVICE`` + 1."""
+    ``HISTORY_PER_DEVICE`` + 1; with ``action``, of the playbooks that do it only ("was r3 drained
+    yesterday?": the drains before and after it, not any change)."""
     audit = ctx.get_audit()
     if audit is None or changes is None or window is None or not window.understood:
         return {}, {}
     empty = [h for h, recs in changes.items() if not recs]
-    before = {h: next(iter(audit.changes(h, 1, until=window.start)), None) for h in empty}
-    after = {h: len(audit.changes(h, HISTORY_PER_DEVICE + 1, since=window.end)) for h in empty} \
+
+    def of(h: str, n: int, **within: Any) -> list[Any]:
+        if action is None:
+            return audit.changes(h, n, **within)
+        return [r for r in audit.changes(h, 200, **within) if _does(r, action)][:n]
+
+    before = {h: next(iter(of(h, 1, until=window.start)), None) for h in empty}
+    after = {h: len(of(h, HISTORY_PER_DEVICE + 1, since=window.end)) for h in empty} \
         if window.end is not None else {}
     return before, after
 
@@ -337,7 +392,7 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
         window = Window(None, None, " ".join(m.group(0).split()) if m else "in the question", understood=False)
     action = action_asked(question)
     changes = recorded_history(ctx, hosts, window, action)
-    before, after = history_around(ctx, changes, window) if action is None else ({}, {})
+    before, after = history_around(ctx, changes, window, action)
     rolled = rolled_back_records(ctx, changes or {})  # a change its run rolled back is said so
     rolled.update(rolled_back_records(ctx, {h: rec for h, rec in before.items() if rec is not None}))
     if records is not None:
@@ -348,8 +403,33 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
     from netops.agent.router import device_change_log
 
     runs = {rec.seq: run_of(ctx, h, rec) for h, recs in (changes or {}).items() for rec in recs}
-    return history_summary(changes, window=window, before=before, after=after, device_log=device_change_log(question),
-                           rolled=rolled, runs=runs, action=action)
+    left = history_left_out(ctx, changes, window, action)
+    rolled.update(rolled_back_records(ctx, {h: recs[-1:] for h, recs in left.items()}))
+    return chain_warning(ctx) + history_summary(changes, window=window, before=before, after=after,
+                                                device_log=device_change_log(question), rolled=rolled, runs=runs,
+                                                action=action, left_out=left)
+
+
+def chain_warning(ctx: Any) -> str:
+    """Said before an answer from the audit log when its chain does not verify (adv37: a record edited in
+    the database, an actor or host rewritten, a record deleted, was answered from as if true); empty when
+    it verifies or there is no log. The whole chain is walked, as ``netops audit verify`` walks it: an edit
+    that hides a change (its host rewritten) is in a record the answer does not quote. About 13 us a
+    record (bench/README.md, adv37)."""
+    audit = ctx.get_audit()
+    if audit is None:
+        return ""
+    try:
+        report = audit.verify()
+    except Exception:  # the log cannot be opened at all: the read of its records says so
+        return ""
+    if report.ok:
+        return ""
+    first = report.problems[0]
+    more = f"; {len(report.problems)} problems in all" if len(report.problems) > 1 else ""
+    return (f"**The audit log does not verify** (record {first.seq}: {first.problem}{more}): what it says below "
+            f"may have been edited, deleted or forged outside netops, so it is not evidence of what netops did; "
+            f"`netops audit verify` names every problem.\n\n")
 
 
 def change_record(host: str, rec: Any, *, before: bool = False, back: Any = None) -> dict[str, Any]:
@@ -370,6 +450,10 @@ ROUTE_HISTORY = ("**No routing-table history:** netops keeps none (its audit log
                  "ages, and its BGP sessions with how long each has been up: a session that reset or flapped has "
                  "been up only since it came back, and the routes learnt over it since then.")
 """Said first in the answer to a history question about routes ("which routes changed on r2 today?")."""
+
+
+RECORDED = "**What netops's audit log records** (the changes netops made; the state above is the device's now):\n\n"
+"""Said before the audit log's records under a read of the device now ("has r3 been undrained?")."""
 
 
 def audit_evidence(hosts: list[str]) -> Any:
@@ -468,7 +552,8 @@ def _commands_said(commands: Any) -> str:
 def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: Any = None,
                     before: dict[str, Any] | None = None, after: dict[str, int] | None = None,
                     device_log: str | None = None, rolled: dict[int, Any] | None = None,
-                    runs: dict[int, Any] | None = None, action: str | None = None) -> str:
+                    runs: dict[int, Any] | None = None, action: str | None = None,
+                    left_out: dict[str, list[Any]] | None = None) -> str:
     """The Found line for "what changed on r2?": the changes netops recorded on each device (its
     audit log; a host's value is one record, a list of them newest first, or None), who made each
     one, and plainly that changes made outside netops are not in it. With a ``window`` (the
@@ -504,14 +589,20 @@ def history_summary(changes: dict[str, Any] | None, tail: str = "", *, window: A
         lines[0] = lines[0][:-1] + (f' (the time window "{window.said}" was not understood, so no window is '
                                     "applied: these are the newest changes of any time):")
     lines += [f"- {x}" for x in said]
+    for h, rest in (left_out or {}).items():  # never a silent cut: the oldest left out is often the night's first
+        first = _change_said(rest[-1], rolled.get(rest[-1].seq))
+        lines.append(f"- {h}: " + (f"1 earlier change{when} not listed here: {first}" if len(rest) == 1 else
+                                   f"{len(rest)} earlier changes{when} not listed here, the first of them {first}")
+                     + "; `netops audit list --kind apply` lists them all")
     if none and within:
         for h in none:
             prior = (before or {}).get(h)
-            line = f"- no change recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior, rolled.get(prior.seq))}" if prior
+            what = kind if action is not None else "change"
+            line = f"- no {what} recorded on {h}{when}; " + (f"the newest before it: {_change_said(prior, rolled.get(prior.seq))}" if prior
                                                             else "none before it either")
             if later := (after or {}).get(h):
                 line += (f"; {'more than ' + str(HISTORY_PER_DEVICE) if later > HISTORY_PER_DEVICE else later} "
-                         f"later change{'s' if later > 1 else ''} (ask without the window to see them)")
+                         f"later {what}{'s' if later > 1 else ''} (ask without the window to see them)")
             lines.append(line)
     elif none:
         lines.append(f"- no {kind if action is not None else 'change'} recorded on {', '.join(none)}")
@@ -958,6 +1049,10 @@ def _summarise(getter: str, data: Any, extra: dict[str, Any]) -> str:
                 return f"- {asked}: no route on {host}, so it cannot reach it ({said})"
             hops = ", ".join(h.describe() if h.discard else f"{h.address or ''}{' via ' + h.interface if h.interface else ''}".strip()
                              for h in data.next_hops)
+            if reach["verb"] == "path":  # "why is traffic from r1 to r3 going via r2?": the first hop is what is read
+                return (f"- {asked}: {host} sends it by {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
+                        + f" (the first hop, read from {host}'s routing table; no traceroute was sent, so the hops "
+                          f"after it are not read)")
             return (f"- {asked}: {host} has a route, {data.prefix} via {data.protocol}" + (f" -> {hops}" if hops else "")
                     + (f" ({said})" if measured else f" ({said}, so the return path is not tested)"))
         if not data.found:
@@ -1289,6 +1384,8 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             parts.append(_summarise(args["getter"], hr.data, per_host) if hr.ok else f"- failed: {hr.error}")
         if extra.get("_origin"):
             parts.append(originator(args["prefix"], agg)[1])
+        if extra.get("_mtu") and len(agg) > 1 and (compared := mtu_line(agg, index)):
+            parts.insert(1, compared)  # "mtu mismatch?": both ends of each link read, compared
         verdict = effect_verdict(args["getter"], agg, hints) if extra.get("_effect") else None
         if verdict:
             parts.insert(1, verdict[1])  # "is r3 drained?": yes, no or partly, before the rows it rests on
@@ -1309,6 +1406,12 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
         parts.append("**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
                      + answer_history(ctx, targets, str(extra.get("_when") or question), answer.changes))
         answer.evidence = [*answer.evidence, audit_evidence(targets)]
+    if extra.get("_recorded"):  # "has r3 been undrained?": the device now (above) and netops's record of it
+        targets = list(args.get("hosts") or [])
+        parts.append(RECORDED + answer_history(ctx, targets, str(extra["_recorded"]), answer.changes))
+        answer.evidence = [*answer.evidence, audit_evidence(targets)]
+    if extra.get("_whatif"):  # "what would break if r1 eth-r2 went down?": nothing predicted; what uses it now
+        parts.insert(1, str(extra["_whatif"]))
     if r.typed:  # a typed command no typed read covers: what was read is only its nearest
         parts.insert(1, f"**Not the command you typed:** {r.typed}.")
     if asked is not None:

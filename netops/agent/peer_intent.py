@@ -22,6 +22,11 @@ _TAKE = r"receiv\w*|learn\w*|learnt|gets?|getting|got|accept\w*|import\w*|hear\w
 # only with the peer named (a router "passes" a check, "gives" an error)
 _TELL = r"tell(?:s|ing)|told|pass(?:es|ing|ed)?(?:\s+(?:on|along))?|giv(?:es|ing)|gave|feed(?:s|ing)?|fed"
 _VERB = re.compile(rf"\b(?:(?P<send>{_SEND})|(?P<take>{_TAKE})|(?P<tell>{_TELL}))\b", re.IGNORECASE)
+# "how many routes does r1 have from r3?", "which prefixes does r2 hold from 198.51.100.5": routes a
+# router has *from* a peer are what it received; "have" alone is not ("does r1 have a route to r3?")
+_HAVE_FROM = re.compile(r"\b(?:routes?|prefix\w*|paths?|networks?|nlri)\b.*?\b(?P<take>ha(?:ve|s|d)|hold(?:s|ing)?|"
+                        r"carr(?:y|ies|ying))\b(?=.*?\bfrom\b)", re.IGNORECASE)
+_HAVE = re.compile(r"(?P<take>\w+)(?P<send>(?!))?(?P<tell>(?!))?")  # that verb alone, as _VERB gives it
 # "how does r1 get to 10.0.0.1" asks about reachability; "send pings/traffic" is not about routes
 _NOT_ROUTES = re.compile(r"\bget(?:s|ting)?\s+to\b|\b(traffic|packets?|pings?|probes?|logs?|syslog|traps?|"
                          r"e-?mails?|flows?|keepalives?|messages?)\b", re.IGNORECASE)
@@ -135,6 +140,8 @@ def _peer_route_args(question: str, ents: dict[str, list[str]]) -> dict[str, Any
     if (flow := _flow_args(question, ents)) is not None:
         return flow
     verb = _VERB.search(question)
+    if verb is None and (have := _HAVE_FROM.search(question)) is not None:
+        verb = _HAVE.match(question, have.start("take"))
     if verb is None or _NOT_ROUTES.search(question) or _NOT_BGP.search(question) \
             or not _ASKING.search(question[:verb.start()] or "?"):
         return None  # "how many LSAs is r1 advertising to r2?" is OSPF's
@@ -285,6 +292,8 @@ def unknown_subject(question: str, hosts: list[str]) -> str | None:
     from netops.agent.router import _not_a_device
 
     verb = _VERB.search(question)
+    if verb is None and (have := _HAVE_FROM.search(question)) is not None:
+        verb = _HAVE.match(question, have.start("take"))
     if verb is None or _NOT_ROUTES.search(question) or _NOT_BGP.search(question) \
             or not question[:verb.start()].strip() or not _ASKING.search(question[:verb.start()] or "?"):
         return None

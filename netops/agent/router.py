@@ -375,7 +375,7 @@ _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|proble
                      r"^\W*[\w.-]+(?:'s|\s+is|\s+seems(?:\s+to\s+be)?|\s+looks|\s+went|\s+keeps)\s+(?:down|dead|offline|"
                      r"unreachable|off|flapping|bouncing|acting\s+up)\W*$|"
                      r"^\s*(?:is|are)\s+[\w.-]+(?:\s*(?:and|,)\s*[\w.-]+)*\s+(?:up|alive|reachable|ok|okay|fine|healthy|"
-                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:ok|okay|alright|fine|healthy|happy)\b"
+                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:still\s+|now\s+|really\s+)?(?:ok|okay|alright|fine|healthy|happy)\b"
                      # "how is r1 doing?", "how's r2?", "status of r3", "r1 status": that device's state
                      r"|^\W*how(?:'s|\s+is|\s+are)\s+[\w.-]+(?:\s+(?:doing|looking|holding\s+up|going))?\W*$"
                      r"|\bstatus\s+(?:of|on|for)\s|^\W*[\w.-]+\s+status\W*$"
@@ -489,6 +489,18 @@ _PROTOCOL_STATE = re.compile(r"^\s*(?:(?:is|are|does|has)\s+)?(?:the\s+)?(?:e|i)
 _HAS_ROUTE = re.compile(r"\b(?:missing|lacks?|lacking|without|absent|have|has|got|no)\b", re.IGNORECASE)
 
 
+# "summarise the network for the handover", "give me a network status report", "state of the network",
+# "shift handover summary": the whole network's state asked for as a report (lead, stop 37)
+_NETWORK_REPORT = re.compile(
+    r"\b(?:summar(?:y|ise|ize)|overview|status(?:\s+report)?|state|health\s*(?:check|report)?|report|snapshot|sitrep)\s+"
+    r"(?:of|on|for)?\s*(?:the\s+|our\s+|my\s+)?(?:whole\s+|entire\s+)?(?:network|fabric|backbone|fleet)(?![\w.-])|"
+    r"\b(?:network|fleet)(?:-wide)?\s+(?:summary|overview|status|health\s*(?:check|report)?|report|snapshot)\b"
+    r"(?!\s*(?:lsas?|routes?|prefix\w*|address\w*|type|link))|"  # OSPF's network summary LSA is knowledge
+    r"\b(?:hand-?over|shift(?:\s+change)?)\s+(?:summary|report|notes?|status)\b|"
+    r"\bsummar(?:y|ise|ize)\b.*\bfor\s+(?:the\s+)?(?:hand-?over|next\s+shift|morning\s+shift|day\s+shift)\b",
+    re.IGNORECASE)
+
+
 def fleet_class(question: str, words: list[str], ents: dict[str, list[str]], hosts: list[str]) -> str | None:
     """What a question naming no device asks of every device, when :func:`fleet_wide` does not
     say: ``neighbours`` (neighbours with no protocol named, in a state), ``sweep`` (an open
@@ -509,6 +521,8 @@ def fleet_class(question: str, words: list[str], ents: dict[str, list[str]], hos
     if said & _NEIGHBOUR_WORDS and not said & _PROTOCOL_WORDS and said & {"neighbor", "neighbors"} \
             and (_DOWN_STATE.search(question) or _NEIGHBOUR_STATE.search(question)):
         return "neighbours"
+    if not ents["hosts"] and _NETWORK_REPORT.search(bare) and not said & _SWEEP_SUBJECT:
+        return "sweep"  # "summarise the network for the handover": the sweep, every device
     if _SWEEP.search(bare) and not said & _SWEEP_SUBJECT and not re.match(r"\s*what'?s\s+up\b", question, re.I) \
             and (said & _SWEEP_HARD or re.search(r"\b(?:network|lab|fabric|core|backbone)\b", question, re.I)):
         return "sweep"  # "is everything fine?" alone is small talk; "... on the network" is not
@@ -673,14 +687,38 @@ _CHANGE_OUTCOME_WORDS = (
     r"[^?.;!\n]{0,40}?\b(?:approved|verified|rolled\s+back|successful|applied|denied|cancel+ed|completed|ok|okay|"
     r"a\s+success|done)\b")
 _CHANGE_OUTCOME = re.compile(_CHANGE_OUTCOME_WORDS, re.IGNORECASE)
+# the past of what the vetted playbooks do ("who shut ...?", "when was ... disabled?"): netops's own changes
+_DONE_VERBS = r"shut|shutdown|shut\s+down|disabled|enabled|unshut|no-?shut|cleared|soft-?cleared|costed\s+(?:out|in)"
+_DONE_ACTS = r"drain|undrain|shut|shut\s+down|disable|enable|unshut|clear|soft-?clear"
 _CHANGE_HISTORY = re.compile(
     r"\b(?:what(?:'s|s)?|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?"
     r"(?:been\s+)?changed\b|"
     # "has anyone touched r1's config?", "did somebody modify r2?", "who touched r2 last?": whoever changed it
     r"\b(?:(?:has|have|did)\s+(?:any|some)(?:one|body)|who)\s+(?:(?:has|have|had)\s+)?(?:changed?|touch(?:ed)?|"
     r"modif(?:y|ied)|edit(?:ed)?)\b|"
+    # "who shut eth-r1 on r2?", "who disabled the session to r1 on r2?", "when was eth-r1 on r2 shut?", "was r3
+    # drained yesterday?", "were r1 and r3 undrained last week?" (route37): who did it and when is in netops's audit
+    # log; a device named, or the network and a time ("were any routers drained yesterday?"). "is r3 drained?" and
+    # "has r3 been undrained?" ask about now, read below (_DRAIN_STATE; the log's records said beside it)
+    # (an address's dots inside the words: "when was neighbor 198.51.100.5 on r3 shut?")
+    rf"\bwho\s+(?:{_DONE_VERBS})\b|\bwhen\s+(?:was|were)\s+(?:[^?.;!\n]|\.(?=\w)){{1,40}}?\b(?:{_DONE_VERBS})\b|"
+    r"^\W*(?:was|were)\s+(?!there\b|it\s+(?:because|due)\b)(?:[^?.;!\n]|\.(?=\w)){1,40}?\b(?:drained|undrained)\b|"
+    rf"^\W*(?:was|were)\s+(?!there\b)(?:[^?.;!\n]|\.(?=\w)){{1,40}}?\b(?:{_DONE_VERBS})\s+by\b|"
+    # "did we drain r3 last night?", "did anyone undrain r3?", "has anybody shut ...", "when did we last drain r1?",
+    # "when did r2 get undrained?", "r3 drained yesterday?"
+    r"^\W*(?:did|has|have)\s+(?:we|you|i|they|netops|any(?:one|body)|some(?:one|body))\s+(?:ever\s+|already\s+|"
+    rf"actually\s+|really\s+)?(?:{_DONE_ACTS}|drained|undrained|{_DONE_VERBS})\b|"
+    rf"\bwhen\s+did\s+(?:\S+\s+){{0,3}}?(?:last\s+)?(?:{_DONE_ACTS})\b|\bwhen\s+did\s+(?:\S+\s+){{1,4}}?get\s+"
+    rf"(?:drained|undrained|{_DONE_VERBS})\b|"
+    r"^\W*[\w.-]+\s+(?:(?:was|got)\s+)?(?:drained|undrained)\s+(?:yesterday|today|tonight|earlier|recently|last\s+\w+|"
+    r"this\s+\w+|\d+\s+\w+\s+ago)\W*$|"
     r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
-    r"\bchange\s*(?:history|log|record)s?\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
+    r"\bchange\s*(?:history|log|record)s?\b|"
+    # "what did I change tonight?", "what have we touched today?", "list the changes made in the last hour",
+    # "what changes were made to r1?" (lead, stop 37: a private held-out set's misses)
+    r"\bwhat\s+(?:did|have|has|had)\s+(?:i|we|you|they|netops|any(?:one|body)|some(?:one|body))\s+(?:just\s+|already\s+)?"
+    r"(?:change|changed|touch(?:ed)?|modif(?:y|ied)|edit(?:ed)?)\b|"
+    r"\bchanges?\s+(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+|got\s+)?(?:made|done|applied|pushed|committed)\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
     + _DEVICE_CHANGE_LOG_WORDS + r"|" + _CHANGE_OUTCOME_WORDS, re.IGNORECASE)
 # the words that ask for a device's own commit or archive log ("show system commit", "show archive log
 # config all", "commit history"): netops does not read it; its own audit log answers
@@ -738,7 +776,9 @@ _HISTORY_WHEN = re.compile(r"\b(?:recent(?:ly)?|today|yesterday|tonight|overnigh
                            r"(?:last|past)\s+(?:\d+\s*|few\s+|couple\s+(?:of\s+)?)?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)|"
                            r"boxes|anything|anyone|someone|who)\b", re.IGNORECASE)
 # "what's changed?", "whats changed", "what has been changed?": nothing else asked, so the network's changes
-_BARE_HISTORY = re.compile(r"^\W*(?:so\s+|ok\s+|and\s+)?what(?:'s|s)?\s+(?:has\s+|have\s+)?(?:been\s+)?changed\W*$",
+_BARE_HISTORY = re.compile(r"^\W*(?:so\s+|ok\s+|and\s+)?what(?:(?:'s|s)?\s+(?:has\s+|have\s+)?(?:been\s+)?changed|"
+                           # "what did you change?", "what has netops changed?" (lead, stop 37)
+                           r"\s+(?:did|have|has)\s+(?:you|netops|we|i)\s+(?:just\s+)?(?:change|changed))\W*$",
                            re.IGNORECASE)
 _HISTORY_SPEC = re.compile(r"\brfc\s*\d+|\b(?:ospf|bgp|is-?is|rip)(?:v\d|-?\d)\b|\bversions?\b|\bcompared\b|\bbetween\s+(?:rfc|v\d)",
                            re.IGNORECASE)
@@ -771,7 +811,7 @@ def clauses(question: str) -> list[str]:
     return [c for c in _CLAUSE_END.split(question) if c and c.strip()]
 
 
-_CLAUSE_REQUEST = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:if\s+so,?\s+)?(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?"
+_CLAUSE_REQUEST = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:if\s+(?:so|not|yes|no),?\s+)?(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?"
                              r"(?:undo|revert|roll|redo|re-?apply|apply|push|put|change|modify|edit|fix|set|add|remove|delete|"
                              r"configure|enable|disable|shut|no\s+shut|drain|undrain|restore|reset|clear|restart|copy)\b",
                              re.IGNORECASE)
@@ -1164,8 +1204,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if fleet:  # "which bgp peers are down (except on r3)?"; a change word with it is the change path, next
         targets = [h for h in hosts if h not in left_out]
     kind = fleet_class(question, words, ents, hosts)
-    if kind and not _READ_LEAD.search(question) and not said_change:
-        kind = None  # an imperative that is no read
+    if kind and not _READ_LEAD.search(question) and not said_change \
+            and not (kind == "sweep" and _NETWORK_REPORT.search(question)):
+        kind = None  # an imperative that is no read ("summarise the network" is one)
     if kind == "sweep" and set(ents["hosts"]) - left_out and not _SWEEP_NAMED.search(question):
         kind = None  # "what's up with r2": that device's health, as before
     if kind and not set(ents["hosts"]) - left_out:  # "which neighbors are down?", "what's down?", "is bgp up?"
@@ -1215,7 +1256,11 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # BGP summary this read before (its sessions stay Established on a drained router)
         # a yes/no question ("is r3 drained?", "are r1 and r3 in maintenance?") is answered yes, no or partly first
         yes_no = {"_effect": "drained"} if re.match(r"^\W*(?:is|are|has|have)\b", question, re.IGNORECASE) \
-            and not _NOT_NOW.search(question) else {}
+            and not _NOT_NOW.search(question) and not _UNDRAINED.search(question) else {}
+        # "has r3 been undrained?", "has r3 been drained?": the device now, and what netops's audit log
+        # recorded of its drains and undrains ("_recorded", route37)
+        if re.match(r"^\W*(?:has|have)\b", question, re.IGNORECASE) and re.search(r"\bbeen\b", question, re.IGNORECASE):
+            yes_no["_recorded"] = question
         return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True, **yes_no,
                                                           # none named: every router, said so; several named: counted
                                                           **({"_fleet" if not named_some else "_found": True}
@@ -1230,12 +1275,20 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if targets and (_ROUTER_ID.search(question) or _LOCAL_AS.search(question)) and not ents["addresses"]:
         return Route("tool", "bgp_neighbors", "get_state", {"hosts": targets, "getter": "bgp_neighbors",
                                                             "_router_id": True}, 5.0)
+    if not targets and hosts and _MTU_MISMATCH.search(question) and not _KNOWLEDGE_SHAPE.search(question) \
+            and len(words) <= 8 and not unknown_device(question, hosts):
+        # "mtu mismatch?", "any mtu mismatches?" (route37; it was the runbook's passages): every device's
+        # interfaces with their MTU, each inventory link's two ends compared
+        return Route("tool", "interfaces", "get_state", {"hosts": [h for h in hosts if h not in left_out],
+                                                         "getter": "interfaces", "_filter": None, "_names": [],
+                                                         "_mtu": True, "_fleet": True}, 4.0)
     from netops.agent import untyped
 
     if not targets and hosts and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question) \
-            and set(words) & {"routers", "devices", "boxes", "nodes", "switches"} and _score(words, _SPEC) < 2 \
-            and not unknown_device(question, hosts) and untyped.topic(question) is not None:
-        targets = [h for h in hosts if h not in left_out]  # "which routers have high cpu?": every one's command
+            and (set(words) & {"routers", "devices", "boxes", "nodes", "switches"} or _BARE_READ.match(question)) \
+            and _score(words, _SPEC) < 2 and not unknown_device(question, hosts) and untyped.topic(question) is not None:
+        # "which routers have high cpu?", "show logs" (route37; it was "no known intent matched"): every one's command
+        targets = [h for h in hosts if h not in left_out]
     if targets and not ents["addresses"] and not _KNOWLEDGE_SHAPE.search(question):
 
         # "arp table r1", "cpu on r1", "bfd peers on r1", "latency r1 to r3": no typed read holds it;
@@ -1819,6 +1872,14 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     between two routers shows each one's interfaces towards the other (the inventory's addresses)."""
     if (reach := reachability(question, hosts, index)) is not None:
         return reach, []
+    if index is not None and (named_address := loopback_named(question, hosts, index)) is not None:
+        # "r1 cant see r3's loopback", "does r2 have a route to r1's loopback?": that address looked up
+        said, note = named_address
+        r, notes = route_named(said, hosts, index, domain, matcher)
+        if r.kind == "tool" and (r.args.get("prefix") or r.tool == "diagnose_route"):
+            return r, [note, *notes]
+    if (whatif := what_if(question, hosts, index)) is not None:
+        return whatif, []  # "what would break if r1 eth-r2 went down?": what uses it now; nothing predicted
     if index is not None and (far := far_end(question, hosts, index, pair=False)) is not None:
         return far  # before the embedder's nearest example, which read r1's BGP sessions for it on the lab
     r, notes = _route_named(question, hosts, index, domain, matcher)
@@ -1854,10 +1915,38 @@ def route_named(question: str, hosts: list[str], index: Any = None, domain: froz
     return r, notes
 
 
+def loopback_named(question: str, hosts: list[str], index: Any) -> tuple[str, str] | None:
+    """``question`` with a device's loopback or router id said by name ("r3's loopback", "the loopback
+    of r3", "r1's router id") written as the inventory's address for it, and a note saying so; None
+    when none is said or the inventory gives none (route37: "r1 cant see r3's loopback" read both
+    routers' interfaces)."""
+    if not hosts:
+        return None
+    names = "|".join(sorted(map(re.escape, hosts), key=len, reverse=True))
+    m = re.search(rf"\b(?P<h>{names})(?:'s|s)?\s+(?P<w>loopback|lo0?|router[- ]?id)(?:\s+(?:address|ip))?\b|"
+                  rf"\b(?:the\s+)?(?P<w2>loopback|router[- ]?id)(?:\s+(?:address|ip))?\s+(?:of|on)\s+(?P<h2>{names})\b",
+                  question, re.IGNORECASE)
+    if m is None:
+        return None
+    host = next(h for h in hosts if h.lower() == (m.group("h") or m.group("h2")).lower())
+    wanted = "loopback" if (m.group("w") or m.group("w2")).lower().startswith("lo") else "router id"
+    own = {what: a for a, (h, what) in (getattr(index, "addresses", None) or {}).items()
+           if h == host and ":" not in a}
+    other = "router id" if wanted == "loopback" else "loopback"
+    address = own.get(wanted) or own.get(other)
+    if address is None:
+        return None
+    return (question[:m.start()] + address + question[m.end():],
+            f"{m.group(0)} read as {address} (the inventory's {wanted if own.get(wanted) else other} of {host})")
+
+
 # "ping r3 from r1", "can r1 reach r3?", "is r3 reachable from r2?", "traceroute from r1 to X",
 # "trace the path from r3 to r1", "can r2 get to 10.9.9.9?"
 _PROBE = re.compile(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|trace(?:\s+the)?(?:\s+(?:path|route))?|"
-                    r"reach\w*|get\s+to|latency|rtt|round[- ]trip|jitter)\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
+                    r"reach\w*|get\s+to|latency|rtt|round[- ]trip|jitter|"
+                    # "why is traffic from r1 to r3 going via r2?", "which path do packets from r1 to r3 take": the
+                    # path between two devices, which the source's route to the target shows (lead, stop 37)
+                    r"(?:traffic|packets?)(?=\s+from\s+\S+\s+(?:to|towards)\s))\b", re.IGNORECASE)  # reach, reached, reachable, "reachble"
 # a probe command with nothing before it: "ping 203.0.113.2", "traceroute r3" (netops sends none itself)
 _PROBE_LEAD = re.compile(r"^\W*(?:ping|traceroute|tracert|trace)\b", re.IGNORECASE)
 # "the routes learned from r2", "the prefixes it received from r3": where routes came from, not a probe's source
@@ -1867,6 +1956,9 @@ _LEARNED_FROM = re.compile(r"\b(?:learn(?:ed|t|s)?|receiv(?:ed|es)|advertis(?:ed
 _MAKE_REACH = re.compile(r"\b(?:make|makes|fix|ensure|allow|permit|block|deny|configure|set\s+up|get)\b", re.IGNORECASE)
 _TROUBLE = re.compile(r"\b(?:why|can'?t|cannot|can\s+not|not|unable|fail\w*|isn'?t|won'?t|doesn'?t|broken|lost)\b",
                       re.IGNORECASE)
+# how much traffic, or traffic lost: not its path ("how much traffic from r1 to r3?", "traffic from r1 to r3 is dropped")
+_VOLUME = re.compile(r"\bhow\s+much\b|\b(?:volume|rate|bandwidth|throughput|utili[sz]\w*|[kmg]?bps|load|drop\w*|lost|loss|"
+                     r"block\w*|filter\w*|policed|shaped)\b", re.IGNORECASE)
 _HOW_TO_PROBE = re.compile(r"^\s*(?:how|what|why|when|which\s+(?:command|option)s?|explain|define)\b", re.IGNORECASE)
 
 
@@ -1877,7 +1969,10 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
     missing when the inventory gives neither). ``_reach`` tells the answer to say where it came
     from. None for anything else, and for how-to questions ("how do I ping from a vrf?")."""
     verb = _PROBE.search(question)
-    if verb is None or _HOW_TO_PROBE.match(question) or _TROUBLE.search(question) or not hosts:
+    # "why is traffic from r1 to r3 going via r2?": the path asked about, why or how included
+    path = verb is not None and re.match(r"traffic|packet", verb.group(0), re.IGNORECASE) is not None
+    if verb is None or not hosts or (path and _VOLUME.search(question)) \
+            or (not path and (_HOW_TO_PROBE.match(question) or _TROUBLE.search(question))):
         return None  # "r2 can't get to X, why?" is a diagnosis, not a lookup
     if _MAKE_REACH.search(question[:verb.start()]):
         return None  # "make r3 reachable from r1", "fix r1 so it can reach r3": a request
@@ -1897,7 +1992,9 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
     if (vrf := vrf_in(question)) is not None:
         return Route("unknown", reason=f"a reachability question in a VRF ({vrf}) is not answered yet: netops looks "
                                        f"the target up in the global routing table only")
-    others = [h for _, h in named if h != src]
+    others = [h for pos, h in named if h != src
+              # "... going via r2": the path's middle, not its end
+              and not (path and re.search(r"\b(?:via|through|thru|over)\s+(?:the\s+)?$", question[:pos], re.IGNORECASE))]
     if addrs:
         address = addrs[0]
         owner = (index.addresses if index is not None else {}).get(address)
@@ -1910,13 +2007,15 @@ def reachability(question: str, hosts: list[str], index: Any) -> Route | None:
             if h == target and (":" in a) == v6:  # the family asked for: IPv4 unless the words say IPv6
                 own.setdefault(what, a)
         address = own.get("loopback") or own.get("router id")
+        if address is None and re.match(r"latency|rtt|round|jitter", verb.group(0), re.IGNORECASE):
+            return None  # "latency r1 to r3": nothing measured, and what netops reads instead (untyped.probe_line)
         if address is None:
             return Route("unknown", reason=f"the inventory gives {target} no loopback or router id to look up on "
                                            f"{src}; ask with an address (\"can {src} reach 203.0.113.3?\")", asks=True)
     else:
         return None
     word = verb.group(0).split()[0].lower()
-    word = "ping" if word.startswith("ping") else "traceroute" if word.startswith("trac") else word
+    word = "ping" if word.startswith("ping") else "traceroute" if word.startswith("trac") else "path" if path else word
     return Route("tool", "route", "get_state", {"hosts": [src], "getter": "route", "prefix": address,
                                                  "_reach": {"verb": word, "target": target, "address": address}},
                  score=3.0)
@@ -2038,10 +2137,20 @@ def converged(question: str) -> list[str] | None:
         else ["bgp_neighbors", "ospf_neighbors"]
 
 
+# carrying traffic, or in service, said of the router itself ("is r3 still carrying traffic?"); not
+# traffic to or from somewhere ("is r1 carrying traffic to r3?": a route question)
+_IN_SERVICE = (r"(?:carrying|taking|passing|handling)\s+(?:any\s+|some\s+|real\s+|customer\s+|production\s+|live\s+)*"
+               r"traffic(?!\s+(?:to|from|for|towards|via|through|between)\b)|in\s+(?:service|production)")
 # A question whether a router is drained: "is r3 drained?", "is r3 still in maintenance?", "is traffic
 # off r3?", "which routers are drained?", "is anything in maintenance mode?"
 _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|currently\s+|"
                           r"now\s+|been\s+|really\s+)*(?:drained|in\s+maintenance(?:\s+mode)?|costed\s+out|isolated)|"
+                          # "has r3 been undrained?", "is r3 back in service?", "is r3 out of maintenance?" (route37)
+                          r"(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:still\s+|already\s+|now\s+|been\s+|really\s+)*"
+                          r"(?:undrained|back\s+in\s+(?:service|production)|out\s+of\s+maintenance(?:\s+mode)?|"
+                          r"returned\s+to\s+service|put\s+back(?:\s+in(?:to)?\s+service)?|"
+                          # "is r3 still carrying traffic?", "is r3 taking traffic again?", "is r3 in service?" (lead, stop 37)
+                          + _IN_SERVICE + r")|"
                           r"(?:is|are)\s+(?:the\s+)?traffic\s+(?:off|drained\s+from)|(?:which|what|any)\s+(?:routers?|devices?|"
                           r"boxes|nodes?|hosts?)\s+(?:are|is)\s+(?:still\s+|currently\s+)?(?:drained|in\s+maintenance)|"
                           # "is max-metric set on r3?", "is bgp graceful-shutdown configured on r3?": one of the drain's lines
@@ -2049,6 +2158,11 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
                           r"(?:\s+\S+){0,3}?\s+(?:still\s+)?(?:set|configured|on|enabled|active|applied|in\s+place))\b",
                           re.IGNORECASE)
 
+
+
+# the opposite of drained said ("is r3 undrained?"): the state is read and said, with no yes or no on "drained"
+_UNDRAINED = re.compile(r"\b(?:undrained|back\s+in\s+(?:service|production)|out\s+of\s+maintenance|returned\s+to\s+service|"
+                        r"put\s+back|" + _IN_SERVICE + r")\b", re.IGNORECASE)
 
 
 # Words that ask what should be, not what is ("is r1 supposed to be drained?", "is neighbor X meant to be
@@ -2244,6 +2358,72 @@ def unreachable_everywhere(question: str, hosts: list[str], domain: frozenset[st
 _FAR_END_ASK = re.compile(r"\b(?:connected|connects|attached|plugged|cabled|patched|(?:other|far)\s+(?:end|side)|behind|"
                           r"terminates?)\b|\b(?:goes|go|leads?|lands?|runs?)\s+to\b|\bwhere\s+(?:does|do|is|did)\b|"
                           r"\b(?:who|what)(?:'?s|\s+is)\s+on\b", re.IGNORECASE)
+
+
+# "what would break if ...", "what happens if ...", "would r2 be converged if ...", "what's the impact of ..."
+_WHAT_IF = re.compile(
+    r"^\W*(?:(?:so|and|ok|hmm)[,\s]+)?(?:what\s+(?:would|will|could|might)\s+(?:break|happen|fail|go\s+down|stop\s+working|be\s+"
+    r"(?:affected|impacted|lost|the\s+(?:impact|effect)))|what\s+(?:happens|breaks|fails)|what(?:'s|\s+is|\s+would\s+be)\s+"
+    r"the\s+(?:impact|blast\s+radius|effect|damage)|what\s+if\b|(?:would|will)\s+\S+(?:\s+\S+){0,4}?\s+(?:be|stay|still\s+be|"
+    r"remain)\s+(?:converged|ok|okay|fine|up|reachable|healthy|affected|impacted)|(?:would|will)\s+(?:anything|something|"
+    r"traffic|routing|bgp|ospf)\s+(?:break|fail|drop|go\s+down)|(?:is|would)\s+it\s+(?:be\s+)?safe\s+to)\b", re.IGNORECASE)
+# the event supposed: an interface or a link going down, shut, cut or failing; a router going down
+_SUPPOSED = re.compile(r"\b(?:if|when|once|after|safe\s+to)\b[^?]*?\b(?:shut\w*|went\s+down|goes\s+down|go\s+down|gone\s+down|"
+                       r"fail(?:s|ed)?|dies|died|cut|unplug\w*|disabled?|disconnect\w*|(?:is|was|were|got)\s+(?:down|"
+                       r"removed|lost|cut)|lose|lost|reboot\w*|reload\w*|crash\w*|power(?:ed)?\s+(?:off|down))\b",
+                       re.IGNORECASE)
+
+
+def what_if(question: str, hosts: list[str], index: Any = None) -> Route | None:
+    """A question what would happen if an interface, a link or a router went down ("what would break if
+    r1 eth-r2 went down?", "would r2 be converged if I shut eth-r1?", "what happens if r2 fails?"):
+    netops predicts nothing (it simulates no network and changes nothing to find out), so it reads
+    what uses that interface or router now (the interface, the BGP sessions and the OSPF adjacencies)
+    and says so first (``_whatif``); no playbook is planned. A drain or another vetted change asked
+    about ("what happens if I drain r3?") is the change path's (its dry run); None otherwise."""
+    if not _WHAT_IF.search(question) or not (event := _SUPPOSED.search(question)):
+        return None
+    if re.search(r"\b(?:un)?drain\w*|\bcost\b|\bdescription\b|\bstatic\b|\bsoft\b|\bclear\w*|\bneighbou?rs?\b|\bpeers?\b|"
+                 r"\bsessions?\b", question, re.IGNORECASE):
+        return None  # a vetted change's own words: its dry run says what it would send and check
+    supposed = question[event.start():]
+    ents = entities(supposed, hosts, joined=True)
+    named = ents["hosts"] or entities(question, hosts, joined=True)["hosts"]
+    if not named:
+        return None
+    ifaces = ents["interfaces"]
+    if ifaces and len(named) > 1:
+        named = [h for h in named if re.search(rf"\b{re.escape(h)}(?:'s)?\s+{re.escape(ifaces[0])}\b|\b{re.escape(ifaces[0])}"
+                                                rf"\s+(?:on|of)\s+{re.escape(h)}\b", question, re.IGNORECASE)] or named[:1]
+    if len(named) == 2 and not ifaces and index is not None and re.search(r"\blink\b", supposed, re.IGNORECASE):
+        names = index.facing(named[0], named[1]) or []  # "if the link between r1 and r3 fails": r1's side of it
+        ifaces, named = names[:1], named[:1]
+    host = named[0] if len(named) == 1 else None
+    if host is None:
+        return None
+    thing = f"{host} {ifaces[0]}" if ifaces else host
+    far = ""
+    if ifaces and index is not None and (ends := index.far_ends(host, ifaces[0])):
+        far = f" ({thing} is on a link with {', '.join(f'{h} {n}' for h, n in ends)}, by the inventory's addresses)"
+    line = (f"**netops does not predict this:** it simulates no network and changes nothing to find out. What it can "
+            f"say is what uses {thing} now{far}: "
+            + (f"the interface, and {host}'s BGP sessions and OSPF adjacencies (those over it go down with it), read below."
+               if ifaces else f"{host}'s interfaces, BGP sessions and OSPF adjacencies (its peers lose those), read below.")
+            + " No vetted playbook was planned; a change netops can make is asked for in its own words, and its dry "
+              "run says what it would send and check.")
+    args: dict[str, Any] = {"hosts": [host], "getter": "interfaces", "_filter": None,
+                            "_also": ["bgp_neighbors", "ospf_neighbors"], "_found": True, "_whatif": line}
+    if ifaces:
+        args["_names"] = list(ifaces[:1])
+    return Route("tool", "what uses it now (nothing predicted)", "get_state", args, 5.0)
+
+
+_MTU_MISMATCH = re.compile(r"\bmtu\s+(?:mis-?match\w*|problems?|issues?|differen\w*|wrong|inconsisten\w*)|"
+                           r"\bmis-?match\w*\s+(?:in\s+|of\s+)?(?:the\s+)?mtus?\b", re.IGNORECASE)
+# a read asked for in a few words, naming no device: "show logs", "show me the arp table", "check cpu"
+_BARE_READ = re.compile(r"^\W*(?:(?:please|pls|now|ok)\s+)*(?:show|display|get|list|check|view|see|print|dump|tail|read|"
+                        r"give\s+me|any)\b(?:\s+(?:me|us|the|all|my|our|recent|latest|last|new))*(?:\s+[\w-]+){1,3}\W*$",
+                        re.IGNORECASE)
 
 
 def far_end(question: str, hosts: list[str], index: Any, pair: bool = True) -> tuple[Route, list[str]] | None:

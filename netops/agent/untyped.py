@@ -109,8 +109,10 @@ TOPICS: tuple[Topic, ...] = (
 )
 # The subjects of netops's typed reads: said beside a topic's word, the typed read is asked for
 # ("the ntp config on r1", "bgp peers in vrf CUST-A on r1", "show logging config"), not the topic.
+# ("run" only as "show run", "sh run": "do the routers run lldp?" asks about LLDP, route37)
 _TYPED_SUBJECT = re.compile(r"\b(?:bgp|ospf|routes?|routing|rib|fib|prefix(?:es)?|config|configuration|configured|"
-                            r"running-config|run|interfaces?|int|ports?|links?|version|uptime|serial|model)\b", re.IGNORECASE)
+                            r"running-config|(?<=show\s)run|(?<=sh\s)run|interfaces?|int|ports?|links?|version|uptime|"
+                            r"serial|model)\b", re.IGNORECASE)
 
 # A probe's measure: netops sends no probes ("latency r1 to r3", "packet loss between r2 and r3")
 PROBE_WORDS = _p(r"\b(?:ping(?:s|ed|ing)?|traceroute|tracert|latency|rtt|round[- ]trip|jitter|packet[- ]?loss|"

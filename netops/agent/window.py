@@ -4,7 +4,8 @@ hour", "since yesterday", "this week", "in the last 2 days", "since 14:00").
 "today", "yesterday", weekdays and clock times are the machine's local time zone; a span ("the
 last 2 days", "2 hours ago") counts back from now; "3 days ago" is that calendar day, "2 weeks ago"
 that Monday-to-Monday week; parts of a day are said with their bounds ("this morning" 00:00-12:00,
-"overnight" / "last night" 18:00 yesterday to 08:00 today, "this evening" / "tonight" from 18:00);
+"overnight" / "last night" 18:00 yesterday to 08:00 today, "this evening" / "tonight" from 18:00, asked
+before 08:00 from 18:00 yesterday);
 "this month", "last month" (calendar) and "the last month" (30 days); "last weekend"; one calendar
 day ("on monday", "last tuesday", "on 2026-11-30", "on 30 nov"), one calendar month ("in april",
 "during nov 2026"; "since april" from its first day), the most recent one unless a year is said. A window
@@ -229,6 +230,11 @@ def history_window(question: str, now: datetime | None = None) -> Window | None:
         start, end = _at_hour(base, first), _at_hour(base, last)
         if part in ("this evening", "tonight"):
             end = None
+            if start > now and now < _at_hour(midnight, _PARTS["overnight"][2] - 24):
+                # asked in the small hours (before 08:00, where "overnight" ends): the night under way,
+                # from 18:00 yesterday (trial37: at 02:00 "tonight" began at 18:00 today, in the future,
+                # and the night's changes were listed as before it)
+                start = _at_hour(_local_midnight(midnight, -1), first)
         return Window(start, end, f"{part} ({_clock(start, now)} to {_clock(end, now) if end else 'now'})")
     if m := _MONTH.search(question):
         which = m.group("which").lower()

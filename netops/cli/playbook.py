@@ -235,6 +235,11 @@ def _render_plan(p, *, err: bool = False) -> None:
             echo("  report:")
             for line in to_json(hp.report).splitlines():
                 echo(f"    {line}")
+    checks = getattr(p, "verification", None) or []
+    if checks:
+        echo("\nverified after the change by (a failure rolls the host back):")
+        for c in checks:
+            echo(f"  postcheck {c}")
 
 
 def _render_report(r) -> None:

@@ -57,6 +57,9 @@ class Assertion:
         if not ok:
             # 'got None' for an interface the device does not have said nothing useful
             why = absent_key(self.path, data) or why
+            counted = _counted(self.path, data)
+            if counted:  # 'got 1' said nothing of which session was not Established (trial37)
+                why = f"{why}; counted: {counted}"
         return AssertionResult(self.source, ok, _short(actual), self.value, why)
 
 
@@ -111,6 +114,51 @@ def _leading_fields(node: dict) -> tuple[list[str], bool]:
     if kind in ("projection", "filter_projection", "value_projection", "index_expression", "flatten", "pipe"):
         return _leading_fields(node["children"][0])[0], False
     return [], False
+
+
+_COUNT = re.compile(r"^(?P<items>.+)\|\s*length\(\s*@\s*\)\s*$", re.DOTALL)
+
+
+def _counted(path: str, data: Any, most: int = 5) -> str:
+    """For a count (``<items> | length(@)``), the items it counted, each by its key in the device
+    output and its short text fields: "198.51.100.1 (state Active, desc r1-backup)". Empty when the
+    path is no count, or it counted nothing."""
+    import jmespath
+
+    m = _COUNT.match(path.strip())
+    if not m:
+        return ""
+    try:
+        items = jmespath.search(m.group("items"), data)
+    except Exception:  # jmespath raises its own error types for bad input types
+        return ""
+    if not isinstance(items, list) or not items:
+        return ""
+    keys = _keys_by_identity(data)
+    said = []
+    for item in items[:most]:
+        name = keys.get(id(item), "")
+        brief = (", ".join(f"{k} {v}" for k, v in item.items() if isinstance(v, str) and 0 < len(v) <= 40)
+                 if isinstance(item, dict) else repr(_short(item, 80)))
+        said.append(f"{name} ({brief})" if name and brief else name or brief or "{}")
+    return "; ".join(said) + (f"; … {len(items) - most} more" if len(items) > most else "")
+
+
+def _keys_by_identity(data: Any, depth: int = 6) -> dict[int, str]:
+    """id(object) -> its key, for every object or list held under a key in ``data`` (JMESPath hands
+    back the output's own objects, so a counted peer is found under its address)."""
+    out: dict[int, str] = {}
+    stack = [(data, 0)]
+    while stack:
+        here, d = stack.pop()
+        children = here.items() if isinstance(here, dict) else enumerate(here) if isinstance(here, list) else ()
+        for k, v in children:
+            if isinstance(v, (dict, list)):
+                if isinstance(k, str):
+                    out.setdefault(id(v), k)
+                if d < depth:
+                    stack.append((v, d + 1))
+    return out
 
 
 def _short(value: Any, limit: int = 300) -> Any:
@@ -234,6 +282,10 @@ def _apply(op: str, actual: Any, expected: Any) -> tuple[bool, str]:
         else:
             return False, f"{actual!r} is not a list, string or object"
         ok = found == (op == "contains")
+        if not ok and isinstance(actual, (list, dict)):  # not the first 300 characters of a whole config
+            what = "lines" if isinstance(actual, list) and all(isinstance(x, str) for x in actual) else "items"
+            return False, (f"{expected!r} is not among the {len(actual)} {what}" if op == "contains"
+                           else f"{expected!r} is among the {len(actual)} {what}")
     else:  # pragma: no cover - parse() only produces the operators above
         return False, f"unknown operator {op}"
     return ok, "" if ok else f"got {_short(actual)!r}"

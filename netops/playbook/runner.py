@@ -127,9 +127,19 @@ class Plan:
     def ok(self) -> bool:
         return all(hp.ok for hp in self.host_plans.values())
 
+    @property
+    def verification(self) -> list[str]:
+        """The post-checks that verify the change on each host, as a person reads them ("OSPF max-metric
+        is off (within 10s)"): a failure rolls the host back. trial37: the approval showed the prechecks,
+        the commands and the diff, but not what "applies, post-checks, rolls back on failure" would check."""
+        if self._playbook is None:
+            return []
+        return [c.name + (f" (within {c.within:g}s)" if c.within else "") for c in self._playbook.spec.postchecks]
+
     def to_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
         d["ok"] = self.ok
+        d["postchecks"] = self.verification
         return to_jsonable(d)
 
 

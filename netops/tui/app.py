@@ -279,11 +279,25 @@ class ChatApp(App[None]):
         if threading.current_thread() is not threading.main_thread():
             return
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT):
             try:
                 loop.add_signal_handler(sig, self._signalled, sig)
             except (NotImplementedError, RuntimeError, ValueError):
                 continue
+        # SIGHUP as a plain handler, not the loop's: it must run before Textual's SIGCONT handler,
+        # which the same hangup triggers (Python runs pending handlers lowest signal first; the loop
+        # would call ours only later), so the dead terminal is /dev/null before anything writes to it
+        # again (netops/tui/hangup.py).
+        def hung_up(signum: int, _frame: object) -> None:
+            from netops.tui.hangup import detach_if_hung_up
+
+            detach_if_hung_up()
+            loop.call_soon_threadsafe(self._signalled, signum)
+
+        try:
+            self._hup_before = signal.signal(signal.SIGHUP, hung_up)
+        except (ValueError, OSError):
+            self._hup_before = None
 
     def _give_back_signals(self) -> None:
         import signal
@@ -291,8 +305,12 @@ class ChatApp(App[None]):
         if threading.current_thread() is not threading.main_thread():
             return
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
+        before = getattr(self, "_hup_before", None)
+        if before is not None:
+            signal.signal(signal.SIGHUP, before)
+            self._hup_before = None
 
     def _signalled(self, signum: int) -> None:
         from netops.cancel import signal_received

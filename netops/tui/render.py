@@ -81,6 +81,10 @@ def plan_renderable(plan: Any, verdict: Any = None, *, color: bool = True) -> Gr
             parts.append(diff_text(hp.diff, color=color))
         elif hp.diff_note:
             parts.append(Text(f"  diff: {hp.diff_note}", style="dim"))
+    checks = getattr(plan, "verification", None) or []
+    if checks:  # what "post-checks" in the approve line will check
+        parts.append(Text("\nverified after the change by (a failure rolls the host back):", style="bold"))
+        parts.append(Text("\n".join(f"  postcheck {c}" for c in checks)))
     if verdict is not None:
         parts.append(Text(""))
         parts.append(verdict_text(verdict, color=color))

@@ -94,13 +94,22 @@ class TmuxChat:
     def started(self) -> None:
         self.wait(lambda p: "new conversation" in p or "conversation " in p, what="the chat to start")
 
-    def send_signal(self, signum: int) -> None:
-        """Send ``signum`` to the chat's process (the pane's shell runs it as its child)."""
+    def pid(self) -> int:
+        """The chat's process id (the pane's shell runs it as its child)."""
         shell = subprocess.run(["tmux", "display", "-p", "-t", self.name, "#{pane_pid}"],
                                capture_output=True, text=True, check=True).stdout.strip()
         children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
         assert len(children) == 1, f"expected the chat as the pane's one child, found {children}"
-        os.kill(int(children[0]), signum)
+        return int(children[0])
+
+    def send_signal(self, signum: int) -> None:
+        """Send ``signum`` to the chat's process."""
+        os.kill(self.pid(), signum)
+
+    def close_terminal(self) -> None:
+        """Close the terminal under the chat, as closing its window does: the kernel hangs the
+        terminal up (SIGHUP, then SIGCONT, to the chat) and every later write to it fails."""
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
     def screen_modes(self) -> tuple[bool, bool]:
         """(alternate screen on, mouse reporting on): what a full-screen program must give back."""

@@ -313,6 +313,53 @@ async def test_netops_chat_killed_twice_during_a_change_waits_for_the_rollback(l
         lab_clean.lab.set_latency(0)
 
 
+@needs_tmux
+async def test_closing_the_terminal_during_a_change_rolls_back_and_the_chat_exits(lab_clean, lab_settings, tmp_path):
+    """trial37, as a person meets it: the tmux window (or the terminal emulator) closed during a change.
+    The rollback ran and was recorded, but the process never ended: the hangup's SIGCONT made Textual start
+    a new writer on the dead terminal, that writer died on its first write (EIO), and the chat blocked for
+    ever putting the rollback's screen updates into its full queue, holding r1's lock file and its SSH
+    sessions. Now the dead terminal is swapped for /dev/null on SIGHUP and the chat ends after the rollback."""
+    import os
+    import time
+
+    from tests.tui.terminal import TmuxChat
+    before = _configs(lab_clean)
+    peer = _peer(lab_settings)
+    env = {"NETOPS_HOME": str(lab_settings.home), "NETOPS_INVENTORY": str(lab_settings.inventory),
+           "NETOPS_PLAYBOOKS_DIR": str(lab_settings.playbooks_dir),
+           "NETOPS_KNOWN_HOSTS": str(lab_settings.paths.known_hosts),
+           lab_clean.info.password_env: lab_clean.info.password.get_secret_value()}
+    try:
+        with ScriptedOllama(_script(peer)) as srv, \
+                TmuxChat(tmp_path, env={**env, "NETOPS_OLLAMA_URL": srv.url}, size=(120, 40)) as chat:
+            chat.started()
+            chat.type(f"shut the BGP session to {peer} on r1")
+            chat.keys("Enter")
+            chat.wait(lambda p: "Approve this change?" in p, timeout=60, what="the approval window")
+            time.sleep(2.0)  # the window takes no key in its first moments
+            lab_clean.lab.set_latency(3.0)  # post-checks and the rollback take seconds, drawn as they go
+            chat.keys("a")
+            deadline = time.monotonic() + 60
+            while "apply" not in _since_plan(lab_settings):  # the audit log: applied, post-checks under way
+                assert time.monotonic() < deadline, chat.pane()
+                time.sleep(0.2)
+            pid = chat.pid()
+            chat.close_terminal()
+            deadline = time.monotonic() + 90
+            while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            stuck = os.path.exists(f"/proc/{pid}")
+            if stuck:
+                os.kill(pid, 9)  # not left behind the test run
+            after = _since_plan(lab_settings)
+            assert "rollback" in after and after[-1] == "result", after
+            assert _configs(lab_clean) == before
+            assert not stuck, "the chat still runs 90 s after its terminal closed (the rollback is recorded)"
+    finally:
+        lab_clean.lab.set_latency(0)
+
+
 def _since_plan(settings) -> list[str]:
     """The audit record kinds after the newest plan, device commands left out."""
     from netops.session import Session

@@ -517,3 +517,41 @@ def test_a_weekday_follow_up_keeps_the_history_question_with_that_day():
     r = route(meant, hosts)
     assert (r.tool, r.args.get("hosts")) == ("change_history", ["r2"]), (meant, r)
     assert history_window(meant, now=THU).start == _day(2026, 12, 1), meant
+
+
+@pytest.mark.parametrize("question", ["what changed tonight?", "what changed this evening on r3"])
+def test_tonight_asked_after_midnight_is_the_night_under_way(question):
+    """trial37, at 02:06 in a maintenance window: "what changed tonight?" read 18:00 *today* to now, a window
+    in the future, and listed r3's drain at 01:51 as "the newest before it". Asked before 08:00 (where
+    "overnight" ends), tonight began at 18:00 yesterday; asked in the afternoon it is still today's 18:00."""
+    small_hours = LOCAL_MIDNIGHT + timedelta(hours=2, minutes=6)
+    w = history_window(question, now=small_hours)
+    assert w is not None and w.understood
+    assert (w.start, w.end) == (LOCAL_MIDNIGHT - timedelta(hours=6), None), w
+    assert w.holds((LOCAL_MIDNIGHT + timedelta(hours=1, minutes=51)).isoformat())  # the drain at 01:51
+    assert not w.holds((LOCAL_MIDNIGHT - timedelta(hours=7)).isoformat())  # yesterday afternoon
+    assert history_window(question, now=NOW).start == LOCAL_MIDNIGHT + timedelta(hours=18)
+
+
+def test_a_device_with_more_changes_than_listed_says_the_rest_and_names_the_first(tmp_path):
+    """trial37, the hand-over after a maintenance window: r3 drained once, then five undrain attempts.
+    "what changed tonight?" listed the five undrains (up to 5 a device) and nothing else: the drain, the
+    night's first change, was cut without a word. Now the cut is said, with the first change it left out."""
+    from netops.agent.offline import HISTORY_PER_DEVICE, answer_history
+    from netops.store.audit import AuditLog
+
+    log = AuditLog(tmp_path / "audit.db")
+    log.append("apply", {"host": "r3", "playbook": "router-drain", "ok": True,
+                         "commands": ["router ospf", "max-metric router-lsa administrative"]}, actor="alice")
+    for _ in range(HISTORY_PER_DEVICE):
+        log.append("apply", {"host": "r3", "playbook": "router-undrain", "ok": True}, actor="alice")
+    log.append("apply", {"host": "r2", "playbook": "ospf-cost", "ok": True}, actor="bob")
+    ctx = SimpleNamespace(get_audit=lambda: log)
+    text = answer_history(ctx, ["r2", "r3"], "what changed today?")
+    assert text.count("r3: router-undrain by alice") == HISTORY_PER_DEVICE, text
+    cut = next(line for line in text.splitlines() if "not listed here" in line)
+    assert cut.startswith("- r3: 1 earlier change today") and "router-drain by alice" in cut, cut
+    assert "max-metric router-lsa administrative" in cut and "netops audit list --kind apply" in cut, cut
+    assert "r2: ospf-cost by bob" in text and text.count("not listed here") == 1, text  # r2's one change: no cut
+    drains = answer_history(ctx, ["r3"], "did the drain on r3 work?")  # one drain: nothing left out
+    assert "not listed here" not in drains, drains

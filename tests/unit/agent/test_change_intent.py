@@ -121,7 +121,9 @@ CLARIFY = [
     ('set the description of eth-r2 on r1 to "x; reload"', ["';' is not allowed"], []),
     ("shut down BGP neighbors 198.51.100.2 and 198.51.100.6 on r1", ["several values"], []),
     ("clear bgp neighbor 198.51.100.1 on r2", ["only does a soft clear", "soft clear BGP neighbor 198.51.100.1"], []),
-    ("drain r3 and undrain r1", ["2 vetted playbooks", "router-drain", "router-undrain", "one change at a time"], []),
+    # trial37: each request said with what netops would do for it (was "your words match 2 vetted playbooks")
+    ("drain r3 and undrain r1", ["2 changes", "'drain r3' (router-drain on r3)", "'undrain r1' (router-undrain on r1)",
+                                 "one change at a time"], []),
     ("drain r3; also drain r1 and r2", ["at most 1 device", "r3, r1, r2", "one at a time"], []),
 ]
 
@@ -366,3 +368,43 @@ def test_a_team_playbooks_example_request_has_no_team_prefix_and_asks_for_it():
     example = limit.phrasing({"host": "r1"})
     assert example.startswith("set the prefix limit "), example
     assert match_change(example, [limit], ["r1"]).kind == "change", example
+
+
+SEVERAL = [
+    # (question, each request as the answer names it, the examples: each runnable request, in the person's words)
+    ("two things: drain r3 and shut eth-r1 on r2",
+     ["'drain r3' (router-drain on r3)", "'shut eth-r1 on r2' (no vetted playbook does this)"], ["drain r3"]),
+    ("undrain r3 and set ospf cost 50 on eth-r2 of r2",
+     ["'undrain r3' (router-undrain on r3)", "'set ospf cost 50 on eth-r2 of r2' (ospf-cost on r2)"],
+     ["undrain r3", "set ospf cost 50 on eth-r2 of r2"]),
+    ("drain r1 and then shut the bgp session to 198.51.100.6 on r2",
+     ["'drain r1' (router-drain on r1)", "'shut the bgp session to 198.51.100.6 on r2' (bgp-neighbor-shutdown on r2)"],
+     ["drain r1", "shut the bgp session to 198.51.100.6 on r2"]),
+]
+
+
+@pytest.mark.parametrize("question,says,examples", SEVERAL)
+def test_several_requests_in_one_are_each_named_and_none_is_moved_to_another_router(question, says, examples):
+    """trial37, mid-window: "drain r3 and shut eth-r1 on r2" read as a drain of r3 and r2 ("router-drain
+    changes at most 1 device(s) per run and the question names 2 (r3, r2)"); "undrain r3 and set ospf cost
+    50 on eth-r2 of r2" offered "set the OSPF cost of eth-r2 on r3 to 50" (the cost change on the wrong
+    router, ready to paste), and "... shut the bgp session to 198.51.100.6 on r2" offered "shut down BGP
+    neighbor 198.51.100.2 on r1". Each request is now matched on its own; its example is the person's words."""
+    m = match(question)
+    assert (m.kind, m.code) == ("clarify", "multiple-changes"), m
+    assert not m.is_change
+    for s in says:
+        assert s in m.reason, (s, m.reason)
+    assert "one change at a time" in m.reason
+    assert m.examples == examples
+    for example in examples:  # each example, typed next, is exactly the change it was named as
+        one = match(example)
+        assert one.kind == "change", (example, one)
+        assert f"({one.playbook} on {', '.join(one.hosts)})" in m.reason
+
+
+@pytest.mark.parametrize("question", ["drain r1 and r2", "shut down the bgp session between r1 and r2",
+                                      "drain r3, not r2", "set the description of eth-r1 on r1 to 'uplink and backup'",
+                                      "what happens if I drain r3 and undrain r1", "don't drain r3 and don't undrain r1"])
+def test_one_request_with_and_in_it_is_not_cut_in_two(question):
+    assert match(question).code != "multiple-changes", match(question)

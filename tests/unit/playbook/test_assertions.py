@@ -101,3 +101,35 @@ def test_a_negated_assertion_on_a_present_key_and_not_exists_keep_their_meaning(
     assert parse('interfaces."eth-r2".note != 5').evaluate(data).ok  # present, null: not absent
     assert parse('interfaces."eth-r2".cost.x not exists').evaluate(data).ok
     assert parse('interfaces."eth-r9".cost not exists').evaluate(data).ok
+
+
+def test_a_failed_count_names_what_it_counted_by_its_key():
+    """trial37: router-undrain's post-check "every BGP session is Established" failed with 'got 1' and the
+    JMESPath, and the engineer had to go and read r3 to learn which session. The counted items are named
+    by their key in the output (FRR keys peers by address) with their short text fields."""
+    summary = {"ipv4Unicast": {"as": 65003, "peers": {
+        "198.51.100.1": {"remoteAs": 65001, "peerUptime": "never", "state": "Active", "desc": "r1-backup"},
+        "198.51.100.5": {"remoteAs": 65002, "peerUptime": "00:05:12", "state": "Established", "desc": "r2"},
+        "198.51.100.9": {"remoteAs": 65001, "peerUptime": "never", "state": "Connect"}}}}
+    r = parse("values(ipv4Unicast.peers)[?state!='Established'] | length(@) == 0").evaluate(summary)
+    assert not r.ok
+    assert r.message.startswith("got 2; counted: ")
+    assert "198.51.100.1 (peerUptime never, state Active, desc r1-backup)" in r.message
+    assert "198.51.100.9 (peerUptime never, state Connect)" in r.message
+    assert "198.51.100.5" not in r.message
+    assert parse("values(ipv4Unicast.peers)[?state=='Idle'] | length(@) == 0").evaluate(summary).ok
+
+
+def test_a_failed_assertion_that_counts_nothing_says_only_what_it_got():
+    r = parse('peers."198.51.100.2".pfx < 3').evaluate(DATA)
+    assert not r.ok and r.message == "got 3"
+
+
+def test_a_line_missing_from_a_config_is_said_not_shown_as_the_config():
+    """trial37: router-undrain's precheck on an undrained r3 said "got \\"['Building configuration...',
+    'Current configuration:', '!', ...\\"", the first 300 characters of the running configuration."""
+    config = {"lines": ["Building configuration...", "router bgp 65003", " neighbor 198.51.100.5 remote-as 65002"]}
+    r = parse("lines contains 'bgp graceful-shutdown'").evaluate(config)
+    assert not r.ok and r.message == "'bgp graceful-shutdown' is not among the 3 lines", r.message
+    r = parse("lines not contains 'router bgp 65003'").evaluate(config)
+    assert not r.ok and r.message == "'router bgp 65003' is among the 3 lines", r.message

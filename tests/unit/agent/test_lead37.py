@@ -1,0 +1,150 @@
+"""Lead, stop 37: four question shapes a sceptical engineer in a maintenance window used that routed
+nowhere useful (written as a private held-out set before any of this stop's changes; these are other
+phrasings of the same shapes):
+
+- routes a router *has from* a peer ("how many routes does r1 have from r3") read both routers' whole
+  tables (r3's was not asked for); they are what r1 received from r3;
+- whether a router is carrying traffic ("is r3 still carrying traffic?") found no intent; it is the
+  drain state, said without a yes or no on "drained";
+- the path between two devices ("why is traffic from r1 to r3 going via r2?") found no intent; it is
+  the source's route to the target's loopback, said as its first hop (no traceroute is sent);
+- a report on the whole network ("summarise the network for the handover") searched the documents;
+  it is the sweep of every device."""
+
+from __future__ import annotations
+
+import pytest
+
+from netops.agent.router import route
+from tests._phrasings import bench
+
+HOSTS = ["r1", "r2", "r3"]
+
+
+@pytest.mark.parametrize("question, host, peer", [
+    ("how many prefixes does r2 have from r1?", "r2", "r1"),
+    ("which routes has r3 got from r2", "r3", "r2"),  # "got": already a receiving verb
+    ("routes r1 holds from 198.51.100.10", "r1", "198.51.100.10"),
+    ("what paths does r2 carry from r3", "r2", "r3"),
+])
+def test_routes_a_router_has_from_a_peer_are_what_it_received(question, host, peer):
+    r = route(question, HOSTS)
+    assert (r.tool, r.args.get("hosts"), r.args.get("getter"), r.args.get("peer")) == \
+        ("get_state", [host], "bgp_received", peer), r
+
+
+@pytest.mark.parametrize("question", ["does r1 have a route to r3's loopback?", "how many routes does r1 have"])
+def test_have_without_from_is_no_peer_read(question):
+    assert route(question, HOSTS).args.get("getter") != "bgp_received"
+
+
+@pytest.mark.parametrize("question", ["is r2 still carrying traffic?", "is r1 taking any traffic", "is r3 in service?",
+                                      "are r1 and r2 carrying customer traffic?"])
+def test_carrying_traffic_is_the_drain_state_with_no_yes_or_no(question):
+    r = route(question, HOSTS)
+    assert (r.args.get("getter"), r.args.get("_drain"), r.args.get("_effect")) == ("config", True, None), r
+
+
+def test_carrying_traffic_somewhere_is_not_the_drain_state():
+    assert not route("is r1 carrying traffic to r3?", HOSTS).args.get("_drain")
+
+
+@pytest.mark.parametrize("question", ["summarize the network for the morning shift", "network status report",
+                                      "give me a snapshot of the whole network", "handover notes please",
+                                      "what's the state of our network"])
+def test_a_report_on_the_network_is_the_sweep(question):
+    r = route(question, HOSTS)
+    assert (r.args.get("hosts"), r.args.get("getter"), r.args.get("_also")) == \
+        (HOSTS, "interfaces", ["bgp_neighbors", "ospf_neighbors"]), r
+
+
+@pytest.mark.parametrize("question", ["what is a network summary LSA?", "summarize RFC 2328 for the handover",
+                                      "status of fabric-a please"])
+def test_a_report_on_something_else_is_not_the_sweep(question):
+    assert route(question, HOSTS).args.get("_also") != ["bgp_neighbors", "ospf_neighbors"]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    h = bench.Harness(tmp_path_factory.mktemp("lead37"))
+    yield h
+    h.close()
+
+
+def test_the_path_between_two_routers_is_the_sources_first_hop(lab):
+    got = lab.ask("why do packets from r2 to r3 go through r1?")
+    assert [(x["host"], x["getter"], x.get("prefix")) for x in got["reads"]] == [("r2", "route", "203.0.113.3")], got
+    assert "no traceroute was sent, so the hops after it are not read" in got["text"], got["text"]
+    assert "r2 sends it by" in got["text"], got["text"]
+
+
+@pytest.mark.parametrize("question", ["how much traffic from r1 to r3 is there?", "traffic from r1 to r3 is dropped"])
+def test_how_much_traffic_or_traffic_lost_is_not_the_path(lab, question):
+    got = lab.ask(question)
+    assert not any(x["getter"] == "route" for x in got.get("reads", [])), got
+
+
+# --- what the person changed, asked in their own words ("what did I change tonight?")
+
+@pytest.mark.parametrize("question, hosts", [
+    ("what did we change today", HOSTS), ("what have I touched this morning?", HOSTS),
+    ("show me the changes made in the last 2 hours", HOSTS), ("what changes were made to r2?", ["r2"]),
+    ("what did you change on r1", ["r1"]), ("what has netops changed?", HOSTS),
+])
+def test_what_i_changed_is_the_audit_log(question, hosts):
+    r = route(question, HOSTS)
+    assert (r.tool, r.args.get("hosts")) == ("change_history", hosts), r
+
+
+@pytest.mark.parametrize("question", ["what changes were made to OSPF in RFC 5340?", "changes made in BGP-4 since RFC 1771",
+                                      "make the changes made yesterday again"])
+def test_changes_made_to_a_protocol_or_again_are_not_the_audit_log(question):
+    assert route(question, HOSTS).tool != "change_history"
+
+
+# --- a question asked around a change the person will make ("before I drain r3, is anything down?")
+
+@pytest.mark.parametrize("question, rest, change", [
+    ("sanity check before I drain r2: anything down?", "anything down?", "drain r2"),
+    ("before we undrain r1, are all bgp sessions up?", "are all bgp sessions up?", "undrain r1"),
+    ("once I've drained r3, is r1 still healthy?", "is r1 still healthy?", "drain r3"),
+])
+def test_a_question_around_the_persons_own_change_is_split(question, rest, change):
+    from netops.agent.conditional import asked
+
+    c = asked(question, HOSTS)
+    assert c is not None and (c.condition, c.request, c.own) == (rest, change, True), c
+
+
+@pytest.mark.parametrize("question", ["drain r2 before I go home", "before I leave, drain r2", "shut eth-r1 on r2 once I drain r3",
+                                      "before I drain r3, what could go wrong?"])
+def test_no_question_around_the_persons_own_change(question):
+    from netops.agent.conditional import asked
+
+    c = asked(question, HOSTS)
+    assert c is None or not c.own, c
+
+
+def test_offline_the_question_is_read_and_the_change_is_not_proposed(lab):
+    got = lab.ask("pre-checks before I undrain r2: any interfaces down?")
+    assert got["expect"] == "read" and not got.get("change"), got
+    assert {x["getter"] for x in got["reads"]} == {"interfaces"}, got
+    assert '("undrain r2")' in got["text"] and "netops made no change and proposed none" in got["text"], got["text"]
+
+
+@pytest.fixture
+def agent_session(make_session, agent_settings, vetted_playbooks):
+    return make_session(agent_settings.model_copy(update={"playbooks_dir": vetted_playbooks, "model_review": False}))
+
+
+def test_with_a_model_nothing_is_proposed_around_the_persons_own_change(scripted, agent_session, fake_transport):
+    """A model that would propose the drain is not asked; nobody is asked to approve; nothing is sent."""
+    from netops.agent.events import ApprovalRequestEvent
+    from netops.testing.ollama_server import say, tool_call
+
+    scripted.push(tool_call("playbook_run", playbook="router-drain", hosts=["r3"], params={}), say("Drained r3."))
+    events = list(agent_session.assistant(approver=None).events("before I drain r3, is anything down?"))
+    answer = events[-1].answer
+    assert not [e for e in events if isinstance(e, ApprovalRequestEvent)] and not answer.approvals
+    assert not fake_transport.configs, fake_transport.configs
+    assert "netops made no change and proposed none" in answer.text, answer.text
