@@ -90,6 +90,7 @@ def _plan_text(p: Any) -> str:
     if checks:
         lines.append("verified after the change by (a failure rolls the host back):")
         lines.extend(f"  postcheck {c}" for c in checks)
+    lines.extend(f"warning: {w}" for w in getattr(p, "warnings", None) or [])
     return "\n".join(lines)
 
 
@@ -102,7 +103,8 @@ def _report_text(report: Any) -> tuple[str, bool]:
     for host, hr in report.hosts.items():
         lines.append(f"- {host}: {state_words(hr.state)}" + (f" ({hr.error})" if hr.error else ""))
         for c in hr.postchecks:
-            lines.append(f"  - postcheck {c.name}: {'ok' if c.ok else 'FAILED'}")
+            said = "ok" if c.ok else "stopped by the cancel (not failed)" if getattr(c, "stopped", False) else "FAILED"
+            lines.append(f"  - postcheck {c.name}: {said}")
         verified = verified and hr.state == "verified"
     return "\n".join(lines), verified
 
