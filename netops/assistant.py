@@ -698,7 +698,8 @@ class Assistant:
                     cid = self.session.history.new_conversation(question, None if offline else self.model)
                 # the question is kept now, its answer once complete: a netops killed mid-answer (or
                 # a closed terminal) left the conversation's title and lost the question
-                self.session.history.append(cid, "user", question)
+                surface = getattr(self.session, "surface", None)  # which --continue finds it (chat, ask)
+                self.session.history.append(cid, "user", question, {"surface": surface} if surface else None)
             except sqlite3.Error as exc:
                 unsaved, cid = _unsaved(self.settings.paths.history_db, exc), None
         yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x), cid) if offline \
@@ -854,8 +855,8 @@ class Assistant:
             cid = conversation_id
             if cid is not None:
                 cid = history.conversation(cid, with_messages=False).id  # a start of it too; NotFoundError for none
-            elif continue_last:
-                cid = history.last_conversation()
+            elif continue_last:  # the newest conversation of this surface: the chat's --continue is the chat's
+                cid = history.last_conversation(getattr(self.session, "surface", None))
             prior = history.messages(cid, last=self.budget.history_messages) if cid else []
         except (ConfigError, sqlite3.Error) as exc:
             return None, [], _unsaved(path, exc, continued=bool(conversation_id or continue_last))
