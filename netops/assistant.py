@@ -760,8 +760,11 @@ class Assistant:
                     from netops.agent.change_path import describe_offline
                     from netops.agent.offline import answer_offline
 
+                    from netops.agent.consent import consent_answer
+
                     previous = [m.content for m in prior if m.role == "user"]
-                    result["answer"] = describe_offline(question, ctx, toolbox, previous) or \
+                    result["answer"] = consent_answer(question, prior, ctx, toolbox, mode="offline", model=None) or \
+                        describe_offline(question, ctx, toolbox, previous) or \
                         answer_offline(question, ctx, toolbox, previous=previous)
                 else:
                     from netops.model.abort import abortable
@@ -910,7 +913,7 @@ class Assistant:
             ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model),
                                            self.budget.model_seconds or self.settings.model_deadline)
         worded = propose(question, ctx, toolbox, model=self.model,  # a change asked for in so many words
-                         previous=[m.content for m in prior if m.role == "user"])
+                         previous=[m.content for m in prior if m.role == "user"], prior=prior)
         if worded is not None:
             return worded
         from netops.agent.router import change_followup

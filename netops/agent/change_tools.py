@@ -66,8 +66,10 @@ def _plan(ctx: ToolContext, args: PlaybookArgs) -> Any:
 
     from netops.agent.peer_change import derived_for
 
+    intent = (f"{ctx.question} (a go-ahead after the dry run of: {ctx.consent})"
+              if getattr(ctx, "consent", "") else ctx.question)
     return plan(ctx.settings, args.playbook, args.hosts, args.params, devices=ctx.get_devices(),
-                audit=ctx.get_audit(), intent=ctx.question, catalogue=catalogue_of(ctx),
+                audit=ctx.get_audit(), intent=intent, catalogue=catalogue_of(ctx),
                 actor=ctx.session.actor if ctx.session is not None else None,
                 derived=derived_for(ctx, args.playbook, list(args.hosts), dict(args.params)))
 
@@ -166,6 +168,8 @@ def _intent(ctx: ToolContext, p: Any) -> Any:
         hosts = [h.name for h in ctx.get_devices().inventory]
     except Exception:
         hosts = list(getattr(p, "hosts", []))
+    if getattr(ctx, "consent", ""):  # "ok go ahead" right after the dry run of the person's own what-if
+        return check_intent(ctx.consent, p, hosts=hosts, consented=True)
     return check_intent(ctx.question, p, hosts=hosts)
 
 
