@@ -634,6 +634,23 @@ _SET_TO = re.compile(r"^\W*(?:what|which|how\s+(?:high|low|big|long))\b[^.;!?]*\
                      r"(?:\S+\s+){0,4}?set\s+(?:to|at|as)\b", re.IGNORECASE)
 
 
+# the moment said as a change's noun, not as someone doing it: "after the drain", "since tonight's maintenance",
+# "during the window" ("after I drain r3", "before you shut it" are not)
+_MOMENT_NOUN = re.compile(r"(?:the|this|that|tonight'?s|today'?s|yesterday'?s|last\s+night'?s|our|my|your|his|her|"
+                          r"their|[\w-]+'s)\s", re.IGNORECASE)
+
+
+def without_moment_noun(question: str) -> str:
+    """``question`` without a moment named by a change's noun ("bgp sessions on r3 after the drain" ->
+    "bgp sessions on r3", "shut eth-r1 on r2 after the drain" -> "shut eth-r1 on r2"): the change
+    named there is when, not what is asked for. A moment said as someone doing it ("after I drain
+    r3") stays."""
+    for m in _MOMENT.finditer(question):
+        if _MOMENT_NOUN.match(m.group("what")) and _MOMENT_WORDS & set(_WORD.findall(m.group("what").lower())):
+            return question[:m.start()] + question[m.end():]
+    return question
+
+
 def without_moment(question: str) -> str:
     """``question`` without a moment it names by a change ("did r2 reboot after the bgp change?" ->
     "did r2 reboot?"): the event asked about, and of which device, is before it."""
@@ -716,13 +733,19 @@ _CHANGE_HISTORY = re.compile(
     r"\bchange\s*(?:history|log|record)s?\b|"
     # "what did I change tonight?", "what have we touched today?", "list the changes made in the last hour",
     # "what changes were made to r1?" (lead, stop 37: a private held-out set's misses)
-    r"\bwhat\s+(?:did|have|has|had)\s+(?:i|we|you|they|netops|any(?:one|body)|some(?:one|body))\s+(?:just\s+|already\s+)?"
+    r"\bwhat\s+(?:did|have|has|had)\s+(?:i|we|you|they|netops|any(?:one|body)|some(?:one|body)|"
+    r"(?:the\s+)?(?:(?:night|day|late|early|morning|evening)\s+)?(?:shift|team|noc|on-?call|ops))\s+(?:just\s+|already\s+)?"
     r"(?:change|changed|touch(?:ed)?|modif(?:y|ied)|edit(?:ed)?)\b|"
+    # "the changes for the shift report", "tonight's changes for the handover"
+    r"\bchanges\s+(?:for|in|into)\s+(?:the\s+|my\s+|our\s+)?(?:shift|hand-?over|handoff|change)\b|"
+    # "what happened on the network last night?", "what happened overnight": netops's own changes, said as such
+    r"\bwhat\s+(?:has\s+)?happened\s+(?:on|in|to|across)\s+(?:the|our|my)\s+(?:network|fleet|fabric)\b|"
+    r"\bwhat\s+(?:has\s+)?happened\s+(?:overnight|last\s+night|tonight|while\s+i\s+was\s+(?:away|out|off))\b|"
     r"\bchanges?\s+(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+|got\s+)?(?:made|done|applied|pushed|committed)\b|"
     # "summarise tonight's changes for the handover", "recap of today's changes", "list this morning's changes",
     # "tonight's changes?" (history37: a hand-over read as a health sweep); a time's changes
-    r"\b(?:today|tonight|yesterday|overnight|this\s+(?:morning|afternoon|evening|week|month)|last\s+night|"
-    r"the\s+(?:night|shift|weekend|window)|(?:the\s+)?maintenance\s+window)(?:'s|s')?\s+(?:config(?:uration)?\s+)?changes\b|"
+    r"\b(?:today|tonight|yesterday|overnight|this\s+(?:morning|afternoon|evening|week|month|shift)|last\s+night|"
+    r"the\s+(?:night|shift|weekend|window)|(?:the\s+)?maintenance\s+window)(?:'?s|s')?\s+(?:config(?:uration)?\s+)?changes\b|"
     r"\b(?:summar(?:ise|ize|y)|recap|round[\s-]?up|write[\s-]?up|report)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?changes\b|"
     r"\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
     + _DEVICE_CHANGE_LOG_WORDS + r"|" + _CHANGE_OUTCOME_WORDS, re.IGNORECASE)
@@ -781,13 +804,13 @@ _HISTORY_WHEN = re.compile(r"\b(?:recent(?:ly)?|today|yesterday|tonight|overnigh
                            # "in the last 2 days", "past 30 minutes"
                            r"(?:last|past)\s+(?:\d+\s*|few\s+|couple\s+(?:of\s+)?)?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)|"
                            # "write up the changes for the handover" (history37)
-                           r"boxes|anything|anyone|someone|who|hand[\s-]?overs?|shift)\b", re.IGNORECASE)
+                           r"boxes|anything|anyone|someone|who|tonight'?s|today'?s|shift|hand[\s-]?overs?|handoff)\b", re.IGNORECASE)
 # "what's changed?", "whats changed", "what has been changed?": nothing else asked, so the network's changes
 _BARE_HISTORY = re.compile(r"^\W*(?:so\s+|ok\s+|and\s+)?what(?:(?:'s|s)?\s+(?:has\s+|have\s+)?(?:been\s+)?changed|"
                            # "what did you change?", "what has netops changed?" (lead, stop 37)
                            r"\s+(?:did|have|has)\s+(?:you|netops|we|i)\s+(?:just\s+)?(?:change|changed))\W*$",
                            re.IGNORECASE)
-_HISTORY_SPEC = re.compile(r"\brfc\s*\d+|\b(?:ospf|bgp|is-?is|rip)(?:v\d|-?\d)\b|\bversions?\b|\bcompared\b|\bbetween\s+(?:rfc|v\d)",
+_HISTORY_SPEC = re.compile(r"\bshift\s+(?:from|to|away)\b|\brfc\s*\d+|\b(?:ospf|bgp|is-?is|rip)(?:v\d|-?\d)\b|\bversions?\b|\bcompared\b|\bbetween\s+(?:rfc|v\d)",
                            re.IGNORECASE)
 
 
@@ -1124,7 +1147,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if said_change and (head := without_moment(question)) != question:
         from netops.agent.intent import asks_about
 
-        if asks_about(question):  # "did r2's session reset after the bgp change?": the change names a moment
+        if asks_about(question) or without_moment_noun(question) != question:
+            # "did r2's session reset after the bgp change?", "bgp sessions on r3 after the drain" (lead, stop 37:
+            # proposed router-drain on r3): the change names a moment
             said_change = CHANGE_WORDS & set(normalise(_WORD.findall(head.lower().replace("'s", "")), hosts))
     if _ANNOUNCE.match(question):  # "announce r2's loopback to r1", "stop advertising P to r2": asked for
         said_change = said_change | {"announce"}
