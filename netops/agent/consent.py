@@ -11,8 +11,11 @@ Anything else that reads as a go-ahead is not a request for a change, and netops
 would need instead of handing it to the model (trial37: SmolLM2 answered "This asks to undo a
 change netops made ... not possible"): no answer before it, an answer that was the model's text
 (a change is never taken from a model's words), a dry run that failed, two dry runs of different
-changes just before (which one?), a go-ahead with a condition or anything more ("go ahead if r2 is
-healthy", "do it on r3 instead"), or netops offline (it runs nothing without a model).
+changes just before (which one?), a question left unanswered after the dry run, a go-ahead with a
+condition or anything more ("go ahead if r2 is healthy", "do it on r3 instead"), or netops offline (it
+runs nothing without a model). A go-ahead whose words name a complete change themselves ("go ahead and
+drain r2") is that change, asked for as any worded change is (adv37b: it was refused as "no answer
+before it" and told to name the change and the device, which it had).
 """
 
 from __future__ import annotations
@@ -55,14 +58,19 @@ def dry_run_of(answer: Any) -> dict[str, Any] | None:
 
 
 def _exchanges(prior: list[Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(question, the answer's meta) of each answered exchange, oldest first."""
+    """(question, the answer's meta) of each exchange, oldest first; a question stored with no answer
+    after it has no meta (a go-ahead after it does not reach past it to an earlier dry run)."""
     out, question = [], None
     for m in prior:
         if m.role == "user":
+            if question is not None:  # a question left with no answer (the process ended under it): still said
+                out.append((question, {}))
             question = m.content
         elif question is not None:
             out.append((question, dict(getattr(m, "meta", None) or {})))
             question = None
+    if question is not None:  # the last question stored was never answered
+        out.append((question, {}))
     return out
 
 
@@ -71,12 +79,18 @@ def consent_answer(question: str, prior: list[Any], ctx: "ToolContext", toolbox:
     """The answer to a go-ahead (None: the question is not one). See the module docstring."""
     if not reads_as_go_ahead(question):
         return None
+    from netops.agent.change_path import _dry_runnable, match_for
+
+    if not is_consent(question) and (own := match_for(question, ctx, toolbox)) is not None and own.kind == "change":
+        return None  # "go ahead and drain r3": a change in the person's own words, asked for as any other is
     exchanges = _exchanges(prior)
     last = exchanges[-1] if exchanges else None
     dry = (last[1].get("dry_run") if last else None) or None
     why: str | None = None
     if last is None:
         why = "there is no answer before it in this conversation to go ahead with"
+    elif not last[1]:
+        why = f"the question before it (\"{last[0].strip()}\") was never answered: there is nothing to go ahead with"
     elif dry is None:
         why = ("the answer before it was the model's text, and a change is never taken from a model's words"
                if last[1].get("mode") == "agent" and not last[1].get("approvals") else
@@ -91,8 +105,6 @@ def consent_answer(question: str, prior: list[Any], ctx: "ToolContext", toolbox:
             (before.get("playbook"), before.get("hosts")) != (dry.get("playbook"), dry.get("hosts")):
         why = (f"two dry runs came just before it ({before.get('playbook')} on {', '.join(before.get('hosts') or [])} "
                f"and {dry.get('playbook')} on {', '.join(dry.get('hosts') or [])}): which one is not said")
-    from netops.agent.change_path import _dry_runnable, match_for
-
     m = match_for(last[0], ctx, toolbox) if dry and dry.get("ok") and last is not None else None
     if why is None and (m is None or not _dry_runnable(m) or
                         (m.would_be.playbook, list(m.would_be.hosts)) != (dry.get("playbook"), dry.get("hosts"))):
