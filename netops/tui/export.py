@@ -1,11 +1,14 @@
 """A conversation as Markdown: questions, answers, evidence, tool calls and approvals; what a
 day-shift engineer is handed (chat Ctrl+S, ``/export``): each question and answer with its time in
 the machine's zone (named), each change with its approval, outcome and audit record, secrets
-redacted, and none of the words netops says to the model."""
+redacted, and none of the words netops says to the model. Its own structure is netops's alone:
+``#`` the title, ``##`` each question and answer, ``###`` an answer's changes, tool calls, check and
+evidence; a question's or an answer's headings start at ``####`` (:func:`as_body`)."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -68,6 +71,35 @@ class Entry:
                    [n for n, _ in listed], at=getattr(answer, "created_at", None) or _now())
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
+_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+
+
+def as_body(text: str) -> str:
+    """A question's or an answer's text as it sits in the export, under netops's own headings: its
+    ATX headings moved down to level 4 and below, and a setext underline ("===" or "---" under a
+    line) put after a blank line (a rule, not a heading), outside code fences. adv37b: a model's
+    answer holding "## Question", "## Answer — offline (no model)" and "Changes:" with "- router-drain
+    on r2: **approved** by alice — audit record 57" read in the export as a question the person asked,
+    netops's own answer and a change record."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        f = _FENCE.match(line)
+        if fence is not None:
+            if f and f.group(1)[0] == fence[0] and len(f.group(1)) >= len(fence) and not line.strip(" `~"):
+                fence = None
+        elif f:
+            fence = f.group(1)
+        elif h := _HEADING.match(line):
+            line = "#" * min(len(h.group(1)) + 3, 6) + line[h.end():]
+        elif _UNDERLINE.match(line) and out and out[-1].strip():
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def _day_of(ts: str | None) -> str:
     return when_said(ts)[:10]
 
@@ -87,7 +119,7 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
         at = when_said(e.at, day=_day_of(e.at) != day) if e.at else ""
         stamp = f" · {at}" if at else ""
         if e.role == "user":
-            lines += [f"## Question{stamp}", "", e.text, ""]
+            lines += [f"## Question{stamp}", "", as_body(e.text), ""]
             if e.unanswered:
                 from netops.store.history import UNANSWERED
 
@@ -101,9 +133,9 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
             lines += [f"**Partial answer: {why}.**", ""]
         elif e.cancelled and not e.text.strip():  # a cancelled change's outcome says so itself
             lines += ["**No answer: stopped before it arrived (cancelled).**", ""]
-        lines += [e.text.rstrip(), ""]
+        lines += [as_body(e.text.rstrip()), ""]
         if e.approvals:
-            lines += ["Changes:", ""]
+            lines += ["### Changes", ""]
             for a in e.approvals:
                 verified = {True: ", verified", False: ", NOT verified"}.get(getattr(a, "verified", None), "")
                 review = f" (review: {a.review}{verified})" if getattr(a, "review", "") else verified
@@ -113,7 +145,7 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
                              + (f" — audit record {seq} (`netops audit show {seq}`)" if seq is not None else ""))
             lines.append("")
         if e.tool_calls:
-            lines += ["Tool calls:", ""]
+            lines += ["### Tool calls", ""]
             for c in e.tool_calls:
                 args = json.dumps(c.args, default=str)
                 status = "ok" if c.ok else f"failed: {redact(for_person(c.error))}"
@@ -122,12 +154,12 @@ def to_markdown(entries: list[Entry], *, title: str, conversation_id: str | None
                              + (f" — {summary[0][:160]}" if c.ok and summary else ""))
             lines.append("")
         if e.check:
-            lines += [f"Answer check: {e.check}", ""]
+            lines += ["### Answer check", "", e.check, ""]
         if e.role == "assistant":
             if e.citations:
                 # "[n]" as the text cites it: a Markdown "3." list would be renumbered from 1
                 numbers = e.numbers if len(e.numbers) == len(e.citations) else range(1, len(e.citations) + 1)
-                lines += ["Evidence:", ""] + [f"- [{n}] {c}" for n, c in zip(numbers, e.citations)] + [""]
+                lines += ["### Evidence", ""] + [f"- [{n}] {c}" for n, c in zip(numbers, e.citations)] + [""]
             else:
                 lines += ["_No evidence: this answer cites nothing._", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -115,7 +115,7 @@ async def test_export_markdown(chat_settings, tmp_path):
     text = target.read_text()
     assert text.startswith("# BGP hold timer")
     assert "## Question" in text and "## Answer — offline" in text
-    assert "Evidence:" in text and "BGP hold timer" in text
+    assert "### Evidence" in text and "BGP hold timer" in text
     assert "`kb_search`" in text and "dead interval" in text
     assert app.conversation_id in text
 
