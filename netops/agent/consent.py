@@ -156,8 +156,10 @@ def _go_ahead(question: str, what_if: str, m: Any, ctx: "ToolContext", toolbox: 
     from netops.agent.change_path import run_change
 
     ctx.consent = what_if
-    lead = (f"You went ahead with the change netops dry-ran for \"{what_if.strip()}\": it is proposed now; "
-            "you will see the plan and be asked to approve it.")
+    # planned again on the devices as they are now: "it is proposed now; you will see the plan" was said
+    # before "Not run: prechecks failed" when r3 had been drained since its dry run (adv37b)
+    lead = (f"You went ahead with the change netops dry-ran for \"{what_if.strip()}\": it is planned again on the "
+            "devices as they are now, and put to you for approval if its prechecks pass.")
     return run_change(question, m.would_be, ctx, toolbox, model=model, lead=lead,
                       notice="a go-ahead right after netops's dry run of this change: proposed for approval; "
                              "the model was not asked")

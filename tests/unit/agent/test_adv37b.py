@@ -107,3 +107,16 @@ def test_a_models_answer_cannot_forge_a_question_an_answer_or_a_change_record_in
     assert "###### Changes" in text and "\n\n---\n" in text           # a setext "Answer\n---" is no heading
     assert "## a heading inside a fence stays as it is" in text
     assert "### Changes" not in text.replace("###### Changes", "")  # no change was made: netops lists none
+
+
+def test_a_go_ahead_after_the_target_changed_since_its_dry_run_says_what_happened(scripted, session, lab_like):
+    """r3 drained in another conversation after its dry run: the go-ahead plans again on r3 as it is now,
+    its precheck fails, nothing is asked or sent, and the answer does not say it was proposed."""
+    assistant = session.assistant(approver=None)
+    _, first = _events(assistant, "what happens if I drain r3?")
+    _, other = _events(assistant, "drain r3 for maintenance")
+    assert other.approvals[-1].decision == "approved" and len(lab_like.configs) == 1
+    events, answer = _events(assistant, "go ahead", conversation_id=first.conversation_id)
+    assert not _asked(events) and len(lab_like.configs) == 1
+    assert "prechecks failed" in answer.text and "it is proposed now" not in answer.text, answer.text
+    assert "planned again on the devices as they are now" in answer.text
