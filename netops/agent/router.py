@@ -636,15 +636,32 @@ _SET_TO = re.compile(r"^\W*(?:what|which|how\s+(?:high|low|big|long))\b[^.;!?]*\
 
 # the moment said as a change's noun, not as someone doing it: "after the drain", "since tonight's maintenance",
 # "during the window" ("after I drain r3", "before you shut it" are not)
+_MOMENT_FIRST = re.compile(r"^\W*(?P<moment>(?:after|since|following|before|during)\s+(?P<what>[^,.;:?!]*?))\s*[,;:]\s*"
+                           r"(?P<rest>\S.*?)(?P<end>[\s?.!]*)$", re.IGNORECASE | re.DOTALL)
+"""A moment said first and set off ("after the drain, undrain r3")."""
 _MOMENT_NOUN = re.compile(r"(?:the|this|that|tonight'?s|today'?s|yesterday'?s|last\s+night'?s|our|my|your|his|her|"
                           r"their|[\w-]+'s)\s", re.IGNORECASE)
+
+
+def moment_last(question: str) -> str:
+    """``question`` with a moment named by a change's noun said first moved to its end ("after the drain,
+    is r3 healthy?" -> "is r3 healthy after the drain?"), so both orders are read alike. adv37b: the
+    moment first sent "after the drain, is r3 healthy?" to the model with nothing read, and matched
+    "after the drain, undrain r3" as both router-drain and router-undrain. A moment said as someone
+    doing it ("before I drain r3, is anything down?") stays where it is (the person's own change)."""
+    m = _MOMENT_FIRST.match(question or "")
+    if m is None or not _MOMENT_NOUN.match(m.group("what")) or \
+            not _MOMENT_WORDS & set(_WORD.findall(m.group("what").lower())):
+        return question
+    return f"{m.group('rest')} {m.group('moment')}{m.group('end').strip()}"
 
 
 def without_moment_noun(question: str) -> str:
     """``question`` without a moment named by a change's noun ("bgp sessions on r3 after the drain" ->
     "bgp sessions on r3", "shut eth-r1 on r2 after the drain" -> "shut eth-r1 on r2"): the change
     named there is when, not what is asked for. A moment said as someone doing it ("after I drain
-    r3") stays."""
+    r3") stays. Said first ("after the drain, undrain r3") as well (:func:`moment_last`)."""
+    question = moment_last(question)
     for m in _MOMENT.finditer(question):
         if _MOMENT_NOUN.match(m.group("what")) and _MOMENT_WORDS & set(_WORD.findall(m.group("what").lower())):
             return question[:m.start()] + question[m.end():]
@@ -925,7 +942,7 @@ def route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORDS
     is refused with that line. With every device left out ("... except on r1, r2 and r3")
     nothing is read.
     """
-    question = without_pasted_config(question)
+    question = moment_last(without_pasted_config(question))
     if hosts and (missing := listed_unknown(question, hosts)):
         r = _mark_flaps(_route(drop_listed(question, missing), hosts, domain, matcher), question)
         line = _unknown_reason(missing, hosts)

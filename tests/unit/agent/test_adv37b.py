@@ -120,3 +120,40 @@ def test_a_go_ahead_after_the_target_changed_since_its_dry_run_says_what_happene
     assert not _asked(events) and len(lab_like.configs) == 1
     assert "prechecks failed" in answer.text and "it is proposed now" not in answer.text, answer.text
     assert "planned again on the devices as they are now" in answer.text
+
+
+# -- a moment said first ("after the drain, ...") reads as the same moment said last -------------
+
+@pytest.mark.parametrize("first,last", [
+    ("after the drain, is r3 healthy?", "is r3 healthy after the drain?"),
+    ("during the drain: what is r3's ospf state?", "what is r3's ospf state during the drain?"),
+    ("after tonight's maintenance, bgp sessions on r3", "bgp sessions on r3 after tonight's maintenance"),
+])
+def test_a_read_with_its_moment_said_first_reads_what_it_said_last_reads(scripted, session, lab_like, first, last):
+    """adv37b: "after the drain, is r3 healthy?" went to the model with nothing read; said last, r3's health."""
+    assistant = session.assistant(approver=None)
+    answers = []
+    for q in (first, last):
+        scripted.push(say("MODEL ANSWER"))
+        _, answer = _events(assistant, q)
+        answers.append(answer)
+    assert answers[0].evidence and answers[0].tool_calls, answers[0].text      # read, as said last
+    assert [c.tool for c in answers[0].tool_calls] == [c.tool for c in answers[1].tool_calls]
+    assert [c.args for c in answers[0].tool_calls] == [c.args for c in answers[1].tool_calls]
+
+
+@pytest.mark.parametrize("q", ["after the drain, undrain r3", "after the drain; undrain r3"])
+def test_a_change_after_a_moment_said_first_is_the_change_not_both(scripted, session, lab_like, q):
+    """adv37b: "your words match 2 vetted playbooks (router-drain, router-undrain)"; said last it was the undrain."""
+    _, answer = _events(session.assistant(approver=None), q)
+    assert answer.change is not None and answer.change.playbook == "router-undrain", answer.text
+    assert answer.change.hosts == ["r3"]
+
+
+def test_a_moment_said_as_the_persons_own_change_first_stays_theirs(scripted, session, lab_like):
+    from netops.agent.router import moment_last
+
+    assert moment_last("before I drain r3, is anything down?") == "before I drain r3, is anything down?"
+    assert moment_last("after that, drain r3") == "after that, drain r3"
+    _, answer = _events(session.assistant(approver=None), "before I drain r3, is anything down?")
+    assert not answer.approvals and "a question asked around a change you will make" in answer.text
