@@ -88,14 +88,15 @@ class ToolCallRecord:
         # a surface shows, exports and stores the arguments: a model's command line can carry a
         # secret ("show run | include key 7 K"); the call itself already ran with the real ones
         from netops.controls import printable
-        from netops.devices.redact import redact_data
+        from netops.devices.redact import redact, redact_data
 
         self.args = redact_data(self.args)
         # the name is the model's (an unknown tool's may carry escape sequences) and the error
         # and summary quote it: every surface prints them
         self.tool = printable(str(self.tool))
         self.error = printable(self.error) if self.error else self.error
-        self.summary = printable(self.summary) if self.summary else self.summary
+        # the summary is the first line a tool returned (a plugin's, a device's): shown and exported as is
+        self.summary = redact(printable(self.summary)) if self.summary else self.summary
 
 
 @dataclass

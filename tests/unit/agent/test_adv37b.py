@@ -157,3 +157,16 @@ def test_a_moment_said_as_the_persons_own_change_first_stays_theirs(scripted, se
     assert moment_last("after that, drain r3") == "after that, drain r3"
     _, answer = _events(session.assistant(approver=None), "before I drain r3, is anything down?")
     assert not answer.approvals and "a question asked around a change you will make" in answer.text
+
+
+def test_a_tool_calls_summary_line_is_redacted_on_every_surface_and_in_the_export():
+    """adv37b: a tool's first line ('username admin secret 5 $1$...', a plugin's output) was the call's
+    summary, shown and exported with control characters dropped but the secret kept."""
+    from netops.agent.tools import ToolCallRecord
+    from netops.tui.export import Entry, to_markdown
+
+    c = ToolCallRecord(tool="team_lookup", args={}, ok=True, summary="username admin secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0")
+    assert "hx5rVt7rPNoS4wqbXKX7m0" not in c.summary and "<redacted>" in c.summary
+    text = to_markdown([Entry("assistant", "ok", "agent", "m", tool_calls=[c])], title="t", conversation_id="c",
+                       exported_at="2026-12-05T03:00:00+00:00")
+    assert "hx5rVt7rPNoS4wqbXKX7m0" not in text and "username admin secret" in text
