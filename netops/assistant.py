@@ -1048,7 +1048,7 @@ class Assistant:
             empty = ModelProtocolError("the model's answer was empty", hint="ask again, or try another model")
             answer.text = f"**No answer:** {empty.message}"
             answer.error, answer.error_hint, answer.error_exit = empty.message, empty.hint, empty.exit_code
-        _mark_unbacked(answer, toolbox, history=grounding.audit_only(g) and grounding.OWN_FINDINGS_AUDIT in answer.text)
+        _mark_unbacked(answer, toolbox, history=grounding.records_shown(g, answer.text))
         _no_guess_about_devices(answer, question, ctx, toolbox)
         _how_to_ask(answer)
         return answer

@@ -452,6 +452,10 @@ ROUTE_HISTORY = ("**No routing-table history:** netops keeps none (its audit log
 """Said first in the answer to a history question about routes ("which routes changed on r2 today?")."""
 
 
+NETOPS_CHANGED = "**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
+"""Said before the audit log's records under a history question about routes (:data:`ROUTE_HISTORY`)."""
+
+
 RECORDED = "**What netops's audit log records** (the changes netops made; the state above is the device's now):\n\n"
 """Said before the audit log's records under a read of the device now ("has r3 been undrained?")."""
 
@@ -1403,8 +1407,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if extra.get("_route_history"):  # "which routes changed on r2 today?": no history of device state
         targets = list(args.get("hosts") or [])
         parts.insert(1, ROUTE_HISTORY)
-        parts.append("**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
-                     + answer_history(ctx, targets, str(extra.get("_when") or question), answer.changes))
+        parts.append(NETOPS_CHANGED + answer_history(ctx, targets, str(extra.get("_when") or question), answer.changes))
         answer.evidence = [*answer.evidence, audit_evidence(targets)]
     if extra.get("_recorded"):  # "has r3 been undrained?": the device now (above) and netops's record of it
         targets = list(args.get("hosts") or [])

@@ -1,0 +1,85 @@
+"""review37: route37's "has r3 been undrained?" and what-if answers, with a model.
+
+Offline both said what they rest on; with a model (the grounding's sources) "has r3 been undrained?"
+gave the drain state and not the audit log's records, and "would r2 be converged if I shut eth-r1?"
+dropped its "netops does not predict this" line (route37's log, "Left")."""
+
+from __future__ import annotations
+
+from netops.testing.ollama_server import say
+
+
+def _drain_then_undrain(session, host: str) -> None:
+    for actor, playbook in (("dave", "router-drain"), ("erin", "router-undrain")):
+        session.audit.append("apply", {"playbook": playbook, "host": host, "ok": True, "commands": ["!"]}, actor=actor)
+
+
+def test_has_it_been_undrained_with_a_model_says_the_record_beside_the_state(scripted, make_assistant):
+    a = make_assistant()
+    _drain_then_undrain(a.session, "r3")
+    scripted.push(say("r3 is not drained [1]."))
+    answer = a.ask("has r3 been undrained?")
+    assert "router-undrain by erin" in answer.text, answer.text
+    assert answer.text.index("not drained") < answer.text.index("router-undrain by erin"), answer.text
+    assert [c["playbook"] for c in answer.changes] == ["router-undrain"], answer.changes  # --json, as offline
+    assert any(e.kind == "audit" for e in answer.evidence), answer.evidence
+    assert any(e.kind != "audit" for e in answer.evidence), answer.evidence  # the device's read stays
+
+
+def test_the_record_is_a_source_the_model_is_given(scripted, make_assistant):
+    a = make_assistant()
+    _drain_then_undrain(a.session, "r3")
+    scripted.push(say("r3 was undrained by erin [2]."))
+    answer = a.ask("has r3 been undrained?")
+    prompt = "\n".join(str(m.get("content", "")) for m in scripted.requests[-1].messages)
+    assert "router-undrain by erin" in prompt, prompt
+    assert answer.text.startswith("r3 was undrained by erin [2]."), answer.text
+    assert [s.status for s in answer.check.sentences] == ["supported"], answer.check
+
+
+def test_a_what_if_with_a_model_says_first_that_nothing_is_predicted(scripted, make_assistant):
+    scripted.push(say("Yes, r2 would be converged [1]."))
+    answer = make_assistant().ask("would r2 be converged if I shut eth-r1?")
+    assert answer.text.startswith("**netops does not predict this:**"), answer.text
+    assert not answer.approvals
+
+
+def test_which_routes_changed_with_a_model_says_what_netops_changed(scripted, make_assistant):
+    """The offline answer says the audit log's changes beside the current table; with a model it did not."""
+    a = make_assistant()
+    a.session.audit.append("apply", {"playbook": "bgp-neighbor-shutdown", "host": "r2", "ok": True, "commands": ["!"]},
+                           actor="erin")
+    scripted.push(say("r2 has a BGP session to r1 [2]."))
+    answer = a.ask("which routes changed on r2 today?")
+    assert "bgp-neighbor-shutdown by erin" in answer.text and "No routing-table history" in answer.text, answer.text
+
+
+def test_a_device_sentence_citing_nothing_is_not_judged_by_the_records_alone(scripted, make_assistant):
+    """Beside a device read, a sentence that cites nothing is not the records' to judge: eth-r1 is
+    no name the audit log must hold."""
+    a = make_assistant()
+    _drain_then_undrain(a.session, "r3")
+    scripted.push(say("r3 is not drained and eth-r1 is in its configuration."))
+    answer = a.ask("has r3 been undrained?")
+    assert "contradicted" not in str([s.status for s in answer.check.sentences]), answer.check.sentences
+
+
+def _approved_undrain(session, host: str) -> None:
+    plan = session.audit.append("plan", {"intent": f"undrain {host}", "playbook": "router-undrain", "hash": "sha256:1",
+                                         "params": {}, "hosts": [host]}, actor="carol").seq
+    session.audit.append("approval", {"plan_seq": plan, "by": "alice"}, actor="carol")
+    session.audit.append("apply", {"playbook": "router-undrain", "host": host, "ok": True, "commands": ["!"],
+                                   "hash": "sha256:1"}, actor="carol")
+    session.audit.append("result", {"plan_seq": plan, "hosts": {host: {"state": "verified"}}}, actor="carol")
+
+
+def test_netops_own_record_of_an_approval_is_no_claim_of_the_model(scripted, make_assistant):
+    """Lab 88 with SmolLM2: under 'has r3 been undrained?' the record's own 'approved by root' was read as
+    the answer claiming an approval: 'netops made no change and recorded no approval'. It did record one."""
+    a = make_assistant()
+    _approved_undrain(a.session, "r3")
+    for said in ("r3 is not drained [1].", "[1] r3: show running-config\nFound: r3 undrained, approved by alice."):
+        scripted.push(say(said))
+        answer = a.ask("has r3 been undrained?")
+        assert "approved by alice" in answer.text, answer.text
+        assert "recorded no approval" not in answer.text, answer.text
