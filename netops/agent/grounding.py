@@ -1460,6 +1460,13 @@ def records_shown(g: Grounding, text: str) -> bool:
                for s in g.sources)
 
 
+def without_records(g: Grounding, text: str) -> str:
+    """``text`` without the lines of the audit log's records ``g`` gave (netops's own words, shown
+    as they are): what is left is what the model said (:func:`records_shown`)."""
+    held = {line.strip() for s in g.sources if s.evidence.kind == "audit" for line in s.text.splitlines() if line.strip()}
+    return "\n".join(line for line in text.splitlines() if line.replace("**", "").strip() not in held)
+
+
 def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None, checked: bool = False) -> str:
     """The device facts first, clearly labelled, then the model's unsupported text (if any; its
     checked text when ``checked``, under a plugin tool's result), then the line saying what of the

@@ -75,11 +75,20 @@ def _approved_undrain(session, host: str) -> None:
 
 def test_netops_own_record_of_an_approval_is_no_claim_of_the_model(scripted, make_assistant):
     """Lab 88 with SmolLM2: under 'has r3 been undrained?' the record's own 'approved by root' was read as
-    the answer claiming an approval: 'netops made no change and recorded no approval'. It did record one."""
+    the answer claiming an approval: 'netops made no change and recorded no approval'. It did record one;
+    and netops's own record is no claim of the answer's at all."""
     a = make_assistant()
     _approved_undrain(a.session, "r3")
-    for said in ("r3 is not drained [1].", "[1] r3: show running-config\nFound: r3 undrained, approved by alice."):
+    for said in ("r3 is not drained [1].", "[1] r3: show running-config\nFound: r3 is not drained."):
         scripted.push(say(said))
         answer = a.ask("has r3 been undrained?")
         assert "approved by alice" in answer.text, answer.text
-        assert "recorded no approval" not in answer.text, answer.text
+        assert "the answer says" not in answer.text and "recorded no approval" not in answer.text, answer.text
+
+
+def test_the_models_own_claim_of_an_approval_is_said_against_the_records(scripted, make_assistant):
+    a = make_assistant()
+    _approved_undrain(a.session, "r3")
+    scripted.push(say("r3 is not drained [1]. Undrain complete, post-checks passed."))
+    answer = a.ask("has r3 been undrained?")
+    assert "the changes and approvals it recorded are its audit log's records above" in answer.text, answer.text
