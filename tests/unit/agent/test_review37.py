@@ -6,6 +6,8 @@ dropped its "netops does not predict this" line (route37's log, "Left")."""
 
 from __future__ import annotations
 
+import pytest
+
 from netops.testing.ollama_server import say
 
 
@@ -92,3 +94,38 @@ def test_the_models_own_claim_of_an_approval_is_said_against_the_records(scripte
     scripted.push(say("r3 is not drained [1]. Undrain complete, post-checks passed."))
     answer = a.ask("has r3 been undrained?")
     assert "the changes and approvals it recorded are its audit log's records above" in answer.text, answer.text
+
+
+# -- routing: this stop's new shapes, against the documents' own phrasings ---------------------------------
+
+from netops.agent.router import route  # noqa: E402
+
+HOSTS = ["r1", "r2", "r3"]
+SWEEP = ["bgp_neighbors", "ospf_neighbors"]
+
+
+@pytest.mark.parametrize("question", [
+    "what is the state of the network layer reachability information?",  # BGP's NLRI: was spec at fe4ef72
+    "give me a summary of the backbone area", "report on the backbone area design", "handover notes template"])
+def test_a_phrase_that_qualifies_another_noun_is_no_network_report(question):
+    r = route(question, HOSTS)
+    assert r.args.get("_also") != SWEEP and r.tool != "change_history", r
+
+
+@pytest.mark.parametrize("question", ["state of the network right now?", "give me a network status report please",
+                                      "what's the state of our network", "handover notes please", "network status report"])
+def test_a_network_report_is_still_the_sweep(question):
+    assert route(question, HOSTS).args.get("_also") == SWEEP
+
+
+@pytest.mark.parametrize("question", ["who enabled graceful restart by default in FRR?",
+                                      "has anyone shut down a BGP session with a Cease notification?"])
+def test_a_playbooks_verb_in_the_past_naming_no_device_and_no_time_is_not_the_audit_log(question):
+    assert route(question, HOSTS).tool != "change_history"
+
+
+@pytest.mark.parametrize("question", ["were any routers drained yesterday?", "who drained a router today?",
+                                      "has anyone drained anything in the lab?", "did anyone undrain r3?",
+                                      "who shut eth-r1 on r2?"])
+def test_a_past_change_with_a_device_or_a_time_stays_the_audit_log(question):
+    assert route(question, HOSTS).tool == "change_history"
