@@ -18,7 +18,11 @@ from dataclasses import dataclass
 
 # the condition's lead: "if", "only if", "unless", "provided (that)", "as long as"
 # ("even if", "even though": no condition, the request stands whatever it says)
-_IF = re.compile(r"\b(?:only\s+if|(?<!\beven\s)if|unless|provided(?:\s+that)?|as\s+long\s+as)\b", re.IGNORECASE)
+# ... and a condition of time that leads the words ("once r3 is drained, undrain r1", "after r2 is undrained, drain
+# r3": the change matcher took both routers as the change's and gave the condition's as the example to ask for; review37)
+_TIME_LEAD = re.compile(r"^\W*(?:once|after|when|as\s+soon\s+as)\b", re.IGNORECASE)
+_IF = re.compile(r"\b(?:only\s+if|(?<!\beven\s)if|unless|provided(?:\s+that)?|as\s+long\s+as)\b|"
+                 r"^\W*(?:once|after|when|as\s+soon\s+as)\b", re.IGNORECASE)
 # "if so", "if needed", "if possible": no condition of its own (a courtesy, or the answer before it)
 _NO_CONDITION = re.compile(r"^\W*(?:so|not|needed|necessary|required|possible|applicable|you\s+can|you\s+want|"
                            r"that'?s?\s+(?:ok|okay|fine)|ok|okay|yes|no|any)\W*$", re.IGNORECASE)
@@ -156,6 +160,8 @@ def asked(question: str, hosts: list[str]) -> Conditional | None:
 
     (before, own_before), (after, own_after) = stripped(0, m.start()), stripped(m.end(), len(q))
     cut = _split(after, own_after)
+    if _TIME_LEAD.match(m.group(0)) and (cut is None or cut[0] == cut[1] or not _STATEMENT.match(after[:cut[0]].strip())):
+        return None  # a time said as a state, then a comma ("once r3 is drained, ..."); not "after the drain of r3, ..."
     if cut is not None:  # "if X, drain r3", "check r3 and if X then drain it", "if X drain r3"
         condition, request = after[:cut[0]], after[cut[1]:]
         if _NO_CONDITION.match(condition):

@@ -129,3 +129,39 @@ def test_a_playbooks_verb_in_the_past_naming_no_device_and_no_time_is_not_the_au
                                       "who shut eth-r1 on r2?"])
 def test_a_past_change_with_a_device_or_a_time_stays_the_audit_log(question):
     assert route(question, HOSTS).tool == "change_history"
+
+
+# -- a condition of time leading a request: the condition read, the request said for the right router -------
+
+from netops.agent.conditional import asked as conditional_asked  # noqa: E402
+
+
+@pytest.mark.parametrize("question, condition, change", [
+    ("once r3 is drained, undrain r1", "r3 is drained", "undrain r1"),
+    ("after r2 is undrained, drain r3", "r2 is undrained", "drain r3"),
+    ("as soon as r2 has all sessions up, undrain r3", "r2 has all sessions up", "undrain r3")])
+def test_a_condition_of_time_is_a_condition(question, condition, change):
+    c = conditional_asked(question, HOSTS)
+    assert c is not None and (c.condition, c.request) == (condition, change), c
+
+
+@pytest.mark.parametrize("question", ["after the drain of r3, what's down?", "when did we drain r3?",
+                                      "once drained, how long does r3 keep its routes?", "when was r3 drained?",
+                                      "after a drain, how long until traffic moves?"])
+def test_a_time_that_is_no_state_is_no_condition(question):
+    c = conditional_asked(question, HOSTS)
+    assert c is None or c.request is None or "drain" not in (c.request or ""), c
+
+
+def test_offline_once_it_is_drained_reads_the_condition_and_names_the_right_router(tmp_path):
+    """It was the change matcher's: 'router-undrain ... names 2 (r3, r1) ... For example: "undrain r3"' -
+    the condition's router offered as the change to ask for."""
+    from tests._phrasings import bench
+
+    h = bench.Harness(tmp_path)
+    try:
+        got = h.ask("once r3 is drained, undrain r1")
+    finally:
+        h.close()
+    assert not got.get("change") and [(x["host"], x["getter"]) for x in got["reads"]] == [("r3", "config")], got
+    assert '("undrain r1")' in got["text"] and '"undrain r3"' not in got["text"], got["text"]
