@@ -375,7 +375,8 @@ _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|proble
                      r"^\W*[\w.-]+(?:'s|\s+is|\s+seems(?:\s+to\s+be)?|\s+looks|\s+went|\s+keeps)\s+(?:down|dead|offline|"
                      r"unreachable|off|flapping|bouncing|acting\s+up)\W*$|"
                      r"^\s*(?:is|are)\s+[\w.-]+(?:\s*(?:and|,)\s*[\w.-]+)*\s+(?:up|alive|reachable|ok|okay|fine|healthy|"
-                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:still\s+|now\s+|really\s+)?(?:ok|okay|alright|fine|healthy|happy)\b"
+                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:still\s+|now\s+|really\s+)?(?:ok|okay|alright|fine|healthy|happy)\b(?!\s+to\s)"
+                     # ("is it ok to use private AS numbers on the internet?" asks whether one may, not how it is; review37)
                      # "how is r1 doing?", "how's r2?", "status of r3", "r1 status": that device's state
                      r"|^\W*how(?:'s|\s+is|\s+are)\s+[\w.-]+(?:\s+(?:doing|looking|holding\s+up|going))?\W*$"
                      r"|\bstatus\s+(?:of|on|for)\s|^\W*[\w.-]+\s+status\W*$"

@@ -165,3 +165,19 @@ def test_offline_once_it_is_drained_reads_the_condition_and_names_the_right_rout
         h.close()
     assert not got.get("change") and [(x["host"], x["getter"]) for x in got["reads"]] == [("r3", "config")], got
     assert '("undrain r1")' in got["text"] and '"undrain r3"' not in got["text"], got["text"]
+
+
+@pytest.mark.parametrize("question", ["is it ok to use private AS numbers on the internet?",
+                                      "is it really ok to use private AS numbers on the internet?"])
+def test_whether_one_may_do_something_is_no_health_sweep(question):
+    """Every device's interfaces, BGP and OSPF were read for it (this stop's 'still/now/really' widened it)."""
+    from netops.agent.router import route_named
+
+    assert route_named(question, HOSTS)[0].args.get("_also") != SWEEP
+
+
+@pytest.mark.parametrize("question", ["is r2 really ok?", "is everything still ok?", "is r2 still ok?"])
+def test_whether_a_device_is_ok_is_still_its_health(question):
+    from netops.agent.router import route_named
+
+    assert route_named(question, HOSTS)[0].intent == "health"
