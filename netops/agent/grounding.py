@@ -759,7 +759,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
             g.facts = "\n\n".join([said, *(f"[{s.n}] {s.label}:\n{s.text}" for s in sources)])
         # first, above the model's words or netops's findings (finish): "what would break if r1 eth-r2
         # went down?" says netops predicts nothing before a model's prediction can
-        g.verdict = args.get("_whatif") or healthy
+        g.verdict = "\n\n".join(x for x in (g.verdict, args.get("_whatif") or healthy) if x) or None
         return _settled(g, args, [args["getter"], *also])
     return Grounding(NONE)
 
@@ -772,13 +772,18 @@ def _recorded(g: Grounding, ctx: Any, args: dict[str, Any], question: str) -> Gr
     netops's own findings when its answer is not supported. Unchanged otherwise."""
     if not (args.get("_recorded") or args.get("_route_history")):
         return g
-    from netops.agent.offline import NETOPS_CHANGED, RECORDED, answer_history, audit_evidence
+    from netops.agent.offline import NETOPS_CHANGED, RECORDED, UNVERIFIED, answer_history, audit_evidence
 
     hosts = list(args.get("hosts") or [])
     records: list[dict[str, Any]] = []
     text = answer_history(ctx, hosts, str(args.get("_recorded") or args.get("_when") or question), records)
     ev = audit_evidence(hosts)
     g.sources.append(Source(len(g.sources) + 1, ev.kind, ev.label, text.replace("**", ""), ev))
+    if text.startswith(UNVERIFIED):
+        # a log edited outside netops is said first, above the model's words, as offline (adv37), not
+        # after an answer that may repeat what the edited records say
+        warning, text = text.split("\n\n", 1)
+        g.verdict = "\n\n".join(x for x in (warning, g.verdict) if x)
     g.counts.append((RECORDED if args.get("_recorded") else NETOPS_CHANGED) + text)
     g.findings = {**(g.findings or {}), "changes": records}  # each with its ISO-8601 UTC time (--json)
     return g

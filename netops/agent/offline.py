@@ -410,6 +410,10 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
                                                 action=action, left_out=left)
 
 
+UNVERIFIED = "**The audit log does not verify**"
+"""How :func:`chain_warning` starts."""
+
+
 def chain_warning(ctx: Any) -> str:
     """Said before an answer from the audit log when its chain does not verify (adv37: a record edited in
     the database, an actor or host rewritten, a record deleted, was answered from as if true); empty when
@@ -427,7 +431,7 @@ def chain_warning(ctx: Any) -> str:
         return ""
     first = report.problems[0]
     more = f"; {len(report.problems)} problems in all" if len(report.problems) > 1 else ""
-    return (f"**The audit log does not verify** (record {first.seq}: {first.problem}{more}): what it says below "
+    return (f"{UNVERIFIED} (record {first.seq}: {first.problem}{more}): what it says below "
             f"may have been edited, deleted or forged outside netops, so it is not evidence of what netops did; "
             f"`netops audit verify` names every problem.\n\n")
 

@@ -181,3 +181,26 @@ def test_whether_a_device_is_ok_is_still_its_health(question):
     from netops.agent.router import route_named
 
     assert route_named(question, HOSTS)[0].intent == "health"
+
+
+def _tamper(session, sql: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(session.audit.path)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("question", ["has r3 been undrained?", "which routes changed on r3 today?"])
+def test_with_a_model_an_edited_log_is_said_first(scripted, make_assistant, question):
+    """adv37 says it first offline; with a model the records followed the model's answer, the warning inside them."""
+    a = make_assistant()
+    _drain_then_undrain(a.session, "r3")
+    _tamper(a.session, "UPDATE audit SET actor = 'mallory' WHERE json_extract(payload, '$.playbook') = 'router-undrain'")
+    scripted.push(say("r3 was undrained by mallory [2]."))
+    answer = a.ask(question)
+    assert answer.text.startswith("**The audit log does not verify**"), answer.text
+    assert answer.text.count("The audit log does not verify") == 1, answer.text
