@@ -683,14 +683,36 @@ def _several_changes(question: str, playbooks: list[PlaybookInfo], hosts: list[s
                                + ". Ask for one change at a time: netops makes one change per request"))
 
 
+# action words that are also the setting's noun ("the ospf cost", "the description"): said alone, with no
+# other verb of change, they name the setting
+_NOUN_ACTIONS = frozenset({"cost", "metric", "description", "label"})
+
+
+_SETTING_ONLY = frozenset("""what whats what's is are the a of on for at its current currently now value ospf bgp
+interface interfaces link port neighbor neighbour peer please pls show""".split()) | _NOUN_ACTIONS
+
+
+def _names_a_setting(text: str, hosts: list[str]) -> bool:
+    """The words name a setting and nothing else: its noun, devices, interfaces and the small words
+    of a question ("ospf cost on r3 eth-r1", "r1 eth-r2 description?"). Any other word may be the
+    value ("r1 eth-r2 description uplink-to-r2") or a verb."""
+    from netops.agent.router import INTERFACE_NAME
+
+    tokens = re.findall(r"[\w'.-]+", text.lower())
+    return bool(set(tokens) & _NOUN_ACTIONS) and all(
+        t in _SETTING_ONLY or t in hosts or re.fullmatch(INTERFACE_NAME.pattern, t, re.IGNORECASE) for t in tokens)
+
+
 def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
                  groups: dict[str, list[str]] | None = None) -> ChangeMatch:
     """Match ``question`` (the person's words, nothing else) to one of ``playbooks`` (vetted,
     state-changing) on ``hosts`` (the inventory's names; ``groups``: group name -> its hosts).
     See the module docstring."""
-    from netops.agent.router import CHANGE_WORDS
+    from netops.agent.router import CHANGE_WORDS, without_moment_noun
 
-    q = (question or "").strip()
+    # "shut eth-r1 on r2 after the drain", "bgp sessions on r3 after the drain": the drain is when, not a
+    # request (lead, stop 37: both proposed router-drain)
+    q = without_moment_noun((question or "").strip())
     several = _several_changes(q, playbooks, hosts, groups)
     if several is not None:
         return several
@@ -767,6 +789,11 @@ def match_change(question: str, playbooks: list[PlaybookInfo], hosts: list[str],
                            code="hypothetical" if what_if else "about",
                            would_be=_resolve(one, names, targets, ex, words, hosts, host_example) if what_if else None,
                            reason="this asks about a change rather than for one; nothing is proposed")
+    if _names_a_setting(ex.text, hosts) and all(ex.values(pb)[1] for pb in candidates):
+        # "ospf cost on r3 eth-r1", "r1 eth-r2 description": a setting named with no verb and no value is
+        # what it is now, a read (lead, stop 37: was a change asking for the cost); with a value it is a
+        # request (terse_setting: "r1 eth-r3 mtu 1500")
+        return ChangeMatch("none")
     if len(candidates) > 1:
         return ChangeMatch("clarify", hosts=named, candidates=names, code="multiple-changes", reason=(
             f"your words match {len(candidates)} vetted playbooks ({', '.join(names)}); "

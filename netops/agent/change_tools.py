@@ -225,21 +225,22 @@ class _GatedApprover:
             decision = Approval(False, decision.by, "a non-interactive approval cannot cover this change: "
                                 f"{self.needs_person}. Ask again at an interactive prompt to approve it yourself")
         self.record = _record(self.args, self.verdict, "approved" if decision.approved else "denied", decision.by,
-                              None if decision.approved else decision.reason)
+                              None if decision.approved else decision.reason, getattr(plan, "audit_seq", None))
         return decision
 
 
-def _record(args: PlaybookArgs, verdict: Any, decision: str, by: str | None, result: str | None) -> ApprovalRecord:
+def _record(args: PlaybookArgs, verdict: Any, decision: str, by: str | None, result: str | None,
+            seq: int | None = None) -> ApprovalRecord:
     return ApprovalRecord(playbook=args.playbook, targets=list(args.hosts), params=dict(args.params),
                           review=verdict.level, review_findings=list(verdict.findings), decision=decision,
-                          by=by, result=result, reviewed_by=list(getattr(verdict, "by", []) or []))
+                          by=by, result=result, reviewed_by=list(getattr(verdict, "by", []) or []), audit_seq=seq)
 
 
 def _refused(ctx: ToolContext, record: ApprovalRecord) -> ToolResult:
     ctx.approvals.append(record)
     ctx.emit(ApprovalEvent(record))
-    return ToolResult("playbook_run", False, error=(
-        f"{record.decision.upper()}: {record.result}. Nothing was changed. Tell the person; do not retry."))
+    return ToolResult("playbook_run", False, error=f"{record.decision.upper()}: {record.result}. Nothing was changed.",
+                      instruction="Tell the person; do not retry.")
 
 
 def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
@@ -250,8 +251,8 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
     if said_no is not None:  # a "no" stands for the rest of the question: the model may not pester
         return ToolResult("playbook_run", False, error=(
             f"{said_no.by or 'the person'} already said no to {said_no.playbook} on {', '.join(said_no.targets)} "
-            "in this question; this change was not planned or put to anyone. Nothing was changed. "
-            "Do not propose another change; answer the person."))
+            "in this question; this change was not planned or put to anyone. Nothing was changed."),
+            instruction="Do not propose another change; answer the person.")
     _planning(ctx, args)
     p = _plan(ctx, args)
     text = _plan_text(p)
@@ -265,7 +266,7 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
                                     "by": "reviewer", "decision": "blocked", "reason": reason,
                                     "findings": list(verdict.findings), "hosts": p.hosts, "intent": p.intent},
                          actor=p.actor)
-        return _refused(ctx, _record(args, verdict, "blocked", "reviewer", reason))
+        return _refused(ctx, _record(args, verdict, "blocked", "reviewer", reason, p.audit_seq))
     intent = None if p.read_only else _intent(ctx, p)  # a report changes nothing: no approval, no intent
     if intent is not None and not intent.bound:  # the model's idea (or a document's): refused, never asked
         ask = ask_for(ctx, p)
@@ -276,7 +277,7 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
                                     "by": "intent", "decision": "blocked", "reason": "blocked by intent: " + reason,
                                     "intent_reasons": list(intent.reasons), "ask": ask, "hosts": p.hosts,
                                     "intent": p.intent}, actor=p.actor)
-        record = _record(args, verdict, "blocked", "intent", f"{reason}. {ask_line(ask)}")
+        record = _record(args, verdict, "blocked", "intent", f"{reason}. {ask_line(ask)}", p.audit_seq)
         record.ask = ask
         return _refused(ctx, record)
     gate = _GatedApprover(ctx, args, verdict, text, _needs_person(verdict))
@@ -286,7 +287,7 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
         report = execute(p, approver=gate, devices=ctx.get_devices(), audit=ctx.get_audit(), cancel=ctx.cancel,
                          on_progress=ctx.emit)
     except ApprovalDenied as exc:
-        record = gate.record or _record(args, verdict, "denied", None, exc.message)
+        record = gate.record or _record(args, verdict, "denied", None, exc.message, p.audit_seq)
         if record.decision == "approved":  # a yes that a cancel overtook before the change started
             record.decision = "denied"
         record.result = record.result or exc.message
@@ -294,7 +295,7 @@ def playbook_run(ctx: ToolContext, args: PlaybookArgs) -> ToolResult:
     finally:
         with ctx._lock:
             ctx.changing -= 1
-    record = gate.record or _record(args, verdict, "approved", "read-only", None)
+    record = gate.record or _record(args, verdict, "approved", "read-only", None, p.audit_seq)
     ok = not report.failed
     summary, verified = _report_text(report)
     if report.interrupted:

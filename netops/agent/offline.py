@@ -162,6 +162,77 @@ def mtu_line(agg: Any, index: Any) -> str | None:
             + "; ".join(f"{x} / {y}: {a}" for x, a, y, b in pairs) + ").")
 
 
+def moved_off_line(away: str, agg: Any, index: Any) -> str:
+    """For "did the traffic move off r3?" (the other routers' routing tables read): which of their chosen
+    routes still go via ``away`` (a next hop on one of its inventory addresses), said first as a one-line
+    verdict, apart from the routes to ``away``'s own networks (its links, its loopback), which reach it
+    whatever a drain does. netops keeps no earlier table, so "moved" is read as: not via ``away`` now."""
+    import ipaddress
+
+    mine = {addr for addr, (host, _) in (getattr(index, "addresses", None) or {}).items() if host == away}
+    mine |= {str(iface.ip) for host, _, iface in getattr(index, "links", None) or [] if host == away}
+    own = [iface.network for host, _, iface in getattr(index, "links", None) or [] if host == away]
+    own += [ipaddress.ip_network(a) for a in mine if _is_ip(a)]
+    if not mine:
+        return (f"**No verdict:** the inventory gives no address of {away}, so netops cannot tell which next hops "
+                f"are {away}'s; the routing tables are below.")
+    via, to_it, elsewhere, unread, stuck = [], [], 0, [], 0
+    for host, hr in (agg or {}).items():
+        if not hr.ok or hr.data is None:
+            unread.append(host)
+            continue
+        # prefixes the router has another path to (a route it did not choose, its next hop not on away)
+        other_path = {r.prefix for r in getattr(hr.data, "routes", [])
+                      if any(h.address and h.address not in mine or (not h.address and h.interface) for h in r.next_hops)}
+        for r in getattr(hr.data, "routes", []):
+            if not r.selected:
+                continue
+            hops = [h.address for h in r.next_hops if h.address and not h.discard]
+            if not any(h in mine for h in hops):
+                elsewhere += 1
+                continue
+            try:
+                net = ipaddress.ip_network(r.prefix, strict=False)
+            except ValueError:
+                net = None
+            alone = r.prefix not in other_path
+            said = f"{host} {r.prefix} via {', '.join(h for h in hops if h in mine)}" + \
+                (f" (and {', '.join(h for h in hops if h not in mine)})" if any(h not in mine for h in hops) else
+                 " (no other path in its table)" if alone else " (another path in its table, not chosen)")
+            if net is not None and any(net.subnet_of(o) for o in own if o.version == net.version):
+                to_it.append(said)
+            else:
+                via.append(said)
+                stuck += alone
+    read = [h for h in agg or {} if h not in unread]
+    where = " and ".join(read) or "no router"
+    tail = (f" {', '.join(unread)} could not be read." if unread else "") + (
+        f" Routes to {away}'s own networks reach it whatever a drain does: {'; '.join(to_it)}." if to_it else "")
+    if not read:
+        return f"**No verdict:** no routing table could be read ({', '.join(unread)})."
+    if via:
+        return (f"**No: {len(via)} route{'s' if len(via) > 1 else ''} on {where} still go{'es' if len(via) == 1 else ''} "
+                f"via {away}** (a next hop on one of {away}'s addresses): {'; '.join(via[:12])}"
+                + (f"; and {len(via) - 12} more" if len(via) > 12 else "") + f". {elsewhere} other route"
+                f"{'s' if elsewhere != 1 else ''} go elsewhere."
+                + (f" A route with no other path in its router's table cannot move off {away} while {away} is the only "
+                   f"one announcing it (a drain makes it less preferred, not withdrawn)." if stuck else "") + tail)
+    return (f"**Yes: no route on {where} goes via {away}** except to {away}'s own networks ({elsewhere} route"
+            f"{'s' if elsewhere != 1 else ''} through other next hops; next hops checked against {away}'s addresses "
+            f"in the inventory). netops keeps no earlier table, so this is the routing now, not a comparison."
+            + tail)
+
+
+def _is_ip(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def address_owners(index: Any) -> dict[str, str]:
     """Each inventory address (interfaces, loopbacks, router ids) -> the host it is on: whose side
     a BGP session's peer address is, for whether the far end shut it (:func:`convergence`)."""
@@ -379,14 +450,16 @@ def history_around(ctx: Any, changes: dict[str, list[Any]] | None, window: Any,
     return before, after
 
 
-def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict[str, Any]] | None = None) -> str:
+def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict[str, Any]] | None = None,
+                   now: Any = None) -> str:
     """The Found lines of "what changed on r2 [today]?": the audit log's changes on ``hosts`` in the
     window the words name (:func:`netops.agent.window.history_window`). ``records``, when given, gets
-    each change listed as data (:func:`change_record`: its time as the log holds it, ISO-8601 UTC)."""
+    each change listed as data (:func:`change_record`: its time as the log holds it, ISO-8601 UTC). ``now``
+    (aware; default the clock's) is when the question is asked: its window is read in the local zone."""
     from netops.agent.window import _WINDOWISH, Window, history_window
 
     try:
-        window = history_window(question)
+        window = history_window(question, now)
     except (OverflowError, ValueError):  # "in the last 3000000 weeks", "since 0001-01-01": past the calendar
         m = _WINDOWISH.search(question)
         window = Window(None, None, " ".join(m.group(0).split()) if m else "in the question", understood=False)
@@ -458,6 +531,12 @@ ROUTE_HISTORY = ("**No routing-table history:** netops keeps none (its audit log
 
 NETOPS_CHANGED = "**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
 """Said before the audit log's records under a history question about routes (:data:`ROUTE_HISTORY`)."""
+
+
+CARRYING = ("**What it carries:** netops reads no traffic counters; whether a router carries traffic is whether it "
+            "is drained (below): one not drained carries what its routes attract. \"did the traffic move off r3?\" "
+            "reads which routes of the other routers still go via it.")
+"""Said first in the answer to "what's r3 carrying right now?" (the drain state read)."""
 
 
 RECORDED = "**What netops's audit log records** (the changes netops made; the state above is the device's now):\n\n"
@@ -1394,6 +1473,10 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
             parts.append(originator(args["prefix"], agg)[1])
         if extra.get("_mtu") and len(agg) > 1 and (compared := mtu_line(agg, index)):
             parts.insert(1, compared)  # "mtu mismatch?": both ends of each link read, compared
+        if extra.get("_off"):  # "did the traffic move off r3?": which routes still go via r3, first (history37)
+            parts.insert(1, moved_off_line(str(extra["_off"]), agg, index))
+        if extra.get("_carrying"):  # "what's r3 carrying right now?" (history37)
+            parts.insert(1, CARRYING)
         verdict = effect_verdict(args["getter"], agg, hints) if extra.get("_effect") else None
         if verdict:
             parts.insert(1, verdict[1])  # "is r3 drained?": yes, no or partly, before the rows it rests on

@@ -640,6 +640,23 @@ _SET_TO = re.compile(r"^\W*(?:what|which|how\s+(?:high|low|big|long))\b[^.;!?]*\
                      r"(?:\S+\s+){0,4}?set\s+(?:to|at|as)\b", re.IGNORECASE)
 
 
+# the moment said as a change's noun, not as someone doing it: "after the drain", "since tonight's maintenance",
+# "during the window" ("after I drain r3", "before you shut it" are not)
+_MOMENT_NOUN = re.compile(r"(?:the|this|that|tonight'?s|today'?s|yesterday'?s|last\s+night'?s|our|my|your|his|her|"
+                          r"their|[\w-]+'s)\s", re.IGNORECASE)
+
+
+def without_moment_noun(question: str) -> str:
+    """``question`` without a moment named by a change's noun ("bgp sessions on r3 after the drain" ->
+    "bgp sessions on r3", "shut eth-r1 on r2 after the drain" -> "shut eth-r1 on r2"): the change
+    named there is when, not what is asked for. A moment said as someone doing it ("after I drain
+    r3") stays."""
+    for m in _MOMENT.finditer(question):
+        if _MOMENT_NOUN.match(m.group("what")) and _MOMENT_WORDS & set(_WORD.findall(m.group("what").lower())):
+            return question[:m.start()] + question[m.end():]
+    return question
+
+
 def without_moment(question: str) -> str:
     """``question`` without a moment it names by a change ("did r2 reboot after the bgp change?" ->
     "did r2 reboot?"): the event asked about, and of which device, is before it."""
@@ -724,9 +741,21 @@ _CHANGE_HISTORY_REST = re.compile(
     r"\bchange\s*(?:history|log|record)s?\b|"
     # "what did I change tonight?", "what have we touched today?", "list the changes made in the last hour",
     # "what changes were made to r1?" (lead, stop 37: a private held-out set's misses)
-    r"\bwhat\s+(?:did|have|has|had)\s+(?:i|we|you|they|netops|any(?:one|body)|some(?:one|body))\s+(?:just\s+|already\s+)?"
+    r"\bwhat\s+(?:did|have|has|had)\s+(?:i|we|you|they|netops|any(?:one|body)|some(?:one|body)|"
+    r"(?:the\s+)?(?:(?:night|day|late|early|morning|evening)\s+)?(?:shift|team|noc|on-?call|ops))\s+(?:just\s+|already\s+)?"
     r"(?:change|changed|touch(?:ed)?|modif(?:y|ied)|edit(?:ed)?)\b|"
-    r"\bchanges?\s+(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+|got\s+)?(?:made|done|applied|pushed|committed)\b|\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
+    # "the changes for the shift report", "tonight's changes for the handover"
+    r"\bchanges\s+(?:for|in|into)\s+(?:the\s+|my\s+|our\s+)?(?:shift|hand-?over|handoff|change)\b|"
+    # "what happened on the network last night?", "what happened overnight": netops's own changes, said as such
+    r"\bwhat\s+(?:has\s+)?happened\s+(?:on|in|to|across)\s+(?:the|our|my)\s+(?:network|fleet|fabric)\b|"
+    r"\bwhat\s+(?:has\s+)?happened\s+(?:overnight|last\s+night|tonight|while\s+i\s+was\s+(?:away|out|off))\b|"
+    r"\bchanges?\s+(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+|got\s+)?(?:made|done|applied|pushed|committed)\b|"
+    # "summarise tonight's changes for the handover", "recap of today's changes", "list this morning's changes",
+    # "tonight's changes?" (history37: a hand-over read as a health sweep); a time's changes
+    r"\b(?:today|tonight|yesterday|overnight|this\s+(?:morning|afternoon|evening|week|month|shift)|last\s+night|"
+    r"the\s+(?:night|shift|weekend|window)|(?:the\s+)?maintenance\s+window)(?:'?s|s')?\s+(?:config(?:uration)?\s+)?changes\b|"
+    r"\b(?:summar(?:ise|ize|y)|recap|round[\s-]?up|write[\s-]?up|report)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?changes\b|"
+    r"\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
     + _DEVICE_CHANGE_LOG_WORDS + r"|" + _CHANGE_OUTCOME_WORDS, re.IGNORECASE)
 _CHANGE_HISTORY = re.compile(_DONE_HISTORY_WORDS + r"|" + _CHANGE_HISTORY_REST.pattern, re.IGNORECASE)
 # the words that ask for a device's own commit or archive log ("show system commit", "show archive log
@@ -783,13 +812,14 @@ _HISTORY_WHEN = re.compile(r"\b(?:recent(?:ly)?|today|yesterday|tonight|overnigh
                            r"(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+ago|"
                            # "in the last 2 days", "past 30 minutes"
                            r"(?:last|past)\s+(?:\d+\s*|few\s+|couple\s+(?:of\s+)?)?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)|"
-                           r"boxes|anything|anyone|someone|who)\b", re.IGNORECASE)
+                           # "write up the changes for the handover" (history37)
+                           r"boxes|anything|anyone|someone|who|tonight'?s|today'?s|shift|hand[\s-]?overs?|handoff)\b", re.IGNORECASE)
 # "what's changed?", "whats changed", "what has been changed?": nothing else asked, so the network's changes
 _BARE_HISTORY = re.compile(r"^\W*(?:so\s+|ok\s+|and\s+)?what(?:(?:'s|s)?\s+(?:has\s+|have\s+)?(?:been\s+)?changed|"
                            # "what did you change?", "what has netops changed?" (lead, stop 37)
                            r"\s+(?:did|have|has)\s+(?:you|netops|we|i)\s+(?:just\s+)?(?:change|changed))\W*$",
                            re.IGNORECASE)
-_HISTORY_SPEC = re.compile(r"\brfc\s*\d+|\b(?:ospf|bgp|is-?is|rip)(?:v\d|-?\d)\b|\bversions?\b|\bcompared\b|\bbetween\s+(?:rfc|v\d)",
+_HISTORY_SPEC = re.compile(r"\bshift\s+(?:from|to|away)\b|\brfc\s*\d+|\b(?:ospf|bgp|is-?is|rip)(?:v\d|-?\d)\b|\bversions?\b|\bcompared\b|\bbetween\s+(?:rfc|v\d)",
                            re.IGNORECASE)
 
 
@@ -1131,7 +1161,9 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
     if said_change and (head := without_moment(question)) != question:
         from netops.agent.intent import asks_about
 
-        if asks_about(question):  # "did r2's session reset after the bgp change?": the change names a moment
+        if asks_about(question) or without_moment_noun(question) != question:
+            # "did r2's session reset after the bgp change?", "bgp sessions on r3 after the drain" (lead, stop 37:
+            # proposed router-drain on r3): the change names a moment
             said_change = CHANGE_WORDS & set(normalise(_WORD.findall(head.lower().replace("'s", "")), hosts))
     if _ANNOUNCE.match(question):  # "announce r2's loopback to r1", "stop advertising P to r2": asked for
         said_change = said_change | {"announce"}
@@ -1263,7 +1295,18 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         return Route("tool", "convergence", "get_state",
                      {"hosts": settle_on, "getter": settled[0], "_also": settled[1:], "_converged": True,
                       **({"_fleet": True} if not targets else {"_found": True} if len(settle_on) > 1 else {})}, 5.0)
-    if _DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and \
+    if (off := _MOVED_OFF.search(question)) and (away := next((h for h in hosts if h.lower() == off.group("host").lower()), None)):
+        # "did the traffic move off r3? check routes on r1 and r2": the other routers' routing tables, and
+        # which of their routes still go via r3 (a next hop on one of r3's link addresses), said first
+        # (history37: three full tables and no verdict from netops)
+        others = [h for h in (targets or hosts) if h != away and h not in left_out] or \
+            [h for h in hosts if h != away and h not in left_out]
+        if others:
+            return Route("tool", "routes", "get_state", {"hosts": others, "getter": "routes", "prefix": "0.0.0.0/0",
+                                                         "_off": away, **({"_found": True} if len(others) > 1 else {})},
+                         5.0)
+    if ((_DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question)) or
+            (named_some and _CARRYING.search(question))) and \
             (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain
         # sets is in the running configuration (BGP graceful-shutdown, OSPF max-metric), not in the
@@ -1275,6 +1318,8 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
         # recorded of its drains and undrains ("_recorded", route37)
         if re.match(r"^\W*(?:has|have)\b", question, re.IGNORECASE) and re.search(r"\bbeen\b", question, re.IGNORECASE):
             yes_no["_recorded"] = question
+        if not _DRAIN_STATE.search(question):  # "what's r3 carrying?": said what the drain state stands for
+            yes_no["_carrying"] = True
         return Route("tool", "drain state", "get_state", {"hosts": targets, "getter": "config", "_drain": True, **yes_no,
                                                           # none named: every router, said so; several named: counted
                                                           **({"_fleet" if not named_some else "_found": True}
@@ -2172,6 +2217,28 @@ _DRAIN_STATE = re.compile(r"^\W*(?:(?:is|are|has|have)\b(?:\s+\S+){0,4}?\s+(?:st
                           r"(?:\s+\S+){0,3}?\s+(?:still\s+)?(?:set|configured|on|enabled|active|applied|in\s+place))\b",
                           re.IGNORECASE)
 
+
+
+# Whether traffic left a router (after a drain): "did the traffic move off r3?", "has traffic shifted away from
+# r3?", "is traffic still going via r3?", "is anything still routed through r3?"; the router is the one named
+# after the preposition (the others' routes are read). Not "is traffic off r3?" / "drained from r3" (the drain state)
+_MOVED_OFF = re.compile(r"\b(?:(?:did|has|have|is|are)\s+(?:all\s+|the\s+|any\s+)*traffic\s+(?:\S+\s+){0,2}?"
+                        r"(?:moved?|shift(?:ed)?|gone|go|left|leave|come|came|failed\s+over|fail\s+over|re-?routed?)\s+"
+                        r"(?:off(?:\s+of)?|away\s+from|out\s+of)|"
+                        r"(?:is|are)\s+(?:the\s+|any\s+)?(?:traffic|anything|any\s+routes?|routes?)\s+(?:still\s+)?"
+                        r"(?:going|flowing|routed|passing|sent)\s+(?:via|through|over|to))\s+(?P<host>[\w.-]+)", re.IGNORECASE)
+
+
+# What a named router carries, asked whole ("what's r3 carrying right now?", "what traffic is r3 carrying?",
+# "how much traffic is r3 taking?"): netops reads no traffic counters; what decides whether a router carries
+# traffic is whether it is drained (history37: the first read show version, the second no intent). Not
+# traffic to or from somewhere ("what traffic is r1 carrying to r3?": the question ends at the verb) and
+# not without a device named ("what does BGP carry?")
+_CARRYING = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|now|hey)[,\s]+)*(?:whats|what|how\s+much)(?:'s|\s+is|\s+does)?\s+"
+                       r"(?:(?:traffic|load)\s+(?:is|does)\s+)?\S+\s+(?:still\s+|currently\s+|now\s+|really\s+|actually\s+)*"
+                       r"(?:carrying|carry|taking|take|handling|handle|passing|pass)(?:\s+(?:any\s+|some\s+)?traffic)?"
+                       r"(?:\s+(?:right\s+now|now|currently|at\s+the\s+moment|still|any\s*more|these\s+days))?\s*[?.!]*\s*$",
+                       re.IGNORECASE)
 
 
 # the opposite of drained said ("is r3 undrained?"): the state is read and said, with no yes or no on "drained"

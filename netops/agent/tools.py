@@ -50,11 +50,16 @@ class ToolResult:
     numbered: bool = False
     """``content`` shows each piece of ``evidence`` under its number in the turn
     (:meth:`ToolContext.number`); otherwise the tool box says the numbers after it."""
+    instruction: str | None = None
+    """What the model is told to do next ("Tell the person; do not retry."): said to the model only,
+    after ``error``; never part of the error a person sees, an export writes or the history stores
+    (trial37: it reached a hand-over file pasted into a ticket)."""
 
     def for_model(self) -> str:
         if self.ok:
-            return self.content
-        return f"ERROR: {self.error}" + (f"\n{self.content}" if self.content else "")
+            return self.content + (f"\n{self.instruction}" if self.instruction else "")
+        return f"ERROR: {self.error}" + (f" {self.instruction}" if self.instruction else "") + \
+            (f"\n{self.content}" if self.content else "")
 
 
 @dataclass
@@ -116,6 +121,9 @@ class ApprovalRecord:
     ask: str | None = None
     """For a change refused because the question did not ask for it (``blocked`` by ``intent``): how
     the person would ask for it in their own words ("drain r3 for maintenance")."""
+    audit_seq: int | None = None
+    """The seq of the change's ``plan`` record in the audit log (its approval, apply and result
+    records name it: ``netops audit show N``); None when no plan was recorded."""
 
     def __post_init__(self) -> None:
         # shown, exported and stored like a tool call's arguments: a secret parameter redacted
@@ -309,7 +317,7 @@ class ToolBox:
         if over_budget:
             result = ToolResult(name, False, error=(
                 f"the tool-call budget of {budget.max_tool_calls} calls for this question is used up; "
-                "this call did not run - answer from the results you have"))
+                "this call did not run"), instruction="Answer from the results you have.")
         elif tool is None:
             result = ToolResult(name, False, error=f"unknown tool {name[:80]!r}; valid tools: {', '.join(sorted(self.tools))}")
         elif oversized:
@@ -323,8 +331,8 @@ class ToolBox:
             params, err = validate_args(tool, raw_args)
             if repeats > budget.max_identical_calls:
                 result = ToolResult(name, False, error=(
-                    f"{name} was already called {repeats - 1} times with these arguments; "
-                    "do not repeat it - answer from the results you have"))
+                    f"{name} was already called {repeats - 1} times with these arguments; this call did not run"),
+                    instruction="Do not repeat it; answer from the results you have.")
             elif err is not None:
                 result = ToolResult(name, False, error=err)
             else:

@@ -103,6 +103,20 @@ def _numbered(answer: Any) -> list[tuple[int, Evidence]]:
     return numbered(answer.evidence, getattr(answer, "numbers", None))
 
 
+_TO_MODEL = (" Tell the person; do not retry.", " Do not propose another change; answer the person.",
+             " - answer from the results you have")
+"""What the tools once told the model inside a call's error (stored so before trial37): not said to a person."""
+
+
+def for_person(error: Any) -> Any:
+    """A stored tool call's error without the words that were meant for the model (:data:`_TO_MODEL`)."""
+    if not isinstance(error, str):
+        return error
+    for said in _TO_MODEL:
+        error = error.replace(said, "")
+    return error
+
+
 def answer_meta(answer: Any) -> dict[str, Any]:
     """The JSON-able record of ``answer`` stored with its history message."""
     texts = _evidence_texts(answer)
@@ -123,7 +137,7 @@ def answer_meta(answer: Any) -> dict[str, Any]:
     approvals = [{"playbook": a.playbook, "targets": list(a.targets), "params": _redact(a.params),
                   "decision": a.decision, "by": a.by, "result": _redact(a.result), "verified": a.verified,
                   "review": a.review, "review_findings": _redact(list(a.review_findings)),
-                  "ask": _redact(a.ask)}
+                  "ask": _redact(a.ask), "audit_seq": getattr(a, "audit_seq", None)}
                  for a in answer.approvals]
     meta: dict[str, Any] = {
         "mode": answer.mode, "model": answer.model, "citations": list(answer.citations),
@@ -213,7 +227,7 @@ def stored_answer(message: Any) -> StoredAnswer:
     else:
         evidence = [Evidence(_kind(c), c) for c in meta.get("citations") or []]
     calls = [ToolCallRecord(tool=str(c.get("tool", "?")), args=dict(c.get("args") or {}), ok=bool(c.get("ok")),
-                            error=c.get("error"), elapsed=float(c.get("elapsed") or 0.0),
+                            error=for_person(c.get("error")), elapsed=float(c.get("elapsed") or 0.0),
                             truncated=bool(c.get("truncated")), evidence=list(c.get("evidence") or []),
                             summary=str(c.get("summary") or ""), cancelled=bool(c.get("cancelled")),
                             numbers={str(k): v for k, v in (c.get("numbers") or {}).items() if isinstance(v, int)})
@@ -222,7 +236,8 @@ def stored_answer(message: Any) -> StoredAnswer:
                                 params=dict(a.get("params") or {}), review=str(a.get("review") or ""),
                                 review_findings=list(a.get("review_findings") or []),
                                 decision=str(a.get("decision") or "?"), by=a.get("by"), result=a.get("result"),
-                                verified=a.get("verified"), ask=a.get("ask"))
+                                verified=a.get("verified"), ask=a.get("ask"),
+                                audit_seq=a.get("audit_seq") if isinstance(a.get("audit_seq"), int) else None)
                  for a in meta.get("approvals") or []]
     return StoredAnswer(text=getattr(message, "content", "") or "", mode=meta.get("mode"), model=meta.get("model"),
                         partial=bool(meta.get("partial")), cancelled=bool(meta.get("cancelled")),

@@ -62,11 +62,13 @@ def show_cmd(cid: str, as_json: bool) -> None:
     if as_json:
         emit_json(conv.to_dict())
         return
-    click.echo(f"{conv.id}  {conv.title}  (started {conv.started_at[:19].replace('T', ' ')}"
+    from netops.tui.export import when_said  # the stored UTC times in this machine's zone, named (history37)
+
+    click.echo(f"{conv.id}  {conv.title}  (started {when_said(conv.started_at)}"
                + (f", model {conv.model}" if conv.model else "") + ")")
     out = console()
     for m in conv.messages:
-        click.echo(f"\n[{m.role}] {m.created_at[:19].replace('T', ' ')}")
+        click.echo(f"\n[{m.role}] {when_said(m.created_at)}")
         if m.role == "assistant" and out.is_terminal:
             print_markdown(out, m.content)  # as `netops ask` showed it (it printed **bold** and ## raw)
         else:

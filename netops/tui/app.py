@@ -1240,7 +1240,7 @@ class ChatApp(App[None]):
         for m in getattr(conv, "messages", []) or []:
             if m.role == "user":
                 widgets.append(UserMessage(m.content))
-                self.entries.append(Entry("user", m.content, unanswered=m.unanswered))
+                self.entries.append(Entry("user", m.content, unanswered=m.unanswered, at=m.created_at))
                 if m.unanswered:  # killed mid-answer (or the terminal closed): said, not a blank
                     from netops.store.history import UNANSWERED
 

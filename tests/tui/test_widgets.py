@@ -213,3 +213,61 @@ async def test_a_change_cancelled_after_approval_does_not_claim_post_checks(resu
     async with One(widget).run_test():
         head = str(widget.query_one(".citations-head").render())
     assert "record of the change" in head and "post-checks" not in head, head
+
+
+def test_the_hand_over_export_says_when_in_the_local_zone_with_each_change_and_no_words_for_the_model(monkeypatch):
+    """trial37: the hand-over file had no time per question or change, and a refused change's tool line
+    carried "Tell the person; do not retry." (said to the model) into a file pasted into a ticket.
+    Now each question and answer says its time in the machine's zone, by name (TZ as a laptop sets
+    it), each change its approval, outcome and audit record, and a secret in a result is redacted."""
+    import time
+
+    from netops.agent.change_tools import _refused
+    from netops.agent.tools import ApprovalRecord, ToolCallRecord
+    from netops.tui.export import Entry, to_markdown
+
+    monkeypatch.setenv("TZ", "Australia/Brisbane")  # UTC+10, no summer time
+    time.tzset()
+    try:
+        class Ctx:
+            approvals: list = []
+
+            def emit(self, ev):
+                pass
+
+        refused = ApprovalRecord("router-drain", ["r2"], {}, "ok", [], "denied", by="alice", result="declined",
+                                 audit_seq=41)
+        res = _refused(Ctx(), refused)
+        call = ToolCallRecord("playbook_run", {"playbook": "router-drain"}, False, error=res.error, elapsed=1.5)
+        done = ApprovalRecord("router-drain", ["r3"], {}, "ok", [], "approved", by="alice",
+                              result="applied and verified; key 7 0822455D0A16", verified=True, audit_seq=57)
+        entries = [Entry("user", "drain r2", at="2026-12-04T14:31:00+00:00"),  # 00:31 on the 5th in Brisbane
+                   Entry("assistant", "Denied, nothing changed.", "agent", "qwen", [], [call], [refused],
+                         at="2026-12-04T14:31:40+00:00"),
+                   Entry("user", "drain r3", at="2026-12-04T13:50:00+00:00"),  # 23:50 on the 4th
+                   Entry("assistant", "r3 drained.", "agent", "qwen", [], [], [done], at="2026-12-04T13:52:00+00:00")]
+        text = to_markdown(entries, title="night", conversation_id="abc", exported_at="2026-12-04T15:00:00+00:00")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "exported 2026-12-05 01:00 AEST (2026-12-04T15:00:00+00:00) · times in AEST" in text, text
+    assert "## Question · 00:31 AEST" in text and "## Answer — agent (qwen) · 00:31 AEST" in text, text
+    assert "## Question · 2026-12-04 23:50 AEST" in text, text  # the day said where it is not the export's
+    assert "Tell the person" not in text and "do not retry" not in text, text
+    assert "failed: DENIED: declined. Nothing was changed., 1.50 s" in text, text
+    assert "- router-drain on r2: **denied** by alice — declined (review: ok) — audit record 41 " \
+           "(`netops audit show 41`)" in text, text
+    assert "- router-drain on r3: **approved** by alice — applied and verified" in text, text
+    assert "`netops audit show 57`" in text and "0822455D0A16" not in text, text
+
+
+def test_a_stored_tool_error_loses_the_words_once_said_to_the_model():
+    """Conversations stored before trial37 kept "Tell the person; do not retry." in the call's error."""
+    from types import SimpleNamespace
+
+    from netops.agent.transcript import stored_answer
+
+    meta = {"tool_calls": [{"tool": "playbook_run", "ok": False,
+                            "error": "DENIED: no. Nothing was changed. Tell the person; do not retry."}]}
+    stored = stored_answer(SimpleNamespace(content="x", meta=meta, created_at=None))
+    assert stored.tool_calls[0].error == "DENIED: no. Nothing was changed."

@@ -314,7 +314,7 @@ def test_the_model_cannot_pester_a_person_with_changes_they_did_not_ask_for(scri
     assert asked == 0
     runs = [c for c in answer.tool_calls if c.tool == "playbook_run"]
     assert len(runs) == 4 and not any(c.ok for c in runs)
-    assert all(c.error.startswith("BLOCKED: ") or "do not repeat" in c.error for c in runs), \
+    assert all(c.error.startswith("BLOCKED: ") or "already called" in c.error for c in runs), \
         [c.error[:60] for c in runs]
     assert {a.decision for a in answer.approvals} == {"blocked"} and "intent" in {a.by for a in answer.approvals}
     assert {tuple(a.targets) for a in answer.approvals} == {("r2",), ("r3",)}   # each one refused

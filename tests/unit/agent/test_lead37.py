@@ -148,3 +148,51 @@ def test_with_a_model_nothing_is_proposed_around_the_persons_own_change(scripted
     assert not [e for e in events if isinstance(e, ApprovalRequestEvent)] and not answer.approvals
     assert not fake_transport.configs, fake_transport.configs
     assert "netops made no change and proposed none" in answer.text, answer.text
+
+
+# --- a change named as a moment ("bgp sessions on r3 after the drain") is when, not a request
+
+@pytest.mark.parametrize("question, reads", [
+    ("ospf neighbours on r2 after the undrain", [("r2", "ospf_neighbors")]),
+    ("interfaces on r1 since tonight's maintenance", [("r1", "interfaces")]),
+    ("bgp summary r3 following the drain", [("r3", "bgp_neighbors")]),
+])
+def test_a_change_named_as_a_moment_is_no_request(lab, question, reads):
+    got = lab.ask(question)
+    assert got["expect"] == "read" and [(x["host"], x["getter"]) for x in got["reads"]] == reads, got
+
+
+@pytest.mark.parametrize("question, playbook", [("drain r2 after the maintenance", "router-drain"),
+                                                ("undrain r1 after the drain test", "router-undrain")])
+def test_a_request_with_a_moment_is_still_the_request_it_makes(lab, question, playbook):
+    got = lab.ask(question)
+    assert (got["expect"], got.get("playbook")) == ("change", playbook), got
+
+
+# --- a setting named with no verb and no value is what it is now
+
+@pytest.mark.parametrize("question, read", [("ospf cost on r2 eth-r3", ("r2", "config")),
+                                            ("r2 eth-r1 description?", ("r2", "interfaces"))])
+def test_a_setting_named_alone_is_read(lab, question, read):
+    got = lab.ask(question)
+    assert got["expect"] == "read" and read in [(x["host"], x["getter"]) for x in got["reads"]], got
+
+
+@pytest.mark.parametrize("question", ["r2 eth-r3 ospf cost 40", "r2 eth-r1 description core-uplink",
+                                      "change the ospf cost on r2 eth-r3"])
+def test_a_setting_with_a_value_or_a_verb_stays_a_change(lab, question):
+    assert lab.ask(question)["expect"] == "change"
+
+
+# --- the shift's changes, and what happened on the network, are the audit log's
+
+@pytest.mark.parametrize("question", ["changes for the handover please", "what did the day shift touch",
+                                      "what happened on our network overnight", "today's changes for the shift report"])
+def test_the_shifts_changes_are_the_audit_log(question):
+    assert route(question, HOSTS).tool == "change_history"
+
+
+@pytest.mark.parametrize("question", ["what happened to the bgp session on r2 last night",
+                                      "what changed in the shift from ospf to is-is?"])
+def test_what_happened_to_a_session_or_a_migration_is_not(question):
+    assert route(question, HOSTS).tool != "change_history"

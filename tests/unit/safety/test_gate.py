@@ -127,7 +127,9 @@ def test_an_interactive_yes_cannot_cover_a_change_the_question_did_not_ask_for(c
     assert rec.result == ("the change does not follow from your question (the question asks "
                           "about a change rather than for one; parameter description='gate test' is not in the "
                           f"question). To make this change, ask for it: '{ask}'"), rec.result
-    assert res.error == f"BLOCKED: {rec.result}. Nothing was changed. Tell the person; do not retry."
+    assert res.error == f"BLOCKED: {rec.result}. Nothing was changed."
+    # trial37: the model is told what to do next; the error a person sees, exports and stores is not
+    assert res.for_model().startswith(f"ERROR: {res.error} Tell the person; do not retry."), res.for_model()
     planned = audit.list(kind="plan")[-1]
     (denial,) = audit.list(kind="denial")
     assert denial.payload["by"] == "intent" and denial.payload["decision"] == "blocked"
@@ -292,7 +294,7 @@ def test_a_reviewer_block_is_refused_recorded_and_never_asked(ctx, sim, audit):
     ctx.approver = spy
     res = _run(ctx)
     assert not res.ok and not res.changed and spy.plans == []
-    assert res.error == "BLOCKED: blocked by the reviewer: f one; f two. Nothing was changed. Tell the person; do not retry."
+    assert res.error == "BLOCKED: blocked by the reviewer: f one; f two. Nothing was changed."
     assert sim.routers["r1"].configs == []
     (rec,) = ctx.approvals
     assert (rec.decision, rec.by, rec.result) == ("blocked", "reviewer", "blocked by the reviewer: f one; f two")
@@ -363,7 +365,7 @@ def test_an_approver_that_raises_a_denial_changes_nothing(ctx, sim):
     ctx.approver = Raising()
     res = _run(ctx)
     assert not res.ok and not res.changed
-    assert res.error == "DENIED: no terminal to ask at. Nothing was changed. Tell the person; do not retry."
+    assert res.error == "DENIED: no terminal to ask at. Nothing was changed."
     (rec,) = ctx.approvals
     assert (rec.playbook, rec.targets, rec.review, rec.decision, rec.by, rec.result) == (
         "interface-description", ["r1"], "ok", "denied", None, "no terminal to ask at")
@@ -382,7 +384,7 @@ def test_a_yes_overtaken_by_a_cancel_is_a_denial(ctx, sim, audit):
     ctx.approver = CancelWhileAsking(True)
     res = _run(ctx)
     msg = "interface-description was not approved: Escape before the change started; nothing was changed"
-    assert not res.ok and res.error == f"DENIED: {msg}. Nothing was changed. Tell the person; do not retry."
+    assert not res.ok and res.error == f"DENIED: {msg}. Nothing was changed."
     (rec,) = ctx.approvals
     assert (rec.decision, rec.by, rec.result) == ("denied", "spy", msg)
     assert sim.routers["r1"].configs == []
