@@ -51,6 +51,8 @@ class Conditional:
     own: bool = False
     """The change is one the person says they will make ("before I drain r3, is anything down?"): the
     question around it is what is asked, and nothing is chained to it either (lead, stop 37)."""
+    made: bool = False
+    """... one they say they have made ("after I drained r3, is anything down?"), not one to come."""
 
 
 # a change the person says they will make, around a question: "before I drain r3, is anything down?",
@@ -92,7 +94,10 @@ def own_change(question: str, hosts: list[str]) -> Conditional | None:
     if route(rest, hosts).kind != "tool":
         return None  # nothing a device read answers ("... what could go wrong?"): the change path or the model, as before
     changed = next(iter(_named(request, hosts)), None)
-    return Conditional(rest, _resolve(request, changed), own=True)
+    # "after I drained r3", "when we shut eth-r1": said done; "once we've drained r3" is still to come
+    made = bool(re.search(r"ed$|^shut$", verb, re.IGNORECASE)) and not re.search(
+        r"\b(?:once|until|till|before|as\s+soon\s+as)\b|'ve|'ll|\b(?:have|will)\b", q[m.start():m.start("verb")], re.IGNORECASE)
+    return Conditional(rest, _resolve(request, changed), own=True, made=made and verb.lower() != "shut")
 
 
 _WORDS = re.compile(r"[\w'-]+")
@@ -203,6 +208,10 @@ NOT_CHAINED = ("**netops does not make a change on a condition it reads:** a cha
                "asked to approve it.")
 
 
+MADE = ("**netops made no change and proposed none:** what you say you did is not read back here; what netops "
+        "itself changed is in its audit log (\"what did I change tonight?\", `netops audit list --kind apply`).")
+
+
 NOT_PROPOSED = ("**netops made no change and proposed none:** the change you mention is yours to ask for in its own "
                 "words when you are ready (\"{request}\"); you will see its plan and be asked to approve it.")
 
@@ -220,6 +229,9 @@ def answer_text(c: Conditional, ctx: object, toolbox: object, label: str) -> str
     read = answer_offline(asked_as, ctx, toolbox)  # type: ignore[arg-type]
     body = read.text.split("\n\n", 1)[1] if read.text.startswith("offline answer") and "\n\n" in read.text \
         else read.text
+    if c.own and c.made:  # "after I drained r3, is anything down?": not "yours to ask for when you are ready"
+        return "\n\n".join([f"{label}: a question asked after a change you say you made.",
+                             f"**Read now** (\"{c.condition}\"):\n\n{body}", MADE])
     if c.own:  # "before I drain r3, is anything down?": the question is answered; the change stays theirs
         return "\n\n".join([f"{label}: a question asked around a change you will make.",
                              f"**Read now** (\"{c.condition}\"):\n\n{body}", NOT_PROPOSED.format(request=c.request)])

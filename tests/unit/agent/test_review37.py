@@ -204,3 +204,31 @@ def test_with_a_model_an_edited_log_is_said_first(scripted, make_assistant, ques
     answer = a.ask(question)
     assert answer.text.startswith("**The audit log does not verify**"), answer.text
     assert answer.text.count("The audit log does not verify") == 1, answer.text
+
+
+# -- a question asked after a change the person says they made -------------------------------------------
+
+def test_a_change_said_done_is_not_offered_back_to_ask_for(tmp_path):
+    """'after I drained r3, is anything down?' answered 'a question asked around a change you will make'
+    and 'yours to ask for in its own words when you are ready ("drain r3")'."""
+    from tests._phrasings import bench
+
+    h = bench.Harness(tmp_path)
+    try:
+        done, ahead = h.ask("after I drained r3, is anything down?"), h.ask("before I drain r3, is anything down?")
+    finally:
+        h.close()
+    assert not done.get("change") and done["reads"] and "a change you say you made" in done["text"], done["text"]
+    assert "when you are ready" not in done["text"] and "audit" in done["text"], done["text"]
+    assert "a change you will make" in ahead["text"] and '("drain r3")' in ahead["text"], ahead["text"]
+
+
+@pytest.mark.parametrize("question, made", [("after I drained r3, is anything down?", True),
+                                            ("once we've drained r3, is r2 ok?", False),
+                                            ("after I have drained r3, is anything down?", False),
+                                            ("before I drain r3, is anything down?", False)])
+def test_said_done_or_to_come(question, made):
+    from netops.agent.conditional import own_change
+
+    c = own_change(question, HOSTS)
+    assert c is not None and c.made is made, c
