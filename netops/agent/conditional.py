@@ -208,8 +208,9 @@ NOT_CHAINED = ("**netops does not make a change on a condition it reads:** a cha
                "asked to approve it.")
 
 
-MADE = ("**netops made no change and proposed none:** what you say you did is not read back here; what netops "
-        "itself changed is in its audit log (\"what did I change tonight?\", `netops audit list --kind apply`).")
+MADE = ("**netops made no change and proposed none:** the change you say you made (\"{request}\") was not checked "
+        "here; what netops itself changed is in its audit log (\"what did I change tonight?\", `netops audit list "
+        "--kind apply`).")
 
 
 NOT_PROPOSED = ("**netops made no change and proposed none:** the change you mention is yours to ask for in its own "
@@ -231,7 +232,7 @@ def answer_text(c: Conditional, ctx: object, toolbox: object, label: str) -> str
         else read.text
     if c.own and c.made:  # "after I drained r3, is anything down?": not "yours to ask for when you are ready"
         return "\n\n".join([f"{label}: a question asked after a change you say you made.",
-                             f"**Read now** (\"{c.condition}\"):\n\n{body}", MADE])
+                             f"**Read now** (\"{c.condition}\"):\n\n{body}", MADE.format(request=c.request)])
     if c.own:  # "before I drain r3, is anything down?": the question is answered; the change stays theirs
         return "\n\n".join([f"{label}: a question asked around a change you will make.",
                              f"**Read now** (\"{c.condition}\"):\n\n{body}", NOT_PROPOSED.format(request=c.request)])
