@@ -698,7 +698,8 @@ class Assistant:
                     cid = self.session.history.new_conversation(question, None if offline else self.model)
                 # the question is kept now, its answer once complete: a netops killed mid-answer (or
                 # a closed terminal) left the conversation's title and lost the question
-                self.session.history.append(cid, "user", question)
+                surface = getattr(self.session, "surface", None)  # which --continue finds it (chat, ask)
+                self.session.history.append(cid, "user", question, {"surface": surface} if surface else None)
             except sqlite3.Error as exc:
                 unsaved, cid = _unsaved(self.settings.paths.history_db, exc), None
         yield ModeEvent("offline", None, "; ".join(x for x in (cut, notice) if x), cid) if offline \
@@ -759,8 +760,11 @@ class Assistant:
                     from netops.agent.change_path import describe_offline
                     from netops.agent.offline import answer_offline
 
+                    from netops.agent.consent import consent_answer
+
                     previous = [m.content for m in prior if m.role == "user"]
-                    result["answer"] = describe_offline(question, ctx, toolbox, previous) or \
+                    result["answer"] = consent_answer(question, prior, ctx, toolbox, mode="offline", model=None) or \
+                        describe_offline(question, ctx, toolbox, previous) or \
                         answer_offline(question, ctx, toolbox, previous=previous)
                 else:
                     from netops.model.abort import abortable
@@ -854,8 +858,8 @@ class Assistant:
             cid = conversation_id
             if cid is not None:
                 cid = history.conversation(cid, with_messages=False).id  # a start of it too; NotFoundError for none
-            elif continue_last:
-                cid = history.last_conversation()
+            elif continue_last:  # the newest conversation of this surface: the chat's --continue is the chat's
+                cid = history.last_conversation(getattr(self.session, "surface", None))
             prior = history.messages(cid, last=self.budget.history_messages) if cid else []
         except (ConfigError, sqlite3.Error) as exc:
             return None, [], _unsaved(path, exc, continued=bool(conversation_id or continue_last))
@@ -909,7 +913,7 @@ class Assistant:
             ctx.reviewer = _model_reviewer(self.backend.chat_model(self.model),
                                            self.budget.model_seconds or self.settings.model_deadline)
         worded = propose(question, ctx, toolbox, model=self.model,  # a change asked for in so many words
-                         previous=[m.content for m in prior if m.role == "user"])
+                         previous=[m.content for m in prior if m.role == "user"], prior=prior)
         if worded is not None:
             return worded
         from netops.agent.router import change_followup

@@ -110,11 +110,16 @@ def _answer(question: str, text: str, mode: str, model: str | None, m: ChangeMat
 
 
 def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str | None,
-            previous: "list[str] | None" = None) -> "Answer | None":
+            previous: "list[str] | None" = None, prior: "list[Any] | None" = None) -> "Answer | None":
     """Agent mode: propose a worded change (or ask what is missing); None when the question is
     not an unambiguous request, so the model answers it as before. ``previous``: the person's
-    earlier questions (oldest first), for an undo that leans on them ("undo it")."""
+    earlier questions (oldest first), for an undo that leans on them ("undo it"); ``prior``: the
+    conversation's stored messages, for a go-ahead after netops's dry run (:mod:`netops.agent.consent`)."""
+    from netops.agent.consent import consent_answer
     from netops.agent.revert import answer_revert
+
+    if (said := consent_answer(question, prior or [], ctx, toolbox, mode="agent", model=model)) is not None:
+        return said  # "ok go ahead" after "what happens if I drain r2?": that change, for approval (or why not)
 
     if (undo := answer_revert(question, ctx, toolbox, mode="agent", model=model, previous=previous or [])) is not None:
         return undo  # "revert what alice changed on r2": the change and the vetted way back, as offline
@@ -152,11 +157,18 @@ def propose(question: str, ctx: "ToolContext", toolbox: "ToolBox", *, model: str
     notice = "matched from your words; the model was not asked"
     if m.kind == "clarify":
         return _answer(question, m.text(), "agent", model, m, ctx, toolbox, notice)
+    return run_change(question, m, ctx, toolbox, model=model, notice=notice)
+
+
+def run_change(question: str, m: ChangeMatch, ctx: "ToolContext", toolbox: "ToolBox", *, model: str | None,
+               notice: str, lead: str | None = None) -> "Answer":
+    """Propose the complete change ``m`` through ``playbook_run`` (plan, reviewer, approval, run, audit)
+    and say how it went; ``lead`` goes first (a go-ahead says which dry run it answers)."""
     before = len(ctx.approvals)
     result = _call(toolbox, "playbook_run", _args(m), ctx.emit)
     for record in ctx.approvals[before:]:
         record.matched_by = "words"
-    lines = [_heading(m)]
+    lines = [lead] if lead else [_heading(m)]
     record = ctx.approvals[-1] if len(ctx.approvals) > before else None
     if record is not None:
         outcome = f"{record.decision}" + (f" by {record.by}" if record.by else "")

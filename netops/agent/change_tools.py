@@ -66,8 +66,10 @@ def _plan(ctx: ToolContext, args: PlaybookArgs) -> Any:
 
     from netops.agent.peer_change import derived_for
 
+    intent = (f"{ctx.question} (a go-ahead after the dry run of: {ctx.consent})"
+              if getattr(ctx, "consent", "") else ctx.question)
     return plan(ctx.settings, args.playbook, args.hosts, args.params, devices=ctx.get_devices(),
-                audit=ctx.get_audit(), intent=ctx.question, catalogue=catalogue_of(ctx),
+                audit=ctx.get_audit(), intent=intent, catalogue=catalogue_of(ctx),
                 actor=ctx.session.actor if ctx.session is not None else None,
                 derived=derived_for(ctx, args.playbook, list(args.hosts), dict(args.params)))
 
@@ -90,6 +92,7 @@ def _plan_text(p: Any) -> str:
     if checks:
         lines.append("verified after the change by (a failure rolls the host back):")
         lines.extend(f"  postcheck {c}" for c in checks)
+    lines.extend(f"warning: {w}" for w in getattr(p, "warnings", None) or [])
     return "\n".join(lines)
 
 
@@ -102,7 +105,8 @@ def _report_text(report: Any) -> tuple[str, bool]:
     for host, hr in report.hosts.items():
         lines.append(f"- {host}: {state_words(hr.state)}" + (f" ({hr.error})" if hr.error else ""))
         for c in hr.postchecks:
-            lines.append(f"  - postcheck {c.name}: {'ok' if c.ok else 'FAILED'}")
+            said = "ok" if c.ok else "stopped by the cancel (not failed)" if getattr(c, "stopped", False) else "FAILED"
+            lines.append(f"  - postcheck {c.name}: {said}")
         verified = verified and hr.state == "verified"
     return "\n".join(lines), verified
 
@@ -164,6 +168,8 @@ def _intent(ctx: ToolContext, p: Any) -> Any:
         hosts = [h.name for h in ctx.get_devices().inventory]
     except Exception:
         hosts = list(getattr(p, "hosts", []))
+    if getattr(ctx, "consent", ""):  # "ok go ahead" right after the dry run of the person's own what-if
+        return check_intent(ctx.consent, p, hosts=hosts, consented=True)
     return check_intent(ctx.question, p, hosts=hosts)
 
 

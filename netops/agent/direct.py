@@ -56,6 +56,7 @@ def record_command(session: Any, conversation_id: str | None, command: str, answ
     if history is None:
         return None
     cid = conversation_id or history.new_conversation(command)
-    history.append(cid, "user", command)
+    surface = getattr(session, "surface", None)
+    history.append(cid, "user", command, {"surface": surface} if surface else None)
     history.append(cid, "assistant", answer.text, answer_meta(answer))
     return cid

@@ -7,9 +7,11 @@ calls and the worded path alike):
 1. A change may run only when its *action*, its *targets* and its *parameter values* all follow
    from the person's question (:func:`check_intent`), not from anything read since (device
    output, documents), the model's own ideas, or an earlier turn. A follow-up such as "yes",
-   "do it" or "go ahead" asks for nothing: not when it answers the model's suggestion, and not
-   when it answers netops' own (a hypothetical's dry run), because the person then asked what a
-   change would do, not for it. The person says the change itself; netops hands them the line.
+   "do it" or "go ahead" asks for nothing when it answers the model's suggestion. Right after
+   netops's own dry run of one vetted change the person asked about ("what happens if I drain
+   r2?"), a plain go-ahead is their words for that change: their what-if named it and netops
+   showed exactly what it would send (:mod:`netops.agent.consent`; approval as always). Any other
+   go-ahead asks for nothing, and netops says what it would need.
 2. A change that does not is refused **before anyone is asked**: no approval request is made, so
    neither a person at a prompt nor a policy can approve it. It is recorded (decision
    ``blocked``, by ``intent``; an audit ``denial`` with the reasons) and the answer says in one
@@ -494,8 +496,10 @@ def own_words(question: str) -> str:
     return _PASTED.sub(blank_tail, out)
 
 
-def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
-    """Does ``plan`` (``.playbook``, ``.hosts``, ``.params``) follow from ``question``?"""
+def check_intent(question: str, plan: Any, *, hosts: list[str], consented: bool = False) -> IntentCheck:
+    """Does ``plan`` (``.playbook``, ``.hosts``, ``.params``) follow from ``question``? ``consented``:
+    ``question`` is the person's what-if that netops dry-ran and they then said to go ahead with
+    (:mod:`netops.agent.consent`): its asking *about* the change is answered, the rest still holds."""
     from netops.agent.router import entities
 
     reasons: list[str] = []
@@ -536,7 +540,7 @@ def check_intent(question: str, plan: Any, *, hosts: list[str]) -> IntentCheck:
             reasons.append(f"the question does not ask to {action} ({name})")
         elif said <= negated:
             reasons.append(f"the question says not to {action}")
-    if hypothetical(q):
+    if hypothetical(q) and not consented:
         reasons.append("the question asks about a change rather than for one")
     derived = dict(getattr(plan, "derived", None) or {})
     for key, value in dict(getattr(plan, "params", {}) or {}).items():

@@ -2226,7 +2226,11 @@ _MOVED_OFF = re.compile(r"\b(?:(?:did|has|have|is|are)\s+(?:all\s+|the\s+|any\s+
                         r"(?:moved?|shift(?:ed)?|gone|go|left|leave|come|came|failed\s+over|fail\s+over|re-?routed?)\s+"
                         r"(?:off(?:\s+of)?|away\s+from|out\s+of)|"
                         r"(?:is|are)\s+(?:the\s+|any\s+)?(?:traffic|anything|any\s+routes?|routes?)\s+(?:still\s+)?"
-                        r"(?:going|flowing|routed|passing|sent)\s+(?:via|through|over|to))\s+(?P<host>[\w.-]+)", re.IGNORECASE)
+                        r"(?:going|flowing|routed|passing|sent)\s+(?:via|through|over|to)|"
+                        # "which prefixes still point at r3?", "what routes still use r3?", "any routes still via r3" (lead)
+                        r"(?:which|what|any)\s+(?:prefixes|routes|paths)\s+(?:are\s+|do\s+)?(?:still\s+)?"
+                        r"(?:point(?:ing)?\s+(?:at|to)|us(?:e|ing)|via|through|go(?:ing)?\s+(?:via|through)))\s+(?P<host>[\w.-]+)",
+                        re.IGNORECASE)
 
 
 # What a named router carries, asked whole ("what's r3 carrying right now?", "what traffic is r3 carrying?",

@@ -168,6 +168,9 @@ class ToolContext:
     audit: Any = None
     catalogue: Any = None
     question: str = ""
+    consent: str = ""
+    """The person's own what-if ("what happens if I drain r2?") that this turn's go-ahead answers, right
+    after netops's dry run of it (:mod:`netops.agent.consent`): a change's intent is checked on those words."""
     evidence: list[Evidence] = field(default_factory=list)
     observations: dict[str, Any] = field(default_factory=dict)
     """``"host:getter"`` -> typed device data seen this turn (the reviewer reads it)."""

@@ -150,6 +150,11 @@ def answer_meta(answer: Any) -> dict[str, Any]:
     summary = check_summary(getattr(answer, "check", None))
     if summary is not None:
         meta["check"] = summary
+    from netops.agent.consent import dry_run_of
+
+    dry = dry_run_of(answer)
+    if dry is not None:  # netops's own dry run of a what-if: a go-ahead right after it may ask for it
+        meta["dry_run"] = dry
     return meta
 
 

@@ -243,7 +243,8 @@ class _Approvals:
 @click.option("--offline", is_flag=True, help="Do not use a model: intent router and retrieval only.")
 @click.option("--model", "-m", default=None, help="Model to use (default: settings.model).")
 @click.option("--yes", "-y", is_flag=True, help="Approve changes the approval policy allows (no prompt).")
-@click.option("--continue", "-c", "continue_last", is_flag=True, help="Continue the last conversation.")
+@click.option("--continue", "-c", "continue_last", is_flag=True,
+              help="Continue the newest `netops ask` conversation (not a chat's); another: --conversation ID.")
 @click.option("--conversation", "conversation_id", default=None, metavar="ID",
               help="Continue conversation ID (see `netops conversations list`).")
 @json_option

@@ -13,7 +13,9 @@ from netops.cli._common import settings_from
 @click.command()
 @click.option("--model", "-m", default=None, help="Model to use (default: settings.model).")
 @click.option("--offline", is_flag=True, help="Do not use a model: intent router and retrieval only.")
-@click.option("--continue", "-c", "continue_last", is_flag=True, help="Continue the last conversation.")
+@click.option("--continue", "-c", "continue_last", is_flag=True,
+              help="Continue the newest chat conversation (not a `netops ask` one; the chat says which it "
+                   "resumed). Another: --conversation ID (netops conversations list).")
 @click.option("--conversation", "conversation_id", default=None, metavar="ID", help="Resume a stored conversation.")
 def chat(model: str | None, offline: bool, continue_last: bool, conversation_id: str | None) -> int:
     """Chat with netops in the terminal: answers cite evidence, changes ask for approval.

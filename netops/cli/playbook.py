@@ -240,6 +240,8 @@ def _render_plan(p, *, err: bool = False) -> None:
         echo("\nverified after the change by (a failure rolls the host back):")
         for c in checks:
             echo(f"  postcheck {c}")
+    for w in getattr(p, "warnings", None) or []:
+        echo(f"warning: {w}")
 
 
 def _render_report(r) -> None:

@@ -88,6 +88,9 @@ class CliApprover:
 
         hosts = ", ".join(plan.hosts)
         question = f"Apply {plan.playbook} ({plan.risk} risk) to {hosts}?"
+        if getattr(plan, "warnings", None):  # said above in full; the question must not hide it
+            question = (f"Apply {plan.playbook} ({plan.risk} risk) to {hosts}, though a post-check fails now "
+                        "(it will likely be rolled back)?")
         answer: bool | None
         try:
             answer = bool(confirm(question))

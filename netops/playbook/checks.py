@@ -30,6 +30,9 @@ class CheckResult:
     elapsed: float = 0.0
     error: str | None = None
     output_digest: str | None = None
+    stopped: bool = False
+    """A cancel stopped the retries before ``within`` was up: the check did not pass *yet*; it did
+    not fail (trial37: a Ctrl+C during post-checks read "FAILED after 7 attempts")."""
 
     @property
     def summary(self) -> str:
@@ -99,7 +102,10 @@ def run_check(playbook: Playbook, check: Check, *, host: str, devices: Any, ctx:
                 if cap_error:
                     result.ok, result.error = False, cap_error
         result.elapsed = time.monotonic() - start
-        if result.ok or not retry or cancelled():
+        if result.ok or not retry:
+            return result
+        if cancelled():
+            result.stopped = True
             return result
         if time.monotonic() - start + check.interval > check.within:
             return result

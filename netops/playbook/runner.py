@@ -82,6 +82,10 @@ class HostPlan:
     diff_note: str = ""
     report: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    forecast: list[CheckResult] = field(default_factory=list)
+    """The steady post-checks (``steady: true``) that already fail on the state the plan read: the
+    change will likely be rolled back (trial37: an undrain with a BGP session that could never come
+    up ran 30 s of post-checks and rolled back; the plan could have said so)."""
 
     @property
     def ok(self) -> bool:
@@ -136,11 +140,25 @@ class Plan:
             return []
         return [c.name + (f" (within {c.within:g}s)" if c.within else "") for c in self._playbook.spec.postchecks]
 
+    @property
+    def warnings(self) -> list[str]:
+        """One line per steady post-check that fails on the state read for this plan ("r3: post-check
+        every BGP session is Established fails now (...): the change will likely be rolled back").
+        A warning, not a refusal: the person decides."""
+        return [redact(f"{host}: {forecast_line(c)}") or "" for host, hp in self.host_plans.items() for c in hp.forecast]
+
     def to_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
         d["ok"] = self.ok
         d["postchecks"] = self.verification
+        d["warnings"] = self.warnings
         return to_jsonable(d)
+
+
+def forecast_line(c: CheckResult) -> str:
+    """A steady post-check that fails now, as a person reads it."""
+    said = "; ".join(a.message or f"{a.expr}: false" for a in c.assertions if not a.ok) or c.summary
+    return f"post-check {c.name} fails now ({said}): the change will likely be rolled back"
 
 
 @dataclass
@@ -277,8 +295,10 @@ def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: 
     _check_targets(pb, hosts)
     from netops.devices.service import shared_reads
 
-    with shared_reads():  # prechecks and the diff base: one moment's view (the run reads afresh)
+    with shared_reads():  # prechecks, diff base, forecast: one moment's view (the run reads afresh)
         host_plans = {h.name: _prepare_host(pb, h, values, devices, with_diff=True) for h in hosts}
+        for h in hosts:
+            host_plans[h.name].forecast = _forecast(pb, h, host_plans[h.name], values, devices)
     p = Plan(
         playbook=pb.name, version=str(pb.spec.version), hash=pb.hash, risk=pb.spec.risk,
         read_only=pb.spec.read_only, mode=pb.spec.change.mode if pb.spec.change else "read-only",
@@ -291,13 +311,34 @@ def plan(settings: "Settings", name: str, targets: str | Sequence[str], params: 
         "params": redact_data(values), "targets": p.targets, "hosts": p.hosts, "ok": p.ok,
         "commands": {h: redact_lines(hp.commands, hp.platform) for h, hp in host_plans.items()},
         "prechecks": {h: [_check_summary(c) for c in hp.prechecks] for h, hp in host_plans.items()},
+        **({"warnings": p.warnings} if p.warnings else {}),
     }, p.actor)
     return p
 
 
+def _forecast(pb: Playbook, host: Any, hp: HostPlan, params: dict[str, Any], devices: Any) -> list[CheckResult]:
+    """The steady post-checks that fail on the state this plan read (a read the prechecks made
+    answers from that reading; any other is one more read-only command). Only for a host whose
+    plan can run: a post-check of a state the change alters (not ``steady``) is never predicted."""
+    if pb.spec.read_only or not hp.ok or not hp.commands:
+        return []
+    ctx = context(params, host=host.name, platform=host.platform, facts=hp.facts)
+    failing = []
+    for check in pb.spec.postchecks:
+        if not check.steady:
+            continue
+        try:
+            res = run_check(pb, check, host=host.name, devices=devices, ctx=ctx)
+        except NetopsError:  # cannot be evaluated now: nothing to predict (the run will say)
+            continue
+        if not res.ok and res.error is None:  # a read that failed predicts nothing
+            failing.append(res)
+    return failing
+
+
 def _check_summary(c: CheckResult) -> dict[str, Any]:
     return {"name": c.name, "command": c.command, "ok": c.ok, "attempts": c.attempts,
-            "detail": c.summary, "output_digest": c.output_digest}
+            "detail": c.summary, "output_digest": c.output_digest, **({"stopped": True} if c.stopped else {})}
 
 
 class _Run:
@@ -843,6 +884,10 @@ def _run_host(run: _Run, host: Any, hr: HostRun) -> None:
             hr.error = f"postcheck {check.name}: {exc.message}"
             break
         hr.postchecks.append(res)
+        if not res.ok and res.stopped:  # the cancel stopped it: not a failure of the change
+            hr.error = (f"{run.reason} during postchecks: {check.name} was stopped after {res.attempts} attempt(s) "
+                        f"in {res.elapsed:.1f}s of its {check.within:g}s (not failed, not yet passed)")
+            break
         if not res.ok:
             hr.error = f"postcheck {check.name} failed after {res.attempts} attempt(s) in {res.elapsed:.1f}s: {res.summary}"
             break

@@ -91,6 +91,12 @@ class Check(_Strict):
     within: float = 0.0
     """Postchecks: keep retrying until this many seconds have passed."""
     interval: float = 1.0
+    steady: bool = False
+    """Postchecks: this check reads a state the change does not itself alter (it should hold
+    before the change as after it, e.g. "every BGP session is Established" for an undrain).
+    The plan evaluates it on the state it read and, when it fails already, says before the
+    approval that the change will likely be rolled back. A check of what the change is meant to
+    alter is never steady: it fails before the change by design."""
 
     @field_validator("within", "interval", mode="before")
     @classmethod
@@ -201,6 +207,9 @@ class PlaybookSpec(_Strict):
 
     @model_validator(mode="after")
     def _shape(self) -> "PlaybookSpec":
+        steady = [c.name for c in self.prechecks if c.steady]
+        if steady:
+            raise ValueError(f"precheck {steady[0]!r}: steady is for postchecks (a precheck always runs on the plan)")
         if self.read_only:
             if self.change is not None or self.rollback is not None or self.postchecks:
                 raise ValueError("a read_only playbook has no change, rollback or postchecks")

@@ -295,8 +295,20 @@ class History:
         return cid
 
     @_locked
-    def last_conversation(self) -> str | None:
-        row = self._conn.execute("SELECT id FROM conversations ORDER BY updated_at DESC, rowid DESC LIMIT 1").fetchone()
+    def last_conversation(self, surface: str | None = None) -> str | None:
+        """The newest conversation; with ``surface`` ("chat", "ask") the newest one asked there: a
+        question stored by a surface carries it in its meta (``{"surface": "chat"}``). Conversations
+        stored before questions carried it (no question marked) count for every surface. trial37:
+        `netops chat --continue` resumed a `netops ask` from another shell, not the night's chat."""
+        if surface is None:
+            row = self._conn.execute(
+                "SELECT id FROM conversations ORDER BY updated_at DESC, rowid DESC LIMIT 1").fetchone()
+            return row[0] if row else None
+        row = self._conn.execute(
+            "SELECT c.id FROM conversations c WHERE EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id "
+            " AND m.role = 'user' AND json_extract(m.meta, '$.surface') = ?) OR NOT EXISTS (SELECT 1 FROM messages m "
+            " WHERE m.conversation_id = c.id AND m.role = 'user' AND json_extract(m.meta, '$.surface') IS NOT NULL) "
+            "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT 1", (surface,)).fetchone()
         return row[0] if row else None
 
     @_locked

@@ -1216,25 +1216,31 @@ class ChatApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_conversation(self, cid: str | None) -> None:
         """Show a stored conversation; the next question continues it."""
+        resumed = cid is None
         try:
-            if cid is None:
-                found = self.session.conversations(limit=1)
-                if not found:
+            if cid is None:  # `chat --continue`: the newest conversation of the chat, not a `netops ask`'s
+                cid = self.session.history.last_conversation("chat")
+                if cid is None:
+                    self.call_from_thread(self._append, Notice(
+                        "--continue: no earlier chat conversation to continue; this is a new one "
+                        "(Ctrl+R lists every stored conversation)"))
                     return
-                cid = found[0].id
             conv = self.session.conversation(cid)
             import netops.agent.transcript  # noqa: F401 - imported here, not on the event loop
         except Exception as exc:
             self.call_from_thread(self.notify, one_line(exc), severity="error")
             return
-        self.call_from_thread(self._show_conversation, conv)
+        self.call_from_thread(self._show_conversation, conv, resumed)
 
-    async def _show_conversation(self, conv: Any) -> None:
+    async def _show_conversation(self, conv: Any, resumed: bool = False) -> None:
         self.conversation_id = conv.id
         self.continue_last = False
         self.entries.clear()
         await self.conversation.remove_children()
         widgets: list[Any] = [Notice(f"conversation {conv.id}: {conv.title}")]
+        if resumed:  # say which one --continue chose, and how to choose another
+            widgets.append(Notice(f"--continue resumed the newest chat conversation (last used {conv.updated_at[:16].replace('T', ' ')} UTC); "
+                                  "Ctrl+R lists the others, netops chat --conversation ID opens one"))
         from netops.agent.transcript import stored_answer
 
         for m in getattr(conv, "messages", []) or []:

@@ -85,6 +85,8 @@ def plan_renderable(plan: Any, verdict: Any = None, *, color: bool = True) -> Gr
     if checks:  # what "post-checks" in the approve line will check
         parts.append(Text("\nverified after the change by (a failure rolls the host back):", style="bold"))
         parts.append(Text("\n".join(f"  postcheck {c}" for c in checks)))
+    for w in getattr(plan, "warnings", None) or []:  # a steady post-check that fails already
+        parts.append(Text(f"warning: {w}", style=styled("yellow", color)))
     if verdict is not None:
         parts.append(Text(""))
         parts.append(verdict_text(verdict, color=color))

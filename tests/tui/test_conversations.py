@@ -243,3 +243,46 @@ async def test_down_then_delete_typed_at_once_asks_about_the_highlighted_row(cha
         await wait_until(pilot, lambda: any("Delete again" in str(n.message) and cid in str(n.message)
                                             for n in app._notifications), what="the first Delete's question")
         assert len(screen.rows) == 1
+
+
+async def test_continue_resumes_the_newest_chat_conversation_not_a_later_ask(chat_settings):
+    """trial37: `netops chat --continue` resumed the newest conversation, a `netops ask` from another
+    shell, not the night's chat. It resumes the newest chat conversation and says which, and how to
+    pick another; `netops ask --continue` goes on with the ask's own."""
+    from netops.assistant import Assistant
+    from netops.session import Session
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.message import Notice, UserMessage
+
+    chat = await _one_exchange(chat_settings, "BGP hold timer")
+    with Session(chat_settings, surface="ask") as session:  # what `netops ask` does, in another shell
+        Assistant(session).ask("OSPF dead interval", offline=True)
+        asked = session.history.last_conversation()
+        assert asked != chat
+        assert session.history.last_conversation("ask") == asked and session.history.last_conversation("chat") == chat
+        Assistant(session).ask("and the hello interval?", offline=True, continue_last=True)
+        assert session.history.conversation(asked).message_count == 4  # ask --continue: the ask's own
+
+    app = ChatApp(chat_settings, offline=True, continue_last=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: finished(app), what="the chat's conversation")
+        assert app.conversation_id == chat
+        assert [m.text for m in app.query(UserMessage)] == ["BGP hold timer"]
+        said = [str(n.render()) for n in app.query(Notice)]
+        assert any("--continue resumed the newest chat conversation" in s and "Ctrl+R lists the others" in s
+                   and "netops chat --conversation ID" in s for s in said), said
+
+
+async def test_continue_with_no_chat_conversation_says_so(chat_settings):
+    from netops.assistant import Assistant
+    from netops.session import Session
+    from netops.tui.app import ChatApp
+    from netops.tui.widgets.message import Notice, UserMessage
+
+    with Session(chat_settings, surface="ask") as session:
+        Assistant(session).ask("OSPF dead interval", offline=True)
+    app = ChatApp(chat_settings, offline=True, continue_last=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: any("no earlier chat conversation" in str(n.render()) for n in app.query(Notice)),
+                         what="the notice")
+        assert app.conversation_id is None and not list(app.query(UserMessage))

@@ -196,3 +196,14 @@ def test_the_shifts_changes_are_the_audit_log(question):
                                       "what changed in the shift from ospf to is-is?"])
 def test_what_happened_to_a_session_or_a_migration_is_not(question):
     assert route(question, HOSTS).tool != "change_history"
+
+
+@pytest.mark.parametrize("question", ["which prefixes still point at r2?", "what routes still use r2", "any routes still via r2?"])
+def test_routes_still_using_a_router_are_the_others_tables(question):
+    r = route(question, HOSTS)
+    assert (r.args.get("hosts"), r.args.get("getter"), r.args.get("_off")) == (["r1", "r3"], "routes", "r2"), r
+
+
+@pytest.mark.parametrize("question", ["what routes use ospf?", "which routes point to 203.0.113.3"])
+def test_routes_using_something_else_are_not(question):
+    assert not route(question, HOSTS).args.get("_off")

@@ -155,6 +155,11 @@ def test_a_reviewer_warning_alone_still_refuses_a_policy_yes(scripted, session, 
 
 # -- follow-ups in a conversation: a bare "yes" is no request ----------------------------------
 
+def _no_change(session, answer, events, lab_like):
+    assert not [e for e in events if isinstance(e, ApprovalRequestEvent)], "nobody may be asked"
+    assert not lab_like.configs and not session.audit.list(kind="approval") and not session.audit.list(kind="apply")
+
+
 @pytest.mark.parametrize("yes", ["yes", "do it", "go ahead", "yes please, go ahead and do it"])
 def test_yes_to_the_models_suggestion_is_not_the_persons_request(scripted, session, lab_like, yes):
     assistant = session.assistant(approver=None)
@@ -162,24 +167,108 @@ def test_yes_to_the_models_suggestion_is_not_the_persons_request(scripted, sessi
     _, first = _events(assistant, "is r3 healthy?")
     scripted.push(tool_call("playbook_run", **DRAIN_R3), say("Drained r3."))
     events, answer = _events(assistant, yes, conversation_id=first.conversation_id)
-    _assert_refused_by_intent(session, answer, events, DRAIN_R3, "drain r3 for maintenance", lab_like)
+    if yes == "yes":  # no go-ahead words: the model answers, and its change is refused by intent
+        _assert_refused_by_intent(session, answer, events, DRAIN_R3, "drain r3 for maintenance", lab_like)
+        return
+    # trial37: a go-ahead after the model's text is netops's to answer: no change is taken from a model's words
+    _no_change(session, answer, events, lab_like)
+    assert not answer.approvals and answer.mode == "agent"
+    assert "is not a request for a change here: the answer before it was the model's text" in answer.text, answer.text
+    assert "the model was not asked" in answer.notice
 
 
-@pytest.mark.parametrize("yes", ["yes", "do it", "go ahead"])
-def test_yes_after_netops_own_dry_run_is_not_a_request_either(scripted, session, lab_like, yes):
-    """netops answered a hypothetical with the dry run and how to ask; "yes" is not that request
-    (the person asked what it would do, not for it), the line it suggested is."""
+@pytest.mark.parametrize("yes", ["ok go ahead", "yes, do it", "go ahead", "Go ahead please.", "proceed"])
+def test_a_go_ahead_right_after_netops_own_dry_run_proposes_that_change_for_approval(scripted, session, lab_like,
+                                                                                     yes):
+    """trial37 (the lead's decision): netops answered "what happens if I drain r3?" with the vetted playbook's
+    dry run; "ok go ahead" right after it is the person's words for that change. It is proposed: the plan,
+    the reviewer and the approval request as always (never skipped); the audit's intent says both."""
     assistant = session.assistant(approver=None)
     events, first = _events(assistant, "what happens if I drain r3?")
     assert not first.approvals and not [e for e in events if isinstance(e, ApprovalRequestEvent)]
     assert '"drain r3 for maintenance"' in first.text                  # netops' own suggestion
-    scripted.push(tool_call("playbook_run", **DRAIN_R3), say("Drained r3."))
+    before = len(scripted.requests)
+    events, answer = _events(assistant, yes, conversation_id=first.conversation_id, respond=False)
+    asked = [e for e in events if isinstance(e, ApprovalRequestEvent)]
+    assert len(asked) == 1 and asked[0].plan.playbook == "router-drain" and asked[0].plan.hosts == ["r3"]
+    assert answer.approvals[-1].decision == "denied" and not lab_like.configs  # the person said no: nothing sent
+    assert len(scripted.requests) == before, "the model was not asked to pick the change"
+    assert 'You went ahead with the change netops dry-ran for "what happens if I drain r3?"' in answer.text
+    plan = session.audit.list(kind="plan")[-1].payload
+    assert plan["intent"] == f"{yes} (a go-ahead after the dry run of: what happens if I drain r3?)"
     events, answer = _events(assistant, yes, conversation_id=first.conversation_id)
-    _assert_refused_by_intent(session, answer, events, DRAIN_R3, "drain r3 for maintenance", lab_like)
-    events, answer = _events(assistant, "drain r3 for maintenance", conversation_id=first.conversation_id)
+    assert not [e for e in events if isinstance(e, ApprovalRequestEvent)], "the go-ahead answers the dry run only"
+    assert not lab_like.configs
+
+
+def test_approved_after_the_go_ahead_the_change_runs(scripted, session, lab_like):
+    assistant = session.assistant(approver=None)
+    _, first = _events(assistant, "what happens if I drain r3?")
+    events, answer = _events(assistant, "yes, do it", conversation_id=first.conversation_id)
     assert [e for e in events if isinstance(e, ApprovalRequestEvent)]
     assert answer.approvals[-1].decision == "approved" and lab_like.configs
-    assert "verified" in answer.approvals[-1].result, answer.approvals[-1].result  # the fake r3 took the drain
+    assert "verified" in answer.approvals[-1].result, answer.approvals[-1].result
+
+
+@pytest.mark.parametrize("yes,said", [
+    ("ok go ahead if r2 is healthy", "it says more than a go-ahead"),        # a condition
+    ("go ahead on r2 instead", "it says more than a go-ahead"),              # another target
+])
+def test_a_go_ahead_with_more_in_it_is_not_the_dry_runs_change(scripted, session, lab_like, yes, said):
+    assistant = session.assistant(approver=None)
+    _, first = _events(assistant, "what happens if I drain r3?")
+    before = len(scripted.requests)
+    events, answer = _events(assistant, yes, conversation_id=first.conversation_id)
+    _no_change(session, answer, events, lab_like)
+    assert said in answer.text and '(as in "drain r3 for maintenance")' in answer.text, answer.text
+    assert len(scripted.requests) == before
+
+
+def test_a_go_ahead_after_a_dry_run_that_failed(scripted, session, lab_like):
+    assistant = session.assistant(approver=None)
+    _, first = _events(assistant, "what happens if I undrain r3?")  # r3 is not drained: the prechecks fail
+    assert "dry run failed" in first.text.lower(), first.text
+    events, answer = _events(assistant, "ok go ahead", conversation_id=first.conversation_id)
+    _no_change(session, answer, events, lab_like)
+    assert "the dry run of router-undrain on r3 before it did not pass" in answer.text, answer.text
+
+
+def test_a_go_ahead_after_two_what_ifs_does_not_pick_one(scripted, session, lab_like):
+    assistant = session.assistant(approver=None)
+    _, first = _events(assistant, "what happens if I drain r3?")
+    _events(assistant, "what happens if I drain r2?", conversation_id=first.conversation_id)
+    events, answer = _events(assistant, "go ahead", conversation_id=first.conversation_id)
+    _no_change(session, answer, events, lab_like)
+    assert "two dry runs came just before it" in answer.text and "which one is not said" in answer.text
+
+
+def test_a_go_ahead_with_nothing_before_it(scripted, session, lab_like):
+    events, answer = _events(session.assistant(approver=None), "ok go ahead")
+    _no_change(session, answer, events, lab_like)
+    assert "there is no answer before it in this conversation" in answer.text
+    assert 'ask for it in your own words, naming the change and the device' in answer.text
+
+
+def test_a_go_ahead_pasted_inside_a_description_is_a_description(scripted, session, lab_like):
+    """The words are the description's value, not the person's consent to anything."""
+    assistant = session.assistant(approver=None)
+    _, first = _events(assistant, "what happens if I drain r3?")
+    scripted.push(say("Done."))
+    events, answer = _events(assistant, "set the description of eth-r2 on r3 to 'ok go ahead'",
+                             conversation_id=first.conversation_id, respond=False)
+    for e in events:
+        if isinstance(e, ApprovalRequestEvent):
+            assert e.plan.playbook == "interface-description", e.plan.playbook
+    assert all(a.playbook != "router-drain" for a in answer.approvals)
+    assert not lab_like.configs
+
+
+def test_a_go_ahead_offline_runs_nothing_and_gives_the_command(session, lab_like):
+    assistant = session.assistant(approver=None)
+    _, first = _events(assistant, "what happens if I drain r3?", offline=True)
+    events, answer = _events(assistant, "ok go ahead", conversation_id=first.conversation_id, offline=True)
+    _no_change(session, answer, events, lab_like)
+    assert "netops is offline" in answer.text and "netops playbook run router-drain --target r3" in answer.text
 
 
 def test_go_ahead_after_a_no_at_the_prompt_does_not_reopen_it(scripted, session, lab_like):
@@ -188,9 +277,8 @@ def test_go_ahead_after_a_no_at_the_prompt_does_not_reopen_it(scripted, session,
     assert first.approvals[0].decision == "denied"
     scripted.push(tool_call("playbook_run", **DRAIN_R3), say("Drained r3."))
     events, answer = _events(assistant, "go ahead", conversation_id=first.conversation_id)
-    assert not [e for e in events if isinstance(e, ApprovalRequestEvent)]
-    assert answer.approvals[-1].decision == "blocked" and answer.approvals[-1].by == "intent"
-    assert not lab_like.configs
+    _no_change(session, answer, events, lab_like)
+    assert "the answer before it was not netops's dry run of one vetted change" in answer.text, answer.text
 
 
 # -- netops ask at a terminal ------------------------------------------------------------------
