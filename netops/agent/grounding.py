@@ -732,7 +732,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         grounds = [from_devices(call, {**args, "getter": g}, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
                    for g in [args["getter"], *also]]
         if len(grounds) == 1:
-            return _recorded(_settled(grounds[0], args, [args["getter"]]), ctx, args, question)
+            return _recorded(_settled(_traffic(grounds[0], ctx, args), args, [args["getter"]]), ctx, args, question)
         healthy = None
         if args.get("_health") and not args.get("_fleet") and not said:
             # "is r2 ok?", "whats wrong w/ r2": the verdict the offline answer leads with ("Not healthy: r2: a
@@ -762,6 +762,22 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         g.verdict = "\n\n".join(x for x in (g.verdict, args.get("_whatif") or healthy) if x) or None
         return _settled(g, args, [args["getter"], *also])
     return Grounding(NONE)
+
+
+def _traffic(g: Grounding, ctx: Any, args: dict[str, Any]) -> Grounding:
+    """"did the traffic move off r3?" (``_off``: which of the other routers' routes still go via r3) and
+    "what's r3 carrying?" (``_carrying``: netops reads no traffic counters; the drain state says it) lead
+    the answer with a model as they do offline (history37 left them to the offline answer alone)."""
+    from netops.agent.offline import CARRYING, device_index, moved_off_line
+
+    lead = None
+    if args.get("_off") and (agg := g.reads.get(args["getter"])):
+        lead = moved_off_line(str(args["_off"]), agg, device_index(ctx.get_devices()))
+    elif args.get("_carrying"):
+        lead = CARRYING
+    if lead:
+        g.verdict = "\n\n".join(x for x in (lead, g.verdict) if x)
+    return g
 
 
 def _recorded(g: Grounding, ctx: Any, args: dict[str, Any], question: str) -> Grounding:

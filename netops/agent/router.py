@@ -1305,7 +1305,10 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             return Route("tool", "routes", "get_state", {"hosts": others, "getter": "routes", "prefix": "0.0.0.0/0",
                                                          "_off": away, **({"_found": True} if len(others) > 1 else {})},
                          5.0)
-    if ((_DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question)) or
+    # "is r3 still carrying traffic?", "is r3 in service?" name a router; "is the link carrying traffic?", "is the
+    # standby in service after failover?" do not, and are no question of every router's drain (review37)
+    in_service_only = not named_some and _DRAIN_STATE.search(re.sub(_IN_SERVICE, " ", question, flags=re.I)) is None
+    if ((_DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and not in_service_only) or
             (named_some and _CARRYING.search(question))) and \
             (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain
