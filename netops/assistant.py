@@ -1052,7 +1052,8 @@ class Assistant:
             empty = ModelProtocolError("the model's answer was empty", hint="ask again, or try another model")
             answer.text = f"**No answer:** {empty.message}"
             answer.error, answer.error_hint, answer.error_exit = empty.message, empty.hint, empty.exit_code
-        _mark_unbacked(answer, toolbox, history=grounding.audit_only(g) and grounding.OWN_FINDINGS_AUDIT in answer.text)
+        history = grounding.records_shown(g, answer.text)  # the audit log's records are netops's words, not a claim
+        _mark_unbacked(answer, toolbox, history=history, said=grounding.without_records(g, answer.text) if history else None)
         _no_guess_about_devices(answer, question, ctx, toolbox)
         _how_to_ask(answer)
         return answer
@@ -1191,15 +1192,16 @@ def _ran_as_typed(toolbox: ToolBox, typed: str) -> bool:
                               for c in toolbox.calls)
 
 
-def _mark_unbacked(answer: Answer, toolbox: ToolBox, *, history: bool = False) -> None:
+def _mark_unbacked(answer: Answer, toolbox: ToolBox, *, history: bool = False, said: str | None = None) -> None:
     """Say so, in the answer and its notice, when the model claims a change or an approval that
     nothing recorded, or wrote a tool call as text that was not run (``history``: the audit log's
-    records lead the answer, :func:`netops.agent.claims.unbacked`)."""
+    records are shown in the answer, :func:`netops.agent.claims.unbacked`; ``said``: the answer's
+    text without them, where a claim is looked for)."""
     from netops.agent.claims import unbacked
 
     # a checked answer has its code blocks marked line by line already
     outputs = [c.output for c in toolbox.calls if c.ok] if answer.check is None else None
-    notes = unbacked(answer.text, approvals=answer.approvals, tool_names=toolbox.tools, outputs=outputs,
+    notes = unbacked(answer.text if said is None else said, approvals=answer.approvals, tool_names=toolbox.tools, outputs=outputs,
                      history=history)
     if notes:
         answer.text = answer.text.rstrip() + "\n\n" + "\n".join(f"_netops: {n}._" for n in notes)

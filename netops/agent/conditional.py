@@ -18,7 +18,11 @@ from dataclasses import dataclass
 
 # the condition's lead: "if", "only if", "unless", "provided (that)", "as long as"
 # ("even if", "even though": no condition, the request stands whatever it says)
-_IF = re.compile(r"\b(?:only\s+if|(?<!\beven\s)if|unless|provided(?:\s+that)?|as\s+long\s+as)\b", re.IGNORECASE)
+# ... and a condition of time that leads the words ("once r3 is drained, undrain r1", "after r2 is undrained, drain
+# r3": the change matcher took both routers as the change's and gave the condition's as the example to ask for; review37)
+_TIME_LEAD = re.compile(r"^\W*(?:once|after|when|as\s+soon\s+as)\b", re.IGNORECASE)
+_IF = re.compile(r"\b(?:only\s+if|(?<!\beven\s)if|unless|provided(?:\s+that)?|as\s+long\s+as)\b|"
+                 r"^\W*(?:once|after|when|as\s+soon\s+as)\b", re.IGNORECASE)
 # "if so", "if needed", "if possible": no condition of its own (a courtesy, or the answer before it)
 _NO_CONDITION = re.compile(r"^\W*(?:so|not|needed|necessary|required|possible|applicable|you\s+can|you\s+want|"
                            r"that'?s?\s+(?:ok|okay|fine)|ok|okay|yes|no|any)\W*$", re.IGNORECASE)
@@ -47,6 +51,8 @@ class Conditional:
     own: bool = False
     """The change is one the person says they will make ("before I drain r3, is anything down?"): the
     question around it is what is asked, and nothing is chained to it either (lead, stop 37)."""
+    made: bool = False
+    """... one they say they have made ("after I drained r3, is anything down?"), not one to come."""
 
 
 # a change the person says they will make, around a question: "before I drain r3, is anything down?",
@@ -88,7 +94,10 @@ def own_change(question: str, hosts: list[str]) -> Conditional | None:
     if route(rest, hosts).kind != "tool":
         return None  # nothing a device read answers ("... what could go wrong?"): the change path or the model, as before
     changed = next(iter(_named(request, hosts)), None)
-    return Conditional(rest, _resolve(request, changed), own=True)
+    # "after I drained r3", "when we shut eth-r1": said done; "once we've drained r3" is still to come
+    made = bool(re.search(r"ed$|^shut$", verb, re.IGNORECASE)) and not re.search(
+        r"\b(?:once|until|till|before|as\s+soon\s+as)\b|'ve|'ll|\b(?:have|will)\b", q[m.start():m.start("verb")], re.IGNORECASE)
+    return Conditional(rest, _resolve(request, changed), own=True, made=made and verb.lower() != "shut")
 
 
 _WORDS = re.compile(r"[\w'-]+")
@@ -156,6 +165,8 @@ def asked(question: str, hosts: list[str]) -> Conditional | None:
 
     (before, own_before), (after, own_after) = stripped(0, m.start()), stripped(m.end(), len(q))
     cut = _split(after, own_after)
+    if _TIME_LEAD.match(m.group(0)) and (cut is None or cut[0] == cut[1] or not _STATEMENT.match(after[:cut[0]].strip())):
+        return None  # a time said as a state, then a comma ("once r3 is drained, ..."); not "after the drain of r3, ..."
     if cut is not None:  # "if X, drain r3", "check r3 and if X then drain it", "if X drain r3"
         condition, request = after[:cut[0]], after[cut[1]:]
         if _NO_CONDITION.match(condition):
@@ -197,6 +208,11 @@ NOT_CHAINED = ("**netops does not make a change on a condition it reads:** a cha
                "asked to approve it.")
 
 
+MADE = ("**netops made no change and proposed none:** the change you say you made (\"{request}\") was not checked "
+        "here; what netops itself changed is in its audit log (\"what did I change tonight?\", `netops audit list "
+        "--kind apply`).")
+
+
 NOT_PROPOSED = ("**netops made no change and proposed none:** the change you mention is yours to ask for in its own "
                 "words when you are ready (\"{request}\"); you will see its plan and be asked to approve it.")
 
@@ -214,6 +230,9 @@ def answer_text(c: Conditional, ctx: object, toolbox: object, label: str) -> str
     read = answer_offline(asked_as, ctx, toolbox)  # type: ignore[arg-type]
     body = read.text.split("\n\n", 1)[1] if read.text.startswith("offline answer") and "\n\n" in read.text \
         else read.text
+    if c.own and c.made:  # "after I drained r3, is anything down?": not "yours to ask for when you are ready"
+        return "\n\n".join([f"{label}: a question asked after a change you say you made.",
+                             f"**Read now** (\"{c.condition}\"):\n\n{body}", MADE.format(request=c.request)])
     if c.own:  # "before I drain r3, is anything down?": the question is answered; the change stays theirs
         return "\n\n".join([f"{label}: a question asked around a change you will make.",
                              f"**Read now** (\"{c.condition}\"):\n\n{body}", NOT_PROPOSED.format(request=c.request)])

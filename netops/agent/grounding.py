@@ -732,7 +732,7 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         grounds = [from_devices(call, {**args, "getter": g}, budget, peer_of=lambda h, o: _peer_of(ctx, h, o, args.get("vrf")))
                    for g in [args["getter"], *also]]
         if len(grounds) == 1:
-            return _settled(grounds[0], args, [args["getter"]])
+            return _recorded(_settled(_traffic(grounds[0], ctx, args), args, [args["getter"]]), ctx, args, question)
         healthy = None
         if args.get("_health") and not args.get("_fleet") and not said:
             # "is r2 ok?", "whats wrong w/ r2": the verdict the offline answer leads with ("Not healthy: r2: a
@@ -753,12 +753,56 @@ def _prepare(question: str, ctx: Any, call: Callable[[str, dict[str, Any]], Any]
         g = Grounding(DEVICE, sources, notice=notice, counts=[c for g in grounds for c in g.counts],
                       health=health if args.get("_health") else None)
         g.reads = {k: v for x in grounds for k, v in x.reads.items()}
+        g = _recorded(g, ctx, args, question)  # before the facts are laid out: the records are one of them
         if said:  # after the model's answer (as a count is), and leading netops's own findings
             g.counts.insert(0, said)
             g.facts = "\n\n".join([said, *(f"[{s.n}] {s.label}:\n{s.text}" for s in sources)])
-        g.verdict = healthy  # first, above the model's words or netops's findings (finish)
+        # first, above the model's words or netops's findings (finish): "what would break if r1 eth-r2
+        # went down?" says netops predicts nothing before a model's prediction can
+        g.verdict = "\n\n".join(x for x in (g.verdict, args.get("_whatif") or healthy) if x) or None
         return _settled(g, args, [args["getter"], *also])
     return Grounding(NONE)
+
+
+def _traffic(g: Grounding, ctx: Any, args: dict[str, Any]) -> Grounding:
+    """"did the traffic move off r3?" (``_off``: which of the other routers' routes still go via r3) and
+    "what's r3 carrying?" (``_carrying``: netops reads no traffic counters; the drain state says it) lead
+    the answer with a model as they do offline (history37 left them to the offline answer alone)."""
+    from netops.agent.offline import CARRYING, device_index, moved_off_line
+
+    lead = None
+    if args.get("_off") and (agg := g.reads.get(args["getter"])):
+        lead = moved_off_line(str(args["_off"]), agg, device_index(ctx.get_devices()))
+    elif args.get("_carrying"):
+        lead = CARRYING
+    if lead:
+        g.verdict = "\n\n".join(x for x in (lead, g.verdict) if x)
+    return g
+
+
+def _recorded(g: Grounding, ctx: Any, args: dict[str, Any], question: str) -> Grounding:
+    """``g`` with netops's audit log's records on the devices read as one more source, where the
+    question asks what netops did beside what the device holds now ("has r3 been undrained?":
+    ``_recorded``; "which routes changed on r2 today?": ``_route_history``), as the offline answer
+    says them: the model is given them, they follow its answer as a count does, and they are among
+    netops's own findings when its answer is not supported. Unchanged otherwise."""
+    if not (args.get("_recorded") or args.get("_route_history")):
+        return g
+    from netops.agent.offline import NETOPS_CHANGED, RECORDED, UNVERIFIED, answer_history, audit_evidence
+
+    hosts = list(args.get("hosts") or [])
+    records: list[dict[str, Any]] = []
+    text = answer_history(ctx, hosts, str(args.get("_recorded") or args.get("_when") or question), records)
+    ev = audit_evidence(hosts)
+    g.sources.append(Source(len(g.sources) + 1, ev.kind, ev.label, text.replace("**", ""), ev))
+    if text.startswith(UNVERIFIED):
+        # a log edited outside netops is said first, above the model's words, as offline (adv37), not
+        # after an answer that may repeat what the edited records say
+        warning, text = text.split("\n\n", 1)
+        g.verdict = "\n\n".join(x for x in (warning, g.verdict) if x)
+    g.counts.append((RECORDED if args.get("_recorded") else NETOPS_CHANGED) + text)
+    g.findings = {**(g.findings or {}), "changes": records}  # each with its ISO-8601 UTC time (--json)
+    return g
 
 
 def _settled(g: Grounding, args: dict[str, Any], getters: list[str]) -> Grounding:
@@ -930,6 +974,9 @@ def _finish(answer: Any, g: Grounding, question: str, kb: Any, seen: list[Source
     elif g.kind == DEVICE and g.counts:
         # a small model's answer may be true and say next to nothing: netops's own count follows
         answer.text = report.text.rstrip() + "\n\n" + "\n\n".join(dict.fromkeys(g.counts))
+        # the audit log's records said among them ("has r3 been undrained?") are evidence shown, as a
+        # device read is (that one is the read's own tool call's)
+        cited += [s.evidence for s in g.sources if s.evidence.kind == "audit"]
     elif g.kind == KNOWLEDGE and not any(s.status == SUPPORTED for s in report.sentences):
         # Nothing the model said is backed by the passages it was given (a small model may only
         # restate a label): the passages lead, its text follows, marked as it was checked.
@@ -1213,7 +1260,8 @@ def _names_against_records(report: Any, seen: Sequence[Source]) -> bool:
     in that place as contradicted by them: "The drain of r3 was approved by bob [1]." under a record
     saying "approved by alice" was checked supported (the check binds no name, and it shared every
     other word with the record; adv36). A sentence cites its records, or rests on every audit record
-    shown when it cites none. True when one was marked."""
+    shown when it cites none (beside a device read, only for who made or approved a change: an
+    interface it names is the device's). True when one was marked."""
     from netops.agent.answer_check import CONTRADICTED, cited
     from netops.agent.polarity import identifiers
 
@@ -1230,6 +1278,8 @@ def _names_against_records(report: Any, seen: Sequence[Source]) -> bool:
         rest = [x for x in records if x.n in marks] or records
         said, held = _roles(s.text), _roles(" ".join(x.text for x in rest))
         hosts = {i for i in identifiers(re.sub(r"\[\d+\]", " ", s.text)) if re.fullmatch(r"[a-z][\w-]*\d[\w-]*", i)}
+        if not any(x.n in marks for x in records) and len(records) < len(seen):
+            hosts = set()  # citing nothing beside a device read ("has r3 been undrained?"): eth-r1 is the device's word
         shown = identifiers(" ".join(x.text for x in rest))
         wrong = [f"{n} ({'approved' if role == 'approved' else 'made the change'})" for role in ("approved", "made")
                  for n in sorted(said[role]) if n not in held[role]]
@@ -1419,6 +1469,23 @@ def tool_only(g: Grounding) -> str | None:
 def audit_only(g: Grounding) -> bool:
     """True when ``g``'s one kind of source is netops's audit log (a change-history question)."""
     return bool(g.sources) and all(s.evidence.kind == "audit" for s in g.sources)
+
+
+def records_shown(g: Grounding, text: str) -> bool:
+    """True when ``text`` (the answer as the person gets it) shows the audit log's records ``g`` gave
+    the model: alone ("who approved the drain of r3?") or beside a device read ("has r3 been
+    undrained?", after the model's words or among netops's findings). What they say of changes and
+    approvals is netops's record, not a claim of the model's (:func:`netops.agent.claims.unbacked`)."""
+    plain = text.replace("**", "")
+    return any(s.evidence.kind == "audit" and s.text.strip() and s.text.strip().splitlines()[0] in plain
+               for s in g.sources)
+
+
+def without_records(g: Grounding, text: str) -> str:
+    """``text`` without the lines of the audit log's records ``g`` gave (netops's own words, shown
+    as they are): what is left is what the model said (:func:`records_shown`)."""
+    held = {line.strip() for s in g.sources if s.evidence.kind == "audit" for line in s.text.splitlines() if line.strip()}
+    return "\n".join(line for line in text.splitlines() if line.replace("**", "").strip() not in held)
 
 
 def own_findings(g: Grounding, *, model_text: str | None, left_out: str | None = None, checked: bool = False) -> str:

@@ -483,6 +483,10 @@ def answer_history(ctx: Any, hosts: list[str], question: str, records: list[dict
                                                 action=action, left_out=left)
 
 
+UNVERIFIED = "**The audit log does not verify**"
+"""How :func:`chain_warning` starts."""
+
+
 def chain_warning(ctx: Any) -> str:
     """Said before an answer from the audit log when its chain does not verify (adv37: a record edited in
     the database, an actor or host rewritten, a record deleted, was answered from as if true); empty when
@@ -500,7 +504,7 @@ def chain_warning(ctx: Any) -> str:
         return ""
     first = report.problems[0]
     more = f"; {len(report.problems)} problems in all" if len(report.problems) > 1 else ""
-    return (f"**The audit log does not verify** (record {first.seq}: {first.problem}{more}): what it says below "
+    return (f"{UNVERIFIED} (record {first.seq}: {first.problem}{more}): what it says below "
             f"may have been edited, deleted or forged outside netops, so it is not evidence of what netops did; "
             f"`netops audit verify` names every problem.\n\n")
 
@@ -523,6 +527,10 @@ ROUTE_HISTORY = ("**No routing-table history:** netops keeps none (its audit log
                  "ages, and its BGP sessions with how long each has been up: a session that reset or flapped has "
                  "been up only since it came back, and the routes learnt over it since then.")
 """Said first in the answer to a history question about routes ("which routes changed on r2 today?")."""
+
+
+NETOPS_CHANGED = "**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
+"""Said before the audit log's records under a history question about routes (:data:`ROUTE_HISTORY`)."""
 
 
 CARRYING = ("**What it carries:** netops reads no traffic counters; whether a router carries traffic is whether it "
@@ -1486,8 +1494,7 @@ def answer_offline(question: str, ctx: ToolContext, toolbox: ToolBox, previous: 
     if extra.get("_route_history"):  # "which routes changed on r2 today?": no history of device state
         targets = list(args.get("hosts") or [])
         parts.insert(1, ROUTE_HISTORY)
-        parts.append("**What netops itself changed** (its audit log; a change it made may explain a route's):\n\n"
-                     + answer_history(ctx, targets, str(extra.get("_when") or question), answer.changes))
+        parts.append(NETOPS_CHANGED + answer_history(ctx, targets, str(extra.get("_when") or question), answer.changes))
         answer.evidence = [*answer.evidence, audit_evidence(targets)]
     if extra.get("_recorded"):  # "has r3 been undrained?": the device now (above) and netops's record of it
         targets = list(args.get("hosts") or [])

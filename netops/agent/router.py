@@ -375,7 +375,8 @@ _HEALTH = re.compile(r"\bwhat'?s\s+(?:wrong|up|going\s+on|the\s+(?:matter|proble
                      r"^\W*[\w.-]+(?:'s|\s+is|\s+seems(?:\s+to\s+be)?|\s+looks|\s+went|\s+keeps)\s+(?:down|dead|offline|"
                      r"unreachable|off|flapping|bouncing|acting\s+up)\W*$|"
                      r"^\s*(?:is|are)\s+[\w.-]+(?:\s*(?:and|,)\s*[\w.-]+)*\s+(?:up|alive|reachable|ok|okay|fine|healthy|"
-                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:still\s+|now\s+|really\s+)?(?:ok|okay|alright|fine|healthy|happy)\b"
+                     r"down|working|happy|alright)\s*\??\s*$|\b(?:is|are)\s+[\w.-]+\s+(?:still\s+|now\s+|really\s+)?(?:ok|okay|alright|fine|healthy|happy)\b(?!\s+to\s)"
+                     # ("is it ok to use private AS numbers on the internet?" asks whether one may, not how it is; review37)
                      # "how is r1 doing?", "how's r2?", "status of r3", "r1 status": that device's state
                      r"|^\W*how(?:'s|\s+is|\s+are)\s+[\w.-]+(?:\s+(?:doing|looking|holding\s+up|going))?\W*$"
                      r"|\bstatus\s+(?:of|on|for)\s|^\W*[\w.-]+\s+status\W*$"
@@ -491,12 +492,17 @@ _HAS_ROUTE = re.compile(r"\b(?:missing|lacks?|lacking|without|absent|have|has|go
 
 # "summarise the network for the handover", "give me a network status report", "state of the network",
 # "shift handover summary": the whole network's state asked for as a report (lead, stop 37)
+# where the network's name ends the phrase: "state of the network", "... for the handover", "network status
+# report please"; not a noun it qualifies ("the state of the network layer reachability information", "a summary of
+# the backbone area", "network summary LSA", "handover notes template": the documents' words; review37)
+_REPORT_END = (r"(?=\W*$|\s*[,;:!?]|\s+(?:for|please|pls|now|today|tonight|this|right|so|and|then|before|after|as|at|"
+               r"in\s+(?:one|a|short|brief|bullets?))\b)")
 _NETWORK_REPORT = re.compile(
     r"\b(?:summar(?:y|ise|ize)|overview|status(?:\s+report)?|state|health\s*(?:check|report)?|report|snapshot|sitrep)\s+"
-    r"(?:of|on|for)?\s*(?:the\s+|our\s+|my\s+)?(?:whole\s+|entire\s+)?(?:network|fabric|backbone|fleet)(?![\w.-])|"
-    r"\b(?:network|fleet)(?:-wide)?\s+(?:summary|overview|status|health\s*(?:check|report)?|report|snapshot)\b"
-    r"(?!\s*(?:lsas?|routes?|prefix\w*|address\w*|type|link))|"  # OSPF's network summary LSA is knowledge
-    r"\b(?:hand-?over|shift(?:\s+change)?)\s+(?:summary|report|notes?|status)\b|"
+    r"(?:of|on|for)?\s*(?:the\s+|our\s+|my\s+)?(?:whole\s+|entire\s+)?(?:network|fabric|backbone|fleet)" + _REPORT_END + "|"
+    r"\b(?:network|fleet)(?:-wide)?\s+(?:summary|overview|status|health|report|snapshot)(?:\s+(?:check|report|summary|update))?"
+    + _REPORT_END + "|"
+    r"\b(?:hand-?over|shift(?:\s+change)?)\s+(?:summary|report|notes?|status)" + _REPORT_END + "|"
     r"\bsummar(?:y|ise|ize)\b.*\bfor\s+(?:the\s+)?(?:hand-?over|next\s+shift|morning\s+shift|day\s+shift)\b",
     re.IGNORECASE)
 
@@ -724,17 +730,12 @@ _CHANGE_OUTCOME = re.compile(_CHANGE_OUTCOME_WORDS, re.IGNORECASE)
 # the past of what the vetted playbooks do ("who shut ...?", "when was ... disabled?"): netops's own changes
 _DONE_VERBS = r"shut|shutdown|shut\s+down|disabled|enabled|unshut|no-?shut|cleared|soft-?cleared|costed\s+(?:out|in)"
 _DONE_ACTS = r"drain|undrain|shut|shut\s+down|disable|enable|unshut|clear|soft-?clear"
-_CHANGE_HISTORY = re.compile(
-    r"\b(?:what(?:'s|s)?|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?"
-    r"(?:been\s+)?changed\b|"
-    # "has anyone touched r1's config?", "did somebody modify r2?", "who touched r2 last?": whoever changed it
-    r"\b(?:(?:has|have|did)\s+(?:any|some)(?:one|body)|who)\s+(?:(?:has|have|had)\s+)?(?:changed?|touch(?:ed)?|"
-    r"modif(?:y|ied)|edit(?:ed)?)\b|"
-    # "who shut eth-r1 on r2?", "who disabled the session to r1 on r2?", "when was eth-r1 on r2 shut?", "was r3
-    # drained yesterday?", "were r1 and r3 undrained last week?" (route37): who did it and when is in netops's audit
-    # log; a device named, or the network and a time ("were any routers drained yesterday?"). "is r3 drained?" and
-    # "has r3 been undrained?" ask about now, read below (_DRAIN_STATE; the log's records said beside it)
-    # (an address's dots inside the words: "when was neighbor 198.51.100.5 on r3 shut?")
+# "who shut eth-r1 on r2?", "who disabled the session to r1 on r2?", "when was eth-r1 on r2 shut?", "was r3
+# drained yesterday?", "were r1 and r3 undrained last week?" (route37): who did it and when is in netops's audit
+# log; a device named, or the network and a time ("were any routers drained yesterday?"). "is r3 drained?" and
+# "has r3 been undrained?" ask about now, read below (_DRAIN_STATE; the log's records said beside it)
+# (an address's dots inside the words: "when was neighbor 198.51.100.5 on r3 shut?")
+_DONE_HISTORY_WORDS = (
     rf"\bwho\s+(?:{_DONE_VERBS})\b|\bwhen\s+(?:was|were)\s+(?:[^?.;!\n]|\.(?=\w)){{1,40}}?\b(?:{_DONE_VERBS})\b|"
     r"^\W*(?:was|were)\s+(?!there\b|it\s+(?:because|due)\b)(?:[^?.;!\n]|\.(?=\w)){1,40}?\b(?:drained|undrained)\b|"
     rf"^\W*(?:was|were)\s+(?!there\b)(?:[^?.;!\n]|\.(?=\w)){{1,40}}?\b(?:{_DONE_VERBS})\s+by\b|"
@@ -745,7 +746,14 @@ _CHANGE_HISTORY = re.compile(
     rf"\bwhen\s+did\s+(?:\S+\s+){{0,3}}?(?:last\s+)?(?:{_DONE_ACTS})\b|\bwhen\s+did\s+(?:\S+\s+){{1,4}}?get\s+"
     rf"(?:drained|undrained|{_DONE_VERBS})\b|"
     r"^\W*[\w.-]+\s+(?:(?:was|got)\s+)?(?:drained|undrained)\s+(?:yesterday|today|tonight|earlier|recently|last\s+\w+|"
-    r"this\s+\w+|\d+\s+\w+\s+ago)\W*$|"
+    r"this\s+\w+|\d+\s+\w+\s+ago)\W*$"
+    )
+_CHANGE_HISTORY_REST = re.compile(
+    r"\b(?:what(?:'s|s)?|anything|something|who|which\s+\w+)\s+(?:has\s+|have\s+|was\s+|were\s+|got\s+)?"
+    r"(?:been\s+)?changed\b|"
+    # "has anyone touched r1's config?", "did somebody modify r2?", "who touched r2 last?": whoever changed it
+    r"\b(?:(?:has|have|did)\s+(?:any|some)(?:one|body)|who)\s+(?:(?:has|have|had)\s+)?(?:changed?|touch(?:ed)?|"
+    r"modif(?:y|ied)|edit(?:ed)?)\b|"
     r"\b(?:recent|last|latest|previous|past|any)\s+(?:config(?:uration)?\s+)?changes?\b(?!\s+(?:to|the|it|its|r\d))|"
     r"\bchange\s*(?:history|log|record)s?\b|"
     # "what did I change tonight?", "what have we touched today?", "list the changes made in the last hour",
@@ -766,6 +774,7 @@ _CHANGE_HISTORY = re.compile(
     r"\b(?:summar(?:ise|ize|y)|recap|round[\s-]?up|write[\s-]?up|report)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?changes\b|"
     r"\bwhen\s+was\s+\S+\s+(?:last\s+)?(?:changed|modified|touched)\b|"
     + _DEVICE_CHANGE_LOG_WORDS + r"|" + _CHANGE_OUTCOME_WORDS, re.IGNORECASE)
+_CHANGE_HISTORY = re.compile(_DONE_HISTORY_WORDS + r"|" + _CHANGE_HISTORY_REST.pattern, re.IGNORECASE)
 # the words that ask for a device's own commit or archive log ("show system commit", "show archive log
 # config all", "commit history"): netops does not read it; its own audit log answers
 _DEVICE_CHANGE_LOG = re.compile(_DEVICE_CHANGE_LOG_WORDS, re.IGNORECASE)
@@ -875,6 +884,11 @@ def change_history(question: str, named: bool = True) -> bool:
         return False
     if any(_CLAUSE_REQUEST.match(c) and not _CHANGE_HISTORY.search(c) for c in _CLAUSE_END.split(question)[1:]):
         return False  # "did someone change r1's description? set it to uplink": the request after it
+    if not named and not _CHANGE_HISTORY_REST.search(question):
+        # a playbook's verb in the past naming no device: only with the network or a time ("were any routers
+        # drained yesterday?"); who or anyone alone is no such word ("who enabled graceful restart by default in
+        # FRR?", "has anyone shut down a BGP session with a Cease notification?" are the documents'; review37)
+        question = re.sub(r"\b(?:who|any(?:one|body|thing)|some(?:one|body|thing))\b", " ", question, flags=re.IGNORECASE)
     return named or bool(_BARE_HISTORY.match(question)) or (
         bool(_HISTORY_WHEN.search(question) or _CHANGE_OUTCOME.search(question)) and not _HISTORY_SPEC.search(question))
 
@@ -1308,7 +1322,10 @@ def _route(question: str, hosts: list[str], domain: frozenset[str] = DOMAIN_WORD
             return Route("tool", "routes", "get_state", {"hosts": others, "getter": "routes", "prefix": "0.0.0.0/0",
                                                          "_off": away, **({"_found": True} if len(others) > 1 else {})},
                          5.0)
-    if ((_DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question)) or
+    # "is r3 still carrying traffic?", "is r3 in service?" name a router; "is the link carrying traffic?", "is the
+    # standby in service after failover?" do not, and are no question of every router's drain (review37)
+    in_service_only = not named_some and _DRAIN_STATE.search(re.sub(_IN_SERVICE, " ", question, flags=re.I)) is None
+    if ((_DRAIN_STATE.search(question) and not _KNOWLEDGE_SHAPE.search(question) and not in_service_only) or
             (named_some and _CARRYING.search(question))) and \
             (targets := [h for h in (targets or hosts) if h not in left_out]):
         # "is r3 drained?", "is r3 still in maintenance?", "which routers are drained?": what a drain

@@ -207,3 +207,31 @@ def test_routes_still_using_a_router_are_the_others_tables(question):
 @pytest.mark.parametrize("question", ["what routes use ospf?", "which routes point to 203.0.113.3"])
 def test_routes_using_something_else_are_not(question):
     assert not route(question, HOSTS).args.get("_off")
+
+
+# --- with a model, the traffic verdicts lead as they do offline (history37 left them offline-only)
+
+def test_did_the_traffic_move_off_with_a_model_says_netops_verdict_first(scripted, make_assistant):
+    from netops.testing.ollama_server import say
+
+    scripted.push(say("Yes, all traffic moved off r3 [1]."))
+    answer = make_assistant().ask("did the traffic move off r3?")
+    offline = make_assistant().ask("did the traffic move off r3?", offline=True)
+    head = offline.text.split("\n\n")[1]  # the verdict line the offline answer leads with
+    assert head.startswith("**") and "r3" in head, offline.text
+    assert answer.text.startswith(head), answer.text
+
+
+def test_what_a_router_carries_with_a_model_says_no_counters_are_read(scripted, make_assistant):
+    from netops.agent.offline import CARRYING
+    from netops.testing.ollama_server import say
+
+    scripted.push(say("r3 carries 10 Gbit/s [1]."))
+    answer = make_assistant().ask("what's r3 carrying right now?")
+    assert answer.text.startswith(CARRYING), answer.text
+
+
+@pytest.mark.parametrize("question", ["is the link carrying traffic?", "is the standby in service after failover?"])
+def test_carrying_traffic_with_no_router_named_is_no_drain_read(question):
+    """review37: both read every router's drain state."""
+    assert not route(question, HOSTS).args.get("_drain")
