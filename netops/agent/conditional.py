@@ -59,9 +59,11 @@ class Conditional:
 # "pre-checks before I drain r3: anything down?", "once we've undrained r3, is r2 ok?", "after I shut
 # eth-r1 on r2 what should I watch?". The verb right after the subject is the change's ("before I go
 # home, drain r3" is a request: "go" is none)
-_OWN = re.compile(r"\b(?:before|after|once|until|till|while|when(?:ever)?|as\s+soon\s+as)\s+(?:i|we)"
+_OWN = re.compile(r"(?:\b(?:before|after|once|until|till|while|when(?:ever)?|as\s+soon\s+as)\s+|"
+                  # "I drained r3, is anything down?", "we've just undrained r1: bgp ok?" (lead): said done, first
+                  r"^\W*(?=(?:i|we)(?:'ve|\s+have)?\s+(?:just\s+|already\s+)?\w+ed\b[^,:;?]*[,:;]))(?:i|we)"
                   r"(?:'ve|'ll|'m|'re|\s+(?:have|had|will|am|are|do|did|start|finish|begin))?\s+"
-                  r"(?:just\s+|finished\s+|done\s+|started\s+|begun\s+)?(?P<verb>\w+)\b[^,:;?]*", re.IGNORECASE)
+                  r"(?:just\s+|already\s+|finished\s+|done\s+|started\s+|begun\s+)?(?P<verb>\w+)\b[^,:;?]*", re.IGNORECASE)
 _OWN_VERBS = re.compile(r"^(?:un)?drain(?:s|ed|ing)?$|^shut(?:s|ting)?$|^disabl\w*$|^enabl\w*$|^clear(?:s|ed|ing)?$|"
                         r"^reset(?:s|ting)?$|^restart\w*$|^reboot\w*$|^reload\w*$|^bounc\w*$|^set(?:s|ting)?$|"
                         r"^chang\w*$|^configur\w*$|^appl(?:y|ies|ied|ying)$|^push\w*$|^roll\w*$|^revert\w*$",
@@ -91,12 +93,15 @@ def own_change(question: str, hosts: list[str]) -> Conditional | None:
         return None  # "drain r3 before I go home" (no verb of change after "I"); "shut it once I drain r3": a request
     from netops.agent.router import route
 
+    changed = next(iter(_named(request, hosts)), None)
+    rest = _resolve(rest, changed)  # "before I drain r3, what's its bgp summary?": its = r3's
     if route(rest, hosts).kind != "tool":
         return None  # nothing a device read answers ("... what could go wrong?"): the change path or the model, as before
-    changed = next(iter(_named(request, hosts)), None)
     # "after I drained r3", "when we shut eth-r1": said done; "once we've drained r3" is still to come
     made = bool(re.search(r"ed$|^shut$", verb, re.IGNORECASE)) and not re.search(
-        r"\b(?:once|until|till|before|as\s+soon\s+as)\b|'ve|'ll|\b(?:have|will)\b", q[m.start():m.start("verb")], re.IGNORECASE)
+        # ("after I have drained r3, ..." is still to come; "we've just undrained r1: ..." said first is done)
+        r"\b(?:once|until|till|before|as\s+soon\s+as)\b|'ll|\bwill\b|\b(?:after|when|while)\b.*(?:'ve|\bhave\b)",
+        q[m.start():m.start("verb")], re.IGNORECASE)
     return Conditional(rest, _resolve(request, changed), own=True, made=made and verb.lower() != "shut")
 
 

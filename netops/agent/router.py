@@ -520,7 +520,7 @@ def fleet_class(question: str, words: list[str], ents: dict[str, list[str]], hos
     if ents["addresses"]:
         return None
     # "what's down except on r3?": the question about the devices it keeps (the caller leaves r3 out)
-    bare = without_excepted(question, hosts)
+    bare = without_excepted(without_moment_noun(question), hosts)  # "is anything down before the drain?"
     if ents["hosts"] and _SWEEP_NAMED.search(bare) and not re.match(r"\s*what'?s\s+up\b", question, re.I) \
             and not said & _SWEEP_SUBJECT and said & _SWEEP_HARD:
         return "sweep"  # "is anything down on r2?": the sweep, on the devices named

@@ -235,3 +235,29 @@ def test_what_a_router_carries_with_a_model_says_no_counters_are_read(scripted, 
 def test_carrying_traffic_with_no_router_named_is_no_drain_read(question):
     """review37: both read every router's drain state."""
     assert not route(question, HOSTS).args.get("_drain")
+
+
+@pytest.mark.parametrize("question, rest, change, made", [
+    ("before I undrain r2, what's its bgp summary?", "what's r2 bgp summary?", "undrain r2", False),
+    ("I drained r1, is anything down?", "is anything down?", "drain r1", True),
+    ("we've just undrained r3: are the bgp sessions up?", "are the bgp sessions up?", "undrain r3", True),
+])
+def test_the_persons_own_change_said_first_or_with_a_pronoun(question, rest, change, made):
+    from netops.agent.conditional import asked
+
+    c = asked(question, HOSTS)
+    assert c is not None and (c.condition, c.request, c.own, c.made) == (rest, change, True, made), c
+
+
+@pytest.mark.parametrize("question", ["I want to drain r3, is anything down?", "I need r3 drained",
+                                      "I drain r3, is that ok?"])
+def test_a_wish_is_no_change_said_done(question):
+    from netops.agent.conditional import asked
+
+    c = asked(question, HOSTS)
+    assert c is None or not c.own, c
+
+
+def test_a_sweep_with_a_moment_is_the_sweep(lab):
+    got = lab.ask("is anything down before the drain?")
+    assert got["expect"] == "read" and {x["getter"] for x in got["reads"]} >= {"interfaces", "bgp_neighbors"}, got
