@@ -136,3 +136,42 @@ class TmuxChat:
 
 def numbers(pattern: str, pane: str) -> list[int]:
     return [int(n) for n in re.findall(pattern, pane)]
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def focused_citation(chat: "TmuxChat") -> tuple[str, str]:
+    """(the citation drawn focused, "" when none is; the screen's text) from one capture with its
+    escapes: ``CitationLink:focus`` is bold. The keys sent next go to it: the test waits for the focus
+    itself, not for a time the focus is likely to have moved by (a 1.5 s sleep, which failed now and
+    then on a loaded machine), and in the same capture as the screen it checks (a capture taken while
+    the viewer was being redrawn could lack its "Esc close" line)."""
+    pane = chat.pane(escapes=True)
+    focused = ""
+    for line in pane.splitlines():
+        bold, text = False, []
+        for i, part in enumerate(_SGR.split(line)):
+            if i % 2:  # the parameters of one SGR sequence
+                for code in (part or "0").split(";"):
+                    bold = True if code == "1" else False if code in ("0", "22") else bold
+            elif bold:
+                text.append(part)
+        if found := re.search(r"\[\d+\] [^\[]*", "".join(text)):
+            focused = found.group(0)
+            break
+    return focused, _SGR.sub("", pane)
+
+
+def focus_citation(chat: "TmuxChat", tries: int = 5) -> str:
+    """Shift+Tab until a citation is drawn focused (the label), read off the screen: a Shift+Tab sent
+    while the answer's citations are still being laid out lands on none (seen 1 run in 4 on a loaded
+    machine, and in CI at stop 37), and the key after it would go elsewhere."""
+    for _ in range(tries):
+        chat.keys("BTab")
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            if (label := focused_citation(chat)[0]):
+                return label
+            time.sleep(0.1)
+    raise AssertionError(f"no citation focused after {tries} Shift+Tab:\n{chat.pane()}")

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from netops.testing.ollama_server import ScriptedOllama, say, tool_call
-from tests.tui.terminal import TmuxChat, needs_tmux, small_kb
+from tests.tui.terminal import TmuxChat, focused_citation as _focused, needs_tmux, small_kb
 
 pytestmark = needs_tmux
 
@@ -35,31 +35,6 @@ settings = load_settings()
 devices = DeviceService(settings, transport_factory=FakeTransport.from_dir(Path({str(FIXTURES)!r})))
 ChatApp(settings, session=Session(settings, actor=settings.user, surface="chat", devices=devices)).run()
 """
-
-
-_SGR = re.compile(r"\x1b\[([0-9;]*)m")
-
-
-def _focused(chat: TmuxChat) -> tuple[str, str]:
-    """(the citation drawn focused, "" when none is; the screen's text) from one capture with its
-    escapes: ``CitationLink:focus`` is bold. The keys sent next go to it: the test waits for the focus
-    itself, not for a time the focus is likely to have moved by (a 1.5 s sleep, which failed now and
-    then on a loaded machine), and in the same capture as the screen it checks (a capture taken while
-    the viewer was being redrawn could lack its "Esc close" line)."""
-    pane = chat.pane(escapes=True)
-    focused = ""
-    for line in pane.splitlines():
-        bold, text = False, []
-        for i, part in enumerate(_SGR.split(line)):
-            if i % 2:  # the parameters of one SGR sequence
-                for code in (part or "0").split(";"):
-                    bold = True if code == "1" else False if code in ("0", "22") else bold
-            elif bold:
-                text.append(part)
-        if found := re.search(r"\[\d+\] [^\[]*", "".join(text)):
-            focused = found.group(0)
-            break
-    return focused, _SGR.sub("", pane)
 
 
 def _on(chat: TmuxChat, citation: str | None = None) -> bool:

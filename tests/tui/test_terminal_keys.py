@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netops.testing.ollama_server import ScriptedOllama, say
-from tests.tui.terminal import TmuxChat, needs_tmux, numbers, small_kb
+from tests.tui.terminal import TmuxChat, focus_citation, needs_tmux, numbers, small_kb
 
 pytestmark = needs_tmux
 
@@ -156,7 +156,7 @@ def test_typing_after_reading_a_citation_goes_to_the_box_whole(tmp_path):
         chat.type("what is the minimum BGP hold time?")
         chat.keys("Enter")
         chat.wait(lambda p: "evidence (" in p, timeout=60, what="the cited answer")
-        chat.keys("BTab")
+        focus_citation(chat)  # a citation focused, read off the screen, before Enter opens it
         chat.keys("Enter")
         chat.wait(lambda p: "Esc close" in p, timeout=10, what="the evidence viewer")
         chat.keys("Escape")
