@@ -269,6 +269,15 @@ async def test_quitting_twice_during_a_change_closes_at_once_and_the_rollback_st
     assert "apply" in kinds and "rollback" in kinds, kinds
 
 
+def _chat_env(lab_settings, lab_clean) -> dict[str, str]:
+    """The environment a `netops chat` in tmux needs to change the lab: its home, inventory, playbooks,
+    known hosts and the lab's password."""
+    return {"NETOPS_HOME": str(lab_settings.home), "NETOPS_INVENTORY": str(lab_settings.inventory),
+            "NETOPS_PLAYBOOKS_DIR": str(lab_settings.playbooks_dir),
+            "NETOPS_KNOWN_HOSTS": str(lab_settings.paths.known_hosts),
+            lab_clean.info.password_env: lab_clean.info.password.get_secret_value()}
+
+
 @needs_tmux
 async def test_netops_chat_killed_twice_during_a_change_waits_for_the_rollback(lab_clean, lab_settings, tmp_path):
     """review36, as a person meets it: ``kill`` twice (or Ctrl+Q twice) during a change closed the
@@ -281,10 +290,7 @@ async def test_netops_chat_killed_twice_during_a_change_waits_for_the_rollback(l
     from tests.tui.terminal import TmuxChat
     before = _configs(lab_clean)
     peer = _peer(lab_settings)
-    env = {"NETOPS_HOME": str(lab_settings.home), "NETOPS_INVENTORY": str(lab_settings.inventory),
-           "NETOPS_PLAYBOOKS_DIR": str(lab_settings.playbooks_dir),
-           "NETOPS_KNOWN_HOSTS": str(lab_settings.paths.known_hosts),
-           lab_clean.info.password_env: lab_clean.info.password.get_secret_value()}
+    env = _chat_env(lab_settings, lab_clean)
     try:
         with ScriptedOllama(_script(peer)) as srv, \
                 TmuxChat(tmp_path, env={**env, "NETOPS_OLLAMA_URL": srv.url}, keep_open=True, size=(120, 40)) as chat:
@@ -326,10 +332,7 @@ async def test_closing_the_terminal_during_a_change_rolls_back_and_the_chat_exit
     from tests.tui.terminal import TmuxChat
     before = _configs(lab_clean)
     peer = _peer(lab_settings)
-    env = {"NETOPS_HOME": str(lab_settings.home), "NETOPS_INVENTORY": str(lab_settings.inventory),
-           "NETOPS_PLAYBOOKS_DIR": str(lab_settings.playbooks_dir),
-           "NETOPS_KNOWN_HOSTS": str(lab_settings.paths.known_hosts),
-           lab_clean.info.password_env: lab_clean.info.password.get_secret_value()}
+    env = _chat_env(lab_settings, lab_clean)
     try:
         with ScriptedOllama(_script(peer)) as srv, \
                 TmuxChat(tmp_path, env={**env, "NETOPS_OLLAMA_URL": srv.url}, size=(120, 40)) as chat:

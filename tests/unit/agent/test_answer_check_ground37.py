@@ -16,6 +16,7 @@ import re
 import pytest
 
 from netops.testing.ollama_server import say
+from tests.unit.agent.test_own_verdict_adv36 import _drained_by_carol_approved_by_alice
 
 
 def _plain(text: str) -> str:
@@ -102,14 +103,6 @@ def test_an_opposite_health_verdict_is_still_contradicted(scripted, make_assista
 
 
 # -- 5. names a sentence states must be the records' ----------------------------------------------
-
-def _drained_by_carol_approved_by_alice(session):
-    plan = session.audit.append("plan", {"intent": "drain r3", "playbook": "router-drain", "hash": "sha256:1",
-                                         "params": {}, "hosts": ["r3"]}, actor="carol").seq
-    session.audit.append("approval", {"plan_seq": plan, "by": "alice"}, actor="carol")
-    session.audit.append("apply", {"playbook": "router-drain", "host": "r3", "ok": True,
-                                   "commands": ["bgp graceful-shutdown"], "hash": "sha256:1"}, actor="carol")
-    session.audit.append("result", {"plan_seq": plan, "hosts": {"r3": {"state": "verified"}}}, actor="carol")
 
 
 @pytest.mark.parametrize("said, status", [
